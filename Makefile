@@ -1,0 +1,110 @@
+# llm: a terminal client for large language models that routes by cost.
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+DATADIR   ?= $(PREFIX)/share/llm
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+DESTDIR   ?=
+
+PKGS      = ncursesw libcurl readline libcjson libsecret-1 sqlite3 md4c inih
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+WARN      = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ifeq ($(CI),true)
+WARN     += -Werror
+endif
+CPPFLAGS  += -D_GNU_SOURCE -DLLM_VERSION=\"$(VERSION)\" -DLLM_DATADIR=\"$(DATADIR)\"
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS    += $(PKG_LIBS) -lm
+
+BUILD     ?= build
+SRC       := $(wildcard src/*.c)
+OBJ       := $(patsubst src/%.c,$(BUILD)/%.o,$(SRC))
+LIBOBJ    := $(filter-out $(BUILD)/main.o,$(OBJ))
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+
+.PHONY: all deps check test unit check-asan lint demo bench bench-router install uninstall clean fuzz
+
+all: llm
+
+llm: $(BUILD)/llm
+	@cp $(BUILD)/llm llm
+
+$(BUILD)/llm: $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c | $(BUILD)
+	@if [ -z "$(PKG_LIBS)" ]; then echo "llm: libraries missing: run 'make deps' (or scripts/deps.sh) first" >&2; exit 2; fi
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libllm.a: $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $(LIBOBJ)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libllm.a | $(BUILD)
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) -Isrc -Itests/unit $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/libllm.a $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libllm.a | $(BUILD)
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) -Isrc $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/libllm.a $(LDLIBS)
+
+$(BUILD):
+	@mkdir -p $(BUILD)
+
+-include $(OBJ:.o=.d)
+
+# Install what is missing (Debian/Ubuntu), then build and run every test.
+deps:
+	@sh scripts/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory test
+
+test: llm unit
+	@LLM_BIN=$(CURDIR)/$(BUILD)/llm BUILD=$(BUILD) sh tests/run.sh
+
+unit: $(UNIT_BIN)
+
+check-asan:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" $(BUILD:build=build-asan)/llm
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" unit
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		LLM_BIN=$(CURDIR)/build-asan/llm BUILD=build-asan sh tests/run.sh
+
+lint:
+	@sh scripts/lint.sh
+
+bench: llm $(BENCH_BIN)
+	@LLM_BIN=$(CURDIR)/$(BUILD)/llm BUILD=$(BUILD) sh bench/run.sh
+
+install: llm
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/themes
+	install -m 755 llm $(DESTDIR)$(BINDIR)/llm
+	for f in man/*.1; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man1/ || true; done
+	for f in man/*.5; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man5/ || true; done
+	for f in themes/*.theme; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/themes/ || true; done
+	if [ -e completions/llm.bash ]; then install -d $(DESTDIR)$(BASHCOMPDIR) && install -m 644 completions/llm.bash $(DESTDIR)$(BASHCOMPDIR)/llm; fi
+	if [ -e completions/_llm ]; then install -d $(DESTDIR)$(ZSHCOMPDIR) && install -m 644 completions/_llm $(DESTDIR)$(ZSHCOMPDIR)/_llm; fi
+	if [ -e completions/llm.fish ]; then install -d $(DESTDIR)$(FISHCOMPDIR) && install -m 644 completions/llm.fish $(DESTDIR)$(FISHCOMPDIR)/llm.fish; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/llm
+	for f in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$(basename $$f); done
+	for f in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$$(basename $$f); done
+	for f in themes/*.theme; do rm -f $(DESTDIR)$(DATADIR)/themes/$$(basename $$f); done
+	-rmdir $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR) 2>/dev/null
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/llm $(DESTDIR)$(ZSHCOMPDIR)/_llm $(DESTDIR)$(FISHCOMPDIR)/llm.fish
+
+clean:
+	rm -rf build build-asan build-fuzz llm

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Check the libraries and tools llm needs; on Debian or Ubuntu install what is
+# missing with apt-get (as root, or through sudo). On other systems, print what
+# to install.
+set -u
+# pkg-config name : Debian package
+libs="ncursesw:libncurses-dev libcurl:libcurl4-openssl-dev readline:libreadline-dev
+libcjson:libcjson-dev libsecret-1:libsecret-1-dev sqlite3:libsqlite3-dev md4c:libmd4c-dev
+inih:libinih-dev"
+# command : Debian package (for the tests)
+tools="cc:gcc make:make pkg-config:pkg-config python3:python3 git:git tmux:tmux
+valgrind:valgrind dbus-run-session:dbus gnome-keyring-daemon:gnome-keyring
+secret-tool:libsecret-tools groff:groff-base curl:curl sqlite3:sqlite3"
+
+missing=""
+command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
+for pair in $libs; do
+	pc=${pair%%:*}; deb=${pair#*:}
+	pkg-config --exists "$pc" 2>/dev/null || missing="$missing $deb"
+done
+for pair in $tools; do
+	cmd=${pair%%:*}; deb=${pair#*:}
+	command -v "$cmd" >/dev/null 2>&1 || missing="$missing $deb"
+done
+missing=$(echo $missing | tr ' ' '\n' | sort -u | tr '\n' ' ')
+[ -z "${missing% }" ] && exit 0
+
+echo "llm: missing packages: $missing" >&2
+if ! command -v apt-get >/dev/null 2>&1; then
+	cat >&2 <<MSG
+llm: install the development packages of ncursesw, libcurl, readline, cJSON,
+libsecret-1, SQLite 3, md4c and inih, plus pkg-config, then run make again.
+  Fedora: dnf install ncurses-devel libcurl-devel readline-devel cjson-devel libsecret-devel sqlite-devel md4c-devel inih-devel
+  Arch:   pacman -S ncurses curl readline cjson libsecret sqlite md4c libinih
+  macOS:  brew install ncurses curl readline cjson libsecret sqlite md4c inih
+MSG
+	exit 2
+fi
+if [ "$(id -u)" -eq 0 ]; then
+	sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+	sudo="sudo"
+else
+	echo "llm: run as root: apt-get install $missing" >&2
+	exit 2
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >/dev/null || exit 2
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null || exit 2
+echo "llm: installed $missing" >&2

@@ -1,0 +1,46 @@
+/* cli: what the subcommands of the command line share. */
+#ifndef LLM_CLI_H
+#define LLM_CLI_H
+
+#include <stdbool.h>
+
+#include "config.h"
+
+struct catalog;
+
+/* Exit codes scripts depend on; documented in llm(1). */
+enum {
+	EXIT_OK = 0,
+	EXIT_PROVIDER = 1,   /* provider or network failure after retries */
+	EXIT_USAGE = 2,      /* usage or config error */
+	EXIT_BUDGET = 3,     /* refused by the budget or --max-cost */
+	EXIT_AUTH = 4,       /* no credentials, or credentials rejected */
+	EXIT_INTERRUPT = 130,
+};
+
+/* Loaded once by main before a subcommand runs. */
+struct cli {
+	struct config cfg;
+	struct catalog *cat;
+	bool color;     /* stderr is a terminal and colour is allowed */
+	bool err_tty;   /* stderr is a terminal */
+};
+
+/*
+ * A subcommand: argv[0] is its name; it parses its own options and returns an
+ * exit code. Errors go to stderr as "llm: context: reason".
+ */
+typedef int (*cli_cmd_fn)(struct cli *cli, int argc, char **argv);
+
+int cli_models(struct cli *cli, int argc, char **argv);
+int cli_route(struct cli *cli, int argc, char **argv);
+int cli_budget(struct cli *cli, int argc, char **argv);
+int cli_usage(struct cli *cli, int argc, char **argv);
+int cli_logs(struct cli *cli, int argc, char **argv);
+int cli_keys(struct cli *cli, int argc, char **argv);
+int cli_git(struct cli *cli, int argc, char **argv);
+int cli_config(struct cli *cli, int argc, char **argv);
+int cli_chat(struct cli *cli, int argc, char **argv);
+int cli_ask(struct cli *cli, int argc, char **argv);
+
+#endif

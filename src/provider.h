@@ -1,0 +1,114 @@
+/* provider: the four wire formats behind one table of functions; no I/O inside. */
+#ifndef LLM_PROVIDER_H
+#define LLM_PROVIDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum api {
+	API_OPENAI,
+	API_ANTHROPIC,
+	API_GEMINI,
+	API_OLLAMA,
+};
+
+/* One turn of a conversation; role is "user" or "assistant". Borrowed strings. */
+struct msg {
+	const char *role;
+	const char *text;
+};
+
+/* What to ask; everything borrowed for the duration of the call. */
+struct request {
+	const char *model;     /* the id sent on the wire */
+	const char *system;    /* NULL: no system prompt */
+	const struct msg *msgs;
+	size_t nmsgs;
+	long max_tokens;       /* 0: the provider's default (Anthropic needs one: 4096) */
+	bool stream;
+};
+
+/*
+ * Token buckets, disjoint: input excludes cache reads and writes, whatever the
+ * provider's own shape. output includes reasoning; reasoning is the part of it
+ * spent thinking, for display only.
+ */
+struct usage {
+	int64_t input;
+	int64_t cached_input;
+	int64_t cache_write;     /* cache writes at the 5-minute rate */
+	int64_t cache_write_1h;  /* cache writes at the 1-hour rate */
+	int64_t output;
+	int64_t reasoning;
+	bool reported;           /* false: the server sent none, figures are estimates */
+};
+
+enum stop {
+	STOP_NONE,     /* not seen yet */
+	STOP_END,      /* natural end */
+	STOP_LENGTH,   /* cut off by the output cap */
+	STOP_FILTER,   /* refused or blocked by the provider */
+	STOP_ERROR,
+};
+
+typedef void (*text_fn)(void *arg, const char *s, size_t n);
+
+/*
+ * The state of one response being parsed. The caller zeroes it and sets
+ * on_text/arg; adapters fill the rest. Usage is cumulative on every wire
+ * format: adapters overwrite, never add.
+ */
+struct pstate {
+	text_fn on_text;
+	void *arg;
+	struct usage usage;
+	enum stop stop;
+	bool done;       /* a terminal event arrived */
+	char *error;     /* malloc'd: an error reported inside a 200 response */
+	int64_t raw_prompt; /* adapter scratch (Anthropic/Gemini bookkeeping) */
+	int64_t raw_cached;
+};
+
+enum pev {
+	PEV_OK,     /* keep reading */
+	PEV_DONE,   /* terminal event: the response is complete */
+	PEV_ERROR,  /* an error event; st->error says what */
+	PEV_BAD,    /* not valid JSON or not the expected shape; st->error says what */
+};
+
+struct provider {
+	const char *name;               /* "openai", ... as in config's api = */
+	enum api api;
+	bool ndjson;                    /* stream framing: NDJSON lines, not SSE */
+	const char *auth_prefix;        /* header before the key, e.g. "Authorization: Bearer " */
+	const char *const *headers;     /* further fixed headers, NULL-terminated */
+	/* The full URL for a request (malloc'd). */
+	char *(*url)(const char *base_url, const struct request *req);
+	/* The JSON body (malloc'd). */
+	char *(*body)(const struct request *req);
+	/* One SSE event (name may be NULL) or one NDJSON line of a streamed reply. */
+	enum pev (*event)(struct pstate *st, const char *name, const char *data, size_t len);
+	/* A whole non-streamed reply body. */
+	enum pev (*whole)(struct pstate *st, const char *body, size_t len);
+	/*
+	 * A one-line message from a non-2xx body (malloc'd, never NULL); sets
+	 * *retry_ms to a delay the body asks for (Gemini's RetryInfo), else -1.
+	 */
+	char *(*error)(int status, const char *body, size_t len, long *retry_ms);
+};
+
+extern const struct provider provider_openai;
+extern const struct provider provider_anthropic;
+extern const struct provider provider_gemini;
+extern const struct provider provider_ollama;
+
+/* The adapter for a wire format. */
+const struct provider *provider_for(enum api api);
+/* Parse "openai", "anthropic", "gemini" or "ollama". */
+bool provider_api_parse(const char *s, enum api *out);
+const char *provider_api_str(enum api api);
+/* Free what a parse left in st (the error), keeping the rest. */
+void pstate_done(struct pstate *st);
+
+#endif

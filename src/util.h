@@ -1,0 +1,62 @@
+/* util: allocation that never fails, formatted strings, clocks and small string helpers. */
+#ifndef LLM_UTIL_H
+#define LLM_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+typedef void (*die_hook_fn)(void);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+int xasprintf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int xvasprintf(char **out, const char *fmt, va_list ap);
+/* Format into a fresh string and return it. */
+char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print "llm: message" on stderr, run the die hook (terminal restore) and exit 1. */
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Register what die() must undo first, such as curses. */
+void util_set_die_hook(die_hook_fn fn);
+
+/* Copy src into dst of size n, always terminated; return false if it was cut. */
+bool str_copy(char *dst, size_t n, const char *src);
+/* Trim ASCII white space at both ends in place and return s. */
+char *str_trim(char *s);
+bool str_startswith(const char *s, const char *prefix);
+bool str_endswith(const char *s, const char *suffix);
+/* Compare ASCII case-insensitively. */
+bool str_ieq(const char *a, const char *b);
+/* Parse a whole decimal integer; false on junk, empty or overflow. */
+bool str_to_i64(const char *s, int64_t *out);
+/*
+ * Parse a non-negative decimal such as "0.14" or "50" into an integer scaled by
+ * 10^scale ("0.14", 6 -> 140000), with no floating point. False on junk, on more
+ * fractional digits than scale allows (unless they are zeros), or on overflow.
+ */
+bool str_to_fixed(const char *s, int scale, int64_t *out);
+
+/* Zero memory in a way the compiler may not drop. */
+void secure_clear(void *p, size_t n);
+/* Clear and free a NUL-terminated secret; accepts NULL. */
+void secret_free(char *s);
+
+/* Wall clock in seconds; LLM_NOW (epoch seconds) freezes it for tests. */
+int64_t clock_now(void);
+/* Monotonic milliseconds for timeouts and latency. */
+int64_t clock_ms(void);
+
+/* Read a whole file into a NUL-terminated buffer of at most max bytes. */
+int file_read(const char *path, size_t max, char **out, size_t *len, char **cause);
+/* Create a directory and its parents with mode 0700; 0 or -1 with errno. */
+int mkdir_p(const char *path);
+
+#endif

@@ -1,0 +1,46 @@
+/* unit: a tiny test harness; each test prints "ok - name" or "not ok - name". */
+#ifndef LLM_UNIT_H
+#define LLM_UNIT_H
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+static int unit_bad;      /* the running test failed */
+static int unit_failures; /* tests failed so far */
+
+#define CHECK(c) do { \
+	if (!(c)) { \
+		fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c); \
+		unit_bad = 1; \
+	} \
+} while (0)
+
+#define CHECK_STR(a, b) do { \
+	const char *unit_a = (a), *unit_b = (b); \
+	if (unit_a == NULL || unit_b == NULL || strcmp(unit_a, unit_b) != 0) { \
+		fprintf(stderr, "%s:%d: %s == \"%s\", want \"%s\"\n", __FILE__, __LINE__, #a, \
+		    unit_a ? unit_a : "(null)", unit_b ? unit_b : "(null)"); \
+		unit_bad = 1; \
+	} \
+} while (0)
+
+#define CHECK_INT(a, b) do { \
+	long long unit_a = (long long)(a), unit_b = (long long)(b); \
+	if (unit_a != unit_b) { \
+		fprintf(stderr, "%s:%d: %s == %lld, want %lld\n", __FILE__, __LINE__, #a, unit_a, unit_b); \
+		unit_bad = 1; \
+	} \
+} while (0)
+
+#define RUN(fn) do { \
+	unit_bad = 0; \
+	fn(); \
+	printf("%s - %s\n", unit_bad ? "not ok" : "ok", #fn); \
+	fflush(stdout); \
+	unit_failures += unit_bad; \
+} while (0)
+
+#define UNIT_EXIT() return unit_failures ? 1 : 0
+
+#endif
