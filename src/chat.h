@@ -1,0 +1,121 @@
+/* chat: the controller both front ends use: route, key, budget, request, stream, price, record. */
+#ifndef LLM_CHAT_H
+#define LLM_CHAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalog.h"
+#include "config.h"
+#include "provider.h"
+
+struct chat;
+struct ledger;
+
+/* How a turn should be sent. */
+struct chat_opts {
+	enum tier tier;        /* TIER_AUTO: the router decides */
+	const char *model;     /* a pin: catalog name or provider/model-id; NULL: none */
+	const char *system;    /* NULL: none */
+	long max_tokens;       /* 0: config's, else the provider's default */
+	int64_t max_cost;      /* pico-dollars; 0: no cap */
+	bool stream;
+	bool escalate;         /* re-ask one tier up on a refusal, hedge, empty or cut answer */
+	bool dry_run;          /* route and estimate only */
+};
+
+enum route_mode {
+	ROUTE_AUTO,
+	ROUTE_TIER,
+	ROUTE_PINNED,
+};
+
+/* The decision for a turn, as shown on the route line and in --json. */
+struct chat_route {
+	enum route_mode mode;
+	enum tier tier;
+	const struct model *model;   /* NULL: none usable */
+	char reason[200];            /* one line: "code block, stack trace, 1.8k tokens" */
+	double score;                /* P(cheap is not enough) */
+	bool budget_adjusted;        /* the budget moved it down */
+	bool context_adjusted;       /* the context window moved it */
+	int64_t input_tokens;        /* estimated */
+	int64_t worst_case;          /* pico; -1 unknown */
+	int64_t estimate;            /* pico, estimated reply cost; -1 unknown */
+};
+
+/* One request made for a turn: the first, an escalation, or a fallback. */
+struct chat_step {
+	const struct model *model;
+	enum tier tier;
+	const char *why;             /* "routed", "escalated: refusal", "fallback: HTTP 503" */
+	struct usage usage;
+	bool estimated;              /* usage was not reported */
+	int64_t cost;                /* pico; -1 unknown */
+	int status;                  /* exit code this step alone would give */
+	int64_t ledger_id;
+};
+
+#define CHAT_MAX_STEPS 6
+
+/* The outcome of a turn; valid until the next chat_send. */
+struct chat_turn {
+	char *text;                  /* the answer (the last step's) */
+	size_t len;
+	struct chat_route route;
+	struct chat_step steps[CHAT_MAX_STEPS];
+	size_t nsteps;
+	int64_t cost;                /* all steps; -1 if any is unknown */
+	bool estimated;
+	int status;                  /* an EXIT_* code from cli.h */
+	char *error;                 /* one line with what to do, or NULL */
+	int64_t conversation_id;
+	int64_t latency_ms;
+	bool cancelled;
+};
+
+/* What a front end hears while a turn runs; borrowed data, valid for the call. */
+struct chat_cb {
+	void (*text)(void *arg, const char *s, size_t n);     /* answer text as it arrives */
+	void (*note)(void *arg, const char *line);            /* retries, escalation, fallback, downgrade */
+	void (*done)(void *arg, const struct chat_turn *t);   /* the turn ended, any way */
+	void *arg;
+};
+
+/* Make a controller over a loaded config and catalog; l may be NULL (nothing recorded). */
+struct chat *chat_new(const struct config *cfg, struct catalog *cat, struct ledger *l);
+void chat_free(struct chat *c);
+/* Continue conversation id (its history is sent with the next turn); 0 on success. */
+int chat_resume(struct chat *c, int64_t conversation_id, char **cause);
+/* Start a new conversation. */
+void chat_reset(struct chat *c);
+/* Route prompt as chat_send would, without sending or reserving. */
+int chat_preview(struct chat *c, const struct chat_opts *o, const char *prompt, struct chat_route *r, char **cause);
+/*
+ * Start a turn: route, check and reserve the budget, send. Returns 0 when the
+ * request is under way (the turn ends through cb->done), or an EXIT_* code when
+ * it was refused before anything was sent (chat_last() says why).
+ */
+int chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb);
+/*
+ * Wait up to timeout_ms for the network or one of extra_fds (readable), then
+ * move transfers along; callbacks run from here. Returns the number of
+ * extra_fds that are readable (0 otherwise).
+ */
+int chat_poll(struct chat *c, const int *extra_fds, size_t nfds, int timeout_ms);
+bool chat_busy(const struct chat *c);
+/* Stop the running turn: the partial text and its cost are kept. */
+void chat_cancel(struct chat *c);
+/* Re-ask the last turn one tier up. */
+int chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb);
+const struct chat_turn *chat_last(const struct chat *c);
+/* The conversation so far, oldest first. */
+size_t chat_history(const struct chat *c, const struct msg **msgs);
+int64_t chat_conversation(const struct chat *c);
+/* Run one turn to completion (the one-shot CLI and the git hook). */
+int chat_run(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb);
+
+const char *route_mode_str(enum route_mode m);
+
+#endif
