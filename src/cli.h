@@ -42,5 +42,6 @@ int cli_git(struct cli *cli, int argc, char **argv);
 int cli_config(struct cli *cli, int argc, char **argv);
 int cli_chat(struct cli *cli, int argc, char **argv);
 int cli_ask(struct cli *cli, int argc, char **argv);
+int cli_complete(struct cli *cli, int argc, char **argv);
 
 #endif
