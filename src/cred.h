@@ -1,0 +1,59 @@
+/* cred: find a provider's API key: its key_env variable, then the keyring, then key_command. */
+#ifndef LLM_CRED_H
+#define LLM_CRED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+
+enum cred_source {
+	CRED_NONE,
+	CRED_ENV,
+	CRED_KEYRING,
+	CRED_COMMAND,
+};
+
+/* The most output key_command may print; more is an error. */
+#define CRED_COMMAND_MAX (64 * 1024)
+
+/* "none", "env", "keyring" or "command". */
+const char *cred_source_str(enum cred_source s);
+
+/*
+ * Find p's key: the p->key_env variable (when set and not empty), then the
+ * keyring (application=llm, provider=NAME), then p->key_command. A keyring
+ * error is passed over when key_command is set. 0: found, *key malloc'd (free
+ * with secret_free) and *src where from; 1: none anywhere; -1: error with
+ * *cause (never containing the key).
+ */
+int cred_get(const struct provider_conf *p, char **key, enum cred_source *src, char **cause);
+
+/*
+ * Tell whether a key can be had for p without running key_command: the
+ * variable is set, or the keyring holds an item (asked once per process).
+ * True when !p->requires_key.
+ */
+bool cred_available(const struct provider_conf *p);
+
+/*
+ * Tell where p's key would come from without reading a secret or running a
+ * command: CRED_ENV, CRED_KEYRING, CRED_COMMAND (configured, not run) or
+ * CRED_NONE. A keyring that cannot be asked counts as holding nothing.
+ */
+enum cred_source cred_probe(const struct provider_conf *p);
+
+/* The message for a provider with no key: names key_env, `llm keys set NAME` and key_command. */
+char *cred_missing_msg(const struct provider_conf *p);
+
+/*
+ * Run cmd with /bin/sh -c, stdin from /dev/null, and return its first line of
+ * output, trimmed, in *key (free with secret_free). 0 or -1 with *cause naming
+ * the exit status, never the output. Output over CRED_COMMAND_MAX is an error.
+ */
+int cred_run_command(const char *cmd, char **key, char **cause);
+
+/* Tell whether key is usable in a header: not empty, no control characters. */
+bool cred_key_valid(const char *key);
+
+#endif
