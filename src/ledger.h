@@ -1,0 +1,90 @@
+/* ledger: the usage ledger, the monthly budget meter and reservations safe across processes. */
+#ifndef LLM_LEDGER_H
+#define LLM_LEDGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "provider.h"
+
+struct store;
+struct ledger;
+
+/* A reservation older than this (seconds) is taken as dead and charged at its worst case. */
+#define LEDGER_EXPIRY 3600
+
+/* What a request is, for its ledger row. Borrowed strings; NULL is stored as NULL. */
+struct ledger_entry {
+	int64_t conversation_id;     /* 0: none */
+	const char *provider, *model, *tier, *route_mode, *route_reason;
+};
+
+enum ledger_verdict {
+	LEDGER_RESERVED,
+	LEDGER_OVER_BUDGET,
+};
+
+/* Where the calendar month (local time) stands. Money in pico-dollars. */
+struct meter {
+	int64_t month_start, month_end;  /* epoch seconds: local midnight on the 1st, then next month's */
+	int64_t spent;          /* settled costs, expired reservations at their worst case */
+	int64_t reserved;       /* live reservations' worst cases */
+	int64_t limit;          /* 0: no budget */
+	int64_t unknown_count;  /* requests this month whose cost is unknown (never counted as $0) */
+	int64_t requests;       /* settled requests this month */
+	bool estimated;         /* some of spent is an estimate */
+	char month[8];          /* "2026-11" */
+};
+
+/* Open (creating and migrating) $data_dir/llm.db; NULL with *cause on failure. */
+struct ledger *ledger_open(const char *data_dir, char **cause);
+/* Open a database at an exact path (tests, benchmarks). */
+struct ledger *ledger_open_path(const char *path, char **cause);
+/* Close the ledger; accepts NULL. */
+void ledger_close(struct ledger *l);
+/* The store underneath (conversations, raw database access); borrowed. */
+struct store *ledger_store(struct ledger *l);
+
+/*
+ * In one IMMEDIATE transaction: expire dead reservations (older than LEDGER_EXPIRY:
+ * kept as estimated, status 'expired', cost = the worst case), compute this month's
+ * spent + reserved, and if enforce && limit > 0 && worst_case > 0 &&
+ * spent + reserved + worst_case > limit: return LEDGER_OVER_BUDGET without writing
+ * (m filled). Otherwise insert a 'reserved' row with worst_case and return
+ * LEDGER_RESERVED with *id. worst_case < 0 means unknown price: with enforce and a
+ * limit, that is refused too (unknown is never free). worst_case == 0 (free) is
+ * never refused. m may be NULL. Returns -1 on database error.
+ */
+int ledger_reserve(struct ledger *l, const struct ledger_entry *e, int64_t worst_case,
+    int64_t limit, bool enforce, int64_t *id, struct meter *m, char **cause);
+/*
+ * Turn reservation id into the real row: token buckets from u, cost in pico-dollars
+ * (< 0: unknown), estimated (figures not reported by the provider), status "ok",
+ * "error" or "cancelled". 0 or -1.
+ */
+int ledger_settle(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,
+    bool estimated, const char *status, int64_t latency_ms, char **cause);
+/* Fill m with this month's figures against limit (pico, 0 = none); read only. 0 or -1. */
+int ledger_meter(struct ledger *l, int64_t limit, struct meter *m, char **cause);
+/* Compute the local calendar month holding t: bounds and "YYYY-MM". 0 or -1. */
+int ledger_month(int64_t t, int64_t *start, int64_t *end, char month[8]);
+/* Compute the bounds of month "YYYY-MM" in local time. 0, or -1 if malformed. */
+int ledger_month_parse(const char *s, int64_t *start, int64_t *end);
+
+/* Start a conversation (title may be NULL); its id, or 0 on failure. */
+int64_t ledger_conv_new(struct ledger *l, const char *title);
+/* Append a message (role "user" or "assistant"; usage_id 0: none). 0 or -1. */
+int ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char *text,
+    int64_t usage_id);
+/* The most recently updated conversation's id; 0 if there is none. */
+int64_t ledger_conv_latest(struct ledger *l);
+/* Whether conversation conv exists. */
+bool ledger_conv_exists(struct ledger *l, int64_t conv);
+/* Load a conversation's messages in order; roles/texts malloc'd; free with ledger_msgs_free. */
+int ledger_conv_load(struct ledger *l, int64_t conv, char ***roles, char ***texts, size_t *n,
+    char **cause);
+/* Free what ledger_conv_load returned; accepts NULLs. */
+void ledger_msgs_free(char **roles, char **texts, size_t n);
+
+#endif
