@@ -1,0 +1,169 @@
+/* visible: turn controls and escape sequences in untrusted text into visible characters. */
+#include "visible.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "util.h"
+
+#define REPLACEMENT "\xef\xbf\xbd"
+
+void
+visible_init(struct visible *v)
+{
+	memset(v, 0, sizeof(*v));
+}
+
+/* Append code point cp as UTF-8. */
+static void
+put_cp(struct buf *out, uint32_t cp)
+{
+	char u[4];
+
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		buf_add(out, u, 1);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		buf_add(out, u, 2);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		buf_add(out, u, 3);
+	} else {
+		u[0] = (char)(0xf0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		buf_add(out, u, 4);
+	}
+}
+
+/* Append one decoded code point, made visible if it is a control. */
+static void
+put_visible(struct buf *out, uint32_t cp)
+{
+	if (cp == '\n' || cp == '\t')
+		put_cp(out, cp);
+	else if (cp < 0x20)
+		put_cp(out, 0x2400 + cp);
+	else if (cp == 0x7f)
+		put_cp(out, 0x2421);
+	else if (cp >= 0x80 && cp <= 0x9f) {
+		put_cp(out, 0x241b);
+		put_cp(out, cp - 0x40);
+	} else
+		put_cp(out, cp);
+}
+
+/* The length of a sequence led by byte c, or 0 if c cannot lead one. */
+static unsigned
+lead_len(unsigned char c)
+{
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return 2;
+	if (c >= 0xe0 && c <= 0xef)
+		return 3;
+	if (c >= 0xf0 && c <= 0xf4)
+		return 4;
+	return 0;
+}
+
+/* Whether byte c may come at position i of the sequence led by lead. */
+static int
+cont_ok(unsigned char lead, unsigned i, unsigned char c)
+{
+	if ((c & 0xc0) != 0x80)
+		return 0;
+	if (i != 1)
+		return 1;
+	/* Exclude overlongs, surrogates and code points past U+10FFFF early. */
+	if (lead == 0xe0)
+		return c >= 0xa0;
+	if (lead == 0xed)
+		return c <= 0x9f;
+	if (lead == 0xf0)
+		return c >= 0x90;
+	if (lead == 0xf4)
+		return c <= 0x8f;
+	return 1;
+}
+
+/* Decode the complete sequence held in v. */
+static uint32_t
+decode(const struct visible *v)
+{
+	const unsigned char *p = v->pend;
+
+	switch (v->need) {
+	case 2:
+		return ((uint32_t)(p[0] & 0x1f) << 6) | (p[1] & 0x3f);
+	case 3:
+		return ((uint32_t)(p[0] & 0x0f) << 12) | ((uint32_t)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+	default:
+		return ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3f) << 12) |
+		    ((uint32_t)(p[2] & 0x3f) << 6) | (p[3] & 0x3f);
+	}
+}
+
+void
+visible_feed(struct visible *v, const char *s, size_t n, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = p[i];
+
+		if (v->npend > 0) {
+			if (!cont_ok(v->pend[0], v->npend, c)) {
+				/* The held bytes were a broken character; c starts afresh. */
+				buf_adds(out, REPLACEMENT);
+				v->npend = 0;
+				continue;
+			}
+			v->pend[v->npend++] = c;
+			i++;
+			if (v->npend == v->need) {
+				put_visible(out, decode(v));
+				v->npend = 0;
+			}
+			continue;
+		}
+		v->need = lead_len(c);
+		if (v->need == 0)
+			buf_adds(out, REPLACEMENT);
+		else if (v->need == 1)
+			put_visible(out, c);
+		else {
+			v->pend[0] = c;
+			v->npend = 1;
+		}
+		i++;
+	}
+}
+
+void
+visible_flush(struct visible *v, struct buf *out)
+{
+	if (v->npend > 0)
+		buf_adds(out, REPLACEMENT);
+	v->npend = 0;
+}
+
+char *
+visible_str(const char *s, size_t n)
+{
+	struct visible v;
+	struct buf b;
+
+	buf_init(&b, 0);
+	visible_init(&v);
+	visible_feed(&v, s, n, &b);
+	visible_flush(&v, &b);
+	return buf_detach(&b);
+}

@@ -1,0 +1,37 @@
+/* visible: make text from a model or server safe to show on a terminal. */
+#ifndef LLM_VISIBLE_H
+#define LLM_VISIBLE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/*
+ * Text from the network is data, never terminal commands. visible_feed copies
+ * UTF-8 text to out with every control made visible:
+ *   - "\n" and "\t" are kept;
+ *   - other C0 controls (0x00-0x1f) become their Unicode control pictures
+ *     (ESC -> "␛", BEL -> "␇", CR -> "␍"), DEL becomes "␡";
+ *   - C1 controls (U+0080-U+009F) become "␛" and their 7-bit form
+ *     (U+009B CSI -> "␛[");
+ *   - bytes that are not UTF-8 (a lone 0x9b, overlongs, surrogates) become
+ *     U+FFFD "�", one per byte.
+ * So ESC [2J shows as "␛[2J" and nothing reaches the terminal as a command.
+ * A character split across two feeds is held in the state until it completes.
+ */
+struct visible {
+	unsigned char pend[4];   /* bytes of an incomplete character */
+	unsigned npend;          /* how many are held */
+	unsigned need;           /* its full length */
+};
+
+/* Start a fresh stream. */
+void visible_init(struct visible *v);
+/* Append the visible form of s[0..n) to out. */
+void visible_feed(struct visible *v, const char *s, size_t n, struct buf *out);
+/* End the stream: an incomplete character left over becomes "�". */
+void visible_flush(struct visible *v, struct buf *out);
+/* Return the visible form of a whole string (malloc'd). */
+char *visible_str(const char *s, size_t n);
+
+#endif
