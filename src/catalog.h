@@ -41,4 +41,31 @@ const char *tier_str(enum tier t);
 /* Parse "auto", "cheap", "mid" or "frontier". */
 bool tier_parse(const char *s, enum tier *out);
 
+struct catalog;
+
+/* Build the catalog: built-ins, then imported models ($LLM_DATA_DIR/models.json), then cfg's [model.*] and [tier.*]; cfg may be NULL. */
+struct catalog *catalog_new(const struct config *cfg, char **cause);
+void catalog_free(struct catalog *cat);
+size_t catalog_count(const struct catalog *cat);
+const struct model *catalog_at(const struct catalog *cat, size_t i);
+/* Find a catalog name, a "provider/id" of a known model, or a unique wire id; NULL if unknown. */
+const struct model *catalog_find(const struct catalog *cat, const char *name);
+/* Fill out with the tier's models in order of preference (config [tier.X] models= if given, else built-in); return how many. */
+size_t catalog_tier(const struct catalog *cat, enum tier t, const struct model **out, size_t max);
+/* Return a model for "provider/model-id" not in the catalog: prices unknown, tier mid; owned by cat. */
+const struct model *catalog_adhoc(struct catalog *cat, const char *provider, const char *id);
+/*
+ * Merge a price list in LiteLLM's model_prices_and_context_window.json format:
+ * chat models of providers llm knows; *imported counts them. 0, or -1 with *cause.
+ */
+int catalog_import(struct catalog *cat, const char *json, size_t len, size_t *imported, char **cause);
+/* Return how many entries the last catalog_import skipped (not chat, or a provider llm does not know). */
+size_t catalog_import_skipped(const struct catalog *cat);
+/* Write the imported models to $LLM_DATA_DIR/models.json so later runs load them; 0 or -1 with *cause. */
+int catalog_save(const struct catalog *cat, char **cause);
+/* Return the path imported models persist in (borrowed; NULL without a data dir). */
+const char *catalog_path(const struct catalog *cat);
+/* Classify by blended price (3*in + out)/4: under $0.50/M cheap, up to $5/M mid, above frontier; unknown: mid. */
+enum tier catalog_tier_for_price(int64_t in_price, int64_t out_price);
+
 #endif

@@ -1,0 +1,29 @@
+/* pricing: exact integer costs in pico-dollars from token usage and catalog prices. */
+#ifndef LLM_PRICING_H
+#define LLM_PRICING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalog.h"
+#include "provider.h"
+
+enum pricing_rc {
+	PRICING_OK = 0,
+	PRICING_UNKNOWN = -1,   /* a price the usage needs is not known */
+	PRICING_OVERFLOW = -2,  /* the cost does not fit in 64 bits */
+};
+
+/* Compute the exact cost in pico-dollars of usage (disjoint buckets, see struct usage) on model m. */
+int pricing_cost(const struct model *m, const struct usage *u, int64_t *pico);
+/* Compute the worst case before a request: input_tokens * in + max_output * out. */
+int pricing_worst_case(const struct model *m, int64_t input_tokens, int64_t max_output, int64_t *pico);
+/* Format pico-dollars for people: "$0.00026", "$12.40"; estimated adds "~"; negative (unknown) -> "$?". */
+void pricing_format(int64_t pico, bool estimated, char *out, size_t n);
+/* Estimate the tokens of text, about one per four characters. */
+int64_t pricing_estimate_tokens(const char *text, size_t len);
+/* Name a pricing_rc: "ok", "unknown price", "overflow". */
+const char *pricing_rc_str(int rc);
+
+#endif

@@ -1,0 +1,180 @@
+/* test_pricing: exact costs for each provider's usage shape, overflow, unknown prices, formatting. */
+#include <stdint.h>
+
+#include "pricing.h"
+#include "unit.h"
+
+/* gpt-5-mini's list prices. */
+static const struct model openai_m = {
+	.name = "o", .provider = "openai", .id = "o", .tier = TIER_CHEAP,
+	.in_price = 250000, .out_price = 2000000, .cached_price = 25000,
+	.cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
+};
+
+/* claude-sonnet-4-6's list prices. */
+static const struct model anthropic_m = {
+	.name = "a", .provider = "anthropic", .id = "a", .tier = TIER_MID,
+	.in_price = 3000000, .out_price = 15000000, .cached_price = 300000,
+	.cache_write_price = 3750000, .cache_write_1h_price = 6000000,
+};
+
+static void
+test_openai_cached_within_prompt(void)
+{
+	/* 10,000 prompt tokens of which 4,000 cached: the adapter split them. */
+	struct usage u = { .input = 6000, .cached_input = 4000, .output = 1500, .reported = true };
+	int64_t pico = 0;
+
+	CHECK_INT(pricing_cost(&openai_m, &u, &pico), PRICING_OK);
+	/* 6000*0.25 + 4000*0.025 + 1500*2.00 micro-dollars = 1500 + 100 + 3000 = $0.0046 */
+	CHECK_INT(pico, 4600000000LL);
+}
+
+static void
+test_anthropic_cache_buckets(void)
+{
+	struct usage u = { .input = 1200, .cached_input = 50000, .cache_write = 2000,
+		.cache_write_1h = 1000, .output = 800, .reported = true };
+	int64_t pico = 0;
+
+	CHECK_INT(pricing_cost(&anthropic_m, &u, &pico), PRICING_OK);
+	/* 3.6e9 + 1.5e10 + 7.5e9 + 6e9 + 1.2e10 */
+	CHECK_INT(pico, 44100000000LL);
+}
+
+static void
+test_reasoning_not_added_twice(void)
+{
+	struct usage u = { .input = 100, .output = 500, .reasoning = 400 };
+	int64_t pico = 0;
+
+	CHECK_INT(pricing_cost(&openai_m, &u, &pico), PRICING_OK);
+	CHECK_INT(pico, 100LL * 250000 + 500LL * 2000000);
+}
+
+static void
+test_unknown_write_prices_derived(void)
+{
+	struct model m = openai_m;
+	struct usage u = { .cache_write = 10 };
+	int64_t pico = 0;
+
+	m.in_price = 140001;
+	CHECK_INT(pricing_cost(&m, &u, &pico), PRICING_OK);
+	/* 1.25 * 140001 = 175001.25, rounded up to 175002 */
+	CHECK_INT(pico, 1750020);
+	u.cache_write = 0;
+	u.cache_write_1h = 10;
+	CHECK_INT(pricing_cost(&m, &u, &pico), PRICING_OK);
+	CHECK_INT(pico, 2800020);
+	/* A cache read without its own price costs plain input. */
+	m.cached_price = PRICE_UNKNOWN;
+	u.cache_write_1h = 0;
+	u.cached_input = 3;
+	CHECK_INT(pricing_cost(&m, &u, &pico), PRICING_OK);
+	CHECK_INT(pico, 420003);
+}
+
+static void
+test_unknown_is_never_zero(void)
+{
+	struct model m = openai_m;
+	struct usage u = { .input = 10, .output = 10 };
+	int64_t pico = 0;
+
+	m.in_price = PRICE_UNKNOWN;
+	CHECK_INT(pricing_cost(&m, &u, &pico), PRICING_UNKNOWN);
+	CHECK(pico != 0);
+	CHECK_INT(pricing_worst_case(&m, 10, 10, &pico), PRICING_UNKNOWN);
+	CHECK(pico != 0);
+	m = openai_m;
+	m.out_price = PRICE_UNKNOWN;
+	CHECK_INT(pricing_cost(&m, &u, &pico), PRICING_UNKNOWN);
+	/* Cache writes need the input price when they have none of their own. */
+	m = anthropic_m;
+	m.cache_write_price = PRICE_UNKNOWN;
+	m.in_price = PRICE_UNKNOWN;
+	u = (struct usage){ .cache_write = 1 };
+	CHECK_INT(pricing_cost(&m, &u, &pico), PRICING_UNKNOWN);
+	/* A price not needed by the usage does not matter. */
+	u = (struct usage){ .output = 2 };
+	CHECK_INT(pricing_cost(&m, &u, &pico), PRICING_OK);
+	CHECK_INT(pico, 30000000);
+}
+
+static void
+test_overflow(void)
+{
+	struct usage u = { .input = INT64_MAX / 1000 };
+	int64_t pico = 0;
+
+	CHECK_INT(pricing_cost(&openai_m, &u, &pico), PRICING_OVERFLOW);
+	/* Each part fits, the sum does not. */
+	u = (struct usage){ .input = INT64_MAX / 250000 - 1, .output = INT64_MAX / 2000000 - 1 };
+	CHECK_INT(pricing_cost(&openai_m, &u, &pico), PRICING_OVERFLOW);
+	CHECK_INT(pricing_worst_case(&openai_m, INT64_MAX / 4, 1, &pico), PRICING_OVERFLOW);
+}
+
+static void
+test_worst_case(void)
+{
+	int64_t pico = 0;
+
+	CHECK_INT(pricing_worst_case(&anthropic_m, 2000, 4096, &pico), PRICING_OK);
+	CHECK_INT(pico, 2000LL * 3000000 + 4096LL * 15000000);
+}
+
+static void
+test_format(void)
+{
+	char s[32];
+
+	pricing_format(260000000, false, s, sizeof(s));
+	CHECK_STR(s, "$0.00026");
+	pricing_format(12400000000000LL, false, s, sizeof(s));
+	CHECK_STR(s, "$12.40");
+	pricing_format(1200000000, true, s, sizeof(s));
+	CHECK_STR(s, "~$0.0012");
+	pricing_format(15500000000LL, false, s, sizeof(s));
+	CHECK_STR(s, "$0.0155");
+	pricing_format(9000000000LL, true, s, sizeof(s));
+	CHECK_STR(s, "~$0.009");
+	pricing_format(500000000000LL, false, s, sizeof(s));
+	CHECK_STR(s, "$0.50");
+	pricing_format(999999999999LL, false, s, sizeof(s));
+	CHECK_STR(s, "$1.00");
+	pricing_format(0, false, s, sizeof(s));
+	CHECK_STR(s, "$0.00");
+	pricing_format(5, false, s, sizeof(s));
+	CHECK_STR(s, "$0.000000000005");
+	pricing_format(PRICE_UNKNOWN, false, s, sizeof(s));
+	CHECK_STR(s, "$?");
+	pricing_format(31204999999999LL, false, s, sizeof(s));
+	CHECK_STR(s, "$31.20");
+	pricing_format(31205000000000LL, false, s, sizeof(s));
+	CHECK_STR(s, "$31.21");
+}
+
+static void
+test_estimate_tokens(void)
+{
+	CHECK_INT(pricing_estimate_tokens("", 0), 0);
+	CHECK_INT(pricing_estimate_tokens("abcd efgh", 9), 3);
+	/* Two characters, four bytes. */
+	CHECK_INT(pricing_estimate_tokens("\xc3\xa9\xc3\xa9", 4), 1);
+}
+
+int
+main(void)
+{
+	RUN(test_openai_cached_within_prompt);
+	RUN(test_anthropic_cache_buckets);
+	RUN(test_reasoning_not_added_twice);
+	RUN(test_unknown_write_prices_derived);
+	RUN(test_unknown_is_never_zero);
+	RUN(test_overflow);
+	RUN(test_worst_case);
+	RUN(test_format);
+	RUN(test_estimate_tokens);
+	UNIT_EXIT();
+}
