@@ -1,0 +1,493 @@
+/* ledger: the usage ledger, the monthly budget meter and reservations safe across processes. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "ledger.h"
+#include "store.h"
+#include "util.h"
+
+/* Seconds per bucket of usage_totals (see store.c). */
+#define LEDGER_BUCKET 900
+
+enum ledger_sql {
+	SQL_BEGIN,
+	SQL_COMMIT,
+	SQL_ROLLBACK,
+	SQL_BEGIN_READ,
+	SQL_EXPIRE,
+	SQL_BUCKETS,
+	SQL_ROWS,
+	SQL_RESERVED,
+	SQL_INSERT,
+	SQL_SETTLE,
+	SQL_COUNT,
+};
+
+static const char *const ledger_sql_text[SQL_COUNT] = {
+	[SQL_BEGIN] = "BEGIN IMMEDIATE",
+	[SQL_COMMIT] = "COMMIT",
+	[SQL_ROLLBACK] = "ROLLBACK",
+	[SQL_BEGIN_READ] = "BEGIN",
+	/* A dead process's reservation: charge its worst case, as an estimate. */
+	[SQL_EXPIRE] = "UPDATE usage SET status = 'expired', cost_pico = worst_case_pico,"
+	    " estimated = 1, expires = NULL WHERE status = 'reserved' AND expires <= ?1",
+	[SQL_BUCKETS] = "SELECT coalesce(sum(spent), 0), coalesce(sum(unknown), 0),"
+	    " coalesce(sum(estimated), 0), coalesce(sum(requests), 0)"
+	    " FROM usage_totals WHERE bucket >= ?1 AND bucket < ?2",
+	[SQL_ROWS] = "SELECT coalesce(sum(coalesce(cost_pico, 0)), 0),"
+	    " coalesce(sum(cost_pico IS NULL), 0), coalesce(sum(estimated <> 0), 0), count(*)"
+	    " FROM usage WHERE time >= ?1 AND time < ?2 AND status <> 'reserved'",
+	/* Live reservations count as reserved; ones past expiry (not yet marked) as spent. */
+	[SQL_RESERVED] = "SELECT coalesce(sum(CASE WHEN expires > ?3 THEN worst_case_pico END), 0),"
+	    " coalesce(sum(CASE WHEN expires <= ?3 THEN worst_case_pico END), 0),"
+	    " coalesce(sum(worst_case_pico IS NULL), 0), coalesce(sum(expires <= ?3), 0)"
+	    " FROM usage WHERE status = 'reserved' AND time >= ?1 AND time < ?2",
+	[SQL_INSERT] = "INSERT INTO usage (time, conversation_id, provider, model, tier,"
+	    " route_mode, route_reason, worst_case_pico, status, pid, expires)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'reserved', ?9, ?10)",
+	[SQL_SETTLE] = "UPDATE usage SET status = ?2, input_tokens = ?3, cached_input_tokens = ?4,"
+	    " cache_write_tokens = ?5, cache_write_1h_tokens = ?6, output_tokens = ?7,"
+	    " reasoning_tokens = ?8, cost_pico = ?9, estimated = ?10, latency_ms = ?11,"
+	    " expires = NULL WHERE id = ?1 AND status IN ('reserved', 'expired')",
+};
+
+struct ledger {
+	struct store *st;
+	sqlite3 *db;
+	sqlite3_stmt *sql[SQL_COUNT];
+};
+
+/* Add without wrapping: money sums saturate at INT64_MAX, which is over any budget. */
+static int64_t
+ledger_add(int64_t a, int64_t b)
+{
+	if (b > 0 && a > INT64_MAX - b)
+		return INT64_MAX;
+	if (b < 0 && a < INT64_MIN - b)
+		return INT64_MIN;
+	return a + b;
+}
+
+/* The prepared statement for q, reset and unbound; NULL on error. */
+static sqlite3_stmt *
+ledger_stmt(struct ledger *l, enum ledger_sql q)
+{
+	if (l->sql[q] == NULL) {
+		if (sqlite3_prepare_v3(l->db, ledger_sql_text[q], -1, SQLITE_PREPARE_PERSISTENT,
+		    &l->sql[q], NULL) != SQLITE_OK)
+			return NULL;
+	} else {
+		sqlite3_reset(l->sql[q]);
+		sqlite3_clear_bindings(l->sql[q]);
+	}
+	return l->sql[q];
+}
+
+/* Fill *cause with the database's last error. */
+static int
+ledger_fail(struct ledger *l, const char *what, char **cause)
+{
+	xasprintf(cause, "%s: %s: %s", store_path(l->st), what, sqlite3_errmsg(l->db));
+	return -1;
+}
+
+/* Run a statement that returns no rows. */
+static int
+ledger_run(struct ledger *l, enum ledger_sql q)
+{
+	sqlite3_stmt *st = ledger_stmt(l, q);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+ledger_month(int64_t t, int64_t *start, int64_t *end, char month[8])
+{
+	time_t tt = (time_t)t;
+	struct tm tm, a, b;
+	char tmp[32];
+
+	if (localtime_r(&tt, &tm) == NULL)
+		return -1;
+	a = tm;
+	a.tm_mday = 1;
+	a.tm_hour = a.tm_min = a.tm_sec = 0;
+	a.tm_isdst = -1;
+	b = a;
+	b.tm_mon++;
+	*start = (int64_t)mktime(&a);
+	*end = (int64_t)mktime(&b);
+	if (month != NULL) {
+		snprintf(tmp, sizeof tmp, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+		if (!str_copy(month, 8, tmp))
+			return -1;
+	}
+	return *start < *end ? 0 : -1;
+}
+
+int
+ledger_month_parse(const char *s, int64_t *start, int64_t *end)
+{
+	struct tm a, b;
+	int i, y = 0, mo = 0;
+
+	if (s == NULL || strlen(s) != 7 || s[4] != '-')
+		return -1;
+	for (i = 0; i < 7; i++) {
+		if (i == 4)
+			continue;
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (i < 4)
+			y = y * 10 + (s[i] - '0');
+		else
+			mo = mo * 10 + (s[i] - '0');
+	}
+	if (mo < 1 || mo > 12 || y < 1970)
+		return -1;
+	memset(&a, 0, sizeof a);
+	a.tm_year = y - 1900;
+	a.tm_mon = mo - 1;
+	a.tm_mday = 1;
+	a.tm_isdst = -1;
+	b = a;
+	b.tm_mon++;
+	*start = (int64_t)mktime(&a);
+	*end = (int64_t)mktime(&b);
+	return *start < *end ? 0 : -1;
+}
+
+/* Add the settled figures of [from, to) read by statement q (buckets or rows) to m. */
+static int
+ledger_sum(struct ledger *l, enum ledger_sql q, int64_t from, int64_t to, struct meter *m)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (from >= to)
+		return 0;
+	if ((st = ledger_stmt(l, q)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		m->spent = ledger_add(m->spent, sqlite3_column_int64(st, 0));
+		m->unknown_count += sqlite3_column_int64(st, 1);
+		m->estimated |= sqlite3_column_int64(st, 2) > 0;
+		m->requests += sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Fill m for the month holding now; the caller holds a transaction. */
+static int
+ledger_fill(struct ledger *l, int64_t now, int64_t limit, struct meter *m)
+{
+	int64_t b0, b1, start, end;
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(m, 0, sizeof *m);
+	m->limit = limit;
+	if (ledger_month(now, &m->month_start, &m->month_end, m->month) < 0)
+		return -1;
+	start = m->month_start;
+	end = m->month_end;
+	/* Whole buckets from the totals, the partial ones at the edges from the rows. */
+	b0 = start >= 0 ? (start + LEDGER_BUCKET - 1) / LEDGER_BUCKET : 0;
+	b1 = start >= 0 ? end / LEDGER_BUCKET : 0;
+	if (b0 < b1) {
+		if (ledger_sum(l, SQL_BUCKETS, b0, b1, m) < 0 ||
+		    ledger_sum(l, SQL_ROWS, start, b0 * LEDGER_BUCKET, m) < 0 ||
+		    ledger_sum(l, SQL_ROWS, b1 * LEDGER_BUCKET, end, m) < 0)
+			return -1;
+	} else if (ledger_sum(l, SQL_ROWS, start, end, m) < 0) {
+		return -1;
+	}
+	if ((st = ledger_stmt(l, SQL_RESERVED)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, start);
+	sqlite3_bind_int64(st, 2, end);
+	sqlite3_bind_int64(st, 3, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		m->reserved = sqlite3_column_int64(st, 0);
+		m->spent = ledger_add(m->spent, sqlite3_column_int64(st, 1));
+		m->unknown_count += sqlite3_column_int64(st, 2);
+		m->estimated |= sqlite3_column_int64(st, 3) > 0;
+		m->requests += sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+struct ledger *
+ledger_open_path(const char *path, char **cause)
+{
+	struct ledger *l;
+	struct store *st = store_open(path, cause);
+
+	if (st == NULL)
+		return NULL;
+	l = xcalloc(1, sizeof *l);
+	l->st = st;
+	l->db = store_db(st);
+	return l;
+}
+
+struct ledger *
+ledger_open(const char *data_dir, char **cause)
+{
+	struct ledger *l;
+	char *path;
+
+	if (data_dir == NULL || *data_dir == '\0') {
+		xasprintf(cause, "no data directory");
+		return NULL;
+	}
+	if (mkdir_p(data_dir) < 0) {
+		xasprintf(cause, "%s: %s", data_dir, strerror(errno));
+		return NULL;
+	}
+	path = xstrfmt("%s/llm.db", data_dir);
+	l = ledger_open_path(path, cause);
+	free(path);
+	return l;
+}
+
+void
+ledger_close(struct ledger *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < SQL_COUNT; i++)
+		sqlite3_finalize(l->sql[i]);
+	store_close(l->st);
+	free(l);
+}
+
+struct store *
+ledger_store(struct ledger *l)
+{
+	return l->st;
+}
+
+/* Bind a borrowed string, or NULL. */
+static void
+ledger_bind_str(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Insert the reservation row; the caller holds the write transaction. */
+static int
+ledger_insert(struct ledger *l, const struct ledger_entry *e, int64_t now, int64_t worst_case,
+    int64_t *id)
+{
+	sqlite3_stmt *st = ledger_stmt(l, SQL_INSERT);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	if (e->conversation_id > 0)
+		sqlite3_bind_int64(st, 2, e->conversation_id);
+	ledger_bind_str(st, 3, e->provider);
+	ledger_bind_str(st, 4, e->model);
+	ledger_bind_str(st, 5, e->tier);
+	ledger_bind_str(st, 6, e->route_mode);
+	ledger_bind_str(st, 7, e->route_reason);
+	if (worst_case >= 0)
+		sqlite3_bind_int64(st, 8, worst_case);
+	sqlite3_bind_int64(st, 9, (int64_t)getpid());
+	sqlite3_bind_int64(st, 10, ledger_add(now, LEDGER_EXPIRY));
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	*id = sqlite3_last_insert_rowid(l->db);
+	return 0;
+}
+
+int
+ledger_reserve(struct ledger *l, const struct ledger_entry *e, int64_t worst_case,
+    int64_t limit, bool enforce, int64_t *id, struct meter *m, char **cause)
+{
+	struct meter local;
+	sqlite3_stmt *st;
+	int64_t now;
+	bool over;
+
+	if (m == NULL)
+		m = &local;
+	*id = 0;
+	/* IMMEDIATE takes the write lock first: the check and the reservation are one step. */
+	if (ledger_run(l, SQL_BEGIN) < 0)
+		return ledger_fail(l, "reserve", cause);
+	now = clock_now();
+	if ((st = ledger_stmt(l, SQL_EXPIRE)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_reset(st);
+	if (ledger_fill(l, now, limit, m) < 0)
+		goto fail;
+	over = enforce && limit > 0 && worst_case != 0 &&
+	    (worst_case < 0 ||
+	    ledger_add(ledger_add(m->spent, m->reserved), worst_case) > limit);
+	if (over) {
+		ledger_run(l, SQL_ROLLBACK);
+		return LEDGER_OVER_BUDGET;
+	}
+	if (ledger_insert(l, e, now, worst_case, id) < 0)
+		goto fail;
+	if (ledger_run(l, SQL_COMMIT) < 0)
+		goto fail;
+	if (worst_case > 0)
+		m->reserved = ledger_add(m->reserved, worst_case);
+	else if (worst_case < 0)
+		m->unknown_count++;
+	return LEDGER_RESERVED;
+fail:
+	ledger_fail(l, "reserve", cause);
+	ledger_run(l, SQL_ROLLBACK);
+	*id = 0;
+	return -1;
+}
+
+int
+ledger_settle(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,
+    bool estimated, const char *status, int64_t latency_ms, char **cause)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (status == NULL || (strcmp(status, "ok") != 0 && strcmp(status, "error") != 0 &&
+	    strcmp(status, "cancelled") != 0)) {
+		xasprintf(cause, "settle: bad status '%s'", status ? status : "(null)");
+		return -1;
+	}
+	if ((st = ledger_stmt(l, SQL_SETTLE)) == NULL)
+		return ledger_fail(l, "settle", cause);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, u ? u->input : 0);
+	sqlite3_bind_int64(st, 4, u ? u->cached_input : 0);
+	sqlite3_bind_int64(st, 5, u ? u->cache_write : 0);
+	sqlite3_bind_int64(st, 6, u ? u->cache_write_1h : 0);
+	sqlite3_bind_int64(st, 7, u ? u->output : 0);
+	sqlite3_bind_int64(st, 8, u ? u->reasoning : 0);
+	if (cost >= 0)
+		sqlite3_bind_int64(st, 9, cost);
+	sqlite3_bind_int(st, 10, estimated);
+	sqlite3_bind_int64(st, 11, latency_ms);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return ledger_fail(l, "settle", cause);
+	if (sqlite3_changes(l->db) != 1) {
+		xasprintf(cause, "settle: no reservation %lld", (long long)id);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ledger_meter(struct ledger *l, int64_t limit, struct meter *m, char **cause)
+{
+	int rc;
+
+	/* One read transaction: the totals and the reservations come from one snapshot. */
+	if (ledger_run(l, SQL_BEGIN_READ) < 0)
+		return ledger_fail(l, "meter", cause);
+	rc = ledger_fill(l, clock_now(), limit, m);
+	if (rc < 0)
+		ledger_fail(l, "meter", cause);
+	ledger_run(l, rc < 0 ? SQL_ROLLBACK : SQL_COMMIT);
+	return rc;
+}
+
+int64_t
+ledger_conv_new(struct ledger *l, const char *title)
+{
+	return store_conv_new(l->st, title);
+}
+
+int
+ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char *text,
+    int64_t usage_id)
+{
+	return store_msg_add(l->st, conv, role, text, usage_id);
+}
+
+int64_t
+ledger_conv_latest(struct ledger *l)
+{
+	return store_conv_latest(l->st);
+}
+
+bool
+ledger_conv_exists(struct ledger *l, int64_t conv)
+{
+	return store_conv_exists(l->st, conv);
+}
+
+int
+ledger_conv_load(struct ledger *l, int64_t conv, char ***roles, char ***texts, size_t *n,
+    char **cause)
+{
+	struct store_msg *m;
+	size_t i, k;
+
+	*roles = *texts = NULL;
+	*n = 0;
+	if (store_msgs(l->st, conv, &m, &k, cause) < 0)
+		return -1;
+	if (k > 0) {
+		*roles = xcalloc(k, sizeof **roles);
+		*texts = xcalloc(k, sizeof **texts);
+	}
+	for (i = 0; i < k; i++) {
+		/* Hand the strings over rather than copying them. */
+		(*roles)[i] = m[i].role;
+		(*texts)[i] = m[i].text;
+		m[i].role = m[i].text = NULL;
+	}
+	store_msgs_free(m, k);
+	*n = k;
+	return 0;
+}
+
+void
+ledger_msgs_free(char **roles, char **texts, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (roles != NULL)
+			free(roles[i]);
+		if (texts != NULL)
+			free(texts[i]);
+	}
+	free(roles);
+	free(texts);
+}

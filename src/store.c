@@ -1,0 +1,508 @@
+/* store: llm.db, the SQLite database: opening, schema migrations, conversations and messages. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "util.h"
+
+struct store {
+	sqlite3 *db;
+	char *path;
+};
+
+/*
+ * Migrations, in order: entry i takes the schema from version i to i + 1. Never
+ * edit one that has shipped; append a new one and bump STORE_VERSION.
+ *
+ * usage_totals keeps the settled figures per 15-minute bucket (time / 900),
+ * maintained by triggers, so the monthly meter adds a few thousand buckets
+ * instead of every row of the month. Every current UTC offset is a multiple of
+ * 15 minutes, so a local month is whole buckets; the meter adds the rows of any
+ * partial bucket at the edges directly, so it stays exact for any zone.
+ */
+static const char *const store_migrations[] = {
+	/* 1: conversations, messages and the usage ledger */
+	"CREATE TABLE conversations ("
+	" id INTEGER PRIMARY KEY,"
+	" created INTEGER NOT NULL,"
+	" updated INTEGER NOT NULL,"
+	" title TEXT,"
+	" model TEXT);"
+	"CREATE INDEX conversations_updated ON conversations(updated);"
+	"CREATE TABLE usage ("
+	" id INTEGER PRIMARY KEY,"
+	" time INTEGER NOT NULL,"
+	" conversation_id INTEGER REFERENCES conversations(id) ON DELETE SET NULL,"
+	" provider TEXT, model TEXT, tier TEXT, route_mode TEXT, route_reason TEXT,"
+	" input_tokens INTEGER NOT NULL DEFAULT 0,"
+	" cached_input_tokens INTEGER NOT NULL DEFAULT 0,"
+	" cache_write_tokens INTEGER NOT NULL DEFAULT 0,"
+	" cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0,"
+	" output_tokens INTEGER NOT NULL DEFAULT 0,"
+	" reasoning_tokens INTEGER NOT NULL DEFAULT 0,"
+	" cost_pico INTEGER,"
+	" worst_case_pico INTEGER,"
+	" estimated INTEGER NOT NULL DEFAULT 0,"
+	" status TEXT NOT NULL CHECK (status IN"
+	"  ('reserved', 'ok', 'error', 'cancelled', 'expired')),"
+	" latency_ms INTEGER,"
+	" pid INTEGER,"
+	" expires INTEGER);"
+	"CREATE INDEX usage_time ON usage(time);"
+	"CREATE INDEX usage_reserved ON usage(time) WHERE status = 'reserved';"
+	"CREATE INDEX usage_conversation ON usage(conversation_id);"
+	"CREATE TABLE messages ("
+	" id INTEGER PRIMARY KEY,"
+	" conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
+	" role TEXT NOT NULL,"
+	" text TEXT NOT NULL,"
+	" created INTEGER NOT NULL,"
+	" usage_id INTEGER REFERENCES usage(id) ON DELETE SET NULL);"
+	"CREATE INDEX messages_conversation ON messages(conversation_id, id);"
+	"CREATE INDEX messages_usage ON messages(usage_id);"
+	"CREATE TABLE usage_totals ("
+	" bucket INTEGER PRIMARY KEY,"
+	" spent INTEGER NOT NULL DEFAULT 0,"
+	" unknown INTEGER NOT NULL DEFAULT 0,"
+	" estimated INTEGER NOT NULL DEFAULT 0,"
+	" requests INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TRIGGER usage_totals_insert AFTER INSERT ON usage"
+	" WHEN NEW.status <> 'reserved' BEGIN"
+	" INSERT INTO usage_totals (bucket, spent, unknown, estimated, requests)"
+	"  VALUES (NEW.time / 900, coalesce(NEW.cost_pico, 0), NEW.cost_pico IS NULL,"
+	"  NEW.estimated <> 0, 1)"
+	"  ON CONFLICT (bucket) DO UPDATE SET spent = spent + excluded.spent,"
+	"  unknown = unknown + excluded.unknown, estimated = estimated + excluded.estimated,"
+	"  requests = requests + 1;"
+	" END;"
+	"CREATE TRIGGER usage_totals_delete AFTER DELETE ON usage"
+	" WHEN OLD.status <> 'reserved' BEGIN"
+	" UPDATE usage_totals SET spent = spent - coalesce(OLD.cost_pico, 0),"
+	"  unknown = unknown - (OLD.cost_pico IS NULL),"
+	"  estimated = estimated - (OLD.estimated <> 0), requests = requests - 1"
+	"  WHERE bucket = OLD.time / 900;"
+	" END;"
+	"CREATE TRIGGER usage_totals_update AFTER UPDATE OF time, cost_pico, estimated, status"
+	" ON usage BEGIN"
+	" UPDATE usage_totals SET spent = spent - coalesce(OLD.cost_pico, 0),"
+	"  unknown = unknown - (OLD.cost_pico IS NULL),"
+	"  estimated = estimated - (OLD.estimated <> 0), requests = requests - 1"
+	"  WHERE bucket = OLD.time / 900 AND OLD.status <> 'reserved';"
+	" INSERT INTO usage_totals (bucket, spent, unknown, estimated, requests)"
+	"  SELECT NEW.time / 900, coalesce(NEW.cost_pico, 0), NEW.cost_pico IS NULL,"
+	"  NEW.estimated <> 0, 1 WHERE NEW.status <> 'reserved'"
+	"  ON CONFLICT (bucket) DO UPDATE SET spent = spent + excluded.spent,"
+	"  unknown = unknown + excluded.unknown, estimated = estimated + excluded.estimated,"
+	"  requests = requests + 1;"
+	" END;",
+};
+
+_Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,
+    "one migration per schema version");
+
+/* Run SQL with no result rows; fill *cause on failure. */
+static int
+store_exec(struct store *s, const char *sql, char **cause)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) == SQLITE_OK)
+		return 0;
+	xasprintf(cause, "%s: %s", s->path, err ? err : sqlite3_errmsg(s->db));
+	sqlite3_free(err);
+	return -1;
+}
+
+/* Read one integer from a single-row query; -1 with *cause on failure. */
+static int
+store_int(struct store *s, const char *sql, int64_t *out, char **cause)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	*out = sqlite3_column_int64(st, 0);
+	rc = 0;
+out:
+	if (rc != 0)
+		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * Switch to WAL. On a brand-new file several processes may race to do it; the
+ * change can report busy without waiting, so retry until the busy timeout.
+ */
+static int
+store_wal(struct store *s, char **cause)
+{
+	int64_t deadline = clock_ms() + STORE_BUSY_MS;
+	struct timespec ts = { 0, 2 * 1000 * 1000 };
+	char *err = NULL;
+	int rc;
+
+	for (;;) {
+		rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, &err);
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc & 0xff) != SQLITE_BUSY || clock_ms() > deadline)
+			break;
+		sqlite3_free(err);
+		err = NULL;
+		nanosleep(&ts, NULL);
+	}
+	xasprintf(cause, "%s: %s", s->path, err ? err : sqlite3_errmsg(s->db));
+	sqlite3_free(err);
+	return -1;
+}
+
+/* Bring the schema up to STORE_VERSION, one migration at a time, in one transaction. */
+static int
+store_migrate(struct store *s, char **cause)
+{
+	int64_t v;
+	char *sql;
+
+	if (store_int(s, "PRAGMA user_version", &v, cause) < 0)
+		return -1;
+	if (v == STORE_VERSION)
+		return 0;
+	if (store_exec(s, "BEGIN IMMEDIATE", cause) < 0)
+		return -1;
+	/* Another process may have migrated while we waited for the lock. */
+	if (store_int(s, "PRAGMA user_version", &v, cause) < 0)
+		goto fail;
+	if (v > STORE_VERSION) {
+		xasprintf(cause, "%s: schema version %lld is newer than this llm knows (%d)",
+		    s->path, (long long)v, STORE_VERSION);
+		goto fail;
+	}
+	for (; v < STORE_VERSION; v++) {
+		if (store_exec(s, store_migrations[v], cause) < 0)
+			goto fail;
+		sql = xstrfmt("PRAGMA user_version = %lld", (long long)v + 1);
+		if (store_exec(s, sql, cause) < 0) {
+			free(sql);
+			goto fail;
+		}
+		free(sql);
+	}
+	return store_exec(s, "COMMIT", cause);
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+struct store *
+store_open(const char *path, char **cause)
+{
+	struct store *s = xcalloc(1, sizeof *s);
+	int rc;
+
+	s->path = xstrdup(path);
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		xasprintf(cause, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	sqlite3_extended_result_codes(s->db, 1);
+	if (store_wal(s, cause) < 0)
+		goto fail;
+	/*
+	 * synchronous = NORMAL: in WAL mode a power cut may lose the last commits
+	 * but never corrupts the file; a lost reservation is harmless.
+	 */
+	if (store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", cause) < 0)
+		goto fail;
+	if (store_migrate(s, cause) < 0)
+		goto fail;
+	return s;
+fail:
+	store_close(s);
+	return NULL;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_close_v2(s->db);
+	free(s->path);
+	free(s);
+}
+
+struct sqlite3 *
+store_db(struct store *s)
+{
+	return s->db;
+}
+
+const char *
+store_path(const struct store *s)
+{
+	return s->path;
+}
+
+int
+store_version(struct store *s)
+{
+	int64_t v = -1;
+	char *cause = NULL;
+
+	if (store_int(s, "PRAGMA user_version", &v, &cause) < 0)
+		free(cause);
+	return (int)v;
+}
+
+const char *
+store_errmsg(struct store *s)
+{
+	return sqlite3_errmsg(s->db);
+}
+
+/* A malloc'd copy of column i, or NULL when it is NULL. */
+static char *
+store_col_str(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? xstrndup((const char *)t, (size_t)sqlite3_column_bytes(st, i)) : NULL;
+}
+
+/* The length of s cut to at most max bytes without splitting a UTF-8 sequence. */
+static size_t
+store_cut(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return n;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+int64_t
+store_conv_new(struct store *s, const char *title)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t now = clock_now(), id = 0;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO conversations (created, updated, title)"
+	    " VALUES (?1, ?1, ?2)", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, now);
+	if (title != NULL)
+		sqlite3_bind_text(st, 2, title, (int)store_cut(title, STORE_TITLE_MAX),
+		    SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		id = sqlite3_last_insert_rowid(s->db);
+	sqlite3_finalize(st);
+	return id;
+}
+
+int
+store_msg_add(struct store *s, int64_t conv, const char *role, const char *text,
+    int64_t usage_id)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t now = clock_now();
+	int rc = -1;
+
+	/* One statement each, in one transaction: the message and the conversation's
+	 * last-updated time (and model, from the usage row) move together. */
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO messages (conversation_id, role, text,"
+	    " created, usage_id) VALUES (?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, conv);
+	sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, text ? text : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	if (usage_id > 0)
+		sqlite3_bind_int64(st, 5, usage_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto out;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_prepare_v2(s->db, "UPDATE conversations SET updated = max(updated, ?2),"
+	    " model = coalesce((SELECT model FROM usage WHERE id = ?3), model) WHERE id = ?1",
+	    -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, conv);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, usage_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_exec(s->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int64_t
+store_conv_latest(struct store *s)
+{
+	int64_t id = 0;
+	char *cause = NULL;
+
+	if (store_int(s, "SELECT coalesce((SELECT id FROM conversations"
+	    " ORDER BY updated DESC, id DESC LIMIT 1), 0)", &id, &cause) < 0) {
+		free(cause);
+		return 0;
+	}
+	return id;
+}
+
+bool
+store_conv_exists(struct store *s, int64_t conv)
+{
+	sqlite3_stmt *st = NULL;
+	bool found = false;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM conversations WHERE id = ?", -1, &st,
+	    NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int64(st, 1, conv);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+int
+store_conv_list(struct store *s, size_t n, struct store_conv **out, size_t *count,
+    char **cause)
+{
+	sqlite3_stmt *st = NULL;
+	struct store_conv *v = NULL;
+	size_t k = 0;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, created, updated, title, model,"
+	    " (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)"
+	    " FROM conversations c ORDER BY updated DESC, id DESC LIMIT ?", -1, &st,
+	    NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, n > INT64_MAX ? INT64_MAX : (int64_t)n);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, sizeof *v);
+		v[k].id = sqlite3_column_int64(st, 0);
+		v[k].created = sqlite3_column_int64(st, 1);
+		v[k].updated = sqlite3_column_int64(st, 2);
+		v[k].title = store_col_str(st, 3);
+		v[k].model = store_col_str(st, 4);
+		v[k].nmsgs = sqlite3_column_int64(st, 5);
+		k++;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	*out = v;
+	*count = k;
+	return 0;
+fail:
+	xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	store_convs_free(v, k);
+	return -1;
+}
+
+void
+store_convs_free(struct store_conv *c, size_t n)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(c[i].title);
+		free(c[i].model);
+	}
+	free(c);
+}
+
+int
+store_msgs(struct store *s, int64_t conv, struct store_msg **out, size_t *count,
+    char **cause)
+{
+	sqlite3_stmt *st = NULL;
+	struct store_msg *v = NULL, *m;
+	size_t k = 0;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT m.id, m.created, coalesce(m.usage_id, 0), m.role,"
+	    " m.text, u.provider, u.model, u.tier,"
+	    " u.input_tokens + u.cached_input_tokens + u.cache_write_tokens"
+	    " + u.cache_write_1h_tokens, u.output_tokens, u.cost_pico, u.estimated, u.status"
+	    " FROM messages m LEFT JOIN usage u ON u.id = m.usage_id"
+	    " WHERE m.conversation_id = ? ORDER BY m.id", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, conv);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, sizeof *v);
+		m = &v[k++];
+		memset(m, 0, sizeof *m);
+		m->id = sqlite3_column_int64(st, 0);
+		m->created = sqlite3_column_int64(st, 1);
+		m->usage_id = sqlite3_column_int64(st, 2);
+		m->role = store_col_str(st, 3);
+		m->text = store_col_str(st, 4);
+		if (m->text == NULL)
+			m->text = xstrdup("");
+		m->provider = store_col_str(st, 5);
+		m->model = store_col_str(st, 6);
+		m->tier = store_col_str(st, 7);
+		m->input = sqlite3_column_int64(st, 8);
+		m->output = sqlite3_column_int64(st, 9);
+		m->cost = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int64(st, 10);
+		m->estimated = sqlite3_column_int64(st, 11) != 0;
+		m->status = store_col_str(st, 12);
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	*out = v;
+	*count = k;
+	return 0;
+fail:
+	xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	store_msgs_free(v, k);
+	return -1;
+}
+
+void
+store_msgs_free(struct store_msg *m, size_t n)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(m[i].role);
+		free(m[i].text);
+		free(m[i].provider);
+		free(m[i].model);
+		free(m[i].tier);
+		free(m[i].status);
+	}
+	free(m);
+}

@@ -1,0 +1,73 @@
+/* store: llm.db, the SQLite database: opening, schema migrations, conversations and messages. */
+#ifndef LLM_STORE_H
+#define LLM_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sqlite3;
+struct store;
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define STORE_VERSION 1
+/* How long a statement waits for another process's write lock, in milliseconds. */
+#define STORE_BUSY_MS 10000
+/* Titles are cut to this many bytes (at a character boundary). */
+#define STORE_TITLE_MAX 80
+
+/* A conversation row; strings malloc'd (NULL when unset). */
+struct store_conv {
+	int64_t id, created, updated;
+	char *title, *model;
+	int64_t nmsgs;
+};
+
+/* A message row, with what its usage row says when it has one; strings malloc'd. */
+struct store_msg {
+	int64_t id, created, usage_id;
+	char *role, *text;
+	char *provider, *model, *tier;   /* NULL without a usage row */
+	int64_t input, output;           /* all input buckets summed; output tokens */
+	int64_t cost;                    /* pico-dollars; < 0 unknown */
+	bool estimated;
+	char *status;
+};
+
+/*
+ * Open the database at path (its directory must exist), in WAL mode with a busy
+ * timeout and foreign keys, and bring its schema to STORE_VERSION. NULL with *cause.
+ */
+struct store *store_open(const char *path, char **cause);
+/* Close the database; accepts NULL. */
+void store_close(struct store *s);
+/* The SQLite handle, borrowed. */
+struct sqlite3 *store_db(struct store *s);
+/* The database's path, borrowed. */
+const char *store_path(const struct store *s);
+/* The schema version the database is at. */
+int store_version(struct store *s);
+/* The last SQLite error as text, borrowed. */
+const char *store_errmsg(struct store *s);
+
+/* Start a conversation at clock_now(); its id, or 0 on failure. */
+int64_t store_conv_new(struct store *s, const char *title);
+/* Append a message and touch the conversation; usage_id 0: none. 0 or -1. */
+int store_msg_add(struct store *s, int64_t conv, const char *role, const char *text,
+    int64_t usage_id);
+/* The most recently updated conversation's id; 0 if none. */
+int64_t store_conv_latest(struct store *s);
+/* Whether conversation conv exists. */
+bool store_conv_exists(struct store *s, int64_t conv);
+/* The n most recently updated conversations, newest first. 0 or -1. */
+int store_conv_list(struct store *s, size_t n, struct store_conv **out, size_t *count,
+    char **cause);
+/* Free a list from store_conv_list; accepts NULL. */
+void store_convs_free(struct store_conv *c, size_t n);
+/* A conversation's messages in order. 0 or -1. */
+int store_msgs(struct store *s, int64_t conv, struct store_msg **out, size_t *count,
+    char **cause);
+/* Free a list from store_msgs; accepts NULL. */
+void store_msgs_free(struct store_msg *m, size_t n);
+
+#endif

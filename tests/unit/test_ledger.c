@@ -1,0 +1,526 @@
+/* test_ledger: month bounds, reservations, expiry, the budget verdict and many processes at once. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "ledger.h"
+#include "store.h"
+#include "unit.h"
+#include "util.h"
+
+static char test_dir[256];
+static char test_db[300];
+
+/* Remove the last test's directory. */
+static void
+cleanup(void)
+{
+	char *cmd;
+
+	if (test_dir[0] == '\0')
+		return;
+	cmd = xstrfmt("rm -rf '%s'", test_dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", test_dir);
+	free(cmd);
+	test_dir[0] = '\0';
+}
+
+/* A fresh empty directory for this test's database. */
+static void
+fresh_dir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	cleanup();
+	snprintf(test_dir, sizeof test_dir, "%s/llm-ledger-XXXXXX", tmp ? tmp : "/tmp");
+	if (mkdtemp(test_dir) == NULL)
+		die("mkdtemp: %s", test_dir);
+	snprintf(test_db, sizeof test_db, "%s/llm.db", test_dir);
+}
+
+static void
+set_now(int64_t t)
+{
+	char s[32];
+
+	snprintf(s, sizeof s, "%lld", (long long)t);
+	setenv("LLM_NOW", s, 1);
+}
+
+static void
+set_tz(const char *tz)
+{
+	setenv("TZ", tz, 1);
+	tzset();
+}
+
+/* Epoch seconds of a UTC calendar time, computed apart from the code under test. */
+static int64_t
+utc(int y, int mo, int d, int h, int mi, int s)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = s;
+	return (int64_t)timegm(&tm);
+}
+
+static struct ledger *
+open_fresh(void)
+{
+	char *cause = NULL;
+	struct ledger *l;
+
+	fresh_dir();
+	l = ledger_open(test_dir, &cause);
+	if (l == NULL)
+		die("ledger_open: %s", cause);
+	return l;
+}
+
+/* One integer from SQL on the ledger's own connection. */
+static int64_t
+sql_int(struct ledger *l, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v = -999;
+
+	if (sqlite3_prepare_v2(store_db(ledger_store(l)), sql, -1, &st, NULL) != SQLITE_OK)
+		return -998;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static const struct ledger_entry entry = {
+	.provider = "deepseek", .model = "deepseek-v4-flash", .tier = "cheap",
+	.route_mode = "auto", .route_reason = "short question",
+};
+
+/* Reserve worst and settle at cost; returns the row id. */
+static int64_t
+spend(struct ledger *l, int64_t worst, int64_t cost)
+{
+	struct usage u = { .input = 100, .output = 20, .reported = true };
+	int64_t id = 0;
+	char *cause = NULL;
+
+	CHECK_INT(ledger_reserve(l, &entry, worst, 0, false, &id, NULL, &cause), LEDGER_RESERVED);
+	CHECK_INT(ledger_settle(l, id, &u, cost, false, "ok", 120, &cause), 0);
+	free(cause);
+	return id;
+}
+
+static void
+test_month_utc(void)
+{
+	int64_t s, e;
+	char m[8];
+
+	set_tz("UTC0");
+	CHECK_INT(ledger_month(utc(2026, 11, 30, 23, 59, 59), &s, &e, m), 0);
+	CHECK_STR(m, "2026-11");
+	CHECK_INT(s, utc(2026, 11, 1, 0, 0, 0));
+	CHECK_INT(e, utc(2026, 12, 1, 0, 0, 0));
+	CHECK_INT(ledger_month(utc(2026, 12, 1, 0, 0, 0), &s, &e, m), 0);
+	CHECK_STR(m, "2026-12");
+	CHECK_INT(e, utc(2027, 1, 1, 0, 0, 0));
+	CHECK_INT(ledger_month(utc(2028, 2, 29, 12, 0, 0), &s, &e, m), 0);
+	CHECK_STR(m, "2028-02");
+	CHECK_INT(e - s, 29 * 86400);
+}
+
+static void
+test_month_zone(void)
+{
+	int64_t s, e;
+	char m[8];
+
+	/* New York: the month rolls at local midnight, 05:00 UTC in winter. */
+	set_tz("EST5EDT,M3.2.0,M11.1.0");
+	CHECK_INT(ledger_month(utc(2026, 12, 1, 4, 59, 59), &s, &e, m), 0);
+	CHECK_STR(m, "2026-11");
+	CHECK_INT(s, utc(2026, 11, 1, 4, 0, 0));        /* still daylight time on Nov 1 */
+	CHECK_INT(e, utc(2026, 12, 1, 5, 0, 0));
+	CHECK_INT(e - s, 30 * 86400 + 3600);           /* the month holds the extra hour */
+	CHECK_INT(ledger_month(utc(2026, 12, 1, 5, 0, 0), &s, &e, m), 0);
+	CHECK_STR(m, "2026-12");
+	/* Tokyo: ahead of UTC, so December starts on Nov 30 UTC. */
+	set_tz("JST-9");
+	CHECK_INT(ledger_month(utc(2026, 11, 30, 15, 0, 0), &s, &e, m), 0);
+	CHECK_STR(m, "2026-12");
+	CHECK_INT(s, utc(2026, 11, 30, 15, 0, 0));
+	CHECK_INT(ledger_month_parse("2026-12", &s, &e), 0);
+	CHECK_INT(s, utc(2026, 11, 30, 15, 0, 0));
+	CHECK_INT(e, utc(2026, 12, 31, 15, 0, 0));
+	CHECK_INT(ledger_month_parse("2026-13", &s, &e), -1);
+	CHECK_INT(ledger_month_parse("2026-1", &s, &e), -1);
+	CHECK_INT(ledger_month_parse("2026/11", &s, &e), -1);
+	CHECK_INT(ledger_month_parse("", &s, &e), -1);
+	set_tz("UTC0");
+}
+
+/* Spend just before and just after the local month rolls, then read both months. */
+static void
+test_meter_rolls_at_local_midnight(void)
+{
+	struct ledger *l;
+	struct meter m;
+	char *cause = NULL;
+
+	set_tz("EST5EDT,M3.2.0,M11.1.0");
+	l = open_fresh();
+	set_now(utc(2026, 12, 1, 4, 59, 59));          /* Nov 30, 23:59:59 in New York */
+	spend(l, 5000, 3000);
+	set_now(utc(2026, 12, 1, 5, 0, 0));            /* Dec 1, 00:00:00 */
+	spend(l, 9000, 7000);
+	CHECK_INT(ledger_meter(l, 0, &m, &cause), 0);
+	CHECK_STR(m.month, "2026-12");
+	CHECK_INT(m.spent, 7000);
+	CHECK_INT(m.requests, 1);
+	set_now(utc(2026, 11, 15, 12, 0, 0));
+	CHECK_INT(ledger_meter(l, 50000, &m, &cause), 0);
+	CHECK_STR(m.month, "2026-11");
+	CHECK_INT(m.spent, 3000);
+	CHECK_INT(m.limit, 50000);
+	CHECK_INT(m.reserved, 0);
+	ledger_close(l);
+	set_tz("UTC0");
+}
+
+static void
+test_reserve_settle(void)
+{
+	struct ledger *l = open_fresh();
+	struct usage u = { .input = 1200, .cached_input = 300, .cache_write = 40,
+	    .output = 340, .reasoning = 100, .reported = true };
+	struct meter m;
+	int64_t id;
+	char *cause = NULL;
+
+	set_now(utc(2026, 11, 10, 8, 0, 0));
+	CHECK_INT(ledger_reserve(l, &entry, 26000, 100000, true, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK(id > 0);
+	CHECK_INT(m.reserved, 26000);
+	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(m.reserved, 26000);
+	CHECK_INT(m.spent, 0);
+	CHECK_INT(ledger_settle(l, id, &u, 2600, false, "ok", 850, &cause), 0);
+	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(m.reserved, 0);
+	CHECK_INT(m.spent, 2600);
+	CHECK(!m.estimated);
+	CHECK_INT(sql_int(l, "SELECT input_tokens + 10 * cached_input_tokens FROM usage"), 4200);
+	CHECK_INT(sql_int(l, "SELECT cache_write_tokens FROM usage"), 40);
+	CHECK_INT(sql_int(l, "SELECT reasoning_tokens FROM usage"), 100);
+	CHECK_INT(sql_int(l, "SELECT latency_ms FROM usage"), 850);
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'ok' AND model ="
+	    " 'deepseek-v4-flash' AND route_reason = 'short question'"), 1);
+	/* Settled once; a second settle of the same row is refused. */
+	CHECK_INT(ledger_settle(l, id, &u, 1, false, "ok", 1, &cause), -1);
+	CHECK(cause != NULL && strstr(cause, "no reservation") != NULL);
+	free(cause);
+	cause = NULL;
+	CHECK_INT(ledger_settle(l, id + 100, &u, 1, false, "ok", 1, &cause), -1);
+	free(cause);
+	cause = NULL;
+	CHECK_INT(ledger_reserve(l, &entry, 10, 0, false, &id, NULL, &cause), LEDGER_RESERVED);
+	CHECK_INT(ledger_settle(l, id, &u, 1, false, "reserved", 1, &cause), -1);
+	free(cause);
+	cause = NULL;
+	/* An estimate and a cancellation keep their cost; an unknown cost is never $0. */
+	CHECK_INT(ledger_settle(l, id, &u, 5, true, "cancelled", 1, &cause), 0);
+	CHECK_INT(ledger_reserve(l, &entry, -1, 0, false, &id, NULL, &cause), LEDGER_RESERVED);
+	CHECK_INT(sql_int(l, "SELECT worst_case_pico FROM usage ORDER BY id DESC LIMIT 1"), -1);
+	CHECK_INT(ledger_settle(l, id, &u, -1, false, "ok", 1, &cause), 0);
+	CHECK_INT(ledger_meter(l, 0, &m, &cause), 0);
+	CHECK_INT(m.spent, 2605);
+	CHECK(m.estimated);
+	CHECK_INT(m.unknown_count, 1);
+	CHECK_INT(m.requests, 3);
+	CHECK_INT(sql_int(l, "SELECT cost_pico FROM usage ORDER BY id DESC LIMIT 1"), -1);
+	ledger_close(l);
+}
+
+/* A process that reserved and died: its worst case counts, then expires into an estimate. */
+static void
+test_dead_reservation_expires(void)
+{
+	struct ledger *l = open_fresh();
+	struct meter m;
+	int64_t t0 = utc(2026, 11, 10, 8, 0, 0), id = 0;
+	char *cause = NULL;
+	int status;
+	pid_t pid;
+
+	set_now(t0);
+	pid = fork();
+	if (pid == 0) {
+		struct ledger *c = ledger_open(test_dir, &cause);
+
+		if (c == NULL || ledger_reserve(c, &entry, 40000, 0, false, &id, NULL,
+		    &cause) != LEDGER_RESERVED)
+			_exit(1);
+		_exit(0);  /* no settle, no close: as if killed */
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	set_now(t0 + LEDGER_EXPIRY - 1);
+	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(m.reserved, 40000);
+	CHECK_INT(m.spent, 0);
+	/* The hour is up: the meter already charges it, as an estimate. */
+	set_now(t0 + LEDGER_EXPIRY);
+	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(m.reserved, 0);
+	CHECK_INT(m.spent, 40000);
+	CHECK(m.estimated);
+	/* The next reservation writes the expiry into the row, and it stays in the ledger. */
+	CHECK_INT(ledger_reserve(l, &entry, 70000, 100000, true, &id, &m, &cause),
+	    LEDGER_OVER_BUDGET);
+	CHECK_INT(sql_int(l, "SELECT status = 'reserved' FROM usage"), 1);
+	CHECK_INT(ledger_reserve(l, &entry, 60000, 100000, true, &id, &m, &cause),
+	    LEDGER_RESERVED);
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'expired' AND"
+	    " cost_pico = 40000 AND estimated = 1 AND expires IS NULL"), 1);
+	CHECK_INT(m.spent, 40000);
+	CHECK_INT(m.reserved, 60000);
+	/* A late settle still records the real cost of an expired reservation. */
+	CHECK_INT(ledger_settle(l, 1, NULL, 1000, false, "ok", 4000000, &cause), 0);
+	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(m.spent, 1000);
+	ledger_close(l);
+}
+
+static void
+test_over_budget(void)
+{
+	struct ledger *l = open_fresh();
+	struct meter m;
+	int64_t id = 0;
+	char *cause = NULL;
+
+	set_now(utc(2026, 11, 10, 8, 0, 0));
+	spend(l, 6000, 6000);
+	CHECK_INT(ledger_reserve(l, &entry, 3000, 10000, true, &id, &m, &cause), LEDGER_RESERVED);
+	/* 6000 spent + 3000 reserved + 1001 > 10000: refused, nothing written. */
+	CHECK_INT(ledger_reserve(l, &entry, 1001, 10000, true, &id, &m, &cause),
+	    LEDGER_OVER_BUDGET);
+	CHECK_INT(id, 0);
+	CHECK_INT(m.spent, 6000);
+	CHECK_INT(m.reserved, 3000);
+	CHECK_INT(m.limit, 10000);
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage"), 2);
+	/* Exactly at the limit fits. */
+	CHECK_INT(ledger_reserve(l, &entry, 1000, 10000, true, &id, &m, &cause), LEDGER_RESERVED);
+	/* Not enforced (warn), or no budget: recorded anyway. */
+	CHECK_INT(ledger_reserve(l, &entry, 5000, 10000, false, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(ledger_reserve(l, &entry, 5000, 0, true, &id, &m, &cause), LEDGER_RESERVED);
+	/* A worst case that would overflow is over any budget. */
+	CHECK_INT(ledger_reserve(l, &entry, INT64_MAX, 10000, true, &id, &m, &cause),
+	    LEDGER_OVER_BUDGET);
+	ledger_close(l);
+}
+
+static void
+test_unknown_and_free(void)
+{
+	struct ledger *l = open_fresh();
+	struct meter m;
+	int64_t id = 0;
+	char *cause = NULL;
+
+	set_now(utc(2026, 11, 10, 8, 0, 0));
+	/* Unknown price under an enforced budget: refused even with the month empty. */
+	CHECK_INT(ledger_reserve(l, &entry, -1, 10000, true, &id, &m, &cause), LEDGER_OVER_BUDGET);
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage"), 0);
+	spend(l, 20000, 20000);   /* well over the budget */
+	/* Free is never refused, even over budget. */
+	CHECK_INT(ledger_reserve(l, &entry, 0, 10000, true, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(m.spent, 20000);
+	CHECK_INT(ledger_settle(l, id, NULL, 0, false, "ok", 5, &cause), 0);
+	CHECK_INT(ledger_reserve(l, &entry, 1, 10000, true, &id, &m, &cause), LEDGER_OVER_BUDGET);
+	/* Unknown without enforcement is recorded, and counted as unknown while in flight. */
+	CHECK_INT(ledger_reserve(l, &entry, -1, 10000, false, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(m.unknown_count, 1);
+	CHECK_INT(ledger_meter(l, 10000, &m, &cause), 0);
+	CHECK_INT(m.unknown_count, 1);
+	CHECK_INT(m.reserved, 0);
+	ledger_close(l);
+}
+
+/* The bucketed totals agree with a plain sum over the rows, in an odd zone too. */
+static void
+test_totals_match_rows(void)
+{
+	static const char *const zones[] = { "UTC0", "AMT-0:19:32", "NPT-5:45" };
+	struct ledger *l;
+	struct meter m;
+	int64_t t, sum, cnt, id, s0, e0;
+	char *cause = NULL, *sql;
+	size_t z;
+	int i;
+
+	for (z = 0; z < ARRAY_SIZE(zones); z++) {
+		set_tz(zones[z]);
+		l = open_fresh();
+		srand(7);
+		for (i = 0; i < 400; i++) {
+			t = utc(2026, 10, 28, 0, 0, 0) + (int64_t)(rand() % (40 * 86400));
+			set_now(t);
+			CHECK_INT(ledger_reserve(l, &entry, 100, 0, false, &id, NULL, &cause),
+			    LEDGER_RESERVED);
+			if (i % 7 != 0)
+				CHECK_INT(ledger_settle(l, id, NULL, i % 11 == 0 ? -1 : rand() % 1000,
+				    i % 3 == 0, i % 5 == 0 ? "error" : "ok", 1, &cause), 0);
+		}
+		/* Rows on both sides of both edges of the month, to the second. */
+		CHECK_INT(ledger_month(utc(2026, 11, 20, 0, 0, 0), &s0, &e0, NULL), 0);
+		for (i = 0; i < 4; i++) {
+			set_now((i < 2 ? s0 : e0) - 1 + i % 2);
+			spend(l, 100000, 100000 * (i + 1));
+		}
+		/* Rows deleted or moved by hand keep the totals right (the triggers follow). */
+		sqlite3_exec(store_db(ledger_store(l)), "DELETE FROM usage WHERE id % 13 = 0;"
+		    "UPDATE usage SET time = time + 3000 WHERE id % 17 = 0", NULL, NULL, NULL);
+		set_now(utc(2026, 11, 20, 0, 0, 0));
+		CHECK_INT(ledger_meter(l, 0, &m, &cause), 0);
+		/* A reservation past its expiry counts at its worst case. */
+		sql = xstrfmt("SELECT sum(CASE WHEN status <> 'reserved' THEN coalesce(cost_pico, 0)"
+		    " WHEN expires <= %lld THEN worst_case_pico ELSE 0 END) FROM usage"
+		    " WHERE time >= %lld AND time < %lld", (long long)clock_now(),
+		    (long long)m.month_start, (long long)m.month_end);
+		sum = sql_int(l, sql);
+		free(sql);
+		sql = xstrfmt("SELECT count(*) FROM usage WHERE status <> 'reserved' AND cost_pico IS NULL"
+		    " AND time >= %lld AND time < %lld", (long long)m.month_start,
+		    (long long)m.month_end);
+		cnt = sql_int(l, sql);
+		free(sql);
+		CHECK(sum > 0);
+		CHECK_INT(m.spent, sum);
+		/* Live reservations of unknown price count as unknown too (none here). */
+		CHECK_INT(m.unknown_count, cnt);
+		ledger_close(l);
+	}
+	set_tz("UTC0");
+}
+
+/*
+ * Many processes open the ledger (creating it) and reserve at once against a
+ * budget that fits exactly `fit` worst cases: exactly fit succeed.
+ */
+static void
+test_concurrent_reservations(void)
+{
+	enum { PROCS = 32, FIT = 12, WORST = 1000 };
+	int p[2], i, status, reserved = 0, refused = 0, other = 0;
+	pid_t pids[PROCS];
+	struct ledger *l;
+	struct meter m;
+	char *cause = NULL;
+
+	fresh_dir();
+	set_now(utc(2026, 11, 10, 8, 0, 0));
+	if (pipe(p) < 0)
+		die("pipe");
+	for (i = 0; i < PROCS; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			struct usage u = { .input = 10, .output = 5, .reported = true };
+			struct ledger *c;
+			int64_t id;
+			char b;
+			int v;
+
+			close(p[1]);
+			if (read(p[0], &b, 1) != 0)   /* wait until every child is ready */
+				_exit(9);
+			if ((c = ledger_open(test_dir, &cause)) == NULL) {
+				fprintf(stderr, "child open: %s\n", cause);
+				_exit(7);
+			}
+			v = ledger_reserve(c, &entry, WORST, FIT * WORST, true, &id, NULL, &cause);
+			if (v == LEDGER_RESERVED)
+				v = ledger_settle(c, id, &u, WORST, false, "ok", 1, &cause) == 0 ? 0 : 6;
+			else if (v == LEDGER_OVER_BUDGET)
+				v = 3;
+			else
+				v = 8;
+			if (v > 3)
+				fprintf(stderr, "child: %s\n", cause ? cause : "?");
+			ledger_close(c);
+			_exit(v);
+		}
+	}
+	close(p[0]);
+	close(p[1]);   /* release them all */
+	for (i = 0; i < PROCS; i++) {
+		if (waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status))
+			other++;
+		else if (WEXITSTATUS(status) == 0)
+			reserved++;
+		else if (WEXITSTATUS(status) == 3)
+			refused++;
+		else
+			other++;
+	}
+	CHECK_INT(other, 0);
+	CHECK_INT(reserved, FIT);
+	CHECK_INT(refused, PROCS - FIT);
+	l = ledger_open(test_dir, &cause);
+	CHECK(l != NULL);
+	if (l == NULL)
+		return;
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage"), FIT);
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'ok'"), FIT);
+	CHECK_INT(sql_int(l, "SELECT sum(cost_pico) FROM usage"), FIT * WORST);
+	CHECK_INT(sql_int(l, "SELECT count(DISTINCT pid) FROM usage"), FIT);
+	CHECK_INT(ledger_meter(l, FIT * WORST, &m, &cause), 0);
+	CHECK_INT(m.spent, FIT * WORST);
+	CHECK_INT(m.reserved, 0);
+	CHECK_INT(m.requests, FIT);
+	ledger_close(l);
+}
+
+/* The database passes SQLite's own integrity check after all of the above. */
+static void
+test_integrity(void)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	CHECK_INT(sqlite3_open(test_db, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+	CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+	CHECK_STR((const char *)sqlite3_column_text(st, 0), "ok");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+int
+main(void)
+{
+	RUN(test_month_utc);
+	RUN(test_month_zone);
+	RUN(test_meter_rolls_at_local_midnight);
+	RUN(test_reserve_settle);
+	RUN(test_dead_reservation_expires);
+	RUN(test_over_budget);
+	RUN(test_unknown_and_free);
+	RUN(test_totals_match_rows);
+	RUN(test_concurrent_reservations);
+	RUN(test_integrity);
+	cleanup();
+	UNIT_EXIT();
+}
