@@ -1,0 +1,260 @@
+/* test_store: schema creation and migration, conversations and messages in llm.db. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "ledger.h"
+#include "store.h"
+#include "unit.h"
+#include "util.h"
+
+static char test_dir[256];
+static char test_db[300];
+
+/* Remove the last test's directory. */
+static void
+cleanup(void)
+{
+	char *cmd;
+
+	if (test_dir[0] == '\0')
+		return;
+	cmd = xstrfmt("rm -rf '%s'", test_dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", test_dir);
+	free(cmd);
+	test_dir[0] = '\0';
+}
+
+/* A fresh empty directory; the database goes in a subdirectory not yet made. */
+static void
+fresh_dir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	cleanup();
+	snprintf(test_dir, sizeof test_dir, "%s/llm-store-XXXXXX", tmp ? tmp : "/tmp");
+	if (mkdtemp(test_dir) == NULL)
+		die("mkdtemp: %s", test_dir);
+	snprintf(test_db, sizeof test_db, "%s/data/llm/llm.db", test_dir);
+}
+
+/* One text value from SQL on a separate connection (as another process would see it). */
+static char *
+sql_text(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *v = NULL;
+
+	if (sqlite3_open_v2(test_db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return xstrdup("(open failed)");
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+			v = xstrdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return v ? v : xstrdup("(null)");
+}
+
+static void
+check_sql(const char *sql, const char *want)
+{
+	char *got = sql_text(sql);
+
+	if (strcmp(got, want) != 0) {
+		fprintf(stderr, "%s: got \"%s\", want \"%s\"\n", sql, got, want);
+		unit_bad = 1;
+	}
+	free(got);
+}
+
+static struct ledger *
+open_ledger(void)
+{
+	char *cause = NULL, *dir = xstrfmt("%s/data/llm", test_dir);
+	struct ledger *l = ledger_open(dir, &cause);
+
+	if (l == NULL)
+		die("ledger_open: %s", cause);
+	free(dir);
+	return l;
+}
+
+static void
+test_create(void)
+{
+	struct ledger *l;
+
+	fresh_dir();
+	l = open_ledger();      /* makes data/llm/ and the database */
+	CHECK_INT(store_version(ledger_store(l)), STORE_VERSION);
+	check_sql("PRAGMA journal_mode", "wal");
+	check_sql("PRAGMA user_version", "1");
+	check_sql("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
+	    " ('conversations', 'messages', 'usage', 'usage_totals')", "4");
+	check_sql("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'usage_time'",
+	    "1");
+	ledger_close(l);
+	/* Opening again changes nothing. */
+	l = open_ledger();
+	CHECK_INT(store_version(ledger_store(l)), STORE_VERSION);
+	ledger_close(l);
+	check_sql("PRAGMA integrity_check", "ok");
+}
+
+static void
+test_newer_schema_refused(void)
+{
+	sqlite3 *db;
+	char *cause = NULL;
+	struct store *s;
+
+	fresh_dir();
+	ledger_close(open_ledger());
+	CHECK_INT(sqlite3_open(test_db, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	s = store_open(test_db, &cause);
+	CHECK(s == NULL);
+	CHECK(cause != NULL && strstr(cause, "newer") != NULL);
+	free(cause);
+	store_close(s);
+}
+
+static void
+test_not_a_database(void)
+{
+	char *cause = NULL, *path;
+	struct store *s;
+	FILE *f;
+
+	fresh_dir();
+	path = xstrfmt("%s/junk.db", test_dir);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f != NULL) {
+		fputs("this is not an SQLite database, but it is long enough to look like one..", f);
+		fclose(f);
+	}
+	s = store_open(path, &cause);
+	CHECK(s == NULL);
+	CHECK(cause != NULL && strstr(cause, path) != NULL);
+	free(cause);
+	free(path);
+}
+
+static void
+test_conversations(void)
+{
+	struct ledger *l;
+	struct ledger_entry e = { .provider = "openai", .model = "gpt-5-mini", .tier = "cheap" };
+	char **roles, **texts, *cause = NULL;
+	struct store_conv *cv;
+	struct store_msg *ms;
+	int64_t a, b, uid;
+	size_t n;
+
+	fresh_dir();
+	setenv("LLM_NOW", "1790000000", 1);
+	l = open_ledger();
+	CHECK_INT(ledger_conv_latest(l), 0);
+	a = ledger_conv_new(l, "first");
+	CHECK(a > 0);
+	CHECK(ledger_conv_exists(l, a));
+	CHECK(!ledger_conv_exists(l, a + 1));
+	CHECK_INT(ledger_msg_add(l, a, "user", "hello\n\x1b[2J", 0), 0);
+	CHECK_INT(ledger_reserve(l, &e, 10, 0, false, &uid, NULL, &cause), LEDGER_RESERVED);
+	CHECK_INT(ledger_settle(l, uid, NULL, 7, false, "ok", 3, &cause), 0);
+	CHECK_INT(ledger_msg_add(l, a, "assistant", "hi", uid), 0);
+	setenv("LLM_NOW", "1790000100", 1);
+	b = ledger_conv_new(l, NULL);
+	CHECK_INT(ledger_conv_latest(l), b);
+	/* A new message makes a conversation the latest again. */
+	setenv("LLM_NOW", "1790000200", 1);
+	CHECK_INT(ledger_msg_add(l, a, "user", "again", 0), 0);
+	CHECK_INT(ledger_conv_latest(l), a);
+	/* A message for no conversation is refused by the foreign key. */
+	CHECK_INT(ledger_msg_add(l, b + 50, "user", "orphan", 0), -1);
+
+	CHECK_INT(ledger_conv_load(l, a, &roles, &texts, &n, &cause), 0);
+	CHECK_INT(n, 3);
+	if (n == 3) {
+		CHECK_STR(roles[0], "user");
+		CHECK_STR(texts[0], "hello\n\x1b[2J");
+		CHECK_STR(roles[1], "assistant");
+		CHECK_STR(texts[1], "hi");
+		CHECK_STR(texts[2], "again");
+	}
+	ledger_msgs_free(roles, texts, n);
+	CHECK_INT(ledger_conv_load(l, b, &roles, &texts, &n, &cause), 0);
+	CHECK_INT(n, 0);
+	ledger_msgs_free(roles, texts, n);
+
+	CHECK_INT(store_msgs(ledger_store(l), a, &ms, &n, &cause), 0);
+	CHECK_INT(n, 3);
+	if (n == 3) {
+		CHECK_INT(ms[1].usage_id, uid);
+		CHECK_STR(ms[1].model, "gpt-5-mini");
+		CHECK_INT(ms[1].cost, 7);
+		CHECK(ms[0].model == NULL);
+		CHECK_INT(ms[0].created, 1790000000);
+	}
+	store_msgs_free(ms, n);
+
+	CHECK_INT(store_conv_list(ledger_store(l), 10, &cv, &n, &cause), 0);
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_INT(cv[0].id, a);
+		CHECK_STR(cv[0].title, "first");
+		CHECK_STR(cv[0].model, "gpt-5-mini");   /* from the assistant's usage row */
+		CHECK_INT(cv[0].nmsgs, 3);
+		CHECK_INT(cv[0].updated, 1790000200);
+		CHECK_INT(cv[1].id, b);
+		CHECK(cv[1].title == NULL);
+	}
+	store_convs_free(cv, n);
+	CHECK_INT(store_conv_list(ledger_store(l), 1, &cv, &n, &cause), 0);
+	CHECK_INT(n, 1);
+	store_convs_free(cv, n);
+	ledger_close(l);
+	unsetenv("LLM_NOW");
+}
+
+static void
+test_title_cut_at_character(void)
+{
+	struct ledger *l;
+	struct store_conv *cv;
+	char title[200], *cause = NULL;
+	size_t n, i;
+
+	fresh_dir();
+	l = open_ledger();
+	/* 79 ASCII bytes then a 3-byte character straddling the 80-byte cut. */
+	for (i = 0; i < 79; i++)
+		title[i] = 'a';
+	memcpy(title + 79, "\xe2\x82\xac tail", 9);
+	CHECK(ledger_conv_new(l, title) > 0);
+	CHECK_INT(store_conv_list(ledger_store(l), 1, &cv, &n, &cause), 0);
+	CHECK_INT(n, 1);
+	if (n == 1)
+		CHECK_INT(strlen(cv[0].title), 79);
+	store_convs_free(cv, n);
+	ledger_close(l);
+}
+
+int
+main(void)
+{
+	RUN(test_create);
+	RUN(test_newer_schema_refused);
+	RUN(test_not_a_database);
+	RUN(test_conversations);
+	RUN(test_title_cut_at_character);
+	cleanup();
+	UNIT_EXIT();
+}
