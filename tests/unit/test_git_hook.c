@@ -1,0 +1,402 @@
+/* test_git_hook: diff filtering and cutting, the hook script and the draft's shape. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "git_hook.h"
+#include "unit.h"
+#include "util.h"
+
+static const char two_files[] =
+	"diff --git a/src/main.c b/src/main.c\n"
+	"index 83db48f..bf269f4 100644\n"
+	"--- a/src/main.c\n"
+	"+++ b/src/main.c\n"
+	"@@ -1,3 +1,4 @@\n"
+	" #include <stdio.h>\n"
+	"+#include <string.h>\n"
+	" int main(void)\n"
+	" {\n"
+	"diff --git a/package-lock.json b/package-lock.json\n"
+	"index 1111111..2222222 100644\n"
+	"--- a/package-lock.json\n"
+	"+++ b/package-lock.json\n"
+	"@@ -1,2 +1,2 @@\n"
+	"-  \"version\": \"1.0.0\",\n"
+	"+  \"version\": \"1.0.1\",\n"
+	"diff --git a/logo.png b/logo.png\n"
+	"new file mode 100644\n"
+	"index 0000000..3333333\n"
+	"Binary files /dev/null and b/logo.png differ\n"
+	"diff --git a/old name.txt b/new name.txt\n"
+	"similarity index 90%\n"
+	"rename from old name.txt\n"
+	"rename to new name.txt\n"
+	"--- a/old name.txt\t\n"
+	"+++ b/new name.txt\t\n"
+	"@@ -1 +1 @@\n"
+	"-hello\n"
+	"+hello, world\n"
+	"\\ No newline at end of file\n";
+
+static void
+parse(struct git_diff *d, const char *text, size_t step, git_skip_fn fn, void *arg)
+{
+	size_t n = strlen(text), i;
+
+	git_diff_init(d, 1 << 20, fn, arg);
+	for (i = 0; i < n; i += step)
+		git_diff_feed(d, text + i, n - i < step ? n - i : step);
+	git_diff_finish(d);
+}
+
+static void
+test_path_rules(void)
+{
+	CHECK_STR(git_path_skip("package-lock.json"), "lock file");
+	CHECK_STR(git_path_skip("web/yarn.lock"), "lock file");
+	CHECK_STR(git_path_skip("Cargo.lock"), "lock file");
+	CHECK_STR(git_path_skip("go.sum"), "lock file");
+	CHECK_STR(git_path_skip("pnpm-lock.yaml"), "lock file");
+	CHECK_STR(git_path_skip("deps/foo.lock"), "lock file");
+	CHECK_STR(git_path_skip("static/app.min.js"), "generated");
+	CHECK_STR(git_path_skip("static/app.min.css"), "generated");
+	CHECK_STR(git_path_skip("static/app.js.map"), "generated");
+	CHECK_STR(git_path_skip("api/v1/service.pb.go"), "generated");
+	CHECK_STR(git_path_skip("dist/bundle.js"), "generated");
+	CHECK_STR(git_path_skip("web/build/index.html"), "generated");
+	CHECK_STR(git_path_skip("vendor/github.com/x/y.go"), "vendored");
+	CHECK_STR(git_path_skip("node_modules/a/index.js"), "vendored");
+	CHECK(git_path_skip("src/main.c") == NULL);
+	CHECK(git_path_skip("src/lock.c") == NULL);
+	CHECK(git_path_skip(".lock") == NULL);
+	CHECK(git_path_skip("docs/build.md") == NULL);
+	CHECK(git_path_skip("src/distance.c") == NULL);
+	CHECK(git_path_skip("mybuild/x.c") == NULL);
+	CHECK(git_path_skip("app.min") == NULL);
+}
+
+static void
+check_two_files(const struct git_diff *d)
+{
+	CHECK_INT(d->n, 4);
+	if (d->n != 4)
+		return;
+	CHECK_STR(d->files[0].path, "src/main.c");
+	CHECK(d->files[0].skip == NULL);
+	CHECK_INT(d->files[0].nhunks, 1);
+	CHECK_INT(d->files[0].added, 1);
+	CHECK_INT(d->files[0].hunks[0].nlines, 4);
+	CHECK_STR(d->files[1].path, "package-lock.json");
+	CHECK_STR(d->files[1].skip, "lock file");
+	CHECK_INT(d->files[1].nhunks, 0);
+	CHECK_STR(d->files[2].path, "logo.png");
+	CHECK_STR(d->files[2].skip, "binary");
+	CHECK_STR(d->files[3].path, "new name.txt");
+	CHECK(d->files[3].skip == NULL);
+	CHECK_INT(d->files[3].hunks[0].nlines, 3);
+	CHECK_INT(git_diff_kept(d), 2);
+}
+
+static void
+test_parse_whole_and_bytewise(void)
+{
+	struct git_diff d;
+
+	parse(&d, two_files, sizeof two_files, NULL, NULL);
+	check_two_files(&d);
+	git_diff_done(&d);
+	parse(&d, two_files, 1, NULL, NULL);
+	check_two_files(&d);
+	git_diff_done(&d);
+	parse(&d, two_files, 7, NULL, NULL);
+	check_two_files(&d);
+	git_diff_done(&d);
+}
+
+static void
+test_render_whole(void)
+{
+	struct git_diff d;
+	bool cut = true;
+	char *s;
+
+	parse(&d, two_files, sizeof two_files, NULL, NULL);
+	s = git_diff_render(&d, 100000, &cut);
+	CHECK(!cut);
+	CHECK(strstr(s, "diff --git a/src/main.c b/src/main.c\n@@ -1,3 +1,4 @@\n #include <stdio.h>\n"
+	    "+#include <string.h>\n") != NULL);
+	CHECK(strstr(s, "1.0.1") == NULL);
+	CHECK(strstr(s, "index 83db48f") == NULL);
+	CHECK(strstr(s, "rename to new name.txt\n") != NULL);
+	CHECK(strstr(s, "[Not shown: package-lock.json (lock file), logo.png (binary)]\n") != NULL);
+	CHECK(strstr(s, "cut") == NULL);
+	free(s);
+	git_diff_done(&d);
+}
+
+static const char *
+attrs(void *arg, const char *path)
+{
+	(void)arg;
+	if (strcmp(path, "src/main.c") == 0)
+		return "generated";
+	if (strcmp(path, "package-lock.json") == 0)
+		return "";
+	return NULL;
+}
+
+static void
+test_attributes_override(void)
+{
+	struct git_diff d;
+
+	parse(&d, two_files, 5, attrs, NULL);
+	CHECK_STR(d.files[0].skip, "generated");
+	CHECK(d.files[1].skip == NULL);
+	CHECK_STR(d.files[2].skip, "binary");
+	git_diff_done(&d);
+}
+
+/* A diff of files files, each with hunks hunks of lines added lines. */
+static char *
+big_diff(size_t files, size_t hunks, size_t lines)
+{
+	struct buf b;
+	size_t f, h, l;
+
+	buf_init(&b, 0);
+	for (f = 0; f < files; f++) {
+		buf_addf(&b, "diff --git a/src/f%zu.c b/src/f%zu.c\nindex 1..2 100644\n"
+		    "--- a/src/f%zu.c\n+++ b/src/f%zu.c\n", f, f, f, f);
+		for (h = 0; h < hunks; h++) {
+			buf_addf(&b, "@@ -%zu,0 +%zu,%zu @@\n", h * 1000, h * 1000, lines);
+			for (l = 0; l < lines; l++)
+				buf_addf(&b, "+file %zu hunk %zu line %zu\n", f, h, l);
+		}
+	}
+	return buf_detach(&b);
+}
+
+static void
+test_cut_to_budget(void)
+{
+	char *text = big_diff(20, 5, 200), *s;
+	struct git_diff d;
+	bool cut = false;
+	size_t f;
+
+	parse(&d, text, 4096, NULL, NULL);
+	CHECK_INT(d.n, 20);
+	s = git_diff_render(&d, 24000, &cut);
+	CHECK(cut);
+	CHECK(strlen(s) <= 24000);
+	CHECK(strlen(s) > 12000);
+	for (f = 0; f < 20; f++) {
+		char want[80];
+
+		snprintf(want, sizeof want, "diff --git a/src/f%zu.c b/src/f%zu.c\n", f, f);
+		CHECK(strstr(s, want) != NULL);
+		snprintf(want, sizeof want, "+file %zu hunk 4 line 0\n", f);
+		CHECK(strstr(s, want) != NULL);
+		snprintf(want, sizeof want, "+file %zu hunk 4 line 199\n", f);
+		CHECK(strstr(s, want) == NULL);
+	}
+	CHECK(strstr(s, "more lines of this hunk cut]") != NULL);
+	CHECK(strstr(s, "[The diff was cut to fit: the first ") != NULL);
+	free(s);
+	git_diff_done(&d);
+	free(text);
+}
+
+static void
+test_cut_to_names(void)
+{
+	char *text = big_diff(300, 3, 3), *s;
+	struct git_diff d;
+	bool cut = false;
+
+	parse(&d, text, 100, NULL, NULL);
+	/* Headers alone fit, hunk heads do not: a summary per file. */
+	s = git_diff_render(&d, 300 * 85, &cut);
+	CHECK(cut);
+	CHECK(strlen(s) <= 300 * 85);
+	CHECK(strstr(s, "diff --git a/src/f299.c b/src/f299.c\n[3 hunks, +9 -0 lines, not shown]\n") != NULL);
+	free(s);
+	/* Not even the headers: names, then how many are missing. */
+	s = git_diff_render(&d, 1000, &cut);
+	CHECK(cut);
+	CHECK(strlen(s) <= 1000);
+	CHECK(strstr(s, "src/f0.c\n") != NULL);
+	CHECK(strstr(s, "more files]\n") != NULL);
+	free(s);
+	git_diff_done(&d);
+	free(text);
+}
+
+static void
+test_long_line_and_keep(void)
+{
+	struct buf b;
+	struct git_diff d;
+	size_t i;
+
+	buf_init(&b, 0);
+	buf_adds(&b, "diff --git a/a.txt b/a.txt\n@@ -0,0 +1,3 @@\n+");
+	for (i = 0; i < 1000; i++)
+		buf_addc(&b, 'x');
+	buf_adds(&b, "\n+short\n+short again\n");
+	git_diff_init(&d, 1 << 20, NULL, NULL);
+	git_diff_feed(&d, b.data, b.len);
+	git_diff_finish(&d);
+	CHECK_INT(d.files[0].hunks[0].nkept, 3);
+	CHECK(d.files[0].hunks[0].body.len < GIT_LINE_MAX + 40);
+	CHECK(strstr(d.files[0].hunks[0].body.data, "x [...]\n+short\n") != NULL);
+	git_diff_done(&d);
+	/* A hunk holds no more than keep bytes, and only its first lines. */
+	git_diff_init(&d, 10, NULL, NULL);
+	git_diff_feed(&d, b.data, b.len);
+	git_diff_finish(&d);
+	CHECK_INT(d.files[0].hunks[0].nkept, 0);
+	CHECK_INT(d.files[0].hunks[0].nlines, 3);
+	git_diff_done(&d);
+	buf_done(&b);
+}
+
+static void
+test_sources(void)
+{
+	CHECK(!git_source_skips(NULL));
+	CHECK(!git_source_skips(""));
+	CHECK(git_source_skips("message"));
+	CHECK(git_source_skips("template"));
+	CHECK(git_source_skips("merge"));
+	CHECK(git_source_skips("squash"));
+	CHECK(git_source_skips("commit"));
+	CHECK(git_source_skips("something-new"));
+}
+
+static void
+test_hook_script(void)
+{
+	char *s = git_hook_script("llm");
+
+	CHECK(str_startswith(s, "#!/bin/sh\n"));
+	CHECK(git_hook_is_ours(s));
+	CHECK(strstr(s, "\nllm git commit-msg \"$@\" </dev/null || true\nexit 0\n") != NULL);
+	free(s);
+	s = git_hook_script("/opt/my llm's/bin/llm");
+	CHECK(strstr(s, "'/opt/my llm'\\''s/bin/llm' git commit-msg") != NULL);
+	free(s);
+	CHECK(!git_hook_is_ours("#!/bin/sh\nexec husky\n"));
+}
+
+static void
+test_has_text(void)
+{
+	CHECK(!git_msg_has_text("", "#"));
+	CHECK(!git_msg_has_text("\n# Please enter the commit message\n", "#"));
+	CHECK(!git_msg_has_text("  \n\n# x\nafter comment\n", "#"));
+	CHECK(git_msg_has_text("fix it\n# x\n", "#"));
+	CHECK(git_msg_has_text("\n# x\n", ";"));
+	CHECK(!git_msg_has_text("\n; x\n", ";"));
+	CHECK(!git_msg_has_text("\n; x\n", NULL));
+	CHECK(git_msg_has_text("text\n", NULL));
+}
+
+static void
+test_clean(void)
+{
+	char *s;
+	char longsub[] = "feat(parser): accept quoted section names and keys with spaces in every config file";
+
+	s = git_msg_clean("fix: handle empty input\n\nThe parser crashed on an empty file.\n");
+	CHECK_STR(s, "fix: handle empty input\n\nThe parser crashed on an empty file.\n");
+	free(s);
+	s = git_msg_clean("```\n\"fix: handle empty input\"\r\nThe parser crashed.\n```\n\n");
+	CHECK_STR(s, "fix: handle empty input\n\nThe parser crashed.\n");
+	free(s);
+	s = git_msg_clean("\n\nSubject: docs: say why   \n");
+	CHECK_STR(s, "docs: say why\n");
+	free(s);
+	s = git_msg_clean(longsub);
+	CHECK_STR(s, "feat(parser): accept quoted section names and keys with spaces in every\n");
+	free(s);
+	/* Exactly 72 characters stays whole, multi-byte characters count once. */
+	s = git_msg_clean("fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb");
+	CHECK_STR(s, "fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb\n");
+	free(s);
+	s = git_msg_clean("x\xc3\xa9yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy");
+	CHECK(s != NULL && strlen(s) == 72 + 1 + 1);
+	free(s);
+	CHECK(git_msg_clean("") == NULL);
+	CHECK(git_msg_clean("\n```\n```\n  \n") == NULL);
+}
+
+static void
+test_subject_lengths(void)
+{
+	const char *words[] = { "a", "bb", "ccc", "dddd", "eeeee" };
+	char in[400];
+	size_t i, n;
+
+	/* Whatever the words, the subject fits and ends on a whole word. */
+	for (n = 1; n < 120; n++) {
+		char *s, *nl;
+		size_t len = 0;
+
+		in[0] = '\0';
+		for (i = 0; len + 6 < n; i++) {
+			len += (size_t)snprintf(in + len, sizeof in - len, "%s%s", i ? " " : "",
+			    words[(i * 7 + n) % 5]);
+		}
+		s = git_msg_clean(in);
+		if (len == 0) {
+			CHECK(s == NULL);
+			continue;
+		}
+		nl = strchr(s, '\n');
+		CHECK(nl != NULL && (size_t)(nl - s) <= GIT_SUBJECT_MAX);
+		CHECK(strncmp(in, s, (size_t)(nl - s)) == 0);
+		CHECK(in[nl - s] == '\0' || in[nl - s] == ' ');
+		free(s);
+	}
+}
+
+static void
+test_insert(void)
+{
+	char *s;
+	const char *git = "\n# Please enter the commit message for your changes.\n#\n# On branch main\n";
+
+	s = git_msg_insert(git, "fix: x\n\nbody\n");
+	CHECK_STR(s, "fix: x\n\nbody\n\n# Please enter the commit message for your changes.\n#\n"
+	    "# On branch main\n");
+	free(s);
+	s = git_msg_insert("# no blank first\n", "fix: x\n");
+	CHECK_STR(s, "fix: x\n\n# no blank first\n");
+	free(s);
+	s = git_msg_insert("", "fix: x\n");
+	CHECK_STR(s, "fix: x\n");
+	free(s);
+}
+
+int
+main(void)
+{
+	RUN(test_path_rules);
+	RUN(test_parse_whole_and_bytewise);
+	RUN(test_render_whole);
+	RUN(test_attributes_override);
+	RUN(test_cut_to_budget);
+	RUN(test_cut_to_names);
+	RUN(test_long_line_and_keep);
+	RUN(test_sources);
+	RUN(test_hook_script);
+	RUN(test_has_text);
+	RUN(test_clean);
+	RUN(test_subject_lengths);
+	RUN(test_insert);
+	UNIT_EXIT();
+}
