@@ -24,6 +24,7 @@ struct cli {
 	struct catalog *cat;
 	bool color;     /* stderr is a terminal and colour is allowed */
 	bool err_tty;   /* stderr is a terminal */
+	char *cfg_errors; /* what config_load found wrong (only for llm config) */
 };
 
 /*

@@ -1,0 +1,1209 @@
+/* chat: the controller both front ends use: route, key, budget, request, stream, price, record. */
+#include "chat.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "cred.h"
+#include "http.h"
+#include "ledger.h"
+#include "ndjson.h"
+#include "pricing.h"
+#include "router.h"
+#include "sse.h"
+#include "util.h"
+
+#define STREAM_LINE_MAX   (4u << 20)    /* one SSE event or NDJSON line */
+#define BODY_MAX          (16u << 20)   /* a non-streamed reply */
+#define TEXT_MAX          (64u << 20)   /* one answer */
+#define HOLD_MAX          320           /* bytes held back while a refusal is possible */
+#define MAX_TRIES         3
+#define DEFAULT_REPLY_CAP 4096          /* assumed reply length when nothing sets one */
+
+struct chat {
+	const struct config *cfg;
+	struct catalog *cat;
+	struct ledger *ledger;
+	struct http *http;
+
+	/* the conversation: texts owned, roles static */
+	struct msg *hist;
+	char **hist_text;
+	size_t nhist;
+	int64_t conv_id;
+	enum tier prev_tier;
+
+	/* the running turn */
+	struct chat_opts opts;
+	char *system;
+	char *prompt;
+	struct chat_cb cb;
+	struct chat_turn turn;
+	bool busy;
+	bool escalated;
+	const struct model *failed[CHAT_MAX_STEPS];
+	size_t nfailed;
+
+	/* the running step */
+	const struct model *model;
+	const struct provider_conf *pc;
+	const struct provider *prov;
+	enum tier tier;
+	char *key;
+	struct http_req *req;
+	struct sse *sse;
+	struct ndjson *nd;
+	struct pstate ps;
+	struct buf body;        /* a non-streamed reply */
+	struct buf text;        /* this step's answer */
+	size_t emitted;         /* bytes of text handed to cb.text */
+	bool may_escalate;
+	bool holding;
+	bool line_too_long;
+	enum pev bad;           /* PEV_ERROR or PEV_BAD seen, else PEV_OK */
+	int tries;
+	int64_t retry_at;       /* clock_ms() when to try again; 0: none */
+	int64_t step_start;
+	int64_t ledger_id;
+	long max_out;
+	bool send_cap;
+	int64_t input_est;
+	const char *why;
+};
+
+static const char *const mode_names[] = {
+	[ROUTE_AUTO] = "auto",
+	[ROUTE_TIER] = "tier",
+	[ROUTE_PINNED] = "pinned",
+};
+
+const char *
+route_mode_str(enum route_mode m)
+{
+	return mode_names[m];
+}
+
+struct chat *
+chat_new(const struct config *cfg, struct catalog *cat, struct ledger *l)
+{
+	struct chat *c = xcalloc(1, sizeof *c);
+
+	c->cfg = cfg;
+	c->cat = cat;
+	c->ledger = l;
+	c->http = http_new();
+	c->prev_tier = TIER_AUTO;
+	buf_init(&c->text, TEXT_MAX);
+	buf_init(&c->body, BODY_MAX);
+	return c;
+}
+
+static void
+turn_clear(struct chat_turn *t)
+{
+	free(t->text);
+	free(t->error);
+	memset(t, 0, sizeof *t);
+}
+
+static void
+step_clear(struct chat *c)
+{
+	if (c->req != NULL) {
+		http_req_free(c->req);
+		c->req = NULL;
+	}
+	sse_free(c->sse);
+	c->sse = NULL;
+	ndjson_free(c->nd);
+	c->nd = NULL;
+	pstate_done(&c->ps);
+	memset(&c->ps, 0, sizeof c->ps);
+	secret_free(c->key);
+	c->key = NULL;
+	buf_reset(&c->text);
+	buf_reset(&c->body);
+	c->emitted = 0;
+	c->holding = false;
+	c->line_too_long = false;
+	c->bad = PEV_OK;
+	c->retry_at = 0;
+}
+
+void
+chat_reset(struct chat *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nhist; i++)
+		free(c->hist_text[i]);
+	free(c->hist);
+	free(c->hist_text);
+	c->hist = NULL;
+	c->hist_text = NULL;
+	c->nhist = 0;
+	c->conv_id = 0;
+	c->prev_tier = TIER_AUTO;
+}
+
+void
+chat_free(struct chat *c)
+{
+	if (c == NULL)
+		return;
+	if (c->busy)
+		chat_cancel(c);
+	step_clear(c);
+	chat_reset(c);
+	turn_clear(&c->turn);
+	free(c->system);
+	free(c->prompt);
+	buf_done(&c->text);
+	buf_done(&c->body);
+	http_free(c->http);
+	free(c);
+}
+
+static void
+hist_add(struct chat *c, const char *role, const char *text)
+{
+	size_t i;
+
+	c->hist = xreallocarray(c->hist, c->nhist + 1, sizeof *c->hist);
+	c->hist_text = xreallocarray(c->hist_text, c->nhist + 1, sizeof *c->hist_text);
+	c->hist_text[c->nhist] = xstrdup(text);
+	c->hist[c->nhist].role = strcmp(role, "assistant") == 0 ? "assistant" : "user";
+	c->nhist++;
+	/* texts may have moved with realloc of the pointer array: relink */
+	for (i = 0; i < c->nhist; i++)
+		c->hist[i].text = c->hist_text[i];
+}
+
+int
+chat_resume(struct chat *c, int64_t id, char **cause)
+{
+	char **roles = NULL, **texts = NULL;
+	size_t n = 0, i;
+
+	if (c->ledger == NULL || !ledger_conv_exists(c->ledger, id)) {
+		xasprintf(cause, "no conversation %lld (see llm logs)", (long long)id);
+		return -1;
+	}
+	if (ledger_conv_load(c->ledger, id, &roles, &texts, &n, cause) != 0)
+		return -1;
+	chat_reset(c);
+	for (i = 0; i < n; i++)
+		hist_add(c, roles[i], texts[i]);
+	ledger_msgs_free(roles, texts, n);
+	c->conv_id = id;
+	return 0;
+}
+
+size_t
+chat_history(const struct chat *c, const struct msg **msgs)
+{
+	*msgs = c->hist;
+	return c->nhist;
+}
+
+int64_t
+chat_conversation(const struct chat *c)
+{
+	return c->conv_id;
+}
+
+const struct chat_turn *
+chat_last(const struct chat *c)
+{
+	return &c->turn;
+}
+
+bool
+chat_busy(const struct chat *c)
+{
+	return c->busy;
+}
+
+/* A model can be used when its provider has (or needs no) key and it has not failed this turn. */
+static bool
+model_usable(void *arg, const struct model *m)
+{
+	struct chat *c = arg;
+	const struct provider_conf *pc = config_provider(c->cfg, m->provider);
+	size_t i;
+
+	if (pc == NULL)
+		return false;
+	for (i = 0; i < c->nfailed; i++)
+		if (c->failed[i] == m)
+			return false;
+	return !pc->requires_key || cred_probe(pc) != CRED_NONE;
+}
+
+static int64_t
+estimate_input(const struct chat *c, const char *system, const char *prompt)
+{
+	int64_t n = pricing_estimate_tokens(prompt, strlen(prompt));
+	size_t i;
+
+	if (system != NULL)
+		n += pricing_estimate_tokens(system, strlen(system));
+	for (i = 0; i < c->nhist; i++)
+		n += pricing_estimate_tokens(c->hist_text[i], strlen(c->hist_text[i])) + 4;
+	return n + 8;
+}
+
+/* The reply cap used for the worst case, and whether it must be sent. */
+static long
+reply_cap(const struct chat *c, const struct chat_opts *o, const struct model *m, bool *send)
+{
+	*send = true;
+	if (o->max_tokens > 0)
+		return o->max_tokens;
+	if (c->cfg->max_tokens > 0)
+		return c->cfg->max_tokens;
+	/* a budget is only a promise when the reply is capped at what was reserved */
+	*send = c->cfg->budget > 0 && c->cfg->budget_action != BUDGET_WARN;
+	if (m != NULL && m->max_output > 0 && m->max_output < DEFAULT_REPLY_CAP)
+		return (long)m->max_output;
+	return DEFAULT_REPLY_CAP;
+}
+
+static void
+model_names(const struct catalog *cat, struct buf *b)
+{
+	size_t i, n = catalog_count(cat);
+
+	for (i = 0; i < n; i++)
+		buf_addf(b, "%s%s", i ? ", " : "", catalog_at(cat, i)->name);
+}
+
+/* Resolve a pin: a catalog name, or provider/model-id. */
+static const struct model *
+resolve_pin(struct chat *c, const char *name, char **cause)
+{
+	const struct model *m = catalog_find(c->cat, name);
+	const char *slash;
+	struct buf b;
+
+	if (m != NULL)
+		return m;
+	slash = strchr(name, '/');
+	if (slash != NULL && slash != name && slash[1] != '\0') {
+		char *prov = xstrndup(name, (size_t)(slash - name));
+		bool known = config_provider(c->cfg, prov) != NULL;
+
+		if (known)
+			m = catalog_adhoc(c->cat, prov, slash + 1);
+		free(prov);
+		if (m != NULL)
+			return m;
+	}
+	buf_init(&b, 0);
+	model_names(c->cat, &b);
+	xasprintf(cause, "unknown model '%s'; known models: %s (or provider/model-id)", name,
+	    buf_str(&b));
+	buf_done(&b);
+	return NULL;
+}
+
+static void
+route_estimates(struct chat *c, const struct chat_opts *o, struct chat_route *r)
+{
+	bool send;
+	long cap = reply_cap(c, o, r->model, &send);
+	int64_t typical = cap < 500 ? cap : 500;
+
+	r->worst_case = r->estimate = -1;
+	if (r->model == NULL)
+		return;
+	if (pricing_worst_case(r->model, r->input_tokens, cap, &r->worst_case) != PRICING_OK)
+		r->worst_case = -1;
+	if (pricing_worst_case(r->model, r->input_tokens, typical, &r->estimate) != PRICING_OK)
+		r->estimate = -1;
+}
+
+/*
+ * Decide tier and model for prompt. Returns 0, or an EXIT_* code with *cause.
+ */
+static int
+decide(struct chat *c, const struct chat_opts *o, const char *prompt, struct chat_route *r,
+    char **cause)
+{
+	struct route_decision d;
+	struct route_input in;
+	enum tier want, got;
+	bool send;
+	int64_t need;
+
+	memset(r, 0, sizeof *r);
+	r->input_tokens = estimate_input(c, o->system, prompt);
+	if (o->model != NULL) {
+		r->mode = ROUTE_PINNED;
+		if ((r->model = resolve_pin(c, o->model, cause)) == NULL)
+			return EXIT_USAGE;
+		r->tier = r->model->tier;
+		str_copy(r->reason, sizeof r->reason, "pinned");
+		route_estimates(c, o, r);
+		return 0;
+	}
+	want = o->tier != TIER_AUTO ? o->tier : c->cfg->tier;
+	if (want != TIER_AUTO) {
+		r->mode = ROUTE_TIER;
+		r->tier = want;
+		snprintf(r->reason, sizeof r->reason, "%s",
+		    o->tier != TIER_AUTO ? "tier chosen by the user" : "default tier from config");
+	} else {
+		memset(&in, 0, sizeof in);
+		in.prompt = prompt;
+		in.len = strlen(prompt);
+		in.turn = (int)(c->nhist / 2);
+		in.prev_tier = c->prev_tier;
+		in.context_tokens = r->input_tokens;
+		router_decide(&in, &d);
+		r->mode = ROUTE_AUTO;
+		r->tier = d.tier;
+		r->score = d.p_cheap_fail;
+		str_copy(r->reason, sizeof r->reason, d.reason);
+	}
+	need = r->input_tokens + reply_cap(c, o, NULL, &send);
+	r->model = router_pick(c->cat, r->tier, need, model_usable, c, &got);
+	if (r->model == NULL)
+		r->model = router_pick(c->cat, r->tier, 0, model_usable, c, &got);
+	if (r->model == NULL) {
+		const struct model *first[1];
+		const struct provider_conf *pc;
+
+		if (catalog_tier(c->cat, r->tier, first, 1) == 1 &&
+		    (pc = config_provider(c->cfg, first[0]->provider)) != NULL) {
+			char *msg = cred_missing_msg(pc);
+
+			xasprintf(cause, "no model of the %s tier has a key; %s", tier_str(r->tier), msg);
+			free(msg);
+		} else {
+			xasprintf(cause, "no model of the %s tier has a key (see llm models)",
+			    tier_str(r->tier));
+		}
+		return EXIT_AUTH;
+	}
+	if (got != r->tier) {
+		size_t n = strlen(r->reason);
+
+		snprintf(r->reason + n, sizeof r->reason - n, "%s%s: context window or keys",
+		    n ? "; " : "", tier_str(got));
+		r->context_adjusted = true;
+		r->tier = got;
+	}
+	route_estimates(c, o, r);
+	return 0;
+}
+
+int
+chat_preview(struct chat *c, const struct chat_opts *o, const char *prompt, struct chat_route *r,
+    char **cause)
+{
+	return decide(c, o, prompt, r, cause);
+}
+
+static void
+note(struct chat *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *line;
+
+	if (c->cb.note == NULL)
+		return;
+	va_start(ap, fmt);
+	xvasprintf(&line, fmt, ap);
+	va_end(ap);
+	c->cb.note(c->cb.arg, line);
+	free(line);
+}
+
+static void
+fail(struct chat *c, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(c->turn.error);
+	va_start(ap, fmt);
+	xvasprintf(&c->turn.error, fmt, ap);
+	va_end(ap);
+	c->turn.status = status;
+}
+
+static void
+money(int64_t pico, bool est, char *out, size_t n)
+{
+	pricing_format(pico, est, out, n);
+}
+
+/*
+ * Reserve the worst case of model m under the budget. Returns 0 reserved,
+ * EXIT_BUDGET refused (with the figures in turn.error), EXIT_PROVIDER on a
+ * database error.
+ */
+static int
+reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_route *r,
+    int64_t worst, bool quiet)
+{
+	struct ledger_entry e;
+	struct meter mt;
+	bool enforce = c->cfg->budget > 0 && c->cfg->budget_action != BUDGET_WARN;
+	char *cause = NULL, a[32], b[32], d[32];
+	int rc;
+
+	c->ledger_id = 0;
+	if (c->ledger == NULL)
+		return 0;
+	if (c->conv_id == 0)
+		c->conv_id = ledger_conv_new(c->ledger, c->prompt);
+	memset(&e, 0, sizeof e);
+	e.conversation_id = c->conv_id;
+	e.provider = m->provider;
+	e.model = m->name;
+	e.tier = tier_str(t);
+	e.route_mode = route_mode_str(r->mode);
+	e.route_reason = r->reason;
+	rc = ledger_reserve(c->ledger, &e, worst, c->cfg->budget, enforce, &c->ledger_id, &mt,
+	    &cause);
+	if (rc < 0) {
+		fail(c, EXIT_PROVIDER, "ledger: %s", cause ? cause : "database error");
+		free(cause);
+		return EXIT_PROVIDER;
+	}
+	if (rc == LEDGER_OVER_BUDGET) {
+		if (!quiet) {
+			money(mt.spent, mt.estimated, a, sizeof a);
+			money(mt.reserved, false, b, sizeof b);
+			money(mt.limit, false, d, sizeof d);
+			if (worst < 0)
+				fail(c, EXIT_BUDGET, "budget: %s has an unknown price and %s's budget "
+				    "is enforced (spent %s, reserved %s of %s); pin a priced model or set "
+				    "budget_action = warn", m->name, mt.month, a, b, d);
+			else {
+				char w[32];
+
+				money(worst, false, w, sizeof w);
+				fail(c, EXIT_BUDGET, "budget: worst case %s on %s would pass %s's budget "
+				    "(spent %s, reserved %s of %s); raise it with llm budget set USD",
+				    w, m->name, mt.month, a, b, d);
+			}
+		}
+		return EXIT_BUDGET;
+	}
+	if (!enforce && c->cfg->budget > 0 && worst > 0 &&
+	    mt.spent + mt.reserved > c->cfg->budget) {
+		money(mt.spent + mt.reserved, mt.estimated, a, sizeof a);
+		money(c->cfg->budget, false, b, sizeof b);
+		note(c, "warning: %s of %s's %s budget used", a, mt.month, b);
+	}
+	return 0;
+}
+
+/* The worst case of sending this turn to m. */
+static int64_t
+worst_case(struct chat *c, const struct chat_route *r, const struct model *m)
+{
+	int64_t w;
+
+	c->max_out = reply_cap(c, &c->opts, m, &c->send_cap);
+	if (pricing_worst_case(m, r->input_tokens, c->max_out, &w) != PRICING_OK)
+		return -1;
+	return w;
+}
+
+/*
+ * Check --max-cost and the budget for the routed model; under downgrade, walk
+ * down the tiers. Returns 0 with c->model set, or an EXIT_* code.
+ */
+static int
+admit(struct chat *c, struct chat_route *r)
+{
+	const struct model *m = r->model;
+	enum tier t = r->tier, got;
+	int64_t w = worst_case(c, r, m);
+	int rc;
+
+	if (c->opts.max_cost > 0 && (w < 0 || w > c->opts.max_cost)) {
+		char a[32], b[32];
+
+		money(w, false, a, sizeof a);
+		money(c->opts.max_cost, false, b, sizeof b);
+		fail(c, EXIT_BUDGET, "max-cost: worst case %s on %s is above --max-cost %s%s", a,
+		    m->name, b, w < 0 ? " (unknown price)" : "");
+		return EXIT_BUDGET;
+	}
+	rc = reserve(c, m, t, r, w, false);
+	while (rc == EXIT_BUDGET && c->cfg->budget_action == BUDGET_DOWNGRADE &&
+	    r->mode != ROUTE_PINNED && t > TIER_CHEAP) {
+		const struct model *lower = router_pick(c->cat, t - 1, 0, model_usable, c, &got);
+
+		if (lower == NULL || got >= t)
+			break;
+		t = got;
+		w = worst_case(c, r, lower);
+		rc = reserve(c, lower, t, r, w, false);
+		if (rc == 0) {
+			note(c, "budget: downgraded from %s to %s (%s) to stay within the budget",
+			    tier_str(r->tier), tier_str(t), lower->name);
+			r->budget_adjusted = true;
+			r->tier = t;
+			r->model = lower;
+			free(c->turn.error);
+			c->turn.error = NULL;
+			c->turn.status = 0;
+		}
+	}
+	if (rc != 0)
+		return rc;
+	c->model = r->model;
+	c->tier = r->tier;
+	return 0;
+}
+
+static int
+emit(struct chat *c, const char *s, size_t n)
+{
+	if (n > 0 && c->cb.text != NULL)
+		c->cb.text(c->cb.arg, s, n);
+	c->emitted += n;
+	return 0;
+}
+
+/* Whether text could still turn out to be a refusal or hedge, judged by how it opens. */
+static bool
+could_be_refusal(const char *s, size_t n)
+{
+	static const char *const openers[] = {
+		"i'm sorry", "i am sorry", "sorry", "i can't", "i cannot", "i can not",
+		"i'm unable", "i am unable", "i won't", "i will not", "as an ai",
+		"i'm not able", "i am not able", "i apologize", "unfortunately",
+		"i'm not sure", "i am not sure", "i don't know", "i do not know",
+	};
+	char low[32];
+	size_t i, k = 0;
+
+	while (n > 0 && isspace((unsigned char)*s))
+		s++, n--;
+	if (n == 0)
+		return true;
+	for (i = 0; i < n && k + 1 < sizeof low; i++) {
+		/* a typographic apostrophe, U+2019 */
+		if (i + 2 < n && (unsigned char)s[i] == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
+		    (unsigned char)s[i + 2] == 0x99) {
+			low[k++] = '\'';
+			i += 2;
+			continue;
+		}
+		low[k++] = (char)tolower((unsigned char)s[i]);
+	}
+	low[k] = '\0';
+	for (i = 0; i < ARRAY_SIZE(openers); i++) {
+		size_t m = strlen(openers[i]);
+
+		if (strncmp(low, openers[i], k < m ? k : m) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void
+on_text(void *arg, const char *s, size_t n)
+{
+	struct chat *c = arg;
+
+	if (buf_add(&c->text, s, n) != 0)
+		return;
+	if (c->holding) {
+		if (c->text.len <= HOLD_MAX && could_be_refusal(c->text.data, c->text.len))
+			return;
+		c->holding = false;
+		emit(c, c->text.data, c->text.len);
+		return;
+	}
+	emit(c, s, n);
+}
+
+static int
+on_event(void *arg, const char *name, const char *data, size_t len)
+{
+	struct chat *c = arg;
+	enum pev ev = c->prov->event(&c->ps, name, data, len);
+
+	if (ev == PEV_DONE)
+		c->ps.done = true;
+	if (ev == PEV_ERROR || ev == PEV_BAD) {
+		c->bad = ev;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+on_line(void *arg, const char *line, size_t len)
+{
+	return on_event(arg, NULL, line, len);
+}
+
+static int
+on_data(void *arg, const char *p, size_t n)
+{
+	struct chat *c = arg;
+	int rc;
+
+	if (!c->opts.stream) {
+		if (buf_add(&c->body, p, n) != 0) {
+			c->line_too_long = true;
+			return 1;
+		}
+		return 0;
+	}
+	rc = c->prov->ndjson ? ndjson_feed(c->nd, p, n) : sse_feed(c->sse, p, n);
+	if (rc < 0)
+		c->line_too_long = true;
+	return rc != 0;
+}
+
+static void on_done(void *arg, struct http_req *r);
+
+static void
+build_request(struct chat *c, struct request *req, struct msg **msgs)
+{
+	size_t n = c->nhist;
+
+	*msgs = xreallocarray(NULL, n + 1, sizeof **msgs);
+	if (n > 0)
+		memcpy(*msgs, c->hist, n * sizeof **msgs);
+	(*msgs)[n].role = "user";
+	(*msgs)[n].text = c->prompt;
+	memset(req, 0, sizeof *req);
+	req->model = c->model->id;
+	req->system = c->system;
+	req->msgs = *msgs;
+	req->nmsgs = n + 1;
+	req->max_tokens = c->send_cap ? c->max_out : 0;
+	req->stream = c->opts.stream;
+}
+
+/* Send the current step's request; the key is fetched now and cleared when the step ends. */
+static int
+step_send(struct chat *c)
+{
+	struct request req;
+	struct http_spec spec;
+	struct msg *msgs;
+	const char *hdrs[12];
+	char *url, *body, *auth = NULL;
+	size_t nh = 0;
+	const char *const *hp;
+
+	c->ps.on_text = on_text;
+	c->ps.arg = c;
+	if (c->prov->ndjson)
+		c->nd = ndjson_new(STREAM_LINE_MAX, on_line, c);
+	else
+		c->sse = sse_new(STREAM_LINE_MAX, on_event, c);
+	build_request(c, &req, &msgs);
+	url = c->prov->url(c->pc->base_url, &req);
+	body = c->prov->body(&req);
+	free(msgs);
+	if (c->key != NULL) {
+		auth = xstrfmt("%s%s", c->prov->auth_prefix, c->key);
+		hdrs[nh++] = auth;
+	}
+	hdrs[nh++] = "Content-Type: application/json";
+	if (c->opts.stream && !c->prov->ndjson)
+		hdrs[nh++] = "Accept: text/event-stream";
+	for (hp = c->prov->headers; hp != NULL && *hp != NULL && nh + 1 < ARRAY_SIZE(hdrs); hp++)
+		hdrs[nh++] = *hp;
+	hdrs[nh] = NULL;
+	memset(&spec, 0, sizeof spec);
+	spec.url = url;
+	spec.body = body;
+	spec.headers = hdrs;
+	spec.stall = c->cfg->timeout;
+	spec.data = on_data;
+	spec.done = on_done;
+	spec.arg = c;
+	c->req = http_start(c->http, &spec);
+	secret_free(auth);
+	free(url);
+	free(body);
+	return 0;
+}
+
+/* Begin a step on c->model: fetch the key and send. Returns 0 or an EXIT_* code. */
+static int
+step_begin(struct chat *c, const char *why)
+{
+	enum cred_source src;
+	char *cause = NULL, *msg;
+	int rc;
+
+	step_clear(c);
+	c->why = why;
+	c->tries = 0;
+	c->step_start = clock_ms();
+	c->pc = config_provider(c->cfg, c->model->provider);
+	if (c->pc == NULL) {
+		fail(c, EXIT_USAGE, "model %s names an unknown provider '%s'", c->model->name,
+		    c->model->provider);
+		return EXIT_USAGE;
+	}
+	c->prov = provider_for(c->pc->api);
+	c->may_escalate = c->opts.escalate && c->turn.route.mode != ROUTE_PINNED &&
+	    c->tier < TIER_FRONTIER && !c->escalated;
+	c->holding = c->may_escalate;
+	if (c->pc->requires_key || c->pc->key_env != NULL || c->pc->key_command != NULL) {
+		rc = cred_get(c->pc, &c->key, &src, &cause);
+		if (rc < 0 || (rc == 1 && c->pc->requires_key)) {
+			if (rc == 1) {
+				msg = cred_missing_msg(c->pc);
+				fail(c, EXIT_AUTH, "%s", msg);
+				free(msg);
+			} else {
+				fail(c, EXIT_AUTH, "%s: %s", c->pc->name, cause);
+			}
+			free(cause);
+			return EXIT_AUTH;
+		}
+	}
+	return step_send(c);
+}
+
+static void
+settle(struct chat *c, const char *status)
+{
+	struct chat_step *s;
+	struct usage u = c->ps.usage;
+	bool est = !u.reported;
+	int64_t cost = -1;
+	char *cause = NULL;
+	size_t i;
+
+	if (est) {
+		memset(&u, 0, sizeof u);
+		if (c->text.len > 0 || strcmp(status, "ok") == 0 || c->emitted > 0) {
+			u.input = c->input_est;
+			u.output = pricing_estimate_tokens(c->text.data ? c->text.data : "", c->text.len);
+		}
+	}
+	if (pricing_cost(c->model, &u, &cost) != PRICING_OK)
+		cost = -1;
+	if (c->ledger != NULL && c->ledger_id != 0 &&
+	    ledger_settle(c->ledger, c->ledger_id, &u, cost, est, status,
+	    clock_ms() - c->step_start, &cause) != 0) {
+		note(c, "ledger: %s", cause ? cause : "cannot record the request");
+		free(cause);
+	}
+	if (c->turn.nsteps == CHAT_MAX_STEPS)
+		return;
+	s = &c->turn.steps[c->turn.nsteps++];
+	s->model = c->model;
+	s->tier = c->tier;
+	s->why = c->why;
+	s->usage = u;
+	s->estimated = est;
+	s->cost = cost;
+	s->ledger_id = c->ledger_id;
+	c->turn.cost = 0;
+	c->turn.estimated = false;
+	for (i = 0; i < c->turn.nsteps; i++) {
+		if (c->turn.steps[i].cost < 0 || c->turn.cost < 0) {
+			c->turn.cost = -1;
+			continue;
+		}
+		c->turn.cost += c->turn.steps[i].cost;
+		c->turn.estimated |= c->turn.steps[i].estimated;
+	}
+	c->ledger_id = 0;
+}
+
+/* Save the answer into the conversation and the turn. */
+static void
+keep_answer(struct chat *c)
+{
+	free(c->turn.text);
+	c->turn.text = xstrndup(c->text.data ? c->text.data : "", c->text.len);
+	c->turn.len = c->text.len;
+	if (c->text.len == 0)
+		return;
+	hist_add(c, "user", c->prompt);
+	hist_add(c, "assistant", c->turn.text);
+	if (c->ledger != NULL && c->conv_id != 0) {
+		ledger_msg_add(c->ledger, c->conv_id, "user", c->prompt, 0);
+		ledger_msg_add(c->ledger, c->conv_id, "assistant", c->turn.text,
+		    c->turn.nsteps ? c->turn.steps[c->turn.nsteps - 1].ledger_id : 0);
+	}
+	c->turn.conversation_id = c->conv_id;
+}
+
+static void
+finish(struct chat *c)
+{
+	if (c->holding && c->text.len > c->emitted)
+		emit(c, c->text.data + c->emitted, c->text.len - c->emitted);
+	c->holding = false;
+	keep_answer(c);
+	if (c->turn.status == EXIT_OK || c->turn.status == EXIT_INTERRUPT)
+		c->prev_tier = c->tier > c->prev_tier ? c->tier : c->prev_tier;
+	c->turn.conversation_id = c->conv_id;
+	c->turn.latency_ms = clock_ms() - c->turn.latency_ms;
+	step_clear(c);
+	c->busy = false;
+	if (c->cb.done != NULL)
+		c->cb.done(c->cb.arg, &c->turn);
+}
+
+/* Try the next model of the same tier after a failure; true if a step started. */
+static bool
+fallback(struct chat *c, const char *why)
+{
+	const struct model *next;
+	struct chat_route *r = &c->turn.route;
+	enum tier got;
+	int64_t w;
+	static char reason[96];
+
+	if (r->mode == ROUTE_PINNED || c->nfailed >= ARRAY_SIZE(c->failed) || c->emitted > 0)
+		return false;
+	c->failed[c->nfailed++] = c->model;
+	next = router_pick(c->cat, c->tier, 0, model_usable, c, &got);
+	if (next == NULL || got != c->tier)
+		return false;
+	w = worst_case(c, r, next);
+	if (reserve(c, next, got, r, w, true) != 0)
+		return false;
+	note(c, "fallback: %s failed (%s); trying %s", c->model->name, why, next->name);
+	snprintf(reason, sizeof reason, "fallback: %s", why);
+	c->model = next;
+	free(c->turn.error);
+	c->turn.error = NULL;
+	c->turn.status = 0;
+	return step_begin(c, reason) == 0;
+}
+
+/* After a good answer: re-ask one tier up when it is a refusal, empty or cut off. */
+static bool
+escalate(struct chat *c)
+{
+	const struct model *up;
+	struct chat_route *r = &c->turn.route;
+	const char *why = NULL;
+	enum tier got;
+	int64_t w;
+
+	if (!c->may_escalate)
+		return false;
+	if (c->text.len == 0)
+		why = "escalated: empty answer";
+	else if (c->ps.stop == STOP_FILTER || router_is_refusal(c->text.data, c->text.len))
+		why = c->ps.stop == STOP_FILTER ? "escalated: blocked" : "escalated: refusal";
+	else if (c->ps.stop == STOP_LENGTH && c->emitted == 0)
+		why = "escalated: cut off";
+	if (why == NULL || c->emitted > 0)
+		return false;
+	up = router_pick(c->cat, (enum tier)(c->tier + 1), 0, model_usable, c, &got);
+	if (up == NULL || got <= c->tier)
+		return false;
+	w = worst_case(c, r, up);
+	if (reserve(c, up, got, r, w, true) != 0) {
+		note(c, "not escalated: the budget does not allow %s", up->name);
+		return false;
+	}
+	note(c, "%s from %s; asking %s (%s)", why, c->model->name, up->name, tier_str(got));
+	c->escalated = true;
+	c->model = up;
+	c->tier = got;
+	return step_begin(c, why) == 0;
+}
+
+static bool
+retryable_status(long status, const char *body)
+{
+	if (status == 429)
+		return strstr(body, "insufficient_quota") == NULL &&
+		    strstr(body, "enforced_spend_limit") == NULL;
+	return status == 408 || status == 409 || status >= 500;
+}
+
+/* Schedule another try of the same model; false when tries are used up. */
+static bool
+retry_later(struct chat *c, long hint_ms, const char *why)
+{
+	long delay;
+
+	if (c->tries + 1 >= MAX_TRIES || c->emitted > 0)
+		return false;
+	if (hint_ms > 60000)
+		return false;
+	delay = hint_ms >= 0 ? hint_ms : 500L << c->tries;
+	if (hint_ms < 0)
+		delay += rand() % (delay / 4 + 1);
+	c->tries++;
+	note(c, "%s: %s; retrying in %.1f s (try %d of %d)", c->model->name, why,
+	    (double)delay / 1000.0, c->tries + 1, MAX_TRIES);
+	c->retry_at = clock_ms() + delay;
+	return true;
+}
+
+static void
+step_failed(struct chat *c, int status, const char *why)
+{
+	settle(c, "error");
+	if ((status == EXIT_PROVIDER) && fallback(c, why))
+		return;
+	finish(c);
+}
+
+static void
+handle_http_error(struct chat *c, struct http_req *r)
+{
+	long status = http_req_status(r), hint = http_req_retry_after(r), body_hint = -1;
+	size_t len;
+	const char *body = http_req_error_body(r, &len);
+	char *msg = c->prov->error((int)status, body, len, &body_hint);
+	char why[48];
+
+	if (hint < 0)
+		hint = body_hint;
+	snprintf(why, sizeof why, "HTTP %ld", status);
+	if (status == 401 || status == 403) {
+		fail(c, EXIT_AUTH, "%s rejected the key (HTTP %ld: %s); set a new one with "
+		    "llm keys set %s%s%s", c->pc->name, status, msg, c->pc->name,
+		    c->pc->key_env ? " or check $" : "", c->pc->key_env ? c->pc->key_env : "");
+		free(msg);
+		step_failed(c, EXIT_AUTH, why);
+		return;
+	}
+	if ((retryable_status(status, body) || http_req_should_retry(r) == 1) &&
+	    http_req_should_retry(r) != 0 && retry_later(c, hint, why)) {
+		free(msg);
+		buf_reset(&c->text);
+		return;
+	}
+	if (status == 404)
+		fail(c, EXIT_PROVIDER, "%s: model %s not found (HTTP 404: %s); check the id in "
+		    "[model.%s] or llm models", c->pc->name, c->model->id, msg, c->model->name);
+	else if (retryable_status(status, body))
+		fail(c, EXIT_PROVIDER, "%s: %s after %d tries: %s; try again later or another "
+		    "tier with -t", c->pc->name, why, c->tries + 1, msg);
+	else
+		fail(c, EXIT_PROVIDER, "%s: %s: %s", c->pc->name, why, msg);
+	free(msg);
+	step_failed(c, EXIT_PROVIDER, why);
+}
+
+/* A 2xx response has ended: see whether it was whole. */
+static void
+handle_reply(struct chat *c, enum http_result res)
+{
+	if (res == HTTP_OK && c->opts.stream) {
+		int rc = c->prov->ndjson ? ndjson_finish(c->nd) : sse_finish(c->sse);
+
+		if (rc < 0)
+			c->line_too_long = true;
+	} else if (res == HTTP_OK) {
+		const char *p = buf_str(&c->body);
+		enum pev ev;
+
+		while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+			p++;
+		ev = c->prov->whole(&c->ps, p, strlen(p));
+		if (ev == PEV_ERROR || ev == PEV_BAD)
+			c->bad = ev;
+		else
+			c->ps.done = true;
+	}
+	if (c->line_too_long) {
+		fail(c, EXIT_PROVIDER, "%s: a line of the reply is over %u MiB; giving up",
+		    c->pc->name, (c->opts.stream ? STREAM_LINE_MAX : BODY_MAX) >> 20);
+		step_failed(c, EXIT_PROVIDER, "reply too large");
+		return;
+	}
+	if (c->bad == PEV_ERROR) {
+		fail(c, EXIT_PROVIDER, "%s: error during the reply: %s%s", c->pc->name,
+		    c->ps.error ? c->ps.error : "unknown error",
+		    c->text.len ? " (the partial answer was kept)" : "");
+		step_failed(c, EXIT_PROVIDER, "error event");
+		return;
+	}
+	if (c->bad == PEV_BAD) {
+		fail(c, EXIT_PROVIDER, "%s: invalid reply: %s", c->pc->name,
+		    c->ps.error ? c->ps.error : "not the expected JSON");
+		step_failed(c, EXIT_PROVIDER, "invalid reply");
+		return;
+	}
+	if (!c->ps.done && c->ps.stop == STOP_NONE) {
+		if (c->text.len == 0 && !c->ps.usage.reported && retry_later(c, -1, "empty reply"))
+			return;
+		fail(c, EXIT_PROVIDER, "%s: the reply was cut short%s", c->pc->name,
+		    c->text.len ? " (the partial answer was kept)" : " before any answer");
+		step_failed(c, EXIT_PROVIDER, "cut short");
+		return;
+	}
+	settle(c, "ok");
+	if (escalate(c))
+		return;
+	c->turn.status = EXIT_OK;
+	finish(c);
+}
+
+static void
+on_done(void *arg, struct http_req *r)
+{
+	struct chat *c = arg;
+	enum http_result res = http_req_result(r);
+	long status = http_req_status(r);
+	char why[64];
+
+	if (res == HTTP_ABORTED || (res == HTTP_OK && status >= 200 && status < 300)) {
+		handle_reply(c, res);
+		return;
+	}
+	if (res == HTTP_OK || res == HTTP_TOO_LARGE) {
+		handle_http_error(c, r);
+		return;
+	}
+	/* the network failed: before any text it is worth another try */
+	snprintf(why, sizeof why, "%s", res == HTTP_TIMEOUT ? "timed out" : "network error");
+	if (c->text.len == 0 && retry_later(c, -1, http_req_error(r)))
+		return;
+	fail(c, EXIT_PROVIDER, "%s: %s: %s%s", c->pc->name, why, http_req_error(r),
+	    c->text.len ? " (the partial answer was kept)" : "");
+	step_failed(c, EXIT_PROVIDER, why);
+}
+
+int
+chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb)
+{
+	char *cause = NULL;
+	int rc;
+
+	if (c->busy)
+		return EXIT_USAGE;
+	turn_clear(&c->turn);
+	c->turn.latency_ms = clock_ms();
+	c->opts = *o;
+	free(c->system);
+	c->system = o->system ? xstrdup(o->system) : NULL;
+	c->opts.system = c->system;
+	free(c->prompt);
+	c->prompt = xstrdup(prompt);
+	c->cb = cb ? *cb : (struct chat_cb){ 0 };
+	c->escalated = false;
+	c->nfailed = 0;
+	rc = decide(c, &c->opts, prompt, &c->turn.route, &cause);
+	if (rc != 0) {
+		fail(c, rc, "%s", cause ? cause : "no route");
+		free(cause);
+		return rc;
+	}
+	c->input_est = c->turn.route.input_tokens;
+	if (o->dry_run)
+		return 0;
+	if ((rc = admit(c, &c->turn.route)) != 0)
+		return rc;
+	c->busy = true;
+	if ((rc = step_begin(c, "routed")) != 0) {
+		settle(c, "error");
+		step_clear(c);
+		c->busy = false;
+		return rc;
+	}
+	return 0;
+}
+
+int
+chat_poll(struct chat *c, const int *extra_fds, size_t nfds, int timeout_ms)
+{
+	int64_t now;
+	int ready;
+
+	if (c->retry_at > 0) {
+		int64_t wait = c->retry_at - clock_ms();
+
+		if (wait < 0)
+			wait = 0;
+		if (timeout_ms < 0 || wait < timeout_ms)
+			timeout_ms = (int)wait;
+	}
+	ready = http_poll(c->http, extra_fds, nfds, timeout_ms);
+	now = clock_ms();
+	if (c->busy && c->retry_at > 0 && now >= c->retry_at) {
+		int tries = c->tries;
+
+		c->retry_at = 0;
+		http_req_free(c->req);
+		c->req = NULL;
+		sse_free(c->sse);
+		c->sse = NULL;
+		ndjson_free(c->nd);
+		c->nd = NULL;
+		pstate_done(&c->ps);
+		memset(&c->ps, 0, sizeof c->ps);
+		buf_reset(&c->text);
+		buf_reset(&c->body);
+		c->bad = PEV_OK;
+		c->holding = c->may_escalate;
+		c->tries = tries;
+		step_send(c);
+	}
+	return ready;
+}
+
+void
+chat_cancel(struct chat *c)
+{
+	if (!c->busy)
+		return;
+	if (c->req != NULL)
+		http_cancel(c->http, c->req);
+	c->retry_at = 0;
+	c->turn.cancelled = true;
+	fail(c, EXIT_INTERRUPT, "interrupted%s", c->text.len ? " (the partial answer was kept)" : "");
+	settle(c, "cancelled");
+	finish(c);
+}
+
+int
+chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb)
+{
+	struct chat_opts up = *o;
+	char *prompt;
+	enum tier last;
+	int rc;
+
+	if (c->busy || c->nhist < 2 || c->turn.nsteps == 0)
+		return EXIT_USAGE;
+	last = c->turn.steps[c->turn.nsteps - 1].tier;
+	if (last >= TIER_FRONTIER)
+		return EXIT_USAGE;
+	/* take the last exchange back out of the history, then ask again higher */
+	prompt = c->hist_text[c->nhist - 2];
+	free(c->hist_text[c->nhist - 1]);
+	c->nhist -= 2;
+	up.tier = (enum tier)(last + 1);
+	up.model = NULL;
+	up.escalate = false;
+	rc = chat_send(c, &up, prompt, cb);
+	free(prompt);
+	return rc;
+}
+
+int
+chat_run(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb)
+{
+	int rc = chat_send(c, o, prompt, cb);
+
+	if (rc != 0 || o->dry_run)
+		return rc;
+	while (c->busy)
+		chat_poll(c, NULL, 0, 1000);
+	return c->turn.status;
+}

@@ -1,0 +1,625 @@
+/* cli_ask: the one-shot command line: a prompt in, the answer on stdout, the rest on stderr. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "catalog.h"
+#include "chat.h"
+#include "cli.h"
+#include "ledger.h"
+#include "pricing.h"
+#include "util.h"
+#include "visible.h"
+
+#define STDIN_MAX (32u << 20)
+#define FILE_MAX  (8u << 20)
+
+struct ask {
+	struct cli *cli;
+	struct chat_opts o;
+	bool json, quiet, verbose, cont, dry_run;
+	int64_t cid;
+	char **files;
+	size_t nfiles;
+	bool out_tty;
+	bool out_broken;
+	struct visible vis;
+	struct buf vbuf;
+};
+
+static int sig_pipe[2] = { -1, -1 };
+
+static void
+on_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	if (write(sig_pipe[1], &c, 1) < 0) {
+		/* nothing to do: the pipe is full, a wake-up is already pending */
+	}
+	errno = saved;
+}
+
+static void
+signals_setup(void)
+{
+	struct sigaction sa;
+
+	if (pipe(sig_pipe) != 0)
+		die("pipe: %s", strerror(errno));
+	fcntl(sig_pipe[0], F_SETFL, O_NONBLOCK);
+	fcntl(sig_pipe[1], F_SETFL, O_NONBLOCK);
+	fcntl(sig_pipe[0], F_SETFD, FD_CLOEXEC);
+	fcntl(sig_pipe[1], F_SETFD, FD_CLOEXEC);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Write all of s to stdout now, so that a pipe sees the answer as it arrives. */
+static void
+out_write(struct ask *a, const char *s, size_t n)
+{
+	if (a->out_broken)
+		return;
+	if (fwrite(s, 1, n, stdout) != n || fflush(stdout) != 0)
+		a->out_broken = true;
+}
+
+static void
+on_text(void *arg, const char *s, size_t n)
+{
+	struct ask *a = arg;
+
+	if (a->json)
+		return;
+	if (!a->out_tty) {
+		out_write(a, s, n);
+		return;
+	}
+	/* a terminal gets model text as data: no raw escape sequences */
+	buf_reset(&a->vbuf);
+	visible_feed(&a->vis, s, n, &a->vbuf);
+	out_write(a, a->vbuf.data ? a->vbuf.data : "", a->vbuf.len);
+}
+
+static void
+on_note(void *arg, const char *line)
+{
+	struct ask *a = arg;
+
+	if (!a->quiet || strncmp(line, "budget", 6) == 0)
+		fprintf(stderr, "llm: %s\n", line);
+}
+
+static int
+read_stdin(struct buf *b)
+{
+	char chunk[65536];
+	ssize_t n;
+
+	for (;;) {
+		n = read(STDIN_FILENO, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, "llm: stdin: %s\n", strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			return 0;
+		if (buf_add(b, chunk, (size_t)n) != 0) {
+			fprintf(stderr, "llm: stdin: more than %u MiB; attach less\n", STDIN_MAX >> 20);
+			return -1;
+		}
+	}
+}
+
+/* Build the user message: PROMPT, a blank line, piped material, then attached files. */
+static int
+compose(struct ask *a, int argc, char **argv, struct buf *msg)
+{
+	struct buf in;
+	size_t i;
+	int k;
+
+	for (k = 0; k < argc; k++)
+		buf_addf(msg, "%s%s", k ? " " : "", argv[k]);
+	if (!isatty(STDIN_FILENO)) {
+		buf_init(&in, STDIN_MAX);
+		if (read_stdin(&in) != 0) {
+			buf_done(&in);
+			return -1;
+		}
+		if (in.len > 0) {
+			if (msg->len > 0)
+				buf_adds(msg, "\n\n");
+			buf_add(msg, in.data, in.len);
+		}
+		buf_done(&in);
+	}
+	for (i = 0; i < a->nfiles; i++) {
+		char *data = NULL, *cause = NULL;
+		size_t len;
+
+		if (file_read(a->files[i], FILE_MAX, &data, &len, &cause) != 0) {
+			fprintf(stderr, "llm: --file %s\n", cause);
+			free(cause);
+			return -1;
+		}
+		buf_addf(msg, "%sFile %s:\n```\n", msg->len ? "\n\n" : "", a->files[i]);
+		buf_add(msg, data, len);
+		buf_adds(msg, len > 0 && data[len - 1] == '\n' ? "```" : "\n```");
+		free(data);
+	}
+	return 0;
+}
+
+enum {
+	OPT_CID = 256,
+	OPT_NO_STREAM,
+	OPT_JSON,
+	OPT_DRY_RUN,
+	OPT_MAX_TOKENS,
+	OPT_MAX_COST,
+	OPT_NO_COLOR,
+};
+
+static const struct option long_opts[] = {
+	{ "tier", required_argument, NULL, 't' },
+	{ "model", required_argument, NULL, 'm' },
+	{ "system", required_argument, NULL, 's' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "continue", no_argument, NULL, 'c' },
+	{ "cid", required_argument, NULL, OPT_CID },
+	{ "no-stream", no_argument, NULL, OPT_NO_STREAM },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "max-tokens", required_argument, NULL, OPT_MAX_TOKENS },
+	{ "max-cost", required_argument, NULL, OPT_MAX_COST },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+	fputs("llm: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'llm --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int
+parse_opts(struct ask *a, int argc, char **argv)
+{
+	enum tier t;
+	int64_t n;
+	int c;
+
+	a->o.tier = TIER_AUTO;
+	a->o.stream = true;
+	a->o.escalate = a->cli->cfg.escalate;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+t:m:s:f:cqv", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (!tier_parse(optarg, &t))
+				return usage_error("unknown tier '%s'; tiers: auto, cheap, mid, frontier",
+				    optarg);
+			a->o.tier = t;
+			break;
+		case 'm':
+			a->o.model = optarg;
+			break;
+		case 's':
+			a->o.system = optarg;
+			break;
+		case 'f':
+			a->files = xreallocarray(a->files, a->nfiles + 1, sizeof *a->files);
+			a->files[a->nfiles++] = optarg;
+			break;
+		case 'c':
+			a->cont = true;
+			break;
+		case OPT_CID:
+			if (!str_to_i64(optarg, &a->cid) || a->cid <= 0)
+				return usage_error("--cid needs a conversation id (see llm logs), got '%s'",
+				    optarg);
+			break;
+		case OPT_NO_STREAM:
+			a->o.stream = false;
+			break;
+		case OPT_JSON:
+			a->json = true;
+			break;
+		case OPT_DRY_RUN:
+			a->dry_run = true;
+			break;
+		case OPT_MAX_TOKENS:
+			if (!str_to_i64(optarg, &n) || n <= 0 || n > 10000000)
+				return usage_error("--max-tokens needs a positive number, got '%s'", optarg);
+			a->o.max_tokens = (long)n;
+			break;
+		case OPT_MAX_COST:
+			if (!str_to_fixed(optarg, 12, &n) || n <= 0)
+				return usage_error("--max-cost needs an amount in dollars such as 0.05, "
+				    "got '%s'", optarg);
+			a->o.max_cost = n;
+			break;
+		case 'q':
+			a->quiet = true;
+			break;
+		case 'v':
+			a->verbose = true;
+			break;
+		case OPT_NO_COLOR:
+			break;
+		default:
+			if (optopt != 0 && optopt < 256)
+				return usage_error("unknown option '-%s'", (char[]){ (char)optopt, 0 });
+			return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	return -1;
+}
+
+/* "1234" -> "1.2k" as people read token counts. */
+static void
+tokens_str(int64_t n, char *out, size_t len)
+{
+	if (n < 1000)
+		snprintf(out, len, "%" PRId64, n);
+	else if (n < 10000)
+		snprintf(out, len, "%" PRId64 ".%" PRId64 "k", n / 1000, n % 1000 / 100);
+	else if (n < 1000000)
+		snprintf(out, len, "%" PRId64 "k", (n + 500) / 1000);
+	else
+		snprintf(out, len, "%" PRId64 ".%" PRId64 "M", n / 1000000, n % 1000000 / 100000);
+}
+
+static const char *
+month_abbr(const char *month)
+{
+	static const char *const names[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+		"Aug", "Sep", "Oct", "Nov", "Dec" };
+	int m = (month[5] - '0') * 10 + (month[6] - '0');
+
+	return m >= 1 && m <= 12 ? names[m - 1] : month;
+}
+
+static void
+meter_str(const struct meter *m, bool color, struct buf *b)
+{
+	char spent[32], limit[32];
+	int64_t used = m->spent + m->reserved;
+	int pct;
+	const char *on = "", *off = "";
+
+	pricing_format(used, m->estimated, spent, sizeof spent);
+	if (m->limit <= 0) {
+		buf_addf(b, "%s %s", month_abbr(m->month), spent);
+		return;
+	}
+	pricing_format(m->limit, false, limit, sizeof limit);
+	pct = (int)(used / (m->limit / 100 > 0 ? m->limit / 100 : 1));
+	if (color) {
+		on = pct >= 80 ? "\033[31m" : pct >= 50 ? "\033[33m" : "\033[32m";
+		off = "\033[0m";
+	}
+	buf_addf(b, "%s%s %s of %s (%d%%)%s", on, month_abbr(m->month), spent, limit, pct, off);
+}
+
+static void
+usage_totals(const struct chat_turn *t, int64_t *in, int64_t *cached, int64_t *out)
+{
+	size_t i;
+
+	*in = *cached = *out = 0;
+	for (i = 0; i < t->nsteps; i++) {
+		const struct usage *u = &t->steps[i].usage;
+
+		*in += u->input + u->cache_write + u->cache_write_1h;
+		*cached += u->cached_input;
+		*out += u->output;
+	}
+}
+
+static void
+summary(struct ask *a, struct chat *c, struct ledger *l)
+{
+	const struct chat_turn *t = chat_last(c);
+	const struct chat_step *s;
+	struct meter m;
+	struct buf b;
+	char in[32], out[32], cost[32];
+	int64_t ti, tc, to;
+
+	if (t->nsteps == 0)
+		return;
+	s = &t->steps[t->nsteps - 1];
+	usage_totals(t, &ti, &tc, &to);
+	tokens_str(ti + tc, in, sizeof in);
+	tokens_str(to, out, sizeof out);
+	pricing_format(t->cost, t->estimated, cost, sizeof cost);
+	buf_init(&b, 0);
+	buf_addf(&b, "%s · %s · %s→%s tok · %s%s", tier_str(s->tier), s->model->name, in, out,
+	    cost, t->cost < 0 ? " (unknown price)" : "");
+	if (t->nsteps > 1)
+		buf_addf(&b, " (%zu requests)", t->nsteps);
+	if (l != NULL && ledger_meter(l, a->cli->cfg.budget, &m, NULL) == 0) {
+		buf_adds(&b, " · ");
+		meter_str(&m, a->cli->color, &b);
+	}
+	fprintf(stderr, "%s%s%s\n", a->cli->color ? "\033[2m" : "", buf_str(&b),
+	    a->cli->color ? "\033[0m" : "");
+	buf_done(&b);
+}
+
+static void
+explain(struct ask *a, const struct chat_route *r)
+{
+	char est[32];
+
+	pricing_format(r->estimate, true, est, sizeof est);
+	fprintf(stderr, "llm: route %s → %s  %s  (%s)  %s\n", route_mode_str(r->mode),
+	    tier_str(r->tier), r->model ? r->model->name : "-", r->reason, est);
+	(void)a;
+}
+
+/* Money as an exact JSON number: pico-dollars to dollars with no floating point. */
+static cJSON *
+json_money(int64_t pico)
+{
+	char s[40];
+	int n;
+
+	if (pico < 0)
+		return cJSON_CreateNull();
+	n = snprintf(s, sizeof s, "%" PRId64 ".%012" PRId64, pico / 1000000000000,
+	    pico % 1000000000000);
+	while (n > 0 && s[n - 1] == '0')
+		s[--n] = '\0';
+	if (n > 0 && s[n - 1] == '.')
+		s[n++] = '0', s[n] = '\0';
+	return cJSON_CreateRaw(s);
+}
+
+static cJSON *
+json_usage(const struct usage *u, bool estimated)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "input_tokens", (double)(u->input + u->cache_write +
+	    u->cache_write_1h));
+	cJSON_AddNumberToObject(o, "cached_input_tokens", (double)u->cached_input);
+	cJSON_AddNumberToObject(o, "cache_write_tokens", (double)(u->cache_write +
+	    u->cache_write_1h));
+	cJSON_AddNumberToObject(o, "output_tokens", (double)u->output);
+	cJSON_AddNumberToObject(o, "reasoning_tokens", (double)u->reasoning);
+	cJSON_AddBoolToObject(o, "estimated", estimated);
+	return o;
+}
+
+static void
+print_json(struct ask *a, struct chat *c, struct ledger *l)
+{
+	const struct chat_turn *t = chat_last(c);
+	const struct chat_route *r = &t->route;
+	const struct chat_step *last = t->nsteps ? &t->steps[t->nsteps - 1] : NULL;
+	const struct model *m = last ? last->model : r->model;
+	cJSON *o = cJSON_CreateObject(), *ro, *steps, *b;
+	struct usage sum;
+	struct meter mt;
+	size_t i;
+	char *s;
+
+	memset(&sum, 0, sizeof sum);
+	for (i = 0; i < t->nsteps; i++) {
+		sum.input += t->steps[i].usage.input;
+		sum.cached_input += t->steps[i].usage.cached_input;
+		sum.cache_write += t->steps[i].usage.cache_write;
+		sum.cache_write_1h += t->steps[i].usage.cache_write_1h;
+		sum.output += t->steps[i].usage.output;
+		sum.reasoning += t->steps[i].usage.reasoning;
+	}
+	cJSON_AddStringToObject(o, "text", t->text ? t->text : "");
+	cJSON_AddStringToObject(o, "provider", m ? m->provider : "");
+	cJSON_AddStringToObject(o, "model", m ? m->name : "");
+	cJSON_AddStringToObject(o, "tier", tier_str(last ? last->tier : r->tier));
+	ro = cJSON_AddObjectToObject(o, "route");
+	cJSON_AddStringToObject(ro, "mode", route_mode_str(r->mode));
+	cJSON_AddStringToObject(ro, "tier", tier_str(r->tier));
+	cJSON_AddStringToObject(ro, "reason", r->reason);
+	cJSON_AddNumberToObject(ro, "score", r->score);
+	cJSON_AddBoolToObject(ro, "budget_adjusted", r->budget_adjusted);
+	cJSON_AddBoolToObject(ro, "context_adjusted", r->context_adjusted);
+	cJSON_AddItemToObject(o, "usage", json_usage(&sum, t->estimated));
+	cJSON_AddItemToObject(o, "cost_usd", json_money(t->nsteps ? t->cost : -1));
+	steps = cJSON_AddArrayToObject(o, "steps");
+	for (i = 0; i < t->nsteps; i++) {
+		const struct chat_step *st = &t->steps[i];
+		cJSON *so = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(so, "why", st->why ? st->why : "");
+		cJSON_AddStringToObject(so, "provider", st->model->provider);
+		cJSON_AddStringToObject(so, "model", st->model->name);
+		cJSON_AddStringToObject(so, "tier", tier_str(st->tier));
+		cJSON_AddItemToObject(so, "usage", json_usage(&st->usage, st->estimated));
+		cJSON_AddItemToObject(so, "cost_usd", json_money(st->cost));
+		cJSON_AddItemToArray(steps, so);
+	}
+	b = cJSON_AddObjectToObject(o, "budget");
+	if (l != NULL && ledger_meter(l, a->cli->cfg.budget, &mt, NULL) == 0) {
+		cJSON_AddStringToObject(b, "month", mt.month);
+		cJSON_AddItemToObject(b, "spent_usd", json_money(mt.spent));
+		cJSON_AddItemToObject(b, "reserved_usd", json_money(mt.reserved));
+	}
+	cJSON_AddItemToObject(b, "limit_usd", json_money(a->cli->cfg.budget));
+	if (t->conversation_id)
+		cJSON_AddNumberToObject(o, "conversation_id", (double)t->conversation_id);
+	else
+		cJSON_AddNullToObject(o, "conversation_id");
+	cJSON_AddNumberToObject(o, "latency_ms", (double)t->latency_ms);
+	if (t->error != NULL)
+		cJSON_AddStringToObject(o, "error", t->error);
+	cJSON_AddNumberToObject(o, "exit_code", t->status);
+	s = cJSON_PrintUnformatted(o);
+	printf("%s\n", s);
+	fflush(stdout);
+	cJSON_free(s);
+	cJSON_Delete(o);
+}
+
+/* Run the turn, cancelling on Ctrl-C; the exit code. */
+static int
+run(struct ask *a, struct chat *c, const char *msg)
+{
+	struct chat_cb cb = { .text = on_text, .note = on_note, .arg = a };
+	int rc;
+
+	signals_setup();
+	rc = chat_send(c, &a->o, msg, &cb);
+	if (rc != 0)
+		return rc;
+	if (a->verbose)
+		explain(a, &chat_last(c)->route);
+	while (chat_busy(c)) {
+		if (chat_poll(c, &sig_pipe[0], 1, 1000) > 0 || a->out_broken) {
+			char drain[16];
+
+			while (read(sig_pipe[0], drain, sizeof drain) > 0)
+				;
+			chat_cancel(c);
+		}
+	}
+	if (a->out_tty && !a->json) {
+		buf_reset(&a->vbuf);
+		visible_flush(&a->vis, &a->vbuf);
+		out_write(a, buf_str(&a->vbuf), a->vbuf.len);
+	}
+	return chat_last(c)->status;
+}
+
+static int
+dry_run(struct ask *a, const char *msg)
+{
+	char *argv[12];
+	int n = 0;
+
+	argv[n++] = "route";
+	if (a->json)
+		argv[n++] = "--json";
+	if (a->o.tier != TIER_AUTO) {
+		argv[n++] = "-t";
+		argv[n++] = (char *)tier_str(a->o.tier);
+	}
+	if (a->o.model != NULL) {
+		argv[n++] = "-m";
+		argv[n++] = (char *)a->o.model;
+	}
+	argv[n++] = "--";
+	argv[n++] = (char *)msg;
+	argv[n] = NULL;
+	return cli_route(a->cli, n, argv);
+}
+
+static void
+finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
+{
+	const struct chat_turn *t = chat_last(c);
+
+	if (a->json) {
+		print_json(a, c, l);
+	} else if (t->len > 0 && !a->out_broken && t->text[t->len - 1] != '\n' &&
+	    (a->out_tty || rc == EXIT_OK)) {
+		out_write(a, "\n", 1);
+	}
+	if (t->error != NULL && rc != EXIT_OK)
+		fprintf(stderr, "llm: %s\n", t->error);
+	if (!a->quiet && (a->cli->err_tty || a->verbose))
+		summary(a, c, l);
+}
+
+int
+cli_ask(struct cli *cli, int argc, char **argv)
+{
+	struct ask a;
+	struct buf msg;
+	struct ledger *l = NULL;
+	struct chat *c = NULL;
+	char *cause = NULL;
+	int rc;
+
+	memset(&a, 0, sizeof a);
+	a.cli = cli;
+	buf_init(&a.vbuf, 0);
+	buf_init(&msg, STDIN_MAX + 1024);
+	if ((rc = parse_opts(&a, argc, argv)) >= 0)
+		goto out;
+	if (optind >= argc && isatty(STDIN_FILENO) && !a.dry_run) {
+		if (isatty(STDOUT_FILENO)) {
+			rc = cli_chat(cli, argc, argv);
+			goto out;
+		}
+		rc = usage_error("%s", "no prompt: give one as arguments or on stdin");
+		goto out;
+	}
+	if (compose(&a, argc - optind, argv + optind, &msg) != 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (msg.len == 0) {
+		rc = usage_error("%s", "empty prompt");
+		goto out;
+	}
+	if (a.dry_run) {
+		rc = dry_run(&a, msg.data);
+		goto out;
+	}
+	a.out_tty = isatty(STDOUT_FILENO);
+	visible_init(&a.vis);
+	if ((l = ledger_open(cli->cfg.data_dir, &cause)) == NULL) {
+		fprintf(stderr, "llm: %s\n", cause);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	c = chat_new(&cli->cfg, cli->cat, l);
+	if (a.cont || a.cid) {
+		int64_t id = a.cid ? a.cid : ledger_conv_latest(l);
+
+		if (id == 0 && a.cont) {
+			fprintf(stderr, "llm: --continue: no conversation yet; starting a new one\n");
+		} else if (chat_resume(c, id, &cause) != 0) {
+			fprintf(stderr, "llm: --cid: %s\n", cause);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	rc = run(&a, c, msg.data);
+	finish_output(&a, c, l, rc);
+out:
+	free(cause);
+	chat_free(c);
+	ledger_close(l);
+	buf_done(&msg);
+	buf_done(&a.vbuf);
+	free(a.files);
+	return rc;
+}

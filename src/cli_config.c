@@ -1,0 +1,58 @@
+/* cli_config: llm config path|show|check. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "util.h"
+
+static int
+config_check(struct cli *cli)
+{
+	struct catalog *cat;
+	char *cause = NULL;
+
+	if (cli->cfg_errors != NULL) {
+		fprintf(stderr, "%s\n", cli->cfg_errors);
+		return EXIT_USAGE;
+	}
+	cat = catalog_new(&cli->cfg, &cause);
+	if (cat == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	catalog_free(cat);
+	printf("%s: ok%s\n", cli->cfg.path, cli->cfg.loaded ? "" : " (no file: built-in defaults)");
+	return EXIT_OK;
+}
+
+int
+cli_config(struct cli *cli, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "path";
+
+	if (argc > 2) {
+		fprintf(stderr, "llm: config: too many arguments\nusage: llm config path|show|check\n");
+		return EXIT_USAGE;
+	}
+	if (strcmp(sub, "path") == 0) {
+		printf("config: %s%s\n", cli->cfg.path, cli->cfg.loaded ? "" : " (not present)");
+		printf("data:   %s/llm.db\n", cli->cfg.data_dir);
+		printf("themes: %s/themes, %s/themes\n", cli->cfg.dir, LLM_DATADIR);
+		return EXIT_OK;
+	}
+	if (strcmp(sub, "show") == 0) {
+		if (cli->cfg_errors != NULL) {
+			fprintf(stderr, "%s\n", cli->cfg_errors);
+			return EXIT_USAGE;
+		}
+		config_dump(&cli->cfg, stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(sub, "check") == 0)
+		return config_check(cli);
+	fprintf(stderr, "llm: config: unknown command '%s'\nusage: llm config path|show|check\n", sub);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,590 @@
+/* config: config.ini (inih) merged over built-in providers, with XDG paths. */
+#include "config.h"
+
+#include <ini.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "util.h"
+
+static const struct {
+	const char *name;
+	enum api api;
+	const char *base_url;
+	const char *key_env;
+	bool requires_key;
+} builtin_providers[] = {
+	{ .name = "openai", .api = API_OPENAI, .base_url = "https://api.openai.com/v1",
+	  .key_env = "OPENAI_API_KEY", .requires_key = true },
+	{ .name = "anthropic", .api = API_ANTHROPIC, .base_url = "https://api.anthropic.com/v1",
+	  .key_env = "ANTHROPIC_API_KEY", .requires_key = true },
+	{ .name = "gemini", .api = API_GEMINI,
+	  .base_url = "https://generativelanguage.googleapis.com/v1beta",
+	  .key_env = "GEMINI_API_KEY", .requires_key = true },
+	{ .name = "deepseek", .api = API_OPENAI, .base_url = "https://api.deepseek.com",
+	  .key_env = "DEEPSEEK_API_KEY", .requires_key = true },
+	{ .name = "openrouter", .api = API_OPENAI, .base_url = "https://openrouter.ai/api/v1",
+	  .key_env = "OPENROUTER_API_KEY", .requires_key = true },
+	{ .name = "groq", .api = API_OPENAI, .base_url = "https://api.groq.com/openai/v1",
+	  .key_env = "GROQ_API_KEY", .requires_key = true },
+	{ .name = "mistral", .api = API_OPENAI, .base_url = "https://api.mistral.ai/v1",
+	  .key_env = "MISTRAL_API_KEY", .requires_key = true },
+	{ .name = "together", .api = API_OPENAI, .base_url = "https://api.together.xyz/v1",
+	  .key_env = "TOGETHER_API_KEY", .requires_key = true },
+	{ .name = "fireworks", .api = API_OPENAI, .base_url = "https://api.fireworks.ai/inference/v1",
+	  .key_env = "FIREWORKS_API_KEY", .requires_key = true },
+	{ .name = "ollama", .api = API_OLLAMA, .base_url = "http://localhost:11434",
+	  .key_env = NULL, .requires_key = false },
+};
+
+enum ktype {
+	K_STR,
+	K_BOOL,
+	K_LONG,     /* long */
+	K_I64,      /* int64_t */
+	K_TIER,     /* cheap, mid, frontier (auto where allowed) */
+	K_TIER_OR_AUTO,
+	K_USD,      /* dollars -> pico-dollars */
+	K_PRICE,    /* dollars per million tokens -> pico-dollars per token */
+	K_ACTION,
+	K_API,
+	K_LIST,
+};
+
+struct key {
+	const char *name;
+	enum ktype type;
+	size_t off;
+};
+
+#define LLM_KEY(n, t, f) { .name = n, .type = t, .off = offsetof(struct config, f) }
+static const struct key llm_keys[] = {
+	LLM_KEY("tier", K_TIER_OR_AUTO, tier),
+	LLM_KEY("budget", K_USD, budget),
+	LLM_KEY("budget_action", K_ACTION, budget_action),
+	LLM_KEY("escalate", K_BOOL, escalate),
+	LLM_KEY("theme", K_STR, theme),
+	LLM_KEY("max_tokens", K_LONG, max_tokens),
+	LLM_KEY("timeout", K_LONG, timeout),
+};
+
+static const struct key git_keys[] = {
+	LLM_KEY("tier", K_TIER, git_tier),
+	LLM_KEY("model", K_STR, git_model),
+	LLM_KEY("timeout", K_LONG, git_timeout),
+	LLM_KEY("max_tokens", K_LONG, git_max_tokens),
+};
+
+#define PROV_KEY(n, t, f) { .name = n, .type = t, .off = offsetof(struct provider_conf, f) }
+static const struct key provider_keys[] = {
+	PROV_KEY("api", K_API, api),
+	PROV_KEY("base_url", K_STR, base_url),
+	PROV_KEY("key_env", K_STR, key_env),
+	PROV_KEY("key_command", K_STR, key_command),
+	PROV_KEY("requires_key", K_BOOL, requires_key),
+};
+
+#define MODEL_KEY(n, t, f) { .name = n, .type = t, .off = offsetof(struct model_conf, f) }
+static const struct key model_keys[] = {
+	MODEL_KEY("provider", K_STR, provider),
+	MODEL_KEY("id", K_STR, id),
+	MODEL_KEY("tier", K_TIER, tier),
+	MODEL_KEY("input_price", K_PRICE, in_price),
+	MODEL_KEY("output_price", K_PRICE, out_price),
+	MODEL_KEY("cached_input_price", K_PRICE, cached_price),
+	MODEL_KEY("cache_write_price", K_PRICE, cache_write_price),
+	MODEL_KEY("context", K_I64, context),
+	MODEL_KEY("max_output", K_I64, max_output),
+};
+
+struct parse {
+	struct config *cfg;
+	struct buf errors;
+	FILE *f;
+	int line;
+};
+
+static const char *const action_names[] = {
+	[BUDGET_WARN] = "warn",
+	[BUDGET_DOWNGRADE] = "downgrade",
+	[BUDGET_BLOCK] = "block",
+};
+
+const char *
+budget_action_str(enum budget_action a)
+{
+	return action_names[a];
+}
+
+static void
+perr(struct parse *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_addf(&p->errors, "%s:%d: ", p->cfg->path, p->line);
+	va_start(ap, fmt);
+	buf_vaddf(&p->errors, fmt, ap);
+	va_end(ap);
+	buf_addc(&p->errors, '\n');
+}
+
+static bool
+parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (str_ieq(v, yes[i]))
+			return *out = true, true;
+		if (str_ieq(v, no[i]))
+			return *out = false, true;
+	}
+	return false;
+}
+
+static void
+list_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Split "a, b ,c" into a fresh array of trimmed words. */
+static size_t
+list_parse(const char *v, char ***out)
+{
+	char *copy = xstrdup(v), *p = copy, *comma, **list = NULL;
+	size_t n = 0;
+
+	for (;;) {
+		comma = strchr(p, ',');
+		if (comma != NULL)
+			*comma = '\0';
+		p = str_trim(p);
+		if (*p != '\0') {
+			list = xreallocarray(list, n + 1, sizeof *list);
+			list[n++] = xstrdup(p);
+		}
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+	free(copy);
+	*out = list;
+	return n;
+}
+
+/* Store value v for key k into the struct at base. */
+static void
+set_key(struct parse *p, const struct key *k, void *base, const char *v)
+{
+	void *field = (char *)base + k->off;
+	enum tier t;
+	enum api api;
+	int64_t n;
+	size_t i;
+
+	switch (k->type) {
+	case K_STR:
+		free(*(char **)field);
+		*(char **)field = *v ? xstrdup(v) : NULL;
+		return;
+	case K_BOOL:
+		if (!parse_bool(v, (bool *)field))
+			perr(p, "%s: expected yes or no, got '%s'", k->name, v);
+		return;
+	case K_LONG:
+	case K_I64:
+		if (!str_to_i64(v, &n) || n < 0 || n > (int64_t)1 << 40)
+			perr(p, "%s: expected a whole number, got '%s'", k->name, v);
+		else if (k->type == K_I64)
+			*(int64_t *)field = n;
+		else
+			*(long *)field = (long)n;
+		return;
+	case K_TIER:
+	case K_TIER_OR_AUTO:
+		if (!tier_parse(v, &t) || (t == TIER_AUTO && k->type == K_TIER))
+			perr(p, "%s: unknown tier '%s' (use %scheap, mid or frontier)", k->name, v,
+			    k->type == K_TIER ? "" : "auto, ");
+		else
+			*(enum tier *)field = t;
+		return;
+	case K_USD:
+	case K_PRICE:
+		/* dollars to pico-dollars; per million tokens to per token */
+		if (!str_to_fixed(v, k->type == K_USD ? 12 : 6, &n))
+			perr(p, "%s: expected an amount in dollars such as 0.14, got '%s'", k->name, v);
+		else
+			*(int64_t *)field = n;
+		return;
+	case K_ACTION:
+		for (i = 0; i < ARRAY_SIZE(action_names); i++)
+			if (strcmp(v, action_names[i]) == 0) {
+				*(enum budget_action *)field = (enum budget_action)i;
+				return;
+			}
+		perr(p, "%s: expected warn, downgrade or block, got '%s'", k->name, v);
+		return;
+	case K_API:
+		if (!provider_api_parse(v, &api))
+			perr(p, "%s: unknown wire format '%s' (use openai, anthropic, gemini or ollama)",
+			    k->name, v);
+		else
+			*(enum api *)field = api;
+		return;
+	case K_LIST:
+		return;
+	}
+}
+
+static bool
+set_from_table(struct parse *p, const struct key *keys, size_t n, void *base, const char *name,
+    const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(keys[i].name, name) == 0) {
+			set_key(p, &keys[i], base, value);
+			return true;
+		}
+	return false;
+}
+
+static struct provider_conf *
+provider_get(struct config *cfg, const char *name)
+{
+	struct provider_conf *pc;
+	size_t i;
+
+	for (i = 0; i < cfg->nproviders; i++)
+		if (strcmp(cfg->providers[i].name, name) == 0)
+			return &cfg->providers[i];
+	cfg->providers = xreallocarray(cfg->providers, cfg->nproviders + 1, sizeof *cfg->providers);
+	pc = &cfg->providers[cfg->nproviders++];
+	memset(pc, 0, sizeof *pc);
+	pc->name = xstrdup(name);
+	pc->api = API_OPENAI;
+	pc->requires_key = true;
+	return pc;
+}
+
+static struct model_conf *
+model_get(struct config *cfg, const char *name, int line)
+{
+	struct model_conf *mc;
+	size_t i;
+
+	for (i = 0; i < cfg->nmodels; i++)
+		if (strcmp(cfg->models[i].name, name) == 0)
+			return &cfg->models[i];
+	cfg->models = xreallocarray(cfg->models, cfg->nmodels + 1, sizeof *cfg->models);
+	mc = &cfg->models[cfg->nmodels++];
+	memset(mc, 0, sizeof *mc);
+	mc->name = xstrdup(name);
+	mc->tier = TIER_AUTO;
+	mc->in_price = mc->out_price = PRICE_UNKNOWN;
+	mc->cached_price = mc->cache_write_price = PRICE_UNKNOWN;
+	mc->line = line;
+	return mc;
+}
+
+static void
+keys_add(struct config *cfg, const char *name, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nkeys; i++)
+		if (strcmp(cfg->key_names[i], name) == 0) {
+			free(cfg->key_values[i]);
+			cfg->key_values[i] = xstrdup(value);
+			return;
+		}
+	cfg->key_names = xreallocarray(cfg->key_names, cfg->nkeys + 1, sizeof(char *));
+	cfg->key_values = xreallocarray(cfg->key_values, cfg->nkeys + 1, sizeof(char *));
+	cfg->key_names[cfg->nkeys] = xstrdup(name);
+	cfg->key_values[cfg->nkeys++] = xstrdup(value);
+}
+
+static void
+tier_section(struct parse *p, const char *tname, const char *name, const char *value)
+{
+	struct tier_conf *tc;
+	enum tier t;
+
+	if (!tier_parse(tname, &t) || t == TIER_AUTO) {
+		perr(p, "[tier.%s]: unknown tier (use cheap, mid or frontier)", tname);
+		return;
+	}
+	if (strcmp(name, "models") != 0) {
+		perr(p, "[tier.%s]: unknown key '%s' (the key is models)", tname, name);
+		return;
+	}
+	tc = &p->cfg->tiers[t];
+	list_free(tc->models, tc->n);
+	tc->n = list_parse(value, &tc->models);
+}
+
+static int
+on_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse *p = user;
+	struct config *cfg = p->cfg;
+	bool known;
+
+	if (strcmp(section, "llm") == 0)
+		known = set_from_table(p, llm_keys, ARRAY_SIZE(llm_keys), cfg, name, value);
+	else if (strcmp(section, "git") == 0)
+		known = set_from_table(p, git_keys, ARRAY_SIZE(git_keys), cfg, name, value);
+	else if (str_startswith(section, "provider.") && section[9] != '\0')
+		known = set_from_table(p, provider_keys, ARRAY_SIZE(provider_keys),
+		    provider_get(cfg, section + 9), name, value);
+	else if (str_startswith(section, "model.") && section[6] != '\0')
+		known = set_from_table(p, model_keys, ARRAY_SIZE(model_keys),
+		    model_get(cfg, section + 6, p->line), name, value);
+	else if (str_startswith(section, "tier.")) {
+		tier_section(p, section + 5, name, value);
+		return 1;
+	} else if (strcmp(section, "keys") == 0) {
+		keys_add(cfg, name, value);
+		return 1;
+	} else {
+		perr(p, "unknown section [%s] (known: llm, tier.*, provider.*, model.*, git, keys)",
+		    section);
+		return 1;
+	}
+	if (!known)
+		perr(p, "[%s]: unknown key '%s'", section, name);
+	return 1;
+}
+
+/* inih reads through this so that errors can carry line numbers. */
+static char *
+read_line(char *str, int num, void *stream)
+{
+	struct parse *p = stream;
+	char *r = fgets(str, num, p->f);
+
+	if (r != NULL)
+		p->line++;
+	return r;
+}
+
+static char *
+xdg_dir(const char *own, const char *xdg, const char *fallback)
+{
+	const char *v = getenv(own), *home;
+
+	if (v != NULL && *v != '\0')
+		return xstrdup(v);
+	v = getenv(xdg);
+	if (v != NULL && *v == '/')
+		return xstrfmt("%s/llm", v);
+	home = getenv("HOME");
+	return xstrfmt("%s/%s/llm", home != NULL ? home : ".", fallback);
+}
+
+static void
+config_defaults(struct config *cfg)
+{
+	size_t i;
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->dir = xdg_dir("LLM_CONFIG_DIR", "XDG_CONFIG_HOME", ".config");
+	cfg->path = xstrfmt("%s/config.ini", cfg->dir);
+	cfg->data_dir = xdg_dir("LLM_DATA_DIR", "XDG_DATA_HOME", ".local/share");
+	cfg->tier = TIER_AUTO;
+	cfg->budget_action = BUDGET_DOWNGRADE;
+	cfg->escalate = true;
+	cfg->theme = xstrdup("default");
+	cfg->timeout = 300;
+	cfg->git_tier = TIER_CHEAP;
+	cfg->git_timeout = 20;
+	cfg->git_max_tokens = 6000;
+	for (i = 0; i < ARRAY_SIZE(builtin_providers); i++) {
+		struct provider_conf *pc = provider_get(cfg, builtin_providers[i].name);
+
+		pc->api = builtin_providers[i].api;
+		pc->base_url = xstrdup(builtin_providers[i].base_url);
+		pc->key_env = builtin_providers[i].key_env ? xstrdup(builtin_providers[i].key_env) : NULL;
+		pc->requires_key = builtin_providers[i].requires_key;
+		pc->builtin = true;
+	}
+}
+
+/* Check what only makes sense once the whole file is read. */
+static void
+config_validate(struct parse *p)
+{
+	struct config *cfg = p->cfg;
+	size_t i;
+
+	for (i = 0; i < cfg->nproviders; i++) {
+		struct provider_conf *pc = &cfg->providers[i];
+
+		if (pc->base_url == NULL) {
+			p->line = 0;
+			buf_addf(&p->errors, "%s: [provider.%s]: base_url is required\n", cfg->path,
+			    pc->name);
+		}
+	}
+	for (i = 0; i < cfg->nmodels; i++) {
+		struct model_conf *mc = &cfg->models[i];
+
+		if (mc->provider == NULL)
+			buf_addf(&p->errors, "%s:%d: [model.%s]: provider is required\n", cfg->path,
+			    mc->line, mc->name);
+		else if (config_provider(cfg, mc->provider) == NULL)
+			buf_addf(&p->errors, "%s:%d: [model.%s]: unknown provider '%s'\n", cfg->path,
+			    mc->line, mc->name, mc->provider);
+		if (mc->id == NULL)
+			mc->id = xstrdup(mc->name);
+	}
+}
+
+int
+config_load(struct config *cfg, char **cause)
+{
+	struct parse p = { .cfg = cfg, .line = 0 };
+	int rc;
+
+	config_defaults(cfg);
+	buf_init(&p.errors, 0);
+	p.f = fopen(cfg->path, "r");
+	if (p.f != NULL) {
+		cfg->loaded = true;
+		rc = ini_parse_stream(read_line, &p, on_key, &p);
+		fclose(p.f);
+		if (rc > 0 && p.errors.len == 0)
+			buf_addf(&p.errors, "%s:%d: syntax error\n", cfg->path, rc);
+		else if (rc < 0)
+			buf_addf(&p.errors, "%s: cannot read\n", cfg->path);
+	}
+	config_validate(&p);
+	if (p.errors.len == 0) {
+		buf_done(&p.errors);
+		return 0;
+	}
+	if (p.errors.data[p.errors.len - 1] == '\n')
+		p.errors.data[--p.errors.len] = '\0';
+	*cause = buf_detach(&p.errors);
+	return -1;
+}
+
+void
+config_done(struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nproviders; i++) {
+		free(cfg->providers[i].name);
+		free(cfg->providers[i].base_url);
+		free(cfg->providers[i].key_env);
+		free(cfg->providers[i].key_command);
+	}
+	free(cfg->providers);
+	for (i = 0; i < cfg->nmodels; i++) {
+		free(cfg->models[i].name);
+		free(cfg->models[i].provider);
+		free(cfg->models[i].id);
+	}
+	free(cfg->models);
+	for (i = 0; i < TIER_COUNT; i++)
+		list_free(cfg->tiers[i].models, cfg->tiers[i].n);
+	list_free(cfg->key_names, cfg->nkeys);
+	list_free(cfg->key_values, cfg->nkeys);
+	free(cfg->dir);
+	free(cfg->path);
+	free(cfg->data_dir);
+	free(cfg->theme);
+	free(cfg->git_model);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+const struct provider_conf *
+config_provider(const struct config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nproviders; i++)
+		if (strcmp(cfg->providers[i].name, name) == 0)
+			return &cfg->providers[i];
+	return NULL;
+}
+
+static void
+dump_price(FILE *f, const char *key, int64_t v)
+{
+	if (v == PRICE_UNKNOWN)
+		return;
+	fprintf(f, "%s = %" PRId64 ".%06" PRId64 "\n", key, v / 1000000, v % 1000000);
+}
+
+void
+config_dump(const struct config *cfg, FILE *f)
+{
+	size_t i, j;
+
+	fprintf(f, "; %s%s\n[llm]\n", cfg->path, cfg->loaded ? "" : " (not present: defaults)");
+	fprintf(f, "tier = %s\n", tier_str(cfg->tier));
+	fprintf(f, "budget = %" PRId64 ".%02" PRId64 "\n", cfg->budget / 1000000000000,
+	    cfg->budget / 10000000000 % 100);
+	fprintf(f, "budget_action = %s\nescalate = %s\ntheme = %s\n",
+	    budget_action_str(cfg->budget_action), cfg->escalate ? "yes" : "no", cfg->theme);
+	fprintf(f, "max_tokens = %ld\ntimeout = %ld\n", cfg->max_tokens, cfg->timeout);
+	for (i = 0; i < TIER_COUNT; i++) {
+		if (cfg->tiers[i].n == 0)
+			continue;
+		fprintf(f, "\n[tier.%s]\nmodels = ", tier_str((enum tier)i));
+		for (j = 0; j < cfg->tiers[i].n; j++)
+			fprintf(f, "%s%s", j ? ", " : "", cfg->tiers[i].models[j]);
+		fputc('\n', f);
+	}
+	for (i = 0; i < cfg->nproviders; i++) {
+		const struct provider_conf *pc = &cfg->providers[i];
+
+		fprintf(f, "\n[provider.%s]\napi = %s\nbase_url = %s\n", pc->name,
+		    provider_api_str(pc->api), pc->base_url ? pc->base_url : "");
+		if (pc->key_env != NULL)
+			fprintf(f, "key_env = %s\n", pc->key_env);
+		if (pc->key_command != NULL)
+			fprintf(f, "key_command = %s\n", pc->key_command);
+		fprintf(f, "requires_key = %s\n", pc->requires_key ? "yes" : "no");
+	}
+	for (i = 0; i < cfg->nmodels; i++) {
+		const struct model_conf *mc = &cfg->models[i];
+
+		fprintf(f, "\n[model.%s]\nprovider = %s\nid = %s\n", mc->name,
+		    mc->provider ? mc->provider : "", mc->id ? mc->id : "");
+		if (mc->tier != TIER_AUTO)
+			fprintf(f, "tier = %s\n", tier_str(mc->tier));
+		dump_price(f, "input_price", mc->in_price);
+		dump_price(f, "output_price", mc->out_price);
+		dump_price(f, "cached_input_price", mc->cached_price);
+		dump_price(f, "cache_write_price", mc->cache_write_price);
+		if (mc->context)
+			fprintf(f, "context = %" PRId64 "\n", mc->context);
+		if (mc->max_output)
+			fprintf(f, "max_output = %" PRId64 "\n", mc->max_output);
+	}
+	fprintf(f, "\n[git]\ntier = %s\n", tier_str(cfg->git_tier));
+	if (cfg->git_model != NULL)
+		fprintf(f, "model = %s\n", cfg->git_model);
+	fprintf(f, "timeout = %ld\nmax_tokens = %ld\n", cfg->git_timeout, cfg->git_max_tokens);
+	if (cfg->nkeys > 0) {
+		fprintf(f, "\n[keys]\n");
+		for (i = 0; i < cfg->nkeys; i++)
+			fprintf(f, "%s = %s\n", cfg->key_names[i], cfg->key_values[i]);
+	}
+}

@@ -1,0 +1,351 @@
+/* http: requests over libcurl's multi interface, with capped bodies. */
+#include "http.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "buf.h"
+#include "util.h"
+
+#define ERROR_BODY_MAX (64 * 1024)
+
+struct http {
+	CURLM *multi;
+	int running;
+	size_t active;
+};
+
+struct http_req {
+	struct http *h;
+	CURL *easy;
+	struct curl_slist *headers;
+	char *body;
+	http_data_fn data;
+	http_done_fn done;
+	void *arg;
+	long status;
+	struct buf err;
+	long retry_after_ms;
+	int should_retry;
+	bool got_data;
+	bool aborted;
+	bool too_large;
+	bool running;
+	enum http_result result;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+struct http *
+http_new(void)
+{
+	static bool inited;
+	struct http *h = xcalloc(1, sizeof *h);
+
+	if (!inited) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			die("cannot initialise libcurl");
+		inited = true;
+	}
+	h->multi = curl_multi_init();
+	if (h->multi == NULL)
+		die("cannot initialise libcurl");
+	return h;
+}
+
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	curl_multi_cleanup(h->multi);
+	free(h);
+}
+
+static size_t
+on_write(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct http_req *r = arg;
+	size_t n = size * nmemb;
+
+	if (r->status == 0)
+		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
+	if (r->status >= 200 && r->status < 300) {
+		if (n > 0)
+			r->got_data = true;
+		if (r->data != NULL && r->data(r->arg, p, n) != 0) {
+			r->aborted = true;
+			return 0;
+		}
+		return n;
+	}
+	if (buf_add(&r->err, p, n) != 0) {
+		r->too_large = true;
+		return 0;
+	}
+	return n;
+}
+
+static size_t
+on_header(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct http_req *r = arg;
+	size_t n = size * nmemb;
+	char line[256], *v;
+
+	if (n >= sizeof line)
+		return n;
+	memcpy(line, p, n);
+	line[n] = '\0';
+	/* a new status line starts a new response (after 100 Continue, redirects) */
+	if (strncmp(line, "HTTP/", 5) == 0) {
+		r->retry_after_ms = -1;
+		r->should_retry = -1;
+		return n;
+	}
+	if ((v = strchr(line, ':')) == NULL)
+		return n;
+	*v++ = '\0';
+	v = str_trim(v);
+	if (strcasecmp(line, "retry-after-ms") == 0) {
+		int64_t ms;
+		char *dot = strchr(v, '.');
+
+		if (dot != NULL)
+			*dot = '\0';
+		if (str_to_i64(v, &ms) && ms >= 0)
+			r->retry_after_ms = (long)ms;
+	} else if (strcasecmp(line, "retry-after") == 0 && r->retry_after_ms < 0) {
+		r->retry_after_ms = http_parse_retry_after(v, (long)time(NULL));
+	} else if (strcasecmp(line, "x-should-retry") == 0) {
+		r->should_retry = strcasecmp(v, "true") == 0 ? 1 : strcasecmp(v, "false") == 0 ? 0 : -1;
+	}
+	return n;
+}
+
+long
+http_parse_retry_after(const char *v, long now)
+{
+	int64_t secs;
+	struct tm tm;
+	const char *end;
+	char whole[32];
+	size_t i;
+
+	/* seconds, possibly fractional: "2", "1.5" */
+	for (i = 0; v[i] != '\0' && v[i] != '.' && i + 1 < sizeof whole; i++)
+		whole[i] = v[i];
+	whole[i] = '\0';
+	if (str_to_i64(whole, &secs) && secs >= 0) {
+		long ms = (long)(secs > 86400 ? 86400 : secs) * 1000;
+
+		if (v[i] == '.' && v[i + 1] >= '0' && v[i + 1] <= '9')
+			ms += (v[i + 1] - '0') * 100;
+		return ms;
+	}
+	memset(&tm, 0, sizeof tm);
+	end = strptime(v, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	if (end == NULL)
+		return -1;
+	secs = (int64_t)timegm(&tm) - now;
+	return secs <= 0 ? 0 : (long)(secs > 86400 ? 86400 : secs) * 1000;
+}
+
+struct http_req *
+http_start(struct http *h, const struct http_spec *spec)
+{
+	struct http_req *r = xcalloc(1, sizeof *r);
+	const char *const *hp;
+
+	r->h = h;
+	r->data = spec->data;
+	r->done = spec->done;
+	r->arg = spec->arg;
+	r->retry_after_ms = -1;
+	r->should_retry = -1;
+	buf_init(&r->err, ERROR_BODY_MAX);
+	r->easy = curl_easy_init();
+	if (r->easy == NULL)
+		die("cannot initialise libcurl");
+	for (hp = spec->headers; hp != NULL && *hp != NULL; hp++)
+		r->headers = curl_slist_append(r->headers, *hp);
+	r->headers = curl_slist_append(r->headers, "Expect:");
+	curl_easy_setopt(r->easy, CURLOPT_URL, spec->url);
+	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
+	if (spec->body != NULL) {
+		r->body = xstrdup(spec->body);
+		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
+		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(r->body));
+	}
+	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT, 15L);
+	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, "llm/" LLM_VERSION);
+	curl_easy_setopt(r->easy, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+	if (spec->timeout > 0)
+		curl_easy_setopt(r->easy, CURLOPT_TIMEOUT, spec->timeout);
+	if (spec->stall > 0) {
+		curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_TIME, spec->stall);
+	}
+	if (curl_multi_add_handle(h->multi, r->easy) != CURLM_OK)
+		die("cannot start a transfer");
+	r->running = true;
+	h->active++;
+	return r;
+}
+
+void
+http_cancel(struct http *h, struct http_req *r)
+{
+	if (r == NULL || !r->running)
+		return;
+	curl_multi_remove_handle(h->multi, r->easy);
+	r->running = false;
+	r->result = HTTP_CANCELLED;
+	h->active--;
+}
+
+void
+http_req_free(struct http_req *r)
+{
+	struct curl_slist *s;
+
+	if (r == NULL)
+		return;
+	if (r->running)
+		http_cancel(r->h, r);
+	curl_easy_cleanup(r->easy);
+	/* header lines may carry a key */
+	for (s = r->headers; s != NULL; s = s->next)
+		secure_clear(s->data, strlen(s->data));
+	curl_slist_free_all(r->headers);
+	free(r->body);
+	buf_done(&r->err);
+	free(r);
+}
+
+static enum http_result
+classify(struct http_req *r, CURLcode rc)
+{
+	if (r->aborted)
+		return HTTP_ABORTED;
+	if (r->too_large)
+		return HTTP_TOO_LARGE;
+	switch (rc) {
+	case CURLE_OK:
+		return HTTP_OK;
+	case CURLE_OPERATION_TIMEDOUT:
+		return HTTP_TIMEOUT;
+	default:
+		return HTTP_NETWORK;
+	}
+}
+
+static void
+http_collect(struct http *h)
+{
+	CURLMsg *m;
+	int left;
+
+	while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
+		struct http_req *r = NULL;
+
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+		if (r == NULL || !r->running)
+			continue;
+		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
+		r->result = classify(r, m->data.result);
+		if (r->errbuf[0] == '\0')
+			str_copy(r->errbuf, sizeof r->errbuf, curl_easy_strerror(m->data.result));
+		curl_multi_remove_handle(h->multi, r->easy);
+		r->running = false;
+		h->active--;
+		if (r->done != NULL)
+			r->done(r->arg, r);
+	}
+}
+
+int
+http_poll(struct http *h, const int *extra_fds, size_t nfds, int timeout_ms)
+{
+	struct curl_waitfd w[8];
+	int ready = 0, n;
+	size_t i;
+
+	if (nfds > ARRAY_SIZE(w))
+		nfds = ARRAY_SIZE(w);
+	for (i = 0; i < nfds; i++) {
+		w[i].fd = extra_fds[i];
+		w[i].events = CURL_WAIT_POLLIN;
+		w[i].revents = 0;
+	}
+	if (curl_multi_poll(h->multi, w, (unsigned)nfds, timeout_ms < 0 ? 1000 : timeout_ms, &n) !=
+	    CURLM_OK)
+		die("waiting for the network failed");
+	for (i = 0; i < nfds; i++)
+		if (w[i].revents & CURL_WAIT_POLLIN)
+			ready++;
+	curl_multi_perform(h->multi, &h->running);
+	http_collect(h);
+	return ready;
+}
+
+bool
+http_busy(const struct http *h)
+{
+	return h->active > 0;
+}
+
+enum http_result
+http_req_result(const struct http_req *r)
+{
+	return r->result;
+}
+
+long
+http_req_status(const struct http_req *r)
+{
+	return r->status;
+}
+
+const char *
+http_req_error_body(const struct http_req *r, size_t *len)
+{
+	*len = r->err.len;
+	return buf_str(&r->err);
+}
+
+long
+http_req_retry_after(const struct http_req *r)
+{
+	return r->retry_after_ms;
+}
+
+int
+http_req_should_retry(const struct http_req *r)
+{
+	return r->should_retry;
+}
+
+const char *
+http_req_error(const struct http_req *r)
+{
+	return r->errbuf;
+}
+
+bool
+http_req_got_data(const struct http_req *r)
+{
+	return r->got_data;
+}

@@ -1,0 +1,68 @@
+/* http: requests over libcurl's multi interface, with capped bodies. */
+#ifndef LLM_HTTP_H
+#define LLM_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct http;
+struct http_req;
+
+/* Body bytes of a 2xx response as they arrive; return nonzero to abort the transfer. */
+typedef int (*http_data_fn)(void *arg, const char *p, size_t n);
+/* The transfer ended, any way; the request stays valid until http_req_free. */
+typedef void (*http_done_fn)(void *arg, struct http_req *r);
+
+enum http_result {
+	HTTP_OK,          /* a response arrived whole (any status) */
+	HTTP_NETWORK,     /* could not connect, reset, or cut short */
+	HTTP_TIMEOUT,     /* the whole request or a stall took too long */
+	HTTP_ABORTED,     /* the data callback asked to stop */
+	HTTP_TOO_LARGE,   /* an error body passed its cap */
+	HTTP_CANCELLED,
+};
+
+struct http_spec {
+	const char *url;
+	const char *body;            /* POST body; NULL: GET */
+	const char *const *headers;  /* "Name: value", NULL-terminated; may hold a key */
+	long timeout;                /* seconds for the whole request; 0: none */
+	long stall;                  /* seconds without a byte before giving up; 0: none */
+	http_data_fn data;
+	http_done_fn done;
+	void *arg;
+};
+
+struct http *http_new(void);
+void http_free(struct http *h);
+/* Start a request; headers and body are copied (header copies are cleared when freed). */
+struct http_req *http_start(struct http *h, const struct http_spec *spec);
+/* Stop a running request; its done callback is not called. */
+void http_cancel(struct http *h, struct http_req *r);
+void http_req_free(struct http_req *r);
+/*
+ * Wait up to timeout_ms for network activity or one of extra_fds, move
+ * transfers along and call done callbacks. Returns how many extra_fds are
+ * readable.
+ */
+int http_poll(struct http *h, const int *extra_fds, size_t nfds, int timeout_ms);
+/* Whether any request is running. */
+bool http_busy(const struct http *h);
+
+enum http_result http_req_result(const struct http_req *r);
+long http_req_status(const struct http_req *r);
+/* The body of a non-2xx response (capped), borrowed. */
+const char *http_req_error_body(const struct http_req *r, size_t *len);
+/* Delay the server asked for (Retry-After, retry-after-ms) in ms, or -1. */
+long http_req_retry_after(const struct http_req *r);
+/* x-should-retry: 1 yes, 0 no, -1 not sent. */
+int http_req_should_retry(const struct http_req *r);
+/* libcurl's one-line reason for a network failure, borrowed. */
+const char *http_req_error(const struct http_req *r);
+/* Whether any body byte of a 2xx response reached the data callback. */
+bool http_req_got_data(const struct http_req *r);
+
+/* Parse a Retry-After value (seconds, fractional seconds or an HTTP date) into ms; -1 if bad. */
+long http_parse_retry_after(const char *v, long now);
+
+#endif

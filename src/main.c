@@ -1,0 +1,202 @@
+/* main: find the subcommand, load the config and catalog, and run it. */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "config.h"
+#include "util.h"
+
+enum needs {
+	NEEDS_NOTHING,    /* runs before any config is read */
+	NEEDS_CONFIG,     /* a config that may be broken (config check reports it) */
+	NEEDS_CATALOG,    /* a valid config and the catalog */
+};
+
+static int cli_help(struct cli *cli, int argc, char **argv);
+static int cli_version(struct cli *cli, int argc, char **argv);
+
+static const struct command {
+	const char *name;
+	cli_cmd_fn fn;
+	enum needs needs;
+	const char *summary;
+} commands[] = {
+	{ .name = "chat", .fn = cli_chat, .needs = NEEDS_CATALOG,
+	  .summary = "the full-screen client" },
+	{ .name = "route", .fn = cli_route, .needs = NEEDS_CATALOG,
+	  .summary = "the routing decision and the cost on every tier, no request" },
+	{ .name = "models", .fn = cli_models, .needs = NEEDS_CATALOG,
+	  .summary = "the catalog; models import FILE|URL" },
+	{ .name = "budget", .fn = cli_budget, .needs = NEEDS_CATALOG,
+	  .summary = "this month's meter; budget set USD" },
+	{ .name = "usage", .fn = cli_usage, .needs = NEEDS_CATALOG,
+	  .summary = "spend report, and what the frontier tier would have cost" },
+	{ .name = "logs", .fn = cli_logs, .needs = NEEDS_CATALOG,
+	  .summary = "recent conversations and messages" },
+	{ .name = "keys", .fn = cli_keys, .needs = NEEDS_CATALOG,
+	  .summary = "keys in the OS keyring: set, list, rm" },
+	{ .name = "git", .fn = cli_git, .needs = NEEDS_CATALOG,
+	  .summary = "install-hook, uninstall-hook, commit-msg" },
+	{ .name = "config", .fn = cli_config, .needs = NEEDS_CONFIG,
+	  .summary = "path, show, check" },
+	{ .name = "help", .fn = cli_help, .needs = NEEDS_NOTHING, .summary = NULL },
+	{ .name = "version", .fn = cli_version, .needs = NEEDS_NOTHING, .summary = NULL },
+	{ .name = "__complete", .fn = cli_complete, .needs = NEEDS_CATALOG, .summary = NULL },
+};
+
+static const char usage_text[] =
+    "usage: llm [OPTIONS] [PROMPT...]\n"
+    "       llm COMMAND [ARGS...]\n"
+    "\n"
+    "Ask a model; each request goes to the cheapest tier that can handle it.\n"
+    "With a PROMPT, or with input on a pipe, the answer goes to stdout and\n"
+    "everything else to stderr. Piped input is the material, PROMPT the instruction.\n"
+    "With neither, on a terminal, the full-screen client starts.\n"
+    "\n"
+    "Options:\n"
+    "  -t, --tier TIER       auto (default), cheap, mid or frontier\n"
+    "  -m, --model NAME      pin a model: a catalog name or provider/model-id\n"
+    "  -s, --system TEXT     system prompt\n"
+    "  -f, --file PATH       attach a file as context (repeatable)\n"
+    "  -c, --continue        continue the latest conversation\n"
+    "      --cid ID          continue conversation ID\n"
+    "      --no-stream       print the answer when it is complete\n"
+    "      --json            print one JSON object with the answer, route, usage and cost\n"
+    "      --dry-run         route and estimate only, send nothing (as llm route)\n"
+    "      --max-tokens N    cap the reply at N tokens\n"
+    "      --max-cost USD    refuse when the worst case is above USD\n"
+    "  -q, --quiet           no summary line\n"
+    "  -v, --verbose         explain the route on stderr\n"
+    "      --no-color        no colour (NO_COLOR is honoured too)\n"
+    "  -V, --version         print the version\n"
+    "  -h, --help            print this help\n"
+    "\n"
+    "Commands:\n";
+
+static int
+cli_help(struct cli *cli, int argc, char **argv)
+{
+	size_t i;
+
+	(void)cli;
+	(void)argc;
+	(void)argv;
+	fputs(usage_text, stdout);
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (commands[i].summary != NULL)
+			printf("  %-8s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nExit codes: 0 ok, 1 provider or network failure, 2 usage or config error,\n"
+	    "3 refused by the budget or --max-cost, 4 no or rejected credentials, 130 interrupted.\n"
+	    "Files: $LLM_CONFIG_DIR/config.ini (~/.config/llm), $LLM_DATA_DIR/llm.db\n"
+	    "(~/.local/share/llm). See llm(1) and llm-config(5).\n", stdout);
+	return EXIT_OK;
+}
+
+static int
+cli_version(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	(void)argc;
+	(void)argv;
+	fputs("llm " LLM_VERSION "\n", stdout);
+	return EXIT_OK;
+}
+
+static const struct command *
+find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static bool
+color_allowed(void)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (nc != NULL && *nc != '\0')
+		return false;
+	return term == NULL || strcmp(term, "dumb") != 0;
+}
+
+/* Load what cmd needs into cli; an exit code, or -1 to go on. */
+static int
+load(struct cli *cli, enum needs needs, bool want_color)
+{
+	char *cause = NULL;
+	int rc = config_load(&cli->cfg, &cause);
+
+	cli->err_tty = isatty(STDERR_FILENO);
+	cli->color = want_color && cli->err_tty && color_allowed();
+	if (needs == NEEDS_CONFIG) {
+		if (rc != 0) {
+			cli->cfg_errors = cause;
+		}
+		return -1;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "%s\nllm: fix the config (llm config check shows every error)\n",
+		    cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	cli->cat = catalog_new(&cli->cfg, &cause);
+	if (cli->cat == NULL) {
+		fprintf(stderr, "llm: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+static bool
+has_flag(int argc, char **argv, const char *a, const char *b)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strcmp(argv[i], a) == 0 || (b != NULL && strcmp(argv[i], b) == 0))
+			return true;
+	}
+	return false;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli;
+	const struct command *cmd = NULL;
+	int rc;
+
+	setlocale(LC_ALL, "");
+	memset(&cli, 0, sizeof cli);
+	if (argc > 1 && argv[1][0] != '-')
+		cmd = find_command(argv[1]);
+	if (cmd == NULL) {
+		/* fast paths: no config, no catalog */
+		if (has_flag(argc, argv, "--version", "-V"))
+			return cli_version(&cli, argc, argv);
+		if (has_flag(argc, argv, "--help", "-h"))
+			return cli_help(&cli, argc, argv);
+	}
+	if (cmd != NULL && cmd->needs == NEEDS_NOTHING)
+		return cmd->fn(&cli, argc - 1, argv + 1);
+	rc = load(&cli, cmd != NULL ? cmd->needs : NEEDS_CATALOG,
+	    !has_flag(argc, argv, "--no-color", NULL));
+	if (rc < 0)
+		rc = cmd != NULL ? cmd->fn(&cli, argc - 1, argv + 1) : cli_ask(&cli, argc, argv);
+	catalog_free(cli.cat);
+	free(cli.cfg_errors);
+	config_done(&cli.cfg);
+	return rc;
+}
