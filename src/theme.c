@@ -78,12 +78,14 @@ static const char *const color_names[8] = {
 	"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
 };
 
+/* Return the slot's name as written in theme files. */
 const char *
 theme_slot_name(enum theme_slot s)
 {
 	return s >= 0 && s < THEME_NSLOTS ? slot_names[s] : "?";
 }
 
+/* Parse a slot name. */
 bool
 theme_slot_parse(const char *name, enum theme_slot *out)
 {
@@ -98,6 +100,7 @@ theme_slot_parse(const char *name, enum theme_slot *out)
 	return false;
 }
 
+/* Tell whether colour may be used (NO_COLOR unset or empty). */
 bool
 theme_color_allowed(void)
 {
@@ -245,6 +248,7 @@ parse_line(struct theme *t, char *line, struct buf *err, const char *path, int l
 	t->styles[slot] = st;
 }
 
+/* Parse theme text over t, collecting every error as file:line: message. */
 int
 theme_parse(struct theme *t, const char *text, size_t len, const char *path, char **cause)
 {
@@ -273,6 +277,7 @@ theme_parse(struct theme *t, const char *text, size_t len, const char *path, cha
 	return -1;
 }
 
+/* Fill t with the built-in default theme. */
 void
 theme_init(struct theme *t)
 {
@@ -305,6 +310,7 @@ try_file(struct theme *t, const char *path, char **cause)
 	return rc == 0 ? 1 : -1;
 }
 
+/* Load a named theme over the default from the config, installed or local themes directory. */
 int
 theme_load(struct theme *t, const char *name, const char *config_dir, char **cause)
 {

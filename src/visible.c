@@ -8,6 +8,7 @@
 
 #define REPLACEMENT "\xef\xbf\xbd"
 
+/* Start a fresh stream. */
 void
 visible_init(struct visible *v)
 {
@@ -110,6 +111,7 @@ decode(const struct visible *v)
 	}
 }
 
+/* Append the visible form of s[0..n) to out, holding an incomplete character. */
 void
 visible_feed(struct visible *v, const char *s, size_t n, struct buf *out)
 {
@@ -147,6 +149,7 @@ visible_feed(struct visible *v, const char *s, size_t n, struct buf *out)
 	}
 }
 
+/* End the stream: a character left incomplete becomes U+FFFD. */
 void
 visible_flush(struct visible *v, struct buf *out)
 {
@@ -155,6 +158,7 @@ visible_flush(struct visible *v, struct buf *out)
 	v->npend = 0;
 }
 
+/* Return the visible form of a whole string (malloc'd). */
 char *
 visible_str(const char *s, size_t n)
 {

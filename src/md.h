@@ -1,0 +1,58 @@
+/* md: Markdown (md4c) and plain text into styled lines wrapped to a display width; no curses. */
+#ifndef LLM_MD_H
+#define LLM_MD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "theme.h"
+
+/* A run of one style inside a line: bytes [off, off+len) of the line's text. */
+struct md_span {
+	uint32_t off, len;
+	uint8_t slot;      /* enum theme_slot */
+	uint8_t attrs;     /* THEME_BOLD | ..., added to the slot's own */
+};
+
+/* One screen line: UTF-8 text no wider than the width it was wrapped to. */
+struct md_line {
+	char *text;
+	uint32_t len;
+	uint32_t nspans;
+	struct md_span *spans;
+};
+
+/* A fenced or indented code block, for saving or copying. */
+struct md_code {
+	int number;        /* as shown: [N] */
+	char *lang;        /* "" when none */
+	char *text;
+};
+
+struct md_doc {
+	struct md_line *lines;
+	size_t nlines, cap;
+	struct md_code *codes;
+	size_t ncodes, codecap;
+};
+
+void md_doc_init(struct md_doc *d);
+void md_doc_done(struct md_doc *d);
+/* Drop the lines and code blocks, keeping the memory for reuse. */
+void md_doc_clear(struct md_doc *d);
+/*
+ * Append the Markdown text rendered for width columns (at least 8). base is the
+ * style of plain text; code blocks are numbered from first_code and set apart
+ * with their number and language.
+ */
+void md_render(struct md_doc *d, const char *text, size_t len, int width, enum theme_slot base,
+    int first_code);
+/* Append text as it is (newlines kept), wrapped at spaces to width, in one style. */
+void md_plain(struct md_doc *d, const char *text, size_t len, int width, enum theme_slot slot,
+    unsigned attrs);
+/* Count the code blocks md_render would number. */
+int md_count_code(const char *text, size_t len);
+/* The display width of UTF-8 text (wide characters 2, combining 0). */
+int md_width(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,246 @@
+/* test_md: Markdown and plain text into styled lines, wrapped on display width, byte for byte. */
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "md.h"
+#include "unit.h"
+#include "util.h"
+
+/* The lines of a render joined with newlines. */
+static char *
+text_of(const struct md_doc *d)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < d->nlines; i++) {
+		buf_add(&b, d->lines[i].text, d->lines[i].len);
+		buf_addc(&b, '\n');
+	}
+	return buf_detach(&b);
+}
+
+/* Line i's spans as "slot+attrs:text|..." */
+static char *
+spans_of(const struct md_doc *d, size_t i)
+{
+	const struct md_line *l = &d->lines[i];
+	struct buf b;
+	size_t j;
+
+	buf_init(&b, 0);
+	for (j = 0; j < l->nspans; j++)
+		buf_addf(&b, "%s%s%u:%.*s|", j ? "" : "", theme_slot_name(l->spans[j].slot),
+		    l->spans[j].attrs, (int)l->spans[j].len, l->text + l->spans[j].off);
+	return buf_detach(&b);
+}
+
+static void
+check_md(const char *md, int width, const char *want)
+{
+	struct md_doc d;
+	char *got;
+
+	md_doc_init(&d);
+	md_render(&d, md, strlen(md), width, THEME_TEXT, 1);
+	got = text_of(&d);
+	CHECK_STR(got, want);
+	free(got);
+	md_doc_done(&d);
+}
+
+static void
+test_paragraph_wrap(void)
+{
+	check_md("The quick brown fox jumps over the lazy dog.", 20,
+	    "The quick brown fox\njumps over the lazy\ndog.\n");
+	check_md("one\ntwo\n\nthree", 40, "one two\n\nthree\n");
+	/* a word wider than the line is cut */
+	check_md("abcdefghijklmnopqrstuvwxyz", 10, "abcdefghij\nklmnopqrst\nuvwxyz\n");
+}
+
+static void
+test_heading_emphasis(void)
+{
+	struct md_doc d;
+	char *s;
+
+	md_doc_init(&d);
+	s = (char *)"# Title\n\nplain *em* **strong** `code`";
+	md_render(&d, s, strlen(s), 80, THEME_ASSISTANT, 1);
+	CHECK_INT(d.nlines, 3);
+	s = spans_of(&d, 0);
+	CHECK_STR(s, "heading1:Title|");
+	free(s);
+	CHECK_STR(d.lines[1].text, "");
+	s = spans_of(&d, 2);
+	CHECK_STR(s, "assistant0:plain |assistant16:em|assistant0: |assistant1:strong|"
+	    "assistant0: |code0:code|");
+	free(s);
+	md_doc_done(&d);
+}
+
+static void
+test_lists(void)
+{
+	check_md("- one\n- two\n  - nested item that is long enough\n- three\n\n1. first\n2. second\n", 24,
+	    "\xe2\x80\xa2 one\n"
+	    "\xe2\x80\xa2 two\n"
+	    "  \xe2\x97\xa6 nested item that is\n"
+	    "    long enough\n"
+	    "\xe2\x80\xa2 three\n"
+	    "\n"
+	    "1. first\n"
+	    "2. second\n");
+	check_md("7. seven\n8. eight is a long item here", 16,
+	    "7. seven\n8. eight is a\n   long item\n   here\n");
+}
+
+static void
+test_quote(void)
+{
+	check_md("before\n\n> quoted text that wraps\n>\n> again\n\nafter", 16,
+	    "before\n"
+	    "\n"
+	    "\xe2\x94\x82 quoted text\n"
+	    "\xe2\x94\x82 that wraps\n"
+	    "\xe2\x94\x82\n"
+	    "\xe2\x94\x82 again\n"
+	    "\n"
+	    "after\n");
+}
+
+static void
+test_code_blocks(void)
+{
+	struct md_doc d;
+	const char *md = "Look:\n\n```c\nint main(void)\n{\n\treturn 0;\n}\n```\n\n    plain\n";
+	char *got;
+
+	md_doc_init(&d);
+	md_render(&d, md, strlen(md), 40, THEME_TEXT, 3);
+	got = text_of(&d);
+	CHECK_STR(got, "Look:\n"
+	    "\n"
+	    "\xe2\x94\x8c [3] c\n"
+	    "\xe2\x94\x82 int main(void)\n"
+	    "\xe2\x94\x82 {\n"
+	    "\xe2\x94\x82     return 0;\n"
+	    "\xe2\x94\x82 }\n"
+	    "\xe2\x94\x94\n"
+	    "\n"
+	    "\xe2\x94\x8c [4]\n"
+	    "\xe2\x94\x82 plain\n"
+	    "\xe2\x94\x94\n");
+	free(got);
+	CHECK_INT(d.ncodes, 2);
+	CHECK_INT(d.codes[0].number, 3);
+	CHECK_STR(d.codes[0].lang, "c");
+	/* saved as md4c gives it (leading tabs come as spaces) */
+	CHECK_STR(d.codes[0].text, "int main(void)\n{\n    return 0;\n}\n");
+	CHECK_STR(d.codes[1].text, "plain\n");
+	got = spans_of(&d, 3);
+	CHECK_STR(got, "dim0:\xe2\x94\x82 |code0:int main(void)|");
+	free(got);
+	md_doc_done(&d);
+	CHECK_INT(md_count_code(md, strlen(md)), 2);
+	CHECK_INT(md_count_code("no code", 7), 0);
+}
+
+static void
+test_code_long_line_cut(void)
+{
+	check_md("```\n0123456789abcdef\n```", 10,
+	    "\xe2\x94\x8c [1]\n"
+	    "\xe2\x94\x82 01234567\n"
+	    "\xe2\x94\x82 89abcdef\n"
+	    "\xe2\x94\x94\n");
+}
+
+static void
+test_unclosed_fence_streaming(void)
+{
+	/* A reply cut mid-stream still shows its code. */
+	check_md("Here:\n\n```py\nprint(1)\n", 30,
+	    "Here:\n\n\xe2\x94\x8c [1] py\n\xe2\x94\x82 print(1)\n\xe2\x94\x94\n");
+}
+
+static void
+test_wide_and_combining(void)
+{
+	/* 日本語 is six columns; combining e + U+0301 is one. */
+	check_md("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 8,
+	    "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe6\x97\xa5\n\xe6\x9c\xac\xe8\xaa\x9e\n");
+	check_md("e\xcc\x81" "e\xcc\x81" "e\xcc\x81" "e\xcc\x81" "e\xcc\x81" "e\xcc\x81"
+	    "e\xcc\x81" "e\xcc\x81" "e\xcc\x81", 8,
+	    "e\xcc\x81" "e\xcc\x81" "e\xcc\x81" "e\xcc\x81" "e\xcc\x81" "e\xcc\x81" "e\xcc\x81"
+	    "e\xcc\x81\n" "e\xcc\x81\n");
+	CHECK_INT(md_width("\xe6\x97\xa5x", 4), 3);
+	CHECK_INT(md_width("e\xcc\x81", 3), 1);
+	CHECK_INT(md_width("caf\xc3\xa9", 5), 4);
+}
+
+static void
+test_links_entities(void)
+{
+	check_md("See [docs](https://x.org), <https://y.org> &amp; &lt;b&gt;", 80,
+	    "See docs (https://x.org), https://y.org & <b>\n");
+}
+
+static void
+test_table_hr(void)
+{
+	check_md("| a | b |\n|---|---|\n| 1 | 2 |\n\n---\n\nend", 40,
+	    "a \xe2\x94\x82 b\n1 \xe2\x94\x82 2\n\n"
+	    "\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80"
+	    "\xe2\x94\x80\n\nend\n");
+}
+
+static void
+test_plain(void)
+{
+	struct md_doc d;
+	char *got;
+	const char *s = "first line is long\n\nthird *not md*";
+
+	md_doc_init(&d);
+	md_plain(&d, s, strlen(s), 10, THEME_USER, THEME_BOLD);
+	got = text_of(&d);
+	CHECK_STR(got, "first line\nis long\n\nthird *not\nmd*\n");
+	free(got);
+	got = spans_of(&d, 0);
+	CHECK_STR(got, "user1:first line|");
+	free(got);
+	md_doc_clear(&d);
+	CHECK_INT(d.nlines, 0);
+	md_doc_done(&d);
+}
+
+static void
+test_empty(void)
+{
+	check_md("", 20, "");
+}
+
+int
+main(void)
+{
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		setlocale(LC_CTYPE, "en_US.UTF-8");
+	RUN(test_paragraph_wrap);
+	RUN(test_heading_emphasis);
+	RUN(test_lists);
+	RUN(test_quote);
+	RUN(test_code_blocks);
+	RUN(test_code_long_line_cut);
+	RUN(test_unclosed_fence_streaming);
+	RUN(test_wide_and_combining);
+	RUN(test_links_entities);
+	RUN(test_table_hr);
+	RUN(test_plain);
+	RUN(test_empty);
+	UNIT_EXIT();
+}
