@@ -30,7 +30,9 @@ UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all deps check test unit check-asan lint demo bench bench-router install uninstall clean fuzz
+.PHONY: all deps check test unit check-asan lint demo bench bench-router train-router install uninstall clean fuzz
+
+ROUTING_DATA ?= ../shared/reference/routing
 
 all: llm
 
@@ -87,6 +89,19 @@ lint:
 
 bench: llm $(BENCH_BIN)
 	@LLM_BIN=$(CURDIR)/$(BUILD)/llm BUILD=$(BUILD) sh bench/run.sh
+
+bench-router: $(BUILD)/bench/router_eval
+	@$(BUILD)/bench/router_eval $(ROUTING_DATA)
+
+# Refit the router's weights from the routing data and rewrite src/router_weights.h.
+train-router: $(BUILD)/bench/router_train
+	$(BUILD)/bench/router_train $(ROUTING_DATA) > src/router_weights.h.new
+	mv src/router_weights.h.new src/router_weights.h
+
+# Open the full-screen client against the built-in fake provider: no key needed.
+demo: deps
+	@$(MAKE) --no-print-directory llm
+	@sh scripts/demo.sh
 
 install: llm
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/themes
