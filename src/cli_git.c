@@ -1,0 +1,790 @@
+/* cli_git: llm git install-hook, uninstall-hook and commit-msg (the hook's own command). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "chat.h"
+#include "cli.h"
+#include "git_hook.h"
+#include "ledger.h"
+#include "util.h"
+
+#define HOOK_NAME "prepare-commit-msg"
+
+/* Output of a git query such as `git config` (a path or a word). */
+#define SMALL_OUT (64 * 1024)
+/* A reply from the drafting process. */
+#define REPLY_MAX (1024 * 1024)
+/* The message file git wrote (with `commit -v` it holds the whole diff). */
+#define MSG_MAX (256 * 1024 * 1024)
+/* Output cap asked of the model: a subject and a short body, with room to think. */
+#define DRAFT_TOKENS 2048
+/* How long a drafting process has to stop after it is told to. */
+#define GRACE_MS 2000
+
+static const char system_prompt[] =
+	"You write git commit messages from a staged diff. Reply with the commit message "
+	"only: a subject line of at most 72 characters in the imperative mood, in the "
+	"Conventional Commits form \"type(scope): summary\" when a type fits (feat, fix, "
+	"docs, refactor, perf, test, build, ci, chore, style); then a blank line; then a "
+	"short body of one to four lines wrapped at 72 columns that says what changed "
+	"and why. No code fences, no quotes, no preamble.";
+
+typedef void (*sink_fn)(void *arg, const char *p, size_t n);
+
+/*
+ * Run argv (argv[0] looked up in PATH) with stdin from in_fd (-1: /dev/null),
+ * stdout fed to sink, stderr discarded. Its exit status, or -1 if it could not
+ * run or was killed.
+ */
+static int
+run(const char *const *argv, int in_fd, sink_fn sink, void *arg)
+{
+	int out[2], status, null_fd;
+	pid_t pid;
+	char chunk[65536];
+	ssize_t n;
+
+	if (pipe(out) == -1)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid == -1) {
+		close(out[0]);
+		close(out[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		null_fd = open("/dev/null", O_RDWR);
+		dup2(in_fd >= 0 ? in_fd : null_fd, 0);
+		dup2(out[1], 1);
+		dup2(null_fd, 2);
+		close(out[0]);
+		close(out[1]);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(out[1]);
+	while ((n = read(out[0], chunk, sizeof chunk)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (sink != NULL)
+			sink(arg, chunk, (size_t)n);
+	}
+	close(out[0]);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	if (!WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status) == 127 ? -1 : WEXITSTATUS(status);
+}
+
+static void
+sink_buf(void *arg, const char *p, size_t n)
+{
+	buf_add(arg, p, n);
+}
+
+/* Run a git query; its output trimmed (malloc'd), or NULL if it failed or printed nothing. */
+static char *
+git_query(const char *const *argv)
+{
+	struct buf b;
+	char *s;
+
+	buf_init(&b, SMALL_OUT);
+	if (run(argv, -1, sink_buf, &b) != 0) {
+		buf_done(&b);
+		return NULL;
+	}
+	s = buf_detach(&b);
+	str_trim(s);
+	if (*s == '\0') {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* An absolute form of path: as is, or under base (the working directory if NULL). */
+static char *
+absolute(const char *path, const char *base)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	if (base == NULL) {
+		if (getcwd(cwd, sizeof cwd) == NULL)
+			return xstrdup(path);
+		base = cwd;
+	}
+	return xstrfmt("%s/%s", base, path);
+}
+
+/* The hooks directory: core.hooksPath (relative to the work tree's top), else git's own. */
+static char *
+hooks_dir(char **cause)
+{
+	static const char *const inside[] = { "git", "rev-parse", "--git-dir", NULL };
+	static const char *const hooks_path[] = { "git", "config", "--path", "core.hooksPath", NULL };
+	static const char *const top[] = { "git", "rev-parse", "--show-toplevel", NULL };
+	static const char *const git_path[] = { "git", "rev-parse", "--git-path", "hooks", NULL };
+	char *s, *t, *dir;
+
+	s = git_query(inside);
+	if (s == NULL) {
+		*cause = xstrdup("not inside a git repository (or git is not installed)");
+		return NULL;
+	}
+	free(s);
+	s = git_query(hooks_path);
+	if (s != NULL) {
+		t = s[0] == '/' ? NULL : git_query(top);
+		dir = absolute(s, t);
+		free(t);
+		free(s);
+		return dir;
+	}
+	s = git_query(git_path);
+	if (s == NULL) {
+		*cause = xstrdup("cannot find the hooks directory");
+		return NULL;
+	}
+	dir = absolute(s, NULL);
+	free(s);
+	return dir;
+}
+
+/* Whether the llm found on PATH is this very program. */
+static bool
+on_path_is(const char *self)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	char real[PATH_MAX];
+
+	if (path == NULL)
+		return false;
+	for (p = path; *p; p = *e ? e + 1 : e) {
+		char *cand;
+		bool same = false, found;
+
+		e = strchr(p, ':');
+		if (e == NULL)
+			e = p + strlen(p);
+		cand = xstrfmt("%.*s/llm", (int)(e - p), e == p ? "." : p);
+		found = access(cand, X_OK) == 0;
+		if (found && realpath(cand, real) != NULL)
+			same = strcmp(real, self) == 0;
+		free(cand);
+		if (found)
+			return same;
+	}
+	return false;
+}
+
+/* How the hook should call llm: "llm" when PATH finds this program, else its absolute path. */
+static char *
+llm_command(void)
+{
+	char self[PATH_MAX];
+
+	if (realpath("/proc/self/exe", self) == NULL)
+		return xstrdup("llm");
+	if (on_path_is(self))
+		return xstrdup("llm");
+	return xstrdup(self);
+}
+
+/* Write text to path atomically, with mode. 0, or -1 with *cause. */
+static int
+write_file(const char *path, const char *text, size_t len, mode_t mode, char **cause)
+{
+	char *tmp = xstrfmt("%s.llm-XXXXXX", path);
+	int fd = mkstemp(tmp), rc = -1;
+	size_t off = 0;
+
+	if (fd == -1) {
+		xasprintf(cause, "cannot write %s: %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto out;
+		off += (size_t)n;
+	}
+	if (fchmod(fd, mode) == -1 || close(fd) == -1) {
+		fd = -1;
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) == 0)
+		rc = 0;
+out:
+	if (rc == -1) {
+		xasprintf(cause, "cannot write %s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+/* What is at path: 0 nothing, 1 llm's hook, 2 something else. */
+static int
+hook_state(const char *path)
+{
+	char *text = NULL, *cause = NULL;
+	size_t len;
+	struct stat st;
+	int state;
+
+	if (lstat(path, &st) == -1)
+		return 0;
+	if (file_read(path, 1024 * 1024, &text, &len, &cause) == -1) {
+		free(cause);
+		return 2;
+	}
+	state = git_hook_is_ours(text) ? 1 : 2;
+	free(text);
+	return state;
+}
+
+static int
+install_hook(int argc, char **argv)
+{
+	char *dir, *path = NULL, *cmd = NULL, *script = NULL, *cause = NULL;
+	bool force = false;
+	int state, rc = EXIT_USAGE, i;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--force") == 0 || strcmp(argv[i], "-f") == 0) {
+			force = true;
+		} else {
+			fprintf(stderr, "llm: git install-hook: unknown option '%s'\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	dir = hooks_dir(&cause);
+	if (dir == NULL)
+		goto out;
+	path = xstrfmt("%s/" HOOK_NAME, dir);
+	state = hook_state(path);
+	if (state == 2 && !force) {
+		xasprintf(&cause, "%s exists and is not llm's hook; left as it is "
+		    "(use --force to replace it)", path);
+		goto out;
+	}
+	if (mkdir_p(dir) == -1) {
+		xasprintf(&cause, "cannot create %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	cmd = llm_command();
+	script = git_hook_script(cmd);
+	if (write_file(path, script, strlen(script), 0755, &cause) == -1)
+		goto out;
+	printf("%s %s\n", state == 0 ? "installed" : state == 1 ? "updated" : "replaced", path);
+	rc = EXIT_OK;
+out:
+	if (cause != NULL)
+		fprintf(stderr, "llm: git install-hook: %s\n", cause);
+	free(cause);
+	free(script);
+	free(cmd);
+	free(path);
+	free(dir);
+	return rc;
+}
+
+static int
+uninstall_hook(int argc, char **argv)
+{
+	char *dir, *path = NULL, *cause = NULL;
+	int rc = EXIT_USAGE;
+
+	(void)argv;
+	if (argc > 2) {
+		fprintf(stderr, "llm: git uninstall-hook: takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	dir = hooks_dir(&cause);
+	if (dir == NULL)
+		goto out;
+	path = xstrfmt("%s/" HOOK_NAME, dir);
+	switch (hook_state(path)) {
+	case 0:
+		printf("no hook at %s\n", path);
+		rc = EXIT_OK;
+		break;
+	case 1:
+		if (unlink(path) == -1) {
+			xasprintf(&cause, "cannot remove %s: %s", path, strerror(errno));
+			break;
+		}
+		printf("removed %s\n", path);
+		rc = EXIT_OK;
+		break;
+	default:
+		xasprintf(&cause, "%s is not llm's hook; left as it is", path);
+		break;
+	}
+out:
+	if (cause != NULL)
+		fprintf(stderr, "llm: git uninstall-hook: %s\n", cause);
+	free(cause);
+	free(path);
+	free(dir);
+	return rc;
+}
+
+/* A path and what gitattributes say of it: "generated", "vendored" or "" (keep it). */
+struct attr {
+	char *path;
+	const char *why;
+};
+
+struct attrs {
+	struct attr *v;
+	size_t n, cap;
+	struct buf raw;
+};
+
+static int
+attr_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct attr *)a)->path, ((const struct attr *)b)->path);
+}
+
+/* Fold one "path attr info" triple from check-attr into the table (a path's triples are adjacent). */
+static void
+attrs_add(struct attrs *a, const char *path, const char *attr, const char *info)
+{
+	const char *why;
+	bool set = strcmp(info, "set") == 0 || strcmp(info, "true") == 0;
+
+	if (set)
+		why = strcmp(attr, "linguist-vendored") == 0 ? "vendored" : "generated";
+	else if (strcmp(info, "unset") == 0 || strcmp(info, "false") == 0)
+		why = "";
+	else
+		return;
+	if (a->n > 0 && strcmp(a->v[a->n - 1].path, path) == 0) {
+		if (set)
+			a->v[a->n - 1].why = why;
+		return;
+	}
+	if (a->n == a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 64;
+		a->v = xreallocarray(a->v, a->cap, sizeof *a->v);
+	}
+	a->v[a->n].path = xstrdup(path);
+	a->v[a->n++].why = why;
+}
+
+/* Parse check-attr -z output ("path\0attr\0info\0" each), then sort for lookups. */
+static void
+attrs_parse(struct attrs *a)
+{
+	const char *p = a->raw.data, *end = p + a->raw.len;
+
+	while (p < end) {
+		const char *attr, *info, *next;
+
+		attr = memchr(p, '\0', (size_t)(end - p));
+		if (attr == NULL || ++attr >= end)
+			break;
+		info = memchr(attr, '\0', (size_t)(end - attr));
+		if (info == NULL || ++info >= end)
+			break;
+		next = memchr(info, '\0', (size_t)(end - info));
+		if (next == NULL)
+			break;
+		attrs_add(a, p, attr, info);
+		p = next + 1;
+	}
+	qsort(a->v, a->n, sizeof *a->v, attr_cmp);
+}
+
+static const char *
+attrs_lookup(void *arg, const char *path)
+{
+	struct attrs *a = arg;
+	struct attr key = { .path = (char *)path };
+	struct attr *hit = a->n ? bsearch(&key, a->v, a->n, sizeof *a->v, attr_cmp) : NULL;
+
+	return hit ? hit->why : NULL;
+}
+
+static void
+attrs_free(struct attrs *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		free(a->v[i].path);
+	free(a->v);
+	buf_done(&a->raw);
+}
+
+/* Ask git which staged paths are marked linguist-generated or linguist-vendored. */
+static void
+attrs_load(struct attrs *a)
+{
+	static const char *const names[] = { "git", "diff", "--cached", "--name-only", "-z", NULL };
+	static const char *const check[] = { "git", "check-attr", "-z", "--stdin",
+		"linguist-generated", "linguist-vendored", NULL };
+	struct buf list;
+	FILE *in;
+
+	memset(a, 0, sizeof *a);
+	buf_init(&a->raw, 0);
+	buf_init(&list, 0);
+	if (run(names, -1, sink_buf, &list) != 0 || list.len == 0)
+		goto out;
+	in = tmpfile();
+	if (in == NULL)
+		goto out;
+	if (fwrite(list.data, 1, list.len, in) == list.len && fflush(in) == 0 &&
+	    fseek(in, 0, SEEK_SET) == 0 && run(check, fileno(in), sink_buf, &a->raw) == 0)
+		attrs_parse(a);
+	fclose(in);
+out:
+	buf_done(&list);
+}
+
+static void
+sink_diff(void *arg, const char *p, size_t n)
+{
+	git_diff_feed(arg, p, n);
+}
+
+/* The staged diff, filtered and cut to the budget (malloc'd), or NULL with *why. */
+static char *
+staged_diff(const struct config *cfg, const char **why)
+{
+	static const char *const diff[] = { "git", "-c", "core.quotePath=false", "diff", "--cached",
+		"--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
+		"--submodule=short", NULL };
+	long tokens = cfg->git_max_tokens > 0 ? cfg->git_max_tokens : 6000;
+	size_t max = (size_t)tokens * GIT_BYTES_PER_TOKEN;
+	struct git_diff d;
+	struct attrs a;
+	char *text = NULL;
+
+	attrs_load(&a);
+	git_diff_init(&d, max, attrs_lookup, &a);
+	if (run(diff, -1, sink_diff, &d) != 0) {
+		*why = "git diff failed";
+		goto out;
+	}
+	git_diff_finish(&d);
+	if (d.n == 0)
+		*why = "nothing is staged";
+	else if (git_diff_kept(&d) == 0)
+		*why = "only lock, binary or generated files are staged";
+	else
+		text = git_diff_render(&d, max, NULL);
+out:
+	git_diff_done(&d);
+	attrs_free(&a);
+	return text;
+}
+
+static volatile sig_atomic_t draft_stop;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	draft_stop = 1;
+}
+
+static void
+collect(void *arg, const char *s, size_t n)
+{
+	buf_add(arg, s, n);
+}
+
+/* Send "status\npayload" to the parent: the answer when status is 0, else a reason. */
+static void
+report(int fd, int status, const char *payload)
+{
+	char *s = xstrfmt("%d\n%s", status, payload ? payload : "");
+	size_t len = strlen(s), off = 0;
+
+	while (off < len) {
+		ssize_t n = write(fd, s + off, len - off);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	free(s);
+}
+
+/* The drafting process: ask the model, stop at the deadline or on SIGTERM, report on fd. */
+static void
+draft_child(struct cli *cli, const char *prompt, int fd, int64_t deadline)
+{
+	struct sigaction sa;
+	struct ledger *l;
+	struct chat *c;
+	struct chat_opts o;
+	struct chat_cb cb;
+	struct buf text;
+	const struct chat_turn *t;
+	char *cause = NULL;
+	bool late = false;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	l = ledger_open(cli->cfg.data_dir, &cause);
+	if (l == NULL) {
+		report(fd, EXIT_PROVIDER, cause);
+		free(cause);
+		return;
+	}
+	c = chat_new(&cli->cfg, cli->cat, l);
+	memset(&o, 0, sizeof o);
+	o.tier = cli->cfg.git_tier;
+	o.model = cli->cfg.git_model;
+	o.system = system_prompt;
+	o.max_tokens = DRAFT_TOKENS;
+	o.stream = true;
+	memset(&cb, 0, sizeof cb);
+	buf_init(&text, REPLY_MAX);
+	cb.text = collect;
+	cb.arg = &text;
+	if (chat_send(c, &o, prompt, &cb) == 0) {
+		while (chat_busy(c)) {
+			if (draft_stop || clock_ms() >= deadline) {
+				chat_cancel(c);
+				late = true;
+				break;
+			}
+			chat_poll(c, NULL, 0, 100);
+		}
+	}
+	t = chat_last(c);
+	if (late)
+		report(fd, EXIT_INTERRUPT, NULL);
+	else if (t == NULL)
+		report(fd, EXIT_PROVIDER, "no reply");
+	else if (t->status != EXIT_OK)
+		report(fd, t->status, t->error ? t->error : "the request failed");
+	else
+		report(fd, EXIT_OK, t->text && t->len ? t->text : buf_str(&text));
+	buf_done(&text);
+	chat_free(c);
+	ledger_close(l);
+}
+
+/* Read the child's report until EOF or the deadline. False on timeout. */
+static bool
+read_report(int fd, struct buf *out, int64_t deadline)
+{
+	char chunk[8192];
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int64_t left = deadline - clock_ms();
+		ssize_t n;
+
+		if (left <= 0)
+			return false;
+		if (poll(&p, 1, left > 1000 ? 1000 : (int)left) <= 0)
+			continue;
+		n = read(fd, chunk, sizeof chunk);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return true;
+		if (buf_add(out, chunk, (size_t)n) == -1)
+			return true;
+	}
+}
+
+/* Ask for a draft in a child process, within timeout seconds. The draft (malloc'd) or NULL with *why. */
+static char *
+ask(struct cli *cli, const char *prompt, long timeout, char **why)
+{
+	int fds[2], status;
+	int64_t deadline = clock_ms() + (int64_t)timeout * 1000;
+	struct buf rep;
+	pid_t pid;
+	char *nl, *draft = NULL;
+	bool in_time;
+
+	if (pipe(fds) == -1) {
+		xasprintf(why, "pipe: %s", strerror(errno));
+		return NULL;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == -1) {
+		xasprintf(why, "fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return NULL;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		draft_child(cli, prompt, fds[1], deadline);
+		_exit(0);
+	}
+	close(fds[1]);
+	buf_init(&rep, REPLY_MAX);
+	in_time = read_report(fds[0], &rep, deadline);
+	if (!in_time) {
+		/* Let it cancel and settle its ledger row, then make sure it is gone. */
+		kill(pid, SIGTERM);
+		read_report(fds[0], &rep, clock_ms() + GRACE_MS);
+		kill(pid, SIGKILL);
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	nl = memchr(buf_str(&rep), '\n', rep.len);
+	if (!in_time || (nl != NULL && strncmp(buf_str(&rep), "130\n", 4) == 0))
+		xasprintf(why, "no reply within %ld s", timeout);
+	else if (nl == NULL)
+		*why = xstrdup("the drafting process failed");
+	else if (strncmp(buf_str(&rep), "0\n", 2) != 0)
+		*why = xstrdup(nl + 1);
+	else if ((draft = git_msg_clean(nl + 1)) == NULL)
+		*why = xstrdup("the reply was empty");
+	buf_done(&rep);
+	return draft;
+}
+
+/* The comment prefix git uses in message files; NULL for "auto". */
+static char *
+comment_prefix(void)
+{
+	static const char *const str[] = { "git", "config", "core.commentString", NULL };
+	static const char *const chr[] = { "git", "config", "core.commentChar", NULL };
+	char *s = git_query(str);
+
+	if (s == NULL)
+		s = git_query(chr);
+	if (s == NULL)
+		return xstrdup("#");
+	if (strcmp(s, "auto") == 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Print the one line a failed draft leaves, on one line whatever the reason holds. */
+static void
+not_drafted(const char *reason)
+{
+	char *s = xstrdup(reason), *p;
+
+	for (p = s; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	fprintf(stderr, "llm: commit message not drafted: %s\n", str_trim(s));
+	free(s);
+}
+
+static int
+commit_msg(struct cli *cli, int argc, char **argv)
+{
+	const char *file, *source, *skip = NULL;
+	char *msg = NULL, *comment, *diff = NULL, *prompt = NULL, *draft = NULL, *text = NULL;
+	char *why = NULL;
+	long timeout = cli->cfg.git_timeout > 0 ? cli->cfg.git_timeout : 20;
+	size_t len;
+	struct stat st;
+	bool written;
+
+	if (argc < 3 || argc > 5) {
+		fprintf(stderr, "llm: git commit-msg: usage: llm git commit-msg FILE [SOURCE [SHA]]\n");
+		return EXIT_USAGE;
+	}
+	file = argv[2];
+	source = argc > 3 ? argv[3] : NULL;
+	/* The user gave or chose the message: nothing to draft, nothing to say. */
+	if (git_source_skips(source))
+		return EXIT_OK;
+	if (stat(file, &st) == -1 || file_read(file, MSG_MAX, &msg, &len, &why) == -1) {
+		free(why);
+		xasprintf(&why, "cannot read %s", file);
+		goto out;
+	}
+	comment = comment_prefix();
+	written = git_msg_has_text(msg, comment);
+	free(comment);
+	if (written)
+		goto out;
+	diff = staged_diff(&cli->cfg, &skip);
+	if (diff == NULL) {
+		why = xstrdup(skip);
+		goto out;
+	}
+	prompt = xstrfmt("Write the commit message for this staged diff.\n\n%s", diff);
+	draft = ask(cli, prompt, timeout, &why);
+	if (draft == NULL)
+		goto out;
+	text = git_msg_insert(msg, draft);
+	write_file(file, text, strlen(text), st.st_mode & 07777, &why);
+out:
+	if (why != NULL)
+		not_drafted(why);
+	free(why);
+	free(text);
+	free(draft);
+	free(prompt);
+	free(diff);
+	free(msg);
+	return EXIT_OK;
+}
+
+int
+cli_git(struct cli *cli, int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (cmd != NULL && strcmp(cmd, "install-hook") == 0)
+		return install_hook(argc, argv);
+	if (cmd != NULL && strcmp(cmd, "uninstall-hook") == 0)
+		return uninstall_hook(argc, argv);
+	if (cmd != NULL && strcmp(cmd, "commit-msg") == 0)
+		return commit_msg(cli, argc, argv);
+	if (cmd != NULL && (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)) {
+		printf("usage: llm git install-hook [--force]\n"
+		    "       llm git uninstall-hook\n"
+		    "       llm git commit-msg FILE [SOURCE [SHA]]\n");
+		return EXIT_OK;
+	}
+	if (cmd == NULL)
+		fprintf(stderr, "llm: git: missing command (install-hook, uninstall-hook, commit-msg)\n");
+	else
+		fprintf(stderr, "llm: git: unknown command '%s' (install-hook, uninstall-hook, "
+		    "commit-msg)\n", cmd);
+	return EXIT_USAGE;
+}
