@@ -1,0 +1,112 @@
+/* cli_complete: llm __complete WHAT, the words shell completions offer, one a line. */
+#include <stdio.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "config.h"
+#include "util.h"
+
+static const char *const commands[] = {
+	"chat", "route", "models", "budget", "usage", "logs", "keys", "git", "config",
+	"help", "version", NULL,
+};
+
+/* The options of a one-shot question, as llm --help lists them. */
+static const char *const ask_options[] = {
+	"-t", "--tier", "-m", "--model", "-s", "--system", "-f", "--file", "-c", "--continue",
+	"--cid", "--no-stream", "--json", "--dry-run", "--max-tokens", "--max-cost",
+	"-q", "--quiet", "-v", "--verbose", "--no-color", "-V", "--version", "-h", "--help", NULL,
+};
+
+static const char *const tiers[] = { "auto", "cheap", "mid", "frontier", NULL };
+static const char *const usage_by[] = { "day", "model", "tier", NULL };
+
+static const char *const models_sub[] = { "import", NULL };
+static const char *const budget_sub[] = { "set", NULL };
+static const char *const keys_sub[] = { "set", "list", "rm", NULL };
+static const char *const git_sub[] = { "install-hook", "uninstall-hook", "commit-msg", NULL };
+static const char *const config_sub[] = { "path", "show", "check", NULL };
+
+static const char *const chat_opts[] = {
+	"-t", "--tier", "-m", "--model", "-s", "--system", "-f", "--file", "-c", "--continue",
+	"--cid", "--no-color", NULL,
+};
+static const char *const route_opts[] = {
+	"-t", "--tier", "-m", "--model", "-s", "--system", "-f", "--file", "-c", "--continue",
+	"--cid", "--max-tokens", "--json", NULL,
+};
+static const char *const models_opts[] = { "--tier", "--json", NULL };
+static const char *const usage_opts[] = { "--month", "--by", "--json", NULL };
+static const char *const logs_opts[] = { "-n", "--json", NULL };
+static const char *const git_opts[] = { "--force", NULL };
+
+/* A subcommand's words: what may follow it, and its options. */
+static const struct {
+	const char *name;
+	const char *const *sub;
+	const char *const *opts;
+} per_command[] = {
+	{ "chat", NULL, chat_opts },
+	{ "route", NULL, route_opts },
+	{ "models", models_sub, models_opts },
+	{ "budget", budget_sub, NULL },
+	{ "usage", NULL, usage_opts },
+	{ "logs", NULL, logs_opts },
+	{ "keys", keys_sub, NULL },
+	{ "git", git_sub, git_opts },
+	{ "config", config_sub, NULL },
+};
+
+static void
+print_words(const char *const *w)
+{
+	for (; w != NULL && *w != NULL; w++)
+		puts(*w);
+}
+
+static int
+command_words(const char *what, const char *cmd)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(per_command); i++) {
+		if (strcmp(per_command[i].name, cmd) != 0)
+			continue;
+		print_words(strcmp(what, "sub") == 0 ? per_command[i].sub : per_command[i].opts);
+		return EXIT_OK;
+	}
+	/* An unknown command has no words: nothing to offer is not an error. */
+	return EXIT_OK;
+}
+
+int
+cli_complete(struct cli *cli, int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "";
+	size_t i, n;
+
+	if (strcmp(what, "commands") == 0) {
+		print_words(commands);
+	} else if (strcmp(what, "options") == 0) {
+		print_words(ask_options);
+	} else if (strcmp(what, "tiers") == 0) {
+		print_words(tiers);
+	} else if (strcmp(what, "by") == 0) {
+		print_words(usage_by);
+	} else if (strcmp(what, "models") == 0) {
+		n = cli->cat != NULL ? catalog_count(cli->cat) : 0;
+		for (i = 0; i < n; i++)
+			puts(catalog_at(cli->cat, i)->name);
+	} else if (strcmp(what, "providers") == 0) {
+		for (i = 0; i < cli->cfg.nproviders; i++)
+			puts(cli->cfg.providers[i].name);
+	} else if ((strcmp(what, "sub") == 0 || strcmp(what, "opts") == 0) && argc > 2) {
+		return command_words(what, argv[2]);
+	} else {
+		fprintf(stderr, "llm: __complete: WHAT is one of commands, options, tiers, by, "
+		    "models, providers, sub COMMAND, opts COMMAND\n");
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
