@@ -1,0 +1,990 @@
+#!/usr/bin/env python3
+# fake_provider: a scripted LLM server on loopback speaking the OpenAI, Anthropic, Gemini and Ollama wire formats.
+"""
+Usage: python3 tests/fake_provider.py --port-file FILE --log FILE
+
+Listens on 127.0.0.1 (a free port, written to --port-file once listening) and
+answers model requests from a queue of reply specs set through control
+endpoints:
+
+  POST /_control/reply     a JSON reply spec (or an array of them): queue it
+  POST /_control/default   a JSON reply spec used when the queue is empty
+  POST /_control/reset     clear the queue, the default and the request log
+  GET  /_control/requests  the request log as a JSON array
+  GET  /_control/pending   {"queued": N}: replies not consumed yet
+
+Model endpoints (any path prefix):
+  POST .../chat/completions                        OpenAI Chat Completions
+  POST .../messages                                Anthropic Messages
+  POST .../models/MODEL:streamGenerateContent      Gemini (?alt=sse: SSE)
+  POST .../models/MODEL:generateContent            Gemini, one JSON object
+  POST .../api/chat                                Ollama (NDJSON)
+
+A reply spec (every field optional):
+  text         the reply text, sent in pieces of about 8 bytes
+  chunks       explicit list of pieces (overrides text)
+  usage        {"input","output","cached","cache_write","reasoning"} written
+               as each wire format reports them (OpenAI prompt_tokens = input,
+               cached_tokens = cached; Anthropic input_tokens = input,
+               cache_read_input_tokens = cached, cache_creation_input_tokens =
+               cache_write; Gemini promptTokenCount = input,
+               cachedContentTokenCount = cached, thoughtsTokenCount =
+               reasoning; Ollama prompt_eval_count = input, eval_count =
+               output). Missing fields default to input = ceil(request
+               message chars / 4), output = ceil(reply chars / 4), others 0.
+               null or false: no usage anywhere in the reply.
+  stop         "stop" | "length" | "filter" (mapped per format; any other
+               string is sent as is)
+  status       HTTP status of an error reply with that format's error body
+  message      overrides the error message of a status reply
+  code         OpenAI error code of a status reply (e.g. insufficient_quota)
+  retry_after  Retry-After header value (string); retry_after_ms:
+               retry-after-ms header; retry_delay: Gemini RetryInfo delay
+               in a 429 body (e.g. "34.4s")
+  headers      extra response headers {name: value}
+  fault        error_event | cut | garbage | huge_line | invalid_utf8 |
+               empty | reset | stall | slow | escape (see FAULTS below)
+  size         huge_line: bytes of the single huge text piece (10 MB)
+  seconds      stall: how long to hold the socket (30)
+  delay_ms     pause between pieces
+  hold_file    after the first piece, wait (at most 20 s) for this file
+  framing      "chunked" or "close" for streams (default: chunked, Gemini close)
+  byte_writes  true: write streams one byte per write (decoder stress)
+
+FAULTS (streams; a non-streamed reply does the same to its one body):
+  error_event  the first piece, then an in-stream error in the format's shape
+  cut          the first piece, then half of the next event, then close
+  garbage      the first piece, then a line that is not JSON, then the end
+  huge_line    one text piece of `size` bytes on a single line
+  invalid_utf8 text with invalid UTF-8 bytes (INVALID_UTF8 below)
+  empty        HTTP 200 with an empty body
+  reset        the first piece, then a TCP reset (SO_LINGER 0)
+  stall        headers and the first piece, then silence for `seconds`
+  slow         pieces with delay_ms (default 50) between them
+  escape       text with terminal escapes (ESCAPE_TEXT below)
+
+Each model request (and any request that is not a control request) is
+appended to --log as one JSON line: {"method","path","query","headers",
+"body","format"}, flushed before the reply starts.
+"""
+
+import argparse
+import collections
+import json
+import math
+import os
+import re
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+DEFAULT_TEXT = "Hello from the fake provider."
+ESCAPE_TEXT = ("Clear\x1b[2Jthe screen, set the clipboard\x1b]52;c;Zm9v\x07"
+               " and ring\x07 the bell.")
+INVALID_UTF8 = b"Bad \xff\xfe bytes, a cut \xe2\x82 sequence and a fine \xc3\xa9."
+CREATED = 1770000000
+CREATED_AT = "2026-02-02T02:40:00.000000Z"
+HUGE_DEFAULT = 10 * 1024 * 1024
+PIECE_BYTES = 8
+
+STOP = threading.Event()
+
+
+def enc(s):
+    """UTF-8 bytes of s; lone surrogates from INVALID_UTF8 become raw bytes."""
+    return s.encode("utf-8", "surrogateescape")
+
+
+def jdump(obj, seps=(",", ":")):
+    return enc(json.dumps(obj, ensure_ascii=False, separators=seps))
+
+
+def split_pieces(text, size=PIECE_BYTES):
+    pieces, cur, n = [], [], 0
+    for ch in text:
+        cur.append(ch)
+        n += len(enc(ch))
+        if n >= size:
+            pieces.append("".join(cur))
+            cur, n = [], 0
+    if cur:
+        pieces.append("".join(cur))
+    return pieces
+
+
+def ceil4(n):
+    return int(math.ceil(n / 4.0))
+
+
+def text_of(v):
+    """The text in a message content: a string, a list of parts or a part."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, list):
+        return "".join(text_of(p) for p in v)
+    if isinstance(v, dict):
+        t = v.get("text")
+        return t if isinstance(t, str) else ""
+    return ""
+
+
+def request_chars(fmt, body):
+    """Characters of all message (and system) text in a request body."""
+    if not isinstance(body, dict):
+        return 0
+    n = 0
+    if fmt in ("openai", "ollama", "anthropic"):
+        for m in body.get("messages") or []:
+            if isinstance(m, dict):
+                n += len(text_of(m.get("content")))
+        if fmt == "anthropic":
+            n += len(text_of(body.get("system")))
+    elif fmt == "gemini":
+        for c in body.get("contents") or []:
+            if isinstance(c, dict):
+                n += len(text_of(c.get("parts")))
+        si = body.get("systemInstruction") or body.get("system_instruction")
+        if isinstance(si, dict):
+            n += len(text_of(si.get("parts")))
+    return n
+
+
+class Reply:
+    """A reply spec resolved against one request."""
+
+    def __init__(self, spec, fmt, body):
+        self.spec = spec
+        self.fault = spec.get("fault")
+        if "chunks" in spec and isinstance(spec["chunks"], list):
+            self.pieces = [str(c) for c in spec["chunks"]]
+        else:
+            if "text" in spec and spec["text"] is not None:
+                text = str(spec["text"])
+            elif self.fault == "escape":
+                text = ESCAPE_TEXT
+            elif self.fault == "invalid_utf8":
+                text = INVALID_UTF8.decode("utf-8", "surrogateescape")
+            else:
+                text = DEFAULT_TEXT
+            self.pieces = split_pieces(text)
+        if self.fault == "huge_line":
+            self.pieces = ["x" * int(spec.get("size", HUGE_DEFAULT))]
+        self.text = "".join(self.pieces)
+        self.stop = spec.get("stop") or "stop"
+        self.delay = float(spec.get("delay_ms", 50 if self.fault == "slow" else 0)) / 1000.0
+        u = spec.get("usage", {})
+        if u is None or u is False:
+            self.usage = None
+        else:
+            if not isinstance(u, dict):
+                u = {}
+            self.usage = {
+                "input": int(u.get("input", ceil4(request_chars(fmt, body)))),
+                "output": int(u.get("output", ceil4(len(self.text)))),
+                "cached": int(u.get("cached", 0)),
+                "cache_write": int(u.get("cache_write", 0)),
+                "reasoning": int(u.get("reasoning", 0)),
+            }
+
+
+# ---------------------------------------------------------------- formats
+
+class OpenAI:
+    name = "openai"
+    ctype = "text/event-stream; charset=utf-8"
+    framing = "chunked"
+    stops = {"stop": "stop", "length": "length", "filter": "content_filter"}
+
+    def __init__(self, body, rid, reply, model):
+        self.body, self.rid, self.r, self.model = body, rid, reply, model
+        so = body.get("stream_options") if isinstance(body, dict) else None
+        self.include_usage = isinstance(so, dict) and so.get("include_usage") is True
+
+    def headers(self):
+        return {"x-request-id": "req_" + self.rid, "openai-processing-ms": "12"}
+
+    def usage_obj(self):
+        u = self.r.usage
+        ptd = {"cached_tokens": u["cached"], "audio_tokens": 0}
+        if u["cache_write"]:
+            ptd["cache_write_tokens"] = u["cache_write"]
+        return {"prompt_tokens": u["input"], "completion_tokens": u["output"],
+                "total_tokens": u["input"] + u["output"],
+                "prompt_tokens_details": ptd,
+                "completion_tokens_details": {"reasoning_tokens": u["reasoning"], "audio_tokens": 0,
+                                              "accepted_prediction_tokens": 0,
+                                              "rejected_prediction_tokens": 0}}
+
+    def chunk(self, delta, finish=None, choices=True):
+        obj = {"id": "chatcmpl-" + self.rid, "object": "chat.completion.chunk", "created": CREATED,
+               "model": self.model, "service_tier": "default", "system_fingerprint": "fp_fake0001",
+               "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]
+               if choices else []}
+        if self.include_usage:
+            obj["usage"] = None
+        obj["obfuscation"] = "Qup1Bs"
+        return b"data: " + jdump(obj) + b"\n\n"
+
+    def head(self):
+        return [self.chunk({"role": "assistant", "content": "", "refusal": None})]
+
+    def piece(self, text, sent, last):
+        return self.chunk({"content": text})
+
+    def tail(self):
+        out = [self.chunk({}, self.stops.get(self.r.stop, self.r.stop))]
+        if self.include_usage and self.r.usage is not None:
+            obj = {"id": "chatcmpl-" + self.rid, "object": "chat.completion.chunk", "created": CREATED,
+                   "model": self.model, "service_tier": "default", "system_fingerprint": "fp_fake0001",
+                   "choices": [], "usage": self.usage_obj(), "obfuscation": "h9Ri"}
+            out.append(b"data: " + jdump(obj) + b"\n\n")
+        out.append(b"data: [DONE]\n\n")
+        return out
+
+    def error_event(self):
+        return (b'data: {"error": {"message": "The server had an error while processing your request. '
+                b'Sorry about that!", "type": "server_error", "param": null, "code": null}}\n\n')
+
+    def garbage(self):
+        return b"data: {this is not json at all\n\n"
+
+    def whole(self):
+        obj = {"id": "chatcmpl-" + self.rid, "object": "chat.completion", "created": CREATED,
+               "model": self.model,
+               "choices": [{"index": 0, "message": {"role": "assistant", "content": self.r.text,
+                                                     "refusal": None, "annotations": []},
+                            "logprobs": None,
+                            "finish_reason": self.stops.get(self.r.stop, self.r.stop)}]}
+        if self.r.usage is not None:
+            obj["usage"] = self.usage_obj()
+        obj["service_tier"] = "default"
+        obj["system_fingerprint"] = "fp_fake0001"
+        return enc(json.dumps(obj, ensure_ascii=False, indent=2))
+
+    def whole_error(self):
+        return jdump({"error": {"message": "The server had an error while processing your request. "
+                                "Sorry about that!", "type": "server_error", "param": None, "code": None}})
+
+    def status_body(self, status, spec):
+        table = {
+            400: ("invalid_request_error", None, "Invalid request."),
+            401: ("invalid_request_error", "invalid_api_key",
+                  "Incorrect API key provided. You can find your API key at "
+                  "https://platform.openai.com/account/api-keys."),
+            403: ("invalid_request_error", "model_not_found",
+                  "Project does not have access to model `%s`" % self.model),
+            404: ("invalid_request_error", "model_not_found",
+                  "The model `%s` does not exist or you do not have access to it." % self.model),
+            429: ("tokens", "rate_limit_exceeded",
+                  "Rate limit reached for %s in organization org-fake on tokens per min (TPM): "
+                  "Limit 30000, Used 30000, Requested 100. Please try again in 2s." % self.model),
+            500: ("server_error", None,
+                  "The server had an error while processing your request. Sorry about that!"),
+            503: ("server_error", None, "The engine is currently overloaded, please try again later"),
+        }
+        etype, code, msg = table.get(status, ("server_error", None, "Error %d" % status))
+        if spec.get("code") is not None:
+            code = spec["code"]
+            if code == "insufficient_quota":
+                etype = "insufficient_quota"
+                msg = ("You exceeded your current quota, please check your plan and billing "
+                       "details.")
+        msg = spec.get("message", msg)
+        return jdump({"error": {"message": msg, "type": etype, "param": None, "code": code}},
+                     (", ", ": "))
+
+
+class Anthropic:
+    name = "anthropic"
+    ctype = "text/event-stream; charset=utf-8"
+    framing = "chunked"
+    stops = {"stop": "end_turn", "length": "max_tokens", "filter": "refusal"}
+
+    def __init__(self, body, rid, reply, model):
+        self.body, self.rid, self.r, self.model = body, rid, reply, model
+
+    def headers(self):
+        return {"request-id": "req_" + self.rid, "anthropic-organization-id": "org-fake"}
+
+    @staticmethod
+    def ev(name, obj):
+        return b"event: " + name.encode() + b"\ndata: " + jdump(obj) + b"\n\n"
+
+    def usage_obj(self, output):
+        u = self.r.usage
+        return {"input_tokens": u["input"], "cache_creation_input_tokens": u["cache_write"],
+                "cache_read_input_tokens": u["cached"], "output_tokens": output,
+                "service_tier": "standard"}
+
+    def head(self):
+        msg = {"id": "msg_" + self.rid, "type": "message", "role": "assistant", "model": self.model,
+               "content": [], "stop_reason": None, "stop_sequence": None}
+        if self.r.usage is not None:
+            msg["usage"] = self.usage_obj(1)
+        return [self.ev("message_start", {"type": "message_start", "message": msg}),
+                self.ev("content_block_start", {"type": "content_block_start", "index": 0,
+                                                "content_block": {"type": "text", "text": ""}}),
+                b'event: ping\ndata: {"type": "ping"}\n\n']
+
+    def piece(self, text, sent, last):
+        return self.ev("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                               "delta": {"type": "text_delta", "text": text}})
+
+    def tail(self):
+        md = {"type": "message_delta",
+              "delta": {"stop_reason": self.stops.get(self.r.stop, self.r.stop), "stop_sequence": None}}
+        if self.r.usage is not None:
+            md["usage"] = {"output_tokens": self.r.usage["output"]}
+        return [self.ev("content_block_stop", {"type": "content_block_stop", "index": 0}),
+                self.ev("message_delta", md),
+                self.ev("message_stop", {"type": "message_stop"})]
+
+    def error_event(self):
+        return self.ev("error", {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})
+
+    def garbage(self):
+        return b"event: content_block_delta\ndata: {this is not json at all\n\n"
+
+    def whole(self):
+        obj = {"id": "msg_" + self.rid, "type": "message", "role": "assistant", "model": self.model,
+               "content": [{"type": "text", "text": self.r.text}],
+               "stop_reason": self.stops.get(self.r.stop, self.r.stop), "stop_sequence": None}
+        if self.r.usage is not None:
+            obj["usage"] = self.usage_obj(self.r.usage["output"])
+        return jdump(obj)
+
+    def whole_error(self):
+        return jdump({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"},
+                      "request_id": "req_" + self.rid})
+
+    def status_body(self, status, spec):
+        table = {
+            400: ("invalid_request_error", "Invalid request."),
+            401: ("authentication_error", "invalid x-api-key"),
+            403: ("permission_error", "Your API key does not have permission to use the specified resource."),
+            404: ("not_found_error", "model: %s" % self.model),
+            413: ("request_too_large", "Request exceeds the maximum allowed number of bytes."),
+            429: ("rate_limit_error", "This request would exceed the rate limit for your organization "
+                                      "of 50,000 input tokens per minute."),
+            500: ("api_error", "Internal server error"),
+            503: ("overloaded_error", "Overloaded"),
+            529: ("overloaded_error", "Overloaded"),
+        }
+        etype, msg = table.get(status, ("api_error", "Error %d" % status))
+        msg = spec.get("message", msg)
+        return jdump({"type": "error", "error": {"type": etype, "message": msg},
+                      "request_id": "req_" + self.rid})
+
+
+class Gemini:
+    name = "gemini"
+    ctype = "text/event-stream"
+    framing = "close"
+    stops = {"stop": "STOP", "length": "MAX_TOKENS", "filter": "SAFETY"}
+    seps = (",", ": ")
+
+    def __init__(self, body, rid, reply, model):
+        self.body, self.rid, self.r, self.model = body, rid, reply, model
+
+    def headers(self):
+        return {"x-goog-request-id": self.rid, "server": "scaffolding on HTTPServer2"}
+
+    def usage_obj(self, cand):
+        u = self.r.usage
+        obj = {"promptTokenCount": u["input"], "candidatesTokenCount": cand,
+               "totalTokenCount": u["input"] + cand + u["reasoning"]}
+        if u["cached"]:
+            obj["cachedContentTokenCount"] = u["cached"]
+        obj["promptTokensDetails"] = [{"modality": "TEXT", "tokenCount": u["input"]}]
+        if u["reasoning"]:
+            obj["thoughtsTokenCount"] = u["reasoning"]
+        return obj
+
+    def resp(self, text, cand, finish):
+        c = {"content": {"parts": [{"text": text}], "role": "model"}}
+        if finish:
+            c["finishReason"] = self.stops.get(self.r.stop, self.r.stop)
+        c["index"] = 0
+        obj = {"candidates": [c]}
+        if self.r.usage is not None:
+            obj["usageMetadata"] = self.usage_obj(cand)
+        obj["modelVersion"] = self.model
+        obj["responseId"] = "fake" + self.rid
+        return obj
+
+    def sse(self, obj):
+        return b"data: " + jdump(obj, self.seps) + b"\r\n\r\n"
+
+    def cand_so_far(self, sent):
+        """Cumulative candidate tokens after sent characters, never above the total."""
+        if self.r.usage is None:
+            return 0
+        return min(self.r.usage["output"], ceil4(sent))
+
+    def head(self):
+        return []
+
+    def piece(self, text, sent, last):
+        return self.sse(self.resp(text, self.cand_so_far(sent) if not last else
+                                  (self.r.usage or {}).get("output", 0), last))
+
+    def tail_for(self, any_piece_last):
+        if any_piece_last:
+            return []
+        return [self.sse(self.resp("", (self.r.usage or {}).get("output", 0), True))]
+
+    def tail(self):
+        return []
+
+    def error_event(self):
+        return self.sse({"error": {"code": 500, "message": "An internal error has occurred. Please retry "
+                                   "or report in https://developers.generativeai.google/guide/troubleshooting",
+                                   "status": "INTERNAL"}})
+
+    def garbage(self):
+        return b"data: {this is not json at all\r\n\r\n"
+
+    def whole(self):
+        return jdump(self.resp(self.r.text, (self.r.usage or {}).get("output", 0), True), self.seps)
+
+    def whole_error(self):
+        return jdump({"error": {"code": 500, "message": "An internal error has occurred.",
+                                "status": "INTERNAL"}}, self.seps)
+
+    def status_body(self, status, spec):
+        table = {
+            400: ("INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."),
+            401: ("UNAUTHENTICATED", "Request had invalid authentication credentials."),
+            403: ("PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without "
+                                       "established identity). Please use API Key or other form of "
+                                       "API consumer identity to call this API."),
+            404: ("NOT_FOUND", "models/%s is not found for API version v1beta, or is not supported "
+                               "for generateContent." % self.model),
+            429: ("RESOURCE_EXHAUSTED", "You exceeded your current quota, please check your plan "
+                                        "and billing details."),
+            500: ("INTERNAL", "An internal error has occurred. Please retry or report in "
+                              "https://developers.generativeai.google/guide/troubleshooting"),
+            503: ("UNAVAILABLE", "The model is overloaded. Please try again later."),
+        }
+        st, msg = table.get(status, ("UNKNOWN", "Error %d" % status))
+        err = {"code": status, "message": spec.get("message", msg), "status": st}
+        if status == 429:
+            details = [{"@type": "type.googleapis.com/google.rpc.QuotaFailure",
+                        "violations": [{"quotaMetric": "generativelanguage.googleapis.com/"
+                                                       "generate_content_free_tier_requests",
+                                        "quotaId": "GenerateRequestsPerMinutePerProjectPerModel-FreeTier"}]}]
+            if spec.get("retry_delay") is not None:
+                details.append({"@type": "type.googleapis.com/google.rpc.RetryInfo",
+                                "retryDelay": str(spec["retry_delay"])})
+            err["details"] = details
+        return jdump({"error": err}, (", ", ": "))
+
+
+class Ollama:
+    name = "ollama"
+    ctype = "application/x-ndjson"
+    framing = "chunked"
+    stops = {"stop": "stop", "length": "length", "filter": "stop"}
+
+    def __init__(self, body, rid, reply, model):
+        self.body, self.rid, self.r, self.model = body, rid, reply, model
+
+    def headers(self):
+        return {}
+
+    def line(self, obj):
+        return jdump(obj) + b"\n"
+
+    def head(self):
+        return []
+
+    def piece(self, text, sent, last):
+        return self.line({"model": self.model, "created_at": CREATED_AT,
+                          "message": {"role": "assistant", "content": text}, "done": False})
+
+    def final(self, content):
+        obj = {"model": self.model, "created_at": CREATED_AT,
+               "message": {"role": "assistant", "content": content},
+               "done_reason": self.stops.get(self.r.stop, self.r.stop), "done": True,
+               "total_duration": 4883583458, "load_duration": 1334875}
+        if self.r.usage is not None:
+            obj["prompt_eval_count"] = self.r.usage["input"]
+        obj["prompt_eval_duration"] = 342546000
+        if self.r.usage is not None:
+            obj["eval_count"] = self.r.usage["output"]
+        obj["eval_duration"] = 4535599000
+        return obj
+
+    def tail(self):
+        return [self.line(self.final(""))]
+
+    def error_event(self):
+        return b'{"error":"an error was encountered while running the model"}\n'
+
+    def garbage(self):
+        return b"{this is not json at all\n"
+
+    def whole(self):
+        return jdump(self.final(self.r.text))
+
+    def whole_error(self):
+        return b'{"error":"an error was encountered while running the model"}'
+
+    def status_body(self, status, spec):
+        table = {
+            400: "invalid request",
+            401: "unauthorized",
+            403: "forbidden",
+            404: 'model "%s" not found, try pulling it first' % self.model,
+            429: "too many requests",
+            500: "the model failed to generate a response",
+            502: "bad gateway",
+            503: "server busy, please try again.  maximum pending requests exceeded",
+        }
+        return jdump({"error": spec.get("message", table.get(status, "error %d" % status))})
+
+
+FORMATS = {"openai": OpenAI, "anthropic": Anthropic, "gemini": Gemini, "ollama": Ollama}
+GEMINI_RE = re.compile(r"/models/([^/:]+):(streamGenerateContent|generateContent)$")
+
+
+def classify(method, path):
+    """(format, gemini model, gemini method) for a request path."""
+    if method != "POST":
+        return None, None, None
+    if path.endswith("/chat/completions"):
+        return "openai", None, None
+    if path.endswith("/messages"):
+        return "anthropic", None, None
+    m = GEMINI_RE.search(path)
+    if m:
+        return "gemini", m.group(1), m.group(2)
+    if path.endswith("/api/chat"):
+        return "ollama", None, None
+    return None, None, None
+
+
+# ---------------------------------------------------------------- state
+
+class State:
+    def __init__(self, log_path):
+        self.lock = threading.Lock()
+        self.queue = collections.deque()
+        self.default = {}
+        self.log = []
+        self.log_path = log_path
+        self.logf = open(log_path, "a", encoding="utf-8") if log_path else None
+        self.counter = 0
+
+    def record(self, entry):
+        line = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        with self.lock:
+            self.log.append(entry)
+            self.counter += 1
+            rid = "fake%04d" % self.counter
+            if self.logf:
+                self.logf.write(line + "\n")
+                self.logf.flush()
+        return rid
+
+    def next_spec(self):
+        with self.lock:
+            if self.queue:
+                return self.queue.popleft()
+            return dict(self.default)
+
+    def reset(self):
+        with self.lock:
+            self.queue.clear()
+            self.default = {}
+            self.log = []
+            if self.logf:
+                self.logf.seek(0)
+                self.logf.truncate()
+                self.logf.flush()
+
+
+STATE = None
+
+
+# ---------------------------------------------------------------- handler
+
+class Aborted(Exception):
+    """The reply ended the connection on purpose."""
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "fake-provider/1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    # -- plumbing
+
+    def read_body(self):
+        te = (self.headers.get("Transfer-Encoding") or "").lower()
+        if "chunked" in te:
+            data = b""
+            while True:
+                line = self.rfile.readline(65537)
+                size = int(line.split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    return data
+                data += self.rfile.read(size)
+                self.rfile.readline(65537)
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n > 0 else b""
+
+    def start(self, status, ctype, length=None, framing=None, extra=None):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        for k, v in (extra or {}).items():
+            self.send_header(k, str(v))
+        self.framing = framing
+        if length is not None:
+            self.send_header("Content-Length", str(length))
+        elif framing == "chunked":
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        self.sent_headers = True
+
+    def raw(self, data):
+        self.wfile.write(data)
+        self.wfile.flush()
+
+    def send(self, data):
+        """Write stream data, in the response's framing, slicing huge data."""
+        if not data:
+            return
+        step = 1 if getattr(self, "byte_writes", False) else 65536
+        for i in range(0, len(data), step):
+            part = data[i:i + step]
+            if self.framing == "chunked":
+                self.raw(b"%x\r\n" % len(part) + part + b"\r\n")
+            else:
+                self.raw(part)
+
+    def finish_stream(self):
+        if self.framing == "chunked":
+            self.raw(b"0\r\n\r\n")
+        else:
+            self.close_connection = True
+
+    def json_reply(self, status, obj, ctype="application/json", extra=None):
+        data = obj if isinstance(obj, bytes) else jdump(obj)
+        self.start(status, ctype, len(data), extra=extra)
+        self.raw(data)
+
+    def abort(self, reset=False):
+        """End the connection now: a plain close, or a TCP reset."""
+        try:
+            self.wfile.flush()
+        except OSError:
+            pass
+        if reset:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        try:
+            if not reset:
+                self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.connection.close()
+        self.close_connection = True
+        raise Aborted()
+
+    # -- dispatch
+
+    def do_GET(self):
+        self.dispatch()
+
+    def do_POST(self):
+        self.dispatch()
+
+    def do_PUT(self):
+        self.dispatch()
+
+    def do_DELETE(self):
+        self.dispatch()
+
+    def do_PATCH(self):
+        self.dispatch()
+
+    def dispatch(self):
+        self.sent_headers = False
+        self.framing = None
+        try:
+            self.route()
+        except Aborted:
+            pass
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        except Exception as e:  # never crash: answer 400 if we still can
+            traceback.print_exc(file=sys.stderr)
+            if not self.sent_headers:
+                try:
+                    self.json_reply(400, {"error": {"message": "fake provider: bad request: %s" % e,
+                                                    "type": "invalid_request_error"}})
+                except OSError:
+                    pass
+            self.close_connection = True
+
+    def route(self):
+        url = urlsplit(self.path)
+        path = unquote(url.path)
+        raw = self.read_body()
+        if path.startswith("/_control/"):
+            return self.control(path[len("/_control/"):], raw)
+        fmt, gmodel, gmethod = classify(self.command, path)
+        headers = {}
+        for k, v in self.headers.items():
+            k = k.lower()
+            headers[k] = headers[k] + ", " + v if k in headers else v
+        text = raw.decode("utf-8", "replace")
+        try:
+            body = json.loads(text) if text.strip() else text
+            ok = True
+        except ValueError:
+            body, ok = text, False
+        rid = STATE.record({"method": self.command, "path": path,
+                            "query": dict(parse_qsl(url.query, keep_blank_values=True)),
+                            "headers": headers, "body": body, "format": fmt})
+        if fmt is None:
+            return self.json_reply(404, {"error": {"message": "fake provider: no endpoint for %s %s"
+                                                   % (self.command, path), "type": "not_found"}})
+        cls = FORMATS[fmt]
+        if not ok or not isinstance(body, dict):
+            r = Reply({"usage": None}, fmt, {})
+            f = cls({}, rid, r, gmodel or "unknown")
+            return self.json_reply(400, f.status_body(400, {"message": "fake provider: the body is not a JSON object"}))
+        spec = STATE.next_spec()
+        if not isinstance(spec, dict):
+            spec = {}
+        reply = Reply(spec, fmt, body)
+        model = gmodel or body.get("model") or "unknown"
+        f = cls(body, rid, reply, str(model))
+        if fmt == "gemini":
+            stream = gmethod == "streamGenerateContent"
+            sse = stream and dict(parse_qsl(url.query)).get("alt") == "sse"
+        elif fmt == "ollama":
+            stream = body.get("stream", True) is not False
+            sse = stream
+        else:
+            stream = body.get("stream") is True
+            sse = stream
+        self.byte_writes = bool(spec.get("byte_writes"))
+        extra = dict(f.headers())
+        for k, v in (spec.get("headers") or {}).items():
+            extra[k] = v
+        if spec.get("status") and int(spec["status"]) != 200:
+            return self.status_reply(f, int(spec["status"]), spec, extra)
+        if sse:
+            return self.stream_reply(f, reply, spec, extra)
+        if stream:  # Gemini streamGenerateContent without alt=sse: one JSON array
+            return self.array_reply(f, reply, spec, extra)
+        return self.whole_reply(f, reply, spec, extra)
+
+    # -- control
+
+    def control(self, what, raw):
+        if self.command == "GET" and what == "requests":
+            with STATE.lock:
+                data = jdump(list(STATE.log))
+            return self.json_reply(200, data)
+        if self.command == "GET" and what == "pending":
+            with STATE.lock:
+                n = len(STATE.queue)
+            return self.json_reply(200, {"queued": n})
+        if self.command != "POST" or what not in ("reply", "default", "reset"):
+            return self.json_reply(404, {"error": "unknown control %s %s" % (self.command, what)})
+        if what == "reset":
+            STATE.reset()
+            return self.json_reply(200, {"ok": True})
+        try:
+            spec = json.loads(raw.decode("utf-8"))
+        except ValueError as e:
+            return self.json_reply(400, {"error": "reply spec is not JSON: %s" % e})
+        specs = spec if isinstance(spec, list) else [spec]
+        if not all(isinstance(s, dict) for s in specs):
+            return self.json_reply(400, {"error": "a reply spec is a JSON object"})
+        with STATE.lock:
+            if what == "default":
+                STATE.default = specs[-1]
+            else:
+                STATE.queue.extend(specs)
+            n = len(STATE.queue)
+        return self.json_reply(200, {"ok": True, "queued": n})
+
+    # -- replies
+
+    def status_reply(self, f, status, spec, extra):
+        if spec.get("retry_after") is not None:
+            extra["Retry-After"] = str(spec["retry_after"])
+        if spec.get("retry_after_ms") is not None:
+            extra["retry-after-ms"] = str(spec["retry_after_ms"])
+        return self.json_reply(status, f.status_body(status, spec), extra=extra)
+
+    def hold(self, spec):
+        path = spec.get("hold_file")
+        if not path:
+            return
+        deadline = time.monotonic() + 20
+        while not os.path.exists(path) and time.monotonic() < deadline:
+            if STOP.wait(0.01):
+                break
+
+    def after_first(self, f, reply, spec, nxt):
+        """The faults that strike after the first piece; nxt is the next event's bytes."""
+        self.hold(spec)
+        fault = reply.fault
+        if fault == "stall":
+            STOP.wait(float(spec.get("seconds", 30)))
+            self.abort()
+        if fault == "error_event":
+            self.send(f.error_event())
+            self.finish_stream()
+            raise Aborted()
+        if fault == "garbage":
+            self.send(f.garbage())
+            self.finish_stream()
+            raise Aborted()
+        if fault == "cut":
+            half = nxt[:max(1, len(nxt) // 2)]
+            self.send(half)
+            self.abort()
+        if fault == "reset":
+            # Give the first piece time to be read before the reset discards it.
+            STOP.wait(0.1)
+            self.abort(reset=True)
+
+    def stream_reply(self, f, reply, spec, extra):
+        if reply.fault == "empty":
+            return self.json_reply(200, b"", f.ctype, extra)
+        framing = spec.get("framing") or f.framing
+        self.start(200, f.ctype, None, framing, extra)
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+        faulty = reply.fault in ("stall", "error_event", "garbage", "cut", "reset")
+        pieces = reply.pieces
+        for ev in f.head():
+            self.send(ev)
+        sent = 0
+        last_marked = False
+        for i, p in enumerate(pieces):
+            if i > 0 and reply.delay:
+                STOP.wait(reply.delay)
+            sent += len(p)
+            last = i == len(pieces) - 1 and not faulty
+            last_marked = last_marked or last
+            self.send(f.piece(p, sent, last))
+            if i == 0:
+                self.after_first(f, reply, spec, self.next_event(f, reply, pieces, sent))
+        if not pieces:
+            self.after_first(f, reply, spec, self.next_event(f, reply, pieces, 0))
+        tail = f.tail_for(last_marked) if isinstance(f, Gemini) else f.tail()
+        for ev in tail:
+            self.send(ev)
+        self.finish_stream()
+
+    def next_event(self, f, reply, pieces, sent):
+        if len(pieces) > 1:
+            return f.piece(pieces[1], sent + len(pieces[1]), False)
+        tail = f.tail_for(False) if isinstance(f, Gemini) else f.tail()
+        return tail[0] if tail else b"data: {\"x\": 1}\n\n"
+
+    def whole_body(self, f, reply, spec, extra, data, ctype="application/json"):
+        fault = reply.fault
+        if fault == "empty":
+            data = b""
+        elif fault == "garbage":
+            data = b"{this is not json at all"
+        elif fault == "error_event":
+            data = f.whole_error()
+        if fault in ("cut", "reset", "stall") or spec.get("hold_file"):
+            self.start(200, ctype, len(data), extra=extra)
+            half = max(1, len(data) // 2)
+            self.raw(data[:half])
+            if fault == "stall":
+                STOP.wait(float(spec.get("seconds", 30)))
+                self.abort()
+            if fault == "cut":
+                self.abort()
+            if fault == "reset":
+                STOP.wait(0.1)
+                self.abort(reset=True)
+            self.hold(spec)
+            self.raw(data[half:])
+            return
+        self.json_reply(200, data, ctype, extra)
+
+    def whole_reply(self, f, reply, spec, extra):
+        self.whole_body(f, reply, spec, extra, f.whole())
+
+    def array_reply(self, f, reply, spec, extra):
+        objs, sent = [], 0
+        for i, p in enumerate(reply.pieces):
+            sent += len(p)
+            last = i == len(reply.pieces) - 1
+            objs.append(json.loads(f.piece(p, sent, last)[len(b"data: "):].decode("utf-8", "surrogateescape")))
+        if not reply.pieces:
+            objs.append(f.resp("", (reply.usage or {}).get("output", 0), True))
+        data = b"[" + b",\r\n".join(jdump(o, f.seps) for o in objs) + b"]"
+        self.whole_body(f, reply, spec, extra, data)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="A scripted fake LLM provider for tests.")
+    ap.add_argument("--port-file", required=True, help="write the listening port here")
+    ap.add_argument("--log", required=True, help="append one JSON line per request here")
+    ap.add_argument("--port", type=int, default=0, help="port to listen on (0: any free one)")
+    args = ap.parse_args()
+
+    global STATE
+    STATE = State(args.log)
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.daemon_threads = True
+
+    def on_signal(signum, frame):
+        STOP.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+
+    t = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    t.start()
+
+    port = server.server_address[1]
+    tmp = "%s.tmp%d" % (args.port_file, os.getpid())
+    with open(tmp, "w") as fh:
+        fh.write("%d\n" % port)
+    os.rename(tmp, args.port_file)
+
+    # Exit with the test that started us, even if it could not clean up.
+    parent = os.getppid()
+    while not STOP.wait(0.5):
+        if os.getppid() != parent:
+            break
+    STOP.set()
+    server.shutdown()
+    server.server_close()
+    if STATE.logf:
+        STATE.logf.close()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,401 @@
+# lib.sh: shared helpers for the script tests (POSIX sh, sourced by tests/sh/*.sh).
+#
+# A test file looks like:
+#
+#	. "${LLM_TOP:-.}/tests/lib.sh"
+#	t_setup
+#	fake_reply '{"text":"Hi there"}'
+#	run_llm -q "say hi"
+#	check_eq "exit code" "$RC" 0
+#	check_eq "answer" "$OUT" "Hi there"
+#	check_eq "model sent" "$(fake_last body.model)" test-cheap-1
+#
+# The runner sets LLM_BIN (the binary) and LLM_TOP (the repository root).
+# Every check prints "ok - NAME" or "not ok - NAME" (the reason on the next
+# line); the runner counts those lines.
+
+: "${LLM_TOP:=$(pwd)}"
+: "${LLM_BIN:=$LLM_TOP/build/llm}"
+export LLM_TOP LLM_BIN
+
+# The interpreter itself, not a version-manager shim, started isolated and
+# without site packages: the helpers need only the standard library, and this
+# starts in a fraction of the time.
+T_PY=$(python3 -I -S -c 'import sys; print(sys.executable)' 2>/dev/null)
+[ -n "$T_PY" ] && [ -x "$T_PY" ] || T_PY=python3
+export T_PY
+
+# t_py ARGS...: run python3 (standard library only) quickly and isolated from
+# PYTHON* variables; use it for any Python a test needs.
+t_py() {
+	"$T_PY" -I -S "$@"
+}
+
+T=
+FAKE_PID=
+FAKE_URL=
+T_PASS=0
+T_FAIL=0
+
+# Python used by fake_last, fake_get and json_get: walk a dotted path
+# (list indices are numbers, negative from the end) through a JSON value and
+# print it: strings as they are, anything else as compact JSON. A missing
+# field prints nothing and exits 1.
+_T_PY_GET='
+import json, sys
+def walk(v, path):
+    for k in path.split(".") if path else []:
+        if isinstance(v, list):
+            v = v[int(k)]
+        elif isinstance(v, dict):
+            v = v[k]
+        else:
+            raise KeyError(k)
+    return v
+mode = sys.argv[1]
+try:
+    if mode == "doc":
+        with open(sys.argv[2], "rb") as f:
+            v = json.loads(f.read().decode("utf-8", "surrogateescape"))
+        v = walk(v, sys.argv[3])
+    else:
+        with open(sys.argv[2], "rb") as f:
+            lines = [l for l in f.read().decode("utf-8", "surrogateescape").split("\n") if l.strip()]
+        v = walk(json.loads(lines[int(sys.argv[3])]), sys.argv[4])
+except (KeyError, IndexError, ValueError, TypeError) as e:
+    sys.stderr.write("no such field: %s\n" % e)
+    sys.exit(1)
+if not isinstance(v, str):
+    v = json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+sys.stdout.buffer.write(v.encode("utf-8", "surrogateescape") + b"\n")
+'
+
+# t_setup: make $T, isolate HOME/XDG/LLM dirs and the environment, start the
+# fake provider (exporting FAKE_URL), write $LLM_CONFIG_DIR/config.ini pointing
+# the built-in providers at it, and export test keys. Installs t_cleanup on
+# EXIT. Stdin becomes /dev/null, so commands never wait on the terminal; a
+# test that wants input redirects or pipes it. Set T_KEEP_DBUS=1 before
+# calling to keep DBUS_SESSION_BUS_ADDRESS (keyring tests run inside their
+# own session bus); otherwise it is unset so no real keyring is reached.
+t_setup() {
+	T=$(mktemp -d "${TMPDIR:-/tmp}/llm-test.XXXXXX") || {
+		echo "not ok - t_setup: cannot make a temp dir"
+		exit 1
+	}
+	export T
+	trap t_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	exec </dev/null
+
+	export HOME="$T/home"
+	export XDG_CONFIG_HOME="$HOME/.config"
+	export XDG_DATA_HOME="$HOME/.local/share"
+	export XDG_STATE_HOME="$HOME/.local/state"
+	export XDG_CACHE_HOME="$HOME/.cache"
+	export XDG_RUNTIME_DIR="$T/run"
+	mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
+	chmod 700 "$XDG_RUNTIME_DIR"
+
+	# Anything named LLM_* but the runner's two could change the client.
+	for _v in $(env | sed -n 's/^\(LLM_[A-Za-z0-9_]*\)=.*/\1/p'); do
+		case $_v in LLM_BIN|LLM_TOP) ;; *) unset "$_v" ;; esac
+	done
+	export LLM_CONFIG_DIR="$T/config"
+	export LLM_DATA_DIR="$T/data"
+	mkdir -p "$LLM_CONFIG_DIR" "$LLM_DATA_DIR"
+
+	unset OPENAI_API_KEY ANTHROPIC_API_KEY GEMINI_API_KEY GOOGLE_API_KEY \
+	    DEEPSEEK_API_KEY OPENROUTER_API_KEY GROQ_API_KEY MISTRAL_API_KEY \
+	    TOGETHER_API_KEY TOGETHER_AI_API_KEY FIREWORKS_API_KEY XAI_API_KEY \
+	    OLLAMA_API_KEY OLLAMA_HOST OPENAI_BASE_URL ANTHROPIC_BASE_URL
+	# libcurl honours proxy variables; loopback must never go through one.
+	unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+	export NO_PROXY="127.0.0.1,localhost" no_proxy="127.0.0.1,localhost"
+	[ "${T_KEEP_DBUS:-}" = 1 ] || unset DBUS_SESSION_BUS_ADDRESS
+	unset NO_COLOR CLICOLOR CLICOLOR_FORCE EDITOR VISUAL
+	export TZ=UTC LC_ALL=C.UTF-8 LANG=C.UTF-8
+
+	t_fake_start
+	t_write_config
+	export OPENAI_API_KEY=sk-test-openai-0001
+	export ANTHROPIC_API_KEY=sk-ant-test-0002
+	export GEMINI_API_KEY=gm-test-0003
+}
+
+# t_fake_start: start the fake provider on a free loopback port and wait
+# (polling its port file, at most 10 s) until it listens; sets FAKE_PID and
+# exports FAKE_URL. Called by t_setup.
+t_fake_start() {
+	rm -f "$T/fake.port"
+	: >"$T/fake.log"
+	t_py "$LLM_TOP/tests/fake_provider.py" --port-file "$T/fake.port" \
+	    --log "$T/fake.log" 2>"$T/fake.stderr" &
+	FAKE_PID=$!
+	_i=0
+	while [ ! -s "$T/fake.port" ]; do
+		if ! kill -0 "$FAKE_PID" 2>/dev/null; then
+			echo "not ok - fake provider did not start"
+			sed 's/^/# /' "$T/fake.stderr"
+			exit 1
+		fi
+		_i=$((_i + 1))
+		if [ "$_i" -gt 1000 ]; then
+			echo "not ok - fake provider not listening after 10 s"
+			exit 1
+		fi
+		sleep 0.01
+	done
+	export FAKE_URL="http://127.0.0.1:$(cat "$T/fake.port")"
+}
+
+# t_write_config: write the standard test config.ini (four test models on the
+# fake, one per wire format, with known prices). Called by t_setup; call it
+# again to undo t_config_append.
+t_write_config() {
+	cat >"$LLM_CONFIG_DIR/config.ini" <<EOF
+[llm]
+tier = auto
+budget = 0
+escalate = no
+
+[provider.openai]
+base_url = $FAKE_URL/v1
+[provider.anthropic]
+base_url = $FAKE_URL/v1
+[provider.gemini]
+base_url = $FAKE_URL/v1beta
+[provider.ollama]
+base_url = $FAKE_URL
+
+[model.test-cheap]
+provider = openai
+id = test-cheap-1
+tier = cheap
+input_price = 0.10
+output_price = 0.40
+cached_input_price = 0.025
+context = 128000
+
+[model.test-mid]
+provider = anthropic
+id = test-mid-1
+tier = mid
+input_price = 3
+output_price = 15
+cached_input_price = 0.30
+context = 200000
+
+[model.test-frontier]
+provider = gemini
+id = test-frontier-1
+tier = frontier
+input_price = 5
+output_price = 25
+cached_input_price = 0.50
+context = 1000000
+
+[model.test-local]
+provider = ollama
+id = llama3.2
+tier = cheap
+input_price = 0
+output_price = 0
+context = 32768
+
+[tier.cheap]
+models = test-cheap, test-local
+[tier.mid]
+models = test-mid
+[tier.frontier]
+models = test-frontier
+EOF
+}
+
+# t_config_append TEXT: append TEXT (one or more lines) to config.ini.
+t_config_append() {
+	printf '%s\n' "$1" >>"$LLM_CONFIG_DIR/config.ini"
+}
+
+# t_cleanup: stop the fake provider (TERM, then wait for it) and remove $T;
+# installed as the EXIT trap by t_setup. Set T_KEEP=1 to keep $T for a look.
+# Anything the fake printed on stderr (tracebacks) is shown as # lines.
+t_cleanup() {
+	if [ -n "$FAKE_PID" ]; then
+		kill "$FAKE_PID" 2>/dev/null
+		wait "$FAKE_PID" 2>/dev/null
+		FAKE_PID=
+	fi
+	if [ -n "$T" ] && [ -d "$T" ]; then
+		if [ -s "$T/fake.stderr" ]; then
+			sed 's/^/# fake: /' "$T/fake.stderr"
+		fi
+		if [ "${T_KEEP:-}" = 1 ]; then
+			echo "# kept $T"
+		else
+			rm -rf "$T"
+		fi
+	fi
+}
+
+# ok NAME: report a passing test.
+ok() {
+	T_PASS=$((T_PASS + 1))
+	echo "ok - $1"
+}
+
+# not_ok NAME [WHY]: report a failing test, WHY (any lines) below it as # lines.
+not_ok() {
+	T_FAIL=$((T_FAIL + 1))
+	echo "not ok - $1"
+	if [ $# -gt 1 ]; then
+		printf '%s\n' "$2" | sed 's/^/#   /'
+	fi
+}
+
+# check NAME CMD [ARGS...]: run CMD (output kept in $T/check.out); ok if it
+# exits 0, else not ok with its exit code and the start of its output.
+check() {
+	_name=$1
+	shift
+	if "$@" >"$T/check.out" 2>&1; then
+		ok "$_name"
+	else
+		_rc=$?
+		not_ok "$_name" "exit $_rc: $*
+$(head -c 2000 "$T/check.out")"
+	fi
+}
+
+# check_eq NAME GOT WANT: ok if the two strings are equal.
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "got:  '$2'
+want: '$3'"
+	fi
+}
+
+# check_contains NAME HAYSTACK NEEDLE: ok if NEEDLE occurs in HAYSTACK (literally).
+check_contains() {
+	case $2 in
+	*"$3"*) ok "$1" ;;
+	*) not_ok "$1" "'$3' not found in:
+$(printf '%s' "$2" | head -c 2000)" ;;
+	esac
+}
+
+# check_not_contains NAME HAYSTACK NEEDLE: ok if NEEDLE does not occur in HAYSTACK.
+check_not_contains() {
+	case $2 in
+	*"$3"*) not_ok "$1" "'$3' found in:
+$(printf '%s' "$2" | head -c 2000)" ;;
+	*) ok "$1" ;;
+	esac
+}
+
+# check_rc NAME WANT: ok if the last run_llm exited with WANT ($RC); else shows stderr.
+check_rc() {
+	if [ "$RC" = "$2" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "exit code $RC, want $2; stderr:
+$(head -c 2000 "$T/err")"
+	fi
+}
+
+# run_llm ARGS...: run "$LLM_BIN" ARGS with stdout in $T/out, stderr in
+# $T/err; sets RC (exit code), OUT and ERR (the two, trailing newlines
+# stripped). Stdin is the caller's (/dev/null after t_setup unless redirected
+# or piped). A run over $RUN_TIMEOUT seconds (default 60) is killed (RC 124).
+run_llm() {
+	if command -v timeout >/dev/null 2>&1; then
+		if timeout -k 5 "${RUN_TIMEOUT:-60}" "$LLM_BIN" "$@" >"$T/out" 2>"$T/err"; then
+			RC=0
+		else
+			RC=$?
+		fi
+	elif "$LLM_BIN" "$@" >"$T/out" 2>"$T/err"; then
+		RC=0
+	else
+		RC=$?
+	fi
+	OUT=$(cat "$T/out")
+	ERR=$(cat "$T/err")
+}
+
+# run_llm_in TEXT ARGS...: run_llm ARGS with TEXT (no newline added) on
+# stdin. Prefer it (or run_llm ARGS <FILE) to a pipe: `printf x | run_llm`
+# runs run_llm in a subshell, which loses RC, OUT and ERR.
+run_llm_in() {
+	printf '%s' "$1" >"$T/in"
+	shift
+	run_llm "$@" <"$T/in"
+}
+
+# _fake_post WHAT [DATA]: POST DATA to the fake's /_control/WHAT; complain on failure.
+_fake_post() {
+	_data=${2-}
+	[ -n "$_data" ] || _data='{}'
+	if ! curl -sS --noproxy '*' -o "$T/fake.ctl" -w '%{http_code}' \
+	    -H 'content-type: application/json' --data-binary "$_data" \
+	    "$FAKE_URL/_control/$1" >"$T/fake.code" 2>&1 ||
+	    [ "$(cat "$T/fake.code")" != 200 ]; then
+		echo "# fake $1 failed: $(cat "$T/fake.code") $(cat "$T/fake.ctl" 2>/dev/null)" >&2
+		return 1
+	fi
+}
+
+# fake_reply JSON: queue a reply spec (or a JSON array of them) for the next
+# model request(s). See the top of tests/fake_provider.py for the fields.
+fake_reply() {
+	_fake_post reply "$1"
+}
+
+# fake_default JSON: set the reply used when the queue is empty.
+fake_default() {
+	_fake_post default "$1"
+}
+
+# fake_reset: clear the reply queue, the default reply and the request log.
+fake_reset() {
+	_fake_post reset '{}'
+}
+
+# fake_pending: print how many queued replies were not consumed yet.
+fake_pending() {
+	curl -sS --noproxy '*' "$FAKE_URL/_control/pending" |
+	    t_py -c 'import json,sys; print(json.load(sys.stdin)["queued"])'
+}
+
+# fake_requests: print every recorded request as one JSON array.
+fake_requests() {
+	curl -sS --noproxy '*' "$FAKE_URL/_control/requests"
+	echo
+}
+
+# fake_count: print the number of requests recorded since start or fake_reset.
+fake_count() {
+	grep -c . "$T/fake.log" || true
+}
+
+# fake_get INDEX FIELD_PATH: print a field of recorded request INDEX (0 is the
+# first, -1 the last), e.g. fake_get 0 body.messages.0.content. Fields:
+# method, path, query.NAME, headers.NAME (lower case), body..., format.
+fake_get() {
+	t_py -c "$_T_PY_GET" log "$T/fake.log" "$1" "$2"
+}
+
+# fake_last FIELD_PATH: print a field of the last recorded request, e.g.
+# fake_last body.model, fake_last headers.authorization; objects and arrays
+# as compact JSON; exits 1 (printing nothing) when the field is missing.
+fake_last() {
+	fake_get -1 "$1"
+}
+
+# json_get FILE PATH: print a field of the JSON document in FILE (same path
+# rules as fake_last; an empty PATH prints the whole document compactly).
+json_get() {
+	t_py -c "$_T_PY_GET" doc "$1" "$2"
+}
