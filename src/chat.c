@@ -762,13 +762,12 @@ step_begin(struct chat *c, const char *why)
 	if (c->pc->requires_key || c->pc->key_env != NULL || c->pc->key_command != NULL) {
 		rc = cred_get(c->pc, &c->key, &src, &cause);
 		if (rc < 0 || (rc == 1 && c->pc->requires_key)) {
-			if (rc == 1) {
-				msg = cred_missing_msg(c->pc);
+			msg = cred_missing_msg(c->pc);
+			if (rc == 1)
 				fail(c, EXIT_AUTH, "%s", msg);
-				free(msg);
-			} else {
-				fail(c, EXIT_AUTH, "%s: %s", c->pc->name, cause);
-			}
+			else
+				fail(c, EXIT_AUTH, "%s (%s)", msg, cause);
+			free(msg);
 			free(cause);
 			return EXIT_AUTH;
 		}
@@ -1071,8 +1070,9 @@ on_done(void *arg, struct http_req *r)
 		return;
 	}
 	/* the network failed: before any text it is worth another try */
-	snprintf(why, sizeof why, "%s", res == HTTP_TIMEOUT ? "timed out" : "network error");
-	if (c->text.len == 0 && retry_later(c, -1, http_req_error(r)))
+	snprintf(why, sizeof why, "%s", res == HTTP_TIMEOUT ? "timed out" :
+	    http_req_got_data(r) ? "the reply was cut short" : "network error");
+	if (!http_req_got_data(r) && retry_later(c, -1, http_req_error(r)))
 		return;
 	fail(c, EXIT_PROVIDER, "%s: %s: %s%s", c->pc->name, why, http_req_error(r),
 	    c->text.len ? " (the partial answer was kept)" : "");

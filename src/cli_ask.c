@@ -101,8 +101,8 @@ on_note(void *arg, const char *line)
 {
 	struct ask *a = arg;
 
-	if (!a->quiet || strncmp(line, "budget", 6) == 0)
-		fprintf(stderr, "llm: %s\n", line);
+	(void)a;
+	fprintf(stderr, "llm: %s\n", line);
 }
 
 static int

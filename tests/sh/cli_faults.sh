@@ -1,0 +1,126 @@
+# Failures of the one-shot CLI: each exit code documented in llm(1), a cause on
+# stderr that says what to do, partial text kept, and retries that honour
+# Retry-After and stop after three tries.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+# a missing key: exit 4, naming the variable and the keyring command
+unset OPENAI_API_KEY
+run_llm -q -m test-cheap "hi"
+check_rc "missing key: exit 4" 4
+check_contains "missing key: names the variable" "$ERR" OPENAI_API_KEY
+check_contains "missing key: names llm keys set" "$ERR" "llm keys set openai"
+check_eq "missing key: nothing sent" "$(fake_count)" 0
+export OPENAI_API_KEY=sk-test-openai-0001
+
+# 401 and 403: exit 4
+fake_reply '{"status":401}'
+run_llm -q -m test-cheap "hi"
+check_rc "401: exit 4" 4
+check_contains "401: says the key was rejected" "$ERR" "rejected the key"
+check_eq "401: not retried" "$(fake_count)" 1
+fake_reset
+fake_reply '{"status":403}'
+run_llm -q -m test-mid "hi"
+check_rc "403: exit 4" 4
+check_contains "403: names the fix" "$ERR" "llm keys set anthropic"
+
+# 429 with Retry-After: waited, then success
+fake_reset
+fake_reply '{"status":429,"retry_after":"1"}'
+fake_reply '{"text":"after the wait"}'
+start=$(date +%s%N)
+run_llm -q -m test-cheap "hi"
+end=$(date +%s%N)
+check_rc "429 then ok: exit 0" 0
+check_eq "429 then ok: answer" "$OUT" "after the wait"
+check_eq "429 then ok: two requests" "$(fake_count)" 2
+waited=$(( (end - start) / 1000000 ))
+if [ "$waited" -ge 1000 ]; then ok "429: Retry-After of 1 s honoured (${waited} ms)"; else not_ok "429: Retry-After of 1 s honoured" "took ${waited} ms"; fi
+check_contains "429: retry noted on stderr" "$ERR" "retrying"
+
+# 500 three times: three tries, then exit 1 (test-cheap is pinned: no fallback)
+fake_reset
+fake_reply '[{"status":500,"retry_after_ms":"10"},{"status":500,"retry_after_ms":"10"},{"status":500,"retry_after_ms":"10"},{"text":"never"}]'
+run_llm -q -m test-cheap "hi"
+check_rc "500 x3: exit 1" 1
+check_eq "500 x3: at most 3 tries" "$(fake_count)" 3
+check_contains "500 x3: says so" "$ERR" "after 3 tries"
+fake_reset
+
+# 503 with gemini's body delay
+fake_reply '{"status":503,"retry_after":"0"}'
+fake_reply '{"text":"recovered"}'
+run_llm -q -m test-frontier "hi"
+check_rc "503 then ok: exit 0" 0
+check_eq "503 then ok: answer" "$OUT" "recovered"
+
+# 429 insufficient_quota is billing, not rate: no retry
+fake_reset
+fake_reply '{"status":429,"code":"insufficient_quota","message":"You exceeded your current quota"}'
+run_llm -q -m test-cheap "hi"
+check_rc "insufficient_quota: exit 1" 1
+check_eq "insufficient_quota: not retried" "$(fake_count)" 1
+
+# an error event after HTTP 200: partial text kept on stdout, exit 1
+fake_reset
+fake_reply '{"text":"partial answer that goes on","fault":"error_event"}'
+run_llm -q -m test-cheap "hi"
+check_rc "error event: exit 1" 1
+check_contains "error event: partial text kept" "$OUT" "partial"
+check_contains "error event: cause on stderr" "$ERR" "error during the reply"
+for m in test-mid test-frontier test-local; do
+	fake_reply '{"text":"partial answer that goes on","fault":"error_event"}'
+	run_llm -q -m $m "hi"
+	check_rc "error event $m: exit 1" 1
+	check_contains "error event $m: partial text kept" "$OUT" "partial"
+done
+
+# a stream cut short: partial kept, exit 1
+fake_reply '{"text":"a stream that will be cut","fault":"cut"}'
+run_llm -q -m test-cheap "hi"
+check_rc "cut: exit 1" 1
+check_contains "cut: partial kept" "$OUT" "a stream"
+check_contains "cut: says it was cut" "$ERR" "cut short"
+
+# garbage: exit 1, no crash
+fake_reply '{"text":"some text first","fault":"garbage"}'
+run_llm -q -m test-cheap "hi"
+check_rc "garbage: exit 1" 1
+check_contains "garbage: invalid reply named" "$ERR" "invalid reply"
+
+# an over-cap line: exit 1, no crash
+fake_reply '{"fault":"huge_line","size":6000000}'
+run_llm -q -m test-cheap "hi"
+check_rc "huge line: exit 1" 1
+check_contains "huge line: says it is over the cap" "$ERR" "MiB"
+
+# an empty 200: exit 1
+fake_reply '{"fault":"empty"}'
+fake_reply '{"fault":"empty"}'
+fake_reply '{"fault":"empty"}'
+run_llm -q -m test-cheap "hi"
+check_rc "empty 200: exit 1" 1
+
+# unknown model and tier: exit 2, listing the valid ones
+run_llm -q -m no-such-model "hi"
+check_rc "unknown model: exit 2" 2
+check_contains "unknown model: lists models" "$ERR" "test-cheap"
+run_llm -q -t huge "hi"
+check_rc "unknown tier: exit 2" 2
+check_contains "unknown tier: lists tiers" "$ERR" "cheap, mid, frontier"
+
+# connection refused: retried, then exit 1
+t_config_append "[provider.deadend]
+api = openai
+base_url = http://127.0.0.1:9/v1
+requires_key = no
+[model.dead]
+provider = deadend
+id = dead-1
+tier = cheap
+input_price = 1
+output_price = 1"
+run_llm -q -m dead "hi"
+check_rc "connection refused: exit 1" 1
+check_contains "connection refused: network named" "$ERR" "network error"

@@ -1,0 +1,75 @@
+# Piped material, files, streaming as it arrives, Ctrl-C, and stdout hygiene.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+# stdin is the material, PROMPT the instruction
+fake_reply '{"text":"reviewed"}'
+printf 'material' >"$T/in"
+run_llm -q -m test-cheap "instruction" <"$T/in"
+check_rc "pipe: exit 0" 0
+check_eq "pipe: instruction, blank line, material" "$(fake_last body.messages.0.content)" "$(printf 'instruction\n\nmaterial')"
+check_eq "pipe: answer alone on stdout" "$OUT" reviewed
+
+# stdin alone is the prompt
+fake_reply '{"text":"ok"}'
+printf 'just stdin' >"$T/in"
+run_llm -q -m test-cheap <"$T/in"
+check_eq "stdin alone: the prompt" "$(fake_last body.messages.0.content)" "just stdin"
+
+# -f attaches a file
+printf 'int main(void) { return 0; }\n' >"$T/a.c"
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-cheap -f "$T/a.c" "explain"
+check_contains "file: content sent" "$(fake_last body.messages.0.content)" "int main(void)"
+check_contains "file: name sent" "$(fake_last body.messages.0.content)" "a.c"
+run_llm -q -m test-cheap -f "$T/missing.c" "explain"
+check_rc "missing file: exit 2" 2
+
+# the first bytes reach stdout before the server has finished
+fake_reply "{\"chunks\":[\"first-part \",\"second-part\"],\"hold_file\":\"$T/release\"}"
+mkfifo "$T/pipe"
+"$LLM_BIN" -q -m test-cheap "stream" >"$T/pipe" 2>"$T/stream.err" &
+pid=$!
+exec 3<"$T/pipe"
+first=$(dd bs=11 count=1 <&3 2>/dev/null)
+check_eq "stream: first piece read while the server holds the rest" "$first" "first-part "
+touch "$T/release"
+rest=$(cat <&3)
+exec 3<&-
+wait $pid
+check_eq "stream: exit 0" $? 0
+check_eq "stream: rest after release" "$rest" "second-part"
+
+# Ctrl-C mid-stream: partial text flushed, exit 130
+fake_reply "{\"chunks\":[\"partial \",\"never\"],\"hold_file\":\"$T/never\"}"
+rm -f "$T/pipe"; mkfifo "$T/pipe"
+"$LLM_BIN" -q -m test-cheap "stream" >"$T/pipe" 2>"$T/int.err" &
+pid=$!
+exec 3<"$T/pipe"
+first=$(dd bs=8 count=1 <&3 2>/dev/null)
+kill -INT $pid
+rest=$(cat <&3)
+exec 3<&-
+wait $pid
+rc=$?
+check_eq "ctrl-c: exit 130" "$rc" 130
+check_eq "ctrl-c: partial text kept" "$first$rest" "partial "
+check_contains "ctrl-c: said on stderr" "$(cat "$T/int.err")" "interrupted"
+n=$(sqlite3 "$LLM_DATA_DIR/llm.db" "select count(*) from usage where status='cancelled'")
+check_eq "ctrl-c: a cancelled ledger row" "$n" 1
+
+# stdout carries nothing but the answer; the summary line goes to stderr with -v
+fake_reply '{"text":"only this"}'
+run_llm -v -m test-cheap "x"
+check_eq "stdout: the answer only" "$OUT" "only this"
+check_contains "stderr: summary line with tier and model" "$ERR" "cheap · test-cheap"
+check_contains "stderr: route explained" "$ERR" "route pinned"
+
+# --version and --help
+run_llm --version
+check_contains "version" "$OUT" "llm "
+run_llm --help
+check_contains "help lists --max-cost" "$OUT" "--max-cost"
+check_rc "help: exit 0" 0
+run_llm --bogus
+check_rc "unknown option: exit 2" 2
