@@ -14,6 +14,7 @@ struct ndjson {
 	void *arg;
 };
 
+/* Make a splitter whose lines are capped at max bytes. */
 struct ndjson *
 ndjson_new(size_t max, ndjson_line_fn fn, void *arg)
 {
@@ -25,6 +26,7 @@ ndjson_new(size_t max, ndjson_line_fn fn, void *arg)
 	return j;
 }
 
+/* Free a splitter; accepts NULL. */
 void
 ndjson_free(struct ndjson *j)
 {
@@ -54,6 +56,7 @@ ndjson_line(struct ndjson *j)
 	return rc;
 }
 
+/* Split n more bytes, calling back per complete non-blank line. */
 int
 ndjson_feed(struct ndjson *j, const char *p, size_t n)
 {
@@ -78,6 +81,7 @@ ndjson_feed(struct ndjson *j, const char *p, size_t n)
 	return 0;
 }
 
+/* End the stream, passing on a last line that has no line end. */
 int
 ndjson_finish(struct ndjson *j)
 {

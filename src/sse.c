@@ -28,6 +28,7 @@ struct sse {
 	void *arg;
 };
 
+/* Make a decoder whose lines and event data are capped at max bytes. */
 struct sse *
 sse_new(size_t max, sse_event_fn fn, void *arg)
 {
@@ -41,6 +42,7 @@ sse_new(size_t max, sse_event_fn fn, void *arg)
 	return s;
 }
 
+/* Free a decoder; accepts NULL. */
 void
 sse_free(struct sse *s)
 {
@@ -126,6 +128,7 @@ sse_line(struct sse *s)
 	return sse_field(s, l, nlen, val, vlen);
 }
 
+/* Decode n more bytes, calling back per complete event. */
 int
 sse_feed(struct sse *s, const char *p, size_t n)
 {
@@ -160,6 +163,7 @@ sse_feed(struct sse *s, const char *p, size_t n)
 	return 0;
 }
 
+/* End the stream, dispatching an event left without its blank line. */
 int
 sse_finish(struct sse *s)
 {
