@@ -1,0 +1,329 @@
+#!/bin/sh
+# git_hook: llm git install-hook / uninstall-hook / commit-msg in throw-away repositories.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_EDITOR GIT_SEQUENCE_EDITOR
+LLM_REAL=$(cd "$(dirname "$LLM_BIN")" && pwd -P)/$(basename "$LLM_BIN")
+
+# The editor git runs: keeps a copy of what it was given in $T/seen, and
+# writes "manual message" when the file holds no message of its own (as a
+# user would), so a commit whose draft failed still goes through.
+cat >"$T/editor" <<'EOF'
+#!/bin/sh
+cp "$1" "$EDITOR_SEEN"
+if ! grep -q '^[^#]' "$1"; then
+	printf 'manual message\n' >"$1"
+fi
+EOF
+chmod +x "$T/editor"
+export EDITOR_SEEN="$T/seen" GIT_EDITOR="$T/editor"
+
+# new_repo NAME: a fresh repository at $T/NAME with one commit; cd into it.
+new_repo() {
+	R=$T/$1
+	git init -q "$R" && cd "$R" || exit 1
+	git symbolic-ref HEAD refs/heads/main
+	git config user.name "Test User"
+	git config user.email test@example.com
+	git config commit.gpgsign false
+	printf 'hello\n' >README
+	git add README
+	git commit -q -m "initial" --no-verify
+}
+
+# usage_rows: how many ledger rows the hook left, by status ("ok:1 cancelled:1").
+usage_rows() {
+	python3 - "$LLM_DATA_DIR/llm.db" <<'EOF'
+import sqlite3, sys
+try:
+    db = sqlite3.connect(sys.argv[1])
+    rows = db.execute("select status, count(*) from usage group by status order by status").fetchall()
+except Exception:
+    rows = []
+print(" ".join("%s:%d" % r for r in rows))
+EOF
+}
+
+git_msg() {
+	git log -1 --format=%B | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
+# --- install ---------------------------------------------------------------
+new_repo repo
+run_llm git install-hook
+check_rc "install-hook exits 0" 0
+HOOK=$R/.git/hooks/prepare-commit-msg
+check "hook is executable" test -x "$HOOK"
+check "hook carries llm's marker" grep -q "^# llm-git-hook: " "$HOOK"
+check_contains "hook calls this binary by its absolute path (not on PATH)" "$(cat "$HOOK")" \
+    "$LLM_REAL git commit-msg \"\$@\""
+check_contains "hook never blocks" "$(cat "$HOOK")" "|| true"
+check_contains "install says where" "$OUT" "installed $HOOK"
+run_llm git install-hook
+check_rc "installing again updates llm's own hook" 0
+check_contains "second install says updated" "$OUT" "updated $HOOK"
+
+# On PATH, the hook calls plain "llm".
+mkdir -p "$T/bin"
+ln -s "$LLM_REAL" "$T/bin/llm"
+OLDPATH=$PATH
+PATH="$T/bin:$PATH"
+run_llm git install-hook
+PATH=$OLDPATH
+check_contains "hook calls llm by name when PATH finds this binary" "$(cat "$HOOK")" \
+    "
+llm git commit-msg \"\$@\""
+run_llm git install-hook
+
+# --- a commit gets the draft ------------------------------------------------
+printf '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n' >hello.c
+git add hello.c
+fake_reset
+fake_reply '{"text":"feat: add a greeting program\n\nPrint hi on start so the build has something to run."}'
+git commit -q 2>"$T/commit.err"
+check_eq "commit with the hook gets the drafted message" "$(git_msg)" "feat: add a greeting program
+
+Print hi on start so the build has something to run."
+check_eq "one request" "$(fake_count)" 1
+check_eq "routed on the cheap tier" "$(fake_last body.model)" test-cheap-1
+check_contains "request holds the staged diff" "$(fake_last body.messages.1.content)" \
+    "diff --git a/hello.c b/hello.c"
+check_contains "request holds the added line" "$(fake_last body.messages.1.content)" \
+    '+int main(void) { puts("hi"); return 0; }'
+check_contains "system prompt asks for a 72-character subject" \
+    "$(fake_last body.messages.0.content)" "at most 72 characters"
+check_contains "the editor saw the draft above git's comments" "$(cat "$T/seen")" \
+    "feat: add a greeting program
+
+Print hi on start so the build has something to run.
+
+# Please enter the commit message"
+check_eq "nothing on stderr when a draft is written" "$(cat "$T/commit.err")" ""
+check_eq "the hook's request is in the ledger" "$(usage_rows)" "ok:1"
+
+# A long subject is cut at a word boundary to 72 characters.
+printf 'more\n' >>hello.c
+git add hello.c
+fake_reply '{"text":"```\nfix(hello): make the greeting program print a longer and friendlier message on every start\n\nBody.\n```"}'
+git commit -q
+check_eq "subject cut at a word to 72 characters" "$(git log -1 --format=%s)" \
+    "fix(hello): make the greeting program print a longer and friendlier"
+check_eq "body kept, fences dropped" "$(git log -1 --format=%b)" "Body."
+
+# --- messages the user gave are left alone ----------------------------------
+fake_reset
+fake_default '{"text":"chore: should never be used"}'
+printf 'a\n' >a.txt
+git add a.txt
+git commit -q -m "message from -m"
+check_eq "-m: message kept" "$(git_msg)" "message from -m"
+printf 'b\n' >b.txt
+git add b.txt
+printf 'from a file\n' >"$T/msgfile"
+git commit -q -F "$T/msgfile"
+check_eq "-F: message kept" "$(git_msg)" "from a file"
+printf 'template text\n' >"$T/template"
+printf 't\n' >t.txt
+git add t.txt
+# git refuses an untouched template, so this editor edits it.
+printf '#!/bin/sh\ncp "$1" "$EDITOR_SEEN"\nprintf "edited\\n" >>"$1"\n' >"$T/editor-edit"
+chmod +x "$T/editor-edit"
+GIT_EDITOR="$T/editor-edit" git commit -q -t "$T/template"
+check_eq "template: the user's template kept" "$(head -n 1 "$T/seen")" "template text"
+git commit -q --amend
+check_eq "amend: message kept" "$(git_msg)" "template text
+
+edited"
+git commit -q --amend -C HEAD
+git checkout -q -b side
+printf 'side\n' >side.txt
+git add side.txt
+git commit -q -m "side work"
+git checkout -q main
+printf 'main\n' >main.txt
+git add main.txt
+git commit -q -m "main work"
+git merge -q --no-ff side >/dev/null 2>&1
+check_eq "merge: git's message kept" "$(git_msg)" "Merge branch 'side'"
+git checkout -q -b side2
+printf 'squashed\n' >sq.txt
+git add sq.txt
+git commit -q -m "to squash"
+git checkout -q main
+git merge -q --squash side2 >/dev/null 2>&1
+git commit -q
+check_contains "squash: git's message kept" "$(git_msg)" "Squashed commit of the following:"
+check_eq "no request for -m, -F, template, amend, merge or squash" "$(fake_count)" 0
+fake_reset
+
+# --- failures leave the message as it was, say one line, exit 0 ------------
+# staged but not committed: run the hook's command by hand on a copy of git's text
+printf 'x\n' >fail.txt
+git add fail.txt
+printf '\n# Please enter the commit message for your changes.\n#\n# On branch main\n' >"$T/msg.orig"
+t_config_append "[git]
+model = test-cheap"
+
+cp "$T/msg.orig" "$T/msg"
+fake_default '{"status":500}'
+run_llm git commit-msg "$T/msg"
+check_rc "provider failure: exit 0" 0
+check "provider failure: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+check_eq "provider failure: one line on stderr" "$(wc -l <"$T/err" | tr -d ' ')" 1
+check_contains "provider failure: says why" "$ERR" "llm: commit message not drafted: "
+fake_reset
+
+cp "$T/msg.orig" "$T/msg"
+fake_reply '{"text":""}'
+run_llm git commit-msg "$T/msg"
+check "empty reply: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+check_eq "empty reply: one line, exit 0" "$RC $(wc -l <"$T/err" | tr -d ' ')" "0 1"
+fake_reset
+
+cp "$T/msg.orig" "$T/msg"
+unset OPENAI_API_KEY
+run_llm git commit-msg "$T/msg"
+export OPENAI_API_KEY=sk-test-openai-0001
+check_rc "missing key: exit 0" 0
+check "missing key: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+check_eq "missing key: one line on stderr" "$(wc -l <"$T/err" | tr -d ' ')" 1
+check_contains "missing key: says so" "$ERR" "llm: commit message not drafted: "
+check_eq "missing key: no request sent" "$(fake_count)" 0
+
+# The user already wrote text: nothing to draft.
+printf 'my own words\n\n# comment\n' >"$T/msg"
+cp "$T/msg" "$T/msg.own"
+fake_reply '{"text":"feat: not wanted"}'
+run_llm git commit-msg "$T/msg"
+check "text of the user's own is kept" cmp -s "$T/msg" "$T/msg.own"
+check_eq "...without a request" "$(fake_count)" 0
+fake_reset
+
+# Nothing staged.
+git reset -q
+cp "$T/msg.orig" "$T/msg"
+run_llm git commit-msg "$T/msg"
+check "nothing staged: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+check_eq "nothing staged: one line" "$ERR" "llm: commit message not drafted: nothing is staged"
+git add fail.txt 2>/dev/null
+
+# A stalled provider: the message stays, and the commit goes on after [git] timeout.
+t_config_append "timeout = 2"
+cp "$T/msg.orig" "$T/msg"
+fake_reply '{"fault":"stall","seconds":30}'
+run_llm git commit-msg "$T/msg"
+check "timeout: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+check_eq "timeout: exit 0 and one line" "$RC $ERR" "0 llm: commit message not drafted: no reply within 2 s"
+fake_reply '{"fault":"stall","seconds":30}'
+start=$(date +%s)
+git commit -q 2>"$T/commit.err"
+rc=$?
+end=$(date +%s)
+check_eq "timeout: the commit goes on" "$rc $(git_msg)" "0 manual message"
+check "timeout: within a few seconds of the limit" test $((end - start)) -lt 10
+check_not_contains "timeout: no draft reached the editor" "$(cat "$T/seen")" "not drafted"
+check_eq "timeout: one line on stderr" "$(cat "$T/commit.err")" \
+    "llm: commit message not drafted: no reply within 2 s"
+check_not_contains "timeout: no reservation left open" "$(usage_rows)" "reserved"
+t_write_config
+fake_reset
+
+# --- core.hooksPath ----------------------------------------------------------
+new_repo hookspath
+git config core.hooksPath .githooks
+mkdir sub
+cd sub
+run_llm git install-hook
+cd ..
+check_rc "core.hooksPath: install exits 0" 0
+check "core.hooksPath: hook in the work tree's .githooks" test -x "$R/.githooks/prepare-commit-msg"
+check "core.hooksPath: not in .git/hooks" test ! -e "$R/.git/hooks/prepare-commit-msg"
+printf 'x\n' >x.txt
+git add x.txt
+fake_reply '{"text":"docs: add x"}'
+git commit -q
+check_eq "core.hooksPath: the hook ran" "$(git_msg)" "docs: add x"
+run_llm git uninstall-hook
+check_rc "core.hooksPath: uninstall exits 0" 0
+check "core.hooksPath: uninstall removed it" test ! -e "$R/.githooks/prepare-commit-msg"
+fake_reset
+
+# --- a foreign hook ------------------------------------------------------------
+new_repo foreign
+HOOK=$R/.git/hooks/prepare-commit-msg
+printf '#!/bin/sh\n# someone else'\''s hook\nexit 0\n' >"$HOOK"
+chmod +x "$HOOK"
+cp "$HOOK" "$T/foreign.orig"
+run_llm git install-hook
+check_rc "foreign hook: install refuses (exit 2)" 2
+check_contains "foreign hook: message names --force" "$ERR" "--force"
+check "foreign hook: left as it was" cmp -s "$HOOK" "$T/foreign.orig"
+run_llm git uninstall-hook
+check_rc "foreign hook: uninstall refuses (exit 2)" 2
+check "foreign hook: uninstall left it" cmp -s "$HOOK" "$T/foreign.orig"
+run_llm git install-hook --force
+check_rc "foreign hook: --force replaces it" 0
+check "foreign hook: now llm's" grep -q "^# llm-git-hook: " "$HOOK"
+run_llm git uninstall-hook
+check_rc "uninstall exits 0" 0
+check "uninstall removed llm's hook" test ! -e "$HOOK"
+run_llm git uninstall-hook
+check_eq "uninstall with no hook: exit 0" "$RC" 0
+cd "$T"
+run_llm git install-hook
+check_rc "outside a repository: exit 2" 2
+
+# --- a 5 MB diff with a lock file, a minified file and a binary --------------
+new_repo big
+python3 - <<'EOF'
+import json, os
+deps = {"lockfileVersion": 3, "packages": {}}
+for i in range(30000):
+    deps["packages"]["node_modules/pkg%05d" % i] = {"version": "1.0.%d" % i, "resolved": "LOCKLINE-%d" % i,
+                                                  "integrity": "sha512-" + "x" * 40}
+with open("package-lock.json", "w") as f:
+    json.dump(deps, f, indent=2)
+os.makedirs("src", exist_ok=True)
+with open("src/big.c", "w") as f:
+    for i in range(40000):
+        f.write("int value_%d = %d; /* a line of the big source file */\n" % (i, i))
+with open("app.min.js", "w") as f:
+    f.write("MINIFIED" * 20000 + "\n")
+with open("logo.png", "wb") as f:
+    f.write(bytes(range(256)) * 64)
+EOF
+printf 'src/gen.c linguist-generated\n' >.gitattributes
+printf 'int generated = 1; /* GENERATED-BY-TOOL */\n' >src/gen.c
+git add -A
+size=$(git diff --cached | wc -c)
+check "the staged diff is over 5 MB" test "$size" -gt 5000000
+t_config_append "[git]
+max_tokens = 2000"
+fake_reply '{"text":"feat: add the big table"}'
+cp "$T/msg.orig" "$T/msg"
+run_llm git commit-msg "$T/msg"
+check_rc "big diff: exit 0" 0
+check_eq "big diff: drafted" "$(head -n 1 "$T/msg")" "feat: add the big table"
+fake_last body.messages.1.content >"$T/sent"
+sent=$(wc -c <"$T/sent" | tr -d ' ')
+check "big diff: cut to the budget (2000 tokens, 8000 bytes)" test "$sent" -le 8200
+check "big diff: but not to nothing" test "$sent" -gt 4000
+check "big diff: no lock file content" sh -c "! grep -q LOCKLINE '$T/sent'"
+check "big diff: no minified content" sh -c "! grep -q MINIFIED '$T/sent'"
+check "big diff: no linguist-generated content" sh -c "! grep -q GENERATED-BY-TOOL '$T/sent'"
+check "big diff: the source file's name" grep -q "^diff --git a/src/big.c b/src/big.c" "$T/sent"
+check "big diff: the start of its hunk" grep -q "^+int value_0 = 0;" "$T/sent"
+check "big diff: says what was cut" grep -q "more lines of this hunk cut" "$T/sent"
+check "big diff: lists what was left out" grep -q \
+    "package-lock.json (lock file)" "$T/sent"
+t_write_config
+
+# --- usage errors -------------------------------------------------------------
+run_llm git
+check_rc "llm git with no command: exit 2" 2
+run_llm git frobnicate
+check_rc "llm git with an unknown command: exit 2" 2
+
+[ "$T_FAIL" -eq 0 ]
