@@ -195,19 +195,42 @@ openai_finish(struct pstate *st, const char *reason)
 		st->stop = stop;
 }
 
+/* Add answer text to the reply being collected. */
 static void
-openai_text(struct pstate *st, const char *s)
+openai_text(struct buf *text, const char *s)
 {
-	if (s != NULL && *s != '\0' && st->on_text != NULL)
-		st->on_text(st->arg, s, strlen(s));
+	if (s != NULL)
+		buf_adds(text, s);
 }
 
-/* One chunk, or (whole) one complete reply: usage, error, then the first choice. */
+/*
+ * content is a string, or (Mistral's reasoning models) an array of typed
+ * chunks of which only "text" ones are the answer; "thinking" ones are not.
+ */
+static void
+openai_content(struct buf *text, const cJSON *content)
+{
+	const cJSON *c;
+	const char *type;
+
+	if (cJSON_IsString(content))
+		openai_text(text, content->valuestring);
+	if (!cJSON_IsArray(content))
+		return;
+	cJSON_ArrayForEach(c, content) {
+		type = openai_str(c, "type");
+		if (type != NULL && strcmp(type, "text") == 0)
+			openai_text(text, openai_str(c, "text"));
+	}
+}
+
+/* One chunk, or (whole) one complete reply: usage, error, then the first choice's text at once. */
 static enum pev
 openai_object(struct pstate *st, const cJSON *j, bool whole)
 {
 	const cJSON *err = openai_get(j, "error"), *choices, *c, *part;
 	const char *object = openai_str(j, "object");
+	struct buf text;
 	char *msg;
 
 	openai_usage(st, j);
@@ -219,9 +242,13 @@ openai_object(struct pstate *st, const cJSON *j, bool whole)
 	choices = openai_get(j, "choices");
 	c = cJSON_IsArray(choices) ? cJSON_GetArrayItem(choices, 0) : NULL;
 	if (cJSON_IsObject(c)) {
+		buf_init(&text, 0);
 		part = openai_get(c, whole ? "message" : "delta");
-		openai_text(st, openai_str(part, "content"));
-		openai_text(st, openai_str(part, "refusal"));
+		openai_content(&text, openai_get(part, "content"));
+		openai_text(&text, openai_str(part, "refusal")); /* a refusal is what the user gets to read */
+		if (text.len > 0 && st->on_text != NULL)
+			st->on_text(st->arg, buf_str(&text), text.len);
+		buf_done(&text);
 		openai_finish(st, openai_str(c, "finish_reason"));
 	}
 	return whole ? PEV_DONE : PEV_OK;

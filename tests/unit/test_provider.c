@@ -190,15 +190,38 @@ check_usage(const struct usage *got, const struct usage *want)
 	CHECK_INT(got->reported, want->reported);
 }
 
+/* The same stream with every line end rewritten to eol ("\r\n" or "\r"). */
+static char *
+relined(const char *in, size_t n, const char *eol, size_t *outlen)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < n; i++) {
+		if (in[i] == '\r' && i + 1 < n && in[i + 1] == '\n')
+			continue;
+		if (in[i] == '\n' || in[i] == '\r')
+			buf_adds(&b, eol);
+		else
+			buf_addc(&b, in[i]);
+	}
+	*outlen = b.len;
+	return buf_detach(&b);
+}
+
+/* eol: NULL to keep the recording's line ends. */
 static void
-check_want(const struct want *w, size_t step)
+check_want(const struct want *w, size_t step, const char *eol)
 {
 	struct run r;
-	size_t len;
-	char *data = fixture(w->file, &len);
+	size_t len, rlen;
+	char *data = fixture(w->file, &len), *in = data;
 
+	if (eol != NULL)
+		in = relined(data, len, eol, &rlen);
 	run_init(&r, w->p);
-	run_stream(&r, data, len, step);
+	run_stream(&r, in, eol != NULL ? rlen : len, step);
 	if (strcmp(buf_str(&r.text), w->text) != 0)
 		fprintf(stderr, "%s, step %zu:\n", w->file, step);
 	CHECK_STR(buf_str(&r.text), w->text);
@@ -212,18 +235,24 @@ check_want(const struct want *w, size_t step)
 	else
 		CHECK(r.st.error == NULL);
 	run_done(&r);
+	if (in != data)
+		free(in);
 	free(data);
 }
 
+/* Each recording, whole and sliced, with its own, CRLF and (SSE only) lone-CR line ends. */
 static void
 test_provider_recorded_streams(void)
 {
-	size_t i;
+	size_t i, step;
 
 	for (i = 0; i < ARRAY_SIZE(wants); i++) {
-		check_want(&wants[i], 0);
-		check_want(&wants[i], 1);
-		check_want(&wants[i], 5);
+		for (step = 0; step <= 5; step += step < 2 ? 1 : 3) {
+			check_want(&wants[i], step, NULL);
+			check_want(&wants[i], step, "\r\n");
+			if (!wants[i].p->ndjson)
+				check_want(&wants[i], step, "\r");
+		}
 	}
 }
 
@@ -258,7 +287,28 @@ test_provider_openai_quirks(void)
 		"{\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":1}}",
 		"{\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5}}",
 	};
+	static const char *const magistral[] = {
+		"{\"choices\":[{\"index\":0,\"delta\":{\"content\":[{\"type\":\"thinking\",\"thinking\":"
+		"[{\"type\":\"text\",\"text\":\"hm\"}]}]},\"finish_reason\":null}]}",
+		"{\"choices\":[{\"index\":0,\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"Yes\"},"
+		"{\"type\":\"text\",\"text\":\".\"}]},\"finish_reason\":\"stop\"}]}",
+	};
 	struct run r;
+
+	/* Mistral's reasoning models: content as typed chunks, thinking kept out */
+	run_events(&r, &provider_openai, magistral, ARRAY_SIZE(magistral));
+	CHECK_STR(buf_str(&r.text), "Yes.");
+	CHECK_INT(r.ntext, 1);
+	CHECK_INT(r.st.stop, STOP_END);
+	run_done(&r);
+
+	run_init(&r, &provider_openai);
+	CHECK_INT(provider_openai.whole(&r.st, SL("{\"choices\":[{\"message\":{\"content\":null,"
+	    "\"refusal\":\"I can't help with that.\"},\"finish_reason\":\"stop\"}]}")), PEV_DONE);
+	CHECK_STR(buf_str(&r.text), "I can't help with that.");
+	CHECK_INT(r.ntext, 1);
+	CHECK(!r.st.usage.reported);
+	run_done(&r);
 
 	run_events(&r, &provider_openai, filter, ARRAY_SIZE(filter));
 	CHECK_STR(buf_str(&r.text), "I can't help.");
