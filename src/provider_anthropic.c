@@ -35,6 +35,18 @@ anthropic_parse(const char *data, size_t len)
 	return j;
 }
 
+/* Whether data[0..len) is nothing but white space. */
+static bool
+anthropic_blank(const char *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; data != NULL && i < len; i++)
+		if (!isspace((unsigned char)data[i]))
+			return false;
+	return true;
+}
+
 static const cJSON *
 anthropic_get(const cJSON *o, const char *key)
 {
@@ -263,10 +275,13 @@ anthropic_body(const struct request *req)
 static enum pev
 anthropic_event(struct pstate *st, const char *name, const char *data, size_t len)
 {
-	cJSON *j = anthropic_parse(data, len);
 	const char *type;
 	enum pev rc;
+	cJSON *j;
 
+	if (anthropic_blank(data, len))
+		return PEV_OK; /* an empty event carries nothing; no reason to fail the reply */
+	j = anthropic_parse(data, len);
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
 		return anthropic_bad(st, data, len);

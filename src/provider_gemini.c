@@ -35,6 +35,18 @@ gemini_parse(const char *data, size_t len)
 	return j;
 }
 
+/* Whether data[0..len) is nothing but white space. */
+static bool
+gemini_blank(const char *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; data != NULL && i < len; i++)
+		if (!isspace((unsigned char)data[i]))
+			return false;
+	return true;
+}
+
 static const cJSON *
 gemini_get(const cJSON *o, const char *key)
 {
@@ -294,10 +306,13 @@ gemini_body(const struct request *req)
 static enum pev
 gemini_event(struct pstate *st, const char *name, const char *data, size_t len)
 {
-	cJSON *j = gemini_parse(data, len);
 	enum pev rc;
+	cJSON *j;
 
-	(void)name;
+	(void)name; /* Gemini names no events */
+	if (gemini_blank(data, len))
+		return PEV_OK; /* an empty event carries nothing; no reason to fail the reply */
+	j = gemini_parse(data, len);
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
 		return gemini_bad(st, data, len);

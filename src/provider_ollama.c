@@ -35,6 +35,18 @@ ollama_parse(const char *data, size_t len)
 	return j;
 }
 
+/* Whether data[0..len) is nothing but white space. */
+static bool
+ollama_blank(const char *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; data != NULL && i < len; i++)
+		if (!isspace((unsigned char)data[i]))
+			return false;
+	return true;
+}
+
 static const cJSON *
 ollama_get(const cJSON *o, const char *key)
 {
@@ -217,10 +229,13 @@ ollama_body(const struct request *req)
 static enum pev
 ollama_event(struct pstate *st, const char *name, const char *data, size_t len)
 {
-	cJSON *j = ollama_parse(data, len);
 	enum pev rc;
+	cJSON *j;
 
 	(void)name; /* NDJSON has no event names */
+	if (ollama_blank(data, len))
+		return PEV_OK; /* a blank line carries nothing; no reason to fail the reply */
+	j = ollama_parse(data, len);
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
 		return ollama_bad(st, data, len);

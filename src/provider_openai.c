@@ -35,6 +35,18 @@ openai_parse(const char *data, size_t len)
 	return j;
 }
 
+/* Whether data[0..len) is nothing but white space. */
+static bool
+openai_blank(const char *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; data != NULL && i < len; i++)
+		if (!isspace((unsigned char)data[i]))
+			return false;
+	return true;
+}
+
 static const cJSON *
 openai_get(const cJSON *o, const char *key)
 {
@@ -322,7 +334,9 @@ openai_event(struct pstate *st, const char *name, const char *data, size_t len)
 	enum pev rc;
 
 	(void)name; /* Chat Completions names no events */
-	if (data != NULL && openai_is_done(data, len)) {
+	if (openai_blank(data, len))
+		return PEV_OK; /* an empty event carries nothing; no reason to fail the reply */
+	if (openai_is_done(data, len)) {
 		st->done = true;
 		return PEV_DONE;
 	}

@@ -340,7 +340,8 @@ test_provider_openai_bad(void)
 	CHECK(strstr(r.st.error, "not json") != NULL);
 	CHECK_INT(run_one(&r, NULL, SL("{\"a\":1} trailing")), PEV_BAD);
 	CHECK_INT(run_one(&r, NULL, SL("[1,2]")), PEV_BAD);
-	CHECK_INT(run_one(&r, NULL, SL("")), PEV_BAD);
+	CHECK_INT(run_one(&r, NULL, SL("")), PEV_OK); /* empty events are skipped */
+	CHECK_INT(run_one(&r, NULL, SL(" \r\n")), PEV_OK);
 	CHECK_INT(run_one(&r, NULL, SL("{\"error\":\"quota\\u001b[2J gone\"}")), PEV_ERROR);
 	CHECK(strchr(r.st.error, '\x1b') == NULL);
 	CHECK(strstr(r.st.error, "quota") != NULL);
