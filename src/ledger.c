@@ -1,5 +1,6 @@
 /* ledger: the usage ledger, the monthly budget meter and reservations safe across processes. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,21 @@ struct ledger {
 	sqlite3_stmt *sql[SQL_COUNT];
 };
 
+/* Fill *cause with a message, unless the caller passed no cause. */
+static void ledger_cause(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+ledger_cause(char **cause, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cause == NULL)
+		return;
+	va_start(ap, fmt);
+	xvasprintf(cause, fmt, ap);
+	va_end(ap);
+}
+
 /* Add without wrapping: money sums saturate at INT64_MAX, which is over any budget. */
 static int64_t
 ledger_add(int64_t a, int64_t b)
@@ -93,7 +109,7 @@ ledger_stmt(struct ledger *l, enum ledger_sql q)
 static int
 ledger_fail(struct ledger *l, const char *what, char **cause)
 {
-	xasprintf(cause, "%s: %s: %s", store_path(l->st), what, sqlite3_errmsg(l->db));
+	ledger_cause(cause, "%s: %s: %s", store_path(l->st), what, sqlite3_errmsg(l->db));
 	return -1;
 }
 
@@ -255,11 +271,11 @@ ledger_open(const char *data_dir, char **cause)
 	char *path;
 
 	if (data_dir == NULL || *data_dir == '\0') {
-		xasprintf(cause, "no data directory");
+		ledger_cause(cause, "no data directory");
 		return NULL;
 	}
 	if (mkdir_p(data_dir) < 0) {
-		xasprintf(cause, "%s: %s", data_dir, strerror(errno));
+		ledger_cause(cause, "%s: %s", data_dir, strerror(errno));
 		return NULL;
 	}
 	path = xstrfmt("%s/llm.db", data_dir);
@@ -383,7 +399,7 @@ ledger_settle(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,
 
 	if (status == NULL || (strcmp(status, "ok") != 0 && strcmp(status, "error") != 0 &&
 	    strcmp(status, "cancelled") != 0)) {
-		xasprintf(cause, "settle: bad status '%s'", status ? status : "(null)");
+		ledger_cause(cause, "settle: bad status '%s'", status ? status : "(null)");
 		return -1;
 	}
 	if ((st = ledger_stmt(l, SQL_SETTLE)) == NULL)
@@ -405,7 +421,7 @@ ledger_settle(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,
 	if (rc != SQLITE_DONE)
 		return ledger_fail(l, "settle", cause);
 	if (sqlite3_changes(l->db) != 1) {
-		xasprintf(cause, "settle: no reservation %lld", (long long)id);
+		ledger_cause(cause, "settle: no reservation %lld", (long long)id);
 		return -1;
 	}
 	return 0;
@@ -424,6 +440,93 @@ ledger_meter(struct ledger *l, int64_t limit, struct meter *m, char **cause)
 		ledger_fail(l, "meter", cause);
 	ledger_run(l, rc < 0 ? SQL_ROLLBACK : SQL_COMMIT);
 	return rc;
+}
+
+/* Fill r from the current row of SQL_ROWS_ALL; expired-but-unmarked reservations as kept. */
+static void
+ledger_row_read(sqlite3_stmt *st, int64_t now, struct ledger_row *r)
+{
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(st, 0);
+	r->time = sqlite3_column_int64(st, 1);
+	r->conversation_id = sqlite3_column_int64(st, 2);
+	r->provider = (const char *)sqlite3_column_text(st, 3);
+	r->model = (const char *)sqlite3_column_text(st, 4);
+	r->tier = (const char *)sqlite3_column_text(st, 5);
+	r->route_mode = (const char *)sqlite3_column_text(st, 6);
+	r->route_reason = (const char *)sqlite3_column_text(st, 7);
+	r->usage.input = sqlite3_column_int64(st, 8);
+	r->usage.cached_input = sqlite3_column_int64(st, 9);
+	r->usage.cache_write = sqlite3_column_int64(st, 10);
+	r->usage.cache_write_1h = sqlite3_column_int64(st, 11);
+	r->usage.output = sqlite3_column_int64(st, 12);
+	r->usage.reasoning = sqlite3_column_int64(st, 13);
+	r->cost = sqlite3_column_type(st, 14) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 14);
+	r->worst_case = sqlite3_column_type(st, 15) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(st, 15);
+	r->estimated = sqlite3_column_int64(st, 16) != 0;
+	r->status = (const char *)sqlite3_column_text(st, 17);
+	r->latency_ms = sqlite3_column_int64(st, 18);
+	r->usage.reported = !r->estimated;
+	if (r->status != NULL && strcmp(r->status, "reserved") == 0 &&
+	    sqlite3_column_int64(st, 19) <= now) {
+		r->status = "expired";
+		r->cost = r->worst_case;
+		r->estimated = true;
+		r->usage.reported = false;
+	}
+	if (r->status == NULL)
+		r->status = "?";
+}
+
+int
+ledger_rows(struct ledger *l, int64_t from, int64_t to, ledger_row_fn fn, void *arg,
+    char **cause)
+{
+	sqlite3_stmt *st = NULL;
+	struct ledger_row r;
+	int64_t now = clock_now();
+	int rc;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT id, time, coalesce(conversation_id, 0), provider,"
+	    " model, tier, route_mode, route_reason, input_tokens, cached_input_tokens,"
+	    " cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens,"
+	    " cost_pico, worst_case_pico, estimated, status, coalesce(latency_ms, 0),"
+	    " coalesce(expires, 0) FROM usage WHERE time >= ?1 AND time < ?2 ORDER BY time, id",
+	    -1, &st, NULL) != SQLITE_OK)
+		return ledger_fail(l, "report", cause);
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	/* A single statement reads one snapshot, whatever other processes write meanwhile. */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ledger_row_read(st, now, &r);
+		if (fn(arg, &r) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		ledger_fail(l, "report", cause);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+void
+ledger_usd(int64_t pico, char *out, size_t n)
+{
+	const int64_t usd = 1000000000000LL;
+	uint64_t v = pico < 0 ? (uint64_t)0 - (uint64_t)pico : (uint64_t)pico;
+	char frac[16];
+	int d;
+
+	snprintf(frac, sizeof frac, "%012llu", (unsigned long long)(v % (uint64_t)usd));
+	for (d = 12; d > 0 && frac[d - 1] == '0'; d--)
+		frac[d - 1] = '\0';
+	snprintf(out, n, "%s%llu%s%s", pico < 0 ? "-" : "", (unsigned long long)(v / (uint64_t)usd),
+	    d > 0 ? "." : "", frac);
 }
 
 int64_t

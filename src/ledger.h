@@ -14,6 +14,8 @@ struct ledger;
 /* A reservation older than this (seconds) is taken as dead and charged at its worst case. */
 #define LEDGER_EXPIRY 3600
 
+/* Every char **cause below may be NULL when the reason is not wanted. */
+
 /* What a request is, for its ledger row. Borrowed strings; NULL is stored as NULL. */
 struct ledger_entry {
 	int64_t conversation_id;     /* 0: none */
@@ -71,6 +73,31 @@ int ledger_meter(struct ledger *l, int64_t limit, struct meter *m, char **cause)
 int ledger_month(int64_t t, int64_t *start, int64_t *end, char month[8]);
 /* Compute the bounds of month "YYYY-MM" in local time. 0, or -1 if malformed. */
 int ledger_month_parse(const char *s, int64_t *start, int64_t *end);
+
+/* One row of the ledger for reports; strings borrowed for the callback's duration. */
+struct ledger_row {
+	int64_t id, time, conversation_id;     /* conversation_id 0: none */
+	const char *provider, *model, *tier, *route_mode, *route_reason;   /* may be NULL */
+	const char *status;     /* "reserved" (in flight), "ok", "error", "cancelled", "expired" */
+	struct usage usage;
+	int64_t cost;           /* pico-dollars; < 0 unknown */
+	int64_t worst_case;     /* the reservation; < 0 unknown */
+	bool estimated;
+	int64_t latency_ms;
+};
+
+/* Called for each row; return non-zero to stop. */
+typedef int (*ledger_row_fn)(void *arg, const struct ledger_row *r);
+
+/*
+ * Call fn for every row with time in [from, to), oldest first, from one snapshot.
+ * A reservation past its expiry shows as it will be kept: status "expired",
+ * cost = its worst case, estimated. 0 or -1.
+ */
+int ledger_rows(struct ledger *l, int64_t from, int64_t to, ledger_row_fn fn, void *arg,
+    char **cause);
+/* Write pico-dollars as an exact decimal number of dollars for JSON: "12.4", "0.000026". */
+void ledger_usd(int64_t pico, char *out, size_t n);
 
 /* Start a conversation (title may be NULL); its id, or 0 on failure. */
 int64_t ledger_conv_new(struct ledger *l, const char *title);

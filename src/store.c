@@ -1,5 +1,6 @@
 /* store: llm.db, the SQLite database: opening, schema migrations, conversations and messages. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,6 +14,21 @@ struct store {
 	sqlite3 *db;
 	char *path;
 };
+
+/* Fill *cause with a message, unless the caller passed no cause. */
+static void store_cause(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+store_cause(char **cause, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cause == NULL)
+		return;
+	va_start(ap, fmt);
+	xvasprintf(cause, fmt, ap);
+	va_end(ap);
+}
 
 /*
  * Migrations, in order: entry i takes the schema from version i to i + 1. Never
@@ -112,7 +128,7 @@ store_exec(struct store *s, const char *sql, char **cause)
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) == SQLITE_OK)
 		return 0;
-	xasprintf(cause, "%s: %s", s->path, err ? err : sqlite3_errmsg(s->db));
+	store_cause(cause, "%s: %s", s->path, err ? err : sqlite3_errmsg(s->db));
 	sqlite3_free(err);
 	return -1;
 }
@@ -132,7 +148,7 @@ store_int(struct store *s, const char *sql, int64_t *out, char **cause)
 	rc = 0;
 out:
 	if (rc != 0)
-		xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		store_cause(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -159,7 +175,7 @@ store_wal(struct store *s, char **cause)
 		err = NULL;
 		nanosleep(&ts, NULL);
 	}
-	xasprintf(cause, "%s: %s", s->path, err ? err : sqlite3_errmsg(s->db));
+	store_cause(cause, "%s: %s", s->path, err ? err : sqlite3_errmsg(s->db));
 	sqlite3_free(err);
 	return -1;
 }
@@ -181,7 +197,7 @@ store_migrate(struct store *s, char **cause)
 	if (store_int(s, "PRAGMA user_version", &v, cause) < 0)
 		goto fail;
 	if (v > STORE_VERSION) {
-		xasprintf(cause, "%s: schema version %lld is newer than this llm knows (%d)",
+		store_cause(cause, "%s: schema version %lld is newer than this llm knows (%d)",
 		    s->path, (long long)v, STORE_VERSION);
 		goto fail;
 	}
@@ -210,7 +226,7 @@ store_open(const char *path, char **cause)
 	s->path = xstrdup(path);
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
-		xasprintf(cause, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		store_cause(cause, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
@@ -416,7 +432,7 @@ store_conv_list(struct store *s, size_t n, struct store_conv **out, size_t *coun
 	*count = k;
 	return 0;
 fail:
-	xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	store_cause(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
 	store_convs_free(v, k);
 	return -1;
@@ -483,7 +499,7 @@ store_msgs(struct store *s, int64_t conv, struct store_msg **out, size_t *count,
 	*count = k;
 	return 0;
 fail:
-	xasprintf(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+	store_cause(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
 	store_msgs_free(v, k);
 	return -1;

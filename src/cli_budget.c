@@ -1,0 +1,452 @@
+/* cli_budget: `llm budget` shows this month's meter; `llm budget set USD` edits config.ini. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "ledger.h"
+#include "pricing.h"
+#include "util.h"
+
+#define PICO_PER_MICRO 1000000LL
+#define CONFIG_MAX (1024 * 1024)
+#define BAR_WIDTH 20
+
+/* a * b / c without overflow in the product; c > 0, a, b >= 0. */
+static int64_t
+muldiv(int64_t a, int64_t b, int64_t c)
+{
+	__int128 q = (__int128)a * b / c;
+
+	return q > INT64_MAX ? INT64_MAX : (int64_t)q;
+}
+
+/* What the month-end spend will be at this month's pace so far. */
+static int64_t
+budget_projected(const struct meter *m, int64_t now)
+{
+	int64_t elapsed = now - m->month_start, len = m->month_end - m->month_start;
+
+	if (elapsed <= 0 || len <= 0 || elapsed >= len)
+		return m->spent;
+	return muldiv(m->spent, len, elapsed);
+}
+
+/* Calendar days left in the month, today included. */
+static int
+budget_days_left(const struct meter *m, int64_t now)
+{
+	time_t t = (time_t)now, last = (time_t)(m->month_end - 1);
+	struct tm a, b;
+
+	if (localtime_r(&t, &a) == NULL || localtime_r(&last, &b) == NULL)
+		return 0;
+	return b.tm_mday - a.tm_mday + 1;
+}
+
+/* Tenths of a percent of the limit spent (24.8% is 248); -1 without a limit. */
+static int64_t
+budget_permille(const struct meter *m)
+{
+	return m->limit > 0 ? muldiv(m->spent, 1000, m->limit) : -1;
+}
+
+/* Add a money field as an exact JSON number of dollars, with its pico-dollar twin. */
+static void
+json_money(cJSON *o, const char *name, int64_t pico)
+{
+	char v[48], key[64];
+
+	ledger_usd(pico, v, sizeof v);
+	snprintf(key, sizeof key, "%s_usd", name);
+	cJSON_AddItemToObject(o, key, cJSON_CreateRaw(v));
+	snprintf(v, sizeof v, "%lld", (long long)pico);
+	snprintf(key, sizeof key, "%s_pico", name);
+	cJSON_AddItemToObject(o, key, cJSON_CreateRaw(v));
+}
+
+static void
+budget_json(const struct cli *cli, const struct meter *m, int64_t now)
+{
+	int64_t pm = budget_permille(m);
+	cJSON *o = cJSON_CreateObject();
+	char v[32], *s;
+
+	cJSON_AddStringToObject(o, "month", m->month);
+	json_money(o, "spent", m->spent);
+	json_money(o, "reserved", m->reserved);
+	json_money(o, "limit", m->limit);
+	if (m->limit > 0) {
+		json_money(o, "left", m->limit - m->spent - m->reserved);
+		snprintf(v, sizeof v, "%lld.%lld", (long long)(pm / 10), (long long)(pm % 10));
+		cJSON_AddItemToObject(o, "percent", cJSON_CreateRaw(v));
+	} else {
+		cJSON_AddNullToObject(o, "left_usd");
+		cJSON_AddNullToObject(o, "percent");
+	}
+	json_money(o, "projected", budget_projected(m, now));
+	cJSON_AddNumberToObject(o, "days_left", budget_days_left(m, now));
+	cJSON_AddNumberToObject(o, "requests", (double)m->requests);
+	cJSON_AddNumberToObject(o, "unknown_count", (double)m->unknown_count);
+	cJSON_AddBoolToObject(o, "estimated", m->estimated);
+	cJSON_AddStringToObject(o, "action", budget_action_str(cli->cfg.budget_action));
+	s = cJSON_PrintUnformatted(o);
+	printf("%s\n", s);
+	cJSON_free(s);
+	cJSON_Delete(o);
+}
+
+/* A bar of BAR_WIDTH cells, filled in proportion to spent (reserved shown lighter). */
+static void
+budget_bar(const struct meter *m, char *out, size_t n)
+{
+	struct buf b;
+	int64_t full = muldiv(m->spent < m->limit ? m->spent : m->limit, BAR_WIDTH, m->limit);
+	int64_t both = m->spent + m->reserved, half;
+	int i;
+
+	half = muldiv(both < m->limit ? both : m->limit, BAR_WIDTH, m->limit);
+	buf_init(&b, 0);
+	for (i = 0; i < BAR_WIDTH; i++)
+		buf_adds(&b, i < full ? "\xe2\x96\x88" : i < half ? "\xe2\x96\x92" : "\xe2\x96\x91");
+	str_copy(out, n, buf_str(&b));
+	buf_done(&b);
+}
+
+static void
+budget_text(const struct cli *cli, const struct meter *m, int64_t now)
+{
+	char spent[40], res[40], lim[40], left[40], proj[40], bar[BAR_WIDTH * 3 + 1], name[64];
+	time_t t = (time_t)now;
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL || strftime(name, sizeof name, "%B %Y", &tm) == 0)
+		str_copy(name, sizeof name, m->month);
+	pricing_format(m->spent, m->estimated, spent, sizeof spent);
+	pricing_format(m->reserved, false, res, sizeof res);
+	pricing_format(budget_projected(m, now), m->estimated, proj, sizeof proj);
+	if (m->limit > 0) {
+		pricing_format(m->limit, false, lim, sizeof lim);
+		budget_bar(m, bar, sizeof bar);
+		printf("%s  %s  %s of %s (%lld%%)\n", name, bar, spent, lim,
+		    (long long)(budget_permille(m) / 10));
+	} else {
+		printf("%s  %s spent, no budget\n", name, spent);
+	}
+	printf("  %-11s %s (%lld request%s)\n", "spent", spent, (long long)m->requests,
+	    m->requests == 1 ? "" : "s");
+	if (m->reserved > 0)
+		printf("  %-11s %s in flight\n", "reserved", res);
+	if (m->limit > 0) {
+		if (m->spent + m->reserved <= m->limit) {
+			pricing_format(m->limit - m->spent - m->reserved, m->estimated, left, sizeof left);
+			printf("  %-11s %s\n", "left", left);
+		} else {
+			pricing_format(m->spent + m->reserved - m->limit, m->estimated, left, sizeof left);
+			printf("  %-11s %s over\n", "left", left);
+		}
+		printf("  %-11s %s\n", "at limit", budget_action_str(cli->cfg.budget_action));
+	}
+	printf("  %-11s %d\n", "days left", budget_days_left(m, now));
+	printf("  %-11s %s at month end\n", "projected", proj);
+	if (m->unknown_count > 0)
+		printf("  %-11s %lld request%s of unknown cost, not counted above\n", "unknown",
+		    (long long)m->unknown_count, m->unknown_count == 1 ? "" : "s");
+	if (m->limit <= 0)
+		printf("set one with: llm budget set USD\n");
+}
+
+/* The key of an INI line ("budget" in "  budget = 5 ; c"), or false if it is not a key line. */
+static bool
+ini_key(const char *line, size_t n, char *key, size_t keyn)
+{
+	size_t i = 0, j;
+
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (i == n || line[i] == ';' || line[i] == '#' || line[i] == '[')
+		return false;
+	for (j = i; j < n && line[j] != '=' && line[j] != ':'; j++)
+		;
+	if (j == n)
+		return false;
+	while (j > i && (line[j - 1] == ' ' || line[j - 1] == '\t'))
+		j--;
+	if (j - i + 1 > keyn)
+		return false;
+	memcpy(key, line + i, j - i);
+	key[j - i] = '\0';
+	return true;
+}
+
+/* The section a "[name]" line opens, or false if it is not a section line. */
+static bool
+ini_section(const char *line, size_t n, char *name, size_t namen)
+{
+	size_t i = 0, j;
+
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (i == n || line[i] != '[')
+		return false;
+	for (j = ++i; j < n && line[j] != ']'; j++)
+		;
+	if (j == n || j - i + 1 > namen)
+		return false;
+	memcpy(name, line + i, j - i);
+	name[j - i] = '\0';
+	str_trim(name);
+	return true;
+}
+
+/* Write "budget = value" keeping the line's indentation and inline comment. */
+static void
+ini_replace(struct buf *out, const char *line, size_t n, const char *value)
+{
+	size_t i = 0, c;
+
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	buf_add(out, line, i);
+	buf_addf(out, "budget = %s", value);
+	/* An inline comment starts at ';' after white space (inih's rule). */
+	for (c = i + 1; c < n; c++)
+		if (line[c] == ';' && (line[c - 1] == ' ' || line[c - 1] == '\t'))
+			break;
+	if (c < n) {
+		buf_adds(out, " ");
+		buf_add(out, line + c, n - c);
+	}
+}
+
+/*
+ * The config text with budget = value in [llm]: every budget line there is
+ * rewritten; without one, it goes right under the first [llm]; without that
+ * section, a new one is added at the end. All other lines are kept byte for byte.
+ */
+static char *
+budget_edit(const char *text, size_t len, const char *value)
+{
+	char section[128] = "", key[128];
+	const char *p = text, *end = text + len, *nl;
+	size_t n, after_llm = SIZE_MAX;
+	bool done = false;
+	struct buf out;
+
+	buf_init(&out, 0);
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		/* Keep a CRLF file CRLF: the \r stays outside what we rewrite. */
+		size_t body = n > 0 && p[n - 1] == '\r' ? n - 1 : n;
+
+		if (ini_section(p, body, section, sizeof section)) {
+			buf_add(&out, p, n);
+			if (strcmp(section, "llm") == 0 && after_llm == SIZE_MAX)
+				after_llm = out.len + (nl ? 1 : 0);
+		} else if (strcmp(section, "llm") == 0 && ini_key(p, body, key, sizeof key) &&
+		    strcmp(key, "budget") == 0) {
+			ini_replace(&out, p, body, value);
+			buf_add(&out, p + body, n - body);
+			done = true;
+		} else {
+			buf_add(&out, p, n);
+		}
+		if (nl)
+			buf_addc(&out, '\n');
+		p = nl ? nl + 1 : end;
+	}
+	if (!done && after_llm != SIZE_MAX) {
+		char *rest = xstrdup(out.data ? out.data + after_llm : "");
+
+		out.len = after_llm;
+		if (after_llm > 0 && out.data[after_llm - 1] != '\n')
+			buf_addc(&out, '\n');
+		buf_addf(&out, "budget = %s\n", value);
+		buf_adds(&out, rest);
+		free(rest);
+	} else if (!done) {
+		if (out.len > 0 && out.data[out.len - 1] != '\n')
+			buf_addc(&out, '\n');
+		if (out.len > 0)
+			buf_addc(&out, '\n');
+		buf_addf(&out, "[llm]\nbudget = %s\n", value);
+	}
+	return buf_detach(&out);
+}
+
+/* Replace path's contents with text atomically (a temporary file renamed over it). */
+static int
+write_atomic(const char *path, const char *text, mode_t mode, char **cause)
+{
+	char *tmp = xstrfmt("%s.tmp.%ld", path, (long)getpid());
+	size_t len = strlen(text), off = 0;
+	ssize_t w;
+	int fd, rc = -1;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0) {
+		xasprintf(cause, "%s: %s", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	while (off < len) {
+		w = write(fd, text + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto out;
+		off += (size_t)w;
+	}
+	if (fchmod(fd, mode) < 0 || fsync(fd) < 0)
+		goto out;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+/* Set budget = value in the config file, creating the file or the section as needed. */
+static int
+budget_save(const struct config *cfg, const char *value, char **cause)
+{
+	char *text = NULL, *edited, *real = NULL;
+	const char *path = cfg->path;
+	mode_t mode = 0644;
+	struct stat sb;
+	size_t len = 0;
+	int rc;
+
+	if (stat(path, &sb) == 0) {
+		/* Edit the file a symlink points to (dotfiles), not the link. */
+		real = realpath(path, NULL);
+		if (real != NULL)
+			path = real;
+		mode = sb.st_mode & 07777;
+		if (file_read(path, CONFIG_MAX, &text, &len, cause) < 0) {
+			free(real);
+			return -1;
+		}
+	} else if (errno != ENOENT) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	} else if (cfg->dir != NULL && mkdir_p(cfg->dir) < 0) {
+		xasprintf(cause, "%s: %s", cfg->dir, strerror(errno));
+		return -1;
+	}
+	edited = budget_edit(text ? text : "", len, value);
+	rc = write_atomic(path, edited, mode, cause);
+	free(edited);
+	free(text);
+	free(real);
+	return rc;
+}
+
+/* The decimal form of micro-dollars for the config file: "50", "12.5", "0.000001". */
+static void
+micro_str(int64_t micro, char *out, size_t n)
+{
+	char frac[8];
+	int d;
+
+	snprintf(frac, sizeof frac, "%06lld", (long long)(micro % 1000000));
+	for (d = 6; d > 0 && frac[d - 1] == '0'; d--)
+		frac[d - 1] = '\0';
+	snprintf(out, n, "%lld%s%s", (long long)(micro / 1000000), d > 0 ? "." : "", frac);
+}
+
+static int
+budget_set(struct cli *cli, const char *arg)
+{
+	char value[48], shown[48], *cause = NULL;
+	int64_t micro;
+
+	if (*arg == '$')
+		arg++;
+	if (!str_to_fixed(arg, 6, &micro) || micro > INT64_MAX / PICO_PER_MICRO) {
+		fprintf(stderr, "llm: budget: expected an amount in dollars such as 50 or 12.5,"
+		    " got '%s'\n", arg);
+		return EXIT_USAGE;
+	}
+	micro_str(micro, value, sizeof value);
+	if (budget_save(&cli->cfg, value, &cause) < 0) {
+		fprintf(stderr, "llm: budget: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	cli->cfg.budget = micro * PICO_PER_MICRO;
+	if (micro == 0) {
+		printf("no monthly budget (%s)\n", cli->cfg.path);
+	} else {
+		pricing_format(cli->cfg.budget, false, shown, sizeof shown);
+		printf("monthly budget %s (%s)\n", shown, cli->cfg.path);
+	}
+	return EXIT_OK;
+}
+
+static int
+budget_usage(void)
+{
+	fprintf(stderr, "usage: llm budget [--json]\n       llm budget set USD\n");
+	return EXIT_USAGE;
+}
+
+int
+cli_budget(struct cli *cli, int argc, char **argv)
+{
+	struct ledger *l;
+	struct meter m;
+	char *cause = NULL;
+	bool json = false;
+	int i;
+
+	if (argc >= 2 && strcmp(argv[1], "set") == 0) {
+		if (argc != 3)
+			return budget_usage();
+		return budget_set(cli, argv[2]);
+	}
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			printf("usage: llm budget [--json]\n       llm budget set USD\n");
+			return EXIT_OK;
+		} else
+			return budget_usage();
+	}
+	if ((l = ledger_open(cli->cfg.data_dir, &cause)) == NULL ||
+	    ledger_meter(l, cli->cfg.budget, &m, &cause) < 0) {
+		fprintf(stderr, "llm: budget: %s\n", cause);
+		free(cause);
+		ledger_close(l);
+		return EXIT_PROVIDER;
+	}
+	ledger_close(l);
+	if (json)
+		budget_json(cli, &m, clock_now());
+	else
+		budget_text(cli, &m, clock_now());
+	return EXIT_OK;
+}

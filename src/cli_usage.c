@@ -1,0 +1,449 @@
+/* cli_usage: `llm usage`, the month's spend by day, model or tier, against the frontier tier. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "ledger.h"
+#include "pricing.h"
+#include "util.h"
+#include "visible.h"
+
+enum usage_by {
+	BY_DAY,
+	BY_MODEL,
+	BY_TIER,
+};
+
+static const char *const by_names[] = {
+	[BY_DAY] = "day",
+	[BY_MODEL] = "model",
+	[BY_TIER] = "tier",
+};
+
+/* Figures for one group of rows, or for all of them. */
+struct usage_sum {
+	char *key;
+	int64_t requests, errors, unknown;   /* unknown: requests of unknown cost */
+	int64_t input, cached, cache_write, output, reasoning;
+	int64_t cost;           /* known costs only, pico */
+	bool estimated;
+	int64_t frontier;       /* the requests compared, re-priced on the frontier model */
+	int64_t compared_cost;  /* their actual cost */
+	int64_t compared;       /* how many could be compared */
+};
+
+struct usage_report {
+	enum usage_by by;
+	const struct model *frontier;   /* NULL: no comparison */
+	struct usage_sum total;
+	struct usage_sum *groups;
+	size_t ngroups;
+	int64_t inflight, reserved;     /* live reservations and their worst cases */
+	bool overflow;
+};
+
+/* Add without wrapping; a sum past INT64_MAX marks the report. */
+static int64_t
+sat_add(struct usage_report *r, int64_t a, int64_t b)
+{
+	if (b > 0 && a > INT64_MAX - b) {
+		r->overflow = true;
+		return INT64_MAX;
+	}
+	return a + b;
+}
+
+/* The group key of a row: its local day, model or tier. */
+static void
+row_key(enum usage_by by, const struct ledger_row *row, char *out, size_t n)
+{
+	time_t t = (time_t)row->time;
+	struct tm tm;
+
+	switch (by) {
+	case BY_DAY:
+		if (localtime_r(&t, &tm) == NULL || strftime(out, n, "%Y-%m-%d", &tm) == 0)
+			str_copy(out, n, "?");
+		return;
+	case BY_MODEL:
+		str_copy(out, n, row->model ? row->model : "?");
+		return;
+	case BY_TIER:
+		str_copy(out, n, row->tier ? row->tier : "?");
+		return;
+	}
+}
+
+static struct usage_sum *
+group_for(struct usage_report *r, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < r->ngroups; i++)
+		if (strcmp(r->groups[i].key, key) == 0)
+			return &r->groups[i];
+	r->groups = xreallocarray(r->groups, r->ngroups + 1, sizeof *r->groups);
+	memset(&r->groups[r->ngroups], 0, sizeof *r->groups);
+	r->groups[r->ngroups].key = xstrdup(key);
+	return &r->groups[r->ngroups++];
+}
+
+static void
+sum_add(struct usage_report *r, struct usage_sum *s, const struct ledger_row *row)
+{
+	int64_t fc;
+
+	s->requests++;
+	if (strcmp(row->status, "error") == 0)
+		s->errors++;
+	s->input = sat_add(r, s->input, row->usage.input);
+	s->cached = sat_add(r, s->cached, row->usage.cached_input);
+	s->cache_write = sat_add(r, s->cache_write, row->usage.cache_write + row->usage.cache_write_1h);
+	s->output = sat_add(r, s->output, row->usage.output);
+	s->reasoning = sat_add(r, s->reasoning, row->usage.reasoning);
+	s->estimated |= row->estimated;
+	if (row->cost < 0) {
+		s->unknown++;   /* never $0: counted apart */
+		return;
+	}
+	s->cost = sat_add(r, s->cost, row->cost);
+	/* Only requests whose own cost is known are compared, so the saving is like for like. */
+	if (r->frontier != NULL && pricing_cost(r->frontier, &row->usage, &fc) == PRICING_OK) {
+		s->frontier = sat_add(r, s->frontier, fc);
+		s->compared_cost = sat_add(r, s->compared_cost, row->cost);
+		s->compared++;
+	}
+}
+
+static int
+usage_row(void *arg, const struct ledger_row *row)
+{
+	struct usage_report *r = arg;
+	char key[128];
+
+	if (strcmp(row->status, "reserved") == 0) {
+		r->inflight++;
+		if (row->worst_case > 0)
+			r->reserved = sat_add(r, r->reserved, row->worst_case);
+		return 0;
+	}
+	row_key(r->by, row, key, sizeof key);
+	sum_add(r, group_for(r, key), row);
+	sum_add(r, &r->total, row);
+	return 0;
+}
+
+static int
+tier_rank(const char *s)
+{
+	enum tier t;
+
+	return tier_parse(s, &t) && t != TIER_AUTO ? (int)t : TIER_COUNT;
+}
+
+static int
+cmp_tier(const void *a, const void *b)
+{
+	const struct usage_sum *x = a, *y = b;
+	int d = tier_rank(x->key) - tier_rank(y->key);
+
+	return d ? d : strcmp(x->key, y->key);
+}
+
+/* Dearest first; then by name so the order is stable. */
+static int
+cmp_cost(const void *a, const void *b)
+{
+	const struct usage_sum *x = a, *y = b;
+
+	if (x->cost != y->cost)
+		return x->cost > y->cost ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp(((const struct usage_sum *)a)->key, ((const struct usage_sum *)b)->key);
+}
+
+/* The frontier model to compare with: the tier's first choice, else the first in the catalog. */
+static const struct model *
+frontier_model(const struct cli *cli)
+{
+	const struct model *m = NULL;
+	size_t i;
+
+	if (cli->cat == NULL)
+		return NULL;
+	if (catalog_tier(cli->cat, TIER_FRONTIER, &m, 1) == 1)
+		return m;
+	for (i = 0; i < catalog_count(cli->cat); i++)
+		if (catalog_at(cli->cat, i)->tier == TIER_FRONTIER)
+			return catalog_at(cli->cat, i);
+	return NULL;
+}
+
+/* 1234 -> "1234", 12345 -> "12k", 1234567 -> "1.2M": token counts for people. */
+static void
+tokens_str(int64_t n, char *out, size_t size)
+{
+	if (n < 10000)
+		snprintf(out, size, "%lld", (long long)n);
+	else if (n < 1000000)
+		snprintf(out, size, "%lldk", (long long)(n / 1000));
+	else if (n < 10000000)
+		snprintf(out, size, "%lld.%lldM", (long long)(n / 1000000),
+		    (long long)(n / 100000 % 10));
+	else
+		snprintf(out, size, "%lldM", (long long)(n / 1000000));
+}
+
+static void
+print_sum(const struct usage_sum *s, const char *key, int width)
+{
+	char in[24], ca[24], out[24], cost[48], *vis = visible_str(key, strlen(key));
+
+	tokens_str(s->input, in, sizeof in);
+	tokens_str(s->cached + s->cache_write, ca, sizeof ca);
+	tokens_str(s->output, out, sizeof out);
+	if (s->requests == s->unknown)
+		str_copy(cost, sizeof cost, "?");
+	else
+		pricing_format(s->cost, s->estimated, cost, sizeof cost);
+	printf("%-*s %8lld %8s %8s %8s %14s", width, vis, (long long)s->requests, in, ca, out, cost);
+	if (s->unknown > 0 && s->unknown < s->requests)
+		printf(" +%lld unknown", (long long)s->unknown);
+	printf("\n");
+	free(vis);
+}
+
+static void
+usage_text(const struct usage_report *r, const char *month_name)
+{
+	char a[48], b[48];
+	int width = 5;
+	size_t i;
+
+	if (r->total.requests == 0) {
+		printf("No requests in %s.\n", month_name);
+	} else {
+		for (i = 0; i < r->ngroups; i++)
+			if ((int)strlen(r->groups[i].key) > width)
+				width = (int)strlen(r->groups[i].key);
+		printf("%s, by %s\n", month_name, by_names[r->by]);
+		printf("%-*s %8s %8s %8s %8s %14s\n", width, "", "requests", "input", "cached",
+		    "output", "cost");
+		for (i = 0; i < r->ngroups; i++)
+			print_sum(&r->groups[i], r->groups[i].key, width);
+		print_sum(&r->total, "total", width);
+	}
+	if (r->total.estimated)
+		printf("~ marks estimates: the provider reported no usage, or a reservation expired.\n");
+	if (r->total.unknown > 0)
+		printf("%lld request%s of unknown cost %s not in the cost.\n",
+		    (long long)r->total.unknown, r->total.unknown == 1 ? "" : "s",
+		    r->total.unknown == 1 ? "is" : "are");
+	if (r->frontier != NULL && r->total.compared > 0) {
+		pricing_format(r->total.frontier, r->total.estimated, a, sizeof a);
+		printf("On the frontier tier (%s) the same requests would have cost %s", r->frontier->name,
+		    a);
+		if (r->total.frontier >= r->total.compared_cost) {
+			pricing_format(r->total.frontier - r->total.compared_cost, r->total.estimated, b,
+			    sizeof b);
+			printf(": saved %s", b);
+			if (r->total.frontier > 0)
+				printf(" (%lld%%)", (long long)((__int128)(r->total.frontier -
+				    r->total.compared_cost) * 100 / r->total.frontier));
+		}
+		printf(".\n");
+	}
+	if (r->inflight > 0) {
+		pricing_format(r->reserved, false, a, sizeof a);
+		printf("%lld request%s in flight, %s reserved.\n", (long long)r->inflight,
+		    r->inflight == 1 ? "" : "s", a);
+	}
+	if (r->overflow)
+		printf("Some sums are too large to show exactly.\n");
+}
+
+/* Add a money field as an exact JSON number of dollars, with its pico-dollar twin. */
+static void
+json_money(cJSON *o, const char *name, int64_t pico)
+{
+	char v[48], key[64];
+
+	ledger_usd(pico, v, sizeof v);
+	snprintf(key, sizeof key, "%s_usd", name);
+	cJSON_AddItemToObject(o, key, cJSON_CreateRaw(v));
+	snprintf(v, sizeof v, "%lld", (long long)pico);
+	snprintf(key, sizeof key, "%s_pico", name);
+	cJSON_AddItemToObject(o, key, cJSON_CreateRaw(v));
+}
+
+static void
+json_int(cJSON *o, const char *name, int64_t v)
+{
+	char s[32];
+
+	snprintf(s, sizeof s, "%lld", (long long)v);
+	cJSON_AddItemToObject(o, name, cJSON_CreateRaw(s));
+}
+
+static cJSON *
+json_sum(const struct usage_report *r, const struct usage_sum *s)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (s->key != NULL)
+		cJSON_AddStringToObject(o, "key", s->key);
+	json_int(o, "requests", s->requests);
+	json_int(o, "errors", s->errors);
+	json_int(o, "input_tokens", s->input);
+	json_int(o, "cached_input_tokens", s->cached);
+	json_int(o, "cache_write_tokens", s->cache_write);
+	json_int(o, "output_tokens", s->output);
+	json_int(o, "reasoning_tokens", s->reasoning);
+	json_money(o, "cost", s->cost);
+	cJSON_AddBoolToObject(o, "estimated", s->estimated);
+	json_int(o, "unknown_cost_requests", s->unknown);
+	if (r->frontier != NULL) {
+		json_money(o, "frontier_cost", s->frontier);
+		json_money(o, "saving", s->frontier - s->compared_cost);
+		json_int(o, "compared_requests", s->compared);
+	}
+	return o;
+}
+
+static void
+usage_json(const struct usage_report *r, const char *month)
+{
+	cJSON *o = cJSON_CreateObject(), *rows;
+	char *s;
+	size_t i;
+
+	cJSON_AddStringToObject(o, "month", month);
+	cJSON_AddStringToObject(o, "by", by_names[r->by]);
+	if (r->frontier != NULL)
+		cJSON_AddStringToObject(o, "frontier_model", r->frontier->name);
+	else
+		cJSON_AddNullToObject(o, "frontier_model");
+	cJSON_AddItemToObject(o, "total", json_sum(r, &r->total));
+	rows = cJSON_AddArrayToObject(o, "rows");
+	for (i = 0; i < r->ngroups; i++)
+		cJSON_AddItemToArray(rows, json_sum(r, &r->groups[i]));
+	json_int(o, "in_flight", r->inflight);
+	json_money(o, "reserved", r->reserved);
+	s = cJSON_PrintUnformatted(o);
+	printf("%s\n", s);
+	cJSON_free(s);
+	cJSON_Delete(o);
+}
+
+static int
+usage_usage(void)
+{
+	fprintf(stderr, "usage: llm usage [--month YYYY-MM] [--by day|model|tier] [--json]\n");
+	return EXIT_USAGE;
+}
+
+/* The value of option name at argv[*i] ("--by day" or "--by=day"), or NULL if it is not name. */
+static const char *
+opt_value(int argc, char **argv, int *i, const char *name, bool *missing)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = true;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+int
+cli_usage(struct cli *cli, int argc, char **argv)
+{
+	struct usage_report r = { .by = BY_MODEL };
+	const char *month = NULL, *v;
+	char mon[8], name[64], *cause = NULL;
+	int64_t start, end;
+	struct ledger *l;
+	bool json = false, missing = false;
+	struct tm tm;
+	time_t t;
+	size_t i;
+	int rc = EXIT_OK;
+
+	for (i = 1; i < (size_t)argc; i++) {
+		int k = (int)i;
+
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+		} else if ((v = opt_value(argc, argv, &k, "--month", &missing)) != NULL) {
+			month = v;
+		} else if ((v = opt_value(argc, argv, &k, "--by", &missing)) != NULL) {
+			for (r.by = 0; r.by < ARRAY_SIZE(by_names) && strcmp(by_names[r.by], v); r.by++)
+				;
+			if (r.by == ARRAY_SIZE(by_names)) {
+				fprintf(stderr, "llm: usage: --by: expected day, model or tier, got '%s'\n", v);
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			printf("usage: llm usage [--month YYYY-MM] [--by day|model|tier] [--json]\n");
+			return EXIT_OK;
+		} else {
+			return usage_usage();
+		}
+		if (missing)
+			return usage_usage();
+		i = (size_t)k;
+	}
+	if (month != NULL) {
+		if (ledger_month_parse(month, &start, &end) < 0) {
+			fprintf(stderr, "llm: usage: --month: expected YYYY-MM, got '%s'\n", month);
+			return EXIT_USAGE;
+		}
+		str_copy(mon, sizeof mon, month);
+	} else if (ledger_month(clock_now(), &start, &end, mon) < 0) {
+		fprintf(stderr, "llm: usage: cannot work out the month\n");
+		return EXIT_USAGE;
+	}
+	t = (time_t)start;
+	if (localtime_r(&t, &tm) == NULL || strftime(name, sizeof name, "%B %Y", &tm) == 0)
+		str_copy(name, sizeof name, mon);
+	r.frontier = frontier_model(cli);
+	if ((l = ledger_open(cli->cfg.data_dir, &cause)) == NULL ||
+	    ledger_rows(l, start, end, usage_row, &r, &cause) < 0) {
+		fprintf(stderr, "llm: usage: %s\n", cause);
+		free(cause);
+		rc = EXIT_PROVIDER;
+		goto out;
+	}
+	if (r.by == BY_TIER)
+		qsort(r.groups, r.ngroups, sizeof *r.groups, cmp_tier);
+	else if (r.by == BY_MODEL)
+		qsort(r.groups, r.ngroups, sizeof *r.groups, cmp_cost);
+	else
+		qsort(r.groups, r.ngroups, sizeof *r.groups, cmp_key);
+	if (json)
+		usage_json(&r, mon);
+	else
+		usage_text(&r, name);
+out:
+	ledger_close(l);
+	for (i = 0; i < r.ngroups; i++)
+		free(r.groups[i].key);
+	free(r.groups);
+	return rc;
+}
