@@ -1,0 +1,119 @@
+# bash completion for llm(1): commands, options, tiers, models and providers.
+# The words that change (models, providers) come from `llm __complete`, so
+# they follow the catalog and the config.
+
+# _llm_words WHAT [ARG]: the words llm offers for WHAT, one a line.
+_llm_words()
+{
+	local llm=${COMP_WORDS[0]:-llm}
+
+	case $llm in
+	\~/*) llm=$HOME/${llm#\~/} ;;
+	esac
+	command -v -- "$llm" >/dev/null 2>&1 || llm=llm
+	"$llm" __complete "$@" 2>/dev/null
+}
+
+# _llm_reply WORDS: offer the words of WORDS (one a line) that start with $cur.
+_llm_reply()
+{
+	local IFS=$'\n'
+
+	COMPREPLY=($(compgen -W "$1" -- "$cur"))
+}
+
+_llm_files()
+{
+	local IFS=$'\n'
+
+	compopt -o filenames 2>/dev/null
+	COMPREPLY=($(compgen -f -- "$cur"))
+}
+
+_llm()
+{
+	local cur prev opt cmd w i skip=0
+	local -a pos=()
+
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD - 1]}
+	# --tier=ch: bash splits at '=', so the option is one word further back.
+	if [[ $cur == = ]]; then
+		prev=${COMP_WORDS[COMP_CWORD - 1]}
+		cur=
+	elif [[ $prev == = ]] && ((COMP_CWORD >= 2)); then
+		prev=${COMP_WORDS[COMP_CWORD - 2]}
+	fi
+
+	# The words before the cursor that are not options or their values.
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		w=${COMP_WORDS[i]}
+		if ((skip)); then
+			[[ $w == = ]] || skip=0
+			continue
+		fi
+		case $w in
+		-t | --tier | -m | --model | -s | --system | -f | --file | --cid | --max-tokens | \
+		--max-cost | -n | --month | --by) skip=1 ;;
+		-*) ;;
+		*) pos+=("$w") ;;
+		esac
+	done
+
+	case $prev in
+	-t | --tier)
+		_llm_reply "$(_llm_words tiers)"
+		return
+		;;
+	-m | --model)
+		_llm_reply "$(_llm_words models)"
+		return
+		;;
+	-f | --file)
+		_llm_files
+		return
+		;;
+	--by)
+		_llm_reply "$(_llm_words by)"
+		return
+		;;
+	-s | --system | --cid | --max-tokens | --max-cost | -n | --month)
+		return
+		;;
+	esac
+
+	cmd=${pos[0]}
+	if [[ -n $cmd ]] && ! _llm_words commands | grep -qxF -- "$cmd"; then
+		cmd=    # the first word of a prompt, not a command
+		[[ $cur == -* ]] || return
+	fi
+
+	if [[ $cur == -* ]]; then
+		if [[ -n $cmd ]]; then
+			_llm_reply "$(_llm_words opts "$cmd")"
+		else
+			_llm_reply "$(_llm_words options)"
+		fi
+		return
+	fi
+
+	if ((${#pos[@]} == 0)); then
+		_llm_reply "$(_llm_words commands)"
+		return
+	fi
+
+	case ${#pos[@]}:$cmd:${pos[1]} in
+	1:models:* | 1:budget:* | 1:keys:* | 1:git:* | 1:config:*)
+		_llm_reply "$(_llm_words sub "$cmd")"
+		;;
+	2:keys:set | 2:keys:rm)
+		_llm_reply "$(_llm_words providers)"
+		;;
+	2:models:import | 2:git:commit-msg)
+		_llm_files
+		;;
+	esac
+}
+
+complete -F _llm llm
