@@ -118,13 +118,19 @@ openai_bad(struct pstate *st, const char *data, size_t len)
 	return openai_fail(st, PEV_BAD, msg);
 }
 
-/* The message of an error object, string or {"message": ...} (malloc'd), NULL if none. */
+/*
+ * The message of an error object, string or flat {"message": ...} (malloc'd),
+ * with its code or type, NULL if there is none. OpenRouter passes the
+ * upstream provider's own words in metadata.raw: they say more than its
+ * "Provider returned error".
+ */
 static char *
 openai_errmsg(const cJSON *err, const cJSON *top)
 {
-	const char *msg = NULL, *kind = NULL;
+	const char *msg = NULL, *kind = NULL, *raw;
 	const cJSON *code;
-	char *both, *line;
+	struct buf b;
+	char *line;
 
 	if (cJSON_IsString(err)) {
 		msg = err->valuestring;
@@ -141,11 +147,15 @@ openai_errmsg(const cJSON *err, const cJSON *top)
 		msg = kind;
 	if (msg == NULL || *msg == '\0')
 		return NULL;
-	if (kind == NULL || *kind == '\0' || strcmp(kind, msg) == 0)
-		return openai_line(msg, strlen(msg), OPENAI_MSG_MAX);
-	both = xstrfmt("%s (%s)", msg, kind);
-	line = openai_line(both, strlen(both), OPENAI_MSG_MAX);
-	free(both);
+	buf_init(&b, 0);
+	buf_adds(&b, msg);
+	raw = openai_str(openai_get(err, "metadata"), "raw");
+	if (raw != NULL && *raw != '\0')
+		buf_addf(&b, ": %s", raw);
+	if (kind != NULL && *kind != '\0' && strcmp(kind, msg) != 0)
+		buf_addf(&b, " (%s)", kind);
+	line = openai_line(buf_str(&b), b.len, OPENAI_MSG_MAX);
+	buf_done(&b);
 	return line;
 }
 

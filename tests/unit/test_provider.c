@@ -602,6 +602,9 @@ test_provider_errors(void)
 	/* OpenRouter: a numeric code; vLLM: a flat error object */
 	check_error(&provider_openai, 402, SL("{\"error\":{\"code\":402,\"message\":\"Insufficient credits\"}}"),
 	    "Insufficient credits", -1);
+	check_error(&provider_openai, 400, SL("{\"error\":{\"code\":400,\"message\":\"Provider returned error\","
+	    "\"metadata\":{\"raw\":\"{\\\"error\\\":\\\"context too long\\\"}\",\"provider_name\":\"Chutes\"}}}"),
+	    "Provider returned error: {\"error\":\"context too long\"}", -1);
 	check_error(&provider_openai, 400,
 	    SL("{\"object\":\"error\",\"message\":\"bad model\",\"type\":\"NotFoundError\"}"), "bad model (NotFoundError)", -1);
 	check_error(&provider_gemini, 503, SL("[{\"error\":{\"code\":503,\"message\":\"Busy\",\"status\":\"UNAVAILABLE\","
