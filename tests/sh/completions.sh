@@ -1,0 +1,141 @@
+#!/bin/sh
+# completions: llm __complete and the bash, zsh and fish completions built on it.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+mkdir -p "$T/bin"
+ln -s "$LLM_BIN" "$T/bin/llm"
+PATH="$T/bin:$PATH"
+export PATH
+COMP=$LLM_TOP/completions
+
+lines() {
+	printf '%s\n' "$@"
+}
+
+# --- llm __complete -----------------------------------------------------------
+run_llm __complete tiers
+check_eq "__complete tiers" "$OUT" "$(lines auto cheap mid frontier)"
+run_llm __complete models
+MODELS=$OUT
+for m in test-cheap test-mid test-frontier test-local; do
+	check "__complete models lists $m" grep -qx "$m" "$T/out"
+done
+run_llm __complete providers
+PROVIDERS=$OUT
+for p in openai anthropic gemini deepseek openrouter groq mistral together fireworks ollama; do
+	check "__complete providers lists $p" grep -qx "$p" "$T/out"
+done
+run_llm __complete commands
+check_eq "__complete commands" "$OUT" \
+    "$(lines chat route models budget usage logs keys git config help version)"
+COMMANDS=$OUT
+run_llm __complete sub keys
+check_eq "__complete sub keys" "$OUT" "$(lines set list rm)"
+run_llm __complete opts git
+check_eq "__complete opts git" "$OUT" "--force"
+run_llm __complete no-such-thing
+check_rc "__complete with an unknown WHAT: exit 2" 2
+
+# Every option llm --help prints is offered.
+run_llm __complete options
+printf '%s\n' "$OUT" >"$T/options"
+"$LLM_BIN" --help | sed -n 's/^  \(-[A-Za-z]\), \(--[a-z-]*\).*/\1\n\2/p; s/^      \(--[a-z-]*\).*/\1/p' \
+    >"$T/help-options"
+check "llm --help lists options" test -s "$T/help-options"
+missing=$(grep -vxF -f "$T/options" "$T/help-options")
+check_eq "every option of llm --help is offered" "$missing" ""
+
+# A model added to the config is offered at once.
+t_config_append "[model.zz-added]
+provider = openai
+id = zz-added-1
+tier = mid
+input_price = 1
+output_price = 2"
+
+# --- bash ---------------------------------------------------------------------
+# bash_complete WORD...: what _llm offers when the cursor ends the last WORD.
+bash_complete() {
+	bash --norc --noprofile -c '. "$1" || exit 1; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		_llm; printf "%s\n" "${COMPREPLY[@]}"' bash "$COMP/llm.bash" "$@"
+}
+
+check_eq "bash: complete -p llm" "$(bash --norc --noprofile -c ". '$COMP/llm.bash'; complete -p llm")" \
+    "complete -F _llm llm"
+check_eq "bash: commands" "$(bash_complete llm '')" "$COMMANDS"
+check_eq "bash: tiers after -t" "$(bash_complete llm -t '')" "$(lines auto cheap mid frontier)"
+check_eq "bash: tiers after --tier=" "$(bash_complete llm --tier = c)" "cheap"
+check_eq "bash: models after --model" "$(bash_complete llm --model test- | sort)" \
+    "$(lines test-cheap test-frontier test-local test-mid)"
+check_eq "bash: a model added to the config" "$(bash_complete llm -m zz)" "zz-added"
+check_eq "bash: providers after keys set" "$(bash_complete llm keys set '')" "$PROVIDERS"
+check_eq "bash: providers after keys rm" "$(bash_complete llm keys rm open)" "$(lines openai openrouter)"
+check_eq "bash: keys commands" "$(bash_complete llm keys '')" "$(lines set list rm)"
+check_eq "bash: git commands" "$(bash_complete llm git '')" \
+    "$(lines install-hook uninstall-hook commit-msg)"
+check_eq "bash: install-hook options" "$(bash_complete llm git install-hook --)" "--force"
+check_eq "bash: options" "$(bash_complete llm --ti)" "--tier"
+check_eq "bash: usage --by" "$(bash_complete llm usage --by '')" "$(lines day model tier)"
+check_eq "bash: a prompt's words are not commands" "$(bash_complete llm explain '')" ""
+: >"$T/file-one.txt"
+: >"$T/file-two.txt"
+check_eq "bash: files after -f" "$(bash_complete llm -t cheap -f "$T/file-" | sort)" \
+    "$(lines "$T/file-one.txt" "$T/file-two.txt")"
+
+# --- zsh ----------------------------------------------------------------------
+if command -v zsh >/dev/null 2>&1 && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; then
+	# Drive an interactive zsh on a pseudo-terminal; compadd prints each match.
+	cat >"$T/capture.zsh" <<'EOF'
+zmodload zsh/zpty || exit 3
+local compdir=$1 input=$2 line
+zpty z zsh -f -i
+zpty -w z "PROMPT= ; RPROMPT= ; fpath=(${(q)compdir} \$fpath); autoload -Uz compinit; compinit -u -D -d /dev/null"
+zpty -w z 'zmodload zsh/zutil; bindkey "^I" complete-word; zstyle ":completion:*" list-grouped false; zstyle ":completion:*" insert-tab false'
+zpty -w z 'comppostfuncs=( exit ); compadd () { if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return $?; fi; typeset -a __hits; builtin compadd -A __hits "$@"; local h; for h in $__hits; do echo -E - "MA""TCH:$h"; done; }'
+zpty -w z "$input"$'\t'
+while zpty -r z line; do
+	[[ $line == *MATCH:* ]] && print -r -- ${${${line#*MATCH:}%%$'\n'}%$'\r'}
+done
+EOF
+	zsh_complete() {
+		timeout 20 zsh -f "$T/capture.zsh" "$COMP" "$1" | sort
+	}
+	check "zsh: _llm parses" zsh -n "$COMP/_llm"
+	check_eq "zsh: commands" "$(zsh_complete 'llm ')" "$(printf '%s\n' "$COMMANDS" | sort)"
+	check_eq "zsh: tiers after -t" "$(zsh_complete 'llm -t ')" "$(lines auto cheap frontier mid)"
+	check_eq "zsh: tiers after --tier=" "$(zsh_complete 'llm --tier=')" "$(lines auto cheap frontier mid)"
+	check_eq "zsh: models after -m" "$(zsh_complete 'llm -m test-')" \
+	    "$(lines test-cheap test-frontier test-local test-mid)"
+	check_eq "zsh: a model added to the config" "$(zsh_complete 'llm --model zz')" "zz-added"
+	check_eq "zsh: providers after keys set" "$(zsh_complete 'llm keys set ')" \
+	    "$(printf '%s\n' "$PROVIDERS" | sort)"
+	check_eq "zsh: git commands" "$(zsh_complete 'llm git ')" \
+	    "$(lines commit-msg install-hook uninstall-hook)"
+	check_eq "zsh: install-hook --force" "$(zsh_complete 'llm git install-hook --f')" "--force"
+else
+	echo "# skip zsh: not installed (or without zsh/zpty)"
+fi
+
+# --- fish ---------------------------------------------------------------------
+if command -v fish >/dev/null 2>&1; then
+	fish_complete() {
+		fish --no-config -c "source '$COMP/llm.fish'; complete -C '$1'" 2>&1 | cut -f1 | sort
+	}
+	check "fish: llm.fish parses" fish --no-config -n "$COMP/llm.fish"
+	check_eq "fish: commands" "$(fish_complete 'llm ')" "$(printf '%s\n' "$COMMANDS" | sort)"
+	check_eq "fish: tiers after -t" "$(fish_complete 'llm -t ')" "$(lines auto cheap frontier mid)"
+	check_eq "fish: models after --model" "$(fish_complete 'llm --model test-')" \
+	    "$(lines test-cheap test-frontier test-local test-mid)"
+	check_eq "fish: a model added to the config" "$(fish_complete 'llm -m zz')" "zz-added"
+	check_eq "fish: providers after keys rm" "$(fish_complete 'llm keys rm ')" \
+	    "$(printf '%s\n' "$PROVIDERS" | sort)"
+	check_eq "fish: git commands" "$(fish_complete 'llm git ')" \
+	    "$(lines commit-msg install-hook uninstall-hook)"
+	check_eq "fish: nothing after keys list" "$(fish_complete 'llm keys list ')" ""
+else
+	echo "# skip fish: not installed"
+fi
+
+[ "$T_FAIL" -eq 0 ]
