@@ -411,7 +411,8 @@ store_conv_list(struct store *s, size_t n, struct store_conv **out, size_t *coun
 	*count = 0;
 	if (sqlite3_prepare_v2(s->db, "SELECT id, created, updated, title, model,"
 	    " (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)"
-	    " FROM conversations c ORDER BY updated DESC, id DESC LIMIT ?", -1, &st,
+	    " FROM conversations c WHERE EXISTS (SELECT 1 FROM messages m"
+	    " WHERE m.conversation_id = c.id) ORDER BY updated DESC, id DESC LIMIT ?", -1, &st,
 	    NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(st, 1, n > INT64_MAX ? INT64_MAX : (int64_t)n);

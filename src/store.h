@@ -59,7 +59,7 @@ int store_msg_add(struct store *s, int64_t conv, const char *role, const char *t
 int64_t store_conv_latest(struct store *s);
 /* Whether conversation conv exists. */
 bool store_conv_exists(struct store *s, int64_t conv);
-/* The n most recently updated conversations, newest first. 0 or -1. */
+/* The n most recently updated conversations that hold messages, newest first. 0 or -1. */
 int store_conv_list(struct store *s, size_t n, struct store_conv **out, size_t *count,
     char **cause);
 /* Free a list from store_conv_list; accepts NULL. */

@@ -493,6 +493,94 @@ test_concurrent_reservations(void)
 	ledger_close(l);
 }
 
+/*
+ * Forty processes reserve at once and hold their reservations until every one
+ * has its verdict: at the peak, exactly the budget is reserved and no more.
+ * Then they settle below their worst case, and the meter shows what was spent.
+ */
+static void
+test_concurrent_held(void)
+{
+	enum { PROCS = 40, FIT = 15, WORST = 700, COST = 300 };
+	int go[2], done[2], release[2], i, status, reserved = 0, refused = 0, other = 0;
+	pid_t pids[PROCS];
+	struct ledger *l;
+	struct meter m;
+	char *cause = NULL, b;
+
+	fresh_dir();
+	set_now(utc(2026, 11, 10, 8, 0, 0));
+	if (pipe(go) < 0 || pipe(done) < 0 || pipe(release) < 0)
+		die("pipe");
+	for (i = 0; i < PROCS; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			struct usage u = { .input = 10, .output = 5, .reported = true };
+			struct ledger *c;
+			int64_t id;
+			int v;
+
+			close(go[1]);
+			close(done[0]);
+			close(release[1]);
+			if (read(go[0], &b, 1) != 0)
+				_exit(9);
+			if ((c = ledger_open(test_dir, &cause)) == NULL)
+				_exit(7);
+			v = ledger_reserve(c, &entry, WORST, FIT * WORST, true, &id, NULL, &cause);
+			b = v == LEDGER_RESERVED ? 'r' : v == LEDGER_OVER_BUDGET ? 'o' : 'e';
+			if (write(done[1], &b, 1) != 1 || read(release[0], &b, 1) != 0)
+				_exit(9);
+			if (v == LEDGER_RESERVED)
+				v = ledger_settle(c, id, &u, COST, false, "ok", 1, &cause) == 0 ? 0 : 6;
+			else
+				v = v == LEDGER_OVER_BUDGET ? 3 : 8;
+			ledger_close(c);
+			_exit(v);
+		}
+	}
+	close(go[0]);
+	close(done[1]);
+	close(release[0]);
+	close(go[1]);
+	for (i = 0; i < PROCS && read(done[0], &b, 1) == 1; i++)
+		;
+	CHECK_INT(i, PROCS);
+	/* Every process has its verdict and none has settled: the peak. */
+	l = ledger_open(test_dir, &cause);
+	CHECK(l != NULL);
+	if (l != NULL) {
+		CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'reserved'"), FIT);
+		CHECK_INT(sql_int(l, "SELECT sum(worst_case_pico) FROM usage"), FIT * WORST);
+		CHECK_INT(ledger_meter(l, FIT * WORST, &m, &cause), 0);
+		CHECK_INT(m.reserved, FIT * WORST);
+		CHECK_INT(m.spent, 0);
+	}
+	close(release[1]);
+	for (i = 0; i < PROCS; i++) {
+		if (waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status))
+			other++;
+		else if (WEXITSTATUS(status) == 0)
+			reserved++;
+		else if (WEXITSTATUS(status) == 3)
+			refused++;
+		else
+			other++;
+	}
+	close(done[0]);
+	CHECK_INT(other, 0);
+	CHECK_INT(reserved, FIT);
+	CHECK_INT(refused, PROCS - FIT);
+	if (l == NULL)
+		return;
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'ok'"), FIT);
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage"), FIT);
+	CHECK_INT(ledger_meter(l, FIT * WORST, &m, &cause), 0);
+	CHECK_INT(m.spent, FIT * COST);
+	CHECK_INT(m.reserved, 0);
+	ledger_close(l);
+}
+
 /* The database passes SQLite's own integrity check after all of the above. */
 static void
 test_integrity(void)
@@ -520,6 +608,7 @@ main(void)
 	RUN(test_unknown_and_free);
 	RUN(test_totals_match_rows);
 	RUN(test_concurrent_reservations);
+	RUN(test_concurrent_held);
 	RUN(test_integrity);
 	cleanup();
 	UNIT_EXIT();

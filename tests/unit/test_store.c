@@ -173,12 +173,16 @@ test_conversations(void)
 	setenv("LLM_NOW", "1790000100", 1);
 	b = ledger_conv_new(l, NULL);
 	CHECK_INT(ledger_conv_latest(l), b);
+	CHECK_INT(ledger_msg_add(l, b, "user", "second", 0), 0);
+	/* A conversation whose first request was refused holds no messages: not listed. */
+	CHECK(ledger_conv_new(l, "refused") > b);
 	/* A new message makes a conversation the latest again. */
 	setenv("LLM_NOW", "1790000200", 1);
 	CHECK_INT(ledger_msg_add(l, a, "user", "again", 0), 0);
 	CHECK_INT(ledger_conv_latest(l), a);
 	/* A message for no conversation is refused by the foreign key. */
 	CHECK_INT(ledger_msg_add(l, b + 50, "user", "orphan", 0), -1);
+	CHECK_INT(ledger_conv_latest(l), a);
 
 	CHECK_INT(ledger_conv_load(l, a, &roles, &texts, &n, &cause), 0);
 	CHECK_INT(n, 3);
@@ -190,7 +194,7 @@ test_conversations(void)
 		CHECK_STR(texts[2], "again");
 	}
 	ledger_msgs_free(roles, texts, n);
-	CHECK_INT(ledger_conv_load(l, b, &roles, &texts, &n, &cause), 0);
+	CHECK_INT(ledger_conv_load(l, b + 1, &roles, &texts, &n, &cause), 0);
 	CHECK_INT(n, 0);
 	ledger_msgs_free(roles, texts, n);
 
@@ -238,7 +242,7 @@ test_title_cut_at_character(void)
 	for (i = 0; i < 79; i++)
 		title[i] = 'a';
 	memcpy(title + 79, "\xe2\x82\xac tail", 9);
-	CHECK(ledger_conv_new(l, title) > 0);
+	CHECK_INT(ledger_msg_add(l, ledger_conv_new(l, title), "user", title, 0), 0);
 	CHECK_INT(store_conv_list(ledger_store(l), 1, &cv, &n, &cause), 0);
 	CHECK_INT(n, 1);
 	if (n == 1)
