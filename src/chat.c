@@ -569,9 +569,11 @@ admit(struct chat *c, struct chat_route *r)
 static int
 emit(struct chat *c, const char *s, size_t n)
 {
-	if (n > 0 && c->cb.text != NULL)
+	/* text a front end has shown cannot be taken back by an escalation */
+	if (n > 0 && c->cb.text != NULL) {
 		c->cb.text(c->cb.arg, s, n);
-	c->emitted += n;
+		c->emitted += n;
+	}
 	return 0;
 }
 
@@ -969,12 +971,17 @@ handle_http_error(struct chat *c, struct http_req *r)
 	char *msg = c->prov->error((int)status, body, len, &body_hint);
 	char why[48];
 
+	const char *text = msg;
+
+	/* an unparsable body comes back as "HTTP 502: ..."; the status is said once */
+	if (str_startswith(text, "HTTP ") && strstr(text, ": ") != NULL)
+		text = strstr(text, ": ") + 2;
 	if (hint < 0)
 		hint = body_hint;
 	snprintf(why, sizeof why, "HTTP %ld", status);
 	if (status == 401 || status == 403) {
 		fail(c, EXIT_AUTH, "%s rejected the key (HTTP %ld: %s); set a new one with "
-		    "llm keys set %s%s%s", c->pc->name, status, msg, c->pc->name,
+		    "llm keys set %s%s%s", c->pc->name, status, text, c->pc->name,
 		    c->pc->key_env ? " or check $" : "", c->pc->key_env ? c->pc->key_env : "");
 		free(msg);
 		step_failed(c, EXIT_AUTH, why);
@@ -988,12 +995,12 @@ handle_http_error(struct chat *c, struct http_req *r)
 	}
 	if (status == 404)
 		fail(c, EXIT_PROVIDER, "%s: model %s not found (HTTP 404: %s); check the id in "
-		    "[model.%s] or llm models", c->pc->name, c->model->id, msg, c->model->name);
+		    "[model.%s] or llm models", c->pc->name, c->model->id, text, c->model->name);
 	else if (retryable_status(status, body))
 		fail(c, EXIT_PROVIDER, "%s: %s after %d tries: %s; try again later or another "
-		    "tier with -t", c->pc->name, why, c->tries + 1, msg);
+		    "tier with -t", c->pc->name, why, c->tries + 1, text);
 	else
-		fail(c, EXIT_PROVIDER, "%s: %s: %s", c->pc->name, why, msg);
+		fail(c, EXIT_PROVIDER, "%s: %s: %s", c->pc->name, why, text);
 	free(msg);
 	step_failed(c, EXIT_PROVIDER, why);
 }

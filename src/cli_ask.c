@@ -494,6 +494,10 @@ run(struct ask *a, struct chat *c, const char *msg)
 	struct chat_cb cb = { .text = on_text, .note = on_note, .arg = a };
 	int rc;
 
+	/* --json prints the answer at the end: nothing is shown before it is final */
+	if (a->json)
+		cb.text = NULL;
+
 	signals_setup();
 	rc = chat_send(c, &a->o, msg, &cb);
 	if (rc != 0)

@@ -1,0 +1,88 @@
+# Escalation (a refusal, an empty or cut-off answer re-asked one tier up, once)
+# and fallback (a failing model hands over to the next of its tier), each shown
+# in --json with both steps and both costs.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+sed -i 's/^escalate = no/escalate = yes/' "$LLM_CONFIG_DIR/config.ini"
+
+# a refusal on cheap is re-asked on mid
+fake_reply '{"text":"I'"'"'m sorry, but I can'"'"'t help with that.","usage":{"input":100,"output":10}}'
+fake_reply '{"text":"Here is how it works.","usage":{"input":100,"output":20}}'
+run_llm -t cheap --json "explain the thing"
+printf '%s\n' "$OUT" >"$T/e.json"
+check_rc "refusal: exit 0" 0
+check_eq "refusal: two requests" "$(fake_count)" 2
+check_eq "refusal: first to cheap" "$(fake_get 0 body.model)" test-cheap-1
+check_eq "refusal: then mid" "$(fake_get 1 body.model)" test-mid-1
+check_eq "refusal: answer is mid's" "$(json_get "$T/e.json" text)" "Here is how it works."
+check_eq "refusal: final tier" "$(json_get "$T/e.json" tier)" mid
+check_eq "refusal: step 1 why" "$(json_get "$T/e.json" steps.0.why)" routed
+check_eq "refusal: step 2 why" "$(json_get "$T/e.json" steps.1.why)" "escalated: refusal"
+# cheap 100*0.10 + 10*0.40 = 14 micro$; mid 100*3 + 20*15 = 600 micro$
+check_contains "refusal: step 1 cost" "$OUT" '"cost_usd":0.000014}'
+check_contains "refusal: step 2 cost" "$OUT" '"cost_usd":0.0006}'
+check_contains "refusal: both charged" "$OUT" '"cost_usd":0.000614,'
+n=$(sqlite3 "$LLM_DATA_DIR/llm.db" "select count(*) from usage where status='ok'")
+check_eq "refusal: two ledger rows" "$n" 2
+
+# streamed to a pipe: the refusal was held back, only the escalated answer is on stdout
+fake_reset
+fake_reply '{"text":"I cannot help with that request.","usage":{"input":10,"output":5}}'
+fake_reply '{"text":"The real answer.","usage":{"input":10,"output":5}}'
+run_llm -t cheap "explain the thing"
+check_eq "streamed refusal: stdout has only the answer" "$OUT" "The real answer."
+check_contains "streamed refusal: escalation said on stderr" "$ERR" "escalated: refusal"
+
+# an answer cut off by the length limit, not streamed to stdout: re-asked one tier up
+fake_reset
+fake_reply '{"text":"The answer starts and then","stop":"length"}'
+fake_reply '{"text":"The whole answer."}'
+run_llm -t cheap --json "explain"
+printf '%s\n' "$OUT" >"$T/l.json"
+check_eq "cut off: escalated" "$(json_get "$T/l.json" steps.1.why)" "escalated: cut off"
+check_eq "cut off: answer" "$(json_get "$T/l.json" text)" "The whole answer."
+
+# only once: a refusal on mid is not re-asked again
+fake_reset
+fake_reply '{"text":"I cannot do that."}'
+fake_reply '{"text":"I cannot do that, either."}'
+fake_reply '{"text":"never asked"}'
+run_llm -t cheap --json "x"
+check_eq "once: two requests only" "$(fake_count)" 2
+
+# a pinned model is never escalated
+fake_reset
+fake_reply '{"text":"I cannot do that."}'
+run_llm -m test-cheap --json "x"
+check_eq "pinned: not escalated" "$(fake_count)" 1
+
+# escalate = no: the refusal stands
+sed -i 's/^escalate = yes/escalate = no/' "$LLM_CONFIG_DIR/config.ini"
+fake_reset
+fake_reply '{"text":"I cannot do that."}'
+run_llm -t cheap --json "x"
+check_eq "escalate off: one request" "$(fake_count)" 1
+
+# fallback: the first cheap model fails three times, the next cheap model answers
+fake_reset
+fake_reply '[{"status":503,"retry_after_ms":"5"},{"status":503,"retry_after_ms":"5"},{"status":503,"retry_after_ms":"5"}]'
+fake_reply '{"text":"from the local model","usage":{"input":10,"output":4}}'
+run_llm -t cheap --json "x"
+printf '%s\n' "$OUT" >"$T/f.json"
+check_rc "fallback: exit 0" 0
+check_eq "fallback: 3 tries then the next model" "$(fake_count)" 4
+check_eq "fallback: next model of the tier" "$(fake_get 3 body.model)" llama3.2
+check_eq "fallback: answer" "$(json_get "$T/f.json" text)" "from the local model"
+check_eq "fallback: step 2 why" "$(json_get "$T/f.json" steps.1.why)" "fallback: HTTP 503"
+check_eq "fallback: step 1 model" "$(json_get "$T/f.json" steps.0.model)" test-cheap
+check_eq "fallback: step 2 model" "$(json_get "$T/f.json" steps.1.model)" test-local
+check_eq "fallback: stays in its tier" "$(json_get "$T/f.json" tier)" cheap
+n=$(sqlite3 "$LLM_DATA_DIR/llm.db" "select count(*) from usage where status='error'")
+check_eq "fallback: the failed request is in the ledger" "$n" 1
+
+# fallback never goes to a dearer tier: mid has one model, so its failure is final
+fake_reset
+fake_reply '[{"status":500,"retry_after_ms":"5"},{"status":500,"retry_after_ms":"5"},{"status":500,"retry_after_ms":"5"}]'
+run_llm -t mid -q "x"
+check_rc "no dearer fallback: exit 1" 1
+check_eq "no dearer fallback: 3 requests" "$(fake_count)" 3
