@@ -1,9 +1,11 @@
 /* store: llm.db, the SQLite database: opening, schema migrations, conversations and messages. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -221,9 +223,17 @@ struct store *
 store_open(const char *path, char **cause)
 {
 	struct store *s = xcalloc(1, sizeof *s);
-	int rc;
+	int rc, fd;
 
 	s->path = xstrdup(path);
+	/*
+	 * Conversations are private: make the file 0600 before SQLite creates it
+	 * (its WAL and shared-memory files take the same mode), whatever the
+	 * directory's mode.
+	 */
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
 		store_cause(cause, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));

@@ -1,6 +1,7 @@
 /* test_store: schema creation and migration, conversations and messages in llm.db. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -88,11 +89,13 @@ static void
 test_create(void)
 {
 	struct ledger *l;
+	struct stat sb;
 
 	fresh_dir();
 	l = open_ledger();      /* makes data/llm/ and the database */
 	CHECK_INT(store_version(ledger_store(l)), STORE_VERSION);
 	check_sql("PRAGMA journal_mode", "wal");
+	CHECK(stat(test_db, &sb) == 0 && (sb.st_mode & 0777) == 0600);
 	check_sql("PRAGMA user_version", "1");
 	check_sql("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
 	    " ('conversations', 'messages', 'usage', 'usage_totals')", "4");
