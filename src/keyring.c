@@ -1,0 +1,318 @@
+/* keyring: API keys in the OS keyring (Secret Service through libsecret), never in a file. */
+#include <libsecret/secret.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "keyring.h"
+#include "util.h"
+
+#define KEYRING_APP "llm"
+
+/* The fix for a missing Secret Service, shared by every message that needs it. */
+#define KEYRING_FIX \
+	"start a Secret Service (gnome-keyring-daemon, or KeePassXC with its Secret Service " \
+	"integration), or set key_env or key_command for the provider in config.ini"
+
+/* How to unlock a collection when the service could not prompt. */
+#define KEYRING_UNLOCK \
+	"the collection is locked and the Secret Service could not ask for its password: " \
+	"unlock it from the desktop session or a keyring manager (Seahorse, KeePassXC), or " \
+	"without a desktop restart the daemon with `gnome-keyring-daemon --replace --unlock " \
+	"--components=secrets`, which reads the password on stdin"
+
+static const SecretSchema keyring_schema = {
+	.name = "org.llm.Key",
+	.flags = SECRET_SCHEMA_NONE,
+	.attributes = {
+		{ .name = "application", .type = SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ .name = "provider", .type = SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ .name = NULL, .type = 0 },
+	},
+};
+
+/*
+ * Refuse early when there is no session bus: GLib would otherwise try to
+ * autolaunch one (dbus-launch), starting a daemon behind the user's back.
+ */
+static int
+keyring_bus_check(char **cause)
+{
+	const char *addr = getenv("DBUS_SESSION_BUS_ADDRESS");
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
+	char *path;
+	bool ok;
+
+	if (addr != NULL && *addr != '\0')
+		return 0;
+	if (rt != NULL && *rt != '\0') {
+		path = xstrfmt("%s/bus", rt);
+		ok = stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+		free(path);
+		if (ok)
+			return 0;
+	}
+	xasprintf(cause, "keyring: no session bus (DBUS_SESSION_BUS_ADDRESS is not set), so no "
+	    "Secret Service: " KEYRING_FIX);
+	return -1;
+}
+
+/* Turn a libsecret or D-Bus error into a message that says what to do. */
+static void
+keyring_error(GError *err, const char *what, char **cause)
+{
+	const char *msg;
+
+	/* "GDBus.Error:org.freedesktop...: text" reads better as "text". */
+	if (err != NULL && g_dbus_error_is_remote_error(err))
+		g_dbus_error_strip_remote_error(err);
+	msg = err != NULL ? err->message : "unknown error";
+	if (err != NULL && (err->domain == G_IO_ERROR && err->code != G_IO_ERROR_CANCELLED)) {
+		xasprintf(cause, "keyring: cannot reach the session bus (%s), so no Secret Service: "
+		    KEYRING_FIX, msg);
+	} else if (err != NULL && (g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
+	    || g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)
+	    || g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_EXEC_FAILED)
+	    || g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_CHILD_EXITED)
+	    || g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_FAILED)
+	    || g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND)
+	    || g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_NO_SERVER))) {
+		xasprintf(cause, "keyring: no Secret Service on the session bus (%s): " KEYRING_FIX, msg);
+	} else if (err != NULL && (g_error_matches(err, SECRET_ERROR, SECRET_ERROR_IS_LOCKED)
+	    || g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED))) {
+		xasprintf(cause, "keyring: %s; " KEYRING_UNLOCK, msg);
+	} else {
+		xasprintf(cause, "keyring: cannot %s: %s", what, msg);
+	}
+}
+
+/* Connect to the session bus; the connection is shared and kept by GLib. */
+static int
+keyring_connect(char **cause)
+{
+	GError *err = NULL;
+	GDBusConnection *bus;
+
+	if (keyring_bus_check(cause) < 0)
+		return -1;
+	bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &err);
+	if (bus == NULL) {
+		keyring_error(err, "connect", cause);
+		g_clear_error(&err);
+		return -1;
+	}
+	/* Ours must not end the process when the bus goes away. */
+	g_dbus_connection_set_exit_on_close(bus, FALSE);
+	g_object_unref(bus);
+	return 0;
+}
+
+/* Say whether a provider name is fit for an attribute and a label. */
+static bool
+keyring_name_ok(const char *provider, char **cause)
+{
+	const unsigned char *s;
+
+	if (provider == NULL || *provider == '\0') {
+		xasprintf(cause, "keyring: empty provider name");
+		return false;
+	}
+	for (s = (const unsigned char *)provider; *s != '\0'; s++) {
+		if (*s < 0x20 || *s == 0x7f) {
+			xasprintf(cause, "keyring: bad provider name");
+			return false;
+		}
+	}
+	return true;
+}
+
+static GList *keyring_search(const char *provider, bool *failed, char **cause);
+
+/*
+ * A lookup that finds nothing also means "locked and the prompt failed"
+ * (libsecret reports a dismissed prompt as no result): tell them apart.
+ */
+static int
+keyring_get_missing(const char *provider, char **cause)
+{
+	GList *items;
+	bool failed;
+
+	items = keyring_search(provider, &failed, cause);
+	if (failed)
+		return -1;
+	if (items == NULL)
+		return 1;
+	g_list_free_full(items, g_object_unref);
+	xasprintf(cause, "keyring: there is a key for %s, but " KEYRING_UNLOCK, provider);
+	return -1;
+}
+
+/* Fetch provider's key: 0 and *key (free with secret_free), 1 none, -1 error. */
+int
+keyring_get(const char *provider, char **key, char **cause)
+{
+	GError *err = NULL;
+	gchar *pw;
+
+	*key = NULL;
+	if (!keyring_name_ok(provider, cause) || keyring_connect(cause) < 0)
+		return -1;
+	pw = secret_password_lookup_sync(&keyring_schema, NULL, &err,
+	    "application", KEYRING_APP, "provider", provider, NULL);
+	if (err != NULL) {
+		secret_password_free(pw);
+		keyring_error(err, "read the key", cause);
+		g_clear_error(&err);
+		return -1;
+	}
+	if (pw == NULL)
+		return keyring_get_missing(provider, cause);
+	*key = xstrdup(pw);
+	secret_password_free(pw);
+	return 0;
+}
+
+/* Search llm's items (locked or not, secrets not loaded); NULL with *failed on error. */
+static GList *
+keyring_search(const char *provider, bool *failed, char **cause)
+{
+	GError *err = NULL;
+	GList *items;
+
+	*failed = false;
+	if (keyring_connect(cause) < 0) {
+		*failed = true;
+		return NULL;
+	}
+	if (provider != NULL)
+		items = secret_password_search_sync(&keyring_schema, SECRET_SEARCH_ALL, NULL, &err,
+		    "application", KEYRING_APP, "provider", provider, NULL);
+	else
+		items = secret_password_search_sync(&keyring_schema, SECRET_SEARCH_ALL, NULL, &err,
+		    "application", KEYRING_APP, NULL);
+	if (err != NULL) {
+		g_list_free_full(items, g_object_unref);
+		keyring_error(err, "search the keyring", cause);
+		g_clear_error(&err);
+		*failed = true;
+		return NULL;
+	}
+	return items;
+}
+
+/* Tell whether provider has a key without reading it: 0 yes, 1 no, -1 error. */
+int
+keyring_has(const char *provider, char **cause)
+{
+	GList *items;
+	bool failed;
+
+	if (!keyring_name_ok(provider, cause))
+		return -1;
+	items = keyring_search(provider, &failed, cause);
+	if (failed)
+		return -1;
+	if (items == NULL)
+		return 1;
+	g_list_free_full(items, g_object_unref);
+	return 0;
+}
+
+/* Store (or replace) provider's key: 0 or -1. */
+int
+keyring_set(const char *provider, const char *key, char **cause)
+{
+	GError *err = NULL;
+	char *label;
+	gboolean ok;
+
+	if (!keyring_name_ok(provider, cause) || keyring_connect(cause) < 0)
+		return -1;
+	label = xstrfmt("llm: %s API key", provider);
+	ok = secret_password_store_sync(&keyring_schema, SECRET_COLLECTION_DEFAULT, label, key,
+	    NULL, &err, "application", KEYRING_APP, "provider", provider, NULL);
+	free(label);
+	if (!ok || err != NULL) {
+		keyring_error(err, "store the key", cause);
+		g_clear_error(&err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Delete provider's key: 0 deleted, 1 there was none, -1 error. */
+int
+keyring_rm(const char *provider, char **cause)
+{
+	GError *err = NULL;
+	gboolean removed;
+
+	if (!keyring_name_ok(provider, cause) || keyring_connect(cause) < 0)
+		return -1;
+	removed = secret_password_clear_sync(&keyring_schema, NULL, &err,
+	    "application", KEYRING_APP, "provider", provider, NULL);
+	if (err != NULL) {
+		keyring_error(err, "delete the key", cause);
+		g_clear_error(&err);
+		return -1;
+	}
+	return removed ? 0 : 1;
+}
+
+static int
+keyring_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* List the providers that have a key, sorted; 0 or -1. */
+int
+keyring_list(char ***names, size_t *n, char **cause)
+{
+	GList *items, *l;
+	GHashTable *attrs;
+	const char *name;
+	bool failed;
+	size_t i, count = 0;
+	char **out;
+
+	*names = NULL;
+	*n = 0;
+	items = keyring_search(NULL, &failed, cause);
+	if (failed)
+		return -1;
+	out = xcalloc(g_list_length(items) + 1, sizeof(*out));
+	for (l = items; l != NULL; l = l->next) {
+		attrs = secret_retrievable_get_attributes(SECRET_RETRIEVABLE(l->data));
+		name = attrs != NULL ? g_hash_table_lookup(attrs, "provider") : NULL;
+		if (name != NULL && *name != '\0') {
+			for (i = 0; i < count && strcmp(out[i], name) != 0; i++)
+				;
+			if (i == count)
+				out[count++] = xstrdup(name);
+		}
+		if (attrs != NULL)
+			g_hash_table_unref(attrs);
+	}
+	g_list_free_full(items, g_object_unref);
+	qsort(out, count, sizeof(*out), keyring_name_cmp);
+	*names = out;
+	*n = count;
+	return 0;
+}
+
+/* Free what keyring_list returned. */
+void
+keyring_list_free(char **names, size_t n)
+{
+	size_t i;
+
+	if (names == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
