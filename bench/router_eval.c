@@ -1,0 +1,279 @@
+/* router_eval: replay RouteLLM's per-prompt results and score the router against baselines. */
+/*
+ * Protocol (routing.md section 4): for each set (GSM8K, MMLU, MT-Bench) the
+ * router is fitted on the OTHER sets only and scored on this one (transfer);
+ * 5-fold cross-validation within the set is shown for comparison. Beside it:
+ * random routing (mean of 20 seeds), prompt length only, and the oracle.
+ * Metrics: APGR, CPT(50%), CPT(80%), and the cost saved against always-strong
+ * at 95% of the strong model's quality. Costs use 2024 list prices
+ * (GPT-4-1106 $10/$30, Mixtral $0.60/$0.60 per million), tokens = chars/4,
+ * MMLU +600 prompt tokens for its 5-shot prefix and one output token.
+ */
+#define ROUTER_TRAIN_LIB
+#include "router_train.c"
+
+#define EVAL_SEEDS 20
+#define EVAL_FOLDS 5
+
+struct item {
+	double score;
+	double dq;        /* strong - weak quality */
+	double dc;        /* strong - weak cost */
+};
+
+struct metrics {
+	double apgr, cpt50, cpt80, saved95;
+};
+
+static double
+row_cost(const struct row *r, bool strong)
+{
+	double in = r->in_chars / 4, out = (strong ? r->strong_out : r->weak_out) / 4;
+
+	if (r->set == SET_MMLU) {
+		in += 600;
+		out = 1;
+	}
+	return strong ? in * 10 + out * 30 : in * 0.6 + out * 0.6;
+}
+
+static int
+cmp_item(const void *a, const void *b)
+{
+	double x = ((const struct item *)a)->score, y = ((const struct item *)b)->score;
+
+	return x > y ? -1 : x < y;
+}
+
+/*
+ * Sweep the share of strong calls from 0 to all, best scores first. Ties are
+ * averaged: a tied group moves the curve linearly, as random tie-breaking
+ * would on average.
+ */
+static struct metrics
+curve(struct item *it, size_t n, double sum_weak, double sum_strong, double cost_weak, double cost_strong)
+{
+	struct metrics m = { 0, -1, -1, -1 };
+	double gap = sum_strong - sum_weak, q = 0, c = 0, prev_pgr = 0, best_cost = -1;
+	size_t i, j, k;
+
+	qsort(it, n, sizeof(*it), cmp_item);
+	for (i = 0; i < n; i = j) {
+		double gq = 0, gc = 0;
+
+		for (j = i; j < n && it[j].score == it[i].score; j++) {
+			gq += it[j].dq;
+			gc += it[j].dc;
+		}
+		for (k = i; k < j; k++) {
+			double pgr;
+
+			q += gq / (double)(j - i);
+			c += gc / (double)(j - i);
+			pgr = q / gap;
+			m.apgr += (prev_pgr + pgr) / 2 / (double)n;
+			prev_pgr = pgr;
+			if (m.cpt50 < 0 && pgr >= 0.5)
+				m.cpt50 = (double)(k + 1) / (double)n;
+			if (m.cpt80 < 0 && pgr >= 0.8)
+				m.cpt80 = (double)(k + 1) / (double)n;
+			if (sum_weak + q >= 0.95 * sum_strong && (best_cost < 0 || cost_weak + c < best_cost))
+				best_cost = cost_weak + c;
+		}
+	}
+	if (sum_weak >= 0.95 * sum_strong)
+		best_cost = cost_weak;
+	m.saved95 = best_cost < 0 ? 0 : 1 - best_cost / cost_strong;
+	return m;
+}
+
+/* Score the rows of set s with scores sc (indexed like the rows). */
+static struct metrics
+evaluate(const struct data *d, int s, const double *sc)
+{
+	struct item *it = xcalloc(d->n, sizeof(*it));
+	double sw = 0, ss = 0, cw = 0, cs = 0;
+	size_t r, n = 0;
+	struct metrics m;
+
+	for (r = 0; r < d->n; r++) {
+		const struct row *row = &d->rows[r];
+
+		if (row->set != s)
+			continue;
+		it[n].score = sc[r];
+		it[n].dq = row->strong - row->weak;
+		it[n].dc = row_cost(row, true) - row_cost(row, false);
+		sw += row->weak;
+		ss += row->strong;
+		cw += row_cost(row, false);
+		cs += row_cost(row, true);
+		n++;
+	}
+	m = curve(it, n, sw, ss, cw, cs);
+	free(it);
+	return m;
+}
+
+/* The router's score for going past cheap: P(cheap not enough), topic rules first. */
+static double
+router_score(const struct router_model *rm, const double x[RF_COUNT])
+{
+	double l1, l2;
+
+	router_logits(rm, x, &l1, &l2);
+	/* router_decide_with sends code, diffs and stack traces past cheap whatever the score. */
+	if (x[RF_CODE_FENCE] > 0 || x[RF_DIFF] > 0 || x[RF_TRACE] > 0)
+		return 1 + 1 / (1 + exp(-l1));
+	return 1 / (1 + exp(-l1));
+}
+
+static void
+score_model(const struct data *d, const struct router_model *rm, int s, const bool *only, double *sc)
+{
+	size_t r;
+
+	for (r = 0; r < d->n; r++)
+		if (d->rows[r].set == s && (only == NULL || only[r]))
+			sc[r] = router_score(rm, d->rows[r].x);
+}
+
+static struct metrics
+eval_transfer(const struct data *d, int s, double *sc)
+{
+	bool *use = xcalloc(d->n, sizeof(bool));
+	struct router_model rm;
+	size_t r;
+
+	for (r = 0; r < d->n; r++)
+		use[r] = d->rows[r].set != s;
+	fit_model(d, use, &rm);
+	score_model(d, &rm, s, NULL, sc);
+	free(use);
+	return evaluate(d, s, sc);
+}
+
+static struct metrics
+eval_cv(const struct data *d, int s, double *sc)
+{
+	bool *use = xcalloc(d->n, sizeof(bool)), *test = xcalloc(d->n, sizeof(bool));
+	struct router_model rm;
+	size_t r, k;
+	int fold;
+
+	for (fold = 0; fold < EVAL_FOLDS; fold++) {
+		for (k = 0, r = 0; r < d->n; r++) {
+			use[r] = test[r] = false;
+			if (d->rows[r].set != s)
+				continue;
+			test[r] = k % EVAL_FOLDS == (size_t)fold;
+			use[r] = !test[r];
+			k++;
+		}
+		fit_model(d, use, &rm);
+		score_model(d, &rm, s, test, sc);
+	}
+	free(use);
+	free(test);
+	return evaluate(d, s, sc);
+}
+
+static uint64_t
+xorshift(uint64_t *st)
+{
+	*st ^= *st << 13;
+	*st ^= *st >> 7;
+	*st ^= *st << 17;
+	return *st;
+}
+
+static struct metrics
+eval_random(const struct data *d, int s, double *sc)
+{
+	struct metrics sum = { 0 }, m;
+	uint64_t st;
+	size_t r;
+	int seed;
+
+	for (seed = 1; seed <= EVAL_SEEDS; seed++) {
+		st = 0x9E3779B97F4A7C15ull * (uint64_t)seed;
+		for (r = 0; r < d->n; r++)
+			sc[r] = (double)(xorshift(&st) >> 11);
+		m = evaluate(d, s, sc);
+		sum.apgr += m.apgr / EVAL_SEEDS;
+		sum.cpt50 += m.cpt50 / EVAL_SEEDS;
+		sum.cpt80 += m.cpt80 / EVAL_SEEDS;
+		sum.saved95 += m.saved95 / EVAL_SEEDS;
+	}
+	return sum;
+}
+
+static struct metrics
+eval_length(const struct data *d, int s, double *sc)
+{
+	size_t r;
+
+	/* The length the router sees: the prompt's characters (x is log1p of it). */
+	for (r = 0; r < d->n; r++)
+		sc[r] = d->rows[r].x[RF_LENGTH];
+	return evaluate(d, s, sc);
+}
+
+static struct metrics
+eval_oracle(const struct data *d, int s, double *sc)
+{
+	size_t r;
+
+	for (r = 0; r < d->n; r++)
+		sc[r] = d->rows[r].strong - d->rows[r].weak;
+	return evaluate(d, s, sc);
+}
+
+static void
+print_row(const char *set, size_t n, const char *name, struct metrics m)
+{
+	char c50[16], c80[16];
+
+	snprintf(c50, sizeof(c50), m.cpt50 < 0 ? "-" : "%.1f%%", m.cpt50 * 100);
+	snprintf(c80, sizeof(c80), m.cpt80 < 0 ? "-" : "%.1f%%", m.cpt80 * 100);
+	if (set != NULL)
+		printf("%-8s %6zu  %-22s %6.3f %8s %8s %9.1f%%\n", set, n, name, m.apgr, c50, c80, m.saved95 * 100);
+	else
+		printf("%-8s %6s  %-22s %6.3f %8s %8s %9.1f%%\n", "", "", name, m.apgr, c50, c80, m.saved95 * 100);
+}
+
+/* Print the table: router_eval [DATA_DIR]; exit 0 with a message when the data is absent. */
+int
+main(int argc, char **argv)
+{
+	const char *dir = argc > 1 ? argv[1] : getenv("ROUTING_DATA");
+	struct data d;
+	double *sc;
+	size_t setn[SET_COUNT] = { 0 }, r;
+	int s;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "../shared/reference/routing";
+	if (data_load(dir, &d) != 0) {
+		printf("router_eval: skipped: no routing data under %s (derived/routellm_2tier.tsv)\n", dir);
+		return 0;
+	}
+	for (r = 0; r < d.n; r++)
+		setn[d.rows[r].set]++;
+	sc = xcalloc(d.n, sizeof(double));
+	printf("router_eval: %zu prompts (%zu contaminated or unscored skipped); strong = GPT-4-1106, weak = Mixtral-8x7B\n",
+	    d.n, d.skipped);
+	printf("%-8s %6s  %-22s %6s %8s %8s %10s\n", "set", "n", "router", "APGR", "CPT50", "CPT80", "saved@95");
+	for (s = 0; s < SET_COUNT; s++) {
+		print_row(set_names[s], setn[s], "llm (transfer)", eval_transfer(&d, s, sc));
+		print_row(NULL, 0, "llm (5-fold CV)", eval_cv(&d, s, sc));
+		print_row(NULL, 0, "length only", eval_length(&d, s, sc));
+		print_row(NULL, 0, "random (20 seeds)", eval_random(&d, s, sc));
+		print_row(NULL, 0, "oracle", eval_oracle(&d, s, sc));
+	}
+	printf("transfer: fitted on the other sets only; CPT: share of strong calls for that share of the gap;\n"
+	    "saved@95: cost saved against always-strong at 95%% of its quality.\n");
+	free(sc);
+	free(d.rows);
+	return 0;
+}

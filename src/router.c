@@ -1,0 +1,893 @@
+/* router: pick the cheapest capable tier for a prompt from ~20 features and two logistic heads. */
+#include "router.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+/* The shipped weights: router_default_model, written by bench/router_train.c. */
+#include "router_weights.h"
+
+enum kw_group {
+	KW_REASON,
+	KW_MATH,
+	KW_CODE,
+	KW_CREATIVE,
+	KW_SIMPLE,
+	KW_FORMAT,
+	KW_TRACE,
+	KW_COUNT
+};
+
+/* Keywords by group; sorted by word so one first letter is one run. */
+static const struct kw {
+	const char *word;
+	unsigned char len;
+	unsigned char group;
+	bool prefix;             /* a stem: matches any word it starts */
+} router_kw[] = {
+	{ "adventure", 9, KW_CREATIVE, true },
+	{ "advert", 6, KW_CREATIVE, true },
+	{ "algebra", 7, KW_MATH, true },
+	{ "algorithm", 9, KW_CODE, true },
+	{ "analy", 5, KW_REASON, true },
+	{ "angle", 5, KW_MATH, true },
+	{ "api", 3, KW_CODE, false },
+	{ "apis", 4, KW_CODE, false },
+	{ "architect", 9, KW_REASON, true },
+	{ "area", 4, KW_MATH, false },
+	{ "argu", 4, KW_REASON, true },
+	{ "arithmetic", 10, KW_MATH, true },
+	{ "array", 5, KW_CODE, true },
+	{ "assum", 5, KW_REASON, true },
+	{ "async", 5, KW_CODE, true },
+	{ "average", 7, KW_MATH, true },
+	{ "backtrace", 9, KW_TRACE, true },
+	{ "bash", 4, KW_CODE, false },
+	{ "binary", 6, KW_CODE, false },
+	{ "blog", 4, KW_CREATIVE, true },
+	{ "brainstorm", 10, KW_CREATIVE, true },
+	{ "brief", 5, KW_SIMPLE, true },
+	{ "bug", 3, KW_CODE, false },
+	{ "bugs", 4, KW_CODE, false },
+	{ "bullet", 6, KW_FORMAT, true },
+	{ "calculat", 8, KW_MATH, true },
+	{ "capital", 7, KW_SIMPLE, false },
+	{ "catchy", 6, KW_CREATIVE, false },
+	{ "character", 9, KW_CREATIVE, true },
+	{ "circle", 6, KW_MATH, true },
+	{ "class", 5, KW_CODE, false },
+	{ "classes", 7, KW_CODE, false },
+	{ "code", 4, KW_CODE, false },
+	{ "coding", 6, KW_CODE, false },
+	{ "compar", 6, KW_REASON, true },
+	{ "compil", 6, KW_CODE, true },
+	{ "compiler", 8, KW_CODE, true },
+	{ "comput", 6, KW_MATH, true },
+	{ "concise", 7, KW_FORMAT, true },
+	{ "conclu", 6, KW_REASON, true },
+	{ "cons", 4, KW_REASON, false },
+	{ "consequen", 9, KW_REASON, true },
+	{ "consider", 8, KW_REASON, true },
+	{ "const", 5, KW_CODE, false },
+	{ "contradict", 10, KW_REASON, true },
+	{ "converg", 7, KW_MATH, true },
+	{ "coredump", 8, KW_TRACE, false },
+	{ "counterexample", 14, KW_REASON, true },
+	{ "cpp", 3, KW_CODE, false },
+	{ "creative", 8, KW_CREATIVE, true },
+	{ "critic", 6, KW_REASON, true },
+	{ "critiq", 6, KW_REASON, true },
+	{ "css", 3, KW_CODE, false },
+	{ "csv", 3, KW_FORMAT, false },
+	{ "database", 8, KW_CODE, true },
+	{ "debug", 5, KW_CODE, true },
+	{ "deduc", 5, KW_REASON, true },
+	{ "def", 3, KW_CODE, false },
+	{ "define", 6, KW_SIMPLE, false },
+	{ "definition", 10, KW_SIMPLE, true },
+	{ "derivative", 10, KW_MATH, true },
+	{ "derive", 6, KW_REASON, false },
+	{ "deriving", 8, KW_REASON, false },
+	{ "design", 6, KW_REASON, true },
+	{ "dialog", 6, KW_CREATIVE, true },
+	{ "differen", 8, KW_REASON, true },
+	{ "digit", 5, KW_MATH, true },
+	{ "divided", 7, KW_MATH, false },
+	{ "divisib", 7, KW_MATH, true },
+	{ "docker", 6, KW_CODE, true },
+	{ "dumped", 6, KW_TRACE, false },
+	{ "email", 5, KW_CREATIVE, true },
+	{ "equation", 8, KW_MATH, true },
+	{ "error", 5, KW_CODE, false },
+	{ "errors", 6, KW_CODE, false },
+	{ "essay", 5, KW_CREATIVE, true },
+	{ "evaluat", 7, KW_REASON, true },
+	{ "exactly", 7, KW_FORMAT, false },
+	{ "exception", 9, KW_CODE, true },
+	{ "explain", 7, KW_REASON, true },
+	{ "exponent", 8, KW_MATH, true },
+	{ "factor", 6, KW_MATH, true },
+	{ "fantasy", 7, KW_CREATIVE, false },
+	{ "fiction", 7, KW_CREATIVE, true },
+	{ "format", 6, KW_FORMAT, true },
+	{ "fraction", 8, KW_MATH, true },
+	{ "function", 8, KW_CODE, true },
+	{ "funny", 5, KW_CREATIVE, false },
+	{ "generali", 8, KW_REASON, true },
+	{ "geometr", 7, KW_MATH, true },
+	{ "git", 3, KW_CODE, false },
+	{ "golang", 6, KW_CODE, false },
+	{ "good", 4, KW_SIMPLE, false },
+	{ "haiku", 5, KW_CREATIVE, true },
+	{ "hash", 4, KW_CODE, true },
+	{ "heading", 7, KW_FORMAT, true },
+	{ "headline", 8, KW_CREATIVE, true },
+	{ "hello", 5, KW_SIMPLE, false },
+	{ "hey", 3, KW_SIMPLE, false },
+	{ "hi", 2, KW_SIMPLE, false },
+	{ "html", 4, KW_CODE, false },
+	{ "http", 4, KW_CODE, true },
+	{ "humor", 5, KW_CREATIVE, true },
+	{ "hypothe", 7, KW_REASON, true },
+	{ "imagin", 6, KW_CREATIVE, true },
+	{ "implement", 9, KW_CODE, true },
+	{ "implication", 11, KW_REASON, true },
+	{ "induct", 6, KW_REASON, true },
+	{ "inequalit", 9, KW_MATH, true },
+	{ "infer", 5, KW_REASON, true },
+	{ "infinite", 8, KW_MATH, true },
+	{ "infinitely", 10, KW_MATH, false },
+	{ "int", 3, KW_CODE, false },
+	{ "integer", 7, KW_MATH, true },
+	{ "integral", 8, KW_MATH, true },
+	{ "java", 4, KW_CODE, false },
+	{ "javascript", 10, KW_CODE, true },
+	{ "joke", 4, KW_CREATIVE, true },
+	{ "json", 4, KW_CODE, false },
+	{ "json", 4, KW_FORMAT, false },
+	{ "justif", 6, KW_REASON, true },
+	{ "kubernetes", 10, KW_CODE, false },
+	{ "lambda", 6, KW_CODE, true },
+	{ "lemma", 5, KW_MATH, true },
+	{ "letter", 6, KW_CREATIVE, true },
+	{ "libraries", 9, KW_CODE, false },
+	{ "library", 7, KW_CODE, false },
+	{ "limerick", 8, KW_CREATIVE, true },
+	{ "limit", 5, KW_FORMAT, true },
+	{ "linux", 5, KW_CODE, false },
+	{ "list", 4, KW_FORMAT, true },
+	{ "logarithm", 9, KW_MATH, true },
+	{ "logic", 5, KW_REASON, true },
+	{ "loop", 4, KW_CODE, true },
+	{ "lyric", 5, KW_CREATIVE, true },
+	{ "malloc", 6, KW_CODE, false },
+	{ "markdown", 8, KW_FORMAT, false },
+	{ "math", 4, KW_MATH, true },
+	{ "matri", 5, KW_MATH, true },
+	{ "maximum", 7, KW_FORMAT, false },
+	{ "mean", 4, KW_SIMPLE, false },
+	{ "meaning", 7, KW_SIMPLE, false },
+	{ "median", 6, KW_MATH, false },
+	{ "memory", 6, KW_CODE, false },
+	{ "metaphor", 8, KW_CREATIVE, true },
+	{ "minimum", 7, KW_FORMAT, false },
+	{ "module", 6, KW_CODE, true },
+	{ "modulo", 6, KW_MATH, false },
+	{ "morning", 7, KW_SIMPLE, false },
+	{ "multipl", 7, KW_MATH, true },
+	{ "must", 4, KW_FORMAT, false },
+	{ "name", 4, KW_SIMPLE, false },
+	{ "narrat", 6, KW_CREATIVE, true },
+	{ "node", 4, KW_CODE, true },
+	{ "novel", 5, KW_CREATIVE, true },
+	{ "null", 4, KW_CODE, false },
+	{ "numbered", 8, KW_FORMAT, false },
+	{ "only", 4, KW_FORMAT, false },
+	{ "optimi", 6, KW_REASON, true },
+	{ "outline", 7, KW_FORMAT, true },
+	{ "output", 6, KW_FORMAT, true },
+	{ "panic", 5, KW_TRACE, false },
+	{ "panicked", 8, KW_TRACE, false },
+	{ "paradox", 7, KW_REASON, true },
+	{ "paragraph", 9, KW_FORMAT, true },
+	{ "percent", 7, KW_MATH, true },
+	{ "perimeter", 9, KW_MATH, true },
+	{ "persona", 7, KW_CREATIVE, true },
+	{ "persuasive", 10, KW_CREATIVE, true },
+	{ "pitch", 5, KW_CREATIVE, false },
+	{ "poem", 4, KW_CREATIVE, true },
+	{ "poetry", 6, KW_CREATIVE, false },
+	{ "pointer", 7, KW_CODE, true },
+	{ "polynom", 7, KW_MATH, true },
+	{ "pretend", 7, KW_CREATIVE, true },
+	{ "prime", 5, KW_MATH, true },
+	{ "printf", 6, KW_CODE, false },
+	{ "probabilit", 10, KW_MATH, true },
+	{ "product", 7, KW_MATH, true },
+	{ "program", 7, KW_CODE, true },
+	{ "proof", 5, KW_REASON, true },
+	{ "pros", 4, KW_REASON, false },
+	{ "prove", 5, KW_REASON, false },
+	{ "proves", 6, KW_REASON, false },
+	{ "proving", 7, KW_REASON, false },
+	{ "puzzle", 6, KW_REASON, true },
+	{ "python", 6, KW_CODE, true },
+	{ "query", 5, KW_CODE, true },
+	{ "queue", 5, KW_CODE, true },
+	{ "quick", 5, KW_SIMPLE, true },
+	{ "radius", 6, KW_MATH, false },
+	{ "ratio", 5, KW_MATH, true },
+	{ "reason", 6, KW_REASON, true },
+	{ "recursi", 7, KW_CODE, true },
+	{ "refactor", 8, KW_CODE, true },
+	{ "regex", 5, KW_CODE, true },
+	{ "remainder", 9, KW_MATH, true },
+	{ "rephras", 7, KW_FORMAT, true },
+	{ "respond", 7, KW_FORMAT, true },
+	{ "response", 8, KW_FORMAT, true },
+	{ "return", 6, KW_CODE, false },
+	{ "rewrite", 7, KW_FORMAT, true },
+	{ "rhym", 4, KW_CREATIVE, true },
+	{ "riddle", 6, KW_REASON, true },
+	{ "rigor", 5, KW_REASON, true },
+	{ "role", 4, KW_CREATIVE, false },
+	{ "roleplay", 8, KW_CREATIVE, true },
+	{ "runtime", 7, KW_CODE, true },
+	{ "rust", 4, KW_CODE, false },
+	{ "scenario", 8, KW_REASON, true },
+	{ "script", 6, KW_CODE, true },
+	{ "segfault", 8, KW_CODE, true },
+	{ "segfault", 8, KW_TRACE, true },
+	{ "segmentation", 12, KW_TRACE, false },
+	{ "sentence", 8, KW_FORMAT, true },
+	{ "server", 6, KW_CODE, true },
+	{ "shell", 5, KW_CODE, false },
+	{ "short", 5, KW_SIMPLE, false },
+	{ "sigabrt", 7, KW_TRACE, false },
+	{ "sigsegv", 7, KW_TRACE, false },
+	{ "simple", 6, KW_SIMPLE, false },
+	{ "slogan", 6, KW_CREATIVE, true },
+	{ "solve", 5, KW_MATH, true },
+	{ "solving", 7, KW_MATH, false },
+	{ "song", 4, KW_CREATIVE, true },
+	{ "speech", 6, KW_CREATIVE, true },
+	{ "spell", 5, KW_SIMPLE, true },
+	{ "sql", 3, KW_CODE, false },
+	{ "sqrt", 4, KW_MATH, false },
+	{ "square", 6, KW_MATH, true },
+	{ "stack", 5, KW_CODE, false },
+	{ "stacktrace", 10, KW_TRACE, true },
+	{ "statistic", 9, KW_MATH, true },
+	{ "step", 4, KW_REASON, true },
+	{ "stories", 7, KW_CREATIVE, false },
+	{ "story", 5, KW_CREATIVE, false },
+	{ "strateg", 7, KW_REASON, true },
+	{ "string", 6, KW_CODE, true },
+	{ "struct", 6, KW_CODE, true },
+	{ "style", 5, KW_FORMAT, true },
+	{ "subtract", 8, KW_MATH, true },
+	{ "sum", 3, KW_MATH, false },
+	{ "summar", 6, KW_FORMAT, true },
+	{ "sums", 4, KW_MATH, false },
+	{ "synonym", 7, KW_SIMPLE, true },
+	{ "syntax", 6, KW_CODE, true },
+	{ "table", 5, KW_FORMAT, true },
+	{ "tale", 4, KW_CREATIVE, true },
+	{ "tell", 4, KW_SIMPLE, false },
+	{ "thank", 5, KW_SIMPLE, false },
+	{ "thanks", 6, KW_SIMPLE, false },
+	{ "theorem", 7, KW_MATH, true },
+	{ "thorough", 8, KW_REASON, true },
+	{ "thread", 6, KW_CODE, true },
+	{ "title", 5, KW_FORMAT, true },
+	{ "tone", 4, KW_FORMAT, true },
+	{ "total", 5, KW_MATH, false },
+	{ "traceback", 9, KW_TRACE, false },
+	{ "tradeoff", 8, KW_REASON, true },
+	{ "translat", 8, KW_SIMPLE, true },
+	{ "triangle", 8, KW_MATH, true },
+	{ "tweet", 5, KW_CREATIVE, true },
+	{ "typescript", 10, KW_CODE, true },
+	{ "unittest", 8, KW_CODE, true },
+	{ "url", 3, KW_CODE, false },
+	{ "variable", 8, KW_CODE, true },
+	{ "variance", 8, KW_MATH, false },
+	{ "vector", 6, KW_MATH, true },
+	{ "vivid", 5, KW_CREATIVE, true },
+	{ "void", 4, KW_CODE, false },
+	{ "volume", 6, KW_MATH, true },
+	{ "weather", 7, KW_SIMPLE, false },
+	{ "what", 4, KW_SIMPLE, false },
+	{ "when", 4, KW_SIMPLE, false },
+	{ "where", 5, KW_SIMPLE, false },
+	{ "whether", 7, KW_REASON, false },
+	{ "who", 3, KW_SIMPLE, false },
+	{ "why", 3, KW_REASON, false },
+	{ "words", 5, KW_FORMAT, false },
+	{ "write", 5, KW_CREATIVE, false },
+	{ "writing", 7, KW_CREATIVE, false },
+	{ "xml", 3, KW_FORMAT, false },
+	{ "yaml", 4, KW_FORMAT, false },
+};
+
+/* Byte classes for the one pass. */
+enum {
+	CC_CODE = 1,     /* punctuation typical of code */
+	CC_OP = 2,       /* an arithmetic or comparison operator */
+	CC_SPACE = 4,
+	CC_END = 8,      /* ends a sentence */
+};
+
+static const unsigned char router_class[256] = {
+	['{'] = CC_CODE, ['}'] = CC_CODE, ['['] = CC_CODE, [']'] = CC_CODE,
+	['('] = CC_CODE, [')'] = CC_CODE, [';'] = CC_CODE, ['='] = CC_CODE | CC_OP,
+	['<'] = CC_CODE | CC_OP, ['>'] = CC_CODE | CC_OP, ['_'] = CC_CODE,
+	['/'] = CC_CODE | CC_OP, ['\\'] = CC_CODE, ['|'] = CC_CODE, ['&'] = CC_CODE,
+	['#'] = CC_CODE, ['`'] = CC_CODE, ['+'] = CC_OP, ['-'] = CC_OP, ['*'] = CC_OP,
+	['^'] = CC_OP, ['%'] = CC_OP,
+	[' '] = CC_SPACE, ['\t'] = CC_SPACE, ['\n'] = CC_SPACE, ['\r'] = CC_SPACE,
+	['.'] = CC_END, ['!'] = CC_END, ['?'] = CC_END,
+};
+
+/* Names of the features, as in the weights file. */
+const char *const router_feature_names[RF_COUNT] = {
+	[RF_LENGTH] = "length", [RF_WORDS] = "words", [RF_LINES] = "lines",
+	[RF_CODE_FENCE] = "code_fence", [RF_CODE_CHARS] = "code_chars", [RF_DIFF] = "diff",
+	[RF_TRACE] = "stack_trace", [RF_DIGITS] = "digits", [RF_NUMBERS] = "numbers",
+	[RF_MATH_OPS] = "math_ops", [RF_QUESTIONS] = "questions", [RF_CHOICE] = "choice",
+	[RF_SENTENCES] = "sentences", [RF_WORD_LEN] = "word_len", [RF_NON_ASCII] = "non_ascii",
+	[RF_KW_REASON] = "kw_reason", [RF_KW_MATH] = "kw_math", [RF_KW_CODE] = "kw_code",
+	[RF_KW_CREATIVE] = "kw_creative", [RF_KW_SIMPLE] = "kw_simple", [RF_KW_FORMAT] = "kw_format",
+	[RF_TURN] = "turn", [RF_CONTEXT] = "context", [RF_PREV_TIER] = "prev_tier",
+};
+
+/* What a feature is called in a reason when it pushes up, and when it pushes down. */
+static const char *const router_labels[RF_COUNT][2] = {
+	[RF_LENGTH] = { "long prompt", "short prompt" },
+	[RF_WORDS] = { "many words", "few words" },
+	[RF_LINES] = { "many lines", "one line" },
+	[RF_CODE_FENCE] = { "code block", "no code block" },
+	[RF_CODE_CHARS] = { "code characters", "plain prose" },
+	[RF_DIFF] = { "diff", "no diff" },
+	[RF_TRACE] = { "stack trace", "no stack trace" },
+	[RF_DIGITS] = { "many digits", "few digits" },
+	[RF_NUMBERS] = { "many numbers", "few numbers" },
+	[RF_MATH_OPS] = { "math", "no math" },
+	[RF_QUESTIONS] = { "several questions", "single question" },
+	[RF_CHOICE] = { "multiple choice", "open question" },
+	[RF_SENTENCES] = { "many sentences", "few sentences" },
+	[RF_WORD_LEN] = { "long words", "short words" },
+	[RF_NON_ASCII] = { "non-ASCII text", "ASCII text" },
+	[RF_KW_REASON] = { "reasoning words", "no reasoning words" },
+	[RF_KW_MATH] = { "math words", "no math words" },
+	[RF_KW_CODE] = { "code words", "no code words" },
+	[RF_KW_CREATIVE] = { "creative writing", "not creative writing" },
+	[RF_KW_SIMPLE] = { "greeting or lookup", "no greeting or lookup" },
+	[RF_KW_FORMAT] = { "format constraints", "no format constraints" },
+	[RF_TURN] = { "late turn", "first turn" },
+	[RF_CONTEXT] = { "long context", "little context" },
+	[RF_PREV_TIER] = { "previous tier", "previous tier" },
+};
+
+/* From this much earlier context on, a conversation wants at least mid. */
+#define ROUTER_LONG_CONTEXT 32000
+
+/* Counts gathered in the one pass. */
+struct scan {
+	size_t chars, bytes, words, letters, lines, code, digits, numbers, ops, questions;
+	size_t choices, sentences, nonascii, diff, trace, fence;
+	size_t kw[KW_COUNT];
+};
+
+static bool
+is_alpha(unsigned char c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static bool
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+starts(const unsigned char *p, size_t n, const char *lit)
+{
+	size_t l = strlen(lit);
+
+	return n >= l && memcmp(p, lit, l) == 0;
+}
+
+/* True when the rest of the line holds c within max bytes. */
+static bool
+line_has(const unsigned char *p, size_t n, unsigned char c, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < max && p[i] != '\n'; i++)
+		if (p[i] == c)
+			return true;
+	return false;
+}
+
+/* Look at the start of a line: diff markers, stack frames, answer choices. */
+static void
+scan_line(const unsigned char *p, size_t n, struct scan *s)
+{
+	size_t ind = 0;
+
+	if (starts(p, n, "diff --git") || starts(p, n, "@@ -") || starts(p, n, "+++ ") ||
+	    starts(p, n, "--- a/"))
+		s->diff++;
+	while (ind < n && ind < 16 && (p[ind] == ' ' || p[ind] == '\t'))
+		ind++;
+	p += ind;
+	n -= ind;
+	if (starts(p, n, "Traceback") || starts(p, n, "File \"") || starts(p, n, "goroutine ") ||
+	    starts(p, n, "thread '") || (n >= 3 && p[0] == '#' && is_digit(p[1]) && (p[2] == ' ' || is_digit(p[2]))) ||
+	    (ind > 0 && starts(p, n, "at ") && (line_has(p, n, '(', 200) || line_has(p, n, ':', 200))))
+		s->trace++;
+	/* "A. text", "b) text", "(C) text" */
+	if (n >= 3 && (p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'e' && (p[1] == '.' || p[1] == ')') && p[2] == ' ')
+		s->choices++;
+	else if (n >= 4 && p[0] == '(' && (p[1] | 0x20) >= 'a' && (p[1] | 0x20) <= 'e' && p[2] == ')')
+		s->choices++;
+}
+
+/* Count the keyword groups one lowercase word belongs to, once per group. */
+static void
+scan_word(const char *w, size_t wlen, unsigned char next, const unsigned short idx[27], struct scan *s)
+{
+	unsigned groups = 0;
+	unsigned j;
+	int a = w[0] - 'a';
+
+	if (a < 0 || a >= 26)
+		return;
+	for (j = idx[a]; j < idx[a + 1]; j++) {
+		const struct kw *k = &router_kw[j];
+
+		if (k->len > wlen || (!k->prefix && k->len != wlen))
+			continue;
+		if (memcmp(k->word, w, k->len) == 0)
+			groups |= 1u << k->group;
+	}
+	for (j = 0; j < KW_COUNT; j++)
+		if (groups & (1u << j))
+			s->kw[j]++;
+	/* "error: ...", "fatal: ...": a compiler or runtime message. */
+	if (next == ':' && ((wlen == 5 && memcmp(w, "error", 5) == 0) || (wlen == 5 && memcmp(w, "fatal", 5) == 0) ||
+	    (wlen == 9 && memcmp(w, "exception", 9) == 0)))
+		s->trace++;
+}
+
+/* An operator between operands ("3*4", "x = 2"), or a TeX command ("\frac"). */
+static bool
+scan_op(const unsigned char *p, size_t i, size_t n)
+{
+	unsigned char c = p[i], prev = 0, next = 0;
+	size_t j;
+
+	if (c == '\\')
+		return i + 3 < n && is_alpha(p[i + 1]) && is_alpha(p[i + 2]) && is_alpha(p[i + 3]);
+	for (j = i; j > 0 && j + 2 > i; j--)
+		if (p[j - 1] != ' ') {
+			prev = p[j - 1];
+			break;
+		}
+	for (j = i + 1; j < n && j < i + 3; j++)
+		if (p[j] != ' ') {
+			next = p[j];
+			break;
+		}
+	if (c == '-' || c == '/' || c == '%')
+		return is_digit(prev) && (is_digit(next) || next == '(');
+	return (is_digit(prev) || prev == ')' || is_alpha(prev)) &&
+	    (is_digit(next) || next == '(' || is_alpha(next) || next == '-');
+}
+
+static void
+scan_text(const unsigned char *p, size_t n, struct scan *s)
+{
+	unsigned short idx[27] = { 0 };
+	char w[32];
+	size_t i, wlen = 0;
+	bool line_start = true, in_word = false, word_ascii = true;
+
+	for (i = 0; i < ARRAY_SIZE(router_kw); i++)
+		idx[router_kw[i].word[0] - 'a' + 1]++;
+	for (i = 1; i < 27; i++)
+		idx[i] += idx[i - 1];
+	for (i = 0; i < n; i++) {
+		unsigned char c = p[i], cls = router_class[c];
+
+		if (line_start) {
+			scan_line(p + i, n - i, s);
+			line_start = false;
+		}
+		if ((c & 0xC0) != 0x80)
+			s->chars++;
+		if (is_alpha(c) || c >= 0x80) {
+			if (!in_word) {
+				in_word = true;
+				word_ascii = true;
+				wlen = 0;
+				s->words++;
+			}
+			if (c >= 0x80) {
+				s->nonascii++;
+				word_ascii = false;
+			} else {
+				s->letters++;
+				if (wlen < sizeof(w))
+					w[wlen] = (char)(c | 0x20);
+				wlen++;
+			}
+			continue;
+		}
+		if (in_word) {
+			in_word = false;
+			if (word_ascii && wlen < sizeof(w))
+				scan_word(w, wlen, c, idx, s);
+		}
+		if (is_digit(c)) {
+			s->digits++;
+			if (i == 0 || !(is_digit(p[i - 1]) || p[i - 1] == '.' || p[i - 1] == ',' || is_alpha(p[i - 1])))
+				s->numbers++;
+			continue;
+		}
+		if (c == '\n') {
+			s->lines++;
+			line_start = true;
+		}
+		if (c == '`' && i + 2 < n && p[i + 1] == '`' && p[i + 2] == '`') {
+			s->fence++;
+			s->code += 3;
+			i += 2;
+			continue;
+		}
+		if (cls & CC_CODE)
+			s->code++;
+		if ((cls & CC_OP) && scan_op(p, i, n))
+			s->ops++;
+		if (c == '?')
+			s->questions++;
+		if ((cls & CC_END) && i > 0 && (i + 1 == n || (router_class[p[i + 1]] & CC_SPACE)))
+			s->sentences++;
+	}
+	if (in_word && word_ascii && wlen < sizeof(w))
+		scan_word(w, wlen, 0, idx, s);
+}
+
+/* Compute the features of a turn into x[RF_COUNT], in one pass over the prompt. */
+void
+router_features(const struct route_input *in, double x[RF_COUNT])
+{
+	struct scan s;
+	double chars;
+
+	memset(&s, 0, sizeof(s));
+	scan_text((const unsigned char *)in->prompt, in->prompt ? in->len : 0, &s);
+	chars = s.chars ? (double)s.chars : 1.0;
+	x[RF_LENGTH] = log1p((double)s.chars);
+	x[RF_WORDS] = log1p((double)s.words);
+	x[RF_LINES] = log1p((double)s.lines);
+	x[RF_CODE_FENCE] = s.fence > 0;
+	x[RF_CODE_CHARS] = (double)s.code / chars;
+	x[RF_DIFF] = log1p((double)s.diff);
+	x[RF_TRACE] = log1p((double)s.trace);
+	x[RF_DIGITS] = (double)s.digits / chars;
+	x[RF_NUMBERS] = log1p((double)s.numbers);
+	x[RF_MATH_OPS] = log1p((double)s.ops);
+	x[RF_QUESTIONS] = log1p((double)s.questions);
+	x[RF_CHOICE] = s.choices >= 2;
+	x[RF_SENTENCES] = log1p((double)s.sentences);
+	x[RF_WORD_LEN] = s.words ? (double)s.letters / (double)s.words : 0;
+	x[RF_NON_ASCII] = in->len ? (double)s.nonascii / (double)in->len : 0;
+	x[RF_KW_REASON] = log1p((double)s.kw[KW_REASON]);
+	x[RF_KW_MATH] = log1p((double)s.kw[KW_MATH]);
+	x[RF_KW_CODE] = log1p((double)s.kw[KW_CODE]);
+	x[RF_KW_CREATIVE] = log1p((double)s.kw[KW_CREATIVE]);
+	x[RF_KW_SIMPLE] = log1p((double)s.kw[KW_SIMPLE]);
+	x[RF_KW_FORMAT] = log1p((double)s.kw[KW_FORMAT]);
+	x[RF_TRACE] = log1p((double)(s.trace + s.kw[KW_TRACE]));
+	x[RF_TURN] = log1p(in->turn > 0 ? (double)in->turn : 0);
+	x[RF_CONTEXT] = log1p(in->context_tokens > 0 ? (double)in->context_tokens / 1000.0 : 0);
+	x[RF_PREV_TIER] = in->prev_tier > 0 && in->prev_tier < TIER_COUNT ? (double)in->prev_tier : 0;
+}
+
+static void
+router_terms(const struct router_model *rm, const double x[RF_COUNT], double c1[RF_COUNT],
+    double c2[RF_COUNT], double *l1, double *l2)
+{
+	int i;
+
+	*l1 = rm->b1;
+	*l2 = rm->b2;
+	for (i = 0; i < RF_COUNT; i++) {
+		double z = rm->scale[i] > 0 ? (x[i] - rm->mean[i]) / rm->scale[i] : 0;
+
+		c1[i] = rm->w1[i] * z;
+		c2[i] = rm->w2[i] * z;
+		*l1 += c1[i];
+		*l2 += c2[i];
+	}
+}
+
+/* Compute both heads' logits for features x. */
+void
+router_logits(const struct router_model *rm, const double x[RF_COUNT], double *l1, double *l2)
+{
+	double c1[RF_COUNT], c2[RF_COUNT];
+
+	router_terms(rm, x, c1, c2, l1, l2);
+}
+
+static double
+sigmoid(double z)
+{
+	return 1.0 / (1.0 + exp(-z));
+}
+
+/* "950", "1.8k", "12k", "1.2M" */
+static void
+fmt_count(double v, char *out, size_t n)
+{
+	if (v < 1000)
+		snprintf(out, n, "%.0f", v);
+	else if (v < 9950)
+		snprintf(out, n, "%.1fk", v / 1000);
+	else if (v < 999500)
+		snprintf(out, n, "%.0fk", v / 1000);
+	else
+		snprintf(out, n, "%.1fM", v / 1e6);
+}
+
+/* One feature in words, with its number where one helps. */
+static void
+router_phrase(const struct route_input *in, int f, const double x[RF_COUNT], bool up, char *out, size_t n)
+{
+	char num[16];
+
+	switch (f) {
+	case RF_LENGTH:
+	case RF_WORDS:
+		fmt_count(((double)in->len + 3) / 4, num, sizeof(num));
+		if (up || in->len > 400)
+			snprintf(out, n, "%s tokens", num);
+		else
+			snprintf(out, n, "short prompt");
+		return;
+	case RF_LINES:
+		if (up) {
+			fmt_count(expm1(x[f]) + 1, num, sizeof(num));
+			snprintf(out, n, "%s lines", num);
+			return;
+		}
+		break;
+	case RF_QUESTIONS:
+		if (up && x[f] > 0) {
+			snprintf(out, n, "%.0f questions", expm1(x[f]));
+			return;
+		}
+		break;
+	case RF_CONTEXT:
+		if (up) {
+			fmt_count((double)in->context_tokens, num, sizeof(num));
+			snprintf(out, n, "%s tokens of context", num);
+			return;
+		}
+		break;
+	case RF_TURN:
+		if (up) {
+			snprintf(out, n, "turn %d", in->turn + 1);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	str_copy(out, n, router_labels[f][up ? 0 : 1]);
+}
+
+/* Append s to the reason, separated by ", "; silently stop when full. */
+static void
+reason_add(char *r, size_t n, const char *sep, const char *s)
+{
+	size_t len = strlen(r);
+
+	if (len > 0)
+		snprintf(r + len, n - len, "%s%s", sep, s);
+	else
+		snprintf(r, n, "%s", s);
+}
+
+/* Choose the top three terms pushing towards the decision; forced (>= 0) goes first. */
+static void
+router_explain(const struct route_input *in, const double x[RF_COUNT], const double c[RF_COUNT], bool up,
+    int forced, struct route_decision *out)
+{
+	bool used[RF_COUNT] = { false };
+	int pick[3];
+	char phrase[48];
+	size_t k;
+	int i;
+
+	out->ntop = 0;
+	used[RF_PREV_TIER] = true;
+	if (forced >= 0) {
+		pick[out->ntop++] = forced;
+		used[forced] = true;
+	}
+	while (out->ntop < 3) {
+		int best = -1;
+
+		for (i = 0; i < RF_COUNT; i++) {
+			double v = up ? c[i] : -c[i];
+
+			if (!used[i] && v > 0.05 && (best < 0 || v > (up ? c[best] : -c[best])))
+				best = i;
+		}
+		if (best < 0)
+			break;
+		used[best] = true;
+		/* Length and words say the same thing: show one. */
+		if (best == RF_LENGTH || best == RF_WORDS)
+			used[RF_LENGTH] = used[RF_WORDS] = true;
+		pick[out->ntop++] = best;
+	}
+	for (k = 0; k < out->ntop; k++) {
+		bool dir = k == 0 && forced >= 0 ? true : up;
+
+		i = pick[k];
+		out->top[k] = (struct route_feature){ router_labels[i][dir ? 0 : 1], x[i], c[i] };
+		router_phrase(in, i, x, dir, phrase, sizeof(phrase));
+		reason_add(out->reason, sizeof(out->reason), ", ", phrase);
+	}
+	if (out->ntop == 0)
+		reason_add(out->reason, sizeof(out->reason), ", ", up ? "harder than average" : "typical prompt");
+}
+
+/* True for a short greeting or lookup with nothing that needs more. */
+static bool
+router_is_lookup(const struct route_input *in, const double x[RF_COUNT])
+{
+	return in->len < 200 && x[RF_KW_SIMPLE] > 0 && x[RF_KW_REASON] == 0 && x[RF_KW_MATH] == 0 &&
+	    x[RF_KW_CODE] == 0 && x[RF_CODE_FENCE] == 0 && x[RF_TRACE] == 0 && x[RF_MATH_OPS] == 0;
+}
+
+/* Decide with the given model (the trainer and evaluator use their own fits). */
+void
+router_decide_with(const struct router_model *rm, const struct route_input *in, struct route_decision *out)
+{
+	double x[RF_COUNT], c1[RF_COUNT], c2[RF_COUNT], l1, l2;
+	const double *c;
+	enum tier t;
+	int forced = -1;
+
+	memset(out, 0, sizeof(*out));
+	router_features(in, x);
+	router_terms(rm, x, c1, c2, &l1, &l2);
+	out->p_cheap_fail = sigmoid(l1);
+	out->p_mid_fail = sigmoid(l2);
+	t = out->p_cheap_fail < rm->t1 ? TIER_CHEAP : out->p_mid_fail < rm->t2 ? TIER_MID : TIER_FRONTIER;
+	/* Topic priors: code, diffs and stack traces want at least mid... */
+	if (x[RF_TRACE] > 0 || x[RF_DIFF] > 0 || x[RF_CODE_FENCE] > 0) {
+		if (t == TIER_CHEAP)
+			t = TIER_MID;
+		/* Named first in the reason: it is what the user will recognise. */
+		forced = x[RF_TRACE] > 0 ? RF_TRACE : x[RF_DIFF] > 0 ? RF_DIFF : RF_CODE_FENCE;
+	}
+	/* ...so does a long conversation... */
+	if (in->context_tokens >= ROUTER_LONG_CONTEXT && t == TIER_CHEAP) {
+		t = TIER_MID;
+		forced = RF_CONTEXT;
+	}
+	/* ...and short greetings or lookups never need the frontier. */
+	if (t == TIER_FRONTIER && router_is_lookup(in, x)) {
+		t = TIER_MID;
+		forced = RF_KW_SIMPLE;
+	}
+	if (in->prev_tier > t && in->prev_tier < TIER_COUNT) {
+		snprintf(out->reason, sizeof(out->reason), "sticky: previous turn %s; ", tier_str(in->prev_tier));
+		t = in->prev_tier;
+		out->sticky = true;
+	}
+	out->tier = t;
+	c = t == TIER_FRONTIER ? c2 : c1;
+	if (out->sticky) {
+		/* The reason so far ends in "; ": explain the score after it. */
+		size_t len = strlen(out->reason);
+		struct route_decision tmp;
+
+		memset(&tmp, 0, sizeof(tmp));
+		router_explain(in, x, c, out->p_cheap_fail >= rm->t1, forced, &tmp);
+		snprintf(out->reason + len, sizeof(out->reason) - len, "%s", tmp.reason);
+		memcpy(out->top, tmp.top, sizeof(out->top));
+		out->ntop = tmp.ntop;
+		return;
+	}
+	router_explain(in, x, c, t != TIER_CHEAP, forced, out);
+}
+
+/* Decide the tier for a turn with the shipped weights; no heap allocation. */
+void
+router_decide(const struct route_input *in, struct route_decision *out)
+{
+	router_decide_with(&router_default_model, in, out);
+}
+
+/* Pick the first usable model of tier t, then of higher tiers, whose window fits need_tokens. */
+const struct model *
+router_pick(const struct catalog *cat, enum tier t, int64_t need_tokens,
+    bool (*usable)(void *arg, const struct model *m), void *arg, enum tier *got)
+{
+	const struct model *list[64];
+	size_t n, i;
+	int tt;
+
+	for (tt = t < 0 ? TIER_CHEAP : t; tt < TIER_COUNT; tt++) {
+		n = catalog_tier(cat, (enum tier)tt, list, ARRAY_SIZE(list));
+		for (i = 0; i < n; i++) {
+			const struct model *m = list[i];
+
+			if (m->context > 0 && need_tokens > m->context)
+				continue;
+			if (usable != NULL && !usable(arg, m))
+				continue;
+			if (got != NULL)
+				*got = (enum tier)tt;
+			return m;
+		}
+	}
+	return NULL;
+}
+
+/* Openings of refusals and hedges, lowercase, with plain apostrophes. */
+static const char *const router_refusals[] = {
+	"i can't help", "i cannot help", "i can't assist", "i cannot assist", "i can't provide",
+	"i cannot provide", "i can't do that", "i cannot do that", "i won't be able", "i will not be able",
+	"i'm unable to", "i am unable to", "i'm not able to", "i am not able to", "i'm sorry, but i can",
+	"i am sorry, but i can", "sorry, i can't", "sorry, but i can't", "as an ai", "i'm not sure",
+	"i am not sure", "i don't know", "i do not know", "i'm not certain", "i am not certain",
+	"i must decline", "i can't comply", "i cannot comply",
+};
+
+/* Tell whether an answer is a refusal, a hedge or empty (for escalation). */
+bool
+router_is_refusal(const char *text, size_t len)
+{
+	char low[240];
+	size_t i, n = 0;
+
+	for (i = 0; i < len && n < sizeof(low) - 1; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		/* A typographic apostrophe (U+2019) reads as a plain one. */
+		if (c == 0xE2 && i + 2 < len && (unsigned char)text[i + 1] == 0x80 && (unsigned char)text[i + 2] == 0x99) {
+			low[n++] = '\'';
+			i += 2;
+			continue;
+		}
+		if (n == 0 && (router_class[c] & CC_SPACE))
+			continue;
+		low[n++] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+	}
+	low[n] = '\0';
+	if (n == 0)
+		return true;
+	/* A long answer that opens with a hedge still answers. */
+	if (len > 2000)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(router_refusals); i++) {
+		const char *hit = strstr(low, router_refusals[i]);
+
+		if (hit != NULL && hit - low < 200)
+			return true;
+	}
+	return false;
+}

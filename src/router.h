@@ -1,0 +1,106 @@
+/* router: pick the cheapest capable tier for a prompt from ~20 features and two logistic heads. */
+#ifndef LLM_ROUTER_H
+#define LLM_ROUTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalog.h"
+
+/* What the router sees of a turn; prompt is the last user message. */
+struct route_input {
+	const char *prompt;
+	size_t len;
+	int turn;                /* 0 for the first turn of a conversation */
+	enum tier prev_tier;     /* TIER_AUTO: none */
+	int64_t context_tokens;  /* tokens of earlier turns sent along */
+};
+
+/* One feature's share of a decision; name is a static string. */
+struct route_feature {
+	const char *name;
+	double value;            /* the raw feature value */
+	double contribution;     /* its term in the deciding head's logit */
+};
+
+struct route_decision {
+	enum tier tier;
+	double p_cheap_fail;     /* P(cheap is not enough) */
+	double p_mid_fail;       /* P(mid is not enough) */
+	char reason[160];        /* "code block, stack trace, 1.8k tokens" */
+	struct route_feature top[3];
+	size_t ntop;
+	bool sticky;             /* held up by the previous turn's tier */
+};
+
+/* The features, in the order of the weights. */
+enum router_feat {
+	RF_LENGTH,        /* log1p(characters) */
+	RF_WORDS,         /* log1p(words) */
+	RF_LINES,         /* log1p(newlines) */
+	RF_CODE_FENCE,    /* a ``` block */
+	RF_CODE_CHARS,    /* share of code punctuation */
+	RF_DIFF,          /* a unified diff */
+	RF_TRACE,         /* a stack trace or compiler error */
+	RF_DIGITS,        /* share of digits */
+	RF_NUMBERS,       /* log1p(numbers) */
+	RF_MATH_OPS,      /* log1p(operators between operands, TeX commands) */
+	RF_QUESTIONS,     /* log1p('?') */
+	RF_CHOICE,        /* multiple-choice shape: lines "A." "B)" ... */
+	RF_SENTENCES,     /* log1p(sentences) */
+	RF_WORD_LEN,      /* mean word length */
+	RF_NON_ASCII,     /* share of non-ASCII bytes */
+	RF_KW_REASON,     /* log1p(keyword hits) per group */
+	RF_KW_MATH,
+	RF_KW_CODE,
+	RF_KW_CREATIVE,
+	RF_KW_SIMPLE,     /* greetings and lookups */
+	RF_KW_FORMAT,     /* format constraints */
+	RF_TURN,          /* log1p(turn) */
+	RF_CONTEXT,       /* log1p(context tokens / 1000) */
+	RF_PREV_TIER,     /* previous tier, 0 none or cheap .. 2 frontier */
+	RF_COUNT
+};
+
+/*
+ * A fitted model: standardisation, two logistic heads and the thresholds.
+ * p1 = sigmoid(b1 + sum w1[i] * (x[i] - mean[i]) / scale[i]), likewise p2.
+ */
+struct router_model {
+	double mean[RF_COUNT];
+	double scale[RF_COUNT];
+	double w1[RF_COUNT];
+	double b1;
+	double w2[RF_COUNT];
+	double b2;
+	double t1;               /* cheap when p1 < t1 */
+	double t2;               /* else mid when p2 < t2, else frontier */
+};
+
+/* The weights shipped in router_weights.h. */
+extern const struct router_model router_default_model;
+/* Feature names, for reports and the weights file. */
+extern const char *const router_feature_names[RF_COUNT];
+
+/* Decide the tier for a turn with the shipped weights; no heap allocation. */
+void router_decide(const struct route_input *in, struct route_decision *out);
+/* Decide with the given model (the trainer and evaluator use their own fits). */
+void router_decide_with(const struct router_model *rm, const struct route_input *in,
+    struct route_decision *out);
+/* Compute the features of a turn into x[RF_COUNT], in one pass over the prompt. */
+void router_features(const struct route_input *in, double x[RF_COUNT]);
+/* Compute both heads' logits for features x. */
+void router_logits(const struct router_model *rm, const double x[RF_COUNT], double *l1, double *l2);
+
+/*
+ * Pick the first model of tier t (then higher tiers if none) for which
+ * usable(arg, m) is true and whose context fits need_tokens (context plus
+ * max output); NULL if none. *got (may be NULL) is the tier found.
+ */
+const struct model *router_pick(const struct catalog *cat, enum tier t, int64_t need_tokens,
+    bool (*usable)(void *arg, const struct model *m), void *arg, enum tier *got);
+/* Tell whether an answer is a refusal, a hedge or empty (for escalation). */
+bool router_is_refusal(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,247 @@
+/* test_router: features of one pass, decisions and their reasons, stickiness, model picking, refusals. */
+#include <string.h>
+
+#include "catalog.h"
+#include "router.h"
+#include "unit.h"
+#include "util.h"
+
+static void
+features(const char *text, double x[RF_COUNT])
+{
+	struct route_input in = { text, strlen(text), 0, TIER_AUTO, 0 };
+
+	router_features(&in, x);
+}
+
+static struct route_decision
+decide(const char *text, int turn, enum tier prev, int64_t ctx)
+{
+	struct route_input in = { text, strlen(text), turn, prev, ctx };
+	struct route_decision d;
+
+	router_decide(&in, &d);
+	return d;
+}
+
+static const char trace_prompt[] =
+	"Why does this crash?\n"
+	"```python\n"
+	"def f(xs):\n    return xs[3]\n"
+	"```\n"
+	"Traceback (most recent call last):\n"
+	"  File \"t.py\", line 4, in <module>\n"
+	"    f([1, 2])\n"
+	"IndexError: list index out of range\n";
+
+static const char proof_prompt[] =
+	"Prove that there are infinitely many primes of the form 4k+3. Give a rigorous step-by-step "
+	"proof, derive each lemma you use, then generalise the argument and explain why the same "
+	"reasoning fails for primes of the form 4k+1.";
+
+static void
+test_features_code_and_trace(void)
+{
+	double x[RF_COUNT];
+
+	features(trace_prompt, x);
+	CHECK(x[RF_CODE_FENCE] == 1);
+	CHECK(x[RF_TRACE] > 0);
+	CHECK(x[RF_CODE_CHARS] > 0.02);
+	CHECK(x[RF_DIFF] == 0);
+	CHECK(x[RF_LINES] > 2);
+	features("plain words here", x);
+	CHECK(x[RF_CODE_FENCE] == 0);
+	CHECK(x[RF_TRACE] == 0);
+	CHECK(x[RF_CODE_CHARS] == 0);
+	/* A compiler message is a trace too. */
+	features("main.c:3:5: error: expected ';' before '}' token", x);
+	CHECK(x[RF_TRACE] > 0);
+	/* A Java stack frame needs its indentation. */
+	features("Exception in thread \"main\"\n\tat com.x.Main.run(Main.java:10)\n", x);
+	CHECK(x[RF_TRACE] > 0);
+	features("At noon (local time) we meet.", x);
+	CHECK(x[RF_TRACE] == 0);
+}
+
+static void
+test_features_diff_choice_math(void)
+{
+	double x[RF_COUNT];
+
+	features("review this\ndiff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1,2 +1,2 @@\n-a\n+b\n", x);
+	CHECK(x[RF_DIFF] > 1);
+	features("Which is a prime?\nA. 4\nB. 6\nC. 7\nD. 9\nAnswer:", x);
+	CHECK(x[RF_CHOICE] == 1);
+	CHECK(x[RF_QUESTIONS] > 0);
+	features("Is 3*4 = 12? And is 7-2 equal to 5? What about x^2?", x);
+	CHECK(x[RF_MATH_OPS] >= 1.0);
+	CHECK(x[RF_NUMBERS] > 1.5);
+	CHECK(x[RF_QUESTIONS] > 1.0);
+	/* Hyphenated words are not subtraction. */
+	features("a well-known, state-of-the-art tool", x);
+	CHECK(x[RF_MATH_OPS] == 0);
+	features("\xc2\xbfQu\xc3\xa9 hora es?", x);
+	CHECK(x[RF_NON_ASCII] > 0.1);
+}
+
+static void
+test_features_keywords(void)
+{
+	double x[RF_COUNT];
+
+	features("Hello! Thanks, what is the capital of France?", x);
+	CHECK(x[RF_KW_SIMPLE] > 1.0);
+	CHECK(x[RF_KW_CODE] == 0);
+	features("Refactor this Python function and debug the memory error", x);
+	CHECK(x[RF_KW_CODE] > 1.5);
+	features("Write a poem and a short story about a dragon", x);
+	CHECK(x[RF_KW_CREATIVE] > 1.0);
+	features(proof_prompt, x);
+	CHECK(x[RF_KW_REASON] > 1.0);
+	CHECK(x[RF_KW_MATH] > 0.5);
+	features("Answer in JSON, exactly three bullet points, concise", x);
+	CHECK(x[RF_KW_FORMAT] > 1.0);
+	/* Stems match whole words only from their start. */
+	features("this is a theory", x);
+	CHECK(x[RF_KW_MATH] == 0);
+}
+
+static void
+test_features_conversation(void)
+{
+	struct route_input in = { "ok", 2, 4, TIER_MID, 9000 };
+	double x[RF_COUNT];
+
+	router_features(&in, x);
+	CHECK(x[RF_TURN] > 1.5);
+	CHECK(x[RF_CONTEXT] > 2.0);
+	CHECK(x[RF_PREV_TIER] == 1);
+	in.prompt = NULL;
+	in.len = 0;
+	router_features(&in, x);
+	CHECK(x[RF_LENGTH] == 0);
+}
+
+static void
+test_decide_order(void)
+{
+	struct route_decision g = decide("hi there!", 0, TIER_AUTO, 0);
+	struct route_decision l = decide("What is the capital of Australia?", 0, TIER_AUTO, 0);
+	struct route_decision t = decide(trace_prompt, 0, TIER_AUTO, 0);
+	struct route_decision p = decide(proof_prompt, 0, TIER_AUTO, 0);
+
+	CHECK_INT(g.tier, TIER_CHEAP);
+	CHECK(l.tier >= g.tier);
+	CHECK(t.tier >= TIER_MID);
+	CHECK(t.tier >= l.tier);
+	CHECK(p.tier >= t.tier);
+	CHECK(p.p_cheap_fail > g.p_cheap_fail);
+	CHECK(strstr(t.reason, "stack trace") != NULL);
+	CHECK_STR(t.top[0].name, "stack trace");
+	CHECK(t.ntop >= 1 && t.ntop <= 3);
+	CHECK(!g.sticky);
+	CHECK(strlen(g.reason) > 0);
+}
+
+static void
+test_decide_sticky(void)
+{
+	struct route_decision d = decide("thanks!", 3, TIER_FRONTIER, 2000);
+
+	CHECK_INT(d.tier, TIER_FRONTIER);
+	CHECK(d.sticky);
+	CHECK(strncmp(d.reason, "sticky: previous turn frontier", 30) == 0);
+	/* Going up is never sticky. */
+	d = decide(trace_prompt, 1, TIER_CHEAP, 100);
+	CHECK(d.tier >= TIER_MID);
+	CHECK(!d.sticky);
+}
+
+static void
+test_decide_long_context(void)
+{
+	struct route_decision d = decide("and now?", 12, TIER_AUTO, 50000);
+
+	CHECK(d.tier >= TIER_MID);
+	CHECK(strstr(d.reason, "50k tokens of context") != NULL);
+}
+
+static void
+test_decide_code_block_raises(void)
+{
+	struct route_decision d = decide("fix:\n```\nx = 1\n```", 0, TIER_AUTO, 0);
+
+	CHECK(d.tier >= TIER_MID);
+	CHECK(strstr(d.reason, "code block") != NULL);
+}
+
+static bool
+only_openai(void *arg, const struct model *m)
+{
+	(void)arg;
+	return strcmp(m->provider, "openai") == 0;
+}
+
+static bool
+nothing(void *arg, const struct model *m)
+{
+	(void)arg;
+	(void)m;
+	return false;
+}
+
+static void
+test_pick(void)
+{
+	struct catalog *cat = catalog_new(NULL, NULL);
+	const struct model *m;
+	enum tier got = TIER_AUTO;
+
+	m = router_pick(cat, TIER_CHEAP, 1000, NULL, NULL, &got);
+	CHECK(m != NULL && strcmp(m->name, "deepseek-v4-flash") == 0);
+	CHECK_INT(got, TIER_CHEAP);
+	m = router_pick(cat, TIER_CHEAP, 1000, only_openai, NULL, &got);
+	CHECK(m != NULL && strcmp(m->name, "gpt-5-mini") == 0);
+	/* gpt-5-mini and nano hold 272k: a bigger request moves up a tier. */
+	m = router_pick(cat, TIER_CHEAP, 300000, only_openai, NULL, &got);
+	CHECK(m != NULL && strcmp(m->name, "gpt-5.4") == 0);
+	CHECK_INT(got, TIER_MID);
+	m = router_pick(cat, TIER_FRONTIER, 2000000, NULL, NULL, &got);
+	CHECK(m == NULL);
+	CHECK(router_pick(cat, TIER_MID, 10, nothing, NULL, NULL) == NULL);
+	catalog_free(cat);
+}
+
+static void
+test_refusal(void)
+{
+	char big[3000];
+
+	CHECK(router_is_refusal("", 0));
+	CHECK(router_is_refusal(" \n\t ", 4));
+	CHECK(router_is_refusal("I'm sorry, but I can't help with that.", 38));
+	CHECK(router_is_refusal("I\xe2\x80\x99m not sure what you mean.", 28));
+	CHECK(router_is_refusal("As an AI language model, I cannot browse.", 41));
+	CHECK(!router_is_refusal("The answer is 42.", 17));
+	CHECK(!router_is_refusal("I can help: first, open the file.", 33));
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "I'm not sure, but ", 18);
+	CHECK(!router_is_refusal(big, sizeof(big)));
+}
+
+int
+main(void)
+{
+	RUN(test_features_code_and_trace);
+	RUN(test_features_diff_choice_math);
+	RUN(test_features_keywords);
+	RUN(test_features_conversation);
+	RUN(test_decide_order);
+	RUN(test_decide_sticky);
+	RUN(test_decide_long_context);
+	RUN(test_decide_code_block_raises);
+	RUN(test_pick);
+	RUN(test_refusal);
+	UNIT_EXIT();
+}
