@@ -413,6 +413,7 @@ budget_usage(void)
 	return EXIT_USAGE;
 }
 
+/* Show this month's meter, or set the monthly budget. */
 int
 cli_budget(struct cli *cli, int argc, char **argv)
 {

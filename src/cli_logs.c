@@ -207,6 +207,7 @@ logs_args(int argc, char **argv, int64_t *n, bool *json)
 	return 0;
 }
 
+/* Print recent conversations and their messages. */
 int
 cli_logs(struct cli *cli, int argc, char **argv)
 {

@@ -371,57 +371,85 @@ opt_value(int argc, char **argv, int *i, const char *name, bool *missing)
 	return argv[++*i];
 }
 
+/* Parse the options into r->by, *month and *json; -1 on a usage error, 1 for help. */
+static int
+usage_args(int argc, char **argv, struct usage_report *r, const char **month, bool *json)
+{
+	bool missing = false;
+	const char *v;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			*json = true;
+		} else if ((v = opt_value(argc, argv, &i, "--month", &missing)) != NULL) {
+			*month = v;
+		} else if ((v = opt_value(argc, argv, &i, "--by", &missing)) != NULL) {
+			for (r->by = 0; r->by < ARRAY_SIZE(by_names) && strcmp(by_names[r->by], v);
+			    r->by++)
+				;
+			if (r->by == ARRAY_SIZE(by_names)) {
+				fprintf(stderr, "llm: usage: --by: expected day, model or tier, got '%s'\n", v);
+				return -1;
+			}
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			return 1;
+		} else {
+			missing = true;
+		}
+		if (missing) {
+			usage_usage();
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The bounds and "YYYY-MM" of the month asked for (default: this one), and its name. */
+static int
+usage_month(const char *month, int64_t *start, int64_t *end, char mon[8], char *name, size_t n)
+{
+	struct tm tm;
+	time_t t;
+
+	if (month != NULL) {
+		if (ledger_month_parse(month, start, end) < 0) {
+			fprintf(stderr, "llm: usage: --month: expected YYYY-MM, got '%s'\n", month);
+			return -1;
+		}
+		str_copy(mon, 8, month);
+	} else if (ledger_month(clock_now(), start, end, mon) < 0) {
+		fprintf(stderr, "llm: usage: cannot work out the month\n");
+		return -1;
+	}
+	t = (time_t)*start;
+	if (localtime_r(&t, &tm) == NULL || strftime(name, n, "%B %Y", &tm) == 0)
+		str_copy(name, n, mon);
+	return 0;
+}
+
+/* Report a month's spend and what the frontier tier would have cost. */
 int
 cli_usage(struct cli *cli, int argc, char **argv)
 {
 	struct usage_report r = { .by = BY_MODEL };
-	const char *month = NULL, *v;
+	const char *month = NULL;
 	char mon[8], name[64], *cause = NULL;
 	int64_t start, end;
 	struct ledger *l;
-	bool json = false, missing = false;
-	struct tm tm;
-	time_t t;
+	bool json = false;
 	size_t i;
 	int rc = EXIT_OK;
 
-	for (i = 1; i < (size_t)argc; i++) {
-		int k = (int)i;
-
-		if (strcmp(argv[i], "--json") == 0) {
-			json = true;
-		} else if ((v = opt_value(argc, argv, &k, "--month", &missing)) != NULL) {
-			month = v;
-		} else if ((v = opt_value(argc, argv, &k, "--by", &missing)) != NULL) {
-			for (r.by = 0; r.by < ARRAY_SIZE(by_names) && strcmp(by_names[r.by], v); r.by++)
-				;
-			if (r.by == ARRAY_SIZE(by_names)) {
-				fprintf(stderr, "llm: usage: --by: expected day, model or tier, got '%s'\n", v);
-				return EXIT_USAGE;
-			}
-		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			printf("usage: llm usage [--month YYYY-MM] [--by day|model|tier] [--json]\n");
-			return EXIT_OK;
-		} else {
-			return usage_usage();
-		}
-		if (missing)
-			return usage_usage();
-		i = (size_t)k;
-	}
-	if (month != NULL) {
-		if (ledger_month_parse(month, &start, &end) < 0) {
-			fprintf(stderr, "llm: usage: --month: expected YYYY-MM, got '%s'\n", month);
-			return EXIT_USAGE;
-		}
-		str_copy(mon, sizeof mon, month);
-	} else if (ledger_month(clock_now(), &start, &end, mon) < 0) {
-		fprintf(stderr, "llm: usage: cannot work out the month\n");
+	switch (usage_args(argc, argv, &r, &month, &json)) {
+	case -1:
 		return EXIT_USAGE;
+	case 1:
+		printf("usage: llm usage [--month YYYY-MM] [--by day|model|tier] [--json]\n");
+		return EXIT_OK;
 	}
-	t = (time_t)start;
-	if (localtime_r(&t, &tm) == NULL || strftime(name, sizeof name, "%B %Y", &tm) == 0)
-		str_copy(name, sizeof name, mon);
+	if (usage_month(month, &start, &end, mon, name, sizeof name) < 0)
+		return EXIT_USAGE;
 	r.frontier = frontier_model(cli);
 	if ((l = ledger_open(cli->cfg.data_dir, &cause)) == NULL ||
 	    ledger_rows(l, start, end, usage_row, &r, &cause) < 0) {

@@ -127,6 +127,7 @@ ledger_run(struct ledger *l, enum ledger_sql q)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Compute the local calendar month holding t. */
 int
 ledger_month(int64_t t, int64_t *start, int64_t *end, char month[8])
 {
@@ -152,6 +153,7 @@ ledger_month(int64_t t, int64_t *start, int64_t *end, char month[8])
 	return *start < *end ? 0 : -1;
 }
 
+/* Compute the bounds of month "YYYY-MM" in local time. */
 int
 ledger_month_parse(const char *s, int64_t *start, int64_t *end)
 {
@@ -250,6 +252,7 @@ ledger_fill(struct ledger *l, int64_t now, int64_t limit, struct meter *m)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* Open the ledger in the database at path. */
 struct ledger *
 ledger_open_path(const char *path, char **cause)
 {
@@ -264,6 +267,7 @@ ledger_open_path(const char *path, char **cause)
 	return l;
 }
 
+/* Open the ledger in data_dir/llm.db, making the directory. */
 struct ledger *
 ledger_open(const char *data_dir, char **cause)
 {
@@ -284,6 +288,7 @@ ledger_open(const char *data_dir, char **cause)
 	return l;
 }
 
+/* Close the ledger; accepts NULL. */
 void
 ledger_close(struct ledger *l)
 {
@@ -297,6 +302,7 @@ ledger_close(struct ledger *l)
 	free(l);
 }
 
+/* Return the store underneath, borrowed. */
 struct store *
 ledger_store(struct ledger *l)
 {
@@ -343,6 +349,7 @@ ledger_insert(struct ledger *l, const struct ledger_entry *e, int64_t now, int64
 	return 0;
 }
 
+/* Check the budget and reserve a request's worst case in one transaction. */
 int
 ledger_reserve(struct ledger *l, const struct ledger_entry *e, int64_t worst_case,
     int64_t limit, bool enforce, int64_t *id, struct meter *m, char **cause)
@@ -390,6 +397,7 @@ fail:
 	return -1;
 }
 
+/* Turn a reservation into the real row. */
 int
 ledger_settle(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,
     bool estimated, const char *status, int64_t latency_ms, char **cause)
@@ -427,6 +435,7 @@ ledger_settle(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,
 	return 0;
 }
 
+/* Read this month's figures from one snapshot. */
 int
 ledger_meter(struct ledger *l, int64_t limit, struct meter *m, char **cause)
 {
@@ -479,6 +488,7 @@ ledger_row_read(sqlite3_stmt *st, int64_t now, struct ledger_row *r)
 		r->status = "?";
 }
 
+/* Walk the rows of a time range, oldest first. */
 int
 ledger_rows(struct ledger *l, int64_t from, int64_t to, ledger_row_fn fn, void *arg,
     char **cause)
@@ -514,6 +524,7 @@ ledger_rows(struct ledger *l, int64_t from, int64_t to, ledger_row_fn fn, void *
 	return 0;
 }
 
+/* Write pico-dollars as an exact decimal number of dollars. */
 void
 ledger_usd(int64_t pico, char *out, size_t n)
 {
@@ -529,12 +540,14 @@ ledger_usd(int64_t pico, char *out, size_t n)
 	    d > 0 ? "." : "", frac);
 }
 
+/* Start a conversation; return its id, or 0. */
 int64_t
 ledger_conv_new(struct ledger *l, const char *title)
 {
 	return store_conv_new(l->st, title);
 }
 
+/* Append a message to a conversation. */
 int
 ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char *text,
     int64_t usage_id)
@@ -542,18 +555,21 @@ ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char *tex
 	return store_msg_add(l->st, conv, role, text, usage_id);
 }
 
+/* Return the most recently updated conversation, or 0. */
 int64_t
 ledger_conv_latest(struct ledger *l)
 {
 	return store_conv_latest(l->st);
 }
 
+/* Tell whether conversation conv exists. */
 bool
 ledger_conv_exists(struct ledger *l, int64_t conv)
 {
 	return store_conv_exists(l->st, conv);
 }
 
+/* Load a conversation's roles and texts in order. */
 int
 ledger_conv_load(struct ledger *l, int64_t conv, char ***roles, char ***texts, size_t *n,
     char **cause)
@@ -580,6 +596,7 @@ ledger_conv_load(struct ledger *l, int64_t conv, char ***roles, char ***texts, s
 	return 0;
 }
 
+/* Free what ledger_conv_load returned. */
 void
 ledger_msgs_free(char **roles, char **texts, size_t n)
 {

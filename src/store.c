@@ -219,6 +219,7 @@ fail:
 	return -1;
 }
 
+/* Open the database at path and bring its schema to STORE_VERSION. */
 struct store *
 store_open(const char *path, char **cause)
 {
@@ -257,6 +258,7 @@ fail:
 	return NULL;
 }
 
+/* Close the database; accepts NULL. */
 void
 store_close(struct store *s)
 {
@@ -267,18 +269,21 @@ store_close(struct store *s)
 	free(s);
 }
 
+/* Return the SQLite handle, borrowed. */
 struct sqlite3 *
 store_db(struct store *s)
 {
 	return s->db;
 }
 
+/* Return the database's path, borrowed. */
 const char *
 store_path(const struct store *s)
 {
 	return s->path;
 }
 
+/* Return the schema version the database is at. */
 int
 store_version(struct store *s)
 {
@@ -290,6 +295,7 @@ store_version(struct store *s)
 	return (int)v;
 }
 
+/* Return the last SQLite error as text, borrowed. */
 const char *
 store_errmsg(struct store *s)
 {
@@ -319,6 +325,7 @@ store_cut(const char *s, size_t max)
 	return n;
 }
 
+/* Start a conversation; return its id, or 0. */
 int64_t
 store_conv_new(struct store *s, const char *title)
 {
@@ -338,6 +345,7 @@ store_conv_new(struct store *s, const char *title)
 	return id;
 }
 
+/* Append a message and touch its conversation. */
 int
 store_msg_add(struct store *s, int64_t conv, const char *role, const char *text,
     int64_t usage_id)
@@ -379,6 +387,7 @@ out:
 	return rc;
 }
 
+/* Return the most recently updated conversation, or 0. */
 int64_t
 store_conv_latest(struct store *s)
 {
@@ -393,6 +402,7 @@ store_conv_latest(struct store *s)
 	return id;
 }
 
+/* Tell whether conversation conv exists. */
 bool
 store_conv_exists(struct store *s, int64_t conv)
 {
@@ -408,6 +418,7 @@ store_conv_exists(struct store *s, int64_t conv)
 	return found;
 }
 
+/* List the most recent conversations that hold messages. */
 int
 store_conv_list(struct store *s, size_t n, struct store_conv **out, size_t *count,
     char **cause)
@@ -449,6 +460,7 @@ fail:
 	return -1;
 }
 
+/* Free a conversation list; accepts NULL. */
 void
 store_convs_free(struct store_conv *c, size_t n)
 {
@@ -463,6 +475,7 @@ store_convs_free(struct store_conv *c, size_t n)
 	free(c);
 }
 
+/* Load a conversation's messages with their usage rows. */
 int
 store_msgs(struct store *s, int64_t conv, struct store_msg **out, size_t *count,
     char **cause)
@@ -516,6 +529,7 @@ fail:
 	return -1;
 }
 
+/* Free a message list; accepts NULL. */
 void
 store_msgs_free(struct store_msg *m, size_t n)
 {
