@@ -295,10 +295,20 @@ test_dead_reservation_expires(void)
 	    " cost_pico = 40000 AND estimated = 1 AND expires IS NULL"), 1);
 	CHECK_INT(m.spent, 40000);
 	CHECK_INT(m.reserved, 60000);
+	/* A dead reservation of unknown price expires into an unknown cost, never $0. */
+	CHECK_INT(ledger_reserve(l, &entry, -1, 0, false, &id, NULL, &cause), LEDGER_RESERVED);
+	set_now(t0 + 3 * LEDGER_EXPIRY);
+	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(m.unknown_count, 1);
+	CHECK_INT(ledger_reserve(l, &entry, 0, 100000, true, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'expired' AND"
+	    " cost_pico IS NULL AND estimated = 1"), 1);
+	CHECK_INT(m.unknown_count, 1);
+	CHECK_INT(m.spent, 100000);
 	/* A late settle still records the real cost of an expired reservation. */
 	CHECK_INT(ledger_settle(l, 1, NULL, 1000, false, "ok", 4000000, &cause), 0);
 	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
-	CHECK_INT(m.spent, 1000);
+	CHECK_INT(m.spent, 1000 + 60000);
 	ledger_close(l);
 }
 
