@@ -88,21 +88,29 @@ cred_wait(pid_t pid)
 	return status;
 }
 
-/* Start /bin/sh -c cmd with stdout on wfd and stdin from /dev/null. */
+/*
+ * Start /bin/sh -c cmd with stdout on wfd and an empty stdin (a pipe already
+ * at end of file: llm's own stdin may be the user's material, and the command
+ * must not eat it).
+ */
 static int
 cred_spawn(const char *cmd, int rfd, int wfd, pid_t *pid)
 {
+	int in[2];
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, all;
 	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
 	int rc;
 
+	if (pipe2(in, O_CLOEXEC) < 0)
+		return errno;
+	close(in[1]);
 	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in[0], STDIN_FILENO);
 	posix_spawn_file_actions_addclose(&fa, rfd);
 	posix_spawn_file_actions_adddup2(&fa, wfd, STDOUT_FILENO);
 	posix_spawn_file_actions_addclose(&fa, wfd);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 	/* The command gets default signal handling whatever llm ignores (SIGPIPE). */
 	posix_spawnattr_init(&attr);
 	sigemptyset(&none);
@@ -111,6 +119,7 @@ cred_spawn(const char *cmd, int rfd, int wfd, pid_t *pid)
 	posix_spawnattr_setsigdefault(&attr, &all);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 	rc = posix_spawn(pid, "/bin/sh", &fa, &attr, argv, environ);
+	close(in[0]);
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	return rc;

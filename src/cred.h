@@ -47,7 +47,7 @@ enum cred_source cred_probe(const struct provider_conf *p);
 char *cred_missing_msg(const struct provider_conf *p);
 
 /*
- * Run cmd with /bin/sh -c, stdin from /dev/null, and return its first line of
+ * Run cmd with /bin/sh -c, with an empty stdin, and return its first line of
  * output, trimmed, in *key (free with secret_free). 0 or -1 with *cause naming
  * the exit status, never the output. Output over CRED_COMMAND_MAX is an error.
  */

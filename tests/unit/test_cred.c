@@ -120,7 +120,7 @@ test_command_empty_or_reading_stdin(void)
 	CHECK(has(cause, "no key"));
 	free(cause);
 	cause = NULL;
-	/* stdin is /dev/null: a command that reads it ends instead of hanging. */
+	/* stdin is empty: a command that reads it ends instead of hanging. */
 	CHECK_INT(cred_run_command("cat", &key, &cause), -1);
 	CHECK(has(cause, "no key"));
 	free(cause);
