@@ -1,0 +1,136 @@
+#!/bin/sh
+# man: llm(1) and llm-config(5) are clean, and say what the program and its config parser do.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+MAN1=$LLM_TOP/man/llm.1
+MAN5=$LLM_TOP/man/llm-config.5
+
+# --- the pages format without a warning ---------------------------------------
+linted=0
+if command -v groff >/dev/null 2>&1; then
+	for page in "$MAN1" "$MAN5"; do
+		check_eq "groff -man -ww -z $(basename "$page") prints nothing" \
+		    "$(groff -man -ww -z "$page" 2>&1)" ""
+	done
+	linted=1
+fi
+if command -v mandoc >/dev/null 2>&1; then
+	for page in "$MAN1" "$MAN5"; do
+		check_eq "mandoc -Tlint $(basename "$page") prints nothing" \
+		    "$(mandoc -Tlint "$page" 2>&1)" ""
+	done
+	linted=1
+fi
+[ "$linted" = 1 ] || echo "# skip lint: neither groff nor mandoc is installed"
+
+# The pages' source with \- as -, for plain searches.
+sed 's/\\-/-/g; s/\\(ti/~/g' "$MAN1" >"$T/llm.1.txt"
+sed 's/\\-/-/g; s/\\(ti/~/g' "$MAN5" >"$T/llm-config.5.txt"
+
+# --- llm(1) against llm --help --------------------------------------------------
+"$LLM_BIN" --help >"$T/help"
+sed -n 's/^  -[A-Za-z], \(--[a-z-]*\).*/\1/p; s/^      \(--[a-z-]*\).*/\1/p' "$T/help" >"$T/long"
+check "llm --help lists long options" test "$(wc -l <"$T/long")" -ge 10
+missing=
+while read -r opt; do
+	grep -q -- "$opt\\b" "$T/llm.1.txt" || missing="$missing $opt"
+done <"$T/long"
+check_eq "every long option of llm --help is in llm.1" "$missing" ""
+
+sed -n 's/^  -\([A-Za-z]\), --.*/-\1/p' "$T/help" >"$T/short"
+missing=
+while read -r opt; do
+	grep -q -- "^\\.BR $opt\\b" "$T/llm.1.txt" || missing="$missing $opt"
+done <"$T/short"
+check_eq "every short option of llm --help is in llm.1" "$missing" ""
+
+sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p' "$T/help" >"$T/commands"
+check "llm --help lists commands" test "$(wc -l <"$T/commands")" -ge 8
+missing=
+while read -r cmd; do
+	grep -q "llm $cmd\\b" "$T/llm.1.txt" || missing="$missing $cmd"
+done <"$T/commands"
+check_eq "every command of llm --help is in llm.1" "$missing" ""
+
+for sub in "keys set" "keys list" "keys rm" "git install-hook" "git uninstall-hook" \
+    "git commit-msg" "config path" "config show" "config check" "models import" "budget set"; do
+	check "llm.1 documents llm $sub" grep -q "llm $sub" "$T/llm.1.txt"
+done
+
+sed -n '/^\.SH EXIT STATUS/,/^\.SH /p' "$T/llm.1.txt" >"$T/exit"
+for code in 0 1 2 3 4 130; do
+	check "llm.1 documents exit status $code" grep -qx "\\.B $code" "$T/exit"
+done
+
+sed -n '/^\.SH ENVIRONMENT/,/^\.SH /p' "$T/llm.1.txt" >"$T/env"
+for var in LLM_CONFIG_DIR LLM_DATA_DIR XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR \
+    OPENAI_API_KEY ANTHROPIC_API_KEY GEMINI_API_KEY DEEPSEEK_API_KEY OPENROUTER_API_KEY \
+    GROQ_API_KEY MISTRAL_API_KEY TOGETHER_API_KEY FIREWORKS_API_KEY; do
+	check "llm.1 documents $var" grep -qx "\\.B $var" "$T/env"
+done
+# The key variables named are the ones the built-in providers use.
+"$LLM_BIN" config show >"$T/show" 2>&1
+for var in $(sed -n 's/^key_env *= *\([A-Z_]*\).*/\1/p' "$T/show"); do
+	check "llm.1 documents $var, a built-in provider's key_env" grep -qx "\\.B $var" "$T/env"
+done
+
+# --- llm-config(5) against the config parser ------------------------------------
+# Each key is a ".B "key = value"" line right after .TP, under .SS "[section]".
+awk '
+	/^\.SS / { sec = $0; sub(/^\.SS "?\[/, "", sec); sub(/\]"?$/, "", sec); next }
+	/^\.SH / { sec = ""; next }
+	/^\.TP/ { tp = 1; next }
+	tp && sec != "" && /^\.B "[^"]* = [^"]*"$/ {
+		kv = $0; sub(/^\.B "/, "", kv); sub(/"$/, "", kv)
+		print sec "\t" kv
+	}
+	{ tp = 0 }
+' "$T/llm-config.5.txt" >"$T/page-keys"
+check "llm-config.5 lists keys" test "$(wc -l <"$T/page-keys")" -ge 30
+
+# A config with every key of the page, set to the value the page shows.
+awk -F '\t' '
+	{
+		sec = $1
+		sub(/^tier\.NAME$/, "tier.cheap", sec)
+		sub(/^provider\.NAME$/, "provider.work", sec)
+		sub(/^model\.NAME$/, "model.local-qwen", sec)
+		if (sec != last) { printf "\n[%s]\n", sec; last = sec }
+		print $2
+	}
+' "$T/page-keys" >"$LLM_CONFIG_DIR/config.ini"
+run_llm config check
+check_rc "llm config check accepts every key of llm-config.5 (with the values it shows)" 0
+
+# And config check does refuse what it does not know.
+printf '[llm]\nno_such_key = 1\n' >>"$LLM_CONFIG_DIR/config.ini"
+run_llm config check
+check_rc "llm config check refuses a key the page does not have" 2
+
+# Every key the parser accepts is in the page: the key tables of src/config.c.
+awk '
+	/^static const struct key [a-z_]+\[\] = \{/ {
+		t = $5; sub(/\[\].*/, "", t); sub(/_keys$/, "", t)
+		if (t == "provider" || t == "model") t = t ".NAME"
+		next
+	}
+	t != "" && /^\};/ { t = ""; next }
+	t != "" && /"[a-z_]+"/ { k = $0; sub(/^[^"]*"/, "", k); sub(/".*/, "", k); print t "\t" k }
+' "$LLM_TOP/src/config.c" >"$T/parser-keys"
+printf 'tier.NAME\tmodels\n' >>"$T/parser-keys"
+check "src/config.c has key tables" test "$(wc -l <"$T/parser-keys")" -ge 20
+cut -f1,2 "$T/page-keys" | sed 's/ = .*//' | sort -u >"$T/page-names"
+missing=$(sort -u "$T/parser-keys" | comm -23 - "$T/page-names" | tr '\t' .)
+check_eq "every key the parser accepts is in llm-config.5" "$missing" ""
+
+# Defaults the page states are the ones llm uses with no config file.
+rm -f "$LLM_CONFIG_DIR/config.ini"
+"$LLM_BIN" config show >"$T/show" 2>&1
+for kv in "tier = auto" "budget_action = downgrade" "escalate = yes" "theme = default"; do
+	key=${kv%% =*}
+	got=$(sed -n '/^\[llm\]/,/^\[/p' "$T/show" | grep "^$key *=" | sed 's/  */ /g; s/ *;.*//')
+	check_eq "llm-config.5's default $kv is llm config show's" "$got" "$kv"
+done
+
+[ "$T_FAIL" -eq 0 ]
