@@ -126,7 +126,10 @@ static void
 budget_text(const struct cli *cli, const struct meter *m, int64_t now)
 {
 	char spent[40], res[40], lim[40], left[40], proj[40], bar[BAR_WIDTH * 3 + 1], name[64];
+	bool color = cli->color && isatty(STDOUT_FILENO);
+	const char *on = "";
 	time_t t = (time_t)now;
+	int64_t pct;
 	struct tm tm;
 
 	if (localtime_r(&t, &tm) == NULL || strftime(name, sizeof name, "%B %Y", &tm) == 0)
@@ -137,8 +140,12 @@ budget_text(const struct cli *cli, const struct meter *m, int64_t now)
 	if (m->limit > 0) {
 		pricing_format(m->limit, false, lim, sizeof lim);
 		budget_bar(m, bar, sizeof bar);
-		printf("%s  %s  %s of %s (%lld%%)\n", name, bar, spent, lim,
-		    (long long)(budget_permille(m) / 10));
+		pct = budget_permille(m) / 10;
+		/* The meter's colours: 50% and 80% change it, as in the TUI and the summary line. */
+		if (color)
+			on = pct >= 80 ? "\033[31m" : pct >= 50 ? "\033[33m" : "\033[32m";
+		printf("%s  %s%s%s  %s of %s (%lld%%)\n", name, on, bar, color ? "\033[0m" : "",
+		    spent, lim, (long long)pct);
 	} else {
 		printf("%s  %s spent, no budget\n", name, spent);
 	}
@@ -424,6 +431,8 @@ cli_budget(struct cli *cli, int argc, char **argv)
 	int i;
 
 	if (argc >= 2 && strcmp(argv[1], "set") == 0) {
+		if (argc == 4 && strcmp(argv[3], "--no-color") == 0)
+			argc--;
 		if (argc != 3)
 			return budget_usage();
 		return budget_set(cli, argv[2]);
@@ -431,6 +440,8 @@ cli_budget(struct cli *cli, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = true;
+		else if (strcmp(argv[i], "--no-color") == 0)
+			continue;   /* read by main */
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			printf("usage: llm budget [--json]\n       llm budget set USD\n");
 			return EXIT_OK;

@@ -189,6 +189,8 @@ logs_args(int argc, char **argv, int64_t *n, bool *json)
 		v = NULL;
 		if (strcmp(argv[i], "--json") == 0)
 			*json = true;
+		else if (strcmp(argv[i], "--no-color") == 0)
+			continue;   /* read by main */
 		else if (strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--count") == 0)
 			v = i + 1 < argc ? argv[++i] : "";
 		else if (str_startswith(argv[i], "--count="))

@@ -382,6 +382,8 @@ usage_args(int argc, char **argv, struct usage_report *r, const char **month, bo
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
 			*json = true;
+		} else if (strcmp(argv[i], "--no-color") == 0) {
+			continue;   /* read by main */
 		} else if ((v = opt_value(argc, argv, &i, "--month", &missing)) != NULL) {
 			*month = v;
 		} else if ((v = opt_value(argc, argv, &i, "--by", &missing)) != NULL) {

@@ -107,6 +107,8 @@ for bad in abc -5 1.1234567 99999999999999 '' 1e3; do
 done
 "$LLM" budget set >/dev/null 2>&1
 check "budget set without an amount is a usage error" "$?" 2
+"$LLM" budget --no-color >/dev/null 2>&1
+check "the global --no-color is accepted" "$?" 0
 "$LLM" budget --bogus >/dev/null 2>&1
 check "an unknown option is a usage error" "$?" 2
 

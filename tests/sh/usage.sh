@@ -143,6 +143,10 @@ grep -q 'test-frontier.*saved' "$tmp/text" && ok "text shows the saving" || noto
 grep -q '1 request in flight' "$tmp/text" && ok "text shows the reservation" || notok "text shows the reservation"
 
 # Bad arguments are usage errors.
+"$LLM" usage --no-color >/dev/null 2>&1
+check "usage accepts the global --no-color" "$?" 0
+"$LLM" logs --no-color >/dev/null 2>&1
+check "logs accepts the global --no-color" "$?" 0
 "$LLM" usage --month 2026-13 >/dev/null 2>&1
 check "--month 2026-13 is a usage error" "$?" 2
 "$LLM" usage --by week >/dev/null 2>&1
