@@ -1,0 +1,977 @@
+/* tui_cmd: sending, slash commands, pickers, attachments, saving and copying. */
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config.h"
+#include "pricing.h"
+#include "store.h"
+#include "tui_priv.h"
+#include "util.h"
+
+#define ATTACH_MAX (1 << 20)
+#define RUN_MAX (256 * 1024)
+#define CONV_LIST_MAX 200
+
+struct cmd {
+	const char *name, *args, *help;
+	void (*fn)(struct tui *t, char *arg);
+};
+
+static void help_commands(struct tui *t);
+
+/* The options a turn is sent with now. */
+void
+tui_opts(const struct tui *t, struct chat_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->tier = t->tier;
+	o->model = t->pin;
+	o->system = t->system;
+	o->stream = true;
+	o->escalate = t->cfg->escalate;
+	o->max_tokens = t->cfg->max_tokens;
+}
+
+/* The prompt for input: attachments first, then the text; malloc'd. */
+char *
+tui_compose(const struct tui *t, const char *input)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < t->natt; i++) {
+		buf_adds(&b, t->att[i].text);
+		buf_adds(&b, "\n");
+	}
+	buf_adds(&b, input);
+	return buf_detach(&b);
+}
+
+/* One line per request of a turn: tier · model · tokens · cost · why. */
+static char *
+turn_info(const struct chat_turn *turn)
+{
+	struct buf b;
+	char in[16], out[16], money[32];
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < turn->nsteps; i++) {
+		const struct chat_step *s = &turn->steps[i];
+		int64_t input = s->usage.input + s->usage.cached_input + s->usage.cache_write +
+		    s->usage.cache_write_1h;
+
+		tui_tokens(input, in, sizeof(in));
+		tui_tokens(s->usage.output, out, sizeof(out));
+		pricing_format(s->cost, s->estimated, money, sizeof(money));
+		buf_addf(&b, "%s%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s", i ? "\n" : "",
+		    tier_str(s->tier), s->model ? s->model->name : "?", s->estimated ? "~" : "", in, out,
+		    money);
+		if (s->why != NULL && strcmp(s->why, "routed") != 0)
+			buf_addf(&b, " \xc2\xb7 %s", s->why);
+	}
+	if (turn->nsteps > 1) {
+		pricing_format(turn->cost, turn->estimated, money, sizeof(money));
+		buf_addf(&b, "\ntotal %s", money);
+	}
+	if (turn->nsteps == 0 && turn->route.model != NULL)
+		buf_addf(&b, "%s \xc2\xb7 %s", tier_str(turn->route.tier), turn->route.model->name);
+	return buf_detach(&b);
+}
+
+static void
+cb_text(void *arg, const char *s, size_t n)
+{
+	struct tui *t = arg;
+
+	if (t->streaming == NULL) {
+		t->streaming = tui_view_add(&t->view, TUI_ASSISTANT, "", 0);
+		visible_init(&t->vis);
+	}
+	buf_reset(&t->scratch);
+	visible_feed(&t->vis, s, n, &t->scratch);
+	if (t->scratch.len > 0)
+		tui_view_append(&t->view, t->streaming, t->scratch.data, t->scratch.len);
+	t->dirty = true;
+}
+
+static void
+cb_note(void *arg, const char *line)
+{
+	struct tui *t = arg;
+
+	tui_view_add(&t->view, TUI_NOTE, line, strlen(line));
+	t->dirty = true;
+}
+
+static void
+cb_done(void *arg, const struct chat_turn *turn)
+{
+	struct tui *t = arg;
+	struct tui_msg *m = t->streaming;
+	char *info;
+
+	if (m == NULL)
+		m = tui_view_add(&t->view, TUI_ASSISTANT, "", 0);
+	/* The answer kept is the last request's, whatever streamed before an escalation. */
+	if (turn->text != NULL)
+		tui_view_set(&t->view, m, turn->text, turn->len);
+	info = turn_info(turn);
+	tui_view_set_info(m, *info ? info : NULL);
+	free(info);
+	if (turn->cancelled)
+		tui_view_add(&t->view, TUI_NOTE, "cancelled: the partial answer and its cost are kept",
+		    51);
+	else if (turn->status != 0 && turn->error != NULL)
+		tui_view_add(&t->view, TUI_ERROR, turn->error, strlen(turn->error));
+	t->streaming = NULL;
+	t->route_dirty = true;
+	tui_meter_refresh(t);
+	t->dirty = true;
+}
+
+/* The callbacks turns report through. */
+const struct chat_cb *
+tui_callbacks(struct tui *t)
+{
+	static struct chat_cb cb = { .text = cb_text, .note = cb_note, .done = cb_done };
+
+	cb.arg = t;
+	return &cb;
+}
+
+/* After chat_send or chat_retry_up: the reply's entry, or the refusal. */
+static void
+started(struct tui *t, int rc)
+{
+	const struct chat_turn *turn = chat_last(t->chat);
+	char *info;
+
+	t->view.scroll = 0;
+	if (rc != 0) {
+		const char *e = turn && turn->error ? turn->error : "the request was refused";
+
+		tui_view_add(&t->view, TUI_ERROR, e, strlen(e));
+		tui_meter_refresh(t);
+		return;
+	}
+	if (t->streaming == NULL) {
+		t->streaming = tui_view_add(&t->view, TUI_ASSISTANT, "", 0);
+		visible_init(&t->vis);
+	}
+	if (turn != NULL && turn->route.model != NULL) {
+		info = xstrfmt("%s \xc2\xb7 %s \xc2\xb7 \xe2\x80\xa6", tier_str(turn->route.tier),
+		    turn->route.model->name);
+		tui_view_set_info(t->streaming, info);
+		free(info);
+	}
+	tui_meter_refresh(t);
+}
+
+static void
+attach_free(struct tui *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->natt; i++) {
+		free(t->att[i].label);
+		free(t->att[i].text);
+	}
+	t->natt = 0;
+	t->route_dirty = true;
+}
+
+/* Send a line: a slash command, or a message with the attachments. */
+void
+tui_submit(struct tui *t, const char *line)
+{
+	struct chat_opts o;
+	struct buf shown;
+	char *prompt;
+	size_t i;
+	int rc;
+
+	t->status[0] = '\0';
+	if (line[0] == '/' && line[1] != '/') {
+		tui_command(t, line);
+		return;
+	}
+	if (line[0] == '/')
+		line++;   /* "//" sends a line that starts with a slash */
+	if (*line == '\0' && t->natt == 0)
+		return;
+	if (chat_busy(t->chat)) {
+		char k[16];
+
+		tui_key_name(tui_action_key(t, ACT_CANCEL), k, sizeof(k));
+		tui_status(t, true, "a reply is still streaming: wait, or %s to cancel it", k);
+		t->restore_input = xstrdup(line);
+		return;
+	}
+	buf_init(&shown, 0);
+	for (i = 0; i < t->natt; i++)
+		buf_addf(&shown, "[attached %s]\n", t->att[i].label);
+	buf_adds(&shown, line);
+	tui_view_add(&t->view, TUI_USER, shown.data ? shown.data : "", shown.len);
+	buf_done(&shown);
+	prompt = tui_compose(t, line);
+	tui_opts(t, &o);
+	rc = chat_send(t->chat, &o, prompt, tui_callbacks(t));
+	free(prompt);
+	if (rc == 0)
+		attach_free(t);
+	started(t, rc);
+	t->route_dirty = true;
+}
+
+/* Re-ask the last turn one tier up. */
+void
+tui_retry_up(struct tui *t)
+{
+	const struct chat_turn *turn = chat_last(t->chat);
+	struct chat_opts o;
+	int rc;
+
+	if (chat_busy(t->chat)) {
+		tui_status(t, true, "a reply is still streaming");
+		return;
+	}
+	if (turn == NULL || turn->nsteps == 0) {
+		tui_status(t, true, "nothing to re-ask yet");
+		return;
+	}
+	if (turn->steps[turn->nsteps - 1].tier >= TIER_FRONTIER) {
+		tui_status(t, true, "the last answer came from the frontier tier: there is no tier above");
+		return;
+	}
+	tui_opts(t, &o);
+	rc = chat_retry_up(t->chat, &o, tui_callbacks(t));
+	if (rc == 0) {
+		char *s = xstrfmt("re-asking one tier up: %s", tier_str(chat_last(t->chat)->route.tier));
+
+		tui_view_add(&t->view, TUI_NOTE, s, strlen(s));
+		free(s);
+	}
+	started(t, rc);
+}
+
+/* Cycle the tier override. */
+void
+tui_tier_cycle(struct tui *t)
+{
+	t->tier = t->tier == TIER_FRONTIER ? TIER_AUTO : (enum tier)(t->tier + 1);
+	t->route_dirty = true;
+	if (t->pin != NULL)
+		tui_status(t, false, "tier: %s (the pinned model %s still wins)", t->tier == TIER_AUTO ?
+		    "auto" : tier_str(t->tier), t->pin);
+	else
+		tui_status(t, false, "tier: %s", t->tier == TIER_AUTO ? "auto" : tier_str(t->tier));
+}
+
+/* Read a file into an attachment. */
+int
+tui_attach_file(struct tui *t, const char *path)
+{
+	char *text = NULL, *cause = NULL, *full;
+	size_t len = 0;
+	char tok[16];
+
+	if (file_read(path, ATTACH_MAX, &text, &len, &cause) != 0) {
+		tui_status(t, true, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	if (memchr(text, '\0', len) != NULL) {
+		tui_status(t, true, "%s: a binary file; attach text", path);
+		free(text);
+		return -1;
+	}
+	full = xstrfmt("File: %s\n```\n%s%s```\n", path, text, len && text[len - 1] != '\n' ? "\n" :
+	    "");
+	free(text);
+	t->att = xreallocarray(t->att, t->natt + 1, sizeof(*t->att));
+	t->att[t->natt].label = xstrdup(path);
+	t->att[t->natt].text = full;
+	t->natt++;
+	tui_tokens(pricing_estimate_tokens(full, strlen(full)), tok, sizeof(tok));
+	tui_status(t, false, "attached %s (%s tok): it goes with the next message", path, tok);
+	t->route_dirty = true;
+	return 0;
+}
+
+/* Run a command with no terminal and attach what it printed. */
+static void
+run_attach(struct tui *t, const char *cmd)
+{
+	char *sh = xstrfmt("(%s) </dev/null 2>&1", cmd), chunk[4096], tok[16];
+	struct buf out;
+	FILE *p;
+	size_t n;
+	int st, code;
+	bool cut = false;
+
+	buf_init(&out, RUN_MAX);
+	p = popen(sh, "r");
+	free(sh);
+	if (p == NULL) {
+		tui_status(t, true, "run: %s", strerror(errno));
+		buf_done(&out);
+		return;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+		if (!cut && buf_add(&out, chunk, n) != 0)
+			cut = true;
+	st = pclose(p);
+	code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	t->att = xreallocarray(t->att, t->natt + 1, sizeof(*t->att));
+	t->att[t->natt].label = xstrfmt("$ %s", cmd);
+	t->att[t->natt].text = xstrfmt("Output of `%s` (exit %d)%s:\n```\n%s%s```\n", cmd, code,
+	    cut ? ", cut at 256 KiB" : "", out.data ? out.data : "",
+	    out.len && out.data[out.len - 1] != '\n' ? "\n" : "");
+	tui_tokens(pricing_estimate_tokens(t->att[t->natt].text, strlen(t->att[t->natt].text)), tok,
+	    sizeof(tok));
+	t->natt++;
+	buf_done(&out);
+	tui_status(t, code != 0, "ran %s: exit %d, %s tok attached to the next message", cmd, code, tok);
+	t->route_dirty = true;
+}
+
+/* The clipboard command: LLM_CLIPBOARD, wl-copy on Wayland, xclip on X; NULL if none. */
+static char *
+clipboard_cmd(void)
+{
+	const char *env = getenv("LLM_CLIPBOARD");
+
+	if (env != NULL && *env)
+		return xstrdup(env);
+	if (getenv("WAYLAND_DISPLAY") && system("command -v wl-copy >/dev/null 2>&1") == 0)
+		return xstrdup("wl-copy");
+	if (getenv("DISPLAY") && system("command -v xclip >/dev/null 2>&1") == 0)
+		return xstrdup("xclip -selection clipboard");
+	return NULL;
+}
+
+/* Copy code block n (0: the last reply) to the clipboard. */
+void
+tui_copy(struct tui *t, int n)
+{
+	const char *text = NULL, *what = "the last reply";
+	char *cmd, *sh, label[32];
+	FILE *p;
+	size_t i;
+
+	if (n > 0) {
+		const struct md_code *c = tui_view_code(&t->view, n);
+
+		if (c == NULL) {
+			tui_status(t, true, "no code block %d", n);
+			return;
+		}
+		text = c->text;
+		snprintf(label, sizeof(label), "code block %d", n);
+		what = label;
+	} else {
+		for (i = t->view.n; i > 0 && text == NULL; i--)
+			if (t->view.msgs[i - 1]->role == TUI_ASSISTANT)
+				text = t->view.msgs[i - 1]->text.data;
+	}
+	if (text == NULL) {
+		tui_status(t, true, "nothing to copy yet");
+		return;
+	}
+	if ((cmd = clipboard_cmd()) == NULL) {
+		tui_status(t, true, "no clipboard tool: install wl-copy or xclip (or set LLM_CLIPBOARD)");
+		return;
+	}
+	sh = xstrfmt("(%s) >/dev/null 2>&1", cmd);
+	p = popen(sh, "w");
+	if (p != NULL) {
+		fputs(text, p);
+		if (pclose(p) == 0)
+			tui_status(t, false, "copied %s", what);
+		else
+			tui_status(t, true, "copy: %s failed", cmd);
+	} else {
+		tui_status(t, true, "copy: %s", strerror(errno));
+	}
+	free(sh);
+	free(cmd);
+}
+
+/* Load conversation id into the transcript and continue it. */
+int
+tui_resume(struct tui *t, int64_t id)
+{
+	struct store_msg *msgs = NULL;
+	char *cause = NULL, in[16], out[16], money[32];
+	size_t n = 0, i;
+
+	if (t->ledger == NULL) {
+		tui_status(t, true, "no ledger: conversations cannot be resumed");
+		return -1;
+	}
+	if (chat_busy(t->chat))
+		chat_cancel(t->chat);
+	if (chat_resume(t->chat, id, &cause) != 0 ||
+	    store_msgs(ledger_store(t->ledger), id, &msgs, &n, &cause) != 0) {
+		tui_status(t, true, "conversation %lld: %s", (long long)id, cause ? cause : "not found");
+		free(cause);
+		return -1;
+	}
+	tui_view_clear(&t->view);
+	for (i = 0; i < n; i++) {
+		struct store_msg *s = &msgs[i];
+		bool user = s->role && strcmp(s->role, "user") == 0;
+		struct tui_msg *m = tui_view_add(&t->view, user ? TUI_USER : TUI_ASSISTANT,
+		    s->text ? s->text : "", s->text ? strlen(s->text) : 0);
+
+		if (!user && s->model != NULL) {
+			char *info;
+
+			tui_tokens(s->input, in, sizeof(in));
+			tui_tokens(s->output, out, sizeof(out));
+			pricing_format(s->cost, s->estimated, money, sizeof(money));
+			info = xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s", s->tier ?
+			    s->tier : "?", s->model, s->estimated ? "~" : "", in, out, money);
+			tui_view_set_info(m, info);
+			free(info);
+		}
+	}
+	store_msgs_free(msgs, n);
+	t->streaming = NULL;
+	t->route_dirty = true;
+	tui_status(t, false, "conversation %lld: %zu messages", (long long)id, n);
+	return 0;
+}
+
+static void
+pick_add(struct tui_picker *p, char *item, int64_t id)
+{
+	p->items = xreallocarray(p->items, p->n + 1, sizeof(*p->items));
+	p->ids = xreallocarray(p->ids, p->n + 1, sizeof(*p->ids));
+	p->items[p->n] = item;
+	p->ids[p->n] = id;
+	p->n++;
+}
+
+/* A price per million tokens: "$0.10", "$0.025", "?". */
+static void
+per_m(int64_t pico, char *out, size_t n)
+{
+	int64_t d, frac;
+	int digits = 2;
+
+	if (pico < 0) {
+		snprintf(out, n, "?");
+		return;
+	}
+	/* pico-dollars per token is micro-dollars per million */
+	d = pico / 1000000;
+	frac = pico % 1000000;
+	while (digits < 6) {
+		int64_t div = 1;
+		int i;
+
+		for (i = 0; i < 6 - digits; i++)
+			div *= 10;
+		if (frac % div == 0)
+			break;
+		digits++;
+	}
+	{
+		int64_t div = 1;
+		int i;
+
+		for (i = 0; i < 6 - digits; i++)
+			div *= 10;
+		snprintf(out, n, "$%lld.%0*lld", (long long)d, digits, (long long)(frac / div));
+	}
+}
+
+static void
+pick_models(struct tui *t)
+{
+	size_t i, n = catalog_count(t->cat);
+	char in[32], out[32];
+
+	str_copy(t->pick.title, sizeof(t->pick.title), "pin a model (prices per million tokens)");
+	pick_add(&t->pick, xstrfmt("%s (no pin: route by tier)", t->pin ? " " : "*"), -1);
+	for (i = 0; i < n; i++) {
+		const struct model *m = catalog_at(t->cat, i);
+
+		per_m(m->in_price, in, sizeof(in));
+		per_m(m->out_price, out, sizeof(out));
+		pick_add(&t->pick, xstrfmt("%s %-26s %-8s in %-8s out %-8s %s", t->pin &&
+		    strcmp(t->pin, m->name) == 0 ? "*" : " ", m->name, tier_str(m->tier), in, out,
+		    m->provider), (int64_t)i);
+		if (t->pin && strcmp(t->pin, m->name) == 0)
+			t->pick.sel = (int)t->pick.n - 1;
+	}
+}
+
+static void
+pick_convs(struct tui *t)
+{
+	struct store_conv *c = NULL;
+	char *cause = NULL, when[32];
+	size_t n = 0, i;
+
+	str_copy(t->pick.title, sizeof(t->pick.title), "resume a conversation");
+	if (t->ledger == NULL || store_conv_list(ledger_store(t->ledger), CONV_LIST_MAX, &c, &n,
+	    &cause) != 0) {
+		tui_status(t, true, "conversations: %s", cause ? cause : "no ledger");
+		free(cause);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		time_t tt = (time_t)c[i].updated;
+		struct tm tm;
+
+		localtime_r(&tt, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+		pick_add(&t->pick, xstrfmt("#%-5lld %s  %-40.40s  %lld msgs", (long long)c[i].id, when,
+		    c[i].title ? c[i].title : "(untitled)", (long long)c[i].nmsgs), c[i].id);
+	}
+	store_convs_free(c, n);
+	if (n == 0)
+		tui_status(t, false, "no conversations yet");
+}
+
+static void
+pick_help(struct tui *t)
+{
+	char key[32], keys[96];
+	size_t i, j;
+
+	str_copy(t->pick.title, sizeof(t->pick.title), "help");
+	pick_add(&t->pick, xstrdup("Keys"), 0);
+	for (i = ACT_NONE + 1; i < ACT_COUNT; i++) {
+		keys[0] = '\0';
+		for (j = 0; j < t->nbinds; j++) {
+			if (t->binds[j].action != (enum tui_action)i)
+				continue;
+			tui_key_name(t->binds[j].key, key, sizeof(key));
+			if (keys[0])
+				strncat(keys, " ", sizeof(keys) - strlen(keys) - 1);
+			strncat(keys, key, sizeof(keys) - strlen(keys) - 1);
+		}
+		pick_add(&t->pick, xstrfmt("  %-14s %-10s %s", keys[0] ? keys : "(unbound)",
+		    tui_action_name((enum tui_action)i), tui_action_help((enum tui_action)i)), 0);
+	}
+	pick_add(&t->pick, xstrdup(""), 0);
+	pick_add(&t->pick, xstrdup("Commands"), 0);
+	help_commands(t);
+	pick_add(&t->pick, xstrdup(""), 0);
+	pick_add(&t->pick, xstrdup("Input is readline: history, emacs or vi keys from ~/.inputrc."), 0);
+	pick_add(&t->pick, xstrdup("Enter sends; pastes keep their newlines; [keys] in config.ini "
+	    "rebinds (action = KEY)."), 0);
+	t->pick.sel = -1;
+}
+
+/* Open a picker or the help over the transcript. */
+void
+tui_pick_open(struct tui *t, enum tui_mode mode)
+{
+	tui_pick_close(t);
+	t->pick.sel = 0;
+	if (mode == MODE_PICK_MODEL)
+		pick_models(t);
+	else if (mode == MODE_PICK_CONV)
+		pick_convs(t);
+	else
+		pick_help(t);
+	if (t->pick.n == 0) {
+		tui_pick_close(t);
+		return;
+	}
+	t->mode = mode;
+	t->dirty = true;
+}
+
+/* Close the picker. */
+void
+tui_pick_close(struct tui *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->pick.n; i++)
+		free(t->pick.items[i]);
+	free(t->pick.items);
+	free(t->pick.ids);
+	memset(&t->pick, 0, sizeof(t->pick));
+	t->mode = MODE_INPUT;
+	t->dirty = true;
+}
+
+static void
+pick_choose(struct tui *t)
+{
+	struct tui_picker *p = &t->pick;
+	enum tui_mode mode = t->mode;
+	int64_t id;
+
+	if (p->sel < 0 || p->sel >= (int)p->n)
+		return;
+	id = p->ids[p->sel];
+	tui_pick_close(t);
+	if (mode == MODE_PICK_MODEL) {
+		free(t->pin);
+		t->pin = NULL;
+		if (id >= 0)
+			t->pin = xstrdup(catalog_at(t->cat, (size_t)id)->name);
+		t->route_dirty = true;
+		tui_status(t, false, t->pin ? "pinned %s: every message goes to it" :
+		    "unpinned: messages are routed by tier%s", t->pin ? t->pin : "");
+	} else if (mode == MODE_PICK_CONV) {
+		tui_resume(t, id);
+	}
+}
+
+/* A key while a picker, the help or a confirmation is open. */
+void
+tui_pick_key(struct tui *t, int key)
+{
+	struct tui_picker *p = &t->pick;
+	int page = tui_trans_rows(t) - 2, *pos = p->sel >= 0 ? &p->sel : &p->top;
+
+	if (t->mode == MODE_CONFIRM) {
+		char *cmd = t->confirm_cmd;
+
+		t->confirm_cmd = NULL;
+		t->mode = MODE_INPUT;
+		if (key == 'y' || key == 'Y')
+			run_attach(t, cmd);
+		else
+			tui_status(t, false, "not run");
+		free(cmd);
+		return;
+	}
+	if (page < 1)
+		page = 1;
+	if (key == (TK_FN | KEY_UP) || key == 'k' || key == 16)
+		(*pos)--;
+	else if (key == (TK_FN | KEY_DOWN) || key == 'j' || key == 14)
+		(*pos)++;
+	else if (key == (TK_FN | KEY_PPAGE))
+		*pos -= page;
+	else if (key == (TK_FN | KEY_NPAGE))
+		*pos += page;
+	else if (key == (TK_FN | KEY_HOME))
+		*pos = 0;
+	else if (key == (TK_FN | KEY_END))
+		*pos = (int)p->n;
+	else if (key == '\r' || key == '\n' || key == (TK_FN | KEY_ENTER)) {
+		if (p->sel >= 0)
+			pick_choose(t);
+		else
+			tui_pick_close(t);
+		return;
+	} else if (key == 27 || key == 'q' || key == 3 || key == (TK_FN | KEY_F(1))) {
+		tui_pick_close(t);
+		return;
+	}
+	if (*pos >= (int)p->n)
+		*pos = (int)p->n - 1;
+	if (*pos < 0)
+		*pos = 0;
+}
+
+static void
+cmd_help(struct tui *t, char *arg)
+{
+	(void)arg;
+	tui_pick_open(t, MODE_HELP);
+}
+
+static void
+cmd_tier(struct tui *t, char *arg)
+{
+	enum tier tr;
+
+	if (*arg == '\0') {
+		tui_tier_cycle(t);
+		return;
+	}
+	if (!tier_parse(arg, &tr)) {
+		tui_status(t, true, "/tier: '%s' is not auto, cheap, mid or frontier", arg);
+		return;
+	}
+	t->tier = tr;
+	t->route_dirty = true;
+	tui_status(t, false, "tier: %s%s", tr == TIER_AUTO ? "auto" : tier_str(tr),
+	    t->pin ? " (the pinned model still wins)" : "");
+}
+
+static void
+cmd_model(struct tui *t, char *arg)
+{
+	if (*arg == '\0') {
+		tui_pick_open(t, MODE_PICK_MODEL);
+		return;
+	}
+	free(t->pin);
+	t->pin = NULL;
+	t->route_dirty = true;
+	if (strcmp(arg, "off") == 0 || strcmp(arg, "none") == 0 || strcmp(arg, "auto") == 0) {
+		tui_status(t, false, "unpinned: messages are routed by tier");
+		return;
+	}
+	if (strchr(arg, '/') == NULL && catalog_find(t->cat, arg) == NULL) {
+		tui_status(t, true, "/model: unknown model '%s' (%s lists them)", arg, "/model");
+		return;
+	}
+	t->pin = xstrdup(arg);
+	tui_status(t, false, "pinned %s: every message goes to it", arg);
+}
+
+static void
+cmd_retry(struct tui *t, char *arg)
+{
+	(void)arg;
+	tui_retry_up(t);
+}
+
+static void
+cmd_budget(struct tui *t, char *arg)
+{
+	char spent[32], res[32], lim[32], *s;
+	const struct meter *m = &t->meter;
+
+	(void)arg;
+	tui_meter_refresh(t);
+	if (!t->meter_ok)
+		return;
+	pricing_format(m->spent, m->estimated, spent, sizeof(spent));
+	pricing_format(m->reserved, true, res, sizeof(res));
+	if (m->limit > 0) {
+		pricing_format(m->limit, false, lim, sizeof(lim));
+		s = xstrfmt("budget %s: %s spent, %s reserved, of %s (%lld%%); %lld requests, %lld of "
+		    "unknown cost; over budget: %s", m->month, spent, res, lim,
+		    (long long)((m->spent + m->reserved) * 100 / m->limit), (long long)m->requests,
+		    (long long)m->unknown_count, budget_action_str(t->cfg->budget_action));
+	} else {
+		s = xstrfmt("budget %s: %s spent, %s reserved, no monthly budget set; %lld requests, "
+		    "%lld of unknown cost", m->month, spent, res, (long long)m->requests,
+		    (long long)m->unknown_count);
+	}
+	tui_view_add(&t->view, TUI_NOTE, s, strlen(s));
+	free(s);
+	t->view.scroll = 0;
+}
+
+static void
+cmd_new(struct tui *t, char *arg)
+{
+	(void)arg;
+	if (chat_busy(t->chat))
+		chat_cancel(t->chat);
+	chat_reset(t->chat);
+	tui_view_clear(&t->view);
+	attach_free(t);
+	t->streaming = NULL;
+	t->route_dirty = true;
+	tui_status(t, false, "new conversation");
+}
+
+static void
+cmd_resume(struct tui *t, char *arg)
+{
+	int64_t id;
+
+	if (*arg == '\0') {
+		tui_pick_open(t, MODE_PICK_CONV);
+		return;
+	}
+	if (*arg == '#')
+		arg++;
+	if (!str_to_i64(arg, &id) || id <= 0) {
+		tui_status(t, true, "/resume: '%s' is not a conversation number", arg);
+		return;
+	}
+	tui_resume(t, id);
+}
+
+static void
+cmd_file(struct tui *t, char *arg)
+{
+	char *path;
+
+	if (*arg == '\0') {
+		tui_status(t, true, "/file PATH: which file?");
+		return;
+	}
+	if (arg[0] == '~' && arg[1] == '/' && getenv("HOME"))
+		path = xstrfmt("%s%s", getenv("HOME"), arg + 1);
+	else
+		path = xstrdup(arg);
+	tui_attach_file(t, path);
+	free(path);
+}
+
+static void
+cmd_run(struct tui *t, char *arg)
+{
+	if (*arg == '\0') {
+		tui_status(t, true, "/run CMD: which command?");
+		return;
+	}
+	free(t->confirm_cmd);
+	t->confirm_cmd = xstrdup(arg);
+	t->mode = MODE_CONFIRM;
+	tui_status(t, false, "run `%s` and attach its output? y runs it, any other key does not", arg);
+}
+
+static void
+cmd_save(struct tui *t, char *arg)
+{
+	char *sp = strchr(arg, ' ');
+	const struct md_code *c;
+	int64_t n;
+	size_t len;
+	int fd;
+
+	if (sp == NULL) {
+		tui_status(t, true, "/save N PATH: which code block, and where?");
+		return;
+	}
+	*sp = '\0';
+	if (!str_to_i64(arg, &n) || n <= 0 || n > 1000000) {
+		tui_status(t, true, "/save: '%s' is not a code block number", arg);
+		return;
+	}
+	if ((c = tui_view_code(&t->view, (int)n)) == NULL) {
+		tui_status(t, true, "/save: there is no code block %lld", (long long)n);
+		return;
+	}
+	arg = str_trim(sp + 1);
+	fd = open(arg, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		tui_status(t, true, "/save: %s: %s%s", arg, strerror(errno), errno == EEXIST ?
+		    " (not overwritten)" : "");
+		return;
+	}
+	len = strlen(c->text);
+	if (write(fd, c->text, len) != (ssize_t)len) {
+		tui_status(t, true, "/save: %s: %s", arg, strerror(errno));
+		close(fd);
+		return;
+	}
+	close(fd);
+	tui_status(t, false, "saved code block %lld%s%s to %s", (long long)n, *c->lang ? " " : "",
+	    c->lang, arg);
+}
+
+static void
+cmd_copy(struct tui *t, char *arg)
+{
+	int64_t n = 0;
+
+	if (*arg && (!str_to_i64(arg, &n) || n <= 0 || n > 1000000)) {
+		tui_status(t, true, "/copy: '%s' is not a code block number", arg);
+		return;
+	}
+	tui_copy(t, (int)n);
+}
+
+static void
+cmd_system(struct tui *t, char *arg)
+{
+	free(t->system);
+	t->system = *arg ? xstrdup(arg) : NULL;
+	tui_status(t, false, *arg ? "system prompt set" : "system prompt cleared");
+}
+
+static void
+cmd_detach(struct tui *t, char *arg)
+{
+	(void)arg;
+	attach_free(t);
+	tui_status(t, false, "attachments dropped");
+}
+
+static void
+cmd_quit(struct tui *t, char *arg)
+{
+	(void)arg;
+	t->quit = true;
+}
+
+static const struct cmd cmds[] = {
+	{ .name = "help", .args = "", .help = "list every key and command", .fn = cmd_help },
+	{ .name = "tier", .args = "[auto|cheap|mid|frontier]", .help = "set or cycle the tier override",
+	  .fn = cmd_tier },
+	{ .name = "model", .args = "[NAME|off]", .help = "pin a model, unpin, or pick one",
+	  .fn = cmd_model },
+	{ .name = "retry", .args = "", .help = "re-ask the last turn one tier up", .fn = cmd_retry },
+	{ .name = "budget", .args = "", .help = "this month's spend against the budget",
+	  .fn = cmd_budget },
+	{ .name = "new", .args = "", .help = "start a new conversation", .fn = cmd_new },
+	{ .name = "resume", .args = "[ID]", .help = "continue an earlier conversation",
+	  .fn = cmd_resume },
+	{ .name = "file", .args = "PATH", .help = "attach a file to the next message", .fn = cmd_file },
+	{ .name = "run", .args = "CMD", .help = "run a command (after y) and attach its output",
+	  .fn = cmd_run },
+	{ .name = "save", .args = "N PATH", .help = "save code block N to a new file", .fn = cmd_save },
+	{ .name = "copy", .args = "[N]", .help = "copy code block N or the last reply",
+	  .fn = cmd_copy },
+	{ .name = "system", .args = "[TEXT]", .help = "set or clear the system prompt",
+	  .fn = cmd_system },
+	{ .name = "detach", .args = "", .help = "drop the attachments", .fn = cmd_detach },
+	{ .name = "quit", .args = "", .help = "quit", .fn = cmd_quit },
+};
+static const size_t ncmds = ARRAY_SIZE(cmds);
+
+/* List the commands in the help. */
+static void
+help_commands(struct tui *t)
+{
+	size_t i;
+
+	for (i = 0; i < ncmds; i++) {
+		char *c = xstrfmt("/%s %s", cmds[i].name, cmds[i].args);
+
+		pick_add(&t->pick, xstrfmt("  %-24s %s", c, cmds[i].help), 0);
+		free(c);
+	}
+}
+
+/* Run a slash command line. */
+void
+tui_command(struct tui *t, const char *line)
+{
+	char *copy = xstrdup(line + 1), *arg, *name = copy;
+	const struct cmd *found = NULL;
+	size_t i, len, matches = 0;
+
+	arg = name + strcspn(name, " \t");
+	if (*arg)
+		*arg++ = '\0';
+	arg = str_trim(arg);
+	len = strlen(name);
+	for (i = 0; i < ncmds; i++) {
+		if (strcmp(cmds[i].name, name) == 0) {
+			found = &cmds[i];
+			matches = 1;
+			break;
+		}
+		if (len > 0 && strncmp(cmds[i].name, name, len) == 0) {
+			found = &cmds[i];
+			matches++;
+		}
+	}
+	if (matches == 1)
+		found->fn(t, arg);
+	else
+		tui_status(t, true, "%s /%s: /help lists the commands", matches ? "ambiguous" : "unknown",
+		    name);
+	free(copy);
+}

@@ -1,0 +1,594 @@
+/* tui_keys: key names, configurable bindings, and readline driven through its callback interface. */
+#include <curses.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "config.h"
+#include "tui_priv.h"
+#include "util.h"
+
+#define HISTORY_MAX 1000
+
+/* Actions with their names in [keys], help text and default keys. */
+static const struct {
+	const char *name, *help;
+	const char *keys[3];
+} actions[ACT_COUNT] = {
+	[ACT_HELP] = { "help", "list every key and command", { "F1" } },
+	[ACT_TIER] = { "tier", "cycle the tier override: auto, cheap, mid, frontier", { "F2" } },
+	[ACT_MODEL] = { "model", "pick a model to pin, or unpin", { "F3" } },
+	[ACT_RETRY] = { "retry", "re-ask the last turn one tier up", { "F4" } },
+	[ACT_COPY] = { "copy", "copy the last reply to the clipboard", { "F5" } },
+	[ACT_RESUME] = { "resume", "continue an earlier conversation", { "F6" } },
+	[ACT_CANCEL] = { "cancel", "cancel the streaming reply; twice when idle: quit", { "C-c" } },
+	[ACT_QUIT] = { "quit", "quit", { "F10" } },
+	[ACT_PAGE_UP] = { "page-up", "scroll the transcript a page up", { "PageUp" } },
+	[ACT_PAGE_DOWN] = { "page-down", "scroll the transcript a page down", { "PageDown" } },
+	[ACT_LINE_UP] = { "line-up", "scroll the transcript a line up", { "S-Up" } },
+	[ACT_LINE_DOWN] = { "line-down", "scroll the transcript a line down", { "S-Down" } },
+	[ACT_TOP] = { "top", "jump to the start of the conversation", { "M-<" } },
+	[ACT_END] = { "end", "jump to the end of the conversation", { "M->" } },
+	[ACT_NEWLINE] = { "newline", "start a new line in the message", { "M-Enter", "C-j" } },
+	[ACT_REDRAW] = { "redraw", "redraw the screen", { "C-l" } },
+};
+
+static const struct {
+	const char *name;
+	int key;
+} key_names[] = {
+	{ "Up", TK_FN | KEY_UP }, { "Down", TK_FN | KEY_DOWN }, { "Left", TK_FN | KEY_LEFT },
+	{ "Right", TK_FN | KEY_RIGHT }, { "Home", TK_FN | KEY_HOME }, { "End", TK_FN | KEY_END },
+	{ "PageUp", TK_FN | KEY_PPAGE }, { "PageDown", TK_FN | KEY_NPAGE },
+	{ "Insert", TK_FN | KEY_IC }, { "Delete", TK_FN | KEY_DC },
+	{ "Backspace", TK_FN | KEY_BACKSPACE }, { "S-Tab", TK_FN | KEY_BTAB },
+	{ "S-Up", TK_FN | KEY_SR }, { "S-Down", TK_FN | KEY_SF },
+	{ "S-Left", TK_FN | KEY_SLEFT }, { "S-Right", TK_FN | KEY_SRIGHT },
+	{ "Enter", '\r' }, { "Tab", '\t' }, { "Esc", 27 }, { "Space", ' ' },
+	{ "PasteStart", TK_PASTE_START }, { "PasteEnd", TK_PASTE_END },
+};
+
+/* What readline is fed for a function key: the ANSI sequences it binds by default. */
+static const struct {
+	int key;
+	const char *seq;
+} fn_seqs[] = {
+	{ KEY_UP, "\033[A" }, { KEY_DOWN, "\033[B" }, { KEY_RIGHT, "\033[C" },
+	{ KEY_LEFT, "\033[D" }, { KEY_HOME, "\033[H" }, { KEY_END, "\033[F" },
+	{ KEY_DC, "\033[3~" }, { KEY_BACKSPACE, "\177" }, { KEY_ENTER, "\r" },
+	{ KEY_SLEFT, "\033b" }, { KEY_SRIGHT, "\033f" },
+};
+
+static struct tui *rl_tui;
+static int rl_byte;
+static bool rl_pending;
+static FILE *rl_null;
+
+/* Parse a key name; -1 if unknown. */
+int
+tui_key_parse(const char *name)
+{
+	size_t i, n = strlen(name);
+	int k;
+
+	if (n > 2 && name[1] == '-' && (name[0] == 'M' || name[0] == 'm')) {
+		k = tui_key_parse(name + 2);
+		return k < 0 || (k & TK_META) ? -1 : k | TK_META;
+	}
+	if (n == 3 && name[1] == '-' && (name[0] == 'C' || name[0] == 'c')) {
+		char c = name[2];
+
+		if (c >= 'a' && c <= 'z')
+			return c - 'a' + 1;
+		if (c >= '@' && c <= '_')
+			return c - '@';
+		return -1;
+	}
+	if ((name[0] == 'F' || name[0] == 'f') && n >= 2 && n <= 3) {
+		int64_t f;
+
+		if (str_to_i64(name + 1, &f) && f >= 1 && f <= 24)
+			return TK_FN | KEY_F((int)f);
+	}
+	for (i = 0; i < ARRAY_SIZE(key_names); i++)
+		if (str_ieq(key_names[i].name, name))
+			return key_names[i].key;
+	/* One character, given as itself. */
+	if (n >= 1 && n <= 4) {
+		wchar_t wc;
+		mbstate_t st;
+
+		memset(&st, 0, sizeof(st));
+		if (mbrtowc(&wc, name, n, &st) == n)
+			return (int)wc;
+	}
+	return -1;
+}
+
+/* Name a key. */
+void
+tui_key_name(int key, char *out, size_t n)
+{
+	char inner[32];
+	size_t i;
+
+	if (key < 0) {
+		snprintf(out, n, "(none)");
+		return;
+	}
+	if (key & TK_META) {
+		tui_key_name(key & ~TK_META, inner, sizeof(inner));
+		snprintf(out, n, "M-%s", inner);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(key_names); i++) {
+		if (key_names[i].key == key) {
+			snprintf(out, n, "%s", key_names[i].name);
+			return;
+		}
+	}
+	if ((key & TK_FN) && (key & ~TK_FN) >= KEY_F(1) && (key & ~TK_FN) <= KEY_F(24)) {
+		snprintf(out, n, "F%d", (key & ~TK_FN) - KEY_F(0));
+		return;
+	}
+	if (key < 32) {
+		snprintf(out, n, "C-%c", key + 'a' - 1);
+		return;
+	}
+	if (key & TK_FN) {
+		snprintf(out, n, "key-%d", key & ~TK_FN);
+		return;
+	}
+	{
+		char mb[8];
+		int len = wctomb(mb, (wchar_t)key);
+
+		snprintf(out, n, "%.*s", len > 0 ? len : 1, len > 0 ? mb : "?");
+	}
+}
+
+/* Return an action's name in [keys]. */
+const char *
+tui_action_name(enum tui_action a)
+{
+	return a > ACT_NONE && a < ACT_COUNT ? actions[a].name : "";
+}
+
+/* Return an action's help text. */
+const char *
+tui_action_help(enum tui_action a)
+{
+	return a > ACT_NONE && a < ACT_COUNT ? actions[a].help : "";
+}
+
+/* Return the first key bound to an action, or -1. */
+int
+tui_action_key(const struct tui *t, enum tui_action a)
+{
+	size_t i;
+
+	for (i = 0; i < t->nbinds; i++)
+		if (t->binds[i].action == a)
+			return t->binds[i].key;
+	return -1;
+}
+
+static void
+bind_add(struct tui *t, int key, enum tui_action a)
+{
+	size_t i;
+
+	for (i = 0; i < t->nbinds; i++) {
+		if (t->binds[i].key == key) {
+			t->binds[i].action = a;
+			return;
+		}
+	}
+	t->binds = xreallocarray(t->binds, t->nbinds + 1, sizeof(*t->binds));
+	t->binds[t->nbinds++] = (struct tui_binding){ .key = key, .action = a };
+}
+
+static void
+unbind_action(struct tui *t, enum tui_action a)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < t->nbinds; i++)
+		if (t->binds[i].action != a)
+			t->binds[j++] = t->binds[i];
+	t->nbinds = j;
+}
+
+/* Bind one [keys] entry: action = KEY[, KEY...] or none. */
+static void
+bind_config(struct tui *t, const char *name, const char *value)
+{
+	char *copy, *p, *k;
+	int a, key;
+
+	for (a = ACT_NONE + 1; a < ACT_COUNT; a++)
+		if (strcmp(actions[a].name, name) == 0)
+			break;
+	if (a == ACT_COUNT) {
+		tui_status(t, true, "%s: [keys] unknown action '%s'", t->cfg->path, name);
+		return;
+	}
+	unbind_action(t, (enum tui_action)a);
+	copy = xstrdup(value);
+	for (p = copy; (k = strsep(&p, ", ")) != NULL;) {
+		if (*k == '\0' || strcmp(k, "none") == 0)
+			continue;
+		if ((key = tui_key_parse(k)) < 0) {
+			tui_status(t, true, "%s: [keys] %s: unknown key '%s'", t->cfg->path, name, k);
+			continue;
+		}
+		bind_add(t, key, (enum tui_action)a);
+	}
+	free(copy);
+}
+
+/* Load the default bindings, then [keys] from the config. */
+void
+tui_bind_load(struct tui *t)
+{
+	size_t i, j;
+
+	t->nbinds = 0;
+	for (i = ACT_NONE + 1; i < ACT_COUNT; i++)
+		for (j = 0; j < ARRAY_SIZE(actions[i].keys) && actions[i].keys[j]; j++)
+			bind_add(t, tui_key_parse(actions[i].keys[j]), (enum tui_action)i);
+	for (i = 0; i < t->cfg->nkeys; i++)
+		bind_config(t, t->cfg->key_names[i], t->cfg->key_values[i]);
+}
+
+static enum tui_action
+lookup(const struct tui *t, int key)
+{
+	size_t i;
+
+	for (i = 0; i < t->nbinds; i++)
+		if (t->binds[i].key == key)
+			return t->binds[i].action;
+	return ACT_NONE;
+}
+
+static int
+rl_getc_fn(FILE *f)
+{
+	(void)f;
+	if (!rl_pending)
+		return EOF;
+	rl_pending = false;
+	return rl_byte;
+}
+
+static int
+rl_avail_fn(void)
+{
+	return rl_pending;
+}
+
+static void
+rl_redisplay_fn(void)
+{
+	if (rl_tui != NULL)
+		rl_tui->dirty = true;
+}
+
+static void
+rl_prep_fn(int meta)
+{
+	(void)meta;
+}
+
+static void
+rl_deprep_fn(void)
+{
+}
+
+static void
+rl_line_fn(char *line)
+{
+	struct tui *t = rl_tui;
+
+	if (line == NULL) {
+		/* Ctrl-D on an empty line */
+		t->quit = true;
+		return;
+	}
+	if (*line != '\0') {
+		add_history(line);
+		if (t->history_path != NULL)
+			append_history(1, t->history_path);
+	}
+	tui_submit(t, line);
+	free(line);
+}
+
+static void
+feed_byte(int c)
+{
+	rl_byte = c;
+	rl_pending = true;
+	rl_callback_read_char();
+	rl_pending = false;
+	if (rl_tui != NULL && rl_tui->restore_input != NULL) {
+		char *s = rl_tui->restore_input;
+
+		rl_tui->restore_input = NULL;
+		tui_input_set(s);
+		free(s);
+	}
+}
+
+/* Feed a key to readline as the bytes a terminal would send. */
+static void
+feed(int key)
+{
+	char mb[8];
+	size_t i;
+	int n;
+
+	if (key & TK_META) {
+		feed_byte(27);
+		key &= ~TK_META;
+	}
+	if (key & TK_FN) {
+		for (i = 0; i < ARRAY_SIZE(fn_seqs); i++) {
+			if (fn_seqs[i].key == (key & ~TK_FN)) {
+				const char *s;
+
+				for (s = fn_seqs[i].seq; *s; s++)
+					feed_byte((unsigned char)*s);
+				return;
+			}
+		}
+		return;   /* a key readline would not know */
+	}
+	n = wctomb(mb, (wchar_t)key);
+	for (i = 0; n > 0 && i < (size_t)n; i++)
+		feed_byte((unsigned char)mb[i]);
+}
+
+/* Set up readline in callback mode, drawing through the TUI. */
+void
+tui_rl_start(struct tui *t)
+{
+	int fd;
+
+	rl_tui = t;
+	rl_null = fopen("/dev/null", "r+");
+	rl_readline_name = "llm";
+	rl_instream = rl_null;
+	rl_outstream = rl_null;
+	rl_catch_signals = 0;
+	rl_catch_sigwinch = 0;
+	rl_change_environment = 0;
+	rl_getc_function = rl_getc_fn;
+	rl_input_available_hook = rl_avail_fn;
+	rl_redisplay_function = rl_redisplay_fn;
+	rl_prep_term_function = rl_prep_fn;
+	rl_deprep_term_function = rl_deprep_fn;
+	rl_initialize();
+	/* Pastes are read by the TUI; readline must not wait for their end itself. */
+	rl_variable_bind("enable-bracketed-paste", "off");
+	rl_variable_bind("bell-style", "none");
+	using_history();
+	stifle_history(HISTORY_MAX);
+	if (t->history_path != NULL) {
+		fd = open(t->history_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+		read_history(t->history_path);
+	}
+	rl_callback_handler_install("", rl_line_fn);
+}
+
+/* Stop readline and save the history. */
+void
+tui_rl_stop(struct tui *t)
+{
+	rl_callback_handler_remove();
+	if (t->history_path != NULL)
+		history_truncate_file(t->history_path, HISTORY_MAX);
+	clear_history();
+	if (rl_null != NULL)
+		fclose(rl_null);
+	rl_null = NULL;
+	rl_instream = rl_outstream = NULL;
+	rl_tui = NULL;
+}
+
+/* The input being edited and the cursor offset. */
+const char *
+tui_input(int *point)
+{
+	*point = rl_line_buffer ? rl_point : 0;
+	return rl_line_buffer ? rl_line_buffer : "";
+}
+
+/* Replace the input. */
+void
+tui_input_set(const char *s)
+{
+	rl_replace_line(s, 0);
+	rl_point = rl_end;
+	if (rl_tui != NULL)
+		rl_tui->dirty = true;
+}
+
+/* Run an action. */
+void
+tui_act(struct tui *t, enum tui_action a)
+{
+	int rows = tui_trans_rows(t), w = tui_trans_width(t), point;
+
+	t->dirty = true;
+	if (a != ACT_CANCEL)
+		t->quit_armed = false;
+	switch (a) {
+	case ACT_HELP:
+		tui_pick_open(t, MODE_HELP);
+		break;
+	case ACT_TIER:
+		tui_tier_cycle(t);
+		break;
+	case ACT_MODEL:
+		tui_pick_open(t, MODE_PICK_MODEL);
+		break;
+	case ACT_RETRY:
+		tui_retry_up(t);
+		break;
+	case ACT_COPY:
+		tui_copy(t, 0);
+		break;
+	case ACT_RESUME:
+		tui_pick_open(t, MODE_PICK_CONV);
+		break;
+	case ACT_CANCEL:
+		if (chat_busy(t->chat)) {
+			chat_cancel(t->chat);
+			t->quit_armed = false;
+		} else if (t->quit_armed) {
+			t->quit = true;
+		} else {
+			char k[16];
+
+			if (*tui_input(&point) != '\0')
+				tui_input_set("");
+			t->quit_armed = true;
+			tui_key_name(tui_action_key(t, ACT_CANCEL), k, sizeof(k));
+			tui_status(t, false, "%s again to quit", k);
+		}
+		break;
+	case ACT_QUIT:
+		t->quit = true;
+		break;
+	case ACT_PAGE_UP:
+		tui_view_scroll(&t->view, w, rows, rows - 1);
+		break;
+	case ACT_PAGE_DOWN:
+		tui_view_scroll(&t->view, w, rows, -(rows - 1));
+		break;
+	case ACT_LINE_UP:
+		tui_view_scroll(&t->view, w, rows, 1);
+		break;
+	case ACT_LINE_DOWN:
+		tui_view_scroll(&t->view, w, rows, -1);
+		break;
+	case ACT_TOP:
+		tui_view_scroll(&t->view, w, rows, 1 << 28);
+		break;
+	case ACT_END:
+		t->view.scroll = 0;
+		break;
+	case ACT_NEWLINE:
+		rl_insert_text("\n");
+		break;
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Collect a bracketed paste; at its end insert it as typed text, newlines kept. */
+static void
+paste_key(struct tui *t, int key)
+{
+	char mb[8];
+	int n;
+
+	if (key == TK_PASTE_END) {
+		t->paste = false;
+		if (t->paste_buf.len > 0)
+			rl_insert_text(t->paste_buf.data);
+		buf_reset(&t->paste_buf);
+		t->dirty = true;
+		return;
+	}
+	if (key & (TK_FN | TK_META))
+		return;
+	if (key == '\r')
+		key = '\n';
+	if (key == '\t') {
+		buf_adds(&t->paste_buf, "    ");
+		return;
+	}
+	n = wctomb(mb, (wchar_t)key);
+	if (n > 0 && buf_add(&t->paste_buf, mb, (size_t)n) != 0)
+		tui_status(t, true, "paste: larger than 1 MiB; attach a file with /file instead");
+}
+
+/* Handle one key: a paste, a picker, a binding, or readline's. */
+void
+tui_key(struct tui *t, int key)
+{
+	enum tui_action a;
+
+	if (t->paste) {
+		paste_key(t, key);
+		return;
+	}
+	if (key == TK_PASTE_START) {
+		t->paste = true;
+		buf_reset(&t->paste_buf);
+		return;
+	}
+	if (key == TK_PASTE_END)
+		return;
+	if (t->mode != MODE_INPUT) {
+		tui_pick_key(t, key);
+		t->dirty = true;
+		return;
+	}
+	if ((a = lookup(t, key)) != ACT_NONE) {
+		tui_act(t, a);
+		return;
+	}
+	if (t->quit_armed) {
+		t->quit_armed = false;
+		t->status[0] = '\0';
+	}
+	feed(key);
+	t->dirty = true;
+}
+
+/* Read and handle every key waiting on the terminal. */
+void
+tui_read_keys(struct tui *t)
+{
+	wint_t wc, wc2;
+	int r, r2;
+
+	while (!t->quit && (r = wget_wch(stdscr, &wc)) != ERR) {
+		if (r == KEY_CODE_YES && wc == KEY_RESIZE) {
+			tui_resize(t, COLS, LINES);
+			continue;
+		}
+		if (r == KEY_CODE_YES) {
+			tui_key(t, TK_FN | (int)wc);
+			continue;
+		}
+		if (wc == 27 && !t->paste) {
+			/* ESC followed at once by a key is Alt and that key. */
+			r2 = wget_wch(stdscr, &wc2);
+			if (r2 == OK) {
+				tui_key(t, TK_META | (int)wc2);
+				continue;
+			}
+			if (r2 == KEY_CODE_YES) {
+				tui_key(t, 27);
+				tui_key(t, TK_FN | (int)wc2);
+				continue;
+			}
+		}
+		tui_key(t, (int)wc);
+	}
+}

@@ -1,0 +1,268 @@
+/* tui_priv: the state and functions the TUI's files share (transcript, keys, commands, drawing). */
+#ifndef LLM_TUI_PRIV_H
+#define LLM_TUI_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "chat.h"
+#include "ledger.h"
+#include "md.h"
+#include "theme.h"
+#include "tui.h"
+#include "visible.h"
+
+struct cli;
+struct config;
+
+/* Who a transcript entry is from. */
+enum tui_role {
+	TUI_USER,
+	TUI_ASSISTANT,
+	TUI_NOTE,
+	TUI_ERROR,
+};
+
+/* One transcript entry; text is already made visible. */
+struct tui_msg {
+	enum tui_role role;
+	struct buf text;
+	char *info;            /* assistant: tier · model · tokens · cost lines, or NULL */
+	int code_base;         /* its first code block's number */
+	int ncodes;
+	struct md_doc doc;     /* the wrapped lines */
+	int width;             /* doc is valid for this width; 0: stale */
+	int last_width;        /* the width doc was last wrapped to */
+};
+
+/* The transcript: entries and a scroll position counted from the bottom. */
+struct tui_view {
+	struct tui_msg **msgs;
+	size_t n, cap;
+	int scroll;            /* lines hidden below; 0 follows the end */
+	int codes;             /* code blocks numbered so far */
+};
+
+/* One visible transcript line. */
+struct tui_vline {
+	const struct md_line *line;
+};
+
+/* tui_view.c: the transcript, wrapped lazily and only where it changed. */
+void tui_view_init(struct tui_view *v);
+void tui_view_done(struct tui_view *v);
+/* Remove every entry. */
+void tui_view_clear(struct tui_view *v);
+/* Add an entry with text (made visible here); return it (owned by the view). */
+struct tui_msg *tui_view_add(struct tui_view *v, enum tui_role role, const char *text, size_t len);
+/* Append already-visible text to an entry; its lines are rewrapped when next drawn. */
+void tui_view_append(struct tui_view *v, struct tui_msg *m, const char *text, size_t len);
+/* Replace an entry's text (made visible here). */
+void tui_view_set(struct tui_view *v, struct tui_msg *m, const char *text, size_t len);
+/* Set an entry's info lines (copied; NULL clears). */
+void tui_view_set_info(struct tui_msg *m, const char *info);
+/* Wrap an entry for width if needed; return its line count. */
+size_t tui_view_wrap(struct tui_view *v, struct tui_msg *m, int width);
+/* Fill out (rows long) with the lines to show at width, top first; return how many. */
+size_t tui_view_visible(struct tui_view *v, int width, int rows, struct tui_vline *out);
+/* Scroll by delta lines (positive: back in time), clamped at both ends. */
+void tui_view_scroll(struct tui_view *v, int width, int rows, int delta);
+/* Find code block number n; return its text (borrowed until the next change) or NULL. */
+const struct md_code *tui_view_code(struct tui_view *v, int n);
+
+/* Key codes: Unicode code points, or curses key codes with TK_FN, plus TK_META for Alt. */
+#define TK_FN (1 << 22)
+#define TK_META (1 << 23)
+#define TK_PASTE_START (TK_FN | 0x3f0)
+#define TK_PASTE_END (TK_FN | 0x3f1)
+
+/* What a bound key does. */
+enum tui_action {
+	ACT_NONE,
+	ACT_HELP,
+	ACT_TIER,
+	ACT_MODEL,
+	ACT_RETRY,
+	ACT_COPY,
+	ACT_RESUME,
+	ACT_CANCEL,
+	ACT_QUIT,
+	ACT_PAGE_UP,
+	ACT_PAGE_DOWN,
+	ACT_LINE_UP,
+	ACT_LINE_DOWN,
+	ACT_TOP,
+	ACT_END,
+	ACT_NEWLINE,
+	ACT_REDRAW,
+	ACT_COUNT,
+};
+
+struct tui_binding {
+	int key;
+	enum tui_action action;
+};
+
+enum tui_mode {
+	MODE_INPUT,
+	MODE_PICK_MODEL,
+	MODE_PICK_CONV,
+	MODE_HELP,
+	MODE_CONFIRM,
+};
+
+/* A list shown over the transcript: models, conversations or help. */
+struct tui_picker {
+	char title[96];
+	char **items;
+	int64_t *ids;          /* conversation ids; model index */
+	size_t n;
+	int sel, top;
+};
+
+/* A file or command output waiting to go with the next message. */
+struct tui_attach {
+	char *label;           /* "src/main.c" or "$ make" */
+	char *text;            /* what is sent */
+};
+
+struct tui {
+	struct cli *cli;
+	const struct config *cfg;
+	struct catalog *cat;
+	struct ledger *ledger;
+	struct chat *chat;
+	struct theme theme;
+	bool color;            /* colour pairs are in use */
+	bool unicode;          /* box drawing characters can be shown */
+	bool headless;
+	void *scr;             /* SCREEN * */
+	void *out_fp, *in_fp;  /* FILE * for newterm */
+	int w, h;
+
+	struct tui_view view;
+	struct tui_msg *streaming;
+	struct visible vis;
+	struct buf scratch;
+
+	enum tier tier;        /* override */
+	char *pin;             /* pinned model name, or NULL */
+	char *system;
+	struct chat_route route;
+	bool route_ok, route_dirty;
+	char *route_err;
+	char *last_input;      /* the text the route was previewed for */
+	struct meter meter;
+	bool meter_ok;
+
+	struct tui_attach *att;
+	size_t natt;
+
+	char status[256];
+	bool status_error;
+
+	enum tui_mode mode;
+	struct tui_picker pick;
+	char *confirm_cmd;     /* /run waiting for y */
+	char *restore_input;   /* put back into the input once readline is done with a line */
+
+	bool paste;
+	struct buf paste_buf;
+	bool quit, quit_armed;
+	int rc;
+	bool dirty;
+	int64_t last_frame;
+	int input_rows;
+
+	struct tui_binding *binds;
+	size_t nbinds;
+	char *history_path;
+	int sig_pipe[2];
+};
+
+/* tui.c */
+/* Show a one-line message at the bottom; error colours it as one. */
+void tui_status(struct tui *t, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Draw the whole screen now and push it out with one doupdate. */
+void tui_draw(struct tui *t);
+/* Apply a new terminal size. */
+void tui_resize(struct tui *t, int w, int h);
+/* Rows the transcript has at the current size. */
+int tui_trans_rows(const struct tui *t);
+/* Columns transcript text is wrapped to. */
+int tui_trans_width(const struct tui *t);
+/* Make a TUI over a loaded config; curses is not started. */
+struct tui *tui_new(struct cli *cli, const struct tui_opts *o);
+void tui_free(struct tui *t);
+/* Start curses on the terminal, or on a virtual screen of w x h when headless. */
+int tui_screen_start(struct tui *t, bool headless, int w, int h, const char *out, char **cause);
+/* Stop curses and give the terminal back. */
+void tui_screen_stop(struct tui *t);
+/* Let the network and signals move on for up to timeout_ms. */
+void tui_pump(struct tui *t, int timeout_ms);
+/* Refresh the budget meter from the ledger. */
+void tui_meter_refresh(struct tui *t);
+/* Format tokens as 950, 2.1k or 1.2M. */
+void tui_tokens(int64_t n, char *out, size_t size);
+
+/* tui_keys.c */
+/* Set up readline in callback mode, drawing through the TUI. */
+void tui_rl_start(struct tui *t);
+void tui_rl_stop(struct tui *t);
+/* Handle one key: a binding, a picker, or readline's. */
+void tui_key(struct tui *t, int key);
+/* Read and handle every key waiting on the terminal. */
+void tui_read_keys(struct tui *t);
+/* Parse a key name ("F2", "C-c", "M-Enter", "PageUp", "x"); -1 if unknown. */
+int tui_key_parse(const char *name);
+/* Name a key into out. */
+void tui_key_name(int key, char *out, size_t n);
+/* Load the default bindings, then [keys] from the config; errors go to the status line. */
+void tui_bind_load(struct tui *t);
+/* The name, help text and first bound key of an action. */
+const char *tui_action_name(enum tui_action a);
+const char *tui_action_help(enum tui_action a);
+int tui_action_key(const struct tui *t, enum tui_action a);
+/* The input being edited (borrowed) and the cursor's byte offset. */
+const char *tui_input(int *point);
+/* Replace the input. */
+void tui_input_set(const char *s);
+/* Run an action. */
+void tui_act(struct tui *t, enum tui_action a);
+
+/* tui_cmd.c */
+/* Send a line: a slash command, or a message with the attachments. */
+void tui_submit(struct tui *t, const char *line);
+/* Run a slash command line ("/tier mid"). */
+void tui_command(struct tui *t, const char *line);
+/* The prompt that would be sent for input (attachments first); malloc'd. */
+char *tui_compose(const struct tui *t, const char *input);
+/* Cycle the tier override auto -> cheap -> mid -> frontier. */
+void tui_tier_cycle(struct tui *t);
+/* Open the model or conversation picker, or the help. */
+void tui_pick_open(struct tui *t, enum tui_mode mode);
+void tui_pick_close(struct tui *t);
+/* A key while a picker, the help or a confirmation is open. */
+void tui_pick_key(struct tui *t, int key);
+/* Attach a file to the next message; 0, or -1 with the reason on the status line. */
+int tui_attach_file(struct tui *t, const char *path);
+/* Re-ask the last turn one tier up. */
+void tui_retry_up(struct tui *t);
+/* Copy code block n (0: the last reply) to the clipboard. */
+void tui_copy(struct tui *t, int n);
+/* Continue conversation id: load it into the transcript. */
+int tui_resume(struct tui *t, int64_t id);
+/* The options a turn is sent with now. */
+void tui_opts(const struct tui *t, struct chat_opts *o);
+/* The callbacks turns report through. */
+const struct chat_cb *tui_callbacks(struct tui *t);
+
+/* tui_script.c */
+/* Run a headless script to its end; return an exit code. */
+int tui_script_run(struct tui *t, const char *path);
+/* Write the screen as text (colors: with each cell run's style) to path. */
+int tui_dump(struct tui *t, const char *path, bool colors, char **cause);
+
+#endif

@@ -1,0 +1,302 @@
+/* tui_view: the transcript: entries wrapped lazily per width, scrolled from the bottom. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui_priv.h"
+#include "util.h"
+
+#define LABEL_W 5
+
+/* Start an empty transcript. */
+void
+tui_view_init(struct tui_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->codes = 1;
+}
+
+static void
+msg_free(struct tui_msg *m)
+{
+	buf_done(&m->text);
+	free(m->info);
+	md_doc_done(&m->doc);
+	free(m);
+}
+
+/* Remove every entry. */
+void
+tui_view_clear(struct tui_view *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		msg_free(v->msgs[i]);
+	v->n = 0;
+	v->scroll = 0;
+	v->codes = 1;
+}
+
+/* Free the transcript. */
+void
+tui_view_done(struct tui_view *v)
+{
+	tui_view_clear(v);
+	free(v->msgs);
+	memset(v, 0, sizeof(*v));
+}
+
+/* Renumber code blocks from entry i on after its text changed. */
+static void
+recount(struct tui_view *v, size_t i)
+{
+	int next = i > 0 ? v->msgs[i - 1]->code_base + v->msgs[i - 1]->ncodes : 1;
+
+	for (; i < v->n; i++) {
+		struct tui_msg *m = v->msgs[i];
+		int n = m->role == TUI_ASSISTANT ? md_count_code(m->text.data ? m->text.data : "",
+		    m->text.len) : 0;
+
+		if (m->code_base != next || m->ncodes != n)
+			m->width = 0;
+		m->code_base = next;
+		m->ncodes = n;
+		next += n;
+	}
+	v->codes = next;
+}
+
+static size_t
+index_of(const struct tui_view *v, const struct tui_msg *m)
+{
+	size_t i;
+
+	for (i = v->n; i > 0; i--)
+		if (v->msgs[i - 1] == m)
+			return i - 1;
+	return v->n;
+}
+
+/* Add an entry with text made visible; return it. */
+struct tui_msg *
+tui_view_add(struct tui_view *v, enum tui_role role, const char *text, size_t len)
+{
+	struct tui_msg *m = xcalloc(1, sizeof(*m));
+	struct visible vis;
+
+	m->role = role;
+	buf_init(&m->text, 0);
+	visible_init(&vis);
+	visible_feed(&vis, text, len, &m->text);
+	visible_flush(&vis, &m->text);
+	md_doc_init(&m->doc);
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 64;
+		v->msgs = xreallocarray(v->msgs, v->cap, sizeof(*v->msgs));
+	}
+	v->msgs[v->n++] = m;
+	m->code_base = v->codes;
+	if (role == TUI_ASSISTANT && len > 0) {
+		m->ncodes = md_count_code(m->text.data, m->text.len);
+		v->codes += m->ncodes;
+	}
+	return m;
+}
+
+/* Append already-visible text to an entry. */
+void
+tui_view_append(struct tui_view *v, struct tui_msg *m, const char *text, size_t len)
+{
+	buf_add(&m->text, text, len);
+	m->width = 0;
+	/* Code blocks are counted when the entry is last, as it streams: cheap and exact. */
+	recount(v, index_of(v, m));
+}
+
+/* Replace an entry's text, made visible here. */
+void
+tui_view_set(struct tui_view *v, struct tui_msg *m, const char *text, size_t len)
+{
+	struct visible vis;
+
+	buf_reset(&m->text);
+	visible_init(&vis);
+	visible_feed(&vis, text, len, &m->text);
+	visible_flush(&vis, &m->text);
+	m->width = 0;
+	recount(v, index_of(v, m));
+}
+
+/* Set an entry's info lines. */
+void
+tui_view_set_info(struct tui_msg *m, const char *info)
+{
+	free(m->info);
+	m->info = info ? xstrdup(info) : NULL;
+	m->width = 0;
+}
+
+/* Append src's lines to dst behind a label column ("you  ", then blanks). */
+static void
+labelled(struct md_doc *dst, const struct md_doc *src, const char *label, enum theme_slot slot)
+{
+	size_t i, j;
+
+	for (i = 0; i < src->nlines; i++) {
+		const struct md_line *s = &src->lines[i];
+		struct md_line *d;
+		const char *lab = i == 0 ? label : "";
+		size_t ll = strlen(lab), pad = LABEL_W - ll;
+
+		if (dst->nlines == dst->cap) {
+			dst->cap = dst->cap ? dst->cap * 2 : 16;
+			dst->lines = xreallocarray(dst->lines, dst->cap, sizeof(*dst->lines));
+		}
+		d = &dst->lines[dst->nlines++];
+		d->len = (uint32_t)(LABEL_W + s->len);
+		d->text = xmalloc(d->len + 1);
+		memcpy(d->text, lab, ll);
+		memset(d->text + ll, ' ', pad);
+		memcpy(d->text + LABEL_W, s->text, s->len);
+		d->text[d->len] = '\0';
+		d->nspans = s->nspans + 1;
+		d->spans = xreallocarray(NULL, d->nspans, sizeof(*d->spans));
+		d->spans[0] = (struct md_span){ .off = 0, .len = LABEL_W,
+		    .slot = (uint8_t)(ll ? slot : THEME_TEXT), .attrs = ll ? THEME_BOLD : 0 };
+		for (j = 0; j < s->nspans; j++) {
+			d->spans[j + 1] = s->spans[j];
+			d->spans[j + 1].off += LABEL_W;
+		}
+		if (s->len == 0 && ll == 0) {
+			d->len = 0;
+			d->text[0] = '\0';
+			d->nspans = 0;
+		}
+	}
+}
+
+/* Wrap entry m for width; return its line count. */
+size_t
+tui_view_wrap(struct tui_view *v, struct tui_msg *m, int width)
+{
+	struct md_doc body;
+	const char *text = m->text.data ? m->text.data : "";
+	size_t before = m->doc.nlines;
+	bool same_width = m->last_width == width && before > 0;
+
+	if (m->width == width)
+		return m->doc.nlines;
+	md_doc_clear(&m->doc);
+	md_doc_init(&body);
+	switch (m->role) {
+	case TUI_USER:
+		md_plain(&body, text, m->text.len, width - LABEL_W, THEME_TEXT, 0);
+		labelled(&m->doc, &body, "you", THEME_USER);
+		break;
+	case TUI_ASSISTANT:
+		if (m->info != NULL)
+			md_plain(&m->doc, m->info, strlen(m->info), width, THEME_COST, 0);
+		md_render(&body, text, m->text.len, width - LABEL_W, THEME_TEXT, m->code_base);
+		if (body.nlines == 0)
+			md_plain(&body, "", 0, width - LABEL_W, THEME_TEXT, 0);
+		labelled(&m->doc, &body, "llm", THEME_ASSISTANT);
+		break;
+	case TUI_NOTE:
+		md_plain(&m->doc, text, m->text.len, width, THEME_DIM, 0);
+		break;
+	case TUI_ERROR:
+		md_plain(&m->doc, text, m->text.len, width, THEME_ERROR, 0);
+		break;
+	}
+	/* A blank line after each entry keeps turns apart. */
+	md_plain(&m->doc, "", 0, width, THEME_TEXT, 0);
+	md_doc_done(&body);
+	m->width = width;
+	m->last_width = width;
+	/* Reading back while a reply grows: keep the same lines in view. */
+	if (same_width && v->scroll > 0 && m->doc.nlines > before)
+		v->scroll += (int)(m->doc.nlines - before);
+	return m->doc.nlines;
+}
+
+/* Count lines from the bottom until need are known; return the total seen (capped). */
+static long
+lines_up_to(struct tui_view *v, int width, long need)
+{
+	long total = 0;
+	size_t i;
+
+	for (i = v->n; i > 0 && total < need; i--)
+		total += (long)tui_view_wrap(v, v->msgs[i - 1], width);
+	return total;
+}
+
+/* Fill out with the visible lines, top first; return how many. */
+size_t
+tui_view_visible(struct tui_view *v, int width, int rows, struct tui_vline *out)
+{
+	long skip, total, room = rows;
+	size_t i, k, j;
+
+	if (rows <= 0)
+		return 0;
+	/* Never scroll past the first line. */
+	total = lines_up_to(v, width, (long)v->scroll + rows);
+	if (total < (long)v->scroll + rows)
+		v->scroll = total > rows ? (int)(total - rows) : 0;
+	skip = v->scroll;
+	/* Walk back from the end: skip the hidden lines, then take rows lines. */
+	k = (size_t)rows;
+	for (i = v->n; i > 0 && room > 0; i--) {
+		struct tui_msg *m = v->msgs[i - 1];
+		long n = (long)tui_view_wrap(v, m, width);
+
+		if (skip >= n) {
+			skip -= n;
+			continue;
+		}
+		for (j = (size_t)(n - skip); j > 0 && room > 0; j--, room--)
+			out[--k].line = &m->doc.lines[j - 1];
+		skip = 0;
+	}
+	/* Move what was found to the top. */
+	if (k > 0) {
+		memmove(out, out + k, ((size_t)rows - k) * sizeof(*out));
+		return (size_t)rows - k;
+	}
+	return (size_t)rows;
+}
+
+/* Scroll by delta lines, clamped. */
+void
+tui_view_scroll(struct tui_view *v, int width, int rows, int delta)
+{
+	long total;
+
+	v->scroll += delta;
+	if (v->scroll < 0)
+		v->scroll = 0;
+	total = lines_up_to(v, width, (long)v->scroll + rows);
+	if (total - rows < v->scroll)
+		v->scroll = total > rows ? (int)(total - rows) : 0;
+}
+
+/* Find code block n; NULL if there is none. */
+const struct md_code *
+tui_view_code(struct tui_view *v, int n)
+{
+	size_t i, j;
+
+	for (i = 0; i < v->n; i++) {
+		struct tui_msg *m = v->msgs[i];
+
+		if (m->ncodes == 0 || n < m->code_base || n >= m->code_base + m->ncodes)
+			continue;
+		if (m->width == 0)
+			tui_view_wrap(v, m, 80);
+		for (j = 0; j < m->doc.ncodes; j++)
+			if (m->doc.codes[j].number == n)
+				return &m->doc.codes[j];
+	}
+	return NULL;
+}
