@@ -1,0 +1,536 @@
+/* cli_keys: `llm keys set|list|rm|check`: API keys in the OS keyring, read from a prompt or stdin, never argv. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "cred.h"
+#include "keyring.h"
+#include "util.h"
+
+/* The longest key line read from the prompt or stdin. */
+#define KEYS_LINE_MAX (16 * 1024)
+/* Keys shorter than this show no characters at all in a listing. */
+#define KEYS_SHOW_MIN 8
+
+static const char keys_usage_text[] =
+    "usage: llm keys set PROVIDER     store PROVIDER's key in the keyring; the key is read\n"
+    "                                 from a prompt that does not echo, or from stdin\n"
+    "       llm keys list [--json]    where each provider's key comes from, and its last\n"
+    "                                 four characters\n"
+    "       llm keys rm PROVIDER      delete PROVIDER's key from the keyring\n"
+    "       llm keys check PROVIDER   find PROVIDER's key as a request would (key_env,\n"
+    "                                 keyring, key_command) and say where it came from\n";
+
+/* The terminal as it was before echo was turned off, for the signal handlers. */
+static struct termios keys_saved_tty;
+static volatile sig_atomic_t keys_tty_off;
+
+static const int keys_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT };
+
+static int
+keys_usage(void)
+{
+	fputs(keys_usage_text, stderr);
+	return EXIT_USAGE;
+}
+
+/* The configured providers' names, comma-separated, for error messages. */
+static char *
+keys_known(const struct cli *cli)
+{
+	char *out = xstrdup(""), *next;
+	size_t i;
+
+	for (i = 0; i < cli->cfg.nproviders; i++) {
+		next = xstrfmt("%s%s%s", out, i > 0 ? ", " : "", cli->cfg.providers[i].name);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+/* The configured provider called name, or NULL after saying which ones exist. */
+static const struct provider_conf *
+keys_provider(const struct cli *cli, const char *cmd, const char *name)
+{
+	const struct provider_conf *p = config_provider(&cli->cfg, name);
+	char *known;
+
+	if (p != NULL)
+		return p;
+	known = keys_known(cli);
+	fprintf(stderr, "llm: keys %s: unknown provider '%s' (configured: %s)\n", cmd, name, known);
+	free(known);
+	return NULL;
+}
+
+/* The masked form of a key: "…" and its last four characters. */
+static void
+keys_mask(const char *key, char *out, size_t n)
+{
+	size_t len = key != NULL ? strlen(key) : 0;
+
+	if (len < KEYS_SHOW_MIN)
+		str_copy(out, n, "\xe2\x80\xa6");
+	else
+		snprintf(out, n, "\xe2\x80\xa6%s", key + len - 4);
+}
+
+/* Put echo back; only async-signal-safe calls, as the handlers use it too. */
+static void
+keys_tty_restore(void)
+{
+	if (keys_tty_off) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &keys_saved_tty);
+		keys_tty_off = 0;
+	}
+}
+
+/* Turn echo off on stdin, keeping line editing. */
+static void
+keys_tty_noecho(void)
+{
+	struct termios t = keys_saved_tty;
+
+	t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0)
+		keys_tty_off = 1;
+}
+
+/*
+ * Never leave the terminal without echo: restore it, then let the signal do
+ * what it would have done. A stop (^Z) restores echo while stopped and takes
+ * it away again on SIGCONT.
+ */
+static void
+keys_on_signal(int sig)
+{
+	int saved = errno;
+
+	if (sig == SIGCONT) {
+		keys_tty_noecho();
+		errno = saved;
+		return;
+	}
+	keys_tty_restore();
+	if (write(STDERR_FILENO, "\n", 1) < 0) {
+		/* nothing to do about it */
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+	if (sig == SIGTSTP) {
+		/* Back from the stop: catch the next one too. */
+		signal(SIGTSTP, keys_on_signal);
+	}
+	errno = saved;
+}
+
+/* Catch (or, with on false, put back) the signals that would leave echo off. */
+static void
+keys_signals_set(bool on, struct sigaction *old)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = keys_on_signal;
+	sa.sa_flags = SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_SIZE(keys_signals); i++) {
+		if (on)
+			sigaction(keys_signals[i], &sa, &old[i]);
+		else
+			sigaction(keys_signals[i], &old[i], NULL);
+	}
+}
+
+/*
+ * Read one line from stdin with read(2), so that no stdio buffer keeps a copy,
+ * into line (KEYS_LINE_MAX + 1 bytes). 0, or -1 with *cause.
+ */
+static int
+keys_read_line(char *line, char **cause)
+{
+	size_t len = 0;
+	ssize_t r;
+	char c;
+
+	for (;;) {
+		r = read(STDIN_FILENO, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			xasprintf(cause, "cannot read the key: %s", strerror(errno));
+			return -1;
+		}
+		if (r == 0 || c == '\n')
+			break;
+		if (len == KEYS_LINE_MAX) {
+			c = 0;
+			xasprintf(cause, "the key is longer than %d KiB", KEYS_LINE_MAX / 1024);
+			return -1;
+		}
+		line[len++] = c;
+	}
+	c = 0;
+	line[len] = '\0';
+	return 0;
+}
+
+/* Ask for the key on the terminal without echo; 0 or -1 with *cause. */
+static int
+keys_prompt(const char *provider, char *line, char **cause)
+{
+	struct sigaction old[ARRAY_SIZE(keys_signals)];
+	int rc;
+
+	if (tcgetattr(STDIN_FILENO, &keys_saved_tty) < 0) {
+		xasprintf(cause, "cannot read the terminal's settings: %s", strerror(errno));
+		return -1;
+	}
+	fprintf(stderr, "API key for %s (not shown): ", provider);
+	fflush(stderr);
+	keys_signals_set(true, old);
+	keys_tty_noecho();
+	rc = keys_read_line(line, cause);
+	keys_tty_restore();
+	keys_signals_set(false, old);
+	fputc('\n', stderr);
+	return rc;
+}
+
+/* Read the key from the prompt or stdin: a malloc'd key, or NULL after saying why. */
+static char *
+keys_read_key(const char *provider, int *rc)
+{
+	char *line = xmalloc(KEYS_LINE_MAX + 1);
+	char *cause = NULL, *key = NULL, *t;
+	int r;
+
+	if (isatty(STDIN_FILENO))
+		r = keys_prompt(provider, line, &cause);
+	else
+		r = keys_read_line(line, &cause);
+	if (r < 0) {
+		fprintf(stderr, "llm: keys set: %s\n", cause);
+		*rc = EXIT_USAGE;
+		goto out;
+	}
+	t = str_trim(line);
+	if (*t == '\0') {
+		fprintf(stderr, "llm: keys set: no key given (type it at the prompt, or pipe it on "
+		    "stdin)\n");
+		*rc = EXIT_USAGE;
+	} else if (!cred_key_valid(t)) {
+		fprintf(stderr, "llm: keys set: the key holds control characters\n");
+		*rc = EXIT_USAGE;
+	} else {
+		key = xstrdup(t);
+	}
+out:
+	free(cause);
+	secure_clear(line, KEYS_LINE_MAX + 1);
+	free(line);
+	return key;
+}
+
+static int
+keys_set(struct cli *cli, int argc, char **argv)
+{
+	const struct provider_conf *p;
+	char *cause = NULL, *key;
+	char shown[16];
+	int rc = EXIT_OK;
+
+	if (argc > 3) {
+		fprintf(stderr, "llm: keys set: too many arguments: the key is never taken from the "
+		    "command line, where ps and the shell history would show it; type it at the "
+		    "prompt or pipe it on stdin (llm keys set PROVIDER < file)\n");
+		return EXIT_USAGE;
+	}
+	if (argc < 3)
+		return keys_usage();
+	if (strcmp(argv[2], "-h") == 0 || strcmp(argv[2], "--help") == 0) {
+		fputs(keys_usage_text, stdout);
+		return EXIT_OK;
+	}
+	if ((p = keys_provider(cli, "set", argv[2])) == NULL)
+		return EXIT_USAGE;
+	/* Say the keyring is missing before the user types a key for nothing. */
+	if (keyring_has(p->name, &cause) < 0) {
+		fprintf(stderr, "llm: keys set: %s\n", cause);
+		free(cause);
+		return EXIT_AUTH;
+	}
+	if ((key = keys_read_key(p->name, &rc)) == NULL)
+		return rc;
+	keys_mask(key, shown, sizeof shown);
+	if (keyring_set(p->name, key, &cause) < 0) {
+		fprintf(stderr, "llm: keys set: %s\n", cause);
+		free(cause);
+		rc = EXIT_AUTH;
+	} else {
+		fprintf(stderr, "llm: stored the key for %s in the keyring (%s)\n", p->name, shown);
+		if (p->key_env != NULL && getenv(p->key_env) != NULL && *getenv(p->key_env) != '\0')
+			fprintf(stderr, "llm: note: %s is set and is used before the keyring\n",
+			    p->key_env);
+	}
+	secret_free(key);
+	return rc;
+}
+
+static int
+keys_rm(struct cli *cli, int argc, char **argv)
+{
+	const struct provider_conf *p;
+	char *cause = NULL;
+	int r;
+
+	if (argc != 3)
+		return keys_usage();
+	p = config_provider(&cli->cfg, argv[2]);
+	/* A provider no longer configured may still have a key worth removing. */
+	if (p == NULL && keyring_has(argv[2], &cause) != 0) {
+		free(cause);
+		keys_provider(cli, "rm", argv[2]);
+		return EXIT_USAGE;
+	}
+	r = keyring_rm(argv[2], &cause);
+	if (r < 0) {
+		fprintf(stderr, "llm: keys rm: %s\n", cause);
+		free(cause);
+		return EXIT_AUTH;
+	}
+	if (r == 1) {
+		fprintf(stderr, "llm: keys rm: the keyring holds no key for %s\n", argv[2]);
+		return EXIT_AUTH;
+	}
+	fprintf(stderr, "llm: removed the key for %s from the keyring\n", argv[2]);
+	if (p != NULL && p->key_env != NULL && getenv(p->key_env) != NULL
+	    && *getenv(p->key_env) != '\0')
+		fprintf(stderr, "llm: note: %s is still set and provides a key\n", p->key_env);
+	return EXIT_OK;
+}
+
+/* One row of the listing. */
+struct keys_row {
+	const char *provider;
+	const struct provider_conf *p;  /* NULL: only in the keyring */
+	enum cred_source src;
+	bool in_keyring;
+	bool locked;                     /* in the keyring, but it could not be read */
+	char shown[16];                  /* "…abcd", or "" when nothing is shown */
+};
+
+/* Fill r from the environment and the keyring (names: the keyring's providers). */
+static void
+keys_row_fill(struct keys_row *r, char **names, size_t nnames, bool kr_ok)
+{
+	const char *v = NULL;
+	char *key = NULL, *cause = NULL;
+	size_t i;
+
+	for (i = 0; kr_ok && i < nnames; i++)
+		if (strcmp(names[i], r->provider) == 0)
+			r->in_keyring = true;
+	if (r->p != NULL && r->p->key_env != NULL && *r->p->key_env != '\0')
+		v = getenv(r->p->key_env);
+	if (v != NULL && *v != '\0') {
+		r->src = CRED_ENV;
+		keys_mask(v, r->shown, sizeof r->shown);
+	} else if (r->in_keyring) {
+		r->src = CRED_KEYRING;
+		if (keyring_get(r->provider, &key, &cause) == 0)
+			keys_mask(key, r->shown, sizeof r->shown);
+		else
+			r->locked = true;
+		secret_free(key);
+		free(cause);
+	} else if (r->p != NULL && r->p->key_command != NULL && *r->p->key_command != '\0') {
+		r->src = CRED_COMMAND;
+	} else {
+		r->src = CRED_NONE;
+	}
+}
+
+/* The SOURCE column: "env VAR", "keyring", "command (not run)", "none". */
+static char *
+keys_row_source(const struct keys_row *r)
+{
+	switch (r->src) {
+	case CRED_ENV:
+		return xstrfmt("env %s", r->p->key_env);
+	case CRED_KEYRING:
+		return xstrdup(r->locked ? "keyring (locked)" : "keyring");
+	case CRED_COMMAND:
+		return xstrdup("command (not run)");
+	case CRED_NONE:
+		break;
+	}
+	return xstrdup(r->p != NULL && !r->p->requires_key ? "none (not needed)" : "none");
+}
+
+static void
+keys_print_text(const struct keys_row *rows, size_t n)
+{
+	char *src;
+	size_t i;
+
+	printf("%-14s %-28s %s\n", "PROVIDER", "SOURCE", "KEY");
+	for (i = 0; i < n; i++) {
+		src = keys_row_source(&rows[i]);
+		printf("%-14s %-28s %s%s%s\n", rows[i].provider, src, rows[i].shown,
+		    rows[i].src == CRED_ENV && rows[i].in_keyring ? "  (keyring also holds one)" : "",
+		    rows[i].p == NULL ? "  (provider not configured)" : "");
+		free(src);
+	}
+}
+
+static void
+keys_print_json(const struct keys_row *rows, size_t n, const char *kr_error)
+{
+	cJSON *root = cJSON_CreateObject(), *kr, *arr, *o;
+	char *s;
+	size_t i;
+
+	kr = cJSON_AddObjectToObject(root, "keyring");
+	cJSON_AddBoolToObject(kr, "available", kr_error == NULL);
+	if (kr_error != NULL)
+		cJSON_AddStringToObject(kr, "error", kr_error);
+	arr = cJSON_AddArrayToObject(root, "providers");
+	for (i = 0; i < n; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "provider", rows[i].provider);
+		cJSON_AddStringToObject(o, "source", cred_source_str(rows[i].src));
+		if (rows[i].p != NULL && rows[i].p->key_env != NULL)
+			cJSON_AddStringToObject(o, "key_env", rows[i].p->key_env);
+		else
+			cJSON_AddNullToObject(o, "key_env");
+		if (rows[i].shown[0] != '\0' && strlen(rows[i].shown) > 3)
+			cJSON_AddStringToObject(o, "last4", rows[i].shown + 3);
+		else
+			cJSON_AddNullToObject(o, "last4");
+		cJSON_AddBoolToObject(o, "in_keyring", rows[i].in_keyring);
+		cJSON_AddBoolToObject(o, "locked", rows[i].locked);
+		cJSON_AddBoolToObject(o, "key_command", rows[i].p != NULL
+		    && rows[i].p->key_command != NULL && *rows[i].p->key_command != '\0');
+		cJSON_AddBoolToObject(o, "requires_key", rows[i].p == NULL || rows[i].p->requires_key);
+		cJSON_AddBoolToObject(o, "configured", rows[i].p != NULL);
+		cJSON_AddItemToArray(arr, o);
+	}
+	s = cJSON_PrintUnformatted(root);
+	printf("%s\n", s);
+	cJSON_free(s);
+	cJSON_Delete(root);
+}
+
+static int
+keys_list(struct cli *cli, int argc, char **argv)
+{
+	struct keys_row *rows;
+	char **names = NULL;
+	char *kr_error = NULL;
+	size_t nnames = 0, n = 0, i, j;
+	bool json = false, kr_ok;
+
+	for (i = 2; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (strcmp(argv[i], "--no-color") != 0)
+			return keys_usage();
+	}
+	kr_ok = keyring_list(&names, &nnames, &kr_error) == 0;
+	rows = xcalloc(cli->cfg.nproviders + nnames + 1, sizeof(*rows));
+	for (i = 0; i < cli->cfg.nproviders; i++) {
+		rows[n].provider = cli->cfg.providers[i].name;
+		rows[n].p = &cli->cfg.providers[i];
+		keys_row_fill(&rows[n++], names, nnames, kr_ok);
+	}
+	for (j = 0; j < nnames; j++) {
+		if (config_provider(&cli->cfg, names[j]) != NULL)
+			continue;
+		rows[n].provider = names[j];
+		keys_row_fill(&rows[n++], names, nnames, kr_ok);
+	}
+	if (json)
+		keys_print_json(rows, n, kr_error);
+	else
+		keys_print_text(rows, n);
+	if (!kr_ok && !json)
+		fprintf(stderr, "llm: keys list: %s\n", kr_error);
+	for (i = 0; i < n; i++)
+		secure_clear(rows[i].shown, sizeof rows[i].shown);
+	free(rows);
+	free(kr_error);
+	keyring_list_free(names, nnames);
+	return EXIT_OK;
+}
+
+/* Find the key as a request would, running key_command if it comes to that. */
+static int
+keys_check(struct cli *cli, int argc, char **argv)
+{
+	const struct provider_conf *p;
+	enum cred_source src;
+	char *key = NULL, *cause = NULL, *msg;
+	char shown[16];
+	int r;
+
+	if (argc != 3)
+		return keys_usage();
+	if ((p = keys_provider(cli, "check", argv[2])) == NULL)
+		return EXIT_USAGE;
+	r = cred_get(p, &key, &src, &cause);
+	if (r < 0) {
+		fprintf(stderr, "llm: keys check: %s\n", cause);
+		free(cause);
+		return EXIT_AUTH;
+	}
+	if (r == 1 && !p->requires_key) {
+		printf("%s: no key, and none is needed\n", p->name);
+		return EXIT_OK;
+	}
+	if (r == 1) {
+		msg = cred_missing_msg(p);
+		fprintf(stderr, "llm: keys check: %s\n", msg);
+		free(msg);
+		return EXIT_AUTH;
+	}
+	keys_mask(key, shown, sizeof shown);
+	secret_free(key);
+	if (src == CRED_ENV)
+		printf("%s: key from env %s (%s)\n", p->name, p->key_env, shown);
+	else
+		printf("%s: key from %s (%s)\n", p->name, cred_source_str(src), shown);
+	return EXIT_OK;
+}
+
+/* Run `llm keys set|list|rm|check`. */
+int
+cli_keys(struct cli *cli, int argc, char **argv)
+{
+	if (argc < 2)
+		return keys_usage();
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0
+	    || strcmp(argv[1], "help") == 0) {
+		fputs(keys_usage_text, stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "set") == 0)
+		return keys_set(cli, argc, argv);
+	if (strcmp(argv[1], "list") == 0 || strcmp(argv[1], "ls") == 0)
+		return keys_list(cli, argc, argv);
+	if (strcmp(argv[1], "rm") == 0 || strcmp(argv[1], "remove") == 0)
+		return keys_rm(cli, argc, argv);
+	if (strcmp(argv[1], "check") == 0)
+		return keys_check(cli, argc, argv);
+	fprintf(stderr, "llm: keys: unknown command '%s'\n", argv[1]);
+	return keys_usage();
+}
