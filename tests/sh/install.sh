@@ -1,0 +1,57 @@
+#!/bin/sh
+# install: make install puts the program, pages, completions and themes in place; make uninstall takes them all away.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+# A copy of the tree, so that building with another PREFIX leaves the shared
+# build alone.
+SRC=$T/src
+mkdir -p "$SRC"
+cp -R "$LLM_TOP/Makefile" "$LLM_TOP/src" "$LLM_TOP/themes" "$LLM_TOP/man" "$LLM_TOP/completions" \
+    "$SRC"/
+jobs=$(nproc 2>/dev/null || echo 2)
+
+check "make PREFIX=/usr builds" make -s -C "$SRC" -j"$jobs" PREFIX=/usr
+ROOT=$T/root
+check "make install DESTDIR PREFIX=/usr" make -s -C "$SRC" install DESTDIR="$ROOT" PREFIX=/usr
+
+check "the program is in bin, executable" test -x "$ROOT/usr/bin/llm"
+check_contains "the installed program runs" "$("$ROOT/usr/bin/llm" --version 2>&1)" "llm "
+check "llm.1 is in man1" cmp -s "$LLM_TOP/man/llm.1" "$ROOT/usr/share/man/man1/llm.1"
+check "llm-config.5 is in man5" cmp -s "$LLM_TOP/man/llm-config.5" \
+    "$ROOT/usr/share/man/man5/llm-config.5"
+check "bash completion in place" cmp -s "$LLM_TOP/completions/llm.bash" \
+    "$ROOT/usr/share/bash-completion/completions/llm"
+check "zsh completion in place" cmp -s "$LLM_TOP/completions/_llm" \
+    "$ROOT/usr/share/zsh/site-functions/_llm"
+check "fish completion in place" cmp -s "$LLM_TOP/completions/llm.fish" \
+    "$ROOT/usr/share/fish/vendor_completions.d/llm.fish"
+n=0
+for th in "$LLM_TOP"/themes/*.theme; do
+	[ -e "$th" ] || continue
+	n=$((n + 1))
+	check "theme $(basename "$th") in place" cmp -s "$th" "$ROOT/usr/share/llm/themes/$(basename "$th")"
+done
+check "there are themes to install" test "$n" -gt 0
+check_contains "the installed program looks for themes where they were installed" \
+    "$("$ROOT/usr/bin/llm" config path 2>&1)" "/usr/share/llm/themes"
+if command -v man >/dev/null 2>&1; then
+	check_contains "man finds the installed page" \
+	    "$(MANPATH="$ROOT/usr/share/man" MANWIDTH=80 man llm-config 2>/dev/null)" "[git]"
+fi
+
+check "make uninstall DESTDIR PREFIX=/usr" make -s -C "$SRC" uninstall DESTDIR="$ROOT" PREFIX=/usr
+check_eq "nothing is left after uninstall" "$(find "$ROOT" -type f -o -type l 2>&1)" ""
+
+# Installing under another PREFIX than the build's: the program must still
+# find its themes where they are installed.
+ROOT2=$T/root2
+check "make install PREFIX=/opt/llm after a PREFIX=/usr build" \
+    make -s -C "$SRC" install DESTDIR="$ROOT2" PREFIX=/opt/llm
+check "themes installed under /opt/llm" test -d "$ROOT2/opt/llm/share/llm/themes"
+check_contains "the program installed under /opt/llm looks for its themes there" \
+    "$("$ROOT2/opt/llm/bin/llm" config path 2>&1)" "/opt/llm/share/llm/themes"
+check "make uninstall PREFIX=/opt/llm" make -s -C "$SRC" uninstall DESTDIR="$ROOT2" PREFIX=/opt/llm
+check_eq "nothing is left after that uninstall" "$(find "$ROOT2" -type f -o -type l 2>&1)" ""
+
+[ "$T_FAIL" -eq 0 ]
