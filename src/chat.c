@@ -690,6 +690,7 @@ build_request(struct chat *c, struct request *req, struct msg **msgs)
 	req->nmsgs = n + 1;
 	req->max_tokens = c->send_cap ? c->max_out : 0;
 	req->stream = c->opts.stream;
+	req->completion_tokens = c->pc->base_url != NULL && strstr(c->pc->base_url, "://api.openai.com") != NULL;
 }
 
 /* Send the current step's request; the key is fetched now and cleared when the step ends. */

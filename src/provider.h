@@ -27,6 +27,7 @@ struct request {
 	size_t nmsgs;
 	long max_tokens;       /* 0: the provider's default (Anthropic needs one: 4096) */
 	bool stream;
+	bool completion_tokens; /* OpenAI itself: send max_completion_tokens */
 };
 
 /*

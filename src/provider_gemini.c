@@ -5,138 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "buf.h"
 #include "util.h"
-#include "visible.h"
-
-#define GEMINI_MSG_MAX 300   /* bytes of server text kept in a one-line message */
-#define GEMINI_TOKENS_MAX 9e15
-
-/* Parse one JSON value that fills data[0..len) but for white space; NULL otherwise. */
-static cJSON *
-gemini_parse(const char *data, size_t len)
-{
-	const char *end = NULL;
-	cJSON *j;
-
-	if (data == NULL || len == 0)
-		return NULL;
-	j = cJSON_ParseWithLengthOpts(data, len, &end, 0);
-	if (j == NULL || end == NULL)
-		return j;
-	while (end < data + len && isspace((unsigned char)*end))
-		end++;
-	if (end != data + len) {
-		cJSON_Delete(j);
-		return NULL;
-	}
-	return j;
-}
-
-/* Whether data[0..len) is nothing but white space. */
-static bool
-gemini_blank(const char *data, size_t len)
-{
-	size_t i;
-
-	for (i = 0; data != NULL && i < len; i++)
-		if (!isspace((unsigned char)data[i]))
-			return false;
-	return true;
-}
-
-static const cJSON *
-gemini_get(const cJSON *o, const char *key)
-{
-	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-}
-
-/* A token count: a non-negative number, else false and *out untouched. */
-static bool
-gemini_int(const cJSON *o, const char *key, int64_t *out)
-{
-	const cJSON *v = gemini_get(o, key);
-
-	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) || v->valuedouble > GEMINI_TOKENS_MAX)
-		return false;
-	*out = (int64_t)v->valuedouble;
-	return true;
-}
-
-static const char *
-gemini_str(const cJSON *o, const char *key)
-{
-	const cJSON *v = gemini_get(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* Up to max bytes of server text as one printable line (malloc'd); controls made visible. */
-static char *
-gemini_line(const char *s, size_t n, size_t max)
-{
-	char *tmp, *out;
-	size_t i;
-
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--; /* cut between characters, not inside one */
-	}
-	tmp = xstrndup(s, n);
-	for (i = 0; i < n; i++)
-		if (tmp[i] == '\n' || tmp[i] == '\r' || tmp[i] == '\t')
-			tmp[i] = ' ';
-	out = visible_str(tmp, n);
-	free(tmp);
-	str_trim(out);
-	return out;
-}
-
-static enum pev
-gemini_fail(struct pstate *st, enum pev rc, char *msg)
-{
-	free(st->error);
-	st->error = msg;
-	if (rc == PEV_ERROR)
-		st->stop = STOP_ERROR;
-	return rc;
-}
-
-static enum pev
-gemini_bad(struct pstate *st, const char *data, size_t len)
-{
-	char *snip, *msg;
-
-	if (data == NULL)
-		len = 0;
-	snip = gemini_line(data != NULL ? data : "", len, 80);
-	msg = xstrfmt("malformed reply from the server: %s", snip);
-	free(snip);
-	return gemini_fail(st, PEV_BAD, msg);
-}
+#include "wire.h"
 
 /* "message (STATUS)" from a google.rpc.Status error object (malloc'd), NULL if none. */
 static char *
 gemini_errmsg(const cJSON *err)
 {
-	const char *msg = gemini_str(err, "message"), *kind = gemini_str(err, "status");
-	char *both, *line;
+	const char *msg = cJSON_IsString(err) ? err->valuestring : wire_str(err, "message");
 
-	if (cJSON_IsString(err))
-		msg = err->valuestring;
-	if (msg == NULL || *msg == '\0')
-		msg = kind;
-	if (msg == NULL || *msg == '\0')
-		return NULL;
-	if (kind == NULL || *kind == '\0' || strcmp(kind, msg) == 0)
-		return gemini_line(msg, strlen(msg), GEMINI_MSG_MAX);
-	both = xstrfmt("%s (%s)", msg, kind);
-	line = gemini_line(both, strlen(both), GEMINI_MSG_MAX);
-	free(both);
-	return line;
+	return wire_msg_kind(msg, wire_str(err, "status"));
 }
 
 /*
@@ -151,11 +30,11 @@ gemini_usage(struct pstate *st, const cJSON *u)
 
 	if (!cJSON_IsObject(u))
 		return;
-	gemini_int(u, "promptTokenCount", &prompt);
-	gemini_int(u, "cachedContentTokenCount", &cached);
-	gemini_int(u, "toolUsePromptTokenCount", &tool);
-	gemini_int(u, "candidatesTokenCount", &cand);
-	gemini_int(u, "thoughtsTokenCount", &thoughts);
+	wire_int(u, "promptTokenCount", &prompt);
+	wire_int(u, "cachedContentTokenCount", &cached);
+	wire_int(u, "toolUsePromptTokenCount", &tool);
+	wire_int(u, "candidatesTokenCount", &cand);
+	wire_int(u, "thoughtsTokenCount", &thoughts);
 	if (cached > prompt)
 		cached = prompt;
 	st->raw_prompt = prompt;
@@ -194,37 +73,34 @@ gemini_finish(struct pstate *st, const char *reason)
 static enum pev
 gemini_object(struct pstate *st, const cJSON *j, struct buf *text)
 {
-	const cJSON *err = gemini_get(j, "error"), *cands, *c, *p;
+	const cJSON *err = wire_get(j, "error"), *cands, *c, *p;
 	const char *s;
-	char *msg;
 
-	gemini_usage(st, gemini_get(j, "usageMetadata"));
-	if (cJSON_IsObject(err) || cJSON_IsString(err)) {
-		msg = gemini_errmsg(err);
-		return gemini_fail(st, PEV_ERROR, msg != NULL ? msg : xstrdup("error reported by the server"));
-	}
-	cands = gemini_get(j, "candidates");
+	gemini_usage(st, wire_get(j, "usageMetadata"));
+	if (cJSON_IsObject(err) || cJSON_IsString(err))
+		return wire_error_event(st, gemini_errmsg(err));
+	cands = wire_get(j, "candidates");
 	c = cJSON_IsArray(cands) ? cJSON_GetArrayItem(cands, 0) : NULL;
 	if (!cJSON_IsObject(c)) {
 		/* a prompt blocked by safety: no candidates, only the reason */
-		if (gemini_str(gemini_get(j, "promptFeedback"), "blockReason") != NULL) {
+		if (wire_str(wire_get(j, "promptFeedback"), "blockReason") != NULL) {
 			st->stop = STOP_FILTER;
 			st->done = true;
 		}
 		return PEV_OK;
 	}
-	cJSON_ArrayForEach(p, gemini_get(gemini_get(c, "content"), "parts")) {
-		if (cJSON_IsTrue(gemini_get(p, "thought")))
+	cJSON_ArrayForEach(p, wire_get(wire_get(c, "content"), "parts")) {
+		if (cJSON_IsTrue(wire_get(p, "thought")))
 			continue; /* thought summaries are not the answer */
-		s = gemini_str(p, "text");
+		s = wire_str(p, "text");
 		if (s == NULL || *s == '\0')
 			continue;
 		if (text != NULL)
 			buf_adds(text, s);
-		else if (st->on_text != NULL)
-			st->on_text(st->arg, s, strlen(s));
+		else
+			wire_emit(st, s, strlen(s));
 	}
-	gemini_finish(st, gemini_str(c, "finishReason"));
+	gemini_finish(st, wire_str(c, "finishReason"));
 	return PEV_OK;
 }
 
@@ -277,7 +153,6 @@ gemini_body(const struct request *req)
 {
 	cJSON *root = cJSON_CreateObject(), *contents, *c, *sys, *gen;
 	const char *role;
-	char *out;
 	size_t i;
 
 	contents = cJSON_AddArrayToObject(root, "contents");
@@ -296,11 +171,7 @@ gemini_body(const struct request *req)
 		gen = cJSON_AddObjectToObject(root, "generationConfig");
 		cJSON_AddNumberToObject(gen, "maxOutputTokens", (double)req->max_tokens);
 	}
-	out = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (out == NULL)
-		die("out of memory");
-	return out;
+	return wire_print(root);
 }
 
 static enum pev
@@ -310,13 +181,9 @@ gemini_event(struct pstate *st, const char *name, const char *data, size_t len)
 	cJSON *j;
 
 	(void)name; /* Gemini names no events */
-	if (gemini_blank(data, len))
-		return PEV_OK; /* an empty event carries nothing; no reason to fail the reply */
-	j = gemini_parse(data, len);
-	if (!cJSON_IsObject(j)) {
-		cJSON_Delete(j);
-		return gemini_bad(st, data, len);
-	}
+	j = wire_event_object(st, data, len, &rc);
+	if (j == NULL)
+		return rc;
 	rc = gemini_object(st, j, NULL);
 	cJSON_Delete(j);
 	return rc;
@@ -326,14 +193,14 @@ gemini_event(struct pstate *st, const char *name, const char *data, size_t len)
 static enum pev
 gemini_whole(struct pstate *st, const char *body, size_t len)
 {
-	cJSON *j = gemini_parse(body, len);
+	cJSON *j = wire_parse(body, len);
 	const cJSON *o;
 	struct buf text;
 	enum pev rc = PEV_DONE;
 
 	if (!cJSON_IsObject(j) && !cJSON_IsArray(j)) {
 		cJSON_Delete(j);
-		return gemini_bad(st, body, len);
+		return wire_bad(st, body, len);
 	}
 	buf_init(&text, 0);
 	if (cJSON_IsObject(j)) {
@@ -342,13 +209,12 @@ gemini_whole(struct pstate *st, const char *body, size_t len)
 	} else {
 		cJSON_ArrayForEach(o, j) {
 			if (!cJSON_IsObject(o) || gemini_object(st, o, &text) == PEV_ERROR) {
-				rc = cJSON_IsObject(o) ? PEV_ERROR : gemini_bad(st, body, len);
+				rc = cJSON_IsObject(o) ? PEV_ERROR : wire_bad(st, body, len);
 				break;
 			}
 		}
 	}
-	if (text.len > 0 && st->on_text != NULL)
-		st->on_text(st->arg, buf_str(&text), text.len);
+	wire_emit(st, buf_str(&text), text.len);
 	buf_done(&text);
 	cJSON_Delete(j);
 	if (rc == PEV_DONE)
@@ -385,36 +251,23 @@ gemini_retry(const cJSON *err)
 	const cJSON *d;
 	const char *type;
 
-	cJSON_ArrayForEach(d, gemini_get(err, "details")) {
-		type = gemini_str(d, "@type");
+	cJSON_ArrayForEach(d, wire_get(err, "details")) {
+		type = wire_str(d, "@type");
 		if (type != NULL && str_endswith(type, "google.rpc.RetryInfo"))
-			return gemini_duration_ms(gemini_str(d, "retryDelay"));
+			return gemini_duration_ms(wire_str(d, "retryDelay"));
 	}
 	return -1;
 }
 
 static char *
-gemini_fallback(int status, const char *body, size_t len)
-{
-	char *snip, *msg;
-
-	if (body == NULL)
-		len = 0;
-	snip = gemini_line(body != NULL ? body : "", len, 200);
-	msg = *snip != '\0' ? xstrfmt("HTTP %d: %s", status, snip) : xstrfmt("HTTP %d", status);
-	free(snip);
-	return msg;
-}
-
-static char *
 gemini_error(int status, const char *body, size_t len, long *retry_ms)
 {
-	cJSON *j = gemini_parse(body, len);
+	cJSON *j = wire_parse(body, len);
 	const cJSON *o = cJSON_IsArray(j) ? cJSON_GetArrayItem(j, 0) : j, *err;
 	char *msg = NULL;
 	long retry = -1;
 
-	err = gemini_get(o, "error");
+	err = wire_get(o, "error");
 	if (err != NULL) {
 		msg = gemini_errmsg(err);
 		retry = gemini_retry(err);
@@ -422,10 +275,7 @@ gemini_error(int status, const char *body, size_t len, long *retry_ms)
 	if (retry_ms != NULL)
 		*retry_ms = retry;
 	cJSON_Delete(j);
-	if (msg != NULL && *msg != '\0')
-		return msg;
-	free(msg);
-	return gemini_fallback(status, body, len);
+	return wire_error_or(msg, status, body, len);
 }
 
 static const char *const gemini_headers[] = { NULL };

@@ -5,118 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "buf.h"
 #include "util.h"
-#include "visible.h"
-
-#define OPENAI_MSG_MAX 300   /* bytes of server text kept in a one-line message */
-#define OPENAI_TOKENS_MAX 9e15
-
-/* Parse one JSON value that fills data[0..len) but for white space; NULL otherwise. */
-static cJSON *
-openai_parse(const char *data, size_t len)
-{
-	const char *end = NULL;
-	cJSON *j;
-
-	if (data == NULL || len == 0)
-		return NULL;
-	j = cJSON_ParseWithLengthOpts(data, len, &end, 0);
-	if (j == NULL || end == NULL)
-		return j;
-	while (end < data + len && isspace((unsigned char)*end))
-		end++;
-	if (end != data + len) {
-		cJSON_Delete(j);
-		return NULL;
-	}
-	return j;
-}
-
-/* Whether data[0..len) is nothing but white space. */
-static bool
-openai_blank(const char *data, size_t len)
-{
-	size_t i;
-
-	for (i = 0; data != NULL && i < len; i++)
-		if (!isspace((unsigned char)data[i]))
-			return false;
-	return true;
-}
-
-static const cJSON *
-openai_get(const cJSON *o, const char *key)
-{
-	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-}
-
-/* A token count: a non-negative number, else false and *out untouched. */
-static bool
-openai_int(const cJSON *o, const char *key, int64_t *out)
-{
-	const cJSON *v = openai_get(o, key);
-
-	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) || v->valuedouble > OPENAI_TOKENS_MAX)
-		return false;
-	*out = (int64_t)v->valuedouble;
-	return true;
-}
-
-static const char *
-openai_str(const cJSON *o, const char *key)
-{
-	const cJSON *v = openai_get(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* Up to max bytes of server text as one printable line (malloc'd); controls made visible. */
-static char *
-openai_line(const char *s, size_t n, size_t max)
-{
-	char *tmp, *out;
-	size_t i;
-
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--; /* cut between characters, not inside one */
-	}
-	tmp = xstrndup(s, n);
-	for (i = 0; i < n; i++)
-		if (tmp[i] == '\n' || tmp[i] == '\r' || tmp[i] == '\t')
-			tmp[i] = ' ';
-	out = visible_str(tmp, n);
-	free(tmp);
-	str_trim(out);
-	return out;
-}
-
-static enum pev
-openai_fail(struct pstate *st, enum pev rc, char *msg)
-{
-	free(st->error);
-	st->error = msg;
-	if (rc == PEV_ERROR)
-		st->stop = STOP_ERROR;
-	return rc;
-}
-
-static enum pev
-openai_bad(struct pstate *st, const char *data, size_t len)
-{
-	char *snip, *msg;
-
-	if (data == NULL)
-		len = 0;
-	snip = openai_line(data != NULL ? data : "", len, 80);
-	msg = xstrfmt("malformed reply from the server: %s", snip);
-	free(snip);
-	return openai_fail(st, PEV_BAD, msg);
-}
+#include "wire.h"
 
 /*
  * The message of an error object, string or flat {"message": ...} (malloc'd),
@@ -135,13 +26,13 @@ openai_errmsg(const cJSON *err, const cJSON *top)
 	if (cJSON_IsString(err)) {
 		msg = err->valuestring;
 	} else if (cJSON_IsObject(err)) {
-		msg = openai_str(err, "message");
-		code = openai_get(err, "code");
-		kind = cJSON_IsString(code) && *code->valuestring ? code->valuestring : openai_str(err, "type");
+		msg = wire_str(err, "message");
+		code = wire_get(err, "code");
+		kind = cJSON_IsString(code) && *code->valuestring ? code->valuestring : wire_str(err, "type");
 	} else if (top != NULL) {
 		/* vLLM and some proxies: {"object":"error","message":...,"type":...} */
-		msg = openai_str(top, "message");
-		kind = openai_str(top, "type");
+		msg = wire_str(top, "message");
+		kind = wire_str(top, "type");
 	}
 	if (msg == NULL || *msg == '\0')
 		msg = kind;
@@ -149,12 +40,12 @@ openai_errmsg(const cJSON *err, const cJSON *top)
 		return NULL;
 	buf_init(&b, 0);
 	buf_adds(&b, msg);
-	raw = openai_str(openai_get(err, "metadata"), "raw");
+	raw = wire_str(wire_get(err, "metadata"), "raw");
 	if (raw != NULL && *raw != '\0')
 		buf_addf(&b, ": %s", raw);
 	if (kind != NULL && *kind != '\0' && strcmp(kind, msg) != 0)
 		buf_addf(&b, " (%s)", kind);
-	line = openai_line(buf_str(&b), b.len, OPENAI_MSG_MAX);
+	line = wire_line(buf_str(&b), b.len, WIRE_MSG_MAX);
 	buf_done(&b);
 	return line;
 }
@@ -168,20 +59,20 @@ openai_errmsg(const cJSON *err, const cJSON *top)
 static void
 openai_usage(struct pstate *st, const cJSON *j)
 {
-	const cJSON *u = openai_get(j, "usage"), *pd;
+	const cJSON *u = wire_get(j, "usage"), *pd;
 	int64_t prompt = 0, cached = 0, write = 0, out = 0, reasoning = 0;
 
 	if (!cJSON_IsObject(u))
-		u = openai_get(openai_get(j, "x_groq"), "usage"); /* Groq, before include_usage */
+		u = wire_get(wire_get(j, "x_groq"), "usage"); /* Groq, before include_usage */
 	if (!cJSON_IsObject(u))
 		return;
-	openai_int(u, "prompt_tokens", &prompt);
-	openai_int(u, "completion_tokens", &out);
-	pd = openai_get(u, "prompt_tokens_details");
-	if (!openai_int(pd, "cached_tokens", &cached) || cached == 0)
-		openai_int(u, "prompt_cache_hit_tokens", &cached); /* DeepSeek */
-	openai_int(pd, "cache_write_tokens", &write); /* OpenRouter */
-	openai_int(openai_get(u, "completion_tokens_details"), "reasoning_tokens", &reasoning);
+	wire_int(u, "prompt_tokens", &prompt);
+	wire_int(u, "completion_tokens", &out);
+	pd = wire_get(u, "prompt_tokens_details");
+	if (!wire_int(pd, "cached_tokens", &cached) || cached == 0)
+		wire_int(u, "prompt_cache_hit_tokens", &cached); /* DeepSeek */
+	wire_int(pd, "cache_write_tokens", &write); /* OpenRouter */
+	wire_int(wire_get(u, "completion_tokens_details"), "reasoning_tokens", &reasoning);
 	if (cached > prompt)
 		cached = prompt;
 	if (write > prompt - cached)
@@ -233,16 +124,14 @@ static void
 openai_content(struct buf *text, const cJSON *content)
 {
 	const cJSON *c;
-	const char *type;
 
 	if (cJSON_IsString(content))
 		openai_text(text, content->valuestring);
 	if (!cJSON_IsArray(content))
 		return;
 	cJSON_ArrayForEach(c, content) {
-		type = openai_str(c, "type");
-		if (type != NULL && strcmp(type, "text") == 0)
-			openai_text(text, openai_str(c, "text"));
+		if (wire_is(c, "type", "text"))
+			openai_text(text, wire_str(c, "text"));
 	}
 }
 
@@ -250,28 +139,23 @@ openai_content(struct buf *text, const cJSON *content)
 static enum pev
 openai_object(struct pstate *st, const cJSON *j, bool whole)
 {
-	const cJSON *err = openai_get(j, "error"), *choices, *c, *part;
-	const char *object = openai_str(j, "object");
+	const cJSON *err = wire_get(j, "error"), *choices, *c, *part;
 	struct buf text;
-	char *msg;
 
 	openai_usage(st, j);
 	if (cJSON_IsObject(err) || (cJSON_IsString(err) && *err->valuestring != '\0') ||
-	    (object != NULL && strcmp(object, "error") == 0)) {
-		msg = openai_errmsg(err, j);
-		return openai_fail(st, PEV_ERROR, msg != NULL ? msg : xstrdup("error reported by the server"));
-	}
-	choices = openai_get(j, "choices");
+	    wire_is(j, "object", "error"))
+		return wire_error_event(st, openai_errmsg(err, j));
+	choices = wire_get(j, "choices");
 	c = cJSON_IsArray(choices) ? cJSON_GetArrayItem(choices, 0) : NULL;
 	if (cJSON_IsObject(c)) {
 		buf_init(&text, 0);
-		part = openai_get(c, whole ? "message" : "delta");
-		openai_content(&text, openai_get(part, "content"));
-		openai_text(&text, openai_str(part, "refusal")); /* a refusal is what the user gets to read */
-		if (text.len > 0 && st->on_text != NULL)
-			st->on_text(st->arg, buf_str(&text), text.len);
+		part = wire_get(c, whole ? "message" : "delta");
+		openai_content(&text, wire_get(part, "content"));
+		openai_text(&text, wire_str(part, "refusal")); /* a refusal is what the user gets to read */
+		wire_emit(st, buf_str(&text), text.len);
 		buf_done(&text);
-		openai_finish(st, openai_str(c, "finish_reason"));
+		openai_finish(st, wire_str(c, "finish_reason"));
 	}
 	return whole ? PEV_DONE : PEV_OK;
 }
@@ -290,51 +174,30 @@ openai_is_done(const char *data, size_t len)
 static char *
 openai_url(const char *base_url, const struct request *req)
 {
-	const char *b = base_url != NULL ? base_url : "";
-	size_t n = strlen(b);
-
 	(void)req;
-	while (n > 0 && b[n - 1] == '/')
-		n--;
-	return xstrfmt("%.*s/chat/completions", (int)n, b);
-}
-
-static void
-openai_add_msg(cJSON *arr, const char *role, const char *text)
-{
-	cJSON *m = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(m, "role", role);
-	cJSON_AddStringToObject(m, "content", text != NULL ? text : "");
-	cJSON_AddItemToArray(arr, m);
+	return wire_url(base_url, "/chat/completions");
 }
 
 static char *
 openai_body(const struct request *req)
 {
-	cJSON *root = cJSON_CreateObject(), *msgs, *opts;
-	char *out;
-	size_t i;
+	cJSON *root = cJSON_CreateObject(), *opts;
 
-	cJSON_AddStringToObject(root, "model", req->model != NULL ? req->model : "");
-	msgs = cJSON_AddArrayToObject(root, "messages");
-	if (req->system != NULL)
-		openai_add_msg(msgs, "system", req->system);
-	for (i = 0; i < req->nmsgs; i++)
-		openai_add_msg(msgs, req->msgs[i].role != NULL ? req->msgs[i].role : "user", req->msgs[i].text);
+	wire_chat_messages(root, req);
 	cJSON_AddBoolToObject(root, "stream", req->stream);
 	if (req->stream) {
 		/* without it the usage chunk never comes; OpenRouter ignores it, harmlessly */
 		opts = cJSON_AddObjectToObject(root, "stream_options");
 		cJSON_AddBoolToObject(opts, "include_usage", 1);
 	}
+	/*
+	 * OpenAI's own API refuses max_tokens for its reasoning models and takes
+	 * max_completion_tokens from all; compatible servers know only max_tokens.
+	 */
 	if (req->max_tokens > 0)
-		cJSON_AddNumberToObject(root, "max_tokens", (double)req->max_tokens);
-	out = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (out == NULL)
-		die("out of memory");
-	return out;
+		cJSON_AddNumberToObject(root, req->completion_tokens ? "max_completion_tokens" : "max_tokens",
+		    (double)req->max_tokens);
+	return wire_print(root);
 }
 
 static enum pev
@@ -344,17 +207,13 @@ openai_event(struct pstate *st, const char *name, const char *data, size_t len)
 	enum pev rc;
 
 	(void)name; /* Chat Completions names no events */
-	if (openai_blank(data, len))
-		return PEV_OK; /* an empty event carries nothing; no reason to fail the reply */
 	if (openai_is_done(data, len)) {
 		st->done = true;
 		return PEV_DONE;
 	}
-	j = openai_parse(data, len);
-	if (!cJSON_IsObject(j)) {
-		cJSON_Delete(j);
-		return openai_bad(st, data, len);
-	}
+	j = wire_event_object(st, data, len, &rc);
+	if (j == NULL)
+		return rc;
 	rc = openai_object(st, j, false);
 	cJSON_Delete(j);
 	return rc;
@@ -363,12 +222,12 @@ openai_event(struct pstate *st, const char *name, const char *data, size_t len)
 static enum pev
 openai_whole(struct pstate *st, const char *body, size_t len)
 {
-	cJSON *j = openai_parse(body, len); /* leading blank lines (DeepSeek keep-alives) are white space */
+	cJSON *j = wire_parse(body, len); /* leading blank lines (DeepSeek keep-alives) are white space */
 	enum pev rc;
 
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
-		return openai_bad(st, body, len);
+		return wire_bad(st, body, len);
 	}
 	rc = openai_object(st, j, true);
 	cJSON_Delete(j);
@@ -378,33 +237,17 @@ openai_whole(struct pstate *st, const char *body, size_t len)
 }
 
 static char *
-openai_fallback(int status, const char *body, size_t len)
-{
-	char *snip, *msg;
-
-	if (body == NULL)
-		len = 0;
-	snip = openai_line(body != NULL ? body : "", len, 200);
-	msg = *snip != '\0' ? xstrfmt("HTTP %d: %s", status, snip) : xstrfmt("HTTP %d", status);
-	free(snip);
-	return msg;
-}
-
-static char *
 openai_error(int status, const char *body, size_t len, long *retry_ms)
 {
-	cJSON *j = openai_parse(body, len);
+	cJSON *j = wire_parse(body, len);
 	char *msg = NULL;
 
 	if (retry_ms != NULL)
 		*retry_ms = -1; /* OpenAI-compatible servers say it in headers, if anywhere */
 	if (cJSON_IsObject(j))
-		msg = openai_errmsg(openai_get(j, "error"), j);
+		msg = openai_errmsg(wire_get(j, "error"), j);
 	cJSON_Delete(j);
-	if (msg != NULL && *msg != '\0')
-		return msg;
-	free(msg);
-	return openai_fallback(status, body, len);
+	return wire_error_or(msg, status, body, len);
 }
 
 static const char *const openai_headers[] = { NULL };

@@ -491,8 +491,8 @@ static const struct msg convo[] = {
 static void
 test_provider_bodies(void)
 {
-	struct request sys = { "m-1", "Be brief.", convo, 3, 256, true };
-	struct request plain = { "m-1", NULL, convo, 1, 0, false };
+	struct request sys = { "m-1", "Be brief.", convo, 3, 256, true, false };
+	struct request plain = { "m-1", NULL, convo, 1, 0, false, false };
 
 	check_body(&provider_openai, &sys,
 	    "{\"model\":\"m-1\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
@@ -531,7 +531,7 @@ test_provider_bodies(void)
 static void
 check_url(const struct provider *p, const char *base, const char *model, bool stream, const char *want)
 {
-	struct request req = { model, NULL, convo, 1, 0, stream };
+	struct request req = { model, NULL, convo, 1, 0, stream, false };
 	char *url = p->url(base, &req);
 
 	CHECK_STR(url, want);

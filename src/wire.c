@@ -1,0 +1,247 @@
+/* wire: the JSON helpers every wire-format adapter shares; no I/O. */
+#include "wire.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "visible.h"
+
+#define WIRE_TOKENS_MAX 9e15
+#define WIRE_SNIP_BAD 80       /* bytes of a malformed event quoted */
+#define WIRE_SNIP_STATUS 200   /* bytes of an unreadable error body quoted */
+
+/* Parse one JSON value that fills data[0..len) but for white space; NULL otherwise. */
+cJSON *
+wire_parse(const char *data, size_t len)
+{
+	const char *end = NULL;
+	cJSON *j;
+
+	if (data == NULL || len == 0)
+		return NULL;
+	j = cJSON_ParseWithLengthOpts(data, len, &end, 0);
+	if (j == NULL || end == NULL)
+		return j;
+	while (end < data + len && isspace((unsigned char)*end))
+		end++;
+	if (end != data + len) {
+		cJSON_Delete(j);
+		return NULL;
+	}
+	return j;
+}
+
+/* The JSON object of one streamed event or line, or NULL with *rc PEV_OK (blank) or PEV_BAD. */
+cJSON *
+wire_event_object(struct pstate *st, const char *data, size_t len, enum pev *rc)
+{
+	cJSON *j;
+
+	*rc = PEV_OK;
+	if (wire_blank(data, len))
+		return NULL;
+	j = wire_parse(data, len);
+	if (cJSON_IsObject(j))
+		return j;
+	cJSON_Delete(j);
+	*rc = wire_bad(st, data, len);
+	return NULL;
+}
+
+/* Whether data[0..len) is nothing but white space (true for NULL). */
+bool
+wire_blank(const char *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; data != NULL && i < len; i++)
+		if (!isspace((unsigned char)data[i]))
+			return false;
+	return true;
+}
+
+/* Member key of object o; NULL when o is not an object or has no such member. */
+const cJSON *
+wire_get(const cJSON *o, const char *key)
+{
+	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+}
+
+/* A string member (borrowed), or NULL when missing or not a string. */
+const char *
+wire_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = wire_get(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Whether member key of o is the string want. */
+bool
+wire_is(const cJSON *o, const char *key, const char *want)
+{
+	const char *s = wire_str(o, key);
+
+	return s != NULL && strcmp(s, want) == 0;
+}
+
+/* A token count: a non-negative number below 9e15, else false and *out untouched. */
+bool
+wire_int(const cJSON *o, const char *key, int64_t *out)
+{
+	const cJSON *v = wire_get(o, key);
+
+	/* written so that NaN fails too */
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) || v->valuedouble > WIRE_TOKENS_MAX)
+		return false;
+	*out = (int64_t)v->valuedouble;
+	return true;
+}
+
+/* Up to max bytes of server text as one printable line (malloc'd), controls made visible. */
+char *
+wire_line(const char *s, size_t n, size_t max)
+{
+	char *tmp, *out, *t;
+	size_t i;
+
+	if (s == NULL)
+		n = 0;
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--; /* cut between characters, not inside one */
+	}
+	tmp = xstrndup(s != NULL ? s : "", n);
+	for (i = 0; i < n; i++)
+		if (tmp[i] == '\n' || tmp[i] == '\r' || tmp[i] == '\t')
+			tmp[i] = ' ';
+	out = visible_str(tmp, n);
+	free(tmp);
+	t = str_trim(out); /* trims the end in place, returns past the start */
+	if (t != out)
+		memmove(out, t, strlen(t) + 1);
+	return out;
+}
+
+/* "msg (kind)" as one line (malloc'd): kind alone when msg is empty; NULL when both are. */
+char *
+wire_msg_kind(const char *msg, const char *kind)
+{
+	char *both, *line;
+
+	if (msg == NULL || *msg == '\0')
+		msg = kind;
+	if (msg == NULL || *msg == '\0')
+		return NULL;
+	if (kind == NULL || *kind == '\0' || strcmp(kind, msg) == 0)
+		return wire_line(msg, strlen(msg), WIRE_MSG_MAX);
+	both = xstrfmt("%s (%s)", msg, kind);
+	line = wire_line(both, strlen(both), WIRE_MSG_MAX);
+	free(both);
+	return line;
+}
+
+/* Put msg (malloc'd, taken) in st->error, mark an error stop for PEV_ERROR, and return rc. */
+enum pev
+wire_fail(struct pstate *st, enum pev rc, char *msg)
+{
+	free(st->error);
+	st->error = msg;
+	if (rc == PEV_ERROR)
+		st->stop = STOP_ERROR;
+	return rc;
+}
+
+/* Fail with PEV_BAD, quoting the start of data as "malformed reply from the server: ...". */
+enum pev
+wire_bad(struct pstate *st, const char *data, size_t len)
+{
+	char *snip = wire_line(data, len, WIRE_SNIP_BAD);
+	char *msg = xstrfmt("malformed reply from the server: %s", snip);
+
+	free(snip);
+	return wire_fail(st, PEV_BAD, msg);
+}
+
+/* Fail with PEV_ERROR and msg, or a generic message when msg is NULL. */
+enum pev
+wire_error_event(struct pstate *st, char *msg)
+{
+	return wire_fail(st, PEV_ERROR, msg != NULL ? msg : xstrdup("error reported by the server"));
+}
+
+/* Hand s[0..n) to st->on_text when there is any text and a callback. */
+void
+wire_emit(struct pstate *st, const char *s, size_t n)
+{
+	if (s != NULL && n > 0 && st->on_text != NULL)
+		st->on_text(st->arg, s, n);
+}
+
+/* The message for an error body: msg (taken) when non-empty, else "HTTP status: body start". */
+char *
+wire_error_or(char *msg, int status, const char *body, size_t len)
+{
+	char *snip;
+
+	if (msg != NULL && *msg != '\0')
+		return msg;
+	free(msg);
+	snip = wire_line(body, len, WIRE_SNIP_STATUS);
+	msg = *snip != '\0' ? xstrfmt("HTTP %d: %s", status, snip) : xstrfmt("HTTP %d", status);
+	free(snip);
+	return msg;
+}
+
+/* base_url without trailing slashes, then path (malloc'd). */
+char *
+wire_url(const char *base_url, const char *path)
+{
+	const char *b = base_url != NULL ? base_url : "";
+	size_t n = strlen(b);
+
+	while (n > 0 && b[n - 1] == '/')
+		n--;
+	return xstrfmt("%.*s%s", (int)n, b, path);
+}
+
+/* Add "model" and a "messages" array, the system prompt first, to root: the chat shape. */
+void
+wire_chat_messages(cJSON *root, const struct request *req)
+{
+	cJSON *msgs;
+	size_t i;
+
+	cJSON_AddStringToObject(root, "model", req->model != NULL ? req->model : "");
+	msgs = cJSON_AddArrayToObject(root, "messages");
+	if (req->system != NULL)
+		wire_add_msg(msgs, "system", req->system);
+	for (i = 0; i < req->nmsgs; i++)
+		wire_add_msg(msgs, req->msgs[i].role, req->msgs[i].text);
+}
+
+/* Append {"role": role, "content": text} to arr. */
+void
+wire_add_msg(cJSON *arr, const char *role, const char *text)
+{
+	cJSON *m = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(m, "role", role != NULL ? role : "user");
+	cJSON_AddStringToObject(m, "content", text != NULL ? text : "");
+	cJSON_AddItemToArray(arr, m);
+}
+
+/* Print root compactly (malloc'd) and delete it. */
+char *
+wire_print(cJSON *root)
+{
+	char *out = cJSON_PrintUnformatted(root);
+
+	cJSON_Delete(root);
+	if (out == NULL)
+		die("out of memory");
+	return out;
+}
