@@ -2,6 +2,7 @@
 #include "router.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -319,17 +320,35 @@ enum {
 	CC_OP = 2,       /* an arithmetic or comparison operator */
 	CC_SPACE = 4,
 	CC_END = 8,      /* ends a sentence */
+	CC_ALPHA = 16,   /* an ASCII letter */
+	CC_DIGIT = 32,
+	CC_HIGH = 64,    /* a byte of a non-ASCII UTF-8 character */
+	CC_MARK = 128,   /* needs a look of its own: newline, backquote, question mark */
 };
+
+#define CC_L16(c) [c] = CC_ALPHA, [c + 1] = CC_ALPHA, [c + 2] = CC_ALPHA, [c + 3] = CC_ALPHA, \
+	[c + 4] = CC_ALPHA, [c + 5] = CC_ALPHA, [c + 6] = CC_ALPHA, [c + 7] = CC_ALPHA, \
+	[c + 8] = CC_ALPHA, [c + 9] = CC_ALPHA, [c + 10] = CC_ALPHA, [c + 11] = CC_ALPHA, \
+	[c + 12] = CC_ALPHA
+#define CC_H16(c) [c] = CC_HIGH, [c + 1] = CC_HIGH, [c + 2] = CC_HIGH, [c + 3] = CC_HIGH, \
+	[c + 4] = CC_HIGH, [c + 5] = CC_HIGH, [c + 6] = CC_HIGH, [c + 7] = CC_HIGH, \
+	[c + 8] = CC_HIGH, [c + 9] = CC_HIGH, [c + 10] = CC_HIGH, [c + 11] = CC_HIGH, \
+	[c + 12] = CC_HIGH, [c + 13] = CC_HIGH, [c + 14] = CC_HIGH, [c + 15] = CC_HIGH
 
 static const unsigned char router_class[256] = {
 	['{'] = CC_CODE, ['}'] = CC_CODE, ['['] = CC_CODE, [']'] = CC_CODE,
 	['('] = CC_CODE, [')'] = CC_CODE, [';'] = CC_CODE, ['='] = CC_CODE | CC_OP,
 	['<'] = CC_CODE | CC_OP, ['>'] = CC_CODE | CC_OP, ['_'] = CC_CODE,
-	['/'] = CC_CODE | CC_OP, ['\\'] = CC_CODE, ['|'] = CC_CODE, ['&'] = CC_CODE,
-	['#'] = CC_CODE, ['`'] = CC_CODE, ['+'] = CC_OP, ['-'] = CC_OP, ['*'] = CC_OP,
+	['/'] = CC_CODE | CC_OP, ['\\'] = CC_CODE | CC_OP, ['|'] = CC_CODE, ['&'] = CC_CODE,
+	['#'] = CC_CODE, ['`'] = CC_CODE | CC_MARK, ['+'] = CC_OP, ['-'] = CC_OP, ['*'] = CC_OP,
 	['^'] = CC_OP, ['%'] = CC_OP,
-	[' '] = CC_SPACE, ['\t'] = CC_SPACE, ['\n'] = CC_SPACE, ['\r'] = CC_SPACE,
-	['.'] = CC_END, ['!'] = CC_END, ['?'] = CC_END,
+	[' '] = CC_SPACE, ['\t'] = CC_SPACE, ['\n'] = CC_SPACE | CC_MARK, ['\r'] = CC_SPACE,
+	['.'] = CC_END, ['!'] = CC_END, ['?'] = CC_END | CC_MARK,
+	['0'] = CC_DIGIT, ['1'] = CC_DIGIT, ['2'] = CC_DIGIT, ['3'] = CC_DIGIT, ['4'] = CC_DIGIT,
+	['5'] = CC_DIGIT, ['6'] = CC_DIGIT, ['7'] = CC_DIGIT, ['8'] = CC_DIGIT, ['9'] = CC_DIGIT,
+	CC_L16('A'), CC_L16('N'), CC_L16('a'), CC_L16('n'),
+	CC_H16(0x80), CC_H16(0x90), CC_H16(0xA0), CC_H16(0xB0), CC_H16(0xC0), CC_H16(0xD0),
+	CC_H16(0xE0), CC_H16(0xF0),
 };
 
 /* Names of the features, as in the weights file. */
@@ -378,7 +397,7 @@ static const char *const router_labels[RF_COUNT][2] = {
 /* Counts gathered in the one pass. */
 struct scan {
 	size_t chars, bytes, words, letters, lines, code, digits, numbers, ops, questions;
-	size_t choices, sentences, nonascii, diff, trace, fence;
+	size_t choices, sentences, nonascii, cont, diff, trace, fence;
 	size_t kw[KW_COUNT];
 };
 
@@ -438,27 +457,47 @@ scan_line(const unsigned char *p, size_t n, struct scan *s)
 		s->choices++;
 }
 
-/* Count the keyword groups one lowercase word belongs to, once per group. */
+/*
+ * Keywords by their first two letters: router_kw[kw_idx[k]..kw_idx[k+1]) for
+ * k = 26 * first + second. Built once; the table itself is constant.
+ */
+static unsigned short kw_idx[26 * 26 + 1];
+static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
+
 static void
-scan_word(const char *w, size_t wlen, unsigned char next, const unsigned short idx[27], struct scan *s)
+kw_index(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(router_kw); i++)
+		kw_idx[(router_kw[i].word[0] - 'a') * 26 + (router_kw[i].word[1] - 'a') + 1]++;
+	for (i = 1; i < ARRAY_SIZE(kw_idx); i++)
+		kw_idx[i] += kw_idx[i - 1];
+}
+
+/* Count the keyword groups one lowercase word (2..31 letters) belongs to, once per group. */
+static void
+scan_word(const char *w, size_t wlen, unsigned char next, struct scan *s)
 {
 	unsigned groups = 0;
-	unsigned j;
-	int a = w[0] - 'a';
+	unsigned j, k = (unsigned)(w[0] - 'a') * 26 + (unsigned)(w[1] - 'a');
 
-	if (a < 0 || a >= 26)
-		return;
-	for (j = idx[a]; j < idx[a + 1]; j++) {
-		const struct kw *k = &router_kw[j];
+	for (j = kw_idx[k]; j < kw_idx[k + 1]; j++) {
+		const struct kw *e = &router_kw[j];
+		size_t m;
 
-		if (k->len > wlen || (!k->prefix && k->len != wlen))
+		/* Sorted: past the word's third letter nothing further can match. */
+		if (e->len > 2 && (unsigned char)e->word[2] > (unsigned char)(wlen > 2 ? w[2] : 0))
+			break;
+		if (e->len > wlen || (!e->prefix && e->len != wlen))
 			continue;
-		if (memcmp(k->word, w, k->len) == 0)
-			groups |= 1u << k->group;
+		for (m = 2; m < e->len && e->word[m] == w[m]; m++)
+			;
+		if (m == e->len)
+			groups |= 1u << e->group;
 	}
-	for (j = 0; j < KW_COUNT; j++)
-		if (groups & (1u << j))
-			s->kw[j]++;
+	for (; groups != 0; groups &= groups - 1)
+		s->kw[__builtin_ctz(groups)]++;
 	/* "error: ...", "fatal: ...": a compiler or runtime message. */
 	if (next == ':' && ((wlen == 5 && memcmp(w, "error", 5) == 0) || (wlen == 5 && memcmp(w, "fatal", 5) == 0) ||
 	    (wlen == 9 && memcmp(w, "exception", 9) == 0)))
@@ -490,77 +529,88 @@ scan_op(const unsigned char *p, size_t i, size_t n)
 	    (is_digit(next) || next == '(' || is_alpha(next) || next == '-');
 }
 
+/* Read a run of letters (ASCII or not) starting at i; return where it ends. */
+static size_t
+scan_run(const unsigned char *p, size_t i, size_t n, struct scan *s)
+{
+	char w[32];
+	size_t wlen = 0, start = i;
+	bool ascii = true;
+
+	s->words++;
+	for (; i < n; i++) {
+		unsigned char c = p[i], cls = router_class[c];
+
+		if (cls & CC_ALPHA) {
+			/* Words too long for w are never looked up: wrap instead of testing. */
+			w[wlen & (sizeof(w) - 1)] = (char)(c | 0x20);
+			wlen++;
+		} else if (cls & CC_HIGH) {
+			ascii = false;
+			s->nonascii++;
+			s->cont += (c & 0xC0) == 0x80;
+		} else {
+			break;
+		}
+	}
+	if (ascii)
+		s->letters += i - start;
+	else
+		s->letters += wlen;
+	if (ascii && wlen >= 2 && wlen < sizeof(w))
+		scan_word(w, wlen, i < n ? p[i] : 0, s);
+	return i;
+}
+
 static void
 scan_text(const unsigned char *p, size_t n, struct scan *s)
 {
-	unsigned short idx[27] = { 0 };
-	char w[32];
-	size_t i, wlen = 0;
-	bool line_start = true, in_word = false, word_ascii = true;
+	size_t i = 0;
 
-	for (i = 0; i < ARRAY_SIZE(router_kw); i++)
-		idx[router_kw[i].word[0] - 'a' + 1]++;
-	for (i = 1; i < 27; i++)
-		idx[i] += idx[i - 1];
-	for (i = 0; i < n; i++) {
+	pthread_once(&kw_once, kw_index);
+	if (n > 0)
+		scan_line(p, n, s);
+	while (i < n) {
 		unsigned char c = p[i], cls = router_class[c];
 
-		if (line_start) {
-			scan_line(p + i, n - i, s);
-			line_start = false;
-		}
-		if ((c & 0xC0) != 0x80)
-			s->chars++;
-		if (is_alpha(c) || c >= 0x80) {
-			if (!in_word) {
-				in_word = true;
-				word_ascii = true;
-				wlen = 0;
-				s->words++;
-			}
-			if (c >= 0x80) {
-				s->nonascii++;
-				word_ascii = false;
-			} else {
-				s->letters++;
-				if (wlen < sizeof(w))
-					w[wlen] = (char)(c | 0x20);
-				wlen++;
-			}
+		if (cls & (CC_ALPHA | CC_HIGH)) {
+			i = scan_run(p, i, n, s);
 			continue;
 		}
-		if (in_word) {
-			in_word = false;
-			if (word_ascii && wlen < sizeof(w))
-				scan_word(w, wlen, c, idx, s);
+		if (cls == CC_SPACE) {
+			i++;
+			continue;
 		}
-		if (is_digit(c)) {
-			s->digits++;
-			if (i == 0 || !(is_digit(p[i - 1]) || p[i - 1] == '.' || p[i - 1] == ',' || is_alpha(p[i - 1])))
+		if (cls & CC_DIGIT) {
+			if (i == 0 || !(router_class[p[i - 1]] & (CC_DIGIT | CC_ALPHA) || p[i - 1] == '.' || p[i - 1] == ','))
 				s->numbers++;
+			for (; i < n && (router_class[p[i]] & CC_DIGIT); i++)
+				s->digits++;
 			continue;
 		}
-		if (c == '\n') {
-			s->lines++;
-			line_start = true;
-		}
-		if (c == '`' && i + 2 < n && p[i + 1] == '`' && p[i + 2] == '`') {
-			s->fence++;
-			s->code += 3;
-			i += 2;
-			continue;
+		if (cls & CC_MARK) {
+			if (c == '\n') {
+				s->lines++;
+				if (i + 1 < n)
+					scan_line(p + i + 1, n - i - 1, s);
+			} else if (c == '?') {
+				s->questions++;
+			} else if (c == '`' && i + 2 < n && p[i + 1] == '`' && p[i + 2] == '`') {
+				s->fence++;
+				s->code += 3;
+				i += 3;
+				continue;
+			}
 		}
 		if (cls & CC_CODE)
 			s->code++;
 		if ((cls & CC_OP) && scan_op(p, i, n))
 			s->ops++;
-		if (c == '?')
-			s->questions++;
 		if ((cls & CC_END) && i > 0 && (i + 1 == n || (router_class[p[i + 1]] & CC_SPACE)))
 			s->sentences++;
+		i++;
 	}
-	if (in_word && word_ascii && wlen < sizeof(w))
-		scan_word(w, wlen, 0, idx, s);
+	s->chars = n - s->cont;
 }
 
 /* Compute the features of a turn into x[RF_COUNT], in one pass over the prompt. */

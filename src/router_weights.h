@@ -13,12 +13,12 @@ const struct router_model router_default_model = {
 		4.01054,	/* words */
 		1.66737,	/* lines */
 		0.000129735,	/* code_fence */
-		0.00558321,	/* code_chars */
+		0.00558305,	/* code_chars */
 		0,	/* diff */
 		0.00130392,	/* stack_trace */
 		0.0160608,	/* digits */
 		0.674415,	/* numbers */
-		0.0791083,	/* math_ops */
+		0.08701,	/* math_ops */
 		0.448436,	/* questions */
 		0.910807,	/* choice */
 		2.04735,	/* sentences */
@@ -39,12 +39,12 @@ const struct router_model router_default_model = {
 		0.749577,	/* words */
 		0.54002,	/* lines */
 		0.0113894,	/* code_fence */
-		0.0165221,	/* code_chars */
+		0.0165209,	/* code_chars */
 		1,	/* diff */
 		0.0300351,	/* stack_trace */
-		0.0348566,	/* digits */
+		0.0348565,	/* digits */
 		0.853548,	/* numbers */
-		0.334377,	/* math_ops */
+		0.355447,	/* math_ops */
 		0.344694,	/* questions */
 		0.285022,	/* choice */
 		0.427923,	/* sentences */
@@ -61,59 +61,59 @@ const struct router_model router_default_model = {
 		1,	/* prev_tier */
 	},
 	.w1 = {
-		0.0195255,	/* length */
-		0.0248005,	/* words */
+		0.0195848,	/* length */
+		0.024871,	/* words */
 		0,	/* lines */
-		0.000732049,	/* code_fence */
-		0.0341373,	/* code_chars */
+		0.000748934,	/* code_fence */
+		0.0333073,	/* code_chars */
 		0,	/* diff */
 		0,	/* stack_trace */
 		0,	/* digits */
-		0.0866674,	/* numbers */
-		0.0311579,	/* math_ops */
-		0.00646755,	/* questions */
+		0.0864092,	/* numbers */
+		0.0334199,	/* math_ops */
+		0.00642675,	/* questions */
 		0,	/* choice */
-		0.0251546,	/* sentences */
+		0.0252053,	/* sentences */
 		0,	/* word_len */
-		0.0167496,	/* non_ascii */
-		0.0224811,	/* kw_reason */
-		0.0246793,	/* kw_math */
+		0.0167996,	/* non_ascii */
+		0.0225541,	/* kw_reason */
+		0.0244638,	/* kw_math */
 		0,	/* kw_code */
 		0,	/* kw_creative */
 		0,	/* kw_simple */
-		0.00216485,	/* kw_format */
+		0.00218783,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
 	},
-	.b1 = -0.74709,
+	.b1 = -0.74716,
 	.w2 = {
 		0,	/* length */
-		0.00188054,	/* words */
+		0.00206884,	/* words */
 		0,	/* lines */
 		0,	/* code_fence */
-		0.0375818,	/* code_chars */
+		0.0359443,	/* code_chars */
 		0,	/* diff */
 		0,	/* stack_trace */
 		0,	/* digits */
-		0.091323,	/* numbers */
-		0.0504212,	/* math_ops */
-		0.00301265,	/* questions */
+		0.0906071,	/* numbers */
+		0.0593971,	/* math_ops */
+		0.00293019,	/* questions */
 		0,	/* choice */
-		0.0107969,	/* sentences */
+		0.0109307,	/* sentences */
 		0,	/* word_len */
-		0.0155259,	/* non_ascii */
+		0.0154998,	/* non_ascii */
 		0,	/* kw_reason */
-		0.0305341,	/* kw_math */
+		0.0300812,	/* kw_math */
 		0,	/* kw_code */
-		-0.011136,	/* kw_creative */
+		-0.0109737,	/* kw_creative */
 		0,	/* kw_simple */
-		0.00375016,	/* kw_format */
+		0.00381617,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
 	},
-	.b2 = -1.46553,
-	.t1 = 0.324768,
-	.t2 = 0.215908,
+	.b2 = -1.46618,
+	.t1 = 0.324563,
+	.t2 = 0.215469,
 };
