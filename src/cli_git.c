@@ -421,7 +421,8 @@ attrs_parse(struct attrs *a)
 		attrs_add(a, p, attr, info);
 		p = next + 1;
 	}
-	qsort(a->v, a->n, sizeof *a->v, attr_cmp);
+	if (a->n > 0)
+		qsort(a->v, a->n, sizeof *a->v, attr_cmp);
 }
 
 static const char *
