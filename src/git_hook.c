@@ -450,8 +450,52 @@ render_names(const struct git_diff *d, size_t max)
 	return buf_detach(&b);
 }
 
-char *
-git_diff_render(const struct git_diff *d, size_t max, bool *cut)
+/* Length of the valid UTF-8 sequence at s, or 0 if the bytes there are not one. */
+static size_t
+utf8_seq(const unsigned char *s)
+{
+	size_t n, i;
+	unsigned int cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* Replace bytes that are not UTF-8 (a Latin-1 file, say) with '?': requests are JSON. */
+static void
+utf8_fix(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		size_t n = utf8_seq(p);
+
+		if (n == 0)
+			*p++ = '?';
+		else
+			p += n;
+	}
+}
+
+static char *
+render_best(const struct git_diff *d, size_t max, bool *cut)
 {
 	struct buf b;
 	size_t lo, hi, most = 0, i, j;
@@ -490,6 +534,15 @@ git_diff_render(const struct git_diff *d, size_t max, bool *cut)
 	if (cut != NULL)
 		*cut = c;
 	return buf_detach(&b);
+}
+
+char *
+git_diff_render(const struct git_diff *d, size_t max, bool *cut)
+{
+	char *s = render_best(d, max, cut);
+
+	utf8_fix(s);
+	return s;
 }
 
 bool

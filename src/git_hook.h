@@ -72,7 +72,7 @@ size_t git_diff_kept(const struct git_diff *d);
  * as many of the first lines of every hunk as fit, each cut marked, and a list
  * of the files left out and why. *cut (may be NULL) says whether anything was
  * shortened. Only when the file names alone do not fit is the list shortened,
- * and then it says how many names are missing.
+ * and then it says how many names are missing. Bytes that are not UTF-8 become '?'.
  */
 char *git_diff_render(const struct git_diff *d, size_t max, bool *cut);
 

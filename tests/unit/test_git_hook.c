@@ -265,6 +265,20 @@ test_long_line_and_keep(void)
 }
 
 static void
+test_render_not_utf8(void)
+{
+	struct git_diff d;
+	char *s;
+
+	parse(&d, "diff --git a/l.txt b/l.txt\n@@ -1 +1 @@\n-caf\xe9\n+caf\xc3\xa9 \xf0\x9f\x99\x82 \xed\xa0\x80\xc3\n",
+	    3, NULL, NULL);
+	s = git_diff_render(&d, 10000, NULL);
+	CHECK(strstr(s, "\n-caf?\n+caf\xc3\xa9 \xf0\x9f\x99\x82 ?""???\n") != NULL);
+	free(s);
+	git_diff_done(&d);
+}
+
+static void
 test_sources(void)
 {
 	CHECK(!git_source_skips(NULL));
@@ -392,6 +406,7 @@ main(void)
 	RUN(test_cut_to_budget);
 	RUN(test_cut_to_names);
 	RUN(test_long_line_and_keep);
+	RUN(test_render_not_utf8);
 	RUN(test_sources);
 	RUN(test_hook_script);
 	RUN(test_has_text);
