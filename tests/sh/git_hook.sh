@@ -112,6 +112,25 @@ check_eq "subject cut at a word to 72 characters" "$(git log -1 --format=%s)" \
     "fix(hello): make the greeting program print a longer and friendlier"
 check_eq "body kept, fences dropped" "$(git log -1 --format=%b)" "Body."
 
+# With -v git puts the diff below a scissors line; the draft still goes on top.
+printf 'verbose\n' >v.txt
+git add v.txt
+fake_reply '{"text":"test: add v"}'
+git commit -q -v
+check_eq "commit -v gets the draft" "$(git_msg)" "test: add v"
+
+# Another comment character: git's lines are still told from the user's text.
+git config core.commentChar ';'
+printf 'semi\n' >semi.txt
+git add semi.txt
+fake_reply '{"text":"chore: add semi"}'
+git commit -q
+check_eq "core.commentChar: the draft is written" "$(git_msg)" "chore: add semi"
+check_contains "core.commentChar: git's own lines kept below it" "$(cat "$T/seen")" "chore: add semi
+
+; Please enter the commit message"
+git config --unset core.commentChar
+
 # --- messages the user gave are left alone ----------------------------------
 fake_reset
 fake_default '{"text":"chore: should never be used"}'
