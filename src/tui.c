@@ -387,6 +387,10 @@ draw_route(struct tui *t, int y)
 		seg(t, y, &x, maxx, "route ", THEME_DIM, 0);
 		seg(t, y, &x, maxx, t->pin ? "pinned" : t->tier == TIER_AUTO ? "auto" : "tier",
 		    THEME_ROUTE, 0);
+		if (t->pin != NULL || t->tier != TIER_AUTO) {
+			seg(t, y, &x, maxx, t->unicode ? " \xe2\x86\x92 " : " -> ", THEME_DIM, 0);
+			seg(t, y, &x, maxx, t->pin ? t->pin : tier_str(t->tier), THEME_ROUTE, THEME_BOLD);
+		}
 		seg(t, y, &x, maxx, "  type a message to see where it goes", THEME_DIM, 0);
 		return;
 	}
@@ -424,42 +428,56 @@ static void
 draw_meter(struct tui *t, int y)
 {
 	const struct meter *m = &t->meter;
-	int x = 2, maxx = t->w - 2, slot = THEME_METER_OK, mon, i, fill, rw;
-	char buf[160], spent[32], limit[32], right[96];
+	int x = 2, maxx = t->w - 2, slot = THEME_METER_OK, mon, i, fill, rw, bar = BAR_W, lw;
+	char buf[160], spent[32], limit[32], right[96], month[8];
 	int64_t used = m->spent + m->reserved, pct = 0;
 
 	mode_text(t, right, sizeof(right));
 	rw = md_width(right, strlen(right));
 	if (!t->meter_ok) {
 		seg(t, y, &x, maxx - rw - 1, "budget: no ledger", THEME_DIM, 0);
-	} else {
-		mon = (m->month[5] - '0') * 10 + (m->month[6] - '0');
-		seg(t, y, &x, maxx, mon >= 1 && mon <= 12 ? month_names[mon - 1] : m->month, THEME_STATUS,
-		    0);
-		seg(t, y, &x, maxx, " ", THEME_STATUS, 0);
-		pricing_format(used, m->estimated, spent, sizeof(spent));
-		if (m->limit > 0) {
-			pct = used * 100 / m->limit;   /* both under 2^63 / 100: budgets are dollars */
-			slot = pct >= 100 ? THEME_METER_OVER : pct >= 80 ? THEME_METER_HIGH :
-			    pct >= 50 ? THEME_METER_WARN : THEME_METER_OK;
-			fill = (int)(pct >= 100 ? BAR_W : (used * BAR_W + m->limit / 2) / m->limit);
-			for (i = 0; i < BAR_W; i++)
-				seg(t, y, &x, maxx - rw - 1, i < fill ? (t->unicode ? "\xe2\x96\x88" : "#") :
-				    (t->unicode ? "\xe2\x96\x91" : "."), i < fill ? slot : THEME_DIM, 0);
-			pricing_format(m->limit, false, limit, sizeof(limit));
-			snprintf(buf, sizeof(buf), " %s of %s (%lld%%)", spent, limit, (long long)pct);
-		} else {
-			snprintf(buf, sizeof(buf), "%s spent, no budget", spent);
-		}
-		seg(t, y, &x, maxx - rw - 1, buf, slot, 0);
-		if (m->unknown_count > 0) {
-			snprintf(buf, sizeof(buf), " +%lld unknown", (long long)m->unknown_count);
-			seg(t, y, &x, maxx - rw - 1, buf, THEME_METER_WARN, 0);
-		}
+		x = maxx - rw;
+		if (x > 2)
+			seg(t, y, &x, maxx, right, THEME_STATUS, 0);
+		return;
 	}
-	x = maxx - rw;
-	if (x > 2)
+	mon = (m->month[5] - '0') * 10 + (m->month[6] - '0');
+	str_copy(month, sizeof(month), mon >= 1 && mon <= 12 ? month_names[mon - 1] : m->month);
+	pricing_format(used, m->estimated, spent, sizeof(spent));
+	if (m->limit > 0) {
+		pct = used * 100 / m->limit;   /* both far under 2^63 / 100: budgets are dollars */
+		slot = pct >= 100 ? THEME_METER_OVER : pct >= 80 ? THEME_METER_HIGH :
+		    pct >= 50 ? THEME_METER_WARN : THEME_METER_OK;
+		pricing_format(m->limit, false, limit, sizeof(limit));
+		snprintf(buf, sizeof(buf), " %s of %s (%lld%%)", spent, limit, (long long)pct);
+	} else {
+		bar = 0;
+		snprintf(buf, sizeof(buf), " %s spent, no budget", spent);
+	}
+	if (m->unknown_count > 0) {
+		size_t l = strlen(buf);
+
+		snprintf(buf + l, sizeof(buf) - l, " +%lld unknown", (long long)m->unknown_count);
+	}
+	/* Narrow screens: the tier hint goes first, then the bar shrinks. */
+	lw = md_width(month, strlen(month)) + md_width(buf, strlen(buf));
+	if (2 + lw + bar + 1 + rw > maxx)
+		rw = 0;
+	if (2 + lw + bar > maxx)
+		bar = maxx - 2 - lw - 1 > 0 ? maxx - 2 - lw - 1 : 0;
+	seg(t, y, &x, maxx, month, THEME_STATUS, 0);
+	if (bar > 0) {
+		seg(t, y, &x, maxx, " ", THEME_STATUS, 0);
+		fill = (int)(pct >= 100 ? bar : (used * bar + m->limit / 2) / m->limit);
+		for (i = 0; i < bar; i++)
+			seg(t, y, &x, maxx, i < fill ? (t->unicode ? "\xe2\x96\x88" : "#") :
+			    (t->unicode ? "\xe2\x96\x91" : "."), i < fill ? slot : THEME_DIM, 0);
+	}
+	seg(t, y, &x, maxx, buf, slot, 0);
+	if (rw > 0) {
+		x = maxx - rw;
 		seg(t, y, &x, maxx, right, THEME_STATUS, 0);
+	}
 }
 
 /* Split the input into screen rows of width w; return the rows and the cursor's. */

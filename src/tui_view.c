@@ -200,6 +200,13 @@ tui_view_wrap(struct tui_view *v, struct tui_msg *m, int width)
 		if (body.nlines == 0)
 			md_plain(&body, "", 0, width - LABEL_W, THEME_TEXT, 0);
 		labelled(&m->doc, &body, "llm", THEME_ASSISTANT);
+		/* The code blocks go with the entry, for /save and /copy. */
+		free(m->doc.codes);
+		m->doc.codes = body.codes;
+		m->doc.ncodes = body.ncodes;
+		m->doc.codecap = body.codecap;
+		body.codes = NULL;
+		body.ncodes = body.codecap = 0;
 		break;
 	case TUI_NOTE:
 		md_plain(&m->doc, text, m->text.len, width, THEME_DIM, 0);

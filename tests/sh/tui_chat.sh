@@ -1,0 +1,332 @@
+# The full-screen client, driven headless: route line, streaming, costs against the
+# ledger, tier override, model pin, re-ask up, cancel, resize, hostile text, commands.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+export LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
+sed -i 's/^budget = 0/budget = 1/' "$LLM_CONFIG_DIR/config.ini"
+DB="$LLM_DATA_DIR/llm.db"
+
+# tui NAME [SIZE]: run the script $T/NAME.s headless; TUI_RC, stderr in $T/NAME.err.
+tui() {
+	if timeout -k 5 60 "$LLM_BIN" chat --headless "$T/$1.s" --size "${2:-100x30}" \
+	    ${TUI_OUT:+--out "$TUI_OUT"} >"$T/$1.out" 2>"$T/$1.err"; then
+		TUI_RC=0
+	else
+		TUI_RC=$?
+	fi
+}
+
+# screen FILE: the dump, or a note that it is missing.
+screen() {
+	cat "$1" 2>/dev/null || echo "(no dump $1)"
+}
+
+# row FILE TEXT: the first line of the dump holding TEXT.
+row() {
+	grep -F -- "$2" "$1" 2>/dev/null | head -1
+}
+
+sql() {
+	sqlite3 "$DB" "$1"
+}
+
+# -- the first screen and the route line following the input
+cat >"$T/a.s" <<S
+:dump-screen $T/a0
+:type hi
+:dump-screen $T/a1
+:type  there, why does this segfault?
+:dump-screen $T/a2
+:key C-a C-k
+:dump-screen $T/a3
+S
+tui a
+check_eq "start: exit 0" "$TUI_RC" 0
+check_contains "start: frame" "$(sed -n 1p "$T/a0")" "┌ llm ─"
+check_contains "start: route waits for input" "$(screen "$T/a0")" "route auto  type a message to see where it goes"
+check_contains "start: meter has the month and budget" "$(screen "$T/a0")" "Nov ░░░░░░░░░░░░░░░ \$0.00 of \$1.00 (0%)"
+check_contains "start: tier shown" "$(row "$T/a0" Nov)" "tier: auto  F2"
+check_contains "start: prompt" "$(screen "$T/a0")" "│ >"
+check_contains "typing: route decided" "$(row "$T/a1" 'route ')" "route auto → "
+check_contains "typing: estimate shown" "$(row "$T/a1" 'route ')" '~$'
+check_contains "typing: input echoed" "$(screen "$T/a2")" "> hi there, why does this segfault?"
+if [ "$(row "$T/a1" 'route ')" != "$(row "$T/a2" 'route ')" ]; then
+	ok "typing: route line follows the input"
+else
+	not_ok "typing: route line follows the input" "$(row "$T/a1" 'route ')"
+fi
+check_contains "readline: C-a C-k empties the input" "$(row "$T/a3" 'route ')" "type a message"
+
+# -- a streamed reply on a forced tier: cost line and meter match the ledger
+fake_reply '{"text":"The pointer `p` is **freed** twice.\n\n```c\nfree(p);\n```\n","usage":{"input":50000,"output":30000}}'
+cat >"$T/b.s" <<S
+:type /tier mid
+:key Enter
+:dump-screen $T/b0
+:type why does this segfault?
+:dump-screen $T/b1
+:key Enter
+:wait-idle
+:dump-screen $T/b2
+:dump-colors $T/b3
+:type /save 1 $T/saved.c
+:key Enter
+:dump-screen $T/b4
+:type /save 1 $T/saved.c
+:key Enter
+:dump-screen $T/b5
+S
+tui b
+check_eq "send: exit 0" "$TUI_RC" 0
+check_contains "tier: status says mid" "$(screen "$T/b0")" "tier: mid"
+check_contains "tier: route line" "$(row "$T/b1" 'route ')" "route tier → mid  test-mid"
+check_eq "tier: mid model sent" "$(fake_last body.model)" test-mid-1
+check_contains "send: user line" "$(screen "$T/b2")" "│ you  why does this segfault?"
+check_contains "send: reply rendered" "$(screen "$T/b2")" "│ llm  The pointer p is freed twice."
+check_contains "send: code block numbered" "$(screen "$T/b2")" "┌ [1] c"
+cost=$(sql "select cost_pico from usage order by id desc limit 1")
+# 50000 * 3 + 30000 * 15 micro-dollars = $0.60
+check_eq "ledger: exact cost" "$cost" 600000000000
+check_contains "send: cost line" "$(screen "$T/b2")" "mid · test-mid · 50.0k→30.0k tok · \$0.60"
+check_contains "meter: spent of budget" "$(row "$T/b2" Nov)" "\$0.60 of \$1.00 (60%)"
+check_contains "meter: bar" "$(row "$T/b2" Nov)" "Nov █████████░░░░░░"
+meter_row=$(grep -n 'Nov ' "$T/b3" | head -1 | cut -d: -f1)
+styles=$(sed -n "/^-- styles/,\$p" "$T/b3" | grep "^ *$((meter_row - 1)): ")
+check_contains "meter: 60% in the warning colour" "$styles" "fg=178"
+check_eq "save: code block written" "$(cat "$T/saved.c" 2>/dev/null)" "free(p);"
+check_contains "save: status" "$(screen "$T/b4")" "saved code block 1 c to"
+check_contains "save: never overwrites" "$(screen "$T/b5")" "(not overwritten)"
+check_eq "history: lines kept" "$(grep -c 'why does this segfault' "$LLM_DATA_DIR/history")" 1
+
+# -- the tier key, a pinned model from the picker, and re-ask one tier up
+fake_reset
+fake_reply '{"text":"cheap says hi","usage":{"input":10,"output":5}}'
+fake_reply '{"text":"mid says more","usage":{"input":10,"output":7}}'
+fake_reply '{"text":"frontier speaks","usage":{"input":10,"output":9}}'
+before=$(sql "select max(id) from usage")
+cat >"$T/c.s" <<S
+:key F2
+:dump-screen $T/c0
+:type hello
+:key Enter
+:wait-idle
+:key F4
+:wait-idle
+:dump-screen $T/c1
+:key F3
+:dump-screen $T/c2
+:key End Up Enter
+:dump-screen $T/c3
+:type and now?
+:key Enter
+:wait-idle
+:dump-screen $T/c4
+S
+tui c
+check_eq "keys: exit 0" "$TUI_RC" 0
+check_contains "F2: cycles to cheap" "$(row "$T/c0" Nov)" "tier: cheap  F2"
+check_eq "F2: cheap model sent" "$(fake_get 0 body.model)" test-cheap-1
+check_eq "F4: re-asked on mid" "$(fake_get 1 body.model)" test-mid-1
+check_eq "F4: same question" "$(fake_get 1 body.messages.-1.content)" hello
+check_contains "F4: note" "$(screen "$T/c1")" "re-asking one tier up: mid"
+check_contains "F4: first answer kept" "$(screen "$T/c1")" "llm  cheap says hi"
+check_contains "F4: second answer" "$(screen "$T/c1")" "llm  mid says more"
+check_contains "F4: both priced" "$(screen "$T/c1")" "cheap · test-cheap · 10→5 tok"
+check_contains "F4: mid priced" "$(screen "$T/c1")" "mid · test-mid · 10→7 tok"
+check_eq "F4: both charged" "$(sql "select count(*) from usage where status='ok' and id > $before and model in ('test-cheap','test-mid')")" 2
+check_contains "F3: picker lists models with prices" "$(screen "$T/c2")" "test-mid                   mid      in \$3.00    out \$15.00"
+check_contains "F3: pinned" "$(row "$T/c3" Nov)" "model: test-frontier  F3"
+check_contains "F3: route line says pinned" "$(row "$T/c4" 'route ')" "route pinned → test-frontier"
+check_contains "F3: pinned model asked" "$(fake_last path)" "test-frontier-1"
+check_contains "F3: reply from it" "$(screen "$T/c4")" "frontier · test-frontier · 10→9 tok"
+
+# -- Ctrl-C cancels a streaming reply: partial text and its cost kept
+fake_reset
+rm -f "$T/release"
+fake_reply '{"text":"partial answer that keeps on going","hold_file":"'"$T"'/release","usage":{"input":20,"output":8}}'
+cat >"$T/d.s" <<S
+:type /tier cheap
+:key Enter
+:type tell me a story
+:key Enter
+:wait-text llm  partial
+:dump-screen $T/d0
+:key C-c
+:wait-idle
+:dump-screen $T/d1
+:touch $T/release
+:key C-c
+:dump-screen $T/d2
+:key C-c
+:dump-screen $T/d3
+S
+tui d
+check_eq "cancel: exit 0" "$TUI_RC" 0
+check_contains "cancel: streaming shown" "$(screen "$T/d0")" "streaming · C-c cancels"
+check_contains "cancel: partial text kept" "$(screen "$T/d1")" "llm  partial"
+check_not_contains "cancel: rest never shown" "$(screen "$T/d1")" "keeps on going"
+check_contains "cancel: said so" "$(screen "$T/d1")" "cancelled: the partial answer and its cost are kept"
+check_eq "cancel: ledger row cancelled" "$(sql "select status from usage order by id desc limit 1")" cancelled
+c=$(sql "select cost_pico from usage order by id desc limit 1")
+if [ -n "$c" ] && [ "$c" -gt 0 ]; then ok "cancel: partial cost charged"; else not_ok "cancel: partial cost charged" "$c"; fi
+check_contains "cancel: cost on screen" "$(screen "$T/d1")" "cheap · test-cheap · ~"
+check_contains "C-c idle: asks again" "$(screen "$T/d2")" "C-c again to quit"
+check_eq "C-c twice: quits before the next line" "$(screen "$T/d3")" "(no dump $T/d3)"
+
+# -- resize reflows without loss
+fake_reset
+fake_reply '{"text":"A fairly long answer that will need to wrap onto more lines when the screen becomes narrow, and back again.","usage":{"input":10,"output":20}}'
+cat >"$T/e.s" <<S
+:type a question
+:key Enter
+:wait-idle
+:dump-screen $T/e0
+:resize 50 15
+:dump-screen $T/e1
+:resize 100 30
+:dump-screen $T/e2
+S
+tui e
+check_eq "resize: exit 0" "$TUI_RC" 0
+check_eq "resize: 50x15 has 15 rows" "$(wc -l <"$T/e1" | tr -d ' ')" 15
+check_eq "resize: 50x15 rows are 50 wide" "$(wc -L <"$T/e1" | tr -d ' ')" 50
+check_contains "resize: narrow wraps" "$(screen "$T/e1")" "│      become"
+if cmp -s "$T/e0" "$T/e2"; then ok "resize: back to 100x30 is the same screen"; else
+	not_ok "resize: back to 100x30 is the same screen" "$(diff "$T/e0" "$T/e2")"; fi
+
+# -- text from the model is data: escapes shown, never emitted
+fake_reset
+fake_reply '{"text":"benign reply here"}'
+cat >"$T/f.s" <<S
+:type hi
+:key Enter
+:wait-idle
+:dump-screen $T/f0
+S
+TUI_OUT="$T/f.raw" tui f
+fake_reply '{"fault":"escape"}'
+fake_reply '{"text":"Evil \u001b]52;c;aGVsbG8=\u0007 then \u001b[2J and \u009b31m bell\u0007"}'
+cat >"$T/g.s" <<S
+:type hi
+:key Enter
+:wait-idle
+:type again
+:key Enter
+:wait-idle
+:dump-screen $T/g0
+S
+TUI_OUT="$T/g.raw" tui g
+check_eq "escape: exit 0" "$TUI_RC" 0
+check_contains "escape: OSC 52 visible" "$(screen "$T/g0")" "␛]52;c;aGVsbG8=␇"
+check_contains "escape: clear visible" "$(screen "$T/g0")" "␛[2J and ␛[31m bell␇"
+esc=$(printf '\033')
+bel=$(printf '\007')
+csi=$(printf '\302\233')
+check_eq "escape: no OSC 52 emitted" "$(grep -c "${esc}\]52" "$T/g.raw")" 0
+check_eq "escape: no BEL emitted" "$(grep -c "$bel" "$T/g.raw")" 0
+check_eq "escape: no C1 CSI emitted" "$(grep -c "$csi" "$T/g.raw")" 0
+check_eq "escape: no clear beyond the screen's own" "$(grep -o "${esc}\[2J" "$T/g.raw" | wc -l)" \
+    "$(grep -o "${esc}\[2J" "$T/f.raw" | wc -l)"
+
+# -- attachments, /run after confirmation, multi-line input and paste
+fake_reset
+fake_default '{"text":"ok","usage":{"input":10,"output":1}}'
+printf 'int main(void) { return 0; }\n' >"$T/prog.c"
+cat >"$T/h.s" <<S
+:type /tier cheap
+:key Enter
+:type /file $T/prog.c
+:key Enter
+:type look
+:dump-screen $T/h0
+:key Enter
+:wait-idle
+:type /run echo from-the-shell
+:key Enter
+:dump-screen $T/h1
+:key y
+:dump-screen $T/h2
+:type see
+:key Enter
+:wait-idle
+:type line one
+:key M-Enter
+:type line two
+:dump-screen $T/h3
+:key Enter
+:wait-idle
+:paste first\nsecond
+:key Enter
+:wait-idle
+:type /run echo never
+:key Enter
+:key n
+:type /nosuch
+:key Enter
+:dump-screen $T/h4
+S
+tui h
+check_eq "attach: exit 0" "$TUI_RC" 0
+check_contains "file: on the route line" "$(row "$T/h0" 'route ')" "+1 attachment"
+check_contains "file: sent" "$(fake_get 0 body.messages.-1.content)" "int main(void) { return 0; }"
+check_contains "file: question after it" "$(fake_get 0 body.messages.-1.content)" "look"
+check_contains "file: shown in the transcript" "$(screen "$T/h2")" "[attached $T/prog.c]"
+check_contains "run: asks first" "$(screen "$T/h1")" "run \`echo from-the-shell\` and attach its output? y runs it"
+check_contains "run: attached" "$(screen "$T/h2")" "ran echo from-the-shell: exit 0"
+check_contains "run: output sent" "$(fake_get 1 body.messages.-1.content)" "from-the-shell"
+check_contains "multi-line: two input rows" "$(screen "$T/h3")" "│   line two"
+check_eq "multi-line: newline sent" "$(fake_get 2 body.messages.-1.content)" "line one
+line two"
+check_eq "paste: newline kept" "$(fake_get 3 body.messages.-1.content)" "first
+second"
+check_eq "run: n does not run" "$(fake_count)" 4
+check_contains "unknown command: said" "$(screen "$T/h4")" "unknown /nosuch: /help lists the commands"
+
+# -- help lists every binding; [keys] rebinds
+printf '\n[keys]\ntier = F7\nquit = C-x\n' >>"$LLM_CONFIG_DIR/config.ini"
+cat >"$T/i.s" <<S
+:key F1
+:dump-screen $T/i0
+:key End
+:dump-screen $T/i4
+:key Esc F7 F7
+:dump-screen $T/i1
+:key F2
+:dump-screen $T/i2
+:key C-x
+:dump-screen $T/i3
+S
+tui i
+check_eq "help: exit 0" "$TUI_RC" 0
+for a in "F7             tier" "F3             model" "F4             retry" "C-c            cancel" \
+    "PageUp         page-up" "M-Enter C-j    newline" "/save N PATH" "/resume [ID]" "/budget"; do
+	check_contains "help: lists $a" "$(cat "$T/i0" "$T/i4")" "$a"
+done
+check_contains "keys: F7 cycles the tier" "$(row "$T/i1" Nov)" "tier: mid  F7"
+check_contains "keys: F2 no longer does" "$(row "$T/i2" Nov)" "tier: mid  F7"
+check_eq "keys: C-x quits" "$(screen "$T/i3")" "(no dump $T/i3)"
+t_write_config
+sed -i 's/^budget = 0/budget = 1/' "$LLM_CONFIG_DIR/config.ini"
+
+# -- resume: -c continues the latest conversation; the picker lists them
+conv=$(sql "select max(id) from conversations")
+cat >"$T/j.s" <<S
+:dump-screen $T/j0
+:key F6
+:dump-screen $T/j1
+:key Esc
+:type /budget
+:key Enter
+:dump-screen $T/j2
+S
+TUI_RC=
+if timeout 60 "$LLM_BIN" chat -c --headless "$T/j.s" --size 100x30 >"$T/j.out" 2>&1; then TUI_RC=0; else TUI_RC=$?; fi
+check_eq "resume: exit 0" "$TUI_RC" 0
+check_contains "resume: title" "$(sed -n 1p "$T/j0")" "conversation $conv"
+check_contains "resume: messages back" "$(screen "$T/j0")" "you  first"
+check_contains "resume: costs back" "$(screen "$T/j0")" "cheap · test-cheap · 10→1 tok"
+check_contains "resume: picker" "$(screen "$T/j1")" "resume a conversation"
+check_contains "resume: picker lists it" "$(screen "$T/j1")" "#$conv"
+check_contains "budget: note" "$(screen "$T/j2")" "budget 2026-11:"
+
+echo "# $T_PASS passed, $T_FAIL failed"
