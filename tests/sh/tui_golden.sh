@@ -1,0 +1,75 @@
+# Golden screens: one conversation at 80x24 in every shipped theme and with NO_COLOR,
+# text and the colour of every cell run. UPDATE_GOLDEN=1 rewrites tests/golden/.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+export LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
+sed -i 's/^budget = 0/budget = 1\ntheme = default/' "$LLM_CONFIG_DIR/config.ini"
+mkdir -p "$LLM_CONFIG_DIR/themes"
+cp "$LLM_TOP"/themes/*.theme "$LLM_CONFIG_DIR/themes/"
+GOLDEN="$LLM_TOP/tests/golden"
+
+reply='{"text":"## Plan\n\nUse *valgrind* and **ASan**:\n\n1. build with `-fsanitize=address`\n2. run the test\n\n> the pointer is freed twice\n\n```c\nfree(p);\n```\nSee [docs](https://example.org).","usage":{"input":40000,"output":50000}}'
+
+# golden NAME [ENV...]: run the conversation and compare the dump with tests/golden/NAME.txt
+golden() {
+	_name=$1
+	shift
+	rm -rf "$LLM_DATA_DIR"
+	mkdir -p "$LLM_DATA_DIR"
+	fake_reset
+	fake_reply "$reply"
+	cat >"$T/$_name.s" <<S
+:type /tier mid
+:key Enter
+:type why does this crash?
+:key Enter
+:wait-idle
+:type and how do I fix it?
+:dump-colors $T/$_name.txt
+S
+	if env "$@" timeout 60 "$LLM_BIN" chat --headless "$T/$_name.s" --size 80x24 \
+	    >"$T/$_name.out" 2>&1; then
+		ok "$_name: ran"
+	else
+		not_ok "$_name: ran" "$(cat "$T/$_name.out")"
+		return
+	fi
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+		cp "$T/$_name.txt" "$GOLDEN/$_name.txt"
+		echo "# wrote tests/golden/$_name.txt"
+	fi
+	if cmp -s "$T/$_name.txt" "$GOLDEN/$_name.txt"; then
+		ok "$_name: matches tests/golden/$_name.txt"
+	else
+		not_ok "$_name: matches tests/golden/$_name.txt" \
+		    "$(diff "$GOLDEN/$_name.txt" "$T/$_name.txt" 2>&1 | head -40)"
+	fi
+}
+
+golden theme-default
+for th in light high-contrast mono; do
+	sed -i "s/^theme = .*/theme = $th/" "$LLM_CONFIG_DIR/config.ini"
+	golden "theme-$th"
+done
+sed -i "s/^theme = .*/theme = default/" "$LLM_CONFIG_DIR/config.ini"
+golden no-color NO_COLOR=1
+
+# The themes differ where they should: same text, other colours.
+for th in light high-contrast mono; do
+	if [ "$(sed '/^-- styles/,$d' "$GOLDEN/theme-default.txt")" = \
+	    "$(sed '/^-- styles/,$d' "$GOLDEN/theme-$th.txt")" ]; then
+		ok "$th: same text as default"
+	else
+		not_ok "$th: same text as default"
+	fi
+	if cmp -s "$GOLDEN/theme-default.txt" "$GOLDEN/theme-$th.txt"; then
+		not_ok "$th: colours differ from default"
+	else
+		ok "$th: colours differ from default"
+	fi
+done
+check_contains "no-color: dumped" "$(cat "$GOLDEN/no-color.txt")" "-- styles (default, no colour)"
+check_not_contains "no-color: no colour pairs" "$(cat "$GOLDEN/no-color.txt")" "fg="
+check_contains "no-color: attributes remain" "$(sed -n '/^-- styles/,$p' "$GOLDEN/no-color.txt")" "bold"
+check_contains "meter past 80% uses meter_high" "$(sed -n '/^-- styles/,$p' "$GOLDEN/theme-default.txt")" "fg=208"
+echo "# $T_PASS passed, $T_FAIL failed"
