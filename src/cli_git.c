@@ -627,9 +627,13 @@ read_report(int fd, struct buf *out, int64_t deadline)
 	}
 }
 
-/* Ask for a draft in a child process, within timeout seconds. The draft (malloc'd) or NULL with *why. */
+/*
+ * Ask for a draft in a child process, within timeout seconds. The draft
+ * (malloc'd) or NULL with *why. In the child it returns NULL with *child set,
+ * once the request is over, so that the child unwinds and frees as any run.
+ */
 static char *
-ask(struct cli *cli, const char *prompt, long timeout, char **why)
+ask(struct cli *cli, const char *prompt, long timeout, char **why, bool *child)
 {
 	int fds[2], status;
 	int64_t deadline = clock_ms() + (int64_t)timeout * 1000;
@@ -653,7 +657,9 @@ ask(struct cli *cli, const char *prompt, long timeout, char **why)
 	if (pid == 0) {
 		close(fds[0]);
 		draft_child(cli, prompt, fds[1], deadline);
-		_exit(0);
+		close(fds[1]);
+		*child = true;
+		return NULL;
 	}
 	close(fds[1]);
 	buf_init(&rep, REPLY_MAX);
@@ -721,7 +727,7 @@ commit_msg(struct cli *cli, int argc, char **argv)
 	long timeout = cli->cfg.git_timeout > 0 ? cli->cfg.git_timeout : 20;
 	size_t len;
 	struct stat st;
-	bool written;
+	bool written, child = false;
 
 	if (argc < 3 || argc > 5) {
 		fprintf(stderr, "llm: git commit-msg: usage: llm git commit-msg FILE [SOURCE [SHA]]\n");
@@ -748,13 +754,13 @@ commit_msg(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	prompt = xstrfmt("Write the commit message for this staged diff.\n\n%s", diff);
-	draft = ask(cli, prompt, timeout, &why);
+	draft = ask(cli, prompt, timeout, &why, &child);
 	if (draft == NULL)
 		goto out;
 	text = git_msg_insert(msg, draft);
 	write_file(file, text, strlen(text), st.st_mode & 07777, &why);
 out:
-	if (why != NULL)
+	if (why != NULL && !child)
 		not_drafted(why);
 	free(why);
 	free(text);
