@@ -257,8 +257,7 @@ fit_head(const struct data *d, const bool *use, const double *wt, const struct r
 			for (i = 0; i < SET_COUNT; i++)
 				z[i] = d->rows[r].set == i;
 			for (i = 0; i < RF_COUNT; i++)
-				z[SET_COUNT + i] = rm->scale[i] > 0 && (active >> i & 1) ?
-				    (d->rows[r].x[i] - rm->mean[i]) / rm->scale[i] : 0;
+				z[SET_COUNT + i] = (active >> i & 1) ? router_z(rm, d->rows[r].x, i) : 0;
 			for (eta = 0, i = 0; i < D; i++)
 				eta += beta[i] * z[i];
 			p = 1 / (1 + exp(-eta));

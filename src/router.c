@@ -566,6 +566,7 @@ static void
 scan_text(const unsigned char *p, size_t n, struct scan *s)
 {
 	size_t i = 0;
+	bool in_fence = false;
 
 	pthread_once(&kw_once, kw_index);
 	if (n > 0)
@@ -596,6 +597,7 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 			} else if (c == '?') {
 				s->questions++;
 			} else if (c == '`' && i + 2 < n && p[i + 1] == '`' && p[i + 2] == '`') {
+				in_fence = !in_fence;
 				s->fence++;
 				s->code += 3;
 				i += 3;
@@ -604,7 +606,8 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 		}
 		if (cls & CC_CODE)
 			s->code++;
-		if ((cls & CC_OP) && scan_op(p, i, n))
+		/* Operators inside a code block are code, not math. */
+		if ((cls & CC_OP) && !in_fence && scan_op(p, i, n))
 			s->ops++;
 		if ((cls & CC_END) && i > 0 && (i + 1 == n || (router_class[p[i + 1]] & CC_SPACE)))
 			s->sentences++;
@@ -650,6 +653,18 @@ router_features(const struct route_input *in, double x[RF_COUNT])
 	x[RF_PREV_TIER] = in->prev_tier > 0 && in->prev_tier < TIER_COUNT ? (double)in->prev_tier : 0;
 }
 
+/* Standardise feature i of x for model rm (clipped). */
+double
+router_z(const struct router_model *rm, const double x[RF_COUNT], int i)
+{
+	double z;
+
+	if (rm->scale[i] <= 0)
+		return 0;
+	z = (x[i] - rm->mean[i]) / rm->scale[i];
+	return z > ROUTER_Z_CLIP ? ROUTER_Z_CLIP : z < -ROUTER_Z_CLIP ? -ROUTER_Z_CLIP : z;
+}
+
 static void
 router_terms(const struct router_model *rm, const double x[RF_COUNT], double c1[RF_COUNT],
     double c2[RF_COUNT], double *l1, double *l2)
@@ -659,7 +674,7 @@ router_terms(const struct router_model *rm, const double x[RF_COUNT], double c1[
 	*l1 = rm->b1;
 	*l2 = rm->b2;
 	for (i = 0; i < RF_COUNT; i++) {
-		double z = rm->scale[i] > 0 ? (x[i] - rm->mean[i]) / rm->scale[i] : 0;
+		double z = router_z(rm, x, i);
 
 		c1[i] = rm->w1[i] * z;
 		c2[i] = rm->w2[i] * z;

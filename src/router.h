@@ -65,8 +65,12 @@ enum router_feat {
 
 /*
  * A fitted model: standardisation, two logistic heads and the thresholds.
- * p1 = sigmoid(b1 + sum w1[i] * (x[i] - mean[i]) / scale[i]), likewise p2.
+ * p1 = sigmoid(b1 + sum w1[i] * z[i]), likewise p2, where
+ * z[i] = (x[i] - mean[i]) / scale[i] clipped to +-ROUTER_Z_CLIP, so a prompt
+ * unlike anything in the training data (a page of code) cannot run away.
  */
+#define ROUTER_Z_CLIP 3.0
+
 struct router_model {
 	double mean[RF_COUNT];
 	double scale[RF_COUNT];
@@ -90,6 +94,8 @@ void router_decide_with(const struct router_model *rm, const struct route_input 
     struct route_decision *out);
 /* Compute the features of a turn into x[RF_COUNT], in one pass over the prompt. */
 void router_features(const struct route_input *in, double x[RF_COUNT]);
+/* Standardise feature i of x for model rm (clipped). */
+double router_z(const struct router_model *rm, const double x[RF_COUNT], int i);
 /* Compute both heads' logits for features x. */
 void router_logits(const struct router_model *rm, const double x[RF_COUNT], double *l1, double *l2);
 

@@ -18,7 +18,7 @@ const struct router_model router_default_model = {
 		0.00130392,	/* stack_trace */
 		0.0160608,	/* digits */
 		0.674415,	/* numbers */
-		0.08701,	/* math_ops */
+		0.0866776,	/* math_ops */
 		0.448436,	/* questions */
 		0.910807,	/* choice */
 		2.04735,	/* sentences */
@@ -44,7 +44,7 @@ const struct router_model router_default_model = {
 		0.0300351,	/* stack_trace */
 		0.0348565,	/* digits */
 		0.853548,	/* numbers */
-		0.355447,	/* math_ops */
+		0.354259,	/* math_ops */
 		0.344694,	/* questions */
 		0.285022,	/* choice */
 		0.427923,	/* sentences */
@@ -61,59 +61,59 @@ const struct router_model router_default_model = {
 		1,	/* prev_tier */
 	},
 	.w1 = {
-		0.0195848,	/* length */
-		0.024871,	/* words */
+		0.0191756,	/* length */
+		0.0245384,	/* words */
 		0,	/* lines */
-		0.000748934,	/* code_fence */
-		0.0333073,	/* code_chars */
+		6.83811e-05,	/* code_fence */
+		0.0302419,	/* code_chars */
 		0,	/* diff */
 		0,	/* stack_trace */
 		0,	/* digits */
-		0.0864092,	/* numbers */
-		0.0334199,	/* math_ops */
-		0.00642675,	/* questions */
+		0.0881047,	/* numbers */
+		0.0282396,	/* math_ops */
+		0.00666537,	/* questions */
 		0,	/* choice */
-		0.0252053,	/* sentences */
+		0.0249604,	/* sentences */
 		0,	/* word_len */
-		0.0167996,	/* non_ascii */
-		0.0225541,	/* kw_reason */
-		0.0244638,	/* kw_math */
+		0.0109198,	/* non_ascii */
+		0.0217462,	/* kw_reason */
+		0.024159,	/* kw_math */
 		0,	/* kw_code */
 		0,	/* kw_creative */
 		0,	/* kw_simple */
-		0.00218783,	/* kw_format */
+		0.00145618,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
 	},
-	.b1 = -0.74716,
+	.b1 = -0.742228,
 	.w2 = {
 		0,	/* length */
-		0.00206884,	/* words */
+		0.00137803,	/* words */
 		0,	/* lines */
 		0,	/* code_fence */
-		0.0359443,	/* code_chars */
+		0.0288685,	/* code_chars */
 		0,	/* diff */
 		0,	/* stack_trace */
 		0,	/* digits */
-		0.0906071,	/* numbers */
-		0.0593971,	/* math_ops */
-		0.00293019,	/* questions */
+		0.0930734,	/* numbers */
+		0.0452127,	/* math_ops */
+		0.00323869,	/* questions */
 		0,	/* choice */
-		0.0109307,	/* sentences */
+		0.0103639,	/* sentences */
 		0,	/* word_len */
-		0.0154998,	/* non_ascii */
+		0.0117638,	/* non_ascii */
 		0,	/* kw_reason */
-		0.0300812,	/* kw_math */
+		0.0297146,	/* kw_math */
 		0,	/* kw_code */
-		-0.0109737,	/* kw_creative */
+		-0.0113071,	/* kw_creative */
 		0,	/* kw_simple */
-		0.00381617,	/* kw_format */
+		0.00281231,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
 	},
-	.b2 = -1.46618,
-	.t1 = 0.324563,
-	.t2 = 0.215469,
+	.b2 = -1.45867,
+	.t1 = 0.325168,
+	.t2 = 0.216314,
 };

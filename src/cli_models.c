@@ -1,0 +1,305 @@
+/* cli_models: `llm models` lists the catalog; `llm models import FILE|URL` merges a LiteLLM price list. */
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "catalog.h"
+#include "cli.h"
+#include "cred.h"
+#include "util.h"
+
+#define MODELS_IMPORT_MAX (32u * 1024 * 1024)
+#define MODELS_TIMEOUT 120L
+
+static int
+models_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "llm: models: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nusage: llm models [--tier TIER] [--json] | llm models import FILE|URL\n");
+	return EXIT_USAGE;
+}
+
+/* A per-token pico-dollar price as dollars per million tokens, exactly: "0.14", "0.0028". */
+static void
+models_price(int64_t pico, char *out, size_t n)
+{
+	size_t len;
+
+	if (pico < 0) {
+		snprintf(out, n, "?");
+		return;
+	}
+	/* pico-dollars per token = micro-dollars per million tokens */
+	snprintf(out, n, "%" PRId64 ".%06" PRId64, pico / 1000000, pico % 1000000);
+	len = strlen(out);
+	while (len > 0 && out[len - 1] == '0' && out[len - 3] != '.')
+		out[--len] = '\0';
+}
+
+/* "1M", "1.05M", "272k", "8k"; 0 is unknown. */
+static void
+models_tokens(int64_t v, char *out, size_t n)
+{
+	if (v <= 0)
+		snprintf(out, n, "?");
+	else if (v >= 1000000 && v % 1000000 == 0)
+		snprintf(out, n, "%" PRId64 "M", v / 1000000);
+	else if (v >= 1000000)
+		snprintf(out, n, "%.2fM", (double)v / 1e6);
+	else if (v >= 1000)
+		snprintf(out, n, "%" PRId64 "k", (v + 500) / 1000);
+	else
+		snprintf(out, n, "%" PRId64, v);
+}
+
+/* Where a key would come from: "env", "keyring", "command", "none needed", or "no". */
+static const char *
+models_key(const struct cli *cli, const struct model *m)
+{
+	const struct provider_conf *pc = config_provider(&cli->cfg, m->provider);
+
+	if (pc == NULL)
+		return "no provider";
+	if (!pc->requires_key)
+		return "none needed";
+	switch (cred_probe(pc)) {
+	case CRED_ENV:
+		return "env";
+	case CRED_KEYRING:
+		return "keyring";
+	case CRED_COMMAND:
+		return "command";
+	case CRED_NONE:
+		break;
+	}
+	return "no";
+}
+
+static bool
+models_has_key(const char *k)
+{
+	return strcmp(k, "no") != 0 && strcmp(k, "no provider") != 0;
+}
+
+static void
+models_json_price(cJSON *o, const char *key, int64_t pico)
+{
+	char s[40];
+
+	if (pico < 0) {
+		cJSON_AddNullToObject(o, key);
+		return;
+	}
+	models_price(pico, s, sizeof(s));
+	cJSON_AddItemToObject(o, key, cJSON_CreateRaw(s));
+}
+
+static void
+models_list_json(const struct cli *cli, const struct model **ms, size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+	char *text;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct model *m = ms[i];
+		const char *key = models_key(cli, m);
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "name", m->name);
+		cJSON_AddStringToObject(o, "provider", m->provider);
+		cJSON_AddStringToObject(o, "id", m->id);
+		cJSON_AddStringToObject(o, "tier", tier_str(m->tier));
+		models_json_price(o, "input_usd_per_m", m->in_price);
+		models_json_price(o, "output_usd_per_m", m->out_price);
+		models_json_price(o, "cached_input_usd_per_m", m->cached_price);
+		models_json_price(o, "cache_write_usd_per_m", m->cache_write_price);
+		cJSON_AddNumberToObject(o, "context", (double)m->context);
+		cJSON_AddNumberToObject(o, "max_output", (double)m->max_output);
+		cJSON_AddBoolToObject(o, "key", models_has_key(key));
+		cJSON_AddStringToObject(o, "key_source", key);
+		cJSON_AddItemToArray(arr, o);
+	}
+	text = cJSON_Print(arr);
+	printf("%s\n", text);
+	free(text);
+	cJSON_Delete(arr);
+}
+
+static void
+models_list_text(const struct cli *cli, const struct model **ms, size_t n)
+{
+	char in[24], out[24], cached[24], ctx[16];
+	size_t i, w = 4;
+
+	for (i = 0; i < n; i++)
+		if (strlen(ms[i]->name) > w)
+			w = strlen(ms[i]->name);
+	if (w > 48)
+		w = 48;
+	printf("%-*s  %-10s  %-8s  %9s  %9s  %9s  %7s  %s\n", (int)w, "NAME", "PROVIDER", "TIER",
+	    "IN $/M", "OUT $/M", "CACHED", "CONTEXT", "KEY");
+	for (i = 0; i < n; i++) {
+		const struct model *m = ms[i];
+
+		models_price(m->in_price, in, sizeof(in));
+		models_price(m->out_price, out, sizeof(out));
+		models_price(m->cached_price, cached, sizeof(cached));
+		models_tokens(m->context, ctx, sizeof(ctx));
+		printf("%-*s  %-10s  %-8s  %9s  %9s  %9s  %7s  %s\n", (int)w, m->name, m->provider,
+		    tier_str(m->tier), in, out, cached, ctx, models_key(cli, m));
+	}
+}
+
+static int
+models_list(struct cli *cli, int argc, char **argv)
+{
+	const struct model **ms;
+	enum tier only = TIER_AUTO;
+	bool json = false;
+	size_t i, n = 0, total = catalog_count(cli->cat);
+	int t;
+
+	for (i = 1; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (strcmp(argv[i], "--no-color") == 0)
+			continue;
+		else if (strcmp(argv[i], "--tier") == 0 || strcmp(argv[i], "-t") == 0) {
+			if (++i >= (size_t)argc || !tier_parse(argv[i], &only))
+				return models_usage("--tier needs cheap, mid or frontier%s", "");
+		} else
+			return models_usage("unknown argument '%s'", argv[i]);
+	}
+	/* By tier, then in catalog order. */
+	ms = xcalloc(total ? total : 1, sizeof(*ms));
+	for (t = 0; t < TIER_COUNT; t++) {
+		if (only != TIER_AUTO && only != t)
+			continue;
+		for (i = 0; i < total; i++)
+			if (catalog_at(cli->cat, i)->tier == t)
+				ms[n++] = catalog_at(cli->cat, i);
+	}
+	if (json)
+		models_list_json(cli, ms, n);
+	else
+		models_list_text(cli, ms, n);
+	free(ms);
+	return EXIT_OK;
+}
+
+static size_t
+models_curl_write(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct buf *b = arg;
+
+	/* Over the cap: a short count makes curl stop with CURLE_WRITE_ERROR. */
+	if (buf_add(b, p, size * nmemb) != 0)
+		return 0;
+	return size * nmemb;
+}
+
+/* Fetch url into b (capped); 0 or -1 with *cause. */
+static int
+models_fetch(const char *url, struct buf *b, char **cause)
+{
+	CURL *h = curl_easy_init();
+	char err[CURL_ERROR_SIZE] = "";
+	long status = 0;
+	CURLcode rc;
+
+	if (h == NULL) {
+		xasprintf(cause, "%s: cannot start a transfer", url);
+		return -1;
+	}
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)MODELS_IMPORT_MAX);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, MODELS_TIMEOUT);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 20L);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "llm/" LLM_VERSION);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, models_curl_write);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
+	rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(h);
+	if (rc == CURLE_WRITE_ERROR || rc == CURLE_FILESIZE_EXCEEDED) {
+		xasprintf(cause, "%s: larger than %u bytes", url, MODELS_IMPORT_MAX);
+		return -1;
+	}
+	if (rc != CURLE_OK) {
+		xasprintf(cause, "%s: %s", url, *err ? err : curl_easy_strerror(rc));
+		return -1;
+	}
+	if (status >= 400) {
+		xasprintf(cause, "%s: HTTP %ld", url, status);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+models_import(struct cli *cli, int argc, char **argv)
+{
+	const char *src;
+	struct buf b;
+	char *data = NULL, *cause = NULL;
+	size_t len = 0, n = 0;
+	int rc = EXIT_USAGE;
+
+	if (argc != 2)
+		return models_usage("import needs one FILE or URL%s", "");
+	src = argv[1];
+	buf_init(&b, MODELS_IMPORT_MAX);
+	if (str_startswith(src, "http://") || str_startswith(src, "https://")) {
+		if (models_fetch(src, &b, &cause) != 0) {
+			rc = EXIT_PROVIDER;
+			goto out;
+		}
+		len = b.len;
+		data = buf_detach(&b);
+	} else if (file_read(src, MODELS_IMPORT_MAX, &data, &len, &cause) != 0) {
+		goto out;
+	}
+	if (catalog_import(cli->cat, data, len, &n, &cause) != 0) {
+		char *c2 = xstrfmt("%s: %s", src, cause);
+
+		free(cause);
+		cause = c2;
+		goto out;
+	}
+	if (catalog_save(cli->cat, &cause) != 0)
+		goto out;
+	printf("imported %zu models (%zu entries skipped: not chat, or a provider llm does not know) into %s\n",
+	    n, catalog_import_skipped(cli->cat), catalog_path(cli->cat));
+	rc = EXIT_OK;
+out:
+	if (cause != NULL)
+		fprintf(stderr, "llm: models import: %s\n", cause);
+	free(cause);
+	free(data);
+	buf_done(&b);
+	return rc;
+}
+
+/* List the catalog, or import a price list: llm models [--tier T] [--json] | import FILE|URL. */
+int
+cli_models(struct cli *cli, int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "import") == 0)
+		return models_import(cli, argc - 1, argv + 1);
+	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		printf("usage: llm models [--tier TIER] [--json]\n       llm models import FILE|URL\n");
+		return EXIT_OK;
+	}
+	return models_list(cli, argc, argv);
+}
