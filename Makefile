@@ -87,6 +87,10 @@ check-asan:
 lint:
 	@sh scripts/lint.sh
 
+# libFuzzer targets of tests/fuzz (clang), each run FUZZ_SECONDS (default 60) on a copy of its corpus.
+fuzz:
+	@sh scripts/fuzz.sh
+
 bench: llm $(BENCH_BIN)
 	@LLM_BIN=$(CURDIR)/$(BUILD)/llm BUILD=$(BUILD) sh bench/run.sh
 

@@ -780,7 +780,7 @@ static void
 put_code(struct render *r, const char *s, size_t n)
 {
 	size_t i, col = 0, start;
-	const char *t = r->blk.text.data;
+	const char *t = buf_str(&r->blk.text); /* never NULL, even before the first byte */
 
 	for (start = r->blk.text.len; start > 0 && t[start - 1] != '\n'; start--)
 		;

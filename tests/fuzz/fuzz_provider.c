@@ -1,0 +1,132 @@
+/* fuzz_provider: each adapter's event(), whole() and error() on any bytes, framed as on the wire. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ndjson.h"
+#include "provider.h"
+#include "sse.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define FUZZ_CAP (64 * 1024)
+
+struct run {
+	const struct provider *p;
+	struct pstate st;
+	enum pev last;
+};
+
+/* Text handed over is never empty, and is NUL-terminated at n or holds a NUL before it. */
+static void
+on_text(void *arg, const char *s, size_t n)
+{
+	(void)arg;
+	if (n == 0 || strlen(s) < n)
+		abort();
+}
+
+/* What every call must leave behind, whatever it was fed. */
+static void
+check_state(const struct pstate *st, enum pev rc)
+{
+	const struct usage *u = &st->usage;
+
+	if ((rc == PEV_ERROR || rc == PEV_BAD) && (st->error == NULL || *st->error == '\0'))
+		abort();
+	if (rc == PEV_ERROR && st->stop != STOP_ERROR)
+		abort();
+	if (u->input < 0 || u->cached_input < 0 || u->cache_write < 0 || u->cache_write_1h < 0 ||
+	    u->output < 0 || u->reasoning < 0 || u->reasoning > u->output)
+		abort();
+}
+
+/* A one-line message: no line end and no raw control characters. */
+static void
+check_line(const char *s)
+{
+	const unsigned char *p;
+
+	if (s == NULL)
+		abort();
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			abort();
+}
+
+static int
+one(struct run *r, const char *name, const char *data, size_t len)
+{
+	r->last = r->p->event(&r->st, name, data, len);
+	check_state(&r->st, r->last);
+	if (r->st.error != NULL)
+		check_line(r->st.error);
+	return r->last != PEV_OK; /* stop reading, as the controller does */
+}
+
+static int
+on_event(void *arg, const char *name, const char *data, size_t len)
+{
+	return one(arg, name, data, len);
+}
+
+static int
+on_line(void *arg, const char *line, size_t len)
+{
+	return one(arg, NULL, line, len);
+}
+
+/* The first byte picks the adapter and the entry point; the rest is the server's bytes. */
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const struct provider *const ps[] = {
+		&provider_openai, &provider_anthropic, &provider_gemini, &provider_ollama,
+	};
+	const char *body;
+	struct run r;
+	struct sse *sse;
+	struct ndjson *nd;
+	char *msg;
+	long retry;
+	size_t len;
+
+	if (size < 1)
+		return 0;
+	body = (const char *)data + 1;
+	len = size - 1;
+	memset(&r, 0, sizeof r);
+	r.p = ps[data[0] % 4];
+	r.st.on_text = on_text;
+	switch ((data[0] / 4) % 3) {
+	case 0: /* a stream through its framing */
+		if (r.p->ndjson) {
+			nd = ndjson_new(FUZZ_CAP, on_line, &r);
+			if (ndjson_feed(nd, body, len) == 0)
+				ndjson_finish(nd);
+			ndjson_free(nd);
+		} else {
+			sse = sse_new(FUZZ_CAP, on_event, &r);
+			if (sse_feed(sse, body, len) == 0)
+				sse_finish(sse);
+			sse_free(sse);
+		}
+		break;
+	case 1: /* a whole reply */
+		r.last = r.p->whole(&r.st, body, len);
+		check_state(&r.st, r.last);
+		if (r.st.error != NULL)
+			check_line(r.st.error);
+		break;
+	default: /* an error body */
+		retry = 7;
+		msg = r.p->error(400 + data[0], body, len, &retry);
+		check_line(msg);
+		if (*msg == '\0' || retry < -1)
+			abort();
+		free(msg);
+		break;
+	}
+	pstate_done(&r.st);
+	return 0;
+}
