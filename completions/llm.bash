@@ -55,7 +55,7 @@ _llm()
 		fi
 		case $w in
 		-t | --tier | -m | --model | -s | --system | -f | --file | --cid | --max-tokens | \
-		--max-cost | -n | --month | --by) skip=1 ;;
+		--max-cost | -n | --count | --month | --by | --theme) skip=1 ;;
 		-*) ;;
 		*) pos+=("$w") ;;
 		esac
@@ -78,7 +78,7 @@ _llm()
 		_llm_reply "$(_llm_words by)"
 		return
 		;;
-	-s | --system | --cid | --max-tokens | --max-cost | -n | --month)
+	-s | --system | --cid | --max-tokens | --max-cost | -n | --count | --month | --theme)
 		return
 		;;
 	esac

@@ -20,7 +20,7 @@ function __llm_pos
             continue
         end
         switch $w
-            case -t --tier -m --model -s --system -f --file --cid --max-tokens --max-cost -n --month --by
+            case -t --tier -m --model -s --system -f --file --cid --max-tokens --max-cost -n --count --month --by --theme
                 set skip 1
             case '-*'
             case '*'
@@ -88,4 +88,5 @@ complete -c llm -n '__llm_at 2 git commit-msg' -F
 complete -c llm -n '__llm_at 1 config' -a '(__llm_words sub config)'
 complete -c llm -n '__llm_at 1 usage' -l month -x -d 'the month, YYYY-MM'
 complete -c llm -n '__llm_at 1 usage' -l by -x -a '(__llm_words by)' -d 'group by'
-complete -c llm -n '__llm_at 1 logs' -s n -x -d 'how many'
+complete -c llm -n '__llm_at 1 logs' -s n -l count -x -d 'how many'
+complete -c llm -n '__llm_at 1 chat' -l theme -x -d 'colour theme'

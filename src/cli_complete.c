@@ -30,16 +30,18 @@ static const char *const config_sub[] = { "path", "show", "check", NULL };
 
 static const char *const chat_opts[] = {
 	"-t", "--tier", "-m", "--model", "-s", "--system", "-f", "--file", "-c", "--continue",
-	"--cid", "--no-color", NULL,
+	"--cid", "--theme", "--no-color", "--help", NULL,
 };
 static const char *const route_opts[] = {
-	"-t", "--tier", "-m", "--model", "-s", "--system", "-f", "--file", "-c", "--continue",
-	"--cid", "--max-tokens", "--json", NULL,
+	"-t", "--tier", "-m", "--model", "-s", "--system", "--max-tokens", "--json", "--no-color",
+	NULL,
 };
-static const char *const models_opts[] = { "--tier", "--json", NULL };
-static const char *const usage_opts[] = { "--month", "--by", "--json", NULL };
-static const char *const logs_opts[] = { "-n", "--json", NULL };
-static const char *const git_opts[] = { "--force", NULL };
+static const char *const models_opts[] = { "-t", "--tier", "--json", "--no-color", "--help", NULL };
+static const char *const budget_opts[] = { "--json", "--no-color", "--help", NULL };
+static const char *const usage_opts[] = { "--month", "--by", "--json", "--no-color", "--help", NULL };
+static const char *const logs_opts[] = { "-n", "--count", "--json", "--no-color", "--help", NULL };
+static const char *const keys_opts[] = { "--json", "--help", NULL };
+static const char *const git_opts[] = { "--force", "--help", NULL };
 
 /* A subcommand's words: what may follow it, and its options. */
 static const struct {
@@ -50,10 +52,10 @@ static const struct {
 	{ "chat", NULL, chat_opts },
 	{ "route", NULL, route_opts },
 	{ "models", models_sub, models_opts },
-	{ "budget", budget_sub, NULL },
+	{ "budget", budget_sub, budget_opts },
 	{ "usage", NULL, usage_opts },
 	{ "logs", NULL, logs_opts },
-	{ "keys", keys_sub, NULL },
+	{ "keys", keys_sub, keys_opts },
 	{ "git", git_sub, git_opts },
 	{ "config", config_sub, NULL },
 };

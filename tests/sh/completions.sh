@@ -33,7 +33,7 @@ COMMANDS=$OUT
 run_llm __complete sub keys
 check_eq "__complete sub keys" "$OUT" "$(lines set list rm)"
 run_llm __complete opts git
-check_eq "__complete opts git" "$OUT" "--force"
+check_eq "__complete opts git" "$OUT" "$(lines --force --help)"
 run_llm __complete no-such-thing
 check_rc "__complete with an unknown WHAT: exit 2" 2
 
@@ -75,7 +75,9 @@ check_eq "bash: providers after keys rm" "$(bash_complete llm keys rm open)" "$(
 check_eq "bash: keys commands" "$(bash_complete llm keys '')" "$(lines set list rm)"
 check_eq "bash: git commands" "$(bash_complete llm git '')" \
     "$(lines install-hook uninstall-hook commit-msg)"
-check_eq "bash: install-hook options" "$(bash_complete llm git install-hook --)" "--force"
+check_eq "bash: install-hook options" "$(bash_complete llm git install-hook --f)" "--force"
+check_eq "bash: route's own options" "$(bash_complete llm route --m)" "--model
+--max-tokens"
 check_eq "bash: options" "$(bash_complete llm --ti)" "--tier"
 check_eq "bash: usage --by" "$(bash_complete llm usage --by '')" "$(lines day model tier)"
 check_eq "bash: a prompt's words are not commands" "$(bash_complete llm explain '')" ""
