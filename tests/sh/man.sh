@@ -53,6 +53,15 @@ while read -r cmd; do
 done <"$T/commands"
 check_eq "every command of llm --help is in llm.1" "$missing" ""
 
+# And every long option in each command's own usage text.
+missing=
+while read -r cmd; do
+	for opt in $("$LLM_BIN" "$cmd" --help 2>&1 </dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		grep -q -- "$opt\\b" "$T/llm.1.txt" || missing="$missing $cmd:$opt"
+	done
+done <"$T/commands"
+check_eq "every option of each command's usage is in llm.1" "$missing" ""
+
 for sub in "keys set" "keys list" "keys rm" "git install-hook" "git uninstall-hook" \
     "git commit-msg" "config path" "config show" "config check" "models import" "budget set"; do
 	check "llm.1 documents llm $sub" grep -q "llm $sub" "$T/llm.1.txt"
