@@ -69,7 +69,13 @@ keyring_error(GError *err, const char *what, char **cause)
 	if (err != NULL && g_dbus_error_is_remote_error(err))
 		g_dbus_error_strip_remote_error(err);
 	msg = err != NULL ? err->message : "unknown error";
-	if (err != NULL && (err->domain == G_IO_ERROR && err->code != G_IO_ERROR_CANCELLED)) {
+	if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
+	    || g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_TIMEOUT)
+	    || g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY)) {
+		xasprintf(cause, "keyring: the Secret Service did not answer (%s); check that its "
+		    "daemon is running and not stuck, or set key_env or key_command for the provider "
+		    "in config.ini", msg);
+	} else if (err != NULL && err->domain == G_IO_ERROR && err->code != G_IO_ERROR_CANCELLED) {
 		xasprintf(cause, "keyring: cannot reach the session bus (%s), so no Secret Service: "
 		    KEYRING_FIX, msg);
 	} else if (err != NULL && (g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)

@@ -147,6 +147,30 @@ expect "keys set with a dead bus address exits 4 and names the fixes"
 [ "$(snapshot)" = "$before" ] && ! leaked "$KEY"
 expect "keys set with a dead bus address writes no file"
 
+# A bus that knows no Secret Service and cannot start one.
+cat >"$T/bare.conf" <<'CONF'
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+CONF
+printf '%s\n' "$KEY" | dbus-run-session --config-file="$T/bare.conf" -- "$LLM_BIN" keys set openai \
+    >"$T/out" 2>"$T/err"
+RC=$?
+[ "$RC" = 4 ] && err_has "no Secret Service on the session bus" && err_has "gnome-keyring-daemon" &&
+    err_has "key_command" && ! err_has "$KEY"
+expect "keys set on a bus with no Secret Service exits 4 and names the fixes"
+[ "$(snapshot)" = "$before" ] && ! leaked "$KEY"
+expect "keys set on a bus with no Secret Service writes no file"
+
 env -u DBUS_SESSION_BUS_ADDRESS "$LLM_BIN" keys check openai >"$T/out" 2>"$T/err"
 RC=$?
 [ "$RC" = 4 ] && err_has "OPENAI_API_KEY" && err_has "gnome-keyring-daemon"
