@@ -32,6 +32,9 @@ t_py() {
 }
 
 T=
+RC=
+OUT=
+ERR=
 FAKE_PID=
 FAKE_URL=
 T_PASS=0
@@ -325,6 +328,19 @@ run_llm() {
 	ERR=$(cat "$T/err")
 }
 
+# t_wait CMD [ARGS...]: run CMD every 10 ms until it succeeds, at most
+# $T_WAIT seconds (default 10); returns 0 once it has, 1 on timeout. Use it
+# instead of sleeping, e.g. t_wait grep -q Hello "$T/out".
+t_wait() {
+	_tw=0
+	_tw_max=$((${T_WAIT:-10} * 100))
+	while ! "$@" >/dev/null 2>&1; do
+		_tw=$((_tw + 1))
+		[ "$_tw" -le "$_tw_max" ] || return 1
+		sleep 0.01
+	done
+}
+
 # run_llm_in TEXT ARGS...: run_llm ARGS with TEXT (no newline added) on
 # stdin. Prefer it (or run_llm ARGS <FILE) to a pipe: `printf x | run_llm`
 # runs run_llm in a subshell, which loses RC, OUT and ERR.
@@ -334,7 +350,8 @@ run_llm_in() {
 	run_llm "$@" <"$T/in"
 }
 
-# _fake_post WHAT [DATA]: POST DATA to the fake's /_control/WHAT; complain on failure.
+# _fake_post WHAT [DATA]: POST DATA to the fake's /_control/WHAT; a rejected
+# spec is reported as a failed test.
 _fake_post() {
 	_data=${2-}
 	[ -n "$_data" ] || _data='{}'
@@ -342,7 +359,7 @@ _fake_post() {
 	    -H 'content-type: application/json' --data-binary "$_data" \
 	    "$FAKE_URL/_control/$1" >"$T/fake.code" 2>&1 ||
 	    [ "$(cat "$T/fake.code")" != 200 ]; then
-		echo "# fake $1 failed: $(cat "$T/fake.code") $(cat "$T/fake.ctl" 2>/dev/null)" >&2
+		not_ok "fake $1 accepted" "HTTP $(cat "$T/fake.code"): $(cat "$T/fake.ctl" 2>/dev/null)"
 		return 1
 	fi
 }
@@ -373,6 +390,15 @@ fake_pending() {
 fake_requests() {
 	curl -sS --noproxy '*' "$FAKE_URL/_control/requests"
 	echo
+}
+
+# fake_wait_count N: wait (t_wait rules) until the fake has recorded at
+# least N requests; returns 1 on timeout.
+fake_wait_count() {
+	t_wait _fake_has "$1"
+}
+_fake_has() {
+	[ "$(fake_count)" -ge "$1" ]
 }
 
 # fake_count: print the number of requests recorded since start or fake_reset.

@@ -385,7 +385,7 @@ for f in openai anthropic gemini ollama; do
 	check_contains "$f reset after the first piece" "$(cat "$T/r")" "Hello fr"
 
 	fake_reply '{"fault":"stall","seconds":5}'
-	post "$f" true --max-time 0.4
+	post "$f" true --max-time 0.25
 	check_eq "$f stall" "$CODE $CRC $(sum "$f" text done)" "200 28 Hello fr | no"
 
 	fake_reply '{"fault":"invalid_utf8"}'
@@ -410,11 +410,7 @@ except UnicodeDecodeError:
 	fake_reply "{\"hold_file\":\"$T/go-$f\"}"
 	post "$f" true >/dev/null &
 	cpid=$!
-	i=0
-	while ! grep -q "Hello fr" "$T/r" 2>/dev/null && [ $i -lt 500 ]; do
-		sleep 0.01
-		i=$((i + 1))
-	done
+	t_wait grep -q "Hello fr" "$T/r"
 	check_eq "$f hold_file: first piece, no end yet" "$(sum "$f" text done)" "Hello fr | no"
 	touch "$T/go-$f"
 	wait $cpid
@@ -447,7 +443,7 @@ fake_reply '{"fault":"cut"}'
 post anthropic false
 echo "$CODE $CRC $(wc -c <"$T/r") of $((full / 2))" >>"$T/whole-faults"
 fake_reply '{"fault":"stall","seconds":3}'
-post gemini false --max-time 0.3
+post gemini false --max-time 0.25
 echo "$CODE $CRC" >>"$T/whole-faults"
 check_eq "faults on whole replies" "$(cat "$T/whole-faults")" "200 0 1 | -
 200 0 1 | -
@@ -551,6 +547,15 @@ piped
 4|args:x
 given
 text"
+check_eq "a rejected spec is a failure" "$(fake_reply '{"text":' 2>&1 | head -n 1)" "not ok - fake reply accepted"
+check "t_wait gives up" sh -c '. "$LLM_TOP/tests/lib.sh"; T_WAIT=0; ! t_wait false'
+touch "$T/later"
+check "t_wait sees a file" t_wait test -e "$T/later"
+fake_reset
+curl -sS --noproxy '*' -o /dev/null -d '{}' "$FAKE_URL/api/chat" &
+cpid=$!
+check "fake_wait_count" fake_wait_count 1
+wait $cpid
 check_contains "config points at the fake" "$(cat "$LLM_CONFIG_DIR/config.ini")" "base_url = $FAKE_URL/v1beta"
 t_config_append '[model.extra]
 id = x'
