@@ -3,12 +3,12 @@
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
-# A copy of the tree, so that building with another PREFIX leaves the shared
-# build alone.
+# A copy of the tree (without its builds), so that building with another
+# PREFIX leaves the shared build alone.
 SRC=$T/src
 mkdir -p "$SRC"
-cp -R "$LLM_TOP/Makefile" "$LLM_TOP/src" "$LLM_TOP/themes" "$LLM_TOP/man" "$LLM_TOP/completions" \
-    "$SRC"/
+tar -C "$LLM_TOP" --exclude=./.git --exclude='./build*' --exclude=./llm -cf - . | tar -C "$SRC" -xf -
+check "the tree is copied" test -f "$SRC/Makefile"
 jobs=$(nproc 2>/dev/null || echo 2)
 
 check "make PREFIX=/usr builds" make -s -C "$SRC" -j"$jobs" PREFIX=/usr
