@@ -173,13 +173,13 @@ keys_read_line(char *line, char **cause)
 		if (r == 0 || c == '\n')
 			break;
 		if (len == KEYS_LINE_MAX) {
-			c = 0;
+			secure_clear(&c, 1);   /* a byte of the key, like the line */
 			xasprintf(cause, "the key is longer than %d KiB", KEYS_LINE_MAX / 1024);
 			return -1;
 		}
 		line[len++] = c;
 	}
-	c = 0;
+	secure_clear(&c, 1);   /* a byte of the key, like the line */
 	line[len] = '\0';
 	return 0;
 }
