@@ -2,6 +2,7 @@
 #include "http.h"
 
 #include <curl/curl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -31,6 +32,9 @@ struct http_req {
 	long retry_after_ms;
 	int should_retry;
 	bool got_data;
+	bool stalled;        /* stall_ms passed without a byte */
+	int64_t last_byte;   /* clock_ms() of the last byte received, or of the start */
+	long stall_ms;
 	bool aborted;
 	bool too_large;
 	bool running;
@@ -70,6 +74,7 @@ on_write(char *p, size_t size, size_t nmemb, void *arg)
 	struct http_req *r = arg;
 	size_t n = size * nmemb;
 
+	r->last_byte = clock_ms();
 	if (r->status == 0)
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
 	if (r->status >= 200 && r->status < 300) {
@@ -95,6 +100,7 @@ on_header(char *p, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb;
 	char line[256], *v;
 
+	r->last_byte = clock_ms();
 	if (n >= sizeof line)
 		return n;
 	memcpy(line, p, n);
@@ -123,6 +129,27 @@ on_header(char *p, size_t size, size_t nmemb, void *arg)
 		r->should_retry = strcasecmp(v, "true") == 0 ? 1 : strcasecmp(v, "false") == 0 ? 0 : -1;
 	}
 	return n;
+}
+
+/*
+ * Give up on a transfer that has gone stall_ms without a byte. curl's own
+ * low-speed check averages over a window of seconds, so a reply that stops
+ * after its first bytes would be held several seconds past the limit.
+ */
+static int
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct http_req *r = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	if (r->stall_ms > 0 && clock_ms() - r->last_byte > r->stall_ms) {
+		r->stalled = true;
+		return 1;
+	}
+	return 0;
 }
 
 long
@@ -193,8 +220,11 @@ http_start(struct http *h, const struct http_spec *spec)
 	if (spec->timeout > 0)
 		curl_easy_setopt(r->easy, CURLOPT_TIMEOUT, spec->timeout);
 	if (spec->stall > 0) {
-		curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-		curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_TIME, spec->stall);
+		r->stall_ms = spec->stall * 1000;
+		r->last_byte = clock_ms();
+		curl_easy_setopt(r->easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(r->easy, CURLOPT_XFERINFODATA, r);
+		curl_easy_setopt(r->easy, CURLOPT_NOPROGRESS, 0L);
 	}
 	if (curl_multi_add_handle(h->multi, r->easy) != CURLM_OK)
 		die("cannot start a transfer");
@@ -236,6 +266,8 @@ http_req_free(struct http_req *r)
 static enum http_result
 classify(struct http_req *r, CURLcode rc)
 {
+	if (r->stalled)
+		return HTTP_TIMEOUT;
 	if (r->aborted)
 		return HTTP_ABORTED;
 	if (r->too_large)
@@ -266,7 +298,9 @@ http_collect(struct http *h)
 			continue;
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
 		r->result = classify(r, m->data.result);
-		if (r->errbuf[0] == '\0')
+		if (r->stalled)
+			snprintf(r->errbuf, sizeof r->errbuf, "no data for %ld s", r->stall_ms / 1000);
+		else if (r->errbuf[0] == '\0')
 			str_copy(r->errbuf, sizeof r->errbuf, curl_easy_strerror(m->data.result));
 		curl_multi_remove_handle(h->multi, r->easy);
 		r->running = false;
