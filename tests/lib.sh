@@ -37,6 +37,7 @@ OUT=
 ERR=
 FAKE_PID=
 FAKE_URL=
+T_DEFER=
 T_PASS=0
 T_FAIL=0
 
@@ -86,6 +87,10 @@ t_setup() {
 		exit 1
 	}
 	export T
+	if [ ! -c /dev/null ]; then
+		# Something replaced the device with a file: every redirection to it lies.
+		echo "not ok - /dev/null is not a character device"
+	fi
 	trap t_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
@@ -220,10 +225,24 @@ t_config_append() {
 	printf '%s\n' "$1" >>"$LLM_CONFIG_DIR/config.ini"
 }
 
-# t_cleanup: stop the fake provider (TERM, then wait for it) and remove $T;
-# installed as the EXIT trap by t_setup. Set T_KEEP=1 to keep $T for a look.
-# Anything the fake printed on stderr (tracebacks) is shown as # lines.
+# t_defer CMD: run the shell command CMD in t_cleanup (last registered runs
+# first), e.g. t_defer 'tmux -S "$T/tmux.sock" kill-server'. Use it instead
+# of a trap of your own, which would replace t_setup's.
+t_defer() {
+	T_DEFER="$1
+$T_DEFER"
+}
+
+# t_cleanup: run the t_defer commands, stop the fake provider (TERM, then
+# wait for it) and remove $T; installed as the EXIT trap by t_setup. Set
+# T_KEEP=1 to keep $T for a look. Anything the fake printed on stderr
+# (tracebacks) is shown as # lines.
 t_cleanup() {
+	if [ -n "$T_DEFER" ]; then
+		_d=$T_DEFER
+		T_DEFER=
+		eval "$_d"
+	fi
 	if [ -n "$FAKE_PID" ]; then
 		kill "$FAKE_PID" 2>/dev/null
 		wait "$FAKE_PID" 2>/dev/null

@@ -556,6 +556,13 @@ curl -sS --noproxy '*' -o /dev/null -d '{}' "$FAKE_URL/api/chat" &
 cpid=$!
 check "fake_wait_count" fake_wait_count 1
 wait $cpid
+sh -c '. "$LLM_TOP/tests/lib.sh"; t_setup; t_defer "echo one"; t_defer "echo two"
+	echo "$T $FAKE_PID"; exit 3' >"$T/sub.out"
+sub_rc=$?
+set -- $(head -n 1 "$T/sub.out")
+check_eq "t_defer runs last-first; the exit code stays" "$(tail -n +2 "$T/sub.out" | tr '\n' ' ')$sub_rc" "two one 3"
+check "t_cleanup removes \$T" test ! -e "$1"
+check "t_cleanup stops the fake" sh -c '! kill -0 "$1" 2>/dev/null' x "$2"
 check_contains "config points at the fake" "$(cat "$LLM_CONFIG_DIR/config.ini")" "base_url = $FAKE_URL/v1beta"
 t_config_append '[model.extra]
 id = x'
