@@ -1,0 +1,128 @@
+# The budget at the command line: many llm processes at once share one ledger
+# without losing a row, block never lets them overspend together, downgrade
+# moves to a cheaper tier (a pin is refused instead), and a killed process's
+# reservation counts until it expires.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+db="$LLM_DATA_DIR/llm.db"
+sql() { sqlite3 -cmd '.timeout 5000' "$db" "$1"; }
+
+# 40 processes at once, no budget: exactly 40 rows whose costs sum to the replies' costs
+fake_default '{"text":"concurrent answer","usage":{"input":1000,"output":500}}'
+# (wait on the pids only: a bare wait would wait for the fake provider too)
+pids=
+i=0
+while [ $i -lt 40 ]; do
+	"$LLM_BIN" -m test-cheap --json "request $i" >"$T/c$i.json" 2>"$T/c$i.err" &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+wait $pids
+rows=$(sql "select count(*) from usage")
+check_eq "40 at once: 40 usage rows" "$rows" 40
+okrows=$(sql "select count(*) from usage where status='ok'")
+check_eq "40 at once: all settled ok" "$okrows" 40
+sum_db=$(sql "select sum(cost_pico) from usage")
+sum_json=$(cat "$T"/c*.json | python3 -c '
+import sys, json, decimal
+t = decimal.Decimal(0)
+for line in sys.stdin:
+    t += decimal.Decimal(str(json.loads(line, parse_float=decimal.Decimal)["cost_usd"]))
+print(int(t * 10**12))')
+check_eq "40 at once: ledger sum equals the replies' costs" "$sum_db" "$sum_json"
+# 1000 * 0.10 + 500 * 0.40 = 300 micro-dollars each
+check_eq "40 at once: each cost exact" "$(sql "select count(*) from usage where cost_pico = 300000000")" 40
+check_eq "40 at once: integrity" "$(sql "pragma integrity_check")" ok
+
+# block: a budget that fits N worst cases; 3N processes at once
+N=4
+rm -f "$db" "$db-wal" "$db-shm"
+fake_reset
+# each admitted request is held mid-stream until the refused ones have exited
+fake_default "{\"text\":\"held answer\",\"usage\":{\"input\":10,\"output\":10},\"hold_file\":\"$T/go\"}"
+# worst case of "hi" with --max-tokens 1000 on test-cheap: ~input*0.10 + 1000*0.40 micro$
+worst=$("$LLM_BIN" -m test-cheap --max-tokens 1000 --max-cost 0.000000000001 -q hi 2>&1 |
+    sed -n 's/.*worst case \$\([0-9.]*\).*/\1/p')
+budget=$(python3 -c "import decimal; print(decimal.Decimal('$worst') * $N + decimal.Decimal('0.0000001'))")
+sed -i "s/^budget = 0/budget = $budget\nbudget_action = block/" "$LLM_CONFIG_DIR/config.ini"
+pids=
+i=0
+while [ $i -lt $((3 * N)) ]; do
+	( "$LLM_BIN" -m test-cheap --max-tokens 1000 -q "hi" >"$T/b$i.out" 2>"$T/b$i.err"
+	  echo $? >"$T/b$i.rc" ) &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+t_wait sh -c "[ \$(ls $T/b*.rc 2>/dev/null | wc -l) -ge $((2 * N)) ]"
+held=$(sql "select count(*) from usage where status='reserved'")
+reserved=$(sql "select coalesce(sum(worst_case_pico),0) from usage where status='reserved'")
+budget_pico=$(python3 -c "import decimal; print(int(decimal.Decimal('$budget') * 10**12))")
+check_eq "block: N requests admitted" "$held" "$N"
+[ "$reserved" -le "$budget_pico" ] && ok "block: reserved $reserved <= budget $budget_pico" ||
+    not_ok "block: reserved within budget" "reserved $reserved > $budget_pico"
+touch "$T/go"
+wait $pids
+ok_n=$(cat "$T"/b*.rc | grep -c '^0$')
+refused=$(cat "$T"/b*.rc | grep -c '^3$')
+check_eq "block: N succeed" "$ok_n" "$N"
+check_eq "block: 2N refused with exit 3" "$refused" "$((2 * N))"
+msg=$(cat "$T"/b*.err | grep -m1 'budget')
+check_contains "block: refusal gives the figures" "$msg" "worst case \$"
+check_contains "block: refusal names the budget" "$msg" "reserved"
+spent=$(sql "select coalesce(sum(cost_pico),0) from usage")
+[ "$spent" -le "$budget_pico" ] && ok "block: spent within budget" || not_ok "block: spent within budget" "$spent"
+
+# downgrade: a mid request that does not fit moves to cheap, and says so
+rm -f "$db" "$db-wal" "$db-shm"
+fake_reset
+t_write_config
+fake_default '{"text":"cheap answer","usage":{"input":10,"output":10}}'
+# mid's worst case with 1000 tokens out is ~$0.015; cheap's ~$0.0004
+t_config_append "[llm]
+budget = 0.001
+budget_action = downgrade"
+sed -i '0,/^budget = 0$/{/^budget = 0$/d}' "$LLM_CONFIG_DIR/config.ini"
+run_llm -t mid --max-tokens 1000 --json "explain"
+printf '%s\n' "$OUT" >"$T/d.json"
+check_rc "downgrade: exit 0" 0
+check_eq "downgrade: sent to cheap" "$(fake_last body.model)" test-cheap-1
+check_eq "downgrade: --json says so" "$(json_get "$T/d.json" route.budget_adjusted)" true
+check_eq "downgrade: tier cheap" "$(json_get "$T/d.json" tier)" cheap
+run_llm -t mid --max-tokens 1000 "explain"
+check_contains "downgrade: stderr says so" "$ERR" "downgraded from mid to cheap"
+n=$(fake_count)
+run_llm -m test-mid --max-tokens 1000 "explain"
+check_rc "downgrade: a pinned model is refused" 3
+check_eq "downgrade: nothing sent for the pin" "$(fake_count)" "$n"
+# free models are never refused
+run_llm -m test-local --max-tokens 1000 "explain"
+check_rc "free model under an exhausted budget: exit 0" 0
+
+# --max-cost refuses above the worst case, whatever the budget
+run_llm -m test-mid --max-tokens 1000 --max-cost 0.001 "x"
+check_rc "max-cost: exit 3" 3
+check_contains "max-cost: says why" "$ERR" "max-cost"
+
+# SIGKILL mid-stream: the database stays consistent; the reservation counts
+# until it expires an hour later, then stays as estimated
+rm -f "$db" "$db-wal" "$db-shm"
+t_write_config
+fake_reset
+now=$(date +%s)
+fake_reply "{\"chunks\":[\"partial \",\"rest\"],\"hold_file\":\"$T/never\"}"
+LLM_NOW=$now "$LLM_BIN" -m test-cheap --max-tokens 1000 "x" >"$T/k.out" 2>/dev/null &
+pid=$!
+t_wait grep -q partial "$T/k.out"
+kill -KILL $pid
+wait $pid 2>/dev/null
+check_eq "sigkill: integrity" "$(sql "pragma integrity_check")" ok
+check_eq "sigkill: reservation still held" "$(sql "select status from usage")" reserved
+LLM_NOW=$((now + 600)) run_llm budget --json
+printf '%s\n' "$OUT" >"$T/m1.json"
+r1=$(json_get "$T/m1.json" reserved_pico 2>/dev/null || json_get "$T/m1.json" reserved)
+[ -n "$r1" ] && [ "$r1" != 0 ] && ok "sigkill: the reservation counts in the meter ($r1)" ||
+    not_ok "sigkill: the reservation counts in the meter" "$OUT"
+fake_default '{"text":"later","usage":{"input":1,"output":1}}'
+LLM_NOW=$((now + 3700)) run_llm -m test-cheap -q "later"
+check_rc "after expiry: a new request works" 0
+check_eq "sigkill: expired and estimated" "$(sql "select status || ' ' || estimated from usage order by id limit 1")" "expired 1"
