@@ -855,7 +855,9 @@ tui_screen_start(struct tui *t, bool headless, int w, int h, const char *out, ch
 			memcpy(tty_reset + tty_reset_len, "\033[?2004l", 8);
 			tty_reset_len += 8;
 		}
-		putp("\033[?2004h");
+		/* Bracketed paste on: written straight to the terminal, past curses' buffer. */
+		if (write(STDOUT_FILENO, "\033[?2004h", 8) < 0)
+			tui_status(t, true, "terminal: %s", strerror(errno));
 		/* Anything a library prints must not tear the screen. */
 		fflush(stderr);
 		saved_stderr = dup(STDERR_FILENO);
@@ -879,11 +881,10 @@ tui_screen_stop(struct tui *t)
 {
 	if (t->scr == NULL)
 		return;
-	if (!t->headless) {
-		putp("\033[?2004l");
-		fflush(stdout);
-	}
 	endwin();
+	if (!t->headless && write(STDOUT_FILENO, "\033[?2004l", 8) < 0) {
+		/* the terminal is gone; nothing to restore */
+	}
 	if (!t->headless && saved_stderr >= 0) {
 		dup2(saved_stderr, STDERR_FILENO);
 		close(saved_stderr);

@@ -1,0 +1,110 @@
+# The client on a real terminal (tmux): start, type, stream, keys, paste, quit; the
+# terminal is given back on a normal exit and after SIGTERM or a crash signal.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+if ! command -v tmux >/dev/null 2>&1; then
+	not_ok "tmux: installed (DESIGN.md: tests use tmux)"
+	exit 1
+fi
+export LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
+SOCK="$T/tmux.sock"
+export INPUTRC=/dev/null
+
+tm() {
+	tmux -S "$SOCK" -f /dev/null "$@"
+}
+
+# wait_pane SESSION TEXT: poll the pane (at most 15 s) until TEXT shows.
+wait_pane() {
+	_i=0
+	while ! tm capture-pane -p -t "$1" 2>/dev/null | grep -qF -- "$2"; do
+		_i=$((_i + 1))
+		if [ "$_i" -gt 750 ]; then
+			return 1
+		fi
+		sleep 0.02
+	done
+	return 0
+}
+
+# check_pane NAME SESSION TEXT: wait for TEXT, ok or not ok with the pane.
+check_pane() {
+	if wait_pane "$2" "$3"; then
+		ok "$1"
+	else
+		not_ok "$1" "'$3' not on the screen:
+$(tm capture-pane -p -t "$2" 2>&1)"
+	fi
+}
+
+# start SESSION: run llm chat in a 100x30 pane; after it exits the pane shows
+# EXIT=code and the terminal modes, and stays open.
+start() {
+	for _try in 1 2 3; do
+		tm new-session -d -s "$1" -x 100 -y 30 \
+		    "sh -c 'echo \$\$ >\"$T/$1.pid\"; exec \"$LLM_BIN\" chat'; echo EXIT=\$?; stty -a | tr '\n' ' ' >\"$T/$1.stty\"; echo MODES-SAVED; exec sleep 600" &&
+		    return 0
+	done
+	return 1
+}
+
+# restored NAME SESSION: after llm ended, the terminal is back in cooked mode with echo,
+# out of the alternate screen.
+restored() {
+	if wait_pane "$2" MODES-SAVED; then
+		_m=$(cat "$T/$2.stty")
+		case " $_m " in
+		*" -icanon "* | *" -echo "*) not_ok "$1: cooked mode and echo" "$_m" ;;
+		*" icanon "*" echo "*) ok "$1: cooked mode and echo" ;;
+		*) not_ok "$1: cooked mode and echo" "$_m" ;;
+		esac
+		check_eq "$1: alternate screen left" "$(tm display -p -t "$2" '#{alternate_on}')" 0
+	else
+		not_ok "$1: llm ended" "$(tm capture-pane -p -t "$2")"
+	fi
+}
+
+# -- start, type, stream, a function key, a bracketed paste, then C-c C-c
+fake_reply '{"text":"Hi from **tmux**, streamed.","usage":{"input":10,"output":6}}'
+fake_reply '{"text":"pasted fine","usage":{"input":10,"output":2}}'
+start a
+check_pane "start: screen drawn" a "route auto  type a message to see where it goes"
+check_eq "start: alternate screen" "$(tm display -p -t a '#{alternate_on}')" 1
+tm send-keys -t a F2
+check_pane "F2: tier key decoded" a "tier: cheap  F2"
+tm send-keys -t a -l "hello there"
+check_pane "typing: echoed" a "> hello there"
+check_pane "typing: route line" a "route tier → cheap  test-cheap"
+tm send-keys -t a Enter
+check_pane "send: reply streamed" a "llm  Hi from tmux, streamed."
+check_pane "send: cost line" a "cheap · test-cheap · 10→6 tok"
+check_eq "send: cheap model asked" "$(fake_last body.model)" test-cheap-1
+tm set-buffer -b p "$(printf 'line one\nline two')"
+tm paste-buffer -p -b p -t a
+check_pane "paste: both lines in the input" a "│   line two"
+tm send-keys -t a Enter
+check_pane "paste: sent" a "llm  pasted fine"
+check_eq "paste: newline kept" "$(fake_last body.messages.-1.content)" "line one
+line two"
+tm send-keys -t a C-c
+check_pane "C-c: asks again" a "C-c again to quit"
+tm send-keys -t a C-c
+check_pane "C-c twice: exit 0" a "EXIT=0"
+restored "quit" a
+
+# -- SIGTERM: the handler gives the terminal back, then dies of the signal
+start b
+check_pane "term: screen drawn" b "route auto"
+kill -TERM "$(cat "$T/b.pid")"
+check_pane "term: died of SIGTERM" b "EXIT=143"
+restored "term" b
+
+# -- a crash signal restores the terminal too
+start c
+check_pane "segv: screen drawn" c "route auto"
+kill -SEGV "$(cat "$T/c.pid")"
+check_pane "segv: died of SIGSEGV" c "EXIT=139"
+restored "segv" c
+
+tm kill-server 2>/dev/null
+echo "# $T_PASS passed, $T_FAIL failed"
