@@ -1,0 +1,200 @@
+/* test_config: config.ini parsing, defaults, XDG paths and file:line errors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "unit.h"
+#include "util.h"
+
+static char dir[] = "/tmp/llm-test-config.XXXXXX";
+
+static void
+write_config(const char *text)
+{
+	char *path = xstrfmt("%s/config.ini", dir);
+	FILE *f = fopen(path, "w");
+
+	fputs(text, f);
+	fclose(f);
+	free(path);
+}
+
+static void
+defaults_without_file(void)
+{
+	struct config cfg;
+	char *cause = NULL;
+
+	unlink(xstrfmt("%s/config.ini", dir));
+	CHECK_INT(config_load(&cfg, &cause), 0);
+	CHECK(!cfg.loaded);
+	CHECK_INT(cfg.tier, TIER_AUTO);
+	CHECK_INT(cfg.budget, 0);
+	CHECK_INT(cfg.budget_action, BUDGET_DOWNGRADE);
+	CHECK(cfg.escalate);
+	CHECK_STR(cfg.theme, "default");
+	CHECK_INT(cfg.git_tier, TIER_CHEAP);
+	CHECK_INT(cfg.git_timeout, 20);
+	CHECK(config_provider(&cfg, "openai") != NULL);
+	CHECK_STR(config_provider(&cfg, "openai")->base_url, "https://api.openai.com/v1");
+	CHECK_STR(config_provider(&cfg, "anthropic")->key_env, "ANTHROPIC_API_KEY");
+	CHECK_INT(config_provider(&cfg, "gemini")->api, API_GEMINI);
+	CHECK_INT(config_provider(&cfg, "deepseek")->api, API_OPENAI);
+	CHECK_STR(config_provider(&cfg, "openrouter")->base_url, "https://openrouter.ai/api/v1");
+	CHECK(config_provider(&cfg, "groq") && config_provider(&cfg, "mistral") &&
+	    config_provider(&cfg, "together") && config_provider(&cfg, "fireworks"));
+	CHECK(!config_provider(&cfg, "ollama")->requires_key);
+	CHECK_STR(config_provider(&cfg, "ollama")->base_url, "http://localhost:11434");
+	CHECK(config_provider(&cfg, "nope") == NULL);
+	config_done(&cfg);
+}
+
+static void
+design_example(void)
+{
+	struct config cfg;
+	char *cause = NULL;
+	const struct provider_conf *pc;
+
+	write_config("[llm]\n"
+	    "tier = auto               ; default tier\n"
+	    "budget = 50               ; USD per calendar month\n"
+	    "budget_action = block\n"
+	    "escalate = no\n"
+	    "theme = light\n"
+	    "\n[tier.cheap]\n"
+	    "models = deepseek-v4-flash, gpt-5-mini   ; in order\n"
+	    "\n[provider.work]\n"
+	    "api = openai\n"
+	    "base_url = https://llm-gateway.example.com/v1\n"
+	    "key_env = WORK_API_KEY\n"
+	    "key_command = pass show work/llm\n"
+	    "requires_key = yes\n"
+	    "\n[model.local-qwen]\n"
+	    "provider = work\n"
+	    "id = qwen3:8b\n"
+	    "tier = cheap\n"
+	    "input_price = 0.14\n"
+	    "output_price = 0.28\n"
+	    "cached_input_price = 0.0028\n"
+	    "context = 32768\n"
+	    "\n[git]\ntier = mid\ntimeout = 5\n"
+	    "\n[keys]\nretry = C-r\n");
+	CHECK_INT(config_load(&cfg, &cause), 0);
+	if (cause)
+		fprintf(stderr, "%s\n", cause);
+	CHECK(cfg.loaded);
+	CHECK_INT(cfg.budget, 50000000000000LL);
+	CHECK_INT(cfg.budget_action, BUDGET_BLOCK);
+	CHECK(!cfg.escalate);
+	CHECK_STR(cfg.theme, "light");
+	CHECK_INT(cfg.tiers[TIER_CHEAP].n, 2);
+	CHECK_STR(cfg.tiers[TIER_CHEAP].models[1], "gpt-5-mini");
+	pc = config_provider(&cfg, "work");
+	CHECK(pc != NULL && !pc->builtin);
+	CHECK_STR(pc->key_command, "pass show work/llm");
+	CHECK_INT(cfg.nmodels, 1);
+	CHECK_STR(cfg.models[0].id, "qwen3:8b");
+	CHECK_INT(cfg.models[0].tier, TIER_CHEAP);
+	/* dollars per million tokens are pico-dollars per token */
+	CHECK_INT(cfg.models[0].in_price, 140000);
+	CHECK_INT(cfg.models[0].out_price, 280000);
+	CHECK_INT(cfg.models[0].cached_price, 2800);
+	CHECK_INT(cfg.models[0].cache_write_price, -1);
+	CHECK_INT(cfg.models[0].context, 32768);
+	CHECK_INT(cfg.git_tier, TIER_MID);
+	CHECK_INT(cfg.git_timeout, 5);
+	CHECK_INT(cfg.nkeys, 1);
+	CHECK_STR(cfg.key_values[0], "C-r");
+	config_done(&cfg);
+}
+
+static void
+errors_have_file_and_line(void)
+{
+	struct config cfg;
+	char *cause = NULL, *want;
+
+	write_config("[llm]\n"
+	    "tier = huge\n"
+	    "budget = fifty\n"
+	    "colour = blue\n"
+	    "[model.x]\n"
+	    "provider = nowhere\n"
+	    "input_price = 0.0000001\n"
+	    "[weird]\n"
+	    "a = b\n");
+	CHECK_INT(config_load(&cfg, &cause), -1);
+	CHECK(cause != NULL);
+	want = xstrfmt("%s/config.ini:2: tier: unknown tier 'huge'", dir);
+	CHECK(cause && strstr(cause, want) != NULL);
+	free(want);
+	CHECK(cause && strstr(cause, "config.ini:3: budget: expected an amount") != NULL);
+	CHECK(cause && strstr(cause, "config.ini:4: [llm]: unknown key 'colour'") != NULL);
+	CHECK(cause && strstr(cause, "config.ini:7: input_price") != NULL);
+	CHECK(cause && strstr(cause, "config.ini:9: unknown section [weird]") != NULL);
+	CHECK(cause && strstr(cause, "config.ini:6: [model.x]: unknown provider 'nowhere'") != NULL);
+	free(cause);
+	config_done(&cfg);
+}
+
+static void
+xdg_paths(void)
+{
+	struct config cfg;
+	char *cause = NULL;
+
+	unsetenv("LLM_CONFIG_DIR");
+	unsetenv("LLM_DATA_DIR");
+	setenv("XDG_CONFIG_HOME", "/xdg/config", 1);
+	setenv("XDG_DATA_HOME", "/xdg/data", 1);
+	CHECK_INT(config_load(&cfg, &cause), 0);
+	CHECK_STR(cfg.path, "/xdg/config/llm/config.ini");
+	CHECK_STR(cfg.data_dir, "/xdg/data/llm");
+	config_done(&cfg);
+	unsetenv("XDG_CONFIG_HOME");
+	unsetenv("XDG_DATA_HOME");
+	setenv("HOME", "/home/someone", 1);
+	CHECK_INT(config_load(&cfg, &cause), 0);
+	CHECK_STR(cfg.path, "/home/someone/.config/llm/config.ini");
+	CHECK_STR(cfg.data_dir, "/home/someone/.local/share/llm");
+	config_done(&cfg);
+	setenv("LLM_CONFIG_DIR", dir, 1);
+}
+
+static void
+fixed_point(void)
+{
+	int64_t v;
+
+	CHECK(str_to_fixed("0.14", 6, &v) && v == 140000);
+	CHECK(str_to_fixed("50", 12, &v) && v == 50000000000000LL);
+	CHECK(str_to_fixed("0.0028", 6, &v) && v == 2800);
+	CHECK(str_to_fixed("1.50000000", 6, &v) && v == 1500000);
+	CHECK(!str_to_fixed("0.0000001", 6, &v));
+	CHECK(!str_to_fixed("1e3", 6, &v));
+	CHECK(!str_to_fixed("", 6, &v));
+	CHECK(!str_to_fixed(".", 6, &v));
+	CHECK(!str_to_fixed("-1", 6, &v));
+	CHECK(!str_to_fixed("99999999999999999999", 0, &v));
+	CHECK(!str_to_fixed("9300000", 12, &v));
+}
+
+int
+main(void)
+{
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	setenv("LLM_CONFIG_DIR", dir, 1);
+	setenv("LLM_DATA_DIR", dir, 1);
+	RUN(defaults_without_file);
+	RUN(design_example);
+	RUN(errors_have_file_and_line);
+	RUN(xdg_paths);
+	RUN(fixed_point);
+	unlink(xstrfmt("%s/config.ini", dir));
+	rmdir(dir);
+	UNIT_EXIT();
+}
