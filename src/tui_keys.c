@@ -569,7 +569,10 @@ tui_read_keys(struct tui *t)
 
 	while (!t->quit && (r = wget_wch(stdscr, &wc)) != ERR) {
 		if (r == KEY_CODE_YES && wc == KEY_RESIZE) {
-			tui_resize(t, COLS, LINES);
+			/* resizeterm queues this too: act only on a size not applied yet */
+			if (COLS != t->w || LINES != t->h)
+				tui_resize(t, COLS, LINES);
+			t->dirty = true;
 			continue;
 		}
 		if (r == KEY_CODE_YES) {

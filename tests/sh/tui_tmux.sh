@@ -27,6 +27,20 @@ wait_pane() {
 	return 0
 }
 
+# wait_frame SESSION W: poll (at most 15 s) until the top border is W columns wide; print its width.
+wait_frame() {
+	_i=0
+	while :; do
+		_w=$(tm capture-pane -p -t "$1" | sed -n 1p | grep '┐$' | wc -L)
+		if [ "$_w" = "$2" ] || [ "$_i" -gt 750 ]; then
+			echo "$_w"
+			return
+		fi
+		_i=$((_i + 1))
+		sleep 0.02
+	done
+}
+
 # check_pane NAME SESSION TEXT: wait for TEXT, ok or not ok with the pane.
 check_pane() {
 	if wait_pane "$2" "$3"; then
@@ -86,6 +100,12 @@ tm send-keys -t a Enter
 check_pane "paste: sent" a "llm  pasted fine"
 check_eq "paste: newline kept" "$(fake_last body.messages.-1.content)" "line one
 line two"
+tm resize-window -t a -x 60 -y 20
+check_eq "resize: frame redrawn 60 wide" "$(wait_frame a 60)" 60
+check_contains "resize: bottom border on row 20" "$(tm capture-pane -p -t a | sed -n 20p)" "└ F1 help"
+check_contains "resize: reflowed" "$(tm capture-pane -p -t a)" "│ llm  pasted fine"
+tm resize-window -t a -x 100 -y 30
+check_eq "resize: back to 100 wide" "$(wait_frame a 100)" 100
 tm send-keys -t a C-c
 check_pane "C-c: asks again" a "C-c again to quit"
 tm send-keys -t a C-c
