@@ -626,6 +626,19 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
+    def handle(self):
+        # A client that hangs up or resets between requests is normal here.
+        try:
+            super().handle()
+        except OSError:
+            self.close_connection = True
+
+    def finish(self):
+        try:
+            super().finish()
+        except OSError:
+            pass
+
     # -- plumbing
 
     def read_body(self):
