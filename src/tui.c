@@ -266,6 +266,18 @@ fit(const char *s, size_t n, int maxw, int *used)
 	return i;
 }
 
+/* Remember which slot drew cells [x, x+n) of row y, for the colour dumps. */
+static void
+mark(struct tui *t, int y, int x, int n, int slot)
+{
+	if (t->cells == NULL || y < 0 || y >= t->h || x < 0)
+		return;
+	if (x + n > t->w)
+		n = t->w - x;
+	if (n > 0)
+		memset(t->cells + (size_t)y * (size_t)t->w + (size_t)x, slot, (size_t)n);
+}
+
 /* Write s at the cursor, clipped so the column stays within maxx; advance *x. */
 static void
 seg(struct tui *t, int y, int *x, int maxx, const char *s, int slot, unsigned extra)
@@ -280,6 +292,7 @@ seg(struct tui *t, int y, int *x, int maxx, const char *s, int slot, unsigned ex
 		return;
 	attrset(attr_of(t, slot, extra));
 	mvaddnstr(y, *x, s, (int)n);
+	mark(t, y, *x, used, slot);
 	*x += used;
 }
 
@@ -310,6 +323,7 @@ hrule(struct tui *t, int y, int left, int right, const char *text, int slot, uns
 	attrset(attr_of(t, THEME_BORDER, 0));
 	for (i = x; i < t->w - 1; i++)
 		mvaddstr(y, i, box_ch(t, BOX_H));
+	mark(t, y, x, t->w - 1 - x, THEME_BORDER);
 	x = t->w - 1;
 	seg(t, y, &x, t->w, box_ch(t, right), THEME_BORDER, 0);
 }
@@ -338,6 +352,7 @@ draw_line(struct tui *t, int y, const struct md_line *l)
 
 		attrset(attr_of(t, sp->slot, sp->attrs));
 		mvaddnstr(y, x, l->text + sp->off, (int)n);
+		mark(t, y, x, used, sp->slot);
 		x += used;
 	}
 }
@@ -582,6 +597,7 @@ draw_picker(struct tui *t, int top, int rows)
 		move(top + i, 1);
 		attrset(attr_of(t, THEME_TEXT, 0));
 		hline(' ', t->w - 2);
+		mark(t, top + i, 1, t->w - 2, THEME_TEXT);
 	}
 	hrule(t, top, BOX_LT, BOX_RT, p->title, THEME_HEADING, 0);
 	for (i = 0; i < inner && p->top + i < (int)p->n; i++) {
@@ -593,6 +609,7 @@ draw_picker(struct tui *t, int top, int rows)
 			move(top + 1 + i, 1);
 			attrset(attr_of(t, THEME_SELECTED, 0));
 			hline(' ', t->w - 2);
+			mark(t, top + 1 + i, 1, t->w - 2, THEME_SELECTED);
 		}
 		seg(t, top + 1 + i, &x, t->w - 2, p->items[idx], idx == p->sel ? THEME_SELECTED :
 		    THEME_TEXT, 0);
@@ -660,6 +677,13 @@ tui_draw(struct tui *t)
 	t->input_rows = input_rows_needed(t);
 	rows = tui_trans_rows(t);
 	erase();
+	if (t->cells_w != t->w || t->cells_h != t->h) {
+		free(t->cells);
+		t->cells = xmalloc((size_t)t->w * (size_t)t->h);
+		t->cells_w = t->w;
+		t->cells_h = t->h;
+	}
+	memset(t->cells, THEME_NSLOTS, (size_t)t->w * (size_t)t->h);
 	if (conv > 0)
 		snprintf(title, sizeof(title), "llm \xc2\xb7 conversation %lld", (long long)conv);
 	else
@@ -974,6 +998,7 @@ tui_free(struct tui *t)
 	free(t->route_err);
 	free(t->last_input);
 	free(t->binds);
+	free(t->cells);
 	free(t->history_path);
 	if (sig_fd == t->sig_pipe[1])
 		sig_fd = -1;

@@ -176,6 +176,9 @@ struct tui {
 	int64_t last_frame;
 	int input_rows;
 
+	unsigned char *cells;  /* the slot that drew each cell (THEME_NSLOTS: none), for dumps */
+	int cells_w, cells_h;
+
 	struct tui_binding *binds;
 	size_t nbinds;
 	char *history_path;

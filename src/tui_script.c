@@ -55,11 +55,11 @@ row_text(int y, int w, struct buf *out)
 		out->data[out->len] = '\0';
 }
 
-/* Append the styles of row y as runs: "x-x2 fg=N bg=N bold; ...". */
+/* Append the styles of row y as runs: "x-x2 slot fg=N bg=N bold; ...". */
 static void
-row_styles(int y, int w, struct buf *out)
+row_styles(const struct tui *t, int y, int w, struct buf *out)
 {
-	int x, run = 0;
+	int x, run = 0, rs = THEME_NSLOTS, slot;
 	attr_t ra = 0;
 	short rp = 0;
 	bool first = true;
@@ -73,14 +73,18 @@ row_styles(int y, int w, struct buf *out)
 		if (x < w && mvwin_wch(stdscr, y, x, &cc) != ERR)
 			getcchar(&cc, wch, &a, &pair, NULL);
 		a &= (A_BOLD | A_DIM | A_UNDERLINE | A_REVERSE | A_ITALIC);
-		if (x < w && x > 0 && a == ra && pair == rp)
+		slot = x < w && t->cells != NULL ? t->cells[(size_t)y * (size_t)t->w + (size_t)x] :
+		    THEME_NSLOTS;
+		if (x < w && x > 0 && a == ra && pair == rp && slot == rs)
 			continue;
-		if (x > 0 && (ra != 0 || rp != 0)) {
+		if (x > 0 && (ra != 0 || rp != 0 || rs != THEME_NSLOTS)) {
 			short fg = -1, bg = -1;
 
 			if (rp > 0)
 				pair_content(rp, &fg, &bg);
 			buf_addf(out, "%s%d-%d", first ? "" : "; ", run, x - 1);
+			if (rs < THEME_NSLOTS)
+				buf_addf(out, " %s", theme_slot_name((enum theme_slot)rs));
 			if (rp > 0)
 				buf_addf(out, " fg=%d bg=%d", fg, bg);
 			if (ra & A_BOLD)
@@ -98,6 +102,7 @@ row_styles(int y, int w, struct buf *out)
 		run = x;
 		ra = a;
 		rp = pair;
+		rs = slot;
 	}
 }
 
@@ -130,7 +135,7 @@ tui_dump(struct tui *t, const char *path, bool colors, char **cause)
 
 			buf_addf(&b, "%2d: ", y);
 			body = b.len;
-			row_styles(y, t->w, &b);
+			row_styles(t, y, t->w, &b);
 			if (b.len == body) {
 				b.len = mark;
 				b.data[b.len] = '\0';

@@ -92,7 +92,7 @@ check_contains "meter: spent of budget" "$(row "$T/b2" Nov)" "\$0.60 of \$1.00 (
 check_contains "meter: bar" "$(row "$T/b2" Nov)" "Nov █████████░░░░░░"
 meter_row=$(grep -n 'Nov ' "$T/b3" | head -1 | cut -d: -f1)
 styles=$(sed -n "/^-- styles/,\$p" "$T/b3" | grep "^ *$((meter_row - 1)): ")
-check_contains "meter: 60% in the warning colour" "$styles" "fg=178"
+check_contains "meter: 60% in the warning colour" "$styles" "meter_warn fg=178"
 check_eq "save: code block written" "$(cat "$T/saved.c" 2>/dev/null)" "free(p);"
 check_contains "save: status" "$(screen "$T/b4")" "saved code block 1 c to"
 check_contains "save: never overwrites" "$(screen "$T/b5")" "(not overwritten)"

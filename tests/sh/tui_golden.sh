@@ -71,5 +71,5 @@ done
 check_contains "no-color: dumped" "$(cat "$GOLDEN/no-color.txt")" "-- styles (default, no colour)"
 check_not_contains "no-color: no colour pairs" "$(cat "$GOLDEN/no-color.txt")" "fg="
 check_contains "no-color: attributes remain" "$(sed -n '/^-- styles/,$p' "$GOLDEN/no-color.txt")" "bold"
-check_contains "meter past 80% uses meter_high" "$(sed -n '/^-- styles/,$p' "$GOLDEN/theme-default.txt")" "fg=208"
+check_contains "meter past 80% uses meter_high" "$(sed -n "/^-- styles/,\$p" "$GOLDEN/theme-default.txt")" "meter_high fg=208"
 echo "# $T_PASS passed, $T_FAIL failed"
