@@ -388,18 +388,17 @@ static void
 draw_route(struct tui *t, int y)
 {
 	const struct chat_route *r = &t->route;
-	int x = 2, maxx = t->w - 2;
+	int x = 2, maxx = t->w - 2, left, mw;
 	char money[32], buf[256], tok[16];
 	int64_t att = 0;
 	size_t i;
 
+	seg(t, y, &x, maxx, "route ", THEME_DIM, 0);
 	if (t->route_err != NULL) {
-		seg(t, y, &x, maxx, "route ", THEME_DIM, 0);
 		seg(t, y, &x, maxx, t->route_err, THEME_ERROR, 0);
 		return;
 	}
 	if (!t->route_ok) {
-		seg(t, y, &x, maxx, "route ", THEME_DIM, 0);
 		seg(t, y, &x, maxx, t->pin ? "pinned" : t->tier == TIER_AUTO ? "auto" : "tier",
 		    THEME_ROUTE, 0);
 		if (t->pin != NULL || t->tier != TIER_AUTO) {
@@ -409,32 +408,43 @@ draw_route(struct tui *t, int y)
 		seg(t, y, &x, maxx, "  type a message to see where it goes", THEME_DIM, 0);
 		return;
 	}
-	seg(t, y, &x, maxx, "route ", THEME_DIM, 0);
-	seg(t, y, &x, maxx, route_mode_str(r->mode), THEME_ROUTE, 0);
-	seg(t, y, &x, maxx, t->unicode ? " \xe2\x86\x92 " : " -> ", THEME_DIM, 0);
-	seg(t, y, &x, maxx, tier_str(r->tier), THEME_ROUTE, THEME_BOLD);
-	seg(t, y, &x, maxx, "  ", THEME_DIM, 0);
-	seg(t, y, &x, maxx, r->model ? r->model->name : "no usable model", r->model ? THEME_ROUTE :
+	/* The estimate keeps its place at the right end; the rest is cut to fit before it. */
+	pricing_format(r->estimate, true, money, sizeof(money));
+	if (r->estimate < 0)
+		str_copy(money, sizeof(money), "cost unknown");
+	mw = md_width(money, strlen(money));
+	left = maxx - mw - 2;
+	seg(t, y, &x, left, route_mode_str(r->mode), THEME_ROUTE, 0);
+	seg(t, y, &x, left, t->unicode ? " \xe2\x86\x92 " : " -> ", THEME_DIM, 0);
+	seg(t, y, &x, left, tier_str(r->tier), THEME_ROUTE, THEME_BOLD);
+	seg(t, y, &x, left, "  ", THEME_DIM, 0);
+	seg(t, y, &x, left, r->model ? r->model->name : "no usable model", r->model ? THEME_ROUTE :
 	    THEME_ERROR, 0);
-	if (r->reason[0]) {
-		snprintf(buf, sizeof(buf), "  (%s)", r->reason);
-		seg(t, y, &x, maxx, buf, THEME_DIM, 0);
-	}
 	if (r->budget_adjusted)
-		seg(t, y, &x, maxx, "  budget moved it", THEME_METER_WARN, 0);
+		seg(t, y, &x, left, "  budget moved it", THEME_METER_WARN, 0);
 	if (r->context_adjusted)
-		seg(t, y, &x, maxx, "  context window moved it", THEME_METER_WARN, 0);
+		seg(t, y, &x, left, "  context window moved it", THEME_METER_WARN, 0);
+	/* The budget check runs when the message is sent; say now what it will do. */
+	if (t->meter_ok && t->meter.limit > 0 && r->worst_case > 0 &&
+	    t->meter.spent + t->meter.reserved + r->worst_case > t->meter.limit) {
+		const char *what = t->cfg->budget_action == BUDGET_BLOCK || r->mode == ROUTE_PINNED ?
+		    "  over budget: would be refused" : t->cfg->budget_action == BUDGET_DOWNGRADE ?
+		    "  over budget: would move down a tier" : "  over budget";
+
+		seg(t, y, &x, left, what, THEME_METER_OVER, 0);
+	}
 	for (i = 0; i < t->natt; i++)
 		att += pricing_estimate_tokens(t->att[i].text, strlen(t->att[i].text));
 	if (t->natt > 0) {
 		tui_tokens(att, tok, sizeof(tok));
 		snprintf(buf, sizeof(buf), "  +%zu %s %s tok", t->natt, t->natt == 1 ? "attachment" :
 		    "attachments", tok);
-		seg(t, y, &x, maxx, buf, THEME_STATUS, 0);
+		seg(t, y, &x, left, buf, THEME_STATUS, 0);
 	}
-	pricing_format(r->estimate, true, money, sizeof(money));
-	if (r->estimate < 0)
-		str_copy(money, sizeof(money), "cost unknown");
+	if (r->reason[0]) {
+		snprintf(buf, sizeof(buf), "  (%s)", r->reason);
+		seg(t, y, &x, left, buf, THEME_DIM, 0);
+	}
 	seg(t, y, &x, maxx, "  ", THEME_DIM, 0);
 	seg(t, y, &x, maxx, money, THEME_COST, 0);
 }

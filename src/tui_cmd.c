@@ -109,7 +109,11 @@ cb_note(void *arg, const char *line)
 {
 	struct tui *t = arg;
 
-	tui_view_add(&t->view, TUI_NOTE, line, strlen(line));
+	/* Retries, downgrades and escalations read best above the answer they led to. */
+	if (t->streaming != NULL && t->streaming->text.len == 0)
+		tui_view_insert(&t->view, t->streaming, TUI_NOTE, line, strlen(line));
+	else
+		tui_view_add(&t->view, TUI_NOTE, line, strlen(line));
 	t->dirty = true;
 }
 

@@ -57,6 +57,9 @@ void tui_view_done(struct tui_view *v);
 void tui_view_clear(struct tui_view *v);
 /* Add an entry with text (made visible here); return it (owned by the view). */
 struct tui_msg *tui_view_add(struct tui_view *v, enum tui_role role, const char *text, size_t len);
+/* Add an entry just before entry m (at the end if m is not in the view); return it. */
+struct tui_msg *tui_view_insert(struct tui_view *v, struct tui_msg *m, enum tui_role role,
+    const char *text, size_t len);
 /* Append already-visible text to an entry; its lines are rewrapped when next drawn. */
 void tui_view_append(struct tui_view *v, struct tui_msg *m, const char *text, size_t len);
 /* Replace an entry's text (made visible here). */

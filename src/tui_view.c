@@ -103,6 +103,22 @@ tui_view_add(struct tui_view *v, enum tui_role role, const char *text, size_t le
 	return m;
 }
 
+/* Add an entry just before entry m (at the end if m is not there); return it. */
+struct tui_msg *
+tui_view_insert(struct tui_view *v, struct tui_msg *before, enum tui_role role, const char *text,
+    size_t len)
+{
+	struct tui_msg *m = tui_view_add(v, role, text, len);
+	size_t at = index_of(v, before);
+
+	if (at < v->n - 1) {
+		memmove(&v->msgs[at + 1], &v->msgs[at], (v->n - 1 - at) * sizeof(*v->msgs));
+		v->msgs[at] = m;
+		recount(v, at);
+	}
+	return m;
+}
+
 /* Append already-visible text to an entry. */
 void
 tui_view_append(struct tui_view *v, struct tui_msg *m, const char *text, size_t len)
