@@ -169,6 +169,7 @@ route_print_text(struct cli *cli, const struct route_args *a, const struct chat_
     const struct route_decision *d, const struct tier_estimate est[TIER_COUNT], bool have_key)
 {
 	char money[32];
+	int64_t pico = -1;
 	size_t i;
 	int t;
 
@@ -183,6 +184,10 @@ route_print_text(struct cli *cli, const struct route_args *a, const struct chat_
 		printf("%s %s %+.2f", i ? "," : "", d->top[i].name, d->top[i].contribution);
 	printf("%s\n", d->ntop ? "" : " none stand out");
 	printf("input     ~%" PRId64 " tokens, reply ~%ld tokens assumed\n", r->input_tokens, a->reply);
+	if (r->model != NULL && pricing_worst_case(r->model, r->input_tokens, a->reply, &pico) != PRICING_OK)
+		pico = -1;
+	pricing_format(r->model != NULL ? pico : -1, true, money, sizeof(money));
+	printf("estimate  %s on %s\n", money, r->model ? r->model->name : "(no model)");
 	for (t = 0; t < TIER_COUNT; t++) {
 		pricing_format(est[t].cost, true, money, sizeof(money));
 		printf("%-9s %-9s %-24s %-10s%s%s\n", t == 0 ? "cost" : "", tier_str((enum tier)t),
@@ -198,6 +203,7 @@ route_print_json(const struct route_args *a, const struct chat_route *r, const s
 {
 	cJSON *o = cJSON_CreateObject(), *feats, *ests;
 	char money[48], *text;
+	int64_t pico;
 	size_t i;
 	int t;
 
@@ -219,6 +225,13 @@ route_print_json(const struct route_args *a, const struct chat_route *r, const s
 		cJSON_AddNumberToObject(f, "value", d->top[i].value);
 		cJSON_AddNumberToObject(f, "contribution", d->top[i].contribution);
 		cJSON_AddItemToArray(feats, f);
+	}
+	/* The chosen model's own estimate; an unknown price is null, never 0. */
+	if (r->model != NULL && pricing_worst_case(r->model, r->input_tokens, a->reply, &pico) == PRICING_OK) {
+		route_usd(pico, money, sizeof(money));
+		cJSON_AddItemToObject(o, "estimate_usd", cJSON_CreateRaw(money));
+	} else {
+		cJSON_AddNullToObject(o, "estimate_usd");
 	}
 	cJSON_AddNumberToObject(o, "input_tokens", (double)r->input_tokens);
 	cJSON_AddNumberToObject(o, "reply_tokens", (double)a->reply);
