@@ -266,6 +266,14 @@ check_eq "text is split into ~8-byte pieces" "$(post openai true; sum openai tex
 fake_reply '{"chunks":["a","bc","","def"]}'
 check_eq "explicit chunks" "$(post anthropic true; sum anthropic text pieces)" "abcdef | 4"
 
+empty=""
+for f in openai anthropic gemini ollama; do
+	fake_reply '{"text":"","usage":{"input":5}}'
+	post "$f" true
+	empty="$empty $(sum "$f" pieces done stop | tr -d ' ')"
+done
+check_eq "empty text still ends properly" "$empty" " 0|yes|stop 0|yes|end_turn 0|yes|STOP 0|yes|stop"
+
 U='{"usage":{"input":1000,"output":50,"cached":400,"cache_write":30,"reasoning":20}}'
 fake_reply "$U"
 check_eq "openai usage fields" "$(post openai true; sum openai usage)" \
