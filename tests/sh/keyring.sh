@@ -53,9 +53,13 @@ export XDG_CACHE_HOME="$HOME/.cache" XDG_STATE_HOME="$HOME/.local/state"
 unset OPENAI_API_KEY ANTHROPIC_API_KEY GEMINI_API_KEY LLM_TEST_WORK_KEY
 unset DISPLAY WAYLAND_DISPLAY GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
 # GLib and libsecret lose a few allocations of their own when a Secret Service
-# prompt fails; a leak-checking build must not count those against llm.
-printf 'leak:libglib-2.0.so\nleak:libgio-2.0.so\nleak:libgobject-2.0.so\nleak:libsecret-1.so\n' \
-    >"$T/lsan.supp"
+# prompt fails; a leak-checking build must not count those against llm. The
+# runner's own suppressions are kept: the last suppressions= option wins.
+supp=$(printf '%s' "${LSAN_OPTIONS:-}" | tr ':' '\n' | sed -n 's/^suppressions=//p' | tail -n 1)
+{
+	[ -n "$supp" ] && cat "$supp" 2>/dev/null
+	printf 'leak:libglib-2.0.so\nleak:libgio-2.0.so\nleak:libgobject-2.0.so\nleak:libsecret-1.so\n'
+} >"$T/lsan.supp"
 export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$T/lsan.supp"
 
 # expect NAME: ok when the condition just tested ($?) held, else show the output.
