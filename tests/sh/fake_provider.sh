@@ -392,9 +392,13 @@ for f in openai anthropic gemini ollama; do
 	check_eq "$f reset" "$CODE $CRC" "200 56"
 	check_contains "$f reset after the first piece" "$(cat "$T/r")" "Hello fr"
 
-	fake_reply '{"fault":"stall","seconds":5}'
-	post "$f" true --max-time 0.25
-	check_eq "$f stall" "$CODE $CRC $(sum "$f" text done)" "200 28 Hello fr | no"
+	# stall: the first piece, then silence until the server gives up and closes.
+	fake_reply '{"fault":"stall","seconds":0.3}'
+	s0=$(date +%s%N)
+	post "$f" true
+	s1=$(date +%s%N)
+	check_eq "$f stall" "$CODE $(sum "$f" text done)" "200 Hello fr | no"
+	check "$f stall holds the socket" test $(((s1 - s0) / 1000000)) -ge 300
 
 	fake_reply '{"fault":"invalid_utf8"}'
 	post "$f" true
@@ -450,7 +454,7 @@ full=$(wc -c <"$T/r")
 fake_reply '{"fault":"cut"}'
 post anthropic false
 echo "$CODE $CRC $(wc -c <"$T/r") of $((full / 2))" >>"$T/whole-faults"
-fake_reply '{"fault":"stall","seconds":3}'
+fake_reply '{"fault":"stall","seconds":5}'
 post gemini false --max-time 0.25
 echo "$CODE $CRC" >>"$T/whole-faults"
 check_eq "faults on whole replies" "$(cat "$T/whole-faults")" "200 0 1 | -
@@ -565,10 +569,11 @@ cpid=$!
 check "fake_wait_count" fake_wait_count 1
 wait $cpid
 sh -c '. "$LLM_TOP/tests/lib.sh"; t_setup; t_defer "echo one"; t_defer "echo two"
-	echo "$T $FAKE_PID"; exit 3' >"$T/sub.out"
+	echo "dir $T $FAKE_PID"; exit 3' >"$T/sub.out"
 sub_rc=$?
-set -- $(head -n 1 "$T/sub.out")
-check_eq "t_defer runs last-first; the exit code stays" "$(tail -n +2 "$T/sub.out" | tr '\n' ' ')$sub_rc" "two one 3"
+set -- $(sed -n 's/^dir //p' "$T/sub.out")
+check_eq "t_defer runs last-first; the exit code stays" \
+    "$(grep -v '^dir ' "$T/sub.out" | tr '\n' ' ')$sub_rc" "two one 3"
 check "t_cleanup removes \$T" test ! -e "$1"
 check "t_cleanup stops the fake" sh -c '! kill -0 "$1" 2>/dev/null' x "$2"
 check_contains "config points at the fake" "$(cat "$LLM_CONFIG_DIR/config.ini")" "base_url = $FAKE_URL/v1beta"
