@@ -540,10 +540,18 @@ pick_convs(struct tui *t)
 		time_t tt = (time_t)c[i].updated;
 		struct tm tm;
 
+		char *title = c[i].title ? visible_str(c[i].title, strlen(c[i].title)) :
+		    xstrdup("(untitled)");
+
+		/* A title is the start of a prompt: one line, made visible. */
+		for (char *p = title; *p; p++)
+			if (*p == '\n' || *p == '\t')
+				*p = ' ';
 		localtime_r(&tt, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
 		pick_add(&t->pick, xstrfmt("#%-5lld %s  %-40.40s  %lld msgs", (long long)c[i].id, when,
-		    c[i].title ? c[i].title : "(untitled)", (long long)c[i].nmsgs), c[i].id);
+		    title, (long long)c[i].nmsgs), c[i].id);
+		free(title);
 	}
 	store_convs_free(c, n);
 	if (n == 0)
@@ -946,6 +954,24 @@ help_commands(struct tui *t)
 		pick_add(&t->pick, xstrfmt("  %-24s %s", c, cmds[i].help), 0);
 		free(c);
 	}
+}
+
+/* Name the commands starting with text, one per call (readline's generator). */
+char *
+tui_command_complete(const char *text, int state)
+{
+	static size_t next;
+	size_t len = strlen(text);
+
+	if (state == 0)
+		next = 0;
+	while (next < ncmds) {
+		const struct cmd *c = &cmds[next++];
+
+		if (len <= 1 || strncmp(c->name, text + 1, len - 1) == 0)
+			return xstrfmt("/%s", c->name);
+	}
+	return NULL;
 }
 
 /* Run a slash command line. */

@@ -355,6 +355,35 @@ feed(int key)
 		feed_byte((unsigned char)mb[i]);
 }
 
+/* Complete command names after a leading slash, file names elsewhere. */
+static char **
+rl_complete_fn(const char *text, int start, int end)
+{
+	(void)end;
+	if (start == 0 && text[0] == '/') {
+		rl_attempted_completion_over = 1;
+		return rl_completion_matches(text, tui_command_complete);
+	}
+	return NULL;
+}
+
+/* Show the candidates of an ambiguous completion on the status line. */
+static void
+rl_show_matches(char **matches, int n, int max)
+{
+	struct buf b;
+	int i;
+
+	(void)max;
+	if (rl_tui == NULL)
+		return;
+	buf_init(&b, 0);
+	for (i = 1; i <= n && b.len < 200; i++)
+		buf_addf(&b, "%s%s", i > 1 ? "  " : "", matches[i]);
+	tui_status(rl_tui, false, "%s", b.data ? b.data : "");
+	buf_done(&b);
+}
+
 /* Set up readline in callback mode, drawing through the TUI. */
 void
 tui_rl_start(struct tui *t)
@@ -374,6 +403,8 @@ tui_rl_start(struct tui *t)
 	rl_redisplay_function = rl_redisplay_fn;
 	rl_prep_term_function = rl_prep_fn;
 	rl_deprep_term_function = rl_deprep_fn;
+	rl_attempted_completion_function = rl_complete_fn;
+	rl_completion_display_matches_hook = rl_show_matches;
 	rl_initialize();
 	/* Pastes are read by the TUI; readline must not wait for their end itself. */
 	rl_variable_bind("enable-bracketed-paste", "off");
@@ -552,10 +583,10 @@ tui_key(struct tui *t, int key)
 		tui_act(t, a);
 		return;
 	}
-	if (t->quit_armed) {
-		t->quit_armed = false;
+	t->quit_armed = false;
+	/* Typing moves on from a passing message; errors stay until the next send. */
+	if (!t->status_error)
 		t->status[0] = '\0';
-	}
 	feed(key);
 	t->dirty = true;
 }

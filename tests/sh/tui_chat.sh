@@ -426,4 +426,18 @@ check_contains "budget: estimate still shown" "$(row "$T/m1" 'route ')" '~$'
 check_contains "budget: downgrade said" "$(screen "$T/m2")" "budget: downgraded from frontier to mid"
 check_eq "budget: mid asked" "$(fake_last body.model)" test-mid-1
 
+# -- Tab completes slash commands and lists the candidates
+cat >"$T/n.s" <<S
+:type /bu
+:key Tab
+:dump-screen $T/n0
+:key C-a C-k
+:type /r
+:key Tab Tab
+:dump-screen $T/n1
+S
+tui n
+check_contains "complete: unique command" "$(screen "$T/n0")" "│ > /budget "
+check_contains "complete: candidates listed" "$(sed -n '$p' "$T/n1")" "/resume  /retry  /run"
+
 echo "# $T_PASS passed, $T_FAIL failed"
