@@ -821,37 +821,74 @@ tui_pump(struct tui *t, int timeout_ms)
 	}
 }
 
+/* Open a virtual screen of w x h writing to out (or /dev/null); NULL with *cause. */
+static SCREEN *
+open_headless(struct tui *t, int w, int h, const char *out, char **cause)
+{
+	char num[16];
+	FILE *fo, *fi;
+
+	/* ncurses takes the size from the environment when the output is no terminal. */
+	snprintf(num, sizeof(num), "%d", h);
+	setenv("LINES", num, 1);
+	snprintf(num, sizeof(num), "%d", w);
+	setenv("COLUMNS", num, 1);
+	fo = fopen(out ? out : "/dev/null", "w");
+	fi = fopen("/dev/null", "r");
+	if (fo == NULL || fi == NULL) {
+		xasprintf(cause, "%s: %s", out ? out : "/dev/null", strerror(errno));
+		if (fo)
+			fclose(fo);
+		if (fi)
+			fclose(fi);
+		return NULL;
+	}
+	t->out_fp = fo;
+	t->in_fp = fi;
+	return newterm("xterm-256color", fo, fi);
+}
+
+/* Prepare what the signal handler writes to give the terminal back, and take over it. */
+static void
+tty_takeover(struct tui *t)
+{
+	int nul;
+
+	tty_reset_len = 0;
+	reset_add("sgr0");
+	reset_add("cnorm");
+	reset_add("rmkx");
+	reset_add("rmcup");
+	if (tty_reset_len + 8 < sizeof(tty_reset)) {
+		memcpy(tty_reset + tty_reset_len, "\033[?2004l", 8);
+		tty_reset_len += 8;
+	}
+	/* Bracketed paste on: written straight to the terminal, past curses' buffer. */
+	if (write(STDOUT_FILENO, "\033[?2004h", 8) < 0)
+		tui_status(t, true, "terminal: %s", strerror(errno));
+	/* Anything a library prints must not tear the screen. */
+	fflush(stderr);
+	saved_stderr = dup(STDERR_FILENO);
+	if ((nul = open("/dev/null", O_WRONLY | O_CLOEXEC)) >= 0) {
+		dup2(nul, STDERR_FILENO);
+		close(nul);
+	}
+}
+
 /* Start curses on the terminal, or headless on a virtual screen. */
 int
 tui_screen_start(struct tui *t, bool headless, int w, int h, const char *out, char **cause)
 {
-	FILE *fo, *fi;
 	SCREEN *scr;
-	char num[16];
 
 	t->headless = headless;
 	if (headless) {
-		snprintf(num, sizeof(num), "%d", h);
-		setenv("LINES", num, 1);
-		snprintf(num, sizeof(num), "%d", w);
-		setenv("COLUMNS", num, 1);
-		fo = fopen(out ? out : "/dev/null", "w");
-		fi = fopen("/dev/null", "r");
-		if (fo == NULL || fi == NULL) {
-			xasprintf(cause, "%s: %s", out ? out : "/dev/null", strerror(errno));
-			if (fo)
-				fclose(fo);
-			if (fi)
-				fclose(fi);
+		if ((scr = open_headless(t, w, h, out, cause)) == NULL && *cause != NULL)
 			return -1;
-		}
-		scr = newterm("xterm-256color", fo, fi);
 	} else {
-		fo = stdout;
-		fi = stdin;
 		tty_fd = STDOUT_FILENO;
 		tty_saved_ok = tcgetattr(tty_fd, &tty_saved) == 0;
-		scr = newterm(NULL, fo, fi);
+		scr = newterm(NULL, stdout, stdin);
 	}
 	if (scr == NULL) {
 		xasprintf(cause, "cannot start the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") :
@@ -860,8 +897,6 @@ tui_screen_start(struct tui *t, bool headless, int w, int h, const char *out, ch
 		return -1;
 	}
 	t->scr = scr;
-	t->out_fp = fo;
-	t->in_fp = fi;
 	set_term(scr);
 	live_tui = t;
 	util_set_die_hook(die_hook);
@@ -880,29 +915,7 @@ tui_screen_start(struct tui *t, bool headless, int w, int h, const char *out, ch
 		t->h = h;
 	} else {
 		tty_size(&t->w, &t->h);
-		tty_reset_len = 0;
-		reset_add("sgr0");
-		reset_add("cnorm");
-		reset_add("rmkx");
-		reset_add("rmcup");
-		if (tty_reset_len + 8 < sizeof(tty_reset)) {
-			memcpy(tty_reset + tty_reset_len, "\033[?2004l", 8);
-			tty_reset_len += 8;
-		}
-		/* Bracketed paste on: written straight to the terminal, past curses' buffer. */
-		if (write(STDOUT_FILENO, "\033[?2004h", 8) < 0)
-			tui_status(t, true, "terminal: %s", strerror(errno));
-		/* Anything a library prints must not tear the screen. */
-		fflush(stderr);
-		saved_stderr = dup(STDERR_FILENO);
-		{
-			int nul = open("/dev/null", O_WRONLY);
-
-			if (nul >= 0) {
-				dup2(nul, STDERR_FILENO);
-				close(nul);
-			}
-		}
+		tty_takeover(t);
 	}
 	signals_install(t);
 	t->dirty = true;

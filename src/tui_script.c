@@ -238,73 +238,157 @@ wait_text(struct tui *t, const char *text)
 	return found ? 0 : -1;
 }
 
+static int
+sc_type(struct tui *t, char *arg, char **why)
+{
+	(void)why;
+	type_text(t, arg);
+	return 0;
+}
+
+static int
+sc_key(struct tui *t, char *arg, char **why)
+{
+	char *word;
+	int k;
+
+	while ((word = strsep(&arg, " ")) != NULL && !t->quit) {
+		if (*word == '\0')
+			continue;
+		if ((k = tui_key_parse(word)) < 0) {
+			xasprintf(why, "unknown key '%s'", word);
+			return -1;
+		}
+		tui_key(t, k);
+		tui_pump(t, 0);
+	}
+	return 0;
+}
+
+static int
+sc_paste(struct tui *t, char *arg, char **why)
+{
+	char *text = unescape(arg);
+
+	(void)why;
+	tui_key(t, TK_PASTE_START);
+	type_text(t, text);
+	tui_key(t, TK_PASTE_END);
+	free(text);
+	return 0;
+}
+
+static int
+sc_wait_idle(struct tui *t, char *arg, char **why)
+{
+	(void)arg;
+	if (wait_idle(t) == 0)
+		return 0;
+	xasprintf(why, "still busy after %d ms", WAIT_MS);
+	return -1;
+}
+
+static int
+sc_wait_text(struct tui *t, char *arg, char **why)
+{
+	if (wait_text(t, arg) == 0)
+		return 0;
+	xasprintf(why, "'%s' not on the screen after %d ms", arg, WAIT_MS);
+	return -1;
+}
+
+static int
+sc_dump(struct tui *t, char *arg, char **why, bool colors)
+{
+	tui_draw(t);
+	return tui_dump(t, arg, colors, why);
+}
+
+static int
+sc_dump_screen(struct tui *t, char *arg, char **why)
+{
+	return sc_dump(t, arg, why, false);
+}
+
+static int
+sc_dump_colors(struct tui *t, char *arg, char **why)
+{
+	return sc_dump(t, arg, why, true);
+}
+
+static int
+sc_resize(struct tui *t, char *arg, char **why)
+{
+	int w, h;
+
+	if (sscanf(arg, "%d %d", &w, &h) != 2 || w < 20 || h < 10 || w > 1000 || h > 1000) {
+		xasprintf(why, "resize W H: at least 20 x 10");
+		return -1;
+	}
+	tui_resize(t, w, h);
+	tui_draw(t);
+	return 0;
+}
+
+static int
+sc_touch(struct tui *t, char *arg, char **why)
+{
+	int fd = open(arg, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+	(void)t;
+	if (fd < 0) {
+		xasprintf(why, "%s: %s", arg, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+sc_quit(struct tui *t, char *arg, char **why)
+{
+	(void)arg;
+	(void)why;
+	t->quit = true;
+	return 0;
+}
+
+/* The script's commands: keys in, screens out, and waits that need no sleeps. */
+static const struct {
+	const char *name;
+	int (*fn)(struct tui *t, char *arg, char **why);
+} script_cmds[] = {
+	{ ":type", sc_type },             /* TEXT: typed key by key */
+	{ ":key", sc_key },               /* NAME...: F2, C-c, M-Enter, PageUp, Enter */
+	{ ":paste", sc_paste },           /* TEXT: a bracketed paste; \n is a newline */
+	{ ":wait-idle", sc_wait_idle },   /* until no transfer runs */
+	{ ":wait-text", sc_wait_text },   /* TEXT: until TEXT is on the screen */
+	{ ":dump-screen", sc_dump_screen },   /* FILE: the screen as text */
+	{ ":dump-colors", sc_dump_colors },   /* FILE: the text, then each run's slot and colours */
+	{ ":resize", sc_resize },         /* W H */
+	{ ":touch", sc_touch },           /* FILE: create it (releases a held fake reply) */
+	{ ":quit", sc_quit },
+};
+
 /* Run one script line; 0, or -1 with *why. */
 static int
 script_line(struct tui *t, char *line, char **why)
 {
-	char *cmd = line, *arg, *word, *text, *cause = NULL;
-	int k, w, h, fd;
+	char *arg = line + strcspn(line, " ");
+	size_t i;
 
-	arg = line + strcspn(line, " ");
 	if (*arg)
 		*arg++ = '\0';
-	if (strcmp(cmd, ":type") == 0) {
-		type_text(t, arg);
-	} else if (strcmp(cmd, ":key") == 0) {
-		while ((word = strsep(&arg, " ")) != NULL && !t->quit) {
-			if (*word == '\0')
-				continue;
-			if ((k = tui_key_parse(word)) < 0) {
-				xasprintf(why, "unknown key '%s'", word);
+	for (i = 0; i < ARRAY_SIZE(script_cmds); i++) {
+		if (strcmp(script_cmds[i].name, line) == 0) {
+			if (script_cmds[i].fn(t, arg, why) != 0)
 				return -1;
-			}
-			tui_key(t, k);
 			tui_pump(t, 0);
+			return 0;
 		}
-	} else if (strcmp(cmd, ":paste") == 0) {
-		text = unescape(arg);
-		tui_key(t, TK_PASTE_START);
-		type_text(t, text);
-		tui_key(t, TK_PASTE_END);
-		free(text);
-	} else if (strcmp(cmd, ":wait-idle") == 0) {
-		if (wait_idle(t) != 0) {
-			xasprintf(why, "still busy after %d ms", WAIT_MS);
-			return -1;
-		}
-	} else if (strcmp(cmd, ":wait-text") == 0) {
-		if (wait_text(t, arg) != 0) {
-			xasprintf(why, "'%s' not on the screen after %d ms", arg, WAIT_MS);
-			return -1;
-		}
-	} else if (strcmp(cmd, ":dump-screen") == 0 || strcmp(cmd, ":dump-colors") == 0) {
-		tui_draw(t);
-		if (tui_dump(t, arg, cmd[6] == 'c', &cause) != 0) {
-			*why = cause;
-			return -1;
-		}
-	} else if (strcmp(cmd, ":resize") == 0) {
-		if (sscanf(arg, "%d %d", &w, &h) != 2 || w < 20 || h < 10 || w > 1000 || h > 1000) {
-			xasprintf(why, "resize W H: at least 20 x 10");
-			return -1;
-		}
-		tui_resize(t, w, h);
-		tui_draw(t);
-	} else if (strcmp(cmd, ":touch") == 0) {
-		fd = open(arg, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-		if (fd < 0) {
-			xasprintf(why, "%s: %s", arg, strerror(errno));
-			return -1;
-		}
-		close(fd);
-	} else if (strcmp(cmd, ":quit") == 0) {
-		t->quit = true;
-	} else {
-		xasprintf(why, "unknown command '%s'", cmd);
-		return -1;
 	}
-	tui_pump(t, 0);
-	return 0;
+	xasprintf(why, "unknown command '%s'", line);
+	return -1;
 }
 
 /* Run a headless script to its end; return an exit code. */

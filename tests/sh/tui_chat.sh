@@ -440,4 +440,20 @@ tui n
 check_contains "complete: unique command" "$(screen "$T/n0")" "│ > /budget "
 check_contains "complete: candidates listed" "$(sed -n '$p' "$T/n1")" "/resume  /retry  /run"
 
+# -- script mistakes stop the run with file:line; a missing theme is said, not fatal
+printf ':type x\n:bogus\n' >"$T/o.s"
+tui o
+check_eq "script: unknown command exits 2" "$TUI_RC" 2
+check_contains "script: file:line" "$(cat "$T/o.err")" "o.s:2: unknown command ':bogus'"
+printf ':key F99\n' >"$T/p.s"
+tui p
+check_contains "script: unknown key" "$(cat "$T/p.err")" "p.s:1: unknown key 'F99'"
+printf ':dump-screen %s\n' "$T/q0" >"$T/q.s"
+if timeout 60 "$LLM_BIN" chat --theme nosuch --headless "$T/q.s" >"$T/q.out" 2>&1; then
+	ok "theme: missing theme is not fatal"
+else
+	not_ok "theme: missing theme is not fatal" "$(cat "$T/q.out")"
+fi
+check_contains "theme: said on the status line" "$(sed -n '$p' "$T/q0")" "theme: theme 'nosuch' not found"
+
 echo "# $T_PASS passed, $T_FAIL failed"
