@@ -20,24 +20,30 @@ static const char *const set_names[SET_COUNT] = { "gsm8k", "mmlu", "mtbench" };
 /* One prompt of routellm_2tier.tsv with its features. */
 struct row {
 	int set;
+	int group;                    /* index into data.groups: MMLU domain, MT-Bench category */
 	double weak, strong;          /* scores: 0/1, or MT-Bench's 1-10 */
 	double in_chars, weak_out, strong_out;
 	double x[RF_COUNT];
 };
 
+#define MAX_GROUPS 96
+
 struct data {
 	struct row *rows;
 	size_t n;
+	char groups[MAX_GROUPS][48];
+	int ngroups;
 	size_t skipped;               /* contaminated or unscored */
 };
 
 /* Tuning knobs, overridable from the environment for experiments. */
 static double train_l2 = 1.0;          /* ROUTER_L2: ridge, times the total row weight */
 static int train_weighting = 0;        /* ROUTER_WEIGHT: 0 rows, 1 sets equal, 2 sqrt(set size) */
-static int train_label = 0;            /* ROUTER_LABEL: 0 weak failed, 1 strong beat weak */
+static int train_label = 1;            /* ROUTER_LABEL: 0 weak failed, 1 strong beat weak */
 static unsigned long train_mask = ~0ul; /* ROUTER_MASK: features in use (bit per RF_*) */
 static int train_signs = 1;            /* ROUTER_SIGNS: 1 keep weights to their sign */
-static int train_combine = 0;          /* ROUTER_COMBINE: 0 one pooled fit, 1 consensus of per-set fits */
+static int train_cleaning = 1;         /* ROUTER_CLEAN: 1 leave out artefact MMLU domains */
+static int train_anchoring = 1;        /* ROUTER_ANCHOR: 1 choose a length anchor by nested leave-one-set-out */
 
 static void
 train_knobs(void)
@@ -52,8 +58,10 @@ train_knobs(void)
 		train_label = (int)strtol(v, NULL, 10);
 	if ((v = getenv("ROUTER_SIGNS")) != NULL)
 		train_signs = (int)strtol(v, NULL, 10);
-	if ((v = getenv("ROUTER_COMBINE")) != NULL)
-		train_combine = (int)strtol(v, NULL, 10);
+	if ((v = getenv("ROUTER_CLEAN")) != NULL)
+		train_cleaning = (int)strtol(v, NULL, 10);
+	if ((v = getenv("ROUTER_ANCHOR")) != NULL)
+		train_anchoring = (int)strtol(v, NULL, 10);
 	if ((v = getenv("ROUTER_MASK")) != NULL)
 		train_mask = strtoul(v, NULL, 0);
 }
@@ -105,6 +113,20 @@ parse_num(const char *s, double *out)
 	return *end == '\0';
 }
 
+static int
+data_group(struct data *d, const char *name)
+{
+	int g;
+
+	for (g = 0; g < d->ngroups; g++)
+		if (strcmp(d->groups[g], name) == 0)
+			return g;
+	if (d->ngroups == MAX_GROUPS)
+		return MAX_GROUPS - 1;
+	str_copy(d->groups[d->ngroups], sizeof(d->groups[0]), name);
+	return d->ngroups++;
+}
+
 /* Load derived/routellm_2tier.tsv from dir; skip contaminated and unscored rows. 0 or -1. */
 static int
 data_load(const char *dir, struct data *d)
@@ -142,6 +164,7 @@ data_load(const char *dir, struct data *d)
 			continue;
 		}
 		r.set = s;
+		r.group = data_group(d, f[2]);
 		tsv_unescape(f[9]);
 		in.prompt = f[9];
 		in.len = strlen(f[9]);
@@ -336,56 +359,6 @@ fit_signed(const struct data *d, const bool *use, const double *wt, const struct
 	}
 }
 
-/*
- * Fit a head on each training set alone and keep, per feature, only what
- * they agree on: the smallest weight when all signs match, else nothing. A
- * feature that helps on one benchmark and hurts on another is noise for
- * prompts from elsewhere; this is what keeps the router honest in transfer.
- */
-static void
-fit_consensus(const struct data *d, const bool *use, const double *wt, const struct router_model *rm,
-    double (*label)(const struct row *), double w[RF_COUNT], double *bias)
-{
-	bool *one = xcalloc(d->n, sizeof(bool));
-	double ws[SET_COUNT][RF_COUNT], bs[SET_COUNT], nb = 0;
-	bool have[SET_COUNT] = { false };
-	size_t r;
-	int s, i;
-
-	*bias = 0;
-	for (s = 0; s < SET_COUNT; s++) {
-		for (r = 0; r < d->n; r++) {
-			one[r] = use[r] && d->rows[r].set == s;
-			have[s] |= one[r];
-		}
-		if (!have[s])
-			continue;
-		fit_head(d, one, wt, rm, label, train_mask, ws[s], &bs[s]);
-		*bias += bs[s];
-		nb++;
-	}
-	*bias /= nb > 0 ? nb : 1;
-	for (i = 0; i < RF_COUNT; i++) {
-		double lo = 0;
-		bool first = true, agree = true;
-
-		for (s = 0; s < SET_COUNT; s++) {
-			if (!have[s])
-				continue;
-			if (first) {
-				lo = ws[s][i];
-				first = false;
-			} else if ((ws[s][i] > 0) != (lo > 0) || ws[s][i] == 0) {
-				agree = false;
-			} else if (fabs(ws[s][i]) < fabs(lo)) {
-				lo = ws[s][i];
-			}
-		}
-		w[i] = agree ? lo : 0;
-	}
-	free(one);
-}
-
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -409,9 +382,41 @@ quantile(double *v, size_t n, double q)
  * Fit a whole model on the rows with use[i]: weighted standardisation, both
  * heads, and thresholds for the target tier mix on those rows.
  */
-static void
-fit_model(const struct data *d, const bool *use, struct router_model *rm)
+/*
+ * Leave out training groups whose labels say more about the benchmark than
+ * the prompt: MMLU domains where the strong model gets under half right
+ * (generated with one output token, GPT-4 scores 3% on high-school
+ * mathematics; routing.md section 3.4). Only training rows are touched; the
+ * evaluation always scores every row. Returns a malloc'd copy of use.
+ */
+static bool *
+train_clean(const struct data *d, const bool *use)
 {
+	double right[MAX_GROUPS] = { 0 }, all[MAX_GROUPS] = { 0 };
+	bool *out = xcalloc(d->n, sizeof(bool));
+	size_t r;
+
+	for (r = 0; r < d->n; r++) {
+		if (use[r] && d->rows[r].set == SET_MMLU) {
+			right[d->rows[r].group] += d->rows[r].strong;
+			all[d->rows[r].group]++;
+		}
+	}
+	for (r = 0; r < d->n; r++) {
+		const struct row *row = &d->rows[r];
+
+		out[r] = use[r] && !(train_cleaning && row->set == SET_MMLU && right[row->group] < 0.5 * all[row->group]);
+	}
+	return out;
+}
+
+static double choose_anchor(const struct data *d, const bool *use);
+static void anchor_apply(struct router_model *rm, double a);
+
+static void
+fit_model_at(const struct data *d, const bool *use_in, struct router_model *rm, bool choose)
+{
+	const bool *use;
 	double setn[SET_COUNT] = { 0 }, *wt = xcalloc(d->n, sizeof(double));
 	double *p1 = xcalloc(d->n, sizeof(double)), *p2 = xcalloc(d->n, sizeof(double));
 	double total = 0;
@@ -420,6 +425,7 @@ fit_model(const struct data *d, const bool *use, struct router_model *rm)
 
 	memset(rm, 0, sizeof(*rm));
 	train_knobs();
+	use = train_clean(d, use_in);
 	for (r = 0; r < d->n; r++)
 		if (use[r])
 			setn[d->rows[r].set]++;
@@ -452,13 +458,8 @@ fit_model(const struct data *d, const bool *use, struct router_model *rm)
 		rm->mean[i] = m;
 		rm->scale[i] = v > 1e-12 ? sqrt(v) : 0;
 	}
-	if (train_combine == 1) {
-		fit_consensus(d, use, wt, rm, label_cheap_fail, rm->w1, &rm->b1);
-		fit_consensus(d, use, wt, rm, label_mid_fail, rm->w2, &rm->b2);
-	} else {
-		fit_signed(d, use, wt, rm, label_cheap_fail, rm->w1, &rm->b1);
-		fit_signed(d, use, wt, rm, label_mid_fail, rm->w2, &rm->b2);
-	}
+	fit_signed(d, use, wt, rm, label_cheap_fail, rm->w1, &rm->b1);
+	fit_signed(d, use, wt, rm, label_mid_fail, rm->w2, &rm->b2);
 	for (i = 0; i < RF_COUNT; i++) {
 		/* Constant over the training data (or left out): no weight, an identity scale. */
 		if (rm->scale[i] == 0 || !(train_mask >> i & 1)) {
@@ -467,6 +468,8 @@ fit_model(const struct data *d, const bool *use, struct router_model *rm)
 			rm->w1[i] = rm->w2[i] = 0;
 		}
 	}
+	if (choose && train_anchoring)
+		anchor_apply(rm, choose_anchor(d, use));
 	for (n = 0, r = 0; r < d->n; r++) {
 		double l1, l2;
 
@@ -479,9 +482,136 @@ fit_model(const struct data *d, const bool *use, struct router_model *rm)
 	}
 	rm->t1 = quantile(p1, n, TRAIN_CHEAP_SHARE);
 	rm->t2 = quantile(p2, n, 1 - TRAIN_FRONTIER_SHARE);
+	free((void *)use);
 	free(wt);
 	free(p1);
 	free(p2);
+}
+
+
+static int
+cmp_score(const void *a, const void *b)
+{
+	double x = ((const double *)a)[0], y = ((const double *)b)[0];
+
+	return x > y ? -1 : x < y;
+}
+
+/*
+ * APGR of ranking the rows with sel[r] by sc[r], highest first: the share of
+ * the weak-to-strong quality gap recovered, averaged over every share of
+ * strong calls. Ties move the curve linearly, as random tie-breaking would.
+ */
+static double
+apgr(const struct data *d, const bool *sel, const double *sc)
+{
+	double (*it)[2] = xcalloc(d->n, sizeof(*it)), gap = 0, q = 0, prev = 0, area = 0;
+	size_t r, n = 0, i, j, k;
+
+	for (r = 0; r < d->n; r++) {
+		if (!sel[r])
+			continue;
+		it[n][0] = sc[r];
+		it[n][1] = d->rows[r].strong - d->rows[r].weak;
+		gap += it[n][1];
+		n++;
+	}
+	qsort(it, n, sizeof(*it), cmp_score);
+	for (i = 0; i < n && gap != 0; i = j) {
+		double g = 0;
+
+		for (j = i; j < n && it[j][0] == it[i][0]; j++)
+			g += it[j][1];
+		for (k = i; k < j; k++) {
+			q += g / (double)(j - i);
+			area += (prev + q / gap) / 2 / (double)n;
+			prev = q / gap;
+		}
+	}
+	free(it);
+	return area;
+}
+
+/* Strengthen head 1's length term by a times the size of the whole head. */
+static void
+anchor_apply(struct router_model *rm, double a)
+{
+	double norm = 0;
+	int i;
+
+	for (i = 0; i < RF_COUNT; i++)
+		norm += rm->w1[i] * rm->w1[i];
+	rm->w1[RF_WORDS] += a * sqrt(norm);
+}
+
+/*
+ * Prompt length is the one signal that holds on every benchmark (routing.md
+ * section 5.3); how much more to trust it than the fit does is chosen by
+ * leave-one-set-out among the training sets only: fit on all but one, score
+ * the one left out, keep the anchor with the best mean APGR.
+ */
+static double
+choose_anchor(const struct data *d, const bool *use)
+{
+	static const double grid[] = { 0, 0.5, 1, 2, 4, 8 };
+	struct router_model inner[SET_COUNT];
+	bool have[SET_COUNT] = { false }, *in = xcalloc(d->n, sizeof(bool)), *sel = xcalloc(d->n, sizeof(bool));
+	double *sc = xcalloc(d->n, sizeof(double)), best = -1, best_a = 0;
+	size_t r, g;
+	int s, nsets = 0;
+
+	for (r = 0; r < d->n; r++)
+		if (use[r])
+			have[d->rows[r].set] = true;
+	for (s = 0; s < SET_COUNT; s++)
+		nsets += have[s];
+	if (nsets < 2)
+		goto out;
+	for (s = 0; s < SET_COUNT; s++) {
+		if (!have[s])
+			continue;
+		for (r = 0; r < d->n; r++)
+			in[r] = use[r] && d->rows[r].set != s;
+		fit_model_at(d, in, &inner[s], false);
+	}
+	for (g = 0; g < ARRAY_SIZE(grid); g++) {
+		double sum = 0;
+
+		for (s = 0; s < SET_COUNT; s++) {
+			struct router_model m;
+
+			if (!have[s])
+				continue;
+			m = inner[s];
+			anchor_apply(&m, grid[g]);
+			for (r = 0; r < d->n; r++) {
+				double l1, l2;
+
+				sel[r] = use[r] && d->rows[r].set == s;
+				if (sel[r]) {
+					router_logits(&m, d->rows[r].x, &l1, &l2);
+					sc[r] = l1;
+				}
+			}
+			sum += apgr(d, sel, sc);
+		}
+		if (sum / nsets > best + 1e-9) {
+			best = sum / nsets;
+			best_a = grid[g];
+		}
+	}
+out:
+	free(in);
+	free(sel);
+	free(sc);
+	return best_a;
+}
+
+/* Fit a whole model on the rows with use[i], the length anchor chosen inside. */
+static void
+fit_model(const struct data *d, const bool *use, struct router_model *rm)
+{
+	fit_model_at(d, use, rm, true);
 }
 
 #ifndef ROUTER_TRAIN_LIB

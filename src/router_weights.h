@@ -2,118 +2,118 @@
 /*
  * Trained 2026-11-25 on routing/derived/routellm_2tier.tsv (RouteLLM: Mixtral-8x7B weak,
  * GPT-4-1106 strong), contaminated rows skipped (25): GSM8K 1307, MMLU 14037, MT-Bench 72
- * prompts, weighted by row. Head 1: the weak model failed (MT-Bench: judge score
+ * prompts, weighted by row. Head 1: the strong model beat the weak one (MT-Bench: judge score
  * below 8); head 2: the strong model failed. L2 1 per row on standardised features.
  * Thresholds give 60% cheap and 10% frontier on the training prompts.
  * Features: router.c's router_features(); in order: RF_* of router.h.
  */
 const struct router_model router_default_model = {
 	.mean = {
-		5.77452,	/* length */
-		4.01054,	/* words */
-		1.66737,	/* lines */
-		0.000129735,	/* code_fence */
-		0.00558305,	/* code_chars */
+		5.79679,	/* length */
+		4.0304,	/* words */
+		1.66114,	/* lines */
+		0.000135639,	/* code_fence */
+		0.00448756,	/* code_chars */
 		0,	/* diff */
-		0.00130392,	/* stack_trace */
-		0.0160608,	/* digits */
-		0.674415,	/* numbers */
-		0.0866776,	/* math_ops */
-		0.448436,	/* questions */
-		0.910807,	/* choice */
-		2.04735,	/* sentences */
-		4.60142,	/* word_len */
-		0.00284724,	/* non_ascii */
-		0.32468,	/* kw_reason */
-		0.201989,	/* kw_math */
-		0.11772,	/* kw_code */
-		0.127534,	/* kw_creative */
-		0.383371,	/* kw_simple */
-		0.181602,	/* kw_format */
+		0.00136326,	/* stack_trace */
+		0.0139358,	/* digits */
+		0.624178,	/* numbers */
+		0.0560843,	/* math_ops */
+		0.449757,	/* questions */
+		0.906748,	/* choice */
+		2.05342,	/* sentences */
+		4.64467,	/* word_len */
+		0.00268831,	/* non_ascii */
+		0.335517,	/* kw_reason */
+		0.186593,	/* kw_math */
+		0.119857,	/* kw_code */
+		0.13224,	/* kw_creative */
+		0.387649,	/* kw_simple */
+		0.182219,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
 	},
 	.scale = {
-		0.762462,	/* length */
-		0.749577,	/* words */
-		0.54002,	/* lines */
-		0.0113894,	/* code_fence */
-		0.0165209,	/* code_chars */
+		0.765378,	/* length */
+		0.753057,	/* words */
+		0.551138,	/* lines */
+		0.0116456,	/* code_fence */
+		0.0132936,	/* code_chars */
 		1,	/* diff */
-		0.0300351,	/* stack_trace */
-		0.0348565,	/* digits */
-		0.853548,	/* numbers */
-		0.354259,	/* math_ops */
-		0.344694,	/* questions */
-		0.285022,	/* choice */
-		0.427923,	/* sentences */
-		0.699588,	/* word_len */
-		0.0145335,	/* non_ascii */
-		0.52211,	/* kw_reason */
-		0.416993,	/* kw_math */
-		0.339804,	/* kw_code */
-		0.315398,	/* kw_creative */
-		0.490702,	/* kw_simple */
-		0.398888,	/* kw_format */
+		0.0307096,	/* stack_trace */
+		0.032168,	/* digits */
+		0.820668,	/* numbers */
+		0.276171,	/* math_ops */
+		0.3449,	/* questions */
+		0.290785,	/* choice */
+		0.434457,	/* sentences */
+		0.665542,	/* word_len */
+		0.014193,	/* non_ascii */
+		0.528643,	/* kw_reason */
+		0.400461,	/* kw_math */
+		0.342802,	/* kw_code */
+		0.320169,	/* kw_creative */
+		0.494349,	/* kw_simple */
+		0.398885,	/* kw_format */
 		1,	/* turn */
 		1,	/* context */
 		1,	/* prev_tier */
 	},
 	.w1 = {
-		0.0191756,	/* length */
-		0.0245384,	/* words */
+		0.0193761,	/* length */
+		0.0230192,	/* words */
 		0,	/* lines */
-		6.83811e-05,	/* code_fence */
-		0.0302419,	/* code_chars */
+		0.000179765,	/* code_fence */
+		0.0199687,	/* code_chars */
 		0,	/* diff */
 		0,	/* stack_trace */
 		0,	/* digits */
-		0.0881047,	/* numbers */
-		0.0282396,	/* math_ops */
-		0.00666537,	/* questions */
+		0.0368105,	/* numbers */
+		0.00591218,	/* math_ops */
+		0.00778325,	/* questions */
 		0,	/* choice */
-		0.0249604,	/* sentences */
+		0.0168248,	/* sentences */
 		0,	/* word_len */
-		0.0109198,	/* non_ascii */
-		0.0217462,	/* kw_reason */
-		0.024159,	/* kw_math */
-		0,	/* kw_code */
+		0.00349087,	/* non_ascii */
+		0.0269332,	/* kw_reason */
+		0.00586218,	/* kw_math */
+		0.000330286,	/* kw_code */
 		0,	/* kw_creative */
 		0,	/* kw_simple */
-		0.00145618,	/* kw_format */
+		0,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
 	},
-	.b1 = -0.742228,
+	.b1 = -1.44865,
 	.w2 = {
-		0,	/* length */
-		0.00137803,	/* words */
+		0.0126198,	/* length */
+		0.0136432,	/* words */
 		0,	/* lines */
 		0,	/* code_fence */
-		0.0288685,	/* code_chars */
+		0.00762513,	/* code_chars */
 		0,	/* diff */
 		0,	/* stack_trace */
 		0,	/* digits */
-		0.0930734,	/* numbers */
-		0.0452127,	/* math_ops */
-		0.00323869,	/* questions */
+		0.064295,	/* numbers */
+		0.0149889,	/* math_ops */
+		0.00260739,	/* questions */
 		0,	/* choice */
-		0.0103639,	/* sentences */
+		0.0181028,	/* sentences */
 		0,	/* word_len */
-		0.0117638,	/* non_ascii */
-		0,	/* kw_reason */
-		0.0297146,	/* kw_math */
+		0.00912845,	/* non_ascii */
+		0.000936256,	/* kw_reason */
+		0.0135779,	/* kw_math */
 		0,	/* kw_code */
-		-0.0113071,	/* kw_creative */
+		-0.00486762,	/* kw_creative */
 		0,	/* kw_simple */
-		0.00281231,	/* kw_format */
+		0.00413659,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
 	},
-	.b2 = -1.45867,
-	.t1 = 0.325168,
-	.t2 = 0.216314,
+	.b2 = -1.62106,
+	.t1 = 0.190862,
+	.t2 = 0.182614,
 };
