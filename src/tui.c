@@ -761,6 +761,50 @@ tui_resize(struct tui *t, int w, int h)
 	t->dirty = true;
 }
 
+static void
+tty_size(int *w, int *h)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0) {
+		*w = ws.ws_col;
+		*h = ws.ws_row;
+	} else {
+		*w = COLS;
+		*h = LINES;
+	}
+}
+
+/* Stop the process as a shell's C-z would, giving the terminal back until it continues. */
+void
+tui_suspend(struct tui *t)
+{
+	struct sigaction sa, old;
+	int w, h;
+
+	if (t->headless) {
+		tui_status(t, false, "headless: nothing to suspend to");
+		return;
+	}
+	endwin();
+	if (write(STDOUT_FILENO, "\033[?2004l", 8) < 0) {
+		/* the terminal is gone; it will be redrawn if it comes back */
+	}
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGTSTP, &sa, &old);
+	kill(getpid(), SIGTSTP);
+	/* continued: take the terminal again, at whatever size it has now */
+	sigaction(SIGTSTP, &old, NULL);
+	if (write(STDOUT_FILENO, "\033[?2004h", 8) < 0)
+		tui_status(t, true, "terminal: %s", strerror(errno));
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	tty_size(&w, &h);
+	tui_resize(t, w, h);
+}
+
 /* Refresh the budget meter from the ledger. */
 void
 tui_meter_refresh(struct tui *t)
@@ -776,20 +820,6 @@ tui_meter_refresh(struct tui *t)
 		tui_status(t, true, "budget: %s", cause ? cause : "cannot read the ledger");
 	free(cause);
 	t->dirty = true;
-}
-
-static void
-tty_size(int *w, int *h)
-{
-	struct winsize ws;
-
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0) {
-		*w = ws.ws_col;
-		*h = ws.ws_row;
-	} else {
-		*w = COLS;
-		*h = LINES;
-	}
 }
 
 /* Let the network and signals move on for up to timeout_ms. */

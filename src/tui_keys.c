@@ -36,6 +36,7 @@ static const struct {
 	[ACT_END] = { "end", "jump to the end of the conversation", { "M->" } },
 	[ACT_NEWLINE] = { "newline", "start a new line in the message", { "M-Enter", "C-j" } },
 	[ACT_REDRAW] = { "redraw", "redraw the screen", { "C-l" } },
+	[ACT_SUSPEND] = { "suspend", "suspend to the shell (fg comes back)", { "C-z" } },
 };
 
 static const struct {
@@ -523,6 +524,9 @@ tui_act(struct tui *t, enum tui_action a)
 		break;
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
+		break;
+	case ACT_SUSPEND:
+		tui_suspend(t);
 		break;
 	default:
 		break;

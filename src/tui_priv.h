@@ -100,6 +100,7 @@ enum tui_action {
 	ACT_END,
 	ACT_NEWLINE,
 	ACT_REDRAW,
+	ACT_SUSPEND,
 	ACT_COUNT,
 };
 
@@ -208,6 +209,8 @@ int tui_screen_start(struct tui *t, bool headless, int w, int h, const char *out
 void tui_screen_stop(struct tui *t);
 /* Let the network and signals move on for up to timeout_ms. */
 void tui_pump(struct tui *t, int timeout_ms);
+/* Stop the process as a shell's C-z would, giving the terminal back until it continues. */
+void tui_suspend(struct tui *t);
 /* Refresh the budget meter from the ledger. */
 void tui_meter_refresh(struct tui *t);
 /* Format tokens as 950, 2.1k or 1.2M. */

@@ -93,6 +93,9 @@ tm send-keys -t a Enter
 check_pane "send: reply streamed" a "llm  Hi from tmux, streamed."
 check_pane "send: cost line" a "cheap · test-cheap · 10→6 tok"
 check_eq "send: cheap model asked" "$(fake_last body.model)" test-cheap-1
+tm send-keys -t a Up
+check_pane "Up: history recalls the line" a "> hello there"
+tm send-keys -t a C-a C-k
 tm set-buffer -b p "$(printf 'line one\nline two')"
 tm paste-buffer -p -b p -t a
 check_pane "paste: both lines in the input" a "│   line two"
@@ -125,6 +128,21 @@ check_pane "segv: screen drawn" c "route auto"
 kill -SEGV "$(cat "$T/c.pid")"
 check_pane "segv: died of SIGSEGV" c "EXIT=139"
 restored "segv" c
+
+# -- plain "llm" on a terminal is the client too; C-z suspends to the shell, fg comes back
+tm new-session -d -s d -x 100 -y 30 "env PS1='$ ' bash --norc --noprofile -i"
+check_pane "shell: ready" d '$'
+tm send-keys -t d "\"$LLM_BIN\"" Enter
+check_pane "llm alone: the client" d "route auto  type a message to see where it goes"
+tm send-keys -t d C-z
+check_pane "C-z: stopped in the shell" d "Stopped"
+check_eq "C-z: terminal given back" "$(tm display -p -t d '#{alternate_on}')" 0
+tm send-keys -t d "fg" Enter
+check_pane "fg: screen drawn again" d "route auto  type a message to see where it goes"
+check_eq "fg: alternate screen again" "$(tm display -p -t d '#{alternate_on}')" 1
+tm send-keys -t d C-c C-c
+tm send-keys -t d "echo EXIT=\$?" Enter
+check_pane "llm alone: exit 0" d "EXIT=0"
 
 tm kill-server 2>/dev/null
 echo "# $T_PASS passed, $T_FAIL failed"
