@@ -50,6 +50,17 @@ A reply spec (every field optional):
   hold_file    after the first piece, wait (at most 20 s) for this file
   framing      "chunked" or "close" for streams (default: chunked, Gemini close)
   byte_writes  true: write streams one byte per write (decoder stress)
+  line_end     SSE line endings: "lf", "crlf" or "cr" (default: as the
+               provider sends them, LF; Gemini CRLF)
+  comments     true: an SSE comment line ": keep-alive" before every event
+  variant      a provider quirk:
+               OpenAI "usage_on_finish" (Mistral, Together: usage on the
+               finish_reason chunk, no usage chunk), "null_choices" (vLLM:
+               the usage chunk has "choices": null), "always_usage"
+               (llama.cpp: the usage chunk even without include_usage),
+               "deepseek" (prompt_cache_hit_tokens/miss_tokens instead of
+               prompt_tokens_details); Anthropic "full_delta_usage"
+               (message_delta repeats every usage bucket)
 
 FAULTS (streams; a non-streamed reply does the same to its one body):
   error_event  the first piece, then an in-stream error in the format's shape
@@ -177,6 +188,7 @@ class Reply:
             self.pieces = ["x" * int(spec.get("size", HUGE_DEFAULT))]
         self.text = "".join(self.pieces)
         self.stop = spec.get("stop") or "stop"
+        self.variant = spec.get("variant")
         self.delay = float(spec.get("delay_ms", 50 if self.fault == "slow" else 0)) / 1000.0
         u = spec.get("usage", {})
         if u is None or u is False:
@@ -211,6 +223,13 @@ class OpenAI:
 
     def usage_obj(self):
         u = self.r.usage
+        if self.r.variant == "deepseek":
+            # DeepSeek: hit + miss = prompt_tokens, no prompt_tokens_details.
+            return {"prompt_tokens": u["input"], "completion_tokens": u["output"],
+                    "total_tokens": u["input"] + u["output"],
+                    "prompt_cache_hit_tokens": u["cached"],
+                    "prompt_cache_miss_tokens": u["input"] - u["cached"],
+                    "completion_tokens_details": {"reasoning_tokens": u["reasoning"]}}
         ptd = {"cached_tokens": u["cached"], "audio_tokens": 0}
         if u["cache_write"]:
             ptd["cache_write_tokens"] = u["cache_write"]
@@ -238,11 +257,20 @@ class OpenAI:
         return self.chunk({"content": text})
 
     def tail(self):
-        out = [self.chunk({}, self.stops.get(self.r.stop, self.r.stop))]
-        if self.include_usage and self.r.usage is not None:
+        finish = self.stops.get(self.r.stop, self.r.stop)
+        v = self.r.variant
+        if v == "usage_on_finish" and self.r.usage is not None:
+            # Mistral, Together: usage rides on the finish_reason chunk.
+            obj = json.loads(self.chunk({}, finish)[len(b"data: "):])
+            obj["usage"] = self.usage_obj()
+            return [b"data: " + jdump(obj) + b"\n\n", b"data: [DONE]\n\n"]
+        out = [self.chunk({}, finish)]
+        if (self.include_usage or v == "always_usage") and self.r.usage is not None:
+            # vLLM ends with "choices": null; llama.cpp sends this chunk unasked.
             obj = {"id": "chatcmpl-" + self.rid, "object": "chat.completion.chunk", "created": CREATED,
                    "model": self.model, "service_tier": "default", "system_fingerprint": "fp_fake0001",
-                   "choices": [], "usage": self.usage_obj(), "obfuscation": "h9Ri"}
+                   "choices": None if v == "null_choices" else [], "usage": self.usage_obj(),
+                   "obfuscation": "h9Ri"}
             out.append(b"data: " + jdump(obj) + b"\n\n")
         out.append(b"data: [DONE]\n\n")
         return out
@@ -341,6 +369,11 @@ class Anthropic:
               "delta": {"stop_reason": self.stops.get(self.r.stop, self.r.stop), "stop_sequence": None}}
         if self.r.usage is not None:
             md["usage"] = {"output_tokens": self.r.usage["output"]}
+            if self.r.variant == "full_delta_usage":
+                # Newer API versions repeat every bucket, cumulatively, here.
+                u = self.r.usage
+                md["usage"] = {"input_tokens": u["input"], "cache_creation_input_tokens": u["cache_write"],
+                               "cache_read_input_tokens": u["cached"], "output_tokens": u["output"]}
         return [self.ev("content_block_stop", {"type": "content_block_stop", "index": 0}),
                 self.ev("message_delta", md),
                 self.ev("message_stop", {"type": "message_stop"})]
@@ -677,6 +710,14 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
         self.wfile.flush()
 
+    def event(self, data):
+        """Write one stream event, in the reply's line endings, after any comment."""
+        if self.line_end is not None:
+            data = data.replace(b"\r\n", b"\n").replace(b"\n", self.line_end)
+        if self.comments:
+            data = b": keep-alive" + (self.line_end or b"\n") + data
+        self.send(data)
+
     def send(self, data):
         """Write stream data, in the response's framing, slicing huge data."""
         if not data:
@@ -737,6 +778,9 @@ class Handler(BaseHTTPRequestHandler):
     def dispatch(self):
         self.sent_headers = False
         self.framing = None
+        self.line_end = None
+        self.comments = False
+        self.byte_writes = False
         try:
             self.route()
         except Aborted:
@@ -797,6 +841,10 @@ class Handler(BaseHTTPRequestHandler):
             stream = body.get("stream") is True
             sse = stream
         self.byte_writes = bool(spec.get("byte_writes"))
+        self.comments = bool(spec.get("comments")) and fmt != "ollama"
+        self.line_end = {"lf": b"\n", "crlf": b"\r\n", "cr": b"\r"}.get(spec.get("line_end"))
+        if fmt == "ollama":
+            self.line_end = None
         extra = dict(f.headers())
         for k, v in (spec.get("headers") or {}).items():
             extra[k] = v
@@ -865,16 +913,16 @@ class Handler(BaseHTTPRequestHandler):
             STOP.wait(float(spec.get("seconds", 30)))
             self.abort()
         if fault == "error_event":
-            self.send(f.error_event())
+            self.event(f.error_event())
             self.finish_stream()
             raise Aborted()
         if fault == "garbage":
-            self.send(f.garbage())
+            self.event(f.garbage())
             self.finish_stream()
             raise Aborted()
         if fault == "cut":
             half = nxt[:max(1, len(nxt) // 2)]
-            self.send(half)
+            self.event(half)
             self.abort()
         if fault == "reset":
             # Give the first piece time to be read before the reset discards it.
@@ -893,7 +941,7 @@ class Handler(BaseHTTPRequestHandler):
         faulty = reply.fault in ("stall", "error_event", "garbage", "cut", "reset")
         pieces = reply.pieces
         for ev in f.head():
-            self.send(ev)
+            self.event(ev)
         sent = 0
         last_marked = False
         for i, p in enumerate(pieces):
@@ -902,14 +950,14 @@ class Handler(BaseHTTPRequestHandler):
             sent += len(p)
             last = i == len(pieces) - 1 and not faulty
             last_marked = last_marked or last
-            self.send(f.piece(p, sent, last))
+            self.event(f.piece(p, sent, last))
             if i == 0:
                 self.after_first(f, reply, spec, self.next_event(f, reply, pieces, sent))
         if not pieces:
             self.after_first(f, reply, spec, self.next_event(f, reply, pieces, 0))
         tail = f.tail_for(last_marked) if isinstance(f, Gemini) else f.tail()
         for ev in tail:
-            self.send(ev)
+            self.event(ev)
         self.finish_stream()
 
     def next_event(self, f, reply, pieces, sent):

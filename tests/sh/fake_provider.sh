@@ -136,7 +136,7 @@ elif fmt == "ollama":
         handle(None, l)
 else:
     name, data = None, []
-    lines = raw.replace("\r\n", "\n").split("\n")
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     s["partial"] = lines[-1] != ""
     for l in lines[:-1]:
         if l == "":
@@ -316,6 +316,40 @@ check_eq "stop reasons map per format" "$stops" \
     " length content_filter max_tokens refusal MAX_TOKENS SAFETY length stop"
 fake_reply '{"stop":"length"}'
 check_eq "stop in a whole reply" "$(post anthropic false; sumw anthropic stop)" "max_tokens"
+
+# ---- SSE framing and provider quirks
+
+fake_reply '{"line_end":"cr","comments":true}'
+post openai true
+check_eq "CR line ends and comments" "$(sum openai text done events)" \
+    "$HELLO | yes | role,text,text,text,text,finish,usage,DONE"
+check_eq "CR line ends only" "$(tr -cd '\n' <"$T/r" | wc -c | tr -d ' ') $(tr -cd '\r' <"$T/r" | wc -c | tr -d ' ')" "0 24"
+check_eq "a comment before each event" "$(tr '\r' '\n' <"$T/r" | grep -c '^: keep-alive$')" 8
+fake_reply '{"line_end":"crlf"}'
+post anthropic true
+check_eq "CRLF line ends" "$(sum anthropic text done) $(grep -c "$(printf '\r')\$" "$T/r")" "$HELLO | yes 30"
+post gemini true
+check_eq "gemini sends CRLF by default" "$(grep -c "$(printf '\r')\$" "$T/r")" 8
+fake_reply '{"line_end":"lf"}'
+check_eq "gemini with LF" "$(post gemini true; grep -c "$(printf '\r')" "$T/r") $(sum gemini text done)" "0 $HELLO | yes"
+
+fake_reply '{"variant":"usage_on_finish","usage":{"input":11,"output":22}}'
+post openai true
+check_eq "variant usage_on_finish" "$(sum openai events)" "role,text,text,text,text,finish,DONE"
+check_contains "variant usage_on_finish: usage on the finish chunk" "$(grep finish_reason\":\"stop "$T/r")" '"usage":{"prompt_tokens":11,"completion_tokens":22'
+fake_reply '{"variant":"null_choices"}'
+check_contains "variant null_choices" "$(post openai true; grep '"usage":{' "$T/r")" '"choices":null'
+fake_reply '{"variant":"always_usage","usage":{"input":4,"output":5}}'
+check_eq "variant always_usage" \
+    "$(curl -sS --noproxy '*' "$FAKE_URL/v1/chat/completions" -o "$T/r" \
+        -d "{\"model\":\"m\",\"stream\":true,\"messages\":$MSG10}" && sum openai events)" \
+    "role,text,text,text,text,finish,usage,DONE"
+fake_reply '{"variant":"deepseek","usage":{"input":100,"cached":60,"output":5,"reasoning":2}}'
+check_eq "variant deepseek" "$(post openai true; sum openai usage)" \
+    '{"completion_tokens":5,"completion_tokens_details":{"reasoning_tokens":2},"prompt_cache_hit_tokens":60,"prompt_cache_miss_tokens":40,"prompt_tokens":100,"total_tokens":105}'
+fake_reply '{"variant":"full_delta_usage","usage":{"input":100,"cached":60,"cache_write":7,"output":5}}'
+check_contains "variant full_delta_usage" "$(post anthropic true; grep '^data: {"type":"message_delta"' "$T/r")" \
+    '"usage":{"input_tokens":100,"cache_creation_input_tokens":7,"cache_read_input_tokens":60,"output_tokens":5}'
 
 # ---- HTTP errors
 
