@@ -78,7 +78,7 @@ sys.stdout.buffer.write(v.encode("utf-8", "surrogateescape") + b"\n")
 # fake provider (exporting FAKE_URL), write $LLM_CONFIG_DIR/config.ini pointing
 # the built-in providers at it, and export test keys. Installs t_cleanup on
 # EXIT. Stdin becomes /dev/null, so commands never wait on the terminal; a
-# test that wants input redirects or pipes it. Set T_KEEP_DBUS=1 before
+# test that wants input redirects it (see run_llm_in). Set T_KEEP_DBUS=1 before
 # calling to keep DBUS_SESSION_BUS_ADDRESS (keyring tests run inside their
 # own session bus); otherwise it is unset so no real keyring is reached.
 t_setup() {
