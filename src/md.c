@@ -29,6 +29,12 @@ struct block {
 
 enum ctr_kind { CTR_QUOTE, CTR_LIST, CTR_ITEM };
 
+/* A table row: its cells' text, kept until the whole table is known so columns line up. */
+struct trow {
+	struct block *cells;
+	size_t n;
+};
+
 /* A container the current text sits in; it decides the line prefixes. */
 struct ctr {
 	enum ctr_kind kind;
@@ -59,7 +65,9 @@ struct render {
 	struct buf raw;      /* the code block as written, for saving */
 	size_t link_start;
 	char *href;
-	int cell;
+	struct trow *rows;
+	size_t nrows;
+	bool in_table;
 	struct block blk;
 };
 
@@ -550,6 +558,122 @@ enter_item(struct render *r)
 		str_copy(it->marker, sizeof(it->marker), bullets[(lists > 0 ? lists - 1 : 0) % 3]);
 }
 
+/* Append block src's text to dst with its styles. */
+static void
+blk_append(struct block *dst, const struct block *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->nruns; i++)
+		blk_add(dst, src->text.data + src->runs[i].off, src->runs[i].len, src->runs[i].slot,
+		    src->runs[i].attrs);
+}
+
+/* Move the text gathered for a cell into the current row. */
+static void
+cell_end(struct render *r)
+{
+	struct trow *row;
+
+	if (r->nrows == 0)
+		return;
+	row = &r->rows[r->nrows - 1];
+	row->cells = xreallocarray(row->cells, row->n + 1, sizeof(*row->cells));
+	row->cells[row->n++] = r->blk;
+	memset(&r->blk, 0, sizeof(r->blk));
+	buf_init(&r->blk.text, 0);
+}
+
+/* Emit one line of a table: cells padded to their column's width. */
+static void
+table_row(struct render *r, const struct trow *row, const int *widths, size_t ncols)
+{
+	static const char spaces[] = "                                ";
+	struct lb first = { 0 }, cont = { 0 };
+	struct block line;
+	size_t c;
+	int pad;
+
+	memset(&line, 0, sizeof(line));
+	buf_init(&line.text, 0);
+	for (c = 0; c < ncols; c++) {
+		pad = widths[c];
+		if (c < row->n) {
+			blk_append(&line, &row->cells[c]);
+			pad -= md_width(row->cells[c].text.data ? row->cells[c].text.data : "",
+			    row->cells[c].text.len);
+		}
+		for (; pad > 0; pad -= (int)sizeof(spaces) - 1)
+			blk_add(&line, spaces, (size_t)(pad < (int)sizeof(spaces) - 1 ? pad :
+			    (int)sizeof(spaces) - 1), (uint8_t)r->base, 0);
+		if (c + 1 < ncols)
+			blk_add(&line, " \xe2\x94\x82 ", 5, THEME_DIM, 0);
+	}
+	buf_init(&first.text, 0);
+	buf_init(&cont.text, 0);
+	make_prefixes(r, &first, &cont, true);
+	wrap(r->d, &line, &first, &cont, r->width, true);
+	lb_done(&first);
+	lb_done(&cont);
+	buf_done(&line.text);
+	free(line.runs);
+}
+
+/* Emit the gathered table with its columns lined up and a rule under the header. */
+static void
+table_end(struct render *r)
+{
+	struct block rule;
+	size_t i, c, ncols = 0;
+	int *widths, w;
+
+	for (i = 0; i < r->nrows; i++)
+		ncols = r->rows[i].n > ncols ? r->rows[i].n : ncols;
+	widths = xcalloc(ncols ? ncols : 1, sizeof(*widths));
+	for (i = 0; i < r->nrows; i++) {
+		for (c = 0; c < r->rows[i].n; c++) {
+			w = md_width(r->rows[i].cells[c].text.data ? r->rows[i].cells[c].text.data : "",
+			    r->rows[i].cells[c].text.len);
+			widths[c] = w > widths[c] ? w : widths[c];
+		}
+	}
+	pay_blank(r);
+	for (i = 0; i < r->nrows; i++) {
+		table_row(r, &r->rows[i], widths, ncols);
+		if (i == 0 && r->nrows > 1) {
+			struct lb first = { 0 }, cont = { 0 };
+
+			memset(&rule, 0, sizeof(rule));
+			buf_init(&rule.text, 0);
+			for (c = 0; c < ncols; c++) {
+				for (w = 0; w < widths[c] + (c > 0) + (c + 1 < ncols); w++)
+					blk_add(&rule, "\xe2\x94\x80", 3, THEME_DIM, 0);
+				if (c + 1 < ncols)
+					blk_add(&rule, "\xe2\x94\xbc", 3, THEME_DIM, 0);
+			}
+			buf_init(&first.text, 0);
+			buf_init(&cont.text, 0);
+			make_prefixes(r, &first, &cont, false);
+			wrap(r->d, &rule, &first, &cont, r->width, true);
+			lb_done(&first);
+			lb_done(&cont);
+			buf_done(&rule.text);
+			free(rule.runs);
+		}
+	}
+	for (i = 0; i < r->nrows; i++) {
+		for (c = 0; c < r->rows[i].n; c++) {
+			buf_done(&r->rows[i].cells[c].text);
+			free(r->rows[i].cells[c].runs);
+		}
+		free(r->rows[i].cells);
+	}
+	free(r->rows);
+	r->rows = NULL;
+	r->nrows = 0;
+	free(widths);
+}
+
 static int
 on_enter_block(MD_BLOCKTYPE type, void *detail, void *arg)
 {
@@ -596,14 +720,20 @@ on_enter_block(MD_BLOCKTYPE type, void *detail, void *arg)
 		    "\xe2\x94\x80\xe2\x94\x80", true);
 		r->blank = true;
 		break;
-	case MD_BLOCK_TR:
+	case MD_BLOCK_TABLE:
 		flush(r);
-		r->cell = 0;
+		r->in_table = true;
+		break;
+	case MD_BLOCK_THEAD:
+	case MD_BLOCK_TBODY:
+		break;
+	case MD_BLOCK_TR:
+		r->rows = xreallocarray(r->rows, r->nrows + 1, sizeof(*r->rows));
+		r->rows[r->nrows++] = (struct trow){ 0 };
 		break;
 	case MD_BLOCK_TH:
 	case MD_BLOCK_TD:
-		if (r->cell++ > 0)
-			blk_add(&r->blk, " \xe2\x94\x82 ", 5, THEME_DIM, 0);
+		blk_reset(&r->blk);
 		if (type == MD_BLOCK_TH)
 			r->strong++;
 		break;
@@ -649,13 +779,19 @@ on_leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
 		break;
 	case MD_BLOCK_TH:
 		r->strong--;
+		cell_end(r);
 		break;
 	case MD_BLOCK_TD:
+		cell_end(r);
+		break;
 	case MD_BLOCK_THEAD:
 	case MD_BLOCK_TBODY:
-		break;
 	case MD_BLOCK_TR:
-		flush(r);
+		break;
+	case MD_BLOCK_TABLE:
+		table_end(r);
+		r->in_table = false;
+		r->blank = true;
 		break;
 	case MD_BLOCK_HR:
 		break;
@@ -859,8 +995,9 @@ md_render(struct md_doc *d, const char *text, size_t len, int width, enum theme_
 	/* Whatever a cut-short stream left open. */
 	if (r.in_code)
 		flush_code(&r);
-	else
-		flush(&r);
+	else if (r.in_table)
+		table_end(&r);
+	flush(&r);
 	buf_done(&r.blk.text);
 	buf_done(&r.raw);
 	free(r.blk.runs);
