@@ -104,7 +104,7 @@ int64_t ledger_conv_new(struct ledger *l, const char *title);
 /* Append a message (role "user" or "assistant"; usage_id 0: none). 0 or -1. */
 int ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char *text,
     int64_t usage_id);
-/* The most recently updated conversation's id; 0 if there is none. */
+/* The most recently updated conversation that holds messages; 0 if there is none. */
 int64_t ledger_conv_latest(struct ledger *l);
 /* Whether conversation conv exists. */
 bool ledger_conv_exists(struct ledger *l, int64_t conv);

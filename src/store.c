@@ -394,7 +394,9 @@ store_conv_latest(struct store *s)
 	int64_t id = 0;
 	char *cause = NULL;
 
-	if (store_int(s, "SELECT coalesce((SELECT id FROM conversations"
+	/* One whose first request was refused holds nothing to continue: skip it. */
+	if (store_int(s, "SELECT coalesce((SELECT id FROM conversations c WHERE EXISTS"
+	    " (SELECT 1 FROM messages m WHERE m.conversation_id = c.id)"
 	    " ORDER BY updated DESC, id DESC LIMIT 1), 0)", &id, &cause) < 0) {
 		free(cause);
 		return 0;

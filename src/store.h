@@ -55,7 +55,7 @@ int64_t store_conv_new(struct store *s, const char *title);
 /* Append a message and touch the conversation; usage_id 0: none. 0 or -1. */
 int store_msg_add(struct store *s, int64_t conv, const char *role, const char *text,
     int64_t usage_id);
-/* The most recently updated conversation's id; 0 if none. */
+/* The most recently updated conversation that holds messages; 0 if none. */
 int64_t store_conv_latest(struct store *s);
 /* Whether conversation conv exists. */
 bool store_conv_exists(struct store *s, int64_t conv);

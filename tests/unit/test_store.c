@@ -175,10 +175,12 @@ test_conversations(void)
 	CHECK_INT(ledger_msg_add(l, a, "assistant", "hi", uid), 0);
 	setenv("LLM_NOW", "1790000100", 1);
 	b = ledger_conv_new(l, NULL);
-	CHECK_INT(ledger_conv_latest(l), b);
+	CHECK_INT(ledger_conv_latest(l), a);     /* b is empty yet */
 	CHECK_INT(ledger_msg_add(l, b, "user", "second", 0), 0);
+	CHECK_INT(ledger_conv_latest(l), b);
 	/* A conversation whose first request was refused holds no messages: not listed. */
 	CHECK(ledger_conv_new(l, "refused") > b);
+	CHECK_INT(ledger_conv_latest(l), b);
 	/* A new message makes a conversation the latest again. */
 	setenv("LLM_NOW", "1790000200", 1);
 	CHECK_INT(ledger_msg_add(l, a, "user", "again", 0), 0);
