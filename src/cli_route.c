@@ -180,8 +180,13 @@ route_print_text(struct cli *cli, const struct route_args *a, const struct chat_
 	printf("reason    %s\n", r->reason);
 	printf("score     P(cheap not enough) %.2f, P(mid not enough) %.2f\n", d->p_cheap_fail, d->p_mid_fail);
 	printf("features ");
-	for (i = 0; i < d->ntop; i++)
-		printf("%s %s %+.2f", i ? "," : "", d->top[i].name, d->top[i].contribution);
+	for (i = 0; i < d->ntop; i++) {
+		/* A topic rule (code, diff, stack trace) decides without a weight. */
+		if (d->top[i].contribution > -0.005 && d->top[i].contribution < 0.005)
+			printf("%s %s (rule)", i ? "," : "", d->top[i].name);
+		else
+			printf("%s %s %+.2f", i ? "," : "", d->top[i].name, d->top[i].contribution);
+	}
 	printf("%s\n", d->ntop ? "" : " none stand out");
 	printf("input     ~%" PRId64 " tokens, reply ~%ld tokens assumed\n", r->input_tokens, a->reply);
 	if (r->model != NULL && pricing_worst_case(r->model, r->input_tokens, a->reply, &pico) != PRICING_OK)
