@@ -257,13 +257,15 @@ test_reserve_settle(void)
 static void
 test_dead_reservation_expires(void)
 {
-	struct ledger *l = open_fresh();
+	struct ledger *l;
 	struct meter m;
 	int64_t t0 = utc(2026, 11, 10, 8, 0, 0), id = 0;
 	char *cause = NULL;
 	int status;
 	pid_t pid;
 
+	/* The child opens its own connection: none may cross a fork. */
+	fresh_dir();
 	set_now(t0);
 	pid = fork();
 	if (pid == 0) {
@@ -272,9 +274,13 @@ test_dead_reservation_expires(void)
 		if (c == NULL || ledger_reserve(c, &entry, 40000, 0, false, &id, NULL,
 		    &cause) != LEDGER_RESERVED)
 			_exit(1);
-		_exit(0);  /* no settle, no close: as if killed */
+		/* No settle: the row stays reserved, as if the process had been killed. */
+		ledger_close(c);
+		_exit(0);
 	}
 	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if ((l = ledger_open(test_dir, &cause)) == NULL)
+		die("ledger_open: %s", cause);
 	set_now(t0 + LEDGER_EXPIRY - 1);
 	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
 	CHECK_INT(m.reserved, 40000);
