@@ -1,4 +1,4 @@
-/* tui_cmd: sending, slash commands, pickers, attachments, saving and copying. */
+/* tui_cmd: sending, slash commands, attachments, saving and copying. */
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,14 +18,12 @@
 
 #define ATTACH_MAX (1 << 20)
 #define RUN_MAX (256 * 1024)
-#define CONV_LIST_MAX 200
 
 struct cmd {
 	const char *name, *args, *help;
 	void (*fn)(struct tui *t, char *arg);
 };
 
-static void help_commands(struct tui *t);
 
 /* The options a turn is sent with now. */
 void
@@ -313,8 +311,8 @@ tui_attach_file(struct tui *t, const char *path)
 }
 
 /* Run a command with no terminal and attach what it printed. */
-static void
-run_attach(struct tui *t, const char *cmd)
+void
+tui_run_attach(struct tui *t, const char *cmd)
 {
 	char *sh = xstrfmt("(%s) </dev/null 2>&1", cmd), chunk[4096], tok[16];
 	struct buf out;
@@ -455,246 +453,6 @@ tui_resume(struct tui *t, int64_t id)
 	t->route_dirty = true;
 	tui_status(t, false, "conversation %lld: %zu messages", (long long)id, n);
 	return 0;
-}
-
-static void
-pick_add(struct tui_picker *p, char *item, int64_t id)
-{
-	p->items = xreallocarray(p->items, p->n + 1, sizeof(*p->items));
-	p->ids = xreallocarray(p->ids, p->n + 1, sizeof(*p->ids));
-	p->items[p->n] = item;
-	p->ids[p->n] = id;
-	p->n++;
-}
-
-/* A price per million tokens: "$0.10", "$0.025", "?". */
-static void
-per_m(int64_t pico, char *out, size_t n)
-{
-	int64_t d, frac;
-	int digits = 2;
-
-	if (pico < 0) {
-		snprintf(out, n, "?");
-		return;
-	}
-	/* pico-dollars per token is micro-dollars per million */
-	d = pico / 1000000;
-	frac = pico % 1000000;
-	while (digits < 6) {
-		int64_t div = 1;
-		int i;
-
-		for (i = 0; i < 6 - digits; i++)
-			div *= 10;
-		if (frac % div == 0)
-			break;
-		digits++;
-	}
-	{
-		int64_t div = 1;
-		int i;
-
-		for (i = 0; i < 6 - digits; i++)
-			div *= 10;
-		snprintf(out, n, "$%lld.%0*lld", (long long)d, digits, (long long)(frac / div));
-	}
-}
-
-static void
-pick_models(struct tui *t)
-{
-	size_t i, n = catalog_count(t->cat);
-	char in[32], out[32];
-
-	str_copy(t->pick.title, sizeof(t->pick.title), "pin a model (prices per million tokens)");
-	pick_add(&t->pick, xstrfmt("%s (no pin: route by tier)", t->pin ? " " : "*"), -1);
-	for (i = 0; i < n; i++) {
-		const struct model *m = catalog_at(t->cat, i);
-
-		per_m(m->in_price, in, sizeof(in));
-		per_m(m->out_price, out, sizeof(out));
-		pick_add(&t->pick, xstrfmt("%s %-26s %-8s in %-8s out %-8s %s", t->pin &&
-		    strcmp(t->pin, m->name) == 0 ? "*" : " ", m->name, tier_str(m->tier), in, out,
-		    m->provider), (int64_t)i);
-		if (t->pin && strcmp(t->pin, m->name) == 0)
-			t->pick.sel = (int)t->pick.n - 1;
-	}
-}
-
-static void
-pick_convs(struct tui *t)
-{
-	struct store_conv *c = NULL;
-	char *cause = NULL, when[32];
-	size_t n = 0, i;
-
-	str_copy(t->pick.title, sizeof(t->pick.title), "resume a conversation");
-	if (t->ledger == NULL || store_conv_list(ledger_store(t->ledger), CONV_LIST_MAX, &c, &n,
-	    &cause) != 0) {
-		tui_status(t, true, "conversations: %s", cause ? cause : "no ledger");
-		free(cause);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		time_t tt = (time_t)c[i].updated;
-		struct tm tm;
-
-		char *title = c[i].title ? visible_str(c[i].title, strlen(c[i].title)) :
-		    xstrdup("(untitled)");
-
-		/* A title is the start of a prompt: one line, made visible. */
-		for (char *p = title; *p; p++)
-			if (*p == '\n' || *p == '\t')
-				*p = ' ';
-		localtime_r(&tt, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		pick_add(&t->pick, xstrfmt("#%-5lld %s  %-40.40s  %lld msgs", (long long)c[i].id, when,
-		    title, (long long)c[i].nmsgs), c[i].id);
-		free(title);
-	}
-	store_convs_free(c, n);
-	if (n == 0)
-		tui_status(t, false, "no conversations yet");
-}
-
-static void
-pick_help(struct tui *t)
-{
-	char key[32], keys[96];
-	size_t i, j;
-
-	str_copy(t->pick.title, sizeof(t->pick.title), "help");
-	pick_add(&t->pick, xstrdup("Keys"), 0);
-	for (i = ACT_NONE + 1; i < ACT_COUNT; i++) {
-		keys[0] = '\0';
-		for (j = 0; j < t->nbinds; j++) {
-			if (t->binds[j].action != (enum tui_action)i)
-				continue;
-			tui_key_name(t->binds[j].key, key, sizeof(key));
-			if (keys[0])
-				strncat(keys, " ", sizeof(keys) - strlen(keys) - 1);
-			strncat(keys, key, sizeof(keys) - strlen(keys) - 1);
-		}
-		pick_add(&t->pick, xstrfmt("  %-14s %-10s %s", keys[0] ? keys : "(unbound)",
-		    tui_action_name((enum tui_action)i), tui_action_help((enum tui_action)i)), 0);
-	}
-	pick_add(&t->pick, xstrdup(""), 0);
-	pick_add(&t->pick, xstrdup("Commands"), 0);
-	help_commands(t);
-	pick_add(&t->pick, xstrdup(""), 0);
-	pick_add(&t->pick, xstrdup("Input is readline: history, emacs or vi keys from ~/.inputrc."), 0);
-	pick_add(&t->pick, xstrdup("Enter sends; pastes keep their newlines; [keys] in config.ini "
-	    "rebinds (action = KEY)."), 0);
-	t->pick.sel = -1;
-}
-
-/* Open a picker or the help over the transcript. */
-void
-tui_pick_open(struct tui *t, enum tui_mode mode)
-{
-	tui_pick_close(t);
-	t->pick.sel = 0;
-	if (mode == MODE_PICK_MODEL)
-		pick_models(t);
-	else if (mode == MODE_PICK_CONV)
-		pick_convs(t);
-	else
-		pick_help(t);
-	if (t->pick.n == 0) {
-		tui_pick_close(t);
-		return;
-	}
-	t->mode = mode;
-	t->dirty = true;
-}
-
-/* Close the picker. */
-void
-tui_pick_close(struct tui *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->pick.n; i++)
-		free(t->pick.items[i]);
-	free(t->pick.items);
-	free(t->pick.ids);
-	memset(&t->pick, 0, sizeof(t->pick));
-	t->mode = MODE_INPUT;
-	t->dirty = true;
-}
-
-static void
-pick_choose(struct tui *t)
-{
-	struct tui_picker *p = &t->pick;
-	enum tui_mode mode = t->mode;
-	int64_t id;
-
-	if (p->sel < 0 || p->sel >= (int)p->n)
-		return;
-	id = p->ids[p->sel];
-	tui_pick_close(t);
-	if (mode == MODE_PICK_MODEL) {
-		free(t->pin);
-		t->pin = NULL;
-		if (id >= 0)
-			t->pin = xstrdup(catalog_at(t->cat, (size_t)id)->name);
-		t->route_dirty = true;
-		tui_status(t, false, t->pin ? "pinned %s: every message goes to it" :
-		    "unpinned: messages are routed by tier%s", t->pin ? t->pin : "");
-	} else if (mode == MODE_PICK_CONV) {
-		tui_resume(t, id);
-	}
-}
-
-/* A key while a picker, the help or a confirmation is open. */
-void
-tui_pick_key(struct tui *t, int key)
-{
-	struct tui_picker *p = &t->pick;
-	int page = tui_trans_rows(t) - 2, *pos = p->sel >= 0 ? &p->sel : &p->top;
-
-	if (t->mode == MODE_CONFIRM) {
-		char *cmd = t->confirm_cmd;
-
-		t->confirm_cmd = NULL;
-		t->mode = MODE_INPUT;
-		if (key == 'y' || key == 'Y')
-			run_attach(t, cmd);
-		else
-			tui_status(t, false, "not run");
-		free(cmd);
-		return;
-	}
-	if (page < 1)
-		page = 1;
-	if (key == (TK_FN | KEY_UP) || key == 'k' || key == 16)
-		(*pos)--;
-	else if (key == (TK_FN | KEY_DOWN) || key == 'j' || key == 14)
-		(*pos)++;
-	else if (key == (TK_FN | KEY_PPAGE))
-		*pos -= page;
-	else if (key == (TK_FN | KEY_NPAGE))
-		*pos += page;
-	else if (key == (TK_FN | KEY_HOME))
-		*pos = 0;
-	else if (key == (TK_FN | KEY_END))
-		*pos = (int)p->n;
-	else if (key == '\r' || key == '\n' || key == (TK_FN | KEY_ENTER)) {
-		if (p->sel >= 0)
-			pick_choose(t);
-		else
-			tui_pick_close(t);
-		return;
-	} else if (key == 27 || key == 'q' || key == 3 || key == (TK_FN | KEY_F(1))) {
-		tui_pick_close(t);
-		return;
-	}
-	if (*pos >= (int)p->n)
-		*pos = (int)p->n - 1;
-	if (*pos < 0)
-		*pos = 0;
 }
 
 static void
@@ -943,15 +701,15 @@ static const struct cmd cmds[] = {
 static const size_t ncmds = ARRAY_SIZE(cmds);
 
 /* List the commands in the help. */
-static void
-help_commands(struct tui *t)
+void
+tui_help_commands(struct tui *t)
 {
 	size_t i;
 
 	for (i = 0; i < ncmds; i++) {
 		char *c = xstrfmt("/%s %s", cmds[i].name, cmds[i].args);
 
-		pick_add(&t->pick, xstrfmt("  %-24s %s", c, cmds[i].help), 0);
+		tui_pick_add(&t->pick, xstrfmt("  %-24s %s", c, cmds[i].help), 0);
 		free(c);
 	}
 }

@@ -189,6 +189,10 @@ struct tui {
 	int sig_pipe[2];
 };
 
+/* tui_draw.c */
+/* Start colour pairs for the theme's slots, unless NO_COLOR or the terminal says no. */
+void tui_colors_start(struct tui *t);
+
 /* tui.c */
 /* Show a one-line message at the bottom; error colours it as one. */
 void tui_status(struct tui *t, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -252,6 +256,12 @@ char *tui_command_complete(const char *text, int state);
 char *tui_compose(const struct tui *t, const char *input);
 /* Cycle the tier override auto -> cheap -> mid -> frontier. */
 void tui_tier_cycle(struct tui *t);
+/* Run a command with no terminal and attach its output to the next message. */
+void tui_run_attach(struct tui *t, const char *cmd);
+/* Add the slash commands to the help list. */
+void tui_help_commands(struct tui *t);
+/* Add an item to a picker; it takes item (malloc'd). */
+void tui_pick_add(struct tui_picker *p, char *item, int64_t id);
 /* Open the model or conversation picker, or the help. */
 void tui_pick_open(struct tui *t, enum tui_mode mode);
 void tui_pick_close(struct tui *t);

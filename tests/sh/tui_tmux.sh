@@ -130,7 +130,7 @@ check_pane "segv: died of SIGSEGV" c "EXIT=139"
 restored "segv" c
 
 # -- plain "llm" on a terminal is the client too; C-z suspends to the shell, fg comes back
-tm new-session -d -s d -x 100 -y 30 "env PS1='$ ' bash --norc --noprofile -i"
+tm new-session -d -s d -x 100 -y 30 "env PS1='$ ' HISTFILE= bash --norc --noprofile -i"
 check_pane "shell: ready" d '$'
 tm send-keys -t d "\"$LLM_BIN\"" Enter
 check_pane "llm alone: the client" d "route auto  type a message to see where it goes"
@@ -143,6 +143,7 @@ check_eq "fg: alternate screen again" "$(tm display -p -t d '#{alternate_on}')" 
 tm send-keys -t d C-c C-c
 tm send-keys -t d "echo EXIT=\$?" Enter
 check_pane "llm alone: exit 0" d "EXIT=0"
+tm send-keys -t d "exit" Enter
 
 tm kill-server 2>/dev/null
 echo "# $T_PASS passed, $T_FAIL failed"

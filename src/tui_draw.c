@@ -1,0 +1,616 @@
+/* tui_draw: layout and drawing of every part of the screen, one doupdate per frame. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "pricing.h"
+#include "tui_priv.h"
+#include "util.h"
+
+#define INPUT_MAX_ROWS 6
+#define BAR_W 15
+
+/* Attributes added when there is no colour, so meanings still differ. */
+static const unsigned mono_extra[THEME_NSLOTS] = {
+	[THEME_USER] = THEME_BOLD,
+	[THEME_ASSISTANT] = THEME_BOLD,
+	[THEME_METER_WARN] = THEME_UNDERLINE,
+	[THEME_METER_HIGH] = THEME_BOLD,
+	[THEME_METER_OVER] = THEME_BOLD | THEME_REVERSE,
+	[THEME_ERROR] = THEME_BOLD,
+	[THEME_HEADING] = THEME_BOLD,
+	[THEME_LINK] = THEME_UNDERLINE,
+	[THEME_SELECTED] = THEME_REVERSE,
+	[THEME_DIM] = THEME_DIM_ATTR,
+};
+
+static const char *const month_names[12] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+};
+
+/* Format tokens as 950, 2.1k or 1.2M. */
+void
+tui_tokens(int64_t n, char *out, size_t size)
+{
+	if (n < 1000)
+		snprintf(out, size, "%lld", (long long)n);
+	else if (n < 1000000)
+		snprintf(out, size, "%lld.%lldk", (long long)(n / 1000), (long long)(n % 1000 / 100));
+	else
+		snprintf(out, size, "%lld.%lldM", (long long)(n / 1000000),
+		    (long long)(n % 1000000 / 100000));
+}
+
+static attr_t
+attr_of(const struct tui *t, int slot, unsigned extra)
+{
+	unsigned a = t->theme.styles[slot].attrs | extra;
+	attr_t r = 0;
+
+	if (!t->color)
+		a |= mono_extra[slot];
+	if (a & THEME_BOLD)
+		r |= A_BOLD;
+	if (a & THEME_DIM_ATTR)
+		r |= A_DIM;
+	if (a & THEME_UNDERLINE)
+		r |= A_UNDERLINE;
+	if (a & THEME_REVERSE)
+		r |= A_REVERSE;
+	if (a & THEME_ITALIC)
+		r |= A_ITALIC;
+	if (t->color)
+		r |= COLOR_PAIR(slot + 1);
+	return r;
+}
+
+/* Start colour pairs for the theme's slots, unless NO_COLOR or the terminal says no. */
+void
+tui_colors_start(struct tui *t)
+{
+	bool def;
+	int i;
+
+	t->color = theme_color_allowed() && has_colors() && start_color() == OK && COLORS >= 8;
+	if (!t->color)
+		return;
+	def = use_default_colors() == OK;
+	for (i = 0; i < THEME_NSLOTS; i++) {
+		const struct theme_style *s = &t->theme.styles[i];
+		short fg = COLORS >= 256 ? s->fg : s->fg8, bg = COLORS >= 256 ? s->bg : s->bg8;
+
+		if (fg >= COLORS)
+			fg = s->fg8;
+		if (bg >= COLORS)
+			bg = s->bg8;
+		if (!def && fg < 0)
+			fg = COLOR_WHITE;
+		if (!def && bg < 0)
+			bg = COLOR_BLACK;
+		init_pair((short)(i + 1), fg, bg);
+	}
+}
+
+/* Rows the transcript has. */
+int
+tui_trans_rows(const struct tui *t)
+{
+	int r = t->h - 6 - t->input_rows;
+
+	return r < 1 ? 1 : r;
+}
+
+/* Columns transcript text wraps to. */
+int
+tui_trans_width(const struct tui *t)
+{
+	int w = t->w - 4;
+
+	return w < 10 ? 10 : w;
+}
+
+/* How many bytes of s fit in maxw columns; the width used in *used. */
+static size_t
+fit(const char *s, size_t n, int maxw, int *used)
+{
+	size_t i = 0;
+	int w = 0;
+
+	while (i < n) {
+		size_t c = 1;
+		int cw;
+
+		while (i + c < n && ((unsigned char)s[i + c] & 0xc0) == 0x80)
+			c++;
+		cw = md_width(s + i, c);
+		if (w + cw > maxw)
+			break;
+		w += cw;
+		i += c;
+	}
+	if (used != NULL)
+		*used = w;
+	return i;
+}
+
+/* Remember which slot drew cells [x, x+n) of row y, for the colour dumps. */
+static void
+mark(struct tui *t, int y, int x, int n, int slot)
+{
+	if (t->cells == NULL || y < 0 || y >= t->h || x < 0)
+		return;
+	if (x + n > t->w)
+		n = t->w - x;
+	if (n > 0)
+		memset(t->cells + (size_t)y * (size_t)t->w + (size_t)x, slot, (size_t)n);
+}
+
+/* Write s at the cursor, clipped so the column stays within maxx; advance *x. */
+static void
+seg(struct tui *t, int y, int *x, int maxx, const char *s, int slot, unsigned extra)
+{
+	int used;
+	size_t n;
+
+	if (*x >= maxx)
+		return;
+	n = fit(s, strlen(s), maxx - *x, &used);
+	if (n == 0)
+		return;
+	attrset(attr_of(t, slot, extra));
+	mvaddnstr(y, *x, s, (int)n);
+	mark(t, y, *x, used, slot);
+	*x += used;
+}
+
+static const char *
+box_ch(const struct tui *t, int which)
+{
+	static const char *const uni[] = { "\xe2\x94\x8c", "\xe2\x94\x90", "\xe2\x94\x94",
+		"\xe2\x94\x98", "\xe2\x94\x80", "\xe2\x94\x82", "\xe2\x94\x9c", "\xe2\x94\xa4" };
+	static const char *const ascii[] = { "+", "+", "+", "+", "-", "|", "+", "+" };
+
+	return t->unicode ? uni[which] : ascii[which];
+}
+
+enum { BOX_TL, BOX_TR, BOX_BL, BOX_BR, BOX_H, BOX_V, BOX_LT, BOX_RT };
+
+/* A horizontal rule across row y with a left and right piece and text in it. */
+static void
+hrule(struct tui *t, int y, int left, int right, const char *text, int slot, unsigned extra)
+{
+	int x = 0, i;
+
+	seg(t, y, &x, t->w, box_ch(t, left), THEME_BORDER, 0);
+	if (text != NULL && *text) {
+		seg(t, y, &x, t->w - 2, " ", THEME_BORDER, 0);
+		seg(t, y, &x, t->w - 3, text, slot, extra);
+		seg(t, y, &x, t->w - 2, " ", THEME_BORDER, 0);
+	}
+	attrset(attr_of(t, THEME_BORDER, 0));
+	for (i = x; i < t->w - 1; i++)
+		mvaddstr(y, i, box_ch(t, BOX_H));
+	mark(t, y, x, t->w - 1 - x, THEME_BORDER);
+	x = t->w - 1;
+	seg(t, y, &x, t->w, box_ch(t, right), THEME_BORDER, 0);
+}
+
+/* The side borders of row y. */
+static void
+sides(struct tui *t, int y)
+{
+	int x = 0;
+
+	seg(t, y, &x, 1, box_ch(t, BOX_V), THEME_BORDER, 0);
+	x = t->w - 1;
+	seg(t, y, &x, t->w, box_ch(t, BOX_V), THEME_BORDER, 0);
+}
+
+static void
+draw_line(struct tui *t, int y, const struct md_line *l)
+{
+	int x = 2, maxx = t->w - 2;
+	uint32_t i;
+
+	for (i = 0; i < l->nspans && x < maxx; i++) {
+		const struct md_span *sp = &l->spans[i];
+		int used;
+		size_t n = fit(l->text + sp->off, sp->len, maxx - x, &used);
+
+		attrset(attr_of(t, sp->slot, sp->attrs));
+		mvaddnstr(y, x, l->text + sp->off, (int)n);
+		mark(t, y, x, used, sp->slot);
+		x += used;
+	}
+}
+
+static void
+draw_transcript(struct tui *t, int top, int rows)
+{
+	struct tui_vline *vl = xcalloc((size_t)rows, sizeof(*vl));
+	size_t n, i;
+
+	n = tui_view_visible(&t->view, tui_trans_width(t), rows, vl);
+	for (i = 0; i < n; i++)
+		draw_line(t, top + (int)i, vl[i].line);
+	free(vl);
+}
+
+/* Tier override or pin, for the meter line's right end. */
+static void
+mode_text(const struct tui *t, char *out, size_t n)
+{
+	char key[32];
+
+	if (t->pin != NULL) {
+		tui_key_name(tui_action_key(t, ACT_MODEL), key, sizeof(key));
+		snprintf(out, n, "model: %s  %s", t->pin, key);
+	} else {
+		tui_key_name(tui_action_key(t, ACT_TIER), key, sizeof(key));
+		snprintf(out, n, "tier: %s  %s", t->tier == TIER_AUTO ? "auto" : tier_str(t->tier), key);
+	}
+}
+
+static void
+draw_route(struct tui *t, int y)
+{
+	const struct chat_route *r = &t->route;
+	int x = 2, maxx = t->w - 2, left, mw;
+	char money[32], buf[256], tok[16];
+	int64_t att = 0;
+	size_t i;
+
+	seg(t, y, &x, maxx, "route ", THEME_DIM, 0);
+	if (t->route_err != NULL) {
+		seg(t, y, &x, maxx, t->route_err, THEME_ERROR, 0);
+		return;
+	}
+	if (!t->route_ok) {
+		seg(t, y, &x, maxx, t->pin ? "pinned" : t->tier == TIER_AUTO ? "auto" : "tier",
+		    THEME_ROUTE, 0);
+		if (t->pin != NULL || t->tier != TIER_AUTO) {
+			seg(t, y, &x, maxx, t->unicode ? " \xe2\x86\x92 " : " -> ", THEME_DIM, 0);
+			seg(t, y, &x, maxx, t->pin ? t->pin : tier_str(t->tier), THEME_ROUTE, THEME_BOLD);
+		}
+		seg(t, y, &x, maxx, "  type a message to see where it goes", THEME_DIM, 0);
+		return;
+	}
+	/* The estimate keeps its place at the right end; the rest is cut to fit before it. */
+	pricing_format(r->estimate, true, money, sizeof(money));
+	if (r->estimate < 0)
+		str_copy(money, sizeof(money), "cost unknown");
+	mw = md_width(money, strlen(money));
+	left = maxx - mw - 2;
+	seg(t, y, &x, left, route_mode_str(r->mode), THEME_ROUTE, 0);
+	seg(t, y, &x, left, t->unicode ? " \xe2\x86\x92 " : " -> ", THEME_DIM, 0);
+	seg(t, y, &x, left, tier_str(r->tier), THEME_ROUTE, THEME_BOLD);
+	seg(t, y, &x, left, "  ", THEME_DIM, 0);
+	seg(t, y, &x, left, r->model ? r->model->name : "no usable model", r->model ? THEME_ROUTE :
+	    THEME_ERROR, 0);
+	if (r->budget_adjusted)
+		seg(t, y, &x, left, "  budget moved it", THEME_METER_WARN, 0);
+	if (r->context_adjusted)
+		seg(t, y, &x, left, "  context window moved it", THEME_METER_WARN, 0);
+	/* The budget check runs when the message is sent; say now what it will do. */
+	if (t->meter_ok && t->meter.limit > 0 && r->worst_case > 0 &&
+	    t->meter.spent + t->meter.reserved + r->worst_case > t->meter.limit) {
+		const char *what = t->cfg->budget_action == BUDGET_BLOCK || r->mode == ROUTE_PINNED ?
+		    "  over budget: would be refused" : t->cfg->budget_action == BUDGET_DOWNGRADE ?
+		    "  over budget: would move down a tier" : "  over budget";
+
+		seg(t, y, &x, left, what, THEME_METER_OVER, 0);
+	}
+	for (i = 0; i < t->natt; i++)
+		att += pricing_estimate_tokens(t->att[i].text, strlen(t->att[i].text));
+	if (t->natt > 0) {
+		tui_tokens(att, tok, sizeof(tok));
+		snprintf(buf, sizeof(buf), "  +%zu %s %s tok", t->natt, t->natt == 1 ? "attachment" :
+		    "attachments", tok);
+		seg(t, y, &x, left, buf, THEME_STATUS, 0);
+	}
+	if (r->reason[0]) {
+		snprintf(buf, sizeof(buf), "  (%s)", r->reason);
+		seg(t, y, &x, left, buf, THEME_DIM, 0);
+	}
+	seg(t, y, &x, maxx, "  ", THEME_DIM, 0);
+	seg(t, y, &x, maxx, money, THEME_COST, 0);
+}
+
+static void
+draw_meter(struct tui *t, int y)
+{
+	const struct meter *m = &t->meter;
+	int x = 2, maxx = t->w - 2, slot = THEME_METER_OK, mon, i, fill, rw, bar = BAR_W, lw;
+	char buf[160], spent[32], limit[32], right[96], month[8];
+	int64_t used = m->spent + m->reserved, pct = 0;
+
+	mode_text(t, right, sizeof(right));
+	rw = md_width(right, strlen(right));
+	if (!t->meter_ok) {
+		seg(t, y, &x, maxx - rw - 1, "budget: no ledger", THEME_DIM, 0);
+		x = maxx - rw;
+		if (x > 2)
+			seg(t, y, &x, maxx, right, THEME_STATUS, 0);
+		return;
+	}
+	mon = (m->month[5] - '0') * 10 + (m->month[6] - '0');
+	str_copy(month, sizeof(month), mon >= 1 && mon <= 12 ? month_names[mon - 1] : m->month);
+	pricing_format(used, m->estimated, spent, sizeof(spent));
+	if (m->limit > 0) {
+		pct = used * 100 / m->limit;   /* both far under 2^63 / 100: budgets are dollars */
+		slot = pct >= 100 ? THEME_METER_OVER : pct >= 80 ? THEME_METER_HIGH :
+		    pct >= 50 ? THEME_METER_WARN : THEME_METER_OK;
+		pricing_format(m->limit, false, limit, sizeof(limit));
+		snprintf(buf, sizeof(buf), " %s of %s (%lld%%)", spent, limit, (long long)pct);
+	} else {
+		bar = 0;
+		snprintf(buf, sizeof(buf), " %s spent, no budget", spent);
+	}
+	if (m->unknown_count > 0) {
+		size_t l = strlen(buf);
+
+		snprintf(buf + l, sizeof(buf) - l, " +%lld unknown", (long long)m->unknown_count);
+	}
+	/* Narrow screens: the tier hint goes first, then the bar shrinks. */
+	lw = md_width(month, strlen(month)) + md_width(buf, strlen(buf));
+	if (2 + lw + bar + 1 + rw > maxx)
+		rw = 0;
+	if (2 + lw + bar > maxx)
+		bar = maxx - 2 - lw - 1 > 0 ? maxx - 2 - lw - 1 : 0;
+	seg(t, y, &x, maxx, month, THEME_STATUS, 0);
+	if (bar > 0) {
+		seg(t, y, &x, maxx, " ", THEME_STATUS, 0);
+		fill = (int)(pct >= 100 ? bar : (used * bar + m->limit / 2) / m->limit);
+		for (i = 0; i < bar; i++)
+			seg(t, y, &x, maxx, i < fill ? (t->unicode ? "\xe2\x96\x88" : "#") :
+			    (t->unicode ? "\xe2\x96\x91" : "."), i < fill ? slot : THEME_DIM, 0);
+	}
+	seg(t, y, &x, maxx, buf, slot, 0);
+	if (rw > 0) {
+		x = maxx - rw;
+		seg(t, y, &x, maxx, right, THEME_STATUS, 0);
+	}
+}
+
+/* Split the input into screen rows of width w; return the rows and the cursor's. */
+struct in_row {
+	size_t off, len;
+};
+
+static int
+input_layout(const char *s, int point, int w, struct in_row *rows, int max, int *cy, int *cx)
+{
+	size_t i = 0, n = strlen(s), start = 0;
+	int nrows = 0, col = 0;
+
+	*cy = 0;
+	*cx = 0;
+	for (;;) {
+		bool end = i >= n;
+
+		if ((size_t)point == i) {
+			*cy = nrows;
+			*cx = col;
+		}
+		if (end || s[i] == '\n') {
+			if (nrows < max)
+				rows[nrows] = (struct in_row){ start, i - start };
+			nrows++;
+			if (end)
+				break;
+			i++;
+			start = i;
+			col = 0;
+			continue;
+		}
+		{
+			size_t c = 1;
+			int cw;
+
+			while (i + c < n && ((unsigned char)s[i + c] & 0xc0) == 0x80)
+				c++;
+			cw = md_width(s + i, c);
+			if (col + cw > w) {
+				if (nrows < max)
+					rows[nrows] = (struct in_row){ start, i - start };
+				nrows++;
+				start = i;
+				col = 0;
+				if ((size_t)point == i) {
+					*cy = nrows;
+					*cx = 0;
+				}
+			}
+			col += cw;
+			i += c;
+		}
+	}
+	return nrows;
+}
+
+static void
+draw_input(struct tui *t, int top, int *cur_y, int *cur_x)
+{
+	int point = 0, w = t->w - 6, cy, cx, n, first, i, x;
+	const char *s = tui_input(&point);
+	struct in_row rows[64];
+	char *vis;
+
+	n = input_layout(s, point, w < 4 ? 4 : w, rows, 64, &cy, &cx);
+	if (n > 64)
+		n = 64;
+	first = cy - t->input_rows + 1 > 0 ? cy - t->input_rows + 1 : 0;
+	if (first + t->input_rows > n)
+		first = n - t->input_rows > 0 ? n - t->input_rows : 0;
+	for (i = 0; i < t->input_rows && first + i < n; i++) {
+		x = 2;
+		seg(t, top + i, &x, 4, first + i == 0 ? "> " : "  ", THEME_USER, THEME_BOLD);
+		vis = xstrndup(s + rows[first + i].off, rows[first + i].len);
+		seg(t, top + i, &x, t->w - 2, vis, THEME_TEXT, 0);
+		free(vis);
+	}
+	*cur_y = top + cy - first;
+	*cur_x = 4 + cx;
+}
+
+static void
+draw_picker(struct tui *t, int top, int rows)
+{
+	struct tui_picker *p = &t->pick;
+	int i, x, inner = rows - 2;
+	char buf[64];
+
+	if (rows < 3)
+		return;
+	if (p->sel >= 0) {
+		if (p->sel < p->top)
+			p->top = p->sel;
+		if (p->sel >= p->top + inner)
+			p->top = p->sel - inner + 1;
+	}
+	if (p->top > (int)p->n - inner)
+		p->top = (int)p->n - inner > 0 ? (int)p->n - inner : 0;
+	for (i = 0; i < rows; i++) {
+		move(top + i, 1);
+		attrset(attr_of(t, THEME_TEXT, 0));
+		hline(' ', t->w - 2);
+		mark(t, top + i, 1, t->w - 2, THEME_TEXT);
+	}
+	hrule(t, top, BOX_LT, BOX_RT, p->title, THEME_HEADING, 0);
+	for (i = 0; i < inner && p->top + i < (int)p->n; i++) {
+		int idx = p->top + i;
+
+		x = 2;
+		sides(t, top + 1 + i);
+		if (idx == p->sel) {
+			move(top + 1 + i, 1);
+			attrset(attr_of(t, THEME_SELECTED, 0));
+			hline(' ', t->w - 2);
+			mark(t, top + 1 + i, 1, t->w - 2, THEME_SELECTED);
+		}
+		seg(t, top + 1 + i, &x, t->w - 2, p->items[idx], idx == p->sel ? THEME_SELECTED :
+		    THEME_TEXT, 0);
+	}
+	snprintf(buf, sizeof(buf), "%s", p->sel >= 0 ? "Enter choose · Esc close" :
+	    "Up/Down/PgUp/PgDn scroll · Esc close");
+	hrule(t, top + rows - 1, BOX_LT, BOX_RT, buf, THEME_DIM, 0);
+}
+
+/* Rows the input needs now, at most INPUT_MAX_ROWS. */
+static int
+input_rows_needed(const struct tui *t)
+{
+	int point, cy, cx, n, w = t->w - 6;
+	struct in_row rows[64];
+	const char *s = tui_input(&point);
+
+	n = input_layout(s, point, w < 4 ? 4 : w, rows, 64, &cy, &cx);
+	if (n > INPUT_MAX_ROWS)
+		n = INPUT_MAX_ROWS;
+	if (n > t->h - 8)
+		n = t->h - 8;
+	return n < 1 ? 1 : n;
+}
+
+/* Preview the route for the input as it stands, if it changed. */
+static void
+route_update(struct tui *t)
+{
+	struct chat_opts o;
+	char *cause = NULL, *prompt;
+	int point;
+	const char *in = tui_input(&point);
+
+	if (!t->route_dirty && t->last_input != NULL && strcmp(t->last_input, in) == 0)
+		return;
+	t->route_dirty = false;
+	free(t->last_input);
+	t->last_input = xstrdup(in);
+	free(t->route_err);
+	t->route_err = NULL;
+	t->route_ok = false;
+	if (*in == '\0' && t->natt == 0)
+		return;
+	if (in[0] == '/' && t->natt == 0)
+		return;
+	prompt = tui_compose(t, in[0] == '/' ? "" : in);
+	tui_opts(t, &o);
+	if (chat_preview(t->chat, &o, prompt, &t->route, &cause) == 0)
+		t->route_ok = true;
+	else
+		t->route_err = cause ? cause : xstrdup("no route");
+	free(prompt);
+}
+
+/* Draw the whole screen and push it out with one doupdate. */
+void
+tui_draw(struct tui *t)
+{
+	int rows, y, cur_y = 0, cur_x = 0, x;
+	char title[128], hint[160], k1[16], k2[16], k3[16], k4[16];
+	int64_t conv = chat_conversation(t->chat);
+
+	route_update(t);
+	t->input_rows = input_rows_needed(t);
+	rows = tui_trans_rows(t);
+	erase();
+	if (t->cells_w != t->w || t->cells_h != t->h) {
+		free(t->cells);
+		t->cells = xmalloc((size_t)t->w * (size_t)t->h);
+		t->cells_w = t->w;
+		t->cells_h = t->h;
+	}
+	memset(t->cells, THEME_NSLOTS, (size_t)t->w * (size_t)t->h);
+	if (conv > 0)
+		snprintf(title, sizeof(title), "llm \xc2\xb7 conversation %lld", (long long)conv);
+	else
+		str_copy(title, sizeof(title), "llm");
+	hrule(t, 0, BOX_TL, BOX_TR, title, THEME_BORDER, THEME_BOLD);
+	for (y = 1; y <= rows; y++)
+		sides(t, y);
+	draw_transcript(t, 1, rows);
+	y = rows + 1;
+	if (t->view.scroll > 0) {
+		tui_key_name(tui_action_key(t, ACT_END), k1, sizeof(k1));
+		snprintf(hint, sizeof(hint), "%d more lines below \xc2\xb7 %s", t->view.scroll, k1);
+		hrule(t, y, BOX_LT, BOX_RT, hint, THEME_STATUS, 0);
+	} else if (t->streaming != NULL) {
+		tui_key_name(tui_action_key(t, ACT_CANCEL), k1, sizeof(k1));
+		snprintf(hint, sizeof(hint), "streaming \xc2\xb7 %s cancels", k1);
+		hrule(t, y, BOX_LT, BOX_RT, hint, THEME_DIM, 0);
+	} else {
+		hrule(t, y, BOX_LT, BOX_RT, NULL, THEME_BORDER, 0);
+	}
+	sides(t, y + 1);
+	draw_route(t, y + 1);
+	sides(t, y + 2);
+	draw_meter(t, y + 2);
+	hrule(t, y + 3, BOX_LT, BOX_RT, NULL, THEME_BORDER, 0);
+	for (x = 0; x < t->input_rows; x++)
+		sides(t, y + 4 + x);
+	draw_input(t, y + 4, &cur_y, &cur_x);
+	if (t->status[0]) {
+		hrule(t, t->h - 1, BOX_BL, BOX_BR, t->status, t->status_error ? THEME_ERROR :
+		    THEME_STATUS, 0);
+	} else {
+		tui_key_name(tui_action_key(t, ACT_HELP), k1, sizeof(k1));
+		tui_key_name(tui_action_key(t, ACT_TIER), k2, sizeof(k2));
+		tui_key_name(tui_action_key(t, ACT_MODEL), k3, sizeof(k3));
+		tui_key_name(tui_action_key(t, ACT_RETRY), k4, sizeof(k4));
+		snprintf(hint, sizeof(hint), "%s help \xc2\xb7 %s tier \xc2\xb7 %s model \xc2\xb7 %s "
+		    "re-ask up", k1, k2, k3, k4);
+		hrule(t, t->h - 1, BOX_BL, BOX_BR, hint, THEME_DIM, 0);
+	}
+	if (t->mode == MODE_PICK_MODEL || t->mode == MODE_PICK_CONV || t->mode == MODE_HELP)
+		draw_picker(t, 1, rows + 1 < t->h - 1 ? rows + 1 : t->h - 1);
+	attrset(A_NORMAL);
+	if (cur_y >= 0 && cur_y < t->h && cur_x < t->w)
+		move(cur_y, cur_x);
+	curs_set(t->mode == MODE_INPUT ? 1 : 0);
+	wnoutrefresh(stdscr);
+	doupdate();
+	t->dirty = false;
+	t->last_frame = clock_ms();
+}
