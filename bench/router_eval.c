@@ -14,6 +14,9 @@
 
 #define EVAL_SEEDS 20
 #define EVAL_FOLDS 5
+#define EVAL_BOOT 300
+
+static uint64_t xorshift(uint64_t *st);
 
 struct item {
 	double score;
@@ -87,20 +90,19 @@ curve(struct item *it, size_t n, double sum_weak, double sum_strong, double cost
 	return m;
 }
 
-/* Score the rows of set s with scores sc (indexed like the rows). */
+/* Score the rows idx[0..k) (repeats allowed) with scores sc (indexed like the rows). */
 static struct metrics
-evaluate(const struct data *d, int s, const double *sc)
+evaluate_idx(const struct data *d, const size_t *idx, size_t k, const double *sc)
 {
-	struct item *it = xcalloc(d->n, sizeof(*it));
+	struct item *it = xcalloc(k ? k : 1, sizeof(*it));
 	double sw = 0, ss = 0, cw = 0, cs = 0;
-	size_t r, n = 0;
+	size_t i, n = 0;
 	struct metrics m;
 
-	for (r = 0; r < d->n; r++) {
+	for (i = 0; i < k; i++) {
+		size_t r = idx[i];
 		const struct row *row = &d->rows[r];
 
-		if (row->set != s)
-			continue;
 		it[n].score = sc[r];
 		it[n].dq = row->strong - row->weak;
 		it[n].dc = row_cost(row, true) - row_cost(row, false);
@@ -112,6 +114,29 @@ evaluate(const struct data *d, int s, const double *sc)
 	}
 	m = curve(it, n, sw, ss, cw, cs);
 	free(it);
+	return m;
+}
+
+/* The rows of set s, as indices; *k gets their number. */
+static size_t *
+set_rows(const struct data *d, int s, size_t *k)
+{
+	size_t *idx = xcalloc(d->n, sizeof(size_t)), r;
+
+	for (*k = 0, r = 0; r < d->n; r++)
+		if (d->rows[r].set == s)
+			idx[(*k)++] = r;
+	return idx;
+}
+
+/* Score the rows of set s with scores sc (indexed like the rows). */
+static struct metrics
+evaluate(const struct data *d, int s, const double *sc)
+{
+	size_t k, *idx = set_rows(d, s, &k);
+	struct metrics m = evaluate_idx(d, idx, k, sc);
+
+	free(idx);
 	return m;
 }
 
@@ -229,6 +254,49 @@ eval_oracle(const struct data *d, int s, double *sc)
 	return evaluate(d, s, sc);
 }
 
+static int
+cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Bootstrap over the prompts of set s (EVAL_BOOT resamples): the 95% interval
+ * of the router's APGR (scores a) and of its difference from length only
+ * (scores b), resampling the same prompts for both.
+ */
+static void
+bootstrap(const struct data *d, int s, const double *a, const double *b, double ci[2], double diff[2])
+{
+	size_t k, *idx = set_rows(d, s, &k), *pick = xcalloc(k ? k : 1, sizeof(size_t)), i;
+	double *va = xcalloc(EVAL_BOOT, sizeof(double)), *vd = xcalloc(EVAL_BOOT, sizeof(double));
+	uint64_t st = 0x2545F4914F6CDD1Dull + (uint64_t)s;
+	int j;
+
+	for (j = 0; j < EVAL_BOOT; j++) {
+		double x, y;
+
+		for (i = 0; i < k; i++)
+			pick[i] = idx[xorshift(&st) % k];
+		x = evaluate_idx(d, pick, k, a).apgr;
+		y = evaluate_idx(d, pick, k, b).apgr;
+		va[j] = x;
+		vd[j] = x - y;
+	}
+	qsort(va, EVAL_BOOT, sizeof(double), cmp_dbl);
+	qsort(vd, EVAL_BOOT, sizeof(double), cmp_dbl);
+	ci[0] = va[EVAL_BOOT * 25 / 1000];
+	ci[1] = va[EVAL_BOOT * 975 / 1000];
+	diff[0] = vd[EVAL_BOOT * 25 / 1000];
+	diff[1] = vd[EVAL_BOOT * 975 / 1000];
+	free(idx);
+	free(pick);
+	free(va);
+	free(vd);
+}
+
 static void
 print_row(const char *set, size_t n, const char *name, struct metrics m)
 {
@@ -248,7 +316,7 @@ main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : getenv("ROUTING_DATA");
 	struct data d;
-	double *sc;
+	double *sc, *tr, *len, ci[SET_COUNT][2], diff[SET_COUNT][2];
 	size_t setn[SET_COUNT] = { 0 }, r;
 	int s;
 
@@ -261,18 +329,27 @@ main(int argc, char **argv)
 	for (r = 0; r < d.n; r++)
 		setn[d.rows[r].set]++;
 	sc = xcalloc(d.n, sizeof(double));
+	tr = xcalloc(d.n, sizeof(double));
+	len = xcalloc(d.n, sizeof(double));
 	printf("router_eval: %zu prompts (%zu contaminated or unscored skipped); strong = GPT-4-1106, weak = Mixtral-8x7B\n",
 	    d.n, d.skipped);
 	printf("%-8s %6s  %-22s %6s %8s %8s %10s\n", "set", "n", "router", "APGR", "CPT50", "CPT80", "saved@95");
 	for (s = 0; s < SET_COUNT; s++) {
-		print_row(set_names[s], setn[s], "llm (transfer)", eval_transfer(&d, s, sc));
+		print_row(set_names[s], setn[s], "llm (transfer)", eval_transfer(&d, s, tr));
 		print_row(NULL, 0, "llm (5-fold CV)", eval_cv(&d, s, sc));
-		print_row(NULL, 0, "length only", eval_length(&d, s, sc));
+		print_row(NULL, 0, "length only", eval_length(&d, s, len));
 		print_row(NULL, 0, "random (20 seeds)", eval_random(&d, s, sc));
 		print_row(NULL, 0, "oracle", eval_oracle(&d, s, sc));
+		bootstrap(&d, s, tr, len, ci[s], diff[s]);
 	}
 	printf("transfer: fitted on the other sets only; CPT: share of strong calls for that share of the gap;\n"
-	    "saved@95: cost saved against always-strong at 95%% of its quality.\n");
+	    "saved@95: cost saved against always-strong at 95%% of its quality.\n"
+	    "bootstrap (%d resamples of the prompts), 95%% intervals:\n", EVAL_BOOT);
+	for (s = 0; s < SET_COUNT; s++)
+		printf("  %-8s transfer APGR [%.3f, %.3f]; transfer minus length only [%+.3f, %+.3f]\n",
+		    set_names[s], ci[s][0], ci[s][1], diff[s][0], diff[s][1]);
+	free(tr);
+	free(len);
 	free(sc);
 	free(d.rows);
 	return 0;
