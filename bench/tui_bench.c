@@ -92,7 +92,7 @@ main(void)
 	struct cli cli;
 	struct tui *t;
 	struct tui_msg *m;
-	char *cause = NULL, *sub;
+	char *cause = NULL, *sub, *s;
 	int64_t t0, r_med, s_med;
 	long rss;
 	int i, fails = 0;
@@ -114,8 +114,14 @@ main(void)
 	tui_draw(t);
 	printf("tui: %d messages loaded and drawn in %.1f ms\n", MESSAGES, (now_us() - t0) / 1000.0);
 
-	/* A reply streaming in: one token, then the frame it causes. */
+	/* A long reply streaming in (4 KiB of Markdown so far): one token, then its frame. */
 	m = tui_view_add(&t->view, TUI_ASSISTANT, "", 0);
+	for (i = 0; i < 16; i++) {
+		s = xstrfmt("Step %d: the **bound** must be `i < n`.\n\n- read `buf[i]`\n- add it\n\n"
+		    "```c\nsum += buf[i];\n```\n\n", i);
+		tui_view_append(&t->view, m, s, strlen(s));
+		free(s);
+	}
 	for (i = 0; i < RUNS; i++) {
 		t0 = now_us();
 		tui_view_append(&t->view, m, i % 12 == 11 ? "word\n\n" : "word ", i % 12 == 11 ? 6 : 5);
