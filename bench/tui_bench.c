@@ -116,7 +116,7 @@ main(void)
 
 	/* A long reply streaming in (4 KiB of Markdown so far): one token, then its frame. */
 	m = tui_view_add(&t->view, TUI_ASSISTANT, "", 0);
-	for (i = 0; i < 16; i++) {
+	for (i = 0; m->text.len < 4096; i++) {
 		s = xstrfmt("Step %d: the **bound** must be `i < n`.\n\n- read `buf[i]`\n- add it\n\n"
 		    "```c\nsum += buf[i];\n```\n\n", i);
 		tui_view_append(&t->view, m, s, strlen(s));
