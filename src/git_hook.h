@@ -55,7 +55,7 @@ struct git_diff {
 	bool in_header;      /* between "diff --git" and the first hunk */
 };
 
-/* Why path is left out by the built-in rules ("lock file", "generated", "vendored"), or NULL. */
+/* Tell why the built-in rules leave path out ("lock file", "generated", "vendored"), or NULL. */
 const char *git_path_skip(const char *path);
 
 /* Start parsing; keep bytes of each hunk are held; skip_fn may be NULL. */
@@ -64,6 +64,7 @@ void git_diff_init(struct git_diff *d, size_t keep, git_skip_fn skip_fn, void *a
 void git_diff_feed(struct git_diff *d, const char *p, size_t n);
 /* End the input (a last line without a newline counts). */
 void git_diff_finish(struct git_diff *d);
+/* Free everything the diff holds. */
 void git_diff_done(struct git_diff *d);
 /* The number of files whose changes would be shown. */
 size_t git_diff_kept(const struct git_diff *d);
