@@ -43,6 +43,7 @@ static int train_label = 1;            /* ROUTER_LABEL: 0 weak failed, 1 strong 
 static unsigned long train_mask = ~0ul; /* ROUTER_MASK: features in use (bit per RF_*) */
 static int train_signs = 1;            /* ROUTER_SIGNS: 1 keep weights to their sign */
 static int train_cleaning = 1;         /* ROUTER_CLEAN: 1 leave out artefact MMLU domains */
+static double train_anchor_chosen;     /* what the last top-level fit chose */
 static int train_anchoring = 1;        /* ROUTER_ANCHOR: 1 choose a length anchor by nested leave-one-set-out */
 
 static void
@@ -468,8 +469,10 @@ fit_model_at(const struct data *d, const bool *use_in, struct router_model *rm, 
 			rm->w1[i] = rm->w2[i] = 0;
 		}
 	}
-	if (choose && train_anchoring)
-		anchor_apply(rm, choose_anchor(d, use));
+	if (choose && train_anchoring) {
+		train_anchor_chosen = choose_anchor(d, use);
+		anchor_apply(rm, train_anchor_chosen);
+	}
 	for (n = 0, r = 0; r < d->n; r++) {
 		double l1, l2;
 
@@ -639,11 +642,16 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 	fprintf(f, "/*\n * Trained %s on routing/derived/routellm_2tier.tsv (RouteLLM: Mixtral-8x7B weak,\n", day);
 	fprintf(f, " * GPT-4-1106 strong), contaminated rows skipped (%zu): GSM8K %zu, MMLU %zu, MT-Bench %zu\n",
 	    d->skipped, setn[SET_GSM8K], setn[SET_MMLU], setn[SET_MTBENCH]);
-	fprintf(f, " * prompts, weighted %s. Head 1: %s (MT-Bench: judge score\n",
+	fprintf(f, " * prompts, weighted %s. Head 1 (cheap not enough): %s;\n",
 	    train_weighting == 0 ? "by row" : train_weighting == 1 ? "so each set counts the same" : "by sqrt(set size)",
-	    train_label == 1 ? "the strong model beat the weak one" : "the weak model failed");
-	fprintf(f, " * below %.0f); head 2: the strong model failed. L2 %g per row on standardised features.\n",
-	    MTBENCH_GOOD, train_l2);
+	    train_label == 1 ? "the strong model scored higher than the weak one" : "the weak model failed");
+	fprintf(f, " * head 2 (mid not enough): the strong model failed (MT-Bench: a judge score below %.0f).\n",
+	    MTBENCH_GOOD);
+	fprintf(f, " * L2 %g per row on standardised, clipped features; weights held to their prior sign;\n",
+	    train_l2);
+	fprintf(f, " * MMLU domains where the strong model scores under half left out; length anchor %g\n",
+	    train_anchor_chosen);
+	fprintf(f, " * (chosen by leave-one-set-out).\n");
 	fprintf(f, " * Thresholds give %.0f%% cheap and %.0f%% frontier on the training prompts.\n",
 	    TRAIN_CHEAP_SHARE * 100, TRAIN_FRONTIER_SHARE * 100);
 	fprintf(f, " * Features: router.c's router_features(); in order: RF_* of router.h.\n */\n");

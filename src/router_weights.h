@@ -2,8 +2,11 @@
 /*
  * Trained 2026-11-25 on routing/derived/routellm_2tier.tsv (RouteLLM: Mixtral-8x7B weak,
  * GPT-4-1106 strong), contaminated rows skipped (25): GSM8K 1307, MMLU 14037, MT-Bench 72
- * prompts, weighted by row. Head 1: the strong model beat the weak one (MT-Bench: judge score
- * below 8); head 2: the strong model failed. L2 1 per row on standardised features.
+ * prompts, weighted by row. Head 1 (cheap not enough): the strong model scored higher than the weak one;
+ * head 2 (mid not enough): the strong model failed (MT-Bench: a judge score below 8).
+ * L2 1 per row on standardised, clipped features; weights held to their prior sign;
+ * MMLU domains where the strong model scores under half left out; length anchor 0
+ * (chosen by leave-one-set-out).
  * Thresholds give 60% cheap and 10% frontier on the training prompts.
  * Features: router.c's router_features(); in order: RF_* of router.h.
  */
