@@ -430,29 +430,60 @@ input_layout(const char *s, int point, int w, struct in_row *rows, int max, int 
 	return nrows;
 }
 
+/* The input as shown: readline's own prompt (a history search) before the line; malloc'd. */
+static char *
+input_shown(int *point, size_t *plen)
+{
+	const char *prompt = tui_input_prompt();
+	const char *line = tui_input(point);
+
+	*plen = strlen(prompt);
+	*point += (int)*plen;
+	return xstrfmt("%s%s", prompt, line);
+}
+
+/* Lay the input out in rows of w columns; a malloc'd array of *n rows. */
+static struct in_row *
+input_rows(const char *s, int point, int w, int *n, int *cy, int *cx)
+{
+	struct in_row *rows;
+
+	*n = input_layout(s, point, w < 4 ? 4 : w, NULL, 0, cy, cx);
+	rows = xcalloc((size_t)*n, sizeof(*rows));
+	input_layout(s, point, w < 4 ? 4 : w, rows, *n, cy, cx);
+	return rows;
+}
+
 static void
 draw_input(struct tui *t, int top, int *cur_y, int *cur_x)
 {
-	int point = 0, w = t->w - 6, cy, cx, n, first, i, x;
-	const char *s = tui_input(&point);
-	struct in_row rows[64];
-	char *vis;
+	int point = 0, cy, cx, n, first, i, x;
+	size_t plen, off, len, p;
+	char *s = input_shown(&point, &plen), *vis;
+	struct in_row *rows = input_rows(s, point, t->w - 6, &n, &cy, &cx);
 
-	n = input_layout(s, point, w < 4 ? 4 : w, rows, 64, &cy, &cx);
-	if (n > 64)
-		n = 64;
 	first = cy - t->input_rows + 1 > 0 ? cy - t->input_rows + 1 : 0;
 	if (first + t->input_rows > n)
 		first = n - t->input_rows > 0 ? n - t->input_rows : 0;
 	for (i = 0; i < t->input_rows && first + i < n; i++) {
 		x = 2;
-		seg(t, top + i, &x, 4, first + i == 0 ? "> " : "  ", THEME_USER, THEME_BOLD);
-		vis = xstrndup(s + rows[first + i].off, rows[first + i].len);
+		off = rows[first + i].off;
+		len = rows[first + i].len;
+		seg(t, top + i, &x, 4, first + i == 0 && plen == 0 ? "> " : "  ", THEME_USER,
+		    THEME_BOLD);
+		/* a search prompt in front of the line is drawn dim */
+		p = off < plen ? (plen - off < len ? plen - off : len) : 0;
+		vis = xstrndup(s + off, p);
+		seg(t, top + i, &x, t->w - 2, vis, THEME_DIM, 0);
+		free(vis);
+		vis = xstrndup(s + off + p, len - p);
 		seg(t, top + i, &x, t->w - 2, vis, THEME_TEXT, 0);
 		free(vis);
 	}
 	*cur_y = top + cy - first;
 	*cur_x = 4 + cx;
+	free(rows);
+	free(s);
 }
 
 static void
@@ -502,11 +533,12 @@ draw_picker(struct tui *t, int top, int rows)
 static int
 input_rows_needed(const struct tui *t)
 {
-	int point, cy, cx, n, w = t->w - 6;
-	struct in_row rows[64];
-	const char *s = tui_input(&point);
+	int point = 0, cy, cx, n;
+	size_t plen;
+	char *s = input_shown(&point, &plen);
 
-	n = input_layout(s, point, w < 4 ? 4 : w, rows, 64, &cy, &cx);
+	n = input_layout(s, point, t->w - 6 < 4 ? 4 : t->w - 6, NULL, 0, &cy, &cx);
+	free(s);
 	if (n > INPUT_MAX_ROWS)
 		n = INPUT_MAX_ROWS;
 	if (n > t->h - 8)

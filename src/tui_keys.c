@@ -444,6 +444,13 @@ tui_input(int *point)
 	return rl_line_buffer ? rl_line_buffer : "";
 }
 
+/* Readline's prompt while it shows one of its own (a history search), else "". */
+const char *
+tui_input_prompt(void)
+{
+	return rl_display_prompt != NULL ? rl_display_prompt : "";
+}
+
 /* Replace the input. */
 void
 tui_input_set(const char *s)

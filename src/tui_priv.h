@@ -240,6 +240,8 @@ const char *tui_action_help(enum tui_action a);
 int tui_action_key(const struct tui *t, enum tui_action a);
 /* The input being edited (borrowed) and the cursor's byte offset. */
 const char *tui_input(int *point);
+/* Readline's prompt while it shows one of its own (a history search), else "". */
+const char *tui_input_prompt(void);
 /* Replace the input. */
 void tui_input_set(const char *s);
 /* Run an action. */
