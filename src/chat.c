@@ -765,6 +765,7 @@ step_begin(struct chat *c, const char *why)
 	if (c->pc->requires_key || c->pc->key_env != NULL || c->pc->key_command != NULL) {
 		rc = cred_get(c->pc, &c->key, &src, &cause);
 		if (rc < 0 || (rc == 1 && c->pc->requires_key)) {
+			/* every way to give a key, then why the keyring could not help */
 			msg = cred_missing_msg(c->pc);
 			if (rc == 1)
 				fail(c, EXIT_AUTH, "%s", msg);
