@@ -61,6 +61,12 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libllm.a | $(BUILD)
 $(BUILD):
 	@mkdir -p $(BUILD)
 
+# The installation paths compiled in: what uses them is rebuilt when they change.
+$(BUILD)/paths: FORCE | $(BUILD)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+$(BUILD)/theme.o $(BUILD)/cli_config.o: $(BUILD)/paths
+FORCE:
+
 -include $(OBJ:.o=.d)
 
 # Install what is missing (Debian/Ubuntu), then build and run every test.
@@ -81,7 +87,9 @@ check-asan:
 		LDFLAGS="-fsanitize=address,undefined" $(BUILD:build=build-asan)/llm
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined" unit
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	@LLM_ASAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/asan.supp:print_suppressions=0 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		LLM_BIN=$(CURDIR)/build-asan/llm BUILD=build-asan sh tests/run.sh
 
 lint:

@@ -10,7 +10,8 @@ inih:libinih-dev"
 # command : Debian package (for the tests)
 tools="cc:gcc make:make pkg-config:pkg-config python3:python3 git:git tmux:tmux
 valgrind:valgrind dbus-run-session:dbus gnome-keyring-daemon:gnome-keyring
-secret-tool:libsecret-tools groff:groff-base curl:curl sqlite3:sqlite3"
+secret-tool:libsecret-tools groff:groff-base curl:curl sqlite3:sqlite3
+zsh:zsh fish:fish mandoc:mandoc clang:clang"
 
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"

@@ -129,7 +129,7 @@ color_allowed(void)
 
 /* Load what cmd needs into cli; an exit code, or -1 to go on. */
 static int
-load(struct cli *cli, enum needs needs, bool want_color)
+load(struct cli *cli, enum needs needs, bool want_color, bool hook)
 {
 	char *cause = NULL;
 	int rc = config_load(&cli->cfg, &cause);
@@ -142,6 +142,16 @@ load(struct cli *cli, enum needs needs, bool want_color)
 		}
 		return -1;
 	}
+	if (rc != 0 && hook) {
+		/* the commit hook never blocks a commit and says one line */
+		char *nl = strchr(cause, '\n');
+
+		if (nl != NULL)
+			*nl = '\0';
+		fprintf(stderr, "llm: commit message not drafted: %s\n", cause);
+		free(cause);
+		return EXIT_OK;
+	}
 	if (rc != 0) {
 		fprintf(stderr, "%s\nllm: fix the config (llm config check shows every error)\n",
 		    cause);
@@ -150,9 +160,9 @@ load(struct cli *cli, enum needs needs, bool want_color)
 	}
 	cli->cat = catalog_new(&cli->cfg, &cause);
 	if (cli->cat == NULL) {
-		fprintf(stderr, "llm: %s\n", cause);
+		fprintf(stderr, "llm: %s%s\n", hook ? "commit message not drafted: " : "", cause);
 		free(cause);
-		return EXIT_USAGE;
+		return hook ? EXIT_OK : EXIT_USAGE;
 	}
 	return -1;
 }
@@ -192,7 +202,8 @@ main(int argc, char **argv)
 	if (cmd != NULL && cmd->needs == NEEDS_NOTHING)
 		return cmd->fn(&cli, argc - 1, argv + 1);
 	rc = load(&cli, cmd != NULL ? cmd->needs : NEEDS_CATALOG,
-	    !has_flag(argc, argv, "--no-color", NULL));
+	    !has_flag(argc, argv, "--no-color", NULL),
+	    cmd != NULL && cmd->fn == cli_git && argc > 2 && strcmp(argv[2], "commit-msg") == 0);
 	if (rc < 0)
 		rc = cmd != NULL ? cmd->fn(&cli, argc - 1, argv + 1) : cli_ask(&cli, argc, argv);
 	catalog_free(cli.cat);
