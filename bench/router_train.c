@@ -39,7 +39,7 @@ struct data {
 /* Tuning knobs, overridable from the environment for experiments. */
 static double train_l2 = 1.0;          /* ROUTER_L2: ridge, times the total row weight */
 static int train_weighting = 0;        /* ROUTER_WEIGHT: 0 rows, 1 sets equal, 2 sqrt(set size) */
-static int train_label = 1;            /* ROUTER_LABEL: 0 weak failed, 1 strong beat weak */
+static int train_label = 2;            /* ROUTER_LABEL: 0 weak failed, 1 strong beat weak, 2 gain (least squares) */
 static unsigned long train_mask = ~0ul; /* ROUTER_MASK: features in use (bit per RF_*) */
 static int train_signs = 1;            /* ROUTER_SIGNS: 1 keep weights to their sign */
 static int train_cleaning = 1;         /* ROUTER_CLEAN: 1 leave out artefact MMLU domains */
@@ -193,6 +193,15 @@ label_cheap_fail(const struct row *r)
 	return r->weak < 0.5;
 }
 
+/* The quality the strong model adds, on a common scale (MT-Bench's 1-10 over 9). */
+static double
+label_gain(const struct row *r)
+{
+	double g = r->strong - r->weak;
+
+	return r->set == SET_MTBENCH ? g / 9 : g;
+}
+
 /* Head 2: even the strong model's answer is not enough, so only the frontier may do. */
 static double
 label_mid_fail(const struct row *r)
@@ -284,9 +293,10 @@ fit_head(const struct data *d, const bool *use, const double *wt, const struct r
 				z[SET_COUNT + i] = (active >> i & 1) ? router_z(rm, d->rows[r].x, i) : 0;
 			for (eta = 0, i = 0; i < D; i++)
 				eta += beta[i] * z[i];
-			p = 1 / (1 + exp(-eta));
+			/* label_gain is fitted by least squares (identity link), the rest logistically. */
+			p = label == label_gain ? eta : 1 / (1 + exp(-eta));
 			y = label(&d->rows[r]);
-			v = wt[r] * p * (1 - p);
+			v = label == label_gain ? wt[r] : wt[r] * p * (1 - p);
 			for (i = 0; i < D; i++) {
 				if (z[i] == 0)
 					continue;
@@ -411,6 +421,51 @@ train_clean(const struct data *d, const bool *use)
 	return out;
 }
 
+/*
+ * Turn head 1's least-squares gain score s into a probability that the
+ * strong model does better: p = sigmoid(a + b s), a and b by a
+ * one-dimensional logistic fit. The ranking, and so every routing curve, is
+ * that of s.
+ */
+static void
+calibrate(const struct data *d, const bool *use, struct router_model *rm)
+{
+	double a = 0, b = 1;
+	size_t r;
+	int it, i;
+
+	for (it = 0; it < 50; it++) {
+		double g0 = 0, g1 = 0, h00 = 1e-9, h01 = 0, h11 = 1e-9, det, da, db;
+
+		for (r = 0; r < d->n; r++) {
+			double l1, l2, p, y;
+
+			if (!use[r])
+				continue;
+			router_logits(rm, d->rows[r].x, &l1, &l2);
+			p = 1 / (1 + exp(-(a + b * l1)));
+			y = d->rows[r].strong > d->rows[r].weak;
+			g0 += p - y;
+			g1 += (p - y) * l1;
+			h00 += p * (1 - p);
+			h01 += p * (1 - p) * l1;
+			h11 += p * (1 - p) * l1 * l1;
+		}
+		det = h00 * h11 - h01 * h01;
+		if (fabs(det) < 1e-12)
+			break;
+		da = (h11 * g0 - h01 * g1) / det;
+		db = (h00 * g1 - h01 * g0) / det;
+		a -= da;
+		b -= db;
+		if (fabs(da) + fabs(db) < 1e-10)
+			break;
+	}
+	rm->b1 = a + b * rm->b1;
+	for (i = 0; i < RF_COUNT; i++)
+		rm->w1[i] *= b;
+}
+
 static double choose_anchor(const struct data *d, const bool *use);
 static void anchor_apply(struct router_model *rm, double a);
 
@@ -459,7 +514,12 @@ fit_model_at(const struct data *d, const bool *use_in, struct router_model *rm, 
 		rm->mean[i] = m;
 		rm->scale[i] = v > 1e-12 ? sqrt(v) : 0;
 	}
-	fit_signed(d, use, wt, rm, label_cheap_fail, rm->w1, &rm->b1);
+	if (train_label == 2) {
+		fit_signed(d, use, wt, rm, label_gain, rm->w1, &rm->b1);
+		calibrate(d, use, rm);
+	} else {
+		fit_signed(d, use, wt, rm, label_cheap_fail, rm->w1, &rm->b1);
+	}
 	fit_signed(d, use, wt, rm, label_mid_fail, rm->w2, &rm->b2);
 	for (i = 0; i < RF_COUNT; i++) {
 		/* Constant over the training data (or left out): no weight, an identity scale. */
@@ -644,6 +704,7 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 	    d->skipped, setn[SET_GSM8K], setn[SET_MMLU], setn[SET_MTBENCH]);
 	fprintf(f, " * prompts, weighted %s. Head 1 (cheap not enough): %s;\n",
 	    train_weighting == 0 ? "by row" : train_weighting == 1 ? "so each set counts the same" : "by sqrt(set size)",
+	    train_label == 2 ? "least squares on the quality the strong model adds,\n * calibrated to P(strong scores higher)" :
 	    train_label == 1 ? "the strong model scored higher than the weak one" : "the weak model failed");
 	fprintf(f, " * head 2 (mid not enough): the strong model failed (MT-Bench: a judge score below %.0f).\n",
 	    MTBENCH_GOOD);

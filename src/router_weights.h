@@ -2,10 +2,11 @@
 /*
  * Trained 2026-11-25 on routing/derived/routellm_2tier.tsv (RouteLLM: Mixtral-8x7B weak,
  * GPT-4-1106 strong), contaminated rows skipped (25): GSM8K 1307, MMLU 14037, MT-Bench 72
- * prompts, weighted by row. Head 1 (cheap not enough): the strong model scored higher than the weak one;
+ * prompts, weighted by row. Head 1 (cheap not enough): least squares on the quality the strong model adds,
+ * calibrated to P(strong scores higher);
  * head 2 (mid not enough): the strong model failed (MT-Bench: a judge score below 8).
  * L2 1 per row on standardised, clipped features; weights held to their prior sign;
- * MMLU domains where the strong model scores under half left out; length anchor 0
+ * MMLU domains where the strong model scores under half left out; length anchor 1
  * (chosen by leave-one-set-out).
  * Thresholds give 60% cheap and 10% frontier on the training prompts.
  * Features: router.c's router_features(); in order: RF_* of router.h.
@@ -64,24 +65,24 @@ const struct router_model router_default_model = {
 		1,	/* prev_tier */
 	},
 	.w1 = {
-		0.0193761,	/* length */
-		0.0230192,	/* words */
+		0.0516791,	/* length */
+		0.304102,	/* words */
 		0,	/* lines */
-		0.000179765,	/* code_fence */
-		0.0199687,	/* code_chars */
+		0.00142231,	/* code_fence */
+		0.106296,	/* code_chars */
 		0,	/* diff */
 		0,	/* stack_trace */
 		0,	/* digits */
-		0.0368105,	/* numbers */
-		0.00591218,	/* math_ops */
-		0.00778325,	/* questions */
+		0.0672857,	/* numbers */
+		0,	/* math_ops */
+		0.0189219,	/* questions */
 		0,	/* choice */
-		0.0168248,	/* sentences */
+		0.0485356,	/* sentences */
 		0,	/* word_len */
-		0.00349087,	/* non_ascii */
-		0.0269332,	/* kw_reason */
-		0.00586218,	/* kw_math */
-		0.000330286,	/* kw_code */
+		0.0046174,	/* non_ascii */
+		0.14197,	/* kw_reason */
+		0.0113684,	/* kw_math */
+		0.000659358,	/* kw_code */
 		0,	/* kw_creative */
 		0,	/* kw_simple */
 		0,	/* kw_format */
@@ -89,7 +90,7 @@ const struct router_model router_default_model = {
 		0,	/* context */
 		0,	/* prev_tier */
 	},
-	.b1 = -1.44865,
+	.b1 = -1.45607,
 	.w2 = {
 		0.0126198,	/* length */
 		0.0136432,	/* words */
@@ -117,6 +118,6 @@ const struct router_model router_default_model = {
 		0,	/* prev_tier */
 	},
 	.b2 = -1.62106,
-	.t1 = 0.190862,
+	.t1 = 0.192899,
 	.t2 = 0.182614,
 };
