@@ -1,10 +1,60 @@
 /* test_router: features of one pass, decisions and their reasons, stickiness, model picking, refusals. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
 #include "router.h"
 #include "unit.h"
 #include "util.h"
+
+/*
+ * Count heap allocations: this executable's malloc family wins over libc's,
+ * and forwards to glibc's own entry points. Sanitizers bring their own
+ * allocator, so there the count is not kept.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define COUNT_ALLOCS 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define COUNT_ALLOCS 0
+#endif
+#endif
+#ifndef COUNT_ALLOCS
+#define COUNT_ALLOCS 1
+#endif
+
+static long allocs;
+
+#if COUNT_ALLOCS
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t m, size_t n);
+extern void *__libc_realloc(void *p, size_t n);
+
+void *malloc(size_t n);
+void *calloc(size_t m, size_t n);
+void *realloc(void *p, size_t n);
+
+void *
+malloc(size_t n)
+{
+	allocs++;
+	return __libc_malloc(n);
+}
+
+void *
+calloc(size_t m, size_t n)
+{
+	allocs++;
+	return __libc_calloc(m, n);
+}
+
+void *
+realloc(void *p, size_t n)
+{
+	allocs++;
+	return __libc_realloc(p, n);
+}
+#endif
 
 static void
 features(const char *text, double x[RF_COUNT])
@@ -176,6 +226,28 @@ test_decide_code_block_raises(void)
 	CHECK(strstr(d.reason, "code block") != NULL);
 }
 
+static void
+test_decide_allocates_nothing(void)
+{
+	static char big[4096];
+	struct route_input in = { big, sizeof(big), 3, TIER_MID, 40000 };
+	struct route_decision d;
+	long before;
+	size_t i;
+	int k;
+
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = "Why does x[3] crash? ```c\nint *p = 0;\n``` Traceback 12 + 3 = 15\n"[i % 60];
+	router_decide(&in, &d);
+	if (!COUNT_ALLOCS)
+		printf("# skip: allocations are not counted under a sanitizer\n");
+	before = allocs;
+	for (k = 0; k < 100; k++)
+		router_decide(&in, &d);
+	CHECK_INT(allocs - before, 0);
+	CHECK(d.tier >= TIER_MID);
+}
+
 static bool
 only_openai(void *arg, const struct model *m)
 {
@@ -241,6 +313,7 @@ main(void)
 	RUN(test_decide_sticky);
 	RUN(test_decide_long_context);
 	RUN(test_decide_code_block_raises);
+	RUN(test_decide_allocates_nothing);
 	RUN(test_pick);
 	RUN(test_refusal);
 	UNIT_EXIT();
