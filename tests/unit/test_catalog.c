@@ -183,6 +183,36 @@ test_import_sample(void)
 	catalog_free(cat);
 }
 
+/* Prices become pico-dollars exactly, through their decimal text; below a pico-dollar rounds half up. */
+static void
+test_import_rounding(void)
+{
+	static const char json[] =
+		"{\"a\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\","
+		"  \"input_cost_per_token\": 1.5e-12, \"output_cost_per_token\": 1e-13,"
+		"  \"cache_read_input_token_cost\": -1e-06, \"cache_creation_input_token_cost\": 0.000015},"
+		" \"b\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\","
+		"  \"input_cost_per_token\": 7.5e-05, \"output_cost_per_token\": 1e+300}}";
+	struct catalog *cat = catalog_new(NULL, NULL);
+	const struct model *m;
+	char *cause = NULL;
+	size_t n = 0;
+
+	CHECK_INT(catalog_import(cat, json, sizeof(json) - 1, &n, &cause), 0);
+	CHECK_INT(n, 2);
+	m = catalog_find(cat, "openai/a");
+	CHECK(m != NULL);
+	if (m != NULL) {
+		CHECK_INT(m->in_price, 2);
+		CHECK_INT(m->out_price, 0);
+		CHECK_INT(m->cached_price, PRICE_UNKNOWN);
+		CHECK_INT(m->cache_write_price, 15000000);
+	}
+	m = catalog_find(cat, "openai/b");
+	CHECK(m != NULL && m->in_price == 75000000 && m->out_price == PRICE_UNKNOWN);
+	catalog_free(cat);
+}
+
 static void
 test_import_persists(void)
 {
@@ -279,6 +309,7 @@ main(void)
 	RUN(test_adhoc);
 	RUN(test_config_overrides);
 	RUN(test_import_sample);
+	RUN(test_import_rounding);
 	RUN(test_import_persists);
 	RUN(test_import_reference);
 	UNIT_EXIT();
