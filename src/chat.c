@@ -245,15 +245,23 @@ model_usable(void *arg, const struct model *m)
 }
 
 static int64_t
+history_tokens(const struct chat *c)
+{
+	int64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < c->nhist; i++)
+		n += pricing_estimate_tokens(c->hist_text[i], strlen(c->hist_text[i])) + 4;
+	return n;
+}
+
+static int64_t
 estimate_input(const struct chat *c, const char *system, const char *prompt)
 {
-	int64_t n = pricing_estimate_tokens(prompt, strlen(prompt));
-	size_t i;
+	int64_t n = pricing_estimate_tokens(prompt, strlen(prompt)) + history_tokens(c);
 
 	if (system != NULL)
 		n += pricing_estimate_tokens(system, strlen(system));
-	for (i = 0; i < c->nhist; i++)
-		n += pricing_estimate_tokens(c->hist_text[i], strlen(c->hist_text[i])) + 4;
 	return n + 8;
 }
 
@@ -363,7 +371,8 @@ decide(struct chat *c, const struct chat_opts *o, const char *prompt, struct cha
 		in.len = strlen(prompt);
 		in.turn = (int)(c->nhist / 2);
 		in.prev_tier = c->prev_tier;
-		in.context_tokens = r->input_tokens;
+		/* earlier turns only: the prompt's own length is a feature of its own */
+		in.context_tokens = history_tokens(c);
 		router_decide(&in, &d);
 		r->mode = ROUTE_AUTO;
 		r->tier = d.tier;
