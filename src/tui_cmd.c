@@ -159,6 +159,8 @@ started(struct tui *t, int rc)
 	char *info;
 
 	t->view.scroll = 0;
+	if (rc == 0 && !chat_busy(t->chat))
+		return;   /* it already ended, through cb_done */
 	if (rc != 0) {
 		const char *e = turn && turn->error ? turn->error : "the request was refused";
 

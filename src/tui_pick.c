@@ -22,6 +22,30 @@ tui_pick_add(struct tui_picker *p, char *item, int64_t id)
 	p->n++;
 }
 
+/* Return s cut to cols columns at a character boundary and padded with blanks to cols. */
+static char *
+fit_cols(const char *s, int cols)
+{
+	size_t i = 0, n = strlen(s), c;
+	int w = 0, cw;
+	char *out;
+
+	while (i < n) {
+		for (c = 1; i + c < n && ((unsigned char)s[i + c] & 0xc0) == 0x80; c++)
+			;
+		cw = md_width(s + i, c);
+		if (w + cw > cols)
+			break;
+		w += cw;
+		i += c;
+	}
+	out = xmalloc(i + (size_t)(cols - w) + 1);
+	memcpy(out, s, i);
+	memset(out + i, ' ', (size_t)(cols - w));
+	out[i + (size_t)(cols - w)] = '\0';
+	return out;
+}
+
 /* A price per million tokens: "$0.10", "$0.025", "?". */
 static void
 per_m(int64_t pico, char *out, size_t n)
@@ -81,7 +105,7 @@ static void
 pick_convs(struct tui *t)
 {
 	struct store_conv *c = NULL;
-	char *cause = NULL, when[32];
+	char *cause = NULL, when[32], *shown;
 	size_t n = 0, i;
 
 	str_copy(t->pick.title, sizeof(t->pick.title), "resume a conversation");
@@ -98,13 +122,16 @@ pick_convs(struct tui *t)
 		char *title = c[i].title ? visible_str(c[i].title, strlen(c[i].title)) :
 		    xstrdup("(untitled)");
 
-		/* A title is the start of a prompt: one line, made visible. */
+		/* A title is the start of a prompt: one line, made visible, cut to 40 columns. */
 		for (char *p = title; *p; p++)
 			if (*p == '\n' || *p == '\t')
 				*p = ' ';
+		shown = fit_cols(title, 40);
+		free(title);
+		title = shown;
 		localtime_r(&tt, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %-40.40s  %lld msgs", (long long)c[i].id, when,
+		tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s  %lld msgs", (long long)c[i].id, when,
 		    title, (long long)c[i].nmsgs), c[i].id);
 		free(title);
 	}
