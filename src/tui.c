@@ -468,6 +468,9 @@ loop(struct tui *t)
 		else if (chat_busy(t->chat))
 			timeout = 250;
 		tui_pump(t, timeout);
+		/* the elapsed seconds shown while a reply streams */
+		if (t->streaming != NULL && (clock_ms() - t->stream_start) / 1000 != t->stream_secs)
+			t->dirty = true;
 		tui_read_keys(t);
 		if (t->dirty && clock_ms() - t->last_frame >= FRAME_MS)
 			tui_draw(t);

@@ -172,6 +172,8 @@ started(struct tui *t, int rc)
 		t->streaming = tui_view_add(&t->view, TUI_ASSISTANT, "", 0);
 		visible_init(&t->vis);
 	}
+	t->stream_start = clock_ms();
+	t->stream_secs = 0;
 	if (turn != NULL && turn->route.model != NULL) {
 		info = xstrfmt("%s \xc2\xb7 %s \xc2\xb7 \xe2\x80\xa6", tier_str(turn->route.tier),
 		    turn->route.model->name);

@@ -609,8 +609,14 @@ tui_draw(struct tui *t)
 		snprintf(hint, sizeof(hint), "%d more lines below \xc2\xb7 %s", t->view.scroll, k1);
 		hrule(t, y, BOX_LT, BOX_RT, hint, THEME_STATUS, 0);
 	} else if (t->streaming != NULL) {
+		char tok[16];
+
 		tui_key_name(tui_action_key(t, ACT_CANCEL), k1, sizeof(k1));
-		snprintf(hint, sizeof(hint), "streaming \xc2\xb7 %s cancels", k1);
+		tui_tokens(pricing_estimate_tokens(t->streaming->text.data ? t->streaming->text.data :
+		    "", t->streaming->text.len), tok, sizeof(tok));
+		t->stream_secs = (clock_ms() - t->stream_start) / 1000;
+		snprintf(hint, sizeof(hint), "streaming \xc2\xb7 %llds \xc2\xb7 ~%s tok \xc2\xb7 %s "
+		    "cancels", (long long)t->stream_secs, tok, k1);
 		hrule(t, y, BOX_LT, BOX_RT, hint, THEME_DIM, 0);
 	} else {
 		hrule(t, y, BOX_LT, BOX_RT, NULL, THEME_BORDER, 0);

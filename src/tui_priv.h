@@ -148,6 +148,8 @@ struct tui {
 
 	struct tui_view view;
 	struct tui_msg *streaming;
+	int64_t stream_start;  /* clock_ms() when the turn began */
+	int64_t stream_secs;   /* the seconds shown */
 	struct visible vis;
 	struct buf scratch;
 

@@ -162,7 +162,7 @@ cat >"$T/d.s" <<S
 S
 tui d
 check_eq "cancel: exit 0" "$TUI_RC" 0
-check_contains "cancel: streaming shown" "$(screen "$T/d0")" "streaming · C-c cancels"
+check_contains "cancel: streaming shown" "$(row "$T/d0" "├ streaming · ")" "s · ~2 tok · C-c cancels"
 check_contains "cancel: partial text kept" "$(screen "$T/d1")" "llm  partial"
 check_not_contains "cancel: rest never shown" "$(screen "$T/d1")" "keeps on going"
 check_contains "cancel: said so" "$(screen "$T/d1")" "cancelled: the partial answer and its cost are kept"
