@@ -54,6 +54,8 @@ cli_chat(struct cli *cli, int argc, char **argv)
 	};
 	struct tui_opts o;
 	const char *env;
+	/* "llm chat" is strict; "llm" with no prompt passes over the one-shot options */
+	bool strict = argc > 0 && strcmp(argv[0], "chat") == 0;
 	int c, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -61,7 +63,7 @@ cli_chat(struct cli *cli, int argc, char **argv)
 	o.width = 100;
 	o.height = 30;
 	optind = 0;
-	opterr = 0;   /* options of the one-shot form that mean nothing here are passed over */
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+t:m:s:f:cqvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -116,8 +118,20 @@ cli_chat(struct cli *cli, int argc, char **argv)
 			free(o.files);
 			return EXIT_OK;
 		default:
+			if (strict) {
+				fprintf(stderr, "llm: chat: unknown option '%s'\n%s", argv[optind - 1],
+				    chat_usage);
+				free(o.files);
+				return EXIT_USAGE;
+			}
 			break;
 		}
+	}
+	if (strict && optind < argc) {
+		fprintf(stderr, "llm: chat: takes no prompt ('%s'); type it in the client\n%s",
+		    argv[optind], chat_usage);
+		free(o.files);
+		return EXIT_USAGE;
 	}
 	if (o.script == NULL && (env = getenv("LLM_TUI_SCRIPT")) != NULL && *env)
 		o.script = env;
