@@ -166,11 +166,15 @@ wire_bad(struct pstate *st, const char *data, size_t len)
 	return wire_fail(st, PEV_BAD, msg);
 }
 
-/* Fail with PEV_ERROR and msg, or a generic message when msg is NULL. */
+/* Fail with PEV_ERROR and msg, or a generic message when msg is NULL or empty. */
 enum pev
 wire_error_event(struct pstate *st, char *msg)
 {
-	return wire_fail(st, PEV_ERROR, msg != NULL ? msg : xstrdup("error reported by the server"));
+	if (msg == NULL || *msg == '\0') {
+		free(msg); /* {"error":"\n"}: nothing left once made one line */
+		msg = xstrdup("error reported by the server");
+	}
+	return wire_fail(st, PEV_ERROR, msg);
 }
 
 /* Hand s[0..n) to st->on_text when there is any text and a callback. */

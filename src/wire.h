@@ -41,7 +41,7 @@ char *wire_msg_kind(const char *msg, const char *kind);
 enum pev wire_fail(struct pstate *st, enum pev rc, char *msg);
 /* Fail with PEV_BAD, quoting the start of data as "malformed reply from the server: ...". */
 enum pev wire_bad(struct pstate *st, const char *data, size_t len);
-/* Fail with PEV_ERROR and msg, or a generic message when msg is NULL. */
+/* Fail with PEV_ERROR and msg (taken), or a generic message when msg is NULL or empty. */
 enum pev wire_error_event(struct pstate *st, char *msg);
 /* Hand s[0..n) to st->on_text when there is any text and a callback. */
 void wire_emit(struct pstate *st, const char *s, size_t n);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "md.h"
+#include "provider.h"
 #include "unit.h"
 #include "util.h"
 #include "visible.h"
@@ -74,6 +75,58 @@ md_one(const char *name, const char *data, size_t len)
 }
 
 static void
+ignore_text(void *arg, const char *s, size_t n)
+{
+	(void)arg;
+	CHECK(n > 0 && strlen(s) >= n);
+}
+
+/* As fuzz_provider: the first byte picks the adapter and the entry point. */
+static void
+provider_one(const char *name, const char *data, size_t len)
+{
+	static const struct provider *const ps[] = {
+		&provider_openai, &provider_anthropic, &provider_gemini, &provider_ollama,
+	};
+	const struct provider *p;
+	struct pstate st;
+	enum pev rc = PEV_OK;
+	char *msg;
+	long retry;
+
+	if (len < 1)
+		return;
+	p = ps[(unsigned char)data[0] % 4];
+	memset(&st, 0, sizeof st);
+	st.on_text = ignore_text;
+	switch (((unsigned char)data[0] / 4) % 3) {
+	case 0:
+		rc = p->event(&st, NULL, data + 1, len - 1);
+		break;
+	case 1:
+		rc = p->whole(&st, data + 1, len - 1);
+		break;
+	default:
+		msg = p->error(400 + (unsigned char)data[0], data + 1, len - 1, &retry);
+		CHECK(msg != NULL && *msg != '\0' && strchr(msg, '\n') == NULL);
+		free(msg);
+		break;
+	}
+	if (rc == PEV_ERROR || rc == PEV_BAD) {
+		if (st.error == NULL || *st.error == '\0')
+			fprintf(stderr, "%s: an error without a message\n", name);
+		CHECK(st.error != NULL && *st.error != '\0');
+	}
+	pstate_done(&st);
+}
+
+static void
+test_fuzz_provider(void)
+{
+	CHECK(replay("provider", provider_one) >= 1);
+}
+
+static void
 test_fuzz_md(void)
 {
 	CHECK(replay("md", md_one) >= 1);
@@ -84,5 +137,6 @@ main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
 	RUN(test_fuzz_md);
+	RUN(test_fuzz_provider);
 	UNIT_EXIT();
 }
