@@ -665,6 +665,27 @@ cmd_system(struct tui *t, char *arg)
 }
 
 static void
+cmd_theme(struct tui *t, char *arg)
+{
+	struct theme th;
+	char *cause = NULL;
+
+	if (*arg == '\0') {
+		tui_status(t, false, "theme: %s (/theme NAME loads themes/NAME.theme)", t->theme.name);
+		return;
+	}
+	if (theme_load(&th, arg, t->cfg->dir, &cause) != 0) {
+		tui_status(t, true, "theme: %s", cause);
+		free(cause);
+		return;
+	}
+	t->theme = th;
+	tui_colors_start(t);
+	clearok(curscr, TRUE);
+	tui_status(t, false, "theme: %s", th.name);
+}
+
+static void
 cmd_detach(struct tui *t, char *arg)
 {
 	(void)arg;
@@ -699,6 +720,8 @@ static const struct cmd cmds[] = {
 	  .fn = cmd_copy },
 	{ .name = "system", .args = "[TEXT]", .help = "set or clear the system prompt",
 	  .fn = cmd_system },
+	{ .name = "theme", .args = "[NAME]", .help = "show or switch the colour theme",
+	  .fn = cmd_theme },
 	{ .name = "detach", .args = "", .help = "drop the attachments", .fn = cmd_detach },
 	{ .name = "quit", .args = "", .help = "quit", .fn = cmd_quit },
 };
