@@ -576,4 +576,23 @@ check_contains "theme: a bad name is said" "$(sed -n '$p' "$T/v2")" "theme 'nosu
 check_contains "copy N: said" "$(sed -n '$p' "$T/v3")" "copied code block 2"
 check_eq "copy N: the block's text" "$(cat "$T/clip2" 2>/dev/null)" "print(2)"
 
+# -- vi keys from ~/.inputrc
+printf 'set editing-mode vi\n' >"$HOME/.inputrc"
+fake_reset
+fake_default '{"text":"ok","usage":{"input":5,"output":1}}'
+cat >"$T/w.s" <<S
+:type /tier cheap
+:key Enter
+:type hello world
+:key Esc
+:type bi
+:type big 
+:key Enter
+:wait-idle
+S
+tui w
+rm -f "$HOME/.inputrc"
+check_eq "vi mode: exit 0" "$TUI_RC" 0
+check_eq "vi mode: edited in command mode" "$(fake_last body.messages.-1.content)" "hello big world"
+
 echo "# $T_PASS passed, $T_FAIL failed"
