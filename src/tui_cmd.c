@@ -741,6 +741,39 @@ tui_help_commands(struct tui *t)
 	}
 }
 
+/* Describe the command being typed in input: its use, or the commands it could still be. */
+bool
+tui_command_hint(const char *input, char *out, size_t n)
+{
+	size_t i, len = strcspn(input + 1, " \t"), found = ncmds, matches = 0, used = 0;
+
+	for (i = 0; i < ncmds; i++) {
+		if (strlen(cmds[i].name) == len && strncmp(cmds[i].name, input + 1, len) == 0) {
+			found = i;
+			matches = 1;
+			break;
+		}
+		if (strncmp(cmds[i].name, input + 1, len) == 0) {
+			found = i;
+			matches++;
+		}
+	}
+	if (matches == 0)
+		return false;
+	if (matches == 1) {
+		snprintf(out, n, "/%s %s  %s", cmds[found].name, cmds[found].args, cmds[found].help);
+		return true;
+	}
+	out[0] = '\0';
+	for (i = 0; i < ncmds && used + 1 < n; i++) {
+		if (strncmp(cmds[i].name, input + 1, len) != 0)
+			continue;
+		snprintf(out + used, n - used, "%s/%s", used ? "  " : "", cmds[i].name);
+		used = strlen(out);
+	}
+	return true;
+}
+
 /* Name the commands starting with text, one per call (readline's generator). */
 char *
 tui_command_complete(const char *text, int state)

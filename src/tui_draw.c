@@ -262,6 +262,12 @@ draw_route(struct tui *t, int y)
 	int64_t att = 0;
 	size_t i;
 
+	/* A slash command being typed: how it is used, not where a message would go. */
+	if (!t->route_ok && t->last_input != NULL && t->last_input[0] == '/' &&
+	    tui_command_hint(t->last_input, buf, sizeof(buf))) {
+		seg(t, y, &x, maxx, buf, THEME_STATUS, 0);
+		return;
+	}
 	seg(t, y, &x, maxx, "route ", THEME_DIM, 0);
 	if (t->route_err != NULL) {
 		seg(t, y, &x, maxx, t->route_err, THEME_ERROR, 0);

@@ -254,6 +254,8 @@ void tui_act(struct tui *t, enum tui_action a);
 void tui_submit(struct tui *t, const char *line);
 /* Run a slash command line ("/tier mid"). */
 void tui_command(struct tui *t, const char *line);
+/* Describe the slash command being typed in input; false if none or several match. */
+bool tui_command_hint(const char *input, char *out, size_t n);
 /* Complete a slash command name (a readline generator: malloc'd names, then NULL). */
 char *tui_command_complete(const char *text, int state);
 /* The prompt that would be sent for input (attachments first); malloc'd. */
