@@ -1,0 +1,89 @@
+# Text from the model is data: on a terminal the CLI shows escape sequences and
+# control characters visibly and writes none of them raw; into a pipe the bytes
+# pass through unchanged. The terminal is a real pseudo-terminal.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+# on_pty OUT ARGS...: run llm ARGS with stdout on a new pseudo-terminal (stdin
+# /dev/null, stderr in $T/err); everything the terminal received goes to OUT.
+# Sets RC.
+on_pty() {
+	_out=$1
+	shift
+	if t_py - "$_out" "$T/err" "$LLM_BIN" "$@" <<'PY'; then RC=0; else RC=$?; fi
+import os, pty, subprocess, sys
+out, err, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+master, slave = pty.openpty()
+with open(err, "wb") as e:
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=slave, stderr=e)
+os.close(slave)
+data = b""
+while True:
+    try:
+        chunk = os.read(master, 65536)
+    except OSError:  # EIO: the last writer has gone
+        break
+    if not chunk:
+        break
+    data += chunk
+rc = p.wait(timeout=60)
+with open(out, "wb") as f:
+    f.write(data)
+sys.exit(rc)
+PY
+}
+
+# terminal_safe FILE: exit 0 if FILE is valid UTF-8 holding no control
+# character (C0, DEL or C1) but CR and LF; else say which and where.
+terminal_safe() {
+	t_py - "$1" <<'PY'
+import sys
+text = open(sys.argv[1], "rb").read().decode("utf-8")  # raises on bytes that are not UTF-8
+bad = [(i, hex(ord(c))) for i, c in enumerate(text)
+       if (ord(c) < 0x20 and c not in "\r\n") or 0x7f <= ord(c) <= 0x9f]
+if bad:
+    sys.exit("control characters at %s" % bad[:5])
+PY
+}
+
+# raw_count FILE BYTE: how many times the octal BYTE occurs in FILE.
+raw_count() {
+	tr -cd "\\$2" <"$1" | wc -c | tr -d ' '
+}
+
+# The fake's escape text: ESC[2J clears the screen, ESC]52;c;...BEL sets the
+# clipboard, and a bare BEL rings the bell.
+printf 'Clear\033[2Jthe screen, set the clipboard\033]52;c;Zm9v\007 and ring\007 the bell.\n' >"$T/raw"
+printf 'Clear\342\220\233[2Jthe screen, set the clipboard\342\220\233]52;c;Zm9v\342\220\207 and ring\342\220\207 the bell.' >"$T/visible"
+
+for m in test-cheap test-mid test-frontier test-local; do
+	for mode in stream no-stream; do
+		args="-q -m $m"
+		[ "$mode" = no-stream ] && args="$args --no-stream"
+		name="$m $mode"
+		fake_reply '{"fault":"escape"}'
+		# shellcheck disable=SC2086
+		on_pty "$T/tty" $args "show me"
+		check_eq "tty $name: exit 0" "$RC" 0
+		check_eq "tty $name: no raw ESC" "$(raw_count "$T/tty" 033)" 0
+		check_eq "tty $name: no raw BEL" "$(raw_count "$T/tty" 007)" 0
+		check "tty $name: UTF-8 with no control characters" terminal_safe "$T/tty"
+		# the terminal turns \n into \r\n
+		check_eq "tty $name: escapes shown as symbols" "$(tr -d '\r' <"$T/tty")" "$(cat "$T/visible")"
+
+		fake_reply '{"fault":"escape"}'
+		# shellcheck disable=SC2086
+		run_llm $args "show me"
+		check_rc "pipe $name: exit 0" 0
+		check "pipe $name: bytes unchanged" cmp "$T/out" "$T/raw"
+	done
+done
+
+# the same holds for a C1 control and for bytes that are not UTF-8
+# (\u009b is U+009B, CSI; the fake sends the lone surrogate \udc9b as the raw byte 0x9b)
+fake_reply '{"chunks":["a \u009b", "31m red and a lone \udc9b", "2J"]}'
+on_pty "$T/tty" -q -m test-cheap "c1"
+check_eq "tty C1: exit 0" "$RC" 0
+check "tty C1: UTF-8 with no control characters" terminal_safe "$T/tty"
+check_contains "tty C1: shown as ESC [" "$(cat "$T/tty")" "a ␛[31m red"
+check_contains "tty C1: a lone 0x9b shown as U+FFFD" "$(cat "$T/tty")" "lone �2J"
