@@ -582,18 +582,10 @@ route_update(struct tui *t)
 	free(prompt);
 }
 
-/* Draw the whole screen and push it out with one doupdate. */
-void
-tui_draw(struct tui *t)
+/* Forget which slot drew each cell; resize the record with the screen. */
+static void
+cells_reset(struct tui *t)
 {
-	int rows, y, cur_y = 0, cur_x = 0, x;
-	char title[128], hint[160], k1[16], k2[16], k3[16], k4[16];
-	int64_t conv = chat_conversation(t->chat);
-
-	route_update(t);
-	t->input_rows = input_rows_needed(t);
-	rows = tui_trans_rows(t);
-	erase();
 	if (t->cells_w != t->w || t->cells_h != t->h) {
 		free(t->cells);
 		t->cells = xmalloc((size_t)t->w * (size_t)t->h);
@@ -601,6 +593,64 @@ tui_draw(struct tui *t)
 		t->cells_h = t->h;
 	}
 	memset(t->cells, THEME_NSLOTS, (size_t)t->w * (size_t)t->h);
+}
+
+/* The rule under the transcript: what is scrolled out below, or how a reply streams. */
+static void
+draw_divider(struct tui *t, int y)
+{
+	char hint[160], key[16], tok[16];
+
+	if (t->view.scroll > 0) {
+		tui_key_name(tui_action_key(t, ACT_END), key, sizeof(key));
+		snprintf(hint, sizeof(hint), "%d more lines below \xc2\xb7 %s", t->view.scroll, key);
+		hrule(t, y, BOX_LT, BOX_RT, hint, THEME_STATUS, 0);
+	} else if (t->streaming != NULL) {
+		tui_key_name(tui_action_key(t, ACT_CANCEL), key, sizeof(key));
+		tui_tokens(pricing_estimate_tokens(t->streaming->text.data ? t->streaming->text.data :
+		    "", t->streaming->text.len), tok, sizeof(tok));
+		t->stream_secs = (clock_ms() - t->stream_start) / 1000;
+		snprintf(hint, sizeof(hint), "streaming \xc2\xb7 %llds \xc2\xb7 ~%s tok \xc2\xb7 %s "
+		    "cancels", (long long)t->stream_secs, tok, key);
+		hrule(t, y, BOX_LT, BOX_RT, hint, THEME_DIM, 0);
+	} else {
+		hrule(t, y, BOX_LT, BOX_RT, NULL, THEME_BORDER, 0);
+	}
+}
+
+/* The bottom border: the status message, or the main keys. */
+static void
+draw_footer(struct tui *t)
+{
+	char hint[160], k1[16], k2[16], k3[16], k4[16];
+
+	if (t->status[0]) {
+		hrule(t, t->h - 1, BOX_BL, BOX_BR, t->status, t->status_error ? THEME_ERROR :
+		    THEME_STATUS, 0);
+		return;
+	}
+	tui_key_name(tui_action_key(t, ACT_HELP), k1, sizeof(k1));
+	tui_key_name(tui_action_key(t, ACT_TIER), k2, sizeof(k2));
+	tui_key_name(tui_action_key(t, ACT_MODEL), k3, sizeof(k3));
+	tui_key_name(tui_action_key(t, ACT_RETRY), k4, sizeof(k4));
+	snprintf(hint, sizeof(hint), "%s help \xc2\xb7 %s tier \xc2\xb7 %s model \xc2\xb7 %s "
+	    "re-ask up", k1, k2, k3, k4);
+	hrule(t, t->h - 1, BOX_BL, BOX_BR, hint, THEME_DIM, 0);
+}
+
+/* Draw the whole screen and push it out with one doupdate. */
+void
+tui_draw(struct tui *t)
+{
+	int rows, y, cur_y = 0, cur_x = 0, i;
+	char title[128];
+	int64_t conv = chat_conversation(t->chat);
+
+	route_update(t);
+	t->input_rows = input_rows_needed(t);
+	rows = tui_trans_rows(t);
+	erase();
+	cells_reset(t);
 	if (conv > 0)
 		snprintf(title, sizeof(title), "llm \xc2\xb7 conversation %lld", (long long)conv);
 	else
@@ -610,43 +660,16 @@ tui_draw(struct tui *t)
 		sides(t, y);
 	draw_transcript(t, 1, rows);
 	y = rows + 1;
-	if (t->view.scroll > 0) {
-		tui_key_name(tui_action_key(t, ACT_END), k1, sizeof(k1));
-		snprintf(hint, sizeof(hint), "%d more lines below \xc2\xb7 %s", t->view.scroll, k1);
-		hrule(t, y, BOX_LT, BOX_RT, hint, THEME_STATUS, 0);
-	} else if (t->streaming != NULL) {
-		char tok[16];
-
-		tui_key_name(tui_action_key(t, ACT_CANCEL), k1, sizeof(k1));
-		tui_tokens(pricing_estimate_tokens(t->streaming->text.data ? t->streaming->text.data :
-		    "", t->streaming->text.len), tok, sizeof(tok));
-		t->stream_secs = (clock_ms() - t->stream_start) / 1000;
-		snprintf(hint, sizeof(hint), "streaming \xc2\xb7 %llds \xc2\xb7 ~%s tok \xc2\xb7 %s "
-		    "cancels", (long long)t->stream_secs, tok, k1);
-		hrule(t, y, BOX_LT, BOX_RT, hint, THEME_DIM, 0);
-	} else {
-		hrule(t, y, BOX_LT, BOX_RT, NULL, THEME_BORDER, 0);
-	}
+	draw_divider(t, y);
 	sides(t, y + 1);
 	draw_route(t, y + 1);
 	sides(t, y + 2);
 	draw_meter(t, y + 2);
 	hrule(t, y + 3, BOX_LT, BOX_RT, NULL, THEME_BORDER, 0);
-	for (x = 0; x < t->input_rows; x++)
-		sides(t, y + 4 + x);
+	for (i = 0; i < t->input_rows; i++)
+		sides(t, y + 4 + i);
 	draw_input(t, y + 4, &cur_y, &cur_x);
-	if (t->status[0]) {
-		hrule(t, t->h - 1, BOX_BL, BOX_BR, t->status, t->status_error ? THEME_ERROR :
-		    THEME_STATUS, 0);
-	} else {
-		tui_key_name(tui_action_key(t, ACT_HELP), k1, sizeof(k1));
-		tui_key_name(tui_action_key(t, ACT_TIER), k2, sizeof(k2));
-		tui_key_name(tui_action_key(t, ACT_MODEL), k3, sizeof(k3));
-		tui_key_name(tui_action_key(t, ACT_RETRY), k4, sizeof(k4));
-		snprintf(hint, sizeof(hint), "%s help \xc2\xb7 %s tier \xc2\xb7 %s model \xc2\xb7 %s "
-		    "re-ask up", k1, k2, k3, k4);
-		hrule(t, t->h - 1, BOX_BL, BOX_BR, hint, THEME_DIM, 0);
-	}
+	draw_footer(t);
 	if (t->mode == MODE_PICK_MODEL || t->mode == MODE_PICK_CONV || t->mode == MODE_HELP)
 		draw_picker(t, 1, rows + 1 < t->h - 1 ? rows + 1 : t->h - 1);
 	attrset(A_NORMAL);
