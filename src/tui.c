@@ -250,6 +250,7 @@ static SCREEN *
 open_headless(struct tui *t, int w, int h, const char *out, char **cause)
 {
 	char num[16];
+	const char *term;
 	FILE *fo, *fi;
 
 	/* ncurses takes the size from the environment when the output is no terminal. */
@@ -269,7 +270,9 @@ open_headless(struct tui *t, int w, int h, const char *out, char **cause)
 	}
 	t->out_fp = fo;
 	t->in_fp = fi;
-	return newterm("xterm-256color", fo, fi);
+	/* A fixed terminal type keeps screens byte-stable; LLM_TUI_TERM tries another. */
+	term = getenv("LLM_TUI_TERM");
+	return newterm(term != NULL && *term ? term : "xterm-256color", fo, fi);
 }
 
 /* Prepare what the signal handler writes to give the terminal back, and take over it. */

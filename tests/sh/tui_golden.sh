@@ -53,6 +53,8 @@ for th in light high-contrast mono; do
 done
 sed -i "s/^theme = .*/theme = default/" "$LLM_CONFIG_DIR/config.ini"
 golden no-color NO_COLOR=1
+golden theme-default-8 LLM_TUI_TERM=xterm
+golden theme-mono-terminal LLM_TUI_TERM=xterm-mono
 
 # The themes differ where they should: same text, other colours.
 for th in light high-contrast mono; do
@@ -71,5 +73,8 @@ done
 check_contains "no-color: dumped" "$(cat "$GOLDEN/no-color.txt")" "-- styles (default, no colour)"
 check_not_contains "no-color: no colour pairs" "$(cat "$GOLDEN/no-color.txt")" "fg="
 check_contains "no-color: attributes remain" "$(sed -n '/^-- styles/,$p' "$GOLDEN/no-color.txt")" "bold"
+check_contains "8 colours: the fallback colours" "$(sed -n '/^-- styles/,$p' "$GOLDEN/theme-default-8.txt")" "user fg=6"
+check_not_contains "monochrome terminal: no colour pairs" "$(cat "$GOLDEN/theme-mono-terminal.txt")" "fg="
+check_contains "monochrome terminal: said" "$(cat "$GOLDEN/theme-mono-terminal.txt")" "-- styles (default, no colour)"
 check_contains "meter past 80% uses meter_high" "$(sed -n "/^-- styles/,\$p" "$GOLDEN/theme-default.txt")" "meter_high fg=208"
 echo "# $T_PASS passed, $T_FAIL failed"
