@@ -598,4 +598,22 @@ rm -f "$HOME/.inputrc"
 check_eq "vi mode: exit 0" "$TUI_RC" 0
 check_eq "vi mode: edited in command mode" "$(fake_last body.messages.-1.content)" "hello big world"
 
+# -- --cid continues a given conversation; C-d on an empty line quits
+first=$(sql "select min(id) from conversations")
+cat >"$T/x.s" <<S
+:dump-screen $T/x0
+:key C-d
+:dump-screen $T/x1
+S
+if timeout 60 "$LLM_BIN" chat --cid "$first" --headless "$T/x.s" >"$T/x.out" 2>&1; then
+	ok "--cid: exit 0"
+else
+	not_ok "--cid: exit 0" "$(cat "$T/x.out")"
+fi
+check_contains "--cid: that conversation" "$(sed -n 1p "$T/x0")" "conversation $first"
+check_eq "C-d: quits on an empty line" "$(screen "$T/x1")" "(no dump $T/x1)"
+printf ':dump-screen %s\n' "$T/y0" >"$T/y.s"
+timeout 60 "$LLM_BIN" chat --cid 99999 --headless "$T/y.s" >"$T/y.out" 2>&1
+check_contains "--cid: unknown id said" "$(sed -n '$p' "$T/y0")" "conversation 99999:"
+
 echo "# $T_PASS passed, $T_FAIL failed"
