@@ -24,7 +24,6 @@ struct cmd {
 	void (*fn)(struct tui *t, char *arg);
 };
 
-
 /* The options a turn is sent with now. */
 void
 tui_opts(const struct tui *t, struct chat_opts *o)
@@ -130,9 +129,11 @@ cb_done(void *arg, const struct chat_turn *turn)
 	info = turn_info(turn);
 	tui_view_set_info(m, *info ? info : NULL);
 	free(info);
-	if (turn->cancelled)
-		tui_view_add(&t->view, TUI_NOTE, "cancelled: the partial answer and its cost are kept",
-		    51);
+	if (turn->cancelled) {
+		const char *s = "cancelled: the partial answer and its cost are kept";
+
+		tui_view_add(&t->view, TUI_NOTE, s, strlen(s));
+	}
 	else if (turn->status != 0 && turn->error != NULL)
 		tui_view_add(&t->view, TUI_ERROR, turn->error, strlen(turn->error));
 	t->streaming = NULL;
@@ -283,11 +284,24 @@ tui_tier_cycle(struct tui *t)
 		tui_status(t, false, "tier: %s", t->tier == TIER_AUTO ? "auto" : tier_str(t->tier));
 }
 
+/* A code fence longer than any run of backticks in text, so the text cannot close it. */
+static char *
+fence_for(const char *text)
+{
+	size_t run = 0, longest = 2;
+
+	for (; *text; text++) {
+		run = *text == '`' ? run + 1 : 0;
+		longest = run > longest ? run : longest;
+	}
+	return xstrfmt("%.*s", (int)longest + 1, "````````````````````````````````````````");
+}
+
 /* Read a file into an attachment. */
 int
 tui_attach_file(struct tui *t, const char *path)
 {
-	char *text = NULL, *cause = NULL, *full;
+	char *text = NULL, *cause = NULL, *full, *fence;
 	size_t len = 0;
 	char tok[16];
 
@@ -301,8 +315,10 @@ tui_attach_file(struct tui *t, const char *path)
 		free(text);
 		return -1;
 	}
-	full = xstrfmt("File: %s\n```\n%s%s```\n", path, text, len && text[len - 1] != '\n' ? "\n" :
-	    "");
+	fence = fence_for(text);
+	full = xstrfmt("File: %s\n%s\n%s%s%s\n", path, fence, text, len && text[len - 1] != '\n' ?
+	    "\n" : "", fence);
+	free(fence);
 	free(text);
 	t->att = xreallocarray(t->att, t->natt + 1, sizeof(*t->att));
 	t->att[t->natt].label = xstrdup(path);
@@ -318,7 +334,7 @@ tui_attach_file(struct tui *t, const char *path)
 void
 tui_run_attach(struct tui *t, const char *cmd)
 {
-	char *sh = xstrfmt("(%s) </dev/null 2>&1", cmd), chunk[4096], tok[16];
+	char *sh = xstrfmt("(%s) </dev/null 2>&1", cmd), chunk[4096], tok[16], *fence;
 	struct buf out;
 	FILE *p;
 	size_t n;
@@ -340,9 +356,11 @@ tui_run_attach(struct tui *t, const char *cmd)
 	code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 	t->att = xreallocarray(t->att, t->natt + 1, sizeof(*t->att));
 	t->att[t->natt].label = xstrfmt("$ %s", cmd);
-	t->att[t->natt].text = xstrfmt("Output of `%s` (exit %d)%s:\n```\n%s%s```\n", cmd, code,
-	    cut ? ", cut at 256 KiB" : "", out.data ? out.data : "",
-	    out.len && out.data[out.len - 1] != '\n' ? "\n" : "");
+	fence = fence_for(out.data ? out.data : "");
+	t->att[t->natt].text = xstrfmt("Output of `%s` (exit %d)%s:\n%s\n%s%s%s\n", cmd, code,
+	    cut ? ", cut at 256 KiB" : "", fence, out.data ? out.data : "",
+	    out.len && out.data[out.len - 1] != '\n' ? "\n" : "", fence);
+	free(fence);
 	tui_tokens(pricing_estimate_tokens(t->att[t->natt].text, strlen(t->att[t->natt].text)), tok,
 	    sizeof(tok));
 	t->natt++;

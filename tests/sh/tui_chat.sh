@@ -616,4 +616,29 @@ printf ':dump-screen %s\n' "$T/y0" >"$T/y.s"
 timeout 60 "$LLM_BIN" chat --cid 99999 --headless "$T/y.s" >"$T/y.out" 2>&1
 check_contains "--cid: unknown id said" "$(sed -n '$p' "$T/y0")" "conversation 99999:"
 
+# -- an attached file holding a code fence is fenced with a longer one
+printf 'Intro\n```sh\nmake\n```\n' >"$T/readme.md"
+fake_reset
+fake_default '{"text":"ok","usage":{"input":5,"output":1}}'
+cat >"$T/z.s" <<S
+:type /tier cheap
+:key Enter
+:type /file $T/readme.md
+:key Enter
+:type summarise
+:key Enter
+:wait-idle
+S
+tui z
+check_eq "fence: exit 0" "$TUI_RC" 0
+check_eq "fence: longer than the file's" "$(fake_last body.messages.-1.content)" "File: $T/readme.md
+\`\`\`\`
+Intro
+\`\`\`sh
+make
+\`\`\`
+\`\`\`\`
+
+summarise"
+
 echo "# $T_PASS passed, $T_FAIL failed"
