@@ -515,7 +515,14 @@ draw_picker(struct tui *t, int top, int rows)
 		hline(' ', t->w - 2);
 		mark(t, top + i, 1, t->w - 2, THEME_TEXT);
 	}
-	hrule(t, top, BOX_LT, BOX_RT, p->title, THEME_HEADING, 0);
+	if (p->filter && p->query[0]) {
+		char head[192];
+
+		snprintf(head, sizeof(head), "%s \xc2\xb7 filter: %s", p->title, p->query);
+		hrule(t, top, BOX_LT, BOX_RT, head, THEME_HEADING, 0);
+	} else {
+		hrule(t, top, BOX_LT, BOX_RT, p->title, THEME_HEADING, 0);
+	}
 	for (i = 0; i < inner && p->top + i < (int)p->n; i++) {
 		int idx = p->top + i;
 
@@ -530,8 +537,12 @@ draw_picker(struct tui *t, int top, int rows)
 		seg(t, top + 1 + i, &x, t->w - 2, p->items[idx], idx == p->sel ? THEME_SELECTED :
 		    THEME_TEXT, 0);
 	}
-	snprintf(buf, sizeof(buf), "%s", p->sel >= 0 ? "Enter choose · Esc close" :
-	    "Up/Down/PgUp/PgDn scroll · Esc close");
+	snprintf(buf, sizeof(buf), "%s", p->filter ? "type to filter · Enter choose · Esc close" :
+	    p->sel >= 0 ? "Enter choose · Esc close" : "Up/Down/PgUp/PgDn scroll · Esc close");
+	if (p->n == 0) {
+		x = 2;
+		seg(t, top + 1, &x, t->w - 2, "(nothing matches)", THEME_DIM, 0);
+	}
 	hrule(t, top + rows - 1, BOX_LT, BOX_RT, buf, THEME_DIM, 0);
 }
 

@@ -15,11 +15,31 @@
 void
 tui_pick_add(struct tui_picker *p, char *item, int64_t id)
 {
-	p->items = xreallocarray(p->items, p->n + 1, sizeof(*p->items));
-	p->ids = xreallocarray(p->ids, p->n + 1, sizeof(*p->ids));
-	p->items[p->n] = item;
-	p->ids[p->n] = id;
-	p->n++;
+	p->all = xreallocarray(p->all, p->nall + 1, sizeof(*p->all));
+	p->all_ids = xreallocarray(p->all_ids, p->nall + 1, sizeof(*p->all_ids));
+	p->all[p->nall] = item;
+	p->all_ids[p->nall] = id;
+	p->nall++;
+}
+
+/* Show the items that hold the query, ignoring case (all of them for ""). */
+void
+tui_pick_filter(struct tui_picker *p)
+{
+	size_t i;
+
+	p->items = xreallocarray(p->items, p->nall ? p->nall : 1, sizeof(*p->items));
+	p->ids = xreallocarray(p->ids, p->nall ? p->nall : 1, sizeof(*p->ids));
+	p->n = 0;
+	for (i = 0; i < p->nall; i++) {
+		if (p->query[0] && strcasestr(p->all[i], p->query) == NULL)
+			continue;
+		p->items[p->n] = p->all[i];
+		p->ids[p->n] = p->all_ids[i];
+		p->n++;
+	}
+	if (p->sel >= (int)p->n)
+		p->sel = p->n > 0 ? (int)p->n - 1 : 0;
 }
 
 /* Return s cut to cols columns at a character boundary and padded with blanks to cols. */
@@ -97,7 +117,7 @@ pick_models(struct tui *t)
 		    strcmp(t->pin, m->name) == 0 ? "*" : " ", m->name, tier_str(m->tier), in, out,
 		    m->provider), (int64_t)i);
 		if (t->pin && strcmp(t->pin, m->name) == 0)
-			t->pick.sel = (int)t->pick.n - 1;
+			t->pick.sel = (int)t->pick.nall - 1;
 	}
 }
 
@@ -183,10 +203,12 @@ tui_pick_open(struct tui *t, enum tui_mode mode)
 		pick_convs(t);
 	else
 		pick_help(t);
-	if (t->pick.n == 0) {
+	if (t->pick.nall == 0) {
 		tui_pick_close(t);
 		return;
 	}
+	t->pick.filter = mode != MODE_HELP;
+	tui_pick_filter(&t->pick);
 	t->mode = mode;
 	t->dirty = true;
 }
@@ -197,8 +219,10 @@ tui_pick_close(struct tui *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->pick.n; i++)
-		free(t->pick.items[i]);
+	for (i = 0; i < t->pick.nall; i++)
+		free(t->pick.all[i]);
+	free(t->pick.all);
+	free(t->pick.all_ids);
 	free(t->pick.items);
 	free(t->pick.ids);
 	memset(&t->pick, 0, sizeof(t->pick));
@@ -230,6 +254,53 @@ pick_choose(struct tui *t)
 	}
 }
 
+/* A key for /run's question: y runs the command, anything else does not. */
+static void
+confirm_key(struct tui *t, int key)
+{
+	char *cmd = t->confirm_cmd;
+
+	t->confirm_cmd = NULL;
+	t->mode = MODE_INPUT;
+	if (key == 'y' || key == 'Y')
+		tui_run_attach(t, cmd);
+	else
+		tui_status(t, false, "not run");
+	free(cmd);
+}
+
+/* Typing in a list narrows it; Backspace widens it again. True if the key was used. */
+static bool
+filter_key(struct tui_picker *p, int key)
+{
+	size_t len = strlen(p->query);
+	char mb[8];
+	int n;
+
+	if (!p->filter)
+		return false;
+	if (key == (TK_FN | KEY_BACKSPACE) || key == 127 || key == 8) {
+		/* drop the last character, not just its last byte */
+		while (len > 0 && ((unsigned char)p->query[len - 1] & 0xc0) == 0x80)
+			len--;
+		if (len > 0)
+			len--;
+		p->query[len] = '\0';
+	} else if (key >= 32 && !(key & (TK_FN | TK_META)) && key != 127) {
+		n = wctomb(mb, (wchar_t)key);
+		if (n <= 0 || len + (size_t)n >= sizeof(p->query))
+			return true;
+		memcpy(p->query + len, mb, (size_t)n);
+		p->query[len + (size_t)n] = '\0';
+	} else {
+		return false;
+	}
+	p->sel = 0;
+	p->top = 0;
+	tui_pick_filter(p);
+	return true;
+}
+
 /* A key while a picker, the help or a confirmation is open. */
 void
 tui_pick_key(struct tui *t, int key)
@@ -238,17 +309,11 @@ tui_pick_key(struct tui *t, int key)
 	int page = tui_trans_rows(t) - 2, *pos = p->sel >= 0 ? &p->sel : &p->top;
 
 	if (t->mode == MODE_CONFIRM) {
-		char *cmd = t->confirm_cmd;
-
-		t->confirm_cmd = NULL;
-		t->mode = MODE_INPUT;
-		if (key == 'y' || key == 'Y')
-			tui_run_attach(t, cmd);
-		else
-			tui_status(t, false, "not run");
-		free(cmd);
+		confirm_key(t, key);
 		return;
 	}
+	if (filter_key(p, key))
+		return;
 	if (page < 1)
 		page = 1;
 	if (key == (TK_FN | KEY_UP) || key == 'k' || key == 16)
@@ -264,7 +329,7 @@ tui_pick_key(struct tui *t, int key)
 	else if (key == (TK_FN | KEY_END))
 		*pos = (int)p->n;
 	else if (key == '\r' || key == '\n' || key == (TK_FN | KEY_ENTER)) {
-		if (p->sel >= 0)
+		if (p->sel >= 0 && p->n > 0)
 			pick_choose(t);
 		else
 			tui_pick_close(t);

@@ -120,8 +120,13 @@ enum tui_mode {
 /* A list shown over the transcript: models, conversations or help. */
 struct tui_picker {
 	char title[96];
-	char **items;
-	int64_t *ids;          /* conversation ids; model index */
+	char query[64];        /* typed filter; "" shows everything */
+	bool filter;           /* typing filters (the model and conversation lists) */
+	char **all;            /* every item, owned */
+	int64_t *all_ids;      /* conversation ids; model index */
+	size_t nall;
+	char **items;          /* the items shown, borrowed from all */
+	int64_t *ids;
 	size_t n;
 	int sel, top;
 };
@@ -268,6 +273,8 @@ void tui_run_attach(struct tui *t, const char *cmd);
 void tui_help_commands(struct tui *t);
 /* Add an item to a picker; it takes item (malloc'd). */
 void tui_pick_add(struct tui_picker *p, char *item, int64_t id);
+/* Show the items that hold the query (all of them for ""). */
+void tui_pick_filter(struct tui_picker *p);
 /* Open the model or conversation picker, or the help. */
 void tui_pick_open(struct tui *t, enum tui_mode mode);
 void tui_pick_close(struct tui *t);

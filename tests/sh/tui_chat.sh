@@ -115,7 +115,12 @@ cat >"$T/c.s" <<S
 :dump-screen $T/c1
 :key F3
 :dump-screen $T/c2
-:key End Up Enter
+:type frontier
+:dump-screen $T/c5
+:type x
+:dump-screen $T/c6
+:key Backspace
+:key End Enter
 :dump-screen $T/c3
 :type and now?
 :key Enter
@@ -135,6 +140,10 @@ check_contains "F4: both priced" "$(screen "$T/c1")" "cheap · test-cheap · 10�
 check_contains "F4: mid priced" "$(screen "$T/c1")" "mid · test-mid · 10→7 tok"
 check_eq "F4: both charged" "$(sql "select count(*) from usage where status='ok' and id > $before and model in ('test-cheap','test-mid')")" 2
 check_contains "F3: picker lists models with prices" "$(screen "$T/c2")" "test-mid                   mid      in \$3.00    out \$15.00"
+check_contains "F3: filter shown" "$(screen "$T/c5")" "filter: frontier"
+check_contains "F3: filter keeps frontier models" "$(screen "$T/c5")" "test-frontier              frontier"
+check_not_contains "F3: filter drops the rest" "$(screen "$T/c5")" "test-mid "
+check_contains "F3: nothing left" "$(screen "$T/c6")" "(nothing matches)"
 check_contains "F3: pinned" "$(row "$T/c3" Nov)" "model: test-frontier  F3"
 check_contains "F3: route line says pinned" "$(row "$T/c4" 'route ')" "route pinned → test-frontier"
 check_contains "F3: pinned model asked" "$(fake_last path)" "test-frontier-1"
