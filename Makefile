@@ -87,8 +87,7 @@ check-asan:
 		LDFLAGS="-fsanitize=address,undefined" $(BUILD:build=build-asan)/llm
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined" unit
-	@LLM_ASAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
-		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/asan.supp:print_suppressions=0 \
+	@LLM_ASAN=1 ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		LLM_BIN=$(CURDIR)/build-asan/llm BUILD=build-asan sh tests/run.sh
 

@@ -5,6 +5,7 @@
 # run at once (the fake answers each with the same spec), so slow rows cost
 # their time once.
 . "${LLM_TOP:-.}/tests/lib.sh"
+ASAN=${LLM_ASAN:-}   # t_setup clears LLM_* variables
 t_setup
 
 # timeout is the seconds without a byte before giving up
@@ -162,7 +163,7 @@ done
 
 # A few rows again with llm under valgrind: no memory errors and no definite
 # leaks on the failure paths (tests/sh/valgrind.sh does the same for the CLI tests).
-if [ -n "${LLM_ASAN:-}" ]; then
+if [ -n "$ASAN" ]; then
 	echo "# skip: valgrind rows: llm is built with AddressSanitizer"
 	exit 0
 fi

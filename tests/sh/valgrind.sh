@@ -1,6 +1,10 @@
 # The CLI tests again, with every llm process under valgrind: no memory
 # errors and no definite leaks, whatever the outcome of the request.
 . "${LLM_TOP:-.}/tests/lib.sh"
+if [ -n "${LLM_ASAN:-}" ]; then
+	echo "# skip: llm is built with AddressSanitizer (make check-asan), which valgrind cannot run"
+	exit 0
+fi
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "# skip: valgrind is not installed"
 	exit 0

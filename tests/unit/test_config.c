@@ -10,6 +10,16 @@
 
 static char dir[] = "/tmp/llm-test-config.XXXXXX";
 
+/* Remove dir/config.ini, if there is one. */
+static void
+remove_config(void)
+{
+	char *path = xstrfmt("%s/config.ini", dir);
+
+	unlink(path);
+	free(path);
+}
+
 static void
 write_config(const char *text)
 {
@@ -27,7 +37,7 @@ defaults_without_file(void)
 	struct config cfg;
 	char *cause = NULL;
 
-	unlink(xstrfmt("%s/config.ini", dir));
+	remove_config();
 	CHECK_INT(config_load(&cfg, &cause), 0);
 	CHECK(!cfg.loaded);
 	CHECK_INT(cfg.tier, TIER_AUTO);
@@ -194,7 +204,7 @@ main(void)
 	RUN(errors_have_file_and_line);
 	RUN(xdg_paths);
 	RUN(fixed_point);
-	unlink(xstrfmt("%s/config.ini", dir));
+	remove_config();
 	rmdir(dir);
 	UNIT_EXIT();
 }
