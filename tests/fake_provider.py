@@ -76,7 +76,8 @@ FAULTS (streams; a non-streamed reply does the same to its one body):
 
 Each model request (and any request that is not a control request) is
 appended to --log as one JSON line: {"method","path","query","headers",
-"body","format"}, flushed before the reply starts.
+"body","format","time"}, flushed before the reply starts; time is when it
+arrived (epoch seconds, to the millisecond), for checking retry delays.
 """
 
 import argparse
@@ -816,7 +817,8 @@ class Handler(BaseHTTPRequestHandler):
             body, ok = text, False
         rid = STATE.record({"method": self.command, "path": path,
                             "query": dict(parse_qsl(url.query, keep_blank_values=True)),
-                            "headers": headers, "body": body, "format": fmt})
+                            "headers": headers, "body": body, "format": fmt,
+                            "time": round(time.time(), 3)})
         if fmt is None:
             return self.json_reply(404, {"error": {"message": "fake provider: no endpoint for %s %s"
                                                    % (self.command, path), "type": "not_found"}})

@@ -530,6 +530,8 @@ curl -sS --noproxy '*' -o /dev/null -H 'x-goog-api-key: gm-test-0003' \
     -d '{"contents":[]}' "$FAKE_URL/v1beta/models/test-frontier-1:streamGenerateContent?alt=sse"
 check_eq "log: query" "$(fake_last query) $(fake_last query.alt) $(fake_get 0 format) $(fake_get -1 format)" \
     '{"alt":"sse"} sse anthropic gemini'
+check "log: arrival times in order" t_py -c 'import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); assert 0 <= b - a < 60, (a, b)' \
+    "$(fake_get 0 time)" "$(fake_get 1 time)"
 check_eq "log: /_control/requests" "$(fake_requests | t_py -c 'import json,sys; r=json.load(sys.stdin); print(len(r), r[1]["headers"]["x-goog-api-key"])')" \
     "2 gm-test-0003"
 
