@@ -427,7 +427,7 @@ fake_count() {
 
 # fake_get INDEX FIELD_PATH: print a field of recorded request INDEX (0 is the
 # first, -1 the last), e.g. fake_get 0 body.messages.0.content. Fields:
-# method, path, query.NAME, headers.NAME (lower case), body..., format.
+# method, path, query.NAME, headers.NAME (lower case), body..., format, time.
 fake_get() {
 	t_py -c "$_T_PY_GET" log "$T/fake.log" "$1" "$2"
 }
