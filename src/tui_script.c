@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,6 +346,19 @@ sc_touch(struct tui *t, char *arg, char **why)
 }
 
 static int
+sc_signal(struct tui *t, char *arg, char **why)
+{
+	if (strcmp(arg, "INT") != 0) {
+		xasprintf(why, "signal: only INT (what Ctrl-C sends from outside)");
+		return -1;
+	}
+	/* through the handler and the self-pipe, as a real one arrives */
+	kill(getpid(), SIGINT);
+	tui_pump(t, 0);
+	return 0;
+}
+
+static int
 sc_quit(struct tui *t, char *arg, char **why)
 {
 	(void)arg;
@@ -367,6 +381,7 @@ static const struct {
 	{ ":dump-colors", sc_dump_colors },   /* FILE: the text, then each run's slot and colours */
 	{ ":resize", sc_resize },         /* W H */
 	{ ":touch", sc_touch },           /* FILE: create it (releases a held fake reply) */
+	{ ":signal", sc_signal },         /* INT: send the process SIGINT */
 	{ ":quit", sc_quit },
 };
 
