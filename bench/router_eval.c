@@ -140,17 +140,14 @@ evaluate(const struct data *d, int s, const double *sc)
 	return m;
 }
 
-/* The router's score for going past cheap: P(cheap not enough), topic rules first. */
+/* The router's score for going past cheap: head 1's logit, topic rules first. */
 static double
 router_score(const struct router_model *rm, const double x[RF_COUNT])
 {
 	double l1, l2;
 
 	router_logits(rm, x, &l1, &l2);
-	/* router_decide_with sends code, diffs and stack traces past cheap whatever the score. */
-	if (x[RF_CODE_FENCE] > 0 || x[RF_DIFF] > 0 || x[RF_TRACE] > 0)
-		return 1 + 1 / (1 + exp(-l1));
-	return 1 / (1 + exp(-l1));
+	return router_rule_score(x, l1);
 }
 
 static void
@@ -163,8 +160,9 @@ score_model(const struct data *d, const struct router_model *rm, int s, const bo
 			sc[r] = router_score(rm, d->rows[r].x);
 }
 
+/* Fit on the other sets (hyperparameters chosen on them alone), score set s; *hp gets the choice. */
 static struct metrics
-eval_transfer(const struct data *d, int s, double *sc)
+eval_transfer(const struct data *d, int s, double *sc, struct hparams *hp)
 {
 	bool *use = xcalloc(d->n, sizeof(bool));
 	struct router_model rm;
@@ -172,7 +170,29 @@ eval_transfer(const struct data *d, int s, double *sc)
 
 	for (r = 0; r < d->n; r++)
 		use[r] = d->rows[r].set != s;
-	fit_model(d, use, &rm);
+	*hp = fit_model(d, use, &rm);
+	score_model(d, &rm, s, NULL, sc);
+	free(use);
+	return evaluate(d, s, sc);
+}
+
+/*
+ * The reference of routing.md section 5: a plain standardised L2 logistic
+ * regression on "the weak model fails", fixed ridge (the middle of the grid),
+ * no anchor, nothing chosen; fitted on the other sets.
+ */
+static struct metrics
+eval_plain(const struct data *d, int s, double *sc)
+{
+	struct hparams hp = { LAB_WEAK_FAIL, 0.1, 0, 0 };
+	bool *use = xcalloc(d->n, sizeof(bool));
+	struct router_model rm;
+	size_t r;
+
+	train_knobs();
+	for (r = 0; r < d->n; r++)
+		use[r] = d->rows[r].set != s;
+	fit_model_with(d, use, &hp, &rm);
 	score_model(d, &rm, s, NULL, sc);
 	free(use);
 	return evaluate(d, s, sc);
@@ -317,6 +337,7 @@ main(int argc, char **argv)
 	const char *dir = argc > 1 ? argv[1] : getenv("ROUTING_DATA");
 	struct data d;
 	double *sc, *tr, *len, ci[SET_COUNT][2], diff[SET_COUNT][2];
+	struct hparams hp[SET_COUNT];
 	size_t setn[SET_COUNT] = { 0 }, r;
 	int s;
 
@@ -335,8 +356,9 @@ main(int argc, char **argv)
 	    d.n, d.skipped);
 	printf("%-8s %6s  %-22s %6s %8s %8s %10s\n", "set", "n", "router", "APGR", "CPT50", "CPT80", "saved@95");
 	for (s = 0; s < SET_COUNT; s++) {
-		print_row(set_names[s], setn[s], "llm (transfer)", eval_transfer(&d, s, tr));
+		print_row(set_names[s], setn[s], "llm (transfer)", eval_transfer(&d, s, tr, &hp[s]));
 		print_row(NULL, 0, "llm (5-fold CV)", eval_cv(&d, s, sc));
+		print_row(NULL, 0, "plain L2 LR (transfer)", eval_plain(&d, s, sc));
 		print_row(NULL, 0, "length only", eval_length(&d, s, len));
 		print_row(NULL, 0, "random (20 seeds)", eval_random(&d, s, sc));
 		print_row(NULL, 0, "oracle", eval_oracle(&d, s, sc));
@@ -348,6 +370,10 @@ main(int argc, char **argv)
 	for (s = 0; s < SET_COUNT; s++)
 		printf("  %-8s transfer APGR [%.3f, %.3f]; transfer minus length only [%+.3f, %+.3f]\n",
 		    set_names[s], ci[s][0], ci[s][1], diff[s][0], diff[s][1]);
+	printf("chosen on the training sets alone (leave-one-set-out among them) for each transfer row:\n");
+	for (s = 0; s < SET_COUNT; s++)
+		printf("  %-8s head 1: %s; ridge %g; anchor %g (inner APGR %.3f)\n", set_names[s],
+		    label_names[hp[s].label], hp[s].l2, hp[s].anchor, hp[s].inner);
 	free(tr);
 	free(len);
 	free(sc);

@@ -36,33 +36,54 @@ struct data {
 	size_t skipped;               /* contaminated or unscored */
 };
 
-/* Tuning knobs, overridable from the environment for experiments. */
-static double train_l2 = 1.0;          /* ROUTER_L2: ridge, times the total row weight */
-static int train_weighting = 0;        /* ROUTER_WEIGHT: 0 rows, 1 sets equal, 2 sqrt(set size) */
-static int train_label = 2;            /* ROUTER_LABEL: 0 weak failed, 1 strong beat weak, 2 gain (least squares) */
-static unsigned long train_mask = ~0ul; /* ROUTER_MASK: features in use (bit per RF_*) */
-static int train_signs = 1;            /* ROUTER_SIGNS: 1 keep weights to their sign */
-static int train_cleaning = 1;         /* ROUTER_CLEAN: 1 leave out artefact MMLU domains */
-static double train_anchor_chosen;     /* what the last top-level fit chose */
-static int train_anchoring = 1;        /* ROUTER_ANCHOR: 1 choose a length anchor by nested leave-one-set-out */
+/*
+ * What head 1 is fitted to; the choice is a hyperparameter, made like the
+ * others by cross-validation on the training sets.
+ */
+enum label {
+	LAB_WEAK_FAIL,     /* the weak model's answer is not enough */
+	LAB_GAP,           /* the strong model scores higher than the weak one */
+	LAB_STRONG_FAIL,   /* even the strong model's answer is not enough: a hard prompt */
+	LAB_BOTH,          /* the sum of the first and third heads, each scaled to unit spread */
+	LAB_COUNT
+};
+
+static const char *const label_names[LAB_COUNT] = {
+	"weak model fails", "strong model scores higher", "strong model fails", "weak fails + strong fails",
+};
+
+/* The grids searched; an anchor adds that many head norms to the word count's weight. */
+static const double grid_l2[] = { 0.01, 0.1, 1 };
+static const double grid_anchor[] = { 0, 0.5, 1, 2, 4 };
+
+/* Hyperparameters of one fit. */
+struct hparams {
+	int label;
+	double l2;          /* ridge per row, on standardised features */
+	double anchor;
+	double inner;       /* the inner cross-validated APGR that chose them */
+};
+
+/* Features left out of every fit: they tell the benchmarks apart rather than the prompts. */
+#define TRAIN_MASK_DEFAULT (~((1ul << RF_DIGITS) | (1ul << RF_CHOICE)))
+
+/* Knobs, overridable from the environment for experiments: a negative value means "choose". */
+static int knob_label = -1;                   /* ROUTER_LABEL: enum label */
+static double knob_l2 = -1;                   /* ROUTER_L2 */
+static double knob_anchor = -1;               /* ROUTER_ANCHOR */
+static unsigned long train_mask = TRAIN_MASK_DEFAULT; /* ROUTER_MASK: features in use (bit per RF_*) */
 
 static void
 train_knobs(void)
 {
 	const char *v;
 
-	if ((v = getenv("ROUTER_L2")) != NULL)
-		train_l2 = strtod(v, NULL);
-	if ((v = getenv("ROUTER_WEIGHT")) != NULL)
-		train_weighting = (int)strtol(v, NULL, 10);
 	if ((v = getenv("ROUTER_LABEL")) != NULL)
-		train_label = (int)strtol(v, NULL, 10);
-	if ((v = getenv("ROUTER_SIGNS")) != NULL)
-		train_signs = (int)strtol(v, NULL, 10);
-	if ((v = getenv("ROUTER_CLEAN")) != NULL)
-		train_cleaning = (int)strtol(v, NULL, 10);
+		knob_label = (int)strtol(v, NULL, 10);
+	if ((v = getenv("ROUTER_L2")) != NULL)
+		knob_l2 = strtod(v, NULL);
 	if ((v = getenv("ROUTER_ANCHOR")) != NULL)
-		train_anchoring = (int)strtol(v, NULL, 10);
+		knob_anchor = strtod(v, NULL);
 	if ((v = getenv("ROUTER_MASK")) != NULL)
 		train_mask = strtoul(v, NULL, 0);
 }
@@ -182,29 +203,25 @@ data_load(const char *dir, struct data *d)
 	return d->n > 0 ? 0 : -1;
 }
 
-/* Head 1: the weak (cheap-class) model's answer is not enough. */
+/* The weak (cheap-class) model's answer is not enough. */
 static double
-label_cheap_fail(const struct row *r)
+label_weak_fail(const struct row *r)
 {
-	if (train_label == 1)
-		return r->strong > r->weak;
 	if (r->set == SET_MTBENCH)
 		return r->weak < MTBENCH_GOOD;
 	return r->weak < 0.5;
 }
 
-/* The quality the strong model adds, on a common scale (MT-Bench's 1-10 over 9). */
+/* The strong model does better than the weak one. */
 static double
-label_gain(const struct row *r)
+label_gap(const struct row *r)
 {
-	double g = r->strong - r->weak;
-
-	return r->set == SET_MTBENCH ? g / 9 : g;
+	return r->strong > r->weak;
 }
 
-/* Head 2: even the strong model's answer is not enough, so only the frontier may do. */
+/* Even the strong model's answer is not enough, so the prompt is hard. */
 static double
-label_mid_fail(const struct row *r)
+label_strong_fail(const struct row *r)
 {
 	if (r->set == SET_MTBENCH)
 		return r->strong < MTBENCH_GOOD;
@@ -256,28 +273,28 @@ solve(double *a, double *b, double *s, int n)
 
 /*
  * Fit one L2-regularised logistic head by Newton's method on standardised
- * features; rows weigh wt[i]. Each set gets its own intercept while fitting
- * (a stratified fit), so the weights learn what makes a prompt harder than
- * others of its kind, not which benchmark it came from; the shipped bias is
- * the weighted mean of the intercepts.
+ * features (rm's mean and scale); every row weighs the same. Each set gets
+ * its own intercept while fitting (a stratified fit), so the weights learn
+ * what makes a prompt harder than others of its kind, not which benchmark it
+ * came from; the returned bias is the row-weighted mean of the intercepts.
  */
 static void
-fit_head(const struct data *d, const bool *use, const double *wt, const struct router_model *rm,
-    double (*label)(const struct row *), unsigned long active, double w[RF_COUNT], double *bias)
+fit_head(const struct data *d, const bool *use, const struct router_model *rm,
+    double (*label)(const struct row *), double l2, double w[RF_COUNT], double *bias)
 {
 	enum { D = SET_COUNT + RF_COUNT };
-	double beta[D] = { 0 }, h[D * D], g[D], step[D], z[D], setw[SET_COUNT] = { 0 };
+	double beta[D] = { 0 }, h[D * D], g[D], step[D], z[D], setn[SET_COUNT] = { 0 };
 	double ntot = 0, b = 0;
 	int it, i, j;
 	size_t r;
 
 	for (r = 0; r < d->n; r++) {
 		if (use[r]) {
-			ntot += wt[r];
-			setw[d->rows[r].set] += wt[r];
+			ntot++;
+			setn[d->rows[r].set]++;
 		}
 	}
-	for (it = 0; it < 30; it++) {
+	for (it = 0; it < 30 && ntot > 0; it++) {
 		double change = 0;
 
 		memset(h, 0, sizeof(h));
@@ -290,17 +307,16 @@ fit_head(const struct data *d, const bool *use, const double *wt, const struct r
 			for (i = 0; i < SET_COUNT; i++)
 				z[i] = d->rows[r].set == i;
 			for (i = 0; i < RF_COUNT; i++)
-				z[SET_COUNT + i] = (active >> i & 1) ? router_z(rm, d->rows[r].x, i) : 0;
+				z[SET_COUNT + i] = (train_mask >> i & 1) ? router_z(rm, d->rows[r].x, i) : 0;
 			for (eta = 0, i = 0; i < D; i++)
 				eta += beta[i] * z[i];
-			/* label_gain is fitted by least squares (identity link), the rest logistically. */
-			p = label == label_gain ? eta : 1 / (1 + exp(-eta));
+			p = 1 / (1 + exp(-eta));
 			y = label(&d->rows[r]);
-			v = label == label_gain ? wt[r] : wt[r] * p * (1 - p);
+			v = p * (1 - p);
 			for (i = 0; i < D; i++) {
 				if (z[i] == 0)
 					continue;
-				g[i] += wt[r] * (p - y) * z[i];
+				g[i] += (p - y) * z[i];
 				for (j = 0; j <= i; j++)
 					h[i * D + j] += v * z[i] * z[j];
 			}
@@ -309,9 +325,9 @@ fit_head(const struct data *d, const bool *use, const double *wt, const struct r
 			for (j = i + 1; j < D; j++)
 				h[i * D + j] = h[j * D + i];
 		for (i = 0; i < D; i++) {
-			double lam = i < SET_COUNT ? 1e-6 : train_l2;
+			double lam = i < SET_COUNT ? 1e-6 : l2;
 
-			h[i * D + i] += lam * ntot;
+			h[i * D + i] += lam * ntot + 1e-9;
 			g[i] += lam * ntot * beta[i];
 		}
 		if (solve(h, g, step, D) != 0)
@@ -324,50 +340,10 @@ fit_head(const struct data *d, const bool *use, const double *wt, const struct r
 			break;
 	}
 	for (i = 0; i < SET_COUNT; i++)
-		b += beta[i] * setw[i] / ntot;
+		b += ntot > 0 ? beta[i] * setn[i] / ntot : 0;
 	*bias = b;
 	for (i = 0; i < RF_COUNT; i++)
 		w[i] = beta[SET_COUNT + i];
-}
-
-/*
- * The direction each feature may push, fixed beforehand from what makes a
- * request hard (routing.md section 6): +1 only up, -1 only down; 0 not
- * fitted (no prior direction: digit share, answer-choice shape, which mostly
- * tell benchmarks apart). A fitted weight against its sign is dropped and the
- * head refitted, so a quirk of one benchmark cannot turn, say, more code into
- * an easier prompt.
- */
-static const int train_sign[RF_COUNT] = {
-	[RF_LENGTH] = 1, [RF_WORDS] = 1, [RF_LINES] = 1, [RF_CODE_FENCE] = 1, [RF_CODE_CHARS] = 1,
-	[RF_DIFF] = 1, [RF_TRACE] = 1, [RF_NUMBERS] = 1, [RF_MATH_OPS] = 1, [RF_QUESTIONS] = 1,
-	[RF_SENTENCES] = 1, [RF_WORD_LEN] = 1, [RF_NON_ASCII] = 1, [RF_KW_REASON] = 1, [RF_KW_MATH] = 1, [RF_KW_CODE] = 1,
-	[RF_KW_FORMAT] = 1, [RF_KW_CREATIVE] = -1, [RF_KW_SIMPLE] = -1,
-};
-
-static void
-fit_signed(const struct data *d, const bool *use, const double *wt, const struct router_model *rm,
-    double (*label)(const struct row *), double w[RF_COUNT], double *bias)
-{
-	unsigned long active = train_mask;
-	int i;
-
-	for (i = 0; i < RF_COUNT; i++)
-		if (train_signs && train_sign[i] == 0)
-			active &= ~(1ul << i);
-	for (;;) {
-		int worst = -1;
-
-		fit_head(d, use, wt, rm, label, active, w, bias);
-		if (!train_signs)
-			return;
-		for (i = 0; i < RF_COUNT; i++)
-			if (train_sign[i] != 0 && w[i] * train_sign[i] < 0 && (worst < 0 || fabs(w[i]) > fabs(w[worst])))
-				worst = i;
-		if (worst < 0)
-			return;
-		active &= ~(1ul << worst);
-	}
 }
 
 static int
@@ -388,169 +364,6 @@ quantile(double *v, size_t n, double q)
 	k = (size_t)(q * (double)(n - 1) + 0.5);
 	return v[k < n ? k : n - 1];
 }
-
-/*
- * Fit a whole model on the rows with use[i]: weighted standardisation, both
- * heads, and thresholds for the target tier mix on those rows.
- */
-/*
- * Leave out training groups whose labels say more about the benchmark than
- * the prompt: MMLU domains where the strong model gets under half right
- * (generated with one output token, GPT-4 scores 3% on high-school
- * mathematics; routing.md section 3.4). Only training rows are touched; the
- * evaluation always scores every row. Returns a malloc'd copy of use.
- */
-static bool *
-train_clean(const struct data *d, const bool *use)
-{
-	double right[MAX_GROUPS] = { 0 }, all[MAX_GROUPS] = { 0 };
-	bool *out = xcalloc(d->n, sizeof(bool));
-	size_t r;
-
-	for (r = 0; r < d->n; r++) {
-		if (use[r] && d->rows[r].set == SET_MMLU) {
-			right[d->rows[r].group] += d->rows[r].strong;
-			all[d->rows[r].group]++;
-		}
-	}
-	for (r = 0; r < d->n; r++) {
-		const struct row *row = &d->rows[r];
-
-		out[r] = use[r] && !(train_cleaning && row->set == SET_MMLU && right[row->group] < 0.5 * all[row->group]);
-	}
-	return out;
-}
-
-/*
- * Turn head 1's least-squares gain score s into a probability that the
- * strong model does better: p = sigmoid(a + b s), a and b by a
- * one-dimensional logistic fit. The ranking, and so every routing curve, is
- * that of s.
- */
-static void
-calibrate(const struct data *d, const bool *use, struct router_model *rm)
-{
-	double a = 0, b = 1;
-	size_t r;
-	int it, i;
-
-	for (it = 0; it < 50; it++) {
-		double g0 = 0, g1 = 0, h00 = 1e-9, h01 = 0, h11 = 1e-9, det, da, db;
-
-		for (r = 0; r < d->n; r++) {
-			double l1, l2, p, y;
-
-			if (!use[r])
-				continue;
-			router_logits(rm, d->rows[r].x, &l1, &l2);
-			p = 1 / (1 + exp(-(a + b * l1)));
-			y = d->rows[r].strong > d->rows[r].weak;
-			g0 += p - y;
-			g1 += (p - y) * l1;
-			h00 += p * (1 - p);
-			h01 += p * (1 - p) * l1;
-			h11 += p * (1 - p) * l1 * l1;
-		}
-		det = h00 * h11 - h01 * h01;
-		if (fabs(det) < 1e-12)
-			break;
-		da = (h11 * g0 - h01 * g1) / det;
-		db = (h00 * g1 - h01 * g0) / det;
-		a -= da;
-		b -= db;
-		if (fabs(da) + fabs(db) < 1e-10)
-			break;
-	}
-	rm->b1 = a + b * rm->b1;
-	for (i = 0; i < RF_COUNT; i++)
-		rm->w1[i] *= b;
-}
-
-static double choose_anchor(const struct data *d, const bool *use);
-static void anchor_apply(struct router_model *rm, double a);
-
-static void
-fit_model_at(const struct data *d, const bool *use_in, struct router_model *rm, bool choose)
-{
-	const bool *use;
-	double setn[SET_COUNT] = { 0 }, *wt = xcalloc(d->n, sizeof(double));
-	double *p1 = xcalloc(d->n, sizeof(double)), *p2 = xcalloc(d->n, sizeof(double));
-	double total = 0;
-	size_t r, n = 0;
-	int i, sets = 0;
-
-	memset(rm, 0, sizeof(*rm));
-	train_knobs();
-	use = train_clean(d, use_in);
-	for (r = 0; r < d->n; r++)
-		if (use[r])
-			setn[d->rows[r].set]++;
-	for (i = 0; i < SET_COUNT; i++)
-		sets += setn[i] > 0;
-	for (r = 0; r < d->n; r++) {
-		if (!use[r])
-			continue;
-		/* Each set weighs the same; the weights add up to the row count. */
-		wt[r] = 0;
-		for (i = 0; i < SET_COUNT; i++)
-			if (d->rows[r].set == i)
-				wt[r] = train_weighting == 0 ? 1.0 : train_weighting == 1 ? 1.0 / setn[i] : 1.0 / sqrt(setn[i]);
-		total += wt[r];
-		n++;
-	}
-	for (r = 0; r < d->n; r++)
-		wt[r] *= (double)n / total;
-	for (i = 0; i < RF_COUNT; i++) {
-		double m = 0, v = 0;
-
-		for (r = 0; r < d->n; r++)
-			if (use[r])
-				m += wt[r] * d->rows[r].x[i];
-		m /= (double)n;
-		for (r = 0; r < d->n; r++)
-			if (use[r])
-				v += wt[r] * (d->rows[r].x[i] - m) * (d->rows[r].x[i] - m);
-		v /= (double)n;
-		rm->mean[i] = m;
-		rm->scale[i] = v > 1e-12 ? sqrt(v) : 0;
-	}
-	if (train_label == 2) {
-		fit_signed(d, use, wt, rm, label_gain, rm->w1, &rm->b1);
-		calibrate(d, use, rm);
-	} else {
-		fit_signed(d, use, wt, rm, label_cheap_fail, rm->w1, &rm->b1);
-	}
-	fit_signed(d, use, wt, rm, label_mid_fail, rm->w2, &rm->b2);
-	for (i = 0; i < RF_COUNT; i++) {
-		/* Constant over the training data (or left out): no weight, an identity scale. */
-		if (rm->scale[i] == 0 || !(train_mask >> i & 1)) {
-			rm->scale[i] = 1;
-			rm->mean[i] = 0;
-			rm->w1[i] = rm->w2[i] = 0;
-		}
-	}
-	if (choose && train_anchoring) {
-		train_anchor_chosen = choose_anchor(d, use);
-		anchor_apply(rm, train_anchor_chosen);
-	}
-	for (n = 0, r = 0; r < d->n; r++) {
-		double l1, l2;
-
-		if (!use[r])
-			continue;
-		router_logits(rm, d->rows[r].x, &l1, &l2);
-		p1[n] = 1 / (1 + exp(-l1));
-		p2[n] = 1 / (1 + exp(-l2));
-		n++;
-	}
-	rm->t1 = quantile(p1, n, TRAIN_CHEAP_SHARE);
-	rm->t2 = quantile(p2, n, 1 - TRAIN_FRONTIER_SHARE);
-	free((void *)use);
-	free(wt);
-	free(p1);
-	free(p2);
-}
-
 
 static int
 cmp_score(const void *a, const void *b)
@@ -595,86 +408,330 @@ apgr(const struct data *d, const bool *sel, const double *sc)
 	return area;
 }
 
-/* Strengthen head 1's length term by a times the size of the whole head. */
+/* Set rm's mean and scale from the rows with use[r]; features left out get weight nowhere. */
 static void
-anchor_apply(struct router_model *rm, double a)
+standardise(const struct data *d, const bool *use, struct router_model *rm)
+{
+	size_t r, n = 0;
+	int i;
+
+	for (r = 0; r < d->n; r++)
+		n += use[r];
+	for (i = 0; i < RF_COUNT; i++) {
+		double m = 0, v = 0;
+
+		for (r = 0; r < d->n; r++)
+			if (use[r])
+				m += d->rows[r].x[i];
+		m /= n ? (double)n : 1;
+		for (r = 0; r < d->n; r++)
+			if (use[r])
+				v += (d->rows[r].x[i] - m) * (d->rows[r].x[i] - m);
+		v /= n ? (double)n : 1;
+		rm->mean[i] = m;
+		rm->scale[i] = v > 1e-12 ? sqrt(v) : 0;
+	}
+}
+
+/* The spread (standard deviation) of w . z over the rows with use[r]. */
+static double
+head_spread(const struct data *d, const bool *use, const struct router_model *rm, const double w[RF_COUNT])
+{
+	double m = 0, q = 0, n = 0;
+	size_t r;
+	int i;
+
+	for (r = 0; r < d->n; r++) {
+		double l = 0;
+
+		if (!use[r])
+			continue;
+		for (i = 0; i < RF_COUNT; i++)
+			l += w[i] * router_z(rm, d->rows[r].x, i);
+		m += l;
+		q += l * l;
+		n++;
+	}
+	if (n == 0)
+		return 1;
+	m /= n;
+	q = q / n - m * m;
+	return q > 1e-12 ? sqrt(q) : 1;
+}
+
+/* The three fitted heads at one ridge: weak fails, gap, strong fails. */
+struct heads {
+	double w[3][RF_COUNT];
+	double b[3];
+	double spread[3];
+};
+
+static void
+fit_heads(const struct data *d, const bool *use, const struct router_model *rm, double l2, struct heads *hd)
+{
+	double (*const labels[3])(const struct row *) = { label_weak_fail, label_gap, label_strong_fail };
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		fit_head(d, use, rm, labels[k], l2, hd->w[k], &hd->b[k]);
+		hd->spread[k] = head_spread(d, use, rm, hd->w[k]);
+	}
+}
+
+/* Head 1 for label lab with anchor a from the fitted heads, into rm->w1 and rm->b1. */
+static void
+head_for(const struct heads *hd, int lab, double a, struct router_model *rm)
 {
 	double norm = 0;
 	int i;
 
+	for (i = 0; i < RF_COUNT; i++) {
+		switch (lab) {
+		case LAB_BOTH:
+			rm->w1[i] = hd->w[0][i] / hd->spread[0] + hd->w[2][i] / hd->spread[2];
+			break;
+		case LAB_GAP:
+			rm->w1[i] = hd->w[1][i];
+			break;
+		case LAB_STRONG_FAIL:
+			rm->w1[i] = hd->w[2][i];
+			break;
+		default:
+			rm->w1[i] = hd->w[0][i];
+			break;
+		}
+	}
+	rm->b1 = lab == LAB_BOTH ? hd->b[0] / hd->spread[0] + hd->b[2] / hd->spread[2] :
+	    lab == LAB_GAP ? hd->b[1] : lab == LAB_STRONG_FAIL ? hd->b[2] : hd->b[0];
+	/*
+	 * Prompt length is the one signal that holds on every benchmark
+	 * (routing.md section 5.3); the anchor trusts it more than the fit does.
+	 */
 	for (i = 0; i < RF_COUNT; i++)
 		norm += rm->w1[i] * rm->w1[i];
-	rm->w1[RF_WORDS] += a * sqrt(norm);
+	if (train_mask >> RF_WORDS & 1)
+		rm->w1[RF_WORDS] += a * sqrt(norm);
 }
 
 /*
- * Prompt length is the one signal that holds on every benchmark (routing.md
- * section 5.3); how much more to trust it than the fit does is chosen by
- * leave-one-set-out among the training sets only: fit on all but one, score
- * the one left out, keep the anchor with the best mean APGR.
+ * The score that orders prompts for going past cheap: head 1's logit, with
+ * code, diffs and stack traces first whatever it says, as router_decide_with
+ * sends them to mid at least. Logits of clipped features stay far below 1000.
  */
 static double
-choose_anchor(const struct data *d, const bool *use)
+router_rule_score(const double x[RF_COUNT], double l1)
 {
-	static const double grid[] = { 0, 0.5, 1, 2, 4, 8 };
-	struct router_model inner[SET_COUNT];
-	bool have[SET_COUNT] = { false }, *in = xcalloc(d->n, sizeof(bool)), *sel = xcalloc(d->n, sizeof(bool));
-	double *sc = xcalloc(d->n, sizeof(double)), best = -1, best_a = 0;
-	size_t r, g;
-	int s, nsets = 0;
+	if (x[RF_CODE_FENCE] > 0 || x[RF_DIFF] > 0 || x[RF_TRACE] > 0)
+		return 1000 + l1;
+	return l1;
+}
 
+/*
+ * Score every combination of the grids on one inner split: fit on the rows
+ * with fit_on, add the APGR of each combination on the rows with test to
+ * sum[label][l2][anchor].
+ */
+static void
+inner_split(const struct data *d, const bool *fit_on, const bool *test,
+    double sum[LAB_COUNT][ARRAY_SIZE(grid_l2)][ARRAY_SIZE(grid_anchor)])
+{
+	struct router_model rm;
+	struct heads hd;
+	double *sc = xcalloc(d->n, sizeof(double));
+	size_t li, ai, r;
+	int lab;
+
+	memset(&rm, 0, sizeof(rm));
+	standardise(d, fit_on, &rm);
+	for (li = 0; li < ARRAY_SIZE(grid_l2); li++) {
+		if (knob_l2 >= 0 && grid_l2[li] != knob_l2)
+			continue;
+		fit_heads(d, fit_on, &rm, grid_l2[li], &hd);
+		for (lab = 0; lab < LAB_COUNT; lab++) {
+			if (knob_label >= 0 && lab != knob_label)
+				continue;
+			for (ai = 0; ai < ARRAY_SIZE(grid_anchor); ai++) {
+				if (knob_anchor >= 0 && grid_anchor[ai] != knob_anchor)
+					continue;
+				head_for(&hd, lab, grid_anchor[ai], &rm);
+				for (r = 0; r < d->n; r++) {
+					double l1, l2;
+
+					if (!test[r])
+						continue;
+					router_logits(&rm, d->rows[r].x, &l1, &l2);
+					sc[r] = router_rule_score(d->rows[r].x, l1);
+				}
+				sum[lab][li][ai] += apgr(d, test, sc);
+			}
+		}
+	}
+	free(sc);
+}
+
+/*
+ * Choose the label, ridge and anchor by cross-validation on the rows with
+ * use[r] only: leave one set out when they hold two sets or more (what
+ * transfer to a new kind of prompt needs), else three folds within the set.
+ * A knob set in the environment pins its value.
+ */
+static struct hparams
+choose_hparams(const struct data *d, const bool *use)
+{
+	static double sum[LAB_COUNT][ARRAY_SIZE(grid_l2)][ARRAY_SIZE(grid_anchor)];
+	bool have[SET_COUNT] = { false }, *fit_on = xcalloc(d->n, sizeof(bool)), *test = xcalloc(d->n, sizeof(bool));
+	struct hparams hp = { LAB_WEAK_FAIL, grid_l2[0], grid_anchor[0], -1 };
+	size_t r, li, ai, k;
+	int s, lab, nsets = 0, folds = 0;
+
+	memset(sum, 0, sizeof(sum));
 	for (r = 0; r < d->n; r++)
 		if (use[r])
 			have[d->rows[r].set] = true;
 	for (s = 0; s < SET_COUNT; s++)
 		nsets += have[s];
-	if (nsets < 2)
-		goto out;
-	for (s = 0; s < SET_COUNT; s++) {
-		if (!have[s])
-			continue;
-		for (r = 0; r < d->n; r++)
-			in[r] = use[r] && d->rows[r].set != s;
-		fit_model_at(d, in, &inner[s], false);
-	}
-	for (g = 0; g < ARRAY_SIZE(grid); g++) {
-		double sum = 0;
-
+	if (nsets >= 2) {
 		for (s = 0; s < SET_COUNT; s++) {
-			struct router_model m;
-
 			if (!have[s])
 				continue;
-			m = inner[s];
-			anchor_apply(&m, grid[g]);
 			for (r = 0; r < d->n; r++) {
-				double l1, l2;
-
-				sel[r] = use[r] && d->rows[r].set == s;
-				if (sel[r]) {
-					router_logits(&m, d->rows[r].x, &l1, &l2);
-					sc[r] = l1;
-				}
+				fit_on[r] = use[r] && d->rows[r].set != s;
+				test[r] = use[r] && d->rows[r].set == s;
 			}
-			sum += apgr(d, sel, sc);
+			inner_split(d, fit_on, test, sum);
+			folds++;
 		}
-		if (sum / nsets > best + 1e-9) {
-			best = sum / nsets;
-			best_a = grid[g];
+	} else {
+		for (folds = 0; folds < 3; folds++) {
+			for (k = 0, r = 0; r < d->n; r++) {
+				fit_on[r] = test[r] = false;
+				if (!use[r])
+					continue;
+				test[r] = k % 3 == (size_t)folds;
+				fit_on[r] = !test[r];
+				k++;
+			}
+			inner_split(d, fit_on, test, sum);
 		}
 	}
-out:
-	free(in);
-	free(sel);
-	free(sc);
-	return best_a;
+	for (lab = 0; lab < LAB_COUNT; lab++) {
+		for (li = 0; li < ARRAY_SIZE(grid_l2); li++) {
+			for (ai = 0; ai < ARRAY_SIZE(grid_anchor); ai++) {
+				double v = sum[lab][li][ai] / (folds ? folds : 1);
+
+				if (sum[lab][li][ai] != 0 && v > hp.inner + 1e-12) {
+					hp = (struct hparams){ lab, grid_l2[li], grid_anchor[ai], v };
+				}
+			}
+		}
+	}
+	free(fit_on);
+	free(test);
+	return hp;
 }
 
-/* Fit a whole model on the rows with use[i], the length anchor chosen inside. */
+/*
+ * Turn head 1's score s into P(the weak model's answer is not enough):
+ * p = sigmoid(a + b s), a and b by a one-dimensional logistic fit. The
+ * ranking, and so every routing curve, is that of s (b is kept positive).
+ */
 static void
+calibrate(const struct data *d, const bool *use, struct router_model *rm)
+{
+	double a = 0, b = 1;
+	size_t r;
+	int it, i;
+
+	for (it = 0; it < 50; it++) {
+		double g0 = 0, g1 = 0, h00 = 1e-9, h01 = 0, h11 = 1e-9, det, da, db;
+
+		for (r = 0; r < d->n; r++) {
+			double l1, l2, p, y;
+
+			if (!use[r])
+				continue;
+			router_logits(rm, d->rows[r].x, &l1, &l2);
+			p = 1 / (1 + exp(-(a + b * l1)));
+			y = label_weak_fail(&d->rows[r]);
+			g0 += p - y;
+			g1 += (p - y) * l1;
+			h00 += p * (1 - p);
+			h01 += p * (1 - p) * l1;
+			h11 += p * (1 - p) * l1 * l1;
+		}
+		det = h00 * h11 - h01 * h01;
+		if (fabs(det) < 1e-12)
+			break;
+		da = (h11 * g0 - h01 * g1) / det;
+		db = (h00 * g1 - h01 * g0) / det;
+		a -= da;
+		b -= db;
+		if (fabs(da) + fabs(db) < 1e-10)
+			break;
+	}
+	if (!(b > 0) || !isfinite(a))
+		return;
+	rm->b1 = a + b * rm->b1;
+	for (i = 0; i < RF_COUNT; i++)
+		rm->w1[i] *= b;
+}
+
+/*
+ * Fit a whole model on the rows with use[r] and the hyperparameters hp:
+ * standardisation, head 1 (by hp), head 2 (the strong model fails), and
+ * thresholds for the target tier mix on those rows.
+ */
+static void
+fit_model_with(const struct data *d, const bool *use, const struct hparams *hp, struct router_model *rm)
+{
+	double *p1 = xcalloc(d->n, sizeof(double)), *p2 = xcalloc(d->n, sizeof(double));
+	struct heads hd;
+	size_t r, n = 0;
+	int i;
+
+	memset(rm, 0, sizeof(*rm));
+	standardise(d, use, rm);
+	fit_heads(d, use, rm, hp->l2, &hd);
+	head_for(&hd, hp->label, hp->anchor, rm);
+	memcpy(rm->w2, hd.w[2], sizeof(rm->w2));
+	rm->b2 = hd.b[2];
+	calibrate(d, use, rm);
+	for (i = 0; i < RF_COUNT; i++) {
+		/* Constant over the training data (or left out): no weight, an identity scale. */
+		if (rm->scale[i] == 0 || !(train_mask >> i & 1)) {
+			rm->scale[i] = 1;
+			rm->mean[i] = 0;
+			rm->w1[i] = rm->w2[i] = 0;
+		}
+	}
+	for (r = 0; r < d->n; r++) {
+		double l1, l2;
+
+		if (!use[r])
+			continue;
+		router_logits(rm, d->rows[r].x, &l1, &l2);
+		p1[n] = 1 / (1 + exp(-l1));
+		p2[n] = 1 / (1 + exp(-l2));
+		n++;
+	}
+	if (n > 0) {
+		rm->t1 = quantile(p1, n, TRAIN_CHEAP_SHARE);
+		rm->t2 = quantile(p2, n, 1 - TRAIN_FRONTIER_SHARE);
+	}
+	free(p1);
+	free(p2);
+}
+
+/* Fit a whole model on the rows with use[r], its hyperparameters chosen on those rows alone. */
+static struct hparams
 fit_model(const struct data *d, const bool *use, struct router_model *rm)
 {
-	fit_model_at(d, use, rm, true);
+	struct hparams hp;
+
+	train_knobs();
+	hp = choose_hparams(d, use);
+	fit_model_with(d, use, &hp, rm);
+	return hp;
 }
 
 #ifndef ROUTER_TRAIN_LIB
@@ -692,7 +749,8 @@ write_array(FILE *f, const char *name, const double *v)
 
 /* Write the weights as a C data file included by router.c. */
 static int
-write_weights(FILE *f, const struct router_model *rm, const struct data *d, const size_t *setn)
+write_weights(FILE *f, const struct router_model *rm, const struct data *d, const size_t *setn,
+    const struct hparams *hp)
 {
 	char day[16];
 	time_t now = time(NULL);
@@ -702,17 +760,14 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 	fprintf(f, "/*\n * Trained %s on routing/derived/routellm_2tier.tsv (RouteLLM: Mixtral-8x7B weak,\n", day);
 	fprintf(f, " * GPT-4-1106 strong), contaminated rows skipped (%zu): GSM8K %zu, MMLU %zu, MT-Bench %zu\n",
 	    d->skipped, setn[SET_GSM8K], setn[SET_MMLU], setn[SET_MTBENCH]);
-	fprintf(f, " * prompts, weighted %s. Head 1 (cheap not enough): %s;\n",
-	    train_weighting == 0 ? "by row" : train_weighting == 1 ? "so each set counts the same" : "by sqrt(set size)",
-	    train_label == 2 ? "least squares on the quality the strong model adds,\n * calibrated to P(strong scores higher)" :
-	    train_label == 1 ? "the strong model scored higher than the weak one" : "the weak model failed");
-	fprintf(f, " * head 2 (mid not enough): the strong model failed (MT-Bench: a judge score below %.0f).\n",
+	fprintf(f, " * prompts, every row weighing the same, one intercept per set while fitting.\n");
+	fprintf(f, " * Plain L2 logistic regression on standardised, clipped features (digit share and\n");
+	fprintf(f, " * the multiple-choice shape left out). Head 1 (cheap not enough): %s,\n",
+	    label_names[hp->label]);
+	fprintf(f, " * ridge %g per row, word-count anchor %g, calibrated to P(weak model fails);\n", hp->l2, hp->anchor);
+	fprintf(f, " * head 2 (mid not enough): the strong model fails (MT-Bench: a judge score below %.0f).\n",
 	    MTBENCH_GOOD);
-	fprintf(f, " * L2 %g per row on standardised, clipped features; weights held to their prior sign;\n",
-	    train_l2);
-	fprintf(f, " * MMLU domains where the strong model scores under half left out; length anchor %g\n",
-	    train_anchor_chosen);
-	fprintf(f, " * (chosen by leave-one-set-out).\n");
+	fprintf(f, " * Label, ridge and anchor chosen by leave-one-set-out (mean APGR %.3f).\n", hp->inner);
 	fprintf(f, " * Thresholds give %.0f%% cheap and %.0f%% frontier on the training prompts.\n",
 	    TRAIN_CHEAP_SHARE * 100, TRAIN_FRONTIER_SHARE * 100);
 	fprintf(f, " * Features: router.c's router_features(); in order: RF_* of router.h.\n */\n");
@@ -739,6 +794,7 @@ main(int argc, char **argv)
 	FILE *f;
 	struct data d;
 	struct router_model rm;
+	struct hparams hp;
 	size_t setn[SET_COUNT] = { 0 }, r;
 	bool *use;
 	int i;
@@ -752,13 +808,15 @@ main(int argc, char **argv)
 		use[r] = true;
 		setn[d.rows[r].set]++;
 	}
-	fit_model(&d, use, &rm);
+	hp = fit_model(&d, use, &rm);
 	f = strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
-	if (f == NULL || write_weights(f, &rm, &d, setn) != 0 || (f != stdout && fclose(f) != 0)) {
+	if (f == NULL || write_weights(f, &rm, &d, setn, &hp) != 0 || (f != stdout && fclose(f) != 0)) {
 		fprintf(stderr, "router_train: cannot write %s\n", out);
 		return 1;
 	}
 	fprintf(stderr, "router_train: %zu prompts, wrote %s\n", d.n, strcmp(out, "-") == 0 ? "stdout" : out);
+	fprintf(stderr, "  chosen by leave-one-set-out: head 1 %s, ridge %g, anchor %g (mean APGR %.3f)\n",
+	    label_names[hp.label], hp.l2, hp.anchor, hp.inner);
 	for (i = 0; i < RF_COUNT; i++)
 		fprintf(stderr, "  %-12s w1 %+7.3f  w2 %+7.3f\n", router_feature_names[i], rm.w1[i], rm.w2[i]);
 	fprintf(stderr, "  bias         b1 %+7.3f  b2 %+7.3f   t1 %.3f  t2 %.3f\n", rm.b1, rm.b2, rm.t1, rm.t2);

@@ -363,7 +363,7 @@ const char *const router_feature_names[RF_COUNT] = {
 	[RF_TURN] = "turn", [RF_CONTEXT] = "context", [RF_PREV_TIER] = "prev_tier",
 };
 
-/* What a feature is called in a reason when it pushes up, and when it pushes down. */
+/* What a feature is called in a reason when it is above its usual value, and when below. */
 static const char *const router_labels[RF_COUNT][2] = {
 	[RF_LENGTH] = { "long prompt", "short prompt" },
 	[RF_WORDS] = { "many words", "few words" },
@@ -373,7 +373,7 @@ static const char *const router_labels[RF_COUNT][2] = {
 	[RF_DIFF] = { "diff", "no diff" },
 	[RF_TRACE] = { "stack trace", "no stack trace" },
 	[RF_DIGITS] = { "many digits", "few digits" },
-	[RF_NUMBERS] = { "many numbers", "few numbers" },
+	[RF_NUMBERS] = { "numbers", "no numbers" },
 	[RF_MATH_OPS] = { "math", "no math" },
 	[RF_QUESTIONS] = { "several questions", "single question" },
 	[RF_CHOICE] = { "multiple choice", "open question" },
@@ -634,12 +634,13 @@ router_features(const struct route_input *in, double x[RF_COUNT])
 	x[RF_DIFF] = log1p((double)s.diff);
 	x[RF_TRACE] = log1p((double)s.trace);
 	x[RF_DIGITS] = (double)s.digits / chars;
-	x[RF_NUMBERS] = log1p((double)s.numbers);
+	x[RF_NUMBERS] = log1p((double)(s.numbers < ROUTER_NUMBERS_CAP ? s.numbers : ROUTER_NUMBERS_CAP));
 	x[RF_MATH_OPS] = log1p((double)s.ops);
 	x[RF_QUESTIONS] = log1p((double)s.questions);
 	x[RF_CHOICE] = s.choices >= 2;
 	x[RF_SENTENCES] = log1p((double)s.sentences);
-	x[RF_WORD_LEN] = s.words ? (double)s.letters / (double)s.words : 0;
+	x[RF_WORD_LEN] = s.words ? fmax((double)s.letters / (double)s.words, ROUTER_WORD_LEN_FLOOR) :
+	    ROUTER_WORD_LEN_FLOOR;
 	x[RF_NON_ASCII] = in->len ? (double)s.nonascii / (double)in->len : 0;
 	x[RF_KW_REASON] = log1p((double)s.kw[KW_REASON]);
 	x[RF_KW_MATH] = log1p((double)s.kw[KW_MATH]);
@@ -712,9 +713,9 @@ fmt_count(double v, char *out, size_t n)
 		snprintf(out, n, "%.1fM", v / 1e6);
 }
 
-/* One feature in words, with its number where one helps. */
+/* One feature in words (high: above its usual value), with its number where one helps. */
 static void
-router_phrase(const struct route_input *in, int f, const double x[RF_COUNT], bool up, char *out, size_t n)
+router_phrase(const struct route_input *in, int f, const double x[RF_COUNT], bool high, char *out, size_t n)
 {
 	char num[16];
 
@@ -722,33 +723,33 @@ router_phrase(const struct route_input *in, int f, const double x[RF_COUNT], boo
 	case RF_LENGTH:
 	case RF_WORDS:
 		fmt_count(((double)in->len + 3) / 4, num, sizeof(num));
-		if (up || in->len > 400)
+		if (high || in->len > 400)
 			snprintf(out, n, "%s tokens", num);
 		else
 			snprintf(out, n, "short prompt");
 		return;
 	case RF_LINES:
-		if (up) {
+		if (high) {
 			fmt_count(expm1(x[f]) + 1, num, sizeof(num));
 			snprintf(out, n, "%s lines", num);
 			return;
 		}
 		break;
 	case RF_QUESTIONS:
-		if (up && x[f] > 0) {
+		if (high && x[f] > 0) {
 			snprintf(out, n, "%.0f questions", expm1(x[f]));
 			return;
 		}
 		break;
 	case RF_CONTEXT:
-		if (up) {
+		if (high) {
 			fmt_count((double)in->context_tokens, num, sizeof(num));
 			snprintf(out, n, "%s tokens of context", num);
 			return;
 		}
 		break;
 	case RF_TURN:
-		if (up) {
+		if (high) {
 			snprintf(out, n, "turn %d", in->turn + 1);
 			return;
 		}
@@ -756,7 +757,7 @@ router_phrase(const struct route_input *in, int f, const double x[RF_COUNT], boo
 	default:
 		break;
 	}
-	str_copy(out, n, router_labels[f][up ? 0 : 1]);
+	str_copy(out, n, router_labels[f][high ? 0 : 1]);
 }
 
 /* Append s to the reason, separated by ", "; silently stop when full. */
@@ -771,10 +772,14 @@ reason_add(char *r, size_t n, const char *sep, const char *s)
 		snprintf(r, n, "%s", s);
 }
 
-/* Choose the top three terms pushing towards the decision; forced (>= 0) goes first. */
+/*
+ * Choose the top three terms pushing towards the decision (up: past cheap);
+ * forced (>= 0) goes first. Each is named by where its value lies, so a
+ * weight that pushes up on a low value reads "short prompt", not "long".
+ */
 static void
-router_explain(const struct route_input *in, const double x[RF_COUNT], const double c[RF_COUNT], bool up,
-    int forced, struct route_decision *out)
+router_explain(const struct router_model *rm, const struct route_input *in, const double x[RF_COUNT],
+    const double c[RF_COUNT], bool up, int forced, struct route_decision *out)
 {
 	bool used[RF_COUNT] = { false };
 	int pick[3];
@@ -806,7 +811,7 @@ router_explain(const struct route_input *in, const double x[RF_COUNT], const dou
 		pick[out->ntop++] = best;
 	}
 	for (k = 0; k < out->ntop; k++) {
-		bool dir = k == 0 && forced >= 0 ? true : up;
+		bool dir = k == 0 && forced >= 0 ? true : router_z(rm, x, pick[k]) > 0;
 
 		i = pick[k];
 		out->top[k] = (struct route_feature){ router_labels[i][dir ? 0 : 1], x[i], c[i] };
@@ -870,13 +875,13 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 		struct route_decision tmp;
 
 		memset(&tmp, 0, sizeof(tmp));
-		router_explain(in, x, c, out->p_cheap_fail >= rm->t1, forced, &tmp);
+		router_explain(rm, in, x, c, out->p_cheap_fail >= rm->t1, forced, &tmp);
 		snprintf(out->reason + len, sizeof(out->reason) - len, "%s", tmp.reason);
 		memcpy(out->top, tmp.top, sizeof(out->top));
 		out->ntop = tmp.ntop;
 		return;
 	}
-	router_explain(in, x, c, t != TIER_CHEAP, forced, out);
+	router_explain(rm, in, x, c, t != TIER_CHEAP, forced, out);
 }
 
 /* Decide the tier for a turn with the shipped weights; no heap allocation. */

@@ -43,13 +43,13 @@ enum router_feat {
 	RF_CODE_CHARS,    /* share of code punctuation */
 	RF_DIFF,          /* a unified diff */
 	RF_TRACE,         /* a stack trace or compiler error */
-	RF_DIGITS,        /* share of digits */
-	RF_NUMBERS,       /* log1p(numbers) */
+	RF_DIGITS,        /* share of digits (not fitted: it tells benchmarks apart) */
+	RF_NUMBERS,       /* log1p(numbers, at most ROUTER_NUMBERS_CAP) */
 	RF_MATH_OPS,      /* log1p(operators between operands, TeX commands) */
 	RF_QUESTIONS,     /* log1p('?') */
-	RF_CHOICE,        /* multiple-choice shape: lines "A." "B)" ... */
+	RF_CHOICE,        /* multiple-choice shape: lines "A." "B)" ... (not fitted) */
 	RF_SENTENCES,     /* log1p(sentences) */
-	RF_WORD_LEN,      /* mean word length */
+	RF_WORD_LEN,      /* mean word length, at least ROUTER_WORD_LEN_FLOOR */
 	RF_NON_ASCII,     /* share of non-ASCII bytes */
 	RF_KW_REASON,     /* log1p(keyword hits) per group */
 	RF_KW_MATH,
@@ -70,6 +70,14 @@ enum router_feat {
  * unlike anything in the training data (a page of code) cannot run away.
  */
 #define ROUTER_Z_CLIP 3.0
+
+/*
+ * Topic signals saturate: numbers say "this is arithmetic" and short words
+ * say "code or formulas", but among math problems more numbers, or among
+ * code shorter words, do not make a prompt harder.
+ */
+#define ROUTER_NUMBERS_CAP 2
+#define ROUTER_WORD_LEN_FLOOR 4.5
 
 struct router_model {
 	double mean[RF_COUNT];

@@ -2,122 +2,122 @@
 /*
  * Trained 2026-11-25 on routing/derived/routellm_2tier.tsv (RouteLLM: Mixtral-8x7B weak,
  * GPT-4-1106 strong), contaminated rows skipped (25): GSM8K 1307, MMLU 14037, MT-Bench 72
- * prompts, weighted by row. Head 1 (cheap not enough): least squares on the quality the strong model adds,
- * calibrated to P(strong scores higher);
- * head 2 (mid not enough): the strong model failed (MT-Bench: a judge score below 8).
- * L2 1 per row on standardised, clipped features; weights held to their prior sign;
- * MMLU domains where the strong model scores under half left out; length anchor 1
- * (chosen by leave-one-set-out).
+ * prompts, every row weighing the same, one intercept per set while fitting.
+ * Plain L2 logistic regression on standardised, clipped features (digit share and
+ * the multiple-choice shape left out). Head 1 (cheap not enough): strong model fails,
+ * ridge 0.01 per row, word-count anchor 0.5, calibrated to P(weak model fails);
+ * head 2 (mid not enough): the strong model fails (MT-Bench: a judge score below 8).
+ * Label, ridge and anchor chosen by leave-one-set-out (mean APGR 0.641).
  * Thresholds give 60% cheap and 10% frontier on the training prompts.
  * Features: router.c's router_features(); in order: RF_* of router.h.
  */
 const struct router_model router_default_model = {
 	.mean = {
-		5.79679,	/* length */
-		4.0304,	/* words */
-		1.66114,	/* lines */
-		0.000135639,	/* code_fence */
-		0.00448756,	/* code_chars */
+		5.77452,	/* length */
+		4.01054,	/* words */
+		1.66737,	/* lines */
+		0.000129735,	/* code_fence */
+		0.00558305,	/* code_chars */
 		0,	/* diff */
-		0.00136326,	/* stack_trace */
-		0.0139358,	/* digits */
-		0.624178,	/* numbers */
-		0.0560843,	/* math_ops */
-		0.449757,	/* questions */
-		0.906748,	/* choice */
-		2.05342,	/* sentences */
-		4.64467,	/* word_len */
-		0.00268831,	/* non_ascii */
-		0.335517,	/* kw_reason */
-		0.186593,	/* kw_math */
-		0.119857,	/* kw_code */
-		0.13224,	/* kw_creative */
-		0.387649,	/* kw_simple */
-		0.182219,	/* kw_format */
+		0.00130392,	/* stack_trace */
+		0,	/* digits */
+		0.451868,	/* numbers */
+		0.0866776,	/* math_ops */
+		0.448436,	/* questions */
+		0,	/* choice */
+		2.04735,	/* sentences */
+		4.82386,	/* word_len */
+		0.00284724,	/* non_ascii */
+		0.32468,	/* kw_reason */
+		0.201989,	/* kw_math */
+		0.11772,	/* kw_code */
+		0.127534,	/* kw_creative */
+		0.383371,	/* kw_simple */
+		0.181602,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
 	},
 	.scale = {
-		0.765378,	/* length */
-		0.753057,	/* words */
-		0.551138,	/* lines */
-		0.0116456,	/* code_fence */
-		0.0132936,	/* code_chars */
+		0.762462,	/* length */
+		0.749577,	/* words */
+		0.54002,	/* lines */
+		0.0113894,	/* code_fence */
+		0.0165209,	/* code_chars */
 		1,	/* diff */
-		0.0307096,	/* stack_trace */
-		0.032168,	/* digits */
-		0.820668,	/* numbers */
-		0.276171,	/* math_ops */
-		0.3449,	/* questions */
-		0.290785,	/* choice */
-		0.434457,	/* sentences */
-		0.665542,	/* word_len */
-		0.014193,	/* non_ascii */
-		0.528643,	/* kw_reason */
-		0.400461,	/* kw_math */
-		0.342802,	/* kw_code */
-		0.320169,	/* kw_creative */
-		0.494349,	/* kw_simple */
-		0.398885,	/* kw_format */
+		0.0300351,	/* stack_trace */
+		1,	/* digits */
+		0.519283,	/* numbers */
+		0.354259,	/* math_ops */
+		0.344694,	/* questions */
+		1,	/* choice */
+		0.427923,	/* sentences */
+		0.429682,	/* word_len */
+		0.0145335,	/* non_ascii */
+		0.52211,	/* kw_reason */
+		0.416993,	/* kw_math */
+		0.339804,	/* kw_code */
+		0.315398,	/* kw_creative */
+		0.490702,	/* kw_simple */
+		0.398888,	/* kw_format */
 		1,	/* turn */
 		1,	/* context */
 		1,	/* prev_tier */
 	},
 	.w1 = {
-		0.0516791,	/* length */
-		0.304102,	/* words */
-		0,	/* lines */
-		0.00142231,	/* code_fence */
-		0.106296,	/* code_chars */
+		0.0256217,	/* length */
+		0.168903,	/* words */
+		-0.17398,	/* lines */
+		-0.00285918,	/* code_fence */
+		0.0839854,	/* code_chars */
 		0,	/* diff */
-		0,	/* stack_trace */
+		-0.0189701,	/* stack_trace */
 		0,	/* digits */
-		0.0672857,	/* numbers */
-		0,	/* math_ops */
-		0.0189219,	/* questions */
+		0.286403,	/* numbers */
+		0.137195,	/* math_ops */
+		-0.0354449,	/* questions */
 		0,	/* choice */
-		0.0485356,	/* sentences */
-		0,	/* word_len */
-		0.0046174,	/* non_ascii */
-		0.14197,	/* kw_reason */
-		0.0113684,	/* kw_math */
-		0.000659358,	/* kw_code */
-		0,	/* kw_creative */
-		0,	/* kw_simple */
-		0,	/* kw_format */
+		0.0690883,	/* sentences */
+		-0.142864,	/* word_len */
+		0.0426599,	/* non_ascii */
+		-0.0440188,	/* kw_reason */
+		0.0742253,	/* kw_math */
+		-0.0310463,	/* kw_code */
+		-0.0913612,	/* kw_creative */
+		0.0418283,	/* kw_simple */
+		0.0224838,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
 	},
-	.b1 = -1.45607,
+	.b1 = -0.779254,
 	.w2 = {
-		0.0126198,	/* length */
-		0.0136432,	/* words */
-		0,	/* lines */
-		0,	/* code_fence */
-		0.00762513,	/* code_chars */
+		0.0406321,	/* length */
+		-0.0766852,	/* words */
+		-0.275905,	/* lines */
+		-0.00453422,	/* code_fence */
+		0.133188,	/* code_chars */
 		0,	/* diff */
-		0,	/* stack_trace */
+		-0.0300837,	/* stack_trace */
 		0,	/* digits */
-		0.064295,	/* numbers */
-		0.0149889,	/* math_ops */
-		0.00260739,	/* questions */
+		0.454191,	/* numbers */
+		0.21757,	/* math_ops */
+		-0.0562101,	/* questions */
 		0,	/* choice */
-		0.0181028,	/* sentences */
-		0,	/* word_len */
-		0.00912845,	/* non_ascii */
-		0.000936256,	/* kw_reason */
-		0.0135779,	/* kw_math */
-		0,	/* kw_code */
-		-0.00486762,	/* kw_creative */
-		0,	/* kw_simple */
-		0.00413659,	/* kw_format */
+		0.109563,	/* sentences */
+		-0.22656,	/* word_len */
+		0.0676521,	/* non_ascii */
+		-0.0698071,	/* kw_reason */
+		0.11771,	/* kw_math */
+		-0.0492347,	/* kw_code */
+		-0.144885,	/* kw_creative */
+		0.0663332,	/* kw_simple */
+		0.0356559,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
 	},
-	.b2 = -1.62106,
-	.t1 = 0.192899,
-	.t2 = 0.182614,
+	.b2 = -1.57031,
+	.t1 = 0.34927,
+	.t2 = 0.41865,
 };
