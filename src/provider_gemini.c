@@ -185,7 +185,7 @@ gemini_event(struct pstate *st, const char *name, const char *data, size_t len)
 	if (j == NULL)
 		return rc;
 	rc = gemini_object(st, j, NULL);
-	cJSON_Delete(j);
+	wire_event_free(j);
 	return rc;
 }
 

@@ -94,7 +94,7 @@ ollama_event(struct pstate *st, const char *name, const char *data, size_t len)
 	if (j == NULL)
 		return rc;
 	rc = ollama_object(st, j, NULL);
-	cJSON_Delete(j);
+	wire_event_free(j);
 	return rc;
 }
 

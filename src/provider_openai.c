@@ -139,7 +139,8 @@ openai_content(struct buf *text, const cJSON *content)
 static enum pev
 openai_object(struct pstate *st, const cJSON *j, bool whole)
 {
-	const cJSON *err = wire_get(j, "error"), *choices, *c, *part;
+	const cJSON *err = wire_get(j, "error"), *choices, *c, *part, *content;
+	const char *refusal;
 	struct buf text;
 
 	openai_usage(st, j);
@@ -149,12 +150,19 @@ openai_object(struct pstate *st, const cJSON *j, bool whole)
 	choices = wire_get(j, "choices");
 	c = cJSON_IsArray(choices) ? cJSON_GetArrayItem(choices, 0) : NULL;
 	if (cJSON_IsObject(c)) {
-		buf_init(&text, 0);
 		part = wire_get(c, whole ? "message" : "delta");
-		openai_content(&text, wire_get(part, "content"));
-		openai_text(&text, wire_str(part, "refusal")); /* a refusal is what the user gets to read */
-		wire_emit(st, buf_str(&text), text.len);
-		buf_done(&text);
+		content = wire_get(part, "content");
+		refusal = wire_str(part, "refusal"); /* a refusal is what the user gets to read */
+		if (cJSON_IsString(content) && refusal == NULL) {
+			/* the common chunk: hand the string over as it is */
+			wire_emit(st, content->valuestring, strlen(content->valuestring));
+		} else {
+			buf_init(&text, 0);
+			openai_content(&text, content);
+			openai_text(&text, refusal);
+			wire_emit(st, buf_str(&text), text.len);
+			buf_done(&text);
+		}
 		openai_finish(st, wire_str(c, "finish_reason"));
 	}
 	return whole ? PEV_DONE : PEV_OK;
@@ -215,7 +223,7 @@ openai_event(struct pstate *st, const char *name, const char *data, size_t len)
 	if (j == NULL)
 		return rc;
 	rc = openai_object(st, j, false);
-	cJSON_Delete(j);
+	wire_event_free(j);
 	return rc;
 }
 

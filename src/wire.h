@@ -15,11 +15,14 @@
 /* Parse one JSON value that fills data[0..len) but for white space; NULL otherwise. */
 cJSON *wire_parse(const char *data, size_t len);
 /*
- * The JSON object of one streamed event or line (delete it after use), or
- * NULL with *rc: PEV_OK for a blank one (it carries nothing, no reason to
- * fail the reply), PEV_BAD with st->error set for one that is not an object.
+ * The JSON object of one streamed event or line, or NULL with *rc: PEV_OK for
+ * a blank one (it carries nothing, no reason to fail the reply), PEV_BAD with
+ * st->error set for one that is not an object. Release it with
+ * wire_event_free, never cJSON_Delete: it may live in a reused arena.
  */
 cJSON *wire_event_object(struct pstate *st, const char *data, size_t len, enum pev *rc);
+/* Release what wire_event_object returned; accepts NULL. */
+void wire_event_free(cJSON *j);
 /* Whether data[0..len) is nothing but white space (true for NULL). */
 bool wire_blank(const char *data, size_t len);
 /* Member key of object o; NULL when o is not an object or has no such member. */
