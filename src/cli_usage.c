@@ -460,11 +460,12 @@ cli_usage(struct cli *cli, int argc, char **argv)
 		rc = EXIT_PROVIDER;
 		goto out;
 	}
-	if (r.by == BY_TIER)
+	/* an empty month has no groups array at all, and qsort must not see NULL */
+	if (r.ngroups > 1 && r.by == BY_TIER)
 		qsort(r.groups, r.ngroups, sizeof *r.groups, cmp_tier);
-	else if (r.by == BY_MODEL)
+	else if (r.ngroups > 1 && r.by == BY_MODEL)
 		qsort(r.groups, r.ngroups, sizeof *r.groups, cmp_cost);
-	else
+	else if (r.ngroups > 1)
 		qsort(r.groups, r.ngroups, sizeof *r.groups, cmp_key);
 	if (json)
 		usage_json(&r, mon);
