@@ -93,7 +93,7 @@ if command -v zsh >/dev/null 2>&1 && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; th
 zmodload zsh/zpty || exit 3
 local compdir=$1 input=$2 line
 zpty z zsh -f -i
-zpty -w z "PROMPT= ; RPROMPT= ; fpath=(${(q)compdir} \$fpath); autoload -Uz compinit; compinit -u -D -d /dev/null"
+zpty -w z "PROMPT= ; RPROMPT= ; fpath=(${(q)compdir} \$fpath); autoload -Uz compinit; compinit -u -D -d ${(q)T}/zcompdump"
 zpty -w z 'zmodload zsh/zutil; bindkey "^I" complete-word; zstyle ":completion:*" list-grouped false; zstyle ":completion:*" insert-tab false'
 zpty -w z 'comppostfuncs=( exit ); compadd () { if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return $?; fi; typeset -a __hits; builtin compadd -A __hits "$@"; local h; for h in $__hits; do echo -E - "MA""TCH:$h"; done; }'
 zpty -w z "$input"$'\t'
