@@ -532,7 +532,7 @@ router_rule_score(const double x[RF_COUNT], double l1)
  * sum[label][l2][anchor].
  */
 static void
-inner_split(const struct data *d, const bool *fit_on, const bool *test,
+inner_split(const struct data *d, const bool *fit_on, const bool *test, double wf,
     double sum[LAB_COUNT][ARRAY_SIZE(grid_l2)][ARRAY_SIZE(grid_anchor)])
 {
 	struct router_model rm;
@@ -562,7 +562,7 @@ inner_split(const struct data *d, const bool *fit_on, const bool *test,
 					router_logits(&rm, d->rows[r].x, &l1, &l2);
 					sc[r] = router_rule_score(d->rows[r].x, l1);
 				}
-				sum[lab][li][ai] += apgr(d, test, sc);
+				sum[lab][li][ai] += wf * apgr(d, test, sc);
 			}
 		}
 	}
@@ -572,7 +572,8 @@ inner_split(const struct data *d, const bool *fit_on, const bool *test,
 /*
  * Choose the label, ridge and anchor by cross-validation on the rows with
  * use[r] only: leave one set out when they hold two sets or more (what
- * transfer to a new kind of prompt needs), else three folds within the set.
+ * transfer to a new kind of prompt needs; the held-out APGRs averaged
+ * weighted by their prompts), else three folds within the set.
  * A knob set in the environment pins its value.
  */
 static struct hparams
@@ -581,8 +582,9 @@ choose_hparams(const struct data *d, const bool *use)
 	static double sum[LAB_COUNT][ARRAY_SIZE(grid_l2)][ARRAY_SIZE(grid_anchor)];
 	bool have[SET_COUNT] = { false }, *fit_on = xcalloc(d->n, sizeof(bool)), *test = xcalloc(d->n, sizeof(bool));
 	struct hparams hp = { LAB_WEAK_FAIL, grid_l2[0], grid_anchor[0], -1 };
-	size_t r, li, ai, k;
-	int s, lab, nsets = 0, folds = 0;
+	size_t r, li, ai, k, nt;
+	int s, lab, nsets = 0, f;
+	double folds = 0, wf;
 
 	memset(sum, 0, sizeof(sum));
 	for (r = 0; r < d->n; r++)
@@ -598,20 +600,25 @@ choose_hparams(const struct data *d, const bool *use)
 				fit_on[r] = use[r] && d->rows[r].set != s;
 				test[r] = use[r] && d->rows[r].set == s;
 			}
-			inner_split(d, fit_on, test, sum);
-			folds++;
+			nt = 0;
+			for (r = 0; r < d->n; r++)
+				nt += test[r];
+			/* Each held-out set counts by its prompts: 72 chat turns say less than 14,000 questions. */
+			wf = (double)nt;
+			inner_split(d, fit_on, test, wf, sum);
+			folds += wf;
 		}
 	} else {
-		for (folds = 0; folds < 3; folds++) {
+		for (f = 0; f < 3; f++, folds++) {
 			for (k = 0, r = 0; r < d->n; r++) {
 				fit_on[r] = test[r] = false;
 				if (!use[r])
 					continue;
-				test[r] = k % 3 == (size_t)folds;
+				test[r] = k % 3 == (size_t)f;
 				fit_on[r] = !test[r];
 				k++;
 			}
-			inner_split(d, fit_on, test, sum);
+			inner_split(d, fit_on, test, 1, sum);
 		}
 	}
 	for (lab = 0; lab < LAB_COUNT; lab++) {
