@@ -36,11 +36,13 @@ ROUTING_DATA ?= ../shared/reference/routing
 
 all: llm
 
+# Binaries are written aside and renamed into place, so a running test never
+# executes a half-written file.
 llm: $(BUILD)/llm
-	@cp $(BUILD)/llm llm
+	@cp $(BUILD)/llm llm.tmp && mv -f llm.tmp llm
 
 $(BUILD)/llm: $(OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $(OBJ) $(LDLIBS) && mv -f $@.tmp $@
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
 	@if [ -z "$(PKG_LIBS)" ]; then echo "llm: libraries missing: run 'make deps' (or scripts/deps.sh) first" >&2; exit 2; fi

@@ -411,11 +411,65 @@ decide(struct chat *c, const struct chat_opts *o, const char *prompt, struct cha
 	return 0;
 }
 
+/* Append ", text" to the route's reason. */
+static void
+reason_add(struct chat_route *r, const char *text)
+{
+	size_t n = strlen(r->reason);
+
+	snprintf(r->reason + n, sizeof r->reason - n, "%s%s", n ? "; " : "", text);
+}
+
+/*
+ * Say what the budget would do to route r, reading the meter without
+ * reserving: downgrade to the best tier whose worst case fits, or refuse.
+ */
+static void
+preview_budget(struct chat *c, const struct chat_opts *o, struct chat_route *r)
+{
+	struct meter m;
+	const struct model *lower;
+	enum tier t = r->tier, got;
+	int64_t room, w;
+	bool send;
+	char line[96];
+
+	if (c->ledger == NULL || c->cfg->budget <= 0 || c->cfg->budget_action == BUDGET_WARN ||
+	    r->model == NULL || r->worst_case == 0 ||
+	    ledger_meter(c->ledger, c->cfg->budget, &m, NULL) != 0)
+		return;
+	room = c->cfg->budget - m.spent - m.reserved;
+	if (r->worst_case > 0 && r->worst_case <= room)
+		return;
+	while (c->cfg->budget_action == BUDGET_DOWNGRADE && r->mode != ROUTE_PINNED &&
+	    t > TIER_CHEAP) {
+		lower = router_pick(c->cat, t - 1, 0, model_usable, c, &got);
+		if (lower == NULL || got >= t)
+			break;
+		t = got;
+		if (pricing_worst_case(lower, r->input_tokens, reply_cap(c, o, lower, &send), &w) !=
+		    PRICING_OK || w > room)
+			continue;
+		snprintf(line, sizeof line, "budget: %s instead of %s", tier_str(t), tier_str(r->tier));
+		reason_add(r, line);
+		r->tier = t;
+		r->model = lower;
+		r->budget_adjusted = true;
+		route_estimates(c, o, r);
+		return;
+	}
+	reason_add(r, "over the budget: would be refused");
+}
+
 int
 chat_preview(struct chat *c, const struct chat_opts *o, const char *prompt, struct chat_route *r,
     char **cause)
 {
-	return decide(c, o, prompt, r, cause);
+	int rc = decide(c, o, prompt, r, cause);
+
+	if (rc == 0)
+		preview_budget(c, o, r);
+	return rc;
 }
 
 static void

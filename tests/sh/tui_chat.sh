@@ -430,7 +430,8 @@ if [ -n "$note" ] && [ -n "$answer" ] && [ "$note" -lt "$answer" ]; then
 else
 	not_ok "escalate: note above the answer" "$(screen "$T/m0")"
 fi
-check_contains "budget: route line warns" "$(row "$T/m1" 'route ')" "over budget: would move down a tier"
+check_contains "budget: route line says the budget moves it" "$(row "$T/m1" 'route ')" "budget moved it"
+check_contains "budget: route line shows the lower tier" "$(row "$T/m1" 'route ')" "→ mid  test-mid"
 check_contains "budget: estimate still shown" "$(row "$T/m1" 'route ')" '~$'
 check_contains "budget: downgrade said" "$(screen "$T/m2")" "budget: downgraded from frontier to mid"
 check_eq "budget: mid asked" "$(fake_last body.model)" test-mid-1
