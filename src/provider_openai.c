@@ -57,13 +57,11 @@ openai_errmsg(const cJSON *err, const cJSON *top)
  * keep the buckets disjoint; completion_tokens already includes reasoning.
  */
 static void
-openai_usage(struct pstate *st, const cJSON *j)
+openai_usage(struct pstate *st, const cJSON *u)
 {
-	const cJSON *u = wire_get(j, "usage"), *pd;
+	const cJSON *pd;
 	int64_t prompt = 0, cached = 0, write = 0, out = 0, reasoning = 0;
 
-	if (!cJSON_IsObject(u))
-		u = wire_get(wire_get(j, "x_groq"), "usage"); /* Groq, before include_usage */
 	if (!cJSON_IsObject(u))
 		return;
 	wire_int(u, "prompt_tokens", &prompt);
@@ -135,20 +133,50 @@ openai_content(struct buf *text, const cJSON *content)
 	}
 }
 
+/* The members of a chunk that matter, found in one pass: a stream has a hundred thousand chunks. */
+struct openai_top {
+	const cJSON *usage, *groq, *error, *object, *choices;
+};
+
+static void
+openai_top(const cJSON *j, struct openai_top *t)
+{
+	const cJSON *m;
+
+	memset(t, 0, sizeof *t);
+	cJSON_ArrayForEach(m, j) { /* the first of a repeated key, as cJSON's lookup */
+		if (m->string == NULL)
+			continue;
+		if (strcmp(m->string, "choices") == 0 && t->choices == NULL)
+			t->choices = m;
+		else if (strcmp(m->string, "usage") == 0 && t->usage == NULL)
+			t->usage = m;
+		else if (strcmp(m->string, "error") == 0 && t->error == NULL)
+			t->error = m;
+		else if (strcmp(m->string, "object") == 0 && t->object == NULL)
+			t->object = m;
+		else if (strcmp(m->string, "x_groq") == 0 && t->groq == NULL)
+			t->groq = m;
+	}
+}
+
 /* One chunk, or (whole) one complete reply: usage, error, then the first choice's text at once. */
 static enum pev
 openai_object(struct pstate *st, const cJSON *j, bool whole)
 {
-	const cJSON *err = wire_get(j, "error"), *choices, *c, *part, *content;
+	const cJSON *err, *c, *part, *content;
 	const char *refusal;
+	struct openai_top t;
 	struct buf text;
 
-	openai_usage(st, j);
+	openai_top(j, &t);
+	/* Groq's x_groq.usage comes from before include_usage existed */
+	openai_usage(st, cJSON_IsObject(t.usage) ? t.usage : wire_get(t.groq, "usage"));
+	err = t.error;
 	if (cJSON_IsObject(err) || (cJSON_IsString(err) && *err->valuestring != '\0') ||
-	    wire_is(j, "object", "error"))
+	    (cJSON_IsString(t.object) && strcmp(t.object->valuestring, "error") == 0))
 		return wire_error_event(st, openai_errmsg(err, j));
-	choices = wire_get(j, "choices");
-	c = cJSON_IsArray(choices) ? cJSON_GetArrayItem(choices, 0) : NULL;
+	c = cJSON_IsArray(t.choices) ? t.choices->child : NULL;
 	if (cJSON_IsObject(c)) {
 		part = wire_get(c, whole ? "message" : "delta");
 		content = wire_get(part, "content");
