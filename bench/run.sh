@@ -1,0 +1,86 @@
+#!/bin/sh
+# bench: llm's speed as one Markdown table, each figure a median beside a floor
+# measured in the same run (curl), with the targets it is held to.
+#
+#	make bench            or   LLM_BIN=build/llm BUILD=build sh bench/run.sh
+#
+# BENCH_RUNS (default 200) start-ups per command; STREAM_RUNS (default 15)
+# runs of the 1 MB stream. Start-up times come from hyperfine when it is
+# installed, else from build/bench/startup (fork, exec, wait4: wall and
+# user+sys CPU of the child). Rows from build/bench/{router,ledger,tui}_bench
+# are added when those exist.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-build}
+LLM_BIN=${LLM_BIN:-$top/$BUILD/llm}
+STARTUP=${STARTUP:-$top/$BUILD/bench/startup}
+RUNS=${BENCH_RUNS:-200}
+export LLM_TOP="$top" LLM_BIN STARTUP
+for f in "$LLM_BIN" "$STARTUP"; do
+	[ -x "$f" ] || { echo "bench: $f is missing: run make bench" >&2; exit 2; }
+done
+command -v curl >/dev/null 2>&1 || { echo "bench: curl is missing" >&2; exit 2; }
+
+E=$(mktemp -d "${TMPDIR:-/tmp}/llm-bench-env.XXXXXX") || exit 1
+trap 'rm -rf "$E"' EXIT
+# start-ups run with no config file (the built-ins) and test keys, so that
+# route has a model on every tier; nothing is sent anywhere
+mkdir -p "$E/config" "$E/data"
+export LLM_CONFIG_DIR="$E/config" LLM_DATA_DIR="$E/data" HOME="$E"
+export OPENAI_API_KEY=sk-bench ANTHROPIC_API_KEY=sk-bench GEMINI_API_KEY=bench DEEPSEEK_API_KEY=sk-bench
+unset NO_COLOR
+
+# median_us CMD...: "wall_us cpu_us" of one run, the median of RUNS
+median_us() {
+	if command -v hyperfine >/dev/null 2>&1; then
+		hyperfine -N -w 5 -r "$RUNS" --export-json "$E/h.json" --output=null "$*" >/dev/null 2>&1 &&
+		    python3 -c '
+import json, statistics, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+cpu = [u + s for u, s in zip(r["user"], r["system"])] if "user" in r and isinstance(r["user"], list) else [r["user"] + r["system"]]
+print(int(r["median"] * 1e6), int(statistics.median(cpu) * 1e6))' "$E/h.json" && return
+	fi
+	"$STARTUP" "$RUNS" "$@" | cut -d' ' -f1,2
+}
+
+# fmt_ms US: microseconds as milliseconds with two decimals
+fmt_ms() {
+	awk -v u="$1" 'BEGIN { printf "%.2f ms", u / 1000 }'
+}
+# ratio A B: A/B with two decimals
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
+}
+# verdict COND: "met" or "missed" (COND an awk expression)
+verdict() {
+	awk "BEGIN { print ($1) ? \"met\" : \"**missed**\" }"
+}
+
+curl_v=$(median_us curl --version)
+llm_v=$(median_us "$LLM_BIN" --version)
+llm_r=$(median_us "$LLM_BIN" route "why does this segfault? the pointer is freed on line 12")
+stream=$(RUNS=${STREAM_RUNS:-15} sh "$top/bench/stream_bench.sh") || exit 1
+
+set -- $curl_v; cw=$1
+set -- $llm_v; vw=$1
+set -- $llm_r; rw=$1
+set -- $stream; sw=$1 sc=$2 kw=$3 kc=$4 sruns=$5
+rv=$(ratio "$vw" "$cw")
+rr=$(ratio "$rw" "$cw")
+rsw=$(ratio "$sw" "$kw")
+rsc=$(ratio "$sc" "$kc")
+extra=$(awk -v a="$sw" -v b="$kw" 'BEGIN { printf "%+.2f ms", (a - b) / 1000 }')
+
+echo "| Measure (median) | llm | Floor: curl | Ratio | Target |"
+echo "|---|---|---|---|---|"
+echo "| start-up, \`llm --version\` vs \`curl --version\` ($RUNS runs) | $(fmt_ms "$vw") | $(fmt_ms "$cw") | ${rv}× | ≤ 3×: $(verdict "$rv <= 3") |"
+echo "| start-up, \`llm route \"…\"\` vs \`curl --version\` ($RUNS runs) | $(fmt_ms "$rw") | $(fmt_ms "$cw") | ${rr}× | — |"
+echo "| 1 MB streamed reply, wall ($sruns runs, 131,072 events) vs \`curl -N\` | $(fmt_ms "$sw") | $(fmt_ms "$kw") | ${rsw}× ($extra) | < +5 ms: $(verdict "($sw - $kw) < 5000") |"
+echo "| 1 MB streamed reply, CPU user+sys vs \`curl -N\` | $(fmt_ms "$sc") | $(fmt_ms "$kc") | ${rsc}× | < 1.5×: $(verdict "$rsc < 1.5") |"
+for b in router_bench ledger_bench tui_bench; do
+	bin="$top/$BUILD/bench/$b"
+	[ -x "$bin" ] || continue
+	"$bin" 2>/dev/null | grep -E '[0-9]' | grep -v '^fill:' | while IFS= read -r line; do
+		echo "| $b | $(printf '%s' "$line" | sed 's/|/\\|/g') | — | — | as printed |"
+	done
+done
