@@ -459,9 +459,12 @@ scan_line(const unsigned char *p, size_t n, struct scan *s)
 
 /*
  * Keywords by their first two letters: router_kw[kw_idx[k]..kw_idx[k+1]) for
- * k = 26 * first + second. Built once; the table itself is constant.
+ * k = 26 * first + second; kw_third[k] has bit c for a keyword there whose
+ * third letter is 'a' + c, bit 26 for a two-letter one, so most words are
+ * turned away with one test. Built once; the table itself is constant.
  */
 static unsigned short kw_idx[26 * 26 + 1];
+static uint32_t kw_third[26 * 26];
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -469,8 +472,14 @@ kw_index(void)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(router_kw); i++)
-		kw_idx[(router_kw[i].word[0] - 'a') * 26 + (router_kw[i].word[1] - 'a') + 1]++;
+	for (i = 0; i < ARRAY_SIZE(router_kw); i++) {
+		const struct kw *e = &router_kw[i];
+		unsigned k = (unsigned)(e->word[0] - 'a') * 26 + (unsigned)(e->word[1] - 'a');
+
+		kw_idx[k + 1]++;
+		/* A two-letter stem would match any third letter. */
+		kw_third[k] |= e->len > 2 ? 1u << (e->word[2] - 'a') : e->prefix ? ~0u : 1u << 26;
+	}
 	for (i = 1; i < ARRAY_SIZE(kw_idx); i++)
 		kw_idx[i] += kw_idx[i - 1];
 }
@@ -481,8 +490,14 @@ scan_word(const char *w, size_t wlen, unsigned char next, struct scan *s)
 {
 	unsigned groups = 0;
 	unsigned j, k = (unsigned)(w[0] - 'a') * 26 + (unsigned)(w[1] - 'a');
+	unsigned third = kw_third[k], want = wlen > 2 ? 1u << (w[2] - 'a') : 0;
 
-	for (j = kw_idx[k]; j < kw_idx[k + 1]; j++) {
+	/* A two-letter keyword matches only a two-letter word; longer ones need the third letter. */
+	if (!(third & want) && !(wlen == 2 && (third >> 26 & 1)) && third != ~0u)
+		j = kw_idx[k + 1];
+	else
+		j = kw_idx[k];
+	for (; j < kw_idx[k + 1]; j++) {
 		const struct kw *e = &router_kw[j];
 		size_t m;
 
