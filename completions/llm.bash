@@ -107,7 +107,7 @@ _llm()
 	1:models:* | 1:budget:* | 1:keys:* | 1:git:* | 1:config:*)
 		_llm_reply "$(_llm_words sub "$cmd")"
 		;;
-	2:keys:set | 2:keys:rm)
+	2:keys:set | 2:keys:rm | 2:keys:check)
 		_llm_reply "$(_llm_words providers)"
 		;;
 	2:models:import | 2:git:commit-msg)

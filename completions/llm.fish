@@ -52,7 +52,7 @@ complete -c llm -n '__llm_at 0' -a models -d 'the catalog; models import FILE|UR
 complete -c llm -n '__llm_at 0' -a budget -d "this month's meter; budget set USD"
 complete -c llm -n '__llm_at 0' -a usage -d 'spend report'
 complete -c llm -n '__llm_at 0' -a logs -d 'recent conversations and messages'
-complete -c llm -n '__llm_at 0' -a keys -d 'keys in the OS keyring: set, list, rm'
+complete -c llm -n '__llm_at 0' -a keys -d 'keys in the OS keyring: set, list, rm, check'
 complete -c llm -n '__llm_at 0' -a git -d 'install-hook, uninstall-hook, commit-msg'
 complete -c llm -n '__llm_at 0' -a config -d 'path, show, check'
 complete -c llm -n '__llm_at 0' -a help -d 'print the help'
@@ -81,7 +81,7 @@ complete -c llm -n '__llm_at 1 models' -a '(__llm_words sub models)' -d 'import 
 complete -c llm -n '__llm_at 2 models import' -F
 complete -c llm -n '__llm_at 1 budget' -a '(__llm_words sub budget)' -d 'set the monthly budget'
 complete -c llm -n '__llm_at 1 keys' -a '(__llm_words sub keys)'
-complete -c llm -n '__llm_at 2 keys "set|rm"' -a '(__llm_words providers)' -d provider
+complete -c llm -n '__llm_at 2 keys "set|rm|check"' -a '(__llm_words providers)' -d provider
 complete -c llm -n '__llm_at 1 git' -a '(__llm_words sub git)'
 complete -c llm -n '__llm_at 2 git install-hook' -l force -d "replace a hook that is not llm's"
 complete -c llm -n '__llm_at 2 git commit-msg' -F

@@ -24,7 +24,7 @@ static const char *const usage_by[] = { "day", "model", "tier", NULL };
 
 static const char *const models_sub[] = { "import", NULL };
 static const char *const budget_sub[] = { "set", NULL };
-static const char *const keys_sub[] = { "set", "list", "rm", NULL };
+static const char *const keys_sub[] = { "set", "list", "rm", "check", NULL };
 static const char *const git_sub[] = { "install-hook", "uninstall-hook", "commit-msg", NULL };
 static const char *const config_sub[] = { "path", "show", "check", NULL };
 

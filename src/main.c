@@ -38,7 +38,7 @@ static const struct command {
 	{ .name = "logs", .fn = cli_logs, .needs = NEEDS_CATALOG,
 	  .summary = "recent conversations and messages" },
 	{ .name = "keys", .fn = cli_keys, .needs = NEEDS_CATALOG,
-	  .summary = "keys in the OS keyring: set, list, rm" },
+	  .summary = "keys in the OS keyring: set, list, rm, check" },
 	{ .name = "git", .fn = cli_git, .needs = NEEDS_CATALOG,
 	  .summary = "install-hook, uninstall-hook, commit-msg" },
 	{ .name = "config", .fn = cli_config, .needs = NEEDS_CONFIG,

@@ -31,7 +31,7 @@ check_eq "__complete commands" "$OUT" \
     "$(lines chat route models budget usage logs keys git config help version)"
 COMMANDS=$OUT
 run_llm __complete sub keys
-check_eq "__complete sub keys" "$OUT" "$(lines set list rm)"
+check_eq "__complete sub keys" "$OUT" "$(lines set list rm check)"
 run_llm __complete opts git
 check_eq "__complete opts git" "$OUT" "$(lines --force --help)"
 run_llm __complete no-such-thing
@@ -72,7 +72,7 @@ check_eq "bash: models after --model" "$(bash_complete llm --model test- | sort)
 check_eq "bash: a model added to the config" "$(bash_complete llm -m zz)" "zz-added"
 check_eq "bash: providers after keys set" "$(bash_complete llm keys set '')" "$PROVIDERS"
 check_eq "bash: providers after keys rm" "$(bash_complete llm keys rm open)" "$(lines openai openrouter)"
-check_eq "bash: keys commands" "$(bash_complete llm keys '')" "$(lines set list rm)"
+check_eq "bash: keys commands" "$(bash_complete llm keys '')" "$(lines set list rm check)"
 check_eq "bash: git commands" "$(bash_complete llm git '')" \
     "$(lines install-hook uninstall-hook commit-msg)"
 check_eq "bash: install-hook options" "$(bash_complete llm git install-hook --f)" "--force"
