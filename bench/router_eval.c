@@ -1,8 +1,11 @@
 /* router_eval: replay RouteLLM's per-prompt results and score the router against baselines. */
 /*
  * Protocol (routing.md section 4): for each set (GSM8K, MMLU, MT-Bench) the
- * router is fitted on the OTHER sets only and scored on this one (transfer);
- * 5-fold cross-validation within the set is shown for comparison. Beside it:
+ * router is fitted on the OTHER sets only and scored on this one (transfer),
+ * its hyperparameters (head 1's label, ridge, length anchor) chosen by
+ * leave-one-set-out among those other sets, never on the set scored; 5-fold
+ * cross-validation within the set is shown for comparison, and so is a plain
+ * standardised L2 logistic regression with nothing chosen. Beside them:
  * random routing (mean of 20 seeds), prompt length only, and the oracle.
  * Metrics: APGR, CPT(50%), CPT(80%), and the cost saved against always-strong
  * at 95% of the strong model's quality. Costs use 2024 list prices

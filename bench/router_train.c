@@ -1,5 +1,11 @@
 /* router_train: fit the router's two logistic heads on the routing data and write src/router_weights.h. */
 /*
+ * Each head is a plain L2 logistic regression on standardised features, one
+ * intercept per benchmark while fitting. Head 1's label (weak model fails,
+ * strong model better, strong model fails, or the first and last together),
+ * the ridge and how much extra weight the word count gets are chosen by
+ * leave-one-set-out cross-validation on the training sets alone.
+ *
  * The loader and the fitting code here are shared with router_eval.c, which
  * includes this file with ROUTER_TRAIN_LIB defined; both use router.c's own
  * feature code, so what is trained is what runs.
