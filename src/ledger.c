@@ -1,6 +1,5 @@
 /* ledger: the usage ledger, the monthly budget meter and reservations safe across processes. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,21 +63,6 @@ struct ledger {
 	sqlite3_stmt *sql[SQL_COUNT];
 };
 
-/* Fill *cause with a message, unless the caller passed no cause. */
-static void ledger_cause(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-ledger_cause(char **cause, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cause == NULL)
-		return;
-	va_start(ap, fmt);
-	xvasprintf(cause, fmt, ap);
-	va_end(ap);
-}
-
 /* Add without wrapping: money sums saturate at INT64_MAX, which is over any budget. */
 static int64_t
 ledger_add(int64_t a, int64_t b)
@@ -109,7 +93,7 @@ ledger_stmt(struct ledger *l, enum ledger_sql q)
 static int
 ledger_fail(struct ledger *l, const char *what, char **cause)
 {
-	ledger_cause(cause, "%s: %s: %s", store_path(l->st), what, sqlite3_errmsg(l->db));
+	store_cause(cause, "%s: %s: %s", store_path(l->st), what, sqlite3_errmsg(l->db));
 	return -1;
 }
 
@@ -275,11 +259,11 @@ ledger_open(const char *data_dir, char **cause)
 	char *path;
 
 	if (data_dir == NULL || *data_dir == '\0') {
-		ledger_cause(cause, "no data directory");
+		store_cause(cause, "no data directory");
 		return NULL;
 	}
 	if (mkdir_p(data_dir) < 0) {
-		ledger_cause(cause, "%s: %s", data_dir, strerror(errno));
+		store_cause(cause, "%s: %s", data_dir, strerror(errno));
 		return NULL;
 	}
 	path = xstrfmt("%s/llm.db", data_dir);
@@ -407,7 +391,7 @@ ledger_settle(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,
 
 	if (status == NULL || (strcmp(status, "ok") != 0 && strcmp(status, "error") != 0 &&
 	    strcmp(status, "cancelled") != 0)) {
-		ledger_cause(cause, "settle: bad status '%s'", status ? status : "(null)");
+		store_cause(cause, "settle: bad status '%s'", status ? status : "(null)");
 		return -1;
 	}
 	if ((st = ledger_stmt(l, SQL_SETTLE)) == NULL)
@@ -429,7 +413,7 @@ ledger_settle(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,
 	if (rc != SQLITE_DONE)
 		return ledger_fail(l, "settle", cause);
 	if (sqlite3_changes(l->db) != 1) {
-		ledger_cause(cause, "settle: no reservation %lld", (long long)id);
+		store_cause(cause, "settle: no reservation %lld", (long long)id);
 		return -1;
 	}
 	return 0;

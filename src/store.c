@@ -18,9 +18,7 @@ struct store {
 };
 
 /* Fill *cause with a message, unless the caller passed no cause. */
-static void store_cause(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
+void
 store_cause(char **cause, const char *fmt, ...)
 {
 	va_list ap;

@@ -49,6 +49,11 @@ const char *store_path(const struct store *s);
 int store_version(struct store *s);
 /* The last SQLite error as text, borrowed. */
 const char *store_errmsg(struct store *s);
+/*
+ * Fill *cause with a formatted message, unless cause is NULL: callers that do not
+ * want the reason pass NULL. For the store and the modules built on it.
+ */
+void store_cause(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Start a conversation at clock_now(); its id, or 0 on failure. */
 int64_t store_conv_new(struct store *s, const char *title);
