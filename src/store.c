@@ -418,132 +418,182 @@ store_conv_exists(struct store *s, int64_t conv)
 	return found;
 }
 
+/* Read the current row into item, which starts zeroed. */
+typedef void (*store_read_fn)(sqlite3_stmt *st, void *item);
+/* Free what item holds, not item itself. */
+typedef void (*store_drop_fn)(void *item);
+
+/* A kind of row that store_select reads into an array. */
+struct store_kind {
+	size_t size;
+	store_read_fn read;
+	store_drop_fn drop;
+};
+
+/* Free an array of n items of a kind; accepts NULL. */
+static void
+store_items_free(const struct store_kind *kind, void *v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		kind->drop((char *)v + i * kind->size);
+	free(v);
+}
+
+/*
+ * Read every row of sql, with ?1 bound to arg, into a malloc'd array of items
+ * of a kind. All or nothing: on failure *out is NULL and *count 0, with *cause.
+ */
+static int
+store_select(struct store *s, const char *sql, int64_t arg, const struct store_kind *kind,
+    void **out, size_t *count, char **cause)
+{
+	sqlite3_stmt *st = NULL;
+	char *v = NULL, *item;
+	size_t k = 0;
+	int rc = SQLITE_ERROR;
+
+	*out = NULL;
+	*count = 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, arg);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			v = xreallocarray(v, k + 1, kind->size);
+			item = v + k++ * kind->size;
+			memset(item, 0, kind->size);
+			kind->read(st, item);
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		store_cause(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		store_items_free(kind, v, k);
+		v = NULL;
+		k = 0;
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	*count = k;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+store_conv_read(sqlite3_stmt *st, void *item)
+{
+	struct store_conv *c = item;
+
+	c->id = sqlite3_column_int64(st, 0);
+	c->created = sqlite3_column_int64(st, 1);
+	c->updated = sqlite3_column_int64(st, 2);
+	c->title = store_col_str(st, 3);
+	c->model = store_col_str(st, 4);
+	c->nmsgs = sqlite3_column_int64(st, 5);
+}
+
+static void
+store_conv_drop(void *item)
+{
+	struct store_conv *c = item;
+
+	free(c->title);
+	free(c->model);
+}
+
+static const struct store_kind store_conv_kind = {
+	.size = sizeof(struct store_conv),
+	.read = store_conv_read,
+	.drop = store_conv_drop,
+};
+
 /* List the most recent conversations that hold messages. */
 int
 store_conv_list(struct store *s, size_t n, struct store_conv **out, size_t *count,
     char **cause)
 {
-	sqlite3_stmt *st = NULL;
-	struct store_conv *v = NULL;
-	size_t k = 0;
+	void *v;
 	int rc;
 
-	*out = NULL;
-	*count = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT id, created, updated, title, model,"
+	rc = store_select(s, "SELECT id, created, updated, title, model,"
 	    " (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)"
 	    " FROM conversations c WHERE EXISTS (SELECT 1 FROM messages m"
-	    " WHERE m.conversation_id = c.id) ORDER BY updated DESC, id DESC LIMIT ?", -1, &st,
-	    NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int64(st, 1, n > INT64_MAX ? INT64_MAX : (int64_t)n);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xreallocarray(v, k + 1, sizeof *v);
-		v[k].id = sqlite3_column_int64(st, 0);
-		v[k].created = sqlite3_column_int64(st, 1);
-		v[k].updated = sqlite3_column_int64(st, 2);
-		v[k].title = store_col_str(st, 3);
-		v[k].model = store_col_str(st, 4);
-		v[k].nmsgs = sqlite3_column_int64(st, 5);
-		k++;
-	}
-	if (rc != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(st);
+	    " WHERE m.conversation_id = c.id) ORDER BY updated DESC, id DESC LIMIT ?",
+	    n > INT64_MAX ? INT64_MAX : (int64_t)n, &store_conv_kind, &v, count, cause);
 	*out = v;
-	*count = k;
-	return 0;
-fail:
-	store_cause(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
-	sqlite3_finalize(st);
-	store_convs_free(v, k);
-	return -1;
+	return rc;
 }
 
 /* Free a conversation list; accepts NULL. */
 void
 store_convs_free(struct store_conv *c, size_t n)
 {
-	size_t i;
-
-	if (c == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		free(c[i].title);
-		free(c[i].model);
-	}
-	free(c);
+	store_items_free(&store_conv_kind, c, n);
 }
+
+static void
+store_msg_read(sqlite3_stmt *st, void *item)
+{
+	struct store_msg *m = item;
+
+	m->id = sqlite3_column_int64(st, 0);
+	m->created = sqlite3_column_int64(st, 1);
+	m->usage_id = sqlite3_column_int64(st, 2);
+	m->role = store_col_str(st, 3);
+	m->text = store_col_str(st, 4);
+	if (m->text == NULL)
+		m->text = xstrdup("");
+	m->provider = store_col_str(st, 5);
+	m->model = store_col_str(st, 6);
+	m->tier = store_col_str(st, 7);
+	m->input = sqlite3_column_int64(st, 8);
+	m->output = sqlite3_column_int64(st, 9);
+	m->cost = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(st, 10);
+	m->estimated = sqlite3_column_int64(st, 11) != 0;
+	m->status = store_col_str(st, 12);
+}
+
+static void
+store_msg_drop(void *item)
+{
+	struct store_msg *m = item;
+
+	free(m->role);
+	free(m->text);
+	free(m->provider);
+	free(m->model);
+	free(m->tier);
+	free(m->status);
+}
+
+static const struct store_kind store_msg_kind = {
+	.size = sizeof(struct store_msg),
+	.read = store_msg_read,
+	.drop = store_msg_drop,
+};
 
 /* Load a conversation's messages with their usage rows. */
 int
 store_msgs(struct store *s, int64_t conv, struct store_msg **out, size_t *count,
     char **cause)
 {
-	sqlite3_stmt *st = NULL;
-	struct store_msg *v = NULL, *m;
-	size_t k = 0;
+	void *v;
 	int rc;
 
-	*out = NULL;
-	*count = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT m.id, m.created, coalesce(m.usage_id, 0), m.role,"
+	rc = store_select(s, "SELECT m.id, m.created, coalesce(m.usage_id, 0), m.role,"
 	    " m.text, u.provider, u.model, u.tier,"
 	    " u.input_tokens + u.cached_input_tokens + u.cache_write_tokens"
 	    " + u.cache_write_1h_tokens, u.output_tokens, u.cost_pico, u.estimated, u.status"
 	    " FROM messages m LEFT JOIN usage u ON u.id = m.usage_id"
-	    " WHERE m.conversation_id = ? ORDER BY m.id", -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int64(st, 1, conv);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xreallocarray(v, k + 1, sizeof *v);
-		m = &v[k++];
-		memset(m, 0, sizeof *m);
-		m->id = sqlite3_column_int64(st, 0);
-		m->created = sqlite3_column_int64(st, 1);
-		m->usage_id = sqlite3_column_int64(st, 2);
-		m->role = store_col_str(st, 3);
-		m->text = store_col_str(st, 4);
-		if (m->text == NULL)
-			m->text = xstrdup("");
-		m->provider = store_col_str(st, 5);
-		m->model = store_col_str(st, 6);
-		m->tier = store_col_str(st, 7);
-		m->input = sqlite3_column_int64(st, 8);
-		m->output = sqlite3_column_int64(st, 9);
-		m->cost = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 :
-		    sqlite3_column_int64(st, 10);
-		m->estimated = sqlite3_column_int64(st, 11) != 0;
-		m->status = store_col_str(st, 12);
-	}
-	if (rc != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(st);
+	    " WHERE m.conversation_id = ? ORDER BY m.id", conv, &store_msg_kind, &v, count, cause);
 	*out = v;
-	*count = k;
-	return 0;
-fail:
-	store_cause(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
-	sqlite3_finalize(st);
-	store_msgs_free(v, k);
-	return -1;
+	return rc;
 }
 
 /* Free a message list; accepts NULL. */
 void
 store_msgs_free(struct store_msg *m, size_t n)
 {
-	size_t i;
-
-	if (m == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		free(m[i].role);
-		free(m[i].text);
-		free(m[i].provider);
-		free(m[i].model);
-		free(m[i].tier);
-		free(m[i].status);
-	}
-	free(m);
+	store_items_free(&store_msg_kind, m, n);
 }
