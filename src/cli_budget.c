@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "ledger.h"
 #include "pricing.h"
+#include "report.h"
 #include "util.h"
 
 #define PICO_PER_MICRO 1000000LL
@@ -60,48 +61,32 @@ budget_permille(const struct meter *m)
 	return m->limit > 0 ? muldiv(m->spent, 1000, m->limit) : -1;
 }
 
-/* Add a money field as an exact JSON number of dollars, with its pico-dollar twin. */
-static void
-json_money(cJSON *o, const char *name, int64_t pico)
-{
-	char v[48], key[64];
-
-	ledger_usd(pico, v, sizeof v);
-	snprintf(key, sizeof key, "%s_usd", name);
-	cJSON_AddItemToObject(o, key, cJSON_CreateRaw(v));
-	snprintf(v, sizeof v, "%lld", (long long)pico);
-	snprintf(key, sizeof key, "%s_pico", name);
-	cJSON_AddItemToObject(o, key, cJSON_CreateRaw(v));
-}
-
 static void
 budget_json(const struct cli *cli, const struct meter *m, int64_t now)
 {
 	int64_t pm = budget_permille(m);
 	cJSON *o = cJSON_CreateObject();
-	char v[32], *s;
+	char v[32];
 
 	cJSON_AddStringToObject(o, "month", m->month);
-	json_money(o, "spent", m->spent);
-	json_money(o, "reserved", m->reserved);
-	json_money(o, "limit", m->limit);
+	report_json_money(o, "spent", m->spent);
+	report_json_money(o, "reserved", m->reserved);
+	report_json_money(o, "limit", m->limit);
 	if (m->limit > 0) {
-		json_money(o, "left", m->limit - m->spent - m->reserved);
+		report_json_money(o, "left", m->limit - m->spent - m->reserved);
 		snprintf(v, sizeof v, "%lld.%lld", (long long)(pm / 10), (long long)(pm % 10));
 		cJSON_AddItemToObject(o, "percent", cJSON_CreateRaw(v));
 	} else {
 		cJSON_AddNullToObject(o, "left_usd");
 		cJSON_AddNullToObject(o, "percent");
 	}
-	json_money(o, "projected", budget_projected(m, now));
+	report_json_money(o, "projected", budget_projected(m, now));
 	cJSON_AddNumberToObject(o, "days_left", budget_days_left(m, now));
 	cJSON_AddNumberToObject(o, "requests", (double)m->requests);
 	cJSON_AddNumberToObject(o, "unknown_count", (double)m->unknown_count);
 	cJSON_AddBoolToObject(o, "estimated", m->estimated);
 	cJSON_AddStringToObject(o, "action", budget_action_str(cli->cfg.budget_action));
-	s = cJSON_PrintUnformatted(o);
-	printf("%s\n", s);
-	cJSON_free(s);
+	report_json_print(o);
 	cJSON_Delete(o);
 }
 
@@ -128,12 +113,9 @@ budget_text(const struct cli *cli, const struct meter *m, int64_t now)
 	char spent[40], res[40], lim[40], left[40], proj[40], bar[BAR_WIDTH * 3 + 1], name[64];
 	bool color = cli->color && isatty(STDOUT_FILENO);
 	const char *on = "";
-	time_t t = (time_t)now;
 	int64_t pct;
-	struct tm tm;
 
-	if (localtime_r(&t, &tm) == NULL || strftime(name, sizeof name, "%B %Y", &tm) == 0)
-		str_copy(name, sizeof name, m->month);
+	report_time(now, "%B %Y", m->month, name, sizeof name);
 	pricing_format(m->spent, m->estimated, spent, sizeof spent);
 	pricing_format(m->reserved, false, res, sizeof res);
 	pricing_format(budget_projected(m, now), m->estimated, proj, sizeof proj);

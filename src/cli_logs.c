@@ -2,43 +2,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cjson/cJSON.h>
 
 #include "cli.h"
 #include "ledger.h"
 #include "pricing.h"
+#include "report.h"
 #include "store.h"
 #include "util.h"
 #include "visible.h"
 
 #define LOGS_DEFAULT 10
 #define LOGS_INDENT "       "
-
-/* Local "YYYY-MM-DD HH:MM" of t. */
-static void
-time_str(int64_t t, char *out, size_t n)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (localtime_r(&tt, &tm) == NULL || strftime(out, n, "%Y-%m-%d %H:%M", &tm) == 0)
-		str_copy(out, n, "?");
-}
-
-/* 1234 -> "1234", 12345 -> "12k", 1234567 -> "1.2M". */
-static void
-tokens_str(int64_t n, char *out, size_t size)
-{
-	if (n < 10000)
-		snprintf(out, size, "%lld", (long long)n);
-	else if (n < 1000000)
-		snprintf(out, size, "%lldk", (long long)(n / 1000));
-	else
-		snprintf(out, size, "%lld.%lldM", (long long)(n / 1000000),
-		    (long long)(n / 100000 % 10));
-}
 
 /* Print s made visible, continuation lines indented under the first. */
 static void
@@ -64,8 +40,8 @@ print_msg(const struct store_msg *m)
 	print_text(m->text);
 	if (m->usage_id == 0 || m->model == NULL)
 		return;
-	tokens_str(m->input, in, sizeof in);
-	tokens_str(m->output, out, sizeof out);
+	report_tokens(m->input, in, sizeof in);
+	report_tokens(m->output, out, sizeof out);
 	pricing_format(m->cost, m->estimated, cost, sizeof cost);
 	v = xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s\xe2\x86\x92%s tok \xc2\xb7 %s%s%s",
 	    m->tier ? m->tier : "?", m->model, in, out, cost,
@@ -82,7 +58,7 @@ print_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
 	char when[32], *title = c->title ? visible_str(c->title, strlen(c->title)) : NULL;
 	size_t i;
 
-	time_str(c->updated, when, sizeof when);
+	report_time(c->updated, "%Y-%m-%d %H:%M", "?", when, sizeof when);
 	printf("#%lld  %s", (long long)c->id, when);
 	if (c->model != NULL) {
 		char *model = visible_str(c->model, strlen(c->model));
@@ -104,15 +80,6 @@ print_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
 }
 
 static void
-json_int(cJSON *o, const char *name, int64_t v)
-{
-	char s[32];
-
-	snprintf(s, sizeof s, "%lld", (long long)v);
-	cJSON_AddItemToObject(o, name, cJSON_CreateRaw(s));
-}
-
-static void
 json_str(cJSON *o, const char *name, const char *s)
 {
 	if (s != NULL)
@@ -129,22 +96,22 @@ json_msg(const struct store_msg *m)
 
 	json_str(o, "role", m->role);
 	json_str(o, "text", m->text);
-	json_int(o, "created", m->created);
+	report_json_int(o, "created", m->created);
 	if (m->usage_id == 0) {
 		cJSON_AddNullToObject(o, "usage");
 		return o;
 	}
 	u = cJSON_AddObjectToObject(o, "usage");
-	json_int(u, "id", m->usage_id);
+	report_json_int(u, "id", m->usage_id);
 	json_str(u, "provider", m->provider);
 	json_str(u, "model", m->model);
 	json_str(u, "tier", m->tier);
-	json_int(u, "input_tokens", m->input);
-	json_int(u, "output_tokens", m->output);
+	report_json_int(u, "input_tokens", m->input);
+	report_json_int(u, "output_tokens", m->output);
 	if (m->cost >= 0) {
 		ledger_usd(m->cost, usd, sizeof usd);
 		cJSON_AddItemToObject(u, "cost_usd", cJSON_CreateRaw(usd));
-		json_int(u, "cost_pico", m->cost);
+		report_json_int(u, "cost_pico", m->cost);
 	} else {
 		cJSON_AddNullToObject(u, "cost_usd");
 		cJSON_AddNullToObject(u, "cost_pico");
@@ -160,9 +127,9 @@ json_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
 	cJSON *o = cJSON_CreateObject(), *msgs;
 	size_t i;
 
-	json_int(o, "id", c->id);
-	json_int(o, "created", c->created);
-	json_int(o, "updated", c->updated);
+	report_json_int(o, "id", c->id);
+	report_json_int(o, "created", c->created);
+	report_json_int(o, "updated", c->updated);
 	json_str(o, "title", c->title);
 	json_str(o, "model", c->model);
 	msgs = cJSON_AddArrayToObject(o, "messages");
@@ -219,7 +186,7 @@ cli_logs(struct cli *cli, int argc, char **argv)
 	struct store *st;
 	cJSON *root = NULL, *arr = NULL;
 	int64_t n = LOGS_DEFAULT;
-	char *cause = NULL, *s;
+	char *cause = NULL;
 	size_t count = 0, nm, i;
 	bool json = false;
 	int rc = EXIT_OK;
@@ -252,11 +219,9 @@ cli_logs(struct cli *cli, int argc, char **argv)
 		}
 		store_msgs_free(m, nm);
 	}
-	if (json) {
-		s = cJSON_PrintUnformatted(root);
-		printf("%s\n", s);
-		cJSON_free(s);
-	} else if (count == 0) {
+	if (json)
+		report_json_print(root);
+	else if (count == 0) {
 		printf("No conversations yet.\n");
 	}
 	goto out;

@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -10,6 +9,7 @@
 #include "cli.h"
 #include "ledger.h"
 #include "pricing.h"
+#include "report.h"
 #include "util.h"
 #include "visible.h"
 
@@ -62,13 +62,9 @@ sat_add(struct usage_report *r, int64_t a, int64_t b)
 static void
 row_key(enum usage_by by, const struct ledger_row *row, char *out, size_t n)
 {
-	time_t t = (time_t)row->time;
-	struct tm tm;
-
 	switch (by) {
 	case BY_DAY:
-		if (localtime_r(&t, &tm) == NULL || strftime(out, n, "%Y-%m-%d", &tm) == 0)
-			str_copy(out, n, "?");
+		report_time(row->time, "%Y-%m-%d", "?", out, n);
 		return;
 	case BY_MODEL:
 		str_copy(out, n, row->model ? row->model : "?");
@@ -189,17 +185,12 @@ frontier_model(const struct cli *cli)
 	return NULL;
 }
 
-/* 1234 -> "1234", 12345 -> "12k", 1234567 -> "1.2M": token counts for people. */
+/* A token count for the table: from 10M on, whole millions (a tenth adds nothing there). */
 static void
 tokens_str(int64_t n, char *out, size_t size)
 {
-	if (n < 10000)
-		snprintf(out, size, "%lld", (long long)n);
-	else if (n < 1000000)
-		snprintf(out, size, "%lldk", (long long)(n / 1000));
-	else if (n < 10000000)
-		snprintf(out, size, "%lld.%lldM", (long long)(n / 1000000),
-		    (long long)(n / 100000 % 10));
+	if (n < 10000000)
+		report_tokens(n, out, size);
 	else
 		snprintf(out, size, "%lldM", (long long)(n / 1000000));
 }
@@ -272,29 +263,6 @@ usage_text(const struct usage_report *r, const char *month_name)
 		printf("Some sums are too large to show exactly.\n");
 }
 
-/* Add a money field as an exact JSON number of dollars, with its pico-dollar twin. */
-static void
-json_money(cJSON *o, const char *name, int64_t pico)
-{
-	char v[48], key[64];
-
-	ledger_usd(pico, v, sizeof v);
-	snprintf(key, sizeof key, "%s_usd", name);
-	cJSON_AddItemToObject(o, key, cJSON_CreateRaw(v));
-	snprintf(v, sizeof v, "%lld", (long long)pico);
-	snprintf(key, sizeof key, "%s_pico", name);
-	cJSON_AddItemToObject(o, key, cJSON_CreateRaw(v));
-}
-
-static void
-json_int(cJSON *o, const char *name, int64_t v)
-{
-	char s[32];
-
-	snprintf(s, sizeof s, "%lld", (long long)v);
-	cJSON_AddItemToObject(o, name, cJSON_CreateRaw(s));
-}
-
 static cJSON *
 json_sum(const struct usage_report *r, const struct usage_sum *s)
 {
@@ -302,20 +270,20 @@ json_sum(const struct usage_report *r, const struct usage_sum *s)
 
 	if (s->key != NULL)
 		cJSON_AddStringToObject(o, "key", s->key);
-	json_int(o, "requests", s->requests);
-	json_int(o, "errors", s->errors);
-	json_int(o, "input_tokens", s->input);
-	json_int(o, "cached_input_tokens", s->cached);
-	json_int(o, "cache_write_tokens", s->cache_write);
-	json_int(o, "output_tokens", s->output);
-	json_int(o, "reasoning_tokens", s->reasoning);
-	json_money(o, "cost", s->cost);
+	report_json_int(o, "requests", s->requests);
+	report_json_int(o, "errors", s->errors);
+	report_json_int(o, "input_tokens", s->input);
+	report_json_int(o, "cached_input_tokens", s->cached);
+	report_json_int(o, "cache_write_tokens", s->cache_write);
+	report_json_int(o, "output_tokens", s->output);
+	report_json_int(o, "reasoning_tokens", s->reasoning);
+	report_json_money(o, "cost", s->cost);
 	cJSON_AddBoolToObject(o, "estimated", s->estimated);
-	json_int(o, "unknown_cost_requests", s->unknown);
+	report_json_int(o, "unknown_cost_requests", s->unknown);
 	if (r->frontier != NULL) {
-		json_money(o, "frontier_cost", s->frontier);
-		json_money(o, "saving", s->frontier - s->compared_cost);
-		json_int(o, "compared_requests", s->compared);
+		report_json_money(o, "frontier_cost", s->frontier);
+		report_json_money(o, "saving", s->frontier - s->compared_cost);
+		report_json_int(o, "compared_requests", s->compared);
 	}
 	return o;
 }
@@ -324,7 +292,6 @@ static void
 usage_json(const struct usage_report *r, const char *month)
 {
 	cJSON *o = cJSON_CreateObject(), *rows;
-	char *s;
 	size_t i;
 
 	cJSON_AddStringToObject(o, "month", month);
@@ -337,11 +304,9 @@ usage_json(const struct usage_report *r, const char *month)
 	rows = cJSON_AddArrayToObject(o, "rows");
 	for (i = 0; i < r->ngroups; i++)
 		cJSON_AddItemToArray(rows, json_sum(r, &r->groups[i]));
-	json_int(o, "in_flight", r->inflight);
-	json_money(o, "reserved", r->reserved);
-	s = cJSON_PrintUnformatted(o);
-	printf("%s\n", s);
-	cJSON_free(s);
+	report_json_int(o, "in_flight", r->inflight);
+	report_json_money(o, "reserved", r->reserved);
+	report_json_print(o);
 	cJSON_Delete(o);
 }
 
@@ -411,9 +376,6 @@ usage_args(int argc, char **argv, struct usage_report *r, const char **month, bo
 static int
 usage_month(const char *month, int64_t *start, int64_t *end, char mon[8], char *name, size_t n)
 {
-	struct tm tm;
-	time_t t;
-
 	if (month != NULL) {
 		if (ledger_month_parse(month, start, end) < 0) {
 			fprintf(stderr, "llm: usage: --month: expected YYYY-MM, got '%s'\n", month);
@@ -424,9 +386,7 @@ usage_month(const char *month, int64_t *start, int64_t *end, char mon[8], char *
 		fprintf(stderr, "llm: usage: cannot work out the month\n");
 		return -1;
 	}
-	t = (time_t)*start;
-	if (localtime_r(&t, &tm) == NULL || strftime(name, n, "%B %Y", &tm) == 0)
-		str_copy(name, n, mon);
+	report_time(*start, "%B %Y", mon, name, n);
 	return 0;
 }
 
