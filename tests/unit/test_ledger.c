@@ -9,38 +9,15 @@
 
 #include "ledger.h"
 #include "store.h"
+#include "test_db.h"
 #include "unit.h"
 #include "util.h"
-
-static char test_dir[256];
-static char test_db[300];
-
-/* Remove the last test's directory. */
-static void
-cleanup(void)
-{
-	char *cmd;
-
-	if (test_dir[0] == '\0')
-		return;
-	cmd = xstrfmt("rm -rf '%s'", test_dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", test_dir);
-	free(cmd);
-	test_dir[0] = '\0';
-}
 
 /* A fresh empty directory for this test's database. */
 static void
 fresh_dir(void)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	cleanup();
-	snprintf(test_dir, sizeof test_dir, "%s/llm-ledger-XXXXXX", tmp ? tmp : "/tmp");
-	if (mkdtemp(test_dir) == NULL)
-		die("mkdtemp: %s", test_dir);
-	snprintf(test_db, sizeof test_db, "%s/llm.db", test_dir);
+	test_db_fresh("ledger", "llm.db");
 }
 
 static void
@@ -626,6 +603,6 @@ main(void)
 	RUN(test_concurrent_reservations);
 	RUN(test_concurrent_held);
 	RUN(test_integrity);
-	cleanup();
+	test_db_cleanup();
 	UNIT_EXIT();
 }

@@ -8,38 +8,15 @@
 
 #include "ledger.h"
 #include "store.h"
+#include "test_db.h"
 #include "unit.h"
 #include "util.h"
-
-static char test_dir[256];
-static char test_db[300];
-
-/* Remove the last test's directory. */
-static void
-cleanup(void)
-{
-	char *cmd;
-
-	if (test_dir[0] == '\0')
-		return;
-	cmd = xstrfmt("rm -rf '%s'", test_dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", test_dir);
-	free(cmd);
-	test_dir[0] = '\0';
-}
 
 /* A fresh empty directory; the database goes in a subdirectory not yet made. */
 static void
 fresh_dir(void)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	cleanup();
-	snprintf(test_dir, sizeof test_dir, "%s/llm-store-XXXXXX", tmp ? tmp : "/tmp");
-	if (mkdtemp(test_dir) == NULL)
-		die("mkdtemp: %s", test_dir);
-	snprintf(test_db, sizeof test_db, "%s/data/llm/llm.db", test_dir);
+	test_db_fresh("store", "data/llm/llm.db");
 }
 
 /* One text value from SQL on a separate connection (as another process would see it). */
@@ -264,6 +241,6 @@ main(void)
 	RUN(test_not_a_database);
 	RUN(test_conversations);
 	RUN(test_title_cut_at_character);
-	cleanup();
+	test_db_cleanup();
 	UNIT_EXIT();
 }
