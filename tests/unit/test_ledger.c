@@ -410,6 +410,30 @@ test_totals_match_rows(void)
 }
 
 /*
+ * Wait for the children of a concurrency test: each exits 0 if it reserved,
+ * 3 if it was refused, anything else on error. Exactly fit must have reserved.
+ */
+static void
+reap(const pid_t *pids, int procs, int fit)
+{
+	int i, status, reserved = 0, refused = 0, other = 0;
+
+	for (i = 0; i < procs; i++) {
+		if (waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status))
+			other++;
+		else if (WEXITSTATUS(status) == 0)
+			reserved++;
+		else if (WEXITSTATUS(status) == 3)
+			refused++;
+		else
+			other++;
+	}
+	CHECK_INT(other, 0);
+	CHECK_INT(reserved, fit);
+	CHECK_INT(refused, procs - fit);
+}
+
+/*
  * Many processes open the ledger (creating it) and reserve at once against a
  * budget that fits exactly `fit` worst cases: exactly fit succeed.
  */
@@ -417,7 +441,7 @@ static void
 test_concurrent_reservations(void)
 {
 	enum { PROCS = 32, FIT = 12, WORST = 1000 };
-	int p[2], i, status, reserved = 0, refused = 0, other = 0;
+	int p[2], i;
 	pid_t pids[PROCS];
 	struct ledger *l;
 	struct meter m;
@@ -458,19 +482,7 @@ test_concurrent_reservations(void)
 	}
 	close(p[0]);
 	close(p[1]);   /* release them all */
-	for (i = 0; i < PROCS; i++) {
-		if (waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status))
-			other++;
-		else if (WEXITSTATUS(status) == 0)
-			reserved++;
-		else if (WEXITSTATUS(status) == 3)
-			refused++;
-		else
-			other++;
-	}
-	CHECK_INT(other, 0);
-	CHECK_INT(reserved, FIT);
-	CHECK_INT(refused, PROCS - FIT);
+	reap(pids, PROCS, FIT);
 	l = ledger_open(test_dir, &cause);
 	CHECK(l != NULL);
 	if (l == NULL)
@@ -495,7 +507,7 @@ static void
 test_concurrent_held(void)
 {
 	enum { PROCS = 40, FIT = 15, WORST = 700, COST = 300 };
-	int go[2], done[2], release[2], i, status, reserved = 0, refused = 0, other = 0;
+	int go[2], done[2], release[2], i;
 	pid_t pids[PROCS];
 	struct ledger *l;
 	struct meter m;
@@ -550,20 +562,8 @@ test_concurrent_held(void)
 		CHECK_INT(m.spent, 0);
 	}
 	close(release[1]);
-	for (i = 0; i < PROCS; i++) {
-		if (waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status))
-			other++;
-		else if (WEXITSTATUS(status) == 0)
-			reserved++;
-		else if (WEXITSTATUS(status) == 3)
-			refused++;
-		else
-			other++;
-	}
+	reap(pids, PROCS, FIT);
 	close(done[0]);
-	CHECK_INT(other, 0);
-	CHECK_INT(reserved, FIT);
-	CHECK_INT(refused, PROCS - FIT);
 	if (l == NULL)
 		return;
 	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'ok'"), FIT);
