@@ -75,7 +75,19 @@ out_write(struct ask *a, const char *s, size_t n)
 {
 	if (a->out_broken)
 		return;
-	if (fwrite(s, 1, n, stdout) != n || fflush(stdout) != 0)
+	if (fwrite(s, 1, n, stdout) != n)
+		a->out_broken = true;
+}
+
+/*
+ * Hand what was written to the pipe or terminal: once per network wake-up,
+ * not once per token, so a fast stream costs a few thousand writes, not one
+ * per event.
+ */
+static void
+out_flush(struct ask *a)
+{
+	if (!a->out_broken && fflush(stdout) != 0)
 		a->out_broken = true;
 }
 
@@ -101,7 +113,7 @@ on_note(void *arg, const char *line)
 {
 	struct ask *a = arg;
 
-	(void)a;
+	out_flush(a);
 	fprintf(stderr, "llm: %s\n", line);
 }
 
@@ -505,7 +517,10 @@ run(struct ask *a, struct chat *c, const char *msg)
 	if (a->verbose)
 		explain(a, &chat_last(c)->route);
 	while (chat_busy(c)) {
-		if (chat_poll(c, &sig_pipe[0], 1, 1000) > 0 || a->out_broken) {
+		int ready = chat_poll(c, &sig_pipe[0], 1, 1000);
+
+		out_flush(a);
+		if (ready > 0 || a->out_broken) {
 			char drain[16];
 
 			while (read(sig_pipe[0], drain, sizeof drain) > 0)
@@ -518,6 +533,7 @@ run(struct ask *a, struct chat *c, const char *msg)
 		visible_flush(&a->vis, &a->vbuf);
 		out_write(a, buf_str(&a->vbuf), a->vbuf.len);
 	}
+	out_flush(a);
 	return chat_last(c)->status;
 }
 
@@ -555,6 +571,7 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 	    (a->out_tty || rc == EXIT_OK)) {
 		out_write(a, "\n", 1);
 	}
+	out_flush(a);
 	if (t->error != NULL && rc != EXIT_OK)
 		fprintf(stderr, "llm: %s\n", t->error);
 	if (!a->quiet && (a->cli->err_tty || a->verbose))
