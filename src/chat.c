@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "chat_priv.h"
 #include "cli.h"
 #include "cred.h"
 #include "http.h"
@@ -22,70 +23,8 @@
 #define TEXT_MAX          (64u << 20)   /* one answer */
 #define HOLD_MAX          320           /* bytes held back while a refusal is possible */
 #define MAX_TRIES         3
-#define DEFAULT_REPLY_CAP 4096          /* assumed reply length when nothing sets one */
 
-struct chat {
-	const struct config *cfg;
-	struct catalog *cat;
-	struct ledger *ledger;
-	struct http *http;
 
-	/* the conversation: texts owned, roles static */
-	struct msg *hist;
-	char **hist_text;
-	size_t nhist;
-	int64_t conv_id;
-	enum tier prev_tier;
-
-	/* the running turn */
-	struct chat_opts opts;
-	char *system;
-	char *prompt;
-	struct chat_cb cb;
-	struct chat_turn turn;
-	bool busy;
-	bool escalated;
-	const struct model *failed[CHAT_MAX_STEPS];
-	size_t nfailed;
-
-	/* the running step */
-	const struct model *model;
-	const struct provider_conf *pc;
-	const struct provider *prov;
-	enum tier tier;
-	char *key;
-	struct http_req *req;
-	struct sse *sse;
-	struct ndjson *nd;
-	struct pstate ps;
-	struct buf body;        /* a non-streamed reply */
-	struct buf text;        /* this step's answer */
-	size_t emitted;         /* bytes of text handed to cb.text */
-	bool may_escalate;
-	bool holding;
-	bool line_too_long;
-	enum pev bad;           /* PEV_ERROR or PEV_BAD seen, else PEV_OK */
-	int tries;
-	int64_t retry_at;       /* clock_ms() when to try again; 0: none */
-	int64_t step_start;
-	int64_t ledger_id;
-	long max_out;
-	bool send_cap;
-	int64_t input_est;
-	const char *why;
-};
-
-static const char *const mode_names[] = {
-	[ROUTE_AUTO] = "auto",
-	[ROUTE_TIER] = "tier",
-	[ROUTE_PINNED] = "pinned",
-};
-
-const char *
-route_mode_str(enum route_mode m)
-{
-	return mode_names[m];
-}
 
 struct chat *
 chat_new(const struct config *cfg, struct catalog *cat, struct ledger *l)
@@ -228,249 +167,6 @@ chat_busy(const struct chat *c)
 	return c->busy;
 }
 
-/* A model can be used when its provider has (or needs no) key and it has not failed this turn. */
-static bool
-model_usable(void *arg, const struct model *m)
-{
-	struct chat *c = arg;
-	const struct provider_conf *pc = config_provider(c->cfg, m->provider);
-	size_t i;
-
-	if (pc == NULL)
-		return false;
-	for (i = 0; i < c->nfailed; i++)
-		if (c->failed[i] == m)
-			return false;
-	return !pc->requires_key || cred_probe(pc) != CRED_NONE;
-}
-
-static int64_t
-history_tokens(const struct chat *c)
-{
-	int64_t n = 0;
-	size_t i;
-
-	for (i = 0; i < c->nhist; i++)
-		n += pricing_estimate_tokens(c->hist_text[i], strlen(c->hist_text[i])) + 4;
-	return n;
-}
-
-static int64_t
-estimate_input(const struct chat *c, const char *system, const char *prompt)
-{
-	int64_t n = pricing_estimate_tokens(prompt, strlen(prompt)) + history_tokens(c);
-
-	if (system != NULL)
-		n += pricing_estimate_tokens(system, strlen(system));
-	return n + 8;
-}
-
-/* The reply cap used for the worst case, and whether it must be sent. */
-static long
-reply_cap(const struct chat *c, const struct chat_opts *o, const struct model *m, bool *send)
-{
-	*send = true;
-	if (o->max_tokens > 0)
-		return o->max_tokens;
-	if (c->cfg->max_tokens > 0)
-		return c->cfg->max_tokens;
-	/* a budget is only a promise when the reply is capped at what was reserved */
-	*send = c->cfg->budget > 0 && c->cfg->budget_action != BUDGET_WARN;
-	if (m != NULL && m->max_output > 0 && m->max_output < DEFAULT_REPLY_CAP)
-		return (long)m->max_output;
-	return DEFAULT_REPLY_CAP;
-}
-
-static void
-model_names(const struct catalog *cat, struct buf *b)
-{
-	size_t i, n = catalog_count(cat);
-
-	for (i = 0; i < n; i++)
-		buf_addf(b, "%s%s", i ? ", " : "", catalog_at(cat, i)->name);
-}
-
-/* Resolve a pin: a catalog name, or provider/model-id. */
-static const struct model *
-resolve_pin(struct chat *c, const char *name, char **cause)
-{
-	const struct model *m = catalog_find(c->cat, name);
-	const char *slash;
-	struct buf b;
-
-	if (m != NULL)
-		return m;
-	slash = strchr(name, '/');
-	if (slash != NULL && slash != name && slash[1] != '\0') {
-		char *prov = xstrndup(name, (size_t)(slash - name));
-		bool known = config_provider(c->cfg, prov) != NULL;
-
-		if (known)
-			m = catalog_adhoc(c->cat, prov, slash + 1);
-		free(prov);
-		if (m != NULL)
-			return m;
-	}
-	buf_init(&b, 0);
-	model_names(c->cat, &b);
-	xasprintf(cause, "unknown model '%s'; known models: %s (or provider/model-id)", name,
-	    buf_str(&b));
-	buf_done(&b);
-	return NULL;
-}
-
-static void
-route_estimates(struct chat *c, const struct chat_opts *o, struct chat_route *r)
-{
-	bool send;
-	long cap = reply_cap(c, o, r->model, &send);
-	int64_t typical = cap < 500 ? cap : 500;
-
-	r->worst_case = r->estimate = -1;
-	if (r->model == NULL)
-		return;
-	if (pricing_worst_case(r->model, r->input_tokens, cap, &r->worst_case) != PRICING_OK)
-		r->worst_case = -1;
-	if (pricing_worst_case(r->model, r->input_tokens, typical, &r->estimate) != PRICING_OK)
-		r->estimate = -1;
-}
-
-/*
- * Decide tier and model for prompt. Returns 0, or an EXIT_* code with *cause.
- */
-static int
-decide(struct chat *c, const struct chat_opts *o, const char *prompt, struct chat_route *r,
-    char **cause)
-{
-	struct route_decision d;
-	struct route_input in;
-	enum tier want, got;
-	bool send;
-	int64_t need;
-
-	memset(r, 0, sizeof *r);
-	r->input_tokens = estimate_input(c, o->system, prompt);
-	if (o->model != NULL) {
-		r->mode = ROUTE_PINNED;
-		if ((r->model = resolve_pin(c, o->model, cause)) == NULL)
-			return EXIT_USAGE;
-		r->tier = r->model->tier;
-		str_copy(r->reason, sizeof r->reason, "pinned");
-		route_estimates(c, o, r);
-		return 0;
-	}
-	want = o->tier != TIER_AUTO ? o->tier : c->cfg->tier;
-	if (want != TIER_AUTO) {
-		r->mode = ROUTE_TIER;
-		r->tier = want;
-		snprintf(r->reason, sizeof r->reason, "%s",
-		    o->tier != TIER_AUTO ? "tier chosen by the user" : "default tier from config");
-	} else {
-		memset(&in, 0, sizeof in);
-		in.prompt = prompt;
-		in.len = strlen(prompt);
-		in.turn = (int)(c->nhist / 2);
-		in.prev_tier = c->prev_tier;
-		/* earlier turns only: the prompt's own length is a feature of its own */
-		in.context_tokens = history_tokens(c);
-		router_decide(&in, &d);
-		r->mode = ROUTE_AUTO;
-		r->tier = d.tier;
-		r->score = d.p_cheap_fail;
-		str_copy(r->reason, sizeof r->reason, d.reason);
-	}
-	need = r->input_tokens + reply_cap(c, o, NULL, &send);
-	r->model = router_pick(c->cat, r->tier, need, model_usable, c, &got);
-	if (r->model == NULL)
-		r->model = router_pick(c->cat, r->tier, 0, model_usable, c, &got);
-	if (r->model == NULL) {
-		const struct model *first[1];
-		const struct provider_conf *pc;
-
-		if (catalog_tier(c->cat, r->tier, first, 1) == 1 &&
-		    (pc = config_provider(c->cfg, first[0]->provider)) != NULL) {
-			char *msg = cred_missing_msg(pc);
-
-			xasprintf(cause, "no model of the %s tier has a key; %s", tier_str(r->tier), msg);
-			free(msg);
-		} else {
-			xasprintf(cause, "no model of the %s tier has a key (see llm models)",
-			    tier_str(r->tier));
-		}
-		return EXIT_AUTH;
-	}
-	if (got != r->tier) {
-		size_t n = strlen(r->reason);
-
-		snprintf(r->reason + n, sizeof r->reason - n, "%s%s: context window or keys",
-		    n ? "; " : "", tier_str(got));
-		r->context_adjusted = true;
-		r->tier = got;
-	}
-	route_estimates(c, o, r);
-	return 0;
-}
-
-/* Append ", text" to the route's reason. */
-static void
-reason_add(struct chat_route *r, const char *text)
-{
-	size_t n = strlen(r->reason);
-
-	snprintf(r->reason + n, sizeof r->reason - n, "%s%s", n ? "; " : "", text);
-}
-
-/*
- * Say what the budget would do to route r, reading the meter without
- * reserving: downgrade to the best tier whose worst case fits, or refuse.
- */
-static void
-preview_budget(struct chat *c, const struct chat_opts *o, struct chat_route *r)
-{
-	struct meter m;
-	const struct model *lower;
-	enum tier t = r->tier, got;
-	int64_t room, w;
-	bool send;
-	char line[96];
-
-	if (c->ledger == NULL || c->cfg->budget <= 0 || c->cfg->budget_action == BUDGET_WARN ||
-	    r->model == NULL || r->worst_case == 0 ||
-	    ledger_meter(c->ledger, c->cfg->budget, &m, NULL) != 0)
-		return;
-	room = c->cfg->budget - m.spent - m.reserved;
-	if (r->worst_case > 0 && r->worst_case <= room)
-		return;
-	while (c->cfg->budget_action == BUDGET_DOWNGRADE && r->mode != ROUTE_PINNED &&
-	    t > TIER_CHEAP) {
-		lower = router_pick(c->cat, t - 1, 0, model_usable, c, &got);
-		if (lower == NULL || got >= t)
-			break;
-		t = got;
-		if (pricing_worst_case(lower, r->input_tokens, reply_cap(c, o, lower, &send), &w) !=
-		    PRICING_OK || w > room)
-			continue;
-		snprintf(line, sizeof line, "budget: %s instead of %s", tier_str(t), tier_str(r->tier));
-		reason_add(r, line);
-		r->tier = t;
-		r->model = lower;
-		r->budget_adjusted = true;
-		route_estimates(c, o, r);
-		return;
-	}
-	reason_add(r, "over the budget: would be refused");
-}
-
-int
-chat_preview(struct chat *c, const struct chat_opts *o, const char *prompt, struct chat_route *r,
-    char **cause)
-{
-	int rc = decide(c, o, prompt, r, cause);
-
-	if (rc == 0)
-		preview_budget(c, o, r);
-	return rc;
-}
 
 static void
 note(struct chat *c, const char *fmt, ...)
@@ -574,7 +270,7 @@ worst_case(struct chat *c, const struct chat_route *r, const struct model *m)
 {
 	int64_t w;
 
-	c->max_out = reply_cap(c, &c->opts, m, &c->send_cap);
+	c->max_out = chat_reply_cap(c, &c->opts, m, &c->send_cap);
 	if (pricing_worst_case(m, r->input_tokens, c->max_out, &w) != PRICING_OK)
 		return -1;
 	return w;
@@ -604,7 +300,7 @@ admit(struct chat *c, struct chat_route *r)
 	rc = reserve(c, m, t, r, w, false);
 	while (rc == EXIT_BUDGET && c->cfg->budget_action == BUDGET_DOWNGRADE &&
 	    r->mode != ROUTE_PINNED && t > TIER_CHEAP) {
-		const struct model *lower = router_pick(c->cat, t - 1, 0, model_usable, c, &got);
+		const struct model *lower = router_pick(c->cat, t - 1, 0, chat_model_usable, c, &got);
 
 		if (lower == NULL || got >= t)
 			break;
@@ -939,7 +635,7 @@ fallback(struct chat *c, const char *why)
 	if (r->mode == ROUTE_PINNED || c->nfailed >= ARRAY_SIZE(c->failed) || c->emitted > 0)
 		return false;
 	c->failed[c->nfailed++] = c->model;
-	next = router_pick(c->cat, c->tier, 0, model_usable, c, &got);
+	next = router_pick(c->cat, c->tier, 0, chat_model_usable, c, &got);
 	if (next == NULL || got != c->tier)
 		return false;
 	w = worst_case(c, r, next);
@@ -974,7 +670,7 @@ escalate(struct chat *c)
 		why = "escalated: cut off";
 	if (why == NULL || c->emitted > 0)
 		return false;
-	up = router_pick(c->cat, (enum tier)(c->tier + 1), 0, model_usable, c, &got);
+	up = router_pick(c->cat, (enum tier)(c->tier + 1), 0, chat_model_usable, c, &got);
 	if (up == NULL || got <= c->tier)
 		return false;
 	w = worst_case(c, r, up);
@@ -1170,7 +866,7 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 	c->cb = cb ? *cb : (struct chat_cb){ 0 };
 	c->escalated = false;
 	c->nfailed = 0;
-	rc = decide(c, &c->opts, prompt, &c->turn.route, &cause);
+	rc = chat_decide(c, &c->opts, prompt, &c->turn.route, &cause);
 	if (rc != 0) {
 		fail(c, rc, "%s", cause ? cause : "no route");
 		free(cause);
