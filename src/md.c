@@ -267,7 +267,12 @@ blk_reset(struct block *bk)
 	bk->nruns = 0;
 }
 
-/* Build the first-line and continuation prefixes from the containers. */
+/*
+ * Build the first-line and continuation prefixes from the containers. Deep
+ * nesting on a narrow screen keeps four columns (a code block's bar and two
+ * for the text): containers past that are not drawn, so no line is ever
+ * wider than the screen.
+ */
 static void
 make_prefixes(struct render *r, struct lb *first, struct lb *cont, bool use_markers)
 {
@@ -276,8 +281,11 @@ make_prefixes(struct render *r, struct lb *first, struct lb *cont, bool use_mark
 
 	for (i = 0; i < r->depth; i++) {
 		struct ctr *c = &r->stack[i];
-		int mw;
+		int mw = c->kind == CTR_QUOTE ? 2 :
+		    c->kind == CTR_ITEM ? md_width(c->marker, strlen(c->marker)) : 0;
 
+		if (mw > 0 && cont->width + mw > r->width - 4)
+			break;
 		if (c->kind == CTR_QUOTE) {
 			lb_add(first, "\xe2\x94\x82 ", 4, THEME_QUOTE, 0, 2);
 			lb_add(cont, "\xe2\x94\x82 ", 4, THEME_QUOTE, 0, 2);
@@ -285,7 +293,6 @@ make_prefixes(struct render *r, struct lb *first, struct lb *cont, bool use_mark
 		}
 		if (c->kind != CTR_ITEM)
 			continue;
-		mw = md_width(c->marker, strlen(c->marker));
 		if (use_markers && !c->used) {
 			lb_add(first, c->marker, strlen(c->marker), (uint8_t)r->base, 0, mw);
 			c->used = true;
@@ -457,8 +464,19 @@ frame_line(struct render *r, const char *s, bool markers)
 
 	buf_init(&first.text, 0);
 	buf_init(&cont.text, 0);
+	size_t n = 0, clen;
+	int w = 0, cw;
+
 	make_prefixes(r, &first, &cont, markers);
-	lb_add(&first, s, strlen(s), THEME_DIM, 0, md_width(s, strlen(s)));
+	/* the frame's label is cut, whole characters only, to what the screen has left */
+	while (s[n] != '\0') {
+		cw = char_width(s + n, strlen(s + n), &clen);
+		if (first.width + w + cw > r->width)
+			break;
+		w += cw;
+		n += clen;
+	}
+	lb_add(&first, s, n, THEME_DIM, 0, w);
 	lb_emit(r->d, &first);
 	lb_done(&first);
 	lb_done(&cont);

@@ -233,6 +233,36 @@ test_empty(void)
 	check_md("", 20, "");
 }
 
+/* Deep quotes, lists and a code block on a narrow screen (8 columns at least): no line is wider. */
+static void
+test_narrow_nesting(void)
+{
+	static const char *const inputs[] = {
+		">>>\t\t**",
+		"> > > > > > > > quoted deeply\n",
+		"- a\n  - b\n    - c\n      - d\n        - e\n          - f deep item text\n",
+		"> 1. x\n>    > - y\n>    >   ```python\n>    >   print('a long line of code')\n"
+		">    >   ```\n",
+		"```averyveryverylonglanguagename\ncode\n```\n",
+	};
+	struct md_doc d;
+	size_t i, k;
+	int w;
+
+	for (i = 0; i < ARRAY_SIZE(inputs); i++)
+		for (w = 8; w <= 24; w++) {
+			md_doc_init(&d);
+			md_render(&d, inputs[i], strlen(inputs[i]), w, THEME_ASSISTANT, 1);
+			for (k = 0; k < d.nlines; k++)
+				if (md_width(d.lines[k].text, d.lines[k].len) > w) {
+					fprintf(stderr, "input %zu width %d line %zu: '%s'\n", i, w, k,
+					    d.lines[k].text);
+					unit_bad = 1;
+				}
+			md_doc_done(&d);
+		}
+}
+
 int
 main(void)
 {
@@ -250,5 +280,6 @@ main(void)
 	RUN(test_table_hr);
 	RUN(test_plain);
 	RUN(test_empty);
+	RUN(test_narrow_nesting);
 	UNIT_EXIT();
 }
