@@ -49,8 +49,9 @@ turn_clear(struct chat_turn *t)
 	memset(t, 0, sizeof *t);
 }
 
+/* Forget one response: the transfer, its decoders, what it said. The key stays for a retry. */
 static void
-step_clear(struct chat *c)
+response_clear(struct chat *c)
 {
 	if (c->req != NULL) {
 		http_req_free(c->req);
@@ -62,15 +63,21 @@ step_clear(struct chat *c)
 	c->nd = NULL;
 	pstate_done(&c->ps);
 	memset(&c->ps, 0, sizeof c->ps);
-	secret_free(c->key);
-	c->key = NULL;
 	buf_reset(&c->text);
 	buf_reset(&c->body);
-	c->emitted = 0;
-	c->holding = false;
 	c->line_too_long = false;
 	c->bad = PEV_OK;
 	c->retry_at = 0;
+}
+
+static void
+step_clear(struct chat *c)
+{
+	response_clear(c);
+	secret_free(c->key);
+	c->key = NULL;
+	c->emitted = 0;
+	c->holding = false;
 }
 
 void
@@ -904,22 +911,9 @@ chat_poll(struct chat *c, const int *extra_fds, size_t nfds, int timeout_ms)
 	ready = http_poll(c->http, extra_fds, nfds, timeout_ms);
 	now = clock_ms();
 	if (c->busy && c->retry_at > 0 && now >= c->retry_at) {
-		int tries = c->tries;
-
-		c->retry_at = 0;
-		http_req_free(c->req);
-		c->req = NULL;
-		sse_free(c->sse);
-		c->sse = NULL;
-		ndjson_free(c->nd);
-		c->nd = NULL;
-		pstate_done(&c->ps);
-		memset(&c->ps, 0, sizeof c->ps);
-		buf_reset(&c->text);
-		buf_reset(&c->body);
-		c->bad = PEV_OK;
+		/* the same step again: nothing was shown, the key and the tries carry over */
+		response_clear(c);
 		c->holding = c->may_escalate;
-		c->tries = tries;
 		step_send(c);
 	}
 	return ready;
