@@ -11,36 +11,12 @@
 #include "pricing.h"
 #include "store.h"
 #include "util.h"
+#include "bench.h"
 
 #define ROWS 1000000
 #define METER_RUNS 51
 #define CYCLES 501
 #define COMMAND_RUNS 21
-
-/* Microseconds on the monotonic clock. */
-static int64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static int64_t
-median(int64_t *v, size_t n)
-{
-	qsort(v, n, sizeof *v, cmp_i64);
-	return v[n / 2];
-}
 
 /* Fill the ledger with ROWS settled requests spread over this month so far. */
 static void

@@ -13,36 +13,13 @@
 #include "config.h"
 #include "tui_priv.h"
 #include "util.h"
+#include "bench.h"
 
 #define MESSAGES 10000
 #define RUNS 301
 #define REDRAW_LIMIT_US 2000
 #define SCROLL_LIMIT_US 5000
 #define RSS_LIMIT_KB (64 * 1024)
-
-static int64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static int64_t
-median(int64_t *v, size_t n)
-{
-	qsort(v, n, sizeof *v, cmp_i64);
-	return v[n / 2];
-}
 
 /* Resident memory now, in KiB, from /proc (0 if unknown). */
 static long
