@@ -196,6 +196,181 @@ openai_object(struct pstate *st, const cJSON *j, bool whole)
 	return whole ? PEV_DONE : PEV_OK;
 }
 
+/*
+ * The fast path. Nearly every event of a stream is one choice whose delta
+ * carries a few bytes of text; building a cJSON tree for each was most of the
+ * time llm spent on a reply. openai_fast scans such an event in one pass with
+ * no tree and hands the text over exactly as openai_object would. Anything
+ * else it declines, and cJSON reads it as before: a key written with escapes
+ * at a level that matters, a repeated key that matters (cJSON would take the
+ * first), usage, error, x_groq, a refusal or reasoning that is not null, a
+ * finish_reason that is not null, no delta, more or fewer than one choice.
+ */
+struct openai_fast {
+	const char *content;
+	size_t clen;
+	bool cesc;
+	unsigned seen; /* OF_* bits of the keys met */
+};
+
+enum {
+	OF_CHOICES = 1 << 0,
+	OF_USAGE = 1 << 1,
+	OF_ERROR = 1 << 2,
+	OF_OBJECT = 1 << 3,
+	OF_DELTA = 1 << 4,
+	OF_FINISH = 1 << 5,
+	OF_CONTENT = 1 << 6,
+	OF_REFUSAL = 1 << 7,
+	OF_REASONING_CONTENT = 1 << 8,
+	OF_REASONING = 1 << 9,
+	OF_TOOL_CALLS = 1 << 10,
+	OF_FUNCTION_CALL = 1 << 11,
+};
+
+/* Whether the key key[0..klen) is the literal lit. */
+#define OPENAI_KEY(lit) (klen == sizeof(lit) - 1 && memcmp(key, lit, sizeof(lit) - 1) == 0)
+
+/* Mark key bit as met; false if it was met before. */
+static bool
+openai_fast_once(struct openai_fast *f, unsigned bit)
+{
+	if (f->seen & bit)
+		return false;
+	f->seen |= bit;
+	return true;
+}
+
+static bool
+openai_fast_null(struct wire_scan *s)
+{
+	if (s->end - s->p < 4 || memcmp(s->p, "null", 4) != 0)
+		return false;
+	s->p += 4;
+	return true;
+}
+
+/* A member of delta (depth 3). */
+static bool
+openai_fast_delta(void *arg, struct wire_scan *s, const char *key, size_t klen, bool kesc)
+{
+	struct openai_fast *f = arg;
+	unsigned bit;
+
+	if (kesc)
+		return false;
+	if (OPENAI_KEY("content"))
+		return openai_fast_once(f, OF_CONTENT) && wire_scan_string(s, &f->content, &f->clen, &f->cesc);
+	if (OPENAI_KEY("refusal"))
+		bit = OF_REFUSAL;
+	else if (OPENAI_KEY("reasoning_content"))
+		bit = OF_REASONING_CONTENT;
+	else if (OPENAI_KEY("reasoning"))
+		bit = OF_REASONING;
+	else if (OPENAI_KEY("tool_calls"))
+		bit = OF_TOOL_CALLS;
+	else if (OPENAI_KEY("function_call"))
+		bit = OF_FUNCTION_CALL;
+	else
+		return wire_scan_value(s, 3);
+	return openai_fast_once(f, bit) && openai_fast_null(s);
+}
+
+/* A member of the one choice (depth 2). */
+static bool
+openai_fast_choice(void *arg, struct wire_scan *s, const char *key, size_t klen, bool kesc)
+{
+	struct openai_fast *f = arg;
+
+	if (kesc)
+		return false;
+	if (OPENAI_KEY("delta"))
+		return openai_fast_once(f, OF_DELTA) && wire_scan_object(s, 3, openai_fast_delta, f);
+	if (OPENAI_KEY("finish_reason"))
+		return openai_fast_once(f, OF_FINISH) && openai_fast_null(s);
+	return wire_scan_value(s, 2);
+}
+
+/* A member of the event (depth 1). */
+static bool
+openai_fast_top(void *arg, struct wire_scan *s, const char *key, size_t klen, bool kesc)
+{
+	struct openai_fast *f = arg;
+	const char *v;
+	size_t n;
+	bool esc;
+
+	if (kesc)
+		return false;
+	if (OPENAI_KEY("choices")) {
+		if (!openai_fast_once(f, OF_CHOICES) || s->p >= s->end || *s->p != '[')
+			return false;
+		s->p++;
+		wire_scan_ws(s);
+		if (!wire_scan_object(s, 2, openai_fast_choice, f))
+			return false;
+		wire_scan_ws(s);
+		if (s->p >= s->end || *s->p != ']')
+			return false; /* none, or more than one */
+		s->p++;
+		return true;
+	}
+	if (OPENAI_KEY("usage"))
+		return openai_fast_once(f, OF_USAGE) && openai_fast_null(s);
+	if (OPENAI_KEY("error"))
+		return openai_fast_once(f, OF_ERROR) && openai_fast_null(s);
+	if (OPENAI_KEY("x_groq"))
+		return false;
+	if (OPENAI_KEY("object")) {
+		if (!openai_fast_once(f, OF_OBJECT))
+			return false;
+		if (openai_fast_null(s))
+			return true;
+		return wire_scan_string(s, &v, &n, &esc) && !esc && !wire_scan_is(v, n, "error");
+	}
+	return wire_scan_value(s, 1);
+}
+
+/*
+ * Deliver a plain text delta without cJSON: true when data was one (and its
+ * text is handed over), false when cJSON must read it. The text goes through
+ * a buffer kept between events, NUL-terminated and cut at a NUL as cJSON's is.
+ */
+static bool
+openai_fast(struct pstate *st, const char *data, size_t len)
+{
+	static char *text;
+	static size_t cap;
+	struct openai_fast f;
+	struct wire_scan s = { data, data + len };
+	size_t n;
+
+	memset(&f, 0, sizeof f);
+	wire_scan_ws(&s);
+	if (!wire_scan_object(&s, 0, openai_fast_top, &f))
+		return false;
+	wire_scan_ws(&s);
+	if (s.p != s.end || !(f.seen & OF_CHOICES) || !(f.seen & OF_DELTA) || !(f.seen & OF_CONTENT))
+		return false;
+	if (f.clen + 1 > cap) {
+		cap = f.clen + 1 > 256 ? f.clen + 1 : 256;
+		free(text);
+		text = xmalloc(cap);
+	}
+	if (f.cesc) {
+		if (!wire_unescape(f.content, f.clen, text, &n))
+			return false;
+		n = strlen(text); /* \u0000 ends cJSON's string */
+	} else {
+		memcpy(text, f.content, f.clen); /* no NUL in it: raw controls were declined */
+		text[f.clen] = '\0';
+		n = f.clen;
+	}
+	wire_fast_count++;
+	wire_emit(st, text, n);
+	return true;
+}
+
 /* Whether an event's data is the "[DONE]" sentinel, compared before any JSON parse. */
 static bool
 openai_is_done(const char *data, size_t len)
@@ -247,6 +422,8 @@ openai_event(struct pstate *st, const char *name, const char *data, size_t len)
 		st->done = true;
 		return PEV_DONE;
 	}
+	if (wire_fast && openai_fast(st, data, len))
+		return PEV_OK;
 	j = wire_event_object(st, data, len, &rc);
 	if (j == NULL)
 		return rc;

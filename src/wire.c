@@ -325,3 +325,360 @@ wire_print(cJSON *root)
 		die("out of memory");
 	return out;
 }
+
+bool wire_fast = true;
+unsigned long wire_fast_count;
+
+static bool
+wire_scan_lit(struct wire_scan *s, const char *lit, size_t n)
+{
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, lit, n) != 0)
+		return false;
+	s->p += n;
+	return true;
+}
+
+static bool
+wire_is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Strict JSON number; cJSON reads at most 63 bytes of one, so take no more than WIRE_NUM_MAX. */
+static bool
+wire_scan_number(struct wire_scan *s)
+{
+	const char *p = s->p, *e = s->end;
+
+	if (p < e && *p == '-')
+		p++;
+	if (p >= e || !wire_is_digit(*p))
+		return false;
+	if (*p == '0')
+		p++;
+	else
+		while (p < e && wire_is_digit(*p))
+			p++;
+	if (p < e && *p == '.') {
+		p++;
+		if (p >= e || !wire_is_digit(*p))
+			return false;
+		while (p < e && wire_is_digit(*p))
+			p++;
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= e || !wire_is_digit(*p))
+			return false;
+		while (p < e && wire_is_digit(*p))
+			p++;
+	}
+	if (p - s->p > WIRE_NUM_MAX)
+		return false;
+	s->p = p;
+	return true;
+}
+
+/* Skip JSON white space at s->p. */
+void
+wire_scan_ws(struct wire_scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+		s->p++;
+}
+
+/* Whether c ends a run of plain string bytes: '"', '\\' or a control character. */
+static bool
+wire_special(unsigned char c)
+{
+	return c == '"' || c == '\\' || c < 0x20;
+}
+
+/*
+ * The first byte at or after p that is not plain string text, or end. Eight
+ * bytes at a time where the order allows it: text is mostly plain. In the mask,
+ * a borrow can mark bytes above a special one but never one below, so its
+ * lowest mark is the first special byte.
+ */
+static const char *
+wire_plain(const char *p, const char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t v, q, b, m;
+
+	while (end - p >= 8) {
+		memcpy(&v, p, 8);
+		q = v ^ (ones * '"');
+		b = v ^ (ones * '\\');
+		m = (((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v)) & highs;
+		if (m != 0)
+			return p + __builtin_ctzll(m) / 8;
+		p += 8;
+	}
+#endif
+	while (p < end && !wire_special((unsigned char)*p))
+		p++;
+	return p;
+}
+
+/* The body of wire_scan_string, inlined into the scanner's own loops. */
+static inline bool
+wire_string(struct wire_scan *s, const char **str, size_t *n, bool *esc)
+{
+	const char *p = s->p, *start;
+	unsigned char c;
+
+	*esc = false;
+	if (p >= s->end || *p != '"')
+		return false;
+	start = ++p;
+	for (;;) {
+		p = wire_plain(p, s->end);
+		if (p >= s->end)
+			return false;
+		c = (unsigned char)*p;
+		if (c == '"')
+			break;
+		if (c < 0x20)
+			return false; /* cJSON takes raw controls; strict JSON does not, so cJSON judges */
+		if (c == '\\') {
+			*esc = true;
+			if (p + 1 >= s->end)
+				return false;
+			p++; /* the escaped byte, checked when unescaped or below */
+			if (*p != '"' && *p != '\\' && *p != '/' && *p != 'b' && *p != 'f' && *p != 'n' &&
+			    *p != 'r' && *p != 't' && *p != 'u')
+				return false;
+		}
+		p++;
+	}
+	*str = start;
+	*n = (size_t)(p - start);
+	s->p = p + 1;
+	return true;
+}
+
+/* Skip one string at s->p: its raw bytes and whether it holds escapes; false if invalid. */
+bool
+wire_scan_string(struct wire_scan *s, const char **str, size_t *n, bool *esc)
+{
+	return wire_string(s, str, n, esc);
+}
+
+static bool
+wire_scan_array(struct wire_scan *s, int depth)
+{
+	if (depth >= WIRE_DEPTH_MAX)
+		return false;
+	s->p++; /* [ */
+	wire_scan_ws(s);
+	if (s->p < s->end && *s->p == ']') {
+		s->p++;
+		return true;
+	}
+	for (;;) {
+		if (!wire_scan_value(s, depth + 1))
+			return false;
+		wire_scan_ws(s);
+		if (s->p >= s->end)
+			return false;
+		if (*s->p == ']') {
+			s->p++;
+			return true;
+		}
+		if (*s->p != ',')
+			return false;
+		s->p++;
+		wire_scan_ws(s);
+	}
+}
+
+static bool
+wire_skip_member(void *arg, struct wire_scan *s, const char *key, size_t klen, bool kesc)
+{
+	int *depth = arg;
+
+	(void)key;
+	(void)klen;
+	(void)kesc;
+	return wire_scan_value(s, *depth);
+}
+
+/* Skip and validate one value of any kind at s->p, depth levels deep already. */
+bool
+wire_scan_value(struct wire_scan *s, int depth)
+{
+	const char *str;
+	size_t n;
+	bool esc;
+	int inner = depth + 1;
+
+	if (s->p >= s->end)
+		return false;
+	switch (*s->p) {
+	case '{':
+		return wire_scan_object(s, depth, wire_skip_member, &inner);
+	case '[':
+		return wire_scan_array(s, depth);
+	case '"':
+		if (!wire_string(s, &str, &n, &esc))
+			return false;
+		/* an escape cJSON refuses fails the whole event: check every \\u */
+		return !esc || wire_unescape(str, n, NULL, NULL);
+	case 't':
+		return wire_scan_lit(s, "true", 4);
+	case 'f':
+		return wire_scan_lit(s, "false", 5);
+	case 'n':
+		return wire_scan_lit(s, "null", 4);
+	default:
+		return wire_scan_number(s);
+	}
+}
+
+/* Walk the object at s->p, calling fn at each member's value. */
+bool
+wire_scan_object(struct wire_scan *s, int depth, wire_member_fn fn, void *arg)
+{
+	const char *key;
+	size_t klen;
+	bool kesc;
+
+	if (depth >= WIRE_DEPTH_MAX || s->p >= s->end || *s->p != '{')
+		return false;
+	s->p++;
+	wire_scan_ws(s);
+	if (s->p < s->end && *s->p == '}') {
+		s->p++;
+		return true;
+	}
+	for (;;) {
+		if (!wire_string(s, &key, &klen, &kesc))
+			return false;
+		if (kesc && !wire_unescape(key, klen, NULL, NULL))
+			return false;
+		wire_scan_ws(s);
+		if (s->p >= s->end || *s->p != ':')
+			return false;
+		s->p++;
+		wire_scan_ws(s);
+		if (!fn(arg, s, key, klen, kesc))
+			return false;
+		wire_scan_ws(s);
+		if (s->p >= s->end)
+			return false;
+		if (*s->p == '}') {
+			s->p++;
+			return true;
+		}
+		if (*s->p != ',')
+			return false;
+		s->p++;
+		wire_scan_ws(s);
+	}
+}
+
+/* Whether s[0..n) is the literal lit. */
+bool
+wire_scan_is(const char *s, size_t n, const char *lit)
+{
+	return strlen(lit) == n && memcmp(s, lit, n) == 0;
+}
+
+static int
+wire_hex4(const char *s, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+	char c;
+
+	for (i = 0; i < 4; i++) {
+		c = s[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return 0;
+	}
+	*out = v;
+	return 1;
+}
+
+/* Unescape the raw string s[0..n) into out as cJSON would, NUL appended; false when in doubt. */
+/* Write c at o, or only validate (o cycling in a scratch) when there is no output. */
+#define WIRE_PUT(c) do { \
+	*o++ = (c); \
+	if (out == NULL) \
+		o = scratch; \
+} while (0)
+
+bool
+wire_unescape(const char *s, size_t n, char *out, size_t *outn)
+{
+	const char *p = s, *e = s + n;
+	char scratch[4], *o = out != NULL ? out : scratch;
+	unsigned cp, lo;
+
+	while (p < e) {
+		if (*p != '\\') {
+			WIRE_PUT(*p++);
+			continue;
+		}
+		if (e - p < 2)
+			return false;
+		switch (p[1]) {
+		case '"': WIRE_PUT('"'); break;
+		case '\\': WIRE_PUT('\\'); break;
+		case '/': WIRE_PUT('/'); break;
+		case 'b': WIRE_PUT('\b'); break;
+		case 'f': WIRE_PUT('\f'); break;
+		case 'n': WIRE_PUT('\n'); break;
+		case 'r': WIRE_PUT('\r'); break;
+		case 't': WIRE_PUT('\t'); break;
+		case 'u':
+			if (e - p < 6 || !wire_hex4(p + 2, &cp))
+				return false;
+			if (cp >= 0xdc00 && cp <= 0xdfff)
+				return false; /* a lone low surrogate: cJSON refuses it */
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				if (e - p < 12 || p[6] != '\\' || p[7] != 'u' || !wire_hex4(p + 8, &lo) ||
+				    lo < 0xdc00 || lo > 0xdfff)
+					return false;
+				cp = 0x10000 + (((cp & 0x3ff) << 10) | (lo & 0x3ff));
+				p += 6;
+			}
+			if (cp < 0x80) {
+				WIRE_PUT((char)cp);
+			} else if (cp < 0x800) {
+				WIRE_PUT((char)(0xc0 | (cp >> 6)));
+				WIRE_PUT((char)(0x80 | (cp & 0x3f)));
+			} else if (cp < 0x10000) {
+				WIRE_PUT((char)(0xe0 | (cp >> 12)));
+				WIRE_PUT((char)(0x80 | ((cp >> 6) & 0x3f)));
+				WIRE_PUT((char)(0x80 | (cp & 0x3f)));
+			} else {
+				WIRE_PUT((char)(0xf0 | (cp >> 18)));
+				WIRE_PUT((char)(0x80 | ((cp >> 12) & 0x3f)));
+				WIRE_PUT((char)(0x80 | ((cp >> 6) & 0x3f)));
+				WIRE_PUT((char)(0x80 | (cp & 0x3f)));
+			}
+			p += 4;
+			break;
+		default:
+			return false;
+		}
+		p += 2;
+	}
+	if (out != NULL) {
+		*o = '\0';
+		*outn = (size_t)(o - out);
+	}
+	return true;
+}

@@ -62,4 +62,46 @@ void wire_add_msg(cJSON *arr, const char *role, const char *text);
 /* Print root compactly (malloc'd) and delete it. */
 char *wire_print(cJSON *root);
 
+/*
+ * The scanner behind the adapters' fast path: it walks JSON text in one pass,
+ * builds no tree and allocates nothing. It accepts only strict JSON that cJSON
+ * parses too (white space is space, tab, CR, LF; no raw control characters in
+ * strings; numbers of at most WIRE_NUM_MAX bytes; at most WIRE_DEPTH_MAX
+ * levels), and never reads at or past end. An event it refuses goes to cJSON.
+ */
+#define WIRE_DEPTH_MAX 32
+#define WIRE_NUM_MAX 32
+
+struct wire_scan {
+	const char *p, *end;
+};
+
+/* A member of an object: its key (raw, between the quotes) and whether the key holds escapes. */
+typedef bool (*wire_member_fn)(void *arg, struct wire_scan *s, const char *key, size_t klen, bool kesc);
+
+/* Whether adapters take their fast path (tests turn it off to compare both paths). */
+extern bool wire_fast;
+/* How many events took the fast path (for tests). */
+extern unsigned long wire_fast_count;
+
+/* Skip JSON white space at s->p. */
+void wire_scan_ws(struct wire_scan *s);
+/* Skip one string at s->p: set its raw bytes str[0..*n) and whether it holds escapes; false if invalid. */
+bool wire_scan_string(struct wire_scan *s, const char **str, size_t *n, bool *esc);
+/* Skip and validate one value of any kind at s->p, depth levels deep already. */
+bool wire_scan_value(struct wire_scan *s, int depth);
+/*
+ * Walk the object at s->p: fn is called at each member's value (white space
+ * skipped) and must skip the value and return true, or false to give up.
+ */
+bool wire_scan_object(struct wire_scan *s, int depth, wire_member_fn fn, void *arg);
+/* Whether s[0..n) is the literal lit. */
+bool wire_scan_is(const char *s, size_t n, const char *lit);
+/*
+ * Unescape the raw string s[0..n) into out[0..*outn) as cJSON would, NUL
+ * appended; out needs n + 1 bytes. False on an escape cJSON would refuse or
+ * read differently (an invalid \u): those are for cJSON to judge.
+ */
+bool wire_unescape(const char *s, size_t n, char *out, size_t *outn);
+
 #endif

@@ -1,5 +1,6 @@
 /* test_wire: the shared JSON helpers of the adapters, and what fuzzing found in them. */
 #include <stdlib.h>
+#include <string.h>
 
 #include <cjson/cJSON.h>
 
@@ -152,6 +153,190 @@ test_wire_completion_tokens(void)
 	free(body);
 }
 
+/* What one event handed over: the text, and in how many calls. */
+struct got {
+	char text[512];
+	size_t len;
+	int calls;
+};
+
+static void
+got_text(void *arg, const char *s, size_t n)
+{
+	struct got *g = arg;
+
+	if (g->len + n < sizeof g->text) {
+		memcpy(g->text + g->len, s, n);
+		g->len += n;
+		g->text[g->len] = '\0';
+	}
+	g->calls++;
+}
+
+/*
+ * Feed data to the OpenAI adapter with the fast path on and off: both must
+ * leave the same state. Returns the result; *fast says whether the fast path
+ * took the event, g and st what the fast-on run left.
+ */
+static enum pev
+fast_both(const char *data, struct got *g, struct pstate *st, bool *fast)
+{
+	struct pstate slow;
+	struct got gs;
+	enum pev rc, rs;
+	unsigned long n;
+
+	memset(st, 0, sizeof *st);
+	memset(&slow, 0, sizeof slow);
+	memset(g, 0, sizeof *g);
+	memset(&gs, 0, sizeof gs);
+	st->on_text = slow.on_text = got_text;
+	st->arg = g;
+	slow.arg = &gs;
+	n = wire_fast_count;
+	wire_fast = true;
+	rc = provider_openai.event(st, NULL, data, strlen(data));
+	*fast = wire_fast_count != n;
+	wire_fast = false;
+	rs = provider_openai.event(&slow, NULL, data, strlen(data));
+	wire_fast = true;
+	CHECK_INT(rc, rs);
+	CHECK_INT(g->len, gs.len);
+	CHECK(memcmp(g->text, gs.text, g->len) == 0);
+	CHECK_INT(g->calls, gs.calls);
+	CHECK_INT(st->stop, slow.stop);
+	CHECK_INT(st->usage.input, slow.usage.input);
+	CHECK_INT(st->usage.output, slow.usage.output);
+	CHECK_INT(st->usage.reported, slow.usage.reported);
+	CHECK((st->error == NULL) == (slow.error == NULL));
+	if (st->error != NULL && slow.error != NULL)
+		CHECK_STR(st->error, slow.error);
+	pstate_done(&slow);
+	return rc;
+}
+
+/* Run data both ways; check the path taken, the result and the text handed over. */
+#define FAST(data, want_fast, want_rc, want_text) do { \
+	struct got g_; \
+	struct pstate st_; \
+	bool fast_; \
+	CHECK_INT(fast_both((data), &g_, &st_, &fast_), (want_rc)); \
+	CHECK_INT(fast_, (want_fast)); \
+	CHECK_INT(g_.len, sizeof(want_text) - 1); \
+	CHECK(memcmp(g_.text, (want_text), sizeof(want_text) - 1) == 0); \
+	pstate_done(&st_); \
+} while (0)
+
+#define CHUNK(content) "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\"," \
+	"\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" content "\"},\"logprobs\":null,\"finish_reason\":null}]}"
+
+/* The common chunk takes the fast path, escapes read exactly as cJSON reads them. */
+static void
+test_wire_fast_text(void)
+{
+	FAST(CHUNK("hello wo"), true, PEV_OK, "hello wo");
+	FAST(CHUNK("a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t"), true, PEV_OK, "a\"b\\c/d\b\f\n\r\t");
+	FAST(CHUNK("\\u00e9\\u20AC\\u20ac"), true, PEV_OK, "\xc3\xa9\xe2\x82\xac\xe2\x82\xac");
+	/* a surrogate pair is one character of four bytes */
+	FAST(CHUNK("\\ud83d\\ude00!"), true, PEV_OK, "\xf0\x9f\x98\x80!");
+	FAST(CHUNK("\\uD83D\\uDE00"), true, PEV_OK, "\xf0\x9f\x98\x80");
+	/* cJSON's string ends at a NUL written as \u0000: so does the text */
+	FAST(CHUNK("a\\u0000b"), true, PEV_OK, "a");
+	FAST(CHUNK(""), true, PEV_OK, "");
+	/* raw UTF-8 passes as it is */
+	FAST(CHUNK("\xc3\xa9t\xc3\xa9"), true, PEV_OK, "\xc3\xa9t\xc3\xa9");
+	/* white space wherever JSON has it, keys in any order, nulls that mean nothing */
+	FAST(" \r\n\t{ \"usage\" : null , \"choices\" :\n[ { \"finish_reason\" : null , \"delta\" : { \"role\" :"
+	    " \"assistant\" , \"content\" : \"x\" , \"refusal\" : null , \"reasoning_content\" : null } } ] ,"
+	    " \"error\" : null }\n\n", true, PEV_OK, "x");
+	/* unknown members of every kind, nested, are skipped and checked */
+	FAST("{\"x\":{\"a\":[1,-2.5e+3,0,1E9,true,false,null,{\"b\":[[[{}]]]},\"\\u0041\\n\"]},\"choices\":"
+	    "[{\"delta\":{\"content\":\"n\",\"tool\":{\"k\":[]}},\"logprobs\":{\"c\":[{\"t\":\"\\ud83d\\ude00\"}]}}]}",
+	    true, PEV_OK, "n");
+	FAST("{\"choices\":[{\"delta\":{\"content\":\"d\"}}],\"a\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]}",
+	    true, PEV_OK, "d");
+}
+
+/* Invalid escapes and surrogates are for cJSON to refuse: never the fast path's to read. */
+static void
+test_wire_fast_escapes(void)
+{
+	FAST(CHUNK("\\ud83d"), false, PEV_BAD, "");          /* a lone high surrogate */
+	FAST(CHUNK("\\ud83dx"), false, PEV_BAD, "");
+	FAST(CHUNK("\\ud83d\\u0041"), false, PEV_BAD, "");    /* high, then not a low one */
+	FAST(CHUNK("\\ude00"), false, PEV_BAD, "");          /* a lone low surrogate */
+	FAST(CHUNK("\\x"), false, PEV_BAD, "");
+	FAST(CHUNK("\\u12"), false, PEV_BAD, "");
+	/* cJSON reads a \u with a bad digit as U+0000, cutting the text: left to it */
+	FAST(CHUNK("a\\uZZZZb"), false, PEV_OK, "a");
+	/* a raw control character: cJSON takes it, strict JSON does not */
+	FAST(CHUNK("a\x01z"), false, PEV_OK, "a\x01z");
+	/* an invalid escape in a value the fast path skips fails the event all the same */
+	FAST("{\"x\":\"\\q\",\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", false, PEV_BAD, "");
+	FAST("{\"x\":\"\\udc00\",\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", false, PEV_BAD, "");
+}
+
+/* What the fast path declines is read by cJSON exactly as before. */
+static void
+test_wire_fast_declined(void)
+{
+	/* repeated keys: cJSON keeps both and its lookups take the first; not fast */
+	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\",\"content\":\"b\"}}]}", false, PEV_OK, "a");
+	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"choices\":[]}", false, PEV_OK, "a");
+	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"},\"delta\":{\"content\":\"b\"}}]}", false, PEV_OK, "a");
+	/* repeated keys the adapter never reads do not matter */
+	FAST("{\"id\":1,\"id\":2,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", true, PEV_OK, "a");
+	FAST("{\"choices\":[{\"delta\":{\"content\":null}}]}", false, PEV_OK, "");
+	FAST("{\"choices\":[{\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"t\"}]}}]}", false, PEV_OK, "t");
+	FAST("{\"choices\":[]}", false, PEV_OK, "");
+	FAST("{\"choices\":[{\"delta\":{}}]}", false, PEV_OK, "");
+	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}},{\"delta\":{\"content\":\"b\"}}]}", false, PEV_OK, "a");
+	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"},\"finish_reason\":\"stop\"}]}", false, PEV_OK, "a");
+	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}",
+	    false, PEV_OK, "a");
+	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"x_groq\":{\"usage\":{\"prompt_tokens\":1}}}",
+	    false, PEV_OK, "a");
+	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"error\":{\"message\":\"boom\"}}", false, PEV_ERROR, "");
+	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"object\":\"error\"}", false, PEV_ERROR, "");
+	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\",\"refusal\":\"no\"}}]}", false, PEV_OK, "ano");
+	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\",\"reasoning\":\"r\"}}]}", false, PEV_OK, "a");
+	/* a key written with escapes may be one that matters: cJSON reads it */
+	FAST("{\"choi\\u0063es\":[{\"delta\":{\"content\":\"a\"}}]}", false, PEV_OK, "a");
+	/* deeper than the scanner goes (cJSON goes to 1000) */
+	FAST("{\"choices\":[{\"delta\":{\"content\":\"d\"}}],\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]"
+	    "]]]]]]]]]]]]]]]]]]]]]]}", false, PEV_OK, "d");
+	/* not JSON, or more than one value: PEV_BAD as before */
+	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}}]} x", false, PEV_BAD, "");
+	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],}", false, PEV_BAD, "");
+	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}}]", false, PEV_BAD, "");
+	/* numbers strict JSON refuses and cJSON's strtod takes, or longer than the scanner reads */
+	FAST("{\"n\":01,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", false, PEV_OK, "a");
+	FAST("{\"n\":1.,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", false, PEV_OK, "a");
+	FAST("{\"n\":12345678901234567890123456789012345678901234567890123456789012345678901234567890,"
+	    "\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", false, PEV_OK, "a");
+	FAST("{\"n\":-,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", false, PEV_BAD, "");
+	FAST("{\"v\":nul,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", false, PEV_BAD, "");
+	FAST("[1]", false, PEV_BAD, "");
+	FAST("  ", false, PEV_OK, "");
+}
+
+/* wire_unescape alone: cJSON's reading, or a refusal. */
+static void
+test_wire_unescape(void)
+{
+	char out[32];
+	size_t n = 99;
+
+	CHECK(wire_unescape(SL("a\\u00e9\\ud83d\\ude00\\/"), out, &n));
+	CHECK_INT(n, 8);
+	CHECK_STR(out, "a\xc3\xa9\xf0\x9f\x98\x80/");
+	CHECK(!wire_unescape(SL("\\ud800\\ud800"), out, &n));
+	CHECK(!wire_unescape(SL("\\"), out, &n));
+	CHECK(!wire_unescape(SL("\\u00"), out, &n));
+	CHECK(!wire_unescape(SL("\\a"), NULL, NULL));
+	CHECK(wire_unescape(SL("\\t\\u0041"), NULL, NULL));
+}
+
 int
 main(void)
 {
@@ -161,5 +346,9 @@ main(void)
 	RUN(test_wire_errors);
 	RUN(test_wire_url);
 	RUN(test_wire_completion_tokens);
+	RUN(test_wire_fast_text);
+	RUN(test_wire_fast_escapes);
+	RUN(test_wire_fast_declined);
+	RUN(test_wire_unescape);
 	UNIT_EXIT();
 }
