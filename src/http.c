@@ -207,6 +207,8 @@ http_start(struct http *h, const struct http_spec *spec)
 		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(r->body));
 	}
 	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, on_write);
+	/* a fast stream arrives in fewer, larger reads; recv returns what has come, so nothing waits */
+	curl_easy_setopt(r->easy, CURLOPT_BUFFERSIZE, 256L * 1024);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
