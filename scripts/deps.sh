@@ -23,6 +23,11 @@ for pair in $tools; do
 	cmd=${pair%%:*}; deb=${pair#*:}
 	command -v "$cmd" >/dev/null 2>&1 || missing="$missing $deb"
 done
+# libFuzzer's runtime (make fuzz) is only a recommendation of clang's package
+if ! ls "$(clang --print-runtime-dir 2>/dev/null)"/libclang_rt.fuzzer*.a >/dev/null 2>&1 &&
+    ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1; then
+	missing="$missing libclang-rt-dev"
+fi
 missing=$(echo $missing | tr ' ' '\n' | sort -u | tr '\n' ' ')
 [ -z "${missing% }" ] && exit 0
 
@@ -48,5 +53,6 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq >/dev/null || exit 2
 # shellcheck disable=SC2086
-$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null || exit 2
+# with their recommendations, as a desktop would have them (the keyring daemon's among them)
+$sudo apt-get install -y -qq $missing >/dev/null || exit 2
 echo "llm: installed $missing" >&2
