@@ -6,6 +6,7 @@
 #include "ndjson.h"
 #include "unit.h"
 #include "util.h"
+#include "feed.h"
 
 struct rec {
 	struct buf out;
@@ -27,30 +28,29 @@ rec_line(void *arg, const char *line, size_t len)
 	return r->stop_after != 0 && r->lines >= r->stop_after;
 }
 
-/* Feed in slices of step bytes (0: whole), or split once at cut when step is (size_t)-1. */
+static int
+feed_one(void *dec, const char *p, size_t n)
+{
+	return ndjson_feed(dec, p, n);
+}
+
+static int
+finish_one(void *dec)
+{
+	return ndjson_finish(dec);
+}
+
+/* One decoding, cut as feed_sliced says; every record and the return code as text. */
 static char *
 split(const char *in, size_t n, size_t max, size_t step, size_t cut, int stop_after)
 {
 	struct rec r = { .stop_after = stop_after };
 	struct ndjson *j;
-	size_t off = 0, k;
-	int rc = 0;
+	int rc;
 
 	buf_init(&r.out, 0);
 	j = ndjson_new(max, rec_line, &r);
-	if (step == (size_t)-1) {
-		rc = ndjson_feed(j, in, cut);
-		if (rc == 0)
-			rc = ndjson_feed(j, in + cut, n - cut);
-	} else {
-		while (rc == 0 && off < n) {
-			k = step == 0 || step > n - off ? n - off : step;
-			rc = ndjson_feed(j, in + off, k);
-			off += k;
-		}
-	}
-	if (rc == 0)
-		rc = ndjson_finish(j);
+	rc = feed_sliced(j, feed_one, finish_one, in, n, step, cut);
 	if (rc != 0)
 		CHECK_INT(ndjson_feed(j, "{}\n", 3), rc); /* sticky */
 	ndjson_free(j);
@@ -61,19 +61,7 @@ split(const char *in, size_t n, size_t max, size_t step, size_t cut, int stop_af
 static void
 expect_max(const char *in, size_t max, const char *want)
 {
-	size_t n = strlen(in), cut, step;
-	char *got;
-
-	for (step = 0; step <= 3; step++) {
-		got = split(in, n, max, step, 0, 0);
-		CHECK_STR(got, want);
-		free(got);
-	}
-	for (cut = 0; cut <= n && !unit_bad; cut++) {
-		got = split(in, n, max, (size_t)-1, cut, 0);
-		CHECK_STR(got, want);
-		free(got);
-	}
+	feed_expect(split, in, max, want);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include "sse.h"
 #include "unit.h"
 #include "util.h"
+#include "feed.h"
 
 /* What one decoding produced: every event as "name|data;" and the last return code. */
 struct rec {
@@ -28,30 +29,29 @@ rec_event(void *arg, const char *event, const char *data, size_t len)
 	return r->stop_after != 0 && r->events >= r->stop_after;
 }
 
-/* Feed in slices of step bytes (0: whole), or split once at cut when step is (size_t)-1. */
+static int
+feed_one(void *dec, const char *p, size_t n)
+{
+	return sse_feed(dec, p, n);
+}
+
+static int
+finish_one(void *dec)
+{
+	return sse_finish(dec);
+}
+
+/* One decoding, cut as feed_sliced says; every record and the return code as text. */
 static char *
 decode(const char *in, size_t n, size_t max, size_t step, size_t cut, int stop_after)
 {
 	struct rec r = { .stop_after = stop_after };
 	struct sse *s;
-	size_t off = 0, k;
-	int rc = 0;
+	int rc;
 
 	buf_init(&r.out, 0);
 	s = sse_new(max, rec_event, &r);
-	if (step == (size_t)-1) {
-		rc = sse_feed(s, in, cut);
-		if (rc == 0)
-			rc = sse_feed(s, in + cut, n - cut);
-	} else {
-		while (rc == 0 && off < n) {
-			k = step == 0 || step > n - off ? n - off : step;
-			rc = sse_feed(s, in + off, k);
-			off += k;
-		}
-	}
-	if (rc == 0)
-		rc = sse_finish(s);
+	rc = feed_sliced(s, feed_one, finish_one, in, n, step, cut);
 	if (rc != 0)
 		CHECK_INT(sse_feed(s, "data: x\n\n", 9), rc); /* sticky */
 	sse_free(s);
@@ -59,23 +59,10 @@ decode(const char *in, size_t n, size_t max, size_t step, size_t cut, int stop_a
 	return buf_detach(&r.out);
 }
 
-/* Decode every way and check each agrees with want. */
 static void
 expect_max(const char *in, size_t max, const char *want)
 {
-	size_t n = strlen(in), cut, step;
-	char *got;
-
-	for (step = 0; step <= 3; step++) {
-		got = decode(in, n, max, step, 0, 0);
-		CHECK_STR(got, want);
-		free(got);
-	}
-	for (cut = 0; cut <= n && !unit_bad; cut++) {
-		got = decode(in, n, max, (size_t)-1, cut, 0);
-		CHECK_STR(got, want);
-		free(got);
-	}
+	feed_expect(decode, in, max, want);
 }
 
 static void
