@@ -78,6 +78,17 @@ static int knob_label = -1;                   /* ROUTER_LABEL: enum label */
 static double knob_l2 = -1;                   /* ROUTER_L2 */
 static double knob_anchor = -1;               /* ROUTER_ANCHOR */
 static unsigned long train_mask = TRAIN_MASK_DEFAULT; /* ROUTER_MASK: features in use (bit per RF_*) */
+static int knob_setw = 0;                     /* ROUTER_SETW: set weighting, enum set_weighting */
+static int knob_foldw = 0;                    /* ROUTER_FOLDW: 0 held-out sets by prompts, 1 equal */
+static int knob_inner = 0;                    /* ROUTER_INNER: 0 leave one set out, 1 folds by group */
+#define INNER_FOLDS 5
+
+/* How much each training set weighs in a fit. */
+enum set_weighting {
+	SETW_ROWS,   /* every row the same: the largest set dominates */
+	SETW_SQRT,   /* a set weighs the square root of its rows */
+	SETW_SETS,   /* every set the same in total */
+};
 
 static void
 train_knobs(void)
@@ -92,6 +103,12 @@ train_knobs(void)
 		knob_anchor = strtod(v, NULL);
 	if ((v = getenv("ROUTER_MASK")) != NULL)
 		train_mask = strtoul(v, NULL, 0);
+	if ((v = getenv("ROUTER_SETW")) != NULL)
+		knob_setw = (int)strtol(v, NULL, 10);
+	if ((v = getenv("ROUTER_FOLDW")) != NULL)
+		knob_foldw = (int)strtol(v, NULL, 10);
+	if ((v = getenv("ROUTER_INNER")) != NULL)
+		knob_inner = (int)strtol(v, NULL, 10);
 }
 #define TRAIN_CHEAP_SHARE 0.60    /* target mix on the training prompts */
 #define TRAIN_FRONTIER_SHARE 0.10
@@ -234,6 +251,30 @@ label_strong_fail(const struct row *r)
 	return r->strong < 0.5;
 }
 
+/*
+ * The weight of one row of each set in a fit on the rows with use[r], by
+ * knob_setw; scaled so that the weights of those rows add up to their number
+ * (so a ridge per row means the same whatever the weighting).
+ */
+static void
+set_weights(const struct data *d, const bool *use, double ws[SET_COUNT])
+{
+	double n[SET_COUNT] = { 0 }, tot = 0, sum = 0;
+	size_t r;
+	int s;
+
+	for (r = 0; r < d->n; r++)
+		if (use[r])
+			n[d->rows[r].set]++;
+	for (s = 0; s < SET_COUNT; s++) {
+		tot += n[s];
+		ws[s] = n[s] == 0 ? 0 : knob_setw == SETW_SETS ? 1 / n[s] : knob_setw == SETW_SQRT ? 1 / sqrt(n[s]) : 1;
+		sum += ws[s] * n[s];
+	}
+	for (s = 0; s < SET_COUNT; s++)
+		ws[s] *= sum > 0 ? tot / sum : 0;
+}
+
 /* Solve a (n x n) * s = b by Gaussian elimination with partial pivoting; a and b are destroyed. */
 static int
 solve(double *a, double *b, double *s, int n)
@@ -279,25 +320,27 @@ solve(double *a, double *b, double *s, int n)
 
 /*
  * Fit one L2-regularised logistic head by Newton's method on standardised
- * features (rm's mean and scale); every row weighs the same. Each set gets
- * its own intercept while fitting (a stratified fit), so the weights learn
- * what makes a prompt harder than others of its kind, not which benchmark it
- * came from; the returned bias is the row-weighted mean of the intercepts.
+ * features (rm's mean and scale); rows weigh by set_weights (by default all
+ * the same). Each set gets its own intercept while fitting (a stratified
+ * fit), so the weights learn what makes a prompt harder than others of its
+ * kind, not which benchmark it came from; the returned bias is the
+ * row-weighted mean of the intercepts.
  */
 static void
 fit_head(const struct data *d, const bool *use, const struct router_model *rm,
     double (*label)(const struct row *), double l2, double w[RF_COUNT], double *bias)
 {
 	enum { D = SET_COUNT + RF_COUNT };
-	double beta[D] = { 0 }, h[D * D], g[D], step[D], z[D], setn[SET_COUNT] = { 0 };
+	double beta[D] = { 0 }, h[D * D], g[D], step[D], z[D], setn[SET_COUNT] = { 0 }, ws[SET_COUNT];
 	double ntot = 0, b = 0;
 	int it, i, j;
 	size_t r;
 
+	set_weights(d, use, ws);
 	for (r = 0; r < d->n; r++) {
 		if (use[r]) {
-			ntot++;
-			setn[d->rows[r].set]++;
+			ntot += ws[d->rows[r].set];
+			setn[d->rows[r].set] += ws[d->rows[r].set];
 		}
 	}
 	for (it = 0; it < 30 && ntot > 0; it++) {
@@ -306,10 +349,11 @@ fit_head(const struct data *d, const bool *use, const struct router_model *rm,
 		memset(h, 0, sizeof(h));
 		memset(g, 0, sizeof(g));
 		for (r = 0; r < d->n; r++) {
-			double eta, p, y, v;
+			double eta, p, y, v, wr;
 
 			if (!use[r])
 				continue;
+			wr = ws[d->rows[r].set];
 			for (i = 0; i < SET_COUNT; i++)
 				z[i] = d->rows[r].set == i;
 			for (i = 0; i < RF_COUNT; i++)
@@ -318,11 +362,11 @@ fit_head(const struct data *d, const bool *use, const struct router_model *rm,
 				eta += beta[i] * z[i];
 			p = 1 / (1 + exp(-eta));
 			y = label(&d->rows[r]);
-			v = p * (1 - p);
+			v = wr * p * (1 - p);
 			for (i = 0; i < D; i++) {
 				if (z[i] == 0)
 					continue;
-				g[i] += (p - y) * z[i];
+				g[i] += wr * (p - y) * z[i];
 				for (j = 0; j <= i; j++)
 					h[i * D + j] += v * z[i] * z[j];
 			}
@@ -414,49 +458,53 @@ apgr(const struct data *d, const bool *sel, const double *sc)
 	return area;
 }
 
-/* Set rm's mean and scale from the rows with use[r]; features left out get weight nowhere. */
+/* Set rm's mean and scale from the rows with use[r], weighted as in the fit. */
 static void
 standardise(const struct data *d, const bool *use, struct router_model *rm)
 {
-	size_t r, n = 0;
+	double ws[SET_COUNT], n = 0;
+	size_t r;
 	int i;
 
+	set_weights(d, use, ws);
 	for (r = 0; r < d->n; r++)
-		n += use[r];
+		n += use[r] ? ws[d->rows[r].set] : 0;
 	for (i = 0; i < RF_COUNT; i++) {
 		double m = 0, v = 0;
 
 		for (r = 0; r < d->n; r++)
 			if (use[r])
-				m += d->rows[r].x[i];
-		m /= n ? (double)n : 1;
+				m += ws[d->rows[r].set] * d->rows[r].x[i];
+		m /= n > 0 ? n : 1;
 		for (r = 0; r < d->n; r++)
 			if (use[r])
-				v += (d->rows[r].x[i] - m) * (d->rows[r].x[i] - m);
-		v /= n ? (double)n : 1;
+				v += ws[d->rows[r].set] * (d->rows[r].x[i] - m) * (d->rows[r].x[i] - m);
+		v /= n > 0 ? n : 1;
 		rm->mean[i] = m;
 		rm->scale[i] = v > 1e-12 ? sqrt(v) : 0;
 	}
 }
 
-/* The spread (standard deviation) of w . z over the rows with use[r]. */
+/* The spread (standard deviation) of w . z over the rows with use[r], weighted as in the fit. */
 static double
 head_spread(const struct data *d, const bool *use, const struct router_model *rm, const double w[RF_COUNT])
 {
-	double m = 0, q = 0, n = 0;
+	double m = 0, q = 0, n = 0, ws[SET_COUNT];
 	size_t r;
 	int i;
 
+	set_weights(d, use, ws);
 	for (r = 0; r < d->n; r++) {
-		double l = 0;
+		double l = 0, wr;
 
 		if (!use[r])
 			continue;
+		wr = ws[d->rows[r].set];
 		for (i = 0; i < RF_COUNT; i++)
 			l += w[i] * router_z(rm, d->rows[r].x, i);
-		m += l;
-		q += l * l;
-		n++;
+		m += wr * l;
+		q += wr * l * l;
+		n += wr;
 	}
 	if (n == 0)
 		return 1;
@@ -534,19 +582,29 @@ router_rule_score(const double x[RF_COUNT], double l1)
 
 /*
  * Score every combination of the grids on one inner split: fit on the rows
- * with fit_on, add the APGR of each combination on the rows with test to
- * sum[label][l2][anchor].
+ * with fit_on, add the APGR of each combination on the rows with test, set
+ * by set (each weighing its prompts, or 1 with knob_foldw), to
+ * sum[label][l2][anchor]; return the total weight added.
  */
-static void
-inner_split(const struct data *d, const bool *fit_on, const bool *test, double wf,
+static double
+inner_split(const struct data *d, const bool *fit_on, const bool *test,
     double sum[LAB_COUNT][ARRAY_SIZE(grid_l2)][ARRAY_SIZE(grid_anchor)])
 {
 	struct router_model rm;
 	struct heads hd;
-	double *sc = xcalloc(d->n, sizeof(double));
+	double *sc = xcalloc(d->n, sizeof(double)), wf[SET_COUNT] = { 0 }, wtot = 0;
+	bool *sel = xcalloc(d->n, sizeof(bool));
 	size_t li, ai, r;
-	int lab;
+	int lab, s;
 
+	for (r = 0; r < d->n; r++)
+		wf[d->rows[r].set] += test[r];
+	for (s = 0; s < SET_COUNT; s++) {
+		/* Each held-out set counts by its prompts: 72 chat turns say less than 14,000 questions. */
+		if (knob_foldw && wf[s] > 0)
+			wf[s] = 1;
+		wtot += wf[s];
+	}
 	memset(&rm, 0, sizeof(rm));
 	standardise(d, fit_on, &rm);
 	for (li = 0; li < ARRAY_SIZE(grid_l2); li++) {
@@ -568,37 +626,75 @@ inner_split(const struct data *d, const bool *fit_on, const bool *test, double w
 					router_logits(&rm, d->rows[r].x, &l1, &l2);
 					sc[r] = router_rule_score(d->rows[r].x, l1);
 				}
-				sum[lab][li][ai] += wf * apgr(d, test, sc);
+				for (s = 0; s < SET_COUNT; s++) {
+					if (wf[s] == 0)
+						continue;
+					for (r = 0; r < d->n; r++)
+						sel[r] = test[r] && d->rows[r].set == s;
+					sum[lab][li][ai] += wf[s] * apgr(d, sel, sc);
+				}
 			}
 		}
 	}
 	free(sc);
+	free(sel);
+	return wtot;
+}
+
+/* The inner fold of row r: its group's, so no domain is both fitted and scored; a set of one group by row. */
+static int
+inner_fold(const struct data *d, size_t r, const int *set_groups, int nfolds)
+{
+	const struct row *row = &d->rows[r];
+	uint64_t h = set_groups[row->set] > 1 ? (uint64_t)row->group : (uint64_t)r;
+
+	/* A fixed hash, so groups spread over the folds the same way every run. */
+	h = (h + 1) * 0x9E3779B97F4A7C15ull;
+	return (int)((h >> 32) % (uint64_t)nfolds);
 }
 
 /*
  * Choose the label, ridge and anchor by cross-validation on the rows with
- * use[r] only: leave one set out when they hold two sets or more (what
- * transfer to a new kind of prompt needs; the held-out APGRs averaged
- * weighted by their prompts), else three folds within the set.
- * A knob set in the environment pins its value.
+ * use[r] only. ROUTER_INNER 0: leave one set out when they hold two sets or
+ * more (the held-out APGRs averaged weighted by their prompts), else three
+ * folds within the set. ROUTER_INNER 1: INNER_FOLDS folds by group (MMLU
+ * domain, MT-Bench category; rows of a one-group set one by one), each fit
+ * on the same mix of sets as the final fit, scored set by set on domains it
+ * has not seen. A knob set in the environment pins its value.
  */
 static struct hparams
 choose_hparams(const struct data *d, const bool *use)
 {
 	static double sum[LAB_COUNT][ARRAY_SIZE(grid_l2)][ARRAY_SIZE(grid_anchor)];
 	bool have[SET_COUNT] = { false }, *fit_on = xcalloc(d->n, sizeof(bool)), *test = xcalloc(d->n, sizeof(bool));
+	bool seen[SET_COUNT][MAX_GROUPS];
 	struct hparams hp = { LAB_WEAK_FAIL, grid_l2[0], grid_anchor[0], -1 };
-	size_t r, li, ai, k, nt;
-	int s, lab, nsets = 0, f;
-	double folds = 0, wf;
+	size_t r, li, ai, k;
+	int s, lab, nsets = 0, f, set_groups[SET_COUNT] = { 0 };
+	double folds = 0;
 
 	memset(sum, 0, sizeof(sum));
-	for (r = 0; r < d->n; r++)
-		if (use[r])
-			have[d->rows[r].set] = true;
+	memset(seen, 0, sizeof(seen));
+	for (r = 0; r < d->n; r++) {
+		if (!use[r])
+			continue;
+		have[d->rows[r].set] = true;
+		if (!seen[d->rows[r].set][d->rows[r].group]) {
+			seen[d->rows[r].set][d->rows[r].group] = true;
+			set_groups[d->rows[r].set]++;
+		}
+	}
 	for (s = 0; s < SET_COUNT; s++)
 		nsets += have[s];
-	if (nsets >= 2) {
+	if (knob_inner == 1) {
+		for (f = 0; f < INNER_FOLDS; f++) {
+			for (r = 0; r < d->n; r++) {
+				test[r] = use[r] && inner_fold(d, r, set_groups, INNER_FOLDS) == f;
+				fit_on[r] = use[r] && !test[r];
+			}
+			folds += inner_split(d, fit_on, test, sum);
+		}
+	} else if (nsets >= 2) {
 		for (s = 0; s < SET_COUNT; s++) {
 			if (!have[s])
 				continue;
@@ -606,16 +702,10 @@ choose_hparams(const struct data *d, const bool *use)
 				fit_on[r] = use[r] && d->rows[r].set != s;
 				test[r] = use[r] && d->rows[r].set == s;
 			}
-			nt = 0;
-			for (r = 0; r < d->n; r++)
-				nt += test[r];
-			/* Each held-out set counts by its prompts: 72 chat turns say less than 14,000 questions. */
-			wf = (double)nt;
-			inner_split(d, fit_on, test, wf, sum);
-			folds += wf;
+			folds += inner_split(d, fit_on, test, sum);
 		}
 	} else {
-		for (f = 0; f < 3; f++, folds++) {
+		for (f = 0; f < 3; f++) {
 			for (k = 0, r = 0; r < d->n; r++) {
 				fit_on[r] = test[r] = false;
 				if (!use[r])
@@ -624,7 +714,7 @@ choose_hparams(const struct data *d, const bool *use)
 				fit_on[r] = !test[r];
 				k++;
 			}
-			inner_split(d, fit_on, test, 1, sum);
+			folds += inner_split(d, fit_on, test, sum);
 		}
 	}
 	for (lab = 0; lab < LAB_COUNT; lab++) {
@@ -651,26 +741,28 @@ choose_hparams(const struct data *d, const bool *use)
 static void
 calibrate(const struct data *d, const bool *use, struct router_model *rm)
 {
-	double a = 0, b = 1;
+	double a = 0, b = 1, ws[SET_COUNT];
 	size_t r;
 	int it, i;
 
+	set_weights(d, use, ws);
 	for (it = 0; it < 50; it++) {
 		double g0 = 0, g1 = 0, h00 = 1e-9, h01 = 0, h11 = 1e-9, det, da, db;
 
 		for (r = 0; r < d->n; r++) {
-			double l1, l2, p, y;
+			double l1, l2, p, y, wr;
 
 			if (!use[r])
 				continue;
+			wr = ws[d->rows[r].set];
 			router_logits(rm, d->rows[r].x, &l1, &l2);
 			p = 1 / (1 + exp(-(a + b * l1)));
 			y = label_weak_fail(&d->rows[r]);
-			g0 += p - y;
-			g1 += (p - y) * l1;
-			h00 += p * (1 - p);
-			h01 += p * (1 - p) * l1;
-			h11 += p * (1 - p) * l1 * l1;
+			g0 += wr * (p - y);
+			g1 += wr * (p - y) * l1;
+			h00 += wr * p * (1 - p);
+			h01 += wr * p * (1 - p) * l1;
+			h11 += wr * p * (1 - p) * l1 * l1;
 		}
 		det = h00 * h11 - h01 * h01;
 		if (fabs(det) < 1e-12)

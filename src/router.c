@@ -484,10 +484,34 @@ kw_index(void)
 		kw_idx[i] += kw_idx[i - 1];
 }
 
-/* Count the keyword groups one lowercase word (2..31 letters) belongs to, once per group. */
-static void
-scan_word(const char *w, size_t wlen, unsigned char next, struct scan *s)
+/*
+ * Tell whether a crash word at p[start..end) reads as a crash report rather
+ * than prose: "panic: ..." not "panic disorder", "(core dumped)" not "dumped
+ * the toys", "thread 'main' panicked" not "she panicked", "segmentation
+ * fault" not "market segmentation". The other crash words are never prose.
+ */
+static bool
+trace_word_ok(const char *w, size_t wlen, const unsigned char *p, size_t start, size_t end, size_t n)
 {
+	unsigned char next = end < n ? p[end] : 0;
+
+	if (wlen == 5 && memcmp(w, "panic", 5) == 0)
+		return next == ':' || next == '(' || next == '!';
+	if (wlen == 8 && memcmp(w, "panicked", 8) == 0)
+		return start >= 2 && p[start - 1] == ' ' && p[start - 2] == '\'';
+	if (wlen == 6 && memcmp(w, "dumped", 6) == 0)
+		return next == ')';
+	if (wlen == 12 && memcmp(w, "segmentation", 12) == 0)
+		return n - end >= 6 && p[end] == ' ' && (p[end + 1] | 0x20) == 'f' && (p[end + 2] | 0x20) == 'a' &&
+		    (p[end + 3] | 0x20) == 'u' && (p[end + 4] | 0x20) == 'l' && (p[end + 5] | 0x20) == 't';
+	return true;
+}
+
+/* Count the keyword groups one lowercase word (2..31 letters) at p[start..end) belongs to, once per group. */
+static void
+scan_word(const char *w, size_t wlen, const unsigned char *p, size_t start, size_t end, size_t n, struct scan *s)
+{
+	unsigned char next = end < n ? p[end] : 0;
 	unsigned groups = 0;
 	unsigned j, k = (unsigned)(w[0] - 'a') * 26 + (unsigned)(w[1] - 'a');
 	unsigned third = kw_third[k], want = wlen > 2 ? 1u << (w[2] - 'a') : 0;
@@ -511,6 +535,8 @@ scan_word(const char *w, size_t wlen, unsigned char next, struct scan *s)
 		if (m == e->len)
 			groups |= 1u << e->group;
 	}
+	if ((groups >> KW_TRACE & 1) && !trace_word_ok(w, wlen, p, start, end, n))
+		groups &= ~(1u << KW_TRACE);
 	for (; groups != 0; groups &= groups - 1)
 		s->kw[__builtin_ctz(groups)]++;
 	/* "error: ...", "fatal: ...": a compiler or runtime message. */
@@ -573,7 +599,7 @@ scan_run(const unsigned char *p, size_t i, size_t n, struct scan *s)
 	else
 		s->letters += wlen;
 	if (ascii && wlen >= 2 && wlen < sizeof(w))
-		scan_word(w, wlen, i < n ? p[i] : 0, s);
+		scan_word(w, wlen, p, start, i, n, s);
 	return i;
 }
 

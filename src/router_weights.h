@@ -7,7 +7,7 @@
  * the multiple-choice shape left out). Head 1 (cheap not enough): strong model fails,
  * ridge 0.01 per row, word-count anchor 1, calibrated to P(weak model fails);
  * head 2 (mid not enough): the strong model fails (MT-Bench: a judge score below 8).
- * Label, ridge and anchor chosen by leave-one-set-out (mean APGR 0.611).
+ * Label, ridge and anchor chosen by leave-one-set-out (mean APGR 0.612).
  * Thresholds give 60% cheap and 10% frontier on the training prompts.
  * Features: router.c's router_features(); in order: RF_* of router.h.
  */
@@ -19,7 +19,7 @@ const struct router_model router_default_model = {
 		0.000129735,	/* code_fence */
 		0.00558305,	/* code_chars */
 		0,	/* diff */
-		0.00130392,	/* stack_trace */
+		0,	/* stack_trace */
 		0,	/* digits */
 		0.451868,	/* numbers */
 		0.0866776,	/* math_ops */
@@ -45,7 +45,7 @@ const struct router_model router_default_model = {
 		0.0113894,	/* code_fence */
 		0.0165209,	/* code_chars */
 		1,	/* diff */
-		0.0300351,	/* stack_trace */
+		1,	/* stack_trace */
 		1,	/* digits */
 		0.519283,	/* numbers */
 		0.354259,	/* math_ops */
@@ -65,59 +65,59 @@ const struct router_model router_default_model = {
 		1,	/* prev_tier */
 	},
 	.w1 = {
-		0.0196839,	/* length */
-		0.296669,	/* words */
-		-0.13366,	/* lines */
-		-0.00219656,	/* code_fence */
-		0.0645217,	/* code_chars */
+		0.0196865,	/* length */
+		0.296492,	/* words */
+		-0.133661,	/* lines */
+		-0.00219882,	/* code_fence */
+		0.0645672,	/* code_chars */
 		0,	/* diff */
-		-0.0145738,	/* stack_trace */
+		0,	/* stack_trace */
 		0,	/* digits */
-		0.220029,	/* numbers */
-		0.1054,	/* math_ops */
-		-0.0272305,	/* questions */
+		0.220153,	/* numbers */
+		0.105469,	/* math_ops */
+		-0.027231,	/* questions */
 		0,	/* choice */
-		0.053077,	/* sentences */
-		-0.109755,	/* word_len */
-		0.0327735,	/* non_ascii */
-		-0.0338174,	/* kw_reason */
-		0.0570236,	/* kw_math */
-		-0.0238513,	/* kw_code */
-		-0.0701882,	/* kw_creative */
-		0.0321346,	/* kw_simple */
-		0.0172732,	/* kw_format */
+		0.0530684,	/* sentences */
+		-0.109873,	/* word_len */
+		0.0328067,	/* non_ascii */
+		-0.0338189,	/* kw_reason */
+		0.0570569,	/* kw_math */
+		-0.0238955,	/* kw_code */
+		-0.0702543,	/* kw_creative */
+		0.0321239,	/* kw_simple */
+		0.0172881,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
 	},
-	.b1 = -0.77641,
+	.b1 = -0.775864,
 	.w2 = {
-		0.0406321,	/* length */
-		-0.0766852,	/* words */
-		-0.275905,	/* lines */
-		-0.00453422,	/* code_fence */
-		0.133188,	/* code_chars */
+		0.0406126,	/* length */
+		-0.0767218,	/* words */
+		-0.275738,	/* lines */
+		-0.00453609,	/* code_fence */
+		0.1332,	/* code_chars */
 		0,	/* diff */
-		-0.0300837,	/* stack_trace */
+		0,	/* stack_trace */
 		0,	/* digits */
-		0.454191,	/* numbers */
-		0.21757,	/* math_ops */
-		-0.0562101,	/* questions */
+		0.454169,	/* numbers */
+		0.217578,	/* math_ops */
+		-0.0561767,	/* questions */
 		0,	/* choice */
-		0.109563,	/* sentences */
-		-0.22656,	/* word_len */
-		0.0676521,	/* non_ascii */
-		-0.0698071,	/* kw_reason */
-		0.11771,	/* kw_math */
-		-0.0492347,	/* kw_code */
-		-0.144885,	/* kw_creative */
-		0.0663332,	/* kw_simple */
-		0.0356559,	/* kw_format */
+		0.109479,	/* sentences */
+		-0.226664,	/* word_len */
+		0.0676792,	/* non_ascii */
+		-0.0697674,	/* kw_reason */
+		0.117707,	/* kw_math */
+		-0.0492956,	/* kw_code */
+		-0.144932,	/* kw_creative */
+		0.0662706,	/* kw_simple */
+		0.0356647,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
 	},
-	.b2 = -1.57031,
-	.t1 = 0.349964,
-	.t2 = 0.41865,
+	.b2 = -1.56917,
+	.t1 = 0.349988,
+	.t2 = 0.41866,
 };

@@ -112,6 +112,18 @@ test_features_code_and_trace(void)
 	CHECK(x[RF_TRACE] > 0);
 	features("At noon (local time) we meet.", x);
 	CHECK(x[RF_TRACE] == 0);
+	/* Crash words in prose are not crash reports... */
+	features("Which is not an anxiety disorder? A. panic disorder B. market segmentation", x);
+	CHECK(x[RF_TRACE] == 0);
+	features("She panicked and dumped the toys on the floor.", x);
+	CHECK(x[RF_TRACE] == 0);
+	/* ...but the messages they come from are. */
+	features("./a.out\nSegmentation fault (core dumped)", x);
+	CHECK(x[RF_TRACE] > 0);
+	features("the server stopped with panic: index out of range", x);
+	CHECK(x[RF_TRACE] > 0);
+	features("it printed thread 'main' panicked at src/main.rs:2:5", x);
+	CHECK(x[RF_TRACE] > 0);
 }
 
 static void
