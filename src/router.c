@@ -489,8 +489,9 @@ kw_index(void)
  * than prose: "panic: ..." not "panic disorder", "(core dumped)" not "dumped
  * the toys", "thread 'main' panicked" not "she panicked", "segmentation
  * fault" not "market segmentation". The other crash words are never prose.
+ * Rarely called: kept out of line so the word loop stays small.
  */
-static bool
+static __attribute__((noinline, cold)) bool
 trace_word_ok(const char *w, size_t wlen, const unsigned char *p, size_t start, size_t end, size_t n)
 {
 	unsigned char next = end < n ? p[end] : 0;
@@ -507,11 +508,14 @@ trace_word_ok(const char *w, size_t wlen, const unsigned char *p, size_t start, 
 	return true;
 }
 
-/* Count the keyword groups one lowercase word (2..31 letters) at p[start..end) belongs to, once per group. */
-static void
-scan_word(const char *w, size_t wlen, const unsigned char *p, size_t start, size_t end, size_t n, struct scan *s)
+/*
+ * Count the keyword groups one lowercase word (2..31 letters) belongs to,
+ * once per group, but for crash words: tell whether it is one instead, for
+ * the caller to look at its context.
+ */
+static bool
+scan_word(const char *w, size_t wlen, unsigned char next, struct scan *s)
 {
-	unsigned char next = end < n ? p[end] : 0;
 	unsigned groups = 0;
 	unsigned j, k = (unsigned)(w[0] - 'a') * 26 + (unsigned)(w[1] - 'a');
 	unsigned third = kw_third[k], want = wlen > 2 ? 1u << (w[2] - 'a') : 0;
@@ -535,14 +539,15 @@ scan_word(const char *w, size_t wlen, const unsigned char *p, size_t start, size
 		if (m == e->len)
 			groups |= 1u << e->group;
 	}
-	if ((groups >> KW_TRACE & 1) && !trace_word_ok(w, wlen, p, start, end, n))
-		groups &= ~(1u << KW_TRACE);
-	for (; groups != 0; groups &= groups - 1)
+	bool crash = groups >> KW_TRACE & 1;
+
+	for (groups &= ~(1u << KW_TRACE); groups != 0; groups &= groups - 1)
 		s->kw[__builtin_ctz(groups)]++;
 	/* "error: ...", "fatal: ...": a compiler or runtime message. */
 	if (next == ':' && ((wlen == 5 && memcmp(w, "error", 5) == 0) || (wlen == 5 && memcmp(w, "fatal", 5) == 0) ||
 	    (wlen == 9 && memcmp(w, "exception", 9) == 0)))
 		s->trace++;
+	return crash;
 }
 
 /* An operator between operands ("3*4", "x = 2"), or a TeX command ("\frac"). */
@@ -599,7 +604,8 @@ scan_run(const unsigned char *p, size_t i, size_t n, struct scan *s)
 	else
 		s->letters += wlen;
 	if (ascii && wlen >= 2 && wlen < sizeof(w))
-		scan_word(w, wlen, p, start, i, n, s);
+		if (scan_word(w, wlen, i < n ? p[i] : 0, s) && trace_word_ok(w, wlen, p, start, i, n))
+			s->kw[KW_TRACE]++;
 	return i;
 }
 
