@@ -1,12 +1,81 @@
 /* keyring: API keys in the OS keyring (Secret Service through libsecret), never in a file. */
 #include <libsecret/secret.h>
 
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "keyring.h"
 #include "util.h"
+
+/*
+ * libsecret, and the GLib, GIO and D-Bus stack under it, are loaded when a
+ * key is first wanted, not at start-up: linking them made every command pay
+ * for a dozen more libraries, a third of `llm --version`. The calls below go
+ * through these pointers, each named as the function it stands for.
+ */
+#define KEYRING_SYMS(X) \
+	X(g_bus_get_sync) X(g_clear_error) X(g_dbus_connection_set_exit_on_close) \
+	X(g_dbus_error_is_remote_error) X(g_dbus_error_strip_remote_error) X(g_error_matches) \
+	X(g_hash_table_lookup) X(g_hash_table_unref) X(g_list_free_full) X(g_list_length) \
+	X(g_object_unref) X(g_io_error_quark) X(g_dbus_error_quark) X(secret_error_get_quark) \
+	X(secret_password_clear_sync) X(secret_password_free) X(secret_password_lookup_sync) \
+	X(secret_password_search_sync) X(secret_password_store_sync) \
+	X(secret_retrievable_get_attributes)
+
+#define KEYRING_PTR(name) __typeof__(name) *name;
+static struct {
+	KEYRING_SYMS(KEYRING_PTR)
+} keyring_lib;
+
+/* Load libsecret once: 0, or -1 with *cause. */
+static int
+keyring_load(char **cause)
+{
+	static void *lib;
+	void *h;
+
+	if (lib != NULL)
+		return 0;
+	h = dlopen("libsecret-1.so.0", RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		xasprintf(cause, "keyring: cannot load libsecret (%s): install it (Debian and Ubuntu: "
+		    "libsecret-1-0), or set key_env or key_command for the provider in config.ini",
+		    dlerror());
+		return -1;
+	}
+#define KEYRING_SYM(name) \
+	if ((*(void **)&keyring_lib.name = dlsym(h, #name)) == NULL) { \
+		xasprintf(cause, "keyring: libsecret lacks %s: it is too old for llm", #name); \
+		return -1; \
+	}
+	KEYRING_SYMS(KEYRING_SYM)
+#undef KEYRING_SYM
+	lib = h;
+	return 0;
+}
+
+#define g_bus_get_sync (*keyring_lib.g_bus_get_sync)
+#define g_clear_error (*keyring_lib.g_clear_error)
+#define g_dbus_connection_set_exit_on_close (*keyring_lib.g_dbus_connection_set_exit_on_close)
+#define g_dbus_error_is_remote_error (*keyring_lib.g_dbus_error_is_remote_error)
+#define g_dbus_error_strip_remote_error (*keyring_lib.g_dbus_error_strip_remote_error)
+#define g_error_matches (*keyring_lib.g_error_matches)
+#define g_hash_table_lookup (*keyring_lib.g_hash_table_lookup)
+#define g_hash_table_unref (*keyring_lib.g_hash_table_unref)
+#define g_list_free_full (*keyring_lib.g_list_free_full)
+#define g_list_length (*keyring_lib.g_list_length)
+#define g_object_unref (*keyring_lib.g_object_unref)
+#define g_io_error_quark (*keyring_lib.g_io_error_quark)
+#define g_dbus_error_quark (*keyring_lib.g_dbus_error_quark)
+#define secret_error_get_quark (*keyring_lib.secret_error_get_quark)
+#define secret_password_clear_sync (*keyring_lib.secret_password_clear_sync)
+#define secret_password_free (*keyring_lib.secret_password_free)
+#define secret_password_lookup_sync (*keyring_lib.secret_password_lookup_sync)
+#define secret_password_search_sync (*keyring_lib.secret_password_search_sync)
+#define secret_password_store_sync (*keyring_lib.secret_password_store_sync)
+#define secret_retrievable_get_attributes (*keyring_lib.secret_retrievable_get_attributes)
 
 #define KEYRING_APP "llm"
 
@@ -101,7 +170,7 @@ keyring_connect(char **cause)
 	GError *err = NULL;
 	GDBusConnection *bus;
 
-	if (keyring_bus_check(cause) < 0)
+	if (keyring_bus_check(cause) < 0 || keyring_load(cause) < 0)
 		return -1;
 	bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &err);
 	if (bus == NULL) {
@@ -292,7 +361,7 @@ keyring_list(char ***names, size_t *n, char **cause)
 		return -1;
 	out = xcalloc(g_list_length(items) + 1, sizeof(*out));
 	for (l = items; l != NULL; l = l->next) {
-		attrs = secret_retrievable_get_attributes(SECRET_RETRIEVABLE(l->data));
+		attrs = secret_retrievable_get_attributes((SecretRetrievable *)l->data);
 		name = attrs != NULL ? g_hash_table_lookup(attrs, "provider") : NULL;
 		if (name != NULL && *name != '\0') {
 			for (i = 0; i < count && strcmp(out[i], name) != 0; i++)
