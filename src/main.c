@@ -188,7 +188,7 @@ main(int argc, char **argv)
 	const struct command *cmd = NULL;
 	int rc;
 
-	setlocale(LC_ALL, "");
+	setlocale(LC_CTYPE, ""); /* characters only: numbers and dates keep one format */
 	memset(&cli, 0, sizeof cli);
 	if (argc > 1 && argv[1][0] != '-')
 		cmd = find_command(argv[1]);

@@ -490,7 +490,7 @@ tui_run(struct cli *cli, const struct tui_opts *o)
 	size_t i;
 	int rc;
 
-	setlocale(LC_ALL, "");
+	setlocale(LC_CTYPE, ""); /* characters only: numbers and dates keep one format */
 	t = tui_new(cli, o);
 	t->unicode = MB_CUR_MAX > 1;
 	if (o->resume_latest && t->ledger != NULL)
