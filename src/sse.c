@@ -97,12 +97,12 @@ sse_field(struct sse *s, const char *name, size_t nlen, const char *val, size_t 
 	return 0;
 }
 
-/* One complete line, in s->line. */
+/* One complete line, l[0..len), without its line end. */
 static int
-sse_line(struct sse *s)
+sse_line(struct sse *s, const char *l, size_t len)
 {
-	const char *l = buf_str(&s->line), *colon, *val;
-	size_t len = s->line.len, nlen, vlen;
+	const char *colon, *val;
+	size_t nlen, vlen;
 
 	if (!s->started) {
 		s->started = true;
@@ -160,15 +160,25 @@ sse_feed(struct sse *s, const char *p, size_t n)
 			}
 		}
 		i = sse_eol(p, n);
-		if (buf_add(&s->line, p, i) != 0)
-			return s->rc = -1;
-		if (i == n)
+		if (i == n) {
+			if (buf_add(&s->line, p, i) != 0)
+				return s->rc = -1;
 			break;
+		}
 		s->cr = p[i] == '\r';
+		if (s->line.len == 0) {
+			/* the whole line is in this slice: read it where it is */
+			if (s->line.max != 0 && i > s->line.max)
+				return s->rc = -1;
+			rc = sse_line(s, p, i);
+		} else {
+			if (buf_add(&s->line, p, i) != 0)
+				return s->rc = -1;
+			rc = sse_line(s, buf_str(&s->line), s->line.len);
+			buf_reset(&s->line);
+		}
 		p += i + 1;
 		n -= i + 1;
-		rc = sse_line(s);
-		buf_reset(&s->line);
 		if (rc != 0)
 			return s->rc = rc;
 	}
@@ -184,7 +194,7 @@ sse_finish(struct sse *s)
 	if (s->rc != 0)
 		return s->rc;
 	if (s->line.len > 0) {
-		rc = sse_line(s);
+		rc = sse_line(s, buf_str(&s->line), s->line.len);
 		buf_reset(&s->line);
 		if (rc != 0)
 			return s->rc = rc;
