@@ -210,7 +210,9 @@ struct openai_fast {
 	const char *content;
 	size_t clen;
 	bool cesc;
-	unsigned seen; /* OF_* bits of the keys met */
+	const char *pad;   /* the raw bytes of "obfuscation", a padding string, or NULL */
+	size_t padlen;
+	unsigned seen;     /* OF_* bits of the keys met */
 };
 
 enum {
@@ -321,6 +323,8 @@ openai_fast_top(void *arg, struct wire_scan *s, const char *key, size_t klen, bo
 		return openai_fast_once(f, OF_ERROR) && openai_fast_null(s);
 	if (OPENAI_KEY("x_groq"))
 		return false;
+	if (OPENAI_KEY("obfuscation") && s->p < s->end && *s->p == '"' && f->pad == NULL)
+		return wire_scan_string(s, &f->pad, &f->padlen, &esc);
 	if (OPENAI_KEY("object")) {
 		if (!openai_fast_once(f, OF_OBJECT))
 			return false;
@@ -329,6 +333,89 @@ openai_fast_top(void *arg, struct wire_scan *s, const char *key, size_t klen, bo
 		return wire_scan_string(s, &v, &n, &esc) && !esc && !wire_scan_is(v, n, "error");
 	}
 	return wire_scan_value(s, 1);
+}
+
+/*
+ * The events of one stream differ only in their text and padding: the id,
+ * model, creation time and structure repeat. The last event the scanner
+ * accepted is kept as a template whose strings "content" and "obfuscation"
+ * are holes. An event made of the template's bytes with any valid JSON
+ * strings in the holes reads exactly as the template did, with its own text:
+ * the bytes before a hole leave a parser in the same state, a string is one
+ * token whatever it holds, and the bytes after it are the same again. So such
+ * an event is taken by comparing bytes, with only the holes scanned.
+ */
+#define OPENAI_TMPL_MAX 1024  /* longer events are scanned, not kept */
+
+static struct {
+	char bytes[OPENAI_TMPL_MAX];
+	size_t len;
+	size_t hole[2][2];   /* [start, end) of each hole, quotes included, in order */
+	int nholes;
+	int text;            /* which hole is the content */
+} openai_tmpl;
+
+/* Keep data, just accepted by the scanner, as the template. */
+static void
+openai_tmpl_keep(const char *data, size_t len, const struct openai_fast *f)
+{
+	size_t c0 = (size_t)(f->content - data) - 1, c1 = c0 + f->clen + 2;
+	size_t p0, p1;
+
+	openai_tmpl.len = 0;
+	if (len > OPENAI_TMPL_MAX)
+		return;
+	memcpy(openai_tmpl.bytes, data, len);
+	openai_tmpl.nholes = 1;
+	openai_tmpl.text = 0;
+	openai_tmpl.hole[0][0] = c0;
+	openai_tmpl.hole[0][1] = c1;
+	if (f->pad != NULL) {
+		p0 = (size_t)(f->pad - data) - 1;
+		p1 = p0 + f->padlen + 2;
+		openai_tmpl.nholes = 2;
+		if (p0 < c0) {
+			openai_tmpl.hole[1][0] = c0;
+			openai_tmpl.hole[1][1] = c1;
+			openai_tmpl.hole[0][0] = p0;
+			openai_tmpl.hole[0][1] = p1;
+			openai_tmpl.text = 1;
+		} else {
+			openai_tmpl.hole[1][0] = p0;
+			openai_tmpl.hole[1][1] = p1;
+		}
+	}
+	openai_tmpl.len = len;
+}
+
+/* Whether data is the template with valid strings in its holes; if so, set f's text. */
+static bool
+openai_tmpl_match(const char *data, size_t len, struct openai_fast *f)
+{
+	struct wire_scan s = { data, data + len };
+	const char *str;
+	size_t t = 0, seg, n;
+	bool esc;
+	int h;
+
+	if (openai_tmpl.len == 0)
+		return false;
+	for (h = 0; h < openai_tmpl.nholes; h++) {
+		seg = openai_tmpl.hole[h][0] - t;
+		if ((size_t)(s.end - s.p) < seg || memcmp(s.p, openai_tmpl.bytes + t, seg) != 0)
+			return false;
+		s.p += seg;
+		if (!wire_scan_string(&s, &str, &n, &esc))
+			return false;
+		if (h == openai_tmpl.text) {
+			f->content = str;
+			f->clen = n;
+			f->cesc = esc;
+		}
+		t = openai_tmpl.hole[h][1];
+	}
+	seg = openai_tmpl.len - t;
+	return (size_t)(s.end - s.p) == seg && memcmp(s.p, openai_tmpl.bytes + t, seg) == 0;
 }
 
 /*
@@ -346,12 +433,17 @@ openai_fast(struct pstate *st, const char *data, size_t len)
 	size_t n;
 
 	memset(&f, 0, sizeof f);
-	wire_scan_ws(&s);
-	if (!wire_scan_object(&s, 0, openai_fast_top, &f))
-		return false;
-	wire_scan_ws(&s);
-	if (s.p != s.end || !(f.seen & OF_CHOICES) || !(f.seen & OF_DELTA) || !(f.seen & OF_CONTENT))
-		return false;
+	if (openai_tmpl_match(data, len, &f)) {
+		wire_tmpl_count++;
+	} else {
+		wire_scan_ws(&s);
+		if (!wire_scan_object(&s, 0, openai_fast_top, &f))
+			return false;
+		wire_scan_ws(&s);
+		if (s.p != s.end || !(f.seen & OF_CHOICES) || !(f.seen & OF_DELTA) || !(f.seen & OF_CONTENT))
+			return false;
+		openai_tmpl_keep(data, len, &f);
+	}
 	if (f.clen + 1 > cap) {
 		cap = f.clen + 1 > 256 ? f.clen + 1 : 256;
 		free(text);

@@ -328,6 +328,7 @@ wire_print(cJSON *root)
 
 bool wire_fast = true;
 unsigned long wire_fast_count;
+unsigned long wire_tmpl_count;
 
 static bool
 wire_scan_lit(struct wire_scan *s, const char *lit, size_t n)

@@ -83,6 +83,8 @@ typedef bool (*wire_member_fn)(void *arg, struct wire_scan *s, const char *key, 
 extern bool wire_fast;
 /* How many events took the fast path (for tests). */
 extern unsigned long wire_fast_count;
+/* How many of those matched the last event's template (for tests). */
+extern unsigned long wire_tmpl_count;
 
 /* Skip JSON white space at s->p. */
 void wire_scan_ws(struct wire_scan *s);

@@ -1,4 +1,4 @@
-/* fuzz_fast: the OpenAI adapter with its fast path on and off must do the same with any event. */
+/* fuzz_fast: the OpenAI adapter with its fast path (scanner and template) on and off must do the same with any event. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +87,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rb = run(false, data[0], ev, len, &b, &wb);
 	if (wire_fast_count != before)
 		abort(); /* off means off */
+	if (ra != rb || a.stop != b.stop || a.done != b.done || !same_usage(&a.usage, &b.usage))
+		abort();
+	if ((a.error == NULL) != (b.error == NULL) || (a.error != NULL && strcmp(a.error, b.error) != 0))
+		abort();
+	if (wa.len != wb.len || wa.calls != wb.calls || wa.bounds != wb.bounds ||
+	    (wa.len > 0 && memcmp(wa.text, wb.text, wa.len) != 0))
+		abort();
+	free(wa.text);
+	pstate_done(&a);
+	/* again: an event the scanner took is now the template, and must read the same through it */
+	ra = run(true, data[0], ev, len, &a, &wa);
 	if (ra != rb || a.stop != b.stop || a.done != b.done || !same_usage(&a.usage, &b.usage))
 		abort();
 	if ((a.error == NULL) != (b.error == NULL) || (a.error != NULL && strcmp(a.error, b.error) != 0))

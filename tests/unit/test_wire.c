@@ -257,6 +257,58 @@ test_wire_fast_text(void)
 	    true, PEV_OK, "d");
 }
 
+#define OBF(content, pad) "{\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\"," \
+	"\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" content "\"},\"logprobs\":null," \
+	"\"finish_reason\":null}],\"usage\":null,\"obfuscation\":\"" pad "\"}"
+
+/* Whether the next event matched the template; checks it against cJSON as FAST does. */
+#define TMPL(data, want_tmpl, want_fast, want_rc, want_text) do { \
+	unsigned long t_ = wire_tmpl_count; \
+	FAST(data, want_fast, want_rc, want_text); \
+	CHECK_INT(wire_tmpl_count - t_, (want_tmpl) ? 1 : 0); \
+} while (0)
+
+/*
+ * Events that repeat the last one but for their text and padding are taken by
+ * comparing bytes; anything else is scanned, or left to cJSON, as before.
+ */
+static void
+test_wire_fast_template(void)
+{
+	TMPL(OBF("one", "ab"), false, true, PEV_OK, "one");
+	TMPL(OBF("two", "abcdefgh"), true, true, PEV_OK, "two");
+	TMPL(OBF("", ""), true, true, PEV_OK, "");
+	TMPL(OBF("a\\nb \\\"q\\\" \\u00e9", "x"), true, true, PEV_OK, "a\nb \"q\" \xc3\xa9");
+	TMPL(OBF("cut\\u0000here", "x"), true, true, PEV_OK, "cut");
+	/* a hole holding what is not a JSON string: no template, and the scanner declines too */
+	TMPL(OBF("bad \\x escape", "x"), false, false, PEV_BAD, "");
+	TMPL(OBF("raw \x01 control", "x"), false, false, PEV_OK, "raw \x01 control");
+	/* the text ends early and a member follows: the bytes differ, the scanner reads it */
+	TMPL(OBF("a\",\"extra\":\"b", "x"), false, true, PEV_OK, "a");
+	/* back to the plain shape: it is the template again after one scan */
+	TMPL(OBF("three", "p"), false, true, PEV_OK, "three");
+	TMPL(OBF("four", "pp"), true, true, PEV_OK, "four");
+	/* the same bytes around a finish reason that is not null: never the template's */
+	TMPL("{\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+	    "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"end\"},\"logprobs\":null,"
+	    "\"finish_reason\":\"stop\"}],\"usage\":null,\"obfuscation\":\"p\"}", false, false, PEV_OK, "end");
+	/* anything after the event */
+	TMPL(OBF("five", "p") "x", false, false, PEV_BAD, "");
+	TMPL(OBF("five", "p") " \n", false, true, PEV_OK, "five");
+	/* the padding first: the holes are kept in order */
+	TMPL("{\"obfuscation\":\"zz\",\"choices\":[{\"delta\":{\"content\":\"six\"}}]}", false, true, PEV_OK,
+	    "six");
+	TMPL("{\"obfuscation\":\"\",\"choices\":[{\"delta\":{\"content\":\"seven\"}}]}", true, true, PEV_OK,
+	    "seven");
+	/* padding that is not a string is skipped as any member, and not a hole */
+	TMPL("{\"obfuscation\":1,\"choices\":[{\"delta\":{\"content\":\"eight\"}}]}", false, true, PEV_OK,
+	    "eight");
+	TMPL("{\"obfuscation\":2,\"choices\":[{\"delta\":{\"content\":\"nine\"}}]}", false, true, PEV_OK,
+	    "nine");
+	TMPL("{\"obfuscation\":2,\"choices\":[{\"delta\":{\"content\":\"ten\"}}]}", true, true, PEV_OK,
+	    "ten");
+}
+
 /* Invalid escapes and surrogates are for cJSON to refuse: never the fast path's to read. */
 static void
 test_wire_fast_escapes(void)
@@ -347,6 +399,7 @@ main(void)
 	RUN(test_wire_url);
 	RUN(test_wire_completion_tokens);
 	RUN(test_wire_fast_text);
+	RUN(test_wire_fast_template);
 	RUN(test_wire_fast_escapes);
 	RUN(test_wire_fast_declined);
 	RUN(test_wire_unescape);
