@@ -1,16 +1,25 @@
 #!/bin/sh
-# stream_bench: a 1 MB streamed reply through llm against the same bytes fetched
+# stream_bench: a streamed reply through llm against the same bytes fetched
 # with curl -N. The fake provider writes the stream once (OpenAI's format, its
-# usual ~8-byte pieces: 131,072 events, 36 MB on the wire); a small server then
-# replays those bytes at once to every request, so the figures are the client's
-# own cost, not the fake's. Prints one line:
-#   llm_wall_us llm_cpu_us curl_wall_us curl_cpu_us runs
-# (medians of RUNS, default 15). Needs LLM_BIN, LLM_TOP and STARTUP (bench/startup).
+# usual ~8-byte pieces of text); a small server then replays those bytes at
+# once to every request, so the figures are the client's own cost, not the
+# fake's. The two commands run in turn, so that both meet the same load.
+#
+# Sizes: WIRE_BYTES (default 1 MiB) makes the HTTP body that long, about 4,000
+# events; TEXT_BYTES instead makes the reply's text that long (1 MiB of text
+# is 131,072 events, 32 MB on the wire). Prints one line:
+#   llm_wall_us llm_cpu_us curl_wall_us curl_cpu_us runs cpu_ratio_permille
+#   wall_diff_us events wire_bytes
+# (medians of RUNS, default 15; the ratio and difference are medians over
+# pairs of runs). Needs LLM_BIN, LLM_TOP and STARTUP (bench/startup).
 set -u
 : "${LLM_TOP:=$(pwd)}"
 : "${LLM_BIN:=$LLM_TOP/build/llm}"
 : "${STARTUP:=$LLM_TOP/build/bench/startup}"
 RUNS=${RUNS:-15}
+WIRE_BYTES=${WIRE_BYTES:-}
+TEXT_BYTES=${TEXT_BYTES:-}
+[ -n "$WIRE_BYTES$TEXT_BYTES" ] || WIRE_BYTES=1048576
 B=$(mktemp -d "${TMPDIR:-/tmp}/llm-bench.XXXXXX") || exit 1
 FAKE=
 SERVE=
@@ -40,15 +49,30 @@ wait_port() {
 FAKE=$!
 wait_port "$B/fake.port" "$FAKE" || { echo "stream_bench: the fake provider did not start" >&2; exit 1; }
 FAKE_URL="http://127.0.0.1:$(cat "$B/fake.port")"
-"$PY" -I -S -c '
-import json
-text = ("lorem ipsum dolor sit amet, " * 40000)[:1 << 20]
-print(json.dumps({"text": text, "usage": {"input": 10, "output": 262144}}))' >"$B/spec.json"
-curl -sS --noproxy '*' -o /dev/null -H 'content-type: application/json' --data-binary @"$B/spec.json" \
-    "$FAKE_URL/_control/default" || exit 1
 body='{"model":"bench-1","messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_usage":true}}'
-curl -sS --noproxy '*' -N -o "$B/stream.sse" -H 'content-type: application/json' --data "$body" \
-    "$FAKE_URL/v1/chat/completions" || exit 1
+# record TEXT: have the fake stream a reply of $1 bytes of text into stream.sse
+record() {
+	"$PY" -I -S - "$1" >"$B/spec.json" <<'PY'
+import json, sys
+size = int(sys.argv[1])
+text = ("lorem ipsum dolor sit amet, " * (size // 28 + 1))[:size]
+print(json.dumps({"text": text, "usage": {"input": 10, "output": max(1, size // 4)}}))
+PY
+	curl -sS --noproxy '*' -o /dev/null -H 'content-type: application/json' --data-binary @"$B/spec.json" \
+	    "$FAKE_URL/_control/default" || return 1
+	curl -sS --noproxy '*' -N -o "$B/stream.sse" -H 'content-type: application/json' --data "$body" \
+	    "$FAKE_URL/v1/chat/completions"
+}
+if [ -n "$TEXT_BYTES" ]; then
+	record "$TEXT_BYTES" || exit 1
+else
+	# the wire grows in step with the text: measure it once, then scale
+	record 32768 || exit 1
+	TEXT_BYTES=$((32768 * WIRE_BYTES / $(wc -c <"$B/stream.sse")))
+	record "$TEXT_BYTES" || exit 1
+fi
+events=$(grep -c '^data: ' "$B/stream.sse")
+wire=$(wc -c <"$B/stream.sse")
 kill "$FAKE"
 FAKE=
 
@@ -105,11 +129,11 @@ export LLM_CONFIG_DIR="$B/config" LLM_DATA_DIR="$B/data" HOME="$B" NO_PROXY='*'
 # the answer must come through whole before anything is timed
 "$LLM_BIN" -q -m bench hi >"$B/answer" || { echo "stream_bench: llm failed" >&2; exit 1; }
 size=$(wc -c <"$B/answer")
-if [ "$size" -lt 1048576 ]; then
-	echo "stream_bench: llm wrote $size bytes, not the 1 MB reply" >&2
+if [ "$size" -lt "$TEXT_BYTES" ]; then
+	echo "stream_bench: llm wrote $size bytes, not the $TEXT_BYTES-byte reply" >&2
 	exit 1
 fi
-llm=$("$STARTUP" "$RUNS" "$LLM_BIN" -q -m bench hi) || exit 1
-crl=$("$STARTUP" "$RUNS" curl -sS -N --noproxy '*' -o /dev/null -H 'content-type: application/json' \
-    --data "$body" "$URL/v1/chat/completions") || exit 1
-echo "${llm% *} ${crl% *} $RUNS"
+set -- $("$STARTUP" "$RUNS" "$LLM_BIN" -q -m bench hi -- curl -sS -N --noproxy '*' -o /dev/null \
+    -H 'content-type: application/json' --data "$body" "$URL/v1/chat/completions") || exit 1
+[ $# -eq 7 ] || exit 1
+echo "$* $events $wire"
