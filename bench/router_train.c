@@ -1,5 +1,11 @@
 /* router_train: fit the router's two logistic heads on the routing data and write src/router_weights.h. */
 /*
+ * The data: RouteLLM's GSM8K, MMLU and MT-Bench results (routing/derived/
+ * routellm_2tier.tsv) and Arena-300, real chat prompts with judge scores for
+ * the same weak (Mixtral-8x7B) and strong (GPT-4-1106) models
+ * (bench/data/arena300_3tier.tsv; ROUTER_ARENA names another file, or an
+ * empty one leaves it out). Each is one set below.
+ *
  * Each head is a plain L2 logistic regression on standardised features, one
  * intercept per benchmark while fitting. Head 1's label (weak model fails,
  * strong model better, strong model fails, or the first and last together),
@@ -19,15 +25,17 @@
 #include "router.h"
 #include "util.h"
 
-enum bench_set { SET_GSM8K, SET_MMLU, SET_MTBENCH, SET_COUNT };
+enum bench_set { SET_GSM8K, SET_MMLU, SET_MTBENCH, SET_ARENA, SET_COUNT };
 
-static const char *const set_names[SET_COUNT] = { "gsm8k", "mmlu", "mtbench" };
+static const char *const set_names[SET_COUNT] = { "gsm8k", "mmlu", "mtbench", "arena" };
 
-/* One prompt of routellm_2tier.tsv with its features. */
+#define ARENA_DEFAULT "bench/data/arena300_3tier.tsv"
+
+/* One prompt of the routing data with its features. */
 struct row {
 	int set;
 	int group;                    /* index into data.groups: MMLU domain, MT-Bench category */
-	double weak, strong;          /* scores: 0/1, or MT-Bench's 1-10 */
+	double weak, strong;          /* scores: 0/1, or a judge's 1-10 (MT-Bench, Arena-300) */
 	double in_chars, weak_out, strong_out;
 	double x[RF_COUNT];
 };
@@ -112,7 +120,14 @@ train_knobs(void)
 }
 #define TRAIN_CHEAP_SHARE 0.60    /* target mix on the training prompts */
 #define TRAIN_FRONTIER_SHARE 0.10
-#define MTBENCH_GOOD 8.0          /* a judge score below this is "not enough" */
+#define MTBENCH_GOOD 8.0          /* a judge score below this is "not enough" (MT-Bench, Arena-300) */
+
+/* The set is scored 1-10 by a judge rather than right or wrong. */
+static bool
+judged(int set)
+{
+	return set == SET_MTBENCH || set == SET_ARENA;
+}
 
 /* Undo the TSV escaping of README.md: \\, \t, \r, \n. In place. */
 static void
@@ -172,11 +187,78 @@ data_group(struct data *d, const char *name)
 	return d->ngroups++;
 }
 
-/* Load derived/routellm_2tier.tsv from dir; skip contaminated and unscored rows. 0 or -1. */
+/* Compute r's features from prompt (unescaped in place) and append it to d. */
+static void
+data_push(struct data *d, size_t *rcap, struct row *r, char *prompt)
+{
+	struct route_input in = { 0 };
+
+	tsv_unescape(prompt);
+	in.prompt = prompt;
+	in.len = strlen(prompt);
+	in.prev_tier = TIER_AUTO;
+	router_features(&in, r->x);
+	if (d->n == *rcap) {
+		*rcap = *rcap ? *rcap * 2 : 1024;
+		d->rows = xreallocarray(d->rows, *rcap, sizeof(*d->rows));
+	}
+	d->rows[d->n++] = *r;
+}
+
+/*
+ * Append the rows of Arena-300 (README.md of bench/data) from path: weak =
+ * Mixtral-8x7B (mid_score), strong = GPT-4-1106 (frontier_score); rows
+ * without all three scores are skipped. Quiet when the file is absent.
+ */
+static void
+data_load_arena(struct data *d, size_t *rcap, const char *path)
+{
+	char *line = NULL, *f[9];
+	size_t cap = 0;
+	ssize_t got;
+	FILE *fp = fopen(path, "r");
+	int group;
+
+	if (fp == NULL)
+		return;
+	group = data_group(d, "arena");
+	if (getline(&line, &cap, fp) < 0) {
+		fclose(fp);
+		free(line);
+		return;
+	}
+	while ((got = getline(&line, &cap, fp)) > 0) {
+		struct row r;
+		double cheap;     /* not fitted; read so that a row needs all three scores */
+
+		if (line[got - 1] == '\n')
+			line[got - 1] = '\0';
+		if (tsv_split(line, f, 9) != 9)
+			continue;
+		memset(&r, 0, sizeof(r));
+		if (!parse_num(f[1], &cheap) || !parse_num(f[2], &r.weak) || !parse_num(f[3], &r.strong) ||
+		    !parse_num(f[4], &r.in_chars) || !parse_num(f[6], &r.weak_out) || !parse_num(f[7], &r.strong_out)) {
+			d->skipped++;
+			continue;
+		}
+		r.set = SET_ARENA;
+		r.group = group;
+		data_push(d, rcap, &r, f[8]);
+	}
+	free(line);
+	fclose(fp);
+}
+
+/*
+ * Load derived/routellm_2tier.tsv from dir, skipping contaminated and
+ * unscored rows, then Arena-300 (ROUTER_ARENA, else ARENA_DEFAULT relative to
+ * the working directory; empty: none). 0, or -1 without routellm_2tier.tsv.
+ */
 static int
 data_load(const char *dir, struct data *d)
 {
 	char *path = xstrfmt("%s/derived/routellm_2tier.tsv", dir), *line = NULL, *f[10];
+	const char *arena = getenv("ROUTER_ARENA");
 	size_t cap = 0, rcap = 0;
 	ssize_t got;
 	FILE *fp = fopen(path, "r");
@@ -192,7 +274,6 @@ data_load(const char *dir, struct data *d)
 	}
 	while ((got = getline(&line, &cap, fp)) > 0) {
 		struct row r;
-		struct route_input in = { 0 };
 		int s;
 
 		if (line[got - 1] == '\n')
@@ -200,9 +281,9 @@ data_load(const char *dir, struct data *d)
 		if (tsv_split(line, f, 10) != 10)
 			continue;
 		memset(&r, 0, sizeof(r));
-		for (s = 0; s < SET_COUNT && strcmp(f[1], set_names[s]) != 0; s++)
+		for (s = 0; s < SET_ARENA && strcmp(f[1], set_names[s]) != 0; s++)
 			;
-		if (s == SET_COUNT || strcmp(f[3], "0") != 0 || !parse_num(f[4], &r.weak) ||
+		if (s == SET_ARENA || strcmp(f[3], "0") != 0 || !parse_num(f[4], &r.weak) ||
 		    !parse_num(f[5], &r.strong) || !parse_num(f[6], &r.in_chars) ||
 		    !parse_num(f[7], &r.weak_out) || !parse_num(f[8], &r.strong_out)) {
 			d->skipped++;
@@ -210,27 +291,24 @@ data_load(const char *dir, struct data *d)
 		}
 		r.set = s;
 		r.group = data_group(d, f[2]);
-		tsv_unescape(f[9]);
-		in.prompt = f[9];
-		in.len = strlen(f[9]);
-		in.prev_tier = TIER_AUTO;
-		router_features(&in, r.x);
-		if (d->n == rcap) {
-			rcap = rcap ? rcap * 2 : 1024;
-			d->rows = xreallocarray(d->rows, rcap, sizeof(*d->rows));
-		}
-		d->rows[d->n++] = r;
+		data_push(d, &rcap, &r, f[9]);
 	}
 	free(line);
 	fclose(fp);
-	return d->n > 0 ? 0 : -1;
+	if (d->n == 0)
+		return -1;
+	if (arena == NULL)
+		arena = ARENA_DEFAULT;
+	if (*arena != '\0')
+		data_load_arena(d, &rcap, arena);
+	return 0;
 }
 
 /* The weak (cheap-class) model's answer is not enough. */
 static double
 label_weak_fail(const struct row *r)
 {
-	if (r->set == SET_MTBENCH)
+	if (judged(r->set))
 		return r->weak < MTBENCH_GOOD;
 	return r->weak < 0.5;
 }
@@ -246,7 +324,7 @@ label_gap(const struct row *r)
 static double
 label_strong_fail(const struct row *r)
 {
-	if (r->set == SET_MTBENCH)
+	if (judged(r->set))
 		return r->strong < MTBENCH_GOOD;
 	return r->strong < 0.5;
 }
@@ -863,14 +941,22 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 	strftime(day, sizeof(day), "%Y-%m-%d", gmtime(&now));
 	fprintf(f, "/* router_weights: the router's fitted model; generated by bench/router_train.c, do not edit. */\n");
 	fprintf(f, "/*\n * Trained %s on routing/derived/routellm_2tier.tsv (RouteLLM: Mixtral-8x7B weak,\n", day);
-	fprintf(f, " * GPT-4-1106 strong), contaminated rows skipped (%zu): GSM8K %zu, MMLU %zu, MT-Bench %zu\n",
-	    d->skipped, setn[SET_GSM8K], setn[SET_MMLU], setn[SET_MTBENCH]);
-	fprintf(f, " * prompts, every row weighing the same, one intercept per set while fitting.\n");
+	if (setn[SET_ARENA] > 0) {
+		fprintf(f, " * GPT-4-1106 strong) and bench/data/arena300_3tier.tsv (the same pair on real chat\n");
+		fprintf(f, " * prompts), contaminated or unscored rows skipped (%zu): GSM8K %zu, MMLU %zu, MT-Bench %zu,\n",
+		    d->skipped, setn[SET_GSM8K], setn[SET_MMLU], setn[SET_MTBENCH]);
+		fprintf(f, " * Arena-300 %zu prompts, every row weighing the same, one intercept per set while fitting.\n",
+		    setn[SET_ARENA]);
+	} else {
+		fprintf(f, " * GPT-4-1106 strong), contaminated rows skipped (%zu): GSM8K %zu, MMLU %zu, MT-Bench %zu\n",
+		    d->skipped, setn[SET_GSM8K], setn[SET_MMLU], setn[SET_MTBENCH]);
+		fprintf(f, " * prompts, every row weighing the same, one intercept per set while fitting.\n");
+	}
 	fprintf(f, " * Plain L2 logistic regression on standardised, clipped features (digit share and\n");
 	fprintf(f, " * the multiple-choice shape left out). Head 1 (cheap not enough): %s,\n",
 	    label_names[hp->label]);
 	fprintf(f, " * ridge %g per row, word-count anchor %g, calibrated to P(weak model fails);\n", hp->l2, hp->anchor);
-	fprintf(f, " * head 2 (mid not enough): the strong model fails (MT-Bench: a judge score below %.0f).\n",
+	fprintf(f, " * head 2 (mid not enough): the strong model fails (judged sets: a score below %.0f).\n",
 	    MTBENCH_GOOD);
 	fprintf(f, " * Label, ridge and anchor chosen by leave-one-set-out (mean APGR %.3f).\n", hp->inner);
 	fprintf(f, " * Thresholds give %.0f%% cheap and %.0f%% frontier on the training prompts.\n",
@@ -896,6 +982,7 @@ main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "../shared/reference/routing";
 	const char *out = argc > 2 ? argv[2] : "-";
+	const char *arena = getenv("ROUTER_ARENA");
 	FILE *f;
 	struct data d;
 	struct router_model rm;
@@ -913,6 +1000,9 @@ main(int argc, char **argv)
 		use[r] = true;
 		setn[d.rows[r].set]++;
 	}
+	if (setn[SET_ARENA] == 0 && (arena == NULL || *arena != '\0'))
+		fprintf(stderr, "router_train: no Arena-300 rows in %s; fitting without them\n",
+		    arena != NULL ? arena : ARENA_DEFAULT);
 	hp = fit_model(&d, use, &rm);
 	f = strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
 	if (f == NULL || write_weights(f, &rm, &d, setn, &hp) != 0 || (f != stdout && fclose(f) != 0)) {
