@@ -71,6 +71,9 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libllm.a | $(BUILD)
 	@mkdir -p $(BUILD)/bench
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) -Isrc $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/libllm.a $(LDLIBS)
 
+# The evaluator includes the trainer.
+$(BUILD)/bench/router_eval: bench/router_train.c
+
 $(BUILD):
 	@mkdir -p $(BUILD)
 
