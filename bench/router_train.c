@@ -9,8 +9,11 @@
  * Each head is a plain L2 logistic regression on standardised features, one
  * intercept per benchmark while fitting. Head 1's label (weak model fails,
  * strong model better, strong model fails, or the first and last together),
- * the ridge and how much extra weight the word count gets are chosen by
- * leave-one-set-out cross-validation on the training sets alone.
+ * the ridge and how much extra weight the word count gets are scored by
+ * leave-one-set-out cross-validation on the training sets alone, and the
+ * AVG_TOP_K best configurations are averaged (each logit scaled to unit
+ * spread) rather than the single best picked. Head 2 is fitted to "the
+ * weak model fails": that model, Mixtral-8x7B, is a mid-tier one.
  *
  * The loader and the fitting code here are shared with router_eval.c, which
  * includes this file with ROUTER_TRAIN_LIB defined; both use router.c's own
@@ -70,12 +73,31 @@ static const char *const label_names[LAB_COUNT] = {
 static const double grid_l2[] = { 0.01, 0.1, 1 };
 static const double grid_anchor[] = { 0, 0.5, 1, 2, 4 };
 
-/* Hyperparameters of one fit. */
-struct hparams {
+/* One configuration of the grids. */
+struct hconf {
 	int label;
 	double l2;          /* ridge per row, on standardised features */
 	double anchor;
-	double inner;       /* the inner cross-validated APGR that chose them */
+	double inner;       /* its inner cross-validated APGR */
+};
+
+/*
+ * How many configurations a fit averages. Picking the single best of some
+ * sixty inner scores, each from two or three held-out sets, mostly picks the
+ * one the noise favoured; the k best are averaged instead. k is fixed here,
+ * before any transfer score was seen, and is the same for every transfer
+ * row and for the shipped weights: 5 is about a tenth of the grid, few
+ * enough to leave out what the training sets reject (the gap label, say)
+ * and enough to span the neighbours of the best along the ridge and anchor
+ * axes, so that no single noisy maximum decides. Equal weights: weighting
+ * by the inner score would bring back a temperature to choose.
+ */
+#define AVG_TOP_K 5
+
+/* Hyperparameters of one fit: the k configurations averaged, best first. */
+struct hparams {
+	int k;
+	struct hconf c[AVG_TOP_K];
 };
 
 /* Features left out of every fit: they tell the benchmarks apart rather than the prompts. */
@@ -89,6 +111,16 @@ static unsigned long train_mask = TRAIN_MASK_DEFAULT; /* ROUTER_MASK: features i
 static int knob_setw = 0;                     /* ROUTER_SETW: set weighting, enum set_weighting */
 static int knob_foldw = 0;                    /* ROUTER_FOLDW: 0 held-out sets by prompts, 1 equal */
 static int knob_inner = 0;                    /* ROUTER_INNER: 0 leave one set out, 1 folds by group */
+static int knob_avg = AVG_TOP_K;              /* ROUTER_AVG: configurations averaged (1: the best alone) */
+/*
+ * ROUTER_HEAD2: what head 2, P(the mid tier's answer is not enough), is
+ * fitted to. 0: the weak model fails (wrong, or a judge's score below
+ * MTBENCH_GOOD). In every set the weak model is Mixtral-8x7B, a mid-tier
+ * model, so that is the event itself, measured on all four sets. 1: the
+ * strong model fails, a proxy that only says a prompt is hard; a prompt
+ * even the frontier model fails gains nothing from going there.
+ */
+static int knob_head2 = 0;
 #define INNER_FOLDS 5
 
 /* How much each training set weighs in a fit. */
@@ -117,6 +149,12 @@ train_knobs(void)
 		knob_foldw = (int)strtol(v, NULL, 10);
 	if ((v = getenv("ROUTER_INNER")) != NULL)
 		knob_inner = (int)strtol(v, NULL, 10);
+	if ((v = getenv("ROUTER_HEAD2")) != NULL)
+		knob_head2 = (int)strtol(v, NULL, 10);
+	if ((v = getenv("ROUTER_AVG")) != NULL)
+		knob_avg = (int)strtol(v, NULL, 10);
+	if (knob_avg < 1 || knob_avg > AVG_TOP_K)
+		knob_avg = knob_avg < 1 ? 1 : AVG_TOP_K;
 }
 #define TRAIN_CHEAP_SHARE 0.60    /* target mix on the training prompts */
 #define TRAIN_FRONTIER_SHARE 0.10
@@ -746,9 +784,9 @@ choose_hparams(const struct data *d, const bool *use)
 	static double sum[LAB_COUNT][ARRAY_SIZE(grid_l2)][ARRAY_SIZE(grid_anchor)];
 	bool have[SET_COUNT] = { false }, *fit_on = xcalloc(d->n, sizeof(bool)), *test = xcalloc(d->n, sizeof(bool));
 	bool seen[SET_COUNT][MAX_GROUPS];
-	struct hparams hp = { LAB_WEAK_FAIL, grid_l2[0], grid_anchor[0], -1 };
+	struct hparams hp;
 	size_t r, li, ai, k;
-	int s, lab, nsets = 0, f, set_groups[SET_COUNT] = { 0 };
+	int s, lab, nsets = 0, f, set_groups[SET_COUNT] = { 0 }, j;
 	double folds = 0;
 
 	memset(sum, 0, sizeof(sum));
@@ -795,16 +833,29 @@ choose_hparams(const struct data *d, const bool *use)
 			folds += inner_split(d, fit_on, test, sum);
 		}
 	}
+	/* The knob_avg best, in grid order among equals (the first of a tie wins, as before). */
+	memset(&hp, 0, sizeof(hp));
 	for (lab = 0; lab < LAB_COUNT; lab++) {
 		for (li = 0; li < ARRAY_SIZE(grid_l2); li++) {
 			for (ai = 0; ai < ARRAY_SIZE(grid_anchor); ai++) {
 				double v = sum[lab][li][ai] / (folds ? folds : 1);
 
-				if (sum[lab][li][ai] != 0 && v > hp.inner + 1e-12) {
-					hp = (struct hparams){ lab, grid_l2[li], grid_anchor[ai], v };
+				if (sum[lab][li][ai] == 0)
+					continue;
+				for (j = hp.k; j > 0 && v > hp.c[j - 1].inner + 1e-12; j--)
+					if (j < knob_avg)
+						hp.c[j] = hp.c[j - 1];
+				if (j < knob_avg) {
+					hp.c[j] = (struct hconf){ lab, grid_l2[li], grid_anchor[ai], v };
+					if (hp.k < knob_avg)
+						hp.k++;
 				}
 			}
 		}
+	}
+	if (hp.k == 0) {
+		hp.c[0] = (struct hconf){ LAB_WEAK_FAIL, grid_l2[0], grid_anchor[0], -1 };
+		hp.k = 1;
 	}
 	free(fit_on);
 	free(test);
@@ -812,35 +863,50 @@ choose_hparams(const struct data *d, const bool *use)
 }
 
 /*
- * Turn head 1's score s into P(the weak model's answer is not enough):
- * p = sigmoid(a + b s), a and b by a one-dimensional logistic fit. The
- * ranking, and so every routing curve, is that of s (b is kept positive).
+ * Turn head h's (1 or 2) score s into P(the weak model's answer is not
+ * enough): p = sigmoid(a + b (s - m)), m the mean score on the rows, a and
+ * b by a one-dimensional logistic fit (centred, so that a logit far from
+ * zero, as an average of scaled heads can be, does not throw Newton's
+ * method off). The ranking, and so every routing curve, is that of s (b is
+ * kept positive).
  */
 static void
-calibrate(const struct data *d, const bool *use, struct router_model *rm)
+calibrate(const struct data *d, const bool *use, struct router_model *rm, int h)
 {
-	double a = 0, b = 1, ws[SET_COUNT];
+	double a = 0, b = 1, ws[SET_COUNT], *w = h == 1 ? rm->w1 : rm->w2, *bias = h == 1 ? &rm->b1 : &rm->b2;
+	double m = 0, n = 0;
 	size_t r;
 	int it, i;
 
 	set_weights(d, use, ws);
+	for (r = 0; r < d->n; r++) {
+		double l1, l2;
+
+		if (!use[r])
+			continue;
+		router_logits(rm, d->rows[r].x, &l1, &l2);
+		m += ws[d->rows[r].set] * (h == 1 ? l1 : l2);
+		n += ws[d->rows[r].set];
+	}
+	m /= n > 0 ? n : 1;
 	for (it = 0; it < 50; it++) {
 		double g0 = 0, g1 = 0, h00 = 1e-9, h01 = 0, h11 = 1e-9, det, da, db;
 
 		for (r = 0; r < d->n; r++) {
-			double l1, l2, p, y, wr;
+			double l1, l2, l, p, y, wr;
 
 			if (!use[r])
 				continue;
 			wr = ws[d->rows[r].set];
 			router_logits(rm, d->rows[r].x, &l1, &l2);
-			p = 1 / (1 + exp(-(a + b * l1)));
+			l = (h == 1 ? l1 : l2) - m;
+			p = 1 / (1 + exp(-(a + b * l)));
 			y = label_weak_fail(&d->rows[r]);
 			g0 += wr * (p - y);
-			g1 += wr * (p - y) * l1;
+			g1 += wr * (p - y) * l;
 			h00 += wr * p * (1 - p);
-			h01 += wr * p * (1 - p) * l1;
-			h11 += wr * p * (1 - p) * l1 * l1;
+			h01 += wr * p * (1 - p) * l;
+			h11 += wr * p * (1 - p) * l * l;
 		}
 		det = h00 * h11 - h01 * h01;
 		if (fabs(det) < 1e-12)
@@ -854,31 +920,57 @@ calibrate(const struct data *d, const bool *use, struct router_model *rm)
 	}
 	if (!(b > 0) || !isfinite(a))
 		return;
-	rm->b1 = a + b * rm->b1;
+	*bias = a + b * (*bias - m);
 	for (i = 0; i < RF_COUNT; i++)
-		rm->w1[i] *= b;
+		w[i] *= b;
 }
 
 /*
  * Fit a whole model on the rows with use[r] and the hyperparameters hp:
- * standardisation, head 1 (by hp), head 2 (the strong model fails), and
- * thresholds for the target tier mix on those rows.
+ * standardisation; head 1, the mean of hp's k configurations, each logit
+ * scaled to unit spread on those rows (all are linear in the same
+ * standardised features, so the mean is one linear head); head 2, the mid
+ * model fails, averaged over the same configurations' ridges; both
+ * calibrated; thresholds for the target tier mix on those rows.
  */
 static void
 fit_model_with(const struct data *d, const bool *use, const struct hparams *hp, struct router_model *rm)
 {
 	double *p1 = xcalloc(d->n, sizeof(double)), *p2 = xcalloc(d->n, sizeof(double));
-	struct heads hd;
-	size_t r, n = 0;
-	int i;
+	double w1[RF_COUNT] = { 0 }, w2[RF_COUNT] = { 0 }, b1 = 0, b2 = 0;
+	struct heads hd[ARRAY_SIZE(grid_l2) + 1];
+	double fitted_l2[ARRAY_SIZE(grid_l2) + 1];
+	size_t r, n = 0, nf = 0, li;
+	int i, c, h2 = knob_head2 == 1 ? 2 : 0;
 
 	memset(rm, 0, sizeof(*rm));
 	standardise(d, use, rm);
-	fit_heads(d, use, rm, hp->l2, &hd);
-	head_for(&hd, hp->label, hp->anchor, rm);
-	memcpy(rm->w2, hd.w[2], sizeof(rm->w2));
-	rm->b2 = hd.b[2];
-	calibrate(d, use, rm);
+	for (c = 0; c < hp->k; c++) {
+		const struct hconf *hc = &hp->c[c];
+		double sp;
+
+		/* One fit per ridge: the labels and anchors of a ridge share it. */
+		for (li = 0; li < nf && fitted_l2[li] != hc->l2; li++)
+			;
+		if (li == nf && nf < ARRAY_SIZE(fitted_l2)) {
+			fit_heads(d, use, rm, hc->l2, &hd[nf]);
+			fitted_l2[nf++] = hc->l2;
+		}
+		head_for(&hd[li], hc->label, hc->anchor, rm);
+		sp = head_spread(d, use, rm, rm->w1);
+		for (i = 0; i < RF_COUNT; i++) {
+			w1[i] += rm->w1[i] / sp / hp->k;
+			w2[i] += hd[li].w[h2][i] / hd[li].spread[h2] / hp->k;
+		}
+		b1 += rm->b1 / sp / hp->k;
+		b2 += hd[li].b[h2] / hd[li].spread[h2] / hp->k;
+	}
+	memcpy(rm->w1, w1, sizeof(rm->w1));
+	memcpy(rm->w2, w2, sizeof(rm->w2));
+	rm->b1 = b1;
+	rm->b2 = b2;
+	calibrate(d, use, rm, 1);
+	calibrate(d, use, rm, 2);
 	for (i = 0; i < RF_COUNT; i++) {
 		/* Constant over the training data (or left out): no weight, an identity scale. */
 		if (rm->scale[i] == 0 || !(train_mask >> i & 1)) {
@@ -937,6 +1029,7 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 {
 	char day[16];
 	time_t now = time(NULL);
+	int c;
 
 	strftime(day, sizeof(day), "%Y-%m-%d", gmtime(&now));
 	fprintf(f, "/* router_weights: the router's fitted model; generated by bench/router_train.c, do not edit. */\n");
@@ -953,12 +1046,15 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 		fprintf(f, " * prompts, every row weighing the same, one intercept per set while fitting.\n");
 	}
 	fprintf(f, " * Plain L2 logistic regression on standardised, clipped features (digit share and\n");
-	fprintf(f, " * the multiple-choice shape left out). Head 1 (cheap not enough): %s,\n",
-	    label_names[hp->label]);
-	fprintf(f, " * ridge %g per row, word-count anchor %g, calibrated to P(weak model fails);\n", hp->l2, hp->anchor);
-	fprintf(f, " * head 2 (mid not enough): the strong model fails (judged sets: a score below %.0f).\n",
-	    MTBENCH_GOOD);
-	fprintf(f, " * Label, ridge and anchor chosen by leave-one-set-out (mean APGR %.3f).\n", hp->inner);
+	fprintf(f, " * the multiple-choice shape left out). Head 1 (cheap not enough): the mean of the\n");
+	fprintf(f, " * %d best configurations (label, ridge per row, word-count anchor) by leave-one-set-out\n", hp->k);
+	fprintf(f, " * APGR, each logit scaled to unit spread, then calibrated to P(weak model fails):\n");
+	for (c = 0; c < hp->k; c++)
+		fprintf(f, " *   %s, ridge %g, anchor %g (APGR %.3f)\n", label_names[hp->c[c].label], hp->c[c].l2,
+		    hp->c[c].anchor, hp->c[c].inner);
+	fprintf(f, " * Head 2 (mid not enough): %s (judged sets: a score below %.0f),\n",
+	    knob_head2 == 1 ? "the strong model fails" : "the weak (mid-tier) model fails", MTBENCH_GOOD);
+	fprintf(f, " * averaged over the same ridges and calibrated the same way.\n");
 	fprintf(f, " * Thresholds give %.0f%% cheap and %.0f%% frontier on the training prompts.\n",
 	    TRAIN_CHEAP_SHARE * 100, TRAIN_FRONTIER_SHARE * 100);
 	fprintf(f, " * Features: router.c's router_features(); in order: RF_* of router.h.\n */\n");
@@ -1010,8 +1106,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	fprintf(stderr, "router_train: %zu prompts, wrote %s\n", d.n, strcmp(out, "-") == 0 ? "stdout" : out);
-	fprintf(stderr, "  chosen by leave-one-set-out: head 1 %s, ridge %g, anchor %g (mean APGR %.3f)\n",
-	    label_names[hp.label], hp.l2, hp.anchor, hp.inner);
+	fprintf(stderr, "  head 1 averages the %d best by leave-one-set-out:\n", hp.k);
+	for (i = 0; i < hp.k; i++)
+		fprintf(stderr, "    %s, ridge %g, anchor %g (mean APGR %.3f)\n", label_names[hp.c[i].label],
+		    hp.c[i].l2, hp.c[i].anchor, hp.c[i].inner);
 	for (i = 0; i < RF_COUNT; i++)
 		fprintf(stderr, "  %-12s w1 %+7.3f  w2 %+7.3f\n", router_feature_names[i], rm.w1[i], rm.w2[i]);
 	fprintf(stderr, "  bias         b1 %+7.3f  b2 %+7.3f   t1 %.3f  t2 %.3f\n", rm.b1, rm.b2, rm.t1, rm.t2);
