@@ -5,10 +5,16 @@
  * prompts), contaminated or unscored rows skipped (34): GSM8K 1307, MMLU 14037, MT-Bench 72,
  * Arena-300 291 prompts, every row weighing the same, one intercept per set while fitting.
  * Plain L2 logistic regression on standardised, clipped features (digit share and
- * the multiple-choice shape left out). Head 1 (cheap not enough): strong model fails,
- * ridge 0.01 per row, word-count anchor 0.5, calibrated to P(weak model fails);
- * head 2 (mid not enough): the strong model fails (judged sets: a score below 8).
- * Label, ridge and anchor chosen by leave-one-set-out (mean APGR 0.615).
+ * the multiple-choice shape left out). Head 1 (cheap not enough): the mean of the
+ * 5 best configurations (label, ridge per row, word-count anchor) by leave-one-set-out
+ * APGR, each logit scaled to unit spread, then calibrated to P(weak model fails):
+ *   strong model fails, ridge 0.01, anchor 0.5 (APGR 0.615)
+ *   strong model fails, ridge 0.01, anchor 1 (APGR 0.611)
+ *   weak fails + strong fails, ridge 0.01, anchor 0.5 (APGR 0.606)
+ *   strong model fails, ridge 0.01, anchor 2 (APGR 0.606)
+ *   strong model fails, ridge 0.1, anchor 0.5 (APGR 0.605)
+ * Head 2 (mid not enough): the weak (mid-tier) model fails (judged sets: a score below 8),
+ * averaged over the same ridges and calibrated the same way.
  * Thresholds give 60% cheap and 10% frontier on the training prompts.
  * Features: router.c's router_features(); in order: RF_* of router.h.
  */
@@ -66,59 +72,59 @@ const struct router_model router_default_model = {
 		1,	/* prev_tier */
 	},
 	.w1 = {
-		0.0254693,	/* length */
-		0.168288,	/* words */
-		-0.132256,	/* lines */
-		-0.00752799,	/* code_fence */
-		0.0905991,	/* code_chars */
+		0.0185489,	/* length */
+		0.267361,	/* words */
+		-0.0995405,	/* lines */
+		-0.0048467,	/* code_fence */
+		0.0848623,	/* code_chars */
 		0,	/* diff */
-		-0.00281025,	/* stack_trace */
+		-0.00100315,	/* stack_trace */
 		0,	/* digits */
-		0.302104,	/* numbers */
-		0.145678,	/* math_ops */
-		-0.044016,	/* questions */
+		0.258953,	/* numbers */
+		0.123133,	/* math_ops */
+		-0.0338364,	/* questions */
 		0,	/* choice */
-		0.0807656,	/* sentences */
-		-0.153079,	/* word_len */
-		0.0472907,	/* non_ascii */
-		-0.0453081,	/* kw_reason */
-		0.0819178,	/* kw_math */
-		-0.0313695,	/* kw_code */
-		-0.0964754,	/* kw_creative */
-		0.0469654,	/* kw_simple */
-		0.02176,	/* kw_format */
+		0.0654136,	/* sentences */
+		-0.140332,	/* word_len */
+		0.0422664,	/* non_ascii */
+		-0.0318544,	/* kw_reason */
+		0.0743316,	/* kw_math */
+		-0.0233628,	/* kw_code */
+		-0.0706319,	/* kw_creative */
+		0.0372638,	/* kw_simple */
+		0.0138673,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
 	},
-	.b1 = -0.768733,
+	.b1 = -0.767568,
 	.w2 = {
-		0.0375874,	/* length */
-		-0.0797234,	/* words */
-		-0.195182,	/* lines */
-		-0.0111097,	/* code_fence */
-		0.133705,	/* code_chars */
+		0.0553806,	/* length */
+		0.0241025,	/* words */
+		-0.172293,	/* lines */
+		-0.00229452,	/* code_fence */
+		0.144805,	/* code_chars */
 		0,	/* diff */
-		-0.00414735,	/* stack_trace */
+		0.00710485,	/* stack_trace */
 		0,	/* digits */
-		0.445842,	/* numbers */
-		0.21499,	/* math_ops */
-		-0.0649583,	/* questions */
+		0.323659,	/* numbers */
+		0.0674206,	/* math_ops */
+		-0.0471901,	/* questions */
 		0,	/* choice */
-		0.119193,	/* sentences */
-		-0.225913,	/* word_len */
-		0.0697912,	/* non_ascii */
-		-0.0668653,	/* kw_reason */
-		0.120894,	/* kw_math */
-		-0.0462948,	/* kw_code */
-		-0.142378,	/* kw_creative */
-		0.069311,	/* kw_simple */
-		0.0321132,	/* kw_format */
+		0.100501,	/* sentences */
+		-0.251099,	/* word_len */
+		0.0646718,	/* non_ascii */
+		0.0430262,	/* kw_reason */
+		0.0807345,	/* kw_math */
+		0.00279012,	/* kw_code */
+		-0.00262116,	/* kw_creative */
+		0.0200672,	/* kw_simple */
+		-0.0158248,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
 	},
-	.b2 = -1.57552,
-	.t1 = 0.356541,
-	.t2 = 0.364473,
+	.b2 = -0.777765,
+	.t1 = 0.355844,
+	.t2 = 0.497867,
 };
