@@ -14,6 +14,9 @@
  * (GPT-4-1106 $10/$30, Mixtral $0.60/$0.60 per million), tokens = chars/4,
  * MMLU +600 prompt tokens for its 5-shot prefix and one output token.
  * Arena-300 carries no answer lengths, so its costs are the prompt's alone.
+ * "head 2 only" ranks by head 2's logit (P(mid model not enough)) on the
+ * same mid-to-strong gap. Arena-300 is also routed on all three tiers with
+ * its transfer model, both thresholds swept (section 4, point 4).
  */
 #define ROUTER_TRAIN_LIB
 #include "router_train.c"
@@ -166,20 +169,154 @@ score_model(const struct data *d, const struct router_model *rm, int s, const bo
 			sc[r] = router_score(rm, d->rows[r].x);
 }
 
-/* Fit on the other sets (hyperparameters chosen on them alone), score set s; *hp gets the choice. */
+/*
+ * Fit on the other sets (hyperparameters chosen on them alone), score set s;
+ * *hp gets the choice, *rm the model.
+ */
 static struct metrics
-eval_transfer(const struct data *d, int s, double *sc, struct hparams *hp)
+eval_transfer(const struct data *d, int s, double *sc, struct hparams *hp, struct router_model *rm)
 {
 	bool *use = xcalloc(d->n, sizeof(bool));
-	struct router_model rm;
 	size_t r;
 
 	for (r = 0; r < d->n; r++)
 		use[r] = d->rows[r].set != s;
-	*hp = fit_model(d, use, &rm);
-	score_model(d, &rm, s, NULL, sc);
+	*hp = fit_model(d, use, rm);
+	score_model(d, rm, s, NULL, sc);
 	free(use);
 	return evaluate(d, s, sc);
+}
+
+/* Score set s by head 2's logit alone: how well it finds where the mid model falls short of the strong one. */
+static struct metrics
+eval_head2(const struct data *d, int s, const struct router_model *rm, double *sc)
+{
+	size_t r;
+
+	for (r = 0; r < d->n; r++) {
+		double l1, l2;
+
+		if (d->rows[r].set != s)
+			continue;
+		router_logits(rm, d->rows[r].x, &l1, &l2);
+		sc[r] = l2;
+	}
+	return evaluate(d, s, sc);
+}
+
+#define SWEEP_STEPS 50
+
+/* The tier of row r under thresholds t1, t2 on its scores, with router_decide_with's topic rules. */
+static int
+tier3(const struct row *r, double p1, double p2, double t1, double t2)
+{
+	int t = p1 < t1 ? 0 : p2 < t2 ? 1 : 2;
+
+	if (t == 0 && (r->x[RF_CODE_FENCE] > 0 || r->x[RF_DIFF] > 0 || r->x[RF_TRACE] > 0))
+		t = 1;
+	if (t == 2 && r->in_chars < 200 && r->x[RF_KW_SIMPLE] > 0 && r->x[RF_KW_REASON] == 0 &&
+	    r->x[RF_KW_MATH] == 0 && r->x[RF_KW_CODE] == 0 && r->x[RF_CODE_FENCE] == 0 && r->x[RF_TRACE] == 0 &&
+	    r->x[RF_MATH_OPS] == 0)
+		t = 1;
+	return t;
+}
+
+/* The i-th of SWEEP_STEPS + 1 thresholds on the sorted scores v[0..n): none below, ..., all below. */
+static double
+sweep_threshold(const double *v, size_t n, int i)
+{
+	return i == SWEEP_STEPS ? v[n - 1] + 1 : v[(size_t)i * (n - 1) / SWEEP_STEPS];
+}
+
+/*
+ * Three tiers on the rows of set s that have a cheap score (Arena-300):
+ * cheap Mistral-7B, mid Mixtral-8x7B, frontier GPT-4-1106, each prompt's
+ * quality the judge's score of its tier's answer and its cost the prompt's
+ * tokens at $0.20, $0.60 and $10 per million (no answer lengths are
+ * stored). Sweep both thresholds over a (SWEEP_STEPS + 1)^2 grid of score
+ * quantiles (routing.md section 4) and give the largest share of
+ * always-frontier cost saved at 95% and at 90% of its quality.
+ */
+static void
+sweep3(const struct data *d, int s, const double *p1, const double *p2, double saved[2])
+{
+	static const double price[3] = { 0.2, 0.6, 10 };
+	double *v1 = xcalloc(d->n, sizeof(double)), *v2 = xcalloc(d->n, sizeof(double)), qf = 0, cf = 0;
+	size_t r, n = 0;
+	int i, j, k;
+
+	saved[0] = saved[1] = 0;
+	for (r = 0; r < d->n; r++) {
+		if (d->rows[r].set != s || d->rows[r].cheap < 0)
+			continue;
+		v1[n] = p1[r];
+		v2[n] = p2[r];
+		qf += d->rows[r].strong;
+		cf += d->rows[r].in_chars / 4 * price[2];
+		n++;
+	}
+	if (n > 0) {
+		qsort(v1, n, sizeof(double), cmp_double);
+		qsort(v2, n, sizeof(double), cmp_double);
+	}
+	for (i = 0; i <= SWEEP_STEPS && n > 0; i++) {
+		for (j = 0; j <= SWEEP_STEPS; j++) {
+			double t1 = sweep_threshold(v1, n, i), t2 = sweep_threshold(v2, n, j), q = 0, c = 0;
+
+			for (r = 0; r < d->n; r++) {
+				const struct row *row = &d->rows[r];
+				int t;
+
+				if (row->set != s || row->cheap < 0)
+					continue;
+				t = tier3(row, p1[r], p2[r], t1, t2);
+				q += t == 0 ? row->cheap : t == 1 ? row->weak : row->strong;
+				c += row->in_chars / 4 * price[t];
+			}
+			for (k = 0; k < 2; k++)
+				if (q >= (k == 0 ? 0.95 : 0.90) * qf && 1 - c / cf > saved[k])
+					saved[k] = 1 - c / cf;
+		}
+	}
+	free(v1);
+	free(v2);
+}
+
+/* The three-tier sweep of set s for the transfer model rm, length only and random scores; printed. */
+static void
+eval_3tier(const struct data *d, int s, const struct router_model *rm)
+{
+	double *p1 = xcalloc(d->n, sizeof(double)), *p2 = xcalloc(d->n, sizeof(double)), sv[2], rs[2] = { 0 };
+	uint64_t st;
+	size_t r;
+	int seed;
+
+	for (r = 0; r < d->n; r++) {
+		double l1, l2;
+
+		router_logits(rm, d->rows[r].x, &l1, &l2);
+		p1[r] = l1;
+		p2[r] = l2;
+	}
+	sweep3(d, s, p1, p2, sv);
+	printf("  %-8s llm (transfer)      %5.1f%%  %5.1f%%\n", set_names[s], sv[0] * 100, sv[1] * 100);
+	for (r = 0; r < d->n; r++)
+		p1[r] = p2[r] = d->rows[r].x[RF_LENGTH];
+	sweep3(d, s, p1, p2, sv);
+	printf("  %-8s length only         %5.1f%%  %5.1f%%\n", "", sv[0] * 100, sv[1] * 100);
+	for (seed = 1; seed <= EVAL_SEEDS; seed++) {
+		st = 0x9E3779B97F4A7C15ull * (uint64_t)seed;
+		for (r = 0; r < d->n; r++) {
+			p1[r] = (double)(xorshift(&st) >> 11);
+			p2[r] = (double)(xorshift(&st) >> 11);
+		}
+		sweep3(d, s, p1, p2, sv);
+		rs[0] += sv[0] / EVAL_SEEDS;
+		rs[1] += sv[1] / EVAL_SEEDS;
+	}
+	printf("  %-8s random (20 seeds)   %5.1f%%  %5.1f%%\n", "", rs[0] * 100, rs[1] * 100);
+	free(p1);
+	free(p2);
 }
 
 /*
@@ -344,6 +481,7 @@ main(int argc, char **argv)
 	struct data d;
 	double *sc, *tr, *len, ci[SET_COUNT][2], diff[SET_COUNT][2];
 	struct hparams hp[SET_COUNT];
+	struct router_model rms[SET_COUNT];
 	size_t setn[SET_COUNT] = { 0 }, r;
 	int s;
 
@@ -364,7 +502,8 @@ main(int argc, char **argv)
 	for (s = 0; s < SET_COUNT; s++) {
 		if (setn[s] == 0)
 			continue;
-		print_row(set_names[s], setn[s], "llm (transfer)", eval_transfer(&d, s, tr, &hp[s]));
+		print_row(set_names[s], setn[s], "llm (transfer)", eval_transfer(&d, s, tr, &hp[s], &rms[s]));
+		print_row(NULL, 0, "head 2 only (transfer)", eval_head2(&d, s, &rms[s], sc));
 		print_row(NULL, 0, "llm (5-fold CV)", eval_cv(&d, s, sc));
 		print_row(NULL, 0, "plain L2 LR (transfer)", eval_plain(&d, s, sc));
 		print_row(NULL, 0, "length only", eval_length(&d, s, len));
@@ -389,6 +528,11 @@ main(int argc, char **argv)
 		for (c = 0; c < hp[s].k; c++)
 			printf("  %-8s %s; %g; %g; %.3f\n", c == 0 ? set_names[s] : "", label_names[hp[s].c[c].label],
 			    hp[s].c[c].l2, hp[s].c[c].anchor, hp[s].c[c].inner);
+	}
+	if (setn[SET_ARENA] > 0) {
+		printf("three tiers (cheap Mistral-7B, mid Mixtral, frontier GPT-4-1106), prompt tokens priced,\n"
+		    "both thresholds swept; cost saved against always-frontier at 95%% and 90%% of its quality:\n");
+		eval_3tier(&d, SET_ARENA, &rms[SET_ARENA]);
 	}
 	free(tr);
 	free(len);

@@ -39,6 +39,7 @@ struct row {
 	int set;
 	int group;                    /* index into data.groups: MMLU domain, MT-Bench category */
 	double weak, strong;          /* scores: 0/1, or a judge's 1-10 (MT-Bench, Arena-300) */
+	double cheap;                 /* Arena-300: the cheap model's (Mistral-7B) score; else -1 */
 	double in_chars, weak_out, strong_out;
 	double x[RF_COUNT];
 };
@@ -267,14 +268,12 @@ data_load_arena(struct data *d, size_t *rcap, const char *path)
 	}
 	while ((got = getline(&line, &cap, fp)) > 0) {
 		struct row r;
-		double cheap;     /* not fitted; read so that a row needs all three scores */
-
 		if (line[got - 1] == '\n')
 			line[got - 1] = '\0';
 		if (tsv_split(line, f, 9) != 9)
 			continue;
 		memset(&r, 0, sizeof(r));
-		if (!parse_num(f[1], &cheap) || !parse_num(f[2], &r.weak) || !parse_num(f[3], &r.strong) ||
+		if (!parse_num(f[1], &r.cheap) || !parse_num(f[2], &r.weak) || !parse_num(f[3], &r.strong) ||
 		    !parse_num(f[4], &r.in_chars) || !parse_num(f[6], &r.weak_out) || !parse_num(f[7], &r.strong_out)) {
 			d->skipped++;
 			continue;
@@ -328,6 +327,7 @@ data_load(const char *dir, struct data *d)
 			continue;
 		}
 		r.set = s;
+		r.cheap = -1;
 		r.group = data_group(d, f[2]);
 		data_push(d, &rcap, &r, f[9]);
 	}
@@ -342,7 +342,10 @@ data_load(const char *dir, struct data *d)
 	return 0;
 }
 
-/* The weak (cheap-class) model's answer is not enough. */
+/*
+ * The weak model's answer is not enough. That model (Mixtral-8x7B) is a mid
+ * tier one: head 2's event itself, and head 1's stand-in for the cheap tier.
+ */
 static double
 label_weak_fail(const struct row *r)
 {

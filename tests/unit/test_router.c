@@ -200,6 +200,9 @@ test_decide_order(void)
 	CHECK(t.tier >= l.tier);
 	CHECK(p.tier >= t.tier);
 	CHECK(p.p_cheap_fail > g.p_cheap_fail);
+	/* Head 2: a multi-step proof is likelier to defeat a mid model than a greeting or a lookup. */
+	CHECK(p.p_mid_fail > g.p_mid_fail);
+	CHECK(p.p_mid_fail > l.p_mid_fail);
 	CHECK(strstr(t.reason, "stack trace") != NULL);
 	CHECK_STR(t.top[0].name, "stack trace");
 	CHECK(t.ntop >= 1 && t.ntop <= 3);
