@@ -64,6 +64,22 @@ same_usage(const struct usage *x, const struct usage *y)
 	    x->reported == y->reported;
 }
 
+/* Abort unless the fast run (a, wa, ra) left what the cJSON run (b, wb, rb) did; free a's side. */
+static void
+check_same(struct pstate *a, struct seen *wa, enum pev ra, const struct pstate *b, const struct seen *wb,
+    enum pev rb)
+{
+	if (ra != rb || a->stop != b->stop || a->done != b->done || !same_usage(&a->usage, &b->usage))
+		abort();
+	if ((a->error == NULL) != (b->error == NULL) || (a->error != NULL && strcmp(a->error, b->error) != 0))
+		abort();
+	if (wa->len != wb->len || wa->calls != wb->calls || wa->bounds != wb->bounds ||
+	    (wa->len > 0 && memcmp(wa->text, wb->text, wa->len) != 0))
+		abort();
+	free(wa->text);
+	pstate_done(a);
+}
+
 /* The first byte picks a starting state; the rest is one event's data. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -87,27 +103,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rb = run(false, data[0], ev, len, &b, &wb);
 	if (wire_fast_count != before)
 		abort(); /* off means off */
-	if (ra != rb || a.stop != b.stop || a.done != b.done || !same_usage(&a.usage, &b.usage))
-		abort();
-	if ((a.error == NULL) != (b.error == NULL) || (a.error != NULL && strcmp(a.error, b.error) != 0))
-		abort();
-	if (wa.len != wb.len || wa.calls != wb.calls || wa.bounds != wb.bounds ||
-	    (wa.len > 0 && memcmp(wa.text, wb.text, wa.len) != 0))
-		abort();
-	free(wa.text);
-	pstate_done(&a);
+	check_same(&a, &wa, ra, &b, &wb, rb);
 	/* again: an event the scanner took is now the template, and must read the same through it */
 	ra = run(true, data[0], ev, len, &a, &wa);
-	if (ra != rb || a.stop != b.stop || a.done != b.done || !same_usage(&a.usage, &b.usage))
-		abort();
-	if ((a.error == NULL) != (b.error == NULL) || (a.error != NULL && strcmp(a.error, b.error) != 0))
-		abort();
-	if (wa.len != wb.len || wa.calls != wb.calls || wa.bounds != wb.bounds ||
-	    (wa.len > 0 && memcmp(wa.text, wb.text, wa.len) != 0))
-		abort();
-	free(wa.text);
+	check_same(&a, &wa, ra, &b, &wb, rb);
 	free(wb.text);
-	pstate_done(&a);
 	pstate_done(&b);
 	wire_fast = true;
 	return 0;
