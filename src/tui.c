@@ -220,14 +220,17 @@ tui_meter_refresh(struct tui *t)
 void
 tui_pump(struct tui *t, int timeout_ms)
 {
-	int fds[2];
+	int fds[3];
 	size_t n = 0;
 	char drain[64];
 
 	if (!t->headless)
 		fds[n++] = STDIN_FILENO;
 	fds[n++] = t->sig_pipe[0];
+	if (t->job.pid != 0 && t->job.fd >= 0)
+		fds[n++] = t->job.fd;
 	chat_poll(t->chat, fds, n, timeout_ms);
+	tui_job_poll(t);
 	while (read(t->sig_pipe[0], drain, sizeof(drain)) > 0)
 		;
 	if (sig_winch) {
@@ -397,6 +400,7 @@ tui_new(struct cli *cli, const struct tui_opts *o)
 	t->route_dirty = true;
 	t->input_rows = 1;
 	t->sig_pipe[0] = t->sig_pipe[1] = -1;
+	t->job.fd = -1;
 	if (pipe(t->sig_pipe) == 0) {
 		fcntl(t->sig_pipe[0], F_SETFL, O_NONBLOCK);
 		fcntl(t->sig_pipe[1], F_SETFL, O_NONBLOCK);
@@ -431,6 +435,7 @@ tui_free(struct tui *t)
 
 	if (t == NULL)
 		return;
+	tui_job_kill(t);
 	chat_free(t->chat);
 	ledger_close(t->ledger);
 	tui_view_done(&t->view);
@@ -468,7 +473,7 @@ loop(struct tui *t)
 
 		if (t->dirty)
 			timeout = since >= FRAME_MS ? 0 : (int)(FRAME_MS - since);
-		else if (chat_busy(t->chat))
+		else if (chat_busy(t->chat) || tui_job_busy(t))
 			timeout = 250;
 		tui_pump(t, timeout);
 		/* the elapsed seconds shown while a reply streams */

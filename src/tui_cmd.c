@@ -2,6 +2,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,11 +217,15 @@ tui_submit(struct tui *t, const char *line)
 		line++;   /* "//" sends a line that starts with a slash */
 	if (*line == '\0' && t->natt == 0)
 		return;
-	if (chat_busy(t->chat)) {
+	if (chat_busy(t->chat) || tui_job_busy(t)) {
 		char k[16];
 
 		tui_key_name(tui_action_key(t, ACT_CANCEL), k, sizeof(k));
-		tui_status(t, true, "a reply is still streaming: wait, or %s to cancel it", k);
+		if (chat_busy(t->chat))
+			tui_status(t, true, "a reply is still streaming: wait, or %s to cancel it", k);
+		else
+			tui_status(t, true, "a /run command is still running: wait for its output, or %s "
+			    "to stop it", k);
 		t->restore_input = xstrdup(line);
 		return;
 	}
@@ -330,43 +335,157 @@ tui_attach_file(struct tui *t, const char *path)
 	return 0;
 }
 
-/* Run a command with no terminal and attach what it printed. */
+/*
+ * /run: the command runs in the background, in a process group of its own,
+ * with no terminal and its output on a pipe the main loop reads, so the
+ * screen stays live and the cancel key stops it.
+ */
 void
 tui_run_attach(struct tui *t, const char *cmd)
 {
-	char *sh = xstrfmt("(%s) </dev/null 2>&1", cmd), chunk[4096], tok[16], *fence;
-	struct buf out;
-	FILE *p;
-	size_t n;
-	int st, code;
-	bool cut = false;
+	struct tui_job *j = &t->job;
+	char k[16];
+	int fds[2], devnull;
+	pid_t pid;
 
-	buf_init(&out, RUN_MAX);
-	p = popen(sh, "r");
-	free(sh);
-	if (p == NULL) {
-		tui_status(t, true, "run: %s", strerror(errno));
-		buf_done(&out);
+	if (j->pid != 0) {
+		tui_status(t, true, "a /run command is still running: %s", j->cmd);
 		return;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
-		if (!cut && buf_add(&out, chunk, n) != 0)
-			cut = true;
-	st = pclose(p);
-	code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		tui_status(t, true, "run: %s", strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		tui_status(t, true, "run: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return;
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		devnull = open("/dev/null", O_RDONLY);
+		if (devnull >= 0)
+			dup2(devnull, STDIN_FILENO);
+		dup2(fds[1], STDOUT_FILENO);
+		dup2(fds[1], STDERR_FILENO);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	setpgid(pid, pid); /* both sides, so that a stop never misses the group */
+	close(fds[1]);
+	fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+	j->pid = pid;
+	j->fd = fds[0];
+	j->cut = j->stopped = false;
+	j->cmd = xstrdup(cmd);
+	buf_init(&j->out, RUN_MAX);
+	tui_key_name(tui_action_key(t, ACT_CANCEL), k, sizeof(k));
+	tui_status(t, false, "running (%s stops it): %s", k, cmd);
+}
+
+/* Whether /run's command is still running. */
+bool
+tui_job_busy(const struct tui *t)
+{
+	return t->job.pid != 0;
+}
+
+/* Attach the finished command's output, exit status st. */
+static void
+job_attach(struct tui *t, int st)
+{
+	struct tui_job *j = &t->job;
+	char tok[16], *fence;
+	const char *out = j->out.data ? j->out.data : "";
+	int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+
 	t->att = xreallocarray(t->att, t->natt + 1, sizeof(*t->att));
-	t->att[t->natt].label = xstrfmt("$ %s", cmd);
-	fence = fence_for(out.data ? out.data : "");
-	t->att[t->natt].text = xstrfmt("Output of `%s` (exit %d)%s:\n%s\n%s%s%s\n", cmd, code,
-	    cut ? ", cut at 256 KiB" : "", fence, out.data ? out.data : "",
-	    out.len && out.data[out.len - 1] != '\n' ? "\n" : "", fence);
+	t->att[t->natt].label = xstrfmt("$ %s", j->cmd);
+	fence = fence_for(out);
+	t->att[t->natt].text = xstrfmt("Output of `%s` (exit %d)%s:\n%s\n%s%s%s\n", j->cmd, code,
+	    j->cut ? ", cut at 256 KiB" : "", fence, out, j->out.len && out[j->out.len - 1] != '\n' ? "\n" : "",
+	    fence);
 	free(fence);
 	tui_tokens(pricing_estimate_tokens(t->att[t->natt].text, strlen(t->att[t->natt].text)), tok,
 	    sizeof(tok));
 	t->natt++;
-	buf_done(&out);
-	tui_status(t, code != 0, "ran %s: exit %d, %s tok attached to the next message", cmd, code, tok);
+	tui_status(t, code != 0, "ran %s: exit %d, %s tok attached to the next message", j->cmd, code, tok);
 	t->route_dirty = true;
+}
+
+static void
+job_clear(struct tui *t)
+{
+	struct tui_job *j = &t->job;
+
+	if (j->fd >= 0)
+		close(j->fd);
+	buf_done(&j->out);
+	free(j->cmd);
+	memset(j, 0, sizeof *j);
+	j->fd = -1;
+}
+
+/* Read what the command printed; attach it once the command is over. */
+void
+tui_job_poll(struct tui *t)
+{
+	struct tui_job *j = &t->job;
+	char chunk[4096];
+	ssize_t n;
+	int st;
+	pid_t r;
+
+	if (j->pid == 0)
+		return;
+	while (j->fd >= 0) {
+		n = read(j->fd, chunk, sizeof(chunk));
+		if (n > 0) {
+			/* past the cap the rest is read and dropped, so the command is never stuck */
+			if (!j->cut && buf_add(&j->out, chunk, (size_t)n) != 0)
+				j->cut = true;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		close(j->fd);
+		j->fd = -1;
+	}
+	r = waitpid(j->pid, &st, WNOHANG);
+	if (r == 0)
+		return; /* the output is closed, the command not yet over */
+	if (r == j->pid && !j->stopped)
+		job_attach(t, st);
+	else if (j->stopped)
+		tui_status(t, false, "stopped, nothing attached: %s", j->cmd);
+	job_clear(t);
+	t->dirty = true;
+}
+
+/* Stop the command (its whole process group); nothing is attached. */
+void
+tui_job_stop(struct tui *t)
+{
+	if (t->job.pid == 0)
+		return;
+	t->job.stopped = true;
+	kill(-t->job.pid, SIGTERM);
+	tui_status(t, false, "stopping: %s", t->job.cmd);
+}
+
+/* Stop the command and forget it at once (when the TUI closes). */
+void
+tui_job_kill(struct tui *t)
+{
+	if (t->job.pid == 0)
+		return;
+	kill(-t->job.pid, SIGKILL);
+	waitpid(t->job.pid, NULL, 0);
+	job_clear(t);
 }
 
 /* The clipboard command: LLM_CLIPBOARD, wl-copy on Wayland, xclip on X; NULL if none. */

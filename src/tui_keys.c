@@ -493,6 +493,9 @@ tui_act(struct tui *t, enum tui_action a)
 		if (chat_busy(t->chat)) {
 			chat_cancel(t->chat);
 			t->quit_armed = false;
+		} else if (tui_job_busy(t)) {
+			tui_job_stop(t);
+			t->quit_armed = false;
 		} else if (t->quit_armed) {
 			t->quit = true;
 		} else {

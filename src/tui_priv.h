@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "buf.h"
 #include "chat.h"
@@ -177,6 +178,13 @@ struct tui {
 	enum tui_mode mode;
 	struct tui_picker pick;
 	char *confirm_cmd;     /* /run waiting for y */
+	struct tui_job {       /* /run's command, while it runs */
+		pid_t pid;         /* 0: none; the leader of its own process group */
+		int fd;            /* its output, until the end of it; -1 after */
+		struct buf out;
+		bool cut, stopped;
+		char *cmd;
+	} job;
 	char *restore_input;   /* put back into the input once readline is done with a line */
 
 	bool paste;
@@ -267,8 +275,16 @@ char *tui_command_complete(const char *text, int state);
 char *tui_compose(const struct tui *t, const char *input);
 /* Cycle the tier override auto -> cheap -> mid -> frontier. */
 void tui_tier_cycle(struct tui *t);
-/* Run a command with no terminal and attach its output to the next message. */
+/* Start a command with no terminal; what it prints is attached to the next message when it ends. */
 void tui_run_attach(struct tui *t, const char *cmd);
+/* Whether /run's command is still running. */
+bool tui_job_busy(const struct tui *t);
+/* Read what the command printed; attach it once the command is over. */
+void tui_job_poll(struct tui *t);
+/* Stop the command (its whole process group); nothing is attached. */
+void tui_job_stop(struct tui *t);
+/* Stop the command and forget it at once (when the TUI closes). */
+void tui_job_kill(struct tui *t);
 /* Add the slash commands to the help list. */
 void tui_help_commands(struct tui *t);
 /* Add an item to a picker; it takes item (malloc'd). */

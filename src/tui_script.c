@@ -209,7 +209,7 @@ wait_idle(struct tui *t)
 {
 	int64_t end = clock_ms() + WAIT_MS;
 
-	while (chat_busy(t->chat)) {
+	while (chat_busy(t->chat) || tui_job_busy(t)) {
 		if (clock_ms() > end)
 			return -1;
 		tui_pump(t, 50);
@@ -375,7 +375,7 @@ static const struct {
 	{ ":type", sc_type },             /* TEXT: typed key by key */
 	{ ":key", sc_key },               /* NAME...: F2, C-c, M-Enter, PageUp, Enter */
 	{ ":paste", sc_paste },           /* TEXT: a bracketed paste; \n is a newline */
-	{ ":wait-idle", sc_wait_idle },   /* until no transfer runs */
+	{ ":wait-idle", sc_wait_idle },   /* until no transfer or /run command runs */
 	{ ":wait-text", sc_wait_text },   /* TEXT: until TEXT is on the screen */
 	{ ":dump-screen", sc_dump_screen },   /* FILE: the screen as text */
 	{ ":dump-colors", sc_dump_colors },   /* FILE: the text, then each run's slot and colours */
