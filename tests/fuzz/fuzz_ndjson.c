@@ -3,76 +3,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "fuzz_stream.h"
 #include "ndjson.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_CAP 512   /* small, so that the cap is reached often */
-
-struct seen {
-	struct buf log;
-	int calls;
-	int stop_at;   /* ask to stop at this call (0: never) */
-};
-
 static int
 on_line(void *arg, const char *data, size_t len)
 {
-	struct seen *s = arg;
-
 	/* a line is never empty and never holds its line end */
 	if (len == 0 || data[len] != '\0' || len > FUZZ_CAP || memchr(data, '\n', len) != NULL)
 		abort();
-	buf_add(&s->log, data, len);
-	buf_addc(&s->log, '\0');
-	return ++s->calls == s->stop_at;
+	return fuzz_seen_add(arg, data, len);
 }
 
-/* Feed data in slices whose lengths come from the seed; return the decoder's last code. */
-static int
-decode(const uint8_t *data, size_t size, unsigned seed, struct seen *s)
+static void *
+open_ndjson(struct fuzz_seen *s)
 {
-	struct ndjson *d = ndjson_new(FUZZ_CAP, on_line, s);
-	size_t off = 0, n;
-	int rc = 0;
-
-	while (off < size && rc == 0) {
-		n = seed == 0 ? size - off : 1 + (seed + off * 7) % 13;
-		if (n > size - off)
-			n = size - off;
-		rc = ndjson_feed(d, (const char *)data + off, n);
-		off += n;
-	}
-	if (rc == 0)
-		rc = ndjson_finish(d);
-	if (rc != 0 && ndjson_feed(d, "{}\n", 3) != rc)
-		abort(); /* a failure or a stop is sticky */
-	ndjson_free(d);
-	return rc;
+	return ndjson_new(FUZZ_CAP, on_line, s);
 }
+
+static int
+feed_ndjson(void *d, const char *p, size_t n)
+{
+	return ndjson_feed(d, p, n);
+}
+
+static int
+finish_ndjson(void *d)
+{
+	return ndjson_finish(d);
+}
+
+static void
+close_ndjson(void *d)
+{
+	ndjson_free(d);
+}
+
+static const struct fuzz_decoder decoder = { open_ndjson, feed_ndjson, finish_ndjson, close_ndjson, "{}\n" };
 
 /* Split the input whole and in slices; the lines and the outcome must agree. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct seen a, b;
-	int ra, rb, stop;
-
-	if (size < 1)
-		return 0;
-	stop = data[0] % 8; /* sometimes the callback stops the stream */
-	memset(&a, 0, sizeof a);
-	memset(&b, 0, sizeof b);
-	buf_init(&a.log, 0);
-	buf_init(&b.log, 0);
-	a.stop_at = b.stop_at = stop;
-	ra = decode(data + 1, size - 1, 0, &a);
-	rb = decode(data + 1, size - 1, data[0], &b);
-	if (ra != rb || a.calls != b.calls || a.log.len != b.log.len ||
-	    memcmp(buf_str(&a.log), buf_str(&b.log), a.log.len) != 0)
-		abort();
-	buf_done(&a.log);
-	buf_done(&b.log);
-	return 0;
+	return fuzz_stream_one(&decoder, data, size);
 }
