@@ -32,7 +32,7 @@ srcs_of() {
 	provider) echo "provider provider_openai provider_anthropic provider_gemini provider_ollama wire visible sse ndjson" ;;
 	config) echo "config catalog pricing provider provider_openai provider_anthropic provider_gemini provider_ollama wire visible" ;;
 	theme) echo theme ;;
-	md) echo "md visible" ;;
+	md) echo "md md_wrap visible" ;;
 	fast) echo "provider provider_openai provider_anthropic provider_gemini provider_ollama wire visible" ;;
 	*) return 1 ;;
 	esac

@@ -6,26 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "buf.h"
+#include "md_priv.h"
 #include "util.h"
 
 #define MD_DEPTH 32
 #define REPLACEMENT "\xef\xbf\xbd"
-
-/* A style change inside a block's text. */
-struct run {
-	uint32_t off, len;
-	uint8_t slot, attrs;
-};
-
-/* Text waiting to be wrapped, with its styles. */
-struct block {
-	struct buf text;
-	struct run *runs;
-	size_t nruns, cap;
-};
 
 enum ctr_kind { CTR_QUOTE, CTR_LIST, CTR_ITEM };
 
@@ -41,14 +28,6 @@ struct ctr {
 	bool ordered, used;
 	unsigned next;
 	char marker[16];
-};
-
-/* A line being built. */
-struct lb {
-	struct buf text;
-	struct md_span *spans;
-	size_t nspans, cap;
-	int width;
 };
 
 struct render {
@@ -71,202 +50,6 @@ struct render {
 	struct block blk;
 };
 
-/* The width of the character at s (n bytes left); its length in *clen. */
-static int
-char_width(const char *s, size_t n, size_t *clen)
-{
-	mbstate_t st;
-	wchar_t wc;
-	size_t r;
-	int w;
-
-	if ((unsigned char)*s < 0x80) {
-		*clen = 1;
-		return 1;
-	}
-	memset(&st, 0, sizeof(st));
-	r = mbrtowc(&wc, s, n, &st);
-	if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
-		*clen = 1;
-		return 1;
-	}
-	*clen = r;
-	w = wcwidth(wc);
-	return w < 0 ? 1 : w;
-}
-
-/* Return the display width of UTF-8 text. */
-int
-md_width(const char *s, size_t n)
-{
-	size_t i = 0, c;
-	int w = 0;
-
-	while (i < n) {
-		w += char_width(s + i, n - i, &c);
-		i += c;
-	}
-	return w;
-}
-
-/* Start an empty document. */
-void
-md_doc_init(struct md_doc *d)
-{
-	memset(d, 0, sizeof(*d));
-}
-
-/* Drop the lines and code blocks, keeping the arrays. */
-void
-md_doc_clear(struct md_doc *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->nlines; i++) {
-		free(d->lines[i].text);
-		free(d->lines[i].spans);
-	}
-	for (i = 0; i < d->ncodes; i++) {
-		free(d->codes[i].lang);
-		free(d->codes[i].text);
-	}
-	d->nlines = 0;
-	d->ncodes = 0;
-}
-
-/* Free everything the document holds. */
-void
-md_doc_done(struct md_doc *d)
-{
-	md_doc_clear(d);
-	free(d->lines);
-	free(d->codes);
-	memset(d, 0, sizeof(*d));
-}
-
-/* Append bytes in one style to a line being built. */
-static void
-lb_add(struct lb *l, const char *s, size_t n, uint8_t slot, uint8_t attrs, int w)
-{
-	struct md_span *last = l->nspans ? &l->spans[l->nspans - 1] : NULL;
-
-	if (n == 0)
-		return;
-	if (last != NULL && last->slot == slot && last->attrs == attrs &&
-	    last->off + last->len == l->text.len) {
-		last->len += (uint32_t)n;
-	} else {
-		if (l->nspans == l->cap) {
-			l->cap = l->cap ? l->cap * 2 : 4;
-			l->spans = xreallocarray(l->spans, l->cap, sizeof(*l->spans));
-		}
-		l->spans[l->nspans++] = (struct md_span){ .off = (uint32_t)l->text.len,
-		    .len = (uint32_t)n, .slot = slot, .attrs = attrs };
-	}
-	buf_add(&l->text, s, n);
-	l->width += w;
-}
-
-/* Move a finished line into the doc, trailing blanks trimmed, and start afresh. */
-static void
-lb_emit(struct md_doc *d, struct lb *l)
-{
-	struct md_line *ln;
-	size_t len = l->text.len, i;
-
-	while (len > 0 && l->text.data[len - 1] == ' ')
-		len--;
-	if (d->nlines == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 16;
-		d->lines = xreallocarray(d->lines, d->cap, sizeof(*d->lines));
-	}
-	ln = &d->lines[d->nlines++];
-	ln->text = xstrndup(len ? l->text.data : "", len);
-	ln->len = (uint32_t)len;
-	ln->spans = NULL;
-	ln->nspans = 0;
-	for (i = 0; i < l->nspans; i++) {
-		struct md_span sp = l->spans[i];
-
-		if (sp.off >= len)
-			break;
-		if (sp.off + sp.len > len)
-			sp.len = (uint32_t)(len - sp.off);
-		if (ln->spans == NULL)
-			ln->spans = xreallocarray(NULL, l->nspans, sizeof(*ln->spans));
-		ln->spans[ln->nspans++] = sp;
-	}
-	buf_reset(&l->text);
-	l->nspans = 0;
-	l->width = 0;
-}
-
-static void
-lb_done(struct lb *l)
-{
-	buf_done(&l->text);
-	free(l->spans);
-}
-
-/* Copy the prefix pieces of src onto a fresh line. */
-static void
-lb_copy(struct lb *dst, const struct lb *src)
-{
-	size_t i;
-
-	for (i = 0; i < src->nspans; i++)
-		lb_add(dst, src->text.data + src->spans[i].off, src->spans[i].len, src->spans[i].slot,
-		    src->spans[i].attrs, 0);
-	dst->width = src->width;
-}
-
-/* Append block bytes [a, b) to l with their styles. */
-static void
-add_range(struct lb *l, const struct block *bk, size_t a, size_t b, int w)
-{
-	size_t i;
-
-	for (i = 0; i < bk->nruns && a < b; i++) {
-		const struct run *r = &bk->runs[i];
-		size_t end = r->off + r->len, take;
-
-		if (end <= a || r->off >= b)
-			continue;
-		take = (end < b ? end : b) - a;
-		lb_add(l, bk->text.data + a, take, r->slot, r->attrs, 0);
-		a += take;
-	}
-	l->width += w;
-}
-
-/* Append text to the open block in one style. */
-static void
-blk_add(struct block *bk, const char *s, size_t n, uint8_t slot, uint8_t attrs)
-{
-	struct run *last = bk->nruns ? &bk->runs[bk->nruns - 1] : NULL;
-
-	if (n == 0)
-		return;
-	if (last != NULL && last->slot == slot && last->attrs == attrs) {
-		last->len += (uint32_t)n;
-	} else {
-		if (bk->nruns == bk->cap) {
-			bk->cap = bk->cap ? bk->cap * 2 : 8;
-			bk->runs = xreallocarray(bk->runs, bk->cap, sizeof(*bk->runs));
-		}
-		bk->runs[bk->nruns++] = (struct run){ .off = (uint32_t)bk->text.len, .len = (uint32_t)n,
-		    .slot = slot, .attrs = attrs };
-	}
-	buf_add(&bk->text, s, n);
-}
-
-static void
-blk_reset(struct block *bk)
-{
-	buf_reset(&bk->text);
-	bk->nruns = 0;
-}
-
 /*
  * Build the first-line and continuation prefixes from the containers. Deep
  * nesting on a narrow screen keeps four columns (a code block's bar and two
@@ -287,19 +70,19 @@ make_prefixes(struct render *r, struct lb *first, struct lb *cont, bool use_mark
 		if (mw > 0 && cont->width + mw > r->width - 4)
 			break;
 		if (c->kind == CTR_QUOTE) {
-			lb_add(first, "\xe2\x94\x82 ", 4, THEME_QUOTE, 0, 2);
-			lb_add(cont, "\xe2\x94\x82 ", 4, THEME_QUOTE, 0, 2);
+			md_lb_add(first, "\xe2\x94\x82 ", 4, THEME_QUOTE, 0, 2);
+			md_lb_add(cont, "\xe2\x94\x82 ", 4, THEME_QUOTE, 0, 2);
 			continue;
 		}
 		if (c->kind != CTR_ITEM)
 			continue;
 		if (use_markers && !c->used) {
-			lb_add(first, c->marker, strlen(c->marker), (uint8_t)r->base, 0, mw);
+			md_lb_add(first, c->marker, strlen(c->marker), (uint8_t)r->base, 0, mw);
 			c->used = true;
 		} else {
-			lb_add(first, spaces, (size_t)mw, (uint8_t)r->base, 0, mw);
+			md_lb_add(first, spaces, (size_t)mw, (uint8_t)r->base, 0, mw);
 		}
-		lb_add(cont, spaces, (size_t)mw, (uint8_t)r->base, 0, mw);
+		md_lb_add(cont, spaces, (size_t)mw, (uint8_t)r->base, 0, mw);
 	}
 }
 
@@ -313,90 +96,11 @@ pay_blank(struct render *r)
 		buf_init(&first.text, 0);
 		buf_init(&cont.text, 0);
 		make_prefixes(r, &first, &cont, false);
-		lb_emit(r->d, &cont);
-		lb_done(&first);
-		lb_done(&cont);
+		md_lb_emit(r->d, &cont);
+		md_lb_done(&first);
+		md_lb_done(&cont);
 	}
 	r->blank = false;
-}
-
-/* Wrap a block at spaces (or hard at characters for pre) into lines. */
-static void
-wrap(struct md_doc *d, const struct block *bk, const struct lb *pf, const struct lb *pc, int width,
-    bool pre)
-{
-	struct lb l = { 0 };
-	const char *t = bk->text.data;
-	size_t n = bk->text.len, i = 0, j, c;
-	bool space = false, content = false;
-	int avail, ww, w;
-
-	buf_init(&l.text, 0);
-	lb_copy(&l, pf);
-	while (i < n) {
-		avail = width;
-		if (t[i] == '\n') {
-			lb_emit(d, &l);
-			lb_copy(&l, pc);
-			space = content = false;
-			i++;
-			continue;
-		}
-		if (t[i] == ' ' && !pre) {
-			space = content;
-			i++;
-			continue;
-		}
-		j = i;
-		if (pre) {
-			ww = char_width(t + i, n - i, &c);
-			j = i + c;
-		} else {
-			for (ww = 0; j < n && t[j] != ' ' && t[j] != '\n'; j += c)
-				ww += char_width(t + j, n - j, &c);
-		}
-		if (l.width + (space ? 1 : 0) + ww <= avail || (ww == 0 && pre)) {
-			if (space)
-				add_range(&l, bk, i - 1, i, 1);
-			add_range(&l, bk, i, j, ww);
-			content = true;
-			space = false;
-			i = j;
-			continue;
-		}
-		if (content && (pre || ww <= width - pc->width)) {
-			lb_emit(d, &l);
-			lb_copy(&l, pc);
-			space = content = false;
-			continue;
-		}
-		/* A word wider than a whole line: cut it by characters. */
-		if (space && l.width + 2 <= avail)
-			add_range(&l, bk, i - 1, i, 1);
-		space = false;
-		while (i < j) {
-			w = char_width(t + i, j - i, &c);
-			if (l.width + w > avail && l.width > pc->width) {
-				lb_emit(d, &l);
-				lb_copy(&l, pc);
-			}
-			add_range(&l, bk, i, i + c, w);
-			/* Combining marks stay with their base character. */
-			while (i + c < j) {
-				size_t c2;
-
-				if (char_width(t + i + c, j - i - c, &c2) != 0)
-					break;
-				add_range(&l, bk, i + c, i + c + c2, 0);
-				c += c2;
-			}
-			i += c;
-		}
-		content = true;
-	}
-	if (content || n == 0)
-		lb_emit(d, &l);
-	lb_done(&l);
 }
 
 /* The style text gets now. */
@@ -435,7 +139,7 @@ put(struct render *r, const char *s, size_t n)
 	uint8_t slot, attrs;
 
 	cur_style(r, &slot, &attrs);
-	blk_add(&r->blk, s, n, slot, attrs);
+	md_blk_add(&r->blk, s, n, slot, attrs);
 }
 
 /* Wrap the pending paragraph-like text into lines. */
@@ -450,10 +154,10 @@ flush(struct render *r)
 	buf_init(&first.text, 0);
 	buf_init(&cont.text, 0);
 	make_prefixes(r, &first, &cont, true);
-	wrap(r->d, &r->blk, &first, &cont, r->width, false);
-	lb_done(&first);
-	lb_done(&cont);
-	blk_reset(&r->blk);
+	md_wrap(r->d, &r->blk, &first, &cont, r->width, false);
+	md_lb_done(&first);
+	md_lb_done(&cont);
+	md_blk_reset(&r->blk);
 }
 
 /* Emit one line of a frame piece ("┌ [1] c", "└") with the container prefixes. */
@@ -470,16 +174,16 @@ frame_line(struct render *r, const char *s, bool markers)
 	make_prefixes(r, &first, &cont, markers);
 	/* the frame's label is cut, whole characters only, to what the screen has left */
 	while (s[n] != '\0') {
-		cw = char_width(s + n, strlen(s + n), &clen);
+		cw = md_char_width(s + n, strlen(s + n), &clen);
 		if (first.width + w + cw > r->width)
 			break;
 		w += cw;
 		n += clen;
 	}
-	lb_add(&first, s, n, THEME_DIM, 0, w);
-	lb_emit(r->d, &first);
-	lb_done(&first);
-	lb_done(&cont);
+	md_lb_add(&first, s, n, THEME_DIM, 0, w);
+	md_lb_emit(r->d, &first);
+	md_lb_done(&first);
+	md_lb_done(&cont);
 }
 
 /* Record the code block and emit it set apart: a numbered header, a bar, a foot. */
@@ -507,15 +211,15 @@ flush_code(struct render *r)
 	buf_init(&first.text, 0);
 	buf_init(&cont.text, 0);
 	make_prefixes(r, &first, &cont, false);
-	lb_add(&cont, "\xe2\x94\x82 ", 4, THEME_DIM, 0, 2);
+	md_lb_add(&cont, "\xe2\x94\x82 ", 4, THEME_DIM, 0, 2);
 	if (n > 0 && r->blk.text.data[n - 1] == '\n')
 		r->blk.text.len--;
-	wrap(d, &r->blk, &cont, &cont, r->width, true);
+	md_wrap(d, &r->blk, &cont, &cont, r->width, true);
 	r->blk.text.len = 0;
-	lb_done(&first);
-	lb_done(&cont);
+	md_lb_done(&first);
+	md_lb_done(&cont);
 	frame_line(r, "\xe2\x94\x94", false);
-	blk_reset(&r->blk);
+	md_blk_reset(&r->blk);
 	r->code_no++;
 }
 
@@ -576,17 +280,6 @@ enter_item(struct render *r)
 		str_copy(it->marker, sizeof(it->marker), bullets[(lists > 0 ? lists - 1 : 0) % 3]);
 }
 
-/* Append block src's text to dst with its styles. */
-static void
-blk_append(struct block *dst, const struct block *src)
-{
-	size_t i;
-
-	for (i = 0; i < src->nruns; i++)
-		blk_add(dst, src->text.data + src->runs[i].off, src->runs[i].len, src->runs[i].slot,
-		    src->runs[i].attrs);
-}
-
 /* Move the text gathered for a cell into the current row. */
 static void
 cell_end(struct render *r)
@@ -617,22 +310,22 @@ table_row(struct render *r, const struct trow *row, const int *widths, size_t nc
 	for (c = 0; c < ncols; c++) {
 		pad = widths[c];
 		if (c < row->n) {
-			blk_append(&line, &row->cells[c]);
+			md_blk_append(&line, &row->cells[c]);
 			pad -= md_width(row->cells[c].text.data ? row->cells[c].text.data : "",
 			    row->cells[c].text.len);
 		}
 		for (; pad > 0; pad -= (int)sizeof(spaces) - 1)
-			blk_add(&line, spaces, (size_t)(pad < (int)sizeof(spaces) - 1 ? pad :
+			md_blk_add(&line, spaces, (size_t)(pad < (int)sizeof(spaces) - 1 ? pad :
 			    (int)sizeof(spaces) - 1), (uint8_t)r->base, 0);
 		if (c + 1 < ncols)
-			blk_add(&line, " \xe2\x94\x82 ", 5, THEME_DIM, 0);
+			md_blk_add(&line, " \xe2\x94\x82 ", 5, THEME_DIM, 0);
 	}
 	buf_init(&first.text, 0);
 	buf_init(&cont.text, 0);
 	make_prefixes(r, &first, &cont, true);
-	wrap(r->d, &line, &first, &cont, r->width, true);
-	lb_done(&first);
-	lb_done(&cont);
+	md_wrap(r->d, &line, &first, &cont, r->width, true);
+	md_lb_done(&first);
+	md_lb_done(&cont);
 	buf_done(&line.text);
 	free(line.runs);
 }
@@ -665,16 +358,16 @@ table_end(struct render *r)
 			buf_init(&rule.text, 0);
 			for (c = 0; c < ncols; c++) {
 				for (w = 0; w < widths[c] + (c > 0) + (c + 1 < ncols); w++)
-					blk_add(&rule, "\xe2\x94\x80", 3, THEME_DIM, 0);
+					md_blk_add(&rule, "\xe2\x94\x80", 3, THEME_DIM, 0);
 				if (c + 1 < ncols)
-					blk_add(&rule, "\xe2\x94\xbc", 3, THEME_DIM, 0);
+					md_blk_add(&rule, "\xe2\x94\xbc", 3, THEME_DIM, 0);
 			}
 			buf_init(&first.text, 0);
 			buf_init(&cont.text, 0);
 			make_prefixes(r, &first, &cont, false);
-			wrap(r->d, &rule, &first, &cont, r->width, true);
-			lb_done(&first);
-			lb_done(&cont);
+			md_wrap(r->d, &rule, &first, &cont, r->width, true);
+			md_lb_done(&first);
+			md_lb_done(&cont);
 			buf_done(&rule.text);
 			free(rule.runs);
 		}
@@ -751,7 +444,7 @@ on_enter_block(MD_BLOCKTYPE type, void *detail, void *arg)
 		break;
 	case MD_BLOCK_TH:
 	case MD_BLOCK_TD:
-		blk_reset(&r->blk);
+		md_blk_reset(&r->blk);
 		if (type == MD_BLOCK_TH)
 			r->strong++;
 		break;
@@ -891,9 +584,9 @@ on_leave_span(MD_SPANTYPE type, void *detail, void *arg)
 		if (r->href != NULL && *r->href != '\0' && !(strlen(r->href) == n &&
 		    memcmp(r->href, r->blk.text.data + r->link_start, n) == 0) &&
 		    !(str_startswith(r->href, "mailto:") && strlen(r->href) - 7 == n)) {
-			blk_add(&r->blk, " (", 2, THEME_DIM, 0);
-			blk_add(&r->blk, r->href, strlen(r->href), THEME_DIM, 0);
-			blk_add(&r->blk, ")", 1, THEME_DIM, 0);
+			md_blk_add(&r->blk, " (", 2, THEME_DIM, 0);
+			md_blk_add(&r->blk, r->href, strlen(r->href), THEME_DIM, 0);
+			md_blk_add(&r->blk, ")", 1, THEME_DIM, 0);
 		}
 		break;
 	case MD_SPAN_IMG:
@@ -1021,30 +714,6 @@ md_render(struct md_doc *d, const char *text, size_t len, int width, enum theme_
 	free(r.blk.runs);
 	free(r.code_lang);
 	free(r.href);
-}
-
-/* Append plain text wrapped at spaces, newlines kept, in one style. */
-void
-md_plain(struct md_doc *d, const char *text, size_t len, int width, enum theme_slot slot,
-    unsigned attrs)
-{
-	struct block bk;
-	struct lb empty = { 0 };
-	size_t i;
-
-	memset(&bk, 0, sizeof(bk));
-	buf_init(&bk.text, 0);
-	buf_init(&empty.text, 0);
-	for (i = 0; i < len; i++) {
-		/* Tabs as one space: wrapping moves text, so stops would not hold. */
-		char c = text[i] == '\t' ? ' ' : text[i];
-
-		blk_add(&bk, &c, 1, (uint8_t)slot, (uint8_t)attrs);
-	}
-	wrap(d, &bk, &empty, &empty, width < 1 ? 1 : width, false);
-	buf_done(&bk.text);
-	buf_done(&empty.text);
-	free(bk.runs);
 }
 
 static int

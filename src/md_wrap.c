@@ -1,0 +1,322 @@
+/* md_wrap: styled text wrapped on display width into a document's lines; no Markdown here. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "buf.h"
+#include "md.h"
+#include "md_priv.h"
+#include "util.h"
+
+/* The width of the character at s (n bytes left); its length in *clen. */
+int
+md_char_width(const char *s, size_t n, size_t *clen)
+{
+	mbstate_t st;
+	wchar_t wc;
+	size_t r;
+	int w;
+
+	if ((unsigned char)*s < 0x80) {
+		*clen = 1;
+		return 1;
+	}
+	memset(&st, 0, sizeof(st));
+	r = mbrtowc(&wc, s, n, &st);
+	if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
+		*clen = 1;
+		return 1;
+	}
+	*clen = r;
+	w = wcwidth(wc);
+	return w < 0 ? 1 : w;
+}
+
+/* Return the display width of UTF-8 text. */
+int
+md_width(const char *s, size_t n)
+{
+	size_t i = 0, c;
+	int w = 0;
+
+	while (i < n) {
+		w += md_char_width(s + i, n - i, &c);
+		i += c;
+	}
+	return w;
+}
+
+/* Start an empty document. */
+void
+md_doc_init(struct md_doc *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+/* Drop the lines and code blocks, keeping the arrays. */
+void
+md_doc_clear(struct md_doc *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nlines; i++) {
+		free(d->lines[i].text);
+		free(d->lines[i].spans);
+	}
+	for (i = 0; i < d->ncodes; i++) {
+		free(d->codes[i].lang);
+		free(d->codes[i].text);
+	}
+	d->nlines = 0;
+	d->ncodes = 0;
+}
+
+/* Free everything the document holds. */
+void
+md_doc_done(struct md_doc *d)
+{
+	md_doc_clear(d);
+	free(d->lines);
+	free(d->codes);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Append bytes in one style to a line being built. */
+void
+md_lb_add(struct lb *l, const char *s, size_t n, uint8_t slot, uint8_t attrs, int w)
+{
+	struct md_span *last = l->nspans ? &l->spans[l->nspans - 1] : NULL;
+
+	if (n == 0)
+		return;
+	if (last != NULL && last->slot == slot && last->attrs == attrs &&
+	    last->off + last->len == l->text.len) {
+		last->len += (uint32_t)n;
+	} else {
+		if (l->nspans == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 4;
+			l->spans = xreallocarray(l->spans, l->cap, sizeof(*l->spans));
+		}
+		l->spans[l->nspans++] = (struct md_span){ .off = (uint32_t)l->text.len,
+		    .len = (uint32_t)n, .slot = slot, .attrs = attrs };
+	}
+	buf_add(&l->text, s, n);
+	l->width += w;
+}
+
+/* Move a finished line into the doc, trailing blanks trimmed, and start afresh. */
+void
+md_lb_emit(struct md_doc *d, struct lb *l)
+{
+	struct md_line *ln;
+	size_t len = l->text.len, i;
+
+	while (len > 0 && l->text.data[len - 1] == ' ')
+		len--;
+	if (d->nlines == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->lines = xreallocarray(d->lines, d->cap, sizeof(*d->lines));
+	}
+	ln = &d->lines[d->nlines++];
+	ln->text = xstrndup(len ? l->text.data : "", len);
+	ln->len = (uint32_t)len;
+	ln->spans = NULL;
+	ln->nspans = 0;
+	for (i = 0; i < l->nspans; i++) {
+		struct md_span sp = l->spans[i];
+
+		if (sp.off >= len)
+			break;
+		if (sp.off + sp.len > len)
+			sp.len = (uint32_t)(len - sp.off);
+		if (ln->spans == NULL)
+			ln->spans = xreallocarray(NULL, l->nspans, sizeof(*ln->spans));
+		ln->spans[ln->nspans++] = sp;
+	}
+	buf_reset(&l->text);
+	l->nspans = 0;
+	l->width = 0;
+}
+
+/* Free a line being built. */
+void
+md_lb_done(struct lb *l)
+{
+	buf_done(&l->text);
+	free(l->spans);
+}
+
+/* Copy the prefix pieces of src onto a fresh line. */
+void
+md_lb_copy(struct lb *dst, const struct lb *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->nspans; i++)
+		md_lb_add(dst, src->text.data + src->spans[i].off, src->spans[i].len, src->spans[i].slot,
+		    src->spans[i].attrs, 0);
+	dst->width = src->width;
+}
+
+/* Append block bytes [a, b) to l with their styles. */
+static void
+add_range(struct lb *l, const struct block *bk, size_t a, size_t b, int w)
+{
+	size_t i;
+
+	for (i = 0; i < bk->nruns && a < b; i++) {
+		const struct run *r = &bk->runs[i];
+		size_t end = r->off + r->len, take;
+
+		if (end <= a || r->off >= b)
+			continue;
+		take = (end < b ? end : b) - a;
+		md_lb_add(l, bk->text.data + a, take, r->slot, r->attrs, 0);
+		a += take;
+	}
+	l->width += w;
+}
+
+/* Append text to the open block in one style. */
+void
+md_blk_add(struct block *bk, const char *s, size_t n, uint8_t slot, uint8_t attrs)
+{
+	struct run *last = bk->nruns ? &bk->runs[bk->nruns - 1] : NULL;
+
+	if (n == 0)
+		return;
+	if (last != NULL && last->slot == slot && last->attrs == attrs) {
+		last->len += (uint32_t)n;
+	} else {
+		if (bk->nruns == bk->cap) {
+			bk->cap = bk->cap ? bk->cap * 2 : 8;
+			bk->runs = xreallocarray(bk->runs, bk->cap, sizeof(*bk->runs));
+		}
+		bk->runs[bk->nruns++] = (struct run){ .off = (uint32_t)bk->text.len, .len = (uint32_t)n,
+		    .slot = slot, .attrs = attrs };
+	}
+	buf_add(&bk->text, s, n);
+}
+
+/* Empty a block, keeping its memory. */
+void
+md_blk_reset(struct block *bk)
+{
+	buf_reset(&bk->text);
+	bk->nruns = 0;
+}
+
+/* Wrap a block at spaces (or hard at characters for pre) into lines. */
+void
+md_wrap(struct md_doc *d, const struct block *bk, const struct lb *pf, const struct lb *pc, int width,
+    bool pre)
+{
+	struct lb l = { 0 };
+	const char *t = bk->text.data;
+	size_t n = bk->text.len, i = 0, j, c;
+	bool space = false, content = false;
+	int avail, ww, w;
+
+	buf_init(&l.text, 0);
+	md_lb_copy(&l, pf);
+	while (i < n) {
+		avail = width;
+		if (t[i] == '\n') {
+			md_lb_emit(d, &l);
+			md_lb_copy(&l, pc);
+			space = content = false;
+			i++;
+			continue;
+		}
+		if (t[i] == ' ' && !pre) {
+			space = content;
+			i++;
+			continue;
+		}
+		j = i;
+		if (pre) {
+			ww = md_char_width(t + i, n - i, &c);
+			j = i + c;
+		} else {
+			for (ww = 0; j < n && t[j] != ' ' && t[j] != '\n'; j += c)
+				ww += md_char_width(t + j, n - j, &c);
+		}
+		if (l.width + (space ? 1 : 0) + ww <= avail || (ww == 0 && pre)) {
+			if (space)
+				add_range(&l, bk, i - 1, i, 1);
+			add_range(&l, bk, i, j, ww);
+			content = true;
+			space = false;
+			i = j;
+			continue;
+		}
+		if (content && (pre || ww <= width - pc->width)) {
+			md_lb_emit(d, &l);
+			md_lb_copy(&l, pc);
+			space = content = false;
+			continue;
+		}
+		/* A word wider than a whole line: cut it by characters. */
+		if (space && l.width + 2 <= avail)
+			add_range(&l, bk, i - 1, i, 1);
+		space = false;
+		while (i < j) {
+			w = md_char_width(t + i, j - i, &c);
+			if (l.width + w > avail && l.width > pc->width) {
+				md_lb_emit(d, &l);
+				md_lb_copy(&l, pc);
+			}
+			add_range(&l, bk, i, i + c, w);
+			/* Combining marks stay with their base character. */
+			while (i + c < j) {
+				size_t c2;
+
+				if (md_char_width(t + i + c, j - i - c, &c2) != 0)
+					break;
+				add_range(&l, bk, i + c, i + c + c2, 0);
+				c += c2;
+			}
+			i += c;
+		}
+		content = true;
+	}
+	if (content || n == 0)
+		md_lb_emit(d, &l);
+	md_lb_done(&l);
+}
+
+/* Append block src's text to dst with its styles. */
+void
+md_blk_append(struct block *dst, const struct block *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->nruns; i++)
+		md_blk_add(dst, src->text.data + src->runs[i].off, src->runs[i].len, src->runs[i].slot,
+		    src->runs[i].attrs);
+}
+
+/* Append plain text wrapped at spaces, newlines kept, in one style. */
+void
+md_plain(struct md_doc *d, const char *text, size_t len, int width, enum theme_slot slot,
+    unsigned attrs)
+{
+	struct block bk;
+	struct lb empty = { 0 };
+	size_t i;
+
+	memset(&bk, 0, sizeof(bk));
+	buf_init(&bk.text, 0);
+	buf_init(&empty.text, 0);
+	for (i = 0; i < len; i++) {
+		/* Tabs as one space: wrapping moves text, so stops would not hold. */
+		char c = text[i] == '\t' ? ' ' : text[i];
+
+		md_blk_add(&bk, &c, 1, (uint8_t)slot, (uint8_t)attrs);
+	}
+	md_wrap(d, &bk, &empty, &empty, width < 1 ? 1 : width, false);
+	buf_done(&bk.text);
+	buf_done(&empty.text);
+	free(bk.runs);
+}
