@@ -148,6 +148,22 @@ printf '%s\n' "$KEY" | DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/llm-bus \
 RC=$?
 [ "$RC" = 4 ] && err_has "gnome-keyring-daemon" && err_has "key_command" && ! err_has "$KEY"
 expect "keys set with a dead bus address exits 4 and names the fixes"
+
+# libsecret is loaded when a key is first wanted: one that cannot serve is an error that says so
+mkdir -p "$T/stublib"
+printf 'int llm_stub;\n' >"$T/stublib/stub.c"
+if ${CC:-cc} -shared -fPIC -o "$T/stublib/libsecret-1.so.0" "$T/stublib/stub.c" 2>"$T/err"; then
+	printf '%s\n' "$KEY" | LD_LIBRARY_PATH="$T/stublib" "$LLM_BIN" keys set openai >"$T/out" 2>"$T/err"
+	RC=$?
+	[ "$RC" = 4 ] && err_has "libsecret lacks" && ! err_has "$KEY"
+	expect "keys set with a libsecret that lacks its functions exits 4 and says so"
+	LD_LIBRARY_PATH="$T/stublib" "$LLM_BIN" --version >"$T/out" 2>"$T/err"
+	RC=$?
+	[ "$RC" = 0 ]
+	expect "commands that need no key never load libsecret"
+else
+	not_ok "a stub library builds" "$(cat "$T/err")"
+fi
 [ "$(snapshot)" = "$before" ] && ! leaked "$KEY"
 expect "keys set with a dead bus address writes no file"
 
