@@ -359,8 +359,8 @@ static struct {
 static void
 openai_tmpl_keep(const char *data, size_t len, const struct openai_fast *f)
 {
-	size_t c0 = (size_t)(f->content - data) - 1, c1 = c0 + f->clen + 2;
-	size_t p0, p1;
+	size_t c0 = (size_t)(f->content - data) - 1, p0;
+	int k;
 
 	openai_tmpl.len = 0;
 	if (len > OPENAI_TMPL_MAX)
@@ -369,21 +369,18 @@ openai_tmpl_keep(const char *data, size_t len, const struct openai_fast *f)
 	openai_tmpl.nholes = 1;
 	openai_tmpl.text = 0;
 	openai_tmpl.hole[0][0] = c0;
-	openai_tmpl.hole[0][1] = c1;
+	openai_tmpl.hole[0][1] = c0 + f->clen + 2;
 	if (f->pad != NULL) {
+		/* the padding's hole goes before or after the text's, as in the event */
 		p0 = (size_t)(f->pad - data) - 1;
-		p1 = p0 + f->padlen + 2;
-		openai_tmpl.nholes = 2;
-		if (p0 < c0) {
-			openai_tmpl.hole[1][0] = c0;
-			openai_tmpl.hole[1][1] = c1;
-			openai_tmpl.hole[0][0] = p0;
-			openai_tmpl.hole[0][1] = p1;
+		k = p0 < c0 ? 0 : 1;
+		if (k == 0) {
+			memcpy(openai_tmpl.hole[1], openai_tmpl.hole[0], sizeof(openai_tmpl.hole[0]));
 			openai_tmpl.text = 1;
-		} else {
-			openai_tmpl.hole[1][0] = p0;
-			openai_tmpl.hole[1][1] = p1;
 		}
+		openai_tmpl.hole[k][0] = p0;
+		openai_tmpl.hole[k][1] = p0 + f->padlen + 2;
+		openai_tmpl.nholes = 2;
 	}
 	openai_tmpl.len = len;
 }

@@ -242,12 +242,12 @@ store_open(const char *path, char **cause)
 	sqlite3_extended_result_codes(s->db, 1);
 	/*
 	 * Keep the WAL file between runs and leave checkpoints to the automatic
-	 * one: a one-shot command would otherwise create the
-	 * WAL, sync it and its directory, then checkpoint, sync and delete it on
-	 * close, four disk flushes that cost more than the whole request. The
-	 * first connection of a run reads the WAL back to rebuild its index, so
-	 * it is kept short: a checkpoint every 128 pages (512 KiB), and a file
-	 * grown past 4 MiB by a big write is cut back after the next one.
+	 * one: a one-shot command would otherwise create the WAL, sync it and its
+	 * directory, then checkpoint, sync and delete it on close, four disk
+	 * flushes that cost more than the whole request. The first connection of
+	 * a run reads the WAL back to rebuild its index, so it is kept short: a
+	 * checkpoint every 128 pages (512 KiB), and a file grown past 4 MiB by a
+	 * big write is cut back after the next one.
 	 */
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
 	persist = 1;
