@@ -1,6 +1,7 @@
 /* router: pick the cheapest capable tier for a prompt from ~20 features and two logistic heads. */
 #include "router.h"
 
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -458,30 +459,57 @@ scan_line(const unsigned char *p, size_t n, struct scan *s)
 }
 
 /*
- * Keywords by their first two letters: router_kw[kw_idx[k]..kw_idx[k+1]) for
- * k = 26 * first + second; kw_third[k] has bit c for a keyword there whose
- * third letter is 'a' + c, bit 26 for a two-letter one, so most words are
- * turned away with one test. Built once; the table itself is constant.
+ * Keywords by their first three letters. Bucket k = 26 * first + second has
+ * bit 0 of kw_third[k] for a two-letter keyword and bit 1 + c for keywords
+ * whose third letter is 'a' + c, so most words are turned away with one test.
+ * The keywords of one bucket sharing a third letter are one run of the sorted
+ * table, group g = router_kw[kw_start[g]..kw_start[g+1]); the bucket's groups
+ * are numbered from kw_group[k] in bit order, so a word finds its group by
+ * counting the bits below its own, without walking the bucket.
+ * Built once; the table itself is constant.
  */
-static unsigned short kw_idx[26 * 26 + 1];
 static uint32_t kw_third[26 * 26];
+static unsigned short kw_group[26 * 26];
+static unsigned short kw_start[ARRAY_SIZE(router_kw) + 1];
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
 
 static void
 kw_index(void)
 {
-	size_t i;
+	size_t i, ngroups = 0;
+	unsigned last = ~0u;
 
 	for (i = 0; i < ARRAY_SIZE(router_kw); i++) {
 		const struct kw *e = &router_kw[i];
 		unsigned k = (unsigned)(e->word[0] - 'a') * 26 + (unsigned)(e->word[1] - 'a');
+		unsigned bit = e->len > 2 ? 1u + (unsigned)(e->word[2] - 'a') : 0;
 
-		kw_idx[k + 1]++;
-		/* A two-letter stem would match any third letter. */
-		kw_third[k] |= e->len > 2 ? 1u << (e->word[2] - 'a') : e->prefix ? ~0u : 1u << 26;
+		/* The groups rely on the order; a two-letter stem would need every group. */
+		assert(strlen(e->word) == e->len && e->len >= 2 && (e->len > 2 || !e->prefix));
+		assert(i == 0 || strcmp(router_kw[i - 1].word, e->word) <= 0);
+		if (k * 32 + bit == last)
+			continue;
+		last = k * 32 + bit;
+		if (kw_third[k] == 0)
+			kw_group[k] = (unsigned short)ngroups;
+		kw_third[k] |= 1u << bit;
+		kw_start[ngroups++] = (unsigned short)i;
 	}
-	for (i = 1; i < ARRAY_SIZE(kw_idx); i++)
-		kw_idx[i] += kw_idx[i - 1];
+	kw_start[ngroups] = ARRAY_SIZE(router_kw);
+}
+
+/* True when the letters w[0..wlen) spell the lowercase lit, in any case. */
+static bool
+word_is(const unsigned char *w, size_t wlen, const char *lit)
+{
+	size_t i;
+
+	if (strlen(lit) != wlen)
+		return false;
+	for (i = 0; i < wlen; i++)
+		if ((w[i] | 0x20) != (unsigned char)lit[i])
+			return false;
+	return true;
 }
 
 /*
@@ -492,62 +520,61 @@ kw_index(void)
  * Rarely called: kept out of line so the word loop stays small.
  */
 static __attribute__((noinline, cold)) bool
-trace_word_ok(const char *w, size_t wlen, const unsigned char *p, size_t start, size_t end, size_t n)
+trace_word_ok(const unsigned char *p, size_t start, size_t end, size_t n)
 {
+	const unsigned char *w = p + start;
+	size_t wlen = end - start;
 	unsigned char next = end < n ? p[end] : 0;
 
-	if (wlen == 5 && memcmp(w, "panic", 5) == 0)
+	if (word_is(w, wlen, "panic"))
 		return next == ':' || next == '(' || next == '!';
-	if (wlen == 8 && memcmp(w, "panicked", 8) == 0)
+	if (word_is(w, wlen, "panicked"))
 		return start >= 2 && p[start - 1] == ' ' && p[start - 2] == '\'';
-	if (wlen == 6 && memcmp(w, "dumped", 6) == 0)
+	if (word_is(w, wlen, "dumped"))
 		return next == ')';
-	if (wlen == 12 && memcmp(w, "segmentation", 12) == 0)
+	if (word_is(w, wlen, "segmentation"))
 		return n - end >= 6 && p[end] == ' ' && (p[end + 1] | 0x20) == 'f' && (p[end + 2] | 0x20) == 'a' &&
 		    (p[end + 3] | 0x20) == 'u' && (p[end + 4] | 0x20) == 'l' && (p[end + 5] | 0x20) == 't';
 	return true;
 }
 
 /*
- * Count the keyword groups one lowercase word (2..31 letters) belongs to,
- * once per group, but for crash words: tell whether it is one instead, for
- * the caller to look at its context.
+ * Count the keyword groups the word of ASCII letters p[start..end) (2..31 of
+ * them) belongs to, once per group; a crash word counts only in a crash
+ * message's context. The word is compared in place, folding case, so the
+ * letter loop need not copy it.
  */
-static bool
-scan_word(const char *w, size_t wlen, unsigned char next, struct scan *s)
+static void
+scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct scan *s)
 {
-	unsigned groups = 0;
-	unsigned j, k = (unsigned)(w[0] - 'a') * 26 + (unsigned)(w[1] - 'a');
-	unsigned third = kw_third[k], want = wlen > 2 ? 1u << (w[2] - 'a') : 0;
+	const unsigned char *w = p + start;
+	size_t wlen = end - start;
+	unsigned k = (unsigned)((w[0] | 0x20) - 'a') * 26 + (unsigned)((w[1] | 0x20) - 'a');
+	unsigned bit = wlen > 2 ? 1u + (unsigned)((w[2] | 0x20) - 'a') : 0;
+	unsigned groups = 0, g, j;
 
-	/* A two-letter keyword matches only a two-letter word; longer ones need the third letter. */
-	if (!(third & want) && !(wlen == 2 && (third >> 26 & 1)) && third != ~0u)
-		j = kw_idx[k + 1];
-	else
-		j = kw_idx[k];
-	for (; j < kw_idx[k + 1]; j++) {
-		const struct kw *e = &router_kw[j];
-		size_t m;
+	if (kw_third[k] >> bit & 1) {
+		g = kw_group[k] + (unsigned)__builtin_popcount(kw_third[k] & ((1u << bit) - 1));
+		for (j = kw_start[g]; j < kw_start[g + 1]; j++) {
+			const struct kw *e = &router_kw[j];
+			size_t m;
 
-		/* Sorted: past the word's third letter nothing further can match. */
-		if (e->len > 2 && (unsigned char)e->word[2] > (unsigned char)(wlen > 2 ? w[2] : 0))
-			break;
-		if (e->len > wlen || (!e->prefix && e->len != wlen))
-			continue;
-		for (m = 2; m < e->len && e->word[m] == w[m]; m++)
-			;
-		if (m == e->len)
-			groups |= 1u << e->group;
+			if (e->len > wlen || (!e->prefix && e->len != wlen))
+				continue;
+			for (m = 3; m < e->len && (unsigned char)e->word[m] == (w[m] | 0x20); m++)
+				;
+			if (m >= e->len)
+				groups |= 1u << e->group;
+		}
 	}
-	bool crash = groups >> KW_TRACE & 1;
-
+	if ((groups >> KW_TRACE & 1) && trace_word_ok(p, start, end, n))
+		s->kw[KW_TRACE]++;
 	for (groups &= ~(1u << KW_TRACE); groups != 0; groups &= groups - 1)
 		s->kw[__builtin_ctz(groups)]++;
 	/* "error: ...", "fatal: ...": a compiler or runtime message. */
-	if (next == ':' && ((wlen == 5 && memcmp(w, "error", 5) == 0) || (wlen == 5 && memcmp(w, "fatal", 5) == 0) ||
-	    (wlen == 9 && memcmp(w, "exception", 9) == 0)))
+	if (end < n && p[end] == ':' &&
+	    (word_is(w, wlen, "error") || word_is(w, wlen, "fatal") || word_is(w, wlen, "exception")))
 		s->trace++;
-	return crash;
 }
 
 /* An operator between operands ("3*4", "x = 2"), or a TeX command ("\frac"). */
@@ -575,37 +602,40 @@ scan_op(const unsigned char *p, size_t i, size_t n)
 	    (is_digit(next) || next == '(' || is_alpha(next) || next == '-');
 }
 
+/* Words this long or longer are never looked up (no keyword is near it). */
+#define KW_WORD_MAX 32
+
 /* Read a run of letters (ASCII or not) starting at i; return where it ends. */
 static size_t
 scan_run(const unsigned char *p, size_t i, size_t n, struct scan *s)
 {
-	char w[32];
-	size_t wlen = 0, start = i;
-	bool ascii = true;
+	size_t start = i, letters;
 
 	s->words++;
+	/* Most runs are plain ASCII words: the tightest loop, then a lookup in place. */
+	while (i < n && (router_class[p[i]] & CC_ALPHA))
+		i++;
+	letters = i - start;
+	if (i == n || !(router_class[p[i]] & CC_HIGH)) {
+		s->letters += letters;
+		if (letters >= 2 && letters < KW_WORD_MAX)
+			scan_word(p, start, i, n, s);
+		return i;
+	}
+	/* A run with non-ASCII bytes is counted but never looked up. */
 	for (; i < n; i++) {
 		unsigned char c = p[i], cls = router_class[c];
 
 		if (cls & CC_ALPHA) {
-			/* Words too long for w are never looked up: wrap instead of testing. */
-			w[wlen & (sizeof(w) - 1)] = (char)(c | 0x20);
-			wlen++;
+			letters++;
 		} else if (cls & CC_HIGH) {
-			ascii = false;
 			s->nonascii++;
 			s->cont += (c & 0xC0) == 0x80;
 		} else {
 			break;
 		}
 	}
-	if (ascii)
-		s->letters += i - start;
-	else
-		s->letters += wlen;
-	if (ascii && wlen >= 2 && wlen < sizeof(w))
-		if (scan_word(w, wlen, i < n ? p[i] : 0, s) && trace_word_ok(w, wlen, p, start, i, n))
-			s->kw[KW_TRACE]++;
+	s->letters += letters;
 	return i;
 }
 
