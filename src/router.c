@@ -459,43 +459,49 @@ scan_line(const unsigned char *p, size_t n, struct scan *s)
 }
 
 /*
- * Keywords by their first three letters. Bucket k = 26 * first + second has
- * bit 0 of kw_third[k] for a two-letter keyword and bit 1 + c for keywords
- * whose third letter is 'a' + c, so most words are turned away with one test.
- * The keywords of one bucket sharing a third letter are one run of the sorted
- * table, group g = router_kw[kw_start[g]..kw_start[g+1]); the bucket's groups
- * are numbered from kw_group[k] in bit order, so a word finds its group by
- * counting the bits below its own, without walking the bucket.
- * Built once; the table itself is constant.
+ * Keywords by their first three letters, in two steps. The first two pick a
+ * bucket, k = 26 * first + second; kw_third[k] has bit 0 for a two-letter
+ * keyword there and bit 1 + c for keywords whose third letter is 'a' + c, so
+ * most words are turned away with one test. The bucket's row of kw_col says
+ * where the keywords of each bit lie in the sorted table: router_kw[col[b] ..
+ * col[b + 1]) for bit b. A row of places costs some memory, but counting the
+ * bits below b instead (no popcnt instruction can be assumed) put ten more
+ * steps between a word and its compares. Built once; the table itself is
+ * constant.
  */
+#define KW_ROWS 160              /* distinct first two letters, at most */
+#define KW_COLS 28               /* the bits of kw_third, and one end */
 static uint32_t kw_third[26 * 26];
-static unsigned short kw_group[26 * 26];
-static unsigned short kw_start[ARRAY_SIZE(router_kw) + 1];
+static unsigned char kw_row[26 * 26];
+static unsigned short kw_col[KW_ROWS][KW_COLS];
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
 
 static void
 kw_index(void)
 {
-	size_t i, ngroups = 0;
-	unsigned last = ~0u;
+	size_t i, b, nrows = 0;
 
 	for (i = 0; i < ARRAY_SIZE(router_kw); i++) {
 		const struct kw *e = &router_kw[i];
 		unsigned k = (unsigned)(e->word[0] - 'a') * 26 + (unsigned)(e->word[1] - 'a');
 		unsigned bit = e->len > 2 ? 1u + (unsigned)(e->word[2] - 'a') : 0;
+		unsigned short *col;
 
 		/* The groups rely on the order; a two-letter stem would need every group. */
 		assert(strlen(e->word) == e->len && e->len >= 2 && (e->len > 2 || !e->prefix));
 		assert(i == 0 || strcmp(router_kw[i - 1].word, e->word) <= 0);
-		if (k * 32 + bit == last)
-			continue;
-		last = k * 32 + bit;
-		if (kw_third[k] == 0)
-			kw_group[k] = (unsigned short)ngroups;
+		if (kw_third[k] == 0) {
+			assert(nrows < KW_ROWS);
+			kw_row[k] = (unsigned char)nrows;
+			for (b = 0; b < KW_COLS; b++)
+				kw_col[nrows][b] = (unsigned short)i;
+			nrows++;
+		}
 		kw_third[k] |= 1u << bit;
-		kw_start[ngroups++] = (unsigned short)i;
+		col = kw_col[kw_row[k]];
+		for (b = bit + 1; b < KW_COLS; b++)
+			col[b]++;
 	}
-	kw_start[ngroups] = ARRAY_SIZE(router_kw);
 }
 
 /* True when the letters w[0..wlen) spell the lowercase lit, in any case. */
@@ -551,16 +557,18 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 	size_t wlen = end - start;
 	unsigned k = (unsigned)((w[0] | 0x20) - 'a') * 26 + (unsigned)((w[1] | 0x20) - 'a');
 	unsigned bit = wlen > 2 ? 1u + (unsigned)((w[2] | 0x20) - 'a') : 0;
-	unsigned groups = 0, g, j;
+	unsigned groups = 0, j;
 
 	if (kw_third[k] >> bit & 1) {
-		g = kw_group[k] + (unsigned)__builtin_popcount(kw_third[k] & ((1u << bit) - 1));
-		for (j = kw_start[g]; j < kw_start[g + 1]; j++) {
+		const unsigned short *col = kw_col[kw_row[k]];
+
+		for (j = col[bit]; j < col[bit + 1]; j++) {
 			const struct kw *e = &router_kw[j];
 			size_t m;
 
 			if (e->len > wlen || (!e->prefix && e->len != wlen))
 				continue;
+			/* The first three letters chose the run: compare from the fourth. */
 			for (m = 3; m < e->len && (unsigned char)e->word[m] == (w[m] | 0x20); m++)
 				;
 			if (m >= e->len)
