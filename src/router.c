@@ -466,14 +466,17 @@ scan_line(const unsigned char *p, size_t n, struct scan *s)
  * where the keywords of each bit lie in the sorted table: router_kw[col[b] ..
  * col[b + 1]) for bit b. A row of places costs some memory, but counting the
  * bits below b instead (no popcnt instruction can be assumed) put ten more
- * steps between a word and its compares. Built once; the table itself is
- * constant.
+ * steps between a word and its compares. kw_lens, at a run's first keyword,
+ * has bit l when a word of l letters could match one of the run, so "the"
+ * (only "theorem" starts so), "for" or "are" never walk it. Built once; the
+ * table itself is constant.
  */
 #define KW_ROWS 160              /* distinct first two letters, at most */
 #define KW_COLS 28               /* the bits of kw_third, and one end */
 static uint32_t kw_third[26 * 26];
 static unsigned char kw_row[26 * 26];
 static unsigned short kw_col[KW_ROWS][KW_COLS];
+static uint32_t kw_lens[ARRAY_SIZE(router_kw)];
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -499,6 +502,7 @@ kw_index(void)
 		}
 		kw_third[k] |= 1u << bit;
 		col = kw_col[kw_row[k]];
+		kw_lens[col[bit]] |= e->prefix ? ~0u << e->len : 1u << e->len;
 		for (b = bit + 1; b < KW_COLS; b++)
 			col[b]++;
 	}
@@ -557,11 +561,10 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 	size_t wlen = end - start;
 	unsigned k = (unsigned)((w[0] | 0x20) - 'a') * 26 + (unsigned)((w[1] | 0x20) - 'a');
 	unsigned bit = wlen > 2 ? 1u + (unsigned)((w[2] | 0x20) - 'a') : 0;
+	const unsigned short *col = kw_col[kw_row[k]];
 	unsigned groups = 0, j;
 
-	if (kw_third[k] >> bit & 1) {
-		const unsigned short *col = kw_col[kw_row[k]];
-
+	if ((kw_third[k] >> bit & 1) && (kw_lens[col[bit]] >> wlen & 1)) {
 		for (j = col[bit]; j < col[bit + 1]; j++) {
 			const struct kw *e = &router_kw[j];
 			size_t m;
