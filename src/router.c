@@ -459,25 +459,32 @@ scan_line(const unsigned char *p, size_t n, struct scan *s)
 }
 
 /*
- * Keywords by their first three letters, in two steps. The first two pick a
- * bucket, k = 26 * first + second; kw_third[k] has bit 0 for a two-letter
- * keyword there and bit 1 + c for keywords whose third letter is 'a' + c, so
- * most words are turned away with one test. The bucket's row of kw_col says
- * where the keywords of each bit lie in the sorted table: router_kw[col[b] ..
- * col[b + 1]) for bit b. A row of places costs some memory, but counting the
- * bits below b instead (no popcnt instruction can be assumed) put ten more
- * steps between a word and its compares. kw_lens, at a run's first keyword,
- * has bit l when a word of l letters could match one of the run, so "the"
- * (only "theorem" starts so), "for" or "are" never walk it. Built once; the
- * table itself is constant.
+ * Keywords by their first three letters, in two steps. A letter's number is
+ * its low five bits, 1 for 'a' or 'A' to 26, so case needs no folding. The
+ * first two letters pick a bucket, k = 32 * first + second; kw_third[k] has
+ * bit 0 for a two-letter keyword there and bit c for keywords whose third
+ * letter is c, so most words are turned away with one test. The bucket's row
+ * of kw_col says where the keywords of each bit lie in the sorted table:
+ * router_kw[col[b] .. col[b + 1]) for bit b. A row of places costs some
+ * memory, but counting the bits below b instead (no popcnt instruction can
+ * be assumed) put ten more steps between a word and its compares. kw_lens,
+ * at a run's first keyword, has bit l when a word of l letters could match
+ * one of the run, so "the" (only "theorem" starts so), "for" or "are" never
+ * walk it. Built once; the table itself is constant.
  */
 #define KW_ROWS 160              /* distinct first two letters, at most */
 #define KW_COLS 28               /* the bits of kw_third, and one end */
-static uint32_t kw_third[26 * 26];
-static unsigned char kw_row[26 * 26];
+static uint32_t kw_third[32 * 32];
+static unsigned char kw_row[32 * 32];
 static unsigned short kw_col[KW_ROWS][KW_COLS];
 static uint32_t kw_lens[ARRAY_SIZE(router_kw)];
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
+
+static unsigned
+kw_letter(unsigned char c)
+{
+	return c & 31u;
+}
 
 static void
 kw_index(void)
@@ -486,8 +493,8 @@ kw_index(void)
 
 	for (i = 0; i < ARRAY_SIZE(router_kw); i++) {
 		const struct kw *e = &router_kw[i];
-		unsigned k = (unsigned)(e->word[0] - 'a') * 26 + (unsigned)(e->word[1] - 'a');
-		unsigned bit = e->len > 2 ? 1u + (unsigned)(e->word[2] - 'a') : 0;
+		unsigned k = kw_letter(e->word[0]) << 5 | kw_letter(e->word[1]);
+		unsigned bit = e->len > 2 ? kw_letter(e->word[2]) : 0;
 		unsigned short *col;
 
 		/* The groups rely on the order; a two-letter stem would need every group. */
@@ -559,8 +566,8 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 {
 	const unsigned char *w = p + start;
 	size_t wlen = end - start;
-	unsigned k = (unsigned)((w[0] | 0x20) - 'a') * 26 + (unsigned)((w[1] | 0x20) - 'a');
-	unsigned bit = wlen > 2 ? 1u + (unsigned)((w[2] | 0x20) - 'a') : 0;
+	unsigned k = kw_letter(w[0]) << 5 | kw_letter(w[1]);
+	unsigned bit = wlen > 2 ? kw_letter(w[2]) : 0;
 	const unsigned short *col = kw_col[kw_row[k]];
 	unsigned groups = 0, j;
 
