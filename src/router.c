@@ -667,7 +667,7 @@ scan_run(const unsigned char *p, size_t i, size_t n, struct scan *s)
 static void
 scan_text(const unsigned char *p, size_t n, struct scan *s)
 {
-	size_t i = 0;
+	size_t i = 0, start;
 	bool in_fence = false;
 
 	pthread_once(&kw_once, kw_index);
@@ -678,7 +678,11 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 
 		if (cls & (CC_ALPHA | CC_HIGH)) {
 			i = scan_run(p, i, n, s);
-			continue;
+			/* The byte after a run is no part of one: go on with it here. */
+			if (i == n)
+				break;
+			c = p[i];
+			cls = router_class[c];
 		}
 		/* Spaces and most punctuation only count as code or not: one test, no branch on which. */
 		if (!(cls & (CC_DIGIT | CC_MARK | CC_OP | CC_END))) {
@@ -689,8 +693,10 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 		if (cls & CC_DIGIT) {
 			if (i == 0 || !(router_class[p[i - 1]] & (CC_DIGIT | CC_ALPHA) || p[i - 1] == '.' || p[i - 1] == ','))
 				s->numbers++;
-			for (; i < n && (router_class[p[i]] & CC_DIGIT); i++)
-				s->digits++;
+			start = i;
+			while (i < n && (router_class[p[i]] & CC_DIGIT))
+				i++;
+			s->digits += i - start;
 			continue;
 		}
 		if (cls & CC_MARK) {
