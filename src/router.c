@@ -869,16 +869,17 @@ router_phrase(const struct route_input *in, int f, const double x[RF_COUNT], boo
 	str_copy(out, n, router_labels[f][high ? 0 : 1]);
 }
 
-/* Append s to the reason, separated by ", "; silently stop when full. */
+/* Append s to the reason, separated by sep; silently stop when full (plain copies: no format to parse). */
 static void
 reason_add(char *r, size_t n, const char *sep, const char *s)
 {
 	size_t len = strlen(r);
 
-	if (len > 0)
-		snprintf(r + len, n - len, "%s%s", sep, s);
-	else
-		snprintf(r, n, "%s", s);
+	if (len > 0) {
+		str_copy(r + len, n - len, sep);
+		len += strlen(r + len);
+	}
+	str_copy(r + len, n - len, s);
 }
 
 /*
