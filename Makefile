@@ -19,9 +19,11 @@ endif
 CPPFLAGS  += -D_GNU_SOURCE -DLLM_VERSION=\"$(VERSION)\" -DLLM_DATADIR=\"$(DATADIR)\"
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libsecret and the GLib stack under it are loaded at run time, when a key is
-# first wanted (src/keyring.c), so that start-up does not pay for them.
+# first wanted (src/keyring.c), and libcurl with its TLS, Kerberos, LDAP and
+# HTTP/2 libraries when the first request is made (src/curl_load.c), so that
+# start-up pays for neither. Their headers are still used.
 PKG_LIBS   := $(shell pkg-config --exists $(PKGS) 2>/dev/null && \
-	pkg-config --libs $(filter-out libsecret-1,$(PKGS)))
+	pkg-config --libs $(filter-out libsecret-1 libcurl,$(PKGS)))
 # SQLite and inih are linked in from their static archives when the -dev
 # packages ship them (Debian's do): as shared libraries they cost every
 # command half a millisecond of loading. Elsewhere they stay shared.

@@ -1,6 +1,5 @@
 /* cli_models: `llm models` lists the catalog; `llm models import FILE|URL` merges a LiteLLM price list. */
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,8 @@
 #include "catalog.h"
 #include "cli.h"
 #include "cred.h"
+#include "curl_load.h"
+#include "http.h"
 #include "util.h"
 
 #define MODELS_IMPORT_MAX (32u * 1024 * 1024)
@@ -208,11 +209,18 @@ models_curl_write(char *p, size_t size, size_t nmemb, void *arg)
 static int
 models_fetch(const char *url, struct buf *b, char **cause)
 {
-	CURL *h = curl_easy_init();
+	CURL *h;
 	char err[CURL_ERROR_SIZE] = "";
+	char *why = NULL;
 	long status = 0;
 	CURLcode rc;
 
+	if (http_load(&why) < 0) {
+		xasprintf(cause, "%s: %s", url, why);
+		free(why);
+		return -1;
+	}
+	h = curl_easy_init();
 	if (h == NULL) {
 		xasprintf(cause, "%s: cannot start a transfer", url);
 		return -1;

@@ -1,7 +1,8 @@
 /* http: requests over libcurl's multi interface, with capped bodies. */
 #include "http.h"
 
-#include <curl/curl.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,20 +10,29 @@
 #include <time.h>
 
 #include "buf.h"
+#include "curl_load.h"
 #include "util.h"
 
 #define ERROR_BODY_MAX (64 * 1024)
 
+/*
+ * libcurl is loaded, and the multi handle made, when the first request
+ * starts: a front end that never sends one (llm route, or the TUI before
+ * the first prompt) never loads it.
+ */
 struct http {
-	CURLM *multi;
+	CURLM *multi;        /* NULL until the first request */
 	int running;
 	size_t active;
+	struct http_req *failed;  /* could not start (no libcurl): done at the next poll */
 };
 
 struct http_req {
 	struct http *h;
 	CURL *easy;
 	struct curl_slist *headers;
+	struct http_req *next;   /* in h->failed */
+	char *cause;         /* why it could not start, or NULL */
 	char *body;
 	http_data_fn data;
 	http_done_fn done;
@@ -42,30 +52,52 @@ struct http_req {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
+/* Make an idle client; nothing is loaded until the first request. */
 struct http *
 http_new(void)
 {
-	static bool inited;
-	struct http *h = xcalloc(1, sizeof *h);
-
-	if (!inited) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			die("cannot initialise libcurl");
-		inited = true;
-	}
-	h->multi = curl_multi_init();
-	if (h->multi == NULL)
-		die("cannot initialise libcurl");
-	return h;
+	return xcalloc(1, sizeof(struct http));
 }
 
+/* Free a client with no request running; NULL is fine. */
 void
 http_free(struct http *h)
 {
 	if (h == NULL)
 		return;
-	curl_multi_cleanup(h->multi);
+	if (h->multi != NULL)
+		curl_multi_cleanup(h->multi);
 	free(h);
+}
+
+/* Load libcurl and initialise it once: 0, or -1 with *cause. */
+int
+http_load(char **cause)
+{
+	static bool inited;
+
+	if (curl_load(cause) < 0)
+		return -1;
+	if (!inited) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			die("cannot initialise libcurl");
+		inited = true;
+	}
+	return 0;
+}
+
+/* Ready h for its first transfer: 0, or -1 with *cause. */
+static int
+http_ready(struct http *h, char **cause)
+{
+	if (h->multi != NULL)
+		return 0;
+	if (http_load(cause) < 0)
+		return -1;
+	h->multi = curl_multi_init();
+	if (h->multi == NULL)
+		die("cannot initialise libcurl");
+	return 0;
 }
 
 static size_t
@@ -193,6 +225,18 @@ http_start(struct http *h, const struct http_spec *spec)
 	r->retry_after_ms = -1;
 	r->should_retry = -1;
 	buf_init(&r->err, ERROR_BODY_MAX);
+	r->running = true;
+	h->active++;
+	if (http_ready(h, &r->cause) < 0) {
+		/* reported like a failed connection, by the next http_poll */
+		struct http_req **p = &h->failed;
+
+		while (*p != NULL)
+			p = &(*p)->next;
+		*p = r;
+		r->result = HTTP_NETWORK;
+		return r;
+	}
 	r->easy = curl_easy_init();
 	if (r->easy == NULL)
 		die("cannot initialise libcurl");
@@ -230,17 +274,24 @@ http_start(struct http *h, const struct http_spec *spec)
 	}
 	if (curl_multi_add_handle(h->multi, r->easy) != CURLM_OK)
 		die("cannot start a transfer");
-	r->running = true;
-	h->active++;
 	return r;
 }
 
 void
 http_cancel(struct http *h, struct http_req *r)
 {
+	struct http_req **p;
+
 	if (r == NULL || !r->running)
 		return;
-	curl_multi_remove_handle(h->multi, r->easy);
+	if (r->easy != NULL) {
+		curl_multi_remove_handle(h->multi, r->easy);
+	} else {
+		for (p = &h->failed; *p != NULL && *p != r; p = &(*p)->next)
+			;
+		if (*p != NULL)
+			*p = r->next;
+	}
 	r->running = false;
 	r->result = HTTP_CANCELLED;
 	h->active--;
@@ -255,12 +306,15 @@ http_req_free(struct http_req *r)
 		return;
 	if (r->running)
 		http_cancel(r->h, r);
-	curl_easy_cleanup(r->easy);
+	if (r->easy != NULL)
+		curl_easy_cleanup(r->easy);
 	/* header lines may carry a key */
 	for (s = r->headers; s != NULL; s = s->next)
 		secure_clear(s->data, strlen(s->data));
-	curl_slist_free_all(r->headers);
+	if (r->headers != NULL)
+		curl_slist_free_all(r->headers);
 	free(r->body);
+	free(r->cause);
 	buf_done(&r->err);
 	free(r);
 }
@@ -312,6 +366,50 @@ http_collect(struct http *h)
 	}
 }
 
+/* Call the done callbacks of requests that could not start, those queued now. */
+static void
+http_fail_queued(struct http *h)
+{
+	struct http_req *r, *q;
+	size_t n = 0;
+
+	for (q = h->failed; q != NULL; q = q->next)
+		n++;
+	/* a callback may start another request (a fallback): it waits for the next poll */
+	while (n-- > 0 && (r = h->failed) != NULL) {
+		h->failed = r->next;
+		r->next = NULL;
+		r->running = false;
+		h->active--;
+		if (r->done != NULL)
+			r->done(r->arg, r);
+	}
+}
+
+/* Wait for extra_fds alone, without libcurl: how many are readable. */
+static int
+http_poll_fds(const int *extra_fds, size_t nfds, int timeout_ms)
+{
+	struct pollfd p[8];
+	int ready = 0;
+	size_t i;
+
+	for (i = 0; i < nfds; i++) {
+		p[i].fd = extra_fds[i];
+		p[i].events = POLLIN;
+		p[i].revents = 0;
+	}
+	if (poll(p, nfds, timeout_ms) < 0) {
+		if (errno != EINTR)
+			die("waiting for input failed: %s", strerror(errno));
+		return 0;
+	}
+	for (i = 0; i < nfds; i++)
+		if (p[i].revents & POLLIN)   /* as curl_multi_poll counts them */
+			ready++;
+	return ready;
+}
+
 int
 http_poll(struct http *h, const int *extra_fds, size_t nfds, int timeout_ms)
 {
@@ -321,19 +419,28 @@ http_poll(struct http *h, const int *extra_fds, size_t nfds, int timeout_ms)
 
 	if (nfds > ARRAY_SIZE(w))
 		nfds = ARRAY_SIZE(w);
+	if (timeout_ms < 0)
+		timeout_ms = 1000;
+	if (h->failed != NULL)
+		timeout_ms = 0;
+	if (h->multi == NULL) {
+		ready = http_poll_fds(extra_fds, nfds, timeout_ms);
+		http_fail_queued(h);
+		return ready;
+	}
 	for (i = 0; i < nfds; i++) {
 		w[i].fd = extra_fds[i];
 		w[i].events = CURL_WAIT_POLLIN;
 		w[i].revents = 0;
 	}
-	if (curl_multi_poll(h->multi, w, (unsigned)nfds, timeout_ms < 0 ? 1000 : timeout_ms, &n) !=
-	    CURLM_OK)
+	if (curl_multi_poll(h->multi, w, (unsigned)nfds, timeout_ms, &n) != CURLM_OK)
 		die("waiting for the network failed");
 	for (i = 0; i < nfds; i++)
 		if (w[i].revents & CURL_WAIT_POLLIN)
 			ready++;
 	curl_multi_perform(h->multi, &h->running);
 	http_collect(h);
+	http_fail_queued(h);
 	return ready;
 }
 
@@ -377,6 +484,8 @@ http_req_should_retry(const struct http_req *r)
 const char *
 http_req_error(const struct http_req *r)
 {
+	if (r->cause != NULL)
+		return r->cause;
 	return r->errbuf;
 }
 

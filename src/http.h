@@ -1,4 +1,4 @@
-/* http: requests over libcurl's multi interface, with capped bodies. */
+/* http: requests over libcurl's multi interface (loaded by the first request), with capped bodies. */
 #ifndef LLM_HTTP_H
 #define LLM_HTTP_H
 
@@ -33,8 +33,15 @@ struct http_spec {
 	void *arg;
 };
 
+/* A client; libcurl is loaded by its first request, not here. */
 struct http *http_new(void);
 void http_free(struct http *h);
+/*
+ * Load and initialise libcurl now: 0, or -1 with *cause saying what to
+ * install. http_start does it itself; a request that finds no libcurl ends
+ * like a failed connection, with that cause as http_req_error.
+ */
+int http_load(char **cause);
 /* Start a request; headers and body are copied (header copies are cleared when freed). */
 struct http_req *http_start(struct http *h, const struct http_spec *spec);
 /* Stop a running request; its done callback is not called. */

@@ -1,0 +1,73 @@
+/* curl_load: libcurl, loaded when the first request is made rather than at start-up. */
+#define CURL_LOAD_IMPL
+#include "curl_load.h"
+
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/*
+ * Linked, libcurl made every command load thirty more libraries (TLS, krb5,
+ * LDAP, SASL, HTTP/2, SSH) and took most of `llm --version`'s start-up;
+ * commands that send no request have no use for it.
+ */
+struct curl_load_lib curl_load_lib;
+
+/* What to install, said by every failure. */
+#define CURL_LOAD_FIX \
+	"install libcurl 7.85 or later (Debian and Ubuntu: libcurl4, or libcurl3-gnutls)"
+
+/* The SONAMEs tried in turn: Debian's OpenSSL build, then its GnuTLS one. */
+static const char *const curl_load_names[] = { "libcurl.so.4", "libcurl-gnutls.so.4" };
+
+/* Open the first libcurl found: the handle and its *name, or NULL with *cause. */
+static void *
+curl_load_open(const char **name, char **cause)
+{
+	char *tried = NULL, *t;
+	void *h;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(curl_load_names); i++) {
+		h = dlopen(curl_load_names[i], RTLD_NOW | RTLD_LOCAL);
+		if (h != NULL) {
+			*name = curl_load_names[i];
+			free(tried);
+			return h;
+		}
+		t = xstrfmt("%s%s%s", tried ? tried : "", tried ? "; " : "", dlerror());
+		free(tried);
+		tried = t;
+	}
+	xasprintf(cause, "cannot load libcurl (%s): " CURL_LOAD_FIX, tried);
+	free(tried);
+	return NULL;
+}
+
+/* Load libcurl once and find its functions: 0, or -1 with *cause. */
+int
+curl_load(char **cause)
+{
+	static void *lib;
+	const char *name = NULL;
+	void *h;
+
+	if (lib != NULL)
+		return 0;
+	if ((h = curl_load_open(&name, cause)) == NULL)
+		return -1;
+	/* A library that opens but lacks a function is reported, not passed over. */
+#define CURL_LOAD_SYM(sym) \
+	if ((*(void **)&curl_load_lib.sym = dlsym(h, #sym)) == NULL) { \
+		xasprintf(cause, "%s lacks %s: " CURL_LOAD_FIX, name, #sym); \
+		memset(&curl_load_lib, 0, sizeof curl_load_lib); \
+		dlclose(h); \
+		return -1; \
+	}
+	CURL_LOAD_SYMS(CURL_LOAD_SYM)
+#undef CURL_LOAD_SYM
+	lib = h;
+	return 0;
+}
