@@ -463,21 +463,24 @@ scan_line(const unsigned char *p, size_t n, struct scan *s)
  * its low five bits, 1 for 'a' or 'A' to 26, so case needs no folding. The
  * first two letters pick a bucket, k = 32 * first + second; kw_third[k] has
  * bit 0 for a two-letter keyword there and bit c for keywords whose third
- * letter is c, so most words are turned away with one test. The bucket's row
- * of kw_col says where the keywords of each bit lie in the sorted table:
- * router_kw[col[b] .. col[b + 1]) for bit b. A row of places costs some
- * memory, but counting the bits below b instead (no popcnt instruction can
- * be assumed) put ten more steps between a word and its compares. kw_lens,
- * at a run's first keyword, has bit l when a word of l letters could match
- * one of the run, so "the" (only "theorem" starts so), "for" or "are" never
- * walk it. Built once; the table itself is constant.
+ * letter is c, so most words are turned away with one test. The keywords of
+ * one bucket and bit are a run of the sorted table starting at
+ * router_kw[kw_start[r]], r from the bucket's row of kw_col (a row of run
+ * numbers costs some memory, but counting the bits below instead, with no
+ * popcnt instruction to assume, put ten more steps before the compares).
+ * kw_fit[r][l] has bit i when the run's keyword i can match a word of l
+ * letters, so a word is compared only with those: "the" (only "theorem"
+ * starts so) with none, "const" with one of the eight "con" keywords.
+ * Built once; the table itself is constant.
  */
+#define KW_WORD_MAX 32           /* words this long are never looked up */
 #define KW_ROWS 160              /* distinct first two letters, at most */
-#define KW_COLS 28               /* the bits of kw_third, and one end */
+#define KW_RUN_MAX 8             /* keywords in one run, at most: the bits of kw_fit */
 static uint32_t kw_third[32 * 32];
 static unsigned char kw_row[32 * 32];
-static unsigned short kw_col[KW_ROWS][KW_COLS];
-static uint32_t kw_lens[ARRAY_SIZE(router_kw)];
+static unsigned short kw_col[KW_ROWS][27];
+static unsigned short kw_start[ARRAY_SIZE(router_kw)];
+static unsigned char kw_fit[ARRAY_SIZE(router_kw)][KW_WORD_MAX];
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
 
 static unsigned
@@ -489,29 +492,33 @@ kw_letter(unsigned char c)
 static void
 kw_index(void)
 {
-	size_t i, b, nrows = 0;
+	size_t i, l, nrows = 0, nruns = 0;
+	unsigned last = ~0u;
 
 	for (i = 0; i < ARRAY_SIZE(router_kw); i++) {
 		const struct kw *e = &router_kw[i];
 		unsigned k = kw_letter(e->word[0]) << 5 | kw_letter(e->word[1]);
 		unsigned bit = e->len > 2 ? kw_letter(e->word[2]) : 0;
-		unsigned short *col;
+		size_t r;
 
-		/* The groups rely on the order; a two-letter stem would need every group. */
+		/* The runs rely on the order; a two-letter stem would belong to every run. */
 		assert(strlen(e->word) == e->len && e->len >= 2 && (e->len > 2 || !e->prefix));
 		assert(i == 0 || strcmp(router_kw[i - 1].word, e->word) <= 0);
 		if (kw_third[k] == 0) {
 			assert(nrows < KW_ROWS);
-			kw_row[k] = (unsigned char)nrows;
-			for (b = 0; b < KW_COLS; b++)
-				kw_col[nrows][b] = (unsigned short)i;
-			nrows++;
+			kw_row[k] = (unsigned char)nrows++;
 		}
-		kw_third[k] |= 1u << bit;
-		col = kw_col[kw_row[k]];
-		kw_lens[col[bit]] |= e->prefix ? ~0u << e->len : 1u << e->len;
-		for (b = bit + 1; b < KW_COLS; b++)
-			col[b]++;
+		if (k * 32 + bit != last) {
+			last = k * 32 + bit;
+			kw_third[k] |= 1u << bit;
+			kw_col[kw_row[k]][bit] = (unsigned short)nruns;
+			kw_start[nruns++] = (unsigned short)i;
+		}
+		r = nruns - 1;
+		assert(i - kw_start[r] < KW_RUN_MAX);
+		for (l = 2; l < KW_WORD_MAX; l++)
+			if (l == e->len || (e->prefix && l > e->len))
+				kw_fit[r][l] |= (unsigned char)(1u << (i - kw_start[r]));
 	}
 }
 
@@ -568,16 +575,14 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 	size_t wlen = end - start;
 	unsigned k = kw_letter(w[0]) << 5 | kw_letter(w[1]);
 	unsigned bit = wlen > 2 ? kw_letter(w[2]) : 0;
-	const unsigned short *col = kw_col[kw_row[k]];
-	unsigned groups = 0, j;
+	unsigned groups = 0, run, fit;
 
-	if ((kw_third[k] >> bit & 1) && (kw_lens[col[bit]] >> wlen & 1)) {
-		for (j = col[bit]; j < col[bit + 1]; j++) {
-			const struct kw *e = &router_kw[j];
+	if (kw_third[k] >> bit & 1) {
+		run = kw_col[kw_row[k]][bit];
+		for (fit = kw_fit[run][wlen]; fit != 0; fit &= fit - 1) {
+			const struct kw *e = &router_kw[kw_start[run] + (unsigned)__builtin_ctz(fit)];
 			size_t m;
 
-			if (e->len > wlen || (!e->prefix && e->len != wlen))
-				continue;
 			/* The first three letters chose the run: compare from the fourth. */
 			for (m = 3; m < e->len && (unsigned char)e->word[m] == (w[m] | 0x20); m++)
 				;
@@ -626,9 +631,6 @@ scan_op(const unsigned char *p, size_t i, size_t n)
 	return (num_left | ((left & CC_ALPHA) != 0) | (prev == ')')) &
 	    (num_right | ((right & CC_ALPHA) != 0) | (next == '-'));
 }
-
-/* Words this long or longer are never looked up (no keyword is near it). */
-#define KW_WORD_MAX 32
 
 /* Read a run of letters (ASCII or not) starting at i; return where it ends. */
 static size_t
