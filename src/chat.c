@@ -528,6 +528,12 @@ step_begin(struct chat *c, const char *why)
 	c->may_escalate = c->opts.escalate && c->turn.route.mode != ROUTE_PINNED &&
 	    c->tier < TIER_FRONTIER && !c->escalated;
 	c->holding = c->may_escalate;
+	/* Without libcurl no try can succeed: say so at once, before any key is read. */
+	if (http_load(&cause) != 0) {
+		fail(c, EXIT_PROVIDER, "%s", cause);
+		free(cause);
+		return EXIT_PROVIDER;
+	}
 	if (c->pc->requires_key || c->pc->key_env != NULL || c->pc->key_command != NULL) {
 		rc = cred_get(c->pc, &c->key, &src, &cause);
 		if (rc < 0 || (rc == 1 && c->pc->requires_key)) {

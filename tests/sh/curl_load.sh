@@ -76,6 +76,7 @@ check_contains "stub libcurl: the cause names the missing function" "$last" \
 check_contains "stub libcurl: the cause says what to install" "$last" "libcurl4"
 check_not_contains "stub libcurl: no key in the message" "$ERR" "$OPENAI_API_KEY"
 check_eq "stub libcurl: nothing on stdout" "$OUT" ""
+check_not_contains "stub libcurl: no retries, the cause is final" "$ERR" "retrying"
 check_eq "stub libcurl: nothing was sent" "$(fake_count)" 0
 check_eq "stub libcurl: the ledger row is an error" "$(ledger_last)" error
 
