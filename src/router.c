@@ -475,10 +475,11 @@ scan_line(const unsigned char *p, size_t n, struct scan *s)
  */
 #define KW_WORD_MAX 32           /* words this long are never looked up */
 #define KW_ROWS 160              /* distinct first two letters, at most */
+#define KW_BITS 27               /* of kw_third: none, or a third letter 1..26 */
 #define KW_RUN_MAX 8             /* keywords in one run, at most: the bits of kw_fit */
 static uint32_t kw_third[32 * 32];
 static unsigned char kw_row[32 * 32];
-static unsigned short kw_col[KW_ROWS][27];
+static unsigned short kw_col[KW_ROWS][KW_BITS];
 static unsigned short kw_start[ARRAY_SIZE(router_kw)];
 static unsigned char kw_fit[ARRAY_SIZE(router_kw)][KW_WORD_MAX];
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
