@@ -471,6 +471,9 @@ scan_line(const unsigned char *p, size_t n, struct scan *s)
  * kw_fit[r][l] has bit i when the run's keyword i can match a word of l
  * letters, so a word is compared only with those: "the" (only "theorem"
  * starts so) with none, "const" with one of the eight "con" keywords.
+ * kw_text holds each keyword's letters as two zero-padded 8-byte halves and
+ * kw_mask the bytes its length covers, so a compare is two xors under a
+ * mask, not a loop whose length (and mispredicted end) is the keyword's.
  * Built once; the table itself is constant.
  */
 #define KW_WORD_MAX 32           /* words this long are never looked up */
@@ -482,12 +485,27 @@ static unsigned char kw_row[32 * 32];
 static unsigned short kw_col[KW_ROWS][KW_BITS];
 static unsigned short kw_start[ARRAY_SIZE(router_kw)];
 static unsigned char kw_fit[ARRAY_SIZE(router_kw)][KW_WORD_MAX];
+static uint64_t kw_text[ARRAY_SIZE(router_kw)][2];
+static uint64_t kw_mask[ARRAY_SIZE(router_kw)][2];
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
 
 static unsigned
 kw_letter(unsigned char c)
 {
 	return c & 31u;
+}
+
+/* Fill kw_text and kw_mask for keyword i; through bytes, so any byte order reads them alike. */
+static void
+kw_halves(size_t i)
+{
+	unsigned char text[sizeof(kw_text[i])] = { 0 }, mask[sizeof(kw_mask[i])] = { 0 };
+
+	assert(router_kw[i].len <= sizeof(text));
+	memcpy(text, router_kw[i].word, router_kw[i].len);
+	memset(mask, 0xFF, router_kw[i].len);
+	memcpy(kw_text[i], text, sizeof(text));
+	memcpy(kw_mask[i], mask, sizeof(mask));
 }
 
 static void
@@ -516,6 +534,7 @@ kw_index(void)
 			kw_start[nruns++] = (unsigned short)i;
 		}
 		r = nruns - 1;
+		kw_halves(i);
 		assert(i - kw_start[r] < KW_RUN_MAX);
 		for (l = 2; l < KW_WORD_MAX; l++)
 			if (l == e->len || (e->prefix && l > e->len))
@@ -564,6 +583,25 @@ trace_word_ok(const unsigned char *p, size_t start, size_t end, size_t n)
 }
 
 /*
+ * Read the 16 bytes from p[start] as kw_text does a keyword, in lower case
+ * (for the word's letters; what follows is masked off), zeros past the end.
+ */
+static void
+word_halves(const unsigned char *p, size_t start, size_t n, uint64_t half[2])
+{
+	unsigned char pad[16] = { 0 };
+
+	if (n - start >= sizeof(pad)) {
+		memcpy(half, p + start, sizeof(pad));
+	} else {
+		memcpy(pad, p + start, n - start);
+		memcpy(half, pad, sizeof(pad));
+	}
+	half[0] |= 0x2020202020202020u;
+	half[1] |= 0x2020202020202020u;
+}
+
+/*
  * Count the keyword groups the word of ASCII letters p[start..end) (2..31 of
  * them) belongs to, once per group; a crash word counts only in a crash
  * message's context. The word is compared in place, folding case, so the
@@ -576,20 +614,21 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 	size_t wlen = end - start;
 	unsigned k = kw_letter(w[0]) << 5 | kw_letter(w[1]);
 	unsigned bit = wlen > 2 ? kw_letter(w[2]) : 0;
-	unsigned groups = 0, run, fit;
+	unsigned groups = 0, run = 0, fit = 0;
+	uint64_t half[2];
 
 	if (kw_third[k] >> bit & 1) {
 		run = kw_col[kw_row[k]][bit];
-		for (fit = kw_fit[run][wlen]; fit != 0; fit &= fit - 1) {
-			const struct kw *e = &router_kw[kw_start[run] + (unsigned)__builtin_ctz(fit)];
-			size_t m;
+		fit = kw_fit[run][wlen];
+	}
+	if (fit != 0)
+		word_halves(p, start, n, half);
+	/* A keyword that fits is no longer than the word: the bytes after it are masked off. */
+	for (; fit != 0; fit &= fit - 1) {
+		unsigned j = kw_start[run] + (unsigned)__builtin_ctz(fit);
 
-			/* The first three letters chose the run: compare from the fourth. */
-			for (m = 3; m < e->len && (unsigned char)e->word[m] == (w[m] | 0x20); m++)
-				;
-			if (m >= e->len)
-				groups |= 1u << e->group;
-		}
+		if ((((half[0] ^ kw_text[j][0]) & kw_mask[j][0]) | ((half[1] ^ kw_text[j][1]) & kw_mask[j][1])) == 0)
+			groups |= 1u << router_kw[j].group;
 	}
 	if ((groups >> KW_TRACE & 1) && trace_word_ok(p, start, end, n))
 		s->kw[KW_TRACE]++;
