@@ -489,6 +489,12 @@ static uint64_t kw_text[ARRAY_SIZE(router_kw)][2];
 static uint64_t kw_mask[ARRAY_SIZE(router_kw)][2];
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
 
+/*
+ * log1p of the small counts most features are, filled by log1p itself with
+ * the keyword index, so a lookup gives the very bits the call would.
+ */
+static double log1p_small[64];
+
 static unsigned
 kw_letter(unsigned char c)
 {
@@ -513,6 +519,9 @@ kw_index(void)
 {
 	size_t i, l, nrows = 0, nruns = 0;
 	unsigned last = ~0u;
+
+	for (i = 0; i < ARRAY_SIZE(log1p_small); i++)
+		log1p_small[i] = log1p((double)i);
 
 	for (i = 0; i < ARRAY_SIZE(router_kw); i++) {
 		const struct kw *e = &router_kw[i];
@@ -767,6 +776,13 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 	s->chars = n - s->cont;
 }
 
+/* log1p of a count; kw_once must have run. */
+static double
+log1p_count(size_t v)
+{
+	return v < ARRAY_SIZE(log1p_small) ? log1p_small[v] : log1p((double)v);
+}
+
 /*
  * Compute the features of a turn into x[RF_COUNT], in one pass over the prompt.
  * Aligned to a cache line, as the scan is inlined here: where its loops fell
@@ -782,30 +798,29 @@ router_features(const struct route_input *in, double x[RF_COUNT])
 	memset(&s, 0, sizeof(s));
 	scan_text((const unsigned char *)in->prompt, in->prompt ? in->len : 0, &s);
 	chars = s.chars ? (double)s.chars : 1.0;
-	x[RF_LENGTH] = log1p((double)s.chars);
-	x[RF_WORDS] = log1p((double)s.words);
-	x[RF_LINES] = log1p((double)s.lines);
+	x[RF_LENGTH] = log1p_count(s.chars);
+	x[RF_WORDS] = log1p_count(s.words);
+	x[RF_LINES] = log1p_count(s.lines);
 	x[RF_CODE_FENCE] = s.fence > 0;
 	x[RF_CODE_CHARS] = (double)s.code / chars;
-	x[RF_DIFF] = log1p((double)s.diff);
-	x[RF_TRACE] = log1p((double)s.trace);
+	x[RF_DIFF] = log1p_count(s.diff);
 	x[RF_DIGITS] = (double)s.digits / chars;
-	x[RF_NUMBERS] = log1p((double)(s.numbers < ROUTER_NUMBERS_CAP ? s.numbers : ROUTER_NUMBERS_CAP));
-	x[RF_MATH_OPS] = log1p((double)s.ops);
-	x[RF_QUESTIONS] = log1p((double)s.questions);
+	x[RF_NUMBERS] = log1p_count(s.numbers < ROUTER_NUMBERS_CAP ? s.numbers : ROUTER_NUMBERS_CAP);
+	x[RF_MATH_OPS] = log1p_count(s.ops);
+	x[RF_QUESTIONS] = log1p_count(s.questions);
 	x[RF_CHOICE] = s.choices >= 2;
-	x[RF_SENTENCES] = log1p((double)s.sentences);
+	x[RF_SENTENCES] = log1p_count(s.sentences);
 	x[RF_WORD_LEN] = s.words ? fmax((double)s.letters / (double)s.words, ROUTER_WORD_LEN_FLOOR) :
 	    ROUTER_WORD_LEN_FLOOR;
 	x[RF_NON_ASCII] = in->len ? (double)s.nonascii / (double)in->len : 0;
-	x[RF_KW_REASON] = log1p((double)s.kw[KW_REASON]);
-	x[RF_KW_MATH] = log1p((double)s.kw[KW_MATH]);
-	x[RF_KW_CODE] = log1p((double)s.kw[KW_CODE]);
-	x[RF_KW_CREATIVE] = log1p((double)s.kw[KW_CREATIVE]);
-	x[RF_KW_SIMPLE] = log1p((double)s.kw[KW_SIMPLE]);
-	x[RF_KW_FORMAT] = log1p((double)s.kw[KW_FORMAT]);
-	x[RF_TRACE] = log1p((double)(s.trace + s.kw[KW_TRACE]));
-	x[RF_TURN] = log1p(in->turn > 0 ? (double)in->turn : 0);
+	x[RF_KW_REASON] = log1p_count(s.kw[KW_REASON]);
+	x[RF_KW_MATH] = log1p_count(s.kw[KW_MATH]);
+	x[RF_KW_CODE] = log1p_count(s.kw[KW_CODE]);
+	x[RF_KW_CREATIVE] = log1p_count(s.kw[KW_CREATIVE]);
+	x[RF_KW_SIMPLE] = log1p_count(s.kw[KW_SIMPLE]);
+	x[RF_KW_FORMAT] = log1p_count(s.kw[KW_FORMAT]);
+	x[RF_TRACE] = log1p_count(s.trace + s.kw[KW_TRACE]);
+	x[RF_TURN] = log1p_count(in->turn > 0 ? (size_t)in->turn : 0);
 	x[RF_CONTEXT] = log1p(in->context_tokens > 0 ? (double)in->context_tokens / 1000.0 : 0);
 	x[RF_PREV_TIER] = in->prev_tier > 0 && in->prev_tier < TIER_COUNT ? (double)in->prev_tier : 0;
 }
