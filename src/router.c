@@ -434,12 +434,24 @@ line_has(const unsigned char *p, size_t n, unsigned char c, size_t max)
 	return false;
 }
 
+/* The bytes a line scan_line finds anything in can start with. */
+static const bool line_first[256] = {
+	['d'] = true, ['@'] = true, ['+'] = true, ['-'] = true,          /* diffs */
+	[' '] = true, ['\t'] = true, ['T'] = true, ['F'] = true, ['g'] = true,
+	['t'] = true, ['#'] = true,                                       /* stack frames */
+	['A'] = true, ['B'] = true, ['C'] = true, ['D'] = true, ['E'] = true,
+	['a'] = true, ['b'] = true, ['c'] = true, ['e'] = true, ['('] = true, /* choices */
+};
+
 /* Look at the start of a line: diff markers, stack frames, answer choices. */
 static void
 scan_line(const unsigned char *p, size_t n, struct scan *s)
 {
 	size_t ind = 0;
 
+	/* Most lines start with none of them: one look sends those away. */
+	if (!line_first[p[0]])
+		return;
 	if (starts(p, n, "diff --git") || starts(p, n, "@@ -") || starts(p, n, "+++ ") ||
 	    starts(p, n, "--- a/"))
 		s->diff++;
