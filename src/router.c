@@ -434,7 +434,7 @@ line_has(const unsigned char *p, size_t n, unsigned char c, size_t max)
 	return false;
 }
 
-/* The bytes a line scan_line finds anything in can start with. */
+/* First bytes of the lines scan_line can find something in. */
 static const bool line_first[256] = {
 	['d'] = true, ['@'] = true, ['+'] = true, ['-'] = true,          /* diffs */
 	[' '] = true, ['\t'] = true, ['T'] = true, ['F'] = true, ['g'] = true,
