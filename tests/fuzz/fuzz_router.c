@@ -1,0 +1,71 @@
+/* fuzz_router: the router's scan on any bytes reads only the prompt, and its decision stays in range. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "router.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Bytes written after the prompt: letters, digits and marks that would change any count they reached. */
+static const char junk[] = "abcdefghijklmnopqrstuvwxyz0123456789\n?```+=*/ Traceback  ";
+
+/* The features of p[0..n) with conversation state drawn from the input's length. */
+static void
+features(const char *p, size_t n, double x[RF_COUNT])
+{
+	struct route_input in = { p, n, (int)(n % 4), (enum tier)((int)(n % 4) - 1), (int64_t)(n % 7) * 1000 };
+
+	router_features(&in, x);
+}
+
+/*
+ * Scan the input where libFuzzer put it (an exact-size buffer: ASan stops a
+ * read past it), then again from every alignment of a copy followed by
+ * junk: the features must not move, or the scan has looked past its end.
+ * Then decide and check what the decision holds.
+ */
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *p = (const char *)data;
+	double x[RF_COUNT], y[RF_COUNT];
+	struct route_input in = { p, size, (int)(size % 3), TIER_AUTO, 0 };
+	struct route_decision d, again;
+	char *copy;
+	size_t off, i, tail = sizeof(junk) - 1;
+
+	features(p, size, x);
+	for (i = 0; i < RF_COUNT; i++)
+		if (!isfinite(x[i]) || x[i] < 0)
+			abort();
+	copy = malloc(size + 8 + tail);
+	if (copy == NULL)
+		return 0;
+	for (off = 1; off < 8; off++) {
+		memcpy(copy + off, data, size);
+		memcpy(copy + off + size, junk, tail);
+		features(copy + off, size, y);
+		if (memcmp(x, y, sizeof(x)) != 0)
+			abort();
+	}
+	free(copy);
+
+	router_decide(&in, &d);
+	router_decide(&in, &again);
+	if (d.tier != TIER_CHEAP && d.tier != TIER_MID && d.tier != TIER_FRONTIER)
+		abort();
+	if (!(d.p_cheap_fail >= 0 && d.p_cheap_fail <= 1 && d.p_mid_fail >= 0 && d.p_mid_fail <= 1))
+		abort();
+	if (memchr(d.reason, '\0', sizeof(d.reason)) == NULL || d.ntop > 3)
+		abort();
+	if (d.tier != again.tier || strcmp(d.reason, again.reason) != 0 ||
+	    memcmp(&d.p_cheap_fail, &again.p_cheap_fail, sizeof(double)) != 0)
+		abort();
+	for (i = 0; i < d.ntop; i++)
+		if (d.top[i].name == NULL || !isfinite(d.top[i].contribution))
+			abort();
+	(void)router_is_refusal(p, size);
+	return 0;
+}
