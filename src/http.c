@@ -24,15 +24,12 @@ struct http {
 	CURLM *multi;        /* NULL until the first request */
 	int running;
 	size_t active;
-	struct http_req *failed;  /* could not start (no libcurl): done at the next poll */
 };
 
 struct http_req {
 	struct http *h;
 	CURL *easy;
 	struct curl_slist *headers;
-	struct http_req *next;   /* in h->failed */
-	char *cause;         /* why it could not start, or NULL */
 	char *body;
 	http_data_fn data;
 	http_done_fn done;
@@ -86,18 +83,19 @@ http_load(char **cause)
 	return 0;
 }
 
-/* Ready h for its first transfer: 0, or -1 with *cause. */
-static int
-http_ready(struct http *h, char **cause)
+/* Ready h for its first transfer; the caller has loaded libcurl (http_load). */
+static void
+http_ready(struct http *h)
 {
+	char *cause = NULL;
+
 	if (h->multi != NULL)
-		return 0;
-	if (http_load(cause) < 0)
-		return -1;
+		return;
+	if (http_load(&cause) < 0)
+		die("%s", cause);
 	h->multi = curl_multi_init();
 	if (h->multi == NULL)
 		die("cannot initialise libcurl");
-	return 0;
 }
 
 static size_t
@@ -225,18 +223,7 @@ http_start(struct http *h, const struct http_spec *spec)
 	r->retry_after_ms = -1;
 	r->should_retry = -1;
 	buf_init(&r->err, ERROR_BODY_MAX);
-	r->running = true;
-	h->active++;
-	if (http_ready(h, &r->cause) < 0) {
-		/* reported like a failed connection, by the next http_poll */
-		struct http_req **p = &h->failed;
-
-		while (*p != NULL)
-			p = &(*p)->next;
-		*p = r;
-		r->result = HTTP_NETWORK;
-		return r;
-	}
+	http_ready(h);
 	r->easy = curl_easy_init();
 	if (r->easy == NULL)
 		die("cannot initialise libcurl");
@@ -274,24 +261,17 @@ http_start(struct http *h, const struct http_spec *spec)
 	}
 	if (curl_multi_add_handle(h->multi, r->easy) != CURLM_OK)
 		die("cannot start a transfer");
+	r->running = true;
+	h->active++;
 	return r;
 }
 
 void
 http_cancel(struct http *h, struct http_req *r)
 {
-	struct http_req **p;
-
 	if (r == NULL || !r->running)
 		return;
-	if (r->easy != NULL) {
-		curl_multi_remove_handle(h->multi, r->easy);
-	} else {
-		for (p = &h->failed; *p != NULL && *p != r; p = &(*p)->next)
-			;
-		if (*p != NULL)
-			*p = r->next;
-	}
+	curl_multi_remove_handle(h->multi, r->easy);
 	r->running = false;
 	r->result = HTTP_CANCELLED;
 	h->active--;
@@ -314,7 +294,6 @@ http_req_free(struct http_req *r)
 	if (r->headers != NULL)
 		curl_slist_free_all(r->headers);
 	free(r->body);
-	free(r->cause);
 	buf_done(&r->err);
 	free(r);
 }
@@ -366,26 +345,6 @@ http_collect(struct http *h)
 	}
 }
 
-/* Call the done callbacks of requests that could not start, those queued now. */
-static void
-http_fail_queued(struct http *h)
-{
-	struct http_req *r, *q;
-	size_t n = 0;
-
-	for (q = h->failed; q != NULL; q = q->next)
-		n++;
-	/* a callback may start another request (a fallback): it waits for the next poll */
-	while (n-- > 0 && (r = h->failed) != NULL) {
-		h->failed = r->next;
-		r->next = NULL;
-		r->running = false;
-		h->active--;
-		if (r->done != NULL)
-			r->done(r->arg, r);
-	}
-}
-
 /* Wait for extra_fds alone, without libcurl: how many are readable. */
 static int
 http_poll_fds(const int *extra_fds, size_t nfds, int timeout_ms)
@@ -421,13 +380,8 @@ http_poll(struct http *h, const int *extra_fds, size_t nfds, int timeout_ms)
 		nfds = ARRAY_SIZE(w);
 	if (timeout_ms < 0)
 		timeout_ms = 1000;
-	if (h->failed != NULL)
-		timeout_ms = 0;
-	if (h->multi == NULL) {
-		ready = http_poll_fds(extra_fds, nfds, timeout_ms);
-		http_fail_queued(h);
-		return ready;
-	}
+	if (h->multi == NULL)
+		return http_poll_fds(extra_fds, nfds, timeout_ms);
 	for (i = 0; i < nfds; i++) {
 		w[i].fd = extra_fds[i];
 		w[i].events = CURL_WAIT_POLLIN;
@@ -440,7 +394,6 @@ http_poll(struct http *h, const int *extra_fds, size_t nfds, int timeout_ms)
 			ready++;
 	curl_multi_perform(h->multi, &h->running);
 	http_collect(h);
-	http_fail_queued(h);
 	return ready;
 }
 
@@ -484,8 +437,6 @@ http_req_should_retry(const struct http_req *r)
 const char *
 http_req_error(const struct http_req *r)
 {
-	if (r->cause != NULL)
-		return r->cause;
 	return r->errbuf;
 }
 

@@ -37,12 +37,14 @@ struct http_spec {
 struct http *http_new(void);
 void http_free(struct http *h);
 /*
- * Load and initialise libcurl now: 0, or -1 with *cause saying what to
- * install. http_start does it itself; a request that finds no libcurl ends
- * like a failed connection, with that cause as http_req_error.
+ * Load and initialise libcurl: 0, or -1 with *cause saying what to install.
+ * Call it, and report its failure, before the first http_start.
  */
 int http_load(char **cause);
-/* Start a request; headers and body are copied (header copies are cleared when freed). */
+/*
+ * Start a request; headers and body are copied (header copies are cleared
+ * when freed). libcurl must have been loaded (http_load).
+ */
 struct http_req *http_start(struct http *h, const struct http_spec *spec);
 /* Stop a running request; its done callback is not called. */
 void http_cancel(struct http *h, struct http_req *r);
