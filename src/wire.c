@@ -469,9 +469,32 @@ wire_scan_string(struct wire_scan *s, const char **str, size_t *n, bool *esc)
 	return wire_string(s, str, n, esc);
 }
 
+/*
+ * After an element of an array or object: 1 past its closing byte, 0 past a
+ * comma (and the space after it), -1 at anything else.
+ */
+static int
+wire_scan_next(struct wire_scan *s, char close)
+{
+	wire_scan_ws(s);
+	if (s->p >= s->end)
+		return -1;
+	if (*s->p == close) {
+		s->p++;
+		return 1;
+	}
+	if (*s->p != ',')
+		return -1;
+	s->p++;
+	wire_scan_ws(s);
+	return 0;
+}
+
 static bool
 wire_scan_array(struct wire_scan *s, int depth)
 {
+	int k;
+
 	if (depth >= WIRE_DEPTH_MAX)
 		return false;
 	s->p++; /* [ */
@@ -483,17 +506,8 @@ wire_scan_array(struct wire_scan *s, int depth)
 	for (;;) {
 		if (!wire_scan_value(s, depth + 1))
 			return false;
-		wire_scan_ws(s);
-		if (s->p >= s->end)
-			return false;
-		if (*s->p == ']') {
-			s->p++;
-			return true;
-		}
-		if (*s->p != ',')
-			return false;
-		s->p++;
-		wire_scan_ws(s);
+		if ((k = wire_scan_next(s, ']')) != 0)
+			return k > 0;
 	}
 }
 
@@ -547,6 +561,7 @@ wire_scan_object(struct wire_scan *s, int depth, wire_member_fn fn, void *arg)
 	const char *key;
 	size_t klen;
 	bool kesc;
+	int k;
 
 	if (depth >= WIRE_DEPTH_MAX || s->p >= s->end || *s->p != '{')
 		return false;
@@ -568,17 +583,8 @@ wire_scan_object(struct wire_scan *s, int depth, wire_member_fn fn, void *arg)
 		wire_scan_ws(s);
 		if (!fn(arg, s, key, klen, kesc))
 			return false;
-		wire_scan_ws(s);
-		if (s->p >= s->end)
-			return false;
-		if (*s->p == '}') {
-			s->p++;
-			return true;
-		}
-		if (*s->p != ',')
-			return false;
-		s->p++;
-		wire_scan_ws(s);
+		if ((k = wire_scan_next(s, '}')) != 0)
+			return k > 0;
 	}
 }
 
