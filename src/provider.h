@@ -69,6 +69,7 @@ struct pstate {
 	char *error;     /* malloc'd: an error reported inside a 200 response */
 	int64_t raw_prompt; /* adapter scratch (Anthropic/Gemini bookkeeping) */
 	int64_t raw_cached;
+	unsigned usage_seen; /* adapter scratch: which usage counts came, or a malformed one */
 };
 
 enum pev {

@@ -8,43 +8,63 @@
 #include "util.h"
 #include "wire.h"
 
+/* What anthropic_usage has seen, in st->usage_seen. */
+#define ANTHROPIC_IN  1u   /* input_tokens */
+#define ANTHROPIC_OUT 2u   /* the final output_tokens */
+#define ANTHROPIC_BAD 4u   /* a count that is not a plausible whole number */
+
 /*
  * Usage comes in message_start and again, cumulative, in message_delta, which
  * may carry only some fields: overwrite the ones present, never add. The
  * buckets are already disjoint (input_tokens excludes both caches). Cache
  * writes split by lifetime when the breakdown is given; without one they are
  * all 5-minute writes, keeping any 1-hour part learnt earlier.
+ *
+ * The figures count as reported once input_tokens and a final output_tokens
+ * (message_delta's, or a whole reply's: message_start's is a placeholder of 1)
+ * have come, and only while no count was malformed ({}, strings, negative or
+ * absurd counts): otherwise the request is estimated, never booked as $0.
  */
 static void
-anthropic_usage(struct pstate *st, const cJSON *u)
+anthropic_usage(struct pstate *st, const cJSON *u, bool final)
 {
 	const cJSON *cc = wire_get(u, "cache_creation");
 	int64_t v, w5 = 0, w1h = 0;
-	bool b5, b1h;
+	int b5, b1h, ri, rr, ro, rw;
 
 	if (!cJSON_IsObject(u))
 		return;
-	if (wire_int(u, "input_tokens", &v))
+	ri = wire_count(u, "input_tokens", &v);
+	if (ri == 1)
 		st->usage.input = v;
-	if (wire_int(u, "cache_read_input_tokens", &v))
+	rr = wire_count(u, "cache_read_input_tokens", &v);
+	if (rr == 1)
 		st->usage.cached_input = v;
-	if (wire_int(u, "output_tokens", &v))
+	ro = wire_count(u, "output_tokens", &v);
+	if (ro == 1)
 		st->usage.output = v;
-	b5 = wire_int(cc, "ephemeral_5m_input_tokens", &w5);
-	b1h = wire_int(cc, "ephemeral_1h_input_tokens", &w1h);
-	if (b5 || b1h) {
+	b5 = wire_count(cc, "ephemeral_5m_input_tokens", &w5);
+	b1h = wire_count(cc, "ephemeral_1h_input_tokens", &w1h);
+	rw = wire_count(u, "cache_creation_input_tokens", &v);
+	if (b5 == 1 || b1h == 1) {
 		st->usage.cache_write = w5;
 		st->usage.cache_write_1h = w1h;
-	} else if (wire_int(u, "cache_creation_input_tokens", &v)) {
+	} else if (rw == 1) {
 		if (v < st->usage.cache_write_1h)
 			st->usage.cache_write_1h = 0;
 		st->usage.cache_write = v - st->usage.cache_write_1h;
 	}
+	if (ri < 0 || rr < 0 || ro < 0 || b5 < 0 || b1h < 0 || rw < 0)
+		st->usage_seen |= ANTHROPIC_BAD;
+	if (ri == 1)
+		st->usage_seen |= ANTHROPIC_IN;
+	if (ro == 1 && final)
+		st->usage_seen |= ANTHROPIC_OUT;
 	st->raw_prompt = st->usage.input + st->usage.cached_input + st->usage.cache_write +
 	    st->usage.cache_write_1h;
 	st->raw_cached = st->usage.cached_input;
 	st->usage.reasoning = 0; /* thinking is in output_tokens, with no separate count */
-	st->usage.reported = true;
+	st->usage.reported = st->usage_seen == (ANTHROPIC_IN | ANTHROPIC_OUT);
 }
 
 static void
@@ -85,10 +105,10 @@ anthropic_object(struct pstate *st, const char *type, const cJSON *j)
 	if (strcmp(type, "error") == 0)
 		return wire_error_event(st, anthropic_errmsg(j));
 	if (strcmp(type, "message_start") == 0) {
-		anthropic_usage(st, wire_get(wire_get(j, "message"), "usage"));
+		anthropic_usage(st, wire_get(wire_get(j, "message"), "usage"), false);
 	} else if (strcmp(type, "message_delta") == 0) {
 		anthropic_stop(st, wire_str(wire_get(j, "delta"), "stop_reason"));
-		anthropic_usage(st, wire_get(j, "usage"));
+		anthropic_usage(st, wire_get(j, "usage"), true);
 	} else if (strcmp(type, "content_block_start") == 0) {
 		d = wire_get(j, "content_block");
 		if (wire_is(d, "type", "text"))
@@ -171,7 +191,7 @@ anthropic_whole(struct pstate *st, const char *body, size_t len)
 	}
 	anthropic_text(st, buf_str(&text));
 	buf_done(&text);
-	anthropic_usage(st, wire_get(j, "usage"));
+	anthropic_usage(st, wire_get(j, "usage"), true);
 	anthropic_stop(st, wire_str(j, "stop_reason"));
 	st->done = true;
 	cJSON_Delete(j);

@@ -22,27 +22,36 @@ gemini_errmsg(const cJSON *err)
  * usageMetadata repeats, cumulative, in every chunk: overwrite. The cached
  * count is a subset of the prompt count, tool-use prompt tokens are not in it,
  * and thinking is not in candidatesTokenCount, so add it to output.
+ *
+ * The figures count as reported only when promptTokenCount came and every
+ * count present is a plausible whole number. candidatesTokenCount is left out
+ * when it is 0 (proto3 JSON drops zero fields), so without it the total must
+ * show that there were none; anything else leaves the request estimated.
  */
 static void
 gemini_usage(struct pstate *st, const cJSON *u)
 {
-	int64_t prompt = 0, cached = 0, tool = 0, cand = 0, thoughts = 0;
+	int64_t prompt = 0, cached = 0, tool = 0, cand = 0, thoughts = 0, total = 0;
+	int rp, rc, rt, rk, rh, rs;
 
 	if (!cJSON_IsObject(u))
 		return;
-	wire_int(u, "promptTokenCount", &prompt);
-	wire_int(u, "cachedContentTokenCount", &cached);
-	wire_int(u, "toolUsePromptTokenCount", &tool);
-	wire_int(u, "candidatesTokenCount", &cand);
-	wire_int(u, "thoughtsTokenCount", &thoughts);
+	rp = wire_count(u, "promptTokenCount", &prompt);
+	rc = wire_count(u, "cachedContentTokenCount", &cached);
+	rt = wire_count(u, "toolUsePromptTokenCount", &tool);
+	rk = wire_count(u, "candidatesTokenCount", &cand);
+	rh = wire_count(u, "thoughtsTokenCount", &thoughts);
+	rs = wire_count(u, "totalTokenCount", &total);
+	memset(&st->usage, 0, sizeof st->usage);
+	if (rp != 1 || rc < 0 || rt < 0 || rk < 0 || rh < 0 || rs < 0 ||
+	    (rk == 0 && (rs != 1 || total != prompt + tool + thoughts)))
+		return;
 	if (cached > prompt)
 		cached = prompt;
 	st->raw_prompt = prompt;
 	st->raw_cached = cached;
 	st->usage.input = prompt - cached + tool;
 	st->usage.cached_input = cached;
-	st->usage.cache_write = 0;
-	st->usage.cache_write_1h = 0;
 	st->usage.output = cand + thoughts;
 	st->usage.reasoning = thoughts;
 	st->usage.reported = true;

@@ -55,22 +55,31 @@ openai_errmsg(const cJSON *err, const cJSON *top)
  * finish chunk for Mistral and Together); some servers repeat it, so overwrite.
  * prompt_tokens includes cached and cache-written tokens, so take them out to
  * keep the buckets disjoint; completion_tokens already includes reasoning.
+ * The figures count as reported only when both required counts are there and
+ * every count present is a plausible whole number: anything else ({}, strings,
+ * negative or absurd counts) leaves the request to be estimated, never $0.
  */
 static void
 openai_usage(struct pstate *st, const cJSON *u)
 {
 	const cJSON *pd;
-	int64_t prompt = 0, cached = 0, write = 0, out = 0, reasoning = 0;
+	int64_t prompt = 0, cached = 0, hit = 0, write = 0, out = 0, reasoning = 0;
+	int rp, ro, rc, rh, rw, rr;
 
 	if (!cJSON_IsObject(u))
 		return;
-	wire_int(u, "prompt_tokens", &prompt);
-	wire_int(u, "completion_tokens", &out);
+	rp = wire_count(u, "prompt_tokens", &prompt);
+	ro = wire_count(u, "completion_tokens", &out);
 	pd = wire_get(u, "prompt_tokens_details");
-	if (!wire_int(pd, "cached_tokens", &cached) || cached == 0)
-		wire_int(u, "prompt_cache_hit_tokens", &cached); /* DeepSeek */
-	wire_int(pd, "cache_write_tokens", &write); /* OpenRouter */
-	wire_int(wire_get(u, "completion_tokens_details"), "reasoning_tokens", &reasoning);
+	rc = wire_count(pd, "cached_tokens", &cached);
+	rh = wire_count(u, "prompt_cache_hit_tokens", &hit); /* DeepSeek */
+	rw = wire_count(pd, "cache_write_tokens", &write); /* OpenRouter */
+	rr = wire_count(wire_get(u, "completion_tokens_details"), "reasoning_tokens", &reasoning);
+	memset(&st->usage, 0, sizeof st->usage);
+	if (rp != 1 || ro != 1 || rc < 0 || rh < 0 || rw < 0 || rr < 0)
+		return;
+	if (cached == 0)
+		cached = hit;
 	if (cached > prompt)
 		cached = prompt;
 	if (write > prompt - cached)

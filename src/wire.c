@@ -176,6 +176,25 @@ wire_int(const cJSON *o, const char *key, int64_t *out)
 	return true;
 }
 
+/* Read a reported token count strictly: 1 read, 0 absent or null, -1 malformed. */
+int
+wire_count(const cJSON *o, const char *key, int64_t *out)
+{
+	const cJSON *v = wire_get(o, key);
+	double d;
+
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsNumber(v))
+		return -1;
+	d = v->valuedouble;
+	/* written so that NaN fails too; a count is a whole number */
+	if (!(d >= 0) || d > WIRE_COUNT_MAX || d != (double)(int64_t)d)
+		return -1;
+	*out = (int64_t)d;
+	return 1;
+}
+
 /* Up to max bytes of server text as one printable line (malloc'd), controls made visible. */
 char *
 wire_line(const char *s, size_t n, size_t max)

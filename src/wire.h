@@ -34,6 +34,18 @@ bool wire_is(const cJSON *o, const char *key, const char *want);
 /* A token count: a non-negative number below 9e15, else false and *out untouched. */
 bool wire_int(const cJSON *o, const char *key, int64_t *out);
 /*
+ * The most tokens one request can report: more than any model's context window
+ * and output together. A count above it is a malformed reply, not a figure to
+ * price: priced, it would overflow into an unknown cost.
+ */
+#define WIRE_COUNT_MAX 1e9
+/*
+ * A usage count read strictly: 1 when member key of o is a whole number from 0
+ * to WIRE_COUNT_MAX (in *out), 0 when it is absent or null (*out untouched),
+ * -1 when it is anything else (a string, negative, fractional, too large).
+ */
+int wire_count(const cJSON *o, const char *key, int64_t *out);
+/*
  * Up to max bytes of server text as one printable line (malloc'd): cut between
  * characters, line ends as spaces, controls made visible, trimmed.
  */

@@ -132,6 +132,8 @@ struct want {
 
 #define U(in, cr, cw, cw1h, out, rs) { (in), (cr), (cw), (cw1h), (out), (rs), true }
 #define NO_USAGE { 0, 0, 0, 0, 0, 0, false }
+/* Counts that came but do not make a whole report: the request is estimated. */
+#define U_PART(in, cr, cw, cw1h, out, rs) { (in), (cr), (cw), (cw1h), (out), (rs), false }
 
 static const struct want wants[] = {
 	{ "openai_text.sse", &provider_openai,
@@ -159,7 +161,7 @@ static const struct want wants[] = {
 	{ "anthropic_cache.sse", &provider_anthropic, "2 + 2 = 4",
 	    PEV_DONE, STOP_LENGTH, true, U(21, 8000, 1000, 500, 49, 0), NULL },
 	{ "anthropic_error.sse", &provider_anthropic, "Partial",
-	    PEV_ERROR, STOP_ERROR, false, U(30, 0, 0, 0, 1, 0), "Overloaded (overloaded_error)" },
+	    PEV_ERROR, STOP_ERROR, false, U_PART(30, 0, 0, 0, 1, 0), "Overloaded (overloaded_error)" },
 	{ "gemini_reasoning.sse", &provider_gemini,
 	    "There are **3** \"r\"s in strawberry.\n\nHere is the breakdown.",
 	    PEV_OK, STOP_END, true, U(9, 0, 0, 0, 285, 256), NULL },
@@ -406,6 +408,124 @@ test_provider_gemini_events(void)
 	CHECK_INT(r.st.stop, STOP_FILTER);
 	CHECK_INT(r.st.usage.input, 4);
 	CHECK_INT(r.st.usage.output, 2);
+	run_done(&r);
+}
+
+/* Crafted or broken usage objects: never reported, so the request is estimated, not $0. */
+static void
+test_provider_crafted_usage(void)
+{
+	static const char *const oa[] = {
+		"{}",
+		"{\"prompt_tokens\":-5,\"completion_tokens\":3}",
+		"{\"prompt_tokens\":\"5\",\"completion_tokens\":\"3\"}",
+		"{\"prompt_tokens\":9e15,\"completion_tokens\":9e15}",
+		"{\"prompt_tokens\":5}",
+		"{\"prompt_tokens\":5.5,\"completion_tokens\":3}",
+		"{\"prompt_tokens\":5,\"completion_tokens\":3,"
+		"\"prompt_tokens_details\":{\"cached_tokens\":-1}}",
+		"{\"prompt_tokens\":5,\"completion_tokens\":1000000001}",
+	};
+	static const char *const an[] = {
+		"{}",
+		"{\"input_tokens\":-5,\"output_tokens\":3}",
+		"{\"input_tokens\":\"5\",\"output_tokens\":\"3\"}",
+		"{\"input_tokens\":9e15,\"output_tokens\":9e15}",
+		"{\"output_tokens\":3}",
+		"{\"input_tokens\":5,\"output_tokens\":3,\"cache_read_input_tokens\":\"x\"}",
+	};
+	static const char *const ge[] = {
+		"{}",
+		"{\"promptTokenCount\":-5,\"candidatesTokenCount\":3}",
+		"{\"promptTokenCount\":\"5\",\"candidatesTokenCount\":\"3\"}",
+		"{\"promptTokenCount\":9e15,\"candidatesTokenCount\":9e15}",
+		"{\"promptTokenCount\":5}",
+		"{\"promptTokenCount\":5,\"totalTokenCount\":900}",
+		"{\"candidatesTokenCount\":3,\"totalTokenCount\":8}",
+	};
+	struct run r;
+	char ev[512];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(oa); i++) {
+		snprintf(ev, sizeof ev, "{\"choices\":[],\"usage\":%s}", oa[i]);
+		run_init(&r, &provider_openai);
+		run_one(&r, NULL, ev, strlen(ev));
+		if (r.st.usage.reported)
+			fprintf(stderr, "openai: %s\n", oa[i]);
+		CHECK(!r.st.usage.reported);
+		run_done(&r);
+		/* a good report first, a broken one last: the last one wins, so nothing is reported */
+		run_init(&r, &provider_openai);
+		run_one(&r, NULL, SL("{\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3}}"));
+		CHECK(r.st.usage.reported);
+		run_one(&r, NULL, ev, strlen(ev));
+		CHECK(!r.st.usage.reported);
+		run_done(&r);
+		snprintf(ev, sizeof ev, "{\"choices\":[{\"message\":{\"content\":\"hi\"},"
+		    "\"finish_reason\":\"stop\"}],\"usage\":%s}", oa[i]);
+		run_init(&r, &provider_openai);
+		CHECK_INT(provider_openai.whole(&r.st, ev, strlen(ev)), PEV_DONE);
+		CHECK(!r.st.usage.reported);
+		run_done(&r);
+	}
+	for (i = 0; i < ARRAY_SIZE(an); i++) {
+		run_init(&r, &provider_anthropic);
+		snprintf(ev, sizeof ev, "{\"type\":\"message_start\",\"message\":{\"usage\":%s}}", an[i]);
+		run_one(&r, NULL, ev, strlen(ev));
+		snprintf(ev, sizeof ev, "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
+		    "\"end_turn\"},\"usage\":%s}", an[i]);
+		run_one(&r, NULL, ev, strlen(ev));
+		if (r.st.usage.reported)
+			fprintf(stderr, "anthropic: %s\n", an[i]);
+		CHECK(!r.st.usage.reported);
+		run_done(&r);
+		/* a good start, then a broken delta */
+		run_init(&r, &provider_anthropic);
+		run_one(&r, NULL, SL("{\"type\":\"message_start\",\"message\":{\"usage\":"
+		    "{\"input_tokens\":5,\"output_tokens\":1}}}"));
+		run_one(&r, NULL, ev, strlen(ev));
+		CHECK(!r.st.usage.reported || strcmp(an[i], "{\"output_tokens\":3}") == 0);
+		run_done(&r);
+		snprintf(ev, sizeof ev, "{\"type\":\"message\",\"content\":[{\"type\":\"text\","
+		    "\"text\":\"hi\"}],\"stop_reason\":\"end_turn\",\"usage\":%s}", an[i]);
+		run_init(&r, &provider_anthropic);
+		CHECK_INT(provider_anthropic.whole(&r.st, ev, strlen(ev)), PEV_DONE);
+		CHECK(!r.st.usage.reported);
+		run_done(&r);
+	}
+	for (i = 0; i < ARRAY_SIZE(ge); i++) {
+		snprintf(ev, sizeof ev, "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"hi\"}]},"
+		    "\"finishReason\":\"STOP\"}],\"usageMetadata\":%s}", ge[i]);
+		run_init(&r, &provider_gemini);
+		run_one(&r, NULL, ev, strlen(ev));
+		if (r.st.usage.reported)
+			fprintf(stderr, "gemini: %s\n", ge[i]);
+		CHECK(!r.st.usage.reported);
+		run_done(&r);
+	}
+	/* message_start's output_tokens is a placeholder: a stream cut before message_delta is estimated */
+	run_init(&r, &provider_anthropic);
+	run_one(&r, NULL, SL("{\"type\":\"message_start\",\"message\":{\"usage\":"
+	    "{\"input_tokens\":5,\"output_tokens\":1}}}"));
+	CHECK(!r.st.usage.reported);
+	run_one(&r, NULL, SL("{\"type\":\"message_delta\",\"delta\":{},\"usage\":{\"output_tokens\":7}}"));
+	CHECK(r.st.usage.reported);
+	CHECK_INT(r.st.usage.output, 7);
+	run_done(&r);
+	/* Gemini leaves out a zero candidate count; the total shows there were none */
+	run_init(&r, &provider_gemini);
+	run_one(&r, NULL, SL("{\"usageMetadata\":{\"promptTokenCount\":8,\"totalTokenCount\":8}}"));
+	CHECK(r.st.usage.reported);
+	CHECK_INT(r.st.usage.input, 8);
+	CHECK_INT(r.st.usage.output, 0);
+	run_done(&r);
+	/* the largest plausible count is still a count */
+	run_init(&r, &provider_openai);
+	run_one(&r, NULL, SL("{\"choices\":[],\"usage\":{\"prompt_tokens\":1000000000,"
+	    "\"completion_tokens\":0}}"));
+	CHECK(r.st.usage.reported);
+	CHECK_INT(r.st.usage.input, 1000000000);
 	run_done(&r);
 }
 
@@ -758,6 +878,7 @@ main(void)
 	RUN(test_provider_openai_bad);
 	RUN(test_provider_anthropic_events);
 	RUN(test_provider_gemini_events);
+	RUN(test_provider_crafted_usage);
 	RUN(test_provider_whole);
 	RUN(test_provider_bodies);
 	RUN(test_provider_urls_and_headers);
