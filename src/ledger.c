@@ -1,5 +1,6 @@
 /* ledger: the usage ledger, the monthly budget meter and reservations safe across processes. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,9 @@ enum ledger_sql {
 	SQL_RESERVED,
 	SQL_INSERT,
 	SQL_SETTLE,
+	SQL_HOLDERS,
+	SQL_RELEASE,
+	SQL_PROGRESS,
 	SQL_COUNT,
 };
 
@@ -37,11 +41,15 @@ static const char *const ledger_sql_text[SQL_COUNT] = {
 	/* A dead process's reservation: charge its worst case, as an estimate. */
 	[SQL_EXPIRE] = "UPDATE usage SET status = 'expired', cost_pico = worst_case_pico,"
 	    " estimated = 1, expires = NULL WHERE status = 'reserved' AND expires <= ?1",
+	/* A request of unknown cost counts at its worst case: never as $0. */
 	[SQL_BUCKETS] = "SELECT coalesce(sum(spent), 0), coalesce(sum(unknown), 0),"
-	    " coalesce(sum(estimated), 0), coalesce(sum(requests), 0)"
+	    " coalesce(sum(estimated), 0), coalesce(sum(requests), 0),"
+	    " coalesce(sum(unknown_worst), 0), coalesce(sum(expired), 0)"
 	    " FROM usage_totals WHERE bucket >= ?1 AND bucket < ?2",
 	[SQL_ROWS] = "SELECT coalesce(sum(coalesce(cost_pico, 0)), 0),"
-	    " coalesce(sum(cost_pico IS NULL), 0), coalesce(sum(estimated <> 0), 0), count(*)"
+	    " coalesce(sum(cost_pico IS NULL), 0), coalesce(sum(estimated <> 0), 0), count(*),"
+	    " coalesce(sum(CASE WHEN cost_pico IS NULL THEN worst_case_pico END), 0),"
+	    " coalesce(sum(CASE WHEN status = 'expired' THEN cost_pico END), 0)"
 	    " FROM usage WHERE time >= ?1 AND time < ?2 AND status <> 'reserved'",
 	/* Live reservations count as reserved; ones past expiry (not yet marked) as spent. */
 	[SQL_RESERVED] = "SELECT coalesce(sum(CASE WHEN expires > ?3 THEN worst_case_pico END), 0),"
@@ -49,18 +57,48 @@ static const char *const ledger_sql_text[SQL_COUNT] = {
 	    " coalesce(sum(worst_case_pico IS NULL), 0), coalesce(sum(expires <= ?3), 0)"
 	    " FROM usage WHERE status = 'reserved' AND time >= ?1 AND time < ?2",
 	[SQL_INSERT] = "INSERT INTO usage (time, conversation_id, provider, model, tier,"
-	    " route_mode, route_reason, worst_case_pico, status, pid, expires)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'reserved', ?9, ?10)",
+	    " route_mode, route_reason, worst_case_pico, status, pid, expires, pid_start, owner,"
+	    " host) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'reserved', ?9, ?10, ?11, ?12, ?13)",
 	[SQL_SETTLE] = "UPDATE usage SET status = ?2, input_tokens = ?3, cached_input_tokens = ?4,"
 	    " cache_write_tokens = ?5, cache_write_1h_tokens = ?6, output_tokens = ?7,"
 	    " reasoning_tokens = ?8, cost_pico = ?9, estimated = ?10, latency_ms = ?11,"
 	    " expires = NULL WHERE id = ?1 AND status IN ('reserved', 'expired')",
+	/* Reservations whose holder may be checked: on this machine, with a start time. */
+	[SQL_HOLDERS] = "SELECT id, pid, pid_start, owner, host FROM usage"
+	    " WHERE status = 'reserved' AND pid IS NOT NULL AND pid_start IS NOT NULL"
+	    " AND owner IS NOT NULL",
+	/*
+	 * The holder is gone: book what it had received (the input it sent and the
+	 * output so far, estimated), or nothing when no reply had come.
+	 */
+	[SQL_RELEASE] = "UPDATE usage SET status = 'cancelled',"
+	    " input_tokens = coalesce(received_input, 0),"
+	    " output_tokens = coalesce(received_output, 0),"
+	    " cost_pico = CASE WHEN received_output IS NULL THEN 0 ELSE received_cost END,"
+	    " estimated = 1, expires = NULL WHERE id = ?1 AND status = 'reserved'",
+	[SQL_PROGRESS] = "UPDATE usage SET received_input = ?2, received_output = ?3,"
+	    " received_cost = ?4 WHERE id = ?1 AND status = 'reserved'",
 };
+
+/* Owner strings: "BOOT-ID PID-NAMESPACE"; a host name. */
+#define LEDGER_OWNER_MAX 128
+#define LEDGER_HOST_MAX 256
+/* How long a progress write may wait for the lock: it is only a hint, the reply goes on. */
+#define LEDGER_PROGRESS_WAIT_MS 100
+/* When a wait for the lock is worth saying. */
+#define LEDGER_WAIT_SAY_MS 1000
 
 struct ledger {
 	struct store *st;
 	sqlite3 *db;
 	sqlite3_stmt *sql[SQL_COUNT];
+	int64_t start;                  /* this process's start time; -1 unknown */
+	char owner[LEDGER_OWNER_MAX];   /* this boot and pid namespace; "" unknown */
+	char host[LEDGER_HOST_MAX];
+	ledger_wait_fn wait_fn;
+	void *wait_arg;
+	int64_t busy_since, busy_max;   /* the current wait for the lock, ms */
+	bool told;                      /* the wait was said once */
 };
 
 /* Add without wrapping: money sums saturate at INT64_MAX, which is over any budget. */
@@ -189,6 +227,8 @@ ledger_sum(struct ledger *l, enum ledger_sql q, int64_t from, int64_t to, struct
 		m->unknown_count += sqlite3_column_int64(st, 1);
 		m->estimated |= sqlite3_column_int64(st, 2) > 0;
 		m->requests += sqlite3_column_int64(st, 3);
+		m->unknown_worst = ledger_add(m->unknown_worst, sqlite3_column_int64(st, 4));
+		m->expired = ledger_add(m->expired, sqlite3_column_int64(st, 5));
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : -1;
@@ -219,6 +259,7 @@ ledger_fill(struct ledger *l, int64_t now, int64_t limit, struct meter *m)
 	} else if (ledger_sum(l, SQL_ROWS, start, end, m) < 0) {
 		return -1;
 	}
+	m->spent = ledger_add(m->spent, m->unknown_worst);
 	if ((st = ledger_stmt(l, SQL_RESERVED)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, start);
@@ -228,12 +269,139 @@ ledger_fill(struct ledger *l, int64_t now, int64_t limit, struct meter *m)
 	if (rc == SQLITE_ROW) {
 		m->reserved = sqlite3_column_int64(st, 0);
 		m->spent = ledger_add(m->spent, sqlite3_column_int64(st, 1));
+		m->expired = ledger_add(m->expired, sqlite3_column_int64(st, 1));
 		m->unknown_count += sqlite3_column_int64(st, 2);
 		m->estimated |= sqlite3_column_int64(st, 3) > 0;
 		m->requests += sqlite3_column_int64(st, 3);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/*
+ * The start time of process pid (clock ticks after boot, field 22 of
+ * /proc/PID/stat): 1 with *start, 0 when there is no such live process (none,
+ * or a zombie: killed, not yet reaped), -1 when it cannot be told.
+ */
+static int
+ledger_proc_start(int64_t pid, int64_t *start)
+{
+	char path[64], buf[1024], *p, *end;
+	ssize_t n;
+	int fd, field;
+
+	if (pid <= 0 || pid > INT32_MAX)
+		return -1;
+	snprintf(path, sizeof path, "/proc/%lld/stat", (long long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT || errno == ESRCH ? 0 : -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return n == 0 || errno == ESRCH ? 0 : -1;
+	buf[n] = '\0';
+	/* The command name may hold spaces and parentheses: fields start after the last ')'. */
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ')
+		return -1;
+	p += 2;
+	if (*p == 'Z' || *p == 'X')
+		return 0;
+	for (field = 3; field < 22; field++) {
+		if ((p = strchr(p, ' ')) == NULL)
+			return -1;
+		p++;
+	}
+	errno = 0;
+	*start = strtoll(p, &end, 10);
+	return errno == 0 && end != p && *start >= 0 ? 1 : -1;
+}
+
+/* Read the first line of a small file into out; false when it cannot be read. */
+static bool
+ledger_line(const char *path, char *out, size_t n)
+{
+	FILE *f = fopen(path, "re");
+	bool ok;
+
+	if (f == NULL)
+		return false;
+	ok = fgets(out, (int)n, f) != NULL;
+	fclose(f);
+	out[strcspn(out, "\n")] = '\0';
+	return ok && *out != '\0';
+}
+
+/*
+ * Who this process is, for the reservations it writes: its start time, and the
+ * boot and pid namespace its pid means something in. Unknown parts stay empty,
+ * and rows without them are left to expire.
+ */
+static void
+ledger_whoami(struct ledger *l)
+{
+	char boot[64], ns[64];
+	ssize_t k;
+
+	l->start = -1;
+	l->owner[0] = l->host[0] = '\0';
+	if (ledger_proc_start((int64_t)getpid(), &l->start) != 1)
+		l->start = -1;
+	k = readlink("/proc/self/ns/pid", ns, sizeof ns - 1);
+	if (k > 0 && ledger_line("/proc/sys/kernel/random/boot_id", boot, sizeof boot)) {
+		ns[k] = '\0';
+		snprintf(l->owner, sizeof l->owner, "%s %s", boot, ns);
+	}
+	if (gethostname(l->host, sizeof l->host) != 0)
+		l->host[0] = '\0';
+	l->host[sizeof l->host - 1] = '\0';
+}
+
+/*
+ * Whether the process holding a reservation is known to be gone: in this boot
+ * and pid namespace, its pid is free, a zombie or another process (a different
+ * start time); or the same host has booted since. Elsewhere it cannot be told.
+ */
+static bool
+ledger_gone(const struct ledger *l, int64_t pid, int64_t start, const char *owner,
+    const char *host)
+{
+	size_t b = strcspn(l->owner, " ");
+	int64_t now_start;
+
+	if (l->owner[0] == '\0' || owner == NULL)
+		return false;
+	if (strcmp(owner, l->owner) == 0) {
+		switch (ledger_proc_start(pid, &now_start)) {
+		case 0:
+			return true;
+		case 1:
+			return now_start != start;
+		default:
+			return false;
+		}
+	}
+	return host != NULL && l->host[0] != '\0' && strcmp(host, l->host) == 0 &&
+	    (strncmp(owner, l->owner, b) != 0 || (owner[b] != ' ' && owner[b] != '\0'));
+}
+
+/* Wait for another process's write lock, saying so once when it lasts. */
+static int
+ledger_busy(void *arg, int count)
+{
+	struct ledger *l = arg;
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int64_t now = clock_ms();
+
+	if (count == 0)
+		l->busy_since = now;
+	if (now - l->busy_since >= l->busy_max)
+		return 0;
+	if (!l->told && l->wait_fn != NULL && now - l->busy_since >= LEDGER_WAIT_SAY_MS) {
+		l->told = true;
+		l->wait_fn(l->wait_arg, store_path(l->st));
+	}
+	nanosleep(&ts, NULL);
+	return 1;
 }
 
 /* Open the ledger in the database at path. */
@@ -248,7 +416,18 @@ ledger_open_path(const char *path, char **cause)
 	l = xcalloc(1, sizeof *l);
 	l->st = st;
 	l->db = store_db(st);
+	l->busy_max = STORE_BUSY_MS;
+	sqlite3_busy_handler(l->db, ledger_busy, l);
+	ledger_whoami(l);
 	return l;
+}
+
+/* Have fn called once, with the database's path, when a wait for its lock lasts. */
+void
+ledger_on_wait(struct ledger *l, ledger_wait_fn fn, void *arg)
+{
+	l->wait_fn = fn;
+	l->wait_arg = arg;
 }
 
 /* Open the ledger in data_dir/llm.db, making the directory. */
@@ -325,12 +504,77 @@ ledger_insert(struct ledger *l, const struct ledger_entry *e, int64_t now, int64
 		sqlite3_bind_int64(st, 8, worst_case);
 	sqlite3_bind_int64(st, 9, (int64_t)getpid());
 	sqlite3_bind_int64(st, 10, ledger_add(now, LEDGER_EXPIRY));
+	if (l->start >= 0)
+		sqlite3_bind_int64(st, 11, l->start);
+	ledger_bind_str(st, 12, l->owner[0] != '\0' ? l->owner : NULL);
+	ledger_bind_str(st, 13, l->host[0] != '\0' ? l->host : NULL);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return -1;
 	*id = sqlite3_last_insert_rowid(l->db);
 	return 0;
+}
+
+/*
+ * Settle the reservations of processes known to be gone (see ledger_gone) from
+ * what they had received. With check_only, only say whether there are any.
+ * The caller holds the write transaction unless check_only. 1 some, 0 none, -1.
+ */
+static int
+ledger_reap(struct ledger *l, bool check_only)
+{
+	sqlite3_stmt *st = ledger_stmt(l, SQL_HOLDERS);
+	int64_t *ids = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!ledger_gone(l, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+		    (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4)))
+			continue;
+		ids = xreallocarray(ids, n + 1, sizeof *ids);
+		ids[n++] = sqlite3_column_int64(st, 0);
+		if (check_only)
+			break;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		free(ids);
+		return -1;
+	}
+	for (i = 0; !check_only && i < n; i++) {
+		if ((st = ledger_stmt(l, SQL_RELEASE)) == NULL)
+			break;
+		sqlite3_bind_int64(st, 1, ids[i]);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			break;
+	}
+	free(ids);
+	if (!check_only && i < n)
+		return -1;
+	return n > 0;
+}
+
+/* Settle dead processes' reservations before a read, in a transaction of its own. */
+static void
+ledger_reap_now(struct ledger *l)
+{
+	if (ledger_reap(l, true) != 1)
+		return;
+	/* Best effort: if the lock cannot be had, the reader shows them as reserved. */
+	if (ledger_run(l, SQL_BEGIN) < 0)
+		return;
+	if (ledger_reap(l, false) < 0) {
+		ledger_run(l, SQL_ROLLBACK);
+		return;
+	}
+	if (ledger_run(l, SQL_COMMIT) < 0)
+		ledger_run(l, SQL_ROLLBACK);
 }
 
 /* Check the budget and reserve a request's worst case in one transaction. */
@@ -356,6 +600,8 @@ ledger_reserve(struct ledger *l, const struct ledger_entry *e, int64_t worst_cas
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_reset(st);
+	if (ledger_reap(l, false) < 0)
+		goto fail;
 	if (ledger_fill(l, now, limit, m) < 0)
 		goto fail;
 	over = enforce && limit > 0 && worst_case != 0 &&
@@ -419,12 +665,35 @@ ledger_settle(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,
 	return 0;
 }
 
+/* Record what a reservation's request has received so far; best effort. */
+int
+ledger_progress(struct ledger *l, int64_t id, const struct usage *u, int64_t cost)
+{
+	sqlite3_stmt *st = ledger_stmt(l, SQL_PROGRESS);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, u->input);
+	sqlite3_bind_int64(st, 3, u->output);
+	if (cost >= 0)
+		sqlite3_bind_int64(st, 4, cost);
+	/* A hint, not worth holding the reply up for: wait briefly for the lock. */
+	l->busy_max = LEDGER_PROGRESS_WAIT_MS;
+	rc = sqlite3_step(st);
+	l->busy_max = STORE_BUSY_MS;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Read this month's figures from one snapshot. */
 int
 ledger_meter(struct ledger *l, int64_t limit, struct meter *m, char **cause)
 {
 	int rc;
 
+	ledger_reap_now(l);
 	/* One read transaction: the totals and the reservations come from one snapshot. */
 	if (ledger_run(l, SQL_BEGIN_READ) < 0)
 		return ledger_fail(l, "meter", cause);
@@ -482,6 +751,7 @@ ledger_rows(struct ledger *l, int64_t from, int64_t to, ledger_row_fn fn, void *
 	int64_t now = clock_now();
 	int rc;
 
+	ledger_reap_now(l);
 	if (sqlite3_prepare_v2(l->db, "SELECT id, time, coalesce(conversation_id, 0), provider,"
 	    " model, tier, route_mode, route_reason, input_tokens, cached_input_tokens,"
 	    " cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens,"

@@ -11,7 +11,12 @@
 struct store;
 struct ledger;
 
-/* A reservation older than this (seconds) is taken as dead and charged at its worst case. */
+/*
+ * A reservation whose process is known to be gone (on this machine: its pid
+ * is free or reused) is settled at once from what the request had received.
+ * One whose holder cannot be checked (another host, no start time) is taken
+ * as dead after this many seconds and charged at its worst case.
+ */
 #define LEDGER_EXPIRY 3600
 
 /* Every char **cause below may be NULL when the reason is not wanted. */
@@ -30,7 +35,9 @@ enum ledger_verdict {
 /* Where the calendar month (local time) stands. Money in pico-dollars. */
 struct meter {
 	int64_t month_start, month_end;  /* epoch seconds: local midnight on the 1st, then next month's */
-	int64_t spent;          /* settled costs, expired reservations at their worst case */
+	int64_t spent;          /* all that counts against the budget: settled costs, and */
+	int64_t expired;        /*  of it: reservations expired at their worst case */
+	int64_t unknown_worst;  /*  of it: requests of unknown cost at their worst case */
 	int64_t reserved;       /* live reservations' worst cases */
 	int64_t limit;          /* 0: no budget */
 	int64_t unknown_count;  /* requests this month whose cost is unknown (never counted as $0) */
@@ -45,6 +52,10 @@ struct ledger *ledger_open(const char *data_dir, char **cause);
 struct ledger *ledger_open_path(const char *path, char **cause);
 /* Close the ledger; accepts NULL. */
 void ledger_close(struct ledger *l);
+/* Told, with the database's path, that a wait for another process's lock goes on. */
+typedef void (*ledger_wait_fn)(void *arg, const char *path);
+/* Have fn called once per ledger when a wait for the write lock lasts over a second. */
+void ledger_on_wait(struct ledger *l, ledger_wait_fn fn, void *arg);
 /* The store underneath (conversations, raw database access); borrowed. */
 struct store *ledger_store(struct ledger *l);
 
@@ -67,7 +78,17 @@ int ledger_reserve(struct ledger *l, const struct ledger_entry *e, int64_t worst
  */
 int ledger_settle(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,
     bool estimated, const char *status, int64_t latency_ms, char **cause);
-/* Fill m with this month's figures against limit (pico, 0 = none); read only. 0 or -1. */
+/*
+ * Record what reservation id's request has received so far (input sent, output
+ * tokens and their cost, estimated; cost < 0 unknown), so that if the process
+ * dies the reservation is settled at that. Waits only briefly for the lock:
+ * 0, or -1 when it could not be written.
+ */
+int ledger_progress(struct ledger *l, int64_t id, const struct usage *u, int64_t cost);
+/*
+ * Fill m with this month's figures against limit (pico, 0 = none). Settles the
+ * reservations of processes known to be gone first. 0 or -1.
+ */
 int ledger_meter(struct ledger *l, int64_t limit, struct meter *m, char **cause);
 /* Compute the local calendar month holding t: bounds and "YYYY-MM". 0 or -1. */
 int ledger_month(int64_t t, int64_t *start, int64_t *end, char month[8]);
@@ -91,8 +112,9 @@ typedef int (*ledger_row_fn)(void *arg, const struct ledger_row *r);
 
 /*
  * Call fn for every row with time in [from, to), oldest first, from one snapshot.
- * A reservation past its expiry shows as it will be kept: status "expired",
- * cost = its worst case, estimated. 0 or -1.
+ * Reservations of processes known to be gone are settled first. A reservation
+ * past its expiry shows as it will be kept: status "expired", cost = its worst
+ * case, estimated. 0 or -1.
  */
 int ledger_rows(struct ledger *l, int64_t from, int64_t to, ledger_row_fn fn, void *arg,
     char **cause);

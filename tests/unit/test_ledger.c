@@ -1,6 +1,7 @@
 /* test_ledger: month bounds, reservations, expiry, the budget verdict and many processes at once. */
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -230,7 +231,10 @@ test_reserve_settle(void)
 	ledger_close(l);
 }
 
-/* A process that reserved and died: its worst case counts, then expires into an estimate. */
+/*
+ * A process on another host that reserved and died: its worst case counts,
+ * then expires into an estimate, kept apart from what was spent.
+ */
 static void
 test_dead_reservation_expires(void)
 {
@@ -251,7 +255,13 @@ test_dead_reservation_expires(void)
 		if (c == NULL || ledger_reserve(c, &entry, 40000, 0, false, &id, NULL,
 		    &cause) != LEDGER_RESERVED)
 			_exit(1);
-		/* No settle: the row stays reserved, as if the process had been killed. */
+		/*
+		 * No settle: the row stays reserved, as if the process had been killed,
+		 * on another host, where no one can tell whether it lives.
+		 */
+		if (sqlite3_exec(store_db(ledger_store(c)), "UPDATE usage SET host = 'elsewhere',"
+		    " owner = 'another-boot pid:[1]'", NULL, NULL, NULL) != SQLITE_OK)
+			_exit(1);
 		ledger_close(c);
 		_exit(0);
 	}
@@ -267,6 +277,7 @@ test_dead_reservation_expires(void)
 	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
 	CHECK_INT(m.reserved, 0);
 	CHECK_INT(m.spent, 40000);
+	CHECK_INT(m.expired, 40000);
 	CHECK(m.estimated);
 	/* The next reservation writes the expiry into the row, and it stays in the ledger. */
 	CHECK_INT(ledger_reserve(l, &entry, 70000, 100000, true, &id, &m, &cause),
@@ -277,7 +288,10 @@ test_dead_reservation_expires(void)
 	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'expired' AND"
 	    " cost_pico = 40000 AND estimated = 1 AND expires IS NULL"), 1);
 	CHECK_INT(m.spent, 40000);
+	CHECK_INT(m.expired, 40000);
 	CHECK_INT(m.reserved, 60000);
+	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(m.expired, 40000);
 	/* A dead reservation of unknown price expires into an unknown cost, never $0. */
 	CHECK_INT(ledger_reserve(l, &entry, -1, 0, false, &id, NULL, &cause), LEDGER_RESERVED);
 	set_now(t0 + 3 * LEDGER_EXPIRY);
@@ -293,6 +307,136 @@ test_dead_reservation_expires(void)
 	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
 	CHECK_INT(m.spent, 1000 + 60000);
 	ledger_close(l);
+}
+
+/* Field 22 of /proc/self/stat, read apart from the code under test. */
+static int64_t
+self_start(void)
+{
+	char buf[1024], *p;
+	FILE *f = fopen("/proc/self/stat", "r");
+	int i;
+
+	if (f == NULL || fgets(buf, sizeof buf, f) == NULL)
+		die("/proc/self/stat");
+	fclose(f);
+	p = strrchr(buf, ')') + 2;
+	for (i = 3; i < 22; i++)
+		p = strchr(p, ' ') + 1;
+	return strtoll(p, NULL, 10);
+}
+
+/* Whether pid has died and not been reaped yet. */
+static bool
+zombie(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof si);
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT | WNOHANG) == 0 && si.si_pid == pid;
+}
+
+/* A child that reserves (recording progress when u is not NULL), then waits to be killed. */
+static pid_t
+reserve_and_hang(const struct usage *u, int64_t cost)
+{
+	int fds[2];
+	char c;
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		die("pipe");
+	pid = fork();
+	if (pid == 0) {
+		char *cause = NULL;
+		struct ledger *k = ledger_open(test_dir, &cause);
+		int64_t id;
+
+		close(fds[0]);
+		if (k == NULL || ledger_reserve(k, &entry, 40000, 0, false, &id, NULL,
+		    &cause) != LEDGER_RESERVED)
+			_exit(1);
+		if (u != NULL && ledger_progress(k, id, u, cost) != 0)
+			_exit(1);
+		if (write(fds[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	CHECK(read(fds[0], &c, 1) == 1);
+	close(fds[0]);
+	return pid;
+}
+
+/*
+ * A process on this machine that reserved and was killed: its reservation is
+ * settled at once, at what it had received, or released when nothing came.
+ */
+static void
+test_dead_process_settled(void)
+{
+	struct usage got = { .input = 120, .output = 35 };
+	struct ledger *l;
+	struct meter m;
+	int64_t id = 0;
+	char *cause = NULL, *sql;
+	int status;
+	pid_t pid;
+
+	fresh_dir();
+	set_now(utc(2026, 11, 10, 8, 0, 0));
+	if ((l = ledger_open(test_dir, &cause)) == NULL)
+		die("ledger_open: %s", cause);
+	/* Killed before any reply came; still a zombie when the meter looks. */
+	pid = reserve_and_hang(NULL, 0);
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'reserved'"), 1);
+	kill(pid, SIGKILL);
+	/* SIGKILL is asynchronous: wait until the child is a zombie, as a shell's job would be. */
+	while (!zombie(pid))
+		usleep(1000);
+	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(m.reserved, 0);
+	CHECK_INT(m.spent, 0);
+	CHECK_INT(m.expired, 0);
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'cancelled' AND"
+	    " cost_pico = 0 AND estimated = 1 AND expires IS NULL"), 1);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	/* Killed mid-reply: what it had received is booked, as an estimate. */
+	pid = reserve_and_hang(&got, 1234);
+	kill(pid, SIGKILL);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK_INT(ledger_reserve(l, &entry, 500, 100000, true, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(m.spent, 1234);
+	CHECK_INT(m.reserved, 500);
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'cancelled' AND"
+	    " cost_pico = 1234 AND input_tokens = 120 AND output_tokens = 35 AND estimated = 1"), 1);
+	/* This process is alive: its own reservation stays. */
+	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(m.reserved, 500);
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'reserved'"), 1);
+	/* Its pid given to another process (another start time): gone. */
+	sql = xstrfmt("INSERT INTO usage (time, worst_case_pico, status, pid, pid_start, owner, host,"
+	    " expires) SELECT time, 7000, 'reserved', pid, %lld, owner, host, expires FROM usage"
+	    " WHERE id = %lld", (long long)self_start() + 1, (long long)id);
+	CHECK_INT(sqlite3_exec(store_db(ledger_store(l)), sql, NULL, NULL, NULL), SQLITE_OK);
+	free(sql);
+	/* The same host booted since: gone. Another host: cannot be told, kept. */
+	CHECK_INT(sqlite3_exec(store_db(ledger_store(l)), "INSERT INTO usage (time, worst_case_pico,"
+	    " status, pid, pid_start, owner, host, expires) SELECT time, 8000, 'reserved', 1, 1,"
+	    " 'old-boot ' || substr(owner, instr(owner, ' ') + 1), host, expires FROM usage"
+	    " WHERE id = 3; INSERT INTO usage (time, worst_case_pico, status, pid, pid_start, owner,"
+	    " host, expires) SELECT time, 9000, 'reserved', 1, 1, 'other-boot pid:[1]', 'elsewhere',"
+	    " expires"
+	    " FROM usage WHERE id = 3", NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(m.reserved, 9500);
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE worst_case_pico IN (7000, 8000)"
+	    " AND status = 'cancelled' AND cost_pico = 0"), 2);
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE worst_case_pico = 9000"
+	    " AND status = 'reserved'"), 1);
+	ledger_close(l);
+	free(cause);
 }
 
 static void
@@ -389,7 +533,9 @@ test_totals_match_rows(void)
 		set_now(utc(2026, 11, 20, 0, 0, 0));
 		CHECK_INT(ledger_meter(l, 0, &m, &cause), 0);
 		/* A reservation past its expiry counts at its worst case. */
-		sql = xstrfmt("SELECT sum(CASE WHEN status <> 'reserved' THEN coalesce(cost_pico, 0)"
+		/* A request of unknown cost counts at its worst case. */
+		sql = xstrfmt("SELECT sum(CASE WHEN status <> 'reserved'"
+		    " THEN coalesce(cost_pico, worst_case_pico, 0)"
 		    " WHEN expires <= %lld THEN worst_case_pico ELSE 0 END) FROM usage"
 		    " WHERE time >= %lld AND time < %lld", (long long)clock_now(),
 		    (long long)m.month_start, (long long)m.month_end);
@@ -597,6 +743,7 @@ main(void)
 	RUN(test_meter_rolls_at_local_midnight);
 	RUN(test_reserve_settle);
 	RUN(test_dead_reservation_expires);
+	RUN(test_dead_process_settled);
 	RUN(test_over_budget);
 	RUN(test_unknown_and_free);
 	RUN(test_totals_match_rows);

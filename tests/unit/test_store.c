@@ -73,7 +73,7 @@ test_create(void)
 	CHECK_INT(store_version(ledger_store(l)), STORE_VERSION);
 	check_sql("PRAGMA journal_mode", "wal");
 	CHECK(stat(test_db, &sb) == 0 && (sb.st_mode & 0777) == 0600);
-	check_sql("PRAGMA user_version", "1");
+	check_sql("PRAGMA user_version", "2");
 	check_sql("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
 	    " ('conversations', 'messages', 'usage', 'usage_totals')", "4");
 	check_sql("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'usage_time'",
