@@ -23,6 +23,7 @@
 #define TEXT_MAX          (64u << 20)   /* one answer */
 #define HOLD_MAX          320           /* bytes held back while a refusal is possible */
 #define MAX_TRIES         3
+#define PROGRESS_MS       1000          /* how often the ledger hears what a reply has brought */
 
 
 
@@ -68,6 +69,7 @@ response_clear(struct chat *c)
 	c->line_too_long = false;
 	c->bad = PEV_OK;
 	c->retry_at = 0;
+	c->progress_at = 0;
 }
 
 static void
@@ -238,9 +240,10 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 	rc = ledger_reserve(c->ledger, &e, worst, c->cfg->budget, enforce, &c->ledger_id, &mt,
 	    &cause);
 	if (rc < 0) {
-		fail(c, EXIT_PROVIDER, "ledger: %s", cause ? cause : "database error");
+		/* a local database failure, not the provider's: the setup must be fixed */
+		fail(c, EXIT_USAGE, "ledger: %s", cause ? cause : "database error");
 		free(cause);
-		return EXIT_PROVIDER;
+		return EXIT_USAGE;
 	}
 	if (rc == LEDGER_OVER_BUDGET) {
 		if (!quiet) {
@@ -264,9 +267,12 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 	}
 	if (!enforce && c->cfg->budget > 0 && worst > 0 &&
 	    mt.spent + mt.reserved > c->cfg->budget) {
-		money(mt.spent + mt.reserved, mt.estimated, a, sizeof a);
-		money(c->cfg->budget, false, b, sizeof b);
-		note(c, "warning: %s of %s's %s budget used", a, mt.month, b);
+		/* mt already holds this request's reservation: spent is what was really spent */
+		money(worst, false, a, sizeof a);
+		money(mt.spent, mt.estimated, b, sizeof b);
+		money(c->cfg->budget, false, d, sizeof d);
+		note(c, "warning: this request's worst case %s on %s would pass %s's budget "
+		    "(spent %s of %s); going on, as budget_action = warn", a, m->name, mt.month, b, d);
 	}
 	return 0;
 }
@@ -418,6 +424,29 @@ on_line(void *arg, const char *line, size_t len)
 	return on_event(arg, NULL, line, len);
 }
 
+/*
+ * Tell the ledger what this step has received (the input, as soon as a reply
+ * comes; the output so far, estimated), at most once a second, so that if this
+ * process is killed its reservation is settled at that and not its worst case.
+ */
+static void
+progress(struct chat *c)
+{
+	struct usage u;
+	int64_t cost, now = clock_ms();
+
+	if (c->ledger == NULL || c->ledger_id == 0 ||
+	    (c->progress_at != 0 && now - c->progress_at < PROGRESS_MS))
+		return;
+	c->progress_at = now;
+	memset(&u, 0, sizeof u);
+	u.input = c->input_est;
+	u.output = pricing_estimate_tokens(c->text.data ? c->text.data : "", c->text.len);
+	if (pricing_cost(c->model, &u, &cost) != PRICING_OK)
+		cost = -1;
+	ledger_progress(c->ledger, c->ledger_id, &u, cost);
+}
+
 static int
 on_data(void *arg, const char *p, size_t n)
 {
@@ -429,11 +458,13 @@ on_data(void *arg, const char *p, size_t n)
 			c->line_too_long = true;
 			return 1;
 		}
+		progress(c);
 		return 0;
 	}
 	rc = c->prov->ndjson ? ndjson_feed(c->nd, p, n) : sse_feed(c->sse, p, n);
 	if (rc < 0)
 		c->line_too_long = true;
+	progress(c);
 	return rc != 0;
 }
 

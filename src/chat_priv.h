@@ -64,6 +64,7 @@ struct chat {
 	long max_out;
 	bool send_cap;
 	int64_t input_est;
+	int64_t progress_at;    /* clock_ms() of the last ledger_progress; 0: none this response */
 	const char *why;
 };
 

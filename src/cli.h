@@ -12,7 +12,7 @@ struct catalog;
 enum {
 	EXIT_OK = 0,
 	EXIT_PROVIDER = 1,   /* provider or network failure after retries */
-	EXIT_USAGE = 2,      /* usage or config error */
+	EXIT_USAGE = 2,      /* usage or config error, or the local ledger failed */
 	EXIT_BUDGET = 3,     /* refused by the budget or --max-cost */
 	EXIT_AUTH = 4,       /* no credentials, or credentials rejected */
 	EXIT_INTERRUPT = 130,
@@ -44,5 +44,12 @@ int cli_config(struct cli *cli, int argc, char **argv);
 int cli_chat(struct cli *cli, int argc, char **argv);
 int cli_ask(struct cli *cli, int argc, char **argv);
 int cli_complete(struct cli *cli, int argc, char **argv);
+
+struct ledger;
+/*
+ * Open the ledger in cli's data directory, saying on stderr when a wait for its
+ * lock lasts; NULL with *cause. A ledger failure exits EXIT_USAGE: it is local.
+ */
+struct ledger *cli_ledger_open(const struct cli *cli, char **cause);
 
 #endif

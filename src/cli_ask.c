@@ -616,7 +616,7 @@ cli_ask(struct cli *cli, int argc, char **argv)
 	}
 	a.out_tty = isatty(STDOUT_FILENO);
 	visible_init(&a.vis);
-	if ((l = ledger_open(cli->cfg.data_dir, &cause)) == NULL) {
+	if ((l = cli_ledger_open(cli, &cause)) == NULL) {
 		fprintf(stderr, "llm: %s\n", cause);
 		rc = EXIT_USAGE;
 		goto out;

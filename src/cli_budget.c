@@ -61,6 +61,13 @@ budget_permille(const struct meter *m)
 	return m->limit > 0 ? muldiv(m->spent, 1000, m->limit) : -1;
 }
 
+/* What was really spent: the meter's count less the worst cases counted for want of a cost. */
+static int64_t
+budget_real(const struct meter *m)
+{
+	return m->spent - m->expired - m->unknown_worst;
+}
+
 static void
 budget_json(const struct cli *cli, const struct meter *m, int64_t now)
 {
@@ -69,7 +76,10 @@ budget_json(const struct cli *cli, const struct meter *m, int64_t now)
 	char v[32];
 
 	cJSON_AddStringToObject(o, "month", m->month);
-	report_json_money(o, "spent", m->spent);
+	report_json_money(o, "spent", budget_real(m));
+	report_json_money(o, "expired", m->expired);
+	report_json_money(o, "unknown_worst", m->unknown_worst);
+	report_json_money(o, "counted", m->spent);
 	report_json_money(o, "reserved", m->reserved);
 	report_json_money(o, "limit", m->limit);
 	if (m->limit > 0) {
@@ -107,6 +117,24 @@ budget_bar(const struct meter *m, char *out, size_t n)
 	buf_done(&b);
 }
 
+/* The worst cases counted against the budget that are not spend, each on a line of its own. */
+static void
+budget_held(const struct meter *m)
+{
+	char a[40];
+
+	if (m->expired > 0) {
+		pricing_format(m->expired, true, a, sizeof a);
+		printf("  %-11s %s held: reservations whose process could not be checked, charged at"
+		    " their worst case after an hour\n", "expired", a);
+	}
+	if (m->unknown_worst > 0) {
+		pricing_format(m->unknown_worst, true, a, sizeof a);
+		printf("  %-11s %s counted: %lld request%s of unknown cost, at the worst case\n",
+		    "unknown", a, (long long)m->unknown_count, m->unknown_count == 1 ? "" : "s");
+	}
+}
+
 static void
 budget_text(const struct cli *cli, const struct meter *m, int64_t now)
 {
@@ -116,7 +144,7 @@ budget_text(const struct cli *cli, const struct meter *m, int64_t now)
 	int64_t pct;
 
 	report_time(now, "%B %Y", m->month, name, sizeof name);
-	pricing_format(m->spent, m->estimated, spent, sizeof spent);
+	pricing_format(budget_real(m), m->estimated, spent, sizeof spent);
 	pricing_format(m->reserved, false, res, sizeof res);
 	pricing_format(budget_projected(m, now), m->estimated, proj, sizeof proj);
 	if (m->limit > 0) {
@@ -126,13 +154,16 @@ budget_text(const struct cli *cli, const struct meter *m, int64_t now)
 		/* The meter's colours: 50% and 80% change it, as in the TUI and the summary line. */
 		if (color)
 			on = pct >= 80 ? "\033[31m" : pct >= 50 ? "\033[33m" : "\033[32m";
+		pricing_format(m->spent, m->estimated, res, sizeof res);
 		printf("%s  %s%s%s  %s of %s (%lld%%)\n", name, on, bar, color ? "\033[0m" : "",
-		    spent, lim, (long long)pct);
+		    res, lim, (long long)pct);
+		pricing_format(m->reserved, false, res, sizeof res);
 	} else {
 		printf("%s  %s spent, no budget\n", name, spent);
 	}
 	printf("  %-11s %s (%lld request%s)\n", "spent", spent, (long long)m->requests,
 	    m->requests == 1 ? "" : "s");
+	budget_held(m);
 	if (m->reserved > 0)
 		printf("  %-11s %s in flight\n", "reserved", res);
 	if (m->limit > 0) {
@@ -147,7 +178,7 @@ budget_text(const struct cli *cli, const struct meter *m, int64_t now)
 	}
 	printf("  %-11s %d\n", "days left", budget_days_left(m, now));
 	printf("  %-11s %s at month end\n", "projected", proj);
-	if (m->unknown_count > 0)
+	if (m->unknown_count > 0 && m->unknown_worst == 0)
 		printf("  %-11s %lld request%s of unknown cost, not counted above\n", "unknown",
 		    (long long)m->unknown_count, m->unknown_count == 1 ? "" : "s");
 	if (m->limit <= 0)
@@ -430,12 +461,12 @@ cli_budget(struct cli *cli, int argc, char **argv)
 		} else
 			return budget_usage();
 	}
-	if ((l = ledger_open(cli->cfg.data_dir, &cause)) == NULL ||
+	if ((l = cli_ledger_open(cli, &cause)) == NULL ||
 	    ledger_meter(l, cli->cfg.budget, &m, &cause) < 0) {
 		fprintf(stderr, "llm: budget: %s\n", cause);
 		free(cause);
 		ledger_close(l);
-		return EXIT_PROVIDER;
+		return EXIT_USAGE;
 	}
 	ledger_close(l);
 	if (json)

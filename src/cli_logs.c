@@ -198,7 +198,7 @@ cli_logs(struct cli *cli, int argc, char **argv)
 		printf("usage: llm logs [-n N] [--json]\n");
 		return EXIT_OK;
 	}
-	if ((l = ledger_open(cli->cfg.data_dir, &cause)) == NULL)
+	if ((l = cli_ledger_open(cli, &cause)) == NULL)
 		goto fail;
 	st = ledger_store(l);
 	if (store_conv_list(st, (size_t)n, &cv, &count, &cause) < 0)
@@ -228,7 +228,7 @@ cli_logs(struct cli *cli, int argc, char **argv)
 fail:
 	fprintf(stderr, "llm: logs: %s\n", cause ? cause : "failed");
 	free(cause);
-	rc = EXIT_PROVIDER;
+	rc = EXIT_USAGE;
 out:
 	cJSON_Delete(root);
 	store_convs_free(cv, count);

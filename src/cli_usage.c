@@ -44,6 +44,7 @@ struct usage_report {
 	struct usage_sum *groups;
 	size_t ngroups;
 	int64_t inflight, reserved;     /* live reservations and their worst cases */
+	int64_t expired, held;          /* expired reservations and the worst cases they hold */
 	bool overflow;
 };
 
@@ -126,6 +127,13 @@ usage_row(void *arg, const struct ledger_row *row)
 		r->inflight++;
 		if (row->worst_case > 0)
 			r->reserved = sat_add(r, r->reserved, row->worst_case);
+		return 0;
+	}
+	/* A worst case charged for a process that could not be checked is not spend: apart. */
+	if (strcmp(row->status, "expired") == 0) {
+		r->expired++;
+		if (row->cost > 0)
+			r->held = sat_add(r, r->held, row->cost);
 		return 0;
 	}
 	row_key(r->by, row, key, sizeof key);
@@ -235,7 +243,8 @@ usage_text(const struct usage_report *r, const char *month_name)
 		print_sum(&r->total, "total", width);
 	}
 	if (r->total.estimated)
-		printf("~ marks estimates: the provider reported no usage, or a reservation expired.\n");
+		printf("~ marks estimates: the provider reported no usage, or the request ended"
+		    " before it did.\n");
 	if (r->total.unknown > 0)
 		printf("%lld request%s of unknown cost %s not in the cost.\n",
 		    (long long)r->total.unknown, r->total.unknown == 1 ? "" : "s",
@@ -253,6 +262,12 @@ usage_text(const struct usage_report *r, const char *month_name)
 				    r->total.compared_cost) * 100 / r->total.frontier));
 		}
 		printf(".\n");
+	}
+	if (r->expired > 0) {
+		pricing_format(r->held, true, a, sizeof a);
+		printf("%lld reservation%s whose process could not be checked expired, holding %s at"
+		    " the worst case: counted against the budget, not in the cost above.\n",
+		    (long long)r->expired, r->expired == 1 ? "" : "s", a);
 	}
 	if (r->inflight > 0) {
 		pricing_format(r->reserved, false, a, sizeof a);
@@ -306,6 +321,8 @@ usage_json(const struct usage_report *r, const char *month)
 		cJSON_AddItemToArray(rows, json_sum(r, &r->groups[i]));
 	report_json_int(o, "in_flight", r->inflight);
 	report_json_money(o, "reserved", r->reserved);
+	report_json_int(o, "expired_reservations", r->expired);
+	report_json_money(o, "expired", r->held);
 	report_json_print(o);
 	cJSON_Delete(o);
 }
@@ -413,11 +430,11 @@ cli_usage(struct cli *cli, int argc, char **argv)
 	if (usage_month(month, &start, &end, mon, name, sizeof name) < 0)
 		return EXIT_USAGE;
 	r.frontier = frontier_model(cli);
-	if ((l = ledger_open(cli->cfg.data_dir, &cause)) == NULL ||
+	if ((l = cli_ledger_open(cli, &cause)) == NULL ||
 	    ledger_rows(l, start, end, usage_row, &r, &cause) < 0) {
 		fprintf(stderr, "llm: usage: %s\n", cause);
 		free(cause);
-		rc = EXIT_PROVIDER;
+		rc = EXIT_USAGE;
 		goto out;
 	}
 	/* an empty month has no groups array at all, and qsort must not see NULL */

@@ -98,6 +98,7 @@ struct ledger {
 	ledger_wait_fn wait_fn;
 	void *wait_arg;
 	int64_t busy_since, busy_max;   /* the current wait for the lock, ms */
+	int64_t gave_up;                /* clock_ms() when a wait last ran out; 0: never */
 	bool told;                      /* the wait was said once */
 };
 
@@ -131,7 +132,12 @@ ledger_stmt(struct ledger *l, enum ledger_sql q)
 static int
 ledger_fail(struct ledger *l, const char *what, char **cause)
 {
-	store_cause(cause, "%s: %s: %s", store_path(l->st), what, sqlite3_errmsg(l->db));
+	if ((sqlite3_errcode(l->db) & 0xff) == SQLITE_BUSY)
+		store_cause(cause, "%s: %s: another process has held the ledger's lock for %d s;"
+		    " try again when it is done (fuser %s names it)", store_path(l->st), what,
+		    STORE_BUSY_MS / 1000, store_path(l->st));
+	else
+		store_cause(cause, "%s: %s: %s", store_path(l->st), what, sqlite3_errmsg(l->db));
 	return -1;
 }
 
@@ -392,16 +398,47 @@ ledger_busy(void *arg, int count)
 	struct timespec ts = { 0, 10 * 1000 * 1000 };
 	int64_t now = clock_ms();
 
-	if (count == 0)
+	if (count == 0) {
 		l->busy_since = now;
-	if (now - l->busy_since >= l->busy_max)
+		/* A wait ran out a moment ago: the next statement gives up at once, not after as long. */
+		if (l->gave_up != 0 && now - l->gave_up < STORE_BUSY_MS)
+			return 0;
+	}
+	if (now - l->busy_since >= l->busy_max) {
+		if (l->busy_max == STORE_BUSY_MS)
+			l->gave_up = now;
 		return 0;
+	}
 	if (!l->told && l->wait_fn != NULL && now - l->busy_since >= LEDGER_WAIT_SAY_MS) {
 		l->told = true;
 		l->wait_fn(l->wait_arg, store_path(l->st));
 	}
 	nanosleep(&ts, NULL);
 	return 1;
+}
+
+/*
+ * When the file at path is not an SQLite database at all, say so in *cause with
+ * the way out: llm makes a new ledger when the file is moved aside.
+ */
+static void
+ledger_not_db(const char *path, char **cause)
+{
+	static const char magic[16] = "SQLite format 3";
+	char head[16];
+	ssize_t n;
+	int fd;
+
+	if (cause == NULL || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	n = read(fd, head, sizeof head);
+	close(fd);
+	if (n <= 0 || (n == (ssize_t)sizeof head && memcmp(head, magic, sizeof head) == 0))
+		return;
+	free(*cause);
+	*cause = NULL;
+	store_cause(cause, "%s is not an llm ledger (not an SQLite database); move it aside"
+	    " (mv %s %s.bad) and llm starts a new one", path, path, path);
 }
 
 /* Open the ledger in the database at path. */
@@ -411,8 +448,10 @@ ledger_open_path(const char *path, char **cause)
 	struct ledger *l;
 	struct store *st = store_open(path, cause);
 
-	if (st == NULL)
+	if (st == NULL) {
+		ledger_not_db(path, cause);
 		return NULL;
+	}
 	l = xcalloc(1, sizeof *l);
 	l->st = st;
 	l->db = store_db(st);

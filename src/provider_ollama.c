@@ -18,22 +18,22 @@ ollama_errmsg(const cJSON *err)
 /*
  * Counts come once, on the done line. prompt_eval_count may be missing when the
  * prompt came from the KV cache: count it as 0; the figures are only marked
- * as not reported when both counts are missing.
+ * as not reported when both counts are missing, or when one is malformed (a
+ * string, negative, absurd): then the request is estimated, never $0.
  */
 static void
 ollama_usage(struct pstate *st, const cJSON *j)
 {
 	int64_t in = 0, out = 0;
-	bool have_in = wire_int(j, "prompt_eval_count", &in);
-	bool have_out = wire_int(j, "eval_count", &out);
+	int have_in = wire_count(j, "prompt_eval_count", &in);
+	int have_out = wire_count(j, "eval_count", &out);
 
+	memset(&st->usage, 0, sizeof st->usage);
+	if (have_in < 0 || have_out < 0)
+		return;
 	st->usage.input = in;
-	st->usage.cached_input = 0;
-	st->usage.cache_write = 0;
-	st->usage.cache_write_1h = 0;
 	st->usage.output = out;
-	st->usage.reasoning = 0;
-	st->usage.reported = have_in || have_out;
+	st->usage.reported = have_in == 1 || have_out == 1;
 }
 
 /* One line, or one whole reply: text goes to text when given, else straight out. */

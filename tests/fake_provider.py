@@ -33,6 +33,10 @@ A reply spec (every field optional):
                output). Missing fields default to input = ceil(request
                message chars / 4), output = ceil(reply chars / 4), others 0.
                null or false: no usage anywhere in the reply.
+  usage_fault  usage that is there but broken, wherever the format puts it:
+               "empty" ({}; Ollama: no counts), "negative" (every count
+               -(n + 1)), "string" (every count as a string "n"), "huge"
+               (every count 9000000000000000)
   stop         "stop" | "length" | "filter" (mapped per format; any other
                string is sent as is)
   status       HTTP status of an error reply with that format's error body
@@ -204,6 +208,25 @@ class Reply:
                 "cache_write": int(u.get("cache_write", 0)),
                 "reasoning": int(u.get("reasoning", 0)),
             }
+        self.usage_fault = spec.get("usage_fault")
+
+    def craft(self, obj):
+        """obj (a usage object) broken as usage_fault says; obj itself without one."""
+        f = self.usage_fault
+        if not f:
+            return obj
+        if f == "empty":
+            return {}
+
+        def bad(v):
+            if isinstance(v, dict):
+                return {k: bad(x) for k, x in v.items()}
+            if isinstance(v, list):
+                return [bad(x) for x in v]
+            if isinstance(v, bool) or not isinstance(v, int):
+                return v
+            return {"negative": -(v + 1), "string": str(v), "huge": 9000000000000000}.get(f, v)
+        return bad(obj)
 
 
 # ---------------------------------------------------------------- formats
@@ -223,6 +246,9 @@ class OpenAI:
         return {"x-request-id": "req_" + self.rid, "openai-processing-ms": "12"}
 
     def usage_obj(self):
+        return self.r.craft(self.usage_plain())
+
+    def usage_plain(self):
         u = self.r.usage
         if self.r.variant == "deepseek":
             # DeepSeek: hit + miss = prompt_tokens, no prompt_tokens_details.
@@ -347,9 +373,9 @@ class Anthropic:
 
     def usage_obj(self, output):
         u = self.r.usage
-        return {"input_tokens": u["input"], "cache_creation_input_tokens": u["cache_write"],
-                "cache_read_input_tokens": u["cached"], "output_tokens": output,
-                "service_tier": "standard"}
+        return self.r.craft({"input_tokens": u["input"], "cache_creation_input_tokens": u["cache_write"],
+                             "cache_read_input_tokens": u["cached"], "output_tokens": output,
+                             "service_tier": "standard"})
 
     def head(self):
         msg = {"id": "msg_" + self.rid, "type": "message", "role": "assistant", "model": self.model,
@@ -375,6 +401,7 @@ class Anthropic:
                 u = self.r.usage
                 md["usage"] = {"input_tokens": u["input"], "cache_creation_input_tokens": u["cache_write"],
                                "cache_read_input_tokens": u["cached"], "output_tokens": u["output"]}
+            md["usage"] = self.r.craft(md["usage"])
         return [self.ev("content_block_stop", {"type": "content_block_stop", "index": 0}),
                 self.ev("message_delta", md),
                 self.ev("message_stop", {"type": "message_stop"})]
@@ -438,7 +465,7 @@ class Gemini:
         obj["promptTokensDetails"] = [{"modality": "TEXT", "tokenCount": u["input"]}]
         if u["reasoning"]:
             obj["thoughtsTokenCount"] = u["reasoning"]
-        return obj
+        return self.r.craft(obj)
 
     def resp(self, text, cand, finish):
         c = {"content": {"parts": [{"text": text}], "role": "model"}}
@@ -553,6 +580,12 @@ class Ollama:
         if self.r.usage is not None:
             obj["eval_count"] = self.r.usage["output"]
         obj["eval_duration"] = 4535599000
+        if self.r.usage is not None and self.r.usage_fault:
+            counts = self.r.craft({"prompt_eval_count": self.r.usage["input"],
+                                   "eval_count": self.r.usage["output"]})
+            obj.pop("prompt_eval_count", None)
+            obj.pop("eval_count", None)
+            obj.update(counts)
         return obj
 
     def tail(self):

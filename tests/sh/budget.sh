@@ -147,10 +147,19 @@ grep -q 'reserved *\$0.31 in flight' "$tmp/text" && ok "reserved shown" || notok
 grep -q 'projected *~\$24.80' "$tmp/text" && ok "projection shown" || notok "projection shown"
 grep -q '1 request of unknown cost' "$tmp/text" && ok "unknown shown" || notok "unknown shown"
 
-# After an hour the reservation is charged at its worst case, as an estimate.
+# After an hour a reservation whose process cannot be checked is charged at its worst case,
+# as an estimate: it counts against the budget, but apart from what was spent.
 LLM_NOW=$((LLM_NOW + 3600)) "$LLM" budget --json >"$tmp/b.json"
-check "an expired reservation is spent" "$(json "$tmp/b.json" '(j["spent_pico"], j["reserved_pico"])')" \
-	"(12710000000000, 0)"
+check "an expired reservation is counted apart" \
+	"$(json "$tmp/b.json" '(j["spent_pico"], j["expired_pico"], j["counted_pico"], j["reserved_pico"])')" \
+	"(12400000000000, 310000000000, 12710000000000, 0)"
+check "an expired reservation leaves less" "$(json "$tmp/b.json" 'j["left_pico"]')" \
+	$((50000000000000 - 12710000000000))
+LLM_NOW=$((LLM_NOW + 3600)) "$LLM" budget >"$tmp/text"
+grep -q 'spent *~\$12.40 (4 requests)' "$tmp/text" && ok "text: spent without the expired" ||
+	{ notok "text: spent without the expired"; cat "$tmp/text" >&2; }
+grep -q 'expired *~\$0.31 held' "$tmp/text" && ok "text: the expired shown apart" ||
+	{ notok "text: the expired shown apart"; cat "$tmp/text" >&2; }
 
 # Over the budget: left goes negative and the text says over.
 sql "INSERT INTO usage (time, model, tier, cost_pico, status) VALUES ($nov + 20, 'x', 'frontier', 40000000000000, 'ok')"
