@@ -70,6 +70,7 @@ response_clear(struct chat *c)
 	c->bad = PEV_OK;
 	c->retry_at = 0;
 	c->progress_at = 0;
+	c->progress_len = 0;
 }
 
 static void
@@ -426,8 +427,9 @@ on_line(void *arg, const char *line, size_t len)
 
 /*
  * Tell the ledger what this step has received (the input, as soon as a reply
- * comes; the output so far, estimated), at most once a second, so that if this
- * process is killed its reservation is settled at that and not its worst case.
+ * comes; the output so far, estimated: on the first text, then at most once a
+ * second), so that if this process is killed its reservation is settled at that
+ * and not at its worst case.
  */
 static void
 progress(struct chat *c)
@@ -435,10 +437,13 @@ progress(struct chat *c)
 	struct usage u;
 	int64_t cost, now = clock_ms();
 
-	if (c->ledger == NULL || c->ledger_id == 0 ||
-	    (c->progress_at != 0 && now - c->progress_at < PROGRESS_MS))
+	if (c->ledger == NULL || c->ledger_id == 0)
+		return;
+	if (c->progress_at != 0 && now - c->progress_at < PROGRESS_MS &&
+	    (c->progress_len > 0 || c->text.len == 0))
 		return;
 	c->progress_at = now;
+	c->progress_len = c->text.len;
 	memset(&u, 0, sizeof u);
 	u.input = c->input_est;
 	u.output = pricing_estimate_tokens(c->text.data ? c->text.data : "", c->text.len);

@@ -65,6 +65,7 @@ struct chat {
 	bool send_cap;
 	int64_t input_est;
 	int64_t progress_at;    /* clock_ms() of the last ledger_progress; 0: none this response */
+	size_t progress_len;    /* text.len it recorded */
 	const char *why;
 };
 
