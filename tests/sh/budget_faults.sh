@@ -95,9 +95,11 @@ now=$(date +%s)
 sql "INSERT INTO usage (time, model, tier, cost_pico, worst_case_pico, estimated, status)
 	VALUES ($now - 60, 'mystery', 'mid', NULL, 1900000000, 0, 'ok')"
 fake_reply '{"text":"fits?"}'
+sent=$(fake_count)
 run_llm -m test-cheap --max-tokens 1000 -q "$prompt"
 check_rc "an unknown cost at its worst case leaves no room: refused" 3
-check_eq "refused: nothing sent" "$(fake_count)" "$(fake_count)"
+check_eq "refused: nothing sent" "$(fake_count)" "$sent"
+check_contains "refused: the figures count the unknown cost" "$ERR" "spent \$0.0019"
 run_llm budget --json
 printf '%s\n' "$OUT" >"$T/b.json"
 check_eq "unknown cost: counted at its worst case" \
