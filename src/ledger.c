@@ -33,14 +33,25 @@ enum ledger_sql {
 	SQL_COUNT,
 };
 
+/*
+ * Whether a reservation's holder is checked by this process (the same boot and
+ * pid namespace, owner bound at p, with a start time): still reserved after
+ * ledger_reap, it lives, and it never expires, however long its reply takes.
+ */
+#define LEDGER_LIVE(p) "coalesce(owner = " p " AND pid_start IS NOT NULL, 0)"
+
 static const char *const ledger_sql_text[SQL_COUNT] = {
 	[SQL_BEGIN] = "BEGIN IMMEDIATE",
 	[SQL_COMMIT] = "COMMIT",
 	[SQL_ROLLBACK] = "ROLLBACK",
 	[SQL_BEGIN_READ] = "BEGIN",
-	/* A dead process's reservation: charge its worst case, as an estimate. */
+	/*
+	 * A reservation past its expiry whose process cannot be checked: take it as
+	 * dead and charge its worst case, as an estimate.
+	 */
 	[SQL_EXPIRE] = "UPDATE usage SET status = 'expired', cost_pico = worst_case_pico,"
-	    " estimated = 1, expires = NULL WHERE status = 'reserved' AND expires <= ?1",
+	    " estimated = 1, expires = NULL WHERE status = 'reserved' AND expires <= ?1"
+	    " AND NOT " LEDGER_LIVE("?2"),
 	/* A request of unknown cost counts at its worst case: never as $0. */
 	[SQL_BUCKETS] = "SELECT coalesce(sum(spent), 0), coalesce(sum(unknown), 0),"
 	    " coalesce(sum(estimated), 0), coalesce(sum(requests), 0),"
@@ -52,9 +63,11 @@ static const char *const ledger_sql_text[SQL_COUNT] = {
 	    " coalesce(sum(CASE WHEN status = 'expired' THEN cost_pico END), 0)"
 	    " FROM usage WHERE time >= ?1 AND time < ?2 AND status <> 'reserved'",
 	/* Live reservations count as reserved; ones past expiry (not yet marked) as spent. */
-	[SQL_RESERVED] = "SELECT coalesce(sum(CASE WHEN expires > ?3 THEN worst_case_pico END), 0),"
-	    " coalesce(sum(CASE WHEN expires <= ?3 THEN worst_case_pico END), 0),"
-	    " coalesce(sum(worst_case_pico IS NULL), 0), coalesce(sum(expires <= ?3), 0)"
+	[SQL_RESERVED] = "SELECT coalesce(sum(CASE WHEN expires > ?3 OR " LEDGER_LIVE("?4")
+	    " THEN worst_case_pico END), 0), coalesce(sum(CASE WHEN expires <= ?3 AND NOT "
+	    LEDGER_LIVE("?4") " THEN worst_case_pico END), 0),"
+	    " coalesce(sum(worst_case_pico IS NULL), 0),"
+	    " coalesce(sum(expires <= ?3 AND NOT " LEDGER_LIVE("?4") "), 0)"
 	    " FROM usage WHERE status = 'reserved' AND time >= ?1 AND time < ?2",
 	[SQL_INSERT] = "INSERT INTO usage (time, conversation_id, provider, model, tier,"
 	    " route_mode, route_reason, worst_case_pico, status, pid, expires, pid_start, owner,"
@@ -271,6 +284,7 @@ ledger_fill(struct ledger *l, int64_t now, int64_t limit, struct meter *m)
 	sqlite3_bind_int64(st, 1, start);
 	sqlite3_bind_int64(st, 2, end);
 	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_text(st, 4, l->owner, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		m->reserved = sqlite3_column_int64(st, 0);
@@ -633,14 +647,15 @@ ledger_reserve(struct ledger *l, const struct ledger_entry *e, int64_t worst_cas
 	if (ledger_run(l, SQL_BEGIN) < 0)
 		return ledger_fail(l, "reserve", cause);
 	now = clock_now();
+	if (ledger_reap(l, false) < 0)
+		goto fail;
 	if ((st = ledger_stmt(l, SQL_EXPIRE)) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_text(st, 2, l->owner, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_reset(st);
-	if (ledger_reap(l, false) < 0)
-		goto fail;
 	if (ledger_fill(l, now, limit, m) < 0)
 		goto fail;
 	over = enforce && limit > 0 && worst_case != 0 &&
@@ -770,7 +785,7 @@ ledger_row_read(sqlite3_stmt *st, int64_t now, struct ledger_row *r)
 	r->latency_ms = sqlite3_column_int64(st, 18);
 	r->usage.reported = !r->estimated;
 	if (r->status != NULL && strcmp(r->status, "reserved") == 0 &&
-	    sqlite3_column_int64(st, 19) <= now) {
+	    sqlite3_column_int64(st, 19) <= now && sqlite3_column_int64(st, 20) == 0) {
 		r->status = "expired";
 		r->cost = r->worst_case;
 		r->estimated = true;
@@ -795,11 +810,13 @@ ledger_rows(struct ledger *l, int64_t from, int64_t to, ledger_row_fn fn, void *
 	    " model, tier, route_mode, route_reason, input_tokens, cached_input_tokens,"
 	    " cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens,"
 	    " cost_pico, worst_case_pico, estimated, status, coalesce(latency_ms, 0),"
-	    " coalesce(expires, 0) FROM usage WHERE time >= ?1 AND time < ?2 ORDER BY time, id",
+	    " coalesce(expires, 0), " LEDGER_LIVE("?3") " FROM usage"
+	    " WHERE time >= ?1 AND time < ?2 ORDER BY time, id",
 	    -1, &st, NULL) != SQLITE_OK)
 		return ledger_fail(l, "report", cause);
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, to);
+	sqlite3_bind_text(st, 3, l->owner, -1, SQLITE_STATIC);
 	/* A single statement reads one snapshot, whatever other processes write meanwhile. */
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ledger_row_read(st, now, &r);

@@ -295,6 +295,16 @@ test_dead_reservation_expires(void)
 	/* A dead reservation of unknown price expires into an unknown cost, never $0. */
 	CHECK_INT(ledger_reserve(l, &entry, -1, 0, false, &id, NULL, &cause), LEDGER_RESERVED);
 	set_now(t0 + 3 * LEDGER_EXPIRY);
+	/* This process lives: its own reservations never expire, however old. */
+	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(m.reserved, 60000);
+	CHECK_INT(m.expired, 40000);
+	CHECK_INT(ledger_reserve(l, &entry, 0, 100000, true, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'reserved'"), 3);
+	/* Written elsewhere, they can only expire. */
+	CHECK_INT(sqlite3_exec(store_db(ledger_store(l)), "UPDATE usage SET host = 'elsewhere',"
+	    " owner = 'another-boot pid:[1]' WHERE status = 'reserved'"
+	    " AND coalesce(worst_case_pico, -1) <> 0", NULL, NULL, NULL), SQLITE_OK);
 	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
 	CHECK_INT(m.unknown_count, 1);
 	CHECK_INT(ledger_reserve(l, &entry, 0, 100000, true, &id, &m, &cause), LEDGER_RESERVED);
@@ -530,6 +540,9 @@ test_totals_match_rows(void)
 		/* Rows deleted or moved by hand keep the totals right (the triggers follow). */
 		sqlite3_exec(store_db(ledger_store(l)), "DELETE FROM usage WHERE id % 13 = 0;"
 		    "UPDATE usage SET time = time + 3000 WHERE id % 17 = 0", NULL, NULL, NULL);
+		/* Reservations from a host where no one can tell whether their process lives. */
+		sqlite3_exec(store_db(ledger_store(l)), "UPDATE usage SET host = 'elsewhere',"
+		    " owner = 'another-boot pid:[1]' WHERE status = 'reserved'", NULL, NULL, NULL);
 		set_now(utc(2026, 11, 20, 0, 0, 0));
 		CHECK_INT(ledger_meter(l, 0, &m, &cause), 0);
 		/* A reservation past its expiry counts at its worst case. */
