@@ -449,6 +449,65 @@ test_dead_process_settled(void)
 	free(cause);
 }
 
+/*
+ * A ledger written by the first schema (no holders, totals without the worst
+ * cases): opened, it is upgraded and its totals rebuilt, so an unknown cost
+ * counts at its worst case and an expired reservation is kept apart at once.
+ */
+static void
+test_upgrade_from_first_schema(void)
+{
+	struct ledger *l = open_fresh();
+	struct meter m;
+	char *cause = NULL;
+	sqlite3 *db;
+	int64_t t = utc(2026, 11, 10, 8, 0, 0);
+	char *sql;
+
+	ledger_close(l);
+	CHECK_INT(sqlite3_open(test_db, &db), SQLITE_OK);
+	/* Back to version 1's shape: its columns, triggers (by name) and totals. */
+	sql = xstrfmt("DROP TRIGGER usage_totals_insert; DROP TRIGGER usage_totals_delete;"
+	    " DROP TRIGGER usage_totals_update;"
+	    " ALTER TABLE usage DROP COLUMN pid_start; ALTER TABLE usage DROP COLUMN owner;"
+	    " ALTER TABLE usage DROP COLUMN host; ALTER TABLE usage DROP COLUMN received_input;"
+	    " ALTER TABLE usage DROP COLUMN received_output;"
+	    " ALTER TABLE usage DROP COLUMN received_cost;"
+	    " ALTER TABLE usage_totals DROP COLUMN unknown_worst;"
+	    " ALTER TABLE usage_totals DROP COLUMN expired;"
+	    " CREATE TRIGGER usage_totals_insert AFTER INSERT ON usage BEGIN SELECT 1; END;"
+	    " CREATE TRIGGER usage_totals_delete AFTER DELETE ON usage BEGIN SELECT 1; END;"
+	    " CREATE TRIGGER usage_totals_update AFTER UPDATE ON usage BEGIN SELECT 1; END;"
+	    " INSERT INTO usage (time, cost_pico, worst_case_pico, estimated, status) VALUES"
+	    " (%lld, 1000, 5000, 0, 'ok'), (%lld, NULL, 7000, 0, 'ok'),"
+	    " (%lld, 3000, 3000, 1, 'expired');"
+	    " INSERT INTO usage_totals (bucket, spent, unknown, estimated, requests)"
+	    " VALUES (%lld / 900, 4000, 1, 1, 3);"
+	    " PRAGMA user_version = 1;", (long long)t, (long long)t + 1, (long long)t + 2,
+	    (long long)t);
+	CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	free(sql);
+	sqlite3_close(db);
+	set_now(t + 86400);
+	if ((l = ledger_open(test_dir, &cause)) == NULL)
+		die("ledger_open: %s", cause);
+	CHECK_INT(store_version(ledger_store(l)), STORE_VERSION);
+	CHECK_INT(ledger_meter(l, 0, &m, &cause), 0);
+	CHECK_INT(m.spent, 1000 + 7000 + 3000);
+	CHECK_INT(m.unknown_worst, 7000);
+	CHECK_INT(m.expired, 3000);
+	CHECK_INT(m.unknown_count, 1);
+	CHECK_INT(m.requests, 3);
+	/* The new triggers keep the totals from here on. */
+	CHECK_INT(sqlite3_exec(store_db(ledger_store(l)), "UPDATE usage SET cost_pico = 6000"
+	    " WHERE cost_pico IS NULL", NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(ledger_meter(l, 0, &m, &cause), 0);
+	CHECK_INT(m.spent, 1000 + 6000 + 3000);
+	CHECK_INT(m.unknown_worst, 0);
+	ledger_close(l);
+	free(cause);
+}
+
 static void
 test_over_budget(void)
 {
@@ -757,6 +816,7 @@ main(void)
 	RUN(test_reserve_settle);
 	RUN(test_dead_reservation_expires);
 	RUN(test_dead_process_settled);
+	RUN(test_upgrade_from_first_schema);
 	RUN(test_over_budget);
 	RUN(test_unknown_and_free);
 	RUN(test_totals_match_rows);
