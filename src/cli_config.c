@@ -38,6 +38,10 @@ cli_config(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (strcmp(sub, "path") == 0) {
+		if (cli->cfg.dir == NULL || cli->cfg.data_dir == NULL) {
+			fprintf(stderr, "llm: %s\n", cli->cfg_errors);
+			return EXIT_USAGE;
+		}
 		printf("config: %s%s\n", cli->cfg.path, cli->cfg.loaded ? "" : " (not present)");
 		printf("data:   %s/llm.db\n", cli->cfg.data_dir);
 		printf("themes: %s/themes, %s/themes\n", cli->cfg.dir, LLM_DATADIR);
