@@ -506,6 +506,27 @@ step_send(struct chat *c)
 	return 0;
 }
 
+/*
+ * A key over plain http:// can be read by anyone on the way: refuse it unless
+ * the host is this machine or the provider allows it; through a proxy, say so.
+ */
+static int
+key_transport_ok(struct chat *c)
+{
+	const char *proxy;
+
+	if (http_url_plain_remote(c->pc->base_url) && !c->pc->allow_insecure) {
+		fail(c, EXIT_USAGE, "%s: base_url %s is plain http to another host: the key "
+		    "would cross the network unencrypted; use https://, or set allow_insecure = yes "
+		    "in [provider.%s]", c->pc->name, c->pc->base_url, c->pc->name);
+		return EXIT_USAGE;
+	}
+	if (http_url_plain(c->pc->base_url) && (proxy = http_url_proxy(c->pc->base_url)) != NULL)
+		note(c, "%s: the key goes unencrypted to the proxy in $%s (base_url is http://)",
+		    c->pc->name, proxy);
+	return 0;
+}
+
 /* Begin a step on c->model: fetch the key and send. Returns 0 or an EXIT_* code. */
 static int
 step_begin(struct chat *c, const char *why)
@@ -548,6 +569,8 @@ step_begin(struct chat *c, const char *why)
 			return EXIT_AUTH;
 		}
 	}
+	if (c->key != NULL && (rc = key_transport_ok(c)) != 0)
+		return rc;
 	return step_send(c);
 }
 
