@@ -20,7 +20,6 @@
 
 #define STREAM_LINE_MAX   (4u << 20)    /* one SSE event or NDJSON line */
 #define BODY_MAX          (16u << 20)   /* a non-streamed reply */
-#define TEXT_MAX          (64u << 20)   /* one answer */
 #define HOLD_MAX          320           /* bytes held back while a refusal is possible */
 #define MAX_TRIES         3
 
@@ -36,7 +35,8 @@ chat_new(const struct config *cfg, struct catalog *cat, struct ledger *l)
 	c->ledger = l;
 	c->http = http_new();
 	c->prev_tier = TIER_AUTO;
-	buf_init(&c->text, TEXT_MAX);
+	/* the answer is never longer than the reply that carries it */
+	buf_init(&c->text, (size_t)cfg->max_reply << 20);
 	buf_init(&c->body, BODY_MAX);
 	return c;
 }
@@ -66,6 +66,8 @@ response_clear(struct chat *c)
 	buf_reset(&c->text);
 	buf_reset(&c->body);
 	c->line_too_long = false;
+	c->too_large = false;
+	c->reply_bytes = 0;
 	c->bad = PEV_OK;
 	c->retry_at = 0;
 }
@@ -385,8 +387,10 @@ on_text(void *arg, const char *s, size_t n)
 {
 	struct chat *c = arg;
 
-	if (buf_add(&c->text, s, n) != 0)
+	if (buf_add(&c->text, s, n) != 0) {
+		c->too_large = true;   /* on_data stops the transfer */
 		return;
+	}
 	if (c->holding) {
 		if (c->text.len <= HOLD_MAX && could_be_refusal(c->text.data, c->text.len))
 			return;
@@ -424,6 +428,12 @@ on_data(void *arg, const char *p, size_t n)
 	struct chat *c = arg;
 	int rc;
 
+	/* a server that keeps sending is stopped at the cap, never cut silently */
+	c->reply_bytes += n;
+	if (c->reply_bytes > (size_t)c->cfg->max_reply << 20) {
+		c->too_large = true;
+		return 1;
+	}
 	if (!c->opts.stream) {
 		if (buf_add(&c->body, p, n) != 0) {
 			c->line_too_long = true;
@@ -434,7 +444,7 @@ on_data(void *arg, const char *p, size_t n)
 	rc = c->prov->ndjson ? ndjson_feed(c->nd, p, n) : sse_feed(c->sse, p, n);
 	if (rc < 0)
 		c->line_too_long = true;
-	return rc != 0;
+	return rc != 0 || c->too_large;
 }
 
 static void on_done(void *arg, struct http_req *r);
@@ -496,6 +506,7 @@ step_send(struct chat *c)
 	spec.body = body;
 	spec.headers = hdrs;
 	spec.stall = c->cfg->timeout;
+	spec.timeout = c->cfg->deadline;
 	spec.data = on_data;
 	spec.done = on_done;
 	spec.arg = c;
@@ -579,7 +590,8 @@ settle(struct chat *c, const char *status)
 {
 	struct chat_step *s;
 	struct usage u = c->ps.usage;
-	bool est = !u.reported;
+	/* a reply stopped at the cap never said what it used in all */
+	bool est = !u.reported || c->too_large;
 	int64_t cost = -1;
 	char *cause = NULL;
 	size_t i;
@@ -823,6 +835,13 @@ handle_reply(struct chat *c, enum http_result res)
 		else
 			c->ps.done = true;
 	}
+	if (c->too_large) {
+		fail(c, EXIT_PROVIDER, "%s: the reply passed %ld MiB (max_reply); stopped%s",
+		    c->pc->name, c->cfg->max_reply,
+		    c->text.len ? " (the partial answer was kept)" : "");
+		step_failed(c, EXIT_PROVIDER, "reply too large");
+		return;
+	}
 	if (c->line_too_long) {
 		fail(c, EXIT_PROVIDER, "%s: a line of the reply is over %u MiB; giving up",
 		    c->pc->name, (c->opts.stream ? STREAM_LINE_MAX : BODY_MAX) >> 20);
@@ -871,6 +890,14 @@ on_done(void *arg, struct http_req *r)
 	}
 	if (res == HTTP_OK || res == HTTP_TOO_LARGE) {
 		handle_http_error(c, r);
+		return;
+	}
+	if (res == HTTP_DEADLINE) {
+		/* the whole request's limit: another try would take as long */
+		fail(c, EXIT_PROVIDER, "%s: gave up: the reply took longer than the deadline of "
+		    "%ld s ([llm] deadline)%s", c->pc->name, c->cfg->deadline,
+		    c->text.len ? " (the partial answer was kept)" : "");
+		step_failed(c, EXIT_PROVIDER, "deadline");
 		return;
 	}
 	/* the network failed: before any text it is worth another try */

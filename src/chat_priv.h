@@ -56,6 +56,8 @@ struct chat {
 	bool may_escalate;
 	bool holding;
 	bool line_too_long;
+	bool too_large;         /* the reply passed max_reply: stopped */
+	size_t reply_bytes;     /* body bytes of this response so far */
 	enum pev bad;           /* PEV_ERROR or PEV_BAD seen, else PEV_OK */
 	int tries;
 	int64_t retry_at;       /* clock_ms() when to try again; 0: none */

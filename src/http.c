@@ -43,6 +43,7 @@ struct http_req {
 	bool stalled;        /* stall_ms passed without a byte */
 	int64_t last_byte;   /* clock_ms() of the last byte received, or of the start */
 	long stall_ms;
+	long timeout_s;      /* the whole request's limit; 0: none */
 	bool aborted;
 	bool too_large;
 	bool running;
@@ -251,8 +252,10 @@ http_start(struct http *h, const struct http_spec *spec)
 	curl_easy_setopt(r->easy, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
-	if (spec->timeout > 0)
+	if (spec->timeout > 0) {
+		r->timeout_s = spec->timeout;
 		curl_easy_setopt(r->easy, CURLOPT_TIMEOUT, spec->timeout);
+	}
 	if (spec->stall > 0) {
 		r->stall_ms = spec->stall * 1000;
 		r->last_byte = clock_ms();
@@ -312,7 +315,7 @@ classify(struct http_req *r, CURLcode rc)
 	case CURLE_OK:
 		return HTTP_OK;
 	case CURLE_OPERATION_TIMEDOUT:
-		return HTTP_TIMEOUT;
+		return r->timeout_s > 0 ? HTTP_DEADLINE : HTTP_TIMEOUT;
 	default:
 		return HTTP_NETWORK;
 	}
@@ -336,6 +339,8 @@ http_collect(struct http *h)
 		r->result = classify(r, m->data.result);
 		if (r->stalled)
 			snprintf(r->errbuf, sizeof r->errbuf, "no data for %ld s", r->stall_ms / 1000);
+		else if (r->result == HTTP_DEADLINE)
+			snprintf(r->errbuf, sizeof r->errbuf, "not done after %ld s", r->timeout_s);
 		else if (r->errbuf[0] == '\0')
 			str_copy(r->errbuf, sizeof r->errbuf, curl_easy_strerror(m->data.result));
 		curl_multi_remove_handle(h->multi, r->easy);

@@ -16,7 +16,8 @@ typedef void (*http_done_fn)(void *arg, struct http_req *r);
 enum http_result {
 	HTTP_OK,          /* a response arrived whole (any status) */
 	HTTP_NETWORK,     /* could not connect, reset, or cut short */
-	HTTP_TIMEOUT,     /* the whole request or a stall took too long */
+	HTTP_TIMEOUT,     /* a stall: no byte for too long */
+	HTTP_DEADLINE,    /* the whole request took longer than its timeout */
 	HTTP_ABORTED,     /* the data callback asked to stop */
 	HTTP_TOO_LARGE,   /* an error body passed its cap */
 	HTTP_CANCELLED,

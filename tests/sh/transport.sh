@@ -55,3 +55,49 @@ check_not_contains "allow_insecure via proxy: the proxy's address is not shown" 
 run_llm config show
 check_contains "allow_insecure: shown by config show" "$OUT" "allow_insecure = yes"
 t_write_config
+
+# A reply over max_reply: stopped there with exit 1, the partial answer kept,
+# the ledger row estimated. 25 pieces of 100 kB against a 1 MiB cap.
+t_config_append "[llm]
+max_reply = 1"
+t_py -c 'import json; print(json.dumps({"chunks": ["x" * 100000] * 25, "usage": {"input": 10, "output": 5}}))' >"$T/big.json"
+fake_reset
+fake_reply "@$T/big.json"
+run_llm -q -m test-cheap "hello"
+check_rc "over max_reply: exit 1" 1
+check_contains "over max_reply: says so" "$ERR" "passed 1 MiB (max_reply); stopped (the partial answer was kept)"
+len=$(wc -c <"$T/out")
+if [ "$len" -gt 500000 ] && [ "$len" -le 1048576 ]; then
+	ok "over max_reply: partial answer kept ($len bytes)"
+else
+	not_ok "over max_reply: partial answer kept" "stdout has $len bytes"
+fi
+check_eq "over max_reply: ledger row estimated, error" \
+    "$(sqlite3 "$LLM_DATA_DIR/llm.db" "select estimated, status from usage order by id desc limit 1")" "1|error"
+check_eq "over max_reply: not retried" "$(fake_count)" 1
+run_llm config check
+check_rc "max_reply = 1: valid" 0
+t_config_append "[llm]
+max_reply = 0"
+run_llm config check
+check_rc "max_reply = 0: refused" 2
+t_write_config
+
+# A server that keeps sending is given up at the deadline: exit 1, the
+# partial answer kept, not tried again.
+t_config_append "[llm]
+deadline = 2"
+fake_reset
+fake_reply '{"text":"a reply that trickles on and on and on and on and on and on and on and on and on and on","fault":"slow","delay_ms":300}'
+start=$(date +%s%N)
+run_llm -q -m test-cheap "hello"
+end=$(date +%s%N)
+ms=$(( (end - start) / 1000000 ))
+check_rc "deadline: exit 1" 1
+check_contains "deadline: says so" "$ERR" "took longer than the deadline of 2 s"
+check_contains "deadline: partial answer kept" "$OUT" "a reply that"
+if [ "$ms" -ge 1900 ] && [ "$ms" -lt 5000 ]; then ok "deadline: given up after about 2 s ($ms ms)"; else not_ok "deadline: given up after about 2 s" "took $ms ms"; fi
+check_eq "deadline: not retried" "$(fake_count)" 1
+run_llm config show
+check_contains "deadline: shown by config show" "$OUT" "deadline = 2"
+t_write_config
