@@ -733,13 +733,33 @@ escalate(struct chat *c)
 	return step_begin(c, why) == 0;
 }
 
+/* Whether another try of the same request can help: rate limits and busy servers. */
 static bool
-retryable_status(long status, const char *body)
+fault_retryable(enum fault f)
 {
-	if (status == 429)
-		return strstr(body, "insufficient_quota") == NULL &&
-		    strstr(body, "enforced_spend_limit") == NULL;
-	return status == 408 || status == 409 || status >= 500;
+	return f == FAULT_RATE || f == FAULT_OVERLOADED;
+}
+
+/*
+ * One classification for an error, whatever carried it: the error's type when
+ * it names one, else the HTTP status (0 for an error event inside a 200 reply).
+ * 401 and 403 are about the credentials whatever the body calls them.
+ */
+static enum fault
+classify_fault(long status, enum fault by_type)
+{
+	if (status == 401 || status == 403)
+		return FAULT_AUTH;
+	return by_type != FAULT_NONE ? by_type : fault_of_status(status);
+}
+
+/* The key was rejected: where says how ("HTTP 401", "in the reply"). */
+static void
+fail_auth(struct chat *c, const char *where, const char *text)
+{
+	fail(c, EXIT_AUTH, "%s rejected the key (%s: %s); set a new one with llm keys set %s%s%s",
+	    c->pc->name, where, text, c->pc->name, c->pc->key_env ? " or check $" : "",
+	    c->pc->key_env ? c->pc->key_env : "");
 }
 
 /* Schedule another try of the same model; false when tries are used up. */
@@ -778,6 +798,7 @@ handle_http_error(struct chat *c, struct http_req *r)
 	size_t len;
 	const char *body = http_req_error_body(r, &len);
 	char *msg = c->prov->error((int)status, body, len, &body_hint);
+	enum fault f = classify_fault(status, c->prov->fault ? c->prov->fault(body, len) : FAULT_NONE);
 	char why[48];
 
 	const char *text = msg;
@@ -788,15 +809,13 @@ handle_http_error(struct chat *c, struct http_req *r)
 	if (hint < 0)
 		hint = body_hint;
 	snprintf(why, sizeof why, "HTTP %ld", status);
-	if (status == 401 || status == 403) {
-		fail(c, EXIT_AUTH, "%s rejected the key (HTTP %ld: %s); set a new one with "
-		    "llm keys set %s%s%s", c->pc->name, status, text, c->pc->name,
-		    c->pc->key_env ? " or check $" : "", c->pc->key_env ? c->pc->key_env : "");
+	if (f == FAULT_AUTH) {
+		fail_auth(c, why, text);
 		free(msg);
 		step_failed(c, EXIT_AUTH, why);
 		return;
 	}
-	if ((retryable_status(status, body) || http_req_should_retry(r) == 1) &&
+	if ((fault_retryable(f) || http_req_should_retry(r) == 1) &&
 	    http_req_should_retry(r) != 0 && retry_later(c, hint, why)) {
 		free(msg);
 		buf_reset(&c->text);
@@ -805,13 +824,35 @@ handle_http_error(struct chat *c, struct http_req *r)
 	if (status == 404)
 		fail(c, EXIT_PROVIDER, "%s: model %s not found (HTTP 404: %s); check the id in "
 		    "[model.%s] or llm models", c->pc->name, c->model->id, text, c->model->name);
-	else if (retryable_status(status, body))
+	else if (fault_retryable(f))
 		fail(c, EXIT_PROVIDER, "%s: %s after %d tries: %s; try again later or another "
 		    "tier with -t", c->pc->name, why, c->tries + 1, text);
 	else
 		fail(c, EXIT_PROVIDER, "%s: %s: %s", c->pc->name, why, text);
 	free(msg);
 	step_failed(c, EXIT_PROVIDER, why);
+}
+
+/* An error event inside a 200 reply: classified as the same error sent as HTTP would be. */
+static void
+handle_error_event(struct chat *c)
+{
+	enum fault f = classify_fault(0, c->ps.fault);
+	const char *text = c->ps.error ? c->ps.error : "unknown error";
+	char why[48];
+
+	snprintf(why, sizeof why, "%s in the reply", fault_str(f));
+	if (f == FAULT_AUTH) {
+		fail_auth(c, "in the reply", text);
+		step_failed(c, EXIT_AUTH, why);
+		return;
+	}
+	/* nothing shown yet: the same step again, as after a 429 or a 503 */
+	if (fault_retryable(f) && retry_later(c, -1, why))
+		return;
+	fail(c, EXIT_PROVIDER, "%s: error during the reply: %s%s", c->pc->name, text,
+	    c->text.len ? " (the partial answer was kept)" : "");
+	step_failed(c, EXIT_PROVIDER, "error event");
 }
 
 /* A 2xx response has ended: see whether it was whole. */
@@ -849,10 +890,7 @@ handle_reply(struct chat *c, enum http_result res)
 		return;
 	}
 	if (c->bad == PEV_ERROR) {
-		fail(c, EXIT_PROVIDER, "%s: error during the reply: %s%s", c->pc->name,
-		    c->ps.error ? c->ps.error : "unknown error",
-		    c->text.len ? " (the partial answer was kept)" : "");
-		step_failed(c, EXIT_PROVIDER, "error event");
+		handle_error_event(c);
 		return;
 	}
 	if (c->bad == PEV_BAD) {
