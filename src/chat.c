@@ -202,6 +202,7 @@ fail(struct chat *c, int status, const char *fmt, ...)
 	xvasprintf(&c->turn.error, fmt, ap);
 	va_end(ap);
 	c->turn.status = status;
+	c->turn.finish = CHAT_FINISH_ERROR;   /* finish() says more if the turn gets that far */
 }
 
 static void
@@ -391,6 +392,9 @@ on_text(void *arg, const char *s, size_t n)
 		c->too_large = true;   /* on_data stops the transfer */
 		return;
 	}
+	/* a reply not streamed is shown whole at the end: nothing is shown before it could escalate */
+	if (!c->opts.stream)
+		return;
 	if (c->holding) {
 		if (c->text.len <= HOLD_MAX && could_be_refusal(c->text.data, c->text.len))
 			return;
@@ -653,10 +657,40 @@ keep_answer(struct chat *c)
 	c->turn.conversation_id = c->conv_id;
 }
 
+const char *
+chat_finish_str(enum chat_finish f)
+{
+	static const char *const names[] = {
+		[CHAT_FINISH_STOP] = "stop",
+		[CHAT_FINISH_LENGTH] = "length",
+		[CHAT_FINISH_FILTER] = "filter",
+		[CHAT_FINISH_ERROR] = "error",
+		[CHAT_FINISH_CANCELLED] = "cancelled",
+	};
+
+	return names[f];
+}
+
+/* How the answer ended, from the last step's stop reason and the turn's status. */
+static enum chat_finish
+finish_reason(const struct chat *c)
+{
+	if (c->turn.cancelled || c->turn.status == EXIT_INTERRUPT)
+		return CHAT_FINISH_CANCELLED;
+	if (c->turn.status != EXIT_OK)
+		return CHAT_FINISH_ERROR;
+	if (c->ps.stop == STOP_LENGTH)
+		return CHAT_FINISH_LENGTH;
+	if (c->ps.stop == STOP_FILTER)
+		return CHAT_FINISH_FILTER;
+	return CHAT_FINISH_STOP;
+}
+
 static void
 finish(struct chat *c)
 {
-	if (c->holding && c->text.len > c->emitted)
+	c->turn.finish = finish_reason(c);
+	if ((c->holding || !c->opts.stream) && c->text.len > c->emitted)
 		emit(c, c->text.data + c->emitted, c->text.len - c->emitted);
 	c->holding = false;
 	keep_answer(c);

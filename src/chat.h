@@ -59,6 +59,15 @@ struct chat_step {
 
 #define CHAT_MAX_STEPS 6
 
+/* How the answer of a turn ended. */
+enum chat_finish {
+	CHAT_FINISH_STOP,       /* the model ended it */
+	CHAT_FINISH_LENGTH,     /* cut off by the output cap */
+	CHAT_FINISH_FILTER,     /* blocked or cut by the provider's filter */
+	CHAT_FINISH_ERROR,      /* the request failed */
+	CHAT_FINISH_CANCELLED,  /* interrupted */
+};
+
 /* The outcome of a turn; valid until the next chat_send. */
 struct chat_turn {
 	char *text;                  /* the answer (the last step's) */
@@ -73,6 +82,7 @@ struct chat_turn {
 	int64_t conversation_id;
 	int64_t latency_ms;
 	bool cancelled;
+	enum chat_finish finish;
 };
 
 /* What a front end hears while a turn runs; borrowed data, valid for the call. */
@@ -117,5 +127,7 @@ int64_t chat_conversation(const struct chat *c);
 int chat_run(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb);
 
 const char *route_mode_str(enum route_mode m);
+/* "stop", "length", "filter", "error" or "cancelled", as --json says. */
+const char *chat_finish_str(enum chat_finish f);
 
 #endif
