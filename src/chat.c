@@ -16,6 +16,7 @@
 #include "pricing.h"
 #include "router.h"
 #include "sse.h"
+#include "store.h"
 #include "util.h"
 
 #define STREAM_LINE_MAX   (4u << 20)    /* one SSE event or NDJSON line */
@@ -96,6 +97,9 @@ chat_reset(struct chat *c)
 	c->nhist = 0;
 	c->conv_id = 0;
 	c->prev_tier = TIER_AUTO;
+	free(c->system);
+	c->system = NULL;
+	c->system_saved = true;
 }
 
 void
@@ -135,20 +139,40 @@ int
 chat_resume(struct chat *c, int64_t id, char **cause)
 {
 	char **roles = NULL, **texts = NULL;
+	struct store_conv conv;
 	size_t n = 0, i;
 
 	if (c->ledger == NULL || !ledger_conv_exists(c->ledger, id)) {
 		xasprintf(cause, "no conversation %lld (see llm logs)", (long long)id);
 		return -1;
 	}
-	if (ledger_conv_load(c->ledger, id, &roles, &texts, &n, cause) != 0)
+	if (store_conv_get(ledger_store(c->ledger), id, &conv, cause) != 0)
 		return -1;
+	if (conv.draft) {
+		store_conv_done(&conv);
+		xasprintf(cause, "%lld is a commit-message draft of the git hook, not a conversation "
+		    "to continue (llm logs --all lists drafts)", (long long)id);
+		return -1;
+	}
+	if (ledger_conv_load(c->ledger, id, &roles, &texts, &n, cause) != 0) {
+		store_conv_done(&conv);
+		return -1;
+	}
 	chat_reset(c);
 	for (i = 0; i < n; i++)
 		hist_add(c, roles[i], texts[i]);
 	ledger_msgs_free(roles, texts, n);
 	c->conv_id = id;
+	c->system = conv.system;    /* taken */
+	conv.system = NULL;
+	store_conv_done(&conv);
 	return 0;
+}
+
+const char *
+chat_system(const struct chat *c)
+{
+	return c->system;
 }
 
 size_t
@@ -229,8 +253,13 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 	c->ledger_id = 0;
 	if (c->ledger == NULL)
 		return 0;
-	if (c->conv_id == 0)
+	if (c->conv_id == 0) {
 		c->conv_id = ledger_conv_new(c->ledger, c->prompt);
+		c->system_saved = c->system == NULL;
+		/* a draft is billed like any request but is nobody's conversation */
+		if (c->conv_id != 0 && c->opts.draft)
+			store_conv_set_draft(ledger_store(c->ledger), c->conv_id);
+	}
 	memset(&e, 0, sizeof e);
 	e.conversation_id = c->conv_id;
 	e.provider = m->provider;
@@ -650,6 +679,10 @@ keep_answer(struct chat *c)
 	hist_add(c, "user", c->prompt);
 	hist_add(c, "assistant", c->turn.text);
 	if (c->ledger != NULL && c->conv_id != 0) {
+		/* the system prompt these messages were answered under goes with them */
+		if (!c->system_saved &&
+		    store_conv_set_system(ledger_store(c->ledger), c->conv_id, c->system) == 0)
+			c->system_saved = true;
 		ledger_msg_add(c->ledger, c->conv_id, "user", c->prompt, 0);
 		ledger_msg_add(c->ledger, c->conv_id, "assistant", c->turn.text,
 		    c->turn.nsteps ? c->turn.steps[c->turn.nsteps - 1].ledger_id : 0);
@@ -993,8 +1026,12 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 	turn_clear(&c->turn);
 	c->turn.latency_ms = clock_ms();
 	c->opts = *o;
-	free(c->system);
-	c->system = o->system ? xstrdup(o->system) : NULL;
+	/* no -s: the conversation's own system prompt; a new one replaces it from now on */
+	if (o->system != NULL && (c->system == NULL || strcmp(c->system, o->system) != 0)) {
+		free(c->system);
+		c->system = *o->system != '\0' ? xstrdup(o->system) : NULL;
+		c->system_saved = false;
+	}
 	c->opts.system = c->system;
 	free(c->prompt);
 	c->prompt = xstrdup(prompt);

@@ -28,6 +28,7 @@ struct chat {
 	size_t nhist;
 	int64_t conv_id;
 	enum tier prev_tier;
+	bool system_saved;      /* system is what the database holds for conv_id */
 
 	/* the running turn */
 	struct chat_opts opts;
