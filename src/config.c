@@ -569,7 +569,10 @@ config_check_models(const struct config *cfg, bool (*known)(void *arg, const cha
 		buf_done(&errors);
 		return 0;
 	}
-	*cause = buf_detach(&errors);
+	if (cause != NULL)
+		*cause = buf_detach(&errors);
+	else
+		buf_done(&errors);
 	return -1;
 }
 

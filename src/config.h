@@ -95,7 +95,7 @@ void config_done(struct config *cfg);
 /*
  * Check every [tier.*] models name with known (true: the catalog has it), once
  * the catalog is complete: 0, or -1 with *cause "file:line: unknown model 'x'"
- * for each unknown name (one per line).
+ * for each unknown name (one per line); cause may be NULL.
  */
 int config_check_models(const struct config *cfg, bool (*known)(void *arg, const char *name),
     void *arg, char **cause);
