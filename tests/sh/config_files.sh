@@ -20,6 +20,9 @@ run_llm route "hello there"
 check_rc "tier typo: route exits 2" 2
 run_llm budget
 check_rc "tier typo: budget exits 2" 2
+run_llm config show
+check_rc "tier typo: config show exits 2" 2
+check_contains "tier typo: config show names it" "$ERR" "unknown model 'test-chaep'"
 
 # Names resolved after the whole file is read: a [model.*] section further
 # down, and a model imported into models.json.
