@@ -358,6 +358,13 @@ catalog_load_saved(struct catalog *cat, char **cause)
 	return rc;
 }
 
+/* Whether a [tier.*] name resolves; arg is the catalog. */
+static bool
+catalog_knows(void *arg, const char *name)
+{
+	return catalog_find(arg, name) != NULL;
+}
+
 /* Build the catalog: built-ins, then imported models, then cfg's [model.*] and [tier.*]. */
 struct catalog *
 catalog_new(const struct config *cfg, char **cause)
@@ -378,6 +385,11 @@ catalog_new(const struct config *cfg, char **cause)
 	for (i = 0; i < cfg->nmodels; i++)
 		catalog_apply_conf(cat, &cfg->models[i]);
 	catalog_apply_tiers(cat, cfg);
+	/* only now is every model known: built-in, imported and [model.*] */
+	if (config_check_models(cfg, catalog_knows, cat, cause) != 0) {
+		catalog_free(cat);
+		return NULL;
+	}
 	return cat;
 }
 

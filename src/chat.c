@@ -16,11 +16,11 @@
 #include "pricing.h"
 #include "router.h"
 #include "sse.h"
+#include "store.h"
 #include "util.h"
 
 #define STREAM_LINE_MAX   (4u << 20)    /* one SSE event or NDJSON line */
 #define BODY_MAX          (16u << 20)   /* a non-streamed reply */
-#define TEXT_MAX          (64u << 20)   /* one answer */
 #define HOLD_MAX          320           /* bytes held back while a refusal is possible */
 #define MAX_TRIES         3
 #define PROGRESS_MS       1000          /* how often the ledger hears what a reply has brought */
@@ -37,7 +37,8 @@ chat_new(const struct config *cfg, struct catalog *cat, struct ledger *l)
 	c->ledger = l;
 	c->http = http_new();
 	c->prev_tier = TIER_AUTO;
-	buf_init(&c->text, TEXT_MAX);
+	/* the answer is never longer than the reply that carries it */
+	buf_init(&c->text, (size_t)cfg->max_reply << 20);
 	buf_init(&c->body, BODY_MAX);
 	return c;
 }
@@ -67,6 +68,8 @@ response_clear(struct chat *c)
 	buf_reset(&c->text);
 	buf_reset(&c->body);
 	c->line_too_long = false;
+	c->too_large = false;
+	c->reply_bytes = 0;
 	c->bad = PEV_OK;
 	c->retry_at = 0;
 	c->progress_at = 0;
@@ -97,6 +100,9 @@ chat_reset(struct chat *c)
 	c->nhist = 0;
 	c->conv_id = 0;
 	c->prev_tier = TIER_AUTO;
+	free(c->system);
+	c->system = NULL;
+	c->system_saved = true;
 }
 
 void
@@ -136,20 +142,40 @@ int
 chat_resume(struct chat *c, int64_t id, char **cause)
 {
 	char **roles = NULL, **texts = NULL;
+	struct store_conv conv;
 	size_t n = 0, i;
 
 	if (c->ledger == NULL || !ledger_conv_exists(c->ledger, id)) {
 		xasprintf(cause, "no conversation %lld (see llm logs)", (long long)id);
 		return -1;
 	}
-	if (ledger_conv_load(c->ledger, id, &roles, &texts, &n, cause) != 0)
+	if (store_conv_get(ledger_store(c->ledger), id, &conv, cause) != 0)
 		return -1;
+	if (conv.draft) {
+		store_conv_done(&conv);
+		xasprintf(cause, "%lld is a commit-message draft of the git hook, not a conversation "
+		    "to continue (llm logs --all lists drafts)", (long long)id);
+		return -1;
+	}
+	if (ledger_conv_load(c->ledger, id, &roles, &texts, &n, cause) != 0) {
+		store_conv_done(&conv);
+		return -1;
+	}
 	chat_reset(c);
 	for (i = 0; i < n; i++)
 		hist_add(c, roles[i], texts[i]);
 	ledger_msgs_free(roles, texts, n);
 	c->conv_id = id;
+	c->system = conv.system;    /* taken */
+	conv.system = NULL;
+	store_conv_done(&conv);
 	return 0;
+}
+
+const char *
+chat_system(const struct chat *c)
+{
+	return c->system;
 }
 
 size_t
@@ -203,6 +229,7 @@ fail(struct chat *c, int status, const char *fmt, ...)
 	xvasprintf(&c->turn.error, fmt, ap);
 	va_end(ap);
 	c->turn.status = status;
+	c->turn.finish = CHAT_FINISH_ERROR;   /* finish() says more if the turn gets that far */
 }
 
 static void
@@ -229,8 +256,13 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 	c->ledger_id = 0;
 	if (c->ledger == NULL)
 		return 0;
-	if (c->conv_id == 0)
+	if (c->conv_id == 0) {
 		c->conv_id = ledger_conv_new(c->ledger, c->prompt);
+		c->system_saved = c->system == NULL;
+		/* a draft is billed like any request but is nobody's conversation */
+		if (c->conv_id != 0 && c->opts.draft)
+			store_conv_set_draft(ledger_store(c->ledger), c->conv_id);
+	}
 	memset(&e, 0, sizeof e);
 	e.conversation_id = c->conv_id;
 	e.provider = m->provider;
@@ -392,7 +424,12 @@ on_text(void *arg, const char *s, size_t n)
 {
 	struct chat *c = arg;
 
-	if (buf_add(&c->text, s, n) != 0)
+	if (buf_add(&c->text, s, n) != 0) {
+		c->too_large = true;   /* on_data stops the transfer */
+		return;
+	}
+	/* a reply not streamed is shown whole at the end: nothing is shown before it could escalate */
+	if (!c->opts.stream)
 		return;
 	if (c->holding) {
 		if (c->text.len <= HOLD_MAX && could_be_refusal(c->text.data, c->text.len))
@@ -458,6 +495,12 @@ on_data(void *arg, const char *p, size_t n)
 	struct chat *c = arg;
 	int rc;
 
+	/* a server that keeps sending is stopped at the cap, never cut silently */
+	c->reply_bytes += n;
+	if (c->reply_bytes > (size_t)c->cfg->max_reply << 20) {
+		c->too_large = true;
+		return 1;
+	}
 	if (!c->opts.stream) {
 		if (buf_add(&c->body, p, n) != 0) {
 			c->line_too_long = true;
@@ -470,7 +513,7 @@ on_data(void *arg, const char *p, size_t n)
 	if (rc < 0)
 		c->line_too_long = true;
 	progress(c);
-	return rc != 0;
+	return rc != 0 || c->too_large;
 }
 
 static void on_done(void *arg, struct http_req *r);
@@ -532,6 +575,7 @@ step_send(struct chat *c)
 	spec.body = body;
 	spec.headers = hdrs;
 	spec.stall = c->cfg->timeout;
+	spec.timeout = c->cfg->deadline;
 	spec.data = on_data;
 	spec.done = on_done;
 	spec.arg = c;
@@ -539,6 +583,27 @@ step_send(struct chat *c)
 	secret_free(auth);
 	free(url);
 	free(body);
+	return 0;
+}
+
+/*
+ * A key over plain http:// can be read by anyone on the way: refuse it unless
+ * the host is this machine or the provider allows it; through a proxy, say so.
+ */
+static int
+key_transport_ok(struct chat *c)
+{
+	const char *proxy;
+
+	if (http_url_plain_remote(c->pc->base_url) && !c->pc->allow_insecure) {
+		fail(c, EXIT_USAGE, "%s: base_url %s is plain http to another host: the key "
+		    "would cross the network unencrypted; use https://, or set allow_insecure = yes "
+		    "in [provider.%s]", c->pc->name, c->pc->base_url, c->pc->name);
+		return EXIT_USAGE;
+	}
+	if (http_url_plain(c->pc->base_url) && (proxy = http_url_proxy(c->pc->base_url)) != NULL)
+		note(c, "%s: the key goes unencrypted to the proxy in $%s (base_url is http://)",
+		    c->pc->name, proxy);
 	return 0;
 }
 
@@ -584,6 +649,8 @@ step_begin(struct chat *c, const char *why)
 			return EXIT_AUTH;
 		}
 	}
+	if (c->key != NULL && (rc = key_transport_ok(c)) != 0)
+		return rc;
 	return step_send(c);
 }
 
@@ -592,7 +659,8 @@ settle(struct chat *c, const char *status)
 {
 	struct chat_step *s;
 	struct usage u = c->ps.usage;
-	bool est = !u.reported;
+	/* a reply stopped at the cap never said what it used in all */
+	bool est = !u.reported || c->too_large;
 	int64_t cost = -1;
 	char *cause = NULL;
 	size_t i;
@@ -647,6 +715,10 @@ keep_answer(struct chat *c)
 	hist_add(c, "user", c->prompt);
 	hist_add(c, "assistant", c->turn.text);
 	if (c->ledger != NULL && c->conv_id != 0) {
+		/* the system prompt these messages were answered under goes with them */
+		if (!c->system_saved &&
+		    store_conv_set_system(ledger_store(c->ledger), c->conv_id, c->system) == 0)
+			c->system_saved = true;
 		ledger_msg_add(c->ledger, c->conv_id, "user", c->prompt, 0);
 		ledger_msg_add(c->ledger, c->conv_id, "assistant", c->turn.text,
 		    c->turn.nsteps ? c->turn.steps[c->turn.nsteps - 1].ledger_id : 0);
@@ -654,10 +726,40 @@ keep_answer(struct chat *c)
 	c->turn.conversation_id = c->conv_id;
 }
 
+const char *
+chat_finish_str(enum chat_finish f)
+{
+	static const char *const names[] = {
+		[CHAT_FINISH_STOP] = "stop",
+		[CHAT_FINISH_LENGTH] = "length",
+		[CHAT_FINISH_FILTER] = "filter",
+		[CHAT_FINISH_ERROR] = "error",
+		[CHAT_FINISH_CANCELLED] = "cancelled",
+	};
+
+	return names[f];
+}
+
+/* How the answer ended, from the last step's stop reason and the turn's status. */
+static enum chat_finish
+finish_reason(const struct chat *c)
+{
+	if (c->turn.cancelled || c->turn.status == EXIT_INTERRUPT)
+		return CHAT_FINISH_CANCELLED;
+	if (c->turn.status != EXIT_OK)
+		return CHAT_FINISH_ERROR;
+	if (c->ps.stop == STOP_LENGTH)
+		return CHAT_FINISH_LENGTH;
+	if (c->ps.stop == STOP_FILTER)
+		return CHAT_FINISH_FILTER;
+	return CHAT_FINISH_STOP;
+}
+
 static void
 finish(struct chat *c)
 {
-	if (c->holding && c->text.len > c->emitted)
+	c->turn.finish = finish_reason(c);
+	if ((c->holding || !c->opts.stream) && c->text.len > c->emitted)
 		emit(c, c->text.data + c->emitted, c->text.len - c->emitted);
 	c->holding = false;
 	keep_answer(c);
@@ -734,13 +836,33 @@ escalate(struct chat *c)
 	return step_begin(c, why) == 0;
 }
 
+/* Whether another try of the same request can help: rate limits and busy servers. */
 static bool
-retryable_status(long status, const char *body)
+fault_retryable(enum fault f)
 {
-	if (status == 429)
-		return strstr(body, "insufficient_quota") == NULL &&
-		    strstr(body, "enforced_spend_limit") == NULL;
-	return status == 408 || status == 409 || status >= 500;
+	return f == FAULT_RATE || f == FAULT_OVERLOADED;
+}
+
+/*
+ * One classification for an error, whatever carried it: the error's type when
+ * it names one, else the HTTP status (0 for an error event inside a 200 reply).
+ * 401 and 403 are about the credentials whatever the body calls them.
+ */
+static enum fault
+classify_fault(long status, enum fault by_type)
+{
+	if (status == 401 || status == 403)
+		return FAULT_AUTH;
+	return by_type != FAULT_NONE ? by_type : fault_of_status(status);
+}
+
+/* The key was rejected: where says how ("HTTP 401", "in the reply"). */
+static void
+fail_auth(struct chat *c, const char *where, const char *text)
+{
+	fail(c, EXIT_AUTH, "%s rejected the key (%s: %s); set a new one with llm keys set %s%s%s",
+	    c->pc->name, where, text, c->pc->name, c->pc->key_env ? " or check $" : "",
+	    c->pc->key_env ? c->pc->key_env : "");
 }
 
 /* Schedule another try of the same model; false when tries are used up. */
@@ -779,6 +901,7 @@ handle_http_error(struct chat *c, struct http_req *r)
 	size_t len;
 	const char *body = http_req_error_body(r, &len);
 	char *msg = c->prov->error((int)status, body, len, &body_hint);
+	enum fault f = classify_fault(status, c->prov->fault ? c->prov->fault(body, len) : FAULT_NONE);
 	char why[48];
 
 	const char *text = msg;
@@ -789,15 +912,13 @@ handle_http_error(struct chat *c, struct http_req *r)
 	if (hint < 0)
 		hint = body_hint;
 	snprintf(why, sizeof why, "HTTP %ld", status);
-	if (status == 401 || status == 403) {
-		fail(c, EXIT_AUTH, "%s rejected the key (HTTP %ld: %s); set a new one with "
-		    "llm keys set %s%s%s", c->pc->name, status, text, c->pc->name,
-		    c->pc->key_env ? " or check $" : "", c->pc->key_env ? c->pc->key_env : "");
+	if (f == FAULT_AUTH) {
+		fail_auth(c, why, text);
 		free(msg);
 		step_failed(c, EXIT_AUTH, why);
 		return;
 	}
-	if ((retryable_status(status, body) || http_req_should_retry(r) == 1) &&
+	if ((fault_retryable(f) || http_req_should_retry(r) == 1) &&
 	    http_req_should_retry(r) != 0 && retry_later(c, hint, why)) {
 		free(msg);
 		buf_reset(&c->text);
@@ -806,13 +927,35 @@ handle_http_error(struct chat *c, struct http_req *r)
 	if (status == 404)
 		fail(c, EXIT_PROVIDER, "%s: model %s not found (HTTP 404: %s); check the id in "
 		    "[model.%s] or llm models", c->pc->name, c->model->id, text, c->model->name);
-	else if (retryable_status(status, body))
+	else if (fault_retryable(f))
 		fail(c, EXIT_PROVIDER, "%s: %s after %d tries: %s; try again later or another "
 		    "tier with -t", c->pc->name, why, c->tries + 1, text);
 	else
 		fail(c, EXIT_PROVIDER, "%s: %s: %s", c->pc->name, why, text);
 	free(msg);
 	step_failed(c, EXIT_PROVIDER, why);
+}
+
+/* An error event inside a 200 reply: classified as the same error sent as HTTP would be. */
+static void
+handle_error_event(struct chat *c)
+{
+	enum fault f = classify_fault(0, c->ps.fault);
+	const char *text = c->ps.error ? c->ps.error : "unknown error";
+	char why[48];
+
+	snprintf(why, sizeof why, "%s in the reply", fault_str(f));
+	if (f == FAULT_AUTH) {
+		fail_auth(c, "in the reply", text);
+		step_failed(c, EXIT_AUTH, why);
+		return;
+	}
+	/* nothing shown yet: the same step again, as after a 429 or a 503 */
+	if (fault_retryable(f) && retry_later(c, -1, why))
+		return;
+	fail(c, EXIT_PROVIDER, "%s: error during the reply: %s%s", c->pc->name, text,
+	    c->text.len ? " (the partial answer was kept)" : "");
+	step_failed(c, EXIT_PROVIDER, "error event");
 }
 
 /* A 2xx response has ended: see whether it was whole. */
@@ -836,6 +979,13 @@ handle_reply(struct chat *c, enum http_result res)
 		else
 			c->ps.done = true;
 	}
+	if (c->too_large) {
+		fail(c, EXIT_PROVIDER, "%s: the reply passed %ld MiB (max_reply); stopped%s",
+		    c->pc->name, c->cfg->max_reply,
+		    c->text.len ? " (the partial answer was kept)" : "");
+		step_failed(c, EXIT_PROVIDER, "reply too large");
+		return;
+	}
 	if (c->line_too_long) {
 		fail(c, EXIT_PROVIDER, "%s: a line of the reply is over %u MiB; giving up",
 		    c->pc->name, (c->opts.stream ? STREAM_LINE_MAX : BODY_MAX) >> 20);
@@ -843,10 +993,7 @@ handle_reply(struct chat *c, enum http_result res)
 		return;
 	}
 	if (c->bad == PEV_ERROR) {
-		fail(c, EXIT_PROVIDER, "%s: error during the reply: %s%s", c->pc->name,
-		    c->ps.error ? c->ps.error : "unknown error",
-		    c->text.len ? " (the partial answer was kept)" : "");
-		step_failed(c, EXIT_PROVIDER, "error event");
+		handle_error_event(c);
 		return;
 	}
 	if (c->bad == PEV_BAD) {
@@ -886,6 +1033,14 @@ on_done(void *arg, struct http_req *r)
 		handle_http_error(c, r);
 		return;
 	}
+	if (res == HTTP_DEADLINE) {
+		/* the whole request's limit: another try would take as long */
+		fail(c, EXIT_PROVIDER, "%s: gave up: the reply took longer than the deadline of "
+		    "%ld s ([llm] deadline)%s", c->pc->name, c->cfg->deadline,
+		    c->text.len ? " (the partial answer was kept)" : "");
+		step_failed(c, EXIT_PROVIDER, "deadline");
+		return;
+	}
 	/* the network failed: before any text it is worth another try */
 	snprintf(why, sizeof why, "%s", res == HTTP_TIMEOUT ? "timed out" :
 	    http_req_got_data(r) ? "the reply was cut short" : "network error");
@@ -907,8 +1062,12 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 	turn_clear(&c->turn);
 	c->turn.latency_ms = clock_ms();
 	c->opts = *o;
-	free(c->system);
-	c->system = o->system ? xstrdup(o->system) : NULL;
+	/* no -s: the conversation's own system prompt; a new one replaces it from now on */
+	if (o->system != NULL && (c->system == NULL || strcmp(c->system, o->system) != 0)) {
+		free(c->system);
+		c->system = *o->system != '\0' ? xstrdup(o->system) : NULL;
+		c->system_saved = false;
+	}
 	c->opts.system = c->system;
 	free(c->prompt);
 	c->prompt = xstrdup(prompt);

@@ -17,12 +17,13 @@ struct ledger;
 struct chat_opts {
 	enum tier tier;        /* TIER_AUTO: the router decides */
 	const char *model;     /* a pin: catalog name or provider/model-id; NULL: none */
-	const char *system;    /* NULL: none */
+	const char *system;    /* NULL: the conversation's own (none in a new one); "": none */
 	long max_tokens;       /* 0: config's, else the provider's default */
 	int64_t max_cost;      /* pico-dollars; 0: no cap */
 	bool stream;
 	bool escalate;         /* re-ask one tier up on a refusal, hedge, empty or cut answer */
 	bool dry_run;          /* route and estimate only */
+	bool draft;            /* a git hook's commit-message draft: billed and kept, never continued */
 };
 
 enum route_mode {
@@ -59,6 +60,15 @@ struct chat_step {
 
 #define CHAT_MAX_STEPS 6
 
+/* How the answer of a turn ended. */
+enum chat_finish {
+	CHAT_FINISH_STOP,       /* the model ended it */
+	CHAT_FINISH_LENGTH,     /* cut off by the output cap */
+	CHAT_FINISH_FILTER,     /* blocked or cut by the provider's filter */
+	CHAT_FINISH_ERROR,      /* the request failed */
+	CHAT_FINISH_CANCELLED,  /* interrupted */
+};
+
 /* The outcome of a turn; valid until the next chat_send. */
 struct chat_turn {
 	char *text;                  /* the answer (the last step's) */
@@ -73,6 +83,7 @@ struct chat_turn {
 	int64_t conversation_id;
 	int64_t latency_ms;
 	bool cancelled;
+	enum chat_finish finish;
 };
 
 /* What a front end hears while a turn runs; borrowed data, valid for the call. */
@@ -86,7 +97,11 @@ struct chat_cb {
 /* Make a controller over a loaded config and catalog; l may be NULL (nothing recorded). */
 struct chat *chat_new(const struct config *cfg, struct catalog *cat, struct ledger *l);
 void chat_free(struct chat *c);
-/* Continue conversation id (its history is sent with the next turn); 0 on success. */
+/*
+ * Continue conversation id: its history and its system prompt are sent with
+ * the next turn (a turn's own system prompt replaces it from then on). A git
+ * hook's draft cannot be continued. 0 on success.
+ */
 int chat_resume(struct chat *c, int64_t conversation_id, char **cause);
 /* Start a new conversation. */
 void chat_reset(struct chat *c);
@@ -113,9 +128,13 @@ const struct chat_turn *chat_last(const struct chat *c);
 /* The conversation so far, oldest first. */
 size_t chat_history(const struct chat *c, const struct msg **msgs);
 int64_t chat_conversation(const struct chat *c);
+/* The system prompt the conversation's next turn is sent with; NULL: none. Borrowed. */
+const char *chat_system(const struct chat *c);
 /* Run one turn to completion (the one-shot CLI and the git hook). */
 int chat_run(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb);
 
 const char *route_mode_str(enum route_mode m);
+/* "stop", "length", "filter", "error" or "cancelled", as --json says. */
+const char *chat_finish_str(enum chat_finish f);
 
 #endif

@@ -28,6 +28,7 @@ struct chat {
 	size_t nhist;
 	int64_t conv_id;
 	enum tier prev_tier;
+	bool system_saved;      /* system is what the database holds for conv_id */
 
 	/* the running turn */
 	struct chat_opts opts;
@@ -56,6 +57,8 @@ struct chat {
 	bool may_escalate;
 	bool holding;
 	bool line_too_long;
+	bool too_large;         /* the reply passed max_reply: stopped */
+	size_t reply_bytes;     /* body bytes of this response so far */
 	enum pev bad;           /* PEV_ERROR or PEV_BAD seen, else PEV_OK */
 	int tries;
 	int64_t retry_at;       /* clock_ms() when to try again; 0: none */

@@ -375,6 +375,10 @@ summary(struct ask *a, struct chat *c, struct ledger *l)
 	    cost, t->cost < 0 ? " (unknown price)" : "");
 	if (t->nsteps > 1)
 		buf_addf(&b, " (%zu requests)", t->nsteps);
+	if (t->finish == CHAT_FINISH_LENGTH)
+		buf_adds(&b, " · cut off at the length limit");
+	else if (t->finish == CHAT_FINISH_FILTER)
+		buf_adds(&b, " · stopped by the provider's filter");
 	if (l != NULL && ledger_meter(l, a->cli->cfg.budget, &m, NULL) == 0) {
 		buf_adds(&b, " · ");
 		meter_str(&m, a->cli->color, &b);
@@ -452,6 +456,7 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 		sum.reasoning += t->steps[i].usage.reasoning;
 	}
 	cJSON_AddStringToObject(o, "text", t->text ? t->text : "");
+	cJSON_AddStringToObject(o, "finish", chat_finish_str(t->finish));
 	cJSON_AddStringToObject(o, "provider", m ? m->provider : "");
 	cJSON_AddStringToObject(o, "model", m ? m->name : "");
 	cJSON_AddStringToObject(o, "tier", tier_str(last ? last->tier : r->tier));

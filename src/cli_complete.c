@@ -39,7 +39,7 @@ static const char *const route_opts[] = {
 static const char *const models_opts[] = { "-t", "--tier", "--json", "--no-color", "--help", NULL };
 static const char *const budget_opts[] = { "--json", "--no-color", "--help", NULL };
 static const char *const usage_opts[] = { "--month", "--by", "--json", "--no-color", "--help", NULL };
-static const char *const logs_opts[] = { "-n", "--count", "--json", "--no-color", "--help", NULL };
+static const char *const logs_opts[] = { "-n", "--count", "-a", "--all", "--json", "--no-color", "--help", NULL };
 static const char *const keys_opts[] = { "--json", "--help", NULL };
 static const char *const git_opts[] = { "--force", "--help", NULL };
 

@@ -7,8 +7,9 @@
 #include "cli.h"
 #include "util.h"
 
+/* Print every error of the file, those only the whole catalog shows too; EXIT_OK if none. */
 static int
-config_check(struct cli *cli)
+config_errors(struct cli *cli)
 {
 	struct catalog *cat;
 	char *cause = NULL;
@@ -24,6 +25,16 @@ config_check(struct cli *cli)
 		return EXIT_USAGE;
 	}
 	catalog_free(cat);
+	return EXIT_OK;
+}
+
+static int
+config_check(struct cli *cli)
+{
+	int rc = config_errors(cli);
+
+	if (rc != EXIT_OK)
+		return rc;
 	printf("%s: ok%s\n", cli->cfg.path, cli->cfg.loaded ? "" : " (no file: built-in defaults)");
 	return EXIT_OK;
 }
@@ -38,16 +49,18 @@ cli_config(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (strcmp(sub, "path") == 0) {
+		if (cli->cfg.dir == NULL || cli->cfg.data_dir == NULL) {
+			fprintf(stderr, "llm: %s\n", cli->cfg_errors);
+			return EXIT_USAGE;
+		}
 		printf("config: %s%s\n", cli->cfg.path, cli->cfg.loaded ? "" : " (not present)");
 		printf("data:   %s/llm.db\n", cli->cfg.data_dir);
 		printf("themes: %s/themes, %s/themes\n", cli->cfg.dir, LLM_DATADIR);
 		return EXIT_OK;
 	}
 	if (strcmp(sub, "show") == 0) {
-		if (cli->cfg_errors != NULL) {
-			fprintf(stderr, "%s\n", cli->cfg_errors);
+		if (config_errors(cli) != EXIT_OK)
 			return EXIT_USAGE;
-		}
 		config_dump(&cli->cfg, stdout);
 		return EXIT_OK;
 	}

@@ -574,6 +574,7 @@ draft_child(struct cli *cli, const char *prompt, int fd, int64_t deadline)
 	o.system = system_prompt;
 	o.max_tokens = DRAFT_TOKENS;
 	o.stream = true;
+	o.draft = true;      /* billed, listed by llm logs --all, never continued */
 	memset(&cb, 0, sizeof cb);
 	buf_init(&text, REPLY_MAX);
 	cb.text = collect;

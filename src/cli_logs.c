@@ -73,7 +73,11 @@ print_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
 				title[i] = ' ';
 		printf("  %s", title);
 	}
-	printf("\n");
+	printf("%s\n", c->draft ? "  (git hook draft)" : "");
+	if (c->system != NULL) {
+		printf("  sys  ");
+		print_text(c->system);
+	}
 	for (i = 0; i < n; i++)
 		print_msg(&m[i]);
 	free(title);
@@ -132,6 +136,8 @@ json_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
 	report_json_int(o, "updated", c->updated);
 	json_str(o, "title", c->title);
 	json_str(o, "model", c->model);
+	json_str(o, "system", c->system);
+	cJSON_AddBoolToObject(o, "draft", c->draft);
 	msgs = cJSON_AddArrayToObject(o, "messages");
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(msgs, json_msg(&m[i]));
@@ -141,13 +147,13 @@ json_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
 static int
 logs_usage(void)
 {
-	fprintf(stderr, "usage: llm logs [-n N] [--json]\n");
+	fprintf(stderr, "usage: llm logs [-n N] [--all] [--json]\n");
 	return EXIT_USAGE;
 }
 
-/* Parse the arguments into *n and *json; -1 on a usage error, 1 for help. */
+/* Parse the arguments into *n, *all and *json; -1 on a usage error, 1 for help. */
 static int
-logs_args(int argc, char **argv, int64_t *n, bool *json)
+logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json)
 {
 	const char *v;
 	int i;
@@ -156,6 +162,8 @@ logs_args(int argc, char **argv, int64_t *n, bool *json)
 		v = NULL;
 		if (strcmp(argv[i], "--json") == 0)
 			*json = true;
+		else if (strcmp(argv[i], "--all") == 0 || strcmp(argv[i], "-a") == 0)
+			*all = true;   /* the git hook's drafts too */
 		else if (strcmp(argv[i], "--no-color") == 0)
 			continue;   /* read by main */
 		else if (strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--count") == 0)
@@ -188,20 +196,23 @@ cli_logs(struct cli *cli, int argc, char **argv)
 	int64_t n = LOGS_DEFAULT;
 	char *cause = NULL;
 	size_t count = 0, nm, i;
-	bool json = false;
+	bool json = false, all = false;
 	int rc = EXIT_OK;
 
-	switch (logs_args(argc, argv, &n, &json)) {
+	switch (logs_args(argc, argv, &n, &all, &json)) {
 	case -1:
 		return logs_usage();
 	case 1:
-		printf("usage: llm logs [-n N] [--json]\n");
+		printf("usage: llm logs [-n N] [--all] [--json]\n"
+		    "  -n, --count N  the N most recent conversations (default %d)\n"
+		    "  -a, --all      the git hook's commit-message drafts too\n"
+		    "  --json         one JSON object\n", LOGS_DEFAULT);
 		return EXIT_OK;
 	}
 	if ((l = cli_ledger_open(cli, &cause)) == NULL)
 		goto fail;
 	st = ledger_store(l);
-	if (store_conv_list(st, (size_t)n, &cv, &count, &cause) < 0)
+	if ((all ? store_conv_list_all : store_conv_list)(st, (size_t)n, &cv, &count, &cause) < 0)
 		goto fail;
 	if (json) {
 		root = cJSON_CreateObject();

@@ -3,11 +3,13 @@
 
 #include <ini.h>
 #include <inttypes.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "util.h"
@@ -71,6 +73,8 @@ static const struct key llm_keys[] = {
 	LLM_KEY("theme", K_STR, theme),
 	LLM_KEY("max_tokens", K_LONG, max_tokens),
 	LLM_KEY("timeout", K_LONG, timeout),
+	LLM_KEY("deadline", K_LONG, deadline),
+	LLM_KEY("max_reply", K_LONG, max_reply),
 };
 
 static const struct key git_keys[] = {
@@ -87,6 +91,7 @@ static const struct key provider_keys[] = {
 	PROV_KEY("key_env", K_STR, key_env),
 	PROV_KEY("key_command", K_STR, key_command),
 	PROV_KEY("requires_key", K_BOOL, requires_key),
+	PROV_KEY("allow_insecure", K_BOOL, allow_insecure),
 };
 
 #define MODEL_KEY(n, t, f) { .name = n, .type = t, .off = offsetof(struct model_conf, f) }
@@ -334,6 +339,7 @@ tier_section(struct parse *p, const char *tname, const char *name, const char *v
 	tc = &p->cfg->tiers[t];
 	list_free(tc->models, tc->n);
 	tc->n = list_parse(value, &tc->models);
+	tc->line = p->line;
 }
 
 static int
@@ -381,6 +387,26 @@ read_line(char *str, int num, void *stream)
 	return r;
 }
 
+/*
+ * The home directory: $HOME when it is absolute, else the password database's
+ * (cron, systemd units and env -i may leave HOME unset); NULL when neither
+ * gives one. Never a relative path: files would follow the current directory.
+ */
+static const char *
+home_dir(void)
+{
+	const char *home = getenv("HOME");
+	const struct passwd *pw;
+
+	if (home != NULL && *home == '/')
+		return home;
+	pw = getpwuid(getuid());
+	if (pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] == '/')
+		return pw->pw_dir;
+	return NULL;
+}
+
+/* own if set, else $xdg/llm (ignored when relative, as the XDG spec says), else ~/fallback/llm; NULL without a home. */
 static char *
 xdg_dir(const char *own, const char *xdg, const char *fallback)
 {
@@ -391,8 +417,9 @@ xdg_dir(const char *own, const char *xdg, const char *fallback)
 	v = getenv(xdg);
 	if (v != NULL && *v == '/')
 		return xstrfmt("%s/llm", v);
-	home = getenv("HOME");
-	return xstrfmt("%s/%s/llm", home != NULL ? home : ".", fallback);
+	if ((home = home_dir()) == NULL)
+		return NULL;
+	return xstrfmt("%s/%s/llm", strcmp(home, "/") == 0 ? "" : home, fallback);
 }
 
 static void
@@ -402,13 +429,16 @@ config_defaults(struct config *cfg)
 
 	memset(cfg, 0, sizeof *cfg);
 	cfg->dir = xdg_dir("LLM_CONFIG_DIR", "XDG_CONFIG_HOME", ".config");
-	cfg->path = xstrfmt("%s/config.ini", cfg->dir);
 	cfg->data_dir = xdg_dir("LLM_DATA_DIR", "XDG_DATA_HOME", ".local/share");
+	if (cfg->dir != NULL)
+		cfg->path = xstrfmt("%s/config.ini", cfg->dir);
 	cfg->tier = TIER_AUTO;
 	cfg->budget_action = BUDGET_DOWNGRADE;
 	cfg->escalate = true;
 	cfg->theme = xstrdup("default");
 	cfg->timeout = 300;
+	cfg->deadline = 600;
+	cfg->max_reply = 64;
 	cfg->git_tier = TIER_CHEAP;
 	cfg->git_timeout = 20;
 	cfg->git_max_tokens = 6000;
@@ -430,6 +460,9 @@ config_validate(struct parse *p)
 	struct config *cfg = p->cfg;
 	size_t i;
 
+	if (cfg->max_reply < 1 || cfg->max_reply > 4096)
+		buf_addf(&p->errors, "%s: [llm]: max_reply: expected 1 to 4096 (MiB), got %ld\n",
+		    cfg->path, cfg->max_reply);
 	for (i = 0; i < cfg->nproviders; i++) {
 		struct provider_conf *pc = &cfg->providers[i];
 
@@ -460,6 +493,12 @@ config_load(struct config *cfg, char **cause)
 	int rc;
 
 	config_defaults(cfg);
+	if (cfg->dir == NULL || cfg->data_dir == NULL) {
+		xasprintf(cause, "cannot find a home directory: HOME is not set (or not an absolute "
+		    "path) and the password database has none for uid %ld; set HOME, or "
+		    "LLM_CONFIG_DIR and LLM_DATA_DIR", (long)getuid());
+		return -1;
+	}
 	buf_init(&p.errors, 0);
 	p.f = fopen(cfg->path, "r");
 	if (p.f != NULL) {
@@ -512,6 +551,31 @@ config_done(struct config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 }
 
+int
+config_check_models(const struct config *cfg, bool (*known)(void *arg, const char *name),
+    void *arg, char **cause)
+{
+	struct buf errors;
+	size_t i, j;
+
+	buf_init(&errors, 0);
+	for (i = 0; i < TIER_COUNT; i++)
+		for (j = 0; j < cfg->tiers[i].n; j++)
+			if (!known(arg, cfg->tiers[i].models[j]))
+				buf_addf(&errors, "%s%s:%d: unknown model '%s' in [tier.%s] (see llm models)",
+				    errors.len ? "\n" : "", cfg->path, cfg->tiers[i].line,
+				    cfg->tiers[i].models[j], tier_str((enum tier)i));
+	if (errors.len == 0) {
+		buf_done(&errors);
+		return 0;
+	}
+	if (cause != NULL)
+		*cause = buf_detach(&errors);
+	else
+		buf_done(&errors);
+	return -1;
+}
+
 const struct provider_conf *
 config_provider(const struct config *cfg, const char *name)
 {
@@ -542,7 +606,8 @@ config_dump(const struct config *cfg, FILE *f)
 	    cfg->budget / 10000000000 % 100);
 	fprintf(f, "budget_action = %s\nescalate = %s\ntheme = %s\n",
 	    budget_action_str(cfg->budget_action), cfg->escalate ? "yes" : "no", cfg->theme);
-	fprintf(f, "max_tokens = %ld\ntimeout = %ld\n", cfg->max_tokens, cfg->timeout);
+	fprintf(f, "max_tokens = %ld\ntimeout = %ld\ndeadline = %ld\nmax_reply = %ld\n",
+	    cfg->max_tokens, cfg->timeout, cfg->deadline, cfg->max_reply);
 	for (i = 0; i < TIER_COUNT; i++) {
 		if (cfg->tiers[i].n == 0)
 			continue;
@@ -561,6 +626,8 @@ config_dump(const struct config *cfg, FILE *f)
 		if (pc->key_command != NULL)
 			fprintf(f, "key_command = %s\n", pc->key_command);
 		fprintf(f, "requires_key = %s\n", pc->requires_key ? "yes" : "no");
+		if (pc->allow_insecure)
+			fprintf(f, "allow_insecure = yes\n");
 	}
 	for (i = 0; i < cfg->nmodels; i++) {
 		const struct model_conf *mc = &cfg->models[i];

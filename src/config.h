@@ -23,6 +23,7 @@ struct provider_conf {
 	char *key_env;       /* NULL: none */
 	char *key_command;   /* NULL: none */
 	bool requires_key;
+	bool allow_insecure; /* yes: a key may go over plain http:// to another host */
 	bool builtin;
 };
 
@@ -45,6 +46,7 @@ struct model_conf {
 struct tier_conf {
 	char **models;
 	size_t n;
+	int line;            /* where models = was given, for errors */
 };
 
 struct config {
@@ -59,7 +61,9 @@ struct config {
 	bool escalate;
 	char *theme;
 	long max_tokens;             /* default output cap; 0 = provider default */
-	long timeout;                /* seconds a request may take in all; default 300 */
+	long timeout;                /* seconds without a byte before a request is given up; default 300 */
+	long deadline;               /* seconds a request may take in all; default 600 */
+	long max_reply;              /* MiB of reply a request may receive; default 64 */
 
 	struct provider_conf *providers;
 	size_t nproviders;
@@ -82,10 +86,19 @@ struct config {
 /*
  * Load the config: built-ins, then $LLM_CONFIG_DIR/config.ini if it exists.
  * Returns 0, or -1 with *cause "file:line: message" for every error found
- * (one per line).
+ * (one per line). Without a home directory (HOME unset or relative and none
+ * in the password database) and no LLM_CONFIG_DIR / LLM_DATA_DIR, cfg->dir,
+ * cfg->path and cfg->data_dir are NULL and *cause says so.
  */
 int config_load(struct config *cfg, char **cause);
 void config_done(struct config *cfg);
+/*
+ * Check every [tier.*] models name with known (true: the catalog has it), once
+ * the catalog is complete: 0, or -1 with *cause "file:line: unknown model 'x'"
+ * for each unknown name (one per line); cause may be NULL.
+ */
+int config_check_models(const struct config *cfg, bool (*known)(void *arg, const char *name),
+    void *arg, char **cause);
 /* The provider section called name, or NULL. */
 const struct provider_conf *config_provider(const struct config *cfg, const char *name);
 /* Write the merged config as INI (for llm config show). */

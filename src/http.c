@@ -1,6 +1,7 @@
 /* http: requests over libcurl's multi interface, with capped bodies. */
 #include "http.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -42,6 +43,7 @@ struct http_req {
 	bool stalled;        /* stall_ms passed without a byte */
 	int64_t last_byte;   /* clock_ms() of the last byte received, or of the start */
 	long stall_ms;
+	long timeout_s;      /* the whole request's limit; 0: none */
 	bool aborted;
 	bool too_large;
 	bool running;
@@ -250,8 +252,10 @@ http_start(struct http *h, const struct http_spec *spec)
 	curl_easy_setopt(r->easy, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
-	if (spec->timeout > 0)
+	if (spec->timeout > 0) {
+		r->timeout_s = spec->timeout;
 		curl_easy_setopt(r->easy, CURLOPT_TIMEOUT, spec->timeout);
+	}
 	if (spec->stall > 0) {
 		r->stall_ms = spec->stall * 1000;
 		r->last_byte = clock_ms();
@@ -311,7 +315,7 @@ classify(struct http_req *r, CURLcode rc)
 	case CURLE_OK:
 		return HTTP_OK;
 	case CURLE_OPERATION_TIMEDOUT:
-		return HTTP_TIMEOUT;
+		return r->timeout_s > 0 ? HTTP_DEADLINE : HTTP_TIMEOUT;
 	default:
 		return HTTP_NETWORK;
 	}
@@ -335,6 +339,8 @@ http_collect(struct http *h)
 		r->result = classify(r, m->data.result);
 		if (r->stalled)
 			snprintf(r->errbuf, sizeof r->errbuf, "no data for %ld s", r->stall_ms / 1000);
+		else if (r->result == HTTP_DEADLINE)
+			snprintf(r->errbuf, sizeof r->errbuf, "not done after %ld s", r->timeout_s);
 		else if (r->errbuf[0] == '\0')
 			str_copy(r->errbuf, sizeof r->errbuf, curl_easy_strerror(m->data.result));
 		curl_multi_remove_handle(h->multi, r->easy);
@@ -444,4 +450,129 @@ bool
 http_req_got_data(const struct http_req *r)
 {
 	return r->got_data;
+}
+
+/*
+ * Copy url's host (lower case, without brackets, userinfo or port) into host;
+ * false when url is not http:// or the host does not fit.
+ */
+static bool
+url_host(const char *url, char *host, size_t size)
+{
+	const char *p, *end, *at;
+	size_t n, i;
+
+	if (url == NULL || strncasecmp(url, "http://", 7) != 0)
+		return false;
+	p = url + 7;
+	end = p + strcspn(p, "/?#");
+	at = memchr(p, '@', (size_t)(end - p));
+	if (at != NULL)
+		p = at + 1;
+	if (*p == '[') {
+		p++;
+		end = memchr(p, ']', (size_t)(end - p));
+		if (end == NULL)
+			return false;
+	} else {
+		const char *colon = memchr(p, ':', (size_t)(end - p));
+
+		if (colon != NULL)
+			end = colon;
+	}
+	n = (size_t)(end - p);
+	if (n == 0 || n >= size)
+		return false;
+	for (i = 0; i < n; i++)
+		host[i] = (char)tolower((unsigned char)p[i]);
+	host[n] = '\0';
+	return true;
+}
+
+/* Whether host is a dotted quad in 127.0.0.0/8. */
+static bool
+ipv4_loopback(const char *host)
+{
+	unsigned a, b, c, d;
+	char tail;
+
+	return sscanf(host, "%3u.%3u.%3u.%3u%c", &a, &b, &c, &d, &tail) == 4 && a == 127 &&
+	    b < 256 && c < 256 && d < 256;
+}
+
+static bool
+host_loopback(const char *host)
+{
+	size_t n = strlen(host);
+
+	if (strcmp(host, "localhost") == 0 || strcmp(host, "localhost.") == 0 ||
+	    (n > 10 && strcmp(host + n - 10, ".localhost") == 0))
+		return true;
+	if (strcmp(host, "::1") == 0 || strcmp(host, "0:0:0:0:0:0:0:1") == 0)
+		return true;
+	if (strncmp(host, "::ffff:", 7) == 0)
+		return ipv4_loopback(host + 7);
+	return ipv4_loopback(host);
+}
+
+bool
+http_url_plain(const char *url)
+{
+	return url != NULL && strncasecmp(url, "http://", 7) == 0;
+}
+
+bool
+http_url_plain_remote(const char *url)
+{
+	char host[256];
+
+	if (!http_url_plain(url))
+		return false;
+	/* a host that cannot be read is not known to be this machine */
+	if (!url_host(url, host, sizeof host))
+		return true;
+	return !host_loopback(host);
+}
+
+/* Whether no_proxy's list exempts host: "*", the host, or a domain it is in. */
+static bool
+no_proxy_match(const char *list, const char *host)
+{
+	size_t hn = strlen(host);
+
+	while (list != NULL && *list != '\0') {
+		size_t n = strcspn(list, ", ");
+		const char *e = list;
+
+		if (n > 0 && *e == '.')
+			e++, n--;
+		if ((n == 1 && *e == '*') || (n == hn && strncasecmp(e, host, n) == 0) ||
+		    (n > 0 && n < hn && host[hn - n - 1] == '.' && strncasecmp(e, host + hn - n, n) == 0))
+			return true;
+		list += strcspn(list, ", ");
+		list += strspn(list, ", ");
+	}
+	return false;
+}
+
+const char *
+http_url_proxy(const char *url)
+{
+	static const char *const vars[] = { "http_proxy", "all_proxy", "ALL_PROXY" };
+	const char *v, *np;
+	char host[256];
+	size_t i;
+
+	/* libcurl reads only the lower-case http_proxy: HTTP_PROXY can come from a request (httpoxy) */
+	if (!url_host(url, host, sizeof host))
+		return NULL;
+	np = getenv("no_proxy");
+	if (np == NULL || *np == '\0')
+		np = getenv("NO_PROXY");
+	if (no_proxy_match(np, host))
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(vars); i++)
+		if ((v = getenv(vars[i])) != NULL && *v != '\0')
+			return vars[i];
+	return NULL;
 }

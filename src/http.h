@@ -16,7 +16,8 @@ typedef void (*http_done_fn)(void *arg, struct http_req *r);
 enum http_result {
 	HTTP_OK,          /* a response arrived whole (any status) */
 	HTTP_NETWORK,     /* could not connect, reset, or cut short */
-	HTTP_TIMEOUT,     /* the whole request or a stall took too long */
+	HTTP_TIMEOUT,     /* a stall: no byte for too long */
+	HTTP_DEADLINE,    /* the whole request took longer than its timeout */
 	HTTP_ABORTED,     /* the data callback asked to stop */
 	HTTP_TOO_LARGE,   /* an error body passed its cap */
 	HTTP_CANCELLED,
@@ -70,6 +71,21 @@ int http_req_should_retry(const struct http_req *r);
 const char *http_req_error(const struct http_req *r);
 /* Whether any body byte of a 2xx response reached the data callback. */
 bool http_req_got_data(const struct http_req *r);
+
+/* Whether url is plain http:// (no TLS), whatever its host. */
+bool http_url_plain(const char *url);
+/*
+ * Whether url is plain http:// to a host that is not this machine (anything
+ * but localhost, *.localhost, 127.0.0.0/8 and ::1 written as such): what it
+ * carries can be read on the way.
+ */
+bool http_url_plain_remote(const char *url);
+/*
+ * The variable naming the proxy libcurl would send a plain http:// url
+ * through (http_proxy, all_proxy or ALL_PROXY, unless no_proxy / NO_PROXY
+ * exempts the host), or NULL. Its value may hold a password: not returned.
+ */
+const char *http_url_proxy(const char *url);
 
 /* Parse a Retry-After value (seconds, fractional seconds or an HTTP date) into ms; -1 if bad. */
 long http_parse_retry_after(const char *v, long now);

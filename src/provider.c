@@ -54,3 +54,37 @@ pstate_done(struct pstate *st)
 	free(st->error);
 	st->error = NULL;
 }
+
+/* A short name for a fault. */
+const char *
+fault_str(enum fault f)
+{
+	static const char *const names[] = {
+		[FAULT_NONE] = "error",
+		[FAULT_AUTH] = "key rejected",
+		[FAULT_RATE] = "rate limited",
+		[FAULT_OVERLOADED] = "overloaded",
+		[FAULT_QUOTA] = "out of quota",
+		[FAULT_NOT_FOUND] = "not found",
+		[FAULT_REQUEST] = "request refused",
+	};
+
+	return (size_t)f < sizeof names / sizeof names[0] ? names[f] : "error";
+}
+
+/* What an HTTP status says when the body names no known type. */
+enum fault
+fault_of_status(long status)
+{
+	if (status == 401 || status == 403)
+		return FAULT_AUTH;
+	if (status == 404)
+		return FAULT_NOT_FOUND;
+	if (status == 429)
+		return FAULT_RATE;
+	if (status == 408 || status == 409 || status >= 500)
+		return FAULT_OVERLOADED;
+	if (status >= 400)
+		return FAULT_REQUEST;
+	return FAULT_NONE;
+}

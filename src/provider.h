@@ -53,6 +53,21 @@ enum stop {
 	STOP_ERROR,
 };
 
+/*
+ * What an error says went wrong, by its type (OpenAI error.code or type,
+ * Anthropic error.type, Gemini error.status or a detail's reason), whether it
+ * came as an HTTP error body or as an error event inside a 200 reply.
+ */
+enum fault {
+	FAULT_NONE,        /* no type llm knows: the HTTP status decides, if any */
+	FAULT_AUTH,        /* the key is missing, wrong or not allowed */
+	FAULT_RATE,        /* rate limited: worth another try later */
+	FAULT_OVERLOADED,  /* the server is busy or failed: worth another try later */
+	FAULT_QUOTA,       /* out of credit or over a spend limit: another try will not help */
+	FAULT_NOT_FOUND,   /* no such model or endpoint */
+	FAULT_REQUEST,     /* the request was refused as it is */
+};
+
 typedef void (*text_fn)(void *arg, const char *s, size_t n);
 
 /*
@@ -67,6 +82,7 @@ struct pstate {
 	enum stop stop;
 	bool done;       /* a terminal event arrived */
 	char *error;     /* malloc'd: an error reported inside a 200 response */
+	enum fault fault; /* what that error's type says */
 	int64_t raw_prompt; /* adapter scratch (Anthropic/Gemini bookkeeping) */
 	int64_t raw_cached;
 	unsigned usage_seen; /* adapter scratch: which usage counts came, or a malformed one */
@@ -98,6 +114,8 @@ struct provider {
 	 * *retry_ms to a delay the body asks for (Gemini's RetryInfo), else -1.
 	 */
 	char *(*error)(int status, const char *body, size_t len, long *retry_ms);
+	/* What a non-2xx body's error type says (FAULT_NONE: none known). */
+	enum fault (*fault)(const char *body, size_t len);
 };
 
 extern const struct provider provider_openai;
@@ -110,6 +128,10 @@ const struct provider *provider_for(enum api api);
 /* Parse "openai", "anthropic", "gemini" or "ollama". */
 bool provider_api_parse(const char *s, enum api *out);
 const char *provider_api_str(enum api api);
+/* A short name for a fault: "rate limited", "overloaded", ... */
+const char *fault_str(enum fault f);
+/* What an HTTP status alone says, for a body whose type says nothing. */
+enum fault fault_of_status(long status);
 /* Free what a parse left in st (the error), keeping the rest. */
 void pstate_done(struct pstate *st);
 

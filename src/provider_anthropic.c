@@ -102,8 +102,10 @@ anthropic_object(struct pstate *st, const char *type, const cJSON *j)
 {
 	const cJSON *d;
 
-	if (strcmp(type, "error") == 0)
+	if (strcmp(type, "error") == 0) {
+		st->fault = wire_fault(j);
 		return wire_error_event(st, anthropic_errmsg(j));
+	}
 	if (strcmp(type, "message_start") == 0) {
 		anthropic_usage(st, wire_get(wire_get(j, "message"), "usage"), false);
 	} else if (strcmp(type, "message_delta") == 0) {
@@ -180,6 +182,7 @@ anthropic_whole(struct pstate *st, const char *body, size_t len)
 		return wire_bad(st, body, len);
 	}
 	if (wire_is(j, "type", "error") || cJSON_IsObject(wire_get(j, "error"))) {
+		st->fault = wire_fault(j);
 		rc = wire_error_event(st, anthropic_errmsg(j));
 		cJSON_Delete(j);
 		return rc;
@@ -226,4 +229,5 @@ const struct provider provider_anthropic = {
 	.event = anthropic_event,
 	.whole = anthropic_whole,
 	.error = anthropic_error,
+	.fault = wire_fault_body,
 };

@@ -86,8 +86,10 @@ gemini_object(struct pstate *st, const cJSON *j, struct buf *text)
 	const char *s;
 
 	gemini_usage(st, wire_get(j, "usageMetadata"));
-	if (cJSON_IsObject(err) || cJSON_IsString(err))
+	if (cJSON_IsObject(err) || cJSON_IsString(err)) {
+		st->fault = wire_fault(j);
 		return wire_error_event(st, gemini_errmsg(err));
+	}
 	cands = wire_get(j, "candidates");
 	c = cJSON_IsArray(cands) ? cJSON_GetArrayItem(cands, 0) : NULL;
 	if (!cJSON_IsObject(c)) {
@@ -301,4 +303,5 @@ const struct provider provider_gemini = {
 	.event = gemini_event,
 	.whole = gemini_whole,
 	.error = gemini_error,
+	.fault = wire_fault_body,
 };

@@ -43,8 +43,10 @@ ollama_object(struct pstate *st, const cJSON *j, struct buf *text)
 	const cJSON *err = wire_get(j, "error");
 	const char *s, *reason;
 
-	if (cJSON_IsString(err) || cJSON_IsObject(err))
+	if (cJSON_IsString(err) || cJSON_IsObject(err)) {
+		st->fault = wire_fault(j); /* Ollama's own errors are bare strings: a proxy's may say more */
 		return wire_error_event(st, ollama_errmsg(err));
+	}
 	s = wire_str(wire_get(j, "message"), "content"); /* message.thinking is not the answer */
 	if (s != NULL && *s != '\0') {
 		if (text != NULL)
@@ -152,4 +154,5 @@ const struct provider provider_ollama = {
 	.event = ollama_event,
 	.whole = ollama_whole,
 	.error = ollama_error,
+	.fault = wire_fault_body,
 };

@@ -183,8 +183,10 @@ openai_object(struct pstate *st, const cJSON *j, bool whole)
 	openai_usage(st, cJSON_IsObject(t.usage) ? t.usage : wire_get(t.groq, "usage"));
 	err = t.error;
 	if (cJSON_IsObject(err) || (cJSON_IsString(err) && *err->valuestring != '\0') ||
-	    (cJSON_IsString(t.object) && strcmp(t.object->valuestring, "error") == 0))
+	    (cJSON_IsString(t.object) && strcmp(t.object->valuestring, "error") == 0)) {
+		st->fault = wire_fault(j);
 		return wire_error_event(st, openai_errmsg(err, j));
+	}
 	c = cJSON_IsArray(t.choices) ? t.choices->child : NULL;
 	if (cJSON_IsObject(c)) {
 		part = wire_get(c, whole ? "message" : "delta");
@@ -575,4 +577,5 @@ const struct provider provider_openai = {
 	.event = openai_event,
 	.whole = openai_whole,
 	.error = openai_error,
+	.fault = wire_fault_body,
 };

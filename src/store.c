@@ -185,6 +185,9 @@ static const char *const store_migrations[] = {
 	" THEN coalesce(worst_case_pico, 0) ELSE 0 END),"
 	" sum(CASE WHEN status = 'expired' THEN coalesce(cost_pico, 0) ELSE 0 END)"
 	" FROM usage WHERE status <> 'reserved' GROUP BY time / 900;",
+	/* 3: a conversation keeps its system prompt; the git hook's drafts are told apart */
+	"ALTER TABLE conversations ADD COLUMN system TEXT;"
+	"ALTER TABLE conversations ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat';",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,
@@ -476,8 +479,8 @@ store_conv_latest(struct store *s)
 	char *cause = NULL;
 
 	/* One whose first request was refused holds nothing to continue: skip it. */
-	if (store_int(s, "SELECT coalesce((SELECT id FROM conversations c WHERE EXISTS"
-	    " (SELECT 1 FROM messages m WHERE m.conversation_id = c.id)"
+	if (store_int(s, "SELECT coalesce((SELECT id FROM conversations c WHERE kind <> 'draft'"
+	    " AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id)"
 	    " ORDER BY updated DESC, id DESC LIMIT 1), 0)", &id, &cause) < 0) {
 		free(cause);
 		return 0;
@@ -573,6 +576,8 @@ store_conv_read(sqlite3_stmt *st, void *item)
 	c->title = store_col_str(st, 3);
 	c->model = store_col_str(st, 4);
 	c->nmsgs = sqlite3_column_int64(st, 5);
+	c->system = store_col_str(st, 6);
+	c->draft = sqlite3_column_int64(st, 7) != 0;
 }
 
 static void
@@ -582,6 +587,7 @@ store_conv_drop(void *item)
 
 	free(c->title);
 	free(c->model);
+	free(c->system);
 }
 
 static const struct store_kind store_conv_kind = {
@@ -590,21 +596,104 @@ static const struct store_kind store_conv_kind = {
 	.drop = store_conv_drop,
 };
 
-/* List the most recent conversations that hold messages. */
-int
-store_conv_list(struct store *s, size_t n, struct store_conv **out, size_t *count,
+#define STORE_CONV_COLS "SELECT id, created, updated, title, model," \
+	" (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)," \
+	" system, kind = 'draft' FROM conversations c"
+
+/* The most recent conversations that hold messages, drafts too when all. */
+static int
+store_conv_select(struct store *s, size_t n, bool all, struct store_conv **out, size_t *count,
     char **cause)
 {
 	void *v;
 	int rc;
 
-	rc = store_select(s, "SELECT id, created, updated, title, model,"
-	    " (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)"
-	    " FROM conversations c WHERE EXISTS (SELECT 1 FROM messages m"
+	rc = store_select(s, all ?
+	    STORE_CONV_COLS " WHERE EXISTS (SELECT 1 FROM messages m"
+	    " WHERE m.conversation_id = c.id) ORDER BY updated DESC, id DESC LIMIT ?" :
+	    STORE_CONV_COLS " WHERE kind <> 'draft' AND EXISTS (SELECT 1 FROM messages m"
 	    " WHERE m.conversation_id = c.id) ORDER BY updated DESC, id DESC LIMIT ?",
 	    n > INT64_MAX ? INT64_MAX : (int64_t)n, &store_conv_kind, &v, count, cause);
 	*out = v;
 	return rc;
+}
+
+/* List the most recent conversations that hold messages, drafts left out. */
+int
+store_conv_list(struct store *s, size_t n, struct store_conv **out, size_t *count,
+    char **cause)
+{
+	return store_conv_select(s, n, false, out, count, cause);
+}
+
+/* List the most recent conversations that hold messages, the hook's drafts among them. */
+int
+store_conv_list_all(struct store *s, size_t n, struct store_conv **out, size_t *count,
+    char **cause)
+{
+	return store_conv_select(s, n, true, out, count, cause);
+}
+
+/* Read one conversation. */
+int
+store_conv_get(struct store *s, int64_t conv, struct store_conv *out, char **cause)
+{
+	struct store_conv *v;
+	size_t n;
+
+	memset(out, 0, sizeof *out);
+	if (store_select(s, STORE_CONV_COLS " WHERE id = ?", conv, &store_conv_kind, (void **)&v,
+	    &n, cause) != 0)
+		return -1;
+	if (n == 0) {
+		store_cause(cause, "no conversation %lld", (long long)conv);
+		return -1;
+	}
+	*out = v[0];
+	free(v);
+	return 0;
+}
+
+/* Free what a conversation row holds. */
+void
+store_conv_done(struct store_conv *c)
+{
+	if (c != NULL)
+		store_conv_drop(c);
+}
+
+/* Run one UPDATE of conversation ?1 with text ?2 (NULL when text is). */
+static int
+store_conv_update(struct store *s, const char *sql, int64_t conv, const char *text)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, conv);
+	if (text != NULL)
+		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(s->db) == 1)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Keep a conversation's system prompt. */
+int
+store_conv_set_system(struct store *s, int64_t conv, const char *system)
+{
+	return store_conv_update(s, "UPDATE conversations SET system = ?2 WHERE id = ?1", conv,
+	    system);
+}
+
+/* Mark a conversation as the git hook's draft. */
+int
+store_conv_set_draft(struct store *s, int64_t conv)
+{
+	return store_conv_update(s, "UPDATE conversations SET kind = 'draft' WHERE id = ?1", conv,
+	    NULL);
 }
 
 /* Free a conversation list; accepts NULL. */

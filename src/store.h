@@ -10,7 +10,7 @@ struct sqlite3;
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_VERSION 2
+#define STORE_VERSION 3
 /* How long a statement waits for another process's write lock, in milliseconds. */
 #define STORE_BUSY_MS 10000
 /* Titles are cut to this many bytes (at a character boundary). */
@@ -21,6 +21,8 @@ struct store_conv {
 	int64_t id, created, updated;
 	char *title, *model;
 	int64_t nmsgs;
+	char *system;        /* the system prompt its turns are sent with; NULL: none */
+	bool draft;          /* a git hook's commit-message draft, not a conversation to go on */
 };
 
 /* A message row, with what its usage row says when it has one; strings malloc'd. */
@@ -60,12 +62,23 @@ int64_t store_conv_new(struct store *s, const char *title);
 /* Append a message and touch the conversation; usage_id 0: none. 0 or -1. */
 int store_msg_add(struct store *s, int64_t conv, const char *role, const char *text,
     int64_t usage_id);
-/* The most recently updated conversation that holds messages; 0 if none. */
+/* The most recently updated conversation that holds messages, drafts left out; 0 if none. */
 int64_t store_conv_latest(struct store *s);
+/* Keep system (NULL: none) as conversation conv's system prompt. 0 or -1. */
+int store_conv_set_system(struct store *s, int64_t conv, const char *system);
+/* Mark conversation conv as a git hook's draft: kept and billed, never continued. 0 or -1. */
+int store_conv_set_draft(struct store *s, int64_t conv);
+/* Read conversation conv (nmsgs included) into *out; free with store_conv_done. 0 or -1. */
+int store_conv_get(struct store *s, int64_t conv, struct store_conv *out, char **cause);
+/* Free what a store_conv holds, not the struct. */
+void store_conv_done(struct store_conv *c);
 /* Whether conversation conv exists. */
 bool store_conv_exists(struct store *s, int64_t conv);
-/* The n most recently updated conversations that hold messages, newest first. 0 or -1. */
+/* The n most recently updated conversations that hold messages, newest first, drafts left out. 0 or -1. */
 int store_conv_list(struct store *s, size_t n, struct store_conv **out, size_t *count,
+    char **cause);
+/* As store_conv_list, with the git hook's drafts among them (draft set). 0 or -1. */
+int store_conv_list_all(struct store *s, size_t n, struct store_conv **out, size_t *count,
     char **cause);
 /* Free a list from store_conv_list; accepts NULL. */
 void store_convs_free(struct store_conv *c, size_t n);

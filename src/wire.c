@@ -708,3 +708,109 @@ wire_unescape(const char *s, size_t n, char *out, size_t *outn)
 	}
 	return true;
 }
+
+/*
+ * Error types by name, every wire format at once: the names do not collide,
+ * and a server that speaks one format with another's error shape (a proxy)
+ * is still understood.
+ */
+static const struct {
+	const char *name;
+	enum fault fault;
+} wire_faults[] = {
+	/* OpenAI error.code and error.type */
+	{ "invalid_api_key", FAULT_AUTH },
+	{ "rate_limit_exceeded", FAULT_RATE },
+	{ "insufficient_quota", FAULT_QUOTA },
+	{ "billing_hard_limit_reached", FAULT_QUOTA },
+	{ "enforced_spend_limit", FAULT_QUOTA },
+	{ "server_error", FAULT_OVERLOADED },
+	{ "model_not_found", FAULT_NOT_FOUND },
+	{ "context_length_exceeded", FAULT_REQUEST },
+	{ "invalid_request_error", FAULT_REQUEST },
+	/* Anthropic error.type */
+	{ "authentication_error", FAULT_AUTH },
+	{ "permission_error", FAULT_AUTH },
+	{ "rate_limit_error", FAULT_RATE },
+	{ "overloaded_error", FAULT_OVERLOADED },
+	{ "api_error", FAULT_OVERLOADED },
+	{ "billing_error", FAULT_QUOTA },
+	{ "not_found_error", FAULT_NOT_FOUND },
+	{ "request_too_large", FAULT_REQUEST },
+	/* Gemini error.status, and the reasons of its ErrorInfo details */
+	{ "UNAUTHENTICATED", FAULT_AUTH },
+	{ "PERMISSION_DENIED", FAULT_AUTH },
+	{ "API_KEY_INVALID", FAULT_AUTH },
+	{ "RESOURCE_EXHAUSTED", FAULT_RATE },
+	{ "RATE_LIMIT_EXCEEDED", FAULT_RATE },
+	{ "UNAVAILABLE", FAULT_OVERLOADED },
+	{ "INTERNAL", FAULT_OVERLOADED },
+	{ "DEADLINE_EXCEEDED", FAULT_OVERLOADED },
+	{ "NOT_FOUND", FAULT_NOT_FOUND },
+	{ "INVALID_ARGUMENT", FAULT_REQUEST },
+	{ "FAILED_PRECONDITION", FAULT_REQUEST },
+};
+
+static enum fault
+wire_fault_name(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < sizeof wire_faults / sizeof wire_faults[0]; i++)
+		if (strcmp(s, wire_faults[i].name) == 0)
+			return wire_faults[i].fault;
+	return FAULT_NONE;
+}
+
+/* The first detail reason that names a kind: API_KEY_INVALID says more than INVALID_ARGUMENT. */
+static enum fault
+wire_fault_details(const cJSON *details)
+{
+	const cJSON *d;
+	enum fault f;
+
+	if (!cJSON_IsArray(details))
+		return FAULT_NONE;
+	cJSON_ArrayForEach(d, details) {
+		if ((f = wire_fault_name(wire_str(d, "reason"))) != FAULT_NONE)
+			return f;
+	}
+	return FAULT_NONE;
+}
+
+enum fault
+wire_fault(const cJSON *j)
+{
+	const cJSON *err, *code;
+	enum fault f;
+
+	if (cJSON_IsArray(j))
+		j = cJSON_GetArrayItem(j, 0);
+	err = wire_get(j, "error");
+	if (!cJSON_IsObject(err)) {
+		/* vLLM and some proxies: {"object":"error","type":...,"code":...} */
+		if ((f = wire_fault_name(wire_str(j, "code"))) != FAULT_NONE)
+			return f;
+		return wire_is(j, "object", "error") ? wire_fault_name(wire_str(j, "type")) : FAULT_NONE;
+	}
+	/* the code is the most specific (invalid_api_key under invalid_request_error) */
+	if ((f = wire_fault_name(wire_str(err, "code"))) != FAULT_NONE ||
+	    (f = wire_fault_details(wire_get(err, "details"))) != FAULT_NONE ||
+	    (f = wire_fault_name(wire_str(err, "status"))) != FAULT_NONE ||
+	    (f = wire_fault_name(wire_str(err, "type"))) != FAULT_NONE)
+		return f;
+	code = wire_get(err, "code");
+	if (cJSON_IsNumber(code) && code->valuedouble >= 400 && code->valuedouble < 600)
+		return fault_of_status((long)code->valuedouble);
+	return FAULT_NONE;
+}
+
+enum fault
+wire_fault_body(const char *body, size_t len)
+{
+	cJSON *j = wire_parse(body, len);
+	enum fault f = wire_fault(j);
+
+	cJSON_Delete(j);
+	return f;
+}

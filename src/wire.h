@@ -65,6 +65,15 @@ void wire_emit(struct pstate *st, const char *s, size_t n);
  * "HTTP status: start of the body" (malloc'd, never NULL).
  */
 char *wire_error_or(char *msg, int status, const char *body, size_t len);
+/*
+ * What an error document says by its type: {"error": {...}} (or an array of
+ * them, as Gemini sends) with a code, status, type or detail reason that names
+ * a known kind, or a flat {"type", "code"} (vLLM); a numeric code alone is
+ * read as an HTTP status. FAULT_NONE when nothing is known.
+ */
+enum fault wire_fault(const cJSON *j);
+/* wire_fault of a whole body; FAULT_NONE when it is not JSON. */
+enum fault wire_fault_body(const char *body, size_t len);
 /* base_url without trailing slashes, then path (malloc'd). */
 char *wire_url(const char *base_url, const char *path);
 /* Add "model" and a "messages" array, the system prompt first, to root: the chat shape. */

@@ -46,6 +46,10 @@ A reply spec (every field optional):
                retry-after-ms header; retry_delay: Gemini RetryInfo delay
                in a 429 body (e.g. "34.4s")
   headers      extra response headers {name: value}
+  error_type   error_event: the type the error carries (OpenAI error.code,
+               Anthropic error.type, Gemini error.status; e.g.
+               invalid_api_key, rate_limit_error, RESOURCE_EXHAUSTED); with
+               "chunks": [] the error event comes before any text
   fault        error_event | cut | garbage | huge_line | invalid_utf8 |
                empty | reset | stall | slow | escape (see FAULTS below)
   size         huge_line: bytes of the single huge text piece (10 MB)
@@ -303,6 +307,11 @@ class OpenAI:
         return out
 
     def error_event(self):
+        etype = self.r.spec.get("error_type")
+        if etype:
+            return b"data: " + jdump({"error": {"message": "Error of type %s" % etype,
+                                                "type": "invalid_request_error", "param": None,
+                                                "code": etype}}) + b"\n\n"
         return (b'data: {"error": {"message": "The server had an error while processing your request. '
                 b'Sorry about that!", "type": "server_error", "param": null, "code": null}}\n\n')
 
@@ -407,7 +416,9 @@ class Anthropic:
                 self.ev("message_stop", {"type": "message_stop"})]
 
     def error_event(self):
-        return self.ev("error", {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})
+        etype = self.r.spec.get("error_type") or "overloaded_error"
+        msg = "Overloaded" if etype == "overloaded_error" else "Error of type %s" % etype
+        return self.ev("error", {"type": "error", "error": {"type": etype, "message": msg}})
 
     def garbage(self):
         return b"event: content_block_delta\ndata: {this is not json at all\n\n"
@@ -421,7 +432,9 @@ class Anthropic:
         return jdump(obj)
 
     def whole_error(self):
-        return jdump({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"},
+        etype = self.r.spec.get("error_type") or "overloaded_error"
+        msg = "Overloaded" if etype == "overloaded_error" else "Error of type %s" % etype
+        return jdump({"type": "error", "error": {"type": etype, "message": msg},
                       "request_id": "req_" + self.rid})
 
     def status_body(self, status, spec):
@@ -504,6 +517,12 @@ class Gemini:
         return []
 
     def error_event(self):
+        etype = self.r.spec.get("error_type")
+        if etype:
+            codes = {"UNAUTHENTICATED": 401, "PERMISSION_DENIED": 403, "RESOURCE_EXHAUSTED": 429,
+                     "UNAVAILABLE": 503, "INVALID_ARGUMENT": 400, "NOT_FOUND": 404}
+            return self.sse({"error": {"code": codes.get(etype, 500),
+                                       "message": "Error of type %s" % etype, "status": etype}})
         return self.sse({"error": {"code": 500, "message": "An internal error has occurred. Please retry "
                                    "or report in https://developers.generativeai.google/guide/troubleshooting",
                                    "status": "INTERNAL"}})

@@ -125,6 +125,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (*msg == '\0' || retry < -1)
 			abort();
 		free(msg);
+		/* the error's type: any bytes give one of the kinds */
+		if ((unsigned)r.p->fault(body, len) > FAULT_REQUEST)
+			abort();
 		break;
 	}
 	pstate_done(&r.st);

@@ -27,3 +27,71 @@ check_rc "unknown cid: exit 2" 2
 check_contains "unknown cid: says so" "$ERR" "no conversation 99999"
 run_llm -q --cid abc "x"
 check_rc "bad cid: exit 2" 2
+
+# A conversation keeps its system prompt: -c and --cid send it without -s;
+# a new -s replaces it from then on.
+fake_reset
+fake_reply '{"text":"Ahoy."}'
+run_llm -q -m test-cheap -s "Answer like a pirate." --json "greet me"
+printf '%s\n' "$OUT" >"$T/s.json"
+scid=$(json_get "$T/s.json" conversation_id)
+check_eq "system: sent on the first turn" "$(fake_last body.messages.0)" \
+    '{"role":"system","content":"Answer like a pirate."}'
+fake_reply '{"text":"Arr."}'
+run_llm -q -m test-cheap -c "and again"
+check_rc "system, -c: exit 0" 0
+check_eq "system, -c: kept" "$(fake_last body.messages.0)" \
+    '{"role":"system","content":"Answer like a pirate."}'
+fake_reply '{"text":"Arr, on another wire."}'
+run_llm -q -m test-mid --cid "$scid" "once more"
+check_eq "system, --cid on another wire format: kept" "$(fake_last body.system)" "Answer like a pirate."
+fake_reply '{"text":"Good day."}'
+run_llm -q -m test-cheap -c -s "Answer like a butler." "and now?"
+check_eq "system, -c -s: the new one" "$(fake_last body.messages.0)" \
+    '{"role":"system","content":"Answer like a butler."}'
+fake_reply '{"text":"Indeed."}'
+run_llm -q -m test-cheap -c "and after that?"
+check_eq "system, -c after -s: the new one stays" "$(fake_last body.messages.0)" \
+    '{"role":"system","content":"Answer like a butler."}'
+run_llm logs -n 1 --json
+printf '%s\n' "$OUT" >"$T/logs.json"
+check_eq "system: llm logs --json shows it" "$(json_get "$T/logs.json" conversations.0.system)" \
+    "Answer like a butler."
+fake_reply '{"text":"plain"}'
+run_llm -q -m test-cheap "a new conversation"
+check_eq "system: a new conversation has none" "$(fake_last body.messages.0.role)" user
+
+# A git hook draft is billed and kept, but -c does not pick it up, llm logs
+# leaves it out unless asked (--all), and --cid refuses it.
+fake_reset
+fake_reply '{"text":"Before the commit."}'
+run_llm -q -m test-cheap "the real conversation"
+before=$(sqlite3 "$LLM_DATA_DIR/llm.db" "select count(*) from usage")
+mkdir -p "$T/repo" && cd "$T/repo" && git init -q . && git config user.email t@example.com &&
+    git config user.name T && printf 'x\n' >f.txt && git add f.txt
+printf '\n# Please enter the commit message for your changes.\n' >"$T/msg"
+t_config_append "[git]
+model = test-cheap"
+fake_reply '{"text":"Add f.txt"}'
+run_llm git commit-msg "$T/msg"
+cd "$T" || exit 1
+check_contains "draft: written" "$(cat "$T/msg")" "Add f.txt"
+check_eq "draft: billed in the ledger" "$(sqlite3 "$LLM_DATA_DIR/llm.db" "select count(*) from usage")" \
+    $((before + 1))
+fake_reply '{"text":"continued"}'
+run_llm -q -m test-cheap -c "go on"
+check_rc "draft: -c exit 0" 0
+check_eq "draft: -c continues the real conversation, not the draft" "$(fake_last body.messages.0.content)" \
+    "the real conversation"
+check_not_contains "draft: -c does not resend the diff" "$(fake_last body.messages)" "f.txt"
+run_llm logs -n 20
+check_not_contains "draft: not in llm logs" "$OUT" "Add f.txt"
+run_llm logs -n 20 --all
+check_contains "draft: in llm logs --all" "$OUT" "Add f.txt"
+check_contains "draft: marked in llm logs --all" "$OUT" "(git hook draft)"
+run_llm logs -n 20 --all --json
+printf '%s\n' "$OUT" >"$T/all.json"
+did=$(t_py -c 'import json,sys; d=json.load(open(sys.argv[1])); print([c["id"] for c in d["conversations"] if c["draft"]][0])' "$T/all.json")
+run_llm -q -m test-cheap --cid "$did" "x"
+check_rc "draft: --cid refused" 2
+check_contains "draft: --cid says why" "$ERR" "commit-message draft"

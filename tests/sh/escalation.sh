@@ -86,3 +86,49 @@ fake_reply '[{"status":500,"retry_after_ms":"5"},{"status":500,"retry_after_ms":
 run_llm -t mid -q "x"
 check_rc "no dearer fallback: exit 1" 1
 check_eq "no dearer fallback: 3 requests" "$(fake_count)" 3
+
+# --no-stream shows nothing before the reply is complete: a cut-off answer is
+# escalated exactly as under --json, and only the final answer is printed.
+sed -i 's/^escalate = no/escalate = yes/' "$LLM_CONFIG_DIR/config.ini"
+fake_reset
+fake_reply '{"text":"The answer starts and then","stop":"length"}'
+fake_reply '{"text":"The whole answer."}'
+run_llm -t cheap --no-stream "explain"
+check_rc "no-stream cut off: exit 0" 0
+check_eq "no-stream cut off: escalated" "$(fake_count)" 2
+check_eq "no-stream cut off: only the final answer" "$OUT" "The whole answer."
+check_contains "no-stream cut off: escalation said" "$ERR" "escalated: cut off"
+
+# the same rule for a refusal not streamed
+fake_reset
+fake_reply '{"text":"The first part of a long answer that reads fine","stop":"length"}'
+fake_reply '{"text":"Complete."}'
+run_llm -t cheap --no-stream -q "explain"
+check_eq "no-stream cut off (plain opening): escalated" "$(fake_count)" 2
+check_eq "no-stream cut off (plain opening): answer" "$OUT" "Complete."
+
+# finish in --json, and a mark on the summary line, for an answer left cut off
+sed -i 's/^escalate = yes/escalate = no/' "$LLM_CONFIG_DIR/config.ini"
+fake_reset
+fake_reply '{"text":"cut here","stop":"length"}'
+run_llm -t cheap --json "explain"
+printf '%s\n' "$OUT" >"$T/fin.json"
+check_eq "finish: length" "$(json_get "$T/fin.json" finish)" length
+fake_reply '{"text":"all of it"}'
+run_llm -t cheap --json "explain"
+printf '%s\n' "$OUT" >"$T/fin.json"
+check_eq "finish: stop" "$(json_get "$T/fin.json" finish)" stop
+fake_reply '{"text":"blocked","stop":"filter"}'
+run_llm -t cheap --json "explain"
+printf '%s\n' "$OUT" >"$T/fin.json"
+check_eq "finish: filter" "$(json_get "$T/fin.json" finish)" filter
+fake_reply '{"text":"some text first","fault":"error_event","error_type":"context_length_exceeded"}'
+run_llm -m test-cheap --json "explain"
+printf '%s\n' "$OUT" >"$T/fin.json"
+check_eq "finish: error" "$(json_get "$T/fin.json" finish)" error
+fake_reply '{"text":"cut here","stop":"length"}'
+run_llm -t cheap -v "explain"
+check_contains "summary: a cut-off answer is marked" "$ERR" "cut off at the length limit"
+fake_reply '{"text":"all of it"}'
+run_llm -t cheap -v "explain"
+check_not_contains "summary: a whole answer is not marked" "$ERR" "cut off"

@@ -102,6 +102,7 @@ test_config_overrides(void)
 	char *cheap[] = { "local-qwen", "nope", "mistral-small" };
 	const struct model *m, *list[4];
 	struct catalog *cat;
+	char *cause = NULL;
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(mc, 0, sizeof(mc));
@@ -113,8 +114,17 @@ test_config_overrides(void)
 		.cache_write_price = PRICE_UNKNOWN };
 	cfg.models = mc;
 	cfg.nmodels = 2;
+	cfg.path = "config.ini";
 	cfg.tiers[TIER_CHEAP].models = cheap;
 	cfg.tiers[TIER_CHEAP].n = 3;
+	cfg.tiers[TIER_CHEAP].line = 7;
+	/* a name no model has is an error, not a model silently left out */
+	CHECK(catalog_new(&cfg, &cause) == NULL);
+	CHECK(cause != NULL && strcmp(cause, "config.ini:7: unknown model 'nope' in [tier.cheap] "
+	    "(see llm models)") == 0);
+	free(cause);
+	cheap[1] = "mistral-small";
+	cfg.tiers[TIER_CHEAP].n = 2;
 	cat = catalog_new(&cfg, NULL);
 	m = catalog_find(cat, "local-qwen");
 	CHECK(m != NULL && m->in_price == 0 && m->context == 32768 && strcmp(m->id, "qwen3:8b") == 0);

@@ -1,4 +1,5 @@
 /* test_config: config.ini parsing, defaults, XDG paths and file:line errors. */
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,73 @@ xdg_paths(void)
 	setenv("LLM_CONFIG_DIR", dir, 1);
 }
 
+/* Without HOME, or with a relative one, the password database's home; relative XDG_* are ignored. */
+static void
+home_fallback(void)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	const char *homes[] = { NULL, "", "relative" };
+	struct config cfg;
+	char *cause = NULL, *want;
+	size_t i;
+
+	if (pw == NULL || pw->pw_dir[0] != '/')
+		return;
+	unsetenv("LLM_CONFIG_DIR");
+	unsetenv("LLM_DATA_DIR");
+	setenv("XDG_CONFIG_HOME", "rel/config", 1);
+	unsetenv("XDG_DATA_HOME");
+	want = xstrfmt("%s/.config/llm/config.ini", strcmp(pw->pw_dir, "/") ? pw->pw_dir : "");
+	for (i = 0; i < ARRAY_SIZE(homes); i++) {
+		if (homes[i] == NULL)
+			unsetenv("HOME");
+		else
+			setenv("HOME", homes[i], 1);
+		CHECK_INT(config_load(&cfg, &cause), 0);
+		CHECK_STR(cfg.path, want);
+		CHECK(cfg.data_dir != NULL && cfg.data_dir[0] == '/');
+		config_done(&cfg);
+	}
+	free(want);
+	unsetenv("XDG_CONFIG_HOME");
+	setenv("LLM_CONFIG_DIR", dir, 1);
+	setenv("LLM_DATA_DIR", dir, 1);
+}
+
+static bool
+known_model(void *arg, const char *name)
+{
+	(void)arg;
+	return strcmp(name, "real-model") == 0;
+}
+
+/* A name in [tier.*] models that no model has is reported with its line. */
+static void
+tier_model_typo(void)
+{
+	struct config cfg;
+	char *cause = NULL, *want;
+
+	write_config("[llm]\n"
+	    "[tier.cheap]\n"
+	    "models = real-model, test-chaep\n"
+	    "[tier.mid]\n"
+	    "models = real-model\n");
+	CHECK_INT(config_load(&cfg, &cause), 0);
+	CHECK_INT(config_check_models(&cfg, known_model, NULL, &cause), -1);
+	want = xstrfmt("%s/config.ini:3: unknown model 'test-chaep'", dir);
+	CHECK(cause != NULL && strstr(cause, want) == cause);
+	CHECK(cause != NULL && strchr(cause, '\n') == NULL);
+	free(want);
+	free(cause);
+	cause = NULL;
+	config_done(&cfg);
+	write_config("[tier.cheap]\nmodels = real-model\n");
+	CHECK_INT(config_load(&cfg, &cause), 0);
+	CHECK_INT(config_check_models(&cfg, known_model, NULL, &cause), 0);
+	config_done(&cfg);
+}
+
 static void
 fixed_point(void)
 {
@@ -204,6 +272,8 @@ main(void)
 	RUN(errors_have_file_and_line);
 	RUN(xdg_paths);
 	RUN(fixed_point);
+	RUN(home_fallback);
+	RUN(tier_model_typo);
 	remove_config();
 	rmdir(dir);
 	UNIT_EXIT();

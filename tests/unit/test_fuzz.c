@@ -110,6 +110,7 @@ provider_one(const char *name, const char *data, size_t len)
 		msg = p->error(400 + (unsigned char)data[0], data + 1, len - 1, &retry);
 		CHECK(msg != NULL && *msg != '\0' && strchr(msg, '\n') == NULL);
 		free(msg);
+		CHECK((unsigned)p->fault(data + 1, len - 1) <= FAULT_REQUEST);
 		break;
 	}
 	if (rc == PEV_ERROR || rc == PEV_BAD) {

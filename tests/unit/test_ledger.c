@@ -475,6 +475,8 @@ test_upgrade_from_first_schema(void)
 	    " ALTER TABLE usage DROP COLUMN received_cost;"
 	    " ALTER TABLE usage_totals DROP COLUMN unknown_worst;"
 	    " ALTER TABLE usage_totals DROP COLUMN expired;"
+	    " ALTER TABLE conversations DROP COLUMN system;"
+	    " ALTER TABLE conversations DROP COLUMN kind;"
 	    " CREATE TRIGGER usage_totals_insert AFTER INSERT ON usage BEGIN SELECT 1; END;"
 	    " CREATE TRIGGER usage_totals_delete AFTER DELETE ON usage BEGIN SELECT 1; END;"
 	    " CREATE TRIGGER usage_totals_update AFTER UPDATE ON usage BEGIN SELECT 1; END;"

@@ -73,7 +73,7 @@ test_create(void)
 	CHECK_INT(store_version(ledger_store(l)), STORE_VERSION);
 	check_sql("PRAGMA journal_mode", "wal");
 	CHECK(stat(test_db, &sb) == 0 && (sb.st_mode & 0777) == 0600);
-	check_sql("PRAGMA user_version", "2");
+	check_sql("PRAGMA user_version", "3");
 	check_sql("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
 	    " ('conversations', 'messages', 'usage', 'usage_totals')", "4");
 	check_sql("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'usage_time'",
@@ -233,6 +233,84 @@ test_title_cut_at_character(void)
 	ledger_close(l);
 }
 
+/* A version 1 database gains the system prompt and the draft mark, its rows kept. */
+static void
+test_migrate_v1(void)
+{
+	struct ledger *l;
+	struct store *s;
+	struct store_conv c;
+	sqlite3 *db;
+	char *cause = NULL;
+	int64_t id;
+
+	fresh_dir();
+	l = open_ledger();
+	id = store_conv_new(ledger_store(l), "old one");
+	CHECK_INT(store_msg_add(ledger_store(l), id, "user", "hello", 0), 0);
+	ledger_close(l);
+	/* take the database back to what version 2 wrote */
+	CHECK_INT(sqlite3_open(test_db, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "ALTER TABLE conversations DROP COLUMN system;"
+	    "ALTER TABLE conversations DROP COLUMN kind; PRAGMA user_version = 2", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	s = store_open(test_db, &cause);
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	CHECK_INT(store_version(s), STORE_VERSION);
+	CHECK_INT(store_conv_get(s, id, &c, &cause), 0);
+	CHECK(c.system == NULL && !c.draft && c.nmsgs == 1);
+	CHECK_STR(c.title, "old one");
+	store_conv_done(&c);
+	CHECK_INT(store_conv_latest(s), id);
+	store_close(s);
+}
+
+/* The system prompt is kept with a conversation; drafts are left out of -c and the lists. */
+static void
+test_system_and_drafts(void)
+{
+	struct ledger *l;
+	struct store *s;
+	struct store_conv c, *list;
+	size_t n;
+	char *cause = NULL;
+	int64_t chat, draft;
+
+	fresh_dir();
+	l = open_ledger();
+	s = ledger_store(l);
+	chat = store_conv_new(s, "chat");
+	CHECK_INT(store_msg_add(s, chat, "user", "hi", 0), 0);
+	CHECK_INT(store_conv_set_system(s, chat, "Be brief."), 0);
+	draft = store_conv_new(s, "draft");
+	CHECK_INT(store_msg_add(s, draft, "user", "diff", 0), 0);
+	CHECK_INT(store_conv_set_draft(s, draft), 0);
+	CHECK_INT(store_conv_get(s, chat, &c, &cause), 0);
+	CHECK_STR(c.system, "Be brief.");
+	CHECK(!c.draft);
+	store_conv_done(&c);
+	CHECK_INT(store_conv_get(s, draft, &c, &cause), 0);
+	CHECK(c.draft && c.system == NULL);
+	store_conv_done(&c);
+	CHECK_INT(store_conv_latest(s), chat);
+	CHECK_INT(store_conv_list(s, 10, &list, &n, &cause), 0);
+	CHECK(n == 1 && list[0].id == chat && strcmp(list[0].system, "Be brief.") == 0);
+	store_convs_free(list, n);
+	CHECK_INT(store_conv_list_all(s, 10, &list, &n, &cause), 0);
+	CHECK(n == 2 && list[0].id == draft && list[0].draft && !list[1].draft);
+	store_convs_free(list, n);
+	CHECK_INT(store_conv_set_system(s, chat, NULL), 0);
+	CHECK_INT(store_conv_get(s, chat, &c, &cause), 0);
+	CHECK(c.system == NULL);
+	store_conv_done(&c);
+	CHECK_INT(store_conv_get(s, 9999, &c, &cause), -1);
+	free(cause);
+	ledger_close(l);
+}
+
 int
 main(void)
 {
@@ -241,6 +319,8 @@ main(void)
 	RUN(test_not_a_database);
 	RUN(test_conversations);
 	RUN(test_title_cut_at_character);
+	RUN(test_migrate_v1);
+	RUN(test_system_and_drafts);
 	test_db_cleanup();
 	UNIT_EXIT();
 }

@@ -389,6 +389,32 @@ test_wire_unescape(void)
 	CHECK(wire_unescape(SL("\\t\\u0041"), NULL, NULL));
 }
 
+#define FB(s) wire_fault_body(s, strlen(s))
+
+/* Error types classify the same in every shape that carries them. */
+static void
+test_wire_fault(void)
+{
+	CHECK_INT(FB("{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}"),
+	    FAULT_AUTH);
+	CHECK_INT(FB("{\"error\":{\"type\":\"tokens\",\"code\":\"rate_limit_exceeded\"}}"), FAULT_RATE);
+	CHECK_INT(FB("{\"error\":{\"type\":\"insufficient_quota\",\"code\":\"insufficient_quota\"}}"),
+	    FAULT_QUOTA);
+	CHECK_INT(FB("{\"error\":{\"type\":\"server_error\",\"code\":null}}"), FAULT_OVERLOADED);
+	CHECK_INT(FB("{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\"}}"), FAULT_AUTH);
+	CHECK_INT(FB("{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\"}}"), FAULT_RATE);
+	CHECK_INT(FB("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\"}}"), FAULT_OVERLOADED);
+	CHECK_INT(FB("[{\"error\":{\"code\":429,\"status\":\"RESOURCE_EXHAUSTED\"}}]"), FAULT_RATE);
+	CHECK_INT(FB("{\"error\":{\"code\":401,\"status\":\"UNAUTHENTICATED\"}}"), FAULT_AUTH);
+	CHECK_INT(FB("{\"error\":{\"code\":400,\"status\":\"INVALID_ARGUMENT\",\"details\":"
+	    "[{\"reason\":\"API_KEY_INVALID\"}]}}"), FAULT_AUTH);
+	CHECK_INT(FB("{\"error\":{\"code\":503,\"message\":\"busy\"}}"), FAULT_OVERLOADED);
+	CHECK_INT(FB("{\"object\":\"error\",\"type\":\"NotFoundError\",\"code\":404}"), FAULT_NONE);
+	CHECK_INT(FB("{\"error\":\"model not found\"}"), FAULT_NONE);
+	CHECK_INT(FB("<html>502</html>"), FAULT_NONE);
+	CHECK_INT(wire_fault_body(NULL, 0), FAULT_NONE);
+}
+
 int
 main(void)
 {
@@ -396,6 +422,7 @@ main(void)
 	RUN(test_wire_getters);
 	RUN(test_wire_line);
 	RUN(test_wire_errors);
+	RUN(test_wire_fault);
 	RUN(test_wire_url);
 	RUN(test_wire_completion_tokens);
 	RUN(test_wire_fast_text);

@@ -1,0 +1,82 @@
+# config_files.sh: where the config and the ledger live without a usable HOME,
+# and names in [tier.*] models that match no model, checked once every model is known.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+# A typo in a tier's list: every command refuses with file:line, config check too.
+t_config_append "[tier.cheap]
+models = test-chaep, test-local"
+line=$(grep -n '^models = test-chaep' "$LLM_CONFIG_DIR/config.ini" | cut -d: -f1)
+run_llm config check
+check_rc "tier typo: config check exits 2" 2
+check_contains "tier typo: config check names file and line" "$ERR" \
+    "$LLM_CONFIG_DIR/config.ini:$line: unknown model 'test-chaep'"
+run_llm -q "hello there"
+check_rc "tier typo: a question exits 2" 2
+check_contains "tier typo: a question names file and line" "$ERR" \
+    "config.ini:$line: unknown model 'test-chaep'"
+check_eq "tier typo: nothing sent" "$(fake_count)" 0
+run_llm route "hello there"
+check_rc "tier typo: route exits 2" 2
+run_llm budget
+check_rc "tier typo: budget exits 2" 2
+run_llm config show
+check_rc "tier typo: config show exits 2" 2
+check_contains "tier typo: config show names it" "$ERR" "unknown model 'test-chaep'"
+
+# Names resolved after the whole file is read: a [model.*] section further
+# down, and a model imported into models.json.
+t_write_config
+t_config_append "[tier.cheap]
+models = later-model, groq/llama-imported
+[model.later-model]
+provider = openai
+id = later-1
+tier = cheap
+input_price = 0.1
+output_price = 0.2"
+cat >"$T/prices.json" <<'JSON'
+{"groq/llama-imported": {"litellm_provider": "groq", "mode": "chat",
+  "input_cost_per_token": 1e-07, "output_cost_per_token": 2e-07}}
+JSON
+# the import itself needs a valid config: import first, then point a tier at it
+cp "$LLM_CONFIG_DIR/config.ini" "$T/config.later"
+t_write_config
+run_llm models import "$T/prices.json"
+check_rc "import for a tier: exit 0" 0
+cp "$T/config.later" "$LLM_CONFIG_DIR/config.ini"
+run_llm config check
+check_rc "later [model.*] and imported model: config check ok" 0
+fake_reply '{"text":"from the later model"}'
+run_llm -q -t cheap "hello there"
+check_rc "later [model.*]: a question works" 0
+check_eq "later [model.*]: first in the tier answers" "$(fake_last body.model)" later-1
+t_write_config
+
+# Without HOME (cron, systemd, env -i): the password database's home, never
+# a path relative to the current directory. XDG_* that are relative are ignored.
+pw_home=$(getent passwd "$(id -u)" | cut -d: -f6)
+mkdir -p "$T/cwd"
+(
+	cd "$T/cwd" || exit 1
+	env -u HOME -u LLM_CONFIG_DIR -u LLM_DATA_DIR -u XDG_CONFIG_HOME -u XDG_DATA_HOME \
+	    "$LLM_BIN" config path >"$T/out" 2>"$T/err"
+	echo $? >"$T/rc"
+	env -u LLM_CONFIG_DIR -u LLM_DATA_DIR HOME= XDG_CONFIG_HOME=rel/config \
+	    XDG_DATA_HOME=rel/data "$LLM_BIN" config path >"$T/out2" 2>"$T/err2"
+	env -u LLM_CONFIG_DIR -u LLM_DATA_DIR -u XDG_CONFIG_HOME -u XDG_DATA_HOME \
+	    HOME=relative/home "$LLM_BIN" config path >"$T/out3" 2>"$T/err3"
+)
+check_eq "no HOME: exit 0" "$(cat "$T/rc")" 0
+check_contains "no HOME: config from the password database's home" "$(cat "$T/out")" \
+    "config: ${pw_home%/}/.config/llm/config.ini"
+check_contains "no HOME: ledger from the password database's home" "$(cat "$T/out")" \
+    "data:   ${pw_home%/}/.local/share/llm/llm.db"
+check_contains "empty HOME, relative XDG: config absolute" "$(cat "$T/out2")" \
+    "config: ${pw_home%/}/.config/llm/config.ini"
+check_contains "empty HOME, relative XDG: ledger absolute" "$(cat "$T/out2")" \
+    "data:   ${pw_home%/}/.local/share/llm/llm.db"
+check_contains "relative HOME: config absolute" "$(cat "$T/out3")" \
+    "config: ${pw_home%/}/.config/llm/config.ini"
+check_eq "no HOME: nothing made in the current directory" "$(ls -A "$T/cwd")" ""
+
