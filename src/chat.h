@@ -9,6 +9,7 @@
 #include "catalog.h"
 #include "config.h"
 #include "provider.h"
+#include "router.h"
 
 struct chat;
 struct ledger;
@@ -43,6 +44,12 @@ struct chat_route {
 	int64_t input_tokens;        /* estimated */
 	int64_t worst_case;          /* pico; -1 unknown */
 	int64_t estimate;            /* pico, estimated reply cost; -1 unknown */
+	long reply_cap;              /* tokens of reply the worst case counts */
+	long reply_typical;          /* tokens of reply the estimate assumes */
+	struct route_decision decision; /* the router's view of the prompt, whatever decided */
+	bool keyless;                /* no model of the tier has a key: model is its first, to show */
+	bool refused;                /* chat_preview: the budget or --max-cost would refuse it */
+	char refusal[240];           /* chat_preview: why, as the request would say it */
 };
 
 /* One request made for a turn: the first, an escalation, or a fallback. */
@@ -90,7 +97,11 @@ void chat_free(struct chat *c);
 int chat_resume(struct chat *c, int64_t conversation_id, char **cause);
 /* Start a new conversation. */
 void chat_reset(struct chat *c);
-/* Route prompt as chat_send would, without sending or reserving. */
+/*
+ * Route prompt as chat_send would, budget and --max-cost included, without
+ * sending or reserving: r->refused says the request would be refused. Returns
+ * 0, or an EXIT_* code with *cause (EXIT_AUTH: no key; r is still filled).
+ */
 int chat_preview(struct chat *c, const struct chat_opts *o, const char *prompt, struct chat_route *r, char **cause);
 /*
  * Start a turn: route, check and reserve the budget, send. Returns 0 when the
