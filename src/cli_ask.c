@@ -279,6 +279,7 @@ summary(struct ask *a, struct chat *c, struct ledger *l)
 	struct meter m;
 	struct buf b;
 	char in[32], out[32], cost[32];
+	const char *dot = a->utf8 ? " · " : " | ";
 	int64_t ti, tc, to;
 
 	if (t->nsteps == 0)
@@ -289,12 +290,13 @@ summary(struct ask *a, struct chat *c, struct ledger *l)
 	tokens_str(to, out, sizeof out);
 	pricing_format(t->cost, t->estimated, cost, sizeof cost);
 	buf_init(&b, 0);
-	buf_addf(&b, "%s · %s · %s→%s tok · %s%s", tier_str(s->tier), s->model->name, in, out,
-	    cost, t->cost < 0 ? " (unknown price)" : "");
+	/* "·" and "→" only where the locale can show them, as the full-screen client does */
+	buf_addf(&b, "%s%s%s%s%s%s%s tok%s%s%s", tier_str(s->tier), dot, s->model->name, dot, in,
+	    a->utf8 ? "→" : "->", out, dot, cost, t->cost < 0 ? " (unknown price)" : "");
 	if (t->nsteps > 1)
 		buf_addf(&b, " (%zu requests)", t->nsteps);
 	if (l != NULL && ledger_meter(l, a->cli->cfg.budget, &m, NULL) == 0) {
-		buf_adds(&b, " · ");
+		buf_adds(&b, dot);
 		meter_str(&m, a->cli->color, &b);
 	}
 	fprintf(stderr, "%s%s%s\n", a->cli->color ? "\033[2m" : "", buf_str(&b),
