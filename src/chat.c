@@ -876,8 +876,6 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 		return rc;
 	}
 	c->input_est = c->turn.route.input_tokens;
-	if (o->dry_run)
-		return 0;
 	if ((rc = admit(c, &c->turn.route)) != 0)
 		return rc;
 	c->busy = true;
@@ -952,16 +950,4 @@ chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *c
 	rc = chat_send(c, &up, prompt, cb);
 	free(prompt);
 	return rc;
-}
-
-int
-chat_run(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb)
-{
-	int rc = chat_send(c, o, prompt, cb);
-
-	if (rc != 0 || o->dry_run)
-		return rc;
-	while (c->busy)
-		chat_poll(c, NULL, 0, 1000);
-	return c->turn.status;
 }

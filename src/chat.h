@@ -23,7 +23,6 @@ struct chat_opts {
 	int64_t max_cost;      /* pico-dollars; 0: no cap */
 	bool stream;
 	bool escalate;         /* re-ask one tier up on a refusal, hedge, empty or cut answer */
-	bool dry_run;          /* route and estimate only */
 };
 
 enum route_mode {
@@ -124,8 +123,6 @@ const struct chat_turn *chat_last(const struct chat *c);
 /* The conversation so far, oldest first. */
 size_t chat_history(const struct chat *c, const struct msg **msgs);
 int64_t chat_conversation(const struct chat *c);
-/* Run one turn to completion (the one-shot CLI and the git hook). */
-int chat_run(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb);
 
 const char *route_mode_str(enum route_mode m);
 
