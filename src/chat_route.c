@@ -264,15 +264,7 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	return 0;
 }
 
-/* Append "; text" to the route's reason. */
-static void
-reason_add(struct chat_route *r, const char *text)
-{
-	size_t n = strlen(r->reason);
-
-	snprintf(r->reason + n, sizeof r->reason - n, "%s%s", n ? "; " : "", text);
-}
-
+/* Apply --max-cost and the budget to route r, walking down the tiers under downgrade. */
 int
 chat_admit_route(struct chat *c, const struct chat_opts *o, struct chat_route *r,
     chat_fits_fn fits, char **cause)
@@ -345,6 +337,7 @@ preview_fits(struct chat *c, const struct chat_route *r, char **cause)
 	return EXIT_BUDGET;
 }
 
+/* Route prompt as chat_send would, budget included, without sending or reserving. */
 int
 chat_preview(struct chat *c, const struct chat_opts *o, const char *prompt, struct chat_route *r,
     char **cause)
@@ -357,7 +350,6 @@ chat_preview(struct chat *c, const struct chat_opts *o, const char *prompt, stru
 	if (chat_admit_route(c, o, r, preview_fits, &why) != 0) {
 		r->refused = true;
 		str_copy(r->refusal, sizeof r->refusal, why ? why : "refused");
-		reason_add(r, "would be refused");
 	}
 	free(why);
 	return 0;

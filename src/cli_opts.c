@@ -226,6 +226,7 @@ opt_reject(enum cli_face face, int c, char **argv)
 	return opt_error(face, "unknown option '%s'", bad);
 }
 
+/* Parse argv as face does: options anywhere, -- ends them; -1 to go on, else an exit code. */
 int
 cli_opts_parse(struct cli_opts *p, enum cli_face face, const struct config *cfg, int argc,
     char **argv)
@@ -256,6 +257,7 @@ cli_opts_parse(struct cli_opts *p, enum cli_face face, const struct config *cfg,
 	return -1;
 }
 
+/* Free what cli_opts_parse allocated. */
 void
 cli_opts_done(struct cli_opts *p)
 {

@@ -43,6 +43,7 @@ static const char route_help_text[] =
     "Exit status: 0, or 3 when the budget or --max-cost would refuse the request\n"
     "(the decision is still shown), 2 for a usage error.\n";
 
+/* Print what llm route does and takes. */
 void
 cli_route_help(void)
 {
@@ -279,6 +280,7 @@ route_print_json(const struct cli *cli, const struct chat_route *r, const struct
 	cJSON_Delete(o);
 }
 
+/* Show the decision chat c would make for msg, and exit 3 when it would be refused. */
 int
 cli_route_report(struct cli *cli, const struct cli_opts *p, struct chat *c, struct ledger *l,
     const char *msg)
