@@ -496,6 +496,11 @@ open_chat(struct ask *a, struct ledger **l, struct chat **c)
 	char *cause = NULL;
 	int64_t id;
 
+	/* a dry run without a budget or a conversation to continue reads nothing from the ledger */
+	if (a->p.dry_run && cli->cfg.budget <= 0 && !a->p.cont && a->p.cid == 0) {
+		*c = chat_new(&cli->cfg, cli->cat, NULL);
+		return -1;
+	}
 	if ((*l = ledger_open(cli->cfg.data_dir, &cause)) == NULL) {
 		fprintf(stderr, "llm: %s\n", cause);
 		free(cause);
