@@ -322,50 +322,40 @@ worst_case(struct chat *c, const struct chat_route *r, const struct model *m)
 	return w;
 }
 
+/* Reserve route r's worst case under the budget (chat_admit_route's fits). */
+static int
+admit_fits(struct chat *c, const struct chat_route *r, char **cause)
+{
+	(void)cause;   /* reserve says why in the turn's error */
+	return reserve(c, r->model, r->tier, r, r->worst_case, false);
+}
+
 /*
- * Check --max-cost and the budget for the routed model; under downgrade, walk
- * down the tiers. Returns 0 with c->model set, or an EXIT_* code.
+ * Check --max-cost and the budget for the routed model (chat_preview makes
+ * the same walk); under downgrade, walk down the tiers. Returns 0 with
+ * c->model set, or an EXIT_* code.
  */
 static int
 admit(struct chat *c, struct chat_route *r)
 {
-	const struct model *m = r->model;
-	enum tier t = r->tier, got;
-	int64_t w = worst_case(c, r, m);
-	int rc;
+	enum tier from = r->tier;
+	char *cause = NULL;
+	int rc = chat_admit_route(c, &c->opts, r, admit_fits, &cause);
 
-	if (c->opts.max_cost > 0 && (w < 0 || w > c->opts.max_cost)) {
-		char a[32], b[32];
-
-		money(w, false, a, sizeof a);
-		money(c->opts.max_cost, false, b, sizeof b);
-		fail(c, EXIT_BUDGET, "max-cost: worst case %s on %s is above --max-cost %s%s", a,
-		    m->name, b, w < 0 ? " (unknown price)" : "");
-		return EXIT_BUDGET;
-	}
-	rc = reserve(c, m, t, r, w, false);
-	while (rc == EXIT_BUDGET && c->cfg->budget_action == BUDGET_DOWNGRADE &&
-	    r->mode != ROUTE_PINNED && t > TIER_CHEAP) {
-		const struct model *lower = router_pick(c->cat, t - 1, 0, chat_model_usable, c, &got);
-
-		if (lower == NULL || got >= t)
-			break;
-		t = got;
-		w = worst_case(c, r, lower);
-		rc = reserve(c, lower, t, r, w, false);
-		if (rc == 0) {
-			note(c, "budget: downgraded from %s to %s (%s) to stay within the budget",
-			    tier_str(r->tier), tier_str(t), lower->name);
-			r->budget_adjusted = true;
-			r->tier = t;
-			r->model = lower;
-			free(c->turn.error);
-			c->turn.error = NULL;
-			c->turn.status = 0;
-		}
-	}
-	if (rc != 0)
+	if (rc != 0) {
+		if (cause != NULL)
+			fail(c, rc, "%s", cause);
+		free(cause);
 		return rc;
+	}
+	if (r->budget_adjusted) {
+		note(c, "budget: downgraded from %s to %s (%s) to stay within the budget",
+		    tier_str(from), tier_str(r->tier), r->model->name);
+		free(c->turn.error);
+		c->turn.error = NULL;
+		c->turn.status = 0;
+	}
+	c->max_out = chat_reply_cap(c, &c->opts, r->model, &c->send_cap);
 	c->model = r->model;
 	c->tier = r->tier;
 	return 0;
@@ -1081,8 +1071,6 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 		return rc;
 	}
 	c->input_est = c->turn.route.input_tokens;
-	if (o->dry_run)
-		return 0;
 	if ((rc = admit(c, &c->turn.route)) != 0)
 		return rc;
 	c->busy = true;
@@ -1157,16 +1145,4 @@ chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *c
 	rc = chat_send(c, &up, prompt, cb);
 	free(prompt);
 	return rc;
-}
-
-int
-chat_run(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb)
-{
-	int rc = chat_send(c, o, prompt, cb);
-
-	if (rc != 0 || o->dry_run)
-		return rc;
-	while (c->busy)
-		chat_poll(c, NULL, 0, 1000);
-	return c->turn.status;
 }

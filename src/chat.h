@@ -9,6 +9,7 @@
 #include "catalog.h"
 #include "config.h"
 #include "provider.h"
+#include "router.h"
 
 struct chat;
 struct ledger;
@@ -22,7 +23,6 @@ struct chat_opts {
 	int64_t max_cost;      /* pico-dollars; 0: no cap */
 	bool stream;
 	bool escalate;         /* re-ask one tier up on a refusal, hedge, empty or cut answer */
-	bool dry_run;          /* route and estimate only */
 	bool draft;            /* a git hook's commit-message draft: billed and kept, never continued */
 };
 
@@ -44,6 +44,12 @@ struct chat_route {
 	int64_t input_tokens;        /* estimated */
 	int64_t worst_case;          /* pico; -1 unknown */
 	int64_t estimate;            /* pico, estimated reply cost; -1 unknown */
+	long reply_cap;              /* tokens of reply the worst case counts */
+	long reply_typical;          /* tokens of reply the estimate assumes */
+	struct route_decision decision; /* the router's view of the prompt, whatever decided */
+	bool keyless;                /* no model of the tier has a key: model is its first, to show */
+	bool refused;                /* chat_preview: the budget or --max-cost would refuse it */
+	char refusal[240];           /* chat_preview: why, as the request would say it */
 };
 
 /* One request made for a turn: the first, an escalation, or a fallback. */
@@ -105,7 +111,11 @@ void chat_free(struct chat *c);
 int chat_resume(struct chat *c, int64_t conversation_id, char **cause);
 /* Start a new conversation. */
 void chat_reset(struct chat *c);
-/* Route prompt as chat_send would, without sending or reserving. */
+/*
+ * Route prompt as chat_send would, budget and --max-cost included, without
+ * sending or reserving: r->refused says the request would be refused. Returns
+ * 0, or an EXIT_* code with *cause (EXIT_AUTH: no key; r is still filled).
+ */
 int chat_preview(struct chat *c, const struct chat_opts *o, const char *prompt, struct chat_route *r, char **cause);
 /*
  * Start a turn: route, check and reserve the budget, send. Returns 0 when the
@@ -130,8 +140,6 @@ size_t chat_history(const struct chat *c, const struct msg **msgs);
 int64_t chat_conversation(const struct chat *c);
 /* The system prompt the conversation's next turn is sent with; NULL: none. Borrowed. */
 const char *chat_system(const struct chat *c);
-/* Run one turn to completion (the one-shot CLI and the git hook). */
-int chat_run(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb);
 
 const char *route_mode_str(enum route_mode m);
 /* "stop", "length", "filter", "error" or "cancelled", as --json says. */

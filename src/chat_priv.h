@@ -81,4 +81,17 @@ long chat_reply_cap(const struct chat *c, const struct chat_opts *o, const struc
 int chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt,
     struct chat_route *r, char **cause);
 
+/*
+ * Whether route r may take its worst case: 0 (reserved or fitting),
+ * EXIT_BUDGET refused (*cause may say why), or another EXIT_* code.
+ */
+typedef int (*chat_fits_fn)(struct chat *c, const struct chat_route *r, char **cause);
+/*
+ * Apply --max-cost, then the budget through fits, to route r; under
+ * downgrade walk down the tiers until fits admits one, and give r that
+ * model's tier, estimates and reason. 0, or the refusal's EXIT_* code.
+ */
+int chat_admit_route(struct chat *c, const struct chat_opts *o, struct chat_route *r,
+    chat_fits_fn fits, char **cause);
+
 #endif

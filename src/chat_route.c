@@ -116,14 +116,17 @@ resolve_pin(struct chat *c, const char *name, char **cause)
 	return NULL;
 }
 
+/* The worst case and typical cost of sending route r's input to its model. */
 static void
-route_estimates(struct chat *c, const struct chat_opts *o, struct chat_route *r)
+route_estimates(const struct chat *c, const struct chat_opts *o, struct chat_route *r)
 {
 	bool send;
 	long cap = chat_reply_cap(c, o, r->model, &send);
 	int64_t typical = cap < 500 ? cap : 500;
 
 	r->worst_case = r->estimate = -1;
+	r->reply_cap = cap;
+	r->reply_typical = (long)typical;
 	if (r->model == NULL)
 		return;
 	if (pricing_worst_case(r->model, r->input_tokens, cap, &r->worst_case) != PRICING_OK)
@@ -133,24 +136,99 @@ route_estimates(struct chat *c, const struct chat_opts *o, struct chat_route *r)
 }
 
 /*
+ * A prompt no window can hold is refused before anything is sent: with a pin,
+ * the pinned model's window; otherwise the largest window of the catalog
+ * (models whose window is unknown do not count).
+ */
+static int
+context_check(const struct chat *c, const struct chat_route *r, const struct model *pin,
+    char **cause)
+{
+	const struct model *big = pin;
+	size_t i, n = catalog_count(c->cat);
+
+	for (i = 0; pin == NULL && i < n; i++) {
+		const struct model *m = catalog_at(c->cat, i);
+
+		if (m->context > 0 && (big == NULL || m->context > big->context))
+			big = m;
+	}
+	if (big == NULL || big->context <= 0 || r->input_tokens <= big->context)
+		return 0;
+	if (pin != NULL)
+		xasprintf(cause, "the prompt is about %lld tokens, more than %s's context window of "
+		    "%lld tokens; send less, or pin a model with a larger window",
+		    (long long)r->input_tokens, pin->name, (long long)pin->context);
+	else
+		xasprintf(cause, "the prompt is about %lld tokens, more than the largest context "
+		    "window (%lld tokens, %s); send less", (long long)r->input_tokens,
+		    (long long)big->context, big->name);
+	return EXIT_USAGE;
+}
+
+/* No model of the tier has a key: say how to give one; the tier's first model is shown. */
+static int
+route_keyless(struct chat *c, const struct chat_opts *o, struct chat_route *r, char **cause)
+{
+	const struct model *first[1];
+	const struct provider_conf *pc;
+
+	r->keyless = true;
+	if (catalog_tier(c->cat, r->tier, first, 1) == 1) {
+		r->model = first[0];
+		route_estimates(c, o, r);
+	}
+	if (r->model != NULL && (pc = config_provider(c->cfg, r->model->provider)) != NULL) {
+		char *msg = cred_missing_msg(pc);
+
+		xasprintf(cause, "no model of the %s tier has a key; %s", tier_str(r->tier), msg);
+		free(msg);
+	} else {
+		xasprintf(cause, "no model of the %s tier has a key (see llm models)",
+		    tier_str(r->tier));
+	}
+	return EXIT_AUTH;
+}
+
+/* The router's view of prompt, kept for reports whatever decides the tier. */
+static void
+route_score(const struct chat *c, const char *prompt, struct chat_route *r)
+{
+	struct route_input in;
+
+	memset(&in, 0, sizeof in);
+	in.prompt = prompt;
+	in.len = strlen(prompt);
+	in.turn = (int)(c->nhist / 2);
+	in.prev_tier = c->prev_tier;
+	/* earlier turns only: the prompt's own length is a feature of its own */
+	in.context_tokens = history_tokens(c);
+	router_decide(&in, &r->decision);
+}
+
+/*
  * Decide tier and model for prompt. Returns 0, or an EXIT_* code with *cause.
  */
 int
 chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struct chat_route *r,
     char **cause)
 {
-	struct route_decision d;
-	struct route_input in;
+	const struct route_decision *d = &r->decision;
+	const struct model *pin = NULL;
 	enum tier want, got;
 	bool send;
 	int64_t need;
 
 	memset(r, 0, sizeof *r);
 	r->input_tokens = estimate_input(c, o->system, prompt);
-	if (o->model != NULL) {
+	route_score(c, prompt, r);
+	if (o->model != NULL && (pin = resolve_pin(c, o->model, cause)) == NULL)
+		return EXIT_USAGE;
+	if (context_check(c, r, pin, cause) != 0)
+		return EXIT_USAGE;
+	if (pin != NULL) {
 		r->mode = ROUTE_PINNED;
-		if ((r->model = resolve_pin(c, o->model, cause)) == NULL)
-			return EXIT_USAGE;
+		r->model = pin;
 		r->tier = r->model->tier;
 		str_copy(r->reason, sizeof r->reason, "pinned");
 		route_estimates(c, o, r);
@@ -163,39 +241,17 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 		snprintf(r->reason, sizeof r->reason, "%s",
 		    o->tier != TIER_AUTO ? "tier chosen by the user" : "default tier from config");
 	} else {
-		memset(&in, 0, sizeof in);
-		in.prompt = prompt;
-		in.len = strlen(prompt);
-		in.turn = (int)(c->nhist / 2);
-		in.prev_tier = c->prev_tier;
-		/* earlier turns only: the prompt's own length is a feature of its own */
-		in.context_tokens = history_tokens(c);
-		router_decide(&in, &d);
 		r->mode = ROUTE_AUTO;
-		r->tier = d.tier;
-		r->score = d.p_cheap_fail;
-		str_copy(r->reason, sizeof r->reason, d.reason);
+		r->tier = d->tier;
+		r->score = d->p_cheap_fail;
+		str_copy(r->reason, sizeof r->reason, d->reason);
 	}
 	need = r->input_tokens + chat_reply_cap(c, o, NULL, &send);
 	r->model = router_pick(c->cat, r->tier, need, chat_model_usable, c, &got);
 	if (r->model == NULL)
 		r->model = router_pick(c->cat, r->tier, 0, chat_model_usable, c, &got);
-	if (r->model == NULL) {
-		const struct model *first[1];
-		const struct provider_conf *pc;
-
-		if (catalog_tier(c->cat, r->tier, first, 1) == 1 &&
-		    (pc = config_provider(c->cfg, first[0]->provider)) != NULL) {
-			char *msg = cred_missing_msg(pc);
-
-			xasprintf(cause, "no model of the %s tier has a key; %s", tier_str(r->tier), msg);
-			free(msg);
-		} else {
-			xasprintf(cause, "no model of the %s tier has a key (see llm models)",
-			    tier_str(r->tier));
-		}
-		return EXIT_AUTH;
-	}
+	if (r->model == NULL)
+		return route_keyless(c, o, r, cause);
 	if (got != r->tier) {
 		size_t n = strlen(r->reason);
 
@@ -208,63 +264,93 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	return 0;
 }
 
-/* Append ", text" to the route's reason. */
-static void
-reason_add(struct chat_route *r, const char *text)
+/* Apply --max-cost and the budget to route r, walking down the tiers under downgrade. */
+int
+chat_admit_route(struct chat *c, const struct chat_opts *o, struct chat_route *r,
+    chat_fits_fn fits, char **cause)
 {
-	size_t n = strlen(r->reason);
+	struct chat_route cand = *r;
+	const struct model *lower;
+	enum tier got;
+	int rc;
 
-	snprintf(r->reason + n, sizeof r->reason - n, "%s%s", n ? "; " : "", text);
+	if (o->max_cost > 0 && (r->worst_case < 0 || r->worst_case > o->max_cost)) {
+		char a[32], b[32];
+
+		pricing_format(r->worst_case, false, a, sizeof a);
+		pricing_format(o->max_cost, false, b, sizeof b);
+		xasprintf(cause, "max-cost: worst case %s on %s is above --max-cost %s%s", a,
+		    r->model->name, b, r->worst_case < 0 ? " (unknown price)" : "");
+		return EXIT_BUDGET;
+	}
+	rc = fits(c, r, cause);
+	while (rc == EXIT_BUDGET && c->cfg->budget_action == BUDGET_DOWNGRADE &&
+	    r->mode != ROUTE_PINNED && cand.tier > TIER_CHEAP) {
+		lower = router_pick(c->cat, cand.tier - 1, 0, chat_model_usable, c, &got);
+		if (lower == NULL || got >= cand.tier)
+			break;
+		/* the reason and the estimates are the model's that takes the request */
+		cand.tier = got;
+		cand.model = lower;
+		cand.budget_adjusted = true;
+		snprintf(cand.reason, sizeof cand.reason, "downgraded by the budget from %s",
+		    tier_str(r->tier));
+		route_estimates(c, o, &cand);
+		free(*cause);
+		*cause = NULL;
+		rc = fits(c, &cand, cause);
+	}
+	if (rc == 0 && cand.budget_adjusted)
+		*r = cand;
+	return rc;
 }
 
 /*
- * Say what the budget would do to route r, reading the meter without
- * reserving: downgrade to the best tier whose worst case fits, or refuse.
+ * Whether route r's worst case fits the budget, read from the meter without
+ * reserving: the test ledger_reserve makes in its transaction.
  */
-static void
-preview_budget(struct chat *c, const struct chat_opts *o, struct chat_route *r)
+static int
+preview_fits(struct chat *c, const struct chat_route *r, char **cause)
 {
 	struct meter m;
-	const struct model *lower;
-	enum tier t = r->tier, got;
-	int64_t room, w;
-	bool send;
-	char line[96];
+	char a[32], b[32], d[32], w[32];
+	int64_t worst = r->worst_case;
 
 	if (c->ledger == NULL || c->cfg->budget <= 0 || c->cfg->budget_action == BUDGET_WARN ||
-	    r->model == NULL || r->worst_case == 0 ||
-	    ledger_meter(c->ledger, c->cfg->budget, &m, NULL) != 0)
-		return;
-	room = c->cfg->budget - m.spent - m.reserved;
-	if (r->worst_case > 0 && r->worst_case <= room)
-		return;
-	while (c->cfg->budget_action == BUDGET_DOWNGRADE && r->mode != ROUTE_PINNED &&
-	    t > TIER_CHEAP) {
-		lower = router_pick(c->cat, t - 1, 0, chat_model_usable, c, &got);
-		if (lower == NULL || got >= t)
-			break;
-		t = got;
-		if (pricing_worst_case(lower, r->input_tokens, chat_reply_cap(c, o, lower, &send), &w) !=
-		    PRICING_OK || w > room)
-			continue;
-		snprintf(line, sizeof line, "budget: %s instead of %s", tier_str(t), tier_str(r->tier));
-		reason_add(r, line);
-		r->tier = t;
-		r->model = lower;
-		r->budget_adjusted = true;
-		route_estimates(c, o, r);
-		return;
+	    worst == 0 || ledger_meter(c->ledger, c->cfg->budget, &m, NULL) != 0)
+		return 0;
+	if (worst > 0 && m.spent + m.reserved + worst <= c->cfg->budget)
+		return 0;
+	pricing_format(m.spent, m.estimated, a, sizeof a);
+	pricing_format(m.reserved, false, b, sizeof b);
+	pricing_format(m.limit, false, d, sizeof d);
+	if (worst < 0) {
+		xasprintf(cause, "budget: %s has an unknown price and %s's budget is enforced "
+		    "(spent %s, reserved %s of %s); pin a priced model or set budget_action = warn",
+		    r->model->name, m.month, a, b, d);
+	} else {
+		pricing_format(worst, false, w, sizeof w);
+		xasprintf(cause, "budget: worst case %s on %s would pass %s's budget (spent %s, "
+		    "reserved %s of %s); raise it with llm budget set USD", w, r->model->name,
+		    m.month, a, b, d);
 	}
-	reason_add(r, "over the budget: would be refused");
+	return EXIT_BUDGET;
 }
 
+/* Route prompt as chat_send would, budget included, without sending or reserving. */
 int
 chat_preview(struct chat *c, const struct chat_opts *o, const char *prompt, struct chat_route *r,
     char **cause)
 {
+	char *why = NULL;
 	int rc = chat_decide(c, o, prompt, r, cause);
 
-	if (rc == 0)
-		preview_budget(c, o, r);
-	return rc;
+	if (rc != 0)
+		return rc;
+	if (chat_admit_route(c, o, r, preview_fits, &why) != 0) {
+		r->refused = true;
+		str_copy(r->refusal, sizeof r->refusal, why ? why : "refused");
+	}
+	free(why);
+	return 0;
 }

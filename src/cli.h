@@ -7,6 +7,9 @@
 #include "config.h"
 
 struct catalog;
+struct chat;
+struct cli_opts;
+struct ledger;
 
 /* Exit codes scripts depend on; documented in llm(1). */
 enum {
@@ -15,7 +18,9 @@ enum {
 	EXIT_USAGE = 2,      /* usage or config error, or the local ledger failed */
 	EXIT_BUDGET = 3,     /* refused by the budget or --max-cost */
 	EXIT_AUTH = 4,       /* no credentials, or credentials rejected */
-	EXIT_INTERRUPT = 130,
+	EXIT_INTERRUPT = 130,   /* SIGINT */
+	EXIT_SIGPIPE = 141,     /* stdout went away (128 + SIGPIPE) */
+	EXIT_SIGTERM = 143,     /* terminated (128 + SIGTERM) */
 };
 
 /* Loaded once by main before a subcommand runs. */
@@ -44,6 +49,16 @@ int cli_config(struct cli *cli, int argc, char **argv);
 int cli_chat(struct cli *cli, int argc, char **argv);
 int cli_ask(struct cli *cli, int argc, char **argv);
 int cli_complete(struct cli *cli, int argc, char **argv);
+/* Start the full-screen client with options already parsed. */
+int cli_chat_start(struct cli *cli, const struct cli_opts *p);
+/* Print what llm route does and takes, on stdout. */
+void cli_route_help(void);
+/*
+ * Show the decision chat c would make for msg, budget included (llm route,
+ * --dry-run); l (may be NULL) gives the month's figures. An exit code.
+ */
+int cli_route_report(struct cli *cli, const struct cli_opts *p, struct chat *c,
+    struct ledger *l, const char *msg);
 
 struct ledger;
 /*

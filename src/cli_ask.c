@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "chat.h"
 #include "cli.h"
+#include "cli_opts.h"
 #include "ledger.h"
 #include "pricing.h"
 #include "util.h"
@@ -24,13 +25,14 @@
 
 struct ask {
 	struct cli *cli;
-	struct chat_opts o;
-	bool json, quiet, verbose, cont, dry_run;
-	int64_t cid;
-	char **files;
+	struct cli_opts p;
+	char **files;           /* p.files */
 	size_t nfiles;
 	bool out_tty;
 	bool out_broken;
+	bool out_gone;          /* the reader of stdout went away (EPIPE) */
+	int sig;                /* the signal that stopped the turn, or 0 */
+	bool utf8;              /* the locale shows "·" and "→" */
 	struct visible vis;
 	struct buf vbuf;
 };
@@ -69,6 +71,14 @@ signals_setup(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+/* stdout cannot take more: remember whether its reader went away. */
+static void
+out_failed(struct ask *a)
+{
+	a->out_broken = true;
+	a->out_gone = errno == EPIPE;
+}
+
 /* Write all of s to stdout now, so that a pipe sees the answer as it arrives. */
 static void
 out_write(struct ask *a, const char *s, size_t n)
@@ -76,7 +86,7 @@ out_write(struct ask *a, const char *s, size_t n)
 	if (a->out_broken)
 		return;
 	if (fwrite(s, 1, n, stdout) != n)
-		a->out_broken = true;
+		out_failed(a);
 }
 
 /*
@@ -88,7 +98,7 @@ static void
 out_flush(struct ask *a)
 {
 	if (!a->out_broken && fflush(stdout) != 0)
-		a->out_broken = true;
+		out_failed(a);
 }
 
 static void
@@ -96,7 +106,7 @@ on_text(void *arg, const char *s, size_t n)
 {
 	struct ask *a = arg;
 
-	if (a->json)
+	if (a->p.json)
 		return;
 	if (!a->out_tty) {
 		out_write(a, s, n);
@@ -180,116 +190,24 @@ compose(struct ask *a, int argc, char **argv, struct buf *msg)
 	return 0;
 }
 
-enum {
-	OPT_CID = 256,
-	OPT_NO_STREAM,
-	OPT_JSON,
-	OPT_DRY_RUN,
-	OPT_MAX_TOKENS,
-	OPT_MAX_COST,
-	OPT_NO_COLOR,
-};
-
-static const struct option long_opts[] = {
-	{ "tier", required_argument, NULL, 't' },
-	{ "model", required_argument, NULL, 'm' },
-	{ "system", required_argument, NULL, 's' },
-	{ "file", required_argument, NULL, 'f' },
-	{ "continue", no_argument, NULL, 'c' },
-	{ "cid", required_argument, NULL, OPT_CID },
-	{ "no-stream", no_argument, NULL, OPT_NO_STREAM },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "max-tokens", required_argument, NULL, OPT_MAX_TOKENS },
-	{ "max-cost", required_argument, NULL, OPT_MAX_COST },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
-	{ NULL, 0, NULL, 0 },
-};
-
 static int
-usage_error(const char *fmt, const char *arg)
+usage_error(const char *what)
 {
-	fputs("llm: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'llm --help'.\n", stderr);
+	fprintf(stderr, "llm: %s\nTry 'llm --help'.\n", what);
 	return EXIT_USAGE;
 }
 
-static int
-parse_opts(struct ask *a, int argc, char **argv)
+/* Whether msg holds nothing but white space: a prompt with nothing to ask. */
+static bool
+blank(const char *msg, size_t len)
 {
-	enum tier t;
-	int64_t n;
-	int c;
+	size_t i;
 
-	a->o.tier = TIER_AUTO;
-	a->o.stream = true;
-	a->o.escalate = a->cli->cfg.escalate;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+t:m:s:f:cqv", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			if (!tier_parse(optarg, &t))
-				return usage_error("unknown tier '%s'; tiers: auto, cheap, mid, frontier",
-				    optarg);
-			a->o.tier = t;
-			break;
-		case 'm':
-			a->o.model = optarg;
-			break;
-		case 's':
-			a->o.system = optarg;
-			break;
-		case 'f':
-			a->files = xreallocarray(a->files, a->nfiles + 1, sizeof *a->files);
-			a->files[a->nfiles++] = optarg;
-			break;
-		case 'c':
-			a->cont = true;
-			break;
-		case OPT_CID:
-			if (!str_to_i64(optarg, &a->cid) || a->cid <= 0)
-				return usage_error("--cid needs a conversation id (see llm logs), got '%s'",
-				    optarg);
-			break;
-		case OPT_NO_STREAM:
-			a->o.stream = false;
-			break;
-		case OPT_JSON:
-			a->json = true;
-			break;
-		case OPT_DRY_RUN:
-			a->dry_run = true;
-			break;
-		case OPT_MAX_TOKENS:
-			if (!str_to_i64(optarg, &n) || n <= 0 || n > 10000000)
-				return usage_error("--max-tokens needs a positive number, got '%s'", optarg);
-			a->o.max_tokens = (long)n;
-			break;
-		case OPT_MAX_COST:
-			if (!str_to_fixed(optarg, 12, &n) || n <= 0)
-				return usage_error("--max-cost needs an amount in dollars such as 0.05, "
-				    "got '%s'", optarg);
-			a->o.max_cost = n;
-			break;
-		case 'q':
-			a->quiet = true;
-			break;
-		case 'v':
-			a->verbose = true;
-			break;
-		case OPT_NO_COLOR:
-			break;
-		default:
-			if (optopt != 0 && optopt < 256)
-				return usage_error("unknown option '-%s'", (char[]){ (char)optopt, 0 });
-			return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
-		}
-	}
-	return -1;
+	for (i = 0; i < len; i++)
+		if (msg[i] != ' ' && msg[i] != '\t' && msg[i] != '\n' && msg[i] != '\r' &&
+		    msg[i] != '\v' && msg[i] != '\f')
+			return false;
+	return true;
 }
 
 /* "1234" -> "1.2k" as people read token counts. */
@@ -361,6 +279,7 @@ summary(struct ask *a, struct chat *c, struct ledger *l)
 	struct meter m;
 	struct buf b;
 	char in[32], out[32], cost[32];
+	const char *dot = a->utf8 ? " · " : " | ";
 	int64_t ti, tc, to;
 
 	if (t->nsteps == 0)
@@ -371,8 +290,9 @@ summary(struct ask *a, struct chat *c, struct ledger *l)
 	tokens_str(to, out, sizeof out);
 	pricing_format(t->cost, t->estimated, cost, sizeof cost);
 	buf_init(&b, 0);
-	buf_addf(&b, "%s · %s · %s→%s tok · %s%s", tier_str(s->tier), s->model->name, in, out,
-	    cost, t->cost < 0 ? " (unknown price)" : "");
+	/* "·" and "→" only where the locale can show them, as the full-screen client does */
+	buf_addf(&b, "%s%s%s%s%s%s%s tok%s%s%s", tier_str(s->tier), dot, s->model->name, dot, in,
+	    a->utf8 ? "→" : "->", out, dot, cost, t->cost < 0 ? " (unknown price)" : "");
 	if (t->nsteps > 1)
 		buf_addf(&b, " (%zu requests)", t->nsteps);
 	if (t->finish == CHAT_FINISH_LENGTH)
@@ -380,7 +300,7 @@ summary(struct ask *a, struct chat *c, struct ledger *l)
 	else if (t->finish == CHAT_FINISH_FILTER)
 		buf_adds(&b, " · stopped by the provider's filter");
 	if (l != NULL && ledger_meter(l, a->cli->cfg.budget, &m, NULL) == 0) {
-		buf_adds(&b, " · ");
+		buf_adds(&b, dot);
 		meter_str(&m, a->cli->color, &b);
 	}
 	fprintf(stderr, "%s%s%s\n", a->cli->color ? "\033[2m" : "", buf_str(&b),
@@ -394,9 +314,9 @@ explain(struct ask *a, const struct chat_route *r)
 	char est[32];
 
 	pricing_format(r->estimate, true, est, sizeof est);
-	fprintf(stderr, "llm: route %s → %s  %s  (%s)  %s\n", route_mode_str(r->mode),
-	    tier_str(r->tier), r->model ? r->model->name : "-", r->reason, est);
-	(void)a;
+	fprintf(stderr, "llm: route %s %s %s  %s  (%s)  %s\n", route_mode_str(r->mode),
+	    a->utf8 ? "→" : "->", tier_str(r->tier), r->model ? r->model->name : "-", r->reason,
+	    est);
 }
 
 /* Money as an exact JSON number: pico-dollars to dollars with no floating point. */
@@ -512,14 +432,14 @@ run(struct ask *a, struct chat *c, const char *msg)
 	int rc;
 
 	/* --json prints the answer at the end: nothing is shown before it is final */
-	if (a->json)
+	if (a->p.json)
 		cb.text = NULL;
 
 	signals_setup();
-	rc = chat_send(c, &a->o, msg, &cb);
+	rc = chat_send(c, &a->p.o, msg, &cb);
 	if (rc != 0)
 		return rc;
-	if (a->verbose)
+	if (a->p.verbose)
 		explain(a, &chat_last(c)->route);
 	while (chat_busy(c)) {
 		int ready = chat_poll(c, &sig_pipe[0], 1, 1000);
@@ -527,13 +447,14 @@ run(struct ask *a, struct chat *c, const char *msg)
 		out_flush(a);
 		if (ready > 0 || a->out_broken) {
 			char drain[16];
+			ssize_t n;
 
-			while (read(sig_pipe[0], drain, sizeof drain) > 0)
-				;
+			while ((n = read(sig_pipe[0], drain, sizeof drain)) > 0)
+				a->sig = drain[n - 1];
 			chat_cancel(c);
 		}
 	}
-	if (a->out_tty && !a->json) {
+	if (a->out_tty && !a->p.json) {
 		buf_reset(&a->vbuf);
 		visible_flush(&a->vis, &a->vbuf);
 		out_write(a, buf_str(&a->vbuf), a->vbuf.len);
@@ -542,27 +463,15 @@ run(struct ask *a, struct chat *c, const char *msg)
 	return chat_last(c)->status;
 }
 
+/* How a stopped turn ends: 143 for SIGTERM, 141 when stdout's reader went away. */
 static int
-dry_run(struct ask *a, const char *msg)
+exit_code(const struct ask *a, int rc)
 {
-	char *argv[12];
-	int n = 0;
-
-	argv[n++] = "route";
-	if (a->json)
-		argv[n++] = "--json";
-	if (a->o.tier != TIER_AUTO) {
-		argv[n++] = "-t";
-		argv[n++] = (char *)tier_str(a->o.tier);
-	}
-	if (a->o.model != NULL) {
-		argv[n++] = "-m";
-		argv[n++] = (char *)a->o.model;
-	}
-	argv[n++] = "--";
-	argv[n++] = (char *)msg;
-	argv[n] = NULL;
-	return cli_route(a->cli, n, argv);
+	if (a->sig == SIGTERM)
+		return EXIT_SIGTERM;
+	if (a->out_gone)
+		return EXIT_SIGPIPE;
+	return rc;
 }
 
 static void
@@ -570,7 +479,7 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 {
 	const struct chat_turn *t = chat_last(c);
 
-	if (a->json) {
+	if (a->p.json) {
 		print_json(a, c, l);
 	} else if (t->len > 0 && !a->out_broken && t->text[t->len - 1] != '\n' &&
 	    (a->out_tty || rc == EXIT_OK)) {
@@ -579,73 +488,116 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 	out_flush(a);
 	if (t->error != NULL && rc != EXIT_OK)
 		fprintf(stderr, "llm: %s\n", t->error);
-	if (!a->quiet && (a->cli->err_tty || a->verbose))
+	/* a request that failed before any answer has nothing to sum up: the error said it */
+	if (!a->p.quiet && (a->cli->err_tty || a->p.verbose) && (rc == EXIT_OK || t->len > 0))
 		summary(a, c, l);
 }
 
-int
-cli_ask(struct cli *cli, int argc, char **argv)
+/* Open the ledger and the controller, and continue a conversation if asked; an exit code or -1. */
+static int
+open_chat(struct ask *a, struct ledger **l, struct chat **c)
+{
+	struct cli *cli = a->cli;
+	char *cause = NULL;
+	int64_t id;
+
+	/* a dry run without a budget or a conversation to continue reads nothing from the ledger */
+	if (a->p.dry_run && cli->cfg.budget <= 0 && !a->p.cont && a->p.cid == 0) {
+		*c = chat_new(&cli->cfg, cli->cat, NULL);
+		return -1;
+	}
+	if ((*l = cli_ledger_open(cli, &cause)) == NULL) {
+		fprintf(stderr, "llm: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	*c = chat_new(&cli->cfg, cli->cat, *l);
+	if (!a->p.cont && a->p.cid == 0)
+		return -1;
+	id = a->p.cid ? a->p.cid : ledger_conv_latest(*l);
+	if (id == 0 && a->p.cont) {
+		fprintf(stderr, "llm: --continue: no conversation yet; starting a new one\n");
+	} else if (chat_resume(*c, id, &cause) != 0) {
+		fprintf(stderr, "llm: --cid: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* The message from the prompt's words, stdin and files; an exit code, or -1 to go on. */
+static int
+prompt_read(struct ask *a, struct buf *msg)
+{
+	if (a->p.nwords == 0 && isatty(STDIN_FILENO) && !a->p.dry_run) {
+		if (isatty(STDOUT_FILENO))
+			return cli_chat_start(a->cli, &a->p);
+		return usage_error("no prompt: give one as arguments or on stdin");
+	}
+	if (compose(a, a->p.nwords, a->p.words, msg) != 0)
+		return EXIT_USAGE;
+	/* nothing to ask: refused before anything is sent or billed */
+	if (msg->len == 0 || blank(msg->data, msg->len))
+		return usage_error("empty prompt: give one as arguments or on stdin (a prompt that "
+		    "starts with '-' goes after --)");
+	return -1;
+}
+
+/* llm PROMPT (face ask), llm route and llm --dry-run (face route): one way in. */
+static int
+ask_main(struct cli *cli, enum cli_face face, int argc, char **argv)
 {
 	struct ask a;
 	struct buf msg;
 	struct ledger *l = NULL;
 	struct chat *c = NULL;
-	char *cause = NULL;
 	int rc;
 
 	memset(&a, 0, sizeof a);
 	a.cli = cli;
+	a.utf8 = MB_CUR_MAX > 1;
 	buf_init(&a.vbuf, 0);
 	buf_init(&msg, STDIN_MAX + 1024);
-	if ((rc = parse_opts(&a, argc, argv)) >= 0)
+	if ((rc = cli_opts_parse(&a.p, face, &cli->cfg, argc, argv)) >= 0)
 		goto out;
-	if (optind >= argc && isatty(STDIN_FILENO) && !a.dry_run) {
-		if (isatty(STDOUT_FILENO)) {
-			rc = cli_chat(cli, argc, argv);
-			goto out;
-		}
-		rc = usage_error("%s", "no prompt: give one as arguments or on stdin");
-		goto out;
-	}
-	if (compose(&a, argc - optind, argv + optind, &msg) != 0) {
-		rc = EXIT_USAGE;
+	a.files = a.p.files;
+	a.nfiles = a.p.nfiles;
+	if (face == CLI_FACE_ROUTE && a.p.help) {
+		cli_route_help();
+		rc = EXIT_OK;
 		goto out;
 	}
-	if (msg.len == 0) {
-		rc = usage_error("%s", "empty prompt");
+	a.p.dry_run |= face == CLI_FACE_ROUTE;
+	if ((rc = prompt_read(&a, &msg)) >= 0 || (rc = open_chat(&a, &l, &c)) >= 0)
 		goto out;
-	}
-	if (a.dry_run) {
-		rc = dry_run(&a, msg.data);
+	if (a.p.dry_run) {
+		rc = cli_route_report(cli, &a.p, c, l, msg.data);
 		goto out;
 	}
 	a.out_tty = isatty(STDOUT_FILENO);
 	visible_init(&a.vis);
-	if ((l = cli_ledger_open(cli, &cause)) == NULL) {
-		fprintf(stderr, "llm: %s\n", cause);
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	c = chat_new(&cli->cfg, cli->cat, l);
-	if (a.cont || a.cid) {
-		int64_t id = a.cid ? a.cid : ledger_conv_latest(l);
-
-		if (id == 0 && a.cont) {
-			fprintf(stderr, "llm: --continue: no conversation yet; starting a new one\n");
-		} else if (chat_resume(c, id, &cause) != 0) {
-			fprintf(stderr, "llm: --cid: %s\n", cause);
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	}
 	rc = run(&a, c, msg.data);
 	finish_output(&a, c, l, rc);
+	rc = exit_code(&a, rc);
 out:
-	free(cause);
 	chat_free(c);
 	ledger_close(l);
 	buf_done(&msg);
 	buf_done(&a.vbuf);
-	free(a.files);
+	cli_opts_done(&a.p);
 	return rc;
+}
+
+/* llm [OPTIONS] PROMPT...: ask, the answer on stdout. */
+int
+cli_ask(struct cli *cli, int argc, char **argv)
+{
+	return ask_main(cli, CLI_FACE_ASK, argc, argv);
+}
+
+/* llm route [OPTIONS] PROMPT...: the decision the same request would get; no request. */
+int
+cli_route(struct cli *cli, int argc, char **argv)
+{
+	return ask_main(cli, CLI_FACE_ROUTE, argc, argv);
 }

@@ -32,9 +32,10 @@ static const char *const chat_opts[] = {
 	"-t", "--tier", "-m", "--model", "-s", "--system", "-f", "--file", "-c", "--continue",
 	"--cid", "--theme", "--no-color", "--help", NULL,
 };
+/* llm route takes a question's options: it shows the decision that question would get. */
 static const char *const route_opts[] = {
-	"-t", "--tier", "-m", "--model", "-s", "--system", "--max-tokens", "--json", "--no-color",
-	NULL,
+	"-t", "--tier", "-m", "--model", "-s", "--system", "-f", "--file", "-c", "--continue",
+	"--cid", "--max-tokens", "--max-cost", "--json", "--no-color", "--help", NULL,
 };
 static const char *const models_opts[] = { "-t", "--tier", "--json", "--no-color", "--help", NULL };
 static const char *const budget_opts[] = { "--json", "--no-color", "--help", NULL };

@@ -126,7 +126,7 @@ models_list_json(const struct cli *cli, const struct model **ms, size_t n)
 		cJSON_AddStringToObject(o, "key_source", key);
 		cJSON_AddItemToArray(arr, o);
 	}
-	text = cJSON_Print(arr);
+	text = cJSON_PrintUnformatted(arr);   /* one line, as every other --json */
 	printf("%s\n", text);
 	free(text);
 	cJSON_Delete(arr);

@@ -1,29 +1,20 @@
-/* cli_route: `llm route PROMPT` shows the routing decision and the estimated cost on every tier. */
+/* cli_route: `llm route PROMPT` and `--dry-run` show the decision the request would get, and every tier's cost. */
 #include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "catalog.h"
 #include "chat.h"
 #include "cli.h"
+#include "cli_opts.h"
 #include "cred.h"
+#include "ledger.h"
 #include "pricing.h"
 #include "router.h"
 #include "util.h"
-
-#define ROUTE_STDIN_MAX (16u * 1024 * 1024)
-#define ROUTE_REPLY_TOKENS 500   /* the reply assumed for an estimate */
-
-struct route_args {
-	struct chat_opts o;
-	bool json;
-	long reply;                  /* tokens assumed for the reply */
-	struct buf prompt;
-};
 
 /* One line per tier: the model a request would go to and what it would cost. */
 struct tier_estimate {
@@ -32,83 +23,31 @@ struct tier_estimate {
 	int64_t cost;                /* pico, -1 unknown */
 };
 
-static int
-route_usage(const char *fmt, const char *arg)
+/* What the budget does to the request, as shown. */
+struct route_budget {
+	const char *action;          /* none, fits, warn, downgraded, refused */
+	struct meter m;
+	bool have_meter;
+};
+
+static const char route_help_text[] =
+    "usage: llm route [OPTIONS] [--] PROMPT...\n"
+    "\n"
+    "Show the decision a request would get, without sending it: tier, model, reason,\n"
+    "the router's features, the estimate, the worst case reserved against the budget\n"
+    "and what the budget would do (downgrade or refuse), then the cost on every tier.\n"
+    "It takes the options of llm PROMPT (-t, -m, -s, -f, -c, --cid, --max-tokens,\n"
+    "--max-cost, --json) and reads piped input as the request would.\n"
+    "A prompt that starts with '-' goes after --.\n"
+    "\n"
+    "Exit status: 0, or 3 when the budget or --max-cost would refuse the request\n"
+    "(the decision is still shown), 2 for a usage error.\n";
+
+/* Print what llm route does and takes. */
+void
+cli_route_help(void)
 {
-	fprintf(stderr, "llm: route: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nusage: llm route [-t TIER] [-m MODEL] [-s TEXT] [--max-tokens N] [--json] PROMPT\n");
-	return EXIT_USAGE;
-}
-
-static int
-route_parse(struct route_args *a, int argc, char **argv)
-{
-	int i;
-	int64_t n;
-	bool words = false;
-
-	for (i = 1; i < argc; i++) {
-		const char *s = argv[i];
-
-		if (!words && strcmp(s, "--") == 0) {
-			words = true;
-		} else if (!words && (strcmp(s, "-t") == 0 || strcmp(s, "--tier") == 0)) {
-			if (++i >= argc || !tier_parse(argv[i], &a->o.tier))
-				return route_usage("-t needs auto, cheap, mid or frontier%s", "");
-		} else if (!words && (strcmp(s, "-m") == 0 || strcmp(s, "--model") == 0)) {
-			if (++i >= argc)
-				return route_usage("-m needs a model%s", "");
-			a->o.model = argv[i];
-		} else if (!words && (strcmp(s, "-s") == 0 || strcmp(s, "--system") == 0)) {
-			if (++i >= argc)
-				return route_usage("-s needs a text%s", "");
-			a->o.system = argv[i];
-		} else if (!words && strcmp(s, "--max-tokens") == 0) {
-			if (++i >= argc || !str_to_i64(argv[i], &n) || n <= 0 || n > 10000000)
-				return route_usage("--max-tokens needs a positive number%s", "");
-			a->o.max_tokens = (long)n;
-			a->reply = (long)n;
-		} else if (!words && strcmp(s, "--json") == 0) {
-			a->json = true;
-		} else if (!words && strcmp(s, "--no-color") == 0) {
-			continue;
-		} else if (!words && s[0] == '-' && s[1] != '\0') {
-			return route_usage("unknown option '%s'", s);
-		} else {
-			if (a->prompt.len > 0)
-				buf_addc(&a->prompt, ' ');
-			buf_adds(&a->prompt, s);
-		}
-	}
-	return EXIT_OK;
-}
-
-/* Piped stdin is the material: the message is PROMPT, a blank line, then stdin. */
-static int
-route_read_stdin(struct route_args *a)
-{
-	struct buf in;
-	char chunk[8192];
-	ssize_t r;
-
-	if (isatty(STDIN_FILENO))
-		return EXIT_OK;
-	buf_init(&in, ROUTE_STDIN_MAX);
-	while ((r = read(STDIN_FILENO, chunk, sizeof(chunk))) > 0) {
-		if (buf_add(&in, chunk, (size_t)r) != 0) {
-			buf_done(&in);
-			fprintf(stderr, "llm: route: stdin is larger than %u bytes\n", ROUTE_STDIN_MAX);
-			return EXIT_USAGE;
-		}
-	}
-	if (in.len > 0) {
-		if (a->prompt.len > 0)
-			buf_adds(&a->prompt, "\n\n");
-		buf_add(&a->prompt, in.data, in.len);
-	}
-	buf_done(&in);
-	return EXIT_OK;
+	fputs(route_help_text, stdout);
 }
 
 static bool
@@ -150,7 +89,7 @@ route_estimates(struct cli *cli, int64_t input, long reply, struct tier_estimate
 	}
 }
 
-/* Write pico-dollars as an exact decimal of dollars: "0.00039". */
+/* Write pico-dollars as an exact decimal of dollars: "0.00039", never an exponent. */
 static void
 route_usd(int64_t pico, char *out, size_t n)
 {
@@ -164,21 +103,73 @@ route_usd(int64_t pico, char *out, size_t n)
 		out[--len] = '\0';
 }
 
+/* Read what the budget does to r: the action, and the month's figures when there is a budget. */
 static void
-route_print_text(struct cli *cli, const struct route_args *a, const struct chat_route *r,
-    const struct route_decision *d, const struct tier_estimate est[TIER_COUNT], bool have_key)
+route_budget(const struct cli *cli, struct ledger *l, const struct chat_route *r,
+    struct route_budget *b)
 {
+	memset(b, 0, sizeof(*b));
+	b->have_meter = cli->cfg.budget > 0 && l != NULL &&
+	    ledger_meter(l, cli->cfg.budget, &b->m, NULL) == 0;
+	if (r->refused)
+		b->action = "refused";
+	else if (r->budget_adjusted)
+		b->action = "downgraded";
+	else if (cli->cfg.budget <= 0)
+		b->action = "none";
+	else if (cli->cfg.budget_action == BUDGET_WARN && b->have_meter &&
+	    (r->worst_case < 0 || b->m.spent + b->m.reserved + r->worst_case > cli->cfg.budget))
+		b->action = "warn";
+	else
+		b->action = "fits";
+}
+
+static void
+route_print_budget(const struct cli *cli, const struct chat_route *r, const struct route_budget *b)
+{
+	char w[32], spent[32], res[32], lim[32];
+
+	pricing_format(r->worst_case, false, w, sizeof(w));
+	printf("worst     %s if the reply takes its cap of %ld tokens (reserved against the "
+	    "budget)\n", w, r->reply_cap);
+	if (b->have_meter) {
+		pricing_format(b->m.spent, b->m.estimated, spent, sizeof(spent));
+		pricing_format(b->m.reserved, false, res, sizeof(res));
+		pricing_format(b->m.limit, false, lim, sizeof(lim));
+	}
+	if (r->refused)
+		printf("budget    refused: %s\n", r->refusal);
+	else if (r->budget_adjusted)
+		printf("budget    %s: the first choice's worst case does not fit (%s)\n", r->reason,
+		    budget_action_str(cli->cfg.budget_action));
+	else if (strcmp(b->action, "none") == 0)
+		printf("budget    none set\n");
+	else if (strcmp(b->action, "warn") == 0)
+		printf("budget    would pass %s's budget: sent with a warning (spent %s, reserved %s "
+		    "of %s)\n", b->m.month, spent, res, lim);
+	else if (b->have_meter)
+		printf("budget    fits %s's budget (spent %s, reserved %s of %s; %s)\n", b->m.month,
+		    spent, res, lim, budget_action_str(cli->cfg.budget_action));
+	else
+		printf("budget    fits (%s)\n", budget_action_str(cli->cfg.budget_action));
+}
+
+static void
+route_print_text(const struct cli *cli, const struct chat_route *r, const struct route_budget *b,
+    const struct tier_estimate est[TIER_COUNT])
+{
+	const struct route_decision *d = &r->decision;
 	char money[32];
-	int64_t pico = -1;
 	size_t i;
 	int t;
 
-	(void)cli;
 	printf("tier      %s (%s)\n", tier_str(r->tier), route_mode_str(r->mode));
 	if (r->model != NULL)
-		printf("model     %s (%s%s)\n", r->model->name, r->model->provider, have_key ? "" : ", no key");
+		printf("model     %s (%s%s)\n", r->model->name, r->model->provider,
+		    r->keyless ? ", no key" : "");
 	printf("reason    %s\n", r->reason);
-	printf("score     P(cheap not enough) %.2f, P(mid not enough) %.2f\n", d->p_cheap_fail, d->p_mid_fail);
+	printf("score     P(cheap not enough) %.2f, P(mid not enough) %.2f\n", d->p_cheap_fail,
+	    d->p_mid_fail);
 	printf("features ");
 	for (i = 0; i < d->ntop; i++) {
 		/* A topic rule (code, diff, stack trace) decides without a weight. */
@@ -188,11 +179,11 @@ route_print_text(struct cli *cli, const struct route_args *a, const struct chat_
 			printf("%s %s %+.2f", i ? "," : "", d->top[i].name, d->top[i].contribution);
 	}
 	printf("%s\n", d->ntop ? "" : " none stand out");
-	printf("input     ~%" PRId64 " tokens, reply ~%ld tokens assumed\n", r->input_tokens, a->reply);
-	if (r->model != NULL && pricing_worst_case(r->model, r->input_tokens, a->reply, &pico) != PRICING_OK)
-		pico = -1;
-	pricing_format(r->model != NULL ? pico : -1, true, money, sizeof(money));
+	printf("input     ~%" PRId64 " tokens, reply ~%ld tokens assumed\n", r->input_tokens,
+	    r->reply_typical);
+	pricing_format(r->model != NULL ? r->estimate : -1, true, money, sizeof(money));
 	printf("estimate  %s on %s\n", money, r->model ? r->model->name : "(no model)");
+	route_print_budget(cli, r, b);
 	for (t = 0; t < TIER_COUNT; t++) {
 		pricing_format(est[t].cost, true, money, sizeof(money));
 		printf("%-9s %-9s %-24s %-10s%s%s\n", t == 0 ? "cost" : "", tier_str((enum tier)t),
@@ -202,13 +193,45 @@ route_print_text(struct cli *cli, const struct route_args *a, const struct chat_
 	}
 }
 
+/* Add pico-dollars as an exact JSON number, or null when unknown. */
 static void
-route_print_json(const struct route_args *a, const struct chat_route *r, const struct route_decision *d,
-    const struct tier_estimate est[TIER_COUNT], bool have_key)
+json_add_usd(cJSON *o, const char *name, int64_t pico)
 {
+	char money[48];
+
+	if (pico < 0) {
+		cJSON_AddNullToObject(o, name);
+		return;
+	}
+	route_usd(pico, money, sizeof(money));
+	cJSON_AddItemToObject(o, name, cJSON_CreateRaw(money));
+}
+
+static void
+route_json_budget(const struct cli *cli, cJSON *o, const struct chat_route *r,
+    const struct route_budget *b)
+{
+	cJSON *bo = cJSON_AddObjectToObject(o, "budget");
+
+	cJSON_AddStringToObject(bo, "action", b->action);
+	cJSON_AddStringToObject(bo, "budget_action", budget_action_str(cli->cfg.budget_action));
+	if (r->refused)
+		cJSON_AddStringToObject(bo, "refusal", r->refusal);
+	if (b->have_meter) {
+		cJSON_AddStringToObject(bo, "month", b->m.month);
+		json_add_usd(bo, "spent_usd", b->m.spent);
+		json_add_usd(bo, "reserved_usd", b->m.reserved);
+	}
+	json_add_usd(bo, "limit_usd", cli->cfg.budget);
+}
+
+static void
+route_print_json(const struct cli *cli, const struct chat_route *r, const struct route_budget *b,
+    const struct tier_estimate est[TIER_COUNT])
+{
+	const struct route_decision *d = &r->decision;
 	cJSON *o = cJSON_CreateObject(), *feats, *ests;
-	char money[48], *text;
-	int64_t pico;
+	char *text;
 	size_t i;
 	int t;
 
@@ -216,12 +239,14 @@ route_print_json(const struct route_args *a, const struct chat_route *r, const s
 	cJSON_AddStringToObject(o, "mode", route_mode_str(r->mode));
 	cJSON_AddStringToObject(o, "model", r->model ? r->model->name : "");
 	cJSON_AddStringToObject(o, "provider", r->model ? r->model->provider : "");
-	cJSON_AddBoolToObject(o, "key", have_key);
+	cJSON_AddBoolToObject(o, "key", !r->keyless);
 	cJSON_AddStringToObject(o, "reason", r->reason);
 	cJSON_AddNumberToObject(o, "p_cheap_fail", d->p_cheap_fail);
 	cJSON_AddNumberToObject(o, "p_mid_fail", d->p_mid_fail);
 	cJSON_AddBoolToObject(o, "sticky", d->sticky);
 	cJSON_AddBoolToObject(o, "context_adjusted", r->context_adjusted);
+	cJSON_AddBoolToObject(o, "budget_adjusted", r->budget_adjusted);
+	cJSON_AddBoolToObject(o, "refused", r->refused);
 	feats = cJSON_AddArrayToObject(o, "features");
 	for (i = 0; i < d->ntop; i++) {
 		cJSON *f = cJSON_CreateObject();
@@ -232,14 +257,12 @@ route_print_json(const struct route_args *a, const struct chat_route *r, const s
 		cJSON_AddItemToArray(feats, f);
 	}
 	/* The chosen model's own estimate; an unknown price is null, never 0. */
-	if (r->model != NULL && pricing_worst_case(r->model, r->input_tokens, a->reply, &pico) == PRICING_OK) {
-		route_usd(pico, money, sizeof(money));
-		cJSON_AddItemToObject(o, "estimate_usd", cJSON_CreateRaw(money));
-	} else {
-		cJSON_AddNullToObject(o, "estimate_usd");
-	}
+	json_add_usd(o, "estimate_usd", r->model ? r->estimate : -1);
+	json_add_usd(o, "worst_case_usd", r->model ? r->worst_case : -1);
 	cJSON_AddNumberToObject(o, "input_tokens", (double)r->input_tokens);
-	cJSON_AddNumberToObject(o, "reply_tokens", (double)a->reply);
+	cJSON_AddNumberToObject(o, "reply_tokens", (double)r->reply_typical);
+	cJSON_AddNumberToObject(o, "reply_cap_tokens", (double)r->reply_cap);
+	route_json_budget(cli, o, r, b);
 	ests = cJSON_AddArrayToObject(o, "estimates");
 	for (t = 0; t < TIER_COUNT; t++) {
 		cJSON *e = cJSON_CreateObject();
@@ -247,12 +270,7 @@ route_print_json(const struct route_args *a, const struct chat_route *r, const s
 		cJSON_AddStringToObject(e, "tier", tier_str((enum tier)t));
 		cJSON_AddStringToObject(e, "model", est[t].model ? est[t].model->name : "");
 		cJSON_AddBoolToObject(e, "key", est[t].key);
-		if (est[t].cost >= 0) {
-			route_usd(est[t].cost, money, sizeof(money));
-			cJSON_AddItemToObject(e, "cost_usd", cJSON_CreateRaw(money));
-		} else {
-			cJSON_AddNullToObject(e, "cost_usd");
-		}
+		json_add_usd(e, "cost_usd", est[t].cost);
 		cJSON_AddBoolToObject(e, "estimated", true);
 		cJSON_AddItemToArray(ests, e);
 	}
@@ -262,93 +280,37 @@ route_print_json(const struct route_args *a, const struct chat_route *r, const s
 	cJSON_Delete(o);
 }
 
-/*
- * The decision when no model of the tier has a key: the tier still stands,
- * shown with the tier's first model, so `llm route` works before any setup.
- */
-static void
-route_without_key(struct cli *cli, const struct route_args *a, const char *msg,
-    const struct route_decision *d, struct chat_route *r)
-{
-	const struct model *list[1];
-
-	memset(r, 0, sizeof(*r));
-	r->input_tokens = pricing_estimate_tokens(msg, strlen(msg)) + 8;
-	if (a->o.model != NULL) {
-		r->mode = ROUTE_PINNED;
-		r->model = catalog_find(cli->cat, a->o.model);
-		r->tier = r->model ? r->model->tier : TIER_MID;
-		str_copy(r->reason, sizeof(r->reason), "pinned");
-		return;
-	}
-	if (a->o.tier != TIER_AUTO || cli->cfg.tier != TIER_AUTO) {
-		r->mode = ROUTE_TIER;
-		r->tier = a->o.tier != TIER_AUTO ? a->o.tier : cli->cfg.tier;
-		str_copy(r->reason, sizeof(r->reason),
-		    a->o.tier != TIER_AUTO ? "tier chosen by the user" : "default tier from config");
-	} else {
-		r->mode = ROUTE_AUTO;
-		r->tier = d->tier;
-		r->score = d->p_cheap_fail;
-		str_copy(r->reason, sizeof(r->reason), d->reason);
-	}
-	if (catalog_tier(cli->cat, r->tier, list, 1) == 1)
-		r->model = list[0];
-}
-
-/* Show the decision for a prompt and the estimated cost on every tier; no request. */
+/* Show the decision chat c would make for msg, and exit 3 when it would be refused. */
 int
-cli_route(struct cli *cli, int argc, char **argv)
+cli_route_report(struct cli *cli, const struct cli_opts *p, struct chat *c, struct ledger *l,
+    const char *msg)
 {
-	struct route_args a;
-	struct route_decision d;
-	struct route_input in;
 	struct tier_estimate est[TIER_COUNT];
+	struct route_budget b;
 	struct chat_route r;
-	struct chat *c = NULL;
 	char *cause = NULL;
-	bool have_key = true;
-	int rc;
+	int rc = chat_preview(c, &p->o, msg, &r, &cause);
 
-	memset(&a, 0, sizeof(a));
-	a.o.tier = TIER_AUTO;
-	a.reply = ROUTE_REPLY_TOKENS;
-	buf_init(&a.prompt, 0);
-	if ((rc = route_parse(&a, argc, argv)) != EXIT_OK || (rc = route_read_stdin(&a)) != EXIT_OK)
-		goto out;
-	if (a.prompt.len == 0) {
-		rc = route_usage("a prompt is needed%s", "");
-		goto out;
-	}
-	memset(&in, 0, sizeof(in));
-	in.prompt = a.prompt.data;
-	in.len = a.prompt.len;
-	in.prev_tier = TIER_AUTO;
-	in.context_tokens = pricing_estimate_tokens(a.prompt.data, a.prompt.len) + 8;
-	router_decide(&in, &d);
-	c = chat_new(&cli->cfg, cli->cat, NULL);
-	rc = chat_preview(c, &a.o, a.prompt.data, &r, &cause);
-	if (rc == EXIT_AUTH) {
-		have_key = false;
-		route_without_key(cli, &a, a.prompt.data, &d, &r);
-		free(cause);
-		cause = NULL;
-		rc = EXIT_OK;
-	} else if (rc != EXIT_OK) {
+	/* with no key the decision still stands, shown with the tier's first model */
+	if (rc != EXIT_OK && !(rc == EXIT_AUTH && r.keyless)) {
 		fprintf(stderr, "llm: route: %s\n", cause ? cause : "cannot route");
-		goto out;
+		free(cause);
+		return rc;
 	}
-	route_estimates(cli, r.input_tokens, a.reply, est);
-	if (a.json)
-		route_print_json(&a, &r, &d, est, have_key);
+	route_estimates(cli, r.input_tokens, r.reply_typical, est);
+	route_budget(cli, l, &r, &b);
+	if (p->json)
+		route_print_json(cli, &r, &b, est);
 	else
-		route_print_text(cli, &a, &r, &d, est, have_key);
-	if (!have_key)
+		route_print_text(cli, &r, &b, est);
+	fflush(stdout);
+	if (r.keyless)
 		fprintf(stderr, "llm: route: no model of the %s tier has a key (see llm models)\n",
 		    tier_str(r.tier));
-out:
 	free(cause);
-	chat_free(c);
-	buf_done(&a.prompt);
-	return rc;
+	if (r.refused) {
+		fprintf(stderr, "llm: %s\n", r.refusal);
+		return EXIT_BUDGET;
+	}
+	return EXIT_OK;
 }

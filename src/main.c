@@ -56,6 +56,8 @@ static const char usage_text[] =
     "With a PROMPT, or with input on a pipe, the answer goes to stdout and\n"
     "everything else to stderr. Piped input is the material, PROMPT the instruction.\n"
     "With neither, on a terminal, the full-screen client starts.\n"
+    "Options may come before or after the prompt; everything after -- is prompt,\n"
+    "so a prompt that starts with '-' goes there: llm -t mid -- \"-v or -vv?\"\n"
     "\n"
     "Options:\n"
     "  -t, --tier TIER       auto (default), cheap, mid or frontier\n"
@@ -90,7 +92,8 @@ cli_help(struct cli *cli, int argc, char **argv)
 		if (commands[i].summary != NULL)
 			printf("  %-8s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nExit codes: 0 ok, 1 provider or network failure, 2 usage or config error,\n"
-	    "3 refused by the budget or --max-cost, 4 no or rejected credentials, 130 interrupted.\n"
+	    "3 refused by the budget or --max-cost, 4 no or rejected credentials, 130 interrupted\n"
+	    "(SIGINT), 141 stdout closed early (SIGPIPE), 143 terminated (SIGTERM).\n"
 	    "Files: $LLM_CONFIG_DIR/config.ini (~/.config/llm), $LLM_DATA_DIR/llm.db\n"
 	    "(~/.local/share/llm). See llm(1) and llm-config(5).\n", stdout);
 	return EXIT_OK;

@@ -77,7 +77,8 @@ check_eq "bash: git commands" "$(bash_complete llm git '')" \
     "$(lines install-hook uninstall-hook commit-msg)"
 check_eq "bash: install-hook options" "$(bash_complete llm git install-hook --f)" "--force"
 check_eq "bash: route's own options" "$(bash_complete llm route --m)" "--model
---max-tokens"
+--max-tokens
+--max-cost"
 check_eq "bash: options" "$(bash_complete llm --ti)" "--tier"
 check_eq "bash: usage --by" "$(bash_complete llm usage --by '')" "$(lines day model tier)"
 check_eq "bash: a prompt's words are not commands" "$(bash_complete llm explain '')" ""

@@ -1,0 +1,268 @@
+/* cli_opts: the options of a conversation, parsed one way for llm PROMPT, llm route and llm chat. */
+#include "cli_opts.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "util.h"
+
+enum {
+	OPT_CID = 256,
+	OPT_NO_STREAM,
+	OPT_JSON,
+	OPT_DRY_RUN,
+	OPT_MAX_TOKENS,
+	OPT_MAX_COST,
+	OPT_NO_COLOR,
+	OPT_THEME,
+	OPT_HEADLESS,
+	OPT_SIZE,
+	OPT_OUT,
+};
+
+#define ONE_SHOT (CLI_FACE_ASK | CLI_FACE_ROUTE)
+#define ALL      (CLI_FACE_ASK | CLI_FACE_ROUTE | CLI_FACE_CHAT)
+
+/* Every option of a conversation, and the faces that take it. */
+static const struct opt_def {
+	const char *name;
+	int id;                /* the short letter, or an OPT_* above 255 */
+	bool arg;
+	unsigned faces;
+} opt_defs[] = {
+	{ .name = "tier", .id = 't', .arg = true, .faces = ALL },
+	{ .name = "model", .id = 'm', .arg = true, .faces = ALL },
+	{ .name = "system", .id = 's', .arg = true, .faces = ALL },
+	{ .name = "file", .id = 'f', .arg = true, .faces = ALL },
+	{ .name = "continue", .id = 'c', .faces = ALL },
+	{ .name = "cid", .id = OPT_CID, .arg = true, .faces = ALL },
+	{ .name = "no-stream", .id = OPT_NO_STREAM, .faces = ONE_SHOT },
+	{ .name = "json", .id = OPT_JSON, .faces = ONE_SHOT },
+	{ .name = "dry-run", .id = OPT_DRY_RUN, .faces = ONE_SHOT },
+	{ .name = "max-tokens", .id = OPT_MAX_TOKENS, .arg = true, .faces = ONE_SHOT },
+	{ .name = "max-cost", .id = OPT_MAX_COST, .arg = true, .faces = ONE_SHOT },
+	{ .name = "quiet", .id = 'q', .faces = ONE_SHOT },
+	{ .name = "verbose", .id = 'v', .faces = ONE_SHOT },
+	{ .name = "no-color", .id = OPT_NO_COLOR, .faces = ALL },
+	{ .name = "theme", .id = OPT_THEME, .arg = true, .faces = CLI_FACE_CHAT },
+	{ .name = "headless", .id = OPT_HEADLESS, .arg = true, .faces = CLI_FACE_CHAT },
+	{ .name = "size", .id = OPT_SIZE, .arg = true, .faces = CLI_FACE_CHAT },
+	{ .name = "out", .id = OPT_OUT, .arg = true, .faces = CLI_FACE_CHAT },
+	{ .name = "help", .id = 'h', .faces = CLI_FACE_ROUTE | CLI_FACE_CHAT },
+};
+
+/* "llm: ", "llm: route: " or "llm: chat: ", and the command named by "Try ..." */
+static const char *
+face_name(enum cli_face face)
+{
+	return face == CLI_FACE_ROUTE ? "route" : face == CLI_FACE_CHAT ? "chat" : NULL;
+}
+
+/* Say what is wrong with the command line; the usage exit code. */
+static int
+opt_error(enum cli_face face, const char *fmt, ...)
+{
+	const char *name = face_name(face);
+	va_list ap;
+
+	fprintf(stderr, "llm: %s%s", name ? name : "", name ? ": " : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'llm %s%s--help'.\n", name ? name : "", name ? " " : "");
+	return EXIT_USAGE;
+}
+
+static const struct opt_def *
+opt_find(int id)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(opt_defs); i++)
+		if (opt_defs[i].id == id)
+			return &opt_defs[i];
+	return NULL;
+}
+
+/* "-f" or "--cid": how the user wrote option id (short form where there is one). */
+static void
+opt_spelling(int id, char *out, size_t n)
+{
+	const struct opt_def *d = opt_find(id);
+
+	if (id < 256)
+		snprintf(out, n, "-%c", id);
+	else
+		snprintf(out, n, "--%s", d != NULL ? d->name : "?");
+}
+
+/* Parse "100x30". */
+static bool
+parse_size(const char *s, int *w, int *h)
+{
+	const char *x = strchr(s, 'x');
+	int64_t a, b;
+	char num[16];
+
+	if (x == NULL || (size_t)(x - s) >= sizeof(num))
+		return false;
+	memcpy(num, s, (size_t)(x - s));
+	num[x - s] = '\0';
+	if (!str_to_i64(num, &a) || !str_to_i64(x + 1, &b) || a < 20 || b < 10 || a > 1000 ||
+	    b > 1000)
+		return false;
+	*w = (int)a;
+	*h = (int)b;
+	return true;
+}
+
+/* Take the values that need checking; -1, or an exit code. */
+static int
+opt_value(struct cli_opts *p, enum cli_face face, int id, const char *arg)
+{
+	int64_t n;
+
+	switch (id) {
+	case 't':
+		if (!tier_parse(arg, &p->o.tier))
+			return opt_error(face, "option --tier: unknown tier '%s'; tiers: auto, cheap, "
+			    "mid, frontier", arg);
+		break;
+	case OPT_CID:
+		if (!str_to_i64(arg, &p->cid) || p->cid <= 0)
+			return opt_error(face, "option --cid: '%s' is not a conversation id (see llm "
+			    "logs)", arg);
+		break;
+	case OPT_MAX_TOKENS:
+		if (!str_to_i64(arg, &n) || n <= 0 || n > 10000000)
+			return opt_error(face, "option --max-tokens: '%s' is not a positive number of "
+			    "tokens", arg);
+		p->o.max_tokens = (long)n;
+		break;
+	case OPT_MAX_COST:
+		if (!str_to_fixed(arg, 12, &n) || n <= 0)
+			return opt_error(face, "option --max-cost: '%s' is not an amount in dollars "
+			    "such as 0.05", arg);
+		p->o.max_cost = n;
+		break;
+	case OPT_SIZE:
+		if (!parse_size(arg, &p->width, &p->height))
+			return opt_error(face, "option --size: '%s' is not WxH (at least 20x10)", arg);
+		break;
+	}
+	return -1;
+}
+
+/* Apply option id with its argument (NULL for a flag); -1, or an exit code. */
+static int
+opt_apply(struct cli_opts *p, enum cli_face face, int id, char *arg)
+{
+	switch (id) {
+	case 'm': p->o.model = arg; break;
+	case 's': p->o.system = arg; break;
+	case 'f':
+		p->files = xreallocarray(p->files, p->nfiles + 1, sizeof(*p->files));
+		p->files[p->nfiles++] = arg;
+		break;
+	case 'c': p->cont = true; break;
+	case 'q': p->quiet = true; break;
+	case 'v': p->verbose = true; break;
+	case 'h': p->help = true; break;
+	case OPT_NO_STREAM: p->o.stream = false; break;
+	case OPT_JSON: p->json = true; break;
+	case OPT_DRY_RUN: p->dry_run = true; break;
+	case OPT_NO_COLOR: setenv("NO_COLOR", "1", 1); break;
+	case OPT_THEME: p->theme = arg; break;
+	case OPT_HEADLESS: p->script = arg; break;
+	case OPT_OUT: p->out = arg; break;
+	default: return opt_value(p, face, id, arg);
+	}
+	return -1;
+}
+
+/* The getopt tables for face: ":t:m:..." and the long options. */
+static void
+opt_tables(enum cli_face face, char *shorts, size_t n, struct option *longs)
+{
+	size_t i, k = 0, s = 0;
+
+	shorts[s++] = ':';     /* a missing argument is told apart from an unknown option */
+	for (i = 0; i < ARRAY_SIZE(opt_defs); i++) {
+		const struct opt_def *d = &opt_defs[i];
+
+		if (!(d->faces & face))
+			continue;
+		longs[k++] = (struct option){ d->name, d->arg ? required_argument : no_argument,
+			NULL, d->id };
+		if (d->id < 256 && s + 3 < n) {
+			shorts[s++] = (char)d->id;
+			if (d->arg)
+				shorts[s++] = ':';
+		}
+	}
+	shorts[s] = '\0';
+	longs[k] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+/* Report what getopt could not take: an unknown option or a missing argument. */
+static int
+opt_reject(enum cli_face face, int c, char **argv)
+{
+	char name[40];
+	const char *bad = argv[optind - 1];
+
+	if (c == ':') {
+		opt_spelling(optopt, name, sizeof(name));
+		if (optopt >= 256 || strncmp(bad, "--", 2) == 0)
+			snprintf(name, sizeof(name), "%.*s", (int)strcspn(bad, "="), bad);
+		return opt_error(face, "option %s needs an argument", name);
+	}
+	if (optopt > 0 && optopt < 256 && strncmp(bad, "--", 2) != 0)
+		return opt_error(face, "unknown option '-%c'", optopt);
+	return opt_error(face, "unknown option '%s'", bad);
+}
+
+/* Parse argv as face does: options anywhere, -- ends them; -1 to go on, else an exit code. */
+int
+cli_opts_parse(struct cli_opts *p, enum cli_face face, const struct config *cfg, int argc,
+    char **argv)
+{
+	struct option longs[ARRAY_SIZE(opt_defs) + 1];
+	char shorts[2 * ARRAY_SIZE(opt_defs) + 2];
+	int c, rc, i;
+
+	memset(p, 0, sizeof(*p));
+	p->o.tier = face == CLI_FACE_CHAT ? cfg->tier : TIER_AUTO;
+	p->o.stream = true;
+	p->o.escalate = cfg->escalate;
+	p->width = 100;
+	p->height = 30;
+	opt_tables(face, shorts, sizeof(shorts), longs);
+	optind = 0;            /* 0, not 1: glibc starts over, permutation state included */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return opt_reject(face, c, argv);
+		if ((rc = opt_apply(p, face, c, optarg)) >= 0)
+			return rc;
+	}
+	p->words = xreallocarray(NULL, (size_t)(argc - optind) + 1, sizeof(*p->words));
+	for (i = optind; i < argc; i++)
+		p->words[p->nwords++] = argv[i];
+	p->words[p->nwords] = NULL;
+	return -1;
+}
+
+/* Free what cli_opts_parse allocated. */
+void
+cli_opts_done(struct cli_opts *p)
+{
+	free(p->files);
+	free(p->words);
+	p->files = NULL;
+	p->words = NULL;
+}

@@ -1,0 +1,44 @@
+/* cli_opts: the options of a conversation, parsed one way for llm PROMPT, llm route and llm chat. */
+#ifndef LLM_CLI_OPTS_H
+#define LLM_CLI_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chat.h"
+#include "config.h"
+
+/* Who parses: each option says which of these accept it. */
+enum cli_face {
+	CLI_FACE_ASK = 1,      /* llm [OPTIONS] PROMPT... */
+	CLI_FACE_ROUTE = 2,    /* llm route [OPTIONS] PROMPT... */
+	CLI_FACE_CHAT = 4,     /* llm chat [OPTIONS] */
+};
+
+/* What the command line asked for; strings are borrowed from argv. */
+struct cli_opts {
+	struct chat_opts o;    /* tier, model, system, max_tokens, max_cost, stream, escalate */
+	char **files;          /* -f, in order (the array is owned) */
+	size_t nfiles;
+	bool cont;             /* -c */
+	int64_t cid;           /* --cid; 0: none */
+	bool json, dry_run, quiet, verbose, help;
+	const char *theme;     /* llm chat: --theme */
+	const char *script;    /* llm chat: --headless SCRIPT */
+	const char *out;       /* llm chat: --out FILE */
+	int width, height;     /* llm chat: --size WxH */
+	char **words;          /* the operands (the prompt's words) in order; owned array */
+	int nwords;
+};
+
+/*
+ * Parse argv[1..argc-1] as face does: options anywhere, "--" ends them.
+ * Returns -1 to go on, or an exit code after saying what is wrong on stderr.
+ */
+int cli_opts_parse(struct cli_opts *p, enum cli_face face, const struct config *cfg, int argc,
+    char **argv);
+/* Free what cli_opts_parse allocated. */
+void cli_opts_done(struct cli_opts *p);
+
+#endif

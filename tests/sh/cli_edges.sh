@@ -1,0 +1,102 @@
+#!/bin/sh
+# cli_edges: oversized prompts, exit codes for SIGTERM and SIGPIPE, no summary after a failure, ASCII under LANG=C, compact exact JSON.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+db=$LLM_DATA_DIR/llm.db
+rows() { sqlite3 "$db" "select count(*) from usage" 2>/dev/null || echo 0; }
+
+# A prompt larger than every context window (test-frontier's 1,000,000 tokens
+# is the largest): exit 2 before anything is sent, naming both sizes.
+t_py -c 'import sys; sys.stdout.write("word " * 900000)' >"$T/huge.txt"
+n=$(fake_count)
+booked=$(rows)
+run_llm models --json
+printf '%s\n' "$OUT" >"$T/models.json"
+big=$(t_py -c '
+import json, sys
+m = max(json.load(open(sys.argv[1])), key=lambda m: m["context"])
+print(m["context"], m["name"])' "$T/models.json")
+run_llm -q "summarise this" <"$T/huge.txt"
+check_rc "over every window: exit 2" 2
+check_contains "over every window: names the largest window" "$ERR" "(${big% *} tokens, ${big#* })"
+check_contains "over every window: gives the prompt's size" "$ERR" "the prompt is about "
+run_llm_in "" route "x" -f "$T/huge.txt"
+check_rc "over every window: route says so too, exit 2" 2
+check_eq "over every window: nothing sent" "$(fake_count)" "$n"
+check_eq "over every window: nothing booked" "$(rows)" "$booked"
+
+# A pinned model over its own window (test-local: 32768 tokens) is refused too.
+t_py -c 'import sys; sys.stdout.write("word " * 30000)' >"$T/big.txt"
+run_llm -q -m test-local -f "$T/big.txt" "summarise"
+check_rc "over a pin's window: exit 2" 2
+check_contains "over a pin's window: names the model and its window" "$ERR" "test-local's context window of 32768 tokens"
+check_eq "over a pin's window: nothing sent" "$(fake_count)" "$n"
+# ... while the router moves the same prompt to a model whose window holds it
+fake_reply '{"text":"ok"}'
+run_llm -q -t cheap -f "$T/big.txt" "summarise"
+check_rc "router: a larger window is found, exit 0" 0
+check_eq "router: sent to the cheap model with room" "$(fake_last body.model)" test-cheap-1
+
+# SIGTERM mid-stream: 143, the partial answer kept.
+fake_reply "{\"chunks\":[\"partial \",\"never\"],\"hold_file\":\"$T/never\"}"
+"$LLM_BIN" -q -m test-cheap "stream" >"$T/term.out" 2>"$T/term.err" &
+pid=$!
+t_wait grep -q partial "$T/term.out"
+kill -TERM $pid
+wait $pid
+check_eq "SIGTERM: exit 143" "$?" 143
+check_eq "SIGTERM: partial answer kept" "$(cat "$T/term.out")" "partial "
+check_eq "SIGTERM: a cancelled ledger row" \
+    "$(sqlite3 "$db" "select status from usage order by id desc limit 1")" cancelled
+
+# The reader of stdout goes away: 141, as a process killed by SIGPIPE.
+fake_reply '{"chunks":["first-part ","second ","third ","fourth ","fifth "],"delay_ms":150}'
+("$LLM_BIN" -q -m test-cheap "stream" 2>"$T/pipe.err"; echo $? >"$T/pipe.rc") | head -c 3 >/dev/null
+check_eq "SIGPIPE: exit 141" "$(cat "$T/pipe.rc")" 141
+
+# A request that failed before any answer gets no summary line: the error says it.
+fake_reply '{"status":400,"message":"bad request body"}'
+run_llm -v -m test-cheap "x"
+check_rc "failed request: exit 1" 1
+check_contains "failed request: the error is said" "$ERR" "bad request body"
+check_not_contains "failed request: no summary line" "$ERR" " tok"
+fake_reply '{"text":"fine"}'
+run_llm -v -m test-cheap "x"
+check_contains "good request: a summary line" "$ERR" " tok"
+
+# A locale that is not UTF-8 gets ASCII separators on stderr.
+fake_reply '{"text":"fine"}'
+LC_ALL=C LANG=C run_llm -v -m test-cheap "x"
+check_contains "LANG=C: ASCII arrow" "$ERR" "->"
+check_not_contains "LANG=C: no UTF-8 middle dot" "$ERR" "·"
+check_not_contains "LANG=C: no UTF-8 arrow" "$ERR" "→"
+fake_reply '{"text":"fine"}'
+run_llm -v -m test-cheap "x"
+check_contains "UTF-8 locale: the middle dot" "$ERR" "test-cheap ·"
+
+# --json is one compact line everywhere, and money is a fixed decimal.
+t_config_append "[model.test-tiny]
+provider = openai
+id = test-tiny-1
+tier = cheap
+input_price = 0.017
+output_price = 0.017
+context = 128000"
+fake_reply '{"text":"fine","usage":{"input":1,"output":1}}'
+run_llm --json -q -m test-tiny "x"
+printf '%s\n' "$OUT" >"$T/ask.json"
+check_contains "--json: 2 tokens at \$0.017/M, as a fixed decimal" "$OUT" '"cost_usd":0.000000034,'
+for what in "models --json" "route --json -m test-tiny x" "usage --json" "budget --json" "logs --json"; do
+	# shellcheck disable=SC2086
+	run_llm $what </dev/null
+	check_eq "$what: one line" "$(printf '%s\n' "$OUT" | wc -l)" 1
+	check_not_contains "$what: no tabs" "$OUT" "	"
+	check "$what: no exponent in a number" t_py -c '
+import re, sys
+bad = re.findall(r"[0-9]\.?[0-9]*[eE][-+]?[0-9]+", open(sys.argv[1]).read())
+print(bad)
+sys.exit(1 if bad else 0)' "$T/out"
+done
+run_llm models --tier cheap
+check_contains "models: the tiny price as a decimal" "$OUT" "0.017"

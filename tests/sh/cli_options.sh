@@ -1,0 +1,89 @@
+#!/bin/sh
+# cli_options: options anywhere on the line, -- ends them, one wording for errors, blank prompts refused.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+# An option after the prompt is an option, not prompt text.
+printf 'int *p = 0;\n*p = 1;\n' >"$T/crash.c"
+fake_reply '{"text":"a null pointer"}'
+run_llm -q "why does this segfault?" -f "$T/crash.c"
+check_rc "-f after the prompt: exit 0" 0
+sent=$(fake_last body.messages.0.content)
+check_contains "-f after the prompt: the file is attached" "$sent" "*p = 1;"
+check_not_contains "-f after the prompt: not sent as prompt text" "$sent" "segfault? -f"
+check_contains "-f after the prompt: the prompt comes first" "$sent" "why does this segfault?"
+
+fake_reply '{"text":"ok"}'
+run_llm "x" -t mid -q
+check_rc "-t after the prompt: exit 0" 0
+check_eq "-t after the prompt: sent to mid" "$(fake_last body.model)" test-mid-1
+check_eq "-t after the prompt: the prompt alone" "$(fake_last body.messages.0.content)" x
+
+n=$(fake_count)
+run_llm "x" -m test-mid --max-cost 0.000001
+check_rc "--max-cost after the prompt: refused, exit 3" 3
+check_eq "--max-cost after the prompt: nothing sent" "$(fake_count)" "$n"
+
+fake_reply '{"text":"ok"}'
+run_llm -q "first" -m test-cheap "second" -s "be brief"
+check_eq "words around options: joined in order" "$(fake_last body.messages.1.content)" "first second"
+check_eq "words around options: -s taken" "$(fake_last body.messages.0.content)" "be brief"
+
+# -- ends options: what follows is prompt, even when it looks like one.
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-cheap -- -t mid --json
+check_rc "after --: exit 0" 0
+check_eq "after --: sent as prompt text" "$(fake_last body.messages.0.content)" "-t mid --json"
+check_eq "after --: the pin before it holds" "$(fake_last body.model)" test-cheap-1
+check_eq "after --: not JSON" "$OUT" ok
+
+# One wording for a missing argument and an unknown option, whoever parses.
+run_llm -q -f
+check_rc "-f without a file: exit 2" 2
+check_contains "-f without a file: says it needs an argument" "$ERR" "option -f needs an argument"
+run_llm "x" --cid
+check_contains "--cid without an id: says it needs an argument" "$ERR" "option --cid needs an argument"
+run_llm chat -t
+check_rc "chat -t without a tier: exit 2" 2
+check_contains "chat -t without a tier: same wording" "$ERR" "llm: chat: option -t needs an argument"
+run_llm_in "" route "x" -m
+check_contains "route -m without a model: same wording" "$ERR" "llm: route: option -m needs an argument"
+run_llm -q --bogus "x"
+check_contains "unknown option: named" "$ERR" "unknown option '--bogus'"
+run_llm -t premium "x"
+t1=$(printf '%s' "$ERR" | head -1 | sed 's/^llm: //')
+run_llm chat -t premium
+t2=$(printf '%s' "$ERR" | head -1 | sed 's/^llm: chat: //')
+check_eq "a bad tier: one wording for llm and llm chat" "$t2" "$t1"
+
+# Prompts with nothing in them are refused before anything is sent.
+rows() { sqlite3 "$LLM_DATA_DIR/llm.db" "select count(*) from usage"; }
+n=$(fake_count)
+booked=$(rows)
+run_llm -q -m test-cheap "   "
+check_rc "blank prompt: exit 2" 2
+check_contains "blank prompt: says so" "$ERR" "empty prompt"
+run_llm_in "
+	
+" -q -m test-cheap
+check_rc "blank stdin: exit 2" 2
+run_llm -q -m test-cheap ""
+check_rc "empty prompt: exit 2" 2
+run_llm_in "   " route "  "
+check_rc "blank prompt to route: exit 2" 2
+check_eq "blank prompts: nothing sent" "$(fake_count)" "$n"
+check_eq "blank prompts: nothing booked" "$(rows)" "$booked"
+
+# Help: route --help is help; --help says how to send a prompt that starts with -.
+run_llm route --help
+check_rc "route --help: exit 0" 0
+check_contains "route --help: usage" "$OUT" "usage: llm route"
+run_llm --help
+check_contains "--help: a prompt that starts with - goes after --" "$OUT" "after --"
+sed 's/\\-/-/g' "$LLM_TOP/man/llm.1" >"$T/man.txt"
+check "llm.1: a prompt that starts with - goes after --" grep -q "starts with" "$T/man.txt"
+for code in 141 143; do
+	check "llm.1 documents exit status $code" grep -qx "\\.B $code" "$T/man.txt"
+done
+run_llm --help
+check_contains "--help: exit codes 141 and 143" "$OUT" "141"

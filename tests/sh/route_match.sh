@@ -1,0 +1,116 @@
+#!/bin/sh
+# route_match: llm route and --dry-run show the decision the request then gets, budget included.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+db=$LLM_DATA_DIR/llm.db
+sql() { sqlite3 "$db" "$1"; }
+fake_default '{"text":"fine","usage":{"input":10,"output":10}}'
+
+# to_pico FILE FIELD: a dollar figure of a JSON document as pico-dollars.
+to_pico() {
+	t_py -c '
+import json, sys
+from decimal import Decimal as D
+v = json.load(open(sys.argv[1]), parse_float=D)
+for k in sys.argv[2].split("."):
+    v = v[k]
+print("null" if v is None else int(v * 10**12))' "$1" "$2"
+}
+
+# same_decision NAME ARGS...: llm route --json ARGS, llm --dry-run --json ARGS,
+# then the request itself: the tier, model, mode, reason and budget flag agree,
+# and the worst case route shows is the one the request reserved.
+same_decision() {
+	_n=$1
+	shift
+	run_llm_in "" route --json "$@"
+	cp "$T/out" "$T/$_n.route.json"
+	check_rc "$_n: route exit 0" 0
+	run_llm_in "" --dry-run --json "$@"
+	cp "$T/out" "$T/$_n.dry.json"
+	check_eq "$_n: --dry-run prints what route prints" "$(json_get "$T/$_n.dry.json" "")" \
+	    "$(json_get "$T/$_n.route.json" "")"
+	run_llm_in "" --json "$@"
+	cp "$T/out" "$T/$_n.req.json"
+	check_rc "$_n: the request: exit 0" 0
+	for f in tier model; do
+		check_eq "$_n: $f as routed" "$(json_get "$T/$_n.req.json" $f)" \
+		    "$(json_get "$T/$_n.route.json" $f)"
+	done
+	for f in mode reason budget_adjusted; do
+		check_eq "$_n: route.$f as routed" "$(json_get "$T/$_n.req.json" route.$f)" \
+		    "$(json_get "$T/$_n.route.json" $f)"
+	done
+	check_eq "$_n: the worst case shown is the one reserved" \
+	    "$(sql "select worst_case_pico from usage order by id desc limit 1")" \
+	    "$(to_pico "$T/$_n.route.json" worst_case_usd)"
+}
+
+same_decision greeting "hi there!"
+same_decision trace "why does this crash?
+Traceback (most recent call last):
+  File \"t.py\", line 2, in <module>
+IndexError: list index out of range"
+same_decision tier -t frontier "hi"
+same_decision pinned -m test-mid "hi"
+# -s and --max-tokens change the input and the reply cap: route must count both.
+same_decision system -s "You are a careful reviewer who explains every step in detail." \
+    --max-tokens 77 "hi"
+check_eq "system: the reply cap is the one given" "$(json_get "$T/system.route.json" reply_cap_tokens)" 77
+printf 'int main(void) { return 0; }\n' >"$T/a.c"
+same_decision file "explain" -f "$T/a.c"
+
+# A budget that mid's worst case does not fit: downgraded to cheap, the same way.
+rm -f "$db" "$db-wal" "$db-shm"
+t_config_append "[llm]
+budget = 0.001
+budget_action = downgrade"
+sed -i '0,/^budget = 0$/{/^budget = 0$/d}' "$LLM_CONFIG_DIR/config.ini"
+same_decision downgrade -t mid --max-tokens 1000 "explain"
+check_eq "downgrade: route says cheap" "$(json_get "$T/downgrade.route.json" tier)" cheap
+check_eq "downgrade: route says what the budget does" \
+    "$(json_get "$T/downgrade.route.json" budget.action)" downgraded
+check_eq "downgrade: the request went to cheap" "$(fake_last body.model)" test-cheap-1
+check_contains "downgrade: the reason says the budget did it" \
+    "$(json_get "$T/downgrade.req.json" route.reason)" "downgraded by the budget"
+check_not_contains "downgrade: not 'chosen by the user'" \
+    "$(json_get "$T/downgrade.req.json" route.reason)" "chosen by the user"
+check_contains "downgrade: the ledger row says so too" \
+    "$(sql "select route_reason from usage order by id desc limit 1")" "downgraded by the budget"
+# The route line of the request shows the estimate of the model that took it.
+run_llm_in "" route -t mid --max-tokens 1000 "explain"
+est=$(printf '%s\n' "$OUT" | sed -n 's/^estimate  \(~\$[0-9.]*\) on test-cheap$/\1/p')
+check "downgrade: route shows cheap's estimate" test -n "$est"
+check_contains "downgrade: route shows the worst case" "$OUT" "worst     \$"
+run_llm_in "" -v -t mid --max-tokens 1000 "explain"
+line=$(printf '%s\n' "$ERR" | grep '^llm: route ')
+check_contains "downgrade: -v route line names cheap's model" "$line" "test-cheap"
+check_contains "downgrade: -v route line shows cheap's estimate" "$line" "$est"
+check_contains "downgrade: -v route line gives the reason" "$line" "downgraded by the budget"
+
+# block: the request is refused, and route says it would be, with the same words.
+t_config_append "budget_action = block"
+n=$(fake_count)
+run_llm_in "" route --json -t mid --max-tokens 1000 "explain"
+cp "$T/out" "$T/block.json"
+check_rc "block: route exits 3" 3
+check_eq "block: route says refused" "$(json_get "$T/block.json" refused)" true
+check_eq "block: the budget's action" "$(json_get "$T/block.json" budget.action)" refused
+check "block: the worst case it would reserve" test "$(to_pico "$T/block.json" worst_case_usd)" -gt 0
+why=$(printf '%s\n' "$ERR" | grep -m1 'budget:')
+run_llm_in "" --dry-run -t mid --max-tokens 1000 "explain"
+check_rc "block: --dry-run exits 3" 3
+check_contains "block: --dry-run says refused" "$OUT" "refused"
+run_llm_in "" -q -t mid --max-tokens 1000 "explain"
+check_rc "block: the request is refused, exit 3" 3
+check_eq "block: nothing sent" "$(fake_count)" "$n"
+check_eq "block: route gave the request's reason" "$(printf '%s\n' "$ERR" | grep -m1 'budget:')" "$why"
+
+# --max-cost is part of the decision too.
+t_write_config
+run_llm_in "" route -m test-mid --max-cost 0.0001 "explain"
+check_rc "max-cost: route exits 3" 3
+check_contains "max-cost: route says why" "$ERR" "max-cost"
+run_llm_in "" -q -m test-mid --max-cost 0.0001 "explain"
+check_rc "max-cost: the request is refused, exit 3" 3
