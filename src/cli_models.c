@@ -11,9 +11,10 @@
 #include "cred.h"
 #include "curl_load.h"
 #include "http.h"
+#include "input.h"
 #include "util.h"
 
-#define MODELS_IMPORT_MAX (32u * 1024 * 1024)
+#define MODELS_IMPORT_MAX INPUT_MAX
 #define MODELS_TIMEOUT 120L
 
 static int
@@ -241,7 +242,7 @@ models_fetch(const char *url, struct buf *b, char **cause)
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(h);
 	if (rc == CURLE_WRITE_ERROR || rc == CURLE_FILESIZE_EXCEEDED) {
-		xasprintf(cause, "%s: larger than %u bytes", url, MODELS_IMPORT_MAX);
+		xasprintf(cause, "%s: over the %s input limit", url, INPUT_MAX_TEXT);
 		return -1;
 	}
 	if (rc != CURLE_OK) {
@@ -275,8 +276,15 @@ models_import(struct cli *cli, int argc, char **argv)
 		}
 		len = b.len;
 		data = buf_detach(&b);
-	} else if (file_read(src, MODELS_IMPORT_MAX, &data, &len, &cause) != 0) {
-		goto out;
+	} else {
+		struct input in;
+
+		if (input_file(src, MODELS_IMPORT_MAX, 0, &in, &cause) != 0)
+			goto out;
+		data = in.data;
+		len = in.len;
+		in.data = NULL;
+		input_done(&in);
 	}
 	if (catalog_import(cli->cat, data, len, &n, &cause) != 0) {
 		char *c2 = xstrfmt("%s: %s", src, cause);

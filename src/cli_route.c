@@ -11,11 +11,11 @@
 #include "chat.h"
 #include "cli.h"
 #include "cred.h"
+#include "input.h"
 #include "pricing.h"
 #include "router.h"
 #include "util.h"
 
-#define ROUTE_STDIN_MAX (16u * 1024 * 1024)
 #define ROUTE_REPLY_TOKENS 500   /* the reply assumed for an estimate */
 
 struct route_args {
@@ -88,26 +88,25 @@ route_parse(struct route_args *a, int argc, char **argv)
 static int
 route_read_stdin(struct route_args *a)
 {
-	struct buf in;
-	char chunk[8192];
-	ssize_t r;
+	struct input in;
+	char *cause = NULL;
+	size_t room = a->prompt.len < INPUT_MAX ? INPUT_MAX - a->prompt.len : 0;
 
 	if (isatty(STDIN_FILENO))
 		return EXIT_OK;
-	buf_init(&in, ROUTE_STDIN_MAX);
-	while ((r = read(STDIN_FILENO, chunk, sizeof(chunk))) > 0) {
-		if (buf_add(&in, chunk, (size_t)r) != 0) {
-			buf_done(&in);
-			fprintf(stderr, "llm: route: stdin is larger than %u bytes\n", ROUTE_STDIN_MAX);
-			return EXIT_USAGE;
-		}
+	if (input_fd(STDIN_FILENO, "stdin", room, INPUT_UTF8, &in, &cause) != 0) {
+		fprintf(stderr, "llm: route: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
 	}
+	if (in.note != NULL)
+		fprintf(stderr, "llm: route: %s\n", in.note);
 	if (in.len > 0) {
 		if (a->prompt.len > 0)
 			buf_adds(&a->prompt, "\n\n");
 		buf_add(&a->prompt, in.data, in.len);
 	}
-	buf_done(&in);
+	input_done(&in);
 	return EXIT_OK;
 }
 

@@ -56,6 +56,7 @@ static const char usage_text[] =
     "With a PROMPT, or with input on a pipe, the answer goes to stdout and\n"
     "everything else to stderr. Piped input is the material, PROMPT the instruction.\n"
     "With neither, on a terminal, the full-screen client starts.\n"
+    "Input is text, up to 16 MiB for PROMPT, stdin and files together.\n"
     "\n"
     "Options:\n"
     "  -t, --tier TIER       auto (default), cheap, mid or frontier\n"
