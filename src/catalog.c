@@ -715,8 +715,7 @@ int
 catalog_save(const struct catalog *cat, char **cause)
 {
 	cJSON *root;
-	char *text = NULL, *tmp = NULL, *dir = NULL, *slash;
-	FILE *f = NULL;
+	char *text = NULL, *full = NULL, *dir = NULL, *slash;
 	size_t i;
 	int rc = -1;
 
@@ -743,30 +742,17 @@ catalog_save(const struct catalog *cat, char **cause)
 		xasprintf(cause, "%s: %s", dir, strerror(errno));
 		goto out;
 	}
-	tmp = xstrfmt("%s.tmp", cat->path);
-	if ((f = fopen(tmp, "w")) == NULL) {
-		xasprintf(cause, "%s: %s", tmp, strerror(errno));
+	if (text == NULL) {
+		xasprintf(cause, "%s: out of memory", cat->path);
 		goto out;
 	}
-	if (text == NULL || fputs(text, f) == EOF || fputc('\n', f) == EOF || fclose(f) != 0) {
-		f = NULL;
-		xasprintf(cause, "%s: write failed", tmp);
-		goto out;
-	}
-	f = NULL;
-	if (rename(tmp, cat->path) != 0) {
-		xasprintf(cause, "%s: %s", cat->path, strerror(errno));
-		goto out;
-	}
-	rc = 0;
+	/* Like the ledger, private to the user, whatever the umask. */
+	full = xstrfmt("%s\n", text);
+	rc = file_write_atomic(cat->path, full, strlen(full), 0600, cause);
 out:
-	if (f != NULL)
-		fclose(f);
-	if (rc != 0 && tmp != NULL)
-		remove(tmp);
 	cJSON_Delete(root);
 	free(text);
-	free(tmp);
+	free(full);
 	free(dir);
 	return rc;
 }
