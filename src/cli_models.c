@@ -13,6 +13,7 @@
 #include "http.h"
 #include "input.h"
 #include "util.h"
+#include "visible.h"
 
 #define MODELS_IMPORT_MAX INPUT_MAX
 #define MODELS_TIMEOUT 120L
@@ -133,10 +134,17 @@ models_list_json(const struct cli *cli, const struct model **ms, size_t n)
 	cJSON_Delete(arr);
 }
 
+/* A catalog string as the terminal should see it (malloc'd): controls and bidi made visible. */
+static char *
+models_visible(const char *s)
+{
+	return visible_str(s, strlen(s));
+}
+
 static void
 models_list_text(const struct cli *cli, const struct model **ms, size_t n)
 {
-	char in[24], out[24], cached[24], ctx[16];
+	char in[24], out[24], cached[24], ctx[16], *name, *prov;
 	size_t i, w = 4;
 
 	for (i = 0; i < n; i++)
@@ -153,8 +161,12 @@ models_list_text(const struct cli *cli, const struct model **ms, size_t n)
 		models_price(m->out_price, out, sizeof(out));
 		models_price(m->cached_price, cached, sizeof(cached));
 		models_tokens(m->context, ctx, sizeof(ctx));
-		printf("%-*s  %-10s  %-8s  %9s  %9s  %9s  %7s  %s\n", (int)w, m->name, m->provider,
+		name = models_visible(m->name);
+		prov = models_visible(m->provider);
+		printf("%-*s  %-10s  %-8s  %9s  %9s  %9s  %7s  %s\n", (int)w, name, prov,
 		    tier_str(m->tier), in, out, cached, ctx, models_key(cli, m));
+		free(name);
+		free(prov);
 	}
 }
 
@@ -256,6 +268,19 @@ models_fetch(const char *url, struct buf *b, char **cause)
 	return 0;
 }
 
+/* Say which entries the import refused for an id that does not print as itself. */
+static void
+models_refused(const struct catalog *cat, const char *src)
+{
+	const char *first;
+	size_t n = catalog_import_refused(cat, &first);
+
+	if (n > 0)
+		fprintf(stderr, "llm: models import: %s: refused %zu entr%s whose model id has white "
+		    "space, controls or bytes that are not UTF-8 (the first: '%s')\n", src, n,
+		    n == 1 ? "y" : "ies", first);
+}
+
 static int
 models_import(struct cli *cli, int argc, char **argv)
 {
@@ -297,6 +322,7 @@ models_import(struct cli *cli, int argc, char **argv)
 		goto out;
 	printf("imported %zu models (%zu entries skipped: not chat, or a provider llm does not know) into %s\n",
 	    n, catalog_import_skipped(cli->cat), catalog_path(cli->cat));
+	models_refused(cli->cat, src);
 	rc = EXIT_OK;
 out:
 	if (cause != NULL)
