@@ -157,7 +157,8 @@ read_input(struct buf *msg, const char *path, const char *head)
 static int
 compose(struct ask *a, int argc, char **argv, struct buf *msg)
 {
-	size_t i;
+	char *fixed;
+	size_t i, len, n;
 	int k;
 
 	for (k = 0; k < argc; k++)
@@ -171,6 +172,21 @@ compose(struct ask *a, int argc, char **argv, struct buf *msg)
 		free(head);
 		if (rc != 0)
 			return -1;
+	}
+	/* stdin and files are UTF-8 now; the prompt's words and file names may not be */
+	if (msg->len > 0 && (fixed = input_utf8(msg->data, msg->len, &len, &n)) != NULL) {
+		char *note = input_note("prompt", n);
+
+		fprintf(stderr, "llm: %s\n", note);
+		buf_reset(msg);
+		k = buf_add(msg, fixed, len);
+		free(fixed);
+		free(note);
+		if (k != 0) {
+			fprintf(stderr, "llm: prompt: over the %s input limit; send less\n",
+			    INPUT_MAX_TEXT);
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -119,34 +119,55 @@ input_text(const char *name, const char *s, size_t len, char **cause)
 	return 0;
 }
 
-/* Replace what is not UTF-8 in in->data with U+FFFD, one per broken sequence. */
-static void
-input_fix_utf8(struct input *in, const char *name)
+/* Return s[0..n) with what is not UTF-8 as U+FFFD (malloc'd), or NULL if it all is UTF-8. */
+char *
+input_utf8(const char *s, size_t n, size_t *len, size_t *replaced)
 {
 	struct buf b;
 	size_t i = 0, k;
 	int32_t cp;
 
+	*replaced = 0;
 	buf_init(&b, 0);
-	while (i < in->len) {
-		k = visible_decode(in->data + i, in->len - i, &cp);
+	while (i < n) {
+		k = visible_decode(s + i, n - i, &cp);
 		if (cp < 0) {
 			buf_adds(&b, "\xef\xbf\xbd");
-			in->replaced++;
+			(*replaced)++;
 		} else {
-			buf_add(&b, in->data + i, k);
+			buf_add(&b, s + i, k);
 		}
 		i += k;
 	}
-	if (in->replaced == 0) {
+	if (*replaced == 0) {
 		buf_done(&b);
-		return;
+		return NULL;
 	}
+	*len = b.len;
+	return buf_detach(&b);
+}
+
+/* Return the note that tells the user what input_utf8 replaced in name (malloc'd). */
+char *
+input_note(const char *name, size_t replaced)
+{
+	return xstrfmt("%s: not valid UTF-8: %zu broken sequence%s replaced with U+FFFD \xef\xbf\xbd",
+	    name, replaced, replaced == 1 ? "" : "s");
+}
+
+/* Replace what is not UTF-8 in in->data with U+FFFD, one per broken sequence. */
+static void
+input_fix_utf8(struct input *in, const char *name)
+{
+	size_t len;
+	char *fixed = input_utf8(in->data, in->len, &len, &in->replaced);
+
+	if (fixed == NULL)
+		return;
 	free(in->data);
-	in->len = b.len;
-	in->data = buf_detach(&b);
-	xasprintf(&in->note, "%s: not valid UTF-8: %zu broken sequence%s replaced with U+FFFD "
-	    "\xef\xbf\xbd", name, in->replaced, in->replaced == 1 ? "" : "s");
+	in->data = fixed;
+	in->len = len;
+	in->note = input_note(name, in->replaced);
 }
 
 /* Read all of fd into in: at most max bytes, text only. 0, or -1 with *cause. */

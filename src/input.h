@@ -37,6 +37,13 @@ int input_fd(int fd, const char *name, size_t max, unsigned flags, struct input 
  * device, a directory, a socket) is refused before a byte is read.
  */
 int input_file(const char *path, size_t max, unsigned flags, struct input *in, char **cause);
+/*
+ * Return s[0..n) with every sequence that is not UTF-8 replaced by U+FFFD
+ * (malloc'd, *len bytes), or NULL when all of it is UTF-8; *replaced counts them.
+ */
+char *input_utf8(const char *s, size_t n, size_t *len, size_t *replaced);
+/* Return the note that tells the user name had replaced sequences (malloc'd). */
+char *input_note(const char *name, size_t replaced);
 /* Free what in holds; accepts one never filled. */
 void input_done(struct input *in);
 

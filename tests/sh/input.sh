@@ -105,3 +105,10 @@ run_llm -q -m test-cheap -f "$T/ok.c" "explain"
 check_rc "text file: exit 0" 0
 check_eq "text file: sent whole and fenced" "$(fake_last body.messages.0.content)" "$(printf 'explain\n\nFile %s:\n```\nint main(void) { return 0; }\n```' "$T/ok.c")"
 check_eq "text file: no note" "$ERR" ""
+
+# The prompt's own words (and a file's name) are UTF-8 on the wire too.
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-cheap "$(printf 'na\357ve prompt')"
+check_rc "prompt latin-1: exit 0" 0
+check_eq "prompt latin-1: U+FFFD sent" "$(fake_last body.messages.0.content)" "$(printf 'na\357\277\275ve prompt')"
+check_contains "prompt latin-1: said" "$ERR" "llm: prompt: not valid UTF-8: 1 broken sequence replaced with U+FFFD"
