@@ -96,6 +96,10 @@ check_contains "directory -f: said" "$ERR" "a directory, not a regular file"
 RUN_TIMEOUT=10 run_llm -q -m test-cheap -f /dev/zero "x"
 check_rc "device -f: exit 2 at once" 2
 check_contains "device -f: said" "$ERR" "/dev/zero: a character device, not a regular file"
+# -f /dev/stdin on a pipe is a pipe: refused, not read twice or waited on (stdin is the material).
+printf 'piped' | timeout -k 5 10 "$LLM_BIN" -q -m test-cheap -f /dev/stdin "x" >"$T/out" 2>"$T/err"
+check_eq "-f /dev/stdin on a pipe: exit 2" "$?" 2
+check_contains "-f /dev/stdin on a pipe: said" "$(cat "$T/err")" "/dev/stdin: a FIFO, not a regular file"
 check_eq "not regular: nothing sent" "$(fake_count)" "$fake_count_before"
 
 # A file that is fine is attached whole, fenced, as before.
