@@ -45,7 +45,7 @@ input_wait(int fd)
 		;
 }
 
-/* Read fd to its end into b (capped at max). 0, or -1 with *cause. */
+/* Read fd to its end into b, at most max bytes (0: none). 0, or -1 with *cause. */
 static int
 input_slurp(int fd, const char *name, size_t max, struct buf *b, char **cause)
 {
@@ -69,7 +69,8 @@ input_slurp(int fd, const char *name, size_t max, struct buf *b, char **cause)
 			rc = 0;
 			break;
 		}
-		if (buf_add(b, chunk, (size_t)n) != 0) {
+		/* max itself, not the buffer's cap: a cap of 0 would mean none */
+		if ((size_t)n > max - b->len || buf_add(b, chunk, (size_t)n) != 0) {
 			input_over(name, max, cause);
 			break;
 		}
@@ -177,7 +178,7 @@ input_fd(int fd, const char *name, size_t max, unsigned flags, struct input *in,
 	struct buf b;
 
 	memset(in, 0, sizeof(*in));
-	buf_init(&b, max);
+	buf_init(&b, 0);
 	if (input_slurp(fd, name, max, &b, cause) != 0 ||
 	    input_text(name, buf_str(&b), b.len, cause) != 0) {
 		buf_done(&b);

@@ -118,6 +118,11 @@ test_cap(void)
 	CHECK_INT(through_pipe("0123456789", 10, 9, &in, &cause), -1);
 	CHECK(cause != NULL && str_startswith(cause, "stdin: over the 16 MiB input limit"));
 	free(cause);
+	cause = NULL;
+	/* no room left at all means none, not no cap */
+	CHECK_INT(through_pipe("x", 1, 0, &in, &cause), -1);
+	CHECK(cause != NULL && strstr(cause, "with the prompt and the input before it") != NULL);
+	free(cause);
 	free(path);
 }
 
