@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "util.h"
+#include "visible.h"
 
 /*
  * Facts from LiteLLM's model_prices_and_context_window.json (2026-07-24).
@@ -159,6 +160,8 @@ struct catalog {
 	size_t ntier[TIER_COUNT];
 	char *path;                      /* data_dir/models.json, or NULL */
 	size_t skipped;
+	size_t refused;                  /* entries whose id does not print as itself */
+	char *refused_first;             /* the first of them, made visible */
 };
 
 #define CATALOG_MAX_JSON (32u * 1024 * 1024)
@@ -414,6 +417,7 @@ catalog_free(struct catalog *cat)
 	free(cat->e);
 	free(cat->adhoc);
 	free(cat->path);
+	free(cat->refused_first);
 	free(cat);
 }
 
@@ -593,8 +597,30 @@ catalog_map_provider(const char *litellm)
 	return NULL;
 }
 
-/* Import one entry; false if it is skipped. */
+/*
+ * Refuse an id that would not print as itself: `llm models` and the route line
+ * show it, and an escape in it (a clipboard write, a screen clear) would reach
+ * the terminal. Counted apart from the skipped entries.
+ */
 static bool
+catalog_id_ok(struct catalog *cat, const char *id)
+{
+	if (visible_word(id))
+		return true;
+	if (cat->refused++ == 0)
+		cat->refused_first = visible_str(id, strlen(id));
+	return false;
+}
+
+/* What became of one entry of a price list. */
+enum import_result {
+	IMPORT_SKIPPED,   /* not a chat model, or a provider llm does not know */
+	IMPORT_TAKEN,
+	IMPORT_REFUSED,   /* an id that does not print as itself */
+};
+
+/* Import one entry. */
+static enum import_result
 catalog_import_one(struct catalog *cat, const cJSON *item)
 {
 	const cJSON *prov = cJSON_GetObjectItemCaseSensitive(item, "litellm_provider");
@@ -605,11 +631,11 @@ catalog_import_one(struct catalog *cat, const cJSON *item)
 	size_t plen;
 
 	if (!cJSON_IsObject(item) || key == NULL || !cJSON_IsString(prov) || !cJSON_IsString(mode))
-		return false;
+		return IMPORT_SKIPPED;
 	if (strcmp(mode->valuestring, "chat") != 0)
-		return false;
+		return IMPORT_SKIPPED;
 	if ((llmprov = catalog_map_provider(prov->valuestring)) == NULL)
-		return false;
+		return IMPORT_SKIPPED;
 	/* Keys are "provider/id" or a bare id: strip either spelling of the provider. */
 	id = key;
 	plen = strlen(prov->valuestring);
@@ -618,7 +644,9 @@ catalog_import_one(struct catalog *cat, const cJSON *item)
 	else if (strncmp(key, llmprov, strlen(llmprov)) == 0 && key[strlen(llmprov)] == '/')
 		id = key + strlen(llmprov) + 1;
 	if (*id == '\0')
-		return false;
+		return IMPORT_SKIPPED;
+	if (!catalog_id_ok(cat, id))
+		return IMPORT_REFUSED;
 	m.in_price = catalog_json_price(item, "input_cost_per_token");
 	m.out_price = catalog_json_price(item, "output_cost_per_token");
 	m.cached_price = catalog_json_price(item, "cache_read_input_token_cost");
@@ -646,7 +674,7 @@ catalog_import_one(struct catalog *cat, const cJSON *item)
 	m.id = c->id;
 	c->m = m;
 	c->imported = true;
-	return true;
+	return IMPORT_TAKEN;
 }
 
 /* Merge a price list in LiteLLM's format; *imported counts the chat models taken. */
@@ -657,7 +685,9 @@ catalog_import(struct catalog *cat, const char *json, size_t len, size_t *import
 	const cJSON *item;
 	size_t n = 0;
 
-	cat->skipped = 0;
+	cat->skipped = cat->refused = 0;
+	free(cat->refused_first);
+	cat->refused_first = NULL;
 	if (root == NULL || !cJSON_IsObject(root)) {
 		xasprintf(cause, "not a JSON object in LiteLLM's price list format");
 		cJSON_Delete(root);
@@ -667,10 +697,16 @@ catalog_import(struct catalog *cat, const char *json, size_t len, size_t *import
 		/* sample_spec documents the schema; last_updated is a string. */
 		if (!cJSON_IsObject(item) || strcmp(item->string, "sample_spec") == 0)
 			continue;
-		if (catalog_import_one(cat, item))
+		switch (catalog_import_one(cat, item)) {
+		case IMPORT_TAKEN:
 			n++;
-		else
+			break;
+		case IMPORT_SKIPPED:
 			cat->skipped++;
+			break;
+		case IMPORT_REFUSED:
+			break;   /* counted by catalog_id_ok */
+		}
 	}
 	cJSON_Delete(root);
 	*imported = n;
@@ -682,6 +718,14 @@ size_t
 catalog_import_skipped(const struct catalog *cat)
 {
 	return cat->skipped;
+}
+
+/* Return how many entries the last catalog_import refused, *first the first id made visible. */
+size_t
+catalog_import_refused(const struct catalog *cat, const char **first)
+{
+	*first = cat->refused_first;
+	return cat->refused;
 }
 
 /* Return the path imported models persist in, or NULL. */
@@ -727,8 +771,7 @@ int
 catalog_save(const struct catalog *cat, char **cause)
 {
 	cJSON *root;
-	char *text = NULL, *tmp = NULL, *dir = NULL, *slash;
-	FILE *f = NULL;
+	char *text = NULL, *full = NULL, *dir = NULL, *slash;
 	size_t i;
 	int rc = -1;
 
@@ -755,30 +798,17 @@ catalog_save(const struct catalog *cat, char **cause)
 		xasprintf(cause, "%s: %s", dir, strerror(errno));
 		goto out;
 	}
-	tmp = xstrfmt("%s.tmp", cat->path);
-	if ((f = fopen(tmp, "w")) == NULL) {
-		xasprintf(cause, "%s: %s", tmp, strerror(errno));
+	if (text == NULL) {
+		xasprintf(cause, "%s: out of memory", cat->path);
 		goto out;
 	}
-	if (text == NULL || fputs(text, f) == EOF || fputc('\n', f) == EOF || fclose(f) != 0) {
-		f = NULL;
-		xasprintf(cause, "%s: write failed", tmp);
-		goto out;
-	}
-	f = NULL;
-	if (rename(tmp, cat->path) != 0) {
-		xasprintf(cause, "%s: %s", cat->path, strerror(errno));
-		goto out;
-	}
-	rc = 0;
+	/* Like the ledger, private to the user, whatever the umask. */
+	full = xstrfmt("%s\n", text);
+	rc = file_write_atomic(cat->path, full, strlen(full), 0600, cause);
 out:
-	if (f != NULL)
-		fclose(f);
-	if (rc != 0 && tmp != NULL)
-		remove(tmp);
 	cJSON_Delete(root);
 	free(text);
-	free(tmp);
+	free(full);
 	free(dir);
 	return rc;
 }

@@ -61,6 +61,12 @@ const struct model *catalog_adhoc(struct catalog *cat, const char *provider, con
 int catalog_import(struct catalog *cat, const char *json, size_t len, size_t *imported, char **cause);
 /* Return how many entries the last catalog_import skipped (not chat, or a provider llm does not know). */
 size_t catalog_import_skipped(const struct catalog *cat);
+/*
+ * Return how many entries the last catalog_import refused because their model
+ * id has white space, controls or bytes that are not UTF-8; *first is the
+ * first such id made visible (borrowed), NULL when none was.
+ */
+size_t catalog_import_refused(const struct catalog *cat, const char **first);
 /* Write the imported models to $LLM_DATA_DIR/models.json so later runs load them; 0 or -1 with *cause. */
 int catalog_save(const struct catalog *cat, char **cause);
 /* Return the path imported models persist in (borrowed; NULL without a data dir). */

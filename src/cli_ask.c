@@ -15,13 +15,14 @@
 #include "chat.h"
 #include "cli.h"
 #include "cli_opts.h"
+#include "input.h"
 #include "ledger.h"
 #include "pricing.h"
 #include "util.h"
 #include "visible.h"
 
-#define STDIN_MAX (32u << 20)
-#define FILE_MAX  (8u << 20)
+/* The whole message, PROMPT with stdin and files, is within one cap (input.h). */
+#define STDIN_MAX INPUT_MAX
 
 struct ask {
 	struct cli *cli;
@@ -127,65 +128,75 @@ on_note(void *arg, const char *line)
 	fprintf(stderr, "llm: %s\n", line);
 }
 
+/*
+ * Append the input read from fd (stdin) or path to msg, after head; it and msg
+ * together stay within the input cap. 0, or -1 with the reason printed.
+ */
 static int
-read_stdin(struct buf *b)
+read_input(struct buf *msg, const char *path, const char *head)
 {
-	char chunk[65536];
-	ssize_t n;
+	struct input in;
+	char *cause = NULL;
+	size_t room = msg->len < INPUT_MAX ? INPUT_MAX - msg->len : 0;
+	int rc = path ? input_file(path, room, INPUT_UTF8, &in, &cause) :
+	    input_fd(STDIN_FILENO, "stdin", room, INPUT_UTF8, &in, &cause);
 
-	for (;;) {
-		n = read(STDIN_FILENO, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			fprintf(stderr, "llm: stdin: %s\n", strerror(errno));
-			return -1;
-		}
-		if (n == 0)
-			return 0;
-		if (buf_add(b, chunk, (size_t)n) != 0) {
-			fprintf(stderr, "llm: stdin: more than %u MiB; attach less\n", STDIN_MAX >> 20);
-			return -1;
-		}
+	if (rc != 0) {
+		fprintf(stderr, "llm: %s%s\n", path ? "--file " : "", cause);
+		free(cause);
+		return -1;
 	}
+	if (in.note != NULL)
+		fprintf(stderr, "llm: %s%s\n", path ? "--file " : "", in.note);
+	if (in.len > 0 || path != NULL) {
+		rc = buf_adds(msg, msg->len > 0 ? "\n\n" : "") | buf_adds(msg, head) |
+		    buf_add(msg, in.data, in.len);
+		if (path != NULL)
+			rc |= buf_adds(msg, in.len > 0 && in.data[in.len - 1] == '\n' ? "```" : "\n```");
+	}
+	input_done(&in);
+	if (rc != 0 || msg->len > INPUT_MAX) {
+		fprintf(stderr, "llm: %s: over the %s input limit with the prompt and the input "
+		    "before it; send less\n", path ? path : "stdin", INPUT_MAX_TEXT);
+		return -1;
+	}
+	return 0;
 }
 
 /* Build the user message: PROMPT, a blank line, piped material, then attached files. */
 static int
 compose(struct ask *a, int argc, char **argv, struct buf *msg)
 {
-	struct buf in;
-	size_t i;
+	char *fixed;
+	size_t i, len, n;
 	int k;
 
 	for (k = 0; k < argc; k++)
 		buf_addf(msg, "%s%s", k ? " " : "", argv[k]);
-	if (!isatty(STDIN_FILENO)) {
-		buf_init(&in, STDIN_MAX);
-		if (read_stdin(&in) != 0) {
-			buf_done(&in);
-			return -1;
-		}
-		if (in.len > 0) {
-			if (msg->len > 0)
-				buf_adds(msg, "\n\n");
-			buf_add(msg, in.data, in.len);
-		}
-		buf_done(&in);
-	}
+	if (!isatty(STDIN_FILENO) && read_input(msg, NULL, "") != 0)
+		return -1;
 	for (i = 0; i < a->nfiles; i++) {
-		char *data = NULL, *cause = NULL;
-		size_t len;
+		char *head = xstrfmt("File %s:\n```\n", a->files[i]);
+		int rc = read_input(msg, a->files[i], head);
 
-		if (file_read(a->files[i], FILE_MAX, &data, &len, &cause) != 0) {
-			fprintf(stderr, "llm: --file %s\n", cause);
-			free(cause);
+		free(head);
+		if (rc != 0)
+			return -1;
+	}
+	/* stdin and files are UTF-8 now; the prompt's words and file names may not be */
+	if (msg->len > 0 && (fixed = input_utf8(msg->data, msg->len, &len, &n)) != NULL) {
+		char *note = input_note("prompt", n);
+
+		fprintf(stderr, "llm: %s\n", note);
+		buf_reset(msg);
+		k = buf_add(msg, fixed, len);
+		free(fixed);
+		free(note);
+		if (k != 0) {
+			fprintf(stderr, "llm: prompt: over the %s input limit; send less\n",
+			    INPUT_MAX_TEXT);
 			return -1;
 		}
-		buf_addf(msg, "%sFile %s:\n```\n", msg->len ? "\n\n" : "", a->files[i]);
-		buf_add(msg, data, len);
-		buf_adds(msg, len > 0 && data[len - 1] == '\n' ? "```" : "\n```");
-		free(data);
 	}
 	return 0;
 }

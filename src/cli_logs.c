@@ -30,13 +30,29 @@ print_text(const char *s)
 	free(v);
 }
 
+/* Print a stored word (a role) made visible, on one line, padded to width. */
+static void
+print_word(const char *s, int width)
+{
+	char *v = visible_str(s, strlen(s));
+	size_t i;
+
+	for (i = 0; v[i]; i++)
+		if (v[i] == '\n' || v[i] == '\t')
+			v[i] = ' ';
+	printf("%-*s", width, v);
+	free(v);
+}
+
 static void
 print_msg(const struct store_msg *m)
 {
 	char in[24], out[24], cost[48], *v;
 
-	printf("  %-4s ", strcmp(m->role, "user") == 0 ? "you" :
-	    strcmp(m->role, "assistant") == 0 ? "llm" : m->role);
+	printf("  ");
+	print_word(strcmp(m->role, "user") == 0 ? "you" :
+	    strcmp(m->role, "assistant") == 0 ? "llm" : m->role, 4);
+	printf(" ");
 	print_text(m->text);
 	if (m->usage_id == 0 || m->model == NULL)
 		return;

@@ -11,9 +11,11 @@
 #include "cred.h"
 #include "curl_load.h"
 #include "http.h"
+#include "input.h"
 #include "util.h"
+#include "visible.h"
 
-#define MODELS_IMPORT_MAX (32u * 1024 * 1024)
+#define MODELS_IMPORT_MAX INPUT_MAX
 #define MODELS_TIMEOUT 120L
 
 static int
@@ -132,10 +134,17 @@ models_list_json(const struct cli *cli, const struct model **ms, size_t n)
 	cJSON_Delete(arr);
 }
 
+/* A catalog string as the terminal should see it (malloc'd): controls and bidi made visible. */
+static char *
+models_visible(const char *s)
+{
+	return visible_str(s, strlen(s));
+}
+
 static void
 models_list_text(const struct cli *cli, const struct model **ms, size_t n)
 {
-	char in[24], out[24], cached[24], ctx[16];
+	char in[24], out[24], cached[24], ctx[16], *name, *prov;
 	size_t i, w = 4;
 
 	for (i = 0; i < n; i++)
@@ -152,8 +161,12 @@ models_list_text(const struct cli *cli, const struct model **ms, size_t n)
 		models_price(m->out_price, out, sizeof(out));
 		models_price(m->cached_price, cached, sizeof(cached));
 		models_tokens(m->context, ctx, sizeof(ctx));
-		printf("%-*s  %-10s  %-8s  %9s  %9s  %9s  %7s  %s\n", (int)w, m->name, m->provider,
+		name = models_visible(m->name);
+		prov = models_visible(m->provider);
+		printf("%-*s  %-10s  %-8s  %9s  %9s  %9s  %7s  %s\n", (int)w, name, prov,
 		    tier_str(m->tier), in, out, cached, ctx, models_key(cli, m));
+		free(name);
+		free(prov);
 	}
 }
 
@@ -241,7 +254,7 @@ models_fetch(const char *url, struct buf *b, char **cause)
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(h);
 	if (rc == CURLE_WRITE_ERROR || rc == CURLE_FILESIZE_EXCEEDED) {
-		xasprintf(cause, "%s: larger than %u bytes", url, MODELS_IMPORT_MAX);
+		xasprintf(cause, "%s: over the %s input limit", url, INPUT_MAX_TEXT);
 		return -1;
 	}
 	if (rc != CURLE_OK) {
@@ -253,6 +266,19 @@ models_fetch(const char *url, struct buf *b, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+/* Say which entries the import refused for an id that does not print as itself. */
+static void
+models_refused(const struct catalog *cat, const char *src)
+{
+	const char *first;
+	size_t n = catalog_import_refused(cat, &first);
+
+	if (n > 0)
+		fprintf(stderr, "llm: models import: %s: refused %zu entr%s whose model id has white "
+		    "space, controls or bytes that are not UTF-8 (the first: '%s')\n", src, n,
+		    n == 1 ? "y" : "ies", first);
 }
 
 static int
@@ -275,8 +301,15 @@ models_import(struct cli *cli, int argc, char **argv)
 		}
 		len = b.len;
 		data = buf_detach(&b);
-	} else if (file_read(src, MODELS_IMPORT_MAX, &data, &len, &cause) != 0) {
-		goto out;
+	} else {
+		struct input in;
+
+		if (input_file(src, MODELS_IMPORT_MAX, 0, &in, &cause) != 0)
+			goto out;
+		data = in.data;
+		len = in.len;
+		in.data = NULL;
+		input_done(&in);
 	}
 	if (catalog_import(cli->cat, data, len, &n, &cause) != 0) {
 		char *c2 = xstrfmt("%s: %s", src, cause);
@@ -289,6 +322,7 @@ models_import(struct cli *cli, int argc, char **argv)
 		goto out;
 	printf("imported %zu models (%zu entries skipped: not chat, or a provider llm does not know) into %s\n",
 	    n, catalog_import_skipped(cli->cat), catalog_path(cli->cat));
+	models_refused(cli->cat, src);
 	rc = EXIT_OK;
 out:
 	if (cause != NULL)

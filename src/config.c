@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "util.h"
+#include "visible.h"
 
 static const struct {
 	const char *name;
@@ -486,6 +487,35 @@ config_validate(struct parse *p)
 	}
 }
 
+/*
+ * Model names and ids are printed by `llm models`, the route line and the TUI:
+ * each must be one word that prints as itself (no controls, escapes, bidi
+ * controls, white space or bytes that are not UTF-8).
+ */
+static void
+check_model_words(struct parse *p)
+{
+	struct config *cfg = p->cfg;
+	const char *why = "must be one word of printable UTF-8 (no white space or controls)";
+	size_t i;
+
+	for (i = 0; i < cfg->nmodels; i++) {
+		const struct model_conf *mc = &cfg->models[i];
+		char *name = visible_str(mc->name, strlen(mc->name)), *id;
+
+		if (!visible_word(mc->name))
+			buf_addf(&p->errors, "%s:%d: [model.%s]: the model name %s\n", cfg->path,
+			    mc->line, name, why);
+		if (mc->id != NULL && strcmp(mc->id, mc->name) != 0 && !visible_word(mc->id)) {
+			id = visible_str(mc->id, strlen(mc->id));
+			buf_addf(&p->errors, "%s:%d: [model.%s]: id '%s' %s\n", cfg->path, mc->line,
+			    name, id, why);
+			free(id);
+		}
+		free(name);
+	}
+}
+
 int
 config_load(struct config *cfg, char **cause)
 {
@@ -511,6 +541,7 @@ config_load(struct config *cfg, char **cause)
 			buf_addf(&p.errors, "%s: cannot read\n", cfg->path);
 	}
 	config_validate(&p);
+	check_model_words(&p);
 	if (p.errors.len == 0) {
 		buf_done(&p.errors);
 		return 0;

@@ -58,6 +58,7 @@ static const char usage_text[] =
     "With neither, on a terminal, the full-screen client starts.\n"
     "Options may come before or after the prompt; everything after -- is prompt,\n"
     "so a prompt that starts with '-' goes there: llm -t mid -- \"-v or -vv?\"\n"
+    "Input is text, up to 16 MiB for PROMPT, stdin and files together.\n"
     "\n"
     "Options:\n"
     "  -t, --tier TIER       auto (default), cheap, mid or frontier\n"

@@ -315,6 +315,74 @@ out:
 	return rc;
 }
 
+/* Write all of data to fd; 0, or -1 with errno. */
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	ssize_t w;
+
+	while (len > 0) {
+		w = write(fd, data, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		data += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Sync the directory holding path, so that a rename in it survives a crash. */
+static void
+sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/") :
+	    xstrndup(path, (size_t)(slash - path));
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+int
+file_write_atomic(const char *path, const char *data, size_t len, mode_t mode, char **cause)
+{
+	char *tmp = xstrfmt("%s.XXXXXX", path);
+	int fd, rc = -1;
+
+	/* mkstemp creates a new file, 0600, with O_EXCL: never through a link planted there. */
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	if (write_all(fd, data, len) != 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0)
+		goto out;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0)
+		goto out;
+	sync_dir(path);
+	rc = 0;
+out:
+	if (rc != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
 int
 mkdir_p(const char *path)
 {

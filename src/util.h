@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -56,6 +57,12 @@ int64_t clock_ms(void);
 
 /* Read a whole file into a NUL-terminated buffer of at most max bytes. */
 int file_read(const char *path, size_t max, char **out, size_t *len, char **cause);
+/*
+ * Replace path with data atomically: written to a new temporary file beside it
+ * (mkstemp: never through a symlink), given mode, synced, renamed over path.
+ * 0, or -1 with *cause.
+ */
+int file_write_atomic(const char *path, const char *data, size_t len, mode_t mode, char **cause);
 /* Create a directory and its parents with mode 0700; 0 or -1 with errno. */
 int mkdir_p(const char *path);
 

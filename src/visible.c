@@ -1,6 +1,8 @@
 /* visible: turn controls and escape sequences in untrusted text into visible characters. */
 #include "visible.h"
 
+#include <inttypes.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -42,12 +44,35 @@ put_cp(struct buf *out, uint32_t cp)
 	}
 }
 
+/*
+ * Whether cp reorders the text around it: the embeddings and overrides
+ * U+202A-202E, the isolates U+2066-2069 and the marks U+200E, U+200F and
+ * U+061C. Shown as they are, they make a terminal display text in an order
+ * other than the bytes' ("trojan source"): code that reads one way and runs
+ * another.
+ */
+static bool
+is_bidi(uint32_t cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
+/* Append "<U+202E>": plain ASCII, so it is as wide as it looks everywhere. */
+static void
+put_placeholder(struct buf *out, uint32_t cp)
+{
+	buf_addf(out, "<U+%04" PRIX32 ">", cp);
+}
+
 /* Append one decoded code point, made visible if it is a control. */
 static void
 put_visible(struct buf *out, uint32_t cp)
 {
 	if (cp == '\n' || cp == '\t')
 		put_cp(out, cp);
+	else if (is_bidi(cp))
+		put_placeholder(out, cp);
 	else if (cp < 0x20)
 		put_cp(out, 0x2400 + cp);
 	else if (cp == 0x7f)
@@ -170,4 +195,60 @@ visible_str(const char *s, size_t n)
 	visible_feed(&v, s, n, &b);
 	visible_flush(&v, &b);
 	return buf_detach(&b);
+}
+
+/*
+ * Decode the character at s[0..n), n > 0: its length, with *cp the code point,
+ * or -1 for a byte that leads nothing or a sequence broken off (its maximal
+ * valid prefix is what the length covers, as visible_feed replaces it).
+ */
+size_t
+visible_decode(const char *s, size_t n, int32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct visible v = { .need = lead_len(p[0]) };
+	size_t i;
+
+	if (v.need <= 1) {
+		*cp = v.need == 1 ? p[0] : -1;
+		return 1;
+	}
+	for (i = 1; i < v.need; i++) {
+		if (i >= n || !cont_ok(p[0], (unsigned)i, p[i])) {
+			*cp = -1;
+			return i;
+		}
+		v.pend[i] = p[i];
+	}
+	v.pend[0] = p[0];
+	*cp = (int32_t)decode(&v);
+	return v.need;
+}
+
+/* Whether cp separates words or shows as nothing: spaces, zero widths, separators. */
+static bool
+is_space(uint32_t cp)
+{
+	return cp == ' ' || cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200f) ||
+	    (cp >= 0x2028 && cp <= 0x202f) || (cp >= 0x205f && cp <= 0x206f) ||
+	    cp == 0x3000 || cp == 0xfeff;
+}
+
+/* Whether s is one word that prints as itself: valid UTF-8, no controls, bidi or spaces. */
+bool
+visible_word(const char *s)
+{
+	size_t n = strlen(s), i = 0, k;
+	int32_t cp;
+
+	if (n == 0)
+		return false;
+	while (i < n) {
+		k = visible_decode(s + i, n - i, &cp);
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || is_bidi((uint32_t)cp) ||
+		    is_space((uint32_t)cp))
+			return false;
+		i += k;
+	}
+	return true;
 }

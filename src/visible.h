@@ -2,7 +2,9 @@
 #ifndef LLM_VISIBLE_H
 #define LLM_VISIBLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -14,6 +16,9 @@
  *     (ESC -> "␛", BEL -> "␇", CR -> "␍"), DEL becomes "␡";
  *   - C1 controls (U+0080-U+009F) become "␛" and their 7-bit form
  *     (U+009B CSI -> "␛[");
+ *   - bidirectional controls (U+202A-202E, U+2066-2069, U+200E, U+200F,
+ *     U+061C), which make a terminal show text in another order than it is
+ *     ("trojan source"), become the ASCII placeholder "<U+202E>";
  *   - bytes that are not UTF-8 (a lone 0x9b, overlongs, surrogates) become
  *     U+FFFD "�", one per byte.
  * So ESC [2J shows as "␛[2J" and nothing reaches the terminal as a command.
@@ -33,5 +38,13 @@ void visible_feed(struct visible *v, const char *s, size_t n, struct buf *out);
 void visible_flush(struct visible *v, struct buf *out);
 /* Return the visible form of a whole string (malloc'd). */
 char *visible_str(const char *s, size_t n);
+/*
+ * Decode the character at s[0..n), n > 0: return its length, with *cp the
+ * code point, or -1 for bytes that are not UTF-8 (the length then covers the
+ * bytes one U+FFFD stands for).
+ */
+size_t visible_decode(const char *s, size_t n, int32_t *cp);
+/* Whether s is one non-empty word that prints as itself: valid UTF-8, no controls, bidi or spaces. */
+bool visible_word(const char *s);
 
 #endif

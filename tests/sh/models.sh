@@ -137,3 +137,66 @@ printf '{' >"$LLM_DATA_DIR/models.json"
 run_llm_in "" models
 check_rc "broken models.json: exit 2" 2
 check_contains "broken models.json: named" "$ERR" "models.json"
+
+# Model ids print as themselves: one with an escape (a clipboard write, a screen clear),
+# white space or bytes that are not UTF-8 is refused at import, and said so.
+rm -f "$LLM_DATA_DIR/models.json"
+t_py - "$T/hostile.json" <<'PY'
+import json, sys
+entry = lambda: {"litellm_provider": "openai", "mode": "chat",
+                 "input_cost_per_token": 1e-07, "output_cost_per_token": 2e-07}
+d = {
+    "openai/good-x": entry(),
+    "openai/evil\x1b]52;c;aGVsbG8=\x07": entry(),
+    "openai/clear\x1b[2J": entry(),
+    "openai/two words": entry(),
+    "openai/rtl\u202etxt.exe": entry(),
+}
+raw = json.dumps(d, ensure_ascii=False).encode("utf-8")
+# and a key that is not UTF-8, which json.dumps cannot write
+raw = raw[:-1] + b', "openai/bad\xff": ' + json.dumps(entry()).encode() + b"}"
+open(sys.argv[1], "wb").write(raw)
+PY
+run_llm_in "" models import "$T/hostile.json"
+check_rc "hostile ids: import exits 0 for the good entry" 0
+check_contains "hostile ids: the good one imported" "$OUT" "imported 1 models"
+check_contains "hostile ids: refusal said" "$ERR" "refused 5 entries whose model id has white space, controls or bytes that are not UTF-8"
+check_contains "hostile ids: the first shown made visible" "$ERR" "(the first: 'evil␛]52;c;aGVsbG8=␇')"
+check "hostile ids: no raw ESC on stderr" sh -c "! grep -q \"\$(printf '\\033')\" \"\$1\"" - "$T/err"
+check "hostile ids: none kept in models.json" sh -c "! grep -q -e evil -e clear -e 'two words' -e rtl \"\$1\"" - "$LLM_DATA_DIR/models.json"
+run_llm_in "" models
+check_contains "hostile ids: good one listed" "$OUT" "openai/good-x"
+check_not_contains "hostile ids: listing holds no ESC" "$OUT" "$(printf '\033')"
+check_not_contains "hostile ids: listing holds no override" "$OUT" "$(printf '\342\200\256')"
+
+# A models.json an older llm wrote with such an id: dropped when loaded, never printed raw.
+printf '{"openai/old\\u001b]52;c;aGk=\\u0007": {"litellm_provider": "openai", "mode": "chat"}, "openai/fine-y": {"litellm_provider": "openai", "mode": "chat"}}\n' >"$LLM_DATA_DIR/models.json"
+run_llm_in "" models
+check_rc "old models.json: exit 0" 0
+check_contains "old models.json: the fine one listed" "$OUT" "openai/fine-y"
+check_not_contains "old models.json: no ESC printed" "$OUT$ERR" "$(printf '\033')"
+
+# The same rule for [model.*] names and ids in the config: file:line, exit 2.
+cp "$LLM_CONFIG_DIR/config.ini" "$T/config.keep"
+printf '\n[model.bad\033[2Jname]\nprovider = openai\nid = ok-id\n\n[model.fine]\nprovider = openai\nid = has space\n' >>"$LLM_CONFIG_DIR/config.ini"
+run_llm_in "" config check
+check_rc "config ids: config check exits 2" 2
+check_contains "config ids: name refused with its line" "$ERR" "[model.bad␛[2Jname]: the model name must be one word of printable UTF-8"
+check_contains "config ids: id refused" "$ERR" "[model.fine]: id 'has space' must be one word of printable UTF-8"
+check_contains "config ids: file and line" "$ERR" "config.ini:"
+check_not_contains "config ids: no raw ESC in the error" "$ERR" "$(printf '\033')"
+run_llm_in "" models
+check_rc "config ids: every command refuses" 2
+cp "$T/config.keep" "$LLM_CONFIG_DIR/config.ini"
+
+# models.json is private (0600 whatever the umask), written through a fresh temporary file.
+rm -f "$LLM_DATA_DIR/models.json" "$LLM_DATA_DIR"/models.json.*
+: >"$T/victim"
+ln -s "$T/victim" "$LLM_DATA_DIR/models.json.tmp"
+(umask 000 && "$LLM_BIN" models import "$T/prices.json" >"$T/out" 2>"$T/err")
+check_eq "models.json: import exits 0" "$?" 0
+check_eq "models.json: mode 0600 under umask 000" "$(stat -c %a "$LLM_DATA_DIR/models.json")" 600
+check_eq "models.json: a symlink in the way is not followed" "$(wc -c <"$T/victim" | tr -d ' ')" 0
+check "models.json: written whole" grep -q llama-x-70b "$LLM_DATA_DIR/models.json"
+check_eq "models.json: no temporary file left" "$(ls "$LLM_DATA_DIR" | grep -c '^models\.json\.[A-Za-z0-9]\{6\}$')" 0
+rm -f "$LLM_DATA_DIR/models.json.tmp"

@@ -97,6 +97,63 @@ test_invalid(void)
 	check_both("\xe4\033", 2, "\xef\xbf\xbd\xe2\x90\x9b");
 }
 
+static void
+test_bidi(void)
+{
+	/* "trojan source": a right-to-left override hides what code really does */
+	check_both("a\xe2\x80\xae" "b", 5, "a<U+202E>b");
+	check_both("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", 12,
+	    "<U+202A><U+202B><U+202C><U+202D>");
+	check_both("\xe2\x81\xa6x\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9", 13,
+	    "<U+2066>x<U+2067><U+2068><U+2069>");
+	check_both("\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c", 8, "<U+200E><U+200F><U+061C>");
+	/* their neighbours are ordinary text: an en dash, Arabic letters, a word joiner */
+	check_both("\xe2\x80\x93\xd8\xa8\xe2\x81\xa0", 8, "\xe2\x80\x93\xd8\xa8\xe2\x81\xa0");
+}
+
+static void
+test_decode(void)
+{
+	int32_t cp;
+
+	CHECK_INT(visible_decode("A", 1, &cp), 1);
+	CHECK_INT(cp, 'A');
+	CHECK_INT(visible_decode("\xe2\x80\xae!", 4, &cp), 3);
+	CHECK_INT(cp, 0x202e);
+	CHECK_INT(visible_decode("\xf0\x9f\x98\x80", 4, &cp), 4);
+	CHECK_INT(cp, 0x1f600);
+	CHECK_INT(visible_decode("\xff", 1, &cp), 1);
+	CHECK_INT(cp, -1);
+	/* a sequence broken off counts as one bad character, the next byte starts afresh */
+	CHECK_INT(visible_decode("\xe4\xb8" "A", 3, &cp), 2);
+	CHECK_INT(cp, -1);
+	CHECK_INT(visible_decode("\xe4\xb8", 2, &cp), 2);
+	CHECK_INT(cp, -1);
+	CHECK_INT(visible_decode("\xed\xa0\x80", 3, &cp), 1);
+	CHECK_INT(cp, -1);
+}
+
+static void
+test_word(void)
+{
+	CHECK(visible_word("gpt-5-mini"));
+	CHECK(visible_word("qwen3:8b"));
+	CHECK(visible_word("openrouter/meta-llama/llama-3.1-8b"));
+	CHECK(visible_word("mod\xc3\xa8le"));
+	CHECK(!visible_word(""));
+	CHECK(!visible_word("a b"));
+	CHECK(!visible_word("a\tb"));
+	CHECK(!visible_word("x\033]52;c;aGk=\007"));
+	CHECK(!visible_word("x\033[2J"));
+	CHECK(!visible_word("x\177"));
+	CHECK(!visible_word("x\xc2\x9b"));
+	CHECK(!visible_word("x\xff"));
+	CHECK(!visible_word("x\xe2\x80\xae"));
+	CHECK(!visible_word("x\xc2\xa0y"));
+	CHECK(!visible_word("x\xe2\x80\x8by"));
+	CHECK(!visible_word("x\xef\xbb\xbf"));
+}
+
 int
 main(void)
 {
@@ -107,5 +164,8 @@ main(void)
 	RUN(test_c1);
 	RUN(test_split_utf8);
 	RUN(test_invalid);
+	RUN(test_bidi);
+	RUN(test_decode);
+	RUN(test_word);
 	UNIT_EXIT();
 }

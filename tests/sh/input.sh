@@ -1,0 +1,118 @@
+#!/bin/sh
+# input.sh: stdin, -f files, `llm route` stdin and `llm models import FILE` are read as text
+# within one 16 MiB cap: binary input and non-regular files are refused (exit 2, nothing sent,
+# never a silent cut), and bytes that are not UTF-8 become U+FFFD with one note on stderr.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+# A NUL byte on stdin used to end the prompt there, silently.
+printf 'before\000after\n' >"$T/nul.txt"
+run_llm -q -m test-cheap "summarise" <"$T/nul.txt"
+check_rc "stdin NUL: exit 2" 2
+check_contains "stdin NUL: says stdin and where" "$ERR" "stdin: binary data (a NUL byte at offset 6)"
+check_contains "stdin NUL: says what to do" "$ERR" "attach a text file, or convert it first"
+check_eq "stdin NUL: nothing sent" "$(fake_count)" 0
+
+run_llm -q -m test-cheap -f "$T/nul.txt" "summarise"
+check_rc "file NUL: exit 2" 2
+check_contains "file NUL: names the file" "$ERR" "$T/nul.txt: binary data (a NUL byte at offset 6)"
+check_eq "file NUL: nothing sent" "$(fake_count)" 0
+
+# A binary file (a PNG's first bytes) was attached as raw bytes.
+printf '\211PNG\r\n\032\n\000\000\000\rIHDR\000\000\001\000' >"$T/logo.png"
+run_llm -q -m test-cheap -f "$T/logo.png" "what is this"
+check_rc "png: exit 2" 2
+check_contains "png: refused as binary" "$ERR" "logo.png: binary data"
+# Binary with no NUL at all: bytes no text holds.
+t_py -c 'import sys; sys.stdout.buffer.write(bytes(0x80 + (i * 37) % 128 for i in range(4096)))' >"$T/blob.bin"
+run_llm -q -m test-cheap -f "$T/blob.bin" "what is this"
+check_rc "binary without NUL: exit 2" 2
+check_contains "binary without NUL: refused" "$ERR" "blob.bin: does not look like text"
+check_eq "binary: nothing sent" "$(fake_count)" 0
+
+run_llm route -m test-cheap "x" <"$T/nul.txt"
+check_rc "route stdin NUL: exit 2" 2
+check_contains "route stdin NUL: refused" "$ERR" "stdin: binary data"
+
+# Bytes that are not UTF-8 go out as U+FFFD, said once, naming the source.
+printf 'caf\351 cr\350me \377\376 end\n' >"$T/latin1.txt"
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-cheap "fix" <"$T/latin1.txt"
+check_rc "stdin latin-1: exit 0" 0
+check_eq "stdin latin-1: U+FFFD sent" "$(fake_last body.messages.0.content)" "$(printf 'fix\n\ncaf\357\277\275 cr\357\277\275me \357\277\275\357\277\275 end\n')"
+check_contains "stdin latin-1: said on stderr" "$ERR" "llm: stdin: not valid UTF-8: 4 broken sequences replaced with U+FFFD"
+check_eq "stdin latin-1: said once" "$(grep -c 'not valid UTF-8' "$T/err")" 1
+t_py - "$T/fake.log" <<'PY' && ok "stdin latin-1: request body is valid UTF-8" || not_ok "stdin latin-1: request body is valid UTF-8"
+import sys
+for line in open(sys.argv[1], "rb"):
+    line.decode("utf-8")  # raises on a byte that is not UTF-8
+PY
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-cheap -f "$T/latin1.txt" "fix"
+check_rc "file latin-1: exit 0" 0
+check_contains "file latin-1: U+FFFD sent" "$(fake_last body.messages.0.content)" "$(printf 'caf\357\277\275 cr')"
+check_contains "file latin-1: names the file" "$ERR" "$T/latin1.txt: not valid UTF-8: 4 broken sequences"
+run_llm route -m test-cheap "fix" <"$T/latin1.txt"
+check_rc "route latin-1: exit 0" 0
+check_contains "route latin-1: said" "$ERR" "stdin: not valid UTF-8"
+
+# One cap, 16 MiB, for the prompt with its stdin and files together.
+n=0
+fake_count_before=$(fake_count)
+head -c $((10 * 1024 * 1024)) /dev/zero | tr '\000' 'a' >"$T/10m.txt"
+head -c $((17 * 1024 * 1024)) /dev/zero | tr '\000' 'a' >"$T/17m.txt"
+run_llm --dry-run -m test-cheap -f "$T/10m.txt" "x"
+check_rc "cap: a 10 MiB file is within it" 0
+run_llm --dry-run -m test-cheap "x" <"$T/10m.txt"
+check_rc "cap: 10 MiB on stdin is within it" 0
+run_llm -q -m test-cheap "x" <"$T/17m.txt"
+check_rc "cap: 17 MiB on stdin: exit 2" 2
+check_contains "cap: stdin over it, said" "$ERR" "stdin: over the 16 MiB input limit"
+run_llm -q -m test-cheap -f "$T/17m.txt" "x"
+check_rc "cap: a 17 MiB file: exit 2" 2
+check_contains "cap: file over it, said" "$ERR" "17m.txt: over the 16 MiB input limit"
+run_llm -q -m test-cheap -f "$T/10m.txt" "x" <"$T/10m.txt"
+check_rc "cap: stdin and a file over it together: exit 2" 2
+check_contains "cap: together, said" "$ERR" "10m.txt: over the 16 MiB input limit with the prompt and the input before it"
+run_llm route -m test-cheap "x" <"$T/17m.txt"
+check_rc "cap: route stdin over it: exit 2" 2
+check_contains "cap: route stdin, said" "$ERR" "stdin: over the 16 MiB input limit"
+check_eq "cap: nothing sent" "$(fake_count)" "$fake_count_before"
+run_llm --help
+check_contains "cap: in --help" "$OUT" "16 MiB"
+check_contains "cap: in the man page" "$(cat "$LLM_TOP/man/llm.1")" "16 MiB"
+
+# A FIFO (or any file that is not a regular file) is refused at once, never waited on.
+mkfifo "$T/fifo"
+RUN_TIMEOUT=10 run_llm -q -m test-cheap -f "$T/fifo" "x"
+check_rc "fifo -f: exit 2 at once" 2
+check_contains "fifo -f: said" "$ERR" "fifo: a FIFO, not a regular file"
+RUN_TIMEOUT=10 run_llm models import "$T/fifo"
+check_rc "fifo import: exit 2 at once" 2
+check_contains "fifo import: said" "$ERR" "fifo: a FIFO, not a regular file"
+run_llm -q -m test-cheap -f "$T" "x"
+check_rc "directory -f: exit 2" 2
+check_contains "directory -f: said" "$ERR" "a directory, not a regular file"
+RUN_TIMEOUT=10 run_llm -q -m test-cheap -f /dev/zero "x"
+check_rc "device -f: exit 2 at once" 2
+check_contains "device -f: said" "$ERR" "/dev/zero: a character device, not a regular file"
+# -f /dev/stdin on a pipe is a pipe: refused, not read twice or waited on (stdin is the material).
+printf 'piped' | timeout -k 5 10 "$LLM_BIN" -q -m test-cheap -f /dev/stdin "x" >"$T/out" 2>"$T/err"
+check_eq "-f /dev/stdin on a pipe: exit 2" "$?" 2
+check_contains "-f /dev/stdin on a pipe: said" "$(cat "$T/err")" "/dev/stdin: a FIFO, not a regular file"
+check_eq "not regular: nothing sent" "$(fake_count)" "$fake_count_before"
+
+# A file that is fine is attached whole, fenced, as before.
+printf 'int main(void) { return 0; }\n' >"$T/ok.c"
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-cheap -f "$T/ok.c" "explain"
+check_rc "text file: exit 0" 0
+check_eq "text file: sent whole and fenced" "$(fake_last body.messages.0.content)" "$(printf 'explain\n\nFile %s:\n```\nint main(void) { return 0; }\n```' "$T/ok.c")"
+check_eq "text file: no note" "$ERR" ""
+
+# The prompt's own words (and a file's name) are UTF-8 on the wire too.
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-cheap "$(printf 'na\357ve prompt')"
+check_rc "prompt latin-1: exit 0" 0
+check_eq "prompt latin-1: U+FFFD sent" "$(fake_last body.messages.0.content)" "$(printf 'na\357\277\275ve prompt')"
+check_contains "prompt latin-1: said" "$ERR" "llm: prompt: not valid UTF-8: 1 broken sequence replaced with U+FFFD"
