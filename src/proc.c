@@ -402,8 +402,10 @@ proc_read(struct proc *p, proc_sink_fn sink, void *arg)
 			continue;
 		if (n <= 0)
 			break;
-		if (sink != NULL)
-			sink(arg, chunk, (size_t)n);
+		if (sink != NULL && !sink(arg, chunk, (size_t)n)) {
+			close_pipes(p);
+			return 1;
+		}
 	}
 	close_pipes(p);
 	return 0;

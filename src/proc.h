@@ -38,8 +38,8 @@ struct proc {
 	int status;         /* the wait status once reaped */
 };
 
-/* Called with each chunk a child prints. */
-typedef void (*proc_sink_fn)(void *arg, const char *p, size_t n);
+/* Called with each chunk a child prints; false stops the reading. */
+typedef bool (*proc_sink_fn)(void *arg, const char *p, size_t n);
 
 /*
  * Start a child as s says: a new session (unless s->tty), stdin, stdout and
@@ -53,8 +53,9 @@ int proc_start(struct proc *p, const struct proc_spec *s, char **cause);
 
 /*
  * Read the child's stdout pipe into sink until end of file or the deadline,
- * then close it. 0 at end of file, -1 when the deadline passed (the child
- * was killed: see proc_kill).
+ * or until sink returns false, then close it. 0 at end of file, 1 when sink
+ * stopped it, -1 when the deadline passed (the child was killed: see
+ * proc_kill).
  */
 int proc_read(struct proc *p, proc_sink_fn sink, void *arg);
 

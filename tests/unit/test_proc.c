@@ -12,10 +12,11 @@
 #include "unit.h"
 #include "util.h"
 
-static void
+static bool
 sink(void *arg, const char *p, size_t n)
 {
 	buf_add(arg, p, n);
+	return true;
 }
 
 /* Run sh -c script with spec s (argv filled in); its output (malloc'd) and wait status in *st. */
