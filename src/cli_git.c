@@ -20,6 +20,8 @@
 #include "util.h"
 
 #define HOOK_NAME "prepare-commit-msg"
+/* Where install-hook --force keeps the hook it replaced. */
+#define BACKUP_SUFFIX ".llm-backup"
 
 /* Output of a git query such as `git config` (a path or a word). */
 #define SMALL_OUT (64 * 1024)
@@ -246,6 +248,48 @@ hook_state(const char *path)
 	return state;
 }
 
+/*
+ * Move a hook that is not llm's aside to path.llm-backup, for uninstall-hook
+ * to put back. An earlier backup is never overwritten. 0, or -1 with *cause.
+ */
+static int
+backup_hook(const char *path, char **cause)
+{
+	char *bak = xstrfmt("%s" BACKUP_SUFFIX, path);
+	struct stat st;
+	int rc = -1;
+
+	if (lstat(bak, &st) == 0)
+		xasprintf(cause, "%s exists and is not llm's hook, and %s is taken by an earlier "
+		    "one; move one of them away first", path, bak);
+	else if (rename(path, bak) == -1)
+		xasprintf(cause, "cannot move %s aside: %s", path, strerror(errno));
+	else
+		rc = 0;
+	free(bak);
+	return rc;
+}
+
+/* Put the hook install-hook --force moved aside back in place, if there is one. */
+static int
+restore_hook(const char *path, char **cause)
+{
+	char *bak = xstrfmt("%s" BACKUP_SUFFIX, path);
+	struct stat st;
+	int rc = 0;
+
+	if (lstat(bak, &st) == 0) {
+		if (rename(bak, path) == -1) {
+			xasprintf(cause, "cannot put %s back: %s", bak, strerror(errno));
+			rc = -1;
+		} else {
+			printf("restored %s from %s\n", path, bak);
+		}
+	}
+	free(bak);
+	return rc;
+}
+
 static int
 install_hook(int argc, char **argv)
 {
@@ -275,11 +319,17 @@ install_hook(int argc, char **argv)
 		xasprintf(&cause, "cannot create %s: %s", dir, strerror(errno));
 		goto out;
 	}
+	if (state == 2 && backup_hook(path, &cause) == -1)
+		goto out;
 	cmd = llm_command();
 	script = git_hook_script(cmd);
 	if (write_file(path, script, strlen(script), 0755, &cause) == -1)
 		goto out;
-	printf("%s %s\n", state == 0 ? "installed" : state == 1 ? "updated" : "replaced", path);
+	if (state == 2)
+		printf("replaced %s (the old hook is kept as %s" BACKUP_SUFFIX "; llm git "
+		    "uninstall-hook puts it back)\n", path, path);
+	else
+		printf("%s %s\n", state == 0 ? "installed" : "updated", path);
 	rc = EXIT_OK;
 out:
 	if (cause != NULL)
@@ -318,7 +368,7 @@ uninstall_hook(int argc, char **argv)
 			break;
 		}
 		printf("removed %s\n", path);
-		rc = EXIT_OK;
+		rc = restore_hook(path, &cause) == -1 ? EXIT_USAGE : EXIT_OK;
 		break;
 	default:
 		xasprintf(&cause, "%s is not llm's hook; left as it is", path);
