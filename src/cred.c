@@ -160,7 +160,7 @@ cred_first_line(char *out, size_t len, char **key, char **cause)
 		xasprintf(cause, "key_command printed a key with control characters");
 		return -1;
 	}
-	*key = xstrdup(line);
+	*key = secret_dup(line);
 	return 0;
 }
 
@@ -176,7 +176,7 @@ cred_run_command(const char *cmd, char **key, char **cause)
 	*key = NULL;
 	if (cred_spawn(cmd, &p, cause) != 0)
 		return -1;
-	out.data = xmalloc(CRED_COMMAND_MAX + 1);
+	out.data = secret_alloc(CRED_COMMAND_MAX + 1);
 	if (proc_read(&p, cred_sink, &out) < 0) {
 		xasprintf(cause, "key_command took more than %d seconds",
 		    CRED_COMMAND_TIMEOUT_MS / 1000);
@@ -298,7 +298,7 @@ cred_get(const struct provider_conf *p, char **key, enum cred_source *src, char 
 			    p->name, p->key_env);
 			return -1;
 		}
-		*key = xstrdup(v);
+		*key = secret_dup(v);
 		*src = CRED_ENV;
 		return 0;
 	}

@@ -258,7 +258,7 @@ keyring_get(const char *provider, char **key, char **cause)
 	}
 	if (pw == NULL)
 		return keyring_get_missing(provider, cause);
-	*key = xstrdup(pw);
+	*key = secret_dup(pw);
 	secret_password_free(pw);
 	return 0;
 }
