@@ -1,4 +1,5 @@
 /* proc: the one place child processes start: a new session, descriptors closed, key variables removed, a timeout that kills the group. */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -257,6 +258,8 @@ proc_start(struct proc *p, const struct proc_spec *s, char **cause)
 	char **env = NULL;
 	pid_t pid;
 
+	assert(s->in != PROC_IO_STDOUT && s->out != PROC_IO_FD && s->out != PROC_IO_STDOUT);
+	assert(s->err != PROC_IO_PIPE && s->err != PROC_IO_FD);
 	memset(p, 0, sizeof(*p));
 	p->in = p->out = -1;
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);

@@ -10,7 +10,7 @@
 /* What a child's standard descriptor is connected to. */
 enum proc_io {
 	PROC_IO_NULL,     /* /dev/null (the default) */
-	PROC_IO_PIPE,     /* a pipe; the caller's end is in struct proc */
+	PROC_IO_PIPE,     /* stdin and stdout only: a pipe; the caller's end is in struct proc */
 	PROC_IO_INHERIT,  /* the caller's own descriptor */
 	PROC_IO_FD,       /* stdin only: proc_spec.in_fd */
 	PROC_IO_STDOUT,   /* stderr only: the same as stdout */
