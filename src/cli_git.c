@@ -323,8 +323,14 @@ install_hook(int argc, char **argv)
 		goto out;
 	cmd = llm_command();
 	script = git_hook_script(cmd);
-	if (write_file(path, script, strlen(script), 0755, &cause) == -1)
+	if (write_file(path, script, strlen(script), 0755, &cause) == -1) {
+		char *why = NULL;
+
+		if (state == 2 && restore_hook(path, &why) == -1) /* the user's hook goes back */
+			fprintf(stderr, "llm: git install-hook: %s\n", why);
+		free(why);
 		goto out;
+	}
 	if (state == 2)
 		printf("replaced %s (the old hook is kept as %s" BACKUP_SUFFIX "; llm git "
 		    "uninstall-hook puts it back)\n", path, path);
