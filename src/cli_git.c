@@ -16,9 +16,12 @@
 #include "cli.h"
 #include "git_hook.h"
 #include "ledger.h"
+#include "proc.h"
 #include "util.h"
 
 #define HOOK_NAME "prepare-commit-msg"
+/* Where install-hook --force keeps the hook it replaced. */
+#define BACKUP_SUFFIX ".llm-backup"
 
 /* Output of a git query such as `git config` (a path or a word). */
 #define SMALL_OUT (64 * 1024)
@@ -39,63 +42,39 @@ static const char system_prompt[] =
 	"short body of one to four lines wrapped at 72 columns that says what changed "
 	"and why. No code fences, no quotes, no preamble.";
 
-typedef void (*sink_fn)(void *arg, const char *p, size_t n);
-
 /*
  * Run argv (argv[0] looked up in PATH) with stdin from in_fd (-1: /dev/null),
  * stdout fed to sink, stderr discarded. Its exit status, or -1 if it could not
  * run or was killed.
  */
 static int
-run(const char *const *argv, int in_fd, sink_fn sink, void *arg)
+run(const char *const *argv, int in_fd, proc_sink_fn sink, void *arg)
 {
-	int out[2], status, null_fd;
-	pid_t pid;
-	char chunk[65536];
-	ssize_t n;
+	struct proc_spec s = { .argv = argv, .out = PROC_IO_PIPE };
+	struct proc p;
+	char *cause = NULL;
+	int status;
 
-	if (pipe(out) == -1)
+	if (in_fd >= 0) {
+		s.in = PROC_IO_FD;
+		s.in_fd = in_fd;
+	}
+	if (proc_start(&p, &s, &cause) != 0) {
+		free(cause);
 		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid == -1) {
-		close(out[0]);
-		close(out[1]);
-		return -1;
 	}
-	if (pid == 0) {
-		null_fd = open("/dev/null", O_RDWR);
-		dup2(in_fd >= 0 ? in_fd : null_fd, 0);
-		dup2(out[1], 1);
-		dup2(null_fd, 2);
-		close(out[0]);
-		close(out[1]);
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(out[1]);
-	while ((n = read(out[0], chunk, sizeof chunk)) != 0) {
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (sink != NULL)
-			sink(arg, chunk, (size_t)n);
-	}
-	close(out[0]);
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			return -1;
-	if (!WIFEXITED(status))
+	proc_read(&p, sink, arg);
+	status = proc_wait(&p);
+	if (status == -1 || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status) == 127 ? -1 : WEXITSTATUS(status);
 }
 
-static void
+static bool
 sink_buf(void *arg, const char *p, size_t n)
 {
 	buf_add(arg, p, n);
+	return true;
 }
 
 /* Run a git query; its output trimmed (malloc'd), or NULL if it failed or printed nothing. */
@@ -269,6 +248,48 @@ hook_state(const char *path)
 	return state;
 }
 
+/*
+ * Move a hook that is not llm's aside to path.llm-backup, for uninstall-hook
+ * to put back. An earlier backup is never overwritten. 0, or -1 with *cause.
+ */
+static int
+backup_hook(const char *path, char **cause)
+{
+	char *bak = xstrfmt("%s" BACKUP_SUFFIX, path);
+	struct stat st;
+	int rc = -1;
+
+	if (lstat(bak, &st) == 0)
+		xasprintf(cause, "%s exists and is not llm's hook, and %s is taken by an earlier "
+		    "one; move one of them away first", path, bak);
+	else if (rename(path, bak) == -1)
+		xasprintf(cause, "cannot move %s aside: %s", path, strerror(errno));
+	else
+		rc = 0;
+	free(bak);
+	return rc;
+}
+
+/* Put the hook install-hook --force moved aside back in place, if there is one. */
+static int
+restore_hook(const char *path, char **cause)
+{
+	char *bak = xstrfmt("%s" BACKUP_SUFFIX, path);
+	struct stat st;
+	int rc = 0;
+
+	if (lstat(bak, &st) == 0) {
+		if (rename(bak, path) == -1) {
+			xasprintf(cause, "cannot put %s back: %s", bak, strerror(errno));
+			rc = -1;
+		} else {
+			printf("restored %s from %s\n", path, bak);
+		}
+	}
+	free(bak);
+	return rc;
+}
+
 static int
 install_hook(int argc, char **argv)
 {
@@ -298,11 +319,23 @@ install_hook(int argc, char **argv)
 		xasprintf(&cause, "cannot create %s: %s", dir, strerror(errno));
 		goto out;
 	}
+	if (state == 2 && backup_hook(path, &cause) == -1)
+		goto out;
 	cmd = llm_command();
 	script = git_hook_script(cmd);
-	if (write_file(path, script, strlen(script), 0755, &cause) == -1)
+	if (write_file(path, script, strlen(script), 0755, &cause) == -1) {
+		char *why = NULL;
+
+		if (state == 2 && restore_hook(path, &why) == -1) /* the user's hook goes back */
+			fprintf(stderr, "llm: git install-hook: %s\n", why);
+		free(why);
 		goto out;
-	printf("%s %s\n", state == 0 ? "installed" : state == 1 ? "updated" : "replaced", path);
+	}
+	if (state == 2)
+		printf("replaced %s (the old hook is kept as %s" BACKUP_SUFFIX "; llm git "
+		    "uninstall-hook puts it back)\n", path, path);
+	else
+		printf("%s %s\n", state == 0 ? "installed" : "updated", path);
 	rc = EXIT_OK;
 out:
 	if (cause != NULL)
@@ -341,7 +374,7 @@ uninstall_hook(int argc, char **argv)
 			break;
 		}
 		printf("removed %s\n", path);
-		rc = EXIT_OK;
+		rc = restore_hook(path, &cause) == -1 ? EXIT_USAGE : EXIT_OK;
 		break;
 	default:
 		xasprintf(&cause, "%s is not llm's hook; left as it is", path);
@@ -472,10 +505,11 @@ out:
 	buf_done(&list);
 }
 
-static void
+static bool
 sink_diff(void *arg, const char *p, size_t n)
 {
 	git_diff_feed(arg, p, n);
+	return true;
 }
 
 /* The staged diff, filtered and cut to the budget (malloc'd), or NULL with *why. */
@@ -603,7 +637,31 @@ draft_child(struct cli *cli, const char *prompt, int fd, int64_t deadline)
 	ledger_close(l);
 }
 
-/* Read the child's report until EOF or the deadline. False on timeout. */
+/* A signal that stops the hook while it waits: the draft's group goes with it. */
+static volatile sig_atomic_t hook_signal;
+
+static void
+on_hook_signal(int sig)
+{
+	hook_signal = sig;
+}
+
+/* Catch (on) or restore (off) the signals that end the hook while it waits. */
+static void
+hook_signals(bool on)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on ? on_hook_signal : SIG_DFL;
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* Read the child's report until EOF or the deadline. False on timeout or a signal. */
 static bool
 read_report(int fd, struct buf *out, int64_t deadline)
 {
@@ -614,7 +672,7 @@ read_report(int fd, struct buf *out, int64_t deadline)
 		int64_t left = deadline - clock_ms();
 		ssize_t n;
 
-		if (left <= 0)
+		if (left <= 0 || hook_signal != 0)
 			return false;
 		if (poll(&p, 1, left > 1000 ? 1000 : (int)left) <= 0)
 			continue;
@@ -629,51 +687,59 @@ read_report(int fd, struct buf *out, int64_t deadline)
 }
 
 /*
+ * Wait for the drafting process's report. When time is up, it is told to
+ * stop (so that it settles its ledger row) and, after a grace, its whole
+ * process group is killed: a key_command it started (a pinentry waiting for
+ * a passphrase) goes too, instead of living on after the commit.
+ */
+static bool
+await_draft(struct proc *p, struct buf *rep, int64_t deadline)
+{
+	bool in_time;
+
+	hook_signals(true);
+	in_time = read_report(p->out, rep, deadline);
+	if (!in_time) {
+		proc_signal(p, SIGTERM);
+		read_report(p->out, rep, clock_ms() + GRACE_MS);
+		/* not reaped yet, so the group id is still the draft's own */
+		proc_signal(p, SIGKILL);
+	}
+	close(p->out);
+	p->out = -1;
+	proc_wait(p);
+	hook_signals(false);
+	if (hook_signal != 0)
+		raise(hook_signal);
+	return in_time;
+}
+
+/*
  * Ask for a draft in a child process, within timeout seconds. The draft
  * (malloc'd) or NULL with *why. In the child it returns NULL with *child set,
  * once the request is over, so that the child unwinds and frees as any run.
+ * The child leads a session of its own and reports on its stdout.
  */
 static char *
 ask(struct cli *cli, const char *prompt, long timeout, char **why, bool *child)
 {
-	int fds[2], status;
+	struct proc_spec s = { .out = PROC_IO_PIPE, .err = PROC_IO_INHERIT };
 	int64_t deadline = clock_ms() + (int64_t)timeout * 1000;
+	struct proc p;
 	struct buf rep;
-	pid_t pid;
 	char *nl, *draft = NULL;
 	bool in_time;
 
-	if (pipe(fds) == -1) {
-		xasprintf(why, "pipe: %s", strerror(errno));
+	if (proc_start(&p, &s, why) != 0)
 		return NULL;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid == -1) {
-		xasprintf(why, "fork: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		draft_child(cli, prompt, fds[1], deadline);
-		close(fds[1]);
+	if (p.pid == 0) {
+		draft_child(cli, prompt, STDOUT_FILENO, deadline);
+		close(STDOUT_FILENO);
 		*child = true;
 		return NULL;
 	}
-	close(fds[1]);
 	buf_init(&rep, REPLY_MAX);
-	in_time = read_report(fds[0], &rep, deadline);
-	if (!in_time) {
-		/* Let it cancel and settle its ledger row, then make sure it is gone. */
-		kill(pid, SIGTERM);
-		read_report(fds[0], &rep, clock_ms() + GRACE_MS);
-		kill(pid, SIGKILL);
-	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
+	in_time = await_draft(&p, &rep, deadline);
 	nl = memchr(buf_str(&rep), '\n', rep.len);
 	if (!in_time || (nl != NULL && strncmp(buf_str(&rep), "130\n", 4) == 0))
 		xasprintf(why, "no reply within %ld s", timeout);

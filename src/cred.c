@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -13,9 +12,8 @@
 
 #include "cred.h"
 #include "keyring.h"
+#include "proc.h"
 #include "util.h"
-
-extern char **environ;
 
 /* How long key_command may take; it may ask for a passphrase. */
 #define CRED_COMMAND_TIMEOUT_MS (120 * 1000)
@@ -62,7 +60,7 @@ cred_key_valid(const char *key)
 }
 
 /* Keep keys out of core dumps and away from other processes' ptrace, once. */
-static void
+void
 cred_protect(void)
 {
 	static bool done;
@@ -75,100 +73,51 @@ cred_protect(void)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
-/* Wait for pid, retrying on EINTR; the raw status, or -1. */
-static int
-cred_wait(pid_t pid)
-{
-	int status;
+/* Collect what key_command prints, up to one byte past CRED_COMMAND_MAX. */
+struct cred_out {
+	char *data;     /* CRED_COMMAND_MAX + 1 bytes and a terminator */
+	size_t len;
+};
 
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return -1;
-	}
-	return status;
+static bool
+cred_sink(void *arg, const char *p, size_t n)
+{
+	struct cred_out *o = arg;
+	size_t room = CRED_COMMAND_MAX + 1 - o->len;
+
+	/* One byte of room past the cap tells "exactly full" from "over". */
+	if (n > room)
+		n = room;
+	memcpy(o->data + o->len, p, n);
+	o->len += n;
+	return o->len <= CRED_COMMAND_MAX;
 }
 
 /*
- * Start /bin/sh -c cmd with stdout on wfd and an empty stdin (a pipe already
- * at end of file: llm's own stdin may be the user's material, and the command
- * must not eat it).
+ * Start /bin/sh -c cmd with stdout on a pipe and stdin on /dev/null (llm's
+ * own stdin may be the user's material, and the command must not eat it).
+ * It stays in llm's session and process group: it may ask for a passphrase
+ * on the terminal, and when the group llm leads is killed (the git hook's
+ * time limit) it goes too. Its stderr is llm's, for the same prompts.
  */
 static int
-cred_spawn(const char *cmd, int rfd, int wfd, pid_t *pid)
+cred_spawn(const char *cmd, struct proc *p, char **cause)
 {
-	int in[2];
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, all;
-	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
-	int rc;
+	const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	struct proc_spec s = {
+		.argv = argv,
+		.out = PROC_IO_PIPE,
+		.err = PROC_IO_INHERIT,
+		.tty = true,
+		.timeout_ms = CRED_COMMAND_TIMEOUT_MS,
+	};
+	char *why = NULL;
 
-	if (pipe2(in, O_CLOEXEC) < 0)
-		return errno;
-	close(in[1]);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in[0], STDIN_FILENO);
-	posix_spawn_file_actions_addclose(&fa, rfd);
-	posix_spawn_file_actions_adddup2(&fa, wfd, STDOUT_FILENO);
-	posix_spawn_file_actions_addclose(&fa, wfd);
-	/* The command gets default signal handling whatever llm ignores (SIGPIPE). */
-	posix_spawnattr_init(&attr);
-	sigemptyset(&none);
-	sigfillset(&all);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &all);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	rc = posix_spawn(pid, "/bin/sh", &fa, &attr, argv, environ);
-	close(in[0]);
-	posix_spawnattr_destroy(&attr);
-	posix_spawn_file_actions_destroy(&fa);
-	return rc;
-}
-
-/*
- * Read the child's output into out (CRED_COMMAND_MAX + 1 bytes) until end of
- * file: the length, or -1 with *cause when it is too long or too slow.
- */
-static ssize_t
-cred_read_all(int fd, char *out, char **cause)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	int64_t deadline = clock_ms() + CRED_COMMAND_TIMEOUT_MS;
-	size_t len = 0;
-	ssize_t r;
-	int left;
-
-	for (;;) {
-		left = (int)(deadline - clock_ms());
-		if (left <= 0) {
-			xasprintf(cause, "key_command took more than %d seconds",
-			    CRED_COMMAND_TIMEOUT_MS / 1000);
-			return -1;
-		}
-		r = poll(&pfd, 1, left);
-		if (r < 0 && errno != EINTR) {
-			xasprintf(cause, "key_command: poll: %s", strerror(errno));
-			return -1;
-		}
-		if (r <= 0)
-			continue;
-		/* One byte of room past the cap tells "exactly full" from "over". */
-		r = read(fd, out + len, CRED_COMMAND_MAX + 1 - len);
-		if (r < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (r < 0) {
-			xasprintf(cause, "key_command: read: %s", strerror(errno));
-			return -1;
-		}
-		if (r == 0)
-			return (ssize_t)len;
-		len += (size_t)r;
-		if (len > CRED_COMMAND_MAX) {
-			xasprintf(cause, "key_command printed more than %d KiB",
-			    CRED_COMMAND_MAX / 1024);
-			return -1;
-		}
-	}
+	if (proc_start(p, &s, &why) == 0)
+		return 0;
+	xasprintf(cause, "key_command: %s", why);
+	free(why);
+	return -1;
 }
 
 /* Describe a wait status that is not a clean exit 0; NULL when it is. */
@@ -211,7 +160,7 @@ cred_first_line(char *out, size_t len, char **key, char **cause)
 		xasprintf(cause, "key_command printed a key with control characters");
 		return -1;
 	}
-	*key = xstrdup(line);
+	*key = secret_dup(line);
 	return 0;
 }
 
@@ -219,43 +168,39 @@ cred_first_line(char *out, size_t len, char **key, char **cause)
 int
 cred_run_command(const char *cmd, char **key, char **cause)
 {
-	char *out = NULL;
-	char *msg = NULL;
-	ssize_t len = -1;
-	int fds[2];
-	pid_t pid;
-	int rc, status, ret = -1;
+	struct cred_out out = { .data = NULL, .len = 0 };
+	struct proc p;
+	char *msg;
+	int status, ret = -1;
 
 	*key = NULL;
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		xasprintf(cause, "key_command: pipe: %s", strerror(errno));
+	if (cred_spawn(cmd, &p, cause) != 0)
 		return -1;
+	out.data = secret_alloc(CRED_COMMAND_MAX + 1);
+	if (proc_read(&p, cred_sink, &out) < 0) {
+		xasprintf(cause, "key_command took more than %d seconds",
+		    CRED_COMMAND_TIMEOUT_MS / 1000);
+		goto out;
 	}
-	rc = cred_spawn(cmd, fds[0], fds[1], &pid);
-	close(fds[1]);
-	if (rc != 0) {
-		close(fds[0]);
-		xasprintf(cause, "key_command: cannot start /bin/sh: %s", strerror(rc));
-		return -1;
+	if (out.len > CRED_COMMAND_MAX) {
+		proc_kill(&p, 0);
+		xasprintf(cause, "key_command printed more than %d KiB", CRED_COMMAND_MAX / 1024);
+		goto out;
 	}
-	out = xmalloc(CRED_COMMAND_MAX + 1);
-	len = cred_read_all(fds[0], out, &msg);
-	if (len < 0)
-		kill(pid, SIGKILL);
-	close(fds[0]);
-	status = cred_wait(pid);
-	if (len < 0) {
-		*cause = msg;
+	status = proc_wait(&p);
+	if (p.timed_out) {
+		xasprintf(cause, "key_command took more than %d seconds",
+		    CRED_COMMAND_TIMEOUT_MS / 1000);
 		goto out;
 	}
 	if ((msg = cred_status_msg(status)) != NULL) {
 		*cause = msg;
 		goto out;
 	}
-	ret = cred_first_line(out, (size_t)len, key, cause);
+	ret = cred_first_line(out.data, out.len, key, cause);
 out:
-	secure_clear(out, CRED_COMMAND_MAX + 1);
-	free(out);
+	secure_clear(out.data, CRED_COMMAND_MAX + 1);
+	free(out.data);
 	return ret;
 }
 
@@ -353,7 +298,7 @@ cred_get(const struct provider_conf *p, char **key, enum cred_source *src, char 
 			    p->name, p->key_env);
 			return -1;
 		}
-		*key = xstrdup(v);
+		*key = secret_dup(v);
 		*src = CRED_ENV;
 		return 0;
 	}

@@ -53,6 +53,14 @@ char *cred_missing_msg(const struct provider_conf *p);
  */
 int cred_run_command(const char *cmd, char **key, char **cause);
 
+/*
+ * Keep keys out of core dumps and away from other processes' ptrace: no
+ * core file (RLIMIT_CORE 0) and not dumpable. Called first thing in main,
+ * since a key_env key is in the environment from the start; cred_get calls
+ * it too, for programs that link cred without main.
+ */
+void cred_protect(void);
+
 /* Tell whether key is usable in a header: not empty, no control characters. */
 bool cred_key_valid(const char *key);
 

@@ -478,6 +478,87 @@ utf8_seq(const unsigned char *s)
 	return n;
 }
 
+/* The code point of the valid n-byte UTF-8 sequence at s. */
+static unsigned int
+utf8_cp(const unsigned char *s, size_t n)
+{
+	static const unsigned char lead[] = { 0x7f, 0x1f, 0x0f, 0x07 };
+	unsigned int cp = s[0] & lead[n - 1];
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		cp = cp << 6 | (s[i] & 0x3f);
+	return cp;
+}
+
+/* Whether cp reorders text unseen: bidi embeddings, overrides, isolates and marks. */
+static bool
+bidi_control(unsigned int cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
+/*
+ * The length of the escape sequence at s (s[0] is ESC): a CSI to its final
+ * byte, a string (OSC, DCS, APC, PM, SOS) to BEL, ST or the end of the line,
+ * any other to its final byte. Dropping the whole sequence, not only ESC,
+ * leaves no "[8m" or "]8;;https://..." behind.
+ */
+static size_t
+escape_len(const unsigned char *s)
+{
+	size_t i = 2;
+
+	if (s[1] == '[') {
+		while (s[i] >= 0x20 && s[i] <= 0x3f)
+			i++;
+		return s[i] >= 0x40 && s[i] <= 0x7e ? i + 1 : i;
+	}
+	if (s[1] != '\0' && strchr("]P_^X", s[1]) != NULL) {
+		for (; s[i] != '\0' && s[i] != '\n' && s[i] != 0x07; i++)
+			if (s[i] == 0x1b && s[i + 1] == '\\')
+				return i + 2;
+		return s[i] == 0x07 ? i + 1 : i;
+	}
+	for (i = 1; s[i] >= 0x20 && s[i] <= 0x2f; i++)
+		;
+	return s[i] >= 0x30 && s[i] <= 0x7e ? i + 1 : i;
+}
+
+/* Keep only what may go into a commit message: see git_hook.h. */
+char *
+git_msg_sanitize(const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	struct buf b;
+
+	buf_init(&b, 0);
+	while (*p != '\0') {
+		size_t n = utf8_seq(p);
+		unsigned int cp;
+
+		if (n == 0) {
+			buf_adds(&b, "\xef\xbf\xbd"); /* U+FFFD for each byte that is not UTF-8 */
+			p++;
+			continue;
+		}
+		if (*p == 0x1b) {
+			p += escape_len(p);
+			continue;
+		}
+		cp = utf8_cp(p, n);
+		if ((cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7f && cp <= 0x9f) ||
+		    bidi_control(cp)) {
+			p += n;
+			continue;
+		}
+		buf_add(&b, p, n);
+		p += n;
+	}
+	return buf_detach(&b);
+}
+
 /* Replace bytes that are not UTF-8 (a Latin-1 file, say) with '?': requests are JSON. */
 static void
 utf8_fix(char *s)
@@ -596,10 +677,59 @@ git_hook_script(const char *llm)
 	return buf_detach(&b);
 }
 
+/* Undo sh_quote on the n bytes at q (malloc'd), or NULL when they are not quoted so. */
+static char *
+sh_unquote(const char *q, size_t n)
+{
+	struct buf b;
+	size_t i = 0;
+
+	buf_init(&b, 0);
+	while (i < n) {
+		const char *end;
+
+		if (q[i] == '\\' && i + 1 < n) {
+			buf_addc(&b, q[i + 1]);
+			i += 2;
+		} else if (q[i] != '\'') {
+			buf_addc(&b, q[i++]);
+		} else if ((end = memchr(q + i + 1, '\'', n - i - 1)) != NULL) {
+			buf_add(&b, q + i + 1, (size_t)(end - q) - i - 1);
+			i = (size_t)(end - q) + 1;
+		} else {
+			buf_done(&b);
+			return NULL;
+		}
+	}
+	return buf_detach(&b);
+}
+
+/*
+ * Whether text is, byte for byte, a hook git_hook_script writes (for any
+ * command): the marker alone is not enough, since a user may have copied it
+ * into a hook of their own, and uninstall-hook would then delete their work.
+ */
 bool
 git_hook_is_ours(const char *text)
 {
-	return strstr(text, GIT_HOOK_MARKER) != NULL;
+	static const char tail[] = " >/dev/null 2>&1 || exit 0\n";
+	char *head = git_hook_script(""), *cut, *cmd, *script;
+	const char *q, *end;
+	bool ours = false;
+
+	/* everything up to the command's first appearance is the same for every command */
+	cut = strstr(head, "command -v ");
+	cut[strlen("command -v ")] = '\0';
+	q = text + strlen(head);
+	if (strncmp(text, head, strlen(head)) == 0 && (end = strstr(q, tail)) != NULL &&
+	    (cmd = sh_unquote(q, (size_t)(end - q))) != NULL) {
+		script = git_hook_script(cmd);
+		ours = strcmp(script, text) == 0;
+		free(script);
+		free(cmd);
+	}
+	free(head);
+	return ours;
 }
 
 /* Whether line s is a comment: comment == NULL is git's "auto", any of its candidates. */
@@ -723,7 +853,7 @@ reply_lines(char *text, char ***out)
 char *
 git_msg_clean(const char *reply)
 {
-	char *text = xstrdup(reply), **lines, *subject;
+	char *text = git_msg_sanitize(reply), **lines, *subject;
 	size_t n, i = 0, end;
 	struct buf b;
 

@@ -91,7 +91,16 @@ bool git_hook_is_ours(const char *text);
  */
 bool git_msg_has_text(const char *msg, const char *comment);
 /*
- * Turn a model's reply into a draft (malloc'd): code fences and quotes dropped,
+ * Keep only what may go into a commit message (malloc'd): escape sequences
+ * (CSI, OSC, DCS...) and control characters but newline and tab are
+ * removed (C0, DEL, C1), and the bidi controls (U+202A-202E, U+2066-2069,
+ * U+200E, U+200F, U+061C) that make text read otherwise than it is stored;
+ * each byte that is not UTF-8 becomes U+FFFD.
+ */
+char *git_msg_sanitize(const char *text);
+/*
+ * Turn a model's reply into a draft (malloc'd): escape sequences and control
+ * characters removed (git_msg_sanitize), code fences and quotes dropped,
  * the subject cut at a word boundary to GIT_SUBJECT_MAX characters, a blank
  * line, the body, one final newline. NULL if nothing usable is left.
  */

@@ -91,6 +91,14 @@ keyring_load(char **cause)
 	"without a desktop restart the daemon with `gnome-keyring-daemon --replace --unlock " \
 	"--components=secrets`, which reads the password on stdin"
 
+/* How to get a default collection when the service has none. */
+#define KEYRING_CREATE \
+	"create one and make it the default from the desktop session or a keyring manager " \
+	"(Seahorse: File, New, Password Keyring), or without a desktop restart the daemon with " \
+	"`gnome-keyring-daemon --replace --unlock --components=secrets`, which reads the new " \
+	"collection's password on stdin; or set key_env or key_command for the provider in " \
+	"config.ini"
+
 static const SecretSchema keyring_schema = {
 	.name = "org.llm.Key",
 	.flags = SECRET_SCHEMA_NONE,
@@ -155,6 +163,11 @@ keyring_error(GError *err, const char *what, char **cause)
 	    || g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND)
 	    || g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_NO_SERVER))) {
 		xasprintf(cause, "keyring: no Secret Service on the session bus (%s): " KEYRING_FIX, msg);
+	} else if (err != NULL && (g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT)
+	    || strstr(msg, "/collection/") != NULL)) {
+		/* A daemon started without --unlock, never logged in to: no "login" collection. */
+		xasprintf(cause, "keyring: the Secret Service has no collection to keep keys in (%s): "
+		    KEYRING_CREATE, msg);
 	} else if (err != NULL && (g_error_matches(err, SECRET_ERROR, SECRET_ERROR_IS_LOCKED)
 	    || g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED))) {
 		xasprintf(cause, "keyring: %s; " KEYRING_UNLOCK, msg);
@@ -245,7 +258,7 @@ keyring_get(const char *provider, char **key, char **cause)
 	}
 	if (pw == NULL)
 		return keyring_get_missing(provider, cause);
-	*key = xstrdup(pw);
+	*key = secret_dup(pw);
 	secret_password_free(pw);
 	return 0;
 }

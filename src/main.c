@@ -8,6 +8,8 @@
 #include "catalog.h"
 #include "cli.h"
 #include "config.h"
+#include "cred.h"
+#include "proc.h"
 #include "util.h"
 
 enum needs {
@@ -137,7 +139,11 @@ load(struct cli *cli, enum needs needs, bool want_color, bool hook)
 {
 	char *cause = NULL;
 	int rc = config_load(&cli->cfg, &cause);
+	size_t i;
 
+	/* every configured key variable stays out of the processes llm starts */
+	for (i = 0; i < cli->cfg.nproviders; i++)
+		proc_hide_env(cli->cfg.providers[i].key_env);
 	cli->err_tty = isatty(STDERR_FILENO);
 	cli->color = want_color && cli->err_tty && color_allowed();
 	if (needs == NEEDS_CONFIG) {
@@ -192,6 +198,7 @@ main(int argc, char **argv)
 	const struct command *cmd = NULL;
 	int rc;
 
+	cred_protect(); /* before anything reads a key: one may be in the environment already */
 	setlocale(LC_CTYPE, ""); /* characters only: numbers and dates keep one format */
 	memset(&cli, 0, sizeof cli);
 	if (argc > 1 && argv[1][0] != '-')
@@ -213,5 +220,6 @@ main(int argc, char **argv)
 	catalog_free(cli.cat);
 	free(cli.cfg_errors);
 	config_done(&cli.cfg);
+	proc_hide_env_clear();
 	return rc;
 }

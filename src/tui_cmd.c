@@ -13,12 +13,15 @@
 #include "cli.h"
 #include "config.h"
 #include "pricing.h"
+#include "proc.h"
 #include "store.h"
 #include "tui_priv.h"
 #include "util.h"
 
 #define ATTACH_MAX (1 << 20)
 #define RUN_MAX (256 * 1024)
+/* How long the clipboard tool may take to read what it is given. */
+#define CLIP_TIMEOUT_MS (10 * 1000)
 
 struct cmd {
 	const char *name, *args, *help;
@@ -336,48 +339,32 @@ tui_attach_file(struct tui *t, const char *path)
 }
 
 /*
- * /run: the command runs in the background, in a process group of its own,
- * with no terminal and its output on a pipe the main loop reads, so the
- * screen stays live and the cancel key stops it.
+ * /run: the command runs in the background, in a session of its own (proc),
+ * with no terminal, none of llm's descriptors, no key variables, and its
+ * output on a pipe the main loop reads, so the screen stays live and the
+ * cancel key stops it.
  */
 void
 tui_run_attach(struct tui *t, const char *cmd)
 {
+	const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	struct proc_spec s = { .argv = argv, .out = PROC_IO_PIPE, .err = PROC_IO_STDOUT };
 	struct tui_job *j = &t->job;
-	char k[16];
-	int fds[2], devnull;
-	pid_t pid;
+	struct proc p;
+	char k[16], *cause = NULL;
 
 	if (j->pid != 0) {
 		tui_status(t, true, "a /run command is still running: %s", j->cmd);
 		return;
 	}
-	if (pipe2(fds, O_CLOEXEC) != 0) {
-		tui_status(t, true, "run: %s", strerror(errno));
+	if (proc_start(&p, &s, &cause) != 0) {
+		tui_status(t, true, "run: %s", cause);
+		free(cause);
 		return;
 	}
-	pid = fork();
-	if (pid < 0) {
-		tui_status(t, true, "run: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return;
-	}
-	if (pid == 0) {
-		setpgid(0, 0);
-		devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, STDIN_FILENO);
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(fds[1], STDERR_FILENO);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	setpgid(pid, pid); /* both sides, so that a stop never misses the group */
-	close(fds[1]);
-	fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
-	j->pid = pid;
-	j->fd = fds[0];
+	fcntl(p.out, F_SETFL, fcntl(p.out, F_GETFL) | O_NONBLOCK);
+	j->pid = p.pid; /* the leader of its session and process group */
+	j->fd = p.out;
 	j->cut = j->stopped = false;
 	j->cmd = xstrdup(cmd);
 	buf_init(&j->out, RUN_MAX);
@@ -488,6 +475,25 @@ tui_job_kill(struct tui *t)
 	job_clear(t);
 }
 
+/* Whether prog is an executable file in a directory of PATH. */
+static bool
+in_path(const char *prog)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	bool found = false;
+	char *full;
+
+	for (p = path; p != NULL && *p && !found; p = *end ? end + 1 : end) {
+		end = strchr(p, ':');
+		if (end == NULL)
+			end = p + strlen(p);
+		full = xstrfmt("%.*s/%s", (int)(end - p), end > p ? p : ".", prog);
+		found = access(full, X_OK) == 0;
+		free(full);
+	}
+	return found;
+}
+
 /* The clipboard command: LLM_CLIPBOARD, wl-copy on Wayland, xclip on X; NULL if none. */
 static char *
 clipboard_cmd(void)
@@ -496,11 +502,39 @@ clipboard_cmd(void)
 
 	if (env != NULL && *env)
 		return xstrdup(env);
-	if (getenv("WAYLAND_DISPLAY") && system("command -v wl-copy >/dev/null 2>&1") == 0)
+	if (getenv("WAYLAND_DISPLAY") && in_path("wl-copy"))
 		return xstrdup("wl-copy");
-	if (getenv("DISPLAY") && system("command -v xclip >/dev/null 2>&1") == 0)
+	if (getenv("DISPLAY") && in_path("xclip"))
 		return xstrdup("xclip -selection clipboard");
 	return NULL;
+}
+
+/*
+ * Give text to the clipboard command on its stdin (proc: a session of its
+ * own, no key variables; a tool that keeps serving the selection carries on
+ * after it returns). 0 when it took it and exited 0, else -1 with *cause.
+ */
+static int
+clipboard_put(const char *cmd, const char *text, char **cause)
+{
+	const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	struct proc_spec s = { .argv = argv, .in = PROC_IO_PIPE, .timeout_ms = CLIP_TIMEOUT_MS };
+	struct proc p;
+	size_t len = strlen(text), off = 0;
+	ssize_t n;
+	int st;
+
+	if (proc_start(&p, &s, cause) != 0)
+		return -1;
+	while (off < len && ((n = write(p.in, text + off, len - off)) > 0 || errno == EINTR))
+		off += n > 0 ? (size_t)n : 0;
+	close(p.in);
+	p.in = -1;
+	st = proc_wait(&p);
+	if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	xasprintf(cause, "%s failed", cmd);
+	return -1;
 }
 
 /* Copy code block n (0: the last reply) to the clipboard. */
@@ -508,8 +542,7 @@ void
 tui_copy(struct tui *t, int n)
 {
 	const char *text = NULL, *what = "the last reply";
-	char *cmd, *sh, label[32];
-	FILE *p;
+	char *cmd, *cause = NULL, label[32];
 	size_t i;
 
 	if (n > 0) {
@@ -535,18 +568,11 @@ tui_copy(struct tui *t, int n)
 		tui_status(t, true, "no clipboard tool: install wl-copy or xclip (or set LLM_CLIPBOARD)");
 		return;
 	}
-	sh = xstrfmt("(%s) >/dev/null 2>&1", cmd);
-	p = popen(sh, "w");
-	if (p != NULL) {
-		fputs(text, p);
-		if (pclose(p) == 0)
-			tui_status(t, false, "copied %s", what);
-		else
-			tui_status(t, true, "copy: %s failed", cmd);
-	} else {
-		tui_status(t, true, "copy: %s", strerror(errno));
-	}
-	free(sh);
+	if (clipboard_put(cmd, text, &cause) == 0)
+		tui_status(t, false, "copied %s", what);
+	else
+		tui_status(t, true, "copy: %s", cause);
+	free(cause);
 	free(cmd);
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -251,6 +252,37 @@ secret_free(char *s)
 		return;
 	secure_clear(s, strlen(s));
 	free(s);
+}
+
+void *
+secret_alloc(size_t n)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t page = pg > 0 ? (size_t)pg : 4096, size;
+	void *p;
+
+	if (n > SIZE_MAX - page)
+		die("out of memory");
+	size = (n + page - 1) / page * page;
+	if (size == 0)
+		size = page;
+	if (posix_memalign(&p, page, size) != 0)
+		die("out of memory");
+	/* best effort: RLIMIT_MEMLOCK may refuse, and the secret is still cleared on free */
+	(void)mlock(p, size);
+	(void)madvise(p, size, MADV_DONTDUMP);
+	memset(p, 0, size);
+	return p;
+}
+
+char *
+secret_dup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = secret_alloc(n);
+
+	memcpy(p, s, n);
+	return p;
 }
 
 int64_t

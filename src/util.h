@@ -49,6 +49,14 @@ bool str_to_fixed(const char *s, int scale, int64_t *out);
 void secure_clear(void *p, size_t n);
 /* Clear and free a NUL-terminated secret; accepts NULL. */
 void secret_free(char *s);
+/*
+ * Memory for a secret: n zeroed bytes on pages of their own, locked in
+ * memory (never swapped out) and left out of core dumps as far as the system
+ * allows. Free with free(), after secure_clear (or secret_free for a string).
+ */
+void *secret_alloc(size_t n);
+/* A copy of the string s in secret_alloc memory; free with secret_free. */
+char *secret_dup(const char *s);
 
 /* Wall clock in seconds; LLM_NOW (epoch seconds) freezes it for tests. */
 int64_t clock_now(void);

@@ -285,11 +285,40 @@ check "foreign hook: uninstall left it" cmp -s "$HOOK" "$T/foreign.orig"
 run_llm git install-hook --force
 check_rc "foreign hook: --force replaces it" 0
 check "foreign hook: now llm's" grep -q "^# llm-git-hook: " "$HOOK"
+check "foreign hook: --force kept the old one aside" cmp -s "$HOOK.llm-backup" "$T/foreign.orig"
+check_contains "foreign hook: --force says where the old one is" "$OUT" "$HOOK.llm-backup"
+run_llm git install-hook --force
+check_rc "foreign hook: --force over llm's own hook" 0
+check "foreign hook: the backup is still the user's" cmp -s "$HOOK.llm-backup" "$T/foreign.orig"
 run_llm git uninstall-hook
 check_rc "uninstall exits 0" 0
-check "uninstall removed llm's hook" test ! -e "$HOOK"
+check "uninstall put the user's hook back" cmp -s "$HOOK" "$T/foreign.orig"
+check "uninstall: the put-back hook is executable" test -x "$HOOK"
+check "uninstall: no backup left" test ! -e "$HOOK.llm-backup"
+check_contains "uninstall says so" "$OUT" "restored $HOOK"
+rm -f "$HOOK"
 run_llm git uninstall-hook
 check_eq "uninstall with no hook: exit 0" "$RC" 0
+
+# A hook of the user's own that carries llm's marker line is still theirs.
+{ cat "$T/foreign.orig"; printf '%s\n' "# llm-git-hook: written by 'llm git install-hook'"; } >"$HOOK"
+chmod +x "$HOOK"
+cp "$HOOK" "$T/marked.orig"
+run_llm git install-hook
+check_rc "marker only: install refuses (exit 2)" 2
+check "marker only: left as it was" cmp -s "$HOOK" "$T/marked.orig"
+run_llm git uninstall-hook
+check_rc "marker only: uninstall refuses (exit 2)" 2
+check "marker only: uninstall left it" cmp -s "$HOOK" "$T/marked.orig"
+# llm's own hook with a line added by hand is no longer llm's
+run_llm git install-hook --force
+rm -f "$HOOK.llm-backup"
+printf 'npm test\n' >>"$HOOK"
+cp "$HOOK" "$T/edited.orig"
+run_llm git install-hook
+check_rc "edited hook: install refuses (exit 2)" 2
+check "edited hook: left as it was" cmp -s "$HOOK" "$T/edited.orig"
+rm -f "$HOOK"
 cd "$T"
 run_llm git install-hook
 check_rc "outside a repository: exit 2" 2

@@ -1,6 +1,9 @@
 /* test_cred: the credential lookup order, key_command and the keyring's answer with no Secret Service. */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cred.h"
 #include "keyring.h"
@@ -268,6 +271,63 @@ test_keyring_without_bus(void)
 	unsetenv("DBUS_SESSION_BUS_ADDRESS");
 }
 
+/* AddressSanitizer turns mlock into a no-op: lock flags cannot be seen under it. */
+#if defined(__SANITIZE_ADDRESS__)
+#define LOCKED(flags) true
+#else
+#define LOCKED(flags) ((flags) != NULL && strstr((flags), " lo") != NULL)
+#endif
+
+/* The VmFlags of the mapping holding p, from /proc/self/smaps (malloc'd), or NULL. */
+static char *
+vm_flags(const void *p)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512], *flags = NULL;
+	bool in = false;
+	unsigned long lo, hi, a = (unsigned long)(uintptr_t)p;
+
+	if (f == NULL)
+		return NULL;
+	while (flags == NULL && fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+			in = a >= lo && a < hi;
+		else if (in && strncmp(line, "VmFlags:", 8) == 0)
+			flags = xstrdup(line + 8);
+	}
+	fclose(f);
+	return flags;
+}
+
+/* A key llm holds sits on pages of its own, locked (never swapped) and left out of dumps. */
+static void
+test_key_memory_locked(void)
+{
+	struct provider_conf p = prov("t9", "LLM_TEST_KEY", "printf 'sk-cmd-locked\n'");
+	enum cred_source src = CRED_NONE;
+	char *key = NULL, *cause = NULL, *flags;
+	long page = sysconf(_SC_PAGESIZE);
+
+	setenv("LLM_TEST_KEY", "sk-env-locked", 1);
+	CHECK_INT(cred_get(&p, &key, &src, &cause), 0);
+	CHECK_STR(key, "sk-env-locked");
+	CHECK_INT((uintptr_t)key % (uintptr_t)page, 0);
+	flags = vm_flags(key);
+	CHECK(flags != NULL && strstr(flags, " dd") != NULL);
+	CHECK(LOCKED(flags));
+	free(flags);
+	secret_free(key);
+	unsetenv("LLM_TEST_KEY");
+	CHECK_INT(cred_get(&p, &key, &src, &cause), 0);
+	CHECK_STR(key, "sk-cmd-locked");
+	CHECK_INT(src, CRED_COMMAND);
+	flags = vm_flags(key);
+	CHECK(flags != NULL && strstr(flags, " dd") != NULL);
+	CHECK(LOCKED(flags));
+	free(flags);
+	secret_free(key);
+}
+
 int
 main(void)
 {
@@ -287,6 +347,7 @@ main(void)
 	RUN(test_missing_msg);
 	RUN(test_source_str);
 	RUN(test_key_valid);
+	RUN(test_key_memory_locked);
 	RUN(test_keyring_without_bus);
 	UNIT_EXIT();
 }

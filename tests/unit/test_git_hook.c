@@ -302,8 +302,43 @@ test_hook_script(void)
 	free(s);
 	s = git_hook_script("/opt/my llm's/bin/llm");
 	CHECK(strstr(s, "'/opt/my llm'\\''s/bin/llm' git commit-msg") != NULL);
+	CHECK(git_hook_is_ours(s));
 	free(s);
 	CHECK(!git_hook_is_ours("#!/bin/sh\nexec husky\n"));
+}
+
+/* Only a hook llm writes, byte for byte, is llm's: not one that merely carries the marker. */
+static void
+test_hook_ours_exactly(void)
+{
+	char *s = git_hook_script("/usr/local/bin/llm"), *t;
+
+	CHECK(git_hook_is_ours(s));
+	t = xstrfmt("%snpm test\n", s);
+	CHECK(!git_hook_is_ours(t));
+	free(t);
+	t = xstrfmt("#!/bin/sh\n%s\nmy own work\n", GIT_HOOK_MARKER);
+	CHECK(!git_hook_is_ours(t));
+	free(t);
+	t = xstrdup(s);
+	t[strlen(t) - 2] = 'X';
+	CHECK(!git_hook_is_ours(t));
+	free(t);
+	free(s);
+	/* a command that sh_quote would have quoted, written bare */
+	s = git_hook_script("/opt/my llm/llm");
+	t = xstrdup(s);
+	free(s);
+	s = t;
+	while ((t = strstr(s, "'/opt/my llm/llm'")) != NULL) {
+		memmove(t, t + 1, strlen(t + 1) + 1);
+		t = strstr(t, "'");
+		memmove(t, t + 1, strlen(t + 1) + 1);
+	}
+	CHECK(strstr(s, "/opt/my llm/llm git commit-msg") != NULL);
+	CHECK(!git_hook_is_ours(s));
+	free(s);
+	CHECK(!git_hook_is_ours(""));
 }
 
 static void
@@ -396,6 +431,45 @@ test_insert(void)
 	free(s);
 }
 
+/* Escape sequences, controls and bidi overrides never reach a commit message. */
+static void
+test_sanitize(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "plain\ttext\n", "plain\ttext\n" },
+		{ "a\x1b[8mhidden\x1b[0m b", "ahidden b" },
+		{ "see \x1b]8;;https://evil.example/\x07here\x1b]8;;\x07 now", "see here now" },
+		{ "t\x1b]0;title\x1b\\x", "tx" },
+		{ "unterminated \x1b]8;;https://x\nnext", "unterminated \nnext" },
+		{ "dcs\x1bPq#0\x1b\\end", "dcsend" },
+		{ "reset\x1b" "c!", "reset!" },
+		{ "charset\x1b(B!", "charset!" },
+		{ "cr\r\nbell\x07 del\x7f nul-free\x01", "cr\nbell del nul-free" },
+		{ "c1\xc2\x9b" "31mred\xc2\x85", "c131mred" },
+		{ "bidi \xe2\x80\xae" "evil\xe2\x80\xac \xe2\x81\xa6x\xe2\x81\xa9 \xe2\x80\x8f\xd8\x9c.",
+		  "bidi evil x ." },
+		{ "keep \xc3\xa9 \xe2\x86\x92 \xf0\x9f\x99\x82 \xe2\x80\x8b", "keep \xc3\xa9 \xe2\x86\x92 "
+		  "\xf0\x9f\x99\x82 \xe2\x80\x8b" },
+		{ "bad \xff\xc3 \xed\xa0\x80 \xc0\xaf", "bad \xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd"
+		  "\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd" },
+		{ "esc at end\x1b", "esc at end" },
+		{ "csi at end\x1b[12", "csi at end" },
+	};
+	size_t i;
+	char *s;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		s = git_msg_sanitize(cases[i].in);
+		CHECK_STR(s, cases[i].want);
+		free(s);
+	}
+	s = git_msg_clean("feat: \x1b[31mred\x1b[0m \xe2\x80\xae" "evil\r\n\r\nbody\x1b]8;;u\x07 link\n");
+	CHECK_STR(s, "feat: red evil\n\nbody link\n");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -409,8 +483,10 @@ main(void)
 	RUN(test_render_not_utf8);
 	RUN(test_sources);
 	RUN(test_hook_script);
+	RUN(test_hook_ours_exactly);
 	RUN(test_has_text);
 	RUN(test_clean);
+	RUN(test_sanitize);
 	RUN(test_subject_lengths);
 	RUN(test_insert);
 	UNIT_EXIT();

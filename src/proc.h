@@ -1,0 +1,89 @@
+/* proc: the one place child processes start: a new session, descriptors closed, key variables removed, a timeout that kills the group. */
+#ifndef LLM_PROC_H
+#define LLM_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* What a child's standard descriptor is connected to. */
+enum proc_io {
+	PROC_IO_NULL,     /* /dev/null (the default) */
+	PROC_IO_PIPE,     /* stdin and stdout only: a pipe; the caller's end is in struct proc */
+	PROC_IO_INHERIT,  /* the caller's own descriptor */
+	PROC_IO_FD,       /* stdin only: proc_spec.in_fd */
+	PROC_IO_STDOUT,   /* stderr only: the same as stdout */
+};
+
+/* How to start a child; zero-initialised fields mean /dev/null, a new session, no timeout. */
+struct proc_spec {
+	const char *const *argv;  /* argv[0] looked up in PATH; NULL: fork only (see proc_start) */
+	enum proc_io in, out, err;
+	int in_fd;                /* with in == PROC_IO_FD */
+	bool tty;                 /* stay in the caller's session and process group: a command
+	                             that may ask on the terminal (key_command) */
+	int timeout_ms;           /* 0: none; counted from the start */
+	int grace_ms;             /* between SIGTERM and SIGKILL on timeout; 0: 2 seconds */
+};
+
+/* A started child. */
+struct proc {
+	pid_t pid;          /* 0 in a forked child, and once reaped */
+	int in, out;        /* the caller's ends of PROC_IO_PIPE, else -1 */
+	int64_t deadline;   /* clock_ms() at which it is killed; 0: none */
+	int grace_ms;
+	bool group;         /* it leads its own process group: signals go to the group */
+	bool timed_out;     /* it was killed at its deadline */
+	int status;         /* the wait status once reaped */
+};
+
+/* Called with each chunk a child prints; false stops the reading. */
+typedef bool (*proc_sink_fn)(void *arg, const char *p, size_t n);
+
+/*
+ * Start a child as s says: a new session (unless s->tty), stdin, stdout and
+ * stderr as asked, every other descriptor closed, default signal handling,
+ * and, when it runs a program, the environment without the key variables
+ * (see proc_env_hidden). With s->argv NULL it forks only, like fork(): it
+ * returns 0 in both processes, and p->pid is 0 in the child, which keeps its
+ * environment (it is this program). 0, or -1 with *cause.
+ */
+int proc_start(struct proc *p, const struct proc_spec *s, char **cause);
+
+/*
+ * Read the child's stdout pipe into sink until end of file or the deadline,
+ * or until sink returns false, then close it. 0 at end of file, 1 when sink
+ * stopped it, -1 when the deadline passed (the child was killed: see
+ * proc_kill).
+ */
+int proc_read(struct proc *p, proc_sink_fn sink, void *arg);
+
+/* Wait for the child and reap it, killing it at its deadline; its wait status, or -1. */
+int proc_wait(struct proc *p);
+
+/* Reap the child if it has ended: 1 reaped (p->status set), 0 still running, -1 error. */
+int proc_try_wait(struct proc *p);
+
+/* Send sig to the child's process group (to the child alone when it shares the caller's). */
+void proc_signal(const struct proc *p, int sig);
+
+/*
+ * Stop the child now: SIGTERM to its group, up to grace_ms for it to end,
+ * SIGKILL to whatever of the group is left, then reap it. Closes the pipes.
+ */
+void proc_kill(struct proc *p, int grace_ms);
+
+/* Keep the variable name out of every child's environment (a provider's key_env). */
+void proc_hide_env(const char *name);
+
+/*
+ * Tell whether the environment entry "NAME=value" (or a bare NAME) is kept
+ * from children: a name given to proc_hide_env, or one ending in _API_KEY.
+ */
+bool proc_env_hidden(const char *entry);
+
+/* Forget the names given to proc_hide_env (at exit, for leak checkers). */
+void proc_hide_env_clear(void);
+
+#endif
