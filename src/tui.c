@@ -248,12 +248,21 @@ tui_pump(struct tui *t, int timeout_ms)
 	}
 }
 
+/* The headless screen's terminal type. */
+static const char *
+headless_term(void)
+{
+	/* A fixed terminal type keeps screens byte-stable; LLM_TUI_TERM tries another. */
+	const char *term = getenv("LLM_TUI_TERM");
+
+	return term != NULL && *term ? term : "xterm-256color";
+}
+
 /* Open a virtual screen of w x h writing to out (or /dev/null); NULL with *cause. */
 static SCREEN *
 open_headless(struct tui *t, int w, int h, const char *out, char **cause)
 {
 	char num[16];
-	const char *term;
 	FILE *fo, *fi;
 
 	/* ncurses takes the size from the environment when the output is no terminal. */
@@ -273,9 +282,7 @@ open_headless(struct tui *t, int w, int h, const char *out, char **cause)
 	}
 	t->out_fp = fo;
 	t->in_fp = fi;
-	/* A fixed terminal type keeps screens byte-stable; LLM_TUI_TERM tries another. */
-	term = getenv("LLM_TUI_TERM");
-	return newterm(term != NULL && *term ? term : "xterm-256color", fo, fi);
+	return newterm(headless_term(), fo, fi);
 }
 
 /* Prepare what the signal handler writes to give the terminal back, and take over it. */
@@ -495,6 +502,11 @@ tui_run(struct cli *cli, const struct tui_opts *o)
 	size_t i;
 	int rc;
 
+	if (tui_term_capable(o->script != NULL ? headless_term() : NULL, &cause) != 0) {
+		fprintf(stderr, "llm: chat: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
 	setlocale(LC_CTYPE, ""); /* characters only: numbers and dates keep one format */
 	t = tui_new(cli, o);
 	t->unicode = MB_CUR_MAX > 1;

@@ -235,6 +235,10 @@ void tui_meter_refresh(struct tui *t);
 /* Format tokens as 950, 2.1k or 1.2M. */
 void tui_tokens(int64_t n, char *out, size_t size);
 
+/* tui_term.c */
+/* Whether terminal type term (NULL: $TERM) can move the cursor and clear; 0, or -1 with *cause. */
+int tui_term_capable(const char *term, char **cause);
+
 /* tui_keys.c */
 /* Set up readline in callback mode, drawing through the TUI. */
 void tui_rl_start(struct tui *t);

@@ -145,5 +145,23 @@ tm send-keys -t d "echo EXIT=\$?" Enter
 check_pane "llm alone: exit 0" d "EXIT=0"
 tm send-keys -t d "exit" Enter
 
+# -- a terminal that cannot address the cursor is refused before a screen or a request
+n=$(fake_count)
+tm new-session -d -s e -x 200 -y 30 \
+    "env TERM=dumb \"$LLM_BIN\" chat; echo EXIT=\$?; env TERM=dumb \"$LLM_BIN\"; echo EXIT2=\$?; exec sleep 600"
+check_pane "dumb: refused with what to use" e \
+    "llm: chat: TERM=dumb cannot address the cursor: the full-screen client needs a capable terminal; use llm PROMPT"
+check_pane "dumb: exit 2" e "EXIT=2"
+check_pane "dumb, llm alone: exit 2" e "EXIT2=2"
+tm send-keys -t e -l "hello"
+tm send-keys -t e Enter
+# a client that took the keys would send within this wait
+if T_WAIT=3 fake_wait_count $((n + 1)); then
+	not_ok "dumb: nothing sent" "$(fake_requests)"
+else
+	ok "dumb: nothing sent"
+fi
+check_eq "dumb: no alternate screen" "$(tm display -p -t e '#{alternate_on}')" 0
+
 tm kill-server 2>/dev/null
 echo "# $T_PASS passed, $T_FAIL failed"

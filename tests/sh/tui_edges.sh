@@ -1,0 +1,43 @@
+# The full-screen client at its edges, headless: a terminal type that cannot hold a
+# screen, a window below the smallest layout, files that are not regular, "~/" paths,
+# /system shown, commands given an argument they do not take, the key column of the
+# model picker, and themes found beside a moved program.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+export LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
+
+# tui NAME [SIZE] [ARGS...]: run the script $T/NAME.s headless (at most 20 s); TUI_RC,
+# stderr in $T/NAME.err.
+tui() {
+	_n=$1
+	_s=${2:-100x30}
+	shift
+	[ $# -gt 0 ] && shift
+	if timeout -k 5 20 "$LLM_BIN" chat --headless "$T/$_n.s" --size "$_s" "$@" \
+	    >"$T/$_n.out" 2>"$T/$_n.err"; then
+		TUI_RC=0
+	else
+		TUI_RC=$?
+	fi
+}
+
+screen() {
+	cat "$1" 2>/dev/null || echo "(no dump $1)"
+}
+
+# -- a terminal type that cannot move the cursor is refused before anything starts
+cat >"$T/a.s" <<S
+:type hello
+:key Enter
+:wait-idle
+:dump-screen $T/a0
+S
+LLM_TUI_TERM=dumb tui a
+check_eq "dumb: exit 2" "$TUI_RC" 2
+check_contains "dumb: says why and what to use" "$(cat "$T/a.err")" \
+    "llm: chat: TERM=dumb cannot address the cursor: the full-screen client needs a capable terminal; use llm PROMPT"
+check_eq "dumb: nothing sent" "$(fake_count)" 0
+check_eq "dumb: no screen drawn" "$(screen "$T/a0")" "(no dump $T/a0)"
+LLM_TUI_TERM=no-such-terminal tui a
+check_eq "unknown terminal type: exit 2" "$TUI_RC" 2
+check_contains "unknown terminal type: named" "$(cat "$T/a.err")" "unknown terminal type TERM=no-such-terminal"
