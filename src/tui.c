@@ -140,14 +140,15 @@ tui_status(struct tui *t, bool error, const char *fmt, ...)
 	t->dirty = true;
 }
 
-/* Apply a new terminal size and reflow. */
+/* Apply a new terminal size and reflow; below TUI_MIN_W x TUI_MIN_H only a message is drawn. */
 void
 tui_resize(struct tui *t, int w, int h)
 {
-	if (w < 20)
-		w = 20;
-	if (h < 10)
-		h = 10;
+	/* curses must know the real size: a larger one would draw past the bottom row */
+	if (w < 1)
+		w = 1;
+	if (h < 1)
+		h = 1;
 	resizeterm(h, w);
 	t->w = w;
 	t->h = h;

@@ -204,6 +204,10 @@ struct tui {
 	int sig_pipe[2];
 };
 
+/* The smallest screen the layout fits; below it only a message is drawn. */
+#define TUI_MIN_W 20
+#define TUI_MIN_H 10
+
 /* tui_draw.c */
 /* Start colour pairs for the theme's slots, unless NO_COLOR or the terminal says no. */
 void tui_colors_start(struct tui *t);

@@ -41,3 +41,29 @@ check_eq "dumb: no screen drawn" "$(screen "$T/a0")" "(no dump $T/a0)"
 LLM_TUI_TERM=no-such-terminal tui a
 check_eq "unknown terminal type: exit 2" "$TUI_RC" 2
 check_contains "unknown terminal type: named" "$(cat "$T/a.err")" "unknown terminal type TERM=no-such-terminal"
+
+# -- below 20x10 only a message is drawn, until the window grows; typing is kept
+cat >"$T/b.s" <<S
+:resize 40 8
+:type kept while small
+:dump-screen $T/b0
+:resize 15 3
+:dump-screen $T/b1
+:resize 20 10
+:dump-screen $T/b2
+:resize 60 20
+:dump-screen $T/b3
+S
+tui b
+check_eq "small: exit 0" "$TUI_RC" 0
+check_contains "small: the message" "$(screen "$T/b0")" "too small: 40x8"
+check_contains "small: the size needed" "$(screen "$T/b0")" "llm needs 20x10"
+check_not_contains "small: no frame drawn" "$(screen "$T/b0")" "│"
+check_not_contains "small: typing not drawn over it" "$(screen "$T/b0")" "kept while small"
+check_eq "small: 8 rows dumped" "$(wc -l <"$T/b0" | tr -d ' ')" 8
+check_contains "tiny: the message cut to fit" "$(screen "$T/b1")" "too small: 15x3"
+check_contains "20x10: the layout again" "$(sed -n 1p "$T/b2")" "┌ llm"
+check_contains "20x10: bottom border on the last row" "$(sed -n 10p "$T/b2")" "└"
+check_contains "grown: frame back" "$(sed -n 1p "$T/b3")" "┌ llm"
+check_contains "grown: the input typed while small" "$(screen "$T/b3")" "> kept while small"
+check_contains "grown: bottom border on row 20" "$(sed -n 20p "$T/b3")" "└ F1 help"

@@ -109,6 +109,16 @@ check_contains "resize: bottom border on row 20" "$(tm capture-pane -p -t a | se
 check_contains "resize: reflowed" "$(tm capture-pane -p -t a)" "│ llm  pasted fine"
 tm resize-window -t a -x 100 -y 30
 check_eq "resize: back to 100 wide" "$(wait_frame a 100)" 100
+# below 20x10 only a message shows, until the window grows; what is typed meanwhile is kept
+tm resize-window -t a -x 60 -y 8
+check_pane "small: the message" a "too small: 60x8"
+tm send-keys -t a -l "typed small"
+check_pane "small: the size needed" a "llm needs 20x10"
+check_not_contains "small: typing not drawn over it" "$(tm capture-pane -p -t a)" "typed small"
+tm resize-window -t a -x 100 -y 30
+check_pane "small: grown back, the input kept" a "> typed small"
+check_eq "small: frame 100 wide again" "$(wait_frame a 100)" 100
+tm send-keys -t a C-a C-k
 tm send-keys -t a C-c
 check_pane "C-c: asks again" a "C-c again to quit"
 tm send-keys -t a C-c
