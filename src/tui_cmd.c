@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -302,6 +303,57 @@ fence_for(const char *text)
 	return xstrfmt("%.*s", (int)longest + 1, "````````````````````````````````````````");
 }
 
+/*
+ * Read a regular file of at most max bytes into *out (malloc'd, NUL-ended).
+ * The open never waits: a FIFO with no writer, a terminal or a device would
+ * hold the screen for good, so anything but a regular file is refused.
+ */
+static int
+attach_read(const char *path, size_t max, char **out, size_t *len, char **cause)
+{
+	struct stat st;
+	struct buf b;
+	char chunk[8192];
+	ssize_t n;
+	int fd, rc = -1;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	buf_init(&b, max);
+	if (fstat(fd, &st) != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		xasprintf(cause, "%s: %s; attach a regular file", path, S_ISDIR(st.st_mode) ?
+		    "a directory" : S_ISFIFO(st.st_mode) ? "a pipe (FIFO)" : S_ISSOCK(st.st_mode) ?
+		    "a socket" : "a device");
+		goto out;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (buf_add(&b, chunk, (size_t)n) != 0) {
+			xasprintf(cause, "%s: larger than %zu bytes", path, max);
+			goto out;
+		}
+	}
+	*len = b.len;
+	*out = buf_detach(&b);
+	rc = 0;
+out:
+	buf_done(&b);
+	close(fd);
+	return rc;
+}
+
 /* Read a file into an attachment. */
 int
 tui_attach_file(struct tui *t, const char *path)
@@ -310,7 +362,7 @@ tui_attach_file(struct tui *t, const char *path)
 	size_t len = 0;
 	char tok[16];
 
-	if (file_read(path, ATTACH_MAX, &text, &len, &cause) != 0) {
+	if (attach_read(path, ATTACH_MAX, &text, &len, &cause) != 0) {
 		tui_status(t, true, "%s", cause);
 		free(cause);
 		return -1;

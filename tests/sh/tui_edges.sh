@@ -67,3 +67,30 @@ check_contains "20x10: bottom border on the last row" "$(sed -n 10p "$T/b2")" "�
 check_contains "grown: frame back" "$(sed -n 1p "$T/b3")" "┌ llm"
 check_contains "grown: the input typed while small" "$(screen "$T/b3")" "> kept while small"
 check_contains "grown: bottom border on row 20" "$(sed -n 20p "$T/b3")" "└ F1 help"
+
+# -- /file and -f refuse what is not a regular file, at once
+mkfifo "$T/fifo"
+mkdir "$T/dir"
+cat >"$T/c.s" <<S
+:dump-screen $T/c0
+:type /file $T/fifo
+:key Enter
+:dump-screen $T/c1
+:type /file $T/dir
+:key Enter
+:dump-screen $T/c2
+:type /file /dev/zero
+:key Enter
+:dump-screen $T/c3
+:type /file $T/dir/../ok.txt
+:key Enter
+:dump-screen $T/c4
+S
+printf 'fine\n' >"$T/ok.txt"
+tui c 100x30 -f "$T/fifo"
+check_eq "fifo: exit 0 (nothing waits on the pipe)" "$TUI_RC" 0
+check_contains "-f fifo: refused on the status line" "$(screen "$T/c0")" "fifo: a pipe (FIFO); attach a regular file"
+check_contains "/file fifo: refused on the status line" "$(screen "$T/c1")" "fifo: a pipe (FIFO); attach a regular file"
+check_contains "/file dir: refused" "$(screen "$T/c2")" "dir: a directory; attach a regular file"
+check_contains "/file device: refused" "$(screen "$T/c3")" "/dev/zero: a device; attach a regular file"
+check_contains "/file regular: attached" "$(screen "$T/c4")" "attached $T/dir/../ok.txt"
