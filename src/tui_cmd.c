@@ -763,6 +763,17 @@ cmd_resume(struct tui *t, char *arg)
 	tui_resume(t, id);
 }
 
+/* A path as typed, with a leading "~/" made the home directory as a shell would; malloc'd. */
+static char *
+typed_path(const char *arg)
+{
+	const char *home = getenv("HOME");
+
+	if (arg[0] == '~' && (arg[1] == '/' || arg[1] == '\0') && home != NULL && *home)
+		return xstrfmt("%s%s", home, arg + 1);
+	return xstrdup(arg);
+}
+
 static void
 cmd_file(struct tui *t, char *arg)
 {
@@ -772,10 +783,7 @@ cmd_file(struct tui *t, char *arg)
 		tui_status(t, true, "/file PATH: which file?");
 		return;
 	}
-	if (arg[0] == '~' && arg[1] == '/' && getenv("HOME"))
-		path = xstrfmt("%s%s", getenv("HOME"), arg + 1);
-	else
-		path = xstrdup(arg);
+	path = typed_path(arg);
 	tui_attach_file(t, path);
 	free(path);
 }
@@ -798,6 +806,7 @@ cmd_save(struct tui *t, char *arg)
 {
 	char *sp = strchr(arg, ' ');
 	const struct md_code *c;
+	char *path;
 	int64_t n;
 	size_t len;
 	int fd;
@@ -815,22 +824,22 @@ cmd_save(struct tui *t, char *arg)
 		tui_status(t, true, "/save: there is no code block %lld", (long long)n);
 		return;
 	}
-	arg = str_trim(sp + 1);
-	fd = open(arg, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	path = typed_path(str_trim(sp + 1));
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		tui_status(t, true, "/save: %s: %s%s", arg, strerror(errno), errno == EEXIST ?
+		tui_status(t, true, "/save: %s: %s%s", path, strerror(errno), errno == EEXIST ?
 		    " (not overwritten)" : "");
+		free(path);
 		return;
 	}
 	len = strlen(c->text);
-	if (write(fd, c->text, len) != (ssize_t)len) {
-		tui_status(t, true, "/save: %s: %s", arg, strerror(errno));
-		close(fd);
-		return;
-	}
+	if (write(fd, c->text, len) != (ssize_t)len)
+		tui_status(t, true, "/save: %s: %s", path, strerror(errno));
+	else
+		tui_status(t, false, "saved code block %lld%s%s to %s", (long long)n, *c->lang ? " " :
+		    "", c->lang, path);
 	close(fd);
-	tui_status(t, false, "saved code block %lld%s%s to %s", (long long)n, *c->lang ? " " : "",
-	    c->lang, arg);
+	free(path);
 }
 
 static void
@@ -845,12 +854,32 @@ cmd_copy(struct tui *t, char *arg)
 	tui_copy(t, (int)n);
 }
 
+/* /system: show the system prompt; TEXT sets it, --clear drops it. */
 static void
 cmd_system(struct tui *t, char *arg)
 {
+	char *s;
+
+	if (*arg == '\0') {
+		if (t->system == NULL) {
+			tui_status(t, false, "no system prompt (/system TEXT sets one)");
+			return;
+		}
+		s = xstrfmt("system prompt: %s", t->system);
+		tui_view_add(&t->view, TUI_NOTE, s, strlen(s));
+		free(s);
+		t->view.scroll = 0;
+		tui_status(t, false, "system prompt shown above (/system --clear drops it)");
+		return;
+	}
 	free(t->system);
-	t->system = *arg ? xstrdup(arg) : NULL;
-	tui_status(t, false, *arg ? "system prompt set" : "system prompt cleared");
+	t->system = NULL;
+	if (strcmp(arg, "--clear") == 0) {
+		tui_status(t, false, "system prompt cleared");
+		return;
+	}
+	t->system = xstrdup(arg);
+	tui_status(t, false, "system prompt set");
 }
 
 static void
@@ -907,7 +936,7 @@ static const struct cmd cmds[] = {
 	{ .name = "save", .args = "N PATH", .help = "save code block N to a new file", .fn = cmd_save },
 	{ .name = "copy", .args = "[N]", .help = "copy code block N or the last reply",
 	  .fn = cmd_copy },
-	{ .name = "system", .args = "[TEXT]", .help = "set or clear the system prompt",
+	{ .name = "system", .args = "[TEXT|--clear]", .help = "show, set or clear the system prompt",
 	  .fn = cmd_system },
 	{ .name = "theme", .args = "[NAME]", .help = "show or switch the colour theme",
 	  .fn = cmd_theme },
@@ -1005,7 +1034,10 @@ tui_command(struct tui *t, const char *line)
 			matches++;
 		}
 	}
-	if (matches == 1)
+	if (matches == 1 && found->args[0] == '\0' && *arg != '\0')
+		tui_status(t, true, "/%s takes no argument: nothing done ('%s' was not used)",
+		    found->name, arg);
+	else if (matches == 1)
 		found->fn(t, arg);
 	else
 		tui_status(t, true, "%s /%s: /help lists the commands", matches ? "ambiguous" : "unknown",

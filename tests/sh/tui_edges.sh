@@ -94,3 +94,76 @@ check_contains "/file fifo: refused on the status line" "$(screen "$T/c1")" "fif
 check_contains "/file dir: refused" "$(screen "$T/c2")" "dir: a directory; attach a regular file"
 check_contains "/file device: refused" "$(screen "$T/c3")" "/dev/zero: a device; attach a regular file"
 check_contains "/file regular: attached" "$(screen "$T/c4")" "attached $T/dir/../ok.txt"
+
+# -- "~/" in /save and /file is the home directory
+fake_reply '{"text":"```py\nprint(1)\n```\n","usage":{"input":10,"output":5}}'
+printf 'from home\n' >"$HOME/in.txt"
+cat >"$T/d.s" <<S
+:type /file ~/in.txt
+:key Enter
+:type go
+:key Enter
+:wait-idle
+:type /save 1 ~/x.py
+:key Enter
+:dump-screen $T/d0
+S
+tui d
+check_eq "home: exit 0" "$TUI_RC" 0
+check_contains "/file ~/: read from HOME" "$(fake_last body.messages.-1.content)" "from home"
+check_eq "/save ~/: written in HOME" "$(cat "$HOME/x.py" 2>/dev/null)" "print(1)"
+check_contains "/save ~/: status names the real path" "$(screen "$T/d0")" "to $HOME/x.py"
+if [ -e "$T/~" ] || [ -e "./~" ]; then not_ok "/save ~/: no directory named ~"; else ok "/save ~/: no directory named ~"; fi
+
+# -- /system alone shows the prompt; --clear drops it
+fake_reset
+fake_reply '{"text":"one","usage":{"input":10,"output":5}}'
+fake_reply '{"text":"two","usage":{"input":10,"output":5}}'
+cat >"$T/e.s" <<S
+:type /system
+:key Enter
+:dump-screen $T/e0
+:type /system Answer in French.
+:key Enter
+:type /system
+:key Enter
+:dump-screen $T/e1
+:type bonjour
+:key Enter
+:wait-idle
+:type /system --clear
+:key Enter
+:dump-screen $T/e2
+:type encore
+:key Enter
+:wait-idle
+S
+tui e
+check_eq "system: exit 0" "$TUI_RC" 0
+check_contains "system: none yet" "$(screen "$T/e0")" "no system prompt (/system TEXT sets one)"
+check_contains "system: shown" "$(screen "$T/e1")" "system prompt: Answer in French."
+check_contains "system: still sent after it was shown" "$(fake_get 0 body.messages.0.content)" "Answer in French."
+check_contains "system: --clear says so" "$(screen "$T/e2")" "system prompt cleared"
+check_eq "system: cleared, none sent" "$(fake_get 1 body.messages.0.role)" user
+
+# -- a command that takes no argument refuses one instead of ignoring it
+fake_reset
+fake_reply '{"text":"cheap answer","usage":{"input":10,"output":5}}'
+cat >"$T/f.s" <<S
+:type hello
+:key Enter
+:wait-idle
+:type /retry in one line please
+:key Enter
+:wait-idle
+:dump-screen $T/f0
+:type /new now
+:key Enter
+:dump-screen $T/f1
+S
+tui f
+check_eq "retry arg: exit 0" "$TUI_RC" 0
+check_contains "retry arg: refused" "$(screen "$T/f0")" "/retry takes no argument: nothing done ('in one line please' was not used)"
+check_eq "retry arg: nothing re-asked" "$(fake_count)" 1
+check_contains "new arg: refused" "$(screen "$T/f1")" "/new takes no argument"
+check_contains "new arg: the conversation kept" "$(screen "$T/f1")" "cheap answer"
