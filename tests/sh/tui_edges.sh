@@ -167,3 +167,19 @@ check_contains "retry arg: refused" "$(screen "$T/f0")" "/retry takes no argumen
 check_eq "retry arg: nothing re-asked" "$(fake_count)" 1
 check_contains "new arg: refused" "$(screen "$T/f1")" "/new takes no argument"
 check_contains "new arg: the conversation kept" "$(screen "$T/f1")" "cheap answer"
+
+# -- the model picker says which models have a key, without reading it
+unset GEMINI_API_KEY
+cat >"$T/g.s" <<S
+:key F3
+:type test-
+:dump-screen $T/g0
+S
+tui g
+check_eq "picker: exit 0" "$TUI_RC" 0
+check_contains "picker: env key" "$(grep -F 'test-cheap ' "$T/g0")" "key: env"
+check_contains "picker: no key" "$(grep -F 'test-frontier ' "$T/g0")" "no key"
+check_not_contains "picker: no key is not a key" "$(grep -F 'test-frontier ' "$T/g0")" "key: "
+check_contains "picker: local model needs none" "$(grep -F 'test-local ' "$T/g0")" "no key needed"
+check_not_contains "picker: the key itself never shown" "$(screen "$T/g0")" "sk-test-openai"
+export GEMINI_API_KEY=gm-test-0003
