@@ -392,6 +392,7 @@ struct tui *
 tui_new(struct cli *cli, const struct tui_opts *o)
 {
 	struct tui *t = xcalloc(1, sizeof(*t));
+	const char *theme = o->theme ? o->theme : cli->cfg.theme;
 	char *cause = NULL;
 
 	t->cli = cli;
@@ -416,8 +417,8 @@ tui_new(struct cli *cli, const struct tui_opts *o)
 		fcntl(t->sig_pipe[1], F_SETFD, FD_CLOEXEC);
 		sig_fd = t->sig_pipe[1];
 	}
-	if (theme_load(&t->theme, o->theme ? o->theme : t->cfg->theme, t->cfg->dir, &cause) != 0) {
-		tui_status(t, true, "theme: %s", cause);
+	if (theme_load(&t->theme, theme, t->cfg->dir, &cause) != 0) {
+		tui_theme_error(t, theme, cause);
 		free(cause);
 		cause = NULL;
 		theme_init(&t->theme);

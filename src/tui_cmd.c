@@ -882,6 +882,15 @@ cmd_system(struct tui *t, char *arg)
 	tui_status(t, false, "system prompt set");
 }
 
+/* A theme that did not load: the whole reason (it lists the places searched) above the input. */
+void
+tui_theme_error(struct tui *t, const char *name, const char *cause)
+{
+	tui_view_add(&t->view, TUI_ERROR, cause, strlen(cause));
+	t->view.scroll = 0;
+	tui_status(t, true, "theme: '%s' not loaded (the reason is above)", name);
+}
+
 static void
 cmd_theme(struct tui *t, char *arg)
 {
@@ -889,11 +898,12 @@ cmd_theme(struct tui *t, char *arg)
 	char *cause = NULL;
 
 	if (*arg == '\0') {
-		tui_status(t, false, "theme: %s (/theme NAME loads themes/NAME.theme)", t->theme.name);
+		tui_status(t, false, "theme: %s (/theme NAME loads NAME.theme; llm config path lists "
+		    "where)", t->theme.name);
 		return;
 	}
 	if (theme_load(&th, arg, t->cfg->dir, &cause) != 0) {
-		tui_status(t, true, "theme: %s", cause);
+		tui_theme_error(t, arg, cause);
 		free(cause);
 		return;
 	}

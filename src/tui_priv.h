@@ -306,6 +306,8 @@ void tui_pick_close(struct tui *t);
 void tui_pick_key(struct tui *t, int key);
 /* Attach a file to the next message; 0, or -1 with the reason on the status line. */
 int tui_attach_file(struct tui *t, const char *path);
+/* Report a theme that did not load, with the whole reason, in the transcript. */
+void tui_theme_error(struct tui *t, const char *name, const char *cause);
 /* Re-ask the last turn one tier up. */
 void tui_retry_up(struct tui *t);
 /* Copy code block n (0: the last reply) to the clipboard. */

@@ -183,3 +183,37 @@ check_not_contains "picker: no key is not a key" "$(grep -F 'test-frontier ' "$T
 check_contains "picker: local model needs none" "$(grep -F 'test-local ' "$T/g0")" "no key needed"
 check_not_contains "picker: the key itself never shown" "$(screen "$T/g0")" "sk-test-openai"
 export GEMINI_API_KEY=gm-test-0003
+
+# -- themes beside a program moved after installing, or run from its build tree
+mkdir -p "$T/pkg/bin" "$T/pkg/share/llm/themes" "$T/tree/build" "$T/tree/themes" "$T/cwd"
+cp "$LLM_BIN" "$T/pkg/bin/llm"
+cp "$LLM_BIN" "$T/tree/build/llm"
+printf 'cost = fg:201/magenta\n' >"$T/pkg/share/llm/themes/beside.theme"
+printf 'cost = fg:202/red\n' >"$T/tree/themes/intree.theme"
+paths=$(cd "$T/cwd" && "$T/pkg/bin/llm" config path)
+check_contains "config path: themes beside the program" "$paths" "$T/pkg/share/llm/themes"
+check_contains "config path: the user's themes first" "$(printf '%s\n' "$paths" | grep '^themes:')" \
+    "themes: $LLM_CONFIG_DIR/themes"
+check_contains "config path: a missing place says so" "$paths" "$LLM_CONFIG_DIR/themes (not present)"
+cat >"$T/h.s" <<S
+:type /theme beside
+:key Enter
+:dump-colors $T/h0
+:type /theme intree
+:key Enter
+:dump-screen $T/h1
+:type /theme nosuch
+:key Enter
+:dump-screen $T/h2
+S
+(cd "$T/cwd" && LLM_BIN="$T/pkg/bin/llm" tui h)
+check_contains "theme beside: loaded from another directory" "$(screen "$T/h0")" "-- styles (beside)"
+check_contains "theme beside: not found in a place it is not" "$(screen "$T/h1")" "theme 'intree' not found"
+check_contains "theme not found: the places are listed" "$(screen "$T/h2")" "$T/pkg/share/llm/themes"
+cat >"$T/i.s" <<S
+:type /theme intree
+:key Enter
+:dump-colors $T/i0
+S
+(cd "$T/cwd" && LLM_BIN="$T/tree/build/llm" tui i)
+check_contains "theme in the build tree: loaded" "$(screen "$T/i0")" "-- styles (intree)"
