@@ -2,9 +2,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "cli.h"
+#include "theme.h"
 #include "util.h"
 
 /* Print every error of the file, those only the whole catalog shows too; EXIT_OK if none. */
@@ -39,6 +41,20 @@ config_check(struct cli *cli)
 	return EXIT_OK;
 }
 
+/* The themes directories, one a line, in the order a theme is looked up. */
+static void
+config_path_themes(const struct cli *cli)
+{
+	char *dirs[THEME_DIRS_MAX];
+	size_t i, n = theme_dirs(cli->cfg.dir, dirs, ARRAY_SIZE(dirs));
+
+	for (i = 0; i < n; i++) {
+		printf("%s %s%s\n", i == 0 ? "themes:" : "       ", dirs[i], access(dirs[i], F_OK) == 0 ?
+		    "" : " (not present)");
+		free(dirs[i]);
+	}
+}
+
 int
 cli_config(struct cli *cli, int argc, char **argv)
 {
@@ -55,7 +71,7 @@ cli_config(struct cli *cli, int argc, char **argv)
 		}
 		printf("config: %s%s\n", cli->cfg.path, cli->cfg.loaded ? "" : " (not present)");
 		printf("data:   %s/llm.db\n", cli->cfg.data_dir);
-		printf("themes: %s/themes, %s/themes\n", cli->cfg.dir, LLM_DATADIR);
+		config_path_themes(cli);
 		return EXIT_OK;
 	}
 	if (strcmp(sub, "show") == 0) {

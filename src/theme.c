@@ -310,14 +310,71 @@ try_file(struct theme *t, const char *path, char **cause)
 	return rc == 0 ? 1 : -1;
 }
 
-/* Load a named theme over the default from the config, installed or local themes directory. */
+/* Add dir to the list of n (at most max) unless it is there already; it takes dir. */
+static void
+dirs_add(char **dirs, size_t *n, size_t max, char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		if (strcmp(dirs[i], dir) == 0) {
+			free(dir);
+			return;
+		}
+	}
+	if (*n < max)
+		dirs[(*n)++] = dir;
+	else
+		free(dir);
+}
+
+/* Cut path at its last slash (it names the directory then); false if it has none. */
+static bool
+dir_up(char *path)
+{
+	char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return false;
+	*slash = '\0';
+	return true;
+}
+
+/* Fill dirs with the themes directories in the order they are searched; return how many. */
+size_t
+theme_dirs(const char *config_dir, char **dirs, size_t max)
+{
+	char exe[4096];
+	ssize_t n;
+	size_t count = 0;
+
+	if (config_dir != NULL)
+		dirs_add(dirs, &count, max, xstrfmt("%s/themes", config_dir));
+	dirs_add(dirs, &count, max, xstrdup(LLM_DATADIR "/themes"));
+	/* A copy that was moved after installing, or run from its build tree, has its themes near. */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0 && (size_t)n < sizeof(exe) - 1) {
+		exe[n] = '\0';
+		if (dir_up(exe)) {
+			dirs_add(dirs, &count, max, xstrfmt("%s/themes", exe));
+			if (dir_up(exe)) {
+				dirs_add(dirs, &count, max, xstrfmt("%s/share/llm/themes", exe));
+				dirs_add(dirs, &count, max, xstrfmt("%s/themes", exe));
+			}
+		}
+	}
+	dirs_add(dirs, &count, max, xstrdup("./themes"));
+	return count;
+}
+
+/* Load a named theme over the default from the first themes directory that has it. */
 int
 theme_load(struct theme *t, const char *name, const char *config_dir, char **cause)
 {
-	const char *dirs[3];
-	char *path;
-	size_t i;
-	int rc;
+	char *dirs[THEME_DIRS_MAX], *path;
+	struct buf where;
+	size_t i, n;
+	int found = 0;
 
 	theme_init(t);
 	if (name == NULL || *name == '\0')
@@ -326,25 +383,23 @@ theme_load(struct theme *t, const char *name, const char *config_dir, char **cau
 		xasprintf(cause, "theme '%s': a theme is named by its file name without .theme", name);
 		return -1;
 	}
-	dirs[0] = config_dir;
-	dirs[1] = LLM_DATADIR;
-	dirs[2] = ".";
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
-		if (dirs[i] == NULL)
-			continue;
-		path = xstrfmt("%s/themes/%s.theme", dirs[i], name);
-		rc = try_file(t, path, cause);
+	n = theme_dirs(config_dir, dirs, ARRAY_SIZE(dirs));
+	for (i = 0; i < n && found == 0; i++) {
+		path = xstrfmt("%s/%s.theme", dirs[i], name);
+		found = try_file(t, path, cause);   /* 1 loaded, 0 not there, -1 broken */
 		free(path);
-		if (rc < 0)
-			return -1;
-		if (rc > 0) {
-			str_copy(t->name, sizeof(t->name), name);
-			return 0;
-		}
 	}
-	if (strcmp(name, "default") == 0)
-		return 0;
-	xasprintf(cause, "theme '%s' not found (looked in %s/themes, %s/themes, ./themes)", name,
-	    config_dir ? config_dir : "$LLM_CONFIG_DIR", LLM_DATADIR);
-	return -1;
+	if (found > 0) {
+		str_copy(t->name, sizeof(t->name), name);
+	} else if (found == 0 && strcmp(name, "default") != 0) {
+		buf_init(&where, 0);
+		for (i = 0; i < n; i++)
+			buf_addf(&where, "%s%s", i ? ", " : "", dirs[i]);
+		xasprintf(cause, "theme '%s' not found (looked in %s)", name, where.data);
+		buf_done(&where);
+		found = -1;
+	}
+	for (i = 0; i < n; i++)
+		free(dirs[i]);
+	return found < 0 ? -1 : 0;
 }

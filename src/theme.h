@@ -62,10 +62,21 @@ void theme_init(struct theme *t);
  * text in errors. 0, or -1 with *cause "path:line: message" for each error.
  */
 int theme_parse(struct theme *t, const char *text, size_t len, const char *path, char **cause);
+/* The most themes directories theme_dirs names. */
+#define THEME_DIRS_MAX 8
+
 /*
- * Load theme name over the default: $config_dir/themes/NAME.theme, then the
- * installed themes directory, then ./themes; "default" needs no file.
- * config_dir may be NULL. 0, or -1 with *cause.
+ * Fill dirs (malloc'd strings, at most max) with the themes directories in
+ * the order they are searched: $config_dir/themes, the installed one, then
+ * beside the program (BINDIR/themes, PREFIX/share/llm/themes, PREFIX/themes,
+ * for a moved install or a build tree), then ./themes. config_dir may be NULL.
+ * Return how many.
+ */
+size_t theme_dirs(const char *config_dir, char **dirs, size_t max);
+/*
+ * Load theme name over the default from the first of theme_dirs() that holds
+ * NAME.theme; "default" needs no file. config_dir may be NULL. 0, or -1 with
+ * *cause (naming every directory searched when none has it).
  */
 int theme_load(struct theme *t, const char *name, const char *config_dir, char **cause);
 /* The slot's name as written in theme files ("meter_warn"). */

@@ -140,14 +140,15 @@ tui_status(struct tui *t, bool error, const char *fmt, ...)
 	t->dirty = true;
 }
 
-/* Apply a new terminal size and reflow. */
+/* Apply a new terminal size and reflow; below TUI_MIN_W x TUI_MIN_H only a message is drawn. */
 void
 tui_resize(struct tui *t, int w, int h)
 {
-	if (w < 20)
-		w = 20;
-	if (h < 10)
-		h = 10;
+	/* curses must know the real size: a larger one would draw past the bottom row */
+	if (w < 1)
+		w = 1;
+	if (h < 1)
+		h = 1;
 	resizeterm(h, w);
 	t->w = w;
 	t->h = h;
@@ -248,12 +249,21 @@ tui_pump(struct tui *t, int timeout_ms)
 	}
 }
 
+/* The headless screen's terminal type. */
+static const char *
+headless_term(void)
+{
+	/* A fixed terminal type keeps screens byte-stable; LLM_TUI_TERM tries another. */
+	const char *term = getenv("LLM_TUI_TERM");
+
+	return term != NULL && *term ? term : "xterm-256color";
+}
+
 /* Open a virtual screen of w x h writing to out (or /dev/null); NULL with *cause. */
 static SCREEN *
 open_headless(struct tui *t, int w, int h, const char *out, char **cause)
 {
 	char num[16];
-	const char *term;
 	FILE *fo, *fi;
 
 	/* ncurses takes the size from the environment when the output is no terminal. */
@@ -273,9 +283,7 @@ open_headless(struct tui *t, int w, int h, const char *out, char **cause)
 	}
 	t->out_fp = fo;
 	t->in_fp = fi;
-	/* A fixed terminal type keeps screens byte-stable; LLM_TUI_TERM tries another. */
-	term = getenv("LLM_TUI_TERM");
-	return newterm(term != NULL && *term ? term : "xterm-256color", fo, fi);
+	return newterm(headless_term(), fo, fi);
 }
 
 /* Prepare what the signal handler writes to give the terminal back, and take over it. */
@@ -384,6 +392,7 @@ struct tui *
 tui_new(struct cli *cli, const struct tui_opts *o)
 {
 	struct tui *t = xcalloc(1, sizeof(*t));
+	const char *theme = o->theme ? o->theme : cli->cfg.theme;
 	char *cause = NULL;
 
 	t->cli = cli;
@@ -408,8 +417,8 @@ tui_new(struct cli *cli, const struct tui_opts *o)
 		fcntl(t->sig_pipe[1], F_SETFD, FD_CLOEXEC);
 		sig_fd = t->sig_pipe[1];
 	}
-	if (theme_load(&t->theme, o->theme ? o->theme : t->cfg->theme, t->cfg->dir, &cause) != 0) {
-		tui_status(t, true, "theme: %s", cause);
+	if (theme_load(&t->theme, theme, t->cfg->dir, &cause) != 0) {
+		tui_theme_error(t, theme, cause);
 		free(cause);
 		cause = NULL;
 		theme_init(&t->theme);
@@ -495,6 +504,11 @@ tui_run(struct cli *cli, const struct tui_opts *o)
 	size_t i;
 	int rc;
 
+	if (tui_term_capable(o->script != NULL ? headless_term() : NULL, &cause) != 0) {
+		fprintf(stderr, "llm: chat: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
 	setlocale(LC_CTYPE, ""); /* characters only: numbers and dates keep one format */
 	t = tui_new(cli, o);
 	t->unicode = MB_CUR_MAX > 1;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -305,6 +306,57 @@ fence_for(const char *text)
 	return xstrfmt("%.*s", (int)longest + 1, "````````````````````````````````````````");
 }
 
+/*
+ * Read a regular file of at most max bytes into *out (malloc'd, NUL-ended).
+ * The open never waits: a FIFO with no writer, a terminal or a device would
+ * hold the screen for good, so anything but a regular file is refused.
+ */
+static int
+attach_read(const char *path, size_t max, char **out, size_t *len, char **cause)
+{
+	struct stat st;
+	struct buf b;
+	char chunk[8192];
+	ssize_t n;
+	int fd, rc = -1;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	buf_init(&b, max);
+	if (fstat(fd, &st) != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		xasprintf(cause, "%s: %s; attach a regular file", path, S_ISDIR(st.st_mode) ?
+		    "a directory" : S_ISFIFO(st.st_mode) ? "a pipe (FIFO)" : S_ISSOCK(st.st_mode) ?
+		    "a socket" : "a device");
+		goto out;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (buf_add(&b, chunk, (size_t)n) != 0) {
+			xasprintf(cause, "%s: larger than %zu bytes", path, max);
+			goto out;
+		}
+	}
+	*len = b.len;
+	*out = buf_detach(&b);
+	rc = 0;
+out:
+	buf_done(&b);
+	close(fd);
+	return rc;
+}
+
 /* Read a file into an attachment. */
 int
 tui_attach_file(struct tui *t, const char *path)
@@ -313,7 +365,7 @@ tui_attach_file(struct tui *t, const char *path)
 	size_t len = 0;
 	char tok[16];
 
-	if (file_read(path, ATTACH_MAX, &text, &len, &cause) != 0) {
+	if (attach_read(path, ATTACH_MAX, &text, &len, &cause) != 0) {
 		tui_status(t, true, "%s", cause);
 		free(cause);
 		return -1;
@@ -737,6 +789,17 @@ cmd_resume(struct tui *t, char *arg)
 	tui_resume(t, id);
 }
 
+/* A path as typed, with a leading "~/" made the home directory as a shell would; malloc'd. */
+static char *
+typed_path(const char *arg)
+{
+	const char *home = getenv("HOME");
+
+	if (arg[0] == '~' && (arg[1] == '/' || arg[1] == '\0') && home != NULL && *home)
+		return xstrfmt("%s%s", home, arg + 1);
+	return xstrdup(arg);
+}
+
 static void
 cmd_file(struct tui *t, char *arg)
 {
@@ -746,10 +809,7 @@ cmd_file(struct tui *t, char *arg)
 		tui_status(t, true, "/file PATH: which file?");
 		return;
 	}
-	if (arg[0] == '~' && arg[1] == '/' && getenv("HOME"))
-		path = xstrfmt("%s%s", getenv("HOME"), arg + 1);
-	else
-		path = xstrdup(arg);
+	path = typed_path(arg);
 	tui_attach_file(t, path);
 	free(path);
 }
@@ -772,6 +832,7 @@ cmd_save(struct tui *t, char *arg)
 {
 	char *sp = strchr(arg, ' ');
 	const struct md_code *c;
+	char *path;
 	int64_t n;
 	size_t len;
 	int fd;
@@ -789,22 +850,22 @@ cmd_save(struct tui *t, char *arg)
 		tui_status(t, true, "/save: there is no code block %lld", (long long)n);
 		return;
 	}
-	arg = str_trim(sp + 1);
-	fd = open(arg, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	path = typed_path(str_trim(sp + 1));
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		tui_status(t, true, "/save: %s: %s%s", arg, strerror(errno), errno == EEXIST ?
+		tui_status(t, true, "/save: %s: %s%s", path, strerror(errno), errno == EEXIST ?
 		    " (not overwritten)" : "");
+		free(path);
 		return;
 	}
 	len = strlen(c->text);
-	if (write(fd, c->text, len) != (ssize_t)len) {
-		tui_status(t, true, "/save: %s: %s", arg, strerror(errno));
-		close(fd);
-		return;
-	}
+	if (write(fd, c->text, len) != (ssize_t)len)
+		tui_status(t, true, "/save: %s: %s", path, strerror(errno));
+	else
+		tui_status(t, false, "saved code block %lld%s%s to %s", (long long)n, *c->lang ? " " :
+		    "", c->lang, path);
 	close(fd);
-	tui_status(t, false, "saved code block %lld%s%s to %s", (long long)n, *c->lang ? " " : "",
-	    c->lang, arg);
+	free(path);
 }
 
 static void
@@ -819,12 +880,41 @@ cmd_copy(struct tui *t, char *arg)
 	tui_copy(t, (int)n);
 }
 
+/* /system: show the system prompt; TEXT sets it, --clear drops it. */
 static void
 cmd_system(struct tui *t, char *arg)
 {
+	char *s;
+
+	if (*arg == '\0') {
+		if (t->system == NULL) {
+			tui_status(t, false, "no system prompt (/system TEXT sets one)");
+			return;
+		}
+		s = xstrfmt("system prompt: %s", t->system);
+		tui_view_add(&t->view, TUI_NOTE, s, strlen(s));
+		free(s);
+		t->view.scroll = 0;
+		tui_status(t, false, "system prompt shown above (/system --clear drops it)");
+		return;
+	}
 	free(t->system);
-	t->system = *arg ? xstrdup(arg) : NULL;
-	tui_status(t, false, *arg ? "system prompt set" : "system prompt cleared");
+	t->system = NULL;
+	if (strcmp(arg, "--clear") == 0) {
+		tui_status(t, false, "system prompt cleared");
+		return;
+	}
+	t->system = xstrdup(arg);
+	tui_status(t, false, "system prompt set");
+}
+
+/* A theme that did not load: the whole reason (it lists the places searched) above the input. */
+void
+tui_theme_error(struct tui *t, const char *name, const char *cause)
+{
+	tui_view_add(&t->view, TUI_ERROR, cause, strlen(cause));
+	t->view.scroll = 0;
+	tui_status(t, true, "theme: '%s' not loaded (the reason is above)", name);
 }
 
 static void
@@ -834,11 +924,12 @@ cmd_theme(struct tui *t, char *arg)
 	char *cause = NULL;
 
 	if (*arg == '\0') {
-		tui_status(t, false, "theme: %s (/theme NAME loads themes/NAME.theme)", t->theme.name);
+		tui_status(t, false, "theme: %s (/theme NAME loads NAME.theme; llm config path lists "
+		    "where)", t->theme.name);
 		return;
 	}
 	if (theme_load(&th, arg, t->cfg->dir, &cause) != 0) {
-		tui_status(t, true, "theme: %s", cause);
+		tui_theme_error(t, arg, cause);
 		free(cause);
 		return;
 	}
@@ -881,7 +972,7 @@ static const struct cmd cmds[] = {
 	{ .name = "save", .args = "N PATH", .help = "save code block N to a new file", .fn = cmd_save },
 	{ .name = "copy", .args = "[N]", .help = "copy code block N or the last reply",
 	  .fn = cmd_copy },
-	{ .name = "system", .args = "[TEXT]", .help = "set or clear the system prompt",
+	{ .name = "system", .args = "[TEXT|--clear]", .help = "show, set or clear the system prompt",
 	  .fn = cmd_system },
 	{ .name = "theme", .args = "[NAME]", .help = "show or switch the colour theme",
 	  .fn = cmd_theme },
@@ -979,7 +1070,10 @@ tui_command(struct tui *t, const char *line)
 			matches++;
 		}
 	}
-	if (matches == 1)
+	if (matches == 1 && found->args[0] == '\0' && *arg != '\0')
+		tui_status(t, true, "/%s takes no argument: nothing done ('%s' was not used)",
+		    found->name, arg);
+	else if (matches == 1)
 		found->fn(t, arg);
 	else
 		tui_status(t, true, "%s /%s: /help lists the commands", matches ? "ambiguous" : "unknown",

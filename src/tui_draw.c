@@ -649,6 +649,24 @@ draw_footer(struct tui *t)
 	hrule(t, t->h - 1, BOX_BL, BOX_BR, hint, THEME_DIM, 0);
 }
 
+/* Below the smallest layout: only say so (as tmux and htop do) until the window grows. */
+static void
+draw_too_small(struct tui *t)
+{
+	char now[48], need[48];
+	const char *lines[2] = { now, need };
+	int i, x, y = t->h / 2 - (t->h > 1 ? 1 : 0);
+
+	snprintf(now, sizeof(now), "too small: %dx%d", t->w, t->h);
+	snprintf(need, sizeof(need), "llm needs %dx%d", TUI_MIN_W, TUI_MIN_H);
+	for (i = 0; i < 2 && y + i < t->h; i++) {
+		int w = md_width(lines[i], strlen(lines[i]));
+
+		x = w < t->w ? (t->w - w) / 2 : 0;
+		seg(t, y + i, &x, t->w, lines[i], i == 0 ? THEME_ERROR : THEME_STATUS, 0);
+	}
+}
+
 /* Draw the whole screen and push it out with one doupdate. */
 void
 tui_draw(struct tui *t)
@@ -657,6 +675,18 @@ tui_draw(struct tui *t)
 	char title[128];
 	int64_t conv = chat_conversation(t->chat);
 
+	if (t->w < TUI_MIN_W || t->h < TUI_MIN_H) {
+		erase();
+		cells_reset(t);
+		draw_too_small(t);
+		attrset(A_NORMAL);
+		curs_set(0);
+		wnoutrefresh(stdscr);
+		doupdate();
+		t->dirty = false;
+		t->last_frame = clock_ms();
+		return;
+	}
 	route_update(t);
 	t->input_rows = input_rows_needed(t);
 	rows = tui_trans_rows(t);

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
+#include "cred.h"
 #include "store.h"
 #include "tui_priv.h"
 #include "util.h"
@@ -100,6 +102,29 @@ per_m(int64_t pico, char *out, size_t n)
 	}
 }
 
+/* Where m's key would come from, found without reading it: "key: env", "no key", ... */
+static const char *
+model_key(const struct tui *t, const struct model *m)
+{
+	const struct provider_conf *pc = config_provider(t->cfg, m->provider);
+
+	if (pc == NULL)
+		return "no provider";
+	if (!pc->requires_key)
+		return "no key needed";
+	switch (cred_probe(pc)) {
+	case CRED_ENV:
+		return "key: env";
+	case CRED_KEYRING:
+		return "key: keyring";
+	case CRED_COMMAND:
+		return "key: command";
+	case CRED_NONE:
+		break;
+	}
+	return "no key";
+}
+
 static void
 pick_models(struct tui *t)
 {
@@ -113,9 +138,9 @@ pick_models(struct tui *t)
 
 		per_m(m->in_price, in, sizeof(in));
 		per_m(m->out_price, out, sizeof(out));
-		tui_pick_add(&t->pick, xstrfmt("%s %-26s %-8s in %-8s out %-8s %s", t->pin &&
+		tui_pick_add(&t->pick, xstrfmt("%s %-26s %-8s in %-8s out %-8s %-12s %s", t->pin &&
 		    strcmp(t->pin, m->name) == 0 ? "*" : " ", m->name, tier_str(m->tier), in, out,
-		    m->provider), (int64_t)i);
+		    m->provider, model_key(t, m)), (int64_t)i);
 		if (t->pin && strcmp(t->pin, m->name) == 0)
 			t->pick.sel = (int)t->pick.nall - 1;
 	}

@@ -204,6 +204,10 @@ struct tui {
 	int sig_pipe[2];
 };
 
+/* The smallest screen the layout fits; below it only a message is drawn. */
+#define TUI_MIN_W 20
+#define TUI_MIN_H 10
+
 /* tui_draw.c */
 /* Start colour pairs for the theme's slots, unless NO_COLOR or the terminal says no. */
 void tui_colors_start(struct tui *t);
@@ -234,6 +238,10 @@ void tui_suspend(struct tui *t);
 void tui_meter_refresh(struct tui *t);
 /* Format tokens as 950, 2.1k or 1.2M. */
 void tui_tokens(int64_t n, char *out, size_t size);
+
+/* tui_term.c */
+/* Whether terminal type term (NULL: $TERM) can move the cursor and clear; 0, or -1 with *cause. */
+int tui_term_capable(const char *term, char **cause);
 
 /* tui_keys.c */
 /* Set up readline in callback mode, drawing through the TUI. */
@@ -298,6 +306,8 @@ void tui_pick_close(struct tui *t);
 void tui_pick_key(struct tui *t, int key);
 /* Attach a file to the next message; 0, or -1 with the reason on the status line. */
 int tui_attach_file(struct tui *t, const char *path);
+/* Report a theme that did not load, with the whole reason, in the transcript. */
+void tui_theme_error(struct tui *t, const char *name, const char *cause);
 /* Re-ask the last turn one tier up. */
 void tui_retry_up(struct tui *t);
 /* Copy code block n (0: the last reply) to the clipboard. */

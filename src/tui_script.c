@@ -322,8 +322,8 @@ sc_resize(struct tui *t, char *arg, char **why)
 {
 	int w, h;
 
-	if (sscanf(arg, "%d %d", &w, &h) != 2 || w < 20 || h < 10 || w > 1000 || h > 1000) {
-		xasprintf(why, "resize W H: at least 20 x 10");
+	if (sscanf(arg, "%d %d", &w, &h) != 2 || w < 1 || h < 1 || w > 1000 || h > 1000) {
+		xasprintf(why, "resize W H: from 1 x 1 to 1000 x 1000");
 		return -1;
 	}
 	tui_resize(t, w, h);

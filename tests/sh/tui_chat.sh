@@ -470,7 +470,8 @@ if timeout 60 "$LLM_BIN" chat --theme nosuch --headless "$T/q.s" >"$T/q.out" 2>&
 else
 	not_ok "theme: missing theme is not fatal" "$(cat "$T/q.out")"
 fi
-check_contains "theme: said on the status line" "$(sed -n '$p' "$T/q0")" "theme: theme 'nosuch' not found"
+check_contains "theme: said on the status line" "$(sed -n '$p' "$T/q0")" "theme: 'nosuch' not loaded"
+check_contains "theme: the reason in the transcript" "$(cat "$T/q0")" "theme 'nosuch' not found (looked in"
 
 # -- /new starts a fresh conversation; /system sets the system prompt sent
 fake_reset
@@ -588,7 +589,8 @@ else
 fi
 check_contains "theme: default colours first" "$(cat "$T/v0")" "user fg=75"
 check_contains "theme: light after /theme light" "$(cat "$T/v1")" "user fg=25"
-check_contains "theme: a bad name is said" "$(sed -n '$p' "$T/v2")" "theme 'nosuch' not found"
+check_contains "theme: a bad name is said" "$(sed -n '$p' "$T/v2")" "theme: 'nosuch' not loaded"
+check_contains "theme: a bad name, why" "$(cat "$T/v2")" "theme 'nosuch' not found"
 check_contains "copy N: said" "$(sed -n '$p' "$T/v3")" "copied code block 2"
 check_eq "copy N: the block's text" "$(cat "$T/clip2" 2>/dev/null)" "print(2)"
 

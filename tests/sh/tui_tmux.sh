@@ -109,6 +109,16 @@ check_contains "resize: bottom border on row 20" "$(tm capture-pane -p -t a | se
 check_contains "resize: reflowed" "$(tm capture-pane -p -t a)" "│ llm  pasted fine"
 tm resize-window -t a -x 100 -y 30
 check_eq "resize: back to 100 wide" "$(wait_frame a 100)" 100
+# below 20x10 only a message shows, until the window grows; what is typed meanwhile is kept
+tm resize-window -t a -x 60 -y 8
+check_pane "small: the message" a "too small: 60x8"
+tm send-keys -t a -l "typed small"
+check_pane "small: the size needed" a "llm needs 20x10"
+check_not_contains "small: typing not drawn over it" "$(tm capture-pane -p -t a)" "typed small"
+tm resize-window -t a -x 100 -y 30
+check_pane "small: grown back, the input kept" a "> typed small"
+check_eq "small: frame 100 wide again" "$(wait_frame a 100)" 100
+tm send-keys -t a C-a C-k
 tm send-keys -t a C-c
 check_pane "C-c: asks again" a "C-c again to quit"
 tm send-keys -t a C-c
@@ -144,6 +154,24 @@ tm send-keys -t d C-c C-c
 tm send-keys -t d "echo EXIT=\$?" Enter
 check_pane "llm alone: exit 0" d "EXIT=0"
 tm send-keys -t d "exit" Enter
+
+# -- a terminal that cannot address the cursor is refused before a screen or a request
+n=$(fake_count)
+tm new-session -d -s e -x 200 -y 30 \
+    "env TERM=dumb \"$LLM_BIN\" chat; echo EXIT=\$?; env TERM=dumb \"$LLM_BIN\"; echo EXIT2=\$?; exec sleep 600"
+check_pane "dumb: refused with what to use" e \
+    "llm: chat: TERM=dumb cannot address the cursor: the full-screen client needs a capable terminal; use llm PROMPT"
+check_pane "dumb: exit 2" e "EXIT=2"
+check_pane "dumb, llm alone: exit 2" e "EXIT2=2"
+tm send-keys -t e -l "hello"
+tm send-keys -t e Enter
+# a client that took the keys would send within this wait
+if T_WAIT=3 fake_wait_count $((n + 1)); then
+	not_ok "dumb: nothing sent" "$(fake_requests)"
+else
+	ok "dumb: nothing sent"
+fi
+check_eq "dumb: no alternate screen" "$(tm display -p -t e '#{alternate_on}')" 0
 
 tm kill-server 2>/dev/null
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -1,0 +1,219 @@
+# The full-screen client at its edges, headless: a terminal type that cannot hold a
+# screen, a window below the smallest layout, files that are not regular, "~/" paths,
+# /system shown, commands given an argument they do not take, the key column of the
+# model picker, and themes found beside a moved program.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+export LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
+
+# tui NAME [SIZE] [ARGS...]: run the script $T/NAME.s headless (at most 20 s); TUI_RC,
+# stderr in $T/NAME.err.
+tui() {
+	_n=$1
+	_s=${2:-100x30}
+	shift
+	[ $# -gt 0 ] && shift
+	if timeout -k 5 20 "$LLM_BIN" chat --headless "$T/$_n.s" --size "$_s" "$@" \
+	    >"$T/$_n.out" 2>"$T/$_n.err"; then
+		TUI_RC=0
+	else
+		TUI_RC=$?
+	fi
+}
+
+screen() {
+	cat "$1" 2>/dev/null || echo "(no dump $1)"
+}
+
+# -- a terminal type that cannot move the cursor is refused before anything starts
+cat >"$T/a.s" <<S
+:type hello
+:key Enter
+:wait-idle
+:dump-screen $T/a0
+S
+LLM_TUI_TERM=dumb tui a
+check_eq "dumb: exit 2" "$TUI_RC" 2
+check_contains "dumb: says why and what to use" "$(cat "$T/a.err")" \
+    "llm: chat: TERM=dumb cannot address the cursor: the full-screen client needs a capable terminal; use llm PROMPT"
+check_eq "dumb: nothing sent" "$(fake_count)" 0
+check_eq "dumb: no screen drawn" "$(screen "$T/a0")" "(no dump $T/a0)"
+LLM_TUI_TERM=no-such-terminal tui a
+check_eq "unknown terminal type: exit 2" "$TUI_RC" 2
+check_contains "unknown terminal type: named" "$(cat "$T/a.err")" "unknown terminal type TERM=no-such-terminal"
+
+# -- below 20x10 only a message is drawn, until the window grows; typing is kept
+cat >"$T/b.s" <<S
+:resize 40 8
+:type kept while small
+:dump-screen $T/b0
+:resize 15 3
+:dump-screen $T/b1
+:resize 20 10
+:dump-screen $T/b2
+:resize 60 20
+:dump-screen $T/b3
+S
+tui b
+check_eq "small: exit 0" "$TUI_RC" 0
+check_contains "small: the message" "$(screen "$T/b0")" "too small: 40x8"
+check_contains "small: the size needed" "$(screen "$T/b0")" "llm needs 20x10"
+check_not_contains "small: no frame drawn" "$(screen "$T/b0")" "│"
+check_not_contains "small: typing not drawn over it" "$(screen "$T/b0")" "kept while small"
+check_eq "small: 8 rows dumped" "$(wc -l <"$T/b0" | tr -d ' ')" 8
+check_contains "tiny: the message cut to fit" "$(screen "$T/b1")" "too small: 15x3"
+check_contains "20x10: the layout again" "$(sed -n 1p "$T/b2")" "┌ llm"
+check_contains "20x10: bottom border on the last row" "$(sed -n 10p "$T/b2")" "└"
+check_contains "grown: frame back" "$(sed -n 1p "$T/b3")" "┌ llm"
+check_contains "grown: the input typed while small" "$(screen "$T/b3")" "> kept while small"
+check_contains "grown: bottom border on row 20" "$(sed -n 20p "$T/b3")" "└ F1 help"
+
+# -- /file and -f refuse what is not a regular file, at once
+mkfifo "$T/fifo"
+mkdir "$T/dir"
+cat >"$T/c.s" <<S
+:dump-screen $T/c0
+:type /file $T/fifo
+:key Enter
+:dump-screen $T/c1
+:type /file $T/dir
+:key Enter
+:dump-screen $T/c2
+:type /file /dev/zero
+:key Enter
+:dump-screen $T/c3
+:type /file $T/dir/../ok.txt
+:key Enter
+:dump-screen $T/c4
+S
+printf 'fine\n' >"$T/ok.txt"
+tui c 100x30 -f "$T/fifo"
+check_eq "fifo: exit 0 (nothing waits on the pipe)" "$TUI_RC" 0
+check_contains "-f fifo: refused on the status line" "$(screen "$T/c0")" "fifo: a pipe (FIFO); attach a regular file"
+check_contains "/file fifo: refused on the status line" "$(screen "$T/c1")" "fifo: a pipe (FIFO); attach a regular file"
+check_contains "/file dir: refused" "$(screen "$T/c2")" "dir: a directory; attach a regular file"
+check_contains "/file device: refused" "$(screen "$T/c3")" "/dev/zero: a device; attach a regular file"
+check_contains "/file regular: attached" "$(screen "$T/c4")" "attached $T/dir/../ok.txt"
+
+# -- "~/" in /save and /file is the home directory
+fake_reply '{"text":"```py\nprint(1)\n```\n","usage":{"input":10,"output":5}}'
+printf 'from home\n' >"$HOME/in.txt"
+cat >"$T/d.s" <<S
+:type /file ~/in.txt
+:key Enter
+:type go
+:key Enter
+:wait-idle
+:type /save 1 ~/x.py
+:key Enter
+:dump-screen $T/d0
+S
+tui d
+check_eq "home: exit 0" "$TUI_RC" 0
+check_contains "/file ~/: read from HOME" "$(fake_last body.messages.-1.content)" "from home"
+check_eq "/save ~/: written in HOME" "$(cat "$HOME/x.py" 2>/dev/null)" "print(1)"
+check_contains "/save ~/: status names the real path" "$(screen "$T/d0")" "to $HOME/x.py"
+if [ -e "$T/~" ] || [ -e "./~" ]; then not_ok "/save ~/: no directory named ~"; else ok "/save ~/: no directory named ~"; fi
+
+# -- /system alone shows the prompt; --clear drops it
+fake_reset
+fake_reply '{"text":"one","usage":{"input":10,"output":5}}'
+fake_reply '{"text":"two","usage":{"input":10,"output":5}}'
+cat >"$T/e.s" <<S
+:type /system
+:key Enter
+:dump-screen $T/e0
+:type /system Answer in French.
+:key Enter
+:type /system
+:key Enter
+:dump-screen $T/e1
+:type bonjour
+:key Enter
+:wait-idle
+:type /system --clear
+:key Enter
+:dump-screen $T/e2
+:type encore
+:key Enter
+:wait-idle
+S
+tui e
+check_eq "system: exit 0" "$TUI_RC" 0
+check_contains "system: none yet" "$(screen "$T/e0")" "no system prompt (/system TEXT sets one)"
+check_contains "system: shown" "$(screen "$T/e1")" "system prompt: Answer in French."
+check_contains "system: still sent after it was shown" "$(fake_get 0 body.messages.0.content)" "Answer in French."
+check_contains "system: --clear says so" "$(screen "$T/e2")" "system prompt cleared"
+check_eq "system: cleared, none sent" "$(fake_get 1 body.messages.0.role)" user
+
+# -- a command that takes no argument refuses one instead of ignoring it
+fake_reset
+fake_reply '{"text":"cheap answer","usage":{"input":10,"output":5}}'
+cat >"$T/f.s" <<S
+:type hello
+:key Enter
+:wait-idle
+:type /retry in one line please
+:key Enter
+:wait-idle
+:dump-screen $T/f0
+:type /new now
+:key Enter
+:dump-screen $T/f1
+S
+tui f
+check_eq "retry arg: exit 0" "$TUI_RC" 0
+check_contains "retry arg: refused" "$(screen "$T/f0")" "/retry takes no argument: nothing done ('in one line please' was not used)"
+check_eq "retry arg: nothing re-asked" "$(fake_count)" 1
+check_contains "new arg: refused" "$(screen "$T/f1")" "/new takes no argument"
+check_contains "new arg: the conversation kept" "$(screen "$T/f1")" "cheap answer"
+
+# -- the model picker says which models have a key, without reading it
+unset GEMINI_API_KEY
+cat >"$T/g.s" <<S
+:key F3
+:type test-
+:dump-screen $T/g0
+S
+tui g
+check_eq "picker: exit 0" "$TUI_RC" 0
+check_contains "picker: env key" "$(grep -F 'test-cheap ' "$T/g0")" "key: env"
+check_contains "picker: no key" "$(grep -F 'test-frontier ' "$T/g0")" "no key"
+check_not_contains "picker: no key is not a key" "$(grep -F 'test-frontier ' "$T/g0")" "key: "
+check_contains "picker: local model needs none" "$(grep -F 'test-local ' "$T/g0")" "no key needed"
+check_not_contains "picker: the key itself never shown" "$(screen "$T/g0")" "sk-test-openai"
+export GEMINI_API_KEY=gm-test-0003
+
+# -- themes beside a program moved after installing, or run from its build tree
+mkdir -p "$T/pkg/bin" "$T/pkg/share/llm/themes" "$T/tree/build" "$T/tree/themes" "$T/cwd"
+cp "$LLM_BIN" "$T/pkg/bin/llm"
+cp "$LLM_BIN" "$T/tree/build/llm"
+printf 'cost = fg:201/magenta\n' >"$T/pkg/share/llm/themes/beside.theme"
+printf 'cost = fg:202/red\n' >"$T/tree/themes/intree.theme"
+paths=$(cd "$T/cwd" && "$T/pkg/bin/llm" config path)
+check_contains "config path: themes beside the program" "$paths" "$T/pkg/share/llm/themes"
+check_contains "config path: the user's themes first" "$(printf '%s\n' "$paths" | grep '^themes:')" \
+    "themes: $LLM_CONFIG_DIR/themes"
+check_contains "config path: a missing place says so" "$paths" "$LLM_CONFIG_DIR/themes (not present)"
+cat >"$T/h.s" <<S
+:type /theme beside
+:key Enter
+:dump-colors $T/h0
+:type /theme intree
+:key Enter
+:dump-screen $T/h1
+:type /theme nosuch
+:key Enter
+:dump-screen $T/h2
+S
+(cd "$T/cwd" && LLM_BIN="$T/pkg/bin/llm" tui h)
+check_contains "theme beside: loaded from another directory" "$(screen "$T/h0")" "-- styles (beside)"
+check_contains "theme beside: not found in a place it is not" "$(screen "$T/h1")" "theme 'intree' not found"
+check_contains "theme not found: the places are listed" "$(screen "$T/h2")" "$T/pkg/share/llm/themes"
+cat >"$T/i.s" <<S
+:type /theme intree
+:key Enter
+:dump-colors $T/i0
+S
+(cd "$T/cwd" && LLM_BIN="$T/tree/build/llm" tui i)
+check_contains "theme in the build tree: loaded" "$(screen "$T/i0")" "-- styles (intree)"
