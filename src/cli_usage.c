@@ -7,6 +7,7 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "cli_spend.h"
 #include "ledger.h"
 #include "pricing.h"
 #include "report.h"
@@ -412,6 +413,8 @@ cli_usage(struct cli *cli, int argc, char **argv)
 	}
 	if (usage_month(month, &start, &end, mon, name, sizeof name) < 0)
 		return EXIT_USAGE;
+	if (cli_spend_draws(argc, argv))
+		return cli_spend_chart(cli, start, end);
 	r.frontier = frontier_model(cli);
 	if ((l = ledger_open(cli->cfg.data_dir, &cause)) == NULL ||
 	    ledger_rows(l, start, end, usage_row, &r, &cause) < 0) {
@@ -431,6 +434,8 @@ cli_usage(struct cli *cli, int argc, char **argv)
 		usage_json(&r, mon);
 	else
 		usage_text(&r, name);
+	if (!json)
+		cli_spend_usage_lines(cli, l, start, end);
 out:
 	ledger_close(l);
 	for (i = 0; i < r.ngroups; i++)
