@@ -134,31 +134,35 @@ pen_eol(struct pen *p)
 	buf_addc(p->b, '\n');
 }
 
-/* Write text wrapped at the width on spaces, continuation lines indented by two. */
+/* Write text wrapped at the width on spaces, continuation lines indented by two; a word
+ * longer than a line is cut where the line ends. */
 static void
 pen_wrapped(struct pen *p, const char *text)
 {
 	const char *w = text, *e;
-	int width = p->o->width;
+	int width = p->o->width, n, room;
+	bool fresh = p->col == 0;
+	char *word;
 
 	while (*w != '\0') {
-		int n;
-
 		for (e = w; *e != '\0' && *e != ' '; e++)
 			;
 		n = (int)(e - w);
-		if (p->col > 0 && p->col + 1 + n > width) {
+		if (!fresh && p->col + 1 + n > width) {
 			pen_eol(p);
 			pen_space(p, 2);
-		} else if (p->col > 0) {
+		} else if (!fresh) {
 			pen_space(p, 1);
 		}
-		{
-			char *word = xstrndup(w, (size_t)n);
-
-			pen_text(p, word);
-			free(word);
+		fresh = false;
+		room = width - p->col;
+		if (n > room && room > 0) {
+			n = room;
+			e = w + n;
 		}
+		word = xstrndup(w, (size_t)n);
+		pen_text(p, word);
+		free(word);
 		w = *e == ' ' ? e + 1 : e;
 	}
 	pen_eol(p);
@@ -454,6 +458,9 @@ draw_models(struct pen *p, const struct spend_month *s, const struct chart_opts 
 	for (i = 0; i < n; i++)
 		nw = strlen(s->models[i].name) > nw ? strlen(s->models[i].name) : nw;
 	nw = nw > sizeof name - 1 ? sizeof name - 1 : nw;
+	/* the columns after the name take 22; a narrow screen cuts the names */
+	if (o->width > 30 && nw > (size_t)o->width - 23)
+		nw = (size_t)o->width - 23;
 	pen_put(p, THEME_HEADING, "Top models", 10);
 	pen_eol(p);
 	for (i = 0; i < n && s->models[i].cost > 0; i++) {
