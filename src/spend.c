@@ -193,3 +193,20 @@ spend_forecast(const struct spend_month *s, int64_t budget, struct forecast *f)
 			days[d] = days[d] > INT64_MAX - s->day[d][t] ? INT64_MAX : days[d] + s->day[d][t];
 	return forecast_compute(&in, f);
 }
+
+/* The day the budget runs out at this pace, if it does this month. */
+int
+spend_out_day(struct ledger *l, const struct meter *m, int64_t now)
+{
+	struct spend_month s;
+	struct forecast f;
+	int day = 0;
+
+	if (m->limit <= 0)
+		return 0;
+	if (spend_load(l, m->month_start, m->month_end, now, NULL, &s, NULL) == 0 &&
+	    spend_forecast(&s, m->limit, &f) == 0 && !f.over)
+		day = f.out_day;
+	spend_done(&s);
+	return day;
+}

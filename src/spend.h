@@ -65,4 +65,12 @@ void spend_done(struct spend_month *s);
 /* Forecast the month against budget (pico, 0 none). 0, or -1 when it is not the current month. */
 int spend_forecast(const struct spend_month *s, int64_t budget, struct forecast *f);
 
+struct meter;
+
+/*
+ * The day of m's month on which, at this pace, its budget will be used up, when that is
+ * before the month ends and it is not used up yet; 0 otherwise or if l cannot be read.
+ */
+int spend_out_day(struct ledger *l, const struct meter *m, int64_t now);
+
 #endif

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "spend.h"
 #include "tui_priv.h"
 #include "util.h"
 
@@ -208,9 +209,10 @@ tui_meter_refresh(struct tui *t)
 	t->meter_ok = false;
 	if (t->ledger == NULL)
 		return;
-	if (ledger_meter(t->ledger, t->cfg->budget, &t->meter, &cause) == 0)
+	if (ledger_meter(t->ledger, t->cfg->budget, &t->meter, &cause) == 0) {
 		t->meter_ok = true;
-	else
+		t->meter_out_day = spend_out_day(t->ledger, &t->meter, clock_now());
+	} else
 		tui_status(t, true, "budget: %s", cause ? cause : "cannot read the ledger");
 	free(cause);
 	t->dirty = true;
