@@ -114,14 +114,7 @@ static int
 month_forecast(const struct cli *cli, struct ledger *l, int64_t start, int64_t end,
     struct forecast *f, char *month)
 {
-	struct spend_month s;
-	int rc = -1;
-
-	if (load_month(cli, l, start, end, &s, NULL) == 0)
-		rc = spend_forecast(&s, cli->cfg.budget, f);
-	str_copy(month, 8, s.month);
-	spend_done(&s);
-	return rc;
+	return spend_forecast_ledger(l, start, end, clock_now(), cli->cfg.budget, f, month);
 }
 
 /* Print the forecast under the usage table. */

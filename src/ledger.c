@@ -595,3 +595,75 @@ ledger_msgs_free(char **roles, char **texts, size_t n)
 	free(roles);
 	free(texts);
 }
+
+/* Local midnight on day d (1-based) of the month that starts at start. */
+static int64_t
+ledger_day_start(int64_t start, int d)
+{
+	time_t t = (time_t)start;
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return -1;
+	tm.tm_mday = d;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+/*
+ * Add the spend of [from, to) to m as the meter counts it: settled figures (whole
+ * buckets from the totals, the edges from the rows), and reservations past their
+ * expiry at their worst case. The caller holds a transaction.
+ */
+static int
+ledger_span(struct ledger *l, int64_t from, int64_t to, int64_t now, struct meter *m)
+{
+	int64_t b0 = from >= 0 ? (from + LEDGER_BUCKET - 1) / LEDGER_BUCKET : 0;
+	int64_t b1 = from >= 0 ? to / LEDGER_BUCKET : 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (b0 < b1) {
+		if (ledger_sum(l, SQL_BUCKETS, b0, b1, m) < 0 ||
+		    ledger_sum(l, SQL_ROWS, from, b0 * LEDGER_BUCKET, m) < 0 ||
+		    ledger_sum(l, SQL_ROWS, b1 * LEDGER_BUCKET, to, m) < 0)
+			return -1;
+	} else if (ledger_sum(l, SQL_ROWS, from, to, m) < 0) {
+		return -1;
+	}
+	if ((st = ledger_stmt(l, SQL_RESERVED)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	sqlite3_bind_int64(st, 3, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		m->spent = ledger_add(m->spent, sqlite3_column_int64(st, 1));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Fill spent[] with each local day's spend, from one snapshot and the running totals. */
+int
+ledger_days(struct ledger *l, int64_t start, int64_t end, int64_t now, int64_t *spent,
+    int ndays, char **cause)
+{
+	struct meter m;
+	int64_t from = start, to;
+	int d, rc = 0;
+
+	if (ledger_run(l, SQL_BEGIN_READ) < 0)
+		return ledger_fail(l, "days", cause);
+	for (d = 0; d < ndays && rc == 0; d++, from = to) {
+		to = ledger_day_start(start, d + 2);   /* the 32nd is the 1st of the next month */
+		to = to > end ? end : to;
+		memset(&m, 0, sizeof m);
+		rc = to < from ? -1 : ledger_span(l, from, to, now, &m);
+		spent[d] = m.spent;
+	}
+	if (rc < 0)
+		ledger_fail(l, "days", cause);
+	ledger_run(l, rc < 0 ? SQL_ROLLBACK : SQL_COMMIT);
+	return rc;
+}

@@ -128,7 +128,8 @@ spend_calendar(struct spend_month *s, int64_t now, char **cause)
 
 	if (s->end <= s->start || localtime_r(&first, &a) == NULL ||
 	    localtime_r(&last, &b) == NULL || b.tm_mday > FORECAST_MAX_DAYS) {
-		xasprintf(cause, "cannot work out the month");
+		if (cause != NULL)
+			xasprintf(cause, "cannot work out the month");
 		return -1;
 	}
 	s->days = b.tm_mday;
@@ -194,19 +195,36 @@ spend_forecast(const struct spend_month *s, int64_t budget, struct forecast *f)
 	return forecast_compute(&in, f);
 }
 
+/* Forecast a month from the ledger's totals per day. */
+int
+spend_forecast_ledger(struct ledger *l, int64_t start, int64_t end, int64_t now,
+    int64_t budget, struct forecast *f, char month[8])
+{
+	int64_t days[FORECAST_MAX_DAYS] = { 0 };
+	struct spend_month s = { .start = start, .end = end };
+	struct forecast_input in = { .day = days, .budget = budget };
+
+	memset(f, 0, sizeof *f);
+	month[0] = '\0';
+	if (spend_calendar(&s, now, NULL) < 0 || s.today < 1 || s.today > s.days ||
+	    ledger_days(l, start, end, now, days, s.today, NULL) < 0)
+		return -1;
+	str_copy(month, 8, s.month);
+	in.days = s.days;
+	in.today = s.today;
+	in.wday1 = s.wday1;
+	return forecast_compute(&in, f);
+}
+
 /* The day the budget runs out at this pace, if it does this month. */
 int
 spend_out_day(struct ledger *l, const struct meter *m, int64_t now)
 {
-	struct spend_month s;
 	struct forecast f;
-	int day = 0;
+	char month[8];
 
-	if (m->limit <= 0)
+	if (m->limit <= 0 || spend_forecast_ledger(l, m->month_start, m->month_end, now, m->limit,
+	    &f, month) < 0 || f.over)
 		return 0;
-	if (spend_load(l, m->month_start, m->month_end, now, NULL, &s, NULL) == 0 &&
-	    spend_forecast(&s, m->limit, &f) == 0 && !f.over)
-		day = f.out_day;
-	spend_done(&s);
-	return day;
+	return f.out_day;
 }

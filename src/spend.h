@@ -68,6 +68,14 @@ int spend_forecast(const struct spend_month *s, int64_t budget, struct forecast 
 struct meter;
 
 /*
+ * Forecast the month [start, end) holding now against budget from the ledger's running
+ * totals per day (quick on any ledger), and name it in month ("YYYY-MM"). 0, or -1 when
+ * the month is not the current one or the ledger cannot be read.
+ */
+int spend_forecast_ledger(struct ledger *l, int64_t start, int64_t end, int64_t now,
+    int64_t budget, struct forecast *f, char month[8]);
+
+/*
  * The day of m's month on which, at this pace, its budget will be used up, when that is
  * before the month ends and it is not used up yet; 0 otherwise or if l cannot be read.
  */
