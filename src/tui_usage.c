@@ -15,11 +15,39 @@
 /* The columns the view's frame and margins take from the screen's width. */
 #define FRAME_COLS 4
 
-/* A conversation's spend over every month: known costs, and how many were unknown. */
+/* A conversation's spend this month: known costs, and how many were unknown. */
 struct conv_cost {
 	int64_t id, cost, requests, unknown;
 	bool estimated;
 };
+
+/* Add text to the view wrapped at width columns (ASCII), later lines indented by two. */
+static void
+add_wrapped(struct tui *t, const char *text, int width)
+{
+	size_t n = strlen(text), cut;
+	bool first = true;
+
+	while (n > 0) {
+		size_t room = (size_t)(width > 12 ? width : 12) - (first ? 0 : 2);
+
+		cut = n;
+		if (n > room) {
+			for (cut = room; cut > 0 && text[cut] != ' '; cut--)
+				;
+			if (cut == 0)
+				cut = room;
+		}
+		tui_pick_add(&t->pick, xstrfmt("%s%.*s", first ? "" : "  ", (int)cut, text), 0);
+		text += cut;
+		n -= cut;
+		while (n > 0 && *text == ' ') {
+			text++;
+			n--;
+		}
+		first = false;
+	}
+}
 
 static int
 conv_row(void *arg, const struct ledger_row *row)
@@ -37,21 +65,27 @@ conv_row(void *arg, const struct ledger_row *row)
 	return 0;
 }
 
-/* "This conversation: $0.42 in 3 requests" for the conversation under way. */
+/*
+ * "This conversation: $0.42 in 3 requests" for the conversation under way, this month's
+ * part of it: reading the month is what the chart costs already, every month could be far more.
+ */
 static void
 add_conversation(struct tui *t)
 {
 	struct conv_cost c = { .id = chat_conversation(t->chat) };
-	char money[40];
+	char money[40], *line;
 
-	if (c.id == 0 || ledger_rows(t->ledger, 0, INT64_MAX, conv_row, &c, NULL) < 0) {
-		tui_pick_add(&t->pick, xstrdup("This conversation: nothing spent yet."), 0);
+	if (c.id == 0 || ledger_rows(t->ledger, t->meter.month_start, t->meter.month_end, conv_row,
+	    &c, NULL) < 0 || c.requests == 0) {
+		tui_pick_add(&t->pick, xstrdup("This conversation: nothing spent this month."), 0);
 		return;
 	}
 	pricing_format(c.cost, c.estimated, money, sizeof(money));
-	tui_pick_add(&t->pick, xstrfmt("This conversation: %s in %lld request%s%s", money,
+	line = xstrfmt("This conversation: %s in %lld request%s this month%s", money,
 	    (long long)c.requests, c.requests == 1 ? "" : "s",
-	    c.unknown > 0 ? ", some of unknown cost" : "."), 0);
+	    c.unknown > 0 ? ", some of unknown cost." : ".");
+	add_wrapped(t, line, t->w - FRAME_COLS);
+	free(line);
 }
 
 /* Add the chart's lines to the view, one item each. */

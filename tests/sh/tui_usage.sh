@@ -65,7 +65,7 @@ cost=$(sqlite3 "$DB" "SELECT cost_pico FROM usage WHERE conversation_id IS NOT N
 check_contains "the view names the conversation's cost" "$(cat "$T/tui-usage-100x30.txt")" \
     "This conversation: \$$(t_py -c 'import sys; from decimal import Decimal
 p = Decimal(sys.argv[1]) / 10**12
-print(("%.2f" % p) if p >= 1 else p.normalize())' "$cost") in 1 request."
+print(("%.2f" % p) if p >= 1 else p.normalize())' "$cost") in 1 request this month."
 check_contains "the view draws the month" "$(cat "$T/tui-usage-100x30.txt")" "December 2026"
 check_contains "the view has the forecast" "$(cat "$T/tui-usage-100x30-end.txt")" "Forecast: out on Dec"
 check_not_contains "scrolled: the top is gone" "$(cat "$T/tui-usage-100x30-end.txt")" "This conversation"
