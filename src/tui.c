@@ -209,12 +209,12 @@ tui_meter_refresh(struct tui *t)
 	t->meter_ok = false;
 	if (t->ledger == NULL)
 		return;
-	if (ledger_meter(t->ledger, t->cfg->budget, &t->meter, &cause) == 0) {
+	if (ledger_meter(t->ledger, t->cfg->budget, &t->meter, &cause) == 0)
 		t->meter_ok = true;
-		t->meter_out_day = spend_out_day(t->ledger, &t->meter, clock_now());
-	} else
+	else
 		tui_status(t, true, "budget: %s", cause ? cause : "cannot read the ledger");
 	free(cause);
+	t->meter_out_day = t->meter_ok ? spend_out_day(t->ledger, &t->meter, clock_now()) : 0;
 	t->dirty = true;
 }
 
