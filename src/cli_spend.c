@@ -20,20 +20,7 @@
 
 #define DEFAULT_WIDTH 80
 #define MAX_WIDTH 400
-
-/* Whether `llm usage` draws. */
-bool
-cli_spend_draws(int argc, char **argv)
-{
-	int i;
-
-	if (!isatty(STDOUT_FILENO))
-		return false;   /* a pipe gets the table, never the drawing */
-	for (i = 1; i < argc; i++)
-		if (strncmp(argv[i], "--by", 4) == 0 || strcmp(argv[i], "--json") == 0)
-			return false;
-	return true;
-}
+#define MIN_WIDTH 40    /* narrower, a month of bars does not fit: the table is shown */
 
 /* The terminal's width: the window size, else $COLUMNS, else 80. */
 static int
@@ -48,6 +35,20 @@ term_width(void)
 	if (c != NULL && str_to_i64(c, &v) && v > 0)
 		return v > MAX_WIDTH ? MAX_WIDTH : (int)v;
 	return DEFAULT_WIDTH;
+}
+
+/* Whether `llm usage` draws. */
+bool
+cli_spend_draws(int argc, char **argv)
+{
+	int i;
+
+	if (!isatty(STDOUT_FILENO) || term_width() < MIN_WIDTH)
+		return false;   /* a pipe gets the table, never the drawing */
+	for (i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--by", 4) == 0 || strcmp(argv[i], "--json") == 0)
+			return false;
+	return true;
 }
 
 /* Colours the terminal has for the chart: 0 when colour is off. */

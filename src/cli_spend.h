@@ -10,7 +10,8 @@ struct cli;
 struct ledger;
 struct meter;
 
-/* Whether `llm usage` ARGS should draw: stdout is a terminal and no --by or --json was given. */
+/* Whether `llm usage` ARGS should draw: stdout is a terminal of 40 columns or more and no
+ * --by or --json was given. */
 bool cli_spend_draws(int argc, char **argv);
 /* Draw the month [start, end) on stdout; an exit code. */
 int cli_spend_chart(const struct cli *cli, int64_t start, int64_t end);

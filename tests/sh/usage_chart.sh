@@ -180,6 +180,9 @@ check "--json on a terminal is the --json of a pipe" "$(cat "$tmp/pty.json")" "$
 onpty 80 "$LLM" usage --by tier >"$tmp/bytier.txt"
 grep -q '^December 2026, by tier' "$tmp/bytier.txt" && ok "--by on a terminal prints the table" ||
 	notok "--by on a terminal prints the table"
+onpty 30 "$LLM" usage >"$tmp/narrow.txt"
+grep -q '^December 2026, by model' "$tmp/narrow.txt" && ok "a terminal under 40 columns gets the table" ||
+	notok "a terminal under 40 columns gets the table"
 "$LLM" usage >"$tmp/pipe.txt"
 grep -q '^December 2026, by model' "$tmp/pipe.txt" && ok "a pipe gets the table" || notok "a pipe gets the table"
 if grep -q "$esc\|█\|┤" "$tmp/pipe.txt"; then notok "a pipe gets no drawing"; else ok "a pipe gets no drawing"; fi
