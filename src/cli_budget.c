@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "cli_spend.h"
 #include "ledger.h"
 #include "pricing.h"
 #include "report.h"
@@ -96,6 +97,7 @@ budget_json(const struct cli *cli, const struct meter *m, int64_t now)
 	cJSON_AddNumberToObject(o, "unknown_count", (double)m->unknown_count);
 	cJSON_AddBoolToObject(o, "estimated", m->estimated);
 	cJSON_AddStringToObject(o, "action", budget_action_str(cli->cfg.budget_action));
+	cli_spend_budget_json(cli, m, o);
 	report_json_print(o);
 	cJSON_Delete(o);
 }
@@ -178,6 +180,7 @@ budget_text(const struct cli *cli, const struct meter *m, int64_t now)
 	}
 	printf("  %-11s %d\n", "days left", budget_days_left(m, now));
 	printf("  %-11s %s at month end\n", "projected", proj);
+	cli_spend_budget_lines(cli, m);
 	if (m->unknown_count > 0 && m->unknown_worst == 0)
 		printf("  %-11s %lld request%s of unknown cost, not counted above\n", "unknown",
 		    (long long)m->unknown_count, m->unknown_count == 1 ? "" : "s");

@@ -7,6 +7,7 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "cli_spend.h"
 #include "ledger.h"
 #include "pricing.h"
 #include "report.h"
@@ -429,6 +430,8 @@ cli_usage(struct cli *cli, int argc, char **argv)
 	}
 	if (usage_month(month, &start, &end, mon, name, sizeof name) < 0)
 		return EXIT_USAGE;
+	if (cli_spend_draws(argc, argv))
+		return cli_spend_chart(cli, start, end);
 	r.frontier = frontier_model(cli);
 	if ((l = cli_ledger_open(cli, &cause)) == NULL ||
 	    ledger_rows(l, start, end, usage_row, &r, &cause) < 0) {
@@ -448,6 +451,8 @@ cli_usage(struct cli *cli, int argc, char **argv)
 		usage_json(&r, mon);
 	else
 		usage_text(&r, name);
+	if (!json)
+		cli_spend_usage_lines(cli, l, start, end);
 out:
 	ledger_close(l);
 	for (i = 0; i < r.ngroups; i++)

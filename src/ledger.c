@@ -253,41 +253,38 @@ ledger_sum(struct ledger *l, enum ledger_sql q, int64_t from, int64_t to, struct
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
-/* Fill m for the month holding now; the caller holds a transaction. */
+/*
+ * Add the spend of [from, to) to m as the meter counts it: settled figures (whole
+ * buckets from the totals, the edges from the rows), unknown costs at their worst
+ * case, and reservations past their expiry. The caller holds a transaction.
+ */
 static int
-ledger_fill(struct ledger *l, int64_t now, int64_t limit, struct meter *m)
+ledger_span(struct ledger *l, int64_t from, int64_t to, int64_t now, struct meter *m)
 {
-	int64_t b0, b1, start, end;
+	int64_t b0 = from >= 0 ? (from + LEDGER_BUCKET - 1) / LEDGER_BUCKET : 0;
+	int64_t b1 = from >= 0 ? to / LEDGER_BUCKET : 0;
+	int64_t unknown_worst = m->unknown_worst;
 	sqlite3_stmt *st;
 	int rc;
 
-	memset(m, 0, sizeof *m);
-	m->limit = limit;
-	if (ledger_month(now, &m->month_start, &m->month_end, m->month) < 0)
-		return -1;
-	start = m->month_start;
-	end = m->month_end;
-	/* Whole buckets from the totals, the partial ones at the edges from the rows. */
-	b0 = start >= 0 ? (start + LEDGER_BUCKET - 1) / LEDGER_BUCKET : 0;
-	b1 = start >= 0 ? end / LEDGER_BUCKET : 0;
 	if (b0 < b1) {
 		if (ledger_sum(l, SQL_BUCKETS, b0, b1, m) < 0 ||
-		    ledger_sum(l, SQL_ROWS, start, b0 * LEDGER_BUCKET, m) < 0 ||
-		    ledger_sum(l, SQL_ROWS, b1 * LEDGER_BUCKET, end, m) < 0)
+		    ledger_sum(l, SQL_ROWS, from, b0 * LEDGER_BUCKET, m) < 0 ||
+		    ledger_sum(l, SQL_ROWS, b1 * LEDGER_BUCKET, to, m) < 0)
 			return -1;
-	} else if (ledger_sum(l, SQL_ROWS, start, end, m) < 0) {
+	} else if (ledger_sum(l, SQL_ROWS, from, to, m) < 0) {
 		return -1;
 	}
-	m->spent = ledger_add(m->spent, m->unknown_worst);
+	m->spent = ledger_add(m->spent, m->unknown_worst - unknown_worst);
 	if ((st = ledger_stmt(l, SQL_RESERVED)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, start);
-	sqlite3_bind_int64(st, 2, end);
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_text(st, 4, l->owner, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		m->reserved = sqlite3_column_int64(st, 0);
+		m->reserved = ledger_add(m->reserved, sqlite3_column_int64(st, 0));
 		m->spent = ledger_add(m->spent, sqlite3_column_int64(st, 1));
 		m->expired = ledger_add(m->expired, sqlite3_column_int64(st, 1));
 		m->unknown_count += sqlite3_column_int64(st, 2);
@@ -296,6 +293,17 @@ ledger_fill(struct ledger *l, int64_t now, int64_t limit, struct meter *m)
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Fill m for the month holding now; the caller holds a transaction. */
+static int
+ledger_fill(struct ledger *l, int64_t now, int64_t limit, struct meter *m)
+{
+	memset(m, 0, sizeof *m);
+	m->limit = limit;
+	if (ledger_month(now, &m->month_start, &m->month_end, m->month) < 0)
+		return -1;
+	return ledger_span(l, m->month_start, m->month_end, now, m);
 }
 
 /*
@@ -920,4 +928,43 @@ ledger_msgs_free(char **roles, char **texts, size_t n)
 	}
 	free(roles);
 	free(texts);
+}
+
+/* Local midnight on day d (1-based) of the month that starts at start. */
+static int64_t
+ledger_day_start(int64_t start, int d)
+{
+	time_t t = (time_t)start;
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return -1;
+	tm.tm_mday = d;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+/* Fill spent[] with each local day's spend, from one snapshot and the running totals. */
+int
+ledger_days(struct ledger *l, int64_t start, int64_t end, int64_t now, int64_t *spent,
+    int ndays, char **cause)
+{
+	struct meter m;
+	int64_t from = start, to;
+	int d, rc = 0;
+
+	if (ledger_run(l, SQL_BEGIN_READ) < 0)
+		return ledger_fail(l, "days", cause);
+	for (d = 0; d < ndays && rc == 0; d++, from = to) {
+		to = ledger_day_start(start, d + 2);   /* the 32nd is the 1st of the next month */
+		to = to > end ? end : to;
+		memset(&m, 0, sizeof m);
+		rc = to < from ? -1 : ledger_span(l, from, to, now, &m);
+		spent[d] = m.spent;
+	}
+	if (rc < 0)
+		ledger_fail(l, "days", cause);
+	ledger_run(l, rc < 0 ? SQL_ROLLBACK : SQL_COMMIT);
+	return rc;
 }

@@ -118,6 +118,13 @@ typedef int (*ledger_row_fn)(void *arg, const struct ledger_row *r);
  */
 int ledger_rows(struct ledger *l, int64_t from, int64_t to, ledger_row_fn fn, void *arg,
     char **cause);
+/*
+ * Fill spent[0..ndays) with the spend of each local day of the month [start, end)
+ * (day i + 1 in spent[i]), counted as the meter counts the month, from one snapshot and
+ * the running totals, so it is quick on any ledger. 0 or -1.
+ */
+int ledger_days(struct ledger *l, int64_t start, int64_t end, int64_t now, int64_t *spent,
+    int ndays, char **cause);
 /* Write pico-dollars as an exact decimal number of dollars for JSON: "12.4", "0.000026". */
 void ledger_usd(int64_t pico, char *out, size_t n);
 

@@ -40,6 +40,9 @@ const char theme_builtin[] =
 	"quote      = fg:146/magenta italic\n"
 	"link       = fg:39/blue underline\n"
 	"selected   = fg:default bg:238/blue reverse\n"
+	"tier_cheap = fg:71/green\n"
+	"tier_mid   = fg:75/cyan\n"
+	"tier_frontier = fg:176/magenta\n"
 	;
 
 static const char *const slot_names[THEME_NSLOTS] = {
@@ -61,6 +64,9 @@ static const char *const slot_names[THEME_NSLOTS] = {
 	[THEME_QUOTE] = "quote",
 	[THEME_LINK] = "link",
 	[THEME_SELECTED] = "selected",
+	[THEME_TIER_CHEAP] = "tier_cheap",
+	[THEME_TIER_MID] = "tier_mid",
+	[THEME_TIER_FRONTIER] = "tier_frontier",
 };
 
 static const struct {

@@ -25,6 +25,9 @@ enum theme_slot {
 	THEME_QUOTE,
 	THEME_LINK,
 	THEME_SELECTED,
+	THEME_TIER_CHEAP,     /* spend charts: one colour per tier */
+	THEME_TIER_MID,
+	THEME_TIER_FRONTIER,
 	THEME_NSLOTS,
 };
 

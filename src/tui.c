@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "spend.h"
 #include "tui_priv.h"
 #include "util.h"
 
@@ -214,6 +215,7 @@ tui_meter_refresh(struct tui *t)
 	else
 		tui_status(t, true, "budget: %s", cause ? cause : "cannot read the ledger");
 	free(cause);
+	t->meter_out_day = t->meter_ok ? spend_out_day(t->ledger, &t->meter, clock_now()) : 0;
 	t->dirty = true;
 }
 

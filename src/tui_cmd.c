@@ -17,6 +17,7 @@
 #include "proc.h"
 #include "store.h"
 #include "tui_priv.h"
+#include "tui_usage.h"
 #include "util.h"
 
 #define ATTACH_MAX (1 << 20)
@@ -963,6 +964,8 @@ static const struct cmd cmds[] = {
 	{ .name = "retry", .args = "", .help = "re-ask the last turn one tier up", .fn = cmd_retry },
 	{ .name = "budget", .args = "", .help = "this month's spend against the budget",
 	  .fn = cmd_budget },
+	{ .name = "usage", .args = "", .help = "this month's spend drawn by day, tier and model",
+	  .fn = tui_usage_cmd },
 	{ .name = "new", .args = "", .help = "start a new conversation", .fn = cmd_new },
 	{ .name = "resume", .args = "[ID]", .help = "continue an earlier conversation",
 	  .fn = cmd_resume },

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chart.h"
 #include "config.h"
 #include "pricing.h"
 #include "tui_priv.h"
@@ -11,6 +12,7 @@
 
 #define INPUT_MAX_ROWS 6
 #define BAR_W 15
+#define BAR_MIN 5    /* the narrowest bar the meter keeps to show the forecast beside it */
 
 /* Attributes added when there is no colour, so meanings still differ. */
 static const unsigned mono_extra[THEME_NSLOTS] = {
@@ -324,6 +326,28 @@ draw_route(struct tui *t, int y)
 	seg(t, y, &x, maxx, money, THEME_COST, 0);
 }
 
+/*
+ * Add "  at this pace: out on Dec 21" to the meter's text when it fits in room columns;
+ * the bar gives up what it needs of its width for it. Return the bar's width.
+ */
+static int
+meter_forecast(const struct tui *t, char *buf, size_t n, int room, int bar)
+{
+	char day[16], more[48];
+	size_t l = strlen(buf);
+	int need;
+
+	if (t->meter_out_day <= 0 || bar == 0)
+		return bar;
+	chart_day_name(t->meter.month, t->meter_out_day, day, sizeof(day));
+	snprintf(more, sizeof(more), "  at this pace: out on %s", day);
+	need = md_width(buf, l) + (int)strlen(more);
+	if (need > room - BAR_MIN)
+		return bar;
+	snprintf(buf + l, n - l, "%s", more);
+	return room - need < bar ? room - need : bar;
+}
+
 static void
 draw_meter(struct tui *t, int y)
 {
@@ -359,6 +383,8 @@ draw_meter(struct tui *t, int y)
 
 		snprintf(buf + l, sizeof(buf) - l, " +%lld unknown", (long long)m->unknown_count);
 	}
+	bar = meter_forecast(t, buf, sizeof(buf), maxx - 2 - 1 - rw - 2 -
+	    md_width(month, strlen(month)), bar);
 	/* Narrow screens: the tier hint goes first, then the bar shrinks. */
 	lw = md_width(month, strlen(month)) + md_width(buf, strlen(buf));
 	if (2 + lw + bar + 1 + rw > maxx)

@@ -168,6 +168,7 @@ struct tui {
 	char *last_input;      /* the text the route was previewed for */
 	struct meter meter;
 	bool meter_ok;
+	int meter_out_day;     /* at this pace the budget is used up on this day; 0: it lasts */
 
 	struct tui_attach *att;
 	size_t natt;

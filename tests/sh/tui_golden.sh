@@ -77,4 +77,8 @@ check_contains "8 colours: the fallback colours" "$(sed -n '/^-- styles/,$p' "$G
 check_not_contains "monochrome terminal: no colour pairs" "$(cat "$GOLDEN/theme-mono-terminal.txt")" "fg="
 check_contains "monochrome terminal: said" "$(cat "$GOLDEN/theme-mono-terminal.txt")" "-- styles (default, no colour)"
 check_contains "meter past 80% uses meter_high" "$(sed -n "/^-- styles/,\$p" "$GOLDEN/theme-default.txt")" "meter_high fg=208"
+# $0.87 spent on Monday the 16th, nothing the weekend before: weekdays and weekends apart,
+# $0.87/5 a weekday, so the $1 budget is used up on Tuesday the 17th.
+check_contains "meter: the day the budget runs out at this pace" "$(cat "$T/theme-default.txt")" \
+    "\$0.87 of \$1.00 (87%)  at this pace: out on Nov 17  tier: mid"
 echo "# $T_PASS passed, $T_FAIL failed"

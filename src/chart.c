@@ -1,0 +1,522 @@
+/* chart: a month's spend drawn as text, a bar per day stacked by tier; no curses here. */
+#include "chart.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "pricing.h"
+#include "theme.h"
+#include "util.h"
+
+#define CHART_HEIGHT 8
+#define CHART_TOP 5
+#define CHART_MAX_COLW 4
+#define CHART_MODEL_BAR 20
+
+static const char *const month_abbr[12] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+};
+
+static const char *const tier_names[SPEND_NTIERS] = {
+	[SPEND_CHEAP] = "cheap",
+	[SPEND_MID] = "mid",
+	[SPEND_FRONTIER] = "frontier",
+	[SPEND_OTHER] = "other",
+};
+
+static const enum theme_slot tier_slots[SPEND_NTIERS] = {
+	[SPEND_CHEAP] = THEME_TIER_CHEAP,
+	[SPEND_MID] = THEME_TIER_MID,
+	[SPEND_FRONTIER] = THEME_TIER_FRONTIER,
+	[SPEND_OTHER] = THEME_DIM,
+};
+
+/* The characters of a chart; each is one column wide. */
+struct glyphs {
+	const char *bar[SPEND_NTIERS];
+	const char *vline, *tick, *corner, *hline, *budget, *dash;
+};
+
+/* Without colour the tiers differ by shade, dearer darker; with it, by colour alone. */
+static const struct glyphs glyphs_utf8 = {
+	.bar = { "\xe2\x96\x91", "\xe2\x96\x92", "\xe2\x96\x88", "?" },
+	.vline = "\xe2\x94\x82", .tick = "\xe2\x94\xa4", .corner = "\xe2\x94\x94",
+	.hline = "\xe2\x94\x80", .budget = "\xe2\x94\x80", .dash = "\xe2\x80\x93",
+};
+static const struct glyphs glyphs_utf8_color = {
+	.bar = { "\xe2\x96\x88", "\xe2\x96\x88", "\xe2\x96\x88", "\xe2\x96\x88" },
+	.vline = "\xe2\x94\x82", .tick = "\xe2\x94\xa4", .corner = "\xe2\x94\x94",
+	.hline = "\xe2\x94\x80", .budget = "\xe2\x94\x80", .dash = "\xe2\x80\x93",
+};
+static const struct glyphs glyphs_ascii = {
+	.bar = { ":", "=", "#", "?" },
+	.vline = "|", .tick = "+", .corner = "+", .hline = "-", .budget = "-", .dash = "-",
+};
+static const struct glyphs glyphs_ascii_color = {
+	.bar = { "#", "#", "#", "#" },
+	.vline = "|", .tick = "+", .corner = "+", .hline = "-", .budget = "-", .dash = "-",
+};
+
+/* A line being written: spaces are held back so no line ends in them, colours switched lazily. */
+struct pen {
+	struct buf *b;
+	const struct chart_opts *o;
+	const struct glyphs *g;
+	int slot;       /* the colour on, -1 none */
+	int spaces;     /* spaces held back */
+	int col;        /* columns written on this line, held spaces included */
+};
+
+static void
+pen_sgr(struct pen *p, int slot)
+{
+	const struct theme_style *s;
+	short fg;
+
+	if (p->o->colors == 0 || p->o->theme == NULL || slot == p->slot)
+		return;
+	if (p->slot >= 0)
+		buf_adds(p->b, "\033[0m");
+	p->slot = -1;
+	if (slot < 0)
+		return;
+	s = &p->o->theme->styles[slot];
+	fg = p->o->colors >= 256 && s->fg >= 0 ? s->fg : s->fg8;
+	buf_adds(p->b, "\033[");
+	if (fg >= 0 && fg < 8)
+		buf_addf(p->b, "3%d", fg);
+	else if (fg >= 0)
+		buf_addf(p->b, "38;5;%d", fg);
+	else
+		buf_adds(p->b, "39");
+	if (s->attrs & THEME_BOLD)
+		buf_adds(p->b, ";1");
+	buf_adds(p->b, "m");
+	p->slot = slot;
+}
+
+/* Write text of width cols in colour slot (-1: none). */
+static void
+pen_put(struct pen *p, int slot, const char *text, int cols)
+{
+	if (p->spaces > 0) {
+		pen_sgr(p, -1);
+		buf_addf(p->b, "%*s", p->spaces, "");
+		p->spaces = 0;
+	}
+	pen_sgr(p, slot);
+	buf_adds(p->b, text);
+	p->col += cols;
+}
+
+/* Write ASCII text without colour. */
+static void
+pen_text(struct pen *p, const char *text)
+{
+	pen_put(p, -1, text, (int)strlen(text));
+}
+
+static void
+pen_space(struct pen *p, int n)
+{
+	p->spaces += n;
+	p->col += n;
+}
+
+static void
+pen_eol(struct pen *p)
+{
+	pen_sgr(p, -1);
+	p->spaces = 0;
+	p->col = 0;
+	buf_addc(p->b, '\n');
+}
+
+/* Write text wrapped at the width on spaces, continuation lines indented by two; a word
+ * longer than a line is cut where the line ends. */
+static void
+pen_wrapped(struct pen *p, const char *text)
+{
+	const char *w = text, *e;
+	int width = p->o->width, n, room;
+	bool fresh = p->col == 0;
+	char *word;
+
+	while (*w != '\0') {
+		for (e = w; *e != '\0' && *e != ' '; e++)
+			;
+		n = (int)(e - w);
+		if (!fresh && p->col + 1 + n > width) {
+			pen_eol(p);
+			pen_space(p, 2);
+		} else if (!fresh) {
+			pen_space(p, 1);
+		}
+		fresh = false;
+		room = width - p->col;
+		if (n > room && room > 0) {
+			n = room;
+			e = w + n;
+		}
+		word = xstrndup(w, (size_t)n);
+		pen_text(p, word);
+		free(word);
+		w = *e == ' ' ? e + 1 : e;
+	}
+	pen_eol(p);
+}
+
+/* Write "Dec 21" for day d of month "YYYY-MM". */
+void
+chart_day_name(const char *month, int d, char *out, size_t n)
+{
+	int m = (month[5] - '0') * 10 + (month[6] - '0');
+
+	snprintf(out, n, "%s %d", m >= 1 && m <= 12 ? month_abbr[m - 1] : "?", d);
+}
+
+/* Write the forecast in one line. */
+void
+chart_forecast_text(const struct forecast *f, const char *month, int64_t budget, char *out,
+    size_t n)
+{
+	char end[40], day[16];
+
+	pricing_format(f->month_end, false, end, sizeof end);
+	chart_day_name(month, f->out_day, day, sizeof day);
+	if (f->over)
+		snprintf(out, n, "over the budget since %s; %s at month end at this pace", day, end);
+	else if (f->out_day > 0)
+		snprintf(out, n, "out on %s at this pace; %s at month end", day, end);
+	else if (budget > 0)
+		snprintf(out, n, "%s at month end at this pace, within the budget", end);
+	else
+		snprintf(out, n, "%s at month end at this pace", end);
+}
+
+/* Write how the pace was measured in one line. */
+void
+chart_pace_text(const struct forecast *f, const char *month, bool utf8, char *out, size_t n)
+{
+	char a[40], b[40], from[16], span[32];
+
+	chart_day_name(month, f->from, from, sizeof from);
+	if (f->from == f->to)
+		str_copy(span, sizeof span, from);
+	else
+		snprintf(span, sizeof span, "%s%s%d", from, utf8 ? "\xe2\x80\x93" : "-", f->to);
+	pricing_format(forecast_per_day(&f->rate[0]), false, a, sizeof a);
+	if (f->method == FORECAST_SPLIT) {
+		pricing_format(forecast_per_day(&f->rate[1]), false, b, sizeof b);
+		snprintf(out, n, "%s a weekday and %s a weekend day, %s (%s)", a, b,
+		    forecast_method_str(f->method), span);
+	} else {
+		snprintf(out, n, "%s a day, %s (%s)", a, forecast_method_str(f->method), span);
+	}
+}
+
+/* The scale: the dearest day, or the budget's daily share if that is higher. */
+static int64_t
+chart_top(const struct spend_month *s, int64_t share)
+{
+	int64_t top = share, sum;
+	int d, k;
+
+	for (d = 0; d < s->days; d++) {
+		for (sum = 0, k = 0; k < SPEND_NTIERS; k++)
+			sum = sum > INT64_MAX - s->day[d][k] ? INT64_MAX : sum + s->day[d][k];
+		if (sum > top)
+			top = sum;
+	}
+	return top;
+}
+
+/* Each tier's top edge in a day's bar, in rows of h (rounded half up): lv[k]. */
+static void
+day_levels(const struct spend_month *s, int d, int64_t top, int h, int lv[SPEND_NTIERS])
+{
+	__int128 cum = 0;
+	int k;
+
+	for (k = 0; k < SPEND_NTIERS; k++) {
+		cum += s->day[d][k];
+		lv[k] = (int)((cum * h * 2 + top) / ((__int128)top * 2));
+	}
+}
+
+/* The tier drawn at level L (1 = bottom) of a bar, or -1 for none. */
+static int
+level_tier(const int lv[SPEND_NTIERS], int level)
+{
+	int k;
+
+	for (k = 0; k < SPEND_NTIERS; k++)
+		if (lv[k] >= level)
+			return k;
+	return -1;
+}
+
+/* Geometry of the bars. */
+struct grid {
+	int h, colw, barw, lw, budget_level;
+	int64_t top;
+	char label_top[32], label_mid[32];
+};
+
+static void
+grid_init(const struct spend_month *s, const struct chart_opts *o, struct grid *g)
+{
+	int64_t share = o->budget > 0 ? o->budget / s->days : 0;
+
+	g->h = o->height > 0 ? o->height : CHART_HEIGHT;
+	g->top = chart_top(s, share);
+	pricing_format(g->top, false, g->label_top, sizeof g->label_top);
+	pricing_format(g->top / 2, false, g->label_mid, sizeof g->label_mid);
+	g->lw = (int)strlen(g->label_top) > (int)strlen(g->label_mid) ? (int)strlen(g->label_top) :
+	    (int)strlen(g->label_mid);
+	g->colw = (o->width - g->lw - 2) / s->days;
+	g->colw = g->colw < 1 ? 1 : g->colw > CHART_MAX_COLW ? CHART_MAX_COLW : g->colw;
+	g->barw = g->colw > 1 ? g->colw - 1 : 1;
+	g->budget_level = share > 0 && g->top > 0 ?
+	    (int)(((__int128)share * g->h + g->top - 1) / g->top) : 0;
+}
+
+/* One row of bars at level L, with its axis label. */
+static void
+draw_row(struct pen *p, const struct spend_month *s, const struct grid *g, int level)
+{
+	const char *label = level == g->h ? g->label_top : level == (g->h + 1) / 2 ? g->label_mid : "";
+	int d, i, lv[SPEND_NTIERS], k;
+	bool line = level == g->budget_level;
+
+	pen_space(p, g->lw - (int)strlen(label));
+	pen_text(p, label);
+	pen_space(p, 1);
+	pen_put(p, THEME_BORDER, *label ? p->g->tick : p->g->vline, 1);
+	for (d = 0; d < s->days; d++) {
+		day_levels(s, d, g->top, g->h, lv);
+		k = level_tier(lv, level);
+		for (i = 0; i < g->barw; i++) {
+			if (k >= 0)
+				pen_put(p, tier_slots[k], p->g->bar[k], 1);
+			else if (line)
+				pen_put(p, THEME_METER_WARN, p->g->budget, 1);
+			else
+				pen_space(p, 1);
+		}
+		for (i = g->barw; i < g->colw; i++) {
+			if (line)
+				pen_put(p, THEME_METER_WARN, p->g->budget, 1);
+			else
+				pen_space(p, 1);
+		}
+	}
+	pen_eol(p);
+}
+
+/* The axis, and the day numbers under it: 1, 5, 10, ... where they fit. */
+static void
+draw_axis(struct pen *p, const struct spend_month *s, const struct grid *g)
+{
+	int d, at = 0, x;
+	char num[16];
+
+	pen_space(p, g->lw + 1);
+	pen_put(p, THEME_BORDER, p->g->corner, 1);
+	for (x = 0; x < s->days * g->colw; x++)
+		pen_put(p, THEME_BORDER, p->g->hline, 1);
+	pen_eol(p);
+	pen_space(p, g->lw + 2);
+	for (d = 1; d <= s->days; d++) {
+		x = (d - 1) * g->colw;
+		if ((d != 1 && d % 5 != 0) || x < at)
+			continue;
+		snprintf(num, sizeof num, "%d", d);
+		pen_space(p, x - at);
+		pen_text(p, num);
+		at = x + (int)strlen(num);
+	}
+	pen_eol(p);
+}
+
+static const char *const month_full[12] = {
+	"January", "February", "March", "April", "May", "June", "July", "August", "September",
+	"October", "November", "December",
+};
+
+/* "December 2026  $31.20 of $50.00 (62%)". */
+static void
+draw_title(struct pen *p, const struct spend_month *s, const struct chart_opts *o)
+{
+	int m = (s->month[5] - '0') * 10 + (s->month[6] - '0');
+	char spent[40], lim[40], line[160];
+
+	pricing_format(s->total, s->estimated, spent, sizeof spent);
+	snprintf(line, sizeof line, "%s %.4s", m >= 1 && m <= 12 ? month_full[m - 1] : "?",
+	    s->month);
+	pen_put(p, THEME_HEADING, line, (int)strlen(line));
+	if (o->budget > 0) {
+		pricing_format(o->budget, false, lim, sizeof lim);
+		snprintf(line, sizeof line, "  %s of %s (%lld%%)", spent, lim,
+		    (long long)((__int128)s->total * 100 / o->budget));
+	} else {
+		snprintf(line, sizeof line, "  %s spent, no budget", spent);
+	}
+	pen_text(p, line);
+	pen_eol(p);
+}
+
+/* One legend item: a glyph in its colour, then text; wrapped to the width. */
+static void
+legend_item(struct pen *p, int slot, const char *glyph, const char *text)
+{
+	int w = 2 + (int)strlen(text);
+
+	if (p->col > 0 && p->col + 2 + w > p->o->width)
+		pen_eol(p);
+	else if (p->col > 0)
+		pen_space(p, 2);
+	pen_put(p, slot, glyph, 1);
+	pen_space(p, 1);
+	pen_text(p, text);
+}
+
+static void
+draw_legend(struct pen *p, const struct spend_month *s, const struct chart_opts *o)
+{
+	char text[64], money[40];
+	int k;
+
+	for (k = 0; k < SPEND_NTIERS; k++) {
+		if (k == SPEND_OTHER && s->tier[k] == 0)
+			continue;
+		pricing_format(s->tier[k], s->estimated, money, sizeof money);
+		snprintf(text, sizeof text, "%s %s", tier_names[k], money);
+		legend_item(p, tier_slots[k], p->g->bar[k], text);
+	}
+	if (o->budget > 0) {
+		pricing_format(o->budget / s->days, false, money, sizeof money);
+		snprintf(text, sizeof text, "budget %s a day", money);
+		legend_item(p, THEME_METER_WARN, p->g->budget, text);
+	}
+	pen_eol(p);
+}
+
+/* The total, what it leaves out, and what the frontier tier would have cost. */
+static void
+draw_totals(struct pen *p, const struct spend_month *s)
+{
+	char a[40], b[40], line[320];
+	int n;
+
+	pricing_format(s->total, s->estimated, a, sizeof a);
+	n = snprintf(line, sizeof line, "Total %s in %lld request%s.", a, (long long)s->requests,
+	    s->requests == 1 ? "" : "s");
+	if (s->unknown > 0 && n > 0 && (size_t)n < sizeof line)
+		snprintf(line + n, sizeof line - (size_t)n, " %lld of unknown cost %s not in it.",
+		    (long long)s->unknown, s->unknown == 1 ? "is" : "are");
+	pen_wrapped(p, line);
+	if (s->frontier_name == NULL || s->compared_cost == 0)
+		return;
+	pricing_format(s->frontier, s->estimated, a, sizeof a);
+	n = snprintf(line, sizeof line, "On the frontier tier (%s) the same requests would have cost %s",
+	    s->frontier_name, a);
+	if (s->frontier >= s->compared_cost && n > 0 && (size_t)n < sizeof line) {
+		pricing_format(s->frontier - s->compared_cost, s->estimated, b, sizeof b);
+		snprintf(line + n, sizeof line - (size_t)n, ": saved %s (%lld%%).", b,
+		    (long long)((__int128)(s->frontier - s->compared_cost) * 100 / s->frontier));
+	} else if (n > 0 && (size_t)n < sizeof line) {
+		snprintf(line + n, sizeof line - (size_t)n, ".");
+	}
+	pen_wrapped(p, line);
+}
+
+/* A model's name as printable ASCII, so its width is its length and it commands nothing. */
+static void
+safe_name(const char *name, char *out, size_t n)
+{
+	size_t i;
+
+	for (i = 0; name[i] != '\0' && i + 1 < n; i++)
+		out[i] = name[i] > 0x20 && name[i] < 0x7f ? name[i] : '?';
+	out[i] = '\0';
+}
+
+/* The dearest models: name, cost, share of the month, and a bar against the first. */
+static void
+draw_models(struct pen *p, const struct spend_month *s, const struct chart_opts *o)
+{
+	size_t i, top = o->top > 0 ? o->top : CHART_TOP, nw = 0, n;
+	char name[40], money[40], line[128];
+	int bw, j, fill;
+
+	n = s->nmodels < top ? s->nmodels : top;
+	if (n == 0 || s->models[0].cost <= 0)
+		return;
+	for (i = 0; i < n; i++)
+		nw = strlen(s->models[i].name) > nw ? strlen(s->models[i].name) : nw;
+	nw = nw > sizeof name - 1 ? sizeof name - 1 : nw;
+	/* the columns after the name take 22; a narrow screen cuts the names */
+	if (o->width > 30 && nw > (size_t)o->width - 23)
+		nw = (size_t)o->width - 23;
+	pen_put(p, THEME_HEADING, "Top models", 10);
+	pen_eol(p);
+	for (i = 0; i < n && s->models[i].cost > 0; i++) {
+		safe_name(s->models[i].name, name, nw + 1);
+		pricing_format(s->models[i].cost, s->estimated, money, sizeof money);
+		snprintf(line, sizeof line, "  %-*s %10s %4lld%% ", (int)nw, name, money,
+		    (long long)((__int128)s->models[i].cost * 100 / (s->total > 0 ? s->total : 1)));
+		pen_text(p, line);
+		bw = o->width - p->col;
+		bw = bw > CHART_MODEL_BAR ? CHART_MODEL_BAR : bw;
+		fill = bw > 0 ? (int)((__int128)s->models[i].cost * bw / s->models[0].cost) : 0;
+		for (j = 0; j < (fill > 0 ? fill : 1) && bw > 0; j++)
+			pen_put(p, THEME_COST, p->g->bar[SPEND_FRONTIER], 1);
+		pen_eol(p);
+	}
+}
+
+static void
+draw_forecast(struct pen *p, const struct spend_month *s, const struct chart_opts *o)
+{
+	char text[200], line[240];
+
+	if (o->forecast == NULL || o->forecast->method == FORECAST_NONE)
+		return;
+	chart_forecast_text(o->forecast, s->month, o->budget, text, sizeof text);
+	snprintf(line, sizeof line, "Forecast: %s.", text);
+	pen_wrapped(p, line);
+	chart_pace_text(o->forecast, s->month, o->utf8, text, sizeof text);
+	snprintf(line, sizeof line, "Pace: %s.", text);
+	pen_wrapped(p, line);
+}
+
+/* Draw the month. */
+char *
+chart_render(const struct spend_month *s, const struct chart_opts *o)
+{
+	struct buf b;
+	struct pen p = { .b = &b, .o = o, .slot = -1 };
+	struct grid g;
+	int level;
+
+	p.g = o->utf8 ? (o->colors ? &glyphs_utf8_color : &glyphs_utf8) :
+	    (o->colors ? &glyphs_ascii_color : &glyphs_ascii);
+	buf_init(&b, 0);
+	draw_title(&p, s, o);
+	grid_init(s, o, &g);
+	if (g.top > 0) {
+		for (level = g.h; level >= 1; level--)
+			draw_row(&p, s, &g, level);
+		draw_axis(&p, s, &g);
+		draw_legend(&p, s, o);
+	}
+	draw_totals(&p, s);
+	draw_models(&p, s, o);
+	draw_forecast(&p, s, o);
+	if (s->overflow)
+		pen_wrapped(&p, "Some sums are too large to show exactly.");
+	return buf_detach(&b);
+}

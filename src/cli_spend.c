@@ -1,0 +1,192 @@
+/* cli_spend: the spend chart of `llm usage` and the forecast lines of `llm usage` and `llm budget`. */
+#include "cli_spend.h"
+
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "chart.h"
+#include "cli.h"
+#include "ledger.h"
+#include "report.h"
+#include "spend.h"
+#include "theme.h"
+#include "util.h"
+
+#define DEFAULT_WIDTH 80
+#define MAX_WIDTH 400
+#define MIN_WIDTH 40    /* narrower, a month of bars does not fit: the table is shown */
+
+/* The terminal's width: the window size, else $COLUMNS, else 80. */
+static int
+term_width(void)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+	int64_t v;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col > MAX_WIDTH ? MAX_WIDTH : ws.ws_col;
+	if (c != NULL && str_to_i64(c, &v) && v > 0)
+		return v > MAX_WIDTH ? MAX_WIDTH : (int)v;
+	return DEFAULT_WIDTH;
+}
+
+/* Whether `llm usage` draws. */
+bool
+cli_spend_draws(int argc, char **argv)
+{
+	int i;
+
+	if (!isatty(STDOUT_FILENO) || term_width() < MIN_WIDTH)
+		return false;   /* a pipe gets the table, never the drawing */
+	for (i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--by", 4) == 0 || strcmp(argv[i], "--json") == 0)
+			return false;
+	return true;
+}
+
+/* Colours the terminal has for the chart: 0 when colour is off. */
+static int
+term_colors(const struct cli *cli)
+{
+	const char *term = getenv("TERM");
+
+	if (!cli->color || !theme_color_allowed())
+		return 0;
+	return term != NULL && strstr(term, "256color") != NULL ? 256 : 8;
+}
+
+/* Read [start, end) with today placed by the clock. */
+static int
+load_month(const struct cli *cli, struct ledger *l, int64_t start, int64_t end,
+    struct spend_month *s, char **cause)
+{
+	return spend_load(l, start, end, clock_now(), spend_frontier_model(cli->cat), s, cause);
+}
+
+/* Draw the month on stdout. */
+int
+cli_spend_chart(const struct cli *cli, int64_t start, int64_t end)
+{
+	struct chart_opts o = { .width = term_width(), .budget = cli->cfg.budget };
+	struct spend_month s;
+	struct forecast f;
+	struct theme theme;
+	struct ledger *l;
+	char *cause = NULL, *text;
+
+	theme_init(&theme);
+	o.colors = term_colors(cli);
+	if (o.colors > 0 && theme_load(&theme, cli->cfg.theme ? cli->cfg.theme : "default",
+	    cli->cfg.dir, &cause) < 0) {
+		free(cause);    /* a broken theme is `llm config check`'s to report */
+		cause = NULL;
+		theme_init(&theme);
+	}
+	o.theme = &theme;
+	o.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	if ((l = ledger_open(cli->cfg.data_dir, &cause)) == NULL ||
+	    load_month(cli, l, start, end, &s, &cause) < 0) {
+		fprintf(stderr, "llm: usage: %s\n", cause);
+		free(cause);
+		if (l != NULL)
+			spend_done(&s);
+		ledger_close(l);
+		return EXIT_PROVIDER;
+	}
+	ledger_close(l);
+	if (spend_forecast(&s, o.budget, &f) == 0)
+		o.forecast = &f;
+	text = chart_render(&s, &o);
+	fputs(text, stdout);
+	free(text);
+	spend_done(&s);
+	return EXIT_OK;
+}
+
+/* The forecast for the month [start, end) if it is this one. 0, or -1 if there is none. */
+static int
+month_forecast(const struct cli *cli, struct ledger *l, int64_t start, int64_t end,
+    struct forecast *f, char *month)
+{
+	return spend_forecast_ledger(l, start, end, clock_now(), cli->cfg.budget, f, month);
+}
+
+/* Print the forecast under the usage table. */
+void
+cli_spend_usage_lines(const struct cli *cli, struct ledger *l, int64_t start, int64_t end)
+{
+	struct forecast f;
+	char month[8], text[200];
+
+	if (month_forecast(cli, l, start, end, &f, month) < 0)
+		return;
+	chart_forecast_text(&f, month, cli->cfg.budget, text, sizeof text);
+	printf("Forecast: %s.\n", text);
+	chart_pace_text(&f, month, strcmp(nl_langinfo(CODESET), "UTF-8") == 0, text, sizeof text);
+	printf("Pace: %s.\n", text);
+}
+
+/* The forecast of the meter's month, opening the ledger for it. */
+static int
+meter_forecast(const struct cli *cli, const struct meter *m, struct forecast *f, char *month)
+{
+	struct ledger *l = ledger_open(cli->cfg.data_dir, NULL);
+	int rc = -1;
+
+	if (l != NULL)
+		rc = month_forecast(cli, l, m->month_start, m->month_end, f, month);
+	ledger_close(l);
+	return rc;
+}
+
+/* Print the forecast rows of `llm budget`. */
+void
+cli_spend_budget_lines(const struct cli *cli, const struct meter *m)
+{
+	struct forecast f;
+	char month[8], text[200];
+
+	if (meter_forecast(cli, m, &f, month) < 0)
+		return;
+	chart_forecast_text(&f, month, m->limit, text, sizeof text);
+	printf("  %-11s %s\n", "forecast", text);
+	chart_pace_text(&f, month, strcmp(nl_langinfo(CODESET), "UTF-8") == 0, text, sizeof text);
+	printf("  %-11s %s\n", "pace", text);
+}
+
+/* Add the forecast to `llm budget --json`. */
+void
+cli_spend_budget_json(const struct cli *cli, const struct meter *m, cJSON *o)
+{
+	struct forecast f;
+	char month[8], day[24];
+	cJSON *j;
+
+	if (meter_forecast(cli, m, &f, month) < 0) {
+		cJSON_AddNullToObject(o, "forecast");
+		return;
+	}
+	j = cJSON_AddObjectToObject(o, "forecast");
+	cJSON_AddStringToObject(j, "method", f.method == FORECAST_SPLIT ? "split" : "mean");
+	cJSON_AddStringToObject(j, "method_text", forecast_method_str(f.method));
+	cJSON_AddNumberToObject(j, "window_from", f.from);
+	cJSON_AddNumberToObject(j, "window_to", f.to);
+	report_json_money(j, "pace_per_day", forecast_per_day(&f.rate[0]));
+	if (f.method == FORECAST_SPLIT)
+		report_json_money(j, "pace_per_weekend_day", forecast_per_day(&f.rate[1]));
+	report_json_money(j, "month_end", f.month_end);
+	if (f.out_day > 0) {
+		snprintf(day, sizeof day, "%.7s-%02d", month, f.out_day);
+		cJSON_AddStringToObject(j, "out_on", day);
+	} else {
+		cJSON_AddNullToObject(j, "out_on");
+	}
+	cJSON_AddBoolToObject(j, "over", f.over);
+}

@@ -1,0 +1,25 @@
+/* cli_spend: the spend chart of `llm usage` and the forecast lines of `llm usage` and `llm budget`. */
+#ifndef LLM_CLI_SPEND_H
+#define LLM_CLI_SPEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct cJSON;
+struct cli;
+struct ledger;
+struct meter;
+
+/* Whether `llm usage` ARGS should draw: stdout is a terminal of 40 columns or more and no
+ * --by or --json was given. */
+bool cli_spend_draws(int argc, char **argv);
+/* Draw the month [start, end) on stdout; an exit code. */
+int cli_spend_chart(const struct cli *cli, int64_t start, int64_t end);
+/* Print "Forecast: ..." and "Pace: ..." under the usage table when [start, end) is this month. */
+void cli_spend_usage_lines(const struct cli *cli, struct ledger *l, int64_t start, int64_t end);
+/* Print the forecast and pace rows of `llm budget` for meter m. */
+void cli_spend_budget_lines(const struct cli *cli, const struct meter *m);
+/* Add "forecast" to the JSON of `llm budget`: null when there is none. */
+void cli_spend_budget_json(const struct cli *cli, const struct meter *m, struct cJSON *o);
+
+#endif

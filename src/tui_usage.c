@@ -1,0 +1,140 @@
+/* tui_usage: the /usage view, this month's spend chart over the transcript, scrollable. */
+#include "tui_usage.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+#include "chat.h"
+#include "ledger.h"
+#include "pricing.h"
+#include "spend.h"
+#include "tui_priv.h"
+#include "util.h"
+
+/* The columns the view's frame and margins take from the screen's width. */
+#define FRAME_COLS 4
+
+/* A conversation's spend this month: known costs, and how many were unknown. */
+struct conv_cost {
+	int64_t id, cost, requests, unknown;
+	bool estimated;
+};
+
+/* Add text to the view wrapped at width columns (ASCII), later lines indented by two. */
+static void
+add_wrapped(struct tui *t, const char *text, int width)
+{
+	size_t n = strlen(text), cut;
+	bool first = true;
+
+	while (n > 0) {
+		size_t room = (size_t)(width > 12 ? width : 12) - (first ? 0 : 2);
+
+		cut = n;
+		if (n > room) {
+			for (cut = room; cut > 0 && text[cut] != ' '; cut--)
+				;
+			if (cut == 0)
+				cut = room;
+		}
+		tui_pick_add(&t->pick, xstrfmt("%s%.*s", first ? "" : "  ", (int)cut, text), 0);
+		text += cut;
+		n -= cut;
+		while (n > 0 && *text == ' ') {
+			text++;
+			n--;
+		}
+		first = false;
+	}
+}
+
+static int
+conv_row(void *arg, const struct ledger_row *row)
+{
+	struct conv_cost *c = arg;
+
+	if (row->conversation_id != c->id || strcmp(row->status, "reserved") == 0)
+		return 0;
+	c->requests++;
+	c->estimated |= row->estimated;
+	if (row->cost < 0)
+		c->unknown++;
+	else if (row->cost <= INT64_MAX - c->cost)
+		c->cost += row->cost;
+	return 0;
+}
+
+/*
+ * "This conversation: $0.42 in 3 requests" for the conversation under way, this month's
+ * part of it: reading the month is what the chart costs already, every month could be far more.
+ */
+static void
+add_conversation(struct tui *t)
+{
+	struct conv_cost c = { .id = chat_conversation(t->chat) };
+	char money[40], *line;
+
+	if (c.id == 0 || ledger_rows(t->ledger, t->meter.month_start, t->meter.month_end, conv_row,
+	    &c, NULL) < 0 || c.requests == 0) {
+		tui_pick_add(&t->pick, xstrdup("This conversation: nothing spent this month."), 0);
+		return;
+	}
+	pricing_format(c.cost, c.estimated, money, sizeof(money));
+	line = xstrfmt("This conversation: %s in %lld request%s this month%s", money,
+	    (long long)c.requests, c.requests == 1 ? "" : "s",
+	    c.unknown > 0 ? ", some of unknown cost." : ".");
+	add_wrapped(t, line, t->w - FRAME_COLS);
+	free(line);
+}
+
+/* Add the chart's lines to the view, one item each. */
+static void
+add_chart(struct tui *t, const char *text)
+{
+	const char *p = text, *nl;
+
+	while ((nl = strchr(p, '\n')) != NULL) {
+		tui_pick_add(&t->pick, xstrndup(p, (size_t)(nl - p)), 0);
+		p = nl + 1;
+	}
+}
+
+/* Open the usage view. */
+void
+tui_usage_cmd(struct tui *t, char *arg)
+{
+	struct chart_opts o = { .width = t->w - FRAME_COLS, .utf8 = t->unicode,
+		.budget = t->cfg->budget };
+	struct spend_month s;
+	struct forecast f;
+	char *cause = NULL, *text;
+
+	(void)arg;
+	tui_meter_refresh(t);
+	if (t->ledger == NULL || !t->meter_ok) {
+		tui_status(t, true, "usage: no ledger");
+		return;
+	}
+	if (spend_load(t->ledger, t->meter.month_start, t->meter.month_end, clock_now(),
+	    spend_frontier_model(t->cat), &s, &cause) < 0) {
+		tui_status(t, true, "usage: %s", cause ? cause : "cannot read the ledger");
+		free(cause);
+		spend_done(&s);
+		return;
+	}
+	if (spend_forecast(&s, o.budget, &f) == 0)
+		o.forecast = &f;
+	tui_pick_close(t);
+	str_copy(t->pick.title, sizeof(t->pick.title), "usage");
+	add_conversation(t);
+	tui_pick_add(&t->pick, xstrdup(""), 0);
+	text = chart_render(&s, &o);
+	add_chart(t, text);
+	free(text);
+	spend_done(&s);
+	t->pick.sel = -1;   /* scrolls, nothing to choose: as the help */
+	tui_pick_filter(&t->pick);
+	t->mode = MODE_HELP;
+	t->dirty = true;
+}

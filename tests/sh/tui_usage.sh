@@ -1,0 +1,83 @@
+# The full-screen client's /usage view, headless: the conversation's cost above the month's
+# chart, golden screens at 100x30 and 50x15, scrolling, and q back to the transcript.
+# UPDATE_GOLDEN=1 rewrites tests/golden/tui-usage-*.txt.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+export TZ=UTC0 LLM_NOW=$(date -u -d '2026-12-10 14:00:00' +%s)
+sed -i 's/^budget = 0/budget = 50/' "$LLM_CONFIG_DIR/config.ini"
+GOLDEN="$LLM_TOP/tests/golden"
+DB="$LLM_DATA_DIR/llm.db"
+
+# A month to the 10th: 20c cheap daily, $1.50 mid on every day but the weekend of the 5th,
+# a $6 frontier burst on the 8th.
+"$LLM_BIN" usage --json >/dev/null 2>&1
+dec=$(date -u -d '2026-12-01 00:00:00' +%s)
+sqlite3 "$DB" "
+WITH RECURSIVE n(d) AS (SELECT 0 UNION ALL SELECT d + 1 FROM n WHERE d < 9)
+INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens, output_tokens,
+  cost_pico, estimated, status)
+SELECT $dec + d * 86400 + 32400, 'deepseek', 'deepseek-v4-flash', 'cheap', 'auto', 250000,
+  30000, 200000000000, 0, 'ok' FROM n
+UNION ALL SELECT $dec + d * 86400 + 39600, 'anthropic', 'claude-sonnet-4-6', 'mid', 'auto',
+  300000, 25000, 1500000000000, 0, 'ok' FROM n WHERE d NOT IN (4, 5)
+UNION ALL SELECT $dec + 7 * 86400 + 57600, 'anthropic', 'claude-opus-4-6', 'frontier',
+  'pinned', 500000, 60000, 6000000000000, 0, 'ok';"
+
+fake_reply '{"text":"Hi there","usage":{"input":1000,"output":500}}'
+
+# usage NAME SIZE: say hi, open /usage, dump it, scroll to the end, dump, close, dump.
+usage() {
+	cat >"$T/$1.s" <<S
+:type /tier cheap
+:key Enter
+:type hi
+:key Enter
+:wait-idle
+:type /usage
+:key Enter
+:dump-screen $T/$1.txt
+:key End
+:dump-screen $T/$1-end.txt
+:key q
+:dump-screen $T/$1-closed.txt
+S
+	if timeout -k 5 60 "$LLM_BIN" chat --headless "$T/$1.s" --size "$2" >"$T/$1.out" 2>&1; then
+		ok "$1: ran"
+	else
+		not_ok "$1: ran" "$(cat "$T/$1.out")"
+		return
+	fi
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+		cp "$T/$1.txt" "$GOLDEN/$1.txt"
+		echo "# wrote tests/golden/$1.txt"
+	fi
+	if cmp -s "$T/$1.txt" "$GOLDEN/$1.txt"; then
+		ok "$1: matches tests/golden/$1.txt"
+	else
+		not_ok "$1: matches tests/golden/$1.txt" "$(diff "$GOLDEN/$1.txt" "$T/$1.txt" 2>&1 | head -40)"
+	fi
+}
+
+fake_reset
+fake_reply '{"text":"Hi there","usage":{"input":1000,"output":500}}'
+usage tui-usage-100x30 100x30
+cost=$(sqlite3 "$DB" "SELECT cost_pico FROM usage WHERE conversation_id IS NOT NULL")
+check_contains "the view names the conversation's cost" "$(cat "$T/tui-usage-100x30.txt")" \
+    "This conversation: \$$(t_py -c 'import sys; from decimal import Decimal
+p = Decimal(sys.argv[1]) / 10**12
+print(("%.2f" % p) if p >= 1 else p.normalize())' "$cost") in 1 request this month."
+check_contains "the view draws the month" "$(cat "$T/tui-usage-100x30.txt")" "December 2026"
+check_contains "the view has the forecast" "$(cat "$T/tui-usage-100x30-end.txt")" "Forecast: out on Dec"
+check_not_contains "scrolled: the top is gone" "$(cat "$T/tui-usage-100x30-end.txt")" "This conversation"
+check_not_contains "q closes the view" "$(cat "$T/tui-usage-100x30-closed.txt")" "This conversation"
+check_contains "q: the transcript is back" "$(cat "$T/tui-usage-100x30-closed.txt")" "Hi there"
+
+fake_reset
+rm -f "$LLM_DATA_DIR/history"
+sqlite3 "$DB" "DELETE FROM usage WHERE conversation_id IS NOT NULL"
+fake_reply '{"text":"Hi there","usage":{"input":1000,"output":500}}'
+usage tui-usage-50x15 50x15
+w=$(t_py -c 'import sys; print(max(len(l) for l in open(sys.argv[1], encoding="utf-8").read().split("\n")))' \
+    "$T/tui-usage-50x15.txt")
+check_eq "50x15: nothing past the screen's width" "$w" 50
+echo "# $T_PASS passed, $T_FAIL failed"

@@ -1,0 +1,223 @@
+#!/bin/sh
+# usage_chart.sh: `llm usage` draws a month on a terminal (golden outputs at 80 and 120
+# columns, in colour, with NO_COLOR and with LANG=C), a pipe gets the table, and the
+# forecast of `llm budget` and `llm usage` names hand-worked days.
+# UPDATE_GOLDEN=1 rewrites tests/golden/usage-*.txt.
+set -u
+LLM=${LLM_BIN:?LLM_BIN must name the llm binary}
+TOP=${LLM_TOP:-$(pwd)}
+GOLDEN="$TOP/tests/golden"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for v in $(env | sed -n 's/^\(LLM_[A-Za-z0-9_]*\)=.*/\1/p'); do
+	case $v in LLM_BIN|LLM_TOP) ;; *) unset "$v" ;; esac
+done
+unset NO_COLOR LC_ALL LC_CTYPE COLUMNS
+export LLM_CONFIG_DIR="$tmp/cfg" LLM_DATA_DIR="$tmp/data" TZ=UTC0 LANG=C.UTF-8 TERM=xterm-256color
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/.config" XDG_DATA_HOME="$tmp/home/.local/share"
+db="$LLM_DATA_DIR/llm.db"
+fails=0
+PY=$(python3 -I -S -c 'import sys; print(sys.executable)' 2>/dev/null) || PY=python3
+
+ok() { echo "ok - $1"; }
+notok() { echo "not ok - $1"; fails=$((fails + 1)); }
+# check NAME GOT WANT
+check() {
+	if [ "$2" = "$3" ]; then ok "$1"; else notok "$1"; echo "#   got '$2', want '$3'" >&2; fi
+}
+json() {
+	"$PY" -I -S -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+# onpty COLS CMD...: run on a pseudo-terminal COLS wide
+onpty() {
+	_c=$1
+	shift
+	"$PY" -I -S "$TOP/tests/pty_run.py" "$_c" 40 "$@"
+}
+
+mkdir -p "$LLM_CONFIG_DIR" "$HOME"
+cat >"$LLM_CONFIG_DIR/config.ini" <<'CFG'
+[llm]
+budget = 50
+
+[tier.frontier]
+models = test-frontier
+
+[model.test-frontier]
+provider = openai
+id = test-frontier-1
+tier = frontier
+input_price = 15
+output_price = 75
+cached_input_price = 1.5
+cache_write_price = 18.75
+CFG
+
+# Two months. November: gpt-5-mini daily, claude-sonnet-4-6 two days in three,
+# claude-opus-4-6 weekly. December to the 10th: 20c cheap daily, $1.50 mid on every day
+# but the weekend of the 5th, a $6 frontier burst on Tuesday the 8th, one row of unknown
+# cost on the 10th.
+nov=$(date -u -d '2026-11-01 00:00:00' +%s)
+dec=$(date -u -d '2026-12-01 00:00:00' +%s)
+export LLM_NOW=$(date -u -d '2026-12-10 14:00:00' +%s)
+"$LLM" usage --json >/dev/null 2>&1   # creates the database
+sqlite3 "$db" "
+WITH RECURSIVE n(d) AS (SELECT 0 UNION ALL SELECT d + 1 FROM n WHERE d < 29)
+INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens, output_tokens,
+  cost_pico, estimated, status)
+SELECT $nov + d * 86400 + 32400, 'openai', 'gpt-5-mini', 'cheap', 'auto', 200000 + d * 1000,
+  40000, ((d % 5) + 1) * 100000000000, 0, 'ok' FROM n
+UNION ALL SELECT $nov + d * 86400 + 54000, 'anthropic', 'claude-sonnet-4-6', 'mid', 'auto',
+  300000, 20000, (d % 3) * 500000000000, 0, 'ok' FROM n WHERE d % 3 <> 0
+UNION ALL SELECT $nov + d * 86400 + 72000, 'anthropic', 'claude-opus-4-6', 'frontier', 'auto',
+  400000, 60000, 2000000000000, d = 20, 'ok' FROM n WHERE d % 7 = 6;
+WITH RECURSIVE n(d) AS (SELECT 0 UNION ALL SELECT d + 1 FROM n WHERE d < 9)
+INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens, output_tokens,
+  cost_pico, estimated, status)
+SELECT $dec + d * 86400 + 32400, 'deepseek', 'deepseek-v4-flash', 'cheap', 'auto', 250000,
+  30000, 200000000000, 0, 'ok' FROM n
+UNION ALL SELECT $dec + d * 86400 + 39600, 'anthropic', 'claude-sonnet-4-6', 'mid', 'auto',
+  300000, 25000, 1500000000000, 0, 'ok' FROM n WHERE d NOT IN (4, 5)
+UNION ALL SELECT $dec + 7 * 86400 + 57600, 'anthropic', 'claude-opus-4-6', 'frontier',
+  'pinned', 500000, 60000, 6000000000000, 0, 'ok'
+UNION ALL SELECT $dec + 9 * 86400 + 43200, 'work', 'local-qwen', 'cheap', 'auto', 500, 100,
+  NULL, 0, 'ok';"
+
+# golden NAME COLS [ENV...] -- ARGS...: llm usage ARGS on a terminal against tests/golden/NAME.txt
+golden() {
+	_name=$1 _cols=$2
+	shift 2
+	_env=
+	while [ "$1" != -- ]; do _env="$_env $1"; shift; done
+	shift
+	# shellcheck disable=SC2086
+	if onpty "$_cols" env $_env "$LLM" usage "$@" >"$tmp/$_name.txt"; then
+		ok "$_name: exits 0"
+	else
+		notok "$_name: exits 0"
+	fi
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+		cp "$tmp/$_name.txt" "$GOLDEN/$_name.txt"
+		echo "# wrote tests/golden/$_name.txt"
+	fi
+	if cmp -s "$tmp/$_name.txt" "$GOLDEN/$_name.txt"; then
+		ok "$_name: matches tests/golden/$_name.txt"
+	else
+		notok "$_name: matches tests/golden/$_name.txt"
+		diff "$GOLDEN/$_name.txt" "$tmp/$_name.txt" 2>&1 | head -30 | sed 's/^/#   /' >&2
+	fi
+}
+
+for cols in 80 120; do
+	golden "usage-chart-$cols" "$cols" --
+	golden "usage-chart-no-color-$cols" "$cols" NO_COLOR=1 --
+	golden "usage-chart-c-$cols" "$cols" LC_ALL=C LANG=C --
+done
+golden usage-chart-november-80 80 -- --month 2026-11
+
+# What the drawing promises of each mode.
+esc=$(printf '\033')
+grep -q "${esc}\[38;5;176m" "$tmp/usage-chart-80.txt" && ok "the frontier tier in the theme's colour" ||
+	notok "the frontier tier in the theme's colour"
+if grep -q "$esc" "$tmp/usage-chart-no-color-80.txt"; then notok "NO_COLOR: no escapes"; else ok "NO_COLOR: no escapes"; fi
+if "$PY" -I -S -c 'import re,sys
+for f in sys.argv[1:]:
+    t = re.sub(rb"\x1b\[[0-9;]*m", b"", open(f, "rb").read())
+    sys.exit(1 if any(b > 0x7e or (b < 0x20 and b != 10) for b in t) else 0)' \
+	"$tmp/usage-chart-c-80.txt" "$tmp/usage-chart-c-120.txt"; then
+	ok "LANG=C: ASCII only"
+else
+	notok "LANG=C: ASCII only"
+fi
+for f in usage-chart-80 usage-chart-120 usage-chart-no-color-120 usage-chart-c-80; do
+	w=$("$PY" -I -S -c 'import re,sys
+t = re.sub(r"\x1b\[[0-9;]*m", "", open(sys.argv[1], encoding="utf-8").read())
+print(max(len(l) for l in t.split("\n")))' "$tmp/$f.txt")
+	case $f in *120*) want=120 ;; *) want=80 ;; esac
+	[ "$w" -le "$want" ] && ok "$f: every line fits" || notok "$f: every line fits ($w > $want)"
+done
+
+# The chart's totals are the --json totals: the whole month, each tier, the requests.
+"$LLM" usage --json >"$tmp/dec.json"
+"$LLM" usage --by tier --json >"$tmp/tier.json"
+"$LLM" usage --month 2026-11 --json >"$tmp/nov.json"
+"$LLM" usage --month 2026-11 --by tier --json >"$tmp/novtier.json"
+# figures CHART JSON TIERJSON: "total tiers requests" as drawn, then as --json says them
+figures() {
+	"$PY" -I -S - "$@" <<'PY'
+import json, re, sys
+from decimal import Decimal, ROUND_HALF_UP
+text = re.sub(r"\x1b\[[0-9;]*m", "", open(sys.argv[1], encoding="utf-8").read())
+total = json.load(open(sys.argv[2]))["total"]
+tiers = {r["key"]: r for r in json.load(open(sys.argv[3]))["rows"]}
+def usd(pico, est):
+    return ("~" if est else "") + "$" + str((Decimal(pico) / 10**12).quantize(Decimal("0.01"), ROUND_HALF_UP))
+want = [usd(total["cost_pico"], total["estimated"]), str(total["requests"])]
+for t in ("cheap", "mid", "frontier"):
+    r = tiers.get(t, {"cost_pico": 0, "estimated": False})
+    want.append(usd(r["cost_pico"], total["estimated"]))
+m = re.search(r"Total (\S+) in (\d+) requests?", text)
+drawn = [m.group(1), m.group(2)] if m else ["no", "total"]
+for t in ("cheap", "mid", "frontier"):
+    d = re.search(r" %s (\S+)" % t, text)
+    drawn.append(d.group(1) if d else "none")
+print(" ".join(drawn))
+print(" ".join(want))
+PY
+}
+for f in usage-chart-80 usage-chart-no-color-120 usage-chart-c-120; do
+	figures "$tmp/$f.txt" "$tmp/dec.json" "$tmp/tier.json" >"$tmp/fig"
+	check "$f: totals equal --json" "$(sed -n 1p "$tmp/fig")" "$(sed -n 2p "$tmp/fig")"
+done
+figures "$tmp/usage-chart-november-80.txt" "$tmp/nov.json" "$tmp/novtier.json" >"$tmp/fig"
+check "november: totals equal --json" "$(sed -n 1p "$tmp/fig")" "$(sed -n 2p "$tmp/fig")"
+check "december's total is \$20.00 in 20 requests" "$(json "$tmp/dec.json" '(j["total"]["cost_pico"], j["total"]["requests"])')" \
+	"(20000000000000, 20)"
+
+# --by and --json on a terminal are what they were; a pipe gets the table, never the drawing.
+onpty 80 "$LLM" usage --json >"$tmp/pty.json"
+check "--json on a terminal is the --json of a pipe" "$(cat "$tmp/pty.json")" "$(cat "$tmp/dec.json")"
+onpty 80 "$LLM" usage --by tier >"$tmp/bytier.txt"
+grep -q '^December 2026, by tier' "$tmp/bytier.txt" && ok "--by on a terminal prints the table" ||
+	notok "--by on a terminal prints the table"
+onpty 30 "$LLM" usage >"$tmp/narrow.txt"
+grep -q '^December 2026, by model' "$tmp/narrow.txt" && ok "a terminal under 40 columns gets the table" ||
+	notok "a terminal under 40 columns gets the table"
+"$LLM" usage >"$tmp/pipe.txt"
+grep -q '^December 2026, by model' "$tmp/pipe.txt" && ok "a pipe gets the table" || notok "a pipe gets the table"
+if grep -q "$esc\|█\|┤" "$tmp/pipe.txt"; then notok "a pipe gets no drawing"; else ok "a pipe gets no drawing"; fi
+
+# The forecast, worked by hand. Window Dec 4-10: weekdays 4,7,8,9,10 hold $14.50 ($2.90 a
+# day), the weekend 5,6 40c (20c a day): over 2:1, so apart. $20 spent; $50 is passed on
+# Friday the 25th ($49.80 on the 24th); month end $20 + 15 x $2.90 + 6 x 20c = $64.70.
+check "usage: forecast" "$(grep '^Forecast:' "$tmp/pipe.txt")" \
+	"Forecast: out on Dec 25 at this pace; \$64.70 at month end."
+check "usage: pace" "$(grep '^Pace:' "$tmp/pipe.txt")" \
+	"Pace: \$2.90 a weekday and \$0.20 a weekend day, last 7 days, weekdays and weekends apart (Dec 4–10)."
+"$LLM" usage --month 2026-11 >"$tmp/novpipe.txt"
+if grep -q '^Forecast' "$tmp/novpipe.txt"; then notok "a past month has no forecast"; else ok "a past month has no forecast"; fi
+"$LLM" budget >"$tmp/budget.txt"
+check "budget: forecast" "$(grep '^  forecast' "$tmp/budget.txt")" \
+	"  forecast    out on Dec 25 at this pace; \$64.70 at month end"
+"$LLM" budget --json >"$tmp/budget.json"
+check "budget --json: forecast" "$(json "$tmp/budget.json" '(j["forecast"]["out_on"], j["forecast"]["month_end_pico"], j["forecast"]["method"])')" \
+	"('2026-12-25', 64700000000000, 'split')"
+
+# The first day of the month: $1.70 by the 1st, a day's pace of $1.70: $50 is reached
+# on the 30th ($1.70 x 30 = $51), $52.70 by the 31st.
+LLM_NOW=$(date -u -d '2026-12-01 23:00:00' +%s) "$LLM" budget >"$tmp/first.txt"
+check "first day: forecast" "$(grep '^  forecast' "$tmp/first.txt")" \
+	"  forecast    out on Dec 30 at this pace; \$52.70 at month end"
+check "first day: pace" "$(grep '^  pace' "$tmp/first.txt")" \
+	"  pace        \$1.70 a day, mean of the last 7 days (Dec 1)"
+# Already over: with a $15 budget the 8th's burst took the month to $16.60.
+sed -i 's/^budget = 50/budget = 15/' "$LLM_CONFIG_DIR/config.ini"
+"$LLM" budget >"$tmp/over.txt"
+check "over budget: forecast" "$(grep '^  forecast' "$tmp/over.txt")" \
+	"  forecast    over the budget since Dec 8; \$64.70 at month end at this pace"
+# No budget: the month-end total alone.
+sed -i 's/^budget = 15/budget = 0/' "$LLM_CONFIG_DIR/config.ini"
+"$LLM" budget >"$tmp/none.txt"
+check "no budget: forecast" "$(grep '^  forecast' "$tmp/none.txt")" \
+	"  forecast    \$64.70 at month end at this pace"
+exit 0

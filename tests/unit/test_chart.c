@@ -1,0 +1,275 @@
+/* test_chart: a month drawn as text at each width, in colour, plain and ASCII; forecast wording. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "chart.h"
+#include "spend.h"
+#include "theme.h"
+#include "unit.h"
+#include "util.h"
+
+#define USD 1000000000000LL
+
+static struct spend_model models[] = {
+	{ .name = "claude-opus-4-6", .cost = 4 * USD, .requests = 1 },
+	{ .name = "gpt-5-mini", .cost = 3 * USD / 2, .requests = 2 },
+	{ .name = "claude-sonnet-4-6", .cost = 1 * USD, .requests = 1 },
+};
+
+/* November 2026 (the 1st a Sunday): $1 cheap + $1 mid on the 1st, $4 frontier on the 2nd, 50c cheap on the 3rd. */
+static void
+month(struct spend_month *s)
+{
+	memset(s, 0, sizeof *s);
+	str_copy(s->month, sizeof s->month, "2026-11");
+	s->days = 30;
+	s->wday1 = 0;
+	s->today = 3;
+	s->day[0][SPEND_CHEAP] = USD;
+	s->day[0][SPEND_MID] = USD;
+	s->day[1][SPEND_FRONTIER] = 4 * USD;
+	s->day[2][SPEND_CHEAP] = USD / 2;
+	s->tier[SPEND_CHEAP] = 3 * USD / 2;
+	s->tier[SPEND_MID] = USD;
+	s->tier[SPEND_FRONTIER] = 4 * USD;
+	s->total = 13 * USD / 2;
+	s->requests = 4;
+	s->models = models;
+	s->nmodels = 3;
+}
+
+/* The widest line of text in columns: escapes skipped, a UTF-8 character one column. */
+static int
+widest(const char *t)
+{
+	int w = 0, max = 0;
+
+	for (; *t != '\0'; t++) {
+		if (*t == '\n') {
+			w = 0;
+			continue;
+		}
+		if (*t == '\033') {
+			while (*t != '\0' && *t != 'm')
+				t++;
+			continue;
+		}
+		if (((unsigned char)*t & 0xc0) != 0x80 && ++w > max)
+			max = w;
+	}
+	return max;
+}
+
+/* t with its wrapping undone: each newline and the indent after it become one space. */
+static void
+unwrap(char *t)
+{
+	char *r = t, *w = t;
+
+	while (*r != '\0') {
+		if (r[0] == '\n' && r[1] == ' ' && r[2] == ' ') {
+			*w++ = ' ';
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
+static bool
+ascii_only(const char *t)
+{
+	for (; *t != '\0'; t++)
+		if ((unsigned char)*t >= 0x80)
+			return false;
+	return true;
+}
+
+static void
+test_ascii_by_hand(void)
+{
+	struct spend_month s;
+	struct chart_opts o = { .width = 80, .height = 4, .budget = 30 * USD };
+	char *t;
+
+	month(&s);
+	t = chart_render(&s, &o);
+	/* $4 tops the scale, a row is $1; the budget's share, $30/30 days, is row 1. */
+	CHECK_STR(t,
+	    "November 2026  $6.50 of $30.00 (21%)\n"
+	    "$4.00 +  #\n"
+	    "      |  #\n"
+	    "$2.00 += #\n"
+	    "      |:-#-:-------------------------------------------------------\n"
+	    "      +------------------------------------------------------------\n"
+	    "       1       5         10        15        20        25        30\n"
+	    ": cheap $1.50  = mid $1.00  # frontier $4.00  - budget $1.00 a day\n"
+	    "Total $6.50 in 4 requests.\n"
+	    "Top models\n"
+	    "  claude-opus-4-6        $4.00   61% ####################\n"
+	    "  gpt-5-mini             $1.50   23% #######\n"
+	    "  claude-sonnet-4-6      $1.00   15% #####\n");
+	free(t);
+}
+
+static void
+test_widths_fit(void)
+{
+	static const int widths[] = { 40, 80, 120 };
+	struct spend_month s;
+	struct chart_opts o = { .budget = 30 * USD, .utf8 = true };
+	size_t i;
+	char *t;
+
+	month(&s);
+	s.frontier_name = "a-frontier-model-with-a-rather-long-name";
+	s.frontier = 40 * USD;
+	s.compared_cost = s.total;
+	for (i = 0; i < ARRAY_SIZE(widths); i++) {
+		o.width = widths[i];
+		t = chart_render(&s, &o);
+		CHECK(widest(t) <= widths[i]);
+		unwrap(t);
+		CHECK(strstr(t, "saved $33.50 (83%).") != NULL);
+		free(t);
+	}
+	/* at 120 columns a day is 3 columns: 2 of bar and a gap */
+	o.width = 120;
+	t = chart_render(&s, &o);
+	CHECK(strstr(t, "\xe2\x94\x82\xe2\x96\x91\xe2\x96\x91\xe2\x94\x80\xe2\x96\x88\xe2\x96\x88") != NULL);
+	free(t);
+}
+
+static void
+test_colours(void)
+{
+	struct spend_month s;
+	struct theme th;
+	struct chart_opts o = { .width = 80, .utf8 = true, .colors = 256, .theme = &th };
+	char *t;
+
+	theme_init(&th);
+	month(&s);
+	t = chart_render(&s, &o);
+	/* the default theme's tier colours, 256 and then 8 */
+	CHECK(strstr(t, "\033[38;5;71m\xe2\x96\x88") != NULL);
+	CHECK(strstr(t, "\033[38;5;75m\xe2\x96\x88") != NULL);
+	CHECK(strstr(t, "\033[38;5;176m\xe2\x96\x88") != NULL);
+	CHECK(strstr(t, "\xe2\x96\x91") == NULL);   /* in colour the tiers differ by colour only */
+	free(t);
+	o.colors = 8;
+	t = chart_render(&s, &o);
+	CHECK(strstr(t, "\033[32m\xe2\x96\x88") != NULL);
+	CHECK(strstr(t, "\033[35m\xe2\x96\x88") != NULL);
+	CHECK(strstr(t, "38;5;") == NULL);
+	free(t);
+	/* no colour: no escape at all, shades instead */
+	o.colors = 0;
+	t = chart_render(&s, &o);
+	CHECK(strchr(t, '\033') == NULL);
+	CHECK(strstr(t, "\xe2\x96\x91 cheap $1.50") != NULL);
+	CHECK(strstr(t, "\xe2\x96\x92 mid $1.00") != NULL);
+	free(t);
+}
+
+static void
+test_ascii_only(void)
+{
+	struct spend_month s;
+	struct theme th;
+	struct forecast f = { .method = FORECAST_MEAN, .from = 1, .to = 3,
+		.rate = { { 13 * USD / 2, 3 }, { 0, 1 } }, .month_end = 65 * USD, .out_day = 14 };
+	struct chart_opts o = { .width = 80, .colors = 8, .theme = &th, .budget = 30 * USD,
+		.forecast = &f };
+	char *t;
+
+	theme_init(&th);
+	month(&s);
+	t = chart_render(&s, &o);
+	CHECK(ascii_only(t));
+	CHECK(strstr(t, "Pace: $2.17 a day, mean of the last 7 days (Nov 1-3).") != NULL);
+	free(t);
+}
+
+static void
+test_names_are_data(void)
+{
+	struct spend_model evil[] = { { .name = "x\033[2Jy\xc3\xa9", .cost = USD } };
+	struct spend_month s;
+	struct chart_opts o = { .width = 80 };
+	char *t;
+
+	month(&s);
+	s.models = evil;
+	s.nmodels = 1;
+	t = chart_render(&s, &o);
+	CHECK(strchr(t, '\033') == NULL);
+	CHECK(strstr(t, "  x?[2Jy??") != NULL);
+	free(t);
+}
+
+static void
+test_empty_month(void)
+{
+	struct spend_month s;
+	struct chart_opts o = { .width = 80 };
+	char *t;
+
+	month(&s);
+	memset(s.day, 0, sizeof s.day);
+	memset(s.tier, 0, sizeof s.tier);
+	s.total = 0;
+	s.requests = 0;
+	s.nmodels = 0;
+	t = chart_render(&s, &o);
+	CHECK_STR(t, "November 2026  $0.00 spent, no budget\nTotal $0.00 in 0 requests.\n");
+	free(t);
+}
+
+static void
+test_forecast_words(void)
+{
+	struct forecast f = { .method = FORECAST_MEAN, .month_end = 62 * USD, .out_day = 21 };
+	char out[200];
+
+	chart_forecast_text(&f, "2026-12", 50 * USD, out, sizeof out);
+	CHECK_STR(out, "out on Dec 21 at this pace; $62.00 at month end");
+	f.over = true;
+	f.out_day = 9;
+	chart_forecast_text(&f, "2026-12", 50 * USD, out, sizeof out);
+	CHECK_STR(out, "over the budget since Dec 9; $62.00 at month end at this pace");
+	f.over = false;
+	f.out_day = 0;
+	chart_forecast_text(&f, "2026-12", 80 * USD, out, sizeof out);
+	CHECK_STR(out, "$62.00 at month end at this pace, within the budget");
+	chart_forecast_text(&f, "2026-12", 0, out, sizeof out);
+	CHECK_STR(out, "$62.00 at month end at this pace");
+	f.method = FORECAST_SPLIT;
+	f.from = 4;
+	f.to = 10;
+	f.rate[0] = (struct forecast_rate){ 34 * USD, 5 };
+	f.rate[1] = (struct forecast_rate){ 2 * USD, 2 };
+	chart_pace_text(&f, "2026-12", true, out, sizeof out);
+	CHECK_STR(out, "$6.80 a weekday and $1.00 a weekend day, last 7 days, weekdays and weekends"
+	    " apart (Dec 4\xe2\x80\x93" "10)");
+	f.method = FORECAST_MEAN;
+	f.from = f.to = 1;
+	chart_pace_text(&f, "2026-01", false, out, sizeof out);
+	CHECK_STR(out, "$6.80 a day, mean of the last 7 days (Jan 1)");
+	chart_day_name("2026-02", 28, out, sizeof out);
+	CHECK_STR(out, "Feb 28");
+}
+
+int
+main(void)
+{
+	RUN(test_ascii_by_hand);
+	RUN(test_widths_fit);
+	RUN(test_colours);
+	RUN(test_ascii_only);
+	RUN(test_names_are_data);
+	RUN(test_empty_month);
+	RUN(test_forecast_words);
+	UNIT_EXIT();
+}
