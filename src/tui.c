@@ -526,10 +526,13 @@ tui_run(struct cli *cli, const struct tui_opts *o)
 	}
 	tui_rl_start(t);
 	tui_meter_refresh(t);
-	if (id > 0)
-		tui_resume(t, id);
-	else if (o->resume_latest)
+	if (id > 0 && tui_resume(t, id) == 0 && o->system != NULL) {
+		/* -s given with -c or --cid replaces the conversation's prompt */
+		free(t->system);
+		t->system = xstrdup(o->system);
+	} else if (id <= 0 && o->resume_latest) {
 		tui_status(t, false, "no earlier conversation: starting a new one");
+	}
 	for (i = 0; i < o->nfiles; i++)
 		tui_attach_file(t, o->files[i]);
 	if (o->script != NULL) {

@@ -37,7 +37,7 @@ tui_opts(const struct tui *t, struct chat_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->tier = t->tier;
 	o->model = t->pin;
-	o->system = t->system;
+	o->system = t->system != NULL ? t->system : "";   /* "": none, even after a resume */
 	o->stream = true;
 	o->escalate = t->cfg->escalate;
 	o->max_tokens = t->cfg->max_tokens;
@@ -669,6 +669,9 @@ tui_resume(struct tui *t, int64_t id)
 		}
 	}
 	store_msgs_free(msgs, n);
+	/* the conversation's own system prompt carries on, and /system shows it */
+	free(t->system);
+	t->system = chat_system(t->chat) ? xstrdup(chat_system(t->chat)) : NULL;
 	t->streaming = NULL;
 	t->route_dirty = true;
 	tui_status(t, false, "conversation %lld: %zu messages", (long long)id, n);

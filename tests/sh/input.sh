@@ -56,14 +56,22 @@ run_llm route -m test-cheap "fix" <"$T/latin1.txt"
 check_rc "route latin-1: exit 0" 0
 check_contains "route latin-1: said" "$ERR" "stdin: not valid UTF-8"
 
-# One cap, 16 MiB, for the prompt with its stdin and files together.
+# One cap, 16 MiB, for the prompt with its stdin and files together (a model whose window
+# holds that much, so the cap is what is tested).
+t_config_append "[model.test-vast]
+provider = openai
+id = test-vast-1
+tier = cheap
+input_price = 1
+output_price = 1
+context = 10000000"
 n=0
 fake_count_before=$(fake_count)
 head -c $((10 * 1024 * 1024)) /dev/zero | tr '\000' 'a' >"$T/10m.txt"
 head -c $((17 * 1024 * 1024)) /dev/zero | tr '\000' 'a' >"$T/17m.txt"
-run_llm --dry-run -m test-cheap -f "$T/10m.txt" "x"
+run_llm --dry-run -m test-vast -f "$T/10m.txt" "x"
 check_rc "cap: a 10 MiB file is within it" 0
-run_llm --dry-run -m test-cheap "x" <"$T/10m.txt"
+run_llm --dry-run -m test-vast "x" <"$T/10m.txt"
 check_rc "cap: 10 MiB on stdin is within it" 0
 run_llm -q -m test-cheap "x" <"$T/17m.txt"
 check_rc "cap: 17 MiB on stdin: exit 2" 2

@@ -146,6 +146,32 @@ check_contains "system: still sent after it was shown" "$(fake_get 0 body.messag
 check_contains "system: --clear says so" "$(screen "$T/e2")" "system prompt cleared"
 check_eq "system: cleared, none sent" "$(fake_get 1 body.messages.0.role)" user
 
+# -- a resumed conversation keeps its system prompt; /system shows it, --clear drops it
+fake_reset
+fake_reply '{"text":"first","usage":{"input":10,"output":5}}'
+fake_reply '{"text":"again","usage":{"input":10,"output":5}}'
+fake_reply '{"text":"plain","usage":{"input":10,"output":5}}'
+run_llm -q -s "Be terse." "hello there"
+check_rc "resumed system: first turn exit 0" 0
+cat >"$T/r.s" <<S
+:type /system
+:key Enter
+:dump-screen $T/r0
+:type more please
+:key Enter
+:wait-idle
+:type /system --clear
+:key Enter
+:type and now
+:key Enter
+:wait-idle
+S
+tui r 100x30 -c
+check_eq "resumed system: exit 0" "$TUI_RC" 0
+check_contains "resumed system: shown" "$(screen "$T/r0")" "system prompt: Be terse."
+check_contains "resumed system: sent again" "$(fake_get 1 body.messages.0.content)" "Be terse."
+check_eq "resumed system: cleared, none sent" "$(fake_get 2 body.messages.0.role)" user
+
 # -- a command that takes no argument refuses one instead of ignoring it
 fake_reset
 fake_reply '{"text":"cheap answer","usage":{"input":10,"output":5}}'
