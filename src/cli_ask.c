@@ -416,7 +416,8 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 	b = cJSON_AddObjectToObject(o, "budget");
 	if (l != NULL && ledger_meter(l, a->cli->cfg.budget, &mt, NULL) == 0) {
 		cJSON_AddStringToObject(b, "month", mt.month);
-		cJSON_AddItemToObject(b, "spent_usd", json_money(mt.spent));
+		cJSON_AddItemToObject(b, "spent_usd", json_money(meter_spent(&mt)));
+		cJSON_AddItemToObject(b, "counted_usd", json_money(mt.spent));
 		cJSON_AddItemToObject(b, "reserved_usd", json_money(mt.reserved));
 	}
 	cJSON_AddItemToObject(b, "limit_usd", json_money(a->cli->cfg.budget));

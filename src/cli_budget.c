@@ -62,13 +62,6 @@ budget_permille(const struct meter *m)
 	return m->limit > 0 ? muldiv(m->spent, 1000, m->limit) : -1;
 }
 
-/* What was really spent: the meter's count less the worst cases counted for want of a cost. */
-static int64_t
-budget_real(const struct meter *m)
-{
-	return m->spent - m->expired - m->unknown_worst;
-}
-
 static void
 budget_json(const struct cli *cli, const struct meter *m, int64_t now)
 {
@@ -77,7 +70,7 @@ budget_json(const struct cli *cli, const struct meter *m, int64_t now)
 	char v[32];
 
 	cJSON_AddStringToObject(o, "month", m->month);
-	report_json_money(o, "spent", budget_real(m));
+	report_json_money(o, "spent", meter_spent(m));
 	report_json_money(o, "expired", m->expired);
 	report_json_money(o, "unknown_worst", m->unknown_worst);
 	report_json_money(o, "counted", m->spent);
@@ -146,7 +139,7 @@ budget_text(const struct cli *cli, const struct meter *m, int64_t now)
 	int64_t pct;
 
 	report_time(now, "%B %Y", m->month, name, sizeof name);
-	pricing_format(budget_real(m), m->estimated, spent, sizeof spent);
+	pricing_format(meter_spent(m), m->estimated, spent, sizeof spent);
 	pricing_format(m->reserved, false, res, sizeof res);
 	pricing_format(budget_projected(m, now), m->estimated, proj, sizeof proj);
 	if (m->limit > 0) {

@@ -295,6 +295,12 @@ ledger_span(struct ledger *l, int64_t from, int64_t to, int64_t now, struct mete
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+int64_t
+meter_spent(const struct meter *m)
+{
+	return m->spent - m->expired - m->unknown_worst;
+}
+
 /* Fill m for the month holding now; the caller holds a transaction. */
 static int
 ledger_fill(struct ledger *l, int64_t now, int64_t limit, struct meter *m)

@@ -46,6 +46,9 @@ struct meter {
 	char month[8];          /* "2026-11" */
 };
 
+/* What was really spent: the meter's count less the worst cases counted for want of a cost. */
+int64_t meter_spent(const struct meter *m);
+
 /* Open (creating and migrating) $data_dir/llm.db; NULL with *cause on failure. */
 struct ledger *ledger_open(const char *data_dir, char **cause);
 /* Open a database at an exact path (tests, benchmarks). */

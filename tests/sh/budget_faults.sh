@@ -107,6 +107,12 @@ check_eq "unknown cost: counted at its worst case" \
     "1900000000 1900000000 0"
 run_llm budget
 check_contains "unknown cost: the text says it is counted" "$OUT" "1 request of unknown cost, at the worst case"
+fake_reply '{"text":"small","usage":{"input":10,"output":5}}'
+run_llm -m test-cheap --max-tokens 10 --json "$prompt"
+printf '%s\n' "$OUT" >"$T/a.json"
+check_eq "unknown cost: --json's budget keeps the unknown worst case out of spent_usd" \
+    "$(t_py -c 'import json, sys; b = json.load(open(sys.argv[1]))["budget"]; print(round((b["counted_usd"] - b["spent_usd"]) * 1e12), b["spent_usd"] > 0)' "$T/a.json")" \
+    "1900000000 True"
 t_write_config
 
 # -- SIGKILL mid-stream: settled at once at the input sent and the output received
