@@ -34,7 +34,7 @@ srcs_of() {
 	theme) echo theme ;;
 	md) echo "md md_wrap visible" ;;
 	fast) echo "provider provider_openai provider_anthropic provider_gemini provider_ollama wire visible" ;;
-	router) echo "router catalog pricing visible" ;;
+	router) echo "router router_kw catalog pricing visible" ;;
 	visible) echo visible ;;
 	*) return 1 ;;
 	esac
