@@ -17,7 +17,7 @@ OUT=${FUZZ_OUT:-build-fuzz}
 SECS=${FUZZ_SECONDS:-60}
 JOBS=${FUZZ_JOBS:-1}
 CLANG=${FUZZ_CC:-clang}
-ALL="sse ndjson provider config theme md fast router visible"
+ALL="sse ndjson provider config theme md router visible"
 
 if ! command -v "$CLANG" >/dev/null 2>&1; then
 	echo "llm: fuzz: $CLANG is not installed (apt-get install clang)" >&2
@@ -33,8 +33,7 @@ srcs_of() {
 	config) echo "config catalog pricing provider provider_openai provider_anthropic provider_gemini provider_ollama wire visible" ;;
 	theme) echo theme ;;
 	md) echo "md md_wrap visible" ;;
-	fast) echo "provider provider_openai provider_anthropic provider_gemini provider_ollama wire visible" ;;
-	router) echo "router catalog pricing config provider provider_openai provider_anthropic provider_gemini provider_ollama wire visible" ;;
+	router) echo "router router_kw catalog pricing config provider provider_openai provider_anthropic provider_gemini provider_ollama wire visible" ;;
 	visible) echo visible ;;
 	*) return 1 ;;
 	esac

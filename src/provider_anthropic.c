@@ -164,7 +164,7 @@ anthropic_event(struct pstate *st, const char *name, const char *data, size_t le
 		return rc;
 	type = name != NULL ? name : wire_str(j, "type");
 	rc = anthropic_object(st, type != NULL ? type : "", j);
-	wire_event_free(j);
+	cJSON_Delete(j);
 	return rc;
 }
 

@@ -196,7 +196,7 @@ gemini_event(struct pstate *st, const char *name, const char *data, size_t len)
 	if (j == NULL)
 		return rc;
 	rc = gemini_object(st, j, NULL);
-	wire_event_free(j);
+	cJSON_Delete(j);
 	return rc;
 }
 

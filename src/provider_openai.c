@@ -142,333 +142,37 @@ openai_content(struct buf *text, const cJSON *content)
 	}
 }
 
-/* The members of a chunk that matter, found in one pass: a stream has a hundred thousand chunks. */
-struct openai_top {
-	const cJSON *usage, *groq, *error, *object, *choices;
-};
-
-static void
-openai_top(const cJSON *j, struct openai_top *t)
-{
-	const cJSON *m;
-
-	memset(t, 0, sizeof *t);
-	cJSON_ArrayForEach(m, j) { /* the first of a repeated key, as cJSON's lookup */
-		if (m->string == NULL)
-			continue;
-		if (strcmp(m->string, "choices") == 0 && t->choices == NULL)
-			t->choices = m;
-		else if (strcmp(m->string, "usage") == 0 && t->usage == NULL)
-			t->usage = m;
-		else if (strcmp(m->string, "error") == 0 && t->error == NULL)
-			t->error = m;
-		else if (strcmp(m->string, "object") == 0 && t->object == NULL)
-			t->object = m;
-		else if (strcmp(m->string, "x_groq") == 0 && t->groq == NULL)
-			t->groq = m;
-	}
-}
-
 /* One chunk, or (whole) one complete reply: usage, error, then the first choice's text at once. */
 static enum pev
 openai_object(struct pstate *st, const cJSON *j, bool whole)
 {
-	const cJSON *err, *c, *part, *content;
+	const cJSON *err, *c, *part, *usage, *object;
 	const char *refusal;
-	struct openai_top t;
 	struct buf text;
 
-	openai_top(j, &t);
 	/* Groq's x_groq.usage comes from before include_usage existed */
-	openai_usage(st, cJSON_IsObject(t.usage) ? t.usage : wire_get(t.groq, "usage"));
-	err = t.error;
+	usage = wire_get(j, "usage");
+	openai_usage(st, cJSON_IsObject(usage) ? usage : wire_get(wire_get(j, "x_groq"), "usage"));
+	err = wire_get(j, "error");
+	object = wire_get(j, "object");
 	if (cJSON_IsObject(err) || (cJSON_IsString(err) && *err->valuestring != '\0') ||
-	    (cJSON_IsString(t.object) && strcmp(t.object->valuestring, "error") == 0)) {
+	    (cJSON_IsString(object) && strcmp(object->valuestring, "error") == 0)) {
 		st->fault = wire_fault(j);
 		return wire_error_event(st, openai_errmsg(err, j));
 	}
-	c = cJSON_IsArray(t.choices) ? t.choices->child : NULL;
+	c = wire_get(j, "choices");
+	c = cJSON_IsArray(c) ? c->child : NULL;
 	if (cJSON_IsObject(c)) {
 		part = wire_get(c, whole ? "message" : "delta");
-		content = wire_get(part, "content");
 		refusal = wire_str(part, "refusal"); /* a refusal is what the user gets to read */
-		if (cJSON_IsString(content) && refusal == NULL) {
-			/* the common chunk: hand the string over as it is */
-			wire_emit(st, content->valuestring, strlen(content->valuestring));
-		} else {
-			buf_init(&text, 0);
-			openai_content(&text, content);
-			openai_text(&text, refusal);
-			wire_emit(st, buf_str(&text), text.len);
-			buf_done(&text);
-		}
+		buf_init(&text, 0);
+		openai_content(&text, wire_get(part, "content"));
+		openai_text(&text, refusal);
+		wire_emit(st, buf_str(&text), text.len);
+		buf_done(&text);
 		openai_finish(st, wire_str(c, "finish_reason"));
 	}
 	return whole ? PEV_DONE : PEV_OK;
-}
-
-/*
- * The fast path. Nearly every event of a stream is one choice whose delta
- * carries a few bytes of text; building a cJSON tree for each was most of the
- * time llm spent on a reply. openai_fast scans such an event in one pass with
- * no tree and hands the text over exactly as openai_object would. Anything
- * else it declines, and cJSON reads it as before: a key written with escapes
- * at a level that matters, a repeated key that matters (cJSON would take the
- * first), usage, error, x_groq, a refusal or reasoning that is not null, a
- * finish_reason that is not null, no delta, more or fewer than one choice.
- */
-struct openai_fast {
-	const char *content;
-	size_t clen;
-	bool cesc;
-	const char *pad;   /* the raw bytes of "obfuscation", a padding string, or NULL */
-	size_t padlen;
-	unsigned seen;     /* OF_* bits of the keys met */
-};
-
-enum {
-	OF_CHOICES = 1 << 0,
-	OF_USAGE = 1 << 1,
-	OF_ERROR = 1 << 2,
-	OF_OBJECT = 1 << 3,
-	OF_DELTA = 1 << 4,
-	OF_FINISH = 1 << 5,
-	OF_CONTENT = 1 << 6,
-	OF_REFUSAL = 1 << 7,
-	OF_REASONING_CONTENT = 1 << 8,
-	OF_REASONING = 1 << 9,
-	OF_TOOL_CALLS = 1 << 10,
-	OF_FUNCTION_CALL = 1 << 11,
-};
-
-/* Whether the key key[0..klen) is the literal lit. */
-#define OPENAI_KEY(lit) (klen == sizeof(lit) - 1 && memcmp(key, lit, sizeof(lit) - 1) == 0)
-
-/* Mark key bit as met; false if it was met before. */
-static bool
-openai_fast_once(struct openai_fast *f, unsigned bit)
-{
-	if (f->seen & bit)
-		return false;
-	f->seen |= bit;
-	return true;
-}
-
-static bool
-openai_fast_null(struct wire_scan *s)
-{
-	if (s->end - s->p < 4 || memcmp(s->p, "null", 4) != 0)
-		return false;
-	s->p += 4;
-	return true;
-}
-
-/* A member of delta (depth 3). */
-static bool
-openai_fast_delta(void *arg, struct wire_scan *s, const char *key, size_t klen, bool kesc)
-{
-	struct openai_fast *f = arg;
-	unsigned bit;
-
-	if (kesc)
-		return false;
-	if (OPENAI_KEY("content"))
-		return openai_fast_once(f, OF_CONTENT) && wire_scan_string(s, &f->content, &f->clen, &f->cesc);
-	if (OPENAI_KEY("refusal"))
-		bit = OF_REFUSAL;
-	else if (OPENAI_KEY("reasoning_content"))
-		bit = OF_REASONING_CONTENT;
-	else if (OPENAI_KEY("reasoning"))
-		bit = OF_REASONING;
-	else if (OPENAI_KEY("tool_calls"))
-		bit = OF_TOOL_CALLS;
-	else if (OPENAI_KEY("function_call"))
-		bit = OF_FUNCTION_CALL;
-	else
-		return wire_scan_value(s, 3);
-	return openai_fast_once(f, bit) && openai_fast_null(s);
-}
-
-/* A member of the one choice (depth 2). */
-static bool
-openai_fast_choice(void *arg, struct wire_scan *s, const char *key, size_t klen, bool kesc)
-{
-	struct openai_fast *f = arg;
-
-	if (kesc)
-		return false;
-	if (OPENAI_KEY("delta"))
-		return openai_fast_once(f, OF_DELTA) && wire_scan_object(s, 3, openai_fast_delta, f);
-	if (OPENAI_KEY("finish_reason"))
-		return openai_fast_once(f, OF_FINISH) && openai_fast_null(s);
-	return wire_scan_value(s, 2);
-}
-
-/* A member of the event (depth 1). */
-static bool
-openai_fast_top(void *arg, struct wire_scan *s, const char *key, size_t klen, bool kesc)
-{
-	struct openai_fast *f = arg;
-	const char *v;
-	size_t n;
-	bool esc;
-
-	if (kesc)
-		return false;
-	if (OPENAI_KEY("choices")) {
-		if (!openai_fast_once(f, OF_CHOICES) || s->p >= s->end || *s->p != '[')
-			return false;
-		s->p++;
-		wire_scan_ws(s);
-		if (!wire_scan_object(s, 2, openai_fast_choice, f))
-			return false;
-		wire_scan_ws(s);
-		if (s->p >= s->end || *s->p != ']')
-			return false; /* none, or more than one */
-		s->p++;
-		return true;
-	}
-	if (OPENAI_KEY("usage"))
-		return openai_fast_once(f, OF_USAGE) && openai_fast_null(s);
-	if (OPENAI_KEY("error"))
-		return openai_fast_once(f, OF_ERROR) && openai_fast_null(s);
-	if (OPENAI_KEY("x_groq"))
-		return false;
-	if (OPENAI_KEY("obfuscation") && s->p < s->end && *s->p == '"' && f->pad == NULL)
-		return wire_scan_string(s, &f->pad, &f->padlen, &esc);
-	if (OPENAI_KEY("object")) {
-		if (!openai_fast_once(f, OF_OBJECT))
-			return false;
-		if (openai_fast_null(s))
-			return true;
-		return wire_scan_string(s, &v, &n, &esc) && !esc && !wire_scan_is(v, n, "error");
-	}
-	return wire_scan_value(s, 1);
-}
-
-/*
- * The events of one stream differ only in their text and padding: the id,
- * model, creation time and structure repeat. The last event the scanner
- * accepted is kept as a template whose strings "content" and "obfuscation"
- * are holes. An event made of the template's bytes with any valid JSON
- * strings in the holes reads exactly as the template did, with its own text:
- * the bytes before a hole leave a parser in the same state, a string is one
- * token whatever it holds, and the bytes after it are the same again. So such
- * an event is taken by comparing bytes, with only the holes scanned.
- */
-#define OPENAI_TMPL_MAX 1024  /* longer events are scanned, not kept */
-
-static struct {
-	char bytes[OPENAI_TMPL_MAX];
-	size_t len;
-	size_t hole[2][2];   /* [start, end) of each hole, quotes included, in order */
-	int nholes;
-	int text;            /* which hole is the content */
-} openai_tmpl;
-
-/* Keep data, just accepted by the scanner, as the template. */
-static void
-openai_tmpl_keep(const char *data, size_t len, const struct openai_fast *f)
-{
-	size_t c0 = (size_t)(f->content - data) - 1, p0;
-	int k;
-
-	openai_tmpl.len = 0;
-	if (len > OPENAI_TMPL_MAX)
-		return;
-	memcpy(openai_tmpl.bytes, data, len);
-	openai_tmpl.nholes = 1;
-	openai_tmpl.text = 0;
-	openai_tmpl.hole[0][0] = c0;
-	openai_tmpl.hole[0][1] = c0 + f->clen + 2;
-	if (f->pad != NULL) {
-		/* the padding's hole goes before or after the text's, as in the event */
-		p0 = (size_t)(f->pad - data) - 1;
-		k = p0 < c0 ? 0 : 1;
-		if (k == 0) {
-			memcpy(openai_tmpl.hole[1], openai_tmpl.hole[0], sizeof(openai_tmpl.hole[0]));
-			openai_tmpl.text = 1;
-		}
-		openai_tmpl.hole[k][0] = p0;
-		openai_tmpl.hole[k][1] = p0 + f->padlen + 2;
-		openai_tmpl.nholes = 2;
-	}
-	openai_tmpl.len = len;
-}
-
-/* Whether data is the template with valid strings in its holes; if so, set f's text. */
-static bool
-openai_tmpl_match(const char *data, size_t len, struct openai_fast *f)
-{
-	struct wire_scan s = { data, data + len };
-	const char *str;
-	size_t t = 0, seg, n;
-	bool esc;
-	int h;
-
-	if (openai_tmpl.len == 0)
-		return false;
-	for (h = 0; h < openai_tmpl.nholes; h++) {
-		seg = openai_tmpl.hole[h][0] - t;
-		if ((size_t)(s.end - s.p) < seg || memcmp(s.p, openai_tmpl.bytes + t, seg) != 0)
-			return false;
-		s.p += seg;
-		if (!wire_scan_string(&s, &str, &n, &esc))
-			return false;
-		if (h == openai_tmpl.text) {
-			f->content = str;
-			f->clen = n;
-			f->cesc = esc;
-		}
-		t = openai_tmpl.hole[h][1];
-	}
-	seg = openai_tmpl.len - t;
-	return (size_t)(s.end - s.p) == seg && memcmp(s.p, openai_tmpl.bytes + t, seg) == 0;
-}
-
-/*
- * Deliver a plain text delta without cJSON: true when data was one (and its
- * text is handed over), false when cJSON must read it. The text goes through
- * a buffer kept between events, NUL-terminated and cut at a NUL as cJSON's is.
- */
-static bool
-openai_fast(struct pstate *st, const char *data, size_t len)
-{
-	static char *text;
-	static size_t cap;
-	struct openai_fast f;
-	struct wire_scan s = { data, data + len };
-	size_t n;
-
-	memset(&f, 0, sizeof f);
-	if (openai_tmpl_match(data, len, &f)) {
-		wire_tmpl_count++;
-	} else {
-		wire_scan_ws(&s);
-		if (!wire_scan_object(&s, 0, openai_fast_top, &f))
-			return false;
-		wire_scan_ws(&s);
-		if (s.p != s.end || !(f.seen & OF_CHOICES) || !(f.seen & OF_DELTA) || !(f.seen & OF_CONTENT))
-			return false;
-		openai_tmpl_keep(data, len, &f);
-	}
-	if (f.clen + 1 > cap) {
-		cap = f.clen + 1 > 256 ? f.clen + 1 : 256;
-		free(text);
-		text = xmalloc(cap);
-	}
-	if (f.cesc) {
-		if (!wire_unescape(f.content, f.clen, text, &n))
-			return false;
-		n = strlen(text); /* \u0000 ends cJSON's string */
-	} else {
-		memcpy(text, f.content, f.clen); /* no NUL in it: raw controls were declined */
-		text[f.clen] = '\0';
-		n = f.clen;
-	}
-	wire_fast_count++;
-	wire_emit(st, text, n);
-	return true;
 }
 
 /* Whether an event's data is the "[DONE]" sentinel, compared before any JSON parse. */
@@ -522,13 +226,11 @@ openai_event(struct pstate *st, const char *name, const char *data, size_t len)
 		st->done = true;
 		return PEV_DONE;
 	}
-	if (wire_fast && openai_fast(st, data, len))
-		return PEV_OK;
 	j = wire_event_object(st, data, len, &rc);
 	if (j == NULL)
 		return rc;
 	rc = openai_object(st, j, false);
-	wire_event_free(j);
+	cJSON_Delete(j);
 	return rc;
 }
 

@@ -1,319 +1,15 @@
 /* router: pick the cheapest capable tier for a prompt from ~20 features and two logistic heads. */
 #include "router.h"
 
-#include <assert.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "router_kw.h"
 #include "util.h"
 
 /* The shipped weights: router_default_model, written by bench/router_train.c. */
 #include "router_weights.h"
-
-enum kw_group {
-	KW_REASON,
-	KW_MATH,
-	KW_CODE,
-	KW_CREATIVE,
-	KW_SIMPLE,
-	KW_FORMAT,
-	KW_TRACE,
-	KW_COUNT
-};
-
-/* Keywords by group; sorted by word so one first letter is one run. */
-static const struct kw {
-	const char *word;
-	unsigned char len;
-	unsigned char group;
-	bool prefix;             /* a stem: matches any word it starts */
-} router_kw[] = {
-	{ "adventure", 9, KW_CREATIVE, true },
-	{ "advert", 6, KW_CREATIVE, true },
-	{ "algebra", 7, KW_MATH, true },
-	{ "algorithm", 9, KW_CODE, true },
-	{ "analy", 5, KW_REASON, true },
-	{ "angle", 5, KW_MATH, true },
-	{ "api", 3, KW_CODE, false },
-	{ "apis", 4, KW_CODE, false },
-	{ "architect", 9, KW_REASON, true },
-	{ "area", 4, KW_MATH, false },
-	{ "argu", 4, KW_REASON, true },
-	{ "arithmetic", 10, KW_MATH, true },
-	{ "array", 5, KW_CODE, true },
-	{ "assum", 5, KW_REASON, true },
-	{ "async", 5, KW_CODE, true },
-	{ "average", 7, KW_MATH, true },
-	{ "backtrace", 9, KW_TRACE, true },
-	{ "bash", 4, KW_CODE, false },
-	{ "binary", 6, KW_CODE, false },
-	{ "blog", 4, KW_CREATIVE, true },
-	{ "brainstorm", 10, KW_CREATIVE, true },
-	{ "brief", 5, KW_SIMPLE, true },
-	{ "bug", 3, KW_CODE, false },
-	{ "bugs", 4, KW_CODE, false },
-	{ "bullet", 6, KW_FORMAT, true },
-	{ "calculat", 8, KW_MATH, true },
-	{ "capital", 7, KW_SIMPLE, false },
-	{ "catchy", 6, KW_CREATIVE, false },
-	{ "character", 9, KW_CREATIVE, true },
-	{ "circle", 6, KW_MATH, true },
-	{ "class", 5, KW_CODE, false },
-	{ "classes", 7, KW_CODE, false },
-	{ "code", 4, KW_CODE, false },
-	{ "coding", 6, KW_CODE, false },
-	{ "compar", 6, KW_REASON, true },
-	{ "compil", 6, KW_CODE, true },
-	{ "compiler", 8, KW_CODE, true },
-	{ "comput", 6, KW_MATH, true },
-	{ "concise", 7, KW_FORMAT, true },
-	{ "conclu", 6, KW_REASON, true },
-	{ "cons", 4, KW_REASON, false },
-	{ "consequen", 9, KW_REASON, true },
-	{ "consider", 8, KW_REASON, true },
-	{ "const", 5, KW_CODE, false },
-	{ "contradict", 10, KW_REASON, true },
-	{ "converg", 7, KW_MATH, true },
-	{ "coredump", 8, KW_TRACE, false },
-	{ "counterexample", 14, KW_REASON, true },
-	{ "cpp", 3, KW_CODE, false },
-	{ "creative", 8, KW_CREATIVE, true },
-	{ "critic", 6, KW_REASON, true },
-	{ "critiq", 6, KW_REASON, true },
-	{ "css", 3, KW_CODE, false },
-	{ "csv", 3, KW_FORMAT, false },
-	{ "database", 8, KW_CODE, true },
-	{ "debug", 5, KW_CODE, true },
-	{ "deduc", 5, KW_REASON, true },
-	{ "def", 3, KW_CODE, false },
-	{ "define", 6, KW_SIMPLE, false },
-	{ "definition", 10, KW_SIMPLE, true },
-	{ "derivative", 10, KW_MATH, true },
-	{ "derive", 6, KW_REASON, false },
-	{ "deriving", 8, KW_REASON, false },
-	{ "design", 6, KW_REASON, true },
-	{ "dialog", 6, KW_CREATIVE, true },
-	{ "differen", 8, KW_REASON, true },
-	{ "digit", 5, KW_MATH, true },
-	{ "divided", 7, KW_MATH, false },
-	{ "divisib", 7, KW_MATH, true },
-	{ "docker", 6, KW_CODE, true },
-	{ "dumped", 6, KW_TRACE, false },
-	{ "email", 5, KW_CREATIVE, true },
-	{ "equation", 8, KW_MATH, true },
-	{ "error", 5, KW_CODE, false },
-	{ "errors", 6, KW_CODE, false },
-	{ "essay", 5, KW_CREATIVE, true },
-	{ "evaluat", 7, KW_REASON, true },
-	{ "exactly", 7, KW_FORMAT, false },
-	{ "exception", 9, KW_CODE, true },
-	{ "explain", 7, KW_REASON, true },
-	{ "exponent", 8, KW_MATH, true },
-	{ "factor", 6, KW_MATH, true },
-	{ "fantasy", 7, KW_CREATIVE, false },
-	{ "fiction", 7, KW_CREATIVE, true },
-	{ "format", 6, KW_FORMAT, true },
-	{ "fraction", 8, KW_MATH, true },
-	{ "function", 8, KW_CODE, true },
-	{ "funny", 5, KW_CREATIVE, false },
-	{ "generali", 8, KW_REASON, true },
-	{ "geometr", 7, KW_MATH, true },
-	{ "git", 3, KW_CODE, false },
-	{ "golang", 6, KW_CODE, false },
-	{ "good", 4, KW_SIMPLE, false },
-	{ "haiku", 5, KW_CREATIVE, true },
-	{ "hash", 4, KW_CODE, true },
-	{ "heading", 7, KW_FORMAT, true },
-	{ "headline", 8, KW_CREATIVE, true },
-	{ "hello", 5, KW_SIMPLE, false },
-	{ "hey", 3, KW_SIMPLE, false },
-	{ "hi", 2, KW_SIMPLE, false },
-	{ "html", 4, KW_CODE, false },
-	{ "http", 4, KW_CODE, true },
-	{ "humor", 5, KW_CREATIVE, true },
-	{ "hypothe", 7, KW_REASON, true },
-	{ "imagin", 6, KW_CREATIVE, true },
-	{ "implement", 9, KW_CODE, true },
-	{ "implication", 11, KW_REASON, true },
-	{ "induct", 6, KW_REASON, true },
-	{ "inequalit", 9, KW_MATH, true },
-	{ "infer", 5, KW_REASON, true },
-	{ "infinite", 8, KW_MATH, true },
-	{ "infinitely", 10, KW_MATH, false },
-	{ "int", 3, KW_CODE, false },
-	{ "integer", 7, KW_MATH, true },
-	{ "integral", 8, KW_MATH, true },
-	{ "java", 4, KW_CODE, false },
-	{ "javascript", 10, KW_CODE, true },
-	{ "joke", 4, KW_CREATIVE, true },
-	{ "json", 4, KW_CODE, false },
-	{ "json", 4, KW_FORMAT, false },
-	{ "justif", 6, KW_REASON, true },
-	{ "kubernetes", 10, KW_CODE, false },
-	{ "lambda", 6, KW_CODE, true },
-	{ "lemma", 5, KW_MATH, true },
-	{ "letter", 6, KW_CREATIVE, true },
-	{ "libraries", 9, KW_CODE, false },
-	{ "library", 7, KW_CODE, false },
-	{ "limerick", 8, KW_CREATIVE, true },
-	{ "limit", 5, KW_FORMAT, true },
-	{ "linux", 5, KW_CODE, false },
-	{ "list", 4, KW_FORMAT, true },
-	{ "logarithm", 9, KW_MATH, true },
-	{ "logic", 5, KW_REASON, true },
-	{ "loop", 4, KW_CODE, true },
-	{ "lyric", 5, KW_CREATIVE, true },
-	{ "malloc", 6, KW_CODE, false },
-	{ "markdown", 8, KW_FORMAT, false },
-	{ "math", 4, KW_MATH, true },
-	{ "matri", 5, KW_MATH, true },
-	{ "maximum", 7, KW_FORMAT, false },
-	{ "mean", 4, KW_SIMPLE, false },
-	{ "meaning", 7, KW_SIMPLE, false },
-	{ "median", 6, KW_MATH, false },
-	{ "memory", 6, KW_CODE, false },
-	{ "metaphor", 8, KW_CREATIVE, true },
-	{ "minimum", 7, KW_FORMAT, false },
-	{ "module", 6, KW_CODE, true },
-	{ "modulo", 6, KW_MATH, false },
-	{ "morning", 7, KW_SIMPLE, false },
-	{ "multipl", 7, KW_MATH, true },
-	{ "must", 4, KW_FORMAT, false },
-	{ "name", 4, KW_SIMPLE, false },
-	{ "narrat", 6, KW_CREATIVE, true },
-	{ "node", 4, KW_CODE, true },
-	{ "novel", 5, KW_CREATIVE, true },
-	{ "null", 4, KW_CODE, false },
-	{ "numbered", 8, KW_FORMAT, false },
-	{ "only", 4, KW_FORMAT, false },
-	{ "optimi", 6, KW_REASON, true },
-	{ "outline", 7, KW_FORMAT, true },
-	{ "output", 6, KW_FORMAT, true },
-	{ "panic", 5, KW_TRACE, false },
-	{ "panicked", 8, KW_TRACE, false },
-	{ "paradox", 7, KW_REASON, true },
-	{ "paragraph", 9, KW_FORMAT, true },
-	{ "percent", 7, KW_MATH, true },
-	{ "perimeter", 9, KW_MATH, true },
-	{ "persona", 7, KW_CREATIVE, true },
-	{ "persuasive", 10, KW_CREATIVE, true },
-	{ "pitch", 5, KW_CREATIVE, false },
-	{ "poem", 4, KW_CREATIVE, true },
-	{ "poetry", 6, KW_CREATIVE, false },
-	{ "pointer", 7, KW_CODE, true },
-	{ "polynom", 7, KW_MATH, true },
-	{ "pretend", 7, KW_CREATIVE, true },
-	{ "prime", 5, KW_MATH, true },
-	{ "printf", 6, KW_CODE, false },
-	{ "probabilit", 10, KW_MATH, true },
-	{ "product", 7, KW_MATH, true },
-	{ "program", 7, KW_CODE, true },
-	{ "proof", 5, KW_REASON, true },
-	{ "pros", 4, KW_REASON, false },
-	{ "prove", 5, KW_REASON, false },
-	{ "proves", 6, KW_REASON, false },
-	{ "proving", 7, KW_REASON, false },
-	{ "puzzle", 6, KW_REASON, true },
-	{ "python", 6, KW_CODE, true },
-	{ "query", 5, KW_CODE, true },
-	{ "queue", 5, KW_CODE, true },
-	{ "quick", 5, KW_SIMPLE, true },
-	{ "radius", 6, KW_MATH, false },
-	{ "ratio", 5, KW_MATH, true },
-	{ "reason", 6, KW_REASON, true },
-	{ "recursi", 7, KW_CODE, true },
-	{ "refactor", 8, KW_CODE, true },
-	{ "regex", 5, KW_CODE, true },
-	{ "remainder", 9, KW_MATH, true },
-	{ "rephras", 7, KW_FORMAT, true },
-	{ "respond", 7, KW_FORMAT, true },
-	{ "response", 8, KW_FORMAT, true },
-	{ "return", 6, KW_CODE, false },
-	{ "rewrite", 7, KW_FORMAT, true },
-	{ "rhym", 4, KW_CREATIVE, true },
-	{ "riddle", 6, KW_REASON, true },
-	{ "rigor", 5, KW_REASON, true },
-	{ "role", 4, KW_CREATIVE, false },
-	{ "roleplay", 8, KW_CREATIVE, true },
-	{ "runtime", 7, KW_CODE, true },
-	{ "rust", 4, KW_CODE, false },
-	{ "scenario", 8, KW_REASON, true },
-	{ "script", 6, KW_CODE, true },
-	{ "segfault", 8, KW_CODE, true },
-	{ "segfault", 8, KW_TRACE, true },
-	{ "segmentation", 12, KW_TRACE, false },
-	{ "sentence", 8, KW_FORMAT, true },
-	{ "server", 6, KW_CODE, true },
-	{ "shell", 5, KW_CODE, false },
-	{ "short", 5, KW_SIMPLE, false },
-	{ "sigabrt", 7, KW_TRACE, false },
-	{ "sigsegv", 7, KW_TRACE, false },
-	{ "simple", 6, KW_SIMPLE, false },
-	{ "slogan", 6, KW_CREATIVE, true },
-	{ "solve", 5, KW_MATH, true },
-	{ "solving", 7, KW_MATH, false },
-	{ "song", 4, KW_CREATIVE, true },
-	{ "speech", 6, KW_CREATIVE, true },
-	{ "spell", 5, KW_SIMPLE, true },
-	{ "sql", 3, KW_CODE, false },
-	{ "sqrt", 4, KW_MATH, false },
-	{ "square", 6, KW_MATH, true },
-	{ "stack", 5, KW_CODE, false },
-	{ "stacktrace", 10, KW_TRACE, true },
-	{ "statistic", 9, KW_MATH, true },
-	{ "step", 4, KW_REASON, true },
-	{ "stories", 7, KW_CREATIVE, false },
-	{ "story", 5, KW_CREATIVE, false },
-	{ "strateg", 7, KW_REASON, true },
-	{ "string", 6, KW_CODE, true },
-	{ "struct", 6, KW_CODE, true },
-	{ "style", 5, KW_FORMAT, true },
-	{ "subtract", 8, KW_MATH, true },
-	{ "sum", 3, KW_MATH, false },
-	{ "summar", 6, KW_FORMAT, true },
-	{ "sums", 4, KW_MATH, false },
-	{ "synonym", 7, KW_SIMPLE, true },
-	{ "syntax", 6, KW_CODE, true },
-	{ "table", 5, KW_FORMAT, true },
-	{ "tale", 4, KW_CREATIVE, true },
-	{ "tell", 4, KW_SIMPLE, false },
-	{ "thank", 5, KW_SIMPLE, false },
-	{ "thanks", 6, KW_SIMPLE, false },
-	{ "theorem", 7, KW_MATH, true },
-	{ "thorough", 8, KW_REASON, true },
-	{ "thread", 6, KW_CODE, true },
-	{ "title", 5, KW_FORMAT, true },
-	{ "tone", 4, KW_FORMAT, true },
-	{ "total", 5, KW_MATH, false },
-	{ "traceback", 9, KW_TRACE, false },
-	{ "tradeoff", 8, KW_REASON, true },
-	{ "translat", 8, KW_SIMPLE, true },
-	{ "triangle", 8, KW_MATH, true },
-	{ "tweet", 5, KW_CREATIVE, true },
-	{ "typescript", 10, KW_CODE, true },
-	{ "unittest", 8, KW_CODE, true },
-	{ "url", 3, KW_CODE, false },
-	{ "variable", 8, KW_CODE, true },
-	{ "variance", 8, KW_MATH, false },
-	{ "vector", 6, KW_MATH, true },
-	{ "vivid", 5, KW_CREATIVE, true },
-	{ "void", 4, KW_CODE, false },
-	{ "volume", 6, KW_MATH, true },
-	{ "weather", 7, KW_SIMPLE, false },
-	{ "what", 4, KW_SIMPLE, false },
-	{ "when", 4, KW_SIMPLE, false },
-	{ "where", 5, KW_SIMPLE, false },
-	{ "whether", 7, KW_REASON, false },
-	{ "who", 3, KW_SIMPLE, false },
-	{ "why", 3, KW_REASON, false },
-	{ "words", 5, KW_FORMAT, false },
-	{ "write", 5, KW_CREATIVE, false },
-	{ "writing", 7, KW_CREATIVE, false },
-	{ "xml", 3, KW_FORMAT, false },
-	{ "yaml", 4, KW_FORMAT, false },
-};
 
 /* Byte classes for the one pass. */
 enum {
@@ -470,99 +166,6 @@ scan_line(const unsigned char *p, size_t n, struct scan *s)
 		s->choices++;
 }
 
-/*
- * Keywords by their first three letters, in two steps. A letter's number is
- * its low five bits, 1 for 'a' or 'A' to 26, so case needs no folding. The
- * first two letters pick a bucket, k = 32 * first + second; kw_third[k] has
- * bit 0 for a two-letter keyword there and bit c for keywords whose third
- * letter is c, so most words are turned away with one test. The keywords of
- * one bucket and bit are a run of the sorted table starting at
- * router_kw[kw_start[r]], r from the bucket's row of kw_col (a row of run
- * numbers costs some memory, but counting the bits below instead, with no
- * popcnt instruction to assume, put ten more steps before the compares).
- * kw_fit[r][l] has bit i when the run's keyword i can match a word of l
- * letters, so a word is compared only with those: "the" (only "theorem"
- * starts so) with none, "const" with one of the eight "con" keywords.
- * kw_text holds each keyword's letters as two zero-padded 8-byte halves and
- * kw_mask the bytes its length covers, so a compare is two xors under a
- * mask, not a loop whose length (and mispredicted end) is the keyword's.
- * Built once; the table itself is constant.
- */
-#define KW_WORD_MAX 32           /* words this long are never looked up */
-#define KW_ROWS 160              /* distinct first two letters, at most */
-#define KW_BITS 27               /* of kw_third: none, or a third letter 1..26 */
-#define KW_RUN_MAX 8             /* keywords in one run, at most: the bits of kw_fit */
-static uint32_t kw_third[32 * 32];
-static unsigned char kw_row[32 * 32];
-static unsigned short kw_col[KW_ROWS][KW_BITS];
-static unsigned short kw_start[ARRAY_SIZE(router_kw)];
-static unsigned char kw_fit[ARRAY_SIZE(router_kw)][KW_WORD_MAX];
-static uint64_t kw_text[ARRAY_SIZE(router_kw)][2];
-static uint64_t kw_mask[ARRAY_SIZE(router_kw)][2];
-static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
-
-/*
- * log1p of the small counts most features are, filled by log1p itself with
- * the keyword index, so a lookup gives the very bits the call would.
- */
-static double log1p_small[64];
-
-static unsigned
-kw_letter(unsigned char c)
-{
-	return c & 31u;
-}
-
-/* Fill kw_text and kw_mask for keyword i; through bytes, so any byte order reads them alike. */
-static void
-kw_halves(size_t i)
-{
-	unsigned char text[sizeof(kw_text[i])] = { 0 }, mask[sizeof(kw_mask[i])] = { 0 };
-
-	assert(router_kw[i].len <= sizeof(text));
-	memcpy(text, router_kw[i].word, router_kw[i].len);
-	memset(mask, 0xFF, router_kw[i].len);
-	memcpy(kw_text[i], text, sizeof(text));
-	memcpy(kw_mask[i], mask, sizeof(mask));
-}
-
-static void
-kw_index(void)
-{
-	size_t i, l, nrows = 0, nruns = 0;
-	unsigned last = ~0u;
-
-	for (i = 0; i < ARRAY_SIZE(log1p_small); i++)
-		log1p_small[i] = log1p((double)i);
-
-	for (i = 0; i < ARRAY_SIZE(router_kw); i++) {
-		const struct kw *e = &router_kw[i];
-		unsigned k = kw_letter(e->word[0]) << 5 | kw_letter(e->word[1]);
-		unsigned bit = e->len > 2 ? kw_letter(e->word[2]) : 0;
-		size_t r;
-
-		/* The runs rely on the order; a two-letter stem would belong to every run. */
-		assert(strlen(e->word) == e->len && e->len >= 2 && (e->len > 2 || !e->prefix));
-		assert(i == 0 || strcmp(router_kw[i - 1].word, e->word) <= 0);
-		if (kw_third[k] == 0) {
-			assert(nrows < KW_ROWS);
-			kw_row[k] = (unsigned char)nrows++;
-		}
-		if (k * 32 + bit != last) {
-			last = k * 32 + bit;
-			kw_third[k] |= 1u << bit;
-			kw_col[kw_row[k]][bit] = (unsigned short)nruns;
-			kw_start[nruns++] = (unsigned short)i;
-		}
-		r = nruns - 1;
-		kw_halves(i);
-		assert(i - kw_start[r] < KW_RUN_MAX);
-		for (l = 2; l < KW_WORD_MAX; l++)
-			if (l == e->len || (e->prefix && l > e->len))
-				kw_fit[r][l] |= (unsigned char)(1u << (i - kw_start[r]));
-	}
-}
-
 /* True when the letters w[0..wlen) spell the lowercase lit, in any case. */
 static bool
 word_is(const unsigned char *w, size_t wlen, const char *lit)
@@ -582,9 +185,8 @@ word_is(const unsigned char *w, size_t wlen, const char *lit)
  * than prose: "panic: ..." not "panic disorder", "(core dumped)" not "dumped
  * the toys", "thread 'main' panicked" not "she panicked", "segmentation
  * fault" not "market segmentation". The other crash words are never prose.
- * Rarely called: kept out of line so the word loop stays small.
  */
-static __attribute__((noinline, cold)) bool
+static bool
 trace_word_ok(const unsigned char *p, size_t start, size_t end, size_t n)
 {
 	const unsigned char *w = p + start;
@@ -604,57 +206,21 @@ trace_word_ok(const unsigned char *p, size_t start, size_t end, size_t n)
 }
 
 /*
- * Read the 16 bytes from p[start] as kw_text does a keyword, in lower case
- * (for the word's letters; what follows is masked off), zeros past the end.
- */
-static void
-word_halves(const unsigned char *p, size_t start, size_t n, uint64_t half[2])
-{
-	unsigned char pad[16] = { 0 };
-
-	if (n - start >= sizeof(pad)) {
-		memcpy(half, p + start, sizeof(pad));
-	} else {
-		memcpy(pad, p + start, n - start);
-		memcpy(half, pad, sizeof(pad));
-	}
-	half[0] |= 0x2020202020202020u;
-	half[1] |= 0x2020202020202020u;
-}
-
-/*
- * Count the keyword groups the word of ASCII letters p[start..end) (2..31 of
- * them) belongs to, once per group; a crash word counts only in a crash
- * message's context. The word is compared in place, folding case, so the
- * letter loop need not copy it.
+ * Count the keyword groups the word of ASCII letters p[start..end) belongs
+ * to, once per group; a crash word counts only in a crash message's context.
  */
 static void
 scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct scan *s)
 {
 	const unsigned char *w = p + start;
 	size_t wlen = end - start;
-	unsigned k = kw_letter(w[0]) << 5 | kw_letter(w[1]);
-	unsigned bit = wlen > 2 ? kw_letter(w[2]) : 0;
-	unsigned groups = 0, run = 0, fit = 0;
-	uint64_t half[2];
+	unsigned groups = router_kw_groups(w, wlen);
+	int g;
 
-	if (kw_third[k] >> bit & 1) {
-		run = kw_col[kw_row[k]][bit];
-		fit = kw_fit[run][wlen];
-	}
-	if (fit != 0)
-		word_halves(p, start, n, half);
-	/* A keyword that fits is no longer than the word: the bytes after it are masked off. */
-	for (; fit != 0; fit &= fit - 1) {
-		unsigned j = kw_start[run] + (unsigned)__builtin_ctz(fit);
-
-		if ((((half[0] ^ kw_text[j][0]) & kw_mask[j][0]) | ((half[1] ^ kw_text[j][1]) & kw_mask[j][1])) == 0)
-			groups |= 1u << router_kw[j].group;
-	}
 	if ((groups >> KW_TRACE & 1) && trace_word_ok(p, start, end, n))
 		s->kw[KW_TRACE]++;
-	for (groups &= ~(1u << KW_TRACE); groups != 0; groups &= groups - 1)
-		s->kw[__builtin_ctz(groups)]++;
+	for (g = 0; g < KW_TRACE; g++)
+		s->kw[g] += groups >> g & 1;
 	/* "error: ...", "fatal: ...": a compiler or runtime message. */
 	if (end < n && p[end] == ':' &&
 	    (word_is(w, wlen, "error") || word_is(w, wlen, "fatal") || word_is(w, wlen, "exception")))
@@ -733,7 +299,6 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 	size_t i = 0, start;
 	bool in_fence = false;
 
-	pthread_once(&kw_once, kw_index);
 	if (n > 0)
 		scan_line(p, n, s);
 	while (i < n) {
@@ -788,20 +353,15 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 	s->chars = n - s->cont;
 }
 
-/* log1p of a count; kw_once must have run. */
+/* log1p of a count. */
 static double
 log1p_count(size_t v)
 {
-	return v < ARRAY_SIZE(log1p_small) ? log1p_small[v] : log1p((double)v);
+	return log1p((double)v);
 }
 
-/*
- * Compute the features of a turn into x[RF_COUNT], in one pass over the prompt.
- * Aligned to a cache line, as the scan is inlined here: where its loops fell
- * against 64-byte lines, which moved with every change to the code before
- * it, made the same code up to 15% slower or faster from build to build.
- */
-__attribute__((aligned(64))) void
+/* Compute the features of a turn into x[RF_COUNT], in one pass over the prompt. */
+void
 router_features(const struct route_input *in, double x[RF_COUNT])
 {
 	struct scan s;

@@ -17,12 +17,9 @@ cJSON *wire_parse(const char *data, size_t len);
 /*
  * The JSON object of one streamed event or line, or NULL with *rc: PEV_OK for
  * a blank one (it carries nothing, no reason to fail the reply), PEV_BAD with
- * st->error set for one that is not an object. Release it with
- * wire_event_free, never cJSON_Delete: it may live in a reused arena.
+ * st->error set for one that is not an object.
  */
 cJSON *wire_event_object(struct pstate *st, const char *data, size_t len, enum pev *rc);
-/* Release what wire_event_object returned; accepts NULL. */
-void wire_event_free(cJSON *j);
 /* Whether data[0..len) is nothing but white space (true for NULL). */
 bool wire_blank(const char *data, size_t len);
 /* Member key of object o; NULL when o is not an object or has no such member. */
@@ -82,49 +79,5 @@ void wire_chat_messages(cJSON *root, const struct request *req);
 void wire_add_msg(cJSON *arr, const char *role, const char *text);
 /* Print root compactly (malloc'd) and delete it. */
 char *wire_print(cJSON *root);
-
-/*
- * The scanner behind the adapters' fast path: it walks JSON text in one pass,
- * builds no tree and allocates nothing. It accepts only strict JSON that cJSON
- * parses too (white space is space, tab, CR, LF; no raw control characters in
- * strings; numbers of at most WIRE_NUM_MAX bytes; at most WIRE_DEPTH_MAX
- * levels), and never reads at or past end. An event it refuses goes to cJSON.
- */
-#define WIRE_DEPTH_MAX 32
-#define WIRE_NUM_MAX 32
-
-struct wire_scan {
-	const char *p, *end;
-};
-
-/* A member of an object: its key (raw, between the quotes) and whether the key holds escapes. */
-typedef bool (*wire_member_fn)(void *arg, struct wire_scan *s, const char *key, size_t klen, bool kesc);
-
-/* Whether adapters take their fast path (tests turn it off to compare both paths). */
-extern bool wire_fast;
-/* How many events took the fast path (for tests). */
-extern unsigned long wire_fast_count;
-/* How many of those matched the last event's template (for tests). */
-extern unsigned long wire_tmpl_count;
-
-/* Skip JSON white space at s->p. */
-void wire_scan_ws(struct wire_scan *s);
-/* Skip one string at s->p: set its raw bytes str[0..*n) and whether it holds escapes; false if invalid. */
-bool wire_scan_string(struct wire_scan *s, const char **str, size_t *n, bool *esc);
-/* Skip and validate one value of any kind at s->p, depth levels deep already. */
-bool wire_scan_value(struct wire_scan *s, int depth);
-/*
- * Walk the object at s->p: fn is called at each member's value (white space
- * skipped) and must skip the value and return true, or false to give up.
- */
-bool wire_scan_object(struct wire_scan *s, int depth, wire_member_fn fn, void *arg);
-/* Whether s[0..n) is the literal lit. */
-bool wire_scan_is(const char *s, size_t n, const char *lit);
-/*
- * Unescape the raw string s[0..n) into out[0..*outn) as cJSON would, NUL
- * appended; out needs n + 1 bytes. False on an escape cJSON would refuse or
- * read differently (an invalid \u): those are for cJSON to judge.
- */
-bool wire_unescape(const char *s, size_t n, char *out, size_t *outn);
 
 #endif

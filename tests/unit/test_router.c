@@ -4,6 +4,7 @@
 
 #include "catalog.h"
 #include "router.h"
+#include "router_kw.h"
 #include "unit.h"
 #include "util.h"
 
@@ -318,6 +319,24 @@ test_refusal(void)
 	CHECK(!router_is_refusal(big, sizeof(big)));
 }
 
+/* The keyword table is sorted and well formed; a word finds equal keywords and stems in any case. */
+static void
+test_keyword_table(void)
+{
+	CHECK(router_kw_valid());
+	CHECK_INT(router_kw_groups((const unsigned char *)"JSON", 4), 1u << KW_CODE | 1u << KW_FORMAT);
+	CHECK_INT(router_kw_groups((const unsigned char *)"consider", 8), 1u << KW_REASON);
+	CHECK_INT(router_kw_groups((const unsigned char *)"considerations", 14), 1u << KW_REASON);
+	CHECK_INT(router_kw_groups((const unsigned char *)"const", 5), 1u << KW_CODE);
+	CHECK_INT(router_kw_groups((const unsigned char *)"constant", 8), 0);
+	CHECK_INT(router_kw_groups((const unsigned char *)"compilers", 9), 1u << KW_CODE);
+	CHECK_INT(router_kw_groups((const unsigned char *)"Hi", 2), 1u << KW_SIMPLE);
+	CHECK_INT(router_kw_groups((const unsigned char *)"him", 3), 0);
+	CHECK_INT(router_kw_groups((const unsigned char *)"segfaults", 9), 1u << KW_CODE | 1u << KW_TRACE);
+	CHECK_INT(router_kw_groups((const unsigned char *)"zzz", 3), 0);
+	CHECK_INT(router_kw_groups((const unsigned char *)"aa", 2), 0);
+}
+
 int
 main(void)
 {
@@ -332,5 +351,6 @@ main(void)
 	RUN(test_decide_allocates_nothing);
 	RUN(test_pick);
 	RUN(test_refusal);
+	RUN(test_keyword_table);
 	UNIT_EXIT();
 }

@@ -173,55 +173,22 @@ got_text(void *arg, const char *s, size_t n)
 	g->calls++;
 }
 
-/*
- * Feed data to the OpenAI adapter with the fast path on and off: both must
- * leave the same state. Returns the result; *fast says whether the fast path
- * took the event, g and st what the fast-on run left.
- */
+/* Feed data to the OpenAI adapter as one event; g gets the text it handed over. */
 static enum pev
-fast_both(const char *data, struct got *g, struct pstate *st, bool *fast)
+openai_feed(const char *data, struct got *g, struct pstate *st)
 {
-	struct pstate slow;
-	struct got gs;
-	enum pev rc, rs;
-	unsigned long n;
-
 	memset(st, 0, sizeof *st);
-	memset(&slow, 0, sizeof slow);
 	memset(g, 0, sizeof *g);
-	memset(&gs, 0, sizeof gs);
-	st->on_text = slow.on_text = got_text;
+	st->on_text = got_text;
 	st->arg = g;
-	slow.arg = &gs;
-	n = wire_fast_count;
-	wire_fast = true;
-	rc = provider_openai.event(st, NULL, data, strlen(data));
-	*fast = wire_fast_count != n;
-	wire_fast = false;
-	rs = provider_openai.event(&slow, NULL, data, strlen(data));
-	wire_fast = true;
-	CHECK_INT(rc, rs);
-	CHECK_INT(g->len, gs.len);
-	CHECK(memcmp(g->text, gs.text, g->len) == 0);
-	CHECK_INT(g->calls, gs.calls);
-	CHECK_INT(st->stop, slow.stop);
-	CHECK_INT(st->usage.input, slow.usage.input);
-	CHECK_INT(st->usage.output, slow.usage.output);
-	CHECK_INT(st->usage.reported, slow.usage.reported);
-	CHECK((st->error == NULL) == (slow.error == NULL));
-	if (st->error != NULL && slow.error != NULL)
-		CHECK_STR(st->error, slow.error);
-	pstate_done(&slow);
-	return rc;
+	return provider_openai.event(st, NULL, data, strlen(data));
 }
 
-/* Run data both ways; check the path taken, the result and the text handed over. */
-#define FAST(data, want_fast, want_rc, want_text) do { \
+/* Feed one event; check the result and the text handed over. */
+#define EVENT(data, want_rc, want_text) do { \
 	struct got g_; \
 	struct pstate st_; \
-	bool fast_; \
-	CHECK_INT(fast_both((data), &g_, &st_, &fast_), (want_rc)); \
-	CHECK_INT(fast_, (want_fast)); \
+	CHECK_INT(openai_feed((data), &g_, &st_), (want_rc)); \
 	CHECK_INT(g_.len, sizeof(want_text) - 1); \
 	CHECK(memcmp(g_.text, (want_text), sizeof(want_text) - 1) == 0); \
 	pstate_done(&st_); \
@@ -230,163 +197,135 @@ fast_both(const char *data, struct got *g, struct pstate *st, bool *fast)
 #define CHUNK(content) "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\"," \
 	"\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" content "\"},\"logprobs\":null,\"finish_reason\":null}]}"
 
-/* The common chunk takes the fast path, escapes read exactly as cJSON reads them. */
+/* The common chunk: its text handed over, escapes read as JSON reads them. */
 static void
-test_wire_fast_text(void)
+test_openai_event_text(void)
 {
-	FAST(CHUNK("hello wo"), true, PEV_OK, "hello wo");
-	FAST(CHUNK("a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t"), true, PEV_OK, "a\"b\\c/d\b\f\n\r\t");
-	FAST(CHUNK("\\u00e9\\u20AC\\u20ac"), true, PEV_OK, "\xc3\xa9\xe2\x82\xac\xe2\x82\xac");
+	EVENT(CHUNK("hello wo"), PEV_OK, "hello wo");
+	EVENT(CHUNK("a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t"), PEV_OK, "a\"b\\c/d\b\f\n\r\t");
+	EVENT(CHUNK("\\u00e9\\u20AC\\u20ac"), PEV_OK, "\xc3\xa9\xe2\x82\xac\xe2\x82\xac");
 	/* a surrogate pair is one character of four bytes */
-	FAST(CHUNK("\\ud83d\\ude00!"), true, PEV_OK, "\xf0\x9f\x98\x80!");
-	FAST(CHUNK("\\uD83D\\uDE00"), true, PEV_OK, "\xf0\x9f\x98\x80");
+	EVENT(CHUNK("\\ud83d\\ude00!"), PEV_OK, "\xf0\x9f\x98\x80!");
+	EVENT(CHUNK("\\uD83D\\uDE00"), PEV_OK, "\xf0\x9f\x98\x80");
 	/* cJSON's string ends at a NUL written as \u0000: so does the text */
-	FAST(CHUNK("a\\u0000b"), true, PEV_OK, "a");
-	FAST(CHUNK(""), true, PEV_OK, "");
+	EVENT(CHUNK("a\\u0000b"), PEV_OK, "a");
+	EVENT(CHUNK(""), PEV_OK, "");
 	/* raw UTF-8 passes as it is */
-	FAST(CHUNK("\xc3\xa9t\xc3\xa9"), true, PEV_OK, "\xc3\xa9t\xc3\xa9");
+	EVENT(CHUNK("\xc3\xa9t\xc3\xa9"), PEV_OK, "\xc3\xa9t\xc3\xa9");
 	/* white space wherever JSON has it, keys in any order, nulls that mean nothing */
-	FAST(" \r\n\t{ \"usage\" : null , \"choices\" :\n[ { \"finish_reason\" : null , \"delta\" : { \"role\" :"
+	EVENT(" \r\n\t{ \"usage\" : null , \"choices\" :\n[ { \"finish_reason\" : null , \"delta\" : { \"role\" :"
 	    " \"assistant\" , \"content\" : \"x\" , \"refusal\" : null , \"reasoning_content\" : null } } ] ,"
-	    " \"error\" : null }\n\n", true, PEV_OK, "x");
-	/* unknown members of every kind, nested, are skipped and checked */
-	FAST("{\"x\":{\"a\":[1,-2.5e+3,0,1E9,true,false,null,{\"b\":[[[{}]]]},\"\\u0041\\n\"]},\"choices\":"
+	    " \"error\" : null }\n\n", PEV_OK, "x");
+	/* unknown members of every kind, nested */
+	EVENT("{\"x\":{\"a\":[1,-2.5e+3,0,1E9,true,false,null,{\"b\":[[[{}]]]},\"\\u0041\\n\"]},\"choices\":"
 	    "[{\"delta\":{\"content\":\"n\",\"tool\":{\"k\":[]}},\"logprobs\":{\"c\":[{\"t\":\"\\ud83d\\ude00\"}]}}]}",
-	    true, PEV_OK, "n");
-	FAST("{\"choices\":[{\"delta\":{\"content\":\"d\"}}],\"a\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]}",
-	    true, PEV_OK, "d");
+	    PEV_OK, "n");
+	EVENT("{\"choices\":[{\"delta\":{\"content\":\"d\"}}],\"a\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]}",
+	    PEV_OK, "d");
 }
 
 #define OBF(content, pad) "{\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\"," \
 	"\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" content "\"},\"logprobs\":null," \
 	"\"finish_reason\":null}],\"usage\":null,\"obfuscation\":\"" pad "\"}"
 
-/* Whether the next event matched the template; checks it against cJSON as FAST does. */
-#define TMPL(data, want_tmpl, want_fast, want_rc, want_text) do { \
-	unsigned long t_ = wire_tmpl_count; \
-	FAST(data, want_fast, want_rc, want_text); \
-	CHECK_INT(wire_tmpl_count - t_, (want_tmpl) ? 1 : 0); \
-} while (0)
-
-/*
- * Events that repeat the last one but for their text and padding are taken by
- * comparing bytes; anything else is scanned, or left to cJSON, as before.
- */
+/* Events that repeat the last one but for their text and padding (OpenAI's "obfuscation"). */
 static void
-test_wire_fast_template(void)
+test_openai_event_padding(void)
 {
-	TMPL(OBF("one", "ab"), false, true, PEV_OK, "one");
-	TMPL(OBF("two", "abcdefgh"), true, true, PEV_OK, "two");
-	TMPL(OBF("", ""), true, true, PEV_OK, "");
-	TMPL(OBF("a\\nb \\\"q\\\" \\u00e9", "x"), true, true, PEV_OK, "a\nb \"q\" \xc3\xa9");
-	TMPL(OBF("cut\\u0000here", "x"), true, true, PEV_OK, "cut");
-	/* a hole holding what is not a JSON string: no template, and the scanner declines too */
-	TMPL(OBF("bad \\x escape", "x"), false, false, PEV_BAD, "");
-	TMPL(OBF("raw \x01 control", "x"), false, false, PEV_OK, "raw \x01 control");
-	/* the text ends early and a member follows: the bytes differ, the scanner reads it */
-	TMPL(OBF("a\",\"extra\":\"b", "x"), false, true, PEV_OK, "a");
-	/* back to the plain shape: it is the template again after one scan */
-	TMPL(OBF("three", "p"), false, true, PEV_OK, "three");
-	TMPL(OBF("four", "pp"), true, true, PEV_OK, "four");
-	/* the same bytes around a finish reason that is not null: never the template's */
-	TMPL("{\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+	EVENT(OBF("one", "ab"), PEV_OK, "one");
+	EVENT(OBF("two", "abcdefgh"), PEV_OK, "two");
+	EVENT(OBF("", ""), PEV_OK, "");
+	EVENT(OBF("a\\nb \\\"q\\\" \\u00e9", "x"), PEV_OK, "a\nb \"q\" \xc3\xa9");
+	EVENT(OBF("cut\\u0000here", "x"), PEV_OK, "cut");
+	/* a text that is not a JSON string: malformed; a raw control character cJSON takes */
+	EVENT(OBF("bad \\x escape", "x"), PEV_BAD, "");
+	EVENT(OBF("raw \x01 control", "x"), PEV_OK, "raw \x01 control");
+	/* the text ends early and a member follows */
+	EVENT(OBF("a\",\"extra\":\"b", "x"), PEV_OK, "a");
+	EVENT(OBF("three", "p"), PEV_OK, "three");
+	EVENT(OBF("four", "pp"), PEV_OK, "four");
+	/* a finish reason that is not null */
+	EVENT("{\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
 	    "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"end\"},\"logprobs\":null,"
-	    "\"finish_reason\":\"stop\"}],\"usage\":null,\"obfuscation\":\"p\"}", false, false, PEV_OK, "end");
+	    "\"finish_reason\":\"stop\"}],\"usage\":null,\"obfuscation\":\"p\"}", PEV_OK, "end");
 	/* anything after the event */
-	TMPL(OBF("five", "p") "x", false, false, PEV_BAD, "");
-	TMPL(OBF("five", "p") " \n", false, true, PEV_OK, "five");
-	/* the padding first: the holes are kept in order */
-	TMPL("{\"obfuscation\":\"zz\",\"choices\":[{\"delta\":{\"content\":\"six\"}}]}", false, true, PEV_OK,
+	EVENT(OBF("five", "p") "x", PEV_BAD, "");
+	EVENT(OBF("five", "p") " \n", PEV_OK, "five");
+	/* the padding first */
+	EVENT("{\"obfuscation\":\"zz\",\"choices\":[{\"delta\":{\"content\":\"six\"}}]}", PEV_OK,
 	    "six");
-	TMPL("{\"obfuscation\":\"\",\"choices\":[{\"delta\":{\"content\":\"seven\"}}]}", true, true, PEV_OK,
+	EVENT("{\"obfuscation\":\"\",\"choices\":[{\"delta\":{\"content\":\"seven\"}}]}", PEV_OK,
 	    "seven");
-	/* padding that is not a string is skipped as any member, and not a hole */
-	TMPL("{\"obfuscation\":1,\"choices\":[{\"delta\":{\"content\":\"eight\"}}]}", false, true, PEV_OK,
+	/* padding that is not a string */
+	EVENT("{\"obfuscation\":1,\"choices\":[{\"delta\":{\"content\":\"eight\"}}]}", PEV_OK,
 	    "eight");
-	TMPL("{\"obfuscation\":2,\"choices\":[{\"delta\":{\"content\":\"nine\"}}]}", false, true, PEV_OK,
+	EVENT("{\"obfuscation\":2,\"choices\":[{\"delta\":{\"content\":\"nine\"}}]}", PEV_OK,
 	    "nine");
-	TMPL("{\"obfuscation\":2,\"choices\":[{\"delta\":{\"content\":\"ten\"}}]}", true, true, PEV_OK,
+	EVENT("{\"obfuscation\":2,\"choices\":[{\"delta\":{\"content\":\"ten\"}}]}", PEV_OK,
 	    "ten");
 }
 
-/* Invalid escapes and surrogates are for cJSON to refuse: never the fast path's to read. */
+/* Invalid escapes and lone surrogates make an event malformed; cJSON's own readings stand. */
 static void
-test_wire_fast_escapes(void)
+test_openai_event_escapes(void)
 {
-	FAST(CHUNK("\\ud83d"), false, PEV_BAD, "");          /* a lone high surrogate */
-	FAST(CHUNK("\\ud83dx"), false, PEV_BAD, "");
-	FAST(CHUNK("\\ud83d\\u0041"), false, PEV_BAD, "");    /* high, then not a low one */
-	FAST(CHUNK("\\ude00"), false, PEV_BAD, "");          /* a lone low surrogate */
-	FAST(CHUNK("\\x"), false, PEV_BAD, "");
-	FAST(CHUNK("\\u12"), false, PEV_BAD, "");
+	EVENT(CHUNK("\\ud83d"), PEV_BAD, "");          /* a lone high surrogate */
+	EVENT(CHUNK("\\ud83dx"), PEV_BAD, "");
+	EVENT(CHUNK("\\ud83d\\u0041"), PEV_BAD, "");    /* high, then not a low one */
+	EVENT(CHUNK("\\ude00"), PEV_BAD, "");          /* a lone low surrogate */
+	EVENT(CHUNK("\\x"), PEV_BAD, "");
+	EVENT(CHUNK("\\u12"), PEV_BAD, "");
 	/* cJSON reads a \u with a bad digit as U+0000, cutting the text: left to it */
-	FAST(CHUNK("a\\uZZZZb"), false, PEV_OK, "a");
+	EVENT(CHUNK("a\\uZZZZb"), PEV_OK, "a");
 	/* a raw control character: cJSON takes it, strict JSON does not */
-	FAST(CHUNK("a\x01z"), false, PEV_OK, "a\x01z");
-	/* an invalid escape in a value the fast path skips fails the event all the same */
-	FAST("{\"x\":\"\\q\",\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", false, PEV_BAD, "");
-	FAST("{\"x\":\"\\udc00\",\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", false, PEV_BAD, "");
+	EVENT(CHUNK("a\x01z"), PEV_OK, "a\x01z");
+	/* an invalid escape in a value the adapter does not read fails the event all the same */
+	EVENT("{\"x\":\"\\q\",\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", PEV_BAD, "");
+	EVENT("{\"x\":\"\\udc00\",\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", PEV_BAD, "");
 }
 
-/* What the fast path declines is read by cJSON exactly as before. */
+/* Repeated keys, usage, errors, refusals, parts, odd numbers: each event read as cJSON reads it. */
 static void
-test_wire_fast_declined(void)
+test_openai_event_shapes(void)
 {
-	/* repeated keys: cJSON keeps both and its lookups take the first; not fast */
-	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\",\"content\":\"b\"}}]}", false, PEV_OK, "a");
-	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"choices\":[]}", false, PEV_OK, "a");
-	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"},\"delta\":{\"content\":\"b\"}}]}", false, PEV_OK, "a");
+	/* repeated keys: cJSON keeps both and its lookups take the first */
+	EVENT("{\"choices\":[{\"delta\":{\"content\":\"a\",\"content\":\"b\"}}]}", PEV_OK, "a");
+	EVENT("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"choices\":[]}", PEV_OK, "a");
+	EVENT("{\"choices\":[{\"delta\":{\"content\":\"a\"},\"delta\":{\"content\":\"b\"}}]}", PEV_OK, "a");
 	/* repeated keys the adapter never reads do not matter */
-	FAST("{\"id\":1,\"id\":2,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", true, PEV_OK, "a");
-	FAST("{\"choices\":[{\"delta\":{\"content\":null}}]}", false, PEV_OK, "");
-	FAST("{\"choices\":[{\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"t\"}]}}]}", false, PEV_OK, "t");
-	FAST("{\"choices\":[]}", false, PEV_OK, "");
-	FAST("{\"choices\":[{\"delta\":{}}]}", false, PEV_OK, "");
-	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}},{\"delta\":{\"content\":\"b\"}}]}", false, PEV_OK, "a");
-	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"},\"finish_reason\":\"stop\"}]}", false, PEV_OK, "a");
-	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}",
-	    false, PEV_OK, "a");
-	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"x_groq\":{\"usage\":{\"prompt_tokens\":1}}}",
-	    false, PEV_OK, "a");
-	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"error\":{\"message\":\"boom\"}}", false, PEV_ERROR, "");
-	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"object\":\"error\"}", false, PEV_ERROR, "");
-	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\",\"refusal\":\"no\"}}]}", false, PEV_OK, "ano");
-	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\",\"reasoning\":\"r\"}}]}", false, PEV_OK, "a");
+	EVENT("{\"id\":1,\"id\":2,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", PEV_OK, "a");
+	EVENT("{\"choices\":[{\"delta\":{\"content\":null}}]}", PEV_OK, "");
+	EVENT("{\"choices\":[{\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"t\"}]}}]}", PEV_OK, "t");
+	EVENT("{\"choices\":[]}", PEV_OK, "");
+	EVENT("{\"choices\":[{\"delta\":{}}]}", PEV_OK, "");
+	EVENT("{\"choices\":[{\"delta\":{\"content\":\"a\"}},{\"delta\":{\"content\":\"b\"}}]}", PEV_OK, "a");
+	EVENT("{\"choices\":[{\"delta\":{\"content\":\"a\"},\"finish_reason\":\"stop\"}]}", PEV_OK, "a");
+	EVENT("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}",
+	    PEV_OK, "a");
+	EVENT("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"x_groq\":{\"usage\":{\"prompt_tokens\":1}}}",
+	    PEV_OK, "a");
+	EVENT("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"error\":{\"message\":\"boom\"}}", PEV_ERROR, "");
+	EVENT("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"object\":\"error\"}", PEV_ERROR, "");
+	EVENT("{\"choices\":[{\"delta\":{\"content\":\"a\",\"refusal\":\"no\"}}]}", PEV_OK, "ano");
+	EVENT("{\"choices\":[{\"delta\":{\"content\":\"a\",\"reasoning\":\"r\"}}]}", PEV_OK, "a");
 	/* a key written with escapes may be one that matters: cJSON reads it */
-	FAST("{\"choi\\u0063es\":[{\"delta\":{\"content\":\"a\"}}]}", false, PEV_OK, "a");
-	/* deeper than the scanner goes (cJSON goes to 1000) */
-	FAST("{\"choices\":[{\"delta\":{\"content\":\"d\"}}],\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]"
-	    "]]]]]]]]]]]]]]]]]]]]]]}", false, PEV_OK, "d");
+	EVENT("{\"choi\\u0063es\":[{\"delta\":{\"content\":\"a\"}}]}", PEV_OK, "a");
+	/* deeply nested (cJSON goes to 1000 levels) */
+	EVENT("{\"choices\":[{\"delta\":{\"content\":\"d\"}}],\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]"
+	    "]]]]]]]]]]]]]]]]]]]]]]}", PEV_OK, "d");
 	/* not JSON, or more than one value: PEV_BAD as before */
-	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}}]} x", false, PEV_BAD, "");
-	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],}", false, PEV_BAD, "");
-	FAST("{\"choices\":[{\"delta\":{\"content\":\"a\"}}]", false, PEV_BAD, "");
-	/* numbers strict JSON refuses and cJSON's strtod takes, or longer than the scanner reads */
-	FAST("{\"n\":01,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", false, PEV_OK, "a");
-	FAST("{\"n\":1.,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", false, PEV_OK, "a");
-	FAST("{\"n\":12345678901234567890123456789012345678901234567890123456789012345678901234567890,"
-	    "\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", false, PEV_OK, "a");
-	FAST("{\"n\":-,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", false, PEV_BAD, "");
-	FAST("{\"v\":nul,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", false, PEV_BAD, "");
-	FAST("[1]", false, PEV_BAD, "");
-	FAST("  ", false, PEV_OK, "");
-}
-
-/* wire_unescape alone: cJSON's reading, or a refusal. */
-static void
-test_wire_unescape(void)
-{
-	char out[32];
-	size_t n = 99;
-
-	CHECK(wire_unescape(SL("a\\u00e9\\ud83d\\ude00\\/"), out, &n));
-	CHECK_INT(n, 8);
-	CHECK_STR(out, "a\xc3\xa9\xf0\x9f\x98\x80/");
-	CHECK(!wire_unescape(SL("\\ud800\\ud800"), out, &n));
-	CHECK(!wire_unescape(SL("\\"), out, &n));
-	CHECK(!wire_unescape(SL("\\u00"), out, &n));
-	CHECK(!wire_unescape(SL("\\a"), NULL, NULL));
-	CHECK(wire_unescape(SL("\\t\\u0041"), NULL, NULL));
+	EVENT("{\"choices\":[{\"delta\":{\"content\":\"a\"}}]} x", PEV_BAD, "");
+	EVENT("{\"choices\":[{\"delta\":{\"content\":\"a\"}}],}", PEV_BAD, "");
+	EVENT("{\"choices\":[{\"delta\":{\"content\":\"a\"}}]", PEV_BAD, "");
+	/* numbers strict JSON refuses and cJSON's strtod takes, and a very long one */
+	EVENT("{\"n\":01,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", PEV_OK, "a");
+	EVENT("{\"n\":1.,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", PEV_OK, "a");
+	EVENT("{\"n\":12345678901234567890123456789012345678901234567890123456789012345678901234567890,"
+	    "\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", PEV_OK, "a");
+	EVENT("{\"n\":-,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", PEV_BAD, "");
+	EVENT("{\"v\":nul,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", PEV_BAD, "");
+	EVENT("[1]", PEV_BAD, "");
+	EVENT("  ", PEV_OK, "");
 }
 
 #define FB(s) wire_fault_body(s, strlen(s))
@@ -425,10 +364,9 @@ main(void)
 	RUN(test_wire_fault);
 	RUN(test_wire_url);
 	RUN(test_wire_completion_tokens);
-	RUN(test_wire_fast_text);
-	RUN(test_wire_fast_template);
-	RUN(test_wire_fast_escapes);
-	RUN(test_wire_fast_declined);
-	RUN(test_wire_unescape);
+	RUN(test_openai_event_text);
+	RUN(test_openai_event_padding);
+	RUN(test_openai_event_escapes);
+	RUN(test_openai_event_shapes);
 	UNIT_EXIT();
 }

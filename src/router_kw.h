@@ -1,0 +1,30 @@
+/* router_kw: the keywords the router counts, by group, in one sorted table. */
+#ifndef LLM_ROUTER_KW_H
+#define LLM_ROUTER_KW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum kw_group {
+	KW_REASON,
+	KW_MATH,
+	KW_CODE,
+	KW_CREATIVE,
+	KW_SIMPLE,
+	KW_FORMAT,
+	KW_TRACE,
+	KW_COUNT
+};
+
+#define KW_WORD_MAX 32 /* words this long are never looked up */
+
+/*
+ * The groups (bit 1 << group each) of the keywords the word w[0..n) is: equal
+ * to, in any case, or for a stem, starting with. w is ASCII letters, 2 to
+ * KW_WORD_MAX - 1 of them.
+ */
+unsigned router_kw_groups(const unsigned char *w, size_t n);
+/* Whether the table is sorted and well formed (for tests). */
+bool router_kw_valid(void);
+
+#endif
