@@ -54,4 +54,11 @@ check_contains "the program installed under /opt/llm looks for its themes there"
 check "make uninstall PREFIX=/opt/llm" make -s -C "$SRC" uninstall DESTDIR="$ROOT2" PREFIX=/opt/llm
 check_eq "nothing is left after that uninstall" "$(find "$ROOT2" -type f -o -type l 2>&1)" ""
 
+# A page that cannot be read must fail the installation, not be skipped.
+ln -s nowhere "$SRC/man/broken.1"
+ROOT3=$T/root3
+check "make install fails when a file cannot be installed" \
+    sh -c '! make -s -C "$1" install DESTDIR="$2" PREFIX=/usr >/dev/null 2>&1' sh "$SRC" "$ROOT3"
+rm -f "$SRC/man/broken.1"
+
 [ "$T_FAIL" -eq 0 ]
