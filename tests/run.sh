@@ -4,6 +4,8 @@
 # exits non-zero without reporting a failure counts as one failure.
 # TESTS="pattern" runs only the tests whose file name matches; JOBS=N runs N
 # tests at a time (default 3: most of a script test's time is spent waiting).
+# Only failing checks are printed; the whole log of each failing test file is
+# kept under $BUILD/test-logs/ (the path is printed), the rest is removed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -29,7 +31,7 @@ for t in "$top/$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
 	list="$list $t"
 done
-for t in "$here"/sh/*.sh; do
+for t in "$here"/sh/*.sh "$here"/sh/*/*.sh; do
 	[ -f "$t" ] || continue
 	list="$list $t"
 done
@@ -37,7 +39,11 @@ done
 running=0
 names=""
 for t in $list; do
-	name=$(basename "$t")
+	# tests/sh/tui/chat.sh is named tui_chat.sh here: names stay unique.
+	case "$t" in
+	"$here"/sh/*/*.sh) name=$(echo "${t#"$here"/sh/}" | tr / _) ;;
+	*) name=$(basename "$t") ;;
+	esac
 	case "$name" in *"$pattern"*) ;; *) continue ;; esac
 	names="$names $name"
 	case "$t" in
@@ -52,6 +58,8 @@ for t in $list; do
 done
 wait
 
+logs=$top/$BUILD/test-logs
+rm -rf "$logs"
 pass=0
 fail=0
 failed_names=""
@@ -67,13 +75,18 @@ for name in $names; do
 	pass=$((pass + p))
 	fail=$((fail + f))
 	if [ "$f" -ne 0 ]; then
-		echo "== $name"
-		cat "$log"
+		mkdir -p "$logs"
+		cp "$log" "$logs/$name.log"
+		echo "== $name: $f failed (whole log: $logs/$name.log)"
+		# each failing check, with what the test printed since the check
+		# before it (a unit test's reason) and the "#" lines under it
+		awk '/^not ok - /{ printf "%s", pend; pend = ""; print; show = 1; next }
+			/^ok - /{ pend = ""; show = 0; next }
+			show && /^#/{ print; next }
+			{ show = 0; pend = pend $0 "\n" }' "$log"
 		failed_names="$failed_names $name"
-	else
-		echo "ok   $name ($p)"
 	fi
 done
-[ -n "$failed_names" ] && echo "failed:$failed_names"
+[ -n "$failed_names" ] && echo "failed:$failed_names (logs in $logs)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
