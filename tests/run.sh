@@ -10,8 +10,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 BUILD=${BUILD:-build}
-export LLM_BIN=${LLM_BIN:-$top/$BUILD/llm}
-export LLM_TOP=$top
+export LLM_BIN="${LLM_BIN:-$top/$BUILD/llm}"
+export LLM_TOP="$top"
 pattern=${TESTS:-}
 jobs=${JOBS:-3}
 out=$(mktemp -d "${TMPDIR:-/tmp}/llm-run.XXXXXX")
