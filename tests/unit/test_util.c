@@ -134,7 +134,11 @@ test_alloc_and_format(void)
 	s = xstrndup("abcdef", 3);
 	CHECK_STR(s, "abc");
 	free(s);
-	s = xstrndup("ab", 10);
+	/* n bytes exactly, a NUL among them kept: callers pass lengths they track */
+	s = xstrndup("ab\0cd", 5);
+	CHECK(memcmp(s, "ab\0cd", 6) == 0);
+	free(s);
+	s = xstrndup("ab", 2);
 	CHECK_STR(s, "ab");
 	t = xstrdup(s);
 	CHECK(t != s);
