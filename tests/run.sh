@@ -17,13 +17,18 @@ jobs=${JOBS:-3}
 out=$(mktemp -d "${TMPDIR:-/tmp}/llm-run.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 
-# run_one NAME CMD...: run a test, keeping its output in $out/NAME.log and
-# its exit code in $out/NAME.rc.
+# file_of NAME: NAME as a file name (tui/chat.sh -> tui-chat.sh).
+file_of() {
+	echo "$1" | tr / -
+}
+
+# run_one NAME CMD...: run a test, keeping its output in $out/FILE.log and
+# its exit code in $out/FILE.rc.
 run_one() {
-	name=$1
+	_f=$(file_of "$1")
 	shift
-	"$@" >"$out/$name.log" 2>&1
-	echo $? >"$out/$name.rc"
+	"$@" >"$out/$_f.log" 2>&1
+	echo $? >"$out/$_f.rc"
 }
 
 list=""
@@ -39,9 +44,9 @@ done
 running=0
 names=""
 for t in $list; do
-	# tests/sh/tui/chat.sh is named tui_chat.sh here: names stay unique.
+	# tests/sh/tui/chat.sh is named tui/chat.sh here
 	case "$t" in
-	"$here"/sh/*/*.sh) name=$(echo "${t#"$here"/sh/}" | tr / _) ;;
+	"$here"/sh/*/*.sh) name=${t#"$here"/sh/} ;;
 	*) name=$(basename "$t") ;;
 	esac
 	case "$name" in *"$pattern"*) ;; *) continue ;; esac
@@ -64,8 +69,9 @@ pass=0
 fail=0
 failed_names=""
 for name in $names; do
-	log="$out/$name.log"
-	rc=$(cat "$out/$name.rc" 2>/dev/null || echo 1)
+	file=$(file_of "$name")
+	log="$out/$file.log"
+	rc=$(cat "$out/$file.rc" 2>/dev/null || echo 1)
 	p=$(grep -c '^ok - ' "$log")
 	f=$(grep -c '^not ok - ' "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
@@ -76,8 +82,8 @@ for name in $names; do
 	fail=$((fail + f))
 	if [ "$f" -ne 0 ]; then
 		mkdir -p "$logs"
-		cp "$log" "$logs/$name.log"
-		echo "== $name: $f failed (whole log: $logs/$name.log)"
+		cp "$log" "$logs/$file.log"
+		echo "== $name: $f failed (whole log: $logs/$file.log)"
 		# each failing check, with what the test printed since the check
 		# before it (a unit test's reason) and the "#" lines under it
 		awk '/^not ok - /{ printf "%s", pend; pend = ""; print; show = 1; next }
