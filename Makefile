@@ -18,16 +18,38 @@ WARN     += -Werror
 endif
 CPPFLAGS  += -D_GNU_SOURCE -DLLM_VERSION=\"$(VERSION)\" -DLLM_DATADIR=\"$(DATADIR)\"
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libsecret and the GLib stack under it are loaded at run time, when a key is
-# first wanted (src/keyring.c), and libcurl with its TLS, Kerberos, LDAP and
-# HTTP/2 libraries when the first request is made (src/curl_load.c), so that
-# start-up pays for neither. Their headers are still used.
+# Two choices made for start-up time, both of which a packager can undo:
+#
+# Lazy loading (LAZY_LOAD=yes, the default). libsecret and the GLib stack
+# under it are loaded with dlopen when a key is first wanted (src/keyring.c),
+# and libcurl with its TLS, Kerberos, LDAP and HTTP/2 libraries when the first
+# request is made (src/curl_load.c), so that a command which sends nothing
+# pays for neither. Their headers are still used at build time. With
+# LAZY_LOAD=no both are linked as well, so they appear in the binary's
+# NEEDED entries (what dpkg-shlibdeps and ldd see) and are loaded at start-up;
+# the dlopen calls then find the copy already loaded. The code still looks
+# each function up through dlsym: removing that indirection would be a code
+# change, not a build switch.
+#
+# Static SQLite and inih (STATIC_DEPS=yes, the default). They are linked in
+# from their static archives when the -dev packages ship them (Debian's do):
+# as shared libraries they cost every command half a millisecond of loading.
+# Where no archive exists they stay shared. STATIC_DEPS=no links them shared
+# always, as distributions that forbid bundled copies require.
+LAZY_LOAD   ?= yes
+STATIC_DEPS ?= yes
+LAZY_PKGS  = libsecret-1 libcurl
 PKG_LIBS   := $(shell pkg-config --exists $(PKGS) 2>/dev/null && \
-	pkg-config --libs $(filter-out libsecret-1 libcurl,$(PKGS)))
-# SQLite and inih are linked in from their static archives when the -dev
-# packages ship them (Debian's do): as shared libraries they cost every
-# command half a millisecond of loading. Elsewhere they stay shared.
+	pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)))
+ifeq ($(LAZY_LOAD),no)
+# --no-as-needed: nothing calls them by name, and --as-needed would drop them.
+PKG_LIBS   += -Wl,--no-as-needed $(shell pkg-config --libs $(LAZY_PKGS) 2>/dev/null) -Wl,--as-needed
+endif
+ifeq ($(STATIC_DEPS),no)
+STATIC_A   :=
+else
 STATIC_A   := $(foreach l,sqlite3 inih,$(filter /%,$(shell $(CC) -print-file-name=lib$(l).a 2>/dev/null)))
+endif
 LDLIBS    += $(filter-out $(patsubst lib%.a,-l%,$(notdir $(STATIC_A))),$(PKG_LIBS)) $(STATIC_A) -lm
 
 BUILD     ?= build
@@ -39,7 +61,7 @@ UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all deps check test unit check-asan lint demo bench bench-router train-router install uninstall clean fuzz
+.PHONY: all deps check test unit check-asan lint demo bench bench-router train-router install uninstall clean fuzz dist distcheck
 
 ROUTING_DATA ?= ../shared/reference/routing
 
@@ -66,13 +88,14 @@ $(BUILD)/libllm.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
 
+# -MMD: a test or bench program is rebuilt when a header it includes changes.
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libllm.a | $(BUILD)
 	@mkdir -p $(BUILD)/tests
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) -Isrc -Itests/unit $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/libllm.a $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) -Isrc -Itests/unit $(WARN) $(CFLAGS) -MMD -MP -MF $@.d -o $@ $< $(BUILD)/libllm.a $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libllm.a | $(BUILD)
 	@mkdir -p $(BUILD)/bench
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) -Isrc $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/libllm.a $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) -Isrc $(WARN) $(CFLAGS) -MMD -MP -MF $@.d -o $@ $< $(BUILD)/libllm.a $(LDLIBS)
 
 # The evaluator includes the trainer.
 $(BUILD)/bench/router_eval: bench/router_train.c
@@ -86,13 +109,17 @@ $(BUILD)/paths: FORCE | $(BUILD)
 $(BUILD)/theme.o $(BUILD)/cli_config.o: $(BUILD)/paths
 FORCE:
 
--include $(OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(UNIT_BIN:=.d) $(BENCH_BIN:=.d)
 
-# Install what is missing (Debian/Ubuntu), then build and run every test.
+# Check the libraries and test tools, and on Debian or Ubuntu install what is
+# missing (apt-get, through sudo when not root). check, check-asan and demo
+# run it first and say so; `make test` and `make llm` never install anything.
 deps:
 	@sh scripts/deps.sh
 
-check: deps
+check:
+	@echo "check: running 'make deps' first (installs missing Debian packages; 'make test' skips this)"
+	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory test
 
 test: llm unit
@@ -105,6 +132,7 @@ unit: $(UNIT_BIN)
 ASAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -Wno-format-truncation
 
 check-asan:
+	@echo "check-asan: running 'make deps' first (installs missing Debian packages)"
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" \
 		LDFLAGS="-fsanitize=address,undefined" $(BUILD:build=build-asan)/llm
@@ -133,19 +161,24 @@ train-router: $(BUILD)/bench/router_train
 	mv src/router_weights.h.new src/router_weights.h
 
 # Open the full-screen client against the built-in fake provider: no key needed.
-demo: deps
+demo:
+	@echo "demo: running 'make deps' first (installs missing Debian packages)"
+	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory llm
 	@sh scripts/demo.sh
 
+# Every file is installed or the target fails: a missing or unreadable file
+# is an error, not something to skip.
 install: llm
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/themes
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 llm $(DESTDIR)$(BINDIR)/llm
-	for f in man/*.1; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man1/ || true; done
-	for f in man/*.5; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man5/ || true; done
-	for f in themes/*.theme; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/themes/ || true; done
-	if [ -e completions/llm.bash ]; then install -d $(DESTDIR)$(BASHCOMPDIR) && install -m 644 completions/llm.bash $(DESTDIR)$(BASHCOMPDIR)/llm; fi
-	if [ -e completions/_llm ]; then install -d $(DESTDIR)$(ZSHCOMPDIR) && install -m 644 completions/_llm $(DESTDIR)$(ZSHCOMPDIR)/_llm; fi
-	if [ -e completions/llm.fish ]; then install -d $(DESTDIR)$(FISHCOMPDIR) && install -m 644 completions/llm.fish $(DESTDIR)$(FISHCOMPDIR)/llm.fish; fi
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 themes/*.theme $(DESTDIR)$(DATADIR)/themes/
+	install -m 644 completions/llm.bash $(DESTDIR)$(BASHCOMPDIR)/llm
+	install -m 644 completions/_llm $(DESTDIR)$(ZSHCOMPDIR)/_llm
+	install -m 644 completions/llm.fish $(DESTDIR)$(FISHCOMPDIR)/llm.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/llm
@@ -155,5 +188,19 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR) 2>/dev/null
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/llm $(DESTDIR)$(ZSHCOMPDIR)/_llm $(DESTDIR)$(FISHCOMPDIR)/llm.fish
 
+# A source tarball of the committed tree: llm-$(VERSION).tar.gz.
+DIST = llm-$(VERSION)
+dist:
+	git archive --format=tar.gz --prefix=$(DIST)/ -o $(DIST).tar.gz HEAD
+	@echo "dist: $(DIST).tar.gz"
+
+# Build the tarball in a scratch directory and run its tests there.
+distcheck: dist
+	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/llm-dist.XXXXXX") && \
+	tar -C "$$d" -xzf $(DIST).tar.gz && \
+	$(MAKE) --no-print-directory -C "$$d/$(DIST)" llm unit && \
+	$(MAKE) --no-print-directory -C "$$d/$(DIST)" test; \
+	rc=$$?; rm -rf "$$d"; exit $$rc
+
 clean:
-	rm -rf build build-asan build-fuzz llm
+	rm -rf build build-asan build-fuzz llm $(DIST).tar.gz

@@ -11,7 +11,7 @@ inih:libinih-dev"
 tools="cc:gcc make:make pkg-config:pkg-config python3:python3 git:git tmux:tmux
 valgrind:valgrind dbus-run-session:dbus gnome-keyring-daemon:gnome-keyring
 secret-tool:libsecret-tools groff:groff-base curl:curl sqlite3:sqlite3
-zsh:zsh fish:fish mandoc:mandoc clang:clang"
+zsh:zsh fish:fish mandoc:mandoc clang:clang shellcheck:shellcheck"
 
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
@@ -28,6 +28,7 @@ if ! ls "$(clang --print-runtime-dir 2>/dev/null)"/libclang_rt.fuzzer*.a >/dev/n
     ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1; then
 	missing="$missing libclang-rt-dev"
 fi
+# shellcheck disable=SC2086 # split to sort the names and drop repeats
 missing=$(echo $missing | tr ' ' '\n' | sort -u | tr '\n' ' ')
 [ -z "${missing% }" ] && exit 0
 

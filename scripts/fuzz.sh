@@ -42,6 +42,8 @@ srcs_of() {
 PKG_CFLAGS=$(pkg-config --cflags libcjson inih md4c)
 PKG_LIBS=$(pkg-config --libs libcjson inih md4c)
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+# The escaped quotes are meant for the compiler: LLM_VERSION is a C string.
+# shellcheck disable=SC2089
 CFLAGS="-std=c11 -g -O1 -D_GNU_SOURCE -DLLM_VERSION=\"fuzz\" -DLLM_DATADIR=\"/nonexistent\" -Isrc $PKG_CFLAGS"
 
 # build TARGET: compile its sources (instrumented) and link the fuzzer.
@@ -51,13 +53,14 @@ build() {
 	mkdir -p "$_d/obj"
 	_objs=
 	for _s in util buf $(srcs_of "$_t"); do
-		# shellcheck disable=SC2086
+		# word lists; -nt is in dash and bash; CFLAGS's quotes are for the compiler
+		# shellcheck disable=SC2086,SC2090,SC3013
 		if [ ! "$_d/obj/$_s.o" -nt "src/$_s.c" ] || [ ! "$_d/obj/$_s.o" -nt "$0" ]; then
 			$CLANG $CFLAGS -fsanitize=fuzzer-no-link $SAN -c -o "$_d/obj/$_s.o" "src/$_s.c" || return 1
 		fi
 		_objs="$_objs $_d/obj/$_s.o"
 	done
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086,SC2090
 	$CLANG $CFLAGS -fsanitize=fuzzer $SAN -o "$_d/fuzz_$_t" "tests/fuzz/fuzz_$_t.c" $_objs $PKG_LIBS -lm
 }
 
@@ -77,7 +80,7 @@ run() {
 	_runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$_d/log" | tail -1)
 	_cov=$(grep -o 'cov: [0-9]*' "$_d/log" | tail -1)
 	if [ "$_rc" -eq 0 ]; then
-		echo "ok - fuzz $_t: ${_runs:-?} runs in $SECS s (${_cov:-cov: ?}, corpus $(ls "$_d/corpus" | wc -l))"
+		echo "ok - fuzz $_t: ${_runs:-?} runs in $SECS s (${_cov:-cov: ?}, corpus $(find "$_d/corpus" -type f | wc -l))"
 	else
 		echo "not ok - fuzz $_t: exit $_rc after ${_runs:-?} runs; see $_d/log"
 		grep -E 'ERROR|SUMMARY|runtime error|Test unit written' "$_d/log" | head -8 | sed 's/^/#   /'
@@ -92,6 +95,7 @@ for t in $targets; do
 done
 
 fail=0
+# shellcheck disable=SC2086 # a list of target names
 set -- $targets
 while [ $# -gt 0 ]; do
 	pids=

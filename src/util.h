@@ -17,6 +17,10 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
+/*
+ * A copy of exactly the n bytes at s, NUL bytes among them, plus a terminator:
+ * unlike strndup it does not stop at a NUL, so s must hold n readable bytes.
+ */
 char *xstrndup(const char *s, size_t n);
 int xasprintf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int xvasprintf(char **out, const char *fmt, va_list ap);

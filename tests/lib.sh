@@ -154,7 +154,8 @@ t_fake_start() {
 		fi
 		sleep 0.01
 	done
-	export FAKE_URL="http://127.0.0.1:$(cat "$T/fake.port")"
+	FAKE_URL="http://127.0.0.1:$(cat "$T/fake.port")"
+	export FAKE_URL
 }
 
 # t_write_config: write the standard test config.ini (four test models on the
@@ -343,7 +344,9 @@ run_llm() {
 	else
 		RC=$?
 	fi
+	# shellcheck disable=SC2034 # OUT and ERR are read by the test scripts
 	OUT=$(cat "$T/out")
+	# shellcheck disable=SC2034
 	ERR=$(cat "$T/err")
 }
 

@@ -17,6 +17,8 @@ while [ $i -lt 40 ]; do
 	pids="$pids $!"
 	i=$((i + 1))
 done
+# shellcheck disable=SC2086 # a list of process ids
+# shellcheck disable=SC2086 # a list of process ids
 wait $pids
 rows=$(sql "select count(*) from usage")
 check_eq "40 at once: 40 usage rows" "$rows" 40
@@ -61,6 +63,7 @@ check_eq "block: N requests admitted" "$held" "$N"
 [ "$reserved" -le "$budget_pico" ] && ok "block: reserved $reserved <= budget $budget_pico" ||
     not_ok "block: reserved within budget" "reserved $reserved > $budget_pico"
 touch "$T/go"
+# shellcheck disable=SC2086 # a list of process ids
 wait $pids
 ok_n=$(cat "$T"/b*.rc | grep -c '^0$')
 refused=$(cat "$T"/b*.rc | grep -c '^3$')

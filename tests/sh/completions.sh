@@ -17,7 +17,6 @@ lines() {
 run_llm __complete tiers
 check_eq "__complete tiers" "$OUT" "$(lines auto cheap mid frontier)"
 run_llm __complete models
-MODELS=$OUT
 for m in test-cheap test-mid test-frontier test-local; do
 	check "__complete models lists $m" grep -qx "$m" "$T/out"
 done

@@ -8,6 +8,7 @@ t_setup
 for row in "test-cheap invalid_api_key rate_limit_exceeded" \
     "test-mid authentication_error rate_limit_error" \
     "test-frontier UNAUTHENTICATED RESOURCE_EXHAUSTED"; do
+	# shellcheck disable=SC2086 # the row is split into its fields
 	set -- $row
 	m=$1 auth=$2 rate=$3
 

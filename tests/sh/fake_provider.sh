@@ -223,20 +223,20 @@ hdr() {
 
 # ---- the happy path, every format, streamed and not
 
-check_eq "openai stream" "$(post openai true; sum openai text pieces stop done events usage)" \
+check_eq "openai stream" "$(post openai true; sum openai text pieces stop "done" events usage)" \
     "$HELLO | 4 | stop | yes | role,text,text,text,text,finish,usage,DONE | {\"completion_tokens\":8,\"completion_tokens_details\":{\"accepted_prediction_tokens\":0,\"audio_tokens\":0,\"reasoning_tokens\":0,\"rejected_prediction_tokens\":0},\"prompt_tokens\":3,\"prompt_tokens_details\":{\"audio_tokens\":0,\"cached_tokens\":0},\"total_tokens\":11}"
 check_eq "openai stream headers" "$(hdr content-type) $(hdr transfer-encoding)" \
     "text/event-stream; charset=utf-8 chunked"
-check_eq "anthropic stream" "$(post anthropic true; sum anthropic text stop done events usage)" \
+check_eq "anthropic stream" "$(post anthropic true; sum anthropic text stop "done" events usage)" \
     "$HELLO | end_turn | yes | message_start,content_block_start,ping,content_block_delta,content_block_delta,content_block_delta,content_block_delta,content_block_stop,message_delta,message_stop | {\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"input_tokens\":3,\"output_tokens\":8,\"service_tier\":\"standard\"}"
 check_eq "anthropic message_start output_tokens 1" \
     "$(grep -c '"output_tokens":1,' "$T/r")" 1
-check_eq "gemini stream" "$(post gemini true; sum gemini text stop done events usage)" \
+check_eq "gemini stream" "$(post gemini true; sum gemini text stop "done" events usage)" \
     "$HELLO | STOP | yes | chunk,chunk,chunk,finish | {\"candidatesTokenCount\":8,\"promptTokenCount\":3,\"promptTokensDetails\":[{\"modality\":\"TEXT\",\"tokenCount\":3}],\"totalTokenCount\":11}"
 check_eq "gemini stream closes the connection" "$(hdr connection) $(hdr transfer-encoding)" "close "
 check_eq "gemini usage is cumulative" \
     "$(grep -o '"candidatesTokenCount": [0-9]*' "$T/r" | sed 's/.* //' | tr '\n' ' ')" "2 4 6 8 "
-check_eq "ollama stream" "$(post ollama true; sum ollama text stop done events usage)" \
+check_eq "ollama stream" "$(post ollama true; sum ollama text stop "done" events usage)" \
     "$HELLO | stop | yes | line,line,line,line,done | {\"eval_count\":8,\"prompt_eval_count\":3}"
 check_eq "ollama content type" "$(hdr content-type)" "application/x-ndjson"
 curl -sS --noproxy '*' -o "$T/r" -d '{"model":"m","messages":[]}' "$FAKE_URL/api/chat"
@@ -244,7 +244,7 @@ check_eq "ollama streams by default" "$(sum ollama events)" "line,line,line,line
 
 for f in openai anthropic gemini ollama; do
 	post "$f" false
-	check_eq "$f whole" "$CODE $(hdr content-type) $(sumw "$f" text done)" \
+	check_eq "$f whole" "$CODE $(hdr content-type) $(sumw "$f" text "done")" \
 	    "200 application/json $HELLO | yes"
 	check_contains "$f whole has usage" "$(sumw "$f" usage)" 3
 done
@@ -270,7 +270,7 @@ empty=""
 for f in openai anthropic gemini ollama; do
 	fake_reply '{"text":"","usage":{"input":5}}'
 	post "$f" true
-	empty="$empty $(sum "$f" pieces done stop | tr -d ' ')"
+	empty="$empty $(sum "$f" pieces "done" stop | tr -d ' ')"
 done
 check_eq "empty text still ends properly" "$empty" " 0|yes|stop 0|yes|end_turn 0|yes|STOP 0|yes|stop"
 
@@ -293,10 +293,10 @@ check_eq "partial usage keeps the computed input" "$(post ollama false; sumw oll
 for f in openai anthropic gemini ollama; do
 	fake_reply '{"usage":null}'
 	post "$f" true
-	check_eq "$f stream without usage" "$(sum "$f" usage done)" "- | yes"
+	check_eq "$f stream without usage" "$(sum "$f" usage "done")" "- | yes"
 	fake_reply '{"usage":false}'
 	post "$f" false
-	check_eq "$f whole without usage" "$(sumw "$f" usage done)" "- | yes"
+	check_eq "$f whole without usage" "$(sumw "$f" usage "done")" "- | yes"
 done
 check_eq "openai without include_usage" \
     "$(curl -sS --noproxy '*' "$FAKE_URL/v1/chat/completions" -o "$T/r" \
@@ -321,17 +321,17 @@ check_eq "stop in a whole reply" "$(post anthropic false; sumw anthropic stop)" 
 
 fake_reply '{"line_end":"cr","comments":true}'
 post openai true
-check_eq "CR line ends and comments" "$(sum openai text done events)" \
+check_eq "CR line ends and comments" "$(sum openai text "done" events)" \
     "$HELLO | yes | role,text,text,text,text,finish,usage,DONE"
 check_eq "CR line ends only" "$(tr -cd '\n' <"$T/r" | wc -c | tr -d ' ') $(tr -cd '\r' <"$T/r" | wc -c | tr -d ' ')" "0 24"
 check_eq "a comment before each event" "$(tr '\r' '\n' <"$T/r" | grep -c '^: keep-alive$')" 8
 fake_reply '{"line_end":"crlf"}'
 post anthropic true
-check_eq "CRLF line ends" "$(sum anthropic text done) $(grep -c "$(printf '\r')\$" "$T/r")" "$HELLO | yes 30"
+check_eq "CRLF line ends" "$(sum anthropic text "done") $(grep -c "$(printf '\r')\$" "$T/r")" "$HELLO | yes 30"
 post gemini true
 check_eq "gemini sends CRLF by default" "$(grep -c "$(printf '\r')\$" "$T/r")" 8
 fake_reply '{"line_end":"lf"}'
-check_eq "gemini with LF" "$(post gemini true; grep -c "$(printf '\r')" "$T/r") $(sum gemini text done)" "0 $HELLO | yes"
+check_eq "gemini with LF" "$(post gemini true; grep -c "$(printf '\r')" "$T/r") $(sum gemini text "done")" "0 $HELLO | yes"
 
 fake_reply '{"variant":"usage_on_finish","usage":{"input":11,"output":22}}'
 post openai true
@@ -398,7 +398,7 @@ check_eq "extra headers" "$(post openai true; hdr x-should-retry)" "false"
 for f in openai anthropic gemini ollama; do
 	fake_reply '{"fault":"error_event"}'
 	post "$f" true
-	check_eq "$f error_event" "$CODE $CRC $(sum "$f" text error done partial)" \
+	check_eq "$f error_event" "$CODE $CRC $(sum "$f" text error "done" partial)" \
 	    "200 0 Hello fr | $(case $f in openai) echo server_error ;; anthropic) echo overloaded_error ;;
 	        gemini) echo INTERNAL ;; ollama) echo an error was encountered while running the model ;; esac) | no | no"
 
@@ -406,15 +406,15 @@ for f in openai anthropic gemini ollama; do
 	post "$f" true
 	want_rc=18
 	[ "$f" = gemini ] && want_rc=0
-	check_eq "$f cut" "$CODE $CRC $(sum "$f" text done partial)" "200 $want_rc Hello fr | no | yes"
+	check_eq "$f cut" "$CODE $CRC $(sum "$f" text "done" partial)" "200 $want_rc Hello fr | no | yes"
 
 	fake_reply '{"fault":"garbage"}'
 	post "$f" true
-	check_eq "$f garbage" "$CODE $CRC $(sum "$f" text bad done)" "200 0 Hello fr | 1 | no"
+	check_eq "$f garbage" "$CODE $CRC $(sum "$f" text bad "done")" "200 0 Hello fr | 1 | no"
 
 	fake_reply '{"fault":"huge_line","size":200000}'
 	post "$f" true
-	check_eq "$f huge_line" "$CODE $CRC $(sum "$f" pieces done) $(sum "$f" text | wc -c)" "200 0 1 | yes 200001"
+	check_eq "$f huge_line" "$CODE $CRC $(sum "$f" pieces "done") $(sum "$f" text | wc -c)" "200 0 1 | yes 200001"
 	check_eq "$f huge_line is one line" "$(awk 'length($0) > 200000' "$T/r" | wc -l | tr -d ' ')" 1
 
 	fake_reply '{"fault":"empty"}'
@@ -431,7 +431,7 @@ for f in openai anthropic gemini ollama; do
 	s0=$(date +%s%N)
 	post "$f" true
 	s1=$(date +%s%N)
-	check_eq "$f stall" "$CODE $(sum "$f" text done)" "200 Hello fr | no"
+	check_eq "$f stall" "$CODE $(sum "$f" text "done")" "200 Hello fr | no"
 	check "$f stall holds the socket" test $(((s1 - s0) / 1000000)) -ge 300
 
 	fake_reply '{"fault":"invalid_utf8"}'
@@ -444,7 +444,7 @@ try:
     sys.exit("decodes as UTF-8")
 except UnicodeDecodeError:
     pass' "$T/r"
-	check_eq "$f invalid_utf8 text" "$(sum "$f" text done | od -An -c | tr -d ' \n')" \
+	check_eq "$f invalid_utf8 text" "$(sum "$f" text "done" | od -An -c | tr -d ' \n')" \
 	    "$(printf 'Bad \377\376 bytes, a cut \342\202 sequence and a fine \303\251. | yes\n' | od -An -c | tr -d ' \n')"
 
 	fake_reply '{"fault":"escape"}'
@@ -457,26 +457,26 @@ except UnicodeDecodeError:
 	post "$f" true >/dev/null &
 	cpid=$!
 	t_wait grep -q "Hello fr" "$T/r"
-	check_eq "$f hold_file: first piece, no end yet" "$(sum "$f" text done)" "Hello fr | no"
+	check_eq "$f hold_file: first piece, no end yet" "$(sum "$f" text "done")" "Hello fr | no"
 	touch "$T/go-$f"
 	wait $cpid
-	check_eq "$f hold_file: the rest after the file" "$(sum "$f" text done)" "$HELLO | yes"
+	check_eq "$f hold_file: the rest after the file" "$(sum "$f" text "done")" "$HELLO | yes"
 done
 
 fake_reply '{"fault":"slow","delay_ms":40}'
 s0=$(date +%s%N)
 post ollama true
 s1=$(date +%s%N)
-check_eq "slow: text intact" "$(sum ollama text done)" "$HELLO | yes"
+check_eq "slow: text intact" "$(sum ollama text "done")" "$HELLO | yes"
 check "slow: pieces are delayed" test $(((s1 - s0) / 1000000)) -ge 120
 
 fake_reply '{"byte_writes":true,"text":"Trickled one byte at a time."}'
-check_eq "byte_writes" "$(post anthropic true; sum anthropic text done)" "Trickled one byte at a time. | yes"
+check_eq "byte_writes" "$(post anthropic true; sum anthropic text "done")" "Trickled one byte at a time. | yes"
 fake_reply '{"framing":"close"}'
 post openai true
-check_eq "framing close" "$(hdr connection) $(hdr transfer-encoding) $(sum openai text done)" "close  $HELLO | yes"
+check_eq "framing close" "$(hdr connection) $(hdr transfer-encoding) $(sum openai text "done")" "close  $HELLO | yes"
 fake_reply '{"framing":"chunked"}'
-check_eq "gemini chunked framing" "$(post gemini true; hdr transfer-encoding) $(sum gemini done)" "chunked yes"
+check_eq "gemini chunked framing" "$(post gemini true; hdr transfer-encoding) $(sum gemini "done")" "chunked yes"
 
 for fault in garbage empty error_event; do
 	fake_reply "{\"fault\":\"$fault\"}"
@@ -504,7 +504,7 @@ fake_reply '[{"text":"first"},{"text":"second"}]'
 check_eq "pending" "$(fake_pending)" 2
 fake_default '{"text":"the default"}'
 r=""
-for i in 1 2 3 4; do
+for _ in 1 2 3 4; do
 	post ollama false
 	r="$r$(sumw ollama text);"
 done
@@ -607,6 +607,7 @@ wait $cpid
 sh -c '. "$LLM_TOP/tests/lib.sh"; t_setup; t_defer "echo one"; t_defer "echo two"
 	echo "dir $T $FAKE_PID"; exit 3' >"$T/sub.out"
 sub_rc=$?
+# shellcheck disable=SC2046 # split into the listed words
 set -- $(sed -n 's/^dir //p' "$T/sub.out")
 check_eq "t_defer runs last-first; the exit code stays" \
     "$(grep -v '^dir ' "$T/sub.out" | tr '\n' ' ')$sub_rc" "two one 3"

@@ -109,10 +109,10 @@ check_eq "4xx: never retried" "$(fake_count)" 4
 row "429 Retry-After" '{"status":429,"retry_after":"1"}' 1 "HTTP 429 after 3 tries"
 check_eq "429 Retry-After: three tries each" "$(fake_count)" 12
 for m in $MODELS; do
-	check_contains "429 Retry-After ($(api_of $m)): waits what it says" "$(cat "$T/$m.err")" "retrying in 1.0 s"
+	check_contains "429 Retry-After ($(api_of "$m")): waits what it says" "$(cat "$T/$m.err")" "retrying in 1.0 s"
 	ms=$(cat "$T/$m.ms")
-	if [ "$ms" -ge 2000 ]; then ok "429 Retry-After ($(api_of $m)): waited ${ms} ms for two retries"
-	else not_ok "429 Retry-After ($(api_of $m)): waited 2 s" "took $ms ms"; fi
+	if [ "$ms" -ge 2000 ]; then ok "429 Retry-After ($(api_of "$m")): waited ${ms} ms for two retries"
+	else not_ok "429 Retry-After ($(api_of "$m")): waited 2 s" "took $ms ms"; fi
 done
 row "429 no Retry-After" '{"status":429}' 1 "HTTP 429 after 3 tries"
 check_eq "429 no Retry-After: three tries each" "$(fake_count)" 12
@@ -124,7 +124,7 @@ for m in dead-openai dead-anthropic dead-gemini dead-ollama; do start "$m"; done
 reap
 for m in dead-openai dead-anthropic dead-gemini dead-ollama; do
 	verify "connection refused" "$m" 1 "network error: "
-	check_contains "connection refused ($(api_of $m)): retried" "$(cat "$T/$m.err")" "(try 3 of 3)"
+	check_contains "connection refused ($(api_of "$m")): retried" "$(cat "$T/$m.err")" "(try 3 of 3)"
 done
 
 row "reset mid-stream" '{"text":"partial text before the reset","fault":"reset"}' 1 \
@@ -133,8 +133,8 @@ row "stall" '{"text":"partial text before the stall","fault":"stall","seconds":2
     "timed out: no data for 2 s (the partial answer was kept)" "partial"
 for m in $MODELS; do
 	ms=$(cat "$T/$m.ms")
-	if [ "$ms" -ge 2000 ] && [ "$ms" -lt 5000 ]; then ok "stall ($(api_of $m)): gave up after ${ms} ms"
-	else not_ok "stall ($(api_of $m)): gave up after about 2 s" "took $ms ms"; fi
+	if [ "$ms" -ge 2000 ] && [ "$ms" -lt 5000 ]; then ok "stall ($(api_of "$m")): gave up after ${ms} ms"
+	else not_ok "stall ($(api_of "$m")): gave up after about 2 s" "took $ms ms"; fi
 done
 row "error event after 200" '{"text":"partial text before the error","fault":"error_event"}' 1 \
     "error during the reply: " "partial"
@@ -156,9 +156,9 @@ for m in $MODELS; do start "$m"; done
 reap
 printf 'Bad \377\376 bytes, a cut \342\202 sequence and a fine \303\251.\n' >"$T/want"  # the CLI ends the answer with a line end
 for m in $MODELS; do
-	check_eq "invalid UTF-8 ($(api_of $m)): exit 0" "$(cat "$T/$m.rc")" 0
-	check "invalid UTF-8 ($(api_of $m)): bytes unchanged into a pipe" cmp "$T/$m.out" "$T/want"
-	check_eq "invalid UTF-8 ($(api_of $m)): ledger row" "$(ledger "$m")" ok
+	check_eq "invalid UTF-8 ($(api_of "$m")): exit 0" "$(cat "$T/$m.rc")" 0
+	check "invalid UTF-8 ($(api_of "$m")): bytes unchanged into a pipe" cmp "$T/$m.out" "$T/want"
+	check_eq "invalid UTF-8 ($(api_of "$m")): ledger row" "$(ledger "$m")" ok
 done
 
 # A few rows again with llm under valgrind: no memory errors and no definite
@@ -206,7 +206,7 @@ start test-cheap
 reap
 verify "valgrind 10 MB line" test-cheap 1 "over 4 MiB"
 LLM_BIN=$REAL_BIN
-runs=$(ls "$T/vg"/log.* 2>/dev/null | wc -l)
+runs=$(find "$T/vg" -name 'log.*' 2>/dev/null | wc -l)
 bad=$(grep -l -E 'definitely lost|Invalid|uninitialised|Mismatched|overlap|ERROR SUMMARY: [1-9]' \
     "$T/vg"/log.* 2>/dev/null)
 if [ "$runs" -ge 6 ] && [ -z "$bad" ]; then

@@ -253,9 +253,9 @@ fake_reset
 new_repo hookspath
 git config core.hooksPath .githooks
 mkdir sub
-cd sub
+cd sub || exit 1
 run_llm git install-hook
-cd ..
+cd "$R" || exit 1
 check_rc "core.hooksPath: install exits 0" 0
 check "core.hooksPath: hook in the work tree's .githooks" test -x "$R/.githooks/prepare-commit-msg"
 check "core.hooksPath: not in .git/hooks" test ! -e "$R/.git/hooks/prepare-commit-msg"
@@ -319,7 +319,7 @@ run_llm git install-hook
 check_rc "edited hook: install refuses (exit 2)" 2
 check "edited hook: left as it was" cmp -s "$HOOK" "$T/edited.orig"
 rm -f "$HOOK"
-cd "$T"
+cd "$T" || exit 1
 run_llm git install-hook
 check_rc "outside a repository: exit 2" 2
 

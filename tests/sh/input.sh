@@ -65,7 +65,6 @@ tier = cheap
 input_price = 1
 output_price = 1
 context = 10000000"
-n=0
 fake_count_before=$(fake_count)
 head -c $((10 * 1024 * 1024)) /dev/zero | tr '\000' 'a' >"$T/10m.txt"
 head -c $((17 * 1024 * 1024)) /dev/zero | tr '\000' 'a' >"$T/17m.txt"
@@ -79,6 +78,7 @@ check_contains "cap: stdin over it, said" "$ERR" "stdin: over the 16 MiB input l
 run_llm -q -m test-cheap -f "$T/17m.txt" "x"
 check_rc "cap: a 17 MiB file: exit 2" 2
 check_contains "cap: file over it, said" "$ERR" "17m.txt: over the 16 MiB input limit"
+# shellcheck disable=SC2094 # the same file as -f and on stdin, on purpose
 run_llm -q -m test-cheap -f "$T/10m.txt" "x" <"$T/10m.txt"
 check_rc "cap: stdin and a file over it together: exit 2" 2
 check_contains "cap: together, said" "$ERR" "10m.txt: over the 16 MiB input limit with the prompt and the input before it"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# install: make install puts the program, pages, completions and themes in place; make uninstall takes them all away.
+# install: make install puts the program, pages, completions and themes in place; make uninstall takes them all away; the build's switches and header dependencies hold.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
@@ -53,5 +53,31 @@ check_contains "the program installed under /opt/llm looks for its themes there"
     "$("$ROOT2/opt/llm/bin/llm" config path 2>&1)" "/opt/llm/share/llm/themes"
 check "make uninstall PREFIX=/opt/llm" make -s -C "$SRC" uninstall DESTDIR="$ROOT2" PREFIX=/opt/llm
 check_eq "nothing is left after that uninstall" "$(find "$ROOT2" -type f -o -type l 2>&1)" ""
+
+# A unit test is rebuilt when a header it includes changes, and only then.
+check "a unit test builds" make -s -C "$SRC" PREFIX=/usr build/tests/test_buf
+touch "$T/stamp"
+check "built again unchanged" make -s -C "$SRC" PREFIX=/usr build/tests/test_buf
+check_eq "nothing changed: not relinked" "$(find "$SRC/build/tests/test_buf" -newer "$T/stamp")" ""
+touch "$SRC/tests/unit/unit.h"
+check "built after its header changed" make -s -C "$SRC" PREFIX=/usr build/tests/test_buf
+check_eq "its header changed: rebuilt" "$(find "$SRC/build/tests/test_buf" -newer "$T/stamp")" \
+    "$SRC/build/tests/test_buf"
+
+# The packager's switches: what the link line holds with and without them.
+link() { make -n -B -C "$SRC" "$@" build/llm 2>/dev/null | grep -- ' -o build/llm'; }
+check_contains "by default, SQLite is linked from its archive" "$(link)" "libsqlite3.a"
+check_not_contains "by default, libcurl is not linked" "$(link)" "-lcurl"
+check_not_contains "STATIC_DEPS=no: no archive" "$(link STATIC_DEPS=no)" "libsqlite3.a"
+check_contains "STATIC_DEPS=no: SQLite shared" "$(link STATIC_DEPS=no)" "-lsqlite3"
+check_contains "LAZY_LOAD=no: libcurl linked" "$(link LAZY_LOAD=no)" "-lcurl"
+check_contains "LAZY_LOAD=no: libsecret linked" "$(link LAZY_LOAD=no)" "-lsecret-1"
+
+# A page that cannot be read must fail the installation, not be skipped.
+ln -s nowhere "$SRC/man/broken.1"
+ROOT3=$T/root3
+check "make install fails when a file cannot be installed" \
+    sh -c '! make -s -C "$1" install DESTDIR="$2" PREFIX=/usr >/dev/null 2>&1' sh "$SRC" "$ROOT3"
+rm -f "$SRC/man/broken.1"
 
 [ "$T_FAIL" -eq 0 ]

@@ -81,6 +81,7 @@ keys_in() {
 	printf '%s\n' "$_in" | "$LLM_BIN" "$@" >"$T/out" 2>"$T/err"
 	RC=$?
 	OUT=$(cat "$T/out")
+	# shellcheck disable=SC2034 # read by the checks below
 	ERR=$(cat "$T/err")
 }
 out_has() { grep -qF -- "$1" "$T/out"; }

@@ -80,6 +80,7 @@ for var in LLM_CONFIG_DIR LLM_DATA_DIR XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR \
 done
 # The key variables named are the ones the built-in providers use.
 "$LLM_BIN" config show >"$T/show" 2>&1
+# shellcheck disable=SC2013 # variable names, one word each
 for var in $(sed -n 's/^key_env *= *\([A-Z_]*\).*/\1/p' "$T/show"); do
 	check "llm.1 documents $var, a built-in provider's key_env" grep -qx "\\.B $var" "$T/env"
 done

@@ -198,5 +198,5 @@ check_eq "models.json: import exits 0" "$?" 0
 check_eq "models.json: mode 0600 under umask 000" "$(stat -c %a "$LLM_DATA_DIR/models.json")" 600
 check_eq "models.json: a symlink in the way is not followed" "$(wc -c <"$T/victim" | tr -d ' ')" 0
 check "models.json: written whole" grep -q llama-x-70b "$LLM_DATA_DIR/models.json"
-check_eq "models.json: no temporary file left" "$(ls "$LLM_DATA_DIR" | grep -c '^models\.json\.[A-Za-z0-9]\{6\}$')" 0
+check_eq "models.json: no temporary file left" "$(find "$LLM_DATA_DIR" -maxdepth 1 -name 'models.json.??????' | wc -l)" 0
 rm -f "$LLM_DATA_DIR/models.json.tmp"

@@ -6,6 +6,7 @@ t_setup
 fake_default '{"text":"ok","usage":{"input":10,"output":1}}'
 
 # Core files allowed, so that a limit of 0 can only be llm's doing.
+# shellcheck disable=SC3045 # dash and bash both have ulimit -c and -H
 ulimit -c unlimited 2>/dev/null || ulimit -c "$(ulimit -H -c)"
 # Whether llm is dumpable shows in who owns its /proc files: root when it is
 # not. So as root, llm runs as nobody (and may read its files).
@@ -36,6 +37,7 @@ while [ "$i" -lt 500 ] && ! reading; do
 	sleep 0.01
 done
 check "llm waits on its stdin" reading
+# shellcheck disable=SC3045
 if [ "$(ulimit -H -c)" = 0 ]; then
 	ok "no core file while the key is only in the environment # skip: core files are off here"
 else

@@ -2,7 +2,8 @@
 # ledger, tier override, model pin, re-ask up, cancel, resize, hostile text, commands.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
-export LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
+LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
+export LLM_NOW
 sed -i 's/^budget = 0/budget = 1/' "$LLM_CONFIG_DIR/config.ini"
 DB="$LLM_DATA_DIR/llm.db"
 

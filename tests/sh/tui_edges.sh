@@ -4,7 +4,8 @@
 # model picker, and themes found beside a moved program.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
-export LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
+LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
+export LLM_NOW
 
 # tui NAME [SIZE] [ARGS...]: run the script $T/NAME.s headless (at most 20 s); TUI_RC,
 # stderr in $T/NAME.err.

@@ -1,4 +1,4 @@
-# /run's command starts apart from the client: a session of its own, no
+# The /run command starts apart from the client: a session of its own, no
 # terminal, none of the client's descriptors, and no key variables.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
@@ -39,6 +39,7 @@ check_eq "run: a request before and one after" "$(fake_count)" 2
 
 pid=$(cat "$T/pid" 2>/dev/null)
 # /proc/PID/stat after the name: state ppid pgrp session tty_nr
+# shellcheck disable=SC2046 # the fields of /proc/PID/stat
 set -- $(sed 's/.*) //' "$T/stat" 2>/dev/null)
 check_eq "run: leads its own process group" "${3:-}" "$pid"
 check_eq "run: leads its own session (setsid)" "${4:-}" "$pid"

@@ -6,7 +6,8 @@ if ! command -v tmux >/dev/null 2>&1; then
 	not_ok "tmux: installed (DESIGN.md: tests use tmux)"
 	exit 1
 fi
-export LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
+LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
+export LLM_NOW
 SOCK="$T/tmux.sock"
 export INPUTRC=/dev/null
 

@@ -3,7 +3,8 @@
 # UPDATE_GOLDEN=1 rewrites tests/golden/tui-usage-*.txt.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
-export TZ=UTC0 LLM_NOW=$(date -u -d '2026-12-10 14:00:00' +%s)
+LLM_NOW=$(date -u -d '2026-12-10 14:00:00' +%s)
+export TZ=UTC0 LLM_NOW
 sed -i 's/^budget = 0/budget = 50/' "$LLM_CONFIG_DIR/config.ini"
 GOLDEN="$LLM_TOP/tests/golden"
 DB="$LLM_DATA_DIR/llm.db"

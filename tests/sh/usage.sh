@@ -1,25 +1,13 @@
 #!/bin/sh
 # usage.sh: `llm usage` and `llm logs` agree with the ledger read straight from SQLite.
-set -u
-LLM=${LLM_BIN:?LLM_BIN must name the llm binary}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export LLM_CONFIG_DIR="$tmp/cfg" LLM_DATA_DIR="$tmp/data" TZ=UTC0 NO_COLOR=1
-unset LLM_NOW
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+export TZ=UTC0 NO_COLOR=1
 db="$LLM_DATA_DIR/llm.db"
-fails=0
-# The interpreter itself, not a version-manager shim: it starts much faster.
-PY=$(python3 -I -S -c 'import sys; print(sys.executable)' 2>/dev/null) || PY=python3
 
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1"; fails=$((fails + 1)); }
-# check NAME GOT WANT
-check() {
-	if [ "$2" = "$3" ]; then ok "$1"; else notok "$1"; echo "#   got '$2', want '$3'" >&2; fi
-}
 # json FILE EXPR: a value from a JSON file, by a Python expression on j.
 json() {
-	"$PY" -I -S -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+	t_py -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
 sql() { sqlite3 "$db" "$1"; }
 
@@ -42,12 +30,12 @@ EOF
 now=$(date -u -d '2026-11-20 12:00:00' +%s)
 nov=$(date -u -d '2026-11-01 00:00:00' +%s)
 dec=$(date -u -d '2026-12-01 00:00:00' +%s)
-export LLM_NOW=$now
+export LLM_NOW="$now"
 
-"$LLM" usage --json >"$tmp/empty.json" 2>"$tmp/err"
-check "usage on a fresh database succeeds" "$?" 0
-check "usage on a fresh database is empty" "$(json "$tmp/empty.json" 'j["total"]["requests"]')" 0
-[ -f "$db" ] && ok "the database is created" || notok "the database is created"
+"$LLM_BIN" usage --json >"$T/empty.json" 2>"$T/err"
+check_eq "usage on a fresh database succeeds" "$?" 0
+check_eq "usage on a fresh database is empty" "$(json "$T/empty.json" 'j["total"]["requests"]')" 0
+check "the database is created" test -f "$db"
 
 # 300 settled requests over November, some unknown, some estimated, some errors; rows in
 # October and December; one live reservation and one a dead process left an hour ago.
@@ -70,94 +58,92 @@ INSERT INTO usage (time, model, tier, worst_case_pico, status, pid, expires)
   VALUES ($now - 60, 'gpt-5-mini', 'cheap', 31000, 'reserved', 1, $now - 60 + 3600),
          ($now - 7200, 'gpt-5-mini', 'cheap', 45000, 'reserved', 1, $now - 7200 + 3600);"
 
-"$LLM" usage --json >"$tmp/nov.json" 2>"$tmp/err"
-check "usage --json exits 0" "$?" 0
+"$LLM_BIN" usage --json >"$T/nov.json" 2>"$T/err"
+check_eq "usage --json exits 0" "$?" 0
 # What the ledger says, summed by SQLite: settled rows; the reservation a process that
 # cannot be checked left an hour ago is held at its worst case, apart from the spend.
 month="time >= $nov AND time < $dec AND status <> 'reserved'"
-check "requests equal the SQL count" "$(json "$tmp/nov.json" 'j["total"]["requests"]')" \
+check_eq "requests equal the SQL count" "$(json "$T/nov.json" 'j["total"]["requests"]')" \
 	"$(sql "SELECT count(*) FROM usage WHERE $month")"
-check "cost equals the SQL sum of known costs" "$(json "$tmp/nov.json" 'j["total"]["cost_pico"]')" \
+check_eq "cost equals the SQL sum of known costs" "$(json "$T/nov.json" 'j["total"]["cost_pico"]')" \
 	"$(sql "SELECT sum(CASE WHEN status = 'reserved' THEN worst_case_pico ELSE cost_pico END)
 		FROM usage WHERE $month")"
-check "unknown costs are counted apart" "$(json "$tmp/nov.json" 'j["total"]["unknown_cost_requests"]')" \
+check_eq "unknown costs are counted apart" "$(json "$T/nov.json" 'j["total"]["unknown_cost_requests"]')" \
 	"$(sql "SELECT count(*) FROM usage WHERE $month AND status <> 'reserved' AND cost_pico IS NULL")"
-check "unknown costs are 12" "$(json "$tmp/nov.json" 'j["total"]["unknown_cost_requests"]')" 12
+check_eq "unknown costs are 12" "$(json "$T/nov.json" 'j["total"]["unknown_cost_requests"]')" 12
 for b in input_tokens cached_input_tokens cache_write_tokens output_tokens reasoning_tokens; do
-	check "$b equal the SQL sum" "$(json "$tmp/nov.json" "j['total']['$b']")" \
+	check_eq "$b equal the SQL sum" "$(json "$T/nov.json" "j['total']['$b']")" \
 		"$(sql "SELECT sum($b) FROM usage WHERE $month")"
 done
-check "errors counted" "$(json "$tmp/nov.json" 'j["total"]["errors"]')" \
+check_eq "errors counted" "$(json "$T/nov.json" 'j["total"]["errors"]')" \
 	"$(sql "SELECT count(*) FROM usage WHERE $month AND status = 'error'")"
-check "estimated is flagged" "$(json "$tmp/nov.json" 'j["total"]["estimated"]')" True
-check "the live reservation is in flight" "$(json "$tmp/nov.json" '(j["in_flight"], j["reserved_pico"])')" \
+check_eq "estimated is flagged" "$(json "$T/nov.json" 'j["total"]["estimated"]')" True
+check_eq "the live reservation is in flight" "$(json "$T/nov.json" '(j["in_flight"], j["reserved_pico"])')" \
 	"(1, 31000)"
-check "the expired reservation is held apart" \
-	"$(json "$tmp/nov.json" '(j["expired_reservations"], j["expired_pico"])')" "(1, 45000)"
-check "usd is the exact decimal of pico" "$("$PY" -I -S -c 'import json,sys,decimal
+check_eq "the expired reservation is held apart" \
+	"$(json "$T/nov.json" '(j["expired_reservations"], j["expired_pico"])')" "(1, 45000)"
+check_eq "usd is the exact decimal of pico" "$(t_py -c 'import json,sys,decimal
 j = json.load(open(sys.argv[1]), parse_float=decimal.Decimal)["total"]
-print(decimal.Decimal(j["cost_pico"]).scaleb(-12) == j["cost_usd"], j["cost_usd"] > 0)' "$tmp/nov.json")" "True True"
+print(decimal.Decimal(j["cost_pico"]).scaleb(-12) == j["cost_usd"], j["cost_usd"] > 0)' "$T/nov.json")" "True True"
 
 # The frontier comparison: the compared requests (known cost) re-priced at round prices.
-check "frontier model is the tier's first choice" "$(json "$tmp/nov.json" 'j["frontier_model"]')" test-frontier
-check "frontier cost re-prices every known-cost request" \
-	"$(json "$tmp/nov.json" 'j["total"]["frontier_cost_pico"]')" \
+check_eq "frontier model is the tier's first choice" "$(json "$T/nov.json" 'j["frontier_model"]')" test-frontier
+check_eq "frontier cost re-prices every known-cost request" \
+	"$(json "$T/nov.json" 'j["total"]["frontier_cost_pico"]')" \
 	"$(sql "SELECT sum(input_tokens * 15000000 + cached_input_tokens * 1500000
 		+ cache_write_tokens * 18750000 + output_tokens * 75000000)
 		FROM usage WHERE $month AND (CASE WHEN status = 'reserved' THEN worst_case_pico
 		ELSE cost_pico END) IS NOT NULL")"
-check "saving is frontier minus actual" \
-	"$(json "$tmp/nov.json" 'j["total"]["frontier_cost_pico"] - j["total"]["cost_pico"]')" \
-	"$(json "$tmp/nov.json" 'j["total"]["saving_pico"]')"
+check_eq "saving is frontier minus actual" \
+	"$(json "$T/nov.json" 'j["total"]["frontier_cost_pico"] - j["total"]["cost_pico"]')" \
+	"$(json "$T/nov.json" 'j["total"]["saving_pico"]')"
 
 # Groups add up to the total, by every grouping.
 for by in model tier day; do
-	"$LLM" usage --by "$by" --json >"$tmp/by.json"
-	check "by $by: rows add up to the total" \
-		"$(json "$tmp/by.json" '(sum(r["cost_pico"] for r in j["rows"]), sum(r["requests"] for r in j["rows"]))')" \
-		"$(json "$tmp/by.json" '(j["total"]["cost_pico"], j["total"]["requests"])')"
+	"$LLM_BIN" usage --by "$by" --json >"$T/by.json"
+	check_eq "by $by: rows add up to the total" \
+		"$(json "$T/by.json" '(sum(r["cost_pico"] for r in j["rows"]), sum(r["requests"] for r in j["rows"]))')" \
+		"$(json "$T/by.json" '(j["total"]["cost_pico"], j["total"]["requests"])')"
 done
-"$LLM" usage --by tier --json >"$tmp/tier.json"
-check "by tier: cheap first" "$(json "$tmp/tier.json" '[r["key"] for r in j["rows"]]')" "['cheap', 'mid']"
-check "by tier: mid cost equals SQL" "$(json "$tmp/tier.json" 'j["rows"][1]["cost_pico"]')" \
+"$LLM_BIN" usage --by tier --json >"$T/tier.json"
+check_eq "by tier: cheap first" "$(json "$T/tier.json" '[r["key"] for r in j["rows"]]')" "['cheap', 'mid']"
+check_eq "by tier: mid cost equals SQL" "$(json "$T/tier.json" 'j["rows"][1]["cost_pico"]')" \
 	"$(sql "SELECT sum(cost_pico) FROM usage WHERE $month AND tier = 'mid'")"
-"$LLM" usage --by day --json >"$tmp/day.json"
-check "by day: one row per day with requests" "$(json "$tmp/day.json" 'len(j["rows"])')" \
+"$LLM_BIN" usage --by day --json >"$T/day.json"
+check_eq "by day: one row per day with requests" "$(json "$T/day.json" 'len(j["rows"])')" \
 	"$(sql "SELECT count(DISTINCT date(time, 'unixepoch')) FROM usage WHERE $month")"
 
 # Other months, and the month follows the local zone.
-"$LLM" usage --month 2026-10 --json >"$tmp/oct.json"
-check "--month 2026-10 holds the October row" "$(json "$tmp/oct.json" 'j["total"]["cost_pico"]')" 99000
+"$LLM_BIN" usage --month 2026-10 --json >"$T/oct.json"
+check_eq "--month 2026-10 holds the October row" "$(json "$T/oct.json" 'j["total"]["cost_pico"]')" 99000
 sql "INSERT INTO usage (time, model, tier, cost_pico, status)
 	VALUES ($(date -u -d '2026-11-30 16:00:00' +%s), 'gpt-5-mini', 'cheap', 777, 'ok')"
-TZ=JST-9 "$LLM" usage --month 2026-12 --json >"$tmp/jst.json"
-check "in Tokyo, Nov 30 16:00 UTC is December" "$(json "$tmp/jst.json" 'j["total"]["cost_pico"]')" \
+TZ=JST-9 "$LLM_BIN" usage --month 2026-12 --json >"$T/jst.json"
+check_eq "in Tokyo, Nov 30 16:00 UTC is December" "$(json "$T/jst.json" 'j["total"]["cost_pico"]')" \
 	$((88000 + 777))
-"$LLM" usage --month 2026-12 --json >"$tmp/utc.json"
-check "in UTC it is November" "$(json "$tmp/utc.json" 'j["total"]["cost_pico"]')" 88000
+"$LLM_BIN" usage --month 2026-12 --json >"$T/utc.json"
+check_eq "in UTC it is November" "$(json "$T/utc.json" 'j["total"]["cost_pico"]')" 88000
 
 # The text report: estimates marked, unknown never shown as $0.
-"$LLM" usage >"$tmp/text" 2>&1
-check "text report exits 0" "$?" 0
-grep -q '^total .* ~\$' "$tmp/text" && ok "text total is marked estimated" || notok "text total is marked estimated"
-grep -q '12 requests of unknown cost are not in the cost' "$tmp/text" && ok "text names the unknown" ||
-	notok "text names the unknown"
-grep -q 'test-frontier.*saved' "$tmp/text" && ok "text shows the saving" || notok "text shows the saving"
-grep -q '1 request in flight' "$tmp/text" && ok "text shows the reservation" || notok "text shows the reservation"
-grep -q '^1 reservation whose process could not be checked expired, holding ~\$0.000000045' "$tmp/text" &&
-	ok "text shows the expired reservation apart" || notok "text shows the expired reservation apart"
+"$LLM_BIN" usage >"$T/text" 2>&1
+check_eq "text report exits 0" "$?" 0
+check "text total is marked estimated" grep -q '^total .* ~\$' "$T/text"
+check "text names the unknown" grep -q '12 requests of unknown cost are not in the cost' "$T/text"
+check "text shows the saving" grep -q 'test-frontier.*saved' "$T/text"
+check "text shows the reservation" grep -q '1 request in flight' "$T/text"
+check "text shows the expired reservation apart" grep -q '^1 reservation whose process could not be checked expired, holding ~\$0.000000045' "$T/text"
 
 # Bad arguments are usage errors.
-"$LLM" usage --no-color >/dev/null 2>&1
-check "usage accepts the global --no-color" "$?" 0
-"$LLM" logs --no-color >/dev/null 2>&1
-check "logs accepts the global --no-color" "$?" 0
-"$LLM" usage --month 2026-13 >/dev/null 2>&1
-check "--month 2026-13 is a usage error" "$?" 2
-"$LLM" usage --by week >/dev/null 2>&1
-check "--by week is a usage error" "$?" 2
-"$LLM" usage --month >/dev/null 2>&1
-check "--month without a value is a usage error" "$?" 2
+run_llm usage --no-color
+check_rc "usage accepts the global --no-color" 0
+run_llm logs --no-color
+check_rc "logs accepts the global --no-color" 0
+run_llm usage --month 2026-13
+check_rc "--month 2026-13 is a usage error" 2
+run_llm usage --by week
+check_rc "--by week is a usage error" 2
+run_llm usage --month
+check_rc "--month without a value is a usage error" 2
 
 # llm logs: conversations, newest first, text from models shown, never run by the terminal.
 sql "INSERT INTO conversations (id, created, updated, title, model) VALUES
@@ -167,25 +153,24 @@ INSERT INTO messages (conversation_id, role, text, created, usage_id) VALUES
 	(1, 'user', 'first question', $now - 100, NULL),
 	(1, 'assistant', 'answer', $now - 90, 1),
 	(2, 'user', 'clear ' || char(27) || '[2J screen' || char(7) || char(10) || 'line two', $now - 50, NULL);"
-"$LLM" logs >"$tmp/logs" 2>&1
-check "logs exits 0" "$?" 0
-if grep -q "$(printf '\033')" "$tmp/logs" || grep -q "$(printf '\007')" "$tmp/logs"; then
-	notok "logs print no raw escape or bell"
+"$LLM_BIN" logs >"$T/logs" 2>&1
+check_eq "logs exits 0" "$?" 0
+if grep -q "$(printf '\033')" "$T/logs" || grep -q "$(printf '\007')" "$T/logs"; then
+	not_ok "logs print no raw escape or bell"
 else
 	ok "logs print no raw escape or bell"
 fi
-grep -q '␛\[2J screen␇' "$tmp/logs" && ok "logs show controls visibly" || notok "logs show controls visibly"
-check "logs list newest first" "$(grep -o '^#[0-9]*' "$tmp/logs" | tr '\n' ' ')" "#2 #1 "
-grep -q 'gpt-5-mini .*tok' "$tmp/logs" && ok "logs show the assistant's model and tokens" ||
-	notok "logs show the assistant's model and tokens"
-"$LLM" logs -n 1 >"$tmp/logs1"
-check "logs -n 1 shows one conversation" "$(grep -c '^#' "$tmp/logs1")" 1
-"$LLM" logs --json >"$tmp/logs.json"
-check "logs --json keeps the text exact" "$(json "$tmp/logs.json" 'repr(j["conversations"][0]["messages"][0]["text"])')" \
+check "logs show controls visibly" grep -q '␛\[2J screen␇' "$T/logs"
+check_eq "logs list newest first" "$(grep -o '^#[0-9]*' "$T/logs" | tr '\n' ' ')" "#2 #1 "
+check "logs show the assistant's model and tokens" grep -q 'gpt-5-mini .*tok' "$T/logs"
+"$LLM_BIN" logs -n 1 >"$T/logs1"
+check_eq "logs -n 1 shows one conversation" "$(grep -c '^#' "$T/logs1")" 1
+"$LLM_BIN" logs --json >"$T/logs.json"
+check_eq "logs --json keeps the text exact" "$(json "$T/logs.json" 'repr(j["conversations"][0]["messages"][0]["text"])')" \
 	"'clear \\x1b[2J screen\\x07\\nline two'"
-check "logs --json carries usage" "$(json "$tmp/logs.json" 'j["conversations"][1]["messages"][1]["usage"]["id"]')" 1
-"$LLM" logs -n 0 >/dev/null 2>&1
-check "logs -n 0 is a usage error" "$?" 2
+check_eq "logs --json carries usage" "$(json "$T/logs.json" 'j["conversations"][1]["messages"][1]["usage"]["id"]')" 1
+run_llm logs -n 0
+check_rc "logs -n 0 is a usage error" 2
 
-check "the database passes its integrity check" "$(sql 'PRAGMA integrity_check')" ok
-exit 0
+check_eq "the database passes its integrity check" "$(sql 'PRAGMA integrity_check')" ok
+[ "$T_FAIL" -eq 0 ]

@@ -59,7 +59,8 @@ CFG
 # cost on the 10th.
 nov=$(date -u -d '2026-11-01 00:00:00' +%s)
 dec=$(date -u -d '2026-12-01 00:00:00' +%s)
-export LLM_NOW=$(date -u -d '2026-12-10 14:00:00' +%s)
+LLM_NOW=$(date -u -d '2026-12-10 14:00:00' +%s)
+export LLM_NOW
 "$LLM" usage --json >/dev/null 2>&1   # creates the database
 sqlite3 "$db" "
 WITH RECURSIVE n(d) AS (SELECT 0 UNION ALL SELECT d + 1 FROM n WHERE d < 29)

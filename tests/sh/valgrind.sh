@@ -22,7 +22,7 @@ for t in cli_wire cli_faults cli_pipe; do
 	    sed -e "s/^ok - /ok - valgrind $t: /" -e "s/^not ok - /not ok - valgrind $t: /" |
 	    grep -v '^# fake'
 done
-runs=$(ls "$VG"/log.* 2>/dev/null | wc -l)
+runs=$(find "$VG" -name 'log.*' 2>/dev/null | wc -l)
 # with --quiet valgrind writes nothing unless it found an error or a definite leak
 bad=$(grep -l -E 'definitely lost|Invalid|uninitialised|Mismatched|overlap|ERROR SUMMARY: [1-9]' \
     "$VG"/log.* 2>/dev/null)
