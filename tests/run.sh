@@ -29,7 +29,7 @@ for t in "$top/$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
 	list="$list $t"
 done
-for t in "$here"/sh/*.sh; do
+for t in "$here"/sh/*.sh "$here"/sh/*/*.sh; do
 	[ -f "$t" ] || continue
 	list="$list $t"
 done
