@@ -38,7 +38,7 @@ running=0
 names=""
 for t in $list; do
 	name=$(basename "$t")
-	case "$name" in *"$pattern"*) ;; *) continue ;; esac
+	case "$name $(basename "$(dirname "$t")")" in *"$pattern"*) ;; *) continue ;; esac
 	names="$names $name"
 	case "$t" in
 	*.sh) run_one "$name" sh "$t" & ;;
