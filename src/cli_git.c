@@ -15,6 +15,7 @@
 #include "chat.h"
 #include "cli.h"
 #include "git_hook.h"
+#include "gitattr.h"
 #include "ledger.h"
 #include "proc.h"
 #include "util.h"
@@ -389,108 +390,18 @@ out:
 	return rc;
 }
 
-/* A path and what gitattributes say of it: "generated", "vendored" or "" (keep it). */
-struct attr {
-	char *path;
-	const char *why;
-};
-
-struct attrs {
-	struct attr *v;
-	size_t n, cap;
-	struct buf raw;
-};
-
-static int
-attr_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct attr *)a)->path, ((const struct attr *)b)->path);
-}
-
-/* Fold one "path attr info" triple from check-attr into the table (a path's triples are adjacent). */
-static void
-attrs_add(struct attrs *a, const char *path, const char *attr, const char *info)
-{
-	const char *why;
-	bool set = strcmp(info, "set") == 0 || strcmp(info, "true") == 0;
-
-	if (set)
-		why = strcmp(attr, "linguist-vendored") == 0 ? "vendored" : "generated";
-	else if (strcmp(info, "unset") == 0 || strcmp(info, "false") == 0)
-		why = "";
-	else
-		return;
-	if (a->n > 0 && strcmp(a->v[a->n - 1].path, path) == 0) {
-		if (set)
-			a->v[a->n - 1].why = why;
-		return;
-	}
-	if (a->n == a->cap) {
-		a->cap = a->cap ? 2 * a->cap : 64;
-		a->v = xreallocarray(a->v, a->cap, sizeof *a->v);
-	}
-	a->v[a->n].path = xstrdup(path);
-	a->v[a->n++].why = why;
-}
-
-/* Parse check-attr -z output ("path\0attr\0info\0" each), then sort for lookups. */
-static void
-attrs_parse(struct attrs *a)
-{
-	const char *p = a->raw.data, *end = p + a->raw.len;
-
-	while (p < end) {
-		const char *attr, *info, *next;
-
-		attr = memchr(p, '\0', (size_t)(end - p));
-		if (attr == NULL || ++attr >= end)
-			break;
-		info = memchr(attr, '\0', (size_t)(end - attr));
-		if (info == NULL || ++info >= end)
-			break;
-		next = memchr(info, '\0', (size_t)(end - info));
-		if (next == NULL)
-			break;
-		attrs_add(a, p, attr, info);
-		p = next + 1;
-	}
-	if (a->n > 0)
-		qsort(a->v, a->n, sizeof *a->v, attr_cmp);
-}
-
-static const char *
-attrs_lookup(void *arg, const char *path)
-{
-	struct attrs *a = arg;
-	struct attr key = { .path = (char *)path };
-	struct attr *hit = a->n ? bsearch(&key, a->v, a->n, sizeof *a->v, attr_cmp) : NULL;
-
-	return hit ? hit->why : NULL;
-}
-
-static void
-attrs_free(struct attrs *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->n; i++)
-		free(a->v[i].path);
-	free(a->v);
-	buf_done(&a->raw);
-}
-
 /* Ask git which staged paths are marked linguist-generated or linguist-vendored. */
 static void
-attrs_load(struct attrs *a)
+attrs_load(struct gitattr *a)
 {
 	static const char *const names[] = { "git", "diff", "--cached", "--name-only", "-z", NULL };
 	static const char *const check[] = { "git", "check-attr", "-z", "--stdin",
 		"linguist-generated", "linguist-vendored", NULL };
-	struct buf list;
+	struct buf list, raw;
 	FILE *in;
 
-	memset(a, 0, sizeof *a);
-	buf_init(&a->raw, 0);
+	gitattr_init(a);
+	buf_init(&raw, 0);
 	buf_init(&list, 0);
 	if (run(names, -1, sink_buf, &list) != 0 || list.len == 0)
 		goto out;
@@ -498,10 +409,11 @@ attrs_load(struct attrs *a)
 	if (in == NULL)
 		goto out;
 	if (fwrite(list.data, 1, list.len, in) == list.len && fflush(in) == 0 &&
-	    fseek(in, 0, SEEK_SET) == 0 && run(check, fileno(in), sink_buf, &a->raw) == 0)
-		attrs_parse(a);
+	    fseek(in, 0, SEEK_SET) == 0 && run(check, fileno(in), sink_buf, &raw) == 0)
+		gitattr_parse(a, raw.data, raw.len);
 	fclose(in);
 out:
+	buf_done(&raw);
 	buf_done(&list);
 }
 
@@ -522,11 +434,11 @@ staged_diff(const struct config *cfg, const char **why)
 	long tokens = cfg->git_max_tokens > 0 ? cfg->git_max_tokens : 6000;
 	size_t max = (size_t)tokens * GIT_BYTES_PER_TOKEN;
 	struct git_diff d;
-	struct attrs a;
+	struct gitattr a;
 	char *text = NULL;
 
 	attrs_load(&a);
-	git_diff_init(&d, max, attrs_lookup, &a);
+	git_diff_init(&d, max, gitattr_lookup, &a);
 	if (run(diff, -1, sink_diff, &d) != 0) {
 		*why = "git diff failed";
 		goto out;
@@ -540,7 +452,7 @@ staged_diff(const struct config *cfg, const char **why)
 		text = git_diff_render(&d, max, NULL);
 out:
 	git_diff_done(&d);
-	attrs_free(&a);
+	gitattr_done(&a);
 	return text;
 }
 

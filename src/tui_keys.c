@@ -15,30 +15,6 @@
 
 #define HISTORY_MAX 1000
 
-/* Actions with their names in [keys], help text and default keys. */
-static const struct {
-	const char *name, *help;
-	const char *keys[3];
-} actions[ACT_COUNT] = {
-	[ACT_HELP] = { "help", "list every key and command", { "F1" } },
-	[ACT_TIER] = { "tier", "cycle the tier override: auto, cheap, mid, frontier", { "F2" } },
-	[ACT_MODEL] = { "model", "pick a model to pin, or unpin", { "F3" } },
-	[ACT_RETRY] = { "retry", "re-ask the last turn one tier up", { "F4" } },
-	[ACT_COPY] = { "copy", "copy the last reply to the clipboard", { "F5" } },
-	[ACT_RESUME] = { "resume", "continue an earlier conversation", { "F6" } },
-	[ACT_CANCEL] = { "cancel", "cancel the streaming reply; twice when idle: quit", { "C-c" } },
-	[ACT_QUIT] = { "quit", "quit", { "F10" } },
-	[ACT_PAGE_UP] = { "page-up", "scroll the transcript a page up", { "PageUp" } },
-	[ACT_PAGE_DOWN] = { "page-down", "scroll the transcript a page down", { "PageDown" } },
-	[ACT_LINE_UP] = { "line-up", "scroll the transcript a line up", { "S-Up" } },
-	[ACT_LINE_DOWN] = { "line-down", "scroll the transcript a line down", { "S-Down" } },
-	[ACT_TOP] = { "top", "jump to the start of the conversation", { "M-<" } },
-	[ACT_END] = { "end", "jump to the end of the conversation", { "M->" } },
-	[ACT_NEWLINE] = { "newline", "start a new line in the message", { "M-Enter", "C-j" } },
-	[ACT_REDRAW] = { "redraw", "redraw the screen", { "C-l" } },
-	[ACT_SUSPEND] = { "suspend", "suspend to the shell (fg comes back)", { "C-z" } },
-};
-
 static const struct {
 	const char *name;
 	int key;
@@ -157,14 +133,14 @@ tui_key_name(int key, char *out, size_t n)
 const char *
 tui_action_name(enum tui_action a)
 {
-	return a > ACT_NONE && a < ACT_COUNT ? actions[a].name : "";
+	return a > ACT_NONE && a < ACT_COUNT ? tui_verbs[a].name : "";
 }
 
 /* Return an action's help text. */
 const char *
 tui_action_help(enum tui_action a)
 {
-	return a > ACT_NONE && a < ACT_COUNT ? actions[a].help : "";
+	return a > ACT_NONE && a < ACT_COUNT && tui_verbs[a].key_help ? tui_verbs[a].key_help : "";
 }
 
 /* Return the first key bound to an action, or -1. */
@@ -213,7 +189,7 @@ bind_config(struct tui *t, const char *name, const char *value)
 	int a, key;
 
 	for (a = ACT_NONE + 1; a < ACT_COUNT; a++)
-		if (strcmp(actions[a].name, name) == 0)
+		if (tui_verbs[a].key_help != NULL && strcmp(tui_verbs[a].name, name) == 0)
 			break;
 	if (a == ACT_COUNT) {
 		tui_status(t, true, "%s: [keys] unknown action '%s'", t->cfg->path, name);
@@ -241,8 +217,8 @@ tui_bind_load(struct tui *t)
 
 	t->nbinds = 0;
 	for (i = ACT_NONE + 1; i < ACT_COUNT; i++)
-		for (j = 0; j < ARRAY_SIZE(actions[i].keys) && actions[i].keys[j]; j++)
-			bind_add(t, tui_key_parse(actions[i].keys[j]), (enum tui_action)i);
+		for (j = 0; j < ARRAY_SIZE(tui_verbs[i].keys) && tui_verbs[i].keys[j]; j++)
+			bind_add(t, tui_key_parse(tui_verbs[i].keys[j]), (enum tui_action)i);
 	for (i = 0; i < t->cfg->nkeys; i++)
 		bind_config(t, t->cfg->key_names[i], t->cfg->key_values[i]);
 }
@@ -459,88 +435,6 @@ tui_input_set(const char *s)
 	rl_point = rl_end;
 	if (rl_tui != NULL)
 		rl_tui->dirty = true;
-}
-
-/* Run an action. */
-void
-tui_act(struct tui *t, enum tui_action a)
-{
-	int rows = tui_trans_rows(t), w = tui_trans_width(t), point;
-
-	t->dirty = true;
-	if (a != ACT_CANCEL)
-		t->quit_armed = false;
-	switch (a) {
-	case ACT_HELP:
-		tui_pick_open(t, MODE_HELP);
-		break;
-	case ACT_TIER:
-		tui_tier_cycle(t);
-		break;
-	case ACT_MODEL:
-		tui_pick_open(t, MODE_PICK_MODEL);
-		break;
-	case ACT_RETRY:
-		tui_retry_up(t);
-		break;
-	case ACT_COPY:
-		tui_copy(t, 0);
-		break;
-	case ACT_RESUME:
-		tui_pick_open(t, MODE_PICK_CONV);
-		break;
-	case ACT_CANCEL:
-		if (chat_busy(t->chat)) {
-			chat_cancel(t->chat);
-			t->quit_armed = false;
-		} else if (tui_job_busy(t)) {
-			tui_job_stop(t);
-			t->quit_armed = false;
-		} else if (t->quit_armed) {
-			t->quit = true;
-		} else {
-			char k[16];
-
-			if (*tui_input(&point) != '\0')
-				tui_input_set("");
-			t->quit_armed = true;
-			tui_key_name(tui_action_key(t, ACT_CANCEL), k, sizeof(k));
-			tui_status(t, false, "%s again to quit", k);
-		}
-		break;
-	case ACT_QUIT:
-		t->quit = true;
-		break;
-	case ACT_PAGE_UP:
-		tui_view_scroll(&t->view, w, rows, rows - 1);
-		break;
-	case ACT_PAGE_DOWN:
-		tui_view_scroll(&t->view, w, rows, -(rows - 1));
-		break;
-	case ACT_LINE_UP:
-		tui_view_scroll(&t->view, w, rows, 1);
-		break;
-	case ACT_LINE_DOWN:
-		tui_view_scroll(&t->view, w, rows, -1);
-		break;
-	case ACT_TOP:
-		tui_view_scroll(&t->view, w, rows, 1 << 28);
-		break;
-	case ACT_END:
-		t->view.scroll = 0;
-		break;
-	case ACT_NEWLINE:
-		rl_insert_text("\n");
-		break;
-	case ACT_REDRAW:
-		clearok(curscr, TRUE);
-		break;
-	case ACT_SUSPEND:
-		tui_suspend(t);
-		break;
-	default:
-		break;
-	}
 }
 
 /* Collect a bracketed paste; at its end insert it as typed text, newlines kept. */

@@ -194,6 +194,8 @@ pick_help(struct tui *t)
 	str_copy(t->pick.title, sizeof(t->pick.title), "help");
 	tui_pick_add(&t->pick, xstrdup("Keys"), 0);
 	for (i = ACT_NONE + 1; i < ACT_COUNT; i++) {
+		if (tui_verbs[i].key_help == NULL)
+			continue;
 		keys[0] = '\0';
 		for (j = 0; j < t->nbinds; j++) {
 			if (t->binds[j].action != (enum tui_action)i)

@@ -1,4 +1,19 @@
 /* tui_priv: the state and functions the TUI's files share (transcript, keys, commands, drawing). */
+/*
+ * Where things are:
+ *   tui.c         start and stop, the main loop, signals, the status line and budget meter
+ *   tui_draw.c    drawing: transcript, input, status bar, pickers, colours
+ *   tui_view.c    the transcript model, wrapped lazily
+ *   tui_keys.c    key names, bindings (defaults from the verb table, then [keys]), readline
+ *   tui_cmd.c     the verb table: every key action and slash command, /help, completion
+ *   tui_turn.c    sending a message and showing its reply; retry one tier up; resume
+ *   tui_job.c     /run's command in the background and its output attached
+ *   tui_attach.c  /file attachments and /copy to the clipboard
+ *   tui_pick.c    the model and conversation pickers, the help list, the /run confirmation
+ *   tui_usage.c   /usage's chart
+ *   tui_script.c  headless scripts and screen dumps for the tests
+ *   tui_term.c    whether the terminal can show the TUI
+ */
 #ifndef LLM_TUI_PRIV_H
 #define LLM_TUI_PRIV_H
 
@@ -82,15 +97,24 @@ const struct md_code *tui_view_code(struct tui_view *v, int n);
 #define TK_PASTE_START (TK_FN | 0x3f0)
 #define TK_PASTE_END (TK_FN | 0x3f1)
 
-/* What a bound key does. */
+/* The verbs: what keys and slash commands do; tui_verbs (tui_cmd.c) describes each. */
 enum tui_action {
 	ACT_NONE,
 	ACT_HELP,
 	ACT_TIER,
 	ACT_MODEL,
 	ACT_RETRY,
-	ACT_COPY,
+	ACT_BUDGET,
+	ACT_USAGE,
+	ACT_NEW,
 	ACT_RESUME,
+	ACT_FILE,
+	ACT_RUN,
+	ACT_SAVE,
+	ACT_COPY,
+	ACT_SYSTEM,
+	ACT_THEME,
+	ACT_DETACH,
 	ACT_CANCEL,
 	ACT_QUIT,
 	ACT_PAGE_UP,
@@ -104,6 +128,20 @@ enum tui_action {
 	ACT_SUSPEND,
 	ACT_COUNT,
 };
+
+struct tui;
+
+/* One verb, as tig's requests: read by the bindings, the slash commands, /help and completion. */
+struct tui_verb {
+	const char *name;      /* after the slash, and in [keys] */
+	const char *args;      /* the slash command's arguments ("" none); NULL: not a slash command */
+	const char *help;      /* the slash command's help */
+	const char *key_help;  /* the key's help; NULL: no key runs it, [keys] does not know it */
+	const char *keys[3];   /* the default keys */
+	void (*fn)(struct tui *t, char *arg);   /* run it; a key passes "" */
+};
+
+extern const struct tui_verb tui_verbs[ACT_COUNT];
 
 struct tui_binding {
 	int key;
@@ -209,21 +247,23 @@ struct tui {
 #define TUI_MIN_W 20
 #define TUI_MIN_H 10
 
-/* tui_draw.c */
-/* Start colour pairs for the theme's slots, unless NO_COLOR or the terminal says no. */
-void tui_colors_start(struct tui *t);
-
-/* tui.c */
-/* Show a one-line message at the bottom; error colours it as one. */
-void tui_status(struct tui *t, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* tui_draw.c: the screen drawn from the state, one doupdate a frame. */
 /* Draw the whole screen now and push it out with one doupdate. */
 void tui_draw(struct tui *t);
-/* Apply a new terminal size. */
-void tui_resize(struct tui *t, int w, int h);
 /* Rows the transcript has at the current size. */
 int tui_trans_rows(const struct tui *t);
 /* Columns transcript text is wrapped to. */
 int tui_trans_width(const struct tui *t);
+/* Format tokens as 950, 2.1k or 1.2M. */
+void tui_tokens(int64_t n, char *out, size_t size);
+/* Start colour pairs for the theme's slots, unless NO_COLOR or the terminal says no. */
+void tui_colors_start(struct tui *t);
+
+/* tui.c: start and stop, the main loop, the status line, the meter. */
+/* Show a one-line message at the bottom; error colours it as one. */
+void tui_status(struct tui *t, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Apply a new terminal size. */
+void tui_resize(struct tui *t, int w, int h);
 /* Make a TUI over a loaded config; curses is not started. */
 struct tui *tui_new(struct cli *cli, const struct tui_opts *o);
 void tui_free(struct tui *t);
@@ -237,14 +277,12 @@ void tui_pump(struct tui *t, int timeout_ms);
 void tui_suspend(struct tui *t);
 /* Refresh the budget meter from the ledger. */
 void tui_meter_refresh(struct tui *t);
-/* Format tokens as 950, 2.1k or 1.2M. */
-void tui_tokens(int64_t n, char *out, size_t size);
 
-/* tui_term.c */
+/* tui_term.c: whether the terminal can show the TUI. */
 /* Whether terminal type term (NULL: $TERM) can move the cursor and clear; 0, or -1 with *cause. */
 int tui_term_capable(const char *term, char **cause);
 
-/* tui_keys.c */
+/* tui_keys.c: key names, bindings from the verb table and [keys], readline. */
 /* Set up readline in callback mode, drawing through the TUI. */
 void tui_rl_start(struct tui *t);
 void tui_rl_stop(struct tui *t);
@@ -268,22 +306,22 @@ const char *tui_input(int *point);
 const char *tui_input_prompt(void);
 /* Replace the input. */
 void tui_input_set(const char *s);
-/* Run an action. */
-void tui_act(struct tui *t, enum tui_action a);
 
-/* tui_cmd.c */
+/* tui_turn.c: a turn on the screen. */
 /* Send a line: a slash command, or a message with the attachments. */
 void tui_submit(struct tui *t, const char *line);
-/* Run a slash command line ("/tier mid"). */
-void tui_command(struct tui *t, const char *line);
-/* Describe the slash command being typed in input; false if none or several match. */
-bool tui_command_hint(const char *input, char *out, size_t n);
-/* Complete a slash command name (a readline generator: malloc'd names, then NULL). */
-char *tui_command_complete(const char *text, int state);
 /* The prompt that would be sent for input (attachments first); malloc'd. */
 char *tui_compose(const struct tui *t, const char *input);
-/* Cycle the tier override auto -> cheap -> mid -> frontier. */
-void tui_tier_cycle(struct tui *t);
+/* Re-ask the last turn one tier up. */
+void tui_retry_up(struct tui *t);
+/* Continue conversation id: load it into the transcript. */
+int tui_resume(struct tui *t, int64_t id);
+/* The options a turn is sent with now. */
+void tui_opts(const struct tui *t, struct chat_opts *o);
+/* The callbacks turns report through. */
+const struct chat_cb *tui_callbacks(struct tui *t);
+
+/* tui_job.c: /run's command in the background. */
 /* Start a command with no terminal; what it prints is attached to the next message when it ends. */
 void tui_run_attach(struct tui *t, const char *cmd);
 /* Whether /run's command is still running. */
@@ -294,8 +332,34 @@ void tui_job_poll(struct tui *t);
 void tui_job_stop(struct tui *t);
 /* Stop the command and forget it at once (when the TUI closes). */
 void tui_job_kill(struct tui *t);
+
+/* tui_attach.c: attachments and the clipboard. */
+/* Attach a file to the next message; 0, or -1 with the reason on the status line. */
+int tui_attach_file(struct tui *t, const char *path);
+/* Drop the attachments. */
+void tui_attach_free(struct tui *t);
+/* A code fence longer than any run of backticks in text; malloc'd. */
+char *tui_fence(const char *text);
+/* Copy code block n (0: the last reply) to the clipboard. */
+void tui_copy(struct tui *t, int n);
+
+/* tui_cmd.c: the verbs (keys and slash commands). */
+/* Run a verb as a key does. */
+void tui_act(struct tui *t, enum tui_action a);
+/* Run a slash command line ("/tier mid"). */
+void tui_command(struct tui *t, const char *line);
+/* Describe the slash command being typed in input; false if none or several match. */
+bool tui_command_hint(const char *input, char *out, size_t n);
+/* Complete a slash command name (a readline generator: malloc'd names, then NULL). */
+char *tui_command_complete(const char *text, int state);
+/* Cycle the tier override auto -> cheap -> mid -> frontier. */
+void tui_tier_cycle(struct tui *t);
 /* Add the slash commands to the help list. */
 void tui_help_commands(struct tui *t);
+/* Report a theme that did not load, with the whole reason, in the transcript. */
+void tui_theme_error(struct tui *t, const char *name, const char *cause);
+
+/* tui_pick.c: the model and conversation pickers, the help, the /run confirmation. */
 /* Add an item to a picker; it takes item (malloc'd). */
 void tui_pick_add(struct tui_picker *p, char *item, int64_t id);
 /* Show the items that hold the query (all of them for ""). */
@@ -305,22 +369,8 @@ void tui_pick_open(struct tui *t, enum tui_mode mode);
 void tui_pick_close(struct tui *t);
 /* A key while a picker, the help or a confirmation is open. */
 void tui_pick_key(struct tui *t, int key);
-/* Attach a file to the next message; 0, or -1 with the reason on the status line. */
-int tui_attach_file(struct tui *t, const char *path);
-/* Report a theme that did not load, with the whole reason, in the transcript. */
-void tui_theme_error(struct tui *t, const char *name, const char *cause);
-/* Re-ask the last turn one tier up. */
-void tui_retry_up(struct tui *t);
-/* Copy code block n (0: the last reply) to the clipboard. */
-void tui_copy(struct tui *t, int n);
-/* Continue conversation id: load it into the transcript. */
-int tui_resume(struct tui *t, int64_t id);
-/* The options a turn is sent with now. */
-void tui_opts(const struct tui *t, struct chat_opts *o);
-/* The callbacks turns report through. */
-const struct chat_cb *tui_callbacks(struct tui *t);
 
-/* tui_script.c */
+/* tui_script.c: headless scripts and screen dumps for the tests. */
 /* Run a headless script to its end; return an exit code. */
 int tui_script_run(struct tui *t, const char *path);
 /* Write the screen as text (colors: with each cell run's style) to path. */

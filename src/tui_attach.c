@@ -1,0 +1,230 @@
+/* tui_attach: what goes with the next message (/file) and what leaves by the clipboard (/copy). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pricing.h"
+#include "proc.h"
+#include "tui_priv.h"
+#include "util.h"
+
+#define ATTACH_MAX (1 << 20)
+/* How long the clipboard tool may take to read what it is given. */
+#define CLIP_TIMEOUT_MS (10 * 1000)
+
+/* Drop the attachments. */
+void
+tui_attach_free(struct tui *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->natt; i++) {
+		free(t->att[i].label);
+		free(t->att[i].text);
+	}
+	t->natt = 0;
+	t->route_dirty = true;
+}
+/* A code fence longer than any run of backticks in text, so the text cannot close it. */
+char *
+tui_fence(const char *text)
+{
+	size_t run = 0, longest = 2;
+
+	for (; *text; text++) {
+		run = *text == '`' ? run + 1 : 0;
+		longest = run > longest ? run : longest;
+	}
+	return xstrfmt("%.*s", (int)longest + 1, "````````````````````````````````````````");
+}
+
+/*
+ * Read a regular file of at most max bytes into *out (malloc'd, NUL-ended).
+ * The open never waits: a FIFO with no writer, a terminal or a device would
+ * hold the screen for good, so anything but a regular file is refused.
+ */
+static int
+attach_read(const char *path, size_t max, char **out, size_t *len, char **cause)
+{
+	struct stat st;
+	struct buf b;
+	char chunk[8192];
+	ssize_t n;
+	int fd, rc = -1;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	buf_init(&b, max);
+	if (fstat(fd, &st) != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		xasprintf(cause, "%s: %s; attach a regular file", path, S_ISDIR(st.st_mode) ?
+		    "a directory" : S_ISFIFO(st.st_mode) ? "a pipe (FIFO)" : S_ISSOCK(st.st_mode) ?
+		    "a socket" : "a device");
+		goto out;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (buf_add(&b, chunk, (size_t)n) != 0) {
+			xasprintf(cause, "%s: larger than %zu bytes", path, max);
+			goto out;
+		}
+	}
+	*len = b.len;
+	*out = buf_detach(&b);
+	rc = 0;
+out:
+	buf_done(&b);
+	close(fd);
+	return rc;
+}
+
+/* Read a file into an attachment. */
+int
+tui_attach_file(struct tui *t, const char *path)
+{
+	char *text = NULL, *cause = NULL, *full, *fence;
+	size_t len = 0;
+	char tok[16];
+
+	if (attach_read(path, ATTACH_MAX, &text, &len, &cause) != 0) {
+		tui_status(t, true, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	if (memchr(text, '\0', len) != NULL) {
+		tui_status(t, true, "%s: a binary file; attach text", path);
+		free(text);
+		return -1;
+	}
+	fence = tui_fence(text);
+	full = xstrfmt("File: %s\n%s\n%s%s%s\n", path, fence, text, len && text[len - 1] != '\n' ?
+	    "\n" : "", fence);
+	free(fence);
+	free(text);
+	t->att = xreallocarray(t->att, t->natt + 1, sizeof(*t->att));
+	t->att[t->natt].label = xstrdup(path);
+	t->att[t->natt].text = full;
+	t->natt++;
+	tui_tokens(pricing_estimate_tokens(full, strlen(full)), tok, sizeof(tok));
+	tui_status(t, false, "attached %s (%s tok): it goes with the next message", path, tok);
+	t->route_dirty = true;
+	return 0;
+}
+
+
+/* Whether prog is an executable file in a directory of PATH. */
+static bool
+in_path(const char *prog)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	bool found = false;
+	char *full;
+
+	for (p = path; p != NULL && *p && !found; p = *end ? end + 1 : end) {
+		end = strchr(p, ':');
+		if (end == NULL)
+			end = p + strlen(p);
+		full = xstrfmt("%.*s/%s", (int)(end - p), end > p ? p : ".", prog);
+		found = access(full, X_OK) == 0;
+		free(full);
+	}
+	return found;
+}
+
+/* The clipboard command: LLM_CLIPBOARD, wl-copy on Wayland, xclip on X; NULL if none. */
+static char *
+clipboard_cmd(void)
+{
+	const char *env = getenv("LLM_CLIPBOARD");
+
+	if (env != NULL && *env)
+		return xstrdup(env);
+	if (getenv("WAYLAND_DISPLAY") && in_path("wl-copy"))
+		return xstrdup("wl-copy");
+	if (getenv("DISPLAY") && in_path("xclip"))
+		return xstrdup("xclip -selection clipboard");
+	return NULL;
+}
+
+/*
+ * Give text to the clipboard command on its stdin (proc: a session of its
+ * own, no key variables; a tool that keeps serving the selection carries on
+ * after it returns). 0 when it took it and exited 0, else -1 with *cause.
+ */
+static int
+clipboard_put(const char *cmd, const char *text, char **cause)
+{
+	const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	struct proc_spec s = { .argv = argv, .in = PROC_IO_PIPE, .timeout_ms = CLIP_TIMEOUT_MS };
+	struct proc p;
+	size_t len = strlen(text), off = 0;
+	ssize_t n;
+	int st;
+
+	if (proc_start(&p, &s, cause) != 0)
+		return -1;
+	while (off < len && ((n = write(p.in, text + off, len - off)) > 0 || errno == EINTR))
+		off += n > 0 ? (size_t)n : 0;
+	close(p.in);
+	p.in = -1;
+	st = proc_wait(&p);
+	if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	xasprintf(cause, "%s failed", cmd);
+	return -1;
+}
+
+/* Copy code block n (0: the last reply) to the clipboard. */
+void
+tui_copy(struct tui *t, int n)
+{
+	const char *text = NULL, *what = "the last reply";
+	char *cmd, *cause = NULL, label[32];
+	size_t i;
+
+	if (n > 0) {
+		const struct md_code *c = tui_view_code(&t->view, n);
+
+		if (c == NULL) {
+			tui_status(t, true, "no code block %d", n);
+			return;
+		}
+		text = c->text;
+		snprintf(label, sizeof(label), "code block %d", n);
+		what = label;
+	} else {
+		for (i = t->view.n; i > 0 && text == NULL; i--)
+			if (t->view.msgs[i - 1]->role == TUI_ASSISTANT)
+				text = t->view.msgs[i - 1]->text.data;
+	}
+	if (text == NULL) {
+		tui_status(t, true, "nothing to copy yet");
+		return;
+	}
+	if ((cmd = clipboard_cmd()) == NULL) {
+		tui_status(t, true, "no clipboard tool: install wl-copy or xclip (or set LLM_CLIPBOARD)");
+		return;
+	}
+	if (clipboard_put(cmd, text, &cause) == 0)
+		tui_status(t, false, "copied %s", what);
+	else
+		tui_status(t, true, "copy: %s", cause);
+	free(cause);
+	free(cmd);
+}
+

@@ -1,0 +1,297 @@
+/* tui_turn: a turn on the screen: sending, the streamed reply, retrying, resuming. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "pricing.h"
+#include "store.h"
+#include "tui_priv.h"
+#include "util.h"
+
+/* The options a turn is sent with now. */
+void
+tui_opts(const struct tui *t, struct chat_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->tier = t->tier;
+	o->model = t->pin;
+	o->system = t->system != NULL ? t->system : "";   /* "": none, even after a resume */
+	o->stream = true;
+	o->escalate = t->cfg->escalate;
+	o->max_tokens = t->cfg->max_tokens;
+}
+
+/* The prompt for input: attachments first, then the text; malloc'd. */
+char *
+tui_compose(const struct tui *t, const char *input)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < t->natt; i++) {
+		buf_adds(&b, t->att[i].text);
+		buf_adds(&b, "\n");
+	}
+	buf_adds(&b, input);
+	return buf_detach(&b);
+}
+
+/* One line per request of a turn: tier · model · tokens · cost · why. */
+static char *
+turn_info(const struct chat_turn *turn)
+{
+	struct buf b;
+	char in[16], out[16], money[32];
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < turn->nsteps; i++) {
+		const struct chat_step *s = &turn->steps[i];
+		int64_t input = s->usage.input + s->usage.cached_input + s->usage.cache_write +
+		    s->usage.cache_write_1h;
+
+		tui_tokens(input, in, sizeof(in));
+		tui_tokens(s->usage.output, out, sizeof(out));
+		pricing_format(s->cost, s->estimated, money, sizeof(money));
+		buf_addf(&b, "%s%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s", i ? "\n" : "",
+		    tier_str(s->tier), s->model ? s->model->name : "?", s->estimated ? "~" : "", in, out,
+		    money);
+		if (s->why != NULL && strcmp(s->why, "routed") != 0)
+			buf_addf(&b, " \xc2\xb7 %s", s->why);
+	}
+	if (turn->nsteps > 1) {
+		pricing_format(turn->cost, turn->estimated, money, sizeof(money));
+		buf_addf(&b, "\ntotal %s", money);
+	}
+	if (turn->nsteps == 0 && turn->route.model != NULL)
+		buf_addf(&b, "%s \xc2\xb7 %s", tier_str(turn->route.tier), turn->route.model->name);
+	return buf_detach(&b);
+}
+
+static void
+cb_text(void *arg, const char *s, size_t n)
+{
+	struct tui *t = arg;
+
+	if (t->streaming == NULL) {
+		t->streaming = tui_view_add(&t->view, TUI_ASSISTANT, "", 0);
+		visible_init(&t->vis);
+	}
+	buf_reset(&t->scratch);
+	visible_feed(&t->vis, s, n, &t->scratch);
+	if (t->scratch.len > 0)
+		tui_view_append(&t->view, t->streaming, t->scratch.data, t->scratch.len);
+	t->dirty = true;
+}
+
+static void
+cb_note(void *arg, const char *line)
+{
+	struct tui *t = arg;
+
+	/* Retries, downgrades and escalations read best above the answer they led to. */
+	if (t->streaming != NULL && t->streaming->text.len == 0)
+		tui_view_insert(&t->view, t->streaming, TUI_NOTE, line, strlen(line));
+	else
+		tui_view_add(&t->view, TUI_NOTE, line, strlen(line));
+	t->dirty = true;
+}
+
+static void
+cb_done(void *arg, const struct chat_turn *turn)
+{
+	struct tui *t = arg;
+	struct tui_msg *m = t->streaming;
+	char *info;
+
+	if (m == NULL)
+		m = tui_view_add(&t->view, TUI_ASSISTANT, "", 0);
+	/* The answer kept is the last request's, whatever streamed before an escalation. */
+	if (turn->text != NULL)
+		tui_view_set(&t->view, m, turn->text, turn->len);
+	info = turn_info(turn);
+	tui_view_set_info(m, *info ? info : NULL);
+	free(info);
+	if (turn->cancelled) {
+		const char *s = "cancelled: the partial answer and its cost are kept";
+
+		tui_view_add(&t->view, TUI_NOTE, s, strlen(s));
+	}
+	else if (turn->status != 0 && turn->error != NULL)
+		tui_view_add(&t->view, TUI_ERROR, turn->error, strlen(turn->error));
+	t->streaming = NULL;
+	t->route_dirty = true;
+	tui_meter_refresh(t);
+	t->dirty = true;
+}
+
+/* The callbacks turns report through. */
+const struct chat_cb *
+tui_callbacks(struct tui *t)
+{
+	static struct chat_cb cb = { .text = cb_text, .note = cb_note, .done = cb_done };
+
+	cb.arg = t;
+	return &cb;
+}
+
+/* After chat_send or chat_retry_up: the reply's entry, or the refusal. */
+static void
+started(struct tui *t, int rc)
+{
+	const struct chat_turn *turn = chat_last(t->chat);
+	char *info;
+
+	t->view.scroll = 0;
+	if (rc == 0 && !chat_busy(t->chat))
+		return;   /* it already ended, through cb_done */
+	if (rc != 0) {
+		const char *e = turn && turn->error ? turn->error : "the request was refused";
+
+		tui_view_add(&t->view, TUI_ERROR, e, strlen(e));
+		tui_meter_refresh(t);
+		return;
+	}
+	if (t->streaming == NULL) {
+		t->streaming = tui_view_add(&t->view, TUI_ASSISTANT, "", 0);
+		visible_init(&t->vis);
+	}
+	t->stream_start = clock_ms();
+	t->stream_secs = 0;
+	if (turn != NULL && turn->route.model != NULL) {
+		info = xstrfmt("%s \xc2\xb7 %s \xc2\xb7 \xe2\x80\xa6", tier_str(turn->route.tier),
+		    turn->route.model->name);
+		tui_view_set_info(t->streaming, info);
+		free(info);
+	}
+	tui_meter_refresh(t);
+}
+
+/* Send a line: a slash command, or a message with the attachments. */
+void
+tui_submit(struct tui *t, const char *line)
+{
+	struct chat_opts o;
+	struct buf shown;
+	char *prompt;
+	size_t i;
+	int rc;
+
+	t->status[0] = '\0';
+	if (line[0] == '/' && line[1] != '/') {
+		tui_command(t, line);
+		return;
+	}
+	if (line[0] == '/')
+		line++;   /* "//" sends a line that starts with a slash */
+	if (*line == '\0' && t->natt == 0)
+		return;
+	if (chat_busy(t->chat) || tui_job_busy(t)) {
+		char k[16];
+
+		tui_key_name(tui_action_key(t, ACT_CANCEL), k, sizeof(k));
+		if (chat_busy(t->chat))
+			tui_status(t, true, "a reply is still streaming: wait, or %s to cancel it", k);
+		else
+			tui_status(t, true, "a /run command is still running: wait for its output, or %s "
+			    "to stop it", k);
+		t->restore_input = xstrdup(line);
+		return;
+	}
+	buf_init(&shown, 0);
+	for (i = 0; i < t->natt; i++)
+		buf_addf(&shown, "[attached %s]\n", t->att[i].label);
+	buf_adds(&shown, line);
+	tui_view_add(&t->view, TUI_USER, shown.data ? shown.data : "", shown.len);
+	buf_done(&shown);
+	prompt = tui_compose(t, line);
+	tui_opts(t, &o);
+	rc = chat_send(t->chat, &o, prompt, tui_callbacks(t));
+	free(prompt);
+	if (rc == 0)
+		tui_attach_free(t);
+	started(t, rc);
+	t->route_dirty = true;
+}
+
+/* Re-ask the last turn one tier up. */
+void
+tui_retry_up(struct tui *t)
+{
+	const struct chat_turn *turn = chat_last(t->chat);
+	struct chat_opts o;
+	int rc;
+
+	if (chat_busy(t->chat)) {
+		tui_status(t, true, "a reply is still streaming");
+		return;
+	}
+	if (turn == NULL || turn->nsteps == 0) {
+		tui_status(t, true, "nothing to re-ask yet");
+		return;
+	}
+	if (turn->steps[turn->nsteps - 1].tier >= TIER_FRONTIER) {
+		tui_status(t, true, "the last answer came from the frontier tier: there is no tier above");
+		return;
+	}
+	tui_opts(t, &o);
+	rc = chat_retry_up(t->chat, &o, tui_callbacks(t));
+	if (rc == 0) {
+		char *s = xstrfmt("re-asking one tier up: %s", tier_str(chat_last(t->chat)->route.tier));
+
+		tui_view_add(&t->view, TUI_NOTE, s, strlen(s));
+		free(s);
+	}
+	started(t, rc);
+}
+
+/* Load conversation id into the transcript and continue it. */
+int
+tui_resume(struct tui *t, int64_t id)
+{
+	struct store_msg *msgs = NULL;
+	char *cause = NULL, in[16], out[16], money[32];
+	size_t n = 0, i;
+
+	if (t->ledger == NULL) {
+		tui_status(t, true, "no ledger: conversations cannot be resumed");
+		return -1;
+	}
+	if (chat_busy(t->chat))
+		chat_cancel(t->chat);
+	if (chat_resume(t->chat, id, &cause) != 0 ||
+	    store_msgs(ledger_store(t->ledger), id, &msgs, &n, &cause) != 0) {
+		tui_status(t, true, "conversation %lld: %s", (long long)id, cause ? cause : "not found");
+		free(cause);
+		return -1;
+	}
+	tui_view_clear(&t->view);
+	for (i = 0; i < n; i++) {
+		struct store_msg *s = &msgs[i];
+		bool user = s->role && strcmp(s->role, "user") == 0;
+		struct tui_msg *m = tui_view_add(&t->view, user ? TUI_USER : TUI_ASSISTANT,
+		    s->text ? s->text : "", s->text ? strlen(s->text) : 0);
+
+		if (!user && s->model != NULL) {
+			char *info;
+
+			tui_tokens(s->input, in, sizeof(in));
+			tui_tokens(s->output, out, sizeof(out));
+			pricing_format(s->cost, s->estimated, money, sizeof(money));
+			info = xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s", s->tier ?
+			    s->tier : "?", s->model, s->estimated ? "~" : "", in, out, money);
+			tui_view_set_info(m, info);
+			free(info);
+		}
+	}
+	store_msgs_free(msgs, n);
+	/* the conversation's own system prompt carries on, and /system shows it */
+	free(t->system);
+	t->system = chat_system(t->chat) ? xstrdup(chat_system(t->chat)) : NULL;
+	t->streaming = NULL;
+	t->route_dirty = true;
+	tui_status(t, false, "conversation %lld: %zu messages", (long long)id, n);
+	return 0;
+}
+

@@ -1,0 +1,50 @@
+# The full-screen client, driven headless: escalation shows both requests; the route line warns before the budget acts.
+. "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
+tui_setup
+
+t_write_config
+sed -i 's/^budget = 0/budget = 0.08\nbudget_action = downgrade/; s/^escalate = no/escalate = yes/' \
+    "$LLM_CONFIG_DIR/config.ini"
+rm -rf "$LLM_DATA_DIR"
+mkdir -p "$LLM_DATA_DIR"
+fake_reset
+fake_reply '{"text":"I am sorry, but I cannot help with that.","usage":{"input":100,"output":10}}'
+fake_reply '{"text":"Here is how it works.","usage":{"input":100,"output":20}}'
+fake_reply '{"text":"mid it is","usage":{"input":10,"output":3}}'
+cat >"$T/m.s" <<S
+:type /tier cheap
+:key Enter
+:type explain the thing
+:key Enter
+:wait-idle
+:dump-screen $T/m0
+:type /tier frontier
+:key Enter
+:type explain it again
+:dump-screen $T/m1
+:key Enter
+:wait-idle
+:dump-screen $T/m2
+S
+tui m
+check_eq "escalate: exit 0" "$TUI_RC" 0
+check_contains "escalate: first request" "$(screen "$T/m0")" "cheap · test-cheap · 100→10 tok · \$0.000014"
+check_contains "escalate: second request and why" "$(screen "$T/m0")" "mid · test-mid · 100→20 tok · \$0.0006 · escalated: refusal"
+check_contains "escalate: total" "$(screen "$T/m0")" "total \$0.000614"
+check_contains "escalate: the answer kept" "$(screen "$T/m0")" "llm  Here is how it works."
+check_not_contains "escalate: the refusal not shown as the answer" "$(screen "$T/m0")" "llm  I am sorry"
+note=$(grep -n "escalated: refusal from test-cheap" "$T/m0" | cut -d: -f1)
+answer=$(grep -n "llm  Here is how it works" "$T/m0" | cut -d: -f1)
+if [ -n "$note" ] && [ -n "$answer" ] && [ "$note" -lt "$answer" ]; then
+	ok "escalate: note above the answer"
+else
+	not_ok "escalate: note above the answer" "$(screen "$T/m0")"
+fi
+check_contains "budget: route line says the budget moves it" "$(row "$T/m1" 'route ')" "budget moved it"
+check_contains "budget: route line shows the lower tier" "$(row "$T/m1" 'route ')" "→ mid  test-mid"
+check_contains "budget: estimate still shown" "$(row "$T/m1" 'route ')" '~$'
+check_contains "budget: downgrade said" "$(screen "$T/m2")" "budget: downgraded from frontier to mid"
+check_eq "budget: mid asked" "$(fake_last body.model)" test-mid-1
+
+echo "# $T_PASS passed, $T_FAIL failed"

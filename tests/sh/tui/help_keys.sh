@@ -1,0 +1,32 @@
+# The full-screen client, driven headless: help lists every binding; [keys] rebinds.
+. "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
+tui_setup
+
+printf '\n[keys]\ntier = F7\nquit = C-x\n' >>"$LLM_CONFIG_DIR/config.ini"
+cat >"$T/i.s" <<S
+:key F1
+:dump-screen $T/i0
+:key End
+:dump-screen $T/i4
+:key Esc F7 F7
+:dump-screen $T/i1
+:key F2
+:dump-screen $T/i2
+:key C-x
+:dump-screen $T/i3
+S
+tui i
+check_eq "help: exit 0" "$TUI_RC" 0
+check_golden tui-help "$T/i0"
+for a in "F7             tier" "F3             model" "F4             retry" "C-c            cancel" \
+    "PageUp         page-up" "M-Enter C-j    newline" "/save N PATH" "/resume [ID]" "/budget"; do
+	check_contains "help: lists $a" "$(cat "$T/i0" "$T/i4")" "$a"
+done
+check_contains "keys: F7 cycles the tier" "$(row "$T/i1" Nov)" "tier: mid  F7"
+check_contains "keys: F2 no longer does" "$(row "$T/i2" Nov)" "tier: mid  F7"
+check_eq "keys: C-x quits" "$(screen "$T/i3")" "(no dump $T/i3)"
+t_write_config
+sed -i 's/^budget = 0/budget = 1/' "$LLM_CONFIG_DIR/config.ini"
+
+echo "# $T_PASS passed, $T_FAIL failed"

@@ -1,0 +1,24 @@
+# The full-screen client, driven headless: readline's history search shows its prompt; a long paste keeps the cursor row in view.
+. "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
+tui_setup
+
+# Two lines sent earlier, in the history readline searches.
+printf 'first message\nsecond message\n' >"$LLM_DATA_DIR/history"
+
+rows=$(python3 -c 'print("\\n".join("row %d" % i for i in range(100)))')
+cat >"$T/u.s" <<S
+:key C-r
+:type second m
+:dump-screen $T/u0
+:key C-g C-a C-k
+:paste $rows
+:dump-screen $T/u1
+S
+tui u 80x24
+check_eq "search: exit 0" "$TUI_RC" 0
+check_contains "search: prompt and match" "$(screen "$T/u0")" "(reverse-i-search)\`second m': second message"
+check_contains "long paste: last row shown" "$(sed -n 23p "$T/u1")" "│   row 99"
+check_contains "long paste: rows above it" "$(sed -n 18p "$T/u1")" "│   row 94"
+
+echo "# $T_PASS passed, $T_FAIL failed"

@@ -1,0 +1,39 @@
+# The full-screen client, driven headless: text from the model is data: escapes shown, never emitted.
+. "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
+tui_setup
+
+fake_reset
+fake_reply '{"text":"benign reply here"}'
+cat >"$T/f.s" <<S
+:type hi
+:key Enter
+:wait-idle
+:dump-screen $T/f0
+S
+TUI_OUT="$T/f.raw" tui f
+fake_reply '{"fault":"escape"}'
+fake_reply '{"text":"Evil \u001b]52;c;aGVsbG8=\u0007 then \u001b[2J and \u009b31m bell\u0007"}'
+cat >"$T/g.s" <<S
+:type hi
+:key Enter
+:wait-idle
+:type again
+:key Enter
+:wait-idle
+:dump-screen $T/g0
+S
+TUI_OUT="$T/g.raw" tui g
+check_eq "escape: exit 0" "$TUI_RC" 0
+check_contains "escape: OSC 52 visible" "$(screen "$T/g0")" "␛]52;c;aGVsbG8=␇"
+check_contains "escape: clear visible" "$(screen "$T/g0")" "␛[2J and ␛[31m bell␇"
+esc=$(printf '\033')
+bel=$(printf '\007')
+csi=$(printf '\302\233')
+check_eq "escape: no OSC 52 emitted" "$(grep -c "${esc}\]52" "$T/g.raw")" 0
+check_eq "escape: no BEL emitted" "$(grep -c "$bel" "$T/g.raw")" 0
+check_eq "escape: no C1 CSI emitted" "$(grep -c "$csi" "$T/g.raw")" 0
+check_eq "escape: no clear beyond the screen's own" "$(grep -o "${esc}\[2J" "$T/g.raw" | wc -l)" \
+    "$(grep -o "${esc}\[2J" "$T/f.raw" | wc -l)"
+
+echo "# $T_PASS passed, $T_FAIL failed"

@@ -1,0 +1,37 @@
+# The full-screen client, driven headless: reading back while a reply streams: the lines in view stay put.
+. "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
+tui_setup
+
+fake_reset
+long=$(python3 -c 'print("\\n".join("- item %d" % i for i in range(1, 61)))')
+fake_reply '{"text":"'"$long"'","usage":{"input":10,"output":200}}'
+rm -f "$T/rel"
+fake_reply '{"chunks":["first line\n\n","second line\n\n","third line\n\n"],"hold_file":"'"$T"'/rel"}'
+cat >"$T/s.s" <<S
+:type /tier cheap
+:key Enter
+:type list
+:key Enter
+:wait-idle
+:type more
+:key Enter
+:wait-text first line
+:key PageUp
+:dump-screen $T/s0
+:touch $T/rel
+:wait-idle
+:dump-screen $T/s1
+:key M->
+:dump-screen $T/s2
+S
+tui s 60x20
+check_eq "anchor: exit 0" "$TUI_RC" 0
+check_eq "anchor: same lines in view" "$(sed -n 2,14p "$T/s1")" "$(sed -n 2,14p "$T/s0")"
+b0=$(grep -o '[0-9]* more lines below' "$T/s0" | cut -d' ' -f1)
+b1=$(grep -o '[0-9]* more lines below' "$T/s1" | cut -d' ' -f1)
+if [ -n "$b0" ] && [ -n "$b1" ] && [ "$b1" -gt "$b0" ]; then ok "anchor: new lines counted below"; else
+	not_ok "anchor: new lines counted below" "$b0 -> $b1"; fi
+check_contains "anchor: end shows the whole reply" "$(screen "$T/s2")" "third line"
+
+echo "# $T_PASS passed, $T_FAIL failed"

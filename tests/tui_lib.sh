@@ -1,0 +1,47 @@
+# Helpers for the full-screen client's tests (tests/sh/tui/*.sh), sourced after tests/lib.sh.
+
+# tui_setup: t_setup, a fixed clock in November 2026 and a $1 monthly budget.
+tui_setup() {
+	t_setup
+	LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
+	export LLM_NOW
+	sed -i 's/^budget = 0/budget = 1/' "$LLM_CONFIG_DIR/config.ini"
+	DB="$LLM_DATA_DIR/llm.db"
+}
+
+# tui NAME [SIZE]: run the script $T/NAME.s headless; TUI_RC, stderr in $T/NAME.err.
+tui() {
+	if timeout -k 5 60 "$LLM_BIN" chat --headless "$T/$1.s" --size "${2:-100x30}" \
+	    ${TUI_OUT:+--out "$TUI_OUT"} >"$T/$1.out" 2>"$T/$1.err"; then
+		TUI_RC=0
+	else
+		TUI_RC=$?
+	fi
+}
+
+# screen FILE: the dump, or a note that it is missing.
+screen() {
+	cat "$1" 2>/dev/null || echo "(no dump $1)"
+}
+
+# row FILE TEXT: the first line of the dump holding TEXT.
+row() {
+	grep -F -- "$2" "$1" 2>/dev/null | head -1
+}
+
+sql() {
+	sqlite3 "$DB" "$1"
+}
+
+# check_golden NAME FILE: FILE matches tests/golden/NAME.txt (UPDATE_GOLDEN=1 rewrites it).
+check_golden() {
+	_g="$LLM_TOP/tests/golden/$1.txt"
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+		cp "$2" "$_g"
+	fi
+	if cmp -s "$_g" "$2"; then
+		ok "golden: $1"
+	else
+		not_ok "golden: $1" "$(diff -u "$_g" "$2" 2>&1 | head -40)"
+	fi
+}
