@@ -73,8 +73,8 @@ turn_info(const struct chat_turn *turn)
 		int64_t input = s->usage.input + s->usage.cached_input + s->usage.cache_write +
 		    s->usage.cache_write_1h;
 
-		tui_tokens(input, in, sizeof(in));
-		tui_tokens(s->usage.output, out, sizeof(out));
+		fmt_tokens(input, in, sizeof(in));
+		fmt_tokens(s->usage.output, out, sizeof(out));
 		pricing_format(s->cost, s->estimated, money, sizeof(money));
 		buf_addf(&b, "%s%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s", i ? "\n" : "",
 		    tier_str(s->tier), s->model ? s->model->name : "?", s->estimated ? "~" : "", in, out,
@@ -385,7 +385,7 @@ tui_attach_file(struct tui *t, const char *path)
 	t->att[t->natt].label = xstrdup(path);
 	t->att[t->natt].text = full;
 	t->natt++;
-	tui_tokens(pricing_estimate_tokens(full, strlen(full)), tok, sizeof(tok));
+	fmt_tokens(pricing_estimate_tokens(full, strlen(full)), tok, sizeof(tok));
 	tui_status(t, false, "attached %s (%s tok): it goes with the next message", path, tok);
 	t->route_dirty = true;
 	return 0;
@@ -448,7 +448,7 @@ job_attach(struct tui *t, int st)
 	    j->cut ? ", cut at 256 KiB" : "", fence, out, j->out.len && out[j->out.len - 1] != '\n' ? "\n" : "",
 	    fence);
 	free(fence);
-	tui_tokens(pricing_estimate_tokens(t->att[t->natt].text, strlen(t->att[t->natt].text)), tok,
+	fmt_tokens(pricing_estimate_tokens(t->att[t->natt].text, strlen(t->att[t->natt].text)), tok,
 	    sizeof(tok));
 	t->natt++;
 	tui_status(t, code != 0, "ran %s: exit %d, %s tok attached to the next message", j->cmd, code, tok);
@@ -659,8 +659,8 @@ tui_resume(struct tui *t, int64_t id)
 		if (!user && s->model != NULL) {
 			char *info;
 
-			tui_tokens(s->input, in, sizeof(in));
-			tui_tokens(s->output, out, sizeof(out));
+			fmt_tokens(s->input, in, sizeof(in));
+			fmt_tokens(s->output, out, sizeof(out));
 			pricing_format(s->cost, s->estimated, money, sizeof(money));
 			info = xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s", s->tier ?
 			    s->tier : "?", s->model, s->estimated ? "~" : "", in, out, money);

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "chat.h"
+#include "fmt.h"
 #include "ledger.h"
 #include "md.h"
 #include "theme.h"
@@ -238,7 +239,6 @@ void tui_suspend(struct tui *t);
 /* Refresh the budget meter from the ledger. */
 void tui_meter_refresh(struct tui *t);
 /* Format tokens as 950, 2.1k or 1.2M. */
-void tui_tokens(int64_t n, char *out, size_t size);
 
 /* tui_term.c */
 /* Whether terminal type term (NULL: $TERM) can move the cursor and clear; 0, or -1 with *cause. */
