@@ -1,6 +1,6 @@
-# Token counts read the same on every screen: the summary line, llm logs and
-# llm usage round alike, and a count just under a million is 1.0M, never
-# 1000k or 999k.
+# Token counts read the same on every screen: the summary line, llm logs,
+# llm usage and llm route round alike, and a count just under a million is
+# 1.0M, never 1000k or 999k.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
@@ -21,5 +21,10 @@ line=$(printf '%s\n' "$OUT" | grep 'test-frontier')
 check_contains "usage: 999,999 in" "$line" "1.0M"
 check_contains "usage: 1,234 out" "$line" "1.2k"
 check_not_contains "usage: never 999k" "$OUT" "999k"
+
+# llm route's estimate: about 1,900 tokens of input
+run_llm route "$(printf 'word %.0s' $(seq 1500))"
+check_rc "route: exit 0" 0
+check_contains "route: the input estimate" "$OUT" "input     ~1.9k tokens, reply ~"
 
 t_cleanup
