@@ -12,6 +12,7 @@
 #include "cred.h"
 #include "http.h"
 #include "ledger.h"
+#include "log.h"
 #include "ndjson.h"
 #include "pricing.h"
 #include "router.h"
@@ -238,6 +239,22 @@ money(int64_t pico, bool est, char *out, size_t n)
 	pricing_format(pico, est, out, n);
 }
 
+/* The budget's verdict on a request's worst case in the debug log. */
+static void
+log_budget(const char *verdict, const struct model *m, int64_t worst, const struct meter *mt)
+{
+	char w[32], s[32], r[32], l[32];
+
+	if (!log_enabled())
+		return;
+	money(worst, false, w, sizeof w);
+	money(mt->spent, mt->estimated, s, sizeof s);
+	money(mt->reserved, false, r, sizeof r);
+	money(mt->limit, false, l, sizeof l);
+	log_msg("budget", "%s: worst case %s on %s; %s spent %s, reserved %s, budget %s", verdict,
+	    worst < 0 ? "unknown" : w, m->name, mt->month, s, r, mt->limit > 0 ? l : "none");
+}
+
 /*
  * Reserve the worst case of model m under the budget. Returns 0 reserved,
  * EXIT_BUDGET refused (with the figures in turn.error), EXIT_PROVIDER on a
@@ -278,6 +295,7 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 		free(cause);
 		return EXIT_USAGE;
 	}
+	log_budget(rc == LEDGER_OVER_BUDGET ? "refused" : "reserved", m, worst, &mt);
 	if (rc == LEDGER_OVER_BUDGET) {
 		if (!quiet) {
 			money(mt.spent, mt.estimated, a, sizeof a);
@@ -330,6 +348,15 @@ admit_fits(struct chat *c, const struct chat_route *r, char **cause)
 	return reserve(c, r->model, r->tier, r, r->worst_case, false);
 }
 
+/* The route decision in the debug log. */
+static void
+log_route(const struct chat_route *r)
+{
+	log_msg("route", "%s: tier %s, model %s (%s), about %lld input tokens",
+	    route_mode_str(r->mode), tier_str(r->tier), r->model ? r->model->name : "none",
+	    r->reason, (long long)r->input_tokens);
+}
+
 /*
  * Check --max-cost and the budget for the routed model (chat_preview makes
  * the same walk); under downgrade, walk down the tiers. Returns 0 with
@@ -340,8 +367,10 @@ admit(struct chat *c, struct chat_route *r)
 {
 	enum tier from = r->tier;
 	char *cause = NULL;
-	int rc = chat_admit_route(c, &c->opts, r, admit_fits, &cause);
+	int rc;
 
+	log_route(r);
+	rc = chat_admit_route(c, &c->opts, r, admit_fits, &cause);
 	if (rc != 0) {
 		if (cause != NULL)
 			fail(c, rc, "%s", cause);
@@ -358,6 +387,8 @@ admit(struct chat *c, struct chat_route *r)
 	c->max_out = chat_reply_cap(c, &c->opts, r->model, &c->send_cap);
 	c->model = r->model;
 	c->tier = r->tier;
+	if (r->budget_adjusted)
+		log_route(r);
 	return 0;
 }
 
@@ -871,6 +902,8 @@ retry_later(struct chat *c, long hint_ms, const char *why)
 	c->tries++;
 	note(c, "%s: %s; retrying in %.1f s (try %d of %d)", c->model->name, why,
 	    (double)delay / 1000.0, c->tries + 1, MAX_TRIES);
+	log_msg("retry", "%s: %s; again in %ld ms (try %d of %d)", c->model->name, why, delay,
+	    c->tries + 1, MAX_TRIES);
 	c->retry_at = clock_ms() + delay;
 	return true;
 }

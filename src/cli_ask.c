@@ -15,6 +15,7 @@
 #include "chat.h"
 #include "cli.h"
 #include "cli_opts.h"
+#include "fmt.h"
 #include "input.h"
 #include "ledger.h"
 #include "pricing.h"
@@ -221,20 +222,6 @@ blank(const char *msg, size_t len)
 	return true;
 }
 
-/* "1234" -> "1.2k" as people read token counts. */
-static void
-tokens_str(int64_t n, char *out, size_t len)
-{
-	if (n < 1000)
-		snprintf(out, len, "%" PRId64, n);
-	else if (n < 10000)
-		snprintf(out, len, "%" PRId64 ".%" PRId64 "k", n / 1000, n % 1000 / 100);
-	else if (n < 1000000)
-		snprintf(out, len, "%" PRId64 "k", (n + 500) / 1000);
-	else
-		snprintf(out, len, "%" PRId64 ".%" PRId64 "M", n / 1000000, n % 1000000 / 100000);
-}
-
 static const char *
 month_abbr(const char *month)
 {
@@ -261,7 +248,7 @@ meter_str(const struct meter *m, bool color, struct buf *b)
 	pricing_format(m->limit, false, limit, sizeof limit);
 	pct = (int)(used / (m->limit / 100 > 0 ? m->limit / 100 : 1));
 	if (color) {
-		on = pct >= 80 ? "\033[31m" : pct >= 50 ? "\033[33m" : "\033[32m";
+		on = meter_ansi(meter_level(pct));
 		off = "\033[0m";
 	}
 	buf_addf(b, "%s%s %s of %s (%d%%)%s", on, month_abbr(m->month), spent, limit, pct, off);
@@ -297,8 +284,8 @@ summary(struct ask *a, struct chat *c, struct ledger *l)
 		return;
 	s = &t->steps[t->nsteps - 1];
 	usage_totals(t, &ti, &tc, &to);
-	tokens_str(ti + tc, in, sizeof in);
-	tokens_str(to, out, sizeof out);
+	fmt_tokens(ti + tc, in, sizeof in);
+	fmt_tokens(to, out, sizeof out);
 	pricing_format(t->cost, t->estimated, cost, sizeof cost);
 	buf_init(&b, 0);
 	/* "·" and "→" only where the locale can show them, as the full-screen client does */

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "cli_spend.h"
+#include "fmt.h"
 #include "ledger.h"
 #include "pricing.h"
 #include "report.h"
@@ -148,7 +149,7 @@ budget_text(const struct cli *cli, const struct meter *m, int64_t now)
 		pct = budget_permille(m) / 10;
 		/* The meter's colours: 50% and 80% change it, as in the TUI and the summary line. */
 		if (color)
-			on = pct >= 80 ? "\033[31m" : pct >= 50 ? "\033[33m" : "\033[32m";
+			on = meter_ansi(meter_level(pct));
 		pricing_format(m->spent, m->estimated, res, sizeof res);
 		printf("%s  %s%s%s  %s of %s (%lld%%)\n", name, on, bar, color ? "\033[0m" : "",
 		    res, lim, (long long)pct);

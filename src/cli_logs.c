@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "fmt.h"
 #include "ledger.h"
 #include "pricing.h"
 #include "report.h"
@@ -56,8 +57,8 @@ print_msg(const struct store_msg *m)
 	print_text(m->text);
 	if (m->usage_id == 0 || m->model == NULL)
 		return;
-	report_tokens(m->input, in, sizeof in);
-	report_tokens(m->output, out, sizeof out);
+	fmt_tokens(m->input, in, sizeof in);
+	fmt_tokens(m->output, out, sizeof out);
 	pricing_format(m->cost, m->estimated, cost, sizeof cost);
 	v = xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s\xe2\x86\x92%s tok \xc2\xb7 %s%s%s",
 	    m->tier ? m->tier : "?", m->model, in, out, cost,

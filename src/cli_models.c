@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "cred.h"
 #include "curl_load.h"
+#include "fmt.h"
 #include "http.h"
 #include "input.h"
 #include "util.h"
@@ -44,20 +45,14 @@ models_price(int64_t pico, char *out, size_t n)
 		out[--len] = '\0';
 }
 
-/* "1M", "1.05M", "272k", "8k"; 0 is unknown. */
+/* A context window as every token count is shown; 0 is unknown. */
 static void
 models_tokens(int64_t v, char *out, size_t n)
 {
 	if (v <= 0)
 		snprintf(out, n, "?");
-	else if (v >= 1000000 && v % 1000000 == 0)
-		snprintf(out, n, "%" PRId64 "M", v / 1000000);
-	else if (v >= 1000000)
-		snprintf(out, n, "%.2fM", (double)v / 1e6);
-	else if (v >= 1000)
-		snprintf(out, n, "%" PRId64 "k", (v + 500) / 1000);
 	else
-		snprintf(out, n, "%" PRId64, v);
+		fmt_tokens(v, out, n);
 }
 
 /* Where a key would come from: "env", "keyring", "command", "none needed", or "no". */
@@ -65,22 +60,14 @@ static const char *
 models_key(const struct cli *cli, const struct model *m)
 {
 	const struct provider_conf *pc = config_provider(&cli->cfg, m->provider);
+	enum cred_source src;
 
 	if (pc == NULL)
 		return "no provider";
 	if (!pc->requires_key)
 		return "none needed";
-	switch (cred_probe(pc)) {
-	case CRED_ENV:
-		return "env";
-	case CRED_KEYRING:
-		return "keyring";
-	case CRED_COMMAND:
-		return "command";
-	case CRED_NONE:
-		break;
-	}
-	return "no";
+	src = cred_probe(pc);
+	return src == CRED_NONE ? "no" : cred_source_str(src);
 }
 
 static bool

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "log.h"
 #include "util.h"
 
 enum {
@@ -170,7 +171,7 @@ opt_apply(struct cli_opts *p, enum cli_face face, int id, char *arg)
 		break;
 	case 'c': p->cont = true; break;
 	case 'q': p->quiet = true; break;
-	case 'v': p->verbose = true; break;
+	case 'v': if (p->verbose) log_to_stderr(); p->verbose = true; break;
 	case 'h': p->help = true; break;
 	case OPT_NO_STREAM: p->o.stream = false; break;
 	case OPT_JSON: p->json = true; break;

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "cli_opts.h"
 #include "cred.h"
+#include "fmt.h"
 #include "ledger.h"
 #include "pricing.h"
 #include "router.h"
@@ -159,7 +160,7 @@ route_print_text(const struct cli *cli, const struct chat_route *r, const struct
     const struct tier_estimate est[TIER_COUNT])
 {
 	const struct route_decision *d = &r->decision;
-	char money[32];
+	char money[32], in[24], out[24];
 	size_t i;
 	int t;
 
@@ -179,8 +180,9 @@ route_print_text(const struct cli *cli, const struct chat_route *r, const struct
 			printf("%s %s %+.2f", i ? "," : "", d->top[i].name, d->top[i].contribution);
 	}
 	printf("%s\n", d->ntop ? "" : " none stand out");
-	printf("input     ~%" PRId64 " tokens, reply ~%ld tokens assumed\n", r->input_tokens,
-	    r->reply_typical);
+	fmt_tokens(r->input_tokens, in, sizeof(in));
+	fmt_tokens(r->reply_typical, out, sizeof(out));
+	printf("input     ~%s tokens, reply ~%s tokens assumed\n", in, out);
 	pricing_format(r->model != NULL ? r->estimate : -1, true, money, sizeof(money));
 	printf("estimate  %s on %s\n", money, r->model ? r->model->name : "(no model)");
 	route_print_budget(cli, r, b);

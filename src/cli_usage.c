@@ -8,6 +8,7 @@
 #include "catalog.h"
 #include "cli.h"
 #include "cli_spend.h"
+#include "fmt.h"
 #include "ledger.h"
 #include "pricing.h"
 #include "report.h"
@@ -194,24 +195,14 @@ frontier_model(const struct cli *cli)
 	return NULL;
 }
 
-/* A token count for the table: from 10M on, whole millions (a tenth adds nothing there). */
-static void
-tokens_str(int64_t n, char *out, size_t size)
-{
-	if (n < 10000000)
-		report_tokens(n, out, size);
-	else
-		snprintf(out, size, "%lldM", (long long)(n / 1000000));
-}
-
 static void
 print_sum(const struct usage_sum *s, const char *key, int width)
 {
 	char in[24], ca[24], out[24], cost[48], *vis = visible_str(key, strlen(key));
 
-	tokens_str(s->input, in, sizeof in);
-	tokens_str(s->cached + s->cache_write, ca, sizeof ca);
-	tokens_str(s->output, out, sizeof out);
+	fmt_tokens(s->input, in, sizeof in);
+	fmt_tokens(s->cached + s->cache_write, ca, sizeof ca);
+	fmt_tokens(s->output, out, sizeof out);
 	if (s->requests == s->unknown)
 		str_copy(cost, sizeof cost, "?");
 	else

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "curl_load.h"
+#include "log.h"
 #include "util.h"
 
 #define ERROR_BODY_MAX (64 * 1024)
@@ -212,6 +213,41 @@ http_parse_retry_after(const char *v, long now)
 	return secs <= 0 ? 0 : (long)(secs > 86400 ? 86400 : secs) * 1000;
 }
 
+/* The request in the debug log: method and URL, never a header or the body. */
+static void
+log_start(const struct http_spec *spec)
+{
+	char u[512];
+
+	log_url(spec->url, u, sizeof u);
+	log_msg("http", "%s %s", spec->body != NULL ? "POST" : "GET", u);
+}
+
+static const char *const result_names[] = {
+	[HTTP_OK] = "done", [HTTP_NETWORK] = "network error", [HTTP_TIMEOUT] = "stalled",
+	[HTTP_DEADLINE] = "past its deadline", [HTTP_ABORTED] = "stopped by the reader",
+	[HTTP_TOO_LARGE] = "error body too large", [HTTP_CANCELLED] = "cancelled",
+};
+
+/* The outcome in the debug log: status, result, timings and size. */
+static void
+log_done(const struct http_req *r)
+{
+	char *eff = NULL, u[512] = "";
+	curl_off_t total = 0, first = 0, size = 0;
+
+	curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &eff);
+	curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &total);
+	curl_easy_getinfo(r->easy, CURLINFO_STARTTRANSFER_TIME_T, &first);
+	curl_easy_getinfo(r->easy, CURLINFO_SIZE_DOWNLOAD_T, &size);
+	if (eff != NULL)
+		log_url(eff, u, sizeof u);
+	log_msg("http", "%s: status %ld, %s%s%s, first byte %lld ms, total %lld ms, %lld bytes", u,
+	    r->status, result_names[r->result], r->result != HTTP_OK ? ": " : "",
+	    r->result != HTTP_OK ? r->errbuf : "", (long long)first / 1000, (long long)total / 1000,
+	    (long long)size);
+}
+
 struct http_req *
 http_start(struct http *h, const struct http_spec *spec)
 {
@@ -232,6 +268,8 @@ http_start(struct http *h, const struct http_spec *spec)
 	for (hp = spec->headers; hp != NULL && *hp != NULL; hp++)
 		r->headers = curl_slist_append(r->headers, *hp);
 	r->headers = curl_slist_append(r->headers, "Expect:");
+	if (log_enabled())
+		log_start(spec);
 	curl_easy_setopt(r->easy, CURLOPT_URL, spec->url);
 	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
 	if (spec->body != NULL) {
@@ -343,6 +381,8 @@ http_collect(struct http *h)
 			snprintf(r->errbuf, sizeof r->errbuf, "not done after %ld s", r->timeout_s);
 		else if (r->errbuf[0] == '\0')
 			str_copy(r->errbuf, sizeof r->errbuf, curl_easy_strerror(m->data.result));
+		if (log_enabled())
+			log_done(r);
 		curl_multi_remove_handle(h->multi, r->easy);
 		r->running = false;
 		h->active--;

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "config.h"
 #include "cred.h"
+#include "log.h"
 #include "proc.h"
 #include "util.h"
 
@@ -75,7 +76,7 @@ static const char usage_text[] =
     "      --max-tokens N    cap the reply at N tokens\n"
     "      --max-cost USD    refuse when the worst case is above USD\n"
     "  -q, --quiet           no summary line\n"
-    "  -v, --verbose         explain the route on stderr\n"
+    "  -v, --verbose         explain the route on stderr; twice: the debug log too\n"
     "      --no-color        no colour (NO_COLOR is honoured too)\n"
     "  -V, --version         print the version\n"
     "  -h, --help            print this help\n"
@@ -200,6 +201,7 @@ main(int argc, char **argv)
 
 	cred_protect(); /* before anything reads a key: one may be in the environment already */
 	setlocale(LC_CTYPE, ""); /* characters only: numbers and dates keep one format */
+	log_init();
 	memset(&cli, 0, sizeof cli);
 	if (argc > 1 && argv[1][0] != '-')
 		cmd = find_command(argv[1]);

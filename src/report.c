@@ -51,16 +51,3 @@ report_time(int64_t t, const char *fmt, const char *fallback, char *out, size_t 
 	if (localtime_r(&tt, &tm) == NULL || strftime(out, n, fmt, &tm) == 0)
 		str_copy(out, n, fallback);
 }
-
-/* Write a token count short enough for a column or a summary line. */
-void
-report_tokens(int64_t n, char *out, size_t size)
-{
-	if (n < 10000)
-		snprintf(out, size, "%lld", (long long)n);
-	else if (n < 1000000)
-		snprintf(out, size, "%lldk", (long long)(n / 1000));
-	else
-		snprintf(out, size, "%lld.%lldM", (long long)(n / 1000000),
-		    (long long)(n / 100000 % 10));
-}

@@ -16,6 +16,5 @@ void report_json_print(const struct cJSON *o);
 /* Write t as local time in strftime format fmt, or fallback if it cannot be. */
 void report_time(int64_t t, const char *fmt, const char *fallback, char *out, size_t n);
 /* Write a token count for people: 1234 -> "1234", 12345 -> "12k", 1234567 -> "1.2M". */
-void report_tokens(int64_t n, char *out, size_t size);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "router_kw.h"
 #include "util.h"
 
@@ -442,18 +443,11 @@ sigmoid(double z)
 	return 1.0 / (1.0 + exp(-z));
 }
 
-/* "950", "1.8k", "12k", "1.2M" */
+/* A count in words as every token count is shown. */
 static void
 fmt_count(double v, char *out, size_t n)
 {
-	if (v < 1000)
-		snprintf(out, n, "%.0f", v);
-	else if (v < 9950)
-		snprintf(out, n, "%.1fk", v / 1000);
-	else if (v < 999500)
-		snprintf(out, n, "%.0fk", v / 1000);
-	else
-		snprintf(out, n, "%.1fM", v / 1e6);
+	fmt_tokens(v < 0 ? 0 : v > 9e18 ? INT64_MAX : llround(v), out, n);
 }
 
 /* One feature in words (high: above its usual value), with its number where one helps. */

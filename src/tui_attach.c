@@ -120,7 +120,7 @@ tui_attach_file(struct tui *t, const char *path)
 	t->att[t->natt].label = xstrdup(path);
 	t->att[t->natt].text = full;
 	t->natt++;
-	tui_tokens(pricing_estimate_tokens(full, strlen(full)), tok, sizeof(tok));
+	fmt_tokens(pricing_estimate_tokens(full, strlen(full)), tok, sizeof(tok));
 	tui_status(t, false, "attached %s (%s tok): it goes with the next message", path, tok);
 	t->route_dirty = true;
 	return 0;

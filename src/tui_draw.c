@@ -28,22 +28,15 @@ static const unsigned mono_extra[THEME_NSLOTS] = {
 	[THEME_DIM] = THEME_DIM_ATTR,
 };
 
+/* A budget meter's colour slot by its level. */
+static const int meter_slot[] = {
+	[FMT_LEVEL_OK] = THEME_METER_OK, [FMT_LEVEL_WARN] = THEME_METER_WARN,
+	[FMT_LEVEL_HIGH] = THEME_METER_HIGH, [FMT_LEVEL_OVER] = THEME_METER_OVER,
+};
+
 static const char *const month_names[12] = {
 	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 };
-
-/* Format tokens as 950, 2.1k or 1.2M. */
-void
-tui_tokens(int64_t n, char *out, size_t size)
-{
-	if (n < 1000)
-		snprintf(out, size, "%lld", (long long)n);
-	else if (n < 1000000)
-		snprintf(out, size, "%lld.%lldk", (long long)(n / 1000), (long long)(n % 1000 / 100));
-	else
-		snprintf(out, size, "%lld.%lldM", (long long)(n / 1000000),
-		    (long long)(n % 1000000 / 100000));
-}
 
 static attr_t
 attr_of(const struct tui *t, int slot, unsigned extra)
@@ -313,7 +306,7 @@ draw_route(struct tui *t, int y)
 	for (i = 0; i < t->natt; i++)
 		att += pricing_estimate_tokens(t->att[i].text, strlen(t->att[i].text));
 	if (t->natt > 0) {
-		tui_tokens(att, tok, sizeof(tok));
+		fmt_tokens(att, tok, sizeof(tok));
 		snprintf(buf, sizeof(buf), "  +%zu %s %s tok", t->natt, t->natt == 1 ? "attachment" :
 		    "attachments", tok);
 		seg(t, y, &x, left, buf, THEME_STATUS, 0);
@@ -370,8 +363,7 @@ draw_meter(struct tui *t, int y)
 	pricing_format(used, m->estimated, spent, sizeof(spent));
 	if (m->limit > 0) {
 		pct = used * 100 / m->limit;   /* both far under 2^63 / 100: budgets are dollars */
-		slot = pct >= 100 ? THEME_METER_OVER : pct >= 80 ? THEME_METER_HIGH :
-		    pct >= 50 ? THEME_METER_WARN : THEME_METER_OK;
+		slot = meter_slot[meter_level(pct)];
 		pricing_format(m->limit, false, limit, sizeof(limit));
 		snprintf(buf, sizeof(buf), " %s of %s (%lld%%)", spent, limit, (long long)pct);
 	} else {
@@ -644,7 +636,7 @@ draw_divider(struct tui *t, int y)
 		hrule(t, y, BOX_LT, BOX_RT, hint, THEME_STATUS, 0);
 	} else if (t->streaming != NULL) {
 		tui_key_name(tui_action_key(t, ACT_CANCEL), key, sizeof(key));
-		tui_tokens(pricing_estimate_tokens(t->streaming->text.data ? t->streaming->text.data :
+		fmt_tokens(pricing_estimate_tokens(t->streaming->text.data ? t->streaming->text.data :
 		    "", t->streaming->text.len), tok, sizeof(tok));
 		t->stream_secs = (clock_ms() - t->stream_start) / 1000;
 		snprintf(hint, sizeof(hint), "streaming \xc2\xb7 %llds \xc2\xb7 ~%s tok \xc2\xb7 %s "

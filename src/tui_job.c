@@ -71,7 +71,7 @@ job_attach(struct tui *t, int st)
 	    j->cut ? ", cut at 256 KiB" : "", fence, out, j->out.len && out[j->out.len - 1] != '\n' ? "\n" : "",
 	    fence);
 	free(fence);
-	tui_tokens(pricing_estimate_tokens(t->att[t->natt].text, strlen(t->att[t->natt].text)), tok,
+	fmt_tokens(pricing_estimate_tokens(t->att[t->natt].text, strlen(t->att[t->natt].text)), tok,
 	    sizeof(tok));
 	t->natt++;
 	tui_status(t, code != 0, "ran %s: exit %d, %s tok attached to the next message", j->cmd, code, tok);

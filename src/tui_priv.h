@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "chat.h"
+#include "fmt.h"
 #include "ledger.h"
 #include "md.h"
 #include "theme.h"
@@ -254,8 +255,6 @@ void tui_draw(struct tui *t);
 int tui_trans_rows(const struct tui *t);
 /* Columns transcript text is wrapped to. */
 int tui_trans_width(const struct tui *t);
-/* Format tokens as 950, 2.1k or 1.2M. */
-void tui_tokens(int64_t n, char *out, size_t size);
 /* Start colour pairs for the theme's slots, unless NO_COLOR or the terminal says no. */
 void tui_colors_start(struct tui *t);
 

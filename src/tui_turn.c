@@ -51,8 +51,8 @@ turn_info(const struct chat_turn *turn)
 		int64_t input = s->usage.input + s->usage.cached_input + s->usage.cache_write +
 		    s->usage.cache_write_1h;
 
-		tui_tokens(input, in, sizeof(in));
-		tui_tokens(s->usage.output, out, sizeof(out));
+		fmt_tokens(input, in, sizeof(in));
+		fmt_tokens(s->usage.output, out, sizeof(out));
 		pricing_format(s->cost, s->estimated, money, sizeof(money));
 		buf_addf(&b, "%s%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s", i ? "\n" : "",
 		    tier_str(s->tier), s->model ? s->model->name : "?", s->estimated ? "~" : "", in, out,
@@ -276,8 +276,8 @@ tui_resume(struct tui *t, int64_t id)
 		if (!user && s->model != NULL) {
 			char *info;
 
-			tui_tokens(s->input, in, sizeof(in));
-			tui_tokens(s->output, out, sizeof(out));
+			fmt_tokens(s->input, in, sizeof(in));
+			fmt_tokens(s->output, out, sizeof(out));
 			pricing_format(s->cost, s->estimated, money, sizeof(money));
 			info = xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s", s->tier ?
 			    s->tier : "?", s->model, s->estimated ? "~" : "", in, out, money);

@@ -16,7 +16,7 @@ check_contains "list: header" "$OUT" "NAME"
 line=$(printf '%s\n' "$OUT" | grep '^deepseek-v4-flash ')
 check_contains "list: deepseek-v4-flash input price" "$line" "0.14"
 check_contains "list: deepseek-v4-flash cache read price" "$line" "0.0028"
-check_contains "list: deepseek-v4-flash context" "$line" "1M"
+check_contains "list: deepseek-v4-flash context" "$line" "1.0M"
 check_contains "list: no DeepSeek key" "$line" " no"
 line=$(printf '%s\n' "$OUT" | grep '^test-cheap ')
 check_contains "list: a config model with its key from the environment" "$line" "env"

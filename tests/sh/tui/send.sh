@@ -33,7 +33,7 @@ check_contains "send: code block numbered" "$(screen "$T/b2")" "┌ [1] c"
 cost=$(sql "select cost_pico from usage order by id desc limit 1")
 # 50000 * 3 + 30000 * 15 micro-dollars = $0.60
 check_eq "ledger: exact cost" "$cost" 600000000000
-check_contains "send: cost line" "$(screen "$T/b2")" "mid · test-mid · 50.0k→30.0k tok · \$0.60"
+check_contains "send: cost line" "$(screen "$T/b2")" "mid · test-mid · 50k→30k tok · \$0.60"
 check_contains "meter: spent of budget" "$(row "$T/b2" Nov)" "\$0.60 of \$1.00 (60%)"
 check_contains "meter: bar" "$(row "$T/b2" Nov)" "Nov █████████░░░░░░"
 meter_row=$(grep -n 'Nov ' "$T/b3" | head -1 | cut -d: -f1)

@@ -1,0 +1,23 @@
+/* fmt: how counts and budget levels are shown, the same on every screen. */
+#ifndef LLM_FMT_H
+#define LLM_FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A budget meter's level: the colour it is drawn in. */
+enum fmt_level {
+	FMT_LEVEL_OK,    /* under 50% of the budget */
+	FMT_LEVEL_WARN,  /* 50% to 80% */
+	FMT_LEVEL_HIGH,  /* 80% and over */
+	FMT_LEVEL_OVER,  /* 100% and over */
+};
+
+/* A token count: "999", "1.2k", "12k", "999k", "1.0M", "12M"; rounded, never "1000k". */
+void fmt_tokens(int64_t n, char *out, size_t size);
+/* The level of a meter at pct percent of its budget. */
+enum fmt_level meter_level(int64_t pct);
+/* The ANSI colour that starts a meter at level (red from 80%, yellow from 50%, else green). */
+const char *meter_ansi(enum fmt_level level);
+
+#endif
