@@ -10,6 +10,8 @@ tui_setup() {
 }
 
 # tui NAME [SIZE]: run the script $T/NAME.s headless; TUI_RC, stderr in $T/NAME.err.
+# TUI_RC is read by the scripts that source this file.
+# shellcheck disable=SC2034
 tui() {
 	if timeout -k 5 60 "$LLM_BIN" chat --headless "$T/$1.s" --size "${2:-100x30}" \
 	    ${TUI_OUT:+--out "$TUI_OUT"} >"$T/$1.out" 2>"$T/$1.err"; then
