@@ -26,7 +26,7 @@
 #define STDIN_MAX INPUT_MAX
 
 struct ask {
-	struct cli *cli;
+	struct app *cli;
 	struct cli_opts p;
 	char **files;           /* p.files */
 	size_t nfiles;
@@ -496,7 +496,7 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 static int
 open_chat(struct ask *a, struct ledger **l, struct chat **c)
 {
-	struct cli *cli = a->cli;
+	struct app *cli = a->cli;
 	char *cause = NULL;
 	int64_t id;
 
@@ -544,7 +544,7 @@ prompt_read(struct ask *a, struct buf *msg)
 
 /* llm PROMPT (face ask), llm route and llm --dry-run (face route): one way in. */
 static int
-ask_main(struct cli *cli, enum cli_face face, int argc, char **argv)
+ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
 {
 	struct ask a;
 	struct buf msg;
@@ -589,14 +589,14 @@ out:
 
 /* llm [OPTIONS] PROMPT...: ask, the answer on stdout. */
 int
-cli_ask(struct cli *cli, int argc, char **argv)
+cli_ask(struct app *cli, int argc, char **argv)
 {
 	return ask_main(cli, CLI_FACE_ASK, argc, argv);
 }
 
 /* llm route [OPTIONS] PROMPT...: the decision the same request would get; no request. */
 int
-cli_route(struct cli *cli, int argc, char **argv)
+cli_route(struct app *cli, int argc, char **argv)
 {
 	return ask_main(cli, CLI_FACE_ROUTE, argc, argv);
 }

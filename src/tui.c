@@ -391,7 +391,7 @@ tui_screen_stop(struct tui *t)
 
 /* Make a TUI over a loaded config; curses is not started. */
 struct tui *
-tui_new(struct cli *cli, const struct tui_opts *o)
+tui_new(struct app *cli, const struct tui_opts *o)
 {
 	struct tui *t = xcalloc(1, sizeof(*t));
 	const char *theme = o->theme ? o->theme : cli->cfg.theme;
@@ -498,7 +498,7 @@ loop(struct tui *t)
 
 /* Run the TUI until the user quits; return an exit code. */
 int
-tui_run(struct cli *cli, const struct tui_opts *o)
+tui_run(struct app *cli, const struct tui_opts *o)
 {
 	struct tui *t;
 	char *cause = NULL;

@@ -8,7 +8,7 @@
 
 #include "catalog.h"
 
-struct cli;
+struct app;
 
 /* How the TUI starts; everything borrowed for the run. */
 struct tui_opts {
@@ -26,6 +26,6 @@ struct tui_opts {
 };
 
 /* Run the TUI until the user quits; return an exit code. */
-int tui_run(struct cli *cli, const struct tui_opts *o);
+int tui_run(struct app *cli, const struct tui_opts *o);
 
 #endif
