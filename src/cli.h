@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "app.h"
+#include "chat.h"
 
 struct catalog;
 struct chat;
@@ -22,6 +23,9 @@ enum {
 	EXIT_SIGPIPE = 141,     /* stdout went away (128 + SIGPIPE) */
 	EXIT_SIGTERM = 143,     /* terminated (128 + SIGTERM) */
 };
+
+/* The exit code of a request that ended with status s. */
+int cli_exit_code(enum chat_status s);
 
 /*
  * A subcommand: argv[0] is its name; it parses its own options and returns an

@@ -415,7 +415,7 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 	cJSON_AddNumberToObject(o, "latency_ms", (double)t->latency_ms);
 	if (t->error != NULL)
 		cJSON_AddStringToObject(o, "error", t->error);
-	cJSON_AddNumberToObject(o, "exit_code", t->status);
+	cJSON_AddNumberToObject(o, "exit_code", cli_exit_code(t->status));
 	s = cJSON_PrintUnformatted(o);
 	printf("%s\n", s);
 	fflush(stdout);
@@ -428,7 +428,7 @@ static int
 run(struct ask *a, struct chat *c, const char *msg)
 {
 	struct chat_cb cb = { .text = on_text, .note = on_note, .arg = a };
-	int rc;
+	enum chat_status rc;
 
 	/* --json prints the answer at the end: nothing is shown before it is final */
 	if (a->p.json)
@@ -436,8 +436,8 @@ run(struct ask *a, struct chat *c, const char *msg)
 
 	signals_setup();
 	rc = chat_send(c, &a->p.o, msg, &cb);
-	if (rc != 0)
-		return rc;
+	if (rc != CHAT_OK)
+		return cli_exit_code(rc);
 	if (a->p.verbose)
 		explain(a, &chat_last(c)->route);
 	while (chat_busy(c)) {
@@ -459,7 +459,7 @@ run(struct ask *a, struct chat *c, const char *msg)
 		out_write(a, buf_str(&a->vbuf), a->vbuf.len);
 	}
 	out_flush(a);
-	return chat_last(c)->status;
+	return cli_exit_code(chat_last(c)->status);
 }
 
 /* How a stopped turn ends: 143 for SIGTERM, 141 when stdout's reader went away. */

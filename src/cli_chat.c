@@ -39,7 +39,7 @@ cli_chat_start(struct app *cli, const struct cli_opts *p)
 		fprintf(stderr, "llm: chat: needs a terminal on stdin and stdout (or --headless SCRIPT)\n");
 		return EXIT_USAGE;
 	}
-	return tui_run(cli, &o);
+	return cli_exit_code(tui_run(cli, &o));
 }
 
 /* Run the full-screen client: argv as given after "chat". */

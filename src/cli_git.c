@@ -540,8 +540,8 @@ draft_child(struct app *cli, const char *prompt, int fd, int64_t deadline)
 		report(fd, EXIT_INTERRUPT, NULL);
 	else if (t == NULL)
 		report(fd, EXIT_PROVIDER, "no reply");
-	else if (t->status != EXIT_OK)
-		report(fd, t->status, t->error ? t->error : "the request failed");
+	else if (t->status != CHAT_OK)
+		report(fd, cli_exit_code(t->status), t->error ? t->error : "the request failed");
 	else
 		report(fd, EXIT_OK, t->text && t->len ? t->text : buf_str(&text));
 	buf_done(&text);

@@ -291,13 +291,13 @@ cli_route_report(struct app *cli, const struct cli_opts *p, struct chat *c, stru
 	struct route_budget b;
 	struct chat_route r;
 	char *cause = NULL;
-	int rc = chat_preview(c, &p->o, msg, &r, &cause);
+	enum chat_status rc = chat_preview(c, &p->o, msg, &r, &cause);
 
 	/* with no key the decision still stands, shown with the tier's first model */
-	if (rc != EXIT_OK && !(rc == EXIT_AUTH && r.keyless)) {
+	if (rc != CHAT_OK && !(rc == CHAT_AUTH && r.keyless)) {
 		fprintf(stderr, "llm: route: %s\n", cause ? cause : "cannot route");
 		free(cause);
-		return rc;
+		return cli_exit_code(rc);
 	}
 	route_estimates(cli, r.input_tokens, r.reply_typical, est);
 	route_budget(cli, l, &r, &b);

@@ -370,8 +370,8 @@ void tui_pick_close(struct tui *t);
 void tui_pick_key(struct tui *t, int key);
 
 /* tui_script.c: headless scripts and screen dumps for the tests. */
-/* Run a headless script to its end; return an exit code. */
-int tui_script_run(struct tui *t, const char *path);
+/* Run a headless script to its end: CHAT_OK, or CHAT_USAGE at the first line that fails. */
+enum chat_status tui_script_run(struct tui *t, const char *path);
 /* Write the screen as text (colors: with each cell run's style) to path. */
 int tui_dump(struct tui *t, const char *path, bool colors, char **cause);
 
