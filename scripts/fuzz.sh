@@ -33,7 +33,7 @@ srcs_of() {
 	config) echo "config catalog pricing provider provider_openai provider_anthropic provider_gemini provider_ollama wire visible" ;;
 	theme) echo theme ;;
 	md) echo "md md_wrap visible" ;;
-	router) echo "router router_kw catalog pricing config provider provider_openai provider_anthropic provider_gemini provider_ollama wire visible" ;;
+	router) echo "router router_kw fmt catalog pricing config provider provider_openai provider_anthropic provider_gemini provider_ollama wire visible" ;;
 	visible) echo visible ;;
 	*) return 1 ;;
 	esac
