@@ -12,6 +12,7 @@
 #include "ledger.h"
 #include "pricing.h"
 #include "report.h"
+#include "spend.h"
 #include "util.h"
 #include "visible.h"
 
@@ -176,23 +177,6 @@ static int
 cmp_key(const void *a, const void *b)
 {
 	return strcmp(((const struct usage_sum *)a)->key, ((const struct usage_sum *)b)->key);
-}
-
-/* The frontier model to compare with: the tier's first choice, else the first in the catalog. */
-static const struct model *
-frontier_model(const struct cli *cli)
-{
-	const struct model *m = NULL;
-	size_t i;
-
-	if (cli->cat == NULL)
-		return NULL;
-	if (catalog_tier(cli->cat, TIER_FRONTIER, &m, 1) == 1)
-		return m;
-	for (i = 0; i < catalog_count(cli->cat); i++)
-		if (catalog_at(cli->cat, i)->tier == TIER_FRONTIER)
-			return catalog_at(cli->cat, i);
-	return NULL;
 }
 
 static void
@@ -423,7 +407,7 @@ cli_usage(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	if (cli_spend_draws(argc, argv))
 		return cli_spend_chart(cli, start, end);
-	r.frontier = frontier_model(cli);
+	r.frontier = spend_frontier_model(cli->cat);
 	if ((l = cli_ledger_open(cli, &cause)) == NULL ||
 	    ledger_rows(l, start, end, usage_row, &r, &cause) < 0) {
 		fprintf(stderr, "llm: usage: %s\n", cause);
