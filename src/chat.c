@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "chart.h"
 #include "chat_priv.h"
 #include "cli.h"
 #include "cred.h"
@@ -16,6 +17,7 @@
 #include "ndjson.h"
 #include "pricing.h"
 #include "router.h"
+#include "spend.h"
 #include "sse.h"
 #include "store.h"
 #include "util.h"
@@ -675,9 +677,27 @@ step_begin(struct chat *c, const char *why)
 	return step_send(c);
 }
 
+/* Tell the front end of a budget threshold this request was first to pass this month. */
+static void
+warn_passed(struct chat *c, const struct ledger_warn *w)
+{
+	struct forecast f;
+	char month[8], line[400];
+	bool has;
+
+	if (w->passed == 0 || c->cb.warn == NULL)
+		return;
+	has = spend_forecast_ledger(c->ledger, w->m.month_start, w->m.month_end, clock_now(),
+	    w->limit, &f, month) == 0;
+	chart_warn_text(&w->m, w->passed, has ? &f : NULL, line, sizeof line);
+	c->cb.warn(c->cb.arg, line);
+}
+
 static void
 settle(struct chat *c, const char *status)
 {
+	struct ledger_warn w = { .at = c->cfg->warn_at, .n = c->cfg->nwarn_at,
+	    .limit = c->cfg->budget };
 	struct chat_step *s;
 	struct usage u = c->ps.usage;
 	/* a reply stopped at the cap never said what it used in all */
@@ -696,10 +716,12 @@ settle(struct chat *c, const char *status)
 	if (pricing_cost(c->model, &u, &cost) != PRICING_OK)
 		cost = -1;
 	if (c->ledger != NULL && c->ledger_id != 0 &&
-	    ledger_settle(c->ledger, c->ledger_id, &u, cost, est, status,
-	    clock_ms() - c->step_start, &cause) != 0) {
+	    ledger_settle_warn(c->ledger, c->ledger_id, &u, cost, est, status,
+	    clock_ms() - c->step_start, &w, &cause) != 0) {
 		note(c, "ledger: %s", cause ? cause : "cannot record the request");
 		free(cause);
+	} else if (c->ledger != NULL && c->ledger_id != 0) {
+		warn_passed(c, &w);
 	}
 	if (c->turn.nsteps == CHAT_MAX_STEPS)
 		return;

@@ -97,6 +97,7 @@ struct chat_cb {
 	void (*text)(void *arg, const char *s, size_t n);     /* answer text as it arrives */
 	void (*note)(void *arg, const char *line);            /* retries, escalation, fallback, downgrade */
 	void (*done)(void *arg, const struct chat_turn *t);   /* the turn ended, any way */
+	void (*warn)(void *arg, const char *line);            /* a budget threshold first passed */
 	void *arg;
 };
 

@@ -427,7 +427,7 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 static int
 run(struct ask *a, struct chat *c, const char *msg)
 {
-	struct chat_cb cb = { .text = on_text, .note = on_note, .arg = a };
+	struct chat_cb cb = { .text = on_text, .note = on_note, .warn = on_note, .arg = a };
 	int rc;
 
 	/* --json prints the answer at the end: nothing is shown before it is final */

@@ -188,6 +188,18 @@ static const char *const store_migrations[] = {
 	/* 3: a conversation keeps its system prompt; the git hook's drafts are told apart */
 	"ALTER TABLE conversations ADD COLUMN system TEXT;"
 	"ALTER TABLE conversations ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat';",
+	/*
+	 * 4: the budget warnings given, one per month and threshold (percent of the
+	 * budget), written in the settlement's transaction so each is given once.
+	 */
+	"CREATE TABLE budget_warnings ("
+	" month TEXT NOT NULL,"
+	" threshold INTEGER NOT NULL,"
+	" time INTEGER NOT NULL,"
+	" spent_pico INTEGER NOT NULL,"
+	" limit_pico INTEGER NOT NULL,"
+	" usage_id INTEGER REFERENCES usage(id) ON DELETE SET NULL,"
+	" PRIMARY KEY (month, threshold));",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,
