@@ -43,6 +43,7 @@ chat_new(const struct config *cfg, struct catalog *cat, struct ledger *l)
 	/* the answer is never longer than the reply that carries it */
 	buf_init(&c->text, (size_t)cfg->max_reply << 20);
 	buf_init(&c->body, BODY_MAX);
+	chat_learn_load(c);
 	return c;
 }
 
@@ -873,6 +874,7 @@ escalate(struct chat *c)
 		return false;
 	}
 	note(c, "%s from %s; asking %s (%s)", why, c->model->name, up->name, tier_str(got));
+	chat_learn_escalation(c, got);
 	c->escalated = true;
 	c->model = up;
 	c->tier = got;
@@ -1128,6 +1130,7 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 	c->input_est = c->turn.route.input_tokens;
 	if ((rc = admit(c, &c->turn.route)) != 0)
 		return rc;
+	chat_learn_turn(c);
 	c->busy = true;
 	if ((rc = step_begin(c, "routed")) != 0) {
 		settle(c, "error");
@@ -1197,7 +1200,9 @@ chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *c
 	up.tier = (enum tier)(last + 1);
 	up.model = NULL;
 	up.escalate = false;
+	c->retrying = true;
 	rc = chat_send(c, &up, prompt, cb);
+	c->retrying = false;
 	free(prompt);
 	return rc;
 }

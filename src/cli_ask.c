@@ -493,6 +493,21 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 }
 
 /* Open the ledger and the controller, and continue a conversation if asked; an exit code or -1. */
+/* Whether the router may have learnt something: learning is on and llm.db exists. */
+static bool
+learnt_any(const struct cli *cli)
+{
+	char *path;
+	bool there;
+
+	if (!cli->cfg.learn || cli->cfg.data_dir == NULL)
+		return false;
+	path = xstrfmt("%s/llm.db", cli->cfg.data_dir);
+	there = access(path, F_OK) == 0;
+	free(path);
+	return there;
+}
+
 static int
 open_chat(struct ask *a, struct ledger **l, struct chat **c)
 {
@@ -500,8 +515,12 @@ open_chat(struct ask *a, struct ledger **l, struct chat **c)
 	char *cause = NULL;
 	int64_t id;
 
-	/* a dry run without a budget or a conversation to continue reads nothing from the ledger */
-	if (a->p.dry_run && cli->cfg.budget <= 0 && !a->p.cont && a->p.cid == 0) {
+	/*
+	 * A dry run without a budget, a conversation to continue or anything learnt
+	 * reads nothing from the ledger.
+	 */
+	if (a->p.dry_run && cli->cfg.budget <= 0 && !a->p.cont && a->p.cid == 0 &&
+	    !learnt_any(cli)) {
 		*c = chat_new(&cli->cfg, cli->cat, NULL);
 		return -1;
 	}

@@ -200,6 +200,20 @@ static const char *const store_migrations[] = {
 	" limit_pico INTEGER NOT NULL,"
 	" usage_id INTEGER REFERENCES usage(id) ON DELETE SET NULL,"
 	" PRIMARY KEY (month, threshold));",
+	/*
+	 * 5: what the router learns from its user: each re-ask one tier up, tier
+	 * chosen against the router, escalation and pin, with the prompt's features
+	 * by name ("name=value ...") so that labels outlive a change of features.
+	 */
+	"CREATE TABLE route_labels ("
+	" id INTEGER PRIMARY KEY,"
+	" time INTEGER NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('retry', 'override', 'escalation', 'pin')),"
+	" router_tier TEXT NOT NULL,"
+	" wanted_tier TEXT NOT NULL,"
+	" features TEXT NOT NULL,"
+	" usage_id INTEGER REFERENCES usage(id) ON DELETE SET NULL);"
+	"CREATE INDEX route_labels_time ON route_labels(time);",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,
