@@ -12,6 +12,7 @@
 #include "router.h"
 
 struct chat;
+struct learn;
 struct ledger;
 
 /* How a turn should be sent. */
@@ -141,6 +142,11 @@ size_t chat_history(const struct chat *c, const struct msg **msgs);
 int64_t chat_conversation(const struct chat *c);
 /* The system prompt the conversation's next turn is sent with; NULL: none. Borrowed. */
 const char *chat_system(const struct chat *c);
+
+/* What the router sees of prompt as the conversation's next turn (prompt borrowed). */
+void chat_route_input(const struct chat *c, const char *prompt, struct route_input *in);
+/* What the router has learnt from this user; NULL when learning is off. Borrowed. */
+const struct learn *chat_learnt(const struct chat *c);
 
 const char *route_mode_str(enum route_mode m);
 /* "stop", "length", "filter", "error" or "cancelled", as --json says. */

@@ -216,6 +216,18 @@ route_score(const struct chat *c, const char *prompt, struct chat_route *r)
 }
 
 void
+chat_route_input(const struct chat *c, const char *prompt, struct route_input *in)
+{
+	route_input_of(c, prompt, in);
+}
+
+const struct learn *
+chat_learnt(const struct chat *c)
+{
+	return c->cfg->learn ? &c->learn : NULL;
+}
+
+void
 chat_learn_load(struct chat *c)
 {
 	if (c->ledger == NULL || !c->cfg->learn || learn_load(c->ledger, &c->learn, NULL) < 0)

@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "chat.h"
 #include "cli.h"
+#include "cli_learn.h"
 #include "cli_opts.h"
 #include "fmt.h"
 #include "input.h"
@@ -583,6 +584,14 @@ ask_main(struct cli *cli, enum cli_face face, int argc, char **argv)
 	if (face == CLI_FACE_ROUTE && a.p.help) {
 		cli_route_help();
 		rc = EXIT_OK;
+		goto out;
+	}
+	if (face == CLI_FACE_ROUTE && a.p.forget && (rc = cli_learn_forget(cli)) != EXIT_OK)
+		goto out;
+	/* --forget or --explain alone: no prompt to route */
+	if (face == CLI_FACE_ROUTE && (a.p.forget || a.p.explain) && a.p.nwords == 0 &&
+	    a.nfiles == 0) {
+		rc = a.p.explain ? cli_learn_explain_alone(cli, a.p.json) : EXIT_OK;
 		goto out;
 	}
 	a.p.dry_run |= face == CLI_FACE_ROUTE;

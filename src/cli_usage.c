@@ -7,6 +7,7 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "cli_learn.h"
 #include "cli_spend.h"
 #include "fmt.h"
 #include "ledger.h"
@@ -49,6 +50,7 @@ struct usage_report {
 	int64_t inflight, reserved;     /* live reservations and their worst cases */
 	int64_t expired, held;          /* expired reservations and the worst cases they hold */
 	bool overflow;
+	bool router;                    /* --router: how often the router was overruled */
 };
 
 /* Add without wrapping; a sum past INT64_MAX marks the report. */
@@ -306,7 +308,7 @@ usage_json(const struct usage_report *r, const char *month)
 static int
 usage_usage(void)
 {
-	fprintf(stderr, "usage: llm usage [--month YYYY-MM] [--by day|model|tier] [--json]\n");
+	fprintf(stderr, "usage: llm usage [--month YYYY-MM] [--by day|model|tier] [--router] [--json]\n");
 	return EXIT_USAGE;
 }
 
@@ -329,7 +331,7 @@ opt_value(int argc, char **argv, int *i, const char *name, bool *missing)
 	return argv[++*i];
 }
 
-/* Parse the options into r->by, *month and *json; -1 on a usage error, 1 for help. */
+/* Parse the options into r->by, *month, *json and r->router; -1 on a usage error, 1 for help. */
 static int
 usage_args(int argc, char **argv, struct usage_report *r, const char **month, bool *json)
 {
@@ -340,6 +342,8 @@ usage_args(int argc, char **argv, struct usage_report *r, const char **month, bo
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
 			*json = true;
+		} else if (strcmp(argv[i], "--router") == 0) {
+			r->router = true;
 		} else if (strcmp(argv[i], "--no-color") == 0) {
 			continue;   /* read by main */
 		} else if ((v = opt_value(argc, argv, &i, "--month", &missing)) != NULL) {
@@ -400,11 +404,13 @@ cli_usage(struct cli *cli, int argc, char **argv)
 	case -1:
 		return EXIT_USAGE;
 	case 1:
-		printf("usage: llm usage [--month YYYY-MM] [--by day|model|tier] [--json]\n");
+		printf("usage: llm usage [--month YYYY-MM] [--by day|model|tier] [--router] [--json]\n");
 		return EXIT_OK;
 	}
 	if (usage_month(month, &start, &end, mon, name, sizeof name) < 0)
 		return EXIT_USAGE;
+	if (r.router)
+		return cli_learn_usage(cli, start, end, name, mon, json);
 	if (cli_spend_draws(argc, argv))
 		return cli_spend_chart(cli, start, end);
 	r.frontier = spend_frontier_model(cli->cat);
