@@ -40,6 +40,7 @@ chat_new(const struct config *cfg, struct catalog *cat, struct ledger *l)
 	c->ledger = l;
 	c->http = http_new();
 	c->prev_tier = TIER_AUTO;
+	c->label_prev = TIER_AUTO;
 	/* the answer is never longer than the reply that carries it */
 	buf_init(&c->text, (size_t)cfg->max_reply << 20);
 	buf_init(&c->body, BODY_MAX);
@@ -1121,7 +1122,12 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 	c->cb = cb ? *cb : (struct chat_cb){ 0 };
 	c->escalated = false;
 	c->nfailed = 0;
+	if (!c->retrying)
+		c->label_prev = c->prev_tier;
 	rc = chat_decide(c, &c->opts, prompt, &c->turn.route, &cause);
+	/* a re-ask is labelled with what the router said of the turn it re-asks */
+	if (!c->retrying)
+		c->label_router = c->turn.route.decision.tier;
 	if (rc != 0) {
 		fail(c, rc, "%s", cause ? cause : "no route");
 		free(cause);

@@ -75,6 +75,8 @@ struct chat {
 	/* what the router has learnt from this user ([llm] learn) */
 	struct learn learn;
 	bool retrying;          /* the turn being sent re-asks the last one higher */
+	enum tier label_prev;   /* the previous turn's tier as the turn first routed saw it */
+	enum tier label_router; /* the router's tier for the turn first routed */
 };
 
 /* Whether m's provider has (or needs no) key and m has not failed this turn; arg is the chat. */

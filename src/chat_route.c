@@ -243,8 +243,8 @@ learn_label(struct chat *c, enum learn_kind k, enum tier wanted)
 	if (c->ledger == NULL || !c->cfg->learn || c->opts.draft || c->prompt == NULL)
 		return;
 	route_input_of(c, c->prompt, &in);
-	if (learn_record(c->ledger, k, c->turn.route.decision.tier, wanted, &in, c->ledger_id,
-	    NULL) == 0)
+	in.prev_tier = c->label_prev;
+	if (learn_record(c->ledger, k, c->label_router, wanted, &in, c->ledger_id, NULL) == 0)
 		chat_learn_load(c);
 }
 

@@ -109,7 +109,8 @@ learn_record(struct ledger *l, enum learn_kind k, enum tier router, enum tier wa
 int
 learn_forget(struct ledger *l, int64_t *n, char **cause)
 {
-	sqlite3_stmt *st = learn_stmt(l, "DELETE FROM route_labels", cause);
+	sqlite3_stmt *st = learn_stmt(l, "UPDATE route_labels SET forgotten = 1 WHERE forgotten = 0",
+	    cause);
 	int rc;
 
 	if (st == NULL)
@@ -239,7 +240,7 @@ learn_load(struct ledger *l, struct learn *lm, char **cause)
 
 	memset(lm, 0, sizeof *lm);
 	st = learn_stmt(l, "SELECT kind, router_tier, wanted_tier, features FROM route_labels"
-	    " ORDER BY id DESC LIMIT ?1", cause);
+	    " WHERE forgotten = 0 ORDER BY id DESC LIMIT ?1", cause);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, LEARN_MAX_LABELS);

@@ -61,7 +61,10 @@ const char *learn_kind_str(enum learn_kind k);
  */
 int learn_record(struct ledger *l, enum learn_kind k, enum tier router, enum tier wanted,
     const struct route_input *in, int64_t usage_id, char **cause);
-/* Forget every label; *n (may be NULL) is how many there were. 0 or -1. */
+/*
+ * Forget every label: it no longer teaches, though learn_rows still reports it;
+ * *n (may be NULL) is how many there were. 0 or -1.
+ */
 int learn_forget(struct ledger *l, int64_t *n, char **cause);
 /* Read the labels and fit the correction into lm. 0 or -1 (lm then learns nothing). */
 int learn_load(struct ledger *l, struct learn *lm, char **cause);
@@ -76,7 +79,7 @@ bool learn_apply(const struct learn *lm, const struct route_input *in, struct ro
  * largest weight first; how many were filled.
  */
 size_t learn_top(const struct learn *lm, int head, int *idx, size_t n);
-/* Call fn for each label of [from, to), oldest first. 0 or -1. */
+/* Call fn for each label of [from, to), forgotten ones too, oldest first. 0 or -1. */
 int learn_rows(struct ledger *l, int64_t from, int64_t to, learn_row_fn fn, void *arg,
     char **cause);
 /* Count the requests of [from, to) sent where the router chose, by tier, labels left out. */

@@ -204,6 +204,7 @@ static const char *const store_migrations[] = {
 	 * 5: what the router learns from its user: each re-ask one tier up, tier
 	 * chosen against the router, escalation and pin, with the prompt's features
 	 * by name ("name=value ...") so that labels outlive a change of features.
+	 * A forgotten label no longer teaches but still counts in the overrule report.
 	 */
 	"CREATE TABLE route_labels ("
 	" id INTEGER PRIMARY KEY,"
@@ -212,7 +213,8 @@ static const char *const store_migrations[] = {
 	" router_tier TEXT NOT NULL,"
 	" wanted_tier TEXT NOT NULL,"
 	" features TEXT NOT NULL,"
-	" usage_id INTEGER REFERENCES usage(id) ON DELETE SET NULL);"
+	" usage_id INTEGER REFERENCES usage(id) ON DELETE SET NULL,"
+	" forgotten INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX route_labels_time ON route_labels(time);",
 };
 
