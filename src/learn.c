@@ -204,24 +204,18 @@ learn_fit_head(const struct learn_data *d, int head, double w[RF_COUNT])
 	}
 }
 
-/* Add one label read from the database to d and lm's counts. */
+/* Add one label read from the database to d. */
 static void
-learn_add(struct learn *lm, struct learn_data *d, sqlite3_stmt *st)
+learn_add(struct learn_data *d, sqlite3_stmt *st)
 {
-	const char *feats = (const char *)sqlite3_column_text(st, 3);
-	enum learn_kind k;
-	enum tier r, w;
+	const char *feats = (const char *)sqlite3_column_text(st, 1);
+	enum tier w;
 	double x[RF_COUNT];
 	size_t i = d->n;
 	int j;
 
-	if (!learn_kind_parse((const char *)sqlite3_column_text(st, 0), &k) ||
-	    !tier_parse((const char *)sqlite3_column_text(st, 1), &r) || r == TIER_AUTO ||
-	    !tier_parse((const char *)sqlite3_column_text(st, 2), &w) || w == TIER_AUTO)
+	if (!tier_parse((const char *)sqlite3_column_text(st, 0), &w) || w == TIER_AUTO)
 		return;
-	lm->n++;
-	lm->kinds[k]++;
-	lm->moves[r][w]++;
 	learn_parse_features(feats ? feats : "", x);
 	for (j = 0; j < RF_COUNT; j++)
 		d->z[i][j] = router_z(&router_default_model, x, j);
@@ -230,17 +224,44 @@ learn_add(struct learn *lm, struct learn_data *d, sqlite3_stmt *st)
 	d->n++;
 }
 
-/* Read the labels and fit. */
-int
-learn_load(struct ledger *l, struct learn *lm, char **cause)
+/* Count the labels that teach, by kind and move, and the last one's id. 0 or -1. */
+static int
+learn_count(struct ledger *l, struct learn *lm, int64_t *upto, char **cause)
 {
-	struct learn_data d = { 0 };
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = learn_stmt(l, "SELECT kind, router_tier, wanted_tier, count(*), max(id)"
+	    " FROM route_labels WHERE forgotten = 0 GROUP BY 1, 2, 3", cause);
+	enum learn_kind k;
+	enum tier r, w;
 	int rc;
 
-	memset(lm, 0, sizeof *lm);
-	st = learn_stmt(l, "SELECT kind, router_tier, wanted_tier, features FROM route_labels"
+	*upto = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_int64(st, 3);
+
+		if (sqlite3_column_int64(st, 4) > *upto)
+			*upto = sqlite3_column_int64(st, 4);
+		if (!learn_kind_parse((const char *)sqlite3_column_text(st, 0), &k) ||
+		    !tier_parse((const char *)sqlite3_column_text(st, 1), &r) || r == TIER_AUTO ||
+		    !tier_parse((const char *)sqlite3_column_text(st, 2), &w) || w == TIER_AUTO)
+			continue;
+		lm->n += n;
+		lm->kinds[k] += n;
+		lm->moves[r][w] += n;
+	}
+	return learn_done(l, st, rc, cause);
+}
+
+/* Fit both heads on the most recent labels. 0 or -1. */
+static int
+learn_fit(struct ledger *l, struct learn *lm, char **cause)
+{
+	struct learn_data d = { 0 };
+	sqlite3_stmt *st = learn_stmt(l, "SELECT wanted_tier, features FROM route_labels"
 	    " WHERE forgotten = 0 ORDER BY id DESC LIMIT ?1", cause);
+	int rc;
+
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, LEARN_MAX_LABELS);
@@ -249,12 +270,11 @@ learn_load(struct ledger *l, struct learn *lm, char **cause)
 	d.o2 = xcalloc(LEARN_MAX_LABELS, sizeof *d.o2);
 	d.wanted = xcalloc(LEARN_MAX_LABELS, sizeof *d.wanted);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && d.n < LEARN_MAX_LABELS)
-		learn_add(lm, &d, st);
+		learn_add(&d, st);
 	if (rc == SQLITE_ROW)
 		rc = SQLITE_DONE;
 	rc = learn_done(l, st, rc, cause);
-	lm->active = rc == 0 && lm->n >= LEARN_MIN_LABELS;
-	if (lm->active) {
+	if (rc == 0) {
 		learn_fit_head(&d, 1, lm->w1);
 		learn_fit_head(&d, 2, lm->w2);
 	}
@@ -263,6 +283,92 @@ learn_load(struct ledger *l, struct learn *lm, char **cause)
 	free(d.o2);
 	free(d.wanted);
 	return rc;
+}
+
+/*
+ * The kept fit, if it was made on the labels there are now (the last id and
+ * the count): true with lm's weights filled. Weights are "name=w1,w2 ...".
+ */
+static bool
+learn_cached(struct ledger *l, struct learn *lm, int64_t upto)
+{
+	sqlite3_stmt *st = learn_stmt(l, "SELECT weights FROM route_learnt WHERE id = 1"
+	    " AND upto = ?1 AND n = ?2", NULL);
+	char *copy, *p, *next, *eq, *end;
+	bool hit = false;
+	int i;
+
+	if (st == NULL)
+		return false;
+	sqlite3_bind_int64(st, 1, upto);
+	sqlite3_bind_int64(st, 2, (int64_t)lm->n);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL) {
+		hit = true;
+		copy = xstrdup((const char *)sqlite3_column_text(st, 0));
+		for (p = copy; p != NULL && *p != '\0'; p = next) {
+			if ((next = strchr(p, ' ')) != NULL)
+				*next++ = '\0';
+			if ((eq = strchr(p, '=')) == NULL)
+				continue;
+			*eq = '\0';
+			for (i = 0; i < RF_COUNT && strcmp(p, router_feature_names[i]) != 0; i++)
+				;
+			if (i == RF_COUNT)
+				continue;
+			lm->w1[i] = strtod(eq + 1, &end);
+			lm->w2[i] = *end == ',' ? strtod(end + 1, NULL) : 0;
+		}
+		free(copy);
+	}
+	sqlite3_finalize(st);
+	return hit;
+}
+
+/* Keep the fit for the next process; best effort. */
+static void
+learn_keep(struct ledger *l, const struct learn *lm, int64_t upto)
+{
+	sqlite3_stmt *st = learn_stmt(l, "INSERT OR REPLACE INTO route_learnt (id, upto, n, weights)"
+	    " VALUES (1, ?1, ?2, ?3)", NULL);
+	struct buf b;
+	int i;
+
+	if (st == NULL)
+		return;
+	buf_init(&b, 0);
+	for (i = 0; i < RF_COUNT; i++)
+		buf_addf(&b, "%s%s=%.17g,%.17g", i ? " " : "", router_feature_names[i], lm->w1[i],
+		    lm->w2[i]);
+	sqlite3_bind_int64(st, 1, upto);
+	sqlite3_bind_int64(st, 2, (int64_t)lm->n);
+	sqlite3_bind_text(st, 3, buf_str(&b), -1, SQLITE_TRANSIENT);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	buf_done(&b);
+}
+
+/* Read the labels and fit, or take the fit kept for them. */
+int
+learn_load(struct ledger *l, struct learn *lm, char **cause)
+{
+	int64_t upto;
+
+	memset(lm, 0, sizeof *lm);
+	if (learn_count(l, lm, &upto, cause) < 0) {
+		memset(lm, 0, sizeof *lm);
+		return -1;
+	}
+	if (lm->n < LEARN_MIN_LABELS)
+		return 0;
+	if (!learn_cached(l, lm, upto)) {
+		if (learn_fit(l, lm, cause) < 0) {
+			memset(lm, 0, sizeof *lm);
+			return -1;
+		}
+		learn_keep(l, lm, upto);
+	}
+	lm->active = true;
+	return 0;
 }
 
 static double

@@ -215,7 +215,13 @@ static const char *const store_migrations[] = {
 	" features TEXT NOT NULL,"
 	" usage_id INTEGER REFERENCES usage(id) ON DELETE SET NULL,"
 	" forgotten INTEGER NOT NULL DEFAULT 0);"
-	"CREATE INDEX route_labels_time ON route_labels(time);",
+	"CREATE INDEX route_labels_time ON route_labels(time);"
+	/* the fitted correction, kept until the labels change: a fit is too slow for every start */
+	"CREATE TABLE route_learnt ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" upto INTEGER NOT NULL,"
+	" n INTEGER NOT NULL,"
+	" weights TEXT NOT NULL);",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,

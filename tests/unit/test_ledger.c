@@ -522,6 +522,7 @@ test_upgrade_from_first_schema(void)
 	    " ALTER TABLE conversations DROP COLUMN system;"
 	    " ALTER TABLE conversations DROP COLUMN kind;"
 	    " DROP TABLE budget_warnings; DROP TABLE route_labels;"
+	    " DROP TABLE route_learnt;"
 	    " CREATE TRIGGER usage_totals_insert AFTER INSERT ON usage BEGIN SELECT 1; END;"
 	    " CREATE TRIGGER usage_totals_delete AFTER DELETE ON usage BEGIN SELECT 1; END;"
 	    " CREATE TRIGGER usage_totals_update AFTER UPDATE ON usage BEGIN SELECT 1; END;"

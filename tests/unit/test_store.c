@@ -259,7 +259,7 @@ test_migrate_v1(void)
 	CHECK_INT(sqlite3_open(test_db, &db), SQLITE_OK);
 	CHECK_INT(sqlite3_exec(db, "ALTER TABLE conversations DROP COLUMN system;"
 	    "ALTER TABLE conversations DROP COLUMN kind; DROP TABLE budget_warnings;"
-	    " DROP TABLE route_labels;"
+	    " DROP TABLE route_labels; DROP TABLE route_learnt;"
 	    " PRAGMA user_version = 2", NULL, NULL,
 	    NULL), SQLITE_OK);
 	sqlite3_close(db);
