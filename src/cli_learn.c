@@ -20,7 +20,7 @@
 
 /* Forget the labels. */
 int
-cli_learn_forget(struct cli *cli)
+cli_learn_forget(struct app *cli)
 {
 	char *cause = NULL;
 	struct ledger *l = cli_ledger_open(cli, &cause);
@@ -132,7 +132,7 @@ explain_json(const struct learn *lm, cJSON *o)
 
 /* Show what was learnt. */
 void
-cli_learn_explain(const struct cli *cli, const struct learn *lm, cJSON *o)
+cli_learn_explain(const struct app *cli, const struct learn *lm, cJSON *o)
 {
 	(void)cli;
 	if (o != NULL) {
@@ -148,7 +148,7 @@ cli_learn_explain(const struct cli *cli, const struct learn *lm, cJSON *o)
 
 /* Read the labels and show what was learnt. */
 int
-cli_learn_explain_alone(struct cli *cli, bool json)
+cli_learn_explain_alone(struct app *cli, bool json)
 {
 	struct learn lm;
 	struct ledger *l = NULL;
@@ -290,7 +290,7 @@ overrule_json(const struct overrule *o, const char *month)
 
 /* llm usage --router. */
 int
-cli_learn_usage(struct cli *cli, int64_t start, int64_t end, const char *name,
+cli_learn_usage(struct app *cli, int64_t start, int64_t end, const char *name,
     const char *month, bool json)
 {
 	struct overrule o;

@@ -389,7 +389,7 @@ usage_month(const char *month, int64_t *start, int64_t *end, char mon[8], char *
 
 /* Report a month's spend and what the frontier tier would have cost. */
 int
-cli_usage(struct cli *cli, int argc, char **argv)
+cli_usage(struct app *cli, int argc, char **argv)
 {
 	struct usage_report r = { .by = BY_MODEL };
 	const char *month = NULL;
