@@ -116,6 +116,22 @@ for pct in 50 80 100; do
 	    "$(count "llm: budget: 2026-11 passed $pct% of its budget" "$T"/h*.err)" 1
 done
 
+# Through git: the installed hook's line reaches the one who commits.
+fresh
+cd "$T/repo" || exit 1
+"$LLM_BIN" git install-hook >/dev/null 2>&1
+for f in a b; do
+	printf '%s\n' "$f" >"$f"
+	git add "$f"
+	GIT_EDITOR=true git commit -q >/dev/null 2>"$T/commit-$f.err"
+done
+cd "$T" || exit 1
+check_eq "git commit: the first draft warns of nothing" "$(count 'passed' "$T/commit-a.err")" 0
+check_eq "git commit: the second says it passed 50%" \
+	"$(count 'llm: budget: 2026-11 passed 50% of its budget: $0.0006 of $0.001 spent' "$T/commit-b.err")" 1
+check_eq "git commit: both committed with their drafts" \
+	"$(git -C "$T/repo" log --format=%s | grep -c '^answer$')" 2
+
 # --- the TUI: three sessions at once, the status line after each reply ---
 fresh
 for s in a b c; do
