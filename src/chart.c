@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "ledger.h"
 #include "pricing.h"
 #include "theme.h"
 #include "util.h"
@@ -194,6 +195,20 @@ chart_forecast_text(const struct forecast *f, const char *month, int64_t budget,
 		snprintf(out, n, "%s at month end at this pace, within the budget", end);
 	else
 		snprintf(out, n, "%s at month end at this pace", end);
+}
+
+/* Write the warning of a budget threshold first passed, with the forecast when there is one. */
+void
+chart_warn_text(const struct meter *m, int pct, const struct forecast *f, char *out, size_t n)
+{
+	char spent[40], limit[40], fc[200];
+
+	pricing_format(m->spent, m->estimated, spent, sizeof spent);
+	pricing_format(m->limit, false, limit, sizeof limit);
+	if (f != NULL)
+		chart_forecast_text(f, m->month, m->limit, fc, sizeof fc);
+	snprintf(out, n, "budget: %s passed %d%% of its budget: %s of %s spent%s%s", m->month,
+	    pct, spent, limit, f != NULL ? "; forecast: " : "", f != NULL ? fc : "");
 }
 
 /* Write how the pace was measured in one line. */

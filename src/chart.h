@@ -9,6 +9,7 @@
 #include "forecast.h"
 #include "spend.h"
 
+struct meter;
 struct theme;
 
 /* How to draw. */
@@ -34,6 +35,12 @@ void chart_forecast_text(const struct forecast *f, const char *month, int64_t bu
     size_t n);
 /* Write how the pace was measured in one line: "$1.00 a day, mean of the last 7 days (Dec 4-10)". */
 void chart_pace_text(const struct forecast *f, const char *month, bool utf8, char *out, size_t n);
+/*
+ * Write the warning of threshold pct first passed by month m in one line: "budget: 2026-11
+ * passed 80% of its budget: $40.10 of $50.00 spent; forecast: out on Nov 21 ..."; f may be NULL.
+ */
+void chart_warn_text(const struct meter *m, int pct, const struct forecast *f, char *out,
+    size_t n);
 /* Write "Dec 21" for day d of month "YYYY-MM". */
 void chart_day_name(const char *month, int d, char *out, size_t n);
 

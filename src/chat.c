@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "chart.h"
 #include "chat_priv.h"
 #include "cred.h"
 #include "http.h"
@@ -15,6 +16,7 @@
 #include "ndjson.h"
 #include "pricing.h"
 #include "router.h"
+#include "spend.h"
 #include "sse.h"
 #include "store.h"
 #include "util.h"
@@ -37,9 +39,11 @@ chat_new(const struct config *cfg, struct catalog *cat, struct ledger *l)
 	c->ledger = l;
 	c->http = http_new();
 	c->prev_tier = TIER_AUTO;
+	c->label_prev = TIER_AUTO;
 	/* the answer is never longer than the reply that carries it */
 	buf_init(&c->text, (size_t)cfg->max_reply << 20);
 	buf_init(&c->body, BODY_MAX);
+	chat_learn_load(c);
 	return c;
 }
 
@@ -674,9 +678,27 @@ step_begin(struct chat *c, const char *why)
 	return step_send(c);
 }
 
+/* Tell the front end of a budget threshold this request was first to pass this month. */
+static void
+warn_passed(struct chat *c, const struct ledger_warn *w)
+{
+	struct forecast f;
+	char month[8], line[400];
+	bool has;
+
+	if (w->passed == 0 || c->cb.warn == NULL)
+		return;
+	has = spend_forecast_ledger(c->ledger, w->m.month_start, w->m.month_end, clock_now(),
+	    w->limit, &f, month) == 0;
+	chart_warn_text(&w->m, w->passed, has ? &f : NULL, line, sizeof line);
+	c->cb.warn(c->cb.arg, line);
+}
+
 static void
 settle(struct chat *c, const char *status)
 {
+	struct ledger_warn w = { .at = c->cfg->warn_at, .n = c->cfg->nwarn_at,
+	    .limit = c->cfg->budget };
 	struct chat_step *s;
 	struct usage u = c->ps.usage;
 	/* a reply stopped at the cap never said what it used in all */
@@ -695,10 +717,12 @@ settle(struct chat *c, const char *status)
 	if (pricing_cost(c->model, &u, &cost) != PRICING_OK)
 		cost = -1;
 	if (c->ledger != NULL && c->ledger_id != 0 &&
-	    ledger_settle(c->ledger, c->ledger_id, &u, cost, est, status,
-	    clock_ms() - c->step_start, &cause) != 0) {
+	    ledger_settle_warn(c->ledger, c->ledger_id, &u, cost, est, status,
+	    clock_ms() - c->step_start, &w, &cause) != 0) {
 		note(c, "ledger: %s", cause ? cause : "cannot record the request");
 		free(cause);
+	} else if (c->ledger != NULL && c->ledger_id != 0) {
+		warn_passed(c, &w);
 	}
 	if (c->turn.nsteps == CHAT_MAX_STEPS)
 		return;
@@ -868,6 +892,7 @@ escalate(struct chat *c)
 		return false;
 	}
 	note(c, "%s from %s; asking %s (%s)", why, c->model->name, up->name, tier_str(got));
+	chat_learn_escalation(c, got);
 	c->escalated = true;
 	c->model = up;
 	c->tier = got;
@@ -1114,7 +1139,12 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 	c->cb = cb ? *cb : (struct chat_cb){ 0 };
 	c->escalated = false;
 	c->nfailed = 0;
+	if (!c->retrying)
+		c->label_prev = c->prev_tier;
 	rc = chat_decide(c, &c->opts, prompt, &c->turn.route, &cause);
+	/* a re-ask is labelled with what the router said of the turn it re-asks */
+	if (!c->retrying)
+		c->label_router = c->turn.route.decision.tier;
 	if (rc != 0) {
 		fail(c, rc, "%s", cause ? cause : "no route");
 		free(cause);
@@ -1123,6 +1153,7 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 	c->input_est = c->turn.route.input_tokens;
 	if ((rc = admit(c, &c->turn.route)) != 0)
 		return rc;
+	chat_learn_turn(c);
 	c->busy = true;
 	if ((rc = step_begin(c, "routed")) != 0) {
 		settle(c, "error");
@@ -1192,7 +1223,9 @@ chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *c
 	up.tier = (enum tier)(last + 1);
 	up.model = NULL;
 	up.escalate = false;
+	c->retrying = true;
 	rc = chat_send(c, &up, prompt, cb);
+	c->retrying = false;
 	free(prompt);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include "router.h"
 
 struct chat;
+struct learn;
 struct ledger;
 
 /*
@@ -110,6 +111,7 @@ struct chat_cb {
 	void (*text)(void *arg, const char *s, size_t n);     /* answer text as it arrives */
 	void (*note)(void *arg, const char *line);            /* retries, escalation, fallback, downgrade */
 	void (*done)(void *arg, const struct chat_turn *t);   /* the turn ended, any way */
+	void (*warn)(void *arg, const char *line);            /* a budget threshold first passed */
 	void *arg;
 };
 
@@ -153,6 +155,11 @@ size_t chat_history(const struct chat *c, const struct msg **msgs);
 int64_t chat_conversation(const struct chat *c);
 /* The system prompt the conversation's next turn is sent with; NULL: none. Borrowed. */
 const char *chat_system(const struct chat *c);
+
+/* What the router sees of prompt as the conversation's next turn (prompt borrowed). */
+void chat_route_input(const struct chat *c, const char *prompt, struct route_input *in);
+/* What the router has learnt from this user; NULL when learning is off. Borrowed. */
+const struct learn *chat_learnt(const struct chat *c);
 
 const char *route_mode_str(enum route_mode m);
 /* "ok", "provider", "usage", "budget", "auth" or "cancelled". */

@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "chat.h"
+#include "learn.h"
 #include "provider.h"
 
 #define DEFAULT_REPLY_CAP 4096          /* assumed reply length when nothing sets one */
@@ -70,6 +71,12 @@ struct chat {
 	int64_t progress_at;    /* clock_ms() of the last ledger_progress; 0: none this response */
 	size_t progress_len;    /* text.len it recorded */
 	const char *why;
+
+	/* what the router has learnt from this user ([llm] learn) */
+	struct learn learn;
+	bool retrying;          /* the turn being sent re-asks the last one higher */
+	enum tier label_prev;   /* the previous turn's tier as the turn first routed saw it */
+	enum tier label_router; /* the router's tier for the turn first routed */
 };
 
 /* Whether m's provider has (or needs no) key and m has not failed this turn; arg is the chat. */
@@ -80,6 +87,16 @@ long chat_reply_cap(const struct chat *c, const struct chat_opts *o, const struc
 /* Decide tier and model for prompt: 0, or a chat_status with *cause. */
 enum chat_status chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt,
     struct chat_route *r, char **cause);
+
+/* Load what the router has learnt, when learning is on and there is a ledger. */
+void chat_learn_load(struct chat *c);
+/*
+ * Keep the label the turn being sent gives (a re-ask one tier up, a tier
+ * against the router, a pin), after its reservation; reload what was learnt.
+ */
+void chat_learn_turn(struct chat *c);
+/* Keep the label of an escalation to tier up, after its reservation. */
+void chat_learn_escalation(struct chat *c, enum tier up);
 
 /*
  * Whether route r may take its worst case: 0 (reserved or fitting),

@@ -7,6 +7,7 @@
 #include "chat.h"
 #include "chat_priv.h"
 #include "cred.h"
+#include "learn.h"
 #include "ledger.h"
 #include "pricing.h"
 #include "router.h"
@@ -189,20 +190,82 @@ route_keyless(struct chat *c, const struct chat_opts *o, struct chat_route *r, c
 	return CHAT_AUTH;
 }
 
+/* What the router sees of prompt as the conversation's next turn. */
+static void
+route_input_of(const struct chat *c, const char *prompt, struct route_input *in)
+{
+	memset(in, 0, sizeof *in);
+	in->prompt = prompt;
+	in->len = strlen(prompt);
+	in->turn = (int)(c->nhist / 2);
+	in->prev_tier = c->prev_tier;
+	/* earlier turns only: the prompt's own length is a feature of its own */
+	in->context_tokens = history_tokens(c);
+}
+
 /* The router's view of prompt, kept for reports whatever decides the tier. */
 static void
 route_score(const struct chat *c, const char *prompt, struct chat_route *r)
 {
 	struct route_input in;
 
-	memset(&in, 0, sizeof in);
-	in.prompt = prompt;
-	in.len = strlen(prompt);
-	in.turn = (int)(c->nhist / 2);
-	in.prev_tier = c->prev_tier;
-	/* earlier turns only: the prompt's own length is a feature of its own */
-	in.context_tokens = history_tokens(c);
+	route_input_of(c, prompt, &in);
 	router_decide(&in, &r->decision);
+	learn_apply(&c->learn, &in, &r->decision);
+}
+
+void
+chat_route_input(const struct chat *c, const char *prompt, struct route_input *in)
+{
+	route_input_of(c, prompt, in);
+}
+
+const struct learn *
+chat_learnt(const struct chat *c)
+{
+	return c->cfg->learn ? &c->learn : NULL;
+}
+
+void
+chat_learn_load(struct chat *c)
+{
+	if (c->ledger == NULL || !c->cfg->learn || learn_load(c->ledger, &c->learn, NULL) < 0)
+		memset(&c->learn, 0, sizeof c->learn);
+}
+
+/* Keep one label for the prompt being sent, then refit. */
+static void
+learn_label(struct chat *c, enum learn_kind k, enum tier wanted)
+{
+	struct route_input in;
+
+	if (c->ledger == NULL || !c->cfg->learn || c->opts.draft || c->prompt == NULL)
+		return;
+	route_input_of(c, c->prompt, &in);
+	in.prev_tier = c->label_prev;
+	if (learn_record(c->ledger, k, c->label_router, wanted, &in, c->ledger_id, NULL) == 0)
+		chat_learn_load(c);
+}
+
+void
+chat_learn_turn(struct chat *c)
+{
+	const struct chat_route *r = &c->turn.route;
+
+	if (c->retrying)
+		learn_label(c, LEARN_RETRY, c->opts.tier);
+	else if (r->mode == ROUTE_PINNED && r->model != NULL)
+		learn_label(c, LEARN_PIN, r->model->tier);
+	/* a standing default from config is no judgement of this prompt */
+	else if (r->mode == ROUTE_TIER && c->opts.tier != TIER_AUTO &&
+	    c->opts.tier != r->decision.tier)
+		learn_label(c, LEARN_OVERRIDE, c->opts.tier);
+}
+
+void
+chat_learn_escalation(struct chat *c, enum tier up)
+{
+	learn_label(c, LEARN_ESCALATION, up);
 }
 
 /*

@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "chat.h"
 #include "cli.h"
+#include "cli_learn.h"
 #include "cli_opts.h"
 #include "fmt.h"
 #include "input.h"
@@ -427,7 +428,7 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 static int
 run(struct ask *a, struct chat *c, const char *msg)
 {
-	struct chat_cb cb = { .text = on_text, .note = on_note, .arg = a };
+	struct chat_cb cb = { .text = on_text, .note = on_note, .warn = on_note, .arg = a };
 	enum chat_status rc;
 
 	/* --json prints the answer at the end: nothing is shown before it is final */
@@ -493,6 +494,21 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 }
 
 /* Open the ledger and the controller, and continue a conversation if asked; an exit code or -1. */
+/* Whether the router may have learnt something: learning is on and llm.db exists. */
+static bool
+learnt_any(const struct app *cli)
+{
+	char *path;
+	bool there;
+
+	if (!cli->cfg.learn || cli->cfg.data_dir == NULL)
+		return false;
+	path = xstrfmt("%s/llm.db", cli->cfg.data_dir);
+	there = access(path, F_OK) == 0;
+	free(path);
+	return there;
+}
+
 static int
 open_chat(struct ask *a, struct ledger **l, struct chat **c)
 {
@@ -500,8 +516,12 @@ open_chat(struct ask *a, struct ledger **l, struct chat **c)
 	char *cause = NULL;
 	int64_t id;
 
-	/* a dry run without a budget or a conversation to continue reads nothing from the ledger */
-	if (a->p.dry_run && cli->cfg.budget <= 0 && !a->p.cont && a->p.cid == 0) {
+	/*
+	 * A dry run without a budget, a conversation to continue or anything learnt
+	 * reads nothing from the ledger.
+	 */
+	if (a->p.dry_run && cli->cfg.budget <= 0 && !a->p.cont && a->p.cid == 0 &&
+	    !learnt_any(cli)) {
 		*c = chat_new(&cli->cfg, cli->cat, NULL);
 		return -1;
 	}
@@ -564,6 +584,14 @@ ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
 	if (face == CLI_FACE_ROUTE && a.p.help) {
 		cli_route_help();
 		rc = EXIT_OK;
+		goto out;
+	}
+	if (face == CLI_FACE_ROUTE && a.p.forget && (rc = cli_learn_forget(cli)) != EXIT_OK)
+		goto out;
+	/* --forget or --explain alone: no prompt to route */
+	if (face == CLI_FACE_ROUTE && (a.p.forget || a.p.explain) && a.p.nwords == 0 &&
+	    a.nfiles == 0) {
+		rc = a.p.explain ? cli_learn_explain_alone(cli, a.p.json) : EXIT_OK;
 		goto out;
 	}
 	a.p.dry_run |= face == CLI_FACE_ROUTE;

@@ -33,17 +33,6 @@ muldiv(int64_t a, int64_t b, int64_t c)
 	return q > INT64_MAX ? INT64_MAX : (int64_t)q;
 }
 
-/* What the month-end spend will be at this month's pace so far. */
-static int64_t
-budget_projected(const struct meter *m, int64_t now)
-{
-	int64_t elapsed = now - m->month_start, len = m->month_end - m->month_start;
-
-	if (elapsed <= 0 || len <= 0 || elapsed >= len)
-		return m->spent;
-	return muldiv(m->spent, len, elapsed);
-}
-
 /* Calendar days left in the month, today included. */
 static int
 budget_days_left(const struct meter *m, int64_t now)
@@ -85,7 +74,6 @@ budget_json(const struct app *cli, const struct meter *m, int64_t now)
 		cJSON_AddNullToObject(o, "left_usd");
 		cJSON_AddNullToObject(o, "percent");
 	}
-	report_json_money(o, "projected", budget_projected(m, now));
 	cJSON_AddNumberToObject(o, "days_left", budget_days_left(m, now));
 	cJSON_AddNumberToObject(o, "requests", (double)m->requests);
 	cJSON_AddNumberToObject(o, "unknown_count", (double)m->unknown_count);
@@ -134,7 +122,7 @@ budget_held(const struct meter *m)
 static void
 budget_text(const struct app *cli, const struct meter *m, int64_t now)
 {
-	char spent[40], res[40], lim[40], left[40], proj[40], bar[BAR_WIDTH * 3 + 1], name[64];
+	char spent[40], res[40], lim[40], left[40], bar[BAR_WIDTH * 3 + 1], name[64];
 	bool color = cli->color && isatty(STDOUT_FILENO);
 	const char *on = "";
 	int64_t pct;
@@ -142,7 +130,6 @@ budget_text(const struct app *cli, const struct meter *m, int64_t now)
 	report_time(now, "%B %Y", m->month, name, sizeof name);
 	pricing_format(meter_spent(m), m->estimated, spent, sizeof spent);
 	pricing_format(m->reserved, false, res, sizeof res);
-	pricing_format(budget_projected(m, now), m->estimated, proj, sizeof proj);
 	if (m->limit > 0) {
 		pricing_format(m->limit, false, lim, sizeof lim);
 		budget_bar(m, bar, sizeof bar);
@@ -173,7 +160,6 @@ budget_text(const struct app *cli, const struct meter *m, int64_t now)
 		printf("  %-11s %s\n", "at limit", budget_action_str(cli->cfg.budget_action));
 	}
 	printf("  %-11s %d\n", "days left", budget_days_left(m, now));
-	printf("  %-11s %s at month end\n", "projected", proj);
 	cli_spend_budget_lines(cli, m);
 	if (m->unknown_count > 0 && m->unknown_worst == 0)
 		printf("  %-11s %lld request%s of unknown cost, not counted above\n", "unknown",

@@ -35,11 +35,14 @@ static const char *const chat_opts[] = {
 /* llm route takes a question's options: it shows the decision that question would get. */
 static const char *const route_opts[] = {
 	"-t", "--tier", "-m", "--model", "-s", "--system", "-f", "--file", "-c", "--continue",
-	"--cid", "--max-tokens", "--max-cost", "--json", "--no-color", "--help", NULL,
+	"--cid", "--max-tokens", "--max-cost", "--json", "--no-color", "--explain", "--forget",
+	"--help", NULL,
 };
 static const char *const models_opts[] = { "-t", "--tier", "--json", "--no-color", "--help", NULL };
 static const char *const budget_opts[] = { "--json", "--no-color", "--help", NULL };
-static const char *const usage_opts[] = { "--month", "--by", "--json", "--no-color", "--help", NULL };
+static const char *const usage_opts[] = {
+	"--month", "--by", "--router", "--json", "--no-color", "--help", NULL,
+};
 static const char *const logs_opts[] = { "-n", "--count", "-a", "--all", "--json", "--no-color", "--help", NULL };
 static const char *const keys_opts[] = { "--json", "--help", NULL };
 static const char *const git_opts[] = { "--force", "--help", NULL };

@@ -471,6 +471,14 @@ collect(void *arg, const char *s, size_t n)
 	buf_add(arg, s, n);
 }
 
+/* A budget threshold first passed: the one line the hook says beside its draft. */
+static void
+warn_line(void *arg, const char *line)
+{
+	(void)arg;
+	fprintf(stderr, "llm: %s\n", line);
+}
+
 /* Send "status\npayload" to the parent: the answer when status is 0, else a reason. */
 static void
 report(int fd, int status, const char *payload)
@@ -524,6 +532,7 @@ draft_child(struct app *cli, const char *prompt, int fd, int64_t deadline)
 	memset(&cb, 0, sizeof cb);
 	buf_init(&text, REPLY_MAX);
 	cb.text = collect;
+	cb.warn = warn_line;
 	cb.arg = &text;
 	if (chat_send(c, &o, prompt, &cb) == 0) {
 		while (chat_busy(c)) {

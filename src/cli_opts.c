@@ -23,6 +23,8 @@ enum {
 	OPT_HEADLESS,
 	OPT_SIZE,
 	OPT_OUT,
+	OPT_EXPLAIN,
+	OPT_FORGET,
 };
 
 #define ONE_SHOT (CLI_FACE_ASK | CLI_FACE_ROUTE)
@@ -54,6 +56,8 @@ static const struct opt_def {
 	{ .name = "size", .id = OPT_SIZE, .arg = true, .faces = CLI_FACE_CHAT },
 	{ .name = "out", .id = OPT_OUT, .arg = true, .faces = CLI_FACE_CHAT },
 	{ .name = "help", .id = 'h', .faces = CLI_FACE_ROUTE | CLI_FACE_CHAT },
+	{ .name = "explain", .id = OPT_EXPLAIN, .faces = CLI_FACE_ROUTE },
+	{ .name = "forget", .id = OPT_FORGET, .faces = CLI_FACE_ROUTE },
 };
 
 /* "llm: ", "llm: route: " or "llm: chat: ", and the command named by "Try ..." */
@@ -180,6 +184,8 @@ opt_apply(struct cli_opts *p, enum cli_face face, int id, char *arg)
 	case OPT_THEME: p->theme = arg; break;
 	case OPT_HEADLESS: p->script = arg; break;
 	case OPT_OUT: p->out = arg; break;
+	case OPT_EXPLAIN: p->explain = true; break;
+	case OPT_FORGET: p->forget = true; break;
 	default: return opt_value(p, face, id, arg);
 	}
 	return -1;

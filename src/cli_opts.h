@@ -28,6 +28,7 @@ struct cli_opts {
 	const char *script;    /* llm chat: --headless SCRIPT */
 	const char *out;       /* llm chat: --out FILE */
 	int width, height;     /* llm chat: --size WxH */
+	bool explain, forget;  /* llm route: what the router learnt; forget it */
 	char **words;          /* the operands (the prompt's words) in order; owned array */
 	int nwords;
 };

@@ -9,9 +9,11 @@
 #include "catalog.h"
 #include "chat.h"
 #include "cli.h"
+#include "cli_learn.h"
 #include "cli_opts.h"
 #include "cred.h"
 #include "fmt.h"
+#include "learn.h"
 #include "ledger.h"
 #include "pricing.h"
 #include "router.h"
@@ -40,6 +42,13 @@ static const char route_help_text[] =
     "It takes the options of llm PROMPT (-t, -m, -s, -f, -c, --cid, --max-tokens,\n"
     "--max-cost, --json) and reads piped input as the request would.\n"
     "A prompt that starts with '-' goes after --.\n"
+    "\n"
+    "The router learns from its user: re-asks one tier up, tiers chosen against it,\n"
+    "escalations and pins are kept as labels, and from 30 on they correct its heads.\n"
+    "      --explain     show what was learnt (alone, or after a decision)\n"
+    "      --forget      forget every label: route as shipped again\n"
+    "      --json        one JSON object: the decision, both heads' probabilities,\n"
+    "                    the features that fired, the shipped router's view\n"
     "\n"
     "Exit status: 0, or 3 when the budget or --max-cost would refuse the request\n"
     "(the decision is still shown), 2 for a usage error.\n";
@@ -227,9 +236,47 @@ route_json_budget(const struct app *cli, cJSON *o, const struct chat_route *r,
 	json_add_usd(bo, "limit_usd", cli->cfg.budget);
 }
 
+/*
+ * Add every feature that fired (a value other than 0) with its standardised
+ * value and its term in each shipped head, and the shipped router's own view
+ * beside the probabilities a learnt correction may have moved.
+ */
+static void
+route_json_fired(cJSON *o, const struct route_input *in)
+{
+	const struct router_model *rm = &router_default_model;
+	struct route_decision shipped;
+	double x[RF_COUNT];
+	cJSON *fired = cJSON_AddArrayToObject(o, "fired"), *sh;
+	int i;
+
+	router_features(in, x);
+	for (i = 0; i < RF_COUNT; i++) {
+		cJSON *f;
+		double z;
+
+		if (x[i] == 0)
+			continue;
+		z = router_z(rm, x, i);
+		f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, "name", router_feature_names[i]);
+		cJSON_AddNumberToObject(f, "value", x[i]);
+		cJSON_AddNumberToObject(f, "z", z);
+		cJSON_AddNumberToObject(f, "head1", rm->w1[i] * z);
+		cJSON_AddNumberToObject(f, "head2", rm->w2[i] * z);
+		cJSON_AddItemToArray(fired, f);
+	}
+	router_decide(in, &shipped);
+	sh = cJSON_AddObjectToObject(o, "shipped");
+	cJSON_AddStringToObject(sh, "tier", tier_str(shipped.tier));
+	cJSON_AddNumberToObject(sh, "p_cheap_fail", shipped.p_cheap_fail);
+	cJSON_AddNumberToObject(sh, "p_mid_fail", shipped.p_mid_fail);
+}
+
 static void
 route_print_json(const struct app *cli, const struct chat_route *r, const struct route_budget *b,
-    const struct tier_estimate est[TIER_COUNT])
+    const struct tier_estimate est[TIER_COUNT], const struct route_input *in, const struct learn *lm,
+    bool explain)
 {
 	const struct route_decision *d = &r->decision;
 	cJSON *o = cJSON_CreateObject(), *feats, *ests;
@@ -258,6 +305,9 @@ route_print_json(const struct app *cli, const struct chat_route *r, const struct
 		cJSON_AddNumberToObject(f, "contribution", d->top[i].contribution);
 		cJSON_AddItemToArray(feats, f);
 	}
+	route_json_fired(o, in);
+	if (explain)
+		cli_learn_explain(cli, lm, o);
 	/* The chosen model's own estimate; an unknown price is null, never 0. */
 	json_add_usd(o, "estimate_usd", r->model ? r->estimate : -1);
 	json_add_usd(o, "worst_case_usd", r->model ? r->worst_case : -1);
@@ -289,6 +339,7 @@ cli_route_report(struct app *cli, const struct cli_opts *p, struct chat *c, stru
 {
 	struct tier_estimate est[TIER_COUNT];
 	struct route_budget b;
+	struct route_input in;
 	struct chat_route r;
 	char *cause = NULL;
 	enum chat_status rc = chat_preview(c, &p->o, msg, &r, &cause);
@@ -301,10 +352,14 @@ cli_route_report(struct app *cli, const struct cli_opts *p, struct chat *c, stru
 	}
 	route_estimates(cli, r.input_tokens, r.reply_typical, est);
 	route_budget(cli, l, &r, &b);
-	if (p->json)
-		route_print_json(cli, &r, &b, est);
-	else
+	chat_route_input(c, msg, &in);
+	if (p->json) {
+		route_print_json(cli, &r, &b, est, &in, chat_learnt(c), p->explain);
+	} else {
 		route_print_text(cli, &r, &b, est);
+		if (p->explain)
+			cli_learn_explain(cli, chat_learnt(c), NULL);
+	}
 	fflush(stdout);
 	if (r.keyless)
 		fprintf(stderr, "llm: route: no model of the %s tier has a key (see llm models)\n",

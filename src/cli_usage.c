@@ -7,11 +7,13 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "cli_learn.h"
 #include "cli_spend.h"
 #include "fmt.h"
 #include "ledger.h"
 #include "pricing.h"
 #include "report.h"
+#include "spend.h"
 #include "util.h"
 #include "visible.h"
 
@@ -48,6 +50,7 @@ struct usage_report {
 	int64_t inflight, reserved;     /* live reservations and their worst cases */
 	int64_t expired, held;          /* expired reservations and the worst cases they hold */
 	bool overflow;
+	bool router;                    /* --router: how often the router was overruled */
 };
 
 /* Add without wrapping; a sum past INT64_MAX marks the report. */
@@ -178,23 +181,6 @@ cmp_key(const void *a, const void *b)
 	return strcmp(((const struct usage_sum *)a)->key, ((const struct usage_sum *)b)->key);
 }
 
-/* The frontier model to compare with: the tier's first choice, else the first in the catalog. */
-static const struct model *
-frontier_model(const struct app *cli)
-{
-	const struct model *m = NULL;
-	size_t i;
-
-	if (cli->cat == NULL)
-		return NULL;
-	if (catalog_tier(cli->cat, TIER_FRONTIER, &m, 1) == 1)
-		return m;
-	for (i = 0; i < catalog_count(cli->cat); i++)
-		if (catalog_at(cli->cat, i)->tier == TIER_FRONTIER)
-			return catalog_at(cli->cat, i);
-	return NULL;
-}
-
 static void
 print_sum(const struct usage_sum *s, const char *key, int width)
 {
@@ -322,7 +308,7 @@ usage_json(const struct usage_report *r, const char *month)
 static int
 usage_usage(void)
 {
-	fprintf(stderr, "usage: llm usage [--month YYYY-MM] [--by day|model|tier] [--json]\n");
+	fprintf(stderr, "usage: llm usage [--month YYYY-MM] [--by day|model|tier] [--router] [--json]\n");
 	return EXIT_USAGE;
 }
 
@@ -345,7 +331,7 @@ opt_value(int argc, char **argv, int *i, const char *name, bool *missing)
 	return argv[++*i];
 }
 
-/* Parse the options into r->by, *month and *json; -1 on a usage error, 1 for help. */
+/* Parse the options into r->by, *month, *json and r->router; -1 on a usage error, 1 for help. */
 static int
 usage_args(int argc, char **argv, struct usage_report *r, const char **month, bool *json)
 {
@@ -356,6 +342,8 @@ usage_args(int argc, char **argv, struct usage_report *r, const char **month, bo
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
 			*json = true;
+		} else if (strcmp(argv[i], "--router") == 0) {
+			r->router = true;
 		} else if (strcmp(argv[i], "--no-color") == 0) {
 			continue;   /* read by main */
 		} else if ((v = opt_value(argc, argv, &i, "--month", &missing)) != NULL) {
@@ -416,14 +404,16 @@ cli_usage(struct app *cli, int argc, char **argv)
 	case -1:
 		return EXIT_USAGE;
 	case 1:
-		printf("usage: llm usage [--month YYYY-MM] [--by day|model|tier] [--json]\n");
+		printf("usage: llm usage [--month YYYY-MM] [--by day|model|tier] [--router] [--json]\n");
 		return EXIT_OK;
 	}
 	if (usage_month(month, &start, &end, mon, name, sizeof name) < 0)
 		return EXIT_USAGE;
+	if (r.router)
+		return cli_learn_usage(cli, start, end, name, mon, json);
 	if (cli_spend_draws(argc, argv))
 		return cli_spend_chart(cli, start, end);
-	r.frontier = frontier_model(cli);
+	r.frontier = spend_frontier_model(cli->cat);
 	if ((l = cli_ledger_open(cli, &cause)) == NULL ||
 	    ledger_rows(l, start, end, usage_row, &r, &cause) < 0) {
 		fprintf(stderr, "llm: usage: %s\n", cause);

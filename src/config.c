@@ -57,6 +57,7 @@ enum ktype {
 	K_ACTION,
 	K_API,
 	K_LIST,
+	K_PERCENTS, /* "50, 80, 100": struct config's warn_at; empty: none */
 };
 
 struct key {
@@ -76,6 +77,8 @@ static const struct key llm_keys[] = {
 	LLM_KEY("timeout", K_LONG, timeout),
 	LLM_KEY("deadline", K_LONG, deadline),
 	LLM_KEY("max_reply", K_LONG, max_reply),
+	LLM_KEY("warn_at", K_PERCENTS, warn_at),
+	LLM_KEY("learn", K_BOOL, learn),
 };
 
 static const struct key git_keys[] = {
@@ -190,6 +193,42 @@ list_parse(const char *v, char ***out)
 	return n;
 }
 
+static int
+cmp_int(const void *a, const void *b)
+{
+	return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+/* Parse "50, 80, 100" into cfg->warn_at, ascending and without repeats; "" is none. */
+static void
+set_percents(struct parse *p, const char *name, const char *v)
+{
+	struct config *cfg = p->cfg;
+	char **list;
+	size_t n = list_parse(v, &list), i;
+	int64_t x;
+
+	cfg->nwarn_at = 0;
+	for (i = 0; i < n; i++) {
+		if (!str_to_i64(list[i], &x) || x < 1 || x > CONFIG_WARN_PCT_MAX) {
+			perr(p, "%s: expected percentages of the budget from 1 to %d such as 50, 80,"
+			    " got '%s'", name, CONFIG_WARN_PCT_MAX, list[i]);
+			continue;
+		}
+		if (cfg->nwarn_at == CONFIG_WARN_MAX) {
+			perr(p, "%s: at most %d thresholds", name, CONFIG_WARN_MAX);
+			break;
+		}
+		cfg->warn_at[cfg->nwarn_at++] = (int)x;
+	}
+	list_free(list, n);
+	qsort(cfg->warn_at, cfg->nwarn_at, sizeof *cfg->warn_at, cmp_int);
+	for (i = n = 0; i < cfg->nwarn_at; i++)
+		if (n == 0 || cfg->warn_at[n - 1] != cfg->warn_at[i])
+			cfg->warn_at[n++] = cfg->warn_at[i];
+	cfg->nwarn_at = n;
+}
+
 /* Store value v for key k into the struct at base. */
 static void
 set_key(struct parse *p, const struct key *k, void *base, const char *v)
@@ -250,6 +289,9 @@ set_key(struct parse *p, const struct key *k, void *base, const char *v)
 			*(enum api *)field = api;
 		return;
 	case K_LIST:
+		return;
+	case K_PERCENTS:
+		set_percents(p, k->name, v);
 		return;
 	}
 }
@@ -436,6 +478,11 @@ config_defaults(struct config *cfg)
 	cfg->tier = TIER_AUTO;
 	cfg->budget_action = BUDGET_DOWNGRADE;
 	cfg->escalate = true;
+	cfg->learn = true;
+	cfg->warn_at[0] = 50;
+	cfg->warn_at[1] = 80;
+	cfg->warn_at[2] = 100;
+	cfg->nwarn_at = 3;
 	cfg->theme = xstrdup("default");
 	cfg->timeout = 300;
 	cfg->deadline = 600;
@@ -639,6 +686,10 @@ config_dump(const struct config *cfg, FILE *f)
 	    budget_action_str(cfg->budget_action), cfg->escalate ? "yes" : "no", cfg->theme);
 	fprintf(f, "max_tokens = %ld\ntimeout = %ld\ndeadline = %ld\nmax_reply = %ld\n",
 	    cfg->max_tokens, cfg->timeout, cfg->deadline, cfg->max_reply);
+	fputs("warn_at =", f);
+	for (i = 0; i < cfg->nwarn_at; i++)
+		fprintf(f, "%s %d", i ? "," : "", cfg->warn_at[i]);
+	fprintf(f, "\nlearn = %s\n", cfg->learn ? "yes" : "no");
 	for (i = 0; i < TIER_COUNT; i++) {
 		if (cfg->tiers[i].n == 0)
 			continue;

@@ -49,6 +49,10 @@ struct tier_conf {
 	int line;            /* where models = was given, for errors */
 };
 
+/* [llm] warn_at: at most this many thresholds, each at most this percent of the budget. */
+#define CONFIG_WARN_MAX 8
+#define CONFIG_WARN_PCT_MAX 1000
+
 struct config {
 	char *dir;           /* LLM_CONFIG_DIR */
 	char *path;          /* dir/config.ini, whether or not it exists */
@@ -64,6 +68,9 @@ struct config {
 	long timeout;                /* seconds without a byte before a request is given up; default 300 */
 	long deadline;               /* seconds a request may take in all; default 600 */
 	long max_reply;              /* MiB of reply a request may receive; default 64 */
+	int warn_at[CONFIG_WARN_MAX]; /* percents of the budget warned of once a month, ascending */
+	size_t nwarn_at;             /* default 50, 80, 100; an empty warn_at: none */
+	bool learn;                  /* the router learns from re-asks, overrides and pins; default yes */
 
 	struct provider_conf *providers;
 	size_t nproviders;

@@ -30,6 +30,7 @@ enum ledger_sql {
 	SQL_HOLDERS,
 	SQL_RELEASE,
 	SQL_PROGRESS,
+	SQL_WARNED,
 	SQL_COUNT,
 };
 
@@ -91,6 +92,9 @@ static const char *const ledger_sql_text[SQL_COUNT] = {
 	    " estimated = 1, expires = NULL WHERE id = ?1 AND status = 'reserved'",
 	[SQL_PROGRESS] = "UPDATE usage SET received_input = ?2, received_output = ?3,"
 	    " received_cost = ?4 WHERE id = ?1 AND status = 'reserved'",
+	/* A threshold's warning, unless it was given this month already. */
+	[SQL_WARNED] = "INSERT OR IGNORE INTO budget_warnings (month, threshold, time,"
+	    " spent_pico, limit_pico, usage_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
 /* Owner strings: "BOOT-ID PID-NAMESPACE"; a host name. */
@@ -695,21 +699,16 @@ fail:
 	return -1;
 }
 
-/* Turn a reservation into the real row. */
-int
-ledger_settle(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,
-    bool estimated, const char *status, int64_t latency_ms, char **cause)
+/* Update reservation id into the real row; the caller checked status. 0, or -1 (no cause). */
+static int
+ledger_settle_row(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,
+    bool estimated, const char *status, int64_t latency_ms)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if (status == NULL || (strcmp(status, "ok") != 0 && strcmp(status, "error") != 0 &&
-	    strcmp(status, "cancelled") != 0)) {
-		store_cause(cause, "settle: bad status '%s'", status ? status : "(null)");
-		return -1;
-	}
 	if ((st = ledger_stmt(l, SQL_SETTLE)) == NULL)
-		return ledger_fail(l, "settle", cause);
+		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, u ? u->input : 0);
@@ -724,13 +723,93 @@ ledger_settle(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,
 	sqlite3_bind_int64(st, 11, latency_ms);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Whether spent is at least pct percent of limit (> 0). */
+static bool
+ledger_past(int64_t spent, int64_t limit, int pct)
+{
+	return (__int128)spent * 100 >= (__int128)limit * pct;
+}
+
+/*
+ * Record the warnings of every threshold the month is past and that was not
+ * given yet; w->passed is the highest one recorded here. The caller holds the
+ * write transaction.
+ */
+static int
+ledger_warnings(struct ledger *l, int64_t id, int64_t now, struct ledger_warn *w)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	if (ledger_fill(l, now, w->limit, &w->m) < 0)
+		return -1;
+	for (i = 0; i < w->n && ledger_past(w->m.spent, w->limit, w->at[i]); i++) {
+		if ((st = ledger_stmt(l, SQL_WARNED)) == NULL)
+			return -1;
+		sqlite3_bind_text(st, 1, w->m.month, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, w->at[i]);
+		sqlite3_bind_int64(st, 3, now);
+		sqlite3_bind_int64(st, 4, w->m.spent);
+		sqlite3_bind_int64(st, 5, w->limit);
+		sqlite3_bind_int64(st, 6, id);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return -1;
+		if (sqlite3_changes(l->db) == 1 && w->at[i] > w->passed)
+			w->passed = w->at[i];
+	}
+	return 0;
+}
+
+/* Turn a reservation into the real row. */
+int
+ledger_settle(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,
+    bool estimated, const char *status, int64_t latency_ms, char **cause)
+{
+	return ledger_settle_warn(l, id, u, cost, estimated, status, latency_ms, NULL, cause);
+}
+
+/* Settle, and in the same transaction record the budget thresholds first passed. */
+int
+ledger_settle_warn(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,
+    bool estimated, const char *status, int64_t latency_ms, struct ledger_warn *w,
+    char **cause)
+{
+	bool warn = w != NULL && w->n > 0 && w->limit > 0;
+
+	if (w != NULL)
+		w->passed = 0;
+	if (status == NULL || (strcmp(status, "ok") != 0 && strcmp(status, "error") != 0 &&
+	    strcmp(status, "cancelled") != 0)) {
+		store_cause(cause, "settle: bad status '%s'", status ? status : "(null)");
+		return -1;
+	}
+	/* IMMEDIATE: of processes settling at once, one alone sees a threshold first passed */
+	if (warn && ledger_run(l, SQL_BEGIN) < 0)
 		return ledger_fail(l, "settle", cause);
+	if (ledger_settle_row(l, id, u, cost, estimated, status, latency_ms) < 0)
+		goto fail;
 	if (sqlite3_changes(l->db) != 1) {
+		if (warn)
+			ledger_run(l, SQL_ROLLBACK);
 		store_cause(cause, "settle: no reservation %lld", (long long)id);
 		return -1;
 	}
+	if (warn && (ledger_warnings(l, id, clock_now(), w) < 0 || ledger_run(l, SQL_COMMIT) < 0))
+		goto fail;
 	return 0;
+fail:
+	ledger_fail(l, "settle", cause);
+	if (warn) {
+		ledger_run(l, SQL_ROLLBACK);
+		w->passed = 0;
+	}
+	return -1;
 }
 
 /* Record what a reservation's request has received so far; best effort. */

@@ -82,6 +82,26 @@ int ledger_reserve(struct ledger *l, const struct ledger_entry *e, int64_t worst
 int ledger_settle(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,
     bool estimated, const char *status, int64_t latency_ms, char **cause);
 /*
+ * Budget thresholds a settlement may pass: in percent of limit, ascending. A
+ * warning is given once per month and threshold, whatever the processes.
+ */
+struct ledger_warn {
+	const int *at;
+	size_t n;               /* 0: no warnings */
+	int64_t limit;          /* pico; 0: no budget, no warnings */
+	int passed;             /* out: the highest threshold first passed by this settlement; 0 none */
+	struct meter m;         /* out, when passed: the month after the settlement */
+};
+
+/*
+ * As ledger_settle; then, in the same write transaction, every threshold of w the
+ * month's spend (as the meter counts it) has reached and no process has warned of
+ * this month is recorded, and w->passed names the highest. w may be NULL. 0 or -1.
+ */
+int ledger_settle_warn(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,
+    bool estimated, const char *status, int64_t latency_ms, struct ledger_warn *w,
+    char **cause);
+/*
  * Record what reservation id's request has received so far (input sent, output
  * tokens and their cost, estimated; cost < 0 unknown), so that if the process
  * dies the reservation is settled at that. Waits only briefly for the lock:

@@ -188,6 +188,40 @@ static const char *const store_migrations[] = {
 	/* 3: a conversation keeps its system prompt; the git hook's drafts are told apart */
 	"ALTER TABLE conversations ADD COLUMN system TEXT;"
 	"ALTER TABLE conversations ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat';",
+	/*
+	 * 4: the budget warnings given, one per month and threshold (percent of the
+	 * budget), written in the settlement's transaction so each is given once.
+	 */
+	"CREATE TABLE budget_warnings ("
+	" month TEXT NOT NULL,"
+	" threshold INTEGER NOT NULL,"
+	" time INTEGER NOT NULL,"
+	" spent_pico INTEGER NOT NULL,"
+	" limit_pico INTEGER NOT NULL,"
+	" usage_id INTEGER REFERENCES usage(id) ON DELETE SET NULL,"
+	" PRIMARY KEY (month, threshold));",
+	/*
+	 * 5: what the router learns from its user: each re-ask one tier up, tier
+	 * chosen against the router, escalation and pin, with the prompt's features
+	 * by name ("name=value ...") so that labels outlive a change of features.
+	 * A forgotten label no longer teaches but still counts in the overrule report.
+	 */
+	"CREATE TABLE route_labels ("
+	" id INTEGER PRIMARY KEY,"
+	" time INTEGER NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('retry', 'override', 'escalation', 'pin')),"
+	" router_tier TEXT NOT NULL,"
+	" wanted_tier TEXT NOT NULL,"
+	" features TEXT NOT NULL,"
+	" usage_id INTEGER REFERENCES usage(id) ON DELETE SET NULL,"
+	" forgotten INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX route_labels_time ON route_labels(time);"
+	/* the fitted correction, kept until the labels change: a fit is too slow for every start */
+	"CREATE TABLE route_learnt ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" upto INTEGER NOT NULL,"
+	" n INTEGER NOT NULL,"
+	" weights TEXT NOT NULL);",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,

@@ -98,6 +98,13 @@ cb_note(void *arg, const char *line)
 	t->dirty = true;
 }
 
+/* A budget threshold first passed this month: said on the status line. */
+static void
+cb_warn(void *arg, const char *line)
+{
+	tui_status(arg, false, "%s", line);
+}
+
 static void
 cb_done(void *arg, const struct chat_turn *turn)
 {
@@ -130,7 +137,8 @@ cb_done(void *arg, const struct chat_turn *turn)
 const struct chat_cb *
 tui_callbacks(struct tui *t)
 {
-	static struct chat_cb cb = { .text = cb_text, .note = cb_note, .done = cb_done };
+	static struct chat_cb cb = { .text = cb_text, .note = cb_note, .done = cb_done,
+		.warn = cb_warn };
 
 	cb.arg = t;
 	return &cb;

@@ -122,7 +122,11 @@ check_eq "limit" "$(json "$T/b.json" 'j["limit_pico"]')" 50000000000000
 check_eq "left" "$(json "$T/b.json" 'j["left_pico"]')" $((50000000000000 - 12400000000000 - 310000000000))
 check_eq "percent" "$(json "$T/b.json" 'j["percent"]')" 24.8
 check_eq "days left, today included" "$(json "$T/b.json" 'j["days_left"]')" 15
-check_eq "projected from half a month" "$(json "$T/b.json" 'j["projected_pico"]')" 24800000000000
+# One projection, the forecast: nothing was spent in the last 7 days (Nov 10-16), so the
+# month ends where it stands.
+check_eq "one projection: the forecast's" "$(json "$T/b.json" '"projected_pico" in j')" False
+check_eq "the forecast from the last 7 days" \
+	"$(json "$T/b.json" 'j["forecast"]["month_end_pico"]')" 12400000000000
 check_eq "unknown counted apart" "$(json "$T/b.json" 'j["unknown_count"]')" 1
 check_eq "estimated flagged" "$(json "$T/b.json" 'j["estimated"]')" True
 check_eq "action" "$(json "$T/b.json" 'j["action"]')" block
@@ -135,7 +139,8 @@ check_eq "spent equals the SQL sum" "$(json "$T/b.json" 'j["spent_pico"]')" \
 check_eq "budget exits 0" "$?" 0
 check "the headline" grep -q '^November 2026 .* ~\$12.40 of \$50.00 (24%)' "$T/text"
 check "reserved shown" grep -q 'reserved *\$0.31 in flight' "$T/text"
-check "projection shown" grep -q 'projected *~\$24.80' "$T/text"
+check "the forecast shown" grep -q 'forecast *\$12.40 at month end at this pace' "$T/text"
+check "no second projection" sh -c '! grep -q projected "$1"' sh "$T/text"
 check "unknown shown" grep -q '1 request of unknown cost' "$T/text"
 
 # After an hour a reservation whose process cannot be checked is charged at its worst case,

@@ -231,6 +231,50 @@ test_reserve_settle(void)
 	ledger_close(l);
 }
 
+/* Reserve and settle cost with warnings at 50, 80 and 100% of limit; the threshold passed. */
+static int
+settle_warn(struct ledger *l, int64_t cost, int64_t limit, struct meter *m)
+{
+	static const int at[] = { 50, 80, 100 };
+	struct ledger_warn w = { .at = at, .n = 3, .limit = limit };
+	struct usage u = { .input = 10, .output = 10, .reported = true };
+	int64_t id = 0;
+	char *cause = NULL;
+
+	CHECK_INT(ledger_reserve(l, &entry, cost, 0, false, &id, NULL, &cause), LEDGER_RESERVED);
+	CHECK_INT(ledger_settle_warn(l, id, &u, cost, false, "ok", 1, &w, &cause), 0);
+	free(cause);
+	if (m != NULL)
+		*m = w.m;
+	return w.passed;
+}
+
+/* Each threshold is warned of by the settlement that first reaches it, once a month. */
+static void
+test_warnings(void)
+{
+	struct ledger *l = open_fresh();
+	struct meter m;
+
+	set_now(utc(2026, 11, 10, 8, 0, 0));
+	CHECK_INT(settle_warn(l, 499, 1000, NULL), 0);
+	CHECK_INT(settle_warn(l, 1, 1000, &m), 50);     /* exactly 50% counts as passed */
+	CHECK_INT(m.spent, 500);
+	CHECK_STR(m.month, "2026-11");
+	CHECK_INT(settle_warn(l, 100, 1000, NULL), 0);
+	/* a request that passes two names the higher; the lower is not said later */
+	CHECK_INT(settle_warn(l, 450, 1000, NULL), 100);
+	CHECK_INT(settle_warn(l, 10, 1000, NULL), 0);
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM budget_warnings WHERE month = '2026-11'"), 3);
+	/* no budget, no warning */
+	CHECK_INT(settle_warn(l, 10, 0, NULL), 0);
+	CHECK_INT(settle_warn(l, 10, 0, NULL), 0);
+	set_now(utc(2026, 12, 1, 0, 0, 0));
+	CHECK_INT(settle_warn(l, 600, 1000, NULL), 50);
+	CHECK_INT(sql_int(l, "SELECT count(*) FROM budget_warnings"), 4);
+	ledger_close(l);
+}
+
 /*
  * A process on another host that reserved and died: its worst case counts,
  * then expires into an estimate, kept apart from what was spent.
@@ -477,6 +521,8 @@ test_upgrade_from_first_schema(void)
 	    " ALTER TABLE usage_totals DROP COLUMN expired;"
 	    " ALTER TABLE conversations DROP COLUMN system;"
 	    " ALTER TABLE conversations DROP COLUMN kind;"
+	    " DROP TABLE budget_warnings; DROP TABLE route_labels;"
+	    " DROP TABLE route_learnt;"
 	    " CREATE TRIGGER usage_totals_insert AFTER INSERT ON usage BEGIN SELECT 1; END;"
 	    " CREATE TRIGGER usage_totals_delete AFTER DELETE ON usage BEGIN SELECT 1; END;"
 	    " CREATE TRIGGER usage_totals_update AFTER UPDATE ON usage BEGIN SELECT 1; END;"
@@ -816,6 +862,7 @@ main(void)
 	RUN(test_month_zone);
 	RUN(test_meter_rolls_at_local_midnight);
 	RUN(test_reserve_settle);
+	RUN(test_warnings);
 	RUN(test_dead_reservation_expires);
 	RUN(test_dead_process_settled);
 	RUN(test_upgrade_from_first_schema);

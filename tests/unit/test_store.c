@@ -1,4 +1,5 @@
 /* test_store: schema creation and migration, conversations and messages in llm.db. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -73,7 +74,12 @@ test_create(void)
 	CHECK_INT(store_version(ledger_store(l)), STORE_VERSION);
 	check_sql("PRAGMA journal_mode", "wal");
 	CHECK(stat(test_db, &sb) == 0 && (sb.st_mode & 0777) == 0600);
-	check_sql("PRAGMA user_version", "3");
+	{
+		char v[16];
+
+		snprintf(v, sizeof v, "%d", STORE_VERSION);
+		check_sql("PRAGMA user_version", v);
+	}
 	check_sql("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
 	    " ('conversations', 'messages', 'usage', 'usage_totals')", "4");
 	check_sql("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'usage_time'",
@@ -252,7 +258,9 @@ test_migrate_v1(void)
 	/* take the database back to what version 2 wrote */
 	CHECK_INT(sqlite3_open(test_db, &db), SQLITE_OK);
 	CHECK_INT(sqlite3_exec(db, "ALTER TABLE conversations DROP COLUMN system;"
-	    "ALTER TABLE conversations DROP COLUMN kind; PRAGMA user_version = 2", NULL, NULL,
+	    "ALTER TABLE conversations DROP COLUMN kind; DROP TABLE budget_warnings;"
+	    " DROP TABLE route_labels; DROP TABLE route_learnt;"
+	    " PRAGMA user_version = 2", NULL, NULL,
 	    NULL), SQLITE_OK);
 	sqlite3_close(db);
 	s = store_open(test_db, &cause);

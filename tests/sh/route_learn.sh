@@ -1,0 +1,69 @@
+#!/bin/sh
+# route_learn: what llm route tells and keeps about the router learning from its user: --help,
+# --json (both heads, every feature that fired), the labels that tiers against the router, pins
+# and escalations leave, and learn = no.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+db="$LLM_DATA_DIR/llm.db"
+sql() { sqlite3 -cmd '.timeout 5000' "$db" "$1"; }
+fake_default '{"text":"fine","usage":{"input":20,"output":5}}'
+j() { t_py -c 'import json,sys; j=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
+labels() { sql "SELECT group_concat(kind || ':' || router_tier || '>' || wanted_tier, ' ') FROM
+	(SELECT * FROM route_labels ORDER BY id)"; }
+
+run_llm route --help
+check_rc "route --help exits 0" 0
+check_contains "route --help: --explain" "$OUT" "--explain"
+check_contains "route --help: --forget" "$OUT" "--forget"
+
+run_llm route --json "hello there"
+check_rc "route --json exits 0" 0
+check_eq "route --json: both heads" \
+	"$(echo "$OUT" | j '0 < j["p_cheap_fail"] < 1 and 0 < j["p_mid_fail"] < 1')" True
+check_eq "route --json: the features that fired, with their terms" \
+	"$(echo "$OUT" | j '[f["name"] for f in j["fired"] if f["value"] != 0 and "head1" in f and "head2" in f][:2]')" \
+	"['length', 'words']"
+check_eq "route --json: only features that fired" \
+	"$(echo "$OUT" | j '[f["name"] for f in j["fired"] if f["name"] in ("diff", "stack_trace")]')" "[]"
+check_eq "route --json: the shipped router's view" "$(echo "$OUT" | j 'j["shipped"]["tier"]')" cheap
+run_llm route --json --explain "hello there"
+check_eq "route --json --explain: what was learnt" \
+	"$(echo "$OUT" | j '(j["learnt"]["enabled"], j["learnt"]["labels"], j["learnt"]["active"])')" \
+	"(True, 0, False)"
+
+# "hello there" goes to cheap: a tier chosen against the router, a pin, the router's own
+# tier asked for and an escalation.
+"$LLM_BIN" -t frontier "hello there" >/dev/null 2>&1
+"$LLM_BIN" -t cheap "hello there" >/dev/null 2>&1
+"$LLM_BIN" -m test-mid "hello there" >/dev/null 2>&1
+sed -i 's/^escalate = no/escalate = yes/' "$LLM_CONFIG_DIR/config.ini"
+fake_reply '{"text":"I cannot help with that request.","usage":{"input":10,"output":5}}'
+fake_reply '{"text":"The real answer.","usage":{"input":10,"output":5}}'
+"$LLM_BIN" "hello there" >/dev/null 2>&1
+check_eq "labels: an override, a pin, an escalation; the router's own tier is none" "$(labels)" \
+	"override:cheap>frontier pin:cheap>mid escalation:cheap>mid"
+check_eq "labels: each with its request" \
+	"$(sql "SELECT count(*) FROM route_labels r JOIN usage u ON u.id = r.usage_id AND u.tier = r.wanted_tier")" 3
+check_contains "labels: the features by name" "$(sql "SELECT features FROM route_labels LIMIT 1")" \
+	"length="
+# A default tier from the config is no judgement of the prompt.
+printf 'tier = mid\n' >"$T/extra"
+sed -i "/^budget = /r $T/extra" "$LLM_CONFIG_DIR/config.ini"
+sed -i '/^tier = auto/d' "$LLM_CONFIG_DIR/config.ini"
+"$LLM_BIN" "hello there" >/dev/null 2>&1
+check_eq "config's default tier: no label" "$(sql "SELECT count(*) FROM route_labels")" 3
+"$LLM_BIN" route --explain >"$T/explain"
+check "--explain: counts by kind" grep -q "^learnt *3 labels (0 re-asks one tier up, 1 overrides, 1 escalations, 1 pins)" "$T/explain"
+check "--explain: not applied under 30" grep -q "^applied *not yet: from 30 labels on" "$T/explain"
+"$LLM_BIN" usage --router --json >"$T/r.json"
+check_eq "usage --router: cheap overruled 3 times, all up" \
+	"$(j '[(t["tier"], t["overruled"], t["up"]) for t in j["tiers"]][0]' <"$T/r.json")" "('cheap', 3, 3)"
+
+# learn = no: nothing kept.
+printf 'learn = no\n' >"$T/extra"
+sed -i "/^budget = /r $T/extra" "$LLM_CONFIG_DIR/config.ini"
+"$LLM_BIN" -t frontier "hello there" >/dev/null 2>&1
+check_eq "learn = no: no label" "$(sql "SELECT count(*) FROM route_labels")" 3
+check_contains "learn = no: config show" "$("$LLM_BIN" config show)" "learn = no"
+
+echo "# $T_PASS passed, $T_FAIL failed"
