@@ -41,6 +41,8 @@ struct row {
 	double weak, strong;          /* scores: 0/1, or a judge's 1-10 (MT-Bench, Arena-300) */
 	double cheap;                 /* Arena-300: the cheap model's (Mistral-7B) score; else -1 */
 	double in_chars, weak_out, strong_out;
+	double cheap_out;             /* Arena-300: the cheap model's answer length */
+	char *text;                   /* Arena-300: the prompt, for the three-tier replay; else NULL */
 	double x[RF_COUNT];
 };
 
@@ -274,13 +276,15 @@ data_load_arena(struct data *d, size_t *rcap, const char *path)
 			continue;
 		memset(&r, 0, sizeof(r));
 		if (!parse_num(f[1], &r.cheap) || !parse_num(f[2], &r.weak) || !parse_num(f[3], &r.strong) ||
-		    !parse_num(f[4], &r.in_chars) || !parse_num(f[6], &r.weak_out) || !parse_num(f[7], &r.strong_out)) {
+		    !parse_num(f[4], &r.in_chars) || !parse_num(f[5], &r.cheap_out) || !parse_num(f[6], &r.weak_out) ||
+		    !parse_num(f[7], &r.strong_out)) {
 			d->skipped++;
 			continue;
 		}
 		r.set = SET_ARENA;
 		r.group = group;
 		data_push(d, rcap, &r, f[8]);
+		d->rows[d->n - 1].text = xstrdup(f[8]);
 	}
 	free(line);
 	fclose(fp);
