@@ -491,6 +491,7 @@ main(int argc, char **argv)
 		printf("router_eval: skipped: no routing data under %s (derived/routellm_2tier.tsv)\n", dir);
 		return 0;
 	}
+	dev_load_all(getenv("ROUTER_DEV") != NULL ? getenv("ROUTER_DEV") : DEV_DEFAULT);
 	for (r = 0; r < d.n; r++)
 		setn[d.rows[r].set]++;
 	sc = xcalloc(d.n, sizeof(double));

@@ -26,7 +26,6 @@
 
 #define T_SEEDS 20
 #define T_BOOT 300
-#define DEV_DEFAULT "bench/data/dev/prompts.txt"
 
 /* Dollars per million tokens, input and output, per tier. */
 static const double t_price_in[3] = { 0.25, 0.70, 10 };
@@ -320,87 +319,6 @@ t3_eval(struct data *d)
 	free(tier);
 }
 
-/* One developer prompt. */
-struct dev {
-	int tier;
-	char id[16];
-	char why[160];
-	char *text;
-	double x[RF_COUNT];
-};
-
-/* Read bench/data/dev/prompts.txt (README.md there): "@@@ ID TIER WHY" then the prompt. */
-static size_t
-dev_load(const char *path, struct dev **out)
-{
-	FILE *fp = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0, n = 0, dcap = 0;
-	ssize_t got;
-	struct dev *v = NULL;
-	struct buf_s {
-		char *p;
-		size_t len, cap;
-	} b = { NULL, 0, 0 };
-
-	*out = NULL;
-	if (fp == NULL)
-		return 0;
-	for (;;) {
-		got = getline(&line, &cap, fp);
-		if (got < 0 || strncmp(line, "@@@ ", 4) == 0) {
-			if (n > 0) {
-				while (b.len > 0 && b.p[b.len - 1] == '\n')
-					b.len--;
-				v[n - 1].text = xcalloc(b.len + 1, 1);
-				memcpy(v[n - 1].text, b.p ? b.p : "", b.len);
-			}
-			b.len = 0;
-			if (got < 0)
-				break;
-			if (n == dcap) {
-				dcap = dcap ? dcap * 2 : 256;
-				v = xreallocarray(v, dcap, sizeof(*v));
-			}
-			{
-				char id[16], tier[16];
-				int off = 0;
-				struct dev *e = &v[n++];
-
-				memset(e, 0, sizeof(*e));
-				if (sscanf(line + 4, "%15s %15s %n", id, tier, &off) < 2)
-					tier[0] = '\0';
-				str_copy(e->id, sizeof(e->id), id);
-				e->tier = strcmp(tier, "cheap") == 0 ? 0 : strcmp(tier, "mid") == 0 ? 1 : 2;
-				str_copy(e->why, sizeof(e->why), line + 4 + off);
-				e->why[strcspn(e->why, "\n")] = '\0';
-			}
-			continue;
-		}
-		if (n == 0)
-			continue;
-		if (b.len + (size_t)got + 1 > b.cap) {
-			b.cap = (b.len + (size_t)got + 1) * 2;
-			b.p = xrealloc(b.p, b.cap);
-		}
-		memcpy(b.p + b.len, line, (size_t)got);
-		b.len += (size_t)got;
-	}
-	free(line);
-	free(b.p);
-	fclose(fp);
-	for (size_t i = 0; i < n; i++) {
-		struct route_input in = { 0 };
-
-		in.prompt = v[i].text;
-		in.len = strlen(v[i].text);
-		in.prev_tier = TIER_AUTO;
-		router_features(&in, v[i].x);
-	}
-	*out = v;
-	return n;
-}
-
 /* AUC of score s separating positives pos[i] from the rest, over rows with sel[i]. */
 static double
 dev_auc(const double *s, const bool *pos, const bool *sel, size_t n)
@@ -462,22 +380,61 @@ dev_report(const struct dev *v, size_t n, const int *tier, const double *p1, con
 	free(sel);
 }
 
-/* Route the developer prompts with the shipped model. */
+#define DEV_FOLDS 5
+
+/*
+ * Route the developer prompts in DEV_FOLDS folds: the benchmark stage is
+ * fitted once on every benchmark set (no developer prompt in it), and each
+ * fold is routed by that model with its developer stage fitted on the other
+ * folds.
+ */
 static void
-dev_eval(const char *path)
+dev_eval(struct data *d)
 {
-	struct dev *v;
-	size_t n = dev_load(path, &v), i;
-	int *tier;
+	struct dev *v = dev_rows;
+	size_t n = dev_n, i, r;
+	int *tier, f;
 	double *p1, *p2;
+	bool *use, *all;
+	struct router_model base;
 
 	if (n == 0) {
-		printf("router_tiers: no developer prompts in %s\n", path);
+		printf("router_tiers: no developer prompts\n");
 		return;
 	}
 	tier = xcalloc(n, sizeof(int));
 	p1 = xcalloc(n, sizeof(double));
 	p2 = xcalloc(n, sizeof(double));
+	use = xcalloc(n, sizeof(bool));
+	all = xcalloc(d->n, sizeof(bool));
+	for (r = 0; r < d->n; r++)
+		all[r] = true;
+	dev_n = 0;
+	fit_model(d, all, &base);
+	dev_n = n;
+	dev_use = use;
+	for (f = 0; f < DEV_FOLDS; f++) {
+		struct router_model rm = base;
+
+		for (i = 0; i < n; i++)
+			use[i] = (int)(i % DEV_FOLDS) != f;
+		dev_fit(&rm);
+		for (i = 0; i < n; i++) {
+			struct route_input in = { 0 };
+			struct route_decision dec;
+
+			if (use[i])
+				continue;
+			in.prompt = v[i].text;
+			in.len = strlen(v[i].text);
+			in.prev_tier = TIER_AUTO;
+			router_decide_with(&rm, &in, &dec);
+			tier[i] = dec.tier;
+			p1[i] = dec.p_cheap_fail;
+			p2[i] = dec.p_mid_fail;
+		}
+	}
+	dev_report(v, n, tier, p1, p2, "5-fold (each fold routed by a fit without it)");
 	for (i = 0; i < n; i++) {
 		struct route_input in = { 0 };
 		struct route_decision dec;
@@ -490,13 +447,12 @@ dev_eval(const char *path)
 		p1[i] = dec.p_cheap_fail;
 		p2[i] = dec.p_mid_fail;
 	}
-	dev_report(v, n, tier, p1, p2, "shipped weights (no fit has seen them)");
-	for (i = 0; i < n; i++)
-		free(v[i].text);
-	free(v);
+	dev_report(v, n, tier, p1, p2, "for reference, the shipped weights (fitted on these prompts too)");
 	free(tier);
 	free(p1);
 	free(p2);
+	free(use);
+	free(all);
 }
 
 /* router_tiers [DATA_DIR]: exit 0 with a message when the data is absent. */
@@ -514,8 +470,9 @@ main(int argc, char **argv)
 		printf("router_tiers: skipped: no routing data under %s (derived/routellm_2tier.tsv)\n", dir);
 		return 0;
 	}
+	dev_load_all(dev != NULL ? dev : DEV_DEFAULT);
 	t3_eval(&d);
-	dev_eval(dev != NULL ? dev : DEV_DEFAULT);
+	dev_eval(&d);
 	for (r = 0; r < d.n; r++)
 		free(d.rows[r].text);
 	free(d.rows);

@@ -104,7 +104,7 @@ struct hparams {
 };
 
 /* Features left out of every fit: they tell the benchmarks apart rather than the prompts. */
-#define TRAIN_MASK_DEFAULT (~((1ul << RF_DIGITS) | (1ul << RF_CHOICE)))
+#define TRAIN_MASK_DEFAULT (~((1ul << RF_DIGITS) | (1ul << RF_CHOICE)) & ((1ul << RF_DEV_FIRST) - 1))
 
 /* Knobs, overridable from the environment for experiments: a negative value means "choose". */
 static int knob_label = -1;                   /* ROUTER_LABEL: enum label */
@@ -1004,6 +1004,209 @@ fit_model_with(const struct data *d, const bool *use, const struct hparams *hp, 
 	free(p2);
 }
 
+/* One developer prompt. */
+struct dev {
+	int tier;
+	char id[16];
+	char why[160];
+	char *text;
+	double x[RF_COUNT];
+};
+
+/* Read bench/data/dev/prompts.txt (README.md there): "@@@ ID TIER WHY" then the prompt. */
+static size_t
+dev_load(const char *path, struct dev **out)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, n = 0, dcap = 0;
+	ssize_t got;
+	struct dev *v = NULL;
+	struct buf_s {
+		char *p;
+		size_t len, cap;
+	} b = { NULL, 0, 0 };
+
+	*out = NULL;
+	if (fp == NULL)
+		return 0;
+	for (;;) {
+		got = getline(&line, &cap, fp);
+		if (got < 0 || strncmp(line, "@@@ ", 4) == 0) {
+			if (n > 0) {
+				while (b.len > 0 && b.p[b.len - 1] == '\n')
+					b.len--;
+				v[n - 1].text = xcalloc(b.len + 1, 1);
+				memcpy(v[n - 1].text, b.p ? b.p : "", b.len);
+			}
+			b.len = 0;
+			if (got < 0)
+				break;
+			if (n == dcap) {
+				dcap = dcap ? dcap * 2 : 256;
+				v = xreallocarray(v, dcap, sizeof(*v));
+			}
+			{
+				char id[16], tier[16];
+				int off = 0;
+				struct dev *e = &v[n++];
+
+				memset(e, 0, sizeof(*e));
+				if (sscanf(line + 4, "%15s %15s %n", id, tier, &off) < 2)
+					tier[0] = '\0';
+				str_copy(e->id, sizeof(e->id), id);
+				e->tier = strcmp(tier, "cheap") == 0 ? 0 : strcmp(tier, "mid") == 0 ? 1 : 2;
+				str_copy(e->why, sizeof(e->why), line + 4 + off);
+				e->why[strcspn(e->why, "\n")] = '\0';
+			}
+			continue;
+		}
+		if (n == 0)
+			continue;
+		if (b.len + (size_t)got + 1 > b.cap) {
+			b.cap = (b.len + (size_t)got + 1) * 2;
+			b.p = xrealloc(b.p, b.cap);
+		}
+		memcpy(b.p + b.len, line, (size_t)got);
+		b.len += (size_t)got;
+	}
+	free(line);
+	free(b.p);
+	fclose(fp);
+	for (size_t i = 0; i < n; i++) {
+		struct route_input in = { 0 };
+
+		in.prompt = v[i].text;
+		in.len = strlen(v[i].text);
+		in.prev_tier = TIER_AUTO;
+		router_features(&in, v[i].x);
+	}
+	*out = v;
+	return n;
+}
+
+
+#define DEV_DEFAULT "bench/data/dev/prompts.txt"
+#define DEV_L2 1.0            /* ridge of the developer stage, per prompt; fixed, not chosen on the prompts */
+#define DEV_SCALE_MIN 0.25    /* the benchmark heads keep at least this share of their logit */
+
+/* The developer prompts a fit uses (dev_use[i]); none when dev_n is 0. */
+static struct dev *dev_rows;
+static size_t dev_n;
+static const bool *dev_use;
+
+/* The features the developer stage fits: what the benchmarks hardly hold. */
+static bool
+dev_feature(int i)
+{
+	return i >= RF_DEV_FIRST || i == RF_CODE_FENCE || i == RF_DIFF || i == RF_TRACE;
+}
+
+/*
+ * The developer stage of head h (1: cheap not enough, label mid or
+ * frontier; 2: mid not enough, label frontier): on the developer prompts,
+ * y ~ sigmoid(a * l + c + sum v[j] z[j]), l the benchmark head's logit, z the
+ * developer features, by Newton's method with DEV_L2 on v. The head becomes
+ * a * (benchmark weights) + v, its bias a * b + c; a is kept at least
+ * DEV_SCALE_MIN so that on benchmark prompts, where the developer features
+ * are mostly zero, the order of prompts stays the benchmark head's.
+ */
+static void
+dev_stage(struct router_model *rm, int h)
+{
+	int idx[RF_COUNT], k = 0, K, i, j, it;
+	double *w = h == 1 ? rm->w1 : rm->w2, *bias = h == 1 ? &rm->b1 : &rm->b2;
+	double beta[RF_COUNT + 2] = { 0 };
+	size_t r;
+
+	for (i = 0; i < RF_COUNT; i++)
+		if (dev_feature(i))
+			idx[k++] = i;
+	K = k + 2; /* a, c, v[0..k) */
+	beta[0] = 1;
+	for (it = 0; it < 30; it++) {
+		double H[(RF_COUNT + 2) * (RF_COUNT + 2)] = { 0 }, g[RF_COUNT + 2] = { 0 }, step[RF_COUNT + 2];
+
+		for (r = 0; r < dev_n; r++) {
+			double l1, l2, f[RF_COUNT + 2], e, p, y;
+
+			if (!dev_use[r])
+				continue;
+			router_logits(rm, dev_rows[r].x, &l1, &l2);
+			f[0] = h == 1 ? l1 : l2;
+			/* The developer features' own terms are in the logit: take them out. */
+			for (j = 0; j < k; j++) {
+				f[j + 2] = router_z(rm, dev_rows[r].x, idx[j]);
+				f[0] -= w[idx[j]] * f[j + 2];
+			}
+			f[1] = 1;
+			e = 0;
+			for (j = 0; j < K; j++)
+				e += beta[j] * f[j];
+			p = 1 / (1 + exp(-e));
+			y = h == 1 ? dev_rows[r].tier >= 1 : dev_rows[r].tier == 2;
+			for (i = 0; i < K; i++) {
+				g[i] += (p - y) * f[i];
+				for (j = 0; j < K; j++)
+					H[i * K + j] += p * (1 - p) * f[i] * f[j];
+			}
+		}
+		for (j = 2; j < K; j++) {
+			g[j] += DEV_L2 * beta[j];
+			H[j * K + j] += DEV_L2;
+		}
+		H[0] += 1e-6;
+		H[K + 1] += 1e-6;
+		if (solve(H, g, step, K) != 0)
+			break;
+		for (j = 0; j < K; j++)
+			beta[j] -= step[j];
+		if (beta[0] < DEV_SCALE_MIN)
+			beta[0] = DEV_SCALE_MIN;
+	}
+	for (i = 0; i < RF_COUNT; i++)
+		w[i] = dev_feature(i) ? 0 : w[i] * beta[0];
+	for (j = 0; j < k; j++)
+		w[idx[j]] = beta[j + 2];
+	*bias = *bias * beta[0] + beta[1];
+}
+
+/* Load the developer prompts for every fit that follows, all of them in use. */
+static void
+dev_load_all(const char *path)
+{
+	bool *use;
+	size_t i;
+
+	dev_n = dev_load(path, &dev_rows);
+	use = xcalloc(dev_n ? dev_n : 1, sizeof(bool));
+	for (i = 0; i < dev_n; i++)
+		use[i] = true;
+	dev_use = use;
+}
+
+/*
+ * After the benchmark fit: the developer features get an identity scale,
+ * both heads their developer stage, and the thresholds become 0.5 on
+ * probabilities now calibrated to the developer labels (the likelier of
+ * "enough" and "not enough"). Without developer prompts nothing changes.
+ */
+static void
+dev_fit(struct router_model *rm)
+{
+	int i;
+
+	if (dev_n == 0)
+		return;
+	for (i = RF_DEV_FIRST; i < RF_COUNT; i++) {
+		rm->mean[i] = 0;
+		rm->scale[i] = 1;
+	}
+	dev_stage(rm, 1);
+	dev_stage(rm, 2);
+	rm->t1 = rm->t2 = 0.5;
+}
+
 /* Fit a whole model on the rows with use[r], its hyperparameters chosen on those rows alone. */
 static struct hparams
 fit_model(const struct data *d, const bool *use, struct router_model *rm)
@@ -1013,6 +1216,7 @@ fit_model(const struct data *d, const bool *use, struct router_model *rm)
 	train_knobs();
 	hp = choose_hparams(d, use);
 	fit_model_with(d, use, &hp, rm);
+	dev_fit(rm);
 	return hp;
 }
 
@@ -1062,8 +1266,15 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 	fprintf(f, " * Head 2 (mid not enough): %s (judged sets: a score below %.0f),\n",
 	    knob_head2 == 1 ? "the strong model fails" : "the weak (mid-tier) model fails", MTBENCH_GOOD);
 	fprintf(f, " * averaged over the same ridges and calibrated the same way.\n");
-	fprintf(f, " * Thresholds give %.0f%% cheap and %.0f%% frontier on the training prompts.\n",
-	    TRAIN_CHEAP_SHARE * 100, TRAIN_FRONTIER_SHARE * 100);
+	if (dev_n > 0) {
+		fprintf(f, " * Then a developer stage on bench/data/dev/prompts.txt (%zu prompts): on each head,\n", dev_n);
+		fprintf(f, " * a logistic fit (ridge %g) of the labels (head 1: mid or frontier; head 2: frontier)\n", DEV_L2);
+		fprintf(f, " * on the benchmark logit, scaled (at least %g), and the developer features\n", DEV_SCALE_MIN);
+		fprintf(f, " * (code_lines .. formal, code_fence, diff, stack_trace); thresholds 0.5.\n");
+	} else {
+		fprintf(f, " * Thresholds give %.0f%% cheap and %.0f%% frontier on the training prompts.\n",
+		    TRAIN_CHEAP_SHARE * 100, TRAIN_FRONTIER_SHARE * 100);
+	}
 	fprintf(f, " * Features: router.c's router_features(); in order: RF_* of router.h.\n */\n");
 	fprintf(f, "const struct router_model router_default_model = {\n");
 	write_array(f, "mean", rm->mean);
@@ -1098,6 +1309,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "router_train: no routing data under %s (derived/routellm_2tier.tsv)\n", dir);
 		return 1;
 	}
+	dev_load_all(getenv("ROUTER_DEV") != NULL ? getenv("ROUTER_DEV") : DEV_DEFAULT);
 	use = xcalloc(d.n, sizeof(bool));
 	for (r = 0; r < d.n; r++) {
 		use[r] = true;

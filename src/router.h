@@ -44,7 +44,7 @@ enum router_feat {
 	RF_DIFF,          /* a unified diff */
 	RF_TRACE,         /* a stack trace or compiler error */
 	RF_DIGITS,        /* share of digits (not fitted: it tells benchmarks apart) */
-	RF_NUMBERS,       /* log1p(numbers, at most ROUTER_NUMBERS_CAP) */
+	RF_NUMBERS,       /* log1p(numbers, at most ROUTER_NUMBERS_CAP); not dates, times, versions */
 	RF_MATH_OPS,      /* log1p(operators between operands, TeX commands) */
 	RF_QUESTIONS,     /* log1p('?') */
 	RF_CHOICE,        /* multiple-choice shape: lines "A." "B)" ... (not fitted) */
@@ -60,8 +60,25 @@ enum router_feat {
 	RF_TURN,          /* log1p(turn) */
 	RF_CONTEXT,       /* log1p(context tokens / 1000) */
 	RF_PREV_TIER,     /* previous tier, 0 none or cheap .. 2 frontier */
+	/* What developer work is in the prompt: fitted on developer prompts (RF_DEV_FIRST on). */
+	RF_CODE_LINES,    /* log1p(lines shaped like code, fenced or not: ends, starters, shebangs, file shapes) */
+	RF_ASK_WORK,      /* log1p(keyword hits) per group: asks to write, convert, fix, explain, test */
+	RF_ASK_DEEP,      /* asks for review, audit, design, verification */
+	RF_CONCURRENCY,   /* subjects: concurrency and memory ordering */
+	RF_SECURITY,
+	RF_DISTRIBUTED,   /* distributed systems and consensus */
+	RF_PERFORMANCE,
+	RF_BUILD,         /* build, deployment and tooling */
+	RF_DATA_FORMAT,
+	RF_FORMAL,        /* proofs, complexity, undefined behaviour */
 	RF_COUNT
 };
+
+/* The first of the features fitted on developer prompts rather than on the benchmarks. */
+#define RF_DEV_FIRST RF_CODE_LINES
+
+/* From this many lines shaped like code on, a prompt holds pasted code. */
+#define ROUTER_CODE_LINES 3
 
 /*
  * A fitted model: standardisation, two logistic heads and the thresholds.
