@@ -24,6 +24,8 @@
 #define ROUTER_TRAIN_LIB
 #include "router_train.c"
 
+#include <cjson/cJSON.h>
+
 #define T_SEEDS 20
 #define T_BOOT 300
 
@@ -31,12 +33,21 @@
 static const double t_price_in[3] = { 0.25, 0.70, 10 };
 static const double t_price_out[3] = { 0.25, 0.70, 30 };
 
+#define T_FOLDS 5
+
 /* One Arena-300 prompt on three tiers. */
 struct t3 {
 	double q[3];      /* judge score per tier */
 	double c[3];      /* dollars per tier */
 	double len;       /* prompt characters */
 	const char *text;
+	size_t row;       /* its row in the data */
+	char *ans[2];     /* the cheap and mid answers, for the cascade (NULL: not loaded) */
+};
+
+/* Per fold, the tiers' mean losses measured on the other folds' prompts. */
+struct t3_losses {
+	double l1[T_FOLDS], l2[T_FOLDS];
 };
 
 static uint64_t
@@ -70,6 +81,7 @@ t3_load(const struct data *d, struct t3 **out)
 			v[n].c[t] = (in * t_price_in[t] + outs[t] * t_price_out[t]) / 1e6;
 		v[n].len = w->in_chars;
 		v[n].text = w->text;
+		v[n].row = r;
 		n++;
 	}
 	*out = v;
@@ -191,20 +203,48 @@ t3_by_rank(const double *key, const int *ref, size_t n, int *out)
 	free(ord);
 }
 
-/* Route each prompt with model rm at its thresholds; p1, p2 (may be NULL) get the heads. */
+/* The losses of each fold's prompts, measured on the other folds (prompt i is in fold i % T_FOLDS). */
 static void
-t3_route(const struct router_model *rm, const struct t3 *v, size_t n, int *tier, double *p1, double *p2)
+t3_fold_losses(const struct data *d, const struct t3 *v, size_t n, struct t3_losses *fl)
+{
+	bool *use = xcalloc(d->n, sizeof(bool));
+	size_t i;
+	int f;
+
+	for (f = 0; f < T_FOLDS; f++) {
+		memset(use, 0, d->n * sizeof(bool));
+		for (i = 0; i < n; i++)
+			use[v[i].row] = (int)(i % T_FOLDS) != f;
+		arena_losses(d, use, &fl->l1[f], &fl->l2[f]);
+	}
+	free(use);
+}
+
+/*
+ * Route each prompt with model rm aiming at quality q (0: the model's own
+ * thresholds); with fl, each fold's losses come from the other folds.
+ * p1, p2 (may be NULL) get the heads.
+ */
+static void
+t3_route(const struct router_model *rm, const struct t3 *v, size_t n, int *tier, double *p1, double *p2,
+    double q, const struct t3_losses *fl)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		struct route_input in = { 0 };
 		struct route_decision dec;
+		struct router_model m = *rm;
 
+		if (fl != NULL) {
+			m.loss1 = fl->l1[i % T_FOLDS];
+			m.loss2 = fl->l2[i % T_FOLDS];
+		}
 		in.prompt = v[i].text;
 		in.len = strlen(v[i].text);
 		in.prev_tier = TIER_AUTO;
-		router_decide_with(rm, &in, &dec);
+		in.quality = q;
+		router_decide_with(&m, &in, &dec);
 		tier[i] = dec.tier;
 		if (p1 != NULL)
 			p1[i] = dec.p_cheap_fail;
@@ -256,7 +296,9 @@ t3_table(const char *title, const struct t3 *v, size_t n, const int *router)
 		rs.lo += s[j].lo / T_SEEDS;
 		rs.hi += s[j].hi / T_SEEDS;
 	}
-	printf("%s\n  %-28s %17s  %-22s %s\n", title, "policy", "cheap/mid/front %", "quality (of frontier)",
+	if (*title != '\0')
+		printf("%s\n", title);
+	printf("  %-28s %17s  %-22s %s\n", "policy", "cheap/mid/front %", "quality (of frontier)",
 	    "cost saved");
 	t3_print("llm", tiers[P_ROUTER], n, q[P_ROUTER], s[P_ROUTER]);
 	t3_print("always-frontier", tiers[P_FRONT], n, q[P_FRONT], s[P_FRONT]);
@@ -286,6 +328,10 @@ t3_bad_cheap(const struct t3 *v, size_t n, const int *tier, size_t *ncheap)
 	return bad;
 }
 
+/* The transfer model and fold losses of the Arena-300 table, for the quality sweep. */
+static struct router_model t3_rm;
+static struct t3_losses t3_fl;
+
 /* Load Arena-300's three tiers and print the table for the transfer model and the shipped one. */
 static void
 t3_eval(struct data *d)
@@ -295,6 +341,7 @@ t3_eval(struct data *d)
 	struct router_model rm;
 	bool *use = xcalloc(d->n, sizeof(bool));
 	int *tier = xcalloc(n ? n : 1, sizeof(int));
+	struct t3_losses fl[1];
 
 	if (n == 0) {
 		printf("router_tiers: no Arena-300 rows with answer lengths; three-tier table skipped\n");
@@ -306,14 +353,18 @@ t3_eval(struct data *d)
 	for (r = 0; r < d->n; r++)
 		use[r] = d->rows[r].set != SET_ARENA;
 	fit_model(d, use, &rm);
-	t3_route(&rm, v, n, tier, NULL, NULL);
+	t3_fold_losses(d, v, n, fl);
+	t3_route(&rm, v, n, tier, NULL, NULL, ROUTER_QUALITY_DEFAULT, fl);
 	printf("Arena-300, %zu prompts, three tiers priced with real answer lengths (tokens = chars / 4)\n", n);
-	t3_table("at the shipped thresholds, weights fitted without Arena-300 (transfer); 95% bootstrap intervals:",
-	    v, n, tier);
+	printf("at the shipped default, quality = %g: weights fitted without Arena-300 (transfer), the\n"
+	    "tiers' losses in %d-fold; 95%% bootstrap intervals:\n", ROUTER_QUALITY_DEFAULT, T_FOLDS);
+	t3_table("", v, n, tier);
 	bad = t3_bad_cheap(v, n, tier, &nc);
 	printf("  to cheap: %zu prompts, %zu of them with frontier at least 5 points above cheap\n", nc, bad);
-	t3_route(&router_default_model, v, n, tier, NULL, NULL);
+	t3_route(&router_default_model, v, n, tier, NULL, NULL, ROUTER_QUALITY_DEFAULT, NULL);
 	t3_table("for reference, the shipped weights (fitted on these prompts too):", v, n, tier);
+	t3_rm = rm;
+	t3_fl = *fl;
 	free(v);
 	free(use);
 	free(tier);
@@ -382,21 +433,69 @@ dev_report(const struct dev *v, size_t n, const int *tier, const double *p1, con
 
 #define DEV_FOLDS 5
 
+/* Per fold of the developer prompts (prompt i in fold i % DEV_FOLDS), the model fitted without it. */
+static struct router_model dev_models[DEV_FOLDS];
+
 /*
- * Route the developer prompts in DEV_FOLDS folds: the benchmark stage is
- * fitted once on every benchmark set (no developer prompt in it), and each
- * fold is routed by that model with its developer stage fitted on the other
- * folds.
+ * Fit the fold models: the benchmark stage once on every benchmark set (no
+ * developer prompt in it) with the tiers' losses from Arena-300, then each
+ * fold's developer stage on the other folds.
  */
+static void
+dev_fit_folds(struct data *d)
+{
+	size_t n = dev_n, i, r;
+	bool *use = xcalloc(n ? n : 1, sizeof(bool)), *all = xcalloc(d->n, sizeof(bool));
+	const bool *keep = dev_use;
+	struct router_model base;
+	int f;
+
+	for (r = 0; r < d->n; r++)
+		all[r] = true;
+	dev_n = 0;
+	fit_model(d, all, &base);
+	arena_losses(d, all, &base.loss1, &base.loss2);
+	dev_n = n;
+	dev_use = use;
+	for (f = 0; f < DEV_FOLDS; f++) {
+		dev_models[f] = base;
+		for (i = 0; i < n; i++)
+			use[i] = (int)(i % DEV_FOLDS) != f;
+		dev_fit(&dev_models[f]);
+	}
+	dev_use = keep;
+	free(use);
+	free(all);
+}
+
+/* Route the developer prompts aiming at quality q, each by the model of its fold (or model, if set). */
+static void
+dev_route(const struct router_model *model, double q, int *tier, double *p1, double *p2)
+{
+	size_t i;
+
+	for (i = 0; i < dev_n; i++) {
+		struct route_input in = { 0 };
+		struct route_decision dec;
+
+		in.prompt = dev_rows[i].text;
+		in.len = strlen(dev_rows[i].text);
+		in.prev_tier = TIER_AUTO;
+		in.quality = q;
+		router_decide_with(model != NULL ? model : &dev_models[i % DEV_FOLDS], &in, &dec);
+		tier[i] = dec.tier;
+		p1[i] = dec.p_cheap_fail;
+		p2[i] = dec.p_mid_fail;
+	}
+}
+
+/* Route the developer prompts in DEV_FOLDS folds at the default quality, and with the shipped weights. */
 static void
 dev_eval(struct data *d)
 {
-	struct dev *v = dev_rows;
-	size_t n = dev_n, i, r;
-	int *tier, f;
+	size_t n = dev_n;
+	int *tier;
 	double *p1, *p2;
-	bool *use, *all;
-	struct router_model base;
 
 	if (n == 0) {
 		printf("router_tiers: no developer prompts\n");
@@ -405,54 +504,228 @@ dev_eval(struct data *d)
 	tier = xcalloc(n, sizeof(int));
 	p1 = xcalloc(n, sizeof(double));
 	p2 = xcalloc(n, sizeof(double));
-	use = xcalloc(n, sizeof(bool));
-	all = xcalloc(d->n, sizeof(bool));
-	for (r = 0; r < d->n; r++)
-		all[r] = true;
-	dev_n = 0;
-	fit_model(d, all, &base);
-	dev_n = n;
-	dev_use = use;
-	for (f = 0; f < DEV_FOLDS; f++) {
-		struct router_model rm = base;
-
-		for (i = 0; i < n; i++)
-			use[i] = (int)(i % DEV_FOLDS) != f;
-		dev_fit(&rm);
-		for (i = 0; i < n; i++) {
-			struct route_input in = { 0 };
-			struct route_decision dec;
-
-			if (use[i])
-				continue;
-			in.prompt = v[i].text;
-			in.len = strlen(v[i].text);
-			in.prev_tier = TIER_AUTO;
-			router_decide_with(&rm, &in, &dec);
-			tier[i] = dec.tier;
-			p1[i] = dec.p_cheap_fail;
-			p2[i] = dec.p_mid_fail;
-		}
-	}
-	dev_report(v, n, tier, p1, p2, "5-fold (each fold routed by a fit without it)");
-	for (i = 0; i < n; i++) {
-		struct route_input in = { 0 };
-		struct route_decision dec;
-
-		in.prompt = v[i].text;
-		in.len = strlen(v[i].text);
-		in.prev_tier = TIER_AUTO;
-		router_decide(&in, &dec);
-		tier[i] = dec.tier;
-		p1[i] = dec.p_cheap_fail;
-		p2[i] = dec.p_mid_fail;
-	}
-	dev_report(v, n, tier, p1, p2, "for reference, the shipped weights (fitted on these prompts too)");
+	dev_fit_folds(d);
+	dev_route(NULL, ROUTER_QUALITY_DEFAULT, tier, p1, p2);
+	dev_report(dev_rows, n, tier, p1, p2, "5-fold (each fold routed by a fit without it), default quality");
+	dev_route(&router_default_model, ROUTER_QUALITY_DEFAULT, tier, p1, p2);
+	dev_report(dev_rows, n, tier, p1, p2, "for reference, the shipped weights (fitted on these prompts too)");
 	free(tier);
 	free(p1);
 	free(p2);
-	free(use);
-	free(all);
+}
+
+/*
+ * What [llm] quality trades: for each share aimed at, Arena-300 (transfer
+ * weights, losses in folds) quality and cost saved, and the developer
+ * prompts' agreement in folds, with the prompts sent to cheap although
+ * labelled frontier.
+ */
+static void
+quality_sweep(struct data *d)
+{
+	static const double qs[] = { 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.98 };
+	struct t3 *v;
+	size_t n = t3_load(d, &v), i, k;
+	int *tier = xcalloc(n ? n : 1, sizeof(int)), *dt = xcalloc(dev_n ? dev_n : 1, sizeof(int));
+	double *p1 = xcalloc(dev_n ? dev_n : 1, sizeof(double)), *p2 = xcalloc(dev_n ? dev_n : 1, sizeof(double));
+
+	printf("[llm] quality: what each share aimed at gives (Arena-300 transfer, losses and developer\n"
+	    "stage in folds; quality and cost saved against always-frontier):\n");
+	printf("  %-7s %17s %9s %8s   %-26s\n", "quality", "arena c/m/f %", "quality", "saved", "developer agreement, f->cheap");
+	for (k = 0; k < ARRAY_SIZE(qs); k++) {
+		struct t_ci q[1], s[1];
+		int *pol[1] = { tier };
+		double mix[3];
+		size_t agree = 0, f2c = 0;
+
+		t3_route(&t3_rm, v, n, tier, NULL, NULL, qs[k], &t3_fl);
+		t3_boot(v, n, pol, 1, q, s);
+		t3_mix(tier, n, mix);
+		dev_route(NULL, qs[k], dt, p1, p2);
+		for (i = 0; i < dev_n; i++) {
+			agree += dt[i] == dev_rows[i].tier;
+			f2c += dev_rows[i].tier == 2 && dt[i] == 0;
+		}
+		printf("  %-7.2f %5.1f/%5.1f/%5.1f %8.1f%% %7.1f%%   %5.1f%%, %zu\n", qs[k], mix[0], mix[1], mix[2],
+		    q[0].v * 100, s[0].v * 100, dev_n ? 100.0 * (double)agree / (double)dev_n : 0, f2c);
+	}
+	free(v);
+	free(tier);
+	free(dt);
+	free(p1);
+	free(p2);
+}
+
+/* The answer texts of model_answer/<model>.jsonl under dir, into v[i].ans[slot] by question id. */
+static size_t
+casc_load(const char *dir, const char *model, struct t3 *v, size_t n, const struct data *d, int slot)
+{
+	char *path = xstrfmt("%s/arena300/model_answer/%s.jsonl", dir, model), *line = NULL;
+	size_t cap = 0, got = 0, i;
+	FILE *fp = fopen(path, "r");
+
+	free(path);
+	if (fp == NULL)
+		return 0;
+	while (getline(&line, &cap, fp) > 0) {
+		cJSON *j = cJSON_Parse(line), *id, *t;
+
+		if (j == NULL)
+			continue;
+		id = cJSON_GetObjectItemCaseSensitive(j, "question_id");
+		t = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(
+		    cJSON_GetObjectItemCaseSensitive(j, "choices"), 0), "turns"), 0);
+		if (cJSON_IsObject(t))
+			t = cJSON_GetObjectItemCaseSensitive(t, "content");
+		for (i = 0; cJSON_IsString(id) && cJSON_IsString(t) && i < n; i++)
+			if (strcmp(d->rows[v[i].row].qid, id->valuestring) == 0 && v[i].ans[slot] == NULL) {
+				v[i].ans[slot] = xstrdup(t->valuestring);
+				got++;
+			}
+		cJSON_Delete(j);
+	}
+	free(line);
+	fclose(fp);
+	return got;
+}
+
+/* Share of an answer's non-empty lines that repeat an earlier one (at most 256 lines looked at). */
+static double
+casc_repeats(const char *a)
+{
+	const char *ln[256];
+	size_t len[256], n = 0, rep = 0, i;
+
+	while (*a && n < 256) {
+		const char *e = strchr(a, '\n');
+		size_t l = e ? (size_t)(e - a) : strlen(a);
+
+		if (l > 0) {
+			for (i = 0; i < n; i++)
+				if (len[i] == l && memcmp(ln[i], a, l) == 0)
+					break;
+			rep += i < n;
+			ln[n] = a;
+			len[n++] = l;
+		}
+		a += l + (e != NULL);
+	}
+	return n ? (double)rep / (double)n : 0;
+}
+
+enum { SIG_REFUSAL, SIG_SHORT, SIG_REPEATS, SIG_COUNT };
+
+static const char *const sig_names[SIG_COUNT] = {
+	"refusal or hedge (shipped)", "answer shorter than the prompt", "a fifth of its lines repeated",
+};
+
+/* Whether signal s flags answer a to prompt p. */
+static bool
+casc_flag(int s, const char *a, const char *p)
+{
+	switch (s) {
+	case SIG_REFUSAL:
+		return router_is_refusal(a, strlen(a));
+	case SIG_SHORT:
+		return strlen(a) < strlen(p);
+	default:
+		return casc_repeats(a) >= 0.2;
+	}
+}
+
+/*
+ * The cascade on Arena-300: the router's tier answers first; if that is
+ * cheap or mid and the signal flags its answer, the frontier answers too
+ * and its answer is used, the first attempt's cost charged as well. Per
+ * signal: how often it flags each tier's answer, the share of flagged
+ * answers that are clearly worse (CLEARLY_WORSE points below the
+ * frontier's) against the base rate, and the cascade's quality and cost.
+ */
+static void
+casc_eval(struct data *d, const char *dir)
+{
+	struct t3 *v;
+	size_t n = t3_load(d, &v), i, got;
+	int *tier = xcalloc(n ? n : 1, sizeof(int)), s, t;
+
+	got = casc_load(dir, "Mistral-7B-Instruct-v0.1", v, n, d, 0) +
+	    casc_load(dir, "Mixtral-8x7B-Instruct-v0.1", v, n, d, 1);
+	if (got < 2 * n) {
+		printf("router_tiers: cascade skipped: %zu of %zu answers under %s/arena300/model_answer\n", got, 2 * n,
+		    dir);
+		goto out;
+	}
+	t3_route(&t3_rm, v, n, tier, NULL, NULL, ROUTER_QUALITY_DEFAULT, &t3_fl);
+	printf("cascade on Arena-300: the routed tier answers, a flagged cheap or mid answer goes to the\n"
+	    "frontier (both attempts charged); clearly worse: %g or more judge points below the frontier:\n",
+	    CLEARLY_WORSE);
+	printf("  %-32s %-26s %-26s %-18s %s\n", "signal", "cheap: flagged, worse|flag", "mid: flagged, worse|flag",
+	    "quality, saved", "random flags at the same rate");
+	for (s = 0; s < SIG_COUNT; s++) {
+		size_t fl[2] = { 0 }, fw[2] = { 0 }, w[2] = { 0 };
+		double q = 0, qf = 0, c = 0, cf = 0;
+		char rnd[32];
+
+		for (i = 0; i < n; i++) {
+			for (t = 0; t < 2; t++) {
+				bool worse = v[i].q[2] - v[i].q[t] >= CLEARLY_WORSE, f = casc_flag(s, v[i].ans[t], v[i].text);
+
+				w[t] += worse;
+				fl[t] += f;
+				fw[t] += f && worse;
+			}
+			qf += v[i].q[2];
+			cf += v[i].c[2];
+			t = tier[i];
+			if (t < 2 && casc_flag(s, v[i].ans[t], v[i].text)) {
+				q += v[i].q[2];
+				c += v[i].c[t] + v[i].c[2];
+			} else {
+				q += v[i].q[t];
+				c += v[i].c[t];
+			}
+		}
+		{
+			/* The same number of escalations drawn at random among the prompts routed below frontier. */
+			size_t nf = 0, nlow = 0;
+			double rq = 0, rc = 0;
+			int seed;
+
+			for (i = 0; i < n; i++) {
+				nlow += tier[i] < 2;
+				nf += tier[i] < 2 && casc_flag(s, v[i].ans[tier[i]], v[i].text);
+			}
+			for (seed = 1; seed <= T_SEEDS; seed++) {
+				uint64_t st = 0x9E3779B97F4A7C15ull * (uint64_t)seed;
+				size_t left = nf, pool = nlow;
+
+				for (i = 0; i < n; i++) {
+					bool up = false;
+
+					if (tier[i] < 2) {
+						up = left > 0 && t_rand(&st) % pool < left;
+						left -= up;
+						pool--;
+					}
+					rq += (up ? v[i].q[2] : v[i].q[tier[i]]) / T_SEEDS;
+					rc += (up ? v[i].c[tier[i]] + v[i].c[2] : v[i].c[tier[i]]) / T_SEEDS;
+				}
+			}
+			snprintf(rnd, sizeof(rnd), "%5.1f%%, %5.1f%%", 100 * rq / qf, 100 * (1 - rc / cf));
+		}
+		printf("  %-32s %4.1f%%, %5.1f%% (base %4.1f%%)  %4.1f%%, %5.1f%% (base %4.1f%%)  %5.1f%%, %5.1f%%   %s\n",
+		    sig_names[s], 100.0 * (double)fl[0] / (double)n, fl[0] ? 100.0 * (double)fw[0] / (double)fl[0] : 0,
+		    100.0 * (double)w[0] / (double)n, 100.0 * (double)fl[1] / (double)n,
+		    fl[1] ? 100.0 * (double)fw[1] / (double)fl[1] : 0, 100.0 * (double)w[1] / (double)n, 100 * q / qf,
+		    100 * (1 - c / cf), rnd);
+	}
+out:
+	for (i = 0; i < n; i++) {
+		free(v[i].ans[0]);
+		free(v[i].ans[1]);
+	}
+	free(v);
+	free(tier);
 }
 
 /* router_tiers [DATA_DIR]: exit 0 with a message when the data is absent. */
@@ -473,6 +746,8 @@ main(int argc, char **argv)
 	dev_load_all(dev != NULL ? dev : DEV_DEFAULT);
 	t3_eval(&d);
 	dev_eval(&d);
+	quality_sweep(&d);
+	casc_eval(&d, dir);
 	for (r = 0; r < d.n; r++)
 		free(d.rows[r].text);
 	free(d.rows);

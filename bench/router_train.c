@@ -43,6 +43,7 @@ struct row {
 	double in_chars, weak_out, strong_out;
 	double cheap_out;             /* Arena-300: the cheap model's answer length */
 	char *text;                   /* Arena-300: the prompt, for the three-tier replay; else NULL */
+	char qid[40];                 /* Arena-300: the question's id */
 	double x[RF_COUNT];
 };
 
@@ -283,6 +284,7 @@ data_load_arena(struct data *d, size_t *rcap, const char *path)
 		}
 		r.set = SET_ARENA;
 		r.group = group;
+		str_copy(r.qid, sizeof(r.qid), f[0]);
 		data_push(d, rcap, &r, f[8]);
 		d->rows[d->n - 1].text = xstrdup(f[8]);
 	}
@@ -1088,7 +1090,7 @@ dev_load(const char *path, struct dev **out)
 
 #define DEV_DEFAULT "bench/data/dev/prompts.txt"
 #define DEV_L2 1.0            /* ridge of the developer stage, per prompt; fixed, not chosen on the prompts */
-#define DEV_SCALE_MIN 0.25    /* the benchmark heads keep at least this share of their logit */
+#define DEV_SCALE_MIN 0.25   /* the benchmark heads keep at least this share of their logit */
 
 /* The developer prompts a fit uses (dev_use[i]); none when dev_n is 0. */
 static struct dev *dev_rows;
@@ -1207,6 +1209,37 @@ dev_fit(struct router_model *rm)
 	rm->t1 = rm->t2 = 0.5;
 }
 
+#define CLEARLY_WORSE 2.0   /* judge points below the frontier answer: "clearly worse" */
+
+/*
+ * The mean relative loss, 1 - score / frontier score, of the cheap (loss1)
+ * and mid (loss2) answers where they are clearly worse than the frontier's,
+ * over the Arena-300 rows with use[r]; both 0 when there are none.
+ */
+static void
+arena_losses(const struct data *d, const bool *use, double *loss1, double *loss2)
+{
+	double s1 = 0, s2 = 0, n1 = 0, n2 = 0;
+	size_t r;
+
+	for (r = 0; r < d->n; r++) {
+		const struct row *w = &d->rows[r];
+
+		if (!use[r] || w->set != SET_ARENA || w->cheap < 0 || w->strong <= 0)
+			continue;
+		if (w->strong - w->cheap >= CLEARLY_WORSE) {
+			s1 += 1 - w->cheap / w->strong;
+			n1++;
+		}
+		if (w->strong - w->weak >= CLEARLY_WORSE) {
+			s2 += 1 - w->weak / w->strong;
+			n2++;
+		}
+	}
+	*loss1 = n1 > 0 && n2 > 0 ? s1 / n1 : 0;
+	*loss2 = n1 > 0 && n2 > 0 ? s2 / n2 : 0;
+}
+
 /* Fit a whole model on the rows with use[r], its hyperparameters chosen on those rows alone. */
 static struct hparams
 fit_model(const struct data *d, const bool *use, struct router_model *rm)
@@ -1217,6 +1250,8 @@ fit_model(const struct data *d, const bool *use, struct router_model *rm)
 	hp = choose_hparams(d, use);
 	fit_model_with(d, use, &hp, rm);
 	dev_fit(rm);
+	if (dev_n > 0)
+		arena_losses(d, use, &rm->loss1, &rm->loss2);
 	return hp;
 }
 
@@ -1270,7 +1305,9 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 		fprintf(f, " * Then a developer stage on bench/data/dev/prompts.txt (%zu prompts): on each head,\n", dev_n);
 		fprintf(f, " * a logistic fit (ridge %g) of the labels (head 1: mid or frontier; head 2: frontier)\n", DEV_L2);
 		fprintf(f, " * on the benchmark logit, scaled (at least %g), and the developer features\n", DEV_SCALE_MIN);
-		fprintf(f, " * (code_lines .. formal, code_fence, diff, stack_trace); thresholds 0.5.\n");
+		fprintf(f, " * (code_lines .. formal, code_fence, diff, stack_trace). Thresholds follow [llm] quality\n");
+		fprintf(f, " * (router_thresholds) with the mean relative losses of cheap and mid answers judged\n");
+		fprintf(f, " * at least %g points below the frontier's on Arena-300 (loss1, loss2).\n", CLEARLY_WORSE);
 	} else {
 		fprintf(f, " * Thresholds give %.0f%% cheap and %.0f%% frontier on the training prompts.\n",
 		    TRAIN_CHEAP_SHARE * 100, TRAIN_FRONTIER_SHARE * 100);
@@ -1283,7 +1320,8 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 	fprintf(f, "\t.b1 = %.6g,\n", rm->b1);
 	write_array(f, "w2", rm->w2);
 	fprintf(f, "\t.b2 = %.6g,\n", rm->b2);
-	fprintf(f, "\t.t1 = %.6g,\n\t.t2 = %.6g,\n};\n", rm->t1, rm->t2);
+	fprintf(f, "\t.t1 = %.6g,\n\t.t2 = %.6g,\n", rm->t1, rm->t2);
+	fprintf(f, "\t.loss1 = %.6g,\n\t.loss2 = %.6g,\n};\n", rm->loss1, rm->loss2);
 	return fflush(f) == 0 && !ferror(f) ? 0 : -1;
 }
 

@@ -203,6 +203,7 @@ route_score(const struct chat *c, const char *prompt, struct chat_route *r)
 	in.prev_tier = c->prev_tier;
 	/* earlier turns only: the prompt's own length is a feature of its own */
 	in.context_tokens = history_tokens(c);
+	in.quality = c->cfg->quality;
 	router_decide(&in, &r->decision);
 }
 

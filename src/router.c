@@ -683,11 +683,25 @@ router_is_lookup(const struct route_input *in, const double x[RF_COUNT])
 	    x[RF_KW_CODE] == 0 && x[RF_CODE_FENCE] == 0 && x[RF_TRACE] == 0 && x[RF_MATH_OPS] == 0;
 }
 
+/* The thresholds of rm for the quality aimed at (0: ROUTER_QUALITY_DEFAULT). */
+void
+router_thresholds(const struct router_model *rm, double quality, double *t1, double *t2)
+{
+	double q = quality > 0 && quality <= 1 ? quality : ROUTER_QUALITY_DEFAULT;
+
+	*t1 = rm->t1;
+	*t2 = rm->t2;
+	if (rm->loss1 > 0 && rm->loss2 > 0) {
+		*t1 = (1 - q) / rm->loss1;
+		*t2 = (1 - q) / rm->loss2;
+	}
+}
+
 /* Decide with the given model (the trainer and evaluator use their own fits). */
 void
 router_decide_with(const struct router_model *rm, const struct route_input *in, struct route_decision *out)
 {
-	double x[RF_COUNT], c1[RF_COUNT], c2[RF_COUNT], l1, l2;
+	double x[RF_COUNT], c1[RF_COUNT], c2[RF_COUNT], l1, l2, t1, t2;
 	const double *c;
 	enum tier t;
 	int forced = -1;
@@ -697,7 +711,8 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	router_terms(rm, x, c1, c2, &l1, &l2);
 	out->p_cheap_fail = sigmoid(l1);
 	out->p_mid_fail = sigmoid(l2);
-	t = out->p_cheap_fail < rm->t1 ? TIER_CHEAP : out->p_mid_fail < rm->t2 ? TIER_MID : TIER_FRONTIER;
+	router_thresholds(rm, in->quality, &t1, &t2);
+	t = out->p_cheap_fail < t1 ? TIER_CHEAP : out->p_mid_fail < t2 ? TIER_MID : TIER_FRONTIER;
 	/* Topic priors: code, diffs and stack traces want at least mid... */
 	if (x[RF_TRACE] > 0 || x[RF_DIFF] > 0 || x[RF_CODE_FENCE] > 0 ||
 	    x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES)) {
@@ -735,7 +750,7 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 		struct route_decision tmp;
 
 		memset(&tmp, 0, sizeof(tmp));
-		router_explain(rm, in, x, c, out->p_cheap_fail >= rm->t1, forced, &tmp);
+		router_explain(rm, in, x, c, out->p_cheap_fail >= t1, forced, &tmp);
 		snprintf(out->reason + len, sizeof(out->reason) - len, "%s", tmp.reason);
 		memcpy(out->top, tmp.top, sizeof(out->top));
 		out->ntop = tmp.ntop;

@@ -15,7 +15,16 @@ struct route_input {
 	int turn;                /* 0 for the first turn of a conversation */
 	enum tier prev_tier;     /* TIER_AUTO: none */
 	int64_t context_tokens;  /* tokens of earlier turns sent along */
+	double quality;          /* share of frontier quality aimed at; 0: ROUTER_QUALITY_DEFAULT */
 };
+
+/*
+ * The quality aimed at unless configured ([llm] quality). A tier is good
+ * enough when 1 - P(it is clearly worse) * (its mean relative loss when it
+ * is) reaches the share; bench/router_tiers.c shows how the share trades
+ * quality for cost on Arena-300 and on the developer prompts.
+ */
+#define ROUTER_QUALITY_DEFAULT 0.85
 
 /* One feature's share of a decision; name is a static string. */
 struct route_feature {
@@ -105,7 +114,16 @@ struct router_model {
 	double b2;
 	double t1;               /* cheap when p1 < t1 */
 	double t2;               /* else mid when p2 < t2, else frontier */
+	/*
+	 * Mean relative loss of the cheap and the mid tier's answer against the
+	 * frontier's where it is clearly worse (Arena-300's judged answers). When
+	 * set, the thresholds follow the quality aimed at: t = (1 - quality) / loss.
+	 */
+	double loss1, loss2;
 };
+
+/* The thresholds of rm for the quality aimed at (0: ROUTER_QUALITY_DEFAULT). */
+void router_thresholds(const struct router_model *rm, double quality, double *t1, double *t2);
 
 /* The weights shipped in router_weights.h. */
 extern const struct router_model router_default_model;

@@ -18,7 +18,9 @@
  * Then a developer stage on bench/data/dev/prompts.txt (195 prompts): on each head,
  * a logistic fit (ridge 1) of the labels (head 1: mid or frontier; head 2: frontier)
  * on the benchmark logit, scaled (at least 0.25), and the developer features
- * (code_lines .. formal, code_fence, diff, stack_trace); thresholds 0.5.
+ * (code_lines .. formal, code_fence, diff, stack_trace). Thresholds follow [llm] quality
+ * (router_thresholds) with the mean relative losses of cheap and mid answers judged
+ * at least 2 points below the frontier's on Arena-300 (loss1, loss2).
  * Features: router.c's router_features(); in order: RF_* of router.h.
  */
 const struct router_model router_default_model = {
@@ -170,4 +172,6 @@ const struct router_model router_default_model = {
 	.b2 = -2.23506,
 	.t1 = 0.5,
 	.t2 = 0.5,
+	.loss1 = 0.644894,
+	.loss2 = 0.537838,
 };

@@ -61,7 +61,7 @@ realloc(void *p, size_t n)
 static void
 features(const char *text, double x[RF_COUNT])
 {
-	struct route_input in = { text, strlen(text), 0, TIER_AUTO, 0 };
+	struct route_input in = { text, strlen(text), 0, TIER_AUTO, 0, 0 };
 
 	router_features(&in, x);
 }
@@ -69,7 +69,7 @@ features(const char *text, double x[RF_COUNT])
 static struct route_decision
 decide(const char *text, int turn, enum tier prev, int64_t ctx)
 {
-	struct route_input in = { text, strlen(text), turn, prev, ctx };
+	struct route_input in = { text, strlen(text), turn, prev, ctx, 0 };
 	struct route_decision d;
 
 	router_decide(&in, &d);
@@ -175,7 +175,7 @@ test_features_keywords(void)
 static void
 test_features_conversation(void)
 {
-	struct route_input in = { "ok", 2, 4, TIER_MID, 9000 };
+	struct route_input in = { "ok", 2, 4, TIER_MID, 9000, 0 };
 	double x[RF_COUNT];
 
 	router_features(&in, x);
@@ -248,7 +248,7 @@ static void
 test_decide_allocates_nothing(void)
 {
 	static char big[4096];
-	struct route_input in = { big, sizeof(big), 3, TIER_MID, 40000 };
+	struct route_input in = { big, sizeof(big), 3, TIER_MID, 40000, 0 };
 	struct route_decision d;
 	long before;
 	size_t i;
