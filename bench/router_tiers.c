@@ -423,6 +423,11 @@ dev_report(const struct dev *v, size_t n, const int *tier, const double *p1, con
 		sel[i] = v[i].tier >= 1;
 	}
 	printf("; mid vs frontier (head 2) %.3f\n", dev_auc(p2, pos, sel, n));
+	if (getenv("ROUTER_VERBOSE") != NULL)
+		for (i = 0; i < n; i++)
+			if (v[i].tier != tier[i])
+				printf("    (%s %s -> %s, p1 %.2f p2 %.2f: %s)\n", v[i].id, t_names[v[i].tier],
+				    t_names[tier[i]], p1[i], p2[i], v[i].why);
 	printf("  sent two tiers away from the label:\n");
 	for (i = 0; i < n; i++)
 		if (abs(v[i].tier - tier[i]) == 2)

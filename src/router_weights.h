@@ -97,79 +97,79 @@ const struct router_model router_default_model = {
 		1,	/* formal */
 	},
 	.w1 = {
-		0.0598614,	/* length */
-		0.683637,	/* words */
-		-0.273918,	/* lines */
-		8.72038e-17,	/* code_fence */
-		0.185316,	/* code_chars */
-		0.0735223,	/* diff */
-		0.13547,	/* stack_trace */
+		0.0594745,	/* length */
+		0.679218,	/* words */
+		-0.272147,	/* lines */
+		-5.86657e-17,	/* code_fence */
+		0.184118,	/* code_chars */
+		0.0648847,	/* diff */
+		0.139167,	/* stack_trace */
 		0,	/* digits */
-		0.577649,	/* numbers */
-		0.252042,	/* math_ops */
-		-0.0881659,	/* questions */
+		0.573915,	/* numbers */
+		0.250413,	/* math_ops */
+		-0.0875959,	/* questions */
 		0,	/* choice */
-		0.162692,	/* sentences */
-		-0.320846,	/* word_len */
-		0.0939407,	/* non_ascii */
-		-0.0560065,	/* kw_reason */
-		0.152013,	/* kw_math */
-		-0.0454545,	/* kw_code */
-		-0.150256,	/* kw_creative */
-		0.0798072,	/* kw_simple */
-		0.0265817,	/* kw_format */
+		0.161641,	/* sentences */
+		-0.318772,	/* word_len */
+		0.0933335,	/* non_ascii */
+		-0.0556444,	/* kw_reason */
+		0.151031,	/* kw_math */
+		-0.0451607,	/* kw_code */
+		-0.149285,	/* kw_creative */
+		0.0792913,	/* kw_simple */
+		0.0264099,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		0.52081,	/* code_lines */
-		0.785148,	/* ask_work */
-		1.36736,	/* ask_deep */
-		1.19969,	/* concurrency */
-		0.0586926,	/* security */
-		0.681828,	/* distributed */
-		0.645587,	/* performance */
-		0.916876,	/* build_tooling */
-		0.166128,	/* data_format */
-		1.78976,	/* formal */
+		0.553909,	/* code_lines */
+		1.05023,	/* ask_work */
+		1.29748,	/* ask_deep */
+		1.44281,	/* concurrency */
+		0.131027,	/* security */
+		0.635517,	/* distributed */
+		0.633383,	/* performance */
+		0.929391,	/* build_tooling */
+		0.21572,	/* data_format */
+		1.75232,	/* formal */
 	},
-	.b1 = 0.59273,
+	.b1 = 0.55213,
 	.w2 = {
-		0.0287267,	/* length */
-		0.0073152,	/* words */
-		-0.0963639,	/* lines */
-		1.99797e-17,	/* code_fence */
-		0.0698968,	/* code_chars */
-		-0.115798,	/* diff */
-		-0.216377,	/* stack_trace */
+		0.0206156,	/* length */
+		0.00524972,	/* words */
+		-0.0691551,	/* lines */
+		-9.56023e-17,	/* code_fence */
+		0.0501612,	/* code_chars */
+		-0.0704727,	/* diff */
+		-0.24547,	/* stack_trace */
 		0,	/* digits */
-		0.154667,	/* numbers */
-		0.0311172,	/* math_ops */
-		-0.0252436,	/* questions */
+		0.110996,	/* numbers */
+		0.0223312,	/* math_ops */
+		-0.018116,	/* questions */
 		0,	/* choice */
-		0.050803,	/* sentences */
-		-0.121306,	/* word_len */
-		0.0318713,	/* non_ascii */
-		0.019416,	/* kw_reason */
-		0.0376463,	/* kw_math */
-		0.00230708,	/* kw_code */
-		-0.00310938,	/* kw_creative */
-		0.00835388,	/* kw_simple */
-		-0.00805293,	/* kw_format */
+		0.0364586,	/* sentences */
+		-0.0870551,	/* word_len */
+		0.0228723,	/* non_ascii */
+		0.0139338,	/* kw_reason */
+		0.0270167,	/* kw_math */
+		0.00165567,	/* kw_code */
+		-0.00223144,	/* kw_creative */
+		0.00599513,	/* kw_simple */
+		-0.00577916,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		-0.130452,	/* code_lines */
-		0.00582641,	/* ask_work */
-		1.90828,	/* ask_deep */
-		2.65229,	/* concurrency */
-		1.69054,	/* security */
-		1.85258,	/* distributed */
-		0.617469,	/* performance */
-		-0.767777,	/* build_tooling */
-		-0.989886,	/* data_format */
-		2.48137,	/* formal */
+		-0.155003,	/* code_lines */
+		0.26977,	/* ask_work */
+		1.69339,	/* ask_deep */
+		2.73273,	/* concurrency */
+		1.78597,	/* security */
+		1.74682,	/* distributed */
+		0.622687,	/* performance */
+		-0.504773,	/* build_tooling */
+		-0.968645,	/* data_format */
+		2.53422,	/* formal */
 	},
-	.b2 = -2.23506,
+	.b2 = -2.16461,
 	.t1 = 0.5,
 	.t2 = 0.5,
 	.loss1 = 0.644894,
