@@ -118,9 +118,9 @@ static int knob_inner = 0;                    /* ROUTER_INNER: 0 leave one set o
 static int knob_avg = AVG_TOP_K;              /* ROUTER_AVG: configurations averaged (1: the best alone) */
 /*
  * ROUTER_HEAD2: what head 2, P(the mid tier's answer is not enough), is
- * fitted to. 0: the weak model fails (wrong, or a judge's score below
- * MTBENCH_GOOD). In every set the weak model is Mixtral-8x7B, a mid-tier
- * model, so that is the event itself, measured on all four sets. 1: the
+ * fitted to. 0: the weak model fails (wrong, or judged CLEARLY_WORSE points
+ * or more below the strong one). In every set the weak model is Mixtral-8x7B,
+ * a mid-tier model, so that is the event itself, measured on all four sets. 1: the
  * strong model fails, a proxy that only says a prompt is hard; a prompt
  * even the frontier model fails gains nothing from going there.
  */
@@ -163,6 +163,7 @@ train_knobs(void)
 #define TRAIN_CHEAP_SHARE 0.60    /* target mix on the training prompts */
 #define TRAIN_FRONTIER_SHARE 0.10
 #define MTBENCH_GOOD 8.0          /* a judge score below this is "not enough" (MT-Bench, Arena-300) */
+#define CLEARLY_WORSE 2.0         /* judge points below the frontier answer: "clearly worse" */
 
 /* The set is scored 1-10 by a judge rather than right or wrong. */
 static bool
@@ -351,12 +352,15 @@ data_load(const char *dir, struct data *d)
 /*
  * The weak model's answer is not enough. That model (Mixtral-8x7B) is a mid
  * tier one: head 2's event itself, and head 1's stand-in for the cheap tier.
+ * Where a judge scores the answers, "not enough" is "clearly worse than the
+ * strong model's", not "below a fixed score": a prompt the strong model
+ * fails as well gains nothing from going up.
  */
 static double
 label_weak_fail(const struct row *r)
 {
 	if (judged(r->set))
-		return r->weak < MTBENCH_GOOD;
+		return r->strong - r->weak >= CLEARLY_WORSE;
 	return r->weak < 0.5;
 }
 
@@ -1209,7 +1213,6 @@ dev_fit(struct router_model *rm)
 	rm->t1 = rm->t2 = 0.5;
 }
 
-#define CLEARLY_WORSE 2.0   /* judge points below the frontier answer: "clearly worse" */
 
 /*
  * The mean relative loss, 1 - score / frontier score, of the cheap (loss1)
@@ -1298,8 +1301,8 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 	for (c = 0; c < hp->k; c++)
 		fprintf(f, " *   %s, ridge %g, anchor %g (APGR %.3f)\n", label_names[hp->c[c].label], hp->c[c].l2,
 		    hp->c[c].anchor, hp->c[c].inner);
-	fprintf(f, " * Head 2 (mid not enough): %s (judged sets: a score below %.0f),\n",
-	    knob_head2 == 1 ? "the strong model fails" : "the weak (mid-tier) model fails", MTBENCH_GOOD);
+	fprintf(f, " * Head 2 (mid not enough): %s (judged sets: %g points or more below the strong model),\n",
+	    knob_head2 == 1 ? "the strong model fails" : "the weak (mid-tier) model fails", CLEARLY_WORSE);
 	fprintf(f, " * averaged over the same ridges and calibrated the same way.\n");
 	if (dev_n > 0) {
 		fprintf(f, " * Then a developer stage on bench/data/dev/prompts.txt (%zu prompts): on each head,\n", dev_n);

@@ -13,7 +13,7 @@
  *   weak fails + strong fails, ridge 0.01, anchor 0.5 (APGR 0.606)
  *   strong model fails, ridge 0.01, anchor 2 (APGR 0.605)
  *   weak fails + strong fails, ridge 0.01, anchor 1 (APGR 0.605)
- * Head 2 (mid not enough): the weak (mid-tier) model fails (judged sets: a score below 8),
+ * Head 2 (mid not enough): the weak (mid-tier) model fails (judged sets: 2 points or more below the strong model),
  * averaged over the same ridges and calibrated the same way.
  * Then a developer stage on bench/data/dev/prompts.txt (195 prompts): on each head,
  * a logistic fit (ridge 1) of the labels (head 1: mid or frontier; head 2: frontier)
@@ -97,79 +97,79 @@ const struct router_model router_default_model = {
 		1,	/* formal */
 	},
 	.w1 = {
-		0.0594745,	/* length */
-		0.679218,	/* words */
-		-0.272147,	/* lines */
-		-5.86657e-17,	/* code_fence */
-		0.184118,	/* code_chars */
-		0.0648847,	/* diff */
-		0.139167,	/* stack_trace */
+		0.0600605,	/* length */
+		0.684625,	/* words */
+		-0.285427,	/* lines */
+		-1.45172e-16,	/* code_fence */
+		0.183998,	/* code_chars */
+		0.0644271,	/* diff */
+		0.14002,	/* stack_trace */
 		0,	/* digits */
-		0.573915,	/* numbers */
-		0.250413,	/* math_ops */
-		-0.0875959,	/* questions */
+		0.576715,	/* numbers */
+		0.252425,	/* math_ops */
+		-0.0873801,	/* questions */
 		0,	/* choice */
-		0.161641,	/* sentences */
-		-0.318772,	/* word_len */
-		0.0933335,	/* non_ascii */
-		-0.0556444,	/* kw_reason */
-		0.151031,	/* kw_math */
-		-0.0451607,	/* kw_code */
-		-0.149285,	/* kw_creative */
-		0.0792913,	/* kw_simple */
-		0.0264099,	/* kw_format */
+		0.162419,	/* sentences */
+		-0.318176,	/* word_len */
+		0.095186,	/* non_ascii */
+		-0.0562888,	/* kw_reason */
+		0.150801,	/* kw_math */
+		-0.0466136,	/* kw_code */
+		-0.148768,	/* kw_creative */
+		0.0796717,	/* kw_simple */
+		0.0285503,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		0.553909,	/* code_lines */
-		1.05023,	/* ask_work */
-		1.29748,	/* ask_deep */
-		1.44281,	/* concurrency */
-		0.131027,	/* security */
-		0.635517,	/* distributed */
-		0.633383,	/* performance */
-		0.929391,	/* build_tooling */
-		0.21572,	/* data_format */
-		1.75232,	/* formal */
+		0.573151,	/* code_lines */
+		1.04865,	/* ask_work */
+		1.29408,	/* ask_deep */
+		1.44233,	/* concurrency */
+		0.130993,	/* security */
+		0.632338,	/* distributed */
+		0.634877,	/* performance */
+		0.934638,	/* build_tooling */
+		0.215645,	/* data_format */
+		1.75192,	/* formal */
 	},
-	.b1 = 0.55213,
+	.b1 = 0.531588,
 	.w2 = {
-		0.0206156,	/* length */
-		0.00524972,	/* words */
-		-0.0691551,	/* lines */
-		-9.56023e-17,	/* code_fence */
-		0.0501612,	/* code_chars */
-		-0.0704727,	/* diff */
-		-0.24547,	/* stack_trace */
+		0.0200643,	/* length */
+		0.0046302,	/* words */
+		-0.0774955,	/* lines */
+		-3.3214e-16,	/* code_fence */
+		0.0470472,	/* code_chars */
+		-0.0684494,	/* diff */
+		-0.238288,	/* stack_trace */
 		0,	/* digits */
-		0.110996,	/* numbers */
-		0.0223312,	/* math_ops */
-		-0.018116,	/* questions */
+		0.105737,	/* numbers */
+		0.0216095,	/* math_ops */
+		-0.016665,	/* questions */
 		0,	/* choice */
-		0.0364586,	/* sentences */
-		-0.0870551,	/* word_len */
-		0.0228723,	/* non_ascii */
-		0.0139338,	/* kw_reason */
-		0.0270167,	/* kw_math */
-		0.00165567,	/* kw_code */
-		-0.00223144,	/* kw_creative */
-		0.00599513,	/* kw_simple */
-		-0.00577916,	/* kw_format */
+		0.0348032,	/* sentences */
+		-0.0812882,	/* word_len */
+		0.0231923,	/* non_ascii */
+		0.0133108,	/* kw_reason */
+		0.0247838,	/* kw_math */
+		0.000570846,	/* kw_code */
+		-0.00051992,	/* kw_creative */
+		0.00555677,	/* kw_simple */
+		-0.00376673,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		-0.155003,	/* code_lines */
-		0.26977,	/* ask_work */
-		1.69339,	/* ask_deep */
-		2.73273,	/* concurrency */
-		1.78597,	/* security */
-		1.74682,	/* distributed */
-		0.622687,	/* performance */
-		-0.504773,	/* build_tooling */
-		-0.968645,	/* data_format */
-		2.53422,	/* formal */
+		-0.1338,	/* code_lines */
+		0.270825,	/* ask_work */
+		1.69303,	/* ask_deep */
+		2.73317,	/* concurrency */
+		1.78792,	/* security */
+		1.74272,	/* distributed */
+		0.630432,	/* performance */
+		-0.506279,	/* build_tooling */
+		-0.964886,	/* data_format */
+		2.53222,	/* formal */
 	},
-	.b2 = -2.16461,
+	.b2 = -2.18916,
 	.t1 = 0.5,
 	.t2 = 0.5,
 	.loss1 = 0.644894,

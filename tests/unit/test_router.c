@@ -355,6 +355,37 @@ test_features_developer(void)
 	CHECK(x[RF_NUMBERS] > 0);
 }
 
+/* [llm] quality sets the thresholds: aiming higher never routes lower. */
+static void
+test_quality_thresholds(void)
+{
+	struct router_model m = router_default_model;
+	struct route_input in = { "Write a Go function that parses a CSV file into maps.", 0, 0, TIER_AUTO, 0, 0 };
+	struct route_decision lo, hi, def;
+	double t1, t2, u1, u2;
+
+	in.len = strlen(in.prompt);
+	CHECK(m.loss1 > 0 && m.loss2 > 0);
+	router_thresholds(&m, 0.95, &t1, &t2);
+	router_thresholds(&m, 0.80, &u1, &u2);
+	CHECK(t1 < u1 && t2 < u2);
+	router_thresholds(&m, 0, &t1, &t2);
+	router_thresholds(&m, ROUTER_QUALITY_DEFAULT, &u1, &u2);
+	CHECK(t1 == u1 && t2 == u2);
+	router_decide_with(&m, &in, &def);
+	in.quality = 0.3;
+	router_decide_with(&m, &in, &lo);
+	in.quality = 1;
+	router_decide_with(&m, &in, &hi);
+	CHECK(lo.tier <= def.tier && def.tier <= hi.tier);
+	CHECK_INT(hi.tier, TIER_FRONTIER);
+	CHECK(lo.p_cheap_fail == hi.p_cheap_fail);
+	/* Without losses (an old weights file) the model's own thresholds apply. */
+	m.loss1 = m.loss2 = 0;
+	router_thresholds(&m, 0.95, &t1, &t2);
+	CHECK(t1 == m.t1 && t2 == m.t2);
+}
+
 /* The keyword table is sorted and well formed; a word finds equal keywords and stems in any case. */
 static void
 test_keyword_table(void)
@@ -394,5 +425,6 @@ main(void)
 	RUN(test_pick);
 	RUN(test_refusal);
 	RUN(test_keyword_table);
+	RUN(test_quality_thresholds);
 	UNIT_EXIT();
 }
