@@ -757,6 +757,13 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 		return;
 	}
 	router_explain(rm, in, x, c, t != TIER_CHEAP, forced, out);
+	/* A share other than the default moved the thresholds: say so. */
+	if (in->quality > 0 && in->quality <= 1 && fabs(in->quality - ROUTER_QUALITY_DEFAULT) > 1e-9) {
+		char q[32];
+
+		snprintf(q, sizeof(q), "quality %.2g", in->quality);
+		reason_add(out->reason, sizeof(out->reason), ", ", q);
+	}
 }
 
 /* Decide the tier for a turn with the shipped weights; no heap allocation. */
