@@ -329,6 +329,28 @@ number_is_quantity(const unsigned char *p, size_t i, size_t n)
 	return true;
 }
 
+/*
+ * Tell whether the '-' or '/' at p[i] joins the parts of a date or a version
+ * ("2024-03-11", "1/2/2024"): digits on both sides with no space, and the
+ * same separator once more right after the digits before or after it.
+ */
+static bool
+in_date(const unsigned char *p, size_t i, size_t n)
+{
+	unsigned char c = p[i];
+	size_t j;
+
+	if (i == 0 || i + 1 >= n || !is_digit(p[i - 1]) || !is_digit(p[i + 1]))
+		return false;
+	for (j = i + 1; j < n && j < i + 8 && is_digit(p[j]); j++)
+		;
+	if (j + 1 < n && p[j] == c && is_digit(p[j + 1]))
+		return true;
+	for (j = i; j > 0 && j + 8 > i && is_digit(p[j - 1]); j--)
+		;
+	return j > 1 && p[j - 1] == c && is_digit(p[j - 2]);
+}
+
 /* An operator between operands ("3*4", "x = 2"), or a TeX command ("\frac"). */
 static bool
 scan_op(const unsigned char *p, size_t i, size_t n)
@@ -356,7 +378,7 @@ scan_op(const unsigned char *p, size_t i, size_t n)
 	num_left = (left & CC_DIGIT) != 0;
 	num_right = ((right & CC_DIGIT) != 0) | (next == '(');
 	if (strict)
-		return num_left & num_right;
+		return num_left & num_right && !in_date(p, i, n);
 	return (num_left | ((left & CC_ALPHA) != 0) | (prev == ')')) &
 	    (num_right | ((right & CC_ALPHA) != 0) | (next == '-'));
 }

@@ -9,9 +9,9 @@
  * 5 best configurations (label, ridge per row, word-count anchor) by leave-one-set-out
  * APGR, each logit scaled to unit spread, then calibrated to P(weak model fails):
  *   strong model fails, ridge 0.01, anchor 0.5 (APGR 0.614)
- *   strong model fails, ridge 0.01, anchor 1 (APGR 0.610)
+ *   strong model fails, ridge 0.01, anchor 1 (APGR 0.611)
  *   weak fails + strong fails, ridge 0.01, anchor 0.5 (APGR 0.606)
- *   strong model fails, ridge 0.01, anchor 2 (APGR 0.605)
+ *   strong model fails, ridge 0.01, anchor 2 (APGR 0.606)
  *   weak fails + strong fails, ridge 0.01, anchor 1 (APGR 0.605)
  * Head 2 (mid not enough): the weak (mid-tier) model fails (judged sets: 2 points or more below the strong model),
  * averaged over the same ridges and calibrated the same way.
@@ -34,7 +34,7 @@ const struct router_model router_default_model = {
 		0.000139888,	/* stack_trace */
 		0,	/* digits */
 		0.447782,	/* numbers */
-		0.0889988,	/* math_ops */
+		0.0885816,	/* math_ops */
 		0.445046,	/* questions */
 		0,	/* choice */
 		2.0316,	/* sentences */
@@ -70,7 +70,7 @@ const struct router_model router_default_model = {
 		0.0175313,	/* stack_trace */
 		1,	/* digits */
 		0.517747,	/* numbers */
-		0.361506,	/* math_ops */
+		0.360582,	/* math_ops */
 		0.346416,	/* questions */
 		1,	/* choice */
 		0.450602,	/* sentences */
@@ -97,79 +97,79 @@ const struct router_model router_default_model = {
 		1,	/* formal */
 	},
 	.w1 = {
-		0.0600605,	/* length */
-		0.684625,	/* words */
-		-0.285427,	/* lines */
-		-1.45172e-16,	/* code_fence */
-		0.183998,	/* code_chars */
-		0.0644271,	/* diff */
-		0.14002,	/* stack_trace */
+		0.0664107,	/* length */
+		0.751234,	/* words */
+		-0.312145,	/* lines */
+		-1.44402e-16,	/* code_fence */
+		0.201391,	/* code_chars */
+		0.0588935,	/* diff */
+		0.143315,	/* stack_trace */
 		0,	/* digits */
-		0.576715,	/* numbers */
-		0.252425,	/* math_ops */
-		-0.0873801,	/* questions */
+		0.633011,	/* numbers */
+		0.278449,	/* math_ops */
+		-0.0960282,	/* questions */
 		0,	/* choice */
-		0.162419,	/* sentences */
-		-0.318176,	/* word_len */
-		0.095186,	/* non_ascii */
-		-0.0562888,	/* kw_reason */
-		0.150801,	/* kw_math */
-		-0.0466136,	/* kw_code */
-		-0.148768,	/* kw_creative */
-		0.0796717,	/* kw_simple */
-		0.0285503,	/* kw_format */
+		0.178111,	/* sentences */
+		-0.349572,	/* word_len */
+		0.104261,	/* non_ascii */
+		-0.0614626,	/* kw_reason */
+		0.165413,	/* kw_math */
+		-0.0512692,	/* kw_code */
+		-0.163075,	/* kw_creative */
+		0.0875012,	/* kw_simple */
+		0.0312512,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		0.573151,	/* code_lines */
-		1.04865,	/* ask_work */
-		1.29408,	/* ask_deep */
-		1.44233,	/* concurrency */
-		0.130993,	/* security */
-		0.632338,	/* distributed */
-		0.634877,	/* performance */
-		0.934638,	/* build_tooling */
-		0.215645,	/* data_format */
-		1.75192,	/* formal */
+		0.524658,	/* code_lines */
+		1.05891,	/* ask_work */
+		1.24933,	/* ask_deep */
+		1.43584,	/* concurrency */
+		0.101652,	/* security */
+		0.643475,	/* distributed */
+		0.597674,	/* performance */
+		0.95266,	/* build_tooling */
+		0.201656,	/* data_format */
+		1.76116,	/* formal */
 	},
-	.b1 = 0.531588,
+	.b1 = 0.663862,
 	.w2 = {
-		0.0200643,	/* length */
-		0.0046302,	/* words */
-		-0.0774955,	/* lines */
-		-3.3214e-16,	/* code_fence */
-		0.0470472,	/* code_chars */
-		-0.0684494,	/* diff */
-		-0.238288,	/* stack_trace */
+		0.0215237,	/* length */
+		0.0049424,	/* words */
+		-0.0830758,	/* lines */
+		1.76933e-16,	/* code_fence */
+		0.0510192,	/* code_chars */
+		-0.068462,	/* diff */
+		-0.236712,	/* stack_trace */
 		0,	/* digits */
-		0.105737,	/* numbers */
-		0.0216095,	/* math_ops */
-		-0.016665,	/* questions */
+		0.113734,	/* numbers */
+		0.0217065,	/* math_ops */
+		-0.0178371,	/* questions */
 		0,	/* choice */
-		0.0348032,	/* sentences */
-		-0.0812882,	/* word_len */
-		0.0231923,	/* non_ascii */
-		0.0133108,	/* kw_reason */
-		0.0247838,	/* kw_math */
-		0.000570846,	/* kw_code */
-		-0.00051992,	/* kw_creative */
-		0.00555677,	/* kw_simple */
-		-0.00376673,	/* kw_format */
+		0.0373808,	/* sentences */
+		-0.0873189,	/* word_len */
+		0.0250325,	/* non_ascii */
+		0.0141801,	/* kw_reason */
+		0.0267302,	/* kw_math */
+		0.000622424,	/* kw_code */
+		-0.000665714,	/* kw_creative */
+		0.0059293,	/* kw_simple */
+		-0.00405476,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		-0.1338,	/* code_lines */
-		0.270825,	/* ask_work */
-		1.69303,	/* ask_deep */
-		2.73317,	/* concurrency */
-		1.78792,	/* security */
-		1.74272,	/* distributed */
-		0.630432,	/* performance */
-		-0.506279,	/* build_tooling */
-		-0.964886,	/* data_format */
-		2.53222,	/* formal */
+		-0.132993,	/* code_lines */
+		0.265492,	/* ask_work */
+		1.68883,	/* ask_deep */
+		2.73414,	/* concurrency */
+		1.78736,	/* security */
+		1.74813,	/* distributed */
+		0.628299,	/* performance */
+		-0.501961,	/* build_tooling */
+		-0.964714,	/* data_format */
+		2.53123,	/* formal */
 	},
-	.b2 = -2.18916,
+	.b2 = -2.19302,
 	.t1 = 0.5,
 	.t2 = 0.5,
 	.loss1 = 0.644894,

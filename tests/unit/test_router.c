@@ -351,8 +351,11 @@ test_features_developer(void)
 	/* Dates, times, versions and addresses are not quantities; amounts are. */
 	features("orders between 2023-01-01 and 2023-03-31 at 09:45, v1.2.3, 0x7f", x);
 	CHECK(x[RF_NUMBERS] == 0);
+	CHECK(x[RF_MATH_OPS] == 0);
 	features("She buys 3 apples at 2.50 each", x);
 	CHECK(x[RF_NUMBERS] > 0);
+	features("what is 12-5 and 6/3?", x);
+	CHECK(x[RF_MATH_OPS] > 0);
 }
 
 /* [llm] quality sets the thresholds: aiming higher never routes lower. */
