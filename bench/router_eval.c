@@ -271,8 +271,9 @@ sweep3(const struct data *d, int s, const double *p1, const double *p2, double s
 					continue;
 				t = tier3(row, p1[r], p2[r], t1, t2);
 				q += t == 0 ? row->cheap : t == 1 ? row->weak : row->strong;
-				c += row->in_chars / 4 * pin[t] +
-				    (t == 0 ? row->cheap_out : t == 1 ? row->weak_out : row->strong_out) / 4 * pout[t];
+				double out = t == 0 ? row->cheap_out : t == 1 ? row->weak_out : row->strong_out;
+
+				c += row->in_chars / 4 * pin[t] + out / 4 * pout[t];
 			}
 			for (k = 0; k < 2; k++)
 				if (q >= (k == 0 ? 0.95 : 0.90) * qf && 1 - c / cf > saved[k])
@@ -532,9 +533,10 @@ main(int argc, char **argv)
 			    hp[s].c[c].l2, hp[s].c[c].anchor, hp[s].c[c].inner);
 	}
 	if (setn[SET_ARENA] > 0) {
-		printf("three tiers (cheap Mistral-7B, mid Mixtral, frontier GPT-4-1106), prompt and real answer\n"
-		    "tokens priced, both thresholds swept ON THESE PROMPTS (a best case, not a shipped setting);\n"
-		    "cost saved against always-frontier at 95%% and 90%% of its quality:\n");
+		printf("three tiers (cheap Mistral-7B, mid Mixtral, frontier GPT-4-1106), prompt and\n"
+		    "real answer tokens priced, both thresholds swept ON THESE PROMPTS (a best case,\n"
+		    "not a shipped setting); cost saved against always-frontier at 95%% and 90%% of\n"
+		    "its quality:\n");
 		eval_3tier(&d, SET_ARENA, &rms[SET_ARENA]);
 	}
 	free(tr);

@@ -37,12 +37,12 @@ static const double t_price_out[3] = { 0.25, 0.70, 30 };
 
 /* One Arena-300 prompt on three tiers. */
 struct t3 {
-	double q[3];      /* judge score per tier */
-	double c[3];      /* dollars per tier */
-	double len;       /* prompt characters */
+	double q[3]; /* judge score per tier */
+	double c[3]; /* dollars per tier */
+	double len;  /* prompt characters */
 	const char *text;
-	size_t row;       /* its row in the data */
-	char *ans[2];     /* the cheap and mid answers, for the cascade (NULL: not loaded) */
+	size_t row;   /* its row in the data */
+	char *ans[2]; /* the cheap and mid answers, for the cascade (NULL: not loaded) */
 };
 
 /* Per fold, the tiers' mean losses measured on the other folds' prompts. */
@@ -69,7 +69,8 @@ t3_load(const struct data *d, struct t3 **out)
 
 	for (r = 0; r < d->n; r++) {
 		const struct row *w = &d->rows[r];
-		double in = w->in_chars / 4, outs[3] = { w->cheap_out / 4, w->weak_out / 4, w->strong_out / 4 };
+		double in = w->in_chars / 4,
+		       outs[3] = { w->cheap_out / 4, w->weak_out / 4, w->strong_out / 4 };
 		int t;
 
 		if (w->set != SET_ARENA || w->cheap < 0 || w->text == NULL)
@@ -129,7 +130,8 @@ static void
 t3_boot(const struct t3 *v, size_t n, int **tiers, int np, struct t_ci *q, struct t_ci *s)
 {
 	size_t *all = xcalloc(n, sizeof(size_t)), *pick = xcalloc(n, sizeof(size_t)), i;
-	double *bq = xcalloc((size_t)np * T_BOOT, sizeof(double)), *bs = xcalloc((size_t)np * T_BOOT, sizeof(double));
+	double *bq = xcalloc((size_t)np * T_BOOT, sizeof(double)),
+	       *bs = xcalloc((size_t)np * T_BOOT, sizeof(double));
 	uint64_t st = 0x2545F4914F6CDD1Dull;
 	int j, b;
 
@@ -141,7 +143,8 @@ t3_boot(const struct t3 *v, size_t n, int **tiers, int np, struct t_ci *q, struc
 		for (i = 0; i < n; i++)
 			pick[i] = (size_t)(t_rand(&st) % n);
 		for (j = 0; j < np; j++)
-			t3_score(v, pick, n, tiers[j], &bq[(size_t)j * T_BOOT + b], &bs[(size_t)j * T_BOOT + b]);
+			t3_score(
+			    v, pick, n, tiers[j], &bq[(size_t)j * T_BOOT + b], &bs[(size_t)j * T_BOOT + b]);
 	}
 	for (j = 0; j < np; j++) {
 		double *a = bq + (size_t)j * T_BOOT, *c = bs + (size_t)j * T_BOOT;
@@ -175,8 +178,8 @@ t3_print(const char *name, const int *tier, size_t n, struct t_ci q, struct t_ci
 	double mix[3];
 
 	t3_mix(tier, n, mix);
-	printf("  %-28s %5.1f/%5.1f/%5.1f  %5.1f%% [%5.1f-%5.1f]  %5.1f%% [%5.1f-%5.1f]\n", name, mix[0], mix[1],
-	    mix[2], q.v * 100, q.lo * 100, q.hi * 100, s.v * 100, s.lo * 100, s.hi * 100);
+	printf("  %-28s %5.1f/%5.1f/%5.1f  %5.1f%% [%5.1f-%5.1f]  %5.1f%% [%5.1f-%5.1f]\n", name, mix[0],
+	    mix[1], mix[2], q.v * 100, q.lo * 100, q.hi * 100, s.v * 100, s.lo * 100, s.hi * 100);
 }
 
 /* Tiers by rank of key[] with the mix of ref[]: the lowest keys to cheap, the highest to frontier. */
@@ -298,8 +301,8 @@ t3_table(const char *title, const struct t3 *v, size_t n, const int *router)
 	}
 	if (*title != '\0')
 		printf("%s\n", title);
-	printf("  %-28s %17s  %-22s %s\n", "policy", "cheap/mid/front %", "quality (of frontier)",
-	    "cost saved");
+	printf(
+	    "  %-28s %17s  %-22s %s\n", "policy", "cheap/mid/front %", "quality (of frontier)", "cost saved");
 	t3_print("llm", tiers[P_ROUTER], n, q[P_ROUTER], s[P_ROUTER]);
 	t3_print("always-frontier", tiers[P_FRONT], n, q[P_FRONT], s[P_FRONT]);
 	t3_print("always-mid", tiers[P_MID], n, q[P_MID], s[P_MID]);
@@ -355,9 +358,11 @@ t3_eval(struct data *d)
 	fit_model(d, use, &rm);
 	t3_fold_losses(d, v, n, fl);
 	t3_route(&rm, v, n, tier, NULL, NULL, ROUTER_QUALITY_DEFAULT, fl);
-	printf("Arena-300, %zu prompts, three tiers priced with real answer lengths (tokens = chars / 4)\n", n);
+	printf(
+	    "Arena-300, %zu prompts, three tiers priced with real answer lengths (tokens = chars / 4)\n", n);
 	printf("at the shipped default, quality = %g: weights fitted without Arena-300 (transfer), the\n"
-	    "tiers' losses in %d-fold; 95%% bootstrap intervals:\n", ROUTER_QUALITY_DEFAULT, T_FOLDS);
+	       "tiers' losses in %d-fold; 95%% bootstrap intervals:\n",
+	    ROUTER_QUALITY_DEFAULT, T_FOLDS);
 	t3_table("", v, n, tier);
 	bad = t3_bad_cheap(v, n, tier, &nc);
 	printf("  to cheap: %zu prompts, %zu of them with frontier at least 5 points above cheap\n", nc, bad);
@@ -394,7 +399,8 @@ static const char *const t_names[3] = { "cheap", "mid", "frontier" };
 
 /* Print agreement, the confusion matrix, AUCs and every prompt two tiers away. */
 static void
-dev_report(const struct dev *v, size_t n, const int *tier, const double *p1, const double *p2, const char *how)
+dev_report(
+    const struct dev *v, size_t n, const int *tier, const double *p1, const double *p2, const char *how)
 {
 	size_t conf[3][3] = { { 0 } }, i, agree = 0;
 	bool *pos = xcalloc(n, sizeof(bool)), *sel = xcalloc(n, sizeof(bool));
@@ -426,12 +432,13 @@ dev_report(const struct dev *v, size_t n, const int *tier, const double *p1, con
 	if (getenv("ROUTER_VERBOSE") != NULL)
 		for (i = 0; i < n; i++)
 			if (v[i].tier != tier[i])
-				printf("    (%s %s -> %s, p1 %.2f p2 %.2f: %s)\n", v[i].id, t_names[v[i].tier],
-				    t_names[tier[i]], p1[i], p2[i], v[i].why);
+				printf("    (%s %s -> %s, p1 %.2f p2 %.2f: %s)\n", v[i].id,
+				    t_names[v[i].tier], t_names[tier[i]], p1[i], p2[i], v[i].why);
 	printf("  sent two tiers away from the label:\n");
 	for (i = 0; i < n; i++)
 		if (abs(v[i].tier - tier[i]) == 2)
-			printf("    %s %s -> %s: %s\n", v[i].id, t_names[v[i].tier], t_names[tier[i]], v[i].why);
+			printf(
+			    "    %s %s -> %s: %s\n", v[i].id, t_names[v[i].tier], t_names[tier[i]], v[i].why);
 	free(pos);
 	free(sel);
 }
@@ -511,9 +518,11 @@ dev_eval(struct data *d)
 	p2 = xcalloc(n, sizeof(double));
 	dev_fit_folds(d);
 	dev_route(NULL, ROUTER_QUALITY_DEFAULT, tier, p1, p2);
-	dev_report(dev_rows, n, tier, p1, p2, "5-fold (each fold routed by a fit without it), default quality");
+	dev_report(
+	    dev_rows, n, tier, p1, p2, "5-fold (each fold routed by a fit without it), default quality");
 	dev_route(&router_default_model, ROUTER_QUALITY_DEFAULT, tier, p1, p2);
-	dev_report(dev_rows, n, tier, p1, p2, "for reference, the shipped weights (fitted on these prompts too)");
+	dev_report(
+	    dev_rows, n, tier, p1, p2, "for reference, the shipped weights (fitted on these prompts too)");
 	free(tier);
 	free(p1);
 	free(p2);
@@ -532,11 +541,13 @@ quality_sweep(struct data *d)
 	struct t3 *v;
 	size_t n = t3_load(d, &v), i, k;
 	int *tier = xcalloc(n ? n : 1, sizeof(int)), *dt = xcalloc(dev_n ? dev_n : 1, sizeof(int));
-	double *p1 = xcalloc(dev_n ? dev_n : 1, sizeof(double)), *p2 = xcalloc(dev_n ? dev_n : 1, sizeof(double));
+	double *p1 = xcalloc(dev_n ? dev_n : 1, sizeof(double)),
+	       *p2 = xcalloc(dev_n ? dev_n : 1, sizeof(double));
 
 	printf("[llm] quality: what each share aimed at gives (Arena-300 transfer, losses and developer\n"
-	    "stage in folds; quality and cost saved against always-frontier):\n");
-	printf("  %-7s %17s %9s %8s   %-26s\n", "quality", "arena c/m/f %", "quality", "saved", "developer agreement, f->cheap");
+	       "stage in folds; quality and cost saved against always-frontier):\n");
+	printf("  %-7s %17s %9s %8s   %-26s\n", "quality", "arena c/m/f %", "quality", "saved",
+	    "developer agreement, f->cheap");
 	for (k = 0; k < ARRAY_SIZE(qs); k++) {
 		struct t_ci q[1], s[1];
 		int *pol[1] = { tier };
@@ -551,8 +562,9 @@ quality_sweep(struct data *d)
 			agree += dt[i] == dev_rows[i].tier;
 			f2c += dev_rows[i].tier == 2 && dt[i] == 0;
 		}
-		printf("  %-7.2f %5.1f/%5.1f/%5.1f %8.1f%% %7.1f%%   %5.1f%%, %zu\n", qs[k], mix[0], mix[1], mix[2],
-		    q[0].v * 100, s[0].v * 100, dev_n ? 100.0 * (double)agree / (double)dev_n : 0, f2c);
+		printf("  %-7.2f %5.1f/%5.1f/%5.1f %8.1f%% %7.1f%%   %5.1f%%, %zu\n", qs[k], mix[0], mix[1],
+		    mix[2], q[0].v * 100, s[0].v * 100, dev_n ? 100.0 * (double)agree / (double)dev_n : 0,
+		    f2c);
 	}
 	free(v);
 	free(tier);
@@ -578,8 +590,10 @@ casc_load(const char *dir, const char *model, struct t3 *v, size_t n, const stru
 		if (j == NULL)
 			continue;
 		id = cJSON_GetObjectItemCaseSensitive(j, "question_id");
-		t = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(
-		    cJSON_GetObjectItemCaseSensitive(j, "choices"), 0), "turns"), 0);
+		t = cJSON_GetArrayItem(
+		    cJSON_GetObjectItemCaseSensitive(
+		        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "choices"), 0), "turns"),
+		    0);
 		if (cJSON_IsObject(t))
 			t = cJSON_GetObjectItemCaseSensitive(t, "content");
 		for (i = 0; cJSON_IsString(id) && cJSON_IsString(t) && i < n; i++)
@@ -621,7 +635,9 @@ casc_repeats(const char *a)
 enum { SIG_REFUSAL, SIG_SHORT, SIG_REPEATS, SIG_COUNT };
 
 static const char *const sig_names[SIG_COUNT] = {
-	"refusal or hedge (shipped)", "answer shorter than the prompt", "a fifth of its lines repeated",
+	"refusal or hedge (shipped)",
+	"answer shorter than the prompt",
+	"a fifth of its lines repeated",
 };
 
 /* Whether signal s flags answer a to prompt p. */
@@ -656,16 +672,17 @@ casc_eval(struct data *d, const char *dir)
 	got = casc_load(dir, "Mistral-7B-Instruct-v0.1", v, n, d, 0) +
 	    casc_load(dir, "Mixtral-8x7B-Instruct-v0.1", v, n, d, 1);
 	if (got < 2 * n) {
-		printf("router_tiers: cascade skipped: %zu of %zu answers under %s/arena300/model_answer\n", got, 2 * n,
-		    dir);
+		printf("router_tiers: cascade skipped: %zu of %zu answers under %s/arena300/model_answer\n",
+		    got, 2 * n, dir);
 		goto out;
 	}
 	t3_route(&t3_rm, v, n, tier, NULL, NULL, ROUTER_QUALITY_DEFAULT, &t3_fl);
-	printf("cascade on Arena-300: the routed tier answers, a flagged cheap or mid answer goes to the\n"
+	printf(
+	    "cascade on Arena-300: the routed tier answers, a flagged cheap or mid answer goes to the\n"
 	    "frontier (both attempts charged); clearly worse: %g or more judge points below the frontier:\n",
 	    CLEARLY_WORSE);
-	printf("  %-32s %-26s %-26s %-18s %s\n", "signal", "cheap: flagged, worse|flag", "mid: flagged, worse|flag",
-	    "quality, saved", "random flags at the same rate");
+	printf("  %-32s %-26s %-26s %-18s %s\n", "signal", "cheap: flagged, worse|flag",
+	    "mid: flagged, worse|flag", "quality, saved", "random flags at the same rate");
 	for (s = 0; s < SIG_COUNT; s++) {
 		size_t fl[2] = { 0 }, fw[2] = { 0 }, w[2] = { 0 };
 		double q = 0, qf = 0, c = 0, cf = 0;
@@ -673,7 +690,8 @@ casc_eval(struct data *d, const char *dir)
 
 		for (i = 0; i < n; i++) {
 			for (t = 0; t < 2; t++) {
-				bool worse = v[i].q[2] - v[i].q[t] >= CLEARLY_WORSE, f = casc_flag(s, v[i].ans[t], v[i].text);
+				bool worse = v[i].q[2] - v[i].q[t] >= CLEARLY_WORSE,
+				     f = casc_flag(s, v[i].ans[t], v[i].text);
 
 				w[t] += worse;
 				fl[t] += f;
@@ -691,7 +709,7 @@ casc_eval(struct data *d, const char *dir)
 			}
 		}
 		{
-			/* The same number of escalations drawn at random among the prompts routed below frontier. */
+			/* As many escalations, drawn at random among prompts routed below frontier. */
 			size_t nf = 0, nlow = 0;
 			double rq = 0, rc = 0;
 			int seed;
@@ -718,11 +736,12 @@ casc_eval(struct data *d, const char *dir)
 			}
 			snprintf(rnd, sizeof(rnd), "%5.1f%%, %5.1f%%", 100 * rq / qf, 100 * (1 - rc / cf));
 		}
-		printf("  %-32s %4.1f%%, %5.1f%% (base %4.1f%%)  %4.1f%%, %5.1f%% (base %4.1f%%)  %5.1f%%, %5.1f%%   %s\n",
-		    sig_names[s], 100.0 * (double)fl[0] / (double)n, fl[0] ? 100.0 * (double)fw[0] / (double)fl[0] : 0,
-		    100.0 * (double)w[0] / (double)n, 100.0 * (double)fl[1] / (double)n,
-		    fl[1] ? 100.0 * (double)fw[1] / (double)fl[1] : 0, 100.0 * (double)w[1] / (double)n, 100 * q / qf,
-		    100 * (1 - c / cf), rnd);
+		printf("  %-32s %4.1f%%, %5.1f%% (base %4.1f%%)  %4.1f%%, %5.1f%% (base %4.1f%%)  %5.1f%%, "
+		       "%5.1f%%   %s\n",
+		    sig_names[s], 100.0 * (double)fl[0] / (double)n,
+		    fl[0] ? 100.0 * (double)fw[0] / (double)fl[0] : 0, 100.0 * (double)w[0] / (double)n,
+		    100.0 * (double)fl[1] / (double)n, fl[1] ? 100.0 * (double)fw[1] / (double)fl[1] : 0,
+		    100.0 * (double)w[1] / (double)n, 100 * q / qf, 100 * (1 - c / cf), rnd);
 	}
 out:
 	for (i = 0; i < n; i++) {

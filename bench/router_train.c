@@ -1301,7 +1301,7 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 	for (c = 0; c < hp->k; c++)
 		fprintf(f, " *   %s, ridge %g, anchor %g (APGR %.3f)\n", label_names[hp->c[c].label], hp->c[c].l2,
 		    hp->c[c].anchor, hp->c[c].inner);
-	fprintf(f, " * Head 2 (mid not enough): %s (judged sets: %g points or more below the strong model),\n",
+	fprintf(f, " * Head 2 (mid not enough): %s\n * (judged sets: %g points or more below the strong model),\n",
 	    knob_head2 == 1 ? "the strong model fails" : "the weak (mid-tier) model fails", CLEARLY_WORSE);
 	fprintf(f, " * averaged over the same ridges and calibrated the same way.\n");
 	if (dev_n > 0) {

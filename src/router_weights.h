@@ -13,7 +13,8 @@
  *   weak fails + strong fails, ridge 0.01, anchor 0.5 (APGR 0.606)
  *   strong model fails, ridge 0.01, anchor 2 (APGR 0.606)
  *   weak fails + strong fails, ridge 0.01, anchor 1 (APGR 0.605)
- * Head 2 (mid not enough): the weak (mid-tier) model fails (judged sets: 2 points or more below the strong model),
+ * Head 2 (mid not enough): the weak (mid-tier) model fails
+ * (judged sets: 2 points or more below the strong model),
  * averaged over the same ridges and calibrated the same way.
  * Then a developer stage on bench/data/dev/prompts.txt (195 prompts): on each head,
  * a logistic fit (ridge 1) of the labels (head 1: mid or frontier; head 2: frontier)
