@@ -7,19 +7,23 @@
  * reference (Mistral's own API: open-mistral-7b $0.25/$0.25, open-mixtral-8x7b
  * $0.70/$0.70; gpt-4-1106-preview $10/$30 per million).
  *
- * The router is scored as shipped, at its thresholds, before any sweep:
+ * The router is scored as shipped, at the default quality, before any sweep:
  * router_decide_with() on each prompt, topic rules and all, with weights
- * fitted WITHOUT Arena-300 (transfer: fitted on GSM8K, MMLU and MT-Bench by
- * router_train's own procedure). The shipped weights, which saw these
+ * fitted WITHOUT Arena-300 (transfer: the benchmark stage on GSM8K, MMLU and
+ * MT-Bench, the developer stage on the developer prompts) and the tiers'
+ * mean losses, which turn the quality into thresholds, measured in 5-fold
+ * (each fold's from the other folds). The shipped weights, which saw these
  * prompts, are shown below it for reference only. Beside it: always-cheap,
  * always-mid, always-frontier, random routing with the same tier mix (20
  * seeds), length only with the same mix (shortest to cheap, longest to
  * frontier) and the oracle (the cheapest tier with the best score). Every
  * figure has a bootstrap 95% interval over the prompts (300 resamples).
  *
- * The developer set (bench/data/dev/prompts.txt) is routed with the shipped
- * weights when no fit used it (the file says so) and otherwise in 5-fold,
- * each fold by a model whose developer stage was fitted on the other folds.
+ * The developer prompts (bench/data/dev/prompts.txt) are routed in 5-fold,
+ * each fold by a model whose developer stage was fitted on the other folds
+ * (the benchmark stage never sees them). Then the quality setting is swept
+ * on both, and a cascade is measured on the real cheap and mid answers
+ * (arena300/model_answer/ under the data directory).
  */
 #define ROUTER_TRAIN_LIB
 #include "router_train.c"
