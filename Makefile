@@ -98,7 +98,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libllm.a | $(BUILD)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) -Isrc $(WARN) $(CFLAGS) -MMD -MP -MF $@.d -o $@ $< $(BUILD)/libllm.a $(LDLIBS)
 
 # The evaluator includes the trainer.
-$(BUILD)/bench/router_eval: bench/router_train.c
+$(BUILD)/bench/router_eval $(BUILD)/bench/router_tiers: bench/router_train.c
 
 $(BUILD):
 	@mkdir -p $(BUILD)
@@ -152,7 +152,8 @@ fuzz:
 bench: llm $(BENCH_BIN)
 	@LLM_BIN=$(CURDIR)/$(BUILD)/llm BUILD=$(BUILD) sh bench/run.sh
 
-bench-router: $(BUILD)/bench/router_eval
+bench-router: $(BUILD)/bench/router_eval $(BUILD)/bench/router_tiers
+	@$(BUILD)/bench/router_tiers $(ROUTING_DATA)
 	@$(BUILD)/bench/router_eval $(ROUTING_DATA)
 
 # Refit the router's weights from the routing data and rewrite src/router_weights.h.

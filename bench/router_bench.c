@@ -57,7 +57,7 @@ main(void)
 {
 	static char prompt[4097];
 	static double t[BENCH_RUNS];
-	struct route_input in = { prompt, 4096, 2, TIER_CHEAP, 1500 };
+	struct route_input in = { prompt, 4096, 2, TIER_CHEAP, 1500, 0 };
 	struct route_decision d;
 	volatile int sink = 0;
 	int i, j;

@@ -41,6 +41,9 @@ struct row {
 	double weak, strong;          /* scores: 0/1, or a judge's 1-10 (MT-Bench, Arena-300) */
 	double cheap;                 /* Arena-300: the cheap model's (Mistral-7B) score; else -1 */
 	double in_chars, weak_out, strong_out;
+	double cheap_out;             /* Arena-300: the cheap model's answer length */
+	char *text;                   /* Arena-300: the prompt, for the three-tier replay; else NULL */
+	char qid[40];                 /* Arena-300: the question's id */
 	double x[RF_COUNT];
 };
 
@@ -102,7 +105,7 @@ struct hparams {
 };
 
 /* Features left out of every fit: they tell the benchmarks apart rather than the prompts. */
-#define TRAIN_MASK_DEFAULT (~((1ul << RF_DIGITS) | (1ul << RF_CHOICE)))
+#define TRAIN_MASK_DEFAULT (~((1ul << RF_DIGITS) | (1ul << RF_CHOICE)) & ((1ul << RF_DEV_FIRST) - 1))
 
 /* Knobs, overridable from the environment for experiments: a negative value means "choose". */
 static int knob_label = -1;                   /* ROUTER_LABEL: enum label */
@@ -115,9 +118,9 @@ static int knob_inner = 0;                    /* ROUTER_INNER: 0 leave one set o
 static int knob_avg = AVG_TOP_K;              /* ROUTER_AVG: configurations averaged (1: the best alone) */
 /*
  * ROUTER_HEAD2: what head 2, P(the mid tier's answer is not enough), is
- * fitted to. 0: the weak model fails (wrong, or a judge's score below
- * MTBENCH_GOOD). In every set the weak model is Mixtral-8x7B, a mid-tier
- * model, so that is the event itself, measured on all four sets. 1: the
+ * fitted to. 0: the weak model fails (wrong, or judged CLEARLY_WORSE points
+ * or more below the strong one). In every set the weak model is Mixtral-8x7B,
+ * a mid-tier model, so that is the event itself, measured on all four sets. 1: the
  * strong model fails, a proxy that only says a prompt is hard; a prompt
  * even the frontier model fails gains nothing from going there.
  */
@@ -160,6 +163,7 @@ train_knobs(void)
 #define TRAIN_CHEAP_SHARE 0.60    /* target mix on the training prompts */
 #define TRAIN_FRONTIER_SHARE 0.10
 #define MTBENCH_GOOD 8.0          /* a judge score below this is "not enough" (MT-Bench, Arena-300) */
+#define CLEARLY_WORSE 2.0         /* judge points below the frontier answer: "clearly worse" */
 
 /* The set is scored 1-10 by a judge rather than right or wrong. */
 static bool
@@ -274,13 +278,16 @@ data_load_arena(struct data *d, size_t *rcap, const char *path)
 			continue;
 		memset(&r, 0, sizeof(r));
 		if (!parse_num(f[1], &r.cheap) || !parse_num(f[2], &r.weak) || !parse_num(f[3], &r.strong) ||
-		    !parse_num(f[4], &r.in_chars) || !parse_num(f[6], &r.weak_out) || !parse_num(f[7], &r.strong_out)) {
+		    !parse_num(f[4], &r.in_chars) || !parse_num(f[5], &r.cheap_out) || !parse_num(f[6], &r.weak_out) ||
+		    !parse_num(f[7], &r.strong_out)) {
 			d->skipped++;
 			continue;
 		}
 		r.set = SET_ARENA;
 		r.group = group;
+		str_copy(r.qid, sizeof(r.qid), f[0]);
 		data_push(d, rcap, &r, f[8]);
+		d->rows[d->n - 1].text = xstrdup(f[8]);
 	}
 	free(line);
 	fclose(fp);
@@ -345,12 +352,15 @@ data_load(const char *dir, struct data *d)
 /*
  * The weak model's answer is not enough. That model (Mixtral-8x7B) is a mid
  * tier one: head 2's event itself, and head 1's stand-in for the cheap tier.
+ * Where a judge scores the answers, "not enough" is "clearly worse than the
+ * strong model's", not "below a fixed score": a prompt the strong model
+ * fails as well gains nothing from going up.
  */
 static double
 label_weak_fail(const struct row *r)
 {
 	if (judged(r->set))
-		return r->weak < MTBENCH_GOOD;
+		return r->strong - r->weak >= CLEARLY_WORSE;
 	return r->weak < 0.5;
 }
 
@@ -1000,6 +1010,239 @@ fit_model_with(const struct data *d, const bool *use, const struct hparams *hp, 
 	free(p2);
 }
 
+/* One developer prompt. */
+struct dev {
+	int tier;
+	char id[16];
+	char why[160];
+	char *text;
+	double x[RF_COUNT];
+};
+
+/* Read bench/data/dev/prompts.txt (README.md there): "@@@ ID TIER WHY" then the prompt. */
+static size_t
+dev_load(const char *path, struct dev **out)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, n = 0, dcap = 0;
+	ssize_t got;
+	struct dev *v = NULL;
+	struct buf_s {
+		char *p;
+		size_t len, cap;
+	} b = { NULL, 0, 0 };
+
+	*out = NULL;
+	if (fp == NULL)
+		return 0;
+	for (;;) {
+		got = getline(&line, &cap, fp);
+		if (got < 0 || strncmp(line, "@@@ ", 4) == 0) {
+			if (n > 0) {
+				while (b.len > 0 && b.p[b.len - 1] == '\n')
+					b.len--;
+				v[n - 1].text = xcalloc(b.len + 1, 1);
+				memcpy(v[n - 1].text, b.p ? b.p : "", b.len);
+			}
+			b.len = 0;
+			if (got < 0)
+				break;
+			if (n == dcap) {
+				dcap = dcap ? dcap * 2 : 256;
+				v = xreallocarray(v, dcap, sizeof(*v));
+			}
+			{
+				char id[16], tier[16];
+				int off = 0;
+				struct dev *e = &v[n++];
+
+				memset(e, 0, sizeof(*e));
+				if (sscanf(line + 4, "%15s %15s %n", id, tier, &off) < 2)
+					tier[0] = '\0';
+				str_copy(e->id, sizeof(e->id), id);
+				e->tier = strcmp(tier, "cheap") == 0 ? 0 : strcmp(tier, "mid") == 0 ? 1 : 2;
+				str_copy(e->why, sizeof(e->why), line + 4 + off);
+				e->why[strcspn(e->why, "\n")] = '\0';
+			}
+			continue;
+		}
+		if (n == 0)
+			continue;
+		if (b.len + (size_t)got + 1 > b.cap) {
+			b.cap = (b.len + (size_t)got + 1) * 2;
+			b.p = xrealloc(b.p, b.cap);
+		}
+		memcpy(b.p + b.len, line, (size_t)got);
+		b.len += (size_t)got;
+	}
+	free(line);
+	free(b.p);
+	fclose(fp);
+	for (size_t i = 0; i < n; i++) {
+		struct route_input in = { 0 };
+
+		in.prompt = v[i].text;
+		in.len = strlen(v[i].text);
+		in.prev_tier = TIER_AUTO;
+		router_features(&in, v[i].x);
+	}
+	*out = v;
+	return n;
+}
+
+
+#define DEV_DEFAULT "bench/data/dev/prompts.txt"
+#define DEV_L2 1.0            /* ridge of the developer stage, per prompt; fixed, not chosen on the prompts */
+#define DEV_SCALE_MIN 0.25   /* the benchmark heads keep at least this share of their logit */
+
+/* The developer prompts a fit uses (dev_use[i]); none when dev_n is 0. */
+static struct dev *dev_rows;
+static size_t dev_n;
+static const bool *dev_use;
+
+/* The features the developer stage fits: what the benchmarks hardly hold. */
+static bool
+dev_feature(int i)
+{
+	return i >= RF_DEV_FIRST || i == RF_CODE_FENCE || i == RF_DIFF || i == RF_TRACE;
+}
+
+/*
+ * The developer stage of head h (1: cheap not enough, label mid or
+ * frontier; 2: mid not enough, label frontier): on the developer prompts,
+ * y ~ sigmoid(a * l + c + sum v[j] z[j]), l the benchmark head's logit, z the
+ * developer features, by Newton's method with DEV_L2 on v. The head becomes
+ * a * (benchmark weights) + v, its bias a * b + c; a is kept at least
+ * DEV_SCALE_MIN so that on benchmark prompts, where the developer features
+ * are mostly zero, the order of prompts stays the benchmark head's.
+ */
+static void
+dev_stage(struct router_model *rm, int h)
+{
+	int idx[RF_COUNT], k = 0, K, i, j, it;
+	double *w = h == 1 ? rm->w1 : rm->w2, *bias = h == 1 ? &rm->b1 : &rm->b2;
+	double beta[RF_COUNT + 2] = { 0 };
+	size_t r;
+
+	for (i = 0; i < RF_COUNT; i++)
+		if (dev_feature(i))
+			idx[k++] = i;
+	K = k + 2; /* a, c, v[0..k) */
+	beta[0] = 1;
+	for (it = 0; it < 30; it++) {
+		double H[(RF_COUNT + 2) * (RF_COUNT + 2)] = { 0 }, g[RF_COUNT + 2] = { 0 }, step[RF_COUNT + 2];
+
+		for (r = 0; r < dev_n; r++) {
+			double l1, l2, f[RF_COUNT + 2], e, p, y;
+
+			if (!dev_use[r])
+				continue;
+			router_logits(rm, dev_rows[r].x, &l1, &l2);
+			f[0] = h == 1 ? l1 : l2;
+			/* The developer features' own terms are in the logit: take them out. */
+			for (j = 0; j < k; j++) {
+				f[j + 2] = router_z(rm, dev_rows[r].x, idx[j]);
+				f[0] -= w[idx[j]] * f[j + 2];
+			}
+			f[1] = 1;
+			e = 0;
+			for (j = 0; j < K; j++)
+				e += beta[j] * f[j];
+			p = 1 / (1 + exp(-e));
+			y = h == 1 ? dev_rows[r].tier >= 1 : dev_rows[r].tier == 2;
+			for (i = 0; i < K; i++) {
+				g[i] += (p - y) * f[i];
+				for (j = 0; j < K; j++)
+					H[i * K + j] += p * (1 - p) * f[i] * f[j];
+			}
+		}
+		for (j = 2; j < K; j++) {
+			g[j] += DEV_L2 * beta[j];
+			H[j * K + j] += DEV_L2;
+		}
+		H[0] += 1e-6;
+		H[K + 1] += 1e-6;
+		if (solve(H, g, step, K) != 0)
+			break;
+		for (j = 0; j < K; j++)
+			beta[j] -= step[j];
+		if (beta[0] < DEV_SCALE_MIN)
+			beta[0] = DEV_SCALE_MIN;
+	}
+	for (i = 0; i < RF_COUNT; i++)
+		w[i] = dev_feature(i) ? 0 : w[i] * beta[0];
+	for (j = 0; j < k; j++)
+		w[idx[j]] = beta[j + 2];
+	*bias = *bias * beta[0] + beta[1];
+}
+
+/* Load the developer prompts for every fit that follows, all of them in use. */
+static void
+dev_load_all(const char *path)
+{
+	bool *use;
+	size_t i;
+
+	dev_n = dev_load(path, &dev_rows);
+	use = xcalloc(dev_n ? dev_n : 1, sizeof(bool));
+	for (i = 0; i < dev_n; i++)
+		use[i] = true;
+	dev_use = use;
+}
+
+/*
+ * After the benchmark fit: the developer features get an identity scale,
+ * both heads their developer stage, and the thresholds become 0.5 on
+ * probabilities now calibrated to the developer labels (the likelier of
+ * "enough" and "not enough"). Without developer prompts nothing changes.
+ */
+static void
+dev_fit(struct router_model *rm)
+{
+	int i;
+
+	if (dev_n == 0)
+		return;
+	for (i = RF_DEV_FIRST; i < RF_COUNT; i++) {
+		rm->mean[i] = 0;
+		rm->scale[i] = 1;
+	}
+	dev_stage(rm, 1);
+	dev_stage(rm, 2);
+	rm->t1 = rm->t2 = 0.5;
+}
+
+
+/*
+ * The mean relative loss, 1 - score / frontier score, of the cheap (loss1)
+ * and mid (loss2) answers where they are clearly worse than the frontier's,
+ * over the Arena-300 rows with use[r]; both 0 when there are none.
+ */
+static void
+arena_losses(const struct data *d, const bool *use, double *loss1, double *loss2)
+{
+	double s1 = 0, s2 = 0, n1 = 0, n2 = 0;
+	size_t r;
+
+	for (r = 0; r < d->n; r++) {
+		const struct row *w = &d->rows[r];
+
+		if (!use[r] || w->set != SET_ARENA || w->cheap < 0 || w->strong <= 0)
+			continue;
+		if (w->strong - w->cheap >= CLEARLY_WORSE) {
+			s1 += 1 - w->cheap / w->strong;
+			n1++;
+		}
+		if (w->strong - w->weak >= CLEARLY_WORSE) {
+			s2 += 1 - w->weak / w->strong;
+			n2++;
+		}
+	}
+	*loss1 = n1 > 0 && n2 > 0 ? s1 / n1 : 0;
+	*loss2 = n1 > 0 && n2 > 0 ? s2 / n2 : 0;
+}
+
 /* Fit a whole model on the rows with use[r], its hyperparameters chosen on those rows alone. */
 static struct hparams
 fit_model(const struct data *d, const bool *use, struct router_model *rm)
@@ -1009,6 +1252,9 @@ fit_model(const struct data *d, const bool *use, struct router_model *rm)
 	train_knobs();
 	hp = choose_hparams(d, use);
 	fit_model_with(d, use, &hp, rm);
+	dev_fit(rm);
+	if (dev_n > 0)
+		arena_losses(d, use, &rm->loss1, &rm->loss2);
 	return hp;
 }
 
@@ -1055,11 +1301,20 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 	for (c = 0; c < hp->k; c++)
 		fprintf(f, " *   %s, ridge %g, anchor %g (APGR %.3f)\n", label_names[hp->c[c].label], hp->c[c].l2,
 		    hp->c[c].anchor, hp->c[c].inner);
-	fprintf(f, " * Head 2 (mid not enough): %s (judged sets: a score below %.0f),\n",
-	    knob_head2 == 1 ? "the strong model fails" : "the weak (mid-tier) model fails", MTBENCH_GOOD);
+	fprintf(f, " * Head 2 (mid not enough): %s\n * (judged sets: %g points or more below the strong model),\n",
+	    knob_head2 == 1 ? "the strong model fails" : "the weak (mid-tier) model fails", CLEARLY_WORSE);
 	fprintf(f, " * averaged over the same ridges and calibrated the same way.\n");
-	fprintf(f, " * Thresholds give %.0f%% cheap and %.0f%% frontier on the training prompts.\n",
-	    TRAIN_CHEAP_SHARE * 100, TRAIN_FRONTIER_SHARE * 100);
+	if (dev_n > 0) {
+		fprintf(f, " * Then a developer stage on bench/data/dev/prompts.txt (%zu prompts): on each head,\n", dev_n);
+		fprintf(f, " * a logistic fit (ridge %g) of the labels (head 1: mid or frontier; head 2: frontier)\n", DEV_L2);
+		fprintf(f, " * on the benchmark logit, scaled (at least %g), and the developer features\n", DEV_SCALE_MIN);
+		fprintf(f, " * (code_lines .. formal, code_fence, diff, stack_trace). Thresholds follow [llm] quality\n");
+		fprintf(f, " * (router_thresholds) with the mean relative losses of cheap and mid answers judged\n");
+		fprintf(f, " * at least %g points below the frontier's on Arena-300 (loss1, loss2).\n", CLEARLY_WORSE);
+	} else {
+		fprintf(f, " * Thresholds give %.0f%% cheap and %.0f%% frontier on the training prompts.\n",
+		    TRAIN_CHEAP_SHARE * 100, TRAIN_FRONTIER_SHARE * 100);
+	}
 	fprintf(f, " * Features: router.c's router_features(); in order: RF_* of router.h.\n */\n");
 	fprintf(f, "const struct router_model router_default_model = {\n");
 	write_array(f, "mean", rm->mean);
@@ -1068,7 +1323,8 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 	fprintf(f, "\t.b1 = %.6g,\n", rm->b1);
 	write_array(f, "w2", rm->w2);
 	fprintf(f, "\t.b2 = %.6g,\n", rm->b2);
-	fprintf(f, "\t.t1 = %.6g,\n\t.t2 = %.6g,\n};\n", rm->t1, rm->t2);
+	fprintf(f, "\t.t1 = %.6g,\n\t.t2 = %.6g,\n", rm->t1, rm->t2);
+	fprintf(f, "\t.loss1 = %.6g,\n\t.loss2 = %.6g,\n};\n", rm->loss1, rm->loss2);
 	return fflush(f) == 0 && !ferror(f) ? 0 : -1;
 }
 
@@ -1094,6 +1350,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "router_train: no routing data under %s (derived/routellm_2tier.tsv)\n", dir);
 		return 1;
 	}
+	dev_load_all(getenv("ROUTER_DEV") != NULL ? getenv("ROUTER_DEV") : DEV_DEFAULT);
 	use = xcalloc(d.n, sizeof(bool));
 	for (r = 0; r < d.n; r++) {
 		use[r] = true;

@@ -201,6 +201,7 @@ route_input_of(const struct chat *c, const char *prompt, struct route_input *in)
 	in->prev_tier = c->prev_tier;
 	/* earlier turns only: the prompt's own length is a feature of its own */
 	in->context_tokens = history_tokens(c);
+	in->quality = c->cfg->quality;
 }
 
 /* The router's view of prompt, kept for reports whatever decides the tier. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "router.h"
 #include "util.h"
 #include "visible.h"
 
@@ -58,6 +59,7 @@ enum ktype {
 	K_API,
 	K_LIST,
 	K_PERCENTS, /* "50, 80, 100": struct config's warn_at; empty: none */
+	K_QUALITY,  /* a share above 0, at most 1 (three decimals) */
 };
 
 struct key {
@@ -72,6 +74,7 @@ static const struct key llm_keys[] = {
 	LLM_KEY("budget", K_USD, budget),
 	LLM_KEY("budget_action", K_ACTION, budget_action),
 	LLM_KEY("escalate", K_BOOL, escalate),
+	LLM_KEY("quality", K_QUALITY, quality),
 	LLM_KEY("theme", K_STR, theme),
 	LLM_KEY("max_tokens", K_LONG, max_tokens),
 	LLM_KEY("timeout", K_LONG, timeout),
@@ -293,6 +296,12 @@ set_key(struct parse *p, const struct key *k, void *base, const char *v)
 	case K_PERCENTS:
 		set_percents(p, k->name, v);
 		return;
+	case K_QUALITY:
+		if (!str_to_fixed(v, 3, &n) || n <= 0 || n > 1000)
+			perr(p, "%s: expected a share above 0 and at most 1 such as 0.95, got '%s'", k->name, v);
+		else
+			*(double *)field = (double)n / 1000;
+		return;
 	}
 }
 
@@ -483,6 +492,7 @@ config_defaults(struct config *cfg)
 	cfg->warn_at[1] = 80;
 	cfg->warn_at[2] = 100;
 	cfg->nwarn_at = 3;
+	cfg->quality = ROUTER_QUALITY_DEFAULT;
 	cfg->theme = xstrdup("default");
 	cfg->timeout = 300;
 	cfg->deadline = 600;
@@ -682,8 +692,8 @@ config_dump(const struct config *cfg, FILE *f)
 	fprintf(f, "tier = %s\n", tier_str(cfg->tier));
 	fprintf(f, "budget = %" PRId64 ".%02" PRId64 "\n", cfg->budget / 1000000000000,
 	    cfg->budget / 10000000000 % 100);
-	fprintf(f, "budget_action = %s\nescalate = %s\ntheme = %s\n",
-	    budget_action_str(cfg->budget_action), cfg->escalate ? "yes" : "no", cfg->theme);
+	fprintf(f, "budget_action = %s\nescalate = %s\nquality = %.3g\ntheme = %s\n",
+	    budget_action_str(cfg->budget_action), cfg->escalate ? "yes" : "no", cfg->quality, cfg->theme);
 	fprintf(f, "max_tokens = %ld\ntimeout = %ld\ndeadline = %ld\nmax_reply = %ld\n",
 	    cfg->max_tokens, cfg->timeout, cfg->deadline, cfg->max_reply);
 	fputs("warn_at =", f);

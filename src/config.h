@@ -63,6 +63,7 @@ struct config {
 	int64_t budget;              /* pico-dollars a month; 0 = no budget */
 	enum budget_action budget_action;
 	bool escalate;
+	double quality;              /* [llm] quality: share of frontier quality the router aims at */
 	char *theme;
 	long max_tokens;             /* default output cap; 0 = provider default */
 	long timeout;                /* seconds without a byte before a request is given up; default 300 */

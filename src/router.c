@@ -59,6 +59,10 @@ const char *const router_feature_names[RF_COUNT] = {
 	[RF_KW_REASON] = "kw_reason", [RF_KW_MATH] = "kw_math", [RF_KW_CODE] = "kw_code",
 	[RF_KW_CREATIVE] = "kw_creative", [RF_KW_SIMPLE] = "kw_simple", [RF_KW_FORMAT] = "kw_format",
 	[RF_TURN] = "turn", [RF_CONTEXT] = "context", [RF_PREV_TIER] = "prev_tier",
+	[RF_CODE_LINES] = "code_lines", [RF_ASK_WORK] = "ask_work", [RF_ASK_DEEP] = "ask_deep",
+	[RF_CONCURRENCY] = "concurrency", [RF_SECURITY] = "security", [RF_DISTRIBUTED] = "distributed",
+	[RF_PERFORMANCE] = "performance", [RF_BUILD] = "build_tooling", [RF_DATA_FORMAT] = "data_format",
+	[RF_FORMAL] = "formal",
 };
 
 /* What a feature is called in a reason when it is above its usual value, and when below. */
@@ -87,6 +91,16 @@ static const char *const router_labels[RF_COUNT][2] = {
 	[RF_TURN] = { "late turn", "first turn" },
 	[RF_CONTEXT] = { "long context", "little context" },
 	[RF_PREV_TIER] = { "previous tier", "previous tier" },
+	[RF_CODE_LINES] = { "pasted code", "no pasted code" },
+	[RF_ASK_WORK] = { "asks for code work", "no code work asked" },
+	[RF_ASK_DEEP] = { "asks for review or design", "no review or design" },
+	[RF_CONCURRENCY] = { "concurrency", "no concurrency" },
+	[RF_SECURITY] = { "security", "no security" },
+	[RF_DISTRIBUTED] = { "distributed systems", "not distributed" },
+	[RF_PERFORMANCE] = { "performance", "no performance" },
+	[RF_BUILD] = { "build tooling", "no build tooling" },
+	[RF_DATA_FORMAT] = { "data formats", "no data formats" },
+	[RF_FORMAL] = { "proof or formal reasoning", "no proof" },
 };
 
 /* From this much earlier context on, a conversation wants at least mid. */
@@ -96,6 +110,9 @@ static const char *const router_labels[RF_COUNT][2] = {
 struct scan {
 	size_t chars, bytes, words, letters, lines, code, digits, numbers, ops, questions;
 	size_t choices, sentences, nonascii, cont, diff, trace, fence;
+	size_t codelines;        /* lines shaped like code */
+	bool line_code;          /* the current line starts like code */
+	bool line_indent;        /* the current line is indented */
 	size_t kw[KW_COUNT];
 };
 
@@ -138,7 +155,56 @@ static const bool line_first[256] = {
 	['t'] = true, ['#'] = true,                                       /* stack frames */
 	['A'] = true, ['B'] = true, ['C'] = true, ['D'] = true, ['E'] = true,
 	['a'] = true, ['b'] = true, ['c'] = true, ['e'] = true, ['('] = true, /* choices */
+	['f'] = true, ['i'] = true, ['p'] = true, ['s'] = true, ['l'] = true, ['v'] = true,
+	['r'] = true, ['u'] = true, ['R'] = true, ['S'] = true, ['I'] = true, ['U'] = true,
+	['W'] = true, ['k'] = true, ['}'] = true, ['m'] = true, ['P'] = true, /* code */
 };
+
+/* Openings of lines of code, shell, SQL and common files (after indentation). */
+static const char *const code_starts[] = {
+	"#!/", "#include", "#define", "@@ ", "}", "def ", "func ", "fn ", "fun ", "class ", "import ",
+	"from ", "package ", "public ", "private ", "protected ", "static ", "const ", "let ", "var ",
+	"val ", "return ", "if (", "if [", "for (", "while (", "struct ", "impl ", "pub ", "use ",
+	"template", "async ", "await ", "int ", "void ", "char ", "try:", "except", "elif ", "else",
+	"print(", "console.", "set -", "done", "fi", "echo ", "export ", "interface ", "module ",
+	"FROM ", "RUN ", "COPY ", "WORKDIR ", "CMD ", "ENTRYPOINT ", "EXPOSE ", "SELECT ", "INSERT ",
+	"UPDATE ", "DELETE ", "CREATE ", "ALTER ", "apiVersion:", "kind:", "stages:", "steps:",
+	"runs-on:", "image:", "script:", "services:", "resources:", "data class", "PHONY", ".PHONY",
+};
+
+/* Tell whether the line p[0..n) (indentation skipped) opens like code. */
+static bool
+line_starts_code(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(code_starts); i++)
+		if (p[0] == (unsigned char)code_starts[i][0] && starts(p, n, code_starts[i]))
+			return true;
+	return false;
+}
+
+/* At the end of a line: count it as code when it opened like code or ends like code. */
+static void
+line_end(const unsigned char *p, size_t i, size_t line_start, struct scan *s)
+{
+	size_t j = i;
+	unsigned char last = 0;
+
+	while (j > line_start && j + 8 > i) {
+		unsigned char c = p[j - 1];
+
+		if (c != ' ' && c != '\t' && c != '\r') {
+			last = c;
+			break;
+		}
+		j--;
+	}
+	if (s->line_code || last == '{' || last == '}' || last == ';' ||
+	    (last == ')' && j - line_start > 2 && p[line_start] != '(') || (last == ':' && s->line_indent))
+		s->codelines++;
+	s->line_code = false;
+}
 
 /* Look at the start of a line: diff markers, stack frames, answer choices. */
 static void
@@ -147,6 +213,7 @@ scan_line(const unsigned char *p, size_t n, struct scan *s)
 	size_t ind = 0;
 
 	/* Most lines start with none of them: one look sends those away. */
+	s->line_indent = p[0] == ' ' || p[0] == '\t';
 	if (!line_first[p[0]])
 		return;
 	if (starts(p, n, "diff --git") || starts(p, n, "@@ -") || starts(p, n, "+++ ") ||
@@ -156,6 +223,8 @@ scan_line(const unsigned char *p, size_t n, struct scan *s)
 		ind++;
 	p += ind;
 	n -= ind;
+	if (n > 0 && line_starts_code(p, n))
+		s->line_code = true;
 	if (starts(p, n, "Traceback") || starts(p, n, "File \"") || starts(p, n, "goroutine ") ||
 	    starts(p, n, "thread '") || (n >= 3 && p[0] == '#' && is_digit(p[1]) && (p[2] == ' ' || is_digit(p[2]))) ||
 	    (ind > 0 && starts(p, n, "at ") && (line_has(p, n, '(', 200) || line_has(p, n, ':', 200))))
@@ -220,12 +289,66 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 
 	if ((groups >> KW_TRACE & 1) && trace_word_ok(p, start, end, n))
 		s->kw[KW_TRACE]++;
-	for (g = 0; g < KW_TRACE; g++)
-		s->kw[g] += groups >> g & 1;
+	for (g = 0; g < KW_COUNT; g++)
+		if (g != KW_TRACE)
+			s->kw[g] += groups >> g & 1;
 	/* "error: ...", "fatal: ...": a compiler or runtime message. */
 	if (end < n && p[end] == ':' &&
 	    (word_is(w, wlen, "error") || word_is(w, wlen, "fatal") || word_is(w, wlen, "exception")))
 		s->trace++;
+}
+
+/*
+ * Tell whether the number starting at p[i] reads as a quantity rather than a
+ * date, a time, a version, an address or a position: "2024-03-11",
+ * "09:45", "1.2.3", "0x7f", "main.c:12:15" are none; "3.50" and "12" are.
+ */
+static bool
+number_is_quantity(const unsigned char *p, size_t i, size_t n)
+{
+	size_t j, dots = 0;
+
+	if (i > 1 && (p[i - 1] == ':' || p[i - 1] == '-' || p[i - 1] == '/') && is_digit(p[i - 2]))
+		return false;
+	if (i > 0 && p[i - 1] == ':')
+		return false;
+	for (j = i; j < n && j < i + 40; j++) {
+		unsigned char c = p[j];
+
+		if (is_digit(c))
+			continue;
+		if ((c == ':' || c == '-') && j + 1 < n && is_digit(p[j + 1]))
+			return false;
+		if (c == '.' && j + 1 < n && is_digit(p[j + 1])) {
+			if (++dots >= 2)
+				return false;
+			continue;
+		}
+		return !(c == 'x' && j == i + 1 && p[i] == '0');
+	}
+	return true;
+}
+
+/*
+ * Tell whether the '-' or '/' at p[i] joins the parts of a date or a version
+ * ("2024-03-11", "1/2/2024"): digits on both sides with no space, and the
+ * same separator once more right after the digits before or after it.
+ */
+static bool
+in_date(const unsigned char *p, size_t i, size_t n)
+{
+	unsigned char c = p[i];
+	size_t j;
+
+	if (i == 0 || i + 1 >= n || !is_digit(p[i - 1]) || !is_digit(p[i + 1]))
+		return false;
+	for (j = i + 1; j < n && j < i + 8 && is_digit(p[j]); j++)
+		;
+	if (j + 1 < n && p[j] == c && is_digit(p[j + 1]))
+		return true;
+	for (j = i; j > 0 && j + 8 > i && is_digit(p[j - 1]); j--)
+		;
+	return j > 1 && p[j - 1] == c && is_digit(p[j - 2]);
 }
 
 /* An operator between operands ("3*4", "x = 2"), or a TeX command ("\frac"). */
@@ -255,7 +378,7 @@ scan_op(const unsigned char *p, size_t i, size_t n)
 	num_left = (left & CC_DIGIT) != 0;
 	num_right = ((right & CC_DIGIT) != 0) | (next == '(');
 	if (strict)
-		return num_left & num_right;
+		return num_left & num_right && !in_date(p, i, n);
 	return (num_left | ((left & CC_ALPHA) != 0) | (prev == ')')) &
 	    (num_right | ((right & CC_ALPHA) != 0) | (next == '-'));
 }
@@ -297,7 +420,7 @@ scan_run(const unsigned char *p, size_t i, size_t n, struct scan *s)
 static void
 scan_text(const unsigned char *p, size_t n, struct scan *s)
 {
-	size_t i = 0, start;
+	size_t i = 0, start, line_start = 0;
 	bool in_fence = false;
 
 	if (n > 0)
@@ -321,7 +444,7 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 		}
 		if (cls & CC_DIGIT) {
 			if (i == 0 || !(router_class[p[i - 1]] & (CC_DIGIT | CC_ALPHA) || p[i - 1] == '.' || p[i - 1] == ','))
-				s->numbers++;
+				s->numbers += number_is_quantity(p, i, n);
 			start = i;
 			while (i < n && (router_class[p[i]] & CC_DIGIT))
 				i++;
@@ -331,6 +454,8 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 		if (cls & CC_MARK) {
 			if (c == '\n') {
 				s->lines++;
+				line_end(p, i, line_start, s);
+				line_start = i + 1;
 				if (i + 1 < n)
 					scan_line(p + i + 1, n - i - 1, s);
 			} else if (c == '?') {
@@ -351,6 +476,8 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 			s->sentences += i > 0 && (i + 1 == n || (router_class[p[i + 1]] & CC_SPACE));
 		i++;
 	}
+	if (n > line_start)
+		line_end(p, n, line_start, s);
 	s->chars = n - s->cont;
 }
 
@@ -396,6 +523,16 @@ router_features(const struct route_input *in, double x[RF_COUNT])
 	x[RF_TURN] = log1p_count(in->turn > 0 ? (size_t)in->turn : 0);
 	x[RF_CONTEXT] = log1p(in->context_tokens > 0 ? (double)in->context_tokens / 1000.0 : 0);
 	x[RF_PREV_TIER] = in->prev_tier > 0 && in->prev_tier < TIER_COUNT ? (double)in->prev_tier : 0;
+	x[RF_CODE_LINES] = log1p_count(s.codelines);
+	x[RF_ASK_WORK] = log1p_count(s.kw[KW_WORK]);
+	x[RF_ASK_DEEP] = log1p_count(s.kw[KW_DEEP]);
+	x[RF_CONCURRENCY] = log1p_count(s.kw[KW_CONC]);
+	x[RF_SECURITY] = log1p_count(s.kw[KW_SEC]);
+	x[RF_DISTRIBUTED] = log1p_count(s.kw[KW_DIST]);
+	x[RF_PERFORMANCE] = log1p_count(s.kw[KW_PERF]);
+	x[RF_BUILD] = log1p_count(s.kw[KW_BUILD]);
+	x[RF_DATA_FORMAT] = log1p_count(s.kw[KW_DATA]);
+	x[RF_FORMAL] = log1p_count(s.kw[KW_FORMAL]);
 }
 
 /* Standardise feature i of x for model rm (clipped). */
@@ -568,11 +705,25 @@ router_is_lookup(const struct route_input *in, const double x[RF_COUNT])
 	    x[RF_KW_CODE] == 0 && x[RF_CODE_FENCE] == 0 && x[RF_TRACE] == 0 && x[RF_MATH_OPS] == 0;
 }
 
+/* The thresholds of rm for the quality aimed at (0: ROUTER_QUALITY_DEFAULT). */
+void
+router_thresholds(const struct router_model *rm, double quality, double *t1, double *t2)
+{
+	double q = quality > 0 && quality <= 1 ? quality : ROUTER_QUALITY_DEFAULT;
+
+	*t1 = rm->t1;
+	*t2 = rm->t2;
+	if (rm->loss1 > 0 && rm->loss2 > 0) {
+		*t1 = (1 - q) / rm->loss1;
+		*t2 = (1 - q) / rm->loss2;
+	}
+}
+
 /* Decide with the given model (the trainer and evaluator use their own fits). */
 void
 router_decide_with(const struct router_model *rm, const struct route_input *in, struct route_decision *out)
 {
-	double x[RF_COUNT], c1[RF_COUNT], c2[RF_COUNT], l1, l2;
+	double x[RF_COUNT], c1[RF_COUNT], c2[RF_COUNT], l1, l2, t1, t2;
 	const double *c;
 	enum tier t;
 	int forced = -1;
@@ -582,13 +733,21 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	router_terms(rm, x, c1, c2, &l1, &l2);
 	out->p_cheap_fail = sigmoid(l1);
 	out->p_mid_fail = sigmoid(l2);
-	t = out->p_cheap_fail < rm->t1 ? TIER_CHEAP : out->p_mid_fail < rm->t2 ? TIER_MID : TIER_FRONTIER;
+	router_thresholds(rm, in->quality, &t1, &t2);
+	t = out->p_cheap_fail < t1 ? TIER_CHEAP : out->p_mid_fail < t2 ? TIER_MID : TIER_FRONTIER;
 	/* Topic priors: code, diffs and stack traces want at least mid... */
-	if (x[RF_TRACE] > 0 || x[RF_DIFF] > 0 || x[RF_CODE_FENCE] > 0) {
+	if (x[RF_TRACE] > 0 || x[RF_DIFF] > 0 || x[RF_CODE_FENCE] > 0 ||
+	    x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES)) {
+		/*
+		 * Named first in the reason: it is what the user will recognise. Lines
+		 * shaped like code are named only when they moved the tier.
+		 */
+		if (x[RF_TRACE] > 0 || x[RF_DIFF] > 0 || x[RF_CODE_FENCE] > 0)
+			forced = x[RF_TRACE] > 0 ? RF_TRACE : x[RF_DIFF] > 0 ? RF_DIFF : RF_CODE_FENCE;
+		else if (t == TIER_CHEAP)
+			forced = RF_CODE_LINES;
 		if (t == TIER_CHEAP)
 			t = TIER_MID;
-		/* Named first in the reason: it is what the user will recognise. */
-		forced = x[RF_TRACE] > 0 ? RF_TRACE : x[RF_DIFF] > 0 ? RF_DIFF : RF_CODE_FENCE;
 	}
 	/* ...so does a long conversation... */
 	if (in->context_tokens >= ROUTER_LONG_CONTEXT && t == TIER_CHEAP) {
@@ -613,13 +772,20 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 		struct route_decision tmp;
 
 		memset(&tmp, 0, sizeof(tmp));
-		router_explain(rm, in, x, c, out->p_cheap_fail >= rm->t1, forced, &tmp);
+		router_explain(rm, in, x, c, out->p_cheap_fail >= t1, forced, &tmp);
 		snprintf(out->reason + len, sizeof(out->reason) - len, "%s", tmp.reason);
 		memcpy(out->top, tmp.top, sizeof(out->top));
 		out->ntop = tmp.ntop;
 		return;
 	}
 	router_explain(rm, in, x, c, t != TIER_CHEAP, forced, out);
+	/* A share other than the default moved the thresholds: say so. */
+	if (in->quality > 0 && in->quality <= 1 && fabs(in->quality - ROUTER_QUALITY_DEFAULT) > 1e-9) {
+		char q[32];
+
+		snprintf(q, sizeof(q), "quality %.2g", in->quality);
+		reason_add(out->reason, sizeof(out->reason), ", ", q);
+	}
 }
 
 /* Decide the tier for a turn with the shipped weights; no heap allocation. */

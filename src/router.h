@@ -15,7 +15,16 @@ struct route_input {
 	int turn;                /* 0 for the first turn of a conversation */
 	enum tier prev_tier;     /* TIER_AUTO: none */
 	int64_t context_tokens;  /* tokens of earlier turns sent along */
+	double quality;          /* share of frontier quality aimed at; 0: ROUTER_QUALITY_DEFAULT */
 };
+
+/*
+ * The quality aimed at unless configured ([llm] quality). A tier is good
+ * enough when 1 - P(it is clearly worse) * (its mean relative loss when it
+ * is) reaches the share; bench/router_tiers.c shows how the share trades
+ * quality for cost on Arena-300 and on the developer prompts.
+ */
+#define ROUTER_QUALITY_DEFAULT 0.85
 
 /* One feature's share of a decision; name is a static string. */
 struct route_feature {
@@ -44,7 +53,7 @@ enum router_feat {
 	RF_DIFF,          /* a unified diff */
 	RF_TRACE,         /* a stack trace or compiler error */
 	RF_DIGITS,        /* share of digits (not fitted: it tells benchmarks apart) */
-	RF_NUMBERS,       /* log1p(numbers, at most ROUTER_NUMBERS_CAP) */
+	RF_NUMBERS,       /* log1p(numbers, at most ROUTER_NUMBERS_CAP); not dates, times, versions */
 	RF_MATH_OPS,      /* log1p(operators between operands, TeX commands) */
 	RF_QUESTIONS,     /* log1p('?') */
 	RF_CHOICE,        /* multiple-choice shape: lines "A." "B)" ... (not fitted) */
@@ -60,8 +69,25 @@ enum router_feat {
 	RF_TURN,          /* log1p(turn) */
 	RF_CONTEXT,       /* log1p(context tokens / 1000) */
 	RF_PREV_TIER,     /* previous tier, 0 none or cheap .. 2 frontier */
+	/* What developer work is in the prompt: fitted on developer prompts (RF_DEV_FIRST on). */
+	RF_CODE_LINES,    /* log1p(lines shaped like code, fenced or not: ends, starters, shebangs, file shapes) */
+	RF_ASK_WORK,      /* log1p(keyword hits) per group: asks to write, convert, fix, explain, test */
+	RF_ASK_DEEP,      /* asks for review, audit, design, verification */
+	RF_CONCURRENCY,   /* subjects: concurrency and memory ordering */
+	RF_SECURITY,
+	RF_DISTRIBUTED,   /* distributed systems and consensus */
+	RF_PERFORMANCE,
+	RF_BUILD,         /* build, deployment and tooling */
+	RF_DATA_FORMAT,
+	RF_FORMAL,        /* proofs, complexity, undefined behaviour */
 	RF_COUNT
 };
+
+/* The first of the features fitted on developer prompts rather than on the benchmarks. */
+#define RF_DEV_FIRST RF_CODE_LINES
+
+/* From this many lines shaped like code on, a prompt holds pasted code. */
+#define ROUTER_CODE_LINES 3
 
 /*
  * A fitted model: standardisation, two logistic heads and the thresholds.
@@ -88,7 +114,16 @@ struct router_model {
 	double b2;
 	double t1;               /* cheap when p1 < t1 */
 	double t2;               /* else mid when p2 < t2, else frontier */
+	/*
+	 * Mean relative loss of the cheap and the mid tier's answer against the
+	 * frontier's where it is clearly worse (Arena-300's judged answers). When
+	 * set, the thresholds follow the quality aimed at: t = (1 - quality) / loss.
+	 */
+	double loss1, loss2;
 };
+
+/* The thresholds of rm for the quality aimed at (0: ROUTER_QUALITY_DEFAULT). */
+void router_thresholds(const struct router_model *rm, double quality, double *t1, double *t2);
 
 /* The weights shipped in router_weights.h. */
 extern const struct router_model router_default_model;

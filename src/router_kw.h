@@ -12,7 +12,16 @@ enum kw_group {
 	KW_CREATIVE,
 	KW_SIMPLE,
 	KW_FORMAT,
-	KW_TRACE,
+	KW_TRACE,        /* counted only in a crash message's context */
+	KW_WORK,         /* asks for everyday work: write, convert, fix, explain, test */
+	KW_DEEP,         /* asks for judgement: review, audit, design, verify */
+	KW_CONC,         /* subject: concurrency and memory ordering */
+	KW_SEC,          /* subject: security */
+	KW_DIST,         /* subject: distributed systems and consensus */
+	KW_PERF,         /* subject: performance */
+	KW_BUILD,        /* subject: build, deployment and tooling */
+	KW_DATA,         /* subject: data formats */
+	KW_FORMAL,       /* subject: proofs, complexity, undefined behaviour */
 	KW_COUNT
 };
 

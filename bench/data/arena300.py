@@ -17,7 +17,7 @@ TIERS = (
     # column,          judgment file,                  answer file
     ("cheap_score", "Mistral-7B-Instruct-v0.1", "Mistral-7B-Instruct-v0.1"),
     ("mid_score", "Mixtral-8x7B-Instruct-v0.1", "Mixtral-8x7B-Instruct-v0.1"),
-    ("frontier_score", "gpt-4-turbo", "gpt-4-turbo"),
+    ("frontier_score", "gpt-4-turbo", "gpt-4-1106-preview"),
 )
 Q_OPEN = "[Question]\n"
 Q_CLOSE = "\n\n[The Start of Reference Answer]"

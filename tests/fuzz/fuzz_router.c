@@ -15,7 +15,7 @@ static const char junk[] = "abcdefghijklmnopqrstuvwxyz0123456789\n?```+=*/ Trace
 static void
 features(const char *p, size_t n, double x[RF_COUNT])
 {
-	struct route_input in = { p, n, (int)(n % 4), (enum tier)((int)(n % 4) - 1), (int64_t)(n % 7) * 1000 };
+	struct route_input in = { p, n, (int)(n % 4), (enum tier)((int)(n % 4) - 1), (int64_t)(n % 7) * 1000, 0 };
 
 	router_features(&in, x);
 }
@@ -31,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data;
 	double x[RF_COUNT], y[RF_COUNT];
-	struct route_input in = { p, size, (int)(size % 3), TIER_AUTO, 0 };
+	struct route_input in = { p, size, (int)(size % 3), TIER_AUTO, 0, 0 };
 	struct route_decision d, again;
 	char *copy;
 	size_t off, i, tail = sizeof(junk) - 1;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "router.h"
 #include "unit.h"
 #include "util.h"
 
@@ -45,6 +46,7 @@ defaults_without_file(void)
 	CHECK_INT(cfg.budget, 0);
 	CHECK_INT(cfg.budget_action, BUDGET_DOWNGRADE);
 	CHECK(cfg.escalate);
+	CHECK(cfg.quality == ROUTER_QUALITY_DEFAULT);
 	CHECK_STR(cfg.theme, "default");
 	CHECK_INT(cfg.git_tier, TIER_CHEAP);
 	CHECK_INT(cfg.git_timeout, 20);
@@ -119,6 +121,29 @@ design_example(void)
 	CHECK_INT(cfg.git_timeout, 5);
 	CHECK_INT(cfg.nkeys, 1);
 	CHECK_STR(cfg.key_values[0], "C-r");
+	config_done(&cfg);
+}
+
+/* The quality the router aims at: a share above 0 and at most 1. */
+static void
+quality_share(void)
+{
+	struct config cfg;
+	char *cause = NULL;
+
+	write_config("[llm]\nquality = 0.95\n");
+	CHECK_INT(config_load(&cfg, &cause), 0);
+	CHECK(cfg.quality > 0.9495 && cfg.quality < 0.9505);
+	config_done(&cfg);
+	write_config("[llm]\nquality = 1.5\n");
+	CHECK_INT(config_load(&cfg, &cause), -1);
+	CHECK(cause && strstr(cause, "config.ini:2: quality: expected a share above 0 and at most 1") != NULL);
+	free(cause);
+	cause = NULL;
+	config_done(&cfg);
+	write_config("[llm]\nquality = 0\n");
+	CHECK_INT(config_load(&cfg, &cause), -1);
+	free(cause);
 	config_done(&cfg);
 }
 
@@ -270,6 +295,7 @@ main(void)
 	RUN(defaults_without_file);
 	RUN(design_example);
 	RUN(errors_have_file_and_line);
+	RUN(quality_share);
 	RUN(xdg_paths);
 	RUN(fixed_point);
 	RUN(home_fallback);

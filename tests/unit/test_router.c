@@ -1,4 +1,5 @@
 /* test_router: features of one pass, decisions and their reasons, stickiness, model picking, refusals. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,7 +61,7 @@ realloc(void *p, size_t n)
 static void
 features(const char *text, double x[RF_COUNT])
 {
-	struct route_input in = { text, strlen(text), 0, TIER_AUTO, 0 };
+	struct route_input in = { text, strlen(text), 0, TIER_AUTO, 0, 0 };
 
 	router_features(&in, x);
 }
@@ -68,7 +69,7 @@ features(const char *text, double x[RF_COUNT])
 static struct route_decision
 decide(const char *text, int turn, enum tier prev, int64_t ctx)
 {
-	struct route_input in = { text, strlen(text), turn, prev, ctx };
+	struct route_input in = { text, strlen(text), turn, prev, ctx, 0 };
 	struct route_decision d;
 
 	router_decide(&in, &d);
@@ -174,7 +175,7 @@ test_features_keywords(void)
 static void
 test_features_conversation(void)
 {
-	struct route_input in = { "ok", 2, 4, TIER_MID, 9000 };
+	struct route_input in = { "ok", 2, 4, TIER_MID, 9000, 0 };
 	double x[RF_COUNT];
 
 	router_features(&in, x);
@@ -247,7 +248,7 @@ static void
 test_decide_allocates_nothing(void)
 {
 	static char big[4096];
-	struct route_input in = { big, sizeof(big), 3, TIER_MID, 40000 };
+	struct route_input in = { big, sizeof(big), 3, TIER_MID, 40000, 0 };
 	struct route_decision d;
 	long before;
 	size_t i;
@@ -319,17 +320,91 @@ test_refusal(void)
 	CHECK(!router_is_refusal(big, sizeof(big)));
 }
 
+/* Developer work is seen without fences: code lines, what is asked, the subject; dates are no numbers. */
+static void
+test_features_developer(void)
+{
+	double x[RF_COUNT];
+
+	features("why does this hang?\nfunc (p *Pool) Get() *Worker {\n\tp.mu.Lock()\n\tdefer p.mu.Unlock()\n"
+	    "\treturn <-p.workers\n}\n", x);
+	CHECK(x[RF_CODE_FENCE] == 0);
+	CHECK(x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES));
+	features("#!/bin/bash\nset -e\nfor f in *.tmp; do\n  rm \"$f\"\ndone\n", x);
+	CHECK(x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES));
+	features("FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n", x);
+	CHECK(x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES));
+	CHECK(x[RF_BUILD] > 0);
+	features("Tell me about the history of Rome. It was founded long ago.\nThen it grew.\n", x);
+	CHECK(x[RF_CODE_LINES] == 0);
+	features("Security review: can this JWT check be bypassed?", x);
+	CHECK(x[RF_SECURITY] > 0);
+	CHECK(x[RF_ASK_DEEP] > 0);
+	features("Is memory_order_relaxed enough to publish data across threads?", x);
+	CHECK(x[RF_CONCURRENCY] > 0);
+	features("Prove the Raft leader election is safe under a network partition", x);
+	CHECK(x[RF_FORMAL] > 0);
+	CHECK(x[RF_DISTRIBUTED] > 0);
+	features("Write a function to convert this CSV to JSON", x);
+	CHECK(x[RF_ASK_WORK] > 0);
+	CHECK(x[RF_DATA_FORMAT] > 0);
+	/* Dates, times, versions and addresses are not quantities; amounts are. */
+	features("orders between 2023-01-01 and 2023-03-31 at 09:45, v1.2.3, 0x7f", x);
+	CHECK(x[RF_NUMBERS] == 0);
+	CHECK(x[RF_MATH_OPS] == 0);
+	features("She buys 3 apples at 2.50 each", x);
+	CHECK(x[RF_NUMBERS] > 0);
+	features("what is 12-5 and 6/3?", x);
+	CHECK(x[RF_MATH_OPS] > 0);
+}
+
+/* [llm] quality sets the thresholds: aiming higher never routes lower. */
+static void
+test_quality_thresholds(void)
+{
+	struct router_model m = router_default_model;
+	struct route_input in = { "Write a Go function that parses a CSV file into maps.", 0, 0, TIER_AUTO, 0, 0 };
+	struct route_decision lo, hi, def;
+	double t1, t2, u1, u2;
+
+	in.len = strlen(in.prompt);
+	CHECK(m.loss1 > 0 && m.loss2 > 0);
+	router_thresholds(&m, 0.95, &t1, &t2);
+	router_thresholds(&m, 0.80, &u1, &u2);
+	CHECK(t1 < u1 && t2 < u2);
+	router_thresholds(&m, 0, &t1, &t2);
+	router_thresholds(&m, ROUTER_QUALITY_DEFAULT, &u1, &u2);
+	CHECK(t1 == u1 && t2 == u2);
+	router_decide_with(&m, &in, &def);
+	in.quality = 0.3;
+	router_decide_with(&m, &in, &lo);
+	in.quality = 1;
+	router_decide_with(&m, &in, &hi);
+	CHECK(lo.tier <= def.tier && def.tier <= hi.tier);
+	CHECK_INT(hi.tier, TIER_FRONTIER);
+	CHECK(lo.p_cheap_fail == hi.p_cheap_fail);
+	/* Without losses (an old weights file) the model's own thresholds apply. */
+	m.loss1 = m.loss2 = 0;
+	router_thresholds(&m, 0.95, &t1, &t2);
+	CHECK(t1 == m.t1 && t2 == m.t2);
+}
+
 /* The keyword table is sorted and well formed; a word finds equal keywords and stems in any case. */
 static void
 test_keyword_table(void)
 {
 	CHECK(router_kw_valid());
-	CHECK_INT(router_kw_groups((const unsigned char *)"JSON", 4), 1u << KW_CODE | 1u << KW_FORMAT);
+	CHECK_INT(router_kw_groups((const unsigned char *)"JSON", 4), 1u << KW_CODE | 1u << KW_FORMAT | 1u << KW_DATA);
 	CHECK_INT(router_kw_groups((const unsigned char *)"consider", 8), 1u << KW_REASON);
 	CHECK_INT(router_kw_groups((const unsigned char *)"considerations", 14), 1u << KW_REASON);
 	CHECK_INT(router_kw_groups((const unsigned char *)"const", 5), 1u << KW_CODE);
 	CHECK_INT(router_kw_groups((const unsigned char *)"constant", 8), 0);
-	CHECK_INT(router_kw_groups((const unsigned char *)"compilers", 9), 1u << KW_CODE);
+	CHECK_INT(router_kw_groups((const unsigned char *)"compilers", 9), 1u << KW_CODE | 1u << KW_BUILD);
+	CHECK_INT(router_kw_groups((const unsigned char *)"deadlocks", 9), 1u << KW_CONC);
+	CHECK_INT(router_kw_groups((const unsigned char *)"lock", 4), 1u << KW_CONC);
+	CHECK_INT(router_kw_groups((const unsigned char *)"locksmith", 9), 0);
+	CHECK_INT(router_kw_groups((const unsigned char *)"linearizability", 15), 1u << KW_DIST);
+	CHECK_INT(router_kw_groups((const unsigned char *)"Prove", 5), 1u << KW_REASON | 1u << KW_FORMAL);
 	CHECK_INT(router_kw_groups((const unsigned char *)"Hi", 2), 1u << KW_SIMPLE);
 	CHECK_INT(router_kw_groups((const unsigned char *)"him", 3), 0);
 	CHECK_INT(router_kw_groups((const unsigned char *)"segfaults", 9), 1u << KW_CODE | 1u << KW_TRACE);
@@ -344,6 +419,7 @@ main(void)
 	RUN(test_features_diff_choice_math);
 	RUN(test_features_keywords);
 	RUN(test_features_conversation);
+	RUN(test_features_developer);
 	RUN(test_decide_order);
 	RUN(test_decide_sticky);
 	RUN(test_decide_long_context);
@@ -352,5 +428,6 @@ main(void)
 	RUN(test_pick);
 	RUN(test_refusal);
 	RUN(test_keyword_table);
+	RUN(test_quality_thresholds);
 	UNIT_EXIT();
 }
