@@ -447,3 +447,68 @@ fake_last() {
 json_get() {
 	t_py -c "$_T_PY_GET" doc "$1" "$2"
 }
+
+# t_dbus_session ARG TOOL...: run this test inside a private D-Bus session
+# with a throw-away HOME, XDG dirs and runtime dir, so that no user keyring or
+# bus is touched. Call it first, with the script's "${1:-}". In the outer run
+# (ARG is not "inner") it checks for dbus-run-session and each TOOL (skipped,
+# or failed under CI=true, when one is missing), runs "sh $0 inner" under
+# dbus-run-session, prints that run's results and exits with its status. In
+# the inner run it returns, with what follows going to the results (what the
+# bus and the daemons it starts print goes to a log apart, so that a daemon's
+# stray line never runs into an "ok").
+t_dbus_session() {
+	if [ "$1" = inner ]; then
+		exec >"$KR_ROOT/results" 2>&1
+		return 0
+	fi
+	shift
+	for _tool in dbus-run-session "$@"; do
+		if ! command -v "$_tool" >/dev/null 2>&1; then
+			if [ "${CI:-}" = true ]; then
+				echo "not ok - keyring tools: $_tool is not installed (scripts/deps.sh installs it)"
+				exit 1
+			fi
+			echo "# skip: $_tool is not installed (scripts/deps.sh installs it); keyring not tested"
+			exit 0
+		fi
+	done
+	# The bus daemon, and any keyring daemon it starts on demand, must see the
+	# throw-away HOME too: set it before the session exists.
+	KR_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/llm-keyring.XXXXXX") || exit 1
+	export KR_ROOT
+	_kr_home
+	mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+	unset DISPLAY WAYLAND_DISPLAY GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
+	dbus-run-session -- sh "$0" inner >"$KR_ROOT/bus.log" 2>&1
+	_rc=$?
+	cat "$KR_ROOT/results" 2>/dev/null || cat "$KR_ROOT/bus.log"
+	rm -rf "$KR_ROOT"
+	exit "$_rc"
+}
+
+# _kr_home: HOME, the XDG dirs and the runtime dir of t_dbus_session's session.
+_kr_home() {
+	export HOME="$KR_ROOT/home" XDG_RUNTIME_DIR="$KR_ROOT/run"
+	export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share"
+	export XDG_CACHE_HOME="$HOME/.cache" XDG_STATE_HOME="$HOME/.local/state"
+}
+
+# t_keyring_setup: in t_dbus_session's inner run, after T_KEEP_DBUS=1 t_setup:
+# back to the HOME the session bus was started with (llm's own dirs stay in
+# $T); no key variables, so the keyring is the only source unless a check says
+# otherwise; no display, so no prompt window can appear (the prompter fails at
+# once, headless). GLib and libsecret lose a few allocations of their own when
+# a Secret Service prompt fails: a leak-checking build must not count those
+# against llm. The runner's own suppressions are kept: the last wins.
+t_keyring_setup() {
+	_kr_home
+	unset OPENAI_API_KEY ANTHROPIC_API_KEY GEMINI_API_KEY LLM_TEST_WORK_KEY
+	unset DISPLAY WAYLAND_DISPLAY GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
+	_supp=$(printf '%s' "${LSAN_OPTIONS:-}" | tr ':' '\n' | sed -n 's/^suppressions=//p' | tail -n 1)
+	{
+		[ -n "$_supp" ] && cat "$_supp" 2>/dev/null
+		printf 'leak:libglib-2.0.so\nleak:libgio-2.0.so\nleak:libgobject-2.0.so\nleak:libsecret-1.so\n'
+	} >"$T/lsan.supp"
+	export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$T/lsan.supp"
+}
