@@ -542,3 +542,40 @@ with open(out, "wb") as f:
 sys.exit(rc)
 PY
 }
+
+# t_frontier_model: print a [tier.frontier] of one frontier model on the fake,
+# with round prices, for config.ini: the usage tests work their figures out by
+# hand with it.
+t_frontier_model() {
+	cat <<'EOF_MODEL'
+[tier.frontier]
+models = test-frontier
+
+[model.test-frontier]
+provider = openai
+id = test-frontier-1
+tier = frontier
+input_price = 15
+output_price = 75
+cached_input_price = 1.5
+cache_write_price = 18.75
+EOF_MODEL
+}
+
+# t_seed_december DB: the month the usage charts draw, December 2026 to the
+# 10th, into the ledger DB (which llm has created): 20c of cheap every day,
+# $1.50 of mid on every day but the weekend of the 5th, and a $6 frontier burst
+# on Tuesday the 8th; $20 in 20 requests.
+t_seed_december() {
+	_dec=$(date -u -d '2026-12-01 00:00:00' +%s)
+	sqlite3 "$1" "
+WITH RECURSIVE n(d) AS (SELECT 0 UNION ALL SELECT d + 1 FROM n WHERE d < 9)
+INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens, output_tokens,
+  cost_pico, estimated, status)
+SELECT $_dec + d * 86400 + 32400, 'deepseek', 'deepseek-v4-flash', 'cheap', 'auto', 250000,
+  30000, 200000000000, 0, 'ok' FROM n
+UNION ALL SELECT $_dec + d * 86400 + 39600, 'anthropic', 'claude-sonnet-4-6', 'mid', 'auto',
+  300000, 25000, 1500000000000, 0, 'ok' FROM n WHERE d NOT IN (4, 5)
+UNION ALL SELECT $_dec + 7 * 86400 + 57600, 'anthropic', 'claude-opus-4-6', 'frontier',
+  'pinned', 500000, 60000, 6000000000000, 0, 'ok';"
+}
