@@ -579,3 +579,17 @@ UNION ALL SELECT $_dec + d * 86400 + 39600, 'anthropic', 'claude-sonnet-4-6', 'm
 UNION ALL SELECT $_dec + 7 * 86400 + 57600, 'anthropic', 'claude-opus-4-6', 'frontier',
   'pinned', 500000, 60000, 6000000000000, 0, 'ok';"
 }
+
+# t_git_repo DIR: a fresh repository at DIR (branch main, a test identity, no
+# signing) with one commit of a README; cd into it and set R to DIR.
+t_git_repo() {
+	R=$1
+	git init -q "$R" && cd "$R" || exit 1
+	git symbolic-ref HEAD refs/heads/main
+	git config user.name "Test User"
+	git config user.email test@example.com
+	git config commit.gpgsign false
+	printf 'hello\n' >README
+	git add README
+	git commit -q -m "initial" --no-verify
+}
