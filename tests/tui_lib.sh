@@ -52,3 +52,15 @@ check_golden() {
 		not_ok "golden: $1" "$(diff -u "$_g" "$2" 2>&1 | head -40)"
 	fi
 }
+
+# tui_first_conversation: a conversation to go back to, made through the
+# client: "first", answered "noted" (script $T/first.s).
+tui_first_conversation() {
+	fake_reply '{"text":"noted","usage":{"input":10,"output":1}}'
+	cat >"$T/first.s" <<S
+:type first
+:key Enter
+:wait-idle
+S
+	tui first
+}
