@@ -12,6 +12,15 @@ if [ -n "$hits" ]; then
 	echo "$hits"
 	bad=1
 fi
+# Children start and are reaped in proc.c only: a new session, descriptors
+# closed, key variables removed, the group killed on timeout.
+hits=$(grep -nE '\b(fork|vfork|execl|execlp|execle|execv|execvp|execvpe|popen|system|waitpid|posix_spawnp?)[[:space:]]*\(' \
+	src/*.c | grep -v '^src/proc\.c:')
+if [ -n "$hits" ]; then
+	echo "lint: a process started or reaped outside src/proc.c:"
+	echo "$hits"
+	bad=1
+fi
 for f in src/*.c src/*.h; do
 	head -1 "$f" | grep -q '^/\* ' || { echo "lint: $f: first line must say what the module is for"; bad=1; }
 done

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -43,34 +42,6 @@ static const char system_prompt[] =
 	"short body of one to four lines wrapped at 72 columns that says what changed "
 	"and why. No code fences, no quotes, no preamble.";
 
-/*
- * Run argv (argv[0] looked up in PATH) with stdin from in_fd (-1: /dev/null),
- * stdout fed to sink, stderr discarded. Its exit status, or -1 if it could not
- * run or was killed.
- */
-static int
-run(const char *const *argv, int in_fd, proc_sink_fn sink, void *arg)
-{
-	struct proc_spec s = { .argv = argv, .out = PROC_IO_PIPE };
-	struct proc p;
-	char *cause = NULL;
-	int status;
-
-	if (in_fd >= 0) {
-		s.in = PROC_IO_FD;
-		s.in_fd = in_fd;
-	}
-	if (proc_start(&p, &s, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
-	proc_read(&p, sink, arg);
-	status = proc_wait(&p);
-	if (status == -1 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status) == 127 ? -1 : WEXITSTATUS(status);
-}
-
 static bool
 sink_buf(void *arg, const char *p, size_t n)
 {
@@ -86,7 +57,7 @@ git_query(const char *const *argv)
 	char *s;
 
 	buf_init(&b, SMALL_OUT);
-	if (run(argv, -1, sink_buf, &b) != 0) {
+	if (proc_run(argv, -1, sink_buf, &b) != 0) {
 		buf_done(&b);
 		return NULL;
 	}
@@ -403,13 +374,13 @@ attrs_load(struct gitattr *a)
 	gitattr_init(a);
 	buf_init(&raw, 0);
 	buf_init(&list, 0);
-	if (run(names, -1, sink_buf, &list) != 0 || list.len == 0)
+	if (proc_run(names, -1, sink_buf, &list) != 0 || list.len == 0)
 		goto out;
 	in = tmpfile();
 	if (in == NULL)
 		goto out;
 	if (fwrite(list.data, 1, list.len, in) == list.len && fflush(in) == 0 &&
-	    fseek(in, 0, SEEK_SET) == 0 && run(check, fileno(in), sink_buf, &raw) == 0)
+	    fseek(in, 0, SEEK_SET) == 0 && proc_run(check, fileno(in), sink_buf, &raw) == 0)
 		gitattr_parse(a, raw.data, raw.len);
 	fclose(in);
 out:
@@ -439,7 +410,7 @@ staged_diff(const struct config *cfg, const char **why)
 
 	attrs_load(&a);
 	git_diff_init(&d, max, gitattr_lookup, &a);
-	if (run(diff, -1, sink_diff, &d) != 0) {
+	if (proc_run(diff, -1, sink_diff, &d) != 0) {
 		*why = "git diff failed";
 		goto out;
 	}

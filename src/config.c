@@ -62,56 +62,75 @@ enum ktype {
 	K_QUALITY,  /* a share above 0, at most 1 (three decimals) */
 };
 
+/*
+ * One key of a section: how its value is read, where it goes, its default
+ * (as it would be written in the file; NULL: none) and one line of help.
+ * config_load, config show, config check and the man-page test read these.
+ */
 struct key {
 	const char *name;
 	enum ktype type;
 	size_t off;
+	const char *def;
+	const char *help;
 };
 
-#define LLM_KEY(n, t, f) { .name = n, .type = t, .off = offsetof(struct config, f) }
+#define LLM_KEY(n, t, f, d, h) \
+	{ .name = n, .type = t, .off = offsetof(struct config, f), .def = d, .help = h }
 static const struct key llm_keys[] = {
-	LLM_KEY("tier", K_TIER_OR_AUTO, tier),
-	LLM_KEY("budget", K_USD, budget),
-	LLM_KEY("budget_action", K_ACTION, budget_action),
-	LLM_KEY("escalate", K_BOOL, escalate),
-	LLM_KEY("quality", K_QUALITY, quality),
-	LLM_KEY("theme", K_STR, theme),
-	LLM_KEY("max_tokens", K_LONG, max_tokens),
-	LLM_KEY("timeout", K_LONG, timeout),
-	LLM_KEY("deadline", K_LONG, deadline),
-	LLM_KEY("max_reply", K_LONG, max_reply),
-	LLM_KEY("warn_at", K_PERCENTS, warn_at),
-	LLM_KEY("learn", K_BOOL, learn),
+	LLM_KEY("tier", K_TIER_OR_AUTO, tier, "auto",
+	    "the tier when none is given: auto, cheap, mid or frontier"),
+	LLM_KEY("budget", K_USD, budget, "0", "dollars a calendar month; 0: no budget"),
+	LLM_KEY("budget_action", K_ACTION, budget_action, "downgrade",
+	    "over the budget: warn, downgrade or block"),
+	LLM_KEY("escalate", K_BOOL, escalate, "yes",
+	    "re-ask one tier up on a refusal, hedge, empty or cut answer"),
+	LLM_KEY("quality", K_QUALITY, quality, "0.85",
+	    "share of frontier quality the router aims at; higher costs more"),
+	LLM_KEY("theme", K_STR, theme, "default", "the colours of llm chat"),
+	LLM_KEY("max_tokens", K_LONG, max_tokens, "0", "the reply's cap; 0: the provider's"),
+	LLM_KEY("timeout", K_LONG, timeout, "300",
+	    "seconds without a byte before a request is given up"),
+	LLM_KEY("deadline", K_LONG, deadline, "600", "seconds a request may take in all"),
+	LLM_KEY("max_reply", K_LONG, max_reply, "64", "MiB of reply a request may receive"),
+	LLM_KEY("warn_at", K_PERCENTS, warn_at, "50, 80, 100",
+	    "say once a month when spend passes these % of the budget"),
+	LLM_KEY("learn", K_BOOL, learn, "yes", "learn from re-asks and chosen tiers"),
 };
 
 static const struct key git_keys[] = {
-	LLM_KEY("tier", K_TIER, git_tier),
-	LLM_KEY("model", K_STR, git_model),
-	LLM_KEY("timeout", K_LONG, git_timeout),
-	LLM_KEY("max_tokens", K_LONG, git_max_tokens),
+	LLM_KEY("tier", K_TIER, git_tier, "cheap", "the tier that drafts commit messages"),
+	LLM_KEY("model", K_STR, git_model, NULL, "a model to draft with instead of the tier's"),
+	LLM_KEY("timeout", K_LONG, git_timeout, "20", "seconds the hook waits for a draft"),
+	LLM_KEY("max_tokens", K_LONG, git_max_tokens, "6000", "tokens of the diff sent at most"),
 };
 
-#define PROV_KEY(n, t, f) { .name = n, .type = t, .off = offsetof(struct provider_conf, f) }
+#define PROV_KEY(n, t, f, d, h) \
+	{ .name = n, .type = t, .off = offsetof(struct provider_conf, f), .def = d, .help = h }
 static const struct key provider_keys[] = {
-	PROV_KEY("api", K_API, api),
-	PROV_KEY("base_url", K_STR, base_url),
-	PROV_KEY("key_env", K_STR, key_env),
-	PROV_KEY("key_command", K_STR, key_command),
-	PROV_KEY("requires_key", K_BOOL, requires_key),
-	PROV_KEY("allow_insecure", K_BOOL, allow_insecure),
+	PROV_KEY("api", K_API, api, "openai", "wire format: openai, anthropic, gemini or ollama"),
+	PROV_KEY("base_url", K_STR, base_url, NULL, "where the API is"),
+	PROV_KEY("key_env", K_STR, key_env, NULL, "the environment variable holding the key"),
+	PROV_KEY("key_command", K_STR, key_command, NULL, "a command that prints the key"),
+	PROV_KEY("requires_key", K_BOOL, requires_key, "yes", "whether requests need a key"),
+	PROV_KEY("allow_insecure", K_BOOL, allow_insecure, "no",
+	    "let a key go over plain http:// to another host"),
 };
 
-#define MODEL_KEY(n, t, f) { .name = n, .type = t, .off = offsetof(struct model_conf, f) }
+#define MODEL_KEY(n, t, f, d, h) \
+	{ .name = n, .type = t, .off = offsetof(struct model_conf, f), .def = d, .help = h }
 static const struct key model_keys[] = {
-	MODEL_KEY("provider", K_STR, provider),
-	MODEL_KEY("id", K_STR, id),
-	MODEL_KEY("tier", K_TIER, tier),
-	MODEL_KEY("input_price", K_PRICE, in_price),
-	MODEL_KEY("output_price", K_PRICE, out_price),
-	MODEL_KEY("cached_input_price", K_PRICE, cached_price),
-	MODEL_KEY("cache_write_price", K_PRICE, cache_write_price),
-	MODEL_KEY("context", K_I64, context),
-	MODEL_KEY("max_output", K_I64, max_output),
+	MODEL_KEY("provider", K_STR, provider, NULL, "the [provider.NAME] it is sent through"),
+	MODEL_KEY("id", K_STR, id, NULL, "the model's id at the provider"),
+	MODEL_KEY("tier", K_TIER, tier, NULL, "cheap, mid or frontier"),
+	MODEL_KEY("input_price", K_PRICE, in_price, NULL, "dollars per million input tokens"),
+	MODEL_KEY("output_price", K_PRICE, out_price, NULL, "dollars per million output tokens"),
+	MODEL_KEY("cached_input_price", K_PRICE, cached_price, NULL,
+	    "dollars per million input tokens read from the cache"),
+	MODEL_KEY("cache_write_price", K_PRICE, cache_write_price, NULL,
+	    "dollars per million input tokens written to the cache"),
+	MODEL_KEY("context", K_I64, context, NULL, "the context window in tokens"),
+	MODEL_KEY("max_output", K_I64, max_output, NULL, "the longest reply in tokens"),
 };
 
 struct parse {
@@ -319,6 +338,22 @@ set_from_table(struct parse *p, const struct key *keys, size_t n, void *base, co
 	return false;
 }
 
+/* Set each key of keys that has a default to it, in the struct at base. */
+static void
+keys_default(struct config *cfg, const struct key *keys, size_t n, void *base)
+{
+	struct parse p = { .cfg = cfg };
+	size_t i;
+
+	buf_init(&p.errors, 0);
+	for (i = 0; i < n; i++)
+		if (keys[i].def != NULL)
+			set_key(&p, &keys[i], base, keys[i].def);
+	if (p.errors.len > 0)
+		die("a built-in default is wrong: %s", buf_str(&p.errors));
+	buf_done(&p.errors);
+}
+
 static struct provider_conf *
 provider_get(struct config *cfg, const char *name)
 {
@@ -332,8 +367,7 @@ provider_get(struct config *cfg, const char *name)
 	pc = &cfg->providers[cfg->nproviders++];
 	memset(pc, 0, sizeof *pc);
 	pc->name = xstrdup(name);
-	pc->api = API_OPENAI;
-	pc->requires_key = true;
+	keys_default(cfg, provider_keys, ARRAY_SIZE(provider_keys), pc);
 	return pc;
 }
 
@@ -394,6 +428,36 @@ tier_section(struct parse *p, const char *tname, const char *name, const char *v
 	tc->line = p->line;
 }
 
+/* The table of section's keys, or NULL. */
+static const struct key *
+section_keys(const char *section, size_t *n)
+{
+	if (strcmp(section, "llm") == 0)
+		return *n = ARRAY_SIZE(llm_keys), llm_keys;
+	if (strcmp(section, "git") == 0)
+		return *n = ARRAY_SIZE(git_keys), git_keys;
+	if (str_startswith(section, "provider."))
+		return *n = ARRAY_SIZE(provider_keys), provider_keys;
+	if (str_startswith(section, "model."))
+		return *n = ARRAY_SIZE(model_keys), model_keys;
+	return *n = 0, NULL;
+}
+
+/* An unknown key, with the keys section does have. */
+static void
+unknown_key(struct parse *p, const char *section, const char *name)
+{
+	struct buf known;
+	size_t i, n;
+	const struct key *keys = section_keys(section, &n);
+
+	buf_init(&known, 0);
+	for (i = 0; i < n; i++)
+		buf_addf(&known, "%s%s", i ? ", " : "", keys[i].name);
+	perr(p, "[%s]: unknown key '%s' (known: %s)", section, name, buf_str(&known));
+	buf_done(&known);
+}
+
 static int
 on_key(void *user, const char *section, const char *name, const char *value)
 {
@@ -423,7 +487,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		return 1;
 	}
 	if (!known)
-		perr(p, "[%s]: unknown key '%s'", section, name);
+		unknown_key(p, section, name);
 	return 1;
 }
 
@@ -484,22 +548,8 @@ config_defaults(struct config *cfg)
 	cfg->data_dir = xdg_dir("LLM_DATA_DIR", "XDG_DATA_HOME", ".local/share");
 	if (cfg->dir != NULL)
 		cfg->path = xstrfmt("%s/config.ini", cfg->dir);
-	cfg->tier = TIER_AUTO;
-	cfg->budget_action = BUDGET_DOWNGRADE;
-	cfg->escalate = true;
-	cfg->learn = true;
-	cfg->warn_at[0] = 50;
-	cfg->warn_at[1] = 80;
-	cfg->warn_at[2] = 100;
-	cfg->nwarn_at = 3;
-	cfg->quality = ROUTER_QUALITY_DEFAULT;
-	cfg->theme = xstrdup("default");
-	cfg->timeout = 300;
-	cfg->deadline = 600;
-	cfg->max_reply = 64;
-	cfg->git_tier = TIER_CHEAP;
-	cfg->git_timeout = 20;
-	cfg->git_max_tokens = 6000;
+	keys_default(cfg, llm_keys, ARRAY_SIZE(llm_keys), cfg);
+	keys_default(cfg, git_keys, ARRAY_SIZE(git_keys), cfg);
 	for (i = 0; i < ARRAY_SIZE(builtin_providers); i++) {
 		struct provider_conf *pc = provider_get(cfg, builtin_providers[i].name);
 
@@ -675,12 +725,92 @@ config_provider(const struct config *cfg, const char *name)
 	return NULL;
 }
 
+/* Pico-dollars as the shortest exact decimal: 0, 50, 0.000001. */
 static void
-dump_price(FILE *f, const char *key, int64_t v)
+dump_usd(FILE *f, int64_t v)
 {
-	if (v == PRICE_UNKNOWN)
-		return;
-	fprintf(f, "%s = %" PRId64 ".%06" PRId64 "\n", key, v / 1000000, v % 1000000);
+	char frac[16];
+	int len;
+
+	len = snprintf(frac, sizeof frac, "%012" PRId64, v % 1000000000000);
+	while (len > 0 && frac[len - 1] == '0')
+		frac[--len] = '\0';
+	fprintf(f, "%" PRId64 "%s%s", v / 1000000000000, len ? "." : "", frac);
+}
+
+/* Key k of the struct at base as "name = value"; false when it is not set. */
+static bool
+dump_key(FILE *f, const struct key *k, const void *base)
+{
+	const void *field = (const char *)base + k->off;
+	int64_t v;
+	size_t i;
+
+	switch (k->type) {
+	case K_STR:
+		if (*(char *const *)field == NULL)
+			return false;
+		fprintf(f, "%s = %s", k->name, *(char *const *)field);
+		return true;
+	case K_BOOL:
+		fprintf(f, "%s = %s", k->name, *(const bool *)field ? "yes" : "no");
+		return true;
+	case K_LONG:
+		fprintf(f, "%s = %ld", k->name, *(const long *)field);
+		return true;
+	case K_I64:
+		if ((v = *(const int64_t *)field) == 0 && k->def == NULL)
+			return false;
+		fprintf(f, "%s = %" PRId64, k->name, v);
+		return true;
+	case K_TIER:
+	case K_TIER_OR_AUTO:
+		if (*(const enum tier *)field == TIER_AUTO && k->type == K_TIER)
+			return false;
+		fprintf(f, "%s = %s", k->name, tier_str(*(const enum tier *)field));
+		return true;
+	case K_USD:
+		fprintf(f, "%s = ", k->name);
+		dump_usd(f, *(const int64_t *)field);
+		return true;
+	case K_PRICE:
+		if ((v = *(const int64_t *)field) == PRICE_UNKNOWN)
+			return false;
+		fprintf(f, "%s = %" PRId64 ".%06" PRId64, k->name, v / 1000000, v % 1000000);
+		return true;
+	case K_ACTION:
+		fprintf(f, "%s = %s", k->name, budget_action_str(*(const enum budget_action *)field));
+		return true;
+	case K_API:
+		fprintf(f, "%s = %s", k->name, provider_api_str(*(const enum api *)field));
+		return true;
+	case K_PERCENTS:
+		fprintf(f, "%s =", k->name);
+		for (i = 0; i < ((const struct config *)base)->nwarn_at; i++)
+			fprintf(f, "%s %d", i ? "," : "", ((const int *)field)[i]);
+		return true;
+	case K_QUALITY:
+		fprintf(f, "%s = %.3g", k->name, *(const double *)field);
+		return true;
+	case K_LIST:
+		break;
+	}
+	return false;
+}
+
+/* Every key of a table that is set, one a line; with help, each says what it is. */
+static void
+dump_keys(FILE *f, const struct key *keys, size_t n, const void *base, bool help)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!dump_key(f, &keys[i], base))
+			continue;
+		if (help)
+			fprintf(f, "  ; %s", keys[i].help);
+		fputc('\n', f);
+	}
 }
 
 void
@@ -689,17 +819,7 @@ config_dump(const struct config *cfg, FILE *f)
 	size_t i, j;
 
 	fprintf(f, "; %s%s\n[llm]\n", cfg->path, cfg->loaded ? "" : " (not present: defaults)");
-	fprintf(f, "tier = %s\n", tier_str(cfg->tier));
-	fprintf(f, "budget = %" PRId64 ".%02" PRId64 "\n", cfg->budget / 1000000000000,
-	    cfg->budget / 10000000000 % 100);
-	fprintf(f, "budget_action = %s\nescalate = %s\nquality = %.3g\ntheme = %s\n",
-	    budget_action_str(cfg->budget_action), cfg->escalate ? "yes" : "no", cfg->quality, cfg->theme);
-	fprintf(f, "max_tokens = %ld\ntimeout = %ld\ndeadline = %ld\nmax_reply = %ld\n",
-	    cfg->max_tokens, cfg->timeout, cfg->deadline, cfg->max_reply);
-	fputs("warn_at =", f);
-	for (i = 0; i < cfg->nwarn_at; i++)
-		fprintf(f, "%s %d", i ? "," : "", cfg->warn_at[i]);
-	fprintf(f, "\nlearn = %s\n", cfg->learn ? "yes" : "no");
+	dump_keys(f, llm_keys, ARRAY_SIZE(llm_keys), cfg, true);
 	for (i = 0; i < TIER_COUNT; i++) {
 		if (cfg->tiers[i].n == 0)
 			continue;
@@ -709,38 +829,15 @@ config_dump(const struct config *cfg, FILE *f)
 		fputc('\n', f);
 	}
 	for (i = 0; i < cfg->nproviders; i++) {
-		const struct provider_conf *pc = &cfg->providers[i];
-
-		fprintf(f, "\n[provider.%s]\napi = %s\nbase_url = %s\n", pc->name,
-		    provider_api_str(pc->api), pc->base_url ? pc->base_url : "");
-		if (pc->key_env != NULL)
-			fprintf(f, "key_env = %s\n", pc->key_env);
-		if (pc->key_command != NULL)
-			fprintf(f, "key_command = %s\n", pc->key_command);
-		fprintf(f, "requires_key = %s\n", pc->requires_key ? "yes" : "no");
-		if (pc->allow_insecure)
-			fprintf(f, "allow_insecure = yes\n");
+		fprintf(f, "\n[provider.%s]\n", cfg->providers[i].name);
+		dump_keys(f, provider_keys, ARRAY_SIZE(provider_keys), &cfg->providers[i], false);
 	}
 	for (i = 0; i < cfg->nmodels; i++) {
-		const struct model_conf *mc = &cfg->models[i];
-
-		fprintf(f, "\n[model.%s]\nprovider = %s\nid = %s\n", mc->name,
-		    mc->provider ? mc->provider : "", mc->id ? mc->id : "");
-		if (mc->tier != TIER_AUTO)
-			fprintf(f, "tier = %s\n", tier_str(mc->tier));
-		dump_price(f, "input_price", mc->in_price);
-		dump_price(f, "output_price", mc->out_price);
-		dump_price(f, "cached_input_price", mc->cached_price);
-		dump_price(f, "cache_write_price", mc->cache_write_price);
-		if (mc->context)
-			fprintf(f, "context = %" PRId64 "\n", mc->context);
-		if (mc->max_output)
-			fprintf(f, "max_output = %" PRId64 "\n", mc->max_output);
+		fprintf(f, "\n[model.%s]\n", cfg->models[i].name);
+		dump_keys(f, model_keys, ARRAY_SIZE(model_keys), &cfg->models[i], false);
 	}
-	fprintf(f, "\n[git]\ntier = %s\n", tier_str(cfg->git_tier));
-	if (cfg->git_model != NULL)
-		fprintf(f, "model = %s\n", cfg->git_model);
-	fprintf(f, "timeout = %ld\nmax_tokens = %ld\n", cfg->git_timeout, cfg->git_max_tokens);
+	fprintf(f, "\n[git]\n");
+	dump_keys(f, git_keys, ARRAY_SIZE(git_keys), cfg, true);
 	if (cfg->nkeys > 0) {
 		fprintf(f, "\n[keys]\n");
 		for (i = 0; i < cfg->nkeys; i++)

@@ -26,6 +26,7 @@ struct http {
 	CURLM *multi;        /* NULL until the first request */
 	int running;
 	size_t active;
+	struct http_req *fakes;  /* running requests of a fake transport */
 };
 
 struct http_req {
@@ -50,7 +51,15 @@ struct http_req {
 	bool running;
 	enum http_result result;
 	char errbuf[CURL_ERROR_SIZE];
+	char *canned;        /* a fake transport's answer, fed by http_poll */
+	bool hold;           /* fake: running after its answer, until cancelled */
+	bool fed;
+	struct http_req *fake_next;
 };
+
+/* Set by tests only: requests are answered by fake_fn and never sent. */
+static http_fake_fn fake_fn;
+static void *fake_arg;
 
 /* Make an idle client; nothing is loaded until the first request. */
 struct http *
@@ -76,6 +85,8 @@ http_load(char **cause)
 {
 	static bool inited;
 
+	if (fake_fn != NULL)
+		return 0;
 	if (curl_load(cause) < 0)
 		return -1;
 	if (!inited) {
@@ -248,6 +259,89 @@ log_done(const struct http_req *r)
 	    (long long)size);
 }
 
+void
+http_set_fake(http_fake_fn fn, void *arg)
+{
+	fake_fn = fn;
+	fake_arg = arg;
+}
+
+/* Ask the fake for spec's answer; the next http_poll gives it. */
+static struct http_req *
+fake_start(struct http *h, struct http_req *r, const struct http_spec *spec)
+{
+	struct http_canned c = { .result = HTTP_OK, .status = 200, .retry_after_ms = -1 };
+
+	fake_fn(fake_arg, spec, &c);
+	r->result = c.result;
+	r->status = c.result == HTTP_OK ? c.status : 0;
+	r->retry_after_ms = c.retry_after_ms;
+	r->canned = xstrdup(c.body != NULL ? c.body : "");
+	r->hold = c.hold;
+	if (c.result != HTTP_OK)
+		snprintf(r->errbuf, sizeof r->errbuf, "fake transport: %s", result_names[c.result]);
+	r->fake_next = h->fakes;
+	h->fakes = r;
+	r->running = true;
+	h->active++;
+	return r;
+}
+
+static void
+fake_unlink(struct http *h, struct http_req *r)
+{
+	struct http_req **p;
+
+	for (p = &h->fakes; *p != NULL; p = &(*p)->fake_next) {
+		if (*p == r) {
+			*p = r->fake_next;
+			return;
+		}
+	}
+}
+
+/* Feed r's answer through on_write, in pieces as a stream comes; false if the reader stopped it. */
+static bool
+fake_write(struct http_req *r)
+{
+	const char *p = r->canned;
+	size_t left = strlen(p), n;
+
+	while (left > 0 && r->status != 0) {
+		n = left < 16 ? left : 16;
+		if (on_write((char *)p, 1, n, r) != n)
+			return false;
+		p += n;
+		left -= n;
+	}
+	return true;
+}
+
+/* Give each fake request started before this call its answer; true if any was given. */
+static bool
+fake_feed(struct http *h)
+{
+	struct http_req *r, *next;
+	bool any = false;
+
+	for (r = h->fakes; r != NULL; r = next) {
+		next = r->fake_next;
+		if (r->fed)
+			continue;
+		r->fed = any = true;
+		if (!fake_write(r))
+			r->result = r->aborted ? HTTP_ABORTED : HTTP_TOO_LARGE;
+		else if (r->hold)
+			continue;
+		fake_unlink(h, r);
+		r->running = false;
+		h->active--;
+		if (r->done != NULL)
+			r->done(r->arg, r);
+	}
+	return any;
+}
+
 struct http_req *
 http_start(struct http *h, const struct http_spec *spec)
 {
@@ -261,6 +355,8 @@ http_start(struct http *h, const struct http_spec *spec)
 	r->retry_after_ms = -1;
 	r->should_retry = -1;
 	buf_init(&r->err, ERROR_BODY_MAX);
+	if (fake_fn != NULL)
+		return fake_start(h, r, spec);
 	http_ready(h);
 	r->easy = curl_easy_init();
 	if (r->easy == NULL)
@@ -313,7 +409,10 @@ http_cancel(struct http *h, struct http_req *r)
 {
 	if (r == NULL || !r->running)
 		return;
-	curl_multi_remove_handle(h->multi, r->easy);
+	if (r->easy != NULL)
+		curl_multi_remove_handle(h->multi, r->easy);
+	else
+		fake_unlink(h, r);
 	r->running = false;
 	r->result = HTTP_CANCELLED;
 	h->active--;
@@ -336,6 +435,7 @@ http_req_free(struct http_req *r)
 	if (r->headers != NULL)
 		curl_slist_free_all(r->headers);
 	free(r->body);
+	free(r->canned);
 	buf_done(&r->err);
 	free(r);
 }
@@ -426,6 +526,8 @@ http_poll(struct http *h, const int *extra_fds, size_t nfds, int timeout_ms)
 		nfds = ARRAY_SIZE(w);
 	if (timeout_ms < 0)
 		timeout_ms = 1000;
+	if (fake_fn != NULL)
+		return http_poll_fds(extra_fds, nfds, fake_feed(h) ? 0 : timeout_ms);
 	if (h->multi == NULL)
 		return http_poll_fds(extra_fds, nfds, timeout_ms);
 	for (i = 0; i < nfds; i++) {

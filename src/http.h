@@ -87,6 +87,25 @@ bool http_url_plain_remote(const char *url);
  */
 const char *http_url_proxy(const char *url);
 
+/*
+ * A canned answer to one request, for the tests of what sits above http:
+ * while a fake is set, requests get these instead of the network.
+ */
+struct http_canned {
+	enum http_result result;     /* HTTP_OK by default: a response (any status) */
+	long status;                 /* 200 by default */
+	const char *body;            /* a 2xx body for the data callback, else the error body */
+	long retry_after_ms;         /* what Retry-After said; -1 (default): nothing */
+	bool hold;                   /* give the body, then run until http_cancel */
+};
+/* Fill *out, already set to the defaults, with the answer to spec. */
+typedef void (*http_fake_fn)(void *arg, const struct http_spec *spec, struct http_canned *out);
+/*
+ * For tests only: answer every request of every client from fn, fed in small
+ * pieces by the next http_poll, and load nothing; NULL: the network again.
+ */
+void http_set_fake(http_fake_fn fn, void *arg);
+
 /* Parse a Retry-After value (seconds, fractional seconds or an HTTP date) into ms; -1 if bad. */
 long http_parse_retry_after(const char *v, long now);
 

@@ -430,6 +430,30 @@ proc_wait(struct proc *p)
 	return reap(p);
 }
 
+/* Run argv to its end, stdout fed to sink. */
+int
+proc_run(const char *const *argv, int in_fd, proc_sink_fn sink, void *arg)
+{
+	struct proc_spec s = { .argv = argv, .out = PROC_IO_PIPE };
+	struct proc p;
+	char *cause = NULL;
+	int status;
+
+	if (in_fd >= 0) {
+		s.in = PROC_IO_FD;
+		s.in_fd = in_fd;
+	}
+	if (proc_start(&p, &s, &cause) != 0) {
+		free(cause);
+		return -1;
+	}
+	proc_read(&p, sink, arg);
+	status = proc_wait(&p);
+	if (status == -1 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status) == 127 ? -1 : WEXITSTATUS(status);
+}
+
 /* Reap the child if it has ended. */
 int
 proc_try_wait(struct proc *p)

@@ -59,6 +59,13 @@ int proc_start(struct proc *p, const struct proc_spec *s, char **cause);
  */
 int proc_read(struct proc *p, proc_sink_fn sink, void *arg);
 
+/*
+ * Run argv (argv[0] looked up in PATH) to its end, stdin from in_fd (-1:
+ * /dev/null), stdout fed to sink, stderr discarded. Its exit code, or -1 if
+ * it could not run (127: not found) or did not exit.
+ */
+int proc_run(const char *const *argv, int in_fd, proc_sink_fn sink, void *arg);
+
 /* Wait for the child and reap it, killing it at its deadline; its wait status, or -1. */
 int proc_wait(struct proc *p);
 

@@ -230,8 +230,8 @@ tui_pump(struct tui *t, int timeout_ms)
 	if (!t->headless)
 		fds[n++] = STDIN_FILENO;
 	fds[n++] = t->sig_pipe[0];
-	if (t->job.pid != 0 && t->job.fd >= 0)
-		fds[n++] = t->job.fd;
+	if (t->job.proc.pid != 0 && t->job.proc.out >= 0)
+		fds[n++] = t->job.proc.out;
 	chat_poll(t->chat, fds, n, timeout_ms);
 	tui_job_poll(t);
 	while (read(t->sig_pipe[0], drain, sizeof(drain)) > 0)
@@ -411,7 +411,7 @@ tui_new(struct app *cli, const struct tui_opts *o)
 	t->route_dirty = true;
 	t->input_rows = 1;
 	t->sig_pipe[0] = t->sig_pipe[1] = -1;
-	t->job.fd = -1;
+	t->job.proc.in = t->job.proc.out = -1;
 	if (pipe(t->sig_pipe) == 0) {
 		fcntl(t->sig_pipe[0], F_SETFL, O_NONBLOCK);
 		fcntl(t->sig_pipe[1], F_SETFL, O_NONBLOCK);

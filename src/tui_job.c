@@ -29,7 +29,7 @@ tui_run_attach(struct tui *t, const char *cmd)
 	struct proc p;
 	char k[16], *cause = NULL;
 
-	if (j->pid != 0) {
+	if (j->proc.pid != 0) {
 		tui_status(t, true, "a /run command is still running: %s", j->cmd);
 		return;
 	}
@@ -39,8 +39,7 @@ tui_run_attach(struct tui *t, const char *cmd)
 		return;
 	}
 	fcntl(p.out, F_SETFL, fcntl(p.out, F_GETFL) | O_NONBLOCK);
-	j->pid = p.pid; /* the leader of its session and process group */
-	j->fd = p.out;
+	j->proc = p; /* the leader of its session and process group */
 	j->cut = j->stopped = false;
 	j->cmd = xstrdup(cmd);
 	buf_init(&j->out, RUN_MAX);
@@ -52,7 +51,7 @@ tui_run_attach(struct tui *t, const char *cmd)
 bool
 tui_job_busy(const struct tui *t)
 {
-	return t->job.pid != 0;
+	return t->job.proc.pid != 0;
 }
 
 /* Attach the finished command's output, exit status st. */
@@ -83,12 +82,12 @@ job_clear(struct tui *t)
 {
 	struct tui_job *j = &t->job;
 
-	if (j->fd >= 0)
-		close(j->fd);
+	if (j->proc.out >= 0)
+		close(j->proc.out);
 	buf_done(&j->out);
 	free(j->cmd);
 	memset(j, 0, sizeof *j);
-	j->fd = -1;
+	j->proc.in = j->proc.out = -1;
 }
 
 /* Read what the command printed; attach it once the command is over. */
@@ -98,13 +97,12 @@ tui_job_poll(struct tui *t)
 	struct tui_job *j = &t->job;
 	char chunk[4096];
 	ssize_t n;
-	int st;
-	pid_t r;
+	int r;
 
-	if (j->pid == 0)
+	if (j->proc.pid == 0)
 		return;
-	while (j->fd >= 0) {
-		n = read(j->fd, chunk, sizeof(chunk));
+	while (j->proc.out >= 0) {
+		n = read(j->proc.out, chunk, sizeof(chunk));
 		if (n > 0) {
 			/* past the cap the rest is read and dropped, so the command is never stuck */
 			if (!j->cut && buf_add(&j->out, chunk, (size_t)n) != 0)
@@ -115,14 +113,14 @@ tui_job_poll(struct tui *t)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
-		close(j->fd);
-		j->fd = -1;
+		close(j->proc.out);
+		j->proc.out = -1;
 	}
-	r = waitpid(j->pid, &st, WNOHANG);
+	r = proc_try_wait(&j->proc);
 	if (r == 0)
 		return; /* the output is closed, the command not yet over */
-	if (r == j->pid && !j->stopped)
-		job_attach(t, st);
+	if (r == 1 && !j->stopped)
+		job_attach(t, j->proc.status);
 	else if (j->stopped)
 		tui_status(t, false, "stopped, nothing attached: %s", j->cmd);
 	job_clear(t);
@@ -133,10 +131,10 @@ tui_job_poll(struct tui *t)
 void
 tui_job_stop(struct tui *t)
 {
-	if (t->job.pid == 0)
+	if (t->job.proc.pid == 0)
 		return;
 	t->job.stopped = true;
-	kill(-t->job.pid, SIGTERM);
+	proc_signal(&t->job.proc, SIGTERM);
 	tui_status(t, false, "stopping: %s", t->job.cmd);
 }
 
@@ -144,10 +142,9 @@ tui_job_stop(struct tui *t)
 void
 tui_job_kill(struct tui *t)
 {
-	if (t->job.pid == 0)
+	if (t->job.proc.pid == 0)
 		return;
-	kill(-t->job.pid, SIGKILL);
-	waitpid(t->job.pid, NULL, 0);
+	proc_kill(&t->job.proc, 0);
 	job_clear(t);
 }
 

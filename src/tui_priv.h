@@ -27,6 +27,7 @@
 #include "fmt.h"
 #include "ledger.h"
 #include "md.h"
+#include "proc.h"
 #include "theme.h"
 #include "tui.h"
 #include "visible.h"
@@ -219,8 +220,7 @@ struct tui {
 	struct tui_picker pick;
 	char *confirm_cmd;     /* /run waiting for y */
 	struct tui_job {       /* /run's command, while it runs */
-		pid_t pid;         /* 0: none; the leader of its own process group */
-		int fd;            /* its output, until the end of it; -1 after */
+		struct proc proc;  /* pid 0: none; out: its output, -1 after the end of it */
 		struct buf out;
 		bool cut, stopped;
 		char *cmd;

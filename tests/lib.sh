@@ -447,3 +447,149 @@ fake_last() {
 json_get() {
 	t_py -c "$_T_PY_GET" doc "$1" "$2"
 }
+
+# t_dbus_session ARG TOOL...: run this test inside a private D-Bus session
+# with a throw-away HOME, XDG dirs and runtime dir, so that no user keyring or
+# bus is touched. Call it first, with the script's "${1:-}". In the outer run
+# (ARG is not "inner") it checks for dbus-run-session and each TOOL (skipped,
+# or failed under CI=true, when one is missing), runs "sh $0 inner" under
+# dbus-run-session, prints that run's results and exits with its status. In
+# the inner run it returns, with what follows going to the results (what the
+# bus and the daemons it starts print goes to a log apart, so that a daemon's
+# stray line never runs into an "ok").
+t_dbus_session() {
+	if [ "$1" = inner ]; then
+		exec >"$KR_ROOT/results" 2>&1
+		return 0
+	fi
+	shift
+	for _tool in dbus-run-session "$@"; do
+		if ! command -v "$_tool" >/dev/null 2>&1; then
+			if [ "${CI:-}" = true ]; then
+				echo "not ok - keyring tools: $_tool is not installed (scripts/deps.sh installs it)"
+				exit 1
+			fi
+			echo "# skip: $_tool is not installed (scripts/deps.sh installs it); keyring not tested"
+			exit 0
+		fi
+	done
+	# The bus daemon, and any keyring daemon it starts on demand, must see the
+	# throw-away HOME too: set it before the session exists.
+	KR_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/llm-keyring.XXXXXX") || exit 1
+	export KR_ROOT
+	_kr_home
+	mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+	unset DISPLAY WAYLAND_DISPLAY GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
+	dbus-run-session -- sh "$0" inner >"$KR_ROOT/bus.log" 2>&1
+	_rc=$?
+	cat "$KR_ROOT/results" 2>/dev/null || cat "$KR_ROOT/bus.log"
+	rm -rf "$KR_ROOT"
+	exit "$_rc"
+}
+
+# _kr_home: HOME, the XDG dirs and the runtime dir of t_dbus_session's session.
+_kr_home() {
+	export HOME="$KR_ROOT/home" XDG_RUNTIME_DIR="$KR_ROOT/run"
+	export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share"
+	export XDG_CACHE_HOME="$HOME/.cache" XDG_STATE_HOME="$HOME/.local/state"
+}
+
+# t_keyring_setup: in t_dbus_session's inner run, after T_KEEP_DBUS=1 t_setup:
+# back to the HOME the session bus was started with (llm's own dirs stay in
+# $T); no key variables, so the keyring is the only source unless a check says
+# otherwise; no display, so no prompt window can appear (the prompter fails at
+# once, headless). GLib and libsecret lose a few allocations of their own when
+# a Secret Service prompt fails: a leak-checking build must not count those
+# against llm. The runner's own suppressions are kept: the last wins.
+t_keyring_setup() {
+	_kr_home
+	unset OPENAI_API_KEY ANTHROPIC_API_KEY GEMINI_API_KEY LLM_TEST_WORK_KEY
+	unset DISPLAY WAYLAND_DISPLAY GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
+	_supp=$(printf '%s' "${LSAN_OPTIONS:-}" | tr ':' '\n' | sed -n 's/^suppressions=//p' | tail -n 1)
+	{
+		[ -n "$_supp" ] && cat "$_supp" 2>/dev/null
+		printf 'leak:libglib-2.0.so\nleak:libgio-2.0.so\nleak:libgobject-2.0.so\nleak:libsecret-1.so\n'
+	} >"$T/lsan.supp"
+	export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$T/lsan.supp"
+}
+
+# on_pty OUT ARGS...: run llm ARGS with stdout on a new pseudo-terminal (stdin
+# /dev/null, stderr in $T/err); everything the terminal received goes to OUT,
+# byte for byte. Sets RC. (tests/pty_run.py puts all three on a terminal of a
+# given size, for the TUI.)
+on_pty() {
+	_out=$1
+	shift
+	if t_py - "$_out" "$T/err" "$LLM_BIN" "$@" <<'PY'; then RC=0; else RC=$?; fi
+import os, pty, subprocess, sys
+out, err, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+master, slave = pty.openpty()
+with open(err, "wb") as e:
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=slave, stderr=e)
+os.close(slave)
+data = b""
+while True:
+    try:
+        chunk = os.read(master, 65536)
+    except OSError:  # EIO: the last writer has gone
+        break
+    if not chunk:
+        break
+    data += chunk
+rc = p.wait(timeout=60)
+with open(out, "wb") as f:
+    f.write(data)
+sys.exit(rc)
+PY
+}
+
+# t_frontier_model: print a [tier.frontier] of one frontier model on the fake,
+# with round prices, for config.ini: the usage tests work their figures out by
+# hand with it.
+t_frontier_model() {
+	cat <<'EOF_MODEL'
+[tier.frontier]
+models = test-frontier
+
+[model.test-frontier]
+provider = openai
+id = test-frontier-1
+tier = frontier
+input_price = 15
+output_price = 75
+cached_input_price = 1.5
+cache_write_price = 18.75
+EOF_MODEL
+}
+
+# t_seed_december DB: the month the usage charts draw, December 2026 to the
+# 10th, into the ledger DB (which llm has created): 20c of cheap every day,
+# $1.50 of mid on every day but the weekend of the 5th, and a $6 frontier burst
+# on Tuesday the 8th; $20 in 20 requests.
+t_seed_december() {
+	_dec=$(date -u -d '2026-12-01 00:00:00' +%s)
+	sqlite3 "$1" "
+WITH RECURSIVE n(d) AS (SELECT 0 UNION ALL SELECT d + 1 FROM n WHERE d < 9)
+INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens, output_tokens,
+  cost_pico, estimated, status)
+SELECT $_dec + d * 86400 + 32400, 'deepseek', 'deepseek-v4-flash', 'cheap', 'auto', 250000,
+  30000, 200000000000, 0, 'ok' FROM n
+UNION ALL SELECT $_dec + d * 86400 + 39600, 'anthropic', 'claude-sonnet-4-6', 'mid', 'auto',
+  300000, 25000, 1500000000000, 0, 'ok' FROM n WHERE d NOT IN (4, 5)
+UNION ALL SELECT $_dec + 7 * 86400 + 57600, 'anthropic', 'claude-opus-4-6', 'frontier',
+  'pinned', 500000, 60000, 6000000000000, 0, 'ok';"
+}
+
+# t_git_repo DIR: a fresh repository at DIR (branch main, a test identity, no
+# signing) with one commit of a README; cd into it and set R to DIR.
+t_git_repo() {
+	R=$1
+	git init -q "$R" && cd "$R" || exit 1
+	git symbolic-ref HEAD refs/heads/main
+	git config user.name "Test User"
+	git config user.email test@example.com
+	git config commit.gpgsign false
+	printf 'hello\n' >README
+	git add README
+	git commit -q -m "initial" --no-verify
+}

@@ -9,12 +9,17 @@ tui_setup() {
 	DB="$LLM_DATA_DIR/llm.db"
 }
 
-# tui NAME [SIZE]: run the script $T/NAME.s headless; TUI_RC, stderr in $T/NAME.err.
+# tui NAME [SIZE [ARGS...]]: run the script $T/NAME.s headless (SIZE 100x30 by
+# default), with more llm chat ARGS if given; TUI_RC, stderr in $T/NAME.err.
 # TUI_RC is read by the scripts that source this file.
 # shellcheck disable=SC2034
 tui() {
-	if timeout -k 5 60 "$LLM_BIN" chat --headless "$T/$1.s" --size "${2:-100x30}" \
-	    ${TUI_OUT:+--out "$TUI_OUT"} >"$T/$1.out" 2>"$T/$1.err"; then
+	_n=$1
+	_s=${2:-100x30}
+	shift
+	[ $# -gt 0 ] && shift
+	if timeout -k 5 60 "$LLM_BIN" chat --headless "$T/$_n.s" --size "$_s" \
+	    ${TUI_OUT:+--out "$TUI_OUT"} "$@" >"$T/$_n.out" 2>"$T/$_n.err"; then
 		TUI_RC=0
 	else
 		TUI_RC=$?
@@ -46,4 +51,16 @@ check_golden() {
 	else
 		not_ok "golden: $1" "$(diff -u "$_g" "$2" 2>&1 | head -40)"
 	fi
+}
+
+# tui_first_conversation: a conversation to go back to, made through the
+# client: "first", answered "noted" (script $T/first.s).
+tui_first_conversation() {
+	fake_reply '{"text":"noted","usage":{"input":10,"output":1}}'
+	cat >"$T/first.s" <<S
+:type first
+:key Enter
+:wait-idle
+S
+	tui first
 }

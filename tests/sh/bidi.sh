@@ -4,34 +4,6 @@
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
-# on_pty OUT ARGS...: run llm ARGS with stdout on a new pseudo-terminal (stdin
-# /dev/null, stderr in $T/err); everything the terminal received goes to OUT. Sets RC.
-on_pty() {
-	_out=$1
-	shift
-	if t_py - "$_out" "$T/err" "$LLM_BIN" "$@" <<'PY'; then RC=0; else RC=$?; fi
-import os, pty, subprocess, sys
-out, err, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
-master, slave = pty.openpty()
-with open(err, "wb") as e:
-    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=slave, stderr=e)
-os.close(slave)
-data = b""
-while True:
-    try:
-        chunk = os.read(master, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
-rc = p.wait(timeout=60)
-with open(out, "wb") as f:
-    f.write(data)
-sys.exit(rc)
-PY
-}
-
 # no_bidi FILE: exit 0 if FILE holds none of the bidi controls; else say which.
 no_bidi() {
 	t_py - "$1" <<'PY'

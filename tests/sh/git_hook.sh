@@ -22,15 +22,7 @@ export EDITOR_SEEN="$T/seen" GIT_EDITOR="$T/editor"
 
 # new_repo NAME: a fresh repository at $T/NAME with one commit; cd into it.
 new_repo() {
-	R=$T/$1
-	git init -q "$R" && cd "$R" || exit 1
-	git symbolic-ref HEAD refs/heads/main
-	git config user.name "Test User"
-	git config user.email test@example.com
-	git config commit.gpgsign false
-	printf 'hello\n' >README
-	git add README
-	git commit -q -m "initial" --no-verify
+	t_git_repo "$T/$1"
 }
 
 # usage_rows: how many ledger rows the hook left, by status ("ok:1 cancelled:1").

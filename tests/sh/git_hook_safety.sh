@@ -9,15 +9,7 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_SEQUENCE_EDITOR
 # nobody reads the draft before it is history
 export GIT_EDITOR=true
 
-R=$T/repo
-git init -q "$R" && cd "$R" || exit 1
-git symbolic-ref HEAD refs/heads/main
-git config user.name "Test User"
-git config user.email test@example.com
-git config commit.gpgsign false
-printf 'hello\n' >README
-git add README
-git commit -q -m "initial" --no-verify
+t_git_repo "$T/repo"
 run_llm git install-hook
 check_rc "install-hook exits 0" 0
 

@@ -1,66 +1,23 @@
 #!/bin/sh
 # keyring: llm keys and the key lookup against a real gnome-keyring inside a private D-Bus session.
 #
-# The outer run re-executes this script under dbus-run-session; the inner run
-# isolates HOME, the XDG dirs and the runtime dir (tests/lib.sh), so no user
-# keyring or bus is ever touched. Checks first run with no session bus at all,
-# then start gnome-keyring-daemon on the private bus.
+# The outer run re-executes this script under dbus-run-session, with HOME,
+# the XDG dirs and the runtime dir isolated (t_dbus_session and
+# t_keyring_setup in tests/lib.sh), so no user keyring or bus is ever touched.
+# Checks first run with no session bus at all, then start
+# gnome-keyring-daemon on the private bus.
 #
-# Helpers another test can copy: the re-exec below, kr_start (start the daemon
+# Helpers another test can copy: kr_start (start the daemon
 # and wait for its default collection), kr_lookup (read an item with another
 # Secret Service client), kr_lock / kr_unlock, keys_in (feed a key on stdin
 # without a file or argv), argv_leaks (search every process's argv).
 set -u
 
-if [ "${1:-}" != inner ]; then
-	for tool in dbus-run-session gnome-keyring-daemon secret-tool dbus-send; do
-		if ! command -v "$tool" >/dev/null 2>&1; then
-			if [ "${CI:-}" = true ]; then
-				echo "not ok - keyring tools: $tool is not installed (scripts/deps.sh installs it)"
-				exit 1
-			fi
-			echo "# skip: $tool is not installed (scripts/deps.sh installs it); keyring not tested"
-			exit 0
-		fi
-	done
-	# The bus daemon, and any keyring daemon it starts on demand, must see the
-	# throw-away HOME too: set it before the session exists.
-	KR_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/llm-keyring.XXXXXX") || exit 1
-	export KR_ROOT HOME="$KR_ROOT/home" XDG_RUNTIME_DIR="$KR_ROOT/run"
-	export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share"
-	export XDG_CACHE_HOME="$HOME/.cache" XDG_STATE_HOME="$HOME/.local/state"
-	mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-	unset DISPLAY WAYLAND_DISPLAY GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
-	# What the bus and the daemons it starts print goes to a log, apart from
-	# the results (a daemon's stray line would otherwise run into an "ok").
-	dbus-run-session -- sh "$0" inner >"$KR_ROOT/bus.log" 2>&1
-	rc=$?
-	cat "$KR_ROOT/results" 2>/dev/null || cat "$KR_ROOT/bus.log"
-	rm -rf "$KR_ROOT"
-	exit "$rc"
-fi
-exec >"$KR_ROOT/results" 2>&1
-
 . "${LLM_TOP:-.}/tests/lib.sh"
+t_dbus_session "${1:-}" gnome-keyring-daemon secret-tool dbus-send
 T_KEEP_DBUS=1
 t_setup
-# Back to the HOME the session bus was started with (llm's own dirs stay in $T).
-export HOME="$KR_ROOT/home" XDG_RUNTIME_DIR="$KR_ROOT/run"
-export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share"
-export XDG_CACHE_HOME="$HOME/.cache" XDG_STATE_HOME="$HOME/.local/state"
-# The keyring must be the only source unless a check says otherwise, and no
-# prompt window may appear: the prompter has to fail at once, headless.
-unset OPENAI_API_KEY ANTHROPIC_API_KEY GEMINI_API_KEY LLM_TEST_WORK_KEY
-unset DISPLAY WAYLAND_DISPLAY GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
-# GLib and libsecret lose a few allocations of their own when a Secret Service
-# prompt fails; a leak-checking build must not count those against llm. The
-# runner's own suppressions are kept: the last suppressions= option wins.
-supp=$(printf '%s' "${LSAN_OPTIONS:-}" | tr ':' '\n' | sed -n 's/^suppressions=//p' | tail -n 1)
-{
-	[ -n "$supp" ] && cat "$supp" 2>/dev/null
-	printf 'leak:libglib-2.0.so\nleak:libgio-2.0.so\nleak:libgobject-2.0.so\nleak:libsecret-1.so\n'
-} >"$T/lsan.supp"
-export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$T/lsan.supp"
+t_keyring_setup
 
 # expect NAME: ok when the condition just tested ($?) held, else show the output.
 expect() {

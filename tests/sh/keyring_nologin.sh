@@ -4,45 +4,11 @@
 # Runs in a private D-Bus session as keyring.sh does.
 set -u
 
-if [ "${1:-}" != inner ]; then
-	for tool in dbus-run-session gnome-keyring-daemon dbus-send; do
-		if ! command -v "$tool" >/dev/null 2>&1; then
-			if [ "${CI:-}" = true ]; then
-				echo "not ok - keyring tools: $tool is not installed (scripts/deps.sh installs it)"
-				exit 1
-			fi
-			echo "# skip: $tool is not installed (scripts/deps.sh installs it); keyring not tested"
-			exit 0
-		fi
-	done
-	KR_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/llm-keyring.XXXXXX") || exit 1
-	export KR_ROOT HOME="$KR_ROOT/home" XDG_RUNTIME_DIR="$KR_ROOT/run"
-	export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share"
-	export XDG_CACHE_HOME="$HOME/.cache" XDG_STATE_HOME="$HOME/.local/state"
-	mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-	unset DISPLAY WAYLAND_DISPLAY GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
-	dbus-run-session -- sh "$0" inner >"$KR_ROOT/bus.log" 2>&1
-	rc=$?
-	cat "$KR_ROOT/results" 2>/dev/null || cat "$KR_ROOT/bus.log"
-	rm -rf "$KR_ROOT"
-	exit "$rc"
-fi
-exec >"$KR_ROOT/results" 2>&1
-
 . "${LLM_TOP:-.}/tests/lib.sh"
+t_dbus_session "${1:-}" gnome-keyring-daemon dbus-send
 T_KEEP_DBUS=1
 t_setup
-export HOME="$KR_ROOT/home" XDG_RUNTIME_DIR="$KR_ROOT/run"
-export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share"
-export XDG_CACHE_HOME="$HOME/.cache" XDG_STATE_HOME="$HOME/.local/state"
-unset OPENAI_API_KEY ANTHROPIC_API_KEY GEMINI_API_KEY
-unset DISPLAY WAYLAND_DISPLAY GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
-supp=$(printf '%s' "${LSAN_OPTIONS:-}" | tr ':' '\n' | sed -n 's/^suppressions=//p' | tail -n 1)
-{
-	[ -n "$supp" ] && cat "$supp" 2>/dev/null
-	printf 'leak:libglib-2.0.so\nleak:libgio-2.0.so\nleak:libgobject-2.0.so\nleak:libsecret-1.so\n'
-} >"$T/lsan.supp"
-export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$T/lsan.supp"
+t_keyring_setup
 
 # The daemon as a session would start it before any login: no --unlock.
 eval "$(gnome-keyring-daemon --start --components=secrets 2>>"$T/daemon.log")"

@@ -117,8 +117,11 @@ check_rc "llm config check accepts every key of llm-config.5 (with the values it
 printf '[llm]\nno_such_key = 1\n' >>"$LLM_CONFIG_DIR/config.ini"
 run_llm config check
 check_rc "llm config check refuses a key the page does not have" 2
+check_contains "llm config check names the keys [llm] does have" "$ERR" \
+    "unknown key 'no_such_key' (known: tier, budget, budget_action,"
 
-# Every key the parser accepts is in the page: the key tables of src/config.c.
+# Every key the parser accepts is in the page: the key tables of src/config.c,
+# one entry each: KEY("name", type, field, "default" or NULL, "help").
 awk '
 	/^static const struct key [a-z_]+\[\] = \{/ {
 		t = $5; sub(/\[\].*/, "", t); sub(/_keys$/, "", t)
@@ -126,21 +129,44 @@ awk '
 		next
 	}
 	t != "" && /^\};/ { t = ""; next }
-	t != "" && /"[a-z_]+"/ { k = $0; sub(/^[^"]*"/, "", k); sub(/".*/, "", k); print t "\t" k }
-' "$LLM_TOP/src/config.c" >"$T/parser-keys"
+	t != "" && /_KEY\("/ {
+		e = $0; sub(/^[^(]*\(/, "", e)
+		split(e, a, ", ")
+		k = a[1]; gsub(/"/, "", k)
+		d = a[4]; sub(/,$/, "", d); sub(/\).*$/, "", d); gsub(/"/, "", d)
+		h = (a[5] != "" || e ~ /,$/) ? "help" : "none"
+		print t "\t" k "\t" d "\t" h
+	}
+' "$LLM_TOP/src/config.c" >"$T/table"
+cut -f1,2 "$T/table" >"$T/parser-keys"
 printf 'tier.NAME\tmodels\n' >>"$T/parser-keys"
 check "src/config.c has key tables" test "$(wc -l <"$T/parser-keys")" -ge 20
 cut -f1,2 "$T/page-keys" | sed 's/ = .*//' | sort -u >"$T/page-names"
 missing=$(sort -u "$T/parser-keys" | comm -23 - "$T/page-names" | tr '\t' .)
 check_eq "every key the parser accepts is in llm-config.5" "$missing" ""
+check_eq "every key of the tables has help text" "$(awk -F '\t' '$4 != "help"' "$T/table")" ""
 
-# Defaults the page states are the ones llm uses with no config file.
+# Each default of the tables is the value the page shows for the key.
+wrong=$(awk -F '\t' '
+	NR == FNR { if ($3 != "NULL") def[$1 "\t" $2] = $3; next }
+	{ split($2, kv, " = "); if (($1 "\t" kv[1]) in def && def[$1 "\t" kv[1]] != kv[2])
+		print $1 "." kv[1] ": page " kv[2] ", table " def[$1 "\t" kv[1]] }
+' "$T/table" "$T/page-keys")
+check_eq "every default of the key tables is the one llm-config.5 shows" "$wrong" ""
+
+# Defaults are the ones llm uses with no config file: llm config show walks the tables.
 rm -f "$LLM_CONFIG_DIR/config.ini"
 "$LLM_BIN" config show >"$T/show" 2>&1
-for kv in "tier = auto" "budget_action = downgrade" "escalate = yes" "theme = default"; do
-	key=${kv%% =*}
-	got=$(sed -n '/^\[llm\]/,/^\[/p' "$T/show" | grep "^$key *=" | sed 's/  */ /g; s/ *;.*//')
-	check_eq "llm-config.5's default $kv is llm config show's" "$got" "$kv"
+for sec in llm git; do
+	awk -F '\t' -v s="$sec" '$1 == s && $3 != "NULL" { print $2 " = " $3 }' "$T/table" >"$T/defaults"
+	check "the $sec table has defaults" test -s "$T/defaults"
+	while read -r kv; do
+		key=${kv%% =*}
+		got=$(sed -n "/^\[$sec\]/,/^\[/p" "$T/show" | grep "^$key *=" | sed 's/  */ /g; s/ *;.*//')
+		check_eq "[$sec] $kv: the default llm config show gives" "$got" "$kv"
+	done <"$T/defaults"
 done
+check_contains "llm config show says what a key is" "$(grep '^timeout = 300' "$T/show")" \
+    "; seconds without a byte"
 
 [ "$T_FAIL" -eq 0 ]

@@ -4,35 +4,6 @@
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
-# on_pty OUT ARGS...: run llm ARGS with stdout on a new pseudo-terminal (stdin
-# /dev/null, stderr in $T/err); everything the terminal received goes to OUT.
-# Sets RC.
-on_pty() {
-	_out=$1
-	shift
-	if t_py - "$_out" "$T/err" "$LLM_BIN" "$@" <<'PY'; then RC=0; else RC=$?; fi
-import os, pty, subprocess, sys
-out, err, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
-master, slave = pty.openpty()
-with open(err, "wb") as e:
-    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=slave, stderr=e)
-os.close(slave)
-data = b""
-while True:
-    try:
-        chunk = os.read(master, 65536)
-    except OSError:  # EIO: the last writer has gone
-        break
-    if not chunk:
-        break
-    data += chunk
-rc = p.wait(timeout=60)
-with open(out, "wb") as f:
-    f.write(data)
-sys.exit(rc)
-PY
-}
-
 # terminal_safe FILE: exit 0 if FILE is valid UTF-8 holding no control
 # character (C0, DEL or C1) but CR and LF; else say which and where.
 terminal_safe() {

@@ -3,28 +3,10 @@
 # /system shown, commands given an argument they do not take, the key column of the
 # model picker, and themes found beside a moved program.
 . "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
 t_setup
 LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
 export LLM_NOW
-
-# tui NAME [SIZE] [ARGS...]: run the script $T/NAME.s headless (at most 20 s); TUI_RC,
-# stderr in $T/NAME.err.
-tui() {
-	_n=$1
-	_s=${2:-100x30}
-	shift
-	[ $# -gt 0 ] && shift
-	if timeout -k 5 20 "$LLM_BIN" chat --headless "$T/$_n.s" --size "$_s" "$@" \
-	    >"$T/$_n.out" 2>"$T/$_n.err"; then
-		TUI_RC=0
-	else
-		TUI_RC=$?
-	fi
-}
-
-screen() {
-	cat "$1" 2>/dev/null || echo "(no dump $1)"
-}
 
 # -- a terminal type that cannot move the cursor is refused before anything starts
 cat >"$T/a.s" <<S

@@ -9,20 +9,9 @@ sed -i 's/^budget = 0/budget = 50/' "$LLM_CONFIG_DIR/config.ini"
 GOLDEN="$LLM_TOP/tests/golden"
 DB="$LLM_DATA_DIR/llm.db"
 
-# A month to the 10th: 20c cheap daily, $1.50 mid on every day but the weekend of the 5th,
-# a $6 frontier burst on the 8th.
+# A month to the 10th (t_seed_december).
 "$LLM_BIN" usage --json >/dev/null 2>&1
-dec=$(date -u -d '2026-12-01 00:00:00' +%s)
-sqlite3 "$DB" "
-WITH RECURSIVE n(d) AS (SELECT 0 UNION ALL SELECT d + 1 FROM n WHERE d < 9)
-INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens, output_tokens,
-  cost_pico, estimated, status)
-SELECT $dec + d * 86400 + 32400, 'deepseek', 'deepseek-v4-flash', 'cheap', 'auto', 250000,
-  30000, 200000000000, 0, 'ok' FROM n
-UNION ALL SELECT $dec + d * 86400 + 39600, 'anthropic', 'claude-sonnet-4-6', 'mid', 'auto',
-  300000, 25000, 1500000000000, 0, 'ok' FROM n WHERE d NOT IN (4, 5)
-UNION ALL SELECT $dec + 7 * 86400 + 57600, 'anthropic', 'claude-opus-4-6', 'frontier',
-  'pinned', 500000, 60000, 6000000000000, 0, 'ok';"
+t_seed_december "$DB"
 
 fake_reply '{"text":"Hi there","usage":{"input":1000,"output":500}}'
 

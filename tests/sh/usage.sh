@@ -12,20 +12,7 @@ json() {
 sql() { sqlite3 "$db" "$1"; }
 
 # A frontier model with round prices, so the comparison can be worked out here.
-mkdir -p "$LLM_CONFIG_DIR"
-cat >"$LLM_CONFIG_DIR/config.ini" <<'EOF'
-[tier.frontier]
-models = test-frontier
-
-[model.test-frontier]
-provider = openai
-id = test-frontier-1
-tier = frontier
-input_price = 15
-output_price = 75
-cached_input_price = 1.5
-cache_write_price = 18.75
-EOF
+t_frontier_model >"$LLM_CONFIG_DIR/config.ini"
 
 now=$(date -u -d '2026-11-20 12:00:00' +%s)
 nov=$(date -u -d '2026-11-01 00:00:00' +%s)

@@ -4,64 +4,36 @@
 # forecast of `llm budget` and `llm usage` names hand-worked days.
 # UPDATE_GOLDEN=1 rewrites tests/golden/usage-*.txt.
 set -u
-LLM=${LLM_BIN:?LLM_BIN must name the llm binary}
-TOP=${LLM_TOP:-$(pwd)}
-GOLDEN="$TOP/tests/golden"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-for v in $(env | sed -n 's/^\(LLM_[A-Za-z0-9_]*\)=.*/\1/p'); do
-	case $v in LLM_BIN|LLM_TOP) ;; *) unset "$v" ;; esac
-done
-unset NO_COLOR LC_ALL LC_CTYPE COLUMNS
-export LLM_CONFIG_DIR="$tmp/cfg" LLM_DATA_DIR="$tmp/data" TZ=UTC0 LANG=C.UTF-8 TERM=xterm-256color
-export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/.config" XDG_DATA_HOME="$tmp/home/.local/share"
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+unset LC_ALL COLUMNS
+export TZ=UTC0 TERM=xterm-256color
+GOLDEN="$LLM_TOP/tests/golden"
 db="$LLM_DATA_DIR/llm.db"
-fails=0
-PY=$(python3 -I -S -c 'import sys; print(sys.executable)' 2>/dev/null) || PY=python3
 
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1"; fails=$((fails + 1)); }
-# check NAME GOT WANT
-check() {
-	if [ "$2" = "$3" ]; then ok "$1"; else notok "$1"; echo "#   got '$2', want '$3'" >&2; fi
-}
 json() {
-	"$PY" -I -S -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+	t_py -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
 # onpty COLS CMD...: run on a pseudo-terminal COLS wide
 onpty() {
 	_c=$1
 	shift
-	"$PY" -I -S "$TOP/tests/pty_run.py" "$_c" 40 "$@"
+	t_py "$LLM_TOP/tests/pty_run.py" "$_c" 40 "$@"
 }
 
-mkdir -p "$LLM_CONFIG_DIR" "$HOME"
-cat >"$LLM_CONFIG_DIR/config.ini" <<'CFG'
-[llm]
-budget = 50
-
-[tier.frontier]
-models = test-frontier
-
-[model.test-frontier]
-provider = openai
-id = test-frontier-1
-tier = frontier
-input_price = 15
-output_price = 75
-cached_input_price = 1.5
-cache_write_price = 18.75
-CFG
+{
+	printf '[llm]\nbudget = 50\n\n'
+	t_frontier_model
+} >"$LLM_CONFIG_DIR/config.ini"
 
 # Two months. November: gpt-5-mini daily, claude-sonnet-4-6 two days in three,
-# claude-opus-4-6 weekly. December to the 10th: 20c cheap daily, $1.50 mid on every day
-# but the weekend of the 5th, a $6 frontier burst on Tuesday the 8th, one row of unknown
-# cost on the 10th.
+# claude-opus-4-6 weekly. December to the 10th as t_seed_december has it, and one
+# row of unknown cost on the 10th.
 nov=$(date -u -d '2026-11-01 00:00:00' +%s)
 dec=$(date -u -d '2026-12-01 00:00:00' +%s)
 LLM_NOW=$(date -u -d '2026-12-10 14:00:00' +%s)
 export LLM_NOW
-"$LLM" usage --json >/dev/null 2>&1   # creates the database
+"$LLM_BIN" usage --json >/dev/null 2>&1   # creates the database
 sqlite3 "$db" "
 WITH RECURSIVE n(d) AS (SELECT 0 UNION ALL SELECT d + 1 FROM n WHERE d < 29)
 INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens, output_tokens,
@@ -71,18 +43,11 @@ SELECT $nov + d * 86400 + 32400, 'openai', 'gpt-5-mini', 'cheap', 'auto', 200000
 UNION ALL SELECT $nov + d * 86400 + 54000, 'anthropic', 'claude-sonnet-4-6', 'mid', 'auto',
   300000, 20000, (d % 3) * 500000000000, 0, 'ok' FROM n WHERE d % 3 <> 0
 UNION ALL SELECT $nov + d * 86400 + 72000, 'anthropic', 'claude-opus-4-6', 'frontier', 'auto',
-  400000, 60000, 2000000000000, d = 20, 'ok' FROM n WHERE d % 7 = 6;
-WITH RECURSIVE n(d) AS (SELECT 0 UNION ALL SELECT d + 1 FROM n WHERE d < 9)
-INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens, output_tokens,
-  cost_pico, estimated, status)
-SELECT $dec + d * 86400 + 32400, 'deepseek', 'deepseek-v4-flash', 'cheap', 'auto', 250000,
-  30000, 200000000000, 0, 'ok' FROM n
-UNION ALL SELECT $dec + d * 86400 + 39600, 'anthropic', 'claude-sonnet-4-6', 'mid', 'auto',
-  300000, 25000, 1500000000000, 0, 'ok' FROM n WHERE d NOT IN (4, 5)
-UNION ALL SELECT $dec + 7 * 86400 + 57600, 'anthropic', 'claude-opus-4-6', 'frontier',
-  'pinned', 500000, 60000, 6000000000000, 0, 'ok'
-UNION ALL SELECT $dec + 9 * 86400 + 43200, 'work', 'local-qwen', 'cheap', 'auto', 500, 100,
-  NULL, 0, 'ok';"
+  400000, 60000, 2000000000000, d = 20, 'ok' FROM n WHERE d % 7 = 6;"
+t_seed_december "$db"
+sqlite3 "$db" "INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens,
+  output_tokens, cost_pico, estimated, status)
+  VALUES ($dec + 9 * 86400 + 43200, 'work', 'local-qwen', 'cheap', 'auto', 500, 100, NULL, 0, 'ok');"
 
 # golden NAME COLS [ENV...] -- ARGS...: llm usage ARGS on a terminal against tests/golden/NAME.txt
 golden() {
@@ -92,20 +57,20 @@ golden() {
 	while [ "$1" != -- ]; do _env="$_env $1"; shift; done
 	shift
 	# shellcheck disable=SC2086
-	if onpty "$_cols" env $_env "$LLM" usage "$@" >"$tmp/$_name.txt"; then
+	if onpty "$_cols" env $_env "$LLM_BIN" usage "$@" >"$T/$_name.txt"; then
 		ok "$_name: exits 0"
 	else
-		notok "$_name: exits 0"
+		not_ok "$_name: exits 0"
 	fi
 	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
-		cp "$tmp/$_name.txt" "$GOLDEN/$_name.txt"
+		cp "$T/$_name.txt" "$GOLDEN/$_name.txt"
 		echo "# wrote tests/golden/$_name.txt"
 	fi
-	if cmp -s "$tmp/$_name.txt" "$GOLDEN/$_name.txt"; then
+	if cmp -s "$T/$_name.txt" "$GOLDEN/$_name.txt"; then
 		ok "$_name: matches tests/golden/$_name.txt"
 	else
-		notok "$_name: matches tests/golden/$_name.txt"
-		diff "$GOLDEN/$_name.txt" "$tmp/$_name.txt" 2>&1 | head -30 | sed 's/^/#   /' >&2
+		not_ok "$_name: matches tests/golden/$_name.txt"
+		diff "$GOLDEN/$_name.txt" "$T/$_name.txt" 2>&1 | head -30 | sed 's/^/#   /' >&2
 	fi
 }
 
@@ -118,34 +83,34 @@ golden usage-chart-november-80 80 -- --month 2026-11
 
 # What the drawing promises of each mode.
 esc=$(printf '\033')
-grep -q "${esc}\[38;5;176m" "$tmp/usage-chart-80.txt" && ok "the frontier tier in the theme's colour" ||
-	notok "the frontier tier in the theme's colour"
-if grep -q "$esc" "$tmp/usage-chart-no-color-80.txt"; then notok "NO_COLOR: no escapes"; else ok "NO_COLOR: no escapes"; fi
-if "$PY" -I -S -c 'import re,sys
+grep -q "${esc}\[38;5;176m" "$T/usage-chart-80.txt" && ok "the frontier tier in the theme's colour" ||
+	not_ok "the frontier tier in the theme's colour"
+if grep -q "$esc" "$T/usage-chart-no-color-80.txt"; then not_ok "NO_COLOR: no escapes"; else ok "NO_COLOR: no escapes"; fi
+if t_py -c 'import re,sys
 for f in sys.argv[1:]:
     t = re.sub(rb"\x1b\[[0-9;]*m", b"", open(f, "rb").read())
     sys.exit(1 if any(b > 0x7e or (b < 0x20 and b != 10) for b in t) else 0)' \
-	"$tmp/usage-chart-c-80.txt" "$tmp/usage-chart-c-120.txt"; then
+	"$T/usage-chart-c-80.txt" "$T/usage-chart-c-120.txt"; then
 	ok "LANG=C: ASCII only"
 else
-	notok "LANG=C: ASCII only"
+	not_ok "LANG=C: ASCII only"
 fi
 for f in usage-chart-80 usage-chart-120 usage-chart-no-color-120 usage-chart-c-80; do
-	w=$("$PY" -I -S -c 'import re,sys
+	w=$(t_py -c 'import re,sys
 t = re.sub(r"\x1b\[[0-9;]*m", "", open(sys.argv[1], encoding="utf-8").read())
-print(max(len(l) for l in t.split("\n")))' "$tmp/$f.txt")
+print(max(len(l) for l in t.split("\n")))' "$T/$f.txt")
 	case $f in *120*) want=120 ;; *) want=80 ;; esac
-	[ "$w" -le "$want" ] && ok "$f: every line fits" || notok "$f: every line fits ($w > $want)"
+	[ "$w" -le "$want" ] && ok "$f: every line fits" || not_ok "$f: every line fits ($w > $want)"
 done
 
 # The chart's totals are the --json totals: the whole month, each tier, the requests.
-"$LLM" usage --json >"$tmp/dec.json"
-"$LLM" usage --by tier --json >"$tmp/tier.json"
-"$LLM" usage --month 2026-11 --json >"$tmp/nov.json"
-"$LLM" usage --month 2026-11 --by tier --json >"$tmp/novtier.json"
+"$LLM_BIN" usage --json >"$T/dec.json"
+"$LLM_BIN" usage --by tier --json >"$T/tier.json"
+"$LLM_BIN" usage --month 2026-11 --json >"$T/nov.json"
+"$LLM_BIN" usage --month 2026-11 --by tier --json >"$T/novtier.json"
 # figures CHART JSON TIERJSON: "total tiers requests" as drawn, then as --json says them
 figures() {
-	"$PY" -I -S - "$@" <<'PY'
+	t_py - "$@" <<'PY'
 import json, re, sys
 from decimal import Decimal, ROUND_HALF_UP
 text = re.sub(r"\x1b\[[0-9;]*m", "", open(sys.argv[1], encoding="utf-8").read())
@@ -167,58 +132,58 @@ print(" ".join(want))
 PY
 }
 for f in usage-chart-80 usage-chart-no-color-120 usage-chart-c-120; do
-	figures "$tmp/$f.txt" "$tmp/dec.json" "$tmp/tier.json" >"$tmp/fig"
-	check "$f: totals equal --json" "$(sed -n 1p "$tmp/fig")" "$(sed -n 2p "$tmp/fig")"
+	figures "$T/$f.txt" "$T/dec.json" "$T/tier.json" >"$T/fig"
+	check_eq "$f: totals equal --json" "$(sed -n 1p "$T/fig")" "$(sed -n 2p "$T/fig")"
 done
-figures "$tmp/usage-chart-november-80.txt" "$tmp/nov.json" "$tmp/novtier.json" >"$tmp/fig"
-check "november: totals equal --json" "$(sed -n 1p "$tmp/fig")" "$(sed -n 2p "$tmp/fig")"
-check "december's total is \$20.00 in 20 requests" "$(json "$tmp/dec.json" '(j["total"]["cost_pico"], j["total"]["requests"])')" \
+figures "$T/usage-chart-november-80.txt" "$T/nov.json" "$T/novtier.json" >"$T/fig"
+check_eq "november: totals equal --json" "$(sed -n 1p "$T/fig")" "$(sed -n 2p "$T/fig")"
+check_eq "december's total is \$20.00 in 20 requests" "$(json "$T/dec.json" '(j["total"]["cost_pico"], j["total"]["requests"])')" \
 	"(20000000000000, 20)"
 
 # --by and --json on a terminal are what they were; a pipe gets the table, never the drawing.
-onpty 80 "$LLM" usage --json >"$tmp/pty.json"
-check "--json on a terminal is the --json of a pipe" "$(cat "$tmp/pty.json")" "$(cat "$tmp/dec.json")"
-onpty 80 "$LLM" usage --by tier >"$tmp/bytier.txt"
-grep -q '^December 2026, by tier' "$tmp/bytier.txt" && ok "--by on a terminal prints the table" ||
-	notok "--by on a terminal prints the table"
-onpty 30 "$LLM" usage >"$tmp/narrow.txt"
-grep -q '^December 2026, by model' "$tmp/narrow.txt" && ok "a terminal under 40 columns gets the table" ||
-	notok "a terminal under 40 columns gets the table"
-"$LLM" usage >"$tmp/pipe.txt"
-grep -q '^December 2026, by model' "$tmp/pipe.txt" && ok "a pipe gets the table" || notok "a pipe gets the table"
-if grep -q "$esc\|█\|┤" "$tmp/pipe.txt"; then notok "a pipe gets no drawing"; else ok "a pipe gets no drawing"; fi
+onpty 80 "$LLM_BIN" usage --json >"$T/pty.json"
+check_eq "--json on a terminal is the --json of a pipe" "$(cat "$T/pty.json")" "$(cat "$T/dec.json")"
+onpty 80 "$LLM_BIN" usage --by tier >"$T/bytier.txt"
+grep -q '^December 2026, by tier' "$T/bytier.txt" && ok "--by on a terminal prints the table" ||
+	not_ok "--by on a terminal prints the table"
+onpty 30 "$LLM_BIN" usage >"$T/narrow.txt"
+grep -q '^December 2026, by model' "$T/narrow.txt" && ok "a terminal under 40 columns gets the table" ||
+	not_ok "a terminal under 40 columns gets the table"
+"$LLM_BIN" usage >"$T/pipe.txt"
+grep -q '^December 2026, by model' "$T/pipe.txt" && ok "a pipe gets the table" || not_ok "a pipe gets the table"
+if grep -q "$esc\|█\|┤" "$T/pipe.txt"; then not_ok "a pipe gets no drawing"; else ok "a pipe gets no drawing"; fi
 
 # The forecast, worked by hand. Window Dec 4-10: weekdays 4,7,8,9,10 hold $14.50 ($2.90 a
 # day), the weekend 5,6 40c (20c a day): over 2:1, so apart. $20 spent; $50 is passed on
 # Friday the 25th ($49.80 on the 24th); month end $20 + 15 x $2.90 + 6 x 20c = $64.70.
-check "usage: forecast" "$(grep '^Forecast:' "$tmp/pipe.txt")" \
+check_eq "usage: forecast" "$(grep '^Forecast:' "$T/pipe.txt")" \
 	"Forecast: out on Dec 25 at this pace; \$64.70 at month end."
-check "usage: pace" "$(grep '^Pace:' "$tmp/pipe.txt")" \
+check_eq "usage: pace" "$(grep '^Pace:' "$T/pipe.txt")" \
 	"Pace: \$2.90 a weekday and \$0.20 a weekend day, last 7 days, weekdays and weekends apart (Dec 4–10)."
-"$LLM" usage --month 2026-11 >"$tmp/novpipe.txt"
-if grep -q '^Forecast' "$tmp/novpipe.txt"; then notok "a past month has no forecast"; else ok "a past month has no forecast"; fi
-"$LLM" budget >"$tmp/budget.txt"
-check "budget: forecast" "$(grep '^  forecast' "$tmp/budget.txt")" \
+"$LLM_BIN" usage --month 2026-11 >"$T/novpipe.txt"
+if grep -q '^Forecast' "$T/novpipe.txt"; then not_ok "a past month has no forecast"; else ok "a past month has no forecast"; fi
+"$LLM_BIN" budget >"$T/budget.txt"
+check_eq "budget: forecast" "$(grep '^  forecast' "$T/budget.txt")" \
 	"  forecast    out on Dec 25 at this pace; \$64.70 at month end"
-"$LLM" budget --json >"$tmp/budget.json"
-check "budget --json: forecast" "$(json "$tmp/budget.json" '(j["forecast"]["out_on"], j["forecast"]["month_end_pico"], j["forecast"]["method"])')" \
+"$LLM_BIN" budget --json >"$T/budget.json"
+check_eq "budget --json: forecast" "$(json "$T/budget.json" '(j["forecast"]["out_on"], j["forecast"]["month_end_pico"], j["forecast"]["method"])')" \
 	"('2026-12-25', 64700000000000, 'split')"
 
 # The first day of the month: $1.70 by the 1st, a day's pace of $1.70: $50 is reached
 # on the 30th ($1.70 x 30 = $51), $52.70 by the 31st.
-LLM_NOW=$(date -u -d '2026-12-01 23:00:00' +%s) "$LLM" budget >"$tmp/first.txt"
-check "first day: forecast" "$(grep '^  forecast' "$tmp/first.txt")" \
+LLM_NOW=$(date -u -d '2026-12-01 23:00:00' +%s) "$LLM_BIN" budget >"$T/first.txt"
+check_eq "first day: forecast" "$(grep '^  forecast' "$T/first.txt")" \
 	"  forecast    out on Dec 30 at this pace; \$52.70 at month end"
-check "first day: pace" "$(grep '^  pace' "$tmp/first.txt")" \
+check_eq "first day: pace" "$(grep '^  pace' "$T/first.txt")" \
 	"  pace        \$1.70 a day, mean of the last 7 days (Dec 1)"
 # Already over: with a $15 budget the 8th's burst took the month to $16.60.
 sed -i 's/^budget = 50/budget = 15/' "$LLM_CONFIG_DIR/config.ini"
-"$LLM" budget >"$tmp/over.txt"
-check "over budget: forecast" "$(grep '^  forecast' "$tmp/over.txt")" \
+"$LLM_BIN" budget >"$T/over.txt"
+check_eq "over budget: forecast" "$(grep '^  forecast' "$T/over.txt")" \
 	"  forecast    over the budget since Dec 8; \$64.70 at month end at this pace"
 # No budget: the month-end total alone.
 sed -i 's/^budget = 15/budget = 0/' "$LLM_CONFIG_DIR/config.ini"
-"$LLM" budget >"$tmp/none.txt"
-check "no budget: forecast" "$(grep '^  forecast' "$tmp/none.txt")" \
+"$LLM_BIN" budget >"$T/none.txt"
+check_eq "no budget: forecast" "$(grep '^  forecast' "$T/none.txt")" \
 	"  forecast    \$64.70 at month end at this pace"
-exit 0
+[ "$T_FAIL" -eq 0 ]

@@ -3,14 +3,7 @@
 . "$LLM_TOP/tests/tui_lib.sh"
 tui_setup
 
-# A conversation to go back to: one message answered on the cheap tier.
-fake_reply '{"text":"noted","usage":{"input":10,"output":1}}'
-cat >"$T/first.s" <<S
-:type first
-:key Enter
-:wait-idle
-S
-tui first
+tui_first_conversation
 
 first=$(sql "select min(id) from conversations")
 cat >"$T/x.s" <<S
