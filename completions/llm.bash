@@ -55,7 +55,7 @@ _llm()
 		fi
 		case $w in
 		-t | --tier | -m | --model | -s | --system | -f | --file | --cid | --max-tokens | \
-		--max-cost | -n | --count | --month | --by | --theme) skip=1 ;;
+		--max-cost | -n | --count | --month | --by | --theme | -o | --output) skip=1 ;;
 		-*) ;;
 		*) pos+=("$w") ;;
 		esac
@@ -70,7 +70,7 @@ _llm()
 		_llm_reply "$(_llm_words models)"
 		return
 		;;
-	-f | --file)
+	-f | --file | -o | --output)
 		_llm_files
 		return
 		;;

@@ -20,7 +20,7 @@ function __llm_pos
             continue
         end
         switch $w
-            case -t --tier -m --model -s --system -f --file --cid --max-tokens --max-cost -n --count --month --by --theme
+            case -t --tier -m --model -s --system -f --file --cid --max-tokens --max-cost -n --count --month --by --theme -o --output
                 set skip 1
             case '-*'
             case '*'
@@ -70,6 +70,8 @@ complete -c llm -l json -d 'print one JSON object'
 complete -c llm -l dry-run -d 'route and estimate only, send nothing'
 complete -c llm -l max-tokens -x -d 'cap the reply at N tokens'
 complete -c llm -l max-cost -x -d 'refuse when the worst case is above USD'
+complete -c llm -s o -l output -r -F -d 'write the answer to FILE'
+complete -c llm -l force -d 'let -o replace an existing file'
 complete -c llm -s q -l quiet -d 'no summary line'
 complete -c llm -s v -l verbose -d 'explain the route on stderr'
 complete -c llm -l no-color -d 'no colour'

@@ -16,7 +16,7 @@ static const char *const commands[] = {
 static const char *const ask_options[] = {
 	"-t", "--tier", "-m", "--model", "-s", "--system", "-f", "--file", "-c", "--continue",
 	"--cid", "--no-stream", "--json", "--dry-run", "--max-tokens", "--max-cost",
-	"-q", "--quiet", "-v", "--verbose", "--no-color", "-V", "--version", "-h", "--help", NULL,
+	"-o", "--output", "--force", "-q", "--quiet", "-v", "--verbose", "--no-color", "-V", "--version", "-h", "--help", NULL,
 };
 
 static const char *const tiers[] = { "auto", "cheap", "mid", "frontier", NULL };

@@ -23,6 +23,7 @@ enum {
 	OPT_HEADLESS,
 	OPT_SIZE,
 	OPT_OUT,
+	OPT_FORCE,
 };
 
 #define ONE_SHOT (CLI_FACE_ASK | CLI_FACE_ROUTE)
@@ -53,6 +54,8 @@ static const struct opt_def {
 	{ .name = "headless", .id = OPT_HEADLESS, .arg = true, .faces = CLI_FACE_CHAT },
 	{ .name = "size", .id = OPT_SIZE, .arg = true, .faces = CLI_FACE_CHAT },
 	{ .name = "out", .id = OPT_OUT, .arg = true, .faces = CLI_FACE_CHAT },
+	{ .name = "output", .id = 'o', .arg = true, .faces = CLI_FACE_ASK },
+	{ .name = "force", .id = OPT_FORCE, .faces = CLI_FACE_ASK },
 	{ .name = "help", .id = 'h', .faces = CLI_FACE_ROUTE | CLI_FACE_CHAT },
 };
 
@@ -180,6 +183,8 @@ opt_apply(struct cli_opts *p, enum cli_face face, int id, char *arg)
 	case OPT_THEME: p->theme = arg; break;
 	case OPT_HEADLESS: p->script = arg; break;
 	case OPT_OUT: p->out = arg; break;
+	case 'o': p->output = arg; break;
+	case OPT_FORCE: p->force = true; break;
 	default: return opt_value(p, face, id, arg);
 	}
 	return -1;

@@ -28,6 +28,8 @@ struct cli_opts {
 	const char *script;    /* llm chat: --headless SCRIPT */
 	const char *out;       /* llm chat: --out FILE */
 	int width, height;     /* llm chat: --size WxH */
+	const char *output;    /* -o FILE: the answer goes there, not to stdout */
+	bool force;            /* --force: -o may replace an existing file */
 	char **words;          /* the operands (the prompt's words) in order; owned array */
 	int nwords;
 };

@@ -75,6 +75,8 @@ static const char usage_text[] =
     "      --dry-run         route and estimate only, send nothing (as llm route)\n"
     "      --max-tokens N    cap the reply at N tokens\n"
     "      --max-cost USD    refuse when the worst case is above USD\n"
+    "  -o, --output FILE     write the answer to FILE (atomically), not stdout\n"
+    "      --force           let -o replace an existing file\n"
     "  -q, --quiet           no summary line\n"
     "  -v, --verbose         explain the route on stderr; twice: the debug log too\n"
     "      --no-color        no colour (NO_COLOR is honoured too)\n"

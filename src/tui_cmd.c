@@ -194,6 +194,35 @@ cmd_run(struct tui *t, char *arg)
 	tui_status(t, false, "run `%s` and attach its output? y runs it, any other key does not", arg);
 }
 
+/* /save PATH: the last reply, as the model wrote it, to a new file. */
+static void
+save_reply(struct tui *t, const char *arg)
+{
+	const struct msg *msgs;
+	size_t n = chat_history(t->chat, &msgs);
+	const char *text = NULL;
+	char *path, *cause = NULL, *data;
+
+	while (n > 0 && text == NULL)
+		if (strcmp(msgs[--n].role, "assistant") == 0)
+			text = msgs[n].text;
+	if (text == NULL) {
+		tui_status(t, true, "/save: there is no reply yet");
+		return;
+	}
+	path = typed_path(str_trim((char *)arg));
+	data = xstrfmt("%s%s", text, *text && text[strlen(text) - 1] != '\n' ? "\n" : "");
+	if (file_write_new(path, data, strlen(data), 0644, &cause) != 0) {
+		tui_status(t, true, "/save: %s%s", cause, strstr(cause, "exists") ?
+		    " (not overwritten)" : "");
+		free(cause);
+	} else {
+		tui_status(t, false, "saved the last reply to %s", path);
+	}
+	free(data);
+	free(path);
+}
+
 static void
 cmd_save(struct tui *t, char *arg)
 {
@@ -204,11 +233,19 @@ cmd_save(struct tui *t, char *arg)
 	size_t len;
 	int fd;
 
-	if (sp == NULL) {
-		tui_status(t, true, "/save N PATH: which code block, and where?");
+	if (*arg == '\0' || (sp == NULL && str_to_i64(arg, &n))) {
+		tui_status(t, true, "/save [N] PATH: which code block (none: the whole reply), and "
+		    "where?");
 		return;
 	}
-	*sp = '\0';
+	if (sp != NULL)
+		*sp = '\0';
+	if (sp == NULL || !str_to_i64(arg, &n)) {
+		if (sp != NULL)
+			*sp = ' ';
+		save_reply(t, arg);
+		return;
+	}
 	if (!str_to_i64(arg, &n) || n <= 0 || n > 1000000) {
 		tui_status(t, true, "/save: '%s' is not a code block number", arg);
 		return;
@@ -445,7 +482,7 @@ const struct tui_verb tui_verbs[ACT_COUNT] = {
 	[ACT_FILE] = { "file", "PATH", "attach a file to the next message", NULL, { NULL }, cmd_file },
 	[ACT_RUN] = { "run", "CMD", "run a command (after y) and attach its output", NULL, { NULL },
 	    cmd_run },
-	[ACT_SAVE] = { "save", "N PATH", "save code block N to a new file", NULL, { NULL }, cmd_save },
+	[ACT_SAVE] = { "save", "[N] PATH", "save code block N, or the last reply, to a new file", NULL, { NULL }, cmd_save },
 	[ACT_COPY] = { "copy", "[N]", "copy code block N or the last reply",
 	    "copy the last reply to the clipboard", { "F5" }, cmd_copy },
 	[ACT_SYSTEM] = { "system", "[TEXT|--clear]", "show, set or clear the system prompt", NULL,
