@@ -54,7 +54,7 @@ _llm()
 			continue
 		fi
 		case $w in
-		-t | --tier | -m | --model | -s | --system | -f | --file | --cid | --max-tokens | \
+		-t | --tier | -m | --model | -s | --system | -r | --role | -f | --file | --cid | --max-tokens | \
 		--max-cost | -n | --count | --month | --by | --theme | -o | --output) skip=1 ;;
 		-*) ;;
 		*) pos+=("$w") ;;
@@ -68,6 +68,10 @@ _llm()
 		;;
 	-m | --model)
 		_llm_reply "$(_llm_words models)"
+		return
+		;;
+	-r | --role)
+		_llm_reply "$(_llm_words roles)"
 		return
 		;;
 	-f | --file | -o | --output)

@@ -20,7 +20,7 @@ function __llm_pos
             continue
         end
         switch $w
-            case -t --tier -m --model -s --system -f --file --cid --max-tokens --max-cost -n --count --month --by --theme -o --output
+            case -t --tier -m --model -s --system -r --role -f --file --cid --max-tokens --max-cost -n --count --month --by --theme -o --output
                 set skip 1
             case '-*'
             case '*'
@@ -52,6 +52,7 @@ complete -c llm -n '__llm_at 0' -a models -d 'the catalog; models import FILE|UR
 complete -c llm -n '__llm_at 0' -a budget -d "this month's meter; budget set USD"
 complete -c llm -n '__llm_at 0' -a usage -d 'spend report'
 complete -c llm -n '__llm_at 0' -a logs -d 'recent conversations and messages'
+complete -c llm -n '__llm_at 0' -a roles -d 'the named system prompts -r NAME takes'
 complete -c llm -n '__llm_at 0' -a keys -d 'keys in the OS keyring: set, list, rm, check'
 complete -c llm -n '__llm_at 0' -a git -d 'install-hook, uninstall-hook, commit-msg'
 complete -c llm -n '__llm_at 0' -a config -d 'path, show, check'
@@ -62,6 +63,7 @@ complete -c llm -n '__llm_at 0' -a version -d 'print the version'
 complete -c llm -s t -l tier -x -a '(__llm_words tiers)' -d 'tier: auto, cheap, mid or frontier'
 complete -c llm -s m -l model -x -a '(__llm_words models)' -d 'pin a model'
 complete -c llm -s s -l system -x -d 'system prompt'
+complete -c llm -s r -l role -x -a '(__llm_words roles)' -d 'a named system prompt with its defaults'
 complete -c llm -s f -l file -r -F -d 'attach a file as context'
 complete -c llm -s c -l continue -d 'continue the latest conversation'
 complete -c llm -l cid -x -d 'continue conversation ID'
@@ -92,4 +94,5 @@ complete -c llm -n '__llm_at 1 usage' -l month -x -d 'the month, YYYY-MM'
 complete -c llm -n '__llm_at 1 usage' -l by -x -a '(__llm_words by)' -d 'group by'
 complete -c llm -n '__llm_at 1 logs' -s n -l count -x -d 'how many'
 complete -c llm -n '__llm_at 1 logs' -s a -l all -d 'the git hook'"'"'s drafts too'
+complete -c llm -n '__llm_at 1 roles' -l paths -d 'the file each role comes from'
 complete -c llm -n '__llm_at 1 chat' -l theme -x -d 'colour theme'

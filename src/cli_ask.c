@@ -558,6 +558,9 @@ open_chat(struct ask *a, struct ledger **l, struct chat **c)
 		fprintf(stderr, "llm: --cid: %s\n", cause);
 		free(cause);
 		return EXIT_USAGE;
+	} else if (a->p.role_name == NULL && chat_role(*c) != NULL) {
+		/* the conversation's role: its defaults again; its system prompt is the conversation's */
+		cli_opts_role(&a->p, chat_role(*c), &cli->cfg, true);
 	}
 	return -1;
 }

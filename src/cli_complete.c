@@ -1,21 +1,23 @@
 /* cli_complete: llm __complete WHAT, the words shell completions offer, one a line. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
 #include "cli.h"
 #include "config.h"
+#include "role.h"
 #include "util.h"
 
 static const char *const commands[] = {
-	"chat", "route", "models", "budget", "usage", "logs", "keys", "git", "config",
+	"chat", "route", "models", "budget", "usage", "logs", "roles", "keys", "git", "config",
 	"help", "version", NULL,
 };
 
 /* The options of a one-shot question, as llm --help lists them. */
 static const char *const ask_options[] = {
-	"-t", "--tier", "-m", "--model", "-s", "--system", "-f", "--file", "-c", "--continue",
-	"--cid", "--no-stream", "--json", "--dry-run", "--max-tokens", "--max-cost",
+	"-t", "--tier", "-m", "--model", "-s", "--system", "-r", "--role", "-f", "--file",
+	"-c", "--continue", "--cid", "--no-stream", "--json", "--dry-run", "--max-tokens", "--max-cost",
 	"-o", "--output", "--force", "-q", "--quiet", "-v", "--verbose", "--no-color", "-V", "--version", "-h", "--help", NULL,
 };
 
@@ -29,12 +31,14 @@ static const char *const git_sub[] = { "install-hook", "uninstall-hook", "commit
 static const char *const config_sub[] = { "path", "show", "check", NULL };
 
 static const char *const chat_opts[] = {
-	"-t", "--tier", "-m", "--model", "-s", "--system", "-f", "--file", "-c", "--continue",
+	"-t", "--tier", "-m", "--model", "-s", "--system", "-r", "--role", "-f", "--file",
+	"-c", "--continue",
 	"--cid", "--theme", "--no-color", "--help", NULL,
 };
 /* llm route takes a question's options: it shows the decision that question would get. */
 static const char *const route_opts[] = {
-	"-t", "--tier", "-m", "--model", "-s", "--system", "-f", "--file", "-c", "--continue",
+	"-t", "--tier", "-m", "--model", "-s", "--system", "-r", "--role", "-f", "--file",
+	"-c", "--continue",
 	"--cid", "--max-tokens", "--max-cost", "--json", "--no-color", "--help", NULL,
 };
 static const char *const models_opts[] = { "-t", "--tier", "--json", "--no-color", "--help", NULL };
@@ -43,6 +47,7 @@ static const char *const usage_opts[] = { "--month", "--by", "--json", "--no-col
 static const char *const logs_opts[] = { "-n", "--count", "-a", "--all", "--json", "--no-color", "--help", NULL };
 static const char *const keys_opts[] = { "--json", "--help", NULL };
 static const char *const git_opts[] = { "--force", "--help", NULL };
+static const char *const roles_opts[] = { "--paths", "--help", NULL };
 
 /* A subcommand's words: what may follow it, and its options. */
 static const struct {
@@ -56,6 +61,7 @@ static const struct {
 	{ "budget", budget_sub, budget_opts },
 	{ "usage", NULL, usage_opts },
 	{ "logs", NULL, logs_opts },
+	{ "roles", NULL, roles_opts },
 	{ "keys", keys_sub, keys_opts },
 	{ "git", git_sub, git_opts },
 	{ "config", config_sub, NULL },
@@ -83,6 +89,20 @@ command_words(const char *what, const char *cmd)
 	return EXIT_OK;
 }
 
+/* The roles -r takes, by name. */
+static void
+complete_roles(const struct cli *cli)
+{
+	struct role *list;
+	char *warn = NULL;
+	size_t i, n = role_list(cli->cfg.dir, &list, &warn);
+
+	for (i = 0; i < n; i++)
+		puts(list[i].name);
+	roles_free(list, n);
+	free(warn);
+}
+
 int
 cli_complete(struct cli *cli, int argc, char **argv)
 {
@@ -101,6 +121,8 @@ cli_complete(struct cli *cli, int argc, char **argv)
 		n = cli->cat != NULL ? catalog_count(cli->cat) : 0;
 		for (i = 0; i < n; i++)
 			puts(catalog_at(cli->cat, i)->name);
+	} else if (strcmp(what, "roles") == 0) {
+		complete_roles(cli);
 	} else if (strcmp(what, "providers") == 0) {
 		for (i = 0; i < cli->cfg.nproviders; i++)
 			puts(cli->cfg.providers[i].name);
@@ -108,7 +130,7 @@ cli_complete(struct cli *cli, int argc, char **argv)
 		return command_words(what, argv[2]);
 	} else {
 		fprintf(stderr, "llm: __complete: WHAT is one of commands, options, tiers, by, "
-		    "models, providers, sub COMMAND, opts COMMAND\n");
+		    "models, roles, providers, sub COMMAND, opts COMMAND\n");
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;

@@ -40,6 +40,8 @@ static const struct command {
 	  .summary = "spend report, and what the frontier tier would have cost" },
 	{ .name = "logs", .fn = cli_logs, .needs = NEEDS_CATALOG,
 	  .summary = "recent conversations and messages" },
+	{ .name = "roles", .fn = cli_roles, .needs = NEEDS_CATALOG,
+	  .summary = "the named system prompts -r NAME takes" },
 	{ .name = "keys", .fn = cli_keys, .needs = NEEDS_CATALOG,
 	  .summary = "keys in the OS keyring: set, list, rm, check" },
 	{ .name = "git", .fn = cli_git, .needs = NEEDS_CATALOG,
@@ -67,6 +69,7 @@ static const char usage_text[] =
     "  -t, --tier TIER       auto (default), cheap, mid or frontier\n"
     "  -m, --model NAME      pin a model: a catalog name or provider/model-id\n"
     "  -s, --system TEXT     system prompt\n"
+    "  -r, --role NAME       a named system prompt with its defaults (see llm roles)\n"
     "  -f, --file PATH       attach a file as context (repeatable)\n"
     "  -c, --continue        continue the latest conversation\n"
     "      --cid ID          continue conversation ID\n"

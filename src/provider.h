@@ -28,6 +28,8 @@ struct request {
 	long max_tokens;       /* 0: the provider's default (Anthropic needs one: 4096) */
 	bool stream;
 	bool completion_tokens; /* OpenAI itself: send max_completion_tokens */
+	bool temperature_set;  /* false: the provider's default */
+	int temperature_milli; /* sampling temperature x 1000 (0.2 -> 200) */
 };
 
 /*

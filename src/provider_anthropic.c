@@ -149,6 +149,7 @@ anthropic_body(const struct request *req)
 	for (i = 0; i < req->nmsgs; i++)
 		wire_add_msg(msgs, req->msgs[i].role, req->msgs[i].text);
 	cJSON_AddBoolToObject(root, "stream", req->stream);
+	wire_add_temperature(root, req);
 	return wire_print(root);
 }
 

@@ -159,6 +159,19 @@ gemini_parts(const char *text)
 	return parts;
 }
 
+/* Gemini takes the temperature inside generationConfig, beside the output cap. */
+static void
+gemini_add_temperature(cJSON *root, const struct request *req)
+{
+	cJSON *gen = cJSON_GetObjectItemCaseSensitive(root, "generationConfig");
+
+	if (!req->temperature_set)
+		return;
+	if (gen == NULL)
+		gen = cJSON_AddObjectToObject(root, "generationConfig");
+	wire_add_temperature(gen, req);
+}
+
 static char *
 gemini_body(const struct request *req)
 {
@@ -182,6 +195,7 @@ gemini_body(const struct request *req)
 		gen = cJSON_AddObjectToObject(root, "generationConfig");
 		cJSON_AddNumberToObject(gen, "maxOutputTokens", (double)req->max_tokens);
 	}
+	gemini_add_temperature(root, req);
 	return wire_print(root);
 }
 

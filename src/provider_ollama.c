@@ -71,6 +71,19 @@ ollama_url(const char *base_url, const struct request *req)
 	return wire_url(base_url, "/api/chat");
 }
 
+/* Ollama takes sampling settings inside options, beside num_predict. */
+static void
+ollama_add_temperature(cJSON *root, const struct request *req)
+{
+	cJSON *opts = cJSON_GetObjectItemCaseSensitive(root, "options");
+
+	if (!req->temperature_set)
+		return;
+	if (opts == NULL)
+		opts = cJSON_AddObjectToObject(root, "options");
+	wire_add_temperature(opts, req);
+}
+
 static char *
 ollama_body(const struct request *req)
 {
@@ -82,6 +95,7 @@ ollama_body(const struct request *req)
 		opts = cJSON_AddObjectToObject(root, "options");
 		cJSON_AddNumberToObject(opts, "num_predict", (double)req->max_tokens);
 	}
+	ollama_add_temperature(root, req);
 	return wire_print(root);
 }
 

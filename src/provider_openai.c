@@ -212,6 +212,7 @@ openai_body(const struct request *req)
 	if (req->max_tokens > 0)
 		cJSON_AddNumberToObject(root, req->completion_tokens ? "max_completion_tokens" : "max_tokens",
 		    (double)req->max_tokens);
+	wire_add_temperature(root, req);
 	return wire_print(root);
 }
 

@@ -188,6 +188,8 @@ static const char *const store_migrations[] = {
 	/* 3: a conversation keeps its system prompt; the git hook's drafts are told apart */
 	"ALTER TABLE conversations ADD COLUMN system TEXT;"
 	"ALTER TABLE conversations ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat';",
+	/* 4: a conversation keeps the role it was started with (its defaults apply again) */
+	"ALTER TABLE conversations ADD COLUMN role TEXT;",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,
@@ -578,6 +580,7 @@ store_conv_read(sqlite3_stmt *st, void *item)
 	c->nmsgs = sqlite3_column_int64(st, 5);
 	c->system = store_col_str(st, 6);
 	c->draft = sqlite3_column_int64(st, 7) != 0;
+	c->role = store_col_str(st, 8);
 }
 
 static void
@@ -588,6 +591,7 @@ store_conv_drop(void *item)
 	free(c->title);
 	free(c->model);
 	free(c->system);
+	free(c->role);
 }
 
 static const struct store_kind store_conv_kind = {
@@ -598,7 +602,7 @@ static const struct store_kind store_conv_kind = {
 
 #define STORE_CONV_COLS "SELECT id, created, updated, title, model," \
 	" (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)," \
-	" system, kind = 'draft' FROM conversations c"
+	" system, kind = 'draft', role FROM conversations c"
 
 /* The most recent conversations that hold messages, drafts too when all. */
 static int
@@ -686,6 +690,14 @@ store_conv_set_system(struct store *s, int64_t conv, const char *system)
 {
 	return store_conv_update(s, "UPDATE conversations SET system = ?2 WHERE id = ?1", conv,
 	    system);
+}
+
+/* Keep a conversation's role. */
+int
+store_conv_set_role(struct store *s, int64_t conv, const char *role)
+{
+	return store_conv_update(s, "UPDATE conversations SET role = ?2 WHERE id = ?1", conv,
+	    role);
 }
 
 /* Mark a conversation as the git hook's draft. */

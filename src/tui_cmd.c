@@ -312,6 +312,32 @@ cmd_system(struct tui *t, char *arg)
 	tui_status(t, false, "system prompt set");
 }
 
+/* /role: show the role; NAME takes its prompt and defaults, off drops them. */
+static void
+cmd_role(struct tui *t, char *arg)
+{
+	char *cause = NULL;
+
+	if (*arg == '\0') {
+		if (t->role == NULL)
+			tui_status(t, false, "no role (/role NAME takes one; llm roles lists them)");
+		else
+			tui_status(t, false, "role %s (/role off drops it)", t->role);
+		return;
+	}
+	if (strcmp(arg, "off") == 0) {
+		tui_role_clear(t);
+		tui_status(t, false, "role dropped; the system prompt stays (/system --clear)");
+		return;
+	}
+	if (tui_role_apply(t, arg, false, true, &cause) != 0) {
+		tui_status(t, true, "/role: %s", cause);
+		free(cause);
+		return;
+	}
+	tui_status(t, false, "role %s: its system prompt and defaults apply", t->role);
+}
+
 /* A theme that did not load: the whole reason (it lists the places searched) above the input. */
 void
 tui_theme_error(struct tui *t, const char *name, const char *cause)
@@ -485,6 +511,8 @@ const struct tui_verb tui_verbs[ACT_COUNT] = {
 	[ACT_SAVE] = { "save", "[N] PATH", "save code block N, or the last reply, to a new file", NULL, { NULL }, cmd_save },
 	[ACT_COPY] = { "copy", "[N]", "copy code block N or the last reply",
 	    "copy the last reply to the clipboard", { "F5" }, cmd_copy },
+	[ACT_ROLE] = { "role", "[NAME|off]", "take a role: its system prompt and defaults", NULL,
+	    { NULL }, cmd_role },
 	[ACT_SYSTEM] = { "system", "[TEXT|--clear]", "show, set or clear the system prompt", NULL,
 	    { NULL }, cmd_system },
 	[ACT_THEME] = { "theme", "[NAME]", "show or switch the colour theme", NULL, { NULL },

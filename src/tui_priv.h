@@ -114,6 +114,7 @@ enum tui_action {
 	ACT_SAVE,
 	ACT_COPY,
 	ACT_SYSTEM,
+	ACT_ROLE,
 	ACT_THEME,
 	ACT_DETACH,
 	ACT_CANCEL,
@@ -201,6 +202,10 @@ struct tui {
 	enum tier tier;        /* override */
 	char *pin;             /* pinned model name, or NULL */
 	char *system;
+	char *role;            /* the role's name, or NULL */
+	bool temperature_set;  /* the role's temperature */
+	int temperature_milli;
+	long role_max_tokens;  /* the role's max tokens; 0: none */
 	struct chat_route route;
 	bool route_ok, route_dirty;
 	char *route_err;
@@ -317,6 +322,10 @@ void tui_retry_up(struct tui *t);
 int tui_resume(struct tui *t, int64_t id);
 /* The options a turn is sent with now. */
 void tui_opts(const struct tui *t, struct chat_opts *o);
+/* Take role name's defaults (see tui_turn.c). 0, or -1 with *cause. */
+int tui_role_apply(struct tui *t, const char *name, bool keep_system, bool force, char **cause);
+/* Forget the role's defaults; the system prompt stays. */
+void tui_role_clear(struct tui *t);
 /* The callbacks turns report through. */
 const struct chat_cb *tui_callbacks(struct tui *t);
 

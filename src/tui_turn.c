@@ -4,6 +4,7 @@
 
 #include "config.h"
 #include "pricing.h"
+#include "role.h"
 #include "store.h"
 #include "tui_priv.h"
 #include "util.h"
@@ -18,7 +19,53 @@ tui_opts(const struct tui *t, struct chat_opts *o)
 	o->system = t->system != NULL ? t->system : "";   /* "": none, even after a resume */
 	o->stream = true;
 	o->escalate = t->cfg->escalate;
-	o->max_tokens = t->cfg->max_tokens;
+	o->max_tokens = t->role_max_tokens > 0 ? t->role_max_tokens : t->cfg->max_tokens;
+	o->role = t->role != NULL ? t->role : "";
+	o->temperature_set = t->temperature_set;
+	o->temperature_milli = t->temperature_milli;
+}
+
+/*
+ * Take role name's defaults: its tier or model where none is chosen (always,
+ * with force), its temperature and output cap, and its system prompt unless
+ * keep_system. 0, or -1 with *cause.
+ */
+int
+tui_role_apply(struct tui *t, const char *name, bool keep_system, bool force, char **cause)
+{
+	struct role r;
+
+	if (role_load(&r, name, t->cfg->dir, cause) != 0)
+		return -1;
+	free(t->role);
+	t->role = xstrdup(r.name);
+	t->temperature_set = r.temperature_set;
+	t->temperature_milli = r.temperature_milli;
+	t->role_max_tokens = r.max_tokens;
+	if (!keep_system) {
+		free(t->system);
+		t->system = r.system != NULL ? xstrdup(r.system) : NULL;
+	}
+	if ((force || (t->tier == TIER_AUTO && t->pin == NULL)) && r.model != NULL) {
+		free(t->pin);
+		t->pin = xstrdup(r.model);
+	} else if ((force || (t->tier == TIER_AUTO && t->pin == NULL)) && r.tier != TIER_AUTO) {
+		t->tier = r.tier;
+	}
+	t->route_dirty = true;
+	role_done(&r);
+	return 0;
+}
+
+/* Forget the role: its defaults go; the system prompt stays until /system --clear. */
+void
+tui_role_clear(struct tui *t)
+{
+	free(t->role);
+	t->role = NULL;
+	t->temperature_set = false;
+	t->role_max_tokens = 0;
+	t->route_dirty = true;
 }
 
 /* The prompt for input: attachments first, then the text; malloc'd. */
@@ -289,6 +336,13 @@ tui_resume(struct tui *t, int64_t id)
 	/* the conversation's own system prompt carries on, and /system shows it */
 	free(t->system);
 	t->system = chat_system(t->chat) ? xstrdup(chat_system(t->chat)) : NULL;
+	/* and its role's defaults; a role that is gone leaves the prompt, which is kept */
+	tui_role_clear(t);
+	if (chat_role(t->chat) != NULL &&
+	    tui_role_apply(t, chat_role(t->chat), true, false, &cause) != 0) {
+		free(cause);
+		cause = NULL;
+	}
 	t->streaming = NULL;
 	t->route_dirty = true;
 	tui_status(t, false, "conversation %lld: %zu messages", (long long)id, n);

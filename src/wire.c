@@ -2,6 +2,7 @@
 #include "wire.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -373,4 +374,18 @@ wire_fault_body(const char *body, size_t len)
 
 	cJSON_Delete(j);
 	return f;
+}
+
+/* Add the request's temperature, if set, to obj (a body, generationConfig or options). */
+void
+wire_add_temperature(cJSON *obj, const struct request *req)
+{
+	char num[16];
+
+	if (!req->temperature_set)
+		return;
+	/* exact decimal text, not a double that prints 0.20000000000000001 */
+	snprintf(num, sizeof(num), "%d.%03d", req->temperature_milli / 1000,
+	    req->temperature_milli % 1000);
+	cJSON_AddItemToObject(obj, "temperature", cJSON_CreateRaw(num));
 }

@@ -79,5 +79,7 @@ void wire_chat_messages(cJSON *root, const struct request *req);
 void wire_add_msg(cJSON *arr, const char *role, const char *text);
 /* Print root compactly (malloc'd) and delete it. */
 char *wire_print(cJSON *root);
+/* Add the request's temperature, if set, to obj (a body, generationConfig or options). */
+void wire_add_temperature(cJSON *obj, const struct request *req);
 
 #endif
