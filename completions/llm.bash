@@ -55,7 +55,9 @@ _llm()
 		fi
 		case $w in
 		-t | --tier | -m | --model | -s | --system | -r | --role | -f | --file | --cid | --max-tokens | \
-		--max-cost | -n | --count | --month | --by | --theme | -o | --output) skip=1 ;;
+		--max-cost | -n | --count | --month | --by | --theme | -o | --output | --query | \
+		--format) skip=1 ;;
+		-q) [[ ${pos[0]} == logs ]] && skip=1 ;;   # a question's -q is --quiet
 		-*) ;;
 		*) pos+=("$w") ;;
 		esac
@@ -81,6 +83,13 @@ _llm()
 	--by)
 		_llm_reply "$(_llm_words by)"
 		return
+		;;
+	--format)
+		_llm_reply "$(printf '%s\n' md json)"
+		return
+		;;
+	-q | --query)
+		[[ ${pos[0]} == logs ]] && return
 		;;
 	-s | --system | --cid | --max-tokens | --max-cost | -n | --count | --month | --theme)
 		return
@@ -108,7 +117,7 @@ _llm()
 	fi
 
 	case ${#pos[@]}:$cmd:${pos[1]} in
-	1:models:* | 1:budget:* | 1:keys:* | 1:git:* | 1:config:*)
+	1:models:* | 1:budget:* | 1:keys:* | 1:git:* | 1:config:* | 1:logs:*)
 		_llm_reply "$(_llm_words sub "$cmd")"
 		;;
 	2:keys:set | 2:keys:rm | 2:keys:check)

@@ -20,8 +20,11 @@ function __llm_pos
             continue
         end
         switch $w
-            case -t --tier -m --model -s --system -r --role -f --file --cid --max-tokens --max-cost -n --count --month --by --theme -o --output
+            case -t --tier -m --model -s --system -r --role -f --file --cid --max-tokens --max-cost -n --count --month --by --theme -o --output --query --format
                 set skip 1
+            case -q
+                # a question's -q is --quiet; logs -q takes the text
+                test "$words[1]" = logs; and set skip 1
             case '-*'
             case '*'
                 echo $w
@@ -94,5 +97,9 @@ complete -c llm -n '__llm_at 1 usage' -l month -x -d 'the month, YYYY-MM'
 complete -c llm -n '__llm_at 1 usage' -l by -x -a '(__llm_words by)' -d 'group by'
 complete -c llm -n '__llm_at 1 logs' -s n -l count -x -d 'how many'
 complete -c llm -n '__llm_at 1 logs' -s a -l all -d 'the git hook'"'"'s drafts too'
+complete -c llm -n '__llm_at 1 logs' -a '(__llm_words sub logs)'
+complete -c llm -n '__llm_at 1 logs' -s q -l query -x -d 'messages holding every word'
+complete -c llm -n '__llm_at 2 logs show' -l raw -d 'the stored text'
+complete -c llm -n '__llm_at 2 logs export' -l format -x -a 'md json' -d 'md or json'
 complete -c llm -n '__llm_at 1 roles' -l paths -d 'the file each role comes from'
 complete -c llm -n '__llm_at 1 chat' -l theme -x -d 'colour theme'

@@ -44,7 +44,9 @@ static const char *const route_opts[] = {
 static const char *const models_opts[] = { "-t", "--tier", "--json", "--no-color", "--help", NULL };
 static const char *const budget_opts[] = { "--json", "--no-color", "--help", NULL };
 static const char *const usage_opts[] = { "--month", "--by", "--json", "--no-color", "--help", NULL };
-static const char *const logs_opts[] = { "-n", "--count", "-a", "--all", "--json", "--no-color", "--help", NULL };
+static const char *const logs_opts[] = { "-n", "--count", "-a", "--all", "--json", "-q", "--query",
+	"--raw", "--format", "--no-color", "--help", NULL };
+static const char *const logs_sub[] = { "show", "export", "rm", NULL };
 static const char *const keys_opts[] = { "--json", "--help", NULL };
 static const char *const git_opts[] = { "--force", "--help", NULL };
 static const char *const roles_opts[] = { "--paths", "--help", NULL };
@@ -60,7 +62,7 @@ static const struct {
 	{ "models", models_sub, models_opts },
 	{ "budget", budget_sub, budget_opts },
 	{ "usage", NULL, usage_opts },
-	{ "logs", NULL, logs_opts },
+	{ "logs", logs_sub, logs_opts },
 	{ "roles", NULL, roles_opts },
 	{ "keys", keys_sub, keys_opts },
 	{ "git", git_sub, git_opts },

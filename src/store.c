@@ -190,6 +190,24 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE conversations ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat';",
 	/* 4: a conversation keeps the role it was started with (its defaults apply again) */
 	"ALTER TABLE conversations ADD COLUMN role TEXT;",
+	/*
+	 * 5: full-text search over messages (llm logs -q): an FTS5 index over the
+	 * messages table's own text, kept in step by triggers, built once here for
+	 * the rows already there.
+	 */
+	"CREATE VIRTUAL TABLE messages_fts USING fts5(text, content = 'messages',"
+	" content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');"
+	"CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN"
+	" INSERT INTO messages_fts (rowid, text) VALUES (NEW.id, NEW.text);"
+	" END;"
+	"CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN"
+	" INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', OLD.id, OLD.text);"
+	" END;"
+	"CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN"
+	" INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', OLD.id, OLD.text);"
+	" INSERT INTO messages_fts (rowid, text) VALUES (NEW.id, NEW.text);"
+	" END;"
+	"INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,

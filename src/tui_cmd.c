@@ -312,6 +312,17 @@ cmd_system(struct tui *t, char *arg)
 	tui_status(t, false, "system prompt set");
 }
 
+/* /search TEXT: find conversations by their words, and resume one. */
+static void
+cmd_search(struct tui *t, char *arg)
+{
+	if (*arg == '\0') {
+		tui_status(t, true, "/search TEXT: which words?");
+		return;
+	}
+	tui_pick_search(t, arg);
+}
+
 /* /role: show the role; NAME takes its prompt and defaults, off drops them. */
 static void
 cmd_role(struct tui *t, char *arg)
@@ -511,6 +522,8 @@ const struct tui_verb tui_verbs[ACT_COUNT] = {
 	[ACT_SAVE] = { "save", "[N] PATH", "save code block N, or the last reply, to a new file", NULL, { NULL }, cmd_save },
 	[ACT_COPY] = { "copy", "[N]", "copy code block N or the last reply",
 	    "copy the last reply to the clipboard", { "F5" }, cmd_copy },
+	[ACT_SEARCH] = { "search", "TEXT", "find conversations holding TEXT, and resume one", NULL,
+	    { NULL }, cmd_search },
 	[ACT_ROLE] = { "role", "[NAME|off]", "take a role: its system prompt and defaults", NULL,
 	    { NULL }, cmd_role },
 	[ACT_SYSTEM] = { "system", "[TEXT|--clear]", "show, set or clear the system prompt", NULL,

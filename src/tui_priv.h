@@ -115,6 +115,7 @@ enum tui_action {
 	ACT_COPY,
 	ACT_SYSTEM,
 	ACT_ROLE,
+	ACT_SEARCH,
 	ACT_THEME,
 	ACT_DETACH,
 	ACT_CANCEL,
@@ -375,6 +376,8 @@ void tui_pick_filter(struct tui_picker *p);
 /* Open the model or conversation picker, or the help. */
 void tui_pick_open(struct tui *t, enum tui_mode mode);
 void tui_pick_close(struct tui *t);
+/* Open the resume picker on the conversations whose messages hold every word of text. */
+void tui_pick_search(struct tui *t, const char *text);
 /* A key while a picker, the help or a confirmation is open. */
 void tui_pick_key(struct tui *t, int key);
 

@@ -478,6 +478,8 @@ test_upgrade_from_first_schema(void)
 	    " ALTER TABLE conversations DROP COLUMN system;"
 	    " ALTER TABLE conversations DROP COLUMN kind;"
 	    " ALTER TABLE conversations DROP COLUMN role;"
+	    " DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_delete;"
+	    " DROP TRIGGER messages_fts_update; DROP TABLE messages_fts;"
 	    " CREATE TRIGGER usage_totals_insert AFTER INSERT ON usage BEGIN SELECT 1; END;"
 	    " CREATE TRIGGER usage_totals_delete AFTER DELETE ON usage BEGIN SELECT 1; END;"
 	    " CREATE TRIGGER usage_totals_update AFTER UPDATE ON usage BEGIN SELECT 1; END;"
