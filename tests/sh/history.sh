@@ -6,7 +6,6 @@ DB=$LLM_DATA_DIR/llm.db
 
 # Text that a careless export would change: no final newline, spaces at the
 # ends, a code fence, blank lines, a heading of the export's own shape, Unicode.
-ANSWER=$(printf '  Use **flock**.\n\n```sh\nflock /tmp/x true\n```\n\n## You\n\nnot a heading  ')
 cat >"$T/reply.json" <<'J'
 {"text":"  Use **flock**.\n\n```sh\nflock /tmp/x true\n```\n\n## You\n\nnot a heading  ","usage":{"input":100,"output":20}}
 J
