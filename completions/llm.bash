@@ -56,7 +56,7 @@ _llm()
 		case $w in
 		-t | --tier | -m | --model | -s | --system | -r | --role | -f | --file | --cid | --max-tokens | \
 		--max-cost | -n | --count | --month | --by | --theme | -o | --output | --query | \
-		--format) skip=1 ;;
+		--format | --init) skip=1 ;;
 		-q) [[ ${pos[0]} == logs ]] && skip=1 ;;   # a question's -q is --quiet
 		-*) ;;
 		*) pos+=("$w") ;;
@@ -86,6 +86,10 @@ _llm()
 		;;
 	--format)
 		_llm_reply "$(printf '%s\n' md json)"
+		return
+		;;
+	--init)
+		_llm_reply "$(printf '%s\n' bash zsh fish)"
 		return
 		;;
 	-q | --query)

@@ -20,7 +20,7 @@ function __llm_pos
             continue
         end
         switch $w
-            case -t --tier -m --model -s --system -r --role -f --file --cid --max-tokens --max-cost -n --count --month --by --theme -o --output --query --format
+            case -t --tier -m --model -s --system -r --role -f --file --cid --max-tokens --max-cost -n --count --month --by --theme -o --output --query --format --init
                 set skip 1
             case -q
                 # a question's -q is --quiet; logs -q takes the text
@@ -55,6 +55,7 @@ complete -c llm -n '__llm_at 0' -a models -d 'the catalog; models import FILE|UR
 complete -c llm -n '__llm_at 0' -a budget -d "this month's meter; budget set USD"
 complete -c llm -n '__llm_at 0' -a usage -d 'spend report'
 complete -c llm -n '__llm_at 0' -a logs -d 'recent conversations and messages'
+complete -c llm -n '__llm_at 0' -a cmd -d 'propose one shell command: run, edit, explain or cancel'
 complete -c llm -n '__llm_at 0' -a roles -d 'the named system prompts -r NAME takes'
 complete -c llm -n '__llm_at 0' -a keys -d 'keys in the OS keyring: set, list, rm, check'
 complete -c llm -n '__llm_at 0' -a git -d 'install-hook, uninstall-hook, commit-msg'
@@ -101,5 +102,7 @@ complete -c llm -n '__llm_at 1 logs' -a '(__llm_words sub logs)'
 complete -c llm -n '__llm_at 1 logs' -s q -l query -x -d 'messages holding every word'
 complete -c llm -n '__llm_at 2 logs show' -l raw -d 'the stored text'
 complete -c llm -n '__llm_at 2 logs export' -l format -x -a 'md json' -d 'md or json'
+complete -c llm -n '__llm_at 1 cmd' -l print -d 'print the command only'
+complete -c llm -n '__llm_at 1 cmd' -l init -x -a 'bash zsh fish' -d 'a snippet for the shell'
 complete -c llm -n '__llm_at 1 roles' -l paths -d 'the file each role comes from'
 complete -c llm -n '__llm_at 1 chat' -l theme -x -d 'colour theme'

@@ -50,6 +50,7 @@ int cli_chat(struct cli *cli, int argc, char **argv);
 int cli_ask(struct cli *cli, int argc, char **argv);
 int cli_complete(struct cli *cli, int argc, char **argv);
 int cli_roles(struct cli *cli, int argc, char **argv);
+int cli_cmd(struct cli *cli, int argc, char **argv);
 /* Start the full-screen client with options already parsed. */
 int cli_chat_start(struct cli *cli, const struct cli_opts *p);
 /* Print what llm route does and takes, on stdout. */

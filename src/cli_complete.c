@@ -10,7 +10,7 @@
 #include "util.h"
 
 static const char *const commands[] = {
-	"chat", "route", "models", "budget", "usage", "logs", "roles", "keys", "git", "config",
+	"chat", "route", "models", "budget", "usage", "logs", "cmd", "roles", "keys", "git", "config",
 	"help", "version", NULL,
 };
 
@@ -49,6 +49,8 @@ static const char *const logs_opts[] = { "-n", "--count", "-a", "--all", "--json
 static const char *const logs_sub[] = { "show", "export", "rm", NULL };
 static const char *const keys_opts[] = { "--json", "--help", NULL };
 static const char *const git_opts[] = { "--force", "--help", NULL };
+static const char *const cmd_opts[] = { "-t", "--tier", "-m", "--model", "--print", "--init",
+	"--help", NULL };
 static const char *const roles_opts[] = { "--paths", "--help", NULL };
 
 /* A subcommand's words: what may follow it, and its options. */
@@ -63,6 +65,7 @@ static const struct {
 	{ "budget", budget_sub, budget_opts },
 	{ "usage", NULL, usage_opts },
 	{ "logs", logs_sub, logs_opts },
+	{ "cmd", NULL, cmd_opts },
 	{ "roles", NULL, roles_opts },
 	{ "keys", keys_sub, keys_opts },
 	{ "git", git_sub, git_opts },

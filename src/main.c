@@ -40,6 +40,8 @@ static const struct command {
 	  .summary = "spend report, and what the frontier tier would have cost" },
 	{ .name = "logs", .fn = cli_logs, .needs = NEEDS_CATALOG,
 	  .summary = "recent conversations and messages" },
+	{ .name = "cmd", .fn = cli_cmd, .needs = NEEDS_CATALOG,
+	  .summary = "propose one shell command: run, edit, explain or cancel" },
 	{ .name = "roles", .fn = cli_roles, .needs = NEEDS_CATALOG,
 	  .summary = "the named system prompts -r NAME takes" },
 	{ .name = "keys", .fn = cli_keys, .needs = NEEDS_CATALOG,

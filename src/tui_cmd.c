@@ -312,6 +312,17 @@ cmd_system(struct tui *t, char *arg)
 	tui_status(t, false, "system prompt set");
 }
 
+/* /cmd REQUEST: one shell command proposed, run only on y. */
+static void
+cmd_cmd(struct tui *t, char *arg)
+{
+	if (*arg == '\0') {
+		tui_status(t, true, "/cmd REQUEST: what should the command do?");
+		return;
+	}
+	tui_cmd_request(t, arg);
+}
+
 /* /search TEXT: find conversations by their words, and resume one. */
 static void
 cmd_search(struct tui *t, char *arg)
@@ -522,6 +533,8 @@ const struct tui_verb tui_verbs[ACT_COUNT] = {
 	[ACT_SAVE] = { "save", "[N] PATH", "save code block N, or the last reply, to a new file", NULL, { NULL }, cmd_save },
 	[ACT_COPY] = { "copy", "[N]", "copy code block N or the last reply",
 	    "copy the last reply to the clipboard", { "F5" }, cmd_copy },
+	[ACT_CMD] = { "cmd", "REQUEST", "ask for one shell command; y runs it, output attached",
+	    NULL, { NULL }, cmd_cmd },
 	[ACT_SEARCH] = { "search", "TEXT", "find conversations holding TEXT, and resume one", NULL,
 	    { NULL }, cmd_search },
 	[ACT_ROLE] = { "role", "[NAME|off]", "take a role: its system prompt and defaults", NULL,

@@ -116,6 +116,7 @@ enum tui_action {
 	ACT_SYSTEM,
 	ACT_ROLE,
 	ACT_SEARCH,
+	ACT_CMD,
 	ACT_THEME,
 	ACT_DETACH,
 	ACT_CANCEL,
@@ -224,6 +225,7 @@ struct tui {
 	enum tui_mode mode;
 	struct tui_picker pick;
 	char *confirm_cmd;     /* /run waiting for y */
+	bool cmd_pending;      /* the streaming reply is /cmd's proposal */
 	struct tui_job {       /* /run's command, while it runs */
 		pid_t pid;         /* 0: none; the leader of its own process group */
 		int fd;            /* its output, until the end of it; -1 after */
@@ -323,6 +325,8 @@ void tui_retry_up(struct tui *t);
 int tui_resume(struct tui *t, int64_t id);
 /* The options a turn is sent with now. */
 void tui_opts(const struct tui *t, struct chat_opts *o);
+/* /cmd REQUEST: ask the cheap tier for one command; its reply goes to /run's question. */
+void tui_cmd_request(struct tui *t, const char *request);
 /* Take role name's defaults (see tui_turn.c). 0, or -1 with *cause. */
 int tui_role_apply(struct tui *t, const char *name, bool keep_system, bool force, char **cause);
 /* Forget the role's defaults; the system prompt stays. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "cmd_check.h"
 #include "pricing.h"
 #include "role.h"
 #include "store.h"
@@ -145,6 +146,30 @@ cb_note(void *arg, const char *line)
 	t->dirty = true;
 }
 
+/* /cmd's reply: the command waits for y, as /run's does, marked if it destroys. */
+static void
+cmd_proposed(struct tui *t, const char *text)
+{
+	char *explain = NULL, *cmd = cmd_parse_reply(text, &explain), *v, why[200];
+
+	free(explain);
+	if (cmd == NULL) {
+		tui_status(t, true, "/cmd: the reply held no command");
+		return;
+	}
+	free(t->confirm_cmd);
+	t->confirm_cmd = cmd;
+	t->mode = MODE_CONFIRM;
+	v = visible_str(cmd, strlen(cmd));
+	if (cmd_check(cmd, why, sizeof why) > 0)
+		tui_status(t, true, "!! deletes or overwrites (%s): run `%s` and attach its output? "
+		    "y runs it, any other key does not", why, v);
+	else
+		tui_status(t, false, "run `%s` and attach its output? y runs it, any other key does "
+		    "not", v);
+	free(v);
+}
+
 static void
 cb_done(void *arg, const struct chat_turn *turn)
 {
@@ -171,6 +196,11 @@ cb_done(void *arg, const struct chat_turn *turn)
 	t->route_dirty = true;
 	tui_meter_refresh(t);
 	t->dirty = true;
+	if (t->cmd_pending) {
+		t->cmd_pending = false;
+		if (turn->status == 0 && !turn->cancelled && turn->text != NULL)
+			cmd_proposed(t, turn->text);
+	}
 }
 
 /* The callbacks turns report through. */
@@ -260,6 +290,32 @@ tui_submit(struct tui *t, const char *line)
 		tui_attach_free(t);
 	started(t, rc);
 	t->route_dirty = true;
+}
+
+/* /cmd REQUEST: one command from the cheap tier, in this conversation, then the question. */
+void
+tui_cmd_request(struct tui *t, const char *request)
+{
+	char *sys = cmd_prompt("/bin/sh"), *msg;
+	bool routed = t->tier == TIER_AUTO && t->pin == NULL;
+	enum tier saved = t->tier;
+
+	if (chat_busy(t->chat) || tui_job_busy(t)) {
+		tui_status(t, true, "/cmd: wait for the reply or the /run command to end first");
+		free(sys);
+		return;
+	}
+	/* the instructions go with the message: the conversation's system prompt stays */
+	msg = xstrfmt("%s\n\nRequest: %s", sys, request);
+	if (routed)
+		t->tier = TIER_CHEAP;
+	t->cmd_pending = true;
+	tui_submit(t, msg);
+	t->tier = saved;
+	if (!chat_busy(t->chat) && chat_last(t->chat)->status != 0)
+		t->cmd_pending = false;
+	free(msg);
+	free(sys);
 }
 
 /* Re-ask the last turn one tier up. */
