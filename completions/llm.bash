@@ -56,7 +56,7 @@ _llm()
 		case $w in
 		-t | --tier | -m | --model | -s | --system | -r | --role | -f | --file | --cid | --max-tokens | \
 		--max-cost | -n | --count | --month | --by | --theme | -o | --output | --query | \
-		--format | --init) skip=1 ;;
+		--format | --init | --remote | --price | --name) skip=1 ;;
 		-q) [[ ${pos[0]} == logs ]] && skip=1 ;;   # a question's -q is --quiet
 		-*) ;;
 		*) pos+=("$w") ;;
@@ -70,6 +70,10 @@ _llm()
 		;;
 	-m | --model)
 		_llm_reply "$(_llm_words models)"
+		return
+		;;
+	--remote)
+		_llm_reply "$(_llm_words providers)"
 		return
 		;;
 	-r | --role)
@@ -124,7 +128,7 @@ _llm()
 	1:models:* | 1:budget:* | 1:keys:* | 1:git:* | 1:config:* | 1:logs:*)
 		_llm_reply "$(_llm_words sub "$cmd")"
 		;;
-	2:keys:set | 2:keys:rm | 2:keys:check)
+	2:keys:set | 2:keys:rm | 2:keys:check | 2:models:add)
 		_llm_reply "$(_llm_words providers)"
 		;;
 	2:models:import | 2:git:commit-msg)

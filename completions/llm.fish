@@ -20,7 +20,7 @@ function __llm_pos
             continue
         end
         switch $w
-            case -t --tier -m --model -s --system -r --role -f --file --cid --max-tokens --max-cost -n --count --month --by --theme -o --output --query --format --init
+            case -t --tier -m --model -s --system -r --role -f --file --cid --max-tokens --max-cost -n --count --month --by --theme -o --output --query --format --init --remote --price --name
                 set skip 1
             case -q
                 # a question's -q is --quiet; logs -q takes the text
@@ -87,6 +87,10 @@ complete -c llm -s h -l help -d 'print the help'
 # Subcommands' own words.
 complete -c llm -n '__llm_at 1 models' -a '(__llm_words sub models)' -d 'import a price list'
 complete -c llm -n '__llm_at 2 models import' -F
+complete -c llm -n '__llm_at 1 models' -l remote -x -a '(__llm_words providers)' -d 'what the provider serves'
+complete -c llm -n '__llm_at 2 models add' -a '(__llm_words providers)' -d provider
+complete -c llm -n '__llm_at 3 models add' -l price -x -d 'IN/OUT dollars per million tokens'
+complete -c llm -n '__llm_at 3 models add' -l name -x -d 'the catalog name'
 complete -c llm -n '__llm_at 1 budget' -a '(__llm_words sub budget)' -d 'set the monthly budget'
 complete -c llm -n '__llm_at 1 keys' -a '(__llm_words sub keys)'
 complete -c llm -n '__llm_at 2 keys "set|rm|check"' -a '(__llm_words providers)' -d provider

@@ -24,7 +24,7 @@ static const char *const ask_options[] = {
 static const char *const tiers[] = { "auto", "cheap", "mid", "frontier", NULL };
 static const char *const usage_by[] = { "day", "model", "tier", NULL };
 
-static const char *const models_sub[] = { "import", NULL };
+static const char *const models_sub[] = { "import", "add", NULL };
 static const char *const budget_sub[] = { "set", NULL };
 static const char *const keys_sub[] = { "set", "list", "rm", "check", NULL };
 static const char *const git_sub[] = { "install-hook", "uninstall-hook", "commit-msg", NULL };
@@ -41,7 +41,8 @@ static const char *const route_opts[] = {
 	"-c", "--continue",
 	"--cid", "--max-tokens", "--max-cost", "--json", "--no-color", "--help", NULL,
 };
-static const char *const models_opts[] = { "-t", "--tier", "--json", "--no-color", "--help", NULL };
+static const char *const models_opts[] = { "-t", "--tier", "--json", "--remote", "--price",
+	"--name", "--no-color", "--help", NULL };
 static const char *const budget_opts[] = { "--json", "--no-color", "--help", NULL };
 static const char *const usage_opts[] = { "--month", "--by", "--json", "--no-color", "--help", NULL };
 static const char *const logs_opts[] = { "-n", "--count", "-a", "--all", "--json", "-q", "--query",
