@@ -258,7 +258,7 @@ decide(struct chat *c, struct chat_opts *o, FILE *tty, char *cmd, char *explain)
 
 			o->max_tokens = CMD_EXPLAIN_TOKENS;
 			fputs("\n", tty);
-			if (ask(c, o, q, &cb)->status != EXIT_OK)
+			if (ask(c, o, q, &cb)->status != CHAT_OK)
 				fprintf(tty, "llm: %s\n", chat_last(c)->error ? chat_last(c)->error :
 				    "the request failed");
 			fputs("\n", tty);
@@ -336,9 +336,9 @@ propose(struct chat *c, struct chat_opts *o, const char *request, char **cmd, ch
 
 	*cmd = NULL;
 	*explain = NULL;
-	if (t->status != EXIT_OK) {
+	if (t->status != CHAT_OK) {
 		fprintf(stderr, "llm: cmd: %s\n", t->error ? t->error : "the request failed");
-		return t->status;
+		return cli_exit_code(t->status);
 	}
 	*cmd = cmd_parse_reply(t->text ? t->text : "", explain);
 	if (*cmd == NULL) {
@@ -349,7 +349,7 @@ propose(struct chat *c, struct chat_opts *o, const char *request, char **cmd, ch
 }
 
 int
-cli_cmd(struct cli *cli, int argc, char **argv)
+cli_cmd(struct app *cli, int argc, char **argv)
 {
 	struct cmd_args a = { .tier = TIER_CHEAP };
 	struct ledger *l = NULL;

@@ -97,7 +97,7 @@ command_words(const char *what, const char *cmd)
 
 /* The roles -r takes, by name. */
 static void
-complete_roles(const struct cli *cli)
+complete_roles(const struct app *cli)
 {
 	struct role *list;
 	char *warn = NULL;
@@ -110,7 +110,7 @@ complete_roles(const struct cli *cli)
 }
 
 int
-cli_complete(struct cli *cli, int argc, char **argv)
+cli_complete(struct app *cli, int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
 	size_t i, n;

@@ -221,7 +221,7 @@ logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json, const char *
 
 /* Open the ledger for a logs subcommand; NULL after saying why. */
 static struct ledger *
-logs_open(const struct cli *cli)
+logs_open(const struct app *cli)
 {
 	char *cause = NULL;
 	struct ledger *l = cli_ledger_open(cli, &cause);
@@ -235,7 +235,7 @@ logs_open(const struct cli *cli)
 
 /* llm logs -q TEXT: the messages holding every word, grouped by conversation. */
 static int
-logs_query(struct cli *cli, const char *text, size_t max, bool all, bool json)
+logs_query(struct app *cli, const char *text, size_t max, bool all, bool json)
 {
 	struct ledger *l = logs_open(cli);
 	struct history_hit *h = NULL;
@@ -516,7 +516,7 @@ sub_opts(int argc, char **argv, bool *raw, bool *json)
 
 /* llm logs show|export|rm ID ...: an exit code, or -1 when argv is no subcommand. */
 static int
-logs_sub(struct cli *cli, int argc, char **argv)
+logs_sub(struct app *cli, int argc, char **argv)
 {
 	struct store_conv c;
 	struct store_msg *m = NULL;
@@ -561,7 +561,7 @@ logs_sub(struct cli *cli, int argc, char **argv)
 
 /* Print recent conversations and their messages. */
 int
-cli_logs(struct cli *cli, int argc, char **argv)
+cli_logs(struct app *cli, int argc, char **argv)
 {
 	struct store_conv *cv = NULL;
 	struct store_msg *m;

@@ -186,7 +186,7 @@ price_str(int64_t pico, char *out, size_t n)
 
 /* Print one listed model: id, whether the catalog has it, prices where known. */
 static void
-print_id(const struct cli *cli, const char *provider, const char *id, cJSON *arr)
+print_id(const struct app *cli, const char *provider, const char *id, cJSON *arr)
 {
 	bool own;
 	const struct model *m = known(cli->cat, provider, id, &own);
@@ -219,7 +219,7 @@ print_id(const struct cli *cli, const char *provider, const char *id, cJSON *arr
 }
 
 int
-cli_models_remote(struct cli *cli, int argc, char **argv)
+cli_models_remote(struct app *cli, int argc, char **argv)
 {
 	const struct provider_conf *p;
 	char *key = NULL, *cause = NULL, **ids = NULL;
@@ -325,7 +325,7 @@ config_append(const char *path, const char *text, char **cause)
 }
 
 int
-cli_models_add(struct cli *cli, int argc, char **argv)
+cli_models_add(struct app *cli, int argc, char **argv)
 {
 	const char *prov, *id, *name = NULL, *price = NULL;
 	char in[32], out[32], *section, *cause = NULL;

@@ -44,7 +44,7 @@ defaults_str(const struct role *r, struct buf *b)
 
 /* llm roles: one line per role: name, defaults, description. */
 int
-cli_roles(struct cli *cli, int argc, char **argv)
+cli_roles(struct app *cli, int argc, char **argv)
 {
 	struct role *list;
 	struct buf b;
