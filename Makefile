@@ -171,12 +171,13 @@ demo:
 # Every file is installed or the target fails: a missing or unreadable file
 # is an error, not something to skip.
 install: llm
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/themes
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR)/roles
 	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 llm $(DESTDIR)$(BINDIR)/llm
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 themes/*.theme $(DESTDIR)$(DATADIR)/themes/
+	install -m 644 roles/*.md $(DESTDIR)$(DATADIR)/roles/
 	install -m 644 completions/llm.bash $(DESTDIR)$(BASHCOMPDIR)/llm
 	install -m 644 completions/_llm $(DESTDIR)$(ZSHCOMPDIR)/_llm
 	install -m 644 completions/llm.fish $(DESTDIR)$(FISHCOMPDIR)/llm.fish
@@ -186,7 +187,8 @@ uninstall:
 	for f in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$(basename $$f); done
 	for f in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$$(basename $$f); done
 	for f in themes/*.theme; do rm -f $(DESTDIR)$(DATADIR)/themes/$$(basename $$f); done
-	-rmdir $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR) 2>/dev/null
+	for f in roles/*.md; do rm -f $(DESTDIR)$(DATADIR)/roles/$$(basename $$f); done
+	-rmdir $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR)/roles $(DESTDIR)$(DATADIR) 2>/dev/null
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/llm $(DESTDIR)$(ZSHCOMPDIR)/_llm $(DESTDIR)$(FISHCOMPDIR)/llm.fish
 
 # A source tarball of the committed tree: llm-$(VERSION).tar.gz.

@@ -96,6 +96,22 @@ echo "| start-up, \`llm --version\` vs \`curl --version\` ($RUNS runs) | $(fmt_m
 echo "| start-up, \`llm route \"…\"\` vs \`curl --version\` ($RUNS runs) | $(fmt_ms "$rw") | $(fmt_ms "$cw") | ${rr}× | — |"
 stream_row "1 MiB streamed reply" "$stream" yes
 stream_row "1 MiB of reply text" "$long" no
+# llm logs -q on a conversation of 1,000 messages (about 600 KB of text, one
+# rare word in one message): the whole command, start-up included
+if command -v sqlite3 >/dev/null 2>&1 && "$LLM_BIN" logs >/dev/null 2>&1; then
+	sqlite3 "$E/data/llm.db" "INSERT INTO conversations (created, updated, title) VALUES (0, 0, 'bench');
+	    WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 1000)
+	    INSERT INTO messages (conversation_id, role, text, created)
+	    SELECT 1, CASE n % 2 WHEN 1 THEN 'user' ELSE 'assistant' END,
+	    printf('message %d: ', n) || replace(hex(randomblob(150)), 'A', ' a ')
+	    || CASE n WHEN 737 THEN ' quokka' ELSE '' END, n FROM i;"
+	if [ "$("$LLM_BIN" logs -q quokka | grep -c quokka)" = 1 ]; then
+		set -- $(median_us "$LLM_BIN" logs -q quokka)
+		echo "| \`llm logs -q WORD\`, 1,000 messages, the whole command ($RUNS runs) | $(fmt_ms "$1") | — | — | < 50 ms: $(verdict "$1 < 50000") |"
+	else
+		echo "| \`llm logs -q WORD\`, 1,000 messages | not found | — | — | **missed** |"
+	fi
+fi
 for b in router_bench ledger_bench tui_bench; do
 	bin="$top/$BUILD/bench/$b"
 	[ -x "$bin" ] || continue

@@ -54,8 +54,10 @@ _llm()
 			continue
 		fi
 		case $w in
-		-t | --tier | -m | --model | -s | --system | -f | --file | --cid | --max-tokens | \
-		--max-cost | -n | --count | --month | --by | --theme) skip=1 ;;
+		-t | --tier | -m | --model | -s | --system | -r | --role | -f | --file | --cid | --max-tokens | \
+		--max-cost | -n | --count | --month | --by | --theme | -o | --output | --query | \
+		--format | --init | --remote | --price | --name) skip=1 ;;
+		-q) [[ ${pos[0]} == logs ]] && skip=1 ;;   # a question's -q is --quiet
 		-*) ;;
 		*) pos+=("$w") ;;
 		esac
@@ -70,13 +72,32 @@ _llm()
 		_llm_reply "$(_llm_words models)"
 		return
 		;;
-	-f | --file)
+	--remote)
+		_llm_reply "$(_llm_words providers)"
+		return
+		;;
+	-r | --role)
+		_llm_reply "$(_llm_words roles)"
+		return
+		;;
+	-f | --file | -o | --output)
 		_llm_files
 		return
 		;;
 	--by)
 		_llm_reply "$(_llm_words by)"
 		return
+		;;
+	--format)
+		_llm_reply "$(printf '%s\n' md json)"
+		return
+		;;
+	--init)
+		_llm_reply "$(printf '%s\n' bash zsh fish)"
+		return
+		;;
+	-q | --query)
+		[[ ${pos[0]} == logs ]] && return
 		;;
 	-s | --system | --cid | --max-tokens | --max-cost | -n | --count | --month | --theme)
 		return
@@ -104,10 +125,10 @@ _llm()
 	fi
 
 	case ${#pos[@]}:$cmd:${pos[1]} in
-	1:models:* | 1:budget:* | 1:keys:* | 1:git:* | 1:config:*)
+	1:models:* | 1:budget:* | 1:keys:* | 1:git:* | 1:config:* | 1:logs:*)
 		_llm_reply "$(_llm_words sub "$cmd")"
 		;;
-	2:keys:set | 2:keys:rm | 2:keys:check)
+	2:keys:set | 2:keys:rm | 2:keys:check | 2:models:add)
 		_llm_reply "$(_llm_words providers)"
 		;;
 	2:models:import | 2:git:commit-msg)

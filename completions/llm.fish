@@ -20,8 +20,11 @@ function __llm_pos
             continue
         end
         switch $w
-            case -t --tier -m --model -s --system -f --file --cid --max-tokens --max-cost -n --count --month --by --theme
+            case -t --tier -m --model -s --system -r --role -f --file --cid --max-tokens --max-cost -n --count --month --by --theme -o --output --query --format --init --remote --price --name
                 set skip 1
+            case -q
+                # a question's -q is --quiet; logs -q takes the text
+                test "$words[1]" = logs; and set skip 1
             case '-*'
             case '*'
                 echo $w
@@ -52,6 +55,8 @@ complete -c llm -n '__llm_at 0' -a models -d 'the catalog; models import FILE|UR
 complete -c llm -n '__llm_at 0' -a budget -d "this month's meter; budget set USD"
 complete -c llm -n '__llm_at 0' -a usage -d 'spend report'
 complete -c llm -n '__llm_at 0' -a logs -d 'recent conversations and messages'
+complete -c llm -n '__llm_at 0' -a cmd -d 'propose one shell command: run, edit, explain or cancel'
+complete -c llm -n '__llm_at 0' -a roles -d 'the named system prompts -r NAME takes'
 complete -c llm -n '__llm_at 0' -a keys -d 'keys in the OS keyring: set, list, rm, check'
 complete -c llm -n '__llm_at 0' -a git -d 'install-hook, uninstall-hook, commit-msg'
 complete -c llm -n '__llm_at 0' -a config -d 'path, show, check'
@@ -62,6 +67,7 @@ complete -c llm -n '__llm_at 0' -a version -d 'print the version'
 complete -c llm -s t -l tier -x -a '(__llm_words tiers)' -d 'tier: auto, cheap, mid or frontier'
 complete -c llm -s m -l model -x -a '(__llm_words models)' -d 'pin a model'
 complete -c llm -s s -l system -x -d 'system prompt'
+complete -c llm -s r -l role -x -a '(__llm_words roles)' -d 'a named system prompt with its defaults'
 complete -c llm -s f -l file -r -F -d 'attach a file as context'
 complete -c llm -s c -l continue -d 'continue the latest conversation'
 complete -c llm -l cid -x -d 'continue conversation ID'
@@ -70,6 +76,8 @@ complete -c llm -l json -d 'print one JSON object'
 complete -c llm -l dry-run -d 'route and estimate only, send nothing'
 complete -c llm -l max-tokens -x -d 'cap the reply at N tokens'
 complete -c llm -l max-cost -x -d 'refuse when the worst case is above USD'
+complete -c llm -s o -l output -r -F -d 'write the answer to FILE'
+complete -c llm -l force -d 'let -o replace an existing file'
 complete -c llm -s q -l quiet -d 'no summary line'
 complete -c llm -s v -l verbose -d 'explain the route on stderr'
 complete -c llm -l no-color -d 'no colour'
@@ -79,6 +87,10 @@ complete -c llm -s h -l help -d 'print the help'
 # Subcommands' own words.
 complete -c llm -n '__llm_at 1 models' -a '(__llm_words sub models)' -d 'import a price list'
 complete -c llm -n '__llm_at 2 models import' -F
+complete -c llm -n '__llm_at 1 models' -l remote -x -a '(__llm_words providers)' -d 'what the provider serves'
+complete -c llm -n '__llm_at 2 models add' -a '(__llm_words providers)' -d provider
+complete -c llm -n '__llm_at 3 models add' -l price -x -d 'IN/OUT dollars per million tokens'
+complete -c llm -n '__llm_at 3 models add' -l name -x -d 'the catalog name'
 complete -c llm -n '__llm_at 1 budget' -a '(__llm_words sub budget)' -d 'set the monthly budget'
 complete -c llm -n '__llm_at 1 keys' -a '(__llm_words sub keys)'
 complete -c llm -n '__llm_at 2 keys "set|rm|check"' -a '(__llm_words providers)' -d provider
@@ -93,4 +105,11 @@ complete -c llm -n '__llm_at 1 route' -l explain -d 'show what the router learnt
 complete -c llm -n '__llm_at 1 route' -l forget -d 'forget what the router learnt'
 complete -c llm -n '__llm_at 1 logs' -s n -l count -x -d 'how many'
 complete -c llm -n '__llm_at 1 logs' -s a -l all -d 'the git hook'"'"'s drafts too'
+complete -c llm -n '__llm_at 1 logs' -a '(__llm_words sub logs)'
+complete -c llm -n '__llm_at 1 logs' -s q -l query -x -d 'messages holding every word'
+complete -c llm -n '__llm_at 2 logs show' -l raw -d 'the stored text'
+complete -c llm -n '__llm_at 2 logs export' -l format -x -a 'md json' -d 'md or json'
+complete -c llm -n '__llm_at 1 cmd' -l print -d 'print the command only'
+complete -c llm -n '__llm_at 1 cmd' -l init -x -a 'bash zsh fish' -d 'a snippet for the shell'
+complete -c llm -n '__llm_at 1 roles' -l paths -d 'the file each role comes from'
 complete -c llm -n '__llm_at 1 chat' -l theme -x -d 'colour theme'

@@ -107,6 +107,9 @@ chat_reset(struct chat *c)
 	free(c->system);
 	c->system = NULL;
 	c->system_saved = true;
+	free(c->role);
+	c->role = NULL;
+	c->role_saved = true;
 }
 
 void
@@ -120,6 +123,7 @@ chat_free(struct chat *c)
 	chat_reset(c);
 	turn_clear(&c->turn);
 	free(c->system);
+	free(c->role);
 	free(c->prompt);
 	buf_done(&c->text);
 	buf_done(&c->body);
@@ -135,6 +139,7 @@ hist_add(struct chat *c, const char *role, const char *text)
 	c->hist = xreallocarray(c->hist, c->nhist + 1, sizeof *c->hist);
 	c->hist_text = xreallocarray(c->hist_text, c->nhist + 1, sizeof *c->hist_text);
 	c->hist_text[c->nhist] = xstrdup(text);
+	memset(&c->hist[c->nhist], 0, sizeof *c->hist);   /* fields beyond role and text unset */
 	c->hist[c->nhist].role = strcmp(role, "assistant") == 0 ? "assistant" : "user";
 	c->nhist++;
 	/* texts may have moved with realloc of the pointer array: relink */
@@ -172,6 +177,8 @@ chat_resume(struct chat *c, int64_t id, char **cause)
 	c->conv_id = id;
 	c->system = conv.system;    /* taken */
 	conv.system = NULL;
+	c->role = conv.role;        /* taken */
+	conv.role = NULL;
 	store_conv_done(&conv);
 	return 0;
 }
@@ -180,6 +187,12 @@ const char *
 chat_system(const struct chat *c)
 {
 	return c->system;
+}
+
+const char *
+chat_role(const struct chat *c)
+{
+	return c->role;
 }
 
 size_t
@@ -279,6 +292,7 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 	if (c->conv_id == 0) {
 		c->conv_id = ledger_conv_new(c->ledger, c->prompt);
 		c->system_saved = c->system == NULL;
+		c->role_saved = c->role == NULL;
 		/* a draft is billed like any request but is nobody's conversation */
 		if (c->conv_id != 0 && c->opts.draft)
 			store_conv_set_draft(ledger_store(c->ledger), c->conv_id);
@@ -550,6 +564,7 @@ build_request(struct chat *c, struct request *req, struct msg **msgs)
 	*msgs = xreallocarray(NULL, n + 1, sizeof **msgs);
 	if (n > 0)
 		memcpy(*msgs, c->hist, n * sizeof **msgs);
+	memset(&(*msgs)[n], 0, sizeof **msgs);
 	(*msgs)[n].role = "user";
 	(*msgs)[n].text = c->prompt;
 	memset(req, 0, sizeof *req);
@@ -559,6 +574,8 @@ build_request(struct chat *c, struct request *req, struct msg **msgs)
 	req->nmsgs = n + 1;
 	req->max_tokens = c->send_cap ? c->max_out : 0;
 	req->stream = c->opts.stream;
+	req->temperature_set = c->opts.temperature_set;
+	req->temperature_milli = c->opts.temperature_milli;
 	req->completion_tokens = c->pc->base_url != NULL && strstr(c->pc->base_url, "://api.openai.com") != NULL;
 }
 
@@ -764,6 +781,9 @@ keep_answer(struct chat *c)
 		if (!c->system_saved &&
 		    store_conv_set_system(ledger_store(c->ledger), c->conv_id, c->system) == 0)
 			c->system_saved = true;
+		if (!c->role_saved &&
+		    store_conv_set_role(ledger_store(c->ledger), c->conv_id, c->role) == 0)
+			c->role_saved = true;
 		ledger_msg_add(c->ledger, c->conv_id, "user", c->prompt, 0);
 		ledger_msg_add(c->ledger, c->conv_id, "assistant", c->turn.text,
 		    c->turn.nsteps ? c->turn.steps[c->turn.nsteps - 1].ledger_id : 0);
@@ -1134,6 +1154,12 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 		c->system_saved = false;
 	}
 	c->opts.system = c->system;
+	if (o->role != NULL && (c->role == NULL || strcmp(c->role, o->role) != 0)) {
+		free(c->role);
+		c->role = *o->role != '\0' ? xstrdup(o->role) : NULL;
+		c->role_saved = false;
+	}
+	c->opts.role = c->role;
 	free(c->prompt);
 	c->prompt = xstrdup(prompt);
 	c->cb = cb ? *cb : (struct chat_cb){ 0 };

@@ -38,6 +38,9 @@ struct chat_opts {
 	bool stream;
 	bool escalate;         /* re-ask one tier up on a refusal, hedge, empty or cut answer */
 	bool draft;            /* a git hook's commit-message draft: billed and kept, never continued */
+	const char *role;      /* the role the turn is asked under (kept with the conversation) */
+	bool temperature_set;  /* false: the provider's default */
+	int temperature_milli; /* sampling temperature x 1000 */
 };
 
 enum route_mode {
@@ -155,6 +158,8 @@ size_t chat_history(const struct chat *c, const struct msg **msgs);
 int64_t chat_conversation(const struct chat *c);
 /* The system prompt the conversation's next turn is sent with; NULL: none. Borrowed. */
 const char *chat_system(const struct chat *c);
+/* The role the conversation was asked under; NULL: none. Borrowed. */
+const char *chat_role(const struct chat *c);
 
 /* What the router sees of prompt as the conversation's next turn (prompt borrowed). */
 void chat_route_input(const struct chat *c, const char *prompt, struct route_input *in);

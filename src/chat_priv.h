@@ -34,6 +34,8 @@ struct chat {
 	/* the running turn */
 	struct chat_opts opts;
 	char *system;
+	char *role;             /* the conversation's role name, or NULL */
+	bool role_saved;        /* role is what the database holds for conv_id */
 	char *prompt;
 	struct chat_cb cb;
 	struct chat_turn turn;

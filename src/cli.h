@@ -44,6 +44,8 @@ int cli_config(struct app *cli, int argc, char **argv);
 int cli_chat(struct app *cli, int argc, char **argv);
 int cli_ask(struct app *cli, int argc, char **argv);
 int cli_complete(struct app *cli, int argc, char **argv);
+int cli_roles(struct app *cli, int argc, char **argv);
+int cli_cmd(struct app *cli, int argc, char **argv);
 /* Start the full-screen client with options already parsed. */
 int cli_chat_start(struct app *cli, const struct cli_opts *p);
 /* Print what llm route does and takes, on stdout. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -109,7 +110,7 @@ on_text(void *arg, const char *s, size_t n)
 {
 	struct ask *a = arg;
 
-	if (a->p.json)
+	if (a->p.json || a->p.output != NULL)
 		return;
 	if (!a->out_tty) {
 		out_write(a, s, n);
@@ -474,14 +475,50 @@ exit_code(const struct ask *a, int rc)
 	return rc;
 }
 
-static void
+/* -o FILE with --force or none there yet: 0, or an exit code after saying why not. */
+static int
+output_check(const struct ask *a)
+{
+	struct stat st;
+
+	if (a->p.output == NULL || a->p.force || lstat(a->p.output, &st) != 0)
+		return 0;
+	fprintf(stderr, "llm: -o %s: the file exists; --force replaces it\n", a->p.output);
+	return EXIT_USAGE;
+}
+
+/* Write the answer to -o's file as stdout would get it: whole, or not at all. */
+static int
+output_write(const struct ask *a, const struct chat_turn *t)
+{
+	char *data = xstrfmt("%.*s%s", (int)t->len, t->text ? t->text : "",
+	    t->len > 0 && t->text[t->len - 1] != '\n' ? "\n" : "");
+	mode_t um = umask(0);
+	char *cause = NULL;
+	int rc;
+
+	umask(um);
+	rc = a->p.force ? file_write_atomic(a->p.output, data, strlen(data), 0666 & ~um, &cause) :
+	    file_write_new(a->p.output, data, strlen(data), 0666 & ~um, &cause);
+	if (rc != 0) {
+		fprintf(stderr, "llm: -o %s%s\n", cause, strstr(cause, "exists") ?
+		    "; --force replaces it" : "");
+		free(cause);
+	}
+	free(data);
+	return rc;
+}
+
+static int
 finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 {
 	const struct chat_turn *t = chat_last(c);
 
+	if (a->p.output != NULL && rc == EXIT_OK && output_write(a, t) != 0)
+		rc = EXIT_USAGE;
 	if (a->p.json) {
 		print_json(a, c, l);
-	} else if (t->len > 0 && !a->out_broken && t->text[t->len - 1] != '\n' &&
+	} else if (a->p.output == NULL && t->len > 0 && !a->out_broken && t->text[t->len - 1] != '\n' &&
 	    (a->out_tty || rc == EXIT_OK)) {
 		out_write(a, "\n", 1);
 	}
@@ -491,6 +528,7 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 	/* a request that failed before any answer has nothing to sum up: the error said it */
 	if (!a->p.quiet && (a->cli->err_tty || a->p.verbose) && (rc == EXIT_OK || t->len > 0))
 		summary(a, c, l);
+	return rc;
 }
 
 /* Open the ledger and the controller, and continue a conversation if asked; an exit code or -1. */
@@ -540,6 +578,9 @@ open_chat(struct ask *a, struct ledger **l, struct chat **c)
 		fprintf(stderr, "llm: --cid: %s\n", cause);
 		free(cause);
 		return EXIT_USAGE;
+	} else if (a->p.role_name == NULL && chat_role(*c) != NULL) {
+		/* the conversation's role: its defaults again; its system prompt is the conversation's */
+		cli_opts_role(&a->p, chat_role(*c), &cli->cfg, true);
 	}
 	return -1;
 }
@@ -595,6 +636,8 @@ ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
 		goto out;
 	}
 	a.p.dry_run |= face == CLI_FACE_ROUTE;
+	if ((rc = output_check(&a)) != 0)
+		goto out;
 	if ((rc = prompt_read(&a, &msg)) >= 0 || (rc = open_chat(&a, &l, &c)) >= 0)
 		goto out;
 	if (a.p.dry_run) {
@@ -604,7 +647,7 @@ ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
 	a.out_tty = isatty(STDOUT_FILENO);
 	visible_init(&a.vis);
 	rc = run(&a, c, msg.data);
-	finish_output(&a, c, l, rc);
+	rc = finish_output(&a, c, l, rc);
 	rc = exit_code(&a, rc);
 out:
 	chat_free(c);

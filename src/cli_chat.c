@@ -24,6 +24,7 @@ cli_chat_start(struct app *cli, const struct cli_opts *p)
 	o.tier = p->o.tier;
 	o.model = p->o.model;
 	o.system = p->o.system;
+	o.role = p->role_name;
 	o.theme = p->theme;
 	o.resume = p->cid;
 	o.resume_latest = p->cont;

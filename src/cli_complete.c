@@ -1,51 +1,60 @@
 /* cli_complete: llm __complete WHAT, the words shell completions offer, one a line. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
 #include "cli.h"
 #include "config.h"
+#include "role.h"
 #include "util.h"
 
 static const char *const commands[] = {
-	"chat", "route", "models", "budget", "usage", "logs", "keys", "git", "config",
+	"chat", "route", "models", "budget", "usage", "logs", "cmd", "roles", "keys", "git", "config",
 	"help", "version", NULL,
 };
 
 /* The options of a one-shot question, as llm --help lists them. */
 static const char *const ask_options[] = {
-	"-t", "--tier", "-m", "--model", "-s", "--system", "-f", "--file", "-c", "--continue",
-	"--cid", "--no-stream", "--json", "--dry-run", "--max-tokens", "--max-cost",
-	"-q", "--quiet", "-v", "--verbose", "--no-color", "-V", "--version", "-h", "--help", NULL,
+	"-t", "--tier", "-m", "--model", "-s", "--system", "-r", "--role", "-f", "--file",
+	"-c", "--continue", "--cid", "--no-stream", "--json", "--dry-run", "--max-tokens", "--max-cost",
+	"-o", "--output", "--force", "-q", "--quiet", "-v", "--verbose", "--no-color", "-V", "--version", "-h", "--help", NULL,
 };
 
 static const char *const tiers[] = { "auto", "cheap", "mid", "frontier", NULL };
 static const char *const usage_by[] = { "day", "model", "tier", NULL };
 
-static const char *const models_sub[] = { "import", NULL };
+static const char *const models_sub[] = { "import", "add", NULL };
 static const char *const budget_sub[] = { "set", NULL };
 static const char *const keys_sub[] = { "set", "list", "rm", "check", NULL };
 static const char *const git_sub[] = { "install-hook", "uninstall-hook", "commit-msg", NULL };
 static const char *const config_sub[] = { "path", "show", "check", NULL };
 
 static const char *const chat_opts[] = {
-	"-t", "--tier", "-m", "--model", "-s", "--system", "-f", "--file", "-c", "--continue",
+	"-t", "--tier", "-m", "--model", "-s", "--system", "-r", "--role", "-f", "--file",
+	"-c", "--continue",
 	"--cid", "--theme", "--no-color", "--help", NULL,
 };
 /* llm route takes a question's options: it shows the decision that question would get. */
 static const char *const route_opts[] = {
-	"-t", "--tier", "-m", "--model", "-s", "--system", "-f", "--file", "-c", "--continue",
-	"--cid", "--max-tokens", "--max-cost", "--json", "--no-color", "--explain", "--forget",
-	"--help", NULL,
+	"-t", "--tier", "-m", "--model", "-s", "--system", "-r", "--role", "-f", "--file",
+	"-c", "--continue", "--cid", "--max-tokens", "--max-cost", "--json", "--no-color",
+	"--explain", "--forget", "--help", NULL,
 };
-static const char *const models_opts[] = { "-t", "--tier", "--json", "--no-color", "--help", NULL };
+static const char *const models_opts[] = { "-t", "--tier", "--json", "--remote", "--price",
+	"--name", "--no-color", "--help", NULL };
 static const char *const budget_opts[] = { "--json", "--no-color", "--help", NULL };
 static const char *const usage_opts[] = {
 	"--month", "--by", "--router", "--json", "--no-color", "--help", NULL,
 };
-static const char *const logs_opts[] = { "-n", "--count", "-a", "--all", "--json", "--no-color", "--help", NULL };
+static const char *const logs_opts[] = { "-n", "--count", "-a", "--all", "--json", "-q", "--query",
+	"--raw", "--format", "--no-color", "--help", NULL };
+static const char *const logs_sub[] = { "show", "export", "rm", NULL };
 static const char *const keys_opts[] = { "--json", "--help", NULL };
 static const char *const git_opts[] = { "--force", "--help", NULL };
+static const char *const cmd_opts[] = { "-t", "--tier", "-m", "--model", "--print", "--init",
+	"--help", NULL };
+static const char *const roles_opts[] = { "--paths", "--help", NULL };
 
 /* A subcommand's words: what may follow it, and its options. */
 static const struct {
@@ -58,7 +67,9 @@ static const struct {
 	{ "models", models_sub, models_opts },
 	{ "budget", budget_sub, budget_opts },
 	{ "usage", NULL, usage_opts },
-	{ "logs", NULL, logs_opts },
+	{ "logs", logs_sub, logs_opts },
+	{ "cmd", NULL, cmd_opts },
+	{ "roles", NULL, roles_opts },
 	{ "keys", keys_sub, keys_opts },
 	{ "git", git_sub, git_opts },
 	{ "config", config_sub, NULL },
@@ -86,6 +97,20 @@ command_words(const char *what, const char *cmd)
 	return EXIT_OK;
 }
 
+/* The roles -r takes, by name. */
+static void
+complete_roles(const struct app *cli)
+{
+	struct role *list;
+	char *warn = NULL;
+	size_t i, n = role_list(cli->cfg.dir, &list, &warn);
+
+	for (i = 0; i < n; i++)
+		puts(list[i].name);
+	roles_free(list, n);
+	free(warn);
+}
+
 int
 cli_complete(struct app *cli, int argc, char **argv)
 {
@@ -104,6 +129,8 @@ cli_complete(struct app *cli, int argc, char **argv)
 		n = cli->cat != NULL ? catalog_count(cli->cat) : 0;
 		for (i = 0; i < n; i++)
 			puts(catalog_at(cli->cat, i)->name);
+	} else if (strcmp(what, "roles") == 0) {
+		complete_roles(cli);
 	} else if (strcmp(what, "providers") == 0) {
 		for (i = 0; i < cli->cfg.nproviders; i++)
 			puts(cli->cfg.providers[i].name);
@@ -111,7 +138,7 @@ cli_complete(struct app *cli, int argc, char **argv)
 		return command_words(what, argv[2]);
 	} else {
 		fprintf(stderr, "llm: __complete: WHAT is one of commands, options, tiers, by, "
-		    "models, providers, sub COMMAND, opts COMMAND\n");
+		    "models, roles, providers, sub COMMAND, opts COMMAND\n");
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;

@@ -2,12 +2,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "buf.h"
 #include "fmt.h"
+#include "history.h"
 #include "ledger.h"
+#include "md.h"
 #include "pricing.h"
 #include "report.h"
 #include "store.h"
@@ -154,6 +159,7 @@ json_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
 	json_str(o, "title", c->title);
 	json_str(o, "model", c->model);
 	json_str(o, "system", c->system);
+	json_str(o, "role", c->role);
 	cJSON_AddBoolToObject(o, "draft", c->draft);
 	msgs = cJSON_AddArrayToObject(o, "messages");
 	for (i = 0; i < n; i++)
@@ -161,23 +167,35 @@ json_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
 	return o;
 }
 
+#define LOGS_USAGE \
+    "usage: llm logs [-n N] [--all] [--json] [-q TEXT]\n" \
+    "       llm logs show ID [--raw]\n" \
+    "       llm logs export ID [--format md|json]\n" \
+    "       llm logs rm ID\n"
+
 static int
 logs_usage(void)
 {
-	fprintf(stderr, "usage: llm logs [-n N] [--all] [--json]\n");
+	fputs(LOGS_USAGE, stderr);
 	return EXIT_USAGE;
 }
 
-/* Parse the arguments into *n, *all and *json; -1 on a usage error, 1 for help. */
+/* Parse the arguments into *n, *all, *json and *query; -1 on a usage error, 1 for help. */
 static int
-logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json)
+logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json, const char **query)
 {
 	const char *v;
 	int i;
 
 	for (i = 1; i < argc; i++) {
 		v = NULL;
-		if (strcmp(argv[i], "--json") == 0)
+		if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--query") == 0) {
+			if (i + 1 >= argc)
+				return -1;
+			*query = argv[++i];
+		} else if (str_startswith(argv[i], "--query=")) {
+			*query = argv[i] + 8;
+		} else if (strcmp(argv[i], "--json") == 0)
 			*json = true;
 		else if (strcmp(argv[i], "--all") == 0 || strcmp(argv[i], "-a") == 0)
 			*all = true;   /* the git hook's drafts too */
@@ -201,6 +219,346 @@ logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json)
 	return 0;
 }
 
+/* Open the ledger for a logs subcommand; NULL after saying why. */
+static struct ledger *
+logs_open(const struct app *cli)
+{
+	char *cause = NULL;
+	struct ledger *l = cli_ledger_open(cli, &cause);
+
+	if (l == NULL) {
+		fprintf(stderr, "llm: logs: %s\n", cause);
+		free(cause);
+	}
+	return l;
+}
+
+/* llm logs -q TEXT: the messages holding every word, grouped by conversation. */
+static int
+logs_query(struct app *cli, const char *text, size_t max, bool all, bool json)
+{
+	struct ledger *l = logs_open(cli);
+	struct history_hit *h = NULL;
+	cJSON *root = NULL, *arr = NULL, *o;
+	char *cause = NULL, when[32];
+	size_t n = 0, i;
+
+	if (l == NULL)
+		return EXIT_USAGE;
+	if (history_search(ledger_store(l), text, max, all, &h, &n, &cause) != 0) {
+		fprintf(stderr, "llm: logs -q: %s\n", cause);
+		free(cause);
+		ledger_close(l);
+		return EXIT_USAGE;
+	}
+	if (json) {
+		root = cJSON_CreateObject();
+		arr = cJSON_AddArrayToObject(root, "hits");
+	}
+	for (i = 0; i < n; i++) {
+		if (json) {
+			o = cJSON_CreateObject();
+			report_json_int(o, "conversation_id", h[i].conv);
+			report_json_int(o, "message_id", h[i].msg);
+			json_str(o, "title", h[i].title);
+			json_str(o, "role", h[i].role);
+			json_str(o, "snippet", h[i].snippet);
+			cJSON_AddItemToArray(arr, o);
+			continue;
+		}
+		if (i == 0 || h[i].conv != h[i - 1].conv) {
+			report_time(h[i].updated, "%Y-%m-%d %H:%M", "?", when, sizeof when);
+			printf("%s#%lld  %s  ", i ? "\n" : "", (long long)h[i].conv, when);
+			print_word(h[i].title ? h[i].title : "", 0);
+			printf("\n");
+		}
+		printf("  ");
+		print_word(strcmp(h[i].role, "user") == 0 ? "you" : "llm", 4);
+		printf(" ");
+		print_text(h[i].snippet ? h[i].snippet : "");
+	}
+	if (json)
+		report_json_print(root);
+	else if (n == 0)
+		fprintf(stderr, "llm: logs -q: no message holds '%s'\n", text);
+	cJSON_Delete(root);
+	history_hits_free(h, n);
+	ledger_close(l);
+	return EXIT_OK;
+}
+
+/* The terminal's width: the window size, else $COLUMNS, else 80. */
+static int
+logs_width(void)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+	int64_t v;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		v = ws.ws_col;
+	else if (c == NULL || !str_to_i64(c, &v) || v <= 0)
+		v = 80;
+	return v < 20 ? 20 : v > 400 ? 400 : (int)v;
+}
+
+/* Print text rendered as the full-screen client does, under a label. */
+static void
+show_rendered(const char *label, const char *text, int width, bool markdown)
+{
+	char *v = visible_str(text, strlen(text));
+	struct md_doc d;
+	size_t i;
+
+	md_doc_init(&d);
+	if (markdown)
+		md_render(&d, v, strlen(v), width - 5, THEME_TEXT, 1);
+	else
+		md_plain(&d, v, strlen(v), width - 5, THEME_TEXT, 0);
+	for (i = 0; i < d.nlines; i++)
+		printf("%-4s %.*s\n", i == 0 ? label : "", (int)d.lines[i].len, d.lines[i].text);
+	if (d.nlines == 0)
+		printf("%s\n", label);
+	md_doc_done(&d);
+	free(v);
+}
+
+/* A message's usage as the client shows it: "mid · model · 1.2k→300 tok · $0.001". */
+static char *
+usage_line(const struct store_msg *m)
+{
+	char in[24], out[24], cost[48];
+
+	fmt_tokens(m->input, in, sizeof in);
+	fmt_tokens(m->output, out, sizeof out);
+	pricing_format(m->cost, m->estimated, cost, sizeof cost);
+	return xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s",
+	    m->tier ? m->tier : "?", m->model, m->estimated ? "~" : "", in, out, cost);
+}
+
+/* Load conversation id and its messages; an exit code, or -1 to go on. */
+static int
+logs_load(struct ledger *l, const char *arg, struct store_conv *c, struct store_msg **m,
+    size_t *n)
+{
+	char *cause = NULL;
+	int64_t id;
+
+	if (arg[0] == '#')
+		arg++;
+	if (!str_to_i64(arg, &id) || id <= 0) {
+		fprintf(stderr, "llm: logs: '%s' is not a conversation id (see llm logs)\n", arg);
+		return EXIT_USAGE;
+	}
+	if (store_conv_get(ledger_store(l), id, c, &cause) != 0 ||
+	    store_msgs(ledger_store(l), id, m, n, &cause) != 0) {
+		fprintf(stderr, "llm: logs: %s\n", cause ? cause : "failed");
+		free(cause);
+		store_conv_done(c);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* llm logs show ID [--raw]: one conversation, rendered, or its stored text. */
+static void
+logs_show(const struct store_conv *c, const struct store_msg *m, size_t n, bool raw)
+{
+	int width = logs_width();
+	bool tty = isatty(STDOUT_FILENO);
+	char when[32], *info;
+	size_t i;
+
+	report_time(c->updated, "%Y-%m-%d %H:%M", "?", when, sizeof when);
+	printf("conversation %lld  %s  ", (long long)c->id, when);
+	print_word(c->title ? c->title : "", 0);
+	printf("\n");
+	if (c->role != NULL) {
+		printf("role ");
+		print_word(c->role, 0);
+		printf("\n");
+	}
+	if (c->system != NULL)
+		show_rendered("sys", c->system, width, false);
+	for (i = 0; i < n; i++) {
+		bool user = strcmp(m[i].role, "user") == 0;
+
+		printf("\n");
+		if (raw) {
+			/* as stored; a terminal still gets it made visible */
+			printf("%s\n", user ? "you" : "llm");
+			if (tty)
+				print_text(m[i].text);
+			else
+				printf("%s\n", m[i].text);
+		} else {
+			show_rendered(user ? "you" : "llm", m[i].text, width, !user);
+		}
+		if (!user && m[i].model != NULL) {
+			info = usage_line(&m[i]);
+			printf("     ");
+			print_text(info);
+			free(info);
+		}
+	}
+}
+
+/* Write s as it is to a pipe or file; a terminal gets it made visible. */
+static void
+put_text(const char *s, bool tty)
+{
+	char *v;
+
+	if (!tty) {
+		fputs(s, stdout);
+		return;
+	}
+	v = visible_str(s, strlen(s));
+	fputs(v, stdout);
+	free(v);
+}
+
+/*
+ * llm logs export ID as Markdown. Each text is written exactly as stored
+ * between its block's heading and the next block's marker comment: after
+ * "<!-- llm: ... -->", the heading line and a blank line comes the text, then
+ * one blank line ("\n\n") ends it, so a reader gets every byte back.
+ */
+static void
+export_md(const struct store_conv *c, const struct store_msg *m, size_t n)
+{
+	bool tty = isatty(STDOUT_FILENO);
+	char when[32], *info;
+	size_t i;
+
+	report_time(c->created, "%Y-%m-%d %H:%M %Z", "?", when, sizeof when);
+	printf("# Conversation %lld\n\n", (long long)c->id);
+	if (c->title != NULL) {
+		printf("- title: ");
+		print_word(c->title, 0);
+		printf("\n");
+	}
+	printf("- started: %s\n", when);
+	if (c->role != NULL) {
+		printf("- role: ");
+		print_word(c->role, 0);
+		printf("\n");
+	}
+	printf("\n");
+	if (c->system != NULL) {
+		printf("<!-- llm: system -->\n## System\n\n");
+		put_text(c->system, tty);
+		printf("\n\n");
+	}
+	for (i = 0; i < n; i++) {
+		bool user = strcmp(m[i].role, "user") == 0;
+
+		printf("<!-- llm: message %lld %s -->\n", (long long)m[i].id, user ? "user" :
+		    "assistant");
+		if (user || m[i].model == NULL) {
+			printf("## %s\n\n", user ? "You" : "llm");
+		} else {
+			info = usage_line(&m[i]);
+			printf("## llm (");
+			print_word(info, 0);
+			printf(")\n\n");
+			free(info);
+		}
+		put_text(m[i].text, tty);
+		printf("\n\n");
+	}
+}
+
+/* llm logs rm ID: the conversation's messages go; its ledger rows stay. */
+static int
+logs_rm(struct ledger *l, const char *arg)
+{
+	char *cause = NULL;
+	int64_t id;
+
+	if (arg[0] == '#')
+		arg++;
+	if (!str_to_i64(arg, &id) || id <= 0) {
+		fprintf(stderr, "llm: logs rm: '%s' is not a conversation id (see llm logs)\n", arg);
+		return EXIT_USAGE;
+	}
+	if (history_forget(ledger_store(l), id, &cause) != 0) {
+		fprintf(stderr, "llm: logs rm: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "llm: logs rm: conversation %lld forgotten; its requests stay in the "
+	    "ledger\n", (long long)id);
+	return EXIT_OK;
+}
+
+/* The options after show ID or export ID; -1 on a usage error. */
+static int
+sub_opts(int argc, char **argv, bool *raw, bool *json)
+{
+	int i;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[0], "show") == 0 && strcmp(argv[i], "--raw") == 0)
+			*raw = true;
+		else if (strcmp(argv[0], "export") == 0 && strcmp(argv[i], "--format") == 0 &&
+		    i + 1 < argc && (strcmp(argv[i + 1], "md") == 0 ||
+		    strcmp(argv[i + 1], "json") == 0))
+			*json = strcmp(argv[++i], "json") == 0;
+		else if (strcmp(argv[0], "export") == 0 && (strcmp(argv[i], "--format=md") == 0 ||
+		    strcmp(argv[i], "--format=json") == 0))
+			*json = strcmp(argv[i], "--format=json") == 0;
+		else if (strcmp(argv[i], "--no-color") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* llm logs show|export|rm ID ...: an exit code, or -1 when argv is no subcommand. */
+static int
+logs_sub(struct app *cli, int argc, char **argv)
+{
+	struct store_conv c;
+	struct store_msg *m = NULL;
+	struct ledger *l;
+	bool raw = false, json = false;
+	size_t n = 0;
+	int rc;
+
+	if (strcmp(argv[0], "show") != 0 && strcmp(argv[0], "export") != 0 &&
+	    strcmp(argv[0], "rm") != 0)
+		return -1;
+	if (argc < 2 || argv[1][0] == '-' || sub_opts(argc, argv, &raw, &json) != 0 ||
+	    (strcmp(argv[0], "rm") == 0 && argc != 2))
+		return logs_usage();
+	if ((l = logs_open(cli)) == NULL)
+		return EXIT_USAGE;
+	if (strcmp(argv[0], "rm") == 0) {
+		rc = logs_rm(l, argv[1]);
+		ledger_close(l);
+		return rc;
+	}
+	if ((rc = logs_load(l, argv[1], &c, &m, &n)) >= 0) {
+		ledger_close(l);
+		return rc;
+	}
+	if (strcmp(argv[0], "show") == 0) {
+		logs_show(&c, m, n, raw);
+	} else if (json) {
+		cJSON *o = json_conv(&c, m, n);
+
+		report_json_print(o);
+		cJSON_Delete(o);
+	} else {
+		export_md(&c, m, n);
+	}
+	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
+	store_msgs_free(m, n);
+	store_conv_done(&c);
+	ledger_close(l);
+	return rc;
+}
+
 /* Print recent conversations and their messages. */
 int
 cli_logs(struct app *cli, int argc, char **argv)
@@ -214,18 +572,29 @@ cli_logs(struct app *cli, int argc, char **argv)
 	char *cause = NULL;
 	size_t count = 0, nm, i;
 	bool json = false, all = false;
+	const char *query = NULL;
 	int rc = EXIT_OK;
 
-	switch (logs_args(argc, argv, &n, &all, &json)) {
+	if (argc > 1 && (rc = logs_sub(cli, argc - 1, argv + 1)) >= 0)
+		return rc;
+	rc = EXIT_OK;
+	switch (logs_args(argc, argv, &n, &all, &json, &query)) {
 	case -1:
 		return logs_usage();
 	case 1:
-		printf("usage: llm logs [-n N] [--all] [--json]\n"
-		    "  -n, --count N  the N most recent conversations (default %d)\n"
-		    "  -a, --all      the git hook's commit-message drafts too\n"
-		    "  --json         one JSON object\n", LOGS_DEFAULT);
+		printf(LOGS_USAGE
+		    "  -n, --count N      the N most recent conversations (default %d)\n"
+		    "  -a, --all          the git hook's commit-message drafts too\n"
+		    "  --json             one JSON object\n"
+		    "  -q, --query TEXT   the messages holding every word of TEXT (full-text)\n"
+		    "  show ID            one conversation, rendered (--raw: as stored)\n"
+		    "  export ID          one conversation as Markdown (or --format json)\n"
+		    "  rm ID              forget a conversation; its ledger rows stay\n",
+		    LOGS_DEFAULT);
 		return EXIT_OK;
 	}
+	if (query != NULL)
+		return logs_query(cli, query, (size_t)n, all, json);
 	if ((l = cli_ledger_open(cli, &cause)) == NULL)
 		goto fail;
 	st = ledger_store(l);

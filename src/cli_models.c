@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "catalog.h"
 #include "cli.h"
+#include "cli_remote.h"
 #include "cred.h"
 #include "curl_load.h"
 #include "fmt.h"
@@ -326,8 +327,14 @@ cli_models(struct app *cli, int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "import") == 0)
 		return models_import(cli, argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "add") == 0)
+		return cli_models_add(cli, argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "--remote") == 0)
+		return cli_models_remote(cli, argc - 1, argv + 1);
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		printf("usage: llm models [--tier TIER] [--json]\n       llm models import FILE|URL\n");
+		printf("usage: llm models [--tier TIER] [--json]\n       llm models import FILE|URL\n"
+		    "       llm models --remote PROVIDER [--json]\n"
+		    "       llm models add PROVIDER ID --tier T --price IN/OUT [--name NAME]\n");
 		return EXIT_OK;
 	}
 	return models_list(cli, argc, argv);

@@ -25,6 +25,7 @@ enum {
 	OPT_OUT,
 	OPT_EXPLAIN,
 	OPT_FORGET,
+	OPT_FORCE,
 };
 
 #define ONE_SHOT (CLI_FACE_ASK | CLI_FACE_ROUTE)
@@ -55,6 +56,9 @@ static const struct opt_def {
 	{ .name = "headless", .id = OPT_HEADLESS, .arg = true, .faces = CLI_FACE_CHAT },
 	{ .name = "size", .id = OPT_SIZE, .arg = true, .faces = CLI_FACE_CHAT },
 	{ .name = "out", .id = OPT_OUT, .arg = true, .faces = CLI_FACE_CHAT },
+	{ .name = "role", .id = 'r', .arg = true, .faces = ALL },
+	{ .name = "output", .id = 'o', .arg = true, .faces = CLI_FACE_ASK },
+	{ .name = "force", .id = OPT_FORCE, .faces = CLI_FACE_ASK },
 	{ .name = "help", .id = 'h', .faces = CLI_FACE_ROUTE | CLI_FACE_CHAT },
 	{ .name = "explain", .id = OPT_EXPLAIN, .faces = CLI_FACE_ROUTE },
 	{ .name = "forget", .id = OPT_FORGET, .faces = CLI_FACE_ROUTE },
@@ -133,6 +137,7 @@ opt_value(struct cli_opts *p, enum cli_face face, int id, const char *arg)
 
 	switch (id) {
 	case 't':
+		p->tier_set = true;
 		if (!tier_parse(arg, &p->o.tier))
 			return opt_error(face, "option --tier: unknown tier '%s'; tiers: auto, cheap, "
 			    "mid, frontier", arg);
@@ -147,6 +152,7 @@ opt_value(struct cli_opts *p, enum cli_face face, int id, const char *arg)
 			return opt_error(face, "option --max-tokens: '%s' is not a positive number of "
 			    "tokens", arg);
 		p->o.max_tokens = (long)n;
+		p->max_tokens_set = true;
 		break;
 	case OPT_MAX_COST:
 		if (!str_to_fixed(arg, 12, &n) || n <= 0)
@@ -167,8 +173,9 @@ static int
 opt_apply(struct cli_opts *p, enum cli_face face, int id, char *arg)
 {
 	switch (id) {
-	case 'm': p->o.model = arg; break;
-	case 's': p->o.system = arg; break;
+	case 'm': p->o.model = arg; p->model_set = true; break;
+	case 's': p->o.system = arg; p->system_set = true; break;
+	case 'r': p->role_name = arg; break;
 	case 'f':
 		p->files = xreallocarray(p->files, p->nfiles + 1, sizeof(*p->files));
 		p->files[p->nfiles++] = arg;
@@ -186,6 +193,8 @@ opt_apply(struct cli_opts *p, enum cli_face face, int id, char *arg)
 	case OPT_OUT: p->out = arg; break;
 	case OPT_EXPLAIN: p->explain = true; break;
 	case OPT_FORGET: p->forget = true; break;
+	case 'o': p->output = arg; break;
+	case OPT_FORCE: p->force = true; break;
 	default: return opt_value(p, face, id, arg);
 	}
 	return -1;
@@ -261,7 +270,41 @@ cli_opts_parse(struct cli_opts *p, enum cli_face face, const struct config *cfg,
 	for (i = optind; i < argc; i++)
 		p->words[p->nwords++] = argv[i];
 	p->words[p->nwords] = NULL;
+	if (p->role_name != NULL && !p->help &&
+	    cli_opts_role(p, p->role_name, cfg, false) != 0)
+		return EXIT_USAGE;
 	return -1;
+}
+
+int
+cli_opts_role(struct cli_opts *p, const char *name, const struct config *cfg, bool keep_system)
+{
+	struct role *r = xcalloc(1, sizeof(*r));
+	char *cause = NULL;
+
+	if (role_load(r, name, cfg->dir, &cause) != 0) {
+		fprintf(stderr, "llm: --role: %s\n", cause);
+		free(cause);
+		free(r);
+		return -1;
+	}
+	if (p->role != NULL) {
+		role_done(p->role);
+		free(p->role);
+	}
+	p->role = r;
+	p->o.role = r->name;
+	if (!p->system_set && !keep_system)
+		p->o.system = r->system != NULL ? r->system : "";
+	if (!p->tier_set && !p->model_set && r->tier != TIER_AUTO)
+		p->o.tier = r->tier;
+	if (!p->model_set && !p->tier_set && r->model != NULL)
+		p->o.model = r->model;
+	if (!p->max_tokens_set && r->max_tokens > 0)
+		p->o.max_tokens = r->max_tokens;
+	p->o.temperature_set = r->temperature_set;
+	p->o.temperature_milli = r->temperature_milli;
+	return 0;
 }
 
 /* Free what cli_opts_parse allocated. */
@@ -270,6 +313,11 @@ cli_opts_done(struct cli_opts *p)
 {
 	free(p->files);
 	free(p->words);
+	if (p->role != NULL) {
+		role_done(p->role);
+		free(p->role);
+		p->role = NULL;
+	}
 	p->files = NULL;
 	p->words = NULL;
 }

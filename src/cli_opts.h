@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "chat.h"
+#include "role.h"
 #include "config.h"
 
 /* Who parses: each option says which of these accept it. */
@@ -28,6 +29,11 @@ struct cli_opts {
 	const char *script;    /* llm chat: --headless SCRIPT */
 	const char *out;       /* llm chat: --out FILE */
 	int width, height;     /* llm chat: --size WxH */
+	const char *output;    /* -o FILE: the answer goes there, not to stdout */
+	const char *role_name; /* -r NAME, as given */
+	struct role *role;     /* the role loaded (owned), or NULL */
+	bool tier_set, model_set, system_set, max_tokens_set;  /* given on the command line */
+	bool force;            /* --force: -o may replace an existing file */
 	bool explain, forget;  /* llm route: what the router learnt; forget it */
 	char **words;          /* the operands (the prompt's words) in order; owned array */
 	int nwords;
@@ -39,6 +45,14 @@ struct cli_opts {
  */
 int cli_opts_parse(struct cli_opts *p, enum cli_face face, const struct config *cfg, int argc,
     char **argv);
+/*
+ * Load role name and take its defaults (system prompt, tier, model,
+ * temperature, max tokens) where the command line gave none; keep_system:
+ * leave the system prompt alone (a continued conversation has its own).
+ * 0, or -1 after saying why on stderr.
+ */
+int cli_opts_role(struct cli_opts *p, const char *name, const struct config *cfg,
+    bool keep_system);
 /* Free what cli_opts_parse allocated. */
 void cli_opts_done(struct cli_opts *p);
 

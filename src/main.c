@@ -40,6 +40,10 @@ static const struct command {
 	  .summary = "spend report, and what the frontier tier would have cost" },
 	{ .name = "logs", .fn = cli_logs, .needs = NEEDS_CATALOG,
 	  .summary = "recent conversations and messages" },
+	{ .name = "cmd", .fn = cli_cmd, .needs = NEEDS_CATALOG,
+	  .summary = "propose one shell command: run, edit, explain or cancel" },
+	{ .name = "roles", .fn = cli_roles, .needs = NEEDS_CATALOG,
+	  .summary = "the named system prompts -r NAME takes" },
 	{ .name = "keys", .fn = cli_keys, .needs = NEEDS_CATALOG,
 	  .summary = "keys in the OS keyring: set, list, rm, check" },
 	{ .name = "git", .fn = cli_git, .needs = NEEDS_CATALOG,
@@ -67,6 +71,7 @@ static const char usage_text[] =
     "  -t, --tier TIER       auto (default), cheap, mid or frontier\n"
     "  -m, --model NAME      pin a model: a catalog name or provider/model-id\n"
     "  -s, --system TEXT     system prompt\n"
+    "  -r, --role NAME       a named system prompt with its defaults (see llm roles)\n"
     "  -f, --file PATH       attach a file as context (repeatable)\n"
     "  -c, --continue        continue the latest conversation\n"
     "      --cid ID          continue conversation ID\n"
@@ -75,6 +80,8 @@ static const char usage_text[] =
     "      --dry-run         route and estimate only, send nothing (as llm route)\n"
     "      --max-tokens N    cap the reply at N tokens\n"
     "      --max-cost USD    refuse when the worst case is above USD\n"
+    "  -o, --output FILE     write the answer to FILE (atomically), not stdout\n"
+    "      --force           let -o replace an existing file\n"
     "  -q, --quiet           no summary line\n"
     "  -v, --verbose         explain the route on stderr; twice: the debug log too\n"
     "      --no-color        no colour (NO_COLOR is honoured too)\n"

@@ -13,10 +13,19 @@ enum api {
 	API_OLLAMA,
 };
 
+/* An image sent with a message: raw bytes, base64 on the wire with its media type. */
+struct image {
+	const char *media_type;   /* "image/png", "image/jpeg", "image/webp", "image/gif" */
+	const char *data;
+	size_t len;
+};
+
 /* One turn of a conversation; role is "user" or "assistant". Borrowed strings. */
 struct msg {
 	const char *role;
 	const char *text;
+	const struct image *images;   /* sent with the text (user turns); NULL: none */
+	size_t nimages;
 };
 
 /* What to ask; everything borrowed for the duration of the call. */
@@ -28,6 +37,8 @@ struct request {
 	long max_tokens;       /* 0: the provider's default (Anthropic needs one: 4096) */
 	bool stream;
 	bool completion_tokens; /* OpenAI itself: send max_completion_tokens */
+	bool temperature_set;  /* false: the provider's default */
+	int temperature_milli; /* sampling temperature x 1000 (0.2 -> 200) */
 };
 
 /*

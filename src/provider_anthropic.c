@@ -134,6 +134,38 @@ anthropic_url(const char *base_url, const struct request *req)
 	return wire_url(base_url, "/messages");
 }
 
+/* Images go first in a user turn's content blocks, as base64 sources; the text after. */
+static void
+anthropic_add_images(cJSON *root, const struct request *req)
+{
+	cJSON *msgs = cJSON_GetObjectItemCaseSensitive(root, "messages"), *m, *parts, *p, *src;
+	size_t i, k;
+
+	for (i = 0; i < req->nmsgs; i++) {
+		if (req->msgs[i].nimages == 0 || (m = wire_msg_at(msgs, 0, i)) == NULL)
+			continue;
+		parts = cJSON_CreateArray();
+		for (k = 0; k < req->msgs[i].nimages; k++) {
+			const struct image *im = &req->msgs[i].images[k];
+			char *b64 = wire_base64(im->data, im->len);
+
+			p = cJSON_CreateObject();
+			cJSON_AddStringToObject(p, "type", "image");
+			src = cJSON_AddObjectToObject(p, "source");
+			cJSON_AddStringToObject(src, "type", "base64");
+			cJSON_AddStringToObject(src, "media_type", im->media_type);
+			cJSON_AddStringToObject(src, "data", b64);
+			cJSON_AddItemToArray(parts, p);
+			free(b64);
+		}
+		p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "type", "text");
+		cJSON_AddStringToObject(p, "text", req->msgs[i].text ? req->msgs[i].text : "");
+		cJSON_AddItemToArray(parts, p);
+		cJSON_ReplaceItemInObjectCaseSensitive(m, "content", parts);
+	}
+}
+
 static char *
 anthropic_body(const struct request *req)
 {
@@ -149,6 +181,8 @@ anthropic_body(const struct request *req)
 	for (i = 0; i < req->nmsgs; i++)
 		wire_add_msg(msgs, req->msgs[i].role, req->msgs[i].text);
 	cJSON_AddBoolToObject(root, "stream", req->stream);
+	wire_add_temperature(root, req);
+	anthropic_add_images(root, req);
 	return wire_print(root);
 }
 

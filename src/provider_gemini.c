@@ -159,6 +159,45 @@ gemini_parts(const char *text)
 	return parts;
 }
 
+/* Gemini takes images as inline_data parts before the text part of a user turn. */
+static void
+gemini_add_images(cJSON *root, const struct request *req)
+{
+	cJSON *contents = cJSON_GetObjectItemCaseSensitive(root, "contents"), *c, *parts, *p, *d;
+	size_t i, k;
+
+	for (i = 0; i < req->nmsgs; i++) {
+		if (req->msgs[i].nimages == 0 || (c = wire_msg_at(contents, 0, i)) == NULL)
+			continue;
+		parts = cJSON_GetObjectItemCaseSensitive(c, "parts");
+		/* last first, each at the front: they end in order, before the text */
+		for (k = req->msgs[i].nimages; k-- > 0;) {
+			const struct image *im = &req->msgs[i].images[k];
+			char *b64 = wire_base64(im->data, im->len);
+
+			p = cJSON_CreateObject();
+			d = cJSON_AddObjectToObject(p, "inline_data");
+			cJSON_AddStringToObject(d, "mime_type", im->media_type);
+			cJSON_AddStringToObject(d, "data", b64);
+			cJSON_InsertItemInArray(parts, 0, p);
+			free(b64);
+		}
+	}
+}
+
+/* Gemini takes the temperature inside generationConfig, beside the output cap. */
+static void
+gemini_add_temperature(cJSON *root, const struct request *req)
+{
+	cJSON *gen = cJSON_GetObjectItemCaseSensitive(root, "generationConfig");
+
+	if (!req->temperature_set)
+		return;
+	if (gen == NULL)
+		gen = cJSON_AddObjectToObject(root, "generationConfig");
+	wire_add_temperature(gen, req);
+}
+
 static char *
 gemini_body(const struct request *req)
 {
@@ -182,6 +221,8 @@ gemini_body(const struct request *req)
 		gen = cJSON_AddObjectToObject(root, "generationConfig");
 		cJSON_AddNumberToObject(gen, "maxOutputTokens", (double)req->max_tokens);
 	}
+	gemini_add_temperature(root, req);
+	gemini_add_images(root, req);
 	return wire_print(root);
 }
 

@@ -71,6 +71,40 @@ ollama_url(const char *base_url, const struct request *req)
 	return wire_url(base_url, "/api/chat");
 }
 
+/* Ollama takes a user turn's images as base64 strings in "images" beside its text. */
+static void
+ollama_add_images(cJSON *root, const struct request *req)
+{
+	cJSON *msgs = cJSON_GetObjectItemCaseSensitive(root, "messages"), *m, *arr;
+	size_t i, k;
+
+	for (i = 0; i < req->nmsgs; i++) {
+		if (req->msgs[i].nimages == 0 ||
+		    (m = wire_msg_at(msgs, req->system != NULL, i)) == NULL)
+			continue;
+		arr = cJSON_AddArrayToObject(m, "images");
+		for (k = 0; k < req->msgs[i].nimages; k++) {
+			char *b64 = wire_base64(req->msgs[i].images[k].data, req->msgs[i].images[k].len);
+
+			cJSON_AddItemToArray(arr, cJSON_CreateString(b64));
+			free(b64);
+		}
+	}
+}
+
+/* Ollama takes sampling settings inside options, beside num_predict. */
+static void
+ollama_add_temperature(cJSON *root, const struct request *req)
+{
+	cJSON *opts = cJSON_GetObjectItemCaseSensitive(root, "options");
+
+	if (!req->temperature_set)
+		return;
+	if (opts == NULL)
+		opts = cJSON_AddObjectToObject(root, "options");
+	wire_add_temperature(opts, req);
+}
+
 static char *
 ollama_body(const struct request *req)
 {
@@ -82,6 +116,8 @@ ollama_body(const struct request *req)
 		opts = cJSON_AddObjectToObject(root, "options");
 		cJSON_AddNumberToObject(opts, "num_predict", (double)req->max_tokens);
 	}
+	ollama_add_temperature(root, req);
+	ollama_add_images(root, req);
 	return wire_print(root);
 }
 

@@ -193,6 +193,39 @@ openai_url(const char *base_url, const struct request *req)
 	return wire_url(base_url, "/chat/completions");
 }
 
+/* Images go in a user turn's content array as data: URLs, after its text. */
+static void
+openai_add_images(cJSON *root, const struct request *req)
+{
+	cJSON *msgs = cJSON_GetObjectItemCaseSensitive(root, "messages"), *m, *parts, *p, *u;
+	size_t i, k;
+
+	for (i = 0; i < req->nmsgs; i++) {
+		if (req->msgs[i].nimages == 0 ||
+		    (m = wire_msg_at(msgs, req->system != NULL, i)) == NULL)
+			continue;
+		parts = cJSON_CreateArray();
+		p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "type", "text");
+		cJSON_AddStringToObject(p, "text", req->msgs[i].text ? req->msgs[i].text : "");
+		cJSON_AddItemToArray(parts, p);
+		for (k = 0; k < req->msgs[i].nimages; k++) {
+			const struct image *im = &req->msgs[i].images[k];
+			char *b64 = wire_base64(im->data, im->len);
+			char *url = xstrfmt("data:%s;base64,%s", im->media_type, b64);
+
+			p = cJSON_CreateObject();
+			cJSON_AddStringToObject(p, "type", "image_url");
+			u = cJSON_AddObjectToObject(p, "image_url");
+			cJSON_AddStringToObject(u, "url", url);
+			cJSON_AddItemToArray(parts, p);
+			free(url);
+			free(b64);
+		}
+		cJSON_ReplaceItemInObjectCaseSensitive(m, "content", parts);
+	}
+}
+
 static char *
 openai_body(const struct request *req)
 {
@@ -212,6 +245,8 @@ openai_body(const struct request *req)
 	if (req->max_tokens > 0)
 		cJSON_AddNumberToObject(root, req->completion_tokens ? "max_completion_tokens" : "max_tokens",
 		    (double)req->max_tokens);
+	wire_add_temperature(root, req);
+	openai_add_images(root, req);
 	return wire_print(root);
 }
 

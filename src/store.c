@@ -222,6 +222,26 @@ static const char *const store_migrations[] = {
 	" upto INTEGER NOT NULL,"
 	" n INTEGER NOT NULL,"
 	" weights TEXT NOT NULL);",
+	/* 6: a conversation keeps the role it was started with (its defaults apply again) */
+	"ALTER TABLE conversations ADD COLUMN role TEXT;",
+	/*
+	 * 7: full-text search over messages (llm logs -q): an FTS5 index over the
+	 * messages table's own text, kept in step by triggers, built once here for
+	 * the rows already there.
+	 */
+	"CREATE VIRTUAL TABLE messages_fts USING fts5(text, content = 'messages',"
+	" content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');"
+	"CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN"
+	" INSERT INTO messages_fts (rowid, text) VALUES (NEW.id, NEW.text);"
+	" END;"
+	"CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN"
+	" INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', OLD.id, OLD.text);"
+	" END;"
+	"CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN"
+	" INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', OLD.id, OLD.text);"
+	" INSERT INTO messages_fts (rowid, text) VALUES (NEW.id, NEW.text);"
+	" END;"
+	"INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,
@@ -612,6 +632,7 @@ store_conv_read(sqlite3_stmt *st, void *item)
 	c->nmsgs = sqlite3_column_int64(st, 5);
 	c->system = store_col_str(st, 6);
 	c->draft = sqlite3_column_int64(st, 7) != 0;
+	c->role = store_col_str(st, 8);
 }
 
 static void
@@ -622,6 +643,7 @@ store_conv_drop(void *item)
 	free(c->title);
 	free(c->model);
 	free(c->system);
+	free(c->role);
 }
 
 static const struct store_kind store_conv_kind = {
@@ -632,7 +654,7 @@ static const struct store_kind store_conv_kind = {
 
 #define STORE_CONV_COLS "SELECT id, created, updated, title, model," \
 	" (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)," \
-	" system, kind = 'draft' FROM conversations c"
+	" system, kind = 'draft', role FROM conversations c"
 
 /* The most recent conversations that hold messages, drafts too when all. */
 static int
@@ -720,6 +742,14 @@ store_conv_set_system(struct store *s, int64_t conv, const char *system)
 {
 	return store_conv_update(s, "UPDATE conversations SET system = ?2 WHERE id = ?1", conv,
 	    system);
+}
+
+/* Keep a conversation's role. */
+int
+store_conv_set_role(struct store *s, int64_t conv, const char *role)
+{
+	return store_conv_update(s, "UPDATE conversations SET role = ?2 WHERE id = ?1", conv,
+	    role);
 }
 
 /* Mark a conversation as the git hook's draft. */

@@ -10,7 +10,7 @@ struct sqlite3;
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_VERSION 5
+#define STORE_VERSION 7
 /* How long a statement waits for another process's write lock, in milliseconds. */
 #define STORE_BUSY_MS 10000
 /* Titles are cut to this many bytes (at a character boundary). */
@@ -23,6 +23,7 @@ struct store_conv {
 	int64_t nmsgs;
 	char *system;        /* the system prompt its turns are sent with; NULL: none */
 	bool draft;          /* a git hook's commit-message draft, not a conversation to go on */
+	char *role;          /* the role (-r NAME) it was started with; NULL: none */
 };
 
 /* A message row, with what its usage row says when it has one; strings malloc'd. */
@@ -66,6 +67,8 @@ int store_msg_add(struct store *s, int64_t conv, const char *role, const char *t
 int64_t store_conv_latest(struct store *s);
 /* Keep system (NULL: none) as conversation conv's system prompt. 0 or -1. */
 int store_conv_set_system(struct store *s, int64_t conv, const char *system);
+/* Keep role (NULL: none) as conversation conv's role. 0 or -1. */
+int store_conv_set_role(struct store *s, int64_t conv, const char *role);
 /* Mark conversation conv as a git hook's draft: kept and billed, never continued. 0 or -1. */
 int store_conv_set_draft(struct store *s, int64_t conv);
 /* Read conversation conv (nmsgs included) into *out; free with store_conv_done. 0 or -1. */

@@ -461,6 +461,7 @@ tui_free(struct tui *t)
 	free(t->confirm_cmd);
 	free(t->pin);
 	free(t->system);
+	free(t->role);
 	free(t->route_err);
 	free(t->last_input);
 	free(t->binds);
@@ -532,6 +533,11 @@ tui_run(struct app *cli, const struct tui_opts *o)
 		t->system = xstrdup(o->system);
 	} else if (id <= 0 && o->resume_latest) {
 		tui_status(t, false, "no earlier conversation: starting a new one");
+	}
+	if (o->role != NULL && tui_role_apply(t, o->role, true, false, &cause) != 0) {
+		tui_status(t, true, "--role: %s", cause);
+		free(cause);
+		cause = NULL;
 	}
 	for (i = 0; i < o->nfiles; i++)
 		tui_attach_file(t, o->files[i]);

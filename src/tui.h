@@ -16,6 +16,7 @@ struct tui_opts {
 	enum tier tier;              /* override, TIER_AUTO: none */
 	const char *model;           /* a pin, or NULL */
 	const char *system;          /* system prompt, or NULL */
+	const char *role;            /* -r NAME: its defaults (the prompt is in system), or NULL */
 	const char *theme;           /* NULL: the config's */
 	int64_t resume;              /* conversation to continue; 0: none */
 	bool resume_latest;          /* -c: the latest conversation */

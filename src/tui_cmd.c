@@ -194,6 +194,35 @@ cmd_run(struct tui *t, char *arg)
 	tui_status(t, false, "run `%s` and attach its output? y runs it, any other key does not", arg);
 }
 
+/* /save PATH: the last reply, as the model wrote it, to a new file. */
+static void
+save_reply(struct tui *t, const char *arg)
+{
+	const struct msg *msgs;
+	size_t n = chat_history(t->chat, &msgs);
+	const char *text = NULL;
+	char *path, *cause = NULL, *data;
+
+	while (n > 0 && text == NULL)
+		if (strcmp(msgs[--n].role, "assistant") == 0)
+			text = msgs[n].text;
+	if (text == NULL) {
+		tui_status(t, true, "/save: there is no reply yet");
+		return;
+	}
+	path = typed_path(str_trim((char *)arg));
+	data = xstrfmt("%s%s", text, *text && text[strlen(text) - 1] != '\n' ? "\n" : "");
+	if (file_write_new(path, data, strlen(data), 0644, &cause) != 0) {
+		tui_status(t, true, "/save: %s%s", cause, strstr(cause, "exists") ?
+		    " (not overwritten)" : "");
+		free(cause);
+	} else {
+		tui_status(t, false, "saved the last reply to %s", path);
+	}
+	free(data);
+	free(path);
+}
+
 static void
 cmd_save(struct tui *t, char *arg)
 {
@@ -204,11 +233,19 @@ cmd_save(struct tui *t, char *arg)
 	size_t len;
 	int fd;
 
-	if (sp == NULL) {
-		tui_status(t, true, "/save N PATH: which code block, and where?");
+	if (*arg == '\0' || (sp == NULL && str_to_i64(arg, &n))) {
+		tui_status(t, true, "/save [N] PATH: which code block (none: the whole reply), and "
+		    "where?");
 		return;
 	}
-	*sp = '\0';
+	if (sp != NULL)
+		*sp = '\0';
+	if (sp == NULL || !str_to_i64(arg, &n)) {
+		if (sp != NULL)
+			*sp = ' ';
+		save_reply(t, arg);
+		return;
+	}
 	if (!str_to_i64(arg, &n) || n <= 0 || n > 1000000) {
 		tui_status(t, true, "/save: '%s' is not a code block number", arg);
 		return;
@@ -273,6 +310,54 @@ cmd_system(struct tui *t, char *arg)
 	}
 	t->system = xstrdup(arg);
 	tui_status(t, false, "system prompt set");
+}
+
+/* /cmd REQUEST: one shell command proposed, run only on y. */
+static void
+cmd_cmd(struct tui *t, char *arg)
+{
+	if (*arg == '\0') {
+		tui_status(t, true, "/cmd REQUEST: what should the command do?");
+		return;
+	}
+	tui_cmd_request(t, arg);
+}
+
+/* /search TEXT: find conversations by their words, and resume one. */
+static void
+cmd_search(struct tui *t, char *arg)
+{
+	if (*arg == '\0') {
+		tui_status(t, true, "/search TEXT: which words?");
+		return;
+	}
+	tui_pick_search(t, arg);
+}
+
+/* /role: show the role; NAME takes its prompt and defaults, off drops them. */
+static void
+cmd_role(struct tui *t, char *arg)
+{
+	char *cause = NULL;
+
+	if (*arg == '\0') {
+		if (t->role == NULL)
+			tui_status(t, false, "no role (/role NAME takes one; llm roles lists them)");
+		else
+			tui_status(t, false, "role %s (/role off drops it)", t->role);
+		return;
+	}
+	if (strcmp(arg, "off") == 0) {
+		tui_role_clear(t);
+		tui_status(t, false, "role dropped; the system prompt stays (/system --clear)");
+		return;
+	}
+	if (tui_role_apply(t, arg, false, true, &cause) != 0) {
+		tui_status(t, true, "/role: %s", cause);
+		free(cause);
+		return;
+	}
+	tui_status(t, false, "role %s: its system prompt and defaults apply", t->role);
 }
 
 /* A theme that did not load: the whole reason (it lists the places searched) above the input. */
@@ -445,9 +530,15 @@ const struct tui_verb tui_verbs[ACT_COUNT] = {
 	[ACT_FILE] = { "file", "PATH", "attach a file to the next message", NULL, { NULL }, cmd_file },
 	[ACT_RUN] = { "run", "CMD", "run a command (after y) and attach its output", NULL, { NULL },
 	    cmd_run },
-	[ACT_SAVE] = { "save", "N PATH", "save code block N to a new file", NULL, { NULL }, cmd_save },
+	[ACT_SAVE] = { "save", "[N] PATH", "save code block N, or the last reply, to a new file", NULL, { NULL }, cmd_save },
 	[ACT_COPY] = { "copy", "[N]", "copy code block N or the last reply",
 	    "copy the last reply to the clipboard", { "F5" }, cmd_copy },
+	[ACT_CMD] = { "cmd", "REQUEST", "ask for one shell command; y runs it, output attached",
+	    NULL, { NULL }, cmd_cmd },
+	[ACT_SEARCH] = { "search", "TEXT", "find conversations holding TEXT, and resume one", NULL,
+	    { NULL }, cmd_search },
+	[ACT_ROLE] = { "role", "[NAME|off]", "take a role: its system prompt and defaults", NULL,
+	    { NULL }, cmd_role },
 	[ACT_SYSTEM] = { "system", "[TEXT|--clear]", "show, set or clear the system prompt", NULL,
 	    { NULL }, cmd_system },
 	[ACT_THEME] = { "theme", "[NAME]", "show or switch the colour theme", NULL, { NULL },

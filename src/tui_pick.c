@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "cred.h"
+#include "history.h"
 #include "store.h"
 #include "tui_priv.h"
 #include "util.h"
@@ -237,6 +238,67 @@ tui_pick_open(struct tui *t, enum tui_mode mode)
 	t->pick.filter = mode != MODE_HELP;
 	tui_pick_filter(&t->pick);
 	t->mode = mode;
+	t->dirty = true;
+}
+
+/* One line of text made visible, its line breaks spaces, cut to cols columns; malloc'd. */
+static char *
+one_line(const char *s, int cols)
+{
+	char *v = visible_str(s, strlen(s)), *p, *cut;
+
+	for (p = v; *p; p++)
+		if (*p == '\n' || *p == '\t' || *p == '\r')
+			*p = ' ';
+	cut = fit_cols(v, cols);
+	free(v);
+	return cut;
+}
+
+/* /search TEXT: the conversations whose messages hold every word, in the resume picker. */
+void
+tui_pick_search(struct tui *t, const char *text)
+{
+	struct history_hit *h = NULL;
+	char *cause = NULL, when[32], *title, *snip;
+	size_t n = 0, i, shown = 0;
+
+	tui_pick_close(t);
+	if (t->ledger == NULL || history_search(ledger_store(t->ledger), text, CONV_LIST_MAX * 4,
+	    false, &h, &n, &cause) != 0) {
+		tui_status(t, true, "/search: %s", cause ? cause : "no ledger");
+		free(cause);
+		return;
+	}
+	title = one_line(text, 60);
+	snprintf(t->pick.title, sizeof(t->pick.title), "conversations holding: %s", title);
+	free(title);
+	for (i = 0; i < n; i++) {
+		time_t tt = (time_t)h[i].updated;
+		struct tm tm;
+
+		if (i > 0 && h[i].conv == h[i - 1].conv)
+			continue;   /* one line per conversation: its first match */
+		localtime_r(&tt, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+		title = one_line(h[i].title ? h[i].title : "(untitled)", 30);
+		snip = one_line(h[i].snippet ? h[i].snippet : "", 60);
+		tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s  %s", (long long)h[i].conv, when, title,
+		    snip), h[i].conv);
+		free(title);
+		free(snip);
+		shown++;
+	}
+	history_hits_free(h, n);
+	if (shown == 0) {
+		tui_pick_close(t);
+		tui_status(t, false, "/search: no message holds that");
+		return;
+	}
+	t->pick.sel = 0;
+	t->pick.filter = true;
+	tui_pick_filter(&t->pick);
+	t->mode = MODE_PICK_CONV;
 	t->dirty = true;
 }
 

@@ -115,6 +115,9 @@ enum tui_action {
 	ACT_SAVE,
 	ACT_COPY,
 	ACT_SYSTEM,
+	ACT_ROLE,
+	ACT_SEARCH,
+	ACT_CMD,
 	ACT_THEME,
 	ACT_DETACH,
 	ACT_CANCEL,
@@ -202,6 +205,10 @@ struct tui {
 	enum tier tier;        /* override */
 	char *pin;             /* pinned model name, or NULL */
 	char *system;
+	char *role;            /* the role's name, or NULL */
+	bool temperature_set;  /* the role's temperature */
+	int temperature_milli;
+	long role_max_tokens;  /* the role's max tokens; 0: none */
 	struct chat_route route;
 	bool route_ok, route_dirty;
 	char *route_err;
@@ -219,6 +226,7 @@ struct tui {
 	enum tui_mode mode;
 	struct tui_picker pick;
 	char *confirm_cmd;     /* /run waiting for y */
+	bool cmd_pending;      /* the streaming reply is /cmd's proposal */
 	struct tui_job {       /* /run's command, while it runs */
 		struct proc proc;  /* pid 0: none; out: its output, -1 after the end of it */
 		struct buf out;
@@ -317,6 +325,12 @@ void tui_retry_up(struct tui *t);
 int tui_resume(struct tui *t, int64_t id);
 /* The options a turn is sent with now. */
 void tui_opts(const struct tui *t, struct chat_opts *o);
+/* /cmd REQUEST: ask the cheap tier for one command; its reply goes to /run's question. */
+void tui_cmd_request(struct tui *t, const char *request);
+/* Take role name's defaults (see tui_turn.c). 0, or -1 with *cause. */
+int tui_role_apply(struct tui *t, const char *name, bool keep_system, bool force, char **cause);
+/* Forget the role's defaults; the system prompt stays. */
+void tui_role_clear(struct tui *t);
 /* The callbacks turns report through. */
 const struct chat_cb *tui_callbacks(struct tui *t);
 
@@ -366,6 +380,8 @@ void tui_pick_filter(struct tui_picker *p);
 /* Open the model or conversation picker, or the help. */
 void tui_pick_open(struct tui *t, enum tui_mode mode);
 void tui_pick_close(struct tui *t);
+/* Open the resume picker on the conversations whose messages hold every word of text. */
+void tui_pick_search(struct tui *t, const char *text);
 /* A key while a picker, the help or a confirmation is open. */
 void tui_pick_key(struct tui *t, int key);
 

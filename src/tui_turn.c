@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "config.h"
+#include "cmd_check.h"
 #include "pricing.h"
+#include "role.h"
 #include "store.h"
 #include "tui_priv.h"
 #include "util.h"
@@ -18,7 +20,53 @@ tui_opts(const struct tui *t, struct chat_opts *o)
 	o->system = t->system != NULL ? t->system : "";   /* "": none, even after a resume */
 	o->stream = true;
 	o->escalate = t->cfg->escalate;
-	o->max_tokens = t->cfg->max_tokens;
+	o->max_tokens = t->role_max_tokens > 0 ? t->role_max_tokens : t->cfg->max_tokens;
+	o->role = t->role != NULL ? t->role : "";
+	o->temperature_set = t->temperature_set;
+	o->temperature_milli = t->temperature_milli;
+}
+
+/*
+ * Take role name's defaults: its tier or model where none is chosen (always,
+ * with force), its temperature and output cap, and its system prompt unless
+ * keep_system. 0, or -1 with *cause.
+ */
+int
+tui_role_apply(struct tui *t, const char *name, bool keep_system, bool force, char **cause)
+{
+	struct role r;
+
+	if (role_load(&r, name, t->cfg->dir, cause) != 0)
+		return -1;
+	free(t->role);
+	t->role = xstrdup(r.name);
+	t->temperature_set = r.temperature_set;
+	t->temperature_milli = r.temperature_milli;
+	t->role_max_tokens = r.max_tokens;
+	if (!keep_system) {
+		free(t->system);
+		t->system = r.system != NULL ? xstrdup(r.system) : NULL;
+	}
+	if ((force || (t->tier == TIER_AUTO && t->pin == NULL)) && r.model != NULL) {
+		free(t->pin);
+		t->pin = xstrdup(r.model);
+	} else if ((force || (t->tier == TIER_AUTO && t->pin == NULL)) && r.tier != TIER_AUTO) {
+		t->tier = r.tier;
+	}
+	t->route_dirty = true;
+	role_done(&r);
+	return 0;
+}
+
+/* Forget the role: its defaults go; the system prompt stays until /system --clear. */
+void
+tui_role_clear(struct tui *t)
+{
+	free(t->role);
+	t->role = NULL;
+	t->temperature_set = false;
+	t->role_max_tokens = 0;
+	t->route_dirty = true;
 }
 
 /* The prompt for input: attachments first, then the text; malloc'd. */
@@ -105,6 +153,30 @@ cb_warn(void *arg, const char *line)
 	tui_status(arg, false, "%s", line);
 }
 
+/* /cmd's reply: the command waits for y, as /run's does, marked if it destroys. */
+static void
+cmd_proposed(struct tui *t, const char *text)
+{
+	char *explain = NULL, *cmd = cmd_parse_reply(text, &explain), *v, why[200];
+
+	free(explain);
+	if (cmd == NULL) {
+		tui_status(t, true, "/cmd: the reply held no command");
+		return;
+	}
+	free(t->confirm_cmd);
+	t->confirm_cmd = cmd;
+	t->mode = MODE_CONFIRM;
+	v = visible_str(cmd, strlen(cmd));
+	if (cmd_check(cmd, why, sizeof why) > 0)
+		tui_status(t, true, "!! deletes or overwrites (%s): run `%s` and attach its output? "
+		    "y runs it, any other key does not", why, v);
+	else
+		tui_status(t, false, "run `%s` and attach its output? y runs it, any other key does "
+		    "not", v);
+	free(v);
+}
+
 static void
 cb_done(void *arg, const struct chat_turn *turn)
 {
@@ -131,6 +203,11 @@ cb_done(void *arg, const struct chat_turn *turn)
 	t->route_dirty = true;
 	tui_meter_refresh(t);
 	t->dirty = true;
+	if (t->cmd_pending) {
+		t->cmd_pending = false;
+		if (turn->status == 0 && !turn->cancelled && turn->text != NULL)
+			cmd_proposed(t, turn->text);
+	}
 }
 
 /* The callbacks turns report through. */
@@ -223,6 +300,32 @@ tui_submit(struct tui *t, const char *line)
 	t->route_dirty = true;
 }
 
+/* /cmd REQUEST: one command from the cheap tier, in this conversation, then the question. */
+void
+tui_cmd_request(struct tui *t, const char *request)
+{
+	char *sys = cmd_prompt("/bin/sh"), *msg;
+	bool routed = t->tier == TIER_AUTO && t->pin == NULL;
+	enum tier saved = t->tier;
+
+	if (chat_busy(t->chat) || tui_job_busy(t)) {
+		tui_status(t, true, "/cmd: wait for the reply or the /run command to end first");
+		free(sys);
+		return;
+	}
+	/* the instructions go with the message: the conversation's system prompt stays */
+	msg = xstrfmt("%s\n\nRequest: %s", sys, request);
+	if (routed)
+		t->tier = TIER_CHEAP;
+	t->cmd_pending = true;
+	tui_submit(t, msg);
+	t->tier = saved;
+	if (!chat_busy(t->chat) && chat_last(t->chat)->status != 0)
+		t->cmd_pending = false;
+	free(msg);
+	free(sys);
+}
+
 /* Re-ask the last turn one tier up. */
 void
 tui_retry_up(struct tui *t)
@@ -297,6 +400,13 @@ tui_resume(struct tui *t, int64_t id)
 	/* the conversation's own system prompt carries on, and /system shows it */
 	free(t->system);
 	t->system = chat_system(t->chat) ? xstrdup(chat_system(t->chat)) : NULL;
+	/* and its role's defaults; a role that is gone leaves the prompt, which is kept */
+	tui_role_clear(t);
+	if (chat_role(t->chat) != NULL &&
+	    tui_role_apply(t, chat_role(t->chat), true, false, &cause) != 0) {
+		free(cause);
+		cause = NULL;
+	}
 	t->streaming = NULL;
 	t->route_dirty = true;
 	tui_status(t, false, "conversation %lld: %zu messages", (long long)id, n);

@@ -381,8 +381,10 @@ sync_dir(const char *path)
 	free(dir);
 }
 
-int
-file_write_atomic(const char *path, const char *data, size_t len, mode_t mode, char **cause)
+/* Write a temporary file beside path and move it there: over path, or only where none is. */
+static int
+write_beside(const char *path, const char *data, size_t len, mode_t mode, bool replace,
+    char **cause)
 {
 	char *tmp = xstrfmt("%s.XXXXXX", path);
 	int fd, rc = -1;
@@ -400,8 +402,11 @@ file_write_atomic(const char *path, const char *data, size_t len, mode_t mode, c
 		goto out;
 	}
 	fd = -1;
-	if (rename(tmp, path) != 0)
+	/* link() fails with EEXIST where rename() would replace: the check and the move are one */
+	if (replace ? rename(tmp, path) != 0 : link(tmp, path) != 0)
 		goto out;
+	if (!replace)
+		unlink(tmp);
 	sync_dir(path);
 	rc = 0;
 out:
@@ -413,6 +418,18 @@ out:
 	}
 	free(tmp);
 	return rc;
+}
+
+int
+file_write_atomic(const char *path, const char *data, size_t len, mode_t mode, char **cause)
+{
+	return write_beside(path, data, len, mode, true, cause);
+}
+
+int
+file_write_new(const char *path, const char *data, size_t len, mode_t mode, char **cause)
+{
+	return write_beside(path, data, len, mode, false, cause);
 }
 
 int

@@ -75,6 +75,11 @@ int file_read(const char *path, size_t max, char **out, size_t *len, char **caus
  * 0, or -1 with *cause.
  */
 int file_write_atomic(const char *path, const char *data, size_t len, mode_t mode, char **cause);
+/*
+ * As file_write_atomic, but only where path does not exist yet: -1 with errno
+ * EEXIST (and *cause) when it does; a half-written file is never seen there.
+ */
+int file_write_new(const char *path, const char *data, size_t len, mode_t mode, char **cause);
 /* Create a directory and its parents with mode 0700; 0 or -1 with errno. */
 int mkdir_p(const char *path);
 

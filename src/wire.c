@@ -2,6 +2,7 @@
 #include "wire.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -373,4 +374,55 @@ wire_fault_body(const char *body, size_t len)
 
 	cJSON_Delete(j);
 	return f;
+}
+
+/* Add the request's temperature, if set, to obj (a body, generationConfig or options). */
+void
+wire_add_temperature(cJSON *obj, const struct request *req)
+{
+	char num[16];
+
+	if (!req->temperature_set)
+		return;
+	/* exact decimal text, not a double that prints 0.20000000000000001 */
+	snprintf(num, sizeof(num), "%d.%03d", req->temperature_milli / 1000,
+	    req->temperature_milli % 1000);
+	cJSON_AddItemToObject(obj, "temperature", cJSON_CreateRaw(num));
+}
+
+/* The bytes at data in base64 (RFC 4648, padded); malloc'd. */
+char *
+wire_base64(const char *data, size_t len)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = (const unsigned char *)data;
+	char *out = xmalloc((len + 2) / 3 * 4 + 1), *o = out;
+	size_t i;
+
+	for (i = 0; i + 2 < len; i += 3) {
+		*o++ = tab[p[i] >> 2];
+		*o++ = tab[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
+		*o++ = tab[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)];
+		*o++ = tab[p[i + 2] & 63];
+	}
+	if (i < len) {
+		*o++ = tab[p[i] >> 2];
+		if (i + 1 < len) {
+			*o++ = tab[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
+			*o++ = tab[(p[i + 1] & 15) << 2];
+		} else {
+			*o++ = tab[(p[i] & 3) << 4];
+			*o++ = '=';
+		}
+		*o++ = '=';
+	}
+	*o = '\0';
+	return out;
+}
+
+/* The message of req->msgs[i] in arr, after skip leading entries; NULL if none. */
+cJSON *
+wire_msg_at(cJSON *arr, size_t skip, size_t i)
+{
+	return cJSON_GetArrayItem(arr, (int)(skip + i));
 }

@@ -79,5 +79,14 @@ void wire_chat_messages(cJSON *root, const struct request *req);
 void wire_add_msg(cJSON *arr, const char *role, const char *text);
 /* Print root compactly (malloc'd) and delete it. */
 char *wire_print(cJSON *root);
+/* The bytes at data in base64 (RFC 4648, padded); malloc'd. */
+char *wire_base64(const char *data, size_t len);
+/*
+ * The message of req->msgs[i] in arr, an array built with one entry per
+ * message after skip leading entries (a system message); NULL if none.
+ */
+cJSON *wire_msg_at(cJSON *arr, size_t skip, size_t i);
+/* Add the request's temperature, if set, to obj (a body, generationConfig or options). */
+void wire_add_temperature(cJSON *obj, const struct request *req);
 
 #endif

@@ -13,6 +13,10 @@ endpoints:
   GET  /_control/requests  the request log as a JSON array
   GET  /_control/pending   {"queued": N}: replies not consumed yet
 
+Model lists (GET, fixed contents, see model_list): .../models with a key
+header (OpenAI bearer, Anthropic x-api-key + anthropic-version, Gemini
+x-goog-api-key), and Ollama's .../api/tags.
+
 Model endpoints (any path prefix):
   POST .../chat/completions                        OpenAI Chat Completions
   POST .../messages                                Anthropic Messages
@@ -173,6 +177,34 @@ def request_chars(fmt, body):
         if isinstance(si, dict):
             n += len(text_of(si.get("parts")))
     return n
+
+
+# Model lists (GET): what each API says it serves, for llm models --remote.
+# OpenAI and Anthropic share .../models: the anthropic-version header tells
+# them apart. GET .../models without any key header stays an unknown endpoint.
+def model_list(path, headers):
+    if path.endswith("/api/tags"):
+        return 200, {"models": [{"name": "llama3.2", "model": "llama3.2"},
+                                {"name": "qwen3:8b", "model": "qwen3:8b"}]}
+    if not path.endswith("/models"):
+        return None
+    if "anthropic-version" in headers:
+        if "x-api-key" not in headers:
+            return 401, {"type": "error", "error": {"type": "authentication_error",
+                                                   "message": "invalid x-api-key"}}
+        return 200, {"data": [{"type": "model", "id": "test-mid-1", "display_name": "Test Mid"},
+                              {"type": "model", "id": "claude-new-1", "display_name": "New"}],
+                     "has_more": False}
+    if "x-goog-api-key" in headers:
+        return 200, {"models": [
+            {"name": "models/test-frontier-1", "supportedGenerationMethods": ["generateContent"]},
+            {"name": "models/gemini-new-1", "supportedGenerationMethods": ["generateContent"]},
+            {"name": "models/embedding-1", "supportedGenerationMethods": ["embedContent"]}]}
+    if "authorization" not in headers:
+        return None    # unknown without a key, as before model lists were served
+    return 200, {"object": "list", "data": [{"id": "test-cheap-1", "object": "model"},
+                                            {"id": "gpt-new-1", "object": "model"},
+                                            {"id": "x\u001b[31mred", "object": "model"}]}
 
 
 class Reply:
@@ -871,6 +903,10 @@ class Handler(BaseHTTPRequestHandler):
                             "query": dict(parse_qsl(url.query, keep_blank_values=True)),
                             "headers": headers, "body": body, "format": fmt,
                             "time": round(time.time(), 3)})
+        if fmt is None and self.command == "GET":
+            listed = model_list(path, headers)
+            if listed is not None:
+                return self.json_reply(listed[0], listed[1])
         if fmt is None:
             return self.json_reply(404, {"error": {"message": "fake provider: no endpoint for %s %s"
                                                    % (self.command, path), "type": "not_found"}})

@@ -33,6 +33,11 @@ for th in "$LLM_TOP"/themes/*.theme; do
 	check "theme $(basename "$th") in place" cmp -s "$th" "$ROOT/usr/share/llm/themes/$(basename "$th")"
 done
 check "there are themes to install" test "$n" -gt 0
+for r in review explain commit shell translate; do
+	check "role $r in place" cmp -s "$LLM_TOP/roles/$r.md" "$ROOT/usr/share/llm/roles/$r.md"
+done
+check_contains "the installed program finds the installed roles" \
+    "$("$ROOT/usr/bin/llm" roles --paths 2>&1)" "$ROOT/usr/share/llm/roles/review.md"
 check_contains "the installed program looks for themes where they were installed" \
     "$("$ROOT/usr/bin/llm" config path 2>&1)" "/usr/share/llm/themes"
 if command -v man >/dev/null 2>&1; then

@@ -603,16 +603,87 @@ check_body(const struct provider *p, const struct request *req, const char *want
 }
 
 static const struct msg convo[] = {
-	{ "user", "Hi" },
-	{ "assistant", "Hello." },
-	{ "user", "Why is the sky \"blue\"?\n" },
+	{ .role = "user", .text = "Hi" },
+	{ .role = "assistant", .text = "Hello." },
+	{ .role = "user", .text = "Why is the sky \"blue\"?\n" },
 };
+
+/* A 1x1 PNG's first bytes are enough: the adapters never look inside. "\x89PNG" is "iVBORw==". */
+static const struct image png = { .media_type = "image/png", .data = "\x89PNG", .len = 4 };
+static const struct image gif = { .media_type = "image/gif", .data = "GIF89a", .len = 6 };
+static const struct image two[] = {
+	{ .media_type = "image/png", .data = "\x89PNG", .len = 4 },
+	{ .media_type = "image/gif", .data = "GIF89a", .len = 6 },
+};
+static const struct msg with_image[] = {
+	{ .role = "user", .text = "What is this?", .images = two, .nimages = 2 },
+};
+
+/* Each wire format's shape for images (the providers' documented request bodies). */
+static void
+test_provider_images(void)
+{
+	struct request sys = { .model = "m-1", .system = "Be brief.", .msgs = with_image,
+	    .nmsgs = 1 };
+	struct request plain = { .model = "m-1", .msgs = with_image, .nmsgs = 1 };
+
+	(void)png;
+	(void)gif;
+	/* OpenAI: content parts, the image as a data: URL */
+	check_body(&provider_openai, &sys,
+	    "{\"model\":\"m-1\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+	    "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"What is this?\"},"
+	    "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,iVBORw==\"}},"
+	    "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/gif;base64,R0lGODlh\"}}]}],"
+	    "\"stream\":false}");
+	/* Anthropic: image blocks with a base64 source, then the text */
+	check_body(&provider_anthropic, &plain,
+	    "{\"model\":\"m-1\",\"max_tokens\":4096,\"messages\":[{\"role\":\"user\",\"content\":["
+	    "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\","
+	    "\"data\":\"iVBORw==\"}},"
+	    "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/gif\","
+	    "\"data\":\"R0lGODlh\"}},"
+	    "{\"type\":\"text\",\"text\":\"What is this?\"}]}],\"stream\":false}");
+	/* Gemini: inline_data parts before the text part */
+	check_body(&provider_gemini, &plain,
+	    "{\"contents\":[{\"role\":\"user\",\"parts\":["
+	    "{\"inline_data\":{\"mime_type\":\"image/png\",\"data\":\"iVBORw==\"}},"
+	    "{\"inline_data\":{\"mime_type\":\"image/gif\",\"data\":\"R0lGODlh\"}},"
+	    "{\"text\":\"What is this?\"}]}]}");
+	/* Ollama: base64 strings in the message's images */
+	check_body(&provider_ollama, &sys,
+	    "{\"model\":\"m-1\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+	    "{\"role\":\"user\",\"content\":\"What is this?\",\"images\":[\"iVBORw==\",\"R0lGODlh\"]}],"
+	    "\"stream\":false}");
+}
+
+/* The temperature, where each wire format takes it. */
+static void
+test_provider_temperature(void)
+{
+	struct request r = { .model = "m-1", .msgs = convo, .nmsgs = 1, .max_tokens = 9,
+	    .temperature_set = true, .temperature_milli = 250 };
+
+	check_body(&provider_openai, &r,
+	    "{\"model\":\"m-1\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+	    "\"stream\":false,\"max_tokens\":9,\"temperature\":0.25}");
+	check_body(&provider_anthropic, &r,
+	    "{\"model\":\"m-1\",\"max_tokens\":9,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+	    "\"stream\":false,\"temperature\":0.25}");
+	check_body(&provider_gemini, &r,
+	    "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hi\"}]}],"
+	    "\"generationConfig\":{\"maxOutputTokens\":9,\"temperature\":0.25}}");
+	check_body(&provider_ollama, &r,
+	    "{\"model\":\"m-1\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+	    "\"stream\":false,\"options\":{\"num_predict\":9,\"temperature\":0.25}}");
+}
 
 static void
 test_provider_bodies(void)
 {
-	struct request sys = { "m-1", "Be brief.", convo, 3, 256, true, false };
-	struct request plain = { "m-1", NULL, convo, 1, 0, false, false };
+	struct request sys = { .model = "m-1", .system = "Be brief.", .msgs = convo, .nmsgs = 3,
+	    .max_tokens = 256, .stream = true };
+	struct request plain = { .model = "m-1", .msgs = convo, .nmsgs = 1 };
 
 	check_body(&provider_openai, &sys,
 	    "{\"model\":\"m-1\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
@@ -651,7 +722,7 @@ test_provider_bodies(void)
 static void
 check_url(const struct provider *p, const char *base, const char *model, bool stream, const char *want)
 {
-	struct request req = { model, NULL, convo, 1, 0, stream, false };
+	struct request req = { .model = model, .msgs = convo, .nmsgs = 1, .stream = stream };
 	char *url = p->url(base, &req);
 
 	CHECK_STR(url, want);
@@ -881,6 +952,8 @@ main(void)
 	RUN(test_provider_crafted_usage);
 	RUN(test_provider_whole);
 	RUN(test_provider_bodies);
+	RUN(test_provider_images);
+	RUN(test_provider_temperature);
 	RUN(test_provider_urls_and_headers);
 	RUN(test_provider_errors);
 	RUN(test_provider_error_fallback);

@@ -260,6 +260,9 @@ test_migrate_v1(void)
 	CHECK_INT(sqlite3_exec(db, "ALTER TABLE conversations DROP COLUMN system;"
 	    "ALTER TABLE conversations DROP COLUMN kind; DROP TABLE budget_warnings;"
 	    " DROP TABLE route_labels; DROP TABLE route_learnt;"
+	    " ALTER TABLE conversations DROP COLUMN role;"
+	    " DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_delete;"
+	    " DROP TRIGGER messages_fts_update; DROP TABLE messages_fts;"
 	    " PRAGMA user_version = 2", NULL, NULL,
 	    NULL), SQLITE_OK);
 	sqlite3_close(db);

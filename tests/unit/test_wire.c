@@ -126,7 +126,7 @@ test_wire_url(void)
 static void
 test_wire_completion_tokens(void)
 {
-	static const struct msg m[] = { { "user", "Hi" } };
+	static const struct msg m[] = { { .role = "user", .text = "Hi" } };
 	struct request req = { .model = "gpt-5-mini", .msgs = m, .nmsgs = 1, .max_tokens = 300 };
 	char *body;
 	cJSON *j;
@@ -354,9 +354,33 @@ test_wire_fault(void)
 	CHECK_INT(wire_fault_body(NULL, 0), FAULT_NONE);
 }
 
+/* RFC 4648's test vectors. */
+static void
+test_base64(void)
+{
+	static const char *const in[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
+	static const char *const out[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=",
+		"Zm9vYmFy" };
+	size_t i;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		char *b = wire_base64(in[i], strlen(in[i]));
+
+		CHECK_STR(b, out[i]);
+		free(b);
+	}
+	{
+		char *b = wire_base64("\0\xff\xfe", 3);
+
+		CHECK_STR(b, "AP/+");
+		free(b);
+	}
+}
+
 int
 main(void)
 {
+	RUN(test_base64);
 	RUN(test_wire_parse);
 	RUN(test_wire_getters);
 	RUN(test_wire_line);

@@ -20,7 +20,7 @@ tui i
 check_eq "help: exit 0" "$TUI_RC" 0
 check_golden tui-help "$T/i0"
 for a in "F7             tier" "F3             model" "F4             retry" "C-c            cancel" \
-    "PageUp         page-up" "M-Enter C-j    newline" "/save N PATH" "/resume [ID]" "/budget"; do
+    "PageUp         page-up" "M-Enter C-j    newline" "/save [N] PATH" "/resume [ID]" "/budget"; do
 	check_contains "help: lists $a" "$(cat "$T/i0" "$T/i4")" "$a"
 done
 check_contains "keys: F7 cycles the tier" "$(row "$T/i1" Nov)" "tier: mid  F7"

@@ -20,6 +20,12 @@ cat >"$T/b.s" <<S
 :type /save 1 $T/saved.c
 :key Enter
 :dump-screen $T/b5
+:type /save $T/reply.md
+:key Enter
+:dump-screen $T/b6
+:type /save $T/reply.md
+:key Enter
+:dump-screen $T/b7
 S
 tui b
 check_eq "send: exit 0" "$TUI_RC" 0
@@ -42,6 +48,10 @@ check_contains "meter: 60% in the warning colour" "$styles" "meter_warn fg=178"
 check_eq "save: code block written" "$(cat "$T/saved.c" 2>/dev/null)" "free(p);"
 check_contains "save: status" "$(screen "$T/b4")" "saved code block 1 c to"
 check_contains "save: never overwrites" "$(screen "$T/b5")" "(not overwritten)"
+check_eq "save: no block number: the whole reply" "$(cat "$T/reply.md" 2>/dev/null)" \
+    "$(sqlite3 "$DB" "select text from messages where role = 'assistant' order by id desc limit 1")"
+check_contains "save reply: status" "$(screen "$T/b6")" "saved the last reply to"
+check_contains "save reply: never overwrites" "$(screen "$T/b7")" "(not overwritten)"
 check_eq "history: lines kept" "$(grep -c 'why does this segfault' "$LLM_DATA_DIR/history")" 1
 
 echo "# $T_PASS passed, $T_FAIL failed"

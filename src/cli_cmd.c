@@ -1,0 +1,415 @@
+/* cli_cmd: llm cmd REQUEST: one shell command proposed by the cheap tier, run only on the user's key. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <readline/readline.h>
+
+#include "buf.h"
+#include "chat.h"
+#include "cli.h"
+#include "cmd_check.h"
+#include "ledger.h"
+#include "proc.h"
+#include "util.h"
+#include "visible.h"
+
+#define CMD_REPLY_TOKENS 400
+#define CMD_EXPLAIN_TOKENS 1200
+
+static const char cmd_usage[] =
+    "usage: llm cmd [-t TIER] [-m MODEL] [--print] REQUEST...\n"
+    "       llm cmd --init bash|zsh|fish\n"
+    "\n"
+    "Ask the cheap tier for one command for your shell and system, show it with\n"
+    "a one-line explanation, and wait: Enter (or y) runs it in $SHELL, e edits\n"
+    "it, x explains it further, n (or q, Esc) cancels. Nothing runs without a key\n"
+    "pressed. A command that deletes or overwrites is marked before the question.\n"
+    "  --print        print the command only, run nothing: $(llm cmd --print ...)\n"
+    "  --init SHELL   print a snippet for ~/.bashrc, ~/.zshrc or config.fish that\n"
+    "                 binds Ctrl-X Ctrl-L: the command line becomes the request, and\n"
+    "                 the answer replaces it (then Enter runs it and keeps it in the\n"
+    "                 history)\n"
+    "  -t, --tier     the tier to ask (default cheap); -m, --model: a model\n";
+
+/* The snippets --init prints: each binds C-x C-l to replace the line with a proposal. */
+static const char init_bash[] =
+    "# llm cmd: Ctrl-X Ctrl-L turns the command line into a request for one command\n"
+    "__llm_cmd() {\n"
+    "\tlocal out\n"
+    "\t[ -n \"$READLINE_LINE\" ] || return\n"
+    "\tout=$(command llm cmd --print -- \"$READLINE_LINE\" </dev/tty) || return\n"
+    "\t[ -n \"$out\" ] || return\n"
+    "\thistory -s -- \"$out\"\n"
+    "\tREADLINE_LINE=$out\n"
+    "\tREADLINE_POINT=${#out}\n"
+    "}\n"
+    "bind -x '\"\\C-x\\C-l\": __llm_cmd'\n";
+
+static const char init_zsh[] =
+    "# llm cmd: Ctrl-X Ctrl-L turns the command line into a request for one command\n"
+    "__llm_cmd() {\n"
+    "\tlocal out\n"
+    "\t[[ -n $BUFFER ]] || return\n"
+    "\tout=$(command llm cmd --print -- \"$BUFFER\" </dev/tty) || { zle reset-prompt; return }\n"
+    "\tif [[ -n $out ]]; then\n"
+    "\t\tprint -s -- \"$out\"\n"
+    "\t\tBUFFER=$out\n"
+    "\t\tCURSOR=${#BUFFER}\n"
+    "\tfi\n"
+    "\tzle reset-prompt\n"
+    "}\n"
+    "zle -N __llm_cmd\n"
+    "bindkey '^X^L' __llm_cmd\n";
+
+static const char init_fish[] =
+    "# llm cmd: Ctrl-X Ctrl-L turns the command line into a request for one command\n"
+    "function __llm_cmd\n"
+    "    set -l line (commandline)\n"
+    "    test -n \"$line\"; or return\n"
+    "    set -l out (command llm cmd --print -- $line </dev/tty | string collect)\n"
+    "    or begin; commandline -f repaint; return; end\n"
+    "    if test -n \"$out\"\n"
+    "        builtin history append -- $out 2>/dev/null\n"
+    "        commandline -r -- $out\n"
+    "    end\n"
+    "    commandline -f repaint\n"
+    "end\n"
+    "bind \\cx\\cl __llm_cmd\n";
+
+struct cmd_args {
+	bool print;
+	const char *init;
+	const char *model;
+	enum tier tier;
+	struct buf request;
+};
+
+/* Send one turn and wait for it; the turn. */
+static const struct chat_turn *
+ask(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb)
+{
+	if (chat_send(c, o, prompt, cb) == 0)
+		while (chat_busy(c))
+			chat_poll(c, NULL, 0, 200);
+	return chat_last(c);
+}
+
+/* Write s to the terminal as data: escape sequences from a model are shown, not obeyed. */
+static void
+tty_text(FILE *tty, const char *s)
+{
+	char *v = visible_str(s, strlen(s));
+
+	fputs(v, tty);
+	free(v);
+	fflush(tty);
+}
+
+static void
+on_text(void *arg, const char *s, size_t n)
+{
+	char *v = visible_str(s, n);
+
+	fputs(v, arg);
+	fflush(arg);
+	free(v);
+}
+
+/* One key from the terminal, without echo or waiting for Enter; -1 on end of input. */
+static int
+read_key(int fd)
+{
+	struct termios old, raw;
+	unsigned char c;
+	ssize_t n;
+
+	if (tcgetattr(fd, &old) != 0)
+		return -1;
+	raw = old;
+	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	tcsetattr(fd, TCSANOW, &raw);
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	tcsetattr(fd, TCSANOW, &old);
+	return n == 1 ? c : -1;
+}
+
+static const char *edit_text;
+
+static int
+edit_prefill(void)
+{
+	if (edit_text != NULL)
+		rl_insert_text(edit_text);
+	return 0;
+}
+
+/* Edit cmd on the terminal with readline, prefilled; the new text (malloc'd) or NULL. */
+static char *
+edit(FILE *tty, const char *cmd)
+{
+	char *line;
+
+	rl_instream = tty;
+	rl_outstream = tty;
+	edit_text = cmd;
+	rl_startup_hook = edit_prefill;
+	line = readline("edit> ");
+	rl_startup_hook = NULL;
+	edit_text = NULL;
+	if (line != NULL && *str_trim(line) == '\0') {
+		free(line);
+		line = NULL;
+	}
+	return line;
+}
+
+/* Run cmd in the user's shell on this terminal; the exit code to return. */
+static int
+run(const char *cmd)
+{
+	const char *argv[] = { cmd_shell(), "-c", cmd, NULL };
+	struct proc_spec s = { .argv = argv, .in = PROC_IO_INHERIT, .out = PROC_IO_INHERIT,
+		.err = PROC_IO_INHERIT, .tty = true };
+	struct sigaction ign, old_int, old_quit;
+	struct proc p;
+	char *cause = NULL;
+	int st;
+
+	if (proc_start(&p, &s, &cause) != 0) {
+		fprintf(stderr, "llm: cmd: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	/* Ctrl-C is the command's to take, as in a shell; llm waits it out */
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	st = proc_wait(&p);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	if (st < 0)
+		return EXIT_PROVIDER;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Show the proposal, destructive marker first, and the question. */
+static void
+show(FILE *tty, const char *cmd, const char *explain)
+{
+	char why[256];
+
+	fputs("\n  ", tty);
+	tty_text(tty, cmd);
+	fputs("\n", tty);
+	if (explain != NULL) {
+		fputs("  # ", tty);
+		tty_text(tty, explain);
+		fputs("\n", tty);
+	}
+	if (cmd_check(cmd, why, sizeof why) > 0) {
+		fputs("  !! deletes or overwrites: ", tty);
+		tty_text(tty, why);
+		fputs("\n", tty);
+	}
+	fputs("\nRun it? Enter/y run \xc2\xb7 e edit \xc2\xb7 x explain \xc2\xb7 n cancel ", tty);
+	fflush(tty);
+}
+
+/* The question, until the user runs or cancels; the exit code. */
+static int
+decide(struct chat *c, struct chat_opts *o, FILE *tty, char *cmd, char *explain)
+{
+	struct chat_cb cb = { .text = on_text, .arg = tty };
+	int key, rc = EXIT_OK;
+
+	for (;;) {
+		show(tty, cmd, explain);
+		key = read_key(fileno(tty));
+		fputs("\n", tty);
+		if (key == '\r' || key == '\n' || key == 'y' || key == 'Y') {
+			fflush(tty);
+			rc = run(cmd);
+			break;
+		} else if (key == 'e' || key == 'E') {
+			char *line = edit(tty, cmd);
+
+			if (line != NULL) {
+				free(cmd);
+				cmd = line;
+				free(explain);
+				explain = NULL;
+			}
+		} else if (key == 'x' || key == 'X' || key == '?') {
+			char *q = xstrfmt("Explain this command in detail: what each part does, and "
+			    "what it reads, changes or deletes. Plain text, no more than 15 lines.\n\n%s",
+			    cmd);
+
+			o->max_tokens = CMD_EXPLAIN_TOKENS;
+			fputs("\n", tty);
+			if (ask(c, o, q, &cb)->status != CHAT_OK)
+				fprintf(tty, "llm: %s\n", chat_last(c)->error ? chat_last(c)->error :
+				    "the request failed");
+			fputs("\n", tty);
+			free(q);
+		} else {
+			fputs("cancelled: nothing was run\n", tty);
+			rc = EXIT_OK;
+			break;
+		}
+	}
+	fflush(tty);
+	free(cmd);
+	free(explain);
+	return rc;
+}
+
+/* Parse llm cmd's arguments; -1 to go on, or an exit code. */
+static int
+parse(struct cmd_args *a, int argc, char **argv)
+{
+	int i;
+	bool words = false;
+
+	for (i = 1; i < argc; i++) {
+		const char *s = argv[i];
+
+		if (!words && strcmp(s, "--") == 0) {
+			words = true;
+		} else if (!words && (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0)) {
+			fputs(cmd_usage, stdout);
+			return EXIT_OK;
+		} else if (!words && strcmp(s, "--print") == 0) {
+			a->print = true;
+		} else if (!words && strcmp(s, "--init") == 0 && i + 1 < argc) {
+			a->init = argv[++i];
+		} else if (!words && (strcmp(s, "-t") == 0 || strcmp(s, "--tier") == 0) &&
+		    i + 1 < argc) {
+			if (!tier_parse(argv[++i], &a->tier)) {
+				fprintf(stderr, "llm: cmd: unknown tier '%s'\n", argv[i]);
+				return EXIT_USAGE;
+			}
+		} else if (!words && (strcmp(s, "-m") == 0 || strcmp(s, "--model") == 0) &&
+		    i + 1 < argc) {
+			a->model = argv[++i];
+		} else if (!words && s[0] == '-' && s[1] != '\0') {
+			fprintf(stderr, "llm: cmd: unknown option '%s'\n%s", s, cmd_usage);
+			return EXIT_USAGE;
+		} else {
+			buf_addf(&a->request, "%s%s", a->request.len ? " " : "", s);
+		}
+	}
+	return -1;
+}
+
+/* llm cmd --init SHELL: print the snippet. */
+static int
+print_init(const char *shell)
+{
+	const char *s = strcmp(shell, "bash") == 0 ? init_bash : strcmp(shell, "zsh") == 0 ?
+	    init_zsh : strcmp(shell, "fish") == 0 ? init_fish : NULL;
+
+	if (s == NULL) {
+		fprintf(stderr, "llm: cmd: --init takes bash, zsh or fish, not '%s'\n", shell);
+		return EXIT_USAGE;
+	}
+	fputs(s, stdout);
+	return EXIT_OK;
+}
+
+/* Ask for the command; the turn's exit code, with *cmd and *explain on success. */
+static int
+propose(struct chat *c, struct chat_opts *o, const char *request, char **cmd, char **explain)
+{
+	const struct chat_turn *t = ask(c, o, request, NULL);
+
+	*cmd = NULL;
+	*explain = NULL;
+	if (t->status != CHAT_OK) {
+		fprintf(stderr, "llm: cmd: %s\n", t->error ? t->error : "the request failed");
+		return cli_exit_code(t->status);
+	}
+	*cmd = cmd_parse_reply(t->text ? t->text : "", explain);
+	if (*cmd == NULL) {
+		fprintf(stderr, "llm: cmd: the reply held no command\n");
+		return EXIT_PROVIDER;
+	}
+	return EXIT_OK;
+}
+
+int
+cli_cmd(struct app *cli, int argc, char **argv)
+{
+	struct cmd_args a = { .tier = TIER_CHEAP };
+	struct ledger *l = NULL;
+	struct chat *c = NULL;
+	struct chat_opts o;
+	char *sys = NULL, *cmd = NULL, *explain = NULL, *cause = NULL;
+	FILE *tty = NULL;
+	int rc;
+
+	buf_init(&a.request, 1 << 16);
+	if ((rc = parse(&a, argc, argv)) >= 0)
+		goto out;
+	if (a.init != NULL) {
+		rc = print_init(a.init);
+		goto out;
+	}
+	if (a.request.len == 0) {
+		fprintf(stderr, "llm: cmd: what should the command do?\n%s", cmd_usage);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (!a.print && (tty = fopen("/dev/tty", "r+e")) == NULL) {
+		fprintf(stderr, "llm: cmd: needs a terminal to ask before running (or --print)\n");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if ((l = cli_ledger_open(cli, &cause)) == NULL) {
+		fprintf(stderr, "llm: %s\n", cause);
+		free(cause);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	c = chat_new(&cli->cfg, cli->cat, l);
+	memset(&o, 0, sizeof o);
+	o.tier = a.model ? TIER_AUTO : a.tier;
+	o.model = a.model;
+	o.system = sys = cmd_prompt(cmd_shell());
+	o.max_tokens = CMD_REPLY_TOKENS;
+	o.stream = true;
+	if ((rc = propose(c, &o, buf_str(&a.request), &cmd, &explain)) != EXIT_OK)
+		goto out;
+	if (a.print) {
+		if (isatty(STDOUT_FILENO))
+			tty_text(stdout, cmd);
+		else
+			fputs(cmd, stdout);
+		fputs("\n", stdout);
+		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_PROVIDER;
+		goto out;
+	}
+	rc = decide(c, &o, tty, cmd, explain);
+	cmd = explain = NULL;   /* decide took them */
+out:
+	free(cmd);
+	free(explain);
+	free(sys);
+	if (tty != NULL)
+		fclose(tty);
+	chat_free(c);
+	ledger_close(l);
+	buf_done(&a.request);
+	return rc;
+}

@@ -1,0 +1,385 @@
+/* cli_remote: llm models --remote PROVIDER and llm models add: what a server serves, into the config. */
+#include "cli_remote.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "catalog.h"
+#include "cli.h"
+#include "config.h"
+#include "cred.h"
+#include "curl_load.h"
+#include "http.h"
+#include "util.h"
+#include "visible.h"
+
+#define LIST_MAX (4u << 20)     /* a model list: a few hundred entries at most */
+#define LIST_TIMEOUT 30L
+#define CONFIG_MAX (1u << 20)
+
+static size_t
+list_write(char *p, size_t size, size_t nmemb, void *arg)
+{
+	/* over the cap: a short count stops the transfer */
+	return buf_add(arg, p, size * nmemb) != 0 ? 0 : size * nmemb;
+}
+
+/* The list's URL and the header carrying the key (NULL: none) for p's wire format. */
+static char *
+list_url(const struct provider_conf *p, const char *key, char **auth)
+{
+	const char *base = p->base_url ? p->base_url : "";
+	size_t n = strlen(base);
+
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	*auth = NULL;
+	switch (p->api) {
+	case API_OLLAMA:
+		if (key != NULL)
+			*auth = xstrfmt("Authorization: Bearer %s", key);
+		return xstrfmt("%.*s/api/tags", (int)n, base);
+	case API_ANTHROPIC:
+		if (key != NULL)
+			*auth = xstrfmt("x-api-key: %s", key);
+		return xstrfmt("%.*s/models?limit=1000", (int)n, base);
+	case API_GEMINI:
+		/* the key in a header, never in the URL, where logs and errors would show it */
+		if (key != NULL)
+			*auth = xstrfmt("x-goog-api-key: %s", key);
+		return xstrfmt("%.*s/models?pageSize=1000", (int)n, base);
+	case API_OPENAI:
+	default:
+		if (key != NULL)
+			*auth = xstrfmt("Authorization: Bearer %s", key);
+		return xstrfmt("%.*s/models", (int)n, base);
+	}
+}
+
+/* GET the list into b; 0, or an exit code with *cause (never holding the key). */
+static int
+list_fetch(const struct provider_conf *p, const char *key, struct buf *b, char **cause)
+{
+	struct curl_slist *hdrs = NULL;
+	char *auth = NULL, *url = list_url(p, key, &auth), err[CURL_ERROR_SIZE] = "";
+	long status = 0;
+	CURLcode rc;
+	CURL *h;
+	int out = EXIT_PROVIDER;
+
+	if (http_load(cause) < 0 || (h = curl_easy_init()) == NULL) {
+		free(url);
+		secret_free(auth);
+		if (*cause == NULL)
+			xasprintf(cause, "cannot start a transfer");
+		return EXIT_PROVIDER;
+	}
+	if (auth != NULL)
+		hdrs = curl_slist_append(hdrs, auth);
+	if (p->api == API_ANTHROPIC)
+		hdrs = curl_slist_append(hdrs, "anthropic-version: 2023-06-01");
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, LIST_TIMEOUT);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 20L);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "llm/" LLM_VERSION);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, list_write);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
+	rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(h);
+	/* the header lines held the key: cleared before they are freed */
+	for (struct curl_slist *s = hdrs; s != NULL; s = s->next)
+		secure_clear(s->data, strlen(s->data));
+	curl_slist_free_all(hdrs);
+	secret_free(auth);
+	if (rc == CURLE_WRITE_ERROR)
+		xasprintf(cause, "%s: the list is over %u MiB", url, LIST_MAX >> 20);
+	else if (rc != CURLE_OK)
+		xasprintf(cause, "%s: %s", url, *err ? err : curl_easy_strerror(rc));
+	else if (status == 401 || status == 403)
+		xasprintf(cause, "%s: HTTP %ld: the key was refused", url, status), out = EXIT_AUTH;
+	else if (status >= 400)
+		xasprintf(cause, "%s: HTTP %ld", url, status);
+	else
+		out = EXIT_OK;
+	free(url);
+	return out;
+}
+
+/* The model ids in a list, in the server's order, each malloc'd. */
+static size_t
+list_ids(enum api api, const char *body, size_t len, char ***out)
+{
+	cJSON *root = cJSON_ParseWithLength(body, len), *arr, *e;
+	size_t n = 0;
+
+	*out = NULL;
+	arr = cJSON_GetObjectItemCaseSensitive(root, api == API_GEMINI || api == API_OLLAMA ?
+	    "models" : "data");
+	cJSON_ArrayForEach(e, arr) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(e, api == API_GEMINI ||
+		    api == API_OLLAMA ? "name" : "id");
+		const char *s = cJSON_IsString(id) ? id->valuestring : NULL;
+		const cJSON *how = cJSON_GetObjectItemCaseSensitive(e, "supportedGenerationMethods");
+		bool chat = how == NULL;
+		const cJSON *m;
+
+		cJSON_ArrayForEach(m, how)
+			chat |= cJSON_IsString(m) && strcmp(m->valuestring, "generateContent") == 0;
+		if (s == NULL || !chat)
+			continue;    /* Gemini's embedding and other models answer no chat */
+		if (api == API_GEMINI && str_startswith(s, "models/"))
+			s += 7;
+		*out = xreallocarray(*out, n + 1, sizeof(**out));
+		(*out)[n++] = xstrdup(s);
+	}
+	cJSON_Delete(root);
+	return n;
+}
+
+/* The catalog entry for provider's id: this provider's own first, else any with the id. */
+static const struct model *
+known(const struct catalog *cat, const char *provider, const char *id, bool *own)
+{
+	const struct model *any = NULL;
+	size_t i;
+
+	*own = false;
+	for (i = 0; i < catalog_count(cat); i++) {
+		const struct model *m = catalog_at(cat, i);
+
+		if (strcmp(m->id, id) != 0)
+			continue;
+		if (strcmp(m->provider, provider) == 0) {
+			*own = true;
+			return m;
+		}
+		if (any == NULL)
+			any = m;
+	}
+	return any;
+}
+
+/* A price per million tokens, exactly: "0.14"; "?" when unknown. */
+static void
+price_str(int64_t pico, char *out, size_t n)
+{
+	size_t len;
+
+	if (pico < 0) {
+		snprintf(out, n, "?");
+		return;
+	}
+	snprintf(out, n, "%" PRId64 ".%06" PRId64, pico / 1000000, pico % 1000000);
+	len = strlen(out);
+	while (len > 0 && out[len - 1] == '0' && out[len - 3] != '.')
+		out[--len] = '\0';
+}
+
+/* Print one listed model: id, whether the catalog has it, prices where known. */
+static void
+print_id(const struct app *cli, const char *provider, const char *id, cJSON *arr)
+{
+	bool own;
+	const struct model *m = known(cli->cat, provider, id, &own);
+	char in[32] = "", out[32] = "", *v;
+	cJSON *o;
+
+	if (m != NULL) {
+		price_str(m->in_price, in, sizeof in);
+		price_str(m->out_price, out, sizeof out);
+	}
+	if (arr != NULL) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", id);
+		cJSON_AddBoolToObject(o, "in_catalog", own);
+		if (m != NULL) {
+			cJSON_AddStringToObject(o, "catalog_name", m->name);
+			cJSON_AddItemToObject(o, "input_price", cJSON_CreateRaw(in[0] == '?' ? "null" : in));
+			cJSON_AddItemToObject(o, "output_price", cJSON_CreateRaw(out[0] == '?' ? "null" :
+			    out));
+		}
+		cJSON_AddItemToArray(arr, o);
+		return;
+	}
+	v = visible_str(id, strlen(id));
+	printf("%-40s %-26s", v, own ? m->name : m != NULL ? "(price known)" : "-");
+	if (m != NULL)
+		printf(" %s / %s per M", in, out);
+	printf("\n");
+	free(v);
+}
+
+int
+cli_models_remote(struct app *cli, int argc, char **argv)
+{
+	const struct provider_conf *p;
+	char *key = NULL, *cause = NULL, **ids = NULL;
+	enum cred_source src;
+	struct buf b;
+	cJSON *root = NULL, *arr = NULL;
+	bool json = argc > 2 && strcmp(argv[2], "--json") == 0;
+	size_t n = 0, i;
+	int rc;
+
+	if (argc < 2 || argc > 3 || (argc == 3 && !json)) {
+		fprintf(stderr, "usage: llm models --remote PROVIDER [--json]\n");
+		return EXIT_USAGE;
+	}
+	if ((p = config_provider(&cli->cfg, argv[1])) == NULL) {
+		fprintf(stderr, "llm: models --remote: no provider '%s' (llm config show lists them)\n",
+		    argv[1]);
+		return EXIT_USAGE;
+	}
+	if (p->requires_key && (rc = cred_get(p, &key, &src, &cause)) != 0) {
+		if (rc > 0)
+			cause = cred_missing_msg(p);
+		fprintf(stderr, "llm: models --remote: %s\n", cause);
+		free(cause);
+		return EXIT_AUTH;
+	}
+	buf_init(&b, LIST_MAX);
+	rc = list_fetch(p, key, &b, &cause);
+	secret_free(key);
+	if (rc != EXIT_OK) {
+		fprintf(stderr, "llm: models --remote: %s: %s\n", p->name, cause);
+		free(cause);
+		buf_done(&b);
+		return rc;
+	}
+	n = list_ids(p->api, buf_str(&b), b.len, &ids);
+	if (json) {
+		root = cJSON_CreateObject();
+		cJSON_AddStringToObject(root, "provider", p->name);
+		arr = cJSON_AddArrayToObject(root, "models");
+	}
+	for (i = 0; i < n; i++) {
+		print_id(cli, p->name, ids[i], arr);
+		free(ids[i]);
+	}
+	if (json) {
+		char *s = cJSON_PrintUnformatted(root);
+
+		printf("%s\n", s);
+		cJSON_free(s);
+		cJSON_Delete(root);
+	} else if (n == 0) {
+		fprintf(stderr, "llm: models --remote: %s lists no chat models\n", p->name);
+	}
+	free(ids);
+	buf_done(&b);
+	return EXIT_OK;
+}
+
+/* A name that works as an INI section and a catalog name. */
+static bool
+name_ok(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 100)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || strchr("[];#=\"'\\", *s) != NULL)
+			return false;
+	return true;
+}
+
+/* Parse "IN/OUT" dollars per million tokens, exactly. */
+static bool
+parse_prices(const char *s, char *in, char *out, size_t n)
+{
+	const char *slash = strchr(s, '/');
+	int64_t v;
+
+	if (slash == NULL || (size_t)(slash - s) >= n || strlen(slash + 1) >= n)
+		return false;
+	memcpy(in, s, (size_t)(slash - s));
+	in[slash - s] = '\0';
+	str_copy(out, n, slash + 1);
+	return str_to_fixed(in, 6, &v) && str_to_fixed(out, 6, &v);
+}
+
+/* Append text to the config file, atomically, keeping its mode; 0 or -1 with *cause. */
+static int
+config_append(const char *path, const char *text, char **cause)
+{
+	char *old = NULL, *all;
+	size_t len = 0;
+	struct stat st;
+	int rc;
+
+	if (stat(path, &st) == 0 && file_read(path, CONFIG_MAX, &old, &len, cause) != 0)
+		return -1;
+	all = xstrfmt("%s%s%s", old ? old : "", len > 0 && old[len - 1] != '\n' ? "\n" : "", text);
+	rc = file_write_atomic(path, all, strlen(all), old ? st.st_mode & 07777 : 0644, cause);
+	free(all);
+	free(old);
+	return rc;
+}
+
+int
+cli_models_add(struct app *cli, int argc, char **argv)
+{
+	const char *prov, *id, *name = NULL, *price = NULL;
+	char in[32], out[32], *section, *cause = NULL;
+	enum tier tier = TIER_AUTO;
+	int i;
+
+	if (argc < 3)
+		goto usage;
+	prov = argv[1];
+	id = argv[2];
+	for (i = 3; i < argc; i++) {
+		if ((strcmp(argv[i], "--tier") == 0 || strcmp(argv[i], "-t") == 0) && i + 1 < argc) {
+			if (!tier_parse(argv[++i], &tier) || tier == TIER_AUTO)
+				goto usage;
+		} else if (strcmp(argv[i], "--price") == 0 && i + 1 < argc) {
+			price = argv[++i];
+		} else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc) {
+			name = argv[++i];
+		} else {
+			goto usage;
+		}
+	}
+	if (name == NULL)
+		name = id;
+	if (config_provider(&cli->cfg, prov) == NULL) {
+		fprintf(stderr, "llm: models add: no provider '%s'\n", prov);
+		return EXIT_USAGE;
+	}
+	if (!name_ok(name) || !name_ok(id)) {
+		fprintf(stderr, "llm: models add: '%s' cannot be a model name (use --name)\n", name);
+		return EXIT_USAGE;
+	}
+	if (catalog_find(cli->cat, name) != NULL) {
+		fprintf(stderr, "llm: models add: '%s' is in the catalog already\n", name);
+		return EXIT_USAGE;
+	}
+	if (tier == TIER_AUTO || price == NULL || !parse_prices(price, in, out, sizeof in)) {
+		fprintf(stderr, "llm: models add: --tier T and --price IN/OUT (dollars per million "
+		    "tokens, such as 0.15/0.60) are needed\n");
+		return EXIT_USAGE;
+	}
+	section = xstrfmt("\n[model.%s]\nprovider = %s\nid = %s\ntier = %s\ninput_price = %s\n"
+	    "output_price = %s\n", name, prov, id, tier_str(tier), in, out);
+	if (mkdir_p(cli->cfg.dir) != 0 || config_append(cli->cfg.path, section, &cause) != 0) {
+		fprintf(stderr, "llm: models add: %s\n", cause ? cause : cli->cfg.path);
+		free(cause);
+		free(section);
+		return EXIT_USAGE;
+	}
+	printf("added [model.%s] to %s\n", name, cli->cfg.path);
+	free(section);
+	return EXIT_OK;
+usage:
+	fprintf(stderr, "usage: llm models add PROVIDER ID --tier cheap|mid|frontier --price IN/OUT "
+	    "[--name NAME]\n");
+	return EXIT_USAGE;
+}

@@ -1,0 +1,248 @@
+/* cmd_check: proposed shell commands: the request for one, the reply read, what it would destroy. */
+#include "cmd_check.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include "util.h"
+
+#define WORDS_MAX 64
+
+/* Programs that delete or overwrite whatever they are given. */
+static const char *const destroyers[] = {
+	"rm", "rmdir", "dd", "shred", "truncate", "wipefs", "fdisk", "sfdisk", "parted",
+	"mkswap", "srm", NULL,
+};
+
+static void
+add_reason(char *why, size_t n, int *count, const char *what)
+{
+	size_t len = strlen(why);
+
+	if (len + 3 < n)
+		snprintf(why + len, n - len, "%s%s", *count ? ", " : "", what);
+	(*count)++;
+}
+
+/* A word without its quotes, as the shell would pass it (no expansions). */
+static char *
+unquote(const char *s, size_t len)
+{
+	char *out = xmalloc(len + 1), q = 0;
+	size_t i, k = 0;
+
+	for (i = 0; i < len; i++) {
+		if (q == 0 && (s[i] == '\'' || s[i] == '"'))
+			q = s[i];
+		else if (q != 0 && s[i] == q)
+			q = 0;
+		else if (q != '\'' && s[i] == '\\' && i + 1 < len)
+			out[k++] = s[++i];
+		else
+			out[k++] = s[i];
+	}
+	out[k] = '\0';
+	return out;
+}
+
+/* The program name of a path: "/bin/rm" -> "rm". */
+static const char *
+base(const char *w)
+{
+	const char *s = strrchr(w, '/');
+
+	return s ? s + 1 : w;
+}
+
+static bool
+is_wrapper(const char *w)
+{
+	static const char *const wrappers[] = { "sudo", "doas", "env", "nice", "nohup", "time",
+		"command", "exec", "xargs", "busybox", NULL };
+	size_t i;
+
+	for (i = 0; wrappers[i]; i++)
+		if (strcmp(base(w), wrappers[i]) == 0)
+			return true;
+	return strchr(w, '=') != NULL && w[0] != '-';   /* VAR=value before a command */
+}
+
+/* Look at one simple command's words. */
+static void
+check_simple(char **w, int nw, char *why, size_t n, int *count)
+{
+	int i = 0, k;
+	const char *prog;
+
+	while (i < nw && (is_wrapper(w[i]) || (i > 0 && w[i][0] == '-' && is_wrapper(w[i - 1]))))
+		i++;
+	if (i >= nw)
+		return;
+	prog = base(w[i]);
+	for (k = 0; destroyers[k]; k++)
+		if (strcmp(prog, destroyers[k]) == 0)
+			add_reason(why, n, count, prog);
+	if (strncmp(prog, "mkfs", 4) == 0)
+		add_reason(why, n, count, prog);
+	if (strcmp(prog, "find") == 0)
+		for (k = i + 1; k < nw; k++)
+			if (strcmp(w[k], "-delete") == 0)
+				add_reason(why, n, count, "find -delete");
+	if (strcmp(prog, "git") != 0)
+		return;
+	for (k = i + 1; k < nw; k++) {
+		if (strcmp(w[k], "reset") == 0 && k + 1 < nw)
+			for (int j = k + 1; j < nw; j++)
+				if (strcmp(w[j], "--hard") == 0)
+					add_reason(why, n, count, "git reset --hard");
+		if (strcmp(w[k], "push") == 0)
+			for (int j = k + 1; j < nw; j++)
+				if (strcmp(w[j], "--force") == 0 || strcmp(w[j], "-f") == 0 ||
+				    str_startswith(w[j], "--force-with-lease") || (w[j][0] == '+' &&
+				    w[j][1] != '\0'))
+					add_reason(why, n, count, "git push --force");
+		if (strcmp(w[k], "clean") == 0)
+			add_reason(why, n, count, "git clean");
+	}
+}
+
+/* A "> file" onto a file that is there. */
+static void
+check_redirect(const char *target, char *why, size_t n, int *count)
+{
+	struct stat st;
+	char *what;
+
+	if (*target == '\0' || strcmp(target, "/dev/null") == 0 || target[0] == '&')
+		return;
+	if (stat(target, &st) != 0 || !S_ISREG(st.st_mode))
+		return;
+	what = xstrfmt("> %s (exists)", target);
+	add_reason(why, n, count, what);
+	free(what);
+}
+
+/* Tell what in cmd deletes or overwrites; the number of reasons written into why. */
+int
+cmd_check(const char *cmd, char *why, size_t n)
+{
+	char *w[WORDS_MAX];
+	const char *p = cmd;
+	int nw = 0, count = 0, i;
+
+	if (n > 0)
+		why[0] = '\0';
+	for (;;) {
+		size_t len;
+		char q = 0;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		/* a command separator ends a simple command */
+		if (*p == '\0' || *p == ';' || *p == '|' || *p == '&' || *p == '\n' || *p == '(' ||
+		    *p == ')' || (*p == '$' && p[1] == '(') || *p == '`') {
+			check_simple(w, nw, why, n, &count);
+			for (i = 0; i < nw; i++)
+				free(w[i]);
+			nw = 0;
+			if (*p == '\0')
+				break;
+			p += *p == '$' ? 2 : 1;
+			continue;
+		}
+		if (*p == '>' || (p[0] >= '0' && p[0] <= '9' && p[1] == '>')) {
+			bool append, force;
+
+			p += *p == '>' ? 0 : 1;
+			append = p[1] == '>';
+			force = p[1] == '|';
+			p += append || force ? 2 : 1;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			for (len = 0; p[len] && (q || !strchr(" \t;|&<>()\n", p[len])); len++)
+				if (q == 0 && (p[len] == '\'' || p[len] == '"'))
+					q = p[len];
+				else if (q == p[len])
+					q = 0;
+			if (!append) {
+				char *target = unquote(p, len);
+
+				check_redirect(target, why, n, &count);
+				free(target);
+			}
+			p += len;
+			continue;
+		}
+		for (len = 0; p[len] && (q || !strchr(" \t;|&<>()\n`", p[len])); len++)
+			if (q == 0 && (p[len] == '\'' || p[len] == '"'))
+				q = p[len];
+			else if (q == p[len])
+				q = 0;
+			else if (q != '\'' && p[len] == '\\' && p[len + 1])
+				len++;
+		if (len == 0) {
+			p++;
+			continue;
+		}
+		if (nw < WORDS_MAX)
+			w[nw++] = unquote(p, len);
+		p += len;
+	}
+	return count;
+}
+
+/* Return the user's shell: $SHELL when it is a path, else /bin/sh. */
+const char *
+cmd_shell(void)
+{
+	const char *s = getenv("SHELL");
+
+	return s != NULL && *s == '/' ? s : "/bin/sh";
+}
+
+/* Ask for one command for shell on this system: the system prompt, malloc'd. */
+char *
+cmd_prompt(const char *shell)
+{
+	struct utsname u;
+	const char *sh = strrchr(shell, '/') ? strrchr(shell, '/') + 1 : shell;
+
+	if (uname(&u) != 0)
+		str_copy(u.sysname, sizeof(u.sysname), "a Unix-like system");
+	return xstrfmt("You turn a request into exactly one command for the %s shell on %s. "
+	    "Answer with two lines and nothing else: the command on the first line (no code "
+	    "fences, no prompt sign), and on the second line a '#' and a one-line explanation "
+	    "of what it does. Prefer standard tools, quote file names safely, and never add "
+	    "anything destructive the request did not ask for.", sh, u.sysname);
+}
+
+/* Read the command and its explanation from a reply; the command malloc'd, NULL if none. */
+char *
+cmd_parse_reply(const char *text, char **explain)
+{
+	char *cmd = NULL, *line;
+	const char *p = text;
+
+	*explain = NULL;
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+
+		line = str_trim(xstrndup(p, len));
+		p += len + (p[len] == '\n');
+		if (*line == '\0' || str_startswith(line, "```")) {
+			free(line);
+			continue;
+		}
+		if (cmd == NULL && line[0] != '#') {
+			cmd = xstrdup(line[0] == '$' && line[1] == ' ' ? line + 2 : line);
+		} else if (*explain == NULL && line[0] == '#') {
+			*explain = xstrdup(str_trim(line + 1));
+		}
+		free(line);
+	}
+	return cmd;
+}

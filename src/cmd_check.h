@@ -1,0 +1,26 @@
+/* cmd_check: proposed shell commands: the request for one, the reply read, what it would destroy. */
+#ifndef LLM_CMD_CHECK_H
+#define LLM_CMD_CHECK_H
+
+#include <stddef.h>
+
+/*
+ * Write into why (n bytes) what makes cmd delete or overwrite things, such as
+ * "rm" or "> notes.txt (exists)", and return how many reasons were found (0:
+ * none). Looks at every simple command of a pipeline or list, after sudo,
+ * env and the like; a redirection counts when its target exists.
+ */
+int cmd_check(const char *cmd, char *why, size_t n);
+
+/* The user's shell: $SHELL when it is a path, else /bin/sh. Borrowed. */
+const char *cmd_shell(void);
+/* The system prompt asking for one command for shell (a path or a name) on this system; malloc'd. */
+char *cmd_prompt(const char *shell);
+/*
+ * The command in a reply (first line that is not a fence or a comment, a
+ * leading "$ " dropped; malloc'd, NULL if none) and its "# explanation"
+ * (malloc'd into *explain, or NULL).
+ */
+char *cmd_parse_reply(const char *text, char **explain);
+
+#endif

@@ -1,0 +1,171 @@
+#!/bin/sh
+# cmd: llm cmd proposes one command and runs it only on the user's key (tmux); --print; the
+# destructive marker; the shell snippets of --init load in bash, zsh and fish.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+if ! command -v tmux >/dev/null 2>&1; then
+	not_ok "tmux: installed (DESIGN.md: tests use tmux)"
+	exit 1
+fi
+SOCK="$T/tmux.sock"
+export INPUTRC=/dev/null
+tm() {
+	tmux -S "$SOCK" -f /dev/null "$@"
+}
+t_defer 'tmux -S "$SOCK" kill-server 2>/dev/null'
+mkdir -p "$T/work"
+
+# wait_pane SESSION TEXT: poll the pane (at most 15 s) until TEXT shows.
+wait_pane() {
+	_i=0
+	while ! tm capture-pane -p -J -t "$1" 2>/dev/null | grep -qF -- "$2"; do
+		_i=$((_i + 1))
+		[ "$_i" -le 750 ] || return 1
+		sleep 0.02
+	done
+}
+check_pane() {
+	if wait_pane "$2" "$3"; then
+		ok "$1"
+	else
+		not_ok "$1" "'$3' not on the screen:
+$(tm capture-pane -p -J -t "$2" 2>&1)"
+	fi
+}
+# start SESSION REQUEST: llm cmd REQUEST in a pane (SHELL=/bin/sh, in $T/work);
+# when it ends the pane shows EXIT=code.
+start() {
+	tm new-session -d -s "$1" -x 120 -y 30 \
+	    "cd '$T/work' && SHELL=/bin/sh '$LLM_BIN' cmd '$2'; echo EXIT=\$?; exec sleep 600"
+}
+
+# --- proposed, then Enter runs it ----------------------------------------------
+fake_reply '{"text":"touch ran-by-enter\n# creates the file ran-by-enter"}'
+start a "make a file"
+check_pane "the proposed command appears" a "touch ran-by-enter"
+check_pane "with its one-line explanation" a "# creates the file ran-by-enter"
+check_pane "and the question" a "Run it? Enter/y run"
+check "nothing runs before a key" test ! -e "$T/work/ran-by-enter"
+check_contains "the request asked for one command for the shell" "$(fake_last body.messages.0.content)" \
+    "one command for the sh shell on $(uname -s)"
+check_eq "on the cheap tier" "$(fake_last body.model)" test-cheap-1
+tm send-keys -t a Enter
+check_pane "Enter: the command ran (exit 0)" a "EXIT=0"
+check "Enter: the file was made by the command" test -e "$T/work/ran-by-enter"
+
+# --- n cancels -------------------------------------------------------------------
+fake_reply '{"text":"touch made-by-n\n# creates a file"}'
+start b "make another file"
+check_pane "n: proposed" b "touch made-by-n"
+tm send-keys -t b n
+check_pane "n: cancelled, said" b "cancelled: nothing was run"
+check_pane "n: exit 0" b "EXIT=0"
+check "n: nothing was run" test ! -e "$T/work/made-by-n"
+
+# --- e edits, prefilled; Enter runs the edited command -----------------------------
+fake_reply '{"text":"touch edited-a\n# creates a file"}'
+start c "make a third file"
+check_pane "e: proposed" c "touch edited-a"
+tm send-keys -t c e
+check_pane "e: readline prefilled with the command" c "edit> touch edited-a"
+tm send-keys -t c BSpace b Enter
+check_pane "e: the edited command shown" c "  touch edited-b"
+tm send-keys -t c Enter
+check_pane "e: then Enter runs it" c "EXIT=0"
+check "e: the edited command ran" test -e "$T/work/edited-b"
+check "e: not the first proposal" test ! -e "$T/work/edited-a"
+
+# --- x explains more, the destructive marker ----------------------------------------
+mkdir -p "$T/work/build"
+fake_reply '{"text":"rm -rf build\n# removes the build directory"}'
+fake_reply '{"text":"It deletes build and everything in it."}'
+start d "clean the build"
+check_pane "rm -rf build: the destructive marker" d "!! deletes or overwrites: rm"
+tm send-keys -t d x
+check_pane "x: a longer explanation" d "It deletes build and everything in it."
+tm send-keys -t d n
+check_pane "x then n: exit 0" d "EXIT=0"
+check "x then n: build is still there" test -d "$T/work/build"
+check_eq "the marker comes before the question" \
+    "$(tm capture-pane -p -J -t d | grep -n -e '!! deletes' -e 'Run it?' | head -2 | cut -d: -f2 | cut -c1-6 | tr '\n' ' ')" \
+    "  !! d Run it "
+
+# --- --print ----------------------------------------------------------------------
+fake_reply '{"text":"```sh\nfind . -size +1G -mtime -7\n```\n# files over 1 GB changed this week"}'
+run_llm cmd --print "find files over 1 GB changed this week"
+check_rc "--print: exit 0" 0
+check_eq "--print: only the command" "$OUT" "find . -size +1G -mtime -7"
+run_llm cmd "x"
+check_rc "no terminal and no --print: exit 2" 2
+fake_default '{"status":401}'
+run_llm cmd --print "x"
+check_rc "--print: a rejected key: exit 4" 4
+fake_reset
+
+# --- the shell snippets -------------------------------------------------------------
+mkdir -p "$T/bin"
+ln -s "$LLM_BIN" "$T/bin/llm"
+run_llm cmd --init bash
+check_eq "init bash: binds C-x C-l" \
+    "$(PATH="$T/bin:$PATH" bash --norc --noprofile -i -c 'eval "$(llm cmd --init bash)" && bind -X' 2>/dev/null | grep -c '__llm_cmd')" 1
+if command -v zsh >/dev/null 2>&1; then
+	check_eq "init zsh: binds ^X^L" \
+	    "$(PATH="$T/bin:$PATH" zsh -f -i -c 'eval "$(llm cmd --init zsh)" && bindkey "^X^L"' 2>/dev/null)" \
+	    '"^X^L" __llm_cmd'
+else
+	not_ok "init zsh: zsh installed"
+fi
+if command -v fish >/dev/null 2>&1; then
+	check_contains "init fish: binds \\cx\\cl" \
+	    "$(PATH="$T/bin:$PATH" fish --no-config -c 'llm cmd --init fish | source; and bind \cx\cl' 2>&1)" \
+	    "__llm_cmd"
+else
+	not_ok "init fish: fish installed"
+fi
+run_llm cmd --init tcsh
+check_rc "init: an unknown shell: exit 2" 2
+
+# The bash snippet at work: the typed line becomes the command, in the history.
+fake_reply '{"text":"ls -1 /\n# lists the root directory"}'
+printf 'PS1="$ "\nunset HISTFILE\nexport PATH="%s/bin:$PATH"\neval "$(llm cmd --init bash)"\n' "$T" >"$T/bashrc"
+tm new-session -d -s e -x 120 -y 30 "bash --noprofile --rcfile '$T/bashrc' -i"
+wait_pane e '$ '
+tm send-keys -t e 'list the root directory' C-x C-l
+check_pane "bash: C-x C-l puts the command on the line" e '$ ls -1 /'
+tm send-keys -t e C-u 'echo "H:$(history 2 | head -1 | sed "s/^ *[0-9]* *//")"' Enter
+check_pane "bash: the command is in the history" e 'H:ls -1 /'
+
+# --- /cmd in the full-screen client ------------------------------------------------
+. "$LLM_TOP/tests/tui_lib.sh"
+fake_reply '{"text":"touch tui-made\n# creates a file"}'
+fake_reply '{"text":"rm -rf build\n# removes build"}'
+cat >"$T/t.s" <<S
+:type /cmd make a file
+:key Enter
+:wait-idle
+:dump-screen $T/t0
+:key y
+:wait-idle
+:dump-screen $T/t1
+:type /cmd clean the build
+:key Enter
+:wait-idle
+:dump-screen $T/t2
+:key n
+:dump-screen $T/t3
+S
+here=$(pwd)
+cd "$T/work" || exit 1
+tui t
+cd "$here" || exit 1
+check_eq "/cmd: exit 0" "$TUI_RC" 0
+check_eq "/cmd: asked on the cheap tier" "$(fake_get -2 body.model)" test-cheap-1
+check_contains "/cmd: the question" "$(screen "$T/t0")" "run \`touch tui-made\` and attach its output?"
+check_contains "/cmd: y ran it" "$(screen "$T/t1")" "touch tui-made"
+check "/cmd: y ran it (the file)" t_wait test -e "$T/work/tui-made"
+check_contains "/cmd: the destructive marker" "$(screen "$T/t2")" "!! deletes or overwrites (rm)"
+check_contains "/cmd: another key does not run it" "$(screen "$T/t3")" "not run"
+check "/cmd: build is still there" test -d "$T/work/build"
+
+echo "# $T_PASS passed, $T_FAIL failed"
+[ "$T_FAIL" -eq 0 ]

@@ -1,0 +1,69 @@
+#!/bin/sh
+# models_remote: llm models --remote lists what each wire format's server serves, marks the
+# catalog's; llm models add writes a [model.*] section the catalog then has.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+run_llm models --remote openai
+check_rc "openai: exit 0" 0
+check_contains "openai: a catalog model, by its catalog name" "$(grep '^test-cheap-1 ' "$T/out")" "test-cheap"
+check_contains "openai: its prices" "$(grep '^test-cheap-1 ' "$T/out")" "0.10 / 0.40 per M"
+check_contains "openai: a model not in the catalog" "$(grep '^gpt-new-1 ' "$T/out")" " - "
+check_eq "openai: GET .../v1/models" "$(fake_last path)" /v1/models
+check_eq "openai: the key as a bearer token" "$(fake_last headers.authorization)" "Bearer sk-test-openai-0001"
+check_not_contains "openai: a server's escape sequence is shown, not sent" "$OUT" "$(printf '\033')"
+check_contains "openai: made visible" "$OUT" "x␛[31mred"
+
+run_llm models --remote anthropic
+check_rc "anthropic: exit 0" 0
+check_contains "anthropic: in the catalog" "$(grep '^test-mid-1 ' "$T/out")" "test-mid"
+check_contains "anthropic: a new one" "$OUT" "claude-new-1"
+check_eq "anthropic: x-api-key" "$(fake_last headers.x-api-key)" sk-ant-test-0002
+check_eq "anthropic: the version header" "$(fake_last headers.anthropic-version)" 2023-06-01
+
+run_llm models --remote gemini --json
+check_rc "gemini: exit 0" 0
+check_eq "gemini: models/ dropped, catalog marked" "$(json_get "$T/out" models.0.id) $(json_get "$T/out" models.0.in_catalog)" "test-frontier-1 true"
+check_eq "gemini: catalog price" "$(json_get "$T/out" models.0.input_price)" 5.0
+check_eq "gemini: a new one, not in the catalog" "$(json_get "$T/out" models.1.id) $(json_get "$T/out" models.1.in_catalog)" "gemini-new-1 false"
+check_not_contains "gemini: embedding models left out" "$OUT" "embedding-1"
+check_eq "gemini: the key in a header" "$(fake_last headers.x-goog-api-key)" gm-test-0003
+check_not_contains "gemini: never in the URL" "$(fake_last query)" "gm-test"
+
+run_llm models --remote ollama
+check_rc "ollama: exit 0" 0
+check_contains "ollama: llama3.2 is test-local" "$(grep '^llama3.2 ' "$T/out")" "test-local"
+check_contains "ollama: qwen3:8b listed" "$OUT" "qwen3:8b"
+check_eq "ollama: GET /api/tags" "$(fake_last path)" /api/tags
+
+unset OPENAI_API_KEY
+run_llm models --remote openai
+check_rc "no key: exit 4" 4
+run_llm models --remote nowhere
+check_rc "an unknown provider: exit 2" 2
+
+# --- add ----------------------------------------------------------------------
+run_llm models add openai gpt-new-1 --tier mid --price 0.15/0.60
+check_rc "add: exit 0" 0
+check_contains "add: the section written" "$(cat "$LLM_CONFIG_DIR/config.ini")" "[model.gpt-new-1]
+provider = openai
+id = gpt-new-1
+tier = mid
+input_price = 0.15
+output_price = 0.60"
+run_llm models --json
+check_contains "add: the catalog has it" "$OUT" '"gpt-new-1"'
+run_llm config check
+check_rc "add: the config still checks" 0
+run_llm models add openai gpt-new-1 --tier mid --price 0.15/0.60
+check_rc "add: again: exit 2" 2
+run_llm models add openai other --tier mid --price cheap
+check_rc "add: a bad price: exit 2" 2
+run_llm models add openai 'x]y' --tier mid --price 1/2
+check_rc "add: a name that breaks the file: exit 2" 2
+run_llm models add ollama qwen3:8b --name qwen3-8b --tier cheap --price 0/0
+check_rc "add: --name" 0
+check_contains "add: --name section" "$(cat "$LLM_CONFIG_DIR/config.ini")" "[model.qwen3-8b]"
+
+echo "# $T_PASS passed, $T_FAIL failed"
+[ "$T_FAIL" -eq 0 ]

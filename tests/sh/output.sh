@@ -1,0 +1,41 @@
+#!/bin/sh
+# output: -o FILE writes the answer to a file atomically and never replaces one without --force.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+fake_reply '{"text":"first answer"}'
+run_llm -q -t cheap -o "$T/answer.txt" "say something"
+check_rc "-o: exit 0" 0
+check_eq "-o: nothing on stdout" "$OUT" ""
+check_eq "-o: the answer in the file, with its newline" "$(od -c "$T/answer.txt" | head -2)" \
+    "$(printf 'first answer\n' | od -c | head -2)"
+check_eq "-o: no temporary file left" "$(find "$T" -maxdepth 1 -name 'answer.txt.*')" ""
+
+requests=$(wc -l <"$T/fake.log")
+run_llm -q -t cheap -o "$T/answer.txt" "say more"
+check_rc "-o onto an existing file: exit 2" 2
+check_contains "-o onto an existing file: says --force" "$ERR" "--force replaces it"
+check_eq "-o onto an existing file: nothing sent" "$(wc -l <"$T/fake.log")" "$requests"
+check_eq "-o onto an existing file: file untouched" "$(cat "$T/answer.txt")" "first answer"
+
+fake_reply '{"text":"second answer\n"}'
+run_llm -q -t cheap --output "$T/answer.txt" --force "say more"
+check_rc "--force: exit 0" 0
+check_eq "--force: the file replaced" "$(cat "$T/answer.txt")" "second answer"
+
+ln -s "$T/target" "$T/link"
+fake_reply '{"text":"third"}'
+run_llm -q -t cheap -o "$T/link" --force "x"
+check "--force onto a symlink replaces the link, never writes through it" test ! -e "$T/target"
+
+fake_default '{"status":500}'
+run_llm -q -t cheap -o "$T/failed.txt" "fail"
+check "a failed request writes no file" test ! -e "$T/failed.txt"
+
+fake_reply '{"text":"in json"}'
+run_llm -q -t cheap --json -o "$T/j.txt" "x"
+check_eq "--json with -o: the JSON on stdout" "$(json_get "$T/out" text)" "in json"
+check_eq "--json with -o: the text in the file" "$(cat "$T/j.txt")" "in json"
+
+echo "# $T_PASS passed, $T_FAIL failed"
+[ "$T_FAIL" -eq 0 ]

@@ -1,0 +1,139 @@
+#!/bin/sh
+# roles: -r NAME sends a role's system prompt and defaults, a conversation keeps them, llm roles lists them.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+mkdir -p "$LLM_CONFIG_DIR/roles"
+cat >"$LLM_CONFIG_DIR/roles/pirate.md" <<'R'
+---
+description: answers like a pirate
+tier: mid
+temperature: 0.7
+max_tokens: 321
+---
+You are a pirate. Answer in pirate speech.
+R
+
+fake_reply '{"text":"Arr"}'
+run_llm -q -r pirate "hello"
+check_rc "-r: exit 0" 0
+check_eq "-r: the role's tier (mid model)" "$(fake_last body.model)" test-mid-1
+check_eq "-r: the role's body is the system prompt" "$(fake_last body.system)" \
+    "You are a pirate. Answer in pirate speech."
+check_eq "-r: the role's temperature" "$(fake_last body.temperature)" 0.7
+check_eq "-r: the role's max tokens" "$(fake_last body.max_tokens)" 321
+conv=$(sqlite3 "$LLM_DATA_DIR/llm.db" "select max(id) from conversations")
+check_eq "the conversation keeps its role" \
+    "$(sqlite3 "$LLM_DATA_DIR/llm.db" "select role from conversations where id = $conv")" pirate
+
+fake_reply '{"text":"Arr again"}'
+run_llm -q -c "and again"
+check_rc "-c: exit 0" 0
+check_eq "-c: the role's system prompt survives" "$(fake_last body.system)" \
+    "You are a pirate. Answer in pirate speech."
+check_eq "-c: the role's tier survives" "$(fake_last body.model)" test-mid-1
+check_eq "-c: the role's temperature survives" "$(fake_last body.temperature)" 0.7
+check_eq "-c: the role's max tokens survive" "$(fake_last body.max_tokens)" 321
+check_eq "-c: history sent" "$(fake_last body.messages.1.content)" "Arr"
+
+fake_reply '{"text":"Arr by id"}'
+run_llm -q --cid "$conv" "once more"
+check_eq "--cid: the role's system prompt survives" "$(fake_last body.system)" \
+    "You are a pirate. Answer in pirate speech."
+check_eq "--cid: the role's temperature survives" "$(fake_last body.temperature)" 0.7
+
+fake_reply '{"text":"ok"}'
+run_llm -q -r pirate -t cheap -s "be brief" --max-tokens 50 "x"
+check_eq "-t beats the role's tier" "$(fake_last body.model)" test-cheap-1
+check_eq "-s beats the role's prompt" "$(fake_last body.messages.0.content)" "be brief"
+check_eq "--max-tokens beats the role's" "$(fake_last body.max_tokens)" 50
+check_eq "the temperature still goes (OpenAI)" "$(fake_last body.temperature)" 0.7
+
+fake_reply '{"text":"ok"}'
+run_llm -q -r pirate -m test-frontier "x"
+check_eq "Gemini: temperature in generationConfig" \
+    "$(fake_last body.generationConfig.temperature)" 0.7
+fake_reply '{"text":"ok"}'
+run_llm -q -r pirate -m test-local "x"
+check_eq "Ollama: temperature in options" "$(fake_last body.options.temperature)" 0.7
+
+fake_reply '{"text":"no role"}'
+run_llm -q -t cheap "plain"
+check "no role: no temperature sent" test -z "$(fake_last body.temperature 2>/dev/null)"
+
+run_llm -q -r no-such-role "x"
+check_rc "an unknown role: exit 2" 2
+check_contains "an unknown role: says llm roles" "$ERR" "llm roles"
+run_llm -q -r ../etc/passwd "x"
+check_rc "a role name with a slash: exit 2" 2
+
+printf -- '---\ntier: enormous\n---\nx\n' >"$LLM_CONFIG_DIR/roles/broken.md"
+run_llm -q -r broken "x"
+check_rc "a broken role: exit 2" 2
+check_contains "a broken role: file and line" "$ERR" "broken.md:2: unknown tier 'enormous'"
+
+run_llm roles
+check_rc "llm roles: exit 0" 0
+for r in pirate review explain commit shell translate; do
+	check "llm roles lists $r" grep -q "^$r " "$T/out"
+done
+check_contains "llm roles: the defaults" "$(grep '^pirate ' "$T/out")" \
+    "tier mid, temperature 0.7, max 321 tokens"
+check_contains "llm roles: the description" "$(grep '^pirate ' "$T/out")" "answers like a pirate"
+check_contains "llm roles: a broken file is named" "$ERR" "broken.md"
+
+printf 'You review nothing.\n' >"$LLM_CONFIG_DIR/roles/review.md"
+run_llm roles --paths
+check_contains "a user's role shadows the shipped one" "$(grep '^review ' "$T/out")" \
+    "$LLM_CONFIG_DIR/roles/review.md"
+
+fake_reply '{"text":"ok"}'
+run_llm -q -r shell "list files"
+check_eq "a shipped role works without installing" "$(fake_last body.temperature)" 0.0
+check_contains "the shipped shell role's prompt" "$(fake_last body.messages.0.content)" \
+    "one shell command"
+
+# The full-screen client: /role NAME, and /resume keeps a conversation's role.
+. "$LLM_TOP/tests/tui_lib.sh"
+rm -f "$LLM_CONFIG_DIR/roles/broken.md"
+fake_reply '{"text":"Aye"}'
+cat >"$T/r.s" <<S
+:type /role pirate
+:key Enter
+:dump-screen $T/r0
+:type ahoy
+:key Enter
+:wait-idle
+:type /role
+:key Enter
+:dump-screen $T/r1
+S
+tui r
+check_eq "tui /role: exit 0" "$TUI_RC" 0
+check_contains "tui /role: said" "$(screen "$T/r0")" "role pirate: its system prompt and defaults apply"
+check_eq "tui /role: the role's prompt sent" "$(fake_last body.system)" \
+    "You are a pirate. Answer in pirate speech."
+check_eq "tui /role: the role's tier" "$(fake_last body.model)" test-mid-1
+check_eq "tui /role: the role's temperature" "$(fake_last body.temperature)" 0.7
+check_contains "tui /role: shown" "$(screen "$T/r1")" "role pirate (/role off drops it)"
+tconv=$(sqlite3 "$LLM_DATA_DIR/llm.db" "select max(id) from conversations")
+check_eq "tui: the conversation keeps its role" \
+    "$(sqlite3 "$LLM_DATA_DIR/llm.db" "select role from conversations where id = $tconv")" pirate
+
+fake_reply '{"text":"Aye again"}'
+cat >"$T/s.s" <<S
+:type /resume $tconv
+:key Enter
+:type more
+:key Enter
+:wait-idle
+S
+tui s
+check_eq "tui /resume: exit 0" "$TUI_RC" 0
+check_eq "tui /resume: the role's prompt survives" "$(fake_last body.system)" \
+    "You are a pirate. Answer in pirate speech."
+check_eq "tui /resume: the role's temperature survives" "$(fake_last body.temperature)" 0.7
+check_eq "tui /resume: the role's tier survives" "$(fake_last body.model)" test-mid-1
+
+echo "# $T_PASS passed, $T_FAIL failed"
+[ "$T_FAIL" -eq 0 ]
