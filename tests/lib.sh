@@ -447,3 +447,9 @@ fake_last() {
 json_get() {
 	t_py -c "$_T_PY_GET" doc "$1" "$2"
 }
+
+# fake_cache JSON: set the fake's prompt cache, e.g. fake_cache '{"on":true,"now":1700000000}'
+# (see the top of tests/fake_provider.py); the reply (settings and entries) is in $T/fake.ctl.
+fake_cache() {
+	_fake_post cache "$1"
+}
