@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "chat_priv.h"
 #include "cli.h"
 #include "cred.h"
@@ -132,6 +133,7 @@ hist_add(struct chat *c, const char *role, const char *text)
 	c->hist = xreallocarray(c->hist, c->nhist + 1, sizeof *c->hist);
 	c->hist_text = xreallocarray(c->hist_text, c->nhist + 1, sizeof *c->hist_text);
 	c->hist_text[c->nhist] = xstrdup(text);
+	memset(&c->hist[c->nhist], 0, sizeof c->hist[c->nhist]);
 	c->hist[c->nhist].role = strcmp(role, "assistant") == 0 ? "assistant" : "user";
 	c->nhist++;
 	/* texts may have moved with realloc of the pointer array: relink */
@@ -335,7 +337,7 @@ worst_case(struct chat *c, const struct chat_route *r, const struct model *m)
 	int64_t w;
 
 	c->max_out = chat_reply_cap(c, &c->opts, m, &c->send_cap);
-	if (pricing_worst_case(m, r->input_tokens, c->max_out, &w) != PRICING_OK)
+	if (chat_worst_case(c, m, r->input_tokens, c->max_out, &w) != PRICING_OK)
 		return -1;
 	return w;
 }
@@ -547,6 +549,7 @@ build_request(struct chat *c, struct request *req, struct msg **msgs)
 	*msgs = xreallocarray(NULL, n + 1, sizeof **msgs);
 	if (n > 0)
 		memcpy(*msgs, c->hist, n * sizeof **msgs);
+	memset(&(*msgs)[n], 0, sizeof **msgs);
 	(*msgs)[n].role = "user";
 	(*msgs)[n].text = c->prompt;
 	memset(req, 0, sizeof *req);
@@ -557,6 +560,7 @@ build_request(struct chat *c, struct request *req, struct msg **msgs)
 	req->max_tokens = c->send_cap ? c->max_out : 0;
 	req->stream = c->opts.stream;
 	req->completion_tokens = c->pc->base_url != NULL && strstr(c->pc->base_url, "://api.openai.com") != NULL;
+	chat_cache_request(c, req, *msgs, n + 1);
 }
 
 /* Send the current step's request; the key is fetched now and cleared when the step ends. */
@@ -710,6 +714,7 @@ settle(struct chat *c, const char *status)
 	s->usage = u;
 	s->estimated = est;
 	s->cost = cost;
+	cache_effect(c->model, &u, &s->cache_saved, &s->cache_extra);
 	s->ledger_id = c->ledger_id;
 	c->turn.cost = 0;
 	c->turn.estimated = false;

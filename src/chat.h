@@ -60,6 +60,8 @@ struct chat_step {
 	struct usage usage;
 	bool estimated;              /* usage was not reported */
 	int64_t cost;                /* pico; -1 unknown */
+	int64_t cache_saved;         /* pico: what cache reads saved against full input */
+	int64_t cache_extra;         /* pico: what cache writes cost over full input */
 	int status;                  /* exit code this step alone would give */
 	int64_t ledger_id;
 };

@@ -70,6 +70,7 @@ struct chat {
 	int64_t progress_at;    /* clock_ms() of the last ledger_progress; 0: none this response */
 	size_t progress_len;    /* text.len it recorded */
 	const char *why;
+	char cache_key[40];     /* this conversation's prompt_cache_key */
 };
 
 /* Whether m's provider has (or needs no) key and m has not failed this turn; arg is the chat. */
@@ -93,5 +94,19 @@ typedef int (*chat_fits_fn)(struct chat *c, const struct chat_route *r, char **c
  */
 int chat_admit_route(struct chat *c, const struct chat_opts *o, struct chat_route *r,
     chat_fits_fn fits, char **cause);
+
+/* Whether prompt caching may be asked for on model m (config, kind of request). */
+bool chat_cache_on(const struct chat *c, const struct model *m);
+/* The minimum cacheable prefix on m for wire format api: config's cache_min, else published. */
+int64_t chat_cache_min(const struct chat *c, const struct model *m, enum api api);
+/*
+ * The worst case of input tokens and max_out on m: where llm asks for cache
+ * writes (Anthropic), the prefix counts at the higher of the input and the
+ * write price, so the bound stays true. A PRICING_* code.
+ */
+int chat_worst_case(const struct chat *c, const struct model *m, int64_t input, long max_out,
+    int64_t *pico);
+/* Fill the request's prompt-cache fields for the running step; msgs are the n it sends. */
+void chat_cache_request(struct chat *c, struct request *req, struct msg *msgs, size_t n);
 
 #endif

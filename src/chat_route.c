@@ -129,7 +129,7 @@ route_estimates(const struct chat *c, const struct chat_opts *o, struct chat_rou
 	r->reply_typical = (long)typical;
 	if (r->model == NULL)
 		return;
-	if (pricing_worst_case(r->model, r->input_tokens, cap, &r->worst_case) != PRICING_OK)
+	if (chat_worst_case(c, r->model, r->input_tokens, cap, &r->worst_case) != PRICING_OK)
 		r->worst_case = -1;
 	if (pricing_worst_case(r->model, r->input_tokens, typical, &r->estimate) != PRICING_OK)
 		r->estimate = -1;

@@ -57,6 +57,8 @@ enum ktype {
 	K_ACTION,
 	K_API,
 	K_LIST,
+	K_TTL,      /* 5m or 1h -> seconds */
+	K_COMPACT,  /* a token count, or a fraction of the window: 0.7 or 70% */
 };
 
 struct key {
@@ -76,6 +78,9 @@ static const struct key llm_keys[] = {
 	LLM_KEY("timeout", K_LONG, timeout),
 	LLM_KEY("deadline", K_LONG, deadline),
 	LLM_KEY("max_reply", K_LONG, max_reply),
+	LLM_KEY("cache", K_BOOL, cache),
+	LLM_KEY("cache_ttl", K_TTL, cache_ttl),
+	LLM_KEY("compact_at", K_COMPACT, compact_at),
 };
 
 static const struct key git_keys[] = {
@@ -106,6 +111,8 @@ static const struct key model_keys[] = {
 	MODEL_KEY("cache_write_price", K_PRICE, cache_write_price),
 	MODEL_KEY("context", K_I64, context),
 	MODEL_KEY("max_output", K_I64, max_output),
+	MODEL_KEY("cache", K_BOOL, cache),
+	MODEL_KEY("cache_min", K_I64, cache_min),
 };
 
 struct parse {
@@ -190,6 +197,42 @@ list_parse(const char *v, char ***out)
 	return n;
 }
 
+/*
+ * compact_at: a whole number is tokens; a fraction (0.7) or a percentage
+ * (70%) is that much of the model's context window; 0 turns it off.
+ */
+static void
+set_compact(struct parse *p, const struct key *k, const char *v)
+{
+	struct config *cfg = p->cfg;
+	size_t n = strlen(v);
+	int64_t x;
+
+	if (n > 1 && v[n - 1] == '%') {
+		char *num = xstrndup(v, n - 1);
+		bool ok = str_to_fixed(num, 1, &x) && x >= 0 && x <= 1000;
+
+		free(num);
+		if (ok) {
+			cfg->compact_at = 0;
+			cfg->compact_permille = (long)x;
+			return;
+		}
+	} else if (strchr(v, '.') != NULL) {
+		if (str_to_fixed(v, 3, &x) && x >= 0 && x <= 1000) {
+			cfg->compact_at = 0;
+			cfg->compact_permille = (long)x;
+			return;
+		}
+	} else if (str_to_i64(v, &x) && x >= 0 && x <= (int64_t)1 << 40) {
+		cfg->compact_at = x;
+		cfg->compact_permille = 0;
+		return;
+	}
+	perr(p, "%s: expected a token count (60000), a fraction of the context window (0.7 or "
+	    "70%%) or 0 for never, got '%s'", k->name, v);
+}
+
 /* Store value v for key k into the struct at base. */
 static void
 set_key(struct parse *p, const struct key *k, void *base, const char *v)
@@ -251,6 +294,17 @@ set_key(struct parse *p, const struct key *k, void *base, const char *v)
 		return;
 	case K_LIST:
 		return;
+	case K_TTL:
+		if (strcmp(v, "5m") == 0 || strcmp(v, "300") == 0)
+			*(long *)field = 300;
+		else if (strcmp(v, "1h") == 0 || strcmp(v, "3600") == 0)
+			*(long *)field = 3600;
+		else
+			perr(p, "%s: expected 5m or 1h, got '%s'", k->name, v);
+		return;
+	case K_COMPACT:
+		set_compact(p, k, v);
+		return;
 	}
 }
 
@@ -302,6 +356,7 @@ model_get(struct config *cfg, const char *name, int line)
 	mc->tier = TIER_AUTO;
 	mc->in_price = mc->out_price = PRICE_UNKNOWN;
 	mc->cached_price = mc->cache_write_price = PRICE_UNKNOWN;
+	mc->cache = true;
 	mc->line = line;
 	return mc;
 }
@@ -440,6 +495,9 @@ config_defaults(struct config *cfg)
 	cfg->timeout = 300;
 	cfg->deadline = 600;
 	cfg->max_reply = 64;
+	cfg->cache = true;
+	cfg->cache_ttl = 300;
+	cfg->compact_permille = 700;
 	cfg->git_tier = TIER_CHEAP;
 	cfg->git_timeout = 20;
 	cfg->git_max_tokens = 6000;
@@ -607,6 +665,17 @@ config_check_models(const struct config *cfg, bool (*known)(void *arg, const cha
 	return -1;
 }
 
+const struct model_conf *
+config_model(const struct config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nmodels; i++)
+		if (strcmp(cfg->models[i].name, name) == 0)
+			return &cfg->models[i];
+	return NULL;
+}
+
 const struct provider_conf *
 config_provider(const struct config *cfg, const char *name)
 {
@@ -639,6 +708,12 @@ config_dump(const struct config *cfg, FILE *f)
 	    budget_action_str(cfg->budget_action), cfg->escalate ? "yes" : "no", cfg->theme);
 	fprintf(f, "max_tokens = %ld\ntimeout = %ld\ndeadline = %ld\nmax_reply = %ld\n",
 	    cfg->max_tokens, cfg->timeout, cfg->deadline, cfg->max_reply);
+	fprintf(f, "cache = %s\ncache_ttl = %s\n", cfg->cache ? "yes" : "no",
+	    cfg->cache_ttl >= 3600 ? "1h" : "5m");
+	if (cfg->compact_at > 0 || cfg->compact_permille == 0)
+		fprintf(f, "compact_at = %" PRId64 "\n", cfg->compact_at);
+	else
+		fprintf(f, "compact_at = %ld%%\n", cfg->compact_permille / 10);
 	for (i = 0; i < TIER_COUNT; i++) {
 		if (cfg->tiers[i].n == 0)
 			continue;
@@ -675,6 +750,10 @@ config_dump(const struct config *cfg, FILE *f)
 			fprintf(f, "context = %" PRId64 "\n", mc->context);
 		if (mc->max_output)
 			fprintf(f, "max_output = %" PRId64 "\n", mc->max_output);
+		if (!mc->cache)
+			fprintf(f, "cache = no\n");
+		if (mc->cache_min)
+			fprintf(f, "cache_min = %" PRId64 "\n", mc->cache_min);
 	}
 	fprintf(f, "\n[git]\ntier = %s\n", tier_str(cfg->git_tier));
 	if (cfg->git_model != NULL)

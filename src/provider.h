@@ -17,6 +17,7 @@ enum api {
 struct msg {
 	const char *role;
 	const char *text;
+	bool cache_mark;       /* a prompt-cache breakpoint after this message (Anthropic) */
 };
 
 /* What to ask; everything borrowed for the duration of the call. */
@@ -28,6 +29,10 @@ struct request {
 	long max_tokens;       /* 0: the provider's default (Anthropic needs one: 4096) */
 	bool stream;
 	bool completion_tokens; /* OpenAI itself: send max_completion_tokens */
+	bool cache;            /* prompt caching is on for this request */
+	const char *cache_key; /* OpenAI prompt_cache_key; NULL: none sent */
+	int cache_ttl;         /* seconds a breakpoint asks for: 300 or 3600 */
+	bool cache_system;     /* a breakpoint after the system prompt (Anthropic) */
 };
 
 /*

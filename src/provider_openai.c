@@ -193,6 +193,17 @@ openai_url(const char *base_url, const struct request *req)
 	return wire_url(base_url, "/chat/completions");
 }
 
+/*
+ * OpenAI caches long prefixes by itself; the key keeps one conversation's
+ * requests on the same cache (sent only where the API accepts it).
+ */
+static void
+openai_cache(cJSON *root, const struct request *req)
+{
+	if (req->cache && req->cache_key != NULL)
+		cJSON_AddStringToObject(root, "prompt_cache_key", req->cache_key);
+}
+
 static char *
 openai_body(const struct request *req)
 {
@@ -212,6 +223,7 @@ openai_body(const struct request *req)
 	if (req->max_tokens > 0)
 		cJSON_AddNumberToObject(root, req->completion_tokens ? "max_completion_tokens" : "max_tokens",
 		    (double)req->max_tokens);
+	openai_cache(root, req);
 	return wire_print(root);
 }
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "config.h"
 #include "pricing.h"
 #include "store.h"
@@ -42,7 +43,7 @@ static char *
 turn_info(const struct chat_turn *turn)
 {
 	struct buf b;
-	char in[16], out[16], money[32];
+	char in[16], out[16], money[32], note[96];
 	size_t i;
 
 	buf_init(&b, 0);
@@ -57,6 +58,9 @@ turn_info(const struct chat_turn *turn)
 		buf_addf(&b, "%s%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s", i ? "\n" : "",
 		    tier_str(s->tier), s->model ? s->model->name : "?", s->estimated ? "~" : "", in, out,
 		    money);
+		cache_note(&s->usage, s->cache_saved, s->cache_extra, s->estimated, note, sizeof note);
+		if (*note != '\0')
+			buf_addf(&b, " \xc2\xb7 %s", note);
 		if (s->why != NULL && strcmp(s->why, "routed") != 0)
 			buf_addf(&b, " \xc2\xb7 %s", s->why);
 	}
