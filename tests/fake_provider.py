@@ -118,6 +118,7 @@ arrived (epoch seconds, to the millisecond), for checking retry delays.
 
 import argparse
 import collections
+import hashlib
 import json
 import math
 import os
@@ -845,7 +846,7 @@ class PrefixCache:
             blocks[-1] = (k, n, body["cache_control"])
         keys, toks, acc, h = [], [], 0, ""
         for k, n, _ in blocks:
-            h = canon([h, k])
+            h = hashlib.sha256((h + "\x00" + k).encode("utf-8", "surrogateescape")).hexdigest()
             keys.append(("anthropic", model, h))
             acc += n
             toks.append(ceil4(acc))
