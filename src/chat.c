@@ -105,6 +105,7 @@ chat_reset(struct chat *c)
 	free(c->system);
 	c->system = NULL;
 	c->system_saved = true;
+	c->nwarm = 0;
 }
 
 void
@@ -169,6 +170,7 @@ chat_resume(struct chat *c, int64_t id, char **cause)
 		hist_add(c, roles[i], texts[i]);
 	ledger_msgs_free(roles, texts, n);
 	c->conv_id = id;
+	chat_warm_load(c);
 	c->system = conv.system;    /* taken */
 	conv.system = NULL;
 	store_conv_done(&conv);
@@ -699,6 +701,8 @@ settle(struct chat *c, const char *status)
 	}
 	if (pricing_cost(c->model, &u, &cost) != PRICING_OK)
 		cost = -1;
+	if (!est && strcmp(status, "ok") == 0)
+		chat_warm_note(c, c->model, &u, clock_now());
 	if (c->ledger != NULL && c->ledger_id != 0 &&
 	    ledger_settle(c->ledger, c->ledger_id, &u, cost, est, status,
 	    clock_ms() - c->step_start, &cause) != 0) {

@@ -44,6 +44,9 @@ struct chat_route {
 	int64_t input_tokens;        /* estimated */
 	int64_t worst_case;          /* pico; -1 unknown */
 	int64_t estimate;            /* pico, estimated reply cost; -1 unknown */
+	int64_t cached_tokens;       /* of input_tokens, expected from the model's warm cache */
+	int64_t cache_part;          /* pico: what those cost at the cached price (in estimate) */
+	int64_t cache_loss;          /* pico: what leaving a warm model for this one gives up; 0 none */
 	long reply_cap;              /* tokens of reply the worst case counts */
 	long reply_typical;          /* tokens of reply the estimate assumes */
 	struct route_decision decision; /* the router's view of the prompt, whatever decided */
@@ -140,6 +143,14 @@ const struct chat_turn *chat_last(const struct chat *c);
 /* The conversation so far, oldest first. */
 size_t chat_history(const struct chat *c, const struct msg **msgs);
 int64_t chat_conversation(const struct chat *c);
+/*
+ * The expected cost on m of a turn of input tokens and a reply of reply
+ * tokens, counting what m's cache likely holds of this conversation at the
+ * cached price (*cached: those tokens, *cache_part: their cost; either may be
+ * NULL); -1 when a price is unknown.
+ */
+int64_t chat_estimate(const struct chat *c, const struct model *m, int64_t input, long reply,
+    int64_t *cached, int64_t *cache_part);
 /* The system prompt the conversation's next turn is sent with; NULL: none. Borrowed. */
 const char *chat_system(const struct chat *c);
 

@@ -5,6 +5,7 @@
 #include "cache.h"
 #include "chat.h"
 #include "chat_priv.h"
+#include "ledger.h"
 #include "pricing.h"
 #include "util.h"
 
@@ -114,4 +115,129 @@ chat_worst_case(const struct chat *c, const struct model *m, int64_t input, long
 	if (pc != NULL && pc->api == API_ANTHROPIC && chat_cache_on(c, m))
 		return cache_worst_case(m, input, max_out, c->cfg->cache_ttl, pico);
 	return pricing_worst_case(m, input, max_out, pico);
+}
+
+static enum api
+model_api(const struct chat *c, const struct model *m)
+{
+	const struct provider_conf *pc = config_provider(c->cfg, m->provider);
+
+	return pc != NULL ? pc->api : API_OLLAMA;
+}
+
+/*
+ * Anthropic keeps what the breakpoints wrote or read, for their lifetime;
+ * the automatic caches keep a prompt past their minimum for about five
+ * minutes; Ollama reports nothing to go on.
+ */
+void
+chat_warm_note(struct chat *c, const struct model *m, const struct usage *u, int64_t when)
+{
+	enum api api = model_api(c, m);
+	int64_t prompt = u->input + u->cached_input + u->cache_write + u->cache_write_1h;
+	struct chat_warm w = { .model = m, .time = when, .ttl = CACHE_IMPLICIT_TTL };
+	size_t i;
+
+	if (api == API_ANTHROPIC) {
+		w.tokens = u->cached_input + u->cache_write + u->cache_write_1h;
+		w.ttl = u->cache_write_1h > 0 ? 3600 : 300;
+	} else if (api != API_OLLAMA && prompt >= chat_cache_min(c, m, api)) {
+		w.tokens = prompt;
+	}
+	for (i = 0; i < c->nwarm && c->warm[i].model != m; i++)
+		;
+	if (i == c->nwarm) {
+		if (w.tokens == 0)
+			return;
+		if (c->nwarm == CHAT_WARM_MAX)
+			memmove(&c->warm[0], &c->warm[1], --c->nwarm * sizeof c->warm[0]);
+		i = c->nwarm++;
+	}
+	c->warm[i] = w;
+}
+
+static void
+warm_from_ledger(void *arg, const struct ledger_last *last)
+{
+	struct chat *c = arg;
+	const struct model *m = catalog_find(c->cat, last->model);
+
+	if (m != NULL)
+		chat_warm_note(c, m, &last->usage, last->time);
+}
+
+void
+chat_warm_load(struct chat *c)
+{
+	c->nwarm = 0;
+	if (c->ledger != NULL && c->conv_id != 0)
+		ledger_conv_last(c->ledger, c->conv_id, warm_from_ledger, c);
+}
+
+int64_t
+chat_warm_tokens(const struct chat *c, const struct model *m)
+{
+	int64_t now = clock_now();
+	size_t i;
+
+	if (m == NULL)
+		return 0;
+	for (i = 0; i < c->nwarm; i++) {
+		const struct chat_warm *w = &c->warm[i];
+
+		if (w->model != m || now - w->time >= w->ttl)
+			continue;
+		/* a breakpoint is only read where llm asks for one */
+		if (model_api(c, m) == API_ANTHROPIC && !chat_cache_on(c, m))
+			return 0;
+		return w->tokens;
+	}
+	return 0;
+}
+
+int
+chat_expect(const struct chat *c, const struct model *m, int64_t input, int64_t cached,
+    long reply, int64_t *pico)
+{
+	struct usage u;
+	int64_t rest;
+
+	memset(&u, 0, sizeof u);
+	if (cached > input)
+		cached = input;
+	rest = input - cached;
+	u.cached_input = cached;
+	u.output = reply;
+	if (model_api(c, m) == API_ANTHROPIC && chat_cache_on(c, m) &&
+	    input >= chat_cache_min(c, m, API_ANTHROPIC)) {
+		if (c->cfg->cache_ttl >= 3600)
+			u.cache_write_1h = rest;
+		else
+			u.cache_write = rest;
+	} else {
+		u.input = rest;
+	}
+	if (m->in_price < 0 || m->out_price < 0)
+		return PRICING_UNKNOWN;
+	return pricing_cost(m, &u, pico);
+}
+
+int64_t
+chat_estimate(const struct chat *c, const struct model *m, int64_t input, long reply,
+    int64_t *cached, int64_t *cache_part)
+{
+	int64_t k = chat_warm_tokens(c, m), pico, part;
+	struct usage u;
+
+	if (k > input)
+		k = input;
+	if (cached != NULL)
+		*cached = k;
+	memset(&u, 0, sizeof u);
+	u.cached_input = k;
+	if (cache_part != NULL)
+		*cache_part = pricing_cost(m, &u, &part) == PRICING_OK ? part : -1;
+	if (chat_expect(c, m, input, k, reply, &pico) != PRICING_OK)
+		return -1;
+	return pico;
 }

@@ -16,6 +16,16 @@ struct http_req;
 struct sse;
 struct ndjson;
 
+#define CHAT_WARM_MAX 4    /* models whose cache a conversation keeps track of */
+
+/* What a model's prompt cache likely holds of this conversation. */
+struct chat_warm {
+	const struct model *model;
+	int64_t tokens;         /* prompt tokens kept */
+	int64_t time;           /* clock_now() when they were last sent */
+	long ttl;               /* seconds they are kept unused */
+};
+
 struct chat {
 	const struct config *cfg;
 	struct catalog *cat;
@@ -71,6 +81,8 @@ struct chat {
 	size_t progress_len;    /* text.len it recorded */
 	const char *why;
 	char cache_key[40];     /* this conversation's prompt_cache_key */
+	struct chat_warm warm[CHAT_WARM_MAX];
+	size_t nwarm;
 };
 
 /* Whether m's provider has (or needs no) key and m has not failed this turn; arg is the chat. */
@@ -106,6 +118,19 @@ int64_t chat_cache_min(const struct chat *c, const struct model *m, enum api api
  */
 int chat_worst_case(const struct chat *c, const struct model *m, int64_t input, long max_out,
     int64_t *pico);
+/* Remember what request usage u on m, sent at when, left in m's cache. */
+void chat_warm_note(struct chat *c, const struct model *m, const struct usage *u, int64_t when);
+/* Learn from the ledger what conversation c->conv_id's last requests left warm. */
+void chat_warm_load(struct chat *c);
+/* Tokens of this conversation's prompt m likely still holds in its cache now; 0: none. */
+int64_t chat_warm_tokens(const struct chat *c, const struct model *m);
+/*
+ * The expected cost of input tokens (cached of them from the cache) and a reply
+ * of reply tokens on m: cached tokens at the cached price, the rest at the
+ * input price or, where llm asks for cache writes, the write price. PRICING_*.
+ */
+int chat_expect(const struct chat *c, const struct model *m, int64_t input, int64_t cached,
+    long reply, int64_t *pico);
 /* Fill the request's prompt-cache fields for the running step; msgs are the n it sends. */
 void chat_cache_request(struct chat *c, struct request *req, struct msg *msgs, size_t n);
 

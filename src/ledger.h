@@ -146,4 +146,14 @@ int ledger_conv_load(struct ledger *l, int64_t conv, char ***roles, char ***text
 /* Free what ledger_conv_load returned; accepts NULLs. */
 void ledger_msgs_free(char **roles, char **texts, size_t n);
 
+/* A conversation's last good request on one model, for what its cache may still hold. */
+struct ledger_last {
+	const char *model;       /* borrowed for the call */
+	int64_t time;
+	struct usage usage;
+};
+typedef void (*ledger_last_fn)(void *arg, const struct ledger_last *last);
+/* Call fn with the last request of conversation conv that ended well, once per model. 0 or -1. */
+int ledger_conv_last(struct ledger *l, int64_t conv, ledger_last_fn fn, void *arg);
+
 #endif
