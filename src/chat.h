@@ -137,6 +137,12 @@ int chat_poll(struct chat *c, const int *extra_fds, size_t nfds, int timeout_ms)
 bool chat_busy(const struct chat *c);
 /* Stop the running turn: the partial text and its cost are kept. */
 void chat_cancel(struct chat *c);
+/*
+ * Summarise the conversation's older turns now, on the cheap tier (as a turn
+ * past [llm] compact_at does by itself); the turn ends through cb->done with
+ * no answer. 0 when under way, or an EXIT_* code (chat_last() says why).
+ */
+int chat_compact(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb);
 /* Re-ask the last turn one tier up. */
 int chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb);
 const struct chat_turn *chat_last(const struct chat *c);

@@ -1,5 +1,6 @@
 /* chat_cache: which prompt-cache fields a turn's request carries, per wire format. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cache.h"
@@ -7,6 +8,7 @@
 #include "chat_priv.h"
 #include "ledger.h"
 #include "pricing.h"
+#include "store.h"
 #include "util.h"
 
 /* Whether prompt caching may be asked for on model m: config and the kind of request. */
@@ -240,4 +242,107 @@ chat_estimate(const struct chat *c, const struct model *m, int64_t input, long r
 	if (chat_expect(c, m, input, k, reply, &pico) != PRICING_OK)
 		return -1;
 	return pico;
+}
+
+#define SUMMARY_LEAD "Summary of the earlier part of this conversation:\n\n"
+#define SUMMARY_ACK "Understood; I will continue from this summary."
+
+static const char compact_system[] =
+    "You summarise a conversation so that it can go on without its full text. Keep every "
+    "decision, fact, name, file, piece of code still relevant and open question; drop "
+    "greetings and repetition. Write the summary only.";
+static const char compact_ask[] =
+    "Summarise the conversation so far, as instructed, for continuing it.";
+
+bool
+chat_compact_due(const struct chat *c, const struct model *m)
+{
+	int64_t at = c->cfg->compact_at, n = 0;
+	size_t i;
+
+	if (c->opts.draft || c->nhist < c->nsynth + CHAT_COMPACT_KEEP + 2)
+		return false;
+	if (at <= 0 && c->cfg->compact_permille > 0 && m != NULL && m->context > 0)
+		at = m->context / 1000 * c->cfg->compact_permille;
+	if (at <= 0)
+		return false;
+	for (i = 0; i < c->nhist; i++)
+		n += msg_tokens(&c->hist[i]);
+	return n >= at;
+}
+
+const char *
+chat_compact_system(void)
+{
+	return compact_system;
+}
+
+struct msg *
+chat_compact_msgs(const struct chat *c, size_t *n)
+{
+	struct msg *msgs = xreallocarray(NULL, c->compact_cut + 1, sizeof *msgs);
+
+	memcpy(msgs, c->hist, c->compact_cut * sizeof *msgs);
+	memset(&msgs[c->compact_cut], 0, sizeof *msgs);
+	msgs[c->compact_cut].role = "user";
+	msgs[c->compact_cut].text = compact_ask;
+	*n = c->compact_cut + 1;
+	return msgs;
+}
+
+/* Replace the first cut entries of the history with the summary's pair. */
+static void
+hist_replace(struct chat *c, const char *summary, size_t cut)
+{
+	size_t i, keep = c->nhist - cut;
+	struct msg *hist = xreallocarray(NULL, keep + 2, sizeof *hist);
+	char **text = xreallocarray(NULL, keep + 2, sizeof *text);
+
+	memset(hist, 0, (keep + 2) * sizeof *hist);
+	text[0] = xstrfmt("%s%s", SUMMARY_LEAD, summary);
+	text[1] = xstrdup(SUMMARY_ACK);
+	hist[0].role = "user";
+	hist[1].role = "assistant";
+	for (i = 0; i < keep; i++) {
+		text[i + 2] = c->hist_text[cut + i];
+		hist[i + 2].role = c->hist[cut + i].role;
+	}
+	for (i = 0; i < cut; i++)
+		free(c->hist_text[i]);
+	free(c->hist);
+	free(c->hist_text);
+	for (i = 0; i < keep + 2; i++)
+		hist[i].text = text[i];
+	c->hist = hist;
+	c->hist_text = text;
+	c->nhist = keep + 2;
+	c->nsynth = 2;
+}
+
+void
+chat_compact_apply(struct chat *c, const char *summary, size_t cut)
+{
+	/* the stored messages the old summary stood for, and the real ones cut now */
+	c->summary_upto += (int64_t)(cut - c->nsynth);
+	hist_replace(c, summary, cut);
+	if (c->ledger != NULL && c->conv_id != 0)
+		store_conv_set_summary(ledger_store(c->ledger), c->conv_id, summary, c->summary_upto);
+}
+
+void
+chat_compact_load(struct chat *c)
+{
+	char *summary = NULL;
+	int64_t upto = 0;
+
+	c->nsynth = 0;
+	c->summary_upto = 0;
+	if (c->ledger == NULL || store_conv_summary(ledger_store(c->ledger), c->conv_id, &summary,
+	    &upto) != 0 || summary == NULL || upto <= 0 || (size_t)upto > c->nhist) {
+		free(summary);
+		return;
+	}
+	c->summary_upto = upto;
+	hist_replace(c, summary, (size_t)upto);
+	free(summary);
 }

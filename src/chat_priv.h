@@ -83,7 +83,16 @@ struct chat {
 	char cache_key[40];     /* this conversation's prompt_cache_key */
 	struct chat_warm warm[CHAT_WARM_MAX];
 	size_t nwarm;
+
+	/* compaction: older turns summarised once, the summary standing in for them */
+	bool compacting;        /* the running step writes the summary */
+	bool compact_only;      /* /compact: no turn follows */
+	size_t compact_cut;     /* history entries the summary replaces */
+	size_t nsynth;          /* 2 when the history starts with the summary's pair, else 0 */
+	int64_t summary_upto;   /* stored messages the summary stands for */
 };
+
+#define CHAT_COMPACT_KEEP 4     /* messages kept as they are: the last two turns */
 
 /* Whether m's provider has (or needs no) key and m has not failed this turn; arg is the chat. */
 bool chat_model_usable(void *arg, const struct model *m);
@@ -131,6 +140,16 @@ int64_t chat_warm_tokens(const struct chat *c, const struct model *m);
  */
 int chat_expect(const struct chat *c, const struct model *m, int64_t input, int64_t cached,
     long reply, int64_t *pico);
+/* Whether the history has reached [llm] compact_at for a turn on m. */
+bool chat_compact_due(const struct chat *c, const struct model *m);
+/* The messages of a compaction request: the summarised history, then the instruction (malloc'd). */
+struct msg *chat_compact_msgs(const struct chat *c, size_t *n);
+/* The system prompt of a compaction request. */
+const char *chat_compact_system(void);
+/* Put summary in place of the first cut history entries (in memory and in the database). */
+void chat_compact_apply(struct chat *c, const char *summary, size_t cut);
+/* On resume: the stored summary in place of the messages it stands for. */
+void chat_compact_load(struct chat *c);
 /* Fill the request's prompt-cache fields for the running step; msgs are the n it sends. */
 void chat_cache_request(struct chat *c, struct request *req, struct msg *msgs, size_t n);
 

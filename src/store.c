@@ -188,6 +188,9 @@ static const char *const store_migrations[] = {
 	/* 3: a conversation keeps its system prompt; the git hook's drafts are told apart */
 	"ALTER TABLE conversations ADD COLUMN system TEXT;"
 	"ALTER TABLE conversations ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat';",
+	/* 4: a compacted conversation goes on from a summary of its first messages */
+	"ALTER TABLE conversations ADD COLUMN summary TEXT;"
+	"ALTER TABLE conversations ADD COLUMN summary_upto INTEGER NOT NULL DEFAULT 0;",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,
@@ -686,6 +689,49 @@ store_conv_set_system(struct store *s, int64_t conv, const char *system)
 {
 	return store_conv_update(s, "UPDATE conversations SET system = ?2 WHERE id = ?1", conv,
 	    system);
+}
+
+/* Keep summary as what stands for conversation conv's first upto messages. */
+int
+store_conv_set_summary(struct store *s, int64_t conv, const char *summary, int64_t upto)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(s->db, "UPDATE conversations SET summary = ?2, summary_upto = ?3"
+	    " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, conv);
+	sqlite3_bind_text(st, 2, summary, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, upto);
+	if (sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(s->db) == 1)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Read conversation conv's summary (malloc'd; NULL: none) and how many messages it stands for. */
+int
+store_conv_summary(struct store *s, int64_t conv, char **summary, int64_t *upto)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	*summary = NULL;
+	*upto = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT summary, summary_upto FROM conversations WHERE id = ?1",
+	    -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, conv);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+			*summary = xstrdup((const char *)sqlite3_column_text(st, 0));
+			*upto = sqlite3_column_int64(st, 1);
+		}
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* Mark a conversation as the git hook's draft. */

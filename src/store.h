@@ -10,7 +10,7 @@ struct sqlite3;
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_VERSION 3
+#define STORE_VERSION 4
 /* How long a statement waits for another process's write lock, in milliseconds. */
 #define STORE_BUSY_MS 10000
 /* Titles are cut to this many bytes (at a character boundary). */
@@ -66,6 +66,10 @@ int store_msg_add(struct store *s, int64_t conv, const char *role, const char *t
 int64_t store_conv_latest(struct store *s);
 /* Keep system (NULL: none) as conversation conv's system prompt. 0 or -1. */
 int store_conv_set_system(struct store *s, int64_t conv, const char *system);
+/* Keep summary as what stands for conversation conv's first upto messages. 0 or -1. */
+int store_conv_set_summary(struct store *s, int64_t conv, const char *summary, int64_t upto);
+/* Read conv's summary (malloc'd; NULL: none) and how many messages it stands for. 0 or -1. */
+int store_conv_summary(struct store *s, int64_t conv, char **summary, int64_t *upto);
 /* Mark conversation conv as a git hook's draft: kept and billed, never continued. 0 or -1. */
 int store_conv_set_draft(struct store *s, int64_t conv);
 /* Read conversation conv (nmsgs included) into *out; free with store_conv_done. 0 or -1. */

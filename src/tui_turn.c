@@ -250,6 +250,31 @@ tui_retry_up(struct tui *t)
 	started(t, rc);
 }
 
+/* Summarise the older turns now: later turns send the summary and the recent turns. */
+void
+tui_compact(struct tui *t)
+{
+	struct chat_opts o;
+	int rc;
+
+	if (chat_busy(t->chat)) {
+		tui_status(t, true, "a reply is still streaming");
+		return;
+	}
+	tui_opts(t, &o);
+	rc = chat_compact(t->chat, &o, tui_callbacks(t));
+	if (rc != 0 && chat_last(t->chat)->error == NULL) {
+		tui_status(t, true, "/compact: too few turns to summarise yet");
+		return;
+	}
+	if (rc == 0) {
+		const char *s = "compacting: the older turns are summarised on the cheap tier";
+
+		tui_view_add(&t->view, TUI_NOTE, s, strlen(s));
+	}
+	started(t, rc);
+}
+
 /* Load conversation id into the transcript and continue it. */
 int
 tui_resume(struct tui *t, int64_t id)

@@ -477,6 +477,8 @@ test_upgrade_from_first_schema(void)
 	    " ALTER TABLE usage_totals DROP COLUMN expired;"
 	    " ALTER TABLE conversations DROP COLUMN system;"
 	    " ALTER TABLE conversations DROP COLUMN kind;"
+	    " ALTER TABLE conversations DROP COLUMN summary;"
+	    " ALTER TABLE conversations DROP COLUMN summary_upto;"
 	    " CREATE TRIGGER usage_totals_insert AFTER INSERT ON usage BEGIN SELECT 1; END;"
 	    " CREATE TRIGGER usage_totals_delete AFTER DELETE ON usage BEGIN SELECT 1; END;"
 	    " CREATE TRIGGER usage_totals_update AFTER UPDATE ON usage BEGIN SELECT 1; END;"
