@@ -13,7 +13,8 @@ each wire format that caches, at the built-in catalog's prices:
              compacted (older turns summarised on the cheap tier)
 
 Turns are a minute apart on a frozen clock, inside every cache's lifetime.
-Prints a Markdown table: total cost, input cost, the cost of turn 40, and
+Prints a Markdown table: total cost, input cost, the cost of turns 20, 30 and
+40 (with compaction it stops growing past the threshold), and
 the ratio of each to caching off; exits 1 if caching cuts a format's input
 cost by less than 50%.
 
@@ -162,8 +163,9 @@ def main():
             files.append(p)
         config(tmp, fake, "on")
         cat = prices()
-        print("| Model | Caching | Total cost | Input cost | Turn %d | Total vs off | Input vs off | Cache read / written |"
-              % TURNS)
+        marks = sorted({max(1, TURNS // 2), max(1, TURNS * 3 // 4), TURNS})
+        print("| Model | Caching | Total cost | Input cost | Turn %s | Total vs off | Input vs off | "
+              "Cache read / written |" % " · ".join(str(t) for t in marks))
         print("|---|---|---|---|---|---|---|---|")
         failed = False
         for model in MODELS:
@@ -181,7 +183,7 @@ def main():
                         sm = cat[s["model"]]
                         inp += Decimal(s["cost_usd"]) - s["usage"]["output_tokens"] * \
                             Decimal(str(sm["output_usd_per_m"])) / Decimal(10**6)
-                last = Decimal(per[-1]["cost_usd"])
+                last = " · ".join(money(Decimal(per[t - 1]["cost_usd"])) for t in marks)
                 rd = sum(o["usage"]["cached_input_tokens"] for o in per)
                 wr = sum(o["usage"]["cache_write_tokens"] for o in per)
                 if base is None:
@@ -191,7 +193,7 @@ def main():
                 if mode == "on" and ri > Decimal("0.5"):
                     failed = True
                 print("| %s | %s | %s | %s | %s | %.2f× | %.2f× (%s) | %s / %s |" % (
-                    model, mode, money(total), money(inp), money(last), rt, ri,
+                    model, mode, money(total), money(inp), last, rt, ri,
                     "cut %d%%" % round((1 - ri) * 100), "{:,}".format(rd), "{:,}".format(wr)))
         print()
         print("%d turns a minute apart, two files (%s bytes) attached on turn 1, answers of %d bytes;"
