@@ -338,11 +338,12 @@ chat_compact_load(struct chat *c)
 	c->nsynth = 0;
 	c->summary_upto = 0;
 	if (c->ledger == NULL || store_conv_summary(ledger_store(c->ledger), c->conv_id, &summary,
-	    &upto) != 0 || summary == NULL || upto <= 0 || (size_t)upto > c->nhist) {
+	    &upto) != 0 || summary == NULL || upto <= 0) {
 		free(summary);
 		return;
 	}
+	/* the history was read from after the messages the summary stands for */
 	c->summary_upto = upto;
-	hist_replace(c, summary, (size_t)upto);
+	hist_replace(c, summary, 0);
 	free(summary);
 }

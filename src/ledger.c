@@ -903,7 +903,8 @@ ledger_conv_load(struct ledger *l, int64_t conv, char ***roles, char ***texts, s
 
 	*roles = *texts = NULL;
 	*n = 0;
-	if (store_msgs(l->st, conv, &m, &k, cause) < 0)
+	/* what a summary stands for is never sent again: it is not read either */
+	if (store_msgs_recent(l->st, conv, &m, &k, cause) < 0)
 		return -1;
 	if (k > 0) {
 		*roles = xcalloc(k, sizeof **roles);

@@ -140,7 +140,10 @@ int ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char 
 int64_t ledger_conv_latest(struct ledger *l);
 /* Whether conversation conv exists. */
 bool ledger_conv_exists(struct ledger *l, int64_t conv);
-/* Load a conversation's messages in order; roles/texts malloc'd; free with ledger_msgs_free. */
+/*
+ * Load a conversation's messages in order, after those its summary stands for
+ * (store_conv_summary); roles/texts malloc'd; free with ledger_msgs_free.
+ */
 int ledger_conv_load(struct ledger *l, int64_t conv, char ***roles, char ***texts, size_t *n,
     char **cause);
 /* Free what ledger_conv_load returned; accepts NULLs. */

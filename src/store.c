@@ -809,6 +809,29 @@ store_msgs(struct store *s, int64_t conv, struct store_msg **out, size_t *count,
 	return rc;
 }
 
+/*
+ * A conversation's messages after those its summary stands for (all of them
+ * without one), in order: what a request still sends word for word.
+ */
+int
+store_msgs_recent(struct store *s, int64_t conv, struct store_msg **out, size_t *count,
+    char **cause)
+{
+	void *v;
+	int rc;
+
+	rc = store_select(s, "SELECT m.id, m.created, coalesce(m.usage_id, 0), m.role,"
+	    " m.text, u.provider, u.model, u.tier,"
+	    " u.input_tokens + u.cached_input_tokens + u.cache_write_tokens"
+	    " + u.cache_write_1h_tokens, u.output_tokens, u.cost_pico, u.estimated, u.status"
+	    " FROM messages m LEFT JOIN usage u ON u.id = m.usage_id"
+	    " WHERE m.conversation_id = ?1 ORDER BY m.id LIMIT -1 OFFSET (SELECT"
+	    " coalesce(max(summary_upto), 0) FROM conversations WHERE id = ?1 AND summary IS NOT"
+	    " NULL)", conv, &store_msg_kind, &v, count, cause);
+	*out = v;
+	return rc;
+}
+
 /* Free a message list; accepts NULL. */
 void
 store_msgs_free(struct store_msg *m, size_t n)

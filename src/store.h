@@ -89,6 +89,9 @@ void store_convs_free(struct store_conv *c, size_t n);
 /* A conversation's messages in order. 0 or -1. */
 int store_msgs(struct store *s, int64_t conv, struct store_msg **out, size_t *count,
     char **cause);
+/* The messages after those conv's summary stands for (all without one), in order. 0 or -1. */
+int store_msgs_recent(struct store *s, int64_t conv, struct store_msg **out, size_t *count,
+    char **cause);
 /* Free a list from store_msgs; accepts NULL. */
 void store_msgs_free(struct store_msg *m, size_t n);
 
