@@ -10,7 +10,8 @@
 # (131,072 events, 38 MB on the wire), where the per-event cost shows. Start-up times come from hyperfine when it is
 # installed, else from build/bench/startup (fork, exec, wait4: wall and
 # user+sys CPU of the child). Rows from build/bench/{router,ledger,tui}_bench
-# are added when those exist.
+# are added when those exist. Then bench/cache_bench.py: a 40-turn conversation's
+# cost with prompt caching off, on, and on with compaction.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -119,3 +120,7 @@ for b in router_bench ledger_bench tui_bench; do
 		echo "| $b | $(printf '%s' "$line" | sed 's/|/\\|/g') | — | — | as printed |"
 	done
 done
+
+# What prompt caching and compaction do to a long conversation's bill (a table of its own).
+echo
+python3 "$top/bench/cache_bench.py" || exit 1

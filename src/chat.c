@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "chart.h"
 #include "chat_priv.h"
 #include "cred.h"
@@ -110,6 +111,9 @@ chat_reset(struct chat *c)
 	free(c->role);
 	c->role = NULL;
 	c->role_saved = true;
+	c->nwarm = 0;
+	c->nsynth = 0;
+	c->summary_upto = 0;
 }
 
 void
@@ -175,6 +179,8 @@ chat_resume(struct chat *c, int64_t id, char **cause)
 		hist_add(c, roles[i], texts[i]);
 	ledger_msgs_free(roles, texts, n);
 	c->conv_id = id;
+	chat_compact_load(c);
+	chat_warm_load(c);
 	c->system = conv.system;    /* taken */
 	conv.system = NULL;
 	c->role = conv.role;        /* taken */
@@ -352,7 +358,7 @@ worst_case(struct chat *c, const struct chat_route *r, const struct model *m)
 	int64_t w;
 
 	c->max_out = chat_reply_cap(c, &c->opts, m, &c->send_cap);
-	if (pricing_worst_case(m, r->input_tokens, c->max_out, &w) != PRICING_OK)
+	if (chat_worst_case(c, m, r->input_tokens, c->max_out, &w) != PRICING_OK)
 		return -1;
 	return w;
 }
@@ -466,6 +472,9 @@ on_text(void *arg, const char *s, size_t n)
 		c->too_large = true;   /* on_data stops the transfer */
 		return;
 	}
+	/* a summary being written is not the answer */
+	if (c->compacting)
+		return;
 	/* a reply not streamed is shown whole at the end: nothing is shown before it could escalate */
 	if (!c->opts.stream)
 		return;
@@ -561,6 +570,19 @@ build_request(struct chat *c, struct request *req, struct msg **msgs)
 {
 	size_t n = c->nhist;
 
+	if (c->compacting) {
+		*msgs = chat_compact_msgs(c, &n);
+		memset(req, 0, sizeof *req);
+		req->model = c->model->id;
+		req->system = chat_compact_system();
+		req->msgs = *msgs;
+		req->nmsgs = n;
+		req->max_tokens = c->max_out;
+		req->stream = c->opts.stream;
+		req->completion_tokens = c->pc->base_url != NULL &&
+		    strstr(c->pc->base_url, "://api.openai.com") != NULL;
+		return;
+	}
 	*msgs = xreallocarray(NULL, n + 1, sizeof **msgs);
 	if (n > 0)
 		memcpy(*msgs, c->hist, n * sizeof **msgs);
@@ -577,6 +599,7 @@ build_request(struct chat *c, struct request *req, struct msg **msgs)
 	req->temperature_set = c->opts.temperature_set;
 	req->temperature_milli = c->opts.temperature_milli;
 	req->completion_tokens = c->pc->base_url != NULL && strstr(c->pc->base_url, "://api.openai.com") != NULL;
+	chat_cache_request(c, req, *msgs, n + 1);
 }
 
 /* Send the current step's request; the key is fetched now and cleared when the step ends. */
@@ -668,7 +691,7 @@ step_begin(struct chat *c, const char *why)
 	}
 	c->prov = provider_for(c->pc->api);
 	c->may_escalate = c->opts.escalate && c->turn.route.mode != ROUTE_PINNED &&
-	    c->tier < TIER_FRONTIER && !c->escalated;
+	    c->tier < TIER_FRONTIER && !c->escalated && !c->compacting;
 	c->holding = c->may_escalate;
 	/* Without libcurl no try can succeed: say so at once, before any key is read. */
 	if (http_load(&cause) != 0) {
@@ -733,6 +756,8 @@ settle(struct chat *c, const char *status)
 	}
 	if (pricing_cost(c->model, &u, &cost) != PRICING_OK)
 		cost = -1;
+	if (!est && strcmp(status, "ok") == 0)
+		chat_warm_note(c, c->model, &u, clock_now());
 	if (c->ledger != NULL && c->ledger_id != 0 &&
 	    ledger_settle_warn(c->ledger, c->ledger_id, &u, cost, est, status,
 	    clock_ms() - c->step_start, &w, &cause) != 0) {
@@ -750,6 +775,7 @@ settle(struct chat *c, const char *status)
 	s->usage = u;
 	s->estimated = est;
 	s->cost = cost;
+	cache_effect(c->model, &u, &s->cache_saved, &s->cache_extra);
 	s->ledger_id = c->ledger_id;
 	s->status = strcmp(status, "ok") == 0 ? CHAT_OK : c->turn.status;
 	c->turn.cost = 0;
@@ -837,9 +863,15 @@ finish_reason(const struct chat *c)
 	return CHAT_FINISH_STOP;
 }
 
+static void compact_finish(struct chat *c);
+
 static void
 finish(struct chat *c)
 {
+	if (c->compacting) {
+		compact_finish(c);
+		return;
+	}
 	c->turn.finish = finish_reason(c);
 	if ((c->holding || !c->opts.stream) && c->text.len > c->emitted)
 		emit(c, c->text.data + c->emitted, c->text.len - c->emitted);
@@ -1136,6 +1168,144 @@ on_done(void *arg, struct http_req *r)
 	step_failed(c, CHAT_PROVIDER, why);
 }
 
+/* Admit and send the turn routed in c->turn.route: CHAT_OK, or why not. */
+static enum chat_status
+turn_begin(struct chat *c)
+{
+	enum chat_status rc;
+
+	c->input_est = c->turn.route.input_tokens;
+	if ((rc = admit(c, &c->turn.route)) != 0)
+		return rc;
+	chat_learn_turn(c);
+	c->busy = true;
+	if ((rc = step_begin(c, "routed")) != 0) {
+		settle(c, "error");
+		step_clear(c);
+		c->busy = false;
+		return rc;
+	}
+	return 0;
+}
+
+#define COMPACT_REPLY_CAP 2048      /* tokens a summary may take */
+
+/*
+ * Summarise the older turns once, on the cheap tier, before the turn: a
+ * request of its own, reserved, charged and recorded like any other, whose
+ * answer replaces those turns in what is sent from now on (the database keeps
+ * them). 0 when under way; -1 when it cannot be done (the turn goes as it is).
+ */
+static int
+compact_begin(struct chat *c)
+{
+	static struct chat_route cr;
+	const struct model *m;
+	enum tier got;
+	int64_t w, n = 0;
+	size_t i;
+
+	c->compact_cut = c->nhist - CHAT_COMPACT_KEEP;
+	m = router_pick(c->cat, TIER_CHEAP, 0, chat_model_usable, c, &got);
+	if (m == NULL || c->compact_cut < 2)
+		return -1;
+	for (i = 0; i < c->compact_cut; i++)
+		n += pricing_estimate_tokens(c->hist_text[i], strlen(c->hist_text[i])) + 4;
+	memset(&cr, 0, sizeof cr);
+	cr.mode = ROUTE_AUTO;
+	cr.tier = got;
+	cr.model = m;
+	cr.input_tokens = n + 64;
+	snprintf(cr.reason, sizeof cr.reason, "compaction: %zu earlier messages summarised",
+	    c->compact_cut);
+	c->max_out = COMPACT_REPLY_CAP;
+	c->send_cap = true;
+	if (chat_worst_case(c, m, cr.input_tokens, COMPACT_REPLY_CAP, &w) != PRICING_OK)
+		w = -1;
+	if (reserve(c, m, got, &cr, w, true) != 0)
+		return -1;
+	c->compacting = true;
+	c->model = m;
+	c->tier = got;
+	c->input_est = cr.input_tokens;
+	c->busy = true;
+	note(c, "compacting: summarising %zu earlier messages on %s (%s)", c->compact_cut, m->name,
+	    tier_str(got));
+	if (step_begin(c, "compaction") != 0) {
+		settle(c, "error");
+		step_clear(c);
+		c->compacting = false;
+		c->busy = false;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The summary has come (or not): put it in place, then send the turn itself
+ * with the shorter history. A failed summary leaves the history whole.
+ */
+static void
+compact_finish(struct chat *c)
+{
+	char *cause = NULL;
+	enum chat_status rc;
+
+	c->compacting = false;
+	if (c->turn.status == CHAT_OK && c->text.len > 0) {
+		char *summary = xstrndup(c->text.data, c->text.len);
+
+		chat_compact_apply(c, summary, c->compact_cut);
+		free(summary);
+	} else {
+		note(c, "compaction failed (%s); the history is sent whole",
+		    c->turn.error ? c->turn.error : "no summary");
+	}
+	free(c->turn.error);
+	c->turn.error = NULL;
+	c->turn.status = 0;
+	step_clear(c);
+	c->busy = false;
+	buf_reset(&c->text);
+	if (c->compact_only) {
+		c->turn.status = CHAT_OK;
+		finish(c);
+		return;
+	}
+	rc = chat_decide(c, &c->opts, c->prompt, &c->turn.route, &cause);
+	if (rc != 0) {
+		fail(c, rc, "%s", cause ? cause : "no route");
+		free(cause);
+		finish(c);
+		return;
+	}
+	if (turn_begin(c) != 0)
+		finish(c);
+}
+
+enum chat_status
+chat_compact(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb)
+{
+	if (c->busy || c->nhist < c->nsynth + CHAT_COMPACT_KEEP + 2)
+		return CHAT_USAGE;
+	turn_clear(&c->turn);
+	c->turn.latency_ms = clock_ms();
+	c->opts = *o;
+	c->opts.system = c->system;
+	free(c->prompt);
+	c->prompt = xstrdup("");
+	c->cb = cb ? *cb : (struct chat_cb){ 0 };
+	c->escalated = false;
+	c->nfailed = 0;
+	c->compact_only = true;
+	if (compact_begin(c) != 0) {
+		if (c->turn.error == NULL)
+			fail(c, CHAT_USAGE, "cannot compact: no model of the cheap tier can be used");
+		return c->turn.status ? c->turn.status : CHAT_USAGE;
+	}
+	return 0;
+}
+
 enum chat_status
 chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb)
 {
@@ -1167,6 +1337,7 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 	c->nfailed = 0;
 	if (!c->retrying)
 		c->label_prev = c->prev_tier;
+	c->compact_only = false;
 	rc = chat_decide(c, &c->opts, prompt, &c->turn.route, &cause);
 	/* a re-ask is labelled with what the router said of the turn it re-asks */
 	if (!c->retrying)
@@ -1176,18 +1347,9 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 		free(cause);
 		return rc;
 	}
-	c->input_est = c->turn.route.input_tokens;
-	if ((rc = admit(c, &c->turn.route)) != 0)
-		return rc;
-	chat_learn_turn(c);
-	c->busy = true;
-	if ((rc = step_begin(c, "routed")) != 0) {
-		settle(c, "error");
-		step_clear(c);
-		c->busy = false;
-		return rc;
-	}
-	return 0;
+	if (chat_compact_due(c, c->turn.route.model) && compact_begin(c) == 0)
+		return 0;
+	return turn_begin(c);
 }
 
 int

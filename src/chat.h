@@ -61,6 +61,9 @@ struct chat_route {
 	int64_t input_tokens;        /* estimated */
 	int64_t worst_case;          /* pico; -1 unknown */
 	int64_t estimate;            /* pico, estimated reply cost; -1 unknown */
+	int64_t cached_tokens;       /* of input_tokens, expected from the model's warm cache */
+	int64_t cache_part;          /* pico: what those cost at the cached price (in estimate) */
+	int64_t cache_loss;          /* pico: what leaving a warm model for this one gives up; 0 none */
 	long reply_cap;              /* tokens of reply the worst case counts */
 	long reply_typical;          /* tokens of reply the estimate assumes */
 	struct route_decision decision; /* the router's view of the prompt, whatever decided */
@@ -77,6 +80,8 @@ struct chat_step {
 	struct usage usage;
 	bool estimated;              /* usage was not reported */
 	int64_t cost;                /* pico; -1 unknown */
+	int64_t cache_saved;         /* pico: what cache reads saved against full input */
+	int64_t cache_extra;         /* pico: what cache writes cost over full input */
 	enum chat_status status;     /* how this step alone ended */
 	int64_t ledger_id;
 };
@@ -150,12 +155,26 @@ int chat_poll(struct chat *c, const int *extra_fds, size_t nfds, int timeout_ms)
 bool chat_busy(const struct chat *c);
 /* Stop the running turn: the partial text and its cost are kept. */
 void chat_cancel(struct chat *c);
+/*
+ * Summarise the conversation's older turns now, on the cheap tier (as a turn
+ * past [llm] compact_at does by itself); the turn ends through cb->done with
+ * no answer. CHAT_OK when under way, or why not (chat_last() says more).
+ */
+enum chat_status chat_compact(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb);
 /* Re-ask the last turn one tier up; CHAT_USAGE when there is none to re-ask. */
 enum chat_status chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb);
 const struct chat_turn *chat_last(const struct chat *c);
 /* The conversation so far, oldest first. */
 size_t chat_history(const struct chat *c, const struct msg **msgs);
 int64_t chat_conversation(const struct chat *c);
+/*
+ * The expected cost on m of a turn of input tokens and a reply of reply
+ * tokens, counting what m's cache likely holds of this conversation at the
+ * cached price (*cached: those tokens, *cache_part: their cost; either may be
+ * NULL); -1 when a price is unknown.
+ */
+int64_t chat_estimate(const struct chat *c, const struct model *m, int64_t input, long reply,
+    int64_t *cached, int64_t *cache_part);
 /* The system prompt the conversation's next turn is sent with; NULL: none. Borrowed. */
 const char *chat_system(const struct chat *c);
 /* The role the conversation was asked under; NULL: none. Borrowed. */

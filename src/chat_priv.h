@@ -17,6 +17,16 @@ struct http_req;
 struct sse;
 struct ndjson;
 
+#define CHAT_WARM_MAX 4    /* models whose cache a conversation keeps track of */
+
+/* What a model's prompt cache likely holds of this conversation. */
+struct chat_warm {
+	const struct model *model;
+	int64_t tokens;         /* prompt tokens kept */
+	int64_t time;           /* clock_now() when they were last sent */
+	long ttl;               /* seconds they are kept unused */
+};
+
 struct chat {
 	const struct config *cfg;
 	struct catalog *cat;
@@ -79,7 +89,20 @@ struct chat {
 	bool retrying;          /* the turn being sent re-asks the last one higher */
 	enum tier label_prev;   /* the previous turn's tier as the turn first routed saw it */
 	enum tier label_router; /* the router's tier for the turn first routed */
+
+	char cache_key[40];     /* this conversation's prompt_cache_key */
+	struct chat_warm warm[CHAT_WARM_MAX];
+	size_t nwarm;
+
+	/* compaction: older turns summarised once, the summary standing in for them */
+	bool compacting;        /* the running step writes the summary */
+	bool compact_only;      /* /compact: no turn follows */
+	size_t compact_cut;     /* history entries the summary replaces */
+	size_t nsynth;          /* 2 when the history starts with the summary's pair, else 0 */
+	int64_t summary_upto;   /* stored messages the summary stands for */
 };
+
+#define CHAT_COMPACT_KEEP 4     /* messages kept as they are: the last two turns */
 
 /* Whether m's provider has (or needs no) key and m has not failed this turn; arg is the chat. */
 bool chat_model_usable(void *arg, const struct model *m);
@@ -112,5 +135,42 @@ typedef enum chat_status (*chat_fits_fn)(struct chat *c, const struct chat_route
  */
 enum chat_status chat_admit_route(struct chat *c, const struct chat_opts *o, struct chat_route *r,
     chat_fits_fn fits, char **cause);
+
+/* Whether prompt caching may be asked for on model m (config, kind of request). */
+bool chat_cache_on(const struct chat *c, const struct model *m);
+/* The minimum cacheable prefix on m for wire format api: config's cache_min, else published. */
+int64_t chat_cache_min(const struct chat *c, const struct model *m, enum api api);
+/*
+ * The worst case of input tokens and max_out on m: where llm asks for cache
+ * writes (Anthropic), the prefix counts at the higher of the input and the
+ * write price, so the bound stays true. A PRICING_* code.
+ */
+int chat_worst_case(const struct chat *c, const struct model *m, int64_t input, long max_out,
+    int64_t *pico);
+/* Remember what request usage u on m, sent at when, left in m's cache. */
+void chat_warm_note(struct chat *c, const struct model *m, const struct usage *u, int64_t when);
+/* Learn from the ledger what conversation c->conv_id's last requests left warm. */
+void chat_warm_load(struct chat *c);
+/* Tokens of this conversation's prompt m likely still holds in its cache now; 0: none. */
+int64_t chat_warm_tokens(const struct chat *c, const struct model *m);
+/*
+ * The expected cost of input tokens (cached of them from the cache) and a reply
+ * of reply tokens on m: cached tokens at the cached price, the rest at the
+ * input price or, where llm asks for cache writes, the write price. PRICING_*.
+ */
+int chat_expect(const struct chat *c, const struct model *m, int64_t input, int64_t cached,
+    long reply, int64_t *pico);
+/* Whether the history has reached [llm] compact_at for a turn on m. */
+bool chat_compact_due(const struct chat *c, const struct model *m);
+/* The messages of a compaction request: the summarised history, then the instruction (malloc'd). */
+struct msg *chat_compact_msgs(const struct chat *c, size_t *n);
+/* The system prompt of a compaction request. */
+const char *chat_compact_system(void);
+/* Put summary in place of the first cut history entries (in memory and in the database). */
+void chat_compact_apply(struct chat *c, const char *summary, size_t cut);
+/* On resume: the stored summary in place of the messages it stands for. */
+void chat_compact_load(struct chat *c);
+/* Fill the request's prompt-cache fields for the running step; msgs are the n it sends. */
+void chat_cache_request(struct chat *c, struct request *req, struct msg *msgs, size_t n);
 
 #endif

@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "chat.h"
 #include "chat_priv.h"
+#include "cache.h"
 #include "cred.h"
 #include "learn.h"
 #include "ledger.h"
@@ -125,14 +126,16 @@ route_estimates(const struct chat *c, const struct chat_opts *o, struct chat_rou
 	int64_t typical = cap < 500 ? cap : 500;
 
 	r->worst_case = r->estimate = -1;
+	r->cached_tokens = r->cache_part = 0;
 	r->reply_cap = cap;
 	r->reply_typical = (long)typical;
 	if (r->model == NULL)
 		return;
-	if (pricing_worst_case(r->model, r->input_tokens, cap, &r->worst_case) != PRICING_OK)
+	/* the budget's bound never counts on the cache; the estimate does */
+	if (chat_worst_case(c, r->model, r->input_tokens, cap, &r->worst_case) != PRICING_OK)
 		r->worst_case = -1;
-	if (pricing_worst_case(r->model, r->input_tokens, typical, &r->estimate) != PRICING_OK)
-		r->estimate = -1;
+	r->estimate = chat_estimate(c, r->model, r->input_tokens, (long)typical, &r->cached_tokens,
+	    &r->cache_part);
 }
 
 /*
@@ -269,6 +272,66 @@ chat_learn_escalation(struct chat *c, enum tier up)
 	learn_label(c, LEARN_ESCALATION, up);
 }
 
+/* The warm model that would save this turn the most, other than r's; NULL: none. */
+static const struct model *
+warm_elsewhere(struct chat *c, const struct chat_route *r, int64_t *saving)
+{
+	const struct model *best = NULL;
+	size_t i;
+
+	*saving = 0;
+	for (i = 0; i < c->nwarm; i++) {
+		const struct model *m = c->warm[i].model;
+		int64_t k = chat_warm_tokens(c, m), s;
+
+		if (m == r->model || k <= 0 || !chat_model_usable(c, m))
+			continue;
+		s = cache_saving(m, k < r->input_tokens ? k : r->input_tokens);
+		if (s > *saving) {
+			*saving = s;
+			best = m;
+		}
+	}
+	return best;
+}
+
+/*
+ * Leaving a model whose cache is warm gives up what it would have saved. The
+ * router weighs that: when the warm model is at least the tier it wanted and
+ * its expected cost with the cache is lower, the turn stays there; otherwise
+ * the reason says what the switch costs. A user's tier or pin is never
+ * changed, only explained.
+ */
+static void
+route_cache(struct chat *c, const struct chat_opts *o, struct chat_route *r)
+{
+	const struct model *w = r->model ? warm_elsewhere(c, r, &r->cache_loss) : NULL;
+	struct chat_route stay;
+	char a[32], b[32];
+	size_t n = strlen(r->reason);
+
+	if (w == NULL)
+		return;
+	stay = *r;
+	stay.model = w;
+	stay.tier = w->tier;
+	route_estimates(c, o, &stay);
+	if (r->mode == ROUTE_AUTO && w->tier >= r->tier && stay.estimate >= 0 &&
+	    (r->estimate < 0 || stay.estimate < r->estimate)) {
+		pricing_format(stay.estimate, true, a, sizeof a);
+		pricing_format(r->estimate, true, b, sizeof b);
+		snprintf(stay.reason + n, sizeof stay.reason - n, "%sstays on %s: its warm cache "
+		    "makes it %s against %s on %s", n ? "; " : "", tier_str(w->tier), a, b,
+		    r->model->name);
+		stay.cache_loss = 0;
+		*r = stay;
+		return;
+	}
+	pricing_format(r->cache_loss, false, a, sizeof a);
+	snprintf(r->reason + n, sizeof r->reason - n, "%s%s would lose %s of cache", n ? "; " : "",
+	    w->tier == r->tier ? w->name : tier_str(w->tier), a);
+}
+
 /*
  * Decide tier and model for prompt. Returns 0, or a chat_status with *cause.
  */
@@ -295,6 +358,7 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 		r->tier = r->model->tier;
 		str_copy(r->reason, sizeof r->reason, "pinned");
 		route_estimates(c, o, r);
+		route_cache(c, o, r);
 		return 0;
 	}
 	want = o->tier != TIER_AUTO ? o->tier : c->cfg->tier;
@@ -324,6 +388,7 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 		r->tier = got;
 	}
 	route_estimates(c, o, r);
+	route_cache(c, o, r);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "catalog.h"
 #include "chat.h"
 #include "cli.h"
@@ -271,6 +272,28 @@ usage_totals(const struct chat_turn *t, int64_t *in, int64_t *cached, int64_t *o
 	}
 }
 
+/* What the prompt cache did over the turn's requests, after dot; nothing when it did nothing. */
+static void
+turn_cache_note(const struct chat_turn *t, const char *dot, struct buf *b)
+{
+	struct usage u;
+	int64_t saved = 0, extra = 0;
+	char note[96];
+	size_t i;
+
+	memset(&u, 0, sizeof u);
+	for (i = 0; i < t->nsteps; i++) {
+		u.cached_input += t->steps[i].usage.cached_input;
+		u.cache_write += t->steps[i].usage.cache_write;
+		u.cache_write_1h += t->steps[i].usage.cache_write_1h;
+		saved += t->steps[i].cache_saved;
+		extra += t->steps[i].cache_extra;
+	}
+	cache_note(&u, saved, extra, t->estimated, note, sizeof note);
+	if (*note != '\0')
+		buf_addf(b, "%s%s", dot, note);
+}
+
 static void
 summary(struct ask *a, struct chat *c, struct ledger *l)
 {
@@ -295,6 +318,7 @@ summary(struct ask *a, struct chat *c, struct ledger *l)
 	    a->utf8 ? "→" : "->", out, dot, cost, t->cost < 0 ? " (unknown price)" : "");
 	if (t->nsteps > 1)
 		buf_addf(&b, " (%zu requests)", t->nsteps);
+	turn_cache_note(t, dot, &b);
 	if (t->finish == CHAT_FINISH_LENGTH)
 		buf_adds(&b, " · cut off at the length limit");
 	else if (t->finish == CHAT_FINISH_FILTER)
@@ -338,7 +362,7 @@ json_money(int64_t pico)
 }
 
 static cJSON *
-json_usage(const struct usage *u, bool estimated)
+json_usage(const struct usage *u, bool estimated, int64_t saved, int64_t extra)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -349,6 +373,9 @@ json_usage(const struct usage *u, bool estimated)
 	    u->cache_write_1h));
 	cJSON_AddNumberToObject(o, "output_tokens", (double)u->output);
 	cJSON_AddNumberToObject(o, "reasoning_tokens", (double)u->reasoning);
+	/* what cache reads saved against full input, and what writes cost over it */
+	cJSON_AddItemToObject(o, "cache_saved_usd", json_money(saved));
+	cJSON_AddItemToObject(o, "cache_write_extra_usd", json_money(extra));
 	cJSON_AddBoolToObject(o, "estimated", estimated);
 	return o;
 }
@@ -363,11 +390,14 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 	cJSON *o = cJSON_CreateObject(), *ro, *steps, *b;
 	struct usage sum;
 	struct meter mt;
+	int64_t saved = 0, extra = 0;
 	size_t i;
 	char *s;
 
 	memset(&sum, 0, sizeof sum);
 	for (i = 0; i < t->nsteps; i++) {
+		saved += t->steps[i].cache_saved;
+		extra += t->steps[i].cache_extra;
 		sum.input += t->steps[i].usage.input;
 		sum.cached_input += t->steps[i].usage.cached_input;
 		sum.cache_write += t->steps[i].usage.cache_write;
@@ -387,7 +417,7 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 	cJSON_AddNumberToObject(ro, "score", r->score);
 	cJSON_AddBoolToObject(ro, "budget_adjusted", r->budget_adjusted);
 	cJSON_AddBoolToObject(ro, "context_adjusted", r->context_adjusted);
-	cJSON_AddItemToObject(o, "usage", json_usage(&sum, t->estimated));
+	cJSON_AddItemToObject(o, "usage", json_usage(&sum, t->estimated, saved, extra));
 	cJSON_AddItemToObject(o, "cost_usd", json_money(t->nsteps ? t->cost : -1));
 	steps = cJSON_AddArrayToObject(o, "steps");
 	for (i = 0; i < t->nsteps; i++) {
@@ -398,7 +428,8 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 		cJSON_AddStringToObject(so, "provider", st->model->provider);
 		cJSON_AddStringToObject(so, "model", st->model->name);
 		cJSON_AddStringToObject(so, "tier", tier_str(st->tier));
-		cJSON_AddItemToObject(so, "usage", json_usage(&st->usage, st->estimated));
+		cJSON_AddItemToObject(so, "usage", json_usage(&st->usage, st->estimated, st->cache_saved,
+		    st->cache_extra));
 		cJSON_AddItemToObject(so, "cost_usd", json_money(st->cost));
 		cJSON_AddItemToArray(steps, so);
 	}

@@ -24,6 +24,8 @@ struct tier_estimate {
 	const struct model *model;
 	bool key;                    /* a key (or none needed) is at hand */
 	int64_t cost;                /* pico, -1 unknown */
+	int64_t cached;              /* tokens expected from the model's warm cache */
+	int64_t cache_part;          /* pico: what they cost at the cached price */
 };
 
 /* What the budget does to the request, as shown. */
@@ -78,7 +80,8 @@ route_usable(void *arg, const struct model *m)
 
 /* The model each tier would use (one with a key if any) and the estimated cost there. */
 static void
-route_estimates(struct app *cli, int64_t input, long reply, struct tier_estimate est[TIER_COUNT])
+route_estimates(struct app *cli, struct chat *c, int64_t input, long reply,
+    struct tier_estimate est[TIER_COUNT])
 {
 	int t;
 
@@ -93,9 +96,11 @@ route_estimates(struct app *cli, int64_t input, long reply, struct tier_estimate
 		if (est[t].model == NULL && catalog_tier(cli->cat, (enum tier)t, list, 1) == 1)
 			est[t].model = list[0];
 		est[t].cost = -1;
-		if (est[t].model != NULL &&
-		    pricing_worst_case(est[t].model, input, reply, &est[t].cost) != PRICING_OK)
-			est[t].cost = -1;
+		est[t].cached = est[t].cache_part = 0;
+		/* what this conversation left in the tier's model's cache counts at the cached price */
+		if (est[t].model != NULL)
+			est[t].cost = chat_estimate(c, est[t].model, input, reply, &est[t].cached,
+			    &est[t].cache_part);
 	}
 }
 
@@ -192,6 +197,10 @@ route_print_text(const struct app *cli, const struct chat_route *r, const struct
 	fmt_tokens(r->input_tokens, in, sizeof(in));
 	fmt_tokens(r->reply_typical, out, sizeof(out));
 	printf("input     ~%s tokens, reply ~%s tokens assumed\n", in, out);
+	if (r->cached_tokens > 0) {
+		fmt_tokens(r->cached_tokens, in, sizeof(in));
+		printf("cache     ~%s tokens warm on %s\n", in, r->model ? r->model->name : "-");
+	}
 	pricing_format(r->model != NULL ? r->estimate : -1, true, money, sizeof(money));
 	printf("estimate  %s on %s\n", money, r->model ? r->model->name : "(no model)");
 	route_print_budget(cli, r, b);
@@ -311,6 +320,9 @@ route_print_json(const struct app *cli, const struct chat_route *r, const struct
 	/* The chosen model's own estimate; an unknown price is null, never 0. */
 	json_add_usd(o, "estimate_usd", r->model ? r->estimate : -1);
 	json_add_usd(o, "worst_case_usd", r->model ? r->worst_case : -1);
+	cJSON_AddNumberToObject(o, "cached_tokens", (double)r->cached_tokens);
+	json_add_usd(o, "cache_usd", r->cache_part);
+	json_add_usd(o, "cache_loss_usd", r->cache_loss);
 	cJSON_AddNumberToObject(o, "input_tokens", (double)r->input_tokens);
 	cJSON_AddNumberToObject(o, "reply_tokens", (double)r->reply_typical);
 	cJSON_AddNumberToObject(o, "reply_cap_tokens", (double)r->reply_cap);
@@ -323,6 +335,8 @@ route_print_json(const struct app *cli, const struct chat_route *r, const struct
 		cJSON_AddStringToObject(e, "model", est[t].model ? est[t].model->name : "");
 		cJSON_AddBoolToObject(e, "key", est[t].key);
 		json_add_usd(e, "cost_usd", est[t].cost);
+		cJSON_AddNumberToObject(e, "cached_tokens", (double)est[t].cached);
+		json_add_usd(e, "cache_usd", est[t].cache_part);
 		cJSON_AddBoolToObject(e, "estimated", true);
 		cJSON_AddItemToArray(ests, e);
 	}
@@ -350,7 +364,7 @@ cli_route_report(struct app *cli, const struct cli_opts *p, struct chat *c, stru
 		free(cause);
 		return cli_exit_code(rc);
 	}
-	route_estimates(cli, r.input_tokens, r.reply_typical, est);
+	route_estimates(cli, c, r.input_tokens, r.reply_typical, est);
 	route_budget(cli, l, &r, &b);
 	chat_route_input(c, msg, &in);
 	if (p->json) {

@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cache.h"
 #include "catalog.h"
 #include "cli.h"
 #include "cli_learn.h"
@@ -39,6 +40,16 @@ struct usage_sum {
 	int64_t frontier;       /* the requests compared, re-priced on the frontier model */
 	int64_t compared_cost;  /* their actual cost */
 	int64_t compared;       /* how many could be compared */
+	int64_t cache_saved;    /* pico: what cache reads saved against full input */
+	int64_t cache_extra;    /* pico: what cache writes cost over full input */
+	int64_t unread;         /* cache-written tokens no later request read in time */
+	int64_t waste;          /* pico: what those writes cost over full input */
+};
+
+/* A request's cache writes, until a later request of its conversation and model reads them. */
+struct pending_write {
+	int64_t conversation_id, time, w5, w1h;
+	char *model, *key;      /* the row's model and group key */
 };
 
 struct usage_report {
@@ -51,6 +62,9 @@ struct usage_report {
 	int64_t expired, held;          /* expired reservations and the worst cases they hold */
 	bool overflow;
 	bool router;                    /* --router: how often the router was overruled */
+	const struct catalog *cat;      /* prices for what the cache saved; NULL: none */
+	struct pending_write *pending;
+	size_t npending;
 };
 
 /* Add without wrapping; a sum past INT64_MAX marks the report. */
@@ -122,6 +136,98 @@ sum_add(struct usage_report *r, struct usage_sum *s, const struct ledger_row *ro
 	}
 }
 
+/* Book writes nobody read (tokens of 5-minute and 1-hour writes) to group key. */
+static void
+waste_add(struct usage_report *r, const char *key, const char *model, int64_t w5, int64_t w1h)
+{
+	const struct model *m = r->cat ? catalog_find(r->cat, model) : NULL;
+	struct usage u;
+	int64_t saved = 0, extra = 0;
+
+	if (w5 + w1h <= 0)
+		return;
+	memset(&u, 0, sizeof u);
+	u.cache_write = w5;
+	u.cache_write_1h = w1h;
+	if (m != NULL)
+		cache_effect(m, &u, &saved, &extra);
+	group_for(r, key)->unread = sat_add(r, group_for(r, key)->unread, w5 + w1h);
+	group_for(r, key)->waste = sat_add(r, group_for(r, key)->waste, extra);
+	r->total.unread = sat_add(r, r->total.unread, w5 + w1h);
+	r->total.waste = sat_add(r, r->total.waste, extra);
+}
+
+/*
+ * Settle pending write i against the next request of its conversation and
+ * model, at time when: read within a write's lifetime (5 minutes, or an
+ * hour) it was used; otherwise it never will be.
+ */
+static void
+pending_settle(struct usage_report *r, size_t i, int64_t when, bool read)
+{
+	struct pending_write *p = &r->pending[i];
+	int64_t age = when - p->time;
+
+	waste_add(r, p->key, p->model, read && age <= 300 ? 0 : p->w5,
+	    read && age <= 3600 ? 0 : p->w1h);
+	free(p->model);
+	free(p->key);
+	r->pending[i] = r->pending[--r->npending];
+}
+
+/* At the end: writes still within their lifetime may yet be read; the rest are waste. */
+static void
+pending_flush(struct usage_report *r)
+{
+	int64_t now = clock_now();
+	size_t i;
+
+	for (i = 0; i < r->npending; i++) {
+		struct pending_write *p = &r->pending[i];
+
+		waste_add(r, p->key, p->model, now - p->time > 300 ? p->w5 : 0,
+		    now - p->time > 3600 ? p->w1h : 0);
+		free(p->model);
+		free(p->key);
+	}
+	free(r->pending);
+	r->pending = NULL;
+	r->npending = 0;
+}
+
+static void
+cache_row(struct usage_report *r, struct usage_sum *s, const struct ledger_row *row,
+    const char *key)
+{
+	const struct model *m = r->cat && row->model ? catalog_find(r->cat, row->model) : NULL;
+	int64_t saved = 0, extra = 0;
+	struct pending_write *p;
+	size_t i;
+
+	if (m != NULL)
+		cache_effect(m, &row->usage, &saved, &extra);
+	s->cache_saved = sat_add(r, s->cache_saved, saved);
+	s->cache_extra = sat_add(r, s->cache_extra, extra);
+	r->total.cache_saved = sat_add(r, r->total.cache_saved, saved);
+	r->total.cache_extra = sat_add(r, r->total.cache_extra, extra);
+	for (i = 0; i < r->npending; i++)
+		if (r->pending[i].conversation_id == row->conversation_id &&
+		    strcmp(r->pending[i].model, row->model ? row->model : "?") == 0) {
+			pending_settle(r, i, row->time, row->usage.cached_input > 0);
+			break;
+		}
+	if (row->usage.cache_write + row->usage.cache_write_1h <= 0)
+		return;
+	r->pending = xreallocarray(r->pending, r->npending + 1, sizeof *r->pending);
+	p = &r->pending[r->npending++];
+	p->conversation_id = row->conversation_id;
+	p->time = row->time;
+	p->w5 = row->usage.cache_write;
+	p->w1h = row->usage.cache_write_1h;
+	p->model = xstrdup(row->model ? row->model : "?");
+	p->key = xstrdup(key);
+}
+
 static int
 usage_row(void *arg, const struct ledger_row *row)
 {
@@ -144,6 +250,7 @@ usage_row(void *arg, const struct ledger_row *row)
 	row_key(r->by, row, key, sizeof key);
 	sum_add(r, group_for(r, key), row);
 	sum_add(r, &r->total, row);
+	cache_row(r, group_for(r, key), row, key);
 	return 0;
 }
 
@@ -200,6 +307,52 @@ print_sum(const struct usage_sum *s, const char *key, int width)
 	free(vis);
 }
 
+/* Signed money: "-$0.0011" for a cache that cost more than it saved. */
+static void
+signed_money(int64_t pico, bool est, char *out, size_t n)
+{
+	char m[40];
+
+	pricing_format(pico < 0 ? -pico : pico, est, m, sizeof m);
+	snprintf(out, n, "%s%s", pico < 0 ? "-" : "", m);
+}
+
+static void
+cache_line(const struct usage_sum *s, const char *key, int width)
+{
+	char rd[24], wr[24], un[24], saved[48], waste[48], *vis = visible_str(key, strlen(key));
+
+	fmt_tokens(s->cached, rd, sizeof rd);
+	fmt_tokens(s->cache_write, wr, sizeof wr);
+	fmt_tokens(s->unread, un, sizeof un);
+	signed_money(s->cache_saved - s->cache_extra, s->estimated, saved, sizeof saved);
+	pricing_format(s->waste, s->estimated, waste, sizeof waste);
+	printf("%-*s %8s %8s %14s %8s %14s\n", width, vis, rd, wr, saved, un, waste);
+	free(vis);
+}
+
+/*
+ * The prompt cache: tokens read and written, what it saved net of the write
+ * premium, and writes no later request read in time (their premium wasted).
+ */
+static void
+cache_text(const struct usage_report *r, int width)
+{
+	size_t i;
+
+	if (r->total.cached == 0 && r->total.cache_write == 0)
+		return;
+	printf("\nPrompt cache, by %s\n", by_names[r->by]);
+	printf("%-*s %8s %8s %14s %8s %14s\n", width, "", "read", "written", "saved", "unread",
+	    "wasted");
+	for (i = 0; i < r->ngroups; i++)
+		if (r->groups[i].cached > 0 || r->groups[i].cache_write > 0)
+			cache_line(&r->groups[i], r->groups[i].key, width);
+	cache_line(&r->total, "total", width);
+	printf("saved: what cache reads saved against full input, less what writes cost over it;\n"
+	    "unread: written to the cache and never read again before it expired.\n");
+}
+
 static void
 usage_text(const struct usage_report *r, const char *month_name)
 {
@@ -220,6 +373,7 @@ usage_text(const struct usage_report *r, const char *month_name)
 			print_sum(&r->groups[i], r->groups[i].key, width);
 		print_sum(&r->total, "total", width);
 	}
+	cache_text(r, width);
 	if (r->total.estimated)
 		printf("~ marks estimates: the provider reported no usage, or the request ended"
 		    " before it did.\n");
@@ -273,6 +427,11 @@ json_sum(const struct usage_report *r, const struct usage_sum *s)
 	report_json_money(o, "cost", s->cost);
 	cJSON_AddBoolToObject(o, "estimated", s->estimated);
 	report_json_int(o, "unknown_cost_requests", s->unknown);
+	report_json_money(o, "cache_saved", s->cache_saved);
+	report_json_money(o, "cache_write_extra", s->cache_extra);
+	report_json_money(o, "cache_net_saving", s->cache_saved - s->cache_extra);
+	report_json_int(o, "cache_unread_write_tokens", s->unread);
+	report_json_money(o, "cache_waste", s->waste);
 	if (r->frontier != NULL) {
 		report_json_money(o, "frontier_cost", s->frontier);
 		report_json_money(o, "saving", s->frontier - s->compared_cost);
@@ -414,13 +573,16 @@ cli_usage(struct app *cli, int argc, char **argv)
 	if (cli_spend_draws(argc, argv))
 		return cli_spend_chart(cli, start, end);
 	r.frontier = spend_frontier_model(cli->cat);
+	r.cat = cli->cat;
 	if ((l = cli_ledger_open(cli, &cause)) == NULL ||
 	    ledger_rows(l, start, end, usage_row, &r, &cause) < 0) {
 		fprintf(stderr, "llm: usage: %s\n", cause);
 		free(cause);
+		pending_flush(&r);
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	pending_flush(&r);
 	/* an empty month has no groups array at all, and qsort must not see NULL */
 	if (r.ngroups > 1 && r.by == BY_TIER)
 		qsort(r.groups, r.ngroups, sizeof *r.groups, cmp_tier);

@@ -60,6 +60,8 @@ enum ktype {
 	K_LIST,
 	K_PERCENTS, /* "50, 80, 100": struct config's warn_at; empty: none */
 	K_QUALITY,  /* a share above 0, at most 1 (three decimals) */
+	K_TTL,      /* 5m or 1h -> seconds */
+	K_COMPACT,  /* a token count, or a fraction of the window: 0.7 or 70% */
 };
 
 /*
@@ -96,6 +98,10 @@ static const struct key llm_keys[] = {
 	LLM_KEY("warn_at", K_PERCENTS, warn_at, "50, 80, 100",
 	    "say once a month when spend passes these % of the budget"),
 	LLM_KEY("learn", K_BOOL, learn, "yes", "learn from re-asks and chosen tiers"),
+	LLM_KEY("cache", K_BOOL, cache, "yes", "ask providers to cache the stable prefix"),
+	LLM_KEY("cache_ttl", K_TTL, cache_ttl, "5m", "how long a cache breakpoint asks for: 5m or 1h"),
+	LLM_KEY("compact_at", K_COMPACT, compact_at, "70%",
+	    "history that starts compaction: tokens, or a share of the window; 0: never"),
 };
 
 static const struct key git_keys[] = {
@@ -131,6 +137,8 @@ static const struct key model_keys[] = {
 	    "dollars per million input tokens written to the cache"),
 	MODEL_KEY("context", K_I64, context, NULL, "the context window in tokens"),
 	MODEL_KEY("max_output", K_I64, max_output, NULL, "the longest reply in tokens"),
+	MODEL_KEY("cache", K_BOOL, cache, NULL, "whether requests to it ask for caching"),
+	MODEL_KEY("cache_min", K_I64, cache_min, NULL, "the shortest prefix in tokens it caches"),
 };
 
 struct parse {
@@ -251,6 +259,42 @@ set_percents(struct parse *p, const char *name, const char *v)
 	cfg->nwarn_at = n;
 }
 
+/*
+ * compact_at: a whole number is tokens; a fraction (0.7) or a percentage
+ * (70%) is that much of the model's context window; 0 turns it off.
+ */
+static void
+set_compact(struct parse *p, const struct key *k, const char *v)
+{
+	struct config *cfg = p->cfg;
+	size_t n = strlen(v);
+	int64_t x;
+
+	if (n > 1 && v[n - 1] == '%') {
+		char *num = xstrndup(v, n - 1);
+		bool ok = str_to_fixed(num, 1, &x) && x >= 0 && x <= 1000;
+
+		free(num);
+		if (ok) {
+			cfg->compact_at = 0;
+			cfg->compact_permille = (long)x;
+			return;
+		}
+	} else if (strchr(v, '.') != NULL) {
+		if (str_to_fixed(v, 3, &x) && x >= 0 && x <= 1000) {
+			cfg->compact_at = 0;
+			cfg->compact_permille = (long)x;
+			return;
+		}
+	} else if (str_to_i64(v, &x) && x >= 0 && x <= (int64_t)1 << 40) {
+		cfg->compact_at = x;
+		cfg->compact_permille = 0;
+		return;
+	}
+	perr(p, "%s: expected a token count (60000), a fraction of the context window (0.7 or "
+	    "70%%) or 0 for never, got '%s'", k->name, v);
+}
+
 /* Store value v for key k into the struct at base. */
 static void
 set_key(struct parse *p, const struct key *k, void *base, const char *v)
@@ -321,6 +365,17 @@ set_key(struct parse *p, const struct key *k, void *base, const char *v)
 		else
 			*(double *)field = (double)n / 1000;
 		return;
+	case K_TTL:
+		if (strcmp(v, "5m") == 0 || strcmp(v, "300") == 0)
+			*(long *)field = 300;
+		else if (strcmp(v, "1h") == 0 || strcmp(v, "3600") == 0)
+			*(long *)field = 3600;
+		else
+			perr(p, "%s: expected 5m or 1h, got '%s'", k->name, v);
+		return;
+	case K_COMPACT:
+		set_compact(p, k, v);
+		return;
 	}
 }
 
@@ -387,6 +442,7 @@ model_get(struct config *cfg, const char *name, int line)
 	mc->tier = TIER_AUTO;
 	mc->in_price = mc->out_price = PRICE_UNKNOWN;
 	mc->cached_price = mc->cache_write_price = PRICE_UNKNOWN;
+	mc->cache = true;
 	mc->line = line;
 	return mc;
 }
@@ -714,6 +770,17 @@ config_check_models(const struct config *cfg, bool (*known)(void *arg, const cha
 	return -1;
 }
 
+const struct model_conf *
+config_model(const struct config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nmodels; i++)
+		if (strcmp(cfg->models[i].name, name) == 0)
+			return &cfg->models[i];
+	return NULL;
+}
+
 const struct provider_conf *
 config_provider(const struct config *cfg, const char *name)
 {
@@ -792,6 +859,18 @@ dump_key(FILE *f, const struct key *k, const void *base)
 	case K_QUALITY:
 		fprintf(f, "%s = %.3g", k->name, *(const double *)field);
 		return true;
+	case K_TTL:
+		fprintf(f, "%s = %s", k->name, *(const long *)field >= 3600 ? "1h" : "5m");
+		return true;
+	case K_COMPACT: {
+		const struct config *cfg = base;
+
+		if (cfg->compact_at > 0 || cfg->compact_permille == 0)
+			fprintf(f, "%s = %" PRId64, k->name, cfg->compact_at);
+		else
+			fprintf(f, "%s = %ld%%", k->name, cfg->compact_permille / 10);
+		return true;
+	}
 	case K_LIST:
 		break;
 	}

@@ -39,6 +39,8 @@ struct model_conf {
 	int64_t cache_write_price;
 	int64_t context;
 	int64_t max_output;
+	bool cache;          /* no: never ask for prompt caching on this model */
+	int64_t cache_min;   /* tokens a prefix needs to be cached; 0: built-in */
 	int line;
 };
 
@@ -72,6 +74,10 @@ struct config {
 	int warn_at[CONFIG_WARN_MAX]; /* percents of the budget warned of once a month, ascending */
 	size_t nwarn_at;             /* default 50, 80, 100; an empty warn_at: none */
 	bool learn;                  /* the router learns from re-asks, overrides and pins; default yes */
+	bool cache;                  /* ask providers to cache the stable prefix; default yes */
+	long cache_ttl;              /* seconds a cache breakpoint asks for: 300 (default) or 3600 */
+	int64_t compact_at;          /* tokens of history that start compaction; 0: see compact_permille */
+	long compact_permille;       /* or this fraction (1/1000) of the model's window; default 700 */
 
 	struct provider_conf *providers;
 	size_t nproviders;
@@ -107,6 +113,8 @@ void config_done(struct config *cfg);
  */
 int config_check_models(const struct config *cfg, bool (*known)(void *arg, const char *name),
     void *arg, char **cause);
+/* The [model.NAME] section called name, or NULL. */
+const struct model_conf *config_model(const struct config *cfg, const char *name);
 /* The provider section called name, or NULL. */
 const struct provider_conf *config_provider(const struct config *cfg, const char *name);
 /* Write the merged config as INI (for llm config show). */

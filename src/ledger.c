@@ -982,7 +982,8 @@ ledger_conv_load(struct ledger *l, int64_t conv, char ***roles, char ***texts, s
 
 	*roles = *texts = NULL;
 	*n = 0;
-	if (store_msgs(l->st, conv, &m, &k, cause) < 0)
+	/* what a summary stands for is never sent again: it is not read either */
+	if (store_msgs_recent(l->st, conv, &m, &k, cause) < 0)
 		return -1;
 	if (k > 0) {
 		*roles = xcalloc(k, sizeof **roles);
@@ -1052,4 +1053,33 @@ ledger_days(struct ledger *l, int64_t start, int64_t end, int64_t now, int64_t *
 		ledger_fail(l, "days", cause);
 	ledger_run(l, rc < 0 ? SQL_ROLLBACK : SQL_COMMIT);
 	return rc;
+}
+
+int
+ledger_conv_last(struct ledger *l, int64_t conv, ledger_last_fn fn, void *arg)
+{
+	sqlite3_stmt *st;
+	struct ledger_last last;
+	int rc;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT model, time, input_tokens, cached_input_tokens,"
+	    " cache_write_tokens, cache_write_1h_tokens FROM usage WHERE id IN (SELECT max(id)"
+	    " FROM usage WHERE conversation_id = ?1 AND status = 'ok' AND model IS NOT NULL"
+	    " GROUP BY model)", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, conv);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&last, 0, sizeof last);
+		last.model = (const char *)sqlite3_column_text(st, 0);
+		last.time = sqlite3_column_int64(st, 1);
+		last.usage.input = sqlite3_column_int64(st, 2);
+		last.usage.cached_input = sqlite3_column_int64(st, 3);
+		last.usage.cache_write = sqlite3_column_int64(st, 4);
+		last.usage.cache_write_1h = sqlite3_column_int64(st, 5);
+		last.usage.reported = true;
+		if (last.model != NULL)
+			fn(arg, &last);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -160,10 +160,23 @@ int ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char 
 int64_t ledger_conv_latest(struct ledger *l);
 /* Whether conversation conv exists. */
 bool ledger_conv_exists(struct ledger *l, int64_t conv);
-/* Load a conversation's messages in order; roles/texts malloc'd; free with ledger_msgs_free. */
+/*
+ * Load a conversation's messages in order, after those its summary stands for
+ * (store_conv_summary); roles/texts malloc'd; free with ledger_msgs_free.
+ */
 int ledger_conv_load(struct ledger *l, int64_t conv, char ***roles, char ***texts, size_t *n,
     char **cause);
 /* Free what ledger_conv_load returned; accepts NULLs. */
 void ledger_msgs_free(char **roles, char **texts, size_t n);
+
+/* A conversation's last good request on one model, for what its cache may still hold. */
+struct ledger_last {
+	const char *model;       /* borrowed for the call */
+	int64_t time;
+	struct usage usage;
+};
+typedef void (*ledger_last_fn)(void *arg, const struct ledger_last *last);
+/* Call fn with the last request of conversation conv that ended well, once per model. 0 or -1. */
+int ledger_conv_last(struct ledger *l, int64_t conv, ledger_last_fn fn, void *arg);
 
 #endif

@@ -26,6 +26,7 @@ struct msg {
 	const char *text;
 	const struct image *images;   /* sent with the text (user turns); NULL: none */
 	size_t nimages;
+	bool cache_mark;       /* a prompt-cache breakpoint after this message (Anthropic) */
 };
 
 /* What to ask; everything borrowed for the duration of the call. */
@@ -39,6 +40,10 @@ struct request {
 	bool completion_tokens; /* OpenAI itself: send max_completion_tokens */
 	bool temperature_set;  /* false: the provider's default */
 	int temperature_milli; /* sampling temperature x 1000 (0.2 -> 200) */
+	bool cache;            /* prompt caching is on for this request */
+	const char *cache_key; /* OpenAI prompt_cache_key; NULL: none sent */
+	int cache_ttl;         /* seconds a breakpoint asks for: 300 or 3600 */
+	bool cache_system;     /* a breakpoint after the system prompt (Anthropic) */
 };
 
 /*

@@ -166,6 +166,57 @@ anthropic_add_images(cJSON *root, const struct request *req)
 	}
 }
 
+/* {"type":"ephemeral"}, with the 1-hour lifetime when asked for. */
+static cJSON *
+anthropic_cache_control(const struct request *req)
+{
+	cJSON *cc = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(cc, "type", "ephemeral");
+	if (req->cache_ttl >= 3600)
+		cJSON_AddStringToObject(cc, "ttl", "1h");
+	return cc;
+}
+
+/*
+ * Put a breakpoint on the last block of owner[key]: a plain string becomes
+ * the one text block it stands for, which the API caches as the same prompt.
+ */
+static void
+anthropic_mark(cJSON *owner, const char *key, const struct request *req)
+{
+	cJSON *content = cJSON_GetObjectItemCaseSensitive(owner, key), *blocks, *last;
+
+	if (cJSON_IsString(content)) {
+		blocks = cJSON_CreateArray();
+		last = cJSON_CreateObject();
+		cJSON_AddStringToObject(last, "type", "text");
+		cJSON_AddStringToObject(last, "text", content->valuestring);
+		cJSON_AddItemToArray(blocks, last);
+		cJSON_ReplaceItemInObjectCaseSensitive(owner, key, blocks);
+		content = blocks;
+	}
+	last = cJSON_IsArray(content) ? cJSON_GetArrayItem(content, cJSON_GetArraySize(content) - 1) : NULL;
+	if (cJSON_IsObject(last) && cJSON_GetObjectItemCaseSensitive(last, "cache_control") == NULL)
+		cJSON_AddItemToObject(last, "cache_control", anthropic_cache_control(req));
+}
+
+/* Prompt-cache breakpoints where the request asks for them: the system prompt, marked messages. */
+static void
+anthropic_cache(cJSON *root, const struct request *req)
+{
+	cJSON *msgs = cJSON_GetObjectItemCaseSensitive(root, "messages");
+	size_t i;
+
+	if (!req->cache)
+		return;
+	if (req->cache_system && req->system != NULL)
+		anthropic_mark(root, "system", req);
+	for (i = 0; i < req->nmsgs; i++)
+		if (req->msgs[i].cache_mark)
+			anthropic_mark(cJSON_GetArrayItem(msgs, (int)i), "content", req);
+}
+
 static char *
 anthropic_body(const struct request *req)
 {
@@ -180,9 +231,10 @@ anthropic_body(const struct request *req)
 	msgs = cJSON_AddArrayToObject(root, "messages");
 	for (i = 0; i < req->nmsgs; i++)
 		wire_add_msg(msgs, req->msgs[i].role, req->msgs[i].text);
+	anthropic_add_images(root, req);
+	anthropic_cache(root, req);
 	cJSON_AddBoolToObject(root, "stream", req->stream);
 	wire_add_temperature(root, req);
-	anthropic_add_images(root, req);
 	return wire_print(root);
 }
 

@@ -226,6 +226,17 @@ openai_add_images(cJSON *root, const struct request *req)
 	}
 }
 
+/*
+ * OpenAI caches long prefixes by itself; the key keeps one conversation's
+ * requests on the same cache (sent only where the API accepts it).
+ */
+static void
+openai_cache(cJSON *root, const struct request *req)
+{
+	if (req->cache && req->cache_key != NULL)
+		cJSON_AddStringToObject(root, "prompt_cache_key", req->cache_key);
+}
+
 static char *
 openai_body(const struct request *req)
 {
@@ -247,6 +258,7 @@ openai_body(const struct request *req)
 		    (double)req->max_tokens);
 	wire_add_temperature(root, req);
 	openai_add_images(root, req);
+	openai_cache(root, req);
 	return wire_print(root);
 }
 

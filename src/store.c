@@ -242,6 +242,9 @@ static const char *const store_migrations[] = {
 	" INSERT INTO messages_fts (rowid, text) VALUES (NEW.id, NEW.text);"
 	" END;"
 	"INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');",
+	/* 8: a compacted conversation goes on from a summary of its first messages */
+	"ALTER TABLE conversations ADD COLUMN summary TEXT;"
+	"ALTER TABLE conversations ADD COLUMN summary_upto INTEGER NOT NULL DEFAULT 0;",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,
@@ -752,6 +755,49 @@ store_conv_set_role(struct store *s, int64_t conv, const char *role)
 	    role);
 }
 
+/* Keep summary as what stands for conversation conv's first upto messages. */
+int
+store_conv_set_summary(struct store *s, int64_t conv, const char *summary, int64_t upto)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(s->db, "UPDATE conversations SET summary = ?2, summary_upto = ?3"
+	    " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, conv);
+	sqlite3_bind_text(st, 2, summary, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, upto);
+	if (sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(s->db) == 1)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Read conversation conv's summary (malloc'd; NULL: none) and how many messages it stands for. */
+int
+store_conv_summary(struct store *s, int64_t conv, char **summary, int64_t *upto)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	*summary = NULL;
+	*upto = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT summary, summary_upto FROM conversations WHERE id = ?1",
+	    -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, conv);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+			*summary = xstrdup((const char *)sqlite3_column_text(st, 0));
+			*upto = sqlite3_column_int64(st, 1);
+		}
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* Mark a conversation as the git hook's draft. */
 int
 store_conv_set_draft(struct store *s, int64_t conv)
@@ -823,6 +869,29 @@ store_msgs(struct store *s, int64_t conv, struct store_msg **out, size_t *count,
 	    " + u.cache_write_1h_tokens, u.output_tokens, u.cost_pico, u.estimated, u.status"
 	    " FROM messages m LEFT JOIN usage u ON u.id = m.usage_id"
 	    " WHERE m.conversation_id = ? ORDER BY m.id", conv, &store_msg_kind, &v, count, cause);
+	*out = v;
+	return rc;
+}
+
+/*
+ * A conversation's messages after those its summary stands for (all of them
+ * without one), in order: what a request still sends word for word.
+ */
+int
+store_msgs_recent(struct store *s, int64_t conv, struct store_msg **out, size_t *count,
+    char **cause)
+{
+	void *v;
+	int rc;
+
+	rc = store_select(s, "SELECT m.id, m.created, coalesce(m.usage_id, 0), m.role,"
+	    " m.text, u.provider, u.model, u.tier,"
+	    " u.input_tokens + u.cached_input_tokens + u.cache_write_tokens"
+	    " + u.cache_write_1h_tokens, u.output_tokens, u.cost_pico, u.estimated, u.status"
+	    " FROM messages m LEFT JOIN usage u ON u.id = m.usage_id"
+	    " WHERE m.conversation_id = ?1 ORDER BY m.id LIMIT -1 OFFSET (SELECT"
+	    " coalesce(max(summary_upto), 0) FROM conversations WHERE id = ?1 AND summary IS NOT"
+	    " NULL)", conv, &store_msg_kind, &v, count, cause);
 	*out = v;
 	return rc;
 }

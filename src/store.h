@@ -10,7 +10,7 @@ struct sqlite3;
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_VERSION 7
+#define STORE_VERSION 8
 /* How long a statement waits for another process's write lock, in milliseconds. */
 #define STORE_BUSY_MS 10000
 /* Titles are cut to this many bytes (at a character boundary). */
@@ -69,6 +69,10 @@ int64_t store_conv_latest(struct store *s);
 int store_conv_set_system(struct store *s, int64_t conv, const char *system);
 /* Keep role (NULL: none) as conversation conv's role. 0 or -1. */
 int store_conv_set_role(struct store *s, int64_t conv, const char *role);
+/* Keep summary as what stands for conversation conv's first upto messages. 0 or -1. */
+int store_conv_set_summary(struct store *s, int64_t conv, const char *summary, int64_t upto);
+/* Read conv's summary (malloc'd; NULL: none) and how many messages it stands for. 0 or -1. */
+int store_conv_summary(struct store *s, int64_t conv, char **summary, int64_t *upto);
 /* Mark conversation conv as a git hook's draft: kept and billed, never continued. 0 or -1. */
 int store_conv_set_draft(struct store *s, int64_t conv);
 /* Read conversation conv (nmsgs included) into *out; free with store_conv_done. 0 or -1. */
@@ -87,6 +91,9 @@ int store_conv_list_all(struct store *s, size_t n, struct store_conv **out, size
 void store_convs_free(struct store_conv *c, size_t n);
 /* A conversation's messages in order. 0 or -1. */
 int store_msgs(struct store *s, int64_t conv, struct store_msg **out, size_t *count,
+    char **cause);
+/* The messages after those conv's summary stands for (all without one), in order. 0 or -1. */
+int store_msgs_recent(struct store *s, int64_t conv, struct store_msg **out, size_t *count,
     char **cause);
 /* Free a list from store_msgs; accepts NULL. */
 void store_msgs_free(struct store_msg *m, size_t n);

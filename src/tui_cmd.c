@@ -97,6 +97,13 @@ cmd_retry(struct tui *t, char *arg)
 }
 
 static void
+cmd_compact(struct tui *t, char *arg)
+{
+	(void)arg;
+	tui_compact(t);
+}
+
+static void
 cmd_budget(struct tui *t, char *arg)
 {
 	char spent[32], res[32], lim[32], *s;
@@ -527,6 +534,8 @@ const struct tui_verb tui_verbs[ACT_COUNT] = {
 	[ACT_NEW] = { "new", "", "start a new conversation", NULL, { NULL }, cmd_new },
 	[ACT_RESUME] = { "resume", "[ID]", "continue an earlier conversation",
 	    "continue an earlier conversation", { "F6" }, cmd_resume },
+	[ACT_COMPACT] = { "compact", "", "summarise the older turns on the cheap tier", NULL,
+	    { NULL }, cmd_compact },
 	[ACT_FILE] = { "file", "PATH", "attach a file to the next message", NULL, { NULL }, cmd_file },
 	[ACT_RUN] = { "run", "CMD", "run a command (after y) and attach its output", NULL, { NULL },
 	    cmd_run },

@@ -110,6 +110,7 @@ enum tui_action {
 	ACT_USAGE,
 	ACT_NEW,
 	ACT_RESUME,
+	ACT_COMPACT,
 	ACT_FILE,
 	ACT_RUN,
 	ACT_SAVE,
@@ -321,6 +322,8 @@ void tui_submit(struct tui *t, const char *line);
 char *tui_compose(const struct tui *t, const char *input);
 /* Re-ask the last turn one tier up. */
 void tui_retry_up(struct tui *t);
+/* Summarise the conversation's older turns now, on the cheap tier. */
+void tui_compact(struct tui *t);
 /* Continue conversation id: load it into the transcript. */
 int tui_resume(struct tui *t, int64_t id);
 /* The options a turn is sent with now. */

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "config.h"
 #include "cmd_check.h"
 #include "pricing.h"
@@ -90,7 +91,7 @@ static char *
 turn_info(const struct chat_turn *turn)
 {
 	struct buf b;
-	char in[16], out[16], money[32];
+	char in[16], out[16], money[32], note[96];
 	size_t i;
 
 	buf_init(&b, 0);
@@ -105,6 +106,9 @@ turn_info(const struct chat_turn *turn)
 		buf_addf(&b, "%s%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s", i ? "\n" : "",
 		    tier_str(s->tier), s->model ? s->model->name : "?", s->estimated ? "~" : "", in, out,
 		    money);
+		cache_note(&s->usage, s->cache_saved, s->cache_extra, s->estimated, note, sizeof note);
+		if (*note != '\0')
+			buf_addf(&b, " \xc2\xb7 %s", note);
 		if (s->why != NULL && strcmp(s->why, "routed") != 0)
 			buf_addf(&b, " \xc2\xb7 %s", s->why);
 	}
@@ -353,6 +357,31 @@ tui_retry_up(struct tui *t)
 
 		tui_view_add(&t->view, TUI_NOTE, s, strlen(s));
 		free(s);
+	}
+	started(t, rc);
+}
+
+/* Summarise the older turns now: later turns send the summary and the recent turns. */
+void
+tui_compact(struct tui *t)
+{
+	struct chat_opts o;
+	int rc;
+
+	if (chat_busy(t->chat)) {
+		tui_status(t, true, "a reply is still streaming");
+		return;
+	}
+	tui_opts(t, &o);
+	rc = chat_compact(t->chat, &o, tui_callbacks(t));
+	if (rc != 0 && chat_last(t->chat)->error == NULL) {
+		tui_status(t, true, "/compact: too few turns to summarise yet");
+		return;
+	}
+	if (rc == 0) {
+		const char *s = "compacting: the older turns are summarised on the cheap tier";
+
+		tui_view_add(&t->view, TUI_NOTE, s, strlen(s));
 	}
 	started(t, rc);
 }

@@ -86,6 +86,34 @@ FAULTS (streams; a non-streamed reply does the same to its one body):
   slow         pieces with delay_ms (default 50) between them
   escape       text with terminal escapes (ESCAPE_TEXT below)
 
+Prompt cache (off unless --cache or POST /_control/cache {"on": true}):
+  POST /_control/cache     {"on": bool, "now": epoch seconds (freezes the
+                           clock; null: real time), "advance": seconds to
+                           add to the frozen clock, "min": {"model id
+                           prefix": tokens}, "clear": true (forget entries)}
+  GET  /_control/cache     the settings and every live entry
+With it on, a reply spec without explicit cache figures reports what an
+honest prefix cache per wire format gives, tokens counted as ceil(chars/4):
+  Anthropic  cache_control on blocks (tools, system, message content) or at
+             the top level (the last block); at most 4, else HTTP 400. At each
+             breakpoint whose prefix reaches the model's minimum (Opus 4.5/4.6
+             and Haiku 4.5: 4096; Opus 4.7 and Haiku 3.x: 2048; Opus 5,
+             Fable 5, Mythos 5: 512; others 1024) an entry is looked up at
+             that block and up to 20 blocks before it; reads are the longest
+             hit, writes the rest up to the last breakpoint, split into 1-hour
+             and 5-minute parts by ttl; entries live 300 s or 3600 s from
+             their last use. Prefixes are keyed by model and exact content.
+  OpenAI     automatic above 1024 prompt tokens, in 128-token steps of the
+             longest common prefix with a prompt seen in the last 300 s on the
+             same model (DeepSeek variant: 64-token steps from 64, reported as
+             prompt_cache_hit_tokens); no write charge. prompt_cache_key only
+             routes on the real API and changes nothing here.
+  Gemini     implicit: the longest common prefix (systemInstruction, then
+             contents) with a request of the last 300 s on the same model,
+             from the model's minimum (2.5 Flash/Pro: 2048; 3.x and later:
+             4096; others 1024), as cachedContentTokenCount.
+  Ollama     nothing is reported.
+
 Each model request (and any request that is not a control request) is
 appended to --log as one JSON line: {"method","path","query","headers",
 "body","format","time"}, flushed before the reply starts; time is when it
@@ -94,6 +122,7 @@ arrived (epoch seconds, to the millisecond), for checking retry delays.
 
 import argparse
 import collections
+import hashlib
 import json
 import math
 import os
@@ -243,6 +272,8 @@ class Reply:
                 "cached": int(u.get("cached", 0)),
                 "cache_write": int(u.get("cache_write", 0)),
                 "reasoning": int(u.get("reasoning", 0)),
+                "cache_write_1h": int(u.get("cache_write_1h", 0)),
+                "sim": bool(u.get("sim")),
             }
         self.usage_fault = spec.get("usage_fault")
 
@@ -414,9 +445,15 @@ class Anthropic:
 
     def usage_obj(self, output):
         u = self.r.usage
-        return self.r.craft({"input_tokens": u["input"], "cache_creation_input_tokens": u["cache_write"],
-                             "cache_read_input_tokens": u["cached"], "output_tokens": output,
-                             "service_tier": "standard"})
+        obj = {"input_tokens": u["input"], "cache_creation_input_tokens": u["cache_write"],
+               "cache_read_input_tokens": u["cached"], "output_tokens": output,
+               "service_tier": "standard"}
+        if u["sim"]:
+            # the prompt cache's figures: writes split by lifetime, as the API does
+            obj["cache_creation_input_tokens"] = u["cache_write"] + u["cache_write_1h"]
+            obj["cache_creation"] = {"ephemeral_5m_input_tokens": u["cache_write"],
+                                     "ephemeral_1h_input_tokens": u["cache_write_1h"]}
+        return self.r.craft(obj)
 
     def head(self):
         msg = {"id": "msg_" + self.rid, "type": "message", "role": "assistant", "model": self.model,
@@ -690,6 +727,210 @@ def classify(method, path):
 
 # ---------------------------------------------------------------- state
 
+# ---------------------------------------------------------------- prompt cache
+
+ANTHROPIC_MIN = [("claude-opus-4-6", 4096), ("claude-opus-4-5", 4096), ("claude-haiku-4-5", 4096),
+                 ("claude-opus-4-7", 2048), ("claude-3-5-haiku", 2048), ("claude-3-haiku", 2048),
+                 ("claude-haiku-3", 2048), ("claude-opus-5", 512), ("claude-fable-5", 512),
+                 ("claude-mythos-5", 512)]
+GEMINI_MIN = [("gemini-2.5-flash", 2048), ("gemini-2.5-pro", 2048), ("gemini-3", 4096),
+              ("gemini-4", 4096)]
+TTL_5M, TTL_1H = 300, 3600
+
+
+def role_mark(role):
+    """One control character standing for a message's role in a prompt's text."""
+    return {"user": "\x01", "assistant": "\x02", "model": "\x02", "system": "\x03"}.get(role, "\x04")
+
+
+def text_block(b):
+    """A content string as the text block it stands for: both are the same prompt."""
+    return {"type": "text", "text": b} if isinstance(b, str) else b
+
+
+def canon(obj):
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def no_marks(v):
+    """v without cache_control: markers are not part of the cached content."""
+    if isinstance(v, dict):
+        return {k: no_marks(x) for k, x in v.items() if k != "cache_control"}
+    if isinstance(v, list):
+        return [no_marks(x) for x in v]
+    return v
+
+
+class PrefixCache:
+    """Prefix caches per wire format, on a clock that tests can freeze."""
+
+    def __init__(self, on=False):
+        self.lock = threading.Lock()
+        self.on = on
+        self.now = None
+        self.mins = {}
+        self.entries = {}   # (format, model, key) -> [expiry, ttl, tokens]
+        self.prompts = {}   # (format, model) -> list of [expiry, text]
+
+    def clock(self):
+        return self.now if self.now is not None else time.time()
+
+    def control(self, spec):
+        with self.lock:
+            if "on" in spec:
+                self.on = bool(spec["on"])
+            if "now" in spec:
+                self.now = None if spec["now"] is None else float(spec["now"])
+            if spec.get("advance"):
+                self.now = self.clock() + float(spec["advance"])
+            if isinstance(spec.get("min"), dict):
+                self.mins.update({str(k): int(v) for k, v in spec["min"].items()})
+            if spec.get("clear"):
+                self.entries.clear()
+                self.prompts.clear()
+
+    def show(self):
+        with self.lock:
+            now = self.clock()
+            return {"on": self.on, "now": self.now,
+                    "entries": [{"format": k[0], "model": k[1], "tokens": v[2], "ttl": v[1],
+                                 "expires_in": round(v[0] - now, 3)}
+                                for k, v in self.entries.items() if v[0] > now],
+                    "prompts": sum(1 for v in self.prompts.values() for p in v if p[0] > now)}
+
+    def minimum(self, fmt, model, table, default):
+        for k, v in list(self.mins.items()) + table:
+            if model.startswith(k):
+                return v
+        return default
+
+    def usage(self, fmt, model, body, variant):
+        """Cache figures for one request: {"input", "cached", "cache_write", "cache_write_1h"}, or None."""
+        with self.lock:
+            if not self.on or not isinstance(body, dict):
+                return None
+            if fmt == "anthropic":
+                return self.anthropic(model, body)
+            if fmt == "openai":
+                unit, low = (64, 64) if variant == "deepseek" else (128, 1024)
+                text = "".join(role_mark(m.get("role")) + text_of(m.get("content"))
+                               for m in body.get("messages") or [] if isinstance(m, dict))
+                return self.implicit(fmt, model, text, request_chars(fmt, body), unit,
+                                     self.minimum(fmt, model, [], low))
+            if fmt == "gemini":
+                si = body.get("systemInstruction") or body.get("system_instruction") or {}
+                text = role_mark("system") + text_of(si.get("parts") if isinstance(si, dict) else "")
+                text += "".join(role_mark(c.get("role")) + text_of(c.get("parts"))
+                                for c in body.get("contents") or [] if isinstance(c, dict))
+                return self.implicit(fmt, model, text, request_chars(fmt, body), 1,
+                                     self.minimum(fmt, model, GEMINI_MIN, 1024))
+            return None
+
+    def implicit(self, fmt, model, text, chars, unit, low):
+        """Automatic caching: the longest common prefix with a recent prompt."""
+        now, total = self.clock(), ceil4(chars)
+        live = [p for p in self.prompts.get((fmt, model), []) if p[0] > now]
+        best, best_p = 0, None
+        for p in live:
+            n = len(os.path.commonprefix([p[1], text]))
+            if n > best:
+                best, best_p = n, p
+        # role marks are not text: take them out of the common prefix
+        best_text = best - sum(1 for ch in text[:best] if ch < "\x05")
+        cached = min(best_text // 4, total) // unit * unit
+        if total < low or cached < low:
+            cached = 0
+        if cached and best_p is not None:
+            best_p[0] = now + TTL_5M
+        if total >= low:
+            live = [p for p in live if p[1] != text] + [[now + TTL_5M, text]]
+        self.prompts[(fmt, model)] = live[-64:]
+        return {"input": total, "cached": cached, "cache_write": 0, "cache_write_1h": 0}
+
+    @staticmethod
+    def anthropic_blocks(body):
+        """[(key part, chars, cache_control or None)] in prompt order: tools, system, messages."""
+        blocks = []
+        for t in body.get("tools") or []:
+            blocks.append((canon(no_marks(t)), len(canon(no_marks(t))), (t or {}).get("cache_control")))
+        sysv = body.get("system")
+        if isinstance(sysv, str) and sysv:
+            blocks.append((canon(["system", text_block(sysv)]), len(sysv), None))
+        elif isinstance(sysv, list):
+            for b in sysv:
+                blocks.append((canon(["system", no_marks(b)]), len(text_of(b)),
+                               b.get("cache_control") if isinstance(b, dict) else None))
+        for m in body.get("messages") or []:
+            if not isinstance(m, dict):
+                continue
+            c = m.get("content")
+            parts = [c] if isinstance(c, str) else (c if isinstance(c, list) else [])
+            for b in parts:
+                blocks.append((canon([m.get("role"), no_marks(text_block(b))]), len(text_of(b)),
+                               b.get("cache_control") if isinstance(b, dict) else None))
+        return blocks
+
+    def anthropic(self, model, body):
+        now = self.clock()
+        blocks = self.anthropic_blocks(body)
+        if isinstance(body.get("cache_control"), dict) and blocks:
+            k, n, _ = blocks[-1]
+            blocks[-1] = (k, n, body["cache_control"])
+        keys, toks, acc, h = [], [], 0, ""
+        for k, n, _ in blocks:
+            h = hashlib.sha256((h + "\x00" + k).encode("utf-8", "surrogateescape")).hexdigest()
+            keys.append(("anthropic", model, h))
+            acc += n
+            toks.append(ceil4(acc))
+        total = toks[-1] if toks else 0
+        low = self.minimum("anthropic", model, ANTHROPIC_MIN, 1024)
+        marks = [(i, b[2]) for i, b in enumerate(blocks) if isinstance(b[2], dict)]
+        if len(marks) > 4:
+            raise CacheError("A maximum of 4 blocks with cache_control may be provided. Found %d."
+                             % len(marks))
+        read = last = last_1h = 0
+        writes = []   # a request never reads what it writes itself
+        for i, cc in marks:
+            if toks[i] < low:
+                continue
+            ttl = TTL_1H if cc.get("ttl") == "1h" else TTL_5M
+            for j in range(i, max(-1, i - 21), -1):
+                e = self.entries.get(keys[j])
+                if e is not None and e[0] > now and toks[j] >= low:
+                    e[0] = now + e[1]
+                    read = max(read, toks[j])
+                    break
+            writes.append((keys[i], ttl, toks[i]))
+            last = toks[i]
+            if ttl == TTL_1H:
+                last_1h = toks[i]
+        for k, ttl, n in writes:
+            e = self.entries.get(k)
+            if e is None or e[0] <= now:
+                self.entries[k] = [now + ttl, ttl, n]
+        w1h = max(0, last_1h - read)
+        w5 = max(0, last - max(read, last_1h))
+        return {"input": total - read - w1h - w5, "cached": read, "cache_write": w5,
+                "cache_write_1h": w1h, "sim": True}
+
+
+class CacheError(Exception):
+    """A request the real API refuses for its cache settings."""
+
+
+def with_cache(spec, cu):
+    """spec with the prompt cache's figures where it gives none of its own."""
+    u = spec.get("usage", {})
+    if cu is None or u is None or u is False:
+        return spec
+    u = dict(u) if isinstance(u, dict) else {}
+    for k, v in cu.items():
+        u.setdefault(k, v)
+    spec = dict(spec)
+    spec["usage"] = u
+    return spec
+
+
 class State:
     def __init__(self, log_path):
         self.lock = threading.Lock()
@@ -729,6 +970,7 @@ class State:
 
 
 STATE = None
+CACHE = PrefixCache()
 
 
 # ---------------------------------------------------------------- handler
@@ -918,6 +1160,12 @@ class Handler(BaseHTTPRequestHandler):
         spec = STATE.next_spec()
         if not isinstance(spec, dict):
             spec = {}
+        try:
+            spec = with_cache(spec, CACHE.usage(fmt, str(gmodel or body.get("model") or ""), body,
+                                                spec.get("variant")))
+        except CacheError as e:
+            f = cls({}, rid, Reply({"usage": None}, fmt, {}), gmodel or "unknown")
+            return self.json_reply(400, f.status_body(400, {"message": str(e)}))
         reply = Reply(spec, fmt, body)
         model = gmodel or body.get("model") or "unknown"
         f = cls(body, rid, reply, str(model))
@@ -957,6 +1205,8 @@ class Handler(BaseHTTPRequestHandler):
             with STATE.lock:
                 n = len(STATE.queue)
             return self.json_reply(200, {"queued": n})
+        if what == "cache":
+            return self.cache_control(raw)
         if self.command != "POST" or what not in ("reply", "default", "reset"):
             return self.json_reply(404, {"error": "unknown control %s %s" % (self.command, what)})
         if what == "reset":
@@ -976,6 +1226,17 @@ class Handler(BaseHTTPRequestHandler):
                 STATE.queue.extend(specs)
             n = len(STATE.queue)
         return self.json_reply(200, {"ok": True, "queued": n})
+
+    def cache_control(self, raw):
+        if self.command == "POST":
+            try:
+                spec = json.loads(raw.decode("utf-8") or "{}")
+            except ValueError as e:
+                return self.json_reply(400, {"error": "cache settings are not JSON: %s" % e})
+            if not isinstance(spec, dict):
+                return self.json_reply(400, {"error": "cache settings are a JSON object"})
+            CACHE.control(spec)
+        return self.json_reply(200, CACHE.show())
 
     # -- replies
 
@@ -1101,10 +1362,13 @@ def main():
     ap.add_argument("--port-file", required=True, help="write the listening port here")
     ap.add_argument("--log", required=True, help="append one JSON line per request here")
     ap.add_argument("--port", type=int, default=0, help="port to listen on (0: any free one)")
+    ap.add_argument("--cache", action="store_true", help="keep an honest prompt cache (see above)")
+    ap.add_argument("--now", type=float, default=None, help="freeze the cache's clock at this epoch second")
     args = ap.parse_args()
 
     global STATE
     STATE = State(args.log)
+    CACHE.control({"on": args.cache, "now": args.now})
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
 

@@ -593,3 +593,9 @@ t_git_repo() {
 	git add README
 	git commit -q -m "initial" --no-verify
 }
+
+# fake_cache JSON: set the fake's prompt cache, e.g. fake_cache '{"on":true,"now":1700000000}'
+# (see the top of tests/fake_provider.py); the reply (settings and entries) is in $T/fake.ctl.
+fake_cache() {
+	_fake_post cache "$1"
+}

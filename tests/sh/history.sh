@@ -131,7 +131,8 @@ check_contains "/search: nothing found is said" "$(screen "$T/s2")" "no message 
 
 # --- an older database is indexed by the migration ------------------------------
 sqlite3 "$DB" "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_delete;
-    DROP TRIGGER messages_fts_update; DROP TABLE messages_fts; PRAGMA user_version = 6;
+    DROP TRIGGER messages_fts_update; DROP TABLE messages_fts; ALTER TABLE conversations DROP COLUMN summary;
+    ALTER TABLE conversations DROP COLUMN summary_upto; PRAGMA user_version = 6;
     INSERT INTO messages (conversation_id, role, text, created) VALUES ($other, 'user', 'platypus', 0);"
 run_llm logs -q platypus
 check_rc "migration: exit 0" 0

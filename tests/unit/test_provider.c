@@ -719,6 +719,62 @@ test_provider_bodies(void)
 	    "{\"model\":\"m-1\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"stream\":false}");
 }
 
+/* Prompt-cache fields: Anthropic breakpoints where marked, OpenAI's key, nothing elsewhere. */
+static void
+test_provider_cache_bodies(void)
+{
+	static const struct msg marked[] = {
+		{ .role = "user", .text = "Hi" },
+		{ .role = "assistant", .text = "Hello.", .cache_mark = true },
+		{ .role = "user", .text = "Why?", .cache_mark = true },
+	};
+	struct request req = { .model = "m-1", .system = "Be brief.", .msgs = marked, .nmsgs = 3,
+		.max_tokens = 256, .cache = true, .cache_ttl = 300, .cache_system = true,
+		.cache_key = "llm-conv-7" };
+
+	check_body(&provider_anthropic, &req,
+	    "{\"model\":\"m-1\",\"max_tokens\":256,\"system\":[{\"type\":\"text\",\"text\":"
+	    "\"Be brief.\",\"cache_control\":{\"type\":\"ephemeral\"}}],\"messages\":["
+	    "{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"assistant\",\"content\":[{\"type\":"
+	    "\"text\",\"text\":\"Hello.\",\"cache_control\":{\"type\":\"ephemeral\"}}]},"
+	    "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Why?\",\"cache_control\":"
+	    "{\"type\":\"ephemeral\"}}]}],\"stream\":false}");
+	check_body(&provider_openai, &req,
+	    "{\"model\":\"m-1\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+	    "{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"assistant\",\"content\":\"Hello.\"},"
+	    "{\"role\":\"user\",\"content\":\"Why?\"}],\"stream\":false,\"max_tokens\":256,"
+	    "\"prompt_cache_key\":\"llm-conv-7\"}");
+	check_body(&provider_gemini, &req,
+	    "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hi\"}]},"
+	    "{\"role\":\"model\",\"parts\":[{\"text\":\"Hello.\"}]},"
+	    "{\"role\":\"user\",\"parts\":[{\"text\":\"Why?\"}]}],"
+	    "\"systemInstruction\":{\"parts\":[{\"text\":\"Be brief.\"}]},"
+	    "\"generationConfig\":{\"maxOutputTokens\":256}}");
+	check_body(&provider_ollama, &req,
+	    "{\"model\":\"m-1\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+	    "{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"assistant\",\"content\":\"Hello.\"},"
+	    "{\"role\":\"user\",\"content\":\"Why?\"}],\"stream\":false,\"options\":{\"num_predict\":256}}");
+
+	/* one hour, and nothing at all once caching is off */
+	req.cache_ttl = 3600;
+	req.cache_system = false;
+	check_body(&provider_anthropic, &req,
+	    "{\"model\":\"m-1\",\"max_tokens\":256,\"system\":\"Be brief.\",\"messages\":["
+	    "{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"assistant\",\"content\":[{\"type\":"
+	    "\"text\",\"text\":\"Hello.\",\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"1h\"}}]},"
+	    "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Why?\",\"cache_control\":"
+	    "{\"type\":\"ephemeral\",\"ttl\":\"1h\"}}]}],\"stream\":false}");
+	req.cache = false;
+	check_body(&provider_anthropic, &req,
+	    "{\"model\":\"m-1\",\"max_tokens\":256,\"system\":\"Be brief.\",\"messages\":["
+	    "{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"assistant\",\"content\":\"Hello.\"},"
+	    "{\"role\":\"user\",\"content\":\"Why?\"}],\"stream\":false}");
+	check_body(&provider_openai, &req,
+	    "{\"model\":\"m-1\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+	    "{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"assistant\",\"content\":\"Hello.\"},"
+	    "{\"role\":\"user\",\"content\":\"Why?\"}],\"stream\":false,\"max_tokens\":256}");
+}
+
 static void
 check_url(const struct provider *p, const char *base, const char *model, bool stream, const char *want)
 {
@@ -954,6 +1010,7 @@ main(void)
 	RUN(test_provider_bodies);
 	RUN(test_provider_images);
 	RUN(test_provider_temperature);
+	RUN(test_provider_cache_bodies);
 	RUN(test_provider_urls_and_headers);
 	RUN(test_provider_errors);
 	RUN(test_provider_error_fallback);

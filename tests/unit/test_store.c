@@ -186,6 +186,27 @@ test_conversations(void)
 	CHECK_INT(n, 0);
 	ledger_msgs_free(roles, texts, n);
 
+	/* A summary of the first two messages: only what follows them is read to be sent. */
+	CHECK_INT(store_conv_set_summary(ledger_store(l), a, "they said hello", 2), 0);
+	CHECK_INT(ledger_conv_load(l, a, &roles, &texts, &n, &cause), 0);
+	CHECK_INT(n, 1);
+	if (n == 1)
+		CHECK_STR(texts[0], "again");
+	ledger_msgs_free(roles, texts, n);
+	{
+		char *summary = NULL;
+		int64_t upto = 0;
+
+		CHECK_INT(store_conv_summary(ledger_store(l), a, &summary, &upto), 0);
+		CHECK_STR(summary, "they said hello");
+		CHECK_INT(upto, 2);
+		free(summary);
+	}
+	/* the whole transcript is still there for llm logs */
+	CHECK_INT(store_msgs(ledger_store(l), a, &ms, &n, &cause), 0);
+	CHECK_INT(n, 3);
+	store_msgs_free(ms, n);
+
 	CHECK_INT(store_msgs(ledger_store(l), a, &ms, &n, &cause), 0);
 	CHECK_INT(n, 3);
 	if (n == 3) {
@@ -263,6 +284,8 @@ test_migrate_v1(void)
 	    " ALTER TABLE conversations DROP COLUMN role;"
 	    " DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_delete;"
 	    " DROP TRIGGER messages_fts_update; DROP TABLE messages_fts;"
+	    " ALTER TABLE conversations DROP COLUMN summary;"
+	    " ALTER TABLE conversations DROP COLUMN summary_upto;"
 	    " PRAGMA user_version = 2", NULL, NULL,
 	    NULL), SQLITE_OK);
 	sqlite3_close(db);

@@ -1,0 +1,99 @@
+# The prompt cache in every figure: each reply's line and --json, and llm usage, whose cache
+# totals equal direct sums over the ledger to the pico-dollar.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+LLM_NOW=1790000000
+export LLM_NOW
+fake_cache "{\"on\":true,\"now\":$LLM_NOW}"
+t_py -c 'print("static int table[] = {" + ", ".join(str(i) for i in range(1200)) + "};")' >"$T/big.c"
+
+# Anthropic: turn 1 writes, turn 2 reads (and writes its new part).
+run_llm -v -m test-mid -f "$T/big.c" "what is in it?"
+check_contains "line: turn 1 shows the cache write and its cost" "$ERR" " written, cache +\$"
+run_llm -v -m test-mid -c "and the last entry?"
+check_contains "line: turn 2 shows what was read and saved" "$ERR" " cached, "
+check_contains "line: with the saving" "$ERR" ", saved \$"
+run_llm -q -m test-mid -c --json "and the first?"
+printf '%s\n' "$OUT" >"$T/t3.json"
+read_t=$(json_get "$T/t3.json" usage.cached_input_tokens)
+write_t=$(json_get "$T/t3.json" usage.cache_write_tokens)
+check "json: turn 3 read the cache" test "$read_t" -gt 1000
+# test-mid: input $3/M, cached $0.30/M, writes 1.25 x input: exact decimals, never floats
+_PICO='
+import json, sys
+from decimal import Decimal
+u = json.load(open(sys.argv[1]), parse_float=Decimal)["usage"]
+print(int(u[sys.argv[2]] * 10**12))
+'
+check_eq "json: cache_saved_usd = read tokens x (input - cached price)" \
+    "$(t_py -c "$_PICO" "$T/t3.json" cache_saved_usd)" "$((read_t * 2700000))"
+check_eq "json: cache_write_extra_usd = written tokens x 0.25 x input" \
+    "$(t_py -c "$_PICO" "$T/t3.json" cache_write_extra_usd)" "$((write_t * 750000))"
+check "json: turn 3 wrote its new part" test "$write_t" -gt 0
+
+# OpenAI reads by itself; a second Anthropic conversation's write is never read.
+run_llm -q -m test-cheap -f "$T/big.c" "summarise"
+run_llm -q -m test-cheap -c "again"
+run_llm -q -m test-mid -f "$T/big.c" "a different question"
+LLM_NOW=$((LLM_NOW + 400))
+run_llm -q -m test-mid -c "after the cache expired"
+LLM_NOW=$((LLM_NOW + 4000))
+
+run_llm usage --json
+check_rc "usage --json: exit 0" 0
+printf '%s\n' "$OUT" >"$T/u.json"
+run_llm usage
+check_contains "usage: a prompt cache table" "$OUT" "Prompt cache, by model"
+check_contains "usage: with reads, writes, savings and waste" "$OUT" "read  written          saved   unread         wasted"
+
+# Direct sums over the ledger: prices of the test models in pico-dollars per token.
+t_py - "$LLM_DATA_DIR/llm.db" "$T/u.json" >"$T/sums" <<'PY'
+import json, sqlite3, sys
+price = {"test-mid": (3000000, 300000, 3750000, 6000000), "test-cheap": (100000, 25000, 125000, 200000),
+         "test-frontier": (5000000, 500000, 6250000, 10000000), "test-local": (0, 0, 0, 0)}
+db = sqlite3.connect(sys.argv[1])
+rows = db.execute("SELECT time, coalesce(conversation_id, 0), model, cached_input_tokens,"
+                  " cache_write_tokens, cache_write_1h_tokens FROM usage"
+                  " WHERE status NOT IN ('reserved', 'expired') ORDER BY time, id").fetchall()
+now = 1790000000 + 4400
+tot = {"saved": 0, "extra": 0, "unread": 0, "waste": 0}
+per = {}
+pending = {}
+def book(model, key, v):
+    tot[key] += v
+    per.setdefault(model, {"saved": 0, "extra": 0, "unread": 0, "waste": 0})[key] += v
+for t, conv, model, rd, w5, w1h in rows:
+    pin, pc, pw, pw1 = price[model]
+    book(model, "saved", rd * (pin - pc))
+    book(model, "extra", w5 * (pw - pin) + w1h * (pw1 - pin))
+    p = pending.pop((conv, model), None)
+    if p is not None:
+        pt, p5, p1 = p
+        u5 = 0 if rd > 0 and t - pt <= 300 else p5
+        u1 = 0 if rd > 0 and t - pt <= 3600 else p1
+        book(model, "unread", u5 + u1)
+        book(model, "waste", u5 * (pw - pin) + u1 * (pw1 - pin))
+    if w5 + w1h > 0:
+        pending[(conv, model)] = (t, w5, w1h)
+for (conv, model), (pt, p5, p1) in pending.items():
+    pin, pc, pw, pw1 = price[model]
+    u5 = p5 if now - pt > 300 else 0
+    u1 = p1 if now - pt > 3600 else 0
+    book(model, "unread", u5 + u1)
+    book(model, "waste", u5 * (pw - pin) + u1 * (pw1 - pin))
+u = json.load(open(sys.argv[2]))
+def got(o):
+    return {"saved": o["cache_saved_pico"], "extra": o["cache_write_extra_pico"],
+            "unread": o["cache_unread_write_tokens"], "waste": o["cache_waste_pico"]}
+print("total", "same" if got(u["total"]) == tot else "differ: %s vs ledger %s" % (got(u["total"]), tot))
+for r in u["rows"]:
+    want = per.get(r["key"], {"saved": 0, "extra": 0, "unread": 0, "waste": 0})
+    print(r["key"], "same" if got(r) == want else "differ: %s vs ledger %s" % (got(r), want))
+print("nonzero", all(tot[k] > 0 for k in tot))
+print("net", u["total"]["cache_net_saving_pico"] == tot["saved"] - tot["extra"])
+PY
+check_eq "usage --json: cache totals equal the ledger's sums" "$(grep '^total' "$T/sums")" "total same"
+check_eq "usage --json: per model too" "$(grep -c ' same$' "$T/sums")" 3
+check_eq "usage --json: every cache figure is exercised" "$(grep '^nonzero' "$T/sums")" "nonzero True"
+check_eq "usage --json: net saving is saved less the write premium" "$(grep '^net' "$T/sums")" "net True"
