@@ -603,16 +603,17 @@ check_body(const struct provider *p, const struct request *req, const char *want
 }
 
 static const struct msg convo[] = {
-	{ "user", "Hi" },
-	{ "assistant", "Hello." },
-	{ "user", "Why is the sky \"blue\"?\n" },
+	{ .role = "user", .text = "Hi" },
+	{ .role = "assistant", .text = "Hello." },
+	{ .role = "user", .text = "Why is the sky \"blue\"?\n" },
 };
 
 static void
 test_provider_bodies(void)
 {
-	struct request sys = { "m-1", "Be brief.", convo, 3, 256, true, false };
-	struct request plain = { "m-1", NULL, convo, 1, 0, false, false };
+	struct request sys = { .model = "m-1", .system = "Be brief.", .msgs = convo, .nmsgs = 3,
+		.max_tokens = 256, .stream = true };
+	struct request plain = { .model = "m-1", .msgs = convo, .nmsgs = 1 };
 
 	check_body(&provider_openai, &sys,
 	    "{\"model\":\"m-1\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
@@ -651,7 +652,7 @@ test_provider_bodies(void)
 static void
 check_url(const struct provider *p, const char *base, const char *model, bool stream, const char *want)
 {
-	struct request req = { model, NULL, convo, 1, 0, stream, false };
+	struct request req = { .model = model, .msgs = convo, .nmsgs = 1, .stream = stream };
 	char *url = p->url(base, &req);
 
 	CHECK_STR(url, want);

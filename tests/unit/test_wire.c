@@ -126,7 +126,7 @@ test_wire_url(void)
 static void
 test_wire_completion_tokens(void)
 {
-	static const struct msg m[] = { { "user", "Hi" } };
+	static const struct msg m[] = { { .role = "user", .text = "Hi" } };
 	struct request req = { .model = "gpt-5-mini", .msgs = m, .nmsgs = 1, .max_tokens = 300 };
 	char *body;
 	cJSON *j;
