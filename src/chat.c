@@ -132,6 +132,7 @@ hist_add(struct chat *c, const char *role, const char *text)
 	c->hist = xreallocarray(c->hist, c->nhist + 1, sizeof *c->hist);
 	c->hist_text = xreallocarray(c->hist_text, c->nhist + 1, sizeof *c->hist_text);
 	c->hist_text[c->nhist] = xstrdup(text);
+	memset(&c->hist[c->nhist], 0, sizeof c->hist[c->nhist]);
 	c->hist[c->nhist].role = strcmp(role, "assistant") == 0 ? "assistant" : "user";
 	c->nhist++;
 	/* texts may have moved with realloc of the pointer array: relink */
@@ -547,6 +548,7 @@ build_request(struct chat *c, struct request *req, struct msg **msgs)
 	*msgs = xreallocarray(NULL, n + 1, sizeof **msgs);
 	if (n > 0)
 		memcpy(*msgs, c->hist, n * sizeof **msgs);
+	memset(&(*msgs)[n], 0, sizeof (*msgs)[n]);
 	(*msgs)[n].role = "user";
 	(*msgs)[n].text = c->prompt;
 	memset(req, 0, sizeof *req);
