@@ -56,9 +56,21 @@ int tool_exec(struct ws *w, const char *name, const char *args, tool_ask_fn ask,
 /* Free what a result holds and clear it; accepts a cleared result. */
 void tool_result_free(struct tool_result *r);
 
+/*
+ * Ask on the terminal before an edit, write or run (a tool_ask_fn): y yes, n
+ * no, a always for this tool in this task, d shows the diff or the command.
+ * arg is NULL for /dev/tty, or the path of another terminal device.
+ */
+enum tool_answer tools_ask_tty(void *arg, const char *tool, const char *preview);
+
 /* Start the undo journal of task id: every later edit keeps the previous content. */
 int ws_task_begin(struct ws *w, int64_t task_id, char **cause);
-/* Restore the files the last task changed, refusing any changed since; a report for the user. */
+/*
+ * Restore the files the last task changed in root (journals under undo_dir,
+ * the data directory's undo/), refusing any changed since: 0 when all were
+ * restored, 1 when some were kept, -1 with *cause when there is nothing to
+ * undo. *report says file by file what was done (malloc'd) when not -1.
+ */
 int ws_undo(const char *undo_dir, const char *root, char **report, char **cause);
 
 #endif
