@@ -13,7 +13,7 @@
 #include "util.h"
 #include "visible.h"
 
-#define RUN_HEAD 12288    /* the first bytes of output kept */
+#define RUN_HEAD 11264    /* the first bytes of output kept */
 #define RUN_TAIL 4096     /* and the last: a test run's verdict is at its end */
 #define RUN_TICK_MS 100   /* how often the cancel flag is looked at */
 #define RUN_GRACE_MS 1000 /* between SIGTERM and SIGKILL */
