@@ -48,26 +48,32 @@ headline(struct buf *b, const char *tool, const char *preview)
 	    removed);
 }
 
-/* Read one key from the terminal fd without echo; -1 at end of file, an error or a signal. */
+/*
+ * Put the terminal fd in one-key mode without echo, dropping what was typed
+ * before the question (a key pressed earlier must not answer it); false if
+ * it is not a terminal.
+ */
+static bool
+tty_raw(int fd, struct termios *old)
+{
+	struct termios raw;
+
+	if (tcgetattr(fd, old) != 0)
+		return false;
+	raw = *old;
+	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	return tcsetattr(fd, TCSAFLUSH, &raw) == 0;
+}
+
+/* Read one key; -1 at end of file, an error or a signal (Ctrl-C stays a signal: that is no). */
 static int
 read_key(int fd)
 {
-	struct termios old, raw;
 	unsigned char c;
-	ssize_t n;
-	bool set = tcgetattr(fd, &old) == 0;
 
-	if (set) {
-		raw = old;
-		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
-		raw.c_cc[VMIN] = 1;
-		raw.c_cc[VTIME] = 0;
-		tcsetattr(fd, TCSAFLUSH, &raw);
-	}
-	n = read(fd, &c, 1); /* Ctrl-C stays a signal: the read ends with EINTR, which is no */
-	if (set)
-		tcsetattr(fd, TCSAFLUSH, &old);
-	return n == 1 ? c : -1;
+	return read(fd, &c, 1) == 1 ? c : -1;
 }
 
 /*
@@ -80,11 +86,16 @@ tools_ask_tty(void *arg, const char *tool, const char *preview)
 {
 	int fd = open(arg != NULL ? (const char *)arg : "/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	enum tool_answer a = TOOL_NO;
+	struct termios old;
 	struct buf q;
 	int key;
 
 	if (fd < 0)
 		return TOOL_NO;
+	if (!tty_raw(fd, &old)) {
+		close(fd);
+		return TOOL_NO;
+	}
 	buf_init(&q, 0);
 	headline(&q, tool, preview);
 	buf_addf(&q, "allow? [y]es [n]o [a]lways for %s in this task [d]iff ", tool);
@@ -103,6 +114,7 @@ tools_ask_tty(void *arg, const char *tool, const char *preview)
 	}
 	put(fd, a == TOOL_YES ? "yes\n" : a == TOOL_ALWAYS ? "always\n" : "no\n",
 	    a == TOOL_YES ? 4 : a == TOOL_ALWAYS ? 7 : 3);
+	tcsetattr(fd, TCSAFLUSH, &old);
 	buf_done(&q);
 	close(fd);
 	return a;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -715,6 +716,80 @@ test_undo(void)
 	ws_close(w);
 }
 
+/* The other end of the terminal: answer each question with the next key of keys, then check what was shown. */
+static int
+pty_user(int master, const char *keys, const char *want)
+{
+	char out[8192];
+	size_t len = 0;
+	ssize_t n;
+	const char *seen = out;
+
+	alarm(10);
+	out[0] = '\0';
+	while (len + 1 < sizeof(out) && (n = read(master, out + len, sizeof(out) - 1 - len)) > 0) {
+		len += (size_t)n;
+		out[len] = '\0';
+		while (*keys != '\0' && (seen = strstr(seen, "[d]iff ")) != NULL) {
+			seen += 7;
+			if (write(master, keys++, 1) != 1)
+				return 1;
+		}
+		if (seen == NULL)
+			seen = out;
+		if (*keys == '\0' && strstr(out, want) != NULL)
+			return 0;
+	}
+	fprintf(stderr, "the terminal showed: %s\n", out);
+	return 1;
+}
+
+/* Ask on a pseudo-terminal answered with keys; the answer, and whether the screen held want. */
+static enum tool_answer
+ask_on_pty(const char *tool, const char *preview, const char *keys, const char *want, bool *shown)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY), slave, st = -1;
+	enum tool_answer a;
+	char *name;
+	pid_t pid;
+
+	if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0 ||
+	    (name = ptsname(master)) == NULL || (slave = open(name, O_RDWR | O_NOCTTY)) < 0)
+		abort();
+	name = xstrdup(name);
+	if ((pid = fork()) == 0)
+		_exit(pty_user(master, keys, want));
+	a = tools_ask_tty(name, tool, preview);
+	waitpid(pid, &st, 0);
+	*shown = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	close(slave);
+	close(master);
+	free(name);
+	return a;
+}
+
+static void
+test_ask_on_terminal(void)
+{
+	const char *diff = "--- a/src/x.c\n+++ b/src/x.c\n@@ -1 +1 @@\n-old\n+new\n";
+	bool shown = false;
+
+	CHECK_INT(ask_on_pty("edit", diff, "dy", "-old\r\n+new\r\n\r\nllm: edit src/x.c "
+	    "(+1 \u22121)\r\nallow? [y]es [n]o [a]lways for edit in this task [d]iff yes", &shown), TOOL_YES);
+	CHECK(shown);
+	CHECK_INT(ask_on_pty("edit", diff, "n", "llm: edit src/x.c (+1 \u22121)\r\nallow? "
+	    "[y]es [n]o [a]lways for edit in this task [d]iff no", &shown), TOOL_NO);
+	CHECK(shown);
+	CHECK_INT(ask_on_pty("run", "make test", "a", "llm: run: make test\r\n", &shown),
+	    TOOL_ALWAYS);
+	CHECK(shown);
+	/* any other key is no */
+	CHECK_INT(ask_on_pty("run", "rm -rf build", "\r", "no", &shown), TOOL_NO);
+	CHECK(shown);
+	/* not a terminal: no */
+	CHECK_INT(tools_ask_tty("/dev/null", "run", "true"), TOOL_NO);
+}
+
 static void
 cleanup(void)
 {
@@ -745,6 +820,7 @@ main(void)
 	RUN(test_run_timeout_kills_group);
 	RUN(test_run_cancel_kills_group);
 	RUN(test_undo);
+	RUN(test_ask_on_terminal);
 	cleanup();
 	UNIT_EXIT();
 }
