@@ -55,6 +55,7 @@ complete -c llm -n '__llm_at 0' -a logs -d 'recent conversations and messages'
 complete -c llm -n '__llm_at 0' -a keys -d 'keys in the OS keyring: set, list, rm, check'
 complete -c llm -n '__llm_at 0' -a git -d 'install-hook, uninstall-hook, commit-msg'
 complete -c llm -n '__llm_at 0' -a config -d 'path, show, check'
+complete -c llm -n '__llm_at 0' -a undo -d 'restore the files the last agent task changed'
 complete -c llm -n '__llm_at 0' -a help -d 'print the help'
 complete -c llm -n '__llm_at 0' -a version -d 'print the version'
 

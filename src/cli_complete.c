@@ -9,7 +9,7 @@
 
 static const char *const commands[] = {
 	"chat", "route", "models", "budget", "usage", "logs", "keys", "git", "config",
-	"help", "version", NULL,
+	"undo", "help", "version", NULL,
 };
 
 /* The options of a one-shot question, as llm --help lists them. */
@@ -43,6 +43,7 @@ static const char *const usage_opts[] = { "--month", "--by", "--json", "--no-col
 static const char *const logs_opts[] = { "-n", "--count", "-a", "--all", "--json", "--no-color", "--help", NULL };
 static const char *const keys_opts[] = { "--json", "--help", NULL };
 static const char *const git_opts[] = { "--force", "--help", NULL };
+static const char *const undo_opts[] = { "--help", NULL };
 
 /* A subcommand's words: what may follow it, and its options. */
 static const struct {
@@ -59,6 +60,7 @@ static const struct {
 	{ "keys", keys_sub, keys_opts },
 	{ "git", git_sub, git_opts },
 	{ "config", config_sub, NULL },
+	{ "undo", NULL, undo_opts },
 };
 
 static void

@@ -56,7 +56,8 @@ enum ktype {
 	K_PRICE,    /* dollars per million tokens -> pico-dollars per token */
 	K_ACTION,
 	K_API,
-	K_LIST,
+	K_LIST,     /* a, b, c: a NULL-terminated char ** */
+	K_TOOLS,    /* a K_LIST of edit, write and run */
 };
 
 struct key {
@@ -83,6 +84,13 @@ static const struct key git_keys[] = {
 	LLM_KEY("model", K_STR, git_model),
 	LLM_KEY("timeout", K_LONG, git_timeout),
 	LLM_KEY("max_tokens", K_LONG, git_max_tokens),
+};
+
+static const struct key agent_keys[] = {
+	LLM_KEY("deny", K_LIST, agent_deny),
+	LLM_KEY("allow", K_TOOLS, agent_allow),
+	LLM_KEY("allow_run", K_LIST, agent_allow_run),
+	LLM_KEY("allow_secret", K_LIST, agent_allow_secret),
 };
 
 #define PROV_KEY(n, t, f) { .name = n, .type = t, .off = offsetof(struct provider_conf, f) }
@@ -190,6 +198,37 @@ list_parse(const char *v, char ***out)
 	return n;
 }
 
+/* Free a NULL-terminated list. */
+static void
+nlist_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Set the NULL-terminated list at field from "a, b, c"; an error names a tool not known. */
+static void
+set_list(struct parse *p, const struct key *k, char ***field, const char *v)
+{
+	char **list = NULL;
+	size_t n = list_parse(v, &list), i;
+
+	list = xreallocarray(list, n + 1, sizeof(*list));
+	list[n] = NULL;
+	for (i = 0; k->type == K_TOOLS && i < n; i++)
+		if (strcmp(list[i], "edit") != 0 && strcmp(list[i], "write") != 0 &&
+		    strcmp(list[i], "run") != 0) {
+			perr(p, "%s: unknown tool '%s' (use edit, write or run)", k->name, list[i]);
+			nlist_free(list);
+			return;
+		}
+	nlist_free(*field);
+	*field = list;
+}
+
 /* Store value v for key k into the struct at base. */
 static void
 set_key(struct parse *p, const struct key *k, void *base, const char *v)
@@ -250,6 +289,8 @@ set_key(struct parse *p, const struct key *k, void *base, const char *v)
 			*(enum api *)field = api;
 		return;
 	case K_LIST:
+	case K_TOOLS:
+		set_list(p, k, (char ***)field, v);
 		return;
 	}
 }
@@ -354,6 +395,8 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		known = set_from_table(p, llm_keys, ARRAY_SIZE(llm_keys), cfg, name, value);
 	else if (strcmp(section, "git") == 0)
 		known = set_from_table(p, git_keys, ARRAY_SIZE(git_keys), cfg, name, value);
+	else if (strcmp(section, "agent") == 0)
+		known = set_from_table(p, agent_keys, ARRAY_SIZE(agent_keys), cfg, name, value);
 	else if (str_startswith(section, "provider.") && section[9] != '\0')
 		known = set_from_table(p, provider_keys, ARRAY_SIZE(provider_keys),
 		    provider_get(cfg, section + 9), name, value);
@@ -367,7 +410,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		keys_add(cfg, name, value);
 		return 1;
 	} else {
-		perr(p, "unknown section [%s] (known: llm, tier.*, provider.*, model.*, git, keys)",
+		perr(p, "unknown section [%s] (known: llm, tier.*, provider.*, model.*, git, agent, keys)",
 		    section);
 		return 1;
 	}
@@ -572,6 +615,10 @@ config_done(struct config *cfg)
 	free(cfg->models);
 	for (i = 0; i < TIER_COUNT; i++)
 		list_free(cfg->tiers[i].models, cfg->tiers[i].n);
+	nlist_free(cfg->agent_deny);
+	nlist_free(cfg->agent_allow);
+	nlist_free(cfg->agent_allow_run);
+	nlist_free(cfg->agent_allow_secret);
 	list_free(cfg->key_names, cfg->nkeys);
 	list_free(cfg->key_values, cfg->nkeys);
 	free(cfg->dir);
@@ -624,6 +671,33 @@ dump_price(FILE *f, const char *key, int64_t v)
 	if (v == PRICE_UNKNOWN)
 		return;
 	fprintf(f, "%s = %" PRId64 ".%06" PRId64 "\n", key, v / 1000000, v % 1000000);
+}
+
+/* Write "name = a, b" for a list that was given. */
+static void
+dump_list(FILE *f, const char *name, char *const *v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	fprintf(f, "%s = ", name);
+	for (i = 0; v[i] != NULL; i++)
+		fprintf(f, "%s%s", i ? ", " : "", v[i]);
+	fputc('\n', f);
+}
+
+static void
+dump_agent(const struct config *cfg, FILE *f)
+{
+	if (cfg->agent_deny == NULL && cfg->agent_allow == NULL && cfg->agent_allow_run == NULL &&
+	    cfg->agent_allow_secret == NULL)
+		return;
+	fprintf(f, "\n[agent]\n");
+	dump_list(f, "deny", cfg->agent_deny);
+	dump_list(f, "allow", cfg->agent_allow);
+	dump_list(f, "allow_run", cfg->agent_allow_run);
+	dump_list(f, "allow_secret", cfg->agent_allow_secret);
 }
 
 void
@@ -680,6 +754,7 @@ config_dump(const struct config *cfg, FILE *f)
 	if (cfg->git_model != NULL)
 		fprintf(f, "model = %s\n", cfg->git_model);
 	fprintf(f, "timeout = %ld\nmax_tokens = %ld\n", cfg->git_timeout, cfg->git_max_tokens);
+	dump_agent(cfg, f);
 	if (cfg->nkeys > 0) {
 		fprintf(f, "\n[keys]\n");
 		for (i = 0; i < cfg->nkeys; i++)

@@ -77,6 +77,12 @@ struct config {
 	long git_timeout;            /* seconds, default 20 */
 	long git_max_tokens;         /* diff budget in tokens, default 6000 */
 
+	/* [agent]: NULL-terminated lists, NULL when not given */
+	char **agent_deny;           /* more secret-file globs */
+	char **agent_allow;          /* tools that need no approval: edit, write, run */
+	char **agent_allow_run;      /* command prefixes run without a question */
+	char **agent_allow_secret;   /* secret files the agent may read, by name */
+
 	/* [keys] bindings for the TUI: name = key, kept as given */
 	char **key_names;
 	char **key_values;

@@ -46,6 +46,8 @@ static const struct command {
 	  .summary = "install-hook, uninstall-hook, commit-msg" },
 	{ .name = "config", .fn = cli_config, .needs = NEEDS_CONFIG,
 	  .summary = "path, show, check" },
+	{ .name = "undo", .fn = cli_undo, .needs = NEEDS_CONFIG,
+	  .summary = "restore the files the last agent task changed" },
 	{ .name = "help", .fn = cli_help, .needs = NEEDS_NOTHING, .summary = NULL },
 	{ .name = "version", .fn = cli_version, .needs = NEEDS_NOTHING, .summary = NULL },
 	{ .name = "__complete", .fn = cli_complete, .needs = NEEDS_CATALOG, .summary = NULL },
