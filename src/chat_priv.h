@@ -70,6 +70,8 @@ struct chat {
 	int64_t progress_at;    /* clock_ms() of the last ledger_progress; 0: none this response */
 	size_t progress_len;    /* text.len it recorded */
 	const char *why;
+	struct chat_call *calls; /* this response's tool calls, whole */
+	size_t ncalls;
 };
 
 /* Whether m's provider has (or needs no) key and m has not failed this turn; arg is the chat. */

@@ -49,6 +49,8 @@ int cli_config(struct cli *cli, int argc, char **argv);
 int cli_chat(struct cli *cli, int argc, char **argv);
 int cli_ask(struct cli *cli, int argc, char **argv);
 int cli_complete(struct cli *cli, int argc, char **argv);
+/* llm do: one agent task. */
+int cli_do(struct cli *cli, int argc, char **argv);
 /* llm undo: restore the files the last agent task changed in this workspace. */
 int cli_undo(struct cli *cli, int argc, char **argv);
 /* Start the full-screen client with options already parsed. */

@@ -91,6 +91,9 @@ static const struct key agent_keys[] = {
 	LLM_KEY("allow", K_TOOLS, agent_allow),
 	LLM_KEY("allow_run", K_LIST, agent_allow_run),
 	LLM_KEY("allow_secret", K_LIST, agent_allow_secret),
+	LLM_KEY("advisor", K_STR, agent_advisor),
+	LLM_KEY("max_advice", K_LONG, agent_max_advice),
+	LLM_KEY("max_steps", K_LONG, agent_max_steps),
 };
 
 #define PROV_KEY(n, t, f) { .name = n, .type = t, .off = offsetof(struct provider_conf, f) }
@@ -486,6 +489,8 @@ config_defaults(struct config *cfg)
 	cfg->git_tier = TIER_CHEAP;
 	cfg->git_timeout = 20;
 	cfg->git_max_tokens = 6000;
+	cfg->agent_max_advice = 3;
+	cfg->agent_max_steps = 30;
 	for (i = 0; i < ARRAY_SIZE(builtin_providers); i++) {
 		struct provider_conf *pc = provider_get(cfg, builtin_providers[i].name);
 
@@ -619,6 +624,7 @@ config_done(struct config *cfg)
 	nlist_free(cfg->agent_allow);
 	nlist_free(cfg->agent_allow_run);
 	nlist_free(cfg->agent_allow_secret);
+	free(cfg->agent_advisor);
 	list_free(cfg->key_names, cfg->nkeys);
 	list_free(cfg->key_values, cfg->nkeys);
 	free(cfg->dir);
@@ -691,13 +697,18 @@ static void
 dump_agent(const struct config *cfg, FILE *f)
 {
 	if (cfg->agent_deny == NULL && cfg->agent_allow == NULL && cfg->agent_allow_run == NULL &&
-	    cfg->agent_allow_secret == NULL)
+	    cfg->agent_allow_secret == NULL && cfg->agent_advisor == NULL &&
+	    cfg->agent_max_advice == 3 && cfg->agent_max_steps == 30)
 		return;
 	fprintf(f, "\n[agent]\n");
 	dump_list(f, "deny", cfg->agent_deny);
 	dump_list(f, "allow", cfg->agent_allow);
 	dump_list(f, "allow_run", cfg->agent_allow_run);
 	dump_list(f, "allow_secret", cfg->agent_allow_secret);
+	if (cfg->agent_advisor != NULL)
+		fprintf(f, "advisor = %s\n", cfg->agent_advisor);
+	fprintf(f, "max_advice = %ld\n", cfg->agent_max_advice);
+	fprintf(f, "max_steps = %ld\n", cfg->agent_max_steps);
 }
 
 void

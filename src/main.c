@@ -46,6 +46,8 @@ static const struct command {
 	  .summary = "install-hook, uninstall-hook, commit-msg" },
 	{ .name = "config", .fn = cli_config, .needs = NEEDS_CONFIG,
 	  .summary = "path, show, check" },
+	{ .name = "do", .fn = cli_do, .needs = NEEDS_CATALOG,
+	  .summary = "do a coding task in this repository with tools" },
 	{ .name = "undo", .fn = cli_undo, .needs = NEEDS_CONFIG,
 	  .summary = "restore the files the last agent task changed" },
 	{ .name = "help", .fn = cli_help, .needs = NEEDS_NOTHING, .summary = NULL },

@@ -188,6 +188,11 @@ static const char *const store_migrations[] = {
 	/* 3: a conversation keeps its system prompt; the git hook's drafts are told apart */
 	"ALTER TABLE conversations ADD COLUMN system TEXT;"
 	"ALTER TABLE conversations ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat';",
+	/* 4: agent tasks: each step's row carries its task, and a task its cap */
+	"CREATE TABLE tasks (id INTEGER PRIMARY KEY, time INTEGER NOT NULL, title TEXT,"
+	" cap_pico INTEGER);"
+	"ALTER TABLE usage ADD COLUMN task_id INTEGER;"
+	"CREATE INDEX usage_task ON usage(task_id) WHERE task_id IS NOT NULL;",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,
