@@ -57,9 +57,9 @@ make_repo a
 make_repo b
 fake_reset
 fake_default '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"output":1000},"delay_ms":20,"text":"again and again"}'
-(cd "$T/a" && "$LLM_BIN" do -m test-cheap --max-tokens 1000 --max-cost 0.002 -q --json "loop" >"$T/a.out" 2>"$T/a.err"; echo $? >"$T/a.rc") &
+(cd "$T/a" && "$LLM_BIN" "do" -m test-cheap --max-tokens 1000 --max-cost 0.002 -q --json "loop" >"$T/a.out" 2>"$T/a.err"; echo $? >"$T/a.rc") &
 pa=$!
-(cd "$T/b" && "$LLM_BIN" do -m test-cheap --max-tokens 1000 --max-cost 0.002 -q --json "loop" >"$T/b.out" 2>"$T/b.err"; echo $? >"$T/b.rc") &
+(cd "$T/b" && "$LLM_BIN" "do" -m test-cheap --max-tokens 1000 --max-cost 0.002 -q --json "loop" >"$T/b.out" 2>"$T/b.err"; echo $? >"$T/b.rc") &
 pb=$!
 wait "$pa" "$pb"
 check_eq "two tasks: the first stops at its cap" "$(cat "$T/a.rc")" 3
