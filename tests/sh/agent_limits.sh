@@ -3,7 +3,7 @@
 t_setup
 
 make_repo() {
-	rm -rf "$T/$1"
+	rm -rf "${T:?}/${1:?}"
 	mkdir -p "$T/$1"
 	(
 		cd "$T/$1" || exit 1
