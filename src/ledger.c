@@ -903,7 +903,7 @@ ledger_rows(struct ledger *l, int64_t from, int64_t to, ledger_row_fn fn, void *
 	    " model, tier, route_mode, route_reason, input_tokens, cached_input_tokens,"
 	    " cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens,"
 	    " cost_pico, worst_case_pico, estimated, status, coalesce(latency_ms, 0),"
-	    " coalesce(expires, 0), " LEDGER_LIVE("?3") " FROM usage"
+	    " coalesce(expires, 0), " LEDGER_LIVE("?3") ", coalesce(task_id, 0) FROM usage"
 	    " WHERE time >= ?1 AND time < ?2 ORDER BY time, id",
 	    -1, &st, NULL) != SQLITE_OK)
 		return ledger_fail(l, "report", cause);
@@ -913,6 +913,7 @@ ledger_rows(struct ledger *l, int64_t from, int64_t to, ledger_row_fn fn, void *
 	/* A single statement reads one snapshot, whatever other processes write meanwhile. */
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ledger_row_read(st, now, &r);
+		r.task_id = sqlite3_column_int64(st, 21);
 		if (fn(arg, &r) != 0) {
 			rc = SQLITE_DONE;
 			break;

@@ -113,6 +113,7 @@ struct ledger_row {
 	int64_t worst_case;     /* the reservation; < 0 unknown */
 	bool estimated;
 	int64_t latency_ms;
+	int64_t task_id;        /* the agent task it is a step of; 0: none */
 };
 
 /* Called for each row; return non-zero to stop. */
