@@ -9,7 +9,7 @@
 
 static const char *const commands[] = {
 	"chat", "route", "models", "budget", "usage", "logs", "keys", "git", "config",
-	"undo", "help", "version", NULL,
+	"do", "undo", "help", "version", NULL,
 };
 
 /* The options of a one-shot question, as llm --help lists them. */
@@ -20,7 +20,7 @@ static const char *const ask_options[] = {
 };
 
 static const char *const tiers[] = { "auto", "cheap", "mid", "frontier", NULL };
-static const char *const usage_by[] = { "day", "model", "tier", NULL };
+static const char *const usage_by[] = { "day", "model", "tier", "task", NULL };
 
 static const char *const models_sub[] = { "import", NULL };
 static const char *const budget_sub[] = { "set", NULL };
@@ -40,10 +40,14 @@ static const char *const route_opts[] = {
 static const char *const models_opts[] = { "-t", "--tier", "--json", "--no-color", "--help", NULL };
 static const char *const budget_opts[] = { "--json", "--no-color", "--help", NULL };
 static const char *const usage_opts[] = { "--month", "--by", "--json", "--no-color", "--help", NULL };
-static const char *const logs_opts[] = { "-n", "--count", "-a", "--all", "--json", "--no-color", "--help", NULL };
+static const char *const logs_opts[] = { "-n", "--count", "-a", "--all", "--task", "--json", "--no-color", "--help", NULL };
 static const char *const keys_opts[] = { "--json", "--help", NULL };
 static const char *const git_opts[] = { "--force", "--help", NULL };
 static const char *const undo_opts[] = { "--help", NULL };
+static const char *const do_opts[] = {
+	"-t", "--tier", "-m", "--model", "--allow", "--max-cost", "--max-tokens", "--json", "-q",
+	"--quiet", "--help", NULL,
+};
 
 /* A subcommand's words: what may follow it, and its options. */
 static const struct {
@@ -60,6 +64,7 @@ static const struct {
 	{ "keys", keys_sub, keys_opts },
 	{ "git", git_sub, git_opts },
 	{ "config", config_sub, NULL },
+	{ "do", NULL, do_opts },
 	{ "undo", NULL, undo_opts },
 };
 
