@@ -27,7 +27,7 @@ for p in openai anthropic gemini deepseek openrouter groq mistral together firew
 done
 run_llm __complete commands
 check_eq "__complete commands" "$OUT" \
-    "$(lines chat route models budget usage logs keys git config do undo help version)"
+    "$(lines chat route models budget usage logs keys git config "do" undo help version)"
 COMMANDS=$OUT
 run_llm __complete sub keys
 check_eq "__complete sub keys" "$OUT" "$(lines set list rm check)"
