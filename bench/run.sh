@@ -103,3 +103,5 @@ for b in router_bench ledger_bench tui_bench; do
 		echo "| $b | $(printf '%s' "$line" | sed 's/|/\\|/g') | — | — | as printed |"
 	done
 done
+echo
+sh "$top/bench/agent_bench.sh"
