@@ -125,3 +125,38 @@ task=$(json_get "$T/out" task_id)
 check_eq "faults: a row per request, the failed one too" "$(db_get "SELECT count(*) FROM usage WHERE task_id = ?" "$task")" 6
 check_eq "faults: the failed row is an error" "$(db_get "SELECT count(*) FROM usage WHERE task_id = ? AND status = 'error'" "$task")" 1
 check_eq "faults: the ledger holds no reservation" "$(db_get "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
+
+# --- the cap on a terminal: asked how much more, the task goes on with it
+make_repo repo
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}},{"name":"read","args":{"path":"sum.sh"}}],"usage":{"output":1000}}'
+fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}],"usage":{"output":1000}}'
+fake_reply '{"calls":[{"name":"run","args":{"command":"sh test.sh"}}],"usage":{"output":1000}}'
+fake_reply '{"text":"Fixed on a terminal.","usage":{"output":1000}}'
+cd "$T/repo" || exit 1
+t_py -c '
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out, asked, end = b"", False, time.time() + 30
+while time.time() < end:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+    if not asked and b"how much more" in out:
+        os.write(fd, b"0.01\r")
+        asked = True
+_, st = os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf-8", "replace").replace("\r\n", "\n"))
+sys.exit(os.waitstatus_to_exitcode(st))' "$LLM_BIN" "do" -m test-cheap --allow edit,run --max-tokens 1000 --max-cost 0.0017 "fix sum.sh" >"$T/pty.out" 2>&1
+RC=$?
+cd - >/dev/null || exit 1
+check_rc "cap on a terminal: exit 0 once more is given" 0
+check_contains "cap on a terminal: asked how much more" "$(cat "$T/pty.out")" "Continue with how much more in USD"
+check_contains "cap on a terminal: the task went on" "$(cat "$T/pty.out")" "Fixed on a terminal."
+check_eq "cap on a terminal: the fourth step was sent" "$(fake_count)" 4
