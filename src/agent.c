@@ -10,7 +10,6 @@
 
 #include "buf.h"
 #include "chat.h"
-#include "cli.h"
 #include "ledger.h"
 #include "util.h"
 
@@ -107,7 +106,7 @@ agent_result_done(struct agent_result *r)
 
 /* Stop the task with status and a reason (printf-like). */
 static int
-stop(struct agent *a, int status, const char *fmt, ...)
+stop(struct agent *a, enum chat_status status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -219,7 +218,7 @@ send_capped(struct agent *a, struct chat *c, struct chat_opts *co, const char *p
 	for (;;) {
 		co->task_cap = a->cap;
 		rc = send_wait(a, c, co, prompt);
-		if (rc != EXIT_BUDGET || !chat_last(c)->over_task)
+		if (rc != CHAT_BUDGET || !chat_last(c)->over_task)
 			return rc;
 		more = a->o->more != NULL ? a->o->more(a->o->arg, task_spent(a), a->cap) : 0;
 		if (more <= 0)
@@ -422,7 +421,7 @@ worker_step(struct agent *a)
 		step_from_turn(&s, t);
 	if (rc != 0) {
 		if (t->nsteps > 0) {
-			s.summary = xstrdup(rc == EXIT_INTERRUPT ? "interrupted" : "failed");
+			s.summary = xstrdup(rc == CHAT_CANCELLED ? "interrupted" : "failed");
 			step_done(a, &s);
 		}
 		stop(a, rc, "%s", t->error ? t->error : "the step failed");
@@ -459,7 +458,7 @@ worker_step(struct agent *a)
 	step_done(a, &s);
 	flush_pending(a);
 	if (a->o->cancel != NULL && *a->o->cancel) {
-		stop(a, EXIT_INTERRUPT, "interrupted");
+		stop(a, CHAT_CANCELLED, "interrupted");
 		return -1;
 	}
 	return 0;
@@ -503,9 +502,9 @@ agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struc
 	r->cap = a.cap;
 	snprintf(title, sizeof title, "%.*s", (int)strcspn(o->task, "\n"), o->task);
 	if (l != NULL && (r->task_id = ledger_task_new(l, title, o->max_cost)) == 0)
-		return stop(&a, EXIT_USAGE, "ledger: cannot record the task");
+		return stop(&a, CHAT_USAGE, "ledger: cannot record the task");
 	if (ws_task_begin(w, r->task_id, &cause) != 0) {
-		stop(&a, EXIT_USAGE, "undo journal: %s", cause);
+		stop(&a, CHAT_USAGE, "undo journal: %s", cause);
 		free(cause);
 		return r->status;
 	}
@@ -514,14 +513,14 @@ agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struc
 	msg_add(&a, "user", o->task);
 	for (n = 0; rc == 0; n++) {
 		if (n >= cfg->agent_max_steps) {
-			stop(&a, EXIT_BUDGET, "the task reached max_steps (%ld) without an answer",
+			stop(&a, CHAT_BUDGET, "the task reached max_steps (%ld) without an answer",
 			    cfg->agent_max_steps);
 			break;
 		}
 		rc = worker_step(&a);
 	}
 	if (rc == 1)
-		r->status = EXIT_OK;
+		r->status = CHAT_OK;
 	flush_pending(&a);
 	chat_free(a.chat);
 	chat_free(a.advisor);

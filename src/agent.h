@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "chat.h"
 #include "config.h"
 #include "provider.h"
 #include "router.h"
@@ -42,7 +43,7 @@ struct agent_result {
 	int64_t cost;           /* pico, all steps; -1 if any is unknown */
 	bool estimated;
 	int64_t task_id;
-	int status;             /* an EXIT_* code */
+	enum chat_status status; /* CHAT_BUDGET: the budget, the task's cap or max_steps stopped it */
 	char *error;            /* one line, or NULL */
 	int64_t cap;            /* the task's cap at the end, pico (0: none) */
 };
@@ -71,7 +72,7 @@ struct agent_opts {
  * Run task o in workspace w: each step is routed (the first like a question,
  * then the worker's tier sticks unless pinned), reserved in the ledger under
  * the task's id and cap, sent with the tools, and its calls run. Fills r
- * (free it with agent_result_done); returns r->status.
+ * (free it with agent_result_done); returns r->status (a chat_status).
  */
 int agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struct ws *w,
     const struct agent_opts *o, struct agent_result *r);

@@ -55,7 +55,7 @@ do_on_sigint(int sig)
 }
 
 struct do_run {
-	struct cli *cli;
+	struct app *cli;
 	bool quiet, json;
 	bool tty;               /* a terminal to ask on */
 };
@@ -191,7 +191,7 @@ print_json(const struct agent_result *r)
 		cJSON_AddStringToObject(root, "answer", r->answer);
 	else
 		cJSON_AddNullToObject(root, "answer");
-	cJSON_AddNumberToObject(root, "status", r->status);
+	cJSON_AddStringToObject(root, "status", chat_status_str(r->status));
 	if (r->error != NULL)
 		cJSON_AddStringToObject(root, "error", r->error);
 	json_money(root, "cost_usd", r->cost);
@@ -243,7 +243,7 @@ print_result(const struct do_run *d, const struct agent_result *r)
 		free(v);
 	}
 	fflush(stdout);
-	if (r->status != EXIT_OK) {
+	if (r->status != CHAT_OK) {
 		v = visible_str(r->error ? r->error : "stopped", strlen(r->error ? r->error : "stopped"));
 		pricing_format(r->cost, r->estimated, cost, sizeof cost);
 		fprintf(stderr, "llm: do: %s; stopped after %zu step%s (%s, task %lld)\n", v,
@@ -254,7 +254,7 @@ print_result(const struct do_run *d, const struct agent_result *r)
 }
 
 int
-cli_do(struct cli *cli, int argc, char **argv)
+cli_do(struct app *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "tier", required_argument, NULL, 't' },
@@ -367,10 +367,11 @@ cli_do(struct cli *cli, int argc, char **argv)
 	sa.sa_handler = do_on_sigint;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old);
-	rc = agent_run(&cli->cfg, cli->cat, l, w, &o, &r);
+	agent_run(&cli->cfg, cli->cat, l, w, &o, &r);
 	sigaction(SIGINT, &old, NULL);
 	if (do_cancel)
-		rc = r.status = EXIT_INTERRUPT;
+		r.status = CHAT_CANCELLED;
+	rc = cli_exit_code(r.status);
 	print_result(&d, &r);
 out:
 	agent_result_done(&r);

@@ -248,7 +248,7 @@ task_row(void *arg, const struct ledger_row *r)
 
 /* llm logs --task ID: every ledger row of the task, oldest first. */
 static int
-logs_task(struct cli *cli, const char *arg, bool json)
+logs_task(struct app *cli, const char *arg, bool json)
 {
 	struct task_view v = { .json = json };
 	struct ledger *l;
@@ -292,7 +292,7 @@ logs_task(struct cli *cli, const char *arg, bool json)
 
 /* Print recent conversations and their messages. */
 int
-cli_logs(struct cli *cli, int argc, char **argv)
+cli_logs(struct app *cli, int argc, char **argv)
 {
 	struct store_conv *cv = NULL;
 	struct store_msg *m;
