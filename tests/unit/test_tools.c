@@ -635,6 +635,25 @@ test_run_timeout_kills_group(void)
 	ws_close(w);
 }
 
+/* A command that prints without end is still stopped at its deadline. */
+static void
+test_run_endless_output_times_out(void)
+{
+	static const char *const allow[] = { "run", NULL };
+	struct ws *w = open_ws(allow, 500);
+	struct tool_result r;
+	int64_t t0 = clock_ms();
+
+	exec_tool(w, "run", "{\"command\":\"yes\"}", NULL, &r);
+	CHECK(r.error);
+	CHECK_INT(r.exit_code, 124);
+	CHECK(strlen(r.text) < 17000);
+	CHECK(strstr(r.text, "y\ny\n") != NULL && strstr(r.text, "bytes cut]") != NULL);
+	CHECK(clock_ms() - t0 < 5000);
+	tool_result_free(&r);
+	ws_close(w);
+}
+
 static void
 on_alarm(int sig)
 {
@@ -750,13 +769,12 @@ ask_on_pty(const char *tool, const char *preview, const char *keys, const char *
 {
 	int master = posix_openpt(O_RDWR | O_NOCTTY), slave, st = -1;
 	enum tool_answer a;
-	char *name;
+	char name[128];
 	pid_t pid;
 
 	if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0 ||
-	    (name = ptsname(master)) == NULL || (slave = open(name, O_RDWR | O_NOCTTY)) < 0)
+	    ptsname_r(master, name, sizeof(name)) != 0 || (slave = open(name, O_RDWR | O_NOCTTY)) < 0)
 		abort();
-	name = xstrdup(name);
 	if ((pid = fork()) == 0)
 		_exit(pty_user(master, keys, want));
 	a = tools_ask_tty(name, tool, preview);
@@ -764,7 +782,6 @@ ask_on_pty(const char *tool, const char *preview, const char *keys, const char *
 	*shown = WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	close(slave);
 	close(master);
-	free(name);
 	return a;
 }
 
@@ -803,6 +820,10 @@ cleanup(void)
 int
 main(void)
 {
+	/* the commands run here are not sub-makes of the make running the tests */
+	unsetenv("MAKEFLAGS");
+	unsetenv("MFLAGS");
+	unsetenv("MAKELEVEL");
 	setup();
 	RUN(test_definitions_small);
 	RUN(test_root_is_git_top);
@@ -818,6 +839,7 @@ main(void)
 	RUN(test_run_allow_run);
 	RUN(test_run_huge_output);
 	RUN(test_run_timeout_kills_group);
+	RUN(test_run_endless_output_times_out);
 	RUN(test_run_cancel_kills_group);
 	RUN(test_undo);
 	RUN(test_ask_on_terminal);
