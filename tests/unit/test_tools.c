@@ -569,6 +569,21 @@ test_run_basics(void)
 	CHECK(str_startswith(r.summary, "run pwd; echo ${LLM_TEST_API_KEY-none}; echo err >&2; exit 3 · exit 3 · "));
 	CHECK(str_endswith(r.summary, " s"));
 	tool_result_free(&r);
+	/* a new session with no terminal and no descriptor but 0, 1 and 2 */
+	{
+		int keep = open("/dev/null", O_RDONLY);
+		long pid = 0, sid = 0;
+
+		exec_tool(w, "run", "{\"command\":\"for i in 3 4 5 6 7 8 9; do test -e /proc/$$/fd/$i "
+		    "&& printf 'fd%s ' $i; done; test -t 0 || echo no terminal; echo $$ "
+		    "$(cut -d' ' -f6 /proc/$$/stat)\"}", NULL, &r);
+		CHECK(keep >= 3 && keep <= 9);
+		CHECK(str_startswith(r.text, "no terminal\n"));
+		CHECK(sscanf(r.text, "no terminal\n%ld %ld", &pid, &sid) == 2);
+		CHECK(pid > 0 && sid == pid && sid != (long)getsid(0));
+		tool_result_free(&r);
+		close(keep);
+	}
 	/* what it leaves running in the background goes with it */
 	exec_tool(w, "run", "{\"command\":\"sleep 30 >/dev/null 2>&1 & echo $! > bg.pid\"}", NULL, &r);
 	CHECK_INT(r.exit_code, 0);
