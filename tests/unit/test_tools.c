@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "tools.h"
+#include "tools_priv.h"
 #include "unit.h"
 #include "util.h"
 
@@ -822,6 +823,172 @@ test_ask_on_terminal(void)
 	CHECK_INT(tools_ask_tty("/dev/null", "run", "true"), TOOL_NO);
 }
 
+/* The next line of s at *p (its newline included), or NULL at the end; its length in *n. */
+static const char *
+next_line(const char **p, size_t *n)
+{
+	const char *s = *p, *nl;
+
+	if (*s == '\0')
+		return NULL;
+	nl = strchr(s, '\n');
+	*n = nl != NULL ? (size_t)(nl - s) + 1 : strlen(s);
+	*p = s + *n;
+	return s;
+}
+
+/* Apply the unified diff d to old as patch(1) would; NULL when it does not apply. */
+static char *
+apply_diff(const char *old, const char *d)
+{
+	struct buf out;
+	const char *o = old, *l, *ol;
+	size_t n, on;
+	long at = 1, start, cnt, start2, cnt2;
+	char last = ' ';
+
+	buf_init(&out, 0);
+	next_line(&d, &n);
+	next_line(&d, &n);
+	while ((l = next_line(&d, &n)) != NULL) {
+		if (sscanf(l, "@@ -%ld,%ld +%ld,%ld @@", &start, &cnt, &start2, &cnt2) == 4) {
+			for (start += cnt == 0; at < start && (ol = next_line(&o, &on)); at++)
+				buf_add(&out, ol, on);
+		} else if (*l == '\\') {
+			/* the line before has no newline: in the new text if it was kept or added */
+			if (last != '-' && out.len > 0 && out.data[out.len - 1] == '\n')
+				out.data[--out.len] = '\0';
+		} else if (*l == '+') {
+			buf_add(&out, l + 1, n - 1);
+		} else if ((ol = next_line(&o, &on)) == NULL ||
+		    on - (ol[on - 1] == '\n') != n - 2 || memcmp(ol, l + 1, n - 2) != 0) {
+			buf_done(&out);
+			return NULL;
+		} else {
+			at++;
+			if (*l == ' ')
+				buf_add(&out, l + 1, n - 1);
+		}
+		last = *l;
+	}
+	while ((ol = next_line(&o, &on)) != NULL)
+		buf_add(&out, ol, on);
+	return buf_detach(&out);
+}
+
+/* The length of the longest common subsequence of the lines of x and y. */
+static int
+lcs(const char *x, const char *y)
+{
+	const char *xs[64], *ys[64], *p;
+	size_t xl[64], yl[64], nx = 0, ny = 0, n, i, j;
+	int t[65][65] = { { 0 } };
+
+	for (p = x; nx < 64 && (xs[nx] = next_line(&p, &n)) != NULL; nx++)
+		xl[nx] = n;
+	for (p = y; ny < 64 && (ys[ny] = next_line(&p, &n)) != NULL; ny++)
+		yl[ny] = n;
+	for (i = 1; i <= nx; i++)
+		for (j = 1; j <= ny; j++)
+			t[i][j] = xl[i - 1] == yl[j - 1] && memcmp(xs[i - 1], ys[j - 1], xl[i - 1]) == 0 ?
+			    t[i - 1][j - 1] + 1 : t[i - 1][j] > t[i][j - 1] ? t[i - 1][j] : t[i][j - 1];
+	return t[nx][ny];
+}
+
+static int
+count_lines(const char *s)
+{
+	size_t n = strlen(s), i;
+	int c = 0;
+
+	for (i = 0; i < n; i++)
+		c += s[i] == '\n';
+	return c + (n > 0 && s[n - 1] != '\n');
+}
+
+/* A random text of up to 40 lines over a few words, sometimes without a last newline. */
+static char *
+random_text(unsigned *seed)
+{
+	static const char *const words[] = { "a", "b", "c", "d", "int x;", "}" };
+	struct buf b;
+	int n = (int)(rand_r(seed) % 41), i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < n; i++)
+		buf_addf(&b, "%s\n", words[rand_r(seed) % 6]);
+	if (b.len > 0 && rand_r(seed) % 4 == 0)
+		b.data[--b.len] = '\0';
+	return buf_detach(&b);
+}
+
+static void
+test_diff_shortest_and_applies(void)
+{
+	unsigned seed = 17;
+	int i, added, removed, bad = 0;
+
+	for (i = 0; i < 500 && !bad; i++) {
+		char *x = random_text(&seed), *y = random_text(&seed), *d, *back;
+		int common = lcs(x, y);
+
+		d = tools_diff("f", x, strlen(x), y, strlen(y), &added, &removed);
+		back = apply_diff(x, d);
+		if (back == NULL || strcmp(back, y) != 0 || added != count_lines(y) - common ||
+		    removed != count_lines(x) - common) {
+			fprintf(stderr, "old:\n%s\nnew:\n%s\ndiff:\n%s\n+%d -%d, lcs %d\n", x, y, d,
+			    added, removed, common);
+			bad = 1;
+		}
+		free(back);
+		free(d);
+		free(x);
+		free(y);
+	}
+	CHECK(!bad);
+}
+
+/* Two changes far apart are two hunks, as diff -u makes them. */
+static void
+test_diff_hunks(void)
+{
+	const char *x = "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n";
+	const char *y = "1\nTWO\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n";
+	int added, removed;
+	char *d = tools_diff("n.txt", x, strlen(x), y, strlen(y), &added, &removed);
+
+	CHECK_STR(d, "--- a/n.txt\n+++ b/n.txt\n@@ -1,5 +1,5 @@\n 1\n-2\n+TWO\n 3\n 4\n 5\n"
+	    "@@ -10,3 +10,4 @@\n 10\n 11\n 12\n+13\n");
+	CHECK_INT(added, 2);
+	CHECK_INT(removed, 1);
+	free(d);
+}
+
+/* Past the differences it searches, the middle is one change, still a correct diff. */
+static void
+test_diff_large(void)
+{
+	struct buf x, y;
+	int added, removed, i;
+	char *d, *back;
+
+	buf_init(&x, 0);
+	buf_init(&y, 0);
+	for (i = 0; i < 1500; i++) {
+		buf_addf(&x, "old %d\n", i);
+		buf_addf(&y, "%s %d\n", i % 2 ? "old" : "new", i);
+	}
+	d = tools_diff("big", x.data, x.len, y.data, y.len, &added, &removed);
+	back = apply_diff(x.data, d);
+	CHECK_STR(back, y.data);
+	CHECK_INT(added, 1499);
+	CHECK_INT(removed, 1499);
+	free(back);
+	free(d);
+	buf_done(&x);
+	buf_done(&y);
+}
+
 static void
 cleanup(void)
 {
@@ -858,6 +1025,9 @@ main(void)
 	RUN(test_run_cancel_kills_group);
 	RUN(test_undo);
 	RUN(test_ask_on_terminal);
+	RUN(test_diff_hunks);
+	RUN(test_diff_shortest_and_applies);
+	RUN(test_diff_large);
 	cleanup();
 	UNIT_EXIT();
 }
