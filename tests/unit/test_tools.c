@@ -256,6 +256,20 @@ test_confinement(void)
 	refused(w, "read", "{\"path\":\".env\"}", NULL, "may hold secrets");
 	refused(w, "read", "{\"path\":\"server.pem\"}", NULL, "may hold secrets");
 	refused(w, "read", "{\"path\":\"db.secret\"}", NULL, "may hold secrets");
+	put("ws/src/id_ed25519", "k\n", 2);
+	put("ws/src/.npmrc", "//registry/:_authToken=x\n", 25);
+	refused(w, "read", "{\"path\":\"src/id_ed25519\"}", NULL, "may hold secrets");
+	refused(w, "read", "{\"path\":\"src/.npmrc\"}", NULL, "may hold secrets");
+	refused(w, "search", "{\"pattern\":\"authToken\",\"path\":\"src/.npmrc\"}", NULL,
+	    "may hold secrets");
+	{
+		char p[600];
+
+		at("ws/src/id_ed25519", p, sizeof(p));
+		unlink(p);
+		at("ws/src/.npmrc", p, sizeof(p));
+		unlink(p);
+	}
 	refused(w, "read", "{\"path\":\"blob.bin\"}", NULL, "binary");
 	refused(w, "read", "{\"path\":\".git/config\"}", NULL, ".git/");
 	refused(w, "write", "{\"path\":\".git/hooks/pre-commit\",\"content\":\"x\"}", &yes, ".git/");
