@@ -64,7 +64,7 @@ budget_permille(const struct meter *m)
 }
 
 static void
-budget_json(const struct cli *cli, const struct meter *m, int64_t now)
+budget_json(const struct app *cli, const struct meter *m, int64_t now)
 {
 	int64_t pm = budget_permille(m);
 	cJSON *o = cJSON_CreateObject();
@@ -132,7 +132,7 @@ budget_held(const struct meter *m)
 }
 
 static void
-budget_text(const struct cli *cli, const struct meter *m, int64_t now)
+budget_text(const struct app *cli, const struct meter *m, int64_t now)
 {
 	char spent[40], res[40], lim[40], left[40], proj[40], bar[BAR_WIDTH * 3 + 1], name[64];
 	bool color = cli->color && isatty(STDOUT_FILENO);
@@ -395,7 +395,7 @@ micro_str(int64_t micro, char *out, size_t n)
 }
 
 static int
-budget_set(struct cli *cli, const char *arg)
+budget_set(struct app *cli, const char *arg)
 {
 	char value[48], shown[48], *cause = NULL;
 	int64_t micro;
@@ -432,7 +432,7 @@ budget_usage(void)
 
 /* Show this month's meter, or set the monthly budget. */
 int
-cli_budget(struct cli *cli, int argc, char **argv)
+cli_budget(struct app *cli, int argc, char **argv)
 {
 	struct ledger *l;
 	struct meter m;

@@ -15,7 +15,7 @@ cli_ledger_wait(void *arg, const char *path)
 
 /* Open the ledger in the configured data directory, for a command-line front end. */
 struct ledger *
-cli_ledger_open(const struct cli *cli, char **cause)
+cli_ledger_open(const struct app *cli, char **cause)
 {
 	struct ledger *l = ledger_open(cli->cfg.data_dir, cause);
 

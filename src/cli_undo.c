@@ -26,7 +26,7 @@ print_report(const char *report)
 }
 
 int
-cli_undo(struct cli *cli, int argc, char **argv)
+cli_undo(struct app *cli, int argc, char **argv)
 {
 	char *cause = NULL, *report = NULL, *undo_dir;
 	struct ws *w = NULL;
