@@ -370,7 +370,9 @@ test_list_gitignore(void)
 	struct tool_result r;
 	char p[600];
 
-	put("ws/.gitignore", "build/\n*.o\n!keep.o\n", 19);
+	put("ws/.gitignore", "build/\n*.o\n!keep.o\n**/gen.c\n", 28);
+	put("ws/gen.c", "x\n", 2);
+	put("ws/src/gen.c", "x\n", 2);
 	at("ws/build", p, sizeof(p));
 	mkdir_p(p);
 	put("ws/build/out.txt", "x\n", 2);
@@ -386,6 +388,7 @@ test_list_gitignore(void)
 	CHECK(strstr(r.text, "build/") == NULL);
 	CHECK(strstr(r.text, "sum.o") == NULL);
 	CHECK(strstr(r.text, "local.txt") == NULL);
+	CHECK(strstr(r.text, "gen.c") == NULL);
 	CHECK(strstr(r.text, ".git/") == NULL);
 	CHECK(strstr(r.text, "canary") == NULL);
 	tool_result_free(&r);
