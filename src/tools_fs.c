@@ -315,6 +315,8 @@ tools_search(struct ws *w, const char *pattern, const char *path, struct tool_re
 	k.s = &s;
 	if (scope_open(w, *path ? path : ".", &s, &why) != 0)
 		tools_fail(r, sum, "%s", why);
+	else if (s.file != NULL && ws_secret(w, s.file))
+		tools_fail(r, sum, "%s may hold secrets: refused", s.file);
 	else {
 		search_scope(w, &k, &s);
 		tools_text(r, &k.out);

@@ -17,6 +17,7 @@
 #define RUN_TAIL 4096     /* and the last: a test run's verdict is at its end */
 #define RUN_TICK_MS 100   /* how often the cancel flag is looked at */
 #define RUN_GRACE_MS 1000 /* between SIGTERM and SIGKILL */
+#define RUN_BURST 64      /* chunks read before the clock and cancel are looked at again */
 
 /* What a command printed: its head, a ring of its tail, and how much in all. */
 struct capture {
@@ -65,15 +66,20 @@ leader_ended(pid_t pid)
 	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid;
 }
 
-/* Read what is ready on fd into c; false at end of file. */
+/*
+ * Read what is ready on fd into c, at most RUN_BURST chunks so that a command
+ * printing without a pause still has its deadline and cancel looked at; false
+ * at end of file.
+ */
 static bool
 drain(int fd, struct capture *c, int wait_ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	char chunk[65536];
 	ssize_t n;
+	int burst = 0;
 
-	while (poll(&pfd, 1, wait_ms) > 0) {
+	while (burst++ < RUN_BURST && poll(&pfd, 1, wait_ms) > 0) {
 		n = read(fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;

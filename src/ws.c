@@ -13,9 +13,14 @@
 #include "util.h"
 #include "visible.h"
 
-/* Files that hold secrets, matched against the last component of a path. */
+/*
+ * Files that hold secrets, matched against the last component of a path:
+ * environment files, keys and certificates, SSH keys, and the files where
+ * git, npm, pip and the AWS tools keep tokens.
+ */
 static const char *const secret_globs[] = {
 	".env*", "*.pem", "*.key", "id_*", ".netrc", ".git-credentials",
+	"*.p12", "*.pfx", ".npmrc", ".pypirc", "credentials",
 };
 
 /* A NULL-terminated copy of v (NULL: an empty list). */

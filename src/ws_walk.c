@@ -108,8 +108,10 @@ ignore_match(const struct ignore *g, const char *rel, bool dir)
 			return false;
 		sub = rel + bl + 1;
 	}
+	/* a leading double star and slash also match at the top */
 	if (g->anchored)
-		return fnmatch(g->pat, sub, flags) == 0;
+		return fnmatch(g->pat, sub, flags) == 0 ||
+		    (strncmp(g->pat, "**/", 3) == 0 && fnmatch(g->pat + 3, sub, flags) == 0);
 	base = strrchr(sub, '/');
 	return fnmatch(g->pat, base != NULL ? base + 1 : sub, 0) == 0;
 }

@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "tools.h"
+#include "tools_priv.h"
 #include "unit.h"
 #include "util.h"
 
@@ -255,6 +256,20 @@ test_confinement(void)
 	refused(w, "read", "{\"path\":\".env\"}", NULL, "may hold secrets");
 	refused(w, "read", "{\"path\":\"server.pem\"}", NULL, "may hold secrets");
 	refused(w, "read", "{\"path\":\"db.secret\"}", NULL, "may hold secrets");
+	put("ws/src/id_ed25519", "k\n", 2);
+	put("ws/src/.npmrc", "//registry/:_authToken=x\n", 25);
+	refused(w, "read", "{\"path\":\"src/id_ed25519\"}", NULL, "may hold secrets");
+	refused(w, "read", "{\"path\":\"src/.npmrc\"}", NULL, "may hold secrets");
+	refused(w, "search", "{\"pattern\":\"authToken\",\"path\":\"src/.npmrc\"}", NULL,
+	    "may hold secrets");
+	{
+		char p[600];
+
+		at("ws/src/id_ed25519", p, sizeof(p));
+		unlink(p);
+		at("ws/src/.npmrc", p, sizeof(p));
+		unlink(p);
+	}
 	refused(w, "read", "{\"path\":\"blob.bin\"}", NULL, "binary");
 	refused(w, "read", "{\"path\":\".git/config\"}", NULL, ".git/");
 	refused(w, "write", "{\"path\":\".git/hooks/pre-commit\",\"content\":\"x\"}", &yes, ".git/");
@@ -355,7 +370,9 @@ test_list_gitignore(void)
 	struct tool_result r;
 	char p[600];
 
-	put("ws/.gitignore", "build/\n*.o\n!keep.o\n", 19);
+	put("ws/.gitignore", "build/\n*.o\n!keep.o\n**/gen.c\n", 28);
+	put("ws/gen.c", "x\n", 2);
+	put("ws/src/gen.c", "x\n", 2);
 	at("ws/build", p, sizeof(p));
 	mkdir_p(p);
 	put("ws/build/out.txt", "x\n", 2);
@@ -371,6 +388,7 @@ test_list_gitignore(void)
 	CHECK(strstr(r.text, "build/") == NULL);
 	CHECK(strstr(r.text, "sum.o") == NULL);
 	CHECK(strstr(r.text, "local.txt") == NULL);
+	CHECK(strstr(r.text, "gen.c") == NULL);
 	CHECK(strstr(r.text, ".git/") == NULL);
 	CHECK(strstr(r.text, "canary") == NULL);
 	tool_result_free(&r);
@@ -569,6 +587,21 @@ test_run_basics(void)
 	CHECK(str_startswith(r.summary, "run pwd; echo ${LLM_TEST_API_KEY-none}; echo err >&2; exit 3 · exit 3 · "));
 	CHECK(str_endswith(r.summary, " s"));
 	tool_result_free(&r);
+	/* a new session with no terminal and no descriptor but 0, 1 and 2 */
+	{
+		int keep = open("/dev/null", O_RDONLY);
+		long pid = 0, sid = 0;
+
+		exec_tool(w, "run", "{\"command\":\"for i in 3 4 5 6 7 8 9; do test -e /proc/$$/fd/$i "
+		    "&& printf 'fd%s ' $i; done; test -t 0 || echo no terminal; echo $$ "
+		    "$(cut -d' ' -f6 /proc/$$/stat)\"}", NULL, &r);
+		CHECK(keep >= 3 && keep <= 9);
+		CHECK(str_startswith(r.text, "no terminal\n"));
+		CHECK(sscanf(r.text, "no terminal\n%ld %ld", &pid, &sid) == 2);
+		CHECK(pid > 0 && sid == pid && sid != (long)getsid(0));
+		tool_result_free(&r);
+		close(keep);
+	}
 	/* what it leaves running in the background goes with it */
 	exec_tool(w, "run", "{\"command\":\"sleep 30 >/dev/null 2>&1 & echo $! > bg.pid\"}", NULL, &r);
 	CHECK_INT(r.exit_code, 0);
@@ -631,6 +664,25 @@ test_run_timeout_kills_group(void)
 	CHECK(strstr(r.summary, "timed out") != NULL);
 	CHECK(clock_ms() - t0 < 5000);
 	CHECK(gone_soon(pid_in("bg.pid")));
+	tool_result_free(&r);
+	ws_close(w);
+}
+
+/* A command that prints without end is still stopped at its deadline. */
+static void
+test_run_endless_output_times_out(void)
+{
+	static const char *const allow[] = { "run", NULL };
+	struct ws *w = open_ws(allow, 500);
+	struct tool_result r;
+	int64_t t0 = clock_ms();
+
+	exec_tool(w, "run", "{\"command\":\"yes\"}", NULL, &r);
+	CHECK(r.error);
+	CHECK_INT(r.exit_code, 124);
+	CHECK(strlen(r.text) < 17000);
+	CHECK(strstr(r.text, "y\ny\n") != NULL && strstr(r.text, "bytes cut]") != NULL);
+	CHECK(clock_ms() - t0 < 5000);
 	tool_result_free(&r);
 	ws_close(w);
 }
@@ -750,13 +802,12 @@ ask_on_pty(const char *tool, const char *preview, const char *keys, const char *
 {
 	int master = posix_openpt(O_RDWR | O_NOCTTY), slave, st = -1;
 	enum tool_answer a;
-	char *name;
+	char name[128];
 	pid_t pid;
 
 	if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0 ||
-	    (name = ptsname(master)) == NULL || (slave = open(name, O_RDWR | O_NOCTTY)) < 0)
+	    ptsname_r(master, name, sizeof(name)) != 0 || (slave = open(name, O_RDWR | O_NOCTTY)) < 0)
 		abort();
-	name = xstrdup(name);
 	if ((pid = fork()) == 0)
 		_exit(pty_user(master, keys, want));
 	a = tools_ask_tty(name, tool, preview);
@@ -764,7 +815,6 @@ ask_on_pty(const char *tool, const char *preview, const char *keys, const char *
 	*shown = WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	close(slave);
 	close(master);
-	free(name);
 	return a;
 }
 
@@ -790,6 +840,172 @@ test_ask_on_terminal(void)
 	CHECK_INT(tools_ask_tty("/dev/null", "run", "true"), TOOL_NO);
 }
 
+/* The next line of s at *p (its newline included), or NULL at the end; its length in *n. */
+static const char *
+next_line(const char **p, size_t *n)
+{
+	const char *s = *p, *nl;
+
+	if (*s == '\0')
+		return NULL;
+	nl = strchr(s, '\n');
+	*n = nl != NULL ? (size_t)(nl - s) + 1 : strlen(s);
+	*p = s + *n;
+	return s;
+}
+
+/* Apply the unified diff d to old as patch(1) would; NULL when it does not apply. */
+static char *
+apply_diff(const char *old, const char *d)
+{
+	struct buf out;
+	const char *o = old, *l, *ol;
+	size_t n, on;
+	long at = 1, start, cnt, start2, cnt2;
+	char last = ' ';
+
+	buf_init(&out, 0);
+	next_line(&d, &n);
+	next_line(&d, &n);
+	while ((l = next_line(&d, &n)) != NULL) {
+		if (sscanf(l, "@@ -%ld,%ld +%ld,%ld @@", &start, &cnt, &start2, &cnt2) == 4) {
+			for (start += cnt == 0; at < start && (ol = next_line(&o, &on)); at++)
+				buf_add(&out, ol, on);
+		} else if (*l == '\\') {
+			/* the line before has no newline: in the new text if it was kept or added */
+			if (last != '-' && out.len > 0 && out.data[out.len - 1] == '\n')
+				out.data[--out.len] = '\0';
+		} else if (*l == '+') {
+			buf_add(&out, l + 1, n - 1);
+		} else if ((ol = next_line(&o, &on)) == NULL ||
+		    on - (ol[on - 1] == '\n') != n - 2 || memcmp(ol, l + 1, n - 2) != 0) {
+			buf_done(&out);
+			return NULL;
+		} else {
+			at++;
+			if (*l == ' ')
+				buf_add(&out, l + 1, n - 1);
+		}
+		last = *l;
+	}
+	while ((ol = next_line(&o, &on)) != NULL)
+		buf_add(&out, ol, on);
+	return buf_detach(&out);
+}
+
+/* The length of the longest common subsequence of the lines of x and y. */
+static int
+lcs(const char *x, const char *y)
+{
+	const char *xs[64], *ys[64], *p;
+	size_t xl[64], yl[64], nx = 0, ny = 0, n, i, j;
+	int t[65][65] = { { 0 } };
+
+	for (p = x; nx < 64 && (xs[nx] = next_line(&p, &n)) != NULL; nx++)
+		xl[nx] = n;
+	for (p = y; ny < 64 && (ys[ny] = next_line(&p, &n)) != NULL; ny++)
+		yl[ny] = n;
+	for (i = 1; i <= nx; i++)
+		for (j = 1; j <= ny; j++)
+			t[i][j] = xl[i - 1] == yl[j - 1] && memcmp(xs[i - 1], ys[j - 1], xl[i - 1]) == 0 ?
+			    t[i - 1][j - 1] + 1 : t[i - 1][j] > t[i][j - 1] ? t[i - 1][j] : t[i][j - 1];
+	return t[nx][ny];
+}
+
+static int
+count_lines(const char *s)
+{
+	size_t n = strlen(s), i;
+	int c = 0;
+
+	for (i = 0; i < n; i++)
+		c += s[i] == '\n';
+	return c + (n > 0 && s[n - 1] != '\n');
+}
+
+/* A random text of up to 40 lines over a few words, sometimes without a last newline. */
+static char *
+random_text(unsigned *seed)
+{
+	static const char *const words[] = { "a", "b", "c", "d", "int x;", "}" };
+	struct buf b;
+	int n = (int)(rand_r(seed) % 41), i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < n; i++)
+		buf_addf(&b, "%s\n", words[rand_r(seed) % 6]);
+	if (b.len > 0 && rand_r(seed) % 4 == 0)
+		b.data[--b.len] = '\0';
+	return buf_detach(&b);
+}
+
+static void
+test_diff_shortest_and_applies(void)
+{
+	unsigned seed = 17;
+	int i, added, removed, bad = 0;
+
+	for (i = 0; i < 500 && !bad; i++) {
+		char *x = random_text(&seed), *y = random_text(&seed), *d, *back;
+		int common = lcs(x, y);
+
+		d = tools_diff("f", x, strlen(x), y, strlen(y), &added, &removed);
+		back = apply_diff(x, d);
+		if (back == NULL || strcmp(back, y) != 0 || added != count_lines(y) - common ||
+		    removed != count_lines(x) - common) {
+			fprintf(stderr, "old:\n%s\nnew:\n%s\ndiff:\n%s\n+%d -%d, lcs %d\n", x, y, d,
+			    added, removed, common);
+			bad = 1;
+		}
+		free(back);
+		free(d);
+		free(x);
+		free(y);
+	}
+	CHECK(!bad);
+}
+
+/* Two changes far apart are two hunks, as diff -u makes them. */
+static void
+test_diff_hunks(void)
+{
+	const char *x = "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n";
+	const char *y = "1\nTWO\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n";
+	int added, removed;
+	char *d = tools_diff("n.txt", x, strlen(x), y, strlen(y), &added, &removed);
+
+	CHECK_STR(d, "--- a/n.txt\n+++ b/n.txt\n@@ -1,5 +1,5 @@\n 1\n-2\n+TWO\n 3\n 4\n 5\n"
+	    "@@ -10,3 +10,4 @@\n 10\n 11\n 12\n+13\n");
+	CHECK_INT(added, 2);
+	CHECK_INT(removed, 1);
+	free(d);
+}
+
+/* Past the differences it searches, the middle is one change, still a correct diff. */
+static void
+test_diff_large(void)
+{
+	struct buf x, y;
+	int added, removed, i;
+	char *d, *back;
+
+	buf_init(&x, 0);
+	buf_init(&y, 0);
+	for (i = 0; i < 1500; i++) {
+		buf_addf(&x, "old %d\n", i);
+		buf_addf(&y, "%s %d\n", i % 2 ? "old" : "new", i);
+	}
+	d = tools_diff("big", x.data, x.len, y.data, y.len, &added, &removed);
+	back = apply_diff(x.data, d);
+	CHECK_STR(back, y.data);
+	CHECK_INT(added, 1499);
+	CHECK_INT(removed, 1499);
+	free(back);
+	free(d);
+	buf_done(&x);
+	buf_done(&y);
+}
+
 static void
 cleanup(void)
 {
@@ -803,6 +1019,10 @@ cleanup(void)
 int
 main(void)
 {
+	/* the commands run here are not sub-makes of the make running the tests */
+	unsetenv("MAKEFLAGS");
+	unsetenv("MFLAGS");
+	unsetenv("MAKELEVEL");
 	setup();
 	RUN(test_definitions_small);
 	RUN(test_root_is_git_top);
@@ -818,9 +1038,13 @@ main(void)
 	RUN(test_run_allow_run);
 	RUN(test_run_huge_output);
 	RUN(test_run_timeout_kills_group);
+	RUN(test_run_endless_output_times_out);
 	RUN(test_run_cancel_kills_group);
 	RUN(test_undo);
 	RUN(test_ask_on_terminal);
+	RUN(test_diff_hunks);
+	RUN(test_diff_shortest_and_applies);
+	RUN(test_diff_large);
 	cleanup();
 	UNIT_EXIT();
 }
