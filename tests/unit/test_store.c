@@ -73,7 +73,7 @@ test_create(void)
 	CHECK_INT(store_version(ledger_store(l)), STORE_VERSION);
 	check_sql("PRAGMA journal_mode", "wal");
 	CHECK(stat(test_db, &sb) == 0 && (sb.st_mode & 0777) == 0600);
-	check_sql("PRAGMA user_version", "3");
+	check_sql("PRAGMA user_version", "4");
 	check_sql("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
 	    " ('conversations', 'messages', 'usage', 'usage_totals')", "4");
 	check_sql("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'usage_time'",
@@ -251,7 +251,8 @@ test_migrate_v1(void)
 	ledger_close(l);
 	/* take the database back to what version 2 wrote */
 	CHECK_INT(sqlite3_open(test_db, &db), SQLITE_OK);
-	CHECK_INT(sqlite3_exec(db, "ALTER TABLE conversations DROP COLUMN system;"
+	CHECK_INT(sqlite3_exec(db, "DROP INDEX usage_task; ALTER TABLE usage DROP COLUMN task_id;"
+	    "DROP TABLE tasks; ALTER TABLE conversations DROP COLUMN system;"
 	    "ALTER TABLE conversations DROP COLUMN kind; PRAGMA user_version = 2", NULL, NULL,
 	    NULL), SQLITE_OK);
 	sqlite3_close(db);
