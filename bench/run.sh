@@ -124,3 +124,5 @@ done
 # What prompt caching and compaction do to a long conversation's bill (a table of its own).
 echo
 python3 "$top/bench/cache_bench.py" || exit 1
+echo
+sh "$top/bench/agent_bench.sh"

@@ -17,7 +17,7 @@ OUT=${FUZZ_OUT:-build-fuzz}
 SECS=${FUZZ_SECONDS:-60}
 JOBS=${FUZZ_JOBS:-1}
 CLANG=${FUZZ_CC:-clang}
-ALL="sse ndjson provider config theme md router visible"
+ALL="sse ndjson provider config theme md router visible calls_openai calls_anthropic calls_gemini calls_ollama"
 
 if ! command -v "$CLANG" >/dev/null 2>&1; then
 	echo "llm: fuzz: $CLANG is not installed (apt-get install clang)" >&2
@@ -29,11 +29,12 @@ srcs_of() {
 	case $1 in
 	sse) echo sse ;;
 	ndjson) echo ndjson ;;
-	provider) echo "provider provider_openai provider_anthropic provider_gemini provider_ollama wire visible sse ndjson" ;;
-	config) echo "config catalog pricing provider provider_openai provider_anthropic provider_gemini provider_ollama wire visible" ;;
+	provider) echo "provider provider_openai provider_anthropic provider_gemini provider_ollama wire wire_call visible sse ndjson" ;;
+	calls_*) echo "provider provider_openai provider_anthropic provider_gemini provider_ollama wire wire_call visible sse ndjson" ;;
+	config) echo "config catalog pricing provider provider_openai provider_anthropic provider_gemini provider_ollama wire wire_call visible" ;;
 	theme) echo theme ;;
 	md) echo "md md_wrap visible" ;;
-	router) echo "router router_kw fmt catalog pricing config provider provider_openai provider_anthropic provider_gemini provider_ollama wire visible" ;;
+	router) echo "router router_kw fmt catalog pricing config provider provider_openai provider_anthropic provider_gemini provider_ollama wire wire_call visible" ;;
 	visible) echo visible ;;
 	*) return 1 ;;
 	esac

@@ -49,10 +49,26 @@ chat_new(const struct config *cfg, struct catalog *cat, struct ledger *l)
 }
 
 static void
+calls_free(struct chat_call *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].id);
+		free(v[i].name);
+		free(v[i].args);
+		free(v[i].signature);
+		free(v[i].error);
+	}
+	free(v);
+}
+
+static void
 turn_clear(struct chat_turn *t)
 {
 	free(t->text);
 	free(t->error);
+	calls_free(t->calls, t->ncalls);
 	memset(t, 0, sizeof *t);
 }
 
@@ -70,6 +86,9 @@ response_clear(struct chat *c)
 	c->nd = NULL;
 	pstate_done(&c->ps);
 	memset(&c->ps, 0, sizeof c->ps);
+	calls_free(c->calls, c->ncalls);
+	c->calls = NULL;
+	c->ncalls = 0;
 	buf_reset(&c->text);
 	buf_reset(&c->body);
 	c->line_too_long = false;
@@ -310,6 +329,8 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 	e.tier = tier_str(t);
 	e.route_mode = route_mode_str(r->mode);
 	e.route_reason = r->reason;
+	e.task_id = c->opts.task_id;
+	e.task_cap = c->opts.task_cap;
 	rc = ledger_reserve(c->ledger, &e, worst, c->cfg->budget, enforce, &c->ledger_id, &mt,
 	    &cause);
 	if (rc < 0) {
@@ -318,7 +339,18 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 		free(cause);
 		return CHAT_USAGE;
 	}
-	log_budget(rc == LEDGER_OVER_BUDGET ? "refused" : "reserved", m, worst, &mt);
+	log_budget(rc == LEDGER_RESERVED ? "reserved" : "refused", m, worst, &mt);
+	if (rc == LEDGER_OVER_TASK) {
+		char w[32], cap[32];
+
+		money(worst, false, w, sizeof w);
+		money(c->opts.task_cap, false, cap, sizeof cap);
+		c->turn.over_task = true;
+		if (!quiet)
+			fail(c, CHAT_BUDGET, "max-cost: the next step's worst case %s on %s would pass "
+			    "the task's cap of %s", worst < 0 ? "(unknown)" : w, m->name, cap);
+		return CHAT_BUDGET;
+	}
 	if (rc == LEDGER_OVER_BUDGET) {
 		if (!quiet) {
 			money(mt.spent, mt.estimated, a, sizeof a);
@@ -488,6 +520,22 @@ on_text(void *arg, const char *s, size_t n)
 	emit(c, s, n);
 }
 
+/* A tool call, whole: kept for the turn. */
+static void
+on_call(void *arg, const struct tool_call *tc, const char *error)
+{
+	struct chat *c = arg;
+	struct chat_call *k;
+
+	c->calls = xreallocarray(c->calls, c->ncalls + 1, sizeof *c->calls);
+	k = &c->calls[c->ncalls++];
+	k->id = tc->id ? xstrdup(tc->id) : NULL;
+	k->name = xstrdup(tc->name);
+	k->args = xstrdup(tc->args);
+	k->signature = tc->signature ? xstrdup(tc->signature) : NULL;
+	k->error = error ? xstrdup(error) : NULL;
+}
+
 static int
 on_event(void *arg, const char *name, const char *data, size_t len)
 {
@@ -583,23 +631,34 @@ build_request(struct chat *c, struct request *req, struct msg **msgs)
 		    strstr(c->pc->base_url, "://api.openai.com") != NULL;
 		return;
 	}
-	*msgs = xreallocarray(NULL, n + 1, sizeof **msgs);
-	if (n > 0)
-		memcpy(*msgs, c->hist, n * sizeof **msgs);
-	memset(&(*msgs)[n], 0, sizeof **msgs);
-	(*msgs)[n].role = "user";
-	(*msgs)[n].text = c->prompt;
 	memset(req, 0, sizeof *req);
+	if (c->opts.msgs != NULL) {
+		/* an agent step: its own history, as it is (copied: cache marks go on it) */
+		n = c->opts.nmsgs;
+		*msgs = xreallocarray(NULL, n, sizeof **msgs);
+		memcpy(*msgs, c->opts.msgs, n * sizeof **msgs);
+		req->msgs = *msgs;
+		req->nmsgs = n;
+	} else {
+		*msgs = xreallocarray(NULL, n + 1, sizeof **msgs);
+		if (n > 0)
+			memcpy(*msgs, c->hist, n * sizeof **msgs);
+		memset(&(*msgs)[n], 0, sizeof (*msgs)[n]);
+		(*msgs)[n].role = "user";
+		(*msgs)[n].text = c->prompt;
+		req->msgs = *msgs;
+		req->nmsgs = ++n;
+	}
 	req->model = c->model->id;
 	req->system = c->system;
-	req->msgs = *msgs;
-	req->nmsgs = n + 1;
+	req->tools = c->opts.tools;
+	req->ntools = c->opts.ntools;
 	req->max_tokens = c->send_cap ? c->max_out : 0;
 	req->stream = c->opts.stream;
 	req->temperature_set = c->opts.temperature_set;
 	req->temperature_milli = c->opts.temperature_milli;
 	req->completion_tokens = c->pc->base_url != NULL && strstr(c->pc->base_url, "://api.openai.com") != NULL;
-	chat_cache_request(c, req, *msgs, n + 1);
+	chat_cache_request(c, req, *msgs, n);
 }
 
 /* Send the current step's request; the key is fetched now and cleared when the step ends. */
@@ -615,6 +674,7 @@ step_send(struct chat *c)
 	const char *const *hp;
 
 	c->ps.on_text = on_text;
+	c->ps.on_call = on_call;
 	c->ps.arg = c;
 	if (c->prov->ndjson)
 		c->nd = ndjson_new(STREAM_LINE_MAX, on_line, c);
@@ -798,7 +858,13 @@ keep_answer(struct chat *c)
 	free(c->turn.text);
 	c->turn.text = xstrndup(c->text.data ? c->text.data : "", c->text.len);
 	c->turn.len = c->text.len;
-	if (c->text.len == 0)
+	/* an agent keeps its own history, calls and all */
+	calls_free(c->turn.calls, c->turn.ncalls);
+	c->turn.calls = c->calls;
+	c->turn.ncalls = c->ncalls;
+	c->calls = NULL;
+	c->ncalls = 0;
+	if (c->text.len == 0 || c->opts.msgs != NULL)
 		return;
 	hist_add(c, "user", c->prompt);
 	hist_add(c, "assistant", c->turn.text);

@@ -41,6 +41,18 @@ struct chat_opts {
 	const char *role;      /* the role the turn is asked under (kept with the conversation) */
 	bool temperature_set;  /* false: the provider's default */
 	int temperature_milli; /* sampling temperature x 1000 */
+	/* an agent's step: its whole history sent as is (the prompt only routes), kept nowhere */
+	const struct msg *msgs;
+	size_t nmsgs;
+	const struct tool_decl *tools; /* declared to the model */
+	size_t ntools;
+	int64_t task_id;       /* the agent task this request is a step of; 0: none */
+	int64_t task_cap;      /* pico; > 0: the ledger keeps the task's steps within it */
+};
+
+/* A tool call the answer made; error: why it cannot be run (the model is told). */
+struct chat_call {
+	char *id, *name, *args, *signature, *error;
 };
 
 enum route_mode {
@@ -112,6 +124,9 @@ struct chat_turn {
 	int64_t latency_ms;
 	bool cancelled;
 	enum chat_finish finish;
+	struct chat_call *calls;     /* the tool calls the answer made, in order */
+	size_t ncalls;
+	bool over_task;              /* refused: the step would pass the task's cap */
 };
 
 /* What a front end hears while a turn runs; borrowed data, valid for the call. */

@@ -100,6 +100,9 @@ struct chat {
 	size_t compact_cut;     /* history entries the summary replaces */
 	size_t nsynth;          /* 2 when the history starts with the summary's pair, else 0 */
 	int64_t summary_upto;   /* stored messages the summary stands for */
+
+	struct chat_call *calls; /* this response's tool calls, whole */
+	size_t ncalls;
 };
 
 #define CHAT_COMPACT_KEEP 4     /* messages kept as they are: the last two turns */

@@ -63,6 +63,26 @@ estimate_input(const struct chat *c, const char *system, const char *prompt)
 	return n + 8;
 }
 
+/* An agent step's own history and tools, beside the prompt that routes it. */
+static int64_t
+agent_tokens(const struct chat_opts *o)
+{
+	int64_t n = 0;
+	size_t i, k;
+
+	for (i = 0; i < o->nmsgs; i++) {
+		const struct msg *m = &o->msgs[i];
+
+		n += 4 + (m->text ? pricing_estimate_tokens(m->text, strlen(m->text)) : 0);
+		for (k = 0; k < m->ncalls; k++)
+			n += 8 + pricing_estimate_tokens(m->calls[k].args, strlen(m->calls[k].args));
+	}
+	for (i = 0; i < o->ntools; i++)
+		n += 8 + pricing_estimate_tokens(o->tools[i].description, strlen(o->tools[i].description)) +
+		    pricing_estimate_tokens(o->tools[i].schema, strlen(o->tools[i].schema));
+	return n;
+}
+
 /* The reply cap used for the worst case, and whether it must be sent. */
 long
 chat_reply_cap(const struct chat *c, const struct chat_opts *o, const struct model *m, bool *send)
@@ -243,7 +263,9 @@ learn_label(struct chat *c, enum learn_kind k, enum tier wanted)
 {
 	struct route_input in;
 
-	if (c->ledger == NULL || !c->cfg->learn || c->opts.draft || c->prompt == NULL)
+	/* an agent's steps and the hook's drafts choose no tier for a prompt of the user's */
+	if (c->ledger == NULL || !c->cfg->learn || c->opts.draft || c->opts.msgs != NULL ||
+	    c->prompt == NULL)
 		return;
 	route_input_of(c, c->prompt, &in);
 	in.prev_tier = c->label_prev;
@@ -346,7 +368,9 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	int64_t need;
 
 	memset(r, 0, sizeof *r);
-	r->input_tokens = estimate_input(c, o->system, prompt);
+	r->input_tokens = o->msgs != NULL ? agent_tokens(o) + 8 : estimate_input(c, o->system, prompt);
+	if (o->msgs != NULL && o->system != NULL)
+		r->input_tokens += pricing_estimate_tokens(o->system, strlen(o->system));
 	route_score(c, prompt, r);
 	if (o->model != NULL && (pin = resolve_pin(c, o->model, cause)) == NULL)
 		return CHAT_USAGE;

@@ -46,6 +46,10 @@ int cli_ask(struct app *cli, int argc, char **argv);
 int cli_complete(struct app *cli, int argc, char **argv);
 int cli_roles(struct app *cli, int argc, char **argv);
 int cli_cmd(struct app *cli, int argc, char **argv);
+/* llm do: one agent task. */
+int cli_do(struct app *cli, int argc, char **argv);
+/* llm undo: restore the files the last agent task changed in this workspace. */
+int cli_undo(struct app *cli, int argc, char **argv);
 /* Start the full-screen client with options already parsed. */
 int cli_chat_start(struct app *cli, const struct cli_opts *p);
 /* Print what llm route does and takes, on stdout. */

@@ -11,7 +11,7 @@
 
 static const char *const commands[] = {
 	"chat", "route", "models", "budget", "usage", "logs", "cmd", "roles", "keys", "git", "config",
-	"help", "version", NULL,
+	"do", "undo", "help", "version", NULL,
 };
 
 /* The options of a one-shot question, as llm --help lists them. */
@@ -22,7 +22,7 @@ static const char *const ask_options[] = {
 };
 
 static const char *const tiers[] = { "auto", "cheap", "mid", "frontier", NULL };
-static const char *const usage_by[] = { "day", "model", "tier", NULL };
+static const char *const usage_by[] = { "day", "model", "tier", "task", NULL };
 
 static const char *const models_sub[] = { "import", "add", NULL };
 static const char *const budget_sub[] = { "set", NULL };
@@ -47,7 +47,7 @@ static const char *const budget_opts[] = { "--json", "--no-color", "--help", NUL
 static const char *const usage_opts[] = {
 	"--month", "--by", "--router", "--json", "--no-color", "--help", NULL,
 };
-static const char *const logs_opts[] = { "-n", "--count", "-a", "--all", "--json", "-q", "--query",
+static const char *const logs_opts[] = { "-n", "--count", "-a", "--all", "--task", "--json", "-q", "--query",
 	"--raw", "--format", "--no-color", "--help", NULL };
 static const char *const logs_sub[] = { "show", "export", "rm", NULL };
 static const char *const keys_opts[] = { "--json", "--help", NULL };
@@ -55,6 +55,11 @@ static const char *const git_opts[] = { "--force", "--help", NULL };
 static const char *const cmd_opts[] = { "-t", "--tier", "-m", "--model", "--print", "--init",
 	"--help", NULL };
 static const char *const roles_opts[] = { "--paths", "--help", NULL };
+static const char *const undo_opts[] = { "--help", NULL };
+static const char *const do_opts[] = {
+	"-t", "--tier", "-m", "--model", "--allow", "--max-cost", "--max-tokens", "--json", "-q",
+	"--quiet", "--help", NULL,
+};
 
 /* A subcommand's words: what may follow it, and its options. */
 static const struct {
@@ -73,6 +78,8 @@ static const struct {
 	{ "keys", keys_sub, keys_opts },
 	{ "git", git_sub, git_opts },
 	{ "config", config_sub, NULL },
+	{ "do", NULL, do_opts },
+	{ "undo", NULL, undo_opts },
 };
 
 static void

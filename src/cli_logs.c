@@ -171,7 +171,8 @@ json_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
     "usage: llm logs [-n N] [--all] [--json] [-q TEXT]\n" \
     "       llm logs show ID [--raw]\n" \
     "       llm logs export ID [--format md|json]\n" \
-    "       llm logs rm ID\n"
+    "       llm logs rm ID\n" \
+    "       llm logs --task ID [--json]\n"
 
 static int
 logs_usage(void)
@@ -217,6 +218,95 @@ logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json, const char *
 		}
 	}
 	return 0;
+}
+
+/* The steps of one agent task, as llm logs --task ID shows them. */
+struct task_view {
+	int64_t id;
+	bool json;
+	cJSON *steps;
+	int64_t cost;
+	size_t n;
+};
+
+static int
+task_row(void *arg, const struct ledger_row *r)
+{
+	struct task_view *v = arg;
+	char when[32], cost[32];
+	cJSON *o;
+
+	if (r->task_id != v->id)
+		return 0;
+	v->n++;
+	if (r->cost < 0 || v->cost < 0)
+		v->cost = -1;
+	else
+		v->cost += r->cost;
+	if (v->json) {
+		o = cJSON_CreateObject();
+		report_json_int(o, "id", r->id);
+		report_json_int(o, "time", r->time);
+		json_str(o, "model", r->model);
+		json_str(o, "tier", r->tier);
+		json_str(o, "status", r->status);
+		report_json_int(o, "input_tokens", r->usage.input);
+		report_json_int(o, "output_tokens", r->usage.output);
+		if (r->cost >= 0)
+			report_json_int(o, "cost_pico", r->cost);
+		cJSON_AddItemToArray(v->steps, o);
+		return 0;
+	}
+	report_time(r->time, "%Y-%m-%d %H:%M", "?", when, sizeof when);
+	pricing_format(r->cost, r->estimated, cost, sizeof cost);
+	printf("%zu · %s · %s · %s · %s · %lld in, %lld out · %s\n", v->n, when,
+	    r->tier ? r->tier : "?", r->model ? r->model : "?", r->status,
+	    (long long)r->usage.input, (long long)r->usage.output, r->cost < 0 ? "unknown" : cost);
+	return 0;
+}
+
+/* llm logs --task ID: every ledger row of the task, oldest first. */
+static int
+logs_task(struct app *cli, const char *arg, bool json)
+{
+	struct task_view v = { .json = json };
+	struct ledger *l;
+	char *cause = NULL, cost[32];
+	cJSON *root = NULL;
+	int rc = EXIT_OK;
+
+	if (!str_to_i64(arg, &v.id) || v.id < 1) {
+		fprintf(stderr, "llm: logs: --task: expected a task id, got '%s'\n", arg);
+		return EXIT_USAGE;
+	}
+	if ((l = cli_ledger_open(cli, &cause)) == NULL) {
+		fprintf(stderr, "llm: logs: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	if (json) {
+		root = cJSON_CreateObject();
+		report_json_int(root, "task", v.id);
+		v.steps = cJSON_AddArrayToObject(root, "steps");
+	}
+	if (ledger_rows(l, 0, INT64_MAX, task_row, &v, &cause) != 0) {
+		fprintf(stderr, "llm: logs: %s\n", cause ? cause : "failed");
+		free(cause);
+		rc = EXIT_USAGE;
+	} else if (json) {
+		if (v.cost >= 0)
+			report_json_int(root, "cost_pico", v.cost);
+		report_json_print(root);
+	} else if (v.n == 0) {
+		printf("No steps for task %lld.\n", (long long)v.id);
+	} else {
+		pricing_format(v.cost, false, cost, sizeof cost);
+		printf("task %lld: %zu request%s, %s\n", (long long)v.id, v.n, v.n == 1 ? "" : "s",
+		    v.cost < 0 ? "unknown cost" : cost);
+	}
+	cJSON_Delete(root);
+	ledger_close(l);
+	return rc;
 }
 
 /* Open the ledger for a logs subcommand; NULL after saying why. */
@@ -577,6 +667,10 @@ cli_logs(struct app *cli, int argc, char **argv)
 
 	if (argc > 1 && (rc = logs_sub(cli, argc - 1, argv + 1)) >= 0)
 		return rc;
+	for (i = 1; i + 1 < (size_t)argc; i++)
+		if (strcmp(argv[i], "--task") == 0)
+			return logs_task(cli, argv[i + 1], argc > 3 && (strcmp(argv[1], "--json") == 0 ||
+			    strcmp(argv[argc - 1], "--json") == 0));
 	rc = EXIT_OK;
 	switch (logs_args(argc, argv, &n, &all, &json, &query)) {
 	case -1:
@@ -589,7 +683,8 @@ cli_logs(struct app *cli, int argc, char **argv)
 		    "  -q, --query TEXT   the messages holding every word of TEXT (full-text)\n"
 		    "  show ID            one conversation, rendered (--raw: as stored)\n"
 		    "  export ID          one conversation as Markdown (or --format json)\n"
-		    "  rm ID              forget a conversation; its ledger rows stay\n",
+		    "  rm ID              forget a conversation; its ledger rows stay\n"
+		    "  --task ID          the steps of agent task ID (llm do), one ledger row each\n",
 		    LOGS_DEFAULT);
 		return EXIT_OK;
 	}

@@ -22,12 +22,14 @@ enum usage_by {
 	BY_DAY,
 	BY_MODEL,
 	BY_TIER,
+	BY_TASK,
 };
 
 static const char *const by_names[] = {
 	[BY_DAY] = "day",
 	[BY_MODEL] = "model",
 	[BY_TIER] = "tier",
+	[BY_TASK] = "task",
 };
 
 /* Figures for one group of rows, or for all of them. */
@@ -91,6 +93,12 @@ row_key(enum usage_by by, const struct ledger_row *row, char *out, size_t n)
 		return;
 	case BY_TIER:
 		str_copy(out, n, row->tier ? row->tier : "?");
+		return;
+	case BY_TASK:
+		if (row->task_id > 0)
+			snprintf(out, n, "task %lld", (long long)row->task_id);
+		else
+			str_copy(out, n, "no task");
 		return;
 	}
 }
@@ -467,7 +475,7 @@ usage_json(const struct usage_report *r, const char *month)
 static int
 usage_usage(void)
 {
-	fprintf(stderr, "usage: llm usage [--month YYYY-MM] [--by day|model|tier] [--router] [--json]\n");
+	fprintf(stderr, "usage: llm usage [--month YYYY-MM] [--by day|model|tier|task] [--router] [--json]\n");
 	return EXIT_USAGE;
 }
 
@@ -512,7 +520,7 @@ usage_args(int argc, char **argv, struct usage_report *r, const char **month, bo
 			    r->by++)
 				;
 			if (r->by == ARRAY_SIZE(by_names)) {
-				fprintf(stderr, "llm: usage: --by: expected day, model or tier, got '%s'\n", v);
+				fprintf(stderr, "llm: usage: --by: expected day, model, tier or task, got '%s'\n", v);
 				return -1;
 			}
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
@@ -563,7 +571,7 @@ cli_usage(struct app *cli, int argc, char **argv)
 	case -1:
 		return EXIT_USAGE;
 	case 1:
-		printf("usage: llm usage [--month YYYY-MM] [--by day|model|tier] [--router] [--json]\n");
+		printf("usage: llm usage [--month YYYY-MM] [--by day|model|tier|task] [--router] [--json]\n");
 		return EXIT_OK;
 	}
 	if (usage_month(month, &start, &end, mon, name, sizeof name) < 0)

@@ -57,7 +57,8 @@ enum ktype {
 	K_PRICE,    /* dollars per million tokens -> pico-dollars per token */
 	K_ACTION,
 	K_API,
-	K_LIST,
+	K_LIST,     /* a, b, c: a NULL-terminated char ** */
+	K_TOOLS,    /* a K_LIST of edit, write and run */
 	K_PERCENTS, /* "50, 80, 100": struct config's warn_at; empty: none */
 	K_QUALITY,  /* a share above 0, at most 1 (three decimals) */
 	K_TTL,      /* 5m or 1h -> seconds */
@@ -109,6 +110,19 @@ static const struct key git_keys[] = {
 	LLM_KEY("model", K_STR, git_model, NULL, "a model to draft with instead of the tier's"),
 	LLM_KEY("timeout", K_LONG, git_timeout, "20", "seconds the hook waits for a draft"),
 	LLM_KEY("max_tokens", K_LONG, git_max_tokens, "6000", "tokens of the diff sent at most"),
+};
+
+static const struct key agent_keys[] = {
+	LLM_KEY("deny", K_LIST, agent_deny, NULL, "more paths the agent may not read or write"),
+	LLM_KEY("allow", K_TOOLS, agent_allow, NULL,
+	    "tools that need no approval: edit, write, run"),
+	LLM_KEY("allow_run", K_LIST, agent_allow_run, NULL,
+	    "commands the agent may run without asking"),
+	LLM_KEY("allow_secret", K_LIST, agent_allow_secret, NULL,
+	    "secrets files the agent may read all the same"),
+	LLM_KEY("advisor", K_STR, agent_advisor, NULL, "the model a stuck agent asks for advice"),
+	LLM_KEY("max_advice", K_LONG, agent_max_advice, "3", "advisor calls a task may make"),
+	LLM_KEY("max_steps", K_LONG, agent_max_steps, "30", "requests a task may make"),
 };
 
 #define PROV_KEY(n, t, f, d, h) \
@@ -221,6 +235,37 @@ list_parse(const char *v, char ***out)
 	free(copy);
 	*out = list;
 	return n;
+}
+
+/* Free a NULL-terminated list. */
+static void
+nlist_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Set the NULL-terminated list at field from "a, b, c"; an error names a tool not known. */
+static void
+set_list(struct parse *p, const struct key *k, char ***field, const char *v)
+{
+	char **list = NULL;
+	size_t n = list_parse(v, &list), i;
+
+	list = xreallocarray(list, n + 1, sizeof(*list));
+	list[n] = NULL;
+	for (i = 0; k->type == K_TOOLS && i < n; i++)
+		if (strcmp(list[i], "edit") != 0 && strcmp(list[i], "write") != 0 &&
+		    strcmp(list[i], "run") != 0) {
+			perr(p, "%s: unknown tool '%s' (use edit, write or run)", k->name, list[i]);
+			nlist_free(list);
+			return;
+		}
+	nlist_free(*field);
+	*field = list;
 }
 
 static int
@@ -355,6 +400,8 @@ set_key(struct parse *p, const struct key *k, void *base, const char *v)
 			*(enum api *)field = api;
 		return;
 	case K_LIST:
+	case K_TOOLS:
+		set_list(p, k, (char ***)field, v);
 		return;
 	case K_PERCENTS:
 		set_percents(p, k->name, v);
@@ -525,6 +572,8 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		known = set_from_table(p, llm_keys, ARRAY_SIZE(llm_keys), cfg, name, value);
 	else if (strcmp(section, "git") == 0)
 		known = set_from_table(p, git_keys, ARRAY_SIZE(git_keys), cfg, name, value);
+	else if (strcmp(section, "agent") == 0)
+		known = set_from_table(p, agent_keys, ARRAY_SIZE(agent_keys), cfg, name, value);
 	else if (str_startswith(section, "provider.") && section[9] != '\0')
 		known = set_from_table(p, provider_keys, ARRAY_SIZE(provider_keys),
 		    provider_get(cfg, section + 9), name, value);
@@ -538,7 +587,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		keys_add(cfg, name, value);
 		return 1;
 	} else {
-		perr(p, "unknown section [%s] (known: llm, tier.*, provider.*, model.*, git, keys)",
+		perr(p, "unknown section [%s] (known: llm, tier.*, provider.*, model.*, git, agent, keys)",
 		    section);
 		return 1;
 	}
@@ -606,6 +655,7 @@ config_defaults(struct config *cfg)
 		cfg->path = xstrfmt("%s/config.ini", cfg->dir);
 	keys_default(cfg, llm_keys, ARRAY_SIZE(llm_keys), cfg);
 	keys_default(cfg, git_keys, ARRAY_SIZE(git_keys), cfg);
+	keys_default(cfg, agent_keys, ARRAY_SIZE(agent_keys), cfg);
 	for (i = 0; i < ARRAY_SIZE(builtin_providers); i++) {
 		struct provider_conf *pc = provider_get(cfg, builtin_providers[i].name);
 
@@ -735,6 +785,11 @@ config_done(struct config *cfg)
 	free(cfg->models);
 	for (i = 0; i < TIER_COUNT; i++)
 		list_free(cfg->tiers[i].models, cfg->tiers[i].n);
+	nlist_free(cfg->agent_deny);
+	nlist_free(cfg->agent_allow);
+	nlist_free(cfg->agent_allow_run);
+	nlist_free(cfg->agent_allow_secret);
+	free(cfg->agent_advisor);
 	list_free(cfg->key_names, cfg->nkeys);
 	list_free(cfg->key_values, cfg->nkeys);
 	free(cfg->dir);
@@ -872,7 +927,16 @@ dump_key(FILE *f, const struct key *k, const void *base)
 		return true;
 	}
 	case K_LIST:
-		break;
+	case K_TOOLS: {
+		char *const *list = *(char **const *)field;
+
+		if (list == NULL)
+			return false;
+		fprintf(f, "%s =", k->name);
+		for (i = 0; list[i] != NULL; i++)
+			fprintf(f, "%s %s", i ? "," : "", list[i]);
+		return true;
+	}
 	}
 	return false;
 }
@@ -917,6 +981,8 @@ config_dump(const struct config *cfg, FILE *f)
 	}
 	fprintf(f, "\n[git]\n");
 	dump_keys(f, git_keys, ARRAY_SIZE(git_keys), cfg, true);
+	fprintf(f, "\n[agent]\n");
+	dump_keys(f, agent_keys, ARRAY_SIZE(agent_keys), cfg, true);
 	if (cfg->nkeys > 0) {
 		fprintf(f, "\n[keys]\n");
 		for (i = 0; i < cfg->nkeys; i++)

@@ -91,6 +91,15 @@ struct config {
 	long git_timeout;            /* seconds, default 20 */
 	long git_max_tokens;         /* diff budget in tokens, default 6000 */
 
+	/* [agent]: NULL-terminated lists, NULL when not given */
+	char **agent_deny;           /* more secret-file globs */
+	char **agent_allow;          /* tools that need no approval: edit, write, run */
+	char **agent_allow_run;      /* command prefixes run without a question */
+	char **agent_allow_secret;   /* secret files the agent may read, by name */
+	char *agent_advisor;         /* the model advise asks; NULL: the frontier tier's first usable */
+	long agent_max_advice;       /* advise calls in one task, default 3 */
+	long agent_max_steps;        /* model requests in one task, default 30 */
+
 	/* [keys] bindings for the TUI: name = key, kept as given */
 	char **key_names;
 	char **key_values;

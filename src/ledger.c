@@ -648,6 +648,9 @@ ledger_reap_now(struct ledger *l)
 		ledger_run(l, SQL_ROLLBACK);
 }
 
+static int ledger_task_sum(struct ledger *l, int64_t task, int64_t *sum);
+static int ledger_task_mark(struct ledger *l, const struct ledger_entry *e, int64_t id);
+
 /* Check the budget and reserve a request's worst case in one transaction. */
 int
 ledger_reserve(struct ledger *l, const struct ledger_entry *e, int64_t worst_case,
@@ -683,7 +686,17 @@ ledger_reserve(struct ledger *l, const struct ledger_entry *e, int64_t worst_cas
 		ledger_run(l, SQL_ROLLBACK);
 		return LEDGER_OVER_BUDGET;
 	}
-	if (ledger_insert(l, e, now, worst_case, id) < 0)
+	if (e->task_id > 0 && e->task_cap > 0) {
+		int64_t task;
+
+		if (ledger_task_sum(l, e->task_id, &task) < 0)
+			goto fail;
+		if (worst_case < 0 || ledger_add(task, worst_case) > e->task_cap) {
+			ledger_run(l, SQL_ROLLBACK);
+			return LEDGER_OVER_TASK;
+		}
+	}
+	if (ledger_insert(l, e, now, worst_case, id) < 0 || ledger_task_mark(l, e, *id) < 0)
 		goto fail;
 	if (ledger_run(l, SQL_COMMIT) < 0)
 		goto fail;
@@ -697,6 +710,72 @@ fail:
 	ledger_run(l, SQL_ROLLBACK);
 	*id = 0;
 	return -1;
+}
+
+/* The task's steps: settled at their cost (unknown: worst case), reserved at their worst case. */
+static int
+ledger_task_sum(struct ledger *l, int64_t task, int64_t *sum)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*sum = 0;
+	if (sqlite3_prepare_v2(l->db, "SELECT coalesce(sum(CASE WHEN status = 'reserved' THEN"
+	    " coalesce(worst_case_pico, 0) ELSE coalesce(cost_pico, worst_case_pico, 0) END), 0)"
+	    " FROM usage WHERE task_id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, task);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*sum = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Give reservation id its task. */
+static int
+ledger_task_mark(struct ledger *l, const struct ledger_entry *e, int64_t id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (e->task_id <= 0)
+		return 0;
+	if (sqlite3_prepare_v2(l->db, "UPDATE usage SET task_id = ?1 WHERE id = ?2", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, e->task_id);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int64_t
+ledger_task_new(struct ledger *l, const char *title, int64_t cap)
+{
+	sqlite3_stmt *st;
+	int64_t id = 0;
+
+	if (sqlite3_prepare_v2(l->db, "INSERT INTO tasks (time, title, cap_pico) VALUES (?1, ?2, ?3)",
+	    -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, clock_now());
+	ledger_bind_str(st, 2, title);
+	if (cap > 0)
+		sqlite3_bind_int64(st, 3, cap);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		id = sqlite3_last_insert_rowid(l->db);
+	sqlite3_finalize(st);
+	return id;
+}
+
+int
+ledger_task_spent(struct ledger *l, int64_t id, int64_t *spent, char **cause)
+{
+	if (ledger_task_sum(l, id, spent) < 0)
+		return ledger_fail(l, "task", cause);
+	return 0;
 }
 
 /* Update reservation id into the real row; the caller checked status. 0, or -1 (no cause). */
@@ -903,7 +982,7 @@ ledger_rows(struct ledger *l, int64_t from, int64_t to, ledger_row_fn fn, void *
 	    " model, tier, route_mode, route_reason, input_tokens, cached_input_tokens,"
 	    " cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens,"
 	    " cost_pico, worst_case_pico, estimated, status, coalesce(latency_ms, 0),"
-	    " coalesce(expires, 0), " LEDGER_LIVE("?3") " FROM usage"
+	    " coalesce(expires, 0), " LEDGER_LIVE("?3") ", coalesce(task_id, 0) FROM usage"
 	    " WHERE time >= ?1 AND time < ?2 ORDER BY time, id",
 	    -1, &st, NULL) != SQLITE_OK)
 		return ledger_fail(l, "report", cause);
@@ -913,6 +992,7 @@ ledger_rows(struct ledger *l, int64_t from, int64_t to, ledger_row_fn fn, void *
 	/* A single statement reads one snapshot, whatever other processes write meanwhile. */
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ledger_row_read(st, now, &r);
+		r.task_id = sqlite3_column_int64(st, 21);
 		if (fn(arg, &r) != 0) {
 			rc = SQLITE_DONE;
 			break;

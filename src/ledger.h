@@ -25,11 +25,14 @@ struct ledger;
 struct ledger_entry {
 	int64_t conversation_id;     /* 0: none */
 	const char *provider, *model, *tier, *route_mode, *route_reason;
+	int64_t task_id;             /* an agent task's step; 0: none */
+	int64_t task_cap;            /* pico; > 0: the task's spent and reserved stay within it */
 };
 
 enum ledger_verdict {
 	LEDGER_RESERVED,
 	LEDGER_OVER_BUDGET,
+	LEDGER_OVER_TASK,            /* the task's cap would be passed */
 };
 
 /* Where the calendar month (local time) stands. Money in pico-dollars. */
@@ -70,7 +73,9 @@ struct store *ledger_store(struct ledger *l);
  * (m filled). Otherwise insert a 'reserved' row with worst_case and return
  * LEDGER_RESERVED with *id. worst_case < 0 means unknown price: with enforce and a
  * limit, that is refused too (unknown is never free). worst_case == 0 (free) is
- * never refused. m may be NULL. Returns -1 on database error.
+ * never refused. m may be NULL. With e->task_cap, a reservation that would take
+ * the task past its cap (ledger_task_spent + worst_case) is LEDGER_OVER_TASK,
+ * checked in the same transaction. Returns -1 on database error.
  */
 int ledger_reserve(struct ledger *l, const struct ledger_entry *e, int64_t worst_case,
     int64_t limit, bool enforce, int64_t *id, struct meter *m, char **cause);
@@ -128,6 +133,7 @@ struct ledger_row {
 	int64_t worst_case;     /* the reservation; < 0 unknown */
 	bool estimated;
 	int64_t latency_ms;
+	int64_t task_id;        /* the agent task it is a step of; 0: none */
 };
 
 /* Called for each row; return non-zero to stop. */
@@ -150,6 +156,14 @@ int ledger_days(struct ledger *l, int64_t start, int64_t end, int64_t now, int64
     int ndays, char **cause);
 /* Write pico-dollars as an exact decimal number of dollars for JSON: "12.4", "0.000026". */
 void ledger_usd(int64_t pico, char *out, size_t n);
+
+/* Start an agent task (title may be NULL; cap in pico, 0: none); its id, or 0 on failure. */
+int64_t ledger_task_new(struct ledger *l, const char *title, int64_t cap);
+/*
+ * What task id has cost so far: settled steps at their cost (unknown ones at
+ * their worst case) and live reservations at their worst case. 0 or -1.
+ */
+int ledger_task_spent(struct ledger *l, int64_t id, int64_t *spent, char **cause);
 
 /* Start a conversation (title may be NULL); its id, or 0 on failure. */
 int64_t ledger_conv_new(struct ledger *l, const char *title);

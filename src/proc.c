@@ -152,6 +152,8 @@ child_setup(const struct proc_spec *s, const struct proc_fds *f, char **env)
 	if (!s->tty)
 		setsid();
 	child_signals();
+	if (s->dir != NULL && chdir(s->dir) != 0)
+		goto fail;
 	for (i = 0; i < 3; i++)
 		if (child_dup(f->std[i], i) < 0)
 			goto fail;

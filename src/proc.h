@@ -25,6 +25,7 @@ struct proc_spec {
 	                             that may ask on the terminal (key_command) */
 	int timeout_ms;           /* 0: none; counted from the start */
 	int grace_ms;             /* between SIGTERM and SIGKILL on timeout; 0: 2 seconds */
+	const char *dir;          /* the child's working directory; NULL: the caller's */
 };
 
 /* A started child. */

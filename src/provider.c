@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "util.h"
+#include "wire_call.h"
 
 static const struct provider *const provider_all[] = {
 	[API_OPENAI] = &provider_openai,
@@ -53,6 +54,8 @@ pstate_done(struct pstate *st)
 {
 	free(st->error);
 	st->error = NULL;
+	wire_calls_free(st->calls);
+	st->calls = NULL;
 }
 
 /* A short name for a fault. */

@@ -20,10 +20,33 @@ struct image {
 	size_t len;
 };
 
-/* One turn of a conversation; role is "user" or "assistant". Borrowed strings. */
+/* A tool as declared to the model; schema is a compact JSON Schema object. */
+struct tool_decl {
+	const char *name, *description, *schema;
+};
+
+/*
+ * A tool call the model made: args is a JSON object as text ("{}" when the
+ * model sent none). id is NULL when the server gave none and its format
+ * matches results by order (Gemini, Ollama). signature is Gemini's thought
+ * signature, echoed back on the same part; NULL if none.
+ */
+struct tool_call {
+	const char *id, *name, *args, *signature;
+};
+
+/*
+ * One turn of a conversation; role is "user", "assistant" or "tool" (a tool's
+ * result: call_id and call_name say whose, call_error that it failed). An
+ * assistant turn may carry the calls it made. Borrowed strings.
+ */
 struct msg {
 	const char *role;
 	const char *text;
+	const struct tool_call *calls;
+	size_t ncalls;
+	const char *call_id, *call_name;
+	bool call_error;
 	const struct image *images;   /* sent with the text (user turns); NULL: none */
 	size_t nimages;
 	bool cache_mark;       /* a prompt-cache breakpoint after this message (Anthropic) */
@@ -44,6 +67,8 @@ struct request {
 	const char *cache_key; /* OpenAI prompt_cache_key; NULL: none sent */
 	int cache_ttl;         /* seconds a breakpoint asks for: 300 or 3600 */
 	bool cache_system;     /* a breakpoint after the system prompt (Anthropic) */
+	const struct tool_decl *tools; /* declared to the model; NULL: none */
+	size_t ntools;
 };
 
 /*
@@ -85,6 +110,14 @@ enum fault {
 };
 
 typedef void (*text_fn)(void *arg, const char *s, size_t n);
+/*
+ * A tool call, whole, once its reply has said how it ended. error is NULL for
+ * a call to run, else why it cannot be (invalid JSON arguments, cut off by the
+ * length limit, arguments over the cap): the model is to be told, not obeyed.
+ */
+typedef void (*call_fn)(void *arg, const struct tool_call *call, const char *error);
+
+struct wire_calls;
 
 /*
  * The state of one response being parsed. The caller zeroes it and sets
@@ -102,6 +135,8 @@ struct pstate {
 	int64_t raw_prompt; /* adapter scratch (Anthropic/Gemini bookkeeping) */
 	int64_t raw_cached;
 	unsigned usage_seen; /* adapter scratch: which usage counts came, or a malformed one */
+	call_fn on_call;     /* NULL: tool calls are dropped */
+	struct wire_calls *calls; /* adapter scratch: calls being assembled */
 };
 
 enum pev {

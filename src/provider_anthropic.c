@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "util.h"
 #include "wire.h"
+#include "wire_call.h"
 
 /* What anthropic_usage has seen, in st->usage_seen. */
 #define ANTHROPIC_IN  1u   /* input_tokens */
@@ -96,6 +97,32 @@ anthropic_errmsg(const cJSON *j)
 	return wire_msg_kind(wire_str(err, "message"), wire_str(err, "type"));
 }
 
+/* The block's index as a call key; -1 when it has none. */
+static long
+anthropic_index(const cJSON *j)
+{
+	const cJSON *i = wire_get(j, "index");
+
+	return cJSON_IsNumber(i) && i->valuedouble >= 0 && i->valuedouble < 1e6 ? (long)i->valuedouble : -1;
+}
+
+/* A tool_use block opens (its input is a placeholder), or a fragment of its input comes. */
+static void
+anthropic_call(struct pstate *st, const cJSON *j, const cJSON *block, const cJSON *delta)
+{
+	long key = anthropic_index(j);
+	const char *s;
+
+	if (block != NULL && wire_is(block, "type", "tool_use")) {
+		wire_call_begin(st, key, wire_str(block, "id"), wire_str(block, "name"));
+		return;
+	}
+	s = wire_str(delta, "partial_json");
+	/* a server tool's block (server_tool_use) was never begun: its input is not ours */
+	if (wire_is(delta, "type", "input_json_delta") && s != NULL)
+		wire_call_args(st, key, s, strlen(s));
+}
+
 /* One streamed event, told apart by its SSE name or else its "type". */
 static enum pev
 anthropic_object(struct pstate *st, const char *type, const cJSON *j)
@@ -111,16 +138,21 @@ anthropic_object(struct pstate *st, const char *type, const cJSON *j)
 	} else if (strcmp(type, "message_delta") == 0) {
 		anthropic_stop(st, wire_str(wire_get(j, "delta"), "stop_reason"));
 		anthropic_usage(st, wire_get(j, "usage"), true);
+		if (st->stop != STOP_NONE)
+			wire_calls_flush(st, true);
 	} else if (strcmp(type, "content_block_start") == 0) {
 		d = wire_get(j, "content_block");
 		if (wire_is(d, "type", "text"))
 			anthropic_text(st, wire_str(d, "text"));
+		anthropic_call(st, j, d, NULL);
 	} else if (strcmp(type, "content_block_delta") == 0) {
 		/* thinking_delta, signature_delta and input_json_delta are not answer text */
 		d = wire_get(j, "delta");
 		if (wire_is(d, "type", "text_delta"))
 			anthropic_text(st, wire_str(d, "text"));
+		anthropic_call(st, j, NULL, d);
 	} else if (strcmp(type, "message_stop") == 0) {
+		wire_calls_flush(st, true);
 		st->done = true;
 		return PEV_DONE;
 	}
@@ -136,13 +168,13 @@ anthropic_url(const char *base_url, const struct request *req)
 
 /* Images go first in a user turn's content blocks, as base64 sources; the text after. */
 static void
-anthropic_add_images(cJSON *root, const struct request *req)
+anthropic_add_images(cJSON *root, const struct request *req, const int *at)
 {
 	cJSON *msgs = cJSON_GetObjectItemCaseSensitive(root, "messages"), *m, *parts, *p, *src;
 	size_t i, k;
 
 	for (i = 0; i < req->nmsgs; i++) {
-		if (req->msgs[i].nimages == 0 || (m = wire_msg_at(msgs, 0, i)) == NULL)
+		if (req->msgs[i].nimages == 0 || (m = cJSON_GetArrayItem(msgs, at[i])) == NULL)
 			continue;
 		parts = cJSON_CreateArray();
 		for (k = 0; k < req->msgs[i].nimages; k++) {
@@ -203,7 +235,7 @@ anthropic_mark(cJSON *owner, const char *key, const struct request *req)
 
 /* Prompt-cache breakpoints where the request asks for them: the system prompt, marked messages. */
 static void
-anthropic_cache(cJSON *root, const struct request *req)
+anthropic_cache(cJSON *root, const struct request *req, const int *at)
 {
 	cJSON *msgs = cJSON_GetObjectItemCaseSensitive(root, "messages");
 	size_t i;
@@ -214,14 +246,107 @@ anthropic_cache(cJSON *root, const struct request *req)
 		anthropic_mark(root, "system", req);
 	for (i = 0; i < req->nmsgs; i++)
 		if (req->msgs[i].cache_mark)
-			anthropic_mark(cJSON_GetArrayItem(msgs, (int)i), "content", req);
+			anthropic_mark(cJSON_GetArrayItem(msgs, at[i]), "content", req);
+}
+
+/* An assistant turn with its calls, as text and tool_use blocks. */
+static void
+anthropic_calls_msg(cJSON *msgs, const struct msg *m)
+{
+	cJSON *item = cJSON_CreateObject(), *content, *b;
+	size_t i;
+
+	cJSON_AddStringToObject(item, "role", "assistant");
+	content = cJSON_AddArrayToObject(item, "content");
+	if (m->text != NULL && *m->text != '\0') {
+		b = cJSON_CreateObject();
+		cJSON_AddStringToObject(b, "type", "text");
+		cJSON_AddStringToObject(b, "text", m->text);
+		cJSON_AddItemToArray(content, b);
+	}
+	for (i = 0; i < m->ncalls; i++) {
+		b = cJSON_CreateObject();
+		cJSON_AddStringToObject(b, "type", "tool_use");
+		cJSON_AddStringToObject(b, "id", m->calls[i].id ? m->calls[i].id : "");
+		cJSON_AddStringToObject(b, "name", m->calls[i].name ? m->calls[i].name : "");
+		cJSON_AddItemToObject(b, "input", wire_args_object(m->calls[i].args));
+		cJSON_AddItemToArray(content, b);
+	}
+	cJSON_AddItemToArray(msgs, item);
+}
+
+/*
+ * A run of tool results from *i on: one user message whose content is one
+ * tool_result per call, as the API wants them (never split over messages).
+ * *i is left on the last one.
+ */
+static void
+anthropic_results_msg(cJSON *msgs, const struct request *req, size_t *i)
+{
+	cJSON *item = cJSON_CreateObject(), *content, *b;
+	const struct msg *m;
+
+	cJSON_AddStringToObject(item, "role", "user");
+	content = cJSON_AddArrayToObject(item, "content");
+	for (; *i < req->nmsgs; (*i)++) {
+		m = &req->msgs[*i];
+		b = cJSON_CreateObject();
+		cJSON_AddStringToObject(b, "type", "tool_result");
+		cJSON_AddStringToObject(b, "tool_use_id", m->call_id ? m->call_id : "");
+		cJSON_AddStringToObject(b, "content", m->text ? m->text : "");
+		if (m->call_error)
+			cJSON_AddBoolToObject(b, "is_error", 1);
+		cJSON_AddItemToArray(content, b);
+		if (*i + 1 == req->nmsgs || req->msgs[*i + 1].role == NULL ||
+		    strcmp(req->msgs[*i + 1].role, "tool") != 0)
+			break;
+	}
+	cJSON_AddItemToArray(msgs, item);
+}
+
+/* Messages of a tool loop in Anthropic's shape; false for a plain one. */
+static bool
+anthropic_tool_msg(cJSON *msgs, const struct request *req, size_t *i)
+{
+	const struct msg *m = &req->msgs[*i];
+
+	if (m->ncalls > 0) {
+		anthropic_calls_msg(msgs, m);
+		return true;
+	}
+	if (m->role != NULL && strcmp(m->role, "tool") == 0) {
+		anthropic_results_msg(msgs, req, i);
+		return true;
+	}
+	return false;
+}
+
+/* "tools": name, description, input_schema. */
+static void
+anthropic_tools(cJSON *root, const struct request *req)
+{
+	cJSON *tools, *t;
+	size_t i;
+
+	if (req->ntools == 0)
+		return;
+	tools = cJSON_AddArrayToObject(root, "tools");
+	for (i = 0; i < req->ntools; i++) {
+		t = cJSON_CreateObject();
+		cJSON_AddStringToObject(t, "name", req->tools[i].name);
+		if (req->tools[i].description != NULL)
+			cJSON_AddStringToObject(t, "description", req->tools[i].description);
+		cJSON_AddItemToObject(t, "input_schema", wire_schema(req->tools[i].schema));
+		cJSON_AddItemToArray(tools, t);
+	}
 }
 
 static char *
 anthropic_body(const struct request *req)
 {
 	cJSON *root = cJSON_CreateObject(), *msgs;
-	size_t i;
+	size_t i, k, from;
+	int *at = xreallocarray(NULL, req->nmsgs + 1, sizeof *at);
 
 	cJSON_AddStringToObject(root, "model", req->model != NULL ? req->model : "");
 	/* required here, unlike elsewhere */
@@ -229,12 +354,20 @@ anthropic_body(const struct request *req)
 	if (req->system != NULL)
 		cJSON_AddStringToObject(root, "system", req->system); /* no system role in messages */
 	msgs = cJSON_AddArrayToObject(root, "messages");
-	for (i = 0; i < req->nmsgs; i++)
-		wire_add_msg(msgs, req->msgs[i].role, req->msgs[i].text);
-	anthropic_add_images(root, req);
-	anthropic_cache(root, req);
+	/* at[i]: the message that carries msgs[i] (a run of tool results is one) */
+	for (i = 0; i < req->nmsgs; i++) {
+		from = i;
+		if (!anthropic_tool_msg(msgs, req, &i))
+			wire_add_msg(msgs, req->msgs[i].role, req->msgs[i].text);
+		for (k = from; k <= i && k < req->nmsgs; k++)
+			at[k] = cJSON_GetArraySize(msgs) - 1;
+	}
+	anthropic_add_images(root, req, at);
+	anthropic_cache(root, req, at);
+	free(at);
 	cJSON_AddBoolToObject(root, "stream", req->stream);
 	wire_add_temperature(root, req);
+	anthropic_tools(root, req);
 	return wire_print(root);
 }
 
@@ -277,11 +410,15 @@ anthropic_whole(struct pstate *st, const char *body, size_t len)
 	cJSON_ArrayForEach(c, wire_get(j, "content")) {
 		if (wire_is(c, "type", "text") && wire_str(c, "text") != NULL)
 			buf_adds(&text, wire_str(c, "text"));
+		if (wire_is(c, "type", "tool_use") &&
+		    wire_call_begin(st, (long)wire_calls_count(st), wire_str(c, "id"), wire_str(c, "name")))
+			wire_call_args_json(st, (long)wire_calls_count(st) - 1, wire_get(c, "input"));
 	}
 	anthropic_text(st, buf_str(&text));
 	buf_done(&text);
 	anthropic_usage(st, wire_get(j, "usage"), true);
 	anthropic_stop(st, wire_str(j, "stop_reason"));
+	wire_calls_flush(st, true);
 	st->done = true;
 	cJSON_Delete(j);
 	return rc;

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "util.h"
 #include "wire.h"
+#include "wire_call.h"
 
 /* "message (STATUS)" from a google.rpc.Status error object (malloc'd), NULL if none. */
 static char *
@@ -78,6 +79,19 @@ gemini_finish(struct pstate *st, const char *reason)
 			st->stop = STOP_FILTER;
 }
 
+/* A functionCall part, whole, with its thought signature on the same part. */
+static void
+gemini_call(struct pstate *st, const cJSON *part)
+{
+	const cJSON *f = wire_get(part, "functionCall");
+	long key = (long)wire_calls_count(st);
+
+	if (!cJSON_IsObject(f) || !wire_call_begin(st, key, wire_str(f, "id"), wire_str(f, "name")))
+		return;
+	wire_call_args_json(st, key, wire_get(f, "args"));
+	wire_call_signature(st, key, wire_str(part, "thoughtSignature"));
+}
+
 /* One GenerateContentResponse: its text goes to text when given, else straight out. */
 static enum pev
 gemini_object(struct pstate *st, const cJSON *j, struct buf *text)
@@ -101,6 +115,7 @@ gemini_object(struct pstate *st, const cJSON *j, struct buf *text)
 		return PEV_OK;
 	}
 	cJSON_ArrayForEach(p, wire_get(wire_get(c, "content"), "parts")) {
+		gemini_call(st, p);
 		if (cJSON_IsTrue(wire_get(p, "thought")))
 			continue; /* thought summaries are not the answer */
 		s = wire_str(p, "text");
@@ -112,6 +127,8 @@ gemini_object(struct pstate *st, const cJSON *j, struct buf *text)
 			wire_emit(st, s, strlen(s));
 	}
 	gemini_finish(st, wire_str(c, "finishReason"));
+	if (st->done)
+		wire_calls_flush(st, false); /* results are matched by order: no made-up ids */
 	return PEV_OK;
 }
 
@@ -198,6 +215,115 @@ gemini_add_temperature(cJSON *root, const struct request *req)
 	wire_add_temperature(gen, req);
 }
 
+/* A model turn's calls as functionCall parts, each signature on its own part. */
+static void
+gemini_calls_msg(cJSON *contents, const struct msg *m)
+{
+	cJSON *c = cJSON_CreateObject(), *parts, *p, *f;
+	size_t i;
+
+	cJSON_AddStringToObject(c, "role", "model");
+	parts = cJSON_AddArrayToObject(c, "parts");
+	if (m->text != NULL && *m->text != '\0') {
+		p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "text", m->text);
+		cJSON_AddItemToArray(parts, p);
+	}
+	for (i = 0; i < m->ncalls; i++) {
+		p = cJSON_CreateObject();
+		f = cJSON_AddObjectToObject(p, "functionCall");
+		cJSON_AddStringToObject(f, "name", m->calls[i].name ? m->calls[i].name : "");
+		cJSON_AddItemToObject(f, "args", wire_args_object(m->calls[i].args));
+		if (m->calls[i].id != NULL)
+			cJSON_AddStringToObject(f, "id", m->calls[i].id);
+		if (m->calls[i].signature != NULL)
+			cJSON_AddStringToObject(p, "thoughtSignature", m->calls[i].signature);
+		cJSON_AddItemToArray(parts, p);
+	}
+	cJSON_AddItemToArray(contents, c);
+}
+
+/* A run of tool results from *i on: one user content, one functionResponse per call, in order. */
+static void
+gemini_results_msg(cJSON *contents, const struct request *req, size_t *i)
+{
+	cJSON *c = cJSON_CreateObject(), *parts, *p, *f, *r;
+	const struct msg *m;
+
+	cJSON_AddStringToObject(c, "role", "user");
+	parts = cJSON_AddArrayToObject(c, "parts");
+	for (; *i < req->nmsgs; (*i)++) {
+		m = &req->msgs[*i];
+		p = cJSON_CreateObject();
+		f = cJSON_AddObjectToObject(p, "functionResponse");
+		cJSON_AddStringToObject(f, "name", m->call_name ? m->call_name : "");
+		if (m->call_id != NULL)
+			cJSON_AddStringToObject(f, "id", m->call_id);
+		r = cJSON_AddObjectToObject(f, "response"); /* must be an object */
+		cJSON_AddStringToObject(r, m->call_error ? "error" : "result", m->text ? m->text : "");
+		cJSON_AddItemToArray(parts, p);
+		if (*i + 1 == req->nmsgs || req->msgs[*i + 1].role == NULL ||
+		    strcmp(req->msgs[*i + 1].role, "tool") != 0)
+			break;
+	}
+	cJSON_AddItemToArray(contents, c);
+}
+
+static bool
+gemini_tool_msg(cJSON *contents, const struct request *req, size_t *i)
+{
+	const struct msg *m = &req->msgs[*i];
+
+	if (m->ncalls > 0) {
+		gemini_calls_msg(contents, m);
+		return true;
+	}
+	if (m->role != NULL && strcmp(m->role, "tool") == 0) {
+		gemini_results_msg(contents, req, i);
+		return true;
+	}
+	return false;
+}
+
+/* Drop what Gemini's Schema does not know (additionalProperties, $schema), at every depth. */
+static void
+gemini_schema_trim(cJSON *s)
+{
+	cJSON *c;
+
+	if (!cJSON_IsObject(s) && !cJSON_IsArray(s))
+		return;
+	cJSON_DeleteItemFromObjectCaseSensitive(s, "additionalProperties");
+	cJSON_DeleteItemFromObjectCaseSensitive(s, "$schema");
+	cJSON_ArrayForEach(c, s)
+		gemini_schema_trim(c);
+}
+
+/* "tools": one Tool holding every functionDeclaration. */
+static void
+gemini_tools(cJSON *root, const struct request *req)
+{
+	cJSON *tools, *t, *decls, *d, *schema;
+	size_t i;
+
+	if (req->ntools == 0)
+		return;
+	tools = cJSON_AddArrayToObject(root, "tools");
+	t = cJSON_CreateObject();
+	decls = cJSON_AddArrayToObject(t, "functionDeclarations");
+	for (i = 0; i < req->ntools; i++) {
+		d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "name", req->tools[i].name);
+		if (req->tools[i].description != NULL)
+			cJSON_AddStringToObject(d, "description", req->tools[i].description);
+		schema = wire_schema(req->tools[i].schema);
+		gemini_schema_trim(schema);
+		cJSON_AddItemToObject(d, "parameters", schema);
+		cJSON_AddItemToArray(decls, d);
+	}
+	cJSON_AddItemToArray(tools, t);
+}
+
 static char *
 gemini_body(const struct request *req)
 {
@@ -207,6 +333,8 @@ gemini_body(const struct request *req)
 
 	contents = cJSON_AddArrayToObject(root, "contents");
 	for (i = 0; i < req->nmsgs; i++) {
+		if (gemini_tool_msg(contents, req, &i))
+			continue;
 		role = req->msgs[i].role;
 		c = cJSON_CreateObject();
 		cJSON_AddStringToObject(c, "role", role != NULL && strcmp(role, "assistant") == 0 ? "model" : "user");
@@ -223,6 +351,7 @@ gemini_body(const struct request *req)
 	}
 	gemini_add_temperature(root, req);
 	gemini_add_images(root, req);
+	gemini_tools(root, req);
 	return wire_print(root);
 }
 

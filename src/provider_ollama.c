@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "util.h"
 #include "wire.h"
+#include "wire_call.h"
 
 /* The message of {"error":"..."} (or of an object with a message) (malloc'd), NULL if none. */
 static char *
@@ -36,6 +37,22 @@ ollama_usage(struct pstate *st, const cJSON *j)
 	st->usage.reported = have_in == 1 || have_out == 1;
 }
 
+/* Calls come whole in a line's message.tool_calls, arguments as an object. */
+static void
+ollama_calls(struct pstate *st, const cJSON *calls)
+{
+	const cJSON *t, *f;
+	long key;
+
+	cJSON_ArrayForEach(t, calls) {
+		f = wire_get(t, "function");
+		key = (long)wire_calls_count(st);
+		if (!cJSON_IsObject(f) || !wire_call_begin(st, key, wire_str(t, "id"), wire_str(f, "name")))
+			continue;
+		wire_call_args_json(st, key, wire_get(f, "arguments"));
+	}
+}
+
 /* One line, or one whole reply: text goes to text when given, else straight out. */
 static enum pev
 ollama_object(struct pstate *st, const cJSON *j, struct buf *text)
@@ -54,12 +71,14 @@ ollama_object(struct pstate *st, const cJSON *j, struct buf *text)
 		else
 			wire_emit(st, s, strlen(s));
 	}
+	ollama_calls(st, wire_get(wire_get(j, "message"), "tool_calls"));
 	if (!cJSON_IsTrue(wire_get(j, "done")))
 		return PEV_OK;
 	ollama_usage(st, j);
 	reason = wire_str(j, "done_reason");
 	if (st->stop != STOP_ERROR)
 		st->stop = reason != NULL && strcmp(reason, "length") == 0 ? STOP_LENGTH : STOP_END;
+	wire_calls_flush(st, false); /* matched by tool_name and order */
 	st->done = true;
 	return PEV_DONE;
 }
@@ -118,6 +137,8 @@ ollama_body(const struct request *req)
 	}
 	ollama_add_temperature(root, req);
 	ollama_add_images(root, req);
+	wire_tools_chat(root, req);
+	wire_chat_calls(root, req, false);
 	return wire_print(root);
 }
 

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "util.h"
 #include "wire.h"
+#include "wire_call.h"
 
 /*
  * The message of an error object, string or flat {"message": ...} (malloc'd),
@@ -142,6 +143,36 @@ openai_content(struct buf *text, const cJSON *content)
 	}
 }
 
+/*
+ * Tool-call fragments, keyed by their index; id and name come in the first
+ * only. Without an index (Gemini's compatible endpoint, old Ollama /v1) a
+ * fragment with a name starts a new call and one without goes on the last.
+ */
+static void
+openai_calls(struct pstate *st, const cJSON *calls)
+{
+	const cJSON *t, *f, *idx;
+	const char *name;
+	long key;
+
+	cJSON_ArrayForEach(t, calls) {
+		if (!cJSON_IsObject(t))
+			continue;
+		f = wire_get(t, "function");
+		name = wire_str(f, "name");
+		idx = wire_get(t, "index");
+		if (cJSON_IsNumber(idx) && idx->valuedouble >= 0 && idx->valuedouble < 1e6)
+			key = (long)idx->valuedouble;
+		else if ((name != NULL && *name != '\0') || wire_calls_count(st) == 0)
+			key = -1 - (long)wire_calls_count(st);
+		else
+			key = -(long)wire_calls_count(st);
+		if (!wire_call_begin(st, key, wire_str(t, "id"), name))
+			continue;
+		wire_call_args_json(st, key, wire_get(f, "arguments"));
+	}
+}
+
 /* One chunk, or (whole) one complete reply: usage, error, then the first choice's text at once. */
 static enum pev
 openai_object(struct pstate *st, const cJSON *j, bool whole)
@@ -170,7 +201,10 @@ openai_object(struct pstate *st, const cJSON *j, bool whole)
 		openai_text(&text, refusal);
 		wire_emit(st, buf_str(&text), text.len);
 		buf_done(&text);
+		openai_calls(st, wire_get(part, "tool_calls"));
 		openai_finish(st, wire_str(c, "finish_reason"));
+		if (whole || st->stop != STOP_NONE)
+			wire_calls_flush(st, true);
 	}
 	return whole ? PEV_DONE : PEV_OK;
 }
@@ -259,6 +293,8 @@ openai_body(const struct request *req)
 	wire_add_temperature(root, req);
 	openai_add_images(root, req);
 	openai_cache(root, req);
+	wire_tools_chat(root, req);
+	wire_chat_calls(root, req, true);
 	return wire_print(root);
 }
 
@@ -270,6 +306,7 @@ openai_event(struct pstate *st, const char *name, const char *data, size_t len)
 
 	(void)name; /* Chat Completions names no events */
 	if (openai_is_done(data, len)) {
+		wire_calls_flush(st, true);
 		st->done = true;
 		return PEV_DONE;
 	}

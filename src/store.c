@@ -245,6 +245,11 @@ static const char *const store_migrations[] = {
 	/* 8: a compacted conversation goes on from a summary of its first messages */
 	"ALTER TABLE conversations ADD COLUMN summary TEXT;"
 	"ALTER TABLE conversations ADD COLUMN summary_upto INTEGER NOT NULL DEFAULT 0;",
+	/* 9: agent tasks: each step's row carries its task, and a task its cap */
+	"CREATE TABLE tasks (id INTEGER PRIMARY KEY, time INTEGER NOT NULL, title TEXT,"
+	" cap_pico INTEGER);"
+	"ALTER TABLE usage ADD COLUMN task_id INTEGER;"
+	"CREATE INDEX usage_task ON usage(task_id) WHERE task_id IS NOT NULL;",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,

@@ -12,6 +12,7 @@ endpoints:
   POST /_control/reset     clear the queue, the default and the request log
   GET  /_control/requests  the request log as a JSON array
   GET  /_control/pending   {"queued": N}: replies not consumed yet
+  GET  /_control/tool_errors  tool-result mismatches seen (see TOOL RESULTS)
 
 Model lists (GET, fixed contents, see model_list): .../models with a key
 header (OpenAI bearer, Anthropic x-api-key + anthropic-version, Gemini
@@ -73,6 +74,26 @@ A reply spec (every field optional):
                "deepseek" (prompt_cache_hit_tokens/miss_tokens instead of
                prompt_tokens_details); Anthropic "full_delta_usage"
                (message_delta repeats every usage bucket)
+
+  calls        tool calls the reply makes after its text (streams only), each
+               {"name", "args" (an object, or a string sent as is: invalid
+               JSON, a call cut short), "id" (default: call_N, toolu_N;
+               Gemini none), "signature" (Gemini thoughtSignature; default
+               "sig-N" on the first call)}, in the format's shape: OpenAI
+               delta.tool_calls fragments by index, Anthropic tool_use blocks
+               with input_json_delta fragments, Gemini functionCall parts in
+               one chunk, Ollama tool_calls whole in one line. The stop
+               becomes tool_calls / tool_use unless "stop" says otherwise.
+
+TOOL RESULTS: every request is checked before it is answered: each
+assistant turn that carries tool calls must repeat calls this fake made
+(same id, name, arguments; Gemini: the signature on the same part), and be
+followed at once by one result per call in the format's shape (OpenAI:
+role "tool" with tool_call_id; Anthropic: one user message of tool_result
+blocks with tool_use_id first; Gemini: one user content of functionResponse
+parts in call order, name and id matching, response an object; Ollama:
+role "tool" with tool_name, in order). A mismatch is answered with HTTP 400
+"fake provider: tool results: ..." and kept: GET /_control/tool_errors.
 
 FAULTS (streams; a non-streamed reply does the same to its one body):
   error_event  the first piece, then an in-stream error in the format's shape
@@ -276,6 +297,24 @@ class Reply:
                 "sim": bool(u.get("sim")),
             }
         self.usage_fault = spec.get("usage_fault")
+        self.calls = []
+        for i, c in enumerate(spec.get("calls") or []):
+            if not isinstance(c, dict):
+                continue
+            args = c.get("args", {})
+            self.calls.append({"name": str(c.get("name", "")),
+                               "args": args if isinstance(args, str) else json.dumps(args, separators=(",", ":")),
+                               "id": c.get("id"), "signature": c.get("signature"),
+                               "index": i})
+        if self.calls and not spec.get("stop"):
+            self.stop = "tool_calls"
+
+    def call_id(self, c, prefix):
+        """The call's id (made up in the format's style when the spec gives none), registered."""
+        if c["id"] is None:
+            c["id"] = "%s%s_%d" % (prefix, self.spec.get("id_tag", "") or STATE.next_tag(), c["index"])
+        STATE.sent(c)
+        return c["id"]
 
     def craft(self, obj):
         """obj (a usage object) broken as usage_fault says; obj itself without one."""
@@ -302,7 +341,7 @@ class OpenAI:
     name = "openai"
     ctype = "text/event-stream; charset=utf-8"
     framing = "chunked"
-    stops = {"stop": "stop", "length": "length", "filter": "content_filter"}
+    stops = {"stop": "stop", "length": "length", "filter": "content_filter", "tool_calls": "tool_calls"}
 
     def __init__(self, body, rid, reply, model):
         self.body, self.rid, self.r, self.model = body, rid, reply, model
@@ -350,9 +389,25 @@ class OpenAI:
     def piece(self, text, sent, last):
         return self.chunk({"content": text})
 
+    def call_chunks(self):
+        out = []
+        for c in self.r.calls:
+            cid = self.r.call_id(c, "call_")
+            out.append(self.chunk({"tool_calls": [{"index": c["index"], "id": cid, "type": "function",
+                                                   "function": {"name": c["name"], "arguments": ""}}]}))
+            for frag in split_pieces(c["args"]):
+                out.append(self.chunk({"tool_calls": [{"index": c["index"],
+                                                       "function": {"arguments": frag}}]}))
+        return out
+
     def tail(self):
         finish = self.stops.get(self.r.stop, self.r.stop)
         v = self.r.variant
+        if self.r.calls:
+            return self.call_chunks() + self.tail_plain(finish, v)
+        return self.tail_plain(finish, v)
+
+    def tail_plain(self, finish, v):
         if v == "usage_on_finish" and self.r.usage is not None:
             # Mistral, Together: usage rides on the finish_reason chunk.
             obj = json.loads(self.chunk({}, finish)[len(b"data: "):])
@@ -431,7 +486,7 @@ class Anthropic:
     name = "anthropic"
     ctype = "text/event-stream; charset=utf-8"
     framing = "chunked"
-    stops = {"stop": "end_turn", "length": "max_tokens", "filter": "refusal"}
+    stops = {"stop": "end_turn", "length": "max_tokens", "filter": "refusal", "tool_calls": "tool_use"}
 
     def __init__(self, body, rid, reply, model):
         self.body, self.rid, self.r, self.model = body, rid, reply, model
@@ -480,7 +535,19 @@ class Anthropic:
                 md["usage"] = {"input_tokens": u["input"], "cache_creation_input_tokens": u["cache_write"],
                                "cache_read_input_tokens": u["cached"], "output_tokens": u["output"]}
             md["usage"] = self.r.craft(md["usage"])
-        return [self.ev("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        blocks = []
+        for c in self.r.calls:
+            k = c["index"] + 1
+            blocks.append(self.ev("content_block_start", {"type": "content_block_start", "index": k,
+                                                          "content_block": {"type": "tool_use",
+                                                                            "id": self.r.call_id(c, "toolu_"),
+                                                                            "name": c["name"], "input": {}}}))
+            for frag in split_pieces(c["args"]) or [""]:
+                blocks.append(self.ev("content_block_delta", {"type": "content_block_delta", "index": k,
+                                                              "delta": {"type": "input_json_delta",
+                                                                        "partial_json": frag}}))
+            blocks.append(self.ev("content_block_stop", {"type": "content_block_stop", "index": k}))
+        return [self.ev("content_block_stop", {"type": "content_block_stop", "index": 0})] + blocks + [
                 self.ev("message_delta", md),
                 self.ev("message_stop", {"type": "message_stop"})]
 
@@ -529,7 +596,7 @@ class Gemini:
     name = "gemini"
     ctype = "text/event-stream"
     framing = "close"
-    stops = {"stop": "STOP", "length": "MAX_TOKENS", "filter": "SAFETY"}
+    stops = {"stop": "STOP", "length": "MAX_TOKENS", "filter": "SAFETY", "tool_calls": "STOP"}
     seps = (",", ": ")
 
     def __init__(self, body, rid, reply, model):
@@ -577,10 +644,34 @@ class Gemini:
         return self.sse(self.resp(text, self.cand_so_far(sent) if not last else
                                   (self.r.usage or {}).get("output", 0), last))
 
+    def call_parts(self):
+        parts = []
+        for c in self.r.calls:
+            try:
+                args = json.loads(c["args"])
+            except ValueError:
+                args = c["args"]
+            fc = {"name": c["name"], "args": args}
+            if c["id"] is not None:
+                fc["id"] = c["id"]
+            part = {"functionCall": fc}
+            if c["signature"] is None and c["index"] == 0:
+                c["signature"] = "sig-%s" % STATE.next_tag()
+            if c["signature"] is not None:
+                part["thoughtSignature"] = c["signature"]
+            STATE.sent(c)
+            parts.append(part)
+        return parts
+
     def tail_for(self, any_piece_last):
-        if any_piece_last:
-            return []
-        return [self.sse(self.resp("", (self.r.usage or {}).get("output", 0), True))]
+        out = []
+        if self.r.calls:
+            obj = self.resp("", self.cand_so_far(len(self.r.text)), False)
+            obj["candidates"][0]["content"]["parts"] = self.call_parts()
+            out.append(self.sse(obj))
+        if any_piece_last and not self.r.calls:
+            return out
+        return out + [self.sse(self.resp("", (self.r.usage or {}).get("output", 0), True))]
 
     def tail(self):
         return []
@@ -639,7 +730,7 @@ class Ollama:
     name = "ollama"
     ctype = "application/x-ndjson"
     framing = "chunked"
-    stops = {"stop": "stop", "length": "length", "filter": "stop"}
+    stops = {"stop": "stop", "length": "length", "filter": "stop", "tool_calls": "stop"}
 
     def __init__(self, body, rid, reply, model):
         self.body, self.rid, self.r, self.model = body, rid, reply, model
@@ -677,7 +768,20 @@ class Ollama:
         return obj
 
     def tail(self):
-        return [self.line(self.final(""))]
+        out = []
+        if self.r.calls:
+            tcs = []
+            for c in self.r.calls:
+                try:
+                    args = json.loads(c["args"])
+                except ValueError:
+                    args = c["args"]
+                tcs.append({"id": self.r.call_id(c, "call_"),
+                            "function": {"index": c["index"], "name": c["name"], "arguments": args}})
+            out.append(self.line({"model": self.model, "created_at": CREATED_AT,
+                                  "message": {"role": "assistant", "content": "", "tool_calls": tcs},
+                                  "done": False}))
+        return out + [self.line(self.final(""))]
 
     def error_event(self):
         return b'{"error":"an error was encountered while running the model"}\n'
@@ -940,6 +1044,25 @@ class State:
         self.log_path = log_path
         self.logf = open(log_path, "a", encoding="utf-8") if log_path else None
         self.counter = 0
+        self.calls = {}        # what tool calls were made: id (or name + args) -> call
+        self.tool_errors = []
+        self.tags = 0
+
+    def next_tag(self):
+        with self.lock:
+            self.tags += 1
+            return "%d" % self.tags
+
+    def sent(self, c):
+        with self.lock:
+            self.calls[call_key(c["id"], c["name"], c["args"])] = dict(c)
+            if c["id"] is None and not same_args(c["args"], c["args"]):
+                # arguments that were not JSON come back as {}
+                self.calls[call_key(None, c["name"], "{}")] = dict(c)
+
+    def made(self, cid, name, args):
+        with self.lock:
+            return self.calls.get(call_key(cid, name, args))
 
     def record(self, entry):
         line = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
@@ -963,6 +1086,8 @@ class State:
             self.queue.clear()
             self.default = {}
             self.log = []
+            self.calls = {}
+            self.tool_errors = []
             if self.logf:
                 self.logf.seek(0)
                 self.logf.truncate()
@@ -971,6 +1096,145 @@ class State:
 
 STATE = None
 CACHE = PrefixCache()
+
+
+def call_key(cid, name, args):
+    """Calls are known by id, or (Gemini without ids) by name and arguments."""
+    if cid:
+        return "id:" + str(cid)
+    try:
+        args = json.dumps(json.loads(args), sort_keys=True)
+    except (ValueError, TypeError):
+        pass
+    return "na:%s:%s" % (name, args)
+
+
+def same_args(sent, got):
+    """got (a string or an object) is what was sent, or {} for arguments that were not JSON."""
+    try:
+        want = json.loads(sent)
+        if not isinstance(want, dict):
+            want = {}
+    except ValueError:
+        want = {}
+    if isinstance(got, str):
+        try:
+            got = json.loads(got)
+        except ValueError:
+            return False
+    return got == want
+
+
+def check_made(errs, where, cid, name, args, sig=None, fmt=None):
+    c = STATE.made(cid, name, json.dumps(args) if not isinstance(args, str) else args)
+    if c is None and fmt == "gemini" and cid:
+        c = STATE.made(None, name, json.dumps(args) if not isinstance(args, str) else args)
+    if c is None:
+        errs.append("%s: a call this fake never made (id %r, name %r)" % (where, cid, name))
+        return
+    if c["name"] != name or not same_args(c["args"], args):
+        errs.append("%s: call %r is not repeated as made (name %r, arguments %r)" % (where, cid, name, args))
+    if fmt == "gemini" and c.get("signature") and sig != c["signature"]:
+        errs.append("%s: call %r lost its thought signature" % (where, name))
+
+
+def check_chat(errs, msgs, ollama):
+    """OpenAI and Ollama: an assistant turn with tool_calls, then one role "tool" message per call."""
+    for i, m in enumerate(msgs):
+        if not isinstance(m, dict) or m.get("role") != "assistant" or not m.get("tool_calls"):
+            continue
+        calls = m["tool_calls"]
+        for k, c in enumerate(calls):
+            f = c.get("function") or {}
+            if not ollama and (c.get("type") != "function" or not isinstance(f.get("arguments"), str)):
+                errs.append("message %d call %d: not {type: function, function: {arguments: string}}" % (i, k))
+            if ollama and not isinstance(f.get("arguments"), dict):
+                errs.append("message %d call %d: arguments are not an object" % (i, k))
+            check_made(errs, "message %d call %d" % (i, k), c.get("id"), f.get("name"), f.get("arguments"))
+        results = msgs[i + 1:i + 1 + len(calls)]
+        if len(results) != len(calls) or any(not isinstance(r, dict) or r.get("role") != "tool"
+                                             for r in results):
+            errs.append("message %d: %d calls are not followed by %d tool messages" % (i, len(calls), len(calls)))
+            continue
+        for k, (c, r) in enumerate(zip(calls, results)):
+            if not isinstance(r.get("content"), str):
+                errs.append("result %d: content is not a string" % k)
+            if ollama:
+                if r.get("tool_name") != (c.get("function") or {}).get("name"):
+                    errs.append("result %d: tool_name %r, want %r" % (k, r.get("tool_name"),
+                                                                   (c.get("function") or {}).get("name")))
+        if not ollama:
+            want = sorted(str(c.get("id")) for c in calls)
+            got = sorted(str(r.get("tool_call_id")) for r in results)
+            if want != got:
+                errs.append("message %d: tool_call_ids %s, want %s" % (i, got, want))
+
+
+def check_anthropic(errs, msgs):
+    for i, m in enumerate(msgs):
+        if not isinstance(m, dict) or m.get("role") != "assistant" or not isinstance(m.get("content"), list):
+            continue
+        uses = [b for b in m["content"] if isinstance(b, dict) and b.get("type") == "tool_use"]
+        if not uses:
+            continue
+        for b in uses:
+            if not isinstance(b.get("input"), dict):
+                errs.append("message %d: tool_use input is not an object" % i)
+            check_made(errs, "message %d" % i, b.get("id"), b.get("name"), b.get("input"))
+        nxt = msgs[i + 1] if i + 1 < len(msgs) else None
+        if not isinstance(nxt, dict) or nxt.get("role") != "user" or not isinstance(nxt.get("content"), list):
+            errs.append("message %d: tool_use not followed by a user message of tool_result blocks" % i)
+            continue
+        res = nxt["content"][:len(uses)]
+        if any(not isinstance(b, dict) or b.get("type") != "tool_result" for b in res) or len(res) != len(uses):
+            errs.append("message %d: the tool_result blocks are not first in the next message" % (i + 1))
+            continue
+        if sorted(b.get("tool_use_id") for b in res) != sorted(b.get("id") for b in uses):
+            errs.append("message %d: tool_use_ids %s, want %s" % (i + 1, [b.get("tool_use_id") for b in res],
+                                                                  [b.get("id") for b in uses]))
+        for b in res:
+            if "is_error" in b and not isinstance(b["is_error"], bool):
+                errs.append("message %d: is_error is not a boolean" % (i + 1))
+
+
+def check_gemini(errs, contents):
+    for i, c in enumerate(contents):
+        if not isinstance(c, dict) or c.get("role") != "model":
+            continue
+        parts = [p for p in c.get("parts") or [] if isinstance(p, dict) and "functionCall" in p]
+        if not parts:
+            continue
+        for p in parts:
+            fc = p["functionCall"]
+            check_made(errs, "content %d" % i, fc.get("id"), fc.get("name"), fc.get("args"),
+                       p.get("thoughtSignature"), "gemini")
+        nxt = contents[i + 1] if i + 1 < len(contents) else None
+        resp = [p.get("functionResponse") for p in (nxt or {}).get("parts") or []
+                if isinstance(p, dict) and "functionResponse" in p]
+        if not isinstance(nxt, dict) or nxt.get("role") != "user" or len(resp) != len(parts):
+            errs.append("content %d: %d functionCall parts are not answered by as many functionResponse "
+                        "parts in the next user content" % (i, len(parts)))
+            continue
+        for k, (p, r) in enumerate(zip(parts, resp)):
+            fc = p["functionCall"]
+            if r.get("name") != fc.get("name"):
+                errs.append("content %d response %d: name %r, want %r" % (i + 1, k, r.get("name"), fc.get("name")))
+            if fc.get("id") and r.get("id") != fc.get("id"):
+                errs.append("content %d response %d: id %r, want %r" % (i + 1, k, r.get("id"), fc.get("id")))
+            if not isinstance(r.get("response"), dict):
+                errs.append("content %d response %d: response is not an object" % (i + 1, k))
+
+
+def check_tools(fmt, body):
+    """What is wrong with the tool calls and results a request repeats (an empty list: nothing)."""
+    errs = []
+    if fmt in ("openai", "ollama"):
+        check_chat(errs, body.get("messages") or [], fmt == "ollama")
+    elif fmt == "anthropic":
+        check_anthropic(errs, body.get("messages") or [])
+    elif fmt == "gemini":
+        check_gemini(errs, body.get("contents") or [])
+    return errs
 
 
 # ---------------------------------------------------------------- handler
@@ -1157,6 +1421,14 @@ class Handler(BaseHTTPRequestHandler):
             r = Reply({"usage": None}, fmt, {})
             f = cls({}, rid, r, gmodel or "unknown")
             return self.json_reply(400, f.status_body(400, {"message": "fake provider: the body is not a JSON object"}))
+        errs = check_tools(fmt, body)
+        if errs:
+            with STATE.lock:
+                STATE.tool_errors.extend(errs)
+            r = Reply({"usage": None}, fmt, {})
+            f = cls({}, rid, r, gmodel or "unknown")
+            return self.json_reply(400, f.status_body(400, {"message": "fake provider: tool results: " +
+                                                            "; ".join(errs)}))
         spec = STATE.next_spec()
         if not isinstance(spec, dict):
             spec = {}
@@ -1200,6 +1472,10 @@ class Handler(BaseHTTPRequestHandler):
         if self.command == "GET" and what == "requests":
             with STATE.lock:
                 data = jdump(list(STATE.log))
+            return self.json_reply(200, data)
+        if self.command == "GET" and what == "tool_errors":
+            with STATE.lock:
+                data = jdump(list(STATE.tool_errors))
             return self.json_reply(200, data)
         if self.command == "GET" and what == "pending":
             with STATE.lock:
@@ -1299,7 +1575,7 @@ class Handler(BaseHTTPRequestHandler):
             if i > 0 and reply.delay:
                 STOP.wait(reply.delay)
             sent += len(p)
-            last = i == len(pieces) - 1 and not faulty
+            last = i == len(pieces) - 1 and not faulty and not reply.calls
             last_marked = last_marked or last
             self.event(f.piece(p, sent, last))
             if i == 0:

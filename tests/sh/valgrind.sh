@@ -17,11 +17,22 @@ exec valgrind --quiet --leak-check=full --show-leak-kinds=definite \
     --errors-for-leak-kinds=definite --log-file="$VG/log.%p" "$LLM_BIN" "\$@"
 WRAP
 chmod +x "$VG/llm"
-for t in cli_wire cli_faults cli_pipe; do
+for t in cli_wire cli_faults cli_pipe undo; do
 	RUN_TIMEOUT=120 LLM_BIN="$VG/llm" sh "$LLM_TOP/tests/sh/$t.sh" 2>&1 |
 	    sed -e "s/^ok - /ok - valgrind $t: /" -e "s/^not ok - /not ok - valgrind $t: /" |
 	    grep -v '^# fake'
 done
+# The agent's workspace and tools (commands run, timed out and cancelled, undo).
+unit=$LLM_TOP/${BUILD:-build}/tests/test_tools
+if [ -x "$unit" ]; then
+	if valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
+	    "$unit" >"$VG/unit.out" 2>&1; then
+		echo "ok - valgrind test_tools: no errors, no definite leaks"
+	else
+		echo "not ok - valgrind test_tools"
+		sed 's/^/#   /' "$VG/unit.out" | grep -v '^#   ok - ' | head -40
+	fi
+fi
 runs=$(find "$VG" -name 'log.*' 2>/dev/null | wc -l)
 # with --quiet valgrind writes nothing unless it found an error or a definite leak
 bad=$(grep -l -E 'definitely lost|Invalid|uninitialised|Mismatched|overlap|ERROR SUMMARY: [1-9]' \

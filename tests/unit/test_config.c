@@ -94,6 +94,8 @@ design_example(void)
 	    "cached_input_price = 0.0028\n"
 	    "context = 32768\n"
 	    "\n[git]\ntier = mid\ntimeout = 5\n"
+	    "\n[agent]\ndeny = *.secret, config/prod.ini\nallow = edit, run\n"
+	    "allow_run = make test, go test\nallow_secret = .env.example\n"
 	    "\n[keys]\nretry = C-r\n");
 	CHECK_INT(config_load(&cfg, &cause), 0);
 	if (cause)
@@ -121,6 +123,12 @@ design_example(void)
 	CHECK_INT(cfg.git_timeout, 5);
 	CHECK_INT(cfg.nkeys, 1);
 	CHECK_STR(cfg.key_values[0], "C-r");
+	CHECK(cfg.agent_deny != NULL && cfg.agent_deny[2] == NULL);
+	CHECK_STR(cfg.agent_deny[1], "config/prod.ini");
+	CHECK_STR(cfg.agent_allow[1], "run");
+	CHECK_STR(cfg.agent_allow_run[0], "make test");
+	CHECK_STR(cfg.agent_allow_run[1], "go test");
+	CHECK(cfg.agent_allow_secret != NULL && cfg.agent_allow_secret[1] == NULL);
 	config_done(&cfg);
 }
 
@@ -161,8 +169,13 @@ errors_have_file_and_line(void)
 	    "provider = nowhere\n"
 	    "input_price = 0.0000001\n"
 	    "[weird]\n"
-	    "a = b\n");
+	    "a = b\n"
+	    "[agent]\n"
+	    "allow = edit, delete\n");
 	CHECK_INT(config_load(&cfg, &cause), -1);
+	CHECK(cause && strstr(cause, "config.ini:11: allow: unknown tool 'delete' (use edit, "
+	    "write or run)") != NULL);
+	CHECK(cfg.agent_allow == NULL);
 	CHECK(cause != NULL);
 	want = xstrfmt("%s/config.ini:2: tier: unknown tier 'huge'", dir);
 	CHECK(cause && strstr(cause, want) != NULL);

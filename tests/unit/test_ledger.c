@@ -513,6 +513,7 @@ test_upgrade_from_first_schema(void)
 	/* Back to version 1's shape: its columns, triggers (by name) and totals. */
 	sql = xstrfmt("DROP TRIGGER usage_totals_insert; DROP TRIGGER usage_totals_delete;"
 	    " DROP TRIGGER usage_totals_update;"
+	    " DROP INDEX usage_task; ALTER TABLE usage DROP COLUMN task_id; DROP TABLE tasks;"
 	    " ALTER TABLE usage DROP COLUMN pid_start; ALTER TABLE usage DROP COLUMN owner;"
 	    " ALTER TABLE usage DROP COLUMN host; ALTER TABLE usage DROP COLUMN received_input;"
 	    " ALTER TABLE usage DROP COLUMN received_output;"

@@ -278,7 +278,8 @@ test_migrate_v1(void)
 	ledger_close(l);
 	/* take the database back to what version 2 wrote */
 	CHECK_INT(sqlite3_open(test_db, &db), SQLITE_OK);
-	CHECK_INT(sqlite3_exec(db, "ALTER TABLE conversations DROP COLUMN system;"
+	CHECK_INT(sqlite3_exec(db, "DROP INDEX usage_task; ALTER TABLE usage DROP COLUMN task_id;"
+	    "DROP TABLE tasks; ALTER TABLE conversations DROP COLUMN system;"
 	    "ALTER TABLE conversations DROP COLUMN kind; DROP TABLE budget_warnings;"
 	    " DROP TABLE route_labels; DROP TABLE route_learnt;"
 	    " ALTER TABLE conversations DROP COLUMN role;"

@@ -1,0 +1,533 @@
+/* agent: one coding task as a loop of routed, reserved and recorded model steps and tool calls. */
+#include "agent.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "chat.h"
+#include "ledger.h"
+#include "util.h"
+
+#define AGENT_VIEW_LINE  160   /* bytes of a call or a result in the advisor's view */
+#define AGENT_VIEW_MAX   6000  /* bytes of the whole view */
+#define AGENT_ADVICE_TOKENS 800
+#define AGENT_TITLE_MAX  80
+
+const char agent_system[] =
+    "You are the coding agent of llm, working in a repository through tools. Paths are "
+    "relative to the workspace root. Look before you change: list, search and read what "
+    "matters, make the smallest edit that does the task, and check it (run the tests when "
+    "there are some). Several independent calls may go in one turn. When stuck, or before "
+    "a risky change, call advise. When done, answer with a short summary of what changed "
+    "and how it was checked.";
+
+static const char advisor_system[] =
+    "You advise a cheaper coding agent midway through a task. You see the task, a compact "
+    "view of its work so far and its question. Answer the question directly: the next "
+    "steps, or what is wrong, in a few short lines.";
+
+/* The running task. */
+struct agent {
+	const struct config *cfg;
+	struct catalog *cat;
+	struct ledger *ledger;
+	struct ws *ws;
+	const struct agent_opts *o;
+	struct agent_result *r;
+	struct chat *chat, *advisor;
+	struct tool_decl *tools;
+	size_t ntools;
+	struct msg *msgs;       /* the history; strings and calls in owned */
+	size_t nmsgs;
+	void **owned;
+	size_t nowned;
+	enum tier worker;       /* TIER_AUTO until the first step is routed */
+	int64_t cap;
+	int advice;             /* advise calls answered */
+	struct agent_step *pending;  /* advice steps to report after the step that asked */
+	size_t npending;
+};
+
+static void *
+own(struct agent *a, void *p)
+{
+	a->owned = xreallocarray(a->owned, a->nowned + 1, sizeof *a->owned);
+	a->owned[a->nowned++] = p;
+	return p;
+}
+
+static char *
+own_str(struct agent *a, const char *s)
+{
+	return s != NULL ? own(a, xstrdup(s)) : NULL;
+}
+
+static struct msg *
+msg_add(struct agent *a, const char *role, const char *text)
+{
+	struct msg *m;
+
+	a->msgs = xreallocarray(a->msgs, a->nmsgs + 1, sizeof *a->msgs);
+	m = &a->msgs[a->nmsgs++];
+	memset(m, 0, sizeof *m);
+	m->role = role;
+	m->text = own_str(a, text != NULL ? text : "");
+	return m;
+}
+
+static void
+step_free(struct agent_step *s)
+{
+	size_t i;
+
+	free(s->summary);
+	for (i = 0; i < s->ntools; i++)
+		free(s->tools[i]);
+	free(s->tools);
+}
+
+void
+agent_result_done(struct agent_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nsteps; i++)
+		step_free(&r->steps[i]);
+	free(r->steps);
+	free(r->answer);
+	free(r->error);
+	memset(r, 0, sizeof *r);
+}
+
+/* Stop the task with status and a reason (printf-like). */
+static int
+stop(struct agent *a, enum chat_status status, const char *fmt, ...)
+{
+	va_list ap;
+
+	a->r->status = status;
+	free(a->r->error);
+	a->r->error = NULL;
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		xvasprintf(&a->r->error, fmt, ap);
+		va_end(ap);
+	}
+	return status;
+}
+
+static void
+note(void *arg, const char *line)
+{
+	struct agent *a = arg;
+
+	if (a->o->on_note != NULL)
+		a->o->on_note(a->o->arg, line);
+}
+
+/* Fill s from the requests a turn made: their usage, cost and rows. */
+static void
+step_from_turn(struct agent_step *s, const struct chat_turn *t)
+{
+	size_t i;
+
+	memset(s, 0, sizeof *s);
+	for (i = 0; i < t->nsteps; i++) {
+		const struct chat_step *cs = &t->steps[i];
+
+		s->usage.input += cs->usage.input;
+		s->usage.cached_input += cs->usage.cached_input;
+		s->usage.cache_write += cs->usage.cache_write;
+		s->usage.cache_write_1h += cs->usage.cache_write_1h;
+		s->usage.output += cs->usage.output;
+		s->usage.reasoning += cs->usage.reasoning;
+		s->estimated |= cs->estimated;
+		if (cs->cost < 0 || s->cost < 0)
+			s->cost = -1;
+		else
+			s->cost += cs->cost;
+		if (s->nrows < ARRAY_SIZE(s->ledger_ids))
+			s->ledger_ids[s->nrows++] = cs->ledger_id;
+		s->model = cs->model;
+		s->tier = cs->tier;
+	}
+}
+
+/* Report step s and keep it in the result (s is taken). */
+static void
+step_done(struct agent *a, struct agent_step *s)
+{
+	struct agent_result *r = a->r;
+
+	s->n = (int)r->nsteps + 1;
+	r->steps = xreallocarray(r->steps, r->nsteps + 1, sizeof *r->steps);
+	r->steps[r->nsteps++] = *s;
+	if (s->cost < 0 || r->cost < 0)
+		r->cost = -1;
+	else
+		r->cost += s->cost;
+	r->estimated |= s->estimated;
+	if (a->o->on_step != NULL)
+		a->o->on_step(a->o->arg, &r->steps[r->nsteps - 1]);
+}
+
+/* Send one request through c and wait for it; the turn's status. */
+static int
+send_wait(struct agent *a, struct chat *c, const struct chat_opts *co, const char *prompt)
+{
+	struct chat_cb cb = { .note = note, .arg = a };
+	int rc;
+
+	rc = chat_send(c, co, prompt, &cb);
+	if (rc != 0)
+		return rc;
+	while (chat_busy(c)) {
+		chat_poll(c, NULL, 0, 100);
+		if (a->o->cancel != NULL && *a->o->cancel && chat_busy(c))
+			chat_cancel(c);
+	}
+	return chat_last(c)->status;
+}
+
+/* What task has cost so far (pico). */
+static int64_t
+task_spent(struct agent *a)
+{
+	int64_t spent = 0;
+
+	if (a->ledger == NULL || ledger_task_spent(a->ledger, a->r->task_id, &spent, NULL) != 0)
+		return a->r->cost > 0 ? a->r->cost : 0;
+	return spent;
+}
+
+/*
+ * Send a request under the task's cap; when the cap refuses it, ask for more
+ * (o->more) and try again. The turn's status.
+ */
+static int
+send_capped(struct agent *a, struct chat *c, struct chat_opts *co, const char *prompt)
+{
+	int64_t more;
+	int rc;
+
+	for (;;) {
+		co->task_cap = a->cap;
+		rc = send_wait(a, c, co, prompt);
+		if (rc != CHAT_BUDGET || !chat_last(c)->over_task)
+			return rc;
+		more = a->o->more != NULL ? a->o->more(a->o->arg, task_spent(a), a->cap) : 0;
+		if (more <= 0)
+			return rc;
+		a->cap += more;
+		a->r->cap = a->cap;
+	}
+}
+
+/* The advisor's view of the work so far: each call and the start of its result, in order. */
+static void
+view_of_work(const struct agent *a, struct buf *b)
+{
+	size_t i, k;
+	char line[AGENT_VIEW_LINE + 1];
+
+	for (i = 0; i < a->nmsgs && b->len < AGENT_VIEW_MAX; i++) {
+		const struct msg *m = &a->msgs[i];
+
+		for (k = 0; k < m->ncalls; k++) {
+			snprintf(line, sizeof line, "%s %s", m->calls[k].name, m->calls[k].args);
+			buf_addf(b, "- %s\n", line);
+		}
+		if (m->role != NULL && strcmp(m->role, "tool") == 0) {
+			size_t n = strcspn(m->text, "\n");
+
+			snprintf(line, sizeof line, "%.*s", (int)n, m->text);
+			buf_addf(b, "  %s%s\n", m->call_error ? "error: " : "-> ", line);
+		}
+	}
+}
+
+/* Answer an advise call with the advisor, its own step; the text for the model (malloc'd). */
+static char *
+advise(struct agent *a, const char *args, bool *error)
+{
+	struct chat_opts co;
+	struct msg m;
+	struct buf view, prompt;
+	struct agent_step s;
+	const struct chat_turn *t;
+	cJSON *j = cJSON_Parse(args);
+	const cJSON *q = cJSON_GetObjectItemCaseSensitive(j, "question");
+	char *out;
+	int rc;
+
+	*error = true;
+	if (a->advice >= a->cfg->agent_max_advice) {
+		cJSON_Delete(j);
+		return xstrfmt("no more advice in this task (max_advice = %ld); go on without it",
+		    a->cfg->agent_max_advice);
+	}
+	a->advice++;
+	buf_init(&view, 0);
+	buf_init(&prompt, 0);
+	view_of_work(a, &view);
+	buf_addf(&prompt, "Task:\n%s\n\nWork so far:\n%s\nQuestion: %s\n", a->o->task,
+	    view.len ? buf_str(&view) : "(nothing yet)\n",
+	    cJSON_IsString(q) ? q->valuestring : "What next?");
+	cJSON_Delete(j);
+	memset(&m, 0, sizeof m);
+	m.role = "user";
+	m.text = buf_str(&prompt);
+	memset(&co, 0, sizeof co);
+	co.tier = a->cfg->agent_advisor != NULL ? TIER_AUTO : TIER_FRONTIER;
+	co.model = a->cfg->agent_advisor;
+	co.system = advisor_system;
+	co.max_tokens = AGENT_ADVICE_TOKENS;
+	co.stream = true;
+	co.msgs = &m;
+	co.nmsgs = 1;
+	co.task_id = a->r->task_id;
+	if (a->advisor == NULL)
+		a->advisor = chat_new(a->cfg, a->cat, a->ledger);
+	rc = send_capped(a, a->advisor, &co, "advise");
+	t = chat_last(a->advisor);
+	if (t->nsteps > 0) {
+		step_from_turn(&s, t);
+		s.advice = true;
+		s.summary = xstrdup("advise");
+		a->pending = xreallocarray(a->pending, a->npending + 1, sizeof *a->pending);
+		a->pending[a->npending++] = s;
+	}
+	if (rc == 0 && t->text != NULL && *t->text != '\0') {
+		*error = false;
+		out = xstrdup(t->text);
+	} else {
+		out = xstrfmt("the advisor could not answer: %s", t->error ? t->error : "no answer");
+	}
+	buf_done(&view);
+	buf_done(&prompt);
+	return out;
+}
+
+/* Add a string to a step's list of tools. */
+static void
+step_tool(struct agent_step *s, const char *name)
+{
+	s->tools = xreallocarray(s->tools, s->ntools + 1, sizeof *s->tools);
+	s->tools[s->ntools++] = xstrdup(name);
+}
+
+/* Run one call of the answer; its result joins the history, its summary the step's. */
+static void
+run_call(struct agent *a, const struct tool_call *tc, const char *bad, struct agent_step *s,
+    struct buf *summary)
+{
+	struct tool_result res;
+	struct msg *m;
+	char *cause = NULL, *text;
+	bool error = false;
+
+	memset(&res, 0, sizeof res);
+	step_tool(s, tc->name);
+	if (summary->len > 0)
+		buf_adds(summary, "; ");
+	if (bad != NULL) {
+		text = xstrdup(bad);
+		error = true;
+		buf_addf(summary, "%s: not run", tc->name);
+	} else if (strcmp(tc->name, "advise") == 0) {
+		text = advise(a, tc->args, &error);
+		buf_adds(summary, "advise");
+	} else if (tool_exec(a->ws, tc->name, tc->args, a->o->ask, a->o->ask_arg, &res, &cause) != 0) {
+		text = xstrfmt("the tool could not run: %s", cause ? cause : "unknown error");
+		error = true;
+		buf_addf(summary, "%s: failed", tc->name);
+	} else {
+		text = res.text != NULL ? res.text : xstrdup("");
+		res.text = NULL;
+		error = res.error;
+		buf_adds(summary, res.summary != NULL ? res.summary : tc->name);
+	}
+	m = msg_add(a, "tool", text);
+	m->call_id = tc->id;
+	m->call_name = tc->name;
+	m->call_error = error;
+	free(text);
+	free(cause);
+	tool_result_free(&res);
+}
+
+/* The answer's calls as the history keeps them. */
+static struct tool_call *
+own_calls(struct agent *a, const struct chat_turn *t)
+{
+	struct tool_call *v = own(a, xcalloc(t->ncalls, sizeof *v));
+	size_t i;
+
+	for (i = 0; i < t->ncalls; i++) {
+		v[i].id = own_str(a, t->calls[i].id);
+		v[i].name = own_str(a, t->calls[i].name);
+		v[i].args = own_str(a, t->calls[i].args);
+		v[i].signature = own_str(a, t->calls[i].signature);
+	}
+	return v;
+}
+
+/* Report the advice steps asked for by the step just reported. */
+static void
+flush_pending(struct agent *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->npending; i++)
+		step_done(a, &a->pending[i]);
+	free(a->pending);
+	a->pending = NULL;
+	a->npending = 0;
+}
+
+/* One worker step: 1 when the task is done, 0 to go on, or -1 when it stopped (r->status). */
+static int
+worker_step(struct agent *a)
+{
+	struct chat_opts co;
+	const struct chat_turn *t;
+	struct agent_step s;
+	struct tool_call *calls;
+	struct msg *am;
+	struct buf summary;
+	size_t i;
+	int rc;
+
+	memset(&co, 0, sizeof co);
+	memset(&s, 0, sizeof s);
+	co.tier = a->worker;
+	co.model = a->o->model;
+	co.system = agent_system;
+	co.max_tokens = a->o->max_tokens;
+	co.stream = true;
+	co.msgs = a->msgs;
+	co.nmsgs = a->nmsgs;
+	co.tools = a->tools;
+	co.ntools = a->ntools;
+	co.task_id = a->r->task_id;
+	rc = send_capped(a, a->chat, &co, a->o->task);
+	t = chat_last(a->chat);
+	if (t->nsteps > 0)
+		step_from_turn(&s, t);
+	if (rc != 0) {
+		if (t->nsteps > 0) {
+			s.summary = xstrdup(rc == CHAT_CANCELLED ? "interrupted" : "failed");
+			step_done(a, &s);
+		}
+		stop(a, rc, "%s", t->error ? t->error : "the step failed");
+		return -1;
+	}
+	if (a->worker == TIER_AUTO)
+		a->worker = s.tier;  /* the worker's tier sticks within the task */
+	am = msg_add(a, "assistant", t->text);
+	buf_init(&summary, 0);
+	if (t->ncalls == 0) {
+		s.summary = xstrdup("answer");
+		step_done(a, &s);
+		a->r->answer = xstrdup(t->text != NULL ? t->text : "");
+		buf_done(&summary);
+		return 1;
+	}
+	calls = own_calls(a, t);
+	am->calls = calls;
+	am->ncalls = t->ncalls;
+	for (i = 0; i < t->ncalls; i++) {
+		run_call(a, &calls[i], t->calls[i].error, &s, &summary);
+		if (a->o->cancel != NULL && *a->o->cancel)
+			break;
+	}
+	/* every call gets a result, even those a Ctrl-C kept from running */
+	for (i++; i < t->ncalls; i++) {
+		struct msg *m = msg_add(a, "tool", "not run: interrupted");
+
+		m->call_id = calls[i].id;
+		m->call_name = calls[i].name;
+		m->call_error = true;
+	}
+	s.summary = buf_detach(&summary);
+	step_done(a, &s);
+	flush_pending(a);
+	if (a->o->cancel != NULL && *a->o->cancel) {
+		stop(a, CHAT_CANCELLED, "interrupted");
+		return -1;
+	}
+	return 0;
+}
+
+/* Declare the workspace's tools to the model. */
+static void
+load_tools(struct agent *a)
+{
+	const struct tool_def *d = tool_defs(&a->ntools);
+	size_t i;
+
+	a->tools = xcalloc(a->ntools, sizeof *a->tools);
+	for (i = 0; i < a->ntools; i++) {
+		a->tools[i].name = d[i].name;
+		a->tools[i].description = d[i].description;
+		a->tools[i].schema = d[i].schema;
+	}
+}
+
+int
+agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struct ws *w,
+    const struct agent_opts *o, struct agent_result *r)
+{
+	struct agent a;
+	char title[AGENT_TITLE_MAX + 1], *cause = NULL;
+	size_t i;
+	long n;
+	int rc = 0;
+
+	memset(r, 0, sizeof *r);
+	memset(&a, 0, sizeof a);
+	a.cfg = cfg;
+	a.cat = cat;
+	a.ledger = l;
+	a.ws = w;
+	a.o = o;
+	a.r = r;
+	a.worker = o->tier;
+	a.cap = o->max_cost;
+	r->cap = a.cap;
+	snprintf(title, sizeof title, "%.*s", (int)strcspn(o->task, "\n"), o->task);
+	if (l != NULL && (r->task_id = ledger_task_new(l, title, o->max_cost)) == 0)
+		return stop(&a, CHAT_USAGE, "ledger: cannot record the task");
+	if (ws_task_begin(w, r->task_id, &cause) != 0) {
+		stop(&a, CHAT_USAGE, "undo journal: %s", cause);
+		free(cause);
+		return r->status;
+	}
+	load_tools(&a);
+	a.chat = chat_new(cfg, cat, l);
+	msg_add(&a, "user", o->task);
+	for (n = 0; rc == 0; n++) {
+		if (n >= cfg->agent_max_steps) {
+			stop(&a, CHAT_BUDGET, "the task reached max_steps (%ld) without an answer",
+			    cfg->agent_max_steps);
+			break;
+		}
+		rc = worker_step(&a);
+	}
+	if (rc == 1)
+		r->status = CHAT_OK;
+	flush_pending(&a);
+	chat_free(a.chat);
+	chat_free(a.advisor);
+	for (i = 0; i < a.nowned; i++)
+		free(a.owned[i]);
+	free(a.owned);
+	free(a.msgs);
+	free(a.tools);
+	return r->status;
+}

@@ -1,0 +1,81 @@
+/* agent: one coding task as a loop of routed, reserved and recorded model steps and tool calls. */
+#ifndef LLM_AGENT_H
+#define LLM_AGENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalog.h"
+#include "chat.h"
+#include "config.h"
+#include "provider.h"
+#include "router.h"
+#include "tools.h"
+
+struct ledger;
+struct ws;
+
+/* The system prompt every worker step is sent with. */
+extern const char agent_system[];
+
+/* One step: a model request (the worker's, or the advisor's) and the tools its answer ran. */
+struct agent_step {
+	int n;                  /* 1, 2, ... */
+	bool advice;            /* the advisor's answer to an advise call */
+	enum tier tier;
+	const struct model *model;
+	char *summary;          /* "edit src/sum.c (+2 −1); run make test · exit 0", "answer" */
+	char **tools;           /* the tools its answer called, in order */
+	size_t ntools;
+	struct usage usage;     /* every request of the step (a fallback makes two) */
+	int64_t cost;           /* pico; -1 unknown */
+	bool estimated;
+	int64_t ledger_ids[4];  /* its ledger rows */
+	size_t nrows;
+};
+
+/* What a task did. */
+struct agent_result {
+	char *answer;           /* the final answer, or NULL */
+	struct agent_step *steps;
+	size_t nsteps;
+	int64_t cost;           /* pico, all steps; -1 if any is unknown */
+	bool estimated;
+	int64_t task_id;
+	enum chat_status status; /* CHAT_BUDGET: the budget, the task's cap or max_steps stopped it */
+	char *error;            /* one line, or NULL */
+	int64_t cap;            /* the task's cap at the end, pico (0: none) */
+};
+
+/* How to run a task; everything borrowed for the run. */
+struct agent_opts {
+	const char *task;       /* the instruction, with any material */
+	enum tier tier;         /* TIER_AUTO: the first step is routed like a question */
+	const char *model;      /* a pin, or NULL */
+	long max_tokens;        /* per step; 0: config's */
+	int64_t max_cost;       /* pico; 0: no cap */
+	tool_ask_fn ask;        /* NULL: no terminal, what needs approval is refused */
+	void *ask_arg;
+	const volatile int *cancel;  /* set by SIGINT */
+	/*
+	 * The next step's worst case would pass the cap: return how much more
+	 * to allow (pico), 0 to stop. NULL: stop.
+	 */
+	int64_t (*more)(void *arg, int64_t spent, int64_t cap);
+	void (*on_step)(void *arg, const struct agent_step *s);  /* a step is done */
+	void (*on_note)(void *arg, const char *line);            /* retries, fallbacks */
+	void *arg;
+};
+
+/*
+ * Run task o in workspace w: each step is routed (the first like a question,
+ * then the worker's tier sticks unless pinned), reserved in the ledger under
+ * the task's id and cap, sent with the tools, and its calls run. Fills r
+ * (free it with agent_result_done); returns r->status (a chat_status).
+ */
+int agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struct ws *w,
+    const struct agent_opts *o, struct agent_result *r);
+void agent_result_done(struct agent_result *r);
+
+#endif

@@ -1,0 +1,384 @@
+/* cli_do: `llm do TASK`: one agent task from the shell; the answer on stdout, a line per step on stderr. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "buf.h"
+#include "catalog.h"
+#include "cli.h"
+#include "input.h"
+#include "ledger.h"
+#include "pricing.h"
+#include "tools.h"
+#include "util.h"
+#include "visible.h"
+
+#define DO_ALLOW_MAX 8
+
+static const char do_usage[] =
+    "usage: llm do [OPTIONS] TASK...\n"
+    "\n"
+    "Do a coding task in this workspace (the git top level, or the current\n"
+    "directory outside git): a model reads, searches, edits and runs commands\n"
+    "through tools, step by step. The final answer goes to stdout, one line per\n"
+    "step to stderr. Piped input is material for the task. Reading is allowed;\n"
+    "edit, write and run ask on a terminal and are refused without one unless\n"
+    "allowed. llm undo restores the files the last task changed.\n"
+    "\n"
+    "Options:\n"
+    "  -t, --tier TIER       the worker's tier: auto (default: routed), cheap, mid, frontier\n"
+    "  -m, --model NAME      pin the worker's model\n"
+    "      --allow LIST      edit,write,run: allowed without asking\n"
+    "      --max-cost USD    cap the whole task; past it a terminal is asked, a script stops\n"
+    "      --max-tokens N    cap each step's reply\n"
+    "      --json            print one JSON object: answer, steps, tools, tokens, costs\n"
+    "  -q, --quiet           no step lines\n"
+    "  -h, --help            print this help\n"
+    "\n"
+    "Exit codes: 0 done, 1 provider failure, 2 usage error, 3 stopped by the budget,\n"
+    "--max-cost or max_steps (the steps done are listed), 4 no key, 130 interrupted.\n";
+
+static volatile int do_cancel;
+
+static void
+do_on_sigint(int sig)
+{
+	(void)sig;
+	do_cancel = 1;
+}
+
+struct do_run {
+	struct app *cli;
+	bool quiet, json;
+	bool tty;               /* a terminal to ask on */
+};
+
+/* "3 · cheap · deepseek-v4-flash · edit src/sum.c (+2 −1) · $0.00041" on stderr. */
+static void
+on_step(void *arg, const struct agent_step *s)
+{
+	struct do_run *d = arg;
+	char cost[32], *summary;
+
+	if (d->quiet)
+		return;
+	pricing_format(s->cost, s->estimated, cost, sizeof cost);
+	summary = visible_str(s->summary ? s->summary : "", strlen(s->summary ? s->summary : ""));
+	fprintf(stderr, "%d · %s · %s · %s · %s\n", s->n, tier_str(s->tier),
+	    s->model ? s->model->name : "?", summary, s->cost < 0 ? "unknown" : cost);
+	free(summary);
+}
+
+static void
+on_note(void *arg, const char *line)
+{
+	struct do_run *d = arg;
+	char *v;
+
+	if (d->quiet)
+		return;
+	v = visible_str(line, strlen(line));
+	fprintf(stderr, "llm: do: %s\n", v);
+	free(v);
+}
+
+/* The cap would be passed: on a terminal, ask how much more; a script stops. */
+static int64_t
+ask_more(void *arg, int64_t spent, int64_t cap)
+{
+	struct do_run *d = arg;
+	char a[32], b[32], line[64];
+	int64_t more = 0;
+	FILE *tty;
+
+	if (!d->tty || (tty = fopen("/dev/tty", "r+")) == NULL)
+		return 0;
+	pricing_format(spent, false, a, sizeof a);
+	pricing_format(cap, false, b, sizeof b);
+	fprintf(tty, "llm: do: the next step could pass --max-cost %s (spent %s). "
+	    "Continue with how much more in USD (empty: stop)? ", b, a);
+	fflush(tty);
+	if (fgets(line, sizeof line, tty) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (*line != '\0' && !str_to_fixed(line, 12, &more))
+			more = 0;
+	}
+	fclose(tty);
+	return more > 0 ? more : 0;
+}
+
+/* The task: the words, then piped material. An exit code, or -1 to go on. */
+static int
+read_task(int argc, char **argv, struct buf *task)
+{
+	struct input in;
+	char *cause = NULL;
+	int i;
+
+	for (i = optind; i < argc; i++)
+		buf_addf(task, "%s%s", i > optind ? " " : "", argv[i]);
+	if (!isatty(STDIN_FILENO)) {
+		memset(&in, 0, sizeof in);
+		if (input_fd(STDIN_FILENO, "stdin", INPUT_MAX, INPUT_UTF8, &in, &cause) != 0) {
+			fprintf(stderr, "llm: do: %s\n", cause);
+			free(cause);
+			return EXIT_USAGE;
+		}
+		if (in.len > 0)
+			buf_addf(task, "%s%s", task->len ? "\n\n" : "", in.data);
+		input_done(&in);
+	}
+	if (task->len == 0) {
+		fprintf(stderr, "llm: do: no task: give one as arguments or on stdin\n%s", do_usage);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* --allow edit,write,run into list (NULL-terminated, strings in s). */
+static int
+parse_allow(char *s, const char **list, size_t max, size_t *n)
+{
+	char *tok, *comma;
+
+	for (tok = s; tok != NULL; tok = comma != NULL ? comma + 1 : NULL) {
+		comma = strchr(tok, ',');
+		if (comma != NULL)
+			*comma = '\0';
+		if (*tok == '\0')
+			continue;
+		if (strcmp(tok, "edit") != 0 && strcmp(tok, "write") != 0 && strcmp(tok, "run") != 0) {
+			fprintf(stderr, "llm: do: --allow: unknown tool '%s' (edit, write, run)\n", tok);
+			return EXIT_USAGE;
+		}
+		if (*n + 1 < max)
+			list[(*n)++] = tok;
+	}
+	list[*n] = NULL;
+	return -1;
+}
+
+static void
+json_money(cJSON *o, const char *key, int64_t pico)
+{
+	char usd[48];
+
+	if (pico < 0) {
+		cJSON_AddNullToObject(o, key);
+		return;
+	}
+	ledger_usd(pico, usd, sizeof usd);
+	cJSON_AddRawToObject(o, key, usd);
+}
+
+/* The task as one JSON object on stdout. */
+static void
+print_json(const struct agent_result *r)
+{
+	cJSON *root = cJSON_CreateObject(), *steps, *s, *tools, *rows, *tok;
+	size_t i, k;
+	char *out;
+
+	cJSON_AddNumberToObject(root, "task_id", (double)r->task_id);
+	if (r->answer != NULL)
+		cJSON_AddStringToObject(root, "answer", r->answer);
+	else
+		cJSON_AddNullToObject(root, "answer");
+	cJSON_AddStringToObject(root, "status", chat_status_str(r->status));
+	if (r->error != NULL)
+		cJSON_AddStringToObject(root, "error", r->error);
+	json_money(root, "cost_usd", r->cost);
+	cJSON_AddBoolToObject(root, "estimated", r->estimated);
+	if (r->cap > 0)
+		json_money(root, "max_cost_usd", r->cap);
+	steps = cJSON_AddArrayToObject(root, "steps");
+	for (i = 0; i < r->nsteps; i++) {
+		const struct agent_step *st = &r->steps[i];
+
+		s = cJSON_CreateObject();
+		cJSON_AddNumberToObject(s, "n", st->n);
+		cJSON_AddStringToObject(s, "kind", st->advice ? "advice" : "worker");
+		cJSON_AddStringToObject(s, "tier", tier_str(st->tier));
+		cJSON_AddStringToObject(s, "model", st->model ? st->model->name : "");
+		cJSON_AddStringToObject(s, "summary", st->summary ? st->summary : "");
+		tools = cJSON_AddArrayToObject(s, "tools");
+		for (k = 0; k < st->ntools; k++)
+			cJSON_AddItemToArray(tools, cJSON_CreateString(st->tools[k]));
+		tok = cJSON_AddObjectToObject(s, "tokens");
+		cJSON_AddNumberToObject(tok, "input", (double)st->usage.input);
+		cJSON_AddNumberToObject(tok, "cached_input", (double)st->usage.cached_input);
+		cJSON_AddNumberToObject(tok, "output", (double)st->usage.output);
+		json_money(s, "cost_usd", st->cost);
+		cJSON_AddBoolToObject(s, "estimated", st->estimated);
+		rows = cJSON_AddArrayToObject(s, "ledger_ids");
+		for (k = 0; k < st->nrows; k++)
+			cJSON_AddItemToArray(rows, cJSON_CreateNumber((double)st->ledger_ids[k]));
+		cJSON_AddItemToArray(steps, s);
+	}
+	out = cJSON_PrintUnformatted(root);
+	if (out != NULL)
+		printf("%s\n", out);
+	free(out);
+	cJSON_Delete(root);
+}
+
+/* The answer on stdout, made visible; the end of the task on stderr. */
+static void
+print_result(const struct do_run *d, const struct agent_result *r)
+{
+	char cost[32], *v;
+
+	if (d->json) {
+		print_json(r);
+	} else if (r->answer != NULL) {
+		v = visible_str(r->answer, strlen(r->answer));
+		printf("%s%s", v, *v != '\0' && v[strlen(v) - 1] != '\n' ? "\n" : "");
+		free(v);
+	}
+	fflush(stdout);
+	if (r->status != CHAT_OK) {
+		v = visible_str(r->error ? r->error : "stopped", strlen(r->error ? r->error : "stopped"));
+		pricing_format(r->cost, r->estimated, cost, sizeof cost);
+		fprintf(stderr, "llm: do: %s; stopped after %zu step%s (%s, task %lld)\n", v,
+		    r->nsteps, r->nsteps == 1 ? "" : "s", r->cost < 0 ? "unknown cost" : cost,
+		    (long long)r->task_id);
+		free(v);
+	}
+}
+
+int
+cli_do(struct app *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "tier", required_argument, NULL, 't' },
+		{ "model", required_argument, NULL, 'm' },
+		{ "allow", required_argument, NULL, 'A' },
+		{ "max-cost", required_argument, NULL, 'C' },
+		{ "max-tokens", required_argument, NULL, 'T' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *allow[DO_ALLOW_MAX + 1];
+	struct do_run d = { .cli = cli };
+	struct agent_opts o;
+	struct agent_result r;
+	struct ws_opts wo;
+	struct ws *w = NULL;
+	struct ledger *l = NULL;
+	struct sigaction sa, old;
+	struct buf task;
+	char *cause = NULL, *undo_dir = NULL;
+	size_t nallow = 0, i;
+	int64_t n;
+	int c, rc = -1;
+
+	memset(&o, 0, sizeof o);
+	memset(&r, 0, sizeof r);
+	for (i = 0; cli->cfg.agent_allow != NULL && cli->cfg.agent_allow[i] != NULL &&
+	    nallow < DO_ALLOW_MAX; i++)
+		allow[nallow++] = cli->cfg.agent_allow[i];
+	allow[nallow] = NULL;
+	optind = 1;
+	opterr = 0;
+	while (rc < 0 && (c = getopt_long(argc, argv, "+t:m:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (!tier_parse(optarg, &o.tier)) {
+				fprintf(stderr, "llm: do: unknown tier '%s'\n", optarg);
+				rc = EXIT_USAGE;
+			}
+			break;
+		case 'm':
+			o.model = optarg;
+			break;
+		case 'A':
+			rc = parse_allow(optarg, allow, ARRAY_SIZE(allow), &nallow);
+			break;
+		case 'C':
+			if (!str_to_fixed(optarg, 12, &n) || n <= 0) {
+				fprintf(stderr, "llm: do: --max-cost: '%s' is not an amount in dollars\n", optarg);
+				rc = EXIT_USAGE;
+			}
+			o.max_cost = n;
+			break;
+		case 'T':
+			if (!str_to_i64(optarg, &n) || n <= 0 || n > 1000000) {
+				fprintf(stderr, "llm: do: --max-tokens: '%s' is not a count\n", optarg);
+				rc = EXIT_USAGE;
+			}
+			o.max_tokens = (long)n;
+			break;
+		case 'j':
+			d.json = true;
+			break;
+		case 'q':
+			d.quiet = true;
+			break;
+		case 'h':
+			fputs(do_usage, stdout);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "llm: do: unknown option '%s'\n%s", argv[optind - 1], do_usage);
+			rc = EXIT_USAGE;
+		}
+	}
+	if (rc >= 0)
+		return rc;
+	buf_init(&task, 0);
+	if ((rc = read_task(argc, argv, &task)) >= 0)
+		goto out;
+	d.tty = isatty(STDERR_FILENO) && access("/dev/tty", R_OK | W_OK) == 0 &&
+	    isatty(STDIN_FILENO);
+	undo_dir = xstrfmt("%s/undo", cli->cfg.data_dir);
+	memset(&wo, 0, sizeof wo);
+	wo.deny = (const char *const *)cli->cfg.agent_deny;
+	wo.allow_secret = (const char *const *)cli->cfg.agent_allow_secret;
+	wo.allow = allow;
+	wo.allow_run = (const char *const *)cli->cfg.agent_allow_run;
+	wo.undo_dir = undo_dir;
+	wo.cancel = &do_cancel;
+	if (ws_open(&w, ".", &wo, &cause) != 0) {
+		fprintf(stderr, "llm: do: %s\n", cause);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if ((l = cli_ledger_open(cli, &cause)) == NULL) {
+		fprintf(stderr, "llm: do: %s\n", cause);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	o.task = buf_str(&task);
+	o.ask = d.tty ? tools_ask_tty : NULL;
+	o.cancel = &do_cancel;
+	o.more = ask_more;
+	o.on_step = on_step;
+	o.on_note = on_note;
+	o.arg = &d;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = do_on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old);
+	agent_run(&cli->cfg, cli->cat, l, w, &o, &r);
+	sigaction(SIGINT, &old, NULL);
+	if (do_cancel)
+		r.status = CHAT_CANCELLED;
+	rc = cli_exit_code(r.status);
+	print_result(&d, &r);
+out:
+	agent_result_done(&r);
+	ledger_close(l);
+	ws_close(w);
+	free(undo_dir);
+	free(cause);
+	buf_done(&task);
+	return rc;
+}

@@ -1,0 +1,59 @@
+/* cli_undo: `llm undo` restores the files the last agent task changed in this workspace. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "tools.h"
+#include "util.h"
+#include "visible.h"
+
+static const char undo_usage[] =
+    "usage: llm undo\n"
+    "\n"
+    "Restore the files the last agent task (llm do) changed in this workspace: the\n"
+    "git top level of the current directory, or the directory itself outside git.\n"
+    "A file changed again since the task is kept as it is, and said so; exit 1 then.\n";
+
+/* Print the report with what came from file names made visible. */
+static void
+print_report(const char *report)
+{
+	char *vis = visible_str(report, strlen(report));
+
+	fputs(vis, stdout);
+	free(vis);
+}
+
+int
+cli_undo(struct app *cli, int argc, char **argv)
+{
+	char *cause = NULL, *report = NULL, *undo_dir;
+	struct ws *w = NULL;
+	int rc;
+
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(undo_usage, stdout);
+		return EXIT_OK;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "llm: undo: unexpected argument '%s'\n%s", argv[1], undo_usage);
+		return EXIT_USAGE;
+	}
+	if (ws_open(&w, ".", NULL, &cause) != 0) {
+		fprintf(stderr, "llm: undo: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	undo_dir = xstrfmt("%s/undo", cli->cfg.data_dir);
+	rc = ws_undo(undo_dir, ws_root(w), &report, &cause);
+	if (rc < 0)
+		fprintf(stderr, "llm: undo: %s\n", cause);
+	else
+		print_report(report);
+	free(cause);
+	free(report);
+	free(undo_dir);
+	ws_close(w);
+	return rc == 0 ? EXIT_OK : rc > 0 ? EXIT_PROVIDER : EXIT_USAGE;
+}

@@ -1,0 +1,274 @@
+/* tools: the tools as declared to the model, their arguments, approvals and results. */
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools.h"
+#include "tools_priv.h"
+#include "util.h"
+#include "visible.h"
+
+/* Short on purpose: every definition is sent, and paid for, with every step. */
+static const struct tool_def defs[] = {
+	{ .name = "read", .description = "Read a text file; numbered lines, 250 unless a range "
+	  "is given.",
+	  .schema = "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"},"
+	  "\"from\":{\"type\":\"integer\",\"description\":\"first line\"},"
+	  "\"to\":{\"type\":\"integer\",\"description\":\"last line\"}},\"required\":[\"path\"]}" },
+	{ .name = "list", .description = "List files under a directory or matching a glob "
+	  "(src/*.c), skipping ignored ones.",
+	  .schema = "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\","
+	  "\"description\":\"default: the root\"}}}" },
+	{ .name = "search", .description = "Search files for a POSIX extended regular "
+	  "expression; matches as file:line: text.",
+	  .schema = "{\"type\":\"object\",\"properties\":{\"pattern\":{\"type\":\"string\"},"
+	  "\"path\":{\"type\":\"string\",\"description\":\"directory or glob\"}},"
+	  "\"required\":[\"pattern\"]}" },
+	{ .name = "edit", .description = "Replace old text with new in a file. old must match "
+	  "exactly once: include enough context.", .approval = true,
+	  .schema = "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"},"
+	  "\"old\":{\"type\":\"string\"},\"new\":{\"type\":\"string\"}},"
+	  "\"required\":[\"path\",\"old\",\"new\"]}" },
+	{ .name = "write", .description = "Create a file. To replace an existing file whole, "
+	  "set overwrite.", .approval = true,
+	  .schema = "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"},"
+	  "\"content\":{\"type\":\"string\"},\"overwrite\":{\"type\":\"boolean\"}},"
+	  "\"required\":[\"path\",\"content\"]}" },
+	{ .name = "run", .description = "Run a shell command in the workspace root, without a "
+	  "terminal; output and exit status.", .approval = true,
+	  .schema = "{\"type\":\"object\",\"properties\":{\"command\":{\"type\":\"string\"}},"
+	  "\"required\":[\"command\"]}" },
+	{ .name = "advise", .description = "Ask a stronger model for advice when stuck or before "
+	  "a risky change. Sparingly.",
+	  .schema = "{\"type\":\"object\",\"properties\":{\"question\":{\"type\":\"string\"}},"
+	  "\"required\":[\"question\"]}" },
+};
+
+/* The tools in the order they are declared. */
+const struct tool_def *
+tool_defs(size_t *n)
+{
+	*n = ARRAY_SIZE(defs);
+	return defs;
+}
+
+/* Free what a result holds and clear it. */
+void
+tool_result_free(struct tool_result *r)
+{
+	free(r->text);
+	free(r->summary);
+	free(r->diff);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Refuse or fail: r says why to the model, summary to the user. */
+void
+tools_fail(struct tool_result *r, const char *summary, const char *fmt, ...)
+{
+	char *why;
+	va_list ap;
+
+	va_start(ap, fmt);
+	xvasprintf(&why, fmt, ap);
+	va_end(ap);
+	free(r->text);
+	r->text = visible_str(why, strlen(why));
+	free(why);
+	free(r->summary);
+	r->summary = xstrfmt("%s · refused", summary);
+	r->error = true;
+}
+
+/* The length of the longest prefix of s[0..n) that ends on a character boundary and is at most max. */
+static size_t
+utf8_cut(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+/* Set r's text to the visible form of b's contents, capped. */
+void
+tools_text(struct tool_result *r, const struct buf *b)
+{
+	size_t n = utf8_cut(b->data ? b->data : "", b->len, TOOLS_TEXT_MAX);
+	struct buf out;
+	char *vis = visible_str(b->data ? b->data : "", n);
+
+	buf_init(&out, 0);
+	buf_adds(&out, vis);
+	if (n < b->len)
+		buf_addf(&out, "\n[cut: %zu more bytes]", b->len - n);
+	free(vis);
+	free(r->text);
+	r->text = buf_detach(&out);
+}
+
+/* A one-line, visible, capped form of untrusted s for a summary. */
+char *
+tools_oneline(const char *s, size_t max)
+{
+	size_t n = strcspn(s, "\r\n"), cut = utf8_cut(s, n, max);
+	char *vis = visible_str(s, cut), *out;
+
+	if (cut == strlen(s))
+		return vis;
+	out = xstrfmt("%s…", vis);
+	free(vis);
+	return out;
+}
+
+static const char *const tool_names[WS_NTOOLS] = { "edit", "write", "run" };
+
+/* Whether the NULL-terminated list v holds s. */
+static bool
+listed(char *const *v, const char *s)
+{
+	for (; v != NULL && *v != NULL; v++)
+		if (strcmp(*v, s) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Whether command starts with an allowed prefix at a word boundary and holds
+ * nothing a shell would take as a second command, a redirection or an
+ * expansion: "make test" allows "make test -j4", never "make test; rm -rf ~".
+ */
+static bool
+run_allowed(char *const *prefixes, const char *command)
+{
+	size_t n;
+
+	if (strpbrk(command, ";&|<>`$()\\\n\r'\"{}!#*?[]~") != NULL)
+		return false;
+	for (; prefixes != NULL && *prefixes != NULL; prefixes++) {
+		n = strlen(*prefixes);
+		if (n > 0 && strncmp(command, *prefixes, n) == 0 &&
+		    (command[n] == '\0' || command[n] == ' ' || command[n] == '\t'))
+			return true;
+	}
+	return false;
+}
+
+/* Whether tool t may go ahead: allowed, answered always, or asked now. */
+bool
+tools_approve(struct ws *w, enum ws_tool t, const char *preview, const char *command,
+    tool_ask_fn ask, void *arg, char **why)
+{
+	enum tool_answer a;
+
+	if (w->always[t] || listed(w->allow, tool_names[t]) ||
+	    (command != NULL && run_allowed(w->allow_run, command)))
+		return true;
+	if (ask == NULL) {
+		xasprintf(why, "%s needs the user's approval and there is no terminal to ask: "
+		    "refused (the user can allow it with --allow %s%s)", tool_names[t],
+		    tool_names[t], t == WS_RUN ? " or a command prefix in [agent] allow_run" : "");
+		return false;
+	}
+	a = ask(arg, tool_names[t], preview);
+	if (a == TOOL_ALWAYS)
+		w->always[t] = true;
+	if (a == TOOL_NO)
+		xasprintf(why, "the user declined this %s", tool_names[t]);
+	return a != TOOL_NO;
+}
+
+/* The string member name of args, or NULL. */
+static const char *
+arg_str(const cJSON *args, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* The integer member name of args (a number or a numeric string), or def. */
+static long
+arg_long(const cJSON *args, const char *name, long def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name);
+	int64_t n;
+
+	if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e9)
+		return (long)v->valuedouble;
+	if (cJSON_IsString(v) && str_to_i64(v->valuestring, &n) && n >= 0 && n < 1000000000)
+		return (long)n;
+	return def;
+}
+
+/* Whether the boolean member name of args is true ("true" as a string too). */
+static bool
+arg_bool(const cJSON *args, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name);
+
+	return cJSON_IsTrue(v) || (cJSON_IsString(v) && strcmp(v->valuestring, "true") == 0);
+}
+
+/* Run the tool name with parsed arguments. */
+static int
+dispatch(struct ws *w, const char *name, const cJSON *a, tool_ask_fn ask, void *arg,
+    struct tool_result *r, char **cause)
+{
+	const char *path = arg_str(a, "path");
+
+	if (strcmp(name, "read") == 0 && path != NULL)
+		return tools_read(w, path, arg_long(a, "from", 0), arg_long(a, "to", 0), r);
+	if (strcmp(name, "list") == 0)
+		return tools_list(w, path != NULL ? path : "", r);
+	if (strcmp(name, "search") == 0 && arg_str(a, "pattern") != NULL)
+		return tools_search(w, arg_str(a, "pattern"), path != NULL ? path : "", r);
+	if (strcmp(name, "edit") == 0 && path != NULL && arg_str(a, "old") != NULL &&
+	    arg_str(a, "new") != NULL)
+		return tools_edit(w, path, arg_str(a, "old"), arg_str(a, "new"), ask, arg, r);
+	if (strcmp(name, "write") == 0 && path != NULL && arg_str(a, "content") != NULL)
+		return tools_write(w, path, arg_str(a, "content"), arg_bool(a, "overwrite"), ask,
+		    arg, r);
+	if (strcmp(name, "run") == 0 && arg_str(a, "command") != NULL)
+		return tools_run(w, arg_str(a, "command"), ask, arg, r, cause);
+	tools_fail(r, name, "%s: missing or mistyped arguments (see the tool's schema)", name);
+	return 0;
+}
+
+/* Run tool name with its JSON arguments args in w. */
+int
+tool_exec(struct ws *w, const char *name, const char *args, tool_ask_fn ask, void *arg,
+    struct tool_result *r, char **cause)
+{
+	size_t i, n;
+	cJSON *a;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0, n = ARRAY_SIZE(defs); i < n; i++)
+		if (strcmp(defs[i].name, name) == 0)
+			break;
+	if (i == n) {
+		char *vis = tools_oneline(name, 40);
+
+		tools_fail(r, vis, "unknown tool '%s' (the tools are read, list, search, edit, "
+		    "write, run and advise)", vis);
+		free(vis);
+		return 0;
+	}
+	if (strcmp(name, "advise") == 0) {
+		tools_fail(r, name, "advise is answered by the agent, not in the workspace");
+		return 0;
+	}
+	a = cJSON_Parse(args != NULL && *args != '\0' ? args : "{}");
+	if (!cJSON_IsObject(a)) {
+		cJSON_Delete(a);
+		tools_fail(r, name, "%s: the arguments are not a JSON object", name);
+		return 0;
+	}
+	rc = dispatch(w, name, a, ask, arg, r, cause);
+	cJSON_Delete(a);
+	return rc;
+}

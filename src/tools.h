@@ -1,0 +1,76 @@
+/* tools: the agent's confined workspace and its tools. */
+#ifndef LLM_TOOLS_H
+#define LLM_TOOLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ws; /* a workspace: its root, its rules, the current task's undo journal */
+
+struct ws_opts {
+	const char *const *deny;         /* more secret-file globs ([agent] deny), NULL-terminated */
+	const char *const *allow_secret; /* secret files allowed by name, NULL-terminated */
+	const char *const *allow;        /* tools that need no approval ("edit", "write", "run") */
+	const char *const *allow_run;    /* command prefixes that need no question ("make test") */
+	const char *undo_dir;            /* where previous contents are kept (the data dir's undo/) */
+	int run_timeout_ms;              /* run: 0 = the default (120 s) */
+	const volatile int *cancel;      /* set by SIGINT: a running command's group is killed */
+};
+
+/* Open the workspace for dir: its git top level, or dir itself outside git. */
+int ws_open(struct ws **out, const char *dir, const struct ws_opts *o, char **cause);
+/* Close the workspace; accepts NULL. */
+void ws_close(struct ws *w);
+/* Return the workspace's root directory (absolute, resolved). */
+const char *ws_root(const struct ws *w);
+
+/* A tool as declared to the model; schema is a compact JSON Schema object. */
+struct tool_def {
+	const char *name, *description, *schema;
+	bool approval; /* edit, write, run: asked unless allowed */
+};
+/* The tools in the order they are declared: read list search edit write run advise. */
+const struct tool_def *tool_defs(size_t *n);
+
+enum tool_answer { TOOL_NO, TOOL_YES, TOOL_ALWAYS };
+/* Asked before an edit, write or run; preview is the unified diff or the command. */
+typedef enum tool_answer (*tool_ask_fn)(void *arg, const char *tool, const char *preview);
+
+struct tool_result {
+	char *text;    /* what the model is told: capped, made visible (malloc'd) */
+	char *summary; /* one line for the user: "edit src/sum.c (+2 −1)", "run make test · exit 1" */
+	char *diff;    /* edit and write: the unified diff, else NULL */
+	bool error;    /* refused or failed: text says why, to the model */
+	int exit_code; /* run: the command's exit status */
+};
+
+/*
+ * Run tool name with its JSON arguments args in w. ask is NULL without a
+ * terminal: what needs approval and is not allowed is refused. A refusal or
+ * a bad argument is a result with error set, not a failure; -1 with *cause
+ * only when the tool could not be run at all. "advise" is the agent's own.
+ */
+int tool_exec(struct ws *w, const char *name, const char *args, tool_ask_fn ask, void *arg,
+    struct tool_result *r, char **cause);
+/* Free what a result holds and clear it; accepts a cleared result. */
+void tool_result_free(struct tool_result *r);
+
+/*
+ * Ask on the terminal before an edit, write or run (a tool_ask_fn): y yes, n
+ * no, a always for this tool in this task, d shows the diff or the command.
+ * arg is NULL for /dev/tty, or the path of another terminal device.
+ */
+enum tool_answer tools_ask_tty(void *arg, const char *tool, const char *preview);
+
+/* Start the undo journal of task id: every later edit keeps the previous content. */
+int ws_task_begin(struct ws *w, int64_t task_id, char **cause);
+/*
+ * Restore the files the last task changed in root (journals under undo_dir,
+ * the data directory's undo/), refusing any changed since: 0 when all were
+ * restored, 1 when some were kept, -1 with *cause when there is nothing to
+ * undo. *report says file by file what was done (malloc'd) when not -1.
+ */
+int ws_undo(const char *undo_dir, const char *root, char **report, char **cause);
+
+#endif

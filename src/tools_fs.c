@@ -1,0 +1,334 @@
+/* tools_fs: the reading tools: read, list and search, confined to the workspace. */
+#include <fnmatch.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools.h"
+#include "tools_priv.h"
+#include "util.h"
+
+#define READ_LINES 250        /* lines read when no range is given */
+#define READ_LINES_MAX 2000   /* lines read at most in one call */
+#define LINE_MAX_BYTES 500    /* a longer line is cut */
+#define LIST_MAX 300          /* names listed */
+#define SEARCH_MAX 100        /* matches given */
+#define SEARCH_LINE 200       /* bytes of a matching line given */
+#define WALK_MAX 20000        /* entries a walk looks at */
+
+/* Append the line s[0..n) cut at max bytes (on a character boundary). */
+static void
+add_line(struct buf *b, const char *s, size_t n, size_t max)
+{
+	size_t cut = n;
+
+	if (cut > max) {
+		cut = max;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+	}
+	buf_add(b, s, cut);
+	buf_adds(b, cut < n ? "…\n" : "\n");
+}
+
+/* The number of lines in data (a last line without a newline counts). */
+static long
+count_lines(const char *data, size_t len)
+{
+	long n = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		n += data[i] == '\n';
+	return n + (len > 0 && data[len - 1] != '\n');
+}
+
+/* Append lines from..to of data, numbered. */
+static void
+number_lines(struct buf *b, const char *data, size_t len, long from, long to)
+{
+	const char *p = data, *end = data + len, *nl;
+	long line = 1;
+
+	for (; p < end && line <= to; line++, p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if (line >= from) {
+			buf_addf(b, "%ld\t", line);
+			add_line(b, p, (size_t)(nl - p), LINE_MAX_BYTES);
+		}
+		if (b->len > TOOLS_TEXT_MAX) {
+			buf_addf(b, "[stopped at line %ld: read on with from=%ld]\n", line, line + 1);
+			return;
+		}
+	}
+}
+
+/* Read a text file of the workspace; numbered lines. */
+int
+tools_read(struct ws *w, const char *path, long from, long to, struct tool_result *r)
+{
+	struct ws_path p;
+	char *data = NULL, *why = NULL, *vis = tools_oneline(path, 80), *sum;
+	size_t len;
+	long total;
+	struct buf b;
+
+	sum = xstrfmt("read %s", vis);
+	if (ws_resolve(w, path, &p, &why) != 0 || ws_read(w, &p, &data, &len, &why) != 0) {
+		tools_fail(r, sum, "%s", why);
+		goto out;
+	}
+	total = count_lines(data, len);
+	from = from < 1 ? 1 : from;
+	to = to < from ? from + READ_LINES - 1 : to;
+	to = to - from >= READ_LINES_MAX ? from + READ_LINES_MAX - 1 : to;
+	to = to > total ? total : to;
+	buf_init(&b, 0);
+	if (total == 0)
+		buf_addf(&b, "(%s is empty)\n", p.rel);
+	else if (from > total)
+		buf_addf(&b, "(%s has %ld lines)\n", p.rel, total);
+	number_lines(&b, data, len, from, to);
+	if (to < total && from <= total)
+		buf_addf(&b, "[lines %ld-%ld of %ld]\n", from, to, total);
+	tools_text(r, &b);
+	buf_done(&b);
+	r->summary = xstrfmt("read %s (%ld lines)", vis, total);
+out:
+	ws_path_done(&p);
+	free(data);
+	free(why);
+	free(vis);
+	free(sum);
+	return 0;
+}
+
+/* Where a list or search looks: a directory under the root, and maybe a glob over paths. */
+struct scope {
+	struct ws_path dir;
+	char *glob;       /* matched against paths under the root; NULL: everything */
+	char *file;       /* a single file named, under the root; NULL: a directory */
+};
+
+/* Split path into the directory before its first glob character and the glob. */
+static int
+scope_open(struct ws *w, const char *path, struct scope *s, char **why)
+{
+	const char *g = strpbrk(path, "*?[");
+	char *dir = g != NULL ? xstrndup(path, (size_t)(g - path)) : xstrdup(path), *slash;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if (g != NULL) {
+		slash = strrchr(dir, '/');
+		if (slash != NULL)
+			slash[1] = '\0';
+		else
+			*dir = '\0';
+	}
+	rc = ws_resolve(w, *dir ? dir : ".", &s->dir, why);
+	if (rc == 0 && g != NULL)
+		s->glob = *s->dir.rel ? xstrfmt("%s/%s", s->dir.rel, path + strlen(dir)) :
+		    xstrdup(path + strlen(dir));
+	if (rc == 0 && !s->dir.exists) {
+		xasprintf(why, "%s does not exist", *s->dir.rel ? s->dir.rel : path);
+		rc = -1;
+	} else if (rc == 0 && g == NULL && !S_ISDIR(s->dir.st.st_mode)) {
+		s->file = xstrdup(s->dir.rel);
+	}
+	if (rc == 0 && ws_in_git_dir(s->dir.rel)) {
+		xasprintf(why, "%s is inside .git/: refused", s->dir.rel);
+		rc = -1;
+	}
+	free(dir);
+	return rc;
+}
+
+static void
+scope_done(struct scope *s)
+{
+	ws_path_done(&s->dir);
+	free(s->glob);
+	free(s->file);
+}
+
+/* Whether the file rel is in scope s. */
+static bool
+scope_has(const struct scope *s, const char *rel)
+{
+	if (s->glob == NULL)
+		return true;
+	return fnmatch(s->glob, rel, strstr(s->glob, "**") ? 0 : FNM_PATHNAME) == 0;
+}
+
+struct lister {
+	const struct scope *s;
+	struct buf out;
+	long shown, more, seen;
+};
+
+static int
+list_one(void *arg, const struct ws_entry *e)
+{
+	struct lister *l = arg;
+
+	if (++l->seen > WALK_MAX)
+		return -1;
+	if (e->dir || !scope_has(l->s, e->rel))
+		return 0;
+	if (l->shown < LIST_MAX) {
+		add_line(&l->out, e->rel, strlen(e->rel), LINE_MAX_BYTES);
+		l->shown++;
+	} else {
+		l->more++;
+	}
+	return 0;
+}
+
+/* List the files under a directory or matching a glob. */
+int
+tools_list(struct ws *w, const char *path, struct tool_result *r)
+{
+	struct scope s;
+	struct lister l = { .s = &s };
+	char *why = NULL, *vis = tools_oneline(*path ? path : ".", 80);
+	char *sum = xstrfmt("list %s", vis);
+
+	buf_init(&l.out, 0);
+	if (scope_open(w, *path ? path : ".", &s, &why) != 0) {
+		tools_fail(r, sum, "%s", why);
+		goto out;
+	}
+	if (s.file != NULL)
+		buf_addf(&l.out, "%s\n", s.file), l.shown = 1;
+	else if (ws_walk(w, s.dir.rel, list_one, &l) != 0)
+		buf_addf(&l.out, "[stopped after %d entries: narrow the path]\n", WALK_MAX);
+	if (l.more > 0)
+		buf_addf(&l.out, "[%ld more: narrow the path]\n", l.more);
+	if (l.shown == 0)
+		buf_adds(&l.out, "(no files)\n");
+	tools_text(r, &l.out);
+	r->summary = xstrfmt("list %s (%ld files)", vis, l.shown + l.more);
+out:
+	scope_done(&s);
+	buf_done(&l.out);
+	free(why);
+	free(vis);
+	free(sum);
+	return 0;
+}
+
+struct searcher {
+	const struct ws *w;
+	const struct scope *s;
+	regex_t re;
+	struct buf out;
+	long matches, seen, files;
+};
+
+/* Search one file's lines, data NUL-terminated and writable. */
+static void
+search_text(struct searcher *k, const char *rel, char *data, size_t len)
+{
+	char *p = data, *end = data + len, *nl;
+	long line = 1;
+
+	for (; p < end && k->matches <= SEARCH_MAX; line++, p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		*nl = '\0';
+		if (regexec(&k->re, p, 0, NULL, 0) != 0)
+			continue;
+		if (++k->matches > SEARCH_MAX)
+			break;
+		buf_addf(&k->out, "%s:%ld: ", rel, line);
+		add_line(&k->out, p, (size_t)(nl - p), SEARCH_LINE);
+	}
+}
+
+/* Search the file rel unless it is secret, binary or too large. */
+static void
+search_file(struct searcher *k, const char *rel)
+{
+	char *abs, *data = NULL;
+	size_t len;
+
+	if (ws_secret(k->w, rel))
+		return;
+	abs = xstrfmt("%s/%s", k->w->root, rel);
+	if (ws_read_raw(abs, &data, &len) == 0 && !ws_binary(data, len)) {
+		k->files++;
+		search_text(k, rel, data, len);
+	}
+	free(data);
+	free(abs);
+}
+
+static int
+search_one(void *arg, const struct ws_entry *e)
+{
+	struct searcher *k = arg;
+
+	if (++k->seen > WALK_MAX || k->matches > SEARCH_MAX)
+		return -1;
+	if (!e->dir && scope_has(k->s, e->rel))
+		search_file(k, e->rel);
+	return 0;
+}
+
+/* Run the search k set up over scope s. */
+static void
+search_scope(struct ws *w, struct searcher *k, const struct scope *s)
+{
+	if (s->file != NULL)
+		search_file(k, s->file);
+	else
+		ws_walk(w, s->dir.rel, search_one, k);
+	if (k->matches > SEARCH_MAX)
+		buf_addf(&k->out, "[more than %d matches: narrow the pattern or path]\n", SEARCH_MAX);
+	else if (k->seen > WALK_MAX)
+		buf_addf(&k->out, "[stopped after %d entries: narrow the path]\n", WALK_MAX);
+	if (k->matches == 0)
+		buf_addf(&k->out, "(no matches in %ld files)\n", k->files);
+}
+
+/* Search the workspace for a POSIX extended regular expression. */
+int
+tools_search(struct ws *w, const char *pattern, const char *path, struct tool_result *r)
+{
+	struct searcher k = { .w = w };
+	struct scope s;
+	char *why = NULL, *vis = tools_oneline(pattern, 60), *sum = xstrfmt("search %s", vis);
+	char err[256];
+	int e;
+
+	buf_init(&k.out, 0);
+	memset(&s, 0, sizeof(s));
+	if ((e = regcomp(&k.re, pattern, REG_EXTENDED | REG_NOSUB)) != 0) {
+		regerror(e, &k.re, err, sizeof(err));
+		tools_fail(r, sum, "bad regular expression: %s", err);
+		goto out;
+	}
+	k.s = &s;
+	if (scope_open(w, *path ? path : ".", &s, &why) != 0)
+		tools_fail(r, sum, "%s", why);
+	else if (s.file != NULL && ws_secret(w, s.file))
+		tools_fail(r, sum, "%s may hold secrets: refused", s.file);
+	else {
+		search_scope(w, &k, &s);
+		tools_text(r, &k.out);
+		r->summary = xstrfmt("search %s (%ld matches)", vis,
+		    k.matches > SEARCH_MAX ? (long)SEARCH_MAX : k.matches);
+	}
+	regfree(&k.re);
+out:
+	scope_done(&s);
+	buf_done(&k.out);
+	free(why);
+	free(vis);
+	free(sum);
+	return 0;
+}

@@ -1,0 +1,125 @@
+/* tools_priv: what the workspace and the tool files share, kept out of the agent's view. */
+#ifndef LLM_TOOLS_PRIV_H
+#define LLM_TOOLS_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "tools.h"
+
+/* What the model is told at most, before controls are made visible. */
+#define TOOLS_TEXT_MAX 16384
+/* The largest file read, edited or searched. */
+#define TOOLS_FILE_MAX (4u << 20)
+
+/* One file the current task changed, as its undo journal holds it. */
+struct ws_change {
+	char *rel;        /* path under the root */
+	bool created;     /* it did not exist before the task */
+	unsigned mode;    /* its mode before the task */
+	uint64_t hash;    /* of what the task last wrote */
+	unsigned backup;  /* the backup file's number (when !created) */
+};
+
+enum ws_tool { WS_EDIT, WS_WRITE, WS_RUN, WS_NTOOLS };
+
+struct ws {
+	char *root;       /* resolved, absolute, without a trailing slash ("/" alone stays) */
+	size_t rootlen;
+	char **deny, **allow_secret, **allow, **allow_run; /* NULL-terminated copies */
+	char *undo_dir;
+	int run_timeout_ms;
+	const volatile int *cancel;
+	bool always[WS_NTOOLS];   /* answered "always" in this task */
+	char *journal;            /* the task's journal directory, NULL before ws_task_begin */
+	struct ws_change *changes;
+	size_t nchanges;
+};
+
+/* A path the model gave, resolved inside the workspace. */
+struct ws_path {
+	char *abs;        /* absolute, symbolic links resolved as far as it exists */
+	const char *rel;  /* inside abs: the part under the root ("" for the root) */
+	bool exists;
+	struct stat st;   /* when it exists */
+};
+
+/*
+ * Resolve path (relative to the root, or absolute) inside w: realpath as far
+ * as it exists, then what is left must be plain names. 0, or -1 with *why,
+ * a sentence for the model.
+ */
+int ws_resolve(const struct ws *w, const char *path, struct ws_path *p, char **why);
+void ws_path_done(struct ws_path *p);
+/* Whether rel (under the root) is a secret file not allowed by name. */
+bool ws_secret(const struct ws *w, const char *rel);
+/* Whether rel is .git or inside a .git directory. */
+bool ws_in_git_dir(const char *rel);
+/* Whether data looks binary (a NUL byte in its first 8 KiB). */
+bool ws_binary(const char *data, size_t len);
+/*
+ * Read the regular, non-secret text file at p (opened without following a
+ * link): 0, or -1 with *why for the model.
+ */
+int ws_read(const struct ws *w, const struct ws_path *p, char **data, size_t *len, char **why);
+/* Read the whole regular file at abs, never through a link; 0, or -1 with errno. */
+int ws_read_raw(const char *abs, char **data, size_t *len);
+/*
+ * Replace or create the file at p with data, atomically, its mode kept, its
+ * parents created; the task's journal keeps what it held. 0, or -1 with *why.
+ */
+int ws_write(struct ws *w, const struct ws_path *p, const char *data, size_t len, char **why);
+/* The journal: note the file rel changed (old content, or created), now holding data. */
+int ws_journal_note(struct ws *w, const char *rel, const struct stat *before, const char *old,
+    size_t oldlen, const char *data, size_t len, char **why);
+/* FNV-1a, 64 bits: what the journal compares files by. */
+uint64_t ws_hash(const char *data, size_t len);
+
+/* One entry met by ws_walk. */
+struct ws_entry {
+	const char *rel;  /* under the root */
+	const char *name; /* the last component */
+	int dirfd;        /* the directory holding it, for openat */
+	bool dir;
+};
+/* Called for each entry; return 0 to go on, 1 to skip a directory, -1 to stop. */
+typedef int (*ws_walk_fn)(void *arg, const struct ws_entry *e);
+/*
+ * Walk the tree under rel (a resolved directory) in name order, never through
+ * a link, skipping .git and what .gitignore files ignore. 0, or -1 when fn
+ * stopped.
+ */
+int ws_walk(const struct ws *w, const char *rel, ws_walk_fn fn, void *arg);
+
+/* Tool bodies: fill r; -1 with *cause only when they could not run at all. */
+int tools_read(struct ws *w, const char *path, long from, long to, struct tool_result *r);
+int tools_list(struct ws *w, const char *path, struct tool_result *r);
+int tools_search(struct ws *w, const char *pattern, const char *path, struct tool_result *r);
+int tools_edit(struct ws *w, const char *path, const char *old, const char *new_text,
+    tool_ask_fn ask, void *arg, struct tool_result *r);
+int tools_write(struct ws *w, const char *path, const char *content, bool overwrite,
+    tool_ask_fn ask, void *arg, struct tool_result *r);
+int tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
+    struct tool_result *r, char **cause);
+
+/* Refuse or fail: r says why to the model, summary to the user. */
+void tools_fail(struct tool_result *r, const char *summary, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Set r's text to the visible form of b's contents, capped. */
+void tools_text(struct tool_result *r, const struct buf *b);
+/*
+ * Whether tool t may go ahead: allowed, answered always, or asked now with
+ * preview. false with *why for the model.
+ */
+bool tools_approve(struct ws *w, enum ws_tool t, const char *preview, const char *command,
+    tool_ask_fn ask, void *arg, char **why);
+/* A unified diff of old to new for rel, with its counts of added and removed lines. */
+char *tools_diff(const char *rel, const char *old, size_t oldlen, const char *new_text,
+    size_t newlen, int *added, int *removed);
+/* A one-line, visible, capped form of untrusted s for a summary. */
+char *tools_oneline(const char *s, size_t max);
+
+#endif

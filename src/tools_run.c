@@ -1,0 +1,208 @@
+/* tools_run: the run tool: a shell command in the workspace root, through proc, capped and killable. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "tools.h"
+#include "tools_priv.h"
+#include "util.h"
+#include "visible.h"
+
+#define RUN_HEAD 11264    /* the first bytes of output kept */
+#define RUN_TAIL 4096     /* and the last: a test run's verdict is at its end */
+#define RUN_TICK_MS 100   /* how often the cancel flag is looked at */
+#define RUN_GRACE_MS 1000 /* between SIGTERM and SIGKILL */
+#define RUN_BURST 64      /* chunks read before the clock and cancel are looked at again */
+
+/* What a command printed: its head, a ring of its tail, and how much in all. */
+struct capture {
+	struct buf head;
+	char tail[RUN_TAIL];
+	size_t total;      /* bytes printed */
+};
+
+static void
+capture_add(struct capture *c, const char *p, size_t n)
+{
+	size_t i, room = RUN_HEAD - c->head.len;
+
+	if (room > 0) {
+		i = n < room ? n : room;
+		buf_add(&c->head, p, i);
+		c->total += i;
+		p += i;
+		n -= i;
+	}
+	for (i = 0; i < n; i++)
+		c->tail[(c->total + i) % RUN_TAIL] = p[i];
+	c->total += n;
+}
+
+/* The output as the model sees it: head, what was cut, tail. */
+static void
+capture_text(const struct capture *c, struct buf *out)
+{
+	size_t after = c->total - c->head.len, keep = after < RUN_TAIL ? after : RUN_TAIL, i;
+
+	buf_add(out, c->head.data ? c->head.data : "", c->head.len);
+	if (after > keep)
+		buf_addf(out, "\n[%zu bytes cut]\n", after - keep);
+	for (i = c->total - keep; i < c->total; i++)
+		buf_addc(out, c->tail[i % RUN_TAIL]);
+}
+
+/* Whether the child has ended, without reaping it: its group id stays reserved. */
+static bool
+leader_ended(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid;
+}
+
+/*
+ * Read what is ready on fd into c, at most RUN_BURST chunks so that a command
+ * printing without a pause still has its deadline and cancel looked at; false
+ * at end of file.
+ */
+static bool
+drain(int fd, struct capture *c, int wait_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char chunk[65536];
+	ssize_t n;
+	int burst = 0;
+
+	while (burst++ < RUN_BURST && poll(&pfd, 1, wait_ms) > 0) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		capture_add(c, chunk, (size_t)n);
+		wait_ms = 0;
+	}
+	return true;
+}
+
+enum run_end { RUN_DONE, RUN_TIMEOUT, RUN_CANCEL };
+
+/* Read the child's output until it and its pipe end, its deadline, or a cancel. */
+static enum run_end
+run_wait(struct ws *w, struct proc *p, struct capture *c)
+{
+	bool open = true;
+
+	for (;;) {
+		if (w->cancel != NULL && *w->cancel)
+			return RUN_CANCEL;
+		if (clock_ms() >= p->deadline)
+			return RUN_TIMEOUT;
+		if (open)
+			open = drain(p->out, c, RUN_TICK_MS);
+		if (leader_ended(p->pid)) {
+			if (open)
+				drain(p->out, c, 0);
+			return RUN_DONE;
+		}
+		if (!open)
+			usleep(RUN_TICK_MS * 1000);
+	}
+}
+
+/* Start command in the root, wait for it, and kill what is left of its group. */
+static int
+run_child(struct ws *w, const char *command, struct capture *c, enum run_end *end, int *status,
+    char **cause)
+{
+	const char *argv[] = { "/bin/sh", "-c", command, NULL };
+	struct proc_spec s = { .argv = argv, .out = PROC_IO_PIPE, .err = PROC_IO_STDOUT,
+		.timeout_ms = w->run_timeout_ms, .grace_ms = RUN_GRACE_MS, .dir = w->root };
+	struct proc p;
+
+	if (proc_start(&p, &s, cause) != 0)
+		return -1;
+	*end = run_wait(w, &p, c);
+	if (*end == RUN_DONE) {
+		/* what the command left running in the background goes with it */
+		proc_signal(&p, SIGKILL);
+		*status = proc_wait(&p);
+		proc_kill(&p, 0);
+	} else {
+		proc_kill(&p, RUN_GRACE_MS);
+		*status = p.status;
+	}
+	return 0;
+}
+
+/* The exit code a shell would report for wait status st. */
+static int
+exit_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 1;
+}
+
+/* Fill r from how the command ended. */
+static void
+run_result(struct ws *w, const char *vis, const struct capture *c, enum run_end end, int st,
+    int64_t ms, struct tool_result *r)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	capture_text(c, &b);
+	if (b.len > 0 && b.data[b.len - 1] != '\n')
+		buf_addc(&b, '\n');
+	r->exit_code = end == RUN_TIMEOUT ? 124 : end == RUN_CANCEL ? 130 : exit_code(st);
+	r->error = end != RUN_DONE;
+	if (end == RUN_TIMEOUT)
+		buf_addf(&b, "[timed out after %d s: the command and its processes were killed]\n",
+		    w->run_timeout_ms / 1000);
+	else if (end == RUN_CANCEL)
+		buf_adds(&b, "[stopped by the user: the command and its processes were killed]\n");
+	else
+		buf_addf(&b, "[exit status %d]\n", r->exit_code);
+	tools_text(r, &b);
+	buf_done(&b);
+	r->summary = xstrfmt("run %s · %s%d · %.1f s", vis, end == RUN_TIMEOUT ? "timed out, exit " :
+	    end == RUN_CANCEL ? "stopped, exit " : "exit ", r->exit_code, (double)ms / 1000.0);
+}
+
+/* Run a shell command in the workspace root. */
+int
+tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
+    struct tool_result *r, char **cause)
+{
+	char *vis = tools_oneline(command, 60), *preview = visible_str(command, strlen(command));
+	char *sum = xstrfmt("run %s", vis), *why = NULL;
+	struct capture c = { .total = 0 };
+	enum run_end end = RUN_DONE;
+	int64_t t0;
+	int st = 0, rc = 0;
+
+	buf_init(&c.head, 0);
+	if (*command == '\0')
+		tools_fail(r, sum, "give a command");
+	else if (!tools_approve(w, WS_RUN, preview, command, ask, arg, &why))
+		tools_fail(r, sum, "%s", why);
+	else {
+		t0 = clock_ms();
+		rc = run_child(w, command, &c, &end, &st, cause);
+		if (rc == 0)
+			run_result(w, vis, &c, end, st, clock_ms() - t0, r);
+	}
+	buf_done(&c.head);
+	free(vis);
+	free(preview);
+	free(sum);
+	free(why);
+	return rc;
+}

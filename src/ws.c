@@ -1,0 +1,462 @@
+/* ws: the agent's confined workspace: its root, path resolution, secret and binary files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tools.h"
+#include "tools_priv.h"
+#include "util.h"
+#include "visible.h"
+
+/*
+ * Files that hold secrets, matched against the last component of a path:
+ * environment files, keys and certificates, SSH keys, and the files where
+ * git, npm, pip and the AWS tools keep tokens.
+ */
+static const char *const secret_globs[] = {
+	".env*", "*.pem", "*.key", "id_*", ".netrc", ".git-credentials",
+	"*.p12", "*.pfx", ".npmrc", ".pypirc", "credentials",
+};
+
+/* A NULL-terminated copy of v (NULL: an empty list). */
+static char **
+list_dup(const char *const *v)
+{
+	size_t n = 0, i;
+	char **out;
+
+	while (v != NULL && v[n] != NULL)
+		n++;
+	out = xcalloc(n + 1, sizeof(*out));
+	for (i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+static void
+list_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Whether dir (absolute, resolved) holds .git: a directory, or a worktree's file. */
+static bool
+has_git(const char *dir)
+{
+	char *p = xstrfmt("%s/.git", strcmp(dir, "/") == 0 ? "" : dir);
+	struct stat st;
+	bool yes = lstat(p, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode));
+
+	free(p);
+	return yes;
+}
+
+/* The git top level above the resolved directory dir, or dir itself (malloc'd). */
+static char *
+find_root(const char *dir)
+{
+	char *p = xstrdup(dir), *slash;
+
+	for (;;) {
+		if (has_git(p))
+			return p;
+		slash = strrchr(p, '/');
+		if (slash == NULL || slash == p)
+			break;
+		*slash = '\0';
+	}
+	free(p);
+	return xstrdup(dir);
+}
+
+/* Open the workspace for dir: its git top level, or dir itself outside git. */
+int
+ws_open(struct ws **out, const char *dir, const struct ws_opts *o, char **cause)
+{
+	static const struct ws_opts none = { 0 };
+	char *real = realpath(dir, NULL);
+	struct ws *w;
+
+	if (real == NULL) {
+		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (o == NULL)
+		o = &none;
+	w = xcalloc(1, sizeof(*w));
+	w->root = find_root(real);
+	free(real);
+	w->rootlen = strcmp(w->root, "/") == 0 ? 0 : strlen(w->root);
+	w->deny = list_dup(o->deny);
+	w->allow_secret = list_dup(o->allow_secret);
+	w->allow = list_dup(o->allow);
+	w->allow_run = list_dup(o->allow_run);
+	w->undo_dir = o->undo_dir != NULL ? xstrdup(o->undo_dir) : NULL;
+	w->run_timeout_ms = o->run_timeout_ms > 0 ? o->run_timeout_ms : 120000;
+	w->cancel = o->cancel;
+	*out = w;
+	return 0;
+}
+
+/* Forget the task's journal in memory (the files stay). */
+static void
+changes_free(struct ws *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nchanges; i++)
+		free(w->changes[i].rel);
+	free(w->changes);
+	w->changes = NULL;
+	w->nchanges = 0;
+	free(w->journal);
+	w->journal = NULL;
+}
+
+/* Close the workspace; accepts NULL. */
+void
+ws_close(struct ws *w)
+{
+	if (w == NULL)
+		return;
+	changes_free(w);
+	list_free(w->deny);
+	list_free(w->allow_secret);
+	list_free(w->allow);
+	list_free(w->allow_run);
+	free(w->undo_dir);
+	free(w->root);
+	free(w);
+}
+
+/* Return the workspace's root directory. */
+const char *
+ws_root(const struct ws *w)
+{
+	return w->root;
+}
+
+/* Whether abs is the root or under it. */
+static bool
+inside(const struct ws *w, const char *abs)
+{
+	if (w->rootlen == 0)
+		return abs[0] == '/';
+	return strncmp(abs, w->root, w->rootlen) == 0 &&
+	    (abs[w->rootlen] == '\0' || abs[w->rootlen] == '/');
+}
+
+/* Whether s holds a control character (a path the model should not give). */
+static bool
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* Check the part of a path that does not exist yet: plain names only. */
+static bool
+plain_tail(const char *tail)
+{
+	char *copy = xstrdup(tail), *save = NULL, *c;
+	bool ok = true;
+
+	for (c = strtok_r(copy, "/", &save); c != NULL; c = strtok_r(NULL, "/", &save))
+		if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0)
+			ok = false;
+	free(copy);
+	return ok;
+}
+
+/* realpath of full as far as it exists, then its missing tail appended (malloc'd), or NULL. */
+static char *
+resolve_partial(const char *full, bool *exists, char **why)
+{
+	char *head = xstrdup(full), *real, *slash, *out;
+	const char *tail;
+
+	*exists = false;
+	if ((real = realpath(full, NULL)) != NULL) {
+		*exists = true;
+		free(head);
+		return real;
+	}
+	while (errno == ENOENT && (slash = strrchr(head, '/')) != NULL && slash != head) {
+		*slash = '\0';
+		if ((real = realpath(head, NULL)) == NULL)
+			continue;
+		tail = full + strlen(head) + 1;
+		out = plain_tail(tail) ? xstrfmt("%s/%s", strcmp(real, "/") ? real : "", tail)
+		    : NULL;
+		if (out == NULL)
+			xasprintf(why, "'..' is not allowed in a path that does not exist yet");
+		free(real);
+		free(head);
+		return out;
+	}
+	xasprintf(why, "%s", strerror(errno));
+	free(head);
+	return NULL;
+}
+
+/* Resolve path inside w. */
+int
+ws_resolve(const struct ws *w, const char *path, struct ws_path *p, char **why)
+{
+	char *full, *e = NULL;
+	size_t n;
+
+	memset(p, 0, sizeof(*p));
+	if (path == NULL || *path == '\0' || has_control(path)) {
+		xasprintf(why, "give a path: a file name without control characters");
+		return -1;
+	}
+	full = path[0] == '/' ? xstrdup(path) : xstrfmt("%s/%s", w->root, path);
+	while ((n = strlen(full)) > 1 && full[n - 1] == '/')
+		full[n - 1] = '\0';
+	p->abs = resolve_partial(full, &p->exists, &e);
+	free(full);
+	if (p->abs == NULL || !inside(w, p->abs)) {
+		char *vis = visible_str(path, strlen(path));
+
+		if (p->abs == NULL)
+			xasprintf(why, "%s: %s", vis, e);
+		else
+			xasprintf(why, "%s is outside the workspace (%s): refused", vis, w->root);
+		free(vis);
+		free(e);
+		ws_path_done(p);
+		return -1;
+	}
+	p->rel = p->abs[w->rootlen] == '/' ? p->abs + w->rootlen + 1 : p->abs + w->rootlen;
+	if (w->rootlen == 0)
+		p->rel = p->abs + 1;
+	if (p->exists && lstat(p->abs, &p->st) != 0)
+		p->exists = false;
+	return 0;
+}
+
+void
+ws_path_done(struct ws_path *p)
+{
+	free(p->abs);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Whether rel is .git or inside a .git directory. */
+bool
+ws_in_git_dir(const char *rel)
+{
+	const char *c = rel;
+
+	while (c != NULL && *c != '\0') {
+		if (strncmp(c, ".git", 4) == 0 && (c[4] == '\0' || c[4] == '/'))
+			return true;
+		c = strchr(c, '/');
+		if (c != NULL)
+			c++;
+	}
+	return false;
+}
+
+/* Whether rel or its last component is in the NULL-terminated list v (globs when glob). */
+static bool
+in_list(char *const *v, const char *rel, bool glob)
+{
+	const char *base = strrchr(rel, '/');
+	size_t i;
+
+	base = base != NULL ? base + 1 : rel;
+	for (i = 0; v != NULL && v[i] != NULL; i++) {
+		if (!glob && (strcmp(v[i], rel) == 0 || strcmp(v[i], base) == 0))
+			return true;
+		if (glob && (fnmatch(v[i], base, 0) == 0 || fnmatch(v[i], rel, FNM_PATHNAME) == 0))
+			return true;
+	}
+	return false;
+}
+
+/* Whether rel is a secret file not allowed by name. */
+bool
+ws_secret(const struct ws *w, const char *rel)
+{
+	const char *base = strrchr(rel, '/');
+	bool secret = false;
+	size_t i;
+
+	base = base != NULL ? base + 1 : rel;
+	for (i = 0; i < ARRAY_SIZE(secret_globs) && !secret; i++)
+		secret = fnmatch(secret_globs[i], base, 0) == 0;
+	if (!secret)
+		secret = in_list(w->deny, rel, true);
+	return secret && !in_list(w->allow_secret, rel, false);
+}
+
+/* Whether data looks binary. */
+bool
+ws_binary(const char *data, size_t len)
+{
+	return memchr(data, '\0', len < 8192 ? len : 8192) != NULL;
+}
+
+/* Read the regular file fd into *data; 0, or -1 with errno (EFBIG past the cap). */
+static int
+read_fd(int fd, char **data, size_t *len)
+{
+	struct stat st;
+	struct buf b;
+	char chunk[65536];
+	ssize_t n;
+
+	if (fstat(fd, &st) != 0)
+		return -1;
+	if (!S_ISREG(st.st_mode))
+		return errno = EISDIR, -1;
+	buf_init(&b, TOOLS_FILE_MAX);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || buf_add(&b, chunk, (size_t)n) != 0) {
+			if (n > 0)
+				errno = EFBIG;
+			buf_done(&b);
+			return -1;
+		}
+	}
+	*len = b.len;
+	*data = buf_detach(&b);
+	return 0;
+}
+
+/* Read the whole file at abs without following a link; 0 or -1 with errno. */
+int
+ws_read_raw(const char *abs, char **data, size_t *len)
+{
+	int fd = open(abs, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK), rc, e;
+
+	if (fd < 0)
+		return -1;
+	rc = read_fd(fd, data, len);
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+/* Why a read of p's file failed, for the model. */
+static void
+read_why(const struct ws_path *p, int e, char **why)
+{
+	if (e == ELOOP)
+		xasprintf(why, "%s is a symbolic link: refused", p->rel);
+	else if (e == EISDIR)
+		xasprintf(why, "%s is not a regular file (use list for a directory)", p->rel);
+	else if (e == EFBIG)
+		xasprintf(why, "%s is larger than %u MiB: refused", p->rel, TOOLS_FILE_MAX >> 20);
+	else
+		xasprintf(why, "%s: %s", p->rel, strerror(e));
+}
+
+/* Read the regular, non-secret text file at p. */
+int
+ws_read(const struct ws *w, const struct ws_path *p, char **data, size_t *len, char **why)
+{
+	if (ws_in_git_dir(p->rel)) {
+		xasprintf(why, "%s is inside .git/: refused", p->rel);
+		return -1;
+	}
+	if (ws_secret(w, p->rel)) {
+		xasprintf(why, "%s may hold secrets: refused (the user can allow it by name "
+		    "with [agent] allow_secret)", p->rel);
+		return -1;
+	}
+	if (ws_read_raw(p->abs, data, len) != 0) {
+		read_why(p, errno, why);
+		return -1;
+	}
+	if (ws_binary(*data, *len)) {
+		free(*data);
+		*data = NULL;
+		xasprintf(why, "%s is a binary file: refused", p->rel);
+		return -1;
+	}
+	return 0;
+}
+
+/* Create the directories leading to p's file that do not exist yet (all inside the root). */
+static int
+make_parents(const struct ws *w, const struct ws_path *p, char **why)
+{
+	char *dir = xstrdup(p->abs), *c;
+	int rc = 0;
+
+	for (c = dir + w->rootlen + 1; (c = strchr(c, '/')) != NULL; c++) {
+		*c = '\0';
+		if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+			xasprintf(why, "%s: %s", dir + w->rootlen + 1, strerror(errno));
+			rc = -1;
+			break;
+		}
+		*c = '/';
+	}
+	free(dir);
+	return rc;
+}
+
+/* The mode a new file gets: 0666 less the umask. */
+static mode_t
+new_mode(void)
+{
+	mode_t m = umask(0);
+
+	umask(m);
+	return 0666 & ~m;
+}
+
+/* Replace or create the file at p with data, atomically, its mode kept, its parents created. */
+int
+ws_write(struct ws *w, const struct ws_path *p, const char *data, size_t len, char **why)
+{
+	char *old = NULL, *e = NULL;
+	size_t oldlen = 0;
+	int rc = -1;
+
+	if (ws_in_git_dir(p->rel) || *p->rel == '\0') {
+		xasprintf(why, "%s is inside .git/, which is never written: refused", p->rel);
+		return -1;
+	}
+	if (ws_secret(w, p->rel)) {
+		xasprintf(why, "%s may hold secrets: refused", p->rel);
+		return -1;
+	}
+	if (p->exists && ws_read_raw(p->abs, &old, &oldlen) != 0) {
+		read_why(p, errno, why);
+		return -1;
+	}
+	if (!p->exists && make_parents(w, p, why) != 0)
+		return -1;
+	/* the previous content is kept first: a file is never changed without its copy */
+	if (ws_journal_note(w, p->rel, p->exists ? &p->st : NULL, old, oldlen, data, len, why) != 0)
+		goto out;
+	if (file_write_atomic(p->abs, data, len, p->exists ? p->st.st_mode & 07777 : new_mode(),
+	    &e) != 0) {
+		xasprintf(why, "cannot write %s: %s", p->rel, e);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(e);
+	free(old);
+	return rc;
+}

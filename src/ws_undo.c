@@ -1,0 +1,320 @@
+/* ws_undo: the task's undo journal: the previous content of every file it changed, and llm undo. */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tools.h"
+#include "tools_priv.h"
+#include "util.h"
+
+#define JOURNAL_MAGIC "llm undo journal 1"
+#define JOURNAL_MAX (1u << 20)
+
+/* FNV-1a, 64 bits. */
+uint64_t
+ws_hash(const char *data, size_t len)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)data[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* The directory that holds the journals of the workspace root (malloc'd). */
+static char *
+root_dir(const char *undo_dir, const char *root)
+{
+	return xstrfmt("%s/%016" PRIx64, undo_dir, ws_hash(root, strlen(root)));
+}
+
+/* Remove every file in dir, then dir. */
+static void
+remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char *p;
+
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		p = xstrfmt("%s/%s", dir, de->d_name);
+		unlink(p);
+		free(p);
+	}
+	if (d != NULL)
+		closedir(d);
+	rmdir(dir);
+}
+
+/* Start the undo journal of task id. */
+int
+ws_task_begin(struct ws *w, int64_t task_id, char **cause)
+{
+	char *top;
+
+	free(w->journal);
+	w->journal = NULL;
+	for (size_t i = 0; i < w->nchanges; i++)
+		free(w->changes[i].rel);
+	free(w->changes);
+	w->changes = NULL;
+	w->nchanges = 0;
+	memset(w->always, 0, sizeof(w->always));
+	if (w->undo_dir == NULL)
+		return 0;
+	top = root_dir(w->undo_dir, w->root);
+	w->journal = xstrfmt("%s/%" PRId64, top, task_id);
+	free(top);
+	remove_dir(w->journal); /* a task id seen before starts afresh */
+	if (mkdir_p(w->journal) != 0) {
+		xasprintf(cause, "%s: %s", w->journal, strerror(errno));
+		free(w->journal);
+		w->journal = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The journal's text: its root, then one line per change with the path last. */
+static char *
+journal_text(const char *root, const struct ws_change *c, size_t n)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	buf_addf(&b, "%s\nroot\t%s\n", JOURNAL_MAGIC, root);
+	for (i = 0; i < n; i++)
+		buf_addf(&b, "%c\t%o\t%016" PRIx64 "\t%u\t%s\n", c[i].created ? 'c' : 'm',
+		    c[i].mode, c[i].hash, c[i].backup, c[i].rel);
+	return buf_detach(&b);
+}
+
+/* Write the journal of w's task and point "last" at it. */
+static int
+journal_save(struct ws *w, char **why)
+{
+	char *text = journal_text(w->root, w->changes, w->nchanges);
+	char *path = xstrfmt("%s/journal", w->journal), *last = xstrfmt("%s/../last", w->journal);
+	const char *id = strrchr(w->journal, '/') + 1;
+	char *e = NULL;
+	int rc = file_write_atomic(path, text, strlen(text), 0600, &e);
+
+	if (rc == 0)
+		rc = file_write_atomic(last, id, strlen(id), 0600, &e);
+	if (rc != 0)
+		xasprintf(why, "cannot keep the undo journal: %s", e);
+	free(e);
+	free(text);
+	free(path);
+	free(last);
+	return rc;
+}
+
+/* The journal: note the file rel changed (old content, or created), now holding data. */
+int
+ws_journal_note(struct ws *w, const char *rel, const struct stat *before, const char *old,
+    size_t oldlen, const char *data, size_t len, char **why)
+{
+	struct ws_change *c = NULL;
+	char *bak, *e = NULL;
+	size_t i;
+
+	if (w->journal == NULL)
+		return 0;
+	for (i = 0; i < w->nchanges && c == NULL; i++)
+		if (strcmp(w->changes[i].rel, rel) == 0)
+			c = &w->changes[i];
+	if (c == NULL) {
+		w->changes = xreallocarray(w->changes, w->nchanges + 1, sizeof(*w->changes));
+		c = &w->changes[w->nchanges++];
+		memset(c, 0, sizeof(*c));
+		c->rel = xstrdup(rel);
+		c->created = before == NULL;
+		c->mode = before != NULL ? before->st_mode & 07777 : 0;
+		c->backup = (unsigned)w->nchanges;
+		bak = xstrfmt("%s/%u", w->journal, c->backup);
+		if (!c->created && file_write_atomic(bak, old, oldlen, 0600, &e) != 0) {
+			xasprintf(why, "the file was written but its undo copy failed: %s", e);
+			free(e);
+			free(bak);
+			return -1;
+		}
+		free(bak);
+	}
+	c->hash = ws_hash(data, len);
+	return journal_save(w, why);
+}
+
+/* Parse one journal line into c (rel borrowed from line); false if it is not one. */
+static bool
+parse_change(char *line, struct ws_change *c)
+{
+	char kind;
+	unsigned mode, backup;
+	uint64_t hash;
+	int off = 0;
+
+	if (sscanf(line, "%c\t%o\t%" SCNx64 "\t%u\t%n", &kind, &mode, &hash, &backup, &off) != 4 ||
+	    off == 0 || (kind != 'c' && kind != 'm') || line[off] == '\0')
+		return false;
+	c->created = kind == 'c';
+	c->mode = mode & 07777;
+	c->hash = hash;
+	c->backup = backup;
+	c->rel = line + off;
+	return true;
+}
+
+/* Read the journal in dir: its changes (rel pointing into *text). */
+static int
+journal_load(const char *dir, char **text, struct ws_change **out, size_t *n, char **cause)
+{
+	char *path = xstrfmt("%s/journal", dir), *line, *save = NULL;
+	struct ws_change c;
+	size_t len;
+	int rc = file_read(path, JOURNAL_MAX, text, &len, cause);
+
+	free(path);
+	*out = NULL;
+	*n = 0;
+	if (rc != 0)
+		return -1;
+	line = strtok_r(*text, "\n", &save);
+	if (line == NULL || strcmp(line, JOURNAL_MAGIC) != 0) {
+		xasprintf(cause, "%s: not an undo journal", dir);
+		return -1;
+	}
+	strtok_r(NULL, "\n", &save); /* the root: the directory's name already says it */
+	while ((line = strtok_r(NULL, "\n", &save)) != NULL)
+		if (parse_change(line, &c)) {
+			*out = xreallocarray(*out, *n + 1, sizeof(**out));
+			(*out)[(*n)++] = c;
+		}
+	return 0;
+}
+
+/* Whether the file at p still holds what the task wrote. */
+static bool
+unchanged(const struct ws_path *p, const struct ws_change *c)
+{
+	char *data = NULL;
+	size_t len;
+	bool same;
+
+	if (!p->exists || !S_ISREG(p->st.st_mode) || ws_read_raw(p->abs, &data, &len) != 0)
+		return false;
+	same = ws_hash(data, len) == c->hash;
+	free(data);
+	return same;
+}
+
+/* Put back one change; true when done, else the report says why it was kept. */
+static bool
+undo_one(struct ws *w, const char *dir, const struct ws_change *c, struct buf *report)
+{
+	struct ws_path p;
+	char *why = NULL, *bak, *data = NULL;
+	size_t len;
+	bool done = false;
+
+	if (ws_resolve(w, c->rel, &p, &why) != 0 || ws_in_git_dir(p.rel)) {
+		buf_addf(report, "kept %s: %s\n", c->rel, why ? why : "inside .git/");
+		free(why);
+		ws_path_done(&p);
+		return false;
+	}
+	if (!unchanged(&p, c)) {
+		buf_addf(report, "kept %s: %s since the task\n", c->rel,
+		    p.exists ? "changed" : "removed");
+	} else if (c->created) {
+		done = unlink(p.abs) == 0;
+		buf_addf(report, done ? "removed %s\n" : "kept %s: cannot remove it\n", c->rel);
+	} else {
+		bak = xstrfmt("%s/%u", dir, c->backup);
+		done = ws_read_raw(bak, &data, &len) == 0 &&
+		    file_write_atomic(p.abs, data, len, c->mode, &why) == 0;
+		buf_addf(report, done ? "restored %s\n" : "kept %s: its copy cannot be read\n", c->rel);
+		free(bak);
+		free(data);
+		free(why);
+	}
+	ws_path_done(&p);
+	return done;
+}
+
+/* Keep only the changes not undone in dir's journal, or remove it all when none is left. */
+static void
+journal_keep(const char *top, const char *dir, const char *root, const struct ws_change *left,
+    size_t n)
+{
+	char *path, *text, *e = NULL;
+
+	if (n == 0) {
+		remove_dir(dir);
+		path = xstrfmt("%s/last", top);
+		unlink(path);
+		free(path);
+		return;
+	}
+	path = xstrfmt("%s/journal", dir);
+	text = journal_text(root, left, n);
+	if (file_write_atomic(path, text, strlen(text), 0600, &e) != 0)
+		free(e);
+	free(text);
+	free(path);
+}
+
+/*
+ * Restore the files the last task changed, refusing any changed since. 0 when
+ * all were restored, 1 when some were kept (the report says which and why),
+ * -1 with *cause when there is nothing to undo or the journal is unreadable.
+ */
+int
+ws_undo(const char *undo_dir, const char *root, char **report, char **cause)
+{
+	char *top = root_dir(undo_dir, root), *lastp = xstrfmt("%s/last", top);
+	char *id = NULL, *dir = NULL, *text = NULL, *e = NULL;
+	struct ws_change *c = NULL;
+	struct ws *w = NULL;
+	struct buf r;
+	size_t n = 0, i, kept = 0, len;
+	int rc = -1;
+
+	buf_init(&r, 0);
+	if (file_read(lastp, 64, &id, &len, &e) != 0) {
+		free(e);
+		xasprintf(cause, "nothing to undo in %s", root);
+		goto out;
+	}
+	dir = xstrfmt("%s/%s", top, id);
+	if (strchr(id, '/') != NULL || journal_load(dir, &text, &c, &n, cause) != 0 ||
+	    ws_open(&w, root, NULL, cause) != 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (!undo_one(w, dir, &c[i], &r))
+			c[kept++] = c[i];
+	journal_keep(top, dir, root, c, kept);
+	*report = buf_detach(&r);
+	rc = kept > 0 ? 1 : 0;
+out:
+	buf_done(&r);
+	ws_close(w);
+	free(c);
+	free(text);
+	free(dir);
+	free(id);
+	free(lastp);
+	free(top);
+	return rc;
+}

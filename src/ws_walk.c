@@ -1,0 +1,253 @@
+/* ws_walk: walk the workspace in name order, never through a link, skipping what git ignores. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tools_priv.h"
+#include "util.h"
+
+/* Deeper than this, a tree is not walked further. */
+#define WALK_DEPTH 48
+/* The largest .gitignore read. */
+#define IGNORE_MAX 65536
+
+/* One line of a .gitignore file. */
+struct ignore {
+	char *base;      /* the directory holding the file, under the root ("" at the root) */
+	char *pat;
+	bool neg;        /* "!pattern": re-include */
+	bool dironly;    /* "pattern/": directories only */
+	bool anchored;   /* a slash inside: matched against the path under base */
+};
+
+struct walk {
+	const struct ws *w;
+	ws_walk_fn fn;
+	void *arg;
+	struct ignore *ig;
+	size_t nig;
+};
+
+/* Add one .gitignore line read in directory base. */
+static void
+ignore_add(struct walk *k, const char *base, char *line)
+{
+	struct ignore *g;
+	size_t n;
+
+	line = str_trim(line);
+	if (*line == '\0' || *line == '#')
+		return;
+	k->ig = xreallocarray(k->ig, k->nig + 1, sizeof(*k->ig));
+	g = &k->ig[k->nig++];
+	memset(g, 0, sizeof(*g));
+	if ((g->neg = *line == '!'))
+		line++;
+	n = strlen(line);
+	if (n > 1 && line[n - 1] == '/') {
+		g->dironly = true;
+		line[--n] = '\0';
+	}
+	g->anchored = strchr(line, '/') != NULL;
+	if (*line == '/')
+		line++;
+	g->pat = xstrdup(line);
+	g->base = xstrdup(base);
+}
+
+/* Load the ignore file name in the directory dirfd, whose path under the root is base. */
+static void
+ignore_load(struct walk *k, int dirfd, const char *base, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	char *data, *line, *save = NULL;
+	struct buf b;
+	char chunk[4096];
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	buf_init(&b, IGNORE_MAX);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && buf_add(&b, chunk, (size_t)n) == 0)
+		;
+	close(fd);
+	data = buf_detach(&b);
+	for (line = strtok_r(data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+		ignore_add(k, base, line);
+	free(data);
+}
+
+/* Drop the patterns loaded after the first n. */
+static void
+ignore_pop(struct walk *k, size_t n)
+{
+	while (k->nig > n) {
+		k->nig--;
+		free(k->ig[k->nig].base);
+		free(k->ig[k->nig].pat);
+	}
+}
+
+/* Whether one pattern matches rel. */
+static bool
+ignore_match(const struct ignore *g, const char *rel, bool dir)
+{
+	size_t bl = strlen(g->base);
+	const char *sub = rel, *base;
+	int flags = strstr(g->pat, "**") != NULL ? 0 : FNM_PATHNAME;
+
+	if (g->dironly && !dir)
+		return false;
+	if (bl > 0) {
+		if (strncmp(rel, g->base, bl) != 0 || rel[bl] != '/')
+			return false;
+		sub = rel + bl + 1;
+	}
+	/* a leading double star and slash also match at the top */
+	if (g->anchored)
+		return fnmatch(g->pat, sub, flags) == 0 ||
+		    (strncmp(g->pat, "**/", 3) == 0 && fnmatch(g->pat + 3, sub, flags) == 0);
+	base = strrchr(sub, '/');
+	return fnmatch(g->pat, base != NULL ? base + 1 : sub, 0) == 0;
+}
+
+/* Whether git would ignore rel: the last pattern that matches decides. */
+static bool
+ignored(const struct walk *k, const char *rel, bool dir)
+{
+	size_t i = k->nig;
+
+	while (i-- > 0)
+		if (ignore_match(&k->ig[i], rel, dir))
+			return !k->ig[i].neg;
+	return false;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in the directory dirfd, sorted (closes nothing; malloc'd array and names). */
+static char **
+dir_names(int dirfd, size_t *n)
+{
+	int fd = dup(dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	char **v = NULL;
+
+	*n = 0;
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		v = xreallocarray(v, *n + 1, sizeof(*v));
+		v[(*n)++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), name_cmp);
+	return v;
+}
+
+static int walk_dir(struct walk *k, int dirfd, const char *rel, int depth);
+
+/* Visit one entry of the directory dirfd; -1 when the walk stops. */
+static int
+walk_entry(struct walk *k, int dirfd, const char *rel, const char *name, int depth)
+{
+	char *path = *rel ? xstrfmt("%s/%s", rel, name) : xstrdup(name);
+	struct ws_entry e = { .rel = path, .name = name, .dirfd = dirfd };
+	struct stat st;
+	int rc = 0, sub;
+
+	if (strcmp(name, ".git") == 0 || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		goto out;
+	e.dir = S_ISDIR(st.st_mode);
+	if (ignored(k, path, e.dir))
+		goto out;
+	rc = k->fn(k->arg, &e);
+	if (rc == 0 && e.dir && depth < WALK_DEPTH) {
+		sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub >= 0) {
+			rc = walk_dir(k, sub, path, depth + 1);
+			close(sub);
+		}
+	}
+out:
+	free(path);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Walk the directory dirfd, whose path under the root is rel. */
+static int
+walk_dir(struct walk *k, int dirfd, const char *rel, int depth)
+{
+	size_t n, i, mark = k->nig;
+	char **names;
+	int rc = 0;
+
+	ignore_load(k, dirfd, rel, ".gitignore");
+	names = dir_names(dirfd, &n);
+	for (i = 0; i < n; i++) {
+		if (rc == 0)
+			rc = walk_entry(k, dirfd, rel, names[i], depth);
+		free(names[i]);
+	}
+	free(names);
+	ignore_pop(k, mark);
+	return rc;
+}
+
+/* Open rel's directory one component at a time without links, loading each .gitignore above it. */
+static int
+open_start(struct walk *k, const char *rel)
+{
+	char *copy = xstrdup(rel), *save = NULL, *c;
+	struct buf at;
+	int fd = open(k->w->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), sub;
+
+	buf_init(&at, 0);
+	ignore_load(k, fd, "", ".git/info/exclude");
+	for (c = strtok_r(copy, "/", &save); c != NULL && fd >= 0; c = strtok_r(NULL, "/", &save)) {
+		ignore_load(k, fd, buf_str(&at), ".gitignore");
+		sub = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		fd = sub;
+		buf_addf(&at, "%s%s", at.len ? "/" : "", c);
+	}
+	buf_done(&at);
+	free(copy);
+	return fd;
+}
+
+/* Walk the tree under rel in name order. */
+int
+ws_walk(const struct ws *w, const char *rel, ws_walk_fn fn, void *arg)
+{
+	struct walk k = { .w = w, .fn = fn, .arg = arg };
+	int fd, rc;
+
+	fd = open_start(&k, rel);
+	if (fd < 0) {
+		ignore_pop(&k, 0);
+		free(k.ig);
+		return 0;
+	}
+	rc = walk_dir(&k, fd, rel, 0);
+	close(fd);
+	ignore_pop(&k, 0);
+	free(k.ig);
+	return rc;
+}

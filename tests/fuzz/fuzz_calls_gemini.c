@@ -1,0 +1,38 @@
+/* fuzz_calls_gemini: functionCall parts with their thought signatures, assembled and replayed. */
+#include "fuzz_calls.h"
+
+/* A fragment is a whole part here: its bytes become the args when they are JSON, else the signature. */
+static void
+frame(struct buf *out, int index, const char *frag, size_t n, bool first)
+{
+	char *t = xstrndup(frag, n);
+	cJSON *j = cJSON_Parse(t);
+
+	buf_addf(out, "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"functionCall\":"
+	    "{\"name\":\"tool_%d\",\"args\":", index);
+	if (j != NULL)
+		buf_add(out, frag, n);
+	else
+		buf_adds(out, "{}");
+	buf_adds(out, first ? ",\"id\":\"fc\"}" : "}");
+	if (j == NULL) {
+		buf_adds(out, ",\"thoughtSignature\":");
+		fuzz_json_str(out, frag, n);
+	}
+	buf_adds(out, "}]}}]}\n\n");
+	cJSON_Delete(j);
+	free(t);
+}
+
+static void
+end(struct buf *out, bool length)
+{
+	buf_addf(out, "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"\"}]},"
+	    "\"finishReason\":\"%s\"}]}\n\n", length ? "MAX_TOKENS" : "STOP");
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_calls_run(&provider_gemini, data, size, frame, end);
+}

@@ -1,0 +1,40 @@
+/* fuzz_calls_ollama: /api/chat tool_calls whole in NDJSON lines, assembled and replayed. */
+#include "fuzz_calls.h"
+
+/* A fragment becomes a call's arguments when it is JSON, else its name. */
+static void
+frame(struct buf *out, int index, const char *frag, size_t n, bool first)
+{
+	char *t = xstrndup(frag, n);
+	cJSON *j = cJSON_Parse(t);
+
+	buf_adds(out, "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{");
+	if (first)
+		buf_addf(out, "\"id\":\"call_%d\",", index);
+	buf_adds(out, "\"function\":{\"name\":");
+	if (j != NULL)
+		buf_adds(out, "\"run\"");
+	else
+		fuzz_json_str(out, frag, n);
+	buf_adds(out, ",\"arguments\":");
+	if (j != NULL)
+		buf_add(out, frag, n);
+	else
+		buf_adds(out, "{}");
+	buf_adds(out, "}}]},\"done\":false}\n");
+	cJSON_Delete(j);
+	free(t);
+}
+
+static void
+end(struct buf *out, bool length)
+{
+	buf_addf(out, "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,"
+	    "\"done_reason\":\"%s\",\"prompt_eval_count\":3,\"eval_count\":2}\n", length ? "length" : "stop");
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_calls_run(&provider_ollama, data, size, frame, end);
+}

@@ -1,0 +1,162 @@
+# agent_limits: llm do under --max-cost, with the advisor, and through faults mid-task.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+make_repo() {
+	rm -rf "${T:?}/${1:?}"
+	mkdir -p "$T/$1"
+	(
+		cd "$T/$1" || exit 1
+		git init -q .
+		printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
+		printf '#!/bin/sh\n[ "$(sh sum.sh 2 3)" = 5 ] && echo PASS || { echo FAIL; exit 1; }\n' >test.sh
+	)
+}
+
+# run_in DIR ARGS...: run_llm in DIR.
+run_in() {
+	_here=$(pwd)
+	cd "$T/$1" || return 1
+	shift
+	run_llm "$@"
+	cd "$_here" || return 1
+}
+
+# db_get SQL ARGS...: one value from the ledger.
+db_get() {
+	t_py -c '
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute(sys.argv[2], [int(a) for a in sys.argv[3:]]).fetchone()[0])' "$LLM_DATA_DIR/llm.db" "$@"
+}
+
+# --- the task cap: the fourth step's worst case would pass it
+make_repo repo
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}},{"name":"read","args":{"path":"sum.sh"}}],"usage":{"output":1000}}'
+fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}],"usage":{"output":1000}}'
+fake_reply '{"calls":[{"name":"run","args":{"command":"sh test.sh"}}],"usage":{"output":1000}}'
+fake_reply '{"text":"Fixed.","usage":{"output":1000}}'
+run_in repo "do" -m test-cheap --allow edit,run --max-tokens 1000 --max-cost 0.0017 --json "fix sum.sh"
+check_rc "cap: exit 3" 3
+check_eq "cap: three requests sent, the fourth never" "$(fake_count)" 3
+check_eq "cap: three steps listed in --json" "$(json_get "$T/out" steps | t_py -c 'import json,sys; print(len(json.load(sys.stdin)))')" 3
+check_contains "cap: step 3 on stderr" "$ERR" "3 · cheap · test-cheap · run sh test.sh"
+check_not_contains "cap: no step 4" "$ERR" "4 · "
+check_contains "cap: why it stopped" "$ERR" "would pass the task's cap"
+task=$(json_get "$T/out" task_id)
+check "cap: the task's rows stay within the cap" [ "$(db_get "SELECT sum(coalesce(cost_pico, worst_case_pico)) FROM usage WHERE task_id = ?" "$task")" -le 1700000000 ]
+check_eq "cap: no reservation left" "$(db_get "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
+
+# --- two tasks at once under a block budget: neither reserves past its cap
+t_config_append '
+[llm]
+budget = 1
+budget_action = block'
+make_repo a
+make_repo b
+fake_reset
+fake_default '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"output":1000},"delay_ms":20,"text":"again and again"}'
+(cd "$T/a" && "$LLM_BIN" "do" -m test-cheap --max-tokens 1000 --max-cost 0.002 -q --json "loop" >"$T/a.out" 2>"$T/a.err"; echo $? >"$T/a.rc") &
+pa=$!
+(cd "$T/b" && "$LLM_BIN" "do" -m test-cheap --max-tokens 1000 --max-cost 0.002 -q --json "loop" >"$T/b.out" 2>"$T/b.err"; echo $? >"$T/b.rc") &
+pb=$!
+wait "$pa" "$pb"
+check_eq "two tasks: the first stops at its cap" "$(cat "$T/a.rc")" 3
+check_eq "two tasks: the second stops at its cap" "$(cat "$T/b.rc")" 3
+for x in a b; do
+	id=$(json_get "$T/$x.out" task_id)
+	check "two tasks: task $x never reserved past its cap" [ "$(db_get "SELECT max(s) FROM (SELECT sum(coalesce(cost_pico, worst_case_pico)) AS s FROM usage WHERE task_id = ?)" "$id")" -le 2000000000 ]
+	check "two tasks: task $x made steps" [ "$(db_get "SELECT count(*) FROM usage WHERE task_id = ?" "$id")" -ge 3 ]
+done
+t_write_config
+
+# --- the advisor: its own request to the frontier, its own row; max_advice holds
+make_repo repo
+t_config_append '
+[agent]
+max_advice = 1'
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}}]}'
+fake_reply '{"calls":[{"name":"advise","args":{"question":"Where is the bug?"}}]}'
+fake_reply '{"text":"Look at the operator in sum.sh."}'
+fake_reply '{"calls":[{"name":"advise","args":{"question":"Again?"}}]}'
+fake_reply '{"text":"Done: the bug is the minus in sum.sh."}'
+run_in repo "do" -m test-cheap --json "find the bug"
+check_rc "advisor: exit 0" 0
+check_eq "advisor: five requests" "$(fake_count)" 5
+check_eq "advisor: the advice went to the frontier model" "$(fake_get 2 format):$(fake_get 2 path)" "gemini:/v1beta/models/test-frontier-1:streamGenerateContent"
+adv=$(fake_get 2 body.contents.0.parts.0.text)
+check_contains "advisor: it sees the task" "$adv" "find the bug"
+check_contains "advisor: it sees the work so far" "$adv" '- list {"path":"."}'
+check_contains "advisor: it gets the question" "$adv" "Question: Where is the bug?"
+check_eq "advisor: its reply is bounded" "$(fake_get 2 body.generationConfig.maxOutputTokens)" 800
+check_contains "advisor: the worker gets the advice" "$(fake_get 3 body.messages.-1.content)" "operator in sum.sh"
+check_contains "advisor: max_advice refuses the second" "$(fake_get 4 body.messages.-1.content)" "max_advice = 1"
+task=$(json_get "$T/out" task_id)
+check_eq "advisor: charged on its own row" "$(db_get "SELECT count(*) FROM usage WHERE task_id = ? AND tier = 'frontier'" "$task")" 1
+check_eq "advisor: its step in --json" "$(json_get "$T/out" steps.2.kind):$(json_get "$T/out" steps.2.model)" "advice:test-frontier"
+t_write_config
+
+# --- faults mid-task: invalid JSON, an unknown tool, a call cut by the length limit, a 500
+make_repo repo
+fake_reset
+fake_reply '{"calls":[{"name":"read","args":"{\"path\": sum.sh"}]}'
+fake_reply '{"calls":[{"name":"frobnicate","args":{}}]}'
+fake_reply '{"calls":[{"name":"write","args":"{\"path\":\"x.c\",\"content\":\"int ma"}],"stop":"length"}'
+fake_reply '{"calls":[{"name":"list","args":{}}]}'
+fake_reply '{"status":500}'
+fake_reply '{"status":500}'
+fake_reply '{"status":500}'
+fake_reply '{"text":"Survived."}'
+run_in repo "do" -t cheap --json "survive"
+check_rc "faults: exit 0 after retries and a fallback" 0
+check_eq "faults: the answer" "$(json_get "$T/out" answer)" "Survived."
+check_contains "faults: invalid JSON arguments told to the model" "$(fake_get 1 body.messages.-1.content)" "not a valid JSON object"
+check_contains "faults: an unknown tool told to the model" "$(fake_get 2 body.messages.-1.content)" "frobnicate"
+check_contains "faults: a call cut by the length limit told to the model" "$(fake_get 3 body.messages.-1.content)" "length limit"
+check_eq "faults: nothing was written by the cut call" "$(ls "$T/repo")" "sum.sh
+test.sh"
+check_contains "faults: three tries" "$ERR" "try 3 of 3"
+check_contains "faults: then the fallback within the tier" "$ERR" "fallback: test-cheap failed"
+check_eq "faults: the fallback answered in its own format" "$(fake_get -1 format)" ollama
+check_eq "faults: the fake saw every result right" "$(curl -sS --noproxy '*' "$FAKE_URL/_control/tool_errors")" '[]'
+task=$(json_get "$T/out" task_id)
+check_eq "faults: a row per request, the failed one too" "$(db_get "SELECT count(*) FROM usage WHERE task_id = ?" "$task")" 6
+check_eq "faults: the failed row is an error" "$(db_get "SELECT count(*) FROM usage WHERE task_id = ? AND status = 'error'" "$task")" 1
+check_eq "faults: the ledger holds no reservation" "$(db_get "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
+
+# --- the cap on a terminal: asked how much more, the task goes on with it
+make_repo repo
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}},{"name":"read","args":{"path":"sum.sh"}}],"usage":{"output":1000}}'
+fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}],"usage":{"output":1000}}'
+fake_reply '{"calls":[{"name":"run","args":{"command":"sh test.sh"}}],"usage":{"output":1000}}'
+fake_reply '{"text":"Fixed on a terminal.","usage":{"output":1000}}'
+cd "$T/repo" || exit 1
+t_py -c '
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out, asked, end = b"", False, time.time() + 30
+while time.time() < end:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+    if not asked and b"how much more" in out:
+        os.write(fd, b"0.01\r")
+        asked = True
+_, st = os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf-8", "replace").replace("\r\n", "\n"))
+sys.exit(os.waitstatus_to_exitcode(st))' "$LLM_BIN" "do" -m test-cheap --allow edit,run --max-tokens 1000 --max-cost 0.0017 "fix sum.sh" >"$T/pty.out" 2>&1
+RC=$?
+cd - >/dev/null || exit 1
+check_rc "cap on a terminal: exit 0 once more is given" 0
+check_contains "cap on a terminal: asked how much more" "$(cat "$T/pty.out")" "Continue with how much more in USD"
+check_contains "cap on a terminal: the task went on" "$(cat "$T/pty.out")" "Fixed on a terminal."
+check_eq "cap on a terminal: the fourth step was sent" "$(fake_count)" 4

@@ -1,0 +1,132 @@
+# agent_task: llm do fixes a failing test in a throw-away git repository, over each wire format.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+# A repository whose test fails: sum.sh subtracts.
+make_repo() {
+	rm -rf "$T/repo"
+	mkdir -p "$T/repo"
+	(
+		cd "$T/repo" || exit 1
+		git init -q .
+		printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
+		printf '#!/bin/sh\n[ "$(sh sum.sh 2 3)" = 5 ] && echo PASS || { echo FAIL; exit 1; }\n' >test.sh
+		git add . && git -c user.email=t@t -c user.name=t commit -qm init
+	)
+}
+
+# The scripted model: list and read at once, edit, run the test, answer.
+script_task() {
+	fake_reply '{"text":"Looking.","calls":[{"name":"list","args":{"path":"."}},{"name":"read","args":{"path":"sum.sh"}}],"usage":{"input":900,"output":40}}'
+	fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}],"usage":{"input":1100,"output":30}}'
+	fake_reply '{"calls":[{"name":"run","args":{"command":"sh test.sh"}}],"usage":{"input":1200,"output":20}}'
+	fake_reply '{"text":"Fixed sum.sh: it subtracted; sh test.sh passes.","usage":{"input":1300,"output":15}}'
+}
+
+# run_in_repo ARGS...: run_llm in the repository.
+run_in_repo() {
+	_here=$(pwd)
+	cd "$T/repo" || return 1
+	run_llm "$@"
+	cd "$_here" || return 1
+}
+
+# Sum and count of the ledger rows of task ID: "ROWS PICO".
+ledger_task() {
+	t_py -c '
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+n, s = db.execute("SELECT count(*), coalesce(sum(cost_pico), 0) FROM usage WHERE task_id = ?", (int(sys.argv[2]),)).fetchone()
+print(n, s)' "$LLM_DATA_DIR/llm.db" "$1"
+}
+
+for pair in test-cheap:openai test-mid:anthropic test-frontier:gemini test-local:ollama; do
+	model=${pair%%:*}
+	fmt=${pair#*:}
+	make_repo
+	fake_reset
+	script_task
+	run_in_repo "do" -m "$model" --allow edit,run --json "sum.sh is wrong; make sh test.sh pass"
+	check_rc "$fmt: exit 0" 0
+	check_eq "$fmt: the repository is fixed" "$(cd "$T/repo" && sh test.sh)" PASS
+	check_eq "$fmt: the answer" "$(json_get "$T/out" answer)" "Fixed sum.sh: it subtracted; sh test.sh passes."
+	check_eq "$fmt: four requests" "$(fake_count)" 4
+	check_eq "$fmt: the fake saw every result with its id and shape" \
+	    "$(curl -sS --noproxy '*' "$FAKE_URL/_control/tool_errors")" '[]'
+	check_eq "$fmt: four steps" "$(json_get "$T/out" steps | t_py -c 'import json,sys; print(len(json.load(sys.stdin)))')" 4
+	check_eq "$fmt: step 1 ran list and read" "$(json_get "$T/out" steps.0.tools)" '["list","read"]'
+	check_eq "$fmt: step 3 ran the test" "$(json_get "$T/out" steps.2.tools)" '["run"]'
+	check_contains "$fmt: a step line per step" "$(cat "$T/err")" "2 · "
+	check_contains "$fmt: the edit in its step line" "$(cat "$T/err")" "edit sum.sh"
+	task=$(json_get "$T/out" task_id)
+	cost=$(json_get "$T/out" cost_usd)
+	rows=$(ledger_task "$task")
+	check_eq "$fmt: every step is a ledger row" "${rows% *}" 4
+	check_eq "$fmt: the rows add up to the --json total" \
+	    "$(t_py -c 'import sys; print(round(int(sys.argv[1]) / 1e12, 12))' "${rows#* }")" \
+	    "$(t_py -c 'import sys; print(round(float(sys.argv[1]), 12))' "$cost")"
+	# what was sent: the tools declared, the results of the two parallel calls
+	case $fmt in
+	openai)
+		check_eq "$fmt: tools declared" "$(fake_get 0 body.tools | t_py -c 'import json,sys; print(",".join(t["function"]["name"] for t in json.load(sys.stdin)))')" "read,list,search,edit,write,run,advise"
+		check_eq "$fmt: the list result answers its call" "$(fake_get 1 body.messages.3.tool_call_id)" "$(fake_get 1 body.messages.2.tool_calls.0.id)"
+		check_contains "$fmt: the read result holds the file" "$(fake_get 1 body.messages.4.content)" '$1 - $2'
+		;;
+	anthropic)
+		check_eq "$fmt: tools declared" "$(fake_get 0 body.tools | t_py -c 'import json,sys; print(",".join(t["name"] for t in json.load(sys.stdin)))')" "read,list,search,edit,write,run,advise"
+		check_eq "$fmt: both results in one user message" "$(fake_get 1 body.messages.2.content | t_py -c 'import json,sys; print(",".join(b["type"] for b in json.load(sys.stdin)))')" "tool_result,tool_result"
+		check_eq "$fmt: the read result answers its call" "$(fake_get 1 body.messages.2.content.1.tool_use_id)" "$(fake_get 1 body.messages.1.content.2.id)"
+		check_contains "$fmt: the read result holds the file" "$(fake_get 1 body.messages.2.content.1.content)" '$1 - $2'
+		;;
+	gemini)
+		check_eq "$fmt: tools declared" "$(fake_get 0 body.tools.0.functionDeclarations | t_py -c 'import json,sys; print(",".join(t["name"] for t in json.load(sys.stdin)))')" "read,list,search,edit,write,run,advise"
+		check_contains "$fmt: the signature echoed on its part" "$(fake_get 1 body.contents.1.parts.1.thoughtSignature)" "sig-"
+		check_eq "$fmt: responses in call order" "$(fake_get 1 body.contents.2.parts | t_py -c 'import json,sys; print(",".join(p["functionResponse"]["name"] for p in json.load(sys.stdin)))')" "list,read"
+		check_contains "$fmt: the read result holds the file" "$(fake_get 1 body.contents.2.parts.1.functionResponse.response.result)" '$1 - $2'
+		;;
+	ollama)
+		check_eq "$fmt: tools declared" "$(fake_get 0 body.tools | t_py -c 'import json,sys; print(",".join(t["function"]["name"] for t in json.load(sys.stdin)))')" "read,list,search,edit,write,run,advise"
+		check_eq "$fmt: results by tool_name in order" "$(fake_get 1 body.messages.3.tool_name),$(fake_get 1 body.messages.4.tool_name)" "list,read"
+		check_contains "$fmt: the read result holds the file" "$(fake_get 1 body.messages.4.content)" '$1 - $2'
+		;;
+	esac
+done
+
+# The system prompt and the tool definitions together stay under 4 KB.
+size=$(fake_get 0 body | t_py -c '
+import json, sys
+b = json.load(sys.stdin)
+print(len(b["messages"][0]["content"]) + len(json.dumps(b["tools"], separators=(",", ":"))))')
+check "system prompt and tools under 4 KB ($size bytes)" [ "$size" -lt 4096 ]
+
+# The task in the reports: llm logs --task ID lists its rows, llm usage --by task groups them.
+run_llm logs --task "$task"
+check_rc "logs --task: exit 0" 0
+check_contains "logs --task: its four requests" "$OUT" "task $task: 4 requests"
+check_contains "logs --task: a line per step" "$OUT" "4 · "
+run_llm usage --by task --json
+check_rc "usage --by task: exit 0" 0
+check_contains "usage --by task: the task is a group" "$OUT" "\"task $task\""
+
+# Ctrl-C during run: the step stops, the command's process group is killed, all recorded, 130.
+make_repo
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"sleep 300 & echo $! >sleeper.pid; wait"}}]}'
+fake_reply '{"text":"never"}'
+cd "$T/repo" || exit 1
+"$LLM_BIN" "do" -m test-cheap --allow run --json "wait" >"$T/out" 2>"$T/err" &
+pid=$!
+cd - >/dev/null || exit 1
+t_wait test -s "$T/repo/sleeper.pid"
+kill -INT "$pid"
+wait "$pid"
+RC=$?
+check_rc "ctrl-c: exit 130" 130
+sleeper=$(cat "$T/repo/sleeper.pid")
+check "ctrl-c: the command's process group is gone" t_wait sh -c "! kill -0 $sleeper 2>/dev/null"
+check_eq "ctrl-c: the next step was never sent" "$(fake_count)" 1
+check_eq "ctrl-c: the step is recorded, nothing left reserved" "$(t_py -c '
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("SELECT count(*) FROM usage WHERE status = ?", ("reserved",)).fetchone()[0])' "$LLM_DATA_DIR/llm.db")" 0
+check_contains "ctrl-c: the step is listed" "$(cat "$T/err")" "1 · cheap · test-cheap"

@@ -1,0 +1,104 @@
+#!/bin/sh
+# undo: llm undo restores the files the last agent task changed, keeps what changed since, and never leaves the workspace.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+REPO=$T/repo
+mkdir -p "$REPO/src/deep"
+(cd "$REPO" && git init -q .) || not_ok "a git repository"
+ROOT=$(cd "$REPO" && pwd -P)
+printf 'outside\n' >"$T/canary"
+
+# journal ID ENTRIES...: write the undo journal of task ID for $ROOT as the
+# agent keeps it; each entry is KIND:MODE:WRITTEN:PATH (KIND c created, m
+# modified; WRITTEN the content the task wrote), and backup N holds
+# $T/old.N for the Nth entry.
+journal() {
+	t_py - "$LLM_DATA_DIR/undo" "$ROOT" "$T" "$@" <<'PY'
+import os, sys
+undo, root, t, tid = sys.argv[1:5]
+def fnv(b):
+    h = 14695981039346656037
+    for c in b:
+        h ^= c
+        h = (h * 1099511628211) % (1 << 64)
+    return h
+top = os.path.join(undo, "%016x" % fnv(root.encode()))
+d = os.path.join(top, tid)
+os.makedirs(d, exist_ok=True)
+lines = ["llm undo journal 1", "root\t" + root]
+for n, e in enumerate(sys.argv[5:], 1):
+    kind, mode, written, path = e.split(":", 3)
+    lines.append("%s\t%s\t%016x\t%d\t%s" % (kind, mode, fnv(written.encode()), n, path))
+    if kind == "m":
+        with open(os.path.join(t, "old.%d" % n), "rb") as f, open(os.path.join(d, str(n)), "wb") as g:
+            g.write(f.read())
+with open(os.path.join(d, "journal"), "w") as f:
+    f.write("\n".join(lines) + "\n")
+with open(os.path.join(top, "last"), "w") as f:
+    f.write(tid)
+PY
+}
+
+# --- restore a task: an edit back, a created file removed, modes kept ----------
+printf 'int sum(int a, int b) { return a - b; }\n' >"$T/old.1"
+printf 'int sum(int a, int b) { return a + b; }\n' >"$REPO/src/sum.c"
+chmod 0600 "$REPO/src/sum.c"
+printf 'new\n' >"$REPO/src/deep/new.c"
+journal 7 "m:755:int sum(int a, int b) { return a + b; }
+:src/sum.c" "c:0:new
+:src/deep/new.c"
+cd "$REPO/src/deep" || exit 1
+run_llm undo
+check_rc "llm undo: exit 0 when every file is restored" 0
+check_eq "llm undo says what it did, file by file" "$OUT" "restored src/sum.c
+removed src/deep/new.c"
+check_eq "the edited file has its previous content" "$(cat "$REPO/src/sum.c")" \
+    "int sum(int a, int b) { return a - b; }"
+check_eq "and its previous mode" "$(stat -c %a "$REPO/src/sum.c")" 755
+check "the file the task created is gone" test ! -e "$REPO/src/deep/new.c"
+
+run_llm undo
+check_rc "llm undo with nothing left to undo: exit 2" 2
+check_eq "and it says so" "$ERR" "llm: undo: nothing to undo in $ROOT"
+
+# --- a file changed since the task is kept, the others restored ---------------
+printf 'a0\n' >"$T/old.1"
+printf 'b0\n' >"$T/old.2"
+printf 'a1\n' >"$REPO/a.txt"
+printf 'b-changed-by-the-user\n' >"$REPO/b.txt"
+journal 8 "m:644:a1
+:a.txt" "m:644:b1
+:b.txt"
+cd "$REPO" || exit 1
+run_llm undo
+check_rc "llm undo: exit 1 when a file changed since the task" 1
+check_eq "it names the file it kept" "$OUT" "restored a.txt
+kept b.txt: changed since the task"
+check_eq "the kept file is as the user left it" "$(cat "$REPO/b.txt")" "b-changed-by-the-user"
+check_eq "the other file is restored" "$(cat "$REPO/a.txt")" "a0"
+printf 'b1\n' >"$REPO/b.txt"
+run_llm undo
+check_rc "once the file holds what the task wrote again, it is restored" 0
+check_eq "its previous content" "$(cat "$REPO/b.txt")" "b0"
+
+# --- a journal that points outside the workspace restores nothing there ----------
+printf 'evil\n' >"$T/old.1"
+before=$(stat -c '%Y %s' "$T/canary")
+journal 9 "m:644:outside
+:../canary" "c:0:outside
+:$T/canary"
+run_llm undo
+check_rc "a journal naming files outside: exit 1" 1
+check_contains "the path out is refused" "$OUT" "kept ../canary: ../canary is outside the workspace"
+check_eq "the file outside is untouched" "$(cat "$T/canary") $(stat -c '%Y %s' "$T/canary")" \
+    "outside $before"
+
+# --- usage -----------------------------------------------------------------------
+run_llm undo --help
+check_rc "llm undo --help: exit 0" 0
+check_contains "llm undo --help says what it does" "$OUT" "usage: llm undo"
+run_llm undo now
+check_rc "llm undo with an argument: exit 2" 2
+
+[ "$T_FAIL" -eq 0 ]

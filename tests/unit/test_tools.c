@@ -1,0 +1,1050 @@
+/* test_tools: the workspace confines every path, refuses secrets, binaries and .git, asks before changing, runs commands under control, and undoes a task. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "tools.h"
+#include "tools_priv.h"
+#include "unit.h"
+#include "util.h"
+
+static char base[256];    /* a fresh directory: the workspace and what lies outside it */
+static char root[512];    /* base/ws, a git work tree */
+static char canary[512];  /* base/canary: must never be read or written */
+static struct stat canary_st;
+
+/* Write a file under base (path relative to base). */
+static void
+put(const char *rel, const char *data, size_t len)
+{
+	char *path = xstrfmt("%s/%s", base, rel), *cause = NULL;
+
+	if (file_write_atomic(path, data, len, 0644, &cause) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		abort();
+	}
+	free(path);
+}
+
+/* The contents of a file under base, or NULL. */
+static char *
+get(const char *rel)
+{
+	char *path = xstrfmt("%s/%s", base, rel), *data = NULL, *cause = NULL;
+	size_t len;
+
+	if (file_read(path, 1 << 20, &data, &len, &cause) != 0)
+		free(cause);
+	free(path);
+	return data;
+}
+
+static void
+at(const char *rel, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/%s", base, rel);
+}
+
+static void
+setup(void)
+{
+	char p[600];
+
+	str_copy(base, sizeof(base), "/tmp/llm-tools-XXXXXX");
+	if (mkdtemp(base) == NULL)
+		abort();
+	snprintf(root, sizeof(root), "%s/ws", base);
+	snprintf(canary, sizeof(canary), "%s/canary", base);
+	at("ws/.git/hooks", p, sizeof(p));
+	mkdir_p(p);
+	at("ws/src", p, sizeof(p));
+	mkdir_p(p);
+	put("canary", "CANARY-CONTENT\n", 15);
+	put("ws/.git/config", "[core]\n", 7);
+	put("ws/src/sum.c", "int\nsum(int a, int b)\n{\n\treturn a - b;\n}\n", 41);
+	put("ws/README", "hello\nworld\n", 12);
+	put("ws/.env", "TOKEN=secret\n", 13);
+	put("ws/.env.example", "TOKEN=\n", 7);
+	put("ws/server.pem", "KEY\n", 4);
+	put("ws/db.secret", "pw\n", 3);
+	put("ws/blob.bin", "ab\0cd\n", 6);
+	at("ws/link", p, sizeof(p));
+	if (symlink(canary, p) != 0)
+		abort();
+	at("ws/outdir", p, sizeof(p));
+	if (symlink(base, p) != 0)
+		abort();
+	at("undo", p, sizeof(p));
+	mkdir_p(p);
+	stat(canary, &canary_st);
+}
+
+/* Nothing outside the workspace changed: the canary is as it was, and base holds nothing new. */
+static void
+check_outside(void)
+{
+	struct stat st;
+	char *c = get("canary"), *ls;
+	char cmd[600];
+	FILE *f;
+	char line[256];
+
+	CHECK_STR(c, "CANARY-CONTENT\n");
+	CHECK(stat(canary, &st) == 0 && st.st_mtim.tv_sec == canary_st.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == canary_st.st_mtim.tv_nsec && st.st_ino == canary_st.st_ino);
+	free(c);
+	snprintf(cmd, sizeof(cmd), "ls -A '%s'", base);
+	f = popen(cmd, "r");
+	ls = xstrdup("");
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		char *n = xstrfmt("%s%s", ls, line);
+
+		free(ls);
+		ls = n;
+	}
+	if (f != NULL)
+		pclose(f);
+	CHECK_STR(ls, "canary\nundo\nws\n");
+	free(ls);
+}
+
+static const char *const deny[] = { "*.secret", NULL };
+static const char *const allow_secret[] = { ".env.example", NULL };
+static const char *const allow_run[] = { "make test", "true", NULL };
+static volatile int cancel_flag;
+
+static struct ws *
+open_ws(const char *const *allow, int timeout_ms)
+{
+	char undo[600];
+	struct ws_opts o = { .deny = deny, .allow_secret = allow_secret, .allow = allow,
+		.allow_run = allow_run, .run_timeout_ms = timeout_ms, .cancel = &cancel_flag };
+	struct ws *w = NULL;
+	char *cause = NULL;
+
+	at("undo", undo, sizeof(undo));
+	o.undo_dir = undo;
+	if (ws_open(&w, root, &o, &cause) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		abort();
+	}
+	return w;
+}
+
+/* What an ask callback was asked, and what it answers. */
+struct asker {
+	enum tool_answer answer;
+	int asked;
+	char *preview;
+};
+
+static enum tool_answer
+ask(void *arg, const char *tool, const char *preview)
+{
+	struct asker *a = arg;
+
+	(void)tool;
+	a->asked++;
+	free(a->preview);
+	a->preview = xstrdup(preview);
+	return a->answer;
+}
+
+/* Run a tool; its result in r (free with tool_result_free). */
+static void
+exec_tool(struct ws *w, const char *name, const char *args, struct asker *a,
+    struct tool_result *r)
+{
+	char *cause = NULL;
+
+	CHECK_INT(tool_exec(w, name, args, a ? ask : NULL, a, r, &cause), 0);
+	CHECK(r->text != NULL && r->summary != NULL);
+	free(cause);
+}
+
+/* A tool call that must be refused, with why containing reason. */
+static void
+refused(struct ws *w, const char *name, const char *args, struct asker *a, const char *reason)
+{
+	struct tool_result r;
+
+	exec_tool(w, name, args, a, &r);
+	CHECK(r.error);
+	if (r.text == NULL || strstr(r.text, reason) == NULL || strstr(r.text, "CANARY")) {
+		fprintf(stderr, "%s %s: want '%s' in: %s\n", name, args, reason,
+		    r.text ? r.text : "(null)");
+		unit_bad = 1;
+	}
+	tool_result_free(&r);
+}
+
+static void
+test_definitions_small(void)
+{
+	size_t n, i, bytes = 0;
+	const struct tool_def *d = tool_defs(&n);
+	static const char *const order[] = { "read", "list", "search", "edit", "write", "run",
+		"advise" };
+
+	CHECK_INT(n, 7);
+	for (i = 0; i < n && i < 7; i++) {
+		CHECK_STR(d[i].name, order[i]);
+		CHECK_INT(d[i].approval, i >= 3 && i <= 5);
+		/* as OpenAI declares one: {"type":"function","function":{"name":..,"description":..,"parameters":..}} */
+		bytes += strlen(d[i].name) + strlen(d[i].description) + strlen(d[i].schema) + 64;
+	}
+	printf("# tool definitions: %zu bytes declared\n", bytes);
+	/* leaves at least 1.5 KB of the 4 KB for the system prompt */
+	CHECK(bytes < 2560);
+}
+
+static void
+test_root_is_git_top(void)
+{
+	char sub[600], wt[600];
+	struct ws *w = NULL;
+	char *cause = NULL, *real = realpath(root, NULL);
+
+	at("ws/src", sub, sizeof(sub));
+	CHECK_INT(ws_open(&w, sub, NULL, &cause), 0);
+	CHECK_STR(ws_root(w), real);
+	ws_close(w);
+	/* a worktree's .git is a file */
+	at("wt/deep", wt, sizeof(wt));
+	mkdir_p(wt);
+	put("wt/.git", "gitdir: /elsewhere\n", 19);
+	CHECK_INT(ws_open(&w, wt, NULL, &cause), 0);
+	CHECK(str_endswith(ws_root(w), "/wt"));
+	ws_close(w);
+	/* outside git: the directory itself */
+	CHECK_INT(ws_open(&w, "/proc/self", NULL, &cause), 0);
+	CHECK(str_startswith(ws_root(w), "/proc/"));
+	ws_close(w);
+	at("wt/.git", wt, sizeof(wt));
+	unlink(wt);
+	at("wt/deep", wt, sizeof(wt));
+	rmdir(wt);
+	at("wt", wt, sizeof(wt));
+	rmdir(wt);
+	free(real);
+}
+
+static void
+test_confinement(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES }, no = { .answer = TOOL_NO };
+	char args[1024];
+
+	refused(w, "read", "{\"path\":\"../../etc/passwd\"}", NULL, "outside the workspace");
+	refused(w, "read", "{\"path\":\"../canary\"}", NULL, "outside the workspace");
+	snprintf(args, sizeof(args), "{\"path\":\"%s\"}", canary);
+	refused(w, "read", args, NULL, "outside the workspace");
+	refused(w, "read", "{\"path\":\"/etc/passwd\"}", NULL, "outside the workspace");
+	refused(w, "read", "{\"path\":\"link\"}", NULL, "outside the workspace");
+	refused(w, "read", "{\"path\":\"outdir/canary\"}", NULL, "outside the workspace");
+	refused(w, "list", "{\"path\":\"outdir\"}", NULL, "outside the workspace");
+	refused(w, "search", "{\"pattern\":\"CANARY\",\"path\":\"outdir\"}", NULL,
+	    "outside the workspace");
+	refused(w, "read", "{\"path\":\".env\"}", NULL, "may hold secrets");
+	refused(w, "read", "{\"path\":\"server.pem\"}", NULL, "may hold secrets");
+	refused(w, "read", "{\"path\":\"db.secret\"}", NULL, "may hold secrets");
+	put("ws/src/id_ed25519", "k\n", 2);
+	put("ws/src/.npmrc", "//registry/:_authToken=x\n", 25);
+	refused(w, "read", "{\"path\":\"src/id_ed25519\"}", NULL, "may hold secrets");
+	refused(w, "read", "{\"path\":\"src/.npmrc\"}", NULL, "may hold secrets");
+	refused(w, "search", "{\"pattern\":\"authToken\",\"path\":\"src/.npmrc\"}", NULL,
+	    "may hold secrets");
+	{
+		char p[600];
+
+		at("ws/src/id_ed25519", p, sizeof(p));
+		unlink(p);
+		at("ws/src/.npmrc", p, sizeof(p));
+		unlink(p);
+	}
+	refused(w, "read", "{\"path\":\"blob.bin\"}", NULL, "binary");
+	refused(w, "read", "{\"path\":\".git/config\"}", NULL, ".git/");
+	refused(w, "write", "{\"path\":\".git/hooks/pre-commit\",\"content\":\"x\"}", &yes, ".git/");
+	refused(w, "write", "{\"path\":\"src/../.git/x\",\"content\":\"x\"}", &yes, ".git/");
+	refused(w, "write", "{\"path\":\"outdir/new\",\"content\":\"x\"}", &yes, "outside");
+	refused(w, "write", "{\"path\":\"../new\",\"content\":\"x\"}", &yes, "outside");
+	refused(w, "write", "{\"path\":\"link\",\"content\":\"x\",\"overwrite\":true}", &yes,
+	    "outside");
+	refused(w, "edit", "{\"path\":\"link\",\"old\":\"CANARY\",\"new\":\"x\"}", &yes, "outside");
+	refused(w, "edit", "{\"path\":\".env\",\"old\":\"TOKEN\",\"new\":\"x\"}", &yes, "secrets");
+	refused(w, "write", "{\"path\":\"nodir/../x\",\"content\":\"x\"}", &yes, "'..'");
+	CHECK_INT(yes.asked, 0);
+	/* a denied approval */
+	refused(w, "edit", "{\"path\":\"README\",\"old\":\"hello\",\"new\":\"bye\"}", &no,
+	    "declined");
+	CHECK_INT(no.asked, 1);
+	/* no terminal, not allowed */
+	refused(w, "edit", "{\"path\":\"README\",\"old\":\"hello\",\"new\":\"bye\"}", NULL,
+	    "no terminal");
+	refused(w, "run", "{\"command\":\"cat ../canary > x\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test; cat ../canary\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make tests\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test && touch ../x\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test $(touch ../x)\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test `touch ../x`\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test > ../x\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test\\ntouch ../x\"}", NULL, "no terminal");
+	{
+		char *readme = get("ws/README");
+
+		CHECK_STR(readme, "hello\nworld\n");
+		free(readme);
+	}
+	free(no.preview);
+	ws_close(w);
+	check_outside();
+}
+
+static void
+test_secret_allowed_by_name(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct tool_result r;
+
+	exec_tool(w, "read", "{\"path\":\".env.example\"}", NULL, &r);
+	CHECK(!r.error);
+	CHECK_STR(r.text, "1\tTOKEN=\n");
+	tool_result_free(&r);
+	ws_close(w);
+}
+
+static void
+test_read_lines(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct tool_result r;
+	struct buf b;
+	int i;
+
+	exec_tool(w, "read", "{\"path\":\"src/sum.c\",\"from\":2,\"to\":3}", NULL, &r);
+	CHECK(!r.error);
+	CHECK_STR(r.text, "2\tsum(int a, int b)\n3\t{\n[lines 2-3 of 5]\n");
+	CHECK_STR(r.summary, "read src/sum.c (5 lines)");
+	tool_result_free(&r);
+	buf_init(&b, 0);
+	for (i = 1; i <= 400; i++)
+		buf_addf(&b, "line %d\n", i);
+	put("ws/long.txt", b.data, b.len);
+	buf_done(&b);
+	exec_tool(w, "read", "{\"path\":\"long.txt\"}", NULL, &r);
+	CHECK(strstr(r.text, "250\tline 250\n[lines 1-250 of 400]\n") != NULL);
+	CHECK(strstr(r.text, "line 251") == NULL);
+	tool_result_free(&r);
+	exec_tool(w, "read", "{\"path\":\"long.txt\",\"from\":\"399\"}", NULL, &r);
+	CHECK_STR(r.text, "399\tline 399\n400\tline 400\n");
+	tool_result_free(&r);
+	/* an absolute path inside is fine */
+	{
+		char args[700];
+
+		snprintf(args, sizeof(args), "{\"path\":\"%s/README\"}", root);
+		exec_tool(w, "read", args, NULL, &r);
+		CHECK_STR(r.text, "1\thello\n2\tworld\n");
+		tool_result_free(&r);
+	}
+	/* controls in a file never reach the terminal raw */
+	put("ws/esc.txt", "a\033[2Jb\n", 7);
+	exec_tool(w, "read", "{\"path\":\"esc.txt\"}", NULL, &r);
+	CHECK_STR(r.text, "1\ta\xe2\x90\x9b[2Jb\n");
+	tool_result_free(&r);
+	ws_close(w);
+}
+
+static void
+test_list_gitignore(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct tool_result r;
+	char p[600];
+
+	put("ws/.gitignore", "build/\n*.o\n!keep.o\n**/gen.c\n", 28);
+	put("ws/gen.c", "x\n", 2);
+	put("ws/src/gen.c", "x\n", 2);
+	at("ws/build", p, sizeof(p));
+	mkdir_p(p);
+	put("ws/build/out.txt", "x\n", 2);
+	put("ws/src/sum.o", "x\n", 2);
+	put("ws/src/keep.o", "x\n", 2);
+	put("ws/src/.gitignore", "local.txt\n", 10);
+	put("ws/src/local.txt", "x\n", 2);
+	exec_tool(w, "list", "{}", NULL, &r);
+	CHECK(!r.error);
+	CHECK(strstr(r.text, "src/sum.c\n") != NULL);
+	CHECK(strstr(r.text, "src/keep.o\n") != NULL);
+	CHECK(strstr(r.text, "README\n") != NULL);
+	CHECK(strstr(r.text, "build/") == NULL);
+	CHECK(strstr(r.text, "sum.o") == NULL);
+	CHECK(strstr(r.text, "local.txt") == NULL);
+	CHECK(strstr(r.text, "gen.c") == NULL);
+	CHECK(strstr(r.text, ".git/") == NULL);
+	CHECK(strstr(r.text, "canary") == NULL);
+	tool_result_free(&r);
+	exec_tool(w, "list", "{\"path\":\"src/*.c\"}", NULL, &r);
+	CHECK_STR(r.text, "src/sum.c\n");
+	CHECK_STR(r.summary, "list src/*.c (1 files)");
+	tool_result_free(&r);
+	exec_tool(w, "list", "{\"path\":\"src\"}", NULL, &r);
+	CHECK_STR(r.text, "src/.gitignore\nsrc/keep.o\nsrc/sum.c\n");
+	tool_result_free(&r);
+	refused(w, "list", "{\"path\":\"nothere\"}", NULL, "does not exist");
+	ws_close(w);
+}
+
+static void
+test_search(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct tool_result r;
+
+	put("ws/notes.txt", "TOKEN here\n", 11);
+	exec_tool(w, "search", "{\"pattern\":\"TOKEN|re[a-z]urn\"}", NULL, &r);
+	CHECK(!r.error);
+	/* .env (secret), .git and the link out are skipped; .env.example is allowed by name */
+	CHECK_STR(r.text, ".env.example:1: TOKEN=\nnotes.txt:1: TOKEN here\nsrc/sum.c:4: \treturn a - b;\n");
+	tool_result_free(&r);
+	exec_tool(w, "search", "{\"pattern\":\"b\",\"path\":\"src/*.c\"}", NULL, &r);
+	CHECK_STR(r.text, "src/sum.c:2: sum(int a, int b)\nsrc/sum.c:4: \treturn a - b;\n");
+	tool_result_free(&r);
+	exec_tool(w, "search", "{\"pattern\":\"CANARY\"}", NULL, &r);
+	CHECK(str_startswith(r.text, "(no matches in "));
+	tool_result_free(&r);
+	refused(w, "search", "{\"pattern\":\"a(\"}", NULL, "bad regular expression");
+	ws_close(w);
+}
+
+static void
+test_edit_once(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	struct tool_result r;
+	struct stat st;
+	char p[600], *data;
+
+	at("ws/src/sum.c", p, sizeof(p));
+	chmod(p, 0750);
+	refused(w, "edit", "{\"path\":\"src/sum.c\",\"old\":\"a * b\",\"new\":\"x\"}", &yes,
+	    "not found");
+	refused(w, "edit", "{\"path\":\"src/sum.c\",\"old\":\"int\",\"new\":\"long\"}", &yes,
+	    "matches 3 times");
+	refused(w, "edit", "{\"path\":\"src/sum.c\",\"old\":\"\",\"new\":\"x\"}", &yes, "empty");
+	refused(w, "edit", "{\"path\":\"src/none.c\",\"old\":\"a\",\"new\":\"x\"}", &yes,
+	    "does not exist");
+	CHECK_INT(yes.asked, 0);
+	exec_tool(w, "edit", "{\"path\":\"src/sum.c\",\"old\":\"a - b\",\"new\":\"a + b\"}", &yes, &r);
+	CHECK(!r.error);
+	CHECK_INT(yes.asked, 1);
+	CHECK_STR(r.summary, "edit src/sum.c (+1 \u22121)");
+	CHECK_STR(r.diff, "--- a/src/sum.c\n+++ b/src/sum.c\n@@ -1,5 +1,5 @@\n int\n sum(int a, int b)\n"
+	    " {\n-\treturn a - b;\n+\treturn a + b;\n }\n");
+	CHECK_STR(yes.preview, r.diff);
+	CHECK(str_startswith(r.text, "edited src/sum.c (+1 \u22121)\n--- a/src/sum.c\n"));
+	tool_result_free(&r);
+	data = get("ws/src/sum.c");
+	CHECK_STR(data, "int\nsum(int a, int b)\n{\n\treturn a + b;\n}\n");
+	free(data);
+	CHECK(stat(p, &st) == 0 && (st.st_mode & 07777) == 0750);
+	/* no temporary file left beside it */
+	exec_tool(w, "list", "{\"path\":\"src/sum*\"}", NULL, &r);
+	CHECK_STR(r.text, "src/sum.c\n");
+	tool_result_free(&r);
+	free(yes.preview);
+	ws_close(w);
+}
+
+static void
+test_write_and_always(void)
+{
+	static const char *const allow[] = { "write", NULL };
+	struct ws *w = open_ws(NULL, 0), *w2;
+	struct asker always = { .answer = TOOL_ALWAYS };
+	struct tool_result r;
+	char *data;
+
+	exec_tool(w, "write", "{\"path\":\"new/dir/a.txt\",\"content\":\"one\\ntwo\\n\"}", &always,
+	    &r);
+	CHECK(!r.error);
+	CHECK_STR(r.summary, "write new/dir/a.txt (+2 \u22120)");
+	CHECK_STR(r.diff, "--- /dev/null\n+++ b/new/dir/a.txt\n@@ -0,0 +1,2 @@\n+one\n+two\n");
+	tool_result_free(&r);
+	refused(w, "write", "{\"path\":\"new/dir/a.txt\",\"content\":\"x\"}", &always, "exists");
+	exec_tool(w, "write", "{\"path\":\"new/dir/a.txt\",\"content\":\"one\\n3\",\"overwrite\":true}",
+	    &always, &r);
+	CHECK(!r.error);
+	CHECK_STR(r.diff, "--- a/new/dir/a.txt\n+++ b/new/dir/a.txt\n@@ -1,2 +1,2 @@\n one\n-two\n"
+	    "+3\n\\ No newline at end of file\n");
+	tool_result_free(&r);
+	CHECK_INT(always.asked, 1); /* always: not asked again in this task */
+	data = get("ws/new/dir/a.txt");
+	CHECK_STR(data, "one\n3");
+	free(data);
+	free(always.preview);
+	ws_close(w);
+	/* allowed without a terminal */
+	w2 = open_ws(allow, 0);
+	exec_tool(w2, "write", "{\"path\":\"new/b.txt\",\"content\":\"b\\n\"}", NULL, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	refused(w2, "edit", "{\"path\":\"new/b.txt\",\"old\":\"b\",\"new\":\"c\"}", NULL,
+	    "no terminal");
+	ws_close(w2);
+	check_outside();
+}
+
+static void
+test_bad_calls(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+
+	refused(w, "read", "{\"path\":", NULL, "not a JSON object");
+	refused(w, "read", "[1]", NULL, "not a JSON object");
+	refused(w, "read", "{}", NULL, "missing or mistyped");
+	refused(w, "read", "{\"path\":7}", NULL, "missing or mistyped");
+	refused(w, "rm", "{}", NULL, "unknown tool 'rm'");
+	refused(w, "\033[2J", "{}", NULL, "unknown tool '\xe2\x90\x9b[2J'");
+	refused(w, "advise", "{\"question\":\"?\"}", NULL, "agent");
+	ws_close(w);
+}
+
+/* Whether pid is gone: no such process, or a zombie. */
+static bool
+gone(long pid)
+{
+	char path[64], *stat = NULL, *cause = NULL, *rp;
+	size_t len;
+	bool dead;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if (file_read(path, 4096, &stat, &len, &cause) != 0) {
+		free(cause);
+		return true;
+	}
+	rp = strrchr(stat, ')');
+	dead = rp != NULL && rp[1] == ' ' && (rp[2] == 'Z' || rp[2] == 'X');
+	free(stat);
+	return dead;
+}
+
+/* The pid a command wrote into the workspace file name; that file is removed. */
+static long
+pid_in(const char *name)
+{
+	char rel[300], *data, p[600];
+	long pid;
+
+	snprintf(rel, sizeof(rel), "ws/%s", name);
+	data = get(rel);
+	pid = data != NULL ? strtol(data, NULL, 10) : 0;
+	free(data);
+	at(rel, p, sizeof(p));
+	unlink(p);
+	return pid;
+}
+
+/* Wait up to a second for pid to be gone. */
+static bool
+gone_soon(long pid)
+{
+	int i;
+
+	for (i = 0; i < 100 && pid > 0 && !gone(pid); i++)
+		usleep(10000);
+	return pid > 0 && gone(pid);
+}
+
+static void
+test_run_basics(void)
+{
+	static const char *const allow[] = { "run", NULL };
+	struct ws *w = open_ws(allow, 0);
+	struct tool_result r;
+
+	setenv("LLM_TEST_API_KEY", "sk-test", 1);
+	exec_tool(w, "run", "{\"command\":\"pwd; echo ${LLM_TEST_API_KEY-none}; echo err >&2; "
+	    "exit 3\"}", NULL, &r);
+	unsetenv("LLM_TEST_API_KEY");
+	CHECK(!r.error);
+	CHECK_INT(r.exit_code, 3);
+	{
+		char *want = xstrfmt("%s\nnone\nerr\n[exit status 3]\n", ws_root(w));
+
+		CHECK_STR(r.text, want);
+		free(want);
+	}
+	CHECK(str_startswith(r.summary, "run pwd; echo ${LLM_TEST_API_KEY-none}; echo err >&2; exit 3 · exit 3 · "));
+	CHECK(str_endswith(r.summary, " s"));
+	tool_result_free(&r);
+	/* a new session with no terminal and no descriptor but 0, 1 and 2 */
+	{
+		int keep = open("/dev/null", O_RDONLY);
+		long pid = 0, sid = 0;
+
+		exec_tool(w, "run", "{\"command\":\"for i in 3 4 5 6 7 8 9; do test -e /proc/$$/fd/$i "
+		    "&& printf 'fd%s ' $i; done; test -t 0 || echo no terminal; echo $$ "
+		    "$(cut -d' ' -f6 /proc/$$/stat)\"}", NULL, &r);
+		CHECK(keep >= 3 && keep <= 9);
+		CHECK(str_startswith(r.text, "no terminal\n"));
+		CHECK(sscanf(r.text, "no terminal\n%ld %ld", &pid, &sid) == 2);
+		CHECK(pid > 0 && sid == pid && sid != (long)getsid(0));
+		tool_result_free(&r);
+		close(keep);
+	}
+	/* what it leaves running in the background goes with it */
+	exec_tool(w, "run", "{\"command\":\"sleep 30 >/dev/null 2>&1 & echo $! > bg.pid\"}", NULL, &r);
+	CHECK_INT(r.exit_code, 0);
+	CHECK(gone_soon(pid_in("bg.pid")));
+	tool_result_free(&r);
+	ws_close(w);
+}
+
+static void
+test_run_allow_run(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct tool_result r;
+
+	put("ws/Makefile", "test:\n\t@echo tested $(X)\n", 25);
+	exec_tool(w, "run", "{\"command\":\"make test X=1\"}", NULL, &r);
+	CHECK(!r.error);
+	CHECK_STR(r.text, "tested 1\n[exit status 0]\n");
+	CHECK_INT(r.exit_code, 0);
+	tool_result_free(&r);
+	exec_tool(w, "run", "{\"command\":\"true\"}", NULL, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	ws_close(w);
+}
+
+static void
+test_run_huge_output(void)
+{
+	static const char *const allow[] = { "run", NULL };
+	struct ws *w = open_ws(allow, 60000);
+	struct tool_result r;
+
+	exec_tool(w, "run", "{\"command\":\"head -c 100000000 /dev/zero | tr '\\\\0' a; echo; "
+	    "echo the end\"}", NULL, &r);
+	CHECK(!r.error);
+	CHECK_INT(r.exit_code, 0);
+	CHECK(strlen(r.text) < 17000);
+	CHECK(strstr(r.text, "[99984649 bytes cut]") != NULL);
+	if (unit_bad)
+		fprintf(stderr, "%s\n", r.text + strlen(r.text) - 200);
+	CHECK(str_endswith(r.text, "aaaa\nthe end\n[exit status 0]\n"));
+	tool_result_free(&r);
+	ws_close(w);
+}
+
+static void
+test_run_timeout_kills_group(void)
+{
+	static const char *const allow[] = { "run", NULL };
+	struct ws *w = open_ws(allow, 500);
+	struct tool_result r;
+	int64_t t0 = clock_ms();
+
+	exec_tool(w, "run", "{\"command\":\"sleep 30 & echo $! > bg.pid; echo started; "
+	    "trap '' TERM; while :; do sleep 1; done\"}", NULL, &r);
+	CHECK(r.error);
+	CHECK_INT(r.exit_code, 124);
+	CHECK(strstr(r.text, "started\n[timed out after 0 s") != NULL);
+	CHECK(strstr(r.summary, "timed out") != NULL);
+	CHECK(clock_ms() - t0 < 5000);
+	CHECK(gone_soon(pid_in("bg.pid")));
+	tool_result_free(&r);
+	ws_close(w);
+}
+
+/* A command that prints without end is still stopped at its deadline. */
+static void
+test_run_endless_output_times_out(void)
+{
+	static const char *const allow[] = { "run", NULL };
+	struct ws *w = open_ws(allow, 500);
+	struct tool_result r;
+	int64_t t0 = clock_ms();
+
+	exec_tool(w, "run", "{\"command\":\"yes\"}", NULL, &r);
+	CHECK(r.error);
+	CHECK_INT(r.exit_code, 124);
+	CHECK(strlen(r.text) < 17000);
+	CHECK(strstr(r.text, "y\ny\n") != NULL && strstr(r.text, "bytes cut]") != NULL);
+	CHECK(clock_ms() - t0 < 5000);
+	tool_result_free(&r);
+	ws_close(w);
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	cancel_flag = 1;
+}
+
+static void
+test_run_cancel_kills_group(void)
+{
+	static const char *const allow[] = { "run", NULL };
+	struct ws *w = open_ws(allow, 60000);
+	struct itimerval it = { .it_value = { .tv_usec = 300000 } };
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct tool_result r;
+	int64_t t0 = clock_ms();
+
+	sigaction(SIGALRM, &sa, NULL);
+	cancel_flag = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+	exec_tool(w, "run", "{\"command\":\"sleep 30 & echo $! > bg.pid; sleep 30\"}", NULL, &r);
+	cancel_flag = 0;
+	CHECK(r.error);
+	CHECK_INT(r.exit_code, 130);
+	CHECK(strstr(r.text, "stopped by the user") != NULL);
+	CHECK(clock_ms() - t0 < 5000);
+	CHECK(gone_soon(pid_in("bg.pid")));
+	tool_result_free(&r);
+	ws_close(w);
+}
+
+static void
+test_undo(void)
+{
+	char undo[600], *report = NULL, *cause = NULL, *data, *real = realpath(root, NULL);
+	struct asker yes = { .answer = TOOL_YES };
+	struct ws *w = open_ws(NULL, 0);
+	struct tool_result r;
+
+	at("undo", undo, sizeof(undo));
+	put("ws/a.txt", "a1\n", 3);
+	put("ws/b.txt", "b1\n", 3);
+	CHECK_INT(ws_task_begin(w, 7, &cause), 0);
+	exec_tool(w, "edit", "{\"path\":\"a.txt\",\"old\":\"a1\",\"new\":\"a2\"}", &yes, &r);
+	tool_result_free(&r);
+	exec_tool(w, "edit", "{\"path\":\"a.txt\",\"old\":\"a2\",\"new\":\"a3\"}", &yes, &r);
+	tool_result_free(&r);
+	exec_tool(w, "edit", "{\"path\":\"b.txt\",\"old\":\"b1\",\"new\":\"b2\"}", &yes, &r);
+	tool_result_free(&r);
+	exec_tool(w, "write", "{\"path\":\"made/c.txt\",\"content\":\"c\\n\"}", &yes, &r);
+	tool_result_free(&r);
+	/* the user changes b.txt after the task */
+	put("ws/b.txt", "b-user\n", 7);
+	CHECK_INT(ws_undo(undo, real, &report, &cause), 1);
+	CHECK_STR(report, "restored a.txt\nkept b.txt: changed since the task\nremoved made/c.txt\n");
+	free(report);
+	report = NULL;
+	data = get("ws/a.txt");
+	CHECK_STR(data, "a1\n");
+	free(data);
+	data = get("ws/b.txt");
+	CHECK_STR(data, "b-user\n");
+	free(data);
+	data = get("ws/made/c.txt");
+	CHECK(data == NULL);
+	/* put back what the task wrote: now it can be undone */
+	put("ws/b.txt", "b2\n", 3);
+	CHECK_INT(ws_undo(undo, real, &report, &cause), 0);
+	CHECK_STR(report, "restored b.txt\n");
+	free(report);
+	data = get("ws/b.txt");
+	CHECK_STR(data, "b1\n");
+	free(data);
+	CHECK_INT(ws_undo(undo, real, &report, &cause), -1);
+	CHECK(cause != NULL && strstr(cause, "nothing to undo") != NULL);
+	free(cause);
+	free(yes.preview);
+	free(real);
+	ws_close(w);
+}
+
+/* The other end of the terminal: answer each question with the next key of keys, then check what was shown. */
+static int
+pty_user(int master, const char *keys, const char *want)
+{
+	char out[8192];
+	size_t len = 0;
+	ssize_t n;
+	const char *seen = out;
+
+	alarm(10);
+	out[0] = '\0';
+	while (len + 1 < sizeof(out) && (n = read(master, out + len, sizeof(out) - 1 - len)) > 0) {
+		len += (size_t)n;
+		out[len] = '\0';
+		while (*keys != '\0' && (seen = strstr(seen, "[d]iff ")) != NULL) {
+			seen += 7;
+			if (write(master, keys++, 1) != 1)
+				return 1;
+		}
+		if (seen == NULL)
+			seen = out;
+		if (*keys == '\0' && strstr(out, want) != NULL)
+			return 0;
+	}
+	fprintf(stderr, "the terminal showed: %s\n", out);
+	return 1;
+}
+
+/* Ask on a pseudo-terminal answered with keys; the answer, and whether the screen held want. */
+static enum tool_answer
+ask_on_pty(const char *tool, const char *preview, const char *keys, const char *want, bool *shown)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY), slave, st = -1;
+	enum tool_answer a;
+	char name[128];
+	pid_t pid;
+
+	if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0 ||
+	    ptsname_r(master, name, sizeof(name)) != 0 || (slave = open(name, O_RDWR | O_NOCTTY)) < 0)
+		abort();
+	if ((pid = fork()) == 0)
+		_exit(pty_user(master, keys, want));
+	a = tools_ask_tty(name, tool, preview);
+	waitpid(pid, &st, 0);
+	*shown = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	close(slave);
+	close(master);
+	return a;
+}
+
+static void
+test_ask_on_terminal(void)
+{
+	const char *diff = "--- a/src/x.c\n+++ b/src/x.c\n@@ -1 +1 @@\n-old\n+new\n";
+	bool shown = false;
+
+	CHECK_INT(ask_on_pty("edit", diff, "dy", "-old\r\n+new\r\n\r\nllm: edit src/x.c "
+	    "(+1 \u22121)\r\nallow? [y]es [n]o [a]lways for edit in this task [d]iff yes", &shown), TOOL_YES);
+	CHECK(shown);
+	CHECK_INT(ask_on_pty("edit", diff, "n", "llm: edit src/x.c (+1 \u22121)\r\nallow? "
+	    "[y]es [n]o [a]lways for edit in this task [d]iff no", &shown), TOOL_NO);
+	CHECK(shown);
+	CHECK_INT(ask_on_pty("run", "make test", "a", "llm: run: make test\r\n", &shown),
+	    TOOL_ALWAYS);
+	CHECK(shown);
+	/* any other key is no */
+	CHECK_INT(ask_on_pty("run", "rm -rf build", "\r", "no", &shown), TOOL_NO);
+	CHECK(shown);
+	/* not a terminal: no */
+	CHECK_INT(tools_ask_tty("/dev/null", "run", "true"), TOOL_NO);
+}
+
+/* The next line of s at *p (its newline included), or NULL at the end; its length in *n. */
+static const char *
+next_line(const char **p, size_t *n)
+{
+	const char *s = *p, *nl;
+
+	if (*s == '\0')
+		return NULL;
+	nl = strchr(s, '\n');
+	*n = nl != NULL ? (size_t)(nl - s) + 1 : strlen(s);
+	*p = s + *n;
+	return s;
+}
+
+/* Apply the unified diff d to old as patch(1) would; NULL when it does not apply. */
+static char *
+apply_diff(const char *old, const char *d)
+{
+	struct buf out;
+	const char *o = old, *l, *ol;
+	size_t n, on;
+	long at = 1, start, cnt, start2, cnt2;
+	char last = ' ';
+
+	buf_init(&out, 0);
+	next_line(&d, &n);
+	next_line(&d, &n);
+	while ((l = next_line(&d, &n)) != NULL) {
+		if (sscanf(l, "@@ -%ld,%ld +%ld,%ld @@", &start, &cnt, &start2, &cnt2) == 4) {
+			for (start += cnt == 0; at < start && (ol = next_line(&o, &on)); at++)
+				buf_add(&out, ol, on);
+		} else if (*l == '\\') {
+			/* the line before has no newline: in the new text if it was kept or added */
+			if (last != '-' && out.len > 0 && out.data[out.len - 1] == '\n')
+				out.data[--out.len] = '\0';
+		} else if (*l == '+') {
+			buf_add(&out, l + 1, n - 1);
+		} else if ((ol = next_line(&o, &on)) == NULL ||
+		    on - (ol[on - 1] == '\n') != n - 2 || memcmp(ol, l + 1, n - 2) != 0) {
+			buf_done(&out);
+			return NULL;
+		} else {
+			at++;
+			if (*l == ' ')
+				buf_add(&out, l + 1, n - 1);
+		}
+		last = *l;
+	}
+	while ((ol = next_line(&o, &on)) != NULL)
+		buf_add(&out, ol, on);
+	return buf_detach(&out);
+}
+
+/* The length of the longest common subsequence of the lines of x and y. */
+static int
+lcs(const char *x, const char *y)
+{
+	const char *xs[64], *ys[64], *p;
+	size_t xl[64], yl[64], nx = 0, ny = 0, n, i, j;
+	int t[65][65] = { { 0 } };
+
+	for (p = x; nx < 64 && (xs[nx] = next_line(&p, &n)) != NULL; nx++)
+		xl[nx] = n;
+	for (p = y; ny < 64 && (ys[ny] = next_line(&p, &n)) != NULL; ny++)
+		yl[ny] = n;
+	for (i = 1; i <= nx; i++)
+		for (j = 1; j <= ny; j++)
+			t[i][j] = xl[i - 1] == yl[j - 1] && memcmp(xs[i - 1], ys[j - 1], xl[i - 1]) == 0 ?
+			    t[i - 1][j - 1] + 1 : t[i - 1][j] > t[i][j - 1] ? t[i - 1][j] : t[i][j - 1];
+	return t[nx][ny];
+}
+
+static int
+count_lines(const char *s)
+{
+	size_t n = strlen(s), i;
+	int c = 0;
+
+	for (i = 0; i < n; i++)
+		c += s[i] == '\n';
+	return c + (n > 0 && s[n - 1] != '\n');
+}
+
+/* A random text of up to 40 lines over a few words, sometimes without a last newline. */
+static char *
+random_text(unsigned *seed)
+{
+	static const char *const words[] = { "a", "b", "c", "d", "int x;", "}" };
+	struct buf b;
+	int n = (int)(rand_r(seed) % 41), i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < n; i++)
+		buf_addf(&b, "%s\n", words[rand_r(seed) % 6]);
+	if (b.len > 0 && rand_r(seed) % 4 == 0)
+		b.data[--b.len] = '\0';
+	return buf_detach(&b);
+}
+
+static void
+test_diff_shortest_and_applies(void)
+{
+	unsigned seed = 17;
+	int i, added, removed, bad = 0;
+
+	for (i = 0; i < 500 && !bad; i++) {
+		char *x = random_text(&seed), *y = random_text(&seed), *d, *back;
+		int common = lcs(x, y);
+
+		d = tools_diff("f", x, strlen(x), y, strlen(y), &added, &removed);
+		back = apply_diff(x, d);
+		if (back == NULL || strcmp(back, y) != 0 || added != count_lines(y) - common ||
+		    removed != count_lines(x) - common) {
+			fprintf(stderr, "old:\n%s\nnew:\n%s\ndiff:\n%s\n+%d -%d, lcs %d\n", x, y, d,
+			    added, removed, common);
+			bad = 1;
+		}
+		free(back);
+		free(d);
+		free(x);
+		free(y);
+	}
+	CHECK(!bad);
+}
+
+/* Two changes far apart are two hunks, as diff -u makes them. */
+static void
+test_diff_hunks(void)
+{
+	const char *x = "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n";
+	const char *y = "1\nTWO\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n";
+	int added, removed;
+	char *d = tools_diff("n.txt", x, strlen(x), y, strlen(y), &added, &removed);
+
+	CHECK_STR(d, "--- a/n.txt\n+++ b/n.txt\n@@ -1,5 +1,5 @@\n 1\n-2\n+TWO\n 3\n 4\n 5\n"
+	    "@@ -10,3 +10,4 @@\n 10\n 11\n 12\n+13\n");
+	CHECK_INT(added, 2);
+	CHECK_INT(removed, 1);
+	free(d);
+}
+
+/* Past the differences it searches, the middle is one change, still a correct diff. */
+static void
+test_diff_large(void)
+{
+	struct buf x, y;
+	int added, removed, i;
+	char *d, *back;
+
+	buf_init(&x, 0);
+	buf_init(&y, 0);
+	for (i = 0; i < 1500; i++) {
+		buf_addf(&x, "old %d\n", i);
+		buf_addf(&y, "%s %d\n", i % 2 ? "old" : "new", i);
+	}
+	d = tools_diff("big", x.data, x.len, y.data, y.len, &added, &removed);
+	back = apply_diff(x.data, d);
+	CHECK_STR(back, y.data);
+	CHECK_INT(added, 1499);
+	CHECK_INT(removed, 1499);
+	free(back);
+	free(d);
+	buf_done(&x);
+	buf_done(&y);
+}
+
+static void
+cleanup(void)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", base);
+}
+
+int
+main(void)
+{
+	/* the commands run here are not sub-makes of the make running the tests */
+	unsetenv("MAKEFLAGS");
+	unsetenv("MFLAGS");
+	unsetenv("MAKELEVEL");
+	setup();
+	RUN(test_definitions_small);
+	RUN(test_root_is_git_top);
+	RUN(test_confinement);
+	RUN(test_secret_allowed_by_name);
+	RUN(test_read_lines);
+	RUN(test_list_gitignore);
+	RUN(test_search);
+	RUN(test_edit_once);
+	RUN(test_write_and_always);
+	RUN(test_bad_calls);
+	RUN(test_run_basics);
+	RUN(test_run_allow_run);
+	RUN(test_run_huge_output);
+	RUN(test_run_timeout_kills_group);
+	RUN(test_run_endless_output_times_out);
+	RUN(test_run_cancel_kills_group);
+	RUN(test_undo);
+	RUN(test_ask_on_terminal);
+	RUN(test_diff_hunks);
+	RUN(test_diff_shortest_and_applies);
+	RUN(test_diff_large);
+	cleanup();
+	UNIT_EXIT();
+}
