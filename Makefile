@@ -25,9 +25,10 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # and libcurl with its TLS, Kerberos, LDAP and HTTP/2 libraries when the first
 # request is made (src/curl_load.c), so that a command which sends nothing
 # pays for neither; libpq only when a team ledger (PostgreSQL) is configured
-# (src/ledger_pg.c), so a single user's llm runs without it installed. Their headers are still used at build time. With
-# LAZY_LOAD=no both are linked as well, so they appear in the binary's
-# NEEDED entries (what dpkg-shlibdeps and ldd see) and are loaded at start-up;
+# (src/ledger_pg.c), so a single user's llm runs without it installed.
+# Their headers are still used at build time. With LAZY_LOAD=no all three
+# are linked as well, so they appear in the binary's NEEDED entries (what
+# dpkg-shlibdeps and ldd see) and are loaded at start-up;
 # the dlopen calls then find the copy already loaded. The code still looks
 # each function up through dlsym: removing that indirection would be a code
 # change, not a build switch.
