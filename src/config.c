@@ -85,6 +85,14 @@ static const struct key git_keys[] = {
 	LLM_KEY("max_tokens", K_LONG, git_max_tokens),
 };
 
+static const struct key ledger_keys[] = {
+	LLM_KEY("database", K_STR, ledger_database),
+	LLM_KEY("team", K_STR, ledger_team),
+	LLM_KEY("user", K_STR, ledger_user),
+	LLM_KEY("timezone", K_STR, ledger_timezone),
+	LLM_KEY("offline_allowance", K_USD, ledger_offline_allowance),
+};
+
 #define PROV_KEY(n, t, f) { .name = n, .type = t, .off = offsetof(struct provider_conf, f) }
 static const struct key provider_keys[] = {
 	PROV_KEY("api", K_API, api),
@@ -343,6 +351,35 @@ tier_section(struct parse *p, const char *tname, const char *name, const char *v
 	tc->line = p->line;
 }
 
+/* Whether a libpq connection string (URI or key = value form) holds a password. */
+static bool
+config_has_password(const char *s)
+{
+	const char *a, *end, *at, *q;
+
+	if (str_startswith(s, "postgresql://") || str_startswith(s, "postgres://")) {
+		a = strstr(s, "://") + 3;
+		end = a + strcspn(a, "/?");
+		for (at = NULL, q = a; q < end; q++)
+			if (*q == '@')
+				at = q;
+		if (at != NULL && memchr(a, ':', (size_t)(at - a)) != NULL)
+			return true;
+		for (q = strchr(end, '?'); q != NULL; q = strchr(q + 1, '&'))
+			if (str_startswith(q + 1, "password="))
+				return true;
+		return false;
+	}
+	for (q = s; (q = strstr(q, "password")) != NULL; q += 8) {
+		a = q + 8;
+		while (*a == ' ' || *a == '\t')
+			a++;
+		if (*a == '=' && (q == s || q[-1] == ' ' || q[-1] == '\t'))
+			return true;
+	}
+	return false;
+}
+
 static int
 on_key(void *user, const char *section, const char *name, const char *value)
 {
@@ -354,6 +391,13 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		known = set_from_table(p, llm_keys, ARRAY_SIZE(llm_keys), cfg, name, value);
 	else if (strcmp(section, "git") == 0)
 		known = set_from_table(p, git_keys, ARRAY_SIZE(git_keys), cfg, name, value);
+	else if (strcmp(section, "ledger") == 0) {
+		known = set_from_table(p, ledger_keys, ARRAY_SIZE(ledger_keys), cfg, name, value);
+		if (strcmp(name, "database") == 0 && config_has_password(value))
+			perr(p, "[ledger]: database: a password does not belong in config.ini; put it"
+			    " in ~/.pgpass (or the file PGPASSFILE names), in PGPASSWORD, or in the"
+			    " keyring (llm keys set ledger), and leave it out of the URL");
+	}
 	else if (str_startswith(section, "provider.") && section[9] != '\0')
 		known = set_from_table(p, provider_keys, ARRAY_SIZE(provider_keys),
 		    provider_get(cfg, section + 9), name, value);
@@ -367,7 +411,8 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		keys_add(cfg, name, value);
 		return 1;
 	} else {
-		perr(p, "unknown section [%s] (known: llm, tier.*, provider.*, model.*, git, keys)",
+		perr(p, "unknown section [%s] (known: llm, tier.*, provider.*, model.*, git, keys,"
+		    " ledger)",
 		    section);
 		return 1;
 	}
@@ -423,6 +468,20 @@ xdg_dir(const char *own, const char *xdg, const char *fallback)
 	return xstrfmt("%s/%s/llm", strcmp(home, "/") == 0 ? "" : home, fallback);
 }
 
+/* The login name, labelling the team ledger's rows unless [ledger] user says otherwise. */
+static void
+config_default_user(struct config *cfg)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	const char *u = getenv("LOGNAME");
+
+	if (u == NULL || *u == '\0')
+		u = getenv("USER");
+	if ((u == NULL || *u == '\0') && pw != NULL)
+		u = pw->pw_name;
+	cfg->ledger_user = xstrdup(u != NULL && *u != '\0' ? u : "unknown");
+}
+
 static void
 config_defaults(struct config *cfg)
 {
@@ -443,6 +502,10 @@ config_defaults(struct config *cfg)
 	cfg->git_tier = TIER_CHEAP;
 	cfg->git_timeout = 20;
 	cfg->git_max_tokens = 6000;
+	cfg->ledger_team = xstrdup("default");
+	cfg->ledger_timezone = xstrdup("UTC");
+	cfg->ledger_offline_allowance = 1000000000000;     /* $1 */
+	config_default_user(cfg);
 	for (i = 0; i < ARRAY_SIZE(builtin_providers); i++) {
 		struct provider_conf *pc = provider_get(cfg, builtin_providers[i].name);
 
@@ -520,6 +583,7 @@ int
 config_load(struct config *cfg, char **cause)
 {
 	struct parse p = { .cfg = cfg, .line = 0 };
+	const char *env;
 	int rc;
 
 	config_defaults(cfg);
@@ -540,6 +604,12 @@ config_load(struct config *cfg, char **cause)
 		else if (rc < 0)
 			buf_addf(&p.errors, "%s: cannot read\n", cfg->path);
 	}
+	/* The environment may hold a password: it is no file. */
+	if ((env = getenv("LLM_DATABASE")) != NULL && *env != '\0') {
+		free(cfg->ledger_database);
+		cfg->ledger_database = xstrdup(env);
+		cfg->ledger_database_env = true;
+	}
 	config_validate(&p);
 	check_model_words(&p);
 	if (p.errors.len == 0) {
@@ -556,6 +626,11 @@ void
 config_done(struct config *cfg)
 {
 	size_t i;
+
+	free(cfg->ledger_database);
+	free(cfg->ledger_team);
+	free(cfg->ledger_user);
+	free(cfg->ledger_timezone);
 
 	for (i = 0; i < cfg->nproviders; i++) {
 		free(cfg->providers[i].name);
@@ -639,6 +714,16 @@ config_dump(const struct config *cfg, FILE *f)
 	    budget_action_str(cfg->budget_action), cfg->escalate ? "yes" : "no", cfg->theme);
 	fprintf(f, "max_tokens = %ld\ntimeout = %ld\ndeadline = %ld\nmax_reply = %ld\n",
 	    cfg->max_tokens, cfg->timeout, cfg->deadline, cfg->max_reply);
+	if (cfg->ledger_database != NULL) {
+		/* From the environment it may hold a password: not shown. */
+		fprintf(f, "\n[ledger]\ndatabase = %s\nteam = %s\nuser = %s\ntimezone = %s\n",
+		    cfg->ledger_database_env ? "(from LLM_DATABASE)" : cfg->ledger_database,
+		    cfg->ledger_team ? cfg->ledger_team : "", cfg->ledger_user ? cfg->ledger_user : "",
+		    cfg->ledger_timezone ? cfg->ledger_timezone : "");
+		fprintf(f, "offline_allowance = %" PRId64 ".%02" PRId64 "\n",
+		    cfg->ledger_offline_allowance / 1000000000000,
+		    cfg->ledger_offline_allowance / 10000000000 % 100);
+	}
 	for (i = 0; i < TIER_COUNT; i++) {
 		if (cfg->tiers[i].n == 0)
 			continue;
