@@ -25,7 +25,8 @@
 #define PQ_SYMS(X) \
 	X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQexecParams) \
 	X(PQexec) X(PQresultStatus) X(PQresultErrorMessage) X(PQntuples) X(PQgetvalue) \
-	X(PQgetisnull) X(PQclear) X(PQconnectionNeedsPassword)
+	X(PQgetisnull) X(PQclear) X(PQconnectionNeedsPassword) X(PQresultErrorField) \
+	X(PQsetNoticeProcessor)
 #define PQ_PTR(name) __typeof__(name) *name;
 static struct {
 	PQ_SYMS(PQ_PTR)
@@ -216,6 +217,14 @@ pg_version(struct ledger_pg *p, char **cause)
 
 static int pg_flush_outbox(struct ledger_pg *p, char **cause);
 
+/* Drop the server's notices: llm says what went wrong itself. */
+static void
+pg_quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 /*
  * Connect if not connected: 0; -1 with p->down and *cause when unreachable;
  * -2 with *cause when the schema is newer than this llm's.
@@ -240,6 +249,8 @@ pg_connect(struct ledger_pg *p, char **cause)
 		return -1;
 	}
 	p->down = false;
+	/* The server's notices (a shutdown's warning) would reach the terminal raw. */
+	pq.PQsetNoticeProcessor(p->conn, pg_quiet, NULL);
 	p->version = pg_version(p, cause);
 	if (p->version > LEDGER_PG_VERSION) {
 		free(cause ? *cause : NULL);
@@ -266,6 +277,21 @@ pg_drop(struct ledger_pg *p)
 }
 
 /*
+ * Whether failed result r means the database went away rather than an error
+ * in SQL: the connection is down, or the error is a connection failure (class
+ * 08), a shutdown (class 57), or has no SQLSTATE (libpq's own, as when the
+ * server closed the connection).
+ */
+static bool
+pg_lost(struct ledger_pg *p, const PGresult *r)
+{
+	const char *state = r != NULL ? pq.PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+
+	return pq.PQstatus(p->conn) != CONNECTION_OK || state == NULL ||
+	    strncmp(state, "08", 2) == 0 || strncmp(state, "57", 2) == 0;
+}
+
+/*
  * Run sql with a's parameters: the result (the caller clears it), or NULL with
  * *cause; p->down tells an unreachable database from an error in SQL.
  */
@@ -288,7 +314,7 @@ pg_call(struct ledger_pg *p, const char *what, const char *sql, const struct pg_
 	s = pq.PQresultStatus(r);
 	if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK)
 		return r;
-	if (pq.PQstatus(p->conn) != CONNECTION_OK) {
+	if (pg_lost(p, r)) {
 		pg_cause(cause, "unreachable", pq.PQerrorMessage(p->conn));
 		pg_drop(p);
 	} else {
