@@ -54,6 +54,7 @@ complete -c llm -n '__llm_at 0' -a usage -d 'spend report'
 complete -c llm -n '__llm_at 0' -a logs -d 'recent conversations and messages'
 complete -c llm -n '__llm_at 0' -a keys -d 'keys in the OS keyring: set, list, rm, check'
 complete -c llm -n '__llm_at 0' -a git -d 'install-hook, uninstall-hook, commit-msg'
+complete -c llm -n '__llm_at 0' -a ledger -d "init: create or upgrade the ledger's schema"
 complete -c llm -n '__llm_at 0' -a config -d 'path, show, check'
 complete -c llm -n '__llm_at 0' -a help -d 'print the help'
 complete -c llm -n '__llm_at 0' -a version -d 'print the version'
@@ -86,6 +87,7 @@ complete -c llm -n '__llm_at 1 git' -a '(__llm_words sub git)'
 complete -c llm -n '__llm_at 2 git install-hook' -l force -d "replace a hook that is not llm's"
 complete -c llm -n '__llm_at 2 git commit-msg' -F
 complete -c llm -n '__llm_at 1 config' -a '(__llm_words sub config)'
+complete -c llm -n '__llm_at 1 ledger' -a '(__llm_words sub ledger)'
 complete -c llm -n '__llm_at 1 usage' -l month -x -d 'the month, YYYY-MM'
 complete -c llm -n '__llm_at 1 usage' -l by -x -a '(__llm_words by)' -d 'group by'
 complete -c llm -n '__llm_at 1 logs' -s n -l count -x -d 'how many'

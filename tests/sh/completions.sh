@@ -27,7 +27,7 @@ for p in openai anthropic gemini deepseek openrouter groq mistral together firew
 done
 run_llm __complete commands
 check_eq "__complete commands" "$OUT" \
-    "$(lines chat route models budget usage logs keys git config help version)"
+    "$(lines chat route models budget usage logs keys git ledger config help version)"
 COMMANDS=$OUT
 run_llm __complete sub keys
 check_eq "__complete sub keys" "$OUT" "$(lines set list rm check)"
@@ -79,7 +79,7 @@ check_eq "bash: route's own options" "$(bash_complete llm route --m)" "--model
 --max-tokens
 --max-cost"
 check_eq "bash: options" "$(bash_complete llm --ti)" "--tier"
-check_eq "bash: usage --by" "$(bash_complete llm usage --by '')" "$(lines day model tier)"
+check_eq "bash: usage --by" "$(bash_complete llm usage --by '')" "$(lines day model tier user team)"
 check_eq "bash: a prompt's words are not commands" "$(bash_complete llm explain '')" ""
 : >"$T/file-one.txt"
 : >"$T/file-two.txt"
