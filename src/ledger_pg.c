@@ -178,12 +178,15 @@ pg_dial(const struct ledger_pg *p)
 	const char *k[] = { "connect_timeout", "application_name", "dbname", NULL, NULL };
 	const char *v[] = { PG_CONNECT_TIMEOUT, "llm", p->t->database, NULL, NULL };
 	PGconn *c = pq.PQconnectdbParams(k, v, 1);
-	char *pw = NULL;
+	char *pw = NULL, *why = NULL;
 
 	if (c == NULL || pq.PQstatus(c) == CONNECTION_OK || !pq.PQconnectionNeedsPassword(c))
 		return c;
-	if (keyring_get(PG_KEYRING_NAME, &pw, NULL) != 0 || pw == NULL)
+	/* No key there (or no keyring) is no error: libpq's own message says what is missing. */
+	if (keyring_get(PG_KEYRING_NAME, &pw, &why) != 0 || pw == NULL) {
+		free(why);
 		return c;
+	}
 	pq.PQfinish(c);
 	k[3] = "password";
 	v[3] = pw;
