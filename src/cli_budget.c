@@ -435,7 +435,7 @@ micro_str(int64_t micro, char *out, size_t n)
 
 /* Set the team's budget, or user's, in the team's ledger. */
 static int
-budget_set_team(struct cli *cli, const char *user, int64_t micro)
+budget_set_team(struct cli *cli, const char *user, int64_t pico)
 {
 	struct ledger *l;
 	char shown[48], *cause = NULL;
@@ -447,20 +447,20 @@ budget_set_team(struct cli *cli, const char *user, int64_t micro)
 		return EXIT_USAGE;
 	}
 	if ((l = cli_ledger_open(cli, &cause)) == NULL ||
-	    ledger_pg_set_budget(ledger_pg(l), user, micro * PICO_PER_MICRO, &cause) < 0) {
+	    ledger_pg_set_budget(ledger_pg(l), user, pico, &cause) < 0) {
 		fprintf(stderr, "llm: budget: %s\n", cause);
 		free(cause);
 		ledger_close(l);
 		return EXIT_USAGE;
 	}
 	ledger_close(l);
-	pricing_format(micro * PICO_PER_MICRO, false, shown, sizeof shown);
+	pricing_format(pico, false, shown, sizeof shown);
 	if (user != NULL)
 		printf("%s's monthly budget %s in team \"%s\"%s\n", user, shown, ledger_team()->team,
-		    micro == 0 ? " (none: the team's applies)" : "");
+		    pico == 0 ? " (none: the team's applies)" : "");
 	else
 		printf("team \"%s\" monthly budget %s%s\n", ledger_team()->team, shown,
-		    micro == 0 ? " (none)" : "");
+		    pico == 0 ? " (none)" : "");
 	return rc;
 }
 
@@ -472,14 +472,14 @@ budget_set(struct cli *cli, const char *arg, const char *user)
 
 	if (*arg == '$')
 		arg++;
+	/* In the team's database the budget is pico-dollars, as config.ini's budget is. */
+	if ((user != NULL || ledger_team() != NULL) && str_to_fixed(arg, 12, &micro))
+		return budget_set_team(cli, user, micro);
 	if (!str_to_fixed(arg, 6, &micro) || micro > INT64_MAX / PICO_PER_MICRO) {
 		fprintf(stderr, "llm: budget: expected an amount in dollars such as 50 or 12.5,"
 		    " got '%s'\n", arg);
 		return EXIT_USAGE;
 	}
-	/* A team's budgets live in its ledger, where every machine reads them. */
-	if (user != NULL || ledger_team() != NULL)
-		return budget_set_team(cli, user, micro);
 	micro_str(micro, value, sizeof value);
 	if (budget_save(&cli->cfg, value, &cause) < 0) {
 		fprintf(stderr, "llm: budget: %s\n", cause);
