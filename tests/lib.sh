@@ -142,6 +142,7 @@ t_ledger_sql() {
 	elif [ "$1" = "pragma integrity_check" ]; then
 		echo ok
 	else
+		# shellcheck disable=SC2086 # three words: socket directory, port, bin directory
 		set -- "$1" $T_TEAM_PG
 		"$4/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$LLM_DATABASE" \
 		    -c "SET search_path = llm" -c "$1"
@@ -170,8 +171,9 @@ t_budget() {
 # tests/pg_lib.sh; tests/sh/team_suite.sh sets it), put this test's ledger in a
 # database of its own there: LLM_DATABASE points at it, its schema made.
 t_team_db() {
+	# shellcheck disable=SC2086 # three words: socket directory, port, bin directory
 	set -- $T_TEAM_PG
-	_db="t$(basename "$T" | tr -dc 'a-zA-Z0-9' | tr 'A-Z' 'a-z')"
+	_db="t$(basename "$T" | tr -dc 'a-zA-Z0-9' | tr '[:upper:]' '[:lower:]')"
 	"$3/createdb" -h "$1" -p "$2" -U llm "$_db" || {
 		echo "not ok - t_team_db: createdb $_db"
 		exit 1

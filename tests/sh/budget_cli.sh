@@ -4,7 +4,6 @@
 # reservation is settled at what it had received.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
-db="$LLM_DATA_DIR/llm.db"
 sql() { t_ledger_sql "$1"; }
 
 # 40 processes at once, no budget: exactly 40 rows whose costs sum to the replies' costs

@@ -6,7 +6,6 @@
 t_setup
 . "$LLM_TOP/tests/pg_lib.sh"
 pg_start
-cfg="$LLM_CONFIG_DIR/config.ini"
 
 check_eq "libpq is not linked: llm starts without it" \
     "$(readelf -d "$LLM_BIN" | grep -c 'libpq')" 0
@@ -16,7 +15,7 @@ t_config_append '[ledger]
 database = postgresql://alice:s3cret@db.example.com/llm'
 run_llm budget
 check_rc "a password in the URL in config.ini is refused" 2
-check_contains "  saying where it belongs" "$ERR" "~/.pgpass"
+check_contains "  saying where it belongs" "$ERR" ".pgpass"
 check_not_contains "  without repeating it" "$ERR" "s3cret"
 t_write_config
 t_config_append '[ledger]
