@@ -85,6 +85,16 @@ check_contains "  names the team" "$OUT" "tz"
 run_llm usage --by colour
 check_contains "usage --by names the choices" "$ERR" "user or team"
 
+# The full-screen client's meter shows the team's month and the user's share.
+psql_q "update llm.teams set budget_pico = 50000000000000 where team = 'tz';
+    insert into llm.user_budgets values ('tz', 'zoe', 5000000000000)" >/dev/null
+printf ':wait-idle\n:dump-screen %s\n' "$T/tui.txt" >"$T/tui.s"
+timeout -k 5 60 "$LLM_BIN" chat --headless "$T/tui.s" --size 120x20 >"$T/tui.out" 2>&1
+check_eq "the client runs on the team ledger" "$?" 0
+check_contains "its meter holds the team's budget" "$(cat "$T/tui.txt")" 'of $50.00'
+check_contains "  and the user's share of it" "$(cat "$T/tui.txt")" 'you $0.'
+check_contains "  against the user's own budget" "$(cat "$T/tui.txt")" 'of $5.00'
+
 # A schema newer than this llm's is refused, by init and by every command.
 psql_q "update llm.meta set value = '99' where key = 'version'" >/dev/null
 run_llm ledger init
