@@ -66,7 +66,7 @@ main(void)
 	static int64_t redraw[RUNS], scroll[RUNS];
 	char dir[] = "/tmp/llm-tui-bench-XXXXXX";
 	struct tui_opts o = { .tier = TIER_AUTO, .width = 100, .height = 30 };
-	struct cli cli;
+	struct app cli;
 	struct tui *t;
 	struct tui_msg *m;
 	char *cause = NULL, *sub, *s;

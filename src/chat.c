@@ -8,7 +8,6 @@
 
 #include "buf.h"
 #include "chat_priv.h"
-#include "cli.h"
 #include "cred.h"
 #include "http.h"
 #include "ledger.h"
@@ -221,7 +220,7 @@ note(struct chat *c, const char *fmt, ...)
 }
 
 static void
-fail(struct chat *c, int status, const char *fmt, ...)
+fail(struct chat *c, enum chat_status status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -258,9 +257,9 @@ log_budget(const char *verdict, const struct model *m, int64_t worst, const stru
 /*
  * The team's ledger is unreachable (rc from ledger_reserve, cause its reason):
  * under block it refuses; else the request went on within the offline allowance
- * (0), or would pass it. EXIT_BUDGET when refused.
+ * (0), or would pass it. CHAT_BUDGET when refused.
  */
-static int
+static enum chat_status
 reserve_offline(struct chat *c, const struct model *m, int rc, int64_t worst,
     const struct meter *mt, char *cause, bool quiet)
 {
@@ -271,25 +270,25 @@ reserve_offline(struct chat *c, const struct model *m, int rc, int64_t worst,
 	money(mt->spent + mt->reserved, false, b, sizeof b);
 	money(mt->limit, false, d, sizeof d);
 	if (rc == LEDGER_UNREACHABLE && !quiet)
-		fail(c, EXIT_BUDGET, "budget: team ledger unreachable, and budget_action = block"
+		fail(c, CHAT_BUDGET, "budget: team ledger unreachable, and budget_action = block"
 		    " refuses until it is back (%s)", cause ? cause : "no reason given");
 	else if (rc == LEDGER_OVER_BUDGET && !quiet)
-		fail(c, EXIT_BUDGET, "budget: team ledger unreachable, and the worst case %s on %s"
+		fail(c, CHAT_BUDGET, "budget: team ledger unreachable, and the worst case %s on %s"
 		    " would pass the offline allowance (%s used of %s)", worst < 0 ? "unknown" : a,
 		    m->name, b, d);
 	else if (rc == LEDGER_RESERVED)
 		note(c, "warning: team ledger unreachable: going on within the offline allowance"
 		    " (%s used of %s); the row is sent when it is back", b, d);
 	free(cause);
-	return rc == LEDGER_RESERVED ? 0 : EXIT_BUDGET;
+	return rc == LEDGER_RESERVED ? CHAT_OK : CHAT_BUDGET;
 }
 
 /*
  * Reserve the worst case of model m under the budget. Returns 0 reserved,
- * EXIT_BUDGET refused (with the figures in turn.error), EXIT_PROVIDER on a
+ * CHAT_BUDGET refused (with the figures in turn.error), CHAT_PROVIDER on a
  * database error.
  */
-static int
+static enum chat_status
 reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_route *r,
     int64_t worst, bool quiet)
 {
@@ -320,9 +319,9 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 	    &cause);
 	if (rc < 0) {
 		/* a local database failure, not the provider's: the setup must be fixed */
-		fail(c, EXIT_USAGE, "ledger: %s", cause ? cause : "database error");
+		fail(c, CHAT_USAGE, "ledger: %s", cause ? cause : "database error");
 		free(cause);
-		return EXIT_USAGE;
+		return CHAT_USAGE;
 	}
 	if (rc == LEDGER_UNREACHABLE || mt.offline)
 		return reserve_offline(c, m, rc, worst, &mt, cause, quiet);
@@ -333,19 +332,19 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 			money(mt.reserved, false, b, sizeof b);
 			money(mt.limit, false, d, sizeof d);
 			if (worst < 0)
-				fail(c, EXIT_BUDGET, "budget: %s has an unknown price and %s's budget "
+				fail(c, CHAT_BUDGET, "budget: %s has an unknown price and %s's budget "
 				    "is enforced (spent %s, reserved %s of %s); pin a priced model or set "
 				    "budget_action = warn", m->name, mt.month, a, b, d);
 			else {
 				char w[32];
 
 				money(worst, false, w, sizeof w);
-				fail(c, EXIT_BUDGET, "budget: worst case %s on %s would pass %s's budget "
+				fail(c, CHAT_BUDGET, "budget: worst case %s on %s would pass %s's budget "
 				    "(spent %s, reserved %s of %s); raise it with llm budget set USD",
 				    w, m->name, mt.month, a, b, d);
 			}
 		}
-		return EXIT_BUDGET;
+		return CHAT_BUDGET;
 	}
 	if (!enforce && mt.limit > 0 && worst > 0 && mt.spent + mt.reserved > mt.limit) {
 		/* mt already holds this request's reservation: spent is what was really spent */
@@ -371,7 +370,7 @@ worst_case(struct chat *c, const struct chat_route *r, const struct model *m)
 }
 
 /* Reserve route r's worst case under the budget (chat_admit_route's fits). */
-static int
+static enum chat_status
 admit_fits(struct chat *c, const struct chat_route *r, char **cause)
 {
 	(void)cause;   /* reserve says why in the turn's error */
@@ -390,14 +389,14 @@ log_route(const struct chat_route *r)
 /*
  * Check --max-cost and the budget for the routed model (chat_preview makes
  * the same walk); under downgrade, walk down the tiers. Returns 0 with
- * c->model set, or an EXIT_* code.
+ * c->model set, or a chat_status.
  */
-static int
+static enum chat_status
 admit(struct chat *c, struct chat_route *r)
 {
 	enum tier from = r->tier;
 	char *cause = NULL;
-	int rc;
+	enum chat_status rc;
 
 	log_route(r);
 	rc = chat_admit_route(c, &c->opts, r, admit_fits, &cause);
@@ -641,16 +640,16 @@ step_send(struct chat *c)
  * A key over plain http:// can be read by anyone on the way: refuse it unless
  * the host is this machine or the provider allows it; through a proxy, say so.
  */
-static int
+static enum chat_status
 key_transport_ok(struct chat *c)
 {
 	const char *proxy;
 
 	if (http_url_plain_remote(c->pc->base_url) && !c->pc->allow_insecure) {
-		fail(c, EXIT_USAGE, "%s: base_url %s is plain http to another host: the key "
+		fail(c, CHAT_USAGE, "%s: base_url %s is plain http to another host: the key "
 		    "would cross the network unencrypted; use https://, or set allow_insecure = yes "
 		    "in [provider.%s]", c->pc->name, c->pc->base_url, c->pc->name);
-		return EXIT_USAGE;
+		return CHAT_USAGE;
 	}
 	if (http_url_plain(c->pc->base_url) && (proxy = http_url_proxy(c->pc->base_url)) != NULL)
 		note(c, "%s: the key goes unencrypted to the proxy in $%s (base_url is http://)",
@@ -658,8 +657,8 @@ key_transport_ok(struct chat *c)
 	return 0;
 }
 
-/* Begin a step on c->model: fetch the key and send. Returns 0 or an EXIT_* code. */
-static int
+/* Begin a step on c->model: fetch the key and send. Returns 0 or a chat_status. */
+static enum chat_status
 step_begin(struct chat *c, const char *why)
 {
 	enum cred_source src;
@@ -672,9 +671,9 @@ step_begin(struct chat *c, const char *why)
 	c->step_start = clock_ms();
 	c->pc = config_provider(c->cfg, c->model->provider);
 	if (c->pc == NULL) {
-		fail(c, EXIT_USAGE, "model %s names an unknown provider '%s'", c->model->name,
+		fail(c, CHAT_USAGE, "model %s names an unknown provider '%s'", c->model->name,
 		    c->model->provider);
-		return EXIT_USAGE;
+		return CHAT_USAGE;
 	}
 	c->prov = provider_for(c->pc->api);
 	c->may_escalate = c->opts.escalate && c->turn.route.mode != ROUTE_PINNED &&
@@ -682,9 +681,9 @@ step_begin(struct chat *c, const char *why)
 	c->holding = c->may_escalate;
 	/* Without libcurl no try can succeed: say so at once, before any key is read. */
 	if (http_load(&cause) != 0) {
-		fail(c, EXIT_PROVIDER, "%s", cause);
+		fail(c, CHAT_PROVIDER, "%s", cause);
 		free(cause);
-		return EXIT_PROVIDER;
+		return CHAT_PROVIDER;
 	}
 	if (c->pc->requires_key || c->pc->key_env != NULL || c->pc->key_command != NULL) {
 		rc = cred_get(c->pc, &c->key, &src, &cause);
@@ -692,12 +691,12 @@ step_begin(struct chat *c, const char *why)
 			/* every way to give a key, then why the keyring could not help */
 			msg = cred_missing_msg(c->pc);
 			if (rc == 1)
-				fail(c, EXIT_AUTH, "%s", msg);
+				fail(c, CHAT_AUTH, "%s", msg);
 			else
-				fail(c, EXIT_AUTH, "%s (%s)", msg, cause);
+				fail(c, CHAT_AUTH, "%s (%s)", msg, cause);
 			free(msg);
 			free(cause);
-			return EXIT_AUTH;
+			return CHAT_AUTH;
 		}
 	}
 	if (c->key != NULL && (rc = key_transport_ok(c)) != 0)
@@ -741,6 +740,7 @@ settle(struct chat *c, const char *status)
 	s->estimated = est;
 	s->cost = cost;
 	s->ledger_id = c->ledger_id;
+	s->status = strcmp(status, "ok") == 0 ? CHAT_OK : c->turn.status;
 	c->turn.cost = 0;
 	c->turn.estimated = false;
 	for (i = 0; i < c->turn.nsteps; i++) {
@@ -778,6 +778,23 @@ keep_answer(struct chat *c)
 }
 
 const char *
+chat_status_str(enum chat_status s)
+{
+	static const char *const names[] = {
+		[CHAT_OK] = "ok",
+		[CHAT_PROVIDER] = "provider",
+		[CHAT_USAGE] = "usage",
+		[CHAT_BUDGET] = "budget",
+		[CHAT_AUTH] = "auth",
+		[CHAT_CANCELLED] = "cancelled",
+	};
+
+	if ((unsigned)s >= sizeof names / sizeof names[0] || names[s] == NULL)
+		return "unknown";
+	return names[s];
+}
+
+const char *
 chat_finish_str(enum chat_finish f)
 {
 	static const char *const names[] = {
@@ -795,9 +812,9 @@ chat_finish_str(enum chat_finish f)
 static enum chat_finish
 finish_reason(const struct chat *c)
 {
-	if (c->turn.cancelled || c->turn.status == EXIT_INTERRUPT)
+	if (c->turn.cancelled || c->turn.status == CHAT_CANCELLED)
 		return CHAT_FINISH_CANCELLED;
-	if (c->turn.status != EXIT_OK)
+	if (c->turn.status != CHAT_OK)
 		return CHAT_FINISH_ERROR;
 	if (c->ps.stop == STOP_LENGTH)
 		return CHAT_FINISH_LENGTH;
@@ -814,7 +831,7 @@ finish(struct chat *c)
 		emit(c, c->text.data + c->emitted, c->text.len - c->emitted);
 	c->holding = false;
 	keep_answer(c);
-	if (c->turn.status == EXIT_OK || c->turn.status == EXIT_INTERRUPT)
+	if (c->turn.status == CHAT_OK || c->turn.status == CHAT_CANCELLED)
 		c->prev_tier = c->tier > c->prev_tier ? c->tier : c->prev_tier;
 	c->turn.conversation_id = c->conv_id;
 	c->turn.latency_ms = clock_ms() - c->turn.latency_ms;
@@ -911,7 +928,7 @@ classify_fault(long status, enum fault by_type)
 static void
 fail_auth(struct chat *c, const char *where, const char *text)
 {
-	fail(c, EXIT_AUTH, "%s rejected the key (%s: %s); set a new one with llm keys set %s%s%s",
+	fail(c, CHAT_AUTH, "%s rejected the key (%s: %s); set a new one with llm keys set %s%s%s",
 	    c->pc->name, where, text, c->pc->name, c->pc->key_env ? " or check $" : "",
 	    c->pc->key_env ? c->pc->key_env : "");
 }
@@ -939,10 +956,10 @@ retry_later(struct chat *c, long hint_ms, const char *why)
 }
 
 static void
-step_failed(struct chat *c, int status, const char *why)
+step_failed(struct chat *c, enum chat_status status, const char *why)
 {
 	settle(c, "error");
-	if ((status == EXIT_PROVIDER) && fallback(c, why))
+	if ((status == CHAT_PROVIDER) && fallback(c, why))
 		return;
 	finish(c);
 }
@@ -968,7 +985,7 @@ handle_http_error(struct chat *c, struct http_req *r)
 	if (f == FAULT_AUTH) {
 		fail_auth(c, why, text);
 		free(msg);
-		step_failed(c, EXIT_AUTH, why);
+		step_failed(c, CHAT_AUTH, why);
 		return;
 	}
 	if ((fault_retryable(f) || http_req_should_retry(r) == 1) &&
@@ -978,15 +995,15 @@ handle_http_error(struct chat *c, struct http_req *r)
 		return;
 	}
 	if (status == 404)
-		fail(c, EXIT_PROVIDER, "%s: model %s not found (HTTP 404: %s); check the id in "
+		fail(c, CHAT_PROVIDER, "%s: model %s not found (HTTP 404: %s); check the id in "
 		    "[model.%s] or llm models", c->pc->name, c->model->id, text, c->model->name);
 	else if (fault_retryable(f))
-		fail(c, EXIT_PROVIDER, "%s: %s after %d tries: %s; try again later or another "
+		fail(c, CHAT_PROVIDER, "%s: %s after %d tries: %s; try again later or another "
 		    "tier with -t", c->pc->name, why, c->tries + 1, text);
 	else
-		fail(c, EXIT_PROVIDER, "%s: %s: %s", c->pc->name, why, text);
+		fail(c, CHAT_PROVIDER, "%s: %s: %s", c->pc->name, why, text);
 	free(msg);
-	step_failed(c, EXIT_PROVIDER, why);
+	step_failed(c, CHAT_PROVIDER, why);
 }
 
 /* An error event inside a 200 reply: classified as the same error sent as HTTP would be. */
@@ -1000,15 +1017,15 @@ handle_error_event(struct chat *c)
 	snprintf(why, sizeof why, "%s in the reply", fault_str(f));
 	if (f == FAULT_AUTH) {
 		fail_auth(c, "in the reply", text);
-		step_failed(c, EXIT_AUTH, why);
+		step_failed(c, CHAT_AUTH, why);
 		return;
 	}
 	/* nothing shown yet: the same step again, as after a 429 or a 503 */
 	if (fault_retryable(f) && retry_later(c, -1, why))
 		return;
-	fail(c, EXIT_PROVIDER, "%s: error during the reply: %s%s", c->pc->name, text,
+	fail(c, CHAT_PROVIDER, "%s: error during the reply: %s%s", c->pc->name, text,
 	    c->text.len ? " (the partial answer was kept)" : "");
-	step_failed(c, EXIT_PROVIDER, "error event");
+	step_failed(c, CHAT_PROVIDER, "error event");
 }
 
 /* A 2xx response has ended: see whether it was whole. */
@@ -1033,16 +1050,16 @@ handle_reply(struct chat *c, enum http_result res)
 			c->ps.done = true;
 	}
 	if (c->too_large) {
-		fail(c, EXIT_PROVIDER, "%s: the reply passed %ld MiB (max_reply); stopped%s",
+		fail(c, CHAT_PROVIDER, "%s: the reply passed %ld MiB (max_reply); stopped%s",
 		    c->pc->name, c->cfg->max_reply,
 		    c->text.len ? " (the partial answer was kept)" : "");
-		step_failed(c, EXIT_PROVIDER, "reply too large");
+		step_failed(c, CHAT_PROVIDER, "reply too large");
 		return;
 	}
 	if (c->line_too_long) {
-		fail(c, EXIT_PROVIDER, "%s: a line of the reply is over %u MiB; giving up",
+		fail(c, CHAT_PROVIDER, "%s: a line of the reply is over %u MiB; giving up",
 		    c->pc->name, (c->opts.stream ? STREAM_LINE_MAX : BODY_MAX) >> 20);
-		step_failed(c, EXIT_PROVIDER, "reply too large");
+		step_failed(c, CHAT_PROVIDER, "reply too large");
 		return;
 	}
 	if (c->bad == PEV_ERROR) {
@@ -1050,23 +1067,23 @@ handle_reply(struct chat *c, enum http_result res)
 		return;
 	}
 	if (c->bad == PEV_BAD) {
-		fail(c, EXIT_PROVIDER, "%s: invalid reply: %s", c->pc->name,
+		fail(c, CHAT_PROVIDER, "%s: invalid reply: %s", c->pc->name,
 		    c->ps.error ? c->ps.error : "not the expected JSON");
-		step_failed(c, EXIT_PROVIDER, "invalid reply");
+		step_failed(c, CHAT_PROVIDER, "invalid reply");
 		return;
 	}
 	if (!c->ps.done && c->ps.stop == STOP_NONE) {
 		if (c->text.len == 0 && !c->ps.usage.reported && retry_later(c, -1, "empty reply"))
 			return;
-		fail(c, EXIT_PROVIDER, "%s: the reply was cut short%s", c->pc->name,
+		fail(c, CHAT_PROVIDER, "%s: the reply was cut short%s", c->pc->name,
 		    c->text.len ? " (the partial answer was kept)" : " before any answer");
-		step_failed(c, EXIT_PROVIDER, "cut short");
+		step_failed(c, CHAT_PROVIDER, "cut short");
 		return;
 	}
 	settle(c, "ok");
 	if (escalate(c))
 		return;
-	c->turn.status = EXIT_OK;
+	c->turn.status = CHAT_OK;
 	finish(c);
 }
 
@@ -1088,10 +1105,10 @@ on_done(void *arg, struct http_req *r)
 	}
 	if (res == HTTP_DEADLINE) {
 		/* the whole request's limit: another try would take as long */
-		fail(c, EXIT_PROVIDER, "%s: gave up: the reply took longer than the deadline of "
+		fail(c, CHAT_PROVIDER, "%s: gave up: the reply took longer than the deadline of "
 		    "%ld s ([llm] deadline)%s", c->pc->name, c->cfg->deadline,
 		    c->text.len ? " (the partial answer was kept)" : "");
-		step_failed(c, EXIT_PROVIDER, "deadline");
+		step_failed(c, CHAT_PROVIDER, "deadline");
 		return;
 	}
 	/* the network failed: before any text it is worth another try */
@@ -1099,19 +1116,19 @@ on_done(void *arg, struct http_req *r)
 	    http_req_got_data(r) ? "the reply was cut short" : "network error");
 	if (!http_req_got_data(r) && retry_later(c, -1, http_req_error(r)))
 		return;
-	fail(c, EXIT_PROVIDER, "%s: %s: %s%s", c->pc->name, why, http_req_error(r),
+	fail(c, CHAT_PROVIDER, "%s: %s: %s%s", c->pc->name, why, http_req_error(r),
 	    c->text.len ? " (the partial answer was kept)" : "");
-	step_failed(c, EXIT_PROVIDER, why);
+	step_failed(c, CHAT_PROVIDER, why);
 }
 
-int
+enum chat_status
 chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb)
 {
 	char *cause = NULL;
-	int rc;
+	enum chat_status rc;
 
 	if (c->busy)
-		return EXIT_USAGE;
+		return CHAT_USAGE;
 	turn_clear(&c->turn);
 	c->turn.latency_ms = clock_ms();
 	c->opts = *o;
@@ -1180,24 +1197,24 @@ chat_cancel(struct chat *c)
 		http_cancel(c->http, c->req);
 	c->retry_at = 0;
 	c->turn.cancelled = true;
-	fail(c, EXIT_INTERRUPT, "interrupted%s", c->text.len ? " (the partial answer was kept)" : "");
+	fail(c, CHAT_CANCELLED, "interrupted%s", c->text.len ? " (the partial answer was kept)" : "");
 	settle(c, "cancelled");
 	finish(c);
 }
 
-int
+enum chat_status
 chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb)
 {
 	struct chat_opts up = *o;
 	char *prompt;
 	enum tier last;
-	int rc;
+	enum chat_status rc;
 
 	if (c->busy || c->nhist < 2 || c->turn.nsteps == 0)
-		return EXIT_USAGE;
+		return CHAT_USAGE;
 	last = c->turn.steps[c->turn.nsteps - 1].tier;
 	if (last >= TIER_FRONTIER)
-		return EXIT_USAGE;
+		return CHAT_USAGE;
 	/* take the last exchange back out of the history, then ask again higher */
 	prompt = c->hist_text[c->nhist - 2];
 	free(c->hist_text[c->nhist - 1]);

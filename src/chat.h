@@ -14,6 +14,19 @@
 struct chat;
 struct ledger;
 
+/*
+ * How a request ended, or why it was not sent. The controller's own word for
+ * it: the command line turns it into an exit code, the TUI into a line.
+ */
+enum chat_status {
+	CHAT_OK = 0,
+	CHAT_PROVIDER,     /* the provider or the network failed, after retries */
+	CHAT_USAGE,        /* a usage or config error, or the local ledger failed */
+	CHAT_BUDGET,       /* refused by the budget or --max-cost */
+	CHAT_AUTH,         /* no key, or the key was rejected */
+	CHAT_CANCELLED,    /* stopped by chat_cancel */
+};
+
 /* How a turn should be sent. */
 struct chat_opts {
 	enum tier tier;        /* TIER_AUTO: the router decides */
@@ -60,7 +73,7 @@ struct chat_step {
 	struct usage usage;
 	bool estimated;              /* usage was not reported */
 	int64_t cost;                /* pico; -1 unknown */
-	int status;                  /* exit code this step alone would give */
+	enum chat_status status;     /* how this step alone ended */
 	int64_t ledger_id;
 };
 
@@ -84,7 +97,7 @@ struct chat_turn {
 	size_t nsteps;
 	int64_t cost;                /* all steps; -1 if any is unknown */
 	bool estimated;
-	int status;                  /* an EXIT_* code from cli.h */
+	enum chat_status status;
 	char *error;                 /* one line with what to do, or NULL */
 	int64_t conversation_id;
 	int64_t latency_ms;
@@ -114,15 +127,15 @@ void chat_reset(struct chat *c);
 /*
  * Route prompt as chat_send would, budget and --max-cost included, without
  * sending or reserving: r->refused says the request would be refused. Returns
- * 0, or an EXIT_* code with *cause (EXIT_AUTH: no key; r is still filled).
+ * CHAT_OK, or another status with *cause (CHAT_AUTH: no key; r is still filled).
  */
-int chat_preview(struct chat *c, const struct chat_opts *o, const char *prompt, struct chat_route *r, char **cause);
+enum chat_status chat_preview(struct chat *c, const struct chat_opts *o, const char *prompt, struct chat_route *r, char **cause);
 /*
- * Start a turn: route, check and reserve the budget, send. Returns 0 when the
- * request is under way (the turn ends through cb->done), or an EXIT_* code when
- * it was refused before anything was sent (chat_last() says why).
+ * Start a turn: route, check and reserve the budget, send. Returns CHAT_OK when
+ * the request is under way (the turn ends through cb->done), or another status
+ * when it was refused before anything was sent (chat_last() says why).
  */
-int chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb);
+enum chat_status chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb);
 /*
  * Wait up to timeout_ms for the network or one of extra_fds (readable), then
  * move transfers along; callbacks run from here. Returns the number of
@@ -132,8 +145,8 @@ int chat_poll(struct chat *c, const int *extra_fds, size_t nfds, int timeout_ms)
 bool chat_busy(const struct chat *c);
 /* Stop the running turn: the partial text and its cost are kept. */
 void chat_cancel(struct chat *c);
-/* Re-ask the last turn one tier up. */
-int chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb);
+/* Re-ask the last turn one tier up; CHAT_USAGE when there is none to re-ask. */
+enum chat_status chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb);
 const struct chat_turn *chat_last(const struct chat *c);
 /* The conversation so far, oldest first. */
 size_t chat_history(const struct chat *c, const struct msg **msgs);
@@ -142,6 +155,8 @@ int64_t chat_conversation(const struct chat *c);
 const char *chat_system(const struct chat *c);
 
 const char *route_mode_str(enum route_mode m);
+/* "ok", "provider", "usage", "budget", "auth" or "cancelled". */
+const char *chat_status_str(enum chat_status s);
 /* "stop", "length", "filter", "error" or "cancelled", as --json says. */
 const char *chat_finish_str(enum chat_finish f);
 

@@ -77,21 +77,21 @@ bool chat_model_usable(void *arg, const struct model *m);
 /* The reply cap used for the worst case, and in *send whether it must be sent. */
 long chat_reply_cap(const struct chat *c, const struct chat_opts *o, const struct model *m,
     bool *send);
-/* Decide tier and model for prompt: 0, or an EXIT_* code with *cause. */
-int chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt,
+/* Decide tier and model for prompt: 0, or a chat_status with *cause. */
+enum chat_status chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt,
     struct chat_route *r, char **cause);
 
 /*
  * Whether route r may take its worst case: 0 (reserved or fitting),
- * EXIT_BUDGET refused (*cause may say why), or another EXIT_* code.
+ * CHAT_BUDGET refused (*cause may say why), or another chat_status.
  */
-typedef int (*chat_fits_fn)(struct chat *c, const struct chat_route *r, char **cause);
+typedef enum chat_status (*chat_fits_fn)(struct chat *c, const struct chat_route *r, char **cause);
 /*
  * Apply --max-cost, then the budget through fits, to route r; under
  * downgrade walk down the tiers until fits admits one, and give r that
- * model's tier, estimates and reason. 0, or the refusal's EXIT_* code.
+ * model's tier, estimates and reason. 0, or the refusal's chat_status.
  */
-int chat_admit_route(struct chat *c, const struct chat_opts *o, struct chat_route *r,
+enum chat_status chat_admit_route(struct chat *c, const struct chat_opts *o, struct chat_route *r,
     chat_fits_fn fits, char **cause);
 
 #endif

@@ -6,7 +6,6 @@
 #include "buf.h"
 #include "chat.h"
 #include "chat_priv.h"
-#include "cli.h"
 #include "cred.h"
 #include "ledger.h"
 #include "pricing.h"
@@ -140,7 +139,7 @@ route_estimates(const struct chat *c, const struct chat_opts *o, struct chat_rou
  * the pinned model's window; otherwise the largest window of the catalog
  * (models whose window is unknown do not count).
  */
-static int
+static enum chat_status
 context_check(const struct chat *c, const struct chat_route *r, const struct model *pin,
     char **cause)
 {
@@ -163,11 +162,11 @@ context_check(const struct chat *c, const struct chat_route *r, const struct mod
 		xasprintf(cause, "the prompt is about %lld tokens, more than the largest context "
 		    "window (%lld tokens, %s); send less", (long long)r->input_tokens,
 		    (long long)big->context, big->name);
-	return EXIT_USAGE;
+	return CHAT_USAGE;
 }
 
 /* No model of the tier has a key: say how to give one; the tier's first model is shown. */
-static int
+static enum chat_status
 route_keyless(struct chat *c, const struct chat_opts *o, struct chat_route *r, char **cause)
 {
 	const struct model *first[1];
@@ -187,7 +186,7 @@ route_keyless(struct chat *c, const struct chat_opts *o, struct chat_route *r, c
 		xasprintf(cause, "no model of the %s tier has a key (see llm models)",
 		    tier_str(r->tier));
 	}
-	return EXIT_AUTH;
+	return CHAT_AUTH;
 }
 
 /* The router's view of prompt, kept for reports whatever decides the tier. */
@@ -207,9 +206,9 @@ route_score(const struct chat *c, const char *prompt, struct chat_route *r)
 }
 
 /*
- * Decide tier and model for prompt. Returns 0, or an EXIT_* code with *cause.
+ * Decide tier and model for prompt. Returns 0, or a chat_status with *cause.
  */
-int
+enum chat_status
 chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struct chat_route *r,
     char **cause)
 {
@@ -223,9 +222,9 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	r->input_tokens = estimate_input(c, o->system, prompt);
 	route_score(c, prompt, r);
 	if (o->model != NULL && (pin = resolve_pin(c, o->model, cause)) == NULL)
-		return EXIT_USAGE;
+		return CHAT_USAGE;
 	if (context_check(c, r, pin, cause) != 0)
-		return EXIT_USAGE;
+		return CHAT_USAGE;
 	if (pin != NULL) {
 		r->mode = ROUTE_PINNED;
 		r->model = pin;
@@ -265,14 +264,14 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 }
 
 /* Apply --max-cost and the budget to route r, walking down the tiers under downgrade. */
-int
+enum chat_status
 chat_admit_route(struct chat *c, const struct chat_opts *o, struct chat_route *r,
     chat_fits_fn fits, char **cause)
 {
 	struct chat_route cand = *r;
 	const struct model *lower;
 	enum tier got;
-	int rc;
+	enum chat_status rc;
 
 	if (o->max_cost > 0 && (r->worst_case < 0 || r->worst_case > o->max_cost)) {
 		char a[32], b[32];
@@ -281,10 +280,10 @@ chat_admit_route(struct chat *c, const struct chat_opts *o, struct chat_route *r
 		pricing_format(o->max_cost, false, b, sizeof b);
 		xasprintf(cause, "max-cost: worst case %s on %s is above --max-cost %s%s", a,
 		    r->model->name, b, r->worst_case < 0 ? " (unknown price)" : "");
-		return EXIT_BUDGET;
+		return CHAT_BUDGET;
 	}
 	rc = fits(c, r, cause);
-	while (rc == EXIT_BUDGET && c->cfg->budget_action == BUDGET_DOWNGRADE &&
+	while (rc == CHAT_BUDGET && c->cfg->budget_action == BUDGET_DOWNGRADE &&
 	    r->mode != ROUTE_PINNED && cand.tier > TIER_CHEAP) {
 		lower = router_pick(c->cat, cand.tier - 1, 0, chat_model_usable, c, &got);
 		if (lower == NULL || got >= cand.tier)
@@ -309,7 +308,7 @@ chat_admit_route(struct chat *c, const struct chat_opts *o, struct chat_route *r
  * Whether route r's worst case fits the budget, read from the meter without
  * reserving: the test ledger_reserve makes in its transaction.
  */
-static int
+static enum chat_status
 preview_fits(struct chat *c, const struct chat_route *r, char **cause)
 {
 	struct meter m;
@@ -335,16 +334,16 @@ preview_fits(struct chat *c, const struct chat_route *r, char **cause)
 		    "reserved %s of %s); raise it with llm budget set USD", w, r->model->name,
 		    m.month, a, b, d);
 	}
-	return EXIT_BUDGET;
+	return CHAT_BUDGET;
 }
 
 /* Route prompt as chat_send would, budget included, without sending or reserving. */
-int
+enum chat_status
 chat_preview(struct chat *c, const struct chat_opts *o, const char *prompt, struct chat_route *r,
     char **cause)
 {
 	char *why = NULL;
-	int rc = chat_decide(c, o, prompt, r, cause);
+	enum chat_status rc = chat_decide(c, o, prompt, r, cause);
 
 	if (rc != 0)
 		return rc;

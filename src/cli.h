@@ -4,7 +4,8 @@
 
 #include <stdbool.h>
 
-#include "config.h"
+#include "app.h"
+#include "chat.h"
 
 struct catalog;
 struct chat;
@@ -23,41 +24,35 @@ enum {
 	EXIT_SIGTERM = 143,     /* terminated (128 + SIGTERM) */
 };
 
-/* Loaded once by main before a subcommand runs. */
-struct cli {
-	struct config cfg;
-	struct catalog *cat;
-	bool color;     /* stderr is a terminal and colour is allowed */
-	bool err_tty;   /* stderr is a terminal */
-	char *cfg_errors; /* what config_load found wrong (only for llm config) */
-};
+/* The exit code of a request that ended with status s. */
+int cli_exit_code(enum chat_status s);
 
 /*
  * A subcommand: argv[0] is its name; it parses its own options and returns an
  * exit code. Errors go to stderr as "llm: context: reason".
  */
-typedef int (*cli_cmd_fn)(struct cli *cli, int argc, char **argv);
+typedef int (*cli_cmd_fn)(struct app *cli, int argc, char **argv);
 
-int cli_models(struct cli *cli, int argc, char **argv);
-int cli_route(struct cli *cli, int argc, char **argv);
-int cli_budget(struct cli *cli, int argc, char **argv);
-int cli_usage(struct cli *cli, int argc, char **argv);
-int cli_logs(struct cli *cli, int argc, char **argv);
-int cli_keys(struct cli *cli, int argc, char **argv);
-int cli_git(struct cli *cli, int argc, char **argv);
-int cli_config(struct cli *cli, int argc, char **argv);
-int cli_chat(struct cli *cli, int argc, char **argv);
-int cli_ask(struct cli *cli, int argc, char **argv);
-int cli_complete(struct cli *cli, int argc, char **argv);
+int cli_models(struct app *cli, int argc, char **argv);
+int cli_route(struct app *cli, int argc, char **argv);
+int cli_budget(struct app *cli, int argc, char **argv);
+int cli_usage(struct app *cli, int argc, char **argv);
+int cli_logs(struct app *cli, int argc, char **argv);
+int cli_keys(struct app *cli, int argc, char **argv);
+int cli_git(struct app *cli, int argc, char **argv);
+int cli_config(struct app *cli, int argc, char **argv);
+int cli_chat(struct app *cli, int argc, char **argv);
+int cli_ask(struct app *cli, int argc, char **argv);
+int cli_complete(struct app *cli, int argc, char **argv);
 /* Start the full-screen client with options already parsed. */
-int cli_chat_start(struct cli *cli, const struct cli_opts *p);
+int cli_chat_start(struct app *cli, const struct cli_opts *p);
 /* Print what llm route does and takes, on stdout. */
 void cli_route_help(void);
 /*
  * Show the decision chat c would make for msg, budget included (llm route,
  * --dry-run); l (may be NULL) gives the month's figures. An exit code.
  */
-int cli_route_report(struct cli *cli, const struct cli_opts *p, struct chat *c,
+int cli_route_report(struct app *cli, const struct cli_opts *p, struct chat *c,
     struct ledger *l, const char *msg);
 
 struct ledger;
@@ -65,13 +60,13 @@ struct ledger;
  * Open the ledger in cli's data directory, saying on stderr when a wait for its
  * lock lasts; NULL with *cause. A ledger failure exits EXIT_USAGE: it is local.
  */
-struct ledger *cli_ledger_open(const struct cli *cli, char **cause);
+struct ledger *cli_ledger_open(const struct app *cli, char **cause);
 /*
  * With [ledger] database (or LLM_DATABASE), have every ledger opened be the
  * team's: its budgets are in the database, so cfg.budget becomes LEDGER_TEAM_LIMIT.
  */
-void cli_ledger_team(struct cli *cli);
+void cli_ledger_team(struct app *cli);
 /* llm ledger init: create or upgrade the ledger's schema. */
-int cli_ledger(struct cli *cli, int argc, char **argv);
+int cli_ledger(struct app *cli, int argc, char **argv);
 
 #endif

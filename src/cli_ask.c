@@ -26,7 +26,7 @@
 #define STDIN_MAX INPUT_MAX
 
 struct ask {
-	struct cli *cli;
+	struct app *cli;
 	struct cli_opts p;
 	char **files;           /* p.files */
 	size_t nfiles;
@@ -415,7 +415,7 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 	cJSON_AddNumberToObject(o, "latency_ms", (double)t->latency_ms);
 	if (t->error != NULL)
 		cJSON_AddStringToObject(o, "error", t->error);
-	cJSON_AddNumberToObject(o, "exit_code", t->status);
+	cJSON_AddNumberToObject(o, "exit_code", cli_exit_code(t->status));
 	s = cJSON_PrintUnformatted(o);
 	printf("%s\n", s);
 	fflush(stdout);
@@ -428,7 +428,7 @@ static int
 run(struct ask *a, struct chat *c, const char *msg)
 {
 	struct chat_cb cb = { .text = on_text, .note = on_note, .arg = a };
-	int rc;
+	enum chat_status rc;
 
 	/* --json prints the answer at the end: nothing is shown before it is final */
 	if (a->p.json)
@@ -436,8 +436,8 @@ run(struct ask *a, struct chat *c, const char *msg)
 
 	signals_setup();
 	rc = chat_send(c, &a->p.o, msg, &cb);
-	if (rc != 0)
-		return rc;
+	if (rc != CHAT_OK)
+		return cli_exit_code(rc);
 	if (a->p.verbose)
 		explain(a, &chat_last(c)->route);
 	while (chat_busy(c)) {
@@ -459,7 +459,7 @@ run(struct ask *a, struct chat *c, const char *msg)
 		out_write(a, buf_str(&a->vbuf), a->vbuf.len);
 	}
 	out_flush(a);
-	return chat_last(c)->status;
+	return cli_exit_code(chat_last(c)->status);
 }
 
 /* How a stopped turn ends: 143 for SIGTERM, 141 when stdout's reader went away. */
@@ -496,7 +496,7 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 static int
 open_chat(struct ask *a, struct ledger **l, struct chat **c)
 {
-	struct cli *cli = a->cli;
+	struct app *cli = a->cli;
 	char *cause = NULL;
 	int64_t id;
 
@@ -544,7 +544,7 @@ prompt_read(struct ask *a, struct buf *msg)
 
 /* llm PROMPT (face ask), llm route and llm --dry-run (face route): one way in. */
 static int
-ask_main(struct cli *cli, enum cli_face face, int argc, char **argv)
+ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
 {
 	struct ask a;
 	struct buf msg;
@@ -589,14 +589,14 @@ out:
 
 /* llm [OPTIONS] PROMPT...: ask, the answer on stdout. */
 int
-cli_ask(struct cli *cli, int argc, char **argv)
+cli_ask(struct app *cli, int argc, char **argv)
 {
 	return ask_main(cli, CLI_FACE_ASK, argc, argv);
 }
 
 /* llm route [OPTIONS] PROMPT...: the decision the same request would get; no request. */
 int
-cli_route(struct cli *cli, int argc, char **argv)
+cli_route(struct app *cli, int argc, char **argv)
 {
 	return ask_main(cli, CLI_FACE_ROUTE, argc, argv);
 }

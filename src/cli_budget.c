@@ -66,7 +66,7 @@ budget_permille(const struct meter *m)
 
 /* A team ledger's labels and the user's share, in the JSON object o. */
 static void
-budget_team_json(const struct cli *cli, const struct meter *m, cJSON *o)
+budget_team_json(const struct app *cli, const struct meter *m, cJSON *o)
 {
 	cJSON *u;
 
@@ -82,7 +82,7 @@ budget_team_json(const struct cli *cli, const struct meter *m, cJSON *o)
 
 /* The user's share of a team's month, and the user's own budget if one is set. */
 static void
-budget_team_text(const struct cli *cli, const struct meter *m)
+budget_team_text(const struct app *cli, const struct meter *m)
 {
 	char a[40], b[40], c[40];
 
@@ -101,7 +101,7 @@ budget_team_text(const struct cli *cli, const struct meter *m)
 }
 
 static void
-budget_json(const struct cli *cli, const struct meter *m, int64_t now)
+budget_json(const struct app *cli, const struct meter *m, int64_t now)
 {
 	int64_t pm = budget_permille(m);
 	cJSON *o = cJSON_CreateObject();
@@ -170,7 +170,7 @@ budget_held(const struct meter *m)
 }
 
 static void
-budget_text(const struct cli *cli, const struct meter *m, int64_t now)
+budget_text(const struct app *cli, const struct meter *m, int64_t now)
 {
 	char spent[40], res[40], lim[40], left[40], proj[40], bar[BAR_WIDTH * 3 + 1], name[64];
 	bool color = cli->color && isatty(STDOUT_FILENO);
@@ -435,7 +435,7 @@ micro_str(int64_t micro, char *out, size_t n)
 
 /* Set the team's budget, or user's, in the team's ledger. */
 static int
-budget_set_team(struct cli *cli, const char *user, int64_t pico)
+budget_set_team(struct app *cli, const char *user, int64_t pico)
 {
 	struct ledger *l;
 	char shown[48], *cause = NULL;
@@ -465,7 +465,7 @@ budget_set_team(struct cli *cli, const char *user, int64_t pico)
 }
 
 static int
-budget_set(struct cli *cli, const char *arg, const char *user)
+budget_set(struct app *cli, const char *arg, const char *user)
 {
 	char value[48], shown[48], *cause = NULL;
 	int64_t micro;
@@ -505,7 +505,7 @@ budget_usage(void)
 
 /* Show this month's meter, or set the monthly budget. */
 int
-cli_budget(struct cli *cli, int argc, char **argv)
+cli_budget(struct app *cli, int argc, char **argv)
 {
 	struct ledger *l;
 	struct meter m;

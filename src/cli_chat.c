@@ -15,7 +15,7 @@ static const char chat_usage[] =
 
 /* Start the full-screen client with options already parsed (llm chat, or llm alone). */
 int
-cli_chat_start(struct cli *cli, const struct cli_opts *p)
+cli_chat_start(struct app *cli, const struct cli_opts *p)
 {
 	struct tui_opts o;
 	const char *env;
@@ -39,12 +39,12 @@ cli_chat_start(struct cli *cli, const struct cli_opts *p)
 		fprintf(stderr, "llm: chat: needs a terminal on stdin and stdout (or --headless SCRIPT)\n");
 		return EXIT_USAGE;
 	}
-	return tui_run(cli, &o);
+	return cli_exit_code(tui_run(cli, &o));
 }
 
 /* Run the full-screen client: argv as given after "chat". */
 int
-cli_chat(struct cli *cli, int argc, char **argv)
+cli_chat(struct app *cli, int argc, char **argv)
 {
 	struct cli_opts p;
 	int rc;

@@ -86,7 +86,7 @@ command_words(const char *what, const char *cmd)
 }
 
 int
-cli_complete(struct cli *cli, int argc, char **argv)
+cli_complete(struct app *cli, int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
 	size_t i, n;

@@ -11,7 +11,7 @@
 
 /* Print every error of the file, those only the whole catalog shows too; EXIT_OK if none. */
 static int
-config_errors(struct cli *cli)
+config_errors(struct app *cli)
 {
 	struct catalog *cat;
 	char *cause = NULL;
@@ -31,7 +31,7 @@ config_errors(struct cli *cli)
 }
 
 static int
-config_check(struct cli *cli)
+config_check(struct app *cli)
 {
 	int rc = config_errors(cli);
 
@@ -43,7 +43,7 @@ config_check(struct cli *cli)
 
 /* The themes directories, one a line, in the order a theme is looked up. */
 static void
-config_path_themes(const struct cli *cli)
+config_path_themes(const struct app *cli)
 {
 	char *dirs[THEME_DIRS_MAX];
 	size_t i, n = theme_dirs(cli->cfg.dir, dirs, ARRAY_SIZE(dirs));
@@ -56,7 +56,7 @@ config_path_themes(const struct cli *cli)
 }
 
 int
-cli_config(struct cli *cli, int argc, char **argv)
+cli_config(struct app *cli, int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "path";
 

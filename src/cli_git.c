@@ -492,7 +492,7 @@ report(int fd, int status, const char *payload)
 
 /* The drafting process: ask the model, stop at the deadline or on SIGTERM, report on fd. */
 static void
-draft_child(struct cli *cli, const char *prompt, int fd, int64_t deadline)
+draft_child(struct app *cli, const char *prompt, int fd, int64_t deadline)
 {
 	struct sigaction sa;
 	struct ledger *l;
@@ -540,8 +540,8 @@ draft_child(struct cli *cli, const char *prompt, int fd, int64_t deadline)
 		report(fd, EXIT_INTERRUPT, NULL);
 	else if (t == NULL)
 		report(fd, EXIT_PROVIDER, "no reply");
-	else if (t->status != EXIT_OK)
-		report(fd, t->status, t->error ? t->error : "the request failed");
+	else if (t->status != CHAT_OK)
+		report(fd, cli_exit_code(t->status), t->error ? t->error : "the request failed");
 	else
 		report(fd, EXIT_OK, t->text && t->len ? t->text : buf_str(&text));
 	buf_done(&text);
@@ -633,7 +633,7 @@ await_draft(struct proc *p, struct buf *rep, int64_t deadline)
  * The child leads a session of its own and reports on its stdout.
  */
 static char *
-ask(struct cli *cli, const char *prompt, long timeout, char **why, bool *child)
+ask(struct app *cli, const char *prompt, long timeout, char **why, bool *child)
 {
 	struct proc_spec s = { .out = PROC_IO_PIPE, .err = PROC_IO_INHERIT };
 	int64_t deadline = clock_ms() + (int64_t)timeout * 1000;
@@ -698,7 +698,7 @@ not_drafted(const char *reason)
 }
 
 static int
-commit_msg(struct cli *cli, int argc, char **argv)
+commit_msg(struct app *cli, int argc, char **argv)
 {
 	const char *file, *source, *skip = NULL;
 	char *msg = NULL, *comment, *diff = NULL, *prompt = NULL, *draft = NULL, *text = NULL;
@@ -751,7 +751,7 @@ out:
 }
 
 int
-cli_git(struct cli *cli, int argc, char **argv)
+cli_git(struct app *cli, int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 

@@ -43,7 +43,7 @@ keys_usage(void)
 
 /* The configured providers' names, comma-separated, for error messages. */
 static char *
-keys_known(const struct cli *cli)
+keys_known(const struct app *cli)
 {
 	char *out = xstrdup(""), *next;
 	size_t i;
@@ -58,7 +58,7 @@ keys_known(const struct cli *cli)
 
 /* The configured provider called name, or NULL after saying which ones exist. */
 static const struct provider_conf *
-keys_provider(const struct cli *cli, const char *cmd, const char *name)
+keys_provider(const struct app *cli, const char *cmd, const char *name)
 {
 	/* The team ledger's database password: kept like a key, asked for by libpq's login. */
 	static const struct provider_conf ledger = { .name = "ledger", .key_env = "PGPASSWORD" };
@@ -246,7 +246,7 @@ out:
 }
 
 static int
-keys_set(struct cli *cli, int argc, char **argv)
+keys_set(struct app *cli, int argc, char **argv)
 {
 	const struct provider_conf *p;
 	char *cause = NULL, *key;
@@ -291,7 +291,7 @@ keys_set(struct cli *cli, int argc, char **argv)
 }
 
 static int
-keys_rm(struct cli *cli, int argc, char **argv)
+keys_rm(struct app *cli, int argc, char **argv)
 {
 	const struct provider_conf *p;
 	char *cause = NULL;
@@ -436,7 +436,7 @@ keys_print_json(const struct keys_row *rows, size_t n, const char *kr_error)
 }
 
 static int
-keys_list(struct cli *cli, int argc, char **argv)
+keys_list(struct app *cli, int argc, char **argv)
 {
 	struct keys_row *rows;
 	char **names = NULL;
@@ -479,7 +479,7 @@ keys_list(struct cli *cli, int argc, char **argv)
 
 /* Find the key as a request would, running key_command if it comes to that. */
 static int
-keys_check(struct cli *cli, int argc, char **argv)
+keys_check(struct app *cli, int argc, char **argv)
 {
 	const struct provider_conf *p;
 	enum cred_source src;
@@ -518,7 +518,7 @@ keys_check(struct cli *cli, int argc, char **argv)
 
 /* Run `llm keys set|list|rm|check`. */
 int
-cli_keys(struct cli *cli, int argc, char **argv)
+cli_keys(struct app *cli, int argc, char **argv)
 {
 	if (argc < 2)
 		return keys_usage();

@@ -18,7 +18,7 @@ cli_ledger_wait(void *arg, const char *path)
 
 /* Open the ledger in the configured data directory, for a command-line front end. */
 struct ledger *
-cli_ledger_open(const struct cli *cli, char **cause)
+cli_ledger_open(const struct app *cli, char **cause)
 {
 	struct ledger *l = ledger_open(cli->cfg.data_dir, cause);
 
@@ -29,7 +29,7 @@ cli_ledger_open(const struct cli *cli, char **cause)
 
 /* Use the team's ledger when one is configured. */
 void
-cli_ledger_team(struct cli *cli)
+cli_ledger_team(struct app *cli)
 {
 	const struct config *c = &cli->cfg;
 	struct ledger_team t = {
@@ -46,7 +46,7 @@ cli_ledger_team(struct cli *cli)
 
 /* llm ledger init: create or upgrade the schema, SQLite's or the team's. */
 int
-cli_ledger(struct cli *cli, int argc, char **argv)
+cli_ledger(struct app *cli, int argc, char **argv)
 {
 	const struct ledger_team *t = ledger_team();
 	struct ledger *l;

@@ -203,7 +203,7 @@ logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json)
 
 /* Print recent conversations and their messages. */
 int
-cli_logs(struct cli *cli, int argc, char **argv)
+cli_logs(struct app *cli, int argc, char **argv)
 {
 	struct store_conv *cv = NULL;
 	struct store_msg *m;

@@ -57,7 +57,7 @@ models_tokens(int64_t v, char *out, size_t n)
 
 /* Where a key would come from: "env", "keyring", "command", "none needed", or "no". */
 static const char *
-models_key(const struct cli *cli, const struct model *m)
+models_key(const struct app *cli, const struct model *m)
 {
 	const struct provider_conf *pc = config_provider(&cli->cfg, m->provider);
 	enum cred_source src;
@@ -90,7 +90,7 @@ models_json_price(cJSON *o, const char *key, int64_t pico)
 }
 
 static void
-models_list_json(const struct cli *cli, const struct model **ms, size_t n)
+models_list_json(const struct app *cli, const struct model **ms, size_t n)
 {
 	cJSON *arr = cJSON_CreateArray();
 	char *text;
@@ -129,7 +129,7 @@ models_visible(const char *s)
 }
 
 static void
-models_list_text(const struct cli *cli, const struct model **ms, size_t n)
+models_list_text(const struct app *cli, const struct model **ms, size_t n)
 {
 	char in[24], out[24], cached[24], ctx[16], *name, *prov;
 	size_t i, w = 4;
@@ -158,7 +158,7 @@ models_list_text(const struct cli *cli, const struct model **ms, size_t n)
 }
 
 static int
-models_list(struct cli *cli, int argc, char **argv)
+models_list(struct app *cli, int argc, char **argv)
 {
 	const struct model **ms;
 	enum tier only = TIER_AUTO;
@@ -269,7 +269,7 @@ models_refused(const struct catalog *cat, const char *src)
 }
 
 static int
-models_import(struct cli *cli, int argc, char **argv)
+models_import(struct app *cli, int argc, char **argv)
 {
 	const char *src;
 	struct buf b;
@@ -322,7 +322,7 @@ out:
 
 /* List the catalog, or import a price list: llm models [--tier T] [--json] | import FILE|URL. */
 int
-cli_models(struct cli *cli, int argc, char **argv)
+cli_models(struct app *cli, int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "import") == 0)
 		return models_import(cli, argc - 1, argv + 1);

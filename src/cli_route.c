@@ -52,7 +52,7 @@ cli_route_help(void)
 }
 
 static bool
-route_key(const struct cli *cli, const struct model *m)
+route_key(const struct app *cli, const struct model *m)
 {
 	const struct provider_conf *pc = config_provider(&cli->cfg, m->provider);
 
@@ -69,7 +69,7 @@ route_usable(void *arg, const struct model *m)
 
 /* The model each tier would use (one with a key if any) and the estimated cost there. */
 static void
-route_estimates(struct cli *cli, int64_t input, long reply, struct tier_estimate est[TIER_COUNT])
+route_estimates(struct app *cli, int64_t input, long reply, struct tier_estimate est[TIER_COUNT])
 {
 	int t;
 
@@ -106,7 +106,7 @@ route_usd(int64_t pico, char *out, size_t n)
 
 /* Read what the budget does to r: the action, and the month's figures when there is a budget. */
 static void
-route_budget(const struct cli *cli, struct ledger *l, const struct chat_route *r,
+route_budget(const struct app *cli, struct ledger *l, const struct chat_route *r,
     struct route_budget *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -126,7 +126,7 @@ route_budget(const struct cli *cli, struct ledger *l, const struct chat_route *r
 }
 
 static void
-route_print_budget(const struct cli *cli, const struct chat_route *r, const struct route_budget *b)
+route_print_budget(const struct app *cli, const struct chat_route *r, const struct route_budget *b)
 {
 	char w[32], spent[32], res[32], lim[32];
 
@@ -156,7 +156,7 @@ route_print_budget(const struct cli *cli, const struct chat_route *r, const stru
 }
 
 static void
-route_print_text(const struct cli *cli, const struct chat_route *r, const struct route_budget *b,
+route_print_text(const struct app *cli, const struct chat_route *r, const struct route_budget *b,
     const struct tier_estimate est[TIER_COUNT])
 {
 	const struct route_decision *d = &r->decision;
@@ -210,7 +210,7 @@ json_add_usd(cJSON *o, const char *name, int64_t pico)
 }
 
 static void
-route_json_budget(const struct cli *cli, cJSON *o, const struct chat_route *r,
+route_json_budget(const struct app *cli, cJSON *o, const struct chat_route *r,
     const struct route_budget *b)
 {
 	cJSON *bo = cJSON_AddObjectToObject(o, "budget");
@@ -228,7 +228,7 @@ route_json_budget(const struct cli *cli, cJSON *o, const struct chat_route *r,
 }
 
 static void
-route_print_json(const struct cli *cli, const struct chat_route *r, const struct route_budget *b,
+route_print_json(const struct app *cli, const struct chat_route *r, const struct route_budget *b,
     const struct tier_estimate est[TIER_COUNT])
 {
 	const struct route_decision *d = &r->decision;
@@ -284,20 +284,20 @@ route_print_json(const struct cli *cli, const struct chat_route *r, const struct
 
 /* Show the decision chat c would make for msg, and exit 3 when it would be refused. */
 int
-cli_route_report(struct cli *cli, const struct cli_opts *p, struct chat *c, struct ledger *l,
+cli_route_report(struct app *cli, const struct cli_opts *p, struct chat *c, struct ledger *l,
     const char *msg)
 {
 	struct tier_estimate est[TIER_COUNT];
 	struct route_budget b;
 	struct chat_route r;
 	char *cause = NULL;
-	int rc = chat_preview(c, &p->o, msg, &r, &cause);
+	enum chat_status rc = chat_preview(c, &p->o, msg, &r, &cause);
 
 	/* with no key the decision still stands, shown with the tier's first model */
-	if (rc != EXIT_OK && !(rc == EXIT_AUTH && r.keyless)) {
+	if (rc != CHAT_OK && !(rc == CHAT_AUTH && r.keyless)) {
 		fprintf(stderr, "llm: route: %s\n", cause ? cause : "cannot route");
 		free(cause);
-		return rc;
+		return cli_exit_code(rc);
 	}
 	route_estimates(cli, r.input_tokens, r.reply_typical, est);
 	route_budget(cli, l, &r, &b);

@@ -53,7 +53,7 @@ cli_spend_draws(int argc, char **argv)
 
 /* Colours the terminal has for the chart: 0 when colour is off. */
 static int
-term_colors(const struct cli *cli)
+term_colors(const struct app *cli)
 {
 	const char *term = getenv("TERM");
 
@@ -64,7 +64,7 @@ term_colors(const struct cli *cli)
 
 /* Read [start, end) with today placed by the clock. */
 static int
-load_month(const struct cli *cli, struct ledger *l, int64_t start, int64_t end,
+load_month(const struct app *cli, struct ledger *l, int64_t start, int64_t end,
     struct spend_month *s, char **cause)
 {
 	return spend_load(l, start, end, clock_now(), spend_frontier_model(cli->cat), s, cause);
@@ -72,7 +72,7 @@ load_month(const struct cli *cli, struct ledger *l, int64_t start, int64_t end,
 
 /* Draw the month on stdout. */
 int
-cli_spend_chart(const struct cli *cli, int64_t start, int64_t end)
+cli_spend_chart(const struct app *cli, int64_t start, int64_t end)
 {
 	struct chart_opts o = { .width = term_width(), .budget = cli->cfg.budget };
 	struct spend_month s;
@@ -112,7 +112,7 @@ cli_spend_chart(const struct cli *cli, int64_t start, int64_t end)
 
 /* The forecast for the month [start, end) if it is this one. 0, or -1 if there is none. */
 static int
-month_forecast(const struct cli *cli, struct ledger *l, int64_t start, int64_t end,
+month_forecast(const struct app *cli, struct ledger *l, int64_t start, int64_t end,
     struct forecast *f, char *month)
 {
 	return spend_forecast_ledger(l, start, end, clock_now(), cli->cfg.budget, f, month);
@@ -120,7 +120,7 @@ month_forecast(const struct cli *cli, struct ledger *l, int64_t start, int64_t e
 
 /* Print the forecast under the usage table. */
 void
-cli_spend_usage_lines(const struct cli *cli, struct ledger *l, int64_t start, int64_t end)
+cli_spend_usage_lines(const struct app *cli, struct ledger *l, int64_t start, int64_t end)
 {
 	struct forecast f;
 	char month[8], text[200];
@@ -135,7 +135,7 @@ cli_spend_usage_lines(const struct cli *cli, struct ledger *l, int64_t start, in
 
 /* The forecast of the meter's month, opening the ledger for it. */
 static int
-meter_forecast(const struct cli *cli, const struct meter *m, struct forecast *f, char *month)
+meter_forecast(const struct app *cli, const struct meter *m, struct forecast *f, char *month)
 {
 	struct ledger *l = ledger_open(cli->cfg.data_dir, NULL);
 	int rc = -1;
@@ -148,7 +148,7 @@ meter_forecast(const struct cli *cli, const struct meter *m, struct forecast *f,
 
 /* Print the forecast rows of `llm budget`. */
 void
-cli_spend_budget_lines(const struct cli *cli, const struct meter *m)
+cli_spend_budget_lines(const struct app *cli, const struct meter *m)
 {
 	struct forecast f;
 	char month[8], text[200];
@@ -163,7 +163,7 @@ cli_spend_budget_lines(const struct cli *cli, const struct meter *m)
 
 /* Add the forecast to `llm budget --json`. */
 void
-cli_spend_budget_json(const struct cli *cli, const struct meter *m, cJSON *o)
+cli_spend_budget_json(const struct app *cli, const struct meter *m, cJSON *o)
 {
 	struct forecast f;
 	char month[8], day[24];

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 struct cJSON;
-struct cli;
+struct app;
 struct ledger;
 struct meter;
 
@@ -14,12 +14,12 @@ struct meter;
  * --by or --json was given. */
 bool cli_spend_draws(int argc, char **argv);
 /* Draw the month [start, end) on stdout; an exit code. */
-int cli_spend_chart(const struct cli *cli, int64_t start, int64_t end);
+int cli_spend_chart(const struct app *cli, int64_t start, int64_t end);
 /* Print "Forecast: ..." and "Pace: ..." under the usage table when [start, end) is this month. */
-void cli_spend_usage_lines(const struct cli *cli, struct ledger *l, int64_t start, int64_t end);
+void cli_spend_usage_lines(const struct app *cli, struct ledger *l, int64_t start, int64_t end);
 /* Print the forecast and pace rows of `llm budget` for meter m. */
-void cli_spend_budget_lines(const struct cli *cli, const struct meter *m);
+void cli_spend_budget_lines(const struct app *cli, const struct meter *m);
 /* Add "forecast" to the JSON of `llm budget`: null when there is none. */
-void cli_spend_budget_json(const struct cli *cli, const struct meter *m, struct cJSON *o);
+void cli_spend_budget_json(const struct app *cli, const struct meter *m, struct cJSON *o);
 
 #endif

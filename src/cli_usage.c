@@ -190,7 +190,7 @@ cmp_key(const void *a, const void *b)
 
 /* The frontier model to compare with: the tier's first choice, else the first in the catalog. */
 static const struct model *
-frontier_model(const struct cli *cli)
+frontier_model(const struct app *cli)
 {
 	const struct model *m = NULL;
 	size_t i;
@@ -412,7 +412,7 @@ usage_month(const char *month, int64_t *start, int64_t *end, char mon[8], char *
 
 /* Report a month's spend and what the frontier tier would have cost. */
 int
-cli_usage(struct cli *cli, int argc, char **argv)
+cli_usage(struct app *cli, int argc, char **argv)
 {
 	struct usage_report r = { .by = BY_MODEL };
 	const char *month = NULL;

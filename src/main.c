@@ -19,8 +19,8 @@ enum needs {
 	NEEDS_CATALOG,    /* a valid config and the catalog */
 };
 
-static int cli_help(struct cli *cli, int argc, char **argv);
-static int cli_version(struct cli *cli, int argc, char **argv);
+static int cli_help(struct app *cli, int argc, char **argv);
+static int cli_version(struct app *cli, int argc, char **argv);
 
 static const struct command {
 	const char *name;
@@ -86,7 +86,7 @@ static const char usage_text[] =
     "Commands:\n";
 
 static int
-cli_help(struct cli *cli, int argc, char **argv)
+cli_help(struct app *cli, int argc, char **argv)
 {
 	size_t i;
 
@@ -106,7 +106,7 @@ cli_help(struct cli *cli, int argc, char **argv)
 }
 
 static int
-cli_version(struct cli *cli, int argc, char **argv)
+cli_version(struct app *cli, int argc, char **argv)
 {
 	(void)cli;
 	(void)argc;
@@ -138,7 +138,7 @@ color_allowed(void)
 
 /* Load what cmd needs into cli; an exit code, or -1 to go on. */
 static int
-load(struct cli *cli, enum needs needs, bool want_color, bool hook)
+load(struct app *cli, enum needs needs, bool want_color, bool hook)
 {
 	char *cause = NULL;
 	int rc = config_load(&cli->cfg, &cause);
@@ -201,7 +201,7 @@ has_flag(int argc, char **argv, const char *a, const char *b)
 int
 main(int argc, char **argv)
 {
-	struct cli cli;
+	struct app cli;
 	const struct command *cmd = NULL;
 	int rc;
 

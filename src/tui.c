@@ -12,7 +12,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "app.h"
 #include "config.h"
 #include "spend.h"
 #include "tui_priv.h"
@@ -391,7 +391,7 @@ tui_screen_stop(struct tui *t)
 
 /* Make a TUI over a loaded config; curses is not started. */
 struct tui *
-tui_new(struct cli *cli, const struct tui_opts *o)
+tui_new(struct app *cli, const struct tui_opts *o)
 {
 	struct tui *t = xcalloc(1, sizeof(*t));
 	const char *theme = o->theme ? o->theme : cli->cfg.theme;
@@ -496,20 +496,20 @@ loop(struct tui *t)
 	}
 }
 
-/* Run the TUI until the user quits; return an exit code. */
-int
-tui_run(struct cli *cli, const struct tui_opts *o)
+/* Run the TUI until the user quits. */
+enum chat_status
+tui_run(struct app *cli, const struct tui_opts *o)
 {
 	struct tui *t;
 	char *cause = NULL;
 	int64_t id = 0;
 	size_t i;
-	int rc;
+	enum chat_status rc;
 
 	if (tui_term_capable(o->script != NULL ? headless_term() : NULL, &cause) != 0) {
 		fprintf(stderr, "llm: chat: %s\n", cause);
 		free(cause);
-		return EXIT_USAGE;
+		return CHAT_USAGE;
 	}
 	setlocale(LC_CTYPE, ""); /* characters only: numbers and dates keep one format */
 	t = tui_new(cli, o);
@@ -522,7 +522,7 @@ tui_run(struct cli *cli, const struct tui_opts *o)
 		fprintf(stderr, "llm: chat: %s\n", cause);
 		free(cause);
 		tui_free(t);
-		return EXIT_USAGE;
+		return CHAT_USAGE;
 	}
 	tui_rl_start(t);
 	tui_meter_refresh(t);

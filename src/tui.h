@@ -7,8 +7,9 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "chat.h"
 
-struct cli;
+struct app;
 
 /* How the TUI starts; everything borrowed for the run. */
 struct tui_opts {
@@ -25,7 +26,10 @@ struct tui_opts {
 	int width, height;           /* headless screen size */
 };
 
-/* Run the TUI until the user quits; return an exit code. */
-int tui_run(struct cli *cli, const struct tui_opts *o);
+/*
+ * Run the TUI until the user quits: CHAT_OK, or CHAT_USAGE when it could not
+ * start or its script failed.
+ */
+enum chat_status tui_run(struct app *cli, const struct tui_opts *o);
 
 #endif

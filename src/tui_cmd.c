@@ -13,7 +13,7 @@
 
 #include <readline/readline.h>
 
-#include "cli.h"
+#include "app.h"
 #include "config.h"
 #include "pricing.h"
 #include "proc.h"

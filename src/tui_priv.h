@@ -31,7 +31,7 @@
 #include "tui.h"
 #include "visible.h"
 
-struct cli;
+struct app;
 struct config;
 
 /* Who a transcript entry is from. */
@@ -178,7 +178,7 @@ struct tui_attach {
 };
 
 struct tui {
-	struct cli *cli;
+	struct app *cli;
 	const struct config *cfg;
 	struct catalog *cat;
 	struct ledger *ledger;
@@ -264,7 +264,7 @@ void tui_status(struct tui *t, bool error, const char *fmt, ...) __attribute__((
 /* Apply a new terminal size. */
 void tui_resize(struct tui *t, int w, int h);
 /* Make a TUI over a loaded config; curses is not started. */
-struct tui *tui_new(struct cli *cli, const struct tui_opts *o);
+struct tui *tui_new(struct app *cli, const struct tui_opts *o);
 void tui_free(struct tui *t);
 /* Start curses on the terminal, or on a virtual screen of w x h when headless. */
 int tui_screen_start(struct tui *t, bool headless, int w, int h, const char *out, char **cause);
@@ -370,8 +370,8 @@ void tui_pick_close(struct tui *t);
 void tui_pick_key(struct tui *t, int key);
 
 /* tui_script.c: headless scripts and screen dumps for the tests. */
-/* Run a headless script to its end; return an exit code. */
-int tui_script_run(struct tui *t, const char *path);
+/* Run a headless script to its end: CHAT_OK, or CHAT_USAGE at the first line that fails. */
+enum chat_status tui_script_run(struct tui *t, const char *path);
 /* Write the screen as text (colors: with each cell run's style) to path. */
 int tui_dump(struct tui *t, const char *path, bool colors, char **cause);
 

@@ -10,7 +10,6 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "cli.h"
 #include "tui_priv.h"
 #include "util.h"
 
@@ -406,17 +405,18 @@ script_line(struct tui *t, char *line, char **why)
 	return -1;
 }
 
-/* Run a headless script to its end; return an exit code. */
-int
+/* Run a headless script to its end: CHAT_OK, or CHAT_USAGE at the first line that fails. */
+enum chat_status
 tui_script_run(struct tui *t, const char *path)
 {
 	char *text = NULL, *cause = NULL, *p, *nl, *why = NULL;
-	int lineno = 0, rc = EXIT_OK;
+	int lineno = 0;
+	enum chat_status rc = CHAT_OK;
 
 	if (file_read(path, SCRIPT_MAX, &text, NULL, &cause) != 0) {
 		tui_status(t, true, "%s", cause);
 		free(cause);
-		return EXIT_USAGE;
+		return CHAT_USAGE;
 	}
 	tui_draw(t);
 	for (p = text; p != NULL && !t->quit; p = nl) {
@@ -429,7 +429,7 @@ tui_script_run(struct tui *t, const char *path)
 		if (script_line(t, p, &why) != 0) {
 			tui_status(t, true, "%s:%d: %s", path, lineno, why);
 			free(why);
-			rc = EXIT_USAGE;
+			rc = CHAT_USAGE;
 			break;
 		}
 		if (t->dirty)

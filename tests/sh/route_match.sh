@@ -114,3 +114,70 @@ check_rc "max-cost: route exits 3" 3
 check_contains "max-cost: route says why" "$ERR" "max-cost"
 run_llm_in "" -q -m test-mid --max-cost 0.0001 "explain"
 check_rc "max-cost: the request is refused, exit 3" 3
+run_llm_in "" --dry-run -m test-mid --max-cost 0.0001 "explain"
+check_rc "max-cost: --dry-run exits 3" 3
+run_llm_in "" --json -m test-mid --max-cost 0.0001 "explain"
+cp "$T/out" "$T/maxcost.req.json"
+check_rc "max-cost: the --json request exits 3" 3
+check_eq "max-cost: --json gives the exit code it exits with" \
+    "$(json_get "$T/maxcost.req.json" exit_code)" 3
+
+# What was already spent this month counts the same for route and the request.
+# spend USD: an answered request of USD now, as the ledger keeps one.
+now=$(date +%s)
+spend() {
+	sql "INSERT INTO usage (time, model, tier, cost_pico, estimated, status)
+	    VALUES ($now - 60, 'test-mid', 'mid', $(t_py -c "print(int($1 * 10**12))"), 0, 'ok')"
+}
+# hold USD: a reservation of USD by a request still streaming elsewhere.
+hold() {
+	sql "INSERT INTO usage (time, model, tier, worst_case_pico, status, pid, expires)
+	    VALUES ($now - 10, 'test-mid', 'mid', $(t_py -c "print(int($1 * 10**12))"), 'reserved',
+	    1, $now + 3590)"
+}
+rm -f "$db" "$db-wal" "$db-shm"
+t_write_config
+t_config_append "[llm]
+budget = 1
+budget_action = downgrade"
+sed -i '0,/^budget = 0$/{/^budget = 0$/d}' "$LLM_CONFIG_DIR/config.ini"
+run_llm_in "" -q -m test-local "start the ledger"
+check_rc "spent: a first request opens the ledger" 0
+# $0.99 of $1 spent: mid's worst case no longer fits, cheap's does.
+spend 0.99
+same_decision spent -t mid --max-tokens 1000 "explain"
+check_eq "spent: route moved it to cheap" "$(json_get "$T/spent.route.json" tier)" cheap
+check_eq "spent: route says the budget did it" "$(json_get "$T/spent.route.json" budget.action)" \
+    downgraded
+check_eq "spent: the request went to cheap" "$(fake_last body.model)" test-cheap-1
+# A reservation held by another request counts like spending: nothing fits now.
+hold 0.0099
+n=$(fake_count)
+run_llm_in "" route --json -t mid --max-tokens 1000 "explain"
+cp "$T/out" "$T/held.route.json"
+check_rc "held: route exits 3" 3
+check_eq "held: route says refused" "$(json_get "$T/held.route.json" refused)" true
+check_eq "held: route counts the reservation" \
+    "$(to_pico "$T/held.route.json" budget.reserved_usd)" 9900000000
+why=$(printf '%s\n' "$ERR" | grep -m1 'budget:')
+check_contains "held: route says it is the budget" "$why" "would pass"
+run_llm_in "" --dry-run --json -t mid --max-tokens 1000 "explain"
+cp "$T/out" "$T/held.dry.json"
+check_rc "held: --dry-run exits 3" 3
+check_eq "held: --dry-run prints what route prints" "$(json_get "$T/held.dry.json" "")" \
+    "$(json_get "$T/held.route.json" "")"
+run_llm_in "" --json -t mid --max-tokens 1000 "explain"
+cp "$T/out" "$T/held.req.json"
+check_rc "held: the request is refused, exit 3" 3
+check_eq "held: --json gives exit code 3" "$(json_get "$T/held.req.json" exit_code)" 3
+check_eq "held: nothing sent" "$(fake_count)" "$n"
+check_eq "held: route gave the request's reason" "$(printf '%s\n' "$ERR" | grep -m1 'budget:')" \
+    "$why"
+
+# warn: over the budget, the request still goes where route said, with a warning.
+t_config_append "budget_action = warn"
+same_decision warn -t mid --max-tokens 1000 "explain"
+check_eq "warn: route keeps mid" "$(json_get "$T/warn.route.json" tier)" mid
+check_eq "warn: route says it would only warn" "$(json_get "$T/warn.route.json" budget.action)" warn
+check_eq "warn: route does not refuse" "$(json_get "$T/warn.route.json" refused)" false
+check_eq "warn: the request went to mid" "$(fake_last body.model)" test-mid-1
