@@ -39,7 +39,7 @@ static struct {
 /* Rows kept locally while offline have ids from here up, apart from the database's. */
 #define PG_OFFLINE_ID (INT64_C(1) << 62)
 /* Seconds a connection attempt may take before the ledger counts as unreachable. */
-#define PG_CONNECT_TIMEOUT "5"
+#define PG_CONNECT_TIMEOUT "10"
 /* Parameters of the largest call (llm.record). */
 #define PG_ARGS_MAX 24
 /* The keyring entry holding the database's password. */

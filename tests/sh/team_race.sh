@@ -42,6 +42,8 @@ burst() {
 		done
 	done
 	T_WAIT=60 t_wait sh -c "[ \$(cat '$T'/r.*.rc 2>/dev/null | grep -c '^3\$') -ge 50 ]"
+	check_eq "$1: no refusal for want of the database" \
+	    "$(cat "$T"/r.*.err | grep -c 'unreachable')" 0
 	held=$(psql_q "select count(*) from llm.usage where team = 'race' and status = 'reserved'")
 	check_eq "$1: exactly 10 reservations admitted" "$held" 10
 	check_eq "$1: 50 refused with exit 3" "$(cat "$T"/r.*.rc | grep -c '^3$')" 50
