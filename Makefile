@@ -9,7 +9,7 @@ ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 DESTDIR   ?=
 
-PKGS      = ncursesw libcurl readline libcjson libsecret-1 sqlite3 md4c inih
+PKGS      = ncursesw libcurl readline libcjson libsecret-1 sqlite3 md4c inih libpq
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 WARN      = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -24,9 +24,11 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # under it are loaded with dlopen when a key is first wanted (src/keyring.c),
 # and libcurl with its TLS, Kerberos, LDAP and HTTP/2 libraries when the first
 # request is made (src/curl_load.c), so that a command which sends nothing
-# pays for neither. Their headers are still used at build time. With
-# LAZY_LOAD=no both are linked as well, so they appear in the binary's
-# NEEDED entries (what dpkg-shlibdeps and ldd see) and are loaded at start-up;
+# pays for neither; libpq only when a team ledger (PostgreSQL) is configured
+# (src/ledger_pg.c), so a single user's llm runs without it installed.
+# Their headers are still used at build time. With LAZY_LOAD=no all three
+# are linked as well, so they appear in the binary's NEEDED entries (what
+# dpkg-shlibdeps and ldd see) and are loaded at start-up;
 # the dlopen calls then find the copy already loaded. The code still looks
 # each function up through dlsym: removing that indirection would be a code
 # change, not a build switch.
@@ -38,7 +40,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # always, as distributions that forbid bundled copies require.
 LAZY_LOAD   ?= yes
 STATIC_DEPS ?= yes
-LAZY_PKGS  = libsecret-1 libcurl
+LAZY_PKGS  = libsecret-1 libcurl libpq
 PKG_LIBS   := $(shell pkg-config --exists $(PKGS) 2>/dev/null && \
 	pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)))
 ifeq ($(LAZY_LOAD),no)

@@ -10,8 +10,10 @@
 # (131,072 events, 38 MB on the wire), where the per-event cost shows. Start-up times come from hyperfine when it is
 # installed, else from build/bench/startup (fork, exec, wait4: wall and
 # user+sys CPU of the child). Rows from build/bench/{router,ledger,tui}_bench
-# are added when those exist. Then bench/cache_bench.py: a 40-turn conversation's
-# cost with prompt caching off, on, and on with compaction.
+# are added when those exist, and team_bench's (reserve+settle with 1 and 20
+# clients, SQLite beside a throw-away PostgreSQL on loopback, bench/team_bench.sh).
+# Then bench/cache_bench.py: a 40-turn conversation's cost with prompt caching
+# off, on, and on with compaction; and bench/agent_bench.sh.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -120,6 +122,13 @@ for b in router_bench ledger_bench tui_bench; do
 		echo "| $b | $(printf '%s' "$line" | sed 's/|/\\|/g') | — | — | as printed |"
 	done
 done
+# The team ledger beside SQLite: a throw-away PostgreSQL cluster on loopback.
+if [ -x "$top/$BUILD/bench/team_bench" ]; then
+	BUILD=$BUILD LLM_BIN=$LLM_BIN sh "$top/bench/team_bench.sh" 2>/dev/null |
+	    grep -E '[0-9]|not run' | while IFS= read -r line; do
+		echo "| team_bench | $line | — | — | as printed |"
+	done
+fi
 
 # What prompt caching and compaction do to a long conversation's bill (a table of its own).
 echo

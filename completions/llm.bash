@@ -125,7 +125,7 @@ _llm()
 	fi
 
 	case ${#pos[@]}:$cmd:${pos[1]} in
-	1:models:* | 1:budget:* | 1:keys:* | 1:git:* | 1:config:* | 1:logs:*)
+	1:models:* | 1:budget:* | 1:keys:* | 1:git:* | 1:config:* | 1:logs:* | 1:ledger:*)
 		_llm_reply "$(_llm_words sub "$cmd")"
 		;;
 	2:keys:set | 2:keys:rm | 2:keys:check | 2:models:add)

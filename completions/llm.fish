@@ -59,6 +59,7 @@ complete -c llm -n '__llm_at 0' -a cmd -d 'propose one shell command: run, edit,
 complete -c llm -n '__llm_at 0' -a roles -d 'the named system prompts -r NAME takes'
 complete -c llm -n '__llm_at 0' -a keys -d 'keys in the OS keyring: set, list, rm, check'
 complete -c llm -n '__llm_at 0' -a git -d 'install-hook, uninstall-hook, commit-msg'
+complete -c llm -n '__llm_at 0' -a ledger -d "init: create or upgrade the ledger's schema"
 complete -c llm -n '__llm_at 0' -a config -d 'path, show, check'
 complete -c llm -n '__llm_at 0' -a do -d 'do a coding task in this repository with tools'
 complete -c llm -n '__llm_at 0' -a undo -d 'restore the files the last agent task changed'
@@ -107,6 +108,7 @@ complete -c llm -n '__llm_at 1 git' -a '(__llm_words sub git)'
 complete -c llm -n '__llm_at 2 git install-hook' -l force -d "replace a hook that is not llm's"
 complete -c llm -n '__llm_at 2 git commit-msg' -F
 complete -c llm -n '__llm_at 1 config' -a '(__llm_words sub config)'
+complete -c llm -n '__llm_at 1 ledger' -a '(__llm_words sub ledger)'
 complete -c llm -n '__llm_at 1 usage' -l month -x -d 'the month, YYYY-MM'
 complete -c llm -n '__llm_at 1 usage' -l by -x -a '(__llm_words by)' -d 'group by'
 complete -c llm -n '__llm_at 1 usage' -l router -d 'how often the router was overruled'

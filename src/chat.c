@@ -297,6 +297,35 @@ log_budget(const char *verdict, const struct model *m, int64_t worst, const stru
 }
 
 /*
+ * The team's ledger is unreachable (rc from ledger_reserve, cause its reason):
+ * under block it refuses; else the request went on within the offline allowance
+ * (0), or would pass it. CHAT_BUDGET when refused.
+ */
+static enum chat_status
+reserve_offline(struct chat *c, const struct model *m, int rc, int64_t worst,
+    const struct meter *mt, char *cause, bool quiet)
+{
+	char a[32], b[32], d[32];
+
+	log_budget(rc == LEDGER_RESERVED ? "reserved offline" : "refused offline", m, worst, mt);
+	money(worst, false, a, sizeof a);
+	money(mt->spent + mt->reserved, false, b, sizeof b);
+	money(mt->limit, false, d, sizeof d);
+	if (rc == LEDGER_UNREACHABLE && !quiet)
+		fail(c, CHAT_BUDGET, "budget: team ledger unreachable, and budget_action = block"
+		    " refuses until it is back (%s)", cause ? cause : "no reason given");
+	else if (rc == LEDGER_OVER_BUDGET && !quiet)
+		fail(c, CHAT_BUDGET, "budget: team ledger unreachable, and the worst case %s on %s"
+		    " would pass the offline allowance (%s used of %s)", worst < 0 ? "unknown" : a,
+		    m->name, b, d);
+	else if (rc == LEDGER_RESERVED)
+		note(c, "warning: team ledger unreachable: going on within the offline allowance"
+		    " (%s used of %s); the row is sent when it is back", b, d);
+	free(cause);
+	return rc == LEDGER_RESERVED ? CHAT_OK : CHAT_BUDGET;
+}
+
+/*
  * Reserve the worst case of model m under the budget. Returns 0 reserved,
  * CHAT_BUDGET refused (with the figures in turn.error), CHAT_PROVIDER on a
  * database error.
@@ -339,6 +368,8 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 		free(cause);
 		return CHAT_USAGE;
 	}
+	if (rc == LEDGER_UNREACHABLE || mt.offline)
+		return reserve_offline(c, m, rc, worst, &mt, cause, quiet);
 	log_budget(rc == LEDGER_RESERVED ? "reserved" : "refused", m, worst, &mt);
 	if (rc == LEDGER_OVER_TASK) {
 		char w[32], cap[32];
@@ -371,12 +402,11 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 		}
 		return CHAT_BUDGET;
 	}
-	if (!enforce && c->cfg->budget > 0 && worst > 0 &&
-	    mt.spent + mt.reserved > c->cfg->budget) {
+	if (!enforce && mt.limit > 0 && worst > 0 && mt.spent + mt.reserved > mt.limit) {
 		/* mt already holds this request's reservation: spent is what was really spent */
 		money(worst, false, a, sizeof a);
 		money(mt.spent, mt.estimated, b, sizeof b);
-		money(c->cfg->budget, false, d, sizeof d);
+		money(mt.limit, false, d, sizeof d);
 		note(c, "warning: this request's worst case %s on %s would pass %s's budget "
 		    "(spent %s of %s); going on, as budget_action = warn", a, m->name, mt.month, b, d);
 	}

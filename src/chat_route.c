@@ -471,7 +471,8 @@ preview_fits(struct chat *c, const struct chat_route *r, char **cause)
 	if (c->ledger == NULL || c->cfg->budget <= 0 || c->cfg->budget_action == BUDGET_WARN ||
 	    worst == 0 || ledger_meter(c->ledger, c->cfg->budget, &m, NULL) != 0)
 		return 0;
-	if (worst > 0 && m.spent + m.reserved + worst <= c->cfg->budget)
+	/* m.limit: the configured budget, or the team's from its ledger */
+	if (worst > 0 && (m.limit <= 0 || m.spent + m.reserved + worst <= m.limit))
 		return 0;
 	pricing_format(m.spent, m.estimated, a, sizeof a);
 	pricing_format(m.reserved, false, b, sizeof b);

@@ -67,5 +67,12 @@ struct ledger;
  * lock lasts; NULL with *cause. A ledger failure exits EXIT_USAGE: it is local.
  */
 struct ledger *cli_ledger_open(const struct app *cli, char **cause);
+/*
+ * With [ledger] database (or LLM_DATABASE), have every ledger opened be the
+ * team's: its budgets are in the database, so cfg.budget becomes LEDGER_TEAM_LIMIT.
+ */
+void cli_ledger_team(struct app *cli);
+/* llm ledger init: create or upgrade the ledger's schema. */
+int cli_ledger(struct app *cli, int argc, char **argv);
 
 #endif

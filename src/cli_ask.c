@@ -389,7 +389,7 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 	const struct model *m = last ? last->model : r->model;
 	cJSON *o = cJSON_CreateObject(), *ro, *steps, *b;
 	struct usage sum;
-	struct meter mt;
+	struct meter mt = { .limit = 0 };
 	int64_t saved = 0, extra = 0;
 	size_t i;
 	char *s;
@@ -440,7 +440,9 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 		cJSON_AddItemToObject(b, "counted_usd", json_money(mt.spent));
 		cJSON_AddItemToObject(b, "reserved_usd", json_money(mt.reserved));
 	}
-	cJSON_AddItemToObject(b, "limit_usd", json_money(a->cli->cfg.budget));
+	/* A team ledger's limit is the team's, read from its database with the meter. */
+	cJSON_AddItemToObject(b, "limit_usd", json_money(a->cli->cfg.budget != LEDGER_TEAM_LIMIT ?
+	    a->cli->cfg.budget : l != NULL && mt.team ? mt.limit : 0));
 	if (t->conversation_id)
 		cJSON_AddNumberToObject(o, "conversation_id", (double)t->conversation_id);
 	else

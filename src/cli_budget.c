@@ -16,6 +16,7 @@
 #include "cli_spend.h"
 #include "fmt.h"
 #include "ledger.h"
+#include "ledger_pg.h"
 #include "pricing.h"
 #include "report.h"
 #include "util.h"
@@ -52,6 +53,42 @@ budget_permille(const struct meter *m)
 	return m->limit > 0 ? muldiv(m->spent, 1000, m->limit) : -1;
 }
 
+/* A team ledger's labels and the user's share, in the JSON object o. */
+static void
+budget_team_json(const struct app *cli, const struct meter *m, cJSON *o)
+{
+	cJSON *u;
+
+	if (!m->team)
+		return;
+	cJSON_AddStringToObject(o, "team", cli->cfg.ledger_team ? cli->cfg.ledger_team : "");
+	u = cJSON_AddObjectToObject(o, "user");
+	cJSON_AddStringToObject(u, "name", cli->cfg.ledger_user ? cli->cfg.ledger_user : "");
+	report_json_money(u, "spent", m->user_spent);
+	report_json_money(u, "reserved", m->user_reserved);
+	report_json_money(u, "limit", m->user_limit);
+}
+
+/* The user's share of a team's month, and the user's own budget if one is set. */
+static void
+budget_team_text(const struct app *cli, const struct meter *m)
+{
+	char a[40], b[40], c[40];
+
+	if (!m->team)
+		return;
+	pricing_format(m->user_spent, false, a, sizeof a);
+	pricing_format(m->user_reserved, false, b, sizeof b);
+	printf("  %-11s team \"%s\"; %s: %s spent, %s in flight", "team",
+	    cli->cfg.ledger_team ? cli->cfg.ledger_team : "", cli->cfg.ledger_user ?
+	    cli->cfg.ledger_user : "", a, b);
+	if (m->user_limit > 0) {
+		pricing_format(m->user_limit, false, c, sizeof c);
+		printf(" of %s (own budget)", c);
+	}
+	putchar('\n');
+}
+
 static void
 budget_json(const struct app *cli, const struct meter *m, int64_t now)
 {
@@ -80,6 +117,7 @@ budget_json(const struct app *cli, const struct meter *m, int64_t now)
 	cJSON_AddBoolToObject(o, "estimated", m->estimated);
 	cJSON_AddStringToObject(o, "action", budget_action_str(cli->cfg.budget_action));
 	cli_spend_budget_json(cli, m, o);
+	budget_team_json(cli, m, o);
 	report_json_print(o);
 	cJSON_Delete(o);
 }
@@ -161,6 +199,7 @@ budget_text(const struct app *cli, const struct meter *m, int64_t now)
 	}
 	printf("  %-11s %d\n", "days left", budget_days_left(m, now));
 	cli_spend_budget_lines(cli, m);
+	budget_team_text(cli, m);
 	if (m->unknown_count > 0 && m->unknown_worst == 0)
 		printf("  %-11s %lld request%s of unknown cost, not counted above\n", "unknown",
 		    (long long)m->unknown_count, m->unknown_count == 1 ? "" : "s");
@@ -380,14 +419,48 @@ micro_str(int64_t micro, char *out, size_t n)
 	snprintf(out, n, "%lld%s%s", (long long)(micro / 1000000), d > 0 ? "." : "", frac);
 }
 
+/* Set the team's budget, or user's, in the team's ledger. */
 static int
-budget_set(struct app *cli, const char *arg)
+budget_set_team(struct app *cli, const char *user, int64_t pico)
+{
+	struct ledger *l;
+	char shown[48], *cause = NULL;
+	int rc = EXIT_OK;
+
+	if (ledger_team() == NULL) {
+		fprintf(stderr, "llm: budget: per-user budgets need a team ledger ([ledger] database"
+		    " in config.ini, or LLM_DATABASE)\n");
+		return EXIT_USAGE;
+	}
+	if ((l = cli_ledger_open(cli, &cause)) == NULL ||
+	    ledger_pg_set_budget(ledger_pg(l), user, pico, &cause) < 0) {
+		fprintf(stderr, "llm: budget: %s\n", cause);
+		free(cause);
+		ledger_close(l);
+		return EXIT_USAGE;
+	}
+	ledger_close(l);
+	pricing_format(pico, false, shown, sizeof shown);
+	if (user != NULL)
+		printf("%s's monthly budget %s in team \"%s\"%s\n", user, shown, ledger_team()->team,
+		    pico == 0 ? " (none: the team's applies)" : "");
+	else
+		printf("team \"%s\" monthly budget %s%s\n", ledger_team()->team, shown,
+		    pico == 0 ? " (none)" : "");
+	return rc;
+}
+
+static int
+budget_set(struct app *cli, const char *arg, const char *user)
 {
 	char value[48], shown[48], *cause = NULL;
 	int64_t micro;
 
 	if (*arg == '$')
 		arg++;
+	/* In the team's database the budget is pico-dollars, as config.ini's budget is. */
+	if ((user != NULL || ledger_team() != NULL) && str_to_fixed(arg, 12, &micro))
+		return budget_set_team(cli, user, micro);
 	if (!str_to_fixed(arg, 6, &micro) || micro > INT64_MAX / PICO_PER_MICRO) {
 		fprintf(stderr, "llm: budget: expected an amount in dollars such as 50 or 12.5,"
 		    " got '%s'\n", arg);
@@ -412,7 +485,7 @@ budget_set(struct app *cli, const char *arg)
 static int
 budget_usage(void)
 {
-	fprintf(stderr, "usage: llm budget [--json]\n       llm budget set USD\n");
+	fprintf(stderr, "usage: llm budget [--json]\n       llm budget set [--user NAME] USD\n");
 	return EXIT_USAGE;
 }
 
@@ -427,11 +500,13 @@ cli_budget(struct app *cli, int argc, char **argv)
 	int i;
 
 	if (argc >= 2 && strcmp(argv[1], "set") == 0) {
-		if (argc == 4 && strcmp(argv[3], "--no-color") == 0)
+		if (argc >= 4 && strcmp(argv[argc - 1], "--no-color") == 0)
 			argc--;
+		if (argc == 5 && strcmp(argv[2], "--user") == 0 && *argv[3] != '\0')
+			return budget_set(cli, argv[4], argv[3]);
 		if (argc != 3)
 			return budget_usage();
-		return budget_set(cli, argv[2]);
+		return budget_set(cli, argv[2], NULL);
 	}
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
@@ -439,7 +514,7 @@ cli_budget(struct app *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "--no-color") == 0)
 			continue;   /* read by main */
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			printf("usage: llm budget [--json]\n       llm budget set USD\n");
+			printf("usage: llm budget [--json]\n       llm budget set [--user NAME] USD\n");
 			return EXIT_OK;
 		} else
 			return budget_usage();

@@ -10,8 +10,8 @@
 #include "util.h"
 
 static const char *const commands[] = {
-	"chat", "route", "models", "budget", "usage", "logs", "cmd", "roles", "keys", "git", "config",
-	"do", "undo", "help", "version", NULL,
+	"chat", "route", "models", "budget", "usage", "logs", "cmd", "roles", "keys", "git",
+	"ledger", "config", "do", "undo", "help", "version", NULL,
 };
 
 /* The options of a one-shot question, as llm --help lists them. */
@@ -22,13 +22,14 @@ static const char *const ask_options[] = {
 };
 
 static const char *const tiers[] = { "auto", "cheap", "mid", "frontier", NULL };
-static const char *const usage_by[] = { "day", "model", "tier", "task", NULL };
+static const char *const usage_by[] = { "day", "model", "tier", "task", "user", "team", NULL };
 
 static const char *const models_sub[] = { "import", "add", NULL };
 static const char *const budget_sub[] = { "set", NULL };
 static const char *const keys_sub[] = { "set", "list", "rm", "check", NULL };
 static const char *const git_sub[] = { "install-hook", "uninstall-hook", "commit-msg", NULL };
 static const char *const config_sub[] = { "path", "show", "check", NULL };
+static const char *const ledger_sub[] = { "init", NULL };
 
 static const char *const chat_opts[] = {
 	"-t", "--tier", "-m", "--model", "-s", "--system", "-r", "--role", "-f", "--file",
@@ -78,6 +79,7 @@ static const struct {
 	{ "keys", keys_sub, keys_opts },
 	{ "git", git_sub, git_opts },
 	{ "config", config_sub, NULL },
+	{ "ledger", ledger_sub, NULL },
 	{ "do", NULL, do_opts },
 	{ "undo", NULL, undo_opts },
 };

@@ -60,11 +60,15 @@ keys_known(const struct app *cli)
 static const struct provider_conf *
 keys_provider(const struct app *cli, const char *cmd, const char *name)
 {
+	/* The team ledger's database password: kept like a key, asked for by libpq's login. */
+	static const struct provider_conf ledger = { .name = "ledger", .key_env = "PGPASSWORD" };
 	const struct provider_conf *p = config_provider(&cli->cfg, name);
 	char *known;
 
 	if (p != NULL)
 		return p;
+	if (strcmp(name, "ledger") == 0)
+		return &ledger;
 	known = keys_known(cli);
 	fprintf(stderr, "llm: keys %s: unknown provider '%s' (configured: %s)\n", cmd, name, known);
 	free(known);

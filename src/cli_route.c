@@ -242,7 +242,9 @@ route_json_budget(const struct app *cli, cJSON *o, const struct chat_route *r,
 		json_add_usd(bo, "spent_usd", b->m.spent);
 		json_add_usd(bo, "reserved_usd", b->m.reserved);
 	}
-	json_add_usd(bo, "limit_usd", cli->cfg.budget);
+	/* A team ledger's limit is the team's, read from its database with the meter. */
+	json_add_usd(bo, "limit_usd", cli->cfg.budget != LEDGER_TEAM_LIMIT ? cli->cfg.budget :
+	    b->have_meter ? b->m.limit : 0);
 }
 
 /*

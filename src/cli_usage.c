@@ -23,6 +23,8 @@ enum usage_by {
 	BY_MODEL,
 	BY_TIER,
 	BY_TASK,
+	BY_USER,    /* a team ledger's labels; rows of the local ledger have none */
+	BY_TEAM,
 };
 
 static const char *const by_names[] = {
@@ -30,6 +32,8 @@ static const char *const by_names[] = {
 	[BY_MODEL] = "model",
 	[BY_TIER] = "tier",
 	[BY_TASK] = "task",
+	[BY_USER] = "user",
+	[BY_TEAM] = "team",
 };
 
 /* Figures for one group of rows, or for all of them. */
@@ -99,6 +103,12 @@ row_key(enum usage_by by, const struct ledger_row *row, char *out, size_t n)
 			snprintf(out, n, "task %lld", (long long)row->task_id);
 		else
 			str_copy(out, n, "no task");
+		return;
+	case BY_USER:
+		str_copy(out, n, row->user ? row->user : "(this machine)");
+		return;
+	case BY_TEAM:
+		str_copy(out, n, row->team ? row->team : "(this machine)");
 		return;
 	}
 }
@@ -475,7 +485,7 @@ usage_json(const struct usage_report *r, const char *month)
 static int
 usage_usage(void)
 {
-	fprintf(stderr, "usage: llm usage [--month YYYY-MM] [--by day|model|tier|task] [--router] [--json]\n");
+	fprintf(stderr, "usage: llm usage [--month YYYY-MM] [--by day|model|tier|task|user|team] [--router] [--json]\n");
 	return EXIT_USAGE;
 }
 
@@ -520,7 +530,8 @@ usage_args(int argc, char **argv, struct usage_report *r, const char **month, bo
 			    r->by++)
 				;
 			if (r->by == ARRAY_SIZE(by_names)) {
-				fprintf(stderr, "llm: usage: --by: expected day, model, tier or task, got '%s'\n", v);
+				fprintf(stderr, "llm: usage: --by: expected day, model, tier, task, user or"
+				    " team, got '%s'\n", v);
 				return -1;
 			}
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
@@ -571,7 +582,7 @@ cli_usage(struct app *cli, int argc, char **argv)
 	case -1:
 		return EXIT_USAGE;
 	case 1:
-		printf("usage: llm usage [--month YYYY-MM] [--by day|model|tier|task] [--router] [--json]\n");
+		printf("usage: llm usage [--month YYYY-MM] [--by day|model|tier|task|user|team] [--router] [--json]\n");
 		return EXIT_OK;
 	}
 	if (usage_month(month, &start, &end, mon, name, sizeof name) < 0)

@@ -125,6 +125,16 @@ static const struct key agent_keys[] = {
 	LLM_KEY("max_steps", K_LONG, agent_max_steps, "30", "requests a task may make"),
 };
 
+static const struct key ledger_keys[] = {
+	LLM_KEY("database", K_STR, ledger_database, NULL,
+	    "the team's PostgreSQL (libpq string, no password); none: this machine's SQLite"),
+	LLM_KEY("team", K_STR, ledger_team, "default", "the team the requests count against"),
+	LLM_KEY("user", K_STR, ledger_user, NULL, "the user rows are labelled with; default: the login"),
+	LLM_KEY("timezone", K_STR, ledger_timezone, "UTC", "the time zone the team's months start in"),
+	LLM_KEY("offline_allowance", K_USD, ledger_offline_allowance, "1",
+	    "dollars requests may reserve while the team's database is unreachable"),
+};
+
 #define PROV_KEY(n, t, f, d, h) \
 	{ .name = n, .type = t, .off = offsetof(struct provider_conf, f), .def = d, .help = h }
 static const struct key provider_keys[] = {
@@ -539,6 +549,10 @@ section_keys(const char *section, size_t *n)
 		return *n = ARRAY_SIZE(llm_keys), llm_keys;
 	if (strcmp(section, "git") == 0)
 		return *n = ARRAY_SIZE(git_keys), git_keys;
+	if (strcmp(section, "agent") == 0)
+		return *n = ARRAY_SIZE(agent_keys), agent_keys;
+	if (strcmp(section, "ledger") == 0)
+		return *n = ARRAY_SIZE(ledger_keys), ledger_keys;
 	if (str_startswith(section, "provider."))
 		return *n = ARRAY_SIZE(provider_keys), provider_keys;
 	if (str_startswith(section, "model."))
@@ -561,6 +575,35 @@ unknown_key(struct parse *p, const char *section, const char *name)
 	buf_done(&known);
 }
 
+/* Whether a libpq connection string (URI or key = value form) holds a password. */
+static bool
+config_has_password(const char *s)
+{
+	const char *a, *end, *at, *q;
+
+	if (str_startswith(s, "postgresql://") || str_startswith(s, "postgres://")) {
+		a = strstr(s, "://") + 3;
+		end = a + strcspn(a, "/?");
+		for (at = NULL, q = a; q < end; q++)
+			if (*q == '@')
+				at = q;
+		if (at != NULL && memchr(a, ':', (size_t)(at - a)) != NULL)
+			return true;
+		for (q = strchr(end, '?'); q != NULL; q = strchr(q + 1, '&'))
+			if (str_startswith(q + 1, "password="))
+				return true;
+		return false;
+	}
+	for (q = s; (q = strstr(q, "password")) != NULL; q += 8) {
+		a = q + 8;
+		while (*a == ' ' || *a == '\t')
+			a++;
+		if (*a == '=' && (q == s || q[-1] == ' ' || q[-1] == '\t'))
+			return true;
+	}
+	return false;
+}
+
 static int
 on_key(void *user, const char *section, const char *name, const char *value)
 {
@@ -574,6 +617,13 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		known = set_from_table(p, git_keys, ARRAY_SIZE(git_keys), cfg, name, value);
 	else if (strcmp(section, "agent") == 0)
 		known = set_from_table(p, agent_keys, ARRAY_SIZE(agent_keys), cfg, name, value);
+	else if (strcmp(section, "ledger") == 0) {
+		known = set_from_table(p, ledger_keys, ARRAY_SIZE(ledger_keys), cfg, name, value);
+		if (strcmp(name, "database") == 0 && config_has_password(value))
+			perr(p, "[ledger]: database: a password does not belong in config.ini; put it"
+			    " in ~/.pgpass (or the file PGPASSFILE names), in PGPASSWORD, or in the"
+			    " keyring (llm keys set ledger), and leave it out of the URL");
+	}
 	else if (str_startswith(section, "provider.") && section[9] != '\0')
 		known = set_from_table(p, provider_keys, ARRAY_SIZE(provider_keys),
 		    provider_get(cfg, section + 9), name, value);
@@ -587,7 +637,8 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		keys_add(cfg, name, value);
 		return 1;
 	} else {
-		perr(p, "unknown section [%s] (known: llm, tier.*, provider.*, model.*, git, agent, keys)",
+		perr(p, "unknown section [%s] (known: llm, tier.*, provider.*, model.*, git, agent, "
+		    "ledger, keys)",
 		    section);
 		return 1;
 	}
@@ -643,6 +694,20 @@ xdg_dir(const char *own, const char *xdg, const char *fallback)
 	return xstrfmt("%s/%s/llm", strcmp(home, "/") == 0 ? "" : home, fallback);
 }
 
+/* The login name, labelling the team ledger's rows unless [ledger] user says otherwise. */
+static void
+config_default_user(struct config *cfg)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	const char *u = getenv("LOGNAME");
+
+	if (u == NULL || *u == '\0')
+		u = getenv("USER");
+	if ((u == NULL || *u == '\0') && pw != NULL)
+		u = pw->pw_name;
+	cfg->ledger_user = xstrdup(u != NULL && *u != '\0' ? u : "unknown");
+}
+
 static void
 config_defaults(struct config *cfg)
 {
@@ -656,6 +721,8 @@ config_defaults(struct config *cfg)
 	keys_default(cfg, llm_keys, ARRAY_SIZE(llm_keys), cfg);
 	keys_default(cfg, git_keys, ARRAY_SIZE(git_keys), cfg);
 	keys_default(cfg, agent_keys, ARRAY_SIZE(agent_keys), cfg);
+	keys_default(cfg, ledger_keys, ARRAY_SIZE(ledger_keys), cfg);
+	config_default_user(cfg);
 	for (i = 0; i < ARRAY_SIZE(builtin_providers); i++) {
 		struct provider_conf *pc = provider_get(cfg, builtin_providers[i].name);
 
@@ -733,6 +800,7 @@ int
 config_load(struct config *cfg, char **cause)
 {
 	struct parse p = { .cfg = cfg, .line = 0 };
+	const char *env;
 	int rc;
 
 	config_defaults(cfg);
@@ -753,6 +821,12 @@ config_load(struct config *cfg, char **cause)
 		else if (rc < 0)
 			buf_addf(&p.errors, "%s: cannot read\n", cfg->path);
 	}
+	/* The environment may hold a password: it is no file. */
+	if ((env = getenv("LLM_DATABASE")) != NULL && *env != '\0') {
+		free(cfg->ledger_database);
+		cfg->ledger_database = xstrdup(env);
+		cfg->ledger_database_env = true;
+	}
 	config_validate(&p);
 	check_model_words(&p);
 	if (p.errors.len == 0) {
@@ -769,6 +843,11 @@ void
 config_done(struct config *cfg)
 {
 	size_t i;
+
+	free(cfg->ledger_database);
+	free(cfg->ledger_team);
+	free(cfg->ledger_user);
+	free(cfg->ledger_timezone);
 
 	for (i = 0; i < cfg->nproviders; i++) {
 		free(cfg->providers[i].name);
@@ -963,6 +1042,12 @@ config_dump(const struct config *cfg, FILE *f)
 
 	fprintf(f, "; %s%s\n[llm]\n", cfg->path, cfg->loaded ? "" : " (not present: defaults)");
 	dump_keys(f, llm_keys, ARRAY_SIZE(llm_keys), cfg, true);
+	if (cfg->ledger_database != NULL) {
+		/* From the environment it may hold a password: not shown. */
+		fprintf(f, "\n[ledger]\ndatabase = %s\n",
+		    cfg->ledger_database_env ? "(from LLM_DATABASE)" : cfg->ledger_database);
+		dump_keys(f, ledger_keys + 1, ARRAY_SIZE(ledger_keys) - 1, cfg, false);
+	}
 	for (i = 0; i < TIER_COUNT; i++) {
 		if (cfg->tiers[i].n == 0)
 			continue;

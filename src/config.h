@@ -104,6 +104,14 @@ struct config {
 	char **key_names;
 	char **key_values;
 	size_t nkeys;
+
+	/* [ledger]: the team's ledger in PostgreSQL */
+	char *ledger_database;       /* a libpq connection string; NULL: the local SQLite ledger */
+	bool ledger_database_env;    /* it came from LLM_DATABASE (and may hold a password) */
+	char *ledger_team;           /* default "default" */
+	char *ledger_user;           /* default: the login name */
+	char *ledger_timezone;       /* the team's months; default UTC */
+	int64_t ledger_offline_allowance;   /* pico-dollars usable while unreachable; default $1 */
 };
 
 /*

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "ledger.h"
+#include "ledger_pg.h"
 #include "store.h"
 #include "util.h"
 
@@ -117,6 +118,7 @@ struct ledger {
 	int64_t busy_since, busy_max;   /* the current wait for the lock, ms */
 	int64_t gave_up;                /* clock_ms() when a wait last ran out; 0: never */
 	bool told;                      /* the wait was said once */
+	struct ledger_pg *pg;           /* the team's ledger; NULL: this SQLite one */
 };
 
 /* Add without wrapping: money sums saturate at INT64_MAX, which is over any budget. */
@@ -473,6 +475,63 @@ ledger_not_db(const char *path, char **cause)
 	    " (mv %s %s.bad) and llm starts a new one", path, path, path);
 }
 
+/* The team ledger configured for ledger_open (its strings owned here); database NULL: none. */
+static struct ledger_team ledger_team_conf;
+
+/* Use team ledger t from now on. */
+void
+ledger_use_team(const struct ledger_team *t)
+{
+	struct ledger_team *c = &ledger_team_conf;
+
+	free((char *)c->database);
+	free((char *)c->team);
+	free((char *)c->user);
+	free((char *)c->timezone);
+	memset(c, 0, sizeof *c);
+	if (t == NULL || t->database == NULL)
+		return;
+	*c = *t;
+	c->database = xstrdup(t->database);
+	c->team = xstrdup(t->team ? t->team : "default");
+	c->user = xstrdup(t->user ? t->user : "unknown");
+	c->timezone = xstrdup(t->timezone ? t->timezone : "UTC");
+}
+
+/* The team ledger configured, or NULL. */
+const struct ledger_team *
+ledger_team(void)
+{
+	return ledger_team_conf.database != NULL ? &ledger_team_conf : NULL;
+}
+
+/* The team ledger under l, or NULL. */
+struct ledger_pg *
+ledger_pg(struct ledger *l)
+{
+	return l->pg;
+}
+
+/* ledger_gone for the team ledger, which holds no struct ledger. */
+static bool
+ledger_gone_cb(void *arg, int64_t pid, int64_t start, const char *owner, const char *host)
+{
+	return ledger_gone(arg, pid, start, owner, host);
+}
+
+/* Open the team's ledger beside l's local store, which keeps rows made offline. */
+static int
+ledger_open_team(struct ledger *l, char **cause)
+{
+	struct ledger_pg_self self = {
+		.pid = (int64_t)getpid(), .start = l->start, .owner = l->owner, .host = l->host,
+		.gone = ledger_gone_cb, .arg = l,
+	};
+
+	l->pg = ledger_pg_open(&ledger_team_conf, l->st, &self, cause);
+	return l->pg != NULL ? 0 : -1;
+}
+
 /* Open the ledger in the database at path. */
 struct ledger *
 ledger_open_path(const char *path, char **cause)
@@ -519,6 +578,10 @@ ledger_open(const char *data_dir, char **cause)
 	path = xstrfmt("%s/llm.db", data_dir);
 	l = ledger_open_path(path, cause);
 	free(path);
+	if (l != NULL && ledger_team() != NULL && ledger_open_team(l, cause) < 0) {
+		ledger_close(l);
+		return NULL;
+	}
 	return l;
 }
 
@@ -530,6 +593,7 @@ ledger_close(struct ledger *l)
 
 	if (l == NULL)
 		return;
+	ledger_pg_close(l->pg);
 	for (i = 0; i < SQL_COUNT; i++)
 		sqlite3_finalize(l->sql[i]);
 	store_close(l->st);
@@ -664,6 +728,8 @@ ledger_reserve(struct ledger *l, const struct ledger_entry *e, int64_t worst_cas
 	if (m == NULL)
 		m = &local;
 	*id = 0;
+	if (l->pg != NULL)
+		return ledger_pg_reserve(l->pg, e, worst_case, enforce, id, m, cause);
 	/* IMMEDIATE takes the write lock first: the check and the reservation are one step. */
 	if (ledger_run(l, SQL_BEGIN) < 0)
 		return ledger_fail(l, "reserve", cause);
@@ -868,6 +934,9 @@ ledger_settle_warn(struct ledger *l, int64_t id, const struct usage *u, int64_t 
 		store_cause(cause, "settle: bad status '%s'", status ? status : "(null)");
 		return -1;
 	}
+	/* the team's ledger warns of no thresholds: its budget is the team's, not this machine's */
+	if (l->pg != NULL)
+		return ledger_pg_settle(l->pg, id, u, cost, estimated, status, latency_ms, cause);
 	/* IMMEDIATE: of processes settling at once, one alone sees a threshold first passed */
 	if (warn && ledger_run(l, SQL_BEGIN) < 0)
 		return ledger_fail(l, "settle", cause);
@@ -895,10 +964,12 @@ fail:
 int
 ledger_progress(struct ledger *l, int64_t id, const struct usage *u, int64_t cost)
 {
-	sqlite3_stmt *st = ledger_stmt(l, SQL_PROGRESS);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (st == NULL)
+	if (l->pg != NULL)
+		return ledger_pg_progress(l->pg, id, u, cost);
+	if ((st = ledger_stmt(l, SQL_PROGRESS)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, u->input);
@@ -919,6 +990,8 @@ ledger_meter(struct ledger *l, int64_t limit, struct meter *m, char **cause)
 {
 	int rc;
 
+	if (l->pg != NULL)
+		return ledger_pg_meter(l->pg, m, cause);
 	ledger_reap_now(l);
 	/* One read transaction: the totals and the reservations come from one snapshot. */
 	if (ledger_run(l, SQL_BEGIN_READ) < 0)
@@ -977,6 +1050,8 @@ ledger_rows(struct ledger *l, int64_t from, int64_t to, ledger_row_fn fn, void *
 	int64_t now = clock_now();
 	int rc;
 
+	if (l->pg != NULL)
+		return ledger_pg_rows(l->pg, from, to, fn, arg, cause);
 	ledger_reap_now(l);
 	if (sqlite3_prepare_v2(l->db, "SELECT id, time, coalesce(conversation_id, 0), provider,"
 	    " model, tier, route_mode, route_reason, input_tokens, cached_input_tokens,"
@@ -1120,6 +1195,8 @@ ledger_days(struct ledger *l, int64_t start, int64_t end, int64_t now, int64_t *
 	int64_t from = start, to;
 	int d, rc = 0;
 
+	if (l->pg != NULL)
+		return ledger_pg_days(l->pg, start, end, spent, ndays, cause);
 	if (ledger_run(l, SQL_BEGIN_READ) < 0)
 		return ledger_fail(l, "days", cause);
 	for (d = 0; d < ndays && rc == 0; d++, from = to) {

@@ -33,6 +33,7 @@ enum ledger_verdict {
 	LEDGER_RESERVED,
 	LEDGER_OVER_BUDGET,
 	LEDGER_OVER_TASK,            /* the task's cap would be passed */
+	LEDGER_UNREACHABLE,     /* the team's ledger cannot be reached and budget_action = block */
 };
 
 /* Where the calendar month (local time) stands. Money in pico-dollars. */
@@ -47,7 +48,33 @@ struct meter {
 	int64_t requests;       /* settled requests this month */
 	bool estimated;         /* some of spent is an estimate */
 	char month[8];          /* "2026-11" */
+	/* A team ledger: the figures above are the team's, these the user's share. */
+	bool team;
+	bool offline;           /* the team's ledger was unreachable: the local allowance */
+	int64_t user_spent, user_reserved, user_limit;
 };
+
+/*
+ * The team's ledger in PostgreSQL, from config.ini's [ledger] or LLM_DATABASE.
+ * Strings are copied by ledger_use_team.
+ */
+struct ledger_team {
+	const char *database;   /* a libpq connection string; NULL: the local SQLite ledger */
+	const char *team, *user, *timezone;
+	int64_t offline_allowance;  /* pico-dollars usable while the database is unreachable */
+	bool fail_closed;           /* budget_action = block: refuse while it is unreachable */
+};
+
+/* The limit a front end passes when the team ledger holds the budgets (they are in the database). */
+#define LEDGER_TEAM_LIMIT INT64_MAX
+
+/* Have ledger_open open the team's ledger t from now on (t NULL or t->database NULL: SQLite). */
+void ledger_use_team(const struct ledger_team *t);
+/* The team ledger configured by ledger_use_team, or NULL. */
+const struct ledger_team *ledger_team(void);
+struct ledger_pg;
+/* The team ledger under l, or NULL when l is the local SQLite ledger; borrowed. */
+struct ledger_pg *ledger_pg(struct ledger *l);
 
 /* What was really spent: the meter's count less the worst cases counted for want of a cost. */
 int64_t meter_spent(const struct meter *m);
@@ -134,6 +161,7 @@ struct ledger_row {
 	bool estimated;
 	int64_t latency_ms;
 	int64_t task_id;        /* the agent task it is a step of; 0: none */
+	const char *team, *user;    /* a team ledger's labels; NULL in SQLite */
 };
 
 /* Called for each row; return non-zero to stop. */

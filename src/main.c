@@ -48,6 +48,8 @@ static const struct command {
 	  .summary = "keys in the OS keyring: set, list, rm, check" },
 	{ .name = "git", .fn = cli_git, .needs = NEEDS_CATALOG,
 	  .summary = "install-hook, uninstall-hook, commit-msg" },
+	{ .name = "ledger", .fn = cli_ledger, .needs = NEEDS_CATALOG,
+	  .summary = "init: create or upgrade the ledger's schema" },
 	{ .name = "config", .fn = cli_config, .needs = NEEDS_CONFIG,
 	  .summary = "path, show, check" },
 	{ .name = "do", .fn = cli_do, .needs = NEEDS_CATALOG,
@@ -156,6 +158,9 @@ load(struct app *cli, enum needs needs, bool want_color, bool hook)
 	/* every configured key variable stays out of the processes llm starts */
 	for (i = 0; i < cli->cfg.nproviders; i++)
 		proc_hide_env(cli->cfg.providers[i].key_env);
+	/* nor the team ledger's connection string and password */
+	proc_hide_env("LLM_DATABASE");
+	proc_hide_env("PGPASSWORD");
 	cli->err_tty = isatty(STDERR_FILENO);
 	cli->color = want_color && cli->err_tty && color_allowed();
 	if (needs == NEEDS_CONFIG) {
@@ -186,6 +191,7 @@ load(struct app *cli, enum needs needs, bool want_color, bool hook)
 		free(cause);
 		return hook ? EXIT_OK : EXIT_USAGE;
 	}
+	cli_ledger_team(cli);
 	return -1;
 }
 

@@ -341,6 +341,23 @@ meter_forecast(const struct tui *t, char *buf, size_t n, int room, int bar)
 	return room - need < bar ? room - need : bar;
 }
 
+/* A team ledger's meter is the team's: add the user's share, " · you $1.20 of $50.00". */
+static void
+meter_user(const struct meter *m, bool unicode, char *buf, size_t n)
+{
+	const char *dot = unicode ? "\xc2\xb7" : "-";
+	char a[32], b[32];
+	size_t l = strlen(buf);
+
+	pricing_format(m->user_spent + m->user_reserved, false, a, sizeof(a));
+	if (m->user_limit > 0) {
+		pricing_format(m->user_limit, false, b, sizeof(b));
+		snprintf(buf + l, n - l, " %s you %s of %s", dot, a, b);
+	} else {
+		snprintf(buf + l, n - l, " %s you %s", dot, a);
+	}
+}
+
 static void
 draw_meter(struct tui *t, int y)
 {
@@ -375,6 +392,8 @@ draw_meter(struct tui *t, int y)
 
 		snprintf(buf + l, sizeof(buf) - l, " +%lld unknown", (long long)m->unknown_count);
 	}
+	if (m->team)
+		meter_user(m, t->unicode, buf, sizeof(buf));
 	bar = meter_forecast(t, buf, sizeof(buf), maxx - 2 - 1 - rw - 2 -
 	    md_width(month, strlen(month)), bar);
 	/* Narrow screens: the tier hint goes first, then the bar shrinks. */

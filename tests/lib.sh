@@ -129,6 +129,60 @@ t_setup() {
 	export OPENAI_API_KEY=sk-test-openai-0001
 	export ANTHROPIC_API_KEY=sk-ant-test-0002
 	export GEMINI_API_KEY=gm-test-0003
+	[ -n "${T_TEAM_PG:-}" ] && t_team_db
+}
+
+# t_ledger_sql SQL: run SQL on the test's ledger and print the rows ('|'
+# between fields): SQLite's llm.db, or with a team ledger its PostgreSQL
+# database (schema llm; "pragma integrity_check" is SQLite's alone: "ok").
+# Write queries both engines read alike (CAST(estimated AS int) for a flag).
+t_ledger_sql() {
+	if [ -z "${LLM_DATABASE:-}" ]; then
+		sqlite3 -cmd '.timeout 5000' "$LLM_DATA_DIR/llm.db" "$1"
+	elif [ "$1" = "pragma integrity_check" ]; then
+		echo ok
+	else
+		# shellcheck disable=SC2086 # three words: socket directory, port, bin directory
+		set -- "$1" $T_TEAM_PG
+		"$4/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$LLM_DATABASE" \
+		    -c "SET search_path = llm" -c "$1"
+	fi
+}
+
+# t_ledger_reset: start again from an empty ledger (and no team budget).
+t_ledger_reset() {
+	rm -f "$LLM_DATA_DIR/llm.db" "$LLM_DATA_DIR/llm.db-wal" "$LLM_DATA_DIR/llm.db-shm"
+	[ -z "${LLM_DATABASE:-}" ] ||
+	    t_ledger_sql "TRUNCATE llm.usage, llm.totals; UPDATE llm.teams SET budget_pico = 0" >/dev/null
+}
+
+# t_budget USD ACTION: set the monthly budget and budget_action: in config.ini,
+# or with a team ledger the team's budget in its database.
+t_budget() {
+	if [ -n "${LLM_DATABASE:-}" ]; then
+		"$LLM_BIN" budget set "$1" >/dev/null || echo "not ok - t_budget: llm budget set $1"
+		sed -i "s/^budget = 0/budget_action = $2/" "$LLM_CONFIG_DIR/config.ini"
+	else
+		sed -i "s/^budget = 0/budget = $1\nbudget_action = $2/" "$LLM_CONFIG_DIR/config.ini"
+	fi
+}
+
+# t_team_db: with T_TEAM_PG="SOCKET_DIR PORT BIN_DIR" (a cluster started by
+# tests/pg_lib.sh; tests/sh/team_suite.sh sets it), put this test's ledger in a
+# database of its own there: LLM_DATABASE points at it, its schema made.
+t_team_db() {
+	# shellcheck disable=SC2086 # three words: socket directory, port, bin directory
+	set -- $T_TEAM_PG
+	_db="t$(basename "$T" | tr -dc 'a-zA-Z0-9' | tr '[:upper:]' '[:lower:]')"
+	"$3/createdb" -h "$1" -p "$2" -U llm "$_db" || {
+		echo "not ok - t_team_db: createdb $_db"
+		exit 1
+	}
+	export LLM_DATABASE="postgresql:///$_db?host=$1&port=$2&user=llm"
+	"$LLM_BIN" ledger init >/dev/null || {
+		echo "not ok - t_team_db: llm ledger init"
+		exit 1
+	}
 }
 
 # t_fake_start: start the fake provider on a free loopback port and wait

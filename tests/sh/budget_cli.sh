@@ -4,8 +4,7 @@
 # reservation is settled at what it had received.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
-db="$LLM_DATA_DIR/llm.db"
-sql() { sqlite3 -cmd '.timeout 5000' "$db" "$1"; }
+sql() { t_ledger_sql "$1"; }
 
 # 40 processes at once, no budget: exactly 40 rows whose costs sum to the replies' costs
 fake_default '{"text":"concurrent answer","usage":{"input":1000,"output":500}}'
@@ -38,7 +37,7 @@ check_eq "40 at once: integrity" "$(sql "pragma integrity_check")" ok
 
 # block: a budget that fits N worst cases; 3N processes at once
 N=4
-rm -f "$db" "$db-wal" "$db-shm"
+t_ledger_reset
 fake_reset
 # each admitted request is held mid-stream until the refused ones have exited
 fake_default "{\"text\":\"held answer\",\"usage\":{\"input\":10,\"output\":10},\"hold_file\":\"$T/go\"}"
@@ -46,7 +45,7 @@ fake_default "{\"text\":\"held answer\",\"usage\":{\"input\":10,\"output\":10},\
 worst=$("$LLM_BIN" -m test-cheap --max-tokens 1000 --max-cost 0.000000000001 -q hi 2>&1 |
     sed -n 's/.*worst case \$\([0-9.]*\).*/\1/p')
 budget=$(python3 -c "import decimal; print(decimal.Decimal('$worst') * $N + decimal.Decimal('0.0000001'))")
-sed -i "s/^budget = 0/budget = $budget\nbudget_action = block/" "$LLM_CONFIG_DIR/config.ini"
+t_budget "$budget" block
 pids=
 i=0
 while [ $i -lt $((3 * N)) ]; do
@@ -76,15 +75,12 @@ spent=$(sql "select coalesce(sum(cost_pico),0) from usage")
 [ "$spent" -le "$budget_pico" ] && ok "block: spent within budget" || not_ok "block: spent within budget" "$spent"
 
 # downgrade: a mid request that does not fit moves to cheap, and says so
-rm -f "$db" "$db-wal" "$db-shm"
+t_ledger_reset
 fake_reset
 t_write_config
 fake_default '{"text":"cheap answer","usage":{"input":10,"output":10}}'
 # mid's worst case with 1000 tokens out is ~$0.015; cheap's ~$0.0004
-t_config_append "[llm]
-budget = 0.001
-budget_action = downgrade"
-sed -i '0,/^budget = 0$/{/^budget = 0$/d}' "$LLM_CONFIG_DIR/config.ini"
+t_budget 0.001 downgrade
 run_llm -t mid --max-tokens 1000 --json "explain"
 printf '%s\n' "$OUT" >"$T/d.json"
 check_rc "downgrade: exit 0" 0
@@ -108,7 +104,7 @@ check_contains "max-cost: says why" "$ERR" "max-cost"
 
 # SIGKILL mid-stream: the database stays consistent; the reservation holds until a
 # process looks, then is settled at once at what had been received, as an estimate
-rm -f "$db" "$db-wal" "$db-shm"
+t_ledger_reset
 t_write_config
 fake_reset
 now=$(date +%s)
@@ -130,4 +126,4 @@ s1=$(json_get "$T/m1.json" spent_pico)
 fake_default '{"text":"later","usage":{"input":1,"output":1}}'
 LLM_NOW=$((now + 20)) run_llm -m test-cheap -q "later"
 check_rc "after the kill: a new request works" 0
-check_eq "sigkill: settled and estimated" "$(sql "select status || ' ' || estimated from usage order by id limit 1")" "cancelled 1"
+check_eq "sigkill: settled and estimated" "$(sql "select status || ' ' || CAST(estimated AS int) from usage order by id limit 1")" "cancelled 1"

@@ -27,7 +27,7 @@ for p in openai anthropic gemini deepseek openrouter groq mistral together firew
 done
 run_llm __complete commands
 check_eq "__complete commands" "$OUT" \
-    "$(lines chat route models budget usage logs cmd roles keys git config "do" undo help version)"
+    "$(lines chat route models budget usage logs cmd roles keys git ledger config "do" undo help version)"
 COMMANDS=$OUT
 run_llm __complete sub keys
 check_eq "__complete sub keys" "$OUT" "$(lines set list rm check)"
@@ -80,7 +80,7 @@ check_eq "bash: route's own options" "$(bash_complete llm route --m)" "--model
 --max-cost"
 check_eq "bash: options" "$(bash_complete llm --ti)" "--tier"
 check_eq "bash: roles after -r" "$(bash_complete llm -r re)" "review"
-check_eq "bash: usage --by" "$(bash_complete llm usage --by '')" "$(lines day model tier task)"
+check_eq "bash: usage --by" "$(bash_complete llm usage --by '')" "$(lines day model tier task user team)"
 check_eq "bash: a prompt's words are not commands" "$(bash_complete llm explain '')" ""
 : >"$T/file-one.txt"
 : >"$T/file-two.txt"

@@ -1,0 +1,1097 @@
+/* ledger_pg: the team's ledger in PostgreSQL, with rows kept locally while it is unreachable. */
+#include <assert.h>
+#include <dlfcn.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include "keyring.h"
+#include "ledger_pg.h"
+#include "ledger_schema.h"
+#include "store.h"
+#include "util.h"
+
+/*
+ * libpq is loaded when a team ledger is configured, not linked: a single
+ * user's llm never needs it installed, and commands pay nothing for it.
+ */
+#define PQ_SYMS(X) \
+	X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQexecParams) \
+	X(PQexec) X(PQresultStatus) X(PQresultErrorMessage) X(PQntuples) X(PQgetvalue) \
+	X(PQgetisnull) X(PQclear) X(PQconnectionNeedsPassword) X(PQresultErrorField) \
+	X(PQsetNoticeProcessor)
+#define PQ_PTR(name) __typeof__(name) *name;
+static struct {
+	PQ_SYMS(PQ_PTR)
+} pq;
+#undef PQ_PTR
+
+/* What to install, said when libpq cannot be loaded. */
+#define PQ_FIX "install libpq (Debian and Ubuntu: libpq5) to use [ledger] database"
+
+/* Rows kept locally while offline have ids from here up, apart from the database's. */
+#define PG_OFFLINE_ID (INT64_C(1) << 62)
+/* Seconds a connection attempt may take before the ledger counts as unreachable. */
+#define PG_CONNECT_TIMEOUT "10"
+/* Parameters of the largest call (llm.record). */
+#define PG_ARGS_MAX 24
+/* The keyring entry holding the database's password. */
+#define PG_KEYRING_NAME "ledger"
+
+struct ledger_pg {
+	PGconn *conn;                   /* NULL: not connected (unreachable, or not tried yet) */
+	const struct ledger_team *t;    /* borrowed: lives as long as the program */
+	struct store *st;               /* the local ledger: the outbox while offline */
+	sqlite3 *db;
+	struct ledger_pg_self self;     /* strings borrowed from the struct ledger */
+	int version;                    /* the schema's version; -1 not known yet */
+	bool down;                      /* the last call found the database unreachable */
+	bool outbox;                    /* the outbox table exists */
+};
+
+/* Text parameters for a call. */
+struct pg_args {
+	const char *v[PG_ARGS_MAX];
+	char num[PG_ARGS_MAX][24];
+	int n;
+};
+
+/* Load libpq once: 0, or -1 with *cause. */
+static int
+pq_load(char **cause)
+{
+	static void *lib;
+	void *h;
+
+	if (lib != NULL)
+		return 0;
+	if ((h = dlopen("libpq.so.5", RTLD_LAZY | RTLD_LOCAL)) == NULL) {
+		store_cause(cause, "cannot load libpq (%s): " PQ_FIX, dlerror());
+		return -1;
+	}
+#define PQ_SYM(sym) \
+	if ((*(void **)&pq.sym = dlsym(h, #sym)) == NULL) { \
+		store_cause(cause, "libpq.so.5 lacks %s: " PQ_FIX, #sym); \
+		memset(&pq, 0, sizeof pq); \
+		dlclose(h); \
+		return -1; \
+	}
+	PQ_SYMS(PQ_SYM)
+#undef PQ_SYM
+	lib = h;
+	return 0;
+}
+
+static void
+arg_str(struct pg_args *a, const char *s)
+{
+	assert(a->n < PG_ARGS_MAX);
+	a->v[a->n++] = s;
+}
+
+static void
+arg_i64(struct pg_args *a, int64_t x)
+{
+	assert(a->n < PG_ARGS_MAX);
+	snprintf(a->num[a->n], sizeof a->num[a->n], "%" PRId64, x);
+	a->v[a->n] = a->num[a->n];
+	a->n++;
+}
+
+/* x, or NULL when x < 0 (an unknown cost or price). */
+static void
+arg_money(struct pg_args *a, int64_t x)
+{
+	if (x < 0)
+		arg_str(a, NULL);
+	else
+		arg_i64(a, x);
+}
+
+static void
+arg_bool(struct pg_args *a, bool b)
+{
+	arg_str(a, b ? "t" : "f");
+}
+
+/* The server's message as one line of plain text: control bytes become spaces. */
+static void
+pg_cause(char **cause, const char *what, const char *msg)
+{
+	char *m = xstrdup(msg ? msg : "unknown error"), *s;
+	size_t n = strlen(m);
+
+	while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
+		m[--n] = '\0';
+	for (s = m; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = ' ';
+	store_cause(cause, "team ledger: %s: %s", what, m);
+	free(m);
+}
+
+/* Integer in column c of row i; 0 when NULL. */
+static int64_t
+col_i64(const PGresult *r, int i, int c)
+{
+	if (pq.PQgetisnull(r, i, c))
+		return 0;
+	return strtoll(pq.PQgetvalue(r, i, c), NULL, 10);
+}
+
+/* Text in column c of row i, or NULL; borrowed from r. */
+static const char *
+col_str(const PGresult *r, int i, int c)
+{
+	return pq.PQgetisnull(r, i, c) ? NULL : pq.PQgetvalue(r, i, c);
+}
+
+/* A new idempotent row id: 128 random bits in hex. */
+static void
+pg_key(char out[33])
+{
+	unsigned char b[16];
+	size_t i;
+
+	if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
+		/* No entropy source at all: time and pid still make it unique enough per row. */
+		int64_t t = clock_ms() ^ ((int64_t)getpid() << 40);
+
+		memset(b, 0, sizeof b);
+		memcpy(b, &t, sizeof t);
+	}
+	for (i = 0; i < sizeof b; i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+}
+
+/* Connect (the password from the keyring when the server wants one and none was found). */
+static PGconn *
+pg_dial(const struct ledger_pg *p)
+{
+	const char *k[] = { "connect_timeout", "application_name", "dbname", NULL, NULL };
+	const char *v[] = { PG_CONNECT_TIMEOUT, "llm", p->t->database, NULL, NULL };
+	PGconn *c = pq.PQconnectdbParams(k, v, 1);
+	char *pw = NULL, *why = NULL;
+
+	if (c == NULL || pq.PQstatus(c) == CONNECTION_OK || !pq.PQconnectionNeedsPassword(c))
+		return c;
+	/* No key there (or no keyring) is no error: libpq's own message says what is missing. */
+	if (keyring_get(PG_KEYRING_NAME, &pw, &why) != 0 || pw == NULL) {
+		free(why);
+		return c;
+	}
+	pq.PQfinish(c);
+	k[3] = "password";
+	v[3] = pw;
+	c = pq.PQconnectdbParams(k, v, 1);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	return c;
+}
+
+/* Read the schema's version: 0 when there is none yet. */
+static int
+pg_version(struct ledger_pg *p, char **cause)
+{
+	PGresult *r = pq.PQexec(p->conn, "SELECT to_regclass('llm.meta') IS NOT NULL");
+	int v = -1;
+
+	if (pq.PQresultStatus(r) == PGRES_TUPLES_OK && pq.PQntuples(r) == 1 &&
+	    strcmp(pq.PQgetvalue(r, 0, 0), "f") == 0) {
+		pq.PQclear(r);
+		return 0;
+	}
+	pq.PQclear(r);
+	r = pq.PQexec(p->conn, "SELECT value FROM llm.meta WHERE key = 'version'");
+	if (pq.PQresultStatus(r) == PGRES_TUPLES_OK && pq.PQntuples(r) == 1)
+		v = (int)col_i64(r, 0, 0);
+	else
+		pg_cause(cause, "schema", pq.PQresultErrorMessage(r));
+	pq.PQclear(r);
+	return v;
+}
+
+static int pg_flush_outbox(struct ledger_pg *p, char **cause);
+
+/* Drop the server's notices: llm says what went wrong itself. */
+static void
+pg_quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+/*
+ * Connect if not connected: 0; -1 with p->down and *cause when unreachable;
+ * -2 with *cause when the schema is newer than this llm's.
+ */
+static int
+pg_connect(struct ledger_pg *p, char **cause)
+{
+	if (p->conn != NULL)
+		return 0;
+	p->conn = pg_dial(p);
+	if (p->conn == NULL || pq.PQstatus(p->conn) != CONNECTION_OK) {
+		store_cause(cause, "team ledger unreachable: %s", "connecting");
+		if (cause != NULL && p->conn != NULL) {
+			free(*cause);
+			*cause = NULL;
+			pg_cause(cause, "unreachable", pq.PQerrorMessage(p->conn));
+		}
+		if (p->conn != NULL)
+			pq.PQfinish(p->conn);
+		p->conn = NULL;
+		p->down = true;
+		return -1;
+	}
+	p->down = false;
+	/* The server's notices (a shutdown's warning) would reach the terminal raw. */
+	pq.PQsetNoticeProcessor(p->conn, pg_quiet, NULL);
+	p->version = pg_version(p, cause);
+	if (p->version > LEDGER_PG_VERSION) {
+		free(cause ? *cause : NULL);
+		if (cause != NULL)
+			*cause = NULL;
+		store_cause(cause, "team ledger: its schema is version %d, newer than this llm's (%d):"
+		    " upgrade llm", p->version, LEDGER_PG_VERSION);
+		return -2;
+	}
+	/* Rows made while it was unreachable go now: best effort, they are kept until sent. */
+	if (p->version == LEDGER_PG_VERSION)
+		pg_flush_outbox(p, NULL);
+	return 0;
+}
+
+/* Drop a connection that failed: the next call dials again. */
+static void
+pg_drop(struct ledger_pg *p)
+{
+	if (p->conn != NULL)
+		pq.PQfinish(p->conn);
+	p->conn = NULL;
+	p->down = true;
+}
+
+/*
+ * Whether failed result r means the database went away rather than an error
+ * in SQL: the connection is down, or the error is a connection failure (class
+ * 08), a shutdown (class 57), or has no SQLSTATE (libpq's own, as when the
+ * server closed the connection).
+ */
+static bool
+pg_lost(struct ledger_pg *p, const PGresult *r)
+{
+	const char *state = r != NULL ? pq.PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+
+	return pq.PQstatus(p->conn) != CONNECTION_OK || state == NULL ||
+	    strncmp(state, "08", 2) == 0 || strncmp(state, "57", 2) == 0;
+}
+
+/*
+ * Run sql with a's parameters: the result (the caller clears it), or NULL with
+ * *cause; p->down tells an unreachable database from an error in SQL.
+ */
+static PGresult *
+pg_call(struct ledger_pg *p, const char *what, const char *sql, const struct pg_args *a,
+    char **cause)
+{
+	PGresult *r;
+	ExecStatusType s;
+
+	p->down = false;
+	if (pg_connect(p, cause) != 0)
+		return NULL;
+	if (p->version != LEDGER_PG_VERSION) {
+		store_cause(cause, "team ledger: %s: the schema is version %d, this llm's is %d;"
+		    " run llm ledger init", what, p->version, LEDGER_PG_VERSION);
+		return NULL;
+	}
+	r = pq.PQexecParams(p->conn, sql, a ? a->n : 0, NULL, a ? a->v : NULL, NULL, NULL, 0);
+	s = pq.PQresultStatus(r);
+	if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK)
+		return r;
+	if (pg_lost(p, r)) {
+		pg_cause(cause, "unreachable", pq.PQerrorMessage(p->conn));
+		pg_drop(p);
+	} else {
+		pg_cause(cause, what, pq.PQresultErrorMessage(r));
+	}
+	pq.PQclear(r);
+	return NULL;
+}
+
+/* The local outbox: rows made while offline, and settlements the database missed. */
+static int
+pg_outbox(struct ledger_pg *p)
+{
+	if (p->outbox)
+		return 0;
+	if (sqlite3_exec(p->db, "CREATE TABLE IF NOT EXISTS team_outbox (id INTEGER PRIMARY KEY,"
+	    " kind TEXT NOT NULL, pg_id INTEGER, row_key TEXT, team TEXT, user TEXT, time INTEGER,"
+	    " conversation_id INTEGER, provider TEXT, model TEXT, tier TEXT, route_mode TEXT,"
+	    " route_reason TEXT, input_tokens INTEGER DEFAULT 0,"
+	    " cached_input_tokens INTEGER DEFAULT 0, cache_write_tokens INTEGER DEFAULT 0,"
+	    " cache_write_1h_tokens INTEGER DEFAULT 0, output_tokens INTEGER DEFAULT 0,"
+	    " reasoning_tokens INTEGER DEFAULT 0, cost_pico INTEGER, worst_case_pico INTEGER,"
+	    " estimated INTEGER DEFAULT 0, status TEXT, latency_ms INTEGER, pid INTEGER,"
+	    " pid_start INTEGER, owner TEXT)", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	p->outbox = true;
+	return 0;
+}
+
+/* Open the team ledger; an unreachable database leaves it offline, not failed. */
+struct ledger_pg *
+ledger_pg_open(const struct ledger_team *t, struct store *st, const struct ledger_pg_self *self,
+    char **cause)
+{
+	struct ledger_pg *p;
+	char *why = NULL;
+
+	if (pq_load(cause) < 0)
+		return NULL;
+	p = xcalloc(1, sizeof *p);
+	p->t = t;
+	p->st = st;
+	p->db = store_db(st);
+	p->self = *self;
+	p->version = -1;
+	if (pg_connect(p, &why) == -2) {
+		if (cause != NULL)
+			*cause = why;
+		else
+			free(why);
+		ledger_pg_close(p);
+		return NULL;
+	}
+	free(why);
+	return p;
+}
+
+/* Close it; accepts NULL. */
+void
+ledger_pg_close(struct ledger_pg *p)
+{
+	if (p == NULL)
+		return;
+	if (p->conn != NULL)
+		pq.PQfinish(p->conn);
+	free(p);
+}
+
+/* Fill m from the figures in columns c.. of row 0 (as llm.figures returns them). */
+static void
+pg_fill(const PGresult *r, int c, struct meter *m)
+{
+	const char *mon = col_str(r, 0, c);
+
+	memset(m, 0, sizeof *m);
+	m->team = true;
+	str_copy(m->month, sizeof m->month, mon ? mon : "");
+	m->month_start = col_i64(r, 0, c + 1);
+	m->month_end = col_i64(r, 0, c + 2);
+	m->limit = col_i64(r, 0, c + 3);
+	m->spent = col_i64(r, 0, c + 4);
+	m->expired = col_i64(r, 0, c + 5);
+	m->unknown_worst = col_i64(r, 0, c + 6);
+	m->reserved = col_i64(r, 0, c + 7);
+	m->unknown_count = col_i64(r, 0, c + 8);
+	m->requests = col_i64(r, 0, c + 9);
+	m->estimated = col_i64(r, 0, c + 10) > 0 || m->expired > 0;
+	m->user_limit = col_i64(r, 0, c + 11);
+	m->user_spent = col_i64(r, 0, c + 12);
+	m->user_reserved = col_i64(r, 0, c + 13);
+}
+
+/* Settle this host's reservations whose processes are gone; best effort. */
+static void
+pg_reap(struct ledger_pg *p)
+{
+	struct pg_args a = { .n = 0 }, b;
+	PGresult *r;
+	int i;
+
+	if (p->self.host == NULL || *p->self.host == '\0')
+		return;
+	arg_str(&a, p->t->team);
+	arg_str(&a, p->self.host);
+	if ((r = pg_call(p, "reap", "SELECT id, pid, pid_start, owner FROM llm.holders($1, $2)",
+	    &a, NULL)) == NULL)
+		return;
+	for (i = 0; i < pq.PQntuples(r); i++) {
+		PGresult *x;
+
+		if (!p->self.gone(p->self.arg, col_i64(r, i, 1), col_i64(r, i, 2), col_str(r, i, 3),
+		    p->self.host))
+			continue;
+		b.n = 0;
+		arg_i64(&b, col_i64(r, i, 0));
+		if ((x = pg_call(p, "reap", "SELECT llm.release($1)", &b, NULL)) != NULL)
+			pq.PQclear(x);
+	}
+	pq.PQclear(r);
+}
+
+/* What the offline rows hold against the allowance: settled costs and live worst cases. */
+static int64_t
+pg_offline_held(struct ledger_pg *p)
+{
+	sqlite3_stmt *st;
+	int64_t held = -1;
+
+	if (sqlite3_prepare_v2(p->db, "SELECT coalesce(sum(CASE WHEN status = 'reserved'"
+	    " THEN coalesce(worst_case_pico, 0) ELSE coalesce(cost_pico, worst_case_pico, 0) END), 0)"
+	    " FROM team_outbox WHERE kind = 'row'", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		held = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return held;
+}
+
+/* Bind a borrowed string or NULL. */
+static void
+bind_str(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Keep a reservation locally, under key, while the database is unreachable. */
+static int
+pg_offline_insert(struct ledger_pg *p, const struct ledger_entry *e, const char *key,
+    int64_t now, int64_t worst, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(p->db, "INSERT INTO team_outbox (kind, row_key, team, user, time,"
+	    " conversation_id, provider, model, tier, route_mode, route_reason, worst_case_pico,"
+	    " status, pid, pid_start, owner) VALUES ('row', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	    " ?10, ?11, 'reserved', ?12, ?13, ?14)", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	bind_str(st, 1, key);
+	bind_str(st, 2, p->t->team);
+	bind_str(st, 3, p->t->user);
+	sqlite3_bind_int64(st, 4, now);
+	if (e->conversation_id > 0)
+		sqlite3_bind_int64(st, 5, e->conversation_id);
+	bind_str(st, 6, e->provider);
+	bind_str(st, 7, e->model);
+	bind_str(st, 8, e->tier);
+	bind_str(st, 9, e->route_mode);
+	bind_str(st, 10, e->route_reason);
+	if (worst >= 0)
+		sqlite3_bind_int64(st, 11, worst);
+	sqlite3_bind_int64(st, 12, p->self.pid);
+	if (p->self.start >= 0)
+		sqlite3_bind_int64(st, 13, p->self.start);
+	bind_str(st, 14, p->self.owner);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	*id = PG_OFFLINE_ID + sqlite3_last_insert_rowid(p->db);
+	return 0;
+}
+
+/*
+ * The database is unreachable: under block, refuse; else reserve locally
+ * within the offline allowance, to be sent when it is back.
+ */
+static int
+pg_offline_reserve(struct ledger_pg *p, const struct ledger_entry *e, const char *key,
+    int64_t worst, int64_t *id, struct meter *m, char **cause)
+{
+	int64_t now = clock_now(), held;
+
+	memset(m, 0, sizeof *m);
+	m->team = m->offline = true;
+	ledger_month(now, &m->month_start, &m->month_end, m->month);
+	if (p->t->fail_closed)
+		return LEDGER_UNREACHABLE;
+	if (pg_outbox(p) < 0 || (held = pg_offline_held(p)) < 0) {
+		store_cause(cause, "team ledger unreachable, and the local outbox failed: %s",
+		    sqlite3_errmsg(p->db));
+		return -1;
+	}
+	m->limit = p->t->offline_allowance;
+	m->spent = held;
+	if (worst != 0 && (worst < 0 || held + worst > p->t->offline_allowance))
+		return LEDGER_OVER_BUDGET;
+	if (pg_offline_insert(p, e, key, now, worst, id) < 0) {
+		store_cause(cause, "team ledger unreachable, and the local outbox failed: %s",
+		    sqlite3_errmsg(p->db));
+		return -1;
+	}
+	if (worst > 0)
+		m->reserved = worst;
+	/* Going on is said by the caller; the reason stays in *cause for it. */
+	return LEDGER_RESERVED;
+}
+
+/* Check the team's and the user's budgets and reserve, in one transaction on the server. */
+int
+ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t worst_case,
+    bool enforce, int64_t *id, struct meter *m, char **cause)
+{
+	struct pg_args a = { .n = 0 };
+	char key[33];
+	int64_t now = clock_now();
+	PGresult *r;
+	int verdict;
+
+	*id = 0;
+	pg_key(key);
+	pg_reap(p);
+	arg_str(&a, p->t->team);
+	arg_str(&a, p->t->user);
+	arg_str(&a, key);
+	arg_i64(&a, now);
+	arg_money(&a, worst_case);
+	arg_bool(&a, enforce);
+	if (e->conversation_id > 0)
+		arg_i64(&a, e->conversation_id);
+	else
+		arg_str(&a, NULL);
+	arg_str(&a, e->provider);
+	arg_str(&a, e->model);
+	arg_str(&a, e->tier);
+	arg_str(&a, e->route_mode);
+	arg_str(&a, e->route_reason);
+	arg_i64(&a, p->self.pid);
+	arg_money(&a, p->self.start);
+	arg_str(&a, *p->self.owner ? p->self.owner : NULL);
+	arg_str(&a, *p->self.host ? p->self.host : NULL);
+	arg_i64(&a, now + LEDGER_EXPIRY);
+	r = pg_call(p, "reserve", "SELECT * FROM llm.reserve($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+	    " $10, $11, $12, $13, $14, $15, $16, $17)", &a, cause);
+	if (r == NULL)
+		return p->down ? pg_offline_reserve(p, e, key, worst_case, id, m, cause) : -1;
+	if (pq.PQntuples(r) != 1) {
+		pq.PQclear(r);
+		store_cause(cause, "team ledger: reserve: no answer");
+		return -1;
+	}
+	verdict = (int)col_i64(r, 0, 0);
+	*id = col_i64(r, 0, 1);
+	pg_fill(r, 2, m);
+	pq.PQclear(r);
+	if (verdict != 0) {
+		*id = 0;
+		return LEDGER_OVER_BUDGET;
+	}
+	if (worst_case > 0) {
+		m->reserved += worst_case;
+		m->user_reserved += worst_case;
+	} else if (worst_case < 0) {
+		m->unknown_count++;
+	}
+	return LEDGER_RESERVED;
+}
+
+/* Write a settlement into the outbox: of an offline row (pg_id 0), or one the database missed. */
+static int
+pg_offline_settle(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost,
+    bool estimated, const char *status, int64_t latency_ms, char **cause)
+{
+	sqlite3_stmt *st;
+	bool local = id >= PG_OFFLINE_ID;
+	int rc;
+
+	if (pg_outbox(p) < 0 || sqlite3_prepare_v2(p->db, local ?
+	    "UPDATE team_outbox SET input_tokens = ?2, cached_input_tokens = ?3,"
+	    " cache_write_tokens = ?4, cache_write_1h_tokens = ?5, output_tokens = ?6,"
+	    " reasoning_tokens = ?7, cost_pico = ?8, estimated = ?9, status = ?10, latency_ms = ?11"
+	    " WHERE id = ?1 AND kind = 'row' AND status = 'reserved'" :
+	    "INSERT INTO team_outbox (kind, pg_id, input_tokens, cached_input_tokens,"
+	    " cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens,"
+	    " cost_pico, estimated, status, latency_ms) VALUES ('settle', ?1, ?2, ?3, ?4, ?5, ?6,"
+	    " ?7, ?8, ?9, ?10, ?11)", -1, &st, NULL) != SQLITE_OK) {
+		store_cause(cause, "team ledger: settle offline: %s", sqlite3_errmsg(p->db));
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, local ? id - PG_OFFLINE_ID : id);
+	sqlite3_bind_int64(st, 2, u ? u->input : 0);
+	sqlite3_bind_int64(st, 3, u ? u->cached_input : 0);
+	sqlite3_bind_int64(st, 4, u ? u->cache_write : 0);
+	sqlite3_bind_int64(st, 5, u ? u->cache_write_1h : 0);
+	sqlite3_bind_int64(st, 6, u ? u->output : 0);
+	sqlite3_bind_int64(st, 7, u ? u->reasoning : 0);
+	if (cost >= 0)
+		sqlite3_bind_int64(st, 8, cost);
+	sqlite3_bind_int(st, 9, estimated);
+	sqlite3_bind_text(st, 10, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, latency_ms);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || sqlite3_changes(p->db) != 1) {
+		store_cause(cause, "team ledger: settle: no reservation %" PRId64, id);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parameters of llm.settle after the id. */
+static void
+pg_settle_args(struct pg_args *a, const char *status, const struct usage *u, int64_t cost,
+    bool estimated, int64_t latency_ms)
+{
+	arg_str(a, status);
+	arg_i64(a, u ? u->input : 0);
+	arg_i64(a, u ? u->cached_input : 0);
+	arg_i64(a, u ? u->cache_write : 0);
+	arg_i64(a, u ? u->cache_write_1h : 0);
+	arg_i64(a, u ? u->output : 0);
+	arg_i64(a, u ? u->reasoning : 0);
+	arg_money(a, cost);
+	arg_bool(a, estimated);
+	arg_i64(a, latency_ms);
+}
+
+/* Turn a reservation into the real row. */
+int
+ledger_pg_settle(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost,
+    bool estimated, const char *status, int64_t latency_ms, char **cause)
+{
+	struct pg_args a = { .n = 0 };
+	PGresult *r;
+	int64_t n;
+
+	if (id >= PG_OFFLINE_ID)
+		return pg_offline_settle(p, id, u, cost, estimated, status, latency_ms, cause);
+	arg_i64(&a, id);
+	pg_settle_args(&a, status, u, cost, estimated, latency_ms);
+	r = pg_call(p, "settle", "SELECT llm.settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+	    &a, cause);
+	if (r == NULL) {
+		if (!p->down)
+			return -1;
+		/* Lost on the way: the settlement is sent when the database is back. */
+		free(cause ? *cause : NULL);
+		if (cause != NULL)
+			*cause = NULL;
+		return pg_offline_settle(p, id, u, cost, estimated, status, latency_ms, cause);
+	}
+	n = col_i64(r, 0, 0);
+	pq.PQclear(r);
+	if (n != 1) {
+		store_cause(cause, "team ledger: settle: no reservation %" PRId64 " of yours", id);
+		return -1;
+	}
+	return 0;
+}
+
+/* Record what a reservation's request has received so far; best effort. */
+int
+ledger_pg_progress(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost)
+{
+	struct pg_args a = { .n = 0 };
+	PGresult *r;
+
+	if (id >= PG_OFFLINE_ID || p->conn == NULL)
+		return -1;
+	arg_i64(&a, id);
+	arg_i64(&a, u->input);
+	arg_i64(&a, u->output);
+	arg_money(&a, cost);
+	if ((r = pg_call(p, "progress", "SELECT llm.progress($1, $2, $3, $4)", &a, NULL)) == NULL)
+		return -1;
+	pq.PQclear(r);
+	return 0;
+}
+
+/* The team's month and the user's share. */
+int
+ledger_pg_meter(struct ledger_pg *p, struct meter *m, char **cause)
+{
+	struct pg_args a = { .n = 0 };
+	PGresult *r;
+
+	pg_reap(p);
+	arg_str(&a, p->t->team);
+	arg_str(&a, p->t->user);
+	arg_i64(&a, clock_now());
+	arg_str(&a, *p->self.owner ? p->self.owner : NULL);
+	r = pg_call(p, "meter", "SELECT * FROM llm.meter($1, $2, $3, $4)", &a, cause);
+	if (r == NULL)
+		return -1;
+	if (pq.PQntuples(r) != 1) {
+		pq.PQclear(r);
+		store_cause(cause, "team ledger: no team \"%s\": run llm ledger init", p->t->team);
+		return -1;
+	}
+	pg_fill(r, 0, m);
+	pq.PQclear(r);
+	return 0;
+}
+
+/* Fill row r from row i of the llm.rows query below. */
+static void
+pg_row_read(const PGresult *x, int i, struct ledger_row *r)
+{
+	memset(r, 0, sizeof *r);
+	r->id = col_i64(x, i, 0);
+	r->time = col_i64(x, i, 1);
+	r->conversation_id = col_i64(x, i, 2);
+	r->provider = col_str(x, i, 3);
+	r->model = col_str(x, i, 4);
+	r->tier = col_str(x, i, 5);
+	r->route_mode = col_str(x, i, 6);
+	r->route_reason = col_str(x, i, 7);
+	r->usage.input = col_i64(x, i, 8);
+	r->usage.cached_input = col_i64(x, i, 9);
+	r->usage.cache_write = col_i64(x, i, 10);
+	r->usage.cache_write_1h = col_i64(x, i, 11);
+	r->usage.output = col_i64(x, i, 12);
+	r->usage.reasoning = col_i64(x, i, 13);
+	r->cost = pq.PQgetisnull(x, i, 14) ? -1 : col_i64(x, i, 14);
+	r->worst_case = pq.PQgetisnull(x, i, 15) ? -1 : col_i64(x, i, 15);
+	r->estimated = strcmp(pq.PQgetvalue(x, i, 16), "t") == 0;
+	r->status = col_str(x, i, 17);
+	r->latency_ms = col_i64(x, i, 18);
+	r->team = col_str(x, i, 19);
+	r->user = col_str(x, i, 20);
+	r->usage.reported = !r->estimated;
+	if (r->status == NULL)
+		r->status = "?";
+}
+
+/* Walk the rows the caller may read in [from, to), oldest first. */
+int
+ledger_pg_rows(struct ledger_pg *p, int64_t from, int64_t to, ledger_row_fn fn, void *arg,
+    char **cause)
+{
+	struct pg_args a = { .n = 0 };
+	struct ledger_row row;
+	PGresult *r;
+	int i, n;
+
+	pg_reap(p);
+	arg_str(&a, p->t->team);
+	arg_i64(&a, from);
+	arg_i64(&a, to);
+	r = pg_call(p, "report", "SELECT id, time, coalesce(conversation_id, 0), provider, model,"
+	    " tier, route_mode, route_reason, input_tokens, cached_input_tokens,"
+	    " cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_pico,"
+	    " worst_case_pico, estimated, status, coalesce(latency_ms, 0), team, \"user\""
+	    " FROM llm.rows($1, $2, $3)", &a, cause);
+	if (r == NULL)
+		return -1;
+	n = pq.PQntuples(r);
+	for (i = 0; i < n; i++) {
+		pg_row_read(r, i, &row);
+		if (fn(arg, &row) != 0)
+			break;
+	}
+	pq.PQclear(r);
+	return 0;
+}
+
+struct pg_days {
+	int64_t *spent;
+	int ndays;
+};
+
+/* Add a row's charge to its local day. */
+static int
+pg_day_row(void *arg, const struct ledger_row *r)
+{
+	struct pg_days *d = arg;
+	time_t t = (time_t)r->time;
+	struct tm tm;
+	int64_t c;
+
+	if (strcmp(r->status, "reserved") == 0 || localtime_r(&t, &tm) == NULL)
+		return 0;
+	c = r->cost >= 0 ? r->cost : r->worst_case > 0 ? r->worst_case : 0;
+	if (tm.tm_mday >= 1 && tm.tm_mday <= d->ndays)
+		d->spent[tm.tm_mday - 1] += c;
+	return 0;
+}
+
+/* Each local day's spend of the month [start, end), from the rows the caller may read. */
+int
+ledger_pg_days(struct ledger_pg *p, int64_t start, int64_t end, int64_t *spent, int ndays,
+    char **cause)
+{
+	struct pg_days d = { .spent = spent, .ndays = ndays };
+
+	memset(spent, 0, (size_t)ndays * sizeof *spent);
+	return ledger_pg_rows(p, start, end, pg_day_row, &d, cause);
+}
+
+/* Run one statement of the upgrade with no parameters. */
+static int
+pg_exec(struct ledger_pg *p, const char *what, const char *sql, char **cause)
+{
+	PGresult *r = pq.PQexec(p->conn, sql);
+	ExecStatusType s = pq.PQresultStatus(r);
+	int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : -1;
+
+	if (rc < 0)
+		pg_cause(cause, what, pq.PQresultErrorMessage(r));
+	pq.PQclear(r);
+	return rc;
+}
+
+/* Apply the migrations after version v and record the new version; in a transaction. */
+static int
+pg_upgrade(struct ledger_pg *p, int v, char **cause)
+{
+	struct pg_args a = { .n = 0 };
+	PGresult *r;
+	char sql[128];
+	size_t i;
+
+	for (i = (size_t)v; i < ledger_schema_count; i++)
+		if (pg_exec(p, "init", ledger_schema[i], cause) < 0)
+			return -1;
+	snprintf(sql, sizeof sql, "INSERT INTO llm.meta VALUES ('version', '%zu') ON CONFLICT (key)"
+	    " DO UPDATE SET value = EXCLUDED.value", ledger_schema_count);
+	if (pg_exec(p, "init", sql, cause) < 0)
+		return -1;
+	/* The team's row; its time zone is checked by the server's own list. */
+	arg_str(&a, p->t->team);
+	arg_str(&a, p->t->timezone);
+	r = pq.PQexecParams(p->conn, "INSERT INTO llm.teams (team, timezone)"
+	    " SELECT $1, $2 WHERE now() AT TIME ZONE $2 IS NOT NULL ON CONFLICT (team) DO UPDATE"
+	    " SET timezone = EXCLUDED.timezone", a.n, NULL, a.v, NULL, NULL, 0);
+	if (pq.PQresultStatus(r) != PGRES_COMMAND_OK) {
+		pg_cause(cause, "init", pq.PQresultErrorMessage(r));
+		pq.PQclear(r);
+		return -1;
+	}
+	pq.PQclear(r);
+	return 0;
+}
+
+/* Create or upgrade the schema and the team's row. */
+int
+ledger_pg_init(struct ledger_pg *p, int *version, char **cause)
+{
+	int v, rc;
+
+	*version = -1;
+	if ((rc = pg_connect(p, cause)) != 0)
+		return -1;
+	/* One upgrader at a time: the lock is held until the transaction ends. */
+	if (pg_exec(p, "init", "BEGIN", cause) < 0)
+		return -1;
+	if (pg_exec(p, "init", "SELECT pg_advisory_xact_lock(7146252)", cause) < 0 ||
+	    (v = pg_version(p, cause)) < 0)
+		goto fail;
+	*version = v;
+	if (v > LEDGER_PG_VERSION) {
+		store_cause(cause, "team ledger: its schema is version %d, newer than this llm's (%d):"
+		    " upgrade llm", v, LEDGER_PG_VERSION);
+		goto fail;
+	}
+	if (pg_upgrade(p, v, cause) < 0 || pg_exec(p, "init", "COMMIT", cause) < 0)
+		goto fail;
+	p->version = LEDGER_PG_VERSION;
+	return 0;
+fail:
+	pg_exec(p, "init", "ROLLBACK", NULL);
+	return -1;
+}
+
+/* Set the team's budget, or a user's. */
+int
+ledger_pg_set_budget(struct ledger_pg *p, const char *user, int64_t pico, char **cause)
+{
+	struct pg_args a = { .n = 0 };
+	PGresult *r;
+
+	arg_str(&a, p->t->team);
+	if (user != NULL)
+		arg_str(&a, user);
+	arg_i64(&a, pico);
+	r = pg_call(p, "budget", user != NULL ?
+	    "INSERT INTO llm.user_budgets (team, \"user\", budget_pico) VALUES ($1, $2, $3)"
+	    " ON CONFLICT (team, \"user\") DO UPDATE SET budget_pico = EXCLUDED.budget_pico"
+	    " RETURNING 1" :
+	    "UPDATE llm.teams SET budget_pico = $2 WHERE team = $1 RETURNING 1", &a, cause);
+	if (r == NULL)
+		return -1;
+	if (pq.PQntuples(r) != 1) {
+		pq.PQclear(r);
+		store_cause(cause, "team ledger: no team \"%s\": run llm ledger init", p->t->team);
+		return -1;
+	}
+	pq.PQclear(r);
+	return 0;
+}
+
+/* Columns of the outbox as pg_send reads them. */
+#define PG_OUTBOX_COLS "id, kind, pg_id, row_key, team, user, time, conversation_id, provider," \
+	" model, tier, route_mode, input_tokens, cached_input_tokens, cache_write_tokens," \
+	" cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_pico, worst_case_pico," \
+	" estimated, status, latency_ms, route_reason, pid, pid_start, owner"
+
+/* Column c of st as text, or NULL. */
+static const char *
+ob_str(sqlite3_stmt *st, int c)
+{
+	return (const char *)sqlite3_column_text(st, c);
+}
+
+/* Column c of st as money: -1 when NULL (unknown). */
+static int64_t
+ob_money(sqlite3_stmt *st, int c)
+{
+	return sqlite3_column_type(st, c) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, c);
+}
+
+/* Send one outbox row: a whole offline row (llm.record) or a missed settlement. 0 or -1. */
+static int
+pg_send(struct ledger_pg *p, sqlite3_stmt *st, char **cause)
+{
+	struct pg_args a = { .n = 0 };
+	struct usage u;
+	const char *kind = ob_str(st, 1);
+	PGresult *r;
+
+	memset(&u, 0, sizeof u);
+	u.input = sqlite3_column_int64(st, 12);
+	u.cached_input = sqlite3_column_int64(st, 13);
+	u.cache_write = sqlite3_column_int64(st, 14);
+	u.cache_write_1h = sqlite3_column_int64(st, 15);
+	u.output = sqlite3_column_int64(st, 16);
+	u.reasoning = sqlite3_column_int64(st, 17);
+	if (kind != NULL && strcmp(kind, "settle") == 0) {
+		arg_i64(&a, sqlite3_column_int64(st, 2));
+		pg_settle_args(&a, ob_str(st, 21), &u, ob_money(st, 18),
+		    sqlite3_column_int(st, 20) != 0, sqlite3_column_int64(st, 22));
+		r = pg_call(p, "send", "SELECT llm.settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+		    " $11)", &a, cause);
+	} else {
+		arg_str(&a, ob_str(st, 4));     /* team */
+		arg_str(&a, ob_str(st, 5));     /* user */
+		arg_str(&a, ob_str(st, 3));     /* the row's key: sent twice, kept once */
+		arg_i64(&a, sqlite3_column_int64(st, 6));
+		if (sqlite3_column_type(st, 7) == SQLITE_NULL)
+			arg_str(&a, NULL);
+		else
+			arg_i64(&a, sqlite3_column_int64(st, 7));
+		arg_str(&a, *p->self.host ? p->self.host : NULL);
+		arg_str(&a, ob_str(st, 8));
+		arg_str(&a, ob_str(st, 9));
+		arg_str(&a, ob_str(st, 10));
+		arg_str(&a, ob_str(st, 11));
+		arg_str(&a, ob_str(st, 23));
+		arg_i64(&a, u.input);
+		arg_i64(&a, u.cached_input);
+		arg_i64(&a, u.cache_write);
+		arg_i64(&a, u.cache_write_1h);
+		arg_i64(&a, u.output);
+		arg_i64(&a, u.reasoning);
+		arg_money(&a, ob_money(st, 18));
+		arg_money(&a, ob_money(st, 19));
+		arg_bool(&a, sqlite3_column_int(st, 20) != 0);
+		arg_str(&a, ob_str(st, 21));
+		arg_i64(&a, sqlite3_column_int64(st, 22));
+		r = pg_call(p, "send", "SELECT llm.record($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+		    " $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)", &a, cause);
+	}
+	if (r == NULL)
+		return -1;
+	pq.PQclear(r);
+	return 0;
+}
+
+/*
+ * Offline reservations whose process is gone, or past the expiry: kept as
+ * expired at their worst case, as the database would keep them.
+ */
+static void
+pg_outbox_expire(struct ledger_pg *p)
+{
+	sqlite3_stmt *st, *up;
+	int64_t now = clock_now();
+
+	if (sqlite3_prepare_v2(p->db, "SELECT id, time, pid, pid_start, owner FROM team_outbox"
+	    " WHERE kind = 'row' AND status = 'reserved'", -1, &st, NULL) != SQLITE_OK)
+		return;
+	if (sqlite3_prepare_v2(p->db, "UPDATE team_outbox SET status = 'expired',"
+	    " cost_pico = worst_case_pico, estimated = 1 WHERE id = ?1", -1, &up, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		bool gone = sqlite3_column_int64(st, 1) + LEDGER_EXPIRY <= now ||
+		    (sqlite3_column_type(st, 3) != SQLITE_NULL &&
+		    p->self.gone(p->self.arg, sqlite3_column_int64(st, 2),
+		    sqlite3_column_int64(st, 3), ob_str(st, 4), p->self.host));
+
+		if (!gone)
+			continue;
+		sqlite3_reset(up);
+		sqlite3_bind_int64(up, 1, sqlite3_column_int64(st, 0));
+		sqlite3_step(up);
+	}
+	sqlite3_finalize(up);
+	sqlite3_finalize(st);
+}
+
+/* Send what the outbox holds, removing each row once the database has it. */
+static int
+pg_flush_outbox(struct ledger_pg *p, char **cause)
+{
+	sqlite3_stmt *st, *del;
+	int sent = 0, rc = 0;
+
+	if (pg_outbox(p) < 0)
+		return -1;
+	pg_outbox_expire(p);
+	if (sqlite3_prepare_v2(p->db, "SELECT " PG_OUTBOX_COLS " FROM team_outbox WHERE"
+	    " kind = 'settle' OR status <> 'reserved' ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(p->db, "DELETE FROM team_outbox WHERE id = ?1", -1, &del,
+	    NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (pg_send(p, st, cause) < 0) {
+			rc = -1;
+			break;
+		}
+		/* Sent: a crash before this delete sends it again, and the server keeps it once. */
+		sqlite3_reset(del);
+		sqlite3_bind_int64(del, 1, sqlite3_column_int64(st, 0));
+		if (sqlite3_step(del) != SQLITE_DONE) {
+			rc = -1;
+			break;
+		}
+		sent++;
+	}
+	sqlite3_finalize(del);
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : sent;
+}
+
+/* Send the rows kept while offline. */
+int
+ledger_pg_flush(struct ledger_pg *p, char **cause)
+{
+	int rc;
+
+	if ((rc = pg_connect(p, cause)) != 0)
+		return -1;
+	if (p->version != LEDGER_PG_VERSION) {
+		store_cause(cause, "team ledger: the schema is version %d; run llm ledger init",
+		    p->version);
+		return -1;
+	}
+	return pg_flush_outbox(p, cause);
+}

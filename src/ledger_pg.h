@@ -1,0 +1,65 @@
+/* ledger_pg: the team's ledger in PostgreSQL, with rows kept locally while it is unreachable. */
+#ifndef LLM_LEDGER_PG_H
+#define LLM_LEDGER_PG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ledger.h"
+
+struct store;
+struct ledger_pg;
+
+/* The schema version this llm writes; llm ledger init upgrades older ones. */
+#define LEDGER_PG_VERSION 1
+
+/* Who is asking, for the reservations written: as ledger.c knows it. */
+struct ledger_pg_self {
+	int64_t pid, start;         /* start -1: unknown */
+	const char *owner, *host;   /* "" unknown */
+	/* Whether the holder of a reservation on this host is known to be gone. */
+	bool (*gone)(void *arg, int64_t pid, int64_t start, const char *owner, const char *host);
+	void *arg;
+};
+
+/*
+ * Open the team ledger described by t (t->database set), keeping rows made
+ * while it is unreachable in the local store st (borrowed). An unreachable
+ * database is not an error here: the ledger starts offline and each call tries
+ * again. NULL with *cause when libpq cannot be loaded or the schema is not
+ * this llm's.
+ */
+struct ledger_pg *ledger_pg_open(const struct ledger_team *t, struct store *st,
+    const struct ledger_pg_self *self, char **cause);
+/* Close it; accepts NULL. */
+void ledger_pg_close(struct ledger_pg *p);
+
+/* As ledger_reserve; the limits are the team's and the user's, in the database. */
+int ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t worst_case,
+    bool enforce, int64_t *id, struct meter *m, char **cause);
+/* As ledger_settle. */
+int ledger_pg_settle(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost,
+    bool estimated, const char *status, int64_t latency_ms, char **cause);
+/* As ledger_progress. */
+int ledger_pg_progress(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost);
+/* As ledger_meter: the team's month, with the user's share. */
+int ledger_pg_meter(struct ledger_pg *p, struct meter *m, char **cause);
+/* As ledger_rows: all the team's rows for an admin, one's own for a member. */
+int ledger_pg_rows(struct ledger_pg *p, int64_t from, int64_t to, ledger_row_fn fn, void *arg,
+    char **cause);
+/* As ledger_days. */
+int ledger_pg_days(struct ledger_pg *p, int64_t start, int64_t end, int64_t *spent, int ndays,
+    char **cause);
+
+/*
+ * Create or upgrade the schema and the team's row (its time zone from the
+ * config); refuses a schema newer than LEDGER_PG_VERSION. *version gets the
+ * version found before. 0 or -1.
+ */
+int ledger_pg_init(struct ledger_pg *p, int *version, char **cause);
+/* Set the team's monthly budget (user NULL) or a user's, in pico-dollars. 0 or -1. */
+int ledger_pg_set_budget(struct ledger_pg *p, const char *user, int64_t pico, char **cause);
+/* Send the rows kept while offline, each exactly once: how many were sent, or -1. */
+int ledger_pg_flush(struct ledger_pg *p, char **cause);
+
+#endif

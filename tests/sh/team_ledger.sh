@@ -1,0 +1,107 @@
+#!/bin/sh
+# team_ledger.sh: [ledger] database: where the password may come from, the
+# versioned schema, the team's time zone, reports by user and team, and libpq
+# loaded only when a team ledger is configured.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+. "$LLM_TOP/tests/pg_lib.sh"
+pg_start
+
+check_eq "libpq is not linked: llm starts without it" \
+    "$(readelf -d "$LLM_BIN" | grep -c 'libpq')" 0
+
+# A password in config.ini is refused, in either form, saying where it goes.
+t_config_append '[ledger]
+database = postgresql://alice:s3cret@db.example.com/llm'
+run_llm budget
+check_rc "a password in the URL in config.ini is refused" 2
+check_contains "  saying where it belongs" "$ERR" ".pgpass"
+check_not_contains "  without repeating it" "$ERR" "s3cret"
+t_write_config
+t_config_append '[ledger]
+database = host=db.example.com password = s3cret dbname=llm'
+run_llm budget
+check_rc "a password= keyword in config.ini is refused" 2
+t_write_config
+t_config_append '[ledger]
+database = postgresql://db.example.com/llm?sslmode=require&password=s3cret'
+run_llm budget
+check_rc "a password parameter in config.ini is refused" 2
+
+# With a password role: it comes from PGPASSFILE or the environment.
+psql_q "ALTER ROLE llm PASSWORD 'pw-llm'" >/dev/null
+sed -i 's/^local *all *all *trust/local all all scram-sha-256/' "$PG_DIR/data/pg_hba.conf" &&
+    pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" reload >/dev/null 2>&1
+sleep 1
+t_write_config
+t_config_append "[ledger]
+database = $PG_URL
+team = tz
+timezone = America/New_York"
+run_llm ledger init
+check_rc "without a password the database refuses" 2
+check_contains "  and says so" "$ERR" "password"
+printf '*:*:*:llm:pw-llm\n' >"$T/pgpass"
+chmod 600 "$T/pgpass"
+PGPASSFILE="$T/pgpass" run_llm ledger init
+check_rc "the password from PGPASSFILE" 0
+check_contains "  creates the schema and the team" "$OUT" 'team "tz" (time zone America/New_York)'
+PGPASSWORD=pw-llm run_llm ledger init
+check_rc "the password from PGPASSWORD" 0
+check_contains "  finds it up to date" "$OUT" "is up to date"
+LLM_DATABASE="postgresql://llm:pw-llm@/llm?host=$PG_DIR&port=$PG_PORT" run_llm budget --json
+check_rc "LLM_DATABASE may hold the password" 0
+export PGPASSWORD=pw-llm
+
+# The month is the team's: 03:00 UTC on Dec 1 is still November in New York.
+fake_default '{"text":"ok"}'
+LLM_NOW=$(date -u -d '2026-12-01 03:00:00' +%s) run_llm -q -m test-cheap "late in November"
+check_rc "a request at 03:00 UTC on Dec 1" 0
+check_eq "  counts in New York's November" \
+    "$(psql_q "select month from llm.usage where team = 'tz'")" 2026-11
+LLM_NOW=$(date -u -d '2026-12-01 03:00:00' +%s) run_llm budget --json
+check_eq "the meter's month is the team's" "$(json_get "$T/out" month)" 2026-11
+check_eq "  and it holds the request" "$(json_get "$T/out" requests)" 1
+LLM_NOW=$(date -u -d '2026-12-01 06:00:00' +%s) run_llm budget --json
+check_eq "at 06:00 UTC December has begun in New York" "$(json_get "$T/out" month)" 2026-12
+check_eq "  with nothing spent" "$(json_get "$T/out" requests)" 0
+
+# Reports by user and team.
+t_write_config
+t_config_append "[ledger]
+database = $PG_URL
+team = tz
+user = zoe"
+run_llm -q -m test-cheap "from zoe"
+run_llm -q -m test-cheap "from zoe again"
+run_llm usage --by user --json
+check_rc "usage --by user --json" 0
+check_eq "  groups by user" \
+    "$(json_get "$T/out" rows | t_py -c 'import json,sys; print(sorted((g["key"], g["requests"]) for g in json.load(sys.stdin)))')" \
+    "[('root', 1), ('zoe', 2)]"
+run_llm usage --by team
+check_rc "usage --by team" 0
+check_contains "  names the team" "$OUT" "tz"
+run_llm usage --by colour
+check_contains "usage --by names the choices" "$ERR" "user or team"
+
+# The full-screen client's meter shows the team's month and the user's share.
+psql_q "update llm.teams set budget_pico = 50000000000000 where team = 'tz';
+    insert into llm.user_budgets values ('tz', 'zoe', 5000000000000)" >/dev/null
+printf ':wait-idle\n:dump-screen %s\n' "$T/tui.txt" >"$T/tui.s"
+timeout -k 5 60 "$LLM_BIN" chat --headless "$T/tui.s" --size 120x20 >"$T/tui.out" 2>&1
+check_eq "the client runs on the team ledger" "$?" 0
+check_contains "its meter holds the team's budget" "$(cat "$T/tui.txt")" 'of $50.00'
+check_contains "  and the user's share of it" "$(cat "$T/tui.txt")" 'you $0.'
+check_contains "  against the user's own budget" "$(cat "$T/tui.txt")" 'of $5.00'
+
+# A schema newer than this llm's is refused, by init and by every command.
+psql_q "update llm.meta set value = '99' where key = 'version'" >/dev/null
+run_llm ledger init
+check_rc "ledger init refuses a newer schema" 2
+check_contains "  saying so" "$ERR" "version 99, newer than this llm's"
+run_llm -q -m test-cheap "refused"
+check_rc "a request refuses it too" 2
+check_eq "  and sends nothing" "$(fake_count)" 3
+psql_q "update llm.meta set value = '1' where key = 'version'" >/dev/null
+[ "$T_FAIL" -eq 0 ]

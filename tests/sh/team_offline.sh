@@ -1,0 +1,90 @@
+#!/bin/sh
+# team_offline.sh: the team database stops mid-run. Under block a request
+# exits 3 saying the team ledger is unreachable; under warn requests go on
+# within the offline allowance, kept locally, and once the database is back
+# their rows arrive exactly once (counted), as does the settlement of a
+# request that was in flight when it stopped.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+. "$LLM_TOP/tests/pg_lib.sh"
+pg_start
+export LLM_DATABASE="$PG_URL"
+base="$LLM_CONFIG_DIR/config.ini"
+rows() { psql_q "select count(*) from llm.usage $1"; }
+outbox() { sqlite3 "$T/$1/data/llm.db" "select count(*) from team_outbox $2"; }
+
+# machine NAME ACTION: a config and data directory with budget_action ACTION.
+machine() {
+	mkdir -p "$T/$1/config" "$T/$1/data"
+	sed "s/^budget = 0\$/budget = 0\nbudget_action = $2/" "$base" >"$T/$1/config/config.ini"
+	printf '\n[ledger]\nuser = %s\noffline_allowance = 0.01\n' "$1" >>"$T/$1/config/config.ini"
+}
+# on NAME ARGS...: run llm on machine NAME.
+on() {
+	_m=$1
+	shift
+	LLM_CONFIG_DIR="$T/$_m/config" LLM_DATA_DIR="$T/$_m/data" run_llm "$@"
+}
+machine blocker block
+machine warner warn
+on warner ledger init
+check_rc "ledger init" 0
+on warner budget set 50
+fake_default '{"text":"ok"}'
+on warner -q -m test-cheap "online one"
+on blocker -q -m test-cheap "online two"
+check_eq "two rows while it is up" "$(rows)" 2
+
+# A request in flight when the database stops: reserved there, settled after.
+fake_reply "{\"text\":\"slow answer\",\"hold_file\":\"$T/go\"}"
+LLM_CONFIG_DIR="$T/warner/config" LLM_DATA_DIR="$T/warner/data" \
+    "$LLM_BIN" -q -m test-cheap "in flight" >"$T/fl.out" 2>"$T/fl.err" &
+flight=$!
+fake_wait_count 3
+check_eq "the request in flight is reserved" "$(rows "where status = 'reserved'")" 1
+pg_down
+: >"$T/go"
+wait $flight
+check_eq "the request in flight ends well" "$?" 0
+check_eq "its settlement is kept locally" "$(outbox warner "where kind = 'settle'")" 1
+
+on blocker -q -m test-cheap "refused"
+check_rc "block: unreachable exits 3" 3
+check_contains "block: says the team ledger is unreachable" "$ERR" "team ledger unreachable"
+check_eq "block: nothing kept locally" "$(outbox blocker)" 0
+
+for i in 1 2 3; do
+	on warner -m test-cheap --max-tokens 1000 "offline $i"
+	check_rc "warn: offline request $i goes on" 0
+done
+check_contains "warn: says it goes on within the allowance" "$ERR" "offline allowance"
+check_eq "warn: the three rows are kept locally, settled" \
+    "$(outbox warner "where kind = 'row' and status = 'ok'")" 3
+on warner -q -m test-frontier --max-tokens 100000 "too big offline"
+check_rc "warn: a worst case past the allowance is refused" 3
+check_contains "  saying so" "$ERR" "would pass the offline allowance"
+check_eq "  and keeps nothing" "$(outbox warner "where kind = 'row'")" 3
+
+# A copy of the outbox as it is now, to send the same rows a second time later.
+mkdir -p "$T/again"
+cp -r "$T/warner/config" "$T/again/config"
+mkdir -p "$T/again/data"
+sqlite3 "$T/warner/data/llm.db" ".backup '$T/again/data/llm.db'"
+
+pg_up || exit 1
+check_eq "nothing has arrived yet" "$(rows)" 3
+on warner budget
+check_rc "the next command reaches the database" 0
+check_eq "the offline rows arrive" "$(rows "where offline")" 3
+check_eq "the settlement arrives" "$(rows "where status = 'ok' and not offline")" 3
+check_eq "every row is there once" "$(rows)" 6
+check_eq "the outbox is empty" "$(outbox warner)" 0
+check_eq "the totals count them" \
+    "$(psql_q "select sum(requests) from llm.totals")" 6
+on again budget
+check_rc "the same rows sent again" 0
+check_eq "are counted once" "$(rows)" 6
+check_eq "and the totals once" "$(psql_q "select sum(requests) from llm.totals")" 6
+on warner budget
+check_eq "a second command sends nothing more" "$(rows)" 6
+[ "$T_FAIL" -eq 0 ]

@@ -1,0 +1,84 @@
+#!/bin/sh
+# team_roles.sh: scripts/ledger-roles.sql gives least privilege: a member can
+# reserve, settle and read its own rows, but an attempt to change another
+# user's rows or the budget fails in SQL; the admin can do both.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+. "$LLM_TOP/tests/pg_lib.sh"
+pg_start
+export LLM_DATABASE="$PG_URL"
+
+run_llm ledger init
+check_rc "ledger init as the owner" 0
+check "the roles script runs" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_DIR" \
+    -p "$PG_PORT" -U llm -d llm -f "$LLM_TOP/scripts/ledger-roles.sql"
+check "the roles script runs again" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_DIR" \
+    -p "$PG_PORT" -U llm -d llm -f "$LLM_TOP/scripts/ledger-roles.sql"
+psql_q "CREATE ROLE alice LOGIN IN ROLE llm_member; CREATE ROLE bob LOGIN IN ROLE llm_member;
+    CREATE ROLE lead LOGIN IN ROLE llm_admin" >/dev/null
+run_llm budget set 50
+check_rc "the owner sets the team budget" 0
+
+# as ROLE CMD...: run llm as ROLE, labelled with its own name.
+as() {
+	_r=$1
+	shift
+	LLM_DATABASE=$(pg_url "$_r") run_llm "$@"
+}
+printf '\n[ledger]\nuser = alice\n' >>"$LLM_CONFIG_DIR/config.ini"
+fake_default '{"text":"ok"}'
+as alice -q -m test-cheap "alice asks"
+check_rc "a member makes a request" 0
+t_write_config
+printf '\n[ledger]\nuser = bob\n' >>"$LLM_CONFIG_DIR/config.ini"
+as bob -q -m test-cheap "bob asks"
+check_rc "another member makes a request" 0
+check_eq "both rows are there, settled" \
+    "$(psql_q "select string_agg(\"user\" || ':' || db_role || ':' || status, ' ' order by id) from llm.usage")" \
+    "alice:alice:ok bob:bob:ok"
+a_id=$(psql_q "select id from llm.usage where \"user\" = 'alice'")
+a_row=$(psql_q "select cost_pico, status from llm.usage where id = $a_id")
+
+# sql_as ROLE SQL: run SQL as ROLE; its error on stderr.
+sql_as() {
+	psql_q "$2" "$1" 2>"$T/sql.err"
+}
+sql_as bob "update llm.usage set cost_pico = 0 where id = $a_id"
+check_eq "a member's UPDATE of another's row fails in SQL" "$?" 1
+check_contains "  with permission denied" "$(cat "$T/sql.err")" "permission denied"
+sql_as bob "delete from llm.usage where id = $a_id"
+check_eq "a member's DELETE fails in SQL" "$?" 1
+check_eq "a member's settle of another's row changes nothing" \
+    "$(sql_as bob "select llm.settle($a_id, 'ok', 0, 0, 0, 0, 0, 0, 0, false, 0)")" 0
+sql_as bob "select llm.release($a_id)" >/dev/null
+check_eq "the other's row is as it was" \
+    "$(psql_q "select cost_pico, status from llm.usage where id = $a_id")" "$a_row"
+sql_as bob "select * from llm.reserve('default', 'alice', 'k1', 1, 1, true, null, null, null,
+    null, null, null, 1, null, null, null, 9)" >/dev/null
+check_eq "a member cannot write rows as another user" "$?" 1
+check_contains "  said in SQL" "$(cat "$T/sql.err")" "may not write rows as alice"
+check_eq "a member reads only its own rows" \
+    "$(sql_as bob "select string_agg(\"user\", ',') from llm.rows('default', 0, 9000000000)")" bob
+check_eq "a member reads the aggregates" \
+    "$(sql_as bob "select count(*) from llm.usage_by_user")" 2
+sql_as bob "update llm.teams set budget_pico = 1"
+check_eq "a member's UPDATE of the budget fails in SQL" "$?" 1
+as bob budget set 1000
+check_rc "llm budget set as a member fails" 2
+check_contains "  saying why" "$ERR" "permission denied"
+as bob budget set --user bob 1000
+check_rc "a member cannot set its own budget" 2
+check_eq "the budget is as it was" "$(psql_q "select budget_pico from llm.teams")" 50000000000000
+
+as lead budget set 500
+check_rc "the admin sets the team budget" 0
+as lead budget set --user alice 20
+check_rc "the admin sets a user's budget" 0
+check_eq "both are in the database" \
+    "$(psql_q "select (select budget_pico from llm.teams), (select budget_pico from llm.user_budgets where \"user\" = 'alice')")" \
+    "500000000000000|20000000000000"
+sql_as lead "update llm.usage set estimated = true where id = $a_id" >/dev/null
+check_eq "the admin may correct another's row" "$?" 0
+check_eq "the admin reads every row" \
+    "$(sql_as lead "select count(*) from llm.rows('default', 0, 9000000000)")" 2
+[ "$T_FAIL" -eq 0 ]
