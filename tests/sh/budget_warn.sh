@@ -143,7 +143,7 @@ for s in a b c; do
 done
 pids=
 for s in a b c; do
-	tui "$s" 200x20 &
+	tui "$s" 200x20 -m test-cheap &
 	pids="$pids $!"
 done
 # shellcheck disable=SC2086 # a list of process ids

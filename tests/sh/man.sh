@@ -123,6 +123,27 @@ check_contains "llm config check names the keys [llm] does have" "$ERR" \
 # Every key the parser accepts is in the page: the key tables of src/config.c,
 # one entry each: KEY("name", type, field, "default" or NULL, "help").
 awk '
+	# the arguments of a KEY(...) line: quoted strings whole (they may hold ", "), else bare words
+	function args(s, a,    n) {
+		n = 0
+		while (s != "") {
+			sub(/^[ \t]+/, "", s)
+			if (substr(s, 1, 1) == "\"") {
+				match(s, /^"[^"]*"/)
+				a[++n] = substr(s, 2, RLENGTH - 2)
+			} else {
+				match(s, /^[^,)]*/)
+				if (RLENGTH <= 0)
+					break
+				a[++n] = substr(s, 1, RLENGTH)
+			}
+			s = substr(s, RLENGTH + 1)
+			if (s !~ /^[ \t]*,/)
+				break
+			sub(/^[ \t]*,/, "", s)
+		}
+		return n
+	}
 	/^static const struct key [a-z_]+\[\] = \{/ {
 		t = $5; sub(/\[\].*/, "", t); sub(/_keys$/, "", t)
 		if (t == "provider" || t == "model") t = t ".NAME"
@@ -131,11 +152,10 @@ awk '
 	t != "" && /^\};/ { t = ""; next }
 	t != "" && /_KEY\("/ {
 		e = $0; sub(/^[^(]*\(/, "", e)
-		split(e, a, ", ")
-		k = a[1]; gsub(/"/, "", k)
-		d = a[4]; sub(/,$/, "", d); sub(/\).*$/, "", d); gsub(/"/, "", d)
-		h = (a[5] != "" || e ~ /,$/) ? "help" : "none"
-		print t "\t" k "\t" d "\t" h
+		delete a
+		n = args(e, a)
+		h = (n >= 5 || e ~ /,$/) ? "help" : "none"
+		print t "\t" a[1] "\t" a[4] "\t" h
 	}
 ' "$LLM_TOP/src/config.c" >"$T/table"
 cut -f1,2 "$T/table" >"$T/parser-keys"
