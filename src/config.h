@@ -99,6 +99,7 @@ struct config {
 	char *agent_advisor;         /* the model advise asks; NULL: the frontier tier's first usable */
 	long agent_max_advice;       /* advise calls in one task, default 3 */
 	long agent_max_steps;        /* model requests in one task, default 30 */
+	long agent_run_timeout;      /* seconds a run command may take, default 120 */
 
 	/* [keys] bindings for the TUI: name = key, kept as given */
 	char **key_names;
