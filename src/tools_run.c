@@ -38,9 +38,20 @@ capture_add(struct capture *c, const char *p, size_t n)
 		p += i;
 		n -= i;
 	}
-	for (i = 0; i < n; i++)
-		c->tail[(c->total + i) % RUN_TAIL] = p[i];
-	c->total += n;
+	/* into the ring: only the last RUN_TAIL bytes can stay, in at most two copies */
+	if (n > RUN_TAIL) {
+		c->total += n - RUN_TAIL;
+		p += n - RUN_TAIL;
+		n = RUN_TAIL;
+	}
+	while (n > 0) {
+		size_t at = c->total % RUN_TAIL, k = RUN_TAIL - at < n ? RUN_TAIL - at : n;
+
+		memcpy(c->tail + at, p, k);
+		c->total += k;
+		p += k;
+		n -= k;
+	}
 }
 
 /* The output as the model sees it: head, what was cut, tail. */
