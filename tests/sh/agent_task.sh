@@ -108,25 +108,3 @@ run_llm usage --by task --json
 check_rc "usage --by task: exit 0" 0
 check_contains "usage --by task: the task is a group" "$OUT" "\"task $task\""
 
-# Ctrl-C during run: the step stops, the command's process group is killed, all recorded, 130.
-make_repo
-fake_reset
-fake_reply '{"calls":[{"name":"run","args":{"command":"sleep 300 & echo $! >sleeper.pid; wait"}}]}'
-fake_reply '{"text":"never"}'
-cd "$T/repo" || exit 1
-"$LLM_BIN" "do" -m test-cheap --allow run --json "wait" >"$T/out" 2>"$T/err" &
-pid=$!
-cd - >/dev/null || exit 1
-t_wait test -s "$T/repo/sleeper.pid"
-kill -INT "$pid"
-wait "$pid"
-RC=$?
-check_rc "ctrl-c: exit 130" 130
-sleeper=$(cat "$T/repo/sleeper.pid")
-check "ctrl-c: the command's process group is gone" t_wait sh -c "! kill -0 $sleeper 2>/dev/null"
-check_eq "ctrl-c: the next step was never sent" "$(fake_count)" 1
-check_eq "ctrl-c: the step is recorded, nothing left reserved" "$(t_py -c '
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-print(db.execute("SELECT count(*) FROM usage WHERE status = ?", ("reserved",)).fetchone()[0])' "$LLM_DATA_DIR/llm.db")" 0
-check_contains "ctrl-c: the step is listed" "$(cat "$T/err")" "1 · cheap · test-cheap"

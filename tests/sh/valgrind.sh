@@ -17,8 +17,8 @@ exec valgrind --quiet --leak-check=full --show-leak-kinds=definite \
     --errors-for-leak-kinds=definite --log-file="$VG/log.%p" "$LLM_BIN" "\$@"
 WRAP
 chmod +x "$VG/llm"
-for t in cli_wire cli_faults cli_pipe undo; do
-	RUN_TIMEOUT=120 LLM_BIN="$VG/llm" sh "$LLM_TOP/tests/sh/$t.sh" 2>&1 |
+for t in cli_wire cli_faults cli_pipe undo agent_faults; do
+	T_VALGRIND=1 RUN_TIMEOUT=120 LLM_BIN="$VG/llm" sh "$LLM_TOP/tests/sh/$t.sh" 2>&1 |
 	    sed -e "s/^ok - /ok - valgrind $t: /" -e "s/^not ok - /not ok - valgrind $t: /" |
 	    grep -v '^# fake'
 done

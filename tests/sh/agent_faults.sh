@@ -1,0 +1,202 @@
+# agent_faults: llm do through faults mid-task (bad calls, a flood of output, a command that
+# never ends, a provider failing, Ctrl-C) and refusals: no crash, the model told, the ledger settled.
+. "${LLM_TOP:-.}/tests/lib.sh"
+# Memory is measured only on the plain build: valgrind and AddressSanitizer add their own.
+MEASURE_RSS=1
+[ -n "${LLM_ASAN:-}${T_VALGRIND:-}" ] && MEASURE_RSS=
+t_setup
+
+# make_repo [DIR]: a git repository in DIR (default $T/repo).
+make_repo() {
+	_r=${1:-$T/repo}
+	rm -rf "$_r"
+	mkdir -p "$_r"
+	(
+		cd "$_r" || exit 1
+		git init -q .
+		printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
+		git add . && git -c user.email=t@t -c user.name=t commit -qm init
+	)
+}
+
+# db_get SQL ARGS...: one value from the ledger.
+db_get() {
+	t_py -c '
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute(sys.argv[2], [int(a) for a in sys.argv[3:]]).fetchone()[0])' "$LLM_DATA_DIR/llm.db" "$@"
+}
+
+# check_ledger NAME: the last task's rows against $T/out (--json): every row
+# settled, the ids the steps list are the task's rows, and their costs add up
+# to each step's and to the task's total.
+check_ledger() {
+	_id=$(json_get "$T/out" task_id)
+	check_eq "$1: no row of the task left reserved" \
+	    "$(db_get "SELECT count(*) FROM usage WHERE task_id = ? AND status NOT IN ('ok', 'error', 'cancelled')" "$_id")" 0
+	check_eq "$1: the rows and the steps agree" "$(t_py -c '
+import json, sqlite3, sys
+doc = json.load(open(sys.argv[2]))
+db = sqlite3.connect(sys.argv[1])
+rows = dict(db.execute("SELECT id, coalesce(cost_pico, -1) FROM usage WHERE task_id = ?", (doc["task_id"],)))
+listed = [i for s in doc["steps"] for i in s["ledger_ids"]]
+pico = lambda usd: round(usd * 1e12)
+bad = []
+if sorted(listed) != sorted(rows):
+    bad.append("ids %s listed, %s in the ledger" % (sorted(listed), sorted(rows)))
+for s in doc["steps"]:
+    if pico(s["cost_usd"]) != sum(rows.get(i, 0) for i in s["ledger_ids"]):
+        bad.append("step %d: %s USD, rows %s" % (s["n"], s["cost_usd"], s["ledger_ids"]))
+if pico(doc["cost_usd"]) != sum(rows.values()):
+    bad.append("total %s USD, rows %d pico" % (doc["cost_usd"], sum(rows.values())))
+print("; ".join(bad) or "agree")' "$LLM_DATA_DIR/llm.db" "$T/out")" agree
+}
+
+# result N K: the content of the Kth message from the end of request N (OpenAI shape).
+result() {
+	fake_get "$1" "body.messages.-$2.content"
+}
+
+# --- one task through every fault, on the cheap tier (test-cheap, then test-local)
+t_config_append '
+[agent]
+run_timeout = 1'
+make_repo
+fake_reset
+fake_reply '{"text":"Two at once.","calls":[{"name":"read","args":"{\"path\": sum.sh"},{"name":"frobnicate","args":{"x":1}}]}'
+fake_reply '{"calls":[{"name":"write","args":"{\"path\":\"x.c\",\"content\":\"int ma"}],"stop":"length"}'
+fake_reply '{"calls":[{"name":"run","args":{"command":"yes | head -c 100000000; echo the end"}}]}'
+fake_reply '{"calls":[{"name":"run","args":{"command":"ps -o pgid= -p $$ >group; sleep 600 & echo $! >bg.pid; echo started; wait"}}]}'
+fake_reply '{"status":500}'
+fake_reply '{"status":500}'
+fake_reply '{"status":500}'
+fake_reply '{"text":"Survived."}'
+cd "$T/repo" || exit 1
+rss=$(t_py -c '
+import resource, subprocess, sys
+out, err = open(sys.argv[1], "wb"), open(sys.argv[2], "wb")
+rc = subprocess.run(sys.argv[3:], stdout=out, stderr=err, stdin=subprocess.DEVNULL, timeout=120).returncode
+print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
+    "$T/out" "$T/err" "$LLM_BIN" "do" -t cheap --allow run --json "survive")
+cd - >/dev/null || exit 1
+RC=${rss% *}
+ERR=$(cat "$T/err")
+check_rc "faults: the task ends well (exit 0)" 0
+check_eq "faults: the answer" "$(json_get "$T/out" answer)" "Survived."
+check_eq "faults: every reply was asked for" "$(fake_count)" 8
+check_eq "faults: the fake saw every result with its id" \
+    "$(curl -sS --noproxy '*' "$FAKE_URL/_control/tool_errors")" '[]'
+# step 1: two bad calls in one turn, each answered
+check_contains "faults: invalid JSON arguments told to the model" "$(result 1 2)" "not a valid JSON object"
+check_contains "faults: an unknown tool told to the model" "$(result 1 1)" "unknown tool 'frobnicate'"
+check_contains "faults: the text of the turn kept" "$(result 1 3)" "Two at once."
+# step 2: cut by the length limit
+check_contains "faults: a call cut by the length limit told to the model" "$(result 2 1)" "length limit"
+check "faults: nothing written by the cut call" [ ! -e "$T/repo/x.c" ]
+# step 3: 100 MB of output
+big=$(result 3 1)
+check_contains "faults: 100 MB of output cut in the middle" "$big" "bytes cut]"
+check_contains "faults: its head kept" "$big" "y
+y
+y"
+check_contains "faults: its end kept with the exit status" "$big" "the end
+[exit status 0]"
+check "faults: what the model gets of it stays small (${#big} bytes)" [ "${#big}" -lt 17000 ]
+check "faults: the next request stays small" [ "$(fake_get 3 body | wc -c)" -lt 40000 ]
+if [ -n "$MEASURE_RSS" ]; then
+	kb=${rss#* }
+	check "faults: llm never held the output (max RSS $kb KB)" [ "$kb" -lt 40000 ]
+fi
+# step 4: a command that never ends
+check_contains "faults: the endless command timed out, the model told" "$(result 4 1)" "started
+[timed out after 1 s: the command and its processes were killed]"
+check_contains "faults: the step line says so" "$ERR" "timed out, exit 124"
+group=$(tr -d ' ' <"$T/repo/group")
+check "faults: the timed-out command's group is gone (pgid $group)" \
+    t_wait sh -c "! kill -0 -- -$group 2>/dev/null"
+check "faults: its background child is gone" t_wait sh -c "! kill -0 $(cat "$T/repo/bg.pid") 2>/dev/null"
+# step 5: a 500, retried, then the fallback within the tier
+check_contains "faults: three tries" "$ERR" "try 3 of 3"
+check_contains "faults: then the fallback within the tier" "$ERR" "fallback: test-cheap failed"
+check_eq "faults: the fallback is the tier's next model" "$(fake_get -1 format):$(json_get "$T/out" steps.4.tier)" "ollama:cheap"
+check_eq "faults: five steps" "$(json_get "$T/out" steps | t_py -c 'import json,sys; print(len(json.load(sys.stdin)))')" 5
+check_ledger "faults"
+task=$(json_get "$T/out" task_id)
+check_eq "faults: the failed request is an error row" \
+    "$(db_get "SELECT count(*) FROM usage WHERE task_id = ? AND status = 'error'" "$task")" 1
+t_write_config
+
+# --- Ctrl-C during run: the step stops, the command's process group is killed, all recorded, 130
+make_repo
+fake_reset
+fake_reply '{"text":"Waiting.","usage":{"input":700,"output":30},"calls":[{"name":"run","args":{"command":"ps -o pgid= -p $$ >group; sleep 300 & echo $! >sleeper.pid; wait"}}]}'
+fake_reply '{"text":"never"}'
+cd "$T/repo" || exit 1
+"$LLM_BIN" "do" -m test-cheap --allow run --json "wait" >"$T/out" 2>"$T/err" &
+pid=$!
+cd - >/dev/null || exit 1
+t_wait test -s "$T/repo/sleeper.pid"
+group=$(tr -d ' ' <"$T/repo/group")
+check "ctrl-c: the command runs in a group of its own" [ -n "$group" ] && [ "$group" != "$(ps -o pgid= -p $$ | tr -d ' ')" ]
+kill -INT "$pid"
+wait "$pid"
+RC=$?
+check_rc "ctrl-c: exit 130" 130
+check "ctrl-c: the command's process group is gone (pgid $group)" t_wait sh -c "! kill -0 -- -$group 2>/dev/null"
+# (a zombie waiting for an init that does not reap is dead already)
+check_eq "ctrl-c: no live process of the group is left" \
+    "$(ps -e -o pgid=,stat= | awk -v g="$group" '$1 == g && $2 !~ /^Z/' | wc -l)" 0
+check "ctrl-c: its background child is gone" t_wait sh -c "! kill -0 $(cat "$T/repo/sleeper.pid") 2>/dev/null"
+check_eq "ctrl-c: the next step was never sent" "$(fake_count)" 1
+check_eq "ctrl-c: the status in --json" "$(json_get "$T/out" status)" cancelled
+check_contains "ctrl-c: the step is listed" "$(cat "$T/err")" "1 · cheap · test-cheap"
+check_contains "ctrl-c: the run marked stopped" "$(cat "$T/err")" "stopped, exit 130"
+check_ledger "ctrl-c"
+check "ctrl-c: the step's cost is counted" [ "$(db_get "SELECT sum(cost_pico) FROM usage WHERE task_id = ?" "$(json_get "$T/out" task_id)")" -gt 0 ]
+
+# --- refusals through llm do: the model is told, nothing outside is read or written
+BOX=$T/box
+make_repo "$BOX/repo"
+printf 'outside\n' >"$BOX/canary"
+(
+	cd "$BOX/repo" || exit 1
+	ln -s ../canary link
+	printf 'TOKEN=s3cret\n' >.env
+	printf 'a\000b\n' >blob.bin
+	git status --porcelain --ignored >"$T/status.before"
+)
+# everything outside the repository, and the repository's .git, as they are
+snapshot() {
+	(cd "$BOX" && find . -path ./repo -prune -o -print | sort && cat canary && find repo/.git -type f | sort | xargs cksum)
+}
+before=$(snapshot)
+fake_reset
+fake_reply "$(t_py -c '
+import json, sys
+calls = [("read", {"path": "../../etc/passwd"}), ("read", {"path": sys.argv[1] + "/canary"}),
+         ("read", {"path": "link"}), ("read", {"path": ".env"}), ("read", {"path": "blob.bin"}),
+         ("write", {"path": ".git/hooks/pre-commit", "content": "evil"}),
+         ("write", {"path": "link", "content": "evil", "overwrite": True}),
+         ("edit", {"path": "sum.sh", "old": "-", "new": "+"}),
+         ("run", {"command": "cat ../canary >stolen"})]
+print(json.dumps({"calls": [{"name": n, "args": a} for n, a in calls]}))' "$BOX")"
+fake_reply '{"text":"Refused everywhere."}'
+cd "$BOX/repo" || exit 1
+run_llm "do" -m test-cheap --json "try everything"
+cd - >/dev/null || exit 1
+check_rc "refusals: the task goes on to its answer" 0
+check_eq "refusals: every result back with its id" "$(curl -sS --noproxy '*' "$FAKE_URL/_control/tool_errors")" '[]'
+n=9
+for want in "outside the workspace" "outside the workspace" "outside the workspace" "may hold secrets" \
+    "binary" ".git/" "outside" "no terminal" "no terminal"; do
+	got=$(result 1 "$n")
+	check_contains "refusals: result $((10 - n)) tells the model ($want)" "$got" "$want"
+	n=$((n - 1))
+done
+check_not_contains "refusals: the canary never sent" "$(fake_get 1 body)" "outside\\n"
+check_not_contains "refusals: the secret never sent" "$(fake_get 1 body)" "s3cret"
+check_not_contains "refusals: /etc/passwd never sent" "$(fake_get 1 body)" "root:"
+check_eq "refusals: nothing outside the workspace or in .git changed" "$(snapshot)" "$before"
+check_eq "refusals: nothing in the workspace changed" \
+    "$(cd "$BOX/repo" && git status --porcelain --ignored)" "$(cat "$T/status.before")"
+check_ledger "refusals"
