@@ -48,27 +48,61 @@ task=$(json_get "$T/out" task_id)
 check "cap: the task's rows stay within the cap" [ "$(db_get "SELECT sum(coalesce(cost_pico, worst_case_pico)) FROM usage WHERE task_id = ?" "$task")" -le 1700000000 ]
 check_eq "cap: no reservation left" "$(db_get "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
 
-# --- two tasks at once under a block budget: neither reserves past its cap
+# --- two tasks at once under a block budget that both together would pass: neither
+# reserves past its cap, nor both past the budget, at any moment (a sampler reads
+# the ledger while they run)
 t_config_append '
 [llm]
-budget = 1
+budget = 0.003
 budget_action = block'
 make_repo a
 make_repo b
 fake_reset
-fake_default '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"output":1000},"delay_ms":20,"text":"again and again"}'
+fake_default '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"output":1000},"delay_ms":50,"text":"again and again"}'
+rm -f "$T/sampling.stop" "$T/sampling.ready"
+t_py -c '
+import json, os, sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], timeout=5)
+peak, total, samples = {}, 0, 0
+open(sys.argv[4], "w").close()
+while not os.path.exists(sys.argv[2]):
+    try:
+        rows = db.execute("SELECT task_id, sum(coalesce(cost_pico, worst_case_pico)) FROM usage"
+                          " WHERE status <> \"cancelled\" GROUP BY task_id").fetchall()
+    except sqlite3.OperationalError:
+        rows = []
+    for task, s in rows:
+        if task is not None:
+            peak[task] = max(peak.get(task, 0), s or 0)
+    total = max(total, sum(s or 0 for _, s in rows))
+    samples += 1 if rows else 0
+    time.sleep(0.002)
+json.dump({"peak": {str(k): v for k, v in peak.items()}, "total": total, "samples": samples},
+          open(sys.argv[3], "w"))' "$LLM_DATA_DIR/llm.db" "$T/sampling.stop" "$T/sampled.json" "$T/sampling.ready" &
+ps_=$!
+t_wait test -e "$T/sampling.ready"
 (cd "$T/a" && "$LLM_BIN" "do" -m test-cheap --max-tokens 1000 --max-cost 0.002 -q --json "loop" >"$T/a.out" 2>"$T/a.err"; echo $? >"$T/a.rc") &
 pa=$!
 (cd "$T/b" && "$LLM_BIN" "do" -m test-cheap --max-tokens 1000 --max-cost 0.002 -q --json "loop" >"$T/b.out" 2>"$T/b.err"; echo $? >"$T/b.rc") &
 pb=$!
 wait "$pa" "$pb"
-check_eq "two tasks: the first stops at its cap" "$(cat "$T/a.rc")" 3
-check_eq "two tasks: the second stops at its cap" "$(cat "$T/b.rc")" 3
+: >"$T/sampling.stop"
+wait "$ps_"
+check_eq "two tasks: the first is stopped (exit 3)" "$(cat "$T/a.rc")" 3
+check_eq "two tasks: the second is stopped (exit 3)" "$(cat "$T/b.rc")" 3
+check_contains "two tasks: one stopped by the budget" "$(cat "$T/a.err" "$T/b.err")" "budget"
+check "two tasks: the ledger was sampled while they ran ($(json_get "$T/sampled.json" samples) samples)" \
+    [ "$(json_get "$T/sampled.json" samples)" -ge 1 ]
 for x in a b; do
 	id=$(json_get "$T/$x.out" task_id)
-	check "two tasks: task $x never reserved past its cap" [ "$(db_get "SELECT max(s) FROM (SELECT sum(coalesce(cost_pico, worst_case_pico)) AS s FROM usage WHERE task_id = ?)" "$id")" -le 2000000000 ]
-	check "two tasks: task $x made steps" [ "$(db_get "SELECT count(*) FROM usage WHERE task_id = ?" "$id")" -ge 3 ]
+	peak=$(json_get "$T/sampled.json" "peak.$id")
+	check "two tasks: task $x never held more than its cap (peak $peak pico)" [ "$peak" -le 2000000000 ]
+	check "two tasks: task $x made steps" [ "$(db_get "SELECT count(*) FROM usage WHERE task_id = ?" "$id")" -ge 1 ]
+	check "two tasks: task $x's rows stay within its cap" [ "$(db_get "SELECT sum(coalesce(cost_pico, worst_case_pico)) FROM usage WHERE task_id = ?" "$id")" -le 2000000000 ]
 done
+check "two tasks: together never past the budget (peak $(json_get "$T/sampled.json" total) pico)" \
+    [ "$(json_get "$T/sampled.json" total)" -le 3000000000 ]
+check_eq "two tasks: no reservation left" "$(db_get "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
 t_write_config
 
 # --- the advisor: its own request to the frontier, its own row; max_advice holds
