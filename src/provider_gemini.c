@@ -215,12 +215,23 @@ gemini_add_temperature(cJSON *root, const struct request *req)
 	wire_add_temperature(gen, req);
 }
 
+/*
+ * Gemini 3 refuses a turn of the task whose first call carries no thought
+ * signature: one made by another model (a fallback mid-task) goes back with
+ * the documented sentinel that skips the check.
+ */
+#define GEMINI_NO_SIGNATURE "skip_thought_signature_validator"
+
 /* A model turn's calls as functionCall parts, each signature on its own part. */
 static void
 gemini_calls_msg(cJSON *contents, const struct msg *m)
 {
 	cJSON *c = cJSON_CreateObject(), *parts, *p, *f;
+	bool signed_turn = false;
 	size_t i;
+
+	for (i = 0; i < m->ncalls; i++)
+		signed_turn |= m->calls[i].signature != NULL;
 
 	cJSON_AddStringToObject(c, "role", "model");
 	parts = cJSON_AddArrayToObject(c, "parts");
@@ -238,6 +249,8 @@ gemini_calls_msg(cJSON *contents, const struct msg *m)
 			cJSON_AddStringToObject(f, "id", m->calls[i].id);
 		if (m->calls[i].signature != NULL)
 			cJSON_AddStringToObject(p, "thoughtSignature", m->calls[i].signature);
+		else if (i == 0 && !signed_turn)
+			cJSON_AddStringToObject(p, "thoughtSignature", GEMINI_NO_SIGNATURE);
 		cJSON_AddItemToArray(parts, p);
 	}
 	cJSON_AddItemToArray(contents, c);

@@ -87,7 +87,9 @@ A reply spec (every field optional):
 
 TOOL RESULTS: every request is checked before it is answered: each
 assistant turn that carries tool calls must repeat calls this fake made
-(same id, name, arguments; Gemini: the signature on the same part), and be
+(same id, name, arguments; Gemini: the signature on the same part, and as
+Gemini 3 a signature on the first call of every model turn: one made by
+another model carries the sentinel skip_thought_signature_validator), and be
 followed at once by one result per call in the format's shape (OpenAI:
 role "tool" with tool_call_id; Anthropic: one user message of tool_result
 blocks with tool_use_id first; Gemini: one user content of functionResponse
@@ -1208,6 +1210,9 @@ def check_gemini(errs, contents):
             fc = p["functionCall"]
             check_made(errs, "content %d" % i, fc.get("id"), fc.get("name"), fc.get("args"),
                        p.get("thoughtSignature"), "gemini")
+        if not parts[0].get("thoughtSignature"):
+            # as Gemini 3: every step of the current turn starts with a signed call
+            errs.append("content %d: function call is missing a thought_signature" % i)
         nxt = contents[i + 1] if i + 1 < len(contents) else None
         resp = [p.get("functionResponse") for p in (nxt or {}).get("parts") or []
                 if isinstance(p, dict) and "functionResponse" in p]

@@ -550,6 +550,12 @@ test_toolcall_bad_args_replayed(void)
 	    "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"call_1\",\"name\":\"read\",\"input\":{}}]},"
 	    "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"call_1\",\"content\":\"bad JSON\",\"is_error\":true}]}],"
 	    "\"stream\":false}");
+	/* a call made by another model: Gemini 3 wants a signature, the sentinel skips its check */
+	check_body(&provider_gemini, &req,
+	    "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"x\"}]},"
+	    "{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"read\",\"args\":{},\"id\":\"call_1\"},"
+	    "\"thoughtSignature\":\"skip_thought_signature_validator\"}]},"
+	    "{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"read\",\"id\":\"call_1\",\"response\":{\"error\":\"bad JSON\"}}}]}]}");
 }
 
 int
