@@ -200,3 +200,44 @@ check_eq "refusals: nothing outside the workspace or in .git changed" "$(snapsho
 check_eq "refusals: nothing in the workspace changed" \
     "$(cd "$BOX/repo" && git status --porcelain --ignored)" "$(cat "$T/status.before")"
 check_ledger "refusals"
+
+# --- a fallback to Gemini mid-task (each turn opens with the fake's default text part): the calls another model made go back with the
+# sentinel Gemini 3 takes in place of a thought signature, its own with theirs
+t_config_append '
+[model.test-gem]
+provider = gemini
+id = test-gem-1
+tier = cheap
+input_price = 0.10
+output_price = 0.40
+context = 1000000
+
+[tier.cheap]
+models = test-cheap, test-gem'
+make_repo
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}},{"name":"read","args":{"path":"sum.sh"}}]}'
+fake_reply '{"status":500}'
+fake_reply '{"status":500}'
+fake_reply '{"status":500}'
+fake_reply '{"calls":[{"name":"search","args":{"pattern":"echo"}}]}'
+fake_reply '{"status":500}'
+fake_reply '{"status":500}'
+fake_reply '{"status":500}'
+fake_reply '{"text":"Read it twice."}'
+cd "$T/repo" || exit 1
+run_llm "do" -t cheap --json "look around"
+cd - >/dev/null || exit 1
+check_rc "to gemini: exit 0" 0
+check_eq "to gemini: the fallbacks went to Gemini" "$(fake_get 4 path) $(fake_get 8 path)" \
+    "/v1beta/models/test-gem-1:streamGenerateContent /v1beta/models/test-gem-1:streamGenerateContent"
+check_eq "to gemini: the fake, strict as Gemini 3, took every turn" \
+    "$(curl -sS --noproxy '*' "$FAKE_URL/_control/tool_errors")" '[]'
+check_eq "to gemini: the other model's first call carries the sentinel" \
+    "$(fake_get 4 body.contents.1.parts.1.thoughtSignature)" skip_thought_signature_validator
+check "to gemini: its second call carries none" [ -z "$(fake_get 4 body.contents.1.parts.2.thoughtSignature 2>/dev/null)" ]
+check_contains "to gemini: Gemini's own call comes back with its signature" \
+    "$(fake_get 8 body.contents.3.parts.1.thoughtSignature)" "sig-"
+check_eq "to gemini: the answer" "$(json_get "$T/out" answer)" "Read it twice."
+check_ledger "to gemini"
+t_write_config

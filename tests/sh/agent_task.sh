@@ -40,6 +40,18 @@ n, s = db.execute("SELECT count(*), coalesce(sum(cost_pico), 0) FROM usage WHERE
 print(n, s)' "$LLM_DATA_DIR/llm.db" "$1"
 }
 
+# last_result N: the text of the last tool result request N sent back, whatever the format.
+last_result() {
+	fake_get "$1" body | t_py -c '
+import json, sys
+b = json.load(sys.stdin)
+if "contents" in b:
+    print(b["contents"][-1]["parts"][-1]["functionResponse"]["response"]["result"])
+else:
+    m = b["messages"][-1]
+    print(m["content"][-1]["content"] if isinstance(m["content"], list) else m["content"])'
+}
+
 for pair in test-cheap:openai test-mid:anthropic test-frontier:gemini test-local:ollama; do
 	model=${pair%%:*}
 	fmt=${pair#*:}
@@ -58,6 +70,11 @@ for pair in test-cheap:openai test-mid:anthropic test-frontier:gemini test-local
 	check_eq "$fmt: step 3 ran the test" "$(json_get "$T/out" steps.2.tools)" '["run"]'
 	check_contains "$fmt: a step line per step" "$(cat "$T/err")" "2 · "
 	check_contains "$fmt: the edit in its step line" "$(cat "$T/err")" "edit sum.sh"
+	check_contains "$fmt: the edit's result is its diff" "$(last_result 2)" '-echo $(( $1 - $2 ))
++echo $(( $1 + $2 ))'
+	check_contains "$fmt: the test's output and status sent back" "$(last_result 3)" 'PASS
+[exit status 0]'
+	check_eq "$fmt: the worker's tier stuck" "$(json_get "$T/out" steps | t_py -c 'import json,sys; print(",".join(sorted({s["model"] for s in json.load(sys.stdin)})))')" "$model"
 	task=$(json_get "$T/out" task_id)
 	cost=$(json_get "$T/out" cost_usd)
 	rows=$(ledger_task "$task")
