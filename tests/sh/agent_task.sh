@@ -125,3 +125,25 @@ run_llm usage --by task --json
 check_rc "usage --by task: exit 0" 0
 check_contains "usage --by task: the task is a group" "$OUT" "\"task $task\""
 
+
+# llm undo after a real task: the fix is taken back, the test fails again.
+run_in_repo undo
+check_rc "undo: exit 0" 0
+check_eq "undo: it names the file" "$OUT" "restored sum.sh"
+check_eq "undo: sum.sh as before the task" "$(cd "$T/repo" && git status --porcelain)" ""
+check_eq "undo: the test fails again" "$(cd "$T/repo" && sh test.sh)" FAIL
+
+# A task that edits one file and writes another; the user changes the new one since.
+fake_reset
+fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}},{"name":"write","args":{"path":"NOTES","content":"fixed\n"}}]}'
+fake_reply '{"text":"Fixed, with notes."}'
+run_in_repo "do" -m test-cheap --allow edit,write -q "fix and note"
+check_rc "undo, changed since: the task ran" 0
+printf 'mine now\n' >>"$T/repo/NOTES"
+run_in_repo undo
+check_rc "undo, changed since: exit 1" 1
+check_contains "undo, changed since: sum.sh restored" "$OUT" "restored sum.sh"
+check_contains "undo, changed since: NOTES named as kept" "$OUT" "NOTES"
+check_eq "undo, changed since: NOTES as the user left it" "$(cat "$T/repo/NOTES")" "fixed
+mine now"
+check_eq "undo, changed since: the test fails again" "$(cd "$T/repo" && sh test.sh)" FAIL
