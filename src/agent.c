@@ -430,6 +430,7 @@ worker_step(struct agent *a)
 	if (a->worker == TIER_AUTO)
 		a->worker = s.tier;  /* the worker's tier sticks within the task */
 	am = msg_add(a, "assistant", t->text);
+	am->reasoning = own_str(a, t->reasoning);
 	buf_init(&summary, 0);
 	if (t->ncalls == 0) {
 		s.summary = xstrdup("answer");

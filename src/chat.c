@@ -24,6 +24,7 @@
 
 #define STREAM_LINE_MAX   (4u << 20)    /* one SSE event or NDJSON line */
 #define BODY_MAX          (16u << 20)   /* a non-streamed reply */
+#define CHAT_REASONING_MAX (4u << 20)   /* a step's reasoning text kept to send back */
 #define HOLD_MAX          320           /* bytes held back while a refusal is possible */
 #define MAX_TRIES         3
 #define PROGRESS_MS       1000          /* how often the ledger hears what a reply has brought */
@@ -43,6 +44,7 @@ chat_new(const struct config *cfg, struct catalog *cat, struct ledger *l)
 	c->label_prev = TIER_AUTO;
 	/* the answer is never longer than the reply that carries it */
 	buf_init(&c->text, (size_t)cfg->max_reply << 20);
+	buf_init(&c->reasoning, CHAT_REASONING_MAX);
 	buf_init(&c->body, BODY_MAX);
 	chat_learn_load(c);
 	return c;
@@ -68,6 +70,7 @@ turn_clear(struct chat_turn *t)
 {
 	free(t->text);
 	free(t->error);
+	free(t->reasoning);
 	calls_free(t->calls, t->ncalls);
 	memset(t, 0, sizeof *t);
 }
@@ -90,6 +93,7 @@ response_clear(struct chat *c)
 	c->calls = NULL;
 	c->ncalls = 0;
 	buf_reset(&c->text);
+	buf_reset(&c->reasoning);
 	buf_reset(&c->body);
 	c->line_too_long = false;
 	c->too_large = false;
@@ -149,6 +153,7 @@ chat_free(struct chat *c)
 	free(c->role);
 	free(c->prompt);
 	buf_done(&c->text);
+	buf_done(&c->reasoning);
 	buf_done(&c->body);
 	http_free(c->http);
 	free(c);
@@ -550,6 +555,15 @@ on_text(void *arg, const char *s, size_t n)
 	emit(c, s, n);
 }
 
+/* Reasoning text: kept for the turn, whole up to its cap (it is echoed, never shown). */
+static void
+on_reasoning(void *arg, const char *s, size_t n)
+{
+	struct chat *c = arg;
+
+	(void)buf_add(&c->reasoning, s, n);
+}
+
 /* A tool call, whole: kept for the turn. */
 static void
 on_call(void *arg, const struct tool_call *tc, const char *error)
@@ -705,6 +719,7 @@ step_send(struct chat *c)
 
 	c->ps.on_text = on_text;
 	c->ps.on_call = on_call;
+	c->ps.on_reasoning = on_reasoning;
 	c->ps.arg = c;
 	if (c->prov->ndjson)
 		c->nd = ndjson_new(STREAM_LINE_MAX, on_line, c);
@@ -894,6 +909,8 @@ keep_answer(struct chat *c)
 	c->turn.ncalls = c->ncalls;
 	c->calls = NULL;
 	c->ncalls = 0;
+	free(c->turn.reasoning);
+	c->turn.reasoning = c->reasoning.len > 0 ? xstrdup(buf_str(&c->reasoning)) : NULL;
 	if (c->text.len == 0 || c->opts.msgs != NULL)
 		return;
 	hist_add(c, "user", c->prompt);

@@ -127,6 +127,7 @@ struct chat_turn {
 	struct chat_call *calls;     /* the tool calls the answer made, in order */
 	size_t ncalls;
 	bool over_task;              /* refused: the step would pass the task's cap */
+	char *reasoning;             /* the answer's reasoning text, or NULL */
 };
 
 /* What a front end hears while a turn runs; borrowed data, valid for the call. */

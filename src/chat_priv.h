@@ -66,6 +66,7 @@ struct chat {
 	struct pstate ps;
 	struct buf body;        /* a non-streamed reply */
 	struct buf text;        /* this step's answer */
+	struct buf reasoning;   /* this step's reasoning text, as a thinking model must get it back */
 	size_t emitted;         /* bytes of text handed to cb.text */
 	bool may_escalate;
 	bool holding;

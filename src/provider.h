@@ -50,6 +50,7 @@ struct msg {
 	const struct image *images;   /* sent with the text (user turns); NULL: none */
 	size_t nimages;
 	bool cache_mark;       /* a prompt-cache breakpoint after this message (Anthropic) */
+	const char *reasoning; /* the reasoning an assistant turn came with; NULL: none */
 };
 
 /* What to ask; everything borrowed for the duration of the call. */
@@ -137,6 +138,7 @@ struct pstate {
 	unsigned usage_seen; /* adapter scratch: which usage counts came, or a malformed one */
 	call_fn on_call;     /* NULL: tool calls are dropped */
 	struct wire_calls *calls; /* adapter scratch: calls being assembled */
+	text_fn on_reasoning;     /* reasoning text (DeepSeek's reasoning_content); NULL: dropped */
 };
 
 enum pev {

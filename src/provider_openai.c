@@ -173,6 +173,14 @@ openai_calls(struct pstate *st, const cJSON *calls)
 	}
 }
 
+/* DeepSeek's reasoning text, kept to be sent back; never the answer. */
+static void
+openai_reasoning_in(struct pstate *st, const char *s)
+{
+	if (s != NULL && *s != '\0' && st->on_reasoning != NULL)
+		st->on_reasoning(st->arg, s, strlen(s));
+}
+
 /* One chunk, or (whole) one complete reply: usage, error, then the first choice's text at once. */
 static enum pev
 openai_object(struct pstate *st, const cJSON *j, bool whole)
@@ -201,6 +209,7 @@ openai_object(struct pstate *st, const cJSON *j, bool whole)
 		openai_text(&text, refusal);
 		wire_emit(st, buf_str(&text), text.len);
 		buf_done(&text);
+		openai_reasoning_in(st, wire_str(part, "reasoning_content"));
 		openai_calls(st, wire_get(part, "tool_calls"));
 		openai_finish(st, wire_str(c, "finish_reason"));
 		if (whole || st->stop != STOP_NONE)
@@ -271,6 +280,28 @@ openai_cache(cJSON *root, const struct request *req)
 		cJSON_AddStringToObject(root, "prompt_cache_key", req->cache_key);
 }
 
+/*
+ * DeepSeek V4 thinks by default and refuses a history whose assistant turns
+ * lack their reasoning_content ("" when there was none); no other server is
+ * sent the field.
+ */
+static void
+openai_reasoning_out(cJSON *root, const struct request *req)
+{
+	cJSON *msgs = cJSON_GetObjectItemCaseSensitive(root, "messages"), *m;
+	size_t i;
+
+	if (req->model == NULL || strstr(req->model, "deepseek-v4") == NULL)
+		return;
+	for (i = 0; i < req->nmsgs; i++) {
+		if (req->msgs[i].role == NULL || strcmp(req->msgs[i].role, "assistant") != 0 ||
+		    (m = wire_msg_at(msgs, req->system != NULL, i)) == NULL)
+			continue;
+		cJSON_AddStringToObject(m, "reasoning_content",
+		    req->msgs[i].reasoning != NULL ? req->msgs[i].reasoning : "");
+	}
+}
+
 static char *
 openai_body(const struct request *req)
 {
@@ -295,6 +326,7 @@ openai_body(const struct request *req)
 	openai_cache(root, req);
 	wire_tools_chat(root, req);
 	wire_chat_calls(root, req, true);
+	openai_reasoning_out(root, req);
 	return wire_print(root);
 }
 

@@ -75,6 +75,11 @@ A reply spec (every field optional):
                prompt_tokens_details); Anthropic "full_delta_usage"
                (message_delta repeats every usage bucket)
 
+  reasoning    OpenAI streams: reasoning text sent as delta.reasoning_content
+               before the answer (DeepSeek). A request for a model whose id
+               holds "deepseek-v4" must carry reasoning_content on every
+               assistant turn, the very text for turns with calls this fake
+               made (else HTTP 400, kept in tool_errors), as DeepSeek V4 does.
   calls        tool calls the reply makes after its text (streams only), each
                {"name", "args" (an object, or a string sent as is: invalid
                JSON, a call cut short), "id" (default: call_N, toolu_N;
@@ -307,7 +312,7 @@ class Reply:
             self.calls.append({"name": str(c.get("name", "")),
                                "args": args if isinstance(args, str) else json.dumps(args, separators=(",", ":")),
                                "id": c.get("id"), "signature": c.get("signature"),
-                               "index": i})
+                               "index": i, "reasoning": spec.get("reasoning")})
         if self.calls and not spec.get("stop"):
             self.stop = "tool_calls"
 
@@ -386,7 +391,13 @@ class OpenAI:
         return b"data: " + jdump(obj) + b"\n\n"
 
     def head(self):
-        return [self.chunk({"role": "assistant", "content": "", "refusal": None})]
+        first = [self.chunk({"role": "assistant", "content": "", "refusal": None})]
+        reasoning = self.r.spec.get("reasoning")
+        if not reasoning:
+            return first
+        # DeepSeek: the reasoning streams before the answer, in its own field
+        return first + [self.chunk({"content": None, "reasoning_content": p})
+                        for p in split_pieces(str(reasoning))]
 
     def piece(self, text, sent, last):
         return self.chunk({"content": text})
@@ -1140,6 +1151,22 @@ def check_made(errs, where, cid, name, args, sig=None, fmt=None):
         errs.append("%s: call %r lost its thought signature" % (where, name))
 
 
+def check_reasoning(errs, msgs):
+    """DeepSeek V4 (thinking by default): every assistant turn carries its reasoning_content back."""
+    for i, m in enumerate(msgs):
+        if not isinstance(m, dict) or m.get("role") != "assistant":
+            continue
+        if not isinstance(m.get("reasoning_content"), str):
+            errs.append("message %d: the reasoning_content in the thinking mode must be passed back" % i)
+            continue
+        made = [STATE.made(c.get("id"), (c.get("function") or {}).get("name"),
+                           (c.get("function") or {}).get("arguments"))
+                for c in m.get("tool_calls") or [] if isinstance(c, dict)]
+        want = next((c.get("reasoning") for c in made if c and c.get("reasoning")), None)
+        if want is not None and m["reasoning_content"] != want:
+            errs.append("message %d: reasoning_content is not the reasoning sent" % i)
+
+
 def check_chat(errs, msgs, ollama):
     """OpenAI and Ollama: an assistant turn with tool_calls, then one role "tool" message per call."""
     for i, m in enumerate(msgs):
@@ -1235,6 +1262,8 @@ def check_tools(fmt, body):
     errs = []
     if fmt in ("openai", "ollama"):
         check_chat(errs, body.get("messages") or [], fmt == "ollama")
+        if fmt == "openai" and "deepseek-v4" in str(body.get("model")):
+            check_reasoning(errs, body.get("messages") or [])
     elif fmt == "anthropic":
         check_anthropic(errs, body.get("messages") or [])
     elif fmt == "gemini":

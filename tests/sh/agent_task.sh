@@ -147,3 +147,25 @@ check_contains "undo, changed since: NOTES named as kept" "$OUT" "NOTES"
 check_eq "undo, changed since: NOTES as the user left it" "$(cat "$T/repo/NOTES")" "fixed
 mine now"
 check_eq "undo, changed since: the test fails again" "$(cd "$T/repo" && sh test.sh)" FAIL
+
+# DeepSeek V4 thinks by default and wants every assistant turn's reasoning back:
+# the catalog's deepseek-v4-flash, its provider pointed at the fake.
+t_config_append "
+[provider.deepseek]
+base_url = $FAKE_URL/v1"
+make_repo
+fake_reset
+fake_reply '{"reasoning":"The test calls sum.sh; list first.","calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":800,"output":40}}'
+fake_reply '{"reasoning":"Now the script itself.","text":"Reading.","calls":[{"name":"read","args":{"path":"sum.sh"}}],"usage":{"input":900,"output":40}}'
+fake_reply '{"reasoning":"It subtracts.","text":"sum.sh subtracts instead of adding.","usage":{"input":1000,"output":20}}'
+DEEPSEEK_API_KEY=sk-test-deepseek-0004 run_in_repo "do" -m deepseek-v4-flash --json "why does test.sh fail?"
+check_rc "deepseek: exit 0" 0
+check_eq "deepseek: the answer, without the reasoning" "$(json_get "$T/out" answer)" "sum.sh subtracts instead of adding."
+check_eq "deepseek: every turn went back as DeepSeek wants it" \
+    "$(curl -sS --noproxy '*' "$FAKE_URL/_control/tool_errors")" '[]'
+check_eq "deepseek: three requests" "$(fake_count)" 3
+check_eq "deepseek: the model id" "$(fake_get 2 body.model)" deepseek-v4-flash
+check_eq "deepseek: the first turn's reasoning sent back" "$(fake_get 2 body.messages.2.reasoning_content)" \
+    "The test calls sum.sh; list first."
+check_eq "deepseek: the second turn's too" "$(fake_get 2 body.messages.4.reasoning_content)" "Now the script itself."
+check_not_contains "deepseek: no reasoning on stderr" "$(cat "$T/err")" "It subtracts"

@@ -18,6 +18,7 @@ struct run {
 	const struct provider *p;
 	struct pstate st;
 	struct buf text;
+	struct buf reasoning;
 	char *id[MAXC], *name[MAXC], *args[MAXC], *sig[MAXC], *err[MAXC];
 	size_t n;
 	size_t extra;     /* calls past MAXC */
@@ -29,6 +30,14 @@ on_text(void *arg, const char *s, size_t n)
 	struct run *r = arg;
 
 	buf_add(&r->text, s, n);
+}
+
+static void
+on_reasoning(void *arg, const char *s, size_t n)
+{
+	struct run *r = arg;
+
+	buf_add(&r->reasoning, s, n);
 }
 
 static char *
@@ -84,6 +93,7 @@ run_free(struct run *r)
 	}
 	pstate_done(&r->st);
 	buf_done(&r->text);
+	buf_done(&r->reasoning);
 }
 
 /* Feed in to p's decoder in slices of step bytes (0: whole). */
@@ -98,8 +108,10 @@ run(struct run *r, const struct provider *p, const char *in, size_t step)
 	memset(r, 0, sizeof *r);
 	r->p = p;
 	buf_init(&r->text, 0);
+	buf_init(&r->reasoning, 0);
 	r->st.on_text = on_text;
 	r->st.on_call = on_call;
+	r->st.on_reasoning = on_reasoning;
 	r->st.arg = r;
 	if (p->ndjson)
 		j = ndjson_new(1 << 20, on_line, r);
@@ -156,6 +168,7 @@ test_toolcall_openai_fragments(void)
 		CHECK_INT(r.st.usage.input, 118);
 		CHECK_INT(r.st.stop, STOP_END);
 		CHECK_INT(r.text.len, 0);
+		CHECK_STR(buf_str(&r.reasoning), "The");
 		run_free(&r);
 	}
 }
@@ -528,6 +541,42 @@ test_toolcall_bodies(void)
 	    "\"parameters\":{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"}},\"required\":[\"path\"],\"additionalProperties\":false}}}]}");
 }
 
+/*
+ * DeepSeek V4 gets every assistant turn's reasoning back, "" where there was
+ * none; other servers never see the field.
+ */
+static void
+test_toolcall_deepseek_reasoning(void)
+{
+	static const struct tool_call c[] = { { .id = "call_1", .name = "list", .args = "{}" } };
+	static const struct msg m[] = {
+		{ .role = "user", .text = "x" },
+		{ .role = "assistant", .text = "", .calls = c, .ncalls = 1, .reasoning = "Look first." },
+		{ .role = "tool", .text = "a.c", .call_id = "call_1", .call_name = "list" },
+		{ .role = "assistant", .text = "Done." },
+		{ .role = "user", .text = "y" },
+	};
+	struct request req = { .model = "deepseek-v4-flash", .system = "S", .msgs = m, .nmsgs = 5 };
+
+	check_body(&provider_openai, &req,
+	    "{\"model\":\"deepseek-v4-flash\",\"messages\":[{\"role\":\"system\",\"content\":\"S\"},"
+	    "{\"role\":\"user\",\"content\":\"x\"},"
+	    "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
+	    "\"function\":{\"name\":\"list\",\"arguments\":\"{}\"}}],\"reasoning_content\":\"Look first.\"},"
+	    "{\"role\":\"tool\",\"content\":\"a.c\",\"tool_call_id\":\"call_1\"},"
+	    "{\"role\":\"assistant\",\"content\":\"Done.\",\"reasoning_content\":\"\"},"
+	    "{\"role\":\"user\",\"content\":\"y\"}],\"stream\":false}");
+	req.model = "gpt-5-mini";
+	check_body(&provider_openai, &req,
+	    "{\"model\":\"gpt-5-mini\",\"messages\":[{\"role\":\"system\",\"content\":\"S\"},"
+	    "{\"role\":\"user\",\"content\":\"x\"},"
+	    "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
+	    "\"function\":{\"name\":\"list\",\"arguments\":\"{}\"}}]},"
+	    "{\"role\":\"tool\",\"content\":\"a.c\",\"tool_call_id\":\"call_1\"},"
+	    "{\"role\":\"assistant\",\"content\":\"Done.\"},"
+	    "{\"role\":\"user\",\"content\":\"y\"}],\"stream\":false}");
+}
+
 /* A call whose arguments were not JSON goes back as {} (the result says what was wrong). */
 static void
 test_toolcall_bad_args_replayed(void)
@@ -569,6 +618,7 @@ main(void)
 	RUN(test_toolcall_gemini);
 	RUN(test_toolcall_ollama);
 	RUN(test_toolcall_too_many);
+	RUN(test_toolcall_deepseek_reasoning);
 	RUN(test_toolcall_bodies);
 	RUN(test_toolcall_bad_args_replayed);
 	UNIT_EXIT();
