@@ -197,6 +197,7 @@ fuzz_calls_run(const struct provider *p, const uint8_t *data, size_t size, fuzz_
 	memset(&f, 0, sizeof f);
 	f.p = p;
 	f.st.on_text = fuzz_on_text;
+	f.st.on_reasoning = fuzz_on_text;
 	f.st.on_call = fuzz_on_call;
 	f.st.arg = &f;
 	buf_init(&in, 0);
