@@ -241,3 +241,39 @@ check_contains "to gemini: Gemini's own call comes back with its signature" \
 check_eq "to gemini: the answer" "$(json_get "$T/out" answer)" "Read it twice."
 check_ledger "to gemini"
 t_write_config
+
+# --- denied approvals on a terminal: the diff shown on d, then no; the model told, nothing changed
+make_repo
+fake_reset
+fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}},{"name":"run","args":{"command":"touch ran"}}]}'
+fake_reply '{"text":"The user said no."}'
+cd "$T/repo" || exit 1
+t_py -c '
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out, keys, end = b"", [b"d", b"n", b"n"], time.time() + 60
+while time.time() < end:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+    if keys and out.count(b"allow?") == 4 - len(keys):
+        os.write(fd, keys.pop(0))
+_, st = os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf-8", "replace").replace("\r\n", "\n"))
+sys.exit(os.waitstatus_to_exitcode(st))' "$LLM_BIN" "do" -m test-cheap "fix sum.sh" >"$T/pty.out" 2>&1
+RC=$?
+cd - >/dev/null || exit 1
+check_rc "denied: the task ends (exit 0)" 0
+check_contains "denied: asked about the edit" "$(cat "$T/pty.out")" "llm: edit sum.sh (+1 −1)"
+check_contains "denied: d showed the diff" "$(cat "$T/pty.out")" "+echo \$(( \$1 + \$2 ))"
+check_contains "denied: asked about the command" "$(cat "$T/pty.out")" "llm: run: touch ran"
+check_contains "denied: the model told of the edit" "$(result 1 2)" "the user declined this edit"
+check_contains "denied: the model told of the command" "$(result 1 1)" "the user declined this run"
+check_eq "denied: sum.sh unchanged" "$(cd "$T/repo" && git status --porcelain)" ""
+check "denied: the command never ran" [ ! -e "$T/repo/ran" ]
