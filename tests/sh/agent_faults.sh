@@ -154,6 +154,26 @@ check_contains "ctrl-c: the run marked stopped" "$(cat "$T/err")" "stopped, exit
 check_ledger "ctrl-c"
 check "ctrl-c: the step's cost is counted" [ "$(db_get "SELECT sum(cost_pico) FROM usage WHERE task_id = ?" "$(json_get "$T/out" task_id)")" -gt 0 ]
 
+# --- Ctrl-C while the model answers: the request is stopped, its row settled, 130
+make_repo
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}}]}'
+fake_reply '{"text":"Thinking hard about it.","fault":"stall","seconds":30}'
+cd "$T/repo" || exit 1
+"$LLM_BIN" "do" -m test-cheap --json "wait" >"$T/out" 2>"$T/err" &
+pid=$!
+cd - >/dev/null || exit 1
+t_wait sh -c "[ \$(grep -c . '$T/fake.log') -ge 2 ]"
+kill -INT "$pid"
+wait "$pid"
+RC=$?
+check_rc "ctrl-c mid-answer: exit 130" 130
+check_eq "ctrl-c mid-answer: no third request" "$(fake_count)" 2
+check_contains "ctrl-c mid-answer: both steps listed" "$(cat "$T/err")" "2 · cheap · test-cheap · interrupted"
+check_eq "ctrl-c mid-answer: the stopped request's row" \
+    "$(db_get "SELECT status FROM usage WHERE task_id = ? ORDER BY id DESC LIMIT 1" "$(json_get "$T/out" task_id)")" cancelled
+check_ledger "ctrl-c mid-answer"
+
 # --- refusals through llm do: the model is told, nothing outside is read or written
 BOX=$T/box
 make_repo "$BOX/repo"
