@@ -302,6 +302,64 @@ openai_reasoning_out(cJSON *root, const struct request *req)
 	}
 }
 
+/* Whether model is one of Mistral's, whose API takes only 9-character [a-zA-Z0-9] call ids. */
+static bool
+openai_mistral(const char *model)
+{
+	static const char *const names[] = { "mistral", "magistral", "codestral", "devstral",
+		"ministral", "pixtral" };
+	size_t i;
+
+	for (i = 0; model != NULL && i < ARRAY_SIZE(names); i++)
+		if (strstr(model, names[i]) != NULL)
+			return true;
+	return false;
+}
+
+/* id as Mistral takes it: kept when it already fits, else 9 characters derived from it. */
+static void
+openai_mistral_id(cJSON *o, const char *key)
+{
+	static const char digits[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	const char *id = wire_str(o, key);
+	uint64_t h = 14695981039346656037u;
+	char out[10];
+	size_t i, n;
+
+	if (id == NULL)
+		return;
+	n = strlen(id);
+	for (i = 0; i < n && isalnum((unsigned char)id[i]); i++)
+		;
+	if (n == 9 && i == n)
+		return;
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)id[i]) * 1099511628211u;
+	for (i = 0; i < 9; i++, h /= 62)
+		out[i] = digits[h % 62];
+	out[9] = '\0';
+	cJSON_ReplaceItemInObjectCaseSensitive(o, key, cJSON_CreateString(out));
+}
+
+/*
+ * Calls another model made (a fallback mid-task) carry ids Mistral refuses:
+ * each goes as 9 characters derived from it, the same in the call and in its
+ * result, so they still pair.
+ */
+static void
+openai_mistral_ids(cJSON *root, const struct request *req)
+{
+	cJSON *m, *c;
+
+	if (!openai_mistral(req->model))
+		return;
+	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(root, "messages")) {
+		openai_mistral_id(m, "tool_call_id");
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(m, "tool_calls"))
+			openai_mistral_id(c, "id");
+	}
+}
+
 static char *
 openai_body(const struct request *req)
 {
@@ -327,6 +385,7 @@ openai_body(const struct request *req)
 	wire_tools_chat(root, req);
 	wire_chat_calls(root, req, true);
 	openai_reasoning_out(root, req);
+	openai_mistral_ids(root, req);
 	return wire_print(root);
 }
 

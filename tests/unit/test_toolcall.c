@@ -1,4 +1,5 @@
 /* test_toolcall: tool calls assembled from recorded stream shapes, and sent back, in the four wire formats. */
+#include <ctype.h>
 #include <stdlib.h>
 
 #include <cjson/cJSON.h>
@@ -577,6 +578,46 @@ test_toolcall_deepseek_reasoning(void)
 	    "{\"role\":\"user\",\"content\":\"y\"}],\"stream\":false}");
 }
 
+/* Mistral takes only 9-character [a-zA-Z0-9] ids: others are derived, the same on both sides. */
+static void
+test_toolcall_mistral_ids(void)
+{
+	static const struct tool_call c[] = {
+		{ .id = "call_00_IhCAliIHtM9gKpgfqbBV9873", .name = "list", .args = "{}" },
+		{ .id = "Ab3dE6gH9", .name = "read", .args = "{}" },
+	};
+	static const struct msg m[] = {
+		{ .role = "user", .text = "x" },
+		{ .role = "assistant", .text = "", .calls = c, .ncalls = 2 },
+		{ .role = "tool", .text = "a.c", .call_id = "call_00_IhCAliIHtM9gKpgfqbBV9873", .call_name = "list" },
+		{ .role = "tool", .text = "1", .call_id = "Ab3dE6gH9", .call_name = "read" },
+	};
+	struct request req = { .model = "mistral-small-latest", .msgs = m, .nmsgs = 4 };
+	char *body = provider_openai.body(&req);
+	cJSON *j = cJSON_Parse(body), *msgs = cJSON_GetObjectItem(j, "messages");
+	const char *id0 = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(msgs, 1), "tool_calls"), 0), "id"));
+	const char *id1 = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(msgs, 1), "tool_calls"), 1), "id"));
+	const char *r0 = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(msgs, 2), "tool_call_id"));
+	const char *r1 = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(msgs, 3), "tool_call_id"));
+	size_t i;
+
+	CHECK(id0 != NULL && strlen(id0) == 9);
+	for (i = 0; id0 != NULL && id0[i] != '\0'; i++)
+		CHECK(isalnum((unsigned char)id0[i]));
+	CHECK_STR(r0, id0);
+	CHECK_STR(id1, "Ab3dE6gH9");
+	CHECK_STR(r1, "Ab3dE6gH9");
+	cJSON_Delete(j);
+	free(body);
+	/* anyone else gets the ids as they came */
+	req.model = "gpt-5-mini";
+	body = provider_openai.body(&req);
+	CHECK(strstr(body, "\"call_00_IhCAliIHtM9gKpgfqbBV9873\"") != NULL);
+	free(body);
+}
+
 /* A call whose arguments were not JSON goes back as {} (the result says what was wrong). */
 static void
 test_toolcall_bad_args_replayed(void)
@@ -619,6 +660,7 @@ main(void)
 	RUN(test_toolcall_ollama);
 	RUN(test_toolcall_too_many);
 	RUN(test_toolcall_deepseek_reasoning);
+	RUN(test_toolcall_mistral_ids);
 	RUN(test_toolcall_bodies);
 	RUN(test_toolcall_bad_args_replayed);
 	UNIT_EXIT();
