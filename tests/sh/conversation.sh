@@ -95,3 +95,17 @@ did=$(t_py -c 'import json,sys; d=json.load(open(sys.argv[1])); print([c["id"] f
 run_llm -q -m test-cheap --cid "$did" "x"
 check_rc "draft: --cid refused" 2
 check_contains "draft: --cid says why" "$ERR" "commit-message draft"
+
+# DeepSeek V4 wants reasoning_content on every assistant turn it is sent, "" when none was kept.
+t_config_append "
+[provider.deepseek]
+base_url = $FAKE_URL/v1"
+fake_reply '{"text":"Rome.","reasoning":"Italy: Rome."}'
+DEEPSEEK_API_KEY=sk-test-deepseek-0004 run_llm -q -m deepseek-v4-flash --json "capital of Italy?"
+cid=$(json_get "$T/out" conversation_id)
+check_eq "deepseek: the reasoning is not the answer" "$(json_get "$T/out" text)" "Rome."
+fake_reply '{"text":"Yes."}'
+DEEPSEEK_API_KEY=sk-test-deepseek-0004 run_llm -q -m deepseek-v4-flash --cid "$cid" "is it old?"
+check_rc "deepseek: the follow-up goes through" 0
+check_eq "deepseek: the assistant turn carries reasoning_content" "$(fake_last body.messages.1)" \
+    '{"role":"assistant","content":"Rome.","reasoning_content":""}'
