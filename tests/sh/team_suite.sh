@@ -4,12 +4,13 @@
 # cluster): the same checks pass against both backends. budget_cli.sh holds
 # the ledger's guarantees (40 processes at once lose no row, block never lets
 # them overspend together, downgrade, a killed process's reservation settled
-# at what it had received); budget.sh the meter (settled, unknown, estimated,
+# at what it had received); budget_faults.sh broken usage, unknown costs and
+# killed processes to the pico-dollar; budget.sh the meter (settled, unknown, estimated,
 # reserved and expired, the month's rollover); usage.sh and usage_chart.sh the
 # reports, the chart and the forecast. They seed and read the ledger through
 # t_ledger_sql; a check SQLite's alone by nature says "# skip" and why.
 # TEAM_SUITE names the files to run.
-: "${TEAM_SUITE:=budget_cli.sh budget.sh usage.sh usage_chart.sh}"
+: "${TEAM_SUITE:=budget_cli.sh budget.sh budget_faults.sh usage.sh usage_chart.sh}"
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 . "$LLM_TOP/tests/pg_lib.sh"
