@@ -51,6 +51,7 @@ struct chat {
 	struct chat_turn turn;
 	bool busy;
 	bool escalated;
+	bool need_vision;       /* the turn carries images: only models that take them will do */
 	const struct model *failed[CHAT_MAX_STEPS];
 	size_t nfailed;
 
