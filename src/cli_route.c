@@ -229,8 +229,8 @@ route_print_text(const struct app *cli, const struct chat_route *r, const struct
 	printf("input     ~%s tokens, reply ~%s tokens assumed\n", in, out);
 	if (r->image_tokens > 0) {
 		fmt_tokens(r->image_tokens, in, sizeof(in));
-		printf("images    %zu, ~%s tokens of the input by %s's rule for their size\n", nimages,
-		    in, r->model ? r->model->provider : "-");
+		printf("images    %zu, ~%s tokens of the input on %s, by their size\n", nimages, in,
+		    r->model ? r->model->name : "-");
 	}
 	if (r->cached_tokens > 0) {
 		fmt_tokens(r->cached_tokens, in, sizeof(in));
