@@ -304,7 +304,9 @@ draw_route(struct tui *t, int y)
 		seg(t, y, &x, left, what, THEME_METER_OVER, 0);
 	}
 	for (i = 0; i < t->natt; i++)
-		att += pricing_estimate_tokens(t->att[i].text, strlen(t->att[i].text));
+		if (t->att[i].text != NULL)
+			att += pricing_estimate_tokens(t->att[i].text, strlen(t->att[i].text));
+	att += t->route.image_tokens;   /* the images', by the routed model's rule */
 	if (t->natt > 0) {
 		fmt_tokens(att, tok, sizeof(tok));
 		snprintf(buf, sizeof(buf), "  +%zu %s %s tok", t->natt, t->natt == 1 ? "attachment" :
@@ -623,6 +625,7 @@ route_update(struct tui *t)
 		return;
 	prompt = tui_compose(t, in[0] == '/' ? "" : in);
 	tui_opts(t, &o);
+	tui_attach_images(t, &o);
 	if (chat_preview(t->chat, &o, prompt, &t->route, &cause) == 0)
 		t->route_ok = true;
 	else
