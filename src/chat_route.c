@@ -27,6 +27,19 @@ route_mode_str(enum route_mode m)
 	return mode_names[m];
 }
 
+/* Whether m's wire format takes the turn's images at their size; *why says its limit if not. */
+static bool
+chat_images_fit(const struct chat *c, const struct model *m, const char **why)
+{
+	const struct provider_conf *pc = config_provider(c->cfg, m->provider);
+	const char *w;
+
+	if (why == NULL)
+		why = &w;
+	*why = NULL;
+	return pc == NULL || image_fits(pc->api, c->vision_img, c->vision_nimg, why);
+}
+
 /* A model can be used when its provider has (or needs no) key and it has not failed this turn. */
 bool
 chat_model_usable(void *arg, const struct model *m)
@@ -37,7 +50,7 @@ chat_model_usable(void *arg, const struct model *m)
 
 	if (pc == NULL)
 		return false;
-	if (c->need_vision && m->vision != MODEL_VISION_YES)
+	if (c->need_vision && (m->vision != MODEL_VISION_YES || !chat_images_fit(c, m, NULL)))
 		return false;
 	for (i = 0; i < c->nfailed; i++)
 		if (c->failed[i] == m)
@@ -279,14 +292,19 @@ vision_note(struct chat *c, enum tier from, struct chat_route *r)
 	c->need_vision = false;
 	for (t = from < 0 ? TIER_CHEAP : from; t <= (int)r->tier && t < TIER_COUNT; t++) {
 		n = catalog_tier(c->cat, (enum tier)t, list, ARRAY_SIZE(list));
-		for (i = 0; i < n && list[i] != r->model; i++)
-			if (list[i]->vision != MODEL_VISION_YES && chat_model_usable(c, list[i]))
-				buf_addf(&b, "%s%s", k++ ? ", " : "", list[i]->name);
+		for (i = 0; i < n && list[i] != r->model; i++) {
+			if (!chat_model_usable(c, list[i]))
+				continue;
+			if (list[i]->vision != MODEL_VISION_YES)
+				buf_addf(&b, "%s%s (text-only)", k++ ? ", " : "", list[i]->name);
+			else if (!chat_images_fit(c, list[i], NULL))
+				buf_addf(&b, "%s%s (image too large)", k++ ? ", " : "", list[i]->name);
+		}
 	}
 	c->need_vision = true;
 	if (k > 0) {
 		r->vision_adjusted = true;
-		snprintf(r->reason + len, sizeof r->reason - len, "%simage: passed over text-only %s",
+		snprintf(r->reason + len, sizeof r->reason - len, "%simage: passed over %s",
 		    len ? "; " : "", buf_str(&b));
 	}
 	buf_done(&b);
@@ -467,11 +485,14 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	const struct route_decision *d = &r->decision;
 	const struct model *pin = NULL;
 	enum tier want, got, asked;
+	const char *why;
 	bool send;
 	int64_t need;
 
 	memset(r, 0, sizeof *r);
 	c->need_vision = o->nimages > 0;
+	c->vision_img = o->images;
+	c->vision_nimg = o->nimages;
 	r->input_tokens = o->msgs != NULL ? agent_tokens(o) + 8 : estimate_input(c, o->system, prompt);
 	if (o->msgs != NULL && o->system != NULL)
 		r->input_tokens += pricing_estimate_tokens(o->system, strlen(o->system));
@@ -482,6 +503,11 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 		return CHAT_USAGE;
 	if (pin != NULL && o->nimages > 0 && pin->vision == MODEL_VISION_NO)
 		return vision_refuse(c, pin, cause);
+	if (pin != NULL && o->nimages > 0 && !chat_images_fit(c, pin, &why)) {
+		xasprintf(cause, "%s: %s; scale the image down, or leave the choice to the router",
+		    pin->name, why);
+		return CHAT_USAGE;
+	}
 	if (pin != NULL) {
 		r->mode = ROUTE_PINNED;
 		r->model = pin;

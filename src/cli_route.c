@@ -83,8 +83,11 @@ static bool
 route_usable(void *arg, const struct model *m)
 {
 	const struct route_need *n = arg;
+	const struct provider_conf *pc = config_provider(&n->cli->cfg, m->provider);
+	const char *why;
 
-	if (n->o->nimages > 0 && m->vision != MODEL_VISION_YES)
+	if (n->o->nimages > 0 && (m->vision != MODEL_VISION_YES || (pc != NULL &&
+	    !image_fits(pc->api, n->o->images, n->o->nimages, &why))))
 		return false;
 	return route_key(n->cli, m);
 }

@@ -293,6 +293,26 @@ image_tokens(enum api api, const struct image *im)
 	return openai_tokens(w, h);
 }
 
+/* Anthropic's limit for one image, and Gemini's for a request's inline data. */
+#define IMAGE_ANTHROPIC_MAX ((size_t)5 << 20)
+#define IMAGE_GEMINI_INLINE_MAX ((size_t)20 << 20)
+
+bool
+image_fits(enum api api, const struct image *v, size_t n, const char **why)
+{
+	size_t i, b64 = 0;
+
+	*why = NULL;
+	for (i = 0; i < n; i++) {
+		if (api == API_ANTHROPIC && v[i].len > IMAGE_ANTHROPIC_MAX)
+			*why = "Anthropic takes images of at most 5 MiB each";
+		b64 += (v[i].len + 2) / 3 * 4;
+	}
+	if (api == API_GEMINI && b64 > IMAGE_GEMINI_INLINE_MAX)
+		*why = "Gemini takes at most 20 MiB of images in a request, as base64";
+	return *why == NULL;
+}
+
 char *
 image_note(const char *text, const struct image *v, size_t n)
 {

@@ -45,6 +45,12 @@ bool image_dims(const struct image *im, long *w, long *h);
 int64_t image_tokens(enum api api, const struct image *im);
 
 /*
+ * Whether wire format api takes images v[0..n) as they are: Anthropic takes
+ * at most 5 MB an image, Gemini at most 20 MB of inline data in a request
+ * (as base64). When not, *why says the limit (static text), else NULL.
+ */
+bool image_fits(enum api api, const struct image *v, size_t n, const char **why);
+/*
  * text with a line per image after it ("[image: image/png, 640x480, 24 KB]"),
  * as a conversation keeps a turn whose images are not sent again (malloc'd).
  */

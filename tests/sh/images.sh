@@ -106,7 +106,7 @@ run_llm route -t cheap -f "$T/shot.png" "what is this?"
 check_rc "route: exit 0" 0
 check_contains "route: the cheap tier's model that takes images" "$OUT" "model     test-local"
 check_contains "route: the reason names the text-only model passed over" "$OUT" \
-    "image: passed over text-only test-cheap"
+    "image: passed over test-cheap (text-only)"
 check_contains "route: the images' tokens shown" "$OUT" "images    1,"
 check_not_contains "route: the cheap row is not a text-only model" "$OUT" "cheap     test-cheap"
 run_llm route -t cheap --json -f "$T/shot.png" "what is this?"
@@ -123,7 +123,7 @@ run_llm -t cheap -f "$T/shot.png" "what is this?"
 check_rc "routed: exit 0" 0
 check_eq "routed: sent to the model that takes images" "$(fake_last path):$(fake_last body.model)" \
     /api/chat:llama3.2
-check_contains "routed: the reason on stderr" "$ERR" "image: passed over text-only test-cheap"
+check_contains "routed: the reason on stderr" "$ERR" "image: passed over test-cheap (text-only)"
 check_eq "routed: one request" "$(fake_count)" $((n + 1))
 
 # A pinned text-only model is refused before anything is sent
@@ -164,6 +164,22 @@ run_llm -m test-mid -f "$T/big.png" "what is this?"
 check_rc "over 20 MiB: exit 2" 2
 check_contains "over 20 MiB: says the cap" "$ERR" "over the 20 MiB llm sends; scale it down"
 check_eq "over 20 MiB: nothing sent" "$(fake_count)" "$n"
+
+# Over Anthropic's 5 MiB an image: a pin is refused, the router passes it over
+n=$(fake_count)
+{ printf '\211PNG\r\n\032\n'; head -c $((6 * 1048576)) /dev/zero; } >"$T/six.png"
+run_llm -m test-mid -f "$T/six.png" "what is this?"
+check_rc "over Anthropic's limit, pinned: exit 2" 2
+check_contains "over Anthropic's limit, pinned: says the limit" "$ERR" \
+    "test-mid: Anthropic takes images of at most 5 MiB each; scale the image down"
+check_eq "over Anthropic's limit, pinned: nothing sent" "$(fake_count)" "$n"
+t_config_append '
+[model.test-frontier]
+vision = yes'
+run_llm route -t mid -f "$T/six.png" "what is this?"
+check_contains "over Anthropic's limit, routed: on to a model that takes it" "$OUT" "model     test-frontier"
+check_contains "over Anthropic's limit, routed: the reason says why" "$OUT" \
+    "image: passed over test-mid (image too large)"
 
 # An image and no question
 run_llm -m test-mid -f "$T/shot.png"

@@ -126,6 +126,29 @@ test_tokens(void)
 	CHECK_INT(tokens(API_OLLAMA, 1024, 1024), 765);
 }
 
+/* What each wire format takes: Anthropic 5 MiB an image, Gemini 20 MiB of base64 a request. */
+static void
+test_fits(void)
+{
+	struct image v[2] = { { .media_type = "image/png", .len = ((size_t)5 << 20) },
+		{ .media_type = "image/png", .len = ((size_t)10 << 20) } };
+	const char *why;
+
+	CHECK(image_fits(API_ANTHROPIC, v, 1, &why) && why == NULL);
+	CHECK(!image_fits(API_ANTHROPIC, v, 2, &why));
+	CHECK(why != NULL && strstr(why, "5 MiB each") != NULL);
+	/* 6 + 9 MiB is 20 MiB of base64: at the limit */
+	v[0].len = (size_t)6 << 20;
+	v[1].len = (size_t)9 << 20;
+	CHECK(image_fits(API_GEMINI, v, 2, &why) && why == NULL);
+	v[1].len++;
+	CHECK(!image_fits(API_GEMINI, v, 2, &why));
+	CHECK(why != NULL && strstr(why, "20 MiB") != NULL);
+	CHECK(image_fits(API_OPENAI, v, 2, &why));
+	CHECK(image_fits(API_OLLAMA, v, 2, &why));
+	CHECK(image_fits(API_GEMINI, v, 0, &why));
+}
+
 static char *
 write_file(const char *name, const void *data, size_t len)
 {
@@ -219,6 +242,7 @@ main(void)
 	RUN(test_sniff);
 	RUN(test_dims);
 	RUN(test_tokens);
+	RUN(test_fits);
 	RUN(test_read);
 	RUN(test_cap);
 	cmd = xstrfmt("rm -rf '%s'", dir);
