@@ -35,7 +35,14 @@ vision = yes
 [model.test-local]
 vision = yes'
 
-# OpenAI Chat Completions: the text, then an image_url part with a data: URL
+# llm models --json says which models take images
+run_llm models --json
+printf '%s\n' "$OUT" >"$T/m.json"
+check_eq "models --json: vision of each" "$(t_py -c 'import json, sys
+m = {x["name"]: x["vision"] for x in json.load(open(sys.argv[1]))}
+print(m["test-cheap"], m["test-mid"], m["deepseek-v4-flash"], m["claude-opus-4-7"])' "$T/m.json")" "no yes no yes"
+
+# Ollama: base64 strings in the message's images, the text as content
 fake_reply '{"text":"A red square."}'
 run_llm -q -m test-local -f "$T/shot.png" "what is this?"
 check_rc "ollama: exit 0" 0
@@ -43,6 +50,7 @@ check_eq "ollama: the answer" "$OUT" "A red square."
 check_eq "ollama: base64 in the message's images, text as content" "$(fake_last body.messages)" \
     "[{\"role\":\"user\",\"content\":\"what is this?\",\"images\":[\"$png64\"]}]"
 
+# OpenAI Chat Completions: the text, then an image_url part with a data: URL each
 t_config_append '
 [model.test-seeing]
 provider = openai
