@@ -66,6 +66,19 @@ check_eq "openai: system, then text and image_url parts with data: URLs" \
     "$(fake_last body.messages)" \
     "[{\"role\":\"system\",\"content\":\"be brief\"},{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what are these?\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,$png64\"}},{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/gif;base64,$gif64\"}}]}]"
 
+# A server that reports no usage: the estimate counts the image, and says it is one
+fake_reply '{"text":"A red square.","usage":null}'
+run_llm -m test-seeing --json -f "$T/shot.png" "what is this?"
+printf '%s\n' "$OUT" >"$T/u.json"
+check_eq "no usage: estimated" "$(json_get "$T/u.json" usage.estimated)" true
+check "no usage: the input estimate holds the image's 255 tokens" \
+    test "$(json_get "$T/u.json" usage.input_tokens)" -gt 255
+fake_reply '{"text":"A red square.","usage":null}'
+run_llm -m test-seeing --json "what is this?"
+printf '%s\n' "$OUT" >"$T/u0.json"
+check "no usage, no image: an estimate 255 tokens smaller" test \
+    "$(($(json_get "$T/u.json" usage.input_tokens) - $(json_get "$T/u0.json" usage.input_tokens)))" -eq 255
+
 # Anthropic Messages: image blocks with a base64 source first, the text after
 fake_reply '{"text":"A red square."}'
 run_llm -q -m test-mid -f "$T/shot.png" "what is this?"
