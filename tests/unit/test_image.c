@@ -96,6 +96,44 @@ test_dims(void)
 	CHECK(!image_dims(&none, &w, &h));
 }
 
+/* Every prefix of a header, in a buffer of its own size: read within it, sizes only when whole. */
+static void
+test_prefixes(void)
+{
+	static const unsigned char jpeg[] = { 0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 'J', 'F',
+		0xff, 0xc0, 0x00, 0x11, 0x08, 0x01, 0xe0, 0x02, 0x80, 0x03 };
+	static const unsigned char vp8x[30] = "RIFF\0\0\0\0WEBPVP8X\0\0\0\0\0\0\0\0\xff\x03\x00\x57\x02\x00";
+	static const unsigned char gif[10] = "GIF89a\x05\x00\x04\x00";
+	static const struct {
+		const char *type;
+		const unsigned char *data;
+		size_t len;
+	} v[] = {
+		{ "image/jpeg", jpeg, sizeof jpeg },
+		{ "image/webp", vp8x, sizeof vp8x },
+		{ "image/gif", gif, sizeof gif },
+	};
+	size_t i, n;
+	long w, h;
+
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		for (n = 0; n <= v[i].len; n++) {
+			char *copy = xmalloc(n > 0 ? n : 1);
+			struct image im = { .media_type = v[i].type, .data = copy, .len = n };
+			bool ok;
+
+			memcpy(copy, v[i].data, n);
+			ok = image_dims(&im, &w, &h);
+			if (ok != (n == v[i].len)) {
+				fprintf(stderr, "%s cut at %zu of %zu: %s\n", v[i].type, n, v[i].len,
+				    ok ? "sizes" : "none");
+				unit_bad = 1;
+			}
+			free(copy);
+		}
+	}
+}
+
 static int64_t
 tokens(enum api api, unsigned long w, unsigned long h)
 {
@@ -241,6 +279,7 @@ main(void)
 		return 1;
 	RUN(test_sniff);
 	RUN(test_dims);
+	RUN(test_prefixes);
 	RUN(test_tokens);
 	RUN(test_fits);
 	RUN(test_read);
