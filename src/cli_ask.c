@@ -455,6 +455,7 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 	cJSON_AddNumberToObject(ro, "score", r->score);
 	cJSON_AddBoolToObject(ro, "budget_adjusted", r->budget_adjusted);
 	cJSON_AddBoolToObject(ro, "context_adjusted", r->context_adjusted);
+	cJSON_AddBoolToObject(ro, "vision_adjusted", r->vision_adjusted);
 	cJSON_AddItemToObject(o, "usage", json_usage(&sum, t->estimated, saved, extra));
 	cJSON_AddItemToObject(o, "cost_usd", json_money(t->nsteps ? t->cost : -1));
 	steps = cJSON_AddArrayToObject(o, "steps");

@@ -294,6 +294,8 @@ draw_route(struct tui *t, int y)
 		seg(t, y, &x, left, "  budget moved it", THEME_METER_WARN, 0);
 	if (r->context_adjusted)
 		seg(t, y, &x, left, "  context window moved it", THEME_METER_WARN, 0);
+	if (r->vision_adjusted)
+		seg(t, y, &x, left, "  the image moved it", THEME_METER_WARN, 0);
 	/* The budget check runs when the message is sent; say now what it will do. */
 	if (t->meter_ok && t->meter.limit > 0 && r->worst_case > 0 &&
 	    t->meter.spent + t->meter.reserved + r->worst_case > t->meter.limit) {

@@ -146,6 +146,11 @@ check_eq "routed: sent to the model that takes images" "$(fake_last path):$(fake
     /api/chat:llama3.2
 check_contains "routed: the reason on stderr" "$ERR" "image: passed over test-cheap (text-only)"
 check_eq "routed: one request" "$(fake_count)" $((n + 1))
+fake_reply '{"text":"A red square."}'
+run_llm -t cheap --json -f "$T/shot.png" "what is this?"
+printf '%s\n' "$OUT" >"$T/a.json"
+check_eq "routed --json: vision_adjusted" "$(json_get "$T/a.json" route.vision_adjusted)" true
+check_contains "routed --json: the reason" "$(json_get "$T/a.json" route.reason)" "passed over test-cheap (text-only)"
 
 # A pinned text-only model is refused before anything is sent
 n=$(fake_count)

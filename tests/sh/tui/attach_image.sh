@@ -36,7 +36,8 @@ cat >"$T/i.s" <<S
 S
 tui i
 check_eq "image: exit 0" "$TUI_RC" 0
-check_contains "image: the route line passes over the text-only model" "$(cat "$T/i0")" "test-local"
+check_contains "image: the route line passes over the text-only model" "$(cat "$T/i0")" \
+    "route tier → cheap  test-local  the image moved it"
 check_contains "image: the attachment shown with the message" "$(cat "$T/i1")" "[attached $T/shot.png]"
 check_eq "image: sent to the model that takes images, as an image" "$(fake_get 0 path):$(fake_get 0 body.messages)" \
     "/api/chat:[{\"role\":\"user\",\"content\":\"what is this?\",\"images\":[\"$png64\"]}]"
