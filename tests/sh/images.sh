@@ -152,6 +152,19 @@ printf '%s\n' "$OUT" >"$T/a.json"
 check_eq "routed --json: vision_adjusted" "$(json_get "$T/a.json" route.vision_adjusted)" true
 check_contains "routed --json: the reason" "$(json_get "$T/a.json" route.reason)" "passed over test-cheap (text-only)"
 
+# A refusal re-asked one tier up goes, with the image, to a model up there that takes it
+sed -i 's/^escalate = no/escalate = yes/' "$LLM_CONFIG_DIR/config.ini"
+n=$(fake_count)
+fake_reply '{"text":"I'"'"'m sorry, but I can'"'"'t help with that.","usage":{"input":100,"output":10}}'
+fake_reply '{"text":"A red square.","usage":{"input":100,"output":20}}'
+run_llm -q -t cheap -f "$T/shot.png" "what is this?"
+check_rc "escalated: exit 0" 0
+check_eq "escalated: two requests" "$(fake_count)" $((n + 2))
+check_eq "escalated: first to the cheap model that takes images" "$(fake_get -2 path)" /api/chat
+check_eq "escalated: then to mid, the image with it" "$(fake_last path):$(fake_last body.messages.0.content.0.source.media_type)" \
+    /v1/messages:image/png
+sed -i 's/^escalate = yes/escalate = no/' "$LLM_CONFIG_DIR/config.ini"
+
 # A pinned text-only model is refused before anything is sent
 n=$(fake_count)
 run_llm -m test-cheap -f "$T/shot.png" "what is this?"
