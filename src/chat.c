@@ -903,8 +903,13 @@ keep_answer(struct chat *c)
 		/* the images went with this turn only: the conversation keeps a word that they did */
 		char *with = image_note(c->prompt, c->opts.images, c->opts.nimages);
 
-		free(c->prompt);
-		c->prompt = with;
+		/* a re-ask of such a turn has the word already */
+		if (str_endswith(c->prompt, with + strlen(c->prompt))) {
+			free(with);
+		} else {
+			free(c->prompt);
+			c->prompt = with;
+		}
 	}
 	hist_add(c, "user", c->prompt);
 	hist_add(c, "assistant", c->turn.text);

@@ -358,6 +358,9 @@ tui_retry_up(struct tui *t)
 		return;
 	}
 	tui_opts(t, &o);
+	/* the last turn's images go with it again: it is the same question, asked higher */
+	o.images = t->sent_img;
+	o.nimages = t->nsent_img;
 	rc = chat_retry_up(t->chat, &o, tui_callbacks(t));
 	if (rc == 0) {
 		char *s = xstrfmt("re-asking one tier up: %s", tier_str(chat_last(t->chat)->route.tier));

@@ -16,6 +16,8 @@ t_config_append '
 [model.test-cheap]
 vision = no
 [model.test-local]
+vision = yes
+[model.test-mid]
 vision = yes'
 fake_reset
 fake_default '{"text":"A red square.","usage":{"input":5,"output":1}}'
@@ -29,6 +31,8 @@ cat >"$T/i.s" <<S
 :dump-screen $T/i0
 :key Enter
 :wait-idle
+:key F4
+:wait-idle
 :type and the colour?
 :key Enter
 :wait-idle
@@ -41,9 +45,12 @@ check_contains "image: the route line passes over the text-only model" "$(cat "$
 check_contains "image: the attachment shown with the message" "$(cat "$T/i1")" "[attached $T/shot.png]"
 check_eq "image: sent to the model that takes images, as an image" "$(fake_get 0 path):$(fake_get 0 body.messages)" \
     "/api/chat:[{\"role\":\"user\",\"content\":\"what is this?\",\"images\":[\"$png64\"]}]"
-check_eq "image: the next turn goes as text, the image noted" "$(fake_get 1 body.messages.0.content)" \
+check_eq "image: re-asked one tier up with the image again" \
+    "$(fake_get 1 path):$(fake_get 1 body.messages.0.content.0.source.media_type)" /v1/messages:image/png
+check_eq "image: the next turn goes as text, the image noted once" "$(fake_get 2 body.messages.0.content)" \
     "$(printf 'what is this?\n\n[image: image/png, 2x3, 1 KB]')"
-check_eq "image: the next turn carries no image" "$(fake_get 1 body.messages.2.images 2>/dev/null || echo none)" none
+check_eq "image: the next turn carries no image" "$(fake_get 2 body.messages.2.images 2>/dev/null || echo none)" none
+check_eq "image: three requests" "$(fake_count)" 3
 
 # A pinned model that takes no images: refused on the status line, nothing sent
 fake_reset
