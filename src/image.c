@@ -11,7 +11,7 @@
 #include "buf.h"
 #include "util.h"
 
-/* By content, never by name: a photo saved as .txt is still a photo. */
+/* Name the media type by content, never by name: a photo saved as .txt is still a photo. */
 const char *
 image_sniff(const void *data, size_t len)
 {
@@ -28,6 +28,7 @@ image_sniff(const void *data, size_t len)
 	return NULL;
 }
 
+/* Tell whether the file at path starts as an image (a peek at its first bytes). */
 int
 image_probe(const char *path)
 {
@@ -68,6 +69,7 @@ image_slurp(int fd, size_t size, char **out, const char *path, char **cause)
 	return 0;
 }
 
+/* Read the image at path whole, within IMAGE_MAX, into im. */
 int
 image_read(const char *path, struct image *im, char **cause)
 {
@@ -104,6 +106,7 @@ image_read(const char *path, struct image *im, char **cause)
 	return 0;
 }
 
+/* Free the bytes image_read read; accepts NULL. */
 void
 image_done(struct image *im)
 {
@@ -193,6 +196,7 @@ webp_dims(const unsigned char *p, size_t len, long *w, long *h)
 	return false;
 }
 
+/* Read width and height from the image's header. */
 bool
 image_dims(const struct image *im, long *w, long *h)
 {
@@ -273,6 +277,7 @@ gemini_tokens(long w, long h)
 	return 258 * (int64_t)((w + 767) / 768) * ((h + 767) / 768);
 }
 
+/* Estimate the input tokens of im on wire format api, by its provider's rule. */
 int64_t
 image_tokens(enum api api, const struct image *im)
 {
@@ -297,6 +302,7 @@ image_tokens(enum api api, const struct image *im)
 #define IMAGE_ANTHROPIC_MAX ((size_t)5 << 20)
 #define IMAGE_GEMINI_INLINE_MAX ((size_t)20 << 20)
 
+/* Check the images against the limits of wire format api. */
 bool
 image_fits(enum api api, const struct image *v, size_t n, const char **why)
 {
@@ -313,6 +319,7 @@ image_fits(enum api api, const struct image *v, size_t n, const char **why)
 	return *why == NULL;
 }
 
+/* Return text with a line per image after it (malloc'd). */
 char *
 image_note(const char *text, const struct image *v, size_t n)
 {

@@ -42,6 +42,7 @@ tui_attach_free(struct tui *t)
 	t->route_dirty = true;
 }
 
+/* Put the attached images into o. */
 void
 tui_attach_images(const struct tui *t, struct chat_opts *o)
 {
@@ -49,6 +50,7 @@ tui_attach_images(const struct tui *t, struct chat_opts *o)
 	o->nimages = t->nimg;
 }
 
+/* Keep the attached images as the turn just sent's. */
 void
 tui_attach_sent(struct tui *t)
 {
@@ -59,6 +61,7 @@ tui_attach_sent(struct tui *t)
 	t->nimg = 0;
 }
 
+/* Free the images of the turn sent last. */
 void
 tui_attach_sent_free(struct tui *t)
 {
