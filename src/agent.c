@@ -86,6 +86,7 @@ step_free(struct agent_step *s)
 	size_t i;
 
 	free(s->summary);
+	free(s->text);
 	for (i = 0; i < s->ntools; i++)
 		free(s->tools[i]);
 	free(s->tools);
@@ -352,6 +353,8 @@ run_call(struct agent *a, const struct tool_call *tc, const char *bad, struct ag
 		error = res.error;
 		buf_adds(summary, res.summary != NULL ? res.summary : tc->name);
 	}
+	if (a->o->on_call != NULL)
+		a->o->on_call(a->o->arg, tc->name, tc->args, &res, text, error);
 	m = msg_add(a, "tool", text);
 	m->call_id = tc->id;
 	m->call_name = tc->name;
@@ -438,6 +441,8 @@ worker_step(struct agent *a)
 		buf_done(&summary);
 		return 1;
 	}
+	if (t->text != NULL && *t->text != '\0')
+		s.text = xstrdup(t->text);
 	calls = own_calls(a, t);
 	am->calls = calls;
 	am->ncalls = t->ncalls;
