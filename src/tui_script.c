@@ -208,7 +208,7 @@ wait_idle(struct tui *t)
 {
 	int64_t end = clock_ms() + WAIT_MS;
 
-	while (chat_busy(t->chat) || tui_job_busy(t)) {
+	while (chat_busy(t->chat) || tui_job_busy(t) || tui_agent_busy(t)) {
 		if (clock_ms() > end)
 			return -1;
 		tui_pump(t, 50);
