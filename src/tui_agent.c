@@ -37,6 +37,10 @@
 #define DIFF_LINES 40            /* diff lines shown under an edit */
 #define QUOTE_LINES 20           /* advisor lines shown */
 #define ANSWER_MAX 64
+#define OUT_SEND_MAX (256 * 1024) /* a command's output sent on to the screen */
+#define OUT_KEEP (16 * 1024)     /* and kept there: the running block's tail */
+#define OUT_LINES 10             /* its lines shown while it runs */
+#define OUT_DONE_LINES 6         /* and once it is over */
 
 /* ---- the child: runs the task, talks over two pipes ---- */
 
@@ -45,6 +49,7 @@ static volatile int child_cancel_int;
 
 struct child {
 	int ev, ans;
+	size_t out_sent;   /* the running command's output sent so far */
 };
 
 static void
@@ -180,6 +185,27 @@ child_step(void *arg, const struct agent_step *s)
 	child_emit(arg, o);
 }
 
+/* A piece of a running command's output, passed on raw up to a cap. */
+static void
+child_output(void *arg, const char *p, size_t n)
+{
+	struct child *c = arg;
+	cJSON *o;
+	char *s;
+
+	if (c->out_sent >= OUT_SEND_MAX)
+		return;
+	if (n > OUT_SEND_MAX - c->out_sent)
+		n = OUT_SEND_MAX - c->out_sent;
+	c->out_sent += n;
+	s = xstrndup(p, n);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "e", "out");
+	cJSON_AddStringToObject(o, "text", s);
+	free(s);
+	child_emit(c, o);
+}
+
 static void
 child_note(void *arg, const char *line)
 {
@@ -196,12 +222,13 @@ child_call(void *arg, const char *name, const char *args, const struct tool_resu
 {
 	cJSON *o = cJSON_CreateObject();
 
+	((struct child *)arg)->out_sent = 0;
 	cJSON_AddStringToObject(o, "e", "call");
 	add_str(o, "name", name);
 	add_str(o, "args", args);
 	add_str(o, "summary", res->summary);
 	add_str(o, "diff", res->diff);
-	if (strcmp(name, "advise") == 0 || error)
+	if (strcmp(name, "advise") == 0 || strcmp(name, "run") == 0 || error)
 		add_str(o, "text", text);
 	cJSON_AddBoolToObject(o, "error", error);
 	child_emit(arg, o);
@@ -275,6 +302,8 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 	wo.allow_run = (const char *const *)cfg->agent_allow_run;
 	wo.undo_dir = undo_dir;
 	wo.cancel = &child_cancel_int;
+	wo.output = child_output;
+	wo.output_arg = c;
 	if (ws_open(&w, ".", &wo, &cause) != 0) {
 		child_fail(c, cause);
 		_exit(0);
@@ -463,15 +492,79 @@ entry_add(struct tui *t, struct tui_msg *m, const char *text)
 	t->dirty = true;
 }
 
+/* The last n lines of text after prefix each, into b (after a newline). */
+static void
+tail_lines(struct buf *b, const char *prefix, const char *text, size_t len, int n)
+{
+	const char *start = text + len;
+	int k = 0;
+
+	while (len > 0 && text[len - 1] == '\n')
+		len--;
+	start = text + len;
+	while (start > text && k < n) {
+		start--;
+		if (*start == '\n' && ++k == n) {
+			start++;
+			break;
+		}
+	}
+	if (start > text)
+		buf_addf(b, "\n%s\xe2\x8b\xaf", prefix);
+	while (start < text + len) {
+		const char *nl = memchr(start, '\n', (size_t)(text + len - start));
+		size_t l = nl ? (size_t)(nl - start) : (size_t)(text + len - start);
+
+		buf_addf(b, "\n%s%.*s", prefix, (int)l, start);
+		start += l + 1;
+	}
+}
+
+/* A running command printed: the step's entry ends with the output's last lines. */
+static void
+on_output(struct tui *t, const cJSON *e)
+{
+	struct tui_agent *g = &t->ag;
+	struct tui_msg *m = step_entry(t);
+	const char *s = jstr(e, "text");
+	struct buf b;
+
+	if (s == NULL)
+		return;
+	if (g->out_base == NULL) {
+		g->out_base = xstrdup(m->text.data ? m->text.data : "");
+		buf_reset(&g->out);
+		visible_init(&g->vis);
+	}
+	visible_feed(&g->vis, s, strlen(s), &g->out);
+	if (g->out.len > OUT_KEEP)
+		buf_consume(&g->out, g->out.len - OUT_KEEP / 2);
+	buf_init(&b, 0);
+	buf_addf(&b, "%s%s\xe2\x8b\xaf running", g->out_base, *g->out_base ? "\n" : "");
+	tail_lines(&b, "  \xe2\x94\x8a ", g->out.data ? g->out.data : "", g->out.len, OUT_LINES);
+	tui_view_set(&t->view, m, b.data, b.len);
+	buf_done(&b);
+	t->dirty = true;
+}
+
 static void
 on_call(struct tui *t, const cJSON *e)
 {
 	const char *name = jstr(e, "name"), *diff = jstr(e, "diff"), *text = jstr(e, "text");
 	struct buf b;
 
+	if (t->ag.out_base != NULL) {
+		/* the running block gives way to the command's line and its last output */
+		tui_view_set(&t->view, step_entry(t), t->ag.out_base, strlen(t->ag.out_base));
+		free(t->ag.out_base);
+		t->ag.out_base = NULL;
+	}
 	buf_init(&b, 0);
 	call_line(&b, name ? name : "?", jstr(e, "args"), jstr(e, "summary"));
-	if (name != NULL && strcmp(name, "advise") == 0 && text != NULL)
+	if (name != NULL && strcmp(name, "run") == 0 && text != NULL &&
+	    strncmp(text, "the user", 8) != 0)
+		tail_lines(&b, "  \xe2\x94\x8a ", text, strlen(text), OUT_DONE_LINES);
+	else if (name != NULL && strcmp(name, "advise") == 0 && text != NULL)
 		add_lines(&b, "  \xe2\x94\x82 ", text, QUOTE_LINES);
 	else if (jbool(e, "error") && text != NULL && strncmp(text, "the user", 8) == 0)
 		add_lines(&b, "  ", text, 2);
@@ -605,6 +698,9 @@ agent_reap(struct tui *t)
 	free(g->ask_tool);
 	g->ask_tool = NULL;
 	g->step = NULL;
+	buf_done(&g->out);
+	free(g->out_base);
+	g->out_base = NULL;
 	if (t->mode == MODE_APPROVE)
 		t->mode = MODE_INPUT;
 }
@@ -655,6 +751,8 @@ on_event(struct tui *t, const char *line)
 	}
 	if (strcmp(kind, "call") == 0) {
 		on_call(t, e);
+	} else if (strcmp(kind, "out") == 0) {
+		on_output(t, e);
 	} else if (strcmp(kind, "step") == 0) {
 		on_step(t, e);
 	} else if (strcmp(kind, "note") == 0 && (note = jstr(e, "line")) != NULL) {
@@ -822,8 +920,8 @@ tui_agent_enable(struct tui *t)
 		return;
 	if (not_workspace(where, sizeof where)) {
 		t->mode = MODE_AGENT_ASK;
-		tui_status(t, true, "%s is no project (no git): tools would read, edit and run in all "
-		    "of it. Agent mode here? y yes, any other key no", where);
+		tui_status(t, true, "%s is no project (no git): tools would reach all of it. "
+		    "Agent mode here? y/n", strcmp(where, "/") == 0 ? "/" : "your home");
 		return;
 	}
 	agent_on(t);
@@ -907,6 +1005,7 @@ tui_agent_submit(struct tui *t, const char *prompt)
 	g->ans = p.in;
 	g->cap = t->agent_cap;
 	buf_init(&g->in, EVENT_MAX);
+	buf_init(&g->out, 0);
 	t->view.scroll = 0;
 	tui_status(t, false, "agent task running (C-c stops the current step)");
 }

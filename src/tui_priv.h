@@ -257,6 +257,9 @@ struct tui {
 		bool shown;        /* the next call's diff or command was shown with its question */
 		char *ask_tool;
 		int64_t task_id;
+		struct buf out;    /* a running command's output so far (its tail), made visible */
+		char *out_base;    /* the step's lines before the running block, or NULL */
+		struct visible vis;
 	} ag;
 
 	bool paste;

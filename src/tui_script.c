@@ -239,6 +239,21 @@ wait_text(struct tui *t, const char *text)
 }
 
 static int
+sc_wait_file(struct tui *t, char *arg, char **why)
+{
+	int64_t end = clock_ms() + WAIT_MS;
+
+	while (access(arg, F_OK) != 0) {
+		if (clock_ms() > end) {
+			xasprintf(why, "%s does not exist after %d ms", arg, WAIT_MS);
+			return -1;
+		}
+		tui_pump(t, 20);
+	}
+	return 0;
+}
+
+static int
 sc_type(struct tui *t, char *arg, char **why)
 {
 	(void)why;
@@ -376,6 +391,7 @@ static const struct {
 	{ ":paste", sc_paste },           /* TEXT: a bracketed paste; \n is a newline */
 	{ ":wait-idle", sc_wait_idle },   /* until no transfer or /run command runs */
 	{ ":wait-text", sc_wait_text },   /* TEXT: until TEXT is on the screen */
+	{ ":wait-file", sc_wait_file },   /* FILE: until FILE exists (a command got that far) */
 	{ ":dump-screen", sc_dump_screen },   /* FILE: the screen as text */
 	{ ":dump-colors", sc_dump_colors },   /* FILE: the text, then each run's slot and colours */
 	{ ":resize", sc_resize },         /* W H */

@@ -218,6 +218,8 @@ step_slot(const char *s, size_t n, unsigned *attrs)
 		return THEME_HEADING;
 	if (n >= 3 && memcmp(s, "\xe2\x94\x82", 3) == 0)
 		return THEME_QUOTE;
+	if (n >= 3 && memcmp(s, "\xe2\x94\x8a", 3) == 0)
+		return THEME_CODE;
 	if (n >= 3 && memcmp(s, "\xe2\x86\x92", 3) == 0) {
 		*attrs = THEME_BOLD;
 		return THEME_STATUS;

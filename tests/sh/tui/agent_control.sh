@@ -1,0 +1,106 @@
+# Agent mode in the full-screen client: turning it on and off, asking outside a workspace,
+# a command's output streamed and stopped with Ctrl-C, the advisor's block, the cap's question.
+. "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
+tui_setup
+t_config_append '[agent]'
+t_config_append 'allow = run'
+
+mkdir -p "$T/repo"
+(
+	cd "$T/repo" || exit 1
+	git init -q .
+	printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
+	git add . && git -c user.email=t@t -c user.name=t commit -qm init
+)
+
+# tui_in DIR NAME SIZE ARGS...: tui, run in DIR.
+tui_in() {
+	_here=$(pwd)
+	cd "$1" || return 1
+	shift
+	tui "$@"
+	cd "$_here" || return 1
+}
+
+# --- on and off: F7, /agent, the route line ---------------------------------------
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"echo started; echo second line; sleep 300 & echo $! >sleeper.pid; wait"}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"never"}'
+cat >"$T/c.s" <<S
+:dump-screen $T/c0
+:key F7
+:dump-screen $T/c1
+:type /agent
+:key Enter
+:dump-screen $T/c2
+:type /agent on
+:key Enter
+:type wait for it
+:key Enter
+:wait-file $T/repo/sleeper.pid
+:wait-text second line
+:dump-screen $T/c3
+:key C-c
+:wait-idle
+:dump-screen $T/c4
+S
+tui_in "$T/repo" c 100x30 -m test-cheap
+check_eq "control: exit 0" "$TUI_RC" 0
+check_not_contains "off: no word of it on the route line" "$(row "$T/c0" 'route ')" "agent"
+check_contains "F7: on, and the route line says so" "$(row "$T/c1" 'route ')" "agent: tools on"
+check_contains "F7: said" "$(screen "$T/c1")" "agent mode: a message is a task with tools in this workspace"
+check_not_contains "/agent: off again" "$(row "$T/c2" 'route ')" "agent"
+check_contains "/agent: said" "$(screen "$T/c2")" "agent mode off: messages are plain turns"
+
+# the command's output streamed into the running block, then Ctrl-C
+c3=$(screen "$T/c3")
+check_contains "stream: the running block" "$c3" "⋯ running"
+check_contains "stream: the output so far" "$c3" "┊ started"
+check_contains "stream: its second line" "$c3" "┊ second line"
+check_contains "stream: the route line says it works" "$(row "$T/c3" 'route ')" "agent: working"
+c4=$(screen "$T/c4")
+check_contains "ctrl-c: the command stopped" "$c4" "· stopped, exit 130"
+check_contains "ctrl-c: what was done is kept" "$c4" "interrupted: what was done is kept; stopped after 1 step"
+check_not_contains "ctrl-c: the running block is gone" "$c4" "⋯ running"
+sleeper=$(cat "$T/repo/sleeper.pid")
+check "ctrl-c: the command's process group is gone" t_wait sh -c "! kill -0 $sleeper 2>/dev/null"
+check_eq "ctrl-c: the next step was never sent" "$(fake_count)" 1
+check_eq "ctrl-c: the step is recorded, nothing left reserved" \
+    "$(sql "SELECT count(*) FROM usage WHERE status = 'reserved'"),$(sql "SELECT count(*) FROM usage WHERE task_id IS NOT NULL")" "0,1"
+
+# --- the advisor's answer as a quoted block with its model and cost ----------------
+fake_reset
+fake_reply '{"calls":[{"name":"advise","args":{"question":"Where is the bug?"}}],"usage":{"input":600,"output":20}}'
+fake_reply '{"text":"Check the sign in sum.sh.\nThen run the test.","usage":{"input":300,"output":12}}'
+fake_reply '{"text":"The sign is wrong.","usage":{"input":700,"output":8}}'
+cat >"$T/v.s" <<S
+:type where is the bug?
+:key Enter
+:wait-idle
+:dump-screen $T/v0
+S
+tui_in "$T/repo" v 100x30 -m test-cheap --agent
+v0=$(screen "$T/v0")
+check_contains "advisor: the call" "$v0" "▸ advise"
+check_contains "advisor: its answer quoted" "$v0" "│ Check the sign in sum.sh."
+check_contains "advisor: all of it" "$v0" "│ Then run the test."
+check_contains "advisor: its own step, model and cost" "$v0" "step 2 · advisor · frontier · test-frontier · 300→12 tok · \$"
+check_contains "advisor: the answer" "$v0" "The sign is wrong."
+check_eq "advisor: three requests" "$(fake_count)" 3
+
+# --- outside a workspace: asked first -------------------------------------------------
+cat >"$T/h.s" <<S
+:dump-screen $T/h0
+:key n
+:dump-screen $T/h1
+:key F7
+:key y
+:dump-screen $T/h2
+S
+tui_in "$HOME" h 100x30 --agent
+check_contains "home: asked" "$(screen "$T/h0")" "your home is no project (no git): tools would reach all of it. Agent mode here? y/n"
+check_not_contains "home: not on before the answer" "$(row "$T/h0" 'route ')" "agent"
+check_contains "home: n keeps it off" "$(screen "$T/h1")" "agent mode stays off"
+check_not_contains "home: off" "$(row "$T/h1" 'route ')" "agent"
+check_contains "home: y turns it on" "$(row "$T/h2" 'route ')" "agent: tools on"
