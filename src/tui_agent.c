@@ -848,6 +848,8 @@ approve_key(struct tui *t, int key)
 		said = key == 'y' || key == 'Y' ? "the cap is raised: the task goes on" :
 		    "stopped at the cap";
 		answer(t, num);
+		if (key == 'y' || key == 'Y')
+			g->cap += g->cap;
 		tui_view_add(&t->view, TUI_NOTE, said, strlen(said));
 		return;
 	}

@@ -104,3 +104,38 @@ check_not_contains "home: not on before the answer" "$(row "$T/h0" 'route ')" "a
 check_contains "home: n keeps it off" "$(screen "$T/h1")" "agent mode stays off"
 check_not_contains "home: off" "$(row "$T/h1" 'route ')" "agent"
 check_contains "home: y turns it on" "$(row "$T/h2" 'route ')" "agent: tools on"
+
+# --- the cap's question, answered yes and then no ---------------------------------------
+# Each step's worst case is about $0.0017 on test-cheap: $0.00087 cannot start the task, twice
+# that runs one step, and the second needs more again.
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"never","usage":{"input":500,"output":20}}'
+cat >"$T/k.s" <<S
+:type /agent cap 0.00087
+:key Enter
+:type look around
+:key Enter
+:wait-text y allows
+:dump-screen $T/k0
+:key y
+:wait-text cap \$0.00174
+:dump-screen $T/k1
+:key n
+:wait-idle
+:dump-screen $T/k2
+S
+tui_in "$T/repo" k 100x30 -m test-cheap --agent
+check_eq "cap: exit 0" "$TUI_RC" 0
+check_contains "cap: asked before the first step" "$(screen "$T/k0")" \
+    "the next step could pass the task's cap \$0.00087 (spent \$0.00): y allows \$0.00087 more, n stops"
+check_contains "cap: y raised it" "$(screen "$T/k1")" "the cap is raised: the task goes on"
+check_contains "cap: the step ran under the raised cap" "$(screen "$T/k1")" "▸ list . 2 files"
+check_contains "cap: the step's line has the raised cap" "$(screen "$T/k1")" "task \$0.000058 of \$0.00174 cap"
+check_contains "cap: asked again with the raised cap" "$(screen "$T/k1")" "could pass the task's cap \$0.00174"
+k2=$(screen "$T/k2")
+check_contains "cap: n stopped it" "$k2" "stopped at the cap"
+check_contains "cap: the reason and the total" "$k2" "stopped after 1 step (task \$"
+task=$(sql "SELECT max(id) FROM tasks")
+check_eq "cap: one request recorded in the task" "$(sql "SELECT count(*) FROM usage WHERE task_id = $task")" 1
+check_eq "cap: the second step never sent" "$(fake_count)" 1
