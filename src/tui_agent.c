@@ -356,7 +356,7 @@ money(int64_t pico, bool estimated, char *out, size_t n)
 		pricing_format(pico, estimated, out, n);
 }
 
-/* "task $0.0012 of $0.05 cap", or "task $0.0012, no cap". */
+/* "task $0.0012 of $0.05 cap", or "task $0.0012" without one. */
 static void
 task_total(const struct tui *t, char *out, size_t n)
 {
@@ -367,7 +367,7 @@ task_total(const struct tui *t, char *out, size_t n)
 		pricing_format(t->ag.cap, false, b, sizeof b);
 		snprintf(out, n, "task %s of %s cap", a, b);
 	} else {
-		snprintf(out, n, "task %s, no cap", a);
+		snprintf(out, n, "task %s", a);
 	}
 }
 
@@ -653,6 +653,7 @@ on_ask(struct tui *t, const cJSON *e, bool more)
 	free(t->ag.ask_tool);
 	t->ag.ask_tool = xstrdup(tool ? tool : "?");
 	t->mode = MODE_APPROVE;
+	tui_meter_refresh(t);   /* the task waits: what it spent so far is settled */
 	if (!t->headless)
 		flushinp();   /* keys typed before the question never answer it */
 	if (more) {
@@ -673,8 +674,8 @@ on_ask(struct tui *t, const cJSON *e, bool more)
 	entry_add(t, tui_view_add(&t->view, TUI_STEP, "", 0), buf_str(&x));
 	buf_done(&x);
 	t->view.scroll = 0;
-	tui_status(t, false, "%s? y yes \xc2\xb7 n no \xc2\xb7 a always for %s in this task",
-	    t->ag.ask_tool, t->ag.ask_tool);
+	tui_status(t, false, "%s? y yes \xc2\xb7 n no \xc2\xb7 a always (this task)",
+	    t->ag.ask_tool);
 }
 
 /* Close the pipes and reap the child. */

@@ -89,7 +89,7 @@ check_contains "agent mode: on the route line from --agent" "$(row "$T/a0" 'rout
 check_contains "approval: the pending edit" "$(screen "$T/a1")" "? edit"
 check_contains "approval: its diff's removal" "$(screen "$T/a1")" '-echo $(( $1 - $2 ))'
 check_contains "approval: its diff's addition" "$(screen "$T/a1")" '+echo $(( $1 + $2 ))'
-check_contains "approval: the keys" "$(screen "$T/a1")" "edit? y yes · n no · a always for edit in this task"
+check_contains "approval: the keys" "$(screen "$T/a1")" "edit? y yes · n no · a always (this task)"
 check_contains "approval: the key typed ahead is in the input, not an answer" "$(row "$T/a1" '│ y')" "│ y"
 check_contains "approval: the diff's addition coloured as an addition" "$(styles "$T/a1" '+echo')" "meter_ok"
 check_contains "approval: the diff's removal coloured as one" "$(styles "$T/a1" '-echo')" "error"
