@@ -37,6 +37,7 @@
 #define DIFF_LINES 40            /* diff lines shown under an edit */
 #define QUOTE_LINES 20           /* advisor lines shown */
 #define ANSWER_MAX 64
+#define ADVISE_SHOWN 60          /* bytes of the advisor's question on its line */
 #define OUT_SEND_MAX (256 * 1024) /* a command's output sent on to the screen */
 #define OUT_KEEP (16 * 1024)     /* and kept there: the running block's tail */
 #define OUT_LINES 10             /* its lines shown while it runs */
@@ -444,6 +445,28 @@ read_line(struct buf *b, const char *summary, const char *args)
 		buf_addf(b, "%ld\xe2\x80\x93%ld", from, last);
 }
 
+/* "advise "the question…"", the question cut to ADVISE_SHOWN bytes. */
+static void
+advise_line(struct buf *b, const char *args)
+{
+	cJSON *a = cJSON_Parse(args ? args : "");
+	const cJSON *q = cJSON_GetObjectItemCaseSensitive(a, "question");
+	size_t n;
+
+	buf_adds(b, "advise");
+	if (cJSON_IsString(q)) {
+		n = strlen(q->valuestring);
+		if (n > ADVISE_SHOWN) {
+			n = ADVISE_SHOWN;
+			while (n > 0 && ((unsigned char)q->valuestring[n] & 0xc0) == 0x80)
+				n--;
+		}
+		buf_addf(b, " \"%.*s%s\"", (int)n, q->valuestring,
+		    q->valuestring[n] != '\0' ? "\xe2\x80\xa6" : "");
+	}
+	cJSON_Delete(a);
+}
+
 /* A call's line: "▸ edit src/sum.c +2 −1", "▸ search "memcpy" 12 matches". */
 static void
 call_line(struct buf *b, const char *name, const char *args, const char *summary)
@@ -452,6 +475,10 @@ call_line(struct buf *b, const char *name, const char *args, const char *summary
 	size_t len;
 
 	buf_adds(b, "\xe2\x96\xb8 ");
+	if (strcmp(name, "advise") == 0) {
+		advise_line(b, args);
+		return;
+	}
 	if (summary == NULL || *summary == '\0') {
 		buf_adds(b, name);
 		return;
@@ -616,9 +643,15 @@ on_step(struct tui *t, const cJSON *e)
 	    jstr(e, "tier") ? jstr(e, "tier") : "?", vm, est ? "~" : "", in, out, c, tot);
 	free(vm);
 	if (advice) {
-		struct tui_msg *m = tui_view_add(&t->view, TUI_STEP, "\xe2\x96\xb8 advisor", 11);
+		/* under the step that asked, whose entry holds the advisor's answer */
+		struct tui_msg *m = t->view.n > 0 ? t->view.msgs[t->view.n - 1] : NULL;
+		char *both;
 
-		tui_view_set_info(m, info);
+		if (m == NULL || m->role != TUI_STEP)
+			m = tui_view_add(&t->view, TUI_STEP, "\xe2\x96\xb8 advise", 10);
+		both = m->info != NULL ? xstrfmt("%s\n%s", m->info, info) : xstrdup(info);
+		tui_view_set_info(m, both);
+		free(both);
 	} else if (t->ag.step == NULL && summary != NULL && strcmp(summary, "answer") == 0) {
 		free(t->ag.answer_info);
 		t->ag.answer_info = info;
