@@ -452,6 +452,7 @@ tui_free(struct tui *t)
 		return;
 	tui_job_kill(t);
 	tui_agent_kill(t);
+	tui_agent_forget(t);
 	chat_free(t->chat);
 	ledger_close(t->ledger);
 	tui_view_done(&t->view);

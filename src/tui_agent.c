@@ -229,8 +229,7 @@ child_call(void *arg, const char *name, const char *args, const struct tool_resu
 	add_str(o, "args", args);
 	add_str(o, "summary", res->summary);
 	add_str(o, "diff", res->diff);
-	if (strcmp(name, "advise") == 0 || strcmp(name, "run") == 0 || error)
-		add_str(o, "text", text);
+	add_str(o, "text", text);
 	cJSON_AddBoolToObject(o, "error", error);
 	child_emit(arg, o);
 }
@@ -334,6 +333,8 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 }
 
 /* ---- the parent: the screen ---- */
+
+static void on_event(struct tui *t, const char *line);
 
 bool
 tui_agent_busy(const struct tui *t)
@@ -574,48 +575,129 @@ on_output(struct tui *t, const cJSON *e)
 	t->dirty = true;
 }
 
+/* A call's lines: its line, then its output, answer, refusal or diff (folded unless full). */
+static void
+render_call(struct buf *b, const cJSON *e, bool full)
+{
+	const char *name = jstr(e, "name"), *diff = jstr(e, "diff"), *text = jstr(e, "text");
+	bool run = name != NULL && strcmp(name, "run") == 0;
+
+	buf_adds(b, "\n");
+	call_line(b, name ? name : "?", jstr(e, "args"), jstr(e, "summary"));
+	if (run && text != NULL && strncmp(text, "the user", 8) != 0) {
+		if (full)
+			add_lines(b, "  \xe2\x94\x8a ", text, INT_MAX);
+		else
+			tail_lines(b, "  \xe2\x94\x8a ", text, strlen(text), OUT_DONE_LINES);
+	} else if (name != NULL && strcmp(name, "advise") == 0 && text != NULL) {
+		add_lines(b, "  \xe2\x94\x82 ", text, full ? INT_MAX : QUOTE_LINES);
+	} else if (jbool(e, "error") && text != NULL && strncmp(text, "the user", 8) == 0) {
+		add_lines(b, "  ", text, 2);
+	} else if (diff != NULL && (full || !jbool(e, "shown"))) {
+		add_lines(b, "  ", diff, full ? INT_MAX : DIFF_LINES);
+	} else if (full && diff == NULL && text != NULL) {
+		add_lines(b, "  \xe2\x94\x8a ", text, INT_MAX);
+	}
+}
+
+/* The record of entry m, made if it has none. */
+static struct tui_steprec *
+steprec(struct tui *t, struct tui_msg *m)
+{
+	size_t i;
+
+	for (i = t->nsteprecs; i > 0; i--)
+		if (t->steprecs[i - 1].m == m)
+			return &t->steprecs[i - 1];
+	t->steprecs = xreallocarray(t->steprecs, t->nsteprecs + 1, sizeof *t->steprecs);
+	memset(&t->steprecs[t->nsteprecs], 0, sizeof *t->steprecs);
+	t->steprecs[t->nsteprecs].m = m;
+	return &t->steprecs[t->nsteprecs++];
+}
+
+/* Draw a step's entry from its record: what the model said, then each call. */
+static void
+render_step(struct tui *t, struct tui_steprec *r)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	if (r->said != NULL)
+		add_lines(&b, "\xe2\x80\x9c ", r->said, t->steps_full ? INT_MAX : QUOTE_LINES);
+	for (i = 0; i < r->ncalls; i++)
+		render_call(&b, r->calls[i], t->steps_full);
+	if (b.len > 0)
+		tui_view_set(&t->view, r->m, b.data + 1, b.len - 1);
+	buf_done(&b);
+	t->dirty = true;
+}
+
 static void
 on_call(struct tui *t, const cJSON *e)
 {
-	const char *name = jstr(e, "name"), *diff = jstr(e, "diff"), *text = jstr(e, "text");
-	struct buf b;
+	struct tui_steprec *r = steprec(t, step_entry(t));
+	cJSON *c = cJSON_Duplicate(e, true);
 
-	if (t->ag.out_base != NULL) {
-		/* the running block gives way to the command's line and its last output */
-		tui_view_set(&t->view, step_entry(t), t->ag.out_base, strlen(t->ag.out_base));
-		free(t->ag.out_base);
-		t->ag.out_base = NULL;
-	}
-	buf_init(&b, 0);
-	call_line(&b, name ? name : "?", jstr(e, "args"), jstr(e, "summary"));
-	if (name != NULL && strcmp(name, "run") == 0 && text != NULL &&
-	    strncmp(text, "the user", 8) != 0)
-		tail_lines(&b, "  \xe2\x94\x8a ", text, strlen(text), OUT_DONE_LINES);
-	else if (name != NULL && strcmp(name, "advise") == 0 && text != NULL)
-		add_lines(&b, "  \xe2\x94\x82 ", text, QUOTE_LINES);
-	else if (jbool(e, "error") && text != NULL && strncmp(text, "the user", 8) == 0)
-		add_lines(&b, "  ", text, 2);
-	else if (diff != NULL && !t->ag.shown)
-		add_lines(&b, "  ", diff, DIFF_LINES);
+	/* the running block gives way to the command's line and its last output */
+	free(t->ag.out_base);
+	t->ag.out_base = NULL;
+	cJSON_AddBoolToObject(c, "shown", t->ag.shown);
 	t->ag.shown = false;
-	entry_add(t, step_entry(t), buf_str(&b));
-	buf_done(&b);
+	r->calls = xreallocarray(r->calls, r->ncalls + 1, sizeof *r->calls);
+	r->calls[r->ncalls++] = c;
+	render_step(t, r);
+}
+
+void
+tui_agent_forget(struct tui *t)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->nsteprecs; i++) {
+		for (k = 0; k < t->steprecs[i].ncalls; k++)
+			cJSON_Delete(t->steprecs[i].calls[k]);
+		free(t->steprecs[i].calls);
+		free(t->steprecs[i].said);
+	}
+	free(t->steprecs);
+	t->steprecs = NULL;
+	t->nsteprecs = 0;
+	t->ag.step = NULL;
+}
+
+void
+tui_agent_expand(struct tui *t, char *arg)
+{
+	size_t i;
+
+	(void)arg;
+	if (t->nsteprecs == 0) {
+		tui_status(t, true, "/expand: no agent step in the transcript yet");
+		return;
+	}
+	t->steps_full = !t->steps_full;
+	for (i = 0; i < t->nsteprecs; i++)
+		render_step(t, &t->steprecs[i]);
+	tui_status(t, false, t->steps_full ? "every step's full results: F8 folds them" :
+	    "the steps are folded: F8 shows their full results");
+}
+
+void
+tui_agent_feed(struct tui *t, const char *line)
+{
+	on_event(t, line);
 }
 
 /* Put what the model said with its calls above them, each line quoted. */
 static void
 step_said(struct tui *t, struct tui_msg *m, const char *said)
 {
-	struct buf b;
-	char *v = visible_str(said, strlen(said)), *calls = xstrdup(m->text.data ? m->text.data : "");
+	struct tui_steprec *r = steprec(t, m);
 
-	buf_init(&b, 0);
-	add_lines(&b, "\xe2\x80\x9c ", v, QUOTE_LINES);
-	buf_addf(&b, "\n%s", calls);
-	tui_view_set(&t->view, m, buf_str(&b) + 1, b.len - 1);
-	buf_done(&b);
-	free(calls);
-	free(v);
+	free(r->said);
+	r->said = xstrdup(said);
+	render_step(t, r);
 }
 
 /* A step is done: its price on its entry; the answering step's waits for the reply. */

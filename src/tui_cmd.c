@@ -138,6 +138,7 @@ cmd_new(struct tui *t, char *arg)
 	if (chat_busy(t->chat))
 		chat_cancel(t->chat);
 	chat_reset(t->chat);
+	tui_agent_forget(t);
 	tui_view_clear(&t->view);
 	tui_attach_free(t);
 	t->streaming = NULL;
@@ -560,6 +561,8 @@ const struct tui_verb tui_verbs[ACT_COUNT] = {
 	    "turn agent mode (tools) on or off", { "F7" }, tui_agent_verb },
 	[ACT_UNDO] = { "undo", "", "restore the files the last agent task changed", NULL, { NULL },
 	    tui_agent_undo },
+	[ACT_EXPAND] = { "expand", "", "show every agent step's full results, or fold them again",
+	    "show every agent step's full results, or fold them", { "F8" }, tui_agent_expand },
 	[ACT_CANCEL] = { "cancel", NULL, NULL, "cancel the streaming reply; twice when idle: quit",
 	    { "C-c" }, verb_cancel },
 	[ACT_QUIT] = { "quit", "", "quit", "quit", { "F10" }, cmd_quit },

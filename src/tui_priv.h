@@ -125,6 +125,7 @@ enum tui_action {
 	ACT_DETACH,
 	ACT_AGENT,
 	ACT_UNDO,
+	ACT_EXPAND,
 	ACT_CANCEL,
 	ACT_QUIT,
 	ACT_PAGE_UP,
@@ -241,6 +242,14 @@ struct tui {
 		char *cmd;
 	} job;
 	char *restore_input;   /* put back into the input once readline is done with a line */
+	struct tui_steprec {   /* an agent step's entry and what it is drawn from, for /expand */
+		struct tui_msg *m;
+		char *said;        /* what the model said with its calls, or NULL */
+		struct cJSON **calls;  /* the calls' events, in order */
+		size_t ncalls;
+	} *steprecs;
+	size_t nsteprecs;
+	bool steps_full;       /* /expand: every step's results in full */
 	bool agent;            /* agent mode: a message is a task with tools */
 	int64_t agent_cap;     /* each task's cap, pico; 0: none */
 	struct tui_agent {     /* the running task, in a child process */
@@ -335,6 +344,12 @@ void tui_agent_kill(struct tui *t);
 void tui_agent_drawn(struct tui *t);
 /* /undo: restore the files the last task changed. */
 void tui_agent_undo(struct tui *t, char *arg);
+/* /expand and its key: every step's full results, or folded again. */
+void tui_agent_expand(struct tui *t, char *arg);
+/* Forget the steps' records (before the transcript is cleared, and at the end). */
+void tui_agent_forget(struct tui *t);
+/* Act on one event line as if the task had sent it (benchmarks). */
+void tui_agent_feed(struct tui *t, const char *line);
 
 /* tui_term.c: whether the terminal can show the TUI. */
 /* Whether terminal type term (NULL: $TERM) can move the cursor and clear; 0, or -1 with *cause. */

@@ -416,6 +416,7 @@ tui_resume(struct tui *t, int64_t id)
 		free(cause);
 		return -1;
 	}
+	tui_agent_forget(t);
 	tui_view_clear(&t->view);
 	for (i = 0; i < n; i++) {
 		struct store_msg *s = &msgs[i];

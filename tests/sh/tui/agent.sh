@@ -74,6 +74,10 @@ cat >"$T/a.s" <<S
 :wait-idle
 :dump-screen $T/a3
 :key Backspace
+:key F8
+:dump-screen $T/a3x
+:key F8
+:dump-screen $T/a3f
 :type /undo
 :key Enter
 :dump-screen $T/a4
@@ -110,6 +114,14 @@ check_contains "step: no said" "$a3" "→ no"
 check_contains "step: the model is told" "$a3" "the user declined this run"
 check_contains "step: tier, model, tokens and cost" "$a3" "step 1 · cheap · test-cheap · 900→40 tok · \$"
 check_contains "the answer" "$a3" "Fixed sum.sh: it subtracted."
+
+# F8 expands every step to its full results, and folds them again
+a3x=$(screen "$T/a3x")
+check_contains "expand: said" "$a3x" "every step's full results: F8 folds them"
+check_eq "expand: the edit's diff under its line too" \
+    "$(grep -c -F -- '+echo $(( $1 + $2 ))' "$T/a3x")" 2
+check_contains "expand: the read's result" "$a3x" "┊ 2 echo \$(( \$1 - \$2 ))"
+check_eq "fold: the diff once again" "$(grep -c -F -- '+echo $(( $1 + $2 ))' "$T/a3f")" 1
 
 # the ledger: four rows under the task; the total shown is theirs, against the cap
 task=$(sql "SELECT max(id) FROM tasks")
