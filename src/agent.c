@@ -408,7 +408,8 @@ worker_step(struct agent *a)
 
 	memset(&co, 0, sizeof co);
 	memset(&s, 0, sizeof s);
-	co.tier = a->worker;
+	/* an override set during the task (o->tier) wins from the next step on */
+	co.tier = a->o->tier != TIER_AUTO ? a->o->tier : a->worker;
 	co.model = a->o->model;
 	co.system = agent_system;
 	co.max_tokens = a->o->max_tokens;

@@ -54,6 +54,7 @@ struct agent_opts {
 	const char *task;       /* the instruction, with any material */
 	enum tier tier;         /* TIER_AUTO: the first step is routed like a question */
 	const char *model;      /* a pin, or NULL */
+	/* (the caller may change tier and model from on_step: they apply from the next step) */
 	long max_tokens;        /* per step; 0: config's */
 	int64_t max_cost;       /* pico; 0: no cap */
 	tool_ask_fn ask;        /* NULL: no terminal, what needs approval is refused */

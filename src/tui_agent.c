@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,8 @@ static volatile int child_cancel_int;
 struct child {
 	int ev, ans;
 	size_t out_sent;   /* the running command's output sent so far */
+	struct agent_opts *o;  /* the task's options: F2 and F3 change them between steps */
+	char model[128];   /* the pin sent by the parent */
 };
 
 static void
@@ -112,9 +115,9 @@ add_pico(cJSON *o, const char *key, int64_t v)
 	cJSON_AddStringToObject(o, key, num);
 }
 
-/* Read the parent's answer line; "" when the pipe closed or a Ctrl-C came. */
+/* Read one line from the parent; "" when the pipe closed or a Ctrl-C came. */
 static void
-child_answer(struct child *c, char *out, size_t n)
+child_line(struct child *c, char *out, size_t n)
 {
 	size_t len = 0;
 	ssize_t r;
@@ -129,6 +132,51 @@ child_answer(struct child *c, char *out, size_t n)
 		out[len++] = ch;
 	}
 	out[len] = '\0';
+}
+
+/* "tier T" or "model NAME" ("model" alone unpins): the worker from the next step on. */
+static bool
+child_route(struct child *c, const char *line)
+{
+	enum tier tr;
+
+	if (str_startswith(line, "tier ") && tier_parse(line + 5, &tr)) {
+		c->o->tier = tr;
+		return true;
+	}
+	if (strcmp(line, "model") == 0) {
+		c->o->model = NULL;
+		return true;
+	}
+	if (str_startswith(line, "model ")) {
+		str_copy(c->model, sizeof c->model, line + 6);
+		c->o->model = c->model;
+		return true;
+	}
+	return false;
+}
+
+/* The answer to a question; a change of tier or model on the way is taken. */
+static void
+child_answer(struct child *c, char *out, size_t n)
+{
+	do
+		child_line(c, out, n);
+	while (*out != '\0' && child_route(c, out));
+}
+
+/* Take the changes of tier or model the parent sent while the step ran. */
+static void
+child_routes(struct child *c)
+{
+	struct pollfd p = { .fd = c->ans, .events = POLLIN };
+	char line[ANSWER_MAX + 128];
+
+	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
+		child_line(c, line, sizeof line);
+		if (*line == '\0' || !child_route(c, line))
+			break;
+	}
 }
 
 static enum tool_answer
@@ -171,6 +219,7 @@ child_step(void *arg, const struct agent_step *s)
 {
 	cJSON *o = cJSON_CreateObject();
 
+	child_routes(arg);
 	cJSON_AddStringToObject(o, "e", "step");
 	cJSON_AddNumberToObject(o, "n", s->n);
 	cJSON_AddBoolToObject(o, "advice", s->advice);
@@ -325,6 +374,7 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 	o.on_note = child_note;
 	o.on_call = child_call;
 	o.arg = c;
+	c->o = &o;
 	agent_run(cfg, t->cat, l, w, &o, &r);
 	if (child_cancel)
 		r.status = CHAT_CANCELLED;
@@ -813,6 +863,8 @@ agent_reap(struct tui *t)
 	g->answer_info = NULL;
 	free(g->ask_tool);
 	g->ask_tool = NULL;
+	free(g->sent_pin);
+	g->sent_pin = NULL;
 	g->step = NULL;
 	buf_done(&g->out);
 	free(g->out_base);
@@ -882,6 +934,37 @@ on_event(struct tui *t, const char *line)
 	t->dirty = true;
 }
 
+/* F2 or F3 changed the tier or the pin: the task takes it from its next step on. */
+static void
+send_route(struct tui *t)
+{
+	struct tui_agent *g = &t->ag;
+	const char *pin = t->pin != NULL ? t->pin : "";
+	char *line = NULL, *note;
+
+	if (g->pid == 0 || g->ans < 0 || strchr(pin, '\n') != NULL)
+		return;
+	if (t->tier != g->sent_tier) {
+		line = xstrfmt("tier %s\n", t->tier == TIER_AUTO ? "auto" : tier_str(t->tier));
+		g->sent_tier = t->tier;
+	} else if (strcmp(pin, g->sent_pin ? g->sent_pin : "") != 0) {
+		line = *pin ? xstrfmt("model %s\n", pin) : xstrdup("model\n");
+		free(g->sent_pin);
+		g->sent_pin = xstrdup(pin);
+	}
+	if (line == NULL)
+		return;
+	if (write(g->ans, line, strlen(line)) != (ssize_t)strlen(line)) {
+		/* the task is gone; its end is read from the other pipe */
+	}
+	line[strlen(line) - 1] = '\0';
+	note = xstrfmt("from the next step on: %s", line);
+	tui_view_add(&t->view, TUI_NOTE, note, strlen(note));
+	free(note);
+	free(line);
+	t->dirty = true;
+}
+
 /* Read what the task sent, and act on each whole line. */
 void
 tui_agent_poll(struct tui *t)
@@ -890,6 +973,8 @@ tui_agent_poll(struct tui *t)
 	char chunk[8192], *nl;
 	ssize_t n;
 
+	send_route(t);
+	send_route(t);
 	while (g->pid != 0 && g->ev >= 0) {
 		n = read(g->ev, chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)
@@ -1122,6 +1207,8 @@ tui_agent_submit(struct tui *t, const char *prompt)
 	g->ev = p.out;
 	g->ans = p.in;
 	g->cap = t->agent_cap;
+	g->sent_tier = t->tier;
+	g->sent_pin = xstrdup(t->pin != NULL ? t->pin : "");
 	buf_init(&g->in, EVENT_MAX);
 	buf_init(&g->out, 0);
 	t->view.scroll = 0;

@@ -269,6 +269,8 @@ struct tui {
 		struct buf out;    /* a running command's output so far (its tail), made visible */
 		char *out_base;    /* the step's lines before the running block, or NULL */
 		struct visible vis;
+		enum tier sent_tier;   /* the override and the pin the task works with */
+		char *sent_pin;
 	} ag;
 
 	bool paste;

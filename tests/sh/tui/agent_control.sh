@@ -139,3 +139,35 @@ check_contains "cap: the reason and the total" "$k2" "stopped after 1 step (task
 task=$(sql "SELECT max(id) FROM tasks")
 check_eq "cap: one request recorded in the task" "$(sql "SELECT count(*) FROM usage WHERE task_id = $task")" 1
 check_eq "cap: the second step never sent" "$(fake_count)" 1
+
+# --- F2/F3 mid-task: the tier and the pin apply from the next step on -------------------
+fake_reset
+fake_reply '{"text":"Waiting.","calls":[{"name":"run","args":{"command":"echo waiting; while [ ! -f go ]; do sleep 0.05; done"}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"Waiting again.","calls":[{"name":"run","args":{"command":"echo again; while [ ! -f go2 ]; do sleep 0.05; done"}}],"usage":{"input":600,"output":20}}'
+fake_reply '{"text":"Done.","usage":{"input":700,"output":5}}'
+cat >"$T/r.s" <<S
+:type look at the files
+:key Enter
+:wait-text ┊ waiting
+:type /tier frontier
+:key Enter
+:touch $T/repo/go
+:wait-text ┊ again
+:type /model test-mid
+:key Enter
+:touch $T/repo/go2
+:wait-idle
+:dump-screen $T/r0
+S
+rm -f "$T/repo/go" "$T/repo/go2"
+tui_in "$T/repo" r 100x40 --agent
+check_eq "mid-task: exit 0" "$TUI_RC" 0
+r0=$(screen "$T/r0")
+check_contains "mid-task: the tier override said" "$r0" "from the next step on: tier frontier"
+check_contains "mid-task: the pin said" "$r0" "from the next step on: model test-mid"
+task=$(sql "SELECT max(id) FROM tasks")
+check_eq "mid-task: step 2 on the frontier tier, step 3 on the pinned model" \
+    "$(sql "SELECT tier || ':' || model FROM usage WHERE task_id = $task ORDER BY id LIMIT 2 OFFSET 1" | tr '\n' ' ')" \
+    "frontier:test-frontier mid:test-mid "
+check_contains "mid-task: step 2's line" "$r0" "step 2 · frontier · test-frontier"
+check_contains "mid-task: step 3's line" "$r0" "step 3 · mid · test-mid"
