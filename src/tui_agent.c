@@ -714,6 +714,7 @@ tui_agent_forget(struct tui *t)
 	t->steprecs = NULL;
 	t->nsteprecs = 0;
 	t->ag.step = NULL;
+	t->ag.ask_entry = NULL;
 }
 
 void
@@ -731,6 +732,29 @@ tui_agent_expand(struct tui *t, char *arg)
 		render_step(t, &t->steprecs[i]);
 	tui_status(t, false, t->steps_full ? "every step's full results: F8 folds them" :
 	    "the steps are folded: F8 shows their full results");
+}
+
+void
+tui_agent_advise(struct tui *t, char *arg)
+{
+	enum tier tier = t->tier;
+	char *pin = t->pin;
+	bool agent = t->agent;
+
+	arg = str_trim(arg);
+	if (*arg == '\0' || *arg == '/') {
+		tui_status(t, true, "/advise QUESTION: what to ask the advisor");
+		return;
+	}
+	/* the advisor of agent tasks: [agent] advisor, or the frontier tier */
+	t->pin = t->cfg->agent_advisor;
+	t->tier = t->pin != NULL ? TIER_AUTO : TIER_FRONTIER;
+	t->agent = false;
+	tui_submit(t, arg);
+	t->tier = tier;
+	t->pin = pin;
+	t->agent = agent;
+	t->route_dirty = true;
 }
 
 void
@@ -804,13 +828,44 @@ on_step(struct tui *t, const cJSON *e)
 	t->dirty = true;
 }
 
+/* Whether the pending diff is longer than what is shown of it. */
+static bool
+ask_folded(const struct tui *t)
+{
+	const char *p = t->ag.ask_preview;
+	int n = 0;
+
+	if (p == NULL || strcmp(t->ag.ask_tool, "run") == 0)
+		return false;
+	for (; *p != '\0'; p++)
+		n += *p == '\n';
+	return n > DIFF_LINES;
+}
+
+/* The pending call: "? run CMD", or "? edit" and its diff (its first lines unless d). */
+static void
+render_ask(struct tui *t)
+{
+	struct tui_agent *g = &t->ag;
+	struct buf x;
+
+	buf_init(&x, 0);
+	buf_addf(&x, "? %s", g->ask_tool);
+	if (strcmp(g->ask_tool, "run") == 0)
+		buf_addf(&x, " %s", g->ask_preview);
+	else
+		add_lines(&x, "  ", g->ask_preview, g->ask_full ? INT_MAX : DIFF_LINES);
+	tui_view_set(&t->view, g->ask_entry, x.data, x.len);
+	buf_done(&x);
+	t->dirty = true;
+}
+
 /* The task asks: an approval for a call, or more room under its cap. */
 static void
 on_ask(struct tui *t, const cJSON *e, bool more)
 {
 	const char *tool = jstr(e, "tool"), *preview = jstr(e, "preview");
 	char a[32], b[32];
-	struct buf x;
 
 	t->ag.step = NULL;
 	t->ag.asking_more = more;
@@ -830,17 +885,14 @@ on_ask(struct tui *t, const cJSON *e, bool more)
 		return;
 	}
 	t->ag.shown = true;
-	buf_init(&x, 0);
-	buf_addf(&x, "? %s", t->ag.ask_tool);
-	if (preview != NULL && strcmp(t->ag.ask_tool, "run") == 0)
-		buf_addf(&x, " %s", preview);
-	else if (preview != NULL)
-		add_lines(&x, "  ", preview, 200);
-	entry_add(t, tui_view_add(&t->view, TUI_STEP, "", 0), buf_str(&x));
-	buf_done(&x);
+	free(t->ag.ask_preview);
+	t->ag.ask_preview = xstrdup(preview ? preview : "");
+	t->ag.ask_full = false;
+	t->ag.ask_entry = tui_view_add(&t->view, TUI_STEP, "", 0);
+	render_ask(t);
 	t->view.scroll = 0;
-	tui_status(t, false, "%s? y yes \xc2\xb7 n no \xc2\xb7 a always (this task)",
-	    t->ag.ask_tool);
+	tui_status(t, false, "%s? y yes \xc2\xb7 n no \xc2\xb7 a always (this task)%s",
+	    t->ag.ask_tool, ask_folded(t) ? " \xc2\xb7 d whole diff" : "");
 }
 
 /* Close the pipes and reap the child. */
@@ -863,6 +915,9 @@ agent_reap(struct tui *t)
 	g->answer_info = NULL;
 	free(g->ask_tool);
 	g->ask_tool = NULL;
+	free(g->ask_preview);
+	g->ask_preview = NULL;
+	g->ask_entry = NULL;
 	free(g->sent_pin);
 	g->sent_pin = NULL;
 	g->step = NULL;
@@ -1037,6 +1092,11 @@ approve_key(struct tui *t, int key)
 
 	if (!g->armed)
 		return;
+	if ((key == 'd' || key == 'D') && !g->asking_more && g->ask_entry != NULL) {
+		g->ask_full = !g->ask_full;
+		render_ask(t);
+		return;
+	}
 	if (key == 3) {
 		answer(t, g->asking_more ? "0" : "n");
 		tui_agent_cancel(t);
@@ -1063,8 +1123,8 @@ approve_key(struct tui *t, int key)
 	if (said == NULL)
 		return;
 	answer(t, key == 'y' || key == 'Y' ? "y" : key == 'n' || key == 'N' ? "n" : "a");
-	if (t->view.n > 0)
-		entry_add(t, t->view.msgs[t->view.n - 1], said[0] == 'n' ? "  \xe2\x86\x92 no" :
+	if (g->ask_entry != NULL)
+		entry_add(t, g->ask_entry, said[0] == 'n' ? "  \xe2\x86\x92 no" :
 		    said[0] == 'y' ? "  \xe2\x86\x92 yes" : "  \xe2\x86\x92 always");
 }
 

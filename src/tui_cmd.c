@@ -561,6 +561,8 @@ const struct tui_verb tui_verbs[ACT_COUNT] = {
 	    "turn agent mode (tools) on or off", { "F7" }, tui_agent_verb },
 	[ACT_UNDO] = { "undo", "", "restore the files the last agent task changed", NULL, { NULL },
 	    tui_agent_undo },
+	[ACT_ADVISE] = { "advise", "QUESTION", "ask the advisor's model directly (charged like any turn)",
+	    NULL, { NULL }, tui_agent_advise },
 	[ACT_EXPAND] = { "expand", "", "show every agent step's full results, or fold them again",
 	    "show every agent step's full results, or fold them", { "F8" }, tui_agent_expand },
 	[ACT_CANCEL] = { "cancel", NULL, NULL, "cancel the streaming reply; twice when idle: quit",

@@ -126,6 +126,7 @@ enum tui_action {
 	ACT_AGENT,
 	ACT_UNDO,
 	ACT_EXPAND,
+	ACT_ADVISE,
 	ACT_CANCEL,
 	ACT_QUIT,
 	ACT_PAGE_UP,
@@ -265,6 +266,9 @@ struct tui {
 		bool armed;        /* the question is on the screen: keys answer it */
 		bool shown;        /* the next call's diff or command was shown with its question */
 		char *ask_tool;
+		char *ask_preview; /* the pending call's diff or command */
+		struct tui_msg *ask_entry;
+		bool ask_full;     /* d: the whole diff, not its first lines */
 		int64_t task_id;
 		struct buf out;    /* a running command's output so far (its tail), made visible */
 		char *out_base;    /* the step's lines before the running block, or NULL */
@@ -348,6 +352,8 @@ void tui_agent_drawn(struct tui *t);
 void tui_agent_undo(struct tui *t, char *arg);
 /* /expand and its key: every step's full results, or folded again. */
 void tui_agent_expand(struct tui *t, char *arg);
+/* /advise QUESTION: the advisor's model answers in the conversation, charged like any turn. */
+void tui_agent_advise(struct tui *t, char *arg);
 /* Forget the steps' records (before the transcript is cleared, and at the end). */
 void tui_agent_forget(struct tui *t);
 /* Act on one event line as if the task had sent it (benchmarks). */

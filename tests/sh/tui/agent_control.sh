@@ -171,3 +171,47 @@ check_eq "mid-task: step 2 on the frontier tier, step 3 on the pinned model" \
     "frontier:test-frontier mid:test-mid "
 check_contains "mid-task: step 2's line" "$r0" "step 2 · frontier · test-frontier"
 check_contains "mid-task: step 3's line" "$r0" "step 3 · mid · test-mid"
+
+# --- d: a long diff's whole, in the approval -------------------------------------------
+content=$(t_py -c 'print("".join("line %d\n" % i for i in range(1, 61)), end="")')
+fake_reset
+fake_reply "$(t_py -c 'import json, sys; print(json.dumps({"calls": [{"name": "write", "args": {"path": "long.txt", "content": sys.argv[1]}}], "usage": {"input": 500, "output": 200}}))' "$content")"
+fake_reply '{"text":"Not written.","usage":{"input":600,"output":5}}'
+cat >"$T/w.s" <<S
+:type write a long file
+:key Enter
+:wait-text write? y yes
+:dump-screen $T/w0
+:key d
+:dump-screen $T/w1
+:key d
+:dump-screen $T/w2
+:key n
+:wait-idle
+S
+tui_in "$T/repo" w 100x40 --agent
+check_contains "d: offered when the diff is folded" "$(screen "$T/w0")" "write? y yes · n no · a always (this task) · d whole diff"
+check_contains "d: folded at first" "$(screen "$T/w0")" "more lines"
+check_not_contains "d: the end not shown at first" "$(screen "$T/w0")" "+line 60"
+check_contains "d: the whole diff" "$(screen "$T/w1")" "+line 60"
+check_not_contains "d: nothing folded" "$(screen "$T/w1")" "more lines"
+check_contains "d: folded again" "$(screen "$T/w2")" "more lines"
+check "d: n wrote nothing" test ! -e "$T/repo/long.txt"
+
+# --- /advise: the advisor's model answers directly, charged like any turn ---------------
+fake_reset
+fake_reply '{"text":"Keep the test; fix the sign.","usage":{"input":40,"output":9}}'
+cat >"$T/a.s" <<S
+:type /advise should I rewrite sum.sh in C?
+:key Enter
+:wait-idle
+:dump-screen $T/a0
+S
+tui_in "$T/repo" a 100x30 -m test-cheap --agent
+a0=$(screen "$T/a0")
+check_contains "advise: the question" "$a0" "you  should I rewrite sum.sh in C?"
+check_contains "advise: the advisor's answer, its model and cost" "$a0" "frontier · test-frontier · 40→9 tok · \$"
+check_contains "advise: the answer" "$a0" "llm  Keep the test; fix the sign."
+check_contains "advise: the pin and agent mode are back" "$(row "$T/a0" 'route ')" "agent: tools on  route pinned"
+check_eq "advise: one request, recorded on the frontier tier" \
+    "$(fake_count),$(sql "SELECT tier FROM usage ORDER BY id DESC LIMIT 1")" "1,frontier"
