@@ -144,5 +144,7 @@ check_eq "model cache = no: other models still cache" "$(marks 1)" "key=llm-conv
 t_write_config
 
 run_llm config show
-check_contains "config show: cache settings" "$OUT" "cache = yes
-cache_ttl = 5m"
+check_contains "config show: cache on" "$OUT" "
+cache = yes  ;"
+check_contains "config show: its lifetime" "$OUT" "
+cache_ttl = 5m  ;"

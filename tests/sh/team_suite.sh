@@ -4,9 +4,9 @@
 # cluster): the same checks pass against both backends. budget_cli.sh holds
 # the ledger's guarantees (40 processes at once lose no row, block never lets
 # them overspend together, downgrade, a killed process's reservation settled
-# at what it had received); usage_chart.sh the reports over it. TEAM_SUITE
-# names others to try.
-: "${TEAM_SUITE:=budget_cli.sh usage_chart.sh}"
+# at what it had received). TEAM_SUITE names others to try: those that seed
+# the ledger with sqlite3 (usage_chart.sh) do not run against PostgreSQL yet.
+: "${TEAM_SUITE:=budget_cli.sh}"
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 . "$LLM_TOP/tests/pg_lib.sh"
