@@ -33,8 +33,8 @@
 #include "tui_priv.h"
 #include "util.h"
 
-#define EVENT_MAX (512 * 1024)   /* one event line from the task */
-#define FIELD_MAX (128 * 1024)   /* a diff, a preview or an answer in an event */
+#define FIELD_MAX (64 * 1024)    /* a diff, a preview, a result or an answer in an event */
+#define EVENT_MAX (5 * 6 * FIELD_MAX + 4096)  /* one event line: five fields, each escaped */
 #define DIFF_LINES 40            /* diff lines shown under an edit */
 #define QUOTE_LINES 20           /* advisor lines shown */
 #define ANSWER_MAX 64

@@ -215,3 +215,23 @@ check_contains "advise: the answer" "$a0" "llm  Keep the test; fix the sign."
 check_contains "advise: the pin and agent mode are back" "$(row "$T/a0" 'route ')" "agent: tools on  route pinned"
 check_eq "advise: one request, recorded on the frontier tier" \
     "$(fake_count),$(sql "SELECT tier FROM usage ORDER BY id DESC LIMIT 1")" "1,frontier"
+
+# --- the model's words, a command's output and the advisor's answer are data ------------
+fake_reset
+fake_reply '{"text":"Look \u001b]52;c;aGVsbG8=\u0007 here","calls":[{"name":"run","args":{"command":"printf \"out \\033[2J \\302\\233\\061m bell\\007\\n\""}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"Done \u001b[31mred\u0007.","usage":{"input":600,"output":5}}'
+cat >"$T/x.s" <<S
+:type show me
+:key Enter
+:wait-idle
+:dump-screen $T/x0
+S
+TUI_OUT="$T/x.raw" tui_in "$T/repo" x 100x30 -m test-cheap --agent
+x0=$(screen "$T/x0")
+check_contains "hostile: the model's words shown as data" "$x0" "“ Look ␛]52;c;aGVsbG8=␇ here"
+check_contains "hostile: the command's output shown as data" "$x0" "┊ out ␛[2J ␛[1m bell␇"
+check_contains "hostile: the answer shown as data" "$x0" "Done ␛[31mred␇."
+esc=$(printf '\033')
+check_eq "hostile: no OSC 52 emitted" "$(grep -c "${esc}\]52" "$T/x.raw")" 0
+check_eq "hostile: no BEL emitted" "$(grep -c "$(printf '\007')" "$T/x.raw")" 0
+check_eq "hostile: no C1 CSI emitted" "$(grep -c "$(printf '\302\233')" "$T/x.raw")" 0
