@@ -228,7 +228,7 @@ cat >"$T/x.s" <<S
 S
 TUI_OUT="$T/x.raw" tui_in "$T/repo" x 100x30 -m test-cheap --agent
 x0=$(screen "$T/x0")
-check_contains "hostile: the model's words shown as data" "$x0" "“ Look ␛]52;c;aGVsbG8=␇ here"
+check_contains "hostile: the model's words shown as data" "$x0" '“ Look ␛]52;c;aGVsbG8=␇ here'
 check_contains "hostile: the command's output shown as data" "$x0" "┊ out ␛[2J ␛[1m bell␇"
 check_contains "hostile: the answer shown as data" "$x0" "Done ␛[31mred␇."
 esc=$(printf '\033')
