@@ -446,8 +446,6 @@ tui_new(struct app *cli, const struct tui_opts *o)
 void
 tui_free(struct tui *t)
 {
-	size_t i;
-
 	if (t == NULL)
 		return;
 	tui_job_kill(t);
@@ -458,10 +456,8 @@ tui_free(struct tui *t)
 	tui_view_done(&t->view);
 	buf_done(&t->scratch);
 	buf_done(&t->paste_buf);
-	for (i = 0; i < t->natt; i++) {
-		free(t->att[i].label);
-		free(t->att[i].text);
-	}
+	tui_attach_free(t);
+	tui_attach_sent_free(t);
 	free(t->att);
 	tui_pick_close(t);
 	free(t->confirm_cmd);

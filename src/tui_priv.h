@@ -228,6 +228,10 @@ struct tui {
 
 	struct tui_attach *att;
 	size_t natt;
+	struct image *img;     /* the images among them, sent beside the text */
+	size_t nimg;
+	struct image *sent_img; /* the images of the turn sent last, kept while it may resend them */
+	size_t nsent_img;
 
 	char status[256];
 	bool status_error;
@@ -427,6 +431,12 @@ void tui_job_kill(struct tui *t);
 int tui_attach_file(struct tui *t, const char *path);
 /* Drop the attachments. */
 void tui_attach_free(struct tui *t);
+/* Put the attached images into o, for the route line and the message. */
+void tui_attach_images(const struct tui *t, struct chat_opts *o);
+/* The attached images go with the turn just sent: kept until the next is sent. */
+void tui_attach_sent(struct tui *t);
+/* Free the images of the turn sent last. */
+void tui_attach_sent_free(struct tui *t);
 /* A code fence longer than any run of backticks in text; malloc'd. */
 char *tui_fence(const char *text);
 /* Copy code block n (0: the last reply) to the clipboard. */

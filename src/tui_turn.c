@@ -79,6 +79,8 @@ tui_compose(const struct tui *t, const char *input)
 
 	buf_init(&b, 0);
 	for (i = 0; i < t->natt; i++) {
+		if (t->att[i].text == NULL)
+			continue;   /* an image: it goes beside the text */
 		buf_adds(&b, t->att[i].text);
 		buf_adds(&b, "\n");
 	}
@@ -306,10 +308,15 @@ tui_submit(struct tui *t, const char *line)
 		return;
 	}
 	tui_opts(t, &o);
+	/* no turn runs now: the last one's images are done with */
+	tui_attach_sent_free(t);
+	tui_attach_images(t, &o);
 	rc = chat_send(t->chat, &o, prompt, tui_callbacks(t));
 	free(prompt);
-	if (rc == 0)
+	if (rc == 0) {
+		tui_attach_sent(t);
 		tui_attach_free(t);
+	}
 	started(t, rc);
 	t->route_dirty = true;
 }
@@ -361,6 +368,9 @@ tui_retry_up(struct tui *t)
 		return;
 	}
 	tui_opts(t, &o);
+	/* the last turn's images go with it again: it is the same question, asked higher */
+	o.images = t->sent_img;
+	o.nimages = t->nsent_img;
 	rc = chat_retry_up(t->chat, &o, tui_callbacks(t));
 	if (rc == 0) {
 		char *s = xstrfmt("re-asking one tier up: %s", tier_str(chat_last(t->chat)->route.tier));
