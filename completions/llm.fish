@@ -125,3 +125,4 @@ complete -c llm -n '__llm_at 1 cmd' -l init -x -a 'bash zsh fish' -d 'a snippet 
 complete -c llm -n '__llm_at 1 roles' -l paths -d 'the file each role comes from'
 complete -c llm -n '__llm_at 1 logs' -l task -x -d 'the steps of an agent task'
 complete -c llm -n '__llm_at 1 chat' -l theme -x -d 'colour theme'
+complete -c llm -n '__llm_at 1 chat' -l agent -d 'start in agent mode'

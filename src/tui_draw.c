@@ -263,6 +263,9 @@ draw_route(struct tui *t, int y)
 		seg(t, y, &x, maxx, buf, THEME_STATUS, 0);
 		return;
 	}
+	if (t->agent)
+		seg(t, y, &x, maxx, tui_agent_busy(t) ? "agent: working  " : "agent: tools on  ",
+		    THEME_METER_WARN, THEME_BOLD);
 	seg(t, y, &x, maxx, "route ", THEME_DIM, 0);
 	if (t->route_err != NULL) {
 		seg(t, y, &x, maxx, t->route_err, THEME_ERROR, 0);
@@ -763,4 +766,5 @@ tui_draw(struct tui *t)
 	doupdate();
 	t->dirty = false;
 	t->last_frame = clock_ms();
+	tui_agent_drawn(t);
 }
