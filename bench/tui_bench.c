@@ -1,4 +1,5 @@
-/* tui_bench: redraw and scroll times and memory of the client with a 10,000-message conversation. */
+/* tui_bench: redraw and scroll times and memory of the client with a 10,000-message conversation and a 200-step agent task. */
+#include <cjson/cJSON.h>
 #include <curses.h>
 #include <locale.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #define REDRAW_LIMIT_US 2000
 #define SCROLL_LIMIT_US 5000
 #define RSS_LIMIT_KB (64 * 1024)
+#define TASK_STEPS 200
 
 /* Resident memory now, in KiB, from /proc (0 if unknown). */
 static long
@@ -58,6 +60,141 @@ fill(struct tui *t)
 		}
 		free(s);
 	}
+}
+
+/* Feed the client one event of a task, as the task's process would send it. */
+static void
+feed(struct tui *t, cJSON *o)
+{
+	char *s = cJSON_PrintUnformatted(o);
+
+	tui_agent_feed(t, s);
+	free(s);
+	cJSON_Delete(o);
+}
+
+/* A call's event: name, arguments, one-line summary, result text and diff (or NULL). */
+static void
+feed_call(struct tui *t, const char *name, const char *args, const char *summary,
+    const char *text, const char *diff)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "e", "call");
+	cJSON_AddStringToObject(o, "name", name);
+	cJSON_AddStringToObject(o, "args", args);
+	cJSON_AddStringToObject(o, "summary", summary);
+	cJSON_AddStringToObject(o, "text", text);
+	if (diff != NULL)
+		cJSON_AddStringToObject(o, "diff", diff);
+	cJSON_AddBoolToObject(o, "error", false);
+	feed(t, o);
+}
+
+/* n lines "prefix N: text" in one string (malloc'd). */
+static char *
+lines(const char *prefix, int n)
+{
+	struct buf b;
+	int i;
+
+	buf_init(&b, 0);
+	for (i = 1; i <= n; i++)
+		buf_addf(&b, "%s%d: for (i = 0; i < n; i++) sum += buf[i];\n", prefix, i);
+	return buf_detach(&b);
+}
+
+/* A 200-step agent task in the transcript: each step reads, then edits (a 30-line diff) or runs
+ * a command (40 lines of output), with what the model said and its price. */
+static void
+fill_task(struct tui *t)
+{
+	char *read = lines("", 120), *out = lines("test ", 40), *diff, *args, *sum, *said;
+	cJSON *o;
+	int i;
+
+	diff = lines("+", 30);
+	for (i = 1; i <= TASK_STEPS; i++) {
+		args = xstrfmt("{\"path\":\"src/f%d.c\"}", i);
+		sum = xstrfmt("read src/f%d.c (120 lines)", i);
+		feed_call(t, "read", args, sum, read, NULL);
+		free(sum);
+		if (i % 2)
+			sum = xstrfmt("edit src/f%d.c (+30 \xe2\x88\x92" "1)", i);
+		else
+			sum = xstrdup("run make test \xc2\xb7 exit 1 \xc2\xb7 0.8 s");
+		feed_call(t, i % 2 ? "edit" : "run", args, sum, i % 2 ? "ok" : out, i % 2 ? diff : NULL);
+		free(sum);
+		free(args);
+		said = xstrfmt("Step %d: the loop in f%d.c reads one byte too many.", i, i);
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "e", "step");
+		cJSON_AddNumberToObject(o, "n", i);
+		cJSON_AddStringToObject(o, "tier", "cheap");
+		cJSON_AddStringToObject(o, "model", "test-cheap");
+		cJSON_AddStringToObject(o, "summary", "read; edit");
+		cJSON_AddStringToObject(o, "text", said);
+		cJSON_AddStringToObject(o, "in", "12000");
+		cJSON_AddStringToObject(o, "out", "400");
+		cJSON_AddStringToObject(o, "cost", "1360000000");
+		feed(t, o);
+		free(said);
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "e", "done");
+	cJSON_AddStringToObject(o, "answer", "All 200 files are fixed; make test passes.");
+	cJSON_AddNumberToObject(o, "status", 0);
+	cJSON_AddStringToObject(o, "cost", "272000000000");
+	cJSON_AddStringToObject(o, "cap", "0");
+	cJSON_AddStringToObject(o, "task", "1");
+	cJSON_AddNumberToObject(o, "steps", TASK_STEPS);
+	feed(t, o);
+	free(read);
+	free(out);
+	free(diff);
+}
+
+/* The transcript's lines at its width. */
+static size_t
+task_lines(struct tui *t)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->view.n; i++)
+		n += tui_view_wrap(&t->view, t->view.msgs[i], tui_trans_width(t));
+	return n;
+}
+
+/* Redraw after a token and page through, into redraw and scroll; their medians. */
+static void
+measure(struct tui *t, int64_t *redraw, int64_t *scroll, int64_t *r_med, int64_t *s_med)
+{
+	struct tui_msg *m = tui_view_add(&t->view, TUI_ASSISTANT, "", 0);
+	int64_t t0;
+	int i;
+
+	for (i = 0; m->text.len < 4096; i++) {
+		char *s = xstrfmt("Step %d: the **bound** must be `i < n`.\n\n- read `buf[i]`\n"
+		    "- add it\n\n```c\nsum += buf[i];\n```\n\n", i);
+
+		tui_view_append(&t->view, m, s, strlen(s));
+		free(s);
+	}
+	for (i = 0; i < RUNS; i++) {
+		t0 = now_us();
+		tui_view_append(&t->view, m, i % 12 == 11 ? "word\n\n" : "word ", i % 12 == 11 ? 6 : 5);
+		tui_draw(t);
+		redraw[i] = now_us() - t0;
+	}
+	/* back through the task a page at a time, then down again */
+	for (i = 0; i < RUNS; i++) {
+		t0 = now_us();
+		tui_act(t, (i / 100) % 2 == 0 ? ACT_PAGE_UP : ACT_PAGE_DOWN);
+		tui_draw(t);
+		scroll[i] = now_us() - t0;
+	}
+	*r_med = median(redraw, RUNS);
+	*s_med = median(scroll, RUNS);
 }
 
 int
@@ -112,16 +249,32 @@ main(void)
 		tui_draw(t);
 		scroll[i] = now_us() - t0;
 	}
-	rss = rss_kb();
 	r_med = median(redraw, RUNS);
 	s_med = median(scroll, RUNS);
 	printf("tui: redraw after one token: median %.3f ms (limit %.0f ms)\n", r_med / 1000.0,
 	    REDRAW_LIMIT_US / 1000.0);
 	printf("tui: scroll one page: median %.3f ms (limit %.0f ms)\n", s_med / 1000.0,
 	    SCROLL_LIMIT_US / 1000.0);
-	printf("tui: resident memory %.1f MB (limit %d MB)\n", rss / 1024.0, RSS_LIMIT_KB / 1024);
 	fails += r_med > REDRAW_LIMIT_US;
 	fails += s_med > SCROLL_LIMIT_US;
+
+	/* the same with a 200-step agent task in the transcript instead */
+	tui_agent_forget(t);
+	tui_view_clear(&t->view);
+	t0 = now_us();
+	fill_task(t);
+	tui_draw(t);
+	printf("tui: a %d-step agent task (%zu entries, %zu lines at 96 columns) shown and drawn in "
+	    "%.1f ms\n", TASK_STEPS, t->view.n, task_lines(t), (now_us() - t0) / 1000.0);
+	measure(t, redraw, scroll, &r_med, &s_med);
+	printf("tui: %d-step task: redraw after one token: median %.3f ms (limit %.0f ms)\n",
+	    TASK_STEPS, r_med / 1000.0, REDRAW_LIMIT_US / 1000.0);
+	printf("tui: %d-step task: scroll one page: median %.3f ms (limit %.0f ms)\n", TASK_STEPS,
+	    s_med / 1000.0, SCROLL_LIMIT_US / 1000.0);
+	fails += r_med > REDRAW_LIMIT_US;
+	fails += s_med > SCROLL_LIMIT_US;
+	rss = rss_kb();
+	printf("tui: resident memory %.1f MB (limit %d MB)\n", rss / 1024.0, RSS_LIMIT_KB / 1024);
 	fails += rss > RSS_LIMIT_KB;
 	tui_screen_stop(t);
 	tui_free(t);

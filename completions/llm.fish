@@ -78,7 +78,7 @@ complete -c llm -s t -l tier -x -a '(__llm_words tiers)' -d 'tier: auto, cheap, 
 complete -c llm -s m -l model -x -a '(__llm_words models)' -d 'pin a model'
 complete -c llm -s s -l system -x -d 'system prompt'
 complete -c llm -s r -l role -x -a '(__llm_words roles)' -d 'a named system prompt with its defaults'
-complete -c llm -s f -l file -r -F -d 'attach a file as context'
+complete -c llm -s f -l file -r -F -d 'attach a file as context, or an image'
 complete -c llm -s c -l continue -d 'continue the latest conversation'
 complete -c llm -l cid -x -d 'continue conversation ID'
 complete -c llm -l no-stream -d 'print the answer when it is complete'
@@ -125,3 +125,4 @@ complete -c llm -n '__llm_at 1 cmd' -l init -x -a 'bash zsh fish' -d 'a snippet 
 complete -c llm -n '__llm_at 1 roles' -l paths -d 'the file each role comes from'
 complete -c llm -n '__llm_at 1 logs' -l task -x -d 'the steps of an agent task'
 complete -c llm -n '__llm_at 1 chat' -l theme -x -d 'colour theme'
+complete -c llm -n '__llm_at 1 chat' -l agent -d 'start in agent mode'

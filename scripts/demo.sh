@@ -1,5 +1,8 @@
 #!/bin/sh
 # demo: run the full-screen client against the local fake provider, with a $5 budget and no real keys.
+# By default it opens in agent mode on a scratch copy of a tiny project whose test fails, with a
+# scripted model that reads, asks the advisor, edits (after your y) and runs the test; DEMO=chat
+# opens a plain conversation instead.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 llm=${LLM_BIN:-$top/llm}
@@ -52,6 +55,31 @@ llm -t cheap "summarise this" < notes.txt
 curl -sS --noproxy '*' -o /dev/null -H 'content-type: application/json' \
     --data-binary "$reply" "$url/_control/default" || exit 1
 
+# queue REPLY: the fake's next reply.
+queue() {
+	curl -sS --noproxy '*' -o /dev/null -H 'content-type: application/json' \
+	    --data-binary "$1" "$url/_control/reply" || exit 1
+}
+
+# The agent demo: a tiny project whose test fails, and the model's part of the task.
+if [ "${DEMO:-agent}" != chat ]; then
+	mkdir -p "$dir/project"
+	printf '#!/bin/sh\n# sum A B: print A + B\necho $(( $1 - $2 ))\n' >"$dir/project/sum.sh"
+	printf '#!/bin/sh\n[ "$(sh sum.sh 2 3)" = 5 ] && echo PASS || { echo "FAIL: sum.sh 2 3 is not 5"; exit 1; }\n' \
+	    >"$dir/project/test.sh"
+	if command -v git >/dev/null 2>&1; then
+		(cd "$dir/project" && git init -q . && git add . &&
+		    git -c user.email=demo@example.com -c user.name=demo commit -qm "a failing test") ||
+		    exit 1
+	fi
+	queue '{"text":"Let me look at the project first.","calls":[{"name":"list","args":{"path":"."}},{"name":"read","args":{"path":"sum.sh"}},{"name":"read","args":{"path":"test.sh"}}],"usage":{"input":1450,"output":60}}'
+	queue '{"text":"The test wants 5 from sum.sh 2 3. Before I change anything, a second opinion.","calls":[{"name":"advise","args":{"question":"sum.sh prints $1 - $2 but its comment and test say A + B. Is the fix to add?"}}],"usage":{"input":1900,"output":45}}'
+	queue '{"text":"Yes: sum.sh subtracts where its comment and its test add.\nChange - to + in sum.sh, then run sh test.sh.","usage":{"input":700,"output":30}}'
+	queue '{"text":"Fixing the sign.","calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}],"usage":{"input":2100,"output":40}}'
+	queue '{"text":"Now the test.","calls":[{"name":"run","args":{"command":"sh test.sh"}}],"usage":{"input":2300,"output":20}}'
+	queue '{"text":"Fixed: sum.sh subtracted instead of adding. `sh test.sh` now prints PASS.\n\n/undo puts sum.sh back; F7 turns agent mode off.","usage":{"input":2400,"output":35}}'
+fi
+
 mkdir -p "$dir/config" "$dir/data"
 cat >"$dir/config/config.ini" <<EOF2
 [llm]
@@ -97,10 +125,19 @@ models = demo-cheap
 models = demo-mid
 [tier.frontier]
 models = demo-frontier
+
+[agent]
+allow_run = sh test.sh
 EOF2
 
 export LLM_CONFIG_DIR="$dir/config" LLM_DATA_DIR="$dir/data"
 export OPENAI_API_KEY=sk-demo-openai ANTHROPIC_API_KEY=sk-ant-demo GEMINI_API_KEY=gm-demo
 export NO_PROXY="127.0.0.1,localhost" no_proxy="127.0.0.1,localhost"
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
-"$llm" chat "$@"
+if [ "${DEMO:-agent}" = chat ]; then
+	"$llm" chat "$@"
+else
+	echo "demo: agent mode on a scratch project whose test fails; type a task, e.g. make the test pass"
+	cd "$dir/project" || exit 2
+	"$llm" chat --agent "$@"
+fi

@@ -86,6 +86,7 @@ step_free(struct agent_step *s)
 	size_t i;
 
 	free(s->summary);
+	free(s->text);
 	for (i = 0; i < s->ntools; i++)
 		free(s->tools[i]);
 	free(s->tools);
@@ -352,6 +353,8 @@ run_call(struct agent *a, const struct tool_call *tc, const char *bad, struct ag
 		error = res.error;
 		buf_adds(summary, res.summary != NULL ? res.summary : tc->name);
 	}
+	if (a->o->on_call != NULL)
+		a->o->on_call(a->o->arg, tc->name, tc->args, &res, text, error);
 	m = msg_add(a, "tool", text);
 	m->call_id = tc->id;
 	m->call_name = tc->name;
@@ -405,7 +408,8 @@ worker_step(struct agent *a)
 
 	memset(&co, 0, sizeof co);
 	memset(&s, 0, sizeof s);
-	co.tier = a->worker;
+	/* an override set during the task (o->tier) wins from the next step on */
+	co.tier = a->o->tier != TIER_AUTO ? a->o->tier : a->worker;
 	co.model = a->o->model;
 	co.system = agent_system;
 	co.max_tokens = a->o->max_tokens;
@@ -439,6 +443,8 @@ worker_step(struct agent *a)
 		buf_done(&summary);
 		return 1;
 	}
+	if (t->text != NULL && *t->text != '\0')
+		s.text = xstrdup(t->text);
 	calls = own_calls(a, t);
 	am->calls = calls;
 	am->ncalls = t->ncalls;

@@ -26,6 +26,7 @@ struct agent_step {
 	enum tier tier;
 	const struct model *model;
 	char *summary;          /* "edit src/sum.c (+2 −1); run make test · exit 0", "answer" */
+	char *text;             /* what the model said with its calls, or NULL */
 	char **tools;           /* the tools its answer called, in order */
 	size_t ntools;
 	struct usage usage;     /* every request of the step (a fallback makes two) */
@@ -53,6 +54,7 @@ struct agent_opts {
 	const char *task;       /* the instruction, with any material */
 	enum tier tier;         /* TIER_AUTO: the first step is routed like a question */
 	const char *model;      /* a pin, or NULL */
+	/* (the caller may change tier and model from on_step: they apply from the next step) */
 	long max_tokens;        /* per step; 0: config's */
 	int64_t max_cost;       /* pico; 0: no cap */
 	tool_ask_fn ask;        /* NULL: no terminal, what needs approval is refused */
@@ -65,6 +67,12 @@ struct agent_opts {
 	int64_t (*more)(void *arg, int64_t spent, int64_t cap);
 	void (*on_step)(void *arg, const struct agent_step *s);  /* a step is done */
 	void (*on_note)(void *arg, const char *line);            /* retries, fallbacks */
+	/*
+	 * A call has run: its name and arguments, its result (cleared for advise
+	 * and calls not run), and what the model is told (text).
+	 */
+	void (*on_call)(void *arg, const char *name, const char *args,
+	    const struct tool_result *res, const char *text, bool error);
 	void *arg;
 };
 

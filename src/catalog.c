@@ -24,79 +24,98 @@ static const struct model catalog_builtin[] = {
 	{ .name = "deepseek-v4-flash", .provider = "deepseek", .id = "deepseek-v4-flash",
 	  .tier = TIER_CHEAP, .in_price = 140000, .out_price = 280000, .cached_price = 2800,
 	  .cache_write_price = 0, .cache_write_1h_price = PRICE_UNKNOWN,
-	  .context = 1000000, .max_output = 8192 },
+	  .context = 1000000, .max_output = 8192,
+	  .vision = MODEL_VISION_NO },
 	{ .name = "deepseek-v4-pro", .provider = "deepseek", .id = "deepseek-v4-pro",
 	  .tier = TIER_MID, .in_price = 435000, .out_price = 870000, .cached_price = 3625,
 	  .cache_write_price = 0, .cache_write_1h_price = PRICE_UNKNOWN,
-	  .context = 1000000, .max_output = 8192 },
+	  .context = 1000000, .max_output = 8192,
+	  .vision = MODEL_VISION_NO },
 	{ .name = "gpt-5-nano", .provider = "openai", .id = "gpt-5-nano",
 	  .tier = TIER_CHEAP, .in_price = 50000, .out_price = 400000, .cached_price = 5000,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
-	  .context = 272000, .max_output = 128000 },
+	  .context = 272000, .max_output = 128000,
+	  .vision = MODEL_VISION_YES },
 	{ .name = "gpt-5-mini", .provider = "openai", .id = "gpt-5-mini",
 	  .tier = TIER_CHEAP, .in_price = 250000, .out_price = 2000000, .cached_price = 25000,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
-	  .context = 272000, .max_output = 128000 },
+	  .context = 272000, .max_output = 128000,
+	  .vision = MODEL_VISION_YES },
 	{ .name = "gpt-5.4", .provider = "openai", .id = "gpt-5.4",
 	  .tier = TIER_MID, .in_price = 2500000, .out_price = 15000000, .cached_price = 250000,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
-	  .context = 1050000, .max_output = 128000 },
+	  .context = 1050000, .max_output = 128000,
+	  .vision = MODEL_VISION_YES },
 	{ .name = "gpt-5.5", .provider = "openai", .id = "gpt-5.5",
 	  .tier = TIER_FRONTIER, .in_price = 5000000, .out_price = 30000000, .cached_price = 500000,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
-	  .context = 1050000, .max_output = 128000 },
+	  .context = 1050000, .max_output = 128000,
+	  .vision = MODEL_VISION_YES },
 	{ .name = "claude-haiku-4-5", .provider = "anthropic", .id = "claude-haiku-4-5",
 	  .tier = TIER_MID, .in_price = 1000000, .out_price = 5000000, .cached_price = 100000,
 	  .cache_write_price = 1250000, .cache_write_1h_price = 2000000,
-	  .context = 200000, .max_output = 64000 },
+	  .context = 200000, .max_output = 64000,
+	  .vision = MODEL_VISION_YES },
 	{ .name = "claude-sonnet-4-6", .provider = "anthropic", .id = "claude-sonnet-4-6",
 	  .tier = TIER_MID, .in_price = 3000000, .out_price = 15000000, .cached_price = 300000,
 	  .cache_write_price = 3750000, .cache_write_1h_price = 6000000,
-	  .context = 1000000, .max_output = 64000 },
+	  .context = 1000000, .max_output = 64000,
+	  .vision = MODEL_VISION_YES },
 	{ .name = "claude-sonnet-5", .provider = "anthropic", .id = "claude-sonnet-5",
 	  .tier = TIER_MID, .in_price = 2000000, .out_price = 10000000, .cached_price = 200000,
 	  .cache_write_price = 2500000, .cache_write_1h_price = 4000000,
-	  .context = 1000000, .max_output = 128000 },
+	  .context = 1000000, .max_output = 128000,
+	  .vision = MODEL_VISION_YES },
 	{ .name = "claude-opus-4-7", .provider = "anthropic", .id = "claude-opus-4-7",
 	  .tier = TIER_FRONTIER, .in_price = 5000000, .out_price = 25000000, .cached_price = 500000,
 	  .cache_write_price = 6250000, .cache_write_1h_price = 10000000,
-	  .context = 1000000, .max_output = 128000 },
+	  .context = 1000000, .max_output = 128000,
+	  .vision = MODEL_VISION_YES },
 	{ .name = "claude-opus-5", .provider = "anthropic", .id = "claude-opus-5",
 	  .tier = TIER_FRONTIER, .in_price = 5000000, .out_price = 25000000, .cached_price = 500000,
 	  .cache_write_price = 6250000, .cache_write_1h_price = 10000000,
-	  .context = 1000000, .max_output = 128000 },
+	  .context = 1000000, .max_output = 128000,
+	  .vision = MODEL_VISION_YES },
 	{ .name = "gemini-2.5-flash-lite", .provider = "gemini", .id = "gemini-2.5-flash-lite",
 	  .tier = TIER_CHEAP, .in_price = 100000, .out_price = 400000, .cached_price = 10000,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
-	  .context = 1048576, .max_output = 65535 },
+	  .context = 1048576, .max_output = 65535,
+	  .vision = MODEL_VISION_YES },
 	{ .name = "gemini-2.5-flash", .provider = "gemini", .id = "gemini-2.5-flash",
 	  .tier = TIER_CHEAP, .in_price = 300000, .out_price = 2500000, .cached_price = 30000,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
-	  .context = 1048576, .max_output = 65535 },
+	  .context = 1048576, .max_output = 65535,
+	  .vision = MODEL_VISION_YES },
 	{ .name = "gemini-2.5-pro", .provider = "gemini", .id = "gemini-2.5-pro",
 	  .tier = TIER_MID, .in_price = 1250000, .out_price = 10000000, .cached_price = 125000,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
-	  .context = 1048576, .max_output = 65535 },
+	  .context = 1048576, .max_output = 65535,
+	  .vision = MODEL_VISION_YES },
 	{ .name = "gemini-3.1-pro", .provider = "gemini", .id = "gemini-3.1-pro-preview",
 	  .tier = TIER_FRONTIER, .in_price = 2000000, .out_price = 12000000, .cached_price = 200000,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
-	  .context = 1048576, .max_output = 65536 },
+	  .context = 1048576, .max_output = 65536,
+	  .vision = MODEL_VISION_YES },
 	{ .name = "gemma-3-27b", .provider = "gemini", .id = "gemma-3-27b-it",
 	  .tier = TIER_CHEAP, .in_price = 0, .out_price = 0, .cached_price = PRICE_UNKNOWN,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
-	  .context = 131072, .max_output = 8192 },
+	  .context = 131072, .max_output = 8192,
+	  .vision = MODEL_VISION_YES },
 	{ .name = "mistral-small", .provider = "mistral", .id = "mistral-small-latest",
 	  .tier = TIER_CHEAP, .in_price = 60000, .out_price = 180000, .cached_price = PRICE_UNKNOWN,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
-	  .context = 131072, .max_output = 131072 },
+	  .context = 131072, .max_output = 131072,
+	  .vision = MODEL_VISION_YES },
 	{ .name = "qwen3.5-flash", .provider = "openrouter", .id = "qwen/qwen3.5-flash-02-23",
 	  .tier = TIER_CHEAP, .in_price = 100000, .out_price = 400000, .cached_price = PRICE_UNKNOWN,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
-	  .context = 1000000, .max_output = 65536 },
+	  .context = 1000000, .max_output = 65536,
+	  .vision = MODEL_VISION_YES },
 	{ .name = "llama3.1", .provider = "ollama", .id = "llama3.1",
 	  .tier = TIER_CHEAP, .in_price = 0, .out_price = 0, .cached_price = PRICE_UNKNOWN,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
-	  .context = 8192, .max_output = 8192 },
+	  .context = 8192, .max_output = 8192,
+	  .vision = MODEL_VISION_NO },
 };
 
 /* Built-in preference per tier: the first with a usable key wins. */
@@ -200,6 +219,13 @@ tier_parse(const char *s, enum tier *out)
 		}
 	}
 	return false;
+}
+
+/* Say whether a model takes images: "yes", "no" or "unknown". */
+const char *
+model_vision_str(enum model_vision v)
+{
+	return v == MODEL_VISION_YES ? "yes" : v == MODEL_VISION_NO ? "no" : "unknown";
 }
 
 /* Classify by blended price (3*in + out)/4: under $0.50/M cheap, up to $5/M mid, above frontier. */
@@ -315,6 +341,8 @@ catalog_apply_conf(struct catalog *cat, const struct model_conf *mc)
 		c->m.context = mc->context;
 	if (mc->max_output > 0)
 		c->m.max_output = mc->max_output;
+	if (mc->vision != MODEL_VISION_UNKNOWN)
+		c->m.vision = mc->vision;
 	if (mc->tier != TIER_AUTO)
 		c->m.tier = mc->tier;
 	else if (c->m.tier == TIER_AUTO)
@@ -586,6 +614,17 @@ catalog_json_tokens(const cJSON *o, const char *key)
 	return (int64_t)v->valuedouble;
 }
 
+/* LiteLLM's supports_vision: true or false, unknown when absent. */
+static enum model_vision
+catalog_json_vision(const cJSON *o)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "supports_vision");
+
+	if (!cJSON_IsBool(v))
+		return MODEL_VISION_UNKNOWN;
+	return cJSON_IsTrue(v) ? MODEL_VISION_YES : MODEL_VISION_NO;
+}
+
 static const char *
 catalog_map_provider(const char *litellm)
 {
@@ -656,9 +695,12 @@ catalog_import_one(struct catalog *cat, const cJSON *item)
 	if (m.context == 0)
 		m.context = catalog_json_tokens(item, "max_tokens");
 	m.max_output = catalog_json_tokens(item, "max_output_tokens");
+	m.vision = catalog_json_vision(item);
 	if ((c = catalog_entry_pid(cat, llmprov, id)) != NULL) {
 		/* A known model: the list refreshes its prices, the tier stays. */
 		m.tier = c->m.tier;
+		if (m.vision == MODEL_VISION_UNKNOWN)
+			m.vision = c->m.vision;
 	} else {
 		char *name = xstrfmt("%s/%s", llmprov, id);
 
@@ -763,6 +805,8 @@ catalog_json_entry(const struct model *m)
 		cJSON_AddNumberToObject(o, "max_input_tokens", (double)m->context);
 	if (m->max_output > 0)
 		cJSON_AddNumberToObject(o, "max_output_tokens", (double)m->max_output);
+	if (m->vision != MODEL_VISION_UNKNOWN)
+		cJSON_AddBoolToObject(o, "supports_vision", m->vision == MODEL_VISION_YES);
 	return o;
 }
 

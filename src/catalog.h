@@ -16,6 +16,13 @@ enum tier {
 };
 #define TIER_COUNT 3
 
+/* Whether a model accepts images (LiteLLM's supports_vision, or config's vision =). */
+enum model_vision {
+	MODEL_VISION_UNKNOWN = 0,  /* nobody said: never chosen for an image, a pin may try */
+	MODEL_VISION_NO,
+	MODEL_VISION_YES,
+};
+
 /* A price that is not known; never treated as zero. */
 #define PRICE_UNKNOWN ((int64_t)-1)
 
@@ -35,6 +42,7 @@ struct model {
 	int64_t cache_write_1h_price;
 	int64_t context;             /* tokens; 0 unknown */
 	int64_t max_output;          /* tokens; 0 unknown */
+	enum model_vision vision;    /* whether it takes images */
 };
 
 const char *tier_str(enum tier t);
@@ -71,6 +79,8 @@ size_t catalog_import_refused(const struct catalog *cat, const char **first);
 int catalog_save(const struct catalog *cat, char **cause);
 /* Return the path imported models persist in (borrowed; NULL without a data dir). */
 const char *catalog_path(const struct catalog *cat);
+/* "yes", "no" or "unknown". */
+const char *model_vision_str(enum model_vision v);
 /* Classify by blended price (3*in + out)/4: under $0.50/M cheap, up to $5/M mid, above frontier; unknown: mid. */
 enum tier catalog_tier_for_price(int64_t in_price, int64_t out_price);
 

@@ -12,6 +12,7 @@
 #include "chat_priv.h"
 #include "cred.h"
 #include "http.h"
+#include "image.h"
 #include "ledger.h"
 #include "log.h"
 #include "ndjson.h"
@@ -690,6 +691,8 @@ build_request(struct chat *c, struct request *req, struct msg **msgs)
 		memset(&(*msgs)[n], 0, sizeof (*msgs)[n]);
 		(*msgs)[n].role = "user";
 		(*msgs)[n].text = c->prompt;
+		(*msgs)[n].images = c->opts.images;
+		(*msgs)[n].nimages = c->opts.nimages;
 		req->msgs = *msgs;
 		req->nmsgs = ++n;
 	}
@@ -913,6 +916,18 @@ keep_answer(struct chat *c)
 	c->turn.reasoning = c->reasoning.len > 0 ? xstrdup(buf_str(&c->reasoning)) : NULL;
 	if (c->text.len == 0 || c->opts.msgs != NULL)
 		return;
+	if (c->opts.nimages > 0) {
+		/* the images went with this turn only: the conversation keeps a word that they did */
+		char *with = image_note(c->prompt, c->opts.images, c->opts.nimages);
+
+		/* a re-ask of such a turn has the word already */
+		if (str_endswith(c->prompt, with + strlen(c->prompt))) {
+			free(with);
+		} else {
+			free(c->prompt);
+			c->prompt = with;
+		}
+	}
 	hist_add(c, "user", c->prompt);
 	hist_add(c, "assistant", c->turn.text);
 	if (c->ledger != NULL && c->conv_id != 0) {
@@ -1319,6 +1334,8 @@ compact_begin(struct chat *c)
 	size_t i;
 
 	c->compact_cut = c->nhist - CHAT_COMPACT_KEEP;
+	/* the summary is of text: any model will do (the turn is routed again after it) */
+	c->need_vision = false;
 	m = router_pick(c->cat, TIER_CHEAP, 0, chat_model_usable, c, &got);
 	if (m == NULL || c->compact_cut < 2)
 		return -1;
@@ -1460,6 +1477,8 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 		free(cause);
 		return rc;
 	}
+	if (c->turn.route.vision_adjusted)
+		note(c, "route: %s", c->turn.route.reason);
 	if (chat_compact_due(c, c->turn.route.model) && compact_begin(c) == 0)
 		return 0;
 	return turn_begin(c);

@@ -48,6 +48,9 @@ struct chat_opts {
 	size_t ntools;
 	int64_t task_id;       /* the agent task this request is a step of; 0: none */
 	int64_t task_cap;      /* pico; > 0: the ledger keeps the task's steps within it */
+	/* images sent with the prompt: only models that take them are chosen, a pin that does not is refused */
+	const struct image *images;
+	size_t nimages;
 };
 
 /* A tool call the answer made; error: why it cannot be run (the model is told). */
@@ -70,6 +73,8 @@ struct chat_route {
 	double score;                /* P(cheap is not enough) */
 	bool budget_adjusted;        /* the budget moved it down */
 	bool context_adjusted;       /* the context window moved it */
+	bool vision_adjusted;        /* models that take no images were passed over */
+	int64_t image_tokens;        /* of input_tokens, the images' (by the model's provider's rule) */
 	int64_t input_tokens;        /* estimated */
 	int64_t worst_case;          /* pico; -1 unknown */
 	int64_t estimate;            /* pico, estimated reply cost; -1 unknown */

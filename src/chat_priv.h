@@ -51,6 +51,9 @@ struct chat {
 	struct chat_turn turn;
 	bool busy;
 	bool escalated;
+	bool need_vision;       /* the turn carries images: only models that take them will do */
+	const struct image *vision_img; /* those images (chat_decide's opts'), for their sizes */
+	size_t vision_nimg;
 	const struct model *failed[CHAT_MAX_STEPS];
 	size_t nfailed;
 

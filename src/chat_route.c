@@ -8,6 +8,7 @@
 #include "chat_priv.h"
 #include "cache.h"
 #include "cred.h"
+#include "image.h"
 #include "learn.h"
 #include "ledger.h"
 #include "pricing.h"
@@ -26,6 +27,19 @@ route_mode_str(enum route_mode m)
 	return mode_names[m];
 }
 
+/* Whether m's wire format takes the turn's images at their size; *why says its limit if not. */
+static bool
+chat_images_fit(const struct chat *c, const struct model *m, const char **why)
+{
+	const struct provider_conf *pc = config_provider(c->cfg, m->provider);
+	const char *w;
+
+	if (why == NULL)
+		why = &w;
+	*why = NULL;
+	return pc == NULL || image_fits(pc->api, c->vision_img, c->vision_nimg, why);
+}
+
 /* A model can be used when its provider has (or needs no) key and it has not failed this turn. */
 bool
 chat_model_usable(void *arg, const struct model *m)
@@ -35,6 +49,8 @@ chat_model_usable(void *arg, const struct model *m)
 	size_t i;
 
 	if (pc == NULL)
+		return false;
+	if (c->need_vision && (m->vision != MODEL_VISION_YES || !chat_images_fit(c, m, NULL)))
 		return false;
 	for (i = 0; i < c->nfailed; i++)
 		if (c->failed[i] == m)
@@ -137,13 +153,32 @@ resolve_pin(struct chat *c, const char *name, char **cause)
 	return NULL;
 }
 
+/* The input tokens of the turn's images on m, by its provider's rule; 0 with none. */
+static int64_t
+route_image_tokens(const struct chat *c, const struct chat_opts *o, const struct model *m)
+{
+	const struct provider_conf *pc;
+	int64_t n = 0;
+	size_t i;
+
+	if (m == NULL || o->nimages == 0 || (pc = config_provider(c->cfg, m->provider)) == NULL)
+		return 0;
+	for (i = 0; i < o->nimages; i++)
+		n += image_tokens(pc->api, &o->images[i]);
+	return n;
+}
+
 /* The worst case and typical cost of sending route r's input to its model. */
 static void
 route_estimates(const struct chat *c, const struct chat_opts *o, struct chat_route *r)
 {
 	bool send;
 	long cap = chat_reply_cap(c, o, r->model, &send);
-	int64_t typical = cap < 500 ? cap : 500;
+	int64_t typical = cap < 500 ? cap : 500, img = route_image_tokens(c, o, r->model);
+
+	/* images count by the rule of the model that takes them: replace the last model's */
+	r->input_tokens += img - r->image_tokens;
+	r->image_tokens = img;
 
 	r->worst_case = r->estimate = -1;
 	r->cached_tokens = r->cache_part = 0;
@@ -187,6 +222,92 @@ context_check(const struct chat *c, const struct chat_route *r, const struct mod
 		    "window (%lld tokens, %s); send less", (long long)r->input_tokens,
 		    (long long)big->context, big->name);
 	return CHAT_USAGE;
+}
+
+/* The catalog's models that take images, ", "-separated, into b: those with a key, if any. */
+static void
+vision_names(struct chat *c, struct buf *b)
+{
+	size_t i, k = 0, n = catalog_count(c->cat);
+	bool keyed = c->need_vision;
+	int pass;
+
+	c->need_vision = true;
+	for (pass = 0; pass < 2 && k == 0; pass++) {
+		for (i = 0; i < n; i++) {
+			const struct model *m = catalog_at(c->cat, i);
+
+			if (m->vision == MODEL_VISION_YES && (pass == 1 || chat_model_usable(c, m)))
+				buf_addf(b, "%s%s", k++ ? ", " : "", m->name);
+		}
+		if (k > 0 && pass == 1)
+			buf_adds(b, " (none has a key: see llm keys)");
+	}
+	c->need_vision = keyed;
+	if (k == 0)
+		buf_adds(b, "none (set vision = yes in a [model.NAME] section)");
+}
+
+/* A pinned model that takes no images cannot be sent one: say which can. */
+static enum chat_status
+vision_refuse(struct chat *c, const struct model *pin, char **cause)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	vision_names(c, &b);
+	xasprintf(cause, "%s does not take images; models that do: %s (pin one with -m, or "
+	    "leave the choice to the router)", pin->name, buf_str(&b));
+	buf_done(&b);
+	return CHAT_USAGE;
+}
+
+/* No usable model takes images: say which would, given a key. */
+static enum chat_status
+vision_none(struct chat *c, enum tier t, char **cause)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	vision_names(c, &b);
+	xasprintf(cause, "no model of the %s tier or above with a key takes images; models "
+	    "that do: %s", tier_str(t), buf_str(&b));
+	buf_done(&b);
+	return CHAT_USAGE;
+}
+
+/*
+ * Say in r's reason which models the images passed over: those before r's
+ * model, from the tier asked for up to its own, that would otherwise do.
+ */
+static void
+vision_note(struct chat *c, enum tier from, struct chat_route *r)
+{
+	const struct model *list[64];
+	size_t i, n, k = 0, len = strlen(r->reason);
+	struct buf b;
+	int t;
+
+	buf_init(&b, 0);
+	c->need_vision = false;
+	for (t = from < 0 ? TIER_CHEAP : from; t <= (int)r->tier && t < TIER_COUNT; t++) {
+		n = catalog_tier(c->cat, (enum tier)t, list, ARRAY_SIZE(list));
+		for (i = 0; i < n && list[i] != r->model; i++) {
+			if (!chat_model_usable(c, list[i]))
+				continue;
+			if (list[i]->vision != MODEL_VISION_YES)
+				buf_addf(&b, "%s%s (text-only)", k++ ? ", " : "", list[i]->name);
+			else if (!chat_images_fit(c, list[i], NULL))
+				buf_addf(&b, "%s%s (image too large)", k++ ? ", " : "", list[i]->name);
+		}
+	}
+	c->need_vision = true;
+	if (k > 0) {
+		r->vision_adjusted = true;
+		snprintf(r->reason + len, sizeof r->reason - len, "%simage: passed over %s",
+		    len ? "; " : "", buf_str(&b));
+	}
+	buf_done(&b);
 }
 
 /* No model of the tier has a key: say how to give one; the tier's first model is shown. */
@@ -363,11 +484,15 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 {
 	const struct route_decision *d = &r->decision;
 	const struct model *pin = NULL;
-	enum tier want, got;
+	enum tier want, got, asked;
+	const char *why;
 	bool send;
 	int64_t need;
 
 	memset(r, 0, sizeof *r);
+	c->need_vision = o->nimages > 0;
+	c->vision_img = o->images;
+	c->vision_nimg = o->nimages;
 	r->input_tokens = o->msgs != NULL ? agent_tokens(o) + 8 : estimate_input(c, o->system, prompt);
 	if (o->msgs != NULL && o->system != NULL)
 		r->input_tokens += pricing_estimate_tokens(o->system, strlen(o->system));
@@ -376,11 +501,21 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 		return CHAT_USAGE;
 	if (context_check(c, r, pin, cause) != 0)
 		return CHAT_USAGE;
+	if (pin != NULL && o->nimages > 0 && pin->vision == MODEL_VISION_NO)
+		return vision_refuse(c, pin, cause);
+	if (pin != NULL && o->nimages > 0 && !chat_images_fit(c, pin, &why)) {
+		xasprintf(cause, "%s: %s; scale the image down, or leave the choice to the router",
+		    pin->name, why);
+		return CHAT_USAGE;
+	}
 	if (pin != NULL) {
 		r->mode = ROUTE_PINNED;
 		r->model = pin;
 		r->tier = r->model->tier;
-		str_copy(r->reason, sizeof r->reason, "pinned");
+		/* a model nobody described may take images: the pin is the user's word */
+		str_copy(r->reason, sizeof r->reason, o->nimages > 0 &&
+		    pin->vision == MODEL_VISION_UNKNOWN ? "pinned; whether it takes images is not "
+		    "known (set vision in its [model.NAME] section)" : "pinned");
 		route_estimates(c, o, r);
 		route_cache(c, o, r);
 		return 0;
@@ -401,16 +536,22 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	r->model = router_pick(c->cat, r->tier, need, chat_model_usable, c, &got);
 	if (r->model == NULL)
 		r->model = router_pick(c->cat, r->tier, 0, chat_model_usable, c, &got);
+	if (r->model == NULL && c->need_vision)
+		return vision_none(c, r->tier, cause);
 	if (r->model == NULL)
 		return route_keyless(c, o, r, cause);
+	asked = r->tier;
 	if (got != r->tier) {
 		size_t n = strlen(r->reason);
 
-		snprintf(r->reason + n, sizeof r->reason - n, "%s%s: context window or keys",
-		    n ? "; " : "", tier_str(got));
+		snprintf(r->reason + n, sizeof r->reason - n, "%s%s: %s", n ? "; " : "",
+		    tier_str(got), c->need_vision ? "context window, keys or images" :
+		    "context window or keys");
 		r->context_adjusted = true;
 		r->tier = got;
 	}
+	if (c->need_vision)
+		vision_note(c, asked, r);
 	route_estimates(c, o, r);
 	route_cache(c, o, r);
 	return 0;

@@ -19,6 +19,7 @@
 #include "cli_learn.h"
 #include "cli_opts.h"
 #include "fmt.h"
+#include "image.h"
 #include "input.h"
 #include "ledger.h"
 #include "pricing.h"
@@ -33,6 +34,8 @@ struct ask {
 	struct cli_opts p;
 	char **files;           /* p.files */
 	size_t nfiles;
+	struct image *images;   /* the files among them that are images, read whole */
+	size_t nimages;
 	bool out_tty;
 	bool out_broken;
 	bool out_gone;          /* the reader of stdout went away (EPIPE) */
@@ -167,7 +170,33 @@ read_input(struct buf *msg, const char *path, const char *head)
 	return 0;
 }
 
-/* Build the user message: PROMPT, a blank line, piped material, then attached files. */
+/* Images a message may carry: more is rarely meant, and every one is paid for. */
+#define ASK_IMAGES_MAX 16
+
+/* Attach the image at path to the message (sent beside its text); 0, or -1 said why. */
+static int
+add_image(struct ask *a, const char *path)
+{
+	char *cause = NULL;
+
+	if (a->nimages == ASK_IMAGES_MAX) {
+		fprintf(stderr, "llm: --file %s: at most %d images go with one message\n", path,
+		    ASK_IMAGES_MAX);
+		return -1;
+	}
+	a->images = xreallocarray(a->images, a->nimages + 1, sizeof *a->images);
+	if (image_read(path, &a->images[a->nimages], &cause) != 0) {
+		fprintf(stderr, "llm: --file %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	a->nimages++;
+	a->p.o.images = a->images;
+	a->p.o.nimages = a->nimages;
+	return 0;
+}
+
+/* Build the user message: PROMPT, a blank line, piped material, then attached files (images apart). */
 static int
 compose(struct ask *a, int argc, char **argv, struct buf *msg)
 {
@@ -180,8 +209,17 @@ compose(struct ask *a, int argc, char **argv, struct buf *msg)
 	if (!isatty(STDIN_FILENO) && read_input(msg, NULL, "") != 0)
 		return -1;
 	for (i = 0; i < a->nfiles; i++) {
-		char *head = xstrfmt("File %s:\n```\n", a->files[i]);
-		int rc = read_input(msg, a->files[i], head);
+		char *head;
+		int rc;
+
+		/* an image by its content, whatever its name: sent as an image, not as text */
+		if (image_probe(a->files[i])) {
+			if (add_image(a, a->files[i]) != 0)
+				return -1;
+			continue;
+		}
+		head = xstrfmt("File %s:\n```\n", a->files[i]);
+		rc = read_input(msg, a->files[i], head);
 
 		free(head);
 		if (rc != 0)
@@ -417,6 +455,7 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 	cJSON_AddNumberToObject(ro, "score", r->score);
 	cJSON_AddBoolToObject(ro, "budget_adjusted", r->budget_adjusted);
 	cJSON_AddBoolToObject(ro, "context_adjusted", r->context_adjusted);
+	cJSON_AddBoolToObject(ro, "vision_adjusted", r->vision_adjusted);
 	cJSON_AddItemToObject(o, "usage", json_usage(&sum, t->estimated, saved, extra));
 	cJSON_AddItemToObject(o, "cost_usd", json_money(t->nsteps ? t->cost : -1));
 	steps = cJSON_AddArrayToObject(o, "steps");
@@ -630,6 +669,9 @@ prompt_read(struct ask *a, struct buf *msg)
 	if (compose(a, a->p.nwords, a->p.words, msg) != 0)
 		return EXIT_USAGE;
 	/* nothing to ask: refused before anything is sent or billed */
+	if ((msg->len == 0 || blank(msg->data, msg->len)) && a->nimages > 0)
+		return usage_error("an image needs a question with it: llm -f IMAGE 'what is "
+		    "this?'");
 	if (msg->len == 0 || blank(msg->data, msg->len))
 		return usage_error("empty prompt: give one as arguments or on stdin (a prompt that "
 		    "starts with '-' goes after --)");
@@ -688,6 +730,9 @@ out:
 	buf_done(&msg);
 	buf_done(&a.vbuf);
 	cli_opts_done(&a.p);
+	while (a.nimages > 0)
+		image_done(&a.images[--a.nimages]);
+	free(a.images);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 
 static const char chat_usage[] =
     "usage: llm chat [-t TIER] [-m MODEL] [-s SYSTEM] [-f FILE]... [-c | --cid ID] [--theme NAME]\n"
+    "                [--agent]\n"
     "       llm chat --headless SCRIPT [--size WxH] [--out FILE]\n";
 
 /* Start the full-screen client with options already parsed (llm chat, or llm alone). */
@@ -34,6 +35,7 @@ cli_chat_start(struct app *cli, const struct cli_opts *p)
 	o.out = p->out;
 	o.width = p->width;
 	o.height = p->height;
+	o.agent = p->agent;
 	if (o.script == NULL && (env = getenv("LLM_TUI_SCRIPT")) != NULL && *env)
 		o.script = env;
 	if (o.script == NULL && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {

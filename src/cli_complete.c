@@ -34,7 +34,7 @@ static const char *const ledger_sub[] = { "init", NULL };
 static const char *const chat_opts[] = {
 	"-t", "--tier", "-m", "--model", "-s", "--system", "-r", "--role", "-f", "--file",
 	"-c", "--continue",
-	"--cid", "--theme", "--no-color", "--help", NULL,
+	"--cid", "--theme", "--no-color", "--agent", "--help", NULL,
 };
 /* llm route takes a question's options: it shows the decision that question would get. */
 static const char *const route_opts[] = {

@@ -112,6 +112,7 @@ models_list_json(const struct app *cli, const struct model **ms, size_t n)
 		models_json_price(o, "cache_write_usd_per_m", m->cache_write_price);
 		cJSON_AddNumberToObject(o, "context", (double)m->context);
 		cJSON_AddNumberToObject(o, "max_output", (double)m->max_output);
+		cJSON_AddStringToObject(o, "vision", model_vision_str(m->vision));
 		cJSON_AddBoolToObject(o, "key", models_has_key(key));
 		cJSON_AddStringToObject(o, "key_source", key);
 		cJSON_AddItemToArray(arr, o);

@@ -26,6 +26,7 @@ enum {
 	OPT_EXPLAIN,
 	OPT_FORGET,
 	OPT_FORCE,
+	OPT_AGENT,
 };
 
 #define ONE_SHOT (CLI_FACE_ASK | CLI_FACE_ROUTE)
@@ -56,6 +57,7 @@ static const struct opt_def {
 	{ .name = "headless", .id = OPT_HEADLESS, .arg = true, .faces = CLI_FACE_CHAT },
 	{ .name = "size", .id = OPT_SIZE, .arg = true, .faces = CLI_FACE_CHAT },
 	{ .name = "out", .id = OPT_OUT, .arg = true, .faces = CLI_FACE_CHAT },
+	{ .name = "agent", .id = OPT_AGENT, .faces = CLI_FACE_CHAT },
 	{ .name = "role", .id = 'r', .arg = true, .faces = ALL },
 	{ .name = "output", .id = 'o', .arg = true, .faces = CLI_FACE_ASK },
 	{ .name = "force", .id = OPT_FORCE, .faces = CLI_FACE_ASK },
@@ -191,6 +193,7 @@ opt_apply(struct cli_opts *p, enum cli_face face, int id, char *arg)
 	case OPT_THEME: p->theme = arg; break;
 	case OPT_HEADLESS: p->script = arg; break;
 	case OPT_OUT: p->out = arg; break;
+	case OPT_AGENT: p->agent = true; break;
 	case OPT_EXPLAIN: p->explain = true; break;
 	case OPT_FORGET: p->forget = true; break;
 	case 'o': p->output = arg; break;

@@ -29,6 +29,7 @@ struct cli_opts {
 	const char *script;    /* llm chat: --headless SCRIPT */
 	const char *out;       /* llm chat: --out FILE */
 	int width, height;     /* llm chat: --size WxH */
+	bool agent;            /* llm chat: --agent, tools on from the start */
 	const char *output;    /* -o FILE: the answer goes there, not to stdout */
 	const char *role_name; /* -r NAME, as given */
 	struct role *role;     /* the role loaded (owned), or NULL */

@@ -13,6 +13,7 @@
 #include "cli_opts.h"
 #include "cred.h"
 #include "fmt.h"
+#include "image.h"
 #include "learn.h"
 #include "ledger.h"
 #include "pricing.h"
@@ -72,35 +73,67 @@ route_key(const struct app *cli, const struct model *m)
 	return !pc->requires_key || cred_probe(pc) != CRED_NONE;
 }
 
+/* What a tier's model must have: a key, and a taste for images when the request has some. */
+struct route_need {
+	const struct app *cli;
+	const struct chat_opts *o;
+};
+
 static bool
 route_usable(void *arg, const struct model *m)
 {
-	return route_key(arg, m);
+	const struct route_need *n = arg;
+	const struct provider_conf *pc = config_provider(&n->cli->cfg, m->provider);
+	const char *why;
+
+	if (n->o->nimages > 0 && (m->vision != MODEL_VISION_YES || (pc != NULL &&
+	    !image_fits(pc->api, n->o->images, n->o->nimages, &why))))
+		return false;
+	return route_key(n->cli, m);
 }
 
-/* The model each tier would use (one with a key if any) and the estimated cost there. */
-static void
-route_estimates(struct app *cli, struct chat *c, int64_t input, long reply,
-    struct tier_estimate est[TIER_COUNT])
+/* The input tokens of the request's images on m, by its provider's rule. */
+static int64_t
+route_image_tokens(const struct app *cli, const struct chat_opts *o, const struct model *m)
 {
+	const struct provider_conf *pc = config_provider(&cli->cfg, m->provider);
+	int64_t n = 0;
+	size_t i;
+
+	for (i = 0; pc != NULL && i < o->nimages; i++)
+		n += image_tokens(pc->api, &o->images[i]);
+	return n;
+}
+
+/*
+ * The model each tier would use (one with a key if any, one that takes images
+ * when there are some) and the estimated cost there; text is the input
+ * without the images, which each model counts by its own rule.
+ */
+static void
+route_estimates(struct app *cli, struct chat *c, const struct chat_opts *o, int64_t text,
+    long reply, struct tier_estimate est[TIER_COUNT])
+{
+	struct route_need need = { .cli = cli, .o = o };
 	int t;
 
 	for (t = 0; t < TIER_COUNT; t++) {
 		const struct model *list[1];
 		enum tier got;
 
-		est[t].model = router_pick(cli->cat, (enum tier)t, 0, route_usable, cli, &got);
+		est[t].model = router_pick(cli->cat, (enum tier)t, 0, route_usable, &need, &got);
 		if (est[t].model != NULL && got != t)
 			est[t].model = NULL;
 		est[t].key = est[t].model != NULL;
-		if (est[t].model == NULL && catalog_tier(cli->cat, (enum tier)t, list, 1) == 1)
+		if (est[t].model == NULL && o->nimages == 0 &&
+		    catalog_tier(cli->cat, (enum tier)t, list, 1) == 1)
 			est[t].model = list[0];
 		est[t].cost = -1;
 		est[t].cached = est[t].cache_part = 0;
 		/* what this conversation left in the tier's model's cache counts at the cached price */
 		if (est[t].model != NULL)
-			est[t].cost = chat_estimate(c, est[t].model, input, reply, &est[t].cached,
-			    &est[t].cache_part);
+			est[t].cost = chat_estimate(c, est[t].model, text + route_image_tokens(cli, o,
+			    est[t].model), reply, &est[t].cached, &est[t].cache_part);
 	}
 }
 
@@ -171,7 +204,7 @@ route_print_budget(const struct app *cli, const struct chat_route *r, const stru
 
 static void
 route_print_text(const struct app *cli, const struct chat_route *r, const struct route_budget *b,
-    const struct tier_estimate est[TIER_COUNT])
+    const struct tier_estimate est[TIER_COUNT], size_t nimages)
 {
 	const struct route_decision *d = &r->decision;
 	char money[32], in[24], out[24];
@@ -197,6 +230,11 @@ route_print_text(const struct app *cli, const struct chat_route *r, const struct
 	fmt_tokens(r->input_tokens, in, sizeof(in));
 	fmt_tokens(r->reply_typical, out, sizeof(out));
 	printf("input     ~%s tokens, reply ~%s tokens assumed\n", in, out);
+	if (r->image_tokens > 0) {
+		fmt_tokens(r->image_tokens, in, sizeof(in));
+		printf("images    %zu, ~%s tokens of the input on %s, by their size\n", nimages, in,
+		    r->model ? r->model->name : "-");
+	}
 	if (r->cached_tokens > 0) {
 		fmt_tokens(r->cached_tokens, in, sizeof(in));
 		printf("cache     ~%s tokens warm on %s\n", in, r->model ? r->model->name : "-");
@@ -306,6 +344,7 @@ route_print_json(const struct app *cli, const struct chat_route *r, const struct
 	cJSON_AddBoolToObject(o, "sticky", d->sticky);
 	cJSON_AddBoolToObject(o, "context_adjusted", r->context_adjusted);
 	cJSON_AddBoolToObject(o, "budget_adjusted", r->budget_adjusted);
+	cJSON_AddBoolToObject(o, "vision_adjusted", r->vision_adjusted);
 	cJSON_AddBoolToObject(o, "refused", r->refused);
 	feats = cJSON_AddArrayToObject(o, "features");
 	for (i = 0; i < d->ntop; i++) {
@@ -326,6 +365,7 @@ route_print_json(const struct app *cli, const struct chat_route *r, const struct
 	json_add_usd(o, "cache_usd", r->cache_part);
 	json_add_usd(o, "cache_loss_usd", r->cache_loss);
 	cJSON_AddNumberToObject(o, "input_tokens", (double)r->input_tokens);
+	cJSON_AddNumberToObject(o, "image_tokens", (double)r->image_tokens);
 	cJSON_AddNumberToObject(o, "reply_tokens", (double)r->reply_typical);
 	cJSON_AddNumberToObject(o, "reply_cap_tokens", (double)r->reply_cap);
 	route_json_budget(cli, o, r, b);
@@ -366,13 +406,13 @@ cli_route_report(struct app *cli, const struct cli_opts *p, struct chat *c, stru
 		free(cause);
 		return cli_exit_code(rc);
 	}
-	route_estimates(cli, c, r.input_tokens, r.reply_typical, est);
+	route_estimates(cli, c, &p->o, r.input_tokens - r.image_tokens, r.reply_typical, est);
 	route_budget(cli, l, &r, &b);
 	chat_route_input(c, msg, &in);
 	if (p->json) {
 		route_print_json(cli, &r, &b, est, &in, chat_learnt(c), p->explain);
 	} else {
-		route_print_text(cli, &r, &b, est);
+		route_print_text(cli, &r, &b, est, p->o.nimages);
 		if (p->explain)
 			cli_learn_explain(cli, chat_learnt(c), NULL);
 	}

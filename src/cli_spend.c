@@ -62,6 +62,17 @@ term_colors(const struct app *cli)
 	return term != NULL && strstr(term, "256color") != NULL ? 256 : 8;
 }
 
+/* The monthly budget: config.ini's, or with a team ledger the team's (0 when unread). */
+static int64_t
+spend_limit(const struct app *cli, struct ledger *l)
+{
+	struct meter m;
+
+	if (cli->cfg.budget != LEDGER_TEAM_LIMIT)
+		return cli->cfg.budget;
+	return ledger_meter(l, cli->cfg.budget, &m, NULL) == 0 ? m.limit : 0;
+}
+
 /* Read [start, end) with today placed by the clock. */
 static int
 load_month(const struct app *cli, struct ledger *l, int64_t start, int64_t end,
@@ -100,6 +111,7 @@ cli_spend_chart(const struct app *cli, int64_t start, int64_t end)
 		ledger_close(l);
 		return EXIT_PROVIDER;
 	}
+	o.budget = spend_limit(cli, l);
 	ledger_close(l);
 	if (spend_forecast(&s, o.budget, &f) == 0)
 		o.forecast = &f;
@@ -115,7 +127,7 @@ static int
 month_forecast(const struct app *cli, struct ledger *l, int64_t start, int64_t end,
     struct forecast *f, char *month)
 {
-	return spend_forecast_ledger(l, start, end, clock_now(), cli->cfg.budget, f, month);
+	return spend_forecast_ledger(l, start, end, clock_now(), spend_limit(cli, l), f, month);
 }
 
 /* Print the forecast under the usage table. */
@@ -127,7 +139,7 @@ cli_spend_usage_lines(const struct app *cli, struct ledger *l, int64_t start, in
 
 	if (month_forecast(cli, l, start, end, &f, month) < 0)
 		return;
-	chart_forecast_text(&f, month, cli->cfg.budget, text, sizeof text);
+	chart_forecast_text(&f, month, spend_limit(cli, l), text, sizeof text);
 	printf("Forecast: %s.\n", text);
 	chart_pace_text(&f, month, strcmp(nl_langinfo(CODESET), "UTF-8") == 0, text, sizeof text);
 	printf("Pace: %s.\n", text);

@@ -63,6 +63,7 @@ enum ktype {
 	K_QUALITY,  /* a share above 0, at most 1 (three decimals) */
 	K_TTL,      /* 5m or 1h -> seconds */
 	K_COMPACT,  /* a token count, or a fraction of the window: 0.7 or 70% */
+	K_VISION,   /* yes or no -> enum model_vision; unset: unknown */
 };
 
 /*
@@ -163,6 +164,8 @@ static const struct key model_keys[] = {
 	    "dollars per million input tokens written to the cache"),
 	MODEL_KEY("context", K_I64, context, NULL, "the context window in tokens"),
 	MODEL_KEY("max_output", K_I64, max_output, NULL, "the longest reply in tokens"),
+	MODEL_KEY("vision", K_VISION, vision, NULL,
+	    "whether it takes images; default: the catalog's, unknown for a new model"),
 	MODEL_KEY("cache", K_BOOL, cache, NULL, "whether requests to it ask for caching"),
 	MODEL_KEY("cache_min", K_I64, cache_min, NULL, "the shortest prefix in tokens it caches"),
 };
@@ -371,6 +374,15 @@ set_key(struct parse *p, const struct key *k, void *base, const char *v)
 		if (!parse_bool(v, (bool *)field))
 			perr(p, "%s: expected yes or no, got '%s'", k->name, v);
 		return;
+	case K_VISION: {
+		bool yes;
+
+		if (!parse_bool(v, &yes))
+			perr(p, "%s: expected yes or no, got '%s'", k->name, v);
+		else
+			*(enum model_vision *)field = yes ? MODEL_VISION_YES : MODEL_VISION_NO;
+		return;
+	}
 	case K_LONG:
 	case K_I64:
 		if (!str_to_i64(v, &n) || n < 0 || n > (int64_t)1 << 40)
@@ -957,6 +969,11 @@ dump_key(FILE *f, const struct key *k, const void *base)
 		return true;
 	case K_BOOL:
 		fprintf(f, "%s = %s", k->name, *(const bool *)field ? "yes" : "no");
+		return true;
+	case K_VISION:
+		if (*(const enum model_vision *)field == MODEL_VISION_UNKNOWN)
+			return false;
+		fprintf(f, "%s = %s", k->name, model_vision_str(*(const enum model_vision *)field));
 		return true;
 	case K_LONG:
 		fprintf(f, "%s = %ld", k->name, *(const long *)field);

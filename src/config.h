@@ -39,6 +39,7 @@ struct model_conf {
 	int64_t cache_write_price;
 	int64_t context;
 	int64_t max_output;
+	enum model_vision vision; /* MODEL_VISION_UNKNOWN: not set */
 	bool cache;          /* no: never ask for prompt caching on this model */
 	int64_t cache_min;   /* tokens a prefix needs to be cached; 0: built-in */
 	int line;

@@ -774,9 +774,12 @@ ledger_pg_rows(struct ledger_pg *p, int64_t from, int64_t to, ledger_row_fn fn, 
 	struct pg_args a = { .n = 0 };
 	struct ledger_row row;
 	PGresult *r;
+	struct meter m;
 	int i, n;
 
-	pg_reap(p);
+	/* The meter expires dead reservations first: a report shows them as the meter counts them. */
+	if (ledger_pg_meter(p, &m, cause) < 0)
+		return -1;
 	arg_str(&a, p->t->team);
 	arg_i64(&a, from);
 	arg_i64(&a, to);

@@ -78,7 +78,7 @@ static const char usage_text[] =
     "  -m, --model NAME      pin a model: a catalog name or provider/model-id\n"
     "  -s, --system TEXT     system prompt\n"
     "  -r, --role NAME       a named system prompt with its defaults (see llm roles)\n"
-    "  -f, --file PATH       attach a file as context (repeatable)\n"
+    "  -f, --file PATH       attach a file as context, or an image (repeatable)\n"
     "  -c, --continue        continue the latest conversation\n"
     "      --cid ID          continue conversation ID\n"
     "      --no-stream       print the answer when it is complete\n"

@@ -33,6 +33,8 @@ struct ws {
 	char *undo_dir;
 	int run_timeout_ms;
 	const volatile int *cancel;
+	void (*output)(void *arg, const char *p, size_t n);
+	void *output_arg;
 	bool always[WS_NTOOLS];   /* answered "always" in this task */
 	char *journal;            /* the task's journal directory, NULL before ws_task_begin */
 	struct ws_change *changes;

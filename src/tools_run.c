@@ -24,6 +24,8 @@ struct capture {
 	struct buf head;
 	char tail[RUN_TAIL];
 	size_t total;      /* bytes printed */
+	void (*output)(void *arg, const char *p, size_t n);  /* shown as it comes, or NULL */
+	void *output_arg;
 };
 
 static void
@@ -31,6 +33,8 @@ capture_add(struct capture *c, const char *p, size_t n)
 {
 	size_t i, room = RUN_HEAD - c->head.len;
 
+	if (c->output != NULL && n > 0)
+		c->output(c->output_arg, p, n);
 	if (room > 0) {
 		i = n < room ? n : room;
 		buf_add(&c->head, p, i);
@@ -194,7 +198,7 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 {
 	char *vis = tools_oneline(command, 60), *preview = visible_str(command, strlen(command));
 	char *sum = xstrfmt("run %s", vis), *why = NULL;
-	struct capture c = { .total = 0 };
+	struct capture c = { .output = w->output, .output_arg = w->output_arg };
 	enum run_end end = RUN_DONE;
 	int64_t t0;
 	int st = 0, rc = 0;

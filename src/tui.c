@@ -223,7 +223,7 @@ tui_meter_refresh(struct tui *t)
 void
 tui_pump(struct tui *t, int timeout_ms)
 {
-	int fds[3];
+	int fds[4];
 	size_t n = 0;
 	char drain[64];
 
@@ -232,8 +232,11 @@ tui_pump(struct tui *t, int timeout_ms)
 	fds[n++] = t->sig_pipe[0];
 	if (t->job.proc.pid != 0 && t->job.proc.out >= 0)
 		fds[n++] = t->job.proc.out;
+	if (tui_agent_fd(t) >= 0)
+		fds[n++] = tui_agent_fd(t);
 	chat_poll(t->chat, fds, n, timeout_ms);
 	tui_job_poll(t);
+	tui_agent_poll(t);
 	while (read(t->sig_pipe[0], drain, sizeof(drain)) > 0)
 		;
 	if (sig_winch) {
@@ -412,6 +415,7 @@ tui_new(struct app *cli, const struct tui_opts *o)
 	t->input_rows = 1;
 	t->sig_pipe[0] = t->sig_pipe[1] = -1;
 	t->job.proc.in = t->job.proc.out = -1;
+	t->ag.ev = t->ag.ans = -1;
 	if (pipe(t->sig_pipe) == 0) {
 		fcntl(t->sig_pipe[0], F_SETFL, O_NONBLOCK);
 		fcntl(t->sig_pipe[1], F_SETFL, O_NONBLOCK);
@@ -442,20 +446,18 @@ tui_new(struct app *cli, const struct tui_opts *o)
 void
 tui_free(struct tui *t)
 {
-	size_t i;
-
 	if (t == NULL)
 		return;
 	tui_job_kill(t);
+	tui_agent_kill(t);
+	tui_agent_forget(t);
 	chat_free(t->chat);
 	ledger_close(t->ledger);
 	tui_view_done(&t->view);
 	buf_done(&t->scratch);
 	buf_done(&t->paste_buf);
-	for (i = 0; i < t->natt; i++) {
-		free(t->att[i].label);
-		free(t->att[i].text);
-	}
+	tui_attach_free(t);
+	tui_attach_sent_free(t);
 	free(t->att);
 	tui_pick_close(t);
 	free(t->confirm_cmd);
@@ -485,7 +487,7 @@ loop(struct tui *t)
 
 		if (t->dirty)
 			timeout = since >= FRAME_MS ? 0 : (int)(FRAME_MS - since);
-		else if (chat_busy(t->chat) || tui_job_busy(t))
+		else if (chat_busy(t->chat) || tui_job_busy(t) || tui_agent_busy(t))
 			timeout = 250;
 		tui_pump(t, timeout);
 		/* the elapsed seconds shown while a reply streams */
@@ -541,6 +543,8 @@ tui_run(struct app *cli, const struct tui_opts *o)
 	}
 	for (i = 0; i < o->nfiles; i++)
 		tui_attach_file(t, o->files[i]);
+	if (o->agent)
+		tui_agent_enable(t);
 	if (o->script != NULL) {
 		rc = tui_script_run(t, o->script);
 	} else {

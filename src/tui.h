@@ -25,6 +25,7 @@ struct tui_opts {
 	const char *script;          /* headless: keys and commands from this file */
 	const char *out;             /* headless: where terminal output goes (NULL: /dev/null) */
 	int width, height;           /* headless screen size */
+	bool agent;                  /* start in agent mode: tools on */
 };
 
 /*

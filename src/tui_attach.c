@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "image.h"
 #include "pricing.h"
 #include "proc.h"
 #include "tui_priv.h"
@@ -15,6 +16,14 @@
 #define ATTACH_MAX (1 << 20)
 /* How long the clipboard tool may take to read what it is given. */
 #define CLIP_TIMEOUT_MS (10 * 1000)
+
+static void
+images_free(struct image *v, size_t n)
+{
+	while (n > 0)
+		image_done(&v[--n]);
+	free(v);
+}
 
 /* Drop the attachments. */
 void
@@ -27,7 +36,66 @@ tui_attach_free(struct tui *t)
 		free(t->att[i].text);
 	}
 	t->natt = 0;
+	images_free(t->img, t->nimg);
+	t->img = NULL;
+	t->nimg = 0;
 	t->route_dirty = true;
+}
+
+/* Put the attached images into o. */
+void
+tui_attach_images(const struct tui *t, struct chat_opts *o)
+{
+	o->images = t->img;
+	o->nimages = t->nimg;
+}
+
+/* Keep the attached images as the turn just sent's. */
+void
+tui_attach_sent(struct tui *t)
+{
+	tui_attach_sent_free(t);
+	t->sent_img = t->img;
+	t->nsent_img = t->nimg;
+	t->img = NULL;
+	t->nimg = 0;
+}
+
+/* Free the images of the turn sent last. */
+void
+tui_attach_sent_free(struct tui *t)
+{
+	images_free(t->sent_img, t->nsent_img);
+	t->sent_img = NULL;
+	t->nsent_img = 0;
+}
+
+/* Attach the image at path: it goes beside the next message's text, to a model that takes images. */
+static int
+attach_image(struct tui *t, const char *path)
+{
+	char *cause = NULL;
+	struct image im;
+
+	if (t->nimg == 16) {
+		tui_status(t, true, "%s: at most 16 images go with one message", path);
+		return -1;
+	}
+	if (image_read(path, &im, &cause) != 0) {
+		tui_status(t, true, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	t->img = xreallocarray(t->img, t->nimg + 1, sizeof(*t->img));
+	t->img[t->nimg++] = im;
+	t->att = xreallocarray(t->att, t->natt + 1, sizeof(*t->att));
+	t->att[t->natt].label = xstrdup(path);
+	t->att[t->natt].text = NULL;    /* sent as an image, not as text */
+	t->natt++;
+	tui_status(t, false, "attached %s (%s, %zu KB): it goes with the next message, to a model "
+	    "that takes images", path, im.media_type, (im.len + 1023) / 1024);
+	t->route_dirty = true;
+	return 0;
 }
 /* A code fence longer than any run of backticks in text, so the text cannot close it. */
 char *
@@ -101,6 +169,8 @@ tui_attach_file(struct tui *t, const char *path)
 	size_t len = 0;
 	char tok[16];
 
+	if (image_probe(path))
+		return attach_image(t, path);
 	if (attach_read(path, ATTACH_MAX, &text, &len, &cause) != 0) {
 		tui_status(t, true, "%s", cause);
 		free(cause);

@@ -138,6 +138,7 @@ cmd_new(struct tui *t, char *arg)
 	if (chat_busy(t->chat))
 		chat_cancel(t->chat);
 	chat_reset(t->chat);
+	tui_agent_forget(t);
 	tui_view_clear(&t->view);
 	tui_attach_free(t);
 	t->streaming = NULL;
@@ -421,7 +422,10 @@ verb_cancel(struct tui *t, char *arg)
 	int point;
 
 	(void)arg;
-	if (chat_busy(t->chat)) {
+	if (tui_agent_busy(t)) {
+		tui_agent_cancel(t);
+		t->quit_armed = false;
+	} else if (chat_busy(t->chat)) {
 		chat_cancel(t->chat);
 		t->quit_armed = false;
 	} else if (tui_job_busy(t)) {
@@ -553,6 +557,14 @@ const struct tui_verb tui_verbs[ACT_COUNT] = {
 	[ACT_THEME] = { "theme", "[NAME]", "show or switch the colour theme", NULL, { NULL },
 	    cmd_theme },
 	[ACT_DETACH] = { "detach", "", "drop the attachments", NULL, { NULL }, cmd_detach },
+	[ACT_AGENT] = { "agent", "[on|off|cap USD]", "tools on or off: a message becomes a coding task",
+	    "turn agent mode (tools) on or off", { "F7" }, tui_agent_verb },
+	[ACT_UNDO] = { "undo", "", "restore the files the last agent task changed", NULL, { NULL },
+	    tui_agent_undo },
+	[ACT_ADVISE] = { "advise", "QUESTION", "ask the advisor's model directly (charged like any turn)",
+	    NULL, { NULL }, tui_agent_advise },
+	[ACT_EXPAND] = { "expand", "", "show every agent step's full results, or fold them again",
+	    "show every agent step's full results, or fold them", { "F8" }, tui_agent_expand },
 	[ACT_CANCEL] = { "cancel", NULL, NULL, "cancel the streaming reply; twice when idle: quit",
 	    { "C-c" }, verb_cancel },
 	[ACT_QUIT] = { "quit", "", "quit", "quit", { "F10" }, cmd_quit },

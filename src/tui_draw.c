@@ -263,6 +263,9 @@ draw_route(struct tui *t, int y)
 		seg(t, y, &x, maxx, buf, THEME_STATUS, 0);
 		return;
 	}
+	if (t->agent)
+		seg(t, y, &x, maxx, tui_agent_busy(t) ? "agent: working  " : "agent: tools on  ",
+		    THEME_METER_WARN, THEME_BOLD);
 	seg(t, y, &x, maxx, "route ", THEME_DIM, 0);
 	if (t->route_err != NULL) {
 		seg(t, y, &x, maxx, t->route_err, THEME_ERROR, 0);
@@ -294,6 +297,8 @@ draw_route(struct tui *t, int y)
 		seg(t, y, &x, left, "  budget moved it", THEME_METER_WARN, 0);
 	if (r->context_adjusted)
 		seg(t, y, &x, left, "  context window moved it", THEME_METER_WARN, 0);
+	if (r->vision_adjusted)
+		seg(t, y, &x, left, "  the image moved it", THEME_METER_WARN, 0);
 	/* The budget check runs when the message is sent; say now what it will do. */
 	if (t->meter_ok && t->meter.limit > 0 && r->worst_case > 0 &&
 	    t->meter.spent + t->meter.reserved + r->worst_case > t->meter.limit) {
@@ -304,7 +309,9 @@ draw_route(struct tui *t, int y)
 		seg(t, y, &x, left, what, THEME_METER_OVER, 0);
 	}
 	for (i = 0; i < t->natt; i++)
-		att += pricing_estimate_tokens(t->att[i].text, strlen(t->att[i].text));
+		if (t->att[i].text != NULL)
+			att += pricing_estimate_tokens(t->att[i].text, strlen(t->att[i].text));
+	att += t->route.image_tokens;   /* the images', by the routed model's rule */
 	if (t->natt > 0) {
 		fmt_tokens(att, tok, sizeof(tok));
 		snprintf(buf, sizeof(buf), "  +%zu %s %s tok", t->natt, t->natt == 1 ? "attachment" :
@@ -623,6 +630,7 @@ route_update(struct tui *t)
 		return;
 	prompt = tui_compose(t, in[0] == '/' ? "" : in);
 	tui_opts(t, &o);
+	tui_attach_images(t, &o);
 	if (chat_preview(t->chat, &o, prompt, &t->route, &cause) == 0)
 		t->route_ok = true;
 	else
@@ -758,4 +766,5 @@ tui_draw(struct tui *t)
 	doupdate();
 	t->dirty = false;
 	t->last_frame = clock_ms();
+	tui_agent_drawn(t);
 }

@@ -401,6 +401,10 @@ tui_pick_key(struct tui *t, int key)
 		confirm_key(t, key);
 		return;
 	}
+	if (t->mode == MODE_APPROVE || t->mode == MODE_AGENT_ASK) {
+		tui_agent_key(t, key);
+		return;
+	}
 	if (filter_key(p, key))
 		return;
 	if (page < 1)

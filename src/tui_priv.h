@@ -8,6 +8,7 @@
  *   tui_cmd.c     the verb table: every key action and slash command, /help, completion
  *   tui_turn.c    sending a message and showing its reply; retry one tier up; resume
  *   tui_job.c     /run's command in the background and its output attached
+ *   tui_agent.c   agent mode: a task in a child process, its steps, approvals, /undo
  *   tui_attach.c  /file attachments and /copy to the clipboard
  *   tui_pick.c    the model and conversation pickers, the help list, the /run confirmation
  *   tui_usage.c   /usage's chart
@@ -41,6 +42,7 @@ enum tui_role {
 	TUI_ASSISTANT,
 	TUI_NOTE,
 	TUI_ERROR,
+	TUI_STEP,      /* an agent task's step: its calls, diffs and price */
 };
 
 /* One transcript entry; text is already made visible. */
@@ -121,6 +123,10 @@ enum tui_action {
 	ACT_CMD,
 	ACT_THEME,
 	ACT_DETACH,
+	ACT_AGENT,
+	ACT_UNDO,
+	ACT_EXPAND,
+	ACT_ADVISE,
 	ACT_CANCEL,
 	ACT_QUIT,
 	ACT_PAGE_UP,
@@ -160,6 +166,8 @@ enum tui_mode {
 	MODE_PICK_CONV,
 	MODE_HELP,
 	MODE_CONFIRM,
+	MODE_APPROVE,          /* an agent task waits: an approval or its cap's question */
+	MODE_AGENT_ASK,        /* turn agent mode on outside a workspace? */
 };
 
 /* A list shown over the transcript: models, conversations or help. */
@@ -220,6 +228,10 @@ struct tui {
 
 	struct tui_attach *att;
 	size_t natt;
+	struct image *img;     /* the images among them, sent beside the text */
+	size_t nimg;
+	struct image *sent_img; /* the images of the turn sent last, kept while it may resend them */
+	size_t nsent_img;
 
 	char status[256];
 	bool status_error;
@@ -235,6 +247,39 @@ struct tui {
 		char *cmd;
 	} job;
 	char *restore_input;   /* put back into the input once readline is done with a line */
+	struct tui_steprec {   /* an agent step's entry and what it is drawn from, for /expand */
+		struct tui_msg *m;
+		char *said;        /* what the model said with its calls, or NULL */
+		struct cJSON **calls;  /* the calls' events, in order */
+		size_t ncalls;
+	} *steprecs;
+	size_t nsteprecs;
+	bool steps_full;       /* /expand: every step's results in full */
+	bool agent;            /* agent mode: a message is a task with tools */
+	int64_t agent_cap;     /* each task's cap, pico; 0: none */
+	struct tui_agent {     /* the running task, in a child process */
+		struct proc proc;  /* the child: its stdin takes our answers, its stdout our events */
+		pid_t pid;         /* 0: none */
+		int ev, ans;       /* its events (read) and our answers (write); -1: closed */
+		struct buf in;     /* a partial event line */
+		struct tui_msg *step;  /* the entry the current step's calls go in */
+		char *answer_info; /* the answering step's price, for the reply's line */
+		int64_t total, cap;    /* the task's cost so far and its cap, pico */
+		bool estimated, unknown;
+		bool asking_more;  /* the pending question is the cap's, not an approval */
+		bool armed;        /* the question is on the screen: keys answer it */
+		bool shown;        /* the next call's diff or command was shown with its question */
+		char *ask_tool;
+		char *ask_preview; /* the pending call's diff or command */
+		struct tui_msg *ask_entry;
+		bool ask_full;     /* d: the whole diff, not its first lines */
+		int64_t task_id;
+		struct buf out;    /* a running command's output so far (its tail), made visible */
+		char *out_base;    /* the step's lines before the running block, or NULL */
+		struct visible vis;
+		enum tier sent_tier;   /* the override and the pin the task works with */
+		char *sent_pin;
+	} ag;
 
 	bool paste;
 	struct buf paste_buf;
@@ -285,6 +330,38 @@ void tui_pump(struct tui *t, int timeout_ms);
 void tui_suspend(struct tui *t);
 /* Refresh the budget meter from the ledger. */
 void tui_meter_refresh(struct tui *t);
+
+/* tui_agent.c: agent mode. */
+/* /agent [on|off|cap USD] and its key: tools on or off for the conversation. */
+void tui_agent_verb(struct tui *t, char *arg);
+/* Turn agent mode on, asking first outside a workspace. */
+void tui_agent_enable(struct tui *t);
+/* Whether a task runs. */
+bool tui_agent_busy(const struct tui *t);
+/* Run prompt as an agent task; its steps show as they come. */
+void tui_agent_submit(struct tui *t, const char *prompt);
+/* The task's event descriptor to wait on, or -1. */
+int tui_agent_fd(const struct tui *t);
+/* Show what the task sent. */
+void tui_agent_poll(struct tui *t);
+/* A key while the task or agent mode asks. */
+void tui_agent_key(struct tui *t, int key);
+/* Stop the task's current step (a running command's group is killed). */
+void tui_agent_cancel(struct tui *t);
+/* Stop the task and forget it at once (when the TUI closes). */
+void tui_agent_kill(struct tui *t);
+/* The question is on the screen: keys from now on answer it. */
+void tui_agent_drawn(struct tui *t);
+/* /undo: restore the files the last task changed. */
+void tui_agent_undo(struct tui *t, char *arg);
+/* /expand and its key: every step's full results, or folded again. */
+void tui_agent_expand(struct tui *t, char *arg);
+/* /advise QUESTION: the advisor's model answers in the conversation, charged like any turn. */
+void tui_agent_advise(struct tui *t, char *arg);
+/* Forget the steps' records (before the transcript is cleared, and at the end). */
+void tui_agent_forget(struct tui *t);
+/* Act on one event line as if the task had sent it (benchmarks). */
+void tui_agent_feed(struct tui *t, const char *line);
 
 /* tui_term.c: whether the terminal can show the TUI. */
 /* Whether terminal type term (NULL: $TERM) can move the cursor and clear; 0, or -1 with *cause. */
@@ -354,6 +431,12 @@ void tui_job_kill(struct tui *t);
 int tui_attach_file(struct tui *t, const char *path);
 /* Drop the attachments. */
 void tui_attach_free(struct tui *t);
+/* Put the attached images into o, for the route line and the message. */
+void tui_attach_images(const struct tui *t, struct chat_opts *o);
+/* The attached images go with the turn just sent: kept until the next is sent. */
+void tui_attach_sent(struct tui *t);
+/* Free the images of the turn sent last. */
+void tui_attach_sent_free(struct tui *t);
 /* A code fence longer than any run of backticks in text; malloc'd. */
 char *tui_fence(const char *text);
 /* Copy code block n (0: the last reply) to the clipboard. */

@@ -208,7 +208,7 @@ wait_idle(struct tui *t)
 {
 	int64_t end = clock_ms() + WAIT_MS;
 
-	while (chat_busy(t->chat) || tui_job_busy(t)) {
+	while (chat_busy(t->chat) || tui_job_busy(t) || tui_agent_busy(t)) {
 		if (clock_ms() > end)
 			return -1;
 		tui_pump(t, 50);
@@ -236,6 +236,21 @@ wait_text(struct tui *t, const char *text)
 	}
 	buf_done(&b);
 	return found ? 0 : -1;
+}
+
+static int
+sc_wait_file(struct tui *t, char *arg, char **why)
+{
+	int64_t end = clock_ms() + WAIT_MS;
+
+	while (access(arg, F_OK) != 0) {
+		if (clock_ms() > end) {
+			xasprintf(why, "%s does not exist after %d ms", arg, WAIT_MS);
+			return -1;
+		}
+		tui_pump(t, 20);
+	}
+	return 0;
 }
 
 static int
@@ -376,6 +391,7 @@ static const struct {
 	{ ":paste", sc_paste },           /* TEXT: a bracketed paste; \n is a newline */
 	{ ":wait-idle", sc_wait_idle },   /* until no transfer or /run command runs */
 	{ ":wait-text", sc_wait_text },   /* TEXT: until TEXT is on the screen */
+	{ ":wait-file", sc_wait_file },   /* FILE: until FILE exists (a command got that far) */
 	{ ":dump-screen", sc_dump_screen },   /* FILE: the screen as text */
 	{ ":dump-colors", sc_dump_colors },   /* FILE: the text, then each run's slot and colours */
 	{ ":resize", sc_resize },         /* W H */

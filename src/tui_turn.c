@@ -79,6 +79,8 @@ tui_compose(const struct tui *t, const char *input)
 
 	buf_init(&b, 0);
 	for (i = 0; i < t->natt; i++) {
+		if (t->att[i].text == NULL)
+			continue;   /* an image: it goes beside the text */
 		buf_adds(&b, t->att[i].text);
 		buf_adds(&b, "\n");
 	}
@@ -276,11 +278,13 @@ tui_submit(struct tui *t, const char *line)
 		line++;   /* "//" sends a line that starts with a slash */
 	if (*line == '\0' && t->natt == 0)
 		return;
-	if (chat_busy(t->chat) || tui_job_busy(t)) {
+	if (chat_busy(t->chat) || tui_job_busy(t) || tui_agent_busy(t)) {
 		char k[16];
 
 		tui_key_name(tui_action_key(t, ACT_CANCEL), k, sizeof(k));
-		if (chat_busy(t->chat))
+		if (tui_agent_busy(t))
+			tui_status(t, true, "an agent task is running: wait, or %s to stop its step", k);
+		else if (chat_busy(t->chat))
 			tui_status(t, true, "a reply is still streaming: wait, or %s to cancel it", k);
 		else
 			tui_status(t, true, "a /run command is still running: wait for its output, or %s "
@@ -295,11 +299,24 @@ tui_submit(struct tui *t, const char *line)
 	tui_view_add(&t->view, TUI_USER, shown.data ? shown.data : "", shown.len);
 	buf_done(&shown);
 	prompt = tui_compose(t, line);
+	if (t->agent) {
+		tui_agent_submit(t, prompt);
+		if (tui_agent_busy(t))
+			tui_attach_free(t);
+		free(prompt);
+		t->route_dirty = true;
+		return;
+	}
 	tui_opts(t, &o);
+	/* no turn runs now: the last one's images are done with */
+	tui_attach_sent_free(t);
+	tui_attach_images(t, &o);
 	rc = chat_send(t->chat, &o, prompt, tui_callbacks(t));
 	free(prompt);
-	if (rc == 0)
+	if (rc == 0) {
+		tui_attach_sent(t);
 		tui_attach_free(t);
+	}
 	started(t, rc);
 	t->route_dirty = true;
 }
@@ -351,6 +368,9 @@ tui_retry_up(struct tui *t)
 		return;
 	}
 	tui_opts(t, &o);
+	/* the last turn's images go with it again: it is the same question, asked higher */
+	o.images = t->sent_img;
+	o.nimages = t->nsent_img;
 	rc = chat_retry_up(t->chat, &o, tui_callbacks(t));
 	if (rc == 0) {
 		char *s = xstrfmt("re-asking one tier up: %s", tier_str(chat_last(t->chat)->route.tier));
@@ -406,6 +426,7 @@ tui_resume(struct tui *t, int64_t id)
 		free(cause);
 		return -1;
 	}
+	tui_agent_forget(t);
 	tui_view_clear(&t->view);
 	for (i = 0; i < n; i++) {
 		struct store_msg *s = &msgs[i];

@@ -191,6 +191,62 @@ labelled(struct md_doc *dst, const struct md_doc *src, const char *label, enum t
 	}
 }
 
+/* The style of a step's line: what a diff line adds, removes or keeps, a quote, a question. */
+static enum theme_slot
+step_slot(const char *s, size_t n, unsigned *attrs)
+{
+	*attrs = 0;
+	if (n >= 3 && memcmp(s, "\xe2\x96\xb8", 3) == 0)
+		return THEME_ROUTE;
+	if (n >= 2 && s[0] == '?' && s[1] == ' ') {
+		*attrs = THEME_BOLD;
+		return THEME_METER_WARN;
+	}
+	if (n < 3 || s[0] != ' ' || s[1] != ' ')
+		return THEME_TEXT;
+	s += 2;
+	n -= 2;
+	if (n >= 3 && (memcmp(s, "+++", 3) == 0 || memcmp(s, "---", 3) == 0)) {
+		*attrs = THEME_BOLD;
+		return THEME_TEXT;
+	}
+	if (s[0] == '+')
+		return THEME_METER_OK;
+	if (s[0] == '-')
+		return THEME_ERROR;
+	if (n >= 2 && s[0] == '@' && s[1] == '@')
+		return THEME_HEADING;
+	if (n >= 3 && memcmp(s, "\xe2\x94\x82", 3) == 0)
+		return THEME_QUOTE;
+	if (n >= 3 && memcmp(s, "\xe2\x94\x8a", 3) == 0)
+		return THEME_CODE;
+	if (n >= 3 && memcmp(s, "\xe2\x86\x92", 3) == 0) {
+		*attrs = THEME_BOLD;
+		return THEME_STATUS;
+	}
+	return THEME_DIM;
+}
+
+/* An agent step: each line in the style of what it is, then its price. */
+static void
+step_wrap(struct tui_msg *m, int width)
+{
+	const char *p = m->text.data ? m->text.data : "", *end = p + m->text.len, *nl;
+	enum theme_slot slot;
+	unsigned attrs;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		slot = step_slot(p, (size_t)(nl - p), &attrs);
+		md_plain(&m->doc, p, (size_t)(nl - p), width, slot, attrs);
+		p = nl + 1;
+	}
+	if (m->info != NULL)
+		md_plain(&m->doc, m->info, strlen(m->info), width, THEME_COST, 0);
+}
+
 /* Wrap entry m for width; return its line count. */
 size_t
 tui_view_wrap(struct tui_view *v, struct tui_msg *m, int width)
@@ -229,6 +285,9 @@ tui_view_wrap(struct tui_view *v, struct tui_msg *m, int width)
 		break;
 	case TUI_ERROR:
 		md_plain(&m->doc, text, m->text.len, width, THEME_ERROR, 0);
+		break;
+	case TUI_STEP:
+		step_wrap(m, width);
 		break;
 	}
 	/* A blank line after each entry keeps turns apart. */

@@ -103,6 +103,8 @@ ws_open(struct ws **out, const char *dir, const struct ws_opts *o, char **cause)
 	w->undo_dir = o->undo_dir != NULL ? xstrdup(o->undo_dir) : NULL;
 	w->run_timeout_ms = o->run_timeout_ms > 0 ? o->run_timeout_ms : 120000;
 	w->cancel = o->cancel;
+	w->output = o->output;
+	w->output_arg = o->output_arg;
 	*out = w;
 	return 0;
 }

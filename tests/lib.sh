@@ -183,6 +183,22 @@ t_team_db() {
 		echo "not ok - t_team_db: llm ledger init"
 		exit 1
 	}
+	# Rows a test seeds with SQLite's columns alone get the labels llm gives its
+	# own: a row key, the team, this user, the month in the team's time zone.
+	t_ledger_sql "CREATE FUNCTION llm.test_seed() RETURNS trigger LANGUAGE plpgsql AS \$\$
+BEGIN
+ NEW.row_key := coalesce(NEW.row_key, 'seed-' || NEW.id);
+ NEW.team := coalesce(NEW.team, (SELECT team FROM llm.teams ORDER BY team LIMIT 1));
+ NEW.\"user\" := coalesce(NEW.\"user\", '$(id -un)');
+ NEW.month := coalesce(NEW.month, llm.month_of((SELECT timezone FROM llm.teams
+  WHERE team = NEW.team), NEW.time));
+ RETURN NEW;
+END \$\$;
+CREATE TRIGGER test_seed BEFORE INSERT ON llm.usage FOR EACH ROW
+ EXECUTE FUNCTION llm.test_seed();" >/dev/null || {
+		echo "not ok - t_team_db: the seed trigger"
+		exit 1
+	}
 }
 
 # t_fake_start: start the fake provider on a free loopback port and wait
@@ -616,22 +632,22 @@ cache_write_price = 18.75
 EOF_MODEL
 }
 
-# t_seed_december DB: the month the usage charts draw, December 2026 to the
-# 10th, into the ledger DB (which llm has created): 20c of cheap every day,
-# $1.50 of mid on every day but the weekend of the 5th, and a $6 frontier burst
-# on Tuesday the 8th; $20 in 20 requests.
+# t_seed_december: the month the usage charts draw, December 2026 to the
+# 10th, into the test's ledger (which llm has created; t_ledger_sql): 20c of
+# cheap every day, $1.50 of mid on every day but the weekend of the 5th, and a
+# $6 frontier burst on Tuesday the 8th; $20 in 20 requests.
 t_seed_december() {
 	_dec=$(date -u -d '2026-12-01 00:00:00' +%s)
-	sqlite3 "$1" "
+	t_ledger_sql "
 WITH RECURSIVE n(d) AS (SELECT 0 UNION ALL SELECT d + 1 FROM n WHERE d < 9)
 INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens, output_tokens,
   cost_pico, estimated, status)
 SELECT $_dec + d * 86400 + 32400, 'deepseek', 'deepseek-v4-flash', 'cheap', 'auto', 250000,
-  30000, 200000000000, 0, 'ok' FROM n
+  30000, 200000000000, false, 'ok' FROM n
 UNION ALL SELECT $_dec + d * 86400 + 39600, 'anthropic', 'claude-sonnet-4-6', 'mid', 'auto',
-  300000, 25000, 1500000000000, 0, 'ok' FROM n WHERE d NOT IN (4, 5)
+  300000, 25000, 1500000000000, false, 'ok' FROM n WHERE d NOT IN (4, 5)
 UNION ALL SELECT $_dec + 7 * 86400 + 57600, 'anthropic', 'claude-opus-4-6', 'frontier',
-  'pinned', 500000, 60000, 6000000000000, 0, 'ok';"
+  'pinned', 500000, 60000, 6000000000000, false, 'ok';"
 }
 
 # t_git_repo DIR: a fresh repository at DIR (branch main, a test identity, no

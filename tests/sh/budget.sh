@@ -4,7 +4,6 @@
 t_setup
 export TZ=UTC0 NO_COLOR=1
 cfg="$LLM_CONFIG_DIR/config.ini"
-db="$LLM_DATA_DIR/llm.db"
 # The tests start from no config file at all.
 rm -f "$cfg"
 
@@ -16,23 +15,26 @@ json() {
 same() {
 	check "$1" diff "$T/want" "$2"
 }
-sql() { sqlite3 "$db" "$1"; }
+sql() { t_ledger_sql "$1"; }
 
 LLM_NOW=$(date -u -d '2026-11-16 00:00:00' +%s)
 export LLM_NOW
 nov=$(date -u -d '2026-11-01 00:00:00' +%s)
 
-# No config file yet: it is created with the section.
-"$LLM_BIN" budget set 50 >"$T/out" 2>&1
-check_eq "budget set on no config exits 0" "$?" 0
-printf '[llm]\nbudget = 50\n' >"$T/want"
-same "budget set creates the file and the section" "$cfg"
-check "budget set says what it set" grep -q '\$50.00' "$T/out"
-"$LLM_BIN" budget --json >"$T/b.json"
-check_eq "the new budget is read back" "$(json "$T/b.json" 'j["limit_pico"]')" 50000000000000
+# `llm budget set` edits config.ini; with a team ledger it sets the team's budget in
+# its database (team_ledger.sh checks that).
+if [ -z "${LLM_DATABASE:-}" ]; then
+	# No config file yet: it is created with the section.
+	"$LLM_BIN" budget set 50 >"$T/out" 2>&1
+	check_eq "budget set on no config exits 0" "$?" 0
+	printf '[llm]\nbudget = 50\n' >"$T/want"
+	same "budget set creates the file and the section" "$cfg"
+	check "budget set says what it set" grep -q '\$50.00' "$T/out"
+	"$LLM_BIN" budget --json >"$T/b.json"
+	check_eq "the new budget is read back" "$(json "$T/b.json" 'j["limit_pico"]')" 50000000000000
 
-# An existing file: comments, other sections and the inline comment are kept.
-cat >"$cfg" <<'EOF'
+	# An existing file: comments, other sections and the inline comment are kept.
+	cat >"$cfg" <<'EOF'
 ; my llm settings
 [llm]
 tier = auto               ; default tier
@@ -44,10 +46,10 @@ budget_action = block
 [tier.cheap]
 models = deepseek-v4-flash   ; budget = 3 here is not the budget
 EOF
-chmod 600 "$cfg"
-run_llm budget set '$12.50'
-check_rc "budget set with a dollar sign exits 0" 0
-cat >"$T/want" <<'EOF'
+	chmod 600 "$cfg"
+	run_llm budget set '$12.50'
+	check_rc "budget set with a dollar sign exits 0" 0
+	cat >"$T/want" <<'EOF'
 ; my llm settings
 [llm]
 tier = auto               ; default tier
@@ -59,60 +61,65 @@ budget_action = block
 [tier.cheap]
 models = deepseek-v4-flash   ; budget = 3 here is not the budget
 EOF
-same "budget set edits only the budget line of [llm]" "$cfg"
-check_eq "the file keeps its mode" "$(stat -c %a "$cfg")" 600
+	same "budget set edits only the budget line of [llm]" "$cfg"
+	check_eq "the file keeps its mode" "$(stat -c %a "$cfg")" 600
 
-# [llm] without a budget line: it goes right under the header.
-printf '[llm]\r\ntier = cheap\r\n\r\n[git]\r\ntier = cheap\r\n' >"$cfg"
-"$LLM_BIN" budget set 0.25 >/dev/null
-printf '[llm]\r\nbudget = 0.25\ntier = cheap\r\n\r\n[git]\r\ntier = cheap\r\n' >"$T/want"
-same "budget is added under [llm]" "$cfg"
+	# [llm] without a budget line: it goes right under the header.
+	printf '[llm]\r\ntier = cheap\r\n\r\n[git]\r\ntier = cheap\r\n' >"$cfg"
+	"$LLM_BIN" budget set 0.25 >/dev/null
+	printf '[llm]\r\nbudget = 0.25\ntier = cheap\r\n\r\n[git]\r\ntier = cheap\r\n' >"$T/want"
+	same "budget is added under [llm]" "$cfg"
 
-# No [llm] section: one is added at the end; a file with no final newline is handled.
-printf '[git]\ntier = mid' >"$cfg"
-"$LLM_BIN" budget set 100 >/dev/null
-printf '[git]\ntier = mid\n\n[llm]\nbudget = 100\n' >"$T/want"
-same "a new [llm] section is appended" "$cfg"
+	# No [llm] section: one is added at the end; a file with no final newline is handled.
+	printf '[git]\ntier = mid' >"$cfg"
+	"$LLM_BIN" budget set 100 >/dev/null
+	printf '[git]\ntier = mid\n\n[llm]\nbudget = 100\n' >"$T/want"
+	same "a new [llm] section is appended" "$cfg"
 
-# Setting 0 turns the budget off.
-"$LLM_BIN" budget set 0 >"$T/out"
-printf '[git]\ntier = mid\n\n[llm]\nbudget = 0\n' >"$T/want"
-same "budget set 0 writes 0" "$cfg"
-check "budget set 0 says there is none" grep -q 'no monthly budget' "$T/out"
+	# Setting 0 turns the budget off.
+	"$LLM_BIN" budget set 0 >"$T/out"
+	printf '[git]\ntier = mid\n\n[llm]\nbudget = 0\n' >"$T/want"
+	same "budget set 0 writes 0" "$cfg"
+	check "budget set 0 says there is none" grep -q 'no monthly budget' "$T/out"
 
-# A symlinked config (dotfiles) is edited through the link, and the link stays.
-mkdir -p "$T/dotfiles"
-printf '[llm]\nbudget = 1\n' >"$T/dotfiles/llm.ini"
-rm -f "$cfg"
-ln -s "$T/dotfiles/llm.ini" "$cfg"
-"$LLM_BIN" budget set 2 >/dev/null
-check "the symlink is kept" test -L "$cfg"
-printf '[llm]\nbudget = 2\n' >"$T/want"
-same "the symlink's target is edited" "$T/dotfiles/llm.ini"
+	# A symlinked config (dotfiles) is edited through the link, and the link stays.
+	mkdir -p "$T/dotfiles"
+	printf '[llm]\nbudget = 1\n' >"$T/dotfiles/llm.ini"
+	rm -f "$cfg"
+	ln -s "$T/dotfiles/llm.ini" "$cfg"
+	"$LLM_BIN" budget set 2 >/dev/null
+	check "the symlink is kept" test -L "$cfg"
+	printf '[llm]\nbudget = 2\n' >"$T/want"
+	same "the symlink's target is edited" "$T/dotfiles/llm.ini"
 
-# Bad amounts change nothing and exit 2.
-for bad in abc -5 1.1234567 99999999999999 '' 1e3; do
-	cp "$T/dotfiles/llm.ini" "$T/before"
-	run_llm budget set "$bad"
-	check_rc "budget set '$bad' is a usage error" 2
-	check "budget set '$bad' leaves the file" cmp "$T/before" "$T/dotfiles/llm.ini"
-done
-run_llm budget set
-check_rc "budget set without an amount is a usage error" 2
-run_llm budget --no-color
-check_rc "the global --no-color is accepted" 0
-run_llm budget --bogus
-check_rc "an unknown option is a usage error" 2
+	# Bad amounts change nothing and exit 2.
+	for bad in abc -5 1.1234567 99999999999999 '' 1e3; do
+		cp "$T/dotfiles/llm.ini" "$T/before"
+		run_llm budget set "$bad"
+		check_rc "budget set '$bad' is a usage error" 2
+		check "budget set '$bad' leaves the file" cmp "$T/before" "$T/dotfiles/llm.ini"
+	done
+	run_llm budget set
+	check_rc "budget set without an amount is a usage error" 2
+	run_llm budget --no-color
+	check_rc "the global --no-color is accepted" 0
+	run_llm budget --bogus
+	check_rc "an unknown option is a usage error" 2
+else
+	echo "# skip: with a team ledger llm budget set writes the database, not config.ini"
+fi
 
 # The meter: $12.40 spent (one unknown, one estimated), $0.31 reserved, half the month gone.
 rm -f "$cfg"
-printf '[llm]\nbudget = 50\nbudget_action = block\n' >"$cfg"
+printf '[llm]\nbudget = 0\nbudget_action = block\n' >"$cfg"
+# (in config.ini, or with a team ledger the team's budget in its database)
+"$LLM_BIN" budget set 50 >/dev/null
 "$LLM_BIN" budget >/dev/null
 sql "INSERT INTO usage (time, model, tier, cost_pico, estimated, status) VALUES
-	($nov + 10, 'gpt-5-mini', 'cheap', 10000000000000, 0, 'ok'),
-	($nov + 86400, 'claude-sonnet-4-6', 'mid', 2400000000000, 1, 'ok'),
-	($nov + 90000, 'mystery', 'mid', NULL, 0, 'ok'),
-	($nov - 5, 'gpt-5-mini', 'cheap', 9000000000000, 0, 'ok');
+	($nov + 10, 'gpt-5-mini', 'cheap', 10000000000000, false, 'ok'),
+	($nov + 86400, 'claude-sonnet-4-6', 'mid', 2400000000000, true, 'ok'),
+	($nov + 90000, 'mystery', 'mid', NULL, false, 'ok'),
+	($nov - 5, 'gpt-5-mini', 'cheap', 9000000000000, false, 'ok');
 INSERT INTO usage (time, model, tier, worst_case_pico, status, pid, expires)
 	VALUES ($LLM_NOW - 10, 'gpt-5-mini', 'cheap', 310000000000, 'reserved', 1, $LLM_NOW + 3590);"
 "$LLM_BIN" budget --json >"$T/b.json"

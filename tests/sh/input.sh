@@ -18,11 +18,12 @@ check_rc "file NUL: exit 2" 2
 check_contains "file NUL: names the file" "$ERR" "$T/nul.txt: binary data (a NUL byte at offset 6)"
 check_eq "file NUL: nothing sent" "$(fake_count)" 0
 
-# A binary file (a PNG's first bytes) was attached as raw bytes.
-printf '\211PNG\r\n\032\n\000\000\000\rIHDR\000\000\001\000' >"$T/logo.png"
-run_llm -q -m test-cheap -f "$T/logo.png" "what is this"
-check_rc "png: exit 2" 2
-check_contains "png: refused as binary" "$ERR" "logo.png: binary data"
+# A binary file (a zip archive's first bytes) was attached as raw bytes. (An
+# image is sent as an image: tests/sh/images.sh.)
+printf 'PK\003\004\024\000\000\000\010\000' >"$T/bundle.zip"
+run_llm -q -m test-cheap -f "$T/bundle.zip" "what is this"
+check_rc "zip: exit 2" 2
+check_contains "zip: refused as binary" "$ERR" "bundle.zip: binary data"
 # Binary with no NUL at all: bytes no text holds.
 t_py -c 'import sys; sys.stdout.buffer.write(bytes(0x80 + (i * 37) % 128 for i in range(4096)))' >"$T/blob.bin"
 run_llm -q -m test-cheap -f "$T/blob.bin" "what is this"

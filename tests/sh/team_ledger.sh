@@ -103,5 +103,5 @@ check_contains "  saying so" "$ERR" "version 99, newer than this llm's"
 run_llm -q -m test-cheap "refused"
 check_rc "a request refuses it too" 2
 check_eq "  and sends nothing" "$(fake_count)" 3
-psql_q "update llm.meta set value = '1' where key = 'version'" >/dev/null
+psql_q "update llm.meta set value = '2' where key = 'version'" >/dev/null
 [ "$T_FAIL" -eq 0 ]

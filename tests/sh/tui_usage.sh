@@ -11,7 +11,7 @@ DB="$LLM_DATA_DIR/llm.db"
 
 # A month to the 10th (t_seed_december).
 "$LLM_BIN" usage --json >/dev/null 2>&1
-t_seed_december "$DB"
+t_seed_december
 
 fake_reply '{"text":"Hi there","usage":{"input":1000,"output":500}}'
 

@@ -9,7 +9,6 @@ t_setup
 unset LC_ALL COLUMNS
 export TZ=UTC0 TERM=xterm-256color
 GOLDEN="$LLM_TOP/tests/golden"
-db="$LLM_DATA_DIR/llm.db"
 
 json() {
 	t_py -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
@@ -22,9 +21,11 @@ onpty() {
 }
 
 {
-	printf '[llm]\nbudget = 50\n\n'
+	printf '[llm]\nbudget = 0\n\n'
 	t_frontier_model
 } >"$LLM_CONFIG_DIR/config.ini"
+# (in config.ini, or with a team ledger the team's budget in its database)
+"$LLM_BIN" budget set 50 >/dev/null
 
 # Two months. November: gpt-5-mini daily, claude-sonnet-4-6 two days in three,
 # claude-opus-4-6 weekly. December to the 10th as t_seed_december has it, and one
@@ -34,20 +35,20 @@ dec=$(date -u -d '2026-12-01 00:00:00' +%s)
 LLM_NOW=$(date -u -d '2026-12-10 14:00:00' +%s)
 export LLM_NOW
 "$LLM_BIN" usage --json >/dev/null 2>&1   # creates the database
-sqlite3 "$db" "
+t_ledger_sql "
 WITH RECURSIVE n(d) AS (SELECT 0 UNION ALL SELECT d + 1 FROM n WHERE d < 29)
 INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens, output_tokens,
   cost_pico, estimated, status)
 SELECT $nov + d * 86400 + 32400, 'openai', 'gpt-5-mini', 'cheap', 'auto', 200000 + d * 1000,
-  40000, ((d % 5) + 1) * 100000000000, 0, 'ok' FROM n
+  40000, ((d % 5) + 1) * 100000000000, false, 'ok' FROM n
 UNION ALL SELECT $nov + d * 86400 + 54000, 'anthropic', 'claude-sonnet-4-6', 'mid', 'auto',
-  300000, 20000, (d % 3) * 500000000000, 0, 'ok' FROM n WHERE d % 3 <> 0
+  300000, 20000, (d % 3) * 500000000000, false, 'ok' FROM n WHERE d % 3 <> 0
 UNION ALL SELECT $nov + d * 86400 + 72000, 'anthropic', 'claude-opus-4-6', 'frontier', 'auto',
   400000, 60000, 2000000000000, d = 20, 'ok' FROM n WHERE d % 7 = 6;"
-t_seed_december "$db"
-sqlite3 "$db" "INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens,
+t_seed_december
+t_ledger_sql "INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens,
   output_tokens, cost_pico, estimated, status)
-  VALUES ($dec + 9 * 86400 + 43200, 'work', 'local-qwen', 'cheap', 'auto', 500, 100, NULL, 0, 'ok');"
+  VALUES ($dec + 9 * 86400 + 43200, 'work', 'local-qwen', 'cheap', 'auto', 500, 100, NULL, false, 'ok');"
 
 # golden NAME COLS [ENV...] -- ARGS...: llm usage ARGS on a terminal against tests/golden/NAME.txt
 golden() {
@@ -177,12 +178,12 @@ check_eq "first day: forecast" "$(grep '^  forecast' "$T/first.txt")" \
 check_eq "first day: pace" "$(grep '^  pace' "$T/first.txt")" \
 	"  pace        \$1.70 a day, mean of the last 7 days (Dec 1)"
 # Already over: with a $15 budget the 8th's burst took the month to $16.60.
-sed -i 's/^budget = 50/budget = 15/' "$LLM_CONFIG_DIR/config.ini"
+"$LLM_BIN" budget set 15 >/dev/null
 "$LLM_BIN" budget >"$T/over.txt"
 check_eq "over budget: forecast" "$(grep '^  forecast' "$T/over.txt")" \
 	"  forecast    over the budget since Dec 8; \$64.70 at month end at this pace"
 # No budget: the month-end total alone.
-sed -i 's/^budget = 15/budget = 0/' "$LLM_CONFIG_DIR/config.ini"
+"$LLM_BIN" budget set 0 >/dev/null
 "$LLM_BIN" budget >"$T/none.txt"
 check_eq "no budget: forecast" "$(grep '^  forecast' "$T/none.txt")" \
 	"  forecast    \$64.70 at month end at this pace"

@@ -298,7 +298,7 @@ test_import_reference(void)
 		if (r->in_price != b->in_price || r->out_price != b->out_price ||
 		    r->cached_price != b->cached_price || r->cache_write_price != b->cache_write_price ||
 		    r->cache_write_1h_price != b->cache_write_1h_price || r->context != b->context ||
-		    r->max_output != b->max_output) {
+		    r->max_output != b->max_output || r->vision != b->vision) {
 			fprintf(stderr, "built-in %s differs from the price list\n", b->name);
 			unit_bad = 1;
 		}
@@ -307,6 +307,73 @@ test_import_reference(void)
 	catalog_free(ref);
 	catalog_free(cat);
 	free(json);
+	free(path);
+}
+
+/* Which models take images: the built-ins, LiteLLM's supports_vision, config's vision. */
+static void
+test_vision(void)
+{
+	static const char json[] =
+		"{\"seeing\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\","
+		"  \"input_cost_per_token\": 1e-07, \"output_cost_per_token\": 4e-07, \"supports_vision\": true},"
+		" \"blind\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\","
+		"  \"input_cost_per_token\": 1e-07, \"output_cost_per_token\": 4e-07, \"supports_vision\": false},"
+		" \"silent\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\","
+		"  \"input_cost_per_token\": 1e-07, \"output_cost_per_token\": 4e-07},"
+		" \"gpt-5-mini\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\","
+		"  \"input_cost_per_token\": 2.5e-07, \"output_cost_per_token\": 2e-06}}";
+	char dir[] = "/tmp/llm-test-vision-XXXXXX";
+	struct model_conf mc[2];
+	struct config cfg;
+	struct catalog *cat;
+	const struct model *m;
+	char *cause = NULL, *path;
+	size_t n;
+
+	CHECK(mkdtemp(dir) != NULL);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.data_dir = dir;
+	cat = catalog_new(&cfg, NULL);
+	CHECK(catalog_find(cat, "deepseek-v4-flash")->vision == MODEL_VISION_NO);
+	CHECK(catalog_find(cat, "claude-sonnet-4-6")->vision == MODEL_VISION_YES);
+	CHECK_INT(catalog_import(cat, json, sizeof(json) - 1, &n, &cause), 0);
+	CHECK(catalog_find(cat, "openai/seeing")->vision == MODEL_VISION_YES);
+	CHECK(catalog_find(cat, "openai/blind")->vision == MODEL_VISION_NO);
+	CHECK(catalog_find(cat, "openai/silent")->vision == MODEL_VISION_UNKNOWN);
+	/* a list that says nothing leaves a known model as it was */
+	CHECK(catalog_find(cat, "gpt-5-mini")->vision == MODEL_VISION_YES);
+	CHECK_INT(catalog_save(cat, &cause), 0);
+	catalog_free(cat);
+
+	/* saved and loaded again, then config has the last word */
+	memset(mc, 0, sizeof(mc));
+	mc[0] = (struct model_conf){ .name = "openai/seeing", .tier = TIER_AUTO,
+		.in_price = PRICE_UNKNOWN, .out_price = PRICE_UNKNOWN, .cached_price = PRICE_UNKNOWN,
+		.cache_write_price = PRICE_UNKNOWN, .vision = MODEL_VISION_NO };
+	mc[1] = (struct model_conf){ .name = "local-vl", .provider = "ollama", .tier = TIER_CHEAP,
+		.in_price = 0, .out_price = 0, .cached_price = PRICE_UNKNOWN,
+		.cache_write_price = PRICE_UNKNOWN, .vision = MODEL_VISION_YES };
+	cfg.models = mc;
+	cfg.nmodels = 2;
+	cat = catalog_new(&cfg, &cause);
+	CHECK(cat != NULL);
+	if (cat != NULL) {
+		CHECK(catalog_find(cat, "openai/blind")->vision == MODEL_VISION_NO);
+		CHECK(catalog_find(cat, "openai/silent")->vision == MODEL_VISION_UNKNOWN);
+		CHECK(catalog_find(cat, "openai/seeing")->vision == MODEL_VISION_NO);
+		CHECK(catalog_find(cat, "local-vl")->vision == MODEL_VISION_YES);
+		/* a model given as provider/model-id has no word on it */
+		m = catalog_adhoc(cat, "ollama", "llava");
+		CHECK(m != NULL && m->vision == MODEL_VISION_UNKNOWN);
+	}
+	catalog_free(cat);
+	CHECK_STR(model_vision_str(MODEL_VISION_YES), "yes");
+	CHECK_STR(model_vision_str(MODEL_VISION_NO), "no");
+	CHECK_STR(model_vision_str(MODEL_VISION_UNKNOWN), "unknown");
+	path = xstrfmt("%s/models.json", dir);
+	unlink(path);
+	rmdir(dir);
 	free(path);
 }
 
@@ -322,5 +389,6 @@ main(void)
 	RUN(test_import_rounding);
 	RUN(test_import_persists);
 	RUN(test_import_reference);
+	RUN(test_vision);
 	UNIT_EXIT();
 }

@@ -189,6 +189,29 @@ errors_have_file_and_line(void)
 	config_done(&cfg);
 }
 
+/* [model.NAME] vision: yes or no; unset stays unknown, and anything else is an error. */
+static void
+model_vision(void)
+{
+	struct config cfg;
+	char *cause = NULL;
+
+	write_config("[model.a]\nprovider = ollama\nvision = yes\n"
+	    "[model.b]\nprovider = ollama\nvision = no\n"
+	    "[model.c]\nprovider = ollama\n");
+	CHECK_INT(config_load(&cfg, &cause), 0);
+	CHECK_INT(cfg.nmodels, 3);
+	CHECK_INT(cfg.models[0].vision, MODEL_VISION_YES);
+	CHECK_INT(cfg.models[1].vision, MODEL_VISION_NO);
+	CHECK_INT(cfg.models[2].vision, MODEL_VISION_UNKNOWN);
+	config_done(&cfg);
+	write_config("[model.a]\nprovider = ollama\nvision = sometimes\n");
+	CHECK_INT(config_load(&cfg, &cause), -1);
+	CHECK(cause && strstr(cause, "config.ini:3: vision: expected yes or no, got 'sometimes'") != NULL);
+	free(cause);
+	config_done(&cfg);
+}
+
 static void
 xdg_paths(void)
 {
@@ -309,6 +332,7 @@ main(void)
 	RUN(design_example);
 	RUN(errors_have_file_and_line);
 	RUN(quality_share);
+	RUN(model_vision);
 	RUN(xdg_paths);
 	RUN(fixed_point);
 	RUN(home_fallback);

@@ -9,16 +9,116 @@
 #include <sqlite3.h>
 
 #include "ledger.h"
+#include "ledger_pg.h"
 #include "store.h"
 #include "test_db.h"
 #include "unit.h"
 #include "util.h"
 
-/* A fresh empty directory for this test's database. */
+/*
+ * With LLM_TEST_PG="SOCKET_DIR PORT BIN_DIR" (a cluster tests/sh/team_suite.sh
+ * started) the ledger is the team's, in a PostgreSQL database of its own for
+ * each test; SQL goes there through psql. The team's budget is the limit a
+ * call names: it is set in the database before the call (pg_limit caches it).
+ */
+static char pg_sock[256], pg_bin[256], pg_port[16], pg_db[64];
+static int64_t pg_limit = -1;
+
+static bool
+pg_on(void)
+{
+	return pg_port[0] != '\0';
+}
+
+/* Read LLM_TEST_PG's three words. */
+static void
+pg_setup(void)
+{
+	const char *s = getenv("LLM_TEST_PG"), *a, *b;
+
+	if (s == NULL || (a = strchr(s, ' ')) == NULL || (b = strchr(a + 1, ' ')) == NULL)
+		return;
+	snprintf(pg_sock, sizeof pg_sock, "%.*s", (int)(a - s), s);
+	snprintf(pg_port, sizeof pg_port, "%.*s", (int)(b - a - 1), a + 1);
+	snprintf(pg_bin, sizeof pg_bin, "%s", b + 1);
+}
+
+/* A fresh database for this test's team ledger, its schema made; llm opens it from now on. */
+static void
+pg_fresh(void)
+{
+	static int n;
+	struct ledger_team t = { .team = "default", .user = "tester", .timezone = "UTC",
+	    .offline_allowance = 0, .fail_closed = true };
+	struct ledger *l;
+	char *cmd, *url, *cause = NULL;
+	int v = 0;
+
+	snprintf(pg_db, sizeof pg_db, "unit_%ld_%d", (long)getpid(), ++n);
+	cmd = xstrfmt("'%s/createdb' -h '%s' -p %s -U llm %s", pg_bin, pg_sock, pg_port, pg_db);
+	if (system(cmd) != 0)
+		die("createdb %s", pg_db);
+	free(cmd);
+	url = xstrfmt("postgresql:///%s?host=%s&port=%s&user=llm", pg_db, pg_sock, pg_port);
+	t.database = url;
+	ledger_use_team(&t);
+	free(url);
+	if ((l = ledger_open(test_dir, &cause)) == NULL || ledger_pg_init(ledger_pg(l), &v, &cause) < 0)
+		die("team ledger init: %s", cause);
+	ledger_close(l);
+	pg_limit = 0;
+}
+
+/* The team's budget is limit (PostgreSQL only; SQLite takes it with each call). */
+static void
+pg_budget(struct ledger *l, int64_t limit)
+{
+	char *cause = NULL;
+
+	if (l == NULL || ledger_pg(l) == NULL || limit == pg_limit)
+		return;
+	if (ledger_pg_set_budget(ledger_pg(l), NULL, limit, &cause) < 0)
+		die("set budget: %s", cause);
+	pg_limit = limit;
+}
+
+static int
+t_reserve(struct ledger *l, const struct ledger_entry *e, int64_t worst, int64_t limit,
+    bool enforce, int64_t *id, struct meter *m, char **cause)
+{
+	pg_budget(l, limit);
+	return ledger_reserve(l, e, worst, limit, enforce, id, m, cause);
+}
+
+static int
+t_meter(struct ledger *l, int64_t limit, struct meter *m, char **cause)
+{
+	pg_budget(l, limit);
+	return ledger_meter(l, limit, m, cause);
+}
+
+/* Set the team's budget before processes share the ledger (SQLite: nothing to do). */
+static void
+pg_budget_first(int64_t limit)
+{
+	struct ledger *l;
+	char *cause = NULL;
+
+	if (!pg_on())
+		return;
+	if ((l = ledger_open(test_dir, &cause)) == NULL)
+		die("ledger_open: %s", cause);
+	pg_budget(l, limit);
+	ledger_close(l);
+}
+
+/* A fresh empty directory for this test's database (and a team database). */
 static void
 fresh_dir(void)
 {
 	test_db_fresh("ledger", "llm.db");
+	if (pg_on())
+		pg_fresh();
 }
 
 static void
@@ -66,6 +166,25 @@ open_fresh(void)
 	return l;
 }
 
+/* One integer from SQL on the team's database (NULL: -1). */
+static int64_t
+pg_int(const char *sql)
+{
+	char *cmd, line[64] = "";
+	int64_t v = -999;
+	FILE *f;
+
+	cmd = xstrfmt("'%s/psql' -X -q -A -t -h '%s' -p %s -U llm -d %s -c 'SET search_path = llm'"
+	    " -c \"%s\"", pg_bin, pg_sock, pg_port, pg_db, sql);
+	if ((f = popen(cmd, "r")) != NULL) {
+		if (fgets(line, sizeof line, f) != NULL)
+			v = line[0] == '\n' ? -1 : strtoll(line, NULL, 10);
+		pclose(f);
+	}
+	free(cmd);
+	return v;
+}
+
 /* One integer from SQL on the ledger's own connection. */
 static int64_t
 sql_int(struct ledger *l, const char *sql)
@@ -73,6 +192,8 @@ sql_int(struct ledger *l, const char *sql)
 	sqlite3_stmt *st;
 	int64_t v = -999;
 
+	if (pg_on())
+		return pg_int(sql);
 	if (sqlite3_prepare_v2(store_db(ledger_store(l)), sql, -1, &st, NULL) != SQLITE_OK)
 		return -998;
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -94,7 +215,7 @@ spend(struct ledger *l, int64_t worst, int64_t cost)
 	int64_t id = 0;
 	char *cause = NULL;
 
-	CHECK_INT(ledger_reserve(l, &entry, worst, 0, false, &id, NULL, &cause), LEDGER_RESERVED);
+	CHECK_INT(t_reserve(l, &entry, worst, 0, false, &id, NULL, &cause), LEDGER_RESERVED);
 	CHECK_INT(ledger_settle(l, id, &u, cost, false, "ok", 120, &cause), 0);
 	free(cause);
 	return id;
@@ -163,12 +284,12 @@ test_meter_rolls_at_local_midnight(void)
 	spend(l, 5000, 3000);
 	set_now(utc(2026, 12, 1, 5, 0, 0));            /* Dec 1, 00:00:00 */
 	spend(l, 9000, 7000);
-	CHECK_INT(ledger_meter(l, 0, &m, &cause), 0);
+	CHECK_INT(t_meter(l, 0, &m, &cause), 0);
 	CHECK_STR(m.month, "2026-12");
 	CHECK_INT(m.spent, 7000);
 	CHECK_INT(m.requests, 1);
 	set_now(utc(2026, 11, 15, 12, 0, 0));
-	CHECK_INT(ledger_meter(l, 50000, &m, &cause), 0);
+	CHECK_INT(t_meter(l, 50000, &m, &cause), 0);
 	CHECK_STR(m.month, "2026-11");
 	CHECK_INT(m.spent, 3000);
 	CHECK_INT(m.limit, 50000);
@@ -188,14 +309,14 @@ test_reserve_settle(void)
 	char *cause = NULL;
 
 	set_now(utc(2026, 11, 10, 8, 0, 0));
-	CHECK_INT(ledger_reserve(l, &entry, 26000, 100000, true, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(t_reserve(l, &entry, 26000, 100000, true, &id, &m, &cause), LEDGER_RESERVED);
 	CHECK(id > 0);
 	CHECK_INT(m.reserved, 26000);
-	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(t_meter(l, 100000, &m, &cause), 0);
 	CHECK_INT(m.reserved, 26000);
 	CHECK_INT(m.spent, 0);
 	CHECK_INT(ledger_settle(l, id, &u, 2600, false, "ok", 850, &cause), 0);
-	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(t_meter(l, 100000, &m, &cause), 0);
 	CHECK_INT(m.reserved, 0);
 	CHECK_INT(m.spent, 2600);
 	CHECK(!m.estimated);
@@ -213,16 +334,16 @@ test_reserve_settle(void)
 	CHECK_INT(ledger_settle(l, id + 100, &u, 1, false, "ok", 1, &cause), -1);
 	free(cause);
 	cause = NULL;
-	CHECK_INT(ledger_reserve(l, &entry, 10, 0, false, &id, NULL, &cause), LEDGER_RESERVED);
+	CHECK_INT(t_reserve(l, &entry, 10, 0, false, &id, NULL, &cause), LEDGER_RESERVED);
 	CHECK_INT(ledger_settle(l, id, &u, 1, false, "reserved", 1, &cause), -1);
 	free(cause);
 	cause = NULL;
 	/* An estimate and a cancellation keep their cost; an unknown cost is never $0. */
 	CHECK_INT(ledger_settle(l, id, &u, 5, true, "cancelled", 1, &cause), 0);
-	CHECK_INT(ledger_reserve(l, &entry, -1, 0, false, &id, NULL, &cause), LEDGER_RESERVED);
+	CHECK_INT(t_reserve(l, &entry, -1, 0, false, &id, NULL, &cause), LEDGER_RESERVED);
 	CHECK_INT(sql_int(l, "SELECT worst_case_pico FROM usage ORDER BY id DESC LIMIT 1"), -1);
 	CHECK_INT(ledger_settle(l, id, &u, -1, false, "ok", 1, &cause), 0);
-	CHECK_INT(ledger_meter(l, 0, &m, &cause), 0);
+	CHECK_INT(t_meter(l, 0, &m, &cause), 0);
 	CHECK_INT(m.spent, 2605);
 	CHECK(m.estimated);
 	CHECK_INT(m.unknown_count, 1);
@@ -241,7 +362,7 @@ settle_warn(struct ledger *l, int64_t cost, int64_t limit, struct meter *m)
 	int64_t id = 0;
 	char *cause = NULL;
 
-	CHECK_INT(ledger_reserve(l, &entry, cost, 0, false, &id, NULL, &cause), LEDGER_RESERVED);
+	CHECK_INT(t_reserve(l, &entry, cost, 0, false, &id, NULL, &cause), LEDGER_RESERVED);
 	CHECK_INT(ledger_settle_warn(l, id, &u, cost, false, "ok", 1, &w, &cause), 0);
 	free(cause);
 	if (m != NULL)
@@ -296,7 +417,7 @@ test_dead_reservation_expires(void)
 	if (pid == 0) {
 		struct ledger *c = ledger_open(test_dir, &cause);
 
-		if (c == NULL || ledger_reserve(c, &entry, 40000, 0, false, &id, NULL,
+		if (c == NULL || t_reserve(c, &entry, 40000, 0, false, &id, NULL,
 		    &cause) != LEDGER_RESERVED)
 			_exit(1);
 		/*
@@ -313,52 +434,52 @@ test_dead_reservation_expires(void)
 	if ((l = ledger_open(test_dir, &cause)) == NULL)
 		die("ledger_open: %s", cause);
 	set_now(t0 + LEDGER_EXPIRY - 1);
-	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(t_meter(l, 100000, &m, &cause), 0);
 	CHECK_INT(m.reserved, 40000);
 	CHECK_INT(m.spent, 0);
 	/* The hour is up: the meter already charges it, as an estimate. */
 	set_now(t0 + LEDGER_EXPIRY);
-	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(t_meter(l, 100000, &m, &cause), 0);
 	CHECK_INT(m.reserved, 0);
 	CHECK_INT(m.spent, 40000);
 	CHECK_INT(m.expired, 40000);
 	CHECK(m.estimated);
 	/* The next reservation writes the expiry into the row, and it stays in the ledger. */
-	CHECK_INT(ledger_reserve(l, &entry, 70000, 100000, true, &id, &m, &cause),
+	CHECK_INT(t_reserve(l, &entry, 70000, 100000, true, &id, &m, &cause),
 	    LEDGER_OVER_BUDGET);
 	CHECK_INT(sql_int(l, "SELECT status = 'reserved' FROM usage"), 1);
-	CHECK_INT(ledger_reserve(l, &entry, 60000, 100000, true, &id, &m, &cause),
+	CHECK_INT(t_reserve(l, &entry, 60000, 100000, true, &id, &m, &cause),
 	    LEDGER_RESERVED);
 	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'expired' AND"
 	    " cost_pico = 40000 AND estimated = 1 AND expires IS NULL"), 1);
 	CHECK_INT(m.spent, 40000);
 	CHECK_INT(m.expired, 40000);
 	CHECK_INT(m.reserved, 60000);
-	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(t_meter(l, 100000, &m, &cause), 0);
 	CHECK_INT(m.expired, 40000);
 	/* A dead reservation of unknown price expires into an unknown cost, never $0. */
-	CHECK_INT(ledger_reserve(l, &entry, -1, 0, false, &id, NULL, &cause), LEDGER_RESERVED);
+	CHECK_INT(t_reserve(l, &entry, -1, 0, false, &id, NULL, &cause), LEDGER_RESERVED);
 	set_now(t0 + 3 * LEDGER_EXPIRY);
 	/* This process lives: its own reservations never expire, however old. */
-	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(t_meter(l, 100000, &m, &cause), 0);
 	CHECK_INT(m.reserved, 60000);
 	CHECK_INT(m.expired, 40000);
-	CHECK_INT(ledger_reserve(l, &entry, 0, 100000, true, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(t_reserve(l, &entry, 0, 100000, true, &id, &m, &cause), LEDGER_RESERVED);
 	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'reserved'"), 3);
 	/* Written elsewhere, they can only expire. */
 	CHECK_INT(sqlite3_exec(store_db(ledger_store(l)), "UPDATE usage SET host = 'elsewhere',"
 	    " owner = 'another-boot pid:[1]' WHERE status = 'reserved'"
 	    " AND coalesce(worst_case_pico, -1) <> 0", NULL, NULL, NULL), SQLITE_OK);
-	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(t_meter(l, 100000, &m, &cause), 0);
 	CHECK_INT(m.unknown_count, 1);
-	CHECK_INT(ledger_reserve(l, &entry, 0, 100000, true, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(t_reserve(l, &entry, 0, 100000, true, &id, &m, &cause), LEDGER_RESERVED);
 	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'expired' AND"
 	    " cost_pico IS NULL AND estimated = 1"), 1);
 	CHECK_INT(m.unknown_count, 1);
 	CHECK_INT(m.spent, 100000);
 	/* A late settle still records the real cost of an expired reservation. */
 	CHECK_INT(ledger_settle(l, 1, NULL, 1000, false, "ok", 4000000, &cause), 0);
-	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(t_meter(l, 100000, &m, &cause), 0);
 	CHECK_INT(m.spent, 1000 + 60000);
 	ledger_close(l);
 }
@@ -407,7 +528,7 @@ reserve_and_hang(const struct usage *u, int64_t cost)
 		int64_t id;
 
 		close(fds[0]);
-		if (k == NULL || ledger_reserve(k, &entry, 40000, 0, false, &id, NULL,
+		if (k == NULL || t_reserve(k, &entry, 40000, 0, false, &id, NULL,
 		    &cause) != LEDGER_RESERVED)
 			_exit(1);
 		if (u != NULL && ledger_progress(k, id, u, cost) != 0)
@@ -449,7 +570,7 @@ test_dead_process_settled(void)
 	/* SIGKILL is asynchronous: wait until the child is a zombie, as a shell's job would be. */
 	while (!zombie(pid))
 		usleep(1000);
-	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(t_meter(l, 100000, &m, &cause), 0);
 	CHECK_INT(m.reserved, 0);
 	CHECK_INT(m.spent, 0);
 	CHECK_INT(m.expired, 0);
@@ -460,13 +581,13 @@ test_dead_process_settled(void)
 	pid = reserve_and_hang(&got, 1234);
 	kill(pid, SIGKILL);
 	CHECK(waitpid(pid, &status, 0) == pid);
-	CHECK_INT(ledger_reserve(l, &entry, 500, 100000, true, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(t_reserve(l, &entry, 500, 100000, true, &id, &m, &cause), LEDGER_RESERVED);
 	CHECK_INT(m.spent, 1234);
 	CHECK_INT(m.reserved, 500);
 	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'cancelled' AND"
 	    " cost_pico = 1234 AND input_tokens = 120 AND output_tokens = 35 AND estimated = 1"), 1);
 	/* This process is alive: its own reservation stays. */
-	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(t_meter(l, 100000, &m, &cause), 0);
 	CHECK_INT(m.reserved, 500);
 	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'reserved'"), 1);
 	/* Its pid given to another process (another start time): gone. */
@@ -483,7 +604,7 @@ test_dead_process_settled(void)
 	    " host, expires) SELECT time, 9000, 'reserved', 1, 1, 'other-boot pid:[1]', 'elsewhere',"
 	    " expires"
 	    " FROM usage WHERE id = 3", NULL, NULL, NULL), SQLITE_OK);
-	CHECK_INT(ledger_meter(l, 100000, &m, &cause), 0);
+	CHECK_INT(t_meter(l, 100000, &m, &cause), 0);
 	CHECK_INT(m.reserved, 9500);
 	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE worst_case_pico IN (7000, 8000)"
 	    " AND status = 'cancelled' AND cost_pico = 0"), 2);
@@ -546,7 +667,7 @@ test_upgrade_from_first_schema(void)
 	if ((l = ledger_open(test_dir, &cause)) == NULL)
 		die("ledger_open: %s", cause);
 	CHECK_INT(store_version(ledger_store(l)), STORE_VERSION);
-	CHECK_INT(ledger_meter(l, 0, &m, &cause), 0);
+	CHECK_INT(t_meter(l, 0, &m, &cause), 0);
 	CHECK_INT(m.spent, 1000 + 7000 + 3000);
 	CHECK_INT(m.unknown_worst, 7000);
 	CHECK_INT(m.expired, 3000);
@@ -555,7 +676,7 @@ test_upgrade_from_first_schema(void)
 	/* The new triggers keep the totals from here on. */
 	CHECK_INT(sqlite3_exec(store_db(ledger_store(l)), "UPDATE usage SET cost_pico = 6000"
 	    " WHERE cost_pico IS NULL", NULL, NULL, NULL), SQLITE_OK);
-	CHECK_INT(ledger_meter(l, 0, &m, &cause), 0);
+	CHECK_INT(t_meter(l, 0, &m, &cause), 0);
 	CHECK_INT(m.spent, 1000 + 6000 + 3000);
 	CHECK_INT(m.unknown_worst, 0);
 	ledger_close(l);
@@ -572,9 +693,9 @@ test_over_budget(void)
 
 	set_now(utc(2026, 11, 10, 8, 0, 0));
 	spend(l, 6000, 6000);
-	CHECK_INT(ledger_reserve(l, &entry, 3000, 10000, true, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(t_reserve(l, &entry, 3000, 10000, true, &id, &m, &cause), LEDGER_RESERVED);
 	/* 6000 spent + 3000 reserved + 1001 > 10000: refused, nothing written. */
-	CHECK_INT(ledger_reserve(l, &entry, 1001, 10000, true, &id, &m, &cause),
+	CHECK_INT(t_reserve(l, &entry, 1001, 10000, true, &id, &m, &cause),
 	    LEDGER_OVER_BUDGET);
 	CHECK_INT(id, 0);
 	CHECK_INT(m.spent, 6000);
@@ -582,12 +703,12 @@ test_over_budget(void)
 	CHECK_INT(m.limit, 10000);
 	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage"), 2);
 	/* Exactly at the limit fits. */
-	CHECK_INT(ledger_reserve(l, &entry, 1000, 10000, true, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(t_reserve(l, &entry, 1000, 10000, true, &id, &m, &cause), LEDGER_RESERVED);
 	/* Not enforced (warn), or no budget: recorded anyway. */
-	CHECK_INT(ledger_reserve(l, &entry, 5000, 10000, false, &id, &m, &cause), LEDGER_RESERVED);
-	CHECK_INT(ledger_reserve(l, &entry, 5000, 0, true, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(t_reserve(l, &entry, 5000, 10000, false, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(t_reserve(l, &entry, 5000, 0, true, &id, &m, &cause), LEDGER_RESERVED);
 	/* A worst case that would overflow is over any budget. */
-	CHECK_INT(ledger_reserve(l, &entry, INT64_MAX, 10000, true, &id, &m, &cause),
+	CHECK_INT(t_reserve(l, &entry, INT64_MAX, 10000, true, &id, &m, &cause),
 	    LEDGER_OVER_BUDGET);
 	ledger_close(l);
 }
@@ -602,18 +723,18 @@ test_unknown_and_free(void)
 
 	set_now(utc(2026, 11, 10, 8, 0, 0));
 	/* Unknown price under an enforced budget: refused even with the month empty. */
-	CHECK_INT(ledger_reserve(l, &entry, -1, 10000, true, &id, &m, &cause), LEDGER_OVER_BUDGET);
+	CHECK_INT(t_reserve(l, &entry, -1, 10000, true, &id, &m, &cause), LEDGER_OVER_BUDGET);
 	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage"), 0);
 	spend(l, 20000, 20000);   /* well over the budget */
 	/* Free is never refused, even over budget. */
-	CHECK_INT(ledger_reserve(l, &entry, 0, 10000, true, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(t_reserve(l, &entry, 0, 10000, true, &id, &m, &cause), LEDGER_RESERVED);
 	CHECK_INT(m.spent, 20000);
 	CHECK_INT(ledger_settle(l, id, NULL, 0, false, "ok", 5, &cause), 0);
-	CHECK_INT(ledger_reserve(l, &entry, 1, 10000, true, &id, &m, &cause), LEDGER_OVER_BUDGET);
+	CHECK_INT(t_reserve(l, &entry, 1, 10000, true, &id, &m, &cause), LEDGER_OVER_BUDGET);
 	/* Unknown without enforcement is recorded, and counted as unknown while in flight. */
-	CHECK_INT(ledger_reserve(l, &entry, -1, 10000, false, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(t_reserve(l, &entry, -1, 10000, false, &id, &m, &cause), LEDGER_RESERVED);
 	CHECK_INT(m.unknown_count, 1);
-	CHECK_INT(ledger_meter(l, 10000, &m, &cause), 0);
+	CHECK_INT(t_meter(l, 10000, &m, &cause), 0);
 	CHECK_INT(m.unknown_count, 1);
 	CHECK_INT(m.reserved, 0);
 	ledger_close(l);
@@ -638,7 +759,7 @@ test_totals_match_rows(void)
 		for (i = 0; i < 400; i++) {
 			t = utc(2026, 10, 28, 0, 0, 0) + (int64_t)(rand() % (40 * 86400));
 			set_now(t);
-			CHECK_INT(ledger_reserve(l, &entry, 100, 0, false, &id, NULL, &cause),
+			CHECK_INT(t_reserve(l, &entry, 100, 0, false, &id, NULL, &cause),
 			    LEDGER_RESERVED);
 			if (i % 7 != 0)
 				CHECK_INT(ledger_settle(l, id, NULL, i % 11 == 0 ? -1 : rand() % 1000,
@@ -657,7 +778,7 @@ test_totals_match_rows(void)
 		sqlite3_exec(store_db(ledger_store(l)), "UPDATE usage SET host = 'elsewhere',"
 		    " owner = 'another-boot pid:[1]' WHERE status = 'reserved'", NULL, NULL, NULL);
 		set_now(utc(2026, 11, 20, 0, 0, 0));
-		CHECK_INT(ledger_meter(l, 0, &m, &cause), 0);
+		CHECK_INT(t_meter(l, 0, &m, &cause), 0);
 		/* A reservation past its expiry counts at its worst case. */
 		/* A request of unknown cost counts at its worst case. */
 		sql = xstrfmt("SELECT sum(CASE WHEN status <> 'reserved'"
@@ -720,6 +841,7 @@ test_concurrent_reservations(void)
 	char *cause = NULL;
 
 	fresh_dir();
+	pg_budget_first(FIT * WORST);
 	set_now(utc(2026, 11, 10, 8, 0, 0));
 	if (pipe(p) < 0)
 		die("pipe");
@@ -739,7 +861,7 @@ test_concurrent_reservations(void)
 				fprintf(stderr, "child open: %s\n", cause);
 				_exit(7);
 			}
-			v = ledger_reserve(c, &entry, WORST, FIT * WORST, true, &id, NULL, &cause);
+			v = t_reserve(c, &entry, WORST, FIT * WORST, true, &id, NULL, &cause);
 			if (v == LEDGER_RESERVED)
 				v = ledger_settle(c, id, &u, WORST, false, "ok", 1, &cause) == 0 ? 0 : 6;
 			else if (v == LEDGER_OVER_BUDGET)
@@ -763,7 +885,7 @@ test_concurrent_reservations(void)
 	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'ok'"), FIT);
 	CHECK_INT(sql_int(l, "SELECT sum(cost_pico) FROM usage"), FIT * WORST);
 	CHECK_INT(sql_int(l, "SELECT count(DISTINCT pid) FROM usage"), FIT);
-	CHECK_INT(ledger_meter(l, FIT * WORST, &m, &cause), 0);
+	CHECK_INT(t_meter(l, FIT * WORST, &m, &cause), 0);
 	CHECK_INT(m.spent, FIT * WORST);
 	CHECK_INT(m.reserved, 0);
 	CHECK_INT(m.requests, FIT);
@@ -786,6 +908,7 @@ test_concurrent_held(void)
 	char *cause = NULL, b;
 
 	fresh_dir();
+	pg_budget_first(FIT * WORST);
 	set_now(utc(2026, 11, 10, 8, 0, 0));
 	if (pipe(go) < 0 || pipe(done) < 0 || pipe(release) < 0)
 		die("pipe");
@@ -804,7 +927,7 @@ test_concurrent_held(void)
 				_exit(9);
 			if ((c = ledger_open(test_dir, &cause)) == NULL)
 				_exit(7);
-			v = ledger_reserve(c, &entry, WORST, FIT * WORST, true, &id, NULL, &cause);
+			v = t_reserve(c, &entry, WORST, FIT * WORST, true, &id, NULL, &cause);
 			b = v == LEDGER_RESERVED ? 'r' : v == LEDGER_OVER_BUDGET ? 'o' : 'e';
 			if (write(done[1], &b, 1) != 1 || read(release[0], &b, 1) != 0)
 				_exit(9);
@@ -829,7 +952,7 @@ test_concurrent_held(void)
 	if (l != NULL) {
 		CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'reserved'"), FIT);
 		CHECK_INT(sql_int(l, "SELECT sum(worst_case_pico) FROM usage"), FIT * WORST);
-		CHECK_INT(ledger_meter(l, FIT * WORST, &m, &cause), 0);
+		CHECK_INT(t_meter(l, FIT * WORST, &m, &cause), 0);
 		CHECK_INT(m.reserved, FIT * WORST);
 		CHECK_INT(m.spent, 0);
 	}
@@ -840,7 +963,7 @@ test_concurrent_held(void)
 		return;
 	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'ok'"), FIT);
 	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage"), FIT);
-	CHECK_INT(ledger_meter(l, FIT * WORST, &m, &cause), 0);
+	CHECK_INT(t_meter(l, FIT * WORST, &m, &cause), 0);
 	CHECK_INT(m.spent, FIT * COST);
 	CHECK_INT(m.reserved, 0);
 	ledger_close(l);
@@ -861,23 +984,32 @@ test_integrity(void)
 	sqlite3_close(db);
 }
 
+/* Run fn against SQLite only, saying why not against the team's database. */
+#define RUN_SQLITE(fn, why) do { \
+	if (pg_on()) \
+		printf("# skip %s: %s\n", #fn, why); \
+	else \
+		RUN(fn); \
+} while (0)
+
 int
 main(void)
 {
+	pg_setup();
 	RUN(test_month_utc);
 	RUN(test_month_zone);
-	RUN(test_meter_rolls_at_local_midnight);
+	RUN_SQLITE(test_meter_rolls_at_local_midnight, "a team's month is its time zone's, not TZ's");
 	RUN(test_reserve_settle);
-	RUN(test_warnings);
-	RUN(test_dead_reservation_expires);
-	RUN(test_dead_process_settled);
-	RUN(test_upgrade_from_first_schema);
+	RUN_SQLITE(test_warnings, "budget warnings are kept in the SQLite ledger only");
+	RUN_SQLITE(test_dead_reservation_expires, "moves rows to another host with SQLite's SQL");
+	RUN_SQLITE(test_dead_process_settled, "writes rows with SQLite's SQL");
+	RUN_SQLITE(test_upgrade_from_first_schema, "SQLite's first schema");
 	RUN(test_over_budget);
 	RUN(test_unknown_and_free);
-	RUN(test_totals_match_rows);
+	RUN_SQLITE(test_totals_match_rows, "edits rows with SQLite's SQL, months in TZ's zones");
 	RUN(test_concurrent_reservations);
 	RUN(test_concurrent_held);
-	RUN(test_integrity);
+	RUN_SQLITE(test_integrity, "SQLite's integrity check");
 	test_db_cleanup();
 	UNIT_EXIT();
 }

@@ -7,6 +7,8 @@ printf '\n[keys]\ntier = F7\nquit = C-x\n' >>"$LLM_CONFIG_DIR/config.ini"
 cat >"$T/i.s" <<S
 :key F1
 :dump-screen $T/i0
+:key PageDown
+:dump-screen $T/i5
 :key End
 :dump-screen $T/i4
 :key Esc F7 F7
@@ -21,7 +23,7 @@ check_eq "help: exit 0" "$TUI_RC" 0
 check_golden tui-help "$T/i0"
 for a in "F7             tier" "F3             model" "F4             retry" "C-c            cancel" \
     "PageUp         page-up" "M-Enter C-j    newline" "/save [N] PATH" "/resume [ID]" "/budget"; do
-	check_contains "help: lists $a" "$(cat "$T/i0" "$T/i4")" "$a"
+	check_contains "help: lists $a" "$(cat "$T/i0" "$T/i5" "$T/i4")" "$a"
 done
 check_contains "keys: F7 cycles the tier" "$(row "$T/i1" Nov)" "tier: mid  F7"
 check_contains "keys: F2 no longer does" "$(row "$T/i2" Nov)" "tier: mid  F7"

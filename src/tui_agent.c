@@ -1,0 +1,1336 @@
+/* tui_agent: agent mode: a task runs in a child process while the screen stays live. */
+/*
+ * agent_run is a blocking loop (it waits on its requests and runs commands to
+ * their end), so a task runs in a forked child with its own ledger connection
+ * and workspace. The child reports each call, step and note as a JSON line on
+ * a pipe the main loop reads; an approval or the cap's question is a line the
+ * child then waits on, answered by one key on the other pipe. Ctrl-C sends the
+ * child SIGINT, which stops the current request or command (its process group)
+ * and keeps what is done.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "agent.h"
+#include "app.h"
+#include "cli.h"
+#include "config.h"
+#include "pricing.h"
+#include "proc.h"
+#include "tools.h"
+#include "tui_priv.h"
+#include "util.h"
+
+#define FIELD_MAX (64 * 1024)    /* a diff, a preview, a result or an answer in an event */
+#define EVENT_MAX (5 * 6 * FIELD_MAX + 4096)  /* one event line: five fields, each escaped */
+#define DIFF_LINES 40            /* diff lines shown under an edit */
+#define QUOTE_LINES 20           /* advisor lines shown */
+#define ANSWER_MAX 64
+#define ADVISE_SHOWN 60          /* bytes of the advisor's question on its line */
+#define OUT_SEND_MAX (256 * 1024) /* a command's output sent on to the screen */
+#define OUT_KEEP (16 * 1024)     /* and kept there: the running block's tail */
+#define OUT_LINES 10             /* its lines shown while it runs */
+#define OUT_DONE_LINES 6         /* and once it is over */
+
+/* ---- the child: runs the task, talks over two pipes ---- */
+
+static volatile sig_atomic_t child_cancel;
+static volatile int child_cancel_int;
+
+struct child {
+	int ev, ans;
+	size_t out_sent;   /* the running command's output sent so far */
+	struct agent_opts *o;  /* the task's options: F2 and F3 change them between steps */
+	char model[128];   /* the pin sent by the parent */
+};
+
+static void
+child_on_sigint(int sig)
+{
+	(void)sig;
+	child_cancel = 1;
+	child_cancel_int = 1;
+}
+
+/* Write all of s and a newline; the parent reads it as one event. */
+static void
+child_emit(struct child *c, cJSON *o)
+{
+	char *s = cJSON_PrintUnformatted(o);
+	size_t len, off = 0;
+	ssize_t n;
+
+	cJSON_Delete(o);
+	if (s == NULL)
+		return;
+	len = strlen(s);
+	s[len] = '\n';
+	while (off < len + 1) {
+		n = write(c->ev, s + off, len + 1 - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	free(s);
+}
+
+static void
+add_str(cJSON *o, const char *key, const char *s)
+{
+	size_t n;
+	char *cut;
+
+	if (s == NULL)
+		return;
+	n = strlen(s);
+	if (n <= FIELD_MAX) {
+		cJSON_AddStringToObject(o, key, s);
+		return;
+	}
+	cut = xstrndup(s, FIELD_MAX);
+	cJSON_AddStringToObject(o, key, cut);
+	free(cut);
+}
+
+static void
+add_pico(cJSON *o, const char *key, int64_t v)
+{
+	char num[32];
+
+	snprintf(num, sizeof num, "%lld", (long long)v);
+	cJSON_AddStringToObject(o, key, num);
+}
+
+/* Read one line from the parent; "" when the pipe closed or a Ctrl-C came. */
+static void
+child_line(struct child *c, char *out, size_t n)
+{
+	size_t len = 0;
+	ssize_t r;
+	char ch;
+
+	while (len + 1 < n) {
+		r = read(c->ans, &ch, 1);
+		if (r < 0 && errno == EINTR && !child_cancel)
+			continue;
+		if (r <= 0 || ch == '\n')
+			break;
+		out[len++] = ch;
+	}
+	out[len] = '\0';
+}
+
+/* "tier T" or "model NAME" ("model" alone unpins): the worker from the next step on. */
+static bool
+child_route(struct child *c, const char *line)
+{
+	enum tier tr;
+
+	if (str_startswith(line, "tier ") && tier_parse(line + 5, &tr)) {
+		c->o->tier = tr;
+		return true;
+	}
+	if (strcmp(line, "model") == 0) {
+		c->o->model = NULL;
+		return true;
+	}
+	if (str_startswith(line, "model ")) {
+		str_copy(c->model, sizeof c->model, line + 6);
+		c->o->model = c->model;
+		return true;
+	}
+	return false;
+}
+
+/* The answer to a question; a change of tier or model on the way is taken. */
+static void
+child_answer(struct child *c, char *out, size_t n)
+{
+	do
+		child_line(c, out, n);
+	while (*out != '\0' && child_route(c, out));
+}
+
+/* Take the changes of tier or model the parent sent while the step ran. */
+static void
+child_routes(struct child *c)
+{
+	struct pollfd p = { .fd = c->ans, .events = POLLIN };
+	char line[ANSWER_MAX + 128];
+
+	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
+		child_line(c, line, sizeof line);
+		if (*line == '\0' || !child_route(c, line))
+			break;
+	}
+}
+
+static enum tool_answer
+child_ask(void *arg, const char *tool, const char *preview)
+{
+	struct child *c = arg;
+	cJSON *o = cJSON_CreateObject();
+	char a[ANSWER_MAX];
+
+	cJSON_AddStringToObject(o, "e", "ask");
+	add_str(o, "tool", tool);
+	add_str(o, "preview", preview);
+	child_emit(c, o);
+	child_answer(c, a, sizeof a);
+	if (child_cancel)
+		return TOOL_NO;
+	return strcmp(a, "y") == 0 ? TOOL_YES : strcmp(a, "a") == 0 ? TOOL_ALWAYS : TOOL_NO;
+}
+
+static int64_t
+child_more(void *arg, int64_t spent, int64_t cap)
+{
+	struct child *c = arg;
+	cJSON *o = cJSON_CreateObject();
+	char a[ANSWER_MAX];
+	int64_t more = 0;
+
+	cJSON_AddStringToObject(o, "e", "more");
+	add_pico(o, "spent", spent);
+	add_pico(o, "cap", cap);
+	child_emit(c, o);
+	child_answer(c, a, sizeof a);
+	if (child_cancel || !str_to_i64(a, &more) || more < 0)
+		return 0;
+	return more;
+}
+
+static void
+child_step(void *arg, const struct agent_step *s)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	child_routes(arg);
+	cJSON_AddStringToObject(o, "e", "step");
+	cJSON_AddNumberToObject(o, "n", s->n);
+	cJSON_AddBoolToObject(o, "advice", s->advice);
+	cJSON_AddStringToObject(o, "tier", tier_str(s->tier));
+	cJSON_AddStringToObject(o, "model", s->model ? s->model->name : "?");
+	add_str(o, "summary", s->summary);
+	add_str(o, "text", s->text);
+	add_pico(o, "in", s->usage.input + s->usage.cached_input + s->usage.cache_write +
+	    s->usage.cache_write_1h);
+	add_pico(o, "out", s->usage.output);
+	add_pico(o, "cost", s->cost);
+	cJSON_AddBoolToObject(o, "estimated", s->estimated);
+	child_emit(arg, o);
+}
+
+/* A piece of a running command's output, passed on raw up to a cap. */
+static void
+child_output(void *arg, const char *p, size_t n)
+{
+	struct child *c = arg;
+	cJSON *o;
+	char *s;
+
+	if (c->out_sent >= OUT_SEND_MAX)
+		return;
+	if (n > OUT_SEND_MAX - c->out_sent)
+		n = OUT_SEND_MAX - c->out_sent;
+	c->out_sent += n;
+	s = xstrndup(p, n);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "e", "out");
+	cJSON_AddStringToObject(o, "text", s);
+	free(s);
+	child_emit(c, o);
+}
+
+static void
+child_note(void *arg, const char *line)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "e", "note");
+	add_str(o, "line", line);
+	child_emit(arg, o);
+}
+
+static void
+child_call(void *arg, const char *name, const char *args, const struct tool_result *res,
+    const char *text, bool error)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	((struct child *)arg)->out_sent = 0;
+	cJSON_AddStringToObject(o, "e", "call");
+	add_str(o, "name", name);
+	add_str(o, "args", args);
+	add_str(o, "summary", res->summary);
+	add_str(o, "diff", res->diff);
+	add_str(o, "text", text);
+	cJSON_AddBoolToObject(o, "error", error);
+	child_emit(arg, o);
+}
+
+static void
+child_done(struct child *c, const struct agent_result *r)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "e", "done");
+	add_str(o, "answer", r->answer);
+	cJSON_AddNumberToObject(o, "status", r->status);
+	add_str(o, "error", r->error);
+	add_pico(o, "cost", r->cost);
+	cJSON_AddBoolToObject(o, "estimated", r->estimated);
+	add_pico(o, "cap", r->cap);
+	add_pico(o, "task", r->task_id);
+	cJSON_AddNumberToObject(o, "steps", (double)r->nsteps);
+	child_emit(c, o);
+}
+
+/* Say why the task could not start, as its end. */
+static void
+child_fail(struct child *c, const char *why)
+{
+	struct agent_result r;
+
+	memset(&r, 0, sizeof r);
+	r.status = CHAT_USAGE;
+	r.error = (char *)why;
+	child_done(c, &r);
+}
+
+/* The forked child: run the task and exit; never touches the terminal. */
+static void __attribute__((noreturn))
+child_main(struct tui *t, const char *prompt, struct child *c)
+{
+	static const int dfl[] = { SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGFPE, SIGABRT,
+		SIGILL, SIGWINCH, SIGTSTP };
+	const struct config *cfg = t->cfg;
+	struct sigaction sa;
+	struct agent_opts o;
+	struct agent_result r;
+	struct ws_opts wo;
+	struct ws *w = NULL;
+	struct ledger *l;
+	char *cause = NULL, *undo_dir;
+	size_t i;
+
+	/*
+	 * The parent's ledger connection lost its descriptors with the fork: let
+	 * SQLite forget it before the task opens its own (nothing is opened yet,
+	 * so no descriptor number is reused).
+	 */
+	ledger_close(t->ledger);
+	t->ledger = NULL;
+	util_set_die_hook(NULL);
+	for (i = 0; i < ARRAY_SIZE(dfl); i++)
+		signal(dfl[i], SIG_DFL);
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = child_on_sigint;
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	undo_dir = xstrfmt("%s/undo", cfg->data_dir);
+	memset(&wo, 0, sizeof wo);
+	wo.deny = (const char *const *)cfg->agent_deny;
+	wo.allow_secret = (const char *const *)cfg->agent_allow_secret;
+	wo.allow = (const char *const *)cfg->agent_allow;
+	wo.allow_run = (const char *const *)cfg->agent_allow_run;
+	wo.undo_dir = undo_dir;
+	wo.cancel = &child_cancel_int;
+	wo.output = child_output;
+	wo.output_arg = c;
+	if (ws_open(&w, ".", &wo, &cause) != 0) {
+		child_fail(c, cause);
+		_exit(0);
+	}
+	if ((l = cli_ledger_open(t->cli, &cause)) == NULL) {
+		child_fail(c, cause);
+		_exit(0);
+	}
+	memset(&o, 0, sizeof o);
+	o.task = prompt;
+	o.tier = t->tier;
+	o.model = t->pin;
+	o.max_cost = t->agent_cap;
+	o.ask = child_ask;
+	o.ask_arg = c;
+	o.cancel = &child_cancel_int;
+	o.more = child_more;
+	o.on_step = child_step;
+	o.on_note = child_note;
+	o.on_call = child_call;
+	o.arg = c;
+	c->o = &o;
+	agent_run(cfg, t->cat, l, w, &o, &r);
+	if (child_cancel)
+		r.status = CHAT_CANCELLED;
+	child_done(c, &r);
+	_exit(0);
+}
+
+/* ---- the parent: the screen ---- */
+
+static void on_event(struct tui *t, const char *line);
+
+bool
+tui_agent_busy(const struct tui *t)
+{
+	return t->ag.pid != 0;
+}
+
+int
+tui_agent_fd(const struct tui *t)
+{
+	return t->ag.pid != 0 ? t->ag.ev : -1;
+}
+
+/* The cost as "$0.0012", "unknown" for -1. */
+static void
+money(int64_t pico, bool estimated, char *out, size_t n)
+{
+	if (pico < 0)
+		str_copy(out, n, "unknown");
+	else
+		pricing_format(pico, estimated, out, n);
+}
+
+/* "task $0.0012 of $0.05 cap", or "task $0.0012" without one. */
+static void
+task_total(const struct tui *t, char *out, size_t n)
+{
+	char a[32], b[32];
+
+	money(t->ag.unknown ? -1 : t->ag.total, t->ag.estimated, a, sizeof a);
+	if (t->ag.cap > 0) {
+		pricing_format(t->ag.cap, false, b, sizeof b);
+		snprintf(out, n, "task %s of %s cap", a, b);
+	} else {
+		snprintf(out, n, "task %s", a);
+	}
+}
+
+static const char *
+jstr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int64_t
+jpico(const cJSON *o, const char *key)
+{
+	const char *s = jstr(o, key);
+	int64_t v = 0;
+
+	if (s == NULL || !str_to_i64(s, &v))
+		return 0;
+	return v;
+}
+
+static bool
+jbool(const cJSON *o, const char *key)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+/* Add lines of text to b, each after prefix, at most max of them. */
+static void
+add_lines(struct buf *b, const char *prefix, const char *text, int max)
+{
+	const char *p = text, *nl;
+	int n = 0, rest = 0;
+
+	while (*p != '\0') {
+		nl = strchr(p, '\n');
+		if (n < max)
+			buf_addf(b, "\n%s%.*s", prefix, (int)(nl ? nl - p : (long)strlen(p)), p);
+		else
+			rest++;
+		n++;
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	if (rest > 0)
+		buf_addf(b, "\n%s\xe2\x80\xa6 %d more line%s", prefix, rest, rest == 1 ? "" : "s");
+}
+
+/* "read src/sum.c 1–80" from the read tool's "read src/sum.c (80 lines)" and its arguments. */
+static void
+read_line(struct buf *b, const char *summary, const char *args)
+{
+	const char *open = strstr(summary, " (");
+	cJSON *a = cJSON_Parse(args ? args : "");
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(a, "from");
+	const cJSON *to = cJSON_GetObjectItemCaseSensitive(a, "to");
+	long total = 0, from = cJSON_IsNumber(f) ? (long)f->valuedouble : 1;
+	long last = cJSON_IsNumber(to) ? (long)to->valuedouble : 0;
+
+	cJSON_Delete(a);
+	if (open == NULL || sscanf(open, " (%ld lines)", &total) != 1) {
+		buf_adds(b, summary);
+		return;
+	}
+	from = from < 1 ? 1 : from;
+	last = last < from ? from + 249 : last;
+	last = last > total ? total : last;
+	buf_addf(b, "%.*s ", (int)(open - summary), summary);
+	if (total == 0)
+		buf_adds(b, "(empty)");
+	else
+		buf_addf(b, "%ld\xe2\x80\x93%ld", from, last);
+}
+
+/* "advise "the question…"", the question cut to ADVISE_SHOWN bytes. */
+static void
+advise_line(struct buf *b, const char *args)
+{
+	cJSON *a = cJSON_Parse(args ? args : "");
+	const cJSON *q = cJSON_GetObjectItemCaseSensitive(a, "question");
+	size_t n;
+
+	buf_adds(b, "advise");
+	if (cJSON_IsString(q)) {
+		n = strlen(q->valuestring);
+		if (n > ADVISE_SHOWN) {
+			n = ADVISE_SHOWN;
+			while (n > 0 && ((unsigned char)q->valuestring[n] & 0xc0) == 0x80)
+				n--;
+		}
+		buf_addf(b, " \"%.*s%s\"", (int)n, q->valuestring,
+		    q->valuestring[n] != '\0' ? "\xe2\x80\xa6" : "");
+	}
+	cJSON_Delete(a);
+}
+
+/* A call's line: "▸ edit src/sum.c +2 −1", "▸ search "memcpy" 12 matches". */
+static void
+call_line(struct buf *b, const char *name, const char *args, const char *summary)
+{
+	const char *open;
+	size_t len;
+
+	buf_adds(b, "\xe2\x96\xb8 ");
+	if (strcmp(name, "advise") == 0) {
+		advise_line(b, args);
+		return;
+	}
+	if (summary == NULL || *summary == '\0') {
+		buf_adds(b, name);
+		return;
+	}
+	len = strlen(summary);
+	open = strstr(summary, " (");
+	if (strcmp(name, "read") == 0) {
+		read_line(b, summary, args);
+	} else if (open != NULL && summary[len - 1] == ')' && strchr(open + 2, '(') == NULL) {
+		if (strcmp(name, "search") == 0 && str_startswith(summary, "search "))
+			buf_addf(b, "search \"%.*s\"", (int)(open - summary - 7), summary + 7);
+		else
+			buf_add(b, summary, (size_t)(open - summary));
+		buf_addf(b, " %.*s", (int)(len - (size_t)(open - summary) - 3), open + 2);
+	} else {
+		buf_adds(b, summary);
+	}
+}
+
+/* The entry the current step's lines go in. */
+static struct tui_msg *
+step_entry(struct tui *t)
+{
+	if (t->ag.step == NULL)
+		t->ag.step = tui_view_add(&t->view, TUI_STEP, "", 0);
+	return t->ag.step;
+}
+
+/* Add text (made visible) as more lines of entry m. */
+static void
+entry_add(struct tui *t, struct tui_msg *m, const char *text)
+{
+	char *v = visible_str(text, strlen(text));
+
+	tui_view_append(&t->view, m, m->text.len > 0 ? "\n" : "", m->text.len > 0 ? 1 : 0);
+	tui_view_append(&t->view, m, v, strlen(v));
+	free(v);
+	t->dirty = true;
+}
+
+/* The last n lines of text after prefix each, into b (after a newline). */
+static void
+tail_lines(struct buf *b, const char *prefix, const char *text, size_t len, int n)
+{
+	const char *start = text + len;
+	int k = 0;
+
+	while (len > 0 && text[len - 1] == '\n')
+		len--;
+	start = text + len;
+	while (start > text && k < n) {
+		start--;
+		if (*start == '\n' && ++k == n) {
+			start++;
+			break;
+		}
+	}
+	if (start > text)
+		buf_addf(b, "\n%s\xe2\x8b\xaf", prefix);
+	while (start < text + len) {
+		const char *nl = memchr(start, '\n', (size_t)(text + len - start));
+		size_t l = nl ? (size_t)(nl - start) : (size_t)(text + len - start);
+
+		buf_addf(b, "\n%s%.*s", prefix, (int)l, start);
+		start += l + 1;
+	}
+}
+
+/* A running command printed: the step's entry ends with the output's last lines. */
+static void
+on_output(struct tui *t, const cJSON *e)
+{
+	struct tui_agent *g = &t->ag;
+	struct tui_msg *m = step_entry(t);
+	const char *s = jstr(e, "text");
+	struct buf b;
+
+	if (s == NULL)
+		return;
+	if (g->out_base == NULL) {
+		g->out_base = xstrdup(m->text.data ? m->text.data : "");
+		buf_reset(&g->out);
+		visible_init(&g->vis);
+	}
+	visible_feed(&g->vis, s, strlen(s), &g->out);
+	if (g->out.len > OUT_KEEP)
+		buf_consume(&g->out, g->out.len - OUT_KEEP / 2);
+	buf_init(&b, 0);
+	buf_addf(&b, "%s%s\xe2\x8b\xaf running", g->out_base, *g->out_base ? "\n" : "");
+	tail_lines(&b, "  \xe2\x94\x8a ", g->out.data ? g->out.data : "", g->out.len, OUT_LINES);
+	tui_view_set(&t->view, m, b.data, b.len);
+	buf_done(&b);
+	t->dirty = true;
+}
+
+/* A call's lines: its line, then its output, answer, refusal or diff (folded unless full). */
+static void
+render_call(struct buf *b, const cJSON *e, bool full)
+{
+	const char *name = jstr(e, "name"), *diff = jstr(e, "diff"), *text = jstr(e, "text");
+	bool run = name != NULL && strcmp(name, "run") == 0;
+
+	buf_adds(b, "\n");
+	call_line(b, name ? name : "?", jstr(e, "args"), jstr(e, "summary"));
+	if (run && text != NULL && strncmp(text, "the user", 8) != 0) {
+		if (full)
+			add_lines(b, "  \xe2\x94\x8a ", text, INT_MAX);
+		else
+			tail_lines(b, "  \xe2\x94\x8a ", text, strlen(text), OUT_DONE_LINES);
+	} else if (name != NULL && strcmp(name, "advise") == 0 && text != NULL) {
+		add_lines(b, "  \xe2\x94\x82 ", text, full ? INT_MAX : QUOTE_LINES);
+	} else if (jbool(e, "error") && text != NULL && strncmp(text, "the user", 8) == 0) {
+		add_lines(b, "  ", text, 2);
+	} else if (diff != NULL && (full || !jbool(e, "shown"))) {
+		add_lines(b, "  ", diff, full ? INT_MAX : DIFF_LINES);
+	} else if (full && diff == NULL && text != NULL) {
+		add_lines(b, "  \xe2\x94\x8a ", text, INT_MAX);
+	}
+}
+
+/* The record of entry m, made if it has none. */
+static struct tui_steprec *
+steprec(struct tui *t, struct tui_msg *m)
+{
+	size_t i;
+
+	for (i = t->nsteprecs; i > 0; i--)
+		if (t->steprecs[i - 1].m == m)
+			return &t->steprecs[i - 1];
+	t->steprecs = xreallocarray(t->steprecs, t->nsteprecs + 1, sizeof *t->steprecs);
+	memset(&t->steprecs[t->nsteprecs], 0, sizeof *t->steprecs);
+	t->steprecs[t->nsteprecs].m = m;
+	return &t->steprecs[t->nsteprecs++];
+}
+
+/* Draw a step's entry from its record: what the model said, then each call. */
+static void
+render_step(struct tui *t, struct tui_steprec *r)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	if (r->said != NULL)
+		add_lines(&b, "\xe2\x80\x9c ", r->said, t->steps_full ? INT_MAX : QUOTE_LINES);
+	for (i = 0; i < r->ncalls; i++)
+		render_call(&b, r->calls[i], t->steps_full);
+	if (b.len > 0)
+		tui_view_set(&t->view, r->m, b.data + 1, b.len - 1);
+	buf_done(&b);
+	t->dirty = true;
+}
+
+static void
+on_call(struct tui *t, const cJSON *e)
+{
+	struct tui_steprec *r = steprec(t, step_entry(t));
+	cJSON *c = cJSON_Duplicate(e, true);
+
+	/* the running block gives way to the command's line and its last output */
+	free(t->ag.out_base);
+	t->ag.out_base = NULL;
+	cJSON_AddBoolToObject(c, "shown", t->ag.shown);
+	t->ag.shown = false;
+	r->calls = xreallocarray(r->calls, r->ncalls + 1, sizeof *r->calls);
+	r->calls[r->ncalls++] = c;
+	render_step(t, r);
+}
+
+void
+tui_agent_forget(struct tui *t)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->nsteprecs; i++) {
+		for (k = 0; k < t->steprecs[i].ncalls; k++)
+			cJSON_Delete(t->steprecs[i].calls[k]);
+		free(t->steprecs[i].calls);
+		free(t->steprecs[i].said);
+	}
+	free(t->steprecs);
+	t->steprecs = NULL;
+	t->nsteprecs = 0;
+	t->ag.step = NULL;
+	t->ag.ask_entry = NULL;
+}
+
+void
+tui_agent_expand(struct tui *t, char *arg)
+{
+	size_t i;
+
+	(void)arg;
+	if (t->nsteprecs == 0) {
+		tui_status(t, true, "/expand: no agent step in the transcript yet");
+		return;
+	}
+	t->steps_full = !t->steps_full;
+	for (i = 0; i < t->nsteprecs; i++)
+		render_step(t, &t->steprecs[i]);
+	tui_status(t, false, t->steps_full ? "every step's full results: F8 folds them" :
+	    "the steps are folded: F8 shows their full results");
+}
+
+void
+tui_agent_advise(struct tui *t, char *arg)
+{
+	enum tier tier = t->tier;
+	char *pin = t->pin;
+	bool agent = t->agent;
+
+	arg = str_trim(arg);
+	if (*arg == '\0' || *arg == '/') {
+		tui_status(t, true, "/advise QUESTION: what to ask the advisor");
+		return;
+	}
+	/* the advisor of agent tasks: [agent] advisor, or the frontier tier */
+	t->pin = t->cfg->agent_advisor;
+	t->tier = t->pin != NULL ? TIER_AUTO : TIER_FRONTIER;
+	t->agent = false;
+	tui_submit(t, arg);
+	t->tier = tier;
+	t->pin = pin;
+	t->agent = agent;
+	t->route_dirty = true;
+}
+
+void
+tui_agent_feed(struct tui *t, const char *line)
+{
+	on_event(t, line);
+}
+
+/* Put what the model said with its calls above them, each line quoted. */
+static void
+step_said(struct tui *t, struct tui_msg *m, const char *said)
+{
+	struct tui_steprec *r = steprec(t, m);
+
+	free(r->said);
+	r->said = xstrdup(said);
+	render_step(t, r);
+}
+
+/* A step is done: its price on its entry; the answering step's waits for the reply. */
+static void
+on_step(struct tui *t, const cJSON *e)
+{
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "n");
+	int64_t cost = jpico(e, "cost");
+	bool est = jbool(e, "estimated"), advice = jbool(e, "advice");
+	const char *summary = jstr(e, "summary"), *model = jstr(e, "model");
+	char in[16], out[16], c[32], tot[96], *info, *vm;
+
+	if (cost < 0)
+		t->ag.unknown = true;
+	else
+		t->ag.total += cost;
+	t->ag.estimated |= est;
+	fmt_tokens(jpico(e, "in"), in, sizeof in);
+	fmt_tokens(jpico(e, "out"), out, sizeof out);
+	money(cost, est, c, sizeof c);
+	task_total(t, tot, sizeof tot);
+	vm = visible_str(model ? model : "?", strlen(model ? model : "?"));
+	info = xstrfmt("step %d \xc2\xb7 %s%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s "
+	    "\xc2\xb7 %s", cJSON_IsNumber(n) ? n->valueint : 0, advice ? "advisor \xc2\xb7 " : "",
+	    jstr(e, "tier") ? jstr(e, "tier") : "?", vm, est ? "~" : "", in, out, c, tot);
+	free(vm);
+	if (advice) {
+		/* under the step that asked, whose entry holds the advisor's answer */
+		struct tui_msg *m = t->view.n > 0 ? t->view.msgs[t->view.n - 1] : NULL;
+		char *both;
+
+		if (m == NULL || m->role != TUI_STEP)
+			m = tui_view_add(&t->view, TUI_STEP, "\xe2\x96\xb8 advise", 10);
+		both = m->info != NULL ? xstrfmt("%s\n%s", m->info, info) : xstrdup(info);
+		tui_view_set_info(m, both);
+		free(both);
+	} else if (t->ag.step == NULL && summary != NULL && strcmp(summary, "answer") == 0) {
+		free(t->ag.answer_info);
+		t->ag.answer_info = info;
+		info = NULL;
+	} else {
+		struct tui_msg *m = step_entry(t);
+
+		if (m->text.len == 0)
+			entry_add(t, m, summary ? summary : "step");
+		if (jstr(e, "text") != NULL)
+			step_said(t, m, jstr(e, "text"));
+		tui_view_set_info(m, info);
+		m->width = 0;
+		t->ag.step = NULL;
+	}
+	free(info);
+	tui_meter_refresh(t);
+	t->dirty = true;
+}
+
+/* Whether the pending diff is longer than what is shown of it. */
+static bool
+ask_folded(const struct tui *t)
+{
+	const char *p = t->ag.ask_preview;
+	int n = 0;
+
+	if (p == NULL || strcmp(t->ag.ask_tool, "run") == 0)
+		return false;
+	for (; *p != '\0'; p++)
+		n += *p == '\n';
+	return n > DIFF_LINES;
+}
+
+/* The pending call: "? run CMD", or "? edit" and its diff (its first lines unless d). */
+static void
+render_ask(struct tui *t)
+{
+	struct tui_agent *g = &t->ag;
+	struct buf x;
+
+	buf_init(&x, 0);
+	buf_addf(&x, "? %s", g->ask_tool);
+	if (strcmp(g->ask_tool, "run") == 0)
+		buf_addf(&x, " %s", g->ask_preview);
+	else
+		add_lines(&x, "  ", g->ask_preview, g->ask_full ? INT_MAX : DIFF_LINES);
+	tui_view_set(&t->view, g->ask_entry, x.data, x.len);
+	buf_done(&x);
+	t->dirty = true;
+}
+
+/* The task asks: an approval for a call, or more room under its cap. */
+static void
+on_ask(struct tui *t, const cJSON *e, bool more)
+{
+	const char *tool = jstr(e, "tool"), *preview = jstr(e, "preview");
+	char a[32], b[32];
+
+	t->ag.step = NULL;
+	t->ag.asking_more = more;
+	t->ag.armed = false;
+	free(t->ag.ask_tool);
+	t->ag.ask_tool = xstrdup(tool ? tool : "?");
+	t->mode = MODE_APPROVE;
+	tui_meter_refresh(t);   /* the task waits: what it spent so far is settled */
+	if (!t->headless)
+		flushinp();   /* keys typed before the question never answer it */
+	if (more) {
+		t->ag.cap = jpico(e, "cap");
+		pricing_format(jpico(e, "spent"), false, a, sizeof a);
+		pricing_format(t->ag.cap, false, b, sizeof b);
+		tui_status(t, true, "the next step could pass the task's cap %s (spent %s): "
+		    "y allows %s more, n stops", b, a, b);
+		return;
+	}
+	t->ag.shown = true;
+	free(t->ag.ask_preview);
+	t->ag.ask_preview = xstrdup(preview ? preview : "");
+	t->ag.ask_full = false;
+	t->ag.ask_entry = tui_view_add(&t->view, TUI_STEP, "", 0);
+	render_ask(t);
+	t->view.scroll = 0;
+	tui_status(t, false, "%s? y yes \xc2\xb7 n no \xc2\xb7 a always (this task)%s",
+	    t->ag.ask_tool, ask_folded(t) ? " \xc2\xb7 d whole diff" : "");
+}
+
+/* Close the pipes and reap the child. */
+static void
+agent_reap(struct tui *t)
+{
+	struct tui_agent *g = &t->ag;
+
+	if (g->ev >= 0)
+		close(g->ev);
+	if (g->ans >= 0)
+		close(g->ans);
+	g->ev = g->ans = -1;
+	g->proc.in = g->proc.out = -1;
+	if (g->pid > 0)
+		proc_wait(&g->proc);
+	g->pid = 0;
+	buf_done(&g->in);
+	free(g->answer_info);
+	g->answer_info = NULL;
+	free(g->ask_tool);
+	g->ask_tool = NULL;
+	free(g->ask_preview);
+	g->ask_preview = NULL;
+	g->ask_entry = NULL;
+	free(g->sent_pin);
+	g->sent_pin = NULL;
+	g->step = NULL;
+	buf_done(&g->out);
+	free(g->out_base);
+	g->out_base = NULL;
+	if (t->mode == MODE_APPROVE)
+		t->mode = MODE_INPUT;
+}
+
+static void
+on_done(struct tui *t, const cJSON *e)
+{
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "status");
+	const cJSON *ns = cJSON_GetObjectItemCaseSensitive(e, "steps");
+	const char *answer = jstr(e, "answer"), *err = jstr(e, "error");
+	int status = cJSON_IsNumber(st) ? st->valueint : CHAT_USAGE;
+	char tot[96], *info, *s;
+	struct tui_msg *m;
+
+	t->ag.cap = jpico(e, "cap");
+	t->ag.task_id = jpico(e, "task");
+	task_total(t, tot, sizeof tot);
+	if (answer != NULL) {
+		m = tui_view_add(&t->view, TUI_ASSISTANT, answer, strlen(answer));
+		info = t->ag.answer_info != NULL ? xstrfmt("%s", t->ag.answer_info) : xstrdup(tot);
+		tui_view_set_info(m, info);
+		free(info);
+	}
+	if (status != CHAT_OK) {
+		s = xstrfmt("%s; stopped after %d step%s (%s)", status == CHAT_CANCELLED ?
+		    "interrupted: what was done is kept" : err ? err : "stopped",
+		    cJSON_IsNumber(ns) ? ns->valueint : 0, cJSON_IsNumber(ns) && ns->valueint == 1 ?
+		    "" : "s", tot);
+		tui_view_add(&t->view, status == CHAT_CANCELLED ? TUI_NOTE : TUI_ERROR, s, strlen(s));
+		free(s);
+	}
+	tui_status(t, false, "%s (/undo restores its files)", tot);
+	agent_reap(t);
+	tui_meter_refresh(t);
+	t->route_dirty = true;
+	t->dirty = true;
+}
+
+static void
+on_event(struct tui *t, const char *line)
+{
+	cJSON *e = cJSON_Parse(line);
+	const char *kind = jstr(e, "e"), *note;
+
+	if (kind == NULL) {
+		cJSON_Delete(e);
+		return;
+	}
+	if (strcmp(kind, "call") == 0) {
+		on_call(t, e);
+	} else if (strcmp(kind, "out") == 0) {
+		on_output(t, e);
+	} else if (strcmp(kind, "step") == 0) {
+		on_step(t, e);
+	} else if (strcmp(kind, "note") == 0 && (note = jstr(e, "line")) != NULL) {
+		tui_view_add(&t->view, TUI_NOTE, note, strlen(note));
+	} else if (strcmp(kind, "ask") == 0 || strcmp(kind, "more") == 0) {
+		on_ask(t, e, kind[0] == 'm');
+	} else if (strcmp(kind, "done") == 0) {
+		on_done(t, e);
+	}
+	cJSON_Delete(e);
+	t->dirty = true;
+}
+
+/* F2 or F3 changed the tier or the pin: the task takes it from its next step on. */
+static void
+send_route(struct tui *t)
+{
+	struct tui_agent *g = &t->ag;
+	const char *pin = t->pin != NULL ? t->pin : "";
+	char *line = NULL, *note;
+
+	if (g->pid == 0 || g->ans < 0 || strchr(pin, '\n') != NULL)
+		return;
+	if (t->tier != g->sent_tier) {
+		line = xstrfmt("tier %s\n", t->tier == TIER_AUTO ? "auto" : tier_str(t->tier));
+		g->sent_tier = t->tier;
+	} else if (strcmp(pin, g->sent_pin ? g->sent_pin : "") != 0) {
+		line = *pin ? xstrfmt("model %s\n", pin) : xstrdup("model\n");
+		free(g->sent_pin);
+		g->sent_pin = xstrdup(pin);
+	}
+	if (line == NULL)
+		return;
+	if (write(g->ans, line, strlen(line)) != (ssize_t)strlen(line)) {
+		/* the task is gone; its end is read from the other pipe */
+	}
+	line[strlen(line) - 1] = '\0';
+	note = xstrfmt("from the next step on: %s", line);
+	tui_view_add(&t->view, TUI_NOTE, note, strlen(note));
+	free(note);
+	free(line);
+	t->dirty = true;
+}
+
+/* Read what the task sent, and act on each whole line. */
+void
+tui_agent_poll(struct tui *t)
+{
+	struct tui_agent *g = &t->ag;
+	char chunk[8192], *nl;
+	ssize_t n;
+
+	send_route(t);
+	send_route(t);
+	while (g->pid != 0 && g->ev >= 0) {
+		n = read(g->ev, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			/* the child is gone without its end: say so */
+			tui_view_add(&t->view, TUI_ERROR, "the task ended without an answer", 32);
+			agent_reap(t);
+			tui_meter_refresh(t);
+			return;
+		}
+		if (buf_add(&g->in, chunk, (size_t)n) != 0) {
+			tui_agent_kill(t);
+			tui_view_add(&t->view, TUI_ERROR, "the task sent too much: stopped", 31);
+			return;
+		}
+		while (g->pid != 0 && g->in.len > 0 && (nl = memchr(g->in.data, '\n', g->in.len))) {
+			char *line = xstrndup(g->in.data, (size_t)(nl - g->in.data));
+
+			buf_consume(&g->in, (size_t)(nl - g->in.data) + 1);
+			on_event(t, line);
+			free(line);
+		}
+	}
+}
+
+/* Send the task an answer line. */
+static void
+answer(struct tui *t, const char *a)
+{
+	struct tui_agent *g = &t->ag;
+	char line[ANSWER_MAX];
+	size_t len = (size_t)snprintf(line, sizeof line, "%s\n", a);
+
+	if (g->ans >= 0 && write(g->ans, line, len) != (ssize_t)len) {
+		/* the task is gone; its end is read from the other pipe */
+	}
+	t->mode = MODE_INPUT;
+	t->ag.armed = false;
+	t->status[0] = '\0';
+	t->dirty = true;
+}
+
+void
+tui_agent_drawn(struct tui *t)
+{
+	if (t->mode == MODE_APPROVE)
+		t->ag.armed = true;
+}
+
+/* y/n/a for an approval, y/n for the cap's question; a key typed before it showed is dropped. */
+static void
+approve_key(struct tui *t, int key)
+{
+	struct tui_agent *g = &t->ag;
+	char num[32];
+	const char *said = NULL;
+
+	if (!g->armed)
+		return;
+	if ((key == 'd' || key == 'D') && !g->asking_more && g->ask_entry != NULL) {
+		g->ask_full = !g->ask_full;
+		render_ask(t);
+		return;
+	}
+	if (key == 3) {
+		answer(t, g->asking_more ? "0" : "n");
+		tui_agent_cancel(t);
+		return;
+	}
+	if (g->asking_more) {
+		if (key != 'y' && key != 'Y' && key != 'n' && key != 'N')
+			return;
+		snprintf(num, sizeof num, "%lld", key == 'y' || key == 'Y' ? (long long)g->cap : 0LL);
+		said = key == 'y' || key == 'Y' ? "the cap is raised: the task goes on" :
+		    "stopped at the cap";
+		answer(t, num);
+		if (key == 'y' || key == 'Y')
+			g->cap += g->cap;
+		tui_view_add(&t->view, TUI_NOTE, said, strlen(said));
+		return;
+	}
+	if (key == 'y' || key == 'Y')
+		said = "yes";
+	else if (key == 'n' || key == 'N')
+		said = "no: the model is told";
+	else if (key == 'a' || key == 'A')
+		said = "always for this tool in this task";
+	if (said == NULL)
+		return;
+	answer(t, key == 'y' || key == 'Y' ? "y" : key == 'n' || key == 'N' ? "n" : "a");
+	if (g->ask_entry != NULL)
+		entry_add(t, g->ask_entry, said[0] == 'n' ? "  \xe2\x86\x92 no" :
+		    said[0] == 'y' ? "  \xe2\x86\x92 yes" : "  \xe2\x86\x92 always");
+}
+
+/* Whether the working directory is no workspace: no git above it, and it is $HOME or /. */
+static bool
+not_workspace(char *where, size_t n)
+{
+	char cwd[PATH_MAX], home[PATH_MAX], *p;
+	const char *h = getenv("HOME");
+	struct stat st;
+	bool git = false;
+
+	if (getcwd(cwd, sizeof cwd) == NULL)
+		return false;
+	str_copy(where, n, cwd);
+	for (p = xstrdup(cwd);; ) {
+		char *dot = xstrfmt("%s/.git", strcmp(p, "/") == 0 ? "" : p), *slash;
+
+		git = stat(dot, &st) == 0;
+		free(dot);
+		slash = strrchr(p, '/');
+		if (git || slash == NULL || strcmp(p, "/") == 0)
+			break;
+		if (slash == p)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	free(p);
+	if (git)
+		return false;
+	if (strcmp(cwd, "/") == 0)
+		return true;
+	return h != NULL && realpath(h, home) != NULL && strcmp(home, cwd) == 0;
+}
+
+static void
+agent_on(struct tui *t)
+{
+	char cap[32];
+
+	t->agent = true;
+	t->route_dirty = true;
+	if (t->agent_cap > 0)
+		pricing_format(t->agent_cap, false, cap, sizeof cap);
+	tui_status(t, false, "agent mode: a message is a task with tools in this workspace%s%s",
+	    t->agent_cap > 0 ? ", each capped at " : "", t->agent_cap > 0 ? cap : "");
+}
+
+void
+tui_agent_enable(struct tui *t)
+{
+	char where[PATH_MAX];
+
+	if (t->agent)
+		return;
+	if (not_workspace(where, sizeof where)) {
+		t->mode = MODE_AGENT_ASK;
+		tui_status(t, true, "%s is no project (no git): tools would reach all of it. "
+		    "Agent mode here? y/n", strcmp(where, "/") == 0 ? "/" : "your home");
+		return;
+	}
+	agent_on(t);
+}
+
+void
+tui_agent_key(struct tui *t, int key)
+{
+	if (t->mode == MODE_APPROVE) {
+		approve_key(t, key);
+		return;
+	}
+	t->mode = MODE_INPUT;
+	if (key == 'y' || key == 'Y')
+		agent_on(t);
+	else
+		tui_status(t, false, "agent mode stays off");
+}
+
+void
+tui_agent_verb(struct tui *t, char *arg)
+{
+	int64_t cap;
+	char c[32];
+
+	arg = str_trim(arg);
+	if (str_startswith(arg, "cap")) {
+		arg = str_trim(arg + 3);
+		if (strcmp(arg, "off") == 0 || strcmp(arg, "none") == 0) {
+			t->agent_cap = 0;
+			tui_status(t, false, "agent tasks: no cap");
+			return;
+		}
+		if (!str_to_fixed(arg, 12, &cap) || cap <= 0) {
+			tui_status(t, true, "/agent cap: '%s' is not an amount in dollars", arg);
+			return;
+		}
+		t->agent_cap = cap;
+		pricing_format(cap, false, c, sizeof c);
+		tui_status(t, false, "agent tasks are capped at %s each", c);
+		return;
+	}
+	if (*arg != '\0' && strcmp(arg, "on") != 0 && strcmp(arg, "off") != 0) {
+		tui_status(t, true, "/agent: '%s' is not on, off or cap USD", arg);
+		return;
+	}
+	if (strcmp(arg, "off") == 0 || (*arg == '\0' && t->agent)) {
+		t->agent = false;
+		t->route_dirty = true;
+		tui_status(t, false, "agent mode off: messages are plain turns%s",
+		    tui_agent_busy(t) ? " (the running task goes on)" : "");
+		return;
+	}
+	tui_agent_enable(t);
+}
+
+void
+tui_agent_submit(struct tui *t, const char *prompt)
+{
+	struct proc_spec s = { .in = PROC_IO_PIPE, .out = PROC_IO_PIPE };
+	struct tui_agent *g = &t->ag;
+	struct child c = { .ev = STDOUT_FILENO, .ans = STDIN_FILENO };
+	struct proc p;
+	char *cause = NULL;
+
+	/* a fork alone: the child is this program, in a session of its own, its
+	 * stdout the events pipe and its stdin the answers pipe */
+	fflush(NULL);
+	if (proc_start(&p, &s, &cause) != 0) {
+		tui_status(t, true, "agent: %s", cause);
+		free(cause);
+		return;
+	}
+	if (p.pid == 0)
+		child_main(t, prompt, &c);
+	fcntl(p.out, F_SETFL, fcntl(p.out, F_GETFL) | O_NONBLOCK);
+	memset(g, 0, sizeof *g);
+	g->proc = p;
+	g->pid = p.pid;
+	g->ev = p.out;
+	g->ans = p.in;
+	g->cap = t->agent_cap;
+	g->sent_tier = t->tier;
+	g->sent_pin = xstrdup(t->pin != NULL ? t->pin : "");
+	buf_init(&g->in, EVENT_MAX);
+	buf_init(&g->out, 0);
+	t->view.scroll = 0;
+	tui_status(t, false, "agent task running (C-c stops the current step)");
+}
+
+void
+tui_agent_cancel(struct tui *t)
+{
+	if (t->ag.pid == 0)
+		return;
+	proc_signal(&t->ag.proc, SIGINT);
+	if (t->mode == MODE_APPROVE)
+		answer(t, t->ag.asking_more ? "0" : "n");
+	tui_status(t, false, "stopping the task's current step; what is done is kept");
+}
+
+void
+tui_agent_kill(struct tui *t)
+{
+	if (t->ag.pid == 0)
+		return;
+	proc_signal(&t->ag.proc, SIGINT);
+	if (t->ag.ans >= 0)
+		close(t->ag.ans);
+	t->ag.ans = -1;
+	agent_reap(t);
+}
+
+void
+tui_agent_undo(struct tui *t, char *arg)
+{
+	char *cause = NULL, *report = NULL, *undo_dir;
+	struct ws *w = NULL;
+	int rc;
+
+	(void)arg;
+	if (tui_agent_busy(t)) {
+		tui_status(t, true, "/undo: a task is running: wait for it, or C-c to stop it");
+		return;
+	}
+	if (ws_open(&w, ".", NULL, &cause) != 0) {
+		tui_status(t, true, "/undo: %s", cause);
+		free(cause);
+		return;
+	}
+	undo_dir = xstrfmt("%s/undo", t->cfg->data_dir);
+	rc = ws_undo(undo_dir, ws_root(w), &report, &cause);
+	if (rc < 0) {
+		tui_status(t, true, "/undo: %s", cause);
+	} else {
+		size_t n = strlen(report);
+
+		while (n > 0 && report[n - 1] == '\n')
+			report[--n] = '\0';
+		tui_view_add(&t->view, rc == 0 ? TUI_NOTE : TUI_ERROR, report, n);
+		tui_status(t, rc != 0, rc == 0 ? "/undo: the last task's files are restored" :
+		    "/undo: some files changed since the task were kept");
+	}
+	free(report);
+	free(cause);
+	free(undo_dir);
+	ws_close(w);
+	t->dirty = true;
+}

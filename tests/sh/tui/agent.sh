@@ -1,0 +1,140 @@
+# Agent mode in the full-screen client: a scripted task with an approval answered yes and
+# one answered no, its step lines and prices, the task's total against its cap, /undo.
+. "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
+tui_setup
+
+# A repository whose test fails: sum.sh subtracts.
+mkdir -p "$T/repo"
+(
+	cd "$T/repo" || exit 1
+	git init -q .
+	printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
+	printf '#!/bin/sh\n[ "$(sh sum.sh 2 3)" = 5 ] && echo PASS || { echo FAIL; exit 1; }\n' >test.sh
+	git add . && git -c user.email=t@t -c user.name=t commit -qm init
+)
+
+# pico USD as the client prints it: three significant digits below a dollar.
+usd() {
+	t_py -c '
+import sys
+p = int(sys.argv[1])
+d = 1
+while d < 12 and p < 10**12 // 10**d:
+    d += 1
+dec = min(d + 2, 12) if 0 < p < 10**12 else 2
+unit = 10 ** (12 - dec)
+q = p // unit + (1 if unit > 1 and p % unit >= (unit + 1) // 2 else 0)
+frac = ("%0*d" % (dec, q % 10**dec)).rstrip("0")
+frac = frac + "0" * (2 - len(frac)) if len(frac) < 2 else frac
+print("$%d.%s" % (q // 10**dec, frac))' "$1"
+}
+
+# styles FILE TEXT: the style runs of the first row of a colour dump holding TEXT.
+styles() {
+	t_py -c '
+import sys
+text, styles = open(sys.argv[1]).read().split("-- styles", 1)
+rows = text.split("\n")
+y = next((i for i, r in enumerate(rows) if sys.argv[2] in r), -1)
+for line in styles.split("\n"):
+    if line.startswith("%2d: " % y):
+        print(line)' "$1" "$2"
+}
+
+# tui_in NAME SIZE ARGS...: tui, run in the repository.
+tui_in() {
+	_here=$(pwd)
+	cd "$T/repo" || return 1
+	tui "$@"
+	cd "$_here" || return 1
+}
+
+fake_reset
+fake_reply '{"text":"Looking.","calls":[{"name":"list","args":{"path":"."}},{"name":"read","args":{"path":"sum.sh"}}],"usage":{"input":900,"output":40}}'
+fake_reply "{\"calls\":[{\"name\":\"edit\",\"args\":{\"path\":\"sum.sh\",\"old\":\"\$1 - \$2\",\"new\":\"\$1 + \$2\"}}],\"usage\":{\"input\":1100,\"output\":30},\"hold_file\":\"$T/go\"}"
+fake_reply '{"calls":[{"name":"run","args":{"command":"sh test.sh"}}],"usage":{"input":1200,"output":20}}'
+fake_reply '{"text":"Fixed sum.sh: it subtracted. I did not run the test: you said no.","usage":{"input":1300,"output":15}}'
+cat >"$T/a.s" <<S
+:dump-screen $T/a0
+:type /agent cap 0.05
+:key Enter
+:type fix sum.sh so that sh test.sh passes
+:key Enter
+:wait-text list
+:type y
+:touch $T/go
+:wait-text edit? y yes
+:dump-colors $T/a1
+:key C-u
+:key y
+:wait-text run? y yes
+:dump-screen $T/a2
+:key n
+:wait-idle
+:dump-screen $T/a3
+:key Backspace
+:key F8
+:dump-screen $T/a3x
+:key F8
+:dump-screen $T/a3f
+:type /undo
+:key Enter
+:dump-screen $T/a4
+:type /undo
+:key Enter
+:dump-screen $T/a5
+S
+tui_in a 100x40 -m test-cheap --agent
+check_eq "task: exit 0" "$TUI_RC" 0
+check_contains "agent mode: on the route line from --agent" "$(row "$T/a0" 'route ')" "agent: tools on"
+
+# the approval of the edit: the pending call with its diff; the y typed ahead only went to the input
+check_contains "approval: the pending edit" "$(screen "$T/a1")" "? edit"
+check_contains "approval: its diff's removal" "$(screen "$T/a1")" '-echo $(( $1 - $2 ))'
+check_contains "approval: its diff's addition" "$(screen "$T/a1")" '+echo $(( $1 + $2 ))'
+check_contains "approval: the keys" "$(screen "$T/a1")" "edit? y yes · n no · a always (this task)"
+check_contains "approval: the key typed ahead is in the input, not an answer" "$(row "$T/a1" '│ y')" "│ y"
+check_contains "approval: the diff's addition coloured as an addition" "$(styles "$T/a1" '+echo')" "meter_ok"
+check_contains "approval: the diff's removal coloured as one" "$(styles "$T/a1" '-echo')" "error"
+check_contains "approval: the question stands out" "$(styles "$T/a1" '? edit')" "meter_warn fg=178 bg=-1 bold"
+
+# the run's approval, answered no
+check_contains "approval: the pending command" "$(screen "$T/a2")" "? run sh test.sh"
+
+# the step lines
+a3=$(screen "$T/a3")
+check_contains "step: what the model said with its calls" "$a3" '“ Looking.'
+check_contains "step: list" "$a3" "▸ list . 2 files"
+check_contains "step: read with its lines" "$a3" "▸ read sum.sh 1–2"
+check_contains "step: edit with its counts" "$a3" "▸ edit sum.sh +1 −1"
+check_contains "step: yes said" "$a3" "→ yes"
+check_contains "step: the refused run" "$a3" "▸ run sh test.sh · refused"
+check_contains "step: no said" "$a3" "→ no"
+check_contains "step: the model is told" "$a3" "the user declined this run"
+check_contains "step: tier, model, tokens and cost" "$a3" "step 1 · cheap · test-cheap · 900→40 tok · \$"
+check_contains "the answer" "$a3" "Fixed sum.sh: it subtracted."
+
+# F8 expands every step to its full results, and folds them again
+a3x=$(screen "$T/a3x")
+check_contains "expand: said" "$a3x" "every step's full results: F8 folds them"
+check_eq "expand: the edit's diff under its line too" \
+    "$(grep -c -F -- '+echo $(( $1 + $2 ))' "$T/a3x")" 2
+check_contains "expand: the read's result" "$a3x" "┊ 2 echo \$(( \$1 - \$2 ))"
+check_eq "fold: the diff once again" "$(grep -c -F -- '+echo $(( $1 + $2 ))' "$T/a3f")" 1
+
+# the ledger: four rows under the task; the total shown is theirs, against the cap
+task=$(sql "SELECT max(id) FROM tasks")
+check_eq "ledger: four requests in the task" "$(sql "SELECT count(*) FROM usage WHERE task_id = $task")" 4
+check_eq "ledger: the task's cap" "$(sql "SELECT cap_pico FROM tasks WHERE id = $task")" 50000000000
+sum=$(sql "SELECT sum(cost_pico) FROM usage WHERE task_id = $task")
+step1=$(sql "SELECT cost_pico FROM usage WHERE task_id = $task ORDER BY id LIMIT 1")
+check_contains "total: on the reply's line against the cap" "$a3" "task $(usd "$sum") of \$0.05 cap"
+check_contains "total: step 1's line, the running total" "$a3" "$(usd "$step1") · task $(usd "$step1") of \$0.05 cap"
+check_contains "model told no" "$(fake_get 3 body.messages.-1.content)" "the user declined this run"
+check_eq "four requests" "$(fake_count)" 4
+
+# the file system: the approved edit happened; /undo restored it; a second /undo has nothing
+check_eq "undo: the file restored" "$(cat "$T/repo/sum.sh")" "$(printf '#!/bin/sh\necho $(( $1 - $2 ))')"
+check_contains "undo: said" "$(screen "$T/a4")" "the last task's files are restored"
+check_contains "undo: the second has nothing" "$(screen "$T/a5")" "/undo:"

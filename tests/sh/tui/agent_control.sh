@@ -1,0 +1,237 @@
+# Agent mode in the full-screen client: turning it on and off, asking outside a workspace,
+# a command's output streamed and stopped with Ctrl-C, the advisor's block, the cap's question.
+. "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
+tui_setup
+t_config_append '[agent]'
+t_config_append 'allow = run'
+
+mkdir -p "$T/repo"
+(
+	cd "$T/repo" || exit 1
+	git init -q .
+	printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
+	git add . && git -c user.email=t@t -c user.name=t commit -qm init
+)
+
+# tui_in DIR NAME SIZE ARGS...: tui, run in DIR.
+tui_in() {
+	_here=$(pwd)
+	cd "$1" || return 1
+	shift
+	tui "$@"
+	cd "$_here" || return 1
+}
+
+# --- on and off: F7, /agent, the route line ---------------------------------------
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"echo started; echo second line; sleep 300 & echo $! >sleeper.pid; wait"}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"never"}'
+cat >"$T/c.s" <<S
+:dump-screen $T/c0
+:key F7
+:dump-screen $T/c1
+:type /agent
+:key Enter
+:dump-screen $T/c2
+:type /agent on
+:key Enter
+:type wait for it
+:key Enter
+:wait-file $T/repo/sleeper.pid
+:wait-text second line
+:dump-screen $T/c3
+:key C-c
+:wait-idle
+:dump-screen $T/c4
+S
+tui_in "$T/repo" c 100x30 -m test-cheap
+check_eq "control: exit 0" "$TUI_RC" 0
+check_not_contains "off: no word of it on the route line" "$(row "$T/c0" 'route ')" "agent"
+check_contains "F7: on, and the route line says so" "$(row "$T/c1" 'route ')" "agent: tools on"
+check_contains "F7: said" "$(screen "$T/c1")" "agent mode: a message is a task with tools in this workspace"
+check_not_contains "/agent: off again" "$(row "$T/c2" 'route ')" "agent"
+check_contains "/agent: said" "$(screen "$T/c2")" "agent mode off: messages are plain turns"
+
+# the command's output streamed into the running block, then Ctrl-C
+c3=$(screen "$T/c3")
+check_contains "stream: the running block" "$c3" "⋯ running"
+check_contains "stream: the output so far" "$c3" "┊ started"
+check_contains "stream: its second line" "$c3" "┊ second line"
+check_contains "stream: the route line says it works" "$(row "$T/c3" 'route ')" "agent: working"
+c4=$(screen "$T/c4")
+check_contains "ctrl-c: the command stopped" "$c4" "· stopped, exit 130"
+check_contains "ctrl-c: what was done is kept" "$c4" "interrupted: what was done is kept; stopped after 1 step"
+check_not_contains "ctrl-c: the running block is gone" "$c4" "⋯ running"
+sleeper=$(cat "$T/repo/sleeper.pid")
+check "ctrl-c: the command's process group is gone" t_wait sh -c "! kill -0 $sleeper 2>/dev/null"
+check_eq "ctrl-c: the next step was never sent" "$(fake_count)" 1
+check_eq "ctrl-c: the step is recorded, nothing left reserved" \
+    "$(sql "SELECT count(*) FROM usage WHERE status = 'reserved'"),$(sql "SELECT count(*) FROM usage WHERE task_id IS NOT NULL")" "0,1"
+
+# --- the advisor's answer as a quoted block with its model and cost ----------------
+fake_reset
+fake_reply '{"calls":[{"name":"advise","args":{"question":"Where is the bug?"}}],"usage":{"input":600,"output":20}}'
+fake_reply '{"text":"Check the sign in sum.sh.\nThen run the test.","usage":{"input":300,"output":12}}'
+fake_reply '{"text":"The sign is wrong.","usage":{"input":700,"output":8}}'
+cat >"$T/v.s" <<S
+:type where is the bug?
+:key Enter
+:wait-idle
+:dump-screen $T/v0
+S
+tui_in "$T/repo" v 100x30 -m test-cheap --agent
+v0=$(screen "$T/v0")
+check_contains "advisor: the call" "$v0" "▸ advise"
+check_contains "advisor: its answer quoted" "$v0" "│ Check the sign in sum.sh."
+check_contains "advisor: all of it" "$v0" "│ Then run the test."
+check_contains "advisor: its own step, model and cost" "$v0" "step 2 · advisor · frontier · test-frontier · 300→12 tok · \$"
+check_contains "advisor: the answer" "$v0" "The sign is wrong."
+check_eq "advisor: three requests" "$(fake_count)" 3
+
+# --- outside a workspace: asked first -------------------------------------------------
+cat >"$T/h.s" <<S
+:dump-screen $T/h0
+:key n
+:dump-screen $T/h1
+:key F7
+:key y
+:dump-screen $T/h2
+S
+tui_in "$HOME" h 100x30 --agent
+check_contains "home: asked" "$(screen "$T/h0")" "your home is no project (no git): tools would reach all of it. Agent mode here? y/n"
+check_not_contains "home: not on before the answer" "$(row "$T/h0" 'route ')" "agent"
+check_contains "home: n keeps it off" "$(screen "$T/h1")" "agent mode stays off"
+check_not_contains "home: off" "$(row "$T/h1" 'route ')" "agent"
+check_contains "home: y turns it on" "$(row "$T/h2" 'route ')" "agent: tools on"
+
+# --- the cap's question, answered yes and then no ---------------------------------------
+# Each step's worst case is about $0.0017 on test-cheap: $0.00087 cannot start the task, twice
+# that runs one step, and the second needs more again.
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"never","usage":{"input":500,"output":20}}'
+cat >"$T/k.s" <<S
+:type /agent cap 0.00087
+:key Enter
+:type look around
+:key Enter
+:wait-text y allows
+:dump-screen $T/k0
+:key y
+:wait-text cap \$0.00174
+:dump-screen $T/k1
+:key n
+:wait-idle
+:dump-screen $T/k2
+S
+tui_in "$T/repo" k 100x30 -m test-cheap --agent
+check_eq "cap: exit 0" "$TUI_RC" 0
+check_contains "cap: asked before the first step" "$(screen "$T/k0")" \
+    "the next step could pass the task's cap \$0.00087 (spent \$0.00): y allows \$0.00087 more, n stops"
+check_contains "cap: y raised it" "$(screen "$T/k1")" "the cap is raised: the task goes on"
+check_contains "cap: the step ran under the raised cap" "$(screen "$T/k1")" "▸ list . 2 files"
+check_contains "cap: the step's line has the raised cap" "$(screen "$T/k1")" "task \$0.000058 of \$0.00174 cap"
+check_contains "cap: asked again with the raised cap" "$(screen "$T/k1")" "could pass the task's cap \$0.00174"
+k2=$(screen "$T/k2")
+check_contains "cap: n stopped it" "$k2" "stopped at the cap"
+check_contains "cap: the reason and the total" "$k2" "stopped after 1 step (task \$"
+task=$(sql "SELECT max(id) FROM tasks")
+check_eq "cap: one request recorded in the task" "$(sql "SELECT count(*) FROM usage WHERE task_id = $task")" 1
+check_eq "cap: the second step never sent" "$(fake_count)" 1
+
+# --- F2/F3 mid-task: the tier and the pin apply from the next step on -------------------
+fake_reset
+fake_reply '{"text":"Waiting.","calls":[{"name":"run","args":{"command":"echo waiting; while [ ! -f go ]; do sleep 0.05; done"}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"Waiting again.","calls":[{"name":"run","args":{"command":"echo again; while [ ! -f go2 ]; do sleep 0.05; done"}}],"usage":{"input":600,"output":20}}'
+fake_reply '{"text":"Done.","usage":{"input":700,"output":5}}'
+cat >"$T/r.s" <<S
+:type look at the files
+:key Enter
+:wait-text ┊ waiting
+:type /tier frontier
+:key Enter
+:touch $T/repo/go
+:wait-text ┊ again
+:type /model test-mid
+:key Enter
+:touch $T/repo/go2
+:wait-idle
+:dump-screen $T/r0
+S
+rm -f "$T/repo/go" "$T/repo/go2"
+tui_in "$T/repo" r 100x40 --agent
+check_eq "mid-task: exit 0" "$TUI_RC" 0
+r0=$(screen "$T/r0")
+check_contains "mid-task: the tier override said" "$r0" "from the next step on: tier frontier"
+check_contains "mid-task: the pin said" "$r0" "from the next step on: model test-mid"
+task=$(sql "SELECT max(id) FROM tasks")
+check_eq "mid-task: step 2 on the frontier tier, step 3 on the pinned model" \
+    "$(sql "SELECT tier || ':' || model FROM usage WHERE task_id = $task ORDER BY id LIMIT 2 OFFSET 1" | tr '\n' ' ')" \
+    "frontier:test-frontier mid:test-mid "
+check_contains "mid-task: step 2's line" "$r0" "step 2 · frontier · test-frontier"
+check_contains "mid-task: step 3's line" "$r0" "step 3 · mid · test-mid"
+
+# --- d: a long diff's whole, in the approval -------------------------------------------
+content=$(t_py -c 'print("".join("line %d\n" % i for i in range(1, 61)), end="")')
+fake_reset
+fake_reply "$(t_py -c 'import json, sys; print(json.dumps({"calls": [{"name": "write", "args": {"path": "long.txt", "content": sys.argv[1]}}], "usage": {"input": 500, "output": 200}}))' "$content")"
+fake_reply '{"text":"Not written.","usage":{"input":600,"output":5}}'
+cat >"$T/w.s" <<S
+:type write a long file
+:key Enter
+:wait-text write? y yes
+:dump-screen $T/w0
+:key d
+:dump-screen $T/w1
+:key d
+:dump-screen $T/w2
+:key n
+:wait-idle
+S
+tui_in "$T/repo" w 100x40 --agent
+check_contains "d: offered when the diff is folded" "$(screen "$T/w0")" "write? y yes · n no · a always (this task) · d whole diff"
+check_contains "d: folded at first" "$(screen "$T/w0")" "more lines"
+check_not_contains "d: the end not shown at first" "$(screen "$T/w0")" "+line 60"
+check_contains "d: the whole diff" "$(screen "$T/w1")" "+line 60"
+check_not_contains "d: nothing folded" "$(screen "$T/w1")" "more lines"
+check_contains "d: folded again" "$(screen "$T/w2")" "more lines"
+check "d: n wrote nothing" test ! -e "$T/repo/long.txt"
+
+# --- /advise: the advisor's model answers directly, charged like any turn ---------------
+fake_reset
+fake_reply '{"text":"Keep the test; fix the sign.","usage":{"input":40,"output":9}}'
+cat >"$T/a.s" <<S
+:type /advise should I rewrite sum.sh in C?
+:key Enter
+:wait-idle
+:dump-screen $T/a0
+S
+tui_in "$T/repo" a 100x30 -m test-cheap --agent
+a0=$(screen "$T/a0")
+check_contains "advise: the question" "$a0" "you  should I rewrite sum.sh in C?"
+check_contains "advise: the advisor's answer, its model and cost" "$a0" "frontier · test-frontier · 40→9 tok · \$"
+check_contains "advise: the answer" "$a0" "llm  Keep the test; fix the sign."
+check_contains "advise: the pin and agent mode are back" "$(row "$T/a0" 'route ')" "agent: tools on  route pinned"
+check_eq "advise: one request, recorded on the frontier tier" \
+    "$(fake_count),$(sql "SELECT tier FROM usage ORDER BY id DESC LIMIT 1")" "1,frontier"
+
+# --- the model's words, a command's output and the advisor's answer are data ------------
+fake_reset
+fake_reply '{"text":"Look \u001b]52;c;aGVsbG8=\u0007 here","calls":[{"name":"run","args":{"command":"printf \"out \\033[2J \\302\\233\\061m bell\\007\\n\""}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"Done \u001b[31mred\u0007.","usage":{"input":600,"output":5}}'
+cat >"$T/x.s" <<S
+:type show me
+:key Enter
+:wait-idle
+:dump-screen $T/x0
+S
+TUI_OUT="$T/x.raw" tui_in "$T/repo" x 100x30 -m test-cheap --agent
+x0=$(screen "$T/x0")
+check_contains "hostile: the model's words shown as data" "$x0" '“ Look ␛]52;c;aGVsbG8=␇ here'
+check_contains "hostile: the command's output shown as data" "$x0" "┊ out ␛[2J ␛[1m bell␇"
+check_contains "hostile: the answer shown as data" "$x0" "Done ␛[31mred␇."
+esc=$(printf '\033')
+check_eq "hostile: no OSC 52 emitted" "$(grep -c "${esc}\]52" "$T/x.raw")" 0
+check_eq "hostile: no BEL emitted" "$(grep -c "$(printf '\007')" "$T/x.raw")" 0
+check_eq "hostile: no C1 CSI emitted" "$(grep -c "$(printf '\302\233')" "$T/x.raw")" 0

@@ -1,0 +1,67 @@
+# Golden screens of an agent task's approval (the pending edit's diff and the keys) in every
+# theme, with NO_COLOR, at 80x24 and 50x15; and an allowed edit's diff under its step.
+. "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
+tui_setup
+
+mkdir -p "$T/repo"
+(
+	cd "$T/repo" || exit 1
+	git init -q .
+	printf '#!/bin/sh\n# add two numbers\necho $(( $1 - $2 ))\n' >sum.sh
+	git add . && git -c user.email=t@t -c user.name=t commit -qm init
+)
+
+# golden NAME SIZE ARGS...: a task up to its edit's approval, dumped with colours.
+golden() {
+	_name=$1
+	_size=$2
+	shift 2
+	(cd "$T/repo" && git checkout -q -- .)
+	fake_reset
+	fake_reply '{"text":"Reading first.","calls":[{"name":"read","args":{"path":"sum.sh"}}],"usage":{"input":900,"output":40}}'
+	fake_reply "{\"calls\":[{\"name\":\"edit\",\"args\":{\"path\":\"sum.sh\",\"old\":\"\$1 - \$2\",\"new\":\"\$1 + \$2\"}}],\"usage\":{\"input\":1100,\"output\":30}}"
+	fake_reply '{"text":"Fixed.","usage":{"input":1200,"output":10}}'
+	cat >"$T/$_name.s" <<S
+:type fix sum.sh
+:key Enter
+:wait-text y yes
+:dump-colors $T/$_name.txt
+:key n
+:wait-idle
+S
+	_here=$(pwd)
+	cd "$T/repo" || exit 1
+	tui "$_name" "$_size" -m test-cheap --agent "$@"
+	cd "$_here" || exit 1
+	check_eq "$_name: exit 0" "$TUI_RC" 0
+	check_golden "tui-agent-$_name" "$T/$_name.txt"
+}
+
+for theme in default light high-contrast mono; do
+	golden "approve-$theme" 80x24 --theme "$theme"
+done
+golden approve-small 50x15
+NO_COLOR=1 golden approve-no-color 80x24
+check_contains "no colour: the diff is read by its marks" "$(screen "$T/approve-no-color.txt")" "+echo \$(( \$1 + \$2 ))"
+check_contains "no colour: said so" "$(screen "$T/approve-no-color.txt")" "-- styles (default, no colour)"
+check_contains "small: the keys still fit the first" "$(screen "$T/approve-small.txt")" "edit? y yes"
+
+# an edit allowed in [agent]: its diff under its step line
+t_config_append '[agent]'
+t_config_append 'allow = edit'
+(cd "$T/repo" && git checkout -q -- .)
+fake_reset
+fake_reply "{\"calls\":[{\"name\":\"edit\",\"args\":{\"path\":\"sum.sh\",\"old\":\"\$1 - \$2\",\"new\":\"\$1 + \$2\"}}],\"usage\":{\"input\":1100,\"output\":30}}"
+fake_reply '{"text":"Fixed.","usage":{"input":1200,"output":10}}'
+cat >"$T/d.s" <<S
+:type fix sum.sh
+:key Enter
+:wait-idle
+:dump-colors $T/diff.txt
+S
+cd "$T/repo" || exit 1
+tui d 80x24 -m test-cheap --agent
+cd - >/dev/null || exit 1
+check_golden tui-agent-diff "$T/diff.txt"
+check_eq "diff: the edit was made" "$(sed -n 3p "$T/repo/sum.sh")" 'echo $(( $1 + $2 ))'
