@@ -47,6 +47,10 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-fram
 # shellcheck disable=SC2089
 CFLAGS="-std=c11 -g -O1 -D_GNU_SOURCE -DLLM_VERSION=\"fuzz\" -DLLM_DATADIR=\"/nonexistent\" -Isrc $PKG_CFLAGS"
 
+# The newest header: an object older than it is built again (a struct may have changed).
+# shellcheck disable=SC2012 # names of our own headers, no odd characters
+HDR=$(ls -t src/*.h | head -n 1)
+
 # build TARGET: compile its sources (instrumented) and link the fuzzer.
 build() {
 	_t=$1
@@ -56,7 +60,8 @@ build() {
 	for _s in util buf $(srcs_of "$_t"); do
 		# word lists; -nt is in dash and bash; CFLAGS's quotes are for the compiler
 		# shellcheck disable=SC2086,SC2090,SC3013
-		if [ ! "$_d/obj/$_s.o" -nt "src/$_s.c" ] || [ ! "$_d/obj/$_s.o" -nt "$0" ]; then
+		if [ ! "$_d/obj/$_s.o" -nt "src/$_s.c" ] || [ ! "$_d/obj/$_s.o" -nt "$0" ] ||
+		    [ ! "$_d/obj/$_s.o" -nt "$HDR" ]; then
 			$CLANG $CFLAGS -fsanitize=fuzzer-no-link $SAN -c -o "$_d/obj/$_s.o" "src/$_s.c" || return 1
 		fi
 		_objs="$_objs $_d/obj/$_s.o"
