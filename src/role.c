@@ -9,62 +9,14 @@
 #include "buf.h"
 #include "util.h"
 
-#ifndef LLM_DATADIR
-#define LLM_DATADIR "/usr/local/share/llm"
-#endif
-
-static void
-dirs_add(char **dirs, size_t *n, size_t max, char *dir)
-{
-	size_t i;
-
-	for (i = 0; i < *n; i++) {
-		if (strcmp(dirs[i], dir) == 0) {
-			free(dir);
-			return;
-		}
-	}
-	if (*n < max)
-		dirs[(*n)++] = dir;
-	else
-		free(dir);
-}
-
-/* Cut path at its last slash; false if it has none. */
-static bool
-dir_up(char *path)
-{
-	char *slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		return false;
-	*slash = '\0';
-	return true;
-}
-
 size_t
 role_dirs(const char *config_dir, char **dirs, size_t max)
 {
-	char exe[4096];
-	ssize_t n;
-	size_t count = 0;
-
-	if (config_dir != NULL)
-		dirs_add(dirs, &count, max, xstrfmt("%s/roles", config_dir));
-	dirs_add(dirs, &count, max, xstrdup(LLM_DATADIR "/roles"));
 	/*
 	 * The shipped roles of a build tree or a moved install; never the current
 	 * directory, whose files would become a system prompt unasked.
 	 */
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0 && (size_t)n < sizeof(exe) - 1) {
-		exe[n] = '\0';
-		if (dir_up(exe) && dir_up(exe)) {
-			dirs_add(dirs, &count, max, xstrfmt("%s/share/llm/roles", exe));
-			dirs_add(dirs, &count, max, xstrfmt("%s/roles", exe));
-		}
-	}
-	return count;
+	return data_dirs(config_dir, "roles", false, dirs, max);
 }
 
 /* A role is named by its file name without .md: a plain word. */

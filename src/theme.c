@@ -9,10 +9,6 @@
 #include "buf.h"
 #include "util.h"
 
-#ifndef LLM_DATADIR
-#define LLM_DATADIR "/usr/local/share/llm"
-#endif
-
 #define THEME_MAX_BYTES (64 * 1024)
 
 /* themes/default.theme, kept byte for byte (a unit test compares them). */
@@ -316,61 +312,12 @@ try_file(struct theme *t, const char *path, char **cause)
 	return rc == 0 ? 1 : -1;
 }
 
-/* Add dir to the list of n (at most max) unless it is there already; it takes dir. */
-static void
-dirs_add(char **dirs, size_t *n, size_t max, char *dir)
-{
-	size_t i;
-
-	for (i = 0; i < *n; i++) {
-		if (strcmp(dirs[i], dir) == 0) {
-			free(dir);
-			return;
-		}
-	}
-	if (*n < max)
-		dirs[(*n)++] = dir;
-	else
-		free(dir);
-}
-
-/* Cut path at its last slash (it names the directory then); false if it has none. */
-static bool
-dir_up(char *path)
-{
-	char *slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		return false;
-	*slash = '\0';
-	return true;
-}
-
 /* Fill dirs with the themes directories in the order they are searched; return how many. */
 size_t
 theme_dirs(const char *config_dir, char **dirs, size_t max)
 {
-	char exe[4096];
-	ssize_t n;
-	size_t count = 0;
-
-	if (config_dir != NULL)
-		dirs_add(dirs, &count, max, xstrfmt("%s/themes", config_dir));
-	dirs_add(dirs, &count, max, xstrdup(LLM_DATADIR "/themes"));
-	/* A copy that was moved after installing, or run from its build tree, has its themes near. */
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0 && (size_t)n < sizeof(exe) - 1) {
-		exe[n] = '\0';
-		if (dir_up(exe)) {
-			dirs_add(dirs, &count, max, xstrfmt("%s/themes", exe));
-			if (dir_up(exe)) {
-				dirs_add(dirs, &count, max, xstrfmt("%s/share/llm/themes", exe));
-				dirs_add(dirs, &count, max, xstrfmt("%s/themes", exe));
-			}
-		}
-	}
-	dirs_add(dirs, &count, max, xstrdup("./themes"));
-	return count;
+	/* a copy moved after installing, or run from its build tree, has its themes near */
+	return data_dirs(config_dir, "themes", true, dirs, max);
 }
 
 /* Load a named theme over the default from the first themes directory that has it. */

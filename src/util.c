@@ -454,3 +454,64 @@ mkdir_p(const char *path)
 		return -1;
 	return 0;
 }
+
+#ifndef LLM_DATADIR
+#define LLM_DATADIR "/usr/local/share/llm"
+#endif
+
+/* Add dir to the list of n (at most max) unless it is there already; it takes dir. */
+static void
+dirs_add(char **dirs, size_t *n, size_t max, char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		if (strcmp(dirs[i], dir) == 0) {
+			free(dir);
+			return;
+		}
+	}
+	if (*n < max)
+		dirs[(*n)++] = dir;
+	else
+		free(dir);
+}
+
+/* Cut path at its last slash (it names the directory then); false if it has none. */
+static bool
+dir_up(char *path)
+{
+	char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return false;
+	*slash = '\0';
+	return true;
+}
+
+size_t
+data_dirs(const char *config_dir, const char *kind, bool near, char **dirs, size_t max)
+{
+	char exe[4096];
+	ssize_t n;
+	size_t count = 0;
+
+	if (config_dir != NULL)
+		dirs_add(dirs, &count, max, xstrfmt("%s/%s", config_dir, kind));
+	dirs_add(dirs, &count, max, xstrfmt("%s/%s", LLM_DATADIR, kind));
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0 && (size_t)n < sizeof(exe) - 1) {
+		exe[n] = '\0';
+		if (dir_up(exe)) {
+			if (near)
+				dirs_add(dirs, &count, max, xstrfmt("%s/%s", exe, kind));
+			if (dir_up(exe)) {
+				dirs_add(dirs, &count, max, xstrfmt("%s/share/llm/%s", exe, kind));
+				dirs_add(dirs, &count, max, xstrfmt("%s/%s", exe, kind));
+			}
+		}
+	}
+	if (near)
+		dirs_add(dirs, &count, max, xstrfmt("./%s", kind));
+	return count;
+}

@@ -82,5 +82,13 @@ int file_write_atomic(const char *path, const char *data, size_t len, mode_t mod
 int file_write_new(const char *path, const char *data, size_t len, mode_t mode, char **cause);
 /* Create a directory and its parents with mode 0700; 0 or -1 with errno. */
 int mkdir_p(const char *path);
+/*
+ * Fill dirs (at most max, each malloc'd) with the directories a kind of
+ * shipped file ("themes", "roles") is searched in, in order: the config
+ * directory's, the installed data directory's, then those of a build tree or
+ * a moved install found from the binary's path; with near, also the binary's
+ * own directory's and, last, ./KIND. Return how many.
+ */
+size_t data_dirs(const char *config_dir, const char *kind, bool near, char **dirs, size_t max);
 
 #endif
