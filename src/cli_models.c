@@ -29,23 +29,6 @@ models_usage(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* A per-token pico-dollar price as dollars per million tokens, exactly: "0.14", "0.0028". */
-static void
-models_price(int64_t pico, char *out, size_t n)
-{
-	size_t len;
-
-	if (pico < 0) {
-		snprintf(out, n, "?");
-		return;
-	}
-	/* pico-dollars per token = micro-dollars per million tokens */
-	snprintf(out, n, "%" PRId64 ".%06" PRId64, pico / 1000000, pico % 1000000);
-	len = strlen(out);
-	while (len > 0 && out[len - 1] == '0' && out[len - 3] != '.')
-		out[--len] = '\0';
-}
-
 /* A context window as every token count is shown; 0 is unknown. */
 static void
 models_tokens(int64_t v, char *out, size_t n)
@@ -86,7 +69,7 @@ models_json_price(cJSON *o, const char *key, int64_t pico)
 		cJSON_AddNullToObject(o, key);
 		return;
 	}
-	models_price(pico, s, sizeof(s));
+	fmt_price(pico, s, sizeof(s));
 	cJSON_AddItemToObject(o, key, cJSON_CreateRaw(s));
 }
 
@@ -146,9 +129,9 @@ models_list_text(const struct app *cli, const struct model **ms, size_t n)
 	for (i = 0; i < n; i++) {
 		const struct model *m = ms[i];
 
-		models_price(m->in_price, in, sizeof(in));
-		models_price(m->out_price, out, sizeof(out));
-		models_price(m->cached_price, cached, sizeof(cached));
+		fmt_price(m->in_price, in, sizeof(in));
+		fmt_price(m->out_price, out, sizeof(out));
+		fmt_price(m->cached_price, cached, sizeof(cached));
 		models_tokens(m->context, ctx, sizeof(ctx));
 		name = models_visible(m->name);
 		prov = models_visible(m->provider);

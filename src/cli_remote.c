@@ -15,6 +15,7 @@
 #include "cred.h"
 #include "curl_load.h"
 #include "http.h"
+#include "fmt.h"
 #include "util.h"
 #include "visible.h"
 
@@ -168,22 +169,6 @@ known(const struct catalog *cat, const char *provider, const char *id, bool *own
 	return any;
 }
 
-/* A price per million tokens, exactly: "0.14"; "?" when unknown. */
-static void
-price_str(int64_t pico, char *out, size_t n)
-{
-	size_t len;
-
-	if (pico < 0) {
-		snprintf(out, n, "?");
-		return;
-	}
-	snprintf(out, n, "%" PRId64 ".%06" PRId64, pico / 1000000, pico % 1000000);
-	len = strlen(out);
-	while (len > 0 && out[len - 1] == '0' && out[len - 3] != '.')
-		out[--len] = '\0';
-}
-
 /* Print one listed model: id, whether the catalog has it, prices where known. */
 static void
 print_id(const struct app *cli, const char *provider, const char *id, cJSON *arr)
@@ -194,8 +179,8 @@ print_id(const struct app *cli, const char *provider, const char *id, cJSON *arr
 	cJSON *o;
 
 	if (m != NULL) {
-		price_str(m->in_price, in, sizeof in);
-		price_str(m->out_price, out, sizeof out);
+		fmt_price(m->in_price, in, sizeof in);
+		fmt_price(m->out_price, out, sizeof out);
 	}
 	if (arr != NULL) {
 		o = cJSON_CreateObject();

@@ -1,5 +1,7 @@
 /* fmt: how counts and budget levels are shown, the same on every screen. */
+#include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "fmt.h"
 
@@ -53,4 +55,20 @@ meter_ansi(enum fmt_level level)
 		break;
 	}
 	return "\033[32m";
+}
+
+void
+fmt_price(int64_t pico, char *out, size_t n)
+{
+	size_t len;
+
+	if (pico < 0) {
+		snprintf(out, n, "?");
+		return;
+	}
+	/* pico-dollars per token = micro-dollars per million tokens */
+	snprintf(out, n, "%" PRId64 ".%06" PRId64, pico / 1000000, pico % 1000000);
+	len = strlen(out);
+	while (len > 0 && out[len - 1] == '0' && out[len - 3] != '.')
+		out[--len] = '\0';
 }

@@ -19,5 +19,7 @@ void fmt_tokens(int64_t n, char *out, size_t size);
 enum fmt_level meter_level(int64_t pct);
 /* The ANSI colour that starts a meter at level (red from 80%, yellow from 50%, else green). */
 const char *meter_ansi(enum fmt_level level);
+/* A per-token pico-dollar price as dollars per million tokens, exactly: "0.14", "0.0028"; "?" unknown. */
+void fmt_price(int64_t pico, char *out, size_t n);
 
 #endif
