@@ -860,6 +860,13 @@ static const struct store_kind store_msg_kind = {
 	.drop = store_msg_drop,
 };
 
+/* A conversation's messages with their usage rows; the caller adds WHERE and ORDER. */
+#define MSGS_SELECT \
+	"SELECT m.id, m.created, coalesce(m.usage_id, 0), m.role, m.text, u.provider," \
+	" u.model, u.tier, u.input_tokens + u.cached_input_tokens + u.cache_write_tokens" \
+	" + u.cache_write_1h_tokens, u.output_tokens, u.cost_pico, u.estimated, u.status" \
+	" FROM messages m LEFT JOIN usage u ON u.id = m.usage_id"
+
 /* Load a conversation's messages with their usage rows. */
 int
 store_msgs(struct store *s, int64_t conv, struct store_msg **out, size_t *count,
@@ -868,11 +875,7 @@ store_msgs(struct store *s, int64_t conv, struct store_msg **out, size_t *count,
 	void *v;
 	int rc;
 
-	rc = store_select(s, "SELECT m.id, m.created, coalesce(m.usage_id, 0), m.role,"
-	    " m.text, u.provider, u.model, u.tier,"
-	    " u.input_tokens + u.cached_input_tokens + u.cache_write_tokens"
-	    " + u.cache_write_1h_tokens, u.output_tokens, u.cost_pico, u.estimated, u.status"
-	    " FROM messages m LEFT JOIN usage u ON u.id = m.usage_id"
+	rc = store_select(s, MSGS_SELECT
 	    " WHERE m.conversation_id = ? ORDER BY m.id", conv, &store_msg_kind, &v, count, cause);
 	*out = v;
 	return rc;
@@ -889,11 +892,7 @@ store_msgs_recent(struct store *s, int64_t conv, struct store_msg **out, size_t 
 	void *v;
 	int rc;
 
-	rc = store_select(s, "SELECT m.id, m.created, coalesce(m.usage_id, 0), m.role,"
-	    " m.text, u.provider, u.model, u.tier,"
-	    " u.input_tokens + u.cached_input_tokens + u.cache_write_tokens"
-	    " + u.cache_write_1h_tokens, u.output_tokens, u.cost_pico, u.estimated, u.status"
-	    " FROM messages m LEFT JOIN usage u ON u.id = m.usage_id"
+	rc = store_select(s, MSGS_SELECT
 	    " WHERE m.conversation_id = ?1 ORDER BY m.id LIMIT -1 OFFSET (SELECT"
 	    " coalesce(max(summary_upto), 0) FROM conversations WHERE id = ?1 AND summary IS NOT"
 	    " NULL)", conv, &store_msg_kind, &v, count, cause);
