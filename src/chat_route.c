@@ -475,6 +475,22 @@ route_cache(struct chat *c, const struct chat_opts *o, struct chat_route *r)
 	    w->tier == r->tier ? w->name : tier_str(w->tier), a);
 }
 
+/* Why no model of tier t took the request: its context window, or no usable model. */
+static void
+route_moved_why(struct chat *c, enum tier t, char *out, size_t n)
+{
+	enum tier g = TIER_COUNT;
+
+	if (router_pick(c->cat, t, 0, chat_model_usable, c, &g) != NULL && g == t)
+		snprintf(out, n, "too long for a %s model's context window", tier_str(t));
+	else if (c->need_vision)
+		snprintf(out, n, "no %s model with a key takes these images", tier_str(t));
+	else if (c->nfailed > 0)
+		snprintf(out, n, "no other %s model has a key", tier_str(t));
+	else
+		snprintf(out, n, "no %s model has a key", tier_str(t));
+}
+
 /*
  * Decide tier and model for prompt. Returns 0, or a chat_status with *cause.
  */
@@ -544,9 +560,10 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	if (got != r->tier) {
 		size_t n = strlen(r->reason);
 
-		snprintf(r->reason + n, sizeof r->reason - n, "%s%s: %s", n ? "; " : "",
-		    tier_str(got), c->need_vision ? "context window, keys or images" :
-		    "context window or keys");
+		snprintf(r->reason + n, sizeof r->reason - n, "%s%s: ", n ? "; " : "",
+		    tier_str(got));
+		n = strlen(r->reason);
+		route_moved_why(c, r->tier, r->reason + n, sizeof r->reason - n);
 		r->context_adjusted = true;
 		r->tier = got;
 	}

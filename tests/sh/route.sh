@@ -115,6 +115,19 @@ check_rc "no prompt: exit 2" 2
 run_llm_in "" route -t premium "hi"
 check_rc "bad tier: exit 2" 2
 
+# A tier without a usable model moves the request up, and the reason says why.
+t_py -c 'print("word " * 130000)' >"$T/long.txt"
+run_llm route --json -t cheap "summarise this" <"$T/long.txt"
+check_contains "too long for cheap: the reason names the context window" \
+	"$(json_get "$T/out" reason)" "too long for a cheap model's context window"
+check_eq "too long for cheap: moved up" "$(json_get "$T/out" context_adjusted)" true
+t_config_append '[tier.cheap]
+models = test-cheap'
+( unset OPENAI_API_KEY; run_llm_in "" route --json "hi there!"
+  check_contains "no cheap key: the reason says so" "$(json_get "$T/out" reason)" \
+	"mid: no cheap model has a key" )
+t_write_config
+
 # No key at all: the decision is still shown, and says so.
 unset OPENAI_API_KEY ANTHROPIC_API_KEY GEMINI_API_KEY
 t_config_append '[tier.cheap]
