@@ -52,7 +52,7 @@ static const struct model catalog_builtin[] = {
 	  .context = 1050000, .max_output = 128000,
 	  .vision = MODEL_VISION_YES },
 	{ .name = "claude-haiku-4-5", .provider = "anthropic", .id = "claude-haiku-4-5",
-	  .tier = TIER_MID, .in_price = 1000000, .out_price = 5000000, .cached_price = 100000,
+	  .tier = TIER_CHEAP, .in_price = 1000000, .out_price = 5000000, .cached_price = 100000,
 	  .cache_write_price = 1250000, .cache_write_1h_price = 2000000,
 	  .context = 200000, .max_output = 64000,
 	  .vision = MODEL_VISION_YES },
@@ -121,11 +121,10 @@ static const struct model catalog_builtin[] = {
 /* Built-in preference per tier: the first with a usable key wins. */
 static const char *const catalog_tier_cheap[] = {
 	"deepseek-v4-flash", "gpt-5-mini", "gemini-2.5-flash-lite", "mistral-small",
-	"qwen3.5-flash", "gpt-5-nano", "gemini-2.5-flash",
+	"qwen3.5-flash", "gpt-5-nano", "gemini-2.5-flash", "claude-haiku-4-5",
 };
 static const char *const catalog_tier_mid[] = {
 	"claude-sonnet-4-6", "gpt-5.4", "gemini-2.5-pro", "claude-sonnet-5", "deepseek-v4-pro",
-	"claude-haiku-4-5",
 };
 static const char *const catalog_tier_frontier[] = {
 	"claude-opus-4-7", "gpt-5.5", "claude-opus-5", "gemini-3.1-pro",
