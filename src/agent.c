@@ -226,6 +226,9 @@ send_capped(struct agent *a, struct chat *c, struct chat_opts *co, const char *p
 			return rc;
 		a->cap += more;
 		a->r->cap = a->cap;
+		if (a->ledger != NULL && a->r->task_id > 0 &&
+		    ledger_task_set_cap(a->ledger, a->r->task_id, a->cap, NULL) != 0)
+			note(a, "ledger: the task's raised cap is not recorded");
 	}
 }
 

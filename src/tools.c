@@ -159,9 +159,10 @@ run_allowed(char *const *prefixes, const char *command)
 /* Whether tool t may go ahead: allowed, answered always, or asked now. */
 bool
 tools_approve(struct ws *w, enum ws_tool t, const char *preview, const char *command,
-    tool_ask_fn ask, void *arg, char **why)
+    tool_ask_fn ask, void *arg, char **edited, char **why)
 {
 	enum tool_answer a;
+	char *edit = NULL;
 
 	if (w->always[t] || listed(w->allow, tool_names[t]) ||
 	    (command != NULL && run_allowed(w->allow_run, command)))
@@ -172,7 +173,13 @@ tools_approve(struct ws *w, enum ws_tool t, const char *preview, const char *com
 		    tool_names[t], t == WS_RUN ? " or a command prefix in [agent] allow_run" : "");
 		return false;
 	}
-	a = ask(arg, tool_names[t], preview);
+	a = ask(arg, tool_names[t], preview, edited != NULL ? &edit : NULL);
+	if (a == TOOL_EDITED && (edited == NULL || edit == NULL || *str_trim(edit) == '\0'))
+		a = TOOL_NO;   /* an edit to nothing runs nothing */
+	if (a == TOOL_EDITED)
+		*edited = edit;
+	else
+		free(edit);
 	if (a == TOOL_ALWAYS)
 		w->always[t] = true;
 	if (a == TOOL_NO)

@@ -143,17 +143,22 @@ struct asker {
 	enum tool_answer answer;
 	int asked;
 	char *preview;
+	const char *edit_to;   /* TOOL_EDITED: the command given instead */
+	bool editable;         /* it was offered to edit the call */
 };
 
 static enum tool_answer
-ask(void *arg, const char *tool, const char *preview)
+ask(void *arg, const char *tool, const char *preview, char **edit)
 {
 	struct asker *a = arg;
 
 	(void)tool;
 	a->asked++;
+	a->editable = edit != NULL;
 	free(a->preview);
 	a->preview = xstrdup(preview);
+	if (a->answer == TOOL_EDITED && edit != NULL)
+		*edit = a->edit_to != NULL ? xstrdup(a->edit_to) : NULL;
 	return a->answer;
 }
 
@@ -718,6 +723,44 @@ test_run_cancel_kills_group(void)
 	ws_close(w);
 }
 
+/* A command edited at its approval runs in its place, and the model and the user are told. */
+static void
+test_run_edited(void)
+{
+	struct asker ed = { .answer = TOOL_EDITED, .edit_to = "echo edited >out.txt; echo ran" };
+	struct asker blank = { .answer = TOOL_EDITED, .edit_to = "  " };
+	struct asker yes = { .answer = TOOL_YES };
+	struct ws *w = open_ws(NULL, 0);
+	struct tool_result r;
+	char *data;
+
+	exec_tool(w, "run", "{\"command\":\"echo original >out.txt\"}", &ed, &r);
+	CHECK(!r.error);
+	CHECK(ed.editable);
+	CHECK_STR(ed.preview, "echo original >out.txt");
+	CHECK(str_startswith(r.text, "[the user edited the command before it ran; it ran as: "
+	    "echo edited >out.txt; echo ran]\nran\n[exit status 0]"));
+	CHECK(str_startswith(r.summary, "run echo edited >out.txt; echo ran · edited · exit 0 · "));
+	tool_result_free(&r);
+	data = get("ws/out.txt");
+	CHECK_STR(data, "edited\n");
+	free(data);
+	/* an edit to nothing runs nothing: declined */
+	refused(w, "run", "{\"command\":\"echo original >out.txt\"}", &blank,
+	    "the user declined this run");
+	data = get("ws/out.txt");
+	CHECK_STR(data, "edited\n");
+	free(data);
+	/* an edit or a write cannot be answered with a command */
+	exec_tool(w, "write", "{\"path\":\"w.txt\",\"content\":\"w\\n\"}", &yes, &r);
+	CHECK(!yes.editable);
+	tool_result_free(&r);
+	free(ed.preview);
+	free(blank.preview);
+	free(yes.preview);
+	ws_close(w);
+}
+
 static void
 test_undo(void)
 {
@@ -810,7 +853,7 @@ ask_on_pty(const char *tool, const char *preview, const char *keys, const char *
 		abort();
 	if ((pid = fork()) == 0)
 		_exit(pty_user(master, keys, want));
-	a = tools_ask_tty(name, tool, preview);
+	a = tools_ask_tty(name, tool, preview, NULL);
 	waitpid(pid, &st, 0);
 	*shown = WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	close(slave);
@@ -837,7 +880,7 @@ test_ask_on_terminal(void)
 	CHECK_INT(ask_on_pty("run", "rm -rf build", "\r", "no", &shown), TOOL_NO);
 	CHECK(shown);
 	/* not a terminal: no */
-	CHECK_INT(tools_ask_tty("/dev/null", "run", "true"), TOOL_NO);
+	CHECK_INT(tools_ask_tty("/dev/null", "run", "true", NULL), TOOL_NO);
 }
 
 /* The next line of s at *p (its newline included), or NULL at the end; its length in *n. */
@@ -1040,6 +1083,7 @@ main(void)
 	RUN(test_run_timeout_kills_group);
 	RUN(test_run_endless_output_times_out);
 	RUN(test_run_cancel_kills_group);
+	RUN(test_run_edited);
 	RUN(test_undo);
 	RUN(test_ask_on_terminal);
 	RUN(test_diff_hunks);
