@@ -899,7 +899,23 @@ more_question(struct tui *t, int64_t spent)
 	pricing_format(t->ag.cap, false, b, sizeof b);
 	pricing_format(more_default(t), false, c, sizeof c);
 	tui_status(t, true, "the next step could pass the task's cap %s (spent %s): "
-	    "y allows %s more, n stops, + or a digit: another amount", b, a, c);
+	    "y allows %s more, n stops", b, a, c);
+}
+
+/* The cap's question in the transcript, with every way to answer it. */
+static void
+more_entry(struct tui *t)
+{
+	char a[32], b[32], c[32], *q;
+
+	pricing_format(t->ag.spent, false, a, sizeof a);
+	pricing_format(t->ag.cap, false, b, sizeof b);
+	pricing_format(more_default(t), false, c, sizeof c);
+	q = xstrfmt("? more for this task: the next step could pass its cap %s (spent %s)\n"
+	    "  y continue +%s \xc2\xb7 + or a digit: another amount \xc2\xb7 n stop", b, a, c);
+	t->ag.ask_entry = tui_view_add(&t->view, TUI_STEP, q, strlen(q));
+	free(q);
+	t->view.scroll = 0;
 }
 
 /* The approval's keys on the status line. */
@@ -931,6 +947,7 @@ on_ask(struct tui *t, const cJSON *e, bool more)
 	if (more) {
 		t->ag.cap = jpico(e, "cap");
 		more_question(t, jpico(e, "spent"));
+		more_entry(t);
 		return;
 	}
 	t->ag.shown = true;
@@ -1186,6 +1203,11 @@ allow_more(struct tui *t, int64_t amount)
 	g->cap += amount;
 	pricing_format(amount, false, a, sizeof a);
 	pricing_format(g->cap, false, b, sizeof b);
+	if (g->ask_entry != NULL) {
+		said = xstrfmt("  \xe2\x86\x92 +%s", a);
+		entry_add(t, g->ask_entry, said);
+		free(said);
+	}
 	said = xstrfmt("the cap is raised: the task goes on (+%s, the cap is now %s)", a, b);
 	tui_view_add(&t->view, TUI_NOTE, said, strlen(said));
 	free(said);
@@ -1299,6 +1321,8 @@ approve_key(struct tui *t, int key)
 			allow_more(t, more_default(t));
 		} else if (key == 'n' || key == 'N' || key == 27) {
 			answer(t, "0");
+			if (g->ask_entry != NULL)
+				entry_add(t, g->ask_entry, "  \xe2\x86\x92 stop");
 			tui_view_add(&t->view, TUI_NOTE, "stopped at the cap", 18);
 		}
 		return;
