@@ -448,6 +448,11 @@ worker_step(struct agent *a)
 	}
 	if (t->text != NULL && *t->text != '\0')
 		s.text = xstrdup(t->text);
+	if (a->o->on_priced != NULL) {
+		/* its price is known before its calls run, some of which wait for the user */
+		s.n = (int)a->r->nsteps + 1;
+		a->o->on_priced(a->o->arg, &s);
+	}
 	calls = own_calls(a, t);
 	am->calls = calls;
 	am->ncalls = t->ncalls;

@@ -234,13 +234,13 @@ child_more(void *arg, int64_t spent, int64_t cap)
 	return more;
 }
 
+/* A step's event: "step" when it is done, "priced" when its request is answered. */
 static void
-child_step(void *arg, const struct agent_step *s)
+child_step_event(void *arg, const struct agent_step *s, const char *kind)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	child_routes(arg);
-	cJSON_AddStringToObject(o, "e", "step");
+	cJSON_AddStringToObject(o, "e", kind);
 	cJSON_AddNumberToObject(o, "n", s->n);
 	cJSON_AddBoolToObject(o, "advice", s->advice);
 	cJSON_AddStringToObject(o, "tier", tier_str(s->tier));
@@ -253,6 +253,19 @@ child_step(void *arg, const struct agent_step *s)
 	add_pico(o, "cost", s->cost);
 	cJSON_AddBoolToObject(o, "estimated", s->estimated);
 	child_emit(arg, o);
+}
+
+static void
+child_step(void *arg, const struct agent_step *s)
+{
+	child_routes(arg);
+	child_step_event(arg, s, "step");
+}
+
+static void
+child_priced(void *arg, const struct agent_step *s)
+{
+	child_step_event(arg, s, "priced");
 }
 
 /* A piece of a running command's output, passed on raw up to a cap. */
@@ -391,6 +404,7 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 	o.cancel = &child_cancel_int;
 	o.more = child_more;
 	o.on_step = child_step;
+	o.on_priced = child_priced;
 	o.on_note = child_note;
 	o.on_call = child_call;
 	o.arg = c;
@@ -406,6 +420,7 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 
 static void on_event(struct tui *t, const char *line);
 static void edit_end(struct tui *t);
+static void show_price(struct tui *t, struct tui_msg *m);
 
 bool
 tui_agent_busy(const struct tui *t)
@@ -435,7 +450,10 @@ task_total(const struct tui *t, char *out, size_t n)
 {
 	char a[32], b[32];
 
-	money(t->ag.unknown ? -1 : t->ag.total, t->ag.estimated, a, sizeof a);
+	/* a step without a price is never counted as free: "$0.0012 + $?" */
+	pricing_format(t->ag.total, t->ag.estimated, a, sizeof a);
+	if (t->ag.unknown)
+		str_copy(a + strlen(a), sizeof a - strlen(a), " + $?");
 	if (t->ag.cap > 0) {
 		pricing_format(t->ag.cap, false, b, sizeof b);
 		snprintf(out, n, "task %s of %s cap", a, b);
@@ -643,6 +661,7 @@ on_output(struct tui *t, const cJSON *e)
 	tail_lines(&b, "  \xe2\x94\x8a ", g->out.data ? g->out.data : "", g->out.len, OUT_LINES);
 	tui_view_set(&t->view, m, b.data, b.len);
 	buf_done(&b);
+	show_price(t, m);
 	t->dirty = true;
 }
 
@@ -718,6 +737,7 @@ on_call(struct tui *t, const cJSON *e)
 	r->calls = xreallocarray(r->calls, r->ncalls + 1, sizeof *r->calls);
 	r->calls[r->ncalls++] = c;
 	render_step(t, r);
+	show_price(t, r->m);
 }
 
 void
@@ -736,6 +756,7 @@ tui_agent_forget(struct tui *t)
 	t->nsteprecs = 0;
 	t->ag.step = NULL;
 	t->ag.ask_entry = NULL;
+	t->ag.price_at = NULL;
 }
 
 void
@@ -795,30 +816,109 @@ step_said(struct tui *t, struct tui_msg *m, const char *said)
 	render_step(t, r);
 }
 
-/* A step is done: its price on its entry; the answering step's waits for the reply. */
-static void
-on_step(struct tui *t, const cJSON *e)
+/* A step's cost; -1 (unknown, never free) when the event lacks it. */
+static int64_t
+jcost(const cJSON *e)
+{
+	const char *s = jstr(e, "cost");
+	int64_t v;
+
+	return s != NULL && str_to_i64(s, &v) && v >= -1 ? v : -1;
+}
+
+/* A step's line: "step 2 · cheap · test-cheap · 1.1k→30 tok · $0.000122 · task …" (malloc'd). */
+static char *
+step_info(const struct tui *t, const cJSON *e)
 {
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "n");
-	int64_t cost = jpico(e, "cost");
-	bool est = jbool(e, "estimated"), advice = jbool(e, "advice");
-	const char *summary = jstr(e, "summary"), *model = jstr(e, "model");
+	bool est = jbool(e, "estimated");
+	const char *model = jstr(e, "model");
 	char in[16], out[16], c[32], tot[96], *info, *vm;
+
+	fmt_tokens(jpico(e, "in"), in, sizeof in);
+	fmt_tokens(jpico(e, "out"), out, sizeof out);
+	money(jcost(e), est, c, sizeof c);
+	task_total(t, tot, sizeof tot);
+	vm = visible_str(model ? model : "?", strlen(model ? model : "?"));
+	info = xstrfmt("step %d \xc2\xb7 %s%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s "
+	    "\xc2\xb7 %s", cJSON_IsNumber(n) ? n->valueint : 0, jbool(e, "advice") ?
+	    "advisor \xc2\xb7 " : "", jstr(e, "tier") ? jstr(e, "tier") : "?", vm, est ? "~" : "",
+	    in, out, c, tot);
+	free(vm);
+	return info;
+}
+
+/* Count a step's cost into the task's total. */
+static void
+step_count(struct tui *t, const cJSON *e)
+{
+	int64_t cost = jcost(e);
 
 	if (cost < 0)
 		t->ag.unknown = true;
 	else
 		t->ag.total += cost;
-	t->ag.estimated |= est;
-	fmt_tokens(jpico(e, "in"), in, sizeof in);
-	fmt_tokens(jpico(e, "out"), out, sizeof out);
-	money(cost, est, c, sizeof c);
-	task_total(t, tot, sizeof tot);
-	vm = visible_str(model ? model : "?", strlen(model ? model : "?"));
-	info = xstrfmt("step %d \xc2\xb7 %s%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s "
-	    "\xc2\xb7 %s", cJSON_IsNumber(n) ? n->valueint : 0, advice ? "advisor \xc2\xb7 " : "",
-	    jstr(e, "tier") ? jstr(e, "tier") : "?", vm, est ? "~" : "", in, out, c, tot);
-	free(vm);
+	t->ag.estimated |= jbool(e, "estimated");
+}
+
+/*
+ * Show the line of the step whose calls run now under entry m (its calls,
+ * its running command or its approval), and only there.
+ */
+static void
+show_price(struct tui *t, struct tui_msg *m)
+{
+	struct tui_agent *g = &t->ag;
+
+	if (g->priced_info == NULL || m == NULL)
+		return;
+	if (g->price_at != NULL && g->price_at != m)
+		tui_view_set_info(g->price_at, NULL);
+	tui_view_set_info(m, g->priced_info);
+	g->price_at = m;
+	t->dirty = true;
+}
+
+/* Take the step's line off entry m, if it shows it. */
+static void
+hide_price(struct tui *t, struct tui_msg *m)
+{
+	if (m == NULL || t->ag.price_at != m)
+		return;
+	tui_view_set_info(m, NULL);
+	t->ag.price_at = NULL;
+	t->dirty = true;
+}
+
+/* A worker step's request is answered: its line shows with its calls while they run. */
+static void
+on_priced(struct tui *t, const cJSON *e)
+{
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "n");
+
+	step_count(t, e);
+	t->ag.priced_n = cJSON_IsNumber(n) ? n->valueint : -1;
+	free(t->ag.priced_info);
+	t->ag.priced_info = step_info(t, e);
+	show_price(t, t->ag.step);
+	tui_meter_refresh(t);
+	t->dirty = true;
+}
+
+/* A step is done: its price on its entry; the answering step's waits for the reply. */
+static void
+on_step(struct tui *t, const cJSON *e)
+{
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "n");
+	bool advice = jbool(e, "advice");
+	bool priced = !advice && t->ag.priced_info != NULL && cJSON_IsNumber(n) &&
+	    n->valueint == t->ag.priced_n;
+	const char *summary = jstr(e, "summary");
+	char *info;
+
+	if (!priced)
+		step_count(t, e);
+	info = step_info(t, e);
 	if (advice) {
 		/* under the step that asked, whose entry holds the advisor's answer */
 		struct tui_msg *m = t->view.n > 0 ? t->view.msgs[t->view.n - 1] : NULL;
@@ -840,9 +940,14 @@ on_step(struct tui *t, const cJSON *e)
 			entry_add(t, m, summary ? summary : "step");
 		if (jstr(e, "text") != NULL)
 			step_said(t, m, jstr(e, "text"));
+		hide_price(t, t->ag.price_at);
 		tui_view_set_info(m, info);
 		m->width = 0;
 		t->ag.step = NULL;
+	}
+	if (!advice) {
+		free(t->ag.priced_info);
+		t->ag.priced_info = NULL;
 	}
 	free(info);
 	tui_meter_refresh(t);
@@ -956,6 +1061,7 @@ on_ask(struct tui *t, const cJSON *e, bool more)
 	t->ag.ask_full = false;
 	t->ag.ask_entry = tui_view_add(&t->view, TUI_STEP, "", 0);
 	render_ask(t);
+	show_price(t, t->ag.ask_entry);
 	t->view.scroll = 0;
 	approve_status(t);
 }
@@ -986,6 +1092,9 @@ agent_reap(struct tui *t)
 	free(g->sent_pin);
 	g->sent_pin = NULL;
 	g->step = NULL;
+	g->price_at = NULL;
+	free(g->priced_info);
+	g->priced_info = NULL;
 	buf_done(&g->out);
 	free(g->out_base);
 	g->out_base = NULL;
@@ -1044,6 +1153,8 @@ on_event(struct tui *t, const char *line)
 		on_output(t, e);
 	} else if (strcmp(kind, "step") == 0) {
 		on_step(t, e);
+	} else if (strcmp(kind, "priced") == 0) {
+		on_priced(t, e);
 	} else if (strcmp(kind, "note") == 0 && (note = jstr(e, "line")) != NULL) {
 		tui_view_add(&t->view, TUI_NOTE, note, strlen(note));
 	} else if (strcmp(kind, "ask") == 0 || strcmp(kind, "more") == 0) {
@@ -1178,6 +1289,7 @@ answer(struct tui *t, const char *a)
 	}
 	free(line);
 	edit_end(t);
+	hide_price(t, g->ask_entry);
 	t->mode = MODE_INPUT;
 	t->ag.armed = false;
 	t->status[0] = '\0';
