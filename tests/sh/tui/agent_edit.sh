@@ -127,3 +127,13 @@ check_contains "ctrl-c editing: the command refused" "$c0" "▸ run echo never >
 check_not_contains "ctrl-c editing: the edit left the input" "$(row "$T/c0" '│ > ')" "echo never"
 check "ctrl-c editing: nothing ran" test ! -e "$T/repo/never.txt"
 check_eq "ctrl-c editing: the next step never sent" "$(fake_count)" 1
+
+# --- the help says how an approval and the cap's question are answered ---------------------
+cat >"$T/h.s" <<S
+:key F1
+:key End
+:dump-screen $T/h0
+S
+tui h 120x30
+check_contains "help: the approval's keys" "$(screen "$T/h0")" "An agent task's approval: y yes, n no, a always (this task), d whole diff, e edit the command first."
+check_contains "help: the cap's question" "$(screen "$T/h0")" "Its cap's question: y adds the first cap again, + or a digit types another amount, n stops."
