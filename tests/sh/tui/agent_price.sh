@@ -98,7 +98,6 @@ cat >"$T/u.s" <<S
 :dump-screen $T/u0
 S
 tui_in u 100x30 -m test-cheap --agent
-u0=$(screen "$T/u0")
 task=$(sql "SELECT max(id) FROM tasks")
 check_eq "estimate: the ledger marks it" "$(sql "SELECT estimated FROM usage WHERE task_id = $task ORDER BY id LIMIT 1")" 1
 check_contains "estimate: the tokens and the cost marked" "$(row "$T/u0" 'step 1 ·')" "tok · ~\$"
