@@ -224,7 +224,7 @@ send_capped(struct agent *a, struct chat *c, struct chat_opts *co, const char *p
 		more = a->o->more != NULL ? a->o->more(a->o->arg, task_spent(a), a->cap) : 0;
 		if (more <= 0)
 			return rc;
-		a->cap += more;
+		a->cap = more > INT64_MAX - a->cap ? INT64_MAX : a->cap + more;
 		a->r->cap = a->cap;
 		if (a->ledger != NULL && a->r->task_id > 0 &&
 		    ledger_task_set_cap(a->ledger, a->r->task_id, a->cap, NULL) != 0)

@@ -1366,7 +1366,7 @@ typed_amount(struct tui *t, const char *text)
 		p = str_trim(p + 1);
 	if (*p == '$')
 		p++;
-	if (!str_to_fixed(p, 12, &amount) || amount <= 0)
+	if (!str_to_fixed(p, 12, &amount) || amount <= 0 || amount > INT64_MAX - t->ag.cap)
 		tui_status(t, true, "'%s' is not an amount in dollars (e.g. 0.10): Esc goes back to "
 		    "the question", str_trim(s));
 	else
