@@ -14,6 +14,7 @@
 #include "tools_priv.h"
 #include "unit.h"
 #include "util.h"
+#include "pid.h"
 
 static char base[256];    /* a fresh directory: the workspace and what lies outside it */
 static char root[512];    /* base/ws, a git work tree */
@@ -519,25 +520,6 @@ test_bad_calls(void)
 	ws_close(w);
 }
 
-/* Whether pid is gone: no such process, or a zombie. */
-static bool
-gone(long pid)
-{
-	char path[64], *stat = NULL, *cause = NULL, *rp;
-	size_t len;
-	bool dead;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	if (file_read(path, 4096, &stat, &len, &cause) != 0) {
-		free(cause);
-		return true;
-	}
-	rp = strrchr(stat, ')');
-	dead = rp != NULL && rp[1] == ' ' && (rp[2] == 'Z' || rp[2] == 'X');
-	free(stat);
-	return dead;
-}
-
 /* The pid a command wrote into the workspace file name; that file is removed. */
 static long
 pid_in(const char *name)
@@ -552,17 +534,6 @@ pid_in(const char *name)
 	at(rel, p, sizeof(p));
 	unlink(p);
 	return pid;
-}
-
-/* Wait up to a second for pid to be gone. */
-static bool
-gone_soon(long pid)
-{
-	int i;
-
-	for (i = 0; i < 100 && pid > 0 && !gone(pid); i++)
-		usleep(10000);
-	return pid > 0 && gone(pid);
 }
 
 static void
@@ -605,7 +576,7 @@ test_run_basics(void)
 	/* what it leaves running in the background goes with it */
 	exec_tool(w, "run", "{\"command\":\"sleep 30 >/dev/null 2>&1 & echo $! > bg.pid\"}", NULL, &r);
 	CHECK_INT(r.exit_code, 0);
-	CHECK(gone_soon(pid_in("bg.pid")));
+	CHECK(pid_gone_soon(pid_in("bg.pid")));
 	tool_result_free(&r);
 	ws_close(w);
 }
@@ -663,7 +634,7 @@ test_run_timeout_kills_group(void)
 	CHECK(strstr(r.text, "started\n[timed out after 0 s") != NULL);
 	CHECK(strstr(r.summary, "timed out") != NULL);
 	CHECK(clock_ms() - t0 < 5000);
-	CHECK(gone_soon(pid_in("bg.pid")));
+	CHECK(pid_gone_soon(pid_in("bg.pid")));
 	tool_result_free(&r);
 	ws_close(w);
 }
@@ -713,7 +684,7 @@ test_run_cancel_kills_group(void)
 	CHECK_INT(r.exit_code, 130);
 	CHECK(strstr(r.text, "stopped by the user") != NULL);
 	CHECK(clock_ms() - t0 < 5000);
-	CHECK(gone_soon(pid_in("bg.pid")));
+	CHECK(pid_gone_soon(pid_in("bg.pid")));
 	tool_result_free(&r);
 	ws_close(w);
 }
