@@ -37,6 +37,40 @@ struct feed_dec {
 	void *(*open)(size_t max, struct feed_rec *r);
 };
 
+/* Record an SSE event as "name|data;", the name "-" when there is none. */
+static inline int
+feed_sse_event(void *arg, const char *event, const char *data, size_t len)
+{
+	struct feed_rec *r = arg;
+
+	buf_addf(&r->out, "%s|", event != NULL ? event : "-");
+	return feed_rec_add(r, data, len);
+}
+
+/* Record an NDJSON line, which is never empty, as "line;". */
+static inline int
+feed_ndjson_line(void *arg, const char *line, size_t len)
+{
+	CHECK(len > 0);
+	return feed_rec_add(arg, line, len);
+}
+
+static inline void *
+feed_open_sse(size_t max, struct feed_rec *r)
+{
+	return sse_new(max, feed_sse_event, r);
+}
+
+static inline void *
+feed_open_ndjson(size_t max, struct feed_rec *r)
+{
+	return ndjson_new(max, feed_ndjson_line, r);
+}
+
+/* The two decoders. */
+static const struct feed_dec feed_sse = { stream_ops_sse, feed_open_sse };
+static const struct feed_dec feed_ndjson = { stream_ops_ndjson, feed_open_ndjson };
+
 /* One decoding cut as stream_feed_sliced says: every piece and the return code as text, malloc'd. */
 static inline char *
 feed_run(const struct feed_dec *d, const char *in, size_t n, size_t max, size_t step, size_t cut,
@@ -74,6 +108,23 @@ feed_expect(const struct feed_dec *d, const char *in, size_t max, const char *wa
 		CHECK_STR(got, want);
 		free(got);
 	}
+}
+
+/* The decoder the test is about: its main sets it before the first test. */
+static const struct feed_dec *feed_under_test;
+
+/* feed_expect on the decoder under test, with a cap of max. */
+static inline void
+expect_max(const char *in, size_t max, const char *want)
+{
+	feed_expect(feed_under_test, in, max, want);
+}
+
+/* feed_expect on the decoder under test, with a cap no input here reaches. */
+static inline void
+expect(const char *in, const char *want)
+{
+	expect_max(in, 1 << 20, want);
 }
 
 /* One recorded stream: whole it decodes cleanly, and sliced or split anywhere it gives the same. */

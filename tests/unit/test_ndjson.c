@@ -7,33 +7,6 @@
 #include "util.h"
 #include "feed.h"
 
-static int
-rec_line(void *arg, const char *line, size_t len)
-{
-	CHECK(len > 0);
-	return feed_rec_add(arg, line, len);
-}
-
-static void *
-open_ndjson(size_t max, struct feed_rec *r)
-{
-	return ndjson_new(max, rec_line, r);
-}
-
-static const struct feed_dec dec = { stream_ops_ndjson, open_ndjson };
-
-static void
-expect_max(const char *in, size_t max, const char *want)
-{
-	feed_expect(&dec, in, max, want);
-}
-
-static void
-expect(const char *in, const char *want)
-{
-	expect_max(in, 1 << 20, want);
-}
-
 static void
 test_ndjson_lines(void)
 {
@@ -73,11 +46,11 @@ test_ndjson_callback_stops(void)
 	size_t step;
 
 	for (step = 0; step <= 2; step++) {
-		got = feed_run(&dec, "a\nb\nc\n", 6, 64, step, 0, 1);
+		got = feed_run(&feed_ndjson, "a\nb\nc\n", 6, 64, step, 0, 1);
 		CHECK_STR(got, "a;rc=1");
 		free(got);
 	}
-	got = feed_run(&dec, "a", 1, 64, 0, 0, 1);
+	got = feed_run(&feed_ndjson, "a", 1, 64, 0, 0, 1);
 	CHECK_STR(got, "a;rc=1");
 	free(got);
 	ndjson_free(NULL);
@@ -87,12 +60,13 @@ test_ndjson_callback_stops(void)
 static void
 test_ndjson_fixtures(void)
 {
-	CHECK(feed_fixtures(&dec, ".ndjson") >= 3);
+	CHECK(feed_fixtures(&feed_ndjson, ".ndjson") >= 3);
 }
 
 int
 main(void)
 {
+	feed_under_test = &feed_ndjson;
 	RUN(test_ndjson_lines);
 	RUN(test_ndjson_crlf_and_blank_lines);
 	RUN(test_ndjson_no_trailing_newline);

@@ -7,36 +7,6 @@
 #include "util.h"
 #include "feed.h"
 
-/* Every event as "name|data;": the name, or "-" for none. */
-static int
-rec_event(void *arg, const char *event, const char *data, size_t len)
-{
-	struct feed_rec *r = arg;
-
-	buf_addf(&r->out, "%s|", event != NULL ? event : "-");
-	return feed_rec_add(r, data, len);
-}
-
-static void *
-open_sse(size_t max, struct feed_rec *r)
-{
-	return sse_new(max, rec_event, r);
-}
-
-static const struct feed_dec dec = { stream_ops_sse, open_sse };
-
-static void
-expect_max(const char *in, size_t max, const char *want)
-{
-	feed_expect(&dec, in, max, want);
-}
-
-static void
-expect(const char *in, const char *want)
-{
-	expect_max(in, 1 << 20, want);
-}
-
 static void
 test_sse_basic(void)
 {
@@ -103,7 +73,7 @@ test_sse_crlf_split_across_reads(void)
 	struct sse *s;
 
 	buf_init(&r.out, 0);
-	s = sse_new(64, rec_event, &r);
+	s = sse_new(64, feed_sse_event, &r);
 	CHECK_INT(sse_feed(s, "data: a\r", 8), 0);
 	CHECK_INT(r.calls, 0);
 	CHECK_INT(sse_feed(s, "\n", 1), 0);
@@ -163,11 +133,11 @@ test_sse_callback_stops(void)
 	size_t step;
 
 	for (step = 0; step <= 2; step++) {
-		got = feed_run(&dec, in, strlen(in), 64, step, 0, 1);
+		got = feed_run(&feed_sse, in, strlen(in), 64, step, 0, 1);
 		CHECK_STR(got, "-|a;rc=1");
 		free(got);
 	}
-	got = feed_run(&dec, "data: a", 7, 64, 0, 0, 1);
+	got = feed_run(&feed_sse, "data: a", 7, 64, 0, 0, 1);
 	CHECK_STR(got, "-|a;rc=1");
 	free(got);
 	sse_free(NULL);
@@ -177,12 +147,13 @@ test_sse_callback_stops(void)
 static void
 test_sse_fixtures(void)
 {
-	CHECK(feed_fixtures(&dec, ".sse") >= 10);
+	CHECK(feed_fixtures(&feed_sse, ".sse") >= 10);
 }
 
 int
 main(void)
 {
+	feed_under_test = &feed_sse;
 	RUN(test_sse_basic);
 	RUN(test_sse_data_without_space);
 	RUN(test_sse_multiline_data);
