@@ -225,27 +225,35 @@ wire_calls_flush(struct pstate *st, bool synth)
 	st->calls = NULL;
 }
 
-cJSON *
-wire_args_object(const char *args)
+/* s parsed when it is a JSON object; else NULL. */
+static cJSON *
+wire_object(const char *s)
 {
-	cJSON *j = args != NULL ? wire_parse(args, strlen(args)) : NULL;
+	cJSON *j = s != NULL ? wire_parse(s, strlen(s)) : NULL;
 
 	if (cJSON_IsObject(j))
 		return j;
 	cJSON_Delete(j);
-	return cJSON_CreateObject();
+	return NULL;
+}
+
+cJSON *
+wire_args_object(const char *args)
+{
+	cJSON *j = wire_object(args);
+
+	return j != NULL ? j : cJSON_CreateObject();
 }
 
 cJSON *
 wire_schema(const char *schema)
 {
-	cJSON *j = schema != NULL ? wire_parse(schema, strlen(schema)) : NULL;
+	cJSON *j = wire_object(schema);
 
-	if (cJSON_IsObject(j))
-		return j;
-	cJSON_Delete(j);
-	j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "type", "object");
+	if (j == NULL) {
+		j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "type", "object");
+	}
 	return j;
 }
 
