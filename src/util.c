@@ -347,9 +347,8 @@ out:
 	return rc;
 }
 
-/* Write all of data to fd; 0, or -1 with errno. */
-static int
-write_all(int fd, const char *data, size_t len)
+int
+fd_write_all(int fd, const char *data, size_t len)
 {
 	ssize_t w;
 
@@ -395,7 +394,7 @@ write_beside(const char *path, const char *data, size_t len, mode_t mode, bool r
 		free(tmp);
 		return -1;
 	}
-	if (write_all(fd, data, len) != 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0)
+	if (fd_write_all(fd, data, len) != 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0)
 		goto out;
 	if (close(fd) != 0) {
 		fd = -1;
