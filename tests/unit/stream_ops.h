@@ -16,63 +16,37 @@ struct stream_ops {
 	const char *more;   /* well-formed input to feed after a failure or a stop, which must be sticky */
 };
 
-static inline int
-stream_sse_feed(void *d, const char *p, size_t n)
-{
-	return sse_feed(d, p, n);
-}
+/*
+ * Define stream_ops_NAME(), the table of the decoder NAME (NAME_feed,
+ * NAME_finish, NAME_free) whose well-formed input more is.
+ */
+#define STREAM_OPS(name, more) \
+	static inline int \
+	stream_##name##_feed(void *d, const char *p, size_t n) \
+	{ \
+		return name##_feed(d, p, n); \
+	} \
+	static inline int \
+	stream_##name##_finish(void *d) \
+	{ \
+		return name##_finish(d); \
+	} \
+	static inline void \
+	stream_##name##_free(void *d) \
+	{ \
+		name##_free(d); \
+	} \
+	static inline const struct stream_ops * \
+	stream_ops_##name(void) \
+	{ \
+		static const struct stream_ops ops = { \
+			stream_##name##_feed, stream_##name##_finish, stream_##name##_free, more, \
+		}; \
+		return &ops; \
+	}
 
-static inline int
-stream_sse_finish(void *d)
-{
-	return sse_finish(d);
-}
-
-static inline void
-stream_sse_free(void *d)
-{
-	sse_free(d);
-}
-
-static inline int
-stream_ndjson_feed(void *d, const char *p, size_t n)
-{
-	return ndjson_feed(d, p, n);
-}
-
-static inline int
-stream_ndjson_finish(void *d)
-{
-	return ndjson_finish(d);
-}
-
-static inline void
-stream_ndjson_free(void *d)
-{
-	ndjson_free(d);
-}
-
-/* The SSE decoder's table. */
-static inline const struct stream_ops *
-stream_ops_sse(void)
-{
-	static const struct stream_ops ops = {
-		stream_sse_feed, stream_sse_finish, stream_sse_free, "data: x\n\n",
-	};
-
-	return &ops;
-}
-
-/* The NDJSON splitter's table. */
-static inline const struct stream_ops *
-stream_ops_ndjson(void)
-{
-	static const struct stream_ops ops = {
-		stream_ndjson_feed, stream_ndjson_finish, stream_ndjson_free, "{}\n",
-	};
-
-	return &ops;
-}
+STREAM_OPS(sse, "data: x\n\n")
+STREAM_OPS(ndjson, "{}\n")
 
 /*
  * Feed in slices of step bytes (0: whole), or split once at cut when step is
