@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -377,19 +376,13 @@ logs_query(struct app *cli, const char *text, size_t max, bool all, bool json)
 	return EXIT_OK;
 }
 
-/* The terminal's width: the window size, else $COLUMNS, else 80. */
+/* The terminal's width (tty_columns), at least 20. */
 static int
 logs_width(void)
 {
-	struct winsize ws;
-	const char *c = getenv("COLUMNS");
-	int64_t v;
+	int w = tty_columns();
 
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		v = ws.ws_col;
-	else if (c == NULL || !str_to_i64(c, &v) || v <= 0)
-		v = 80;
-	return v < 20 ? 20 : v > 400 ? 400 : (int)v;
+	return w < 20 ? 20 : w;
 }
 
 /* Print text rendered as the full-screen client does, under a label. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -345,6 +346,30 @@ out:
 	free(buf);
 	fclose(f);
 	return rc;
+}
+
+int
+tty_columns(void)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+	int64_t v;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col > 400 ? 400 : ws.ws_col;
+	if (c != NULL && str_to_i64(c, &v) && v > 0)
+		return v > 400 ? 400 : (int)v;
+	return 80;
+}
+
+void
+strv_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
 }
 
 int
