@@ -7,6 +7,7 @@
 #include "image.h"
 #include "unit.h"
 #include "util.h"
+#include "tmpdir.h"
 
 static char dir[] = "/tmp/llm-test-image.XXXXXX";
 
@@ -273,8 +274,6 @@ test_cap(void)
 int
 main(void)
 {
-	char *cmd;
-
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	RUN(test_sniff);
@@ -284,9 +283,7 @@ main(void)
 	RUN(test_fits);
 	RUN(test_read);
 	RUN(test_cap);
-	cmd = xstrfmt("rm -rf '%s'", dir);
-	if (system(cmd) != 0)
+	if (tmpdir_remove(dir) != 0)
 		return 1;
-	free(cmd);
 	UNIT_EXIT();
 }

@@ -8,6 +8,7 @@
 #include "input.h"
 #include "unit.h"
 #include "util.h"
+#include "tmpdir.h"
 
 static char dir[] = "/tmp/llm-test-input.XXXXXX";
 
@@ -156,8 +157,6 @@ test_not_regular(void)
 int
 main(void)
 {
-	char *cmd;
-
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	RUN(test_text);
@@ -166,9 +165,7 @@ main(void)
 	RUN(test_utf8);
 	RUN(test_cap);
 	RUN(test_not_regular);
-	cmd = xstrfmt("rm -rf '%s'", dir);
-	if (system(cmd) != 0)
+	if (tmpdir_remove(dir) != 0)
 		return 1;
-	free(cmd);
 	UNIT_EXIT();
 }

@@ -14,6 +14,7 @@
 #include "tools_priv.h"
 #include "unit.h"
 #include "util.h"
+#include "tmpdir.h"
 #include "pid.h"
 
 static char base[256];    /* a fresh directory: the workspace and what lies outside it */
@@ -977,16 +978,6 @@ test_diff_large(void)
 	buf_done(&y);
 }
 
-static void
-cleanup(void)
-{
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", base);
-}
-
 int
 main(void)
 {
@@ -1016,6 +1007,6 @@ main(void)
 	RUN(test_diff_hunks);
 	RUN(test_diff_shortest_and_applies);
 	RUN(test_diff_large);
-	cleanup();
+	tmpdir_remove(base);
 	UNIT_EXIT();
 }

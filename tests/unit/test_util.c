@@ -7,6 +7,7 @@
 
 #include "unit.h"
 #include "util.h"
+#include "tmpdir.h"
 
 static char tmpdir[] = "/tmp/llm-test-util.XXXXXX";
 
@@ -275,8 +276,6 @@ test_mkdir_p(void)
 int
 main(void)
 {
-	char *cmd;
-
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
 		return 1;
@@ -292,9 +291,6 @@ main(void)
 	RUN(test_file_write_read);
 	RUN(test_file_write_leaves_nothing);
 	RUN(test_mkdir_p);
-	cmd = xstrfmt("rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmpdir);
-	free(cmd);
+	tmpdir_remove(tmpdir);
 	UNIT_EXIT();
 }
