@@ -207,7 +207,7 @@ test_read(void)
 {
 	unsigned char png[24];
 	size_t n = png_head(png, 3, 2);
-	char *path = write_file("notes.txt", png, n), *cause = NULL, *note;
+	char *path = write_file("notes.txt", png, n), *cause = NULL;
 	struct image im;
 
 	/* by content, whatever the name */
@@ -216,9 +216,7 @@ test_read(void)
 	CHECK_STR(im.media_type, "image/png");
 	CHECK_INT(im.len, n);
 	CHECK(im.data != NULL && memcmp(im.data, png, n) == 0);
-	note = image_note("what is it?", &im, 1);
-	CHECK_STR(note, "what is it?\n\n[image: image/png, 3x2, 1 KB]");
-	free(note);
+	CHECK_STR_FREE(image_note("what is it?", &im, 1), "what is it?\n\n[image: image/png, 3x2, 1 KB]");
 	image_done(&im);
 	free(path);
 

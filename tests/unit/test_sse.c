@@ -129,17 +129,12 @@ static void
 test_sse_callback_stops(void)
 {
 	const char *in = "data: a\n\ndata: b\n\n";
-	char *got;
 	size_t step;
 
 	for (step = 0; step <= 2; step++) {
-		got = feed_run(&feed_sse, in, strlen(in), 64, step, 0, 1);
-		CHECK_STR(got, "-|a;rc=1");
-		free(got);
+		CHECK_STR_FREE(feed_run(&feed_sse, in, strlen(in), 64, step, 0, 1), "-|a;rc=1");
 	}
-	got = feed_run(&feed_sse, "data: a", 7, 64, 0, 0, 1);
-	CHECK_STR(got, "-|a;rc=1");
-	free(got);
+	CHECK_STR_FREE(feed_run(&feed_sse, "data: a", 7, 64, 0, 0, 1), "-|a;rc=1");
 	sse_free(NULL);
 }
 

@@ -434,7 +434,7 @@ test_edit_once(void)
 	struct asker yes = { .answer = TOOL_YES };
 	struct tool_result r;
 	struct stat st;
-	char p[600], *data;
+	char p[600];
 
 	at("ws/src/sum.c", p, sizeof(p));
 	chmod(p, 0750);
@@ -455,9 +455,7 @@ test_edit_once(void)
 	CHECK_STR(yes.preview, r.diff);
 	CHECK(str_startswith(r.text, "edited src/sum.c (+1 \u22121)\n--- a/src/sum.c\n"));
 	tool_result_free(&r);
-	data = get("ws/src/sum.c");
-	CHECK_STR(data, "int\nsum(int a, int b)\n{\n\treturn a + b;\n}\n");
-	free(data);
+	CHECK_STR_FREE(get("ws/src/sum.c"), "int\nsum(int a, int b)\n{\n\treturn a + b;\n}\n");
 	CHECK(stat(p, &st) == 0 && (st.st_mode & 07777) == 0750);
 	/* no temporary file left beside it */
 	exec_tool(w, "list", "{\"path\":\"src/sum*\"}", NULL, &r);
@@ -474,7 +472,6 @@ test_write_and_always(void)
 	struct ws *w = open_ws(NULL, 0), *w2;
 	struct asker always = { .answer = TOOL_ALWAYS };
 	struct tool_result r;
-	char *data;
 
 	exec_tool(w, "write", "{\"path\":\"new/dir/a.txt\",\"content\":\"one\\ntwo\\n\"}", &always,
 	    &r);
@@ -490,9 +487,7 @@ test_write_and_always(void)
 	    "+3\n\\ No newline at end of file\n");
 	tool_result_free(&r);
 	CHECK_INT(always.asked, 1); /* always: not asked again in this task */
-	data = get("ws/new/dir/a.txt");
-	CHECK_STR(data, "one\n3");
-	free(data);
+	CHECK_STR_FREE(get("ws/new/dir/a.txt"), "one\n3");
 	free(always.preview);
 	ws_close(w);
 	/* allowed without a terminal */
@@ -716,12 +711,8 @@ test_undo(void)
 	CHECK_STR(report, "restored a.txt\nkept b.txt: changed since the task\nremoved made/c.txt\n");
 	free(report);
 	report = NULL;
-	data = get("ws/a.txt");
-	CHECK_STR(data, "a1\n");
-	free(data);
-	data = get("ws/b.txt");
-	CHECK_STR(data, "b-user\n");
-	free(data);
+	CHECK_STR_FREE(get("ws/a.txt"), "a1\n");
+	CHECK_STR_FREE(get("ws/b.txt"), "b-user\n");
 	data = get("ws/made/c.txt");
 	CHECK(data == NULL);
 	/* put back what the task wrote: now it can be undone */
@@ -729,9 +720,7 @@ test_undo(void)
 	CHECK_INT(ws_undo(undo, real, &report, &cause), 0);
 	CHECK_STR(report, "restored b.txt\n");
 	free(report);
-	data = get("ws/b.txt");
-	CHECK_STR(data, "b1\n");
-	free(data);
+	CHECK_STR_FREE(get("ws/b.txt"), "b1\n");
 	CHECK_INT(ws_undo(undo, real, &report, &cause), -1);
 	CHECK(cause != NULL && strstr(cause, "nothing to undo") != NULL);
 	free(cause);

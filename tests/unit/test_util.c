@@ -125,16 +125,12 @@ test_alloc_and_format(void)
 	char *s, *t;
 	int n;
 
-	s = xstrfmt("%s-%03d", "id", 7);
-	CHECK_STR(s, "id-007");
-	free(s);
+	CHECK_STR_FREE(xstrfmt("%s-%03d", "id", 7), "id-007");
 	n = xasprintf(&s, "%d%%", 50);
 	CHECK_INT(n, 3);
 	CHECK_STR(s, "50%");
 	free(s);
-	s = xstrndup("abcdef", 3);
-	CHECK_STR(s, "abc");
-	free(s);
+	CHECK_STR_FREE(xstrndup("abcdef", 3), "abc");
 	/* n bytes exactly, a NUL among them kept: callers pass lengths they track */
 	s = xstrndup("ab\0cd", 5);
 	CHECK(memcmp(s, "ab\0cd", 6) == 0);
