@@ -196,27 +196,28 @@ int
 tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
     struct tool_result *r, char **cause)
 {
-	char *preview = visible_str(command, strlen(command));
-	struct tools_say say;
+	char *vis = tools_oneline(command, 60), *preview = visible_str(command, strlen(command));
+	char *sum = xstrfmt("run %s", vis), *why = NULL;
 	struct capture c = { .output = w->output, .output_arg = w->output_arg };
 	enum run_end end = RUN_DONE;
 	int64_t t0;
 	int st = 0, rc = 0;
 
-	tools_say_init(&say, "run", command, 60);
 	buf_init(&c.head, 0);
 	if (*command == '\0')
-		tools_fail(r, say.sum, "give a command");
-	else if (!tools_approve(w, WS_RUN, preview, command, ask, arg, &say.why))
-		tools_fail(r, say.sum, "%s", say.why);
+		tools_fail(r, sum, "give a command");
+	else if (!tools_approve(w, WS_RUN, preview, command, ask, arg, &why))
+		tools_fail(r, sum, "%s", why);
 	else {
 		t0 = clock_ms();
 		rc = run_child(w, command, &c, &end, &st, cause);
 		if (rc == 0)
-			run_result(w, say.vis, &c, end, st, clock_ms() - t0, r);
+			run_result(w, vis, &c, end, st, clock_ms() - t0, r);
 	}
 	buf_done(&c.head);
+	free(vis);
 	free(preview);
-	tools_say_done(&say);
+	free(sum);
+	free(why);
 	return rc;
 }
