@@ -1,6 +1,5 @@
 /* cli_budget: `llm budget` shows this month's meter; `llm budget set USD` edits config.ini. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
