@@ -257,10 +257,22 @@ wire_schema(const char *schema)
 	return j;
 }
 
+cJSON *
+wire_tool_decl(const struct tool_decl *d, const char *key)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "name", d->name);
+	if (d->description != NULL)
+		cJSON_AddStringToObject(o, "description", d->description);
+	cJSON_AddItemToObject(o, key, wire_schema(d->schema));
+	return o;
+}
+
 void
 wire_tools_chat(cJSON *root, const struct request *req)
 {
-	cJSON *tools, *t, *f;
+	cJSON *tools, *t;
 	size_t i;
 
 	if (req->ntools == 0)
@@ -269,11 +281,7 @@ wire_tools_chat(cJSON *root, const struct request *req)
 	for (i = 0; i < req->ntools; i++) {
 		t = cJSON_CreateObject();
 		cJSON_AddStringToObject(t, "type", "function");
-		f = cJSON_AddObjectToObject(t, "function");
-		cJSON_AddStringToObject(f, "name", req->tools[i].name);
-		if (req->tools[i].description != NULL)
-			cJSON_AddStringToObject(f, "description", req->tools[i].description);
-		cJSON_AddItemToObject(f, "parameters", wire_schema(req->tools[i].schema));
+		cJSON_AddItemToObject(t, "function", wire_tool_decl(&req->tools[i], "parameters"));
 		cJSON_AddItemToArray(tools, t);
 	}
 }
