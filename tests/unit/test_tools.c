@@ -722,8 +722,7 @@ test_undo(void)
 	free(report);
 	CHECK_STR_FREE(get("ws/b.txt"), "b1\n");
 	CHECK_INT(ws_undo(undo, real, &report, &cause), -1);
-	CHECK(cause != NULL && strstr(cause, "nothing to undo") != NULL);
-	free(cause);
+	CHECK_CAUSE(cause, "nothing to undo");
 	free(yes.preview);
 	free(real);
 	ws_close(w);

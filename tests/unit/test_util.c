@@ -207,23 +207,18 @@ test_file_write_read(void)
 	/* one byte under the size: refused, with the path in the reason */
 	CHECK_INT(file_read(path, 5, &data, &len, &cause), -1);
 	CHECK(data == NULL);
-	CHECK(cause != NULL && strstr(cause, "larger than 5 bytes") != NULL);
-	free(cause);
-	cause = NULL;
+	CHECK_CAUSE(cause, "larger than 5 bytes");
 	CHECK_INT(file_read(path, 6, &data, NULL, &cause), 0);
 	free(data);
 	free(path);
 	path = xstrfmt("%s/missing", tmpdir);
 	CHECK_INT(file_read(path, 100, &data, &len, &cause), -1);
-	CHECK(cause != NULL && strstr(cause, "missing") != NULL);
-	free(cause);
-	cause = NULL;
+	CHECK_CAUSE(cause, "missing");
 	free(path);
 	/* into a directory that does not exist: a reason, and no file */
 	path = xstrfmt("%s/no/such/dir/f", tmpdir);
 	CHECK_INT(file_write_atomic(path, "x", 1, 0600, &cause), -1);
-	CHECK(cause != NULL && strstr(cause, path) != NULL);
-	free(cause);
+	CHECK_CAUSE(cause, path);
 	free(path);
 }
 

@@ -37,6 +37,24 @@ unit_check_str(const char *file, int line, const char *expr, const char *a, cons
 	free(unit_s); \
 } while (0)
 
+/* Whether string a (shown as expr) holds sub; if not, say so at file:line and fail the test. */
+static inline void
+unit_check_has(const char *file, int line, const char *expr, const char *a, const char *sub)
+{
+	if (a == NULL || strstr(a, sub) == NULL) {
+		fprintf(stderr, "%s:%d: %s == \"%s\", want it to hold \"%s\"\n", file, line, expr,
+		    a ? a : "(null)", sub);
+		unit_bad = 1;
+	}
+}
+
+/* Whether the malloc'd reason cause holds sub; it is freed and set to NULL for the next call. */
+#define CHECK_CAUSE(cause, sub) do { \
+	unit_check_has(__FILE__, __LINE__, #cause, (cause), (sub)); \
+	free(cause); \
+	(cause) = NULL; \
+} while (0)
+
 #define CHECK_INT(a, b) do { \
 	long long unit_a = (long long)(a), unit_b = (long long)(b); \
 	if (unit_a != unit_b) { \
