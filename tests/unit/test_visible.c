@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "unit.h"
+#include "util.h"
 #include "visible.h"
 
 /* Feed s whole and one byte at a time; both must give want. */
@@ -136,22 +137,21 @@ test_decode(void)
 static void
 test_word(void)
 {
-	CHECK(visible_word("gpt-5-mini"));
-	CHECK(visible_word("qwen3:8b"));
-	CHECK(visible_word("openrouter/meta-llama/llama-3.1-8b"));
-	CHECK(visible_word("mod\xc3\xa8le"));
-	CHECK(!visible_word(""));
-	CHECK(!visible_word("a b"));
-	CHECK(!visible_word("a\tb"));
-	CHECK(!visible_word("x\033]52;c;aGk=\007"));
-	CHECK(!visible_word("x\033[2J"));
-	CHECK(!visible_word("x\177"));
-	CHECK(!visible_word("x\xc2\x9b"));
-	CHECK(!visible_word("x\xff"));
-	CHECK(!visible_word("x\xe2\x80\xae"));
-	CHECK(!visible_word("x\xc2\xa0y"));
-	CHECK(!visible_word("x\xe2\x80\x8by"));
-	CHECK(!visible_word("x\xef\xbb\xbf"));
+	static const char *const words[] = {
+		"gpt-5-mini", "qwen3:8b", "openrouter/meta-llama/llama-3.1-8b", "mod\xc3\xa8le",
+	};
+	static const char *const not_words[] = {
+		"", "a b", "a\tb",                             /* empty, blanks */
+		"x\033]52;c;aGk=\007", "x\033[2J", "x\177",     /* escapes and controls */
+		"x\xc2\x9b", "x\xff",                           /* a C1 control, not UTF-8 */
+		"x\xe2\x80\xae", "x\xc2\xa0y", "x\xe2\x80\x8by", "x\xef\xbb\xbf", /* bidi, invisible */
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		CHECK_INT(visible_word(words[i]), true);
+	for (i = 0; i < ARRAY_SIZE(not_words); i++)
+		CHECK_INT(visible_word(not_words[i]), false);
 }
 
 int
