@@ -84,21 +84,24 @@ test_str_to_i64(void)
 static void
 test_str_to_fixed(void)
 {
+	static const struct {
+		const char *s;
+		int scale;
+		int64_t want;
+	} ok[] = {
+		{ "0.14", 6, 140000 }, { "50", 6, 50000000 }, { "12.5", 2, 1250 }, { ".5", 1, 5 },
+		{ "3.", 2, 300 },
+		/* digits past the scale are allowed only when they are zeros */
+		{ "1.2500", 2, 125 },
+	};
 	int64_t v = 7;
+	size_t i;
 
-	CHECK(str_to_fixed("0.14", 6, &v));
-	CHECK_INT(v, 140000);
-	CHECK(str_to_fixed("50", 6, &v));
-	CHECK_INT(v, 50000000);
-	CHECK(str_to_fixed("12.5", 2, &v));
-	CHECK_INT(v, 1250);
-	CHECK(str_to_fixed(".5", 1, &v));
-	CHECK_INT(v, 5);
-	CHECK(str_to_fixed("3.", 2, &v));
-	CHECK_INT(v, 300);
-	/* digits past the scale are allowed only when they are zeros */
-	CHECK(str_to_fixed("1.2500", 2, &v));
-	CHECK_INT(v, 125);
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
+		v = 7;
+		CHECK(str_to_fixed(ok[i].s, ok[i].scale, &v));
+		CHECK_INT(v, ok[i].want);
+	}
 	v = 7;
 	CHECK(!str_to_fixed("1.255", 2, &v));
 	CHECK(!str_to_fixed("", 2, &v));
