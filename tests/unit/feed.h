@@ -127,6 +127,16 @@ expect(const char *in, const char *want)
 	expect_max(in, 1 << 20, want);
 }
 
+/* A callback that asks to stop at the first piece: in, whole and in slices of 1 and 2, gives want. */
+static inline void
+expect_stop(const char *in, const char *want)
+{
+	size_t step;
+
+	for (step = 0; step <= 2; step++)
+		CHECK_STR_FREE(feed_run(feed_under_test, in, strlen(in), 64, step, 0, 1), want);
+}
+
 /* One recorded stream: whole it decodes cleanly, and sliced or split anywhere it gives the same. */
 static inline void
 feed_fixture(const struct feed_dec *d, const char *name, const char *data, size_t len)

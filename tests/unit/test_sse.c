@@ -128,13 +128,8 @@ test_sse_over_cap(void)
 static void
 test_sse_callback_stops(void)
 {
-	const char *in = "data: a\n\ndata: b\n\n";
-	size_t step;
-
-	for (step = 0; step <= 2; step++) {
-		CHECK_STR_FREE(feed_run(&feed_sse, in, strlen(in), 64, step, 0, 1), "-|a;rc=1");
-	}
-	CHECK_STR_FREE(feed_run(&feed_sse, "data: a", 7, 64, 0, 0, 1), "-|a;rc=1");
+	expect_stop("data: a\n\ndata: b\n\n", "-|a;rc=1");
+	expect_stop("data: a", "-|a;rc=1");
 	sse_free(NULL);
 }
 
