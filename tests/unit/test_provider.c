@@ -8,6 +8,7 @@
 #include "provider.h"
 #include "sse.h"
 #include "stream_ops.h"
+#include "body.h"
 #include "unit.h"
 #include "util.h"
 
@@ -558,25 +559,6 @@ test_provider_whole(void)
 	CHECK_INT(provider_openai.whole(&r.st, SL("\n\n<html>")), PEV_BAD);
 	CHECK_INT(r.ntext, 0);
 	run_done(&r);
-}
-
-/* Compare a built body with the expected JSON, structurally. */
-static void
-check_body(const struct provider *p, const struct request *req, const char *want)
-{
-	char *body = p->body(req);
-	cJSON *got = cJSON_Parse(body), *exp = cJSON_Parse(want);
-
-	CHECK(got != NULL);
-	CHECK(exp != NULL);
-	if (!cJSON_Compare(got, exp, 1)) {
-		fprintf(stderr, "%s body:\n  got  %s\n  want %s\n", p->name, body, want);
-		unit_bad = 1;
-	}
-	CHECK(strchr(body, '\n') == NULL); /* printed unformatted */
-	cJSON_Delete(got);
-	cJSON_Delete(exp);
-	free(body);
 }
 
 static const struct msg convo[] = {

@@ -9,6 +9,7 @@
 #include "provider.h"
 #include "sse.h"
 #include "stream_ops.h"
+#include "body.h"
 #include "unit.h"
 #include "util.h"
 #include "wire_call.h"
@@ -454,22 +455,6 @@ static const struct msg loop_msgs[] = {
 static const struct tool_decl decls[] = {
 	{ "read", "Read a file.", "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"}},\"required\":[\"path\"],\"additionalProperties\":false}" },
 };
-
-static void
-check_body(const struct provider *p, const struct request *req, const char *want)
-{
-	char *body = p->body(req);
-	cJSON *got = cJSON_Parse(body), *exp = cJSON_Parse(want);
-
-	CHECK(exp != NULL);
-	if (!cJSON_Compare(got, exp, 1)) {
-		fprintf(stderr, "%s body:\n got  %s\n want %s\n", p->name, body, want);
-		unit_bad = 1;
-	}
-	cJSON_Delete(got);
-	cJSON_Delete(exp);
-	free(body);
-}
 
 static void
 test_toolcall_bodies(void)
