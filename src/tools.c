@@ -123,6 +123,22 @@ tools_oneline(const char *s, size_t max)
 	return out;
 }
 
+void
+tools_say_init(struct tools_say *say, const char *verb, const char *arg, size_t max)
+{
+	say->why = NULL;
+	say->vis = tools_oneline(arg, max);
+	say->sum = xstrfmt("%s %s", verb, say->vis);
+}
+
+void
+tools_say_done(struct tools_say *say)
+{
+	free(say->why);
+	free(say->vis);
+	free(say->sum);
+}
+
 static const char *const tool_names[WS_NTOOLS] = { "edit", "write", "run" };
 
 /* Whether the NULL-terminated list v holds s. */

@@ -125,4 +125,16 @@ char *tools_diff(const char *rel, const char *old, size_t oldlen, const char *ne
 /* A one-line, visible, capped form of untrusted s for a summary. */
 char *tools_oneline(const char *s, size_t max);
 
+/* What a tool call says of itself: why it failed, its argument on one line, its summary. */
+struct tools_say {
+	char *why;   /* a failure's reason, malloc'd; NULL until one is set */
+	char *vis;   /* the argument as tools_oneline gives it */
+	char *sum;   /* "verb ARG" */
+};
+
+/* Start what a call of verb on arg (cut at max columns) says. */
+void tools_say_init(struct tools_say *say, const char *verb, const char *arg, size_t max);
+/* Free what it holds. */
+void tools_say_done(struct tools_say *say);
+
 #endif

@@ -14,6 +14,8 @@
 #include "tools_priv.h"
 #include "unit.h"
 #include "util.h"
+#include "tmpdir.h"
+#include "pid.h"
 
 static char base[256];    /* a fresh directory: the workspace and what lies outside it */
 static char root[512];    /* base/ws, a git work tree */
@@ -437,7 +439,7 @@ test_edit_once(void)
 	struct asker yes = { .answer = TOOL_YES };
 	struct tool_result r;
 	struct stat st;
-	char p[600], *data;
+	char p[600];
 
 	at("ws/src/sum.c", p, sizeof(p));
 	chmod(p, 0750);
@@ -458,9 +460,7 @@ test_edit_once(void)
 	CHECK_STR(yes.preview, r.diff);
 	CHECK(str_startswith(r.text, "edited src/sum.c (+1 \u22121)\n--- a/src/sum.c\n"));
 	tool_result_free(&r);
-	data = get("ws/src/sum.c");
-	CHECK_STR(data, "int\nsum(int a, int b)\n{\n\treturn a + b;\n}\n");
-	free(data);
+	CHECK_STR_FREE(get("ws/src/sum.c"), "int\nsum(int a, int b)\n{\n\treturn a + b;\n}\n");
 	CHECK(stat(p, &st) == 0 && (st.st_mode & 07777) == 0750);
 	/* no temporary file left beside it */
 	exec_tool(w, "list", "{\"path\":\"src/sum*\"}", NULL, &r);
@@ -477,7 +477,6 @@ test_write_and_always(void)
 	struct ws *w = open_ws(NULL, 0), *w2;
 	struct asker always = { .answer = TOOL_ALWAYS };
 	struct tool_result r;
-	char *data;
 
 	exec_tool(w, "write", "{\"path\":\"new/dir/a.txt\",\"content\":\"one\\ntwo\\n\"}", &always,
 	    &r);
@@ -493,9 +492,7 @@ test_write_and_always(void)
 	    "+3\n\\ No newline at end of file\n");
 	tool_result_free(&r);
 	CHECK_INT(always.asked, 1); /* always: not asked again in this task */
-	data = get("ws/new/dir/a.txt");
-	CHECK_STR(data, "one\n3");
-	free(data);
+	CHECK_STR_FREE(get("ws/new/dir/a.txt"), "one\n3");
 	free(always.preview);
 	ws_close(w);
 	/* allowed without a terminal */
@@ -524,25 +521,6 @@ test_bad_calls(void)
 	ws_close(w);
 }
 
-/* Whether pid is gone: no such process, or a zombie. */
-static bool
-gone(long pid)
-{
-	char path[64], *stat = NULL, *cause = NULL, *rp;
-	size_t len;
-	bool dead;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	if (file_read(path, 4096, &stat, &len, &cause) != 0) {
-		free(cause);
-		return true;
-	}
-	rp = strrchr(stat, ')');
-	dead = rp != NULL && rp[1] == ' ' && (rp[2] == 'Z' || rp[2] == 'X');
-	free(stat);
-	return dead;
-}
-
 /* The pid a command wrote into the workspace file name; that file is removed. */
 static long
 pid_in(const char *name)
@@ -557,17 +535,6 @@ pid_in(const char *name)
 	at(rel, p, sizeof(p));
 	unlink(p);
 	return pid;
-}
-
-/* Wait up to a second for pid to be gone. */
-static bool
-gone_soon(long pid)
-{
-	int i;
-
-	for (i = 0; i < 100 && pid > 0 && !gone(pid); i++)
-		usleep(10000);
-	return pid > 0 && gone(pid);
 }
 
 static void
@@ -610,7 +577,7 @@ test_run_basics(void)
 	/* what it leaves running in the background goes with it */
 	exec_tool(w, "run", "{\"command\":\"sleep 30 >/dev/null 2>&1 & echo $! > bg.pid\"}", NULL, &r);
 	CHECK_INT(r.exit_code, 0);
-	CHECK(gone_soon(pid_in("bg.pid")));
+	CHECK(pid_gone_soon(pid_in("bg.pid")));
 	tool_result_free(&r);
 	ws_close(w);
 }
@@ -668,7 +635,7 @@ test_run_timeout_kills_group(void)
 	CHECK(strstr(r.text, "started\n[timed out after 0 s") != NULL);
 	CHECK(strstr(r.summary, "timed out") != NULL);
 	CHECK(clock_ms() - t0 < 5000);
-	CHECK(gone_soon(pid_in("bg.pid")));
+	CHECK(pid_gone_soon(pid_in("bg.pid")));
 	tool_result_free(&r);
 	ws_close(w);
 }
@@ -718,7 +685,7 @@ test_run_cancel_kills_group(void)
 	CHECK_INT(r.exit_code, 130);
 	CHECK(strstr(r.text, "stopped by the user") != NULL);
 	CHECK(clock_ms() - t0 < 5000);
-	CHECK(gone_soon(pid_in("bg.pid")));
+	CHECK(pid_gone_soon(pid_in("bg.pid")));
 	tool_result_free(&r);
 	ws_close(w);
 }
@@ -787,12 +754,8 @@ test_undo(void)
 	CHECK_STR(report, "restored a.txt\nkept b.txt: changed since the task\nremoved made/c.txt\n");
 	free(report);
 	report = NULL;
-	data = get("ws/a.txt");
-	CHECK_STR(data, "a1\n");
-	free(data);
-	data = get("ws/b.txt");
-	CHECK_STR(data, "b-user\n");
-	free(data);
+	CHECK_STR_FREE(get("ws/a.txt"), "a1\n");
+	CHECK_STR_FREE(get("ws/b.txt"), "b-user\n");
 	data = get("ws/made/c.txt");
 	CHECK(data == NULL);
 	/* put back what the task wrote: now it can be undone */
@@ -800,12 +763,9 @@ test_undo(void)
 	CHECK_INT(ws_undo(undo, real, &report, &cause), 0);
 	CHECK_STR(report, "restored b.txt\n");
 	free(report);
-	data = get("ws/b.txt");
-	CHECK_STR(data, "b1\n");
-	free(data);
+	CHECK_STR_FREE(get("ws/b.txt"), "b1\n");
 	CHECK_INT(ws_undo(undo, real, &report, &cause), -1);
-	CHECK(cause != NULL && strstr(cause, "nothing to undo") != NULL);
-	free(cause);
+	CHECK_CAUSE(cause, "nothing to undo");
 	free(yes.preview);
 	free(real);
 	ws_close(w);
@@ -1049,16 +1009,6 @@ test_diff_large(void)
 	buf_done(&y);
 }
 
-static void
-cleanup(void)
-{
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", base);
-}
-
 int
 main(void)
 {
@@ -1089,6 +1039,6 @@ main(void)
 	RUN(test_diff_hunks);
 	RUN(test_diff_shortest_and_applies);
 	RUN(test_diff_large);
-	cleanup();
+	tmpdir_remove(base);
 	UNIT_EXIT();
 }
