@@ -705,6 +705,59 @@ router_is_lookup(const struct route_input *in, const double x[RF_COUNT])
 	    x[RF_KW_CODE] == 0 && x[RF_CODE_FENCE] == 0 && x[RF_TRACE] == 0 && x[RF_MATH_OPS] == 0;
 }
 
+/* Longest prompt that can be plain arithmetic or a few words with numbers. */
+#define ROUTER_ARITH_MAX 64
+/* At most this many words around the numbers ("what is", "how much is"). */
+#define ROUTER_ARITH_WORDS 6
+
+/*
+ * True when p[0..n) has a variable or a function: a letter right next to an
+ * operator ("x^2", "n-1"), a number with a letter on it ("2x"), a call
+ * ("f(3)") or a TeX command. "is 2+2" and "15% of 80" are arithmetic.
+ */
+static bool
+router_has_variable(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = p[i], next = i + 1 < n ? p[i + 1] : ' ';
+
+		if (c == '\\' || (c == '(' && i > 0 && is_alpha(p[i - 1])))
+			return true;
+		if ((router_class[c] & CC_OP) && ((i > 0 && is_alpha(p[i - 1])) || is_alpha(next)))
+			return true;
+		if (is_digit(c) && is_alpha(next) && (i + 2 >= n || !is_alpha(p[i + 2])))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * True for a short one-line prompt whose only signal is numbers: plain
+ * arithmetic ("what is 2+2", "17*23") or a few words with a number. The
+ * benchmarks teach that numbers mean word problems; these are not, and a
+ * small model answers them. Variables, code, proofs and subjects are out.
+ */
+static bool
+router_is_arithmetic(const struct route_input *in, const double x[RF_COUNT])
+{
+	static const int quiet[] = { RF_CODE_FENCE, RF_DIFF, RF_TRACE, RF_KW_REASON, RF_KW_CODE,
+		RF_KW_CREATIVE, RF_KW_FORMAT, RF_CODE_LINES, RF_ASK_WORK, RF_ASK_DEEP, RF_CONCURRENCY,
+		RF_SECURITY, RF_DISTRIBUTED, RF_PERFORMANCE, RF_BUILD, RF_DATA_FORMAT, RF_FORMAL };
+	size_t i;
+
+	if (in->prompt == NULL || in->len == 0 || in->len > ROUTER_ARITH_MAX || x[RF_NUMBERS] == 0 ||
+	    x[RF_LINES] > log1p(1) || x[RF_WORDS] > log1p(ROUTER_ARITH_WORDS))
+		return false;
+	if (x[RF_LINES] > 0 && in->prompt[in->len - 1] != '\n')
+		return false;
+	for (i = 0; i < ARRAY_SIZE(quiet); i++)
+		if (x[quiet[i]] != 0)
+			return false;
+	return !router_has_variable((const unsigned char *)in->prompt, in->len);
+}
+
 /* The thresholds of rm for the quality aimed at (0: ROUTER_QUALITY_DEFAULT). */
 void
 router_thresholds(const struct router_model *rm, double quality, double *t1, double *t2)
@@ -727,6 +780,7 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	const double *c;
 	enum tier t;
 	int forced = -1;
+	bool arith;
 
 	memset(out, 0, sizeof(*out));
 	router_features(in, x);
@@ -735,7 +789,11 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	out->p_mid_fail = sigmoid(l2);
 	router_thresholds(rm, in->quality, &t1, &t2);
 	t = out->p_cheap_fail < t1 ? TIER_CHEAP : out->p_mid_fail < t2 ? TIER_MID : TIER_FRONTIER;
-	/* Topic priors: code, diffs and stack traces want at least mid... */
+	/* Plain arithmetic and a few words with numbers are a small model's work... */
+	arith = t != TIER_CHEAP && router_is_arithmetic(in, x);
+	if (arith)
+		t = TIER_CHEAP;
+	/* ...while code, diffs and stack traces want at least mid... */
 	if (x[RF_TRACE] > 0 || x[RF_DIFF] > 0 || x[RF_CODE_FENCE] > 0 ||
 	    x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES)) {
 		/*
@@ -778,6 +836,10 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 		out->ntop = tmp.ntop;
 		return;
 	}
+	/* The rule decided, not the score: say so first. */
+	if (arith && t == TIER_CHEAP)
+		str_copy(out->reason, sizeof(out->reason),
+		    x[RF_MATH_OPS] > 0 ? "plain arithmetic" : "a few words with numbers");
 	router_explain(rm, in, x, c, t != TIER_CHEAP, forced, out);
 	/* A share other than the default moved the thresholds: say so. */
 	if (in->quality > 0 && in->quality <= 1 && fabs(in->quality - ROUTER_QUALITY_DEFAULT) > 1e-9) {

@@ -212,6 +212,32 @@ test_decide_order(void)
 	CHECK(strlen(g.reason) > 0);
 }
 
+/* Plain arithmetic and a few words with numbers go to cheap; variables, proofs and code do not. */
+static void
+test_decide_arithmetic(void)
+{
+	static const char *const cheap[] = { "what is 2+2", "a 1", "17 * 23", "what's 15% of 80?",
+		"3 + 4 * 5 = ?", "what is 2^10\n" };
+	static const char *const not_cheap[] = { "solve x^2-5x+6=0", "integral of 3x^2", "f(3) if f(x)=x^2",
+		"Prove that 1+1=2 from the Peano axioms", "fix: for (i = 0; i < 10; i++) sum += a[i];" };
+	struct route_decision d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cheap); i++) {
+		d = decide(cheap[i], 0, TIER_AUTO, 0);
+		CHECK_INT(d.tier, TIER_CHEAP);
+		CHECK(strstr(d.reason, "arithmetic") != NULL || strstr(d.reason, "numbers") != NULL);
+	}
+	for (i = 0; i < ARRAY_SIZE(not_cheap); i++) {
+		d = decide(not_cheap[i], 0, TIER_AUTO, 0);
+		CHECK(d.tier >= TIER_MID);
+		CHECK(strstr(d.reason, "arithmetic") == NULL);
+	}
+	/* A later turn of a conversation held at mid stays there. */
+	d = decide("what is 2+2", 1, TIER_MID, 100);
+	CHECK_INT(d.tier, TIER_MID);
+}
+
 static void
 test_decide_sticky(void)
 {
@@ -421,6 +447,7 @@ main(void)
 	RUN(test_features_conversation);
 	RUN(test_features_developer);
 	RUN(test_decide_order);
+	RUN(test_decide_arithmetic);
 	RUN(test_decide_sticky);
 	RUN(test_decide_long_context);
 	RUN(test_decide_code_block_raises);
