@@ -62,7 +62,7 @@ const char *const router_feature_names[RF_COUNT] = {
 	[RF_CODE_LINES] = "code_lines", [RF_ASK_WORK] = "ask_work", [RF_ASK_DEEP] = "ask_deep",
 	[RF_CONCURRENCY] = "concurrency", [RF_SECURITY] = "security", [RF_DISTRIBUTED] = "distributed",
 	[RF_PERFORMANCE] = "performance", [RF_BUILD] = "build_tooling", [RF_DATA_FORMAT] = "data_format",
-	[RF_FORMAL] = "formal",
+	[RF_FORMAL] = "formal", [RF_FEW_WORDS] = "few_words",
 };
 
 /* What a feature is called in a reason when it is above its usual value, and when below. */
@@ -101,6 +101,7 @@ static const char *const router_labels[RF_COUNT][2] = {
 	[RF_BUILD] = { "build tooling", "no build tooling" },
 	[RF_DATA_FORMAT] = { "data formats", "no data formats" },
 	[RF_FORMAL] = { "proof or formal reasoning", "no proof" },
+	[RF_FEW_WORDS] = { "few words", "not a quick ask" },
 };
 
 /* From this much earlier context on, a conversation wants at least mid. */
@@ -533,6 +534,8 @@ router_features(const struct route_input *in, double x[RF_COUNT])
 	x[RF_BUILD] = log1p_count(s.kw[KW_BUILD]);
 	x[RF_DATA_FORMAT] = log1p_count(s.kw[KW_DATA]);
 	x[RF_FORMAL] = log1p_count(s.kw[KW_FORMAL]);
+	/* A formula is no quick ask however short ("x+y = 4z, express x-y in z"). */
+	x[RF_FEW_WORDS] = s.words < ROUTER_FEW_WORDS && s.ops == 0 ? log1p(ROUTER_FEW_WORDS) - x[RF_WORDS] : 0;
 }
 
 /* Standardise feature i of x for model rm (clipped). */

@@ -19,7 +19,7 @@
  * Then a developer stage on bench/data/dev/prompts.txt (195 prompts): on each head,
  * a logistic fit (ridge 1) of the labels (head 1: mid or frontier; head 2: frontier)
  * on the benchmark logit, scaled (at least 0.25), and the developer features
- * (code_lines .. formal, code_fence, diff, stack_trace). Thresholds follow [llm] quality
+ * (code_lines .. few_words, code_fence, diff, stack_trace). Thresholds follow [llm] quality
  * (router_thresholds) with the mean relative losses of cheap and mid answers judged
  * at least 2 points below the frontier's on Arena-300 (loss1, loss2).
  * Features: router.c's router_features(); in order: RF_* of router.h.
@@ -60,6 +60,7 @@ const struct router_model router_default_model = {
 		0,	/* build_tooling */
 		0,	/* data_format */
 		0,	/* formal */
+		0,	/* few_words */
 	},
 	.scale = {
 		0.765862,	/* length */
@@ -96,81 +97,84 @@ const struct router_model router_default_model = {
 		1,	/* build_tooling */
 		1,	/* data_format */
 		1,	/* formal */
+		1,	/* few_words */
 	},
 	.w1 = {
-		0.0664107,	/* length */
-		0.751234,	/* words */
-		-0.312145,	/* lines */
-		-1.44402e-16,	/* code_fence */
-		0.201391,	/* code_chars */
-		0.0588935,	/* diff */
-		0.143315,	/* stack_trace */
+		0.0448852,	/* length */
+		0.507739,	/* words */
+		-0.210971,	/* lines */
+		5.73411e-18,	/* code_fence */
+		0.136115,	/* code_chars */
+		0.0923417,	/* diff */
+		0.091314,	/* stack_trace */
 		0,	/* digits */
-		0.633011,	/* numbers */
-		0.278449,	/* math_ops */
-		-0.0960282,	/* questions */
+		0.427835,	/* numbers */
+		0.188196,	/* math_ops */
+		-0.0649029,	/* questions */
 		0,	/* choice */
-		0.178111,	/* sentences */
-		-0.349572,	/* word_len */
-		0.104261,	/* non_ascii */
-		-0.0614626,	/* kw_reason */
-		0.165413,	/* kw_math */
-		-0.0512692,	/* kw_code */
-		-0.163075,	/* kw_creative */
-		0.0875012,	/* kw_simple */
-		0.0312512,	/* kw_format */
+		0.12038,	/* sentences */
+		-0.236266,	/* word_len */
+		0.0704671,	/* non_ascii */
+		-0.0415409,	/* kw_reason */
+		0.111799,	/* kw_math */
+		-0.0346515,	/* kw_code */
+		-0.110218,	/* kw_creative */
+		0.0591397,	/* kw_simple */
+		0.0211219,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		0.524658,	/* code_lines */
-		1.05891,	/* ask_work */
-		1.24933,	/* ask_deep */
-		1.43584,	/* concurrency */
-		0.101652,	/* security */
-		0.643475,	/* distributed */
-		0.597674,	/* performance */
-		0.95266,	/* build_tooling */
-		0.201656,	/* data_format */
-		1.76116,	/* formal */
+		0.427517,	/* code_lines */
+		0.903814,	/* ask_work */
+		1.12313,	/* ask_deep */
+		1.23383,	/* concurrency */
+		0.0239667,	/* security */
+		0.493627,	/* distributed */
+		0.447383,	/* performance */
+		0.685311,	/* build_tooling */
+		-0.0559759,	/* data_format */
+		1.35222,	/* formal */
+		-3.09478,	/* few_words */
 	},
-	.b1 = 0.663862,
+	.b1 = 0.958506,
 	.w2 = {
-		0.0215237,	/* length */
-		0.0049424,	/* words */
-		-0.0830758,	/* lines */
-		1.76933e-16,	/* code_fence */
-		0.0510192,	/* code_chars */
-		-0.068462,	/* diff */
-		-0.236712,	/* stack_trace */
+		0.0142002,	/* length */
+		0.00326074,	/* words */
+		-0.0548091,	/* lines */
+		-1.28643e-16,	/* code_fence */
+		0.0336598,	/* code_chars */
+		-0.040631,	/* diff */
+		-0.27088,	/* stack_trace */
 		0,	/* digits */
-		0.113734,	/* numbers */
-		0.0217065,	/* math_ops */
-		-0.0178371,	/* questions */
+		0.0750358,	/* numbers */
+		0.0143208,	/* math_ops */
+		-0.011768,	/* questions */
 		0,	/* choice */
-		0.0373808,	/* sentences */
-		-0.0873189,	/* word_len */
-		0.0250325,	/* non_ascii */
-		0.0141801,	/* kw_reason */
-		0.0267302,	/* kw_math */
-		0.000622424,	/* kw_code */
-		-0.000665714,	/* kw_creative */
-		0.0059293,	/* kw_simple */
-		-0.00405476,	/* kw_format */
+		0.0246619,	/* sentences */
+		-0.0576084,	/* word_len */
+		0.0165151,	/* non_ascii */
+		0.00935529,	/* kw_reason */
+		0.0176352,	/* kw_math */
+		0.000410643,	/* kw_code */
+		-0.000439203,	/* kw_creative */
+		0.00391184,	/* kw_simple */
+		-0.00267512,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		-0.132993,	/* code_lines */
-		0.265492,	/* ask_work */
-		1.68883,	/* ask_deep */
-		2.73414,	/* concurrency */
-		1.78736,	/* security */
-		1.74813,	/* distributed */
-		0.628299,	/* performance */
-		-0.501961,	/* build_tooling */
-		-0.964714,	/* data_format */
-		2.53123,	/* formal */
+		-0.213675,	/* code_lines */
+		0.19613,	/* ask_work */
+		1.60093,	/* ask_deep */
+		2.65911,	/* concurrency */
+		1.71796,	/* security */
+		1.65868,	/* distributed */
+		0.555387,	/* performance */
+		-0.581886,	/* build_tooling */
+		-1.00131,	/* data_format */
+		2.38377,	/* formal */
+		-1.39745,	/* few_words */
 	},
-	.b2 = -2.19302,
+	.b2 = -1.91326,
 	.t1 = 0.5,
 	.t2 = 0.5,
 	.loss1 = 0.644894,
