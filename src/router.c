@@ -534,8 +534,15 @@ router_features(const struct route_input *in, double x[RF_COUNT])
 	x[RF_BUILD] = log1p_count(s.kw[KW_BUILD]);
 	x[RF_DATA_FORMAT] = log1p_count(s.kw[KW_DATA]);
 	x[RF_FORMAL] = log1p_count(s.kw[KW_FORMAL]);
-	/* A formula is no quick ask however short ("x+y = 4z, express x-y in z"). */
-	x[RF_FEW_WORDS] = s.words < ROUTER_FEW_WORDS && s.ops == 0 ? log1p(ROUTER_FEW_WORDS) - x[RF_WORDS] : 0;
+	/*
+	 * A quick ask: few words and nothing that makes work of them. A formula
+	 * ("x+y = 4z, express x-y in z"), a request for work ("write a Go CSV
+	 * parser") or a hard subject ("is double-checked locking safe?") is
+	 * none however short.
+	 */
+	x[RF_FEW_WORDS] = s.words < ROUTER_FEW_WORDS && s.ops == 0 && s.codelines == 0 &&
+	    s.kw[KW_WORK] + s.kw[KW_DEEP] + s.kw[KW_CONC] + s.kw[KW_SEC] + s.kw[KW_DIST] + s.kw[KW_PERF] +
+	    s.kw[KW_FORMAL] + s.kw[KW_REASON] == 0 ? log1p(ROUTER_FEW_WORDS) - x[RF_WORDS] : 0;
 }
 
 /* Standardise feature i of x for model rm (clipped). */

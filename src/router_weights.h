@@ -100,81 +100,81 @@ const struct router_model router_default_model = {
 		1,	/* few_words */
 	},
 	.w1 = {
-		0.0448852,	/* length */
-		0.507739,	/* words */
-		-0.210971,	/* lines */
-		5.73411e-18,	/* code_fence */
-		0.136115,	/* code_chars */
-		0.0923417,	/* diff */
-		0.091314,	/* stack_trace */
+		0.0533378,	/* length */
+		0.603354,	/* words */
+		-0.2507,	/* lines */
+		4.05142e-16,	/* code_fence */
+		0.161748,	/* code_chars */
+		0.0863595,	/* diff */
+		0.106856,	/* stack_trace */
 		0,	/* digits */
-		0.427835,	/* numbers */
-		0.188196,	/* math_ops */
-		-0.0649029,	/* questions */
+		0.508403,	/* numbers */
+		0.223637,	/* math_ops */
+		-0.0771252,	/* questions */
 		0,	/* choice */
-		0.12038,	/* sentences */
-		-0.236266,	/* word_len */
-		0.0704671,	/* non_ascii */
-		-0.0415409,	/* kw_reason */
-		0.111799,	/* kw_math */
-		-0.0346515,	/* kw_code */
-		-0.110218,	/* kw_creative */
-		0.0591397,	/* kw_simple */
-		0.0211219,	/* kw_format */
+		0.14305,	/* sentences */
+		-0.280759,	/* word_len */
+		0.0837372,	/* non_ascii */
+		-0.0493637,	/* kw_reason */
+		0.132852,	/* kw_math */
+		-0.0411769,	/* kw_code */
+		-0.130974,	/* kw_creative */
+		0.0702767,	/* kw_simple */
+		0.0250994,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		0.427517,	/* code_lines */
-		0.903814,	/* ask_work */
-		1.12313,	/* ask_deep */
-		1.23383,	/* concurrency */
-		0.0239667,	/* security */
-		0.493627,	/* distributed */
-		0.447383,	/* performance */
-		0.685311,	/* build_tooling */
-		-0.0559759,	/* data_format */
-		1.35222,	/* formal */
-		-3.09478,	/* few_words */
+		0.431848,	/* code_lines */
+		0.702571,	/* ask_work */
+		1.1649,	/* ask_deep */
+		1.29597,	/* concurrency */
+		0.0328678,	/* security */
+		0.55408,	/* distributed */
+		0.512679,	/* performance */
+		0.794448,	/* build_tooling */
+		0.0614698,	/* data_format */
+		1.46732,	/* formal */
+		-2.47709,	/* few_words */
 	},
-	.b1 = 0.958506,
+	.b1 = 0.90827,
 	.w2 = {
-		0.0142002,	/* length */
-		0.00326074,	/* words */
-		-0.0548091,	/* lines */
-		-1.28643e-16,	/* code_fence */
-		0.0336598,	/* code_chars */
-		-0.040631,	/* diff */
-		-0.27088,	/* stack_trace */
+		0.0150446,	/* length */
+		0.00345463,	/* words */
+		-0.0580681,	/* lines */
+		4.38504e-17,	/* code_fence */
+		0.0356613,	/* code_chars */
+		-0.05175,	/* diff */
+		-0.261831,	/* stack_trace */
 		0,	/* digits */
-		0.0750358,	/* numbers */
-		0.0143208,	/* math_ops */
-		-0.011768,	/* questions */
+		0.0794975,	/* numbers */
+		0.0151724,	/* math_ops */
+		-0.0124678,	/* questions */
 		0,	/* choice */
-		0.0246619,	/* sentences */
-		-0.0576084,	/* word_len */
-		0.0165151,	/* non_ascii */
-		0.00935529,	/* kw_reason */
-		0.0176352,	/* kw_math */
-		0.000410643,	/* kw_code */
-		-0.000439203,	/* kw_creative */
-		0.00391184,	/* kw_simple */
-		-0.00267512,	/* kw_format */
+		0.0261284,	/* sentences */
+		-0.0610339,	/* word_len */
+		0.0174971,	/* non_ascii */
+		0.00991157,	/* kw_reason */
+		0.0186838,	/* kw_math */
+		0.00043506,	/* kw_code */
+		-0.000465319,	/* kw_creative */
+		0.00414445,	/* kw_simple */
+		-0.00283418,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		-0.213675,	/* code_lines */
-		0.19613,	/* ask_work */
-		1.60093,	/* ask_deep */
-		2.65911,	/* concurrency */
-		1.71796,	/* security */
-		1.65868,	/* distributed */
-		0.555387,	/* performance */
-		-0.581886,	/* build_tooling */
-		-1.00131,	/* data_format */
-		2.38377,	/* formal */
-		-1.39745,	/* few_words */
+		-0.190404,	/* code_lines */
+		0.155,	/* ask_work */
+		1.6267,	/* ask_deep */
+		2.67978,	/* concurrency */
+		1.72945,	/* security */
+		1.68155,	/* distributed */
+		0.580122,	/* performance */
+		-0.558751,	/* build_tooling */
+		-0.999443,	/* data_format */
+		2.41464,	/* formal */
+		-1.21758,	/* few_words */
 	},
-	.b2 = -1.91326,
+	.b2 = -1.96564,
 	.t1 = 0.5,
 	.t2 = 0.5,
 	.loss1 = 0.644894,

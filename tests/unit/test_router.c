@@ -212,6 +212,37 @@ test_decide_order(void)
 	CHECK(strlen(g.reason) > 0);
 }
 
+/* A quick ask is few words with nothing that makes work of them; short hard asks are none. */
+static void
+test_features_few_words(void)
+{
+	static const char *const quick[] = { "how do I undo git rebase", "tar extract to dir",
+		"what does SIGPIPE mean", "¿Cómo se clona un repositorio de git?" };
+	static const char *const not_quick[] = { "is double-checked locking safe in Java?",
+		"write a Go CSV parser", "design a rate limiter for 1M users", "Prove P != NP",
+		"x+y = 4z, express x-y in z",
+		"Tell me about the history of Rome, how it was founded and how it grew into an empire" };
+	double x[RF_COUNT], fewer;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(quick); i++) {
+		features(quick[i], x);
+		CHECK(x[RF_FEW_WORDS] > 0);
+	}
+	for (i = 0; i < ARRAY_SIZE(not_quick); i++) {
+		features(not_quick[i], x);
+		CHECK(x[RF_FEW_WORDS] == 0);
+	}
+	/* Fewer words, more of it. */
+	features("tar extract", x);
+	fewer = x[RF_FEW_WORDS];
+	features("tar extract to dir", x);
+	CHECK(fewer > x[RF_FEW_WORDS]);
+	/* With the shipped weights, the short hard asks stay off cheap. */
+	for (i = 0; i < 4; i++)
+		CHECK(decide(not_quick[i], 0, TIER_AUTO, 0).tier >= TIER_MID);
+}
+
 /* Plain arithmetic and a few words with numbers go to cheap; variables, proofs and code do not. */
 static void
 test_decide_arithmetic(void)
@@ -449,6 +480,7 @@ main(void)
 	RUN(test_features_conversation);
 	RUN(test_features_developer);
 	RUN(test_decide_order);
+	RUN(test_features_few_words);
 	RUN(test_decide_arithmetic);
 	RUN(test_decide_sticky);
 	RUN(test_decide_long_context);
