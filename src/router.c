@@ -179,9 +179,17 @@ line_starts_code(const unsigned char *p, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(code_starts); i++)
-		if (p[0] == (unsigned char)code_starts[i][0] && starts(p, n, code_starts[i]))
-			return true;
+	for (i = 0; i < ARRAY_SIZE(code_starts); i++) {
+		const char *lit = code_starts[i];
+		size_t l = strlen(lit);
+
+		if (p[0] != (unsigned char)lit[0] || !starts(p, n, lit))
+			continue;
+		/* A keyword is a whole word: "fi" and "done" are shell, "first" and "doneness" prose. */
+		if (is_alpha((unsigned char)lit[l - 1]) && l < n && (is_alpha(p[l]) || is_digit(p[l]) || p[l] == '_'))
+			continue;
+		return true;
+	}
 	return false;
 }
 

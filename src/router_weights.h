@@ -100,81 +100,81 @@ const struct router_model router_default_model = {
 		1,	/* few_words */
 	},
 	.w1 = {
-		0.0533378,	/* length */
-		0.603354,	/* words */
-		-0.2507,	/* lines */
-		4.05142e-16,	/* code_fence */
-		0.161748,	/* code_chars */
-		0.0863595,	/* diff */
-		0.106856,	/* stack_trace */
+		0.0528796,	/* length */
+		0.598171,	/* words */
+		-0.248546,	/* lines */
+		8.49567e-17,	/* code_fence */
+		0.160358,	/* code_chars */
+		0.0797035,	/* diff */
+		0.106235,	/* stack_trace */
 		0,	/* digits */
-		0.508403,	/* numbers */
-		0.223637,	/* math_ops */
-		-0.0771252,	/* questions */
+		0.504036,	/* numbers */
+		0.221715,	/* math_ops */
+		-0.0764626,	/* questions */
 		0,	/* choice */
-		0.14305,	/* sentences */
-		-0.280759,	/* word_len */
-		0.0837372,	/* non_ascii */
-		-0.0493637,	/* kw_reason */
-		0.132852,	/* kw_math */
-		-0.0411769,	/* kw_code */
-		-0.130974,	/* kw_creative */
-		0.0702767,	/* kw_simple */
-		0.0250994,	/* kw_format */
+		0.141821,	/* sentences */
+		-0.278347,	/* word_len */
+		0.0830179,	/* non_ascii */
+		-0.0489397,	/* kw_reason */
+		0.131711,	/* kw_math */
+		-0.0408232,	/* kw_code */
+		-0.129849,	/* kw_creative */
+		0.0696729,	/* kw_simple */
+		0.0248838,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		0.431848,	/* code_lines */
-		0.702571,	/* ask_work */
-		1.1649,	/* ask_deep */
-		1.29597,	/* concurrency */
-		0.0328678,	/* security */
-		0.55408,	/* distributed */
-		0.512679,	/* performance */
-		0.794448,	/* build_tooling */
-		0.0614698,	/* data_format */
-		1.46732,	/* formal */
-		-2.47709,	/* few_words */
+		0.479808,	/* code_lines */
+		0.709139,	/* ask_work */
+		1.17155,	/* ask_deep */
+		1.29283,	/* concurrency */
+		0.0250129,	/* security */
+		0.557187,	/* distributed */
+		0.513841,	/* performance */
+		0.788137,	/* build_tooling */
+		0.0574411,	/* data_format */
+		1.47167,	/* formal */
+		-2.46929,	/* few_words */
 	},
-	.b1 = 0.90827,
+	.b1 = 0.889164,
 	.w2 = {
-		0.0150446,	/* length */
-		0.00345463,	/* words */
-		-0.0580681,	/* lines */
-		4.38504e-17,	/* code_fence */
-		0.0356613,	/* code_chars */
-		-0.05175,	/* diff */
-		-0.261831,	/* stack_trace */
+		0.015097,	/* length */
+		0.00346666,	/* words */
+		-0.0582703,	/* lines */
+		-2.12677e-16,	/* code_fence */
+		0.0357854,	/* code_chars */
+		-0.0566929,	/* diff */
+		-0.261329,	/* stack_trace */
 		0,	/* digits */
-		0.0794975,	/* numbers */
-		0.0151724,	/* math_ops */
-		-0.0124678,	/* questions */
+		0.0797744,	/* numbers */
+		0.0152252,	/* math_ops */
+		-0.0125112,	/* questions */
 		0,	/* choice */
-		0.0261284,	/* sentences */
-		-0.0610339,	/* word_len */
-		0.0174971,	/* non_ascii */
-		0.00991157,	/* kw_reason */
-		0.0186838,	/* kw_math */
-		0.00043506,	/* kw_code */
-		-0.000465319,	/* kw_creative */
-		0.00414445,	/* kw_simple */
-		-0.00283418,	/* kw_format */
+		0.0262193,	/* sentences */
+		-0.0612465,	/* word_len */
+		0.0175581,	/* non_ascii */
+		0.00994608,	/* kw_reason */
+		0.0187489,	/* kw_math */
+		0.000436575,	/* kw_code */
+		-0.00046694,	/* kw_creative */
+		0.00415888,	/* kw_simple */
+		-0.00284405,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		-0.190404,	/* code_lines */
-		0.155,	/* ask_work */
-		1.6267,	/* ask_deep */
-		2.67978,	/* concurrency */
-		1.72945,	/* security */
-		1.68155,	/* distributed */
-		0.580122,	/* performance */
-		-0.558751,	/* build_tooling */
-		-0.999443,	/* data_format */
-		2.41464,	/* formal */
-		-1.21758,	/* few_words */
+		-0.182857,	/* code_lines */
+		0.152555,	/* ask_work */
+		1.62761,	/* ask_deep */
+		2.67782,	/* concurrency */
+		1.72712,	/* security */
+		1.6838,	/* distributed */
+		0.581651,	/* performance */
+		-0.557128,	/* build_tooling */
+		-0.997284,	/* data_format */
+		2.41743,	/* formal */
+		-1.21459,	/* few_words */
 	},
-	.b2 = -1.96564,
+	.b2 = -1.97042,
 	.t1 = 0.5,
 	.t2 = 0.5,
 	.loss1 = 0.644894,

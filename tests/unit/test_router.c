@@ -396,6 +396,11 @@ test_features_developer(void)
 	CHECK(x[RF_BUILD] > 0);
 	features("Tell me about the history of Rome. It was founded long ago.\nThen it grew.\n", x);
 	CHECK(x[RF_CODE_LINES] == 0);
+	/* Shell keywords are whole words: "first" and "done." open no code. */
+	features("first\nelsewhere, doneness\n", x);
+	CHECK(x[RF_CODE_LINES] == 0);
+	features("if [ -f x ]; then\n  echo y\nfi\n", x);
+	CHECK(x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES));
 	features("Security review: can this JWT check be bypassed?", x);
 	CHECK(x[RF_SECURITY] > 0);
 	CHECK(x[RF_ASK_DEEP] > 0);
