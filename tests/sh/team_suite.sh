@@ -11,7 +11,7 @@
 # LLM_TEST_PG) reservations, the verdict and many processes at once. They seed
 # and read the ledger through t_ledger_sql; a check SQLite's alone by nature
 # says "# skip" and why. TEAM_SUITE names the files to run.
-: "${TEAM_SUITE:=budget_cli.sh budget.sh budget_faults.sh usage.sh usage_chart.sh test_ledger}"
+: "${TEAM_SUITE:=budget_cli.sh budget.sh budget_faults.sh budget_warn.sh usage.sh usage_chart.sh agent_cap.sh test_ledger}"
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 . "$LLM_TOP/tests/pg_lib.sh"
