@@ -8,8 +8,9 @@
 -- Running it again is harmless.
 --
 -- llm_member may only call the ledger's functions (reserve, settle, the meter,
--- its own rows, its tasks' spend, the team's time zone, the budget warnings
--- given through settle_warn) and read the aggregate views. The functions run as the schema's
+-- its own rows, its tasks' spend, the team's time zone and spend per day for
+-- the forecast, the budget warnings given through settle_warn) and read the
+-- aggregate views. The functions run as the schema's
 -- owner and check the caller: a member writes rows labelled with its own login,
 -- settles and reads only its own rows, and cannot set any budget. It has no
 -- privilege on any table, so an UPDATE or DELETE of any row fails.
@@ -44,6 +45,7 @@ GRANT EXECUTE ON FUNCTION
 	llm.settle_warn(bigint, text, bigint, bigint, bigint, bigint, bigint, bigint, bigint,
 	    boolean, bigint, bigint, int[]),
 	llm.team_zone(text),
+	llm.team_days(text, bigint, bigint),
 	llm.task_spent(text, text)
 	TO llm_member;
 

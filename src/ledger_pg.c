@@ -864,6 +864,11 @@ ledger_pg_zone(struct ledger_pg *p, char *zone, size_t n, char **cause)
 	int rc = -1;
 
 	*zone = '\0';
+	/* Not connected (unreachable when opened): no second wait for a connection here. */
+	if (p->conn == NULL) {
+		store_cause(cause, "team ledger unreachable");
+		return -1;
+	}
 	arg_str(&a, p->t->team);
 	if ((r = pg_call(p, "zone", "SELECT llm.team_zone($1)", &a, cause)) == NULL)
 		return -1;
@@ -990,37 +995,34 @@ ledger_pg_rows(struct ledger_pg *p, int64_t from, int64_t to, ledger_row_fn fn, 
 	return 0;
 }
 
-struct pg_days {
-	int64_t *spent;
-	int ndays;
-};
-
-/* Add a row's charge to its local day. */
-static int
-pg_day_row(void *arg, const struct ledger_row *r)
-{
-	struct pg_days *d = arg;
-	time_t t = (time_t)r->time;
-	struct tm tm;
-	int64_t c;
-
-	if (strcmp(r->status, "reserved") == 0 || localtime_r(&t, &tm) == NULL)
-		return 0;
-	c = r->cost >= 0 ? r->cost : r->worst_case > 0 ? r->worst_case : 0;
-	if (tm.tm_mday >= 1 && tm.tm_mday <= d->ndays)
-		d->spent[tm.tm_mday - 1] += c;
-	return 0;
-}
-
-/* Each local day's spend of the month [start, end), from the rows the caller may read. */
+/* The team's spend on each day (of its time zone) of the month [start, end). */
 int
 ledger_pg_days(struct ledger_pg *p, int64_t start, int64_t end, int64_t *spent, int ndays,
     char **cause)
 {
-	struct pg_days d = { .spent = spent, .ndays = ndays };
+	struct pg_args a = { .n = 0 };
+	struct meter m;
+	PGresult *r;
+	int64_t d;
+	int i;
 
 	memset(spent, 0, (size_t)ndays * sizeof *spent);
-	return ledger_pg_rows(p, start, end, pg_day_row, &d, cause);
+	/* The meter expires dead reservations first: the days count them as the meter does. */
+	if (ledger_pg_meter(p, &m, cause) < 0)
+		return -1;
+	arg_str(&a, p->t->team);
+	arg_i64(&a, start);
+	arg_i64(&a, end);
+	r = pg_call(p, "days", "SELECT day, spent FROM llm.team_days($1, $2, $3)", &a, cause);
+	if (r == NULL)
+		return -1;
+	for (i = 0; i < pq.PQntuples(r); i++) {
+		d = col_i64(r, i, 0);
+		if (d >= 1 && d <= ndays)
+			spent[d - 1] += col_i64(r, i, 1);
+	}
+	pq.PQclear(r);
+	return 0;
 }
 
 /* Run one statement of the upgrade with no parameters. */

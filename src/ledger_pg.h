@@ -50,7 +50,7 @@ int ledger_pg_settle_warn(struct ledger_pg *p, int64_t id, const struct usage *u
     char **cause);
 /* As ledger_task_spent: the task's rows in the team's ledger (and the outbox's). 0 or -1. */
 int ledger_pg_task_spent(struct ledger_pg *p, int64_t task_id, int64_t *spent, char **cause);
-/* The team's time zone ("Europe/Paris") into zone[n]. 0 or -1. */
+/* The team's time zone ("Europe/Paris") into zone[n]; -1 when not connected. 0 or -1. */
 int ledger_pg_zone(struct ledger_pg *p, char *zone, size_t n, char **cause);
 /* As ledger_progress. */
 int ledger_pg_progress(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost);
@@ -59,7 +59,7 @@ int ledger_pg_meter(struct ledger_pg *p, struct meter *m, char **cause);
 /* As ledger_rows: all the team's rows for an admin, one's own for a member. */
 int ledger_pg_rows(struct ledger_pg *p, int64_t from, int64_t to, ledger_row_fn fn, void *arg,
     char **cause);
-/* As ledger_days. */
+/* As ledger_days: the whole team's days, a member's too (the forecast is the team's). */
 int ledger_pg_days(struct ledger_pg *p, int64_t start, int64_t end, int64_t *spent, int ndays,
     char **cause);
 

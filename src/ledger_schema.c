@@ -310,6 +310,18 @@ static const char ledger_schema_v3[] =
     "CREATE FUNCTION llm.team_zone(p_team text) RETURNS text LANGUAGE sql STABLE"
     " SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$"
     " SELECT timezone FROM llm.teams WHERE team = p_team $$;"
+    /*
+     * The team's spend per day of its time zone in [p_from, p_to), counted as
+     * the meter counts it: for every member's forecast against the team's budget.
+     */
+    "CREATE FUNCTION llm.team_days(p_team text, p_from bigint, p_to bigint)"
+    " RETURNS TABLE (day int, spent bigint) LANGUAGE sql STABLE SECURITY DEFINER"
+    " SET search_path = pg_catalog, pg_temp AS $$"
+    " SELECT extract(day FROM to_timestamp(u.time) AT TIME ZONE t.timezone)::int,"
+    "  sum(CASE WHEN u.cost_pico IS NOT NULL THEN u.cost_pico"
+    "  WHEN u.worst_case_pico > 0 THEN u.worst_case_pico ELSE 0 END)::bigint"
+    " FROM llm.usage u JOIN llm.teams t ON t.team = u.team WHERE u.team = p_team"
+    "  AND u.time >= p_from AND u.time < p_to AND u.status <> 'reserved' GROUP BY 1 $$;"
     /* What a task has cost: the caller's rows alone, as llm.rows reads them. */
     "CREATE FUNCTION llm.task_sum(p_team text, p_task text) RETURNS bigint LANGUAGE sql STABLE AS $$"
     " SELECT coalesce(sum(CASE WHEN status = 'reserved' THEN coalesce(worst_case_pico, 0)"
@@ -436,6 +448,7 @@ static const char ledger_schema_v3[] =
     "DO $$ BEGIN"
     " IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'llm_member') THEN"
     "  GRANT EXECUTE ON FUNCTION llm.team_zone(text), llm.task_spent(text, text),"
+    "   llm.team_days(text, bigint, bigint),"
     "   llm.reserve(text, text, text, bigint, bigint, boolean, bigint, text, text, text, text,"
     "   text, bigint, bigint, text, text, bigint, text, bigint, bigint),"
     "   llm.settle_warn(bigint, text, bigint, bigint, bigint, bigint, bigint, bigint, bigint,"

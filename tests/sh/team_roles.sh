@@ -83,6 +83,9 @@ check_eq "  the other's row is as it was" \
     "$(psql_q "select cost_pico, status from llm.usage where id = $a_id")" "$a_row"
 check_eq "  and no warning was recorded" "$(psql_q "select count(*) from llm.budget_warnings")" 0
 check_eq "a member reads the team's time zone" "$(sql_as bob "select llm.team_zone('default')")" UTC
+check_eq "a member reads the team's spend per day, for the forecast against its budget" \
+    "$(sql_as bob "select sum(spent) from llm.team_days('default', 0, 9000000000)")" \
+    "$(psql_q "select sum(cost_pico) from llm.usage")"
 psql_q "update llm.usage set task = 'task-a' where id = $a_id" >/dev/null
 check_eq "a member's task_spent counts only its own rows" \
     "$(sql_as bob "select llm.task_spent('default', 'task-a')")" 0
