@@ -586,8 +586,13 @@ pg_offline_reserve(struct ledger_pg *p, const struct ledger_entry *e, const char
 		}
 		if (p->task_id == e->task_id)
 			t += p->task_held;
-		if (worst < 0 || worst > e->task_cap - t)
+		if (worst < 0 || worst > e->task_cap - t) {
+			/* Refused for the task, not for the database: its reason is not wanted. */
+			free(cause != NULL ? *cause : NULL);
+			if (cause != NULL)
+				*cause = NULL;
 			return LEDGER_OVER_TASK;
+		}
 	}
 	if (pg_offline_insert(p, e, key, now, worst, id) < 0) {
 		store_cause(cause, "team ledger unreachable, and the local outbox failed: %s",
