@@ -516,10 +516,6 @@ agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struc
 	a.cap = o->max_cost;
 	r->cap = a.cap;
 	snprintf(title, sizeof title, "%.*s", (int)strcspn(o->task, "\n"), o->task);
-	/* a task's cap is kept by the local ledger's rows; the team's rows carry no task */
-	if (l != NULL && ledger_pg(l) != NULL && o->max_cost > 0)
-		return stop(&a, CHAT_USAGE, "--max-cost: a task's cap is not kept by a team ledger "
-		    "([ledger] database) yet; run without --max-cost");
 	if (l != NULL && (r->task_id = ledger_task_new(l, title, o->max_cost)) == 0)
 		return stop(&a, CHAT_USAGE, "ledger: cannot record the task");
 	if (ws_task_begin(w, r->task_id, &cause) != 0) {

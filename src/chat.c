@@ -374,7 +374,7 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 		free(cause);
 		return CHAT_USAGE;
 	}
-	if (rc == LEDGER_UNREACHABLE || mt.offline)
+	if (rc != LEDGER_OVER_TASK && (rc == LEDGER_UNREACHABLE || mt.offline))
 		return reserve_offline(c, m, rc, worst, &mt, cause, quiet);
 	log_budget(rc == LEDGER_RESERVED ? "reserved" : "refused", m, worst, &mt);
 	if (rc == LEDGER_OVER_TASK) {

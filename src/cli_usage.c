@@ -573,7 +573,7 @@ cli_usage(struct app *cli, int argc, char **argv)
 	const char *month = NULL;
 	char mon[8], name[64], *cause = NULL;
 	int64_t start, end;
-	struct ledger *l;
+	struct ledger *l = NULL;
 	bool json = false;
 	size_t i;
 	int rc = EXIT_OK;
@@ -585,15 +585,24 @@ cli_usage(struct app *cli, int argc, char **argv)
 		printf("usage: llm usage [--month YYYY-MM] [--by day|model|tier|task|user|team] [--router] [--json]\n");
 		return EXIT_OK;
 	}
-	if (usage_month(month, &start, &end, mon, name, sizeof name) < 0)
+	/* A team's months are its time zone's: opening its ledger reads the zone first. */
+	if (ledger_team() != NULL && (l = cli_ledger_open(cli, &cause)) == NULL) {
+		fprintf(stderr, "llm: usage: %s\n", cause);
+		free(cause);
 		return EXIT_USAGE;
-	if (r.router)
-		return cli_learn_usage(cli, start, end, name, mon, json);
-	if (cli_spend_draws(argc, argv))
-		return cli_spend_chart(cli, start, end);
+	}
+	if (usage_month(month, &start, &end, mon, name, sizeof name) < 0) {
+		ledger_close(l);
+		return EXIT_USAGE;
+	}
+	if (r.router || cli_spend_draws(argc, argv)) {
+		ledger_close(l);
+		return r.router ? cli_learn_usage(cli, start, end, name, mon, json) :
+		    cli_spend_chart(cli, start, end);
+	}
 	r.frontier = spend_frontier_model(cli->cat);
 	r.cat = cli->cat;
-	if ((l = cli_ledger_open(cli, &cause)) == NULL ||
+	if ((l == NULL && (l = cli_ledger_open(cli, &cause)) == NULL) ||
 	    ledger_rows(l, start, end, usage_row, &r, &cause) < 0) {
 		fprintf(stderr, "llm: usage: %s\n", cause);
 		free(cause);

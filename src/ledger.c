@@ -519,6 +519,28 @@ ledger_gone_cb(void *arg, int64_t pid, int64_t start, const char *owner, const c
 	return ledger_gone(arg, pid, start, owner, host);
 }
 
+/*
+ * Count months and days in the team's time zone, which its database holds:
+ * TZ is set to it when this system knows the zone. Best effort: unreachable,
+ * the local zone stays.
+ */
+static void
+ledger_team_zone(struct ledger *l)
+{
+	const char *dir = getenv("TZDIR");
+	char zone[128], *path;
+	bool known;
+
+	if (ledger_pg_zone(l->pg, zone, sizeof zone, NULL) < 0 || zone[0] == '/' ||
+	    strstr(zone, "..") != NULL)
+		return;
+	path = xstrfmt("%s/%s", dir != NULL && *dir != '\0' ? dir : "/usr/share/zoneinfo", zone);
+	known = access(path, R_OK) == 0;
+	free(path);
+	if (known && setenv("TZ", zone, 1) == 0)
+		tzset();
+}
+
 /* Open the team's ledger beside l's local store, which keeps rows made offline. */
 static int
 ledger_open_team(struct ledger *l, char **cause)
@@ -529,6 +551,8 @@ ledger_open_team(struct ledger *l, char **cause)
 	};
 
 	l->pg = ledger_pg_open(&ledger_team_conf, l->st, &self, cause);
+	if (l->pg != NULL)
+		ledger_team_zone(l);
 	return l->pg != NULL ? 0 : -1;
 }
 
@@ -839,6 +863,8 @@ ledger_task_new(struct ledger *l, const char *title, int64_t cap)
 int
 ledger_task_spent(struct ledger *l, int64_t id, int64_t *spent, char **cause)
 {
+	if (l->pg != NULL)
+		return ledger_pg_task_spent(l->pg, id, spent, cause);
 	if (ledger_task_sum(l, id, spent) < 0)
 		return ledger_fail(l, "task", cause);
 	return 0;
@@ -950,9 +976,10 @@ ledger_settle_warn(struct ledger *l, int64_t id, const struct usage *u, int64_t 
 		store_cause(cause, "settle: bad status '%s'", status ? status : "(null)");
 		return -1;
 	}
-	/* the team's ledger warns of no thresholds: its budget is the team's, not this machine's */
+	/* the team's thresholds, of its budget: warned of once across every machine */
 	if (l->pg != NULL)
-		return ledger_pg_settle(l->pg, id, u, cost, estimated, status, latency_ms, cause);
+		return ledger_pg_settle_warn(l->pg, id, u, cost, estimated, status, latency_ms,
+		    warn ? w : NULL, cause);
 	/* IMMEDIATE: of processes settling at once, one alone sees a threshold first passed */
 	if (warn && ledger_run(l, SQL_BEGIN) < 0)
 		return ledger_fail(l, "settle", cause);

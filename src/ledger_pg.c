@@ -42,6 +42,8 @@ static struct {
 #define PG_CONNECT_TIMEOUT "10"
 /* Parameters of the largest call (llm.record). */
 #define PG_ARGS_MAX 24
+/* A task's key: this ledger's instance key, then the task's number. */
+#define PG_TASK_MAX 64
 /* The keyring entry holding the database's password. */
 #define PG_KEYRING_NAME "ledger"
 
@@ -54,6 +56,8 @@ struct ledger_pg {
 	int version;                    /* the schema's version; -1 not known yet */
 	bool down;                      /* the last call found the database unreachable */
 	bool outbox;                    /* the outbox table exists */
+	char instance[33];              /* a key of this process's ledger: tasks' keys start with it */
+	int64_t task_id, task_held;     /* the last task reserved for online, and its worst cases */
 };
 
 /* Text parameters for a call. */
@@ -343,6 +347,12 @@ pg_outbox(struct ledger_pg *p)
 	    " estimated INTEGER DEFAULT 0, status TEXT, latency_ms INTEGER, pid INTEGER,"
 	    " pid_start INTEGER, owner TEXT)", NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
+	/* An outbox made before rows carried their task gets the columns. */
+	if (sqlite3_exec(p->db, "SELECT task, task_id FROM team_outbox LIMIT 0", NULL, NULL,
+	    NULL) != SQLITE_OK && (sqlite3_exec(p->db, "ALTER TABLE team_outbox ADD COLUMN task TEXT",
+	    NULL, NULL, NULL) != SQLITE_OK || sqlite3_exec(p->db, "ALTER TABLE team_outbox"
+	    " ADD COLUMN task_id INTEGER", NULL, NULL, NULL) != SQLITE_OK))
+		return -1;
 	p->outbox = true;
 	return 0;
 }
@@ -363,6 +373,7 @@ ledger_pg_open(const struct ledger_team *t, struct store *st, const struct ledge
 	p->db = store_db(st);
 	p->self = *self;
 	p->version = -1;
+	pg_key(p->instance);
 	if (pg_connect(p, &why) == -2) {
 		if (cause != NULL)
 			*cause = why;
@@ -466,6 +477,32 @@ bind_str(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+/* The key of task id in the team's rows: unique to this ledger's process. */
+static void
+pg_task_key(const struct ledger_pg *p, int64_t id, char out[PG_TASK_MAX])
+{
+	snprintf(out, PG_TASK_MAX, "%s:%" PRId64, p->instance, id);
+}
+
+/* What the outbox holds of task id's key: settled costs and live worst cases; -1 on error. */
+static int64_t
+pg_offline_task(struct ledger_pg *p, const char *key)
+{
+	sqlite3_stmt *st;
+	int64_t held = -1;
+
+	if (pg_outbox(p) < 0 || sqlite3_prepare_v2(p->db, "SELECT coalesce(sum(CASE WHEN"
+	    " status = 'reserved' THEN coalesce(worst_case_pico, 0) ELSE coalesce(cost_pico,"
+	    " worst_case_pico, 0) END), 0) FROM team_outbox WHERE kind = 'row' AND task = ?1", -1,
+	    &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		held = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return held;
+}
+
 /* Keep a reservation locally, under key, while the database is unreachable. */
 static int
 pg_offline_insert(struct ledger_pg *p, const struct ledger_entry *e, const char *key,
@@ -474,11 +511,19 @@ pg_offline_insert(struct ledger_pg *p, const struct ledger_entry *e, const char 
 	sqlite3_stmt *st;
 	int rc;
 
+	char task[PG_TASK_MAX];
+
 	if (sqlite3_prepare_v2(p->db, "INSERT INTO team_outbox (kind, row_key, team, user, time,"
 	    " conversation_id, provider, model, tier, route_mode, route_reason, worst_case_pico,"
-	    " status, pid, pid_start, owner) VALUES ('row', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	    " ?10, ?11, 'reserved', ?12, ?13, ?14)", -1, &st, NULL) != SQLITE_OK)
+	    " status, pid, pid_start, owner, task, task_id) VALUES ('row', ?1, ?2, ?3, ?4, ?5, ?6,"
+	    " ?7, ?8, ?9, ?10, ?11, 'reserved', ?12, ?13, ?14, ?15, ?16)", -1, &st,
+	    NULL) != SQLITE_OK)
 		return -1;
+	pg_task_key(p, e->task_id, task);
+	if (e->task_id > 0) {
+		sqlite3_bind_text(st, 15, task, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 16, e->task_id);
+	}
 	bind_str(st, 1, key);
 	bind_str(st, 2, p->t->team);
 	bind_str(st, 3, p->t->user);
@@ -528,6 +573,27 @@ pg_offline_reserve(struct ledger_pg *p, const struct ledger_entry *e, const char
 	m->spent = held;
 	if (worst != 0 && (worst < 0 || held + worst > p->t->offline_allowance))
 		return LEDGER_OVER_BUDGET;
+	if (e->task_id > 0 && e->task_cap > 0) {
+		/* The task's rows in the database are this process's own: held at their worst cases. */
+		char task[PG_TASK_MAX];
+		int64_t t;
+
+		pg_task_key(p, e->task_id, task);
+		if ((t = pg_offline_task(p, task)) < 0) {
+			store_cause(cause, "team ledger unreachable, and the local outbox failed: %s",
+			    sqlite3_errmsg(p->db));
+			return -1;
+		}
+		if (p->task_id == e->task_id)
+			t += p->task_held;
+		if (worst < 0 || worst > e->task_cap - t) {
+			/* Refused for the task, not for the database: its reason is not wanted. */
+			free(cause != NULL ? *cause : NULL);
+			if (cause != NULL)
+				*cause = NULL;
+			return LEDGER_OVER_TASK;
+		}
+	}
 	if (pg_offline_insert(p, e, key, now, worst, id) < 0) {
 		store_cause(cause, "team ledger unreachable, and the local outbox failed: %s",
 		    sqlite3_errmsg(p->db));
@@ -545,7 +611,7 @@ ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t wor
     bool enforce, int64_t *id, struct meter *m, char **cause)
 {
 	struct pg_args a = { .n = 0 };
-	char key[33];
+	char key[33], task[PG_TASK_MAX];
 	int64_t now = clock_now();
 	PGresult *r;
 	int verdict;
@@ -573,8 +639,12 @@ ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t wor
 	arg_str(&a, *p->self.owner ? p->self.owner : NULL);
 	arg_str(&a, *p->self.host ? p->self.host : NULL);
 	arg_i64(&a, now + LEDGER_EXPIRY);
+	pg_task_key(p, e->task_id, task);
+	arg_str(&a, e->task_id > 0 ? task : NULL);
+	arg_i64(&a, e->task_id);
+	arg_i64(&a, e->task_cap);
 	r = pg_call(p, "reserve", "SELECT * FROM llm.reserve($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-	    " $10, $11, $12, $13, $14, $15, $16, $17)", &a, cause);
+	    " $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)", &a, cause);
 	if (r == NULL)
 		return p->down ? pg_offline_reserve(p, e, key, worst_case, id, m, cause) : -1;
 	if (pq.PQntuples(r) != 1) {
@@ -588,7 +658,13 @@ ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t wor
 	pq.PQclear(r);
 	if (verdict != 0) {
 		*id = 0;
-		return LEDGER_OVER_BUDGET;
+		return verdict == 2 ? LEDGER_OVER_TASK : LEDGER_OVER_BUDGET;
+	}
+	if (e->task_id > 0) {
+		if (p->task_id != e->task_id)
+			p->task_held = 0;
+		p->task_id = e->task_id;
+		p->task_held += worst_case > 0 ? worst_case : 0;
 	}
 	if (worst_case > 0) {
 		m->reserved += worst_case;
@@ -691,6 +767,129 @@ ledger_pg_settle(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t
 	return 0;
 }
 
+/* The thresholds as a PostgreSQL array literal, "{50,80,100}". */
+static void
+pg_thresholds(const struct ledger_warn *w, char *out, size_t n)
+{
+	size_t i, len = 0;
+
+	len += (size_t)snprintf(out, n, "{");
+	for (i = 0; i < w->n && len < n; i++)
+		len += (size_t)snprintf(out + len, n - len, "%s%d", i > 0 ? "," : "", w->at[i]);
+	if (len < n)
+		snprintf(out + len, n - len, "}");
+}
+
+/* Settle, and in the same transaction record the team's budget thresholds first passed. */
+int
+ledger_pg_settle_warn(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost,
+    bool estimated, const char *status, int64_t latency_ms, struct ledger_warn *w,
+    char **cause)
+{
+	struct pg_args a = { .n = 0 };
+	char at[256];
+	PGresult *r;
+	int64_t n;
+
+	if (w == NULL || w->n == 0 || id >= PG_OFFLINE_ID)
+		return ledger_pg_settle(p, id, u, cost, estimated, status, latency_ms, cause);
+	w->passed = 0;
+	arg_i64(&a, id);
+	pg_settle_args(&a, status, u, cost, estimated, latency_ms);
+	arg_i64(&a, clock_now());
+	pg_thresholds(w, at, sizeof at);
+	arg_str(&a, at);
+	r = pg_call(p, "settle", "SELECT * FROM llm.settle_warn($1, $2, $3, $4, $5, $6, $7, $8,"
+	    " $9, $10, $11, $12, $13)", &a, cause);
+	if (r == NULL) {
+		if (!p->down)
+			return -1;
+		/* Lost on the way: settled when the database is back, with no warning then. */
+		free(cause ? *cause : NULL);
+		if (cause != NULL)
+			*cause = NULL;
+		return pg_offline_settle(p, id, u, cost, estimated, status, latency_ms, cause);
+	}
+	n = pq.PQntuples(r) == 1 ? col_i64(r, 0, 0) : 0;
+	if (n == 1) {
+		w->passed = (int)col_i64(r, 0, 1);
+		pg_fill(r, 2, &w->m);
+		/* The thresholds are of the team's budget, which the database holds. */
+		w->limit = w->m.limit;
+	}
+	pq.PQclear(r);
+	if (n != 1) {
+		store_cause(cause, "team ledger: settle: no reservation %" PRId64 " of yours", id);
+		return -1;
+	}
+	return 0;
+}
+
+/* What a task has cost in the team's rows, and in the outbox while it is unreachable. */
+int
+ledger_pg_task_spent(struct ledger_pg *p, int64_t task_id, int64_t *spent, char **cause)
+{
+	struct pg_args a = { .n = 0 };
+	char task[PG_TASK_MAX];
+	PGresult *r;
+	int64_t off;
+
+	*spent = 0;
+	pg_task_key(p, task_id, task);
+	if ((off = pg_offline_task(p, task)) < 0) {
+		store_cause(cause, "team ledger: task: the local outbox failed: %s",
+		    sqlite3_errmsg(p->db));
+		return -1;
+	}
+	arg_str(&a, p->t->team);
+	arg_str(&a, task);
+	r = pg_call(p, "task", "SELECT llm.task_spent($1, $2)", &a, cause);
+	if (r == NULL) {
+		if (!p->down)
+			return -1;
+		free(cause ? *cause : NULL);
+		if (cause != NULL)
+			*cause = NULL;
+		/* Unreachable: its rows there are this process's own, at their worst cases. */
+		*spent = off + (p->task_id == task_id ? p->task_held : 0);
+		return 0;
+	}
+	*spent = off + col_i64(r, 0, 0);
+	pq.PQclear(r);
+	return 0;
+}
+
+/* The team's time zone, as its database holds it. */
+int
+ledger_pg_zone(struct ledger_pg *p, char *zone, size_t n, char **cause)
+{
+	struct pg_args a = { .n = 0 };
+	PGresult *r;
+	const char *z;
+	int rc = -1;
+
+	*zone = '\0';
+	/* Not connected (unreachable when opened): no second wait for a connection here. */
+	if (p->conn == NULL) {
+		store_cause(cause, "team ledger unreachable");
+		return -1;
+	}
+	arg_str(&a, p->t->team);
+	if ((r = pg_call(p, "zone", "SELECT llm.team_zone($1)", &a, cause)) == NULL)
+		return -1;
+	z = pq.PQntuples(r) == 1 ? col_str(r, 0, 0) : NULL;
+	if (z == NULL)
+		store_cause(cause, "team ledger: no team \"%s\": run llm ledger init", p->t->team);
+	else if (strlen(z) >= n)
+		store_cause(cause, "team ledger: the team's time zone is too long");
+	else
+		rc = 0;
+	if (rc == 0)
+		str_copy(zone, n, z);
+	pq.PQclear(r);
+	return rc;
+}
+
 /* Record what a reservation's request has received so far; best effort. */
 int
 ledger_pg_progress(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost)
@@ -761,6 +960,7 @@ pg_row_read(const PGresult *x, int i, struct ledger_row *r)
 	r->latency_ms = col_i64(x, i, 18);
 	r->team = col_str(x, i, 19);
 	r->user = col_str(x, i, 20);
+	r->task_id = col_i64(x, i, 21);
 	r->usage.reported = !r->estimated;
 	if (r->status == NULL)
 		r->status = "?";
@@ -786,8 +986,8 @@ ledger_pg_rows(struct ledger_pg *p, int64_t from, int64_t to, ledger_row_fn fn, 
 	r = pg_call(p, "report", "SELECT id, time, coalesce(conversation_id, 0), provider, model,"
 	    " tier, route_mode, route_reason, input_tokens, cached_input_tokens,"
 	    " cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_pico,"
-	    " worst_case_pico, estimated, status, coalesce(latency_ms, 0), team, \"user\""
-	    " FROM llm.rows($1, $2, $3)", &a, cause);
+	    " worst_case_pico, estimated, status, coalesce(latency_ms, 0), team, \"user\","
+	    " coalesce(task_id, 0) FROM llm.rows($1, $2, $3)", &a, cause);
 	if (r == NULL)
 		return -1;
 	n = pq.PQntuples(r);
@@ -800,37 +1000,34 @@ ledger_pg_rows(struct ledger_pg *p, int64_t from, int64_t to, ledger_row_fn fn, 
 	return 0;
 }
 
-struct pg_days {
-	int64_t *spent;
-	int ndays;
-};
-
-/* Add a row's charge to its local day. */
-static int
-pg_day_row(void *arg, const struct ledger_row *r)
-{
-	struct pg_days *d = arg;
-	time_t t = (time_t)r->time;
-	struct tm tm;
-	int64_t c;
-
-	if (strcmp(r->status, "reserved") == 0 || localtime_r(&t, &tm) == NULL)
-		return 0;
-	c = r->cost >= 0 ? r->cost : r->worst_case > 0 ? r->worst_case : 0;
-	if (tm.tm_mday >= 1 && tm.tm_mday <= d->ndays)
-		d->spent[tm.tm_mday - 1] += c;
-	return 0;
-}
-
-/* Each local day's spend of the month [start, end), from the rows the caller may read. */
+/* The team's spend on each day (of its time zone) of the month [start, end). */
 int
 ledger_pg_days(struct ledger_pg *p, int64_t start, int64_t end, int64_t *spent, int ndays,
     char **cause)
 {
-	struct pg_days d = { .spent = spent, .ndays = ndays };
+	struct pg_args a = { .n = 0 };
+	struct meter m;
+	PGresult *r;
+	int64_t d;
+	int i;
 
 	memset(spent, 0, (size_t)ndays * sizeof *spent);
-	return ledger_pg_rows(p, start, end, pg_day_row, &d, cause);
+	/* The meter expires dead reservations first: the days count them as the meter does. */
+	if (ledger_pg_meter(p, &m, cause) < 0)
+		return -1;
+	arg_str(&a, p->t->team);
+	arg_i64(&a, start);
+	arg_i64(&a, end);
+	r = pg_call(p, "days", "SELECT day, spent FROM llm.team_days($1, $2, $3)", &a, cause);
+	if (r == NULL)
+		return -1;
+	for (i = 0; i < pq.PQntuples(r); i++) {
+		d = col_i64(r, i, 0);
+		if (d >= 1 && d <= ndays)
+			spent[d - 1] += col_i64(r, i, 1);
+	}
+	pq.PQclear(r);
+	return 0;
 }
 
 /* Run one statement of the upgrade with no parameters. */
@@ -939,7 +1136,7 @@ ledger_pg_set_budget(struct ledger_pg *p, const char *user, int64_t pico, char *
 #define PG_OUTBOX_COLS "id, kind, pg_id, row_key, team, user, time, conversation_id, provider," \
 	" model, tier, route_mode, input_tokens, cached_input_tokens, cache_write_tokens," \
 	" cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_pico, worst_case_pico," \
-	" estimated, status, latency_ms, route_reason, pid, pid_start, owner"
+	" estimated, status, latency_ms, route_reason, pid, pid_start, owner, task, task_id"
 
 /* Column c of st as text, or NULL. */
 static const char *
@@ -1003,8 +1200,13 @@ pg_send(struct ledger_pg *p, sqlite3_stmt *st, char **cause)
 		arg_bool(&a, sqlite3_column_int(st, 20) != 0);
 		arg_str(&a, ob_str(st, 21));
 		arg_i64(&a, sqlite3_column_int64(st, 22));
+		arg_str(&a, ob_str(st, 27));
+		if (sqlite3_column_type(st, 28) == SQLITE_NULL)
+			arg_str(&a, NULL);
+		else
+			arg_i64(&a, sqlite3_column_int64(st, 28));
 		r = pg_call(p, "send", "SELECT llm.record($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-		    " $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)", &a, cause);
+		    " $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)", &a, cause);
 	}
 	if (r == NULL)
 		return -1;

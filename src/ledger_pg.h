@@ -3,6 +3,7 @@
 #define LLM_LEDGER_PG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ledger.h"
@@ -11,7 +12,7 @@ struct store;
 struct ledger_pg;
 
 /* The schema version this llm writes; llm ledger init upgrades older ones. */
-#define LEDGER_PG_VERSION 2
+#define LEDGER_PG_VERSION 3
 
 /* Who is asking, for the reservations written: as ledger.c knows it. */
 struct ledger_pg_self {
@@ -40,6 +41,17 @@ int ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t
 /* As ledger_settle. */
 int ledger_pg_settle(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost,
     bool estimated, const char *status, int64_t latency_ms, char **cause);
+/*
+ * As ledger_settle_warn: the thresholds are of the team's budget (w->limit is
+ * set to it), each warned of once per team and month across every machine.
+ */
+int ledger_pg_settle_warn(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost,
+    bool estimated, const char *status, int64_t latency_ms, struct ledger_warn *w,
+    char **cause);
+/* As ledger_task_spent: the task's rows in the team's ledger (and the outbox's). 0 or -1. */
+int ledger_pg_task_spent(struct ledger_pg *p, int64_t task_id, int64_t *spent, char **cause);
+/* The team's time zone ("Europe/Paris") into zone[n]; -1 when not connected. 0 or -1. */
+int ledger_pg_zone(struct ledger_pg *p, char *zone, size_t n, char **cause);
 /* As ledger_progress. */
 int ledger_pg_progress(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost);
 /* As ledger_meter: the team's month, with the user's share. */
@@ -47,7 +59,7 @@ int ledger_pg_meter(struct ledger_pg *p, struct meter *m, char **cause);
 /* As ledger_rows: all the team's rows for an admin, one's own for a member. */
 int ledger_pg_rows(struct ledger_pg *p, int64_t from, int64_t to, ledger_row_fn fn, void *arg,
     char **cause);
-/* As ledger_days. */
+/* As ledger_days: the whole team's days, a member's too (the forecast is the team's). */
 int ledger_pg_days(struct ledger_pg *p, int64_t start, int64_t end, int64_t *spent, int ndays,
     char **cause);
 

@@ -272,9 +272,183 @@ static const char ledger_schema_v2[] =
     LEDGER_RESERVE_TAIL
     "END $$;";
 
+/*
+ * Version 3. The team's time zone, readable by members (llm.team_zone): reports
+ * and forecasts count the team's months and days. Budget warnings, given once
+ * per team, month and threshold by llm.settle_warn, which settles under the
+ * team's row lock so that of settlements at once exactly one sees a threshold
+ * first passed. Rows carry their agent task (task: a key unique to the task,
+ * task_id: its number where it was started), and llm.reserve keeps a task's
+ * cap in the same transaction as the budget's.
+ */
+static const char ledger_schema_v3[] =
+    "ALTER TABLE llm.usage ADD COLUMN task text, ADD COLUMN task_id bigint;"
+    "CREATE INDEX usage_task ON llm.usage (team, task) WHERE task IS NOT NULL;"
+    "CREATE TABLE llm.budget_warnings (team text NOT NULL REFERENCES llm.teams ON DELETE CASCADE,"
+    " month text NOT NULL, threshold int NOT NULL, time bigint NOT NULL,"
+    " spent_pico bigint NOT NULL, limit_pico bigint NOT NULL, usage_id bigint,"
+    " \"user\" text, db_role name NOT NULL DEFAULT session_user,"
+    " PRIMARY KEY (team, month, threshold));"
+    "REVOKE ALL ON llm.budget_warnings FROM PUBLIC;"
+    "CREATE FUNCTION llm.team_zone(p_team text) RETURNS text LANGUAGE sql STABLE"
+    " SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$"
+    " SELECT timezone FROM llm.teams WHERE team = p_team $$;"
+    /*
+     * The team's spend per day of its time zone in [p_from, p_to), counted as
+     * the meter counts it: for every member's forecast against the team's budget.
+     */
+    "CREATE FUNCTION llm.team_days(p_team text, p_from bigint, p_to bigint)"
+    " RETURNS TABLE (day int, spent bigint) LANGUAGE sql STABLE SECURITY DEFINER"
+    " SET search_path = pg_catalog, pg_temp AS $$"
+    " SELECT extract(day FROM to_timestamp(u.time) AT TIME ZONE t.timezone)::int,"
+    "  sum(CASE WHEN u.cost_pico IS NOT NULL THEN u.cost_pico"
+    "  WHEN u.worst_case_pico > 0 THEN u.worst_case_pico ELSE 0 END)::bigint"
+    " FROM llm.usage u JOIN llm.teams t ON t.team = u.team WHERE u.team = p_team"
+    "  AND u.time >= p_from AND u.time < p_to AND u.status <> 'reserved' GROUP BY 1 $$;"
+    /* What a task has cost: the caller's rows alone, as llm.rows reads them. */
+    "CREATE FUNCTION llm.task_sum(p_team text, p_task text) RETURNS bigint LANGUAGE sql STABLE AS $$"
+    " SELECT coalesce(sum(CASE WHEN status = 'reserved' THEN coalesce(worst_case_pico, 0)"
+    "  ELSE coalesce(cost_pico, worst_case_pico, 0) END), 0)::bigint FROM llm.usage"
+    "  WHERE team = p_team AND task = p_task"
+    "  AND (db_role = session_user OR llm.is_admin()) $$;"
+    "CREATE FUNCTION llm.task_spent(p_team text, p_task text) RETURNS bigint LANGUAGE sql STABLE"
+    " SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$"
+    " SELECT llm.task_sum(p_team, p_task) $$;"
+    "DROP FUNCTION llm.reserve(text, text, text, bigint, bigint, boolean, bigint, text, text,"
+    " text, text, text, bigint, bigint, text, text, bigint);"
+    /* verdict 0 reserved, 1 over a budget, 2 over the task's cap. */
+    "CREATE FUNCTION llm.reserve(p_team text, p_user text, p_key text, p_now bigint,"
+    " p_worst bigint, p_enforce boolean, p_conv bigint, p_provider text, p_model text,"
+    " p_tier text, p_mode text, p_reason text, p_pid bigint, p_pid_start bigint,"
+    " p_owner text, p_host text, p_expires bigint, p_task text, p_task_id bigint,"
+    " p_task_cap bigint)"
+    " RETURNS TABLE (verdict int, row_id bigint, month text, m_start bigint, m_end bigint,"
+    " team_limit bigint, spent bigint, expired bigint, unknown_worst bigint, reserved bigint,"
+    " unknown_count bigint, requests bigint, estimated bigint, user_limit bigint,"
+    " user_spent bigint, user_reserved bigint)"
+    " LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$"
+    "DECLARE f record; over boolean; v int := 0; rid bigint := 0;"
+    "BEGIN"
+    " PERFORM llm.check_user(p_user);"
+    " PERFORM 1 FROM llm.teams t WHERE t.team = p_team FOR UPDATE;"
+    " IF NOT FOUND THEN"
+    "  RAISE EXCEPTION 'no team \"%\" in the ledger: run llm ledger init', p_team;"
+    " END IF;"
+    " PERFORM llm.expire(p_team, p_now, p_owner);"
+    " SELECT * INTO f FROM llm.figures(p_team, p_user, p_now);"
+    " over := p_enforce AND p_worst IS DISTINCT FROM 0 AND ("
+    "  (f.team_limit > 0 AND (p_worst IS NULL OR p_worst > f.team_limit - f.spent - f.reserved))"
+    "  OR (f.user_limit > 0 AND (p_worst IS NULL"
+    "  OR p_worst > f.user_limit - f.user_spent - f.user_reserved)));"
+    " IF over THEN v := 1;"
+    " ELSIF p_task IS NOT NULL AND p_task_cap > 0 AND (p_worst IS NULL"
+    "  OR p_worst > p_task_cap - llm.task_sum(p_team, p_task)) THEN v := 2;"
+    " ELSE"
+    "  INSERT INTO llm.usage (row_key, team, \"user\", month, time, conversation_id, host,"
+    "   provider, model, tier, route_mode, route_reason, worst_case_pico, status, pid,"
+    "   pid_start, owner, expires, task, task_id)"
+    "  VALUES (p_key, p_team, p_user, f.month, p_now, p_conv, p_host, p_provider, p_model,"
+    "   p_tier, p_mode, p_reason, p_worst, 'reserved', p_pid, p_pid_start, p_owner, p_expires,"
+    "   p_task, p_task_id)"
+    "  RETURNING id INTO rid;"
+    " END IF;"
+    " RETURN QUERY SELECT v, rid, f.month, f.m_start, f.m_end, f.team_limit, f.spent,"
+    "  f.expired, f.unknown_worst, f.reserved, f.unknown_count, f.requests, f.estimated,"
+    "  f.user_limit, f.user_spent, f.user_reserved;"
+    "END $$;"
+    /*
+     * Settle, then record each threshold (percent of the team's budget, p_at
+     * ascending) the month has reached and no one has warned of: passed is the
+     * highest recorded here, 0 none. The team's row is locked first, as
+     * llm.reserve locks it: settlements at once are seen one after the other.
+     */
+    "CREATE FUNCTION llm.settle_warn(p_id bigint, p_status text, p_in bigint, p_cached bigint,"
+    " p_cw bigint, p_cw1h bigint, p_out bigint, p_reasoning bigint, p_cost bigint,"
+    " p_estimated boolean, p_latency bigint, p_now bigint, p_at int[])"
+    " RETURNS TABLE (settled int, passed int, month text, m_start bigint, m_end bigint,"
+    " team_limit bigint, spent bigint, expired bigint, unknown_worst bigint, reserved bigint,"
+    " unknown_count bigint, requests bigint, estimated bigint, user_limit bigint,"
+    " user_spent bigint, user_reserved bigint)"
+    " LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$"
+    "DECLARE f record; r record; n int := 0; k int; t int; best int := 0;"
+    "BEGIN"
+    " SELECT u.team, u.\"user\" INTO r FROM llm.usage u WHERE u.id = p_id"
+    "  AND (u.db_role = session_user OR llm.is_admin());"
+    " IF FOUND THEN"
+    "  PERFORM 1 FROM llm.teams x WHERE x.team = r.team FOR UPDATE;"
+    "  n := llm.settle(p_id, p_status, p_in, p_cached, p_cw, p_cw1h, p_out, p_reasoning,"
+    "   p_cost, p_estimated, p_latency);"
+    " END IF;"
+    " IF n = 1 THEN"
+    "  SELECT * INTO f FROM llm.figures(r.team, r.\"user\", p_now);"
+    "  IF f.team_limit > 0 AND p_at IS NOT NULL THEN"
+    "   FOREACH t IN ARRAY p_at LOOP"
+    "    EXIT WHEN f.spent::numeric * 100 < f.team_limit::numeric * t;"
+    "    INSERT INTO llm.budget_warnings (team, month, threshold, time, spent_pico, limit_pico,"
+    "     usage_id, \"user\") VALUES (r.team, f.month, t, p_now, f.spent, f.team_limit, p_id,"
+    "     r.\"user\") ON CONFLICT DO NOTHING;"
+    "    GET DIAGNOSTICS k = ROW_COUNT;"
+    "    IF k = 1 AND t > best THEN best := t; END IF;"
+    "   END LOOP;"
+    "  END IF;"
+    "  RETURN QUERY SELECT n, best, f.month, f.m_start, f.m_end, f.team_limit, f.spent,"
+    "   f.expired, f.unknown_worst, f.reserved, f.unknown_count, f.requests, f.estimated,"
+    "   f.user_limit, f.user_spent, f.user_reserved;"
+    " ELSE"
+    "  RETURN QUERY SELECT 0, 0, NULL::text, 0::bigint, 0::bigint, 0::bigint, 0::bigint,"
+    "   0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint,"
+    "   0::bigint;"
+    " END IF;"
+    "END $$;"
+    "DROP FUNCTION llm.record(text, text, text, bigint, bigint, text, text, text, text, text,"
+    " text, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, boolean, text,"
+    " bigint);"
+    "CREATE FUNCTION llm.record(p_team text, p_user text, p_key text, p_time bigint,"
+    " p_conv bigint, p_host text, p_provider text, p_model text, p_tier text, p_mode text,"
+    " p_reason text, p_in bigint, p_cached bigint, p_cw bigint, p_cw1h bigint, p_out bigint,"
+    " p_reasoning bigint, p_cost bigint, p_worst bigint, p_estimated boolean, p_status text,"
+    " p_latency bigint, p_task text, p_task_id bigint) RETURNS int LANGUAGE plpgsql"
+    " SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$"
+    "DECLARE n int; tz text;"
+    "BEGIN"
+    " PERFORM llm.check_user(p_user);"
+    " IF p_status NOT IN ('ok', 'error', 'cancelled', 'expired') THEN"
+    "  RAISE EXCEPTION 'bad status %', p_status; END IF;"
+    " SELECT timezone INTO tz FROM llm.teams WHERE team = p_team;"
+    " INSERT INTO llm.usage (row_key, team, \"user\", month, time, conversation_id, host,"
+    "  provider, model, tier, route_mode, route_reason, input_tokens, cached_input_tokens,"
+    "  cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_pico,"
+    "  worst_case_pico, estimated, status, latency_ms, offline, task, task_id)"
+    " VALUES (p_key, p_team, p_user, llm.month_of(coalesce(tz, 'UTC'), p_time), p_time,"
+    "  p_conv, p_host, p_provider, p_model, p_tier, p_mode, p_reason, p_in, p_cached, p_cw,"
+    "  p_cw1h, p_out, p_reasoning, p_cost, p_worst, p_estimated, p_status, p_latency, true,"
+    "  p_task, p_task_id)"
+    " ON CONFLICT (row_key) DO NOTHING;"
+    " GET DIAGNOSTICS n = ROW_COUNT; RETURN n;"
+    "END $$;"
+    "REVOKE ALL ON ALL FUNCTIONS IN SCHEMA llm FROM PUBLIC;"
+    /* A ledger whose roles were made already keeps working: the new functions granted. */
+    "DO $$ BEGIN"
+    " IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'llm_member') THEN"
+    "  GRANT EXECUTE ON FUNCTION llm.team_zone(text), llm.task_spent(text, text),"
+    "   llm.team_days(text, bigint, bigint),"
+    "   llm.reserve(text, text, text, bigint, bigint, boolean, bigint, text, text, text, text,"
+    "   text, bigint, bigint, text, text, bigint, text, bigint, bigint),"
+    "   llm.settle_warn(bigint, text, bigint, bigint, bigint, bigint, bigint, bigint, bigint,"
+    "   boolean, bigint, bigint, int[]),"
+    "   llm.record(text, text, text, bigint, bigint, text, text, text, text, text, text, bigint,"
+    "   bigint, bigint, bigint, bigint, bigint, bigint, bigint, boolean, text, bigint, text,"
+    "   bigint) TO llm_member;"
+    " END IF;"
+    " IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'llm_admin') THEN"
+    "  GRANT SELECT, INSERT, UPDATE, DELETE ON llm.budget_warnings TO llm_admin;"
+    " END IF;"
+    "END $$;";
+
 const char *const ledger_schema[] = {
 	ledger_schema_v1,
 	ledger_schema_v2,
+	ledger_schema_v3,
 };
 
 const size_t ledger_schema_count = sizeof ledger_schema / sizeof ledger_schema[0];

@@ -2,16 +2,17 @@
 # budget_warn: the first request that takes the month past 50%, 80% and 100% of the budget
 # says so once, with the spend and the forecast, whatever the number of processes: in the
 # CLI, the git hook and the TUI. warn_at changes the thresholds; an empty value turns them off.
+# Under tests/sh/team_suite.sh the ledger is a team's in PostgreSQL (t_ledger_sql), the budget
+# the team's, and each warning given once per team, month and threshold.
 . "${LLM_TOP:-.}/tests/lib.sh"
 . "$LLM_TOP/tests/tui_lib.sh"
 t_setup
-db="$LLM_DATA_DIR/llm.db"
-sql() { sqlite3 -cmd '.timeout 5000' "$db" "$1"; }
+sql() { t_ledger_sql "$1"; }
 LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
 export LLM_NOW
 # Each request costs 1000 * $0.10/M + 500 * $0.40/M = $0.0003: 30% of a $0.001 budget.
 fake_default '{"text":"answer","usage":{"input":1000,"output":500}}'
-sed -i 's/^budget = 0/budget = 0.001\nbudget_action = warn/' "$LLM_CONFIG_DIR/config.ini"
+t_budget 0.001 warn
 
 # count TEXT FILE...: how many lines of the files hold TEXT.
 count() {
@@ -19,9 +20,11 @@ count() {
 	shift
 	cat "$@" 2>/dev/null | grep -cF -- "$_t"
 }
-# fresh: an empty ledger.
+# fresh: an empty ledger (a team's: no warnings given, the budget as it was).
 fresh() {
-	rm -f "$db" "$db-wal" "$db-shm"
+	t_ledger_reset
+	[ -z "${LLM_DATABASE:-}" ] ||
+	    sql "TRUNCATE llm.budget_warnings; UPDATE llm.teams SET budget_pico = 1000000000" >/dev/null
 }
 
 # --- one process after another: each threshold when it is passed, with the forecast ---
@@ -40,8 +43,8 @@ check_eq "120%: the 100% warning, over since today" \
 	"$(count 'passed 100% of its budget: $0.0012 of $0.001 spent; forecast: over the budget since Nov 16' "$T/s4.err")" 1
 check_eq "150%: nothing left to warn of" "$(count 'passed' "$T/s5.err")" 0
 check_eq "the ledger keeps each warning given" \
-	"$(sql "SELECT group_concat(month || ':' || threshold || ':' || spent_pico, ' ') FROM
-	    (SELECT * FROM budget_warnings ORDER BY threshold)")" \
+	"$(sql "SELECT month || ':' || threshold || ':' || spent_pico FROM budget_warnings
+	    ORDER BY threshold" | tr '\n' ' ' | sed 's/ $//')" \
 	"2026-11:50:600000000 2026-11:80:900000000 2026-11:100:1200000000"
 # A new month warns again.
 LLM_NOW=$(date -u -d '2026-12-02 12:00:00' +%s) "$LLM_BIN" -m test-cheap q >/dev/null 2>&1

@@ -65,6 +65,14 @@ check_eq "  and it holds the request" "$(json_get "$T/out" requests)" 1
 LLM_NOW=$(date -u -d '2026-12-01 06:00:00' +%s) run_llm budget --json
 check_eq "at 06:00 UTC December has begun in New York" "$(json_get "$T/out" month)" 2026-12
 check_eq "  with nothing spent" "$(json_get "$T/out" requests)" 0
+# Reports count the team's months and days too, whatever TZ says.
+LLM_NOW=$(date -u -d '2026-12-01 03:00:00' +%s) TZ=UTC0 run_llm usage --by day --json
+check_eq "usage: this month is New York's November" "$(json_get "$T/out" month)" 2026-11
+check_eq "  the request on its day there, Nov 30" \
+    "$(json_get "$T/out" rows | t_py -c 'import json,sys; print([g["key"] for g in json.load(sys.stdin)])')" \
+    "['2026-11-30']"
+LLM_NOW=$(date -u -d '2026-12-01 06:00:00' +%s) TZ=UTC0 run_llm usage --json
+check_eq "usage: at 06:00 UTC it is December" "$(json_get "$T/out" month)" 2026-12
 
 # Reports by user and team.
 t_write_config
@@ -72,14 +80,15 @@ t_config_append "[ledger]
 database = $PG_URL
 team = tz
 user = zoe"
-run_llm -q -m test-cheap "from zoe"
-run_llm -q -m test-cheap "from zoe again"
-run_llm usage --by user --json
+# In New York's November, as the first request is.
+LLM_NOW=$(date -u -d '2026-11-20 12:00:00' +%s) run_llm -q -m test-cheap "from zoe"
+LLM_NOW=$(date -u -d '2026-11-20 12:00:00' +%s) run_llm -q -m test-cheap "from zoe again"
+run_llm usage --by user --json --month 2026-11
 check_rc "usage --by user --json" 0
 check_eq "  groups by user" \
     "$(json_get "$T/out" rows | t_py -c 'import json,sys; print(sorted((g["key"], g["requests"]) for g in json.load(sys.stdin)))')" \
     "[('root', 1), ('zoe', 2)]"
-run_llm usage --by team
+run_llm usage --by team --month 2026-11
 check_rc "usage --by team" 0
 check_contains "  names the team" "$OUT" "tz"
 run_llm usage --by colour
@@ -103,5 +112,5 @@ check_contains "  saying so" "$ERR" "version 99, newer than this llm's"
 run_llm -q -m test-cheap "refused"
 check_rc "a request refuses it too" 2
 check_eq "  and sends nothing" "$(fake_count)" 3
-psql_q "update llm.meta set value = '2' where key = 'version'" >/dev/null
+psql_q "update llm.meta set value = '3' where key = 'version'" >/dev/null
 [ "$T_FAIL" -eq 0 ]

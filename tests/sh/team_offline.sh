@@ -87,4 +87,26 @@ check_eq "are counted once" "$(rows)" 6
 check_eq "and the totals once" "$(psql_q "select sum(requests) from llm.totals")" 6
 on warner budget
 check_eq "a second command sends nothing more" "$(rows)" 6
+
+# A task capped with --max-cost while the database is down: the cap holds on the rows kept
+# locally, which carry the task and arrive with it.
+mkdir -p "$T/repo" && git -C "$T/repo" init -q && printf 'a\n' >"$T/repo/a.txt"
+pg_down
+fake_reset
+fake_default '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"output":1000},"text":"again"}'
+cd "$T/repo" || exit 1
+on warner "do" -m test-cheap --max-tokens 1000 --max-cost 0.0017 --json "look around"
+cd "$T" || exit 1
+task=$(json_get "$T/out" task_id)
+sent=$(fake_count)
+check_rc "offline task: stopped by its cap (exit 3)" 3
+check_contains "  saying why" "$ERR" "would pass the task's cap"
+check "  after more than one step ($sent)" [ "$sent" -ge 2 ]
+check_eq "  its rows kept locally carry the task" \
+    "$(outbox warner "where kind = 'row' and task_id = $task")" "$sent"
+check "  and stay within the cap" [ "$(sqlite3 "$T/warner/data/llm.db" "select sum(cost_pico)
+    from team_outbox where task_id = $task")" -le 1700000000 ]
+pg_up || exit 1
+on warner budget
+check_eq "  and arrive with it" "$(rows "where task is not null and offline")" "$sent"
 [ "$T_FAIL" -eq 0 ]

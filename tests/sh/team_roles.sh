@@ -54,7 +54,7 @@ sql_as bob "select llm.release($a_id)" >/dev/null
 check_eq "the other's row is as it was" \
     "$(psql_q "select cost_pico, status from llm.usage where id = $a_id")" "$a_row"
 sql_as bob "select * from llm.reserve('default', 'alice', 'k1', 1, 1, true, null, null, null,
-    null, null, null, 1, null, null, null, 9)" >/dev/null
+    null, null, null, 1, null, null, null, 9, null, 0, 0)" >/dev/null
 check_eq "a member cannot write rows as another user" "$?" 1
 check_contains "  said in SQL" "$(cat "$T/sql.err")" "may not write rows as alice"
 check_eq "a member reads only its own rows" \
@@ -70,6 +70,29 @@ as bob budget set --user bob 1000
 check_rc "a member cannot set its own budget" 2
 check_eq "the budget is as it was" "$(psql_q "select budget_pico from llm.teams")" 50000000000000
 
+# The budget warnings, the team's time zone and a task's spend: what a member may reach.
+sql_as bob "insert into llm.budget_warnings (team, month, threshold, time, spent_pico,
+    limit_pico) values ('default', '2026-11', 50, 1, 1, 1)"
+check_eq "a member's INSERT of a budget warning fails in SQL" "$?" 1
+sql_as bob "delete from llm.budget_warnings"
+check_eq "a member's DELETE of the budget warnings fails in SQL" "$?" 1
+check_eq "a member's settle_warn of another's row settles nothing and warns of nothing" \
+    "$(sql_as bob "select settled, passed from llm.settle_warn($a_id, 'ok', 0, 0, 0, 0, 0, 0,
+    0, false, 0, 1, '{1}')")" "0|0"
+check_eq "  the other's row is as it was" \
+    "$(psql_q "select cost_pico, status from llm.usage where id = $a_id")" "$a_row"
+check_eq "  and no warning was recorded" "$(psql_q "select count(*) from llm.budget_warnings")" 0
+check_eq "a member reads the team's time zone" "$(sql_as bob "select llm.team_zone('default')")" UTC
+check_eq "a member reads the team's spend per day, for the forecast against its budget" \
+    "$(sql_as bob "select sum(spent) from llm.team_days('default', 0, 9000000000)")" \
+    "$(psql_q "select sum(cost_pico) from llm.usage")"
+psql_q "update llm.usage set task = 'task-a' where id = $a_id" >/dev/null
+check_eq "a member's task_spent counts only its own rows" \
+    "$(sql_as bob "select llm.task_spent('default', 'task-a')")" 0
+check_eq "  the owner's counts the row" \
+    "$(sql_as alice "select llm.task_spent('default', 'task-a') = $(echo "$a_row" | cut -d'|' -f1)")" t
+sql_as bob "update llm.usage set task = 'task-b' where id = $a_id"
+check_eq "a member cannot move another's row into its task" "$?" 1
 as lead budget set 500
 check_rc "the admin sets the team budget" 0
 as lead budget set --user alice 20
@@ -81,4 +104,17 @@ sql_as lead "update llm.usage set estimated = true where id = $a_id" >/dev/null
 check_eq "the admin may correct another's row" "$?" 0
 check_eq "the admin reads every row" \
     "$(sql_as lead "select count(*) from llm.rows('default', 0, 9000000000)")" 2
+# A member's request that takes the team past a threshold records the warning, as itself.
+psql_q "update llm.teams set budget_pico = 1" >/dev/null
+t_write_config
+printf '\n[ledger]\nuser = alice\n' >>"$LLM_CONFIG_DIR/config.ini"
+sed -i 's/^budget = 0/budget_action = warn/' "$LLM_CONFIG_DIR/config.ini"
+as alice -q -m test-cheap "alice passes the budget"
+check_rc "a member's request under warn" 0
+check_contains "  is told the team passed its budget" "$ERR" "passed 100% of its budget"
+check_eq "  the warnings recorded once, with the member's name" \
+    "$(psql_q "select string_agg(threshold || ':' || \"user\" || ':' || db_role, ' '
+    order by threshold) from llm.budget_warnings")" "50:alice:alice 80:alice:alice 100:alice:alice"
+as alice -q -m test-cheap "alice again"
+check_not_contains "  and not again" "$ERR" "passed"
 [ "$T_FAIL" -eq 0 ]

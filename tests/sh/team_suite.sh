@@ -6,12 +6,15 @@
 # them overspend together, downgrade, a killed process's reservation settled
 # at what it had received); budget_faults.sh broken usage, unknown costs and
 # killed processes to the pico-dollar; budget.sh the meter (settled, unknown, estimated,
-# reserved and expired, the month's rollover); usage.sh and usage_chart.sh the
-# reports, the chart and the forecast; test_ledger (the unit tests, run with
+# reserved and expired, the month's rollover); budget_warn.sh the 50/80/100%
+# warnings, each once per team and month with many processes at once (CLI, git
+# hook, TUI); usage.sh and usage_chart.sh the reports, the chart, the forecast
+# and the month in the team's time zone; agent_cap.sh the cap of an llm do task,
+# kept on the team's rows; test_ledger (the unit tests, run with
 # LLM_TEST_PG) reservations, the verdict and many processes at once. They seed
 # and read the ledger through t_ledger_sql; a check SQLite's alone by nature
 # says "# skip" and why. TEAM_SUITE names the files to run.
-: "${TEAM_SUITE:=budget_cli.sh budget.sh budget_faults.sh usage.sh usage_chart.sh test_ledger}"
+: "${TEAM_SUITE:=budget_cli.sh budget.sh budget_faults.sh budget_warn.sh usage.sh usage_chart.sh agent_cap.sh test_ledger}"
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 . "$LLM_TOP/tests/pg_lib.sh"

@@ -109,11 +109,14 @@ sql "INSERT INTO usage (time, model, tier, cost_pico, status)
 	VALUES ($(date -u -d '2026-11-30 16:00:00' +%s), 'gpt-5-mini', 'cheap', 777, 'ok')"
 if [ -z "${LLM_DATABASE:-}" ]; then
 	TZ=JST-9 "$LLM_BIN" usage --month 2026-12 --json >"$T/jst.json"
-	check_eq "in Tokyo, Nov 30 16:00 UTC is December" "$(json "$T/jst.json" 'j["total"]["cost_pico"]')" \
-		$((88000 + 777))
 else
-	echo "# skip: with a team ledger the month is the team's time zone's, not TZ's"
+	# A team's months are its time zone's, whatever TZ says.
+	sql "UPDATE teams SET timezone = 'Asia/Tokyo'"
+	TZ=UTC0 "$LLM_BIN" usage --month 2026-12 --json >"$T/jst.json"
+	sql "UPDATE teams SET timezone = 'UTC'"
 fi
+check_eq "in Tokyo, Nov 30 16:00 UTC is December" "$(json "$T/jst.json" 'j["total"]["cost_pico"]')" \
+	$((88000 + 777))
 "$LLM_BIN" usage --month 2026-12 --json >"$T/utc.json"
 check_eq "in UTC it is November" "$(json "$T/utc.json" 'j["total"]["cost_pico"]')" 88000
 

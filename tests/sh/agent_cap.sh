@@ -1,0 +1,83 @@
+#!/bin/sh
+# agent_cap: llm do --max-cost stops a task before a step whose worst case would pass its
+# cap, counted from the task's own rows in the ledger: SQLite's, or under
+# tests/sh/team_suite.sh a team's in PostgreSQL, where the rows carry the task. Two tasks
+# at once each keep their own cap.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+# make_repo NAME: a repository with a bug in sum.sh and a test that finds it.
+make_repo() {
+	rm -rf "${T:?}/${1:?}"
+	mkdir -p "$T/$1"
+	(
+		cd "$T/$1" || exit 1
+		git init -q .
+		printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
+		printf '#!/bin/sh\n[ "$(sh sum.sh 2 3)" = 5 ] && echo PASS || { echo FAIL; exit 1; }\n' >test.sh
+	)
+}
+
+# task_sum ID: what the task's rows hold (settled costs, else worst cases), in pico.
+task_sum() {
+	t_ledger_sql "SELECT coalesce(sum(coalesce(cost_pico, worst_case_pico)), 0) FROM usage
+	    WHERE task_id = $1"
+}
+
+# --- one task: the fourth step's worst case would pass the cap
+make_repo repo
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}},{"name":"read","args":{"path":"sum.sh"}}],"usage":{"output":1000}}'
+fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}],"usage":{"output":1000}}'
+fake_reply '{"calls":[{"name":"run","args":{"command":"sh test.sh"}}],"usage":{"output":1000}}'
+fake_reply '{"text":"Fixed.","usage":{"output":1000}}'
+cd "$T/repo" || exit 1
+run_llm "do" -m test-cheap --allow edit,run --max-tokens 1000 --max-cost 0.0017 --json "fix sum.sh"
+cd "$T" || exit 1
+check_rc "cap: exit 3" 3
+check_not_contains "cap: not refused for the ledger" "$ERR" "not kept by a team ledger"
+check_eq "cap: three requests sent, the fourth never" "$(fake_count)" 3
+check_contains "cap: why it stopped" "$ERR" "would pass the task's cap"
+task=$(json_get "$T/out" task_id)
+check_eq "cap: the task's three rows are in the ledger" \
+    "$(t_ledger_sql "SELECT count(*) FROM usage WHERE task_id = $task AND status = 'ok'")" 3
+check "cap: the task's rows stay within the cap ($(task_sum "$task") pico)" \
+    [ "$(task_sum "$task")" -le 1700000000 ]
+check "cap: and hold what was spent" [ "$(task_sum "$task")" -gt 0 ]
+check_eq "cap: no reservation left" \
+    "$(t_ledger_sql "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
+if [ -n "${LLM_DATABASE:-}" ]; then
+	check_eq "cap: the team's rows carry one task key" \
+	    "$(t_ledger_sql "SELECT count(DISTINCT task) FROM usage WHERE task_id = $task")" 1
+fi
+
+# --- two tasks at once: each is stopped by its own cap, not by the other's steps
+make_repo a
+make_repo b
+fake_reset
+fake_default '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"output":1000},"delay_ms":30,"text":"again"}'
+for x in a b; do
+	(cd "$T/$x" && "$LLM_BIN" "do" -m test-cheap --max-tokens 1000 --max-cost 0.002 -q --json \
+	    "loop" >"$T/$x.out" 2>"$T/$x.err"; echo $? >"$T/$x.rc") &
+	eval "p$x=\$!"
+done
+# shellcheck disable=SC2154 # pa and pb are set by the eval above
+wait "$pa" "$pb"
+for x in a b; do
+	id=$(json_get "$T/$x.out" task_id)
+	eval "id$x=$id"
+	check_eq "two tasks: task $x is stopped by its cap (exit 3)" "$(cat "$T/$x.rc")" 3
+	check_contains "two tasks: task $x says why" "$(cat "$T/$x.err")" "would pass the task's cap"
+	check "two tasks: task $x's rows stay within its cap ($(task_sum "$id") pico)" \
+	    [ "$(task_sum "$id")" -le 2000000000 ]
+done
+# shellcheck disable=SC2154 # ida and idb are set by the eval above
+check "two tasks: two tasks ($ida, $idb)" [ "$ida" != "$idb" ]
+check_eq "two tasks: as many steps each" \
+    "$(t_ledger_sql "SELECT count(*) FROM usage WHERE task_id = $ida")" \
+    "$(t_ledger_sql "SELECT count(*) FROM usage WHERE task_id = $idb")"
+check "two tasks: more than one step each" \
+    [ "$(t_ledger_sql "SELECT count(*) FROM usage WHERE task_id = $ida")" -ge 2 ]
+check_eq "two tasks: every request in the ledger" \
+    "$(t_ledger_sql "SELECT count(*) FROM usage WHERE task_id IN ($ida, $idb)")" "$(fake_count)"
+[ "$T_FAIL" -eq 0 ]
