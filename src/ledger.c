@@ -609,19 +609,36 @@ ledger_open(const char *data_dir, char **cause)
 	return l;
 }
 
-/* Close the ledger; accepts NULL. */
-void
-ledger_close(struct ledger *l)
+/* Close the ledger, or with forget (a forked child's copy) leave a team session to the parent. */
+static void
+ledger_free(struct ledger *l, bool forget)
 {
 	size_t i;
 
 	if (l == NULL)
 		return;
-	ledger_pg_close(l->pg);
+	if (forget)
+		ledger_pg_forget(l->pg);
+	else
+		ledger_pg_close(l->pg);
 	for (i = 0; i < SQL_COUNT; i++)
 		sqlite3_finalize(l->sql[i]);
 	store_close(l->st);
 	free(l);
+}
+
+/* Close the ledger; accepts NULL. */
+void
+ledger_close(struct ledger *l)
+{
+	ledger_free(l, false);
+}
+
+/* Close a ledger inherited across fork without ending the parent's team session; accepts NULL. */
+void
+ledger_forget(struct ledger *l)
+{
+	ledger_free(l, true);
 }
 
 /* Return the store underneath, borrowed. */

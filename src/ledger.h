@@ -85,6 +85,8 @@ struct ledger *ledger_open(const char *data_dir, char **cause);
 struct ledger *ledger_open_path(const char *path, char **cause);
 /* Close the ledger; accepts NULL. */
 void ledger_close(struct ledger *l);
+/* Close a ledger inherited across fork without ending the parent's team session; accepts NULL. */
+void ledger_forget(struct ledger *l);
 /* Told, with the database's path, that a wait for another process's lock goes on. */
 typedef void (*ledger_wait_fn)(void *arg, const char *path);
 /* Have fn called once per ledger when a wait for the write lock lasts over a second. */

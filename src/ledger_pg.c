@@ -1,6 +1,7 @@
 /* ledger_pg: the team's ledger in PostgreSQL, with rows kept locally while it is unreachable. */
 #include <assert.h>
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,7 @@
 	X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQexecParams) \
 	X(PQexec) X(PQresultStatus) X(PQresultErrorMessage) X(PQntuples) X(PQgetvalue) \
 	X(PQgetisnull) X(PQclear) X(PQconnectionNeedsPassword) X(PQresultErrorField) \
-	X(PQsetNoticeProcessor)
+	X(PQsetNoticeProcessor) X(PQsocket)
 #define PQ_PTR(name) __typeof__(name) *name;
 static struct {
 	PQ_SYMS(PQ_PTR)
@@ -384,6 +385,26 @@ ledger_pg_open(const struct ledger_team *t, struct store *st, const struct ledge
 	}
 	free(why);
 	return p;
+}
+
+/*
+ * Let go of a connection this process inherited across fork, leaving the
+ * session to the parent: its socket is swapped for /dev/null first, so the
+ * goodbye PQfinish sends never reaches the server. Accepts NULL.
+ */
+void
+ledger_pg_forget(struct ledger_pg *p)
+{
+	int fd, null;
+
+	if (p == NULL)
+		return;
+	if (p->conn != NULL && (fd = pq.PQsocket(p->conn)) >= 0 &&
+	    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
+		dup2(null, fd);
+		close(null);
+	}
+	ledger_pg_close(p);
 }
 
 /* Close it; accepts NULL. */

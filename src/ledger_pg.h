@@ -34,6 +34,8 @@ struct ledger_pg *ledger_pg_open(const struct ledger_team *t, struct store *st,
     const struct ledger_pg_self *self, char **cause);
 /* Close it; accepts NULL. */
 void ledger_pg_close(struct ledger_pg *p);
+/* Let go of a connection inherited across fork, leaving the session to the parent. */
+void ledger_pg_forget(struct ledger_pg *p);
 
 /* As ledger_reserve; the limits are the team's and the user's, in the database. */
 int ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t worst_case,

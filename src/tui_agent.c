@@ -362,9 +362,9 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 	size_t i;
 
 	/*
-	 * The parent's ledger connection lost its descriptors with the fork: let
-	 * SQLite forget it before the task opens its own (nothing is opened yet,
-	 * so no descriptor number is reused).
+	 * The parent's ledger connection is the parent's: let go of this copy
+	 * before the task opens its own (nothing is opened yet, so no descriptor
+	 * number is reused), without ending a team database's session.
 	 */
 	ledger_close(t->ledger);
 	t->ledger = NULL;
