@@ -664,6 +664,16 @@ t_git_repo() {
 	git commit -q -m "initial" --no-verify
 }
 
+# t_cache_on N: a fixed clock (LLM_NOW), the fake's prompt cache on at it, and
+# $T/big.c, a C table of the numbers below N, long enough to be worth caching.
+t_cache_on() {
+	LLM_NOW=1790000000
+	export LLM_NOW
+	fake_cache "{\"on\":true,\"now\":$LLM_NOW}"
+	t_py -c 'import sys; print("static int table[] = {" + ", ".join(str(i) for i in range(int(sys.argv[1]))) + "};")' \
+	    "$1" >"$T/big.c"
+}
+
 # fake_cache JSON: set the fake's prompt cache, e.g. fake_cache '{"on":true,"now":1700000000}'
 # (see the top of tests/fake_provider.py); the reply (settings and entries) is in $T/fake.ctl.
 fake_cache() {
