@@ -64,3 +64,10 @@ tui_first_conversation() {
 S
 	tui first
 }
+
+# tui_long_reply: queue a reply too long for one screen: 60 lines, "- item 1"
+# to "- item 60".
+tui_long_reply() {
+	_long=$(t_py -c 'print("\\n".join("- item %d" % i for i in range(1, 61)))')
+	fake_reply '{"text":"'"$_long"'","usage":{"input":10,"output":200}}'
+}

@@ -4,8 +4,7 @@
 tui_setup
 
 fake_reset
-long=$(python3 -c 'print("\\n".join("- item %d" % i for i in range(1, 61)))')
-fake_reply '{"text":"'"$long"'","usage":{"input":10,"output":200}}'
+tui_long_reply
 printf '"\\C-t": "typed by inputrc"\n' >"$HOME/.inputrc"
 cat >"$T/k.s" <<S
 :type /tier cheap

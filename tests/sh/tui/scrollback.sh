@@ -4,8 +4,7 @@
 tui_setup
 
 fake_reset
-long=$(python3 -c 'print("\\n".join("- item %d" % i for i in range(1, 61)))')
-fake_reply '{"text":"'"$long"'","usage":{"input":10,"output":200}}'
+tui_long_reply
 rm -f "$T/rel"
 fake_reply '{"chunks":["first line\n\n","second line\n\n","third line\n\n"],"hold_file":"'"$T"'/rel"}'
 cat >"$T/s.s" <<S
