@@ -664,6 +664,20 @@ t_git_repo() {
 	git commit -q -m "initial" --no-verify
 }
 
+# t_sum_repo DIR: a fresh git repository at DIR (whatever was there removed),
+# one commit of a failing test: sum.sh subtracts where test.sh wants a sum.
+t_sum_repo() {
+	rm -rf "${1:?}"
+	mkdir -p "$1"
+	(
+		cd "$1" || exit 1
+		git init -q .
+		printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
+		printf '#!/bin/sh\n[ "$(sh sum.sh 2 3)" = 5 ] && echo PASS || { echo FAIL; exit 1; }\n' >test.sh
+		git add . && git -c user.email=t@t -c user.name=t commit -qm init
+	)
+}
+
 # t_cache_on N: a fixed clock (LLM_NOW), the fake's prompt cache on at it, and
 # $T/big.c, a C table of the numbers below N, long enough to be worth caching.
 t_cache_on() {
