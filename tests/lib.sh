@@ -664,6 +664,12 @@ t_git_repo() {
 	git commit -q -m "initial" --no-verify
 }
 
+# t_november: a fixed clock (LLM_NOW) at noon UTC on 16 November 2026.
+t_november() {
+	LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
+	export LLM_NOW
+}
+
 # t_sum_repo DIR: a fresh git repository at DIR (whatever was there removed),
 # one commit of a failing test: sum.sh subtracts where test.sh wants a sum.
 t_sum_repo() {

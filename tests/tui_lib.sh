@@ -3,8 +3,7 @@
 # tui_setup: t_setup, a fixed clock in November 2026 and a $1 monthly budget.
 tui_setup() {
 	t_setup
-	LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
-	export LLM_NOW
+	t_november
 	sed -i 's/^budget = 0/budget = 1/' "$LLM_CONFIG_DIR/config.ini"
 	DB="$LLM_DATA_DIR/llm.db"
 }

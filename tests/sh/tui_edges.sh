@@ -5,8 +5,7 @@
 . "${LLM_TOP:-.}/tests/lib.sh"
 . "$LLM_TOP/tests/tui_lib.sh"
 t_setup
-LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
-export LLM_NOW
+t_november
 
 # -- a terminal type that cannot move the cursor is refused before anything starts
 cat >"$T/a.s" <<S

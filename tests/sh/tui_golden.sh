@@ -2,8 +2,7 @@
 # text and the colour of every cell run. UPDATE_GOLDEN=1 rewrites tests/golden/.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
-LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
-export LLM_NOW
+t_november
 sed -i 's/^budget = 0/budget = 1\ntheme = default/' "$LLM_CONFIG_DIR/config.ini"
 mkdir -p "$LLM_CONFIG_DIR/themes"
 cp "$LLM_TOP"/themes/*.theme "$LLM_CONFIG_DIR/themes/"
