@@ -670,6 +670,62 @@ t_november() {
 	export LLM_NOW
 }
 
+# t_tmux: for a test on a real terminal: fail at once without tmux, else a tmux
+# server of the test's own (socket $SOCK, driven with tm), killed at cleanup,
+# and no ~/.inputrc for readline to read.
+t_tmux() {
+	if ! command -v tmux >/dev/null 2>&1; then
+		not_ok "tmux: installed (DESIGN.md: tests use tmux)"
+		exit 1
+	fi
+	SOCK="$T/tmux.sock"
+	export INPUTRC=/dev/null
+	t_defer 'tm kill-server 2>/dev/null'
+}
+
+# tm ARGS...: tmux ARGS on the test's own server.
+tm() {
+	tmux -S "$SOCK" -f /dev/null "$@"
+}
+
+# wait_pane SESSION TEXT: poll the pane (at most 15 s) until TEXT shows
+# (wrapped lines joined); returns 1 if it never does.
+wait_pane() {
+	_i=0
+	while ! tm capture-pane -p -J -t "$1" 2>/dev/null | grep -qF -- "$2"; do
+		_i=$((_i + 1))
+		[ "$_i" -le 750 ] || return 1
+		sleep 0.02
+	done
+}
+
+# check_pane NAME SESSION TEXT: wait for TEXT, ok or not ok with the pane.
+check_pane() {
+	if wait_pane "$2" "$3"; then
+		ok "$1"
+	else
+		not_ok "$1" "'$3' not on the screen:
+$(tm capture-pane -p -J -t "$2" 2>&1)"
+	fi
+}
+
+# check_restored NAME SESSION: after llm in SESSION ended, and the pane's shell
+# saved the terminal's modes in $T/SESSION.stty and printed MODES-SAVED: the
+# terminal is back in cooked mode with echo, out of the alternate screen.
+check_restored() {
+	if wait_pane "$2" MODES-SAVED; then
+		_m=$(cat "$T/$2.stty")
+		case " $_m " in
+		*" -icanon "* | *" -echo "*) not_ok "$1: cooked mode and echo" "$_m" ;;
+		*" icanon "*" echo "*) ok "$1: cooked mode and echo" ;;
+		*) not_ok "$1: cooked mode and echo" "$_m" ;;
+		esac
+		check_eq "$1: alternate screen left" "$(tm display -p -t "$2" '#{alternate_on}')" 0
+	else
+		not_ok "$1: llm ended" "$(tm capture-pane -p -t "$2")"
+	fi
+}
+
 # t_sum_repo DIR: a fresh git repository at DIR (whatever was there removed),
 # one commit of a failing test: sum.sh subtracts where test.sh wants a sum.
 t_sum_repo() {
