@@ -25,6 +25,16 @@ tui() {
 	fi
 }
 
+# tui_ok LABEL NAME [SIZE [ARGS...]]: the script on stdin becomes $T/NAME.s; run
+# it (tui, with no input) and check that the client exits 0, as "LABEL: exit 0".
+tui_ok() {
+	_label=$1
+	shift
+	cat >"$T/$1.s"
+	tui "$@" </dev/null
+	check_eq "$_label: exit 0" "$TUI_RC" 0
+}
+
 # screen FILE: the dump, or a note that it is missing.
 screen() {
 	cat "$1" 2>/dev/null || echo "(no dump $1)"

@@ -25,7 +25,7 @@ check_eq "unknown terminal type: exit 2" "$TUI_RC" 2
 check_contains "unknown terminal type: named" "$(cat "$T/a.err")" "unknown terminal type TERM=no-such-terminal"
 
 # -- below 20x10 only a message is drawn, until the window grows; typing is kept
-cat >"$T/b.s" <<S
+tui_ok "small" b <<S
 :resize 40 8
 :type kept while small
 :dump-screen $T/b0
@@ -36,8 +36,6 @@ cat >"$T/b.s" <<S
 :resize 60 20
 :dump-screen $T/b3
 S
-tui b
-check_eq "small: exit 0" "$TUI_RC" 0
 check_contains "small: the message" "$(screen "$T/b0")" "too small: 40x8"
 check_contains "small: the size needed" "$(screen "$T/b0")" "llm needs 20x10"
 check_not_contains "small: no frame drawn" "$(screen "$T/b0")" "│"
@@ -80,7 +78,7 @@ check_contains "/file regular: attached" "$(screen "$T/c4")" "attached $T/dir/..
 # -- "~/" in /save and /file is the home directory
 fake_reply '{"text":"```py\nprint(1)\n```\n","usage":{"input":10,"output":5}}'
 printf 'from home\n' >"$HOME/in.txt"
-cat >"$T/d.s" <<S
+tui_ok "home" d <<S
 :type /file ~/in.txt
 :key Enter
 :type go
@@ -90,8 +88,6 @@ cat >"$T/d.s" <<S
 :key Enter
 :dump-screen $T/d0
 S
-tui d
-check_eq "home: exit 0" "$TUI_RC" 0
 check_contains "/file ~/: read from HOME" "$(fake_last body.messages.-1.content)" "from home"
 check_eq "/save ~/: written in HOME" "$(cat "$HOME/x.py" 2>/dev/null)" "print(1)"
 check_contains "/save ~/: status names the real path" "$(screen "$T/d0")" "to $HOME/x.py"
@@ -101,7 +97,7 @@ if [ -e "$T/~" ] || [ -e "./~" ]; then not_ok "/save ~/: no directory named ~"; 
 fake_reset
 fake_reply '{"text":"one","usage":{"input":10,"output":5}}'
 fake_reply '{"text":"two","usage":{"input":10,"output":5}}'
-cat >"$T/e.s" <<S
+tui_ok "system" e <<S
 :type /system
 :key Enter
 :dump-screen $T/e0
@@ -120,8 +116,6 @@ cat >"$T/e.s" <<S
 :key Enter
 :wait-idle
 S
-tui e
-check_eq "system: exit 0" "$TUI_RC" 0
 check_contains "system: none yet" "$(screen "$T/e0")" "no system prompt (/system TEXT sets one)"
 check_contains "system: shown" "$(screen "$T/e1")" "system prompt: Answer in French."
 check_contains "system: still sent after it was shown" "$(fake_get 0 body.messages.0.content)" "Answer in French."
@@ -135,7 +129,7 @@ fake_reply '{"text":"again","usage":{"input":10,"output":5}}'
 fake_reply '{"text":"plain","usage":{"input":10,"output":5}}'
 run_llm -q -s "Be terse." "hello there"
 check_rc "resumed system: first turn exit 0" 0
-cat >"$T/r.s" <<S
+tui_ok "resumed system" r 100x30 -c <<S
 :type /system
 :key Enter
 :dump-screen $T/r0
@@ -148,8 +142,6 @@ cat >"$T/r.s" <<S
 :key Enter
 :wait-idle
 S
-tui r 100x30 -c
-check_eq "resumed system: exit 0" "$TUI_RC" 0
 check_contains "resumed system: shown" "$(screen "$T/r0")" "system prompt: Be terse."
 check_contains "resumed system: sent again" "$(fake_get 1 body.messages.0.content)" "Be terse."
 check_eq "resumed system: cleared, none sent" "$(fake_get 2 body.messages.0.role)" user
@@ -157,7 +149,7 @@ check_eq "resumed system: cleared, none sent" "$(fake_get 2 body.messages.0.role
 # -- a command that takes no argument refuses one instead of ignoring it
 fake_reset
 fake_reply '{"text":"cheap answer","usage":{"input":10,"output":5}}'
-cat >"$T/f.s" <<S
+tui_ok "retry arg" f <<S
 :type hello
 :key Enter
 :wait-idle
@@ -169,8 +161,6 @@ cat >"$T/f.s" <<S
 :key Enter
 :dump-screen $T/f1
 S
-tui f
-check_eq "retry arg: exit 0" "$TUI_RC" 0
 check_contains "retry arg: refused" "$(screen "$T/f0")" "/retry takes no argument: nothing done ('in one line please' was not used)"
 check_eq "retry arg: nothing re-asked" "$(fake_count)" 1
 check_contains "new arg: refused" "$(screen "$T/f1")" "/new takes no argument"
@@ -178,13 +168,11 @@ check_contains "new arg: the conversation kept" "$(screen "$T/f1")" "cheap answe
 
 # -- the model picker says which models have a key, without reading it
 unset GEMINI_API_KEY
-cat >"$T/g.s" <<S
+tui_ok "picker" g <<S
 :key F3
 :type test-
 :dump-screen $T/g0
 S
-tui g
-check_eq "picker: exit 0" "$TUI_RC" 0
 check_contains "picker: env key" "$(grep -F 'test-cheap ' "$T/g0")" "key: env"
 check_contains "picker: no key" "$(grep -F 'test-frontier ' "$T/g0")" "no key"
 check_not_contains "picker: no key is not a key" "$(grep -F 'test-frontier ' "$T/g0")" "key: "

@@ -6,7 +6,7 @@ tui_setup
 fake_reset
 fake_default '{"text":"ok","usage":{"input":10,"output":1}}'
 printf 'int main(void) { return 0; }\n' >"$T/prog.c"
-cat >"$T/h.s" <<S
+tui_ok "attach" h <<S
 :type /tier cheap
 :key Enter
 :type /file $T/prog.c
@@ -40,8 +40,6 @@ cat >"$T/h.s" <<S
 :key Enter
 :dump-screen $T/h4
 S
-tui h
-check_eq "attach: exit 0" "$TUI_RC" 0
 check_contains "file: on the route line" "$(row "$T/h0" 'route ')" "+1 attachment"
 check_contains "file: sent" "$(fake_get 0 body.messages.-1.content)" "int main(void) { return 0; }"
 check_contains "file: question after it" "$(fake_get 0 body.messages.-1.content)" "look"

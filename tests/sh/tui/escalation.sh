@@ -12,7 +12,7 @@ fake_reset
 fake_reply '{"text":"I am sorry, but I cannot help with that.","usage":{"input":100,"output":10}}'
 fake_reply '{"text":"Here is how it works.","usage":{"input":100,"output":20}}'
 fake_reply '{"text":"mid it is","usage":{"input":10,"output":3}}'
-cat >"$T/m.s" <<S
+tui_ok "escalate" m <<S
 :type /tier cheap
 :key Enter
 :type explain the thing
@@ -27,8 +27,6 @@ cat >"$T/m.s" <<S
 :wait-idle
 :dump-screen $T/m2
 S
-tui m
-check_eq "escalate: exit 0" "$TUI_RC" 0
 check_contains "escalate: first request" "$(screen "$T/m0")" "cheap · test-cheap · 100→10 tok · \$0.000014"
 check_contains "escalate: second request and why" "$(screen "$T/m0")" "mid · test-mid · 100→20 tok · \$0.0006 · escalated: refusal"
 check_contains "escalate: total" "$(screen "$T/m0")" "total \$0.000614"

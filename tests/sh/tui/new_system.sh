@@ -5,7 +5,7 @@ tui_setup
 
 fake_reset
 fake_default '{"text":"fine","usage":{"input":5,"output":1}}'
-cat >"$T/r.s" <<S
+tui_ok "new" r <<S
 :type first message
 :key Enter
 :wait-idle
@@ -20,8 +20,6 @@ cat >"$T/r.s" <<S
 :wait-idle
 :dump-screen $T/r2
 S
-tui r
-check_eq "new: exit 0" "$TUI_RC" 0
 c0=$(sed -n 1p "$T/r0" | grep -o 'conversation [0-9]*')
 c2=$(sed -n 1p "$T/r2" | grep -o 'conversation [0-9]*')
 check_contains "new: transcript cleared" "$(sed -n 1,3p "$T/r1")" "┌ llm ─"

@@ -6,7 +6,7 @@ tui_setup
 fake_reset
 tui_long_reply
 printf '"\\C-t": "typed by inputrc"\n' >"$HOME/.inputrc"
-cat >"$T/k.s" <<S
+LLM_CLIPBOARD="cat >'$T/clip'" tui_ok "scroll" k <<S
 :type /tier cheap
 :key Enter
 :type list them
@@ -26,8 +26,6 @@ cat >"$T/k.s" <<S
 :key C-t
 :dump-screen $T/k6
 S
-LLM_CLIPBOARD="cat >'$T/clip'" tui k
-check_eq "scroll: exit 0" "$TUI_RC" 0
 check_contains "scroll: follows the end" "$(screen "$T/k0")" "• item 60"
 check_contains "page up: earlier lines" "$(screen "$T/k1")" "• item 39"
 check_not_contains "page up: end out of view" "$(screen "$T/k1")" "• item 60"
@@ -44,12 +42,10 @@ check_contains "inputrc: macro typed" "$(screen "$T/k6")" "> typed by inputrc"
 rm -f "$HOME/.inputrc"
 
 conv=$(sql "select max(id) from conversations")
-cat >"$T/l.s" <<S
+tui_ok "pick resume" l <<S
 :key F6 Enter
 :dump-screen $T/l0
 S
-tui l
-check_eq "pick resume: exit 0" "$TUI_RC" 0
 check_contains "pick resume: latest loaded" "$(sed -n 1p "$T/l0")" "conversation $conv"
 check_contains "pick resume: its messages" "$(screen "$T/l0")" "• item 60"
 

@@ -7,7 +7,7 @@ fake_reset
 tui_long_reply
 rm -f "$T/rel"
 fake_reply '{"chunks":["first line\n\n","second line\n\n","third line\n\n"],"hold_file":"'"$T"'/rel"}'
-cat >"$T/s.s" <<S
+tui_ok "anchor" s 60x20 <<S
 :type /tier cheap
 :key Enter
 :type list
@@ -24,8 +24,6 @@ cat >"$T/s.s" <<S
 :key M->
 :dump-screen $T/s2
 S
-tui s 60x20
-check_eq "anchor: exit 0" "$TUI_RC" 0
 check_eq "anchor: same lines in view" "$(sed -n 2,14p "$T/s1")" "$(sed -n 2,14p "$T/s0")"
 b0=$(grep -o '[0-9]* more lines below' "$T/s0" | cut -d' ' -f1)
 b1=$(grep -o '[0-9]* more lines below' "$T/s1" | cut -d' ' -f1)

@@ -4,7 +4,7 @@
 tui_setup
 
 fake_reply '{"text":"The pointer `p` is **freed** twice.\n\n```c\nfree(p);\n```\n","usage":{"input":50000,"output":30000}}'
-cat >"$T/b.s" <<S
+tui_ok "send" b <<S
 :type /tier mid
 :key Enter
 :dump-screen $T/b0
@@ -27,8 +27,6 @@ cat >"$T/b.s" <<S
 :key Enter
 :dump-screen $T/b7
 S
-tui b
-check_eq "send: exit 0" "$TUI_RC" 0
 check_golden tui-chat-reply "$T/b2"
 check_contains "tier: status says mid" "$(screen "$T/b0")" "tier: mid"
 check_contains "tier: route line" "$(row "$T/b1" 'route ')" "route tier → mid  test-mid"

@@ -8,7 +8,7 @@ fake_reply '{"text":"cheap says hi","usage":{"input":10,"output":5}}'
 fake_reply '{"text":"mid says more","usage":{"input":10,"output":7}}'
 fake_reply '{"text":"frontier speaks","usage":{"input":10,"output":9}}'
 before=0   # a fresh ledger
-cat >"$T/c.s" <<S
+tui_ok "keys" c <<S
 :key F2
 :dump-screen $T/c0
 :type hello
@@ -31,8 +31,6 @@ cat >"$T/c.s" <<S
 :wait-idle
 :dump-screen $T/c4
 S
-tui c
-check_eq "keys: exit 0" "$TUI_RC" 0
 check_golden tui-model-picker "$T/c2"
 check_contains "F2: cycles to cheap" "$(row "$T/c0" Nov)" "tier: cheap  F2"
 check_eq "F2: cheap model sent" "$(fake_get 0 body.model)" test-cheap-1
