@@ -247,40 +247,13 @@ base_url = $FAKE_URL/v1beta
 [provider.ollama]
 base_url = $FAKE_URL
 
-[model.test-cheap]
-provider = openai
-id = test-cheap-1
-tier = cheap
-input_price = 0.10
-output_price = 0.40
-cached_input_price = 0.025
-context = 128000
+$(t_model test-cheap openai test-cheap-1 cheap 0.10 0.40 'cached_input_price = 0.025' 'context = 128000')
 
-[model.test-mid]
-provider = anthropic
-id = test-mid-1
-tier = mid
-input_price = 3
-output_price = 15
-cached_input_price = 0.30
-context = 200000
+$(t_model test-mid anthropic test-mid-1 mid 3 15 'cached_input_price = 0.30' 'context = 200000')
 
-[model.test-frontier]
-provider = gemini
-id = test-frontier-1
-tier = frontier
-input_price = 5
-output_price = 25
-cached_input_price = 0.50
-context = 1000000
+$(t_model test-frontier gemini test-frontier-1 frontier 5 25 'cached_input_price = 0.50' 'context = 1000000')
 
-[model.test-local]
-provider = ollama
-id = llama3.2
-tier = cheap
-input_price = 0
-output_price = 0
-context = 32768
+$(t_model test-local ollama llama3.2 cheap 0 0 'context = 32768')
 
 [tier.cheap]
 models = test-cheap, test-local
@@ -289,6 +262,23 @@ models = test-mid
 [tier.frontier]
 models = test-frontier
 EOF
+}
+
+# t_model NAME PROVIDER ID TIER INPUT OUTPUT [LINE...]: print a [model.NAME]
+# section for config.ini: model ID of PROVIDER, on TIER, at INPUT and OUTPUT
+# dollars a million tokens, then each "key = value" LINE given.
+t_model() {
+	printf '[model.%s]\nprovider = %s\nid = %s\ntier = %s\ninput_price = %s\noutput_price = %s\n' \
+	    "$1" "$2" "$3" "$4" "$5" "$6"
+	shift 6
+	[ $# -eq 0 ] || printf '%s\n' "$@"
+}
+
+# t_dead_model PROVIDER MODEL API: print a config.ini provider speaking API at
+# an address where nothing listens (no key needed) and a cheap model MODEL on it.
+t_dead_model() {
+	printf '[provider.%s]\napi = %s\nbase_url = http://127.0.0.1:9/v1\nrequires_key = no\n' "$1" "$3"
+	t_model "$2" "$1" dead-1 cheap 1 1
 }
 
 # t_config_append TEXT: append TEXT (one or more lines) to config.ini.
@@ -617,19 +607,9 @@ PY
 # with round prices, for config.ini: the usage tests work their figures out by
 # hand with it.
 t_frontier_model() {
-	cat <<'EOF_MODEL'
-[tier.frontier]
-models = test-frontier
-
-[model.test-frontier]
-provider = openai
-id = test-frontier-1
-tier = frontier
-input_price = 15
-output_price = 75
-cached_input_price = 1.5
-cache_write_price = 18.75
-EOF_MODEL
+	printf '[tier.frontier]\nmodels = test-frontier\n\n'
+	t_model test-frontier openai test-frontier-1 frontier 15 75 \
+	    'cached_input_price = 1.5' 'cache_write_price = 18.75'
 }
 
 # t_seed_december: the month the usage charts draw, December 2026 to the

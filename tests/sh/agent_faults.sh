@@ -210,15 +210,8 @@ check_ledger "refusals"
 
 # --- a fallback to Gemini mid-task (each turn opens with the fake's default text part): the calls another model made go back with the
 # sentinel Gemini 3 takes in place of a thought signature, its own with theirs
+t_config_append "$(t_model test-gem gemini test-gem-1 cheap 0.10 0.40 'context = 1000000')"
 t_config_append '
-[model.test-gem]
-provider = gemini
-id = test-gem-1
-tier = cheap
-input_price = 0.10
-output_price = 0.40
-context = 1000000
-
 [tier.cheap]
 models = test-cheap, test-gem'
 t_sum_repo "$T/repo"

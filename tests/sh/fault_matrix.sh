@@ -13,16 +13,7 @@ sed 's/^\[llm\]$/[llm]\ntimeout = 2/' "$LLM_CONFIG_DIR/config.ini" >"$T/cfg" &&
     mv "$T/cfg" "$LLM_CONFIG_DIR/config.ini"
 # a server that refuses connections, in each format
 for api in openai anthropic gemini ollama; do
-	t_config_append "[provider.dead-$api]
-api = $api
-base_url = http://127.0.0.1:9/v1
-requires_key = no
-[model.dead-$api]
-provider = dead-$api
-id = dead-1
-tier = cheap
-input_price = 1
-output_price = 1"
+	t_config_append "$(t_dead_model "dead-$api" "dead-$api" "$api")"
 done
 
 MODELS="test-cheap test-mid test-frontier test-local"

@@ -51,14 +51,7 @@ check_eq "ollama: base64 in the message's images, text as content" "$(fake_last 
     "[{\"role\":\"user\",\"content\":\"what is this?\",\"images\":[\"$png64\"]}]"
 
 # OpenAI Chat Completions: the text, then an image_url part with a data: URL each
-t_config_append '
-[model.test-seeing]
-provider = openai
-id = test-seeing-1
-tier = cheap
-input_price = 0.10
-output_price = 0.40
-vision = yes'
+t_config_append "$(t_model test-seeing openai test-seeing-1 cheap 0.10 0.40 'vision = yes')"
 fake_reply '{"text":"A red square."}'
 run_llm -q -m test-seeing -s "be brief" -f "$T/shot.png" -f "$T/anim.gif" "what are these?"
 check_rc "openai: exit 0" 0
