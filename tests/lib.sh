@@ -603,6 +603,28 @@ sys.exit(rc)
 PY
 }
 
+# t_valgrind_llm DIR WHAT ASAN: make DIR/llm, which runs $LLM_BIN under
+# valgrind, writing DIR/log.PID only for a memory error or a definite leak.
+# If ASAN is not empty (llm built with AddressSanitizer) or valgrind is not
+# installed, say that WHAT is skipped and exit 0 instead.
+t_valgrind_llm() {
+	if [ -n "$3" ]; then
+		echo "# skip: $2: llm is built with AddressSanitizer (make check-asan), which valgrind cannot run"
+		exit 0
+	fi
+	if ! command -v valgrind >/dev/null 2>&1; then
+		echo "# skip: $2: valgrind is not installed"
+		exit 0
+	fi
+	mkdir -p "$1"
+	cat >"$1/llm" <<WRAP
+#!/bin/sh
+exec valgrind --quiet --leak-check=full --show-leak-kinds=definite \\
+    --errors-for-leak-kinds=definite --log-file="$1/log.%p" "$LLM_BIN" "\$@"
+WRAP
+	chmod +x "$1/llm"
+}
+
 # t_frontier_model: print a [tier.frontier] of one frontier model on the fake,
 # with round prices, for config.ini: the usage tests work their figures out by
 # hand with it.

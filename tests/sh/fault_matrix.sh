@@ -154,21 +154,7 @@ done
 
 # A few rows again with llm under valgrind: no memory errors and no definite
 # leaks on the failure paths (tests/sh/valgrind.sh does the same for the CLI tests).
-if [ -n "$ASAN" ]; then
-	echo "# skip: valgrind rows: llm is built with AddressSanitizer"
-	exit 0
-fi
-if ! command -v valgrind >/dev/null 2>&1; then
-	echo "# skip: valgrind rows: valgrind is not installed"
-	exit 0
-fi
-mkdir -p "$T/vg"
-cat >"$T/vg/llm" <<WRAP
-#!/bin/sh
-exec valgrind --quiet --leak-check=full --show-leak-kinds=definite \
-    --errors-for-leak-kinds=definite --log-file="$T/vg/log.%p" "$LLM_BIN" "\$@"
-WRAP
-chmod +x "$T/vg/llm"
+t_valgrind_llm "$T/vg" "valgrind rows" "$ASAN"
 REAL_BIN=$LLM_BIN
 LLM_BIN="$T/vg/llm"
 # one spec a model: each format fails in its own way

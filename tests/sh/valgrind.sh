@@ -1,22 +1,9 @@
 # The CLI tests again, with every llm process under valgrind: no memory
 # errors and no definite leaks, whatever the outcome of the request.
 . "${LLM_TOP:-.}/tests/lib.sh"
-if [ -n "${LLM_ASAN:-}" ]; then
-	echo "# skip: llm is built with AddressSanitizer (make check-asan), which valgrind cannot run"
-	exit 0
-fi
-if ! command -v valgrind >/dev/null 2>&1; then
-	echo "# skip: valgrind is not installed"
-	exit 0
-fi
 VG=$(mktemp -d "${TMPDIR:-/tmp}/llm-vg.XXXXXX")
 trap 'rm -rf "$VG"' EXIT
-cat >"$VG/llm" <<WRAP
-#!/bin/sh
-exec valgrind --quiet --leak-check=full --show-leak-kinds=definite \
-    --errors-for-leak-kinds=definite --log-file="$VG/log.%p" "$LLM_BIN" "\$@"
-WRAP
-chmod +x "$VG/llm"
+t_valgrind_llm "$VG" "valgrind" "${LLM_ASAN:-}"
 for t in cli_wire cli_faults cli_pipe undo agent_faults; do
 	T_VALGRIND=1 RUN_TIMEOUT=120 LLM_BIN="$VG/llm" sh "$LLM_TOP/tests/sh/$t.sh" 2>&1 |
 	    sed -e "s/^ok - /ok - valgrind $t: /" -e "s/^not ok - /not ok - valgrind $t: /" |
