@@ -582,20 +582,15 @@ on_pty() {
 	shift
 	if t_py - "$_out" "$T/err" "$LLM_BIN" "$@" <<'PY'; then RC=0; else RC=$?; fi
 import os, pty, subprocess, sys
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.environ["LLM_TOP"], "tests"))
+from pty_run import read_all
 out, err, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
 master, slave = pty.openpty()
 with open(err, "wb") as e:
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=slave, stderr=e)
 os.close(slave)
-data = b""
-while True:
-    try:
-        chunk = os.read(master, 65536)
-    except OSError:  # EIO: the last writer has gone
-        break
-    if not chunk:
-        break
-    data += chunk
+data = read_all(master)
 rc = p.wait(timeout=60)
 with open(out, "wb") as f:
     f.write(data)
