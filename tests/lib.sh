@@ -620,6 +620,21 @@ WRAP
 	chmod +x "$1/llm"
 }
 
+# check_valgrind DIR MIN WHAT: DIR holds at least MIN logs of t_valgrind_llm's
+# wrapper (one a process: WHAT counts them) and none reports a memory error or
+# a definite leak; else not ok with the start of each log that does.
+check_valgrind() {
+	_runs=$(find "$1" -name 'log.*' 2>/dev/null | wc -l)
+	# with --quiet valgrind writes nothing unless it found an error or a definite leak
+	_bad=$(grep -l -E 'definitely lost|Invalid|uninitialised|Mismatched|overlap|ERROR SUMMARY: [1-9]' \
+	    "$1"/log.* 2>/dev/null)
+	if [ "$_runs" -ge "$2" ] && [ -z "$_bad" ]; then
+		ok "valgrind: $_runs $3, no errors, no definite leaks"
+	else
+		not_ok "valgrind: $_runs $3 checked" "$(for _f in $_bad; do head -40 "$_f"; done)"
+	fi
+}
+
 # t_frontier_model: print a [tier.frontier] of one frontier model on the fake,
 # with round prices, for config.ini: the usage tests work their figures out by
 # hand with it.

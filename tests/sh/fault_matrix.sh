@@ -183,11 +183,4 @@ start test-cheap
 reap
 verify "valgrind 10 MB line" test-cheap 1 "over 4 MiB"
 LLM_BIN=$REAL_BIN
-runs=$(find "$T/vg" -name 'log.*' 2>/dev/null | wc -l)
-bad=$(grep -l -E 'definitely lost|Invalid|uninitialised|Mismatched|overlap|ERROR SUMMARY: [1-9]' \
-    "$T/vg"/log.* 2>/dev/null)
-if [ "$runs" -ge 6 ] && [ -z "$bad" ]; then
-	ok "valgrind: $runs failing runs, no errors, no definite leaks"
-else
-	not_ok "valgrind: $runs failing runs checked" "$(for f in $bad; do head -40 "$f"; done)"
-fi
+check_valgrind "$T/vg" 6 "failing runs"

@@ -20,13 +20,4 @@ if [ -x "$unit" ]; then
 		sed 's/^/#   /' "$VG/unit.out" | grep -v '^#   ok - ' | head -40
 	fi
 fi
-runs=$(find "$VG" -name 'log.*' 2>/dev/null | wc -l)
-# with --quiet valgrind writes nothing unless it found an error or a definite leak
-bad=$(grep -l -E 'definitely lost|Invalid|uninitialised|Mismatched|overlap|ERROR SUMMARY: [1-9]' \
-    "$VG"/log.* 2>/dev/null)
-if [ "$runs" -gt 20 ] && [ -z "$bad" ]; then
-	echo "ok - valgrind: $runs llm processes, no errors, no definite leaks"
-else
-	echo "not ok - valgrind: $runs processes checked"
-	for f in $bad; do sed 's/^/#   /' "$f" | head -40; done
-fi
+check_valgrind "$VG" 21 "llm processes"
