@@ -40,6 +40,16 @@ screen() {
 	cat "$1" 2>/dev/null || echo "(no dump $1)"
 }
 
+# check_screen NAME DUMP TEXT: the screen dumped to $T/DUMP holds TEXT.
+check_screen() {
+	check_contains "$1" "$(screen "$T/$2")" "$3"
+}
+
+# check_not_screen NAME DUMP TEXT: the screen dumped to $T/DUMP lacks TEXT.
+check_not_screen() {
+	check_not_contains "$1" "$(screen "$T/$2")" "$3"
+}
+
 # row FILE TEXT: the first line of the dump holding TEXT.
 row() {
 	grep -F -- "$2" "$1" 2>/dev/null | head -1

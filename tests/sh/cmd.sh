@@ -134,11 +134,11 @@ tui t
 cd "$here" || exit 1
 check_eq "/cmd: exit 0" "$TUI_RC" 0
 check_eq "/cmd: asked on the cheap tier" "$(fake_get -2 body.model)" test-cheap-1
-check_contains "/cmd: the question" "$(screen "$T/t0")" "run \`touch tui-made\` and attach its output?"
-check_contains "/cmd: y ran it" "$(screen "$T/t1")" "touch tui-made"
+check_screen "/cmd: the question" t0 "run \`touch tui-made\` and attach its output?"
+check_screen "/cmd: y ran it" t1 "touch tui-made"
 check "/cmd: y ran it (the file)" t_wait test -e "$T/work/tui-made"
-check_contains "/cmd: the destructive marker" "$(screen "$T/t2")" "!! deletes or overwrites (rm)"
-check_contains "/cmd: another key does not run it" "$(screen "$T/t3")" "not run"
+check_screen "/cmd: the destructive marker" t2 "!! deletes or overwrites (rm)"
+check_screen "/cmd: another key does not run it" t3 "not run"
 check "/cmd: build is still there" test -d "$T/work/build"
 
 echo "# $T_PASS passed, $T_FAIL failed"

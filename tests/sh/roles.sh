@@ -108,12 +108,12 @@ tui_ok "tui /role" r <<S
 :key Enter
 :dump-screen $T/r1
 S
-check_contains "tui /role: said" "$(screen "$T/r0")" "role pirate: its system prompt and defaults apply"
+check_screen "tui /role: said" r0 "role pirate: its system prompt and defaults apply"
 check_eq "tui /role: the role's prompt sent" "$(fake_last body.system)" \
     "You are a pirate. Answer in pirate speech."
 check_eq "tui /role: the role's tier" "$(fake_last body.model)" test-mid-1
 check_eq "tui /role: the role's temperature" "$(fake_last body.temperature)" 0.7
-check_contains "tui /role: shown" "$(screen "$T/r1")" "role pirate (/role off drops it)"
+check_screen "tui /role: shown" r1 "role pirate (/role off drops it)"
 tconv=$(sqlite3 "$LLM_DATA_DIR/llm.db" "select max(id) from conversations")
 check_eq "tui: the conversation keeps its role" \
     "$(sqlite3 "$LLM_DATA_DIR/llm.db" "select role from conversations where id = $tconv")" pirate

@@ -23,14 +23,14 @@ tui_ok "cancel" d <<S
 :dump-screen $T/d3
 S
 check_contains "cancel: streaming shown" "$(row "$T/d0" "├ streaming · ")" "s · ~2 tok · C-c cancels"
-check_contains "cancel: partial text kept" "$(screen "$T/d1")" "llm  partial"
-check_not_contains "cancel: rest never shown" "$(screen "$T/d1")" "keeps on going"
-check_contains "cancel: said so" "$(screen "$T/d1")" "cancelled: the partial answer and its cost are kept"
+check_screen "cancel: partial text kept" d1 "llm  partial"
+check_not_screen "cancel: rest never shown" d1 "keeps on going"
+check_screen "cancel: said so" d1 "cancelled: the partial answer and its cost are kept"
 check_eq "cancel: ledger row cancelled" "$(sql "select status from usage order by id desc limit 1")" cancelled
 c=$(sql "select cost_pico from usage order by id desc limit 1")
 if [ -n "$c" ] && [ "$c" -gt 0 ]; then ok "cancel: partial cost charged"; else not_ok "cancel: partial cost charged" "$c"; fi
-check_contains "cancel: cost on screen" "$(screen "$T/d1")" "cheap · test-cheap · ~"
-check_contains "C-c idle: asks again" "$(screen "$T/d2")" "C-c again to quit"
+check_screen "cancel: cost on screen" d1 "cheap · test-cheap · ~"
+check_screen "C-c idle: asks again" d2 "C-c again to quit"
 check_eq "C-c twice: quits before the next line" "$(screen "$T/d3")" "(no dump $T/d3)"
 
 echo "# $T_PASS passed, $T_FAIL failed"

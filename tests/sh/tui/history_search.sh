@@ -15,7 +15,7 @@ tui_ok "search" u 80x24 <<S
 :paste $rows
 :dump-screen $T/u1
 S
-check_contains "search: prompt and match" "$(screen "$T/u0")" "(reverse-i-search)\`second m': second message"
+check_screen "search: prompt and match" u0 "(reverse-i-search)\`second m': second message"
 check_contains "long paste: last row shown" "$(sed -n 23p "$T/u1")" "│   row 99"
 check_contains "long paste: rows above it" "$(sed -n 18p "$T/u1")" "│   row 94"
 

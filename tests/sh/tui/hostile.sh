@@ -23,8 +23,8 @@ TUI_OUT="$T/g.raw" tui_ok "escape" g <<S
 :wait-idle
 :dump-screen $T/g0
 S
-check_contains "escape: OSC 52 visible" "$(screen "$T/g0")" "␛]52;c;aGVsbG8=␇"
-check_contains "escape: clear visible" "$(screen "$T/g0")" "␛[2J and ␛[31m bell␇"
+check_screen "escape: OSC 52 visible" g0 "␛]52;c;aGVsbG8=␇"
+check_screen "escape: clear visible" g0 "␛[2J and ␛[31m bell␇"
 esc=$(printf '\033')
 bel=$(printf '\007')
 csi=$(printf '\302\233')

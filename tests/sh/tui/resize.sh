@@ -17,7 +17,7 @@ tui_ok "resize" e <<S
 S
 check_eq "resize: 50x15 has 15 rows" "$(wc -l <"$T/e1" | tr -d ' ')" 15
 check_eq "resize: 50x15 rows are 50 wide" "$(wc -L <"$T/e1" | tr -d ' ')" 50
-check_contains "resize: narrow wraps" "$(screen "$T/e1")" "│      become"
+check_screen "resize: narrow wraps" e1 "│      become"
 if cmp -s "$T/e0" "$T/e2"; then ok "resize: back to 100x30 is the same screen"; else
 	not_ok "resize: back to 100x30 is the same screen" "$(diff "$T/e0" "$T/e2")"; fi
 

@@ -16,10 +16,10 @@ tui_ok "resume" j 100x30 -c <<S
 :dump-screen $T/j2
 S
 check_contains "resume: title" "$(sed -n 1p "$T/j0")" "conversation $conv"
-check_contains "resume: messages back" "$(screen "$T/j0")" "you  first"
-check_contains "resume: costs back" "$(screen "$T/j0")" "cheap · test-cheap · 10→1 tok"
-check_contains "resume: picker" "$(screen "$T/j1")" "resume a conversation"
-check_contains "resume: picker lists it" "$(screen "$T/j1")" "#$conv"
-check_contains "budget: note" "$(screen "$T/j2")" "budget 2026-11:"
+check_screen "resume: messages back" j0 "you  first"
+check_screen "resume: costs back" j0 "cheap · test-cheap · 10→1 tok"
+check_screen "resume: picker" j1 "resume a conversation"
+check_screen "resume: picker lists it" j1 "#$conv"
+check_screen "budget: note" j2 "budget 2026-11:"
 
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -29,6 +29,6 @@ b0=$(grep -o '[0-9]* more lines below' "$T/s0" | cut -d' ' -f1)
 b1=$(grep -o '[0-9]* more lines below' "$T/s1" | cut -d' ' -f1)
 if [ -n "$b0" ] && [ -n "$b1" ] && [ "$b1" -gt "$b0" ]; then ok "anchor: new lines counted below"; else
 	not_ok "anchor: new lines counted below" "$b0 -> $b1"; fi
-check_contains "anchor: end shows the whole reply" "$(screen "$T/s2")" "third line"
+check_screen "anchor: end shows the whole reply" s2 "third line"
 
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -17,7 +17,7 @@ tui_ok "SIGINT" sg <<S
 :dump-screen $T/sg0
 :touch $T/rel2
 S
-check_contains "SIGINT: cancelled" "$(screen "$T/sg0")" "cancelled: the partial answer and its cost are kept"
+check_screen "SIGINT: cancelled" sg0 "cancelled: the partial answer and its cost are kept"
 check_eq "SIGINT: ledger row cancelled" "$(sql "select status from usage order by id desc limit 1")" cancelled
 
 echo "# $T_PASS passed, $T_FAIL failed"
