@@ -264,6 +264,22 @@ models = test-frontier
 EOF
 }
 
+# check_golden NAME FILE [CHECK]: FILE matches tests/golden/NAME.txt
+# (UPDATE_GOLDEN=1 rewrites that first); the check is called CHECK, by default
+# "golden: NAME".
+check_golden() {
+	_g="$LLM_TOP/tests/golden/$1.txt"
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+		cp "$2" "$_g"
+		echo "# wrote tests/golden/$1.txt"
+	fi
+	if cmp -s "$_g" "$2"; then
+		ok "${3:-golden: $1}"
+	else
+		not_ok "${3:-golden: $1}" "$(diff -u "$_g" "$2" 2>&1 | head -40)"
+	fi
+}
+
 # t_model NAME PROVIDER ID TIER INPUT OUTPUT [LINE...]: print a [model.NAME]
 # section for config.ini: model ID of PROVIDER, on TIER, at INPUT and OUTPUT
 # dollars a million tokens, then each "key = value" LINE given.

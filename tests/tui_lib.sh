@@ -59,19 +59,6 @@ sql() {
 	sqlite3 "$DB" "$1"
 }
 
-# check_golden NAME FILE: FILE matches tests/golden/NAME.txt (UPDATE_GOLDEN=1 rewrites it).
-check_golden() {
-	_g="$LLM_TOP/tests/golden/$1.txt"
-	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
-		cp "$2" "$_g"
-	fi
-	if cmp -s "$_g" "$2"; then
-		ok "golden: $1"
-	else
-		not_ok "golden: $1" "$(diff -u "$_g" "$2" 2>&1 | head -40)"
-	fi
-}
-
 # tui_first_conversation: a conversation to go back to, made through the
 # client: "first", answered "noted" (script $T/first.s).
 tui_first_conversation() {

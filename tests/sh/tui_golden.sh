@@ -34,16 +34,7 @@ S
 		not_ok "$_name: ran" "$(cat "$T/$_name.out")"
 		return
 	fi
-	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
-		cp "$T/$_name.txt" "$GOLDEN/$_name.txt"
-		echo "# wrote tests/golden/$_name.txt"
-	fi
-	if cmp -s "$T/$_name.txt" "$GOLDEN/$_name.txt"; then
-		ok "$_name: matches tests/golden/$_name.txt"
-	else
-		not_ok "$_name: matches tests/golden/$_name.txt" \
-		    "$(diff "$GOLDEN/$_name.txt" "$T/$_name.txt" 2>&1 | head -40)"
-	fi
+	check_golden "$_name" "$T/$_name.txt" "$_name: matches tests/golden/$_name.txt"
 }
 
 golden theme-default
