@@ -280,6 +280,18 @@ check_golden() {
 	fi
 }
 
+# t_png FILE: write a PNG of 2x3 red pixels to FILE.
+t_png() {
+	t_py - "$1" <<'PY'
+import struct, sys, zlib
+def chunk(t, b):
+    return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xffffffff)
+raw = b"".join(b"\0" + b"\xff\0\0" * 2 for _ in range(3))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 3, 8, 2, 0, 0, 0))
+                              + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+PY
+}
+
 # t_model NAME PROVIDER ID TIER INPUT OUTPUT [LINE...]: print a [model.NAME]
 # section for config.ini: model ID of PROVIDER, on TIER, at INPUT and OUTPUT
 # dollars a million tokens, then each "key = value" LINE given.

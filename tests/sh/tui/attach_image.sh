@@ -3,14 +3,7 @@
 . "$LLM_TOP/tests/tui_lib.sh"
 tui_setup
 
-t_py - "$T/shot.png" <<'PY'
-import struct, sys, zlib
-def chunk(t, b):
-    return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xffffffff)
-raw = b"".join(b"\0" + b"\xff\0\0" * 2 for _ in range(3))
-open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 3, 8, 2, 0, 0, 0))
-                              + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-PY
+t_png "$T/shot.png"
 png64=$(base64 <"$T/shot.png" | tr -d '\n')
 t_config_append '
 [model.test-cheap]
