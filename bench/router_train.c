@@ -1308,7 +1308,7 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 		fprintf(f, " * Then a developer stage on bench/data/dev/prompts.txt (%zu prompts): on each head,\n", dev_n);
 		fprintf(f, " * a logistic fit (ridge %g) of the labels (head 1: mid or frontier; head 2: frontier)\n", DEV_L2);
 		fprintf(f, " * on the benchmark logit, scaled (at least %g), and the developer features\n", DEV_SCALE_MIN);
-		fprintf(f, " * (code_lines .. formal, code_fence, diff, stack_trace). Thresholds follow [llm] quality\n");
+		fprintf(f, " * (code_lines .. few_words, code_fence, diff, stack_trace). Thresholds follow [llm] quality\n");
 		fprintf(f, " * (router_thresholds) with the mean relative losses of cheap and mid answers judged\n");
 		fprintf(f, " * at least %g points below the frontier's on Arena-300 (loss1, loss2).\n", CLEARLY_WORSE);
 	} else {

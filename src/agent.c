@@ -224,8 +224,11 @@ send_capped(struct agent *a, struct chat *c, struct chat_opts *co, const char *p
 		more = a->o->more != NULL ? a->o->more(a->o->arg, task_spent(a), a->cap) : 0;
 		if (more <= 0)
 			return rc;
-		a->cap += more;
+		a->cap = more > INT64_MAX - a->cap ? INT64_MAX : a->cap + more;
 		a->r->cap = a->cap;
+		if (a->ledger != NULL && a->r->task_id > 0 &&
+		    ledger_task_set_cap(a->ledger, a->r->task_id, a->cap, NULL) != 0)
+			note(a, "ledger: the task's raised cap is not recorded");
 	}
 }
 
@@ -445,6 +448,11 @@ worker_step(struct agent *a)
 	}
 	if (t->text != NULL && *t->text != '\0')
 		s.text = xstrdup(t->text);
+	if (a->o->on_priced != NULL) {
+		/* its price is known before its calls run, some of which wait for the user */
+		s.n = (int)a->r->nsteps + 1;
+		a->o->on_priced(a->o->arg, &s);
+	}
 	calls = own_calls(a, t);
 	am->calls = calls;
 	am->ncalls = t->ncalls;

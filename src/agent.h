@@ -66,6 +66,12 @@ struct agent_opts {
 	 */
 	int64_t (*more)(void *arg, int64_t spent, int64_t cap);
 	void (*on_step)(void *arg, const struct agent_step *s);  /* a step is done */
+	/*
+	 * A worker step's request is answered and priced, before the calls it
+	 * made run (s->summary is NULL; on_step follows with the same n). NULL:
+	 * only on_step.
+	 */
+	void (*on_priced)(void *arg, const struct agent_step *s);
 	void (*on_note)(void *arg, const char *line);            /* retries, fallbacks */
 	/*
 	 * A call has run: its name and arguments, its result (cleared for advise

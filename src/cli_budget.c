@@ -1,6 +1,5 @@
 /* cli_budget: `llm budget` shows this month's meter; `llm budget set USD` edits config.ini. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -326,50 +325,6 @@ budget_edit(const char *text, size_t len, const char *value)
 	return buf_detach(&out);
 }
 
-/* Replace path's contents with text atomically (a temporary file renamed over it). */
-static int
-write_atomic(const char *path, const char *text, mode_t mode, char **cause)
-{
-	char *tmp = xstrfmt("%s.tmp.%ld", path, (long)getpid());
-	size_t len = strlen(text), off = 0;
-	ssize_t w;
-	int fd, rc = -1;
-
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (fd < 0) {
-		xasprintf(cause, "%s: %s", tmp, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	while (off < len) {
-		w = write(fd, text + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto out;
-		off += (size_t)w;
-	}
-	if (fchmod(fd, mode) < 0 || fsync(fd) < 0)
-		goto out;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0)
-		goto out;
-	rc = 0;
-out:
-	if (rc < 0) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp);
-	}
-	free(tmp);
-	return rc;
-}
-
 /* Set budget = value in the config file, creating the file or the section as needed. */
 static int
 budget_save(const struct config *cfg, const char *value, char **cause)
@@ -399,7 +354,7 @@ budget_save(const struct config *cfg, const char *value, char **cause)
 		return -1;
 	}
 	edited = budget_edit(text ? text : "", len, value);
-	rc = write_atomic(path, edited, mode, cause);
+	rc = file_write_atomic(path, edited, strlen(edited), mode, cause);
 	free(edited);
 	free(text);
 	free(real);

@@ -166,22 +166,14 @@ write_file(const char *path, const char *text, size_t len, mode_t mode, char **c
 {
 	char *tmp = xstrfmt("%s.llm-XXXXXX", path);
 	int fd = mkstemp(tmp), rc = -1;
-	size_t off = 0;
 
 	if (fd == -1) {
 		xasprintf(cause, "cannot write %s: %s", path, strerror(errno));
 		free(tmp);
 		return -1;
 	}
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto out;
-		off += (size_t)n;
-	}
+	if (fd_write_all(fd, text, len) != 0)
+		goto out;
 	if (fchmod(fd, mode) == -1 || close(fd) == -1) {
 		fd = -1;
 		goto out;
@@ -455,17 +447,8 @@ static void
 report(int fd, int status, const char *payload)
 {
 	char *s = xstrfmt("%d\n%s", status, payload ? payload : "");
-	size_t len = strlen(s), off = 0;
 
-	while (off < len) {
-		ssize_t n = write(fd, s + off, len - off);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
+	(void)fd_write_all(fd, s, strlen(s)); /* when the parent has gone, no one is told */
 	free(s);
 }
 

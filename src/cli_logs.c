@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -377,19 +376,13 @@ logs_query(struct app *cli, const char *text, size_t max, bool all, bool json)
 	return EXIT_OK;
 }
 
-/* The terminal's width: the window size, else $COLUMNS, else 80. */
+/* The terminal's width (tty_columns), at least 20. */
 static int
 logs_width(void)
 {
-	struct winsize ws;
-	const char *c = getenv("COLUMNS");
-	int64_t v;
+	int w = tty_columns();
 
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		v = ws.ws_col;
-	else if (c == NULL || !str_to_i64(c, &v) || v <= 0)
-		v = 80;
-	return v < 20 ? 20 : v > 400 ? 400 : (int)v;
+	return w < 20 ? 20 : w;
 }
 
 /* Print text rendered as the full-screen client does, under a label. */
@@ -426,6 +419,19 @@ usage_line(const struct store_msg *m)
 	    m->tier ? m->tier : "?", m->model, m->estimated ? "~" : "", in, out, cost);
 }
 
+/* Read a conversation id ("12" or "#12"); false, said on stderr for what, when it is none. */
+static bool
+logs_id(const char *what, const char *arg, int64_t *id)
+{
+	if (arg[0] == '#')
+		arg++;
+	if (!str_to_i64(arg, id) || *id <= 0) {
+		fprintf(stderr, "llm: %s: '%s' is not a conversation id (see llm logs)\n", what, arg);
+		return false;
+	}
+	return true;
+}
+
 /* Load conversation id and its messages; an exit code, or -1 to go on. */
 static int
 logs_load(struct ledger *l, const char *arg, struct store_conv *c, struct store_msg **m,
@@ -434,12 +440,8 @@ logs_load(struct ledger *l, const char *arg, struct store_conv *c, struct store_
 	char *cause = NULL;
 	int64_t id;
 
-	if (arg[0] == '#')
-		arg++;
-	if (!str_to_i64(arg, &id) || id <= 0) {
-		fprintf(stderr, "llm: logs: '%s' is not a conversation id (see llm logs)\n", arg);
+	if (!logs_id("logs", arg, &id))
 		return EXIT_USAGE;
-	}
 	if (store_conv_get(ledger_store(l), id, c, &cause) != 0 ||
 	    store_msgs(ledger_store(l), id, m, n, &cause) != 0) {
 		fprintf(stderr, "llm: logs: %s\n", cause ? cause : "failed");
@@ -566,12 +568,8 @@ logs_rm(struct ledger *l, const char *arg)
 	char *cause = NULL;
 	int64_t id;
 
-	if (arg[0] == '#')
-		arg++;
-	if (!str_to_i64(arg, &id) || id <= 0) {
-		fprintf(stderr, "llm: logs rm: '%s' is not a conversation id (see llm logs)\n", arg);
+	if (!logs_id("logs rm", arg, &id))
 		return EXIT_USAGE;
-	}
 	if (history_forget(ledger_store(l), id, &cause) != 0) {
 		fprintf(stderr, "llm: logs rm: %s\n", cause);
 		free(cause);

@@ -10,7 +10,6 @@
 #include "cli.h"
 #include "cli_remote.h"
 #include "cred.h"
-#include "curl_load.h"
 #include "fmt.h"
 #include "http.h"
 #include "input.h"
@@ -179,58 +178,26 @@ models_list(struct app *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static size_t
-models_curl_write(char *p, size_t size, size_t nmemb, void *arg)
-{
-	struct buf *b = arg;
-
-	/* Over the cap: a short count makes curl stop with CURLE_WRITE_ERROR. */
-	if (buf_add(b, p, size * nmemb) != 0)
-		return 0;
-	return size * nmemb;
-}
-
 /* Fetch url into b (capped); 0 or -1 with *cause. */
 static int
 models_fetch(const char *url, struct buf *b, char **cause)
 {
-	CURL *h;
-	char err[CURL_ERROR_SIZE] = "";
+	struct http_get g = { .url = url, .timeout = MODELS_TIMEOUT, .follow = true };
 	char *why = NULL;
 	long status = 0;
-	CURLcode rc;
 
 	if (http_load(&why) < 0) {
 		xasprintf(cause, "%s: %s", url, why);
 		free(why);
 		return -1;
 	}
-	h = curl_easy_init();
-	if (h == NULL) {
-		xasprintf(cause, "%s: cannot start a transfer", url);
-		return -1;
-	}
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)MODELS_IMPORT_MAX);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, MODELS_TIMEOUT);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 20L);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "llm/" LLM_VERSION);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, models_curl_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
-	rc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(h);
-	if (rc == CURLE_WRITE_ERROR || rc == CURLE_FILESIZE_EXCEEDED) {
+	switch (http_get(&g, b, &status, cause)) {
+	case HTTP_OK:
+		break;
+	case HTTP_TOO_LARGE:
 		xasprintf(cause, "%s: over the %s input limit", url, INPUT_MAX_TEXT);
 		return -1;
-	}
-	if (rc != CURLE_OK) {
-		xasprintf(cause, "%s: %s", url, *err ? err : curl_easy_strerror(rc));
+	default:
 		return -1;
 	}
 	if (status >= 400) {

@@ -13,7 +13,6 @@
 #include "cli.h"
 #include "config.h"
 #include "cred.h"
-#include "curl_load.h"
 #include "http.h"
 #include "fmt.h"
 #include "util.h"
@@ -22,13 +21,6 @@
 #define LIST_MAX (4u << 20)     /* a model list: a few hundred entries at most */
 #define LIST_TIMEOUT 30L
 #define CONFIG_MAX (1u << 20)
-
-static size_t
-list_write(char *p, size_t size, size_t nmemb, void *arg)
-{
-	/* over the cap: a short count stops the transfer */
-	return buf_add(arg, p, size * nmemb) != 0 ? 0 : size * nmemb;
-}
 
 /* The list's URL and the header carrying the key (NULL: none) for p's wire format. */
 static char *
@@ -66,50 +58,28 @@ list_url(const struct provider_conf *p, const char *key, char **auth)
 static int
 list_fetch(const struct provider_conf *p, const char *key, struct buf *b, char **cause)
 {
-	struct curl_slist *hdrs = NULL;
-	char *auth = NULL, *url = list_url(p, key, &auth), err[CURL_ERROR_SIZE] = "";
+	const char *hdrs[3] = { NULL };
+	char *auth = NULL, *url = list_url(p, key, &auth);
+	struct http_get g = { .url = url, .headers = hdrs, .timeout = LIST_TIMEOUT };
+	enum http_result res = HTTP_NETWORK;
+	size_t n = 0;
 	long status = 0;
-	CURLcode rc;
-	CURL *h;
 	int out = EXIT_PROVIDER;
 
-	if (http_load(cause) < 0 || (h = curl_easy_init()) == NULL) {
-		free(url);
-		secret_free(auth);
-		if (*cause == NULL)
-			xasprintf(cause, "cannot start a transfer");
-		return EXIT_PROVIDER;
-	}
 	if (auth != NULL)
-		hdrs = curl_slist_append(hdrs, auth);
+		hdrs[n++] = auth;
 	if (p->api == API_ANTHROPIC)
-		hdrs = curl_slist_append(hdrs, "anthropic-version: 2023-06-01");
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, LIST_TIMEOUT);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 20L);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "llm/" LLM_VERSION);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, list_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
-	rc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(h);
-	/* the header lines held the key: cleared before they are freed */
-	for (struct curl_slist *s = hdrs; s != NULL; s = s->next)
-		secure_clear(s->data, strlen(s->data));
-	curl_slist_free_all(hdrs);
+		hdrs[n++] = "anthropic-version: 2023-06-01";
+	if (http_load(cause) == 0)
+		res = http_get(&g, b, &status, cause);
 	secret_free(auth);
-	if (rc == CURLE_WRITE_ERROR)
+	if (res == HTTP_TOO_LARGE)
 		xasprintf(cause, "%s: the list is over %u MiB", url, LIST_MAX >> 20);
-	else if (rc != CURLE_OK)
-		xasprintf(cause, "%s: %s", url, *err ? err : curl_easy_strerror(rc));
-	else if (status == 401 || status == 403)
+	else if (res == HTTP_OK && (status == 401 || status == 403))
 		xasprintf(cause, "%s: HTTP %ld: the key was refused", url, status), out = EXIT_AUTH;
-	else if (status >= 400)
+	else if (res == HTTP_OK && status >= 400)
 		xasprintf(cause, "%s: HTTP %ld", url, status);
-	else
+	else if (res == HTTP_OK)
 		out = EXIT_OK;
 	free(url);
 	return out;

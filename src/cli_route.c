@@ -137,20 +137,6 @@ route_estimates(struct app *cli, struct chat *c, const struct chat_opts *o, int6
 	}
 }
 
-/* Write pico-dollars as an exact decimal of dollars: "0.00039", never an exponent. */
-static void
-route_usd(int64_t pico, char *out, size_t n)
-{
-	size_t len;
-
-	snprintf(out, n, "%" PRId64 ".%012" PRId64, pico / 1000000000000, pico % 1000000000000);
-	len = strlen(out);
-	while (len > 0 && out[len - 1] == '0')
-		out[--len] = '\0';
-	if (len > 0 && out[len - 1] == '.')
-		out[--len] = '\0';
-}
-
 /* Read what the budget does to r: the action, and the month's figures when there is a budget. */
 static void
 route_budget(const struct app *cli, struct ledger *l, const struct chat_route *r,
@@ -261,7 +247,7 @@ json_add_usd(cJSON *o, const char *name, int64_t pico)
 		cJSON_AddNullToObject(o, name);
 		return;
 	}
-	route_usd(pico, money, sizeof(money));
+	ledger_usd(pico, money, sizeof(money)); /* exact: "0.00039", never an exponent */
 	cJSON_AddItemToObject(o, name, cJSON_CreateRaw(money));
 }
 

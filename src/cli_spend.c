@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -18,24 +17,7 @@
 #include "theme.h"
 #include "util.h"
 
-#define DEFAULT_WIDTH 80
-#define MAX_WIDTH 400
 #define MIN_WIDTH 40    /* narrower, a month of bars does not fit: the table is shown */
-
-/* The terminal's width: the window size, else $COLUMNS, else 80. */
-static int
-term_width(void)
-{
-	struct winsize ws;
-	const char *c = getenv("COLUMNS");
-	int64_t v;
-
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col > MAX_WIDTH ? MAX_WIDTH : ws.ws_col;
-	if (c != NULL && str_to_i64(c, &v) && v > 0)
-		return v > MAX_WIDTH ? MAX_WIDTH : (int)v;
-	return DEFAULT_WIDTH;
-}
 
 /* Whether `llm usage` draws. */
 bool
@@ -43,7 +25,7 @@ cli_spend_draws(int argc, char **argv)
 {
 	int i;
 
-	if (!isatty(STDOUT_FILENO) || term_width() < MIN_WIDTH)
+	if (!isatty(STDOUT_FILENO) || tty_columns() < MIN_WIDTH)
 		return false;   /* a pipe gets the table, never the drawing */
 	for (i = 1; i < argc; i++)
 		if (strncmp(argv[i], "--by", 4) == 0 || strcmp(argv[i], "--json") == 0)
@@ -85,7 +67,7 @@ load_month(const struct app *cli, struct ledger *l, int64_t start, int64_t end,
 int
 cli_spend_chart(const struct app *cli, int64_t start, int64_t end)
 {
-	struct chart_opts o = { .width = term_width(), .budget = cli->cfg.budget };
+	struct chart_opts o = { .width = tty_columns(), .budget = cli->cfg.budget };
 	struct spend_month s;
 	struct forecast f;
 	struct theme theme;

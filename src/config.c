@@ -252,17 +252,6 @@ list_parse(const char *v, char ***out)
 	return n;
 }
 
-/* Free a NULL-terminated list. */
-static void
-nlist_free(char **v)
-{
-	size_t i;
-
-	for (i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* Set the NULL-terminated list at field from "a, b, c"; an error names a tool not known. */
 static void
 set_list(struct parse *p, const struct key *k, char ***field, const char *v)
@@ -276,10 +265,10 @@ set_list(struct parse *p, const struct key *k, char ***field, const char *v)
 		if (strcmp(list[i], "edit") != 0 && strcmp(list[i], "write") != 0 &&
 		    strcmp(list[i], "run") != 0) {
 			perr(p, "%s: unknown tool '%s' (use edit, write or run)", k->name, list[i]);
-			nlist_free(list);
+			strv_free(list);
 			return;
 		}
-	nlist_free(*field);
+	strv_free(*field);
 	*field = list;
 }
 
@@ -878,10 +867,10 @@ config_done(struct config *cfg)
 	free(cfg->models);
 	for (i = 0; i < TIER_COUNT; i++)
 		list_free(cfg->tiers[i].models, cfg->tiers[i].n);
-	nlist_free(cfg->agent_deny);
-	nlist_free(cfg->agent_allow);
-	nlist_free(cfg->agent_allow_run);
-	nlist_free(cfg->agent_allow_secret);
+	strv_free(cfg->agent_deny);
+	strv_free(cfg->agent_allow);
+	strv_free(cfg->agent_allow_run);
+	strv_free(cfg->agent_allow_secret);
 	free(cfg->agent_advisor);
 	list_free(cfg->key_names, cfg->nkeys);
 	list_free(cfg->key_values, cfg->nkeys);

@@ -718,3 +718,67 @@ http_url_proxy(const char *url)
 			return vars[i];
 	return NULL;
 }
+
+static size_t
+http_get_write(char *p, size_t size, size_t nmemb, void *arg)
+{
+	/* Over the cap: a short count makes curl stop with CURLE_WRITE_ERROR. */
+	return buf_add(arg, p, size * nmemb) != 0 ? 0 : size * nmemb;
+}
+
+/* The header list of a GET; its copies may hold a key, so they are cleared before they are freed. */
+static void
+http_get_headers_free(struct curl_slist *hdrs)
+{
+	struct curl_slist *s;
+
+	for (s = hdrs; s != NULL; s = s->next)
+		secure_clear(s->data, strlen(s->data));
+	curl_slist_free_all(hdrs);
+}
+
+enum http_result
+http_get(const struct http_get *g, struct buf *b, long *status, char **cause)
+{
+	char err[CURL_ERROR_SIZE] = "";
+	struct curl_slist *hdrs = NULL;
+	const char *const *hp;
+	CURLcode rc;
+	CURL *h;
+
+	*status = 0;
+	h = curl_easy_init();
+	if (h == NULL) {
+		xasprintf(cause, "%s: cannot start a transfer", g->url);
+		return HTTP_NETWORK;
+	}
+	for (hp = g->headers; hp != NULL && *hp != NULL; hp++)
+		hdrs = curl_slist_append(hdrs, *hp);
+	curl_easy_setopt(h, CURLOPT_URL, g->url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (g->follow) {
+		curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+		curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	}
+	if (b->max > 0)
+		curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)b->max);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, g->timeout);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 20L);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "llm/" LLM_VERSION);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, http_get_write);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
+	rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+	curl_easy_cleanup(h);
+	http_get_headers_free(hdrs);
+	if (rc == CURLE_WRITE_ERROR || rc == CURLE_FILESIZE_EXCEEDED)
+		return HTTP_TOO_LARGE;
+	if (rc != CURLE_OK) {
+		xasprintf(cause, "%s: %s", g->url, *err ? err : curl_easy_strerror(rc));
+		return HTTP_NETWORK;
+	}
+	return HTTP_OK;
+}

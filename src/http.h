@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct buf;
 struct http;
 struct http_req;
 
@@ -42,6 +43,20 @@ void http_free(struct http *h);
  * Call it, and report its failure, before the first http_start.
  */
 int http_load(char **cause);
+/* A GET for a one-shot command, over libcurl's easy interface. */
+struct http_get {
+	const char *url;
+	const char *const *headers;  /* "Name: value", NULL-terminated (NULL: none); may hold a key */
+	long timeout;                /* seconds for the whole request */
+	bool follow;                 /* follow up to 5 redirects, to http and https only */
+};
+
+/*
+ * GET g->url into b, whose cap stops the transfer (HTTP_TOO_LARGE). HTTP_OK
+ * with *status when a response came whole; else HTTP_NETWORK with *cause
+ * ("URL: reason"). libcurl must have been loaded (http_load).
+ */
+enum http_result http_get(const struct http_get *g, struct buf *b, long *status, char **cause);
 /*
  * Start a request; headers and body are copied (header copies are cleared
  * when freed). libcurl must have been loaded (http_load).

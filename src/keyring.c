@@ -216,8 +216,6 @@ keyring_name_ok(const char *provider, char **cause)
 	return true;
 }
 
-static GList *keyring_search(const char *provider, bool *failed, char **cause);
-
 /*
  * A lookup that finds nothing also means "locked and the prompt failed"
  * (libsecret reports a dismissed prompt as no result): tell them apart.
@@ -225,15 +223,10 @@ static GList *keyring_search(const char *provider, bool *failed, char **cause);
 static int
 keyring_get_missing(const char *provider, char **cause)
 {
-	GList *items;
-	bool failed;
+	int rc = keyring_has(provider, cause);
 
-	items = keyring_search(provider, &failed, cause);
-	if (failed)
-		return -1;
-	if (items == NULL)
-		return 1;
-	g_list_free_full(items, g_object_unref);
+	if (rc != 0)
+		return rc;
 	xasprintf(cause, "keyring: there is a key for %s, but " KEYRING_UNLOCK, provider);
 	return -1;
 }

@@ -844,6 +844,22 @@ ledger_task_spent(struct ledger *l, int64_t id, int64_t *spent, char **cause)
 	return 0;
 }
 
+int
+ledger_task_set_cap(struct ledger *l, int64_t id, int64_t cap, char **cause)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(l->db, "UPDATE tasks SET cap_pico = ?1 WHERE id = ?2", -1, &st,
+	    NULL) != SQLITE_OK)
+		return ledger_fail(l, "task", cause);
+	sqlite3_bind_int64(st, 1, cap);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : ledger_fail(l, "task", cause);
+}
+
 /* Update reservation id into the real row; the caller checked status. 0, or -1 (no cause). */
 static int
 ledger_settle_row(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,

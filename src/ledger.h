@@ -192,6 +192,8 @@ int64_t ledger_task_new(struct ledger *l, const char *title, int64_t cap);
  * their worst case) and live reservations at their worst case. 0 or -1.
  */
 int ledger_task_spent(struct ledger *l, int64_t id, int64_t *spent, char **cause);
+/* Record task id's cap raised to cap (pico) while it runs. 0, or -1 with *cause. */
+int ledger_task_set_cap(struct ledger *l, int64_t id, int64_t cap, char **cause);
 
 /* Start a conversation (title may be NULL); its id, or 0 on failure. */
 int64_t ledger_conv_new(struct ledger *l, const char *title);

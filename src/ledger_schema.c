@@ -2,6 +2,45 @@
 #include "ledger_schema.h"
 
 /*
+ * llm.reserve around its budget check: version 1 made it and version 2
+ * replaced it with a check that cannot overflow; the rest is the same text in
+ * both. A migration that has run is never edited, so neither are these.
+ */
+#define LEDGER_RESERVE_HEAD \
+    " llm.reserve(p_team text, p_user text, p_key text, p_now bigint," \
+    " p_worst bigint, p_enforce boolean, p_conv bigint, p_provider text, p_model text," \
+    " p_tier text, p_mode text, p_reason text, p_pid bigint, p_pid_start bigint," \
+    " p_owner text, p_host text, p_expires bigint)" \
+    " RETURNS TABLE (verdict int, row_id bigint, month text, m_start bigint, m_end bigint," \
+    " team_limit bigint, spent bigint, expired bigint, unknown_worst bigint, reserved bigint," \
+    " unknown_count bigint, requests bigint, estimated bigint, user_limit bigint," \
+    " user_spent bigint, user_reserved bigint)" \
+    " LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$" \
+    "DECLARE f record; over boolean; v int := 0; rid bigint := 0;" \
+    "BEGIN" \
+    " PERFORM llm.check_user(p_user);" \
+    " PERFORM 1 FROM llm.teams t WHERE t.team = p_team FOR UPDATE;" \
+    " IF NOT FOUND THEN" \
+    "  RAISE EXCEPTION 'no team \"%\" in the ledger: run llm ledger init', p_team;" \
+    " END IF;" \
+    " PERFORM llm.expire(p_team, p_now, p_owner);" \
+    " SELECT * INTO f FROM llm.figures(p_team, p_user, p_now);" \
+    " over := p_enforce AND p_worst IS DISTINCT FROM 0 AND ("
+
+#define LEDGER_RESERVE_TAIL \
+    " IF over THEN v := 1; ELSE" \
+    "  INSERT INTO llm.usage (row_key, team, \"user\", month, time, conversation_id, host," \
+    "   provider, model, tier, route_mode, route_reason, worst_case_pico, status, pid," \
+    "   pid_start, owner, expires)" \
+    "  VALUES (p_key, p_team, p_user, f.month, p_now, p_conv, p_host, p_provider, p_model," \
+    "   p_tier, p_mode, p_reason, p_worst, 'reserved', p_pid, p_pid_start, p_owner, p_expires)" \
+    "  RETURNING id INTO rid;" \
+    " END IF;" \
+    " RETURN QUERY SELECT v, rid, f.month, f.m_start, f.m_end, f.team_limit, f.spent," \
+    "  f.expired, f.unknown_worst, f.reserved, f.unknown_count, f.requests, f.estimated," \
+    "  f.user_limit, f.user_spent, f.user_reserved;"
+
+/*
  * Version 1. Money is bigint pico-dollars, times are epoch seconds given by the
  * client (as in the SQLite ledger), months are "YYYY-MM" in the team's time zone.
  * Members reach the rows only through the SECURITY DEFINER functions below
@@ -125,39 +164,11 @@ static const char ledger_schema_v1[] =
      * Check and reserve in one transaction, serialised on the team's row: no
      * two reservations of one team are ever checked against the same figures.
      */
-    "CREATE FUNCTION llm.reserve(p_team text, p_user text, p_key text, p_now bigint,"
-    " p_worst bigint, p_enforce boolean, p_conv bigint, p_provider text, p_model text,"
-    " p_tier text, p_mode text, p_reason text, p_pid bigint, p_pid_start bigint,"
-    " p_owner text, p_host text, p_expires bigint)"
-    " RETURNS TABLE (verdict int, row_id bigint, month text, m_start bigint, m_end bigint,"
-    " team_limit bigint, spent bigint, expired bigint, unknown_worst bigint, reserved bigint,"
-    " unknown_count bigint, requests bigint, estimated bigint, user_limit bigint,"
-    " user_spent bigint, user_reserved bigint)"
-    " LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$"
-    "DECLARE f record; over boolean; v int := 0; rid bigint := 0;"
-    "BEGIN"
-    " PERFORM llm.check_user(p_user);"
-    " PERFORM 1 FROM llm.teams t WHERE t.team = p_team FOR UPDATE;"
-    " IF NOT FOUND THEN"
-    "  RAISE EXCEPTION 'no team \"%\" in the ledger: run llm ledger init', p_team;"
-    " END IF;"
-    " PERFORM llm.expire(p_team, p_now, p_owner);"
-    " SELECT * INTO f FROM llm.figures(p_team, p_user, p_now);"
-    " over := p_enforce AND p_worst IS DISTINCT FROM 0 AND ("
+    "CREATE FUNCTION" LEDGER_RESERVE_HEAD
     "  (f.team_limit > 0 AND (p_worst IS NULL OR f.spent + f.reserved + p_worst > f.team_limit))"
     "  OR (f.user_limit > 0 AND (p_worst IS NULL"
     "  OR f.user_spent + f.user_reserved + p_worst > f.user_limit)));"
-    " IF over THEN v := 1; ELSE"
-    "  INSERT INTO llm.usage (row_key, team, \"user\", month, time, conversation_id, host,"
-    "   provider, model, tier, route_mode, route_reason, worst_case_pico, status, pid,"
-    "   pid_start, owner, expires)"
-    "  VALUES (p_key, p_team, p_user, f.month, p_now, p_conv, p_host, p_provider, p_model,"
-    "   p_tier, p_mode, p_reason, p_worst, 'reserved', p_pid, p_pid_start, p_owner, p_expires)"
-    "  RETURNING id INTO rid;"
-    " END IF;"
-    " RETURN QUERY SELECT v, rid, f.month, f.m_start, f.m_end, f.team_limit, f.spent,"
-    "  f.expired, f.unknown_worst, f.reserved, f.unknown_count, f.requests, f.estimated,"
-    "  f.user_limit, f.user_spent, f.user_reserved;"
+    LEDGER_RESERVE_TAIL
     "END $$;"
     "CREATE FUNCTION llm.meter(p_team text, p_user text, p_now bigint, p_owner text)"
     " RETURNS TABLE (month text, m_start bigint, m_end bigint, team_limit bigint,"
@@ -254,39 +265,11 @@ static const char ledger_schema_v1[] =
  * subtracts from the limit instead of adding to what is spent, which overflowed.
  */
 static const char ledger_schema_v2[] =
-    "CREATE OR REPLACE FUNCTION llm.reserve(p_team text, p_user text, p_key text, p_now bigint,"
-    " p_worst bigint, p_enforce boolean, p_conv bigint, p_provider text, p_model text,"
-    " p_tier text, p_mode text, p_reason text, p_pid bigint, p_pid_start bigint,"
-    " p_owner text, p_host text, p_expires bigint)"
-    " RETURNS TABLE (verdict int, row_id bigint, month text, m_start bigint, m_end bigint,"
-    " team_limit bigint, spent bigint, expired bigint, unknown_worst bigint, reserved bigint,"
-    " unknown_count bigint, requests bigint, estimated bigint, user_limit bigint,"
-    " user_spent bigint, user_reserved bigint)"
-    " LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$"
-    "DECLARE f record; over boolean; v int := 0; rid bigint := 0;"
-    "BEGIN"
-    " PERFORM llm.check_user(p_user);"
-    " PERFORM 1 FROM llm.teams t WHERE t.team = p_team FOR UPDATE;"
-    " IF NOT FOUND THEN"
-    "  RAISE EXCEPTION 'no team \"%\" in the ledger: run llm ledger init', p_team;"
-    " END IF;"
-    " PERFORM llm.expire(p_team, p_now, p_owner);"
-    " SELECT * INTO f FROM llm.figures(p_team, p_user, p_now);"
-    " over := p_enforce AND p_worst IS DISTINCT FROM 0 AND ("
+    "CREATE OR REPLACE FUNCTION" LEDGER_RESERVE_HEAD
     "  (f.team_limit > 0 AND (p_worst IS NULL OR p_worst > f.team_limit - f.spent - f.reserved))"
     "  OR (f.user_limit > 0 AND (p_worst IS NULL"
     "  OR p_worst > f.user_limit - f.user_spent - f.user_reserved)));"
-    " IF over THEN v := 1; ELSE"
-    "  INSERT INTO llm.usage (row_key, team, \"user\", month, time, conversation_id, host,"
-    "   provider, model, tier, route_mode, route_reason, worst_case_pico, status, pid,"
-    "   pid_start, owner, expires)"
-    "  VALUES (p_key, p_team, p_user, f.month, p_now, p_conv, p_host, p_provider, p_model,"
-    "   p_tier, p_mode, p_reason, p_worst, 'reserved', p_pid, p_pid_start, p_owner, p_expires)"
-    "  RETURNING id INTO rid;"
-    " END IF;"
-    " RETURN QUERY SELECT v, rid, f.month, f.m_start, f.m_end, f.team_limit, f.spent,"
-    "  f.expired, f.unknown_worst, f.reserved, f.unknown_count, f.requests, f.estimated,"
-    "  f.user_limit, f.user_spent, f.user_reserved;"
+    LEDGER_RESERVE_TAIL
     "END $$;";
 
 const char *const ledger_schema[] = {

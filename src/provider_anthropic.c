@@ -325,20 +325,14 @@ anthropic_tool_msg(cJSON *msgs, const struct request *req, size_t *i)
 static void
 anthropic_tools(cJSON *root, const struct request *req)
 {
-	cJSON *tools, *t;
+	cJSON *tools;
 	size_t i;
 
 	if (req->ntools == 0)
 		return;
 	tools = cJSON_AddArrayToObject(root, "tools");
-	for (i = 0; i < req->ntools; i++) {
-		t = cJSON_CreateObject();
-		cJSON_AddStringToObject(t, "name", req->tools[i].name);
-		if (req->tools[i].description != NULL)
-			cJSON_AddStringToObject(t, "description", req->tools[i].description);
-		cJSON_AddItemToObject(t, "input_schema", wire_schema(req->tools[i].schema));
-		cJSON_AddItemToArray(tools, t);
-	}
+	for (i = 0; i < req->ntools; i++)
+		cJSON_AddItemToArray(tools, wire_tool_decl(&req->tools[i], "input_schema"));
 }
 
 static char *

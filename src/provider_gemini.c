@@ -316,7 +316,7 @@ gemini_schema_trim(cJSON *s)
 static void
 gemini_tools(cJSON *root, const struct request *req)
 {
-	cJSON *tools, *t, *decls, *d, *schema;
+	cJSON *tools, *t, *decls, *d;
 	size_t i;
 
 	if (req->ntools == 0)
@@ -325,13 +325,8 @@ gemini_tools(cJSON *root, const struct request *req)
 	t = cJSON_CreateObject();
 	decls = cJSON_AddArrayToObject(t, "functionDeclarations");
 	for (i = 0; i < req->ntools; i++) {
-		d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "name", req->tools[i].name);
-		if (req->tools[i].description != NULL)
-			cJSON_AddStringToObject(d, "description", req->tools[i].description);
-		schema = wire_schema(req->tools[i].schema);
-		gemini_schema_trim(schema);
-		cJSON_AddItemToObject(d, "parameters", schema);
+		d = wire_tool_decl(&req->tools[i], "parameters");
+		gemini_schema_trim(cJSON_GetObjectItemCaseSensitive(d, "parameters"));
 		cJSON_AddItemToArray(decls, d);
 	}
 	cJSON_AddItemToArray(tools, t);

@@ -62,7 +62,7 @@ const char *const router_feature_names[RF_COUNT] = {
 	[RF_CODE_LINES] = "code_lines", [RF_ASK_WORK] = "ask_work", [RF_ASK_DEEP] = "ask_deep",
 	[RF_CONCURRENCY] = "concurrency", [RF_SECURITY] = "security", [RF_DISTRIBUTED] = "distributed",
 	[RF_PERFORMANCE] = "performance", [RF_BUILD] = "build_tooling", [RF_DATA_FORMAT] = "data_format",
-	[RF_FORMAL] = "formal",
+	[RF_FORMAL] = "formal", [RF_FEW_WORDS] = "few_words",
 };
 
 /* What a feature is called in a reason when it is above its usual value, and when below. */
@@ -101,6 +101,7 @@ static const char *const router_labels[RF_COUNT][2] = {
 	[RF_BUILD] = { "build tooling", "no build tooling" },
 	[RF_DATA_FORMAT] = { "data formats", "no data formats" },
 	[RF_FORMAL] = { "proof or formal reasoning", "no proof" },
+	[RF_FEW_WORDS] = { "few words", "not a quick ask" },
 };
 
 /* From this much earlier context on, a conversation wants at least mid. */
@@ -178,9 +179,17 @@ line_starts_code(const unsigned char *p, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(code_starts); i++)
-		if (p[0] == (unsigned char)code_starts[i][0] && starts(p, n, code_starts[i]))
-			return true;
+	for (i = 0; i < ARRAY_SIZE(code_starts); i++) {
+		const char *lit = code_starts[i];
+		size_t l = strlen(lit);
+
+		if (p[0] != (unsigned char)lit[0] || !starts(p, n, lit))
+			continue;
+		/* A keyword is a whole word: "fi" and "done" are shell, "first" and "doneness" prose. */
+		if (is_alpha((unsigned char)lit[l - 1]) && l < n && (is_alpha(p[l]) || is_digit(p[l]) || p[l] == '_'))
+			continue;
+		return true;
+	}
 	return false;
 }
 
@@ -533,6 +542,15 @@ router_features(const struct route_input *in, double x[RF_COUNT])
 	x[RF_BUILD] = log1p_count(s.kw[KW_BUILD]);
 	x[RF_DATA_FORMAT] = log1p_count(s.kw[KW_DATA]);
 	x[RF_FORMAL] = log1p_count(s.kw[KW_FORMAL]);
+	/*
+	 * A quick ask: few words and nothing that makes work of them. A formula
+	 * ("x+y = 4z, express x-y in z"), a request for work ("write a Go CSV
+	 * parser") or a hard subject ("is double-checked locking safe?") is
+	 * none however short.
+	 */
+	x[RF_FEW_WORDS] = s.words < ROUTER_FEW_WORDS && s.ops == 0 && s.codelines == 0 &&
+	    s.kw[KW_WORK] + s.kw[KW_DEEP] + s.kw[KW_CONC] + s.kw[KW_SEC] + s.kw[KW_DIST] + s.kw[KW_PERF] +
+	    s.kw[KW_FORMAL] + s.kw[KW_REASON] == 0 ? log1p(ROUTER_FEW_WORDS) - x[RF_WORDS] : 0;
 }
 
 /* Standardise feature i of x for model rm (clipped). */
@@ -705,6 +723,59 @@ router_is_lookup(const struct route_input *in, const double x[RF_COUNT])
 	    x[RF_KW_CODE] == 0 && x[RF_CODE_FENCE] == 0 && x[RF_TRACE] == 0 && x[RF_MATH_OPS] == 0;
 }
 
+/* Longest prompt that can be plain arithmetic or a few words with numbers. */
+#define ROUTER_ARITH_MAX 64
+/* At most this many words around the numbers ("what is", "how much is"). */
+#define ROUTER_ARITH_WORDS 6
+
+/*
+ * True when p[0..n) has a variable or a function: a letter right next to an
+ * operator ("x^2", "n-1"), a number with a letter on it ("2x"), a call
+ * ("f(3)") or a TeX command. "is 2+2" and "15% of 80" are arithmetic.
+ */
+static bool
+router_has_variable(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = p[i], next = i + 1 < n ? p[i + 1] : ' ';
+
+		if (c == '\\' || (c == '(' && i > 0 && is_alpha(p[i - 1])))
+			return true;
+		if ((router_class[c] & CC_OP) && ((i > 0 && is_alpha(p[i - 1])) || is_alpha(next)))
+			return true;
+		if (is_digit(c) && is_alpha(next) && (i + 2 >= n || !is_alpha(p[i + 2])))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * True for a short one-line prompt whose only signal is numbers: plain
+ * arithmetic ("what is 2+2", "17*23") or a few words with a number. The
+ * benchmarks teach that numbers mean word problems; these are not, and a
+ * small model answers them. Variables, code, proofs and subjects are out.
+ */
+static bool
+router_is_arithmetic(const struct route_input *in, const double x[RF_COUNT])
+{
+	static const int quiet[] = { RF_CODE_FENCE, RF_DIFF, RF_TRACE, RF_KW_REASON, RF_KW_CODE,
+		RF_KW_CREATIVE, RF_KW_FORMAT, RF_CODE_LINES, RF_ASK_WORK, RF_ASK_DEEP, RF_CONCURRENCY,
+		RF_SECURITY, RF_DISTRIBUTED, RF_PERFORMANCE, RF_BUILD, RF_DATA_FORMAT, RF_FORMAL };
+	size_t i;
+
+	if (in->prompt == NULL || in->len == 0 || in->len > ROUTER_ARITH_MAX || x[RF_NUMBERS] == 0 ||
+	    x[RF_LINES] > log1p(1) || x[RF_WORDS] > log1p(ROUTER_ARITH_WORDS))
+		return false;
+	if (x[RF_LINES] > 0 && in->prompt[in->len - 1] != '\n')
+		return false;
+	for (i = 0; i < ARRAY_SIZE(quiet); i++)
+		if (x[quiet[i]] != 0)
+			return false;
+	return !router_has_variable((const unsigned char *)in->prompt, in->len);
+}
+
 /* The thresholds of rm for the quality aimed at (0: ROUTER_QUALITY_DEFAULT). */
 void
 router_thresholds(const struct router_model *rm, double quality, double *t1, double *t2)
@@ -727,6 +798,7 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	const double *c;
 	enum tier t;
 	int forced = -1;
+	bool arith;
 
 	memset(out, 0, sizeof(*out));
 	router_features(in, x);
@@ -735,7 +807,11 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	out->p_mid_fail = sigmoid(l2);
 	router_thresholds(rm, in->quality, &t1, &t2);
 	t = out->p_cheap_fail < t1 ? TIER_CHEAP : out->p_mid_fail < t2 ? TIER_MID : TIER_FRONTIER;
-	/* Topic priors: code, diffs and stack traces want at least mid... */
+	/* Plain arithmetic and a few words with numbers are a small model's work... */
+	arith = t != TIER_CHEAP && router_is_arithmetic(in, x);
+	if (arith)
+		t = TIER_CHEAP;
+	/* ...while code, diffs and stack traces want at least mid... */
 	if (x[RF_TRACE] > 0 || x[RF_DIFF] > 0 || x[RF_CODE_FENCE] > 0 ||
 	    x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES)) {
 		/*
@@ -778,6 +854,10 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 		out->ntop = tmp.ntop;
 		return;
 	}
+	/* The rule decided, not the score: say so first. */
+	if (arith && t == TIER_CHEAP)
+		str_copy(out->reason, sizeof(out->reason),
+		    x[RF_MATH_OPS] > 0 ? "plain arithmetic" : "a few words with numbers");
 	router_explain(rm, in, x, c, t != TIER_CHEAP, forced, out);
 	/* A share other than the default moved the thresholds: say so. */
 	if (in->quality > 0 && in->quality <= 1 && fabs(in->quality - ROUTER_QUALITY_DEFAULT) > 1e-9) {

@@ -80,6 +80,7 @@ enum router_feat {
 	RF_BUILD,         /* build, deployment and tooling */
 	RF_DATA_FORMAT,
 	RF_FORMAL,        /* proofs, complexity, undefined behaviour */
+	RF_FEW_WORDS,     /* log1p(ROUTER_FEW_WORDS) - log1p(words), 0 from that many words on or with math */
 	RF_COUNT
 };
 
@@ -88,6 +89,13 @@ enum router_feat {
 
 /* From this many lines shaped like code on, a prompt holds pasted code. */
 #define ROUTER_CODE_LINES 3
+
+/*
+ * Below this many words a prompt is a quick ask: how few it has is a
+ * feature of its own, zero on longer prompts (the benchmarks' word problems
+ * and chat), so it can weigh on developer asks without moving those.
+ */
+#define ROUTER_FEW_WORDS 16
 
 /*
  * A fitted model: standardisation, two logistic heads and the thresholds.

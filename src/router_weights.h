@@ -19,7 +19,7 @@
  * Then a developer stage on bench/data/dev/prompts.txt (195 prompts): on each head,
  * a logistic fit (ridge 1) of the labels (head 1: mid or frontier; head 2: frontier)
  * on the benchmark logit, scaled (at least 0.25), and the developer features
- * (code_lines .. formal, code_fence, diff, stack_trace). Thresholds follow [llm] quality
+ * (code_lines .. few_words, code_fence, diff, stack_trace). Thresholds follow [llm] quality
  * (router_thresholds) with the mean relative losses of cheap and mid answers judged
  * at least 2 points below the frontier's on Arena-300 (loss1, loss2).
  * Features: router.c's router_features(); in order: RF_* of router.h.
@@ -60,6 +60,7 @@ const struct router_model router_default_model = {
 		0,	/* build_tooling */
 		0,	/* data_format */
 		0,	/* formal */
+		0,	/* few_words */
 	},
 	.scale = {
 		0.765862,	/* length */
@@ -96,81 +97,84 @@ const struct router_model router_default_model = {
 		1,	/* build_tooling */
 		1,	/* data_format */
 		1,	/* formal */
+		1,	/* few_words */
 	},
 	.w1 = {
-		0.0664107,	/* length */
-		0.751234,	/* words */
-		-0.312145,	/* lines */
-		-1.44402e-16,	/* code_fence */
-		0.201391,	/* code_chars */
-		0.0588935,	/* diff */
-		0.143315,	/* stack_trace */
+		0.0528796,	/* length */
+		0.598171,	/* words */
+		-0.248546,	/* lines */
+		8.49567e-17,	/* code_fence */
+		0.160358,	/* code_chars */
+		0.0797035,	/* diff */
+		0.106235,	/* stack_trace */
 		0,	/* digits */
-		0.633011,	/* numbers */
-		0.278449,	/* math_ops */
-		-0.0960282,	/* questions */
+		0.504036,	/* numbers */
+		0.221715,	/* math_ops */
+		-0.0764626,	/* questions */
 		0,	/* choice */
-		0.178111,	/* sentences */
-		-0.349572,	/* word_len */
-		0.104261,	/* non_ascii */
-		-0.0614626,	/* kw_reason */
-		0.165413,	/* kw_math */
-		-0.0512692,	/* kw_code */
-		-0.163075,	/* kw_creative */
-		0.0875012,	/* kw_simple */
-		0.0312512,	/* kw_format */
+		0.141821,	/* sentences */
+		-0.278347,	/* word_len */
+		0.0830179,	/* non_ascii */
+		-0.0489397,	/* kw_reason */
+		0.131711,	/* kw_math */
+		-0.0408232,	/* kw_code */
+		-0.129849,	/* kw_creative */
+		0.0696729,	/* kw_simple */
+		0.0248838,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		0.524658,	/* code_lines */
-		1.05891,	/* ask_work */
-		1.24933,	/* ask_deep */
-		1.43584,	/* concurrency */
-		0.101652,	/* security */
-		0.643475,	/* distributed */
-		0.597674,	/* performance */
-		0.95266,	/* build_tooling */
-		0.201656,	/* data_format */
-		1.76116,	/* formal */
+		0.479808,	/* code_lines */
+		0.709139,	/* ask_work */
+		1.17155,	/* ask_deep */
+		1.29283,	/* concurrency */
+		0.0250129,	/* security */
+		0.557187,	/* distributed */
+		0.513841,	/* performance */
+		0.788137,	/* build_tooling */
+		0.0574411,	/* data_format */
+		1.47167,	/* formal */
+		-2.46929,	/* few_words */
 	},
-	.b1 = 0.663862,
+	.b1 = 0.889164,
 	.w2 = {
-		0.0215237,	/* length */
-		0.0049424,	/* words */
-		-0.0830758,	/* lines */
-		1.76933e-16,	/* code_fence */
-		0.0510192,	/* code_chars */
-		-0.068462,	/* diff */
-		-0.236712,	/* stack_trace */
+		0.015097,	/* length */
+		0.00346666,	/* words */
+		-0.0582703,	/* lines */
+		-2.12677e-16,	/* code_fence */
+		0.0357854,	/* code_chars */
+		-0.0566929,	/* diff */
+		-0.261329,	/* stack_trace */
 		0,	/* digits */
-		0.113734,	/* numbers */
-		0.0217065,	/* math_ops */
-		-0.0178371,	/* questions */
+		0.0797744,	/* numbers */
+		0.0152252,	/* math_ops */
+		-0.0125112,	/* questions */
 		0,	/* choice */
-		0.0373808,	/* sentences */
-		-0.0873189,	/* word_len */
-		0.0250325,	/* non_ascii */
-		0.0141801,	/* kw_reason */
-		0.0267302,	/* kw_math */
-		0.000622424,	/* kw_code */
-		-0.000665714,	/* kw_creative */
-		0.0059293,	/* kw_simple */
-		-0.00405476,	/* kw_format */
+		0.0262193,	/* sentences */
+		-0.0612465,	/* word_len */
+		0.0175581,	/* non_ascii */
+		0.00994608,	/* kw_reason */
+		0.0187489,	/* kw_math */
+		0.000436575,	/* kw_code */
+		-0.00046694,	/* kw_creative */
+		0.00415888,	/* kw_simple */
+		-0.00284405,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		-0.132993,	/* code_lines */
-		0.265492,	/* ask_work */
-		1.68883,	/* ask_deep */
-		2.73414,	/* concurrency */
-		1.78736,	/* security */
-		1.74813,	/* distributed */
-		0.628299,	/* performance */
-		-0.501961,	/* build_tooling */
-		-0.964714,	/* data_format */
-		2.53123,	/* formal */
+		-0.182857,	/* code_lines */
+		0.152555,	/* ask_work */
+		1.62761,	/* ask_deep */
+		2.67782,	/* concurrency */
+		1.72712,	/* security */
+		1.6838,	/* distributed */
+		0.581651,	/* performance */
+		-0.557128,	/* build_tooling */
+		-0.997284,	/* data_format */
+		2.41743,	/* formal */
+		-1.21459,	/* few_words */
 	},
-	.b2 = -2.19302,
+	.b2 = -1.97042,
 	.t1 = 0.5,
 	.t2 = 0.5,
 	.loss1 = 0.644894,

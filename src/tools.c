@@ -123,6 +123,22 @@ tools_oneline(const char *s, size_t max)
 	return out;
 }
 
+void
+tools_say_init(struct tools_say *say, const char *verb, const char *arg, size_t max)
+{
+	say->why = NULL;
+	say->vis = tools_oneline(arg, max);
+	say->sum = xstrfmt("%s %s", verb, say->vis);
+}
+
+void
+tools_say_done(struct tools_say *say)
+{
+	free(say->why);
+	free(say->vis);
+	free(say->sum);
+}
+
 static const char *const tool_names[WS_NTOOLS] = { "edit", "write", "run" };
 
 /* Whether the NULL-terminated list v holds s. */
@@ -159,9 +175,10 @@ run_allowed(char *const *prefixes, const char *command)
 /* Whether tool t may go ahead: allowed, answered always, or asked now. */
 bool
 tools_approve(struct ws *w, enum ws_tool t, const char *preview, const char *command,
-    tool_ask_fn ask, void *arg, char **why)
+    tool_ask_fn ask, void *arg, char **edited, char **why)
 {
 	enum tool_answer a;
+	char *edit = NULL;
 
 	if (w->always[t] || listed(w->allow, tool_names[t]) ||
 	    (command != NULL && run_allowed(w->allow_run, command)))
@@ -172,7 +189,13 @@ tools_approve(struct ws *w, enum ws_tool t, const char *preview, const char *com
 		    tool_names[t], t == WS_RUN ? " or a command prefix in [agent] allow_run" : "");
 		return false;
 	}
-	a = ask(arg, tool_names[t], preview);
+	a = ask(arg, tool_names[t], preview, edited != NULL ? &edit : NULL);
+	if (a == TOOL_EDITED && (edited == NULL || edit == NULL || *str_trim(edit) == '\0'))
+		a = TOOL_NO;   /* an edit to nothing runs nothing */
+	if (a == TOOL_EDITED)
+		*edited = edit;
+	else
+		free(edit);
 	if (a == TOOL_ALWAYS)
 		w->always[t] = true;
 	if (a == TOOL_NO)

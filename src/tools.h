@@ -36,9 +36,15 @@ struct tool_def {
 /* The tools in the order they are declared: read list search edit write run advise. */
 const struct tool_def *tool_defs(size_t *n);
 
-enum tool_answer { TOOL_NO, TOOL_YES, TOOL_ALWAYS };
-/* Asked before an edit, write or run; preview is the unified diff or the command. */
-typedef enum tool_answer (*tool_ask_fn)(void *arg, const char *tool, const char *preview);
+enum tool_answer { TOOL_NO, TOOL_YES, TOOL_ALWAYS, TOOL_EDITED };
+/*
+ * Asked before an edit, write or run; preview is the unified diff or the
+ * command. For a command, edit is not NULL: the answer may be TOOL_EDITED
+ * with *edit the command the user wrote instead (malloc'd), which runs in
+ * its place; edit is NULL for an edit or a write.
+ */
+typedef enum tool_answer (*tool_ask_fn)(void *arg, const char *tool, const char *preview,
+    char **edit);
 
 struct tool_result {
 	char *text;    /* what the model is told: capped, made visible (malloc'd) */
@@ -64,7 +70,7 @@ void tool_result_free(struct tool_result *r);
  * no, a always for this tool in this task, d shows the diff or the command.
  * arg is NULL for /dev/tty, or the path of another terminal device.
  */
-enum tool_answer tools_ask_tty(void *arg, const char *tool, const char *preview);
+enum tool_answer tools_ask_tty(void *arg, const char *tool, const char *preview, char **edit);
 
 /* Start the undo journal of task id: every later edit keeps the previous content. */
 int ws_task_begin(struct ws *w, int64_t task_id, char **cause);

@@ -82,7 +82,7 @@ read_key(int fd)
  * is NULL for /dev/tty, or the path of another terminal device.
  */
 enum tool_answer
-tools_ask_tty(void *arg, const char *tool, const char *preview)
+tools_ask_tty(void *arg, const char *tool, const char *preview, char **edit)
 {
 	int fd = open(arg != NULL ? (const char *)arg : "/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	enum tool_answer a = TOOL_NO;
@@ -90,6 +90,7 @@ tools_ask_tty(void *arg, const char *tool, const char *preview)
 	struct buf q;
 	int key;
 
+	(void)edit;   /* one key here: a command is not edited on this terminal */
 	if (fd < 0)
 		return TOOL_NO;
 	if (!tty_raw(fd, &old)) {

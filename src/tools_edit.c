@@ -53,7 +53,7 @@ apply(struct ws *w, enum ws_tool t, const struct ws_path *p, const char *old, si
 	diff = visible_str(raw, strlen(raw)); /* file text never reaches a terminal raw */
 	free(raw);
 	sum = xstrfmt("%s %s (+%d \u2212%d)", verb, p->rel, added, removed);
-	if (!tools_approve(w, t, diff, NULL, ask, arg, &why) || ws_write(w, p, data, len, &why) != 0) {
+	if (!tools_approve(w, t, diff, NULL, ask, arg, NULL, &why) || ws_write(w, p, data, len, &why) != 0) {
 		tools_fail(r, sum, "%s", why);
 		free(diff);
 	} else {
@@ -75,27 +75,29 @@ int
 tools_edit(struct ws *w, const char *path, const char *old, const char *new_text,
     tool_ask_fn ask, void *arg, struct tool_result *r)
 {
-	char *why = NULL, *data = NULL, *vis = tools_oneline(path, 80), *sum = xstrfmt("edit %s", vis);
+	struct tools_say say;
+	char *data = NULL;
 	size_t len, first = 0, m = strlen(old), k = strlen(new_text);
 	struct ws_path p;
 	struct buf b;
 	int n;
 
-	if (ws_resolve(w, path, &p, &why) != 0 || !writable(w, &p, &why) ||
-	    (!p.exists && xasprintf(&why, "%s does not exist: use write to create it", p.rel)) ||
-	    ws_read(w, &p, &data, &len, &why) != 0) {
-		tools_fail(r, sum, "%s", why);
+	tools_say_init(&say, "edit", path, 80);
+	if (ws_resolve(w, path, &p, &say.why) != 0 || !writable(w, &p, &say.why) ||
+	    (!p.exists && xasprintf(&say.why, "%s does not exist: use write to create it", p.rel)) ||
+	    ws_read(w, &p, &data, &len, &say.why) != 0) {
+		tools_fail(r, say.sum, "%s", say.why);
 		goto out;
 	}
 	n = occurrences(data, len, old, m, &first);
 	if (m == 0 || n != 1) {
 		if (m == 0)
-			tools_fail(r, sum, "old is empty: give the exact text to replace");
+			tools_fail(r, say.sum, "old is empty: give the exact text to replace");
 		else if (n == 0)
-			tools_fail(r, sum, "old text not found in %s: it must match exactly, white "
+			tools_fail(r, say.sum, "old text not found in %s: it must match exactly, white "
 			    "space included (read the file again)", p.rel);
 		else
-			tools_fail(r, sum, "old text matches %d times in %s: include more lines "
+			tools_fail(r, say.sum, "old text matches %d times in %s: include more lines "
 			    "around it so that it matches once", n, p.rel);
 		goto out;
 	}
@@ -108,9 +110,7 @@ tools_edit(struct ws *w, const char *path, const char *old, const char *new_text
 out:
 	ws_path_done(&p);
 	free(data);
-	free(why);
-	free(vis);
-	free(sum);
+	tools_say_done(&say);
 	return 0;
 }
 
@@ -119,28 +119,27 @@ int
 tools_write(struct ws *w, const char *path, const char *content, bool overwrite,
     tool_ask_fn ask, void *arg, struct tool_result *r)
 {
-	char *why = NULL, *data = NULL, *vis = tools_oneline(path, 80);
-	char *sum = xstrfmt("write %s", vis);
+	struct tools_say say;
+	char *data = NULL;
 	size_t len = 0;
 	struct ws_path p;
 
-	if (ws_resolve(w, path, &p, &why) != 0 || !writable(w, &p, &why) ||
-	    (p.exists && !overwrite && xasprintf(&why, "%s exists: set overwrite to replace it "
+	tools_say_init(&say, "write", path, 80);
+	if (ws_resolve(w, path, &p, &say.why) != 0 || !writable(w, &p, &say.why) ||
+	    (p.exists && !overwrite && xasprintf(&say.why, "%s exists: set overwrite to replace it "
 	    "whole, or use edit", p.rel)) ||
-	    (p.exists && ws_read(w, &p, &data, &len, &why) != 0)) {
-		tools_fail(r, sum, "%s", why);
+	    (p.exists && ws_read(w, &p, &data, &len, &say.why) != 0)) {
+		tools_fail(r, say.sum, "%s", say.why);
 		goto out;
 	}
 	if (strlen(content) > TOOLS_FILE_MAX) {
-		tools_fail(r, sum, "the content is larger than %u MiB: refused", TOOLS_FILE_MAX >> 20);
+		tools_fail(r, say.sum, "the content is larger than %u MiB: refused", TOOLS_FILE_MAX >> 20);
 		goto out;
 	}
 	apply(w, WS_WRITE, &p, data ? data : "", len, content, strlen(content), ask, arg, r);
 out:
 	ws_path_done(&p);
 	free(data);
-	free(why);
-	free(vis);
-	free(sum);
+	tools_say_done(&say);
 	return 0;
 }

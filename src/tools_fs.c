@@ -70,14 +70,15 @@ int
 tools_read(struct ws *w, const char *path, long from, long to, struct tool_result *r)
 {
 	struct ws_path p;
-	char *data = NULL, *why = NULL, *vis = tools_oneline(path, 80), *sum;
+	struct tools_say say;
+	char *data = NULL;
 	size_t len;
 	long total;
 	struct buf b;
 
-	sum = xstrfmt("read %s", vis);
-	if (ws_resolve(w, path, &p, &why) != 0 || ws_read(w, &p, &data, &len, &why) != 0) {
-		tools_fail(r, sum, "%s", why);
+	tools_say_init(&say, "read", path, 80);
+	if (ws_resolve(w, path, &p, &say.why) != 0 || ws_read(w, &p, &data, &len, &say.why) != 0) {
+		tools_fail(r, say.sum, "%s", say.why);
 		goto out;
 	}
 	total = count_lines(data, len);
@@ -95,13 +96,11 @@ tools_read(struct ws *w, const char *path, long from, long to, struct tool_resul
 		buf_addf(&b, "[lines %ld-%ld of %ld]\n", from, to, total);
 	tools_text(r, &b);
 	buf_done(&b);
-	r->summary = xstrfmt("read %s (%ld lines)", vis, total);
+	r->summary = xstrfmt("read %s (%ld lines)", say.vis, total);
 out:
 	ws_path_done(&p);
 	free(data);
-	free(why);
-	free(vis);
-	free(sum);
+	tools_say_done(&say);
 	return 0;
 }
 
@@ -193,12 +192,12 @@ tools_list(struct ws *w, const char *path, struct tool_result *r)
 {
 	struct scope s;
 	struct lister l = { .s = &s };
-	char *why = NULL, *vis = tools_oneline(*path ? path : ".", 80);
-	char *sum = xstrfmt("list %s", vis);
+	struct tools_say say;
 
+	tools_say_init(&say, "list", *path ? path : ".", 80);
 	buf_init(&l.out, 0);
-	if (scope_open(w, *path ? path : ".", &s, &why) != 0) {
-		tools_fail(r, sum, "%s", why);
+	if (scope_open(w, *path ? path : ".", &s, &say.why) != 0) {
+		tools_fail(r, say.sum, "%s", say.why);
 		goto out;
 	}
 	if (s.file != NULL)
@@ -210,13 +209,11 @@ tools_list(struct ws *w, const char *path, struct tool_result *r)
 	if (l.shown == 0)
 		buf_adds(&l.out, "(no files)\n");
 	tools_text(r, &l.out);
-	r->summary = xstrfmt("list %s (%ld files)", vis, l.shown + l.more);
+	r->summary = xstrfmt("list %s (%ld files)", say.vis, l.shown + l.more);
 out:
 	scope_done(&s);
 	buf_done(&l.out);
-	free(why);
-	free(vis);
-	free(sum);
+	tools_say_done(&say);
 	return 0;
 }
 
@@ -301,34 +298,33 @@ tools_search(struct ws *w, const char *pattern, const char *path, struct tool_re
 {
 	struct searcher k = { .w = w };
 	struct scope s;
-	char *why = NULL, *vis = tools_oneline(pattern, 60), *sum = xstrfmt("search %s", vis);
+	struct tools_say say;
 	char err[256];
 	int e;
 
+	tools_say_init(&say, "search", pattern, 60);
 	buf_init(&k.out, 0);
 	memset(&s, 0, sizeof(s));
 	if ((e = regcomp(&k.re, pattern, REG_EXTENDED | REG_NOSUB)) != 0) {
 		regerror(e, &k.re, err, sizeof(err));
-		tools_fail(r, sum, "bad regular expression: %s", err);
+		tools_fail(r, say.sum, "bad regular expression: %s", err);
 		goto out;
 	}
 	k.s = &s;
-	if (scope_open(w, *path ? path : ".", &s, &why) != 0)
-		tools_fail(r, sum, "%s", why);
+	if (scope_open(w, *path ? path : ".", &s, &say.why) != 0)
+		tools_fail(r, say.sum, "%s", say.why);
 	else if (s.file != NULL && ws_secret(w, s.file))
-		tools_fail(r, sum, "%s may hold secrets: refused", s.file);
+		tools_fail(r, say.sum, "%s may hold secrets: refused", s.file);
 	else {
 		search_scope(w, &k, &s);
 		tools_text(r, &k.out);
-		r->summary = xstrfmt("search %s (%ld matches)", vis,
+		r->summary = xstrfmt("search %s (%ld matches)", say.vis,
 		    k.matches > SEARCH_MAX ? (long)SEARCH_MAX : k.matches);
 	}
 	regfree(&k.re);
 out:
 	scope_done(&s);
 	buf_done(&k.out);
-	free(why);
-	free(vis);
-	free(sum);
+	tools_say_done(&say);
 	return 0;
 }

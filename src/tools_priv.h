@@ -114,14 +114,27 @@ void tools_fail(struct tool_result *r, const char *summary, const char *fmt, ...
 void tools_text(struct tool_result *r, const struct buf *b);
 /*
  * Whether tool t may go ahead: allowed, answered always, or asked now with
- * preview. false with *why for the model.
+ * preview. false with *why for the model. With edited (a command), the user
+ * may answer with another command: *edited (malloc'd) runs in its place.
  */
 bool tools_approve(struct ws *w, enum ws_tool t, const char *preview, const char *command,
-    tool_ask_fn ask, void *arg, char **why);
+    tool_ask_fn ask, void *arg, char **edited, char **why);
 /* A unified diff of old to new for rel, with its counts of added and removed lines. */
 char *tools_diff(const char *rel, const char *old, size_t oldlen, const char *new_text,
     size_t newlen, int *added, int *removed);
 /* A one-line, visible, capped form of untrusted s for a summary. */
 char *tools_oneline(const char *s, size_t max);
+
+/* What a tool call says of itself: why it failed, its argument on one line, its summary. */
+struct tools_say {
+	char *why;   /* a failure's reason, malloc'd; NULL until one is set */
+	char *vis;   /* the argument as tools_oneline gives it */
+	char *sum;   /* "verb ARG" */
+};
+
+/* Start what a call of verb on arg (cut at max columns) says. */
+void tools_say_init(struct tools_say *say, const char *verb, const char *arg, size_t max);
+/* Free what it holds. */
+void tools_say_done(struct tools_say *say);
 
 #endif

@@ -167,12 +167,14 @@ exit_code(int st)
 
 /* Fill r from how the command ended. */
 static void
-run_result(struct ws *w, const char *vis, const struct capture *c, enum run_end end, int st,
-    int64_t ms, struct tool_result *r)
+run_result(struct ws *w, const char *vis, const char *edited, const struct capture *c,
+    enum run_end end, int st, int64_t ms, struct tool_result *r)
 {
 	struct buf b;
 
 	buf_init(&b, 0);
+	if (edited != NULL)
+		buf_addf(&b, "[the user edited the command before it ran; it ran as: %s]\n", edited);
 	capture_text(c, &b);
 	if (b.len > 0 && b.data[b.len - 1] != '\n')
 		buf_addc(&b, '\n');
@@ -187,7 +189,8 @@ run_result(struct ws *w, const char *vis, const struct capture *c, enum run_end 
 		buf_addf(&b, "[exit status %d]\n", r->exit_code);
 	tools_text(r, &b);
 	buf_done(&b);
-	r->summary = xstrfmt("run %s · %s%d · %.1f s", vis, end == RUN_TIMEOUT ? "timed out, exit " :
+	r->summary = xstrfmt("run %s · %s%s%d · %.1f s", vis, edited != NULL ? "edited · " : "",
+	    end == RUN_TIMEOUT ? "timed out, exit " :
 	    end == RUN_CANCEL ? "stopped, exit " : "exit ", r->exit_code, (double)ms / 1000.0);
 }
 
@@ -197,7 +200,7 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
     struct tool_result *r, char **cause)
 {
 	char *vis = tools_oneline(command, 60), *preview = visible_str(command, strlen(command));
-	char *sum = xstrfmt("run %s", vis), *why = NULL;
+	char *sum = xstrfmt("run %s", vis), *why = NULL, *edited = NULL;
 	struct capture c = { .output = w->output, .output_arg = w->output_arg };
 	enum run_end end = RUN_DONE;
 	int64_t t0;
@@ -206,18 +209,25 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 	buf_init(&c.head, 0);
 	if (*command == '\0')
 		tools_fail(r, sum, "give a command");
-	else if (!tools_approve(w, WS_RUN, preview, command, ask, arg, &why))
+	else if (!tools_approve(w, WS_RUN, preview, command, ask, arg, &edited, &why))
 		tools_fail(r, sum, "%s", why);
 	else {
+		if (edited != NULL) {
+			/* the user's command runs, and is what the model and the user are shown */
+			command = edited;
+			free(vis);
+			vis = tools_oneline(command, 60);
+		}
 		t0 = clock_ms();
 		rc = run_child(w, command, &c, &end, &st, cause);
 		if (rc == 0)
-			run_result(w, vis, &c, end, st, clock_ms() - t0, r);
+			run_result(w, vis, edited, &c, end, st, clock_ms() - t0, r);
 	}
 	buf_done(&c.head);
 	free(vis);
 	free(preview);
 	free(sum);
 	free(why);
+	free(edited);
 	return rc;
 }

@@ -38,6 +38,8 @@
 #define DIFF_LINES 40            /* diff lines shown under an edit */
 #define QUOTE_LINES 20           /* advisor lines shown */
 #define ANSWER_MAX 64
+#define EDIT_MAX (4 * 1024)      /* an edited command, in bytes */
+#define EDIT_LINE (6 * EDIT_MAX + 16)  /* and its answer line: "e " and it as a JSON string */
 #define ADVISE_SHOWN 60          /* bytes of the advisor's question on its line */
 #define OUT_SEND_MAX (256 * 1024) /* a command's output sent on to the screen */
 #define OUT_KEEP (16 * 1024)     /* and kept there: the running block's tail */
@@ -179,21 +181,39 @@ child_routes(struct child *c)
 	}
 }
 
+/* The command in an answer "e "COMMAND"" (a JSON string), or NULL. */
+static char *
+child_edited(const char *a)
+{
+	cJSON *j = str_startswith(a, "e ") ? cJSON_Parse(a + 2) : NULL;
+	char *cmd = cJSON_IsString(j) && *j->valuestring != '\0' ? xstrdup(j->valuestring) : NULL;
+
+	cJSON_Delete(j);
+	return cmd;
+}
+
 static enum tool_answer
-child_ask(void *arg, const char *tool, const char *preview)
+child_ask(void *arg, const char *tool, const char *preview, char **edit)
 {
 	struct child *c = arg;
 	cJSON *o = cJSON_CreateObject();
-	char a[ANSWER_MAX];
+	char *a = xmalloc(EDIT_LINE);
+	enum tool_answer r;
 
 	cJSON_AddStringToObject(o, "e", "ask");
 	add_str(o, "tool", tool);
 	add_str(o, "preview", preview);
 	child_emit(c, o);
-	child_answer(c, a, sizeof a);
-	if (child_cancel)
-		return TOOL_NO;
-	return strcmp(a, "y") == 0 ? TOOL_YES : strcmp(a, "a") == 0 ? TOOL_ALWAYS : TOOL_NO;
+	child_answer(c, a, EDIT_LINE);
+	r = strcmp(a, "y") == 0 ? TOOL_YES : strcmp(a, "a") == 0 ? TOOL_ALWAYS : TOOL_NO;
+	if (edit != NULL && (*edit = child_edited(a)) != NULL)
+		r = TOOL_EDITED;
+	if (child_cancel && r == TOOL_EDITED) {
+		free(*edit);
+		*edit = NULL;
+	}
+	free(a);
+	return child_cancel ? TOOL_NO : r;
 }
 
 static int64_t
@@ -214,13 +234,13 @@ child_more(void *arg, int64_t spent, int64_t cap)
 	return more;
 }
 
+/* A step's event: "step" when it is done, "priced" when its request is answered. */
 static void
-child_step(void *arg, const struct agent_step *s)
+child_step_event(void *arg, const struct agent_step *s, const char *kind)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	child_routes(arg);
-	cJSON_AddStringToObject(o, "e", "step");
+	cJSON_AddStringToObject(o, "e", kind);
 	cJSON_AddNumberToObject(o, "n", s->n);
 	cJSON_AddBoolToObject(o, "advice", s->advice);
 	cJSON_AddStringToObject(o, "tier", tier_str(s->tier));
@@ -233,6 +253,19 @@ child_step(void *arg, const struct agent_step *s)
 	add_pico(o, "cost", s->cost);
 	cJSON_AddBoolToObject(o, "estimated", s->estimated);
 	child_emit(arg, o);
+}
+
+static void
+child_step(void *arg, const struct agent_step *s)
+{
+	child_routes(arg);
+	child_step_event(arg, s, "step");
+}
+
+static void
+child_priced(void *arg, const struct agent_step *s)
+{
+	child_step_event(arg, s, "priced");
 }
 
 /* A piece of a running command's output, passed on raw up to a cap. */
@@ -371,6 +404,7 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 	o.cancel = &child_cancel_int;
 	o.more = child_more;
 	o.on_step = child_step;
+	o.on_priced = child_priced;
 	o.on_note = child_note;
 	o.on_call = child_call;
 	o.arg = c;
@@ -385,6 +419,8 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 /* ---- the parent: the screen ---- */
 
 static void on_event(struct tui *t, const char *line);
+static void edit_end(struct tui *t);
+static void show_price(struct tui *t, struct tui_msg *m);
 
 bool
 tui_agent_busy(const struct tui *t)
@@ -414,7 +450,10 @@ task_total(const struct tui *t, char *out, size_t n)
 {
 	char a[32], b[32];
 
-	money(t->ag.unknown ? -1 : t->ag.total, t->ag.estimated, a, sizeof a);
+	/* a step without a price is never counted as free: "$0.0012 + $?" */
+	pricing_format(t->ag.total, t->ag.estimated, a, sizeof a);
+	if (t->ag.unknown)
+		str_copy(a + strlen(a), sizeof a - strlen(a), " + $?");
 	if (t->ag.cap > 0) {
 		pricing_format(t->ag.cap, false, b, sizeof b);
 		snprintf(out, n, "task %s of %s cap", a, b);
@@ -622,6 +661,7 @@ on_output(struct tui *t, const cJSON *e)
 	tail_lines(&b, "  \xe2\x94\x8a ", g->out.data ? g->out.data : "", g->out.len, OUT_LINES);
 	tui_view_set(&t->view, m, b.data, b.len);
 	buf_done(&b);
+	show_price(t, m);
 	t->dirty = true;
 }
 
@@ -697,6 +737,7 @@ on_call(struct tui *t, const cJSON *e)
 	r->calls = xreallocarray(r->calls, r->ncalls + 1, sizeof *r->calls);
 	r->calls[r->ncalls++] = c;
 	render_step(t, r);
+	show_price(t, r->m);
 }
 
 void
@@ -715,6 +756,7 @@ tui_agent_forget(struct tui *t)
 	t->nsteprecs = 0;
 	t->ag.step = NULL;
 	t->ag.ask_entry = NULL;
+	t->ag.price_at = NULL;
 }
 
 void
@@ -774,30 +816,109 @@ step_said(struct tui *t, struct tui_msg *m, const char *said)
 	render_step(t, r);
 }
 
-/* A step is done: its price on its entry; the answering step's waits for the reply. */
-static void
-on_step(struct tui *t, const cJSON *e)
+/* A step's cost; -1 (unknown, never free) when the event lacks it. */
+static int64_t
+jcost(const cJSON *e)
+{
+	const char *s = jstr(e, "cost");
+	int64_t v;
+
+	return s != NULL && str_to_i64(s, &v) && v >= -1 ? v : -1;
+}
+
+/* A step's line: "step 2 · cheap · test-cheap · 1.1k→30 tok · $0.000122 · task …" (malloc'd). */
+static char *
+step_info(const struct tui *t, const cJSON *e)
 {
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "n");
-	int64_t cost = jpico(e, "cost");
-	bool est = jbool(e, "estimated"), advice = jbool(e, "advice");
-	const char *summary = jstr(e, "summary"), *model = jstr(e, "model");
+	bool est = jbool(e, "estimated");
+	const char *model = jstr(e, "model");
 	char in[16], out[16], c[32], tot[96], *info, *vm;
+
+	fmt_tokens(jpico(e, "in"), in, sizeof in);
+	fmt_tokens(jpico(e, "out"), out, sizeof out);
+	money(jcost(e), est, c, sizeof c);
+	task_total(t, tot, sizeof tot);
+	vm = visible_str(model ? model : "?", strlen(model ? model : "?"));
+	info = xstrfmt("step %d \xc2\xb7 %s%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s "
+	    "\xc2\xb7 %s", cJSON_IsNumber(n) ? n->valueint : 0, jbool(e, "advice") ?
+	    "advisor \xc2\xb7 " : "", jstr(e, "tier") ? jstr(e, "tier") : "?", vm, est ? "~" : "",
+	    in, out, c, tot);
+	free(vm);
+	return info;
+}
+
+/* Count a step's cost into the task's total. */
+static void
+step_count(struct tui *t, const cJSON *e)
+{
+	int64_t cost = jcost(e);
 
 	if (cost < 0)
 		t->ag.unknown = true;
 	else
 		t->ag.total += cost;
-	t->ag.estimated |= est;
-	fmt_tokens(jpico(e, "in"), in, sizeof in);
-	fmt_tokens(jpico(e, "out"), out, sizeof out);
-	money(cost, est, c, sizeof c);
-	task_total(t, tot, sizeof tot);
-	vm = visible_str(model ? model : "?", strlen(model ? model : "?"));
-	info = xstrfmt("step %d \xc2\xb7 %s%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s "
-	    "\xc2\xb7 %s", cJSON_IsNumber(n) ? n->valueint : 0, advice ? "advisor \xc2\xb7 " : "",
-	    jstr(e, "tier") ? jstr(e, "tier") : "?", vm, est ? "~" : "", in, out, c, tot);
-	free(vm);
+	t->ag.estimated |= jbool(e, "estimated");
+}
+
+/*
+ * Show the line of the step whose calls run now under entry m (its calls,
+ * its running command or its approval), and only there.
+ */
+static void
+show_price(struct tui *t, struct tui_msg *m)
+{
+	struct tui_agent *g = &t->ag;
+
+	if (g->priced_info == NULL || m == NULL)
+		return;
+	if (g->price_at != NULL && g->price_at != m)
+		tui_view_set_info(g->price_at, NULL);
+	tui_view_set_info(m, g->priced_info);
+	g->price_at = m;
+	t->dirty = true;
+}
+
+/* Take the step's line off entry m, if it shows it. */
+static void
+hide_price(struct tui *t, struct tui_msg *m)
+{
+	if (m == NULL || t->ag.price_at != m)
+		return;
+	tui_view_set_info(m, NULL);
+	t->ag.price_at = NULL;
+	t->dirty = true;
+}
+
+/* A worker step's request is answered: its line shows with its calls while they run. */
+static void
+on_priced(struct tui *t, const cJSON *e)
+{
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "n");
+
+	step_count(t, e);
+	t->ag.priced_n = cJSON_IsNumber(n) ? n->valueint : -1;
+	free(t->ag.priced_info);
+	t->ag.priced_info = step_info(t, e);
+	show_price(t, t->ag.step);
+	tui_meter_refresh(t);
+	t->dirty = true;
+}
+
+/* A step is done: its price on its entry; the answering step's waits for the reply. */
+static void
+on_step(struct tui *t, const cJSON *e)
+{
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "n");
+	bool advice = jbool(e, "advice");
+	bool priced = !advice && t->ag.priced_info != NULL && cJSON_IsNumber(n) &&
+	    n->valueint == t->ag.priced_n;
+	const char *summary = jstr(e, "summary");
+	char *info;
+
+	if (!priced)
+		step_count(t, e);
+	info = step_info(t, e);
 	if (advice) {
 		/* under the step that asked, whose entry holds the advisor's answer */
 		struct tui_msg *m = t->view.n > 0 ? t->view.msgs[t->view.n - 1] : NULL;
@@ -819,9 +940,14 @@ on_step(struct tui *t, const cJSON *e)
 			entry_add(t, m, summary ? summary : "step");
 		if (jstr(e, "text") != NULL)
 			step_said(t, m, jstr(e, "text"));
+		hide_price(t, t->ag.price_at);
 		tui_view_set_info(m, info);
 		m->width = 0;
 		t->ag.step = NULL;
+	}
+	if (!advice) {
+		free(t->ag.priced_info);
+		t->ag.priced_info = NULL;
 	}
 	free(info);
 	tui_meter_refresh(t);
@@ -860,12 +986,59 @@ render_ask(struct tui *t)
 	t->dirty = true;
 }
 
+/* What the cap's y adds: the cap the task started with, or what it has now. */
+static int64_t
+more_default(const struct tui *t)
+{
+	return t->ag.cap0 > 0 ? t->ag.cap0 : t->ag.cap;
+}
+
+/* The cap's question on the status line: y adds the default amount, or type another. */
+static void
+more_question(struct tui *t, int64_t spent)
+{
+	char a[32], b[32], c[32];
+
+	t->ag.spent = spent;
+	pricing_format(spent, false, a, sizeof a);
+	pricing_format(t->ag.cap, false, b, sizeof b);
+	pricing_format(more_default(t), false, c, sizeof c);
+	tui_status(t, true, "the next step could pass the task's cap %s (spent %s): "
+	    "y allows %s more, n stops", b, a, c);
+}
+
+/* The cap's question in the transcript, with every way to answer it. */
+static void
+more_entry(struct tui *t)
+{
+	char a[32], b[32], c[32], *q;
+
+	pricing_format(t->ag.spent, false, a, sizeof a);
+	pricing_format(t->ag.cap, false, b, sizeof b);
+	pricing_format(more_default(t), false, c, sizeof c);
+	q = xstrfmt("? more for this task: the next step could pass its cap %s (spent %s)\n"
+	    "  y continue +%s \xc2\xb7 + or a digit: another amount \xc2\xb7 n stop", b, a, c);
+	t->ag.ask_entry = tui_view_add(&t->view, TUI_STEP, q, strlen(q));
+	free(q);
+	t->view.scroll = 0;
+}
+
+/* The approval's keys on the status line. */
+static void
+approve_status(struct tui *t)
+{
+	bool run = strcmp(t->ag.ask_tool, "run") == 0;
+
+	tui_status(t, false, "%s? y yes \xc2\xb7 n no \xc2\xb7 a always (this task)%s%s",
+	    t->ag.ask_tool, run ? " \xc2\xb7 e edit" : "",
+	    ask_folded(t) ? " \xc2\xb7 d whole diff" : "");
+}
+
 /* The task asks: an approval for a call, or more room under its cap. */
 static void
 on_ask(struct tui *t, const cJSON *e, bool more)
 {
 	const char *tool = jstr(e, "tool"), *preview = jstr(e, "preview");
-	char a[32], b[32];
 
 	t->ag.step = NULL;
 	t->ag.asking_more = more;
@@ -878,10 +1051,8 @@ on_ask(struct tui *t, const cJSON *e, bool more)
 		flushinp();   /* keys typed before the question never answer it */
 	if (more) {
 		t->ag.cap = jpico(e, "cap");
-		pricing_format(jpico(e, "spent"), false, a, sizeof a);
-		pricing_format(t->ag.cap, false, b, sizeof b);
-		tui_status(t, true, "the next step could pass the task's cap %s (spent %s): "
-		    "y allows %s more, n stops", b, a, b);
+		more_question(t, jpico(e, "spent"));
+		more_entry(t);
 		return;
 	}
 	t->ag.shown = true;
@@ -890,9 +1061,9 @@ on_ask(struct tui *t, const cJSON *e, bool more)
 	t->ag.ask_full = false;
 	t->ag.ask_entry = tui_view_add(&t->view, TUI_STEP, "", 0);
 	render_ask(t);
+	show_price(t, t->ag.ask_entry);
 	t->view.scroll = 0;
-	tui_status(t, false, "%s? y yes \xc2\xb7 n no \xc2\xb7 a always (this task)%s",
-	    t->ag.ask_tool, ask_folded(t) ? " \xc2\xb7 d whole diff" : "");
+	approve_status(t);
 }
 
 /* Close the pipes and reap the child. */
@@ -921,9 +1092,13 @@ agent_reap(struct tui *t)
 	free(g->sent_pin);
 	g->sent_pin = NULL;
 	g->step = NULL;
+	g->price_at = NULL;
+	free(g->priced_info);
+	g->priced_info = NULL;
 	buf_done(&g->out);
 	free(g->out_base);
 	g->out_base = NULL;
+	edit_end(t);
 	if (t->mode == MODE_APPROVE)
 		t->mode = MODE_INPUT;
 }
@@ -978,6 +1153,8 @@ on_event(struct tui *t, const char *line)
 		on_output(t, e);
 	} else if (strcmp(kind, "step") == 0) {
 		on_step(t, e);
+	} else if (strcmp(kind, "priced") == 0) {
+		on_priced(t, e);
 	} else if (strcmp(kind, "note") == 0 && (note = jstr(e, "line")) != NULL) {
 		tui_view_add(&t->view, TUI_NOTE, note, strlen(note));
 	} else if (strcmp(kind, "ask") == 0 || strcmp(kind, "more") == 0) {
@@ -1058,17 +1235,61 @@ tui_agent_poll(struct tui *t)
 	}
 }
 
+/* Leave the input's edit of the command or the amount: the draft typed before is back. */
+static void
+edit_end(struct tui *t)
+{
+	struct tui_agent *g = &t->ag;
+
+	if (t->mode != MODE_APPROVE_EDIT)
+		return;
+	tui_input_set(g->draft != NULL ? g->draft : "");
+	free(g->draft);
+	g->draft = NULL;
+	t->mode = MODE_APPROVE;
+	g->armed = false;   /* the question is drawn again before a key answers it */
+}
+
+/* Edit in the input, prefilled with text: the pending command, or the cap's amount. */
+static void
+edit_start(struct tui *t, bool amount, const char *text)
+{
+	struct tui_agent *g = &t->ag;
+	int point;
+
+	free(g->draft);
+	g->draft = xstrdup(tui_input(&point));
+	g->edit_amount = amount;
+	tui_input_set(text);
+	t->mode = MODE_APPROVE_EDIT;
+	if (amount)
+		tui_status(t, false, "how much more to allow, in dollars: Enter allows it, Esc "
+		    "goes back to the question");
+	else
+		tui_status(t, false, "edit the command: Enter runs it as it is then, Esc goes back "
+		    "to the question");
+}
+
 /* Send the task an answer line. */
 static void
 answer(struct tui *t, const char *a)
 {
 	struct tui_agent *g = &t->ag;
-	char line[ANSWER_MAX];
-	size_t len = (size_t)snprintf(line, sizeof line, "%s\n", a);
+	char *line = xstrfmt("%s\n", a);
+	size_t len = strlen(line), off = 0;
+	ssize_t n;
 
-	if (g->ans >= 0 && write(g->ans, line, len) != (ssize_t)len) {
-		/* the task is gone; its end is read from the other pipe */
+	while (g->ans >= 0 && off < len) {
+		n = write(g->ans, line + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;   /* the task is gone; its end is read from the other pipe */
+		off += (size_t)n;
 	}
+	free(line);
+	edit_end(t);
+	hide_price(t, g->ask_entry);
 	t->mode = MODE_INPUT;
 	t->ag.armed = false;
 	t->status[0] = '\0';
@@ -1082,13 +1303,115 @@ tui_agent_drawn(struct tui *t)
 		t->ag.armed = true;
 }
 
-/* y/n/a for an approval, y/n for the cap's question; a key typed before it showed is dropped. */
+/* Allow more amount (pico) under the cap: the task goes on. */
+static void
+allow_more(struct tui *t, int64_t amount)
+{
+	struct tui_agent *g = &t->ag;
+	char num[32], a[32], b[32], *said;
+
+	snprintf(num, sizeof num, "%lld", (long long)amount);
+	answer(t, num);
+	g->cap += amount;
+	pricing_format(amount, false, a, sizeof a);
+	pricing_format(g->cap, false, b, sizeof b);
+	if (g->ask_entry != NULL) {
+		said = xstrfmt("  \xe2\x86\x92 +%s", a);
+		entry_add(t, g->ask_entry, said);
+		free(said);
+	}
+	said = xstrfmt("the cap is raised: the task goes on (+%s, the cap is now %s)", a, b);
+	tui_view_add(&t->view, TUI_NOTE, said, strlen(said));
+	free(said);
+}
+
+/* The edited command: run it in place of the model's. */
+static void
+edited_command(struct tui *t, const char *cmd)
+{
+	struct tui_agent *g = &t->ag;
+	cJSON *j;
+	char *enc, *line, *v;
+
+	if (*cmd == '\0' || strlen(cmd) > EDIT_MAX) {
+		tui_status(t, true, *cmd == '\0' ? "the command is empty: Esc goes back to the "
+		    "question (n declines it)" : "the command is longer than %d bytes", EDIT_MAX);
+		return;
+	}
+	j = cJSON_CreateString(cmd);
+	enc = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	line = xstrfmt("e %s", enc != NULL ? enc : "\"\"");
+	free(enc);
+	v = visible_str(cmd, strlen(cmd));
+	answer(t, line);
+	free(line);
+	if (g->ask_entry != NULL) {
+		char *said = xstrfmt("  \xe2\x86\x92 edited: %s", v);
+
+		entry_add(t, g->ask_entry, said);
+		free(said);
+	}
+	free(v);
+}
+
+/* The amount typed at the cap's question: "0.10", "$0.10" or "+$0.10". */
+static void
+typed_amount(struct tui *t, const char *text)
+{
+	char *s = xstrdup(text), *p = str_trim(s);
+	int64_t amount = 0;
+
+	if (*p == '+')
+		p = str_trim(p + 1);
+	if (*p == '$')
+		p++;
+	if (!str_to_fixed(p, 12, &amount) || amount <= 0 || amount > INT64_MAX - t->ag.cap)
+		tui_status(t, true, "'%s' is not an amount in dollars (e.g. 0.10): Esc goes back to "
+		    "the question", str_trim(s));
+	else
+		allow_more(t, amount);
+	free(s);
+}
+
+/* A key while the input edits the command or the amount: Enter, Esc, Ctrl-C; others edit. */
+bool
+tui_agent_edit_key(struct tui *t, int key)
+{
+	struct tui_agent *g = &t->ag;
+	int point;
+	char *text;
+
+	if (key == 27) {
+		edit_end(t);
+		if (g->asking_more)
+			more_question(t, g->spent);
+		else
+			approve_status(t);
+		return true;
+	}
+	if (key == 3) {
+		tui_agent_cancel(t);   /* the command is declined, the task stops */
+		return true;
+	}
+	if ((key != '\r' && key != '\n' && key != (TK_FN | KEY_ENTER)) || *tui_input_prompt() != '\0')
+		return false;
+	text = xstrdup(tui_input(&point));
+	if (g->edit_amount)
+		typed_amount(t, text);
+	else
+		edited_command(t, text);
+	free(text);
+	return true;
+}
+
+/* y/n/a/e for an approval, y/n or an amount for the cap's; a key typed before it showed is dropped. */
 static void
 approve_key(struct tui *t, int key)
 {
 	struct tui_agent *g = &t->ag;
-	char num[32];
 	const char *said = NULL;
+	char digit[2] = { 0, 0 };
 
 	if (!g->armed)
 		return;
@@ -1103,15 +1426,26 @@ approve_key(struct tui *t, int key)
 		return;
 	}
 	if (g->asking_more) {
-		if (key != 'y' && key != 'Y' && key != 'n' && key != 'N')
-			return;
-		snprintf(num, sizeof num, "%lld", key == 'y' || key == 'Y' ? (long long)g->cap : 0LL);
-		said = key == 'y' || key == 'Y' ? "the cap is raised: the task goes on" :
-		    "stopped at the cap";
-		answer(t, num);
-		if (key == 'y' || key == 'Y')
-			g->cap += g->cap;
-		tui_view_add(&t->view, TUI_NOTE, said, strlen(said));
+		if (key == '+' || (key >= '0' && key <= '9') || key == '.' || key == '$') {
+			digit[0] = key == '+' ? '\0' : (char)key;
+			edit_start(t, true, digit);
+		} else if (key == 'y' || key == 'Y') {
+			allow_more(t, more_default(t));
+		} else if (key == 'n' || key == 'N' || key == 27) {
+			answer(t, "0");
+			if (g->ask_entry != NULL)
+				entry_add(t, g->ask_entry, "  \xe2\x86\x92 stop");
+			tui_view_add(&t->view, TUI_NOTE, "stopped at the cap", 18);
+		}
+		return;
+	}
+	if (key == 'e' || key == 'E') {
+		if (strcmp(g->ask_tool, "run") == 0)
+			edit_start(t, false, g->ask_preview ? g->ask_preview : "");
+		else
+			tui_status(t, false, "%s? e edits a command only; y yes \xc2\xb7 n no \xc2\xb7 "
+			    "a always (this task)%s", g->ask_tool, ask_folded(t) ?
+			    " \xc2\xb7 d whole diff" : "");
 		return;
 	}
 	if (key == 'y' || key == 'Y')
@@ -1266,7 +1600,7 @@ tui_agent_submit(struct tui *t, const char *prompt)
 	g->pid = p.pid;
 	g->ev = p.out;
 	g->ans = p.in;
-	g->cap = t->agent_cap;
+	g->cap = g->cap0 = t->agent_cap;
 	g->sent_tier = t->tier;
 	g->sent_pin = xstrdup(t->pin != NULL ? t->pin : "");
 	buf_init(&g->in, EVENT_MAX);
@@ -1281,6 +1615,7 @@ tui_agent_cancel(struct tui *t)
 	if (t->ag.pid == 0)
 		return;
 	proc_signal(&t->ag.proc, SIGINT);
+	edit_end(t);
 	if (t->mode == MODE_APPROVE)
 		answer(t, t->ag.asking_more ? "0" : "n");
 	tui_status(t, false, "stopping the task's current step; what is done is kept");

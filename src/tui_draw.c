@@ -761,7 +761,7 @@ tui_draw(struct tui *t)
 	attrset(A_NORMAL);
 	if (cur_y >= 0 && cur_y < t->h && cur_x < t->w)
 		move(cur_y, cur_x);
-	curs_set(t->mode == MODE_INPUT ? 1 : 0);
+	curs_set(t->mode == MODE_INPUT || t->mode == MODE_APPROVE_EDIT ? 1 : 0);
 	wnoutrefresh(stdscr);
 	doupdate();
 	t->dirty = false;

@@ -482,6 +482,12 @@ tui_key(struct tui *t, int key)
 	}
 	if (key == TK_PASTE_END)
 		return;
+	if (t->mode == MODE_APPROVE_EDIT) {
+		if (!tui_agent_edit_key(t, key))
+			feed(key);
+		t->dirty = true;
+		return;
+	}
 	if (t->mode != MODE_INPUT) {
 		tui_pick_key(t, key);
 		t->dirty = true;

@@ -216,6 +216,10 @@ pick_help(struct tui *t)
 	tui_pick_add(&t->pick, xstrdup("Input is readline: history, emacs or vi keys from ~/.inputrc."), 0);
 	tui_pick_add(&t->pick, xstrdup("Enter sends; pastes keep their newlines; [keys] in config.ini "
 	    "rebinds (action = KEY)."), 0);
+	tui_pick_add(&t->pick, xstrdup("An agent task's approval: y yes, n no, a always (this task), "
+	    "d whole diff, e edit the command first."), 0);
+	tui_pick_add(&t->pick, xstrdup("Its cap's question: y adds the first cap again, + or a digit "
+	    "types another amount, n stops."), 0);
 	t->pick.sel = -1;
 }
 

@@ -168,6 +168,7 @@ enum tui_mode {
 	MODE_CONFIRM,
 	MODE_APPROVE,          /* an agent task waits: an approval or its cap's question */
 	MODE_AGENT_ASK,        /* turn agent mode on outside a workspace? */
+	MODE_APPROVE_EDIT,     /* the input edits the pending command, or the cap's amount */
 };
 
 /* A list shown over the transcript: models, conversations or help. */
@@ -273,6 +274,13 @@ struct tui {
 		char *ask_preview; /* the pending call's diff or command */
 		struct tui_msg *ask_entry;
 		bool ask_full;     /* d: the whole diff, not its first lines */
+		bool edit_amount;  /* MODE_APPROVE_EDIT: the input is an amount, not the command */
+		char *draft;       /* the input as it was before the edit, put back after it */
+		int64_t cap0;      /* the cap the task started with: what the cap's y adds */
+		int64_t spent;     /* the cap's question: what the task has spent */
+		char *priced_info; /* the line of the step whose calls run, priced before them */
+		int priced_n;      /* its number */
+		struct tui_msg *price_at;  /* the entry showing that line: its calls or approval */
 		int64_t task_id;
 		struct buf out;    /* a running command's output so far (its tail), made visible */
 		char *out_base;    /* the step's lines before the running block, or NULL */
@@ -350,6 +358,8 @@ void tui_agent_key(struct tui *t, int key);
 void tui_agent_cancel(struct tui *t);
 /* Stop the task and forget it at once (when the TUI closes). */
 void tui_agent_kill(struct tui *t);
+/* A key while the input edits the pending command or an amount; false: readline's. */
+bool tui_agent_edit_key(struct tui *t, int key);
 /* The question is on the screen: keys from now on answer it. */
 void tui_agent_drawn(struct tui *t);
 /* /undo: restore the files the last task changed. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -347,9 +348,32 @@ out:
 	return rc;
 }
 
-/* Write all of data to fd; 0, or -1 with errno. */
-static int
-write_all(int fd, const char *data, size_t len)
+int
+tty_columns(void)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+	int64_t v;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col > 400 ? 400 : ws.ws_col;
+	if (c != NULL && str_to_i64(c, &v) && v > 0)
+		return v > 400 ? 400 : (int)v;
+	return 80;
+}
+
+void
+strv_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+int
+fd_write_all(int fd, const char *data, size_t len)
 {
 	ssize_t w;
 
@@ -395,7 +419,7 @@ write_beside(const char *path, const char *data, size_t len, mode_t mode, bool r
 		free(tmp);
 		return -1;
 	}
-	if (write_all(fd, data, len) != 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0)
+	if (fd_write_all(fd, data, len) != 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0)
 		goto out;
 	if (close(fd) != 0) {
 		fd = -1;

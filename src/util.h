@@ -67,6 +67,12 @@ int64_t clock_now(void);
 /* Monotonic milliseconds for timeouts and latency. */
 int64_t clock_ms(void);
 
+/* The width of the terminal on stdout: its window size, else $COLUMNS, else 80; at most 400. */
+int tty_columns(void);
+/* Free a NULL-terminated array of strings and the array; accepts NULL. */
+void strv_free(char **v);
+/* Write all of data to fd, again after EINTR; 0, or -1 with errno. */
+int fd_write_all(int fd, const char *data, size_t len);
 /* Read a whole file into a NUL-terminated buffer of at most max bytes. */
 int file_read(const char *path, size_t max, char **out, size_t *len, char **cause);
 /*

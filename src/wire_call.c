@@ -225,34 +225,54 @@ wire_calls_flush(struct pstate *st, bool synth)
 	st->calls = NULL;
 }
 
-cJSON *
-wire_args_object(const char *args)
+/* s parsed when it is a JSON object; else NULL. */
+static cJSON *
+wire_object(const char *s)
 {
-	cJSON *j = args != NULL ? wire_parse(args, strlen(args)) : NULL;
+	cJSON *j = s != NULL ? wire_parse(s, strlen(s)) : NULL;
 
 	if (cJSON_IsObject(j))
 		return j;
 	cJSON_Delete(j);
-	return cJSON_CreateObject();
+	return NULL;
+}
+
+cJSON *
+wire_args_object(const char *args)
+{
+	cJSON *j = wire_object(args);
+
+	return j != NULL ? j : cJSON_CreateObject();
 }
 
 cJSON *
 wire_schema(const char *schema)
 {
-	cJSON *j = schema != NULL ? wire_parse(schema, strlen(schema)) : NULL;
+	cJSON *j = wire_object(schema);
 
-	if (cJSON_IsObject(j))
-		return j;
-	cJSON_Delete(j);
-	j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "type", "object");
+	if (j == NULL) {
+		j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "type", "object");
+	}
 	return j;
+}
+
+cJSON *
+wire_tool_decl(const struct tool_decl *d, const char *key)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "name", d->name);
+	if (d->description != NULL)
+		cJSON_AddStringToObject(o, "description", d->description);
+	cJSON_AddItemToObject(o, key, wire_schema(d->schema));
+	return o;
 }
 
 void
 wire_tools_chat(cJSON *root, const struct request *req)
 {
-	cJSON *tools, *t, *f;
+	cJSON *tools, *t;
 	size_t i;
 
 	if (req->ntools == 0)
@@ -261,11 +281,7 @@ wire_tools_chat(cJSON *root, const struct request *req)
 	for (i = 0; i < req->ntools; i++) {
 		t = cJSON_CreateObject();
 		cJSON_AddStringToObject(t, "type", "function");
-		f = cJSON_AddObjectToObject(t, "function");
-		cJSON_AddStringToObject(f, "name", req->tools[i].name);
-		if (req->tools[i].description != NULL)
-			cJSON_AddStringToObject(f, "description", req->tools[i].description);
-		cJSON_AddItemToObject(f, "parameters", wire_schema(req->tools[i].schema));
+		cJSON_AddItemToObject(t, "function", wire_tool_decl(&req->tools[i], "parameters"));
 		cJSON_AddItemToArray(tools, t);
 	}
 }

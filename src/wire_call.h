@@ -40,6 +40,8 @@ void wire_calls_flush(struct pstate *st, bool synth);
 cJSON *wire_args_object(const char *args);
 /* A tool's schema as a JSON object (a new item); {"type":"object"} when it is not one. */
 cJSON *wire_schema(const char *schema);
+/* A tool's declaration (a new item): name, description when it has one, its schema under key. */
+cJSON *wire_tool_decl(const struct tool_decl *d, const char *key);
 /* Add "tools" in the Chat Completions shape (OpenAI, Ollama) when req declares any. */
 void wire_tools_chat(cJSON *root, const struct request *req);
 /*

@@ -38,16 +38,6 @@ list_dup(const char *const *v)
 	return out;
 }
 
-static void
-list_free(char **v)
-{
-	size_t i;
-
-	for (i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* Whether dir (absolute, resolved) holds .git: a directory, or a worktree's file. */
 static bool
 has_git(const char *dir)
@@ -131,10 +121,10 @@ ws_close(struct ws *w)
 	if (w == NULL)
 		return;
 	changes_free(w);
-	list_free(w->deny);
-	list_free(w->allow_secret);
-	list_free(w->allow);
-	list_free(w->allow_run);
+	strv_free(w->deny);
+	strv_free(w->allow_secret);
+	strv_free(w->allow);
+	strv_free(w->allow_run);
 	free(w->undo_dir);
 	free(w->root);
 	free(w);

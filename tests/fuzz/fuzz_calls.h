@@ -16,6 +16,7 @@
 #include "util.h"
 #include "wire.h"
 #include "wire_call.h"
+#include "../unit/stream_ops.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -77,12 +78,6 @@ fuzz_on_event(void *arg, const char *name, const char *data, size_t len)
 	if ((rc == PEV_ERROR || rc == PEV_BAD) && (f->st.error == NULL || *f->st.error == '\0'))
 		abort();
 	return rc != PEV_OK;
-}
-
-static int
-fuzz_on_line(void *arg, const char *line, size_t len)
-{
-	return fuzz_on_event(arg, NULL, line, len);
 }
 
 /* The calls and their results replayed: the body must be one JSON object. */
@@ -182,6 +177,19 @@ fuzz_json_str(struct buf *out, const char *s, size_t n)
 	free(t);
 }
 
+/* Whether the n bytes at s are one JSON value. */
+static bool
+fuzz_is_json(const char *s, size_t n)
+{
+	char *t = xstrndup(s, n);
+	cJSON *j = cJSON_Parse(t);
+	bool ok = j != NULL;
+
+	cJSON_Delete(j);
+	free(t);
+	return ok;
+}
+
 /* The target: byte 0 picks raw bytes through the framing, or fragments in frames. */
 static int
 fuzz_calls_run(const struct provider *p, const uint8_t *data, size_t size, fuzz_frame_fn frame,
@@ -189,8 +197,6 @@ fuzz_calls_run(const struct provider *p, const uint8_t *data, size_t size, fuzz_
 {
 	struct fuzz_calls f;
 	struct buf in;
-	struct sse *sse = NULL;
-	struct ndjson *nd = NULL;
 
 	if (size < 1)
 		return 0;
@@ -205,20 +211,10 @@ fuzz_calls_run(const struct provider *p, const uint8_t *data, size_t size, fuzz_
 		fuzz_fragments(&in, data + 1, size - 1, frame, end);
 	else
 		buf_add(&in, data + 1, size - 1);
-	if (p->ndjson) {
-		nd = ndjson_new(FUZZ_LINE_CAP, fuzz_on_line, &f);
-		if (ndjson_feed(nd, in.data ? in.data : "", in.len) == 0)
-			ndjson_finish(nd);
-	} else {
-		sse = sse_new(FUZZ_LINE_CAP, fuzz_on_event, &f);
-		if (sse_feed(sse, in.data ? in.data : "", in.len) == 0)
-			sse_finish(sse);
-	}
+	(void)stream_wire_decode(p->ndjson, FUZZ_LINE_CAP, fuzz_on_event, &f, buf_str(&in), in.len, 0);
 	/* a stream that ended without its terminal event still hands over what it holds */
 	wire_calls_flush(&f.st, true);
 	fuzz_replay(&f);
-	ndjson_free(nd);
-	sse_free(sse);
 	buf_done(&in);
 	fuzz_calls_free(&f);
 	return 0;

@@ -5,23 +5,20 @@
 static void
 frame(struct buf *out, int index, const char *frag, size_t n, bool first)
 {
-	char *t = xstrndup(frag, n);
-	cJSON *j = cJSON_Parse(t);
+	bool json = fuzz_is_json(frag, n);
 
 	buf_addf(out, "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"functionCall\":"
 	    "{\"name\":\"tool_%d\",\"args\":", index);
-	if (j != NULL)
+	if (json)
 		buf_add(out, frag, n);
 	else
 		buf_adds(out, "{}");
 	buf_adds(out, first ? ",\"id\":\"fc\"}" : "}");
-	if (j == NULL) {
+	if (!json) {
 		buf_adds(out, ",\"thoughtSignature\":");
 		fuzz_json_str(out, frag, n);
 	}
 	buf_adds(out, "}]}}]}\n\n");
-	cJSON_Delete(j);
-	free(t);
 }
 
 static void

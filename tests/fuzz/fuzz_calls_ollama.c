@@ -5,25 +5,22 @@
 static void
 frame(struct buf *out, int index, const char *frag, size_t n, bool first)
 {
-	char *t = xstrndup(frag, n);
-	cJSON *j = cJSON_Parse(t);
+	bool json = fuzz_is_json(frag, n);
 
 	buf_adds(out, "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{");
 	if (first)
 		buf_addf(out, "\"id\":\"call_%d\",", index);
 	buf_adds(out, "\"function\":{\"name\":");
-	if (j != NULL)
+	if (json)
 		buf_adds(out, "\"run\"");
 	else
 		fuzz_json_str(out, frag, n);
 	buf_adds(out, ",\"arguments\":");
-	if (j != NULL)
+	if (json)
 		buf_add(out, frag, n);
 	else
 		buf_adds(out, "{}");
 	buf_adds(out, "}}]},\"done\":false}\n");
-	cJSON_Delete(j);
-	free(t);
 }
 
 static void

@@ -23,25 +23,7 @@ open_ndjson(struct fuzz_seen *s)
 	return ndjson_new(FUZZ_CAP, on_line, s);
 }
 
-static int
-feed_ndjson(void *d, const char *p, size_t n)
-{
-	return ndjson_feed(d, p, n);
-}
-
-static int
-finish_ndjson(void *d)
-{
-	return ndjson_finish(d);
-}
-
-static void
-close_ndjson(void *d)
-{
-	ndjson_free(d);
-}
-
-static const struct fuzz_decoder decoder = { open_ndjson, feed_ndjson, finish_ndjson, close_ndjson, "{}\n" };
+static const struct fuzz_decoder decoder = { stream_ops_ndjson, open_ndjson };
 
 /* Split the input whole and in slices; the lines and the outcome must agree. */
 int

@@ -6,6 +6,7 @@
 #include "ndjson.h"
 #include "provider.h"
 #include "sse.h"
+#include "../unit/stream_ops.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -55,25 +56,15 @@ check_line(const char *s)
 }
 
 static int
-one(struct run *r, const char *name, const char *data, size_t len)
+on_event(void *arg, const char *name, const char *data, size_t len)
 {
+	struct run *r = arg;
+
 	r->last = r->p->event(&r->st, name, data, len);
 	check_state(&r->st, r->last);
 	if (r->st.error != NULL)
 		check_line(r->st.error);
 	return r->last != PEV_OK; /* stop reading, as the controller does */
-}
-
-static int
-on_event(void *arg, const char *name, const char *data, size_t len)
-{
-	return one(arg, name, data, len);
-}
-
-static int
-on_line(void *arg, const char *line, size_t len)
-{
-	return one(arg, NULL, line, len);
 }
 
 /* The first byte picks the adapter and the entry point; the rest is the server's bytes. */
@@ -85,8 +76,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	const char *body;
 	struct run r;
-	struct sse *sse;
-	struct ndjson *nd;
 	char *msg;
 	long retry;
 	size_t len;
@@ -100,17 +89,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.st.on_text = on_text;
 	switch ((data[0] / 4) % 3) {
 	case 0: /* a stream through its framing */
-		if (r.p->ndjson) {
-			nd = ndjson_new(FUZZ_CAP, on_line, &r);
-			if (ndjson_feed(nd, body, len) == 0)
-				ndjson_finish(nd);
-			ndjson_free(nd);
-		} else {
-			sse = sse_new(FUZZ_CAP, on_event, &r);
-			if (sse_feed(sse, body, len) == 0)
-				sse_finish(sse);
-			sse_free(sse);
-		}
+		(void)stream_wire_decode(r.p->ndjson, FUZZ_CAP, on_event, &r, body, len, 0);
 		break;
 	case 1: /* a whole reply */
 		r.last = r.p->whole(&r.st, body, len);

@@ -27,25 +27,7 @@ open_sse(struct fuzz_seen *s)
 	return sse_new(FUZZ_CAP, on_event, s);
 }
 
-static int
-feed_sse(void *d, const char *p, size_t n)
-{
-	return sse_feed(d, p, n);
-}
-
-static int
-finish_sse(void *d)
-{
-	return sse_finish(d);
-}
-
-static void
-close_sse(void *d)
-{
-	sse_free(d);
-}
-
-static const struct fuzz_decoder decoder = { open_sse, feed_sse, finish_sse, close_sse, "data: x\n\n" };
+static const struct fuzz_decoder decoder = { stream_ops_sse, open_sse };
 
 /* Decode the input whole and in slices; the events and the outcome must agree. */
 int

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "../unit/stream_ops.h"
 
 #define FUZZ_CAP 512   /* small, so that the cap is reached often */
 
@@ -17,13 +18,10 @@ struct fuzz_seen {
 	int stop_at;   /* ask to stop at this call (0: never) */
 };
 
-/* A decoder of the SSE or NDJSON kind, opened with its callback bound to a fuzz_seen. */
+/* A decoder of the SSE or NDJSON kind: its table, and how to open one bound to a fuzz_seen. */
 struct fuzz_decoder {
+	const struct stream_ops *(*ops)(void);
 	void *(*open)(struct fuzz_seen *s);
-	int (*feed)(void *d, const char *p, size_t n);
-	int (*finish)(void *d);
-	void (*close)(void *d);
-	const char *more;    /* fed after a failure or a stop, which must be sticky */
 };
 
 /* Log one handed-over piece; the callback's return: whether to stop here. */
@@ -40,6 +38,7 @@ static inline int
 fuzz_stream_decode(const struct fuzz_decoder *dec, const uint8_t *data, size_t size, unsigned seed,
     struct fuzz_seen *s)
 {
+	const struct stream_ops *ops = dec->ops();
 	void *d = dec->open(s);
 	size_t off = 0, n;
 	int rc = 0;
@@ -48,14 +47,14 @@ fuzz_stream_decode(const struct fuzz_decoder *dec, const uint8_t *data, size_t s
 		n = seed == 0 ? size - off : 1 + (seed + off * 7) % 13;
 		if (n > size - off)
 			n = size - off;
-		rc = dec->feed(d, (const char *)data + off, n);
+		rc = ops->feed(d, (const char *)data + off, n);
 		off += n;
 	}
 	if (rc == 0)
-		rc = dec->finish(d);
-	if (rc != 0 && dec->feed(d, dec->more, strlen(dec->more)) != rc)
+		rc = ops->finish(d);
+	if (rc != 0 && ops->feed(d, ops->more, strlen(ops->more)) != rc)
 		abort(); /* a failure or a stop is sticky */
-	dec->close(d);
+	ops->free(d);
 	return rc;
 }
 

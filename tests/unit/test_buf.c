@@ -10,16 +10,13 @@ static void
 test_empty_is_a_string(void)
 {
 	struct buf b;
-	char *s;
 
 	buf_init(&b, 0);
 	CHECK_STR(buf_str(&b), "");
 	CHECK_INT(b.len, 0);
 	buf_reset(&b);
 	CHECK_STR(buf_str(&b), "");
-	s = buf_detach(&b);
-	CHECK_STR(s, "");
-	free(s);
+	CHECK_STR_FREE(buf_detach(&b), "");
 	buf_done(&b);
 }
 

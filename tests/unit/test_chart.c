@@ -214,7 +214,6 @@ test_empty_month(void)
 {
 	struct spend_month s;
 	struct chart_opts o = { .width = 80 };
-	char *t;
 
 	month(&s);
 	memset(s.day, 0, sizeof s.day);
@@ -222,9 +221,7 @@ test_empty_month(void)
 	s.total = 0;
 	s.requests = 0;
 	s.nmodels = 0;
-	t = chart_render(&s, &o);
-	CHECK_STR(t, "November 2026  $0.00 spent, no budget\nTotal $0.00 in 0 requests.\n");
-	free(t);
+	CHECK_STR_FREE(chart_render(&s, &o), "November 2026  $0.00 spent, no budget\nTotal $0.00 in 0 requests.\n");
 }
 
 static void

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "util.h"
+#include "tmpdir.h"
 
 static char test_dir[256];   /* the running test's directory; "" when there is none */
 static char test_db[300];    /* the database's path inside it */
@@ -14,14 +15,9 @@ static char test_db[300];    /* the database's path inside it */
 static void
 test_db_cleanup(void)
 {
-	char *cmd;
-
 	if (test_dir[0] == '\0')
 		return;
-	cmd = xstrfmt("rm -rf '%s'", test_dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", test_dir);
-	free(cmd);
+	tmpdir_remove(test_dir);
 	test_dir[0] = '\0';
 }
 

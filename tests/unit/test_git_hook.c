@@ -360,22 +360,12 @@ test_clean(void)
 	char *s;
 	char longsub[] = "feat(parser): accept quoted section names and keys with spaces in every config file";
 
-	s = git_msg_clean("fix: handle empty input\n\nThe parser crashed on an empty file.\n");
-	CHECK_STR(s, "fix: handle empty input\n\nThe parser crashed on an empty file.\n");
-	free(s);
-	s = git_msg_clean("```\n\"fix: handle empty input\"\r\nThe parser crashed.\n```\n\n");
-	CHECK_STR(s, "fix: handle empty input\n\nThe parser crashed.\n");
-	free(s);
-	s = git_msg_clean("\n\nSubject: docs: say why   \n");
-	CHECK_STR(s, "docs: say why\n");
-	free(s);
-	s = git_msg_clean(longsub);
-	CHECK_STR(s, "feat(parser): accept quoted section names and keys with spaces in every\n");
-	free(s);
+	CHECK_STR_FREE(git_msg_clean("fix: handle empty input\n\nThe parser crashed on an empty file.\n"), "fix: handle empty input\n\nThe parser crashed on an empty file.\n");
+	CHECK_STR_FREE(git_msg_clean("```\n\"fix: handle empty input\"\r\nThe parser crashed.\n```\n\n"), "fix: handle empty input\n\nThe parser crashed.\n");
+	CHECK_STR_FREE(git_msg_clean("\n\nSubject: docs: say why   \n"), "docs: say why\n");
+	CHECK_STR_FREE(git_msg_clean(longsub), "feat(parser): accept quoted section names and keys with spaces in every\n");
 	/* Exactly 72 characters stays whole, multi-byte characters count once. */
-	s = git_msg_clean("fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb");
-	CHECK_STR(s, "fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb\n");
-	free(s);
+	CHECK_STR_FREE(git_msg_clean("fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb"), "fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb\n");
 	s = git_msg_clean("x\xc3\xa9yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy");
 	CHECK(s != NULL && strlen(s) == 72 + 1 + 1);
 	free(s);
@@ -423,12 +413,8 @@ test_insert(void)
 	CHECK_STR(s, "fix: x\n\nbody\n\n# Please enter the commit message for your changes.\n#\n"
 	    "# On branch main\n");
 	free(s);
-	s = git_msg_insert("# no blank first\n", "fix: x\n");
-	CHECK_STR(s, "fix: x\n\n# no blank first\n");
-	free(s);
-	s = git_msg_insert("", "fix: x\n");
-	CHECK_STR(s, "fix: x\n");
-	free(s);
+	CHECK_STR_FREE(git_msg_insert("# no blank first\n", "fix: x\n"), "fix: x\n\n# no blank first\n");
+	CHECK_STR_FREE(git_msg_insert("", "fix: x\n"), "fix: x\n");
 }
 
 /* Escape sequences, controls and bidi overrides never reach a commit message. */
@@ -458,16 +444,11 @@ test_sanitize(void)
 		{ "csi at end\x1b[12", "csi at end" },
 	};
 	size_t i;
-	char *s;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		s = git_msg_sanitize(cases[i].in);
-		CHECK_STR(s, cases[i].want);
-		free(s);
+		CHECK_STR_FREE(git_msg_sanitize(cases[i].in), cases[i].want);
 	}
-	s = git_msg_clean("feat: \x1b[31mred\x1b[0m \xe2\x80\xae" "evil\r\n\r\nbody\x1b]8;;u\x07 link\n");
-	CHECK_STR(s, "feat: red evil\n\nbody link\n");
-	free(s);
+	CHECK_STR_FREE(git_msg_clean("feat: \x1b[31mred\x1b[0m \xe2\x80\xae" "evil\r\n\r\nbody\x1b]8;;u\x07 link\n"), "feat: red evil\n\nbody link\n");
 }
 
 int

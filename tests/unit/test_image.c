@@ -7,6 +7,7 @@
 #include "image.h"
 #include "unit.h"
 #include "util.h"
+#include "tmpdir.h"
 
 static char dir[] = "/tmp/llm-test-image.XXXXXX";
 
@@ -206,7 +207,7 @@ test_read(void)
 {
 	unsigned char png[24];
 	size_t n = png_head(png, 3, 2);
-	char *path = write_file("notes.txt", png, n), *cause = NULL, *note;
+	char *path = write_file("notes.txt", png, n), *cause = NULL;
 	struct image im;
 
 	/* by content, whatever the name */
@@ -215,32 +216,24 @@ test_read(void)
 	CHECK_STR(im.media_type, "image/png");
 	CHECK_INT(im.len, n);
 	CHECK(im.data != NULL && memcmp(im.data, png, n) == 0);
-	note = image_note("what is it?", &im, 1);
-	CHECK_STR(note, "what is it?\n\n[image: image/png, 3x2, 1 KB]");
-	free(note);
+	CHECK_STR_FREE(image_note("what is it?", &im, 1), "what is it?\n\n[image: image/png, 3x2, 1 KB]");
 	image_done(&im);
 	free(path);
 
 	path = write_file("text.png", "just words, no picture", 22);
 	CHECK(!image_probe(path));
 	CHECK_INT(image_read(path, &im, &cause), -1);
-	CHECK(cause != NULL && strstr(cause, "not a PNG, JPEG, GIF or WebP image") != NULL);
-	free(cause);
-	cause = NULL;
+	CHECK_CAUSE(cause, "not a PNG, JPEG, GIF or WebP image");
 	free(path);
 
 	/* a directory is no image, and a missing file says so */
 	CHECK(!image_probe(dir));
 	CHECK_INT(image_read(dir, &im, &cause), -1);
-	CHECK(cause != NULL && strstr(cause, "not a regular file") != NULL);
-	free(cause);
-	cause = NULL;
+	CHECK_CAUSE(cause, "not a regular file");
 	path = xstrfmt("%s/missing.png", dir);
 	CHECK(!image_probe(path));
 	CHECK_INT(image_read(path, &im, &cause), -1);
-	CHECK(cause != NULL && strstr(cause, "No such file") != NULL);
-	free(cause);
-	cause = NULL;
+	CHECK_CAUSE(cause, "No such file");
 	free(path);
 }
 
@@ -273,8 +266,6 @@ test_cap(void)
 int
 main(void)
 {
-	char *cmd;
-
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	RUN(test_sniff);
@@ -284,9 +275,7 @@ main(void)
 	RUN(test_fits);
 	RUN(test_read);
 	RUN(test_cap);
-	cmd = xstrfmt("rm -rf '%s'", dir);
-	if (system(cmd) != 0)
+	if (tmpdir_remove(dir) != 0)
 		return 1;
-	free(cmd);
 	UNIT_EXIT();
 }

@@ -328,9 +328,7 @@ test_reserve_settle(void)
 	    " 'deepseek-v4-flash' AND route_reason = 'short question'"), 1);
 	/* Settled once; a second settle of the same row is refused. */
 	CHECK_INT(ledger_settle(l, id, &u, 1, false, "ok", 1, &cause), -1);
-	CHECK(cause != NULL && strstr(cause, "no reservation") != NULL);
-	free(cause);
-	cause = NULL;
+	CHECK_CAUSE(cause, "no reservation");
 	CHECK_INT(ledger_settle(l, id + 100, &u, 1, false, "ok", 1, &cause), -1);
 	free(cause);
 	cause = NULL;

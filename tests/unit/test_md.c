@@ -42,13 +42,10 @@ static void
 check_md(const char *md, int width, const char *want)
 {
 	struct md_doc d;
-	char *got;
 
 	md_doc_init(&d);
 	md_render(&d, md, strlen(md), width, THEME_TEXT, 1);
-	got = text_of(&d);
-	CHECK_STR(got, want);
-	free(got);
+	CHECK_STR_FREE(text_of(&d), want);
 	md_doc_done(&d);
 }
 
@@ -72,9 +69,7 @@ test_heading_emphasis(void)
 	s = (char *)"# Title\n\nplain *em* **strong** `code`";
 	md_render(&d, s, strlen(s), 80, THEME_ASSISTANT, 1);
 	CHECK_INT(d.nlines, 3);
-	s = spans_of(&d, 0);
-	CHECK_STR(s, "heading1:Title|");
-	free(s);
+	CHECK_STR_FREE(spans_of(&d, 0), "heading1:Title|");
 	CHECK_STR(d.lines[1].text, "");
 	s = spans_of(&d, 2);
 	CHECK_STR(s, "assistant0:plain |assistant16:em|assistant0: |assistant1:strong|"
@@ -142,9 +137,7 @@ test_code_blocks(void)
 	/* saved as md4c gives it (leading tabs come as spaces) */
 	CHECK_STR(d.codes[0].text, "int main(void)\n{\n    return 0;\n}\n");
 	CHECK_STR(d.codes[1].text, "plain\n");
-	got = spans_of(&d, 3);
-	CHECK_STR(got, "dim0:\xe2\x94\x82 |code0:int main(void)|");
-	free(got);
+	CHECK_STR_FREE(spans_of(&d, 3), "dim0:\xe2\x94\x82 |code0:int main(void)|");
 	md_doc_done(&d);
 	CHECK_INT(md_count_code(md, strlen(md)), 2);
 	CHECK_INT(md_count_code("no code", 7), 0);
@@ -211,17 +204,12 @@ static void
 test_plain(void)
 {
 	struct md_doc d;
-	char *got;
 	const char *s = "first line is long\n\nthird *not md*";
 
 	md_doc_init(&d);
 	md_plain(&d, s, strlen(s), 10, THEME_USER, THEME_BOLD);
-	got = text_of(&d);
-	CHECK_STR(got, "first line\nis long\n\nthird *not\nmd*\n");
-	free(got);
-	got = spans_of(&d, 0);
-	CHECK_STR(got, "user1:first line|");
-	free(got);
+	CHECK_STR_FREE(text_of(&d), "first line\nis long\n\nthird *not\nmd*\n");
+	CHECK_STR_FREE(spans_of(&d, 0), "user1:first line|");
 	md_doc_clear(&d);
 	CHECK_INT(d.nlines, 0);
 	md_doc_done(&d);

@@ -11,6 +11,7 @@
 #include "proc.h"
 #include "unit.h"
 #include "util.h"
+#include "pid.h"
 
 static bool
 sink(void *arg, const char *p, size_t n)
@@ -40,25 +41,6 @@ sh(const char *script, struct proc_spec *s, int *st)
 	proc_read(&p, sink, &b);
 	*st = proc_wait(&p);
 	return buf_detach(&b);
-}
-
-/* Whether pid is gone: no such process, or a zombie nobody has reaped yet. */
-static bool
-gone(long pid)
-{
-	char path[64], *stat = NULL, *cause = NULL, *rp;
-	size_t len;
-	bool dead;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	if (file_read(path, 4096, &stat, &len, &cause) != 0) {
-		free(cause);
-		return true;
-	}
-	rp = strrchr(stat, ')');
-	dead = rp != NULL && rp[1] == ' ' && (rp[2] == 'Z' || rp[2] == 'X');
-	free(stat);
-	return dead;
 }
 
 static void
@@ -173,16 +155,14 @@ test_timeout_kills_group(void)
 {
 	struct proc_spec s = { .timeout_ms = 300, .grace_ms = 200 };
 	int64_t t0 = clock_ms();
-	int st, i;
+	int st;
 	char *out = sh("sleep 30 & echo $!; wait", &s, &st);
 	long bg = strtol(out, NULL, 10);
 
 	CHECK(bg > 0);
 	CHECK_INT(st, -1);
 	CHECK(clock_ms() - t0 < 2000);
-	for (i = 0; i < 100 && bg > 0 && !gone(bg); i++)
-		usleep(10000);
-	CHECK(bg > 0 && gone(bg));
+	CHECK(pid_gone_soon(bg));
 	free(out);
 }
 

@@ -7,6 +7,8 @@
 #include "ndjson.h"
 #include "provider.h"
 #include "sse.h"
+#include "stream_ops.h"
+#include "body.h"
 #include "unit.h"
 #include "util.h"
 
@@ -67,35 +69,11 @@ run_sse(void *arg, const char *event, const char *data, size_t len)
 	return run_one(arg, event, data, len) != PEV_OK;
 }
 
-static int
-run_line(void *arg, const char *line, size_t len)
-{
-	return run_one(arg, NULL, line, len) != PEV_OK;
-}
-
 /* Decode a stream with the adapter's framing, in slices of step bytes (0: whole). */
 static void
 run_stream(struct run *r, const char *in, size_t n, size_t step)
 {
-	struct sse *s = NULL;
-	struct ndjson *j = NULL;
-	size_t off = 0, k;
-	int rc = 0;
-
-	if (r->p->ndjson)
-		j = ndjson_new(1 << 16, run_line, r);
-	else
-		s = sse_new(1 << 16, run_sse, r);
-	while (rc == 0 && off < n) {
-		k = step == 0 || step > n - off ? n - off : step;
-		rc = j != NULL ? ndjson_feed(j, in + off, k) : sse_feed(s, in + off, k);
-		off += k;
-	}
-	if (rc == 0)
-		rc = j != NULL ? ndjson_finish(j) : sse_finish(s);
-	r->rc = rc;
-	ndjson_free(j);
-	sse_free(s);
+	r->rc = stream_wire_decode(r->p->ndjson, 1 << 16, run_sse, r, in, n, step);
 }
 
 static char *
@@ -581,25 +559,6 @@ test_provider_whole(void)
 	CHECK_INT(provider_openai.whole(&r.st, SL("\n\n<html>")), PEV_BAD);
 	CHECK_INT(r.ntext, 0);
 	run_done(&r);
-}
-
-/* Compare a built body with the expected JSON, structurally. */
-static void
-check_body(const struct provider *p, const struct request *req, const char *want)
-{
-	char *body = p->body(req);
-	cJSON *got = cJSON_Parse(body), *exp = cJSON_Parse(want);
-
-	CHECK(got != NULL);
-	CHECK(exp != NULL);
-	if (!cJSON_Compare(got, exp, 1)) {
-		fprintf(stderr, "%s body:\n  got  %s\n  want %s\n", p->name, body, want);
-		unit_bad = 1;
-	}
-	CHECK(strchr(body, '\n') == NULL); /* printed unformatted */
-	cJSON_Delete(got);
-	cJSON_Delete(exp);
-	free(body);
 }
 
 static const struct msg convo[] = {

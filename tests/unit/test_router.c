@@ -212,6 +212,65 @@ test_decide_order(void)
 	CHECK(strlen(g.reason) > 0);
 }
 
+/* A quick ask is few words with nothing that makes work of them; short hard asks are none. */
+static void
+test_features_few_words(void)
+{
+	static const char *const quick[] = { "how do I undo git rebase", "tar extract to dir",
+		"what does SIGPIPE mean", "¿Cómo se clona un repositorio de git?" };
+	static const char *const not_quick[] = { "is double-checked locking safe in Java?",
+		"write a Go CSV parser", "design a rate limiter for 1M users", "Prove P != NP",
+		"x+y = 4z, express x-y in z",
+		"Tell me about the history of Rome, how it was founded and how it grew into an empire" };
+	double x[RF_COUNT], fewer;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(quick); i++) {
+		features(quick[i], x);
+		CHECK(x[RF_FEW_WORDS] > 0);
+	}
+	for (i = 0; i < ARRAY_SIZE(not_quick); i++) {
+		features(not_quick[i], x);
+		CHECK(x[RF_FEW_WORDS] == 0);
+	}
+	/* Fewer words, more of it. */
+	features("tar extract", x);
+	fewer = x[RF_FEW_WORDS];
+	features("tar extract to dir", x);
+	CHECK(fewer > x[RF_FEW_WORDS]);
+	/* With the shipped weights, the short hard asks stay off cheap. */
+	for (i = 0; i < 4; i++)
+		CHECK(decide(not_quick[i], 0, TIER_AUTO, 0).tier >= TIER_MID);
+}
+
+/* Plain arithmetic and a few words with numbers go to cheap; variables, proofs and code do not. */
+static void
+test_decide_arithmetic(void)
+{
+	static const char *const cheap[] = { "what is 2+2", "a 1", "17 * 23", "what's 15% of 80?",
+		"3 + 4 * 5 = ?", "what is 2^10\n" };
+	static const char *const not_cheap[] = { "solve x^2-5x+6=0", "integral of 3x^2", "f(3) if f(x)=x^2",
+		"Prove that 1+1=2 from the Peano axioms", "fix: for (i = 0; i < 10; i++) sum += a[i];" };
+	struct route_decision d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cheap); i++) {
+		d = decide(cheap[i], 0, TIER_AUTO, 0);
+		CHECK_INT(d.tier, TIER_CHEAP);
+		/* The rule, or the score when it already said cheap ("few words"). */
+		CHECK(strstr(d.reason, "arithmetic") != NULL || strstr(d.reason, "numbers") != NULL ||
+		    strstr(d.reason, "few words") != NULL);
+	}
+	for (i = 0; i < ARRAY_SIZE(not_cheap); i++) {
+		d = decide(not_cheap[i], 0, TIER_AUTO, 0);
+		CHECK(d.tier >= TIER_MID);
+		CHECK(strstr(d.reason, "arithmetic") == NULL);
+	}
+	/* A later turn of a conversation held at mid stays there. */
+	d = decide("what is 2+2", 1, TIER_MID, 100);
+	CHECK_INT(d.tier, TIER_MID);
+}
+
 static void
 test_decide_sticky(void)
 {
@@ -337,6 +396,11 @@ test_features_developer(void)
 	CHECK(x[RF_BUILD] > 0);
 	features("Tell me about the history of Rome. It was founded long ago.\nThen it grew.\n", x);
 	CHECK(x[RF_CODE_LINES] == 0);
+	/* Shell keywords are whole words: "first" and "done." open no code. */
+	features("first\nelsewhere, doneness\n", x);
+	CHECK(x[RF_CODE_LINES] == 0);
+	features("if [ -f x ]; then\n  echo y\nfi\n", x);
+	CHECK(x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES));
 	features("Security review: can this JWT check be bypassed?", x);
 	CHECK(x[RF_SECURITY] > 0);
 	CHECK(x[RF_ASK_DEEP] > 0);
@@ -421,6 +485,8 @@ main(void)
 	RUN(test_features_conversation);
 	RUN(test_features_developer);
 	RUN(test_decide_order);
+	RUN(test_features_few_words);
+	RUN(test_decide_arithmetic);
 	RUN(test_decide_sticky);
 	RUN(test_decide_long_context);
 	RUN(test_decide_code_block_raises);

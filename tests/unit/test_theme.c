@@ -151,9 +151,7 @@ test_lookup_order(void)
 	free(cause);
 	cause = NULL;
 	CHECK_INT(theme_load(&t, "missing", dir, &cause), -1);
-	CHECK(cause != NULL && strstr(cause, "not found") != NULL);
-	free(cause);
-	cause = NULL;
+	CHECK_CAUSE(cause, "not found");
 	CHECK_INT(theme_load(&t, "../x", dir, &cause), -1);
 	free(cause);
 	unlink(path);

@@ -8,6 +8,8 @@
 #include "ndjson.h"
 #include "provider.h"
 #include "sse.h"
+#include "stream_ops.h"
+#include "body.h"
 #include "unit.h"
 #include "util.h"
 #include "wire_call.h"
@@ -74,12 +76,6 @@ on_sse(void *arg, const char *ev, const char *data, size_t len)
 	return rc != PEV_OK;
 }
 
-static int
-on_line(void *arg, const char *line, size_t len)
-{
-	return on_sse(arg, NULL, line, len);
-}
-
 static void
 run_free(struct run *r)
 {
@@ -101,11 +97,6 @@ run_free(struct run *r)
 static void
 run(struct run *r, const struct provider *p, const char *in, size_t step)
 {
-	struct sse *s = NULL;
-	struct ndjson *j = NULL;
-	size_t off = 0, n = strlen(in), k;
-	int rc = 0;
-
 	memset(r, 0, sizeof *r);
 	r->p = p;
 	buf_init(&r->text, 0);
@@ -114,19 +105,7 @@ run(struct run *r, const struct provider *p, const char *in, size_t step)
 	r->st.on_call = on_call;
 	r->st.on_reasoning = on_reasoning;
 	r->st.arg = r;
-	if (p->ndjson)
-		j = ndjson_new(1 << 20, on_line, r);
-	else
-		s = sse_new(1 << 20, on_sse, r);
-	while (rc == 0 && off < n) {
-		k = step == 0 || step > n - off ? n - off : step;
-		rc = j != NULL ? ndjson_feed(j, in + off, k) : sse_feed(s, in + off, k);
-		off += k;
-	}
-	if (rc == 0)
-		(void)(j != NULL ? ndjson_finish(j) : sse_finish(s));
-	ndjson_free(j);
-	sse_free(s);
+	(void)stream_wire_decode(p->ndjson, 1 << 20, on_sse, r, in, strlen(in), step);
 }
 
 /* The same stream in every slicing gives the same calls. */
@@ -476,22 +455,6 @@ static const struct msg loop_msgs[] = {
 static const struct tool_decl decls[] = {
 	{ "read", "Read a file.", "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"}},\"required\":[\"path\"],\"additionalProperties\":false}" },
 };
-
-static void
-check_body(const struct provider *p, const struct request *req, const char *want)
-{
-	char *body = p->body(req);
-	cJSON *got = cJSON_Parse(body), *exp = cJSON_Parse(want);
-
-	CHECK(exp != NULL);
-	if (!cJSON_Compare(got, exp, 1)) {
-		fprintf(stderr, "%s body:\n got  %s\n want %s\n", p->name, body, want);
-		unit_bad = 1;
-	}
-	cJSON_Delete(got);
-	cJSON_Delete(exp);
-	free(body);
-}
 
 static void
 test_toolcall_bodies(void)

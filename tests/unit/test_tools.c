@@ -14,6 +14,8 @@
 #include "tools_priv.h"
 #include "unit.h"
 #include "util.h"
+#include "tmpdir.h"
+#include "pid.h"
 
 static char base[256];    /* a fresh directory: the workspace and what lies outside it */
 static char root[512];    /* base/ws, a git work tree */
@@ -143,17 +145,22 @@ struct asker {
 	enum tool_answer answer;
 	int asked;
 	char *preview;
+	const char *edit_to;   /* TOOL_EDITED: the command given instead */
+	bool editable;         /* it was offered to edit the call */
 };
 
 static enum tool_answer
-ask(void *arg, const char *tool, const char *preview)
+ask(void *arg, const char *tool, const char *preview, char **edit)
 {
 	struct asker *a = arg;
 
 	(void)tool;
 	a->asked++;
+	a->editable = edit != NULL;
 	free(a->preview);
 	a->preview = xstrdup(preview);
+	if (a->answer == TOOL_EDITED && edit != NULL)
+		*edit = a->edit_to != NULL ? xstrdup(a->edit_to) : NULL;
 	return a->answer;
 }
 
@@ -432,7 +439,7 @@ test_edit_once(void)
 	struct asker yes = { .answer = TOOL_YES };
 	struct tool_result r;
 	struct stat st;
-	char p[600], *data;
+	char p[600];
 
 	at("ws/src/sum.c", p, sizeof(p));
 	chmod(p, 0750);
@@ -453,9 +460,7 @@ test_edit_once(void)
 	CHECK_STR(yes.preview, r.diff);
 	CHECK(str_startswith(r.text, "edited src/sum.c (+1 \u22121)\n--- a/src/sum.c\n"));
 	tool_result_free(&r);
-	data = get("ws/src/sum.c");
-	CHECK_STR(data, "int\nsum(int a, int b)\n{\n\treturn a + b;\n}\n");
-	free(data);
+	CHECK_STR_FREE(get("ws/src/sum.c"), "int\nsum(int a, int b)\n{\n\treturn a + b;\n}\n");
 	CHECK(stat(p, &st) == 0 && (st.st_mode & 07777) == 0750);
 	/* no temporary file left beside it */
 	exec_tool(w, "list", "{\"path\":\"src/sum*\"}", NULL, &r);
@@ -472,7 +477,6 @@ test_write_and_always(void)
 	struct ws *w = open_ws(NULL, 0), *w2;
 	struct asker always = { .answer = TOOL_ALWAYS };
 	struct tool_result r;
-	char *data;
 
 	exec_tool(w, "write", "{\"path\":\"new/dir/a.txt\",\"content\":\"one\\ntwo\\n\"}", &always,
 	    &r);
@@ -488,9 +492,7 @@ test_write_and_always(void)
 	    "+3\n\\ No newline at end of file\n");
 	tool_result_free(&r);
 	CHECK_INT(always.asked, 1); /* always: not asked again in this task */
-	data = get("ws/new/dir/a.txt");
-	CHECK_STR(data, "one\n3");
-	free(data);
+	CHECK_STR_FREE(get("ws/new/dir/a.txt"), "one\n3");
 	free(always.preview);
 	ws_close(w);
 	/* allowed without a terminal */
@@ -519,25 +521,6 @@ test_bad_calls(void)
 	ws_close(w);
 }
 
-/* Whether pid is gone: no such process, or a zombie. */
-static bool
-gone(long pid)
-{
-	char path[64], *stat = NULL, *cause = NULL, *rp;
-	size_t len;
-	bool dead;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	if (file_read(path, 4096, &stat, &len, &cause) != 0) {
-		free(cause);
-		return true;
-	}
-	rp = strrchr(stat, ')');
-	dead = rp != NULL && rp[1] == ' ' && (rp[2] == 'Z' || rp[2] == 'X');
-	free(stat);
-	return dead;
-}
-
 /* The pid a command wrote into the workspace file name; that file is removed. */
 static long
 pid_in(const char *name)
@@ -552,17 +535,6 @@ pid_in(const char *name)
 	at(rel, p, sizeof(p));
 	unlink(p);
 	return pid;
-}
-
-/* Wait up to a second for pid to be gone. */
-static bool
-gone_soon(long pid)
-{
-	int i;
-
-	for (i = 0; i < 100 && pid > 0 && !gone(pid); i++)
-		usleep(10000);
-	return pid > 0 && gone(pid);
 }
 
 static void
@@ -605,7 +577,7 @@ test_run_basics(void)
 	/* what it leaves running in the background goes with it */
 	exec_tool(w, "run", "{\"command\":\"sleep 30 >/dev/null 2>&1 & echo $! > bg.pid\"}", NULL, &r);
 	CHECK_INT(r.exit_code, 0);
-	CHECK(gone_soon(pid_in("bg.pid")));
+	CHECK(pid_gone_soon(pid_in("bg.pid")));
 	tool_result_free(&r);
 	ws_close(w);
 }
@@ -663,7 +635,7 @@ test_run_timeout_kills_group(void)
 	CHECK(strstr(r.text, "started\n[timed out after 0 s") != NULL);
 	CHECK(strstr(r.summary, "timed out") != NULL);
 	CHECK(clock_ms() - t0 < 5000);
-	CHECK(gone_soon(pid_in("bg.pid")));
+	CHECK(pid_gone_soon(pid_in("bg.pid")));
 	tool_result_free(&r);
 	ws_close(w);
 }
@@ -713,8 +685,46 @@ test_run_cancel_kills_group(void)
 	CHECK_INT(r.exit_code, 130);
 	CHECK(strstr(r.text, "stopped by the user") != NULL);
 	CHECK(clock_ms() - t0 < 5000);
-	CHECK(gone_soon(pid_in("bg.pid")));
+	CHECK(pid_gone_soon(pid_in("bg.pid")));
 	tool_result_free(&r);
+	ws_close(w);
+}
+
+/* A command edited at its approval runs in its place, and the model and the user are told. */
+static void
+test_run_edited(void)
+{
+	struct asker ed = { .answer = TOOL_EDITED, .edit_to = "echo edited >out.txt; echo ran" };
+	struct asker blank = { .answer = TOOL_EDITED, .edit_to = "  " };
+	struct asker yes = { .answer = TOOL_YES };
+	struct ws *w = open_ws(NULL, 0);
+	struct tool_result r;
+	char *data;
+
+	exec_tool(w, "run", "{\"command\":\"echo original >out.txt\"}", &ed, &r);
+	CHECK(!r.error);
+	CHECK(ed.editable);
+	CHECK_STR(ed.preview, "echo original >out.txt");
+	CHECK(str_startswith(r.text, "[the user edited the command before it ran; it ran as: "
+	    "echo edited >out.txt; echo ran]\nran\n[exit status 0]"));
+	CHECK(str_startswith(r.summary, "run echo edited >out.txt; echo ran · edited · exit 0 · "));
+	tool_result_free(&r);
+	data = get("ws/out.txt");
+	CHECK_STR(data, "edited\n");
+	free(data);
+	/* an edit to nothing runs nothing: declined */
+	refused(w, "run", "{\"command\":\"echo original >out.txt\"}", &blank,
+	    "the user declined this run");
+	data = get("ws/out.txt");
+	CHECK_STR(data, "edited\n");
+	free(data);
+	/* an edit or a write cannot be answered with a command */
+	exec_tool(w, "write", "{\"path\":\"w.txt\",\"content\":\"w\\n\"}", &yes, &r);
+	CHECK(!yes.editable);
+	tool_result_free(&r);
+	free(ed.preview);
+	free(blank.preview);
+	free(yes.preview);
 	ws_close(w);
 }
 
@@ -744,12 +754,8 @@ test_undo(void)
 	CHECK_STR(report, "restored a.txt\nkept b.txt: changed since the task\nremoved made/c.txt\n");
 	free(report);
 	report = NULL;
-	data = get("ws/a.txt");
-	CHECK_STR(data, "a1\n");
-	free(data);
-	data = get("ws/b.txt");
-	CHECK_STR(data, "b-user\n");
-	free(data);
+	CHECK_STR_FREE(get("ws/a.txt"), "a1\n");
+	CHECK_STR_FREE(get("ws/b.txt"), "b-user\n");
 	data = get("ws/made/c.txt");
 	CHECK(data == NULL);
 	/* put back what the task wrote: now it can be undone */
@@ -757,12 +763,9 @@ test_undo(void)
 	CHECK_INT(ws_undo(undo, real, &report, &cause), 0);
 	CHECK_STR(report, "restored b.txt\n");
 	free(report);
-	data = get("ws/b.txt");
-	CHECK_STR(data, "b1\n");
-	free(data);
+	CHECK_STR_FREE(get("ws/b.txt"), "b1\n");
 	CHECK_INT(ws_undo(undo, real, &report, &cause), -1);
-	CHECK(cause != NULL && strstr(cause, "nothing to undo") != NULL);
-	free(cause);
+	CHECK_CAUSE(cause, "nothing to undo");
 	free(yes.preview);
 	free(real);
 	ws_close(w);
@@ -810,7 +813,7 @@ ask_on_pty(const char *tool, const char *preview, const char *keys, const char *
 		abort();
 	if ((pid = fork()) == 0)
 		_exit(pty_user(master, keys, want));
-	a = tools_ask_tty(name, tool, preview);
+	a = tools_ask_tty(name, tool, preview, NULL);
 	waitpid(pid, &st, 0);
 	*shown = WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	close(slave);
@@ -837,7 +840,7 @@ test_ask_on_terminal(void)
 	CHECK_INT(ask_on_pty("run", "rm -rf build", "\r", "no", &shown), TOOL_NO);
 	CHECK(shown);
 	/* not a terminal: no */
-	CHECK_INT(tools_ask_tty("/dev/null", "run", "true"), TOOL_NO);
+	CHECK_INT(tools_ask_tty("/dev/null", "run", "true", NULL), TOOL_NO);
 }
 
 /* The next line of s at *p (its newline included), or NULL at the end; its length in *n. */
@@ -1006,16 +1009,6 @@ test_diff_large(void)
 	buf_done(&y);
 }
 
-static void
-cleanup(void)
-{
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", base);
-}
-
 int
 main(void)
 {
@@ -1040,11 +1033,12 @@ main(void)
 	RUN(test_run_timeout_kills_group);
 	RUN(test_run_endless_output_times_out);
 	RUN(test_run_cancel_kills_group);
+	RUN(test_run_edited);
 	RUN(test_undo);
 	RUN(test_ask_on_terminal);
 	RUN(test_diff_hunks);
 	RUN(test_diff_shortest_and_applies);
 	RUN(test_diff_large);
-	cleanup();
+	tmpdir_remove(base);
 	UNIT_EXIT();
 }

@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "unit.h"
+#include "util.h"
 #include "visible.h"
 
 /* Feed s whole and one byte at a time; both must give want. */
@@ -84,31 +85,55 @@ test_split_utf8(void)
 	check_both("\xf0\x9f\x98\x80", 4, "\xf0\x9f\x98\x80");
 }
 
+/* An input, its length, and its visible form. */
+struct vcase {
+	const char *in;
+	size_t n;
+	const char *want;
+};
+
+static void
+check_cases(const struct vcase *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		check_both(c[i].in, c[i].n, c[i].want);
+}
+
 static void
 test_invalid(void)
 {
-	check_both("\xff", 1, "\xef\xbf\xbd");
-	/* overlong, surrogate, truncated at the end */
-	check_both("\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd");
-	check_both("\xed\xa0\x80", 3, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
-	check_both("ab\xe4\xb8", 4, "ab\xef\xbf\xbd");
-	/* a broken sequence does not swallow the next character */
-	check_both("\xe4" "A", 2, "\xef\xbf\xbd" "A");
-	check_both("\xe4\033", 2, "\xef\xbf\xbd\xe2\x90\x9b");
+	static const struct vcase c[] = {
+		{ "\xff", 1, "\xef\xbf\xbd" },
+		/* overlong, surrogate, truncated at the end */
+		{ "\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "\xed\xa0\x80", 3, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "ab\xe4\xb8", 4, "ab\xef\xbf\xbd" },
+		/* a broken sequence does not swallow the next character */
+		{ "\xe4" "A", 2, "\xef\xbf\xbd" "A" },
+		{ "\xe4\033", 2, "\xef\xbf\xbd\xe2\x90\x9b" },
+	};
+
+	check_cases(c, ARRAY_SIZE(c));
 }
 
 static void
 test_bidi(void)
 {
-	/* "trojan source": a right-to-left override hides what code really does */
-	check_both("a\xe2\x80\xae" "b", 5, "a<U+202E>b");
-	check_both("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", 12,
-	    "<U+202A><U+202B><U+202C><U+202D>");
-	check_both("\xe2\x81\xa6x\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9", 13,
-	    "<U+2066>x<U+2067><U+2068><U+2069>");
-	check_both("\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c", 8, "<U+200E><U+200F><U+061C>");
-	/* their neighbours are ordinary text: an en dash, Arabic letters, a word joiner */
-	check_both("\xe2\x80\x93\xd8\xa8\xe2\x81\xa0", 8, "\xe2\x80\x93\xd8\xa8\xe2\x81\xa0");
+	static const struct vcase c[] = {
+		/* "trojan source": a right-to-left override hides what code really does */
+		{ "a\xe2\x80\xae" "b", 5, "a<U+202E>b" },
+		{ "\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", 12,
+		    "<U+202A><U+202B><U+202C><U+202D>" },
+		{ "\xe2\x81\xa6x\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9", 13,
+		    "<U+2066>x<U+2067><U+2068><U+2069>" },
+		{ "\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c", 8, "<U+200E><U+200F><U+061C>" },
+		/* their neighbours are ordinary text: an en dash, Arabic letters, a word joiner */
+		{ "\xe2\x80\x93\xd8\xa8\xe2\x81\xa0", 8, "\xe2\x80\x93\xd8\xa8\xe2\x81\xa0" },
+	};
+
+	check_cases(c, ARRAY_SIZE(c));
 }
 
 static void
@@ -136,22 +161,21 @@ test_decode(void)
 static void
 test_word(void)
 {
-	CHECK(visible_word("gpt-5-mini"));
-	CHECK(visible_word("qwen3:8b"));
-	CHECK(visible_word("openrouter/meta-llama/llama-3.1-8b"));
-	CHECK(visible_word("mod\xc3\xa8le"));
-	CHECK(!visible_word(""));
-	CHECK(!visible_word("a b"));
-	CHECK(!visible_word("a\tb"));
-	CHECK(!visible_word("x\033]52;c;aGk=\007"));
-	CHECK(!visible_word("x\033[2J"));
-	CHECK(!visible_word("x\177"));
-	CHECK(!visible_word("x\xc2\x9b"));
-	CHECK(!visible_word("x\xff"));
-	CHECK(!visible_word("x\xe2\x80\xae"));
-	CHECK(!visible_word("x\xc2\xa0y"));
-	CHECK(!visible_word("x\xe2\x80\x8by"));
-	CHECK(!visible_word("x\xef\xbb\xbf"));
+	static const char *const words[] = {
+		"gpt-5-mini", "qwen3:8b", "openrouter/meta-llama/llama-3.1-8b", "mod\xc3\xa8le",
+	};
+	static const char *const not_words[] = {
+		"", "a b", "a\tb",                             /* empty, blanks */
+		"x\033]52;c;aGk=\007", "x\033[2J", "x\177",     /* escapes and controls */
+		"x\xc2\x9b", "x\xff",                           /* a C1 control, not UTF-8 */
+		"x\xe2\x80\xae", "x\xc2\xa0y", "x\xe2\x80\x8by", "x\xef\xbb\xbf", /* bidi, invisible */
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		CHECK_INT(visible_word(words[i]), true);
+	for (i = 0; i < ARRAY_SIZE(not_words); i++)
+		CHECK_INT(visible_word(not_words[i]), false);
 }
 
 int

@@ -59,27 +59,13 @@ test_wire_getters(void)
 static void
 test_wire_line(void)
 {
-	char *s;
-
-	s = wire_line(SL("  two\nlines\r\tand\x1b[2J a bell\x07  "), 300);
-	CHECK_STR(s, "two lines  and\xe2\x90\x9b[2J a bell\xe2\x90\x87");
-	free(s);
+	CHECK_STR_FREE(wire_line(SL("  two\nlines\r\tand\x1b[2J a bell\x07  "), 300), "two lines  and\xe2\x90\x9b[2J a bell\xe2\x90\x87");
 	/* cut at 4 bytes would split the é (c3 a9) after "abc": cut before it */
-	s = wire_line(SL("abc\xc3\xa9xyz"), 4);
-	CHECK_STR(s, "abc");
-	free(s);
-	s = wire_line(NULL, 10, 10);
-	CHECK_STR(s, "");
-	free(s);
-	s = wire_msg_kind("bad key", "authentication_error");
-	CHECK_STR(s, "bad key (authentication_error)");
-	free(s);
-	s = wire_msg_kind("", "overloaded");
-	CHECK_STR(s, "overloaded");
-	free(s);
-	s = wire_msg_kind("same", "same");
-	CHECK_STR(s, "same");
-	free(s);
+	CHECK_STR_FREE(wire_line(SL("abc\xc3\xa9xyz"), 4), "abc");
+	CHECK_STR_FREE(wire_line(NULL, 10, 10), "");
+	CHECK_STR_FREE(wire_msg_kind("bad key", "authentication_error"), "bad key (authentication_error)");
+	CHECK_STR_FREE(wire_msg_kind("", "overloaded"), "overloaded");
+	CHECK_STR_FREE(wire_msg_kind("same", "same"), "same");
 	CHECK(wire_msg_kind(NULL, "") == NULL);
 }
 
@@ -87,7 +73,6 @@ static void
 test_wire_errors(void)
 {
 	struct pstate st;
-	char *s;
 
 	memset(&st, 0, sizeof st);
 	CHECK_INT(wire_bad(&st, SL("{not json")), PEV_BAD);
@@ -99,15 +84,9 @@ test_wire_errors(void)
 	CHECK_INT(wire_error_event(&st, xstrdup("Overloaded")), PEV_ERROR);
 	CHECK_STR(st.error, "Overloaded");
 	pstate_done(&st);
-	s = wire_error_or(NULL, 502, SL("<html>\nBad gateway</html>"));
-	CHECK_STR(s, "HTTP 502: <html> Bad gateway</html>");
-	free(s);
-	s = wire_error_or(xstrdup(""), 500, NULL, 9);
-	CHECK_STR(s, "HTTP 500");
-	free(s);
-	s = wire_error_or(xstrdup("quota"), 429, SL("x"));
-	CHECK_STR(s, "quota");
-	free(s);
+	CHECK_STR_FREE(wire_error_or(NULL, 502, SL("<html>\nBad gateway</html>")), "HTTP 502: <html> Bad gateway</html>");
+	CHECK_STR_FREE(wire_error_or(xstrdup(""), 500, NULL, 9), "HTTP 500");
+	CHECK_STR_FREE(wire_error_or(xstrdup("quota"), 429, SL("x")), "quota");
 }
 
 static void
@@ -117,9 +96,7 @@ test_wire_url(void)
 
 	CHECK_STR(s, "http://h/v1/messages");
 	free(s);
-	s = wire_url(NULL, "/api/chat");
-	CHECK_STR(s, "/api/chat");
-	free(s);
+	CHECK_STR_FREE(wire_url(NULL, "/api/chat"), "/api/chat");
 }
 
 /* OpenAI's own API wants max_completion_tokens; compatible servers keep max_tokens. */

@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int unit_bad;      /* the running test failed */
@@ -16,13 +17,42 @@ static int unit_failures; /* tests failed so far */
 	} \
 } while (0)
 
-#define CHECK_STR(a, b) do { \
-	const char *unit_a = (a), *unit_b = (b); \
-	if (unit_a == NULL || unit_b == NULL || strcmp(unit_a, unit_b) != 0) { \
-		fprintf(stderr, "%s:%d: %s == \"%s\", want \"%s\"\n", __FILE__, __LINE__, #a, \
-		    unit_a ? unit_a : "(null)", unit_b ? unit_b : "(null)"); \
-		unit_bad = 1; \
-	} \
+/* Whether string a (shown as expr) is b; if not, say so at file:line and fail the test. */
+static inline void
+unit_check_str(const char *file, int line, const char *expr, const char *a, const char *b)
+{
+	if (a == NULL || b == NULL || strcmp(a, b) != 0) {
+		fprintf(stderr, "%s:%d: %s == \"%s\", want \"%s\"\n", file, line, expr,
+		    a ? a : "(null)", b ? b : "(null)");
+		unit_bad = 1;
+	}
+}
+
+#define CHECK_STR(a, b) unit_check_str(__FILE__, __LINE__, #a, (a), (b))
+
+/* CHECK_STR on a malloc'd string, which is freed after. */
+#define CHECK_STR_FREE(a, b) do { \
+	char *unit_s = (a); \
+	unit_check_str(__FILE__, __LINE__, #a, unit_s, (b)); \
+	free(unit_s); \
+} while (0)
+
+/* Whether string a (shown as expr) holds sub; if not, say so at file:line and fail the test. */
+static inline void
+unit_check_has(const char *file, int line, const char *expr, const char *a, const char *sub)
+{
+	if (a == NULL || strstr(a, sub) == NULL) {
+		fprintf(stderr, "%s:%d: %s == \"%s\", want it to hold \"%s\"\n", file, line, expr,
+		    a ? a : "(null)", sub);
+		unit_bad = 1;
+	}
+}
+
+/* Whether the malloc'd reason cause holds sub; it is freed and set to NULL for the next call. */
+#define CHECK_CAUSE(cause, sub) do { \
+	unit_check_has(__FILE__, __LINE__, #cause, (cause), (sub)); \
+	free(cause); \
+	(cause) = NULL; \
 } while (0)
 
 #define CHECK_INT(a, b) do { \

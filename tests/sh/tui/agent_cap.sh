@@ -1,0 +1,148 @@
+# Agent mode in the full-screen client: the cap's question offers the task's first cap again
+# (y), takes another amount typed in the input (+ or a digit), refuses what is not an amount,
+# and n or Esc stops; the raised cap is on the reply's line and in the ledger's task.
+. "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
+tui_setup
+
+mkdir -p "$T/repo"
+(
+	cd "$T/repo" || exit 1
+	git init -q .
+	printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
+	git add . && git -c user.email=t@t -c user.name=t commit -qm init
+)
+
+# pico USD as the client prints it: three significant digits below a dollar.
+usd() {
+	t_py -c '
+import sys
+p = int(sys.argv[1])
+d = 1
+while d < 12 and p < 10**12 // 10**d:
+    d += 1
+dec = min(d + 2, 12) if 0 < p < 10**12 else 2
+unit = 10 ** (12 - dec)
+q = p // unit + (1 if unit > 1 and p % unit >= (unit + 1) // 2 else 0)
+frac = ("%0*d" % (dec, q % 10**dec)).rstrip("0")
+frac = frac + "0" * (2 - len(frac)) if len(frac) < 2 else frac
+print("$%d.%s" % (q // 10**dec, frac))' "$1"
+}
+
+# tui_in NAME SIZE ARGS...: tui, run in the repository.
+tui_in() {
+	_here=$(pwd)
+	cd "$T/repo" || return 1
+	tui "$@"
+	cd "$_here" || return 1
+}
+
+# Each step's worst case is about $0.0017 on test-cheap: $0.00087 cannot start the task, twice
+# that runs one step, and the second needs more again.
+# --- y adds the first cap; then an amount typed: a bad one, then $0.05 -------------------------
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"calls":[{"name":"read","args":{"path":"sum.sh"}}],"usage":{"input":600,"output":20}}'
+fake_reply '{"text":"It subtracts.","usage":{"input":700,"output":10}}'
+cat >"$T/m.s" <<S
+:type /agent cap 0.00087
+:key Enter
+:type look around
+:key Enter
+:wait-text y allows
+:dump-screen $T/m0
+:key y
+:wait-text could pass the task's cap \$0.00174
+:dump-screen $T/m1
+:key +
+:dump-screen $T/m2
+:type ten cents
+:key Enter
+:dump-screen $T/m3
+:key Esc
+:dump-screen $T/m4
+:key 0
+:type .05
+:dump-screen $T/m5
+:key Enter
+:wait-idle
+:dump-screen $T/m6
+S
+tui_in m 100x30 -m test-cheap --agent
+check_eq "more: exit 0" "$TUI_RC" 0
+m0=$(screen "$T/m0")
+check_contains "more: the question on the status line" "$m0" \
+    "the next step could pass the task's cap \$0.00087 (spent \$0.00): y allows \$0.00087 more, n stops"
+check_contains "more: the question in the transcript" "$m0" \
+    "? more for this task: the next step could pass its cap \$0.00087 (spent \$0.00)"
+check_contains "more: every way to answer it" "$m0" \
+    "y continue +\$0.00087 · + or a digit: another amount · n stop"
+m1=$(screen "$T/m1")
+check_contains "more: y raised it by the first cap" "$m1" "the cap is raised: the task goes on (+\$0.00087, the cap is now \$0.00174)"
+check_contains "more: y answered it" "$m1" "→ +\$0.00087"
+check_contains "more: the step ran under the raised cap" "$m1" "▸ list ."
+check_contains "more: asked again, offering the first cap, not the doubled one" "$m1" \
+    "could pass the task's cap \$0.00174 (spent \$0.000058): y allows \$0.00087 more"
+check_contains "more: and in the transcript" "$m1" "y continue +\$0.00087 · + or a digit"
+check_contains "more: + opens the input for an amount" "$(screen "$T/m2")" \
+    "how much more to allow, in dollars: Enter allows it, Esc goes back to the question"
+check_contains "more: the input is empty for it" "$(row "$T/m2" '│ >')" "│ >  "
+check_contains "more: what is not an amount is refused" "$(screen "$T/m3")" \
+    "'ten cents' is not an amount in dollars (e.g. 0.10): Esc goes back to the question"
+check_contains "more: and the input keeps it to fix" "$(row "$T/m3" '│ >')" "│ > ten cents"
+check_contains "more: Esc: the question again" "$(screen "$T/m4")" "(spent \$0.000058): y allows \$0.00087 more"
+check_not_contains "more: Esc: the input emptied" "$(row "$T/m4" '│ >')" "ten cents"
+check_contains "more: a digit starts the amount" "$(row "$T/m5" '│ >')" "│ > 0.05 "
+m6=$(screen "$T/m6")
+check_contains "more: the typed amount raised it" "$m6" "the cap is raised: the task goes on (+\$0.05, the cap is now \$0.0517)"
+check_contains "more: the typed amount under its question" "$m6" "→ +\$0.05"
+check_contains "more: the step after it ran" "$m6" "▸ read sum.sh 1–2"
+check_contains "more: the task answered" "$m6" "It subtracts."
+task=$(sql "SELECT max(id) FROM tasks")
+sum=$(sql "SELECT sum(cost_pico) FROM usage WHERE task_id = $task")
+check_eq "more: three requests recorded in the task" "$(sql "SELECT count(*) FROM usage WHERE task_id = $task")" 3
+check_eq "more: the ledger's task has the raised cap" \
+    "$(sql "SELECT cap_pico FROM tasks WHERE id = $task")" $((870000000 + 870000000 + 50000000000))
+check_contains "more: the answer's line has the task's total against the raised cap" \
+    "$(row "$T/m6" 'step 3 ')" "task $(usd "$sum") of \$0.0517 cap"
+check_contains "more: and the status line" "$(screen "$T/m6")" "task $(usd "$sum") of \$0.0517 cap (/undo restores its files)"
+check_eq "more: three requests sent" "$(fake_count)" 3
+
+# --- n stops at the first question; Esc at the second ------------------------------------------
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"never","usage":{"input":500,"output":20}}'
+before=$(sql "SELECT max(id) FROM tasks")
+cat >"$T/s.s" <<S
+:type /agent cap 0.00087
+:key Enter
+:type look around
+:key Enter
+:wait-text y allows
+:key n
+:wait-idle
+:dump-screen $T/s0
+:type look again
+:key Enter
+:wait-text y allows
+:key y
+:wait-text could pass the task's cap \$0.00174
+:key Esc
+:wait-idle
+:dump-screen $T/s1
+S
+tui_in s 100x30 -m test-cheap --agent
+check_eq "stop: exit 0" "$TUI_RC" 0
+s0=$(screen "$T/s0")
+check_contains "stop: n stopped it" "$s0" "stopped at the cap"
+check_contains "stop: n answered it" "$s0" "→ stop"
+check_contains "stop: before any step" "$s0" "stopped after 0 steps (task \$0.00 of \$0.00087 cap)"
+first=$((before + 1))
+check_eq "stop: n: no request in the task" "$(sql "SELECT count(*) FROM usage WHERE task_id = $first")" 0
+check_eq "stop: n: the task's cap unchanged" "$(sql "SELECT cap_pico FROM tasks WHERE id = $first")" 870000000
+s1=$(screen "$T/s1")
+check_contains "stop: Esc stopped the second" "$s1" "stopped after 1 step (task \$0.000058 of \$0.00174 cap)"
+second=$((before + 2))
+check_eq "stop: Esc: one request in the task" "$(sql "SELECT count(*) FROM usage WHERE task_id = $second")" 1
+check_eq "stop: Esc: the task's cap raised once" "$(sql "SELECT cap_pico FROM tasks WHERE id = $second")" 1740000000
+check_eq "stop: one request sent in all" "$(fake_count)" 1

@@ -1,0 +1,139 @@
+# Agent mode in the full-screen client: e at a command's approval edits the command in the
+# input before it runs; Esc goes back to the question; the command that ran is the one shown,
+# recorded and told to the model; e at an edit's approval does nothing.
+. "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
+tui_setup
+
+mkdir -p "$T/repo"
+(
+	cd "$T/repo" || exit 1
+	git init -q .
+	printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
+	git add . && git -c user.email=t@t -c user.name=t commit -qm init
+)
+
+# tui_in NAME SIZE ARGS...: tui, run in the repository.
+tui_in() {
+	_here=$(pwd)
+	cd "$T/repo" || return 1
+	tui "$@"
+	cd "$_here" || return 1
+}
+
+# --- e: the command edited, Esc back, edited again and run -------------------------------
+fake_reset
+fake_reply "{\"text\":\"Writing it.\",\"calls\":[{\"name\":\"run\",\"args\":{\"command\":\"echo original >orig.txt\"}}],\"usage\":{\"input\":900,\"output\":30},\"hold_file\":\"$T/go\"}"
+fake_reply '{"text":"Done: out.txt holds what you chose.","usage":{"input":1000,"output":12}}'
+cat >"$T/e.s" <<S
+:type write out.txt
+:key Enter
+:type e
+:touch $T/go
+:wait-text run? y yes
+:dump-screen $T/e0
+:key e
+:dump-screen $T/e1
+:key Esc
+:dump-screen $T/e2
+:key e
+:key C-u
+:type echo edited >out.txt
+:dump-screen $T/e3
+:key Enter
+:wait-idle
+:dump-screen $T/e4
+S
+tui_in e 100x30 -m test-cheap --agent
+check_eq "edit: exit 0" "$TUI_RC" 0
+e0=$(screen "$T/e0")
+check_contains "edit: the run's approval offers e" "$e0" "run? y yes · n no · a always (this task) · e edit"
+check_contains "edit: the pending command" "$e0" "? run echo original >orig.txt"
+check_contains "edit: the e typed ahead went to the input, not to the question" \
+    "$(row "$T/e0" '│ > e')" "│ > e "
+e1=$(screen "$T/e1")
+check_contains "edit: e puts the command in the input" "$(row "$T/e1" '│ > echo')" "│ > echo original >orig.txt"
+check_contains "edit: says how to run it or go back" "$e1" "edit the command: Enter runs it as it is then, Esc goes back to the question"
+e2=$(screen "$T/e2")
+check_contains "esc: the question again" "$e2" "run? y yes · n no · a always (this task) · e edit"
+check_contains "esc: the input typed before is back" "$(row "$T/e2" '│ > e')" "│ > e "
+check_not_contains "esc: the command left the input" "$(row "$T/e2" '│ > ')" "echo original"
+check_contains "edit: the edited command in the input" "$(row "$T/e3" '│ > echo')" "│ > echo edited >out.txt"
+e4=$(screen "$T/e4")
+check_contains "edited: said under the approval" "$e4" "→ edited: echo edited >out.txt"
+check_contains "edited: the call's line shows what ran" "$e4" "▸ run echo edited >out.txt · edited · exit 0"
+check_not_contains "edited: the model's command never shown as run" "$e4" "▸ run echo original"
+check_contains "edited: the task went on" "$e4" "Done: out.txt holds what you chose."
+check_contains "edited: the draft is back in the input" "$(row "$T/e4" '│ > e')" "│ > e "
+# the file system: the edited command ran, the model's did not
+check_eq "edited: the edited command ran" "$(cat "$T/repo/out.txt")" "edited"
+check "edited: the model's command never ran, edited, left or run" test ! -e "$T/repo/orig.txt"
+# the model: told what ran and that the user edited it
+told=$(fake_get 1 body.messages.-1.content)
+check_contains "edited: the model is told the user edited it" "$told" \
+    "the user edited the command before it ran; it ran as: echo edited >out.txt"
+check_contains "edited: and the command's result" "$told" "[exit status 0]"
+check_eq "edited: two requests" "$(fake_count)" 2
+# the ledger: both steps under the task, nothing left reserved
+task=$(sql "SELECT max(id) FROM tasks")
+check_eq "edited: the ledger holds the task's two steps" \
+    "$(sql "SELECT count(*) FROM usage WHERE task_id = $task AND status != 'reserved'")" 2
+check_eq "edited: nothing reserved" "$(sql "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
+
+# --- e on an edit's approval: only commands are edited; the question stands ----------------
+fake_reset
+fake_reply "{\"calls\":[{\"name\":\"edit\",\"args\":{\"path\":\"sum.sh\",\"old\":\"\$1 - \$2\",\"new\":\"\$1 + \$2\"}}],\"usage\":{\"input\":1100,\"output\":30}}"
+fake_reply '{"text":"Fixed.","usage":{"input":1200,"output":10}}'
+cat >"$T/d.s" <<S
+:type fix sum.sh
+:key Enter
+:wait-text edit? y yes
+:key e
+:dump-screen $T/d0
+:key y
+:wait-idle
+:dump-screen $T/d1
+S
+tui_in d 100x30 -m test-cheap --agent
+d0=$(screen "$T/d0")
+check_contains "e on an edit: says it edits commands only" "$d0" "edit? e edits a command only; y yes · n no · a always (this task)"
+check_contains "e on an edit: the approval stands" "$d0" "? edit"
+check_not_contains "e on an edit: nothing put in the input" "$(row "$T/d0" '│ > ')" "sum.sh"
+check_not_contains "e on an edit: the status offers no e" "$(screen "$T/d1")" "· e edit"
+check_contains "e on an edit: y still answers" "$(screen "$T/d1")" "▸ edit sum.sh +1 −1"
+check_eq "e on an edit: the edit made" "$(sed -n 2p "$T/repo/sum.sh")" 'echo $(( $1 + $2 ))'
+check_eq "e on an edit: the model is told it was made" \
+    "$(fake_get 1 body.messages.-1.content | head -1)" "edited sum.sh (+1 −1)"
+
+# --- Ctrl-C while editing: the task stops, the command never runs --------------------------
+(cd "$T/repo" && git checkout -q -- .)
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"echo never >never.txt"}}],"usage":{"input":900,"output":30}}'
+fake_reply '{"text":"never asked","usage":{"input":1000,"output":12}}'
+cat >"$T/c.s" <<S
+:type run it
+:key Enter
+:wait-text run? y yes
+:key e
+:type  --verbose
+:key C-c
+:wait-idle
+:dump-screen $T/c0
+S
+tui_in c 100x30 -m test-cheap --agent
+c0=$(screen "$T/c0")
+check_contains "ctrl-c editing: the task stopped" "$c0" "interrupted: what was done is kept; stopped after 1 step"
+check_contains "ctrl-c editing: the command refused" "$c0" "▸ run echo never >never.txt · refused"
+check_not_contains "ctrl-c editing: the edit left the input" "$(row "$T/c0" '│ > ')" "echo never"
+check "ctrl-c editing: nothing ran" test ! -e "$T/repo/never.txt"
+check_eq "ctrl-c editing: the next step never sent" "$(fake_count)" 1
+
+# --- the help says how an approval and the cap's question are answered ---------------------
+cat >"$T/h.s" <<S
+:key F1
+:key End
+:dump-screen $T/h0
+S
+tui h 120x30
+check_contains "help: the approval's keys" "$(screen "$T/h0")" "An agent task's approval: y yes, n no, a always (this task), d whole diff, e edit the command first."
+check_contains "help: the cap's question" "$(screen "$T/h0")" "Its cap's question: y adds the first cap again, + or a digit types another amount, n stops."

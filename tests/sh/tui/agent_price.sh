@@ -1,0 +1,124 @@
+# Agent mode in the full-screen client: a step's line (tier, model, tokens, cost, the task's
+# total) shows with its calls as soon as its request is priced: under its approval and its
+# running command, then once under its last call; estimates are marked, unknown prices are
+# never counted as free.
+. "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
+tui_setup
+
+mkdir -p "$T/repo"
+(
+	cd "$T/repo" || exit 1
+	git init -q .
+	printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
+	git add . && git -c user.email=t@t -c user.name=t commit -qm init
+)
+
+# pico USD as the client prints it: three significant digits below a dollar.
+usd() {
+	t_py -c '
+import sys
+p = int(sys.argv[1])
+d = 1
+while d < 12 and p < 10**12 // 10**d:
+    d += 1
+dec = min(d + 2, 12) if 0 < p < 10**12 else 2
+unit = 10 ** (12 - dec)
+q = p // unit + (1 if unit > 1 and p % unit >= (unit + 1) // 2 else 0)
+frac = ("%0*d" % (dec, q % 10**dec)).rstrip("0")
+frac = frac + "0" * (2 - len(frac)) if len(frac) < 2 else frac
+print("$%d.%s" % (q // 10**dec, frac))' "$1"
+}
+
+# below FILE TEXT: the row under the first row holding TEXT.
+below() {
+	grep -A1 -F -- "$2" "$1" 2>/dev/null | sed -n 2p
+}
+
+# tui_in NAME SIZE ARGS...: tui, run in the repository.
+tui_in() {
+	_here=$(pwd)
+	cd "$T/repo" || return 1
+	tui "$@"
+	cd "$_here" || return 1
+}
+
+# --- the step's line at its approval, under its running command, then under its call --------
+fake_reset
+fake_reply '{"text":"Looking.","calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":900,"output":40}}'
+fake_reply '{"calls":[{"name":"run","args":{"command":"echo waiting; while [ ! -f go ]; do sleep 0.05; done; echo went"}}],"usage":{"input":1100,"output":30}}'
+fake_reply '{"text":"Done.","usage":{"input":1200,"output":10}}'
+cat >"$T/p.s" <<S
+:type /agent cap 0.05
+:key Enter
+:type run it
+:key Enter
+:wait-text run? y yes
+:dump-screen $T/p0
+:key y
+:wait-text ┊ waiting
+:dump-screen $T/p1
+:touch $T/repo/go
+:wait-idle
+:dump-screen $T/p2
+S
+rm -f "$T/repo/go"
+tui_in p 100x30 -m test-cheap --agent
+check_eq "price: exit 0" "$TUI_RC" 0
+task=$(sql "SELECT max(id) FROM tasks")
+c1=$(sql "SELECT cost_pico FROM usage WHERE task_id = $task ORDER BY id LIMIT 1")
+c2=$(sql "SELECT cost_pico FROM usage WHERE task_id = $task ORDER BY id LIMIT 1 OFFSET 1")
+sum=$(sql "SELECT sum(cost_pico) FROM usage WHERE task_id = $task")
+line2="step 2 · cheap · test-cheap · 1.1k→30 tok · $(usd "$c2") · task $(usd $((c1 + c2))) of \$0.05 cap"
+check_contains "approval: the pending command" "$(screen "$T/p0")" "? run echo waiting"
+check_contains "approval: its step's line right under it, priced from the ledger" \
+    "$(below "$T/p0" '? run echo waiting')" "$line2"
+check_eq "approval: the step's line shown once" "$(grep -c -F 'step 2 ·' "$T/p0")" 1
+check_contains "approval: the meter has the step already" "$(row "$T/p0" 'Nov ')" "$(usd $((c1 + c2))) of \$1.00"
+check_contains "running: the block" "$(screen "$T/p1")" "⋯ running"
+check_contains "running: the step's line under the running command" "$(below "$T/p1" '┊ waiting')" "$line2"
+check_eq "running: the step's line shown once" "$(grep -c -F 'step 2 ·' "$T/p1")" 1
+check_not_contains "running: no longer under the answered approval" "$(below "$T/p1" '→ yes')" "step 2"
+p2=$(screen "$T/p2")
+check_contains "done: the step's line under its call" "$(below "$T/p2" '┊ [exit status 0]')" "$line2"
+check_eq "done: the step's line once" "$(grep -c -F 'step 2 ·' "$T/p2")" 1
+check_contains "done: step 1's line" "$p2" "step 1 · cheap · test-cheap · 900→40 tok · $(usd "$c1") · task $(usd "$c1") of \$0.05 cap"
+check_contains "done: the answer's line, the task's total" "$p2" "step 3 · cheap · test-cheap · 1.2k→10 tok"
+check_contains "done: the total against the cap" "$p2" "task $(usd "$sum") of \$0.05 cap"
+check_eq "done: three requests" "$(fake_count)" 3
+
+# --- an estimate is marked; an unknown price is never free ---------------------------------
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":null}'
+fake_reply '{"text":"Listed.","usage":{"input":300,"output":5}}'
+cat >"$T/u.s" <<S
+:type list it
+:key Enter
+:wait-idle
+:dump-screen $T/u0
+S
+tui_in u 100x30 -m test-cheap --agent
+task=$(sql "SELECT max(id) FROM tasks")
+check_eq "estimate: the ledger marks it" "$(sql "SELECT estimated FROM usage WHERE task_id = $task ORDER BY id LIMIT 1")" 1
+check_contains "estimate: the tokens and the cost marked" "$(row "$T/u0" 'step 1 ·')" "tok · ~\$"
+check_contains "estimate: the task's total marked" "$(row "$T/u0" 'step 2 ·')" "task ~\$"
+
+t_config_append '[llm]'
+sed -i 's/^budget = 1/budget = 0/' "$LLM_CONFIG_DIR/config.ini"
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"Listed.","usage":{"input":600,"output":5}}'
+cat >"$T/n.s" <<S
+:type list it
+:key Enter
+:wait-idle
+:dump-screen $T/n0
+S
+tui_in n 100x30 -m openai/some-new-model --agent
+check_eq "unknown: exit 0" "$TUI_RC" 0
+n0=$(screen "$T/n0")
+task=$(sql "SELECT max(id) FROM tasks")
+check_eq "unknown: the ledger has no cost, not zero" \
+    "$(sql "SELECT count(*) FROM usage WHERE task_id = $task AND cost_pico IS NULL")" 2
+check_contains "unknown: the step's cost" "$(row "$T/n0" 'step 1 ·')" "500→20 tok · unknown · task \$0.00 + \$?"
+check_contains "unknown: the answer's total never free" "$n0" "task \$0.00 + \$? (/undo restores its files)"
