@@ -344,14 +344,35 @@ class Reply:
 
 # ---------------------------------------------------------------- formats
 
-class OpenAI:
+def call_args(call):
+    """A call's arguments as JSON for the formats that send an object: parsed when
+    they parse, else the text itself (a broken call a test stages)."""
+    try:
+        return json.loads(call["args"])
+    except ValueError:
+        return call["args"]
+
+
+class Wire:
+    """What the four wire formats share: the request answered, its id, the reply spec
+    resolved against it (r) and the model named."""
+
+    def __init__(self, body, rid, reply, model):
+        self.body, self.rid, self.r, self.model = body, rid, reply, model
+
+    def headers(self):
+        """Headers of the format's own on every reply (a request id and the like)."""
+        return {}
+
+
+class OpenAI(Wire):
     name = "openai"
     ctype = "text/event-stream; charset=utf-8"
     framing = "chunked"
     stops = {"stop": "stop", "length": "length", "filter": "content_filter", "tool_calls": "tool_calls"}
 
     def __init__(self, body, rid, reply, model):
-        self.body, self.rid, self.r, self.model = body, rid, reply, model
+        super().__init__(body, rid, reply, model)
         so = body.get("stream_options") if isinstance(body, dict) else None
         self.include_usage = isinstance(so, dict) and so.get("include_usage") is True
 
@@ -495,14 +516,11 @@ class OpenAI:
                      (", ", ": "))
 
 
-class Anthropic:
+class Anthropic(Wire):
     name = "anthropic"
     ctype = "text/event-stream; charset=utf-8"
     framing = "chunked"
     stops = {"stop": "end_turn", "length": "max_tokens", "filter": "refusal", "tool_calls": "tool_use"}
-
-    def __init__(self, body, rid, reply, model):
-        self.body, self.rid, self.r, self.model = body, rid, reply, model
 
     def headers(self):
         return {"request-id": "req_" + self.rid, "anthropic-organization-id": "org-fake"}
@@ -605,15 +623,12 @@ class Anthropic:
                       "request_id": "req_" + self.rid})
 
 
-class Gemini:
+class Gemini(Wire):
     name = "gemini"
     ctype = "text/event-stream"
     framing = "close"
     stops = {"stop": "STOP", "length": "MAX_TOKENS", "filter": "SAFETY", "tool_calls": "STOP"}
     seps = (",", ": ")
-
-    def __init__(self, body, rid, reply, model):
-        self.body, self.rid, self.r, self.model = body, rid, reply, model
 
     def headers(self):
         return {"x-goog-request-id": self.rid, "server": "scaffolding on HTTPServer2"}
@@ -660,11 +675,7 @@ class Gemini:
     def call_parts(self):
         parts = []
         for c in self.r.calls:
-            try:
-                args = json.loads(c["args"])
-            except ValueError:
-                args = c["args"]
-            fc = {"name": c["name"], "args": args}
+            fc = {"name": c["name"], "args": call_args(c)}
             if c["id"] is not None:
                 fc["id"] = c["id"]
             part = {"functionCall": fc}
@@ -739,17 +750,11 @@ class Gemini:
         return jdump({"error": err}, (", ", ": "))
 
 
-class Ollama:
+class Ollama(Wire):
     name = "ollama"
     ctype = "application/x-ndjson"
     framing = "chunked"
     stops = {"stop": "stop", "length": "length", "filter": "stop", "tool_calls": "stop"}
-
-    def __init__(self, body, rid, reply, model):
-        self.body, self.rid, self.r, self.model = body, rid, reply, model
-
-    def headers(self):
-        return {}
 
     def line(self, obj):
         return jdump(obj) + b"\n"
@@ -785,12 +790,8 @@ class Ollama:
         if self.r.calls:
             tcs = []
             for c in self.r.calls:
-                try:
-                    args = json.loads(c["args"])
-                except ValueError:
-                    args = c["args"]
                 tcs.append({"id": self.r.call_id(c, "call_"),
-                            "function": {"index": c["index"], "name": c["name"], "arguments": args}})
+                            "function": {"index": c["index"], "name": c["name"], "arguments": call_args(c)}})
             out.append(self.line({"model": self.model, "created_at": CREATED_AT,
                                   "message": {"role": "assistant", "content": "", "tool_calls": tcs},
                                   "done": False}))

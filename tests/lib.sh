@@ -247,40 +247,13 @@ base_url = $FAKE_URL/v1beta
 [provider.ollama]
 base_url = $FAKE_URL
 
-[model.test-cheap]
-provider = openai
-id = test-cheap-1
-tier = cheap
-input_price = 0.10
-output_price = 0.40
-cached_input_price = 0.025
-context = 128000
+$(t_model test-cheap openai test-cheap-1 cheap 0.10 0.40 'cached_input_price = 0.025' 'context = 128000')
 
-[model.test-mid]
-provider = anthropic
-id = test-mid-1
-tier = mid
-input_price = 3
-output_price = 15
-cached_input_price = 0.30
-context = 200000
+$(t_model test-mid anthropic test-mid-1 mid 3 15 'cached_input_price = 0.30' 'context = 200000')
 
-[model.test-frontier]
-provider = gemini
-id = test-frontier-1
-tier = frontier
-input_price = 5
-output_price = 25
-cached_input_price = 0.50
-context = 1000000
+$(t_model test-frontier gemini test-frontier-1 frontier 5 25 'cached_input_price = 0.50' 'context = 1000000')
 
-[model.test-local]
-provider = ollama
-id = llama3.2
-tier = cheap
-input_price = 0
-output_price = 0
-context = 32768
+$(t_model test-local ollama llama3.2 cheap 0 0 'context = 32768')
 
 [tier.cheap]
 models = test-cheap, test-local
@@ -289,6 +262,51 @@ models = test-mid
 [tier.frontier]
 models = test-frontier
 EOF
+}
+
+# check_golden NAME FILE [CHECK]: FILE matches tests/golden/NAME.txt
+# (UPDATE_GOLDEN=1 rewrites that first); the check is called CHECK, by default
+# "golden: NAME".
+check_golden() {
+	_g="$LLM_TOP/tests/golden/$1.txt"
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+		cp "$2" "$_g"
+		echo "# wrote tests/golden/$1.txt"
+	fi
+	if cmp -s "$_g" "$2"; then
+		ok "${3:-golden: $1}"
+	else
+		not_ok "${3:-golden: $1}" "$(diff -u "$_g" "$2" 2>&1 | head -40)"
+	fi
+}
+
+# t_png FILE: write a PNG of 2x3 red pixels to FILE.
+t_png() {
+	t_py - "$1" <<'PY'
+import struct, sys, zlib
+def chunk(t, b):
+    return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xffffffff)
+raw = b"".join(b"\0" + b"\xff\0\0" * 2 for _ in range(3))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 3, 8, 2, 0, 0, 0))
+                              + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+PY
+}
+
+# t_model NAME PROVIDER ID TIER INPUT OUTPUT [LINE...]: print a [model.NAME]
+# section for config.ini: model ID of PROVIDER, on TIER, at INPUT and OUTPUT
+# dollars a million tokens, then each "key = value" LINE given.
+t_model() {
+	printf '[model.%s]\nprovider = %s\nid = %s\ntier = %s\ninput_price = %s\noutput_price = %s\n' \
+	    "$1" "$2" "$3" "$4" "$5" "$6"
+	shift 6
+	[ $# -eq 0 ] || printf '%s\n' "$@"
+}
+
+# t_dead_model PROVIDER MODEL API: print a config.ini provider speaking API at
+# an address where nothing listens (no key needed) and a cheap model MODEL on it.
+t_dead_model() {
+	printf '[provider.%s]\napi = %s\nbase_url = http://127.0.0.1:9/v1\nrequires_key = no\n' "$1" "$3"
+	t_model "$2" "$1" dead-1 cheap 1 1
 }
 
 # t_config_append TEXT: append TEXT (one or more lines) to config.ini.
@@ -592,20 +610,15 @@ on_pty() {
 	shift
 	if t_py - "$_out" "$T/err" "$LLM_BIN" "$@" <<'PY'; then RC=0; else RC=$?; fi
 import os, pty, subprocess, sys
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.environ["LLM_TOP"], "tests"))
+from pty_run import read_all
 out, err, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
 master, slave = pty.openpty()
 with open(err, "wb") as e:
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=slave, stderr=e)
 os.close(slave)
-data = b""
-while True:
-    try:
-        chunk = os.read(master, 65536)
-    except OSError:  # EIO: the last writer has gone
-        break
-    if not chunk:
-        break
-    data += chunk
+data = read_all(master)
 rc = p.wait(timeout=60)
 with open(out, "wb") as f:
     f.write(data)
@@ -613,23 +626,50 @@ sys.exit(rc)
 PY
 }
 
+# t_valgrind_llm DIR WHAT ASAN: make DIR/llm, which runs $LLM_BIN under
+# valgrind, writing DIR/log.PID only for a memory error or a definite leak.
+# If ASAN is not empty (llm built with AddressSanitizer) or valgrind is not
+# installed, say that WHAT is skipped and exit 0 instead.
+t_valgrind_llm() {
+	if [ -n "$3" ]; then
+		echo "# skip: $2: llm is built with AddressSanitizer (make check-asan), which valgrind cannot run"
+		exit 0
+	fi
+	if ! command -v valgrind >/dev/null 2>&1; then
+		echo "# skip: $2: valgrind is not installed"
+		exit 0
+	fi
+	mkdir -p "$1"
+	cat >"$1/llm" <<WRAP
+#!/bin/sh
+exec valgrind --quiet --leak-check=full --show-leak-kinds=definite \\
+    --errors-for-leak-kinds=definite --log-file="$1/log.%p" "$LLM_BIN" "\$@"
+WRAP
+	chmod +x "$1/llm"
+}
+
+# check_valgrind DIR MIN WHAT: DIR holds at least MIN logs of t_valgrind_llm's
+# wrapper (one a process: WHAT counts them) and none reports a memory error or
+# a definite leak; else not ok with the start of each log that does.
+check_valgrind() {
+	_runs=$(find "$1" -name 'log.*' 2>/dev/null | wc -l)
+	# with --quiet valgrind writes nothing unless it found an error or a definite leak
+	_bad=$(grep -l -E 'definitely lost|Invalid|uninitialised|Mismatched|overlap|ERROR SUMMARY: [1-9]' \
+	    "$1"/log.* 2>/dev/null)
+	if [ "$_runs" -ge "$2" ] && [ -z "$_bad" ]; then
+		ok "valgrind: $_runs $3, no errors, no definite leaks"
+	else
+		not_ok "valgrind: $_runs $3 checked" "$(for _f in $_bad; do head -40 "$_f"; done)"
+	fi
+}
+
 # t_frontier_model: print a [tier.frontier] of one frontier model on the fake,
 # with round prices, for config.ini: the usage tests work their figures out by
 # hand with it.
 t_frontier_model() {
-	cat <<'EOF_MODEL'
-[tier.frontier]
-models = test-frontier
-
-[model.test-frontier]
-provider = openai
-id = test-frontier-1
-tier = frontier
-input_price = 15
-output_price = 75
-cached_input_price = 1.5
-cache_write_price = 18.75
-EOF_MODEL
+	printf '[tier.frontier]\nmodels = test-frontier\n\n'
+	t_model test-frontier openai test-frontier-1 frontier 15 75 \
+	    'cached_input_price = 1.5' 'cache_write_price = 18.75'
 }
 
 # t_seed_december: the month the usage charts draw, December 2026 to the
@@ -662,6 +702,92 @@ t_git_repo() {
 	printf 'hello\n' >README
 	git add README
 	git commit -q -m "initial" --no-verify
+}
+
+# t_november: a fixed clock (LLM_NOW) at noon UTC on 16 November 2026.
+t_november() {
+	LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
+	export LLM_NOW
+}
+
+# t_tmux: for a test on a real terminal: fail at once without tmux, else a tmux
+# server of the test's own (socket $SOCK, driven with tm), killed at cleanup,
+# and no ~/.inputrc for readline to read.
+t_tmux() {
+	if ! command -v tmux >/dev/null 2>&1; then
+		not_ok "tmux: installed (DESIGN.md: tests use tmux)"
+		exit 1
+	fi
+	SOCK="$T/tmux.sock"
+	export INPUTRC=/dev/null
+	t_defer 'tm kill-server 2>/dev/null'
+}
+
+# tm ARGS...: tmux ARGS on the test's own server.
+tm() {
+	tmux -S "$SOCK" -f /dev/null "$@"
+}
+
+# wait_pane SESSION TEXT: poll the pane (at most 15 s) until TEXT shows
+# (wrapped lines joined); returns 1 if it never does.
+wait_pane() {
+	_i=0
+	while ! tm capture-pane -p -J -t "$1" 2>/dev/null | grep -qF -- "$2"; do
+		_i=$((_i + 1))
+		[ "$_i" -le 750 ] || return 1
+		sleep 0.02
+	done
+}
+
+# check_pane NAME SESSION TEXT: wait for TEXT, ok or not ok with the pane.
+check_pane() {
+	if wait_pane "$2" "$3"; then
+		ok "$1"
+	else
+		not_ok "$1" "'$3' not on the screen:
+$(tm capture-pane -p -J -t "$2" 2>&1)"
+	fi
+}
+
+# check_restored NAME SESSION: after llm in SESSION ended, and the pane's shell
+# saved the terminal's modes in $T/SESSION.stty and printed MODES-SAVED: the
+# terminal is back in cooked mode with echo, out of the alternate screen.
+check_restored() {
+	if wait_pane "$2" MODES-SAVED; then
+		_m=$(cat "$T/$2.stty")
+		case " $_m " in
+		*" -icanon "* | *" -echo "*) not_ok "$1: cooked mode and echo" "$_m" ;;
+		*" icanon "*" echo "*) ok "$1: cooked mode and echo" ;;
+		*) not_ok "$1: cooked mode and echo" "$_m" ;;
+		esac
+		check_eq "$1: alternate screen left" "$(tm display -p -t "$2" '#{alternate_on}')" 0
+	else
+		not_ok "$1: llm ended" "$(tm capture-pane -p -t "$2")"
+	fi
+}
+
+# t_sum_repo DIR: a fresh git repository at DIR (whatever was there removed),
+# one commit of a failing test: sum.sh subtracts where test.sh wants a sum.
+t_sum_repo() {
+	rm -rf "${1:?}"
+	mkdir -p "$1"
+	(
+		cd "$1" || exit 1
+		git init -q .
+		printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
+		printf '#!/bin/sh\n[ "$(sh sum.sh 2 3)" = 5 ] && echo PASS || { echo FAIL; exit 1; }\n' >test.sh
+		git add . && git -c user.email=t@t -c user.name=t commit -qm init
+	)
+}
+
+# t_cache_on N: a fixed clock (LLM_NOW), the fake's prompt cache on at it, and
+# $T/big.c, a C table of the numbers below N, long enough to be worth caching.
+t_cache_on() {
+	LLM_NOW=1790000000
+	export LLM_NOW
+	fake_cache "{\"on\":true,\"now\":$LLM_NOW}"
+	t_py -c 'import sys; print("static int table[] = {" + ", ".join(str(i) for i in range(int(sys.argv[1]))) + "};")' \
+	    "$1" >"$T/big.c"
 }
 
 # fake_cache JSON: set the fake's prompt cache, e.g. fake_cache '{"on":true,"now":1700000000}'

@@ -3,8 +3,7 @@
 # tui_setup: t_setup, a fixed clock in November 2026 and a $1 monthly budget.
 tui_setup() {
 	t_setup
-	LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
-	export LLM_NOW
+	t_november
 	sed -i 's/^budget = 0/budget = 1/' "$LLM_CONFIG_DIR/config.ini"
 	DB="$LLM_DATA_DIR/llm.db"
 }
@@ -26,9 +25,29 @@ tui() {
 	fi
 }
 
+# tui_ok LABEL NAME [SIZE [ARGS...]]: the script on stdin becomes $T/NAME.s; run
+# it (tui, with no input) and check that the client exits 0, as "LABEL: exit 0".
+tui_ok() {
+	_label=$1
+	shift
+	cat >"$T/$1.s"
+	tui "$@" </dev/null
+	check_eq "$_label: exit 0" "$TUI_RC" 0
+}
+
 # screen FILE: the dump, or a note that it is missing.
 screen() {
 	cat "$1" 2>/dev/null || echo "(no dump $1)"
+}
+
+# check_screen NAME DUMP TEXT: the screen dumped to $T/DUMP holds TEXT.
+check_screen() {
+	check_contains "$1" "$(screen "$T/$2")" "$3"
+}
+
+# check_not_screen NAME DUMP TEXT: the screen dumped to $T/DUMP lacks TEXT.
+check_not_screen() {
+	check_not_contains "$1" "$(screen "$T/$2")" "$3"
 }
 
 # row FILE TEXT: the first line of the dump holding TEXT.
@@ -38,19 +57,6 @@ row() {
 
 sql() {
 	sqlite3 "$DB" "$1"
-}
-
-# check_golden NAME FILE: FILE matches tests/golden/NAME.txt (UPDATE_GOLDEN=1 rewrites it).
-check_golden() {
-	_g="$LLM_TOP/tests/golden/$1.txt"
-	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
-		cp "$2" "$_g"
-	fi
-	if cmp -s "$_g" "$2"; then
-		ok "golden: $1"
-	else
-		not_ok "golden: $1" "$(diff -u "$_g" "$2" 2>&1 | head -40)"
-	fi
 }
 
 # tui_first_conversation: a conversation to go back to, made through the
@@ -63,4 +69,11 @@ tui_first_conversation() {
 :wait-idle
 S
 	tui first
+}
+
+# tui_long_reply: queue a reply too long for one screen: 60 lines, "- item 1"
+# to "- item 60".
+tui_long_reply() {
+	_long=$(t_py -c 'print("\\n".join("- item %d" % i for i in range(1, 61)))')
+	fake_reply '{"text":"'"$_long"'","usage":{"input":10,"output":200}}'
 }

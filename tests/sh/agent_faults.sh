@@ -6,19 +6,6 @@ MEASURE_RSS=1
 [ -n "${LLM_ASAN:-}${T_VALGRIND:-}" ] && MEASURE_RSS=
 t_setup
 
-# make_repo [DIR]: a git repository in DIR (default $T/repo).
-make_repo() {
-	_r=${1:-$T/repo}
-	rm -rf "$_r"
-	mkdir -p "$_r"
-	(
-		cd "$_r" || exit 1
-		git init -q .
-		printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
-		git add . && git -c user.email=t@t -c user.name=t commit -qm init
-	)
-}
-
 # db_get SQL ARGS...: one value from the ledger.
 db_get() {
 	t_py -c '
@@ -62,7 +49,7 @@ result() {
 t_config_append '
 [agent]
 run_timeout = 10'
-make_repo
+t_sum_repo "$T/repo"
 fake_reset
 fake_reply '{"text":"Two at once.","calls":[{"name":"read","args":"{\"path\": sum.sh"},{"name":"frobnicate","args":{"x":1}}]}'
 fake_reply '{"calls":[{"name":"write","args":"{\"path\":\"x.c\",\"content\":\"int ma"}],"stop":"length"}'
@@ -128,7 +115,7 @@ check_eq "faults: the failed request is an error row" \
 t_write_config
 
 # --- Ctrl-C during run: the step stops, the command's process group is killed, all recorded, 130
-make_repo
+t_sum_repo "$T/repo"
 fake_reset
 fake_reply '{"text":"Waiting.","usage":{"input":700,"output":30},"calls":[{"name":"run","args":{"command":"ps -o pgid= -p $$ >group; sleep 300 & echo $! >sleeper.pid; wait"}}]}'
 fake_reply '{"text":"never"}'
@@ -156,7 +143,7 @@ check_ledger "ctrl-c"
 check "ctrl-c: the step's cost is counted" [ "$(db_get "SELECT sum(cost_pico) FROM usage WHERE task_id = ?" "$(json_get "$T/out" task_id)")" -gt 0 ]
 
 # --- Ctrl-C while the model answers: the request is stopped, its row settled, 130
-make_repo
+t_sum_repo "$T/repo"
 fake_reset
 fake_reply '{"calls":[{"name":"list","args":{"path":"."}}]}'
 fake_reply '{"text":"Thinking hard about it.","fault":"stall","seconds":30}'
@@ -177,7 +164,7 @@ check_ledger "ctrl-c mid-answer"
 
 # --- refusals through llm do: the model is told, nothing outside is read or written
 BOX=$T/box
-make_repo "$BOX/repo"
+t_sum_repo "$BOX/repo"
 printf 'outside\n' >"$BOX/canary"
 (
 	cd "$BOX/repo" || exit 1
@@ -224,18 +211,11 @@ check_ledger "refusals"
 
 # --- a fallback to Gemini mid-task (each turn opens with the fake's default text part): the calls another model made go back with the
 # sentinel Gemini 3 takes in place of a thought signature, its own with theirs
+t_config_append "$(t_model test-gem gemini test-gem-1 cheap 0.10 0.40 'context = 1000000')"
 t_config_append '
-[model.test-gem]
-provider = gemini
-id = test-gem-1
-tier = cheap
-input_price = 0.10
-output_price = 0.40
-context = 1000000
-
 [tier.cheap]
 models = test-cheap, test-gem'
-make_repo
+t_sum_repo "$T/repo"
 fake_reset
 fake_reply '{"calls":[{"name":"list","args":{"path":"."}},{"name":"read","args":{"path":"sum.sh"}}]}'
 fake_reply '{"status":500}'
@@ -264,7 +244,7 @@ check_ledger "to gemini"
 t_write_config
 
 # --- denied approvals on a terminal: the diff shown on d, then no; the model told, nothing changed
-make_repo
+t_sum_repo "$T/repo"
 fake_reset
 fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}},{"name":"run","args":{"command":"touch ran"}}]}'
 fake_reply '{"text":"The user said no."}'

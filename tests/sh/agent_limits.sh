@@ -2,17 +2,6 @@
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
-make_repo() {
-	rm -rf "${T:?}/${1:?}"
-	mkdir -p "$T/$1"
-	(
-		cd "$T/$1" || exit 1
-		git init -q .
-		printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
-		printf '#!/bin/sh\n[ "$(sh sum.sh 2 3)" = 5 ] && echo PASS || { echo FAIL; exit 1; }\n' >test.sh
-	)
-}
-
 # run_in DIR ARGS...: run_llm in DIR.
 run_in() {
 	_here=$(pwd)
@@ -31,7 +20,7 @@ print(db.execute(sys.argv[2], [int(a) for a in sys.argv[3:]]).fetchone()[0])' "$
 }
 
 # --- the task cap: the fourth step's worst case would pass it
-make_repo repo
+t_sum_repo "$T/repo"
 fake_reset
 fake_reply '{"calls":[{"name":"list","args":{"path":"."}},{"name":"read","args":{"path":"sum.sh"}}],"usage":{"output":1000}}'
 fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}],"usage":{"output":1000}}'
@@ -55,8 +44,8 @@ t_config_append '
 [llm]
 budget = 0.003
 budget_action = block'
-make_repo a
-make_repo b
+t_sum_repo "$T/a"
+t_sum_repo "$T/b"
 fake_reset
 fake_default '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"output":1000},"delay_ms":50,"text":"again and again"}'
 rm -f "$T/sampling.stop" "$T/sampling.ready"
@@ -106,7 +95,7 @@ check_eq "two tasks: no reservation left" "$(db_get "SELECT count(*) FROM usage 
 t_write_config
 
 # --- the advisor: its own request to the frontier, its own row; max_advice holds
-make_repo repo
+t_sum_repo "$T/repo"
 t_config_append '
 [agent]
 max_advice = 1'
@@ -133,7 +122,7 @@ check_eq "advisor: its step in --json" "$(json_get "$T/out" steps.2.kind):$(json
 t_write_config
 
 # --- faults mid-task: invalid JSON, an unknown tool, a call cut by the length limit, a 500
-make_repo repo
+t_sum_repo "$T/repo"
 fake_reset
 fake_reply '{"calls":[{"name":"read","args":"{\"path\": sum.sh"}]}'
 fake_reply '{"calls":[{"name":"frobnicate","args":{}}]}'
@@ -161,7 +150,7 @@ check_eq "faults: the failed row is an error" "$(db_get "SELECT count(*) FROM us
 check_eq "faults: the ledger holds no reservation" "$(db_get "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
 
 # --- the cap on a terminal: asked how much more, the task goes on with it
-make_repo repo
+t_sum_repo "$T/repo"
 fake_reset
 fake_reply '{"calls":[{"name":"list","args":{"path":"."}},{"name":"read","args":{"path":"sum.sh"}}],"usage":{"output":1000}}'
 fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}],"usage":{"output":1000}}'

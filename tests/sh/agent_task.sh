@@ -2,19 +2,6 @@
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
-# A repository whose test fails: sum.sh subtracts.
-make_repo() {
-	rm -rf "$T/repo"
-	mkdir -p "$T/repo"
-	(
-		cd "$T/repo" || exit 1
-		git init -q .
-		printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
-		printf '#!/bin/sh\n[ "$(sh sum.sh 2 3)" = 5 ] && echo PASS || { echo FAIL; exit 1; }\n' >test.sh
-		git add . && git -c user.email=t@t -c user.name=t commit -qm init
-	)
-}
-
 # The scripted model: list and read at once, edit, run the test, answer.
 script_task() {
 	fake_reply '{"text":"Looking.","calls":[{"name":"list","args":{"path":"."}},{"name":"read","args":{"path":"sum.sh"}}],"usage":{"input":900,"output":40}}'
@@ -55,7 +42,7 @@ else:
 for pair in test-cheap:openai test-mid:anthropic test-frontier:gemini test-local:ollama; do
 	model=${pair%%:*}
 	fmt=${pair#*:}
-	make_repo
+	t_sum_repo "$T/repo"
 	fake_reset
 	script_task
 	run_in_repo "do" -m "$model" --allow edit,run --json "sum.sh is wrong; make sh test.sh pass"
@@ -153,7 +140,7 @@ check_eq "undo, changed since: the test fails again" "$(cd "$T/repo" && sh test.
 t_config_append "
 [provider.deepseek]
 base_url = $FAKE_URL/v1"
-make_repo
+t_sum_repo "$T/repo"
 fake_reset
 fake_reply '{"reasoning":"The test calls sum.sh; list first.","calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":800,"output":40}}'
 fake_reply '{"reasoning":"Now the script itself.","text":"Reading.","calls":[{"name":"read","args":{"path":"sum.sh"}}],"usage":{"input":900,"output":40}}'

@@ -47,20 +47,10 @@ budget_action = block
 models = deepseek-v4-flash   ; budget = 3 here is not the budget
 EOF
 	chmod 600 "$cfg"
+	# the same file with the budget line of [llm] alone changed
+	sed 's/^budget = 50               ;/budget = 12.5 ;/' "$cfg" >"$T/want"
 	run_llm budget set '$12.50'
 	check_rc "budget set with a dollar sign exits 0" 0
-	cat >"$T/want" <<'EOF'
-; my llm settings
-[llm]
-tier = auto               ; default tier
-budget = 12.5 ; USD per calendar month
-budget_action = block
-;budget = 20
-# budget = 30
-
-[tier.cheap]
-models = deepseek-v4-flash   ; budget = 3 here is not the budget
-EOF
 	same "budget set edits only the budget line of [llm]" "$cfg"
 	check_eq "the file keeps its mode" "$(stat -c %a "$cfg")" 600
 

@@ -3,10 +3,7 @@
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
-LLM_NOW=1790000000
-export LLM_NOW
-fake_cache "{\"on\":true,\"now\":$LLM_NOW}"
-t_py -c 'print("static int table[] = {" + ", ".join(str(i) for i in range(1200)) + "};")' >"$T/big.c"
+t_cache_on 1200
 
 # marks N: where request N (0 first, -1 last) asks for caching, one word per field:
 # system, messages.I (Anthropic cache_control, with its ttl), key=K (prompt_cache_key).

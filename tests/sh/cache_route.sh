@@ -4,10 +4,7 @@
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
-LLM_NOW=1790000000
-export LLM_NOW
-fake_cache "{\"on\":true,\"now\":$LLM_NOW}"
-t_py -c 'print("static int table[] = {" + ", ".join(str(i) for i in range(3000)) + "};")' >"$T/big.c"
+t_cache_on 3000
 
 run_llm -q -m test-mid -f "$T/big.c" "what is in it?"
 check_rc "warm-up on mid: exit 0" 0

@@ -3,10 +3,7 @@
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
-LLM_NOW=1790000000
-export LLM_NOW
-fake_cache "{\"on\":true,\"now\":$LLM_NOW}"
-t_py -c 'print("static int table[] = {" + ", ".join(str(i) for i in range(1200)) + "};")' >"$T/big.c"
+t_cache_on 1200
 
 # Anthropic: turn 1 writes, turn 2 reads (and writes its new part).
 run_llm -v -m test-mid -f "$T/big.c" "what is in it?"

@@ -76,13 +76,7 @@ run_llm -v -m test-cheap "x"
 check_contains "UTF-8 locale: the middle dot" "$ERR" "test-cheap ·"
 
 # --json is one compact line everywhere, and money is a fixed decimal.
-t_config_append "[model.test-tiny]
-provider = openai
-id = test-tiny-1
-tier = cheap
-input_price = 0.017
-output_price = 0.017
-context = 128000"
+t_config_append "$(t_model test-tiny openai test-tiny-1 cheap 0.017 0.017 'context = 128000')"
 fake_reply '{"text":"fine","usage":{"input":1,"output":1}}'
 run_llm --json -q -m test-tiny "x"
 printf '%s\n' "$OUT" >"$T/ask.json"

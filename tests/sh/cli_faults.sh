@@ -111,16 +111,7 @@ check_rc "unknown tier: exit 2" 2
 check_contains "unknown tier: lists tiers" "$ERR" "cheap, mid, frontier"
 
 # connection refused: retried, then exit 1
-t_config_append "[provider.deadend]
-api = openai
-base_url = http://127.0.0.1:9/v1
-requires_key = no
-[model.dead]
-provider = deadend
-id = dead-1
-tier = cheap
-input_price = 1
-output_price = 1"
+t_config_append "$(t_dead_model deadend dead openai)"
 run_llm -q -m dead "hi"
 check_rc "connection refused: exit 1" 1
 check_contains "connection refused: network named" "$ERR" "network error"

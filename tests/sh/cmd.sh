@@ -3,35 +3,9 @@
 # destructive marker; the shell snippets of --init load in bash, zsh and fish.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
-if ! command -v tmux >/dev/null 2>&1; then
-	not_ok "tmux: installed (DESIGN.md: tests use tmux)"
-	exit 1
-fi
-SOCK="$T/tmux.sock"
-export INPUTRC=/dev/null
-tm() {
-	tmux -S "$SOCK" -f /dev/null "$@"
-}
-t_defer 'tmux -S "$SOCK" kill-server 2>/dev/null'
+t_tmux
 mkdir -p "$T/work"
 
-# wait_pane SESSION TEXT: poll the pane (at most 15 s) until TEXT shows.
-wait_pane() {
-	_i=0
-	while ! tm capture-pane -p -J -t "$1" 2>/dev/null | grep -qF -- "$2"; do
-		_i=$((_i + 1))
-		[ "$_i" -le 750 ] || return 1
-		sleep 0.02
-	done
-}
-check_pane() {
-	if wait_pane "$2" "$3"; then
-		ok "$1"
-	else
-		not_ok "$1" "'$3' not on the screen:
-$(tm capture-pane -p -J -t "$2" 2>&1)"
-	fi
-}
 # start SESSION REQUEST: llm cmd REQUEST in a pane (SHELL=/bin/sh, in $T/work);
 # when it ends the pane shows EXIT=code.
 start() {
@@ -160,11 +134,11 @@ tui t
 cd "$here" || exit 1
 check_eq "/cmd: exit 0" "$TUI_RC" 0
 check_eq "/cmd: asked on the cheap tier" "$(fake_get -2 body.model)" test-cheap-1
-check_contains "/cmd: the question" "$(screen "$T/t0")" "run \`touch tui-made\` and attach its output?"
-check_contains "/cmd: y ran it" "$(screen "$T/t1")" "touch tui-made"
+check_screen "/cmd: the question" t0 "run \`touch tui-made\` and attach its output?"
+check_screen "/cmd: y ran it" t1 "touch tui-made"
 check "/cmd: y ran it (the file)" t_wait test -e "$T/work/tui-made"
-check_contains "/cmd: the destructive marker" "$(screen "$T/t2")" "!! deletes or overwrites (rm)"
-check_contains "/cmd: another key does not run it" "$(screen "$T/t3")" "not run"
+check_screen "/cmd: the destructive marker" t2 "!! deletes or overwrites (rm)"
+check_screen "/cmd: another key does not run it" t3 "not run"
 check "/cmd: build is still there" test -d "$T/work/build"
 
 echo "# $T_PASS passed, $T_FAIL failed"

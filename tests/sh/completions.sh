@@ -46,12 +46,7 @@ missing=$(grep -vxF -f "$T/options" "$T/help-options")
 check_eq "every option of llm --help is offered" "$missing" ""
 
 # A model added to the config is offered at once.
-t_config_append "[model.zz-added]
-provider = openai
-id = zz-added-1
-tier = mid
-input_price = 1
-output_price = 2"
+t_config_append "$(t_model zz-added openai zz-added-1 mid 1 2)"
 
 # --- bash ---------------------------------------------------------------------
 # bash_complete WORD...: what _llm offers when the cursor ends the last WORD.

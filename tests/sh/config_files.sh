@@ -29,12 +29,7 @@ check_contains "tier typo: config show names it" "$ERR" "unknown model 'test-cha
 t_write_config
 t_config_append "[tier.cheap]
 models = later-model, groq/llama-imported
-[model.later-model]
-provider = openai
-id = later-1
-tier = cheap
-input_price = 0.1
-output_price = 0.2"
+$(t_model later-model openai later-1 cheap 0.1 0.2)"
 cat >"$T/prices.json" <<'JSON'
 {"groq/llama-imported": {"litellm_provider": "groq", "mode": "chat",
   "input_cost_per_token": 1e-07, "output_cost_per_token": 2e-07}}

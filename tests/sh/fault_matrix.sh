@@ -13,16 +13,7 @@ sed 's/^\[llm\]$/[llm]\ntimeout = 2/' "$LLM_CONFIG_DIR/config.ini" >"$T/cfg" &&
     mv "$T/cfg" "$LLM_CONFIG_DIR/config.ini"
 # a server that refuses connections, in each format
 for api in openai anthropic gemini ollama; do
-	t_config_append "[provider.dead-$api]
-api = $api
-base_url = http://127.0.0.1:9/v1
-requires_key = no
-[model.dead-$api]
-provider = dead-$api
-id = dead-1
-tier = cheap
-input_price = 1
-output_price = 1"
+	t_config_append "$(t_dead_model "dead-$api" "dead-$api" "$api")"
 done
 
 MODELS="test-cheap test-mid test-frontier test-local"
@@ -163,21 +154,7 @@ done
 
 # A few rows again with llm under valgrind: no memory errors and no definite
 # leaks on the failure paths (tests/sh/valgrind.sh does the same for the CLI tests).
-if [ -n "$ASAN" ]; then
-	echo "# skip: valgrind rows: llm is built with AddressSanitizer"
-	exit 0
-fi
-if ! command -v valgrind >/dev/null 2>&1; then
-	echo "# skip: valgrind rows: valgrind is not installed"
-	exit 0
-fi
-mkdir -p "$T/vg"
-cat >"$T/vg/llm" <<WRAP
-#!/bin/sh
-exec valgrind --quiet --leak-check=full --show-leak-kinds=definite \
-    --errors-for-leak-kinds=definite --log-file="$T/vg/log.%p" "$LLM_BIN" "\$@"
-WRAP
-chmod +x "$T/vg/llm"
+t_valgrind_llm "$T/vg" "valgrind rows" "$ASAN"
 REAL_BIN=$LLM_BIN
 LLM_BIN="$T/vg/llm"
 # one spec a model: each format fails in its own way
@@ -206,11 +183,4 @@ start test-cheap
 reap
 verify "valgrind 10 MB line" test-cheap 1 "over 4 MiB"
 LLM_BIN=$REAL_BIN
-runs=$(find "$T/vg" -name 'log.*' 2>/dev/null | wc -l)
-bad=$(grep -l -E 'definitely lost|Invalid|uninitialised|Mismatched|overlap|ERROR SUMMARY: [1-9]' \
-    "$T/vg"/log.* 2>/dev/null)
-if [ "$runs" -ge 6 ] && [ -z "$bad" ]; then
-	ok "valgrind: $runs failing runs, no errors, no definite leaks"
-else
-	not_ok "valgrind: $runs failing runs checked" "$(for f in $bad; do head -40 "$f"; done)"
-fi
+check_valgrind "$T/vg" 6 "failing runs"

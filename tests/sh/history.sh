@@ -111,7 +111,7 @@ check_rc "logs rm: again: exit 2" 2
 
 # --- /search in the full-screen client --------------------------------------------
 . "$LLM_TOP/tests/tui_lib.sh"
-cat >"$T/s.s" <<S
+tui_ok "/search" s <<S
 :type /search giraffes
 :key Enter
 :dump-screen $T/s0
@@ -121,13 +121,11 @@ cat >"$T/s.s" <<S
 :key Enter
 :dump-screen $T/s2
 S
-tui s
-check_eq "/search: exit 0" "$TUI_RC" 0
-check_contains "/search: the picker's title" "$(screen "$T/s0")" "conversations holding: giraffes"
-check_contains "/search: the hit, with its words" "$(screen "$T/s0")" "[giraffes]"
-check_contains "/search: Enter resumes it" "$(screen "$T/s1")" "conversation $other"
-check_contains "/search: the resumed messages" "$(screen "$T/s1")" "something about giraffes"
-check_contains "/search: nothing found is said" "$(screen "$T/s2")" "no message holds that"
+check_screen "/search: the picker's title" s0 "conversations holding: giraffes"
+check_screen "/search: the hit, with its words" s0 "[giraffes]"
+check_screen "/search: Enter resumes it" s1 "conversation $other"
+check_screen "/search: the resumed messages" s1 "something about giraffes"
+check_screen "/search: nothing found is said" s2 "no message holds that"
 
 # --- an older database is indexed by the migration ------------------------------
 sqlite3 "$DB" "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_delete;

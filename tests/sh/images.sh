@@ -5,16 +5,11 @@
 t_setup
 
 # A 2x3 PNG, and the same bytes under a name that says text: content decides.
+t_png "$T/shot.png"
+cp "$T/shot.png" "$T/shot.txt"
 t_py - "$T" <<'EOF'
-import struct, sys, zlib
+import sys
 d = sys.argv[1]
-def chunk(t, b):
-    return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xffffffff)
-raw = b"".join(b"\0" + b"\xff\0\0" * 2 for _ in range(3))
-png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 3, 8, 2, 0, 0, 0)) +
-       chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-open(d + "/shot.png", "wb").write(png)
-open(d + "/shot.txt", "wb").write(png)
 # GIF89a 5x4 header, a JPEG with a SOF0 of 640x480, a lossless WebP of 7x9
 open(d + "/anim.gif", "wb").write(b"GIF89a\x05\x00\x04\x00\x00\x00\x00;")
 open(d + "/photo.jpg", "wb").write(b"\xff\xd8\xff\xe0\x00\x04JF\xff\xc0\x00\x11\x08\x01\xe0\x02\x80\x03"
@@ -51,14 +46,7 @@ check_eq "ollama: base64 in the message's images, text as content" "$(fake_last 
     "[{\"role\":\"user\",\"content\":\"what is this?\",\"images\":[\"$png64\"]}]"
 
 # OpenAI Chat Completions: the text, then an image_url part with a data: URL each
-t_config_append '
-[model.test-seeing]
-provider = openai
-id = test-seeing-1
-tier = cheap
-input_price = 0.10
-output_price = 0.40
-vision = yes'
+t_config_append "$(t_model test-seeing openai test-seeing-1 cheap 0.10 0.40 'vision = yes')"
 fake_reply '{"text":"A red square."}'
 run_llm -q -m test-seeing -s "be brief" -f "$T/shot.png" -f "$T/anim.gif" "what are these?"
 check_rc "openai: exit 0" 0

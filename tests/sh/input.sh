@@ -59,13 +59,7 @@ check_contains "route latin-1: said" "$ERR" "stdin: not valid UTF-8"
 
 # One cap, 16 MiB, for the prompt with its stdin and files together (a model whose window
 # holds that much, so the cap is what is tested).
-t_config_append "[model.test-vast]
-provider = openai
-id = test-vast-1
-tier = cheap
-input_price = 1
-output_price = 1
-context = 10000000"
+t_config_append "$(t_model test-vast openai test-vast-1 cheap 1 1 'context = 10000000')"
 fake_count_before=$(fake_count)
 head -c $((10 * 1024 * 1024)) /dev/zero | tr '\000' 'a' >"$T/10m.txt"
 head -c $((17 * 1024 * 1024)) /dev/zero | tr '\000' 'a' >"$T/17m.txt"

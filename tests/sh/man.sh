@@ -8,20 +8,14 @@ MAN5=$LLM_TOP/man/llm-config.5
 
 # --- the pages format without a warning ---------------------------------------
 linted=0
-if command -v groff >/dev/null 2>&1; then
+for lint in "groff -man -ww -z" "mandoc -Tlint"; do
+	command -v "${lint%% *}" >/dev/null 2>&1 || continue
 	for page in "$MAN1" "$MAN5"; do
-		check_eq "groff -man -ww -z $(basename "$page") prints nothing" \
-		    "$(groff -man -ww -z "$page" 2>&1)" ""
+		# shellcheck disable=SC2086 # the linter and its options, split
+		check_eq "$lint $(basename "$page") prints nothing" "$($lint "$page" 2>&1)" ""
 	done
 	linted=1
-fi
-if command -v mandoc >/dev/null 2>&1; then
-	for page in "$MAN1" "$MAN5"; do
-		check_eq "mandoc -Tlint $(basename "$page") prints nothing" \
-		    "$(mandoc -Tlint "$page" 2>&1)" ""
-	done
-	linted=1
-fi
+done
 [ "$linted" = 1 ] || echo "# skip lint: neither groff nor mandoc is installed"
 
 # The pages' source with \- as -, for plain searches.

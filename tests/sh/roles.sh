@@ -97,7 +97,7 @@ check_contains "the shipped shell role's prompt" "$(fake_last body.messages.0.co
 . "$LLM_TOP/tests/tui_lib.sh"
 rm -f "$LLM_CONFIG_DIR/roles/broken.md"
 fake_reply '{"text":"Aye"}'
-cat >"$T/r.s" <<S
+tui_ok "tui /role" r <<S
 :type /role pirate
 :key Enter
 :dump-screen $T/r0
@@ -108,28 +108,24 @@ cat >"$T/r.s" <<S
 :key Enter
 :dump-screen $T/r1
 S
-tui r
-check_eq "tui /role: exit 0" "$TUI_RC" 0
-check_contains "tui /role: said" "$(screen "$T/r0")" "role pirate: its system prompt and defaults apply"
+check_screen "tui /role: said" r0 "role pirate: its system prompt and defaults apply"
 check_eq "tui /role: the role's prompt sent" "$(fake_last body.system)" \
     "You are a pirate. Answer in pirate speech."
 check_eq "tui /role: the role's tier" "$(fake_last body.model)" test-mid-1
 check_eq "tui /role: the role's temperature" "$(fake_last body.temperature)" 0.7
-check_contains "tui /role: shown" "$(screen "$T/r1")" "role pirate (/role off drops it)"
+check_screen "tui /role: shown" r1 "role pirate (/role off drops it)"
 tconv=$(sqlite3 "$LLM_DATA_DIR/llm.db" "select max(id) from conversations")
 check_eq "tui: the conversation keeps its role" \
     "$(sqlite3 "$LLM_DATA_DIR/llm.db" "select role from conversations where id = $tconv")" pirate
 
 fake_reply '{"text":"Aye again"}'
-cat >"$T/s.s" <<S
+tui_ok "tui /resume" s <<S
 :type /resume $tconv
 :key Enter
 :type more
 :key Enter
 :wait-idle
 S
-tui s
-check_eq "tui /resume: exit 0" "$TUI_RC" 0
 check_eq "tui /resume: the role's prompt survives" "$(fake_last body.system)" \
     "You are a pirate. Answer in pirate speech."
 check_eq "tui /resume: the role's temperature survives" "$(fake_last body.temperature)" 0.7

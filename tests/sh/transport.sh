@@ -10,12 +10,7 @@ t_config_append "[provider.remote]
 api = openai
 base_url = http://192.0.2.10:8080/v1
 key_env = REMOTE_KEY
-[model.remote-model]
-provider = remote
-id = remote-1
-tier = cheap
-input_price = 0.1
-output_price = 0.2"
+$(t_model remote-model remote remote-1 cheap 0.1 0.2)"
 export REMOTE_KEY=sk-remote-secret-0001
 run_llm -q -m remote-model "hello"
 check_rc "plain http to another host: exit 2" 2
@@ -39,12 +34,7 @@ api = openai
 base_url = http://remote.example:8080/v1
 key_env = REMOTE_KEY
 allow_insecure = yes
-[model.remote-model]
-provider = remote
-id = remote-1
-tier = cheap
-input_price = 0.1
-output_price = 0.2"
+$(t_model remote-model remote remote-1 cheap 0.1 0.2)"
 fake_reply '{"text":"through the proxy"}'
 http_proxy=$FAKE_URL run_llm -q -m remote-model "hello"
 check_rc "allow_insecure: exit 0" 0

@@ -5,8 +5,7 @@
 . "${LLM_TOP:-.}/tests/lib.sh"
 . "$LLM_TOP/tests/tui_lib.sh"
 t_setup
-LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
-export LLM_NOW
+t_november
 
 # -- a terminal type that cannot move the cursor is refused before anything starts
 cat >"$T/a.s" <<S
@@ -26,7 +25,7 @@ check_eq "unknown terminal type: exit 2" "$TUI_RC" 2
 check_contains "unknown terminal type: named" "$(cat "$T/a.err")" "unknown terminal type TERM=no-such-terminal"
 
 # -- below 20x10 only a message is drawn, until the window grows; typing is kept
-cat >"$T/b.s" <<S
+tui_ok "small" b <<S
 :resize 40 8
 :type kept while small
 :dump-screen $T/b0
@@ -37,18 +36,16 @@ cat >"$T/b.s" <<S
 :resize 60 20
 :dump-screen $T/b3
 S
-tui b
-check_eq "small: exit 0" "$TUI_RC" 0
-check_contains "small: the message" "$(screen "$T/b0")" "too small: 40x8"
-check_contains "small: the size needed" "$(screen "$T/b0")" "llm needs 20x10"
-check_not_contains "small: no frame drawn" "$(screen "$T/b0")" "│"
-check_not_contains "small: typing not drawn over it" "$(screen "$T/b0")" "kept while small"
+check_screen "small: the message" b0 "too small: 40x8"
+check_screen "small: the size needed" b0 "llm needs 20x10"
+check_not_screen "small: no frame drawn" b0 "│"
+check_not_screen "small: typing not drawn over it" b0 "kept while small"
 check_eq "small: 8 rows dumped" "$(wc -l <"$T/b0" | tr -d ' ')" 8
-check_contains "tiny: the message cut to fit" "$(screen "$T/b1")" "too small: 15x3"
+check_screen "tiny: the message cut to fit" b1 "too small: 15x3"
 check_contains "20x10: the layout again" "$(sed -n 1p "$T/b2")" "┌ llm"
 check_contains "20x10: bottom border on the last row" "$(sed -n 10p "$T/b2")" "└"
 check_contains "grown: frame back" "$(sed -n 1p "$T/b3")" "┌ llm"
-check_contains "grown: the input typed while small" "$(screen "$T/b3")" "> kept while small"
+check_screen "grown: the input typed while small" b3 "> kept while small"
 check_contains "grown: bottom border on row 20" "$(sed -n 20p "$T/b3")" "└ F1 help"
 
 # -- /file and -f refuse what is not a regular file, at once
@@ -72,16 +69,16 @@ S
 printf 'fine\n' >"$T/ok.txt"
 tui c 100x30 -f "$T/fifo"
 check_eq "fifo: exit 0 (nothing waits on the pipe)" "$TUI_RC" 0
-check_contains "-f fifo: refused on the status line" "$(screen "$T/c0")" "fifo: a pipe (FIFO); attach a regular file"
-check_contains "/file fifo: refused on the status line" "$(screen "$T/c1")" "fifo: a pipe (FIFO); attach a regular file"
-check_contains "/file dir: refused" "$(screen "$T/c2")" "dir: a directory; attach a regular file"
-check_contains "/file device: refused" "$(screen "$T/c3")" "/dev/zero: a device; attach a regular file"
-check_contains "/file regular: attached" "$(screen "$T/c4")" "attached $T/dir/../ok.txt"
+check_screen "-f fifo: refused on the status line" c0 "fifo: a pipe (FIFO); attach a regular file"
+check_screen "/file fifo: refused on the status line" c1 "fifo: a pipe (FIFO); attach a regular file"
+check_screen "/file dir: refused" c2 "dir: a directory; attach a regular file"
+check_screen "/file device: refused" c3 "/dev/zero: a device; attach a regular file"
+check_screen "/file regular: attached" c4 "attached $T/dir/../ok.txt"
 
 # -- "~/" in /save and /file is the home directory
 fake_reply '{"text":"```py\nprint(1)\n```\n","usage":{"input":10,"output":5}}'
 printf 'from home\n' >"$HOME/in.txt"
-cat >"$T/d.s" <<S
+tui_ok "home" d <<S
 :type /file ~/in.txt
 :key Enter
 :type go
@@ -91,18 +88,16 @@ cat >"$T/d.s" <<S
 :key Enter
 :dump-screen $T/d0
 S
-tui d
-check_eq "home: exit 0" "$TUI_RC" 0
 check_contains "/file ~/: read from HOME" "$(fake_last body.messages.-1.content)" "from home"
 check_eq "/save ~/: written in HOME" "$(cat "$HOME/x.py" 2>/dev/null)" "print(1)"
-check_contains "/save ~/: status names the real path" "$(screen "$T/d0")" "to $HOME/x.py"
+check_screen "/save ~/: status names the real path" d0 "to $HOME/x.py"
 if [ -e "$T/~" ] || [ -e "./~" ]; then not_ok "/save ~/: no directory named ~"; else ok "/save ~/: no directory named ~"; fi
 
 # -- /system alone shows the prompt; --clear drops it
 fake_reset
 fake_reply '{"text":"one","usage":{"input":10,"output":5}}'
 fake_reply '{"text":"two","usage":{"input":10,"output":5}}'
-cat >"$T/e.s" <<S
+tui_ok "system" e <<S
 :type /system
 :key Enter
 :dump-screen $T/e0
@@ -121,12 +116,10 @@ cat >"$T/e.s" <<S
 :key Enter
 :wait-idle
 S
-tui e
-check_eq "system: exit 0" "$TUI_RC" 0
-check_contains "system: none yet" "$(screen "$T/e0")" "no system prompt (/system TEXT sets one)"
-check_contains "system: shown" "$(screen "$T/e1")" "system prompt: Answer in French."
+check_screen "system: none yet" e0 "no system prompt (/system TEXT sets one)"
+check_screen "system: shown" e1 "system prompt: Answer in French."
 check_contains "system: still sent after it was shown" "$(fake_get 0 body.messages.0.content)" "Answer in French."
-check_contains "system: --clear says so" "$(screen "$T/e2")" "system prompt cleared"
+check_screen "system: --clear says so" e2 "system prompt cleared"
 check_eq "system: cleared, none sent" "$(fake_get 1 body.messages.0.role)" user
 
 # -- a resumed conversation keeps its system prompt; /system shows it, --clear drops it
@@ -136,7 +129,7 @@ fake_reply '{"text":"again","usage":{"input":10,"output":5}}'
 fake_reply '{"text":"plain","usage":{"input":10,"output":5}}'
 run_llm -q -s "Be terse." "hello there"
 check_rc "resumed system: first turn exit 0" 0
-cat >"$T/r.s" <<S
+tui_ok "resumed system" r 100x30 -c <<S
 :type /system
 :key Enter
 :dump-screen $T/r0
@@ -149,16 +142,14 @@ cat >"$T/r.s" <<S
 :key Enter
 :wait-idle
 S
-tui r 100x30 -c
-check_eq "resumed system: exit 0" "$TUI_RC" 0
-check_contains "resumed system: shown" "$(screen "$T/r0")" "system prompt: Be terse."
+check_screen "resumed system: shown" r0 "system prompt: Be terse."
 check_contains "resumed system: sent again" "$(fake_get 1 body.messages.0.content)" "Be terse."
 check_eq "resumed system: cleared, none sent" "$(fake_get 2 body.messages.0.role)" user
 
 # -- a command that takes no argument refuses one instead of ignoring it
 fake_reset
 fake_reply '{"text":"cheap answer","usage":{"input":10,"output":5}}'
-cat >"$T/f.s" <<S
+tui_ok "retry arg" f <<S
 :type hello
 :key Enter
 :wait-idle
@@ -170,27 +161,23 @@ cat >"$T/f.s" <<S
 :key Enter
 :dump-screen $T/f1
 S
-tui f
-check_eq "retry arg: exit 0" "$TUI_RC" 0
-check_contains "retry arg: refused" "$(screen "$T/f0")" "/retry takes no argument: nothing done ('in one line please' was not used)"
+check_screen "retry arg: refused" f0 "/retry takes no argument: nothing done ('in one line please' was not used)"
 check_eq "retry arg: nothing re-asked" "$(fake_count)" 1
-check_contains "new arg: refused" "$(screen "$T/f1")" "/new takes no argument"
-check_contains "new arg: the conversation kept" "$(screen "$T/f1")" "cheap answer"
+check_screen "new arg: refused" f1 "/new takes no argument"
+check_screen "new arg: the conversation kept" f1 "cheap answer"
 
 # -- the model picker says which models have a key, without reading it
 unset GEMINI_API_KEY
-cat >"$T/g.s" <<S
+tui_ok "picker" g <<S
 :key F3
 :type test-
 :dump-screen $T/g0
 S
-tui g
-check_eq "picker: exit 0" "$TUI_RC" 0
 check_contains "picker: env key" "$(grep -F 'test-cheap ' "$T/g0")" "key: env"
 check_contains "picker: no key" "$(grep -F 'test-frontier ' "$T/g0")" "no key"
 check_not_contains "picker: no key is not a key" "$(grep -F 'test-frontier ' "$T/g0")" "key: "
 check_contains "picker: local model needs none" "$(grep -F 'test-local ' "$T/g0")" "no key needed"
-check_not_contains "picker: the key itself never shown" "$(screen "$T/g0")" "sk-test-openai"
+check_not_screen "picker: the key itself never shown" g0 "sk-test-openai"
 export GEMINI_API_KEY=gm-test-0003
 
 # -- themes beside a program moved after installing, or run from its build tree
@@ -216,13 +203,13 @@ cat >"$T/h.s" <<S
 :dump-screen $T/h2
 S
 (cd "$T/cwd" && LLM_BIN="$T/pkg/bin/llm" tui h)
-check_contains "theme beside: loaded from another directory" "$(screen "$T/h0")" "-- styles (beside)"
-check_contains "theme beside: not found in a place it is not" "$(screen "$T/h1")" "theme 'intree' not found"
-check_contains "theme not found: the places are listed" "$(screen "$T/h2")" "$T/pkg/share/llm/themes"
+check_screen "theme beside: loaded from another directory" h0 "-- styles (beside)"
+check_screen "theme beside: not found in a place it is not" h1 "theme 'intree' not found"
+check_screen "theme not found: the places are listed" h2 "$T/pkg/share/llm/themes"
 cat >"$T/i.s" <<S
 :type /theme intree
 :key Enter
 :dump-colors $T/i0
 S
 (cd "$T/cwd" && LLM_BIN="$T/tree/build/llm" tui i)
-check_contains "theme in the build tree: loaded" "$(screen "$T/i0")" "-- styles (intree)"
+check_screen "theme in the build tree: loaded" i0 "-- styles (intree)"

@@ -2,8 +2,7 @@
 # text and the colour of every cell run. UPDATE_GOLDEN=1 rewrites tests/golden/.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
-LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
-export LLM_NOW
+t_november
 sed -i 's/^budget = 0/budget = 1\ntheme = default/' "$LLM_CONFIG_DIR/config.ini"
 mkdir -p "$LLM_CONFIG_DIR/themes"
 cp "$LLM_TOP"/themes/*.theme "$LLM_CONFIG_DIR/themes/"
@@ -35,16 +34,7 @@ S
 		not_ok "$_name: ran" "$(cat "$T/$_name.out")"
 		return
 	fi
-	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
-		cp "$T/$_name.txt" "$GOLDEN/$_name.txt"
-		echo "# wrote tests/golden/$_name.txt"
-	fi
-	if cmp -s "$T/$_name.txt" "$GOLDEN/$_name.txt"; then
-		ok "$_name: matches tests/golden/$_name.txt"
-	else
-		not_ok "$_name: matches tests/golden/$_name.txt" \
-		    "$(diff "$GOLDEN/$_name.txt" "$T/$_name.txt" 2>&1 | head -40)"
-	fi
+	check_golden "$_name" "$T/$_name.txt" "$_name: matches tests/golden/$_name.txt"
 }
 
 golden theme-default

@@ -2,31 +2,8 @@
 # terminal is given back on a normal exit and after SIGTERM or a crash signal.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
-if ! command -v tmux >/dev/null 2>&1; then
-	not_ok "tmux: installed (DESIGN.md: tests use tmux)"
-	exit 1
-fi
-LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s)
-export LLM_NOW
-SOCK="$T/tmux.sock"
-export INPUTRC=/dev/null
-
-tm() {
-	tmux -S "$SOCK" -f /dev/null "$@"
-}
-
-# wait_pane SESSION TEXT: poll the pane (at most 15 s) until TEXT shows.
-wait_pane() {
-	_i=0
-	while ! tm capture-pane -p -t "$1" 2>/dev/null | grep -qF -- "$2"; do
-		_i=$((_i + 1))
-		if [ "$_i" -gt 750 ]; then
-			return 1
-		fi
-		sleep 0.02
-	done
-	return 0
-}
+t_november
+t_tmux
 
 # wait_frame SESSION W: poll (at most 15 s) until the top border is W columns wide; print its width.
 wait_frame() {
@@ -42,16 +19,6 @@ wait_frame() {
 	done
 }
 
-# check_pane NAME SESSION TEXT: wait for TEXT, ok or not ok with the pane.
-check_pane() {
-	if wait_pane "$2" "$3"; then
-		ok "$1"
-	else
-		not_ok "$1" "'$3' not on the screen:
-$(tm capture-pane -p -t "$2" 2>&1)"
-	fi
-}
-
 # start SESSION: run llm chat in a 100x30 pane; after it exits the pane shows
 # EXIT=code and the terminal modes, and stays open.
 start() {
@@ -61,22 +28,6 @@ start() {
 		    return 0
 	done
 	return 1
-}
-
-# restored NAME SESSION: after llm ended, the terminal is back in cooked mode with echo,
-# out of the alternate screen.
-restored() {
-	if wait_pane "$2" MODES-SAVED; then
-		_m=$(cat "$T/$2.stty")
-		case " $_m " in
-		*" -icanon "* | *" -echo "*) not_ok "$1: cooked mode and echo" "$_m" ;;
-		*" icanon "*" echo "*) ok "$1: cooked mode and echo" ;;
-		*) not_ok "$1: cooked mode and echo" "$_m" ;;
-		esac
-		check_eq "$1: alternate screen left" "$(tm display -p -t "$2" '#{alternate_on}')" 0
-	else
-		not_ok "$1: llm ended" "$(tm capture-pane -p -t "$2")"
-	fi
 }
 
 # -- start, type, stream, a function key, a bracketed paste, then C-c C-c
@@ -124,21 +75,21 @@ tm send-keys -t a C-c
 check_pane "C-c: asks again" a "C-c again to quit"
 tm send-keys -t a C-c
 check_pane "C-c twice: exit 0" a "EXIT=0"
-restored "quit" a
+check_restored "quit" a
 
 # -- SIGTERM: the handler gives the terminal back, then dies of the signal
 start b
 check_pane "term: screen drawn" b "route auto"
 kill -TERM "$(cat "$T/b.pid")"
 check_pane "term: died of SIGTERM" b "EXIT=143"
-restored "term" b
+check_restored "term" b
 
 # -- a crash signal restores the terminal too
 start c
 check_pane "segv: screen drawn" c "route auto"
 kill -SEGV "$(cat "$T/c.pid")"
 check_pane "segv: died of SIGSEGV" c "EXIT=139"
-restored "segv" c
+check_restored "segv" c
 
 # -- plain "llm" on a terminal is the client too; C-z suspends to the shell, fg comes back
 tm new-session -d -s d -x 100 -y 30 "env PS1='$ ' HISTFILE= bash --norc --noprofile -i"
@@ -174,5 +125,4 @@ else
 fi
 check_eq "dumb: no alternate screen" "$(tm display -p -t e '#{alternate_on}')" 0
 
-tm kill-server 2>/dev/null
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -6,7 +6,6 @@ t_setup
 LLM_NOW=$(date -u -d '2026-12-10 14:00:00' +%s)
 export TZ=UTC0 LLM_NOW
 sed -i 's/^budget = 0/budget = 50/' "$LLM_CONFIG_DIR/config.ini"
-GOLDEN="$LLM_TOP/tests/golden"
 DB="$LLM_DATA_DIR/llm.db"
 
 # A month to the 10th (t_seed_december).
@@ -37,15 +36,7 @@ S
 		not_ok "$1: ran" "$(cat "$T/$1.out")"
 		return
 	fi
-	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
-		cp "$T/$1.txt" "$GOLDEN/$1.txt"
-		echo "# wrote tests/golden/$1.txt"
-	fi
-	if cmp -s "$T/$1.txt" "$GOLDEN/$1.txt"; then
-		ok "$1: matches tests/golden/$1.txt"
-	else
-		not_ok "$1: matches tests/golden/$1.txt" "$(diff "$GOLDEN/$1.txt" "$T/$1.txt" 2>&1 | head -40)"
-	fi
+	check_golden "$1" "$T/$1.txt" "$1: matches tests/golden/$1.txt"
 }
 
 fake_reset

@@ -8,7 +8,6 @@ set -u
 t_setup
 unset LC_ALL COLUMNS
 export TZ=UTC0 TERM=xterm-256color
-GOLDEN="$LLM_TOP/tests/golden"
 
 json() {
 	t_py -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
@@ -63,16 +62,7 @@ golden() {
 	else
 		not_ok "$_name: exits 0"
 	fi
-	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
-		cp "$T/$_name.txt" "$GOLDEN/$_name.txt"
-		echo "# wrote tests/golden/$_name.txt"
-	fi
-	if cmp -s "$T/$_name.txt" "$GOLDEN/$_name.txt"; then
-		ok "$_name: matches tests/golden/$_name.txt"
-	else
-		not_ok "$_name: matches tests/golden/$_name.txt"
-		diff "$GOLDEN/$_name.txt" "$T/$_name.txt" 2>&1 | head -30 | sed 's/^/#   /' >&2
-	fi
+	check_golden "$_name" "$T/$_name.txt" "$_name: matches tests/golden/$_name.txt"
 }
 
 for cols in 80 120; do

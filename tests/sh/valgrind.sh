@@ -1,22 +1,9 @@
 # The CLI tests again, with every llm process under valgrind: no memory
 # errors and no definite leaks, whatever the outcome of the request.
 . "${LLM_TOP:-.}/tests/lib.sh"
-if [ -n "${LLM_ASAN:-}" ]; then
-	echo "# skip: llm is built with AddressSanitizer (make check-asan), which valgrind cannot run"
-	exit 0
-fi
-if ! command -v valgrind >/dev/null 2>&1; then
-	echo "# skip: valgrind is not installed"
-	exit 0
-fi
 VG=$(mktemp -d "${TMPDIR:-/tmp}/llm-vg.XXXXXX")
 trap 'rm -rf "$VG"' EXIT
-cat >"$VG/llm" <<WRAP
-#!/bin/sh
-exec valgrind --quiet --leak-check=full --show-leak-kinds=definite \
-    --errors-for-leak-kinds=definite --log-file="$VG/log.%p" "$LLM_BIN" "\$@"
-WRAP
-chmod +x "$VG/llm"
+t_valgrind_llm "$VG" "valgrind" "${LLM_ASAN:-}"
 for t in cli_wire cli_faults cli_pipe undo agent_faults; do
 	T_VALGRIND=1 RUN_TIMEOUT=120 LLM_BIN="$VG/llm" sh "$LLM_TOP/tests/sh/$t.sh" 2>&1 |
 	    sed -e "s/^ok - /ok - valgrind $t: /" -e "s/^not ok - /not ok - valgrind $t: /" |
@@ -33,13 +20,4 @@ if [ -x "$unit" ]; then
 		sed 's/^/#   /' "$VG/unit.out" | grep -v '^#   ok - ' | head -40
 	fi
 fi
-runs=$(find "$VG" -name 'log.*' 2>/dev/null | wc -l)
-# with --quiet valgrind writes nothing unless it found an error or a definite leak
-bad=$(grep -l -E 'definitely lost|Invalid|uninitialised|Mismatched|overlap|ERROR SUMMARY: [1-9]' \
-    "$VG"/log.* 2>/dev/null)
-if [ "$runs" -gt 20 ] && [ -z "$bad" ]; then
-	echo "ok - valgrind: $runs llm processes, no errors, no definite leaks"
-else
-	echo "not ok - valgrind: $runs processes checked"
-	for f in $bad; do sed 's/^/#   /' "$f" | head -40; done
-fi
+check_valgrind "$VG" 21 "llm processes"

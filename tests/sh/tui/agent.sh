@@ -5,14 +5,7 @@
 tui_setup
 
 # A repository whose test fails: sum.sh subtracts.
-mkdir -p "$T/repo"
-(
-	cd "$T/repo" || exit 1
-	git init -q .
-	printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
-	printf '#!/bin/sh\n[ "$(sh sum.sh 2 3)" = 5 ] && echo PASS || { echo FAIL; exit 1; }\n' >test.sh
-	git add . && git -c user.email=t@t -c user.name=t commit -qm init
-)
+t_sum_repo "$T/repo"
 
 # pico USD as the client prints it: three significant digits below a dollar.
 usd() {

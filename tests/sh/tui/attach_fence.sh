@@ -6,7 +6,7 @@ tui_setup
 printf 'Intro\n```sh\nmake\n```\n' >"$T/readme.md"
 fake_reset
 fake_default '{"text":"ok","usage":{"input":5,"output":1}}'
-cat >"$T/z.s" <<S
+tui_ok "fence" z <<S
 :type /tier cheap
 :key Enter
 :type /file $T/readme.md
@@ -15,8 +15,6 @@ cat >"$T/z.s" <<S
 :key Enter
 :wait-idle
 S
-tui z
-check_eq "fence: exit 0" "$TUI_RC" 0
 check_eq "fence: longer than the file's" "$(fake_last body.messages.-1.content)" "File: $T/readme.md
 \`\`\`\`
 Intro

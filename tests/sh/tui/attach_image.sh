@@ -3,14 +3,7 @@
 . "$LLM_TOP/tests/tui_lib.sh"
 tui_setup
 
-t_py - "$T/shot.png" <<'PY'
-import struct, sys, zlib
-def chunk(t, b):
-    return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xffffffff)
-raw = b"".join(b"\0" + b"\xff\0\0" * 2 for _ in range(3))
-open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 3, 8, 2, 0, 0, 0))
-                              + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-PY
+t_png "$T/shot.png"
 png64=$(base64 <"$T/shot.png" | tr -d '\n')
 t_config_append '
 [model.test-cheap]
@@ -21,7 +14,7 @@ vision = yes
 vision = yes'
 fake_reset
 fake_default '{"text":"A red square.","usage":{"input":5,"output":1}}'
-cat >"$T/i.s" <<S
+tui_ok "image" i <<S
 :type /tier cheap
 :key Enter
 :type /file $T/shot.png
@@ -38,8 +31,6 @@ cat >"$T/i.s" <<S
 :wait-idle
 :dump-screen $T/i1
 S
-tui i
-check_eq "image: exit 0" "$TUI_RC" 0
 check_contains "image: the route line passes over the text-only model" "$(cat "$T/i0")" \
     "route tier → cheap  test-local  the image moved it"
 check_contains "image: the attachment shown with the message" "$(cat "$T/i1")" "[attached $T/shot.png]"
@@ -55,7 +46,7 @@ check_eq "image: three requests" "$(fake_count)" 3
 # A pinned model that takes no images: refused on the status line, nothing sent
 fake_reset
 fake_default '{"text":"ok","usage":{"input":5,"output":1}}'
-cat >"$T/p.s" <<S
+tui_ok "pinned text-only" p <<S
 :type /model test-cheap
 :key Enter
 :type /file $T/shot.png
@@ -65,8 +56,6 @@ cat >"$T/p.s" <<S
 :wait-idle
 :dump-screen $T/p0
 S
-tui p
-check_eq "pinned text-only: exit 0" "$TUI_RC" 0
 check_contains "pinned text-only: says it takes no images" "$(cat "$T/p0")" "test-cheap does not take images"
 check_eq "pinned text-only: nothing sent" "$(fake_count)" 0
 

@@ -6,7 +6,7 @@ tui_setup
 fake_reset
 fake_default '{"text":"ok","usage":{"input":10,"output":1}}'
 printf 'int main(void) { return 0; }\n' >"$T/prog.c"
-cat >"$T/h.s" <<S
+tui_ok "attach" h <<S
 :type /tier cheap
 :key Enter
 :type /file $T/prog.c
@@ -40,22 +40,20 @@ cat >"$T/h.s" <<S
 :key Enter
 :dump-screen $T/h4
 S
-tui h
-check_eq "attach: exit 0" "$TUI_RC" 0
 check_contains "file: on the route line" "$(row "$T/h0" 'route ')" "+1 attachment"
 check_contains "file: sent" "$(fake_get 0 body.messages.-1.content)" "int main(void) { return 0; }"
 check_contains "file: question after it" "$(fake_get 0 body.messages.-1.content)" "look"
-check_contains "file: shown in the transcript" "$(screen "$T/h2")" "[attached $T/prog.c]"
-check_contains "run: asks first" "$(screen "$T/h1")" "run \`echo from-the-shell\` and attach its output? y runs it"
-check_contains "run: attached" "$(screen "$T/h2")" "ran echo from-the-shell: exit 0"
+check_screen "file: shown in the transcript" h2 "[attached $T/prog.c]"
+check_screen "run: asks first" h1 "run \`echo from-the-shell\` and attach its output? y runs it"
+check_screen "run: attached" h2 "ran echo from-the-shell: exit 0"
 check_contains "run: output sent" "$(fake_get 1 body.messages.-1.content)" "from-the-shell"
-check_contains "multi-line: two input rows" "$(screen "$T/h3")" "│   line two"
+check_screen "multi-line: two input rows" h3 "│   line two"
 check_eq "multi-line: newline sent" "$(fake_get 2 body.messages.-1.content)" "line one
 line two"
 check_eq "paste: newline kept" "$(fake_get 3 body.messages.-1.content)" "first
 second"
 
 check_eq "run: n does not run" "$(fake_count)" 4
-check_contains "unknown command: said" "$(screen "$T/h4")" "unknown /nosuch: /help lists the commands"
+check_screen "unknown command: said" h4 "unknown /nosuch: /help lists the commands"
 
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -31,7 +31,7 @@ if timeout 60 "$LLM_BIN" chat --cid "$cid" --headless "$T/c.s" --size 100x30 >"$
 else
 	not_ok "/compact: exit 0" "$(cat "$T/c.out")"
 fi
-check_contains "/compact: said on screen" "$(screen "$T/c0")" "compacting"
+check_screen "/compact: said on screen" c0 "compacting"
 check_eq "/compact: one request, on the cheap tier" "$(fake_get 0 body.model)" test-cheap-1
 check_eq "/compact: of the first turn, then the instruction (system first)" \
     "$(fake_get 0 body.messages | t_py -c 'import json,sys; print(len(json.load(sys.stdin)))')" 4
@@ -41,7 +41,7 @@ check_eq "next message: from the summary" "$(fake_get 1 body.messages.0.content)
 SUMMARY of question 1"
 check_eq "next message: summary pair, turns 2 and 3, the message" \
     "$(fake_get 1 body.messages | t_py -c 'import json,sys; print(len(json.load(sys.stdin)))')" 7
-check_contains "next message: answered" "$(screen "$T/c1")" "answer 4"
+check_screen "next message: answered" c1 "answer 4"
 check_eq "the transcript keeps every message" "$(sql "select count(*) from messages where conversation_id = $cid")" 8
 
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -13,7 +13,7 @@ cat >"$T/n.s" <<S
 :dump-screen $T/n1
 S
 tui n
-check_contains "complete: unique command" "$(screen "$T/n0")" "│ > /budget "
+check_screen "complete: unique command" n0 "│ > /budget "
 check_contains "complete: candidates listed" "$(sed -n '$p' "$T/n1")" "/resume  /retry  /role  /run"
 check_contains "typing a command: its use on the route line" "$(row "$T/n0" "│ /budget")" \
     "/budget   this month's spend against the budget"

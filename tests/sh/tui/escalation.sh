@@ -12,7 +12,7 @@ fake_reset
 fake_reply '{"text":"I am sorry, but I cannot help with that.","usage":{"input":100,"output":10}}'
 fake_reply '{"text":"Here is how it works.","usage":{"input":100,"output":20}}'
 fake_reply '{"text":"mid it is","usage":{"input":10,"output":3}}'
-cat >"$T/m.s" <<S
+tui_ok "escalate" m <<S
 :type /tier cheap
 :key Enter
 :type explain the thing
@@ -27,13 +27,11 @@ cat >"$T/m.s" <<S
 :wait-idle
 :dump-screen $T/m2
 S
-tui m
-check_eq "escalate: exit 0" "$TUI_RC" 0
-check_contains "escalate: first request" "$(screen "$T/m0")" "cheap · test-cheap · 100→10 tok · \$0.000014"
-check_contains "escalate: second request and why" "$(screen "$T/m0")" "mid · test-mid · 100→20 tok · \$0.0006 · escalated: refusal"
-check_contains "escalate: total" "$(screen "$T/m0")" "total \$0.000614"
-check_contains "escalate: the answer kept" "$(screen "$T/m0")" "llm  Here is how it works."
-check_not_contains "escalate: the refusal not shown as the answer" "$(screen "$T/m0")" "llm  I am sorry"
+check_screen "escalate: first request" m0 "cheap · test-cheap · 100→10 tok · \$0.000014"
+check_screen "escalate: second request and why" m0 "mid · test-mid · 100→20 tok · \$0.0006 · escalated: refusal"
+check_screen "escalate: total" m0 "total \$0.000614"
+check_screen "escalate: the answer kept" m0 "llm  Here is how it works."
+check_not_screen "escalate: the refusal not shown as the answer" m0 "llm  I am sorry"
 note=$(grep -n "escalated: refusal from test-cheap" "$T/m0" | cut -d: -f1)
 answer=$(grep -n "llm  Here is how it works" "$T/m0" | cut -d: -f1)
 if [ -n "$note" ] && [ -n "$answer" ] && [ "$note" -lt "$answer" ]; then
@@ -44,7 +42,7 @@ fi
 check_contains "budget: route line says the budget moves it" "$(row "$T/m1" 'route ')" "budget moved it"
 check_contains "budget: route line shows the lower tier" "$(row "$T/m1" 'route ')" "→ mid  test-mid"
 check_contains "budget: estimate still shown" "$(row "$T/m1" 'route ')" '~$'
-check_contains "budget: downgrade said" "$(screen "$T/m2")" "budget: downgraded from frontier to mid"
+check_screen "budget: downgrade said" m2 "budget: downgraded from frontier to mid"
 check_eq "budget: mid asked" "$(fake_last body.model)" test-mid-1
 
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -7,7 +7,7 @@ tui_setup
 printf 'first message\nsecond message\n' >"$LLM_DATA_DIR/history"
 
 rows=$(python3 -c 'print("\\n".join("row %d" % i for i in range(100)))')
-cat >"$T/u.s" <<S
+tui_ok "search" u 80x24 <<S
 :key C-r
 :type second m
 :dump-screen $T/u0
@@ -15,9 +15,7 @@ cat >"$T/u.s" <<S
 :paste $rows
 :dump-screen $T/u1
 S
-tui u 80x24
-check_eq "search: exit 0" "$TUI_RC" 0
-check_contains "search: prompt and match" "$(screen "$T/u0")" "(reverse-i-search)\`second m': second message"
+check_screen "search: prompt and match" u0 "(reverse-i-search)\`second m': second message"
 check_contains "long paste: last row shown" "$(sed -n 23p "$T/u1")" "│   row 99"
 check_contains "long paste: rows above it" "$(sed -n 18p "$T/u1")" "│   row 94"
 

@@ -14,7 +14,7 @@ S
 TUI_OUT="$T/f.raw" tui f
 fake_reply '{"fault":"escape"}'
 fake_reply '{"text":"Evil \u001b]52;c;aGVsbG8=\u0007 then \u001b[2J and \u009b31m bell\u0007"}'
-cat >"$T/g.s" <<S
+TUI_OUT="$T/g.raw" tui_ok "escape" g <<S
 :type hi
 :key Enter
 :wait-idle
@@ -23,10 +23,8 @@ cat >"$T/g.s" <<S
 :wait-idle
 :dump-screen $T/g0
 S
-TUI_OUT="$T/g.raw" tui g
-check_eq "escape: exit 0" "$TUI_RC" 0
-check_contains "escape: OSC 52 visible" "$(screen "$T/g0")" "␛]52;c;aGVsbG8=␇"
-check_contains "escape: clear visible" "$(screen "$T/g0")" "␛[2J and ␛[31m bell␇"
+check_screen "escape: OSC 52 visible" g0 "␛]52;c;aGVsbG8=␇"
+check_screen "escape: clear visible" g0 "␛[2J and ␛[31m bell␇"
 esc=$(printf '\033')
 bel=$(printf '\007')
 csi=$(printf '\302\233')

@@ -5,7 +5,7 @@ tui_setup
 
 fake_reset
 fake_reply '{"text":"A fairly long answer that will need to wrap onto more lines when the screen becomes narrow, and back again.","usage":{"input":10,"output":20}}'
-cat >"$T/e.s" <<S
+tui_ok "resize" e <<S
 :type a question
 :key Enter
 :wait-idle
@@ -15,11 +15,9 @@ cat >"$T/e.s" <<S
 :resize 100 30
 :dump-screen $T/e2
 S
-tui e
-check_eq "resize: exit 0" "$TUI_RC" 0
 check_eq "resize: 50x15 has 15 rows" "$(wc -l <"$T/e1" | tr -d ' ')" 15
 check_eq "resize: 50x15 rows are 50 wide" "$(wc -L <"$T/e1" | tr -d ' ')" 50
-check_contains "resize: narrow wraps" "$(screen "$T/e1")" "│      become"
+check_screen "resize: narrow wraps" e1 "│      become"
 if cmp -s "$T/e0" "$T/e2"; then ok "resize: back to 100x30 is the same screen"; else
 	not_ok "resize: back to 100x30 is the same screen" "$(diff "$T/e0" "$T/e2")"; fi
 

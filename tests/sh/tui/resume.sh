@@ -6,7 +6,7 @@ tui_setup
 tui_first_conversation
 
 conv=$(sql "select max(id) from conversations")
-cat >"$T/j.s" <<S
+tui_ok "resume" j 100x30 -c <<S
 :dump-screen $T/j0
 :key F6
 :dump-screen $T/j1
@@ -15,14 +15,11 @@ cat >"$T/j.s" <<S
 :key Enter
 :dump-screen $T/j2
 S
-TUI_RC=
-if timeout 60 "$LLM_BIN" chat -c --headless "$T/j.s" --size 100x30 >"$T/j.out" 2>&1; then TUI_RC=0; else TUI_RC=$?; fi
-check_eq "resume: exit 0" "$TUI_RC" 0
 check_contains "resume: title" "$(sed -n 1p "$T/j0")" "conversation $conv"
-check_contains "resume: messages back" "$(screen "$T/j0")" "you  first"
-check_contains "resume: costs back" "$(screen "$T/j0")" "cheap · test-cheap · 10→1 tok"
-check_contains "resume: picker" "$(screen "$T/j1")" "resume a conversation"
-check_contains "resume: picker lists it" "$(screen "$T/j1")" "#$conv"
-check_contains "budget: note" "$(screen "$T/j2")" "budget 2026-11:"
+check_screen "resume: messages back" j0 "you  first"
+check_screen "resume: costs back" j0 "cheap · test-cheap · 10→1 tok"
+check_screen "resume: picker" j1 "resume a conversation"
+check_screen "resume: picker lists it" j1 "#$conv"
+check_screen "budget: note" j2 "budget 2026-11:"
 
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -32,12 +32,12 @@ t0=$(date +%s)
 tui r
 t1=$(date +%s)
 check_eq "run bg: exit 0" "$TUI_RC" 0
-check_contains "run bg: says it runs and how to stop it" "$(screen "$T/r1")" "running (C-c stops it): echo started"
-check_contains "run bg: a message waits for it" "$(screen "$T/r2")" "a /run command is still running: wait for its output"
+check_screen "run bg: says it runs and how to stop it" r1 "running (C-c stops it): echo started"
+check_screen "run bg: a message waits for it" r2 "a /run command is still running: wait for its output"
 check_eq "run bg: nothing sent while it ran" "$(fake_count)" 1
-check_contains "run bg: stopped" "$(screen "$T/r3")" "stopped, nothing attached: echo started"
+check_screen "run bg: stopped" r3 "stopped, nothing attached: echo started"
 check "run bg: stopping took no 30 s" test $((t1 - t0)) -lt 20
-check_contains "run bg: a long output is cut" "$(screen "$T/r4")" "exit 3"
+check_screen "run bg: a long output is cut" r4 "exit 3"
 check_contains "run bg: cut at the cap, said in the attachment" "$(fake_get 0 body.messages.-1.content)" "(exit 3), cut at 256 KiB"
 check_not_contains "run bg: the stopped command attached nothing" "$(fake_get 0 body.messages.-1.content)" "late"
 

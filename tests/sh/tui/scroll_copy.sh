@@ -4,10 +4,9 @@
 tui_setup
 
 fake_reset
-long=$(python3 -c 'print("\\n".join("- item %d" % i for i in range(1, 61)))')
-fake_reply '{"text":"'"$long"'","usage":{"input":10,"output":200}}'
+tui_long_reply
 printf '"\\C-t": "typed by inputrc"\n' >"$HOME/.inputrc"
-cat >"$T/k.s" <<S
+LLM_CLIPBOARD="cat >'$T/clip'" tui_ok "scroll" k <<S
 :type /tier cheap
 :key Enter
 :type list them
@@ -27,31 +26,27 @@ cat >"$T/k.s" <<S
 :key C-t
 :dump-screen $T/k6
 S
-LLM_CLIPBOARD="cat >'$T/clip'" tui k
-check_eq "scroll: exit 0" "$TUI_RC" 0
-check_contains "scroll: follows the end" "$(screen "$T/k0")" "• item 60"
-check_contains "page up: earlier lines" "$(screen "$T/k1")" "• item 39"
-check_not_contains "page up: end out of view" "$(screen "$T/k1")" "• item 60"
-check_contains "page up: says what is below" "$(screen "$T/k1")" "more lines below · M->"
+check_screen "scroll: follows the end" k0 "• item 60"
+check_screen "page up: earlier lines" k1 "• item 39"
+check_not_screen "page up: end out of view" k1 "• item 60"
+check_screen "page up: says what is below" k1 "more lines below · M->"
 n1=$(grep -o '[0-9]* more lines below' "$T/k1" | cut -d' ' -f1)
 n2=$(grep -o '[0-9]* more lines below' "$T/k2" | cut -d' ' -f1)
 check_eq "line up: one more line" "$n2" "$((n1 + 1))"
 check_contains "top: first message" "$(sed -n 2p "$T/k3")" "you  list them"
-check_contains "end: back at the end" "$(screen "$T/k4")" "• item 60"
-check_not_contains "end: no indicator" "$(screen "$T/k4")" "more lines below"
-check_contains "copy: said" "$(screen "$T/k5")" "copied the last reply"
+check_screen "end: back at the end" k4 "• item 60"
+check_not_screen "end: no indicator" k4 "more lines below"
+check_screen "copy: said" k5 "copied the last reply"
 check_eq "copy: the reply's text" "$(head -1 "$T/clip" 2>/dev/null)" "- item 1"
-check_contains "inputrc: macro typed" "$(screen "$T/k6")" "> typed by inputrc"
+check_screen "inputrc: macro typed" k6 "> typed by inputrc"
 rm -f "$HOME/.inputrc"
 
 conv=$(sql "select max(id) from conversations")
-cat >"$T/l.s" <<S
+tui_ok "pick resume" l <<S
 :key F6 Enter
 :dump-screen $T/l0
 S
-tui l
-check_eq "pick resume: exit 0" "$TUI_RC" 0
 check_contains "pick resume: latest loaded" "$(sed -n 1p "$T/l0")" "conversation $conv"
-check_contains "pick resume: its messages" "$(screen "$T/l0")" "• item 60"
+check_screen "pick resume: its messages" l0 "• item 60"
 
 echo "# $T_PASS passed, $T_FAIL failed"

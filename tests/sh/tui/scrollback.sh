@@ -4,11 +4,10 @@
 tui_setup
 
 fake_reset
-long=$(python3 -c 'print("\\n".join("- item %d" % i for i in range(1, 61)))')
-fake_reply '{"text":"'"$long"'","usage":{"input":10,"output":200}}'
+tui_long_reply
 rm -f "$T/rel"
 fake_reply '{"chunks":["first line\n\n","second line\n\n","third line\n\n"],"hold_file":"'"$T"'/rel"}'
-cat >"$T/s.s" <<S
+tui_ok "anchor" s 60x20 <<S
 :type /tier cheap
 :key Enter
 :type list
@@ -25,13 +24,11 @@ cat >"$T/s.s" <<S
 :key M->
 :dump-screen $T/s2
 S
-tui s 60x20
-check_eq "anchor: exit 0" "$TUI_RC" 0
 check_eq "anchor: same lines in view" "$(sed -n 2,14p "$T/s1")" "$(sed -n 2,14p "$T/s0")"
 b0=$(grep -o '[0-9]* more lines below' "$T/s0" | cut -d' ' -f1)
 b1=$(grep -o '[0-9]* more lines below' "$T/s1" | cut -d' ' -f1)
 if [ -n "$b0" ] && [ -n "$b1" ] && [ "$b1" -gt "$b0" ]; then ok "anchor: new lines counted below"; else
 	not_ok "anchor: new lines counted below" "$b0 -> $b1"; fi
-check_contains "anchor: end shows the whole reply" "$(screen "$T/s2")" "third line"
+check_screen "anchor: end shows the whole reply" s2 "third line"
 
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -4,7 +4,7 @@
 tui_setup
 
 fake_reply '{"text":"The pointer `p` is **freed** twice.\n\n```c\nfree(p);\n```\n","usage":{"input":50000,"output":30000}}'
-cat >"$T/b.s" <<S
+tui_ok "send" b <<S
 :type /tier mid
 :key Enter
 :dump-screen $T/b0
@@ -27,31 +27,29 @@ cat >"$T/b.s" <<S
 :key Enter
 :dump-screen $T/b7
 S
-tui b
-check_eq "send: exit 0" "$TUI_RC" 0
 check_golden tui-chat-reply "$T/b2"
-check_contains "tier: status says mid" "$(screen "$T/b0")" "tier: mid"
+check_screen "tier: status says mid" b0 "tier: mid"
 check_contains "tier: route line" "$(row "$T/b1" 'route ')" "route tier → mid  test-mid"
 check_eq "tier: mid model sent" "$(fake_last body.model)" test-mid-1
-check_contains "send: user line" "$(screen "$T/b2")" "│ you  why does this segfault?"
-check_contains "send: reply rendered" "$(screen "$T/b2")" "│ llm  The pointer p is freed twice."
-check_contains "send: code block numbered" "$(screen "$T/b2")" "┌ [1] c"
+check_screen "send: user line" b2 "│ you  why does this segfault?"
+check_screen "send: reply rendered" b2 "│ llm  The pointer p is freed twice."
+check_screen "send: code block numbered" b2 "┌ [1] c"
 cost=$(sql "select cost_pico from usage order by id desc limit 1")
 # 50000 * 3 + 30000 * 15 micro-dollars = $0.60
 check_eq "ledger: exact cost" "$cost" 600000000000
-check_contains "send: cost line" "$(screen "$T/b2")" "mid · test-mid · 50k→30k tok · \$0.60"
+check_screen "send: cost line" b2 "mid · test-mid · 50k→30k tok · \$0.60"
 check_contains "meter: spent of budget" "$(row "$T/b2" Nov)" "\$0.60 of \$1.00 (60%)"
 check_contains "meter: bar" "$(row "$T/b2" Nov)" "Nov █████████░░░░░░"
 meter_row=$(grep -n 'Nov ' "$T/b3" | head -1 | cut -d: -f1)
 styles=$(sed -n "/^-- styles/,\$p" "$T/b3" | grep "^ *$((meter_row - 1)): ")
 check_contains "meter: 60% in the warning colour" "$styles" "meter_warn fg=178"
 check_eq "save: code block written" "$(cat "$T/saved.c" 2>/dev/null)" "free(p);"
-check_contains "save: status" "$(screen "$T/b4")" "saved code block 1 c to"
-check_contains "save: never overwrites" "$(screen "$T/b5")" "(not overwritten)"
+check_screen "save: status" b4 "saved code block 1 c to"
+check_screen "save: never overwrites" b5 "(not overwritten)"
 check_eq "save: no block number: the whole reply" "$(cat "$T/reply.md" 2>/dev/null)" \
     "$(sqlite3 "$DB" "select text from messages where role = 'assistant' order by id desc limit 1")"
-check_contains "save reply: status" "$(screen "$T/b6")" "saved the last reply to"
-check_contains "save reply: never overwrites" "$(screen "$T/b7")" "(not overwritten)"
+check_screen "save reply: status" b6 "saved the last reply to"
+check_screen "save reply: never overwrites" b7 "(not overwritten)"
 check_eq "history: lines kept" "$(grep -c 'why does this segfault' "$LLM_DATA_DIR/history")" 1
 
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -6,7 +6,7 @@ tui_setup
 fake_reset
 rm -f "$T/rel2"
 fake_reply '{"text":"slow answer that will not finish","hold_file":"'"$T"'/rel2","usage":{"input":5,"output":6}}'
-cat >"$T/sg.s" <<S
+tui_ok "SIGINT" sg <<S
 :type /tier cheap
 :key Enter
 :type go
@@ -17,9 +17,7 @@ cat >"$T/sg.s" <<S
 :dump-screen $T/sg0
 :touch $T/rel2
 S
-tui sg
-check_eq "SIGINT: exit 0" "$TUI_RC" 0
-check_contains "SIGINT: cancelled" "$(screen "$T/sg0")" "cancelled: the partial answer and its cost are kept"
+check_screen "SIGINT: cancelled" sg0 "cancelled: the partial answer and its cost are kept"
 check_eq "SIGINT: ledger row cancelled" "$(sql "select status from usage order by id desc limit 1")" cancelled
 
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -3,7 +3,7 @@
 . "$LLM_TOP/tests/tui_lib.sh"
 tui_setup
 
-cat >"$T/a.s" <<S
+tui_ok "start" a <<S
 :dump-screen $T/a0
 :type hi
 :dump-screen $T/a1
@@ -12,16 +12,14 @@ cat >"$T/a.s" <<S
 :key C-a C-k
 :dump-screen $T/a3
 S
-tui a
-check_eq "start: exit 0" "$TUI_RC" 0
 check_contains "start: frame" "$(sed -n 1p "$T/a0")" "┌ llm ─"
-check_contains "start: route waits for input" "$(screen "$T/a0")" "route auto  type a message to see where it goes"
-check_contains "start: meter has the month and budget" "$(screen "$T/a0")" "Nov ░░░░░░░░░░░░░░░ \$0.00 of \$1.00 (0%)"
+check_screen "start: route waits for input" a0 "route auto  type a message to see where it goes"
+check_screen "start: meter has the month and budget" a0 "Nov ░░░░░░░░░░░░░░░ \$0.00 of \$1.00 (0%)"
 check_contains "start: tier shown" "$(row "$T/a0" Nov)" "tier: auto  F2"
-check_contains "start: prompt" "$(screen "$T/a0")" "│ >"
+check_screen "start: prompt" a0 "│ >"
 check_contains "typing: route decided" "$(row "$T/a1" 'route ')" "route auto → "
 check_contains "typing: estimate shown" "$(row "$T/a1" 'route ')" '~$'
-check_contains "typing: input echoed" "$(screen "$T/a2")" "> hi there, why does this segfault?"
+check_screen "typing: input echoed" a2 "> hi there, why does this segfault?"
 if [ "$(row "$T/a1" 'route ')" != "$(row "$T/a2" 'route ')" ]; then
 	ok "typing: route line follows the input"
 else

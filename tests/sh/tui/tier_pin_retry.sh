@@ -8,7 +8,7 @@ fake_reply '{"text":"cheap says hi","usage":{"input":10,"output":5}}'
 fake_reply '{"text":"mid says more","usage":{"input":10,"output":7}}'
 fake_reply '{"text":"frontier speaks","usage":{"input":10,"output":9}}'
 before=0   # a fresh ledger
-cat >"$T/c.s" <<S
+tui_ok "keys" c <<S
 :key F2
 :dump-screen $T/c0
 :type hello
@@ -31,27 +31,25 @@ cat >"$T/c.s" <<S
 :wait-idle
 :dump-screen $T/c4
 S
-tui c
-check_eq "keys: exit 0" "$TUI_RC" 0
 check_golden tui-model-picker "$T/c2"
 check_contains "F2: cycles to cheap" "$(row "$T/c0" Nov)" "tier: cheap  F2"
 check_eq "F2: cheap model sent" "$(fake_get 0 body.model)" test-cheap-1
 check_eq "F4: re-asked on mid" "$(fake_get 1 body.model)" test-mid-1
 check_eq "F4: same question" "$(fake_get 1 body.messages.-1.content)" hello
-check_contains "F4: note" "$(screen "$T/c1")" "re-asking one tier up: mid"
-check_contains "F4: first answer kept" "$(screen "$T/c1")" "llm  cheap says hi"
-check_contains "F4: second answer" "$(screen "$T/c1")" "llm  mid says more"
-check_contains "F4: both priced" "$(screen "$T/c1")" "cheap · test-cheap · 10→5 tok"
-check_contains "F4: mid priced" "$(screen "$T/c1")" "mid · test-mid · 10→7 tok"
+check_screen "F4: note" c1 "re-asking one tier up: mid"
+check_screen "F4: first answer kept" c1 "llm  cheap says hi"
+check_screen "F4: second answer" c1 "llm  mid says more"
+check_screen "F4: both priced" c1 "cheap · test-cheap · 10→5 tok"
+check_screen "F4: mid priced" c1 "mid · test-mid · 10→7 tok"
 check_eq "F4: both charged" "$(sql "select count(*) from usage where status='ok' and id > $before and model in ('test-cheap','test-mid')")" 2
-check_contains "F3: picker lists models with prices" "$(screen "$T/c2")" "test-mid                   mid      in \$3.00    out \$15.00"
-check_contains "F3: filter shown" "$(screen "$T/c5")" "filter: frontier"
-check_contains "F3: filter keeps frontier models" "$(screen "$T/c5")" "test-frontier              frontier"
-check_not_contains "F3: filter drops the rest" "$(screen "$T/c5")" "test-mid "
-check_contains "F3: nothing left" "$(screen "$T/c6")" "(nothing matches)"
+check_screen "F3: picker lists models with prices" c2 "test-mid                   mid      in \$3.00    out \$15.00"
+check_screen "F3: filter shown" c5 "filter: frontier"
+check_screen "F3: filter keeps frontier models" c5 "test-frontier              frontier"
+check_not_screen "F3: filter drops the rest" c5 "test-mid "
+check_screen "F3: nothing left" c6 "(nothing matches)"
 check_contains "F3: pinned" "$(row "$T/c3" Nov)" "model: test-frontier  F3"
 check_contains "F3: route line says pinned" "$(row "$T/c4" 'route ')" "route pinned → test-frontier"
 check_contains "F3: pinned model asked" "$(fake_last path)" "test-frontier-1"
-check_contains "F3: reply from it" "$(screen "$T/c4")" "frontier · test-frontier · 10→9 tok"
+check_screen "F3: reply from it" c4 "frontier · test-frontier · 10→9 tok"
 
 echo "# $T_PASS passed, $T_FAIL failed"

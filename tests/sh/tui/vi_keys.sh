@@ -6,7 +6,7 @@ tui_setup
 printf 'set editing-mode vi\n' >"$HOME/.inputrc"
 fake_reset
 fake_default '{"text":"ok","usage":{"input":5,"output":1}}'
-cat >"$T/w.s" <<S
+tui_ok "vi mode" w <<S
 :type /tier cheap
 :key Enter
 :type hello world
@@ -16,9 +16,7 @@ cat >"$T/w.s" <<S
 :key Enter
 :wait-idle
 S
-tui w
 rm -f "$HOME/.inputrc"
-check_eq "vi mode: exit 0" "$TUI_RC" 0
 check_eq "vi mode: edited in command mode" "$(fake_last body.messages.-1.content)" "hello big world"
 
 echo "# $T_PASS passed, $T_FAIL failed"
