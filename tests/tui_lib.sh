@@ -28,10 +28,16 @@ tui() {
 # tui_ok LABEL NAME [SIZE [ARGS...]]: the script on stdin becomes $T/NAME.s; run
 # it (tui, with no input) and check that the client exits 0, as "LABEL: exit 0".
 tui_ok() {
-	_label=$1
-	shift
+	tui_ok_in . "$@"
+}
+
+# tui_ok_in DIR LABEL NAME [SIZE [ARGS...]]: tui_ok, run in DIR.
+tui_ok_in() {
+	_dir=$1
+	_label=$2
+	shift 2
 	cat >"$T/$1.s"
-	tui "$@" </dev/null
+	tui_in "$_dir" "$@" </dev/null
 	check_eq "$_label: exit 0" "$TUI_RC" 0
 }
 
@@ -76,4 +82,34 @@ S
 tui_long_reply() {
 	_long=$(t_py -c 'print("\\n".join("- item %d" % i for i in range(1, 61)))')
 	fake_reply '{"text":"'"$_long"'","usage":{"input":10,"output":200}}'
+}
+
+# tui_in DIR NAME SIZE ARGS...: tui, run in DIR (an agent's workspace).
+tui_in() {
+	_here=$(pwd)
+	cd "$1" || return 1
+	shift
+	tui "$@"
+	cd "$_here" || return 1
+}
+
+# below FILE TEXT: the row under the first row holding TEXT.
+below() {
+	grep -A1 -F -- "$2" "$1" 2>/dev/null | sed -n 2p
+}
+
+# usd PICO: pico USD as the client prints it: three significant digits below a dollar.
+usd() {
+	t_py -c '
+import sys
+p = int(sys.argv[1])
+d = 1
+while d < 12 and p < 10**12 // 10**d:
+    d += 1
+dec = min(d + 2, 12) if 0 < p < 10**12 else 2
+unit = 10 ** (12 - dec)
+q = p // unit + (1 if unit > 1 and p % unit >= (unit + 1) // 2 else 0)
+frac = ("%0*d" % (dec, q % 10**dec)).rstrip("0")
+frac = frac + "0" * (2 - len(frac)) if len(frac) < 2 else frac
+print("$%d.%s" % (q // 10**dec, frac))' "$1"
 }

@@ -7,22 +7,6 @@ tui_setup
 # A repository whose test fails: sum.sh subtracts.
 t_sum_repo "$T/repo"
 
-# pico USD as the client prints it: three significant digits below a dollar.
-usd() {
-	t_py -c '
-import sys
-p = int(sys.argv[1])
-d = 1
-while d < 12 and p < 10**12 // 10**d:
-    d += 1
-dec = min(d + 2, 12) if 0 < p < 10**12 else 2
-unit = 10 ** (12 - dec)
-q = p // unit + (1 if unit > 1 and p % unit >= (unit + 1) // 2 else 0)
-frac = ("%0*d" % (dec, q % 10**dec)).rstrip("0")
-frac = frac + "0" * (2 - len(frac)) if len(frac) < 2 else frac
-print("$%d.%s" % (q // 10**dec, frac))' "$1"
-}
-
 # styles FILE TEXT: the style runs of the first row of a colour dump holding TEXT.
 styles() {
 	t_py -c '
@@ -33,14 +17,6 @@ y = next((i for i, r in enumerate(rows) if sys.argv[2] in r), -1)
 for line in styles.split("\n"):
     if line.startswith("%2d: " % y):
         print(line)' "$1" "$2"
-}
-
-# tui_in NAME SIZE ARGS...: tui, run in the repository.
-tui_in() {
-	_here=$(pwd)
-	cd "$T/repo" || return 1
-	tui "$@"
-	cd "$_here" || return 1
 }
 
 fake_reset
@@ -78,7 +54,7 @@ cat >"$T/a.s" <<S
 :key Enter
 :dump-screen $T/a5
 S
-tui_in a 100x40 -m test-cheap --agent
+tui_in "$T/repo" a 100x40 -m test-cheap --agent
 check_eq "task: exit 0" "$TUI_RC" 0
 check_contains "agent mode: on the route line from --agent" "$(row "$T/a0" 'route ')" "agent: tools on"
 

@@ -5,37 +5,7 @@
 . "$LLM_TOP/tests/tui_lib.sh"
 tui_setup
 
-mkdir -p "$T/repo"
-(
-	cd "$T/repo" || exit 1
-	git init -q .
-	printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
-	git add . && git -c user.email=t@t -c user.name=t commit -qm init
-)
-
-# pico USD as the client prints it: three significant digits below a dollar.
-usd() {
-	t_py -c '
-import sys
-p = int(sys.argv[1])
-d = 1
-while d < 12 and p < 10**12 // 10**d:
-    d += 1
-dec = min(d + 2, 12) if 0 < p < 10**12 else 2
-unit = 10 ** (12 - dec)
-q = p // unit + (1 if unit > 1 and p % unit >= (unit + 1) // 2 else 0)
-frac = ("%0*d" % (dec, q % 10**dec)).rstrip("0")
-frac = frac + "0" * (2 - len(frac)) if len(frac) < 2 else frac
-print("$%d.%s" % (q // 10**dec, frac))' "$1"
-}
-
-# tui_in NAME SIZE ARGS...: tui, run in the repository.
-tui_in() {
-	_here=$(pwd)
-	cd "$T/repo" || return 1
-	tui "$@"
-	cd "$_here" || return 1
-}
+t_sum_repo "$T/repo" --no-test
 
 # Each step's worst case is about $0.0017 on test-cheap: $0.00087 cannot start the task, twice
 # that runs one step, and the second needs more again.
@@ -68,7 +38,7 @@ cat >"$T/m.s" <<S
 :wait-idle
 :dump-screen $T/m6
 S
-tui_in m 100x30 -m test-cheap --agent
+tui_in "$T/repo" m 100x30 -m test-cheap --agent
 check_eq "more: exit 0" "$TUI_RC" 0
 m0=$(screen "$T/m0")
 check_contains "more: the question on the status line" "$m0" \
@@ -131,7 +101,7 @@ cat >"$T/s.s" <<S
 :wait-idle
 :dump-screen $T/s1
 S
-tui_in s 100x30 -m test-cheap --agent
+tui_in "$T/repo" s 100x30 -m test-cheap --agent
 check_eq "stop: exit 0" "$TUI_RC" 0
 s0=$(screen "$T/s0")
 check_contains "stop: n stopped it" "$s0" "stopped at the cap"

@@ -6,22 +6,7 @@ tui_setup
 t_config_append '[agent]'
 t_config_append 'allow = run'
 
-mkdir -p "$T/repo"
-(
-	cd "$T/repo" || exit 1
-	git init -q .
-	printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
-	git add . && git -c user.email=t@t -c user.name=t commit -qm init
-)
-
-# tui_in DIR NAME SIZE ARGS...: tui, run in DIR.
-tui_in() {
-	_here=$(pwd)
-	cd "$1" || return 1
-	shift
-	tui "$@"
-	cd "$_here" || return 1
-}
+t_sum_repo "$T/repo" --no-test
 
 # --- on and off: F7, /agent, the route line ---------------------------------------
 fake_reset

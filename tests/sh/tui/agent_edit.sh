@@ -5,21 +5,7 @@
 . "$LLM_TOP/tests/tui_lib.sh"
 tui_setup
 
-mkdir -p "$T/repo"
-(
-	cd "$T/repo" || exit 1
-	git init -q .
-	printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
-	git add . && git -c user.email=t@t -c user.name=t commit -qm init
-)
-
-# tui_in NAME SIZE ARGS...: tui, run in the repository.
-tui_in() {
-	_here=$(pwd)
-	cd "$T/repo" || return 1
-	tui "$@"
-	cd "$_here" || return 1
-}
+t_sum_repo "$T/repo" --no-test
 
 # --- e: the command edited, Esc back, edited again and run -------------------------------
 fake_reset
@@ -44,7 +30,7 @@ cat >"$T/e.s" <<S
 :wait-idle
 :dump-screen $T/e4
 S
-tui_in e 100x30 -m test-cheap --agent
+tui_in "$T/repo" e 100x30 -m test-cheap --agent
 check_eq "edit: exit 0" "$TUI_RC" 0
 e0=$(screen "$T/e0")
 check_contains "edit: the run's approval offers e" "$e0" "run? y yes · n no · a always (this task) · e edit"
@@ -94,7 +80,7 @@ cat >"$T/d.s" <<S
 :wait-idle
 :dump-screen $T/d1
 S
-tui_in d 100x30 -m test-cheap --agent
+tui_in "$T/repo" d 100x30 -m test-cheap --agent
 d0=$(screen "$T/d0")
 check_contains "e on an edit: says it edits commands only" "$d0" "edit? e edits a command only; y yes · n no · a always (this task)"
 check_contains "e on an edit: the approval stands" "$d0" "? edit"
@@ -120,7 +106,7 @@ cat >"$T/c.s" <<S
 :wait-idle
 :dump-screen $T/c0
 S
-tui_in c 100x30 -m test-cheap --agent
+tui_in "$T/repo" c 100x30 -m test-cheap --agent
 c0=$(screen "$T/c0")
 check_contains "ctrl-c editing: the task stopped" "$c0" "interrupted: what was done is kept; stopped after 1 step"
 check_contains "ctrl-c editing: the command refused" "$c0" "▸ run echo never >never.txt · refused"

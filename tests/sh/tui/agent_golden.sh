@@ -30,10 +30,7 @@ golden() {
 :key n
 :wait-idle
 S
-	_here=$(pwd)
-	cd "$T/repo" || exit 1
-	tui "$_name" "$_size" -m test-cheap --agent "$@"
-	cd "$_here" || exit 1
+	tui_in "$T/repo" "$_name" "$_size" -m test-cheap --agent "$@"
 	check_eq "$_name: exit 0" "$TUI_RC" 0
 	check_golden "tui-agent-$_name" "$T/$_name.txt"
 }

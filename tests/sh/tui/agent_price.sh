@@ -6,42 +6,7 @@
 . "$LLM_TOP/tests/tui_lib.sh"
 tui_setup
 
-mkdir -p "$T/repo"
-(
-	cd "$T/repo" || exit 1
-	git init -q .
-	printf '#!/bin/sh\necho $(( $1 - $2 ))\n' >sum.sh
-	git add . && git -c user.email=t@t -c user.name=t commit -qm init
-)
-
-# pico USD as the client prints it: three significant digits below a dollar.
-usd() {
-	t_py -c '
-import sys
-p = int(sys.argv[1])
-d = 1
-while d < 12 and p < 10**12 // 10**d:
-    d += 1
-dec = min(d + 2, 12) if 0 < p < 10**12 else 2
-unit = 10 ** (12 - dec)
-q = p // unit + (1 if unit > 1 and p % unit >= (unit + 1) // 2 else 0)
-frac = ("%0*d" % (dec, q % 10**dec)).rstrip("0")
-frac = frac + "0" * (2 - len(frac)) if len(frac) < 2 else frac
-print("$%d.%s" % (q // 10**dec, frac))' "$1"
-}
-
-# below FILE TEXT: the row under the first row holding TEXT.
-below() {
-	grep -A1 -F -- "$2" "$1" 2>/dev/null | sed -n 2p
-}
-
-# tui_in NAME SIZE ARGS...: tui, run in the repository.
-tui_in() {
-	_here=$(pwd)
-	cd "$T/repo" || return 1
-	tui "$@"
-	cd "$_here" || return 1
-}
+t_sum_repo "$T/repo" --no-test
 
 # --- the step's line at its approval, under its running command, then under its call --------
 fake_reset
@@ -63,7 +28,7 @@ cat >"$T/p.s" <<S
 :dump-screen $T/p2
 S
 rm -f "$T/repo/go"
-tui_in p 100x30 -m test-cheap --agent
+tui_in "$T/repo" p 100x30 -m test-cheap --agent
 check_eq "price: exit 0" "$TUI_RC" 0
 task=$(sql "SELECT max(id) FROM tasks")
 c1=$(sql "SELECT cost_pico FROM usage WHERE task_id = $task ORDER BY id LIMIT 1")
@@ -97,7 +62,7 @@ cat >"$T/u.s" <<S
 :wait-idle
 :dump-screen $T/u0
 S
-tui_in u 100x30 -m test-cheap --agent
+tui_in "$T/repo" u 100x30 -m test-cheap --agent
 task=$(sql "SELECT max(id) FROM tasks")
 check_eq "estimate: the ledger marks it" "$(sql "SELECT estimated FROM usage WHERE task_id = $task ORDER BY id LIMIT 1")" 1
 check_contains "estimate: the tokens and the cost marked" "$(row "$T/u0" 'step 1 ·')" "tok · ~\$"
@@ -114,7 +79,7 @@ cat >"$T/n.s" <<S
 :wait-idle
 :dump-screen $T/n0
 S
-tui_in n 100x30 -m openai/some-new-model --agent
+tui_in "$T/repo" n 100x30 -m openai/some-new-model --agent
 check_eq "unknown: exit 0" "$TUI_RC" 0
 n0=$(screen "$T/n0")
 task=$(sql "SELECT max(id) FROM tasks")
