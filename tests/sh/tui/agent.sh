@@ -24,7 +24,7 @@ fake_reply '{"text":"Looking.","calls":[{"name":"list","args":{"path":"."}},{"na
 fake_reply "{\"calls\":[{\"name\":\"edit\",\"args\":{\"path\":\"sum.sh\",\"old\":\"\$1 - \$2\",\"new\":\"\$1 + \$2\"}}],\"usage\":{\"input\":1100,\"output\":30},\"hold_file\":\"$T/go\"}"
 fake_reply '{"calls":[{"name":"run","args":{"command":"sh test.sh"}}],"usage":{"input":1200,"output":20}}'
 fake_reply '{"text":"Fixed sum.sh: it subtracted. I did not run the test: you said no.","usage":{"input":1300,"output":15}}'
-cat >"$T/a.s" <<S
+tui_ok_in "$T/repo" "task" a 100x40 -m test-cheap --agent <<S
 :dump-screen $T/a0
 :type /agent cap 0.05
 :key Enter
@@ -54,8 +54,6 @@ cat >"$T/a.s" <<S
 :key Enter
 :dump-screen $T/a5
 S
-tui_in "$T/repo" a 100x40 -m test-cheap --agent
-check_eq "task: exit 0" "$TUI_RC" 0
 check_contains "agent mode: on the route line from --agent" "$(row "$T/a0" 'route ')" "agent: tools on"
 
 # the approval of the edit: the pending call with its diff; the y typed ahead only went to the input

@@ -14,7 +14,7 @@ fake_reset
 fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":500,"output":20}}'
 fake_reply '{"calls":[{"name":"read","args":{"path":"sum.sh"}}],"usage":{"input":600,"output":20}}'
 fake_reply '{"text":"It subtracts.","usage":{"input":700,"output":10}}'
-cat >"$T/m.s" <<S
+tui_ok_in "$T/repo" "more" m 100x30 -m test-cheap --agent <<S
 :type /agent cap 0.00087
 :key Enter
 :type look around
@@ -38,8 +38,6 @@ cat >"$T/m.s" <<S
 :wait-idle
 :dump-screen $T/m6
 S
-tui_in "$T/repo" m 100x30 -m test-cheap --agent
-check_eq "more: exit 0" "$TUI_RC" 0
 m0=$(screen "$T/m0")
 check_contains "more: the question on the status line" "$m0" \
     "the next step could pass the task's cap \$0.00087 (spent \$0.00): y allows \$0.00087 more, n stops"
@@ -83,7 +81,7 @@ fake_reset
 fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":500,"output":20}}'
 fake_reply '{"text":"never","usage":{"input":500,"output":20}}'
 before=$(sql "SELECT max(id) FROM tasks")
-cat >"$T/s.s" <<S
+tui_ok_in "$T/repo" "stop" s 100x30 -m test-cheap --agent <<S
 :type /agent cap 0.00087
 :key Enter
 :type look around
@@ -101,8 +99,6 @@ cat >"$T/s.s" <<S
 :wait-idle
 :dump-screen $T/s1
 S
-tui_in "$T/repo" s 100x30 -m test-cheap --agent
-check_eq "stop: exit 0" "$TUI_RC" 0
 s0=$(screen "$T/s0")
 check_contains "stop: n stopped it" "$s0" "stopped at the cap"
 check_contains "stop: n answered it" "$s0" "→ stop"

@@ -12,7 +12,7 @@ t_sum_repo "$T/repo" --no-test
 fake_reset
 fake_reply '{"calls":[{"name":"run","args":{"command":"echo started; echo second line; sleep 300 & echo $! >sleeper.pid; wait"}}],"usage":{"input":500,"output":20}}'
 fake_reply '{"text":"never"}'
-cat >"$T/c.s" <<S
+tui_ok_in "$T/repo" "control" c 100x30 -m test-cheap <<S
 :dump-screen $T/c0
 :key F7
 :dump-screen $T/c1
@@ -30,8 +30,6 @@ cat >"$T/c.s" <<S
 :wait-idle
 :dump-screen $T/c4
 S
-tui_in "$T/repo" c 100x30 -m test-cheap
-check_eq "control: exit 0" "$TUI_RC" 0
 check_not_contains "off: no word of it on the route line" "$(row "$T/c0" 'route ')" "agent"
 check_contains "F7: on, and the route line says so" "$(row "$T/c1" 'route ')" "agent: tools on"
 check_contains "F7: said" "$(screen "$T/c1")" "agent mode: a message is a task with tools in this workspace"
@@ -96,7 +94,7 @@ check_contains "home: y turns it on" "$(row "$T/h2" 'route ')" "agent: tools on"
 fake_reset
 fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":500,"output":20}}'
 fake_reply '{"text":"never","usage":{"input":500,"output":20}}'
-cat >"$T/k.s" <<S
+tui_ok_in "$T/repo" "cap" k 100x30 -m test-cheap --agent <<S
 :type /agent cap 0.00087
 :key Enter
 :type look around
@@ -110,8 +108,6 @@ cat >"$T/k.s" <<S
 :wait-idle
 :dump-screen $T/k2
 S
-tui_in "$T/repo" k 100x30 -m test-cheap --agent
-check_eq "cap: exit 0" "$TUI_RC" 0
 check_contains "cap: asked before the first step" "$(screen "$T/k0")" \
     "the next step could pass the task's cap \$0.00087 (spent \$0.00): y allows \$0.00087 more, n stops"
 check_contains "cap: y raised it" "$(screen "$T/k1")" "the cap is raised: the task goes on"
@@ -130,7 +126,8 @@ fake_reset
 fake_reply '{"text":"Waiting.","calls":[{"name":"run","args":{"command":"echo waiting; while [ ! -f go ]; do sleep 0.05; done"}}],"usage":{"input":500,"output":20}}'
 fake_reply '{"text":"Waiting again.","calls":[{"name":"run","args":{"command":"echo again; while [ ! -f go2 ]; do sleep 0.05; done"}}],"usage":{"input":600,"output":20}}'
 fake_reply '{"text":"Done.","usage":{"input":700,"output":5}}'
-cat >"$T/r.s" <<S
+rm -f "$T/repo/go" "$T/repo/go2"
+tui_ok_in "$T/repo" "mid-task" r 100x40 --agent <<S
 :type look at the files
 :key Enter
 :wait-text ┊ waiting
@@ -144,9 +141,6 @@ cat >"$T/r.s" <<S
 :wait-idle
 :dump-screen $T/r0
 S
-rm -f "$T/repo/go" "$T/repo/go2"
-tui_in "$T/repo" r 100x40 --agent
-check_eq "mid-task: exit 0" "$TUI_RC" 0
 r0=$(screen "$T/r0")
 check_contains "mid-task: the tier override said" "$r0" "from the next step on: tier frontier"
 check_contains "mid-task: the pin said" "$r0" "from the next step on: model test-mid"

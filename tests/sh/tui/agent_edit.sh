@@ -11,7 +11,7 @@ t_sum_repo "$T/repo" --no-test
 fake_reset
 fake_reply "{\"text\":\"Writing it.\",\"calls\":[{\"name\":\"run\",\"args\":{\"command\":\"echo original >orig.txt\"}}],\"usage\":{\"input\":900,\"output\":30},\"hold_file\":\"$T/go\"}"
 fake_reply '{"text":"Done: out.txt holds what you chose.","usage":{"input":1000,"output":12}}'
-cat >"$T/e.s" <<S
+tui_ok_in "$T/repo" "edit" e 100x30 -m test-cheap --agent <<S
 :type write out.txt
 :key Enter
 :type e
@@ -30,8 +30,6 @@ cat >"$T/e.s" <<S
 :wait-idle
 :dump-screen $T/e4
 S
-tui_in "$T/repo" e 100x30 -m test-cheap --agent
-check_eq "edit: exit 0" "$TUI_RC" 0
 e0=$(screen "$T/e0")
 check_contains "edit: the run's approval offers e" "$e0" "run? y yes · n no · a always (this task) · e edit"
 check_contains "edit: the pending command" "$e0" "? run echo original >orig.txt"

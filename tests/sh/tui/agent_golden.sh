@@ -22,7 +22,7 @@ golden() {
 	fake_reply '{"text":"Reading first.","calls":[{"name":"read","args":{"path":"sum.sh"}}],"usage":{"input":900,"output":40}}'
 	fake_reply "{\"calls\":[{\"name\":\"edit\",\"args\":{\"path\":\"sum.sh\",\"old\":\"\$1 - \$2\",\"new\":\"\$1 + \$2\"}}],\"usage\":{\"input\":1100,\"output\":30}}"
 	fake_reply '{"text":"Fixed.","usage":{"input":1200,"output":10}}'
-	cat >"$T/$_name.s" <<S
+	tui_ok_in "$T/repo" "$_name" "$_name" "$_size" -m test-cheap --agent "$@" <<S
 :type fix sum.sh
 :key Enter
 :wait-text y yes
@@ -30,8 +30,6 @@ golden() {
 :key n
 :wait-idle
 S
-	tui_in "$T/repo" "$_name" "$_size" -m test-cheap --agent "$@"
-	check_eq "$_name: exit 0" "$TUI_RC" 0
 	check_golden "tui-agent-$_name" "$T/$_name.txt"
 }
 

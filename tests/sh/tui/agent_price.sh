@@ -13,7 +13,8 @@ fake_reset
 fake_reply '{"text":"Looking.","calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":900,"output":40}}'
 fake_reply '{"calls":[{"name":"run","args":{"command":"echo waiting; while [ ! -f go ]; do sleep 0.05; done; echo went"}}],"usage":{"input":1100,"output":30}}'
 fake_reply '{"text":"Done.","usage":{"input":1200,"output":10}}'
-cat >"$T/p.s" <<S
+rm -f "$T/repo/go"
+tui_ok_in "$T/repo" "price" p 100x30 -m test-cheap --agent <<S
 :type /agent cap 0.05
 :key Enter
 :type run it
@@ -27,9 +28,6 @@ cat >"$T/p.s" <<S
 :wait-idle
 :dump-screen $T/p2
 S
-rm -f "$T/repo/go"
-tui_in "$T/repo" p 100x30 -m test-cheap --agent
-check_eq "price: exit 0" "$TUI_RC" 0
 task=$(sql "SELECT max(id) FROM tasks")
 c1=$(sql "SELECT cost_pico FROM usage WHERE task_id = $task ORDER BY id LIMIT 1")
 c2=$(sql "SELECT cost_pico FROM usage WHERE task_id = $task ORDER BY id LIMIT 1 OFFSET 1")
@@ -73,14 +71,12 @@ sed -i 's/^budget = 1/budget = 0/' "$LLM_CONFIG_DIR/config.ini"
 fake_reset
 fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":500,"output":20}}'
 fake_reply '{"text":"Listed.","usage":{"input":600,"output":5}}'
-cat >"$T/n.s" <<S
+tui_ok_in "$T/repo" "unknown" n 100x30 -m openai/some-new-model --agent <<S
 :type list it
 :key Enter
 :wait-idle
 :dump-screen $T/n0
 S
-tui_in "$T/repo" n 100x30 -m openai/some-new-model --agent
-check_eq "unknown: exit 0" "$TUI_RC" 0
 n0=$(screen "$T/n0")
 task=$(sql "SELECT max(id) FROM tasks")
 check_eq "unknown: the ledger has no cost, not zero" \
