@@ -113,3 +113,10 @@ frac = ("%0*d" % (dec, q % 10**dec)).rstrip("0")
 frac = frac + "0" * (2 - len(frac)) if len(frac) < 2 else frac
 print("$%d.%s" % (q // 10**dec, frac))' "$1"
 }
+
+# fake_sum_fix: queue a step that edits sum.sh to add (see t_sum_repo), then
+# the answer "Fixed.".
+fake_sum_fix() {
+	fake_reply "{\"calls\":[{\"name\":\"edit\",\"args\":{\"path\":\"sum.sh\",\"old\":\"\$1 - \$2\",\"new\":\"\$1 + \$2\"}}],\"usage\":{\"input\":1100,\"output\":30}}"
+	fake_reply '{"text":"Fixed.","usage":{"input":1200,"output":10}}'
+}

@@ -66,8 +66,7 @@ check_eq "edited: nothing reserved" "$(sql "SELECT count(*) FROM usage WHERE sta
 
 # --- e on an edit's approval: only commands are edited; the question stands ----------------
 fake_reset
-fake_reply "{\"calls\":[{\"name\":\"edit\",\"args\":{\"path\":\"sum.sh\",\"old\":\"\$1 - \$2\",\"new\":\"\$1 + \$2\"}}],\"usage\":{\"input\":1100,\"output\":30}}"
-fake_reply '{"text":"Fixed.","usage":{"input":1200,"output":10}}'
+fake_sum_fix
 cat >"$T/d.s" <<S
 :type fix sum.sh
 :key Enter

@@ -20,8 +20,7 @@ golden() {
 	(cd "$T/repo" && git checkout -q -- .)
 	fake_reset
 	fake_reply '{"text":"Reading first.","calls":[{"name":"read","args":{"path":"sum.sh"}}],"usage":{"input":900,"output":40}}'
-	fake_reply "{\"calls\":[{\"name\":\"edit\",\"args\":{\"path\":\"sum.sh\",\"old\":\"\$1 - \$2\",\"new\":\"\$1 + \$2\"}}],\"usage\":{\"input\":1100,\"output\":30}}"
-	fake_reply '{"text":"Fixed.","usage":{"input":1200,"output":10}}'
+	fake_sum_fix
 	tui_ok_in "$T/repo" "$_name" "$_name" "$_size" -m test-cheap --agent "$@" <<S
 :type fix sum.sh
 :key Enter
@@ -47,16 +46,13 @@ t_config_append '[agent]'
 t_config_append 'allow = edit'
 (cd "$T/repo" && git checkout -q -- .)
 fake_reset
-fake_reply "{\"calls\":[{\"name\":\"edit\",\"args\":{\"path\":\"sum.sh\",\"old\":\"\$1 - \$2\",\"new\":\"\$1 + \$2\"}}],\"usage\":{\"input\":1100,\"output\":30}}"
-fake_reply '{"text":"Fixed.","usage":{"input":1200,"output":10}}'
+fake_sum_fix
 cat >"$T/d.s" <<S
 :type fix sum.sh
 :key Enter
 :wait-idle
 :dump-colors $T/diff.txt
 S
-cd "$T/repo" || exit 1
-tui d 80x24 -m test-cheap --agent
-cd - >/dev/null || exit 1
+tui_in "$T/repo" d 80x24 -m test-cheap --agent
 check_golden tui-agent-diff "$T/diff.txt"
 check_eq "diff: the edit was made" "$(sed -n 3p "$T/repo/sum.sh")" 'echo $(( $1 + $2 ))'
