@@ -11,6 +11,7 @@
 
 #include "ledger.h"
 #include "ledger_pg.h"
+#include "proc.h"
 #include "store.h"
 #include "util.h"
 
@@ -537,6 +538,9 @@ ledger_team_zone(struct ledger *l)
 	path = xstrfmt("%s/%s", dir != NULL && *dir != '\0' ? dir : "/usr/share/zoneinfo", zone);
 	known = access(path, R_OK) == 0;
 	free(path);
+	/* the team's zone is for the month's bounds: commands run still get the user's */
+	if (known)
+		proc_env_pin("TZ");
 	if (known && setenv("TZ", zone, 1) == 0)
 		tzset();
 }

@@ -29,6 +29,12 @@ extern char **environ;
 static char **hidden;
 static size_t nhidden;
 
+/* Variables pinned by proc_env_pin: their names, and their entries then (NULL: unset). */
+static struct {
+	char *name, *entry;
+} pinned[4];
+static size_t npinned;
+
 /* Keep the variable name out of every child's environment. */
 void
 proc_hide_env(const char *name)
@@ -55,6 +61,11 @@ proc_hide_env_clear(void)
 	free(hidden);
 	hidden = NULL;
 	nhidden = 0;
+	for (i = 0; i < npinned; i++) {
+		free(pinned[i].name);
+		free(pinned[i].entry);
+	}
+	npinned = 0;
 }
 
 /*
@@ -78,7 +89,39 @@ proc_env_hidden(const char *entry)
 	return false;
 }
 
-/* The environment without the hidden variables: an array of borrowed entries (free the array only). */
+/* Children get variable name as it is now, whatever this process sets it to later. */
+void
+proc_env_pin(const char *name)
+{
+	const char *v = getenv(name);
+	size_t i;
+
+	for (i = 0; i < npinned; i++)
+		if (strcmp(pinned[i].name, name) == 0)
+			return;
+	if (npinned == ARRAY_SIZE(pinned))
+		die("proc_env_pin: too many variables");
+	pinned[npinned].name = xstrdup(name);
+	pinned[npinned].entry = v != NULL ? xstrfmt("%s=%s", name, v) : NULL;
+	npinned++;
+}
+
+/* The pinned variable entry names, or NULL. */
+static const char *
+env_pinned(const char *entry)
+{
+	size_t len = strcspn(entry, "="), i;
+
+	for (i = 0; i < npinned; i++)
+		if (strlen(pinned[i].name) == len && memcmp(pinned[i].name, entry, len) == 0)
+			return pinned[i].name;
+	return NULL;
+}
+
+/*
+ * The environment for a child: without the hidden variables, pinned ones as
+ * they were; an array of borrowed entries (free the array only).
+ */
 static char **
 clean_env(void)
 {
@@ -87,10 +130,13 @@ clean_env(void)
 
 	while (environ != NULL && environ[n] != NULL)
 		n++;
-	env = xcalloc(n + 1, sizeof(*env));
+	env = xcalloc(n + npinned + 1, sizeof(*env));
 	for (i = 0; i < n; i++)
-		if (!proc_env_hidden(environ[i]))
+		if (!proc_env_hidden(environ[i]) && env_pinned(environ[i]) == NULL)
 			env[k++] = environ[i];
+	for (i = 0; i < npinned; i++)
+		if (pinned[i].entry != NULL)
+			env[k++] = pinned[i].entry;
 	return env;
 }
 

@@ -91,7 +91,9 @@ void proc_hide_env(const char *name);
  */
 bool proc_env_hidden(const char *entry);
 
-/* Forget the names given to proc_hide_env (at exit, for leak checkers). */
+/* Children get variable name as it is now, whatever this process sets it to later. */
+void proc_env_pin(const char *name);
+/* Forget the names given to proc_hide_env and proc_env_pin (at exit, for leak checkers). */
 void proc_hide_env_clear(void);
 
 #endif

@@ -113,4 +113,19 @@ run_llm -q -m test-cheap "refused"
 check_rc "a request refuses it too" 2
 check_eq "  and sends nothing" "$(fake_count)" 3
 psql_q "update llm.meta set value = '3' where key = 'version'" >/dev/null
+
+# The team's zone counts the ledger's months; a command a task runs keeps the user's own.
+t_write_config
+t_config_append "[ledger]
+database = $PG_URL
+team = tz"
+t_sum_repo "$T/zone"
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"printf %s \"$TZ\" >tz.txt"}}]}'
+fake_reply '{"text":"Done."}'
+cd "$T/zone" || exit 1
+TZ=Europe/Paris run_llm do -m test-cheap --allow run "note the zone"
+cd - >/dev/null || exit 1
+check_rc "a task on the team ledger runs" 0
+check_eq "  its command sees the user's TZ, not the team's" "$(cat "$T/zone/tz.txt")" Europe/Paris
 [ "$T_FAIL" -eq 0 ]

@@ -131,6 +131,33 @@ test_env_cleaned(void)
 	proc_hide_env_clear();
 }
 
+/* A pinned variable reaches children as it was when pinned, set or unset. */
+static void
+test_env_pinned(void)
+{
+	struct proc_spec s = { 0 };
+	int st;
+	char *out;
+
+	setenv("LLM_TEST_ZONE", "Europe/Paris", 1);
+	unsetenv("LLM_TEST_NONE");
+	proc_env_pin("LLM_TEST_ZONE");
+	proc_env_pin("LLM_TEST_NONE");
+	setenv("LLM_TEST_ZONE", "Asia/Tokyo", 1);
+	setenv("LLM_TEST_NONE", "set later", 1);
+	out = sh("env", &s, &st);
+	CHECK(strstr(out, "LLM_TEST_ZONE=Europe/Paris\n") != NULL);
+	CHECK(strstr(out, "Asia/Tokyo") == NULL);
+	CHECK(strstr(out, "LLM_TEST_NONE") == NULL);
+	CHECK(strstr(out, "PATH=") != NULL);
+	free(out);
+	/* the caller keeps what it set */
+	CHECK_STR(getenv("LLM_TEST_ZONE"), "Asia/Tokyo");
+	unsetenv("LLM_TEST_ZONE");
+	unsetenv("LLM_TEST_NONE");
+	proc_hide_env_clear();
+}
+
 static void
 test_env_hidden_names(void)
 {
@@ -279,6 +306,7 @@ main(void)
 	RUN(test_tty_keeps_session);
 	RUN(test_descriptors_closed);
 	RUN(test_env_cleaned);
+	RUN(test_env_pinned);
 	RUN(test_env_hidden_names);
 	RUN(test_timeout_kills_group);
 	RUN(test_timeout_then_kill);
