@@ -738,6 +738,22 @@ pg_offline_settle(struct ledger_pg *p, int64_t id, const struct usage *u, int64_
 	return 0;
 }
 
+/*
+ * A settlement the database did not take: when it is unreachable, the
+ * settlement was lost on the way and is sent when it is back; else -1.
+ */
+static int
+pg_settle_lost(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost,
+    bool estimated, const char *status, int64_t latency_ms, char **cause)
+{
+	if (!p->down)
+		return -1;
+	free(cause ? *cause : NULL);
+	if (cause != NULL)
+		*cause = NULL;
+	return pg_offline_settle(p, id, u, cost, estimated, status, latency_ms, cause);
+}
+
 /* Parameters of llm.settle after the id. */
 static void
 pg_settle_args(struct pg_args *a, const char *status, const struct usage *u, int64_t cost,
@@ -770,15 +786,8 @@ ledger_pg_settle(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t
 	pg_settle_args(&a, status, u, cost, estimated, latency_ms);
 	r = pg_call(p, "settle", "SELECT llm.settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
 	    &a, cause);
-	if (r == NULL) {
-		if (!p->down)
-			return -1;
-		/* Lost on the way: the settlement is sent when the database is back. */
-		free(cause ? *cause : NULL);
-		if (cause != NULL)
-			*cause = NULL;
-		return pg_offline_settle(p, id, u, cost, estimated, status, latency_ms, cause);
-	}
+	if (r == NULL)
+		return pg_settle_lost(p, id, u, cost, estimated, status, latency_ms, cause);
 	n = col_i64(r, 0, 0);
 	pq.PQclear(r);
 	if (n != 1) {
@@ -822,15 +831,9 @@ ledger_pg_settle_warn(struct ledger_pg *p, int64_t id, const struct usage *u, in
 	arg_str(&a, at);
 	r = pg_call(p, "settle", "SELECT * FROM llm.settle_warn($1, $2, $3, $4, $5, $6, $7, $8,"
 	    " $9, $10, $11, $12, $13)", &a, cause);
-	if (r == NULL) {
-		if (!p->down)
-			return -1;
-		/* Lost on the way: settled when the database is back, with no warning then. */
-		free(cause ? *cause : NULL);
-		if (cause != NULL)
-			*cause = NULL;
-		return pg_offline_settle(p, id, u, cost, estimated, status, latency_ms, cause);
-	}
+	/* A settlement lost on the way gives no warning when the database is back. */
+	if (r == NULL)
+		return pg_settle_lost(p, id, u, cost, estimated, status, latency_ms, cause);
 	n = pq.PQntuples(r) == 1 ? col_i64(r, 0, 0) : 0;
 	if (n == 1) {
 		w->passed = (int)col_i64(r, 0, 1);
