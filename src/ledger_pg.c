@@ -933,6 +933,17 @@ ledger_pg_progress(struct ledger_pg *p, int64_t id, const struct usage *u, int64
 	return 0;
 }
 
+/* The one row a call about the team returns, or NULL with *cause: no such team. */
+static PGresult *
+pg_team_row(struct ledger_pg *p, PGresult *r, char **cause)
+{
+	if (r == NULL || pq.PQntuples(r) == 1)
+		return r;
+	pq.PQclear(r);
+	store_cause(cause, "team ledger: no team \"%s\": run llm ledger init", p->t->team);
+	return NULL;
+}
+
 /* The team's month and the user's share. */
 int
 ledger_pg_meter(struct ledger_pg *p, struct meter *m, char **cause)
@@ -945,14 +956,10 @@ ledger_pg_meter(struct ledger_pg *p, struct meter *m, char **cause)
 	arg_str(&a, p->t->user);
 	arg_i64(&a, clock_now());
 	arg_str(&a, *p->self.owner ? p->self.owner : NULL);
-	r = pg_call(p, "meter", "SELECT * FROM llm.meter($1, $2, $3, $4)", &a, cause);
+	r = pg_team_row(p, pg_call(p, "meter", "SELECT * FROM llm.meter($1, $2, $3, $4)", &a,
+	    cause), cause);
 	if (r == NULL)
 		return -1;
-	if (pq.PQntuples(r) != 1) {
-		pq.PQclear(r);
-		store_cause(cause, "team ledger: no team \"%s\": run llm ledger init", p->t->team);
-		return -1;
-	}
 	pg_fill(r, 0, m);
 	pq.PQclear(r);
 	return 0;
@@ -1140,18 +1147,13 @@ ledger_pg_set_budget(struct ledger_pg *p, const char *user, int64_t pico, char *
 	if (user != NULL)
 		arg_str(&a, user);
 	arg_i64(&a, pico);
-	r = pg_call(p, "budget", user != NULL ?
+	r = pg_team_row(p, pg_call(p, "budget", user != NULL ?
 	    "INSERT INTO llm.user_budgets (team, \"user\", budget_pico) VALUES ($1, $2, $3)"
 	    " ON CONFLICT (team, \"user\") DO UPDATE SET budget_pico = EXCLUDED.budget_pico"
 	    " RETURNING 1" :
-	    "UPDATE llm.teams SET budget_pico = $2 WHERE team = $1 RETURNING 1", &a, cause);
+	    "UPDATE llm.teams SET budget_pico = $2 WHERE team = $1 RETURNING 1", &a, cause), cause);
 	if (r == NULL)
 		return -1;
-	if (pq.PQntuples(r) != 1) {
-		pq.PQclear(r);
-		store_cause(cause, "team ledger: no team \"%s\": run llm ledger init", p->t->team);
-		return -1;
-	}
 	pq.PQclear(r);
 	return 0;
 }
