@@ -124,7 +124,7 @@ fake_reset
 fake_reply '{"calls":[{"name":"run","args":{"command":"printf %s \"$TZ\" >tz.txt"}}]}'
 fake_reply '{"text":"Done."}'
 cd "$T/zone" || exit 1
-TZ=Europe/Paris run_llm do -m test-cheap --allow run "note the zone"
+TZ=Europe/Paris run_llm "do" -m test-cheap --allow run "note the zone"
 cd - >/dev/null || exit 1
 check_rc "a task on the team ledger runs" 0
 check_eq "  its command sees the user's TZ, not the team's" "$(cat "$T/zone/tz.txt")" Europe/Paris
