@@ -738,6 +738,22 @@ pg_offline_settle(struct ledger_pg *p, int64_t id, const struct usage *u, int64_
 	return 0;
 }
 
+/*
+ * A settlement the database did not take: when it is unreachable, the
+ * settlement was lost on the way and is sent when it is back; else -1.
+ */
+static int
+pg_settle_lost(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost,
+    bool estimated, const char *status, int64_t latency_ms, char **cause)
+{
+	if (!p->down)
+		return -1;
+	free(cause ? *cause : NULL);
+	if (cause != NULL)
+		*cause = NULL;
+	return pg_offline_settle(p, id, u, cost, estimated, status, latency_ms, cause);
+}
+
 /* Parameters of llm.settle after the id. */
 static void
 pg_settle_args(struct pg_args *a, const char *status, const struct usage *u, int64_t cost,
@@ -770,15 +786,8 @@ ledger_pg_settle(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t
 	pg_settle_args(&a, status, u, cost, estimated, latency_ms);
 	r = pg_call(p, "settle", "SELECT llm.settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
 	    &a, cause);
-	if (r == NULL) {
-		if (!p->down)
-			return -1;
-		/* Lost on the way: the settlement is sent when the database is back. */
-		free(cause ? *cause : NULL);
-		if (cause != NULL)
-			*cause = NULL;
-		return pg_offline_settle(p, id, u, cost, estimated, status, latency_ms, cause);
-	}
+	if (r == NULL)
+		return pg_settle_lost(p, id, u, cost, estimated, status, latency_ms, cause);
 	n = col_i64(r, 0, 0);
 	pq.PQclear(r);
 	if (n != 1) {
@@ -822,15 +831,9 @@ ledger_pg_settle_warn(struct ledger_pg *p, int64_t id, const struct usage *u, in
 	arg_str(&a, at);
 	r = pg_call(p, "settle", "SELECT * FROM llm.settle_warn($1, $2, $3, $4, $5, $6, $7, $8,"
 	    " $9, $10, $11, $12, $13)", &a, cause);
-	if (r == NULL) {
-		if (!p->down)
-			return -1;
-		/* Lost on the way: settled when the database is back, with no warning then. */
-		free(cause ? *cause : NULL);
-		if (cause != NULL)
-			*cause = NULL;
-		return pg_offline_settle(p, id, u, cost, estimated, status, latency_ms, cause);
-	}
+	/* A settlement lost on the way gives no warning when the database is back. */
+	if (r == NULL)
+		return pg_settle_lost(p, id, u, cost, estimated, status, latency_ms, cause);
 	n = pq.PQntuples(r) == 1 ? col_i64(r, 0, 0) : 0;
 	if (n == 1) {
 		w->passed = (int)col_i64(r, 0, 1);
@@ -930,6 +933,17 @@ ledger_pg_progress(struct ledger_pg *p, int64_t id, const struct usage *u, int64
 	return 0;
 }
 
+/* The one row a call about the team returns, or NULL with *cause: no such team. */
+static PGresult *
+pg_team_row(struct ledger_pg *p, PGresult *r, char **cause)
+{
+	if (r == NULL || pq.PQntuples(r) == 1)
+		return r;
+	pq.PQclear(r);
+	store_cause(cause, "team ledger: no team \"%s\": run llm ledger init", p->t->team);
+	return NULL;
+}
+
 /* The team's month and the user's share. */
 int
 ledger_pg_meter(struct ledger_pg *p, struct meter *m, char **cause)
@@ -942,14 +956,10 @@ ledger_pg_meter(struct ledger_pg *p, struct meter *m, char **cause)
 	arg_str(&a, p->t->user);
 	arg_i64(&a, clock_now());
 	arg_str(&a, *p->self.owner ? p->self.owner : NULL);
-	r = pg_call(p, "meter", "SELECT * FROM llm.meter($1, $2, $3, $4)", &a, cause);
+	r = pg_team_row(p, pg_call(p, "meter", "SELECT * FROM llm.meter($1, $2, $3, $4)", &a,
+	    cause), cause);
 	if (r == NULL)
 		return -1;
-	if (pq.PQntuples(r) != 1) {
-		pq.PQclear(r);
-		store_cause(cause, "team ledger: no team \"%s\": run llm ledger init", p->t->team);
-		return -1;
-	}
 	pg_fill(r, 0, m);
 	pq.PQclear(r);
 	return 0;
@@ -1137,18 +1147,13 @@ ledger_pg_set_budget(struct ledger_pg *p, const char *user, int64_t pico, char *
 	if (user != NULL)
 		arg_str(&a, user);
 	arg_i64(&a, pico);
-	r = pg_call(p, "budget", user != NULL ?
+	r = pg_team_row(p, pg_call(p, "budget", user != NULL ?
 	    "INSERT INTO llm.user_budgets (team, \"user\", budget_pico) VALUES ($1, $2, $3)"
 	    " ON CONFLICT (team, \"user\") DO UPDATE SET budget_pico = EXCLUDED.budget_pico"
 	    " RETURNING 1" :
-	    "UPDATE llm.teams SET budget_pico = $2 WHERE team = $1 RETURNING 1", &a, cause);
+	    "UPDATE llm.teams SET budget_pico = $2 WHERE team = $1 RETURNING 1", &a, cause), cause);
 	if (r == NULL)
 		return -1;
-	if (pq.PQntuples(r) != 1) {
-		pq.PQclear(r);
-		store_cause(cause, "team ledger: no team \"%s\": run llm ledger init", p->t->team);
-		return -1;
-	}
 	pq.PQclear(r);
 	return 0;
 }
