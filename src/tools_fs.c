@@ -209,7 +209,8 @@ tools_list(struct ws *w, const char *path, struct tool_result *r)
 	if (l.shown == 0)
 		buf_adds(&l.out, "(no files)\n");
 	tools_text(r, &l.out);
-	r->summary = xstrfmt("list %s (%ld files)", say.vis, l.shown + l.more);
+	r->summary = xstrfmt("list %s (%ld file%s)", say.vis, l.shown + l.more,
+	    l.shown + l.more == 1 ? "" : "s");
 out:
 	scope_done(&s);
 	buf_done(&l.out);

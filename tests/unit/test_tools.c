@@ -401,7 +401,7 @@ test_list_gitignore(void)
 	tool_result_free(&r);
 	exec_tool(w, "list", "{\"path\":\"src/*.c\"}", NULL, &r);
 	CHECK_STR(r.text, "src/sum.c\n");
-	CHECK_STR(r.summary, "list src/*.c (1 files)");
+	CHECK_STR(r.summary, "list src/*.c (1 file)");
 	tool_result_free(&r);
 	exec_tool(w, "list", "{\"path\":\"src\"}", NULL, &r);
 	CHECK_STR(r.text, "src/.gitignore\nsrc/keep.o\nsrc/sum.c\n");
