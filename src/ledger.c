@@ -652,14 +652,34 @@ ledger_store(struct ledger *l)
 	return l->st;
 }
 
-/* Bind a borrowed string, or NULL. */
-static void
-ledger_bind_str(sqlite3_stmt *st, int i, const char *s)
+/* Bind a request's conversation, route and worst case to the seven parameters from i on. */
+void
+ledger_bind_entry(sqlite3_stmt *st, int i, const struct ledger_entry *e, int64_t worst_case)
 {
-	if (s != NULL)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
+	if (e->conversation_id > 0)
+		sqlite3_bind_int64(st, i, e->conversation_id);
+	store_bind_str(st, i + 1, e->provider);
+	store_bind_str(st, i + 2, e->model);
+	store_bind_str(st, i + 3, e->tier);
+	store_bind_str(st, i + 4, e->route_mode);
+	store_bind_str(st, i + 5, e->route_reason);
+	if (worst_case >= 0)
+		sqlite3_bind_int64(st, i + 6, worst_case);
+}
+
+/* Bind a settlement's token buckets, cost and estimated to the eight parameters from i on. */
+void
+ledger_bind_usage(sqlite3_stmt *st, int i, const struct usage *u, int64_t cost, bool estimated)
+{
+	sqlite3_bind_int64(st, i, u ? u->input : 0);
+	sqlite3_bind_int64(st, i + 1, u ? u->cached_input : 0);
+	sqlite3_bind_int64(st, i + 2, u ? u->cache_write : 0);
+	sqlite3_bind_int64(st, i + 3, u ? u->cache_write_1h : 0);
+	sqlite3_bind_int64(st, i + 4, u ? u->output : 0);
+	sqlite3_bind_int64(st, i + 5, u ? u->reasoning : 0);
+	if (cost >= 0)
+		sqlite3_bind_int64(st, i + 6, cost);
+	sqlite3_bind_int(st, i + 7, estimated);
 }
 
 /* Insert the reservation row; the caller holds the write transaction. */
@@ -673,21 +693,13 @@ ledger_insert(struct ledger *l, const struct ledger_entry *e, int64_t now, int64
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now);
-	if (e->conversation_id > 0)
-		sqlite3_bind_int64(st, 2, e->conversation_id);
-	ledger_bind_str(st, 3, e->provider);
-	ledger_bind_str(st, 4, e->model);
-	ledger_bind_str(st, 5, e->tier);
-	ledger_bind_str(st, 6, e->route_mode);
-	ledger_bind_str(st, 7, e->route_reason);
-	if (worst_case >= 0)
-		sqlite3_bind_int64(st, 8, worst_case);
+	ledger_bind_entry(st, 2, e, worst_case);
 	sqlite3_bind_int64(st, 9, (int64_t)getpid());
 	sqlite3_bind_int64(st, 10, ledger_add(now, LEDGER_EXPIRY));
 	if (l->start >= 0)
 		sqlite3_bind_int64(st, 11, l->start);
-	ledger_bind_str(st, 12, l->owner[0] != '\0' ? l->owner : NULL);
-	ledger_bind_str(st, 13, l->host[0] != '\0' ? l->host : NULL);
+	store_bind_str(st, 12, l->owner[0] != '\0' ? l->owner : NULL);
+	store_bind_str(st, 13, l->host[0] != '\0' ? l->host : NULL);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -872,7 +884,7 @@ ledger_task_new(struct ledger *l, const char *title, int64_t cap)
 	    -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_int64(st, 1, clock_now());
-	ledger_bind_str(st, 2, title);
+	store_bind_str(st, 2, title);
 	if (cap > 0)
 		sqlite3_bind_int64(st, 3, cap);
 	if (sqlite3_step(st) == SQLITE_DONE)
@@ -919,15 +931,7 @@ ledger_settle_row(struct ledger *l, int64_t id, const struct usage *u, int64_t c
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, u ? u->input : 0);
-	sqlite3_bind_int64(st, 4, u ? u->cached_input : 0);
-	sqlite3_bind_int64(st, 5, u ? u->cache_write : 0);
-	sqlite3_bind_int64(st, 6, u ? u->cache_write_1h : 0);
-	sqlite3_bind_int64(st, 7, u ? u->output : 0);
-	sqlite3_bind_int64(st, 8, u ? u->reasoning : 0);
-	if (cost >= 0)
-		sqlite3_bind_int64(st, 9, cost);
-	sqlite3_bind_int(st, 10, estimated);
+	ledger_bind_usage(st, 3, u, cost, estimated);
 	sqlite3_bind_int64(st, 11, latency_ms);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);

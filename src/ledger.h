@@ -8,6 +8,7 @@
 
 #include "provider.h"
 
+struct sqlite3_stmt;
 struct store;
 struct ledger;
 
@@ -184,6 +185,19 @@ int ledger_rows(struct ledger *l, int64_t from, int64_t to, ledger_row_fn fn, vo
  */
 int ledger_days(struct ledger *l, int64_t start, int64_t end, int64_t now, int64_t *spent,
     int ndays, char **cause);
+/*
+ * Bind e's conversation (0: NULL), provider, model, tier, route mode and
+ * reason, then worst_case (< 0: NULL), to the seven parameters of st from i
+ * on: the columns a reservation row holds here and in the team ledger's outbox.
+ */
+void ledger_bind_entry(struct sqlite3_stmt *st, int i, const struct ledger_entry *e,
+    int64_t worst_case);
+/*
+ * Bind u's six token buckets (u NULL: zeros), cost (< 0: NULL) and estimated
+ * to the eight parameters of st from i on, as a settled row holds them.
+ */
+void ledger_bind_usage(struct sqlite3_stmt *st, int i, const struct usage *u, int64_t cost,
+    bool estimated);
 /* Write pico-dollars as an exact decimal number of dollars for JSON: "12.4", "0.000026". */
 void ledger_usd(int64_t pico, char *out, size_t n);
 

@@ -488,16 +488,6 @@ pg_offline_held(struct ledger_pg *p)
 	return held;
 }
 
-/* Bind a borrowed string or NULL. */
-static void
-bind_str(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s != NULL)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* The key of task id in the team's rows: unique to this ledger's process. */
 static void
 pg_task_key(const struct ledger_pg *p, int64_t id, char out[PG_TASK_MAX])
@@ -545,23 +535,15 @@ pg_offline_insert(struct ledger_pg *p, const struct ledger_entry *e, const char 
 		sqlite3_bind_text(st, 15, task, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 16, e->task_id);
 	}
-	bind_str(st, 1, key);
-	bind_str(st, 2, p->t->team);
-	bind_str(st, 3, p->t->user);
+	store_bind_str(st, 1, key);
+	store_bind_str(st, 2, p->t->team);
+	store_bind_str(st, 3, p->t->user);
 	sqlite3_bind_int64(st, 4, now);
-	if (e->conversation_id > 0)
-		sqlite3_bind_int64(st, 5, e->conversation_id);
-	bind_str(st, 6, e->provider);
-	bind_str(st, 7, e->model);
-	bind_str(st, 8, e->tier);
-	bind_str(st, 9, e->route_mode);
-	bind_str(st, 10, e->route_reason);
-	if (worst >= 0)
-		sqlite3_bind_int64(st, 11, worst);
+	ledger_bind_entry(st, 5, e, worst);
 	sqlite3_bind_int64(st, 12, p->self.pid);
 	if (p->self.start >= 0)
 		sqlite3_bind_int64(st, 13, p->self.start);
-	bind_str(st, 14, p->self.owner);
+	store_bind_str(st, 14, p->self.owner);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -718,15 +700,7 @@ pg_offline_settle(struct ledger_pg *p, int64_t id, const struct usage *u, int64_
 		return -1;
 	}
 	sqlite3_bind_int64(st, 1, local ? id - PG_OFFLINE_ID : id);
-	sqlite3_bind_int64(st, 2, u ? u->input : 0);
-	sqlite3_bind_int64(st, 3, u ? u->cached_input : 0);
-	sqlite3_bind_int64(st, 4, u ? u->cache_write : 0);
-	sqlite3_bind_int64(st, 5, u ? u->cache_write_1h : 0);
-	sqlite3_bind_int64(st, 6, u ? u->output : 0);
-	sqlite3_bind_int64(st, 7, u ? u->reasoning : 0);
-	if (cost >= 0)
-		sqlite3_bind_int64(st, 8, cost);
-	sqlite3_bind_int(st, 9, estimated);
+	ledger_bind_usage(st, 2, u, cost, estimated);
 	sqlite3_bind_text(st, 10, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 11, latency_ms);
 	rc = sqlite3_step(st);

@@ -448,6 +448,16 @@ store_errmsg(struct store *s)
 	return sqlite3_errmsg(s->db);
 }
 
+/* Bind s, or NULL, to parameter i of st. */
+void
+store_bind_str(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 /* A malloc'd copy of column i, or NULL when it is NULL. */
 static char *
 store_col_str(sqlite3_stmt *st, int i)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 struct sqlite3;
+struct sqlite3_stmt;
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
@@ -57,6 +58,8 @@ const char *store_errmsg(struct store *s);
  * want the reason pass NULL. For the store and the modules built on it.
  */
 void store_cause(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Bind s (borrowed until the statement runs) to parameter i of st; NULL binds NULL. */
+void store_bind_str(struct sqlite3_stmt *st, int i, const char *s);
 
 /* Start a conversation at clock_now(); its id, or 0 on failure. */
 int64_t store_conv_new(struct store *s, const char *title);
