@@ -434,6 +434,14 @@ tui_agent_fd(const struct tui *t)
 	return t->ag.pid != 0 ? t->ag.ev : -1;
 }
 
+/* Free a string the task's state holds, and forget it. */
+static void
+drop_str(char **p)
+{
+	free(*p);
+	*p = NULL;
+}
+
 /* The cost as "$0.0012", "unknown" for -1. */
 static void
 money(int64_t pico, bool estimated, char *out, size_t n)
@@ -730,8 +738,7 @@ on_call(struct tui *t, const cJSON *e)
 	cJSON *c = cJSON_Duplicate(e, true);
 
 	/* the running block gives way to the command's line and its last output */
-	free(t->ag.out_base);
-	t->ag.out_base = NULL;
+	drop_str(&t->ag.out_base);
 	cJSON_AddBoolToObject(c, "shown", t->ag.shown);
 	t->ag.shown = false;
 	r->calls = xreallocarray(r->calls, r->ncalls + 1, sizeof *r->calls);
@@ -945,10 +952,8 @@ on_step(struct tui *t, const cJSON *e)
 		m->width = 0;
 		t->ag.step = NULL;
 	}
-	if (!advice) {
-		free(t->ag.priced_info);
-		t->ag.priced_info = NULL;
-	}
+	if (!advice)
+		drop_str(&t->ag.priced_info);
 	free(info);
 	tui_meter_refresh(t);
 	t->dirty = true;
@@ -1082,22 +1087,16 @@ agent_reap(struct tui *t)
 		proc_wait(&g->proc);
 	g->pid = 0;
 	buf_done(&g->in);
-	free(g->answer_info);
-	g->answer_info = NULL;
-	free(g->ask_tool);
-	g->ask_tool = NULL;
-	free(g->ask_preview);
-	g->ask_preview = NULL;
+	drop_str(&g->answer_info);
+	drop_str(&g->ask_tool);
+	drop_str(&g->ask_preview);
 	g->ask_entry = NULL;
-	free(g->sent_pin);
-	g->sent_pin = NULL;
+	drop_str(&g->sent_pin);
 	g->step = NULL;
 	g->price_at = NULL;
-	free(g->priced_info);
-	g->priced_info = NULL;
+	drop_str(&g->priced_info);
 	buf_done(&g->out);
-	free(g->out_base);
-	g->out_base = NULL;
+	drop_str(&g->out_base);
 	edit_end(t);
 	if (t->mode == MODE_APPROVE)
 		t->mode = MODE_INPUT;
@@ -1244,8 +1243,7 @@ edit_end(struct tui *t)
 	if (t->mode != MODE_APPROVE_EDIT)
 		return;
 	tui_input_set(g->draft != NULL ? g->draft : "");
-	free(g->draft);
-	g->draft = NULL;
+	drop_str(&g->draft);
 	t->mode = MODE_APPROVE;
 	g->armed = false;   /* the question is drawn again before a key answers it */
 }
@@ -1609,12 +1607,21 @@ tui_agent_submit(struct tui *t, const char *prompt)
 	tui_status(t, false, "agent task running (C-c stops the current step)");
 }
 
+/* Interrupt the running task's current step; false when no task runs. */
+static bool
+agent_interrupt(struct tui *t)
+{
+	if (t->ag.pid == 0)
+		return false;
+	proc_signal(&t->ag.proc, SIGINT);
+	return true;
+}
+
 void
 tui_agent_cancel(struct tui *t)
 {
-	if (t->ag.pid == 0)
+	if (!agent_interrupt(t))
 		return;
-	proc_signal(&t->ag.proc, SIGINT);
 	edit_end(t);
 	if (t->mode == MODE_APPROVE)
 		answer(t, t->ag.asking_more ? "0" : "n");
@@ -1624,9 +1631,8 @@ tui_agent_cancel(struct tui *t)
 void
 tui_agent_kill(struct tui *t)
 {
-	if (t->ag.pid == 0)
+	if (!agent_interrupt(t))
 		return;
-	proc_signal(&t->ag.proc, SIGINT);
 	if (t->ag.ans >= 0)
 		close(t->ag.ans);
 	t->ag.ans = -1;
