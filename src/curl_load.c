@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dl.h"
 #include "util.h"
 
 /*
@@ -18,6 +19,11 @@ struct curl_load_lib curl_load_lib;
 /* What to install, said by every failure. */
 #define CURL_LOAD_FIX \
 	"install libcurl 7.85 or later (Debian and Ubuntu: libcurl4, or libcurl3-gnutls)"
+
+/* Where each function llm calls is found. */
+#define CURL_LOAD_SYM(fn) DL_SYM(curl_load_lib, fn)
+static const struct dl_sym curl_load_syms[] = { CURL_LOAD_SYMS(CURL_LOAD_SYM) };
+#undef CURL_LOAD_SYM
 
 /* The SONAMEs tried in turn: Debian's OpenSSL build, then its GnuTLS one. */
 static const char *const curl_load_names[] = { "libcurl.so.4", "libcurl-gnutls.so.4" };
@@ -58,23 +64,17 @@ int
 curl_load(char **cause)
 {
 	static void *lib;
-	const char *name = NULL;
+	const char *name = NULL, *missing;
 	void *h;
 
 	if (lib != NULL)
 		return 0;
 	if ((h = curl_load_open(&name, cause)) == NULL)
 		return -1;
-	/* A library that opens but lacks a function is reported, not passed over. */
-#define CURL_LOAD_SYM(sym) \
-	if ((*(void **)&curl_load_lib.sym = dlsym(h, #sym)) == NULL) { \
-		xasprintf(cause, "%s lacks %s: " CURL_LOAD_FIX, name, #sym); \
-		memset(&curl_load_lib, 0, sizeof curl_load_lib); \
-		dlclose(h); \
-		return -1; \
+	if ((missing = dl_find(h, curl_load_syms, ARRAY_SIZE(curl_load_syms))) != NULL) {
+		xasprintf(cause, "%s lacks %s: " CURL_LOAD_FIX, name, missing);
+		return -1;
 	}
-	CURL_LOAD_SYMS(CURL_LOAD_SYM)
-#undef CURL_LOAD_SYM
 	lib = h;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dl.h"
 #include "keyring.h"
 #include "util.h"
 
@@ -28,12 +29,16 @@
 static struct {
 	KEYRING_SYMS(KEYRING_PTR)
 } keyring_lib;
+#define KEYRING_SYM(fn) DL_SYM(keyring_lib, fn)
+static const struct dl_sym keyring_syms[] = { KEYRING_SYMS(KEYRING_SYM) };
+#undef KEYRING_SYM
 
 /* Load libsecret once: 0, or -1 with *cause. */
 static int
 keyring_load(char **cause)
 {
 	static void *lib;
+	const char *missing;
 	void *h;
 
 	if (lib != NULL)
@@ -45,13 +50,10 @@ keyring_load(char **cause)
 		    dlerror());
 		return -1;
 	}
-#define KEYRING_SYM(name) \
-	if ((*(void **)&keyring_lib.name = dlsym(h, #name)) == NULL) { \
-		xasprintf(cause, "keyring: libsecret lacks %s: it is too old for llm", #name); \
-		return -1; \
+	if ((missing = dl_find(h, keyring_syms, ARRAY_SIZE(keyring_syms))) != NULL) {
+		xasprintf(cause, "keyring: libsecret lacks %s: it is too old for llm", missing);
+		return -1;
 	}
-	KEYRING_SYMS(KEYRING_SYM)
-#undef KEYRING_SYM
 	lib = h;
 	return 0;
 }

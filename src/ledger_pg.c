@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include "dl.h"
 #include "keyring.h"
 #include "ledger_pg.h"
 #include "ledger_schema.h"
@@ -33,6 +34,9 @@ static struct {
 	PQ_SYMS(PQ_PTR)
 } pq;
 #undef PQ_PTR
+#define PQ_SYM(fn) DL_SYM(pq, fn)
+static const struct dl_sym pq_syms[] = { PQ_SYMS(PQ_SYM) };
+#undef PQ_SYM
 
 /* What to install, said when libpq cannot be loaded. */
 #define PQ_FIX "install libpq (Debian and Ubuntu: libpq5) to use [ledger] database"
@@ -73,6 +77,7 @@ static int
 pq_load(char **cause)
 {
 	static void *lib;
+	const char *missing;
 	void *h;
 
 	if (lib != NULL)
@@ -81,15 +86,10 @@ pq_load(char **cause)
 		store_cause(cause, "cannot load libpq (%s): " PQ_FIX, dlerror());
 		return -1;
 	}
-#define PQ_SYM(sym) \
-	if ((*(void **)&pq.sym = dlsym(h, #sym)) == NULL) { \
-		store_cause(cause, "libpq.so.5 lacks %s: " PQ_FIX, #sym); \
-		memset(&pq, 0, sizeof pq); \
-		dlclose(h); \
-		return -1; \
+	if ((missing = dl_find(h, pq_syms, ARRAY_SIZE(pq_syms))) != NULL) {
+		store_cause(cause, "libpq.so.5 lacks %s: " PQ_FIX, missing);
+		return -1;
 	}
-	PQ_SYMS(PQ_SYM)
-#undef PQ_SYM
 	lib = h;
 	return 0;
 }
