@@ -161,18 +161,23 @@ ledger_fail(struct ledger *l, const char *what, char **cause)
 	return -1;
 }
 
+/* Step a kept statement that returns no rows, and reset it for its next use. 0 or -1. */
+static int
+ledger_step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Run a statement that returns no rows. */
 static int
 ledger_run(struct ledger *l, enum ledger_sql q)
 {
 	sqlite3_stmt *st = ledger_stmt(l, q);
-	int rc;
 
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return st != NULL ? ledger_step(st) : -1;
 }
 
 /* Compute the local calendar month holding t. */
@@ -688,7 +693,6 @@ ledger_insert(struct ledger *l, const struct ledger_entry *e, int64_t now, int64
     int64_t *id)
 {
 	sqlite3_stmt *st = ledger_stmt(l, SQL_INSERT);
-	int rc;
 
 	if (st == NULL)
 		return -1;
@@ -700,9 +704,7 @@ ledger_insert(struct ledger *l, const struct ledger_entry *e, int64_t now, int64
 		sqlite3_bind_int64(st, 11, l->start);
 	store_bind_str(st, 12, l->owner[0] != '\0' ? l->owner : NULL);
 	store_bind_str(st, 13, l->host[0] != '\0' ? l->host : NULL);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	if (ledger_step(st) < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(l->db);
 	return 0;
@@ -741,9 +743,7 @@ ledger_reap(struct ledger *l, bool check_only)
 		if ((st = ledger_stmt(l, SQL_RELEASE)) == NULL)
 			break;
 		sqlite3_bind_int64(st, 1, ids[i]);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
+		if (ledger_step(st) < 0)
 			break;
 	}
 	free(ids);
@@ -925,7 +925,6 @@ ledger_settle_row(struct ledger *l, int64_t id, const struct usage *u, int64_t c
     bool estimated, const char *status, int64_t latency_ms)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = ledger_stmt(l, SQL_SETTLE)) == NULL)
 		return -1;
@@ -933,9 +932,7 @@ ledger_settle_row(struct ledger *l, int64_t id, const struct usage *u, int64_t c
 	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
 	ledger_bind_usage(st, 3, u, cost, estimated);
 	sqlite3_bind_int64(st, 11, latency_ms);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return ledger_step(st);
 }
 
 /* Whether spent is at least pct percent of limit (> 0). */
@@ -955,7 +952,6 @@ ledger_warnings(struct ledger *l, int64_t id, int64_t now, struct ledger_warn *w
 {
 	sqlite3_stmt *st;
 	size_t i;
-	int rc;
 
 	if (ledger_fill(l, now, w->limit, &w->m) < 0)
 		return -1;
@@ -968,9 +964,7 @@ ledger_warnings(struct ledger *l, int64_t id, int64_t now, struct ledger_warn *w
 		sqlite3_bind_int64(st, 4, w->m.spent);
 		sqlite3_bind_int64(st, 5, w->limit);
 		sqlite3_bind_int64(st, 6, id);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
+		if (ledger_step(st) < 0)
 			return -1;
 		if (sqlite3_changes(l->db) == 1 && w->at[i] > w->passed)
 			w->passed = w->at[i];
