@@ -394,20 +394,21 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 		child_fail(c, cause);
 		_exit(0);
 	}
-	memset(&o, 0, sizeof o);
-	o.task = prompt;
-	o.tier = t->tier;
-	o.model = t->pin;
-	o.max_cost = t->agent_cap;
-	o.ask = child_ask;
-	o.ask_arg = c;
-	o.cancel = &child_cancel_int;
-	o.more = child_more;
-	o.on_step = child_step;
-	o.on_priced = child_priced;
-	o.on_note = child_note;
-	o.on_call = child_call;
-	o.arg = c;
+	o = (struct agent_opts){
+		.task = prompt,
+		.tier = t->tier,
+		.model = t->pin,
+		.max_cost = t->agent_cap,
+		.ask = child_ask,
+		.ask_arg = c,
+		.cancel = &child_cancel_int,
+		.more = child_more,
+		.on_step = child_step,
+		.on_priced = child_priced,
+		.on_note = child_note,
+		.on_call = child_call,
+		.arg = c,
+	};
 	c->o = &o;
 	agent_run(cfg, t->cat, l, w, &o, &r);
 	if (child_cancel)
