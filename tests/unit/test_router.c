@@ -271,6 +271,33 @@ test_decide_arithmetic(void)
 	CHECK_INT(d.tier, TIER_MID);
 }
 
+/* A one-line textbook question never goes to the frontier, whatever its subject. */
+static void
+test_decide_definition(void)
+{
+	static const char *const textbook[] = {
+		"what's the difference between a process and a thread, briefly",
+		"what does SQL injection mean", "What is a memory barrier?", "define a data race",
+		"What does CAS stand for in lock-free code?",
+	};
+	/* Asks for a proof, a design or work, or phrased otherwise, are scored as before. */
+	static const char *const not_textbook[] = {
+		"what is a correct proof that Peterson's algorithm is safe on x86-TSO",
+		"is memory_order_relaxed enough for a flag that publishes data written before it?",
+		"what is a lock-free way to design a concurrent hash map with resizing",
+	};
+	struct route_decision d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(textbook); i++) {
+		d = decide(textbook[i], 0, TIER_AUTO, 0);
+		CHECK(d.tier <= TIER_MID);
+		CHECK(strstr(d.reason, "lookup") != NULL || d.tier == TIER_CHEAP);
+	}
+	for (i = 0; i < ARRAY_SIZE(not_textbook); i++)
+		CHECK_INT(decide(not_textbook[i], 0, TIER_AUTO, 0).tier, TIER_FRONTIER);
+}
+
 /* A decision never names two of its features alike ("few words" was once both). */
 static void
 test_decide_names_distinct(void)
@@ -509,6 +536,7 @@ main(void)
 	RUN(test_features_few_words);
 	RUN(test_decide_arithmetic);
 	RUN(test_decide_names_distinct);
+	RUN(test_decide_definition);
 	RUN(test_decide_sticky);
 	RUN(test_decide_long_context);
 	RUN(test_decide_code_block_raises);
