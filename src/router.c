@@ -101,7 +101,7 @@ static const char *const router_labels[RF_COUNT][2] = {
 	[RF_BUILD] = { "build tooling", "no build tooling" },
 	[RF_DATA_FORMAT] = { "data formats", "no data formats" },
 	[RF_FORMAL] = { "proof or formal reasoning", "no proof" },
-	[RF_FEW_WORDS] = { "few words", "not a quick ask" },
+	[RF_FEW_WORDS] = { "a quick ask", "not a quick ask" },
 };
 
 /* From this much earlier context on, a conversation wants at least mid. */

@@ -257,9 +257,9 @@ test_decide_arithmetic(void)
 	for (i = 0; i < ARRAY_SIZE(cheap); i++) {
 		d = decide(cheap[i], 0, TIER_AUTO, 0);
 		CHECK_INT(d.tier, TIER_CHEAP);
-		/* The rule, or the score when it already said cheap ("few words"). */
+		/* The rule, or the score when it already said cheap ("a quick ask"). */
 		CHECK(strstr(d.reason, "arithmetic") != NULL || strstr(d.reason, "numbers") != NULL ||
-		    strstr(d.reason, "few words") != NULL);
+		    strstr(d.reason, "quick ask") != NULL);
 	}
 	for (i = 0; i < ARRAY_SIZE(not_cheap); i++) {
 		d = decide(not_cheap[i], 0, TIER_AUTO, 0);
@@ -269,6 +269,27 @@ test_decide_arithmetic(void)
 	/* A later turn of a conversation held at mid stays there. */
 	d = decide("what is 2+2", 1, TIER_MID, 100);
 	CHECK_INT(d.tier, TIER_MID);
+}
+
+/* A decision never names two of its features alike ("few words" was once both). */
+static void
+test_decide_names_distinct(void)
+{
+	static const char *const prompts[] = { "hi", "thanks!", "what is 2+2", "a 1",
+		"What is a monad, in one sentence?", "Prove that sqrt(2) is irrational.",
+		"write a Go function that parses CSV", trace_prompt };
+	struct route_decision d;
+	size_t i, j, k;
+
+	for (i = 0; i < ARRAY_SIZE(prompts); i++) {
+		d = decide(prompts[i], 0, TIER_AUTO, 0);
+		for (j = 0; j < d.ntop; j++)
+			for (k = j + 1; k < d.ntop; k++)
+				if (strcmp(d.top[j].name, d.top[k].name) == 0) {
+					printf("# %s: \"%s\" twice\n", prompts[i], d.top[j].name);
+					CHECK(false);
+				}
+	}
 }
 
 static void
@@ -487,6 +508,7 @@ main(void)
 	RUN(test_decide_order);
 	RUN(test_features_few_words);
 	RUN(test_decide_arithmetic);
+	RUN(test_decide_names_distinct);
 	RUN(test_decide_sticky);
 	RUN(test_decide_long_context);
 	RUN(test_decide_code_block_raises);
