@@ -48,6 +48,8 @@ unit_check_has(const char *file, int line, const char *expr, const char *a, cons
 	}
 }
 
+#define CHECK_HAS(a, sub) unit_check_has(__FILE__, __LINE__, #a, (a), (sub))
+
 /* Whether the malloc'd reason cause holds sub; it is freed and set to NULL for the next call. */
 #define CHECK_CAUSE(cause, sub) do { \
 	unit_check_has(__FILE__, __LINE__, #cause, (cause), (sub)); \
