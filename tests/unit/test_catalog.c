@@ -5,6 +5,7 @@
 
 #include "catalog.h"
 #include "config.h"
+#include "tmpdir.h"
 #include "unit.h"
 #include "util.h"
 
@@ -223,6 +224,15 @@ test_import_rounding(void)
 	catalog_free(cat);
 }
 
+/* An empty config whose data directory is sub (NULL: itself) of a new one made from template dir. */
+static void
+config_in_tmp(struct config *cfg, char *dir, const char *sub)
+{
+	CHECK(mkdtemp(dir) != NULL);
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->data_dir = sub != NULL ? xstrfmt("%s/%s", dir, sub) : xstrdup(dir);
+}
+
 static void
 test_import_persists(void)
 {
@@ -230,12 +240,10 @@ test_import_persists(void)
 	struct config cfg;
 	struct catalog *cat;
 	const struct model *m;
-	char *cause = NULL, *path;
+	char *cause = NULL;
 	size_t n;
 
-	CHECK(mkdtemp(dir) != NULL);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.data_dir = xstrfmt("%s/sub", dir);
+	config_in_tmp(&cfg, dir, "sub"); /* not there yet: saving makes it */
 	cat = catalog_new(&cfg, &cause);
 	CHECK(cat != NULL);
 	CHECK_INT(catalog_import(cat, sample_json, sizeof(sample_json) - 1, &n, &cause), 0);
@@ -252,11 +260,7 @@ test_import_persists(void)
 		CHECK(m != NULL && m->in_price == PRICE_UNKNOWN);
 	}
 	catalog_free(cat);
-	path = xstrfmt("%s/models.json", cfg.data_dir);
-	unlink(path);
-	rmdir(cfg.data_dir);
-	rmdir(dir);
-	free(path);
+	tmpdir_remove(dir);
 	free(cfg.data_dir);
 }
 
@@ -327,13 +331,10 @@ test_vision(void)
 	struct model_conf mc[2];
 	struct config cfg;
 	struct catalog *cat;
-	const struct model *m;
-	char *cause = NULL, *path;
+	char *cause = NULL;
 	size_t n;
 
-	CHECK(mkdtemp(dir) != NULL);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.data_dir = dir;
+	config_in_tmp(&cfg, dir, NULL);
 	cat = catalog_new(&cfg, NULL);
 	CHECK(catalog_find(cat, "deepseek-v4-flash")->vision == MODEL_VISION_NO);
 	CHECK(catalog_find(cat, "claude-sonnet-4-6")->vision == MODEL_VISION_YES);
@@ -364,17 +365,16 @@ test_vision(void)
 		CHECK(catalog_find(cat, "openai/seeing")->vision == MODEL_VISION_NO);
 		CHECK(catalog_find(cat, "local-vl")->vision == MODEL_VISION_YES);
 		/* a model given as provider/model-id has no word on it */
-		m = catalog_adhoc(cat, "ollama", "llava");
+		const struct model *m = catalog_adhoc(cat, "ollama", "llava");
+
 		CHECK(m != NULL && m->vision == MODEL_VISION_UNKNOWN);
 	}
 	catalog_free(cat);
 	CHECK_STR(model_vision_str(MODEL_VISION_YES), "yes");
 	CHECK_STR(model_vision_str(MODEL_VISION_NO), "no");
 	CHECK_STR(model_vision_str(MODEL_VISION_UNKNOWN), "unknown");
-	path = xstrfmt("%s/models.json", dir);
-	unlink(path);
-	rmdir(dir);
-	free(path);
+	tmpdir_remove(dir);
+	free(cfg.data_dir);
 }
 
 int

@@ -134,6 +134,7 @@ struct rig {
 	struct catalog *cat;
 	struct ledger *ledger;
 	struct chat *chat;
+	struct chat_opts o;  /* how the test sends */
 	struct buf text;
 	int notes, done;
 };
@@ -164,9 +165,20 @@ on_done(void *arg, const struct chat_turn *t)
 	r->done++;
 }
 
-/* Set up with config_text plus extra (appended to [llm] settings at the end). */
+static struct chat_opts
+opts(enum tier t)
+{
+	struct chat_opts o;
+
+	memset(&o, 0, sizeof o);
+	o.tier = t;
+	o.stream = true;
+	return o;
+}
+
+/* Set up with config_text plus extra (appended to [llm] settings at the end), to send at tier t. */
 static void
-rig_open(struct rig *r, const char *extra)
+rig_open(struct rig *r, const char *extra, enum tier t)
 {
 	char *path, *cause = NULL;
 	FILE *f;
@@ -192,6 +204,8 @@ rig_open(struct rig *r, const char *extra)
 	if (r->ledger == NULL)
 		die("ledger: %s", cause);
 	r->chat = chat_new(&r->cfg, r->cat, r->ledger);
+	r->o = opts(t);
+	r->o.escalate = r->cfg.escalate;   /* as the command line takes it */
 	buf_init(&r->text, 1 << 20);
 	http_set_fake(fake_answer, &fake);
 }
@@ -208,17 +222,6 @@ rig_close(struct rig *r)
 	test_db_cleanup();
 }
 
-static struct chat_opts
-opts(enum tier t)
-{
-	struct chat_opts o;
-
-	memset(&o, 0, sizeof o);
-	o.tier = t;
-	o.stream = true;
-	return o;
-}
-
 /* Send prompt and run the turn to its end; chat_send's status. */
 static enum chat_status
 send_all(struct rig *r, const struct chat_opts *o, const char *prompt)
@@ -231,6 +234,18 @@ send_all(struct rig *r, const struct chat_opts *o, const char *prompt)
 		chat_poll(r->chat, NULL, 0, 10);
 	CHECK(!chat_busy(r->chat));
 	return rc;
+}
+
+/* Send "hi" and run the turn to its end: chat_send says rc, the turn ends in status. */
+static const struct chat_turn *
+sent(struct rig *r, enum chat_status rc, enum chat_status status)
+{
+	const struct chat_turn *t;
+
+	CHECK_INT(send_all(r, &r->o, "hi"), rc);
+	t = chat_last(r->chat);
+	CHECK_INT(t->status, status);
+	return t;
 }
 
 /* The ledger's rows this month, in order: status and cost of each. */
@@ -264,16 +279,13 @@ ledger_read(struct rig *r, struct rows *rs)
 static void
 test_routed_send(void)
 {
-	struct chat_opts o = opts(TIER_AUTO);
 	const struct chat_turn *t;
 	struct rows rs;
 	struct rig r;
 
-	rig_open(&r, NULL);
+	rig_open(&r, NULL, TIER_AUTO);
 	answer(200, REPLY("Hello there"));
-	CHECK_INT(send_all(&r, &o, "hi"), CHAT_OK);
-	t = chat_last(r.chat);
-	CHECK_INT(t->status, CHAT_OK);
+	t = sent(&r, CHAT_OK, CHAT_OK);
 	CHECK_INT(t->finish, CHAT_FINISH_STOP);
 	CHECK_INT(t->route.mode, ROUTE_AUTO);
 	CHECK_INT(t->route.tier, TIER_CHEAP);
@@ -301,21 +313,18 @@ test_routed_send(void)
 static void
 test_budget_refusal(void)
 {
-	struct chat_opts o = opts(TIER_MID);
 	const struct chat_turn *t;
 	struct chat_route pr;
 	struct rows rs;
 	struct rig r;
 	char *cause = NULL;
 
-	rig_open(&r, "[llm]\nbudget = 0.000001\nbudget_action = block\n");
+	rig_open(&r, "[llm]\nbudget = 0.000001\nbudget_action = block\n", TIER_MID);
 	answer(200, REPLY("never"));
-	CHECK_INT(chat_preview(r.chat, &o, "hi", &pr, &cause), CHAT_OK);
+	CHECK_INT(chat_preview(r.chat, &r.o, "hi", &pr, &cause), CHAT_OK);
 	CHECK(pr.refused);
 	free(cause);
-	CHECK_INT(send_all(&r, &o, "hi"), CHAT_BUDGET);
-	t = chat_last(r.chat);
-	CHECK_INT(t->status, CHAT_BUDGET);
+	t = sent(&r, CHAT_BUDGET, CHAT_BUDGET);
 	CHECK_INT(fake.calls, 0);
 	CHECK_INT(r.text.len, 0);
 	CHECK(t->error != NULL && strstr(t->error, "budget") != NULL);
@@ -331,17 +340,14 @@ test_budget_refusal(void)
 static void
 test_retry_then_answer(void)
 {
-	struct chat_opts o = opts(TIER_CHEAP);
 	const struct chat_turn *t;
 	struct rig r;
 
-	rig_open(&r, NULL);
+	rig_open(&r, NULL, TIER_CHEAP);
 	answer(503, BUSY);
 	answer(503, BUSY);
 	answer(200, REPLY("at last"));
-	CHECK_INT(send_all(&r, &o, "hi"), CHAT_OK);
-	t = chat_last(r.chat);
-	CHECK_INT(t->status, CHAT_OK);
+	t = sent(&r, CHAT_OK, CHAT_OK);
 	CHECK_INT(fake.calls, 3);
 	CHECK_STR(fake.model[2], "cheap-1");
 	CHECK_STR(t->text, "at last");
@@ -354,17 +360,14 @@ test_retry_then_answer(void)
 static void
 test_provider_failure(void)
 {
-	struct chat_opts o = opts(TIER_CHEAP);
 	const struct chat_turn *t;
 	struct rows rs;
 	struct rig r;
 	size_t i;
 
-	rig_open(&r, NULL);
+	rig_open(&r, NULL, TIER_CHEAP);
 	answer(503, BUSY);
-	CHECK_INT(send_all(&r, &o, "hi"), CHAT_OK);   /* under way: the failure comes later */
-	t = chat_last(r.chat);
-	CHECK_INT(t->status, CHAT_PROVIDER);
+	t = sent(&r, CHAT_OK, CHAT_PROVIDER);   /* under way: the failure comes later */
 	CHECK_INT(t->finish, CHAT_FINISH_ERROR);
 	CHECK_INT(fake.calls, 6);
 	for (i = 0; i < 3; i++) {
@@ -389,12 +392,11 @@ test_provider_failure(void)
 static void
 test_auth_failure(void)
 {
-	struct chat_opts o = opts(TIER_CHEAP);
 	struct rig r;
 
-	rig_open(&r, NULL);
+	rig_open(&r, NULL, TIER_CHEAP);
 	answer(401, "{\"error\":\"unauthorized\"}");
-	send_all(&r, &o, "hi");
+	send_all(&r, &r.o, "hi");
 	CHECK_INT(chat_last(r.chat)->status, CHAT_AUTH);
 	CHECK_INT(fake.calls, 1);
 	CHECK_INT(cli_exit_code(chat_last(r.chat)->status), 4);
@@ -405,17 +407,13 @@ test_auth_failure(void)
 static void
 test_escalation(void)
 {
-	struct chat_opts o = opts(TIER_AUTO);
 	const struct chat_turn *t;
 	struct rig r;
 
-	rig_open(&r, NULL);
-	o.escalate = true;
+	rig_open(&r, "[llm]\nescalate = yes\n", TIER_AUTO);
 	answer(200, REPLY("I'm sorry, but I can't help with that."));
 	answer(200, REPLY("Here is how."));
-	CHECK_INT(send_all(&r, &o, "hi"), CHAT_OK);
-	t = chat_last(r.chat);
-	CHECK_INT(t->status, CHAT_OK);
+	t = sent(&r, CHAT_OK, CHAT_OK);
 	CHECK_INT(fake.calls, 2);
 	CHECK_STR(fake.model[0], "cheap-1");
 	CHECK_STR(fake.model[1], "mid-1");
@@ -434,19 +432,18 @@ test_escalation(void)
 static void
 test_cancel_keeps_partial(void)
 {
-	struct chat_opts o = opts(TIER_CHEAP);
 	struct chat_cb cb = { .text = on_text, .note = on_note, .done = on_done };
 	const struct chat_turn *t;
 	struct rows rs;
 	struct rig r;
 	int i;
 
-	rig_open(&r, NULL);
+	rig_open(&r, NULL, TIER_CHEAP);
 	cb.arg = &r;
 	answer(200, "{\"message\":{\"role\":\"assistant\",\"content\":\"The first half\"},"
 	    "\"done\":false}\n");
 	fake.answers[0].hold = true;
-	CHECK_INT(chat_send(r.chat, &o, "hi", &cb), CHAT_OK);
+	CHECK_INT(chat_send(r.chat, &r.o, "hi", &cb), CHAT_OK);
 	for (i = 0; i < 100 && r.text.len == 0; i++)
 		chat_poll(r.chat, NULL, 0, 0);
 	CHECK(chat_busy(r.chat));

@@ -8,44 +8,69 @@
 #include "unit.h"
 #include "util.h"
 
+/* What cmd_check says of cmd is want ("": nothing); a case that fails names its command. */
 static void
 marked(const char *cmd, const char *want)
 {
 	char why[256];
 
 	cmd_check(cmd, why, sizeof why);
+	if (strcmp(why, want) != 0)
+		fprintf(stderr, "command: %s\n", cmd);
 	CHECK_STR(why, want);
+}
+
+/* Each of the NULL-ended cmds is marked as want. */
+static void
+marked_all(const char *const *cmds, const char *want)
+{
+	for (; *cmds != NULL; cmds++)
+		marked(*cmds, want);
 }
 
 static void
 test_destroyers(void)
 {
-	marked("rm -rf build", "rm");
-	marked("sudo rm -rf /tmp/x", "rm");
-	marked("/bin/rm x", "rm");
+	static const char *const rm[] = {
+		"rm -rf build",
+		"sudo rm -rf /tmp/x",
+		"/bin/rm x",
+		"ls -la | grep x; rm y",
+		"cd build && rm -r out",
+		"echo $(rm x)",
+		NULL,
+	};
+	static const char *const force[] = {
+		"git push --force origin main",
+		"git push -f",
+		"git push origin +main",
+		NULL,
+	};
+
+	marked_all(rm, "rm");
+	marked_all(force, "git push --force");
 	marked("dd if=/dev/zero of=/dev/sda bs=1M", "dd");
 	marked("mkfs.ext4 /dev/sdb1", "mkfs.ext4");
 	marked("git reset --hard HEAD~1", "git reset --hard");
-	marked("git push --force origin main", "git push --force");
-	marked("git push -f", "git push --force");
-	marked("git push origin +main", "git push --force");
 	marked("find . -name '*.o' -delete", "find -delete");
-	marked("ls -la | grep x; rm y", "rm");
-	marked("cd build && rm -r out", "rm");
-	marked("echo $(rm x)", "rm");
 }
 
 static void
 test_harmless(void)
 {
-	marked("ls -la", "");
-	marked("find . -size +1G -mtime -7", "");
-	marked("git push origin main", "");
-	marked("git reset HEAD file", "");
-	marked("echo rm", "");
-	marked("grep -r 'rm -rf' .", "");
-	marked("cat x > /dev/null", "");
-	marked("echo hi >> log.txt", "");
+	static const char *const cmds[] = {
+		"ls -la",
+		"find . -size +1G -mtime -7",
+		"git push origin main",
+		"git reset HEAD file",
+		"echo rm",
+		"grep -r 'rm -rf' .",
+		"cat x > /dev/null",
+		"echo hi >> log.txt",
+		NULL,
+	};
+
+	marked_all(cmds, "");
 }
 
 static void

@@ -29,40 +29,39 @@ has(const char *s, const char *sub)
 	return s != NULL && strstr(s, sub) != NULL;
 }
 
+/* With LLM_TEST_KEY set to env, cred_get gives want from src, and cred_probe names the same source. */
 static void
-test_env_wins_over_command(void)
+check_env_then_command(const char *name, const char *env, const char *cmd, const char *want,
+    enum cred_source want_src, bool available)
 {
-	struct provider_conf p = prov("t1", "LLM_TEST_KEY", "printf sk-from-command");
+	struct provider_conf p = prov(name, "LLM_TEST_KEY", cmd);
 	enum cred_source src = CRED_NONE;
 	char *key = NULL, *cause = NULL;
 
-	setenv("LLM_TEST_KEY", "sk-from-env", 1);
+	setenv("LLM_TEST_KEY", env, 1);
 	CHECK_INT(cred_get(&p, &key, &src, &cause), 0);
-	CHECK_STR(key, "sk-from-env");
-	CHECK_INT(src, CRED_ENV);
+	CHECK_STR(key, want);
+	CHECK_INT(src, want_src);
 	CHECK(cause == NULL);
-	CHECK_INT(cred_probe(&p), CRED_ENV);
-	CHECK(cred_available(&p));
+	CHECK_INT(cred_probe(&p), want_src);
+	CHECK(cred_available(&p) == available);
 	secret_free(key);
 	unsetenv("LLM_TEST_KEY");
 }
 
 static void
+test_env_wins_over_command(void)
+{
+	check_env_then_command("t1", "sk-from-env", "printf sk-from-command", "sk-from-env", CRED_ENV,
+	    true);
+}
+
+static void
 test_empty_env_falls_through(void)
 {
-	struct provider_conf p = prov("t2", "LLM_TEST_KEY", "printf 'sk-cmd-1234\\n'");
-	enum cred_source src = CRED_NONE;
-	char *key = NULL, *cause = NULL;
-
-	setenv("LLM_TEST_KEY", "", 1);
-	CHECK_INT(cred_get(&p, &key, &src, &cause), 0);
-	CHECK_STR(key, "sk-cmd-1234");
-	CHECK_INT(src, CRED_COMMAND);
 	/* A command is configured, but it is not run to answer "available". */
-	CHECK_INT(cred_probe(&p), CRED_COMMAND);
-	CHECK(!cred_available(&p));
-	secret_free(key);
-	unsetenv("LLM_TEST_KEY");
+	check_env_then_command("t2", "", "printf 'sk-cmd-1234\\n'", "sk-cmd-1234", CRED_COMMAND,
+	    false);
 }
 
 static void
@@ -94,9 +93,35 @@ test_command_first_line_trimmed(void)
 	secret_free(key);
 }
 
+/* A command that cred_run_command must refuse, and a part of the reason it gives. */
+struct cmd_fail {
+	const char *cmd;
+	const char *cause;
+};
+
+/* Each command gives no key and a reason naming what went wrong. */
+static void
+check_commands_fail(const struct cmd_fail *c, size_t n)
+{
+	char *key = NULL, *cause = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		CHECK_INT(cred_run_command(c[i].cmd, &key, &cause), -1);
+		CHECK(key == NULL);
+		if (!has(cause, c[i].cause))
+			fprintf(stderr, "command: %s\n", c[i].cmd);
+		CHECK_CAUSE(cause, c[i].cause);
+	}
+}
+
 static void
 test_command_failure_names_status_not_output(void)
 {
+	static const struct cmd_fail fails[] = {
+		{ "kill -9 $$", "signal 9" },
+		{ "no-such-command-for-llm-tests 2>/dev/null", "127" },
+	};
 	char *key = NULL, *cause = NULL;
 
 	CHECK_INT(cred_run_command("printf sk-leaked-secret; exit 3", &key, &cause), -1);
@@ -104,25 +129,20 @@ test_command_failure_names_status_not_output(void)
 	CHECK(has(cause, "status 3"));
 	CHECK(!has(cause, "sk-leaked"));
 	free(cause);
-	cause = NULL;
-	CHECK_INT(cred_run_command("kill -9 $$", &key, &cause), -1);
-	CHECK_CAUSE(cause, "signal 9");
-	CHECK_INT(cred_run_command("no-such-command-for-llm-tests 2>/dev/null", &key, &cause), -1);
-	CHECK_CAUSE(cause, "127");
+	check_commands_fail(fails, ARRAY_SIZE(fails));
 }
 
 static void
 test_command_empty_or_reading_stdin(void)
 {
-	char *key = NULL, *cause = NULL;
+	static const struct cmd_fail fails[] = {
+		{ "true", "no key" },
+		/* stdin is empty: a command that reads it ends instead of hanging. */
+		{ "cat", "no key" },
+		{ "printf 'sk-a\\001b\\n'", "control" },
+	};
 
-	CHECK_INT(cred_run_command("true", &key, &cause), -1);
-	CHECK_CAUSE(cause, "no key");
-	/* stdin is empty: a command that reads it ends instead of hanging. */
-	CHECK_INT(cred_run_command("cat", &key, &cause), -1);
-	CHECK_CAUSE(cause, "no key");
-	CHECK_INT(cred_run_command("printf 'sk-a\\001b\\n'", &key, &cause), -1);
-	CHECK_CAUSE(cause, "control");
+	check_commands_fail(fails, ARRAY_SIZE(fails));
 }
 
 static void

@@ -31,6 +31,40 @@ run(int today, int64_t budget_usd, struct forecast *f)
 	return forecast_compute(&in, f);
 }
 
+/* Days 1..filled at usd dollars each, forecast on day today under budget_usd (0: none). */
+static void
+month(int filled, int64_t usd, int today, int64_t budget_usd, struct forecast *f)
+{
+	fill(filled, usd);
+	CHECK_INT(run(today, budget_usd, f), 0);
+}
+
+/* Days 1..filled at usd dollars each and the next day then_usd, forecast on day today. */
+static void
+burst(int filled, int64_t usd, int64_t then_usd, int today, int64_t budget_usd, struct forecast *f)
+{
+	fill(filled, usd);
+	days[filled] = then_usd * USD;
+	CHECK_INT(run(today, budget_usd, f), 0);
+}
+
+/* f took its pace by method from the days from..to. */
+static void
+check_window(const struct forecast *f, enum forecast_method method, int from, int to)
+{
+	CHECK_INT(f->method, method);
+	CHECK_INT(f->from, from);
+	CHECK_INT(f->to, to);
+}
+
+/* The budget runs out on out_day (0: it lasts) and the month ends at month_end. */
+static void
+check_end(const struct forecast *f, int out_day, int64_t month_end)
+{
+	CHECK_INT(f->out_day, out_day);
+	CHECK_INT(f->month_end, month_end);
+}
+
 static void
 test_weekend_days(void)
 {
@@ -50,15 +84,11 @@ test_steady_lasts(void)
 	struct forecast f;
 
 	/* $1 a day to the 10th: window 4..10, $1/day, 21 days left. */
-	fill(10, 1);
-	CHECK_INT(run(10, 50, &f), 0);
-	CHECK_INT(f.method, FORECAST_MEAN);
-	CHECK_INT(f.from, 4);
-	CHECK_INT(f.to, 10);
+	month(10, 1, 10, 50, &f);
+	check_window(&f, FORECAST_MEAN, 4, 10);
 	CHECK_INT(forecast_per_day(&f.rate[0]), USD);
 	CHECK_INT(f.spent, 10 * USD);
-	CHECK_INT(f.month_end, 31 * USD);
-	CHECK_INT(f.out_day, 0);
+	check_end(&f, 0, 31 * USD);
 	CHECK(!f.over);
 }
 
@@ -68,11 +98,9 @@ test_steady_runs_out(void)
 	struct forecast f;
 
 	/* $10 spent, $1 a day: $20 is reached at the end of the 20th. */
-	fill(10, 1);
-	CHECK_INT(run(10, 20, &f), 0);
-	CHECK_INT(f.out_day, 20);
+	month(10, 1, 10, 20, &f);
+	check_end(&f, 20, 31 * USD);
 	CHECK(!f.over);
-	CHECK_INT(f.month_end, 31 * USD);
 }
 
 static void
@@ -81,15 +109,11 @@ test_burst_early(void)
 	struct forecast f;
 
 	/* $1, $1, then $10 on the 3rd: the window is days 1..3, $12/3 = $4 a day. */
-	fill(2, 1);
-	days[2] = 10 * USD;
-	CHECK_INT(run(3, 50, &f), 0);
-	CHECK_INT(f.method, FORECAST_MEAN);   /* a window shorter than 7 days is never split */
-	CHECK_INT(f.from, 1);
+	burst(2, 1, 10, 3, 50, &f);
+	check_window(&f, FORECAST_MEAN, 1, 3);   /* a window shorter than 7 days is never split */
 	CHECK_INT(forecast_per_day(&f.rate[0]), 4 * USD);
 	/* $12 + $4·d >= $50 first at d = 10: the 13th. */
-	CHECK_INT(f.out_day, 13);
-	CHECK_INT(f.month_end, (12 + 28 * 4) * USD);
+	check_end(&f, 13, (12 + 28 * 4) * USD);
 }
 
 static void
@@ -102,17 +126,14 @@ test_burst_splits(void)
 	 * $34 (6.80/day), the weekend 5,6 holds $2 ($1/day): over 2:1, so split.
 	 * $39 spent; Fri 11 +6.80 = 45.80, Sat +1, Sun +1 = 47.80, Mon 14 +6.80 = 54.60.
 	 */
-	fill(9, 1);
-	days[9] = 30 * USD;
-	CHECK_INT(run(10, 50, &f), 0);
+	burst(9, 1, 30, 10, 50, &f);
 	CHECK_INT(f.method, FORECAST_SPLIT);
 	CHECK_INT(f.rate[0].sum, 34 * USD);
 	CHECK_INT(f.rate[0].n, 5);
 	CHECK_INT(f.rate[1].sum, 2 * USD);
 	CHECK_INT(f.rate[1].n, 2);
-	CHECK_INT(f.out_day, 14);
 	/* days 11..31: 15 weekdays at $6.80 and 6 weekend days at $1 */
-	CHECK_INT(f.month_end, 39 * USD + 102 * USD + 6 * USD);
+	check_end(&f, 14, 39 * USD + 102 * USD + 6 * USD);
 }
 
 static void
@@ -129,13 +150,11 @@ test_weekdays_only(void)
 	CHECK_INT(f.method, FORECAST_SPLIT);
 	CHECK_INT(f.spent, 30 * USD);
 	/* Tue 15 33, 36, 39, Fri 18 42, weekend, Mon 21 45, 48, Wed 23 51. */
-	CHECK_INT(f.out_day, 23);
 	/* days 15..31: 13 weekdays at $3 */
-	CHECK_INT(f.month_end, 69 * USD);
+	check_end(&f, 23, 69 * USD);
 	/* The 7-day mean ($15/7) would say Dec 24: one day later. */
 	CHECK_INT(run(14, 0, &f), 0);
-	CHECK_INT(f.out_day, 0);
-	CHECK_INT(f.month_end, 69 * USD);
+	check_end(&f, 0, 69 * USD);
 }
 
 static void
@@ -144,18 +163,12 @@ test_first_day(void)
 	struct forecast f;
 
 	/* $2 by some hour of the 1st, counted as the whole day: $2 a day for 30 more days. */
-	fill(1, 2);
-	CHECK_INT(run(1, 50, &f), 0);
-	CHECK_INT(f.method, FORECAST_MEAN);
-	CHECK_INT(f.from, 1);
-	CHECK_INT(f.to, 1);
-	CHECK_INT(f.out_day, 25);   /* $2 + $2·24 = $50 */
-	CHECK_INT(f.month_end, 62 * USD);
+	month(1, 2, 1, 50, &f);
+	check_window(&f, FORECAST_MEAN, 1, 1);
+	check_end(&f, 25, 62 * USD);   /* $2 + $2·24 = $50 */
 	/* nothing spent yet: nothing projected, and the budget lasts */
-	fill(0, 0);
-	CHECK_INT(run(1, 50, &f), 0);
-	CHECK_INT(f.month_end, 0);
-	CHECK_INT(f.out_day, 0);
+	month(0, 0, 1, 50, &f);
+	check_end(&f, 0, 0);
 }
 
 static void
@@ -164,16 +177,13 @@ test_already_over(void)
 	struct forecast f;
 
 	/* $6 a day: $54 at the end of the 9th, past $50; by the 10th $60. */
-	fill(10, 6);
-	CHECK_INT(run(10, 50, &f), 0);
+	month(10, 6, 10, 50, &f);
 	CHECK(f.over);
-	CHECK_INT(f.out_day, 9);
-	CHECK_INT(f.month_end, (60 + 21 * 6) * USD);
+	check_end(&f, 9, (60 + 21 * 6) * USD);
 	/* $5 a day reaches $50 exactly on the 10th: used up, not within */
-	fill(10, 5);
-	CHECK_INT(run(10, 50, &f), 0);
+	month(10, 5, 10, 50, &f);
 	CHECK(f.over);
-	CHECK_INT(f.out_day, 10);
+	check_end(&f, 10, (50 + 21 * 5) * USD);
 }
 
 static void
@@ -181,11 +191,9 @@ test_no_budget(void)
 {
 	struct forecast f;
 
-	fill(10, 6);
-	CHECK_INT(run(10, 0, &f), 0);
+	month(10, 6, 10, 0, &f);
 	CHECK(!f.over);
-	CHECK_INT(f.out_day, 0);
-	CHECK_INT(f.month_end, 186 * USD);
+	check_end(&f, 0, 186 * USD);
 }
 
 static void
@@ -193,10 +201,8 @@ test_last_day(void)
 {
 	struct forecast f;
 
-	fill(31, 1);
-	CHECK_INT(run(31, 40, &f), 0);
-	CHECK_INT(f.month_end, 31 * USD);
-	CHECK_INT(f.out_day, 0);
+	month(31, 1, 31, 40, &f);
+	check_end(&f, 0, 31 * USD);
 }
 
 static void

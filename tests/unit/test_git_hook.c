@@ -129,8 +129,8 @@ test_render_whole(void)
 	    "+#include <string.h>\n") != NULL);
 	CHECK(strstr(s, "1.0.1") == NULL);
 	CHECK(strstr(s, "index 83db48f") == NULL);
-	CHECK(strstr(s, "rename to new name.txt\n") != NULL);
-	CHECK(strstr(s, "[Not shown: package-lock.json (lock file), logo.png (binary)]\n") != NULL);
+	CHECK_HAS(s, "rename to new name.txt\n");
+	CHECK_HAS(s, "[Not shown: package-lock.json (lock file), logo.png (binary)]\n");
 	CHECK(strstr(s, "cut") == NULL);
 	free(s);
 	git_diff_done(&d);
@@ -179,60 +179,59 @@ big_diff(size_t files, size_t hunks, size_t lines)
 	return buf_detach(&b);
 }
 
+/* big_diff(files, hunks, lines) fed in pieces of step bytes and rendered within max: it must be cut. */
+static char *
+render_big(size_t files, size_t hunks, size_t lines, size_t step, size_t max)
+{
+	char *text = big_diff(files, hunks, lines), *s;
+	struct git_diff d;
+	bool cut = false;
+
+	parse(&d, text, step, NULL, NULL);
+	CHECK_INT(d.n, files);
+	s = git_diff_render(&d, max, &cut);
+	CHECK(cut);
+	CHECK(strlen(s) <= max);
+	git_diff_done(&d);
+	free(text);
+	return s;
+}
+
 static void
 test_cut_to_budget(void)
 {
-	char *text = big_diff(20, 5, 200), *s;
-	struct git_diff d;
-	bool cut = false;
+	char *s = render_big(20, 5, 200, 4096, 24000);
 	size_t f;
 
-	parse(&d, text, 4096, NULL, NULL);
-	CHECK_INT(d.n, 20);
-	s = git_diff_render(&d, 24000, &cut);
-	CHECK(cut);
-	CHECK(strlen(s) <= 24000);
 	CHECK(strlen(s) > 12000);
 	for (f = 0; f < 20; f++) {
 		char want[80];
 
 		snprintf(want, sizeof want, "diff --git a/src/f%zu.c b/src/f%zu.c\n", f, f);
-		CHECK(strstr(s, want) != NULL);
+		CHECK_HAS(s, want);
 		snprintf(want, sizeof want, "+file %zu hunk 4 line 0\n", f);
-		CHECK(strstr(s, want) != NULL);
+		CHECK_HAS(s, want);
 		snprintf(want, sizeof want, "+file %zu hunk 4 line 199\n", f);
 		CHECK(strstr(s, want) == NULL);
 	}
-	CHECK(strstr(s, "more lines of this hunk cut]") != NULL);
-	CHECK(strstr(s, "[The diff was cut to fit: the first ") != NULL);
+	CHECK_HAS(s, "more lines of this hunk cut]");
+	CHECK_HAS(s, "[The diff was cut to fit: the first ");
 	free(s);
-	git_diff_done(&d);
-	free(text);
 }
 
 static void
 test_cut_to_names(void)
 {
-	char *text = big_diff(300, 3, 3), *s;
-	struct git_diff d;
-	bool cut = false;
-
-	parse(&d, text, 100, NULL, NULL);
 	/* Headers alone fit, hunk heads do not: a summary per file. */
-	s = git_diff_render(&d, 300 * 85, &cut);
-	CHECK(cut);
-	CHECK(strlen(s) <= 300 * 85);
-	CHECK(strstr(s, "diff --git a/src/f299.c b/src/f299.c\n[3 hunks, +9 -0 lines, not shown]\n") != NULL);
+	char *s = render_big(300, 3, 3, 100, 300 * 85);
+
+	CHECK_HAS(s, "diff --git a/src/f299.c b/src/f299.c\n[3 hunks, +9 -0 lines, not shown]\n");
 	free(s);
 	/* Not even the headers: names, then how many are missing. */
-	s = git_diff_render(&d, 1000, &cut);
-	CHECK(cut);
-	CHECK(strlen(s) <= 1000);
-	CHECK(strstr(s, "src/f0.c\n") != NULL);
-	CHECK(strstr(s, "more files]\n") != NULL);
+	s = render_big(300, 3, 3, 100, 1000);
+	CHECK_HAS(s, "src/f0.c\n");
+	CHECK_HAS(s, "more files]\n");
 	free(s);
-	git_diff_done(&d);
-	free(text);
 }
 
 static void
@@ -252,7 +251,7 @@ test_long_line_and_keep(void)
 	git_diff_finish(&d);
 	CHECK_INT(d.files[0].hunks[0].nkept, 3);
 	CHECK(d.files[0].hunks[0].body.len < GIT_LINE_MAX + 40);
-	CHECK(strstr(d.files[0].hunks[0].body.data, "x [...]\n+short\n") != NULL);
+	CHECK_HAS(d.files[0].hunks[0].body.data, "x [...]\n+short\n");
 	git_diff_done(&d);
 	/* A hunk holds no more than keep bytes, and only its first lines. */
 	git_diff_init(&d, 10, NULL, NULL);
@@ -273,7 +272,7 @@ test_render_not_utf8(void)
 	parse(&d, "diff --git a/l.txt b/l.txt\n@@ -1 +1 @@\n-caf\xe9\n+caf\xc3\xa9 \xf0\x9f\x99\x82 \xed\xa0\x80\xc3\n",
 	    3, NULL, NULL);
 	s = git_diff_render(&d, 10000, NULL);
-	CHECK(strstr(s, "\n-caf?\n+caf\xc3\xa9 \xf0\x9f\x99\x82 ?""???\n") != NULL);
+	CHECK_HAS(s, "\n-caf?\n+caf\xc3\xa9 \xf0\x9f\x99\x82 ?""???\n");
 	free(s);
 	git_diff_done(&d);
 }
@@ -298,10 +297,10 @@ test_hook_script(void)
 
 	CHECK(str_startswith(s, "#!/bin/sh\n"));
 	CHECK(git_hook_is_ours(s));
-	CHECK(strstr(s, "\nllm git commit-msg \"$@\" </dev/null || true\nexit 0\n") != NULL);
+	CHECK_HAS(s, "\nllm git commit-msg \"$@\" </dev/null || true\nexit 0\n");
 	free(s);
 	s = git_hook_script("/opt/my llm's/bin/llm");
-	CHECK(strstr(s, "'/opt/my llm'\\''s/bin/llm' git commit-msg") != NULL);
+	CHECK_HAS(s, "'/opt/my llm'\\''s/bin/llm' git commit-msg");
 	CHECK(git_hook_is_ours(s));
 	free(s);
 	CHECK(!git_hook_is_ours("#!/bin/sh\nexec husky\n"));
@@ -335,7 +334,7 @@ test_hook_ours_exactly(void)
 		t = strstr(t, "'");
 		memmove(t, t + 1, strlen(t + 1) + 1);
 	}
-	CHECK(strstr(s, "/opt/my llm/llm git commit-msg") != NULL);
+	CHECK_HAS(s, "/opt/my llm/llm git commit-msg");
 	CHECK(!git_hook_is_ours(s));
 	free(s);
 	CHECK(!git_hook_is_ours(""));

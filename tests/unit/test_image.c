@@ -266,8 +266,7 @@ test_cap(void)
 int
 main(void)
 {
-	if (mkdtemp(dir) == NULL)
-		return 1;
+	tmpdir_make(dir);
 	RUN(test_sniff);
 	RUN(test_dims);
 	RUN(test_prefixes);
@@ -275,7 +274,5 @@ main(void)
 	RUN(test_fits);
 	RUN(test_read);
 	RUN(test_cap);
-	if (tmpdir_remove(dir) != 0)
-		return 1;
 	UNIT_EXIT();
 }

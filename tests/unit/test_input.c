@@ -144,15 +144,12 @@ test_not_regular(void)
 int
 main(void)
 {
-	if (mkdtemp(dir) == NULL)
-		return 1;
+	tmpdir_make(dir);
 	RUN(test_text);
 	RUN(test_nul);
 	RUN(test_binary);
 	RUN(test_utf8);
 	RUN(test_cap);
 	RUN(test_not_regular);
-	if (tmpdir_remove(dir) != 0)
-		return 1;
 	UNIT_EXIT();
 }

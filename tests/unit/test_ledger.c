@@ -682,61 +682,76 @@ test_upgrade_from_first_schema(void)
 	free(cause);
 }
 
+/* A fresh ledger on a November morning, and what the last reservation in it gave back. */
+struct budget {
+	struct ledger *l;
+	struct meter m;
+	int64_t id;
+	char *cause;
+};
+
+static void
+budget_open(struct budget *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->l = open_fresh();
+	set_now(utc(2026, 11, 10, 8, 0, 0));
+}
+
+/* Reserve worst under a budget of limit, enforced or only warned about. */
+static int
+budget_reserve(struct budget *b, int64_t worst, int64_t limit, bool enforce)
+{
+	return t_reserve(b->l, &entry, worst, limit, enforce, &b->id, &b->m, &b->cause);
+}
+
 static void
 test_over_budget(void)
 {
-	struct ledger *l = open_fresh();
-	struct meter m;
-	int64_t id = 0;
-	char *cause = NULL;
+	struct budget b;
 
-	set_now(utc(2026, 11, 10, 8, 0, 0));
-	spend(l, 6000, 6000);
-	CHECK_INT(t_reserve(l, &entry, 3000, 10000, true, &id, &m, &cause), LEDGER_RESERVED);
+	budget_open(&b);
+	spend(b.l, 6000, 6000);
+	CHECK_INT(budget_reserve(&b, 3000, 10000, true), LEDGER_RESERVED);
 	/* 6000 spent + 3000 reserved + 1001 > 10000: refused, nothing written. */
-	CHECK_INT(t_reserve(l, &entry, 1001, 10000, true, &id, &m, &cause),
-	    LEDGER_OVER_BUDGET);
-	CHECK_INT(id, 0);
-	CHECK_INT(m.spent, 6000);
-	CHECK_INT(m.reserved, 3000);
-	CHECK_INT(m.limit, 10000);
-	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage"), 2);
+	CHECK_INT(budget_reserve(&b, 1001, 10000, true), LEDGER_OVER_BUDGET);
+	CHECK_INT(b.id, 0);
+	CHECK_INT(b.m.spent, 6000);
+	CHECK_INT(b.m.reserved, 3000);
+	CHECK_INT(b.m.limit, 10000);
+	CHECK_INT(sql_int(b.l, "SELECT count(*) FROM usage"), 2);
 	/* Exactly at the limit fits. */
-	CHECK_INT(t_reserve(l, &entry, 1000, 10000, true, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(budget_reserve(&b, 1000, 10000, true), LEDGER_RESERVED);
 	/* Not enforced (warn), or no budget: recorded anyway. */
-	CHECK_INT(t_reserve(l, &entry, 5000, 10000, false, &id, &m, &cause), LEDGER_RESERVED);
-	CHECK_INT(t_reserve(l, &entry, 5000, 0, true, &id, &m, &cause), LEDGER_RESERVED);
+	CHECK_INT(budget_reserve(&b, 5000, 10000, false), LEDGER_RESERVED);
+	CHECK_INT(budget_reserve(&b, 5000, 0, true), LEDGER_RESERVED);
 	/* A worst case that would overflow is over any budget. */
-	CHECK_INT(t_reserve(l, &entry, INT64_MAX, 10000, true, &id, &m, &cause),
-	    LEDGER_OVER_BUDGET);
-	ledger_close(l);
+	CHECK_INT(budget_reserve(&b, INT64_MAX, 10000, true), LEDGER_OVER_BUDGET);
+	ledger_close(b.l);
 }
 
 static void
 test_unknown_and_free(void)
 {
-	struct ledger *l = open_fresh();
-	struct meter m;
-	int64_t id = 0;
-	char *cause = NULL;
+	struct budget b;
 
-	set_now(utc(2026, 11, 10, 8, 0, 0));
+	budget_open(&b);
 	/* Unknown price under an enforced budget: refused even with the month empty. */
-	CHECK_INT(t_reserve(l, &entry, -1, 10000, true, &id, &m, &cause), LEDGER_OVER_BUDGET);
-	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage"), 0);
-	spend(l, 20000, 20000);   /* well over the budget */
+	CHECK_INT(budget_reserve(&b, -1, 10000, true), LEDGER_OVER_BUDGET);
+	CHECK_INT(sql_int(b.l, "SELECT count(*) FROM usage"), 0);
+	spend(b.l, 20000, 20000);   /* well over the budget */
 	/* Free is never refused, even over budget. */
-	CHECK_INT(t_reserve(l, &entry, 0, 10000, true, &id, &m, &cause), LEDGER_RESERVED);
-	CHECK_INT(m.spent, 20000);
-	CHECK_INT(ledger_settle(l, id, NULL, 0, false, "ok", 5, &cause), 0);
-	CHECK_INT(t_reserve(l, &entry, 1, 10000, true, &id, &m, &cause), LEDGER_OVER_BUDGET);
+	CHECK_INT(budget_reserve(&b, 0, 10000, true), LEDGER_RESERVED);
+	CHECK_INT(b.m.spent, 20000);
+	CHECK_INT(ledger_settle(b.l, b.id, NULL, 0, false, "ok", 5, &b.cause), 0);
+	CHECK_INT(budget_reserve(&b, 1, 10000, true), LEDGER_OVER_BUDGET);
 	/* Unknown without enforcement is recorded, and counted as unknown while in flight. */
-	CHECK_INT(t_reserve(l, &entry, -1, 10000, false, &id, &m, &cause), LEDGER_RESERVED);
-	CHECK_INT(m.unknown_count, 1);
-	CHECK_INT(t_meter(l, 10000, &m, &cause), 0);
-	CHECK_INT(m.unknown_count, 1);
-	CHECK_INT(m.reserved, 0);
-	ledger_close(l);
+	CHECK_INT(budget_reserve(&b, -1, 10000, false), LEDGER_RESERVED);
+	CHECK_INT(b.m.unknown_count, 1);
+	CHECK_INT(t_meter(b.l, 10000, &b.m, &b.cause), 0);
+	CHECK_INT(b.m.unknown_count, 1);
+	CHECK_INT(b.m.reserved, 0);
+	ledger_close(b.l);
 }
 
 /* The bucketed totals agree with a plain sum over the rows, in an odd zone too. */
@@ -826,6 +841,88 @@ reap(const pid_t *pids, int procs, int fit)
 }
 
 /*
+ * What the processes of a concurrency test share: the pipe that releases them
+ * all at once, and for held reservations the pipes to report a verdict and to
+ * wait on before settling (-1 when they do not hold).
+ */
+struct crowd {
+	int64_t worst, budget, cost;
+	int go[2], done[2], release[2];
+};
+
+/* Begin a concurrency test: a fresh ledger's directory and the budget every process shares. */
+static void
+crowd_start(struct crowd *w)
+{
+	if (pipe(w->go) < 0)
+		die("pipe");
+	fresh_dir();
+	pg_budget_first(w->budget);
+	set_now(utc(2026, 11, 10, 8, 0, 0));
+}
+
+/* Hand the parent a verdict, then wait until it releases every process. */
+static bool
+crowd_hold(const struct crowd *w, int v)
+{
+	char b = v == LEDGER_RESERVED ? 'r' : v == LEDGER_OVER_BUDGET ? 'o' : 'e';
+
+	if (w->done[1] < 0)
+		return true;
+	return write(w->done[1], &b, 1) == 1 && read(w->release[0], &b, 1) == 0;
+}
+
+/*
+ * One process: wait for go, reserve the worst case, maybe hold, settle at cost.
+ * Exits 0 if it reserved, 3 if it was refused, anything else on error.
+ */
+static int
+crowd_child(const struct crowd *w)
+{
+	struct usage u = { .input = 10, .output = 5, .reported = true };
+	struct ledger *c;
+	char *cause = NULL, b;
+	int64_t id;
+	int v;
+
+	close(w->go[1]);
+	if (w->done[1] >= 0) {
+		close(w->done[0]);
+		close(w->release[1]);
+	}
+	if (read(w->go[0], &b, 1) != 0)   /* wait until every child is ready */
+		return 9;
+	if ((c = ledger_open(test_dir, &cause)) == NULL) {
+		fprintf(stderr, "child open: %s\n", cause);
+		return 7;
+	}
+	v = t_reserve(c, &entry, w->worst, w->budget, true, &id, NULL, &cause);
+	if (!crowd_hold(w, v))
+		return 9;
+	if (v == LEDGER_RESERVED)
+		v = ledger_settle(c, id, &u, w->cost, false, "ok", 1, &cause) == 0 ? 0 : 6;
+	else
+		v = v == LEDGER_OVER_BUDGET ? 3 : 8;
+	if (v > 3)
+		fprintf(stderr, "child: %s\n", cause ? cause : "?");
+	ledger_close(c);
+	return v;
+}
+
+/* Fork procs processes of the test, each exiting with what crowd_child returns. */
+static void
+crowd_spawn(const struct crowd *w, pid_t *pids, int procs)
+{
+	int i;
+
+	for (i = 0; i < procs; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0)
+			_exit(crowd_child(w));
+	}
+}
+
+/*
  * Many processes open the ledger (creating it) and reserve at once against a
  * budget that fits exactly `fit` worst cases: exactly fit succeed.
  */
@@ -833,48 +930,17 @@ static void
 test_concurrent_reservations(void)
 {
 	enum { PROCS = 32, FIT = 12, WORST = 1000 };
-	int p[2], i;
+	struct crowd w = { .worst = WORST, .budget = FIT * WORST, .cost = WORST,
+	    .done = { -1, -1 }, .release = { -1, -1 } };
 	pid_t pids[PROCS];
 	struct ledger *l;
 	struct meter m;
 	char *cause = NULL;
 
-	fresh_dir();
-	pg_budget_first(FIT * WORST);
-	set_now(utc(2026, 11, 10, 8, 0, 0));
-	if (pipe(p) < 0)
-		die("pipe");
-	for (i = 0; i < PROCS; i++) {
-		pids[i] = fork();
-		if (pids[i] == 0) {
-			struct usage u = { .input = 10, .output = 5, .reported = true };
-			struct ledger *c;
-			int64_t id;
-			char b;
-			int v;
-
-			close(p[1]);
-			if (read(p[0], &b, 1) != 0)   /* wait until every child is ready */
-				_exit(9);
-			if ((c = ledger_open(test_dir, &cause)) == NULL) {
-				fprintf(stderr, "child open: %s\n", cause);
-				_exit(7);
-			}
-			v = t_reserve(c, &entry, WORST, FIT * WORST, true, &id, NULL, &cause);
-			if (v == LEDGER_RESERVED)
-				v = ledger_settle(c, id, &u, WORST, false, "ok", 1, &cause) == 0 ? 0 : 6;
-			else if (v == LEDGER_OVER_BUDGET)
-				v = 3;
-			else
-				v = 8;
-			if (v > 3)
-				fprintf(stderr, "child: %s\n", cause ? cause : "?");
-			ledger_close(c);
-			_exit(v);
-		}
-	}
-	close(p[0]);
-	close(p[1]);   /* release them all */
+	crowd_start(&w);
+	crowd_spawn(&w, pids, PROCS);
+	close(w.go[0]);
+	close(w.go[1]);   /* release them all */
 	reap(pids, PROCS, FIT);
 	l = ledger_open(test_dir, &cause);
 	CHECK(l != NULL);
@@ -900,49 +966,22 @@ static void
 test_concurrent_held(void)
 {
 	enum { PROCS = 40, FIT = 15, WORST = 700, COST = 300 };
-	int go[2], done[2], release[2], i;
+	struct crowd w = { .worst = WORST, .budget = FIT * WORST, .cost = COST };
 	pid_t pids[PROCS];
 	struct ledger *l;
 	struct meter m;
 	char *cause = NULL, b;
+	int i;
 
-	fresh_dir();
-	pg_budget_first(FIT * WORST);
-	set_now(utc(2026, 11, 10, 8, 0, 0));
-	if (pipe(go) < 0 || pipe(done) < 0 || pipe(release) < 0)
+	if (pipe(w.done) < 0 || pipe(w.release) < 0)
 		die("pipe");
-	for (i = 0; i < PROCS; i++) {
-		pids[i] = fork();
-		if (pids[i] == 0) {
-			struct usage u = { .input = 10, .output = 5, .reported = true };
-			struct ledger *c;
-			int64_t id;
-			int v;
-
-			close(go[1]);
-			close(done[0]);
-			close(release[1]);
-			if (read(go[0], &b, 1) != 0)
-				_exit(9);
-			if ((c = ledger_open(test_dir, &cause)) == NULL)
-				_exit(7);
-			v = t_reserve(c, &entry, WORST, FIT * WORST, true, &id, NULL, &cause);
-			b = v == LEDGER_RESERVED ? 'r' : v == LEDGER_OVER_BUDGET ? 'o' : 'e';
-			if (write(done[1], &b, 1) != 1 || read(release[0], &b, 1) != 0)
-				_exit(9);
-			if (v == LEDGER_RESERVED)
-				v = ledger_settle(c, id, &u, COST, false, "ok", 1, &cause) == 0 ? 0 : 6;
-			else
-				v = v == LEDGER_OVER_BUDGET ? 3 : 8;
-			ledger_close(c);
-			_exit(v);
-		}
-	}
-	close(go[0]);
-	close(done[1]);
-	close(release[0]);
-	close(go[1]);
-	for (i = 0; i < PROCS && read(done[0], &b, 1) == 1; i++)
+	crowd_start(&w);
+	crowd_spawn(&w, pids, PROCS);
+	close(w.go[0]);
+	close(w.done[1]);
+	close(w.release[0]);
+	close(w.go[1]);
+	for (i = 0; i < PROCS && read(w.done[0], &b, 1) == 1; i++)
 		;
 	CHECK_INT(i, PROCS);
 	/* Every process has its verdict and none has settled: the peak. */
@@ -955,9 +994,9 @@ test_concurrent_held(void)
 		CHECK_INT(m.reserved, FIT * WORST);
 		CHECK_INT(m.spent, 0);
 	}
-	close(release[1]);
+	close(w.release[1]);
 	reap(pids, PROCS, FIT);
-	close(done[0]);
+	close(w.done[0]);
 	if (l == NULL)
 		return;
 	CHECK_INT(sql_int(l, "SELECT count(*) FROM usage WHERE status = 'ok'"), FIT);

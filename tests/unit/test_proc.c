@@ -106,23 +106,38 @@ test_descriptors_closed(void)
 	close(hi);
 }
 
+/* A child's environment holds each of has and none of hasnt (both NULL-ended). */
 static void
-test_env_cleaned(void)
+check_child_env(const char *const *has, const char *const *hasnt)
 {
 	struct proc_spec s = { 0 };
 	int st;
-	char *out;
+	char *out = sh("env", &s, &st);
+
+	for (; *has != NULL; has++) {
+		if (strstr(out, *has) == NULL)
+			fprintf(stderr, "missing from the child's environment: %s\n", *has);
+		CHECK(strstr(out, *has) != NULL);
+	}
+	for (; *hasnt != NULL; hasnt++) {
+		if (strstr(out, *hasnt) != NULL)
+			fprintf(stderr, "in the child's environment: %s\n", *hasnt);
+		CHECK(strstr(out, *hasnt) == NULL);
+	}
+	free(out);
+}
+
+static void
+test_env_cleaned(void)
+{
+	static const char *const has[] = { "LLM_TEST_KEEP=kept\n", "PATH=", NULL };
+	static const char *const hasnt[] = { "sk-one", "sk-two", NULL };
 
 	setenv("OPENAI_API_KEY", "sk-one", 1);
 	setenv("WORK_SECRET", "sk-two", 1);
 	setenv("LLM_TEST_KEEP", "kept", 1);
 	proc_hide_env("WORK_SECRET");
-	out = sh("env", &s, &st);
-	CHECK(strstr(out, "sk-one") == NULL);
-	CHECK(strstr(out, "sk-two") == NULL);
-	CHECK(strstr(out, "LLM_TEST_KEEP=kept\n") != NULL);
-	CHECK(strstr(out, "PATH=") != NULL);
-	free(out);
+	check_child_env(has, hasnt);
 	/* the caller keeps its own */
 	CHECK_STR(getenv("OPENAI_API_KEY"), "sk-one");
 	unsetenv("OPENAI_API_KEY");
@@ -135,9 +150,8 @@ test_env_cleaned(void)
 static void
 test_env_pinned(void)
 {
-	struct proc_spec s = { 0 };
-	int st;
-	char *out;
+	static const char *const has[] = { "LLM_TEST_ZONE=Europe/Paris\n", "PATH=", NULL };
+	static const char *const hasnt[] = { "Asia/Tokyo", "LLM_TEST_NONE", NULL };
 
 	setenv("LLM_TEST_ZONE", "Europe/Paris", 1);
 	unsetenv("LLM_TEST_NONE");
@@ -145,12 +159,7 @@ test_env_pinned(void)
 	proc_env_pin("LLM_TEST_NONE");
 	setenv("LLM_TEST_ZONE", "Asia/Tokyo", 1);
 	setenv("LLM_TEST_NONE", "set later", 1);
-	out = sh("env", &s, &st);
-	CHECK(strstr(out, "LLM_TEST_ZONE=Europe/Paris\n") != NULL);
-	CHECK(strstr(out, "Asia/Tokyo") == NULL);
-	CHECK(strstr(out, "LLM_TEST_NONE") == NULL);
-	CHECK(strstr(out, "PATH=") != NULL);
-	free(out);
+	check_child_env(has, hasnt);
 	/* the caller keeps what it set */
 	CHECK_STR(getenv("LLM_TEST_ZONE"), "Asia/Tokyo");
 	unsetenv("LLM_TEST_ZONE");

@@ -66,6 +66,30 @@ features(const char *text, double x[RF_COUNT])
 	router_features(&in, x);
 }
 
+/* A prompt, and whether a feature of it must be set (above zero, and at least some floor). */
+struct feature_case {
+	const char *text;
+	bool set;
+};
+
+/* Feature f of each prompt is at least min and above zero where set, and zero where not. */
+static void
+check_feature(enum router_feat f, double min, const struct feature_case *c, size_t n)
+{
+	double x[RF_COUNT];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		bool ok;
+
+		features(c[i].text, x);
+		ok = c[i].set ? x[f] >= min && x[f] > 0 : x[f] == 0;
+		if (!ok)
+			fprintf(stderr, "%s of \"%s\": %g\n", router_feature_names[f], c[i].text, x[f]);
+		CHECK(ok);
+	}
+}
+
 static struct route_decision
 decide(const char *text, int turn, enum tier prev, int64_t ctx)
 {
@@ -94,6 +118,20 @@ static const char proof_prompt[] =
 static void
 test_features_code_and_trace(void)
 {
+	static const struct feature_case traces[] = {
+		/* A compiler message is a trace too. */
+		{ "main.c:3:5: error: expected ';' before '}' token", true },
+		/* A Java stack frame needs its indentation. */
+		{ "Exception in thread \"main\"\n\tat com.x.Main.run(Main.java:10)\n", true },
+		{ "At noon (local time) we meet.", false },
+		/* Crash words in prose are not crash reports... */
+		{ "Which is not an anxiety disorder? A. panic disorder B. market segmentation", false },
+		{ "She panicked and dumped the toys on the floor.", false },
+		/* ...but the messages they come from are. */
+		{ "./a.out\nSegmentation fault (core dumped)", true },
+		{ "the server stopped with panic: index out of range", true },
+		{ "it printed thread 'main' panicked at src/main.rs:2:5", true },
+	};
 	double x[RF_COUNT];
 
 	features(trace_prompt, x);
@@ -106,26 +144,7 @@ test_features_code_and_trace(void)
 	CHECK(x[RF_CODE_FENCE] == 0);
 	CHECK(x[RF_TRACE] == 0);
 	CHECK(x[RF_CODE_CHARS] == 0);
-	/* A compiler message is a trace too. */
-	features("main.c:3:5: error: expected ';' before '}' token", x);
-	CHECK(x[RF_TRACE] > 0);
-	/* A Java stack frame needs its indentation. */
-	features("Exception in thread \"main\"\n\tat com.x.Main.run(Main.java:10)\n", x);
-	CHECK(x[RF_TRACE] > 0);
-	features("At noon (local time) we meet.", x);
-	CHECK(x[RF_TRACE] == 0);
-	/* Crash words in prose are not crash reports... */
-	features("Which is not an anxiety disorder? A. panic disorder B. market segmentation", x);
-	CHECK(x[RF_TRACE] == 0);
-	features("She panicked and dumped the toys on the floor.", x);
-	CHECK(x[RF_TRACE] == 0);
-	/* ...but the messages they come from are. */
-	features("./a.out\nSegmentation fault (core dumped)", x);
-	CHECK(x[RF_TRACE] > 0);
-	features("the server stopped with panic: index out of range", x);
-	CHECK(x[RF_TRACE] > 0);
-	features("it printed thread 'main' panicked at src/main.rs:2:5", x);
-	CHECK(x[RF_TRACE] > 0);
+	check_feature(RF_TRACE, 0, traces, ARRAY_SIZE(traces));
 }
 
 static void
@@ -431,24 +450,23 @@ test_refusal(void)
 static void
 test_features_developer(void)
 {
+	static const struct feature_case code[] = {
+		{ "why does this hang?\nfunc (p *Pool) Get() *Worker {\n\tp.mu.Lock()\n\tdefer p.mu.Unlock()\n"
+		    "\treturn <-p.workers\n}\n", true },
+		{ "#!/bin/bash\nset -e\nfor f in *.tmp; do\n  rm \"$f\"\ndone\n", true },
+		{ "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n", true },
+		{ "Tell me about the history of Rome. It was founded long ago.\nThen it grew.\n", false },
+		/* Shell keywords are whole words: "first" and "done." open no code. */
+		{ "first\nelsewhere, doneness\n", false },
+		{ "if [ -f x ]; then\n  echo y\nfi\n", true },
+	};
 	double x[RF_COUNT];
 
-	features("why does this hang?\nfunc (p *Pool) Get() *Worker {\n\tp.mu.Lock()\n\tdefer p.mu.Unlock()\n"
-	    "\treturn <-p.workers\n}\n", x);
+	check_feature(RF_CODE_LINES, log1p(ROUTER_CODE_LINES), code, ARRAY_SIZE(code));
+	features(code[0].text, x);
 	CHECK(x[RF_CODE_FENCE] == 0);
-	CHECK(x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES));
-	features("#!/bin/bash\nset -e\nfor f in *.tmp; do\n  rm \"$f\"\ndone\n", x);
-	CHECK(x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES));
-	features("FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n", x);
-	CHECK(x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES));
+	features(code[2].text, x);
 	CHECK(x[RF_BUILD] > 0);
-	features("Tell me about the history of Rome. It was founded long ago.\nThen it grew.\n", x);
-	CHECK(x[RF_CODE_LINES] == 0);
-	/* Shell keywords are whole words: "first" and "done." open no code. */
-	features("first\nelsewhere, doneness\n", x);
-	CHECK(x[RF_CODE_LINES] == 0);
-	features("if [ -f x ]; then\n  echo y\nfi\n", x);
-	CHECK(x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES));
 	features("Security review: can this JWT check be bypassed?", x);
 	CHECK(x[RF_SECURITY] > 0);
 	CHECK(x[RF_ASK_DEEP] > 0);

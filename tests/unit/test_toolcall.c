@@ -108,6 +108,29 @@ run(struct run *r, const struct provider *p, const char *in, size_t step)
 	(void)stream_wire_decode(p->ndjson, 1 << 20, on_sse, r, in, strlen(in), step);
 }
 
+/* A call as it must come out, with no error; a NULL id: the call has none. */
+struct want_call {
+	const char *id, *name, *args;
+};
+
+/* r holds exactly the n calls wanted, in order. */
+static void
+check_calls(const struct run *r, const struct want_call *w, size_t n)
+{
+	size_t i;
+
+	CHECK_INT(r->n, n);
+	for (i = 0; i < n && i < r->n; i++) {
+		if (w[i].id != NULL)
+			CHECK_STR(r->id[i], w[i].id);
+		else
+			CHECK(r->id[i] == NULL);
+		CHECK_STR(r->name[i], w[i].name);
+		CHECK_STR(r->args[i], w[i].args);
+		CHECK(r->err[i] == NULL);
+	}
+}
+
 /* The same stream in every slicing gives the same calls. */
 #define SLICES 4
 static const size_t slices[SLICES] = { 0, 1, 7, 64 };
@@ -130,28 +153,6 @@ static const char deepseek_stream[] =
     "data: {\"id\":\"6e77\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\",\"reasoning_content\":null},\"finish_reason\":\"tool_calls\"}],\"usage\":{\"prompt_tokens\":374,\"completion_tokens\":61,\"total_tokens\":435,\"prompt_tokens_details\":{\"cached_tokens\":256},\"completion_tokens_details\":{\"reasoning_tokens\":17},\"prompt_cache_hit_tokens\":256,\"prompt_cache_miss_tokens\":118}}\n\n"
     "data: [DONE]\n\n";
 
-static void
-test_toolcall_openai_fragments(void)
-{
-	struct run r;
-	size_t i;
-
-	for (i = 0; i < SLICES; i++) {
-		run(&r, &provider_openai, deepseek_stream, slices[i]);
-		CHECK_INT(r.n, 1);
-		if (r.n == 1) {
-			CHECK_STR(r.id[0], "call_00_IhCAliIHtM9gKpgfqbBV9873");
-			CHECK_STR(r.name[0], "weather");
-			CHECK_STR(r.args[0], "{\"location\":\"Paris\"}");
-			CHECK(r.err[0] == NULL);
-		}
-		CHECK_INT(r.st.usage.input, 118);
-		CHECK_INT(r.st.stop, STOP_END);
-		CHECK_INT(r.text.len, 0);
-		CHECK_STR(buf_str(&r.reasoning), "The");
-		run_free(&r);
-	}
-}
 
 /*
  * Text first, then two parallel calls whose fragments interleave; the name
@@ -169,29 +170,6 @@ static const char openai_parallel[] =
     "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5}}\n\n"
     "data: [DONE]\n\n";
 
-static void
-test_toolcall_openai_parallel(void)
-{
-	struct run r;
-	size_t i;
-
-	for (i = 0; i < SLICES; i++) {
-		run(&r, &provider_openai, openai_parallel, slices[i]);
-		CHECK_STR(buf_str(&r.text), "Let me look.");
-		/* the duplicated finish chunk hands the calls over once */
-		CHECK_INT(r.n, 2);
-		if (r.n == 2) {
-			CHECK_STR(r.id[0], "call_A");
-			CHECK_STR(r.name[0], "list");
-			CHECK_STR(r.args[0], "{\"path\": \".\"}");
-			CHECK_STR(r.id[1], "call_B");
-			CHECK_STR(r.name[1], "read");
-			CHECK_STR(r.args[1], "{\"path\":\"a.c\"}");
-			CHECK(r.err[0] == NULL && r.err[1] == NULL);
-		}
-		run_free(&r);
-	}
-}
 
 /* xAI and Groq send each call whole; Gemini's compatible endpoint gives no index, no id, "stop". */
 static void
@@ -322,30 +300,113 @@ static const char anthropic_stream[] =
     "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"input_tokens\":565,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":48}}\n\n"
     "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
 
+/*
+ * vercel/ai google-tool-call-gemini3.chunks.txt: a call whole in one part with
+ * its thought signature beside it, then STOP; parallel calls carry the
+ * signature on the first only, and no ids.
+ */
+static const char gemini_stream[] =
+    "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Checking both.\"},{\"functionCall\":{\"name\":\"weather\",\"args\":{\"location\":\"San Francisco\"}},\"thoughtSignature\":\"EpEgCo4gAb4+9vvW\"},{\"functionCall\":{\"name\":\"weather\",\"args\":{\"location\":\"Tokyo\"}}}],\"role\":\"model\"},\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":29,\"candidatesTokenCount\":15,\"totalTokenCount\":848,\"thoughtsTokenCount\":804},\"modelVersion\":\"gemini-3-pro-preview\"}\n\n"
+    "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":29,\"candidatesTokenCount\":15,\"totalTokenCount\":848,\"thoughtsTokenCount\":804}}\n\n";
+
+/* ollama.com/blog/streaming-tool: text first, then calls whole in one line, done_reason "stop". */
+static const char ollama_stream[] =
+    "{\"model\":\"qwen3\",\"created_at\":\"2025-05-27T22:54:57.673559Z\",\"message\":{\"role\":\"assistant\",\"content\":\"</think>\"},\"done\":false}\n"
+    "{\"model\":\"qwen3\",\"created_at\":\"2025-05-27T22:54:58.100509Z\",\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"function\":{\"name\":\"get_current_weather\",\"arguments\":{\"format\":\"celsius\",\"location\":\"Toronto\"}}},{\"id\":\"call_lyywui55\",\"function\":{\"index\":1,\"name\":\"get_conditions\",\"arguments\":{\"city\":\"Toronto\"}}}]},\"done\":false}\n"
+    "{\"model\":\"qwen3\",\"created_at\":\"2025-05-27T22:54:58.2Z\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":20,\"eval_count\":12}\n";
+
 static void
-test_toolcall_anthropic(void)
+fragments_more(const struct run *r)
+{
+	CHECK_INT(r->st.usage.input, 118);
+	CHECK_INT(r->st.stop, STOP_END);
+	CHECK_STR(buf_str(&r->reasoning), "The");
+}
+
+static void
+anthropic_more(const struct run *r)
+{
+	CHECK_INT(r->st.usage.output, 48);
+}
+
+/* Gemini 3's thought signature stays with the call it came with. */
+static void
+gemini_more(const struct run *r)
+{
+	if (r->n == 2) {
+		CHECK_STR(r->sig[0], "EpEgCo4gAb4+9vvW");
+		CHECK(r->sig[1] == NULL);
+	}
+	CHECK_INT(r->st.stop, STOP_END);
+}
+
+static void
+ollama_more(const struct run *r)
+{
+	CHECK_INT(r->st.usage.output, 12);
+}
+
+/* A recorded stream that every slicing must decode to the same text and calls. */
+struct sliced {
+	const char *name;
+	const struct provider *p;
+	const char *in;
+	const char *text;              /* NULL: not looked at */
+	struct want_call calls[2];
+	size_t ncalls;
+	void (*more)(const struct run *r); /* what else each decoding must show, or NULL */
+};
+
+static const struct sliced sliced[] = {
+	{ "test_toolcall_openai_fragments", &provider_openai, deepseek_stream, "",
+	    { { "call_00_IhCAliIHtM9gKpgfqbBV9873", "weather", "{\"location\":\"Paris\"}" } }, 1,
+	    fragments_more },
+	/* the duplicated finish chunk hands the calls over once */
+	{ "test_toolcall_openai_parallel", &provider_openai, openai_parallel, "Let me look.",
+	    { { "call_A", "list", "{\"path\": \".\"}" }, { "call_B", "read", "{\"path\":\"a.c\"}" } }, 2,
+	    NULL },
+	/* the first call's arguments are a lone partial_json "" */
+	{ "test_toolcall_anthropic", &provider_anthropic, anthropic_stream,
+	    "I'll update the issue list for you.",
+	    { { "toolu_01QE1WLsSVp5hy5Q3GmGTmjP", "updateIssueList", "{}" },
+	    { "toolu_01B", "get_weather", "{\"location\": \"San Francisco, CA\"}" } }, 2,
+	    anthropic_more },
+	{ "test_toolcall_gemini", &provider_gemini, gemini_stream, "Checking both.",
+	    { { NULL, "weather", "{\"location\":\"San Francisco\"}" },
+	    { NULL, "weather", "{\"location\":\"Tokyo\"}" } }, 2,
+	    gemini_more },
+	{ "test_toolcall_ollama", &provider_ollama, ollama_stream, NULL,
+	    { { NULL, "get_current_weather", "{\"format\":\"celsius\",\"location\":\"Toronto\"}" },
+	    { "call_lyywui55", "get_conditions", "{\"city\":\"Toronto\"}" } }, 2,
+	    ollama_more },
+};
+
+/* Decode the case's stream in every slicing: the same text and calls each time. */
+static void
+check_sliced(const struct sliced *c)
 {
 	struct run r;
 	size_t i;
 
 	for (i = 0; i < SLICES; i++) {
-		run(&r, &provider_anthropic, anthropic_stream, slices[i]);
-		CHECK_STR(buf_str(&r.text), "I'll update the issue list for you.");
-		CHECK_INT(r.n, 2);
-		if (r.n == 2) {
-			CHECK_STR(r.id[0], "toolu_01QE1WLsSVp5hy5Q3GmGTmjP");
-			CHECK_STR(r.name[0], "updateIssueList");
-			CHECK_STR(r.args[0], "{}");   /* a lone partial_json "" */
-			CHECK(r.err[0] == NULL);
-			CHECK_STR(r.id[1], "toolu_01B");
-			CHECK_STR(r.args[1], "{\"location\": \"San Francisco, CA\"}");
-			CHECK(r.err[1] == NULL);
-		}
-		CHECK_INT(r.st.usage.output, 48);
+		run(&r, c->p, c->in, slices[i]);
+		if (r.n != c->ncalls || (c->text != NULL && strcmp(buf_str(&r.text), c->text) != 0))
+			fprintf(stderr, "%s: slices of %zu\n", c->name, slices[i]);
+		if (c->text != NULL)
+			CHECK_STR(buf_str(&r.text), c->text);
+		check_calls(&r, c->calls, c->ncalls);
+		if (c->more != NULL)
+			c->more(&r);
 		run_free(&r);
 	}
+}
 
-	/* max_tokens in the middle of a tool_use: the call is an error; a server tool is not ours */
+/* max_tokens in the middle of a tool_use: the call is an error; a server tool is not ours. */
+static void
+test_toolcall_anthropic_max_tokens(void)
+{
+	struct run r;
+
 	run(&r, &provider_anthropic,
 	    "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_01R\",\"name\":\"advisor\",\"input\":{}}}\n\n"
 	    "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\"}}\n\n"
@@ -359,36 +420,12 @@ test_toolcall_anthropic(void)
 	run_free(&r);
 }
 
-/*
- * vercel/ai google-tool-call-gemini3.chunks.txt: a call whole in one part with
- * its thought signature beside it, then STOP; parallel calls carry the
- * signature on the first only, and no ids.
- */
+/* An id when the server gives one; MAX_TOKENS makes the call an error. */
 static void
-test_toolcall_gemini(void)
+test_toolcall_gemini_max_tokens(void)
 {
 	struct run r;
-	size_t i;
-	static const char s[] =
-	    "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Checking both.\"},{\"functionCall\":{\"name\":\"weather\",\"args\":{\"location\":\"San Francisco\"}},\"thoughtSignature\":\"EpEgCo4gAb4+9vvW\"},{\"functionCall\":{\"name\":\"weather\",\"args\":{\"location\":\"Tokyo\"}}}],\"role\":\"model\"},\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":29,\"candidatesTokenCount\":15,\"totalTokenCount\":848,\"thoughtsTokenCount\":804},\"modelVersion\":\"gemini-3-pro-preview\"}\n\n"
-	    "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":29,\"candidatesTokenCount\":15,\"totalTokenCount\":848,\"thoughtsTokenCount\":804}}\n\n";
 
-	for (i = 0; i < SLICES; i++) {
-		run(&r, &provider_gemini, s, slices[i]);
-		CHECK_STR(buf_str(&r.text), "Checking both.");
-		CHECK_INT(r.n, 2);
-		if (r.n == 2) {
-			CHECK(r.id[0] == NULL && r.id[1] == NULL);
-			CHECK_STR(r.name[0], "weather");
-			CHECK_STR(r.args[0], "{\"location\":\"San Francisco\"}");
-			CHECK_STR(r.sig[0], "EpEgCo4gAb4+9vvW");
-			CHECK(r.sig[1] == NULL);
-			CHECK_STR(r.args[1], "{\"location\":\"Tokyo\"}");
-		}
-		CHECK_INT(r.st.stop, STOP_END);
-		run_free(&r);
-	}
-	/* an id when the server gives one; MAX_TOKENS makes the call an error */
 	run(&r, &provider_gemini,
 	    "data: {\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"id\":\"fc_1\",\"name\":\"read\",\"args\":{\"path\":\"a\"}}}],\"role\":\"model\"},\"finishReason\":\"MAX_TOKENS\"}]}\n\n", 0);
 	CHECK_INT(r.n, 1);
@@ -397,30 +434,6 @@ test_toolcall_gemini(void)
 	run_free(&r);
 }
 
-/* ollama.com/blog/streaming-tool: text first, then calls whole in one line, done_reason "stop". */
-static void
-test_toolcall_ollama(void)
-{
-	struct run r;
-	size_t i;
-	static const char s[] =
-	    "{\"model\":\"qwen3\",\"created_at\":\"2025-05-27T22:54:57.673559Z\",\"message\":{\"role\":\"assistant\",\"content\":\"</think>\"},\"done\":false}\n"
-	    "{\"model\":\"qwen3\",\"created_at\":\"2025-05-27T22:54:58.100509Z\",\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"function\":{\"name\":\"get_current_weather\",\"arguments\":{\"format\":\"celsius\",\"location\":\"Toronto\"}}},{\"id\":\"call_lyywui55\",\"function\":{\"index\":1,\"name\":\"get_conditions\",\"arguments\":{\"city\":\"Toronto\"}}}]},\"done\":false}\n"
-	    "{\"model\":\"qwen3\",\"created_at\":\"2025-05-27T22:54:58.2Z\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":20,\"eval_count\":12}\n";
-
-	for (i = 0; i < SLICES; i++) {
-		run(&r, &provider_ollama, s, slices[i]);
-		CHECK_INT(r.n, 2);
-		if (r.n == 2) {
-			CHECK(r.id[0] == NULL);
-			CHECK_STR(r.name[0], "get_current_weather");
-			CHECK_STR(r.args[0], "{\"format\":\"celsius\",\"location\":\"Toronto\"}");
-			CHECK_STR(r.id[1], "call_lyywui55");
-		}
-		CHECK_INT(r.st.usage.output, 12);
-		run_free(&r);
-	}
-}
 
 /* More calls than are kept: the rest are dropped, never a crash. */
 static void
@@ -614,13 +627,14 @@ test_toolcall_bad_args_replayed(void)
 int
 main(void)
 {
-	RUN(test_toolcall_openai_fragments);
-	RUN(test_toolcall_openai_parallel);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sliced); i++)
+		RUN_CASE(sliced[i].name, check_sliced, &sliced[i]);
 	RUN(test_toolcall_openai_whole_calls);
 	RUN(test_toolcall_openai_faults);
-	RUN(test_toolcall_anthropic);
-	RUN(test_toolcall_gemini);
-	RUN(test_toolcall_ollama);
+	RUN(test_toolcall_anthropic_max_tokens);
+	RUN(test_toolcall_gemini_max_tokens);
 	RUN(test_toolcall_too_many);
 	RUN(test_toolcall_deepseek_reasoning);
 	RUN(test_toolcall_mistral_ids);

@@ -270,10 +270,7 @@ test_mkdir_p(void)
 int
 main(void)
 {
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
+	tmpdir_make(tmpdir);
 	RUN(test_str_copy);
 	RUN(test_str_trim);
 	RUN(test_str_affixes);
@@ -285,6 +282,5 @@ main(void)
 	RUN(test_file_write_read);
 	RUN(test_file_write_leaves_nothing);
 	RUN(test_mkdir_p);
-	tmpdir_remove(tmpdir);
 	UNIT_EXIT();
 }

@@ -1,9 +1,10 @@
-/* tmpdir: remove a test's temporary directory and all below it. */
+/* tmpdir: a test's temporary directory, made for it and removed with all below it. */
 #ifndef LLM_TEST_TMPDIR_H
 #define LLM_TEST_TMPDIR_H
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -18,6 +19,31 @@ tmpdir_remove(const char *dir)
 		fprintf(stderr, "could not remove %s\n", dir);
 	free(cmd);
 	return rc;
+}
+
+static const char *tmpdir_made; /* what tmpdir_make made, for the exit */
+
+/* At the program's exit: remove the tests' directory; failing to is a failure of the run. */
+static inline void
+tmpdir_at_exit(void)
+{
+	if (tmpdir_remove(tmpdir_made) != 0)
+		_exit(1);
+}
+
+/*
+ * Make a directory from the mkdtemp template tmpl (which must outlive the run)
+ * for the tests to use, removed when the program exits; or end the run.
+ */
+static inline void
+tmpdir_make(char *tmpl)
+{
+	if (mkdtemp(tmpl) == NULL) {
+		perror(tmpl);
+		exit(1);
+	}
+	tmpdir_made = tmpl;
+	atexit(tmpdir_at_exit);
 }
 
 #endif

@@ -48,6 +48,8 @@ unit_check_has(const char *file, int line, const char *expr, const char *a, cons
 	}
 }
 
+#define CHECK_HAS(a, sub) unit_check_has(__FILE__, __LINE__, #a, (a), (sub))
+
 /* Whether the malloc'd reason cause holds sub; it is freed and set to NULL for the next call. */
 #define CHECK_CAUSE(cause, sub) do { \
 	unit_check_has(__FILE__, __LINE__, #cause, (cause), (sub)); \
@@ -63,12 +65,26 @@ unit_check_has(const char *file, int line, const char *expr, const char *a, cons
 	} \
 } while (0)
 
+/* Say how the test named name went. */
+static inline void
+unit_report(const char *name)
+{
+	printf("%s - %s\n", unit_bad ? "not ok" : "ok", name);
+	fflush(stdout);
+	unit_failures += unit_bad;
+}
+
 #define RUN(fn) do { \
 	unit_bad = 0; \
 	fn(); \
-	printf("%s - %s\n", unit_bad ? "not ok" : "ok", #fn); \
-	fflush(stdout); \
-	unit_failures += unit_bad; \
+	unit_report(#fn); \
+} while (0)
+
+/* Run fn on one case of a table of tests; it is reported under the case's own name. */
+#define RUN_CASE(name, fn, arg) do { \
+	unit_bad = 0; \
+	fn(arg); \
+	unit_report(name); \
 } while (0)
 
 #define UNIT_EXIT() return unit_failures ? 1 : 0
