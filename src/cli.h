@@ -28,6 +28,8 @@ enum {
 
 /* The exit code of a request that ended with status s. */
 int cli_exit_code(enum chat_status s);
+/* Print "llm: context: cause" on stderr if cause is not NULL, and free it. */
+void cli_complain(const char *context, char *cause);
 
 /*
  * A subcommand: argv[0] is its name; it parses its own options and returns an

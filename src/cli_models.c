@@ -251,9 +251,7 @@ models_import(struct app *cli, int argc, char **argv)
 	models_refused(cli->cat, src);
 	rc = EXIT_OK;
 out:
-	if (cause != NULL)
-		fprintf(stderr, "llm: models import: %s\n", cause);
-	free(cause);
+	cli_complain("models import", cause);
 	free(data);
 	buf_done(&b);
 	return rc;
