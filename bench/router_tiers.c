@@ -29,6 +29,7 @@
 #include "router_train.c"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 
 #define T_SEEDS 20
 #define T_BOOT 300
@@ -636,12 +637,43 @@ casc_repeats(const char *a)
 	return n ? (double)rep / (double)n : 0;
 }
 
-enum { SIG_REFUSAL, SIG_SHORT, SIG_REPEATS, SIG_COUNT };
+/* Whether an answer ends inside a code block: an odd number of ``` fences. */
+static bool
+casc_open_fence(const char *a)
+{
+	size_t n = 0;
+
+	for (; (a = strstr(a, "```")) != NULL; a += 3)
+		n++;
+	return n % 2 == 1;
+}
+
+/*
+ * Whether an answer stops mid-sentence or inside a code block. The answers
+ * carry no stop reason; in this data every one that ends inside a code block
+ * stops mid-line, so this stands in for a cut-off answer.
+ */
+static bool
+casc_cut(const char *a)
+{
+	size_t n = strlen(a);
+
+	while (n > 0 && isspace((unsigned char)a[n - 1]))
+		n--;
+	if (casc_open_fence(a))
+		return true;
+	/* the last visible character ends no sentence, list item or block (nor a CJK sentence) */
+	return n > 0 && strchr(".!?:)`*\"]}>|'", a[n - 1]) == NULL && (unsigned char)a[n - 1] < 0x80;
+}
+
+enum { SIG_REFUSAL, SIG_SHORT, SIG_REPEATS, SIG_OPEN_FENCE, SIG_CUT, SIG_COUNT };
 
 static const char *const sig_names[SIG_COUNT] = {
 	"refusal or hedge (shipped)",
 	"answer shorter than the prompt",
 	"a fifth of its lines repeated",
+	"ends inside a code block",
+	"cut off mid-sentence or in code",
 };
 
 /* Whether signal s flags answer a to prompt p. */
@@ -653,6 +685,10 @@ casc_flag(int s, const char *a, const char *p)
 		return router_is_refusal(a, strlen(a));
 	case SIG_SHORT:
 		return strlen(a) < strlen(p);
+	case SIG_OPEN_FENCE:
+		return casc_open_fence(a);
+	case SIG_CUT:
+		return casc_cut(a);
 	default:
 		return casc_repeats(a) >= 0.2;
 	}

@@ -48,6 +48,12 @@ struct render {
 	size_t nrows;
 	bool in_table;
 	struct block blk;
+	bool count_only;     /* only count the code blocks, in code_no: nothing is drawn */
+};
+
+/* The line prefixes of a block: first for its first line, cont for the others. */
+struct prefixes {
+	struct lb first, cont;
 };
 
 /*
@@ -86,19 +92,44 @@ make_prefixes(struct render *r, struct lb *first, struct lb *cont, bool use_mark
 	}
 }
 
+/* Build the prefixes of the current containers; list markers only where use_markers. */
+static void
+prefixes_init(struct render *r, struct prefixes *p, bool use_markers)
+{
+	memset(p, 0, sizeof(*p));
+	buf_init(&p->first.text, 0);
+	buf_init(&p->cont.text, 0);
+	make_prefixes(r, &p->first, &p->cont, use_markers);
+}
+
+static void
+prefixes_done(struct prefixes *p)
+{
+	md_lb_done(&p->first);
+	md_lb_done(&p->cont);
+}
+
+/* Wrap a block into lines under the current containers' prefixes (hard at characters for pre). */
+static void
+wrap_block(struct render *r, const struct block *bk, bool use_markers, bool pre)
+{
+	struct prefixes p;
+
+	prefixes_init(r, &p, use_markers);
+	md_wrap(r->d, bk, &p.first, &p.cont, r->width, pre);
+	prefixes_done(&p);
+}
+
 /* Emit the blank line owed between blocks, if anything came before. */
 static void
 pay_blank(struct render *r)
 {
-	struct lb first = { 0 }, cont = { 0 };
+	struct prefixes p;
 
 	if (r->blank && r->d->nlines > r->first_line) {
-		buf_init(&first.text, 0);
-		buf_init(&cont.text, 0);
-		make_prefixes(r, &first, &cont, false);
-		md_lb_emit(r->d, &cont);
-		md_lb_done(&first);
-		md_lb_done(&cont);
+		prefixes_init(r, &p, false);
+		md_lb_emit(r->d, &p.cont);
+		prefixes_done(&p);
 	}
 	r->blank = false;
 }
@@ -146,17 +177,10 @@ put(struct render *r, const char *s, size_t n)
 static void
 flush(struct render *r)
 {
-	struct lb first = { 0 }, cont = { 0 };
-
 	if (r->blk.text.len == 0)
 		return;
 	pay_blank(r);
-	buf_init(&first.text, 0);
-	buf_init(&cont.text, 0);
-	make_prefixes(r, &first, &cont, true);
-	md_wrap(r->d, &r->blk, &first, &cont, r->width, false);
-	md_lb_done(&first);
-	md_lb_done(&cont);
+	wrap_block(r, &r->blk, true, false);
 	md_blk_reset(&r->blk);
 }
 
@@ -164,34 +188,30 @@ flush(struct render *r)
 static void
 frame_line(struct render *r, const char *s, bool markers)
 {
-	struct lb first = { 0 }, cont = { 0 };
-
-	buf_init(&first.text, 0);
-	buf_init(&cont.text, 0);
+	struct prefixes p;
 	size_t n = 0, clen;
 	int w = 0, cw;
 
-	make_prefixes(r, &first, &cont, markers);
+	prefixes_init(r, &p, markers);
 	/* the frame's label is cut, whole characters only, to what the screen has left */
 	while (s[n] != '\0') {
 		cw = md_char_width(s + n, strlen(s + n), &clen);
-		if (first.width + w + cw > r->width)
+		if (p.first.width + w + cw > r->width)
 			break;
 		w += cw;
 		n += clen;
 	}
-	md_lb_add(&first, s, n, THEME_DIM, 0, w);
-	md_lb_emit(r->d, &first);
-	md_lb_done(&first);
-	md_lb_done(&cont);
+	md_lb_add(&p.first, s, n, THEME_DIM, 0, w);
+	md_lb_emit(r->d, &p.first);
+	prefixes_done(&p);
 }
 
-/* Record the code block and emit it set apart: a numbered header, a bar, a foot. */
+/* Record the code block and emit it set apart (a numbered header, a bar, a foot), closing it. */
 static void
 flush_code(struct render *r)
 {
 	struct md_doc *d = r->d;
-	struct lb first = { 0 }, cont = { 0 };
+	struct prefixes p;
 	struct md_code *mc;
 	char *head;
 	size_t n = r->blk.text.len;
@@ -208,19 +228,18 @@ flush_code(struct render *r)
 	head = xstrfmt("\xe2\x94\x8c [%d]%s%s", r->code_no, *mc->lang ? " " : "", mc->lang);
 	frame_line(r, head, true);
 	free(head);
-	buf_init(&first.text, 0);
-	buf_init(&cont.text, 0);
-	make_prefixes(r, &first, &cont, false);
-	md_lb_add(&cont, "\xe2\x94\x82 ", 4, THEME_DIM, 0, 2);
+	prefixes_init(r, &p, false);
+	md_lb_add(&p.cont, "\xe2\x94\x82 ", 4, THEME_DIM, 0, 2);
 	if (n > 0 && r->blk.text.data[n - 1] == '\n')
 		r->blk.text.len--;
-	md_wrap(d, &r->blk, &cont, &cont, r->width, true);
+	md_wrap(d, &r->blk, &p.cont, &p.cont, r->width, true);
 	r->blk.text.len = 0;
-	md_lb_done(&first);
-	md_lb_done(&cont);
+	prefixes_done(&p);
 	frame_line(r, "\xe2\x94\x94", false);
 	md_blk_reset(&r->blk);
 	r->code_no++;
+	r->in_code = false;
+	r->blank = true;
 }
 
 /* Enter a container, or count it as too deep. */
@@ -291,8 +310,7 @@ cell_end(struct render *r)
 	row = &r->rows[r->nrows - 1];
 	row->cells = xreallocarray(row->cells, row->n + 1, sizeof(*row->cells));
 	row->cells[row->n++] = r->blk;
-	memset(&r->blk, 0, sizeof(r->blk));
-	buf_init(&r->blk.text, 0);
+	md_blk_init(&r->blk);
 }
 
 /* Emit one line of a table: cells padded to their column's width. */
@@ -300,13 +318,11 @@ static void
 table_row(struct render *r, const struct trow *row, const int *widths, size_t ncols)
 {
 	static const char spaces[] = "                                ";
-	struct lb first = { 0 }, cont = { 0 };
 	struct block line;
 	size_t c;
 	int pad;
 
-	memset(&line, 0, sizeof(line));
-	buf_init(&line.text, 0);
+	md_blk_init(&line);
 	for (c = 0; c < ncols; c++) {
 		pad = widths[c];
 		if (c < row->n) {
@@ -320,21 +336,33 @@ table_row(struct render *r, const struct trow *row, const int *widths, size_t nc
 		if (c + 1 < ncols)
 			md_blk_add(&line, " \xe2\x94\x82 ", 5, THEME_DIM, 0);
 	}
-	buf_init(&first.text, 0);
-	buf_init(&cont.text, 0);
-	make_prefixes(r, &first, &cont, true);
-	md_wrap(r->d, &line, &first, &cont, r->width, true);
-	md_lb_done(&first);
-	md_lb_done(&cont);
-	buf_done(&line.text);
-	free(line.runs);
+	wrap_block(r, &line, true, true);
+	md_blk_done(&line);
 }
 
-/* Emit the gathered table with its columns lined up and a rule under the header. */
+/* Emit the rule under a table's header: a line across each column, crossed between them. */
+static void
+table_rule(struct render *r, const int *widths, size_t ncols)
+{
+	struct block rule;
+	size_t c;
+	int w;
+
+	md_blk_init(&rule);
+	for (c = 0; c < ncols; c++) {
+		for (w = 0; w < widths[c] + (c > 0) + (c + 1 < ncols); w++)
+			md_blk_add(&rule, "\xe2\x94\x80", 3, THEME_DIM, 0);
+		if (c + 1 < ncols)
+			md_blk_add(&rule, "\xe2\x94\xbc", 3, THEME_DIM, 0);
+	}
+	wrap_block(r, &rule, false, true);
+	md_blk_done(&rule);
+}
+
+/* Emit the gathered table with its columns lined up and a rule under the header, closing it. */
 static void
 table_end(struct render *r)
 {
-	struct block rule;
 	size_t i, c, ncols = 0;
 	int *widths, w;
 
@@ -351,38 +379,20 @@ table_end(struct render *r)
 	pay_blank(r);
 	for (i = 0; i < r->nrows; i++) {
 		table_row(r, &r->rows[i], widths, ncols);
-		if (i == 0 && r->nrows > 1) {
-			struct lb first = { 0 }, cont = { 0 };
-
-			memset(&rule, 0, sizeof(rule));
-			buf_init(&rule.text, 0);
-			for (c = 0; c < ncols; c++) {
-				for (w = 0; w < widths[c] + (c > 0) + (c + 1 < ncols); w++)
-					md_blk_add(&rule, "\xe2\x94\x80", 3, THEME_DIM, 0);
-				if (c + 1 < ncols)
-					md_blk_add(&rule, "\xe2\x94\xbc", 3, THEME_DIM, 0);
-			}
-			buf_init(&first.text, 0);
-			buf_init(&cont.text, 0);
-			make_prefixes(r, &first, &cont, false);
-			md_wrap(r->d, &rule, &first, &cont, r->width, true);
-			md_lb_done(&first);
-			md_lb_done(&cont);
-			buf_done(&rule.text);
-			free(rule.runs);
-		}
+		if (i == 0 && r->nrows > 1)
+			table_rule(r, widths, ncols);
 	}
 	for (i = 0; i < r->nrows; i++) {
-		for (c = 0; c < r->rows[i].n; c++) {
-			buf_done(&r->rows[i].cells[c].text);
-			free(r->rows[i].cells[c].runs);
-		}
+		for (c = 0; c < r->rows[i].n; c++)
+			md_blk_done(&r->rows[i].cells[c]);
 		free(r->rows[i].cells);
 	}
 	free(r->rows);
 	r->rows = NULL;
 	r->nrows = 0;
 	free(widths);
+	r->in_table = false;
+	r->blank = true;
 }
 
 static int
@@ -391,6 +401,11 @@ on_enter_block(MD_BLOCKTYPE type, void *detail, void *arg)
 	struct render *r = arg;
 	struct ctr *c;
 
+	if (r->count_only) {
+		if (type == MD_BLOCK_CODE)
+			r->code_no++;
+		return 0;
+	}
 	switch (type) {
 	case MD_BLOCK_QUOTE:
 		flush(r);
@@ -461,6 +476,8 @@ on_leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
 	struct render *r = arg;
 
 	(void)detail;
+	if (r->count_only)
+		return 0;
 	switch (type) {
 	case MD_BLOCK_QUOTE:
 		flush(r);
@@ -485,8 +502,6 @@ on_leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
 		break;
 	case MD_BLOCK_CODE:
 		flush_code(r);
-		r->in_code = false;
-		r->blank = true;
 		break;
 	case MD_BLOCK_TH:
 		r->strong--;
@@ -501,8 +516,6 @@ on_leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
 		break;
 	case MD_BLOCK_TABLE:
 		table_end(r);
-		r->in_table = false;
-		r->blank = true;
 		break;
 	case MD_BLOCK_HR:
 		break;
@@ -514,43 +527,61 @@ on_leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
 	return 0;
 }
 
+/* The depth a span type counts in, for the style of the text inside; NULL for others. */
+static int *
+span_depth(struct render *r, MD_SPANTYPE type)
+{
+	int *const depth[] = {
+		[MD_SPAN_EM] = &r->em,
+		[MD_SPAN_STRONG] = &r->strong,
+		[MD_SPAN_CODE] = &r->code_span,
+		[MD_SPAN_DEL] = &r->del,
+		[MD_SPAN_U] = &r->under,
+		[MD_SPAN_A] = &r->link,
+		[MD_SPAN_IMG] = &r->link,
+	};
+
+	return (size_t)type < ARRAY_SIZE(depth) ? depth[type] : NULL;
+}
+
+/* Keep where a link goes, and where its text starts. */
+static void
+link_open(struct render *r, const MD_SPAN_A_DETAIL *a)
+{
+	free(r->href);
+	r->href = xstrndup(a->href.text ? a->href.text : "", a->href.size);
+	r->link_start = r->blk.text.len;
+}
+
+/* Show where a link goes unless its text already says it. */
+static void
+link_close(struct render *r)
+{
+	size_t n = r->blk.text.len - r->link_start;
+
+	if (r->href != NULL && *r->href != '\0' && !(strlen(r->href) == n &&
+	    memcmp(r->href, r->blk.text.data + r->link_start, n) == 0) &&
+	    !(str_startswith(r->href, "mailto:") && strlen(r->href) - 7 == n)) {
+		md_blk_add(&r->blk, " (", 2, THEME_DIM, 0);
+		md_blk_add(&r->blk, r->href, strlen(r->href), THEME_DIM, 0);
+		md_blk_add(&r->blk, ")", 1, THEME_DIM, 0);
+	}
+}
+
 static int
 on_enter_span(MD_SPANTYPE type, void *detail, void *arg)
 {
 	struct render *r = arg;
+	int *depth = span_depth(r, type);
 
-	switch (type) {
-	case MD_SPAN_EM:
-		r->em++;
-		break;
-	case MD_SPAN_STRONG:
-		r->strong++;
-		break;
-	case MD_SPAN_CODE:
-		r->code_span++;
-		break;
-	case MD_SPAN_DEL:
-		r->del++;
-		break;
-	case MD_SPAN_U:
-		r->under++;
-		break;
-	case MD_SPAN_A: {
-		MD_SPAN_A_DETAIL *a = detail;
-
-		r->link++;
-		free(r->href);
-		r->href = xstrndup(a->href.text ? a->href.text : "", a->href.size);
-		r->link_start = r->blk.text.len;
-		break;
-	}
-	case MD_SPAN_IMG:
-		r->link++;
+	if (r->count_only)
+		return 0;
+	if (depth != NULL)
+		(*depth)++;
+	if (type == MD_SPAN_A)
+		link_open(r, detail);
+	else if (type == MD_SPAN_IMG)
 		put(r, "[image: ", 8);
-		break;
-	default:
-		break;
-	}
 	return 0;
 }
 
@@ -558,44 +589,17 @@ static int
 on_leave_span(MD_SPANTYPE type, void *detail, void *arg)
 {
 	struct render *r = arg;
-	size_t n;
+	int *depth = span_depth(r, type);
 
 	(void)detail;
-	switch (type) {
-	case MD_SPAN_EM:
-		r->em--;
-		break;
-	case MD_SPAN_STRONG:
-		r->strong--;
-		break;
-	case MD_SPAN_CODE:
-		r->code_span--;
-		break;
-	case MD_SPAN_DEL:
-		r->del--;
-		break;
-	case MD_SPAN_U:
-		r->under--;
-		break;
-	case MD_SPAN_A:
-		r->link--;
-		/* Show where a link goes unless its text already says it. */
-		n = r->blk.text.len - r->link_start;
-		if (r->href != NULL && *r->href != '\0' && !(strlen(r->href) == n &&
-		    memcmp(r->href, r->blk.text.data + r->link_start, n) == 0) &&
-		    !(str_startswith(r->href, "mailto:") && strlen(r->href) - 7 == n)) {
-			md_blk_add(&r->blk, " (", 2, THEME_DIM, 0);
-			md_blk_add(&r->blk, r->href, strlen(r->href), THEME_DIM, 0);
-			md_blk_add(&r->blk, ")", 1, THEME_DIM, 0);
-		}
-		break;
-	case MD_SPAN_IMG:
-		r->link--;
+	if (r->count_only)
+		return 0;
+	if (depth != NULL)
+		(*depth)--;
+	if (type == MD_SPAN_A)
+		link_close(r);
+	else if (type == MD_SPAN_IMG)
 		put(r, "]", 1);
-		break;
-	default:
-		break;
-	}
 	return 0;
 }
 
@@ -648,6 +652,8 @@ on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 {
 	struct render *r = arg;
 
+	if (r->count_only)
+		return 0;
 	switch (type) {
 	case MD_TEXT_SOFTBR:
 		put(r, " ", 1);
@@ -676,22 +682,22 @@ on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 	return 0;
 }
 
-#define MD_FLAGS (MD_FLAG_COLLAPSEWHITESPACE | MD_FLAG_NOHTML | MD_FLAG_TABLES | \
-	MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS)
+/* The one parser of both md_render and md_count_code, so that they find the same code blocks. */
+static const MD_PARSER parser = {
+	.flags = MD_FLAG_COLLAPSEWHITESPACE | MD_FLAG_NOHTML | MD_FLAG_TABLES |
+	    MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS,
+	.enter_block = on_enter_block,
+	.leave_block = on_leave_block,
+	.enter_span = on_enter_span,
+	.leave_span = on_leave_span,
+	.text = on_text,
+};
 
 /* Render Markdown into wrapped, styled lines appended to d. */
 void
 md_render(struct md_doc *d, const char *text, size_t len, int width, enum theme_slot base,
     int first_code)
 {
-	MD_PARSER p = {
-		.flags = MD_FLAGS,
-		.enter_block = on_enter_block,
-		.leave_block = on_leave_block,
-		.enter_span = on_enter_span,
-		.leave_span = on_leave_span,
-		.text = on_text,
-	};
 	struct render r;
 
 	memset(&r, 0, sizeof(r));
@@ -700,73 +706,29 @@ md_render(struct md_doc *d, const char *text, size_t len, int width, enum theme_
 	r.base = base;
 	r.code_no = first_code;
 	r.first_line = d->nlines;
-	buf_init(&r.blk.text, 0);
+	md_blk_init(&r.blk);
 	buf_init(&r.raw, 0);
-	md_parse(text, (MD_SIZE)len, &p, &r);
+	md_parse(text, (MD_SIZE)len, &parser, &r);
 	/* Whatever a cut-short stream left open. */
 	if (r.in_code)
 		flush_code(&r);
 	else if (r.in_table)
 		table_end(&r);
 	flush(&r);
-	buf_done(&r.blk.text);
+	md_blk_done(&r.blk);
 	buf_done(&r.raw);
-	free(r.blk.runs);
 	free(r.code_lang);
 	free(r.href);
-}
-
-static int
-count_enter(MD_BLOCKTYPE type, void *detail, void *arg)
-{
-	(void)detail;
-	if (type == MD_BLOCK_CODE)
-		(*(int *)arg)++;
-	return 0;
-}
-
-static int
-count_block(MD_BLOCKTYPE type, void *detail, void *arg)
-{
-	(void)type;
-	(void)detail;
-	(void)arg;
-	return 0;
-}
-
-static int
-count_span(MD_SPANTYPE type, void *detail, void *arg)
-{
-	(void)type;
-	(void)detail;
-	(void)arg;
-	return 0;
-}
-
-static int
-count_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
-{
-	(void)type;
-	(void)s;
-	(void)n;
-	(void)arg;
-	return 0;
 }
 
 /* Count the code blocks in Markdown text. */
 int
 md_count_code(const char *text, size_t len)
 {
-	MD_PARSER p = {
-		.flags = MD_FLAGS,
-		.enter_block = count_enter,
-		.leave_block = count_block,
-		.enter_span = count_span,
-		.leave_span = count_span,
-		.text = count_text,
-	};
-	int n = 0;
+	struct render r;
 
-	md_parse(text, (MD_SIZE)len, &p, &n);
-	return n;
+	memset(&r, 0, sizeof(r));
+	r.count_only = true;
+	md_parse(text, (MD_SIZE)len, &parser, &r);
+	return r.code_no;
 }

@@ -42,6 +42,10 @@ void md_lb_done(struct lb *l);
 void md_lb_copy(struct lb *dst, const struct lb *src);
 /* Append text to a block in one style. */
 void md_blk_add(struct block *bk, const char *s, size_t n, uint8_t slot, uint8_t attrs);
+/* Start an empty block. */
+void md_blk_init(struct block *bk);
+/* Free what a block holds. */
+void md_blk_done(struct block *bk);
 /* Empty a block, keeping its memory. */
 void md_blk_reset(struct block *bk);
 /* Append block src's text to dst with its styles. */

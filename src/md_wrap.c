@@ -199,6 +199,22 @@ md_blk_add(struct block *bk, const char *s, size_t n, uint8_t slot, uint8_t attr
 	buf_add(&bk->text, s, n);
 }
 
+/* Start an empty block. */
+void
+md_blk_init(struct block *bk)
+{
+	memset(bk, 0, sizeof(*bk));
+	buf_init(&bk->text, 0);
+}
+
+/* Free what a block holds. */
+void
+md_blk_done(struct block *bk)
+{
+	buf_done(&bk->text);
+	free(bk->runs);
+}
+
 /* Empty a block, keeping its memory. */
 void
 md_blk_reset(struct block *bk)
@@ -306,8 +322,7 @@ md_plain(struct md_doc *d, const char *text, size_t len, int width, enum theme_s
 	struct lb empty = { 0 };
 	size_t i;
 
-	memset(&bk, 0, sizeof(bk));
-	buf_init(&bk.text, 0);
+	md_blk_init(&bk);
 	buf_init(&empty.text, 0);
 	for (i = 0; i < len; i++) {
 		/* Tabs as one space: wrapping moves text, so stops would not hold. */
@@ -316,7 +331,6 @@ md_plain(struct md_doc *d, const char *text, size_t len, int width, enum theme_s
 		md_blk_add(&bk, &c, 1, (uint8_t)slot, (uint8_t)attrs);
 	}
 	md_wrap(d, &bk, &empty, &empty, width < 1 ? 1 : width, false);
-	buf_done(&bk.text);
+	md_blk_done(&bk);
 	buf_done(&empty.text);
-	free(bk.runs);
 }

@@ -101,7 +101,7 @@ static const char *const router_labels[RF_COUNT][2] = {
 	[RF_BUILD] = { "build tooling", "no build tooling" },
 	[RF_DATA_FORMAT] = { "data formats", "no data formats" },
 	[RF_FORMAL] = { "proof or formal reasoning", "no proof" },
-	[RF_FEW_WORDS] = { "few words", "not a quick ask" },
+	[RF_FEW_WORDS] = { "a quick ask", "not a quick ask" },
 };
 
 /* From this much earlier context on, a conversation wants at least mid. */
@@ -725,12 +725,65 @@ router_explain(const struct router_model *rm, const struct route_input *in, cons
 		reason_add(out->reason, sizeof(out->reason), ", ", up ? "harder than average" : "typical prompt");
 }
 
-/* True for a short greeting or lookup with nothing that needs more. */
+/* Longest one-line question read as a textbook question, in bytes. */
+#define ROUTER_DEFINITION_MAX 100
+
+/*
+ * What a textbook question opens with or holds: what a thing is or means,
+ * or how two differ, asked in passing. Lowercase, plain apostrophes.
+ */
+static const char *const router_definition_openers[] = {
+	"what is a ", "what is an ", "what's a ", "what's an ", "whats a ", "define ",
+	"what's the difference between ", "what is the difference between ", "difference between ",
+	"what does ",
+};
+static const char *const router_definition_marks[] = {
+	" mean", " stand for", " in one sentence", " briefly", " in short", " eli5",
+};
+
+/*
+ * True for a one-line textbook question ("what does SQL injection mean",
+ * "difference between a process and a thread, briefly"): whatever its
+ * subject, what it asks is what any model can say. "What does" counts
+ * only with "mean" or "stand for" after it; asks for review, design, a
+ * proof or work, code and formulas are none.
+ */
+static bool
+router_is_definition(const struct route_input *in, const double x[RF_COUNT])
+{
+	char low[ROUTER_DEFINITION_MAX + 1];
+	size_t i, n = in->len;
+
+	while (n > 0 && (in->prompt[n - 1] == '\n' || in->prompt[n - 1] == ' '))
+		n--;
+	if (n == 0 || n > ROUTER_DEFINITION_MAX || memchr(in->prompt, '\n', n) != NULL ||
+	    x[RF_ASK_DEEP] > 0 || x[RF_ASK_WORK] > 0 || x[RF_FORMAL] > 0 || x[RF_MATH_OPS] > 0 ||
+	    x[RF_CODE_LINES] > 0 || x[RF_CODE_FENCE] > 0 || x[RF_KW_MATH] > 0)
+		return false;
+	for (i = 0; i < n; i++)
+		low[i] = (char)(in->prompt[i] >= 'A' && in->prompt[i] <= 'Z' ? in->prompt[i] | 0x20 : in->prompt[i]);
+	low[n] = '\0';
+	for (i = 0; i < ARRAY_SIZE(router_definition_openers); i++)
+		if (strncmp(low, router_definition_openers[i], strlen(router_definition_openers[i])) == 0)
+			break;
+	if (i == ARRAY_SIZE(router_definition_openers))
+		return false;
+	if (strcmp(router_definition_openers[i], "what does ") != 0)
+		return true;
+	for (i = 0; i < ARRAY_SIZE(router_definition_marks); i++)
+		if (strstr(low, router_definition_marks[i]) != NULL)
+			return true;
+	return false;
+}
+
+/* True for a short greeting, lookup or textbook question with nothing that needs more. */
 static bool
 router_is_lookup(const struct route_input *in, const double x[RF_COUNT])
 {
-	return in->len < 200 && x[RF_KW_SIMPLE] > 0 && x[RF_KW_REASON] == 0 && x[RF_KW_MATH] == 0 &&
-	    x[RF_KW_CODE] == 0 && x[RF_CODE_FENCE] == 0 && x[RF_TRACE] == 0 && x[RF_MATH_OPS] == 0;
+	if (in->len < 200 && x[RF_KW_SIMPLE] > 0 && x[RF_KW_REASON] == 0 && x[RF_KW_MATH] == 0 &&
+	    x[RF_KW_CODE] == 0 && x[RF_CODE_FENCE] == 0 && x[RF_TRACE] == 0 && x[RF_MATH_OPS] == 0)
+		return true;
+	return in->prompt != NULL && router_is_definition(in, x);
 }
 
 /* Longest prompt that can be plain arithmetic or a few words with numbers. */

@@ -1,5 +1,4 @@
 /* tools_ask: the approval question on the terminal: one key, y, n, a(lways) or d(iff). */
-#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <termios.h>
@@ -13,17 +12,7 @@
 static void
 put(int fd, const char *s, size_t n)
 {
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		s += w;
-		n -= (size_t)w;
-	}
+	(void)fd_write_all(fd, s, n);
 }
 
 /* The first line asked: the command, or the file and counts a diff shows. */

@@ -156,6 +156,15 @@ t_ledger_reset() {
 	    t_ledger_sql "TRUNCATE llm.usage, llm.totals; UPDATE llm.teams SET budget_pico = 0" >/dev/null
 }
 
+# db_get SQL ARGS...: one value from the SQLite ledger, the ARGS (whole
+# numbers) bound to the ?s of SQL.
+db_get() {
+	t_py -c '
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute(sys.argv[2], [int(a) for a in sys.argv[3:]]).fetchone()[0])' "$LLM_DATA_DIR/llm.db" "$@"
+}
+
 # t_budget USD ACTION: set the monthly budget and budget_action: in config.ini,
 # or with a team ledger the team's budget in its database.
 t_budget() {
@@ -623,6 +632,42 @@ rc = p.wait(timeout=60)
 with open(out, "wb") as f:
     f.write(data)
 sys.exit(rc)
+PY
+}
+
+# on_pty_answer OUT PROMPT KEYS [PROMPT KEYS]... -- ARGS...: run llm ARGS in
+# the current directory on a new pseudo-terminal (stdin, stdout and stderr all
+# on it) and type each KEYS (\r for Enter) once its PROMPT shows after the one
+# answered before; what the terminal showed goes to OUT, CRLF made LF. Sets RC.
+on_pty_answer() {
+	_out=$1
+	shift
+	if t_py - "$_out" "$LLM_BIN" "$@" <<'PY'; then RC=0; else RC=$?; fi
+import os, pty, sys, time
+out_path, llm = sys.argv[1], sys.argv[2]
+sep = sys.argv.index("--")
+words = sys.argv[3:sep]
+answers = [(words[i].encode(), words[i + 1].replace("\\r", "\r").encode())
+           for i in range(0, len(words), 2)]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(llm, [llm] + sys.argv[sep + 1:])
+out, seen, end = b"", 0, time.time() + 60
+while time.time() < end:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+    while answers and out.find(answers[0][0], seen) >= 0:
+        seen = out.find(answers[0][0], seen) + len(answers[0][0])
+        os.write(fd, answers.pop(0)[1])
+_, st = os.waitpid(pid, 0)
+with open(out_path, "w") as f:
+    f.write(out.decode("utf-8", "replace").replace("\r\n", "\n"))
+sys.exit(os.waitstatus_to_exitcode(st))
 PY
 }
 

@@ -41,6 +41,22 @@ tui_ok_in() {
 	check_eq "$_label: exit 0" "$TUI_RC" 0
 }
 
+# tui_ask_in DIR LABEL NAME TEXT SIZE [ARGS...]: tui_ok_in with a script that sends TEXT, waits
+# until all is done and dumps the screen to $T/NAME0.
+tui_ask_in() {
+	_ask_dir=$1
+	_ask_label=$2
+	_ask_name=$3
+	_ask_text=$4
+	shift 4
+	tui_ok_in "$_ask_dir" "$_ask_label" "$_ask_name" "$@" <<S
+:type $_ask_text
+:key Enter
+:wait-idle
+:dump-screen $T/${_ask_name}0
+S
+}
+
 # screen FILE: the dump, or a note that it is missing.
 screen() {
 	cat "$1" 2>/dev/null || echo "(no dump $1)"
@@ -54,6 +70,14 @@ check_screen() {
 # check_not_screen NAME DUMP TEXT: the screen dumped to $T/DUMP lacks TEXT.
 check_not_screen() {
 	check_not_contains "$1" "$(screen "$T/$2")" "$3"
+}
+
+# check_screen_each DUMP: check_screen NAME DUMP TEXT for each line "NAME|TEXT" on stdin
+# (TEXT is all after the first |).
+check_screen_each() {
+	while IFS='|' read -r _each_name _each_text; do
+		check_screen "$_each_name" "$1" "$_each_text"
+	done
 }
 
 # row FILE TEXT: the first line of the dump holding TEXT.

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "fuzz_pstate.h"
 #include "ndjson.h"
 #include "provider.h"
 #include "sse.h"
@@ -17,8 +18,6 @@
 #include "wire.h"
 #include "wire_call.h"
 #include "../unit/stream_ops.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FUZZ_LINE_CAP (1u << 20)
 
@@ -32,13 +31,17 @@ struct fuzz_calls {
 	bool stopped;
 };
 
-static void
-fuzz_on_text(void *arg, const char *s, size_t n)
-{
-	(void)arg;
-	if (n == 0 || strlen(s) < n)
-		abort();
-}
+/*
+ * A target is one wire format: it defines FUZZ_PROVIDER (its adapter) before
+ * it includes this header, then fuzz_frame, which appends one well-formed
+ * event carrying the argument fragment frag[0..n) of call index (first: the
+ * call's first fragment), and fuzz_end, which appends the events that end the
+ * reply (length: cut by the length limit). The entry point is at the end.
+ */
+static void fuzz_frame(struct buf *out, int index, const char *frag, size_t n, bool first);
+static void fuzz_end(struct buf *out, bool length);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Every call handed over is whole: a name, arguments under the cap, valid JSON unless an error says not. */
 static void
@@ -75,8 +78,7 @@ fuzz_on_event(void *arg, const char *name, const char *data, size_t len)
 	struct fuzz_calls *f = arg;
 	enum pev rc = f->p->event(&f->st, name, data, len);
 
-	if ((rc == PEV_ERROR || rc == PEV_BAD) && (f->st.error == NULL || *f->st.error == '\0'))
-		abort();
+	fuzz_check_cause(&f->st, rc);
 	return rc != PEV_OK;
 }
 
@@ -136,15 +138,11 @@ fuzz_calls_free(struct fuzz_calls *f)
 
 /*
  * Fragment mode: the input, cut at newlines, becomes the argument fragments
- * of well-formed events (made by frame, JSON-escaped), so that assembly is
- * reached on every run; the first byte of a piece picks the call's index.
+ * of well-formed events (made by fuzz_frame, JSON-escaped), so that assembly
+ * is reached on every run; the first byte of a piece picks the call's index.
  */
-typedef void (*fuzz_frame_fn)(struct buf *out, int index, const char *frag, size_t n, bool first);
-typedef void (*fuzz_end_fn)(struct buf *out, bool length);
-
 static void
-fuzz_fragments(struct buf *out, const uint8_t *data, size_t size, fuzz_frame_fn frame,
-    fuzz_end_fn end)
+fuzz_fragments(struct buf *out, const uint8_t *data, size_t size)
 {
 	bool seen[8] = { false };
 	const uint8_t *p = data, *e = data + size, *nl;
@@ -155,12 +153,12 @@ fuzz_fragments(struct buf *out, const uint8_t *data, size_t size, fuzz_frame_fn 
 		if (nl == NULL)
 			nl = e;
 		idx = p < nl ? *p % 8 : 0;
-		frame(out, idx, p < nl ? (const char *)p + 1 : "", p < nl ? (size_t)(nl - p - 1) : 0,
-		    !seen[idx]);
+		fuzz_frame(out, idx, p < nl ? (const char *)p + 1 : "",
+		    p < nl ? (size_t)(nl - p - 1) : 0, !seen[idx]);
 		seen[idx] = true;
 		p = nl < e ? nl + 1 : e;
 	}
-	end(out, size > 0 && data[0] == 'L');
+	fuzz_end(out, size > 0 && data[0] == 'L');
 }
 
 /* A JSON string of n bytes (escaped, quotes included) appended to out. */
@@ -190,11 +188,11 @@ fuzz_is_json(const char *s, size_t n)
 	return ok;
 }
 
-/* The target: byte 0 picks raw bytes through the framing, or fragments in frames. */
-static int
-fuzz_calls_run(const struct provider *p, const uint8_t *data, size_t size, fuzz_frame_fn frame,
-    fuzz_end_fn end)
+/* Byte 0 picks raw bytes through the framing, or fragments in frames. */
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	const struct provider *p = &FUZZ_PROVIDER;
 	struct fuzz_calls f;
 	struct buf in;
 
@@ -208,7 +206,7 @@ fuzz_calls_run(const struct provider *p, const uint8_t *data, size_t size, fuzz_
 	f.st.arg = &f;
 	buf_init(&in, 0);
 	if (data[0] & 1)
-		fuzz_fragments(&in, data + 1, size - 1, frame, end);
+		fuzz_fragments(&in, data + 1, size - 1);
 	else
 		buf_add(&in, data + 1, size - 1);
 	(void)stream_wire_decode(p->ndjson, FUZZ_LINE_CAP, fuzz_on_event, &f, buf_str(&in), in.len, 0);

@@ -1,8 +1,9 @@
 /* fuzz_calls_anthropic: Messages tool_use blocks and input_json_delta fragments, assembled and replayed. */
+#define FUZZ_PROVIDER provider_anthropic
 #include "fuzz_calls.h"
 
 static void
-frame(struct buf *out, int index, const char *frag, size_t n, bool first)
+fuzz_frame(struct buf *out, int index, const char *frag, size_t n, bool first)
 {
 	if (first)
 		buf_addf(out, "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":%d,"
@@ -15,15 +16,9 @@ frame(struct buf *out, int index, const char *frag, size_t n, bool first)
 }
 
 static void
-end(struct buf *out, bool length)
+fuzz_end(struct buf *out, bool length)
 {
 	buf_addf(out, "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"%s\"},"
 	    "\"usage\":{\"output_tokens\":5}}\n\n", length ? "max_tokens" : "tool_use");
 	buf_adds(out, "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
-}
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_calls_run(&provider_anthropic, data, size, frame, end);
 }

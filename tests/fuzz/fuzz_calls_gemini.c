@@ -1,9 +1,10 @@
 /* fuzz_calls_gemini: functionCall parts with their thought signatures, assembled and replayed. */
+#define FUZZ_PROVIDER provider_gemini
 #include "fuzz_calls.h"
 
 /* A fragment is a whole part here: its bytes become the args when they are JSON, else the signature. */
 static void
-frame(struct buf *out, int index, const char *frag, size_t n, bool first)
+fuzz_frame(struct buf *out, int index, const char *frag, size_t n, bool first)
 {
 	bool json = fuzz_is_json(frag, n);
 
@@ -22,14 +23,8 @@ frame(struct buf *out, int index, const char *frag, size_t n, bool first)
 }
 
 static void
-end(struct buf *out, bool length)
+fuzz_end(struct buf *out, bool length)
 {
 	buf_addf(out, "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"\"}]},"
 	    "\"finishReason\":\"%s\"}]}\n\n", length ? "MAX_TOKENS" : "STOP");
-}
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_calls_run(&provider_gemini, data, size, frame, end);
 }

@@ -1,9 +1,10 @@
 /* fuzz_calls_ollama: /api/chat tool_calls whole in NDJSON lines, assembled and replayed. */
+#define FUZZ_PROVIDER provider_ollama
 #include "fuzz_calls.h"
 
 /* A fragment becomes a call's arguments when it is JSON, else its name. */
 static void
-frame(struct buf *out, int index, const char *frag, size_t n, bool first)
+fuzz_frame(struct buf *out, int index, const char *frag, size_t n, bool first)
 {
 	bool json = fuzz_is_json(frag, n);
 
@@ -24,14 +25,8 @@ frame(struct buf *out, int index, const char *frag, size_t n, bool first)
 }
 
 static void
-end(struct buf *out, bool length)
+fuzz_end(struct buf *out, bool length)
 {
 	buf_addf(out, "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,"
 	    "\"done_reason\":\"%s\",\"prompt_eval_count\":3,\"eval_count\":2}\n", length ? "length" : "stop");
-}
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_calls_run(&provider_ollama, data, size, frame, end);
 }

@@ -1,8 +1,9 @@
 /* fuzz_calls_openai: Chat Completions tool-call fragments by index, assembled and replayed. */
+#define FUZZ_PROVIDER provider_openai
 #include "fuzz_calls.h"
 
 static void
-frame(struct buf *out, int index, const char *frag, size_t n, bool first)
+fuzz_frame(struct buf *out, int index, const char *frag, size_t n, bool first)
 {
 	buf_addf(out, "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":%d,", index);
 	if (first)
@@ -14,15 +15,9 @@ frame(struct buf *out, int index, const char *frag, size_t n, bool first)
 }
 
 static void
-end(struct buf *out, bool length)
+fuzz_end(struct buf *out, bool length)
 {
 	buf_addf(out, "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"%s\"}]}\n\n",
 	    length ? "length" : "tool_calls");
 	buf_adds(out, "data: [DONE]\n\n");
-}
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_calls_run(&provider_openai, data, size, frame, end);
 }

@@ -3,10 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define FUZZ_OPS stream_ops_ndjson
 #include "fuzz_stream.h"
 #include "ndjson.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int
 on_line(void *arg, const char *data, size_t len)
@@ -17,17 +16,9 @@ on_line(void *arg, const char *data, size_t len)
 	return fuzz_seen_add(arg, data, len);
 }
 
+/* The decoder under test, the lines it hands over logged to s. */
 static void *
-open_ndjson(struct fuzz_seen *s)
+fuzz_open(struct fuzz_seen *s)
 {
 	return ndjson_new(FUZZ_CAP, on_line, s);
-}
-
-static const struct fuzz_decoder decoder = { stream_ops_ndjson, open_ndjson };
-
-/* Split the input whole and in slices; the lines and the outcome must agree. */
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_stream_one(&decoder, data, size);
 }

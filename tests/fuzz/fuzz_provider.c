@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_pstate.h"
 #include "ndjson.h"
 #include "provider.h"
 #include "sse.h"
@@ -18,23 +19,13 @@ struct run {
 	enum pev last;
 };
 
-/* Text handed over is never empty, and is NUL-terminated at n or holds a NUL before it. */
-static void
-on_text(void *arg, const char *s, size_t n)
-{
-	(void)arg;
-	if (n == 0 || strlen(s) < n)
-		abort();
-}
-
 /* What every call must leave behind, whatever it was fed. */
 static void
 check_state(const struct pstate *st, enum pev rc)
 {
 	const struct usage *u = &st->usage;
 
-	if ((rc == PEV_ERROR || rc == PEV_BAD) && (st->error == NULL || *st->error == '\0'))
-		abort();
+	fuzz_check_cause(st, rc);
 	if (rc == PEV_ERROR && st->stop != STOP_ERROR)
 		abort();
 	if (u->input < 0 || u->cached_input < 0 || u->cache_write < 0 || u->cache_write_1h < 0 ||
@@ -86,7 +77,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	len = size - 1;
 	memset(&r, 0, sizeof r);
 	r.p = ps[data[0] % 4];
-	r.st.on_text = on_text;
+	r.st.on_text = fuzz_on_text;
 	switch ((data[0] / 4) % 3) {
 	case 0: /* a stream through its framing */
 		(void)stream_wire_decode(r.p->ndjson, FUZZ_CAP, on_event, &r, body, len, 0);

@@ -3,10 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define FUZZ_OPS stream_ops_sse
 #include "fuzz_stream.h"
 #include "sse.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int
 on_event(void *arg, const char *event, const char *data, size_t len)
@@ -21,17 +20,9 @@ on_event(void *arg, const char *event, const char *data, size_t len)
 	return fuzz_seen_add(s, data, len);
 }
 
+/* The decoder under test, the events it hands over logged to s. */
 static void *
-open_sse(struct fuzz_seen *s)
+fuzz_open(struct fuzz_seen *s)
 {
 	return sse_new(FUZZ_CAP, on_event, s);
-}
-
-static const struct fuzz_decoder decoder = { stream_ops_sse, open_sse };
-
-/* Decode the input whole and in slices; the events and the outcome must agree. */
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_stream_one(&decoder, data, size);
 }

@@ -18,11 +18,14 @@ struct fuzz_seen {
 	int stop_at;   /* ask to stop at this call (0: never) */
 };
 
-/* A decoder of the SSE or NDJSON kind: its table, and how to open one bound to a fuzz_seen. */
-struct fuzz_decoder {
-	const struct stream_ops *(*ops)(void);
-	void *(*open)(struct fuzz_seen *s);
-};
+/*
+ * A target is one decoder of the SSE or NDJSON kind: it defines FUZZ_OPS (the
+ * function giving that kind's table) before it includes this header, and
+ * fuzz_open, a new decoder whose callback logs to s. The entry point is below.
+ */
+static void *fuzz_open(struct fuzz_seen *s);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Log one handed-over piece; the callback's return: whether to stop here. */
 static inline int
@@ -35,11 +38,10 @@ fuzz_seen_add(struct fuzz_seen *s, const char *p, size_t n)
 
 /* Feed data in slices whose lengths come from the seed (0: whole); the decoder's last code. */
 static inline int
-fuzz_stream_decode(const struct fuzz_decoder *dec, const uint8_t *data, size_t size, unsigned seed,
-    struct fuzz_seen *s)
+fuzz_stream_decode(const uint8_t *data, size_t size, unsigned seed, struct fuzz_seen *s)
 {
-	const struct stream_ops *ops = dec->ops();
-	void *d = dec->open(s);
+	const struct stream_ops *ops = FUZZ_OPS();
+	void *d = fuzz_open(s);
 	size_t off = 0, n;
 	int rc = 0;
 
@@ -59,8 +61,8 @@ fuzz_stream_decode(const struct fuzz_decoder *dec, const uint8_t *data, size_t s
 }
 
 /* The first byte picks the slicing and a stop; decoded whole and in slices, all must agree. */
-static inline int
-fuzz_stream_one(const struct fuzz_decoder *dec, const uint8_t *data, size_t size)
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_seen a, b;
 	int ra, rb;
@@ -72,8 +74,8 @@ fuzz_stream_one(const struct fuzz_decoder *dec, const uint8_t *data, size_t size
 	buf_init(&a.log, 0);
 	buf_init(&b.log, 0);
 	a.stop_at = b.stop_at = data[0] % 8; /* sometimes the callback stops the stream */
-	ra = fuzz_stream_decode(dec, data + 1, size - 1, 0, &a);
-	rb = fuzz_stream_decode(dec, data + 1, size - 1, data[0], &b);
+	ra = fuzz_stream_decode(data + 1, size - 1, 0, &a);
+	rb = fuzz_stream_decode(data + 1, size - 1, data[0], &b);
 	if (ra != rb || a.calls != b.calls || a.log.len != b.log.len ||
 	    memcmp(buf_str(&a.log), buf_str(&b.log), a.log.len) != 0)
 		abort();

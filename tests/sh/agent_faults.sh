@@ -6,14 +6,6 @@ MEASURE_RSS=1
 [ -n "${LLM_ASAN:-}${T_VALGRIND:-}" ] && MEASURE_RSS=
 t_setup
 
-# db_get SQL ARGS...: one value from the ledger.
-db_get() {
-	t_py -c '
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-print(db.execute(sys.argv[2], [int(a) for a in sys.argv[3:]]).fetchone()[0])' "$LLM_DATA_DIR/llm.db" "$@"
-}
-
 # check_ledger NAME: the last task's rows against $T/out (--json): every row
 # settled, the ids the steps list are the task's rows, and their costs add up
 # to each step's and to the task's total.
@@ -249,26 +241,7 @@ fake_reset
 fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}},{"name":"run","args":{"command":"touch ran"}}]}'
 fake_reply '{"text":"The user said no."}'
 cd "$T/repo" || exit 1
-t_py -c '
-import os, pty, sys, time
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(sys.argv[1], sys.argv[1:])
-out, keys, end = b"", [b"d", b"n", b"n"], time.time() + 60
-while time.time() < end:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
-    if keys and out.count(b"allow?") == 4 - len(keys):
-        os.write(fd, keys.pop(0))
-_, st = os.waitpid(pid, 0)
-sys.stdout.write(out.decode("utf-8", "replace").replace("\r\n", "\n"))
-sys.exit(os.waitstatus_to_exitcode(st))' "$LLM_BIN" "do" -m test-cheap "fix sum.sh" >"$T/pty.out" 2>&1
-RC=$?
+on_pty_answer "$T/pty.out" "allow?" d "allow?" n "allow?" n -- "do" -m test-cheap "fix sum.sh"
 cd - >/dev/null || exit 1
 check_rc "denied: the task ends (exit 0)" 0
 check_contains "denied: asked about the edit" "$(cat "$T/pty.out")" "llm: edit sum.sh (+1 −1)"

@@ -11,14 +11,6 @@ run_in() {
 	cd "$_here" || return 1
 }
 
-# db_get SQL ARGS...: one value from the ledger.
-db_get() {
-	t_py -c '
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-print(db.execute(sys.argv[2], [int(a) for a in sys.argv[3:]]).fetchone()[0])' "$LLM_DATA_DIR/llm.db" "$@"
-}
-
 # --- the task cap: the fourth step's worst case would pass it
 t_sum_repo "$T/repo"
 fake_reset
@@ -157,27 +149,7 @@ fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","ne
 fake_reply '{"calls":[{"name":"run","args":{"command":"sh test.sh"}}],"usage":{"output":1000}}'
 fake_reply '{"text":"Fixed on a terminal.","usage":{"output":1000}}'
 cd "$T/repo" || exit 1
-t_py -c '
-import os, pty, sys, time
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(sys.argv[1], sys.argv[1:])
-out, asked, end = b"", False, time.time() + 30
-while time.time() < end:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
-    if not asked and b"how much more" in out:
-        os.write(fd, b"0.01\r")
-        asked = True
-_, st = os.waitpid(pid, 0)
-sys.stdout.write(out.decode("utf-8", "replace").replace("\r\n", "\n"))
-sys.exit(os.waitstatus_to_exitcode(st))' "$LLM_BIN" "do" -m test-cheap --allow edit,run --max-tokens 1000 --max-cost 0.0017 "fix sum.sh" >"$T/pty.out" 2>&1
-RC=$?
+on_pty_answer "$T/pty.out" "how much more" "0.01\r" -- "do" -m test-cheap --allow edit,run --max-tokens 1000 --max-cost 0.0017 "fix sum.sh"
 cd - >/dev/null || exit 1
 check_rc "cap on a terminal: exit 0 once more is given" 0
 check_contains "cap on a terminal: asked how much more" "$(cat "$T/pty.out")" "Continue with how much more in USD"

@@ -4,6 +4,15 @@
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
+# stream_fault NAME REPLY WHAT WANT: test-cheap answers with the fault REPLY;
+# llm exits 1 and says WANT on stderr (checked as "NAME: WHAT").
+stream_fault() {
+	fake_reply "$2"
+	run_llm -q -m test-cheap "hi"
+	check_rc "$1: exit 1" 1
+	check_contains "$1: $3" "$ERR" "$4"
+}
+
 # a missing key: exit 4, naming the variable and the keyring command
 unset OPENAI_API_KEY
 run_llm -q -m test-cheap "hi"
@@ -64,11 +73,9 @@ check_eq "insufficient_quota: not retried" "$(fake_count)" 1
 
 # an error event after HTTP 200: partial text kept on stdout, exit 1
 fake_reset
-fake_reply '{"text":"partial answer that goes on","fault":"error_event"}'
-run_llm -q -m test-cheap "hi"
-check_rc "error event: exit 1" 1
+stream_fault "error event" '{"text":"partial answer that goes on","fault":"error_event"}' \
+    "cause on stderr" "error during the reply"
 check_contains "error event: partial text kept" "$OUT" "partial"
-check_contains "error event: cause on stderr" "$ERR" "error during the reply"
 for m in test-mid test-frontier test-local; do
 	fake_reply '{"text":"partial answer that goes on","fault":"error_event"}'
 	run_llm -q -m $m "hi"
@@ -76,24 +83,11 @@ for m in test-mid test-frontier test-local; do
 	check_contains "error event $m: partial text kept" "$OUT" "partial"
 done
 
-# a stream cut short: partial kept, exit 1
-fake_reply '{"text":"a stream that will be cut","fault":"cut"}'
-run_llm -q -m test-cheap "hi"
-check_rc "cut: exit 1" 1
+# A stream broken after HTTP 200 (no crash): exit 1, the cause on stderr.
+stream_fault cut '{"text":"a stream that will be cut","fault":"cut"}' "says it was cut" "cut short"
 check_contains "cut: partial kept" "$OUT" "a stream"
-check_contains "cut: says it was cut" "$ERR" "cut short"
-
-# garbage: exit 1, no crash
-fake_reply '{"text":"some text first","fault":"garbage"}'
-run_llm -q -m test-cheap "hi"
-check_rc "garbage: exit 1" 1
-check_contains "garbage: invalid reply named" "$ERR" "invalid reply"
-
-# an over-cap line: exit 1, no crash
-fake_reply '{"fault":"huge_line","size":6000000}'
-run_llm -q -m test-cheap "hi"
-check_rc "huge line: exit 1" 1
-check_contains "huge line: says it is over the cap" "$ERR" "MiB"
+stream_fault garbage '{"text":"some text first","fault":"garbage"}' "invalid reply named" "invalid reply"
+stream_fault "huge line" '{"fault":"huge_line","size":6000000}' "says it is over the cap" "MiB"
 
 # an empty 200: exit 1
 fake_reply '{"fault":"empty"}'

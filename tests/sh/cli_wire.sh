@@ -3,6 +3,26 @@
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
+# ask_json NAME MODEL PATH REPLY: ask MODEL, with a system prompt, for --json
+# (kept in $T/NAME.json), the fake answering REPLY; it must exit 0 having
+# posted to PATH.
+ask_json() {
+	fake_reply "$4"
+	run_llm -m "$2" --json -s "be brief" "say hi"
+	printf '%s\n' "$OUT" >"$T/$1.json"
+	check_rc "$1: exit 0" 0
+	check_eq "$1: path" "$(fake_last path)" "$3"
+}
+
+# check_reply NAME TEXT INPUT CACHED OUTPUT: the text and the tokens in
+# $T/NAME.json.
+check_reply() {
+	check_eq "$1: text" "$(json_get "$T/$1.json" text)" "$2"
+	check_eq "$1: input tokens" "$(json_get "$T/$1.json" usage.input_tokens)" "$3"
+	check_eq "$1: cached tokens" "$(json_get "$T/$1.json" usage.cached_input_tokens)" "$4"
+	check_eq "$1: output tokens" "$(json_get "$T/$1.json" usage.output_tokens)" "$5"
+}
+
 # OpenAI Chat Completions (cached tokens are inside prompt_tokens on the wire)
 fake_reply '{"text":"Hello from OpenAI.","usage":{"input":120,"output":7,"cached":20,"reasoning":3}}'
 run_llm -q -m test-cheap -s "be brief" "say hi"
@@ -31,50 +51,34 @@ check_contains "openai --json: exact cost" "$(cat "$T/o.json")" '"cost_usd":0.00
 check_eq "openai --json: provider" "$(json_get "$T/o.json" provider)" openai
 check_eq "openai --json: route mode" "$(json_get "$T/o.json" route.mode)" pinned
 
-# Anthropic Messages (cache buckets apart from input_tokens)
-fake_reply '{"text":"Hello from Anthropic.","usage":{"input":50,"output":9,"cached":400,"cache_write":10}}'
-run_llm -m test-mid --json -s "be brief" "say hi"
-printf '%s\n' "$OUT" >"$T/a.json"
-check_rc "anthropic: exit 0" 0
-check_eq "anthropic: path" "$(fake_last path)" /v1/messages
+# Anthropic Messages (cache buckets apart from input_tokens; output_tokens is
+# cumulative, the last value counts)
+ask_json anthropic test-mid /v1/messages \
+    '{"text":"Hello from Anthropic.","usage":{"input":50,"output":9,"cached":400,"cache_write":10}}'
 check_eq "anthropic: x-api-key" "$(fake_last headers.x-api-key)" sk-ant-test-0002
 check_eq "anthropic: version header" "$(fake_last headers.anthropic-version)" 2023-06-01
 check_eq "anthropic: system top-level" "$(fake_last body.system)" "be brief"
 check_eq "anthropic: messages" "$(fake_last body.messages)" '[{"role":"user","content":"say hi"}]'
 check "anthropic: max_tokens sent" fake_last body.max_tokens
-check_eq "anthropic: text" "$(json_get "$T/a.json" text)" "Hello from Anthropic."
-check_eq "anthropic: input tokens" "$(json_get "$T/a.json" usage.input_tokens)" 60
-check_eq "anthropic: cached tokens" "$(json_get "$T/a.json" usage.cached_input_tokens)" 400
-check_eq "anthropic: cache writes" "$(json_get "$T/a.json" usage.cache_write_tokens)" 10
-check_eq "anthropic: output tokens (last cumulative value)" "$(json_get "$T/a.json" usage.output_tokens)" 9
+check_reply anthropic "Hello from Anthropic." 60 400 9
+check_eq "anthropic: cache writes" "$(json_get "$T/anthropic.json" usage.cache_write_tokens)" 10
 
-# Gemini (thoughts outside candidates; cached inside prompt)
-fake_reply '{"text":"Hello from Gemini.","usage":{"input":80,"output":6,"cached":30,"reasoning":4}}'
-run_llm -m test-frontier --json -s "be brief" "say hi"
-printf '%s\n' "$OUT" >"$T/g.json"
-check_rc "gemini: exit 0" 0
-check_eq "gemini: path" "$(fake_last path)" /v1beta/models/test-frontier-1:streamGenerateContent
+# Gemini (thoughts outside candidates, counted in output; cached inside prompt,
+# taken out of input)
+ask_json gemini test-frontier /v1beta/models/test-frontier-1:streamGenerateContent \
+    '{"text":"Hello from Gemini.","usage":{"input":80,"output":6,"cached":30,"reasoning":4}}'
 check_eq "gemini: alt=sse" "$(fake_last query.alt)" sse
 check_eq "gemini: key header" "$(fake_last headers.x-goog-api-key)" gm-test-0003
 check_eq "gemini: system instruction" "$(fake_last body.systemInstruction)" '{"parts":[{"text":"be brief"}]}'
 check_eq "gemini: contents" "$(fake_last body.contents)" '[{"role":"user","parts":[{"text":"say hi"}]}]'
-check_eq "gemini: text" "$(json_get "$T/g.json" text)" "Hello from Gemini."
-check_eq "gemini: input excludes cached" "$(json_get "$T/g.json" usage.input_tokens)" 50
-check_eq "gemini: cached" "$(json_get "$T/g.json" usage.cached_input_tokens)" 30
-check_eq "gemini: output counts thoughts" "$(json_get "$T/g.json" usage.output_tokens)" 10
+check_reply gemini "Hello from Gemini." 50 30 10
 
 # Ollama (NDJSON, no key)
-fake_reply '{"text":"Hello from Ollama.","usage":{"input":33,"output":5}}'
-run_llm -m test-local --json -s "be brief" "say hi"
-printf '%s\n' "$OUT" >"$T/l.json"
-check_rc "ollama: exit 0" 0
-check_eq "ollama: path" "$(fake_last path)" /api/chat
+ask_json ollama test-local /api/chat '{"text":"Hello from Ollama.","usage":{"input":33,"output":5}}'
 check_eq "ollama: no auth header" "$(fake_last headers.authorization 2>/dev/null || echo none)" none
 check_eq "ollama: messages" "$(fake_last body.messages)" '[{"role":"system","content":"be brief"},{"role":"user","content":"say hi"}]'
-check_eq "ollama: text" "$(json_get "$T/l.json" text)" "Hello from Ollama."
-check_eq "ollama: input" "$(json_get "$T/l.json" usage.input_tokens)" 33
-check_eq "ollama: output" "$(json_get "$T/l.json" usage.output_tokens)" 5
-check_eq "ollama: free" "$(json_get "$T/l.json" cost_usd)" 0.0
+check_reply ollama "Hello from Ollama." 33 0 5
+check_eq "ollama: free" "$(json_get "$T/ollama.json" cost_usd)" 0.0
 
 # no usage from the server: estimated, and marked so
 fake_reply '{"text":"No usage here.","usage":null}'
@@ -102,19 +106,18 @@ fake_reply '{"text":"Whole answer from Ollama."}'
 run_llm -q -m test-local --no-stream "say hi"
 check_eq "no-stream ollama: answer" "$OUT" "Whole answer from Ollama."
 
-# --max-tokens reaches the wire in each format's own field
-fake_reply '{"text":"ok"}'
-run_llm -q -m test-cheap --max-tokens 77 "x"
-check_eq "max-tokens: openai" "$(fake_last body.max_tokens || fake_last body.max_completion_tokens)" 77
-fake_reply '{"text":"ok"}'
-run_llm -q -m test-mid --max-tokens 77 "x"
-check_eq "max-tokens: anthropic" "$(fake_last body.max_tokens)" 77
-fake_reply '{"text":"ok"}'
-run_llm -q -m test-frontier --max-tokens 77 "x"
-check_eq "max-tokens: gemini" "$(fake_last body.generationConfig.maxOutputTokens)" 77
-fake_reply '{"text":"ok"}'
-run_llm -q -m test-local --max-tokens 77 "x"
-check_eq "max-tokens: ollama" "$(fake_last body.options.num_predict)" 77
+# --max-tokens reaches the wire in each format's own field: name, model, then
+# the field (OpenAI's has a second name, which the model's entry chooses)
+for row in "openai test-cheap max_tokens max_completion_tokens" \
+    "anthropic test-mid max_tokens" \
+    "gemini test-frontier generationConfig.maxOutputTokens" \
+    "ollama test-local options.num_predict"; do
+	# shellcheck disable=SC2086 # the row is split into its fields
+	set -- $row
+	fake_reply '{"text":"ok"}'
+	run_llm -q -m "$2" --max-tokens 77 "x"
+	check_eq "max-tokens: $1" "$(fake_last "body.$3" || fake_last "body.${4:-$3}")" 77
+done
 
 # a provider/model-id pin not in the catalog: sent as is, price unknown
 fake_reply '{"text":"ad hoc"}'

@@ -21,35 +21,39 @@ BIG=$(t_py -c 'print("rules " * 1000)')
 SYS="[{\"type\":\"text\",\"text\":\"$BIG\",\"cache_control\":{\"type\":\"ephemeral\"}}]"
 msg() { printf '{"role":"user","content":"%s"}' "$1"; }
 
-A1="{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":10,\"system\":$SYS,\"messages\":[$(msg 'question one')]}"
-U=$(post anthropic /v1/messages "$A1")
+# messages MODEL SYSTEM TEXT: post a Messages request with SYSTEM (JSON) and
+# one user message; print the usage the fake answered.
+messages() {
+	post anthropic /v1/messages "{\"model\":\"$1\",\"max_tokens\":10,\"system\":$2,\"messages\":[$(msg "$3")]}"
+}
+
+U=$(messages claude-sonnet-4-6 "$SYS" 'question one')
 check_contains "anthropic: first request writes the system prompt" "$U" '"cache_creation_input_tokens":1500,'
 check_contains "anthropic: nothing read yet" "$U" '"cache_read_input_tokens":0'
 check_contains "anthropic: the rest is plain input" "$U" '"input_tokens":3,'
 check_contains "anthropic: writes split by lifetime" "$U" '"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":1500'
 
-A2="{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":10,\"system\":$SYS,\"messages\":[$(msg 'question two')]}"
-U=$(post anthropic /v1/messages "$A2")
+U=$(messages claude-sonnet-4-6 "$SYS" 'question two')
 check_contains "anthropic: same prefix is read" "$U" '"cache_read_input_tokens":1500'
 check_contains "anthropic: and not written again" "$U" '"cache_creation_input_tokens":0,'
 
-U=$(post anthropic /v1/messages "{\"model\":\"claude-opus-4-6\",\"max_tokens\":10,\"system\":$SYS,\"messages\":[$(msg 'q')]}")
+U=$(messages claude-opus-4-6 "$SYS" q)
 check_contains "anthropic: below the model's minimum (4096) nothing is cached" "$U" '"cache_creation_input_tokens":0,"cache_read_input_tokens":0'
 
 SYS2="[{\"type\":\"text\",\"text\":\"${BIG}x\",\"cache_control\":{\"type\":\"ephemeral\"}}]"
-U=$(post anthropic /v1/messages "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":10,\"system\":$SYS2,\"messages\":[$(msg 'q')]}")
+U=$(messages claude-sonnet-4-6 "$SYS2" q)
 check_contains "anthropic: a changed prefix misses" "$U" '"cache_read_input_tokens":0'
 check_contains "anthropic: and is written anew" "$U" '"cache_creation_input_tokens":1501,'
 
-U=$(post anthropic /v1/messages "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":10,\"system\":\"$BIG\",\"messages\":[$(msg 'q')]}")
+U=$(messages claude-sonnet-4-6 "\"$BIG\"" q)
 check_contains "anthropic: no cache_control, no cache" "$U" '"cache_creation_input_tokens":0,"cache_read_input_tokens":0'
 
 fake_cache '{"advance":301}'
-U=$(post anthropic /v1/messages "$A2")
+U=$(messages claude-sonnet-4-6 "$SYS" 'question two')
 check_contains "anthropic: after 5 minutes the entry has expired" "$U" '"cache_read_input_tokens":0'
 check_contains "anthropic: so it is written again" "$U" '"cache_creation_input_tokens":1500,'
 fake_cache '{"advance":299}'
-U=$(post anthropic /v1/messages "$A2")
+U=$(messages claude-sonnet-4-6 "$SYS" 'question two')
 check_contains "anthropic: a read within 5 minutes refreshes the entry" "$U" '"cache_read_input_tokens":1500'
 
 SYS1H="[{\"type\":\"text\",\"text\":\"${BIG}h\",\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"1h\"}}]"
@@ -104,5 +108,5 @@ check_not_contains "gemini: under 3.1 Pro's minimum (4096) nothing" "$U" 'cached
 
 # Off (the default): explicit figures only.
 fake_cache '{"on":false}'
-U=$(post anthropic /v1/messages "$A2")
+U=$(messages claude-sonnet-4-6 "$SYS" 'question two')
 check_contains "off: nothing cached" "$U" '"cache_creation_input_tokens":0,"cache_read_input_tokens":0'

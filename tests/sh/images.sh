@@ -20,15 +20,15 @@ EOF
 png64=$(base64 <"$T/shot.png" | tr -d '\n')
 gif64=$(base64 <"$T/anim.gif" | tr -d '\n')
 
-t_config_append '
-[model.test-cheap]
-vision = no
-[model.test-mid]
-vision = yes
-[model.test-frontier]
-vision = yes
-[model.test-local]
-vision = yes'
+# vision MODEL YES_OR_NO...: say in config.ini whether each MODEL takes images.
+vision() {
+	while [ $# -ge 2 ]; do
+		t_config_append "[model.$1]
+vision = $2"
+		shift 2
+	done
+}
+vision test-cheap no test-mid yes test-frontier yes test-local yes
 
 # llm models --json says which models take images
 run_llm models --json
@@ -164,19 +164,13 @@ run_llm route -m test-cheap -f "$T/shot.png" "what is this?"
 check_rc "route, pinned text-only: exit 2" 2
 
 # No model of the tier or above that takes images
-t_config_append '
-[model.test-frontier]
-vision = no
-[model.test-mid]
-vision = no'
+vision test-frontier no test-mid no
 run_llm -t mid -f "$T/shot.png" "what is this?"
 check_rc "none that sees: exit 2" 2
 check_contains "none that sees: says so" "$ERR" "no model of the mid tier or above with a key takes images"
 check_eq "none that sees: nothing sent" "$(fake_count)" "$n"
 t_write_config
-t_config_append '
-[model.test-mid]
-vision = yes'
+vision test-mid yes
 
 # A model nobody described may be pinned: the reason says it is not known
 fake_reply '{"text":"ok"}'
@@ -200,9 +194,7 @@ check_rc "over Anthropic's limit, pinned: exit 2" 2
 check_contains "over Anthropic's limit, pinned: says the limit" "$ERR" \
     "test-mid: Anthropic takes images of at most 5 MiB each; scale the image down"
 check_eq "over Anthropic's limit, pinned: nothing sent" "$(fake_count)" "$n"
-t_config_append '
-[model.test-frontier]
-vision = yes'
+vision test-frontier yes
 run_llm route -t mid -f "$T/six.png" "what is this?"
 check_contains "over Anthropic's limit, routed: on to a model that takes it" "$OUT" "model     test-frontier"
 check_contains "over Anthropic's limit, routed: the reason says why" "$OUT" \

@@ -22,30 +22,28 @@ done
 sed 's/\\-/-/g; s/\\(ti/~/g' "$MAN1" >"$T/llm.1.txt"
 sed 's/\\-/-/g; s/\\(ti/~/g' "$MAN5" >"$T/llm-config.5.txt"
 
+# not_in_man1 LIST PREFIX: print the words of the file LIST (one a line) that
+# llm.1 never shows after PREFIX (a grep pattern), each with a space before it.
+not_in_man1() {
+	_missing=
+	while read -r _word; do
+		grep -q -- "$2$_word\\b" "$T/llm.1.txt" || _missing="$_missing $_word"
+	done <"$1"
+	echo "$_missing"
+}
+
 # --- llm(1) against llm --help --------------------------------------------------
 "$LLM_BIN" --help >"$T/help"
 sed -n 's/^  -[A-Za-z], \(--[a-z-]*\).*/\1/p; s/^      \(--[a-z-]*\).*/\1/p' "$T/help" >"$T/long"
 check "llm --help lists long options" test "$(wc -l <"$T/long")" -ge 10
-missing=
-while read -r opt; do
-	grep -q -- "$opt\\b" "$T/llm.1.txt" || missing="$missing $opt"
-done <"$T/long"
-check_eq "every long option of llm --help is in llm.1" "$missing" ""
+check_eq "every long option of llm --help is in llm.1" "$(not_in_man1 "$T/long" "")" ""
 
 sed -n 's/^  -\([A-Za-z]\), --.*/-\1/p' "$T/help" >"$T/short"
-missing=
-while read -r opt; do
-	grep -q -- "^\\.BR $opt\\b" "$T/llm.1.txt" || missing="$missing $opt"
-done <"$T/short"
-check_eq "every short option of llm --help is in llm.1" "$missing" ""
+check_eq "every short option of llm --help is in llm.1" "$(not_in_man1 "$T/short" "^\\.BR ")" ""
 
 sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p' "$T/help" >"$T/commands"
 check "llm --help lists commands" test "$(wc -l <"$T/commands")" -ge 8
-missing=
-while read -r cmd; do
-	grep -q "llm $cmd\\b" "$T/llm.1.txt" || missing="$missing $cmd"
-done <"$T/commands"
-check_eq "every command of llm --help is in llm.1" "$missing" ""
+check_eq "every command of llm --help is in llm.1" "$(not_in_man1 "$T/commands" "llm ")" ""
 
 # And every long option in each command's own usage text.
 missing=

@@ -257,9 +257,9 @@ test_decide_arithmetic(void)
 	for (i = 0; i < ARRAY_SIZE(cheap); i++) {
 		d = decide(cheap[i], 0, TIER_AUTO, 0);
 		CHECK_INT(d.tier, TIER_CHEAP);
-		/* The rule, or the score when it already said cheap ("few words"). */
+		/* The rule, or the score when it already said cheap ("a quick ask"). */
 		CHECK(strstr(d.reason, "arithmetic") != NULL || strstr(d.reason, "numbers") != NULL ||
-		    strstr(d.reason, "few words") != NULL);
+		    strstr(d.reason, "quick ask") != NULL);
 	}
 	for (i = 0; i < ARRAY_SIZE(not_cheap); i++) {
 		d = decide(not_cheap[i], 0, TIER_AUTO, 0);
@@ -269,6 +269,54 @@ test_decide_arithmetic(void)
 	/* A later turn of a conversation held at mid stays there. */
 	d = decide("what is 2+2", 1, TIER_MID, 100);
 	CHECK_INT(d.tier, TIER_MID);
+}
+
+/* A one-line textbook question never goes to the frontier, whatever its subject. */
+static void
+test_decide_definition(void)
+{
+	static const char *const textbook[] = {
+		"what's the difference between a process and a thread, briefly",
+		"what does SQL injection mean", "What is a memory barrier?", "define a data race",
+		"What does CAS stand for in lock-free code?",
+	};
+	/* Asks for a proof, a design or work, or phrased otherwise, are scored as before. */
+	static const char *const not_textbook[] = {
+		"what is a correct proof that Peterson's algorithm is safe on x86-TSO",
+		"is memory_order_relaxed enough for a flag that publishes data written before it?",
+		"what is a lock-free way to design a concurrent hash map with resizing",
+	};
+	struct route_decision d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(textbook); i++) {
+		d = decide(textbook[i], 0, TIER_AUTO, 0);
+		CHECK(d.tier <= TIER_MID);
+		CHECK(strstr(d.reason, "lookup") != NULL || d.tier == TIER_CHEAP);
+	}
+	for (i = 0; i < ARRAY_SIZE(not_textbook); i++)
+		CHECK_INT(decide(not_textbook[i], 0, TIER_AUTO, 0).tier, TIER_FRONTIER);
+}
+
+/* A decision never names two of its features alike ("few words" was once both). */
+static void
+test_decide_names_distinct(void)
+{
+	static const char *const prompts[] = { "hi", "thanks!", "what is 2+2", "a 1",
+		"What is a monad, in one sentence?", "Prove that sqrt(2) is irrational.",
+		"write a Go function that parses CSV", trace_prompt };
+	struct route_decision d;
+	size_t i, j, k;
+
+	for (i = 0; i < ARRAY_SIZE(prompts); i++) {
+		d = decide(prompts[i], 0, TIER_AUTO, 0);
+		for (j = 0; j < d.ntop; j++)
+			for (k = j + 1; k < d.ntop; k++)
+				if (strcmp(d.top[j].name, d.top[k].name) == 0) {
+					printf("# %s: \"%s\" twice\n", prompts[i], d.top[j].name);
+					CHECK(false);
+				}
+	}
 }
 
 static void
@@ -487,6 +535,8 @@ main(void)
 	RUN(test_decide_order);
 	RUN(test_features_few_words);
 	RUN(test_decide_arithmetic);
+	RUN(test_decide_names_distinct);
+	RUN(test_decide_definition);
 	RUN(test_decide_sticky);
 	RUN(test_decide_long_context);
 	RUN(test_decide_code_block_raises);

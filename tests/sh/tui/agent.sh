@@ -57,30 +57,33 @@ S
 check_contains "agent mode: on the route line from --agent" "$(row "$T/a0" 'route ')" "agent: tools on"
 
 # the approval of the edit: the pending call with its diff; the y typed ahead only went to the input
-check_contains "approval: the pending edit" "$(screen "$T/a1")" "? edit"
-check_contains "approval: its diff's removal" "$(screen "$T/a1")" '-echo $(( $1 - $2 ))'
-check_contains "approval: its diff's addition" "$(screen "$T/a1")" '+echo $(( $1 + $2 ))'
-check_contains "approval: the keys" "$(screen "$T/a1")" "edit? y yes · n no · a always (this task)"
+check_screen_each a1 <<'EOF'
+approval: the pending edit|? edit
+approval: its diff's removal|-echo $(( $1 - $2 ))
+approval: its diff's addition|+echo $(( $1 + $2 ))
+approval: the keys|edit? y yes · n no · a always (this task)
+EOF
 check_contains "approval: the key typed ahead is in the input, not an answer" "$(row "$T/a1" '│ y')" "│ y"
 check_contains "approval: the diff's addition coloured as an addition" "$(styles "$T/a1" '+echo')" "meter_ok"
 check_contains "approval: the diff's removal coloured as one" "$(styles "$T/a1" '-echo')" "error"
 check_contains "approval: the question stands out" "$(styles "$T/a1" '? edit')" "meter_warn fg=178 bg=-1 bold"
 
 # the run's approval, answered no
-check_contains "approval: the pending command" "$(screen "$T/a2")" "? run sh test.sh"
+check_screen "approval: the pending command" a2 "? run sh test.sh"
 
 # the step lines
-a3=$(screen "$T/a3")
-check_contains "step: what the model said with its calls" "$a3" '“ Looking.'
-check_contains "step: list" "$a3" "▸ list . 2 files"
-check_contains "step: read with its lines" "$a3" "▸ read sum.sh 1–2"
-check_contains "step: edit with its counts" "$a3" "▸ edit sum.sh +1 −1"
-check_contains "step: yes said" "$a3" "→ yes"
-check_contains "step: the refused run" "$a3" "▸ run sh test.sh · refused"
-check_contains "step: no said" "$a3" "→ no"
-check_contains "step: the model is told" "$a3" "the user declined this run"
-check_contains "step: tier, model, tokens and cost" "$a3" "step 1 · cheap · test-cheap · 900→40 tok · \$"
-check_contains "the answer" "$a3" "Fixed sum.sh: it subtracted."
+check_screen_each a3 <<'EOF'
+step: what the model said with its calls|“ Looking.
+step: list|▸ list . 2 files
+step: read with its lines|▸ read sum.sh 1–2
+step: edit with its counts|▸ edit sum.sh +1 −1
+step: yes said|→ yes
+step: the refused run|▸ run sh test.sh · refused
+step: no said|→ no
+step: the model is told|the user declined this run
+step: tier, model, tokens and cost|step 1 · cheap · test-cheap · 900→40 tok · $
+the answer|Fixed sum.sh: it subtracted.
+EOF
 
 # F8 expands every step to its full results, and folds them again
 a3x=$(screen "$T/a3x")
@@ -96,12 +99,12 @@ check_eq "ledger: four requests in the task" "$(sql "SELECT count(*) FROM usage 
 check_eq "ledger: the task's cap" "$(sql "SELECT cap_pico FROM tasks WHERE id = $task")" 50000000000
 sum=$(sql "SELECT sum(cost_pico) FROM usage WHERE task_id = $task")
 step1=$(sql "SELECT cost_pico FROM usage WHERE task_id = $task ORDER BY id LIMIT 1")
-check_contains "total: on the reply's line against the cap" "$a3" "task $(usd "$sum") of \$0.05 cap"
-check_contains "total: step 1's line, the running total" "$a3" "$(usd "$step1") · task $(usd "$step1") of \$0.05 cap"
+check_screen "total: on the reply's line against the cap" a3 "task $(usd "$sum") of \$0.05 cap"
+check_screen "total: step 1's line, the running total" a3 "$(usd "$step1") · task $(usd "$step1") of \$0.05 cap"
 check_contains "model told no" "$(fake_get 3 body.messages.-1.content)" "the user declined this run"
 check_eq "four requests" "$(fake_count)" 4
 
 # the file system: the approved edit happened; /undo restored it; a second /undo has nothing
 check_eq "undo: the file restored" "$(cat "$T/repo/sum.sh")" "$(printf '#!/bin/sh\necho $(( $1 - $2 ))')"
-check_contains "undo: said" "$(screen "$T/a4")" "the last task's files are restored"
-check_contains "undo: the second has nothing" "$(screen "$T/a5")" "/undo:"
+check_screen "undo: said" a4 "the last task's files are restored"
+check_screen "undo: the second has nothing" a5 "/undo:"

@@ -52,13 +52,13 @@ check_contains "more: the step ran under the raised cap" "$m1" "▸ list ."
 check_contains "more: asked again, offering the first cap, not the doubled one" "$m1" \
     "could pass the task's cap \$0.00174 (spent \$0.000058): y allows \$0.00087 more"
 check_contains "more: and in the transcript" "$m1" "y continue +\$0.00087 · + or a digit"
-check_contains "more: + opens the input for an amount" "$(screen "$T/m2")" \
+check_screen "more: + opens the input for an amount" m2 \
     "how much more to allow, in dollars: Enter allows it, Esc goes back to the question"
 check_contains "more: the input is empty for it" "$(row "$T/m2" '│ >')" "│ >  "
-check_contains "more: what is not an amount is refused" "$(screen "$T/m3")" \
+check_screen "more: what is not an amount is refused" m3 \
     "'ten cents' is not an amount in dollars (e.g. 0.10): Esc goes back to the question"
 check_contains "more: and the input keeps it to fix" "$(row "$T/m3" '│ >')" "│ > ten cents"
-check_contains "more: Esc: the question again" "$(screen "$T/m4")" "(spent \$0.000058): y allows \$0.00087 more"
+check_screen "more: Esc: the question again" m4 "(spent \$0.000058): y allows \$0.00087 more"
 check_not_contains "more: Esc: the input emptied" "$(row "$T/m4" '│ >')" "ten cents"
 check_contains "more: a digit starts the amount" "$(row "$T/m5" '│ >')" "│ > 0.05 "
 m6=$(screen "$T/m6")
@@ -73,7 +73,7 @@ check_eq "more: the ledger's task has the raised cap" \
     "$(sql "SELECT cap_pico FROM tasks WHERE id = $task")" $((870000000 + 870000000 + 50000000000))
 check_contains "more: the answer's line has the task's total against the raised cap" \
     "$(row "$T/m6" 'step 3 ')" "task $(usd "$sum") of \$0.0517 cap"
-check_contains "more: and the status line" "$(screen "$T/m6")" "task $(usd "$sum") of \$0.0517 cap (/undo restores its files)"
+check_screen "more: and the status line" m6 "task $(usd "$sum") of \$0.0517 cap (/undo restores its files)"
 check_eq "more: three requests sent" "$(fake_count)" 3
 
 # --- n stops at the first question; Esc at the second ------------------------------------------

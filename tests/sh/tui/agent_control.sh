@@ -32,9 +32,9 @@ tui_ok_in "$T/repo" "control" c 100x30 -m test-cheap <<S
 S
 check_not_contains "off: no word of it on the route line" "$(row "$T/c0" 'route ')" "agent"
 check_contains "F7: on, and the route line says so" "$(row "$T/c1" 'route ')" "agent: tools on"
-check_contains "F7: said" "$(screen "$T/c1")" "agent mode: a message is a task with tools in this workspace"
+check_screen "F7: said" c1 "agent mode: a message is a task with tools in this workspace"
 check_not_contains "/agent: off again" "$(row "$T/c2" 'route ')" "agent"
-check_contains "/agent: said" "$(screen "$T/c2")" "agent mode off: messages are plain turns"
+check_screen "/agent: said" c2 "agent mode off: messages are plain turns"
 
 # the command's output streamed into the running block, then Ctrl-C
 c3=$(screen "$T/c3")
@@ -57,23 +57,18 @@ fake_reset
 fake_reply '{"calls":[{"name":"advise","args":{"question":"Where is the bug?"}}],"usage":{"input":600,"output":20}}'
 fake_reply '{"text":"Check the sign in sum.sh.\nThen run the test.","usage":{"input":300,"output":12}}'
 fake_reply '{"text":"The sign is wrong.","usage":{"input":700,"output":8}}'
-cat >"$T/v.s" <<S
-:type where is the bug?
-:key Enter
-:wait-idle
-:dump-screen $T/v0
-S
-tui_in "$T/repo" v 100x30 -m test-cheap --agent
-v0=$(screen "$T/v0")
-check_contains "advisor: the call" "$v0" "▸ advise"
-check_contains "advisor: its answer quoted" "$v0" "│ Check the sign in sum.sh."
-check_contains "advisor: all of it" "$v0" "│ Then run the test."
-check_contains "advisor: its own step, model and cost" "$v0" "step 2 · advisor · frontier · test-frontier · 300→12 tok · \$"
-check_contains "advisor: the answer" "$v0" "The sign is wrong."
+tui_ask_in "$T/repo" "advisor" v "where is the bug?" 100x30 -m test-cheap --agent
+check_screen_each v0 <<'EOF'
+advisor: the call|▸ advise
+advisor: its answer quoted|│ Check the sign in sum.sh.
+advisor: all of it|│ Then run the test.
+advisor: its own step, model and cost|step 2 · advisor · frontier · test-frontier · 300→12 tok · $
+advisor: the answer|The sign is wrong.
+EOF
 check_eq "advisor: three requests" "$(fake_count)" 3
 
 # --- outside a workspace: asked first -------------------------------------------------
-cat >"$T/h.s" <<S
+tui_ok_in "$HOME" "home" h 100x30 --agent <<S
 :dump-screen $T/h0
 :key n
 :dump-screen $T/h1
@@ -81,10 +76,9 @@ cat >"$T/h.s" <<S
 :key y
 :dump-screen $T/h2
 S
-tui_in "$HOME" h 100x30 --agent
-check_contains "home: asked" "$(screen "$T/h0")" "your home is no project (no git): tools would reach all of it. Agent mode here? y/n"
+check_screen "home: asked" h0 "your home is no project (no git): tools would reach all of it. Agent mode here? y/n"
 check_not_contains "home: not on before the answer" "$(row "$T/h0" 'route ')" "agent"
-check_contains "home: n keeps it off" "$(screen "$T/h1")" "agent mode stays off"
+check_screen "home: n keeps it off" h1 "agent mode stays off"
 check_not_contains "home: off" "$(row "$T/h1" 'route ')" "agent"
 check_contains "home: y turns it on" "$(row "$T/h2" 'route ')" "agent: tools on"
 
@@ -108,12 +102,12 @@ tui_ok_in "$T/repo" "cap" k 100x30 -m test-cheap --agent <<S
 :wait-idle
 :dump-screen $T/k2
 S
-check_contains "cap: asked before the first step" "$(screen "$T/k0")" \
+check_screen "cap: asked before the first step" k0 \
     "the next step could pass the task's cap \$0.00087 (spent \$0.00): y allows \$0.00087 more, n stops"
-check_contains "cap: y raised it" "$(screen "$T/k1")" "the cap is raised: the task goes on"
-check_contains "cap: the step ran under the raised cap" "$(screen "$T/k1")" "▸ list . 2 files"
-check_contains "cap: the step's line has the raised cap" "$(screen "$T/k1")" "task \$0.000058 of \$0.00174 cap"
-check_contains "cap: asked again with the raised cap" "$(screen "$T/k1")" "could pass the task's cap \$0.00174"
+check_screen "cap: y raised it" k1 "the cap is raised: the task goes on"
+check_screen "cap: the step ran under the raised cap" k1 "▸ list . 2 files"
+check_screen "cap: the step's line has the raised cap" k1 "task \$0.000058 of \$0.00174 cap"
+check_screen "cap: asked again with the raised cap" k1 "could pass the task's cap \$0.00174"
 k2=$(screen "$T/k2")
 check_contains "cap: n stopped it" "$k2" "stopped at the cap"
 check_contains "cap: the reason and the total" "$k2" "stopped after 1 step (task \$"
@@ -156,7 +150,7 @@ content=$(t_py -c 'print("".join("line %d\n" % i for i in range(1, 61)), end="")
 fake_reset
 fake_reply "$(t_py -c 'import json, sys; print(json.dumps({"calls": [{"name": "write", "args": {"path": "long.txt", "content": sys.argv[1]}}], "usage": {"input": 500, "output": 200}}))' "$content")"
 fake_reply '{"text":"Not written.","usage":{"input":600,"output":5}}'
-cat >"$T/w.s" <<S
+tui_ok_in "$T/repo" "d" w 100x40 --agent <<S
 :type write a long file
 :key Enter
 :wait-text write? y yes
@@ -168,29 +162,23 @@ cat >"$T/w.s" <<S
 :key n
 :wait-idle
 S
-tui_in "$T/repo" w 100x40 --agent
-check_contains "d: offered when the diff is folded" "$(screen "$T/w0")" "write? y yes · n no · a always (this task) · d whole diff"
-check_contains "d: folded at first" "$(screen "$T/w0")" "more lines"
-check_not_contains "d: the end not shown at first" "$(screen "$T/w0")" "+line 60"
-check_contains "d: the whole diff" "$(screen "$T/w1")" "+line 60"
-check_not_contains "d: nothing folded" "$(screen "$T/w1")" "more lines"
-check_contains "d: folded again" "$(screen "$T/w2")" "more lines"
+check_screen "d: offered when the diff is folded" w0 "write? y yes · n no · a always (this task) · d whole diff"
+check_screen "d: folded at first" w0 "more lines"
+check_not_screen "d: the end not shown at first" w0 "+line 60"
+check_screen "d: the whole diff" w1 "+line 60"
+check_not_screen "d: nothing folded" w1 "more lines"
+check_screen "d: folded again" w2 "more lines"
 check "d: n wrote nothing" test ! -e "$T/repo/long.txt"
 
 # --- /advise: the advisor's model answers directly, charged like any turn ---------------
 fake_reset
 fake_reply '{"text":"Keep the test; fix the sign.","usage":{"input":40,"output":9}}'
-cat >"$T/a.s" <<S
-:type /advise should I rewrite sum.sh in C?
-:key Enter
-:wait-idle
-:dump-screen $T/a0
-S
-tui_in "$T/repo" a 100x30 -m test-cheap --agent
-a0=$(screen "$T/a0")
-check_contains "advise: the question" "$a0" "you  should I rewrite sum.sh in C?"
-check_contains "advise: the advisor's answer, its model and cost" "$a0" "frontier · test-frontier · 40→9 tok · \$"
-check_contains "advise: the answer" "$a0" "llm  Keep the test; fix the sign."
+tui_ask_in "$T/repo" "advise" a "/advise should I rewrite sum.sh in C?" 100x30 -m test-cheap --agent
+check_screen_each a0 <<'EOF'
+advise: the question|you  should I rewrite sum.sh in C?
+advise: the advisor's answer, its model and cost|frontier · test-frontier · 40→9 tok · $
+advise: the answer|llm  Keep the test; fix the sign.
+EOF
 check_contains "advise: the pin and agent mode are back" "$(row "$T/a0" 'route ')" "agent: tools on  route pinned"
 check_eq "advise: one request, recorded on the frontier tier" \
     "$(fake_count),$(sql "SELECT tier FROM usage ORDER BY id DESC LIMIT 1")" "1,frontier"
@@ -199,13 +187,7 @@ check_eq "advise: one request, recorded on the frontier tier" \
 fake_reset
 fake_reply '{"text":"Look \u001b]52;c;aGVsbG8=\u0007 here","calls":[{"name":"run","args":{"command":"printf \"out \\033[2J \\302\\233\\061m bell\\007\\n\""}}],"usage":{"input":500,"output":20}}'
 fake_reply '{"text":"Done \u001b[31mred\u0007.","usage":{"input":600,"output":5}}'
-cat >"$T/x.s" <<S
-:type show me
-:key Enter
-:wait-idle
-:dump-screen $T/x0
-S
-TUI_OUT="$T/x.raw" tui_in "$T/repo" x 100x30 -m test-cheap --agent
+TUI_OUT="$T/x.raw" tui_ask_in "$T/repo" "hostile" x "show me" 100x30 -m test-cheap --agent
 x0=$(screen "$T/x0")
 check_contains "hostile: the model's words shown as data" "$x0" '“ Look ␛]52;c;aGVsbG8=␇ here'
 check_contains "hostile: the command's output shown as data" "$x0" "┊ out ␛[2J ␛[1m bell␇"

@@ -30,24 +30,22 @@ tui_ok_in "$T/repo" "edit" e 100x30 -m test-cheap --agent <<S
 :wait-idle
 :dump-screen $T/e4
 S
-e0=$(screen "$T/e0")
-check_contains "edit: the run's approval offers e" "$e0" "run? y yes · n no · a always (this task) · e edit"
-check_contains "edit: the pending command" "$e0" "? run echo original >orig.txt"
+check_screen_each e0 <<'EOF'
+edit: the run's approval offers e|run? y yes · n no · a always (this task) · e edit
+edit: the pending command|? run echo original >orig.txt
+EOF
 check_contains "edit: the e typed ahead went to the input, not to the question" \
     "$(row "$T/e0" '│ > e')" "│ > e "
-e1=$(screen "$T/e1")
 check_contains "edit: e puts the command in the input" "$(row "$T/e1" '│ > echo')" "│ > echo original >orig.txt"
-check_contains "edit: says how to run it or go back" "$e1" "edit the command: Enter runs it as it is then, Esc goes back to the question"
-e2=$(screen "$T/e2")
-check_contains "esc: the question again" "$e2" "run? y yes · n no · a always (this task) · e edit"
+check_screen "edit: says how to run it or go back" e1 "edit the command: Enter runs it as it is then, Esc goes back to the question"
+check_screen "esc: the question again" e2 "run? y yes · n no · a always (this task) · e edit"
 check_contains "esc: the input typed before is back" "$(row "$T/e2" '│ > e')" "│ > e "
 check_not_contains "esc: the command left the input" "$(row "$T/e2" '│ > ')" "echo original"
 check_contains "edit: the edited command in the input" "$(row "$T/e3" '│ > echo')" "│ > echo edited >out.txt"
-e4=$(screen "$T/e4")
-check_contains "edited: said under the approval" "$e4" "→ edited: echo edited >out.txt"
-check_contains "edited: the call's line shows what ran" "$e4" "▸ run echo edited >out.txt · edited · exit 0"
-check_not_contains "edited: the model's command never shown as run" "$e4" "▸ run echo original"
-check_contains "edited: the task went on" "$e4" "Done: out.txt holds what you chose."
+check_screen "edited: said under the approval" e4 "→ edited: echo edited >out.txt"
+check_screen "edited: the call's line shows what ran" e4 "▸ run echo edited >out.txt · edited · exit 0"
+check_not_screen "edited: the model's command never shown as run" e4 "▸ run echo original"
+check_screen "edited: the task went on" e4 "Done: out.txt holds what you chose."
 check_contains "edited: the draft is back in the input" "$(row "$T/e4" '│ > e')" "│ > e "
 # the file system: the edited command ran, the model's did not
 check_eq "edited: the edited command ran" "$(cat "$T/repo/out.txt")" "edited"
@@ -67,7 +65,7 @@ check_eq "edited: nothing reserved" "$(sql "SELECT count(*) FROM usage WHERE sta
 # --- e on an edit's approval: only commands are edited; the question stands ----------------
 fake_reset
 fake_sum_fix
-cat >"$T/d.s" <<S
+tui_ok_in "$T/repo" "e on an edit" d 100x30 -m test-cheap --agent <<S
 :type fix sum.sh
 :key Enter
 :wait-text edit? y yes
@@ -77,13 +75,13 @@ cat >"$T/d.s" <<S
 :wait-idle
 :dump-screen $T/d1
 S
-tui_in "$T/repo" d 100x30 -m test-cheap --agent
-d0=$(screen "$T/d0")
-check_contains "e on an edit: says it edits commands only" "$d0" "edit? e edits a command only; y yes · n no · a always (this task)"
-check_contains "e on an edit: the approval stands" "$d0" "? edit"
+check_screen_each d0 <<'EOF'
+e on an edit: says it edits commands only|edit? e edits a command only; y yes · n no · a always (this task)
+e on an edit: the approval stands|? edit
+EOF
 check_not_contains "e on an edit: nothing put in the input" "$(row "$T/d0" '│ > ')" "sum.sh"
-check_not_contains "e on an edit: the status offers no e" "$(screen "$T/d1")" "· e edit"
-check_contains "e on an edit: y still answers" "$(screen "$T/d1")" "▸ edit sum.sh +1 −1"
+check_not_screen "e on an edit: the status offers no e" d1 "· e edit"
+check_screen "e on an edit: y still answers" d1 "▸ edit sum.sh +1 −1"
 check_eq "e on an edit: the edit made" "$(sed -n 2p "$T/repo/sum.sh")" 'echo $(( $1 + $2 ))'
 check_eq "e on an edit: the model is told it was made" \
     "$(fake_get 1 body.messages.-1.content | head -1)" "edited sum.sh (+1 −1)"
@@ -93,7 +91,7 @@ check_eq "e on an edit: the model is told it was made" \
 fake_reset
 fake_reply '{"calls":[{"name":"run","args":{"command":"echo never >never.txt"}}],"usage":{"input":900,"output":30}}'
 fake_reply '{"text":"never asked","usage":{"input":1000,"output":12}}'
-cat >"$T/c.s" <<S
+tui_ok_in "$T/repo" "ctrl-c editing" c 100x30 -m test-cheap --agent <<S
 :type run it
 :key Enter
 :wait-text run? y yes
@@ -103,20 +101,19 @@ cat >"$T/c.s" <<S
 :wait-idle
 :dump-screen $T/c0
 S
-tui_in "$T/repo" c 100x30 -m test-cheap --agent
-c0=$(screen "$T/c0")
-check_contains "ctrl-c editing: the task stopped" "$c0" "interrupted: what was done is kept; stopped after 1 step"
-check_contains "ctrl-c editing: the command refused" "$c0" "▸ run echo never >never.txt · refused"
+check_screen_each c0 <<'EOF'
+ctrl-c editing: the task stopped|interrupted: what was done is kept; stopped after 1 step
+ctrl-c editing: the command refused|▸ run echo never >never.txt · refused
+EOF
 check_not_contains "ctrl-c editing: the edit left the input" "$(row "$T/c0" '│ > ')" "echo never"
 check "ctrl-c editing: nothing ran" test ! -e "$T/repo/never.txt"
 check_eq "ctrl-c editing: the next step never sent" "$(fake_count)" 1
 
 # --- the help says how an approval and the cap's question are answered ---------------------
-cat >"$T/h.s" <<S
+tui_ok "help" h 120x30 <<S
 :key F1
 :key End
 :dump-screen $T/h0
 S
-tui h 120x30
-check_contains "help: the approval's keys" "$(screen "$T/h0")" "An agent task's approval: y yes, n no, a always (this task), d whole diff, e edit the command first."
-check_contains "help: the cap's question" "$(screen "$T/h0")" "Its cap's question: y adds the first cap again, + or a digit types another amount, n stops."
+check_screen "help: the approval's keys" h0 "An agent task's approval: y yes, n no, a always (this task), d whole diff, e edit the command first."
+check_screen "help: the cap's question" h0 "Its cap's question: y adds the first cap again, + or a digit types another amount, n stops."

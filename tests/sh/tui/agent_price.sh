@@ -54,13 +54,7 @@ check_eq "done: three requests" "$(fake_count)" 3
 fake_reset
 fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":null}'
 fake_reply '{"text":"Listed.","usage":{"input":300,"output":5}}'
-cat >"$T/u.s" <<S
-:type list it
-:key Enter
-:wait-idle
-:dump-screen $T/u0
-S
-tui_in "$T/repo" u 100x30 -m test-cheap --agent
+tui_ask_in "$T/repo" "estimate" u "list it" 100x30 -m test-cheap --agent
 task=$(sql "SELECT max(id) FROM tasks")
 check_eq "estimate: the ledger marks it" "$(sql "SELECT estimated FROM usage WHERE task_id = $task ORDER BY id LIMIT 1")" 1
 check_contains "estimate: the tokens and the cost marked" "$(row "$T/u0" 'step 1 ·')" "tok · ~\$"
@@ -71,12 +65,7 @@ sed -i 's/^budget = 1/budget = 0/' "$LLM_CONFIG_DIR/config.ini"
 fake_reset
 fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":500,"output":20}}'
 fake_reply '{"text":"Listed.","usage":{"input":600,"output":5}}'
-tui_ok_in "$T/repo" "unknown" n 100x30 -m openai/some-new-model --agent <<S
-:type list it
-:key Enter
-:wait-idle
-:dump-screen $T/n0
-S
+tui_ask_in "$T/repo" "unknown" n "list it" 100x30 -m openai/some-new-model --agent
 n0=$(screen "$T/n0")
 task=$(sql "SELECT max(id) FROM tasks")
 check_eq "unknown: the ledger has no cost, not zero" \
