@@ -3,12 +3,14 @@
 #define LLM_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "app.h"
 #include "chat.h"
 
 struct catalog;
 struct chat;
+struct cJSON;
 struct cli_opts;
 struct ledger;
 
@@ -26,6 +28,8 @@ enum {
 
 /* The exit code of a request that ended with status s. */
 int cli_exit_code(enum chat_status s);
+/* Print "llm: context: cause" on stderr if cause is not NULL, and free it. */
+void cli_complain(const char *context, char *cause);
 
 /*
  * A subcommand: argv[0] is its name; it parses its own options and returns an
@@ -60,6 +64,11 @@ void cli_route_help(void);
  */
 int cli_route_report(struct app *cli, const struct cli_opts *p, struct chat *c,
     struct ledger *l, const char *msg);
+
+/* Add pico-dollars to o as an exact JSON number of dollars, or null when unknown (< 0). */
+void cli_json_usd(struct cJSON *o, const char *key, int64_t pico);
+/* Add a per-token price in pico-dollars as exact dollars per million tokens, or null (< 0). */
+void cli_json_price(struct cJSON *o, const char *key, int64_t pico);
 
 struct ledger;
 /*

@@ -165,19 +165,6 @@ parse_allow(char *s, const char **list, size_t max, size_t *n)
 	return -1;
 }
 
-static void
-json_money(cJSON *o, const char *key, int64_t pico)
-{
-	char usd[48];
-
-	if (pico < 0) {
-		cJSON_AddNullToObject(o, key);
-		return;
-	}
-	ledger_usd(pico, usd, sizeof usd);
-	cJSON_AddRawToObject(o, key, usd);
-}
-
 /* The task as one JSON object on stdout. */
 static void
 print_json(const struct agent_result *r)
@@ -194,10 +181,10 @@ print_json(const struct agent_result *r)
 	cJSON_AddStringToObject(root, "status", chat_status_str(r->status));
 	if (r->error != NULL)
 		cJSON_AddStringToObject(root, "error", r->error);
-	json_money(root, "cost_usd", r->cost);
+	cli_json_usd(root, "cost_usd", r->cost);
 	cJSON_AddBoolToObject(root, "estimated", r->estimated);
 	if (r->cap > 0)
-		json_money(root, "max_cost_usd", r->cap);
+		cli_json_usd(root, "max_cost_usd", r->cap);
 	steps = cJSON_AddArrayToObject(root, "steps");
 	for (i = 0; i < r->nsteps; i++) {
 		const struct agent_step *st = &r->steps[i];
@@ -215,7 +202,7 @@ print_json(const struct agent_result *r)
 		cJSON_AddNumberToObject(tok, "input", (double)st->usage.input);
 		cJSON_AddNumberToObject(tok, "cached_input", (double)st->usage.cached_input);
 		cJSON_AddNumberToObject(tok, "output", (double)st->usage.output);
-		json_money(s, "cost_usd", st->cost);
+		cli_json_usd(s, "cost_usd", st->cost);
 		cJSON_AddBoolToObject(s, "estimated", st->estimated);
 		rows = cJSON_AddArrayToObject(s, "ledger_ids");
 		for (k = 0; k < st->nrows; k++)

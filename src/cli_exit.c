@@ -1,4 +1,7 @@
-/* cli_exit: the one place a request's status becomes an exit code. */
+/* cli_exit: how a subcommand ends: a request's status as an exit code, a failure on stderr. */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "cli.h"
 
 int
@@ -19,4 +22,13 @@ cli_exit_code(enum chat_status s)
 		return EXIT_INTERRUPT;
 	}
 	return EXIT_PROVIDER;
+}
+
+/* Print "llm: context: cause" on stderr if there is a cause, and free it. */
+void
+cli_complain(const char *context, char *cause)
+{
+	if (cause != NULL)
+		fprintf(stderr, "llm: %s: %s\n", context, cause);
+	free(cause);
 }

@@ -302,9 +302,7 @@ install_hook(int argc, char **argv)
 		printf("%s %s\n", state == 0 ? "installed" : "updated", path);
 	rc = EXIT_OK;
 out:
-	if (cause != NULL)
-		fprintf(stderr, "llm: git install-hook: %s\n", cause);
-	free(cause);
+	cli_complain("git install-hook", cause);
 	free(script);
 	free(cmd);
 	free(path);
@@ -345,9 +343,7 @@ uninstall_hook(int argc, char **argv)
 		break;
 	}
 out:
-	if (cause != NULL)
-		fprintf(stderr, "llm: git uninstall-hook: %s\n", cause);
-	free(cause);
+	cli_complain("git uninstall-hook", cause);
 	free(path);
 	free(dir);
 	return rc;

@@ -60,19 +60,6 @@ models_has_key(const char *k)
 }
 
 static void
-models_json_price(cJSON *o, const char *key, int64_t pico)
-{
-	char s[40];
-
-	if (pico < 0) {
-		cJSON_AddNullToObject(o, key);
-		return;
-	}
-	fmt_price(pico, s, sizeof(s));
-	cJSON_AddItemToObject(o, key, cJSON_CreateRaw(s));
-}
-
-static void
 models_list_json(const struct app *cli, const struct model **ms, size_t n)
 {
 	cJSON *arr = cJSON_CreateArray();
@@ -88,10 +75,10 @@ models_list_json(const struct app *cli, const struct model **ms, size_t n)
 		cJSON_AddStringToObject(o, "provider", m->provider);
 		cJSON_AddStringToObject(o, "id", m->id);
 		cJSON_AddStringToObject(o, "tier", tier_str(m->tier));
-		models_json_price(o, "input_usd_per_m", m->in_price);
-		models_json_price(o, "output_usd_per_m", m->out_price);
-		models_json_price(o, "cached_input_usd_per_m", m->cached_price);
-		models_json_price(o, "cache_write_usd_per_m", m->cache_write_price);
+		cli_json_price(o, "input_usd_per_m", m->in_price);
+		cli_json_price(o, "output_usd_per_m", m->out_price);
+		cli_json_price(o, "cached_input_usd_per_m", m->cached_price);
+		cli_json_price(o, "cache_write_usd_per_m", m->cache_write_price);
 		cJSON_AddNumberToObject(o, "context", (double)m->context);
 		cJSON_AddNumberToObject(o, "max_output", (double)m->max_output);
 		cJSON_AddStringToObject(o, "vision", model_vision_str(m->vision));
@@ -264,9 +251,7 @@ models_import(struct app *cli, int argc, char **argv)
 	models_refused(cli->cat, src);
 	rc = EXIT_OK;
 out:
-	if (cause != NULL)
-		fprintf(stderr, "llm: models import: %s\n", cause);
-	free(cause);
+	cli_complain("models import", cause);
 	free(data);
 	buf_done(&b);
 	return rc;

@@ -237,20 +237,6 @@ route_print_text(const struct app *cli, const struct chat_route *r, const struct
 	}
 }
 
-/* Add pico-dollars as an exact JSON number, or null when unknown. */
-static void
-json_add_usd(cJSON *o, const char *name, int64_t pico)
-{
-	char money[48];
-
-	if (pico < 0) {
-		cJSON_AddNullToObject(o, name);
-		return;
-	}
-	ledger_usd(pico, money, sizeof(money)); /* exact: "0.00039", never an exponent */
-	cJSON_AddItemToObject(o, name, cJSON_CreateRaw(money));
-}
-
 static void
 route_json_budget(const struct app *cli, cJSON *o, const struct chat_route *r,
     const struct route_budget *b)
@@ -263,11 +249,11 @@ route_json_budget(const struct app *cli, cJSON *o, const struct chat_route *r,
 		cJSON_AddStringToObject(bo, "refusal", r->refusal);
 	if (b->have_meter) {
 		cJSON_AddStringToObject(bo, "month", b->m.month);
-		json_add_usd(bo, "spent_usd", b->m.spent);
-		json_add_usd(bo, "reserved_usd", b->m.reserved);
+		cli_json_usd(bo, "spent_usd", b->m.spent);
+		cli_json_usd(bo, "reserved_usd", b->m.reserved);
 	}
 	/* A team ledger's limit is the team's, read from its database with the meter. */
-	json_add_usd(bo, "limit_usd", cli->cfg.budget != LEDGER_TEAM_LIMIT ? cli->cfg.budget :
+	cli_json_usd(bo, "limit_usd", cli->cfg.budget != LEDGER_TEAM_LIMIT ? cli->cfg.budget :
 	    b->have_meter ? b->m.limit : 0);
 }
 
@@ -345,11 +331,11 @@ route_print_json(const struct app *cli, const struct chat_route *r, const struct
 	if (explain)
 		cli_learn_explain(cli, lm, o);
 	/* The chosen model's own estimate; an unknown price is null, never 0. */
-	json_add_usd(o, "estimate_usd", r->model ? r->estimate : -1);
-	json_add_usd(o, "worst_case_usd", r->model ? r->worst_case : -1);
+	cli_json_usd(o, "estimate_usd", r->model ? r->estimate : -1);
+	cli_json_usd(o, "worst_case_usd", r->model ? r->worst_case : -1);
 	cJSON_AddNumberToObject(o, "cached_tokens", (double)r->cached_tokens);
-	json_add_usd(o, "cache_usd", r->cache_part);
-	json_add_usd(o, "cache_loss_usd", r->cache_loss);
+	cli_json_usd(o, "cache_usd", r->cache_part);
+	cli_json_usd(o, "cache_loss_usd", r->cache_loss);
 	cJSON_AddNumberToObject(o, "input_tokens", (double)r->input_tokens);
 	cJSON_AddNumberToObject(o, "image_tokens", (double)r->image_tokens);
 	cJSON_AddNumberToObject(o, "reply_tokens", (double)r->reply_typical);
@@ -362,9 +348,9 @@ route_print_json(const struct app *cli, const struct chat_route *r, const struct
 		cJSON_AddStringToObject(e, "tier", tier_str((enum tier)t));
 		cJSON_AddStringToObject(e, "model", est[t].model ? est[t].model->name : "");
 		cJSON_AddBoolToObject(e, "key", est[t].key);
-		json_add_usd(e, "cost_usd", est[t].cost);
+		cli_json_usd(e, "cost_usd", est[t].cost);
 		cJSON_AddNumberToObject(e, "cached_tokens", (double)est[t].cached);
-		json_add_usd(e, "cache_usd", est[t].cache_part);
+		cli_json_usd(e, "cache_usd", est[t].cache_part);
 		cJSON_AddBoolToObject(e, "estimated", true);
 		cJSON_AddItemToArray(ests, e);
 	}

@@ -84,19 +84,19 @@ sat_add(struct usage_report *r, int64_t a, int64_t b)
 	return a + b;
 }
 
-/* The group key of a row: its local day, model or tier. */
+/*
+ * The group key of a row: its local day, its task, or one of its labels;
+ * a row without the label is "?", or "(this machine)" for the team's labels,
+ * which rows of the local ledger have none of.
+ */
 static void
 row_key(enum usage_by by, const struct ledger_row *row, char *out, size_t n)
 {
+	const char *label = NULL, *none = "?";
+
 	switch (by) {
 	case BY_DAY:
 		report_time(row->time, "%Y-%m-%d", "?", out, n);
-		return;
-	case BY_MODEL:
-		str_copy(out, n, row->model ? row->model : "?");
-		return;
-	case BY_TIER:
-		str_copy(out, n, row->tier ? row->tier : "?");
 		return;
 	case BY_TASK:
 		if (row->task_id > 0)
@@ -104,13 +104,19 @@ row_key(enum usage_by by, const struct ledger_row *row, char *out, size_t n)
 		else
 			str_copy(out, n, "no task");
 		return;
+	case BY_MODEL:
+		label = row->model;
+		break;
+	case BY_TIER:
+		label = row->tier;
+		break;
 	case BY_USER:
-		str_copy(out, n, row->user ? row->user : "(this machine)");
-		return;
 	case BY_TEAM:
-		str_copy(out, n, row->team ? row->team : "(this machine)");
-		return;
+		label = by == BY_USER ? row->user : row->team;
+		none = "(this machine)";
+		break;
 	}
+	str_copy(out, n, label ? label : none);
 }
 
 static struct usage_sum *

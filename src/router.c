@@ -497,12 +497,35 @@ log1p_count(size_t v)
 	return log1p((double)v);
 }
 
+/* The features that are the log1p of one keyword group's hits, and their group. */
+static const struct {
+	enum router_feat feat;
+	enum kw_group group;
+} kw_features[] = {
+	{ RF_KW_REASON, KW_REASON },
+	{ RF_KW_MATH, KW_MATH },
+	{ RF_KW_CODE, KW_CODE },
+	{ RF_KW_CREATIVE, KW_CREATIVE },
+	{ RF_KW_SIMPLE, KW_SIMPLE },
+	{ RF_KW_FORMAT, KW_FORMAT },
+	{ RF_ASK_WORK, KW_WORK },
+	{ RF_ASK_DEEP, KW_DEEP },
+	{ RF_CONCURRENCY, KW_CONC },
+	{ RF_SECURITY, KW_SEC },
+	{ RF_DISTRIBUTED, KW_DIST },
+	{ RF_PERFORMANCE, KW_PERF },
+	{ RF_BUILD, KW_BUILD },
+	{ RF_DATA_FORMAT, KW_DATA },
+	{ RF_FORMAL, KW_FORMAL },
+};
+
 /* Compute the features of a turn into x[RF_COUNT], in one pass over the prompt. */
 void
 router_features(const struct route_input *in, double x[RF_COUNT])
 {
 	struct scan s;
 	double chars;
+	size_t i;
 
 	memset(&s, 0, sizeof(s));
 	scan_text((const unsigned char *)in->prompt, in->prompt ? in->len : 0, &s);
@@ -522,26 +545,13 @@ router_features(const struct route_input *in, double x[RF_COUNT])
 	x[RF_WORD_LEN] = s.words ? fmax((double)s.letters / (double)s.words, ROUTER_WORD_LEN_FLOOR) :
 	    ROUTER_WORD_LEN_FLOOR;
 	x[RF_NON_ASCII] = in->len ? (double)s.nonascii / (double)in->len : 0;
-	x[RF_KW_REASON] = log1p_count(s.kw[KW_REASON]);
-	x[RF_KW_MATH] = log1p_count(s.kw[KW_MATH]);
-	x[RF_KW_CODE] = log1p_count(s.kw[KW_CODE]);
-	x[RF_KW_CREATIVE] = log1p_count(s.kw[KW_CREATIVE]);
-	x[RF_KW_SIMPLE] = log1p_count(s.kw[KW_SIMPLE]);
-	x[RF_KW_FORMAT] = log1p_count(s.kw[KW_FORMAT]);
 	x[RF_TRACE] = log1p_count(s.trace + s.kw[KW_TRACE]);
 	x[RF_TURN] = log1p_count(in->turn > 0 ? (size_t)in->turn : 0);
 	x[RF_CONTEXT] = log1p(in->context_tokens > 0 ? (double)in->context_tokens / 1000.0 : 0);
 	x[RF_PREV_TIER] = in->prev_tier > 0 && in->prev_tier < TIER_COUNT ? (double)in->prev_tier : 0;
 	x[RF_CODE_LINES] = log1p_count(s.codelines);
-	x[RF_ASK_WORK] = log1p_count(s.kw[KW_WORK]);
-	x[RF_ASK_DEEP] = log1p_count(s.kw[KW_DEEP]);
-	x[RF_CONCURRENCY] = log1p_count(s.kw[KW_CONC]);
-	x[RF_SECURITY] = log1p_count(s.kw[KW_SEC]);
-	x[RF_DISTRIBUTED] = log1p_count(s.kw[KW_DIST]);
-	x[RF_PERFORMANCE] = log1p_count(s.kw[KW_PERF]);
-	x[RF_BUILD] = log1p_count(s.kw[KW_BUILD]);
-	x[RF_DATA_FORMAT] = log1p_count(s.kw[KW_DATA]);
-	x[RF_FORMAL] = log1p_count(s.kw[KW_FORMAL]);
+	for (i = 0; i < ARRAY_SIZE(kw_features); i++)
+		x[kw_features[i].feat] = log1p_count(s.kw[kw_features[i].group]);
 	/*
 	 * A quick ask: few words and nothing that makes work of them. A formula
 	 * ("x+y = 4z, express x-y in z"), a request for work ("write a Go CSV
