@@ -752,7 +752,7 @@ static bool
 router_is_definition(const struct route_input *in, const double x[RF_COUNT])
 {
 	char low[ROUTER_DEFINITION_MAX + 1];
-	size_t i, n = in->len;
+	size_t i, k, n = in->len;
 
 	while (n > 0 && (in->prompt[n - 1] == '\n' || in->prompt[n - 1] == ' '))
 		n--;
@@ -760,9 +760,18 @@ router_is_definition(const struct route_input *in, const double x[RF_COUNT])
 	    x[RF_ASK_DEEP] > 0 || x[RF_ASK_WORK] > 0 || x[RF_FORMAL] > 0 || x[RF_MATH_OPS] > 0 ||
 	    x[RF_CODE_LINES] > 0 || x[RF_CODE_FENCE] > 0 || x[RF_KW_MATH] > 0)
 		return false;
-	for (i = 0; i < n; i++)
-		low[i] = (char)(in->prompt[i] >= 'A' && in->prompt[i] <= 'Z' ? in->prompt[i] | 0x20 : in->prompt[i]);
-	low[n] = '\0';
+	for (i = k = 0; i < n; i++) {
+		const unsigned char *c = (const unsigned char *)in->prompt + i;
+
+		/* A typographic apostrophe (U+2019) reads as a plain one. */
+		if (i + 2 < n && c[0] == 0xE2 && c[1] == 0x80 && c[2] == 0x99) {
+			low[k++] = '\'';
+			i += 2;
+			continue;
+		}
+		low[k++] = (char)(*c >= 'A' && *c <= 'Z' ? *c | 0x20 : *c);
+	}
+	low[k] = '\0';
 	for (i = 0; i < ARRAY_SIZE(router_definition_openers); i++)
 		if (strncmp(low, router_definition_openers[i], strlen(router_definition_openers[i])) == 0)
 			break;

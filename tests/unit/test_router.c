@@ -298,6 +298,7 @@ test_decide_definition(void)
 		"what's the difference between a process and a thread, briefly",
 		"what does SQL injection mean", "What is a memory barrier?", "define a data race",
 		"What does CAS stand for in lock-free code?",
+		"what\xe2\x80\x99s the difference between a mutex and a semaphore, briefly",
 	};
 	/* Asks for a proof, a design or work, or phrased otherwise, are scored as before. */
 	static const char *const not_textbook[] = {
