@@ -16,6 +16,8 @@
 /* Gradient steps of the fit and their size; the loss is smooth and the data small. */
 #define LEARN_ITERS 400
 #define LEARN_RATE 0.5
+/* A kept fit is refitted once the labels have grown by 1/LEARN_REFIT (SQL text). */
+#define LEARN_REFIT "10"
 /* A probability is kept this far from 0 and 1 before its logit is taken. */
 #define LEARN_P_EPS 1e-6
 /* The longest features text read back: ~40 features of ~30 bytes. */
@@ -286,22 +288,25 @@ learn_fit(struct ledger *l, struct learn *lm, char **cause)
 }
 
 /*
- * The kept fit, if it was made on the labels there are now (the last id and
- * the count): true with lm's weights filled. Weights are "name=w1,w2 ...".
+ * The kept fit, if it still stands for the labels there are now: true with
+ * lm's weights filled. It stands while none of the labels it was made on is
+ * forgotten and fewer than a tenth more have come since (LEARN_REFIT), so a
+ * user who pins a model in every call does not pay a refit on each one.
+ * Weights are "name=w1,w2 ...".
  */
 static bool
-learn_cached(struct ledger *l, struct learn *lm, int64_t upto)
+learn_cached(struct ledger *l, struct learn *lm)
 {
-	sqlite3_stmt *st = learn_stmt(l, "SELECT weights FROM route_learnt WHERE id = 1"
-	    " AND upto = ?1 AND n = ?2", NULL);
+	sqlite3_stmt *st = learn_stmt(l, "SELECT weights FROM route_learnt k WHERE id = 1"
+	    " AND n <= ?1 AND (?1 - n) * " LEARN_REFIT " < n AND n = (SELECT count(*)"
+	    " FROM route_labels WHERE forgotten = 0 AND id <= k.upto)", NULL);
 	char *copy, *p, *next, *eq, *end;
 	bool hit = false;
 	int i;
 
 	if (st == NULL)
 		return false;
-	sqlite3_bind_int64(st, 1, upto);
-	sqlite3_bind_int64(st, 2, (int64_t)lm->n);
+	sqlite3_bind_int64(st, 1, (int64_t)lm->n);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL) {
 		hit = true;
 		copy = xstrdup((const char *)sqlite3_column_text(st, 0));
@@ -360,7 +365,7 @@ learn_load(struct ledger *l, struct learn *lm, char **cause)
 	}
 	if (lm->n < LEARN_MIN_LABELS)
 		return 0;
-	if (!learn_cached(l, lm, upto)) {
+	if (!learn_cached(l, lm)) {
 		if (learn_fit(l, lm, cause) < 0) {
 			memset(lm, 0, sizeof *lm);
 			return -1;
