@@ -725,6 +725,32 @@ router_explain(const struct router_model *rm, const struct route_input *in, cons
 		reason_add(out->reason, sizeof(out->reason), ", ", up ? "harder than average" : "typical prompt");
 }
 
+/*
+ * Fold s[0..len) into low (at most cap - 1 bytes, NUL-terminated) for
+ * matching: leading blanks dropped, ASCII lowercased, a typographic
+ * apostrophe (U+2019) made a plain one. The folded length.
+ */
+static size_t
+router_fold(const char *s, size_t len, char *low, size_t cap)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len && n < cap - 1; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x99) {
+			low[n++] = '\'';
+			i += 2;
+			continue;
+		}
+		if (n == 0 && (router_class[c] & CC_SPACE))
+			continue;
+		low[n++] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+	}
+	low[n] = '\0';
+	return n;
+}
+
 /* Longest one-line question read as a textbook question, in bytes. */
 #define ROUTER_DEFINITION_MAX 100
 
@@ -752,7 +778,7 @@ static bool
 router_is_definition(const struct route_input *in, const double x[RF_COUNT])
 {
 	char low[ROUTER_DEFINITION_MAX + 1];
-	size_t i, k, n = in->len;
+	size_t i, n = in->len;
 
 	while (n > 0 && (in->prompt[n - 1] == '\n' || in->prompt[n - 1] == ' '))
 		n--;
@@ -760,18 +786,7 @@ router_is_definition(const struct route_input *in, const double x[RF_COUNT])
 	    x[RF_ASK_DEEP] > 0 || x[RF_ASK_WORK] > 0 || x[RF_FORMAL] > 0 || x[RF_MATH_OPS] > 0 ||
 	    x[RF_CODE_LINES] > 0 || x[RF_CODE_FENCE] > 0 || x[RF_KW_MATH] > 0)
 		return false;
-	for (i = k = 0; i < n; i++) {
-		const unsigned char *c = (const unsigned char *)in->prompt + i;
-
-		/* A typographic apostrophe (U+2019) reads as a plain one. */
-		if (i + 2 < n && c[0] == 0xE2 && c[1] == 0x80 && c[2] == 0x99) {
-			low[k++] = '\'';
-			i += 2;
-			continue;
-		}
-		low[k++] = (char)(*c >= 'A' && *c <= 'Z' ? *c | 0x20 : *c);
-	}
-	low[k] = '\0';
+	router_fold(in->prompt, n, low, sizeof(low));
 	for (i = 0; i < ARRAY_SIZE(router_definition_openers); i++)
 		if (strncmp(low, router_definition_openers[i], strlen(router_definition_openers[i])) == 0)
 			break;
@@ -988,23 +1003,9 @@ bool
 router_is_refusal(const char *text, size_t len)
 {
 	char low[240];
-	size_t i, n = 0;
+	size_t i;
 
-	for (i = 0; i < len && n < sizeof(low) - 1; i++) {
-		unsigned char c = (unsigned char)text[i];
-
-		/* A typographic apostrophe (U+2019) reads as a plain one. */
-		if (c == 0xE2 && i + 2 < len && (unsigned char)text[i + 1] == 0x80 && (unsigned char)text[i + 2] == 0x99) {
-			low[n++] = '\'';
-			i += 2;
-			continue;
-		}
-		if (n == 0 && (router_class[c] & CC_SPACE))
-			continue;
-		low[n++] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
-	}
-	low[n] = '\0';
-	if (n == 0)
+	if (router_fold(text, len, low, sizeof(low)) == 0)
 		return true;
 	/* A long answer that opens with a hedge still answers. */
 	if (len > 2000)
