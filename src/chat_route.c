@@ -332,6 +332,45 @@ route_other_providers(const struct chat *c, enum tier t, const char *first, stru
 }
 
 /*
+ * When no model of any tier can be used for want of a key (a first start):
+ * how to give one, naming the providers the tiers' models need; else NULL.
+ */
+char *
+chat_keyless_hint(struct chat *c)
+{
+	const struct model *list[64];
+	const char *seen[64];
+	struct buf b;
+	size_t n, k = 0, i, j;
+	int t;
+	char *hint;
+
+	if (router_pick(c->cat, TIER_CHEAP, 0, chat_model_usable, c, NULL) != NULL)
+		return NULL;
+	for (t = TIER_CHEAP; t < TIER_COUNT; t++) {
+		n = catalog_tier(c->cat, (enum tier)t, list, ARRAY_SIZE(list));
+		for (i = 0; i < n && k < ARRAY_SIZE(seen); i++) {
+			for (j = 0; j < k && strcmp(seen[j], list[i]->provider) != 0; j++)
+				;
+			if (j == k)
+				seen[k++] = list[i]->provider;
+		}
+	}
+	buf_init(&b, 0);
+	for (i = 0; i < k; i++) {
+		if (i > 0)
+			buf_adds(&b, i + 1 == k ? " or " : ", ");
+		buf_adds(&b, seen[i]);
+	}
+	hint = xstrfmt("No API key yet. In a shell, `llm keys set PROVIDER` (%s) keeps one in the "
+	    "keyring, read without echo; or start llm with the provider's variable set, such as "
+	    "OPENAI_API_KEY. `llm models` shows which models each key opens.",
+	    k > 0 ? buf_str(&b) : "see llm models");
+	buf_done(&b);
+	return hint;
+}
+
+/*
  * No model of the tier has a key: say how to give one for the tier's first
  * model, whose estimate is shown, and which other providers would do.
  */
