@@ -107,6 +107,13 @@ run_llm -t cheap --no-stream -q "explain"
 check_eq "no-stream cut off (plain opening): escalated" "$(fake_count)" 2
 check_eq "no-stream cut off (plain opening): answer" "$OUT" "Complete."
 
+# the summary line charges both requests, as the full-screen client's total does
+fake_reset
+fake_reply '{"text":"The answer starts and then","stop":"length","usage":{"input":100,"output":10}}'
+fake_reply '{"text":"The whole answer.","usage":{"input":100,"output":20}}'
+run_llm -t cheap --no-stream -v "explain"
+check_contains "no-stream cut off: both charged on the summary" "$ERR" "mid · test-mid · 200→30 tok · \$0.000614 (2 requests)"
+
 # streamed to stdout, a cut-off answer is already out and cannot be taken back:
 # it stands, marked on the summary line, and nothing more is asked
 fake_reset

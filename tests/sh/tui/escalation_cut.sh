@@ -90,13 +90,16 @@ if [ -n "$c" ] && [ "$c" -gt 0 ]; then ok "cancelled: mid's partial cost charged
 
 # a refusal that did not open like one streams, then reads as one: taken back too
 fake_reset
-fake_reply '{"text":"Well, I cannot help with that one.","usage":{"input":100,"output":10}}'
+rm -f "$T/go4"
+fake_reply '{"text":"Well, I cannot help with that one.","hold_file":"'"$T"'/go4","usage":{"input":100,"output":10}}'
 fake_reply '{"text":"Here is how it works.","usage":{"input":100,"output":20}}'
 tui_ok "refusal shown" r <<S
 :type /tier cheap
 :key Enter
 :type explain the thing
 :key Enter
+:wait-text llm  Well, I
+:touch $T/go4
 :wait-idle
 :dump-screen $T/r0
 S
