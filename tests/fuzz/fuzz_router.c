@@ -1,5 +1,6 @@
 /* fuzz_router: the router's scan on any bytes reads only the prompt, and its decision stays in range. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Bytes written after the prompt: letters, digits and marks that would change any count they reached. */
-static const char junk[] = "abcdefghijklmnopqrstuvwxyz0123456789\n?```+=*/ Traceback  ";
+static const char junk[] = "abcdefghijklmnopqrstuvwxyz0123456789\n```\n?```+=*/ Traceback i can't help ";
 
 /* The features of p[0..n) with conversation state drawn from the input's length. */
 static void
@@ -23,8 +24,9 @@ features(const char *p, size_t n, double x[RF_COUNT])
 /*
  * Scan the input where libFuzzer put it (an exact-size buffer: ASan stops a
  * read past it), then again from every alignment of a copy followed by
- * junk: the features must not move, or the scan has looked past its end.
- * Then decide and check what the decision holds.
+ * junk: the features, and what the answer checks (refusal, open code
+ * fence) say of the same bytes as an answer, must not move, or a scan has
+ * looked past its end. Then decide and check what the decision holds.
  */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -35,8 +37,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct route_decision d, again;
 	char *copy;
 	size_t off, i, tail = sizeof(junk) - 1;
+	bool fence, refusal;
 
 	features(p, size, x);
+	fence = router_fence_open(p, size);
+	refusal = router_is_refusal(p, size);
 	for (i = 0; i < RF_COUNT; i++)
 		if (!isfinite(x[i]) || x[i] < 0)
 			abort();
@@ -48,6 +53,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(copy + off + size, junk, tail);
 		features(copy + off, size, y);
 		if (memcmp(x, y, sizeof(x)) != 0)
+			abort();
+		/* the answer checks read only the answer too */
+		if (router_fence_open(copy + off, size) != fence || router_is_refusal(copy + off, size) != refusal)
 			abort();
 	}
 	free(copy);
@@ -66,6 +74,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < d.ntop; i++)
 		if (d.top[i].name == NULL || !isfinite(d.top[i].contribution))
 			abort();
-	(void)router_is_refusal(p, size);
 	return 0;
 }
