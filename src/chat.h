@@ -204,7 +204,7 @@ const char *chat_role(const struct chat *c);
 /* What the router sees of prompt as the conversation's next turn (prompt borrowed). */
 void chat_route_input(const struct chat *c, const char *prompt, struct route_input *in);
 /* What the router has learnt from this user; NULL when learning is off. Borrowed. */
-const struct learn *chat_learnt(const struct chat *c);
+const struct learn *chat_learnt(struct chat *c);
 
 const char *route_mode_str(enum route_mode m);
 /* "ok", "provider", "usage", "budget", "auth" or "cancelled". */
