@@ -250,6 +250,13 @@ static const char *const store_migrations[] = {
 	" cap_pico INTEGER);"
 	"ALTER TABLE usage ADD COLUMN task_id INTEGER;"
 	"CREATE INDEX usage_task ON usage(task_id) WHERE task_id IS NOT NULL;",
+	/*
+	 * 10: the router reads its labels' counts by kind and move at every start:
+	 * from this index alone, without a sort, rather than from the rows and
+	 * their features
+	 */
+	"CREATE INDEX route_labels_move ON route_labels(forgotten, kind, router_tier,"
+	" wanted_tier);",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,
