@@ -20,8 +20,9 @@
  * figure has a bootstrap 95% interval over the prompts (300 resamples).
  *
  * The developer prompts (bench/data/dev/prompts.txt) are routed in 5-fold,
- * each fold by a model whose developer stage was fitted on the other folds
- * (the benchmark stage never sees them). Then the quality setting is swept
+ * each fold by a model whose developer stage was fitted on the other folds,
+ * its ridge chosen in inner folds of those (the benchmark stage never sees
+ * them). Then the quality setting is swept
  * on both, and a cascade is measured on the real cheap and mid answers
  * (arena300/model_answer/ under the data directory).
  */
@@ -452,6 +453,8 @@ dev_report(
 
 /* Per fold of the developer prompts (prompt i in fold i % DEV_FOLDS), the model fitted without it. */
 static struct router_model dev_models[DEV_FOLDS];
+/* The ridge of each fold's developer stage, chosen in inner folds of its training prompts. */
+static double dev_fold_l2[DEV_FOLDS];
 
 /*
  * Fit the fold models: the benchmark stage once on every benchmark set (no
@@ -479,6 +482,7 @@ dev_fit_folds(struct data *d)
 		for (i = 0; i < n; i++)
 			use[i] = (int)(i % DEV_FOLDS) != f;
 		dev_fit(&dev_models[f]);
+		dev_fold_l2[f] = dev_l2_used;
 	}
 	dev_use = keep;
 	free(use);
@@ -525,6 +529,11 @@ dev_eval(struct data *d)
 	dev_route(NULL, ROUTER_QUALITY_DEFAULT, tier, p1, p2);
 	dev_report(
 	    dev_rows, n, tier, p1, p2, "5-fold (each fold routed by a fit without it), default quality");
+	printf("  ridge of the developer stage, chosen in %d inner folds of each fit's own prompts:",
+	    DEV_INNER_FOLDS);
+	for (int f = 0; f < DEV_FOLDS; f++)
+		printf(" %g", dev_fold_l2[f]);
+	printf("\n");
 	dev_route(&router_default_model, ROUTER_QUALITY_DEFAULT, tier, p1, p2);
 	dev_report(
 	    dev_rows, n, tier, p1, p2, "for reference, the shipped weights (fitted on these prompts too)");

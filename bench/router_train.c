@@ -19,6 +19,7 @@
  * includes this file with ROUTER_TRAIN_LIB defined; both use router.c's own
  * feature code, so what is trained is what runs.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1093,13 +1094,17 @@ dev_load(const char *path, struct dev **out)
 
 
 #define DEV_DEFAULT "bench/data/dev/prompts.txt"
-#define DEV_L2 1.0            /* ridge of the developer stage, per prompt; fixed, not chosen on the prompts */
+/* Ridges of the developer stage tried, per prompt; each fit picks one in inner folds of its own prompts. */
+static const double dev_l2s[] = { 0.1, 0.3, 1, 3 };
+#define DEV_INNER_FOLDS 5
 #define DEV_SCALE_MIN 0.25   /* the benchmark heads keep at least this share of their logit */
 
 /* The developer prompts a fit uses (dev_use[i]); none when dev_n is 0. */
 static struct dev *dev_rows;
 static size_t dev_n;
 static const bool *dev_use;
+/* The ridge the last developer stage used (for the weights' header). */
+static double dev_l2_used;
 
 /* The features the developer stage fits: what the benchmarks hardly hold. */
 static bool
@@ -1112,13 +1117,13 @@ dev_feature(int i)
  * The developer stage of head h (1: cheap not enough, label mid or
  * frontier; 2: mid not enough, label frontier): on the developer prompts,
  * y ~ sigmoid(a * l + c + sum v[j] z[j]), l the benchmark head's logit, z the
- * developer features, by Newton's method with DEV_L2 on v. The head becomes
+ * developer features, by Newton's method with the ridge on v. The head becomes
  * a * (benchmark weights) + v, its bias a * b + c; a is kept at least
  * DEV_SCALE_MIN so that on benchmark prompts, where the developer features
  * are mostly zero, the order of prompts stays the benchmark head's.
  */
 static void
-dev_stage(struct router_model *rm, int h)
+dev_stage(struct router_model *rm, int h, double ridge)
 {
 	int idx[RF_COUNT], k = 0, K, i, j, it;
 	double *w = h == 1 ? rm->w1 : rm->w2, *bias = h == 1 ? &rm->b1 : &rm->b2;
@@ -1158,8 +1163,8 @@ dev_stage(struct router_model *rm, int h)
 			}
 		}
 		for (j = 2; j < K; j++) {
-			g[j] += DEV_L2 * beta[j];
-			H[j * K + j] += DEV_L2;
+			g[j] += ridge * beta[j];
+			H[j * K + j] += ridge;
 		}
 		H[0] += 1e-6;
 		H[K + 1] += 1e-6;
@@ -1191,28 +1196,91 @@ dev_load_all(const char *path)
 	dev_use = use;
 }
 
-/*
- * After the benchmark fit: the developer features get an identity scale,
- * both heads their developer stage, and the thresholds become 0.5 on
- * probabilities now calibrated to the developer labels (the likelier of
- * "enough" and "not enough"). Without developer prompts nothing changes.
- */
+/* Give the developer features an identity scale and fit both heads' developer stage. */
 static void
-dev_fit(struct router_model *rm)
+dev_fit_with(struct router_model *rm, double l2)
 {
 	int i;
 
-	if (dev_n == 0)
-		return;
 	for (i = RF_DEV_FIRST; i < RF_COUNT; i++) {
 		rm->mean[i] = 0;
 		rm->scale[i] = 1;
 	}
-	dev_stage(rm, 1);
-	dev_stage(rm, 2);
+	dev_stage(rm, 1, l2);
+	dev_stage(rm, 2, l2);
 	rm->t1 = rm->t2 = 0.5;
 }
 
+/*
+ * The ridge of the developer stage, chosen among dev_l2s on the prompts in
+ * use alone: each is fitted in DEV_INNER_FOLDS folds of them, and each
+ * held-out prompt routed at the default quality (thresholds 0.5 when the fit
+ * has no Arena-300 rows to measure the tiers' losses) scores 1 when it reaches
+ * its label and -1 when it lands two tiers away. Ties go to the larger ridge.
+ */
+static double
+dev_choose_l2(const struct router_model *base)
+{
+	const bool *keep = dev_use;
+	bool *inner = xcalloc(dev_n, sizeof(bool));
+	int *fold = xcalloc(dev_n, sizeof(int));
+	double best_l2 = dev_l2s[ARRAY_SIZE(dev_l2s) - 1];
+	long best = LONG_MIN;
+	size_t r, k, used = 0;
+	int f;
+
+	for (r = 0; r < dev_n; r++)
+		fold[r] = keep[r] ? (int)(used++ % DEV_INNER_FOLDS) : -1;
+	for (k = ARRAY_SIZE(dev_l2s); k-- > 0;) {
+		long score = 0;
+
+		for (f = 0; f < DEV_INNER_FOLDS; f++) {
+			struct router_model m = *base;
+
+			for (r = 0; r < dev_n; r++)
+				inner[r] = keep[r] && fold[r] != f;
+			dev_use = inner;
+			dev_fit_with(&m, dev_l2s[k]);
+			for (r = 0; r < dev_n; r++) {
+				struct route_input in = { 0 };
+				struct route_decision dec;
+
+				if (fold[r] != f)
+					continue;
+				in.prompt = dev_rows[r].text;
+				in.len = strlen(dev_rows[r].text);
+				in.prev_tier = TIER_AUTO;
+				router_decide_with(&m, &in, &dec);
+				score += (int)dec.tier == dev_rows[r].tier ? 1 :
+				    abs((int)dec.tier - dev_rows[r].tier) == 2 ? -1 : 0;
+			}
+		}
+		if (score > best) {
+			best = score;
+			best_l2 = dev_l2s[k];
+		}
+	}
+	dev_use = keep;
+	free(inner);
+	free(fold);
+	return best_l2;
+}
+
+/*
+ * After the benchmark fit and the tiers' losses: the developer stage, its
+ * ridge chosen in inner folds of the prompts in use, and the thresholds 0.5
+ * on probabilities now calibrated to the developer labels (the likelier of
+ * "enough" and "not enough"); [llm] quality moves them from there. Without
+ * developer prompts nothing changes.
+ */
+static void
+dev_fit(struct router_model *rm)
+{
+	if (dev_n == 0)
+		return;
+	dev_l2_used = dev_choose_l2(rm);
+	dev_fit_with(rm, dev_l2_used);
+}
 
 /*
  * The mean relative loss, 1 - score / frontier score, of the cheap (loss1)
@@ -1252,9 +1320,10 @@ fit_model(const struct data *d, const bool *use, struct router_model *rm)
 	train_knobs();
 	hp = choose_hparams(d, use);
 	fit_model_with(d, use, &hp, rm);
-	dev_fit(rm);
+	/* the losses first: the developer stage's ridge is chosen by routing at the default quality */
 	if (dev_n > 0)
 		arena_losses(d, use, &rm->loss1, &rm->loss2);
+	dev_fit(rm);
 	return hp;
 }
 
@@ -1306,7 +1375,8 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 	fprintf(f, " * averaged over the same ridges and calibrated the same way.\n");
 	if (dev_n > 0) {
 		fprintf(f, " * Then a developer stage on bench/data/dev/prompts.txt (%zu prompts): on each head,\n", dev_n);
-		fprintf(f, " * a logistic fit (ridge %g) of the labels (head 1: mid or frontier; head 2: frontier)\n", DEV_L2);
+		fprintf(f, " * a logistic fit (ridge %g, chosen in %d inner folds) of the labels (head 1: mid or\n"
+		    " * frontier; head 2: frontier)\n", dev_l2_used, DEV_INNER_FOLDS);
 		fprintf(f, " * on the benchmark logit, scaled (at least %g), and the developer features\n", DEV_SCALE_MIN);
 		fprintf(f, " * (code_lines .. few_words, code_fence, diff, stack_trace). Thresholds follow [llm] quality\n");
 		fprintf(f, " * (router_thresholds) with the mean relative losses of cheap and mid answers judged\n");

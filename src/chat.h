@@ -203,6 +203,8 @@ const char *chat_role(const struct chat *c);
 
 /* What the router sees of prompt as the conversation's next turn (prompt borrowed). */
 void chat_route_input(const struct chat *c, const char *prompt, struct route_input *in);
+/* How to give a key when no model of any tier has one (to be freed), else NULL. */
+char *chat_keyless_hint(struct chat *c);
 /* What the router has learnt from this user; NULL when learning is off. Borrowed. */
 const struct learn *chat_learnt(struct chat *c);
 

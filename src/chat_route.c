@@ -310,7 +310,70 @@ vision_note(struct chat *c, enum tier from, struct chat_route *r)
 	buf_done(&b);
 }
 
-/* No model of the tier has a key: say how to give one; the tier's first model is shown. */
+/* The tier's providers other than first's, as "a, b or c" (empty when none). */
+static void
+route_other_providers(const struct chat *c, enum tier t, const char *first, struct buf *b)
+{
+	const struct model *list[64];
+	const char *seen[64];
+	size_t n = catalog_tier(c->cat, t, list, ARRAY_SIZE(list)), k = 0, i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < k && strcmp(seen[j], list[i]->provider) != 0; j++)
+			;
+		if (j == k && strcmp(list[i]->provider, first) != 0)
+			seen[k++] = list[i]->provider;
+	}
+	for (i = 0; i < k; i++) {
+		if (i > 0)
+			buf_adds(b, i + 1 == k ? " or " : ", ");
+		buf_adds(b, seen[i]);
+	}
+}
+
+/*
+ * When no model of any tier can be used for want of a key (a first start):
+ * how to give one, naming the providers the tiers' models need; else NULL.
+ */
+char *
+chat_keyless_hint(struct chat *c)
+{
+	const struct model *list[64];
+	const char *seen[64];
+	struct buf b;
+	size_t n, k = 0, i, j;
+	int t;
+	char *hint;
+
+	if (router_pick(c->cat, TIER_CHEAP, 0, chat_model_usable, c, NULL) != NULL)
+		return NULL;
+	for (t = TIER_CHEAP; t < TIER_COUNT; t++) {
+		n = catalog_tier(c->cat, (enum tier)t, list, ARRAY_SIZE(list));
+		for (i = 0; i < n && k < ARRAY_SIZE(seen); i++) {
+			for (j = 0; j < k && strcmp(seen[j], list[i]->provider) != 0; j++)
+				;
+			if (j == k)
+				seen[k++] = list[i]->provider;
+		}
+	}
+	buf_init(&b, 0);
+	for (i = 0; i < k; i++) {
+		if (i > 0)
+			buf_adds(&b, i + 1 == k ? " or " : ", ");
+		buf_adds(&b, seen[i]);
+	}
+	hint = xstrfmt("No API key yet. In a shell, `llm keys set PROVIDER` (%s) keeps one in the "
+	    "keyring, read without echo; or start llm with the provider's variable set, such as "
+	    "OPENAI_API_KEY. `llm models` shows which models each key opens.",
+	    k > 0 ? buf_str(&b) : "see llm models");
+	buf_done(&b);
+	return hint;
+}
+
+/*
+ * No model of the tier has a key: say how to give one for the tier's first
+ * model, whose estimate is shown, and which other providers would do.
+ */
 static enum chat_status
 route_keyless(struct chat *c, const struct chat_opts *o, struct chat_route *r, char **cause)
 {
@@ -324,8 +387,16 @@ route_keyless(struct chat *c, const struct chat_opts *o, struct chat_route *r, c
 	}
 	if (r->model != NULL && (pc = config_provider(c->cfg, r->model->provider)) != NULL) {
 		char *msg = cred_missing_msg(pc);
+		struct buf others;
 
-		xasprintf(cause, "no model of the %s tier has a key; %s", tier_str(r->tier), msg);
+		buf_init(&others, 0);
+		route_other_providers(c, r->tier, r->model->provider, &others);
+		if (others.len > 0)
+			xasprintf(cause, "no model of the %s tier has a key; %s; a key for %s does as well",
+			    tier_str(r->tier), msg, buf_str(&others));
+		else
+			xasprintf(cause, "no model of the %s tier has a key; %s", tier_str(r->tier), msg);
+		buf_done(&others);
 		free(msg);
 	} else {
 		xasprintf(cause, "no model of the %s tier has a key (see llm models)",

@@ -60,7 +60,7 @@ static int
 load_month(const struct app *cli, struct ledger *l, int64_t start, int64_t end,
     struct spend_month *s, char **cause)
 {
-	return spend_load(l, start, end, clock_now(), spend_frontier_model(cli->cat), s, cause);
+	return spend_load(l, start, end, clock_now(), spend_frontier_model(cli->cat, &cli->cfg), s, cause);
 }
 
 /* Draw the month on stdout. */

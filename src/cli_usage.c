@@ -606,7 +606,7 @@ cli_usage(struct app *cli, int argc, char **argv)
 		return r.router ? cli_learn_usage(cli, start, end, name, mon, json) :
 		    cli_spend_chart(cli, start, end);
 	}
-	r.frontier = spend_frontier_model(cli->cat);
+	r.frontier = spend_frontier_model(cli->cat, &cli->cfg);
 	r.cat = cli->cat;
 	if ((l == NULL && (l = cli_ledger_open(cli, &cause)) == NULL) ||
 	    ledger_rows(l, start, end, usage_row, &r, &cause) < 0) {

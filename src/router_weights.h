@@ -17,7 +17,8 @@
  * (judged sets: 2 points or more below the strong model),
  * averaged over the same ridges and calibrated the same way.
  * Then a developer stage on bench/data/dev/prompts.txt (195 prompts): on each head,
- * a logistic fit (ridge 1) of the labels (head 1: mid or frontier; head 2: frontier)
+ * a logistic fit (ridge 0.1, chosen in 5 inner folds) of the labels (head 1: mid or
+ * frontier; head 2: frontier)
  * on the benchmark logit, scaled (at least 0.25), and the developer features
  * (code_lines .. few_words, code_fence, diff, stack_trace). Thresholds follow [llm] quality
  * (router_thresholds) with the mean relative losses of cheap and mid answers judged
@@ -100,81 +101,81 @@ const struct router_model router_default_model = {
 		1,	/* few_words */
 	},
 	.w1 = {
-		0.0528796,	/* length */
-		0.598171,	/* words */
-		-0.248546,	/* lines */
-		8.49567e-17,	/* code_fence */
-		0.160358,	/* code_chars */
-		0.0797035,	/* diff */
-		0.106235,	/* stack_trace */
+		0.0465823,	/* length */
+		0.526937,	/* words */
+		-0.218947,	/* lines */
+		-3.6901e-16,	/* code_fence */
+		0.141261,	/* code_chars */
+		0.384531,	/* diff */
+		0.100115,	/* stack_trace */
 		0,	/* digits */
-		0.504036,	/* numbers */
-		0.221715,	/* math_ops */
-		-0.0764626,	/* questions */
+		0.444011,	/* numbers */
+		0.195312,	/* math_ops */
+		-0.0673569,	/* questions */
 		0,	/* choice */
-		0.141821,	/* sentences */
-		-0.278347,	/* word_len */
-		0.0830179,	/* non_ascii */
-		-0.0489397,	/* kw_reason */
-		0.131711,	/* kw_math */
-		-0.0408232,	/* kw_code */
-		-0.129849,	/* kw_creative */
-		0.0696729,	/* kw_simple */
-		0.0248838,	/* kw_format */
+		0.124932,	/* sentences */
+		-0.245199,	/* word_len */
+		0.0731315,	/* non_ascii */
+		-0.0431116,	/* kw_reason */
+		0.116026,	/* kw_math */
+		-0.0359617,	/* kw_code */
+		-0.114385,	/* kw_creative */
+		0.0613758,	/* kw_simple */
+		0.0219205,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		0.479808,	/* code_lines */
-		0.709139,	/* ask_work */
-		1.17155,	/* ask_deep */
-		1.29283,	/* concurrency */
-		0.0250129,	/* security */
-		0.557187,	/* distributed */
-		0.513841,	/* performance */
-		0.788137,	/* build_tooling */
-		0.0574411,	/* data_format */
-		1.47167,	/* formal */
-		-2.46929,	/* few_words */
+		0.508308,	/* code_lines */
+		0.589583,	/* ask_work */
+		3.24509,	/* ask_deep */
+		2.78487,	/* concurrency */
+		-0.400453,	/* security */
+		0.725836,	/* distributed */
+		0.810219,	/* performance */
+		1.09902,	/* build_tooling */
+		0.00233986,	/* data_format */
+		3.33995,	/* formal */
+		-6.43671,	/* few_words */
 	},
-	.b1 = 0.889164,
+	.b1 = 0.82857,
 	.w2 = {
-		0.015097,	/* length */
-		0.00346666,	/* words */
-		-0.0582703,	/* lines */
-		-2.12677e-16,	/* code_fence */
-		0.0357854,	/* code_chars */
-		-0.0566929,	/* diff */
-		-0.261329,	/* stack_trace */
+		0.0220805,	/* length */
+		0.00507026,	/* words */
+		-0.0852249,	/* lines */
+		7.08553e-16,	/* code_fence */
+		0.052339,	/* code_chars */
+		-0.538642,	/* diff */
+		-0.523679,	/* stack_trace */
 		0,	/* digits */
-		0.0797744,	/* numbers */
-		0.0152252,	/* math_ops */
-		-0.0125112,	/* questions */
+		0.116676,	/* numbers */
+		0.0222681,	/* math_ops */
+		-0.0182986,	/* questions */
 		0,	/* choice */
-		0.0262193,	/* sentences */
-		-0.0612465,	/* word_len */
-		0.0175581,	/* non_ascii */
-		0.00994608,	/* kw_reason */
-		0.0187489,	/* kw_math */
-		0.000436575,	/* kw_code */
-		-0.00046694,	/* kw_creative */
-		0.00415888,	/* kw_simple */
-		-0.00284405,	/* kw_format */
+		0.0383479,	/* sentences */
+		-0.0895778,	/* word_len */
+		0.02568,	/* non_ascii */
+		0.0145469,	/* kw_reason */
+		0.0274217,	/* kw_math */
+		0.000638526,	/* kw_code */
+		-0.000682936,	/* kw_creative */
+		0.00608269,	/* kw_simple */
+		-0.00415965,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		-0.182857,	/* code_lines */
-		0.152555,	/* ask_work */
-		1.62761,	/* ask_deep */
-		2.67782,	/* concurrency */
-		1.72712,	/* security */
-		1.6838,	/* distributed */
-		0.581651,	/* performance */
-		-0.557128,	/* build_tooling */
-		-0.997284,	/* data_format */
-		2.41743,	/* formal */
-		-1.21459,	/* few_words */
+		-0.327662,	/* code_lines */
+		0.514538,	/* ask_work */
+		3.05548,	/* ask_deep */
+		4.47695,	/* concurrency */
+		3.05622,	/* security */
+		3.05587,	/* distributed */
+		0.994066,	/* performance */
+		-0.643712,	/* build_tooling */
+		-2.8887,	/* data_format */
+		5.4939,	/* formal */
+		-2.71679,	/* few_words */
 	},
-	.b2 = -1.97042,
+	.b2 = -2.61403,
 	.t1 = 0.5,
 	.t2 = 0.5,
 	.loss1 = 0.644894,

@@ -6,21 +6,33 @@
 #include <time.h>
 
 #include "catalog.h"
+#include "config.h"
+#include "cred.h"
 #include "ledger.h"
 #include "pricing.h"
 #include "util.h"
 
-/* The model the frontier tier would have used. */
+/*
+ * The model the frontier tier would have used: the first of the tier with a
+ * key (cfg NULL: the first), else the tier's first, else any frontier model.
+ */
 const struct model *
-spend_frontier_model(const struct catalog *cat)
+spend_frontier_model(const struct catalog *cat, const struct config *cfg)
 {
-	const struct model *m = NULL;
-	size_t i;
+	const struct model *list[64];
+	size_t i, n;
 
 	if (cat == NULL)
 		return NULL;
-	if (catalog_tier(cat, TIER_FRONTIER, &m, 1) == 1)
-		return m;
+	n = catalog_tier(cat, TIER_FRONTIER, list, ARRAY_SIZE(list));
+	for (i = 0; cfg != NULL && i < n; i++) {
+		const struct provider_conf *pc = config_provider(cfg, list[i]->provider);
+
+		if (pc != NULL && cred_available(pc))
+			return list[i];
+	}
+	if (n > 0)
+		return list[0];
 	for (i = 0; i < catalog_count(cat); i++)
 		if (catalog_at(cat, i)->tier == TIER_FRONTIER)
 			return catalog_at(cat, i);

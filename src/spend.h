@@ -8,6 +8,7 @@
 #include "forecast.h"
 
 struct catalog;
+struct config;
 struct ledger;
 struct model;
 
@@ -51,8 +52,11 @@ struct spend_month {
 	bool overflow;                  /* a sum did not fit: it is capped */
 };
 
-/* The model the frontier tier would have used: the tier's first choice, else the first in cat. */
-const struct model *spend_frontier_model(const struct catalog *cat);
+/*
+ * The model the frontier tier would have used: its first choice with a key (cfg NULL:
+ * its first choice), else its first choice, else the first frontier model in cat.
+ */
+const struct model *spend_frontier_model(const struct catalog *cat, const struct config *cfg);
 /*
  * Read the local calendar month [start, end) from l into s, with now placing today and
  * frontier (may be NULL) pricing the comparison. 0, or -1 with *cause (s is still

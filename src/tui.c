@@ -499,6 +499,19 @@ loop(struct tui *t)
 	}
 }
 
+/* A first start with no key anywhere: say how to give one, above everything else. */
+static void
+tui_welcome(struct tui *t)
+{
+	char *hint = chat_keyless_hint(t->chat);
+
+	if (hint == NULL)
+		return;
+	tui_view_add(&t->view, TUI_NOTE, hint, strlen(hint));
+	free(hint);
+	t->dirty = true;
+}
+
 /* Run the TUI until the user quits. */
 enum chat_status
 tui_run(struct app *cli, const struct tui_opts *o)
@@ -545,6 +558,8 @@ tui_run(struct app *cli, const struct tui_opts *o)
 		tui_attach_file(t, o->files[i]);
 	if (o->agent)
 		tui_agent_enable(t);
+	if (id <= 0)
+		tui_welcome(t);
 	if (o->script != NULL) {
 		rc = tui_script_run(t, o->script);
 	} else {

@@ -117,7 +117,7 @@ tui_usage_cmd(struct tui *t, char *arg)
 		return;
 	}
 	if (spend_load(t->ledger, t->meter.month_start, t->meter.month_end, clock_now(),
-	    spend_frontier_model(t->cat), &s, &cause) < 0) {
+	    spend_frontier_model(t->cat, t->cfg), &s, &cause) < 0) {
 		tui_status(t, true, "usage: %s", cause ? cause : "cannot read the ledger");
 		free(cause);
 		spend_done(&s);

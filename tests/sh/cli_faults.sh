@@ -22,6 +22,19 @@ check_contains "missing key: names llm keys set" "$ERR" "llm keys set openai"
 check_eq "missing key: nothing sent" "$(fake_count)" 0
 export OPENAI_API_KEY=sk-test-openai-0001
 
+# a routed tier with no key at all: how to give one for its first model, and
+# which of its other providers would do as well
+t_config_append "$(t_model test-mid2 gemini test-mid-2 mid 2 10)
+[tier.mid]
+models = test-mid, test-mid2"
+(unset ANTHROPIC_API_KEY GEMINI_API_KEY; run_llm -q -t mid "hi"; echo "$RC" >"$T/rc"; printf '%s' "$ERR" >"$T/err")
+ERR=$(cat "$T/err")
+check_eq "keyless tier: exit 4" "$(cat "$T/rc")" 4
+check_contains "keyless tier: names the first model's variable" "$ERR" ANTHROPIC_API_KEY
+check_contains "keyless tier: names the tier's other providers" "$ERR" "a key for gemini does as well"
+check_eq "keyless tier: nothing sent" "$(fake_count)" 0
+t_write_config
+
 # 401 and 403: exit 4
 fake_reply '{"status":401}'
 run_llm -q -m test-cheap "hi"

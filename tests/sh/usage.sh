@@ -77,6 +77,18 @@ print(decimal.Decimal(j["cost_pico"]).scaleb(-12) == j["cost_usd"], j["cost_usd"
 
 # The frontier comparison: the compared requests (known cost) re-priced at round prices.
 check_eq "frontier model is the tier's first choice" "$(json "$T/nov.json" 'j["frontier_model"]')" test-frontier
+# ...the first the user has a key for: what the frontier tier would have used
+cp "$LLM_CONFIG_DIR/config.ini" "$T/config.keep"
+{ printf '[tier.frontier]\nmodels = test-gem, test-frontier\n\n'
+  t_model test-gem gemini test-gem-1 frontier 2 12
+  t_model test-frontier openai test-frontier-1 frontier 15 75; } >"$LLM_CONFIG_DIR/config.ini"
+check_eq "frontier model: the tier's first choice with a key" \
+	"$(unset GEMINI_API_KEY; "$LLM_BIN" usage --json 2>/dev/null | t_py -c 'import json,sys; print(json.load(sys.stdin)["frontier_model"])')" \
+	test-frontier
+check_eq "frontier model: the first choice when it has a key" \
+	"$("$LLM_BIN" usage --json 2>/dev/null | t_py -c 'import json,sys; print(json.load(sys.stdin)["frontier_model"])')" \
+	test-gem
+cp "$T/config.keep" "$LLM_CONFIG_DIR/config.ini"
 check_eq "frontier cost re-prices every known-cost request" \
 	"$(json "$T/nov.json" 'j["total"]["frontier_cost_pico"]')" \
 	"$(sql "SELECT sum(input_tokens * 15000000 + cached_input_tokens * 1500000

@@ -26,5 +26,19 @@ else
 	not_ok "typing: route line follows the input" "$(row "$T/a1" 'route ')"
 fi
 check_contains "readline: C-a C-k empties the input" "$(row "$T/a3" 'route ')" "type a message"
+check_not_screen "start: with keys, no key hint" a0 "No API key yet"
+
+# a first start with no key for any model: the screen says how to give one
+sed -i 's/^models = test-cheap, test-local$/models = test-cheap/' "$LLM_CONFIG_DIR/config.ini"
+(
+	unset OPENAI_API_KEY ANTHROPIC_API_KEY GEMINI_API_KEY
+	tui_ok "no key" k <<S
+:dump-screen $T/k0
+S
+)
+check_screen "no key: says none is set" k0 "No API key yet"
+check_screen "no key: names the command" k0 "llm keys set PROVIDER"
+check_screen "no key: names the tiers' providers" k0 "(openai, anthropic or gemini)"
+t_write_config
 
 echo "# $T_PASS passed, $T_FAIL failed"
