@@ -9,7 +9,26 @@
 #include "md_priv.h"
 #include "util.h"
 
-/* The width of the character at s (n bytes left); its length in *clen. */
+/* The length of the well-formed UTF-8 sequence at s (n bytes left), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3 :
+	    s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0, i;
+
+	if (len == 0 || len > n)
+		return 0;
+	for (i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/*
+ * The width of the character at s (n bytes left); its length in *clen. In a
+ * locale without UTF-8, a UTF-8 character counts as one cell, as the
+ * terminal draws what stands for it (tui_draw.c).
+ */
 int
 md_char_width(const char *s, size_t n, size_t *clen)
 {
@@ -25,7 +44,8 @@ md_char_width(const char *s, size_t n, size_t *clen)
 	memset(&st, 0, sizeof(st));
 	r = mbrtowc(&wc, s, n, &st);
 	if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
-		*clen = 1;
+		r = MB_CUR_MAX == 1 ? utf8_len((const unsigned char *)s, n) : 0;
+		*clen = r > 0 ? r : 1;
 		return 1;
 	}
 	*clen = r;

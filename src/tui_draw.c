@@ -142,6 +142,62 @@ mark(struct tui *t, int y, int x, int n, int slot)
 		memset(t->cells + (size_t)y * (size_t)t->w + (size_t)x, slot, (size_t)n);
 }
 
+/* The ASCII that stands for a character of a few in a locale without UTF-8; NULL: none. */
+static const char *
+ascii_for(const char *s, size_t n)
+{
+	static const struct {
+		const char *utf8, *ascii;
+	} map[] = {
+		{ "\xc2\xb7", "-" }, { "\xe2\x86\x92", ">" }, { "\xe2\x80\xa6", "." },
+		{ "\xe2\x80\xa2", "*" }, { "\xe2\x80\x93", "-" }, { "\xe2\x80\x94", "-" },
+		{ "\xe2\x80\x98", "'" }, { "\xe2\x80\x99", "'" }, { "\xe2\x80\x9c", "\"" },
+		{ "\xe2\x80\x9d", "\"" }, { "\xe2\x94\x80", "-" }, { "\xe2\x94\x82", "|" },
+		{ "\xe2\x94\x8a", ":" }, { "\xe2\x94\x8c", "+" }, { "\xe2\x94\x94", "+" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (strlen(map[i].utf8) == n && memcmp(map[i].utf8, s, n) == 0)
+			return map[i].ascii;
+	return NULL;
+}
+
+/*
+ * Write s[0..n), which fit() measured, at row y, column x. Without UTF-8 in
+ * the locale each character other than ASCII becomes as many ASCII cells as
+ * it is wide: its stand-in when it has one, else '?'; the columns fit()
+ * counted stay right.
+ */
+static void
+put(const struct tui *t, int y, int x, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (t->unicode) {
+		mvaddnstr(y, x, s, (int)n);
+		return;
+	}
+	move(y, x);
+	while (i < n) {
+		size_t c = 1;
+		int cw;
+		const char *a;
+
+		if ((unsigned char)s[i] < 0x80) {
+			addch((unsigned char)s[i++]);
+			continue;
+		}
+		while (i + c < n && ((unsigned char)s[i + c] & 0xc0) == 0x80)
+			c++;
+		cw = md_width(s + i, c);
+		a = ascii_for(s + i, c);
+		while (cw-- > 0)
+			addch(a != NULL ? (unsigned char)a[0] : '?');
+		i += c;
+	}
+}
+
 /* Write s at the cursor, clipped so the column stays within maxx; advance *x. */
 static void
 seg(struct tui *t, int y, int *x, int maxx, const char *s, int slot, unsigned extra)
@@ -155,7 +211,7 @@ seg(struct tui *t, int y, int *x, int maxx, const char *s, int slot, unsigned ex
 	if (n == 0)
 		return;
 	attrset(attr_of(t, slot, extra));
-	mvaddnstr(y, *x, s, (int)n);
+	put(t, y, *x, s, n);
 	mark(t, y, *x, used, slot);
 	*x += used;
 }
@@ -215,7 +271,7 @@ draw_line(struct tui *t, int y, const struct md_line *l)
 		size_t n = fit(l->text + sp->off, sp->len, maxx - x, &used);
 
 		attrset(attr_of(t, sp->slot, sp->attrs));
-		mvaddnstr(y, x, l->text + sp->off, (int)n);
+		put(t, y, x, l->text + sp->off, n);
 		mark(t, y, x, used, sp->slot);
 		x += used;
 	}

@@ -41,4 +41,25 @@ check_screen "no key: names the command" k0 "llm keys set PROVIDER"
 check_screen "no key: names the tiers' providers" k0 "(openai, anthropic or gemini)"
 t_write_config
 
+# a locale without UTF-8: frames, the cost line and the reply in ASCII, every
+# character one cell, nothing drawn as escapes
+fake_reply '{"text":"caf\u00e9 \u2192 \u201cdone\u201d \u2014 ok\u2026"}'
+(
+	export LC_ALL=C LANG=C
+	tui_ok "LANG=C" c <<S
+:type hi
+:key Enter
+:wait-idle
+:dump-screen $T/c0
+S
+)
+check_contains "LANG=C: ASCII frame" "$(sed -n 1p "$T/c0")" "+ llm - conversation 1 -"
+check_screen "LANG=C: the cost line in ASCII" c0 "cheap - test-cheap - "
+check_screen "LANG=C: the reply's characters stand in one cell each" c0 'caf? > "done" - ok.'
+if LC_ALL=C grep -q '[^ -~]' "$T/c0"; then
+	not_ok "LANG=C: only printable ASCII on the screen" "$(LC_ALL=C grep -n '[^ -~]' "$T/c0" | head -3)"
+else
+	ok "LANG=C: only printable ASCII on the screen"
+fi
+
 echo "# $T_PASS passed, $T_FAIL failed"
