@@ -486,7 +486,7 @@ admit(struct chat *c, struct chat_route *r)
 static int
 emit(struct chat *c, const char *s, size_t n)
 {
-	/* text a front end has shown cannot be taken back by an escalation */
+	/* what a front end has shown stands, unless it can take it back (cb.retract) */
 	if (n > 0 && c->cb.text != NULL) {
 		c->cb.text(c->cb.arg, s, n);
 		c->emitted += n;
@@ -1042,7 +1042,25 @@ fallback(struct chat *c, const char *why)
 	return step_begin(c, reason) == 0;
 }
 
-/* After a good answer: re-ask one tier up when it is a refusal, empty or cut off. */
+/*
+ * Why an answer counts as cut off, or NULL: the output cap stopped it, or it
+ * ends inside a code fence left open though the provider calls it a natural
+ * end (a model that ends cleanly there has truncated its answer in effect).
+ */
+static const char *
+answer_cut(const struct chat *c)
+{
+	if (c->ps.stop == STOP_LENGTH)
+		return "escalated: cut off";
+	if (c->ps.stop == STOP_END && c->ncalls == 0 && router_fence_open(c->text.data, c->text.len))
+		return "escalated: cut off in a code block";
+	return NULL;
+}
+
+/*
+ * After a good answer: re-ask one tier up when it is a refusal, empty or cut
+ * off, unless the front end has shown it and cannot take it back.
+ */
 static bool
 escalate(struct chat *c)
 {
@@ -1052,15 +1070,15 @@ escalate(struct chat *c)
 	enum tier got;
 	int64_t w;
 
-	if (!c->may_escalate)
+	if (!c->may_escalate || (c->emitted > 0 && c->cb.retract == NULL))
 		return false;
 	if (c->text.len == 0)
 		why = "escalated: empty answer";
 	else if (c->ps.stop == STOP_FILTER || router_is_refusal(c->text.data, c->text.len))
 		why = c->ps.stop == STOP_FILTER ? "escalated: blocked" : "escalated: refusal";
-	else if (c->ps.stop == STOP_LENGTH && c->emitted == 0)
-		why = "escalated: cut off";
-	if (why == NULL || c->emitted > 0)
+	else
+		why = answer_cut(c);
+	if (why == NULL)
 		return false;
 	up = router_pick(c->cat, (enum tier)(c->tier + 1), 0, chat_model_usable, c, &got);
 	if (up == NULL || got <= c->tier)
@@ -1070,6 +1088,9 @@ escalate(struct chat *c)
 		note(c, "not escalated: the budget does not allow %s", up->name);
 		return false;
 	}
+	/* taken back before the note, so that the note reads above the answer that replaces it */
+	if (c->emitted > 0)
+		c->cb.retract(c->cb.arg, got, up);
 	note(c, "%s from %s; asking %s (%s)", why, c->model->name, up->name, tier_str(got));
 	chat_learn_escalation(c, got);
 	c->escalated = true;

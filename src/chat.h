@@ -141,6 +141,13 @@ struct chat_cb {
 	void (*note)(void *arg, const char *line);            /* retries, escalation, fallback, downgrade */
 	void (*done)(void *arg, const struct chat_turn *t);   /* the turn ended, any way */
 	void (*warn)(void *arg, const char *line);            /* a budget threshold first passed */
+	/*
+	 * The text shown so far is taken back: the answer starts again on m, an
+	 * escalation. Set only by a front end that can replace what it has shown;
+	 * with it, a cut-off, refused or blocked answer is re-asked even after it
+	 * streamed. NULL: shown text stands and is never re-asked.
+	 */
+	void (*retract)(void *arg, enum tier tier, const struct model *m);
 	void *arg;
 };
 

@@ -69,6 +69,8 @@ int cli_route_report(struct app *cli, const struct cli_opts *p, struct chat *c,
 void cli_json_usd(struct cJSON *o, const char *key, int64_t pico);
 /* Add a per-token price in pico-dollars as exact dollars per million tokens, or null (< 0). */
 void cli_json_price(struct cJSON *o, const char *key, int64_t pico);
+/* Add a real number as a plain decimal (nine places at most, no exponent), or null. */
+void cli_json_real(struct cJSON *o, const char *key, double v);
 
 struct ledger;
 /*

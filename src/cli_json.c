@@ -1,7 +1,10 @@
-/* cli_json: the JSON money fields of the subcommands' --json output. */
+/* cli_json: the JSON money fields and real numbers of the subcommands' --json output. */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "fmt.h"
@@ -36,4 +39,29 @@ void
 cli_json_price(cJSON *o, const char *key, int64_t pico)
 {
 	json_amount(o, key, pico, fmt_price);
+}
+
+/*
+ * Add a real number (a score, a weight, a probability) as a plain decimal
+ * of at most nine places, trailing zeros cut: never an exponent, which a
+ * script reading the output with awk or jq's tostring would trip on. Null
+ * when it is not finite.
+ */
+void
+cli_json_real(cJSON *o, const char *key, double v)
+{
+	char s[64];
+	size_t n;
+
+	if (!isfinite(v) || fabs(v) >= 1e15) {
+		cJSON_AddNullToObject(o, key);
+		return;
+	}
+	snprintf(s, sizeof s, "%.9f", v);
+	n = strlen(s);
+	while (n > 0 && s[n - 1] == '0')
+		s[--n] = '\0';
+	if (n > 0 && s[n - 1] == '.')
+		s[--n] = '\0';
+	cJSON_AddItemToObject(o, key, cJSON_CreateRaw(strcmp(s, "-0") == 0 ? "0" : s));
 }

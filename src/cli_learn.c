@@ -93,7 +93,7 @@ explain_json_terms(cJSON *o, const struct learn *lm, int head)
 		cJSON *t = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(t, "feature", router_feature_names[idx[i]]);
-		cJSON_AddNumberToObject(t, "weight", w[idx[i]]);
+		cli_json_real(t, "weight", w[idx[i]]);
 		cJSON_AddItemToArray(a, t);
 	}
 }

@@ -281,17 +281,17 @@ route_json_fired(cJSON *o, const struct route_input *in)
 		z = router_z(rm, x, i);
 		f = cJSON_CreateObject();
 		cJSON_AddStringToObject(f, "name", router_feature_names[i]);
-		cJSON_AddNumberToObject(f, "value", x[i]);
-		cJSON_AddNumberToObject(f, "z", z);
-		cJSON_AddNumberToObject(f, "head1", rm->w1[i] * z);
-		cJSON_AddNumberToObject(f, "head2", rm->w2[i] * z);
+		cli_json_real(f, "value", x[i]);
+		cli_json_real(f, "z", z);
+		cli_json_real(f, "head1", rm->w1[i] * z);
+		cli_json_real(f, "head2", rm->w2[i] * z);
 		cJSON_AddItemToArray(fired, f);
 	}
 	router_decide(in, &shipped);
 	sh = cJSON_AddObjectToObject(o, "shipped");
 	cJSON_AddStringToObject(sh, "tier", tier_str(shipped.tier));
-	cJSON_AddNumberToObject(sh, "p_cheap_fail", shipped.p_cheap_fail);
-	cJSON_AddNumberToObject(sh, "p_mid_fail", shipped.p_mid_fail);
+	cli_json_real(sh, "p_cheap_fail", shipped.p_cheap_fail);
+	cli_json_real(sh, "p_mid_fail", shipped.p_mid_fail);
 }
 
 static void
@@ -311,8 +311,8 @@ route_print_json(const struct app *cli, const struct chat_route *r, const struct
 	cJSON_AddStringToObject(o, "provider", r->model ? r->model->provider : "");
 	cJSON_AddBoolToObject(o, "key", !r->keyless);
 	cJSON_AddStringToObject(o, "reason", r->reason);
-	cJSON_AddNumberToObject(o, "p_cheap_fail", d->p_cheap_fail);
-	cJSON_AddNumberToObject(o, "p_mid_fail", d->p_mid_fail);
+	cli_json_real(o, "p_cheap_fail", d->p_cheap_fail);
+	cli_json_real(o, "p_mid_fail", d->p_mid_fail);
 	cJSON_AddBoolToObject(o, "sticky", d->sticky);
 	cJSON_AddBoolToObject(o, "context_adjusted", r->context_adjusted);
 	cJSON_AddBoolToObject(o, "budget_adjusted", r->budget_adjusted);
@@ -323,8 +323,8 @@ route_print_json(const struct app *cli, const struct chat_route *r, const struct
 		cJSON *f = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(f, "name", d->top[i].name);
-		cJSON_AddNumberToObject(f, "value", d->top[i].value);
-		cJSON_AddNumberToObject(f, "contribution", d->top[i].contribution);
+		cli_json_real(f, "value", d->top[i].value);
+		cli_json_real(f, "contribution", d->top[i].contribution);
 		cJSON_AddItemToArray(feats, f);
 	}
 	route_json_fired(o, in);

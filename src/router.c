@@ -1018,3 +1018,50 @@ router_is_refusal(const char *text, size_t len)
 	}
 	return false;
 }
+
+/* Whether a line's rest after a fence's marks holds only blanks, as a closing fence's does. */
+static bool
+router_blank(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+		p++;
+	return p == end;
+}
+
+/*
+ * Tell whether text ends inside a fenced code block (for escalation). Fences
+ * are read as Markdown reads them: a line of three or more ` or ~ opens one
+ * (a ` fence's info string holds no backtick, else it is inline code), and
+ * only a line of at least as many of the same mark and nothing else closes
+ * it. Indentation and quote marks before a fence are passed over, as inside
+ * list items and quotes.
+ */
+bool
+router_fence_open(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	char open = 0;
+	size_t open_n = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end, *q = p;
+		size_t n = 0;
+		char ch;
+
+		while (q < le && (*q == ' ' || *q == '\t' || *q == '>'))
+			q++;
+		ch = q < le ? *q : '\0';
+		while (q + n < le && q[n] == ch)
+			n++;
+		if ((ch == '`' || ch == '~') && n >= 3) {
+			if (open == 0 && (ch == '~' || memchr(q + n, '`', (size_t)(le - q - n)) == NULL)) {
+				open = ch;
+				open_n = n;
+			} else if (ch == open && n >= open_n && router_blank(q + n, le)) {
+				open = 0;
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return open != 0;
+}

@@ -159,5 +159,7 @@ const struct model *router_pick(const struct catalog *cat, enum tier t, int64_t 
     bool (*usable)(void *arg, const struct model *m), void *arg, enum tier *got);
 /* Tell whether an answer is a refusal, a hedge or empty (for escalation). */
 bool router_is_refusal(const char *text, size_t len);
+/* Tell whether text ends inside a fenced code block, one left open (for escalation). */
+bool router_fence_open(const char *text, size_t len);
 
 #endif

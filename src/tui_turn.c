@@ -139,6 +139,30 @@ cb_text(void *arg, const char *s, size_t n)
 	t->dirty = true;
 }
 
+/*
+ * An escalation takes back the answer that streamed: the entry starts again
+ * empty (so the note goes above it), and its info shows the request already
+ * made, with its cost, above the one now streaming.
+ */
+static void
+cb_retract(void *arg, enum tier tier, const struct model *m)
+{
+	struct tui *t = arg;
+	char *made, *info;
+
+	if (t->streaming == NULL)
+		return;
+	tui_view_set(&t->view, t->streaming, "", 0);
+	visible_init(&t->vis);
+	made = turn_info(chat_last(t->chat));
+	info = xstrfmt("%s%s%s \xc2\xb7 %s \xc2\xb7 \xe2\x80\xa6", made, *made ? "\n" : "",
+	    tier_str(tier), m->name);
+	tui_view_set_info(t->streaming, info);
+	free(info);
+	free(made);
+	t->dirty = true;
+}
+
 static void
 cb_note(void *arg, const char *line)
 {
@@ -220,8 +244,9 @@ cb_done(void *arg, const struct chat_turn *turn)
 const struct chat_cb *
 tui_callbacks(struct tui *t)
 {
+	/* the screen can take back what streamed: a cut-off answer is re-asked even so */
 	static struct chat_cb cb = { .text = cb_text, .note = cb_note, .done = cb_done,
-		.warn = cb_warn };
+		.warn = cb_warn, .retract = cb_retract };
 
 	cb.arg = t;
 	return &cb;

@@ -107,6 +107,60 @@ run_llm -t cheap --no-stream -q "explain"
 check_eq "no-stream cut off (plain opening): escalated" "$(fake_count)" 2
 check_eq "no-stream cut off (plain opening): answer" "$OUT" "Complete."
 
+# the summary line charges both requests, as the full-screen client's total does
+fake_reset
+fake_reply '{"text":"The answer starts and then","stop":"length","usage":{"input":100,"output":10}}'
+fake_reply '{"text":"The whole answer.","usage":{"input":100,"output":20}}'
+run_llm -t cheap --no-stream -v "explain"
+check_contains "no-stream cut off: both charged on the summary" "$ERR" "mid · test-mid · 200→30 tok · \$0.000614 (2 requests)"
+
+# streamed to stdout, a cut-off answer is already out and cannot be taken back:
+# it stands, marked on the summary line, and nothing more is asked
+fake_reset
+fake_reply '{"text":"The answer starts and then","stop":"length"}'
+fake_reply '{"text":"never asked"}'
+run_llm -t cheap -v "explain"
+check_rc "streamed cut off: exit 0" 0
+check_eq "streamed cut off: not escalated" "$(fake_count)" 1
+check_eq "streamed cut off: stdout keeps what streamed" "$OUT" "The answer starts and then"
+check_not_contains "streamed cut off: no escalation said" "$ERR" "escalated"
+check_contains "streamed cut off: marked" "$ERR" "cut off at the length limit"
+# nor a refusal that did not open like one, so was streamed before it read as one
+fake_reset
+fake_reply '{"text":"Well, I cannot help with that one."}'
+fake_reply '{"text":"never asked"}'
+run_llm -t cheap "explain"
+check_eq "streamed refusal shown: not escalated" "$(fake_count)" 1
+check_eq "streamed refusal shown: stdout keeps it" "$OUT" "Well, I cannot help with that one."
+
+# an answer the provider says ended, but inside a code fence it never closed,
+# is cut off in effect: not streamed, it is re-asked one tier up
+fake_reset
+fake_reply '{"text":"Run this:\n```sh\nmake &&","usage":{"input":100,"output":10}}'
+fake_reply '{"text":"Run make.","usage":{"input":100,"output":20}}'
+run_llm -t cheap --json "how do I build"
+printf '%s\n' "$OUT" >"$T/fence.json"
+check_eq "open fence: escalated" "$(fake_count)" 2
+check_eq "open fence: why" "$(json_get "$T/fence.json" steps.1.why)" "escalated: cut off in a code block"
+check_eq "open fence: answer" "$(json_get "$T/fence.json" text)" "Run make."
+check_contains "open fence: both charged" "$OUT" '"cost_usd":0.000614,'
+fake_reset
+fake_reply '{"text":"Run this:\n```sh\nmake\n```\nDone."}'
+fake_reply '{"text":"never asked"}'
+run_llm -t cheap --no-stream "how do I build"
+check_eq "closed fence: not escalated" "$(fake_count)" 1
+fake_reset
+fake_reply '{"text":"Use ``` to open a block, then close it."}'
+fake_reply '{"text":"never asked"}'
+run_llm -t cheap --no-stream "how do I build"
+check_eq "inline backticks: not escalated" "$(fake_count)" 1
+# streamed, the open fence is out already and stands
+fake_reset
+fake_reply '{"text":"Run this:\n```sh\nmake &&"}'
+fake_reply '{"text":"never asked"}'
+run_llm -t cheap "how do I build"
+check_eq "streamed open fence: not escalated" "$(fake_count)" 1
+
 # finish in --json, and a mark on the summary line, for an answer left cut off
 sed -i 's/^escalate = yes/escalate = no/' "$LLM_CONFIG_DIR/config.ini"
 fake_reset

@@ -447,6 +447,49 @@ test_refusal(void)
 	CHECK(!router_is_refusal(big, sizeof(big)));
 }
 
+/* A fence left open is read as Markdown reads fences, never by counting backticks. */
+static void
+test_fence_open(void)
+{
+	static const struct {
+		const char *text;
+		bool open;
+	} cases[] = {
+		{ "Run this:\n```sh\nmake\n```\nDone.", false },
+		{ "Run this:\n```sh\nmake\n", true },
+		{ "Run this:\n```sh\nmake", true },
+		{ "```", true },
+		{ "Here:\n```c\nint x;\n```", false },
+		{ "Here:\r\n```c\r\nint x;\r\n```\r\n", false },
+		/* inline code with three backticks opens nothing */
+		{ "Type ``` to start a block, then close it.", false },
+		{ "A line like ```inline``` is code in a sentence.", false },
+		/* a longer fence holds a shorter one; only its own length closes it */
+		{ "````md\n```c\nx\n```\n````\n", false },
+		{ "````md\n```c\nx\n```\n", true },
+		/* a closing fence carries no info string */
+		{ "```\ncode\n```python\n", true },
+		{ "~~~\ncode\n~~~\n", false },
+		{ "~~~\ncode\n```\n", true },
+		/* inside list items and quotes */
+		{ "1. Build:\n   ```sh\n   make\n   ```\n2. Test.", false },
+		{ "1. Build:\n    ```sh\n    make\n", true },
+		{ "> ```\n> quoted code\n> ```\n", false },
+		{ "", false },
+		{ "Plain text with no code at all.", false },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (router_fence_open(cases[i].text, strlen(cases[i].text)) != cases[i].open)
+			fprintf(stderr, "fence case %zu: %s\n", i, cases[i].text);
+		CHECK(router_fence_open(cases[i].text, strlen(cases[i].text)) == cases[i].open);
+	}
+	/* the length given is what counts, not a NUL */
+	CHECK(!router_fence_open("```\nx\n```\n", 11));
+	CHECK(router_fence_open("```\nx\n```\n", 6));
+}
+
 /* Developer work is seen without fences: code lines, what is asked, the subject; dates are no numbers. */
 static void
 test_features_developer(void)
@@ -562,6 +605,7 @@ main(void)
 	RUN(test_decide_allocates_nothing);
 	RUN(test_pick);
 	RUN(test_refusal);
+	RUN(test_fence_open);
 	RUN(test_keyword_table);
 	RUN(test_quality_thresholds);
 	UNIT_EXIT();
