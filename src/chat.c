@@ -938,8 +938,7 @@ keep_answer(struct chat *c)
 		if (!c->role_saved &&
 		    store_conv_set_role(ledger_store(c->ledger), c->conv_id, c->role) == 0)
 			c->role_saved = true;
-		ledger_msg_add(c->ledger, c->conv_id, "user", c->prompt, 0);
-		ledger_msg_add(c->ledger, c->conv_id, "assistant", c->turn.text,
+		ledger_turn_add(c->ledger, c->conv_id, c->prompt, c->turn.text,
 		    c->turn.nsteps ? c->turn.steps[c->turn.nsteps - 1].ledger_id : 0);
 	}
 	c->turn.conversation_id = c->conv_id;

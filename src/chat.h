@@ -213,7 +213,7 @@ void chat_route_input(const struct chat *c, const char *prompt, struct route_inp
 /* How to give a key when no model of any tier has one (to be freed), else NULL. */
 char *chat_keyless_hint(struct chat *c);
 /* What the router has learnt from this user; NULL when learning is off. Borrowed. */
-const struct learn *chat_learnt(const struct chat *c);
+const struct learn *chat_learnt(struct chat *c);
 
 const char *route_mode_str(enum route_mode m);
 /* "ok", "provider", "usage", "budget", "auth" or "cancelled". */

@@ -90,6 +90,7 @@ struct chat {
 
 	/* what the router has learnt from this user ([llm] learn) */
 	struct learn learn;
+	bool learn_stale;       /* learn is to be read again before the router next uses it */
 	bool retrying;          /* the turn being sent re-asks the last one higher */
 	enum tier label_prev;   /* the previous turn's tier as the turn first routed saw it */
 	enum tier label_router; /* the router's tier for the turn first routed */
@@ -120,11 +121,15 @@ long chat_reply_cap(const struct chat *c, const struct chat_opts *o, const struc
 enum chat_status chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt,
     struct chat_route *r, char **cause);
 
-/* Load what the router has learnt, when learning is on and there is a ledger. */
+/*
+ * Have what the router has learnt read again when it is next used (learning
+ * on and a ledger): a one-shot request reads it once, or not at all.
+ */
 void chat_learn_load(struct chat *c);
 /*
  * Keep the label the turn being sent gives (a re-ask one tier up, a tier
- * against the router, a pin), after its reservation; reload what was learnt.
+ * against the router, a pin), after its reservation; what was learnt is read
+ * again before the next turn is routed.
  */
 void chat_learn_turn(struct chat *c);
 /* Keep the label of an escalation to tier up, after its reservation. */

@@ -421,13 +421,13 @@ route_input_of(const struct chat *c, const char *prompt, struct route_input *in)
 
 /* The router's view of prompt, kept for reports whatever decides the tier. */
 static void
-route_score(const struct chat *c, const char *prompt, struct chat_route *r)
+route_score(struct chat *c, const char *prompt, struct chat_route *r)
 {
 	struct route_input in;
 
 	route_input_of(c, prompt, &in);
 	router_decide(&in, &r->decision);
-	learn_apply(&c->learn, &in, &r->decision);
+	learn_apply(chat_learnt(c), &in, &r->decision);
 }
 
 void
@@ -436,17 +436,32 @@ chat_route_input(const struct chat *c, const char *prompt, struct route_input *i
 	route_input_of(c, prompt, in);
 }
 
-const struct learn *
-chat_learnt(const struct chat *c)
+/* Read what was learnt now, if it is stale. */
+static void
+learn_read(struct chat *c)
 {
+	if (!c->learn_stale)
+		return;
+	c->learn_stale = false;
+	if (c->ledger == NULL || !c->cfg->learn || learn_load(c->ledger, &c->learn, NULL) < 0)
+		memset(&c->learn, 0, sizeof c->learn);
+}
+
+const struct learn *
+chat_learnt(struct chat *c)
+{
+	learn_read(c);
 	return c->cfg->learn ? &c->learn : NULL;
 }
 
+/*
+ * Reading the labels scans them all: it waits until the router needs them, so
+ * a request that records a label does not read them twice.
+ */
 void
 chat_learn_load(struct chat *c)
 {
-	if (c->ledger == NULL || !c->cfg->learn || learn_load(c->ledger, &c->learn, NULL) < 0)
-		memset(&c->learn, 0, sizeof c->learn);
+	c->learn_stale = true;
 }
 
 /* Keep one label for the prompt being sent, then refit. */

@@ -260,8 +260,9 @@ static int
 learn_fit(struct ledger *l, struct learn *lm, char **cause)
 {
 	struct learn_data d = { 0 };
+	/* newest first by id, stopping at the limit: +forgotten keeps the counts' index out */
 	sqlite3_stmt *st = learn_stmt(l, "SELECT wanted_tier, features FROM route_labels"
-	    " WHERE forgotten = 0 ORDER BY id DESC LIMIT ?1", cause);
+	    " WHERE +forgotten = 0 ORDER BY id DESC LIMIT ?1", cause);
 	int rc;
 
 	if (st == NULL)

@@ -1175,6 +1175,13 @@ ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char *tex
 	return store_msg_add(l->st, conv, role, text, usage_id);
 }
 
+int
+ledger_turn_add(struct ledger *l, int64_t conv, const char *prompt, const char *answer,
+    int64_t usage_id)
+{
+	return store_turn_add(l->st, conv, prompt, answer, usage_id);
+}
+
 /* Return the most recently updated conversation, or 0. */
 int64_t
 ledger_conv_latest(struct ledger *l)

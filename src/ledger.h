@@ -216,6 +216,9 @@ int64_t ledger_conv_new(struct ledger *l, const char *title);
 /* Append a message (role "user" or "assistant"; usage_id 0: none). 0 or -1. */
 int ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char *text,
     int64_t usage_id);
+/* Append a turn, prompt then answer (usage_id: the answer's; 0: none), in one transaction. 0 or -1. */
+int ledger_turn_add(struct ledger *l, int64_t conv, const char *prompt, const char *answer,
+    int64_t usage_id);
 /* The most recently updated conversation that holds messages; 0 if there is none. */
 int64_t ledger_conv_latest(struct ledger *l);
 /* Whether conversation conv exists. */

@@ -250,6 +250,13 @@ static const char *const store_migrations[] = {
 	" cap_pico INTEGER);"
 	"ALTER TABLE usage ADD COLUMN task_id INTEGER;"
 	"CREATE INDEX usage_task ON usage(task_id) WHERE task_id IS NOT NULL;",
+	/*
+	 * 10: the router reads its labels' counts by kind and move at every start:
+	 * from this index alone, without a sort, rather than from the rows and
+	 * their features
+	 */
+	"CREATE INDEX route_labels_move ON route_labels(forgotten, kind, router_tier,"
+	" wanted_tier);",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,
@@ -501,30 +508,40 @@ store_conv_new(struct store *s, const char *title)
 	return id;
 }
 
-/* Append a message and touch its conversation. */
-int
-store_msg_add(struct store *s, int64_t conv, const char *role, const char *text,
-    int64_t usage_id)
+/*
+ * Append n messages (roles[i], texts[i]) and touch their conversation, in one
+ * transaction: the messages and the conversation's last-updated time (and
+ * model, from the usage row) move together. Each statement is compiled once,
+ * however many messages there are.
+ */
+static int
+store_msgs_add(struct store *s, int64_t conv, const char *const *roles,
+    const char *const *texts, size_t n, int64_t usage_id)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t now = clock_now();
 	int rc = -1;
+	size_t i;
 
-	/* One statement each, in one transaction: the message and the conversation's
-	 * last-updated time (and model, from the usage row) move together. */
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO messages (conversation_id, role, text,"
 	    " created, usage_id) VALUES (?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
 		goto out;
-	sqlite3_bind_int64(st, 1, conv);
-	sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, text ? text : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now);
-	if (usage_id > 0)
-		sqlite3_bind_int64(st, 5, usage_id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		goto out;
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, conv);
+		sqlite3_bind_text(st, 2, roles[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, texts[i] ? texts[i] : "", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, now);
+		/* the request's row goes with the last message, the answer */
+		if (usage_id > 0 && i == n - 1)
+			sqlite3_bind_int64(st, 5, usage_id);
+		else
+			sqlite3_bind_null(st, 5);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto out;
+	}
 	sqlite3_finalize(st);
 	st = NULL;
 	if (sqlite3_prepare_v2(s->db, "UPDATE conversations SET updated = max(updated, ?2),"
@@ -541,6 +558,24 @@ out:
 	sqlite3_finalize(st);
 	sqlite3_exec(s->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
 	return rc;
+}
+
+/* Append a message and touch its conversation. */
+int
+store_msg_add(struct store *s, int64_t conv, const char *role, const char *text,
+    int64_t usage_id)
+{
+	return store_msgs_add(s, conv, &role, &text, 1, usage_id);
+}
+
+/* Append a turn's prompt and answer and touch their conversation, in one transaction. */
+int
+store_turn_add(struct store *s, int64_t conv, const char *prompt, const char *answer,
+    int64_t usage_id)
+{
+	const char *roles[] = { "user", "assistant" }, *texts[] = { prompt, answer };
+
+	return store_msgs_add(s, conv, roles, texts, 2, usage_id);
 }
 
 /* Return the most recently updated conversation, or 0. */

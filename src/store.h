@@ -11,7 +11,7 @@ struct sqlite3_stmt;
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_VERSION 9
+#define STORE_VERSION 10
 /* How long a statement waits for another process's write lock, in milliseconds. */
 #define STORE_BUSY_MS 10000
 /* Titles are cut to this many bytes (at a character boundary). */
@@ -65,6 +65,12 @@ void store_bind_str(struct sqlite3_stmt *st, int i, const char *s);
 int64_t store_conv_new(struct store *s, const char *title);
 /* Append a message and touch the conversation; usage_id 0: none. 0 or -1. */
 int store_msg_add(struct store *s, int64_t conv, const char *role, const char *text,
+    int64_t usage_id);
+/*
+ * Append a turn: the user's prompt, then the answer (its request's usage row
+ * usage_id, 0: none), and touch the conversation, all in one transaction. 0 or -1.
+ */
+int store_turn_add(struct store *s, int64_t conv, const char *prompt, const char *answer,
     int64_t usage_id);
 /* The most recently updated conversation that holds messages, drafts left out; 0 if none. */
 int64_t store_conv_latest(struct store *s);

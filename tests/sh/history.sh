@@ -128,6 +128,7 @@ check_screen "/search: the resumed messages" s1 "something about giraffes"
 check_screen "/search: nothing found is said" s2 "no message holds that"
 
 # --- an older database is indexed by the migration ------------------------------
+sqlite3 "$DB" "DROP INDEX route_labels_move"
 sqlite3 "$DB" "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_delete;
     DROP TRIGGER messages_fts_update; DROP TABLE messages_fts; ALTER TABLE conversations DROP COLUMN summary;
     ALTER TABLE conversations DROP COLUMN summary_upto; DROP INDEX usage_task;

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "config.h"
 #include "http.h"
+#include "learn.h"
 #include "ledger.h"
 #include "test_db.h"
 #include "unit.h"
@@ -309,6 +310,39 @@ test_routed_send(void)
 	rig_close(&r);
 }
 
+/*
+ * Every pinned turn leaves a label, and what was learnt is read again before
+ * the next turn is routed: in one conversation, the label that reaches the
+ * threshold makes the correction apply.
+ */
+static void
+test_labels_read_again(void)
+{
+	const struct learn *lm;
+	struct rig r;
+	int i;
+
+	rig_open(&r, NULL, TIER_AUTO);
+	answer(200, REPLY("ok"));
+	r.o.model = "t-mid";
+	for (i = 0; i < LEARN_MIN_LABELS - 1; i++)
+		sent(&r, CHAT_OK, CHAT_OK);
+	lm = chat_learnt(r.chat);
+	CHECK(lm != NULL);
+	if (lm != NULL) {
+		CHECK_INT(lm->n, LEARN_MIN_LABELS - 1);
+		CHECK(!lm->active);
+	}
+	sent(&r, CHAT_OK, CHAT_OK);
+	lm = chat_learnt(r.chat);
+	if (lm != NULL) {
+		CHECK_INT(lm->n, LEARN_MIN_LABELS);
+		CHECK_INT(lm->kinds[LEARN_PIN], LEARN_MIN_LABELS);
+		CHECK(lm->active);
+	}
+	rig_close(&r);
+}
+
 /* Over the budget with block: refused before anything is sent, nothing billed. */
 static void
 test_budget_refusal(void)
@@ -480,6 +514,7 @@ main(void)
 	RUN(test_status_names);
 	RUN(test_status_exit_codes);
 	RUN(test_routed_send);
+	RUN(test_labels_read_again);
 	RUN(test_budget_refusal);
 	RUN(test_retry_then_answer);
 	RUN(test_provider_failure);

@@ -235,6 +235,40 @@ test_conversations(void)
 	unsetenv("LLM_NOW");
 }
 
+/*
+ * A turn's prompt and answer are kept together: in order, the request's row
+ * on the answer alone, the conversation's model from it; a turn that cannot be
+ * kept leaves neither message.
+ */
+static void
+test_turn_add(void)
+{
+	struct ledger *l;
+	struct ledger_entry e = { .provider = "openai", .model = "gpt-5-mini", .tier = "cheap" };
+	char *cause = NULL, *want;
+	int64_t a, uid;
+
+	fresh_dir();
+	l = open_ledger();
+	a = ledger_conv_new(l, "turn");
+	CHECK(a > 0);
+	CHECK_INT(ledger_reserve(l, &e, 10, 0, false, &uid, NULL, &cause), LEDGER_RESERVED);
+	CHECK_INT(ledger_turn_add(l, a, "question", "answer", uid), 0);
+	want = xstrfmt("user:question:- assistant:answer:%lld", (long long)uid);
+	check_sql("SELECT group_concat(role || ':' || text || ':' || coalesce(usage_id, '-'), ' ')"
+	    " FROM (SELECT * FROM messages ORDER BY id)", want);
+	free(want);
+	check_sql("SELECT model FROM conversations WHERE id = (SELECT max(id) FROM conversations)",
+	    "gpt-5-mini");
+	/* no such conversation: the foreign key refuses the prompt, and the answer goes with it */
+	CHECK_INT(ledger_turn_add(l, a + 50, "orphan", "lost", 0), -1);
+	check_sql("SELECT count(*) FROM messages", "2");
+	/* both are found by llm logs -q */
+	check_sql("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'question OR answer'",
+	    "2");
+	ledger_close(l);
+}
+
 static void
 test_title_cut_at_character(void)
 {
@@ -351,6 +385,7 @@ main(void)
 	RUN(test_newer_schema_refused);
 	RUN(test_not_a_database);
 	RUN(test_conversations);
+	RUN(test_turn_add);
 	RUN(test_title_cut_at_character);
 	RUN(test_migrate_v1);
 	RUN(test_system_and_drafts);
