@@ -38,10 +38,11 @@ curl_load_open(const char **name, char **cause)
 
 	for (i = 0; i < ARRAY_SIZE(curl_load_names); i++) {
 		/*
-		 * Lazy: libcurl's own calls into the thirty libraries under it
-		 * bind when first made, as they did when it was linked; binding
-		 * them all at once cost every request 0.6 ms. The functions llm
-		 * calls are looked up one by one below, so a missing one is
+		 * Lazy where a library allows it: a libcurl built to bind late
+		 * binds its calls into the libraries under it when first made.
+		 * Debian's libcurl, libssl and libcrypto are linked to bind at
+		 * load (BIND_NOW), and there this changes nothing. The functions
+		 * llm calls are looked up one by one below, so a missing one is
 		 * still found here, not at the call.
 		 */
 		h = dlopen(curl_load_names[i], RTLD_LAZY | RTLD_LOCAL);
