@@ -310,19 +310,26 @@ vision_note(struct chat *c, enum tier from, struct chat_route *r)
 	buf_done(&b);
 }
 
-/* The tier's providers other than first's, as "a, b or c" (empty when none). */
+/*
+ * The providers of the models of tiers lo..hi, but skip (NULL: none), each
+ * once and in the tiers' order, as "a, b or c" into b (nothing when none).
+ */
 static void
-route_other_providers(const struct chat *c, enum tier t, const char *first, struct buf *b)
+route_providers(const struct chat *c, enum tier lo, enum tier hi, const char *skip, struct buf *b)
 {
 	const struct model *list[64];
 	const char *seen[64];
-	size_t n = catalog_tier(c->cat, t, list, ARRAY_SIZE(list)), k = 0, i, j;
+	size_t n, k = 0, i, j;
+	int t;
 
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < k && strcmp(seen[j], list[i]->provider) != 0; j++)
-			;
-		if (j == k && strcmp(list[i]->provider, first) != 0)
-			seen[k++] = list[i]->provider;
+	for (t = lo; t <= hi; t++) {
+		n = catalog_tier(c->cat, (enum tier)t, list, ARRAY_SIZE(list));
+		for (i = 0; i < n && k < ARRAY_SIZE(seen); i++) {
+			for (j = 0; j < k && strcmp(seen[j], list[i]->provider) != 0; j++)
+				;
+			if (j == k && (skip == NULL || strcmp(list[i]->provider, skip) != 0))
+				seen[k++] = list[i]->provider;
+		}
 	}
 	for (i = 0; i < k; i++) {
 		if (i > 0)
@@ -338,34 +345,17 @@ route_other_providers(const struct chat *c, enum tier t, const char *first, stru
 char *
 chat_keyless_hint(struct chat *c)
 {
-	const struct model *list[64];
-	const char *seen[64];
 	struct buf b;
-	size_t n, k = 0, i, j;
-	int t;
 	char *hint;
 
 	if (router_pick(c->cat, TIER_CHEAP, 0, chat_model_usable, c, NULL) != NULL)
 		return NULL;
-	for (t = TIER_CHEAP; t < TIER_COUNT; t++) {
-		n = catalog_tier(c->cat, (enum tier)t, list, ARRAY_SIZE(list));
-		for (i = 0; i < n && k < ARRAY_SIZE(seen); i++) {
-			for (j = 0; j < k && strcmp(seen[j], list[i]->provider) != 0; j++)
-				;
-			if (j == k)
-				seen[k++] = list[i]->provider;
-		}
-	}
 	buf_init(&b, 0);
-	for (i = 0; i < k; i++) {
-		if (i > 0)
-			buf_adds(&b, i + 1 == k ? " or " : ", ");
-		buf_adds(&b, seen[i]);
-	}
+	route_providers(c, TIER_CHEAP, TIER_FRONTIER, NULL, &b);
 	hint = xstrfmt("No API key yet. In a shell, `llm keys set PROVIDER` (%s) keeps one in the "
 	    "keyring, read without echo; or start llm with the provider's variable set, such as "
 	    "OPENAI_API_KEY. `llm models` shows which models each key opens.",
-	    k > 0 ? buf_str(&b) : "see llm models");
+	    b.len > 0 ? buf_str(&b) : "see llm models");
 	buf_done(&b);
 	return hint;
 }
@@ -390,7 +380,7 @@ route_keyless(struct chat *c, const struct chat_opts *o, struct chat_route *r, c
 		struct buf others;
 
 		buf_init(&others, 0);
-		route_other_providers(c, r->tier, r->model->provider, &others);
+		route_providers(c, r->tier, r->tier, r->model->provider, &others);
 		if (others.len > 0)
 			xasprintf(cause, "no model of the %s tier has a key; %s; a key for %s does as well",
 			    tier_str(r->tier), msg, buf_str(&others));
