@@ -72,6 +72,17 @@ check_not_screen() {
 	check_not_contains "$1" "$(screen "$T/$2")" "$3"
 }
 
+# check_above NAME DUMP UPPER LOWER: in $T/DUMP, a line holding UPPER comes before one holding LOWER.
+check_above() {
+	_up=$(grep -n -F -- "$3" "$T/$2" | head -1 | cut -d: -f1)
+	_low=$(grep -n -F -- "$4" "$T/$2" | head -1 | cut -d: -f1)
+	if [ -n "$_up" ] && [ -n "$_low" ] && [ "$_up" -lt "$_low" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "$(screen "$T/$2")"
+	fi
+}
+
 # check_screen_each DUMP: check_screen NAME DUMP TEXT for each line "NAME|TEXT" on stdin
 # (TEXT is all after the first |).
 check_screen_each() {

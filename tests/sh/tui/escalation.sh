@@ -32,13 +32,7 @@ check_screen "escalate: second request and why" m0 "mid · test-mid · 100→20 
 check_screen "escalate: total" m0 "total \$0.000614"
 check_screen "escalate: the answer kept" m0 "llm  Here is how it works."
 check_not_screen "escalate: the refusal not shown as the answer" m0 "llm  I am sorry"
-note=$(grep -n "escalated: refusal from test-cheap" "$T/m0" | cut -d: -f1)
-answer=$(grep -n "llm  Here is how it works" "$T/m0" | cut -d: -f1)
-if [ -n "$note" ] && [ -n "$answer" ] && [ "$note" -lt "$answer" ]; then
-	ok "escalate: note above the answer"
-else
-	not_ok "escalate: note above the answer" "$(screen "$T/m0")"
-fi
+check_above "escalate: note above the answer" m0 "escalated: refusal from test-cheap" "llm  Here is how it works"
 check_contains "budget: route line says the budget moves it" "$(row "$T/m1" 'route ')" "budget moved it"
 check_contains "budget: route line shows the lower tier" "$(row "$T/m1" 'route ')" "→ mid  test-mid"
 check_contains "budget: estimate still shown" "$(row "$T/m1" 'route ')" '~$'
