@@ -558,12 +558,15 @@ tui_run(struct app *cli, const struct tui_opts *o)
 		tui_attach_file(t, o->files[i]);
 	if (o->agent)
 		tui_agent_enable(t);
-	if (id <= 0)
-		tui_welcome(t);
 	if (o->script != NULL) {
+		if (id <= 0)
+			tui_welcome(t);
 		rc = tui_script_run(t, o->script);
 	} else {
 		tui_draw(t);
+		/* after the first frame: finding whether any key exists may ask the keyring */
+		if (id <= 0)
+			tui_welcome(t);
 		loop(t);
 		rc = t->rc;
 	}
