@@ -115,7 +115,25 @@ struct scan {
 	bool line_code;          /* the current line starts like code */
 	bool line_indent;        /* the current line is indented */
 	size_t kw[KW_COUNT];
+	size_t kw_plain[KW_COUNT]; /* plain keywords of KW_GATED_GROUPS, counted apart */
+	size_t tech;             /* technical keywords: "mutex", "yaml", "kubectl" */
+	size_t plain_tech;       /* words plain in a technical group: "thread", "leader", "java" */
+	size_t marks;            /* `inline code` and snake_case names */
 };
+
+/*
+ * The subjects whose plain keywords count only beside signs of developer
+ * work: "a relaxed itinerary" is no memory ordering, "a thread on the sewing
+ * machine" no concurrency, "build a shed" no build tooling. The signs: code
+ * shapes, `marks` or snake_case names, a technical keyword ("mutex", "yaml",
+ * "kubectl"), or two plain ones ("Java", "locking"). Plain asks ("review",
+ * "design") and the other subjects count as they stand: a design question
+ * often names no technical word at all.
+ */
+#define KW_GATED_GROUPS (1u << KW_CONC | 1u << KW_BUILD)
+/* The groups whose keywords are such signs. */
+#define KW_TECH_GROUPS (1u << KW_CODE | 1u << KW_WORK | 1u << KW_CONC | 1u << KW_SEC | \
+	1u << KW_DIST | 1u << KW_PERF | 1u << KW_BUILD | 1u << KW_DATA | 1u << KW_TRACE)
 
 static bool
 is_alpha(unsigned char c)
@@ -293,14 +311,23 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 {
 	const unsigned char *w = p + start;
 	size_t wlen = end - start;
-	unsigned groups = router_kw_groups(w, wlen);
+	unsigned plain, groups = router_kw_groups(w, wlen, &plain);
 	int g;
 
 	if ((groups >> KW_TRACE & 1) && trace_word_ok(p, start, end, n))
 		s->kw[KW_TRACE]++;
-	for (g = 0; g < KW_COUNT; g++)
-		if (g != KW_TRACE)
-			s->kw[g] += groups >> g & 1;
+	for (g = 0; g < KW_COUNT; g++) {
+		if (g == KW_TRACE || !(groups >> g & 1))
+			continue;
+		if ((plain & KW_GATED_GROUPS) >> g & 1)
+			s->kw_plain[g]++;
+		else
+			s->kw[g]++;
+	}
+	if (groups & ~plain & KW_TECH_GROUPS)
+		s->tech++;
+	else if (groups & KW_TECH_GROUPS)
+		s->plain_tech++;
 	/* "error: ...", "fatal: ...": a compiler or runtime message. */
 	if (end < n && p[end] == ':' &&
 	    (word_is(w, wlen, "error") || word_is(w, wlen, "fatal") || word_is(w, wlen, "exception")))
@@ -407,6 +434,9 @@ scan_run(const unsigned char *p, size_t i, size_t n, struct scan *s)
 		s->letters += letters;
 		if (letters >= 2 && letters < KW_WORD_MAX)
 			scan_word(p, start, i, n, s);
+		/* snake_case: a name from code */
+		if (i + 1 < n && p[i] == '_' && is_alpha(p[i + 1]))
+			s->marks++;
 		return i;
 	}
 	/* A run with non-ASCII bytes is counted but never looked up. */
@@ -475,6 +505,8 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 				s->code += 3;
 				i += 3;
 				continue;
+			} else if (c == '`') {
+				s->marks++;
 			}
 		}
 		s->code += (cls & CC_CODE) != 0;
@@ -550,6 +582,10 @@ router_features(const struct route_input *in, double x[RF_COUNT])
 	x[RF_CONTEXT] = log1p(in->context_tokens > 0 ? (double)in->context_tokens / 1000.0 : 0);
 	x[RF_PREV_TIER] = in->prev_tier > 0 && in->prev_tier < TIER_COUNT ? (double)in->prev_tier : 0;
 	x[RF_CODE_LINES] = log1p_count(s.codelines);
+	if (s.codelines > 0 || s.fence > 0 || s.diff > 0 || s.trace > 0 || s.tech > 0 || s.marks > 0 ||
+	    s.plain_tech >= 2)
+		for (i = 0; i < KW_COUNT; i++)
+			s.kw[i] += s.kw_plain[i];
 	for (i = 0; i < ARRAY_SIZE(kw_features); i++)
 		x[kw_features[i].feat] = log1p_count(s.kw[kw_features[i].group]);
 	/*

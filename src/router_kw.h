@@ -30,9 +30,10 @@ enum kw_group {
 /*
  * The groups (bit 1 << group each) of the keywords the word w[0..n) is: equal
  * to, in any case, or for a stem, starting with. w is ASCII letters, 2 to
- * KW_WORD_MAX - 1 of them.
+ * KW_WORD_MAX - 1 of them. *plain (if not NULL) gets the groups in which the
+ * word is a plain one, with an everyday sense as common as the technical.
  */
-unsigned router_kw_groups(const unsigned char *w, size_t n);
+unsigned router_kw_groups(const unsigned char *w, size_t n, unsigned *plain);
 /* Whether the table is sorted and well formed (for tests). */
 bool router_kw_valid(void);
 

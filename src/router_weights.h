@@ -101,81 +101,81 @@ const struct router_model router_default_model = {
 		1,	/* few_words */
 	},
 	.w1 = {
-		0.0465823,	/* length */
-		0.526937,	/* words */
-		-0.218947,	/* lines */
-		-3.6901e-16,	/* code_fence */
-		0.141261,	/* code_chars */
-		0.384531,	/* diff */
-		0.100115,	/* stack_trace */
+		0.0470028,	/* length */
+		0.531693,	/* words */
+		-0.220924,	/* lines */
+		-2.77285e-16,	/* code_fence */
+		0.142537,	/* code_chars */
+		0.383021,	/* diff */
+		0.100249,	/* stack_trace */
 		0,	/* digits */
-		0.444011,	/* numbers */
-		0.195312,	/* math_ops */
-		-0.0673569,	/* questions */
+		0.448019,	/* numbers */
+		0.197075,	/* math_ops */
+		-0.0679648,	/* questions */
 		0,	/* choice */
-		0.124932,	/* sentences */
-		-0.245199,	/* word_len */
-		0.0731315,	/* non_ascii */
-		-0.0431116,	/* kw_reason */
-		0.116026,	/* kw_math */
-		-0.0359617,	/* kw_code */
-		-0.114385,	/* kw_creative */
-		0.0613758,	/* kw_simple */
-		0.0219205,	/* kw_format */
+		0.12606,	/* sentences */
+		-0.247413,	/* word_len */
+		0.0737915,	/* non_ascii */
+		-0.0435007,	/* kw_reason */
+		0.117073,	/* kw_math */
+		-0.0362863,	/* kw_code */
+		-0.115418,	/* kw_creative */
+		0.0619297,	/* kw_simple */
+		0.0221183,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		0.508308,	/* code_lines */
-		0.589583,	/* ask_work */
-		3.24509,	/* ask_deep */
-		2.78487,	/* concurrency */
-		-0.400453,	/* security */
-		0.725836,	/* distributed */
-		0.810219,	/* performance */
-		1.09902,	/* build_tooling */
-		0.00233986,	/* data_format */
-		3.33995,	/* formal */
-		-6.43671,	/* few_words */
+		0.501954,	/* code_lines */
+		0.585695,	/* ask_work */
+		3.23336,	/* ask_deep */
+		2.77788,	/* concurrency */
+		-0.401497,	/* security */
+		0.722285,	/* distributed */
+		0.804681,	/* performance */
+		1.06358,	/* build_tooling */
+		-0.00728557,	/* data_format */
+		3.33281,	/* formal */
+		-6.44875,	/* few_words */
 	},
-	.b1 = 0.82857,
+	.b1 = 0.848844,
 	.w2 = {
-		0.0220805,	/* length */
-		0.00507026,	/* words */
-		-0.0852249,	/* lines */
-		7.08553e-16,	/* code_fence */
-		0.052339,	/* code_chars */
-		-0.538642,	/* diff */
-		-0.523679,	/* stack_trace */
+		0.0219257,	/* length */
+		0.00503472,	/* words */
+		-0.0846274,	/* lines */
+		2.3305e-16,	/* code_fence */
+		0.0519721,	/* code_chars */
+		-0.536932,	/* diff */
+		-0.526687,	/* stack_trace */
 		0,	/* digits */
-		0.116676,	/* numbers */
-		0.0222681,	/* math_ops */
-		-0.0182986,	/* questions */
+		0.115858,	/* numbers */
+		0.0221119,	/* math_ops */
+		-0.0181703,	/* questions */
 		0,	/* choice */
-		0.0383479,	/* sentences */
-		-0.0895778,	/* word_len */
-		0.02568,	/* non_ascii */
-		0.0145469,	/* kw_reason */
-		0.0274217,	/* kw_math */
-		0.000638526,	/* kw_code */
-		-0.000682936,	/* kw_creative */
-		0.00608269,	/* kw_simple */
-		-0.00415965,	/* kw_format */
+		0.038079,	/* sentences */
+		-0.0889498,	/* word_len */
+		0.0255,	/* non_ascii */
+		0.0144449,	/* kw_reason */
+		0.0272294,	/* kw_math */
+		0.000634049,	/* kw_code */
+		-0.000678148,	/* kw_creative */
+		0.00604005,	/* kw_simple */
+		-0.00413049,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		-0.327662,	/* code_lines */
-		0.514538,	/* ask_work */
-		3.05548,	/* ask_deep */
-		4.47695,	/* concurrency */
-		3.05622,	/* security */
-		3.05587,	/* distributed */
-		0.994066,	/* performance */
-		-0.643712,	/* build_tooling */
-		-2.8887,	/* data_format */
-		5.4939,	/* formal */
-		-2.71679,	/* few_words */
+		-0.324826,	/* code_lines */
+		0.519956,	/* ask_work */
+		3.06133,	/* ask_deep */
+		4.48669,	/* concurrency */
+		3.05654,	/* security */
+		3.05498,	/* distributed */
+		0.993901,	/* performance */
+		-0.599956,	/* build_tooling */
+		-2.88147,	/* data_format */
+		5.50621,	/* formal */
+		-2.70547,	/* few_words */
 	},
-	.b2 = -2.61403,
+	.b2 = -2.62623,
 	.t1 = 0.5,
 	.t2 = 0.5,
 	.loss1 = 0.644894,

@@ -532,6 +532,50 @@ test_features_developer(void)
 	CHECK(x[RF_MATH_OPS] > 0);
 }
 
+/*
+ * Concurrency and build words with an everyday sense count only beside signs
+ * of developer work: a technical word, two plain ones, code, `marks` or a
+ * snake_case name.
+ */
+static void
+test_features_plain_words(void)
+{
+	static const struct feature_case conc[] = {
+		{ "Give me a relaxed itinerary for two days in Rome", false },
+		{ "My thread keeps breaking on the sewing machine, what do I do?", false },
+		{ "Who won the race yesterday?", false },
+		{ "What is the best lock for a bike?", false },
+		{ "Is a relaxed load enough after the mutex is released?", true },
+		{ "In Java, is double-checked locking broken without volatile?", true },
+		{ "Is `relaxed` ordering enough for a counter?", true },
+		{ "Is memory_order_relaxed enough to publish data across threads?", true },
+		{ "Why does this race?\nstatic int n;\nvoid inc(void) { n++; }\n", true },
+	};
+	static const struct feature_case build[] = {
+		{ "How do I build a shed in my garden?", false },
+		{ "Build a pipeline for our React app on GitHub with npm caching", true },
+	};
+	double x[RF_COUNT], y[RF_COUNT];
+	const char *everyday[] = { conc[0].text, conc[1].text, conc[2].text, conc[3].text, build[0].text };
+	size_t i;
+
+	check_feature(RF_CONCURRENCY, 0, conc, ARRAY_SIZE(conc));
+	check_feature(RF_BUILD, 0, build, ARRAY_SIZE(build));
+	/* The other features do not change: the benchmark heads see what they were fitted on. */
+	features(conc[0].text, x);
+	features("Give me a leisure itinerary for two days in Rome", y);
+	for (i = 0; i < RF_COUNT; i++)
+		CHECK(x[i] == y[i]);
+	/* None of them goes to the frontier for a word it does not mean. */
+	for (i = 0; i < ARRAY_SIZE(everyday); i++) {
+		struct route_decision d = decide(everyday[i], 0, TIER_AUTO, 0);
+
+		if (d.tier == TIER_FRONTIER)
+			fprintf(stderr, "\"%s\" -> frontier: %s\n", everyday[i], d.reason);
+		CHECK(d.tier != TIER_FRONTIER);
+	}
+}
+
 /* [llm] quality sets the thresholds: aiming higher never routes lower. */
 static void
 test_quality_thresholds(void)
@@ -568,22 +612,39 @@ static void
 test_keyword_table(void)
 {
 	CHECK(router_kw_valid());
-	CHECK_INT(router_kw_groups((const unsigned char *)"JSON", 4), 1u << KW_CODE | 1u << KW_FORMAT | 1u << KW_DATA);
-	CHECK_INT(router_kw_groups((const unsigned char *)"consider", 8), 1u << KW_REASON);
-	CHECK_INT(router_kw_groups((const unsigned char *)"considerations", 14), 1u << KW_REASON);
-	CHECK_INT(router_kw_groups((const unsigned char *)"const", 5), 1u << KW_CODE);
-	CHECK_INT(router_kw_groups((const unsigned char *)"constant", 8), 0);
-	CHECK_INT(router_kw_groups((const unsigned char *)"compilers", 9), 1u << KW_CODE | 1u << KW_BUILD);
-	CHECK_INT(router_kw_groups((const unsigned char *)"deadlocks", 9), 1u << KW_CONC);
-	CHECK_INT(router_kw_groups((const unsigned char *)"lock", 4), 1u << KW_CONC);
-	CHECK_INT(router_kw_groups((const unsigned char *)"locksmith", 9), 0);
-	CHECK_INT(router_kw_groups((const unsigned char *)"linearizability", 15), 1u << KW_DIST);
-	CHECK_INT(router_kw_groups((const unsigned char *)"Prove", 5), 1u << KW_REASON | 1u << KW_FORMAL);
-	CHECK_INT(router_kw_groups((const unsigned char *)"Hi", 2), 1u << KW_SIMPLE);
-	CHECK_INT(router_kw_groups((const unsigned char *)"him", 3), 0);
-	CHECK_INT(router_kw_groups((const unsigned char *)"segfaults", 9), 1u << KW_CODE | 1u << KW_TRACE);
-	CHECK_INT(router_kw_groups((const unsigned char *)"zzz", 3), 0);
-	CHECK_INT(router_kw_groups((const unsigned char *)"aa", 2), 0);
+	CHECK_INT(router_kw_groups((const unsigned char *)"JSON", 4, NULL), 1u << KW_CODE | 1u << KW_FORMAT | 1u << KW_DATA);
+	CHECK_INT(router_kw_groups((const unsigned char *)"consider", 8, NULL), 1u << KW_REASON);
+	CHECK_INT(router_kw_groups((const unsigned char *)"considerations", 14, NULL), 1u << KW_REASON);
+	CHECK_INT(router_kw_groups((const unsigned char *)"const", 5, NULL), 1u << KW_CODE);
+	CHECK_INT(router_kw_groups((const unsigned char *)"constant", 8, NULL), 0);
+	CHECK_INT(router_kw_groups((const unsigned char *)"compilers", 9, NULL), 1u << KW_CODE | 1u << KW_BUILD);
+	CHECK_INT(router_kw_groups((const unsigned char *)"deadlocks", 9, NULL), 1u << KW_CONC);
+	CHECK_INT(router_kw_groups((const unsigned char *)"lock", 4, NULL), 1u << KW_CONC);
+	CHECK_INT(router_kw_groups((const unsigned char *)"locksmith", 9, NULL), 0);
+	CHECK_INT(router_kw_groups((const unsigned char *)"linearizability", 15, NULL), 1u << KW_DIST);
+	CHECK_INT(router_kw_groups((const unsigned char *)"Prove", 5, NULL), 1u << KW_REASON | 1u << KW_FORMAL);
+	CHECK_INT(router_kw_groups((const unsigned char *)"Hi", 2, NULL), 1u << KW_SIMPLE);
+	CHECK_INT(router_kw_groups((const unsigned char *)"him", 3, NULL), 0);
+	CHECK_INT(router_kw_groups((const unsigned char *)"segfaults", 9, NULL), 1u << KW_CODE | 1u << KW_TRACE);
+	CHECK_INT(router_kw_groups((const unsigned char *)"zzz", 3, NULL), 0);
+	CHECK_INT(router_kw_groups((const unsigned char *)"aa", 2, NULL), 0);
+}
+
+/* A keyword's everyday sense is marked per group, and a technical keyword of the same group wins. */
+static void
+test_keyword_plain(void)
+{
+	unsigned plain;
+
+	CHECK_INT(router_kw_groups((const unsigned char *)"Thread", 6, &plain), 1u << KW_CODE | 1u << KW_CONC);
+	CHECK_INT(plain, 1u << KW_CODE | 1u << KW_CONC);
+	CHECK_INT(router_kw_groups((const unsigned char *)"mutex", 5, &plain), 1u << KW_CONC);
+	CHECK_INT(plain, 0);
+	/* "compil" is plain ("compile a list"), "compiler" is not: the word is technical in KW_CODE. */
+	CHECK_INT(router_kw_groups((const unsigned char *)"compiler", 8, &plain), 1u << KW_CODE | 1u << KW_BUILD);
+	CHECK_INT(plain, 1u << KW_BUILD);
+	CHECK_INT(router_kw_groups((const unsigned char *)"zzz", 3, &plain), 0);
+	CHECK_INT(plain, 0);
 }
 
 int
@@ -594,6 +655,7 @@ main(void)
 	RUN(test_features_keywords);
 	RUN(test_features_conversation);
 	RUN(test_features_developer);
+	RUN(test_features_plain_words);
 	RUN(test_decide_order);
 	RUN(test_features_few_words);
 	RUN(test_decide_arithmetic);
@@ -607,6 +669,7 @@ main(void)
 	RUN(test_refusal);
 	RUN(test_fence_open);
 	RUN(test_keyword_table);
+	RUN(test_keyword_plain);
 	RUN(test_quality_thresholds);
 	UNIT_EXIT();
 }
