@@ -704,6 +704,37 @@ casc_flag(int s, const char *a, const char *p)
 }
 
 /*
+ * The cut-off cascade at other shares of quality aimed at: does it buy
+ * quality more cheaply than a higher share does? (tier[] is scratch.)
+ */
+static void
+casc_by_quality(const struct t3 *v, size_t n, int *tier)
+{
+	static const double qs[] = { 0.85, 0.9, 0.93, 0.94, 0.95, 0.96, 0.98 };
+	size_t i, k;
+
+	printf("  the cut-off cascade by [llm] quality (quality, saved; without it, then with it):\n");
+	for (k = 0; k < ARRAY_SIZE(qs); k++) {
+		double q0 = 0, c0 = 0, q1 = 0, c1 = 0, qf = 0, cf = 0;
+
+		t3_route(&t3_rm, v, n, tier, NULL, NULL, qs[k], &t3_fl);
+		for (i = 0; i < n; i++) {
+			int t = tier[i];
+			bool up = t < 2 && casc_flag(SIG_CUT, v[i].ans[t], v[i].text);
+
+			qf += v[i].q[2];
+			cf += v[i].c[2];
+			q0 += v[i].q[t];
+			c0 += v[i].c[t];
+			q1 += up ? v[i].q[2] : v[i].q[t];
+			c1 += v[i].c[t] + (up ? v[i].c[2] : 0);
+		}
+		printf("    %.2f   %5.1f%%, %5.1f%%   %5.1f%%, %5.1f%%\n", qs[k], 100 * q0 / qf,
+		    100 * (1 - c0 / cf), 100 * q1 / qf, 100 * (1 - c1 / cf));
+	}
+}
+
+/*
  * The cascade on Arena-300: the router's tier answers first; if that is
  * cheap or mid and the signal flags its answer, the frontier answers too
  * and its answer is used, the first attempt's cost charged as well. Per
@@ -792,6 +823,7 @@ casc_eval(struct data *d, const char *dir)
 		    100.0 * (double)fl[1] / (double)n, fl[1] ? 100.0 * (double)fw[1] / (double)fl[1] : 0,
 		    100.0 * (double)w[1] / (double)n, 100 * q / qf, 100 * (1 - c / cf), rnd);
 	}
+	casc_by_quality(v, n, tier);
 out:
 	for (i = 0; i < n; i++) {
 		free(v[i].ans[0]);
