@@ -1,4 +1,6 @@
 /* main: find the subcommand, load the config and catalog, and run it. */
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,13 +211,51 @@ has_flag(int argc, char **argv, const char *a, const char *b)
 	return false;
 }
 
+/*
+ * A descriptor of 0, 1 or 2 that was closed (cron, a daemon, `llm <&-`) gets
+ * /dev/null read-only: a closed stdin reads as empty, writes to a closed stdout
+ * fail as they should, and no file or socket opened later can take its number
+ * and receive the answer or the errors.
+ */
+static void
+std_fds_guard(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", O_RDONLY) < 0)
+			_exit(EXIT_USAGE);
+}
+
+/*
+ * What a command printed must have reached stdout: a full disk or a closed
+ * descriptor is an error, never a silent success. The exit code, rc or 2.
+ */
+static int
+stdout_check(int rc)
+{
+	int err;
+
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	err = errno;
+	if (rc != EXIT_OK || err == EPIPE)
+		return rc;
+	fprintf(stderr, "llm: stdout: %s\n", err ? strerror(err) : "write error");
+	return EXIT_USAGE;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct app cli;
 	const struct command *cmd = NULL;
+	bool hook;
 	int rc;
 
+	std_fds_guard();
 	cred_protect(); /* before anything reads a key: one may be in the environment already */
 	setlocale(LC_CTYPE, ""); /* characters only: numbers and dates keep one format */
 	log_init();
@@ -225,20 +265,21 @@ main(int argc, char **argv)
 	if (cmd == NULL) {
 		/* fast paths: no config, no catalog */
 		if (has_flag(argc, argv, "--version", "-V"))
-			return cli_version(&cli, argc, argv);
+			return stdout_check(cli_version(&cli, argc, argv));
 		if (has_flag(argc, argv, "--help", "-h"))
-			return cli_help(&cli, argc, argv);
+			return stdout_check(cli_help(&cli, argc, argv));
 	}
 	if (cmd != NULL && cmd->needs == NEEDS_NOTHING)
-		return cmd->fn(&cli, argc - 1, argv + 1);
+		return stdout_check(cmd->fn(&cli, argc - 1, argv + 1));
+	hook = cmd != NULL && cmd->fn == cli_git && argc > 2 && strcmp(argv[2], "commit-msg") == 0;
 	rc = load(&cli, cmd != NULL ? cmd->needs : NEEDS_CATALOG,
-	    !has_flag(argc, argv, "--no-color", NULL),
-	    cmd != NULL && cmd->fn == cli_git && argc > 2 && strcmp(argv[2], "commit-msg") == 0);
+	    !has_flag(argc, argv, "--no-color", NULL), hook);
 	if (rc < 0)
 		rc = cmd != NULL ? cmd->fn(&cli, argc - 1, argv + 1) : cli_ask(&cli, argc, argv);
 	catalog_free(cli.cat);
 	free(cli.cfg_errors);
 	config_done(&cli.cfg);
 	proc_hide_env_clear();
-	return rc;
+	/* the commit hook exits 0 whatever happens */
+	return hook ? rc : stdout_check(rc);
 }
