@@ -69,6 +69,9 @@ fake_reply '{"text":"```sh\nfind . -size +1G -mtime -7\n```\n# files over 1 GB c
 run_llm cmd --print "find files over 1 GB changed this week"
 check_rc "--print: exit 0" 0
 check_eq "--print: only the command" "$OUT" "find . -size +1G -mtime -7"
+fake_reply '{"text":"Sure! Here is the command:\n\n```bash\nfind . -name \"*.o\" -delete\n```\nThis deletes the object files."}'
+run_llm cmd --print "delete the object files"
+check_eq "--print: the fenced command, not the talk before it" "$OUT" 'find . -name "*.o" -delete'
 run_llm cmd "x"
 check_rc "no terminal and no --print: exit 2" 2
 fake_default '{"status":401}'
