@@ -24,6 +24,28 @@ run_llm config show
 check_rc "tier typo: config show exits 2" 2
 check_contains "tier typo: config show names it" "$ERR" "unknown model 'test-chaep'"
 
+# A section header without its closing bracket is a syntax error, said even
+# when the keys under it fail too (they fall into the section before it).
+t_write_config
+t_config_append "[llm
+tier = mid"
+line=$(grep -n '^\[llm$' "$LLM_CONFIG_DIR/config.ini" | cut -d: -f1)
+run_llm config check
+check_rc "unclosed section: config check exits 2" 2
+check_contains "unclosed section: the line and what is wrong" "$ERR" \
+    "$LLM_CONFIG_DIR/config.ini:$line: syntax error: a section header needs its closing ]"
+run_llm -q "hello there"
+check_rc "unclosed section: a question exits 2" 2
+check_contains "unclosed section: a question says it too" "$ERR" "config.ini:$line: syntax error"
+t_write_config
+t_config_append "[llm]
+budget = 5
+garbage"
+line=$(grep -n '^garbage$' "$LLM_CONFIG_DIR/config.ini" | cut -d: -f1)
+run_llm config check
+check_contains "a line that is no key: what a line may be" "$ERR" \
+    "config.ini:$line: syntax error: expected key = value, a [section] or a ; comment"
+
 # Names resolved after the whole file is read: a [model.*] section further
 # down, and a model imported into models.json.
 t_write_config
