@@ -1456,6 +1456,13 @@ chat_compact(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb
 	return 0;
 }
 
+/* A turn refused before anything was sent: its latency is the time the refusal took. */
+static void
+refused(struct chat *c)
+{
+	c->turn.latency_ms = clock_ms() - c->turn.latency_ms;
+}
+
 enum chat_status
 chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb)
 {
@@ -1495,13 +1502,16 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 	if (rc != 0) {
 		fail(c, rc, "%s", cause ? cause : "no route");
 		free(cause);
+		refused(c);
 		return rc;
 	}
 	if (c->turn.route.vision_adjusted)
 		note(c, "route: %s", c->turn.route.reason);
 	if (chat_compact_due(c, c->turn.route.model) && compact_begin(c) == 0)
 		return 0;
-	return turn_begin(c);
+	if ((rc = turn_begin(c)) != 0)
+		refused(c);
+	return rc;
 }
 
 int
