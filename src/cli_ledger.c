@@ -56,7 +56,8 @@ cli_ledger(struct app *cli, int argc, char **argv)
 	if (argc != 2 || strcmp(argv[1], "init") != 0) {
 		fprintf(argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) ?
 		    stdout : stderr, "usage: llm ledger init\n");
-		return argc == 2 && argv[1][0] == '-' && argv[1][1] == 'h' ? EXIT_OK : EXIT_USAGE;
+		return argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) ?
+		    EXIT_OK : EXIT_USAGE;
 	}
 	/* Opening the SQLite ledger creates or upgrades it. */
 	if ((l = cli_ledger_open(cli, &cause)) == NULL) {

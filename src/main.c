@@ -29,11 +29,13 @@ static const struct command {
 	cli_cmd_fn fn;
 	enum needs needs;
 	const char *summary;
+	bool free_words;  /* its arguments are text (a prompt, a task): it reads --help itself */
 } commands[] = {
 	{ .name = "chat", .fn = cli_chat, .needs = NEEDS_CATALOG,
 	  .summary = "the full-screen client" },
 	{ .name = "route", .fn = cli_route, .needs = NEEDS_CATALOG,
-	  .summary = "the routing decision and the cost on every tier, no request" },
+	  .summary = "the routing decision and the cost on every tier, no request",
+	  .free_words = true },
 	{ .name = "models", .fn = cli_models, .needs = NEEDS_CATALOG,
 	  .summary = "the catalog; models import FILE|URL" },
 	{ .name = "budget", .fn = cli_budget, .needs = NEEDS_CATALOG,
@@ -43,7 +45,8 @@ static const struct command {
 	{ .name = "logs", .fn = cli_logs, .needs = NEEDS_CATALOG,
 	  .summary = "recent conversations and messages" },
 	{ .name = "cmd", .fn = cli_cmd, .needs = NEEDS_CATALOG,
-	  .summary = "propose one shell command: run, edit, explain or cancel" },
+	  .summary = "propose one shell command: run, edit, explain or cancel",
+	  .free_words = true },
 	{ .name = "roles", .fn = cli_roles, .needs = NEEDS_CATALOG,
 	  .summary = "the named system prompts -r NAME takes" },
 	{ .name = "keys", .fn = cli_keys, .needs = NEEDS_CATALOG,
@@ -55,12 +58,14 @@ static const struct command {
 	{ .name = "config", .fn = cli_config, .needs = NEEDS_CONFIG,
 	  .summary = "path, show, check" },
 	{ .name = "do", .fn = cli_do, .needs = NEEDS_CATALOG,
-	  .summary = "do a coding task in this repository with tools" },
+	  .summary = "do a coding task in this repository with tools",
+	  .free_words = true },
 	{ .name = "undo", .fn = cli_undo, .needs = NEEDS_CONFIG,
 	  .summary = "restore the files the last agent task changed" },
 	{ .name = "help", .fn = cli_help, .needs = NEEDS_NOTHING, .summary = NULL },
 	{ .name = "version", .fn = cli_version, .needs = NEEDS_NOTHING, .summary = NULL },
-	{ .name = "__complete", .fn = cli_complete, .needs = NEEDS_CATALOG, .summary = NULL },
+	{ .name = "__complete", .fn = cli_complete, .needs = NEEDS_CATALOG, .summary = NULL,
+	  .free_words = true },
 };
 
 static const char usage_text[] =
@@ -268,6 +273,17 @@ main(int argc, char **argv)
 			return stdout_check(cli_version(&cli, argc, argv));
 		if (has_flag(argc, argv, "--help", "-h"))
 			return stdout_check(cli_help(&cli, argc, argv));
+	}
+	if (cmd != NULL && !cmd->free_words && has_flag(argc - 1, argv + 1, "--help", "-h")) {
+		/* --help anywhere ("llm budget set --help") is the command's own help */
+		static char help_flag[] = "--help";
+		static char *help_argv[4];
+
+		help_argv[0] = argv[0];
+		help_argv[1] = argv[1];
+		help_argv[2] = help_flag;
+		argc = 3;
+		argv = help_argv;
 	}
 	if (cmd != NULL && cmd->needs == NEEDS_NOTHING)
 		return stdout_check(cmd->fn(&cli, argc - 1, argv + 1));
