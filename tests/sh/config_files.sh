@@ -70,6 +70,23 @@ check_rc "later [model.*]: a question works" 0
 check_eq "later [model.*]: first in the tier answers" "$(fake_last body.model)" later-1
 t_write_config
 
+# A data directory llm cannot use: said as such, with what to do, exit 2.
+: >"$T/a-file"
+LLM_DATA_DIR="$T/a-file" run_llm -q "hello there"
+check_rc "data directory is a file: exit 2" 2
+check_contains "data directory is a file: said" "$ERR" \
+    "llm: the data directory $T/a-file is not a directory; point LLM_DATA_DIR at one llm can write"
+LLM_DATA_DIR="$T/a-file/llm" run_llm budget
+check_rc "data directory cannot be made: exit 2" 2
+check_contains "data directory cannot be made: said" "$ERR" \
+    "the data directory $T/a-file/llm cannot be made (Not a directory); point LLM_DATA_DIR at one llm can write"
+if [ "$(id -u)" != 0 ]; then
+	mkdir "$T/ro-data" && chmod 555 "$T/ro-data"
+	LLM_DATA_DIR="$T/ro-data" run_llm budget
+	check_contains "data directory read-only: said" "$ERR" \
+	    "the data directory $T/ro-data is not writable (Permission denied)"
+fi
+
 # Without HOME (cron, systemd, env -i): the password database's home, never
 # a path relative to the current directory. XDG_* that are relative are ignored.
 pw_home=$(getent passwd "$(id -u)" | cut -d: -f6)
