@@ -138,6 +138,27 @@ on_note(void *arg, const char *line)
 }
 
 /*
+ * Write into fence the backticks that fence n bytes of text: three, or one
+ * more than the longest run in it (as CommonMark closes a fence only with one
+ * as long), so that a Markdown file's own fences cannot end it early.
+ */
+static void
+fence_for(const char *text, size_t n, char *fence, size_t size)
+{
+	size_t i, run = 0, longest = 2;
+
+	for (i = 0; i < n; i++) {
+		run = text[i] == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	if (longest + 2 > size)
+		longest = size - 2;
+	memset(fence, '`', longest + 1);
+	fence[longest + 1] = '\0';
+}
+
+/*
  * Append the input read from fd (stdin) or path to msg, after head; it and msg
  * together stay within the input cap. 0, or -1 with the reason printed.
  */
@@ -158,10 +179,17 @@ read_input(struct buf *msg, const char *path, const char *head)
 	if (in.note != NULL)
 		fprintf(stderr, "llm: %s%s\n", path ? "--file " : "", in.note);
 	if (in.len > 0 || path != NULL) {
-		rc = buf_adds(msg, msg->len > 0 ? "\n\n" : "") | buf_adds(msg, head) |
-		    buf_add(msg, in.data, in.len);
+		char fence[64] = "";
+
 		if (path != NULL)
-			rc |= buf_adds(msg, in.len > 0 && in.data[in.len - 1] == '\n' ? "```" : "\n```");
+			fence_for(in.data, in.len, fence, sizeof fence);
+		rc = buf_adds(msg, msg->len > 0 ? "\n\n" : "") | buf_adds(msg, head);
+		if (path != NULL)
+			rc |= buf_addf(msg, "%s\n", fence);
+		rc |= buf_add(msg, in.data, in.len);
+		if (path != NULL)
+			rc |= buf_addf(msg, "%s%s", in.len > 0 && in.data[in.len - 1] == '\n' ? "" :
+			    "\n", fence);
 	}
 	input_done(&in);
 	if (rc != 0 || msg->len > INPUT_MAX) {
@@ -220,7 +248,7 @@ compose(struct ask *a, int argc, char **argv, struct buf *msg)
 				return -1;
 			continue;
 		}
-		head = xstrfmt("File %s:\n```\n", a->files[i]);
+		head = xstrfmt("File %s:\n", a->files[i]);
 		rc = read_input(msg, a->files[i], head);
 
 		free(head);
