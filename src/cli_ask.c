@@ -577,13 +577,46 @@ exit_code(const struct ask *a, int rc)
 	return rc;
 }
 
+/*
+ * Whether -o names something written into, never replaced: a device, a FIFO
+ * or a socket, through links too (/dev/null, /dev/stderr). Replacing one by
+ * a rename would put a regular file in its place (as root, /dev/null's).
+ */
+static bool
+output_special(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+/* Write data into the device or FIFO at path; 0, or -1 with *cause. */
+static int
+output_into(const char *path, const char *data, char **cause)
+{
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0 || fd_write_all(fd, data, strlen(data)) != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (close(fd) != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* -o FILE with --force or none there yet: 0, or an exit code after saying why not. */
 static int
 output_check(const struct ask *a)
 {
 	struct stat st;
 
-	if (a->p.output == NULL || a->p.force || lstat(a->p.output, &st) != 0)
+	if (a->p.output == NULL || a->p.force || lstat(a->p.output, &st) != 0 ||
+	    output_special(a->p.output))
 		return 0;
 	fprintf(stderr, "llm: -o %s: the file exists; --force replaces it\n", a->p.output);
 	return EXIT_USAGE;
@@ -600,7 +633,8 @@ output_write(const struct ask *a, const struct chat_turn *t)
 	int rc;
 
 	umask(um);
-	rc = a->p.force ? file_write_atomic(a->p.output, data, strlen(data), 0666 & ~um, &cause) :
+	rc = output_special(a->p.output) ? output_into(a->p.output, data, &cause) :
+	    a->p.force ? file_write_atomic(a->p.output, data, strlen(data), 0666 & ~um, &cause) :
 	    file_write_new(a->p.output, data, strlen(data), 0666 & ~um, &cause);
 	if (rc != 0) {
 		fprintf(stderr, "llm: -o %s%s\n", cause, strstr(cause, "exists") ?

@@ -39,3 +39,19 @@ check_eq "--json with -o: the text in the file" "$(cat "$T/j.txt")" "in json"
 
 echo "# $T_PASS passed, $T_FAIL failed"
 [ "$T_FAIL" -eq 0 ]
+
+# -o onto something that is not a regular file (a FIFO here; /dev/null or
+# /dev/stderr alike) writes into it and never replaces it, --force or not.
+mkfifo "$T/fifo"
+for force in "" --force; do
+	timeout 20 cat "$T/fifo" >"$T/fifo.got" &
+	reader=$!
+	fake_reply '{"text":"through the pipe"}'
+	# shellcheck disable=SC2086 # no word, or --force
+	run_llm -q -t cheap -o "$T/fifo" $force "say it"
+	check_rc "-o FIFO $force: exit 0" 0
+	check "-o FIFO $force: still a FIFO" test -p "$T/fifo"
+	[ -p "$T/fifo" ] || { rm -f "$T/fifo"; mkfifo "$T/fifo"; : >"$T/fifo" & }
+	wait "$reader"
+	check_eq "-o FIFO $force: the answer went through it" "$(cat "$T/fifo.got")" "through the pipe"
+done
