@@ -1128,6 +1128,23 @@ fail_auth(struct chat *c, const char *where, const char *text)
 	    c->pc->key_env ? c->pc->key_env : "");
 }
 
+/* A server's Retry-After above this is not waited for: the request fails, saying it. */
+#define RETRY_HINT_MAX_MS 60000L
+
+/* Write a wait the server asked for as "2 min 30 s" or "3 h 5 min" into b. */
+static void
+wait_text(char *b, size_t n, long ms)
+{
+	long s = (ms + 999) / 1000;
+
+	if (s < 120)
+		snprintf(b, n, "%ld s", s);
+	else if (s < 3600)
+		snprintf(b, n, "%ld min %ld s", s / 60, s % 60);
+	else
+		snprintf(b, n, "%ld h %ld min", s / 3600, s / 60 % 60);
+}
+
 /* Schedule another try of the same model; false when tries are used up. */
 static bool
 retry_later(struct chat *c, long hint_ms, const char *why)
@@ -1136,7 +1153,7 @@ retry_later(struct chat *c, long hint_ms, const char *why)
 
 	if (c->tries + 1 >= MAX_TRIES || c->emitted > 0)
 		return false;
-	if (hint_ms > 60000)
+	if (hint_ms > RETRY_HINT_MAX_MS)
 		return false;
 	delay = hint_ms >= 0 ? hint_ms : 500L << c->tries;
 	if (hint_ms < 0)
@@ -1157,6 +1174,17 @@ step_failed(struct chat *c, enum chat_status status, const char *why)
 	if ((status == CHAT_PROVIDER) && fallback(c, why))
 		return;
 	finish(c);
+}
+
+/* The server asked for a longer wait than llm makes: fail now, saying how long. */
+static void
+fail_wait(struct chat *c, const char *why, const char *text, long hint_ms)
+{
+	char wait[32];
+
+	wait_text(wait, sizeof wait, hint_ms);
+	fail(c, CHAT_PROVIDER, "%s: %s: %s; the server asks to wait %s before another try "
+	    "(or use another tier with -t)", c->pc->name, why, text, wait);
 }
 
 static void
@@ -1192,9 +1220,11 @@ handle_http_error(struct chat *c, struct http_req *r)
 	if (status == 404)
 		fail(c, CHAT_PROVIDER, "%s: model %s not found (HTTP 404: %s); check the id in "
 		    "[model.%s] or llm models", c->pc->name, c->model->id, text, c->model->name);
+	else if (fault_retryable(f) && hint > RETRY_HINT_MAX_MS && c->emitted == 0)
+		fail_wait(c, why, text, hint);
 	else if (fault_retryable(f))
-		fail(c, CHAT_PROVIDER, "%s: %s after %d tries: %s; try again later or another "
-		    "tier with -t", c->pc->name, why, c->tries + 1, text);
+		fail(c, CHAT_PROVIDER, "%s: %s after %d %s: %s; try again later or another "
+		    "tier with -t", c->pc->name, why, c->tries + 1, c->tries ? "tries" : "try", text);
 	else
 		fail(c, CHAT_PROVIDER, "%s: %s: %s", c->pc->name, why, text);
 	free(msg);
@@ -1456,6 +1486,13 @@ chat_compact(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb
 	return 0;
 }
 
+/* A turn refused before anything was sent: its latency is the time the refusal took. */
+static void
+refused(struct chat *c)
+{
+	c->turn.latency_ms = clock_ms() - c->turn.latency_ms;
+}
+
 enum chat_status
 chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb)
 {
@@ -1495,13 +1532,16 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 	if (rc != 0) {
 		fail(c, rc, "%s", cause ? cause : "no route");
 		free(cause);
+		refused(c);
 		return rc;
 	}
 	if (c->turn.route.vision_adjusted)
 		note(c, "route: %s", c->turn.route.reason);
 	if (chat_compact_due(c, c->turn.route.model) && compact_begin(c) == 0)
 		return 0;
-	return turn_begin(c);
+	if ((rc = turn_begin(c)) != 0)
+		refused(c);
+	return rc;
 }
 
 int

@@ -39,6 +39,7 @@ struct ask {
 	bool out_tty;
 	bool out_broken;
 	bool out_gone;          /* the reader of stdout went away (EPIPE) */
+	int out_errno;          /* why stdout could not take more */
 	int sig;                /* the signal that stopped the turn, or 0 */
 	bool utf8;              /* the locale shows "·" and "→" */
 	struct visible vis;
@@ -85,6 +86,7 @@ out_failed(struct ask *a)
 {
 	a->out_broken = true;
 	a->out_gone = errno == EPIPE;
+	a->out_errno = errno;
 }
 
 /* Write all of s to stdout now, so that a pipe sees the answer as it arrives. */
@@ -595,8 +597,17 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 		out_write(a, "\n", 1);
 	}
 	out_flush(a);
-	if (t->error != NULL && rc != EXIT_OK)
+	if (a->out_broken && !a->out_gone) {
+		/* a full disk or a closed stdout stopped the turn, not the user */
+		if (t->conversation_id > 0)
+			fprintf(stderr, "llm: stdout: %s (the answer is kept: llm logs show %" PRId64
+			    ")\n", strerror(a->out_errno), t->conversation_id);
+		else
+			fprintf(stderr, "llm: stdout: %s\n", strerror(a->out_errno));
+		rc = EXIT_USAGE;
+	} else if (t->error != NULL && rc != EXIT_OK) {
 		fprintf(stderr, "llm: %s\n", t->error);
+	}
 	/* a request that failed before any answer has nothing to sum up: the error said it */
 	if (!a->p.quiet && (a->cli->err_tty || a->p.verbose) && (rc == EXIT_OK || t->len > 0))
 		summary(a, c, l);

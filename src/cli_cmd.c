@@ -92,13 +92,48 @@ struct cmd_args {
 };
 
 /* Send one turn and wait for it; the turn. */
+static volatile sig_atomic_t ask_signal;
+
+static void
+on_ask_signal(int sig)
+{
+	ask_signal = sig;
+}
+
+/*
+ * Send prompt and wait for the whole answer. Ctrl-C or SIGTERM meanwhile
+ * cancels the request, so that its row is settled with what it cost (not left
+ * reserved) and the turn ends CHAT_CANCELLED; ask_signal says which.
+ */
 static const struct chat_turn *
 ask(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb)
 {
+	struct sigaction sa, old_int, old_term;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_ask_signal;
+	sigemptyset(&sa.sa_mask);
+	ask_signal = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
 	if (chat_send(c, o, prompt, cb) == 0)
-		while (chat_busy(c))
+		while (chat_busy(c)) {
 			chat_poll(c, NULL, 0, 200);
+			if (ask_signal != 0)
+				chat_cancel(c);
+		}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	return chat_last(c);
+}
+
+/* The exit code of a turn that failed: a signal's own for one that was stopped. */
+static int
+ask_exit_code(const struct chat_turn *t)
+{
+	if (t->status == CHAT_CANCELLED)
+		return ask_signal == SIGTERM ? EXIT_SIGTERM : EXIT_INTERRUPT;
+	return cli_exit_code(t->status);
 }
 
 /* Write s to the terminal as data: escape sequences from a model are shown, not obeyed. */
@@ -338,7 +373,7 @@ propose(struct chat *c, struct chat_opts *o, const char *request, char **cmd, ch
 	*explain = NULL;
 	if (t->status != CHAT_OK) {
 		fprintf(stderr, "llm: cmd: %s\n", t->error ? t->error : "the request failed");
-		return cli_exit_code(t->status);
+		return ask_exit_code(t);
 	}
 	*cmd = cmd_parse_reply(t->text ? t->text : "", explain);
 	if (*cmd == NULL) {

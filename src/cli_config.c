@@ -82,6 +82,10 @@ cli_config(struct app *cli, int argc, char **argv)
 	}
 	if (strcmp(sub, "check") == 0)
 		return config_check(cli);
+	if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
+		fputs("usage: llm config path|show|check\n", stdout);
+		return EXIT_OK;
+	}
 	fprintf(stderr, "llm: config: unknown command '%s'\nusage: llm config path|show|check\n", sub);
 	return EXIT_USAGE;
 }

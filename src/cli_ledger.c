@@ -1,11 +1,15 @@
 /* cli_ledger: the ledger as the command line opens it: a long wait for its lock is said. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ledger.h"
 #include "ledger_pg.h"
+#include "util.h"
 
 /* Say on stderr that llm is waiting, so a locked ledger is not a silent hang. */
 static void
@@ -16,6 +20,32 @@ cli_ledger_wait(void *arg, const char *path)
 	    " to it\n", path);
 }
 
+/*
+ * Put what is wrong with the data directory dir in *cause, replacing the
+ * database's own words ("unable to open database file") when the directory
+ * is the trouble: what it is, and what to do.
+ */
+static void
+data_dir_cause(const char *dir, char **cause)
+{
+	const char *fix = "point LLM_DATA_DIR at one llm can write";
+	struct stat st;
+	char *why = NULL;
+
+	if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+		why = xstrfmt("the data directory %s is not a directory; %s", dir, fix);
+	else if (mkdir_p(dir) != 0)
+		why = xstrfmt("the data directory %s cannot be made (%s); %s", dir, strerror(errno),
+		    fix);
+	else if (access(dir, W_OK | X_OK) != 0)
+		why = xstrfmt("the data directory %s is not writable (%s); make it writable, or %s",
+		    dir, strerror(errno), fix);
+	if (why != NULL) {
+		free(*cause);
+		*cause = why;
+	}
+}
+
 /* Open the ledger in the configured data directory, for a command-line front end. */
 struct ledger *
 cli_ledger_open(const struct app *cli, char **cause)
@@ -24,6 +54,8 @@ cli_ledger_open(const struct app *cli, char **cause)
 
 	if (l != NULL)
 		ledger_on_wait(l, cli_ledger_wait, NULL);
+	else if (cli->cfg.data_dir != NULL)
+		data_dir_cause(cli->cfg.data_dir, cause);
 	return l;
 }
 
@@ -56,7 +88,8 @@ cli_ledger(struct app *cli, int argc, char **argv)
 	if (argc != 2 || strcmp(argv[1], "init") != 0) {
 		fprintf(argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) ?
 		    stdout : stderr, "usage: llm ledger init\n");
-		return argc == 2 && argv[1][0] == '-' && argv[1][1] == 'h' ? EXIT_OK : EXIT_USAGE;
+		return argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) ?
+		    EXIT_OK : EXIT_USAGE;
 	}
 	/* Opening the SQLite ledger creates or upgrades it. */
 	if ((l = cli_ledger_open(cli, &cause)) == NULL) {

@@ -220,12 +220,33 @@ cmd_prompt(const char *shell)
 	    "anything destructive the request did not ask for.", sh, u.sysname);
 }
 
-/* Read the command and its explanation from a reply; the command malloc'd, NULL if none. */
+/* Whether text has a line that opens a code fence. */
+static bool
+has_fence(const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		p += strspn(p, " \t");
+		if (str_startswith(p, "```"))
+			return true;
+		p += strcspn(p, "\n");
+		p += *p == '\n';
+	}
+	return false;
+}
+
+/*
+ * Read the command and its explanation from a reply; the command malloc'd, NULL
+ * if none. A model that talks before its code ("Sure! Here is the command:")
+ * has the command in the fence: with a fence, only a line inside one is taken.
+ */
 char *
 cmd_parse_reply(const char *text, char **explain)
 {
 	char *cmd = NULL, *line;
 	const char *p = text;
+	bool fenced = has_fence(text), inside = false;
 
 	*explain = NULL;
 	while (*p) {
@@ -233,11 +254,13 @@ cmd_parse_reply(const char *text, char **explain)
 
 		line = str_trim(xstrndup(p, len));
 		p += len + (p[len] == '\n');
+		if (str_startswith(line, "```"))
+			inside = !inside;
 		if (*line == '\0' || str_startswith(line, "```")) {
 			free(line);
 			continue;
 		}
-		if (cmd == NULL && line[0] != '#') {
+		if (cmd == NULL && line[0] != '#' && (inside || !fenced)) {
 			cmd = xstrdup(line[0] == '$' && line[1] == ' ' ? line + 2 : line);
 		} else if (*explain == NULL && line[0] == '#') {
 			*explain = xstrdup(str_trim(line + 1));

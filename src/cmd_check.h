@@ -17,9 +17,9 @@ const char *cmd_shell(void);
 /* The system prompt asking for one command for shell (a path or a name) on this system; malloc'd. */
 char *cmd_prompt(const char *shell);
 /*
- * The command in a reply (first line that is not a fence or a comment, a
- * leading "$ " dropped; malloc'd, NULL if none) and its "# explanation"
- * (malloc'd into *explain, or NULL).
+ * The command in a reply (first line that is not a fence or a comment, and
+ * inside a fence when the reply has one; a leading "$ " dropped; malloc'd,
+ * NULL if none) and its "# explanation" (malloc'd into *explain, or NULL).
  */
 char *cmd_parse_reply(const char *text, char **explain);
 

@@ -799,6 +799,41 @@ check_model_words(struct parse *p)
 	}
 }
 
+/*
+ * inih gives the line of its first syntax error (on_key never fails), even
+ * when keys have failed too: say it first, since the keys after an unclosed
+ * section header fall into the section before it and fail for that reason.
+ */
+static void
+syntax_error(struct parse *p, int line)
+{
+	const char *why = "expected key = value, a [section] or a ; comment";
+	char text[64];
+	struct buf all;
+	FILE *f = fopen(p->cfg->path, "r");
+	bool start = true;
+	int n = 0;
+
+	/* only the line's start matters; a longer line is read on in pieces */
+	while (f != NULL && fgets(text, sizeof text, f) != NULL) {
+		if (start && n + 1 == line && text[strspn(text, " \t")] == '[') {
+			why = "a section header needs its closing ]";
+			break;
+		}
+		start = strchr(text, '\n') != NULL;
+		if (start && ++n == line)
+			break;
+	}
+	if (f != NULL)
+		fclose(f);
+	buf_init(&all, 0);
+	buf_addf(&all, "%s:%d: syntax error: %s\n", p->cfg->path, line, why);
+	if (p->errors.len > 0)
+		buf_add(&all, p->errors.data, p->errors.len);
+	buf_done(&p->errors);
+	p->errors = all;
+}
+
 int
 config_load(struct config *cfg, char **cause)
 {
@@ -819,8 +854,8 @@ config_load(struct config *cfg, char **cause)
 		cfg->loaded = true;
 		rc = ini_parse_stream(read_line, &p, on_key, &p);
 		fclose(p.f);
-		if (rc > 0 && p.errors.len == 0)
-			buf_addf(&p.errors, "%s:%d: syntax error\n", cfg->path, rc);
+		if (rc > 0)
+			syntax_error(&p, rc);
 		else if (rc < 0)
 			buf_addf(&p.errors, "%s: cannot read\n", cfg->path);
 	}

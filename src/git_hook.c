@@ -822,6 +822,18 @@ subject_unwrap(char *s)
 	return s;
 }
 
+/*
+ * Whether line only announces what follows ("Here is the commit message:",
+ * "Subject:"): it ends with a colon and has no "type: summary" in it.
+ */
+static bool
+announces(const char *line)
+{
+	size_t n = strlen(line);
+
+	return n > 0 && line[n - 1] == ':' && strstr(line, ": ") == NULL;
+}
+
 /* Split text into lines (in place), fences dropped, trailing blanks trimmed. */
 static size_t
 reply_lines(char *text, char ***out)
@@ -867,6 +879,12 @@ git_msg_clean(const char *reply)
 		free(lines);
 		free(text);
 		return NULL;
+	}
+	/* "Here is the commit message:" announces the message; it is not its subject */
+	if (i + 1 < end && announces(lines[i])) {
+		i++;
+		while (i < end && lines[i][0] == '\0')
+			i++;
 	}
 	subject = subject_unwrap(lines[i++]);
 	subject_fit(subject);

@@ -1,4 +1,6 @@
 /* main: find the subcommand, load the config and catalog, and run it. */
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +29,13 @@ static const struct command {
 	cli_cmd_fn fn;
 	enum needs needs;
 	const char *summary;
+	bool free_words;  /* its arguments are text (a prompt, a task): it reads --help itself */
 } commands[] = {
 	{ .name = "chat", .fn = cli_chat, .needs = NEEDS_CATALOG,
 	  .summary = "the full-screen client" },
 	{ .name = "route", .fn = cli_route, .needs = NEEDS_CATALOG,
-	  .summary = "the routing decision and the cost on every tier, no request" },
+	  .summary = "the routing decision and the cost on every tier, no request",
+	  .free_words = true },
 	{ .name = "models", .fn = cli_models, .needs = NEEDS_CATALOG,
 	  .summary = "the catalog; models import FILE|URL" },
 	{ .name = "budget", .fn = cli_budget, .needs = NEEDS_CATALOG,
@@ -41,7 +45,8 @@ static const struct command {
 	{ .name = "logs", .fn = cli_logs, .needs = NEEDS_CATALOG,
 	  .summary = "recent conversations and messages" },
 	{ .name = "cmd", .fn = cli_cmd, .needs = NEEDS_CATALOG,
-	  .summary = "propose one shell command: run, edit, explain or cancel" },
+	  .summary = "propose one shell command: run, edit, explain or cancel",
+	  .free_words = true },
 	{ .name = "roles", .fn = cli_roles, .needs = NEEDS_CATALOG,
 	  .summary = "the named system prompts -r NAME takes" },
 	{ .name = "keys", .fn = cli_keys, .needs = NEEDS_CATALOG,
@@ -53,12 +58,14 @@ static const struct command {
 	{ .name = "config", .fn = cli_config, .needs = NEEDS_CONFIG,
 	  .summary = "path, show, check" },
 	{ .name = "do", .fn = cli_do, .needs = NEEDS_CATALOG,
-	  .summary = "do a coding task in this repository with tools" },
+	  .summary = "do a coding task in this repository with tools",
+	  .free_words = true },
 	{ .name = "undo", .fn = cli_undo, .needs = NEEDS_CONFIG,
 	  .summary = "restore the files the last agent task changed" },
 	{ .name = "help", .fn = cli_help, .needs = NEEDS_NOTHING, .summary = NULL },
 	{ .name = "version", .fn = cli_version, .needs = NEEDS_NOTHING, .summary = NULL },
-	{ .name = "__complete", .fn = cli_complete, .needs = NEEDS_CATALOG, .summary = NULL },
+	{ .name = "__complete", .fn = cli_complete, .needs = NEEDS_CATALOG, .summary = NULL,
+	  .free_words = true },
 };
 
 static const char usage_text[] =
@@ -209,13 +216,51 @@ has_flag(int argc, char **argv, const char *a, const char *b)
 	return false;
 }
 
+/*
+ * A descriptor of 0, 1 or 2 that was closed (cron, a daemon, `llm <&-`) gets
+ * /dev/null read-only: a closed stdin reads as empty, writes to a closed stdout
+ * fail as they should, and no file or socket opened later can take its number
+ * and receive the answer or the errors.
+ */
+static void
+std_fds_guard(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", O_RDONLY) < 0)
+			_exit(EXIT_USAGE);
+}
+
+/*
+ * What a command printed must have reached stdout: a full disk or a closed
+ * descriptor is an error, never a silent success. The exit code, rc or 2.
+ */
+static int
+stdout_check(int rc)
+{
+	int err;
+
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	err = errno;
+	if (rc != EXIT_OK || err == EPIPE)
+		return rc;
+	fprintf(stderr, "llm: stdout: %s\n", err ? strerror(err) : "write error");
+	return EXIT_USAGE;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct app cli;
 	const struct command *cmd = NULL;
+	bool hook;
 	int rc;
 
+	std_fds_guard();
 	cred_protect(); /* before anything reads a key: one may be in the environment already */
 	setlocale(LC_CTYPE, ""); /* characters only: numbers and dates keep one format */
 	log_init();
@@ -225,20 +270,32 @@ main(int argc, char **argv)
 	if (cmd == NULL) {
 		/* fast paths: no config, no catalog */
 		if (has_flag(argc, argv, "--version", "-V"))
-			return cli_version(&cli, argc, argv);
+			return stdout_check(cli_version(&cli, argc, argv));
 		if (has_flag(argc, argv, "--help", "-h"))
-			return cli_help(&cli, argc, argv);
+			return stdout_check(cli_help(&cli, argc, argv));
+	}
+	if (cmd != NULL && !cmd->free_words && has_flag(argc - 1, argv + 1, "--help", "-h")) {
+		/* --help anywhere ("llm budget set --help") is the command's own help */
+		static char help_flag[] = "--help";
+		static char *help_argv[4];
+
+		help_argv[0] = argv[0];
+		help_argv[1] = argv[1];
+		help_argv[2] = help_flag;
+		argc = 3;
+		argv = help_argv;
 	}
 	if (cmd != NULL && cmd->needs == NEEDS_NOTHING)
-		return cmd->fn(&cli, argc - 1, argv + 1);
+		return stdout_check(cmd->fn(&cli, argc - 1, argv + 1));
+	hook = cmd != NULL && cmd->fn == cli_git && argc > 2 && strcmp(argv[2], "commit-msg") == 0;
 	rc = load(&cli, cmd != NULL ? cmd->needs : NEEDS_CATALOG,
-	    !has_flag(argc, argv, "--no-color", NULL),
-	    cmd != NULL && cmd->fn == cli_git && argc > 2 && strcmp(argv[2], "commit-msg") == 0);
+	    !has_flag(argc, argv, "--no-color", NULL), hook);
 	if (rc < 0)
 		rc = cmd != NULL ? cmd->fn(&cli, argc - 1, argv + 1) : cli_ask(&cli, argc, argv);
 	catalog_free(cli.cat);
 	free(cli.cfg_errors);
 	config_done(&cli.cfg);
 	proc_hide_env_clear();
-	return rc;
+	/* the commit hook exits 0 whatever happens */
+	return hook ? rc : stdout_check(rc);
 }

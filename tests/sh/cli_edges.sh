@@ -94,3 +94,35 @@ sys.exit(1 if bad else 0)' "$T/out"
 done
 run_llm models --tier cheap
 check_contains "models: the tiny price as a decimal" "$OUT" "0.017"
+
+# Standard output that cannot take the answer (a full disk, a closed
+# descriptor) is a local failure: exit 2 and said, never 0 nor "interrupted".
+if [ -w /dev/full ]; then
+	fake_reply '{"text":"a short answer"}'
+	"$LLM_BIN" -q -m test-cheap "x" >/dev/full 2>"$T/full.err"
+	echo $? >"$T/full.rc"
+	check_eq "stdout full, short answer: exit 2" "$(cat "$T/full.rc")" 2
+	check_contains "stdout full, short answer: said" "$(cat "$T/full.err")" "llm: stdout: No space left on device"
+	fake_reply '{"chunks":["first ","second ","third ","fourth ","fifth "],"delay_ms":50}'
+	"$LLM_BIN" -q -m test-cheap "x" >/dev/full 2>"$T/full.err"
+	echo $? >"$T/full.rc"
+	check_eq "stdout full mid-stream: exit 2" "$(cat "$T/full.rc")" 2
+	check_contains "stdout full mid-stream: said" "$(cat "$T/full.err")" "llm: stdout: No space left on device"
+	check_not_contains "stdout full mid-stream: not called an interruption" "$(cat "$T/full.err")" "interrupted"
+	"$LLM_BIN" models >/dev/full 2>"$T/full.err"
+	echo $? >"$T/full.rc"
+	check_eq "stdout full, llm models: exit 2" "$(cat "$T/full.rc")" 2
+	check_contains "stdout full, llm models: said" "$(cat "$T/full.err")" "llm: stdout: No space left on device"
+fi
+fake_reply '{"text":"nowhere to go"}'
+"$LLM_BIN" -q -m test-cheap "x" >&- 2>"$T/closed.err"
+echo $? >"$T/closed.rc"
+check_eq "stdout closed: exit 2" "$(cat "$T/closed.rc")" 2
+check_contains "stdout closed: said" "$(cat "$T/closed.err")" "llm: stdout: "
+
+# A closed stdin (cron, a daemon) is no input: the prompt alone is sent.
+fake_reply '{"text":"without stdin"}'
+run_llm -q -m test-cheap "x" <&-
+check_rc "stdin closed: exit 0" 0
+check_eq "stdin closed: the answer" "$OUT" "without stdin"
+check_eq "stdin closed: the prompt alone" "$(fake_last body.messages.0.content)" "x"

@@ -61,6 +61,17 @@ waited=$(( (end - start) / 1000000 ))
 if [ "$waited" -ge 1000 ]; then ok "429: Retry-After of 1 s honoured (${waited} ms)"; else not_ok "429: Retry-After of 1 s honoured" "took ${waited} ms"; fi
 check_contains "429: retry noted on stderr" "$ERR" "retrying"
 
+# 429 asking for a wait longer than llm waits: given up at once, saying how
+# long the server asked for, not a bare "after 1 tries"
+fake_reset
+fake_reply '{"status":429,"retry_after":"150","message":"Rate limit reached"}'
+run_llm -q -m test-cheap "hi"
+check_rc "429 with a long Retry-After: exit 1" 1
+check_eq "429 with a long Retry-After: one request" "$(fake_count)" 1
+check_contains "429 with a long Retry-After: says the wait asked" "$ERR" \
+    "the server asks to wait 2 min 30 s before another try"
+check_not_contains "429 with a long Retry-After: no bare try count" "$ERR" "after 1 tries"
+
 # 500 three times: three tries, then exit 1 (test-cheap is pinned: no fallback)
 fake_reset
 fake_reply '[{"status":500,"retry_after_ms":"10"},{"status":500,"retry_after_ms":"10"},{"status":500,"retry_after_ms":"10"},{"text":"never"}]'

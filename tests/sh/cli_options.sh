@@ -87,3 +87,16 @@ for code in 141 143; do
 done
 run_llm --help
 check_contains "--help: exit codes 141 and 143" "$OUT" "141"
+
+# --help anywhere in a command's arguments is that command's help: usage on
+# stdout, nothing on stderr, exit 0, and nothing done.
+for what in "config --help" "config check -h" "ledger --help" "budget set --help" \
+    "models import --help" "git install-hook --help" "keys list --help" \
+    "logs show --help" "usage --by model --help" "roles --help" "undo --help"; do
+	# shellcheck disable=SC2086 # the words of a command
+	run_llm $what
+	check_rc "$what: exit 0" 0
+	check_contains "$what: usage on stdout" "$OUT" "usage: llm ${what%% *}"
+	check_eq "$what: nothing on stderr" "$ERR" ""
+done
+check "models import --help: nothing imported" test ! -e "$LLM_CONFIG_DIR/models.json"

@@ -69,8 +69,25 @@ fake_reply '{"text":"```sh\nfind . -size +1G -mtime -7\n```\n# files over 1 GB c
 run_llm cmd --print "find files over 1 GB changed this week"
 check_rc "--print: exit 0" 0
 check_eq "--print: only the command" "$OUT" "find . -size +1G -mtime -7"
+fake_reply '{"text":"Sure! Here is the command:\n\n```bash\nfind . -name \"*.o\" -delete\n```\nThis deletes the object files."}'
+run_llm cmd --print "delete the object files"
+check_eq "--print: the fenced command, not the talk before it" "$OUT" 'find . -name "*.o" -delete'
 run_llm cmd "x"
 check_rc "no terminal and no --print: exit 2" 2
+# Ctrl-C while the command is being asked for: 130, and the request's row is
+# settled as cancelled with its partial cost, not left reserved.
+fake_reset
+n=$(fake_count)
+fake_reply "{\"chunks\":[\"ls \",\"-la\"],\"hold_file\":\"$T/never\"}"
+"$LLM_BIN" cmd --print "list the files" >"$T/int.out" 2>"$T/int.err" &
+pid=$!
+fake_wait_count $((n + 1))
+kill -INT $pid
+wait $pid
+check_eq "ctrl-c while asking: exit 130" "$?" 130
+check_contains "ctrl-c while asking: said" "$(cat "$T/int.err")" "interrupted"
+check_eq "ctrl-c while asking: the row is cancelled, not reserved" \
+    "$(sqlite3 "$LLM_DATA_DIR/llm.db" "select status from usage order by id desc limit 1")" cancelled
 fake_default '{"status":401}'
 run_llm cmd --print "x"
 check_rc "--print: a rejected key: exit 4" 4

@@ -24,6 +24,28 @@ run_llm config show
 check_rc "tier typo: config show exits 2" 2
 check_contains "tier typo: config show names it" "$ERR" "unknown model 'test-chaep'"
 
+# A section header without its closing bracket is a syntax error, said even
+# when the keys under it fail too (they fall into the section before it).
+t_write_config
+t_config_append "[llm
+tier = mid"
+line=$(grep -n '^\[llm$' "$LLM_CONFIG_DIR/config.ini" | cut -d: -f1)
+run_llm config check
+check_rc "unclosed section: config check exits 2" 2
+check_contains "unclosed section: the line and what is wrong" "$ERR" \
+    "$LLM_CONFIG_DIR/config.ini:$line: syntax error: a section header needs its closing ]"
+run_llm -q "hello there"
+check_rc "unclosed section: a question exits 2" 2
+check_contains "unclosed section: a question says it too" "$ERR" "config.ini:$line: syntax error"
+t_write_config
+t_config_append "[llm]
+budget = 5
+garbage"
+line=$(grep -n '^garbage$' "$LLM_CONFIG_DIR/config.ini" | cut -d: -f1)
+run_llm config check
+check_contains "a line that is no key: what a line may be" "$ERR" \
+    "config.ini:$line: syntax error: expected key = value, a [section] or a ; comment"
+
 # Names resolved after the whole file is read: a [model.*] section further
 # down, and a model imported into models.json.
 t_write_config
@@ -47,6 +69,23 @@ run_llm -q -t cheap "hello there"
 check_rc "later [model.*]: a question works" 0
 check_eq "later [model.*]: first in the tier answers" "$(fake_last body.model)" later-1
 t_write_config
+
+# A data directory llm cannot use: said as such, with what to do, exit 2.
+: >"$T/a-file"
+LLM_DATA_DIR="$T/a-file" run_llm -q "hello there"
+check_rc "data directory is a file: exit 2" 2
+check_contains "data directory is a file: said" "$ERR" \
+    "llm: the data directory $T/a-file is not a directory; point LLM_DATA_DIR at one llm can write"
+LLM_DATA_DIR="$T/a-file/llm" run_llm budget
+check_rc "data directory cannot be made: exit 2" 2
+check_contains "data directory cannot be made: said" "$ERR" \
+    "the data directory $T/a-file/llm cannot be made (Not a directory); point LLM_DATA_DIR at one llm can write"
+if [ "$(id -u)" != 0 ]; then
+	mkdir "$T/ro-data" && chmod 555 "$T/ro-data"
+	LLM_DATA_DIR="$T/ro-data" run_llm budget
+	check_contains "data directory read-only: said" "$ERR" \
+	    "the data directory $T/ro-data is not writable (Permission denied)"
+fi
 
 # Without HOME (cron, systemd, env -i): the password database's home, never
 # a path relative to the current directory. XDG_* that are relative are ignored.

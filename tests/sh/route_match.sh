@@ -121,6 +121,12 @@ cp "$T/out" "$T/maxcost.req.json"
 check_rc "max-cost: the --json request exits 3" 3
 check_eq "max-cost: --json gives the exit code it exits with" \
     "$(json_get "$T/maxcost.req.json" exit_code)" 3
+# latency_ms is the time the command took to refuse, within the run's own time
+start=$(date +%s%3N)
+run_llm_in "" --json -m test-mid --max-cost 0.0001 "explain"
+took=$(($(date +%s%3N) - start))
+lat=$(json_get "$T/out" latency_ms)
+check "max-cost: --json latency_ms ($lat) within the run's $took ms" test "$lat" -le "$took"
 
 # What was already spent this month counts the same for route and the request.
 # spend USD: an answered request of USD now, as the ledger keeps one.

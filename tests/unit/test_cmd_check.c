@@ -102,9 +102,44 @@ test_redirect(void)
 	free(f);
 }
 
+/* The command read from reply is want, its explanation want_explain (NULL: none). */
+static void
+reply_reads(const char *reply, const char *want, const char *want_explain)
+{
+	char *explain = NULL;
+	char *cmd = cmd_parse_reply(reply, &explain);
+
+	if (want == NULL)
+		CHECK(cmd == NULL);
+	else
+		CHECK_STR(cmd ? cmd : "(none)", want);
+	if (want_explain == NULL)
+		CHECK(explain == NULL);
+	else
+		CHECK_STR(explain ? explain : "(none)", want_explain);
+	free(cmd);
+	free(explain);
+}
+
+static void
+test_parse_reply(void)
+{
+	reply_reads("ls -la\n# list every file", "ls -la", "list every file");
+	reply_reads("$ du -sh .\n", "du -sh .", NULL);
+	reply_reads("```sh\nfind . -size +1G\n```\n# big files", "find . -size +1G", "big files");
+	/* a model that talks first: the command is in the fence, not the talk */
+	reply_reads("Sure! Here is the command:\n\n```bash\nfind . -name '*.o' -delete\n```\n"
+	    "This deletes the object files.", "find . -name '*.o' -delete", NULL);
+	reply_reads("To list them:\n```\n# every file, hidden ones too\nls -la\n```\n",
+	    "ls -la", "every file, hidden ones too");
+	reply_reads("", NULL, NULL);
+	reply_reads("```sh\n```\n", NULL, NULL);
+}
+
 int
 main(void)
 {
+	RUN(test_parse_reply);
 	RUN(test_destroyers);
 	RUN(test_harmless);
 	RUN(test_redirect);

@@ -362,6 +362,13 @@ test_clean(void)
 	CHECK_STR_FREE(git_msg_clean("fix: handle empty input\n\nThe parser crashed on an empty file.\n"), "fix: handle empty input\n\nThe parser crashed on an empty file.\n");
 	CHECK_STR_FREE(git_msg_clean("```\n\"fix: handle empty input\"\r\nThe parser crashed.\n```\n\n"), "fix: handle empty input\n\nThe parser crashed.\n");
 	CHECK_STR_FREE(git_msg_clean("\n\nSubject: docs: say why   \n"), "docs: say why\n");
+	/* a line that announces the message is not its subject */
+	CHECK_STR_FREE(git_msg_clean("Here is the commit message:\n\nfeat: add seven\n\nIt was six.\n"),
+	    "feat: add seven\n\nIt was six.\n");
+	CHECK_STR_FREE(git_msg_clean("Commit message:\n```\nfix: close the file\n```\n"),
+	    "fix: close the file\n");
+	CHECK_STR_FREE(git_msg_clean("fix: one thing:\n\nand more\n"), "fix: one thing:\n\nand more\n");
+	CHECK_STR_FREE(git_msg_clean("Subject:\ndocs: say why\n"), "docs: say why\n");
 	CHECK_STR_FREE(git_msg_clean(longsub), "feat(parser): accept quoted section names and keys with spaces in every\n");
 	/* Exactly 72 characters stays whole, multi-byte characters count once. */
 	CHECK_STR_FREE(git_msg_clean("fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb"), "fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb\n");
