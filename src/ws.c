@@ -302,7 +302,11 @@ ws_binary(const char *data, size_t len)
 	return memchr(data, '\0', len < 8192 ? len : 8192) != NULL;
 }
 
-/* Read the regular file fd into *data; 0, or -1 with errno (EFBIG past the cap). */
+/*
+ * Read the regular file fd into *data; 0, or -1 with errno (EFBIG past the
+ * cap, EMLINK for a file with another hard link: its other name may be
+ * outside the workspace, or a secret's).
+ */
 static int
 read_fd(int fd, char **data, size_t *len)
 {
@@ -315,6 +319,8 @@ read_fd(int fd, char **data, size_t *len)
 		return -1;
 	if (!S_ISREG(st.st_mode))
 		return errno = EISDIR, -1;
+	if (st.st_nlink > 1)
+		return errno = EMLINK, -1;
 	buf_init(&b, TOOLS_FILE_MAX);
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0 && errno == EINTR)
@@ -356,6 +362,9 @@ read_why(const struct ws_path *p, int e, char **why)
 		xasprintf(why, "%s is not a regular file (use list for a directory)", p->rel);
 	else if (e == EFBIG)
 		xasprintf(why, "%s is larger than %u MiB: refused", p->rel, TOOLS_FILE_MAX >> 20);
+	else if (e == EMLINK)
+		xasprintf(why, "%s has another hard link, which may be a file outside the "
+		    "workspace or a secret: refused", p->rel);
 	else
 		xasprintf(why, "%s: %s", p->rel, strerror(e));
 }

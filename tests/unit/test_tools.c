@@ -432,6 +432,36 @@ test_search(void)
 	ws_close(w);
 }
 
+/* A file with another hard link may be a file outside, or a secret under another name. */
+static void
+test_hard_links(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	struct tool_result r;
+	char hl[600], notes[600], env[600];
+
+	at("ws/hl.txt", hl, sizeof(hl));
+	at("ws/notes.txt", notes, sizeof(notes));
+	at("ws/.env", env, sizeof(env));
+	CHECK(link(canary, hl) == 0);
+	CHECK(link(env, notes) == 0);
+	refused(w, "read", "{\"path\":\"hl.txt\"}", NULL, "hard link");
+	refused(w, "read", "{\"path\":\"notes.txt\"}", NULL, "hard link");
+	refused(w, "edit", "{\"path\":\"hl.txt\",\"old\":\"CANARY\",\"new\":\"x\"}", &yes,
+	    "hard link");
+	refused(w, "write", "{\"path\":\"notes.txt\",\"content\":\"x\",\"overwrite\":true}", &yes,
+	    "hard link");
+	CHECK_INT(yes.asked, 0);
+	exec_tool(w, "search", "{\"pattern\":\"CANARY|TOKEN=secret\"}", NULL, &r);
+	CHECK(strstr(r.text, "CANARY") == NULL && strstr(r.text, "TOKEN=secret") == NULL);
+	tool_result_free(&r);
+	unlink(hl);
+	unlink(notes);
+	ws_close(w);
+	check_outside();
+}
+
 static void
 test_edit_once(void)
 {
@@ -1021,6 +1051,7 @@ main(void)
 	RUN(test_root_is_git_top);
 	RUN(test_confinement);
 	RUN(test_secret_allowed_by_name);
+	RUN(test_hard_links);
 	RUN(test_read_lines);
 	RUN(test_list_gitignore);
 	RUN(test_search);
