@@ -21,7 +21,28 @@
 static const char *const secret_globs[] = {
 	".env*", "*.pem", "*.key", "id_*", ".netrc", ".git-credentials",
 	"*.p12", "*.pfx", ".npmrc", ".pypirc", "credentials",
+	".pgpass", ".htpasswd", "*.keyring", "*.kdbx", "*.jks", "*.keystore",
 };
+
+/* Directories whose every file is a secret: SSH's, GnuPG's and pass's stores. */
+static const char *const secret_dirs[] = { ".ssh", ".gnupg", ".password-store" };
+
+/* Whether a directory on the way to rel (under the root) is one of secret_dirs. */
+static bool
+in_secret_dir(const char *rel)
+{
+	const char *c = rel, *slash;
+	size_t i, n;
+
+	while ((slash = strchr(c, '/')) != NULL) {
+		n = (size_t)(slash - c);
+		for (i = 0; i < ARRAY_SIZE(secret_dirs); i++)
+			if (strlen(secret_dirs[i]) == n && strncmp(c, secret_dirs[i], n) == 0)
+				return true;
+		c = slash + 1;
+	}
+	return false;
+}
 
 /* A NULL-terminated copy of v (NULL: an empty list). */
 static char **
@@ -290,6 +311,8 @@ ws_secret(const struct ws *w, const char *rel)
 	base = base != NULL ? base + 1 : rel;
 	for (i = 0; i < ARRAY_SIZE(secret_globs) && !secret; i++)
 		secret = fnmatch(secret_globs[i], base, 0) == 0;
+	if (!secret)
+		secret = in_secret_dir(rel);
 	if (!secret)
 		secret = in_list(w->deny, rel, true);
 	return secret && !in_list(w->allow_secret, rel, false);

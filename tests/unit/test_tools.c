@@ -462,6 +462,50 @@ test_hard_links(void)
 	check_outside();
 }
 
+/* SSH, GnuPG and password-store directories, keyrings and password files hold secrets. */
+static void
+test_secret_kinds(void)
+{
+	static const char *const files[] = { "ws/.ssh/authorized_keys", "ws/.ssh/config",
+		"ws/home/.gnupg/pubring.kbx", "ws/.password-store/bank.txt", "ws/.pgpass",
+		"ws/login.keyring", "ws/vault.kdbx", "ws/release.jks", "ws/app.keystore",
+		"ws/.htpasswd", NULL };
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	struct tool_result r;
+	char p[600], args[256];
+	size_t i;
+
+	for (i = 0; files[i] != NULL; i++) {
+		at(files[i], p, sizeof(p));
+		*strrchr(p, '/') = '\0';
+		mkdir_p(p);
+		put(files[i], "SECRET-MATERIAL\n", 16);
+		snprintf(args, sizeof(args), "{\"path\":\"%s\"}", files[i] + 3);
+		refused(w, "read", args, NULL, "may hold secrets");
+	}
+	refused(w, "write", "{\"path\":\".ssh/authorized_keys\",\"content\":\"ssh-ed25519 x\","
+	    "\"overwrite\":true}", &yes, "may hold secrets");
+	refused(w, "write", "{\"path\":\".ssh/rc\",\"content\":\"x\"}", &yes, "may hold secrets");
+	CHECK_INT(yes.asked, 0);
+	exec_tool(w, "search", "{\"pattern\":\"SECRET-MATERIAL\"}", NULL, &r);
+	CHECK(strstr(r.text, "SECRET-MATERIAL") == NULL);
+	tool_result_free(&r);
+	for (i = 0; files[i] != NULL; i++) {
+		at(files[i], p, sizeof(p));
+		unlink(p);
+	}
+	at("ws/home/.gnupg", p, sizeof(p));
+	rmdir(p);
+	at("ws/home", p, sizeof(p));
+	rmdir(p);
+	at("ws/.ssh", p, sizeof(p));
+	rmdir(p);
+	at("ws/.password-store", p, sizeof(p));
+	rmdir(p);
+	ws_close(w);
+}
+
 static void
 test_edit_once(void)
 {
@@ -1052,6 +1096,7 @@ main(void)
 	RUN(test_confinement);
 	RUN(test_secret_allowed_by_name);
 	RUN(test_hard_links);
+	RUN(test_secret_kinds);
 	RUN(test_read_lines);
 	RUN(test_list_gitignore);
 	RUN(test_search);
