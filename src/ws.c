@@ -418,6 +418,41 @@ ws_read(const struct ws *w, const struct ws_path *p, char **data, size_t *len, c
 	return 0;
 }
 
+/* Whether the file at q is the one p met, holding old. */
+static bool
+same_file(const struct ws_path *p, const struct ws_path *q, const char *old, size_t oldlen)
+{
+	char *now = NULL;
+	size_t len = 0;
+	bool same;
+
+	if (strcmp(q->abs, p->abs) != 0 || q->exists != p->exists)
+		return false;
+	if (!p->exists)
+		return true;
+	same = q->st.st_dev == p->st.st_dev && q->st.st_ino == p->st.st_ino &&
+	    ws_read_raw(q->abs, &now, &len) == 0 && len == oldlen && memcmp(now, old, len) == 0;
+	free(now);
+	return same;
+}
+
+/* Whether p still names the file it did, holding old (or still none), as when it was shown. */
+int
+ws_unchanged(const struct ws *w, const struct ws_path *p, const char *old, size_t oldlen,
+    char **why)
+{
+	struct ws_path q;
+	char *e = NULL;
+	bool same = ws_resolve(w, p->rel, &q, &e) == 0 && same_file(p, &q, old, oldlen);
+
+	if (!same)
+		xasprintf(why, "%s changed while the user was asked, so nothing was written: "
+		    "read it again and redo the change", p->rel);
+	free(e);
+	ws_path_done(&q);
+	return same ? 0 : -1;
+}
+
 /* Create the directories leading to p's file that do not exist yet (all inside the root). */
 static int
 make_parents(const struct ws *w, const struct ws_path *p, char **why)

@@ -147,6 +147,7 @@ struct asker {
 	char *preview;
 	const char *edit_to;   /* TOOL_EDITED: the command given instead */
 	bool editable;         /* it was offered to edit the call */
+	void (*during)(void);  /* what happens to the files while the user is asked */
 };
 
 static enum tool_answer
@@ -157,6 +158,8 @@ ask(void *arg, const char *tool, const char *preview, char **edit)
 	(void)tool;
 	a->asked++;
 	a->editable = edit != NULL;
+	if (a->during != NULL)
+		a->during();
 	free(a->preview);
 	a->preview = xstrdup(preview);
 	if (a->answer == TOOL_EDITED && edit != NULL)
@@ -504,6 +507,76 @@ test_secret_kinds(void)
 	at("ws/.password-store", p, sizeof(p));
 	rmdir(p);
 	ws_close(w);
+}
+
+/* While the user is asked: ws/sub becomes a link to base/away, which holds a file of that name. */
+static void
+swap_dir_for_link(void)
+{
+	char sub[600], old[600], away[600];
+
+	at("ws/sub", sub, sizeof(sub));
+	at("ws/sub.old", old, sizeof(old));
+	at("away", away, sizeof(away));
+	mkdir_p(away);
+	put("away/f.txt", "inside\n", 7);
+	CHECK(rename(sub, old) == 0 && symlink(away, sub) == 0);
+}
+
+/* While the user is asked: they change the file in their editor. */
+static void
+user_changes_file(void)
+{
+	put("ws/g.txt", "a\nb\nthe user's line\n", 20);
+}
+
+/* While the user is asked: something else creates the file. */
+static void
+other_creates_file(void)
+{
+	put("ws/new.txt", "made meanwhile\n", 15);
+}
+
+/* A change is written only where and over what it was approved: nothing moved meanwhile. */
+static void
+test_changed_while_asked(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	char p[600];
+
+	at("ws/sub", p, sizeof(p));
+	mkdir_p(p);
+	put("ws/sub/f.txt", "inside\n", 7);
+	put("ws/g.txt", "a\nb\n", 4);
+	yes.during = swap_dir_for_link;
+	refused(w, "edit", "{\"path\":\"sub/f.txt\",\"old\":\"side\",\"new\":\"SIDE\"}", &yes,
+	    "changed while");
+	CHECK_STR_FREE(get("away/f.txt"), "inside\n");
+	yes.during = user_changes_file;
+	refused(w, "edit", "{\"path\":\"g.txt\",\"old\":\"a\",\"new\":\"A\"}", &yes, "read it again");
+	CHECK_STR_FREE(get("ws/g.txt"), "a\nb\nthe user's line\n");
+	yes.during = other_creates_file;
+	refused(w, "write", "{\"path\":\"new.txt\",\"content\":\"mine\\n\"}", &yes, "changed while");
+	CHECK_STR_FREE(get("ws/new.txt"), "made meanwhile\n");
+	CHECK_INT(yes.asked, 3);
+	free(yes.preview);
+	ws_close(w);
+	at("ws/sub", p, sizeof(p));
+	unlink(p);
+	at("ws/sub.old/f.txt", p, sizeof(p));
+	unlink(p);
+	at("ws/sub.old", p, sizeof(p));
+	rmdir(p);
+	at("ws/g.txt", p, sizeof(p));
+	unlink(p);
+	at("ws/new.txt", p, sizeof(p));
+	unlink(p);
+	at("away/f.txt", p, sizeof(p));
+	unlink(p);
+	at("away", p, sizeof(p));
+	rmdir(p);
+	check_outside();
 }
 
 static void
@@ -1097,6 +1170,7 @@ main(void)
 	RUN(test_secret_allowed_by_name);
 	RUN(test_hard_links);
 	RUN(test_secret_kinds);
+	RUN(test_changed_while_asked);
 	RUN(test_read_lines);
 	RUN(test_list_gitignore);
 	RUN(test_search);
