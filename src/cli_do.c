@@ -43,14 +43,16 @@ static const char do_usage[] =
     "  -h, --help            print this help\n"
     "\n"
     "Exit codes: 0 done, 1 provider failure, 2 usage error, 3 stopped by the budget,\n"
-    "--max-cost or max_steps (the steps done are listed), 4 no key, 130 interrupted.\n";
+    "--max-cost or max_steps (the steps done are listed), 4 no key, 130 interrupted,\n"
+    "129 hung up, 143 terminated (a running command stopped with the task).\n";
 
 static volatile int do_cancel;
+static volatile sig_atomic_t do_signal;   /* the signal that stopped the task */
 
 static void
 do_on_sigint(int sig)
 {
-	(void)sig;
+	do_signal = sig;
 	do_cancel = 1;
 }
 
@@ -261,7 +263,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	struct ws_opts wo;
 	struct ws *w = NULL;
 	struct ledger *l = NULL;
-	struct sigaction sa, old;
+	struct sigaction sa, old, old_term, old_hup;
 	struct buf task;
 	char *cause = NULL, *undo_dir = NULL;
 	size_t nallow = 0, i;
@@ -356,11 +358,17 @@ cli_do(struct app *cli, int argc, char **argv)
 	sa.sa_handler = do_on_sigint;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old);
+	/* killed or hung up, the task stops as on Ctrl-C: its command's processes go with it */
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
 	agent_run(&cli->cfg, cli->cat, l, w, &o, &r);
 	sigaction(SIGINT, &old, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	if (do_cancel)
 		r.status = CHAT_CANCELLED;
-	rc = cli_exit_code(r.status);
+	rc = do_signal == SIGTERM || do_signal == SIGHUP ? 128 + do_signal :
+	    cli_exit_code(r.status);
 	print_result(&d, &r);
 out:
 	agent_result_done(&r);

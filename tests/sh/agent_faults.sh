@@ -134,6 +134,35 @@ check_contains "ctrl-c: the run marked stopped" "$(cat "$T/err")" "stopped, exit
 check_ledger "ctrl-c"
 check "ctrl-c: the step's cost is counted" [ "$(db_get "SELECT sum(cost_pico) FROM usage WHERE task_id = ?" "$(json_get "$T/out" task_id)")" -gt 0 ]
 
+# --- killed during run (SIGTERM, or SIGHUP when its terminal closes): the command's
+# process group goes with llm, the step is recorded, exit 128 + the signal
+for sig in TERM:143 HUP:129; do
+	want=${sig#*:}
+	sig=${sig%:*}
+	t_sum_repo "$T/repo"
+	fake_reset
+	fake_reply '{"text":"Waiting.","calls":[{"name":"run","args":{"command":"ps -o pgid= -p $$ >group; sleep 300 & echo $! >sleeper.pid; wait"}}]}'
+	fake_reply '{"text":"never"}'
+	cd "$T/repo" || exit 1
+	"$LLM_BIN" "do" -m test-cheap --allow run --json "wait" >"$T/out" 2>"$T/err" &
+	pid=$!
+	cd - >/dev/null || exit 1
+	t_wait test -s "$T/repo/sleeper.pid"
+	group=$(tr -d ' ' <"$T/repo/group")
+	kill -"$sig" "$pid"
+	wait "$pid"
+	RC=$?
+	check_rc "sig$sig: exit $want (128 + the signal)" "$want"
+	check "sig$sig: the command's process group is gone (pgid $group)" \
+	    t_wait sh -c "! kill -0 -- -$group 2>/dev/null"
+	check "sig$sig: its background child is gone" \
+	    t_wait sh -c "! kill -0 $(cat "$T/repo/sleeper.pid") 2>/dev/null"
+	kill -9 -- "-$group" 2>/dev/null
+	check_eq "sig$sig: the next step was never sent" "$(fake_count)" 1
+	check_contains "sig$sig: the run marked stopped" "$(cat "$T/err")" "stopped, exit 130"
+	check_ledger "sig$sig"
+done
+
 # --- Ctrl-C while the model answers: the request is stopped, its row settled, 130
 t_sum_repo "$T/repo"
 fake_reset
