@@ -435,6 +435,55 @@ test_search(void)
 	ws_close(w);
 }
 
+/*
+ * Patterns that would hold llm for minutes, past Ctrl-C, are refused before
+ * they are compiled: back-references (matched by backtracking) and nested
+ * bounded repetitions (compiled by expansion, gigabytes); plain ones still work.
+ */
+static void
+test_search_costly_patterns(void)
+{
+	static const char *const costly[] = {
+		"(a|aa)+\\\\1\\\\1b", "(a*)*\\\\1", "((a{1,100}){1,100}){1,100}",
+		"(a{2}|b){1,100}", "a{1,100}{1,100}", "a{1,5000}", "a{5000,6}", "(((x{3})))*{2}",
+	};
+	static const char *const plain[] = {
+		"[0-9]{1,3}\\\\.[0-9]{1,3}", "(ab){2,3}", "a{1,255}", "a{,3}", "a{2,}", "[\\\\1{]{2}",
+		"\\\\{1,2\\\\}",
+	};
+	struct ws *w = open_ws(NULL, 0);
+	struct tool_result r;
+	char args[256];
+	size_t i;
+	struct buf many;
+
+	buf_init(&many, 0);
+	for (i = 0; i < 400; i++)
+		buf_addc(&many, 'a');
+	buf_addc(&many, '\n');
+	put("ws/aaa.txt", many.data, many.len);
+	for (i = 0; i < ARRAY_SIZE(costly); i++) {
+		snprintf(args, sizeof(args), "{\"pattern\":\"%s\"}", costly[i]);
+		refused(w, "search", args, NULL, "not supported");
+	}
+	for (i = 0; i < ARRAY_SIZE(plain); i++) {
+		snprintf(args, sizeof(args), "{\"pattern\":\"%s\",\"path\":\"src\"}", plain[i]);
+		exec_tool(w, "search", args, NULL, &r);
+		if (r.error)
+			fprintf(stderr, "%s: %s\n", plain[i], r.text);
+		CHECK(!r.error);
+		tool_result_free(&r);
+	}
+	buf_done(&many);
+	{
+		char p[600];
+
+		at("ws/aaa.txt", p, sizeof(p));
+		unlink(p);
+	}
+	ws_close(w);
+}
+
 /* A file with another hard link may be a file outside, or a secret under another name. */
 static void
 test_hard_links(void)
@@ -1174,6 +1223,7 @@ main(void)
 	RUN(test_read_lines);
 	RUN(test_list_gitignore);
 	RUN(test_search);
+	RUN(test_search_costly_patterns);
 	RUN(test_edit_once);
 	RUN(test_write_and_always);
 	RUN(test_bad_calls);
