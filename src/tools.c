@@ -152,9 +152,31 @@ listed(char *const *v, const char *s)
 }
 
 /*
+ * Whether the arguments args may name a place outside the workspace: a way
+ * up (..), or an absolute path alone or as an option's value (-C/x, --file=/x).
+ */
+static bool
+args_leave(const char *args)
+{
+	const char *w = args, *p;
+	size_t n;
+
+	if (strstr(args, "..") != NULL)
+		return true;
+	for (; *(w += strspn(w, " \t")) != '\0'; w += n) {
+		n = strcspn(w, " \t");
+		for (p = w; p < w + n; p++)
+			if (*p == '/' && (p == w || p[-1] == '=' || (p == w + 2 && w[0] == '-')))
+				return true;
+	}
+	return false;
+}
+
+/*
  * Whether command starts with an allowed prefix at a word boundary and holds
  * nothing a shell would take as a second command, a redirection or an
- * expansion: "make test" allows "make test -j4", never "make test; rm -rf ~".
+ * expansion, nor an argument out of the workspace: "make test" allows
+ * "make test -j4", never "make test; rm -rf ~" nor "make test -C /".
  */
 static bool
 run_allowed(char *const *prefixes, const char *command)
@@ -167,7 +189,7 @@ run_allowed(char *const *prefixes, const char *command)
 		n = strlen(*prefixes);
 		if (n > 0 && strncmp(command, *prefixes, n) == 0 &&
 		    (command[n] == '\0' || command[n] == ' ' || command[n] == '\t'))
-			return true;
+			return !args_leave(command + n);
 	}
 	return false;
 }

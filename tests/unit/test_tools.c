@@ -793,6 +793,35 @@ test_run_allow_run(void)
 	exec_tool(w, "run", "{\"command\":\"true\"}", NULL, &r);
 	CHECK(!r.error);
 	tool_result_free(&r);
+	exec_tool(w, "run", "{\"command\":\"make test -s X=src/sum.c\"}", NULL, &r);
+	CHECK_STR(r.text, "tested src/sum.c\n[exit status 0]\n");
+	tool_result_free(&r);
+	/* an allowed prefix is not a way out: a directory or file outside is asked about */
+	{
+		char d[600];
+
+		at("outmk", d, sizeof(d));
+		mkdir_p(d);
+	}
+	put("outmk/Makefile", "test:\n\t@touch ran-outside\n", 26);
+	refused(w, "run", "{\"command\":\"make test -C ../outmk\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test -C..\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test -C /\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test --directory=/tmp\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test -f/etc/x.mk\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test --file ../outmk/Makefile\"}", NULL,
+	    "no terminal");
+	{
+		char p[600];
+
+		at("outmk/ran-outside", p, sizeof(p));
+		CHECK(access(p, F_OK) != 0);
+		unlink(p);
+		at("outmk/Makefile", p, sizeof(p));
+		unlink(p);
+		at("outmk", p, sizeof(p));
+		rmdir(p);
+	}
 	ws_close(w);
 }
 
