@@ -282,6 +282,21 @@ dispatch(struct ws *w, const char *name, const cJSON *a, tool_ask_fn ask, void *
 	return 0;
 }
 
+/* Whether the JSON text args holds an escaped NUL (\u0000), which would cut its string short. */
+static bool
+args_have_nul(const char *args)
+{
+	const char *p;
+
+	for (p = args; (p = strchr(p, '\\')) != NULL; p += 2) {
+		if (p[1] == 'u' && strncmp(p + 2, "0000", 4) == 0)
+			return true;
+		if (p[1] == '\0')
+			break;
+	}
+	return false;
+}
+
 /* Run tool name with its JSON arguments args in w. */
 int
 tool_exec(struct ws *w, const char *name, const char *args, tool_ask_fn ask, void *arg,
@@ -305,6 +320,11 @@ tool_exec(struct ws *w, const char *name, const char *args, tool_ask_fn ask, voi
 	}
 	if (strcmp(name, "advise") == 0) {
 		tools_fail(r, name, "advise is answered by the agent, not in the workspace");
+		return 0;
+	}
+	if (args != NULL && args_have_nul(args)) {
+		tools_fail(r, name, "%s: the arguments hold a NUL character (\\u0000), which no "
+		    "path, text or command here may hold", name);
 		return 0;
 	}
 	a = cJSON_Parse(args != NULL && *args != '\0' ? args : "{}");

@@ -714,6 +714,19 @@ test_bad_calls(void)
 	refused(w, "rm", "{}", NULL, "unknown tool 'rm'");
 	refused(w, "\033[2J", "{}", NULL, "unknown tool '\xe2\x90\x9b[2J'");
 	refused(w, "advise", "{\"question\":\"?\"}", NULL, "agent");
+	/* a NUL would cut a string short: another path, a shorter file or command than given */
+	refused(w, "read", "{\"path\":\"README\\u0000../../etc/passwd\"}", NULL, "NUL");
+	refused(w, "write", "{\"path\":\"nul.txt\",\"content\":\"abc\\u0000def\"}", NULL,
+	    "NUL");
+	refused(w, "run", "{\"command\":\"true\\u0000; touch ../x\"}", NULL, "NUL");
+	{
+		struct tool_result r;
+
+		/* an escaped backslash before u0000 is text, not a NUL */
+		exec_tool(w, "read", "{\"path\":\"README\\\\u0000\"}", NULL, &r);
+		CHECK(r.error && strstr(r.text, "NUL") == NULL);
+		tool_result_free(&r);
+	}
 	ws_close(w);
 }
 
