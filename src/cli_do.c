@@ -325,8 +325,8 @@ cli_do(struct app *cli, int argc, char **argv)
 	buf_init(&task, 0);
 	if ((rc = read_task(argc, argv, &task)) >= 0)
 		goto out;
-	d.tty = isatty(STDERR_FILENO) && access("/dev/tty", R_OK | W_OK) == 0 &&
-	    isatty(STDIN_FILENO);
+	/* the questions go to /dev/tty: stdin may be material piped in at a terminal */
+	d.tty = isatty(STDERR_FILENO) && access("/dev/tty", R_OK | W_OK) == 0;
 	undo_dir = xstrfmt("%s/undo", cli->cfg.data_dir);
 	memset(&wo, 0, sizeof wo);
 	wo.deny = (const char *const *)cli->cfg.agent_deny;

@@ -280,3 +280,18 @@ check_contains "denied: the model told of the edit" "$(result 1 2)" "the user de
 check_contains "denied: the model told of the command" "$(result 1 1)" "the user declined this run"
 check_eq "denied: sum.sh unchanged" "$(cd "$T/repo" && git status --porcelain)" ""
 check "denied: the command never ran" [ ! -e "$T/repo/ran" ]
+
+# --- material piped in at a terminal: the questions are still asked there, and answered
+t_sum_repo "$T/repo"
+printf 'FAIL: sum 2 3 gave -1\n' >"$T/log.txt"
+fake_reset
+fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}]}'
+fake_reply '{"text":"Fixed."}'
+cd "$T/repo" || exit 1
+PTY_STDIN="$T/log.txt" on_pty_answer "$T/pty.out" "allow?" y -- "do" -m test-cheap "fix the failure below"
+cd - >/dev/null || exit 1
+check_rc "piped: the task ends (exit 0)" 0
+check_contains "piped: the material reached the model" "$(fake_get 0 body)" "FAIL: sum 2 3 gave -1"
+check_contains "piped: asked about the edit on the terminal" "$(cat "$T/pty.out")" "llm: edit sum.sh (+1 −1)"
+check_not_contains "piped: not refused for want of a terminal" "$(result 1 1)" "no terminal"
+check_contains "piped: the edit made" "$(cat "$T/repo/sum.sh")" '$1 + $2'
