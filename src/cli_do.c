@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -114,6 +115,50 @@ ask_more(void *arg, int64_t spent, int64_t cap)
 	}
 	fclose(tty);
 	return more > 0 ? more : 0;
+}
+
+/*
+ * The workspace's name when it is the home directory or / and no git
+ * repository, where the tools would reach everything; else NULL.
+ */
+static const char *
+no_project(const struct ws *w)
+{
+	const char *root = ws_root(w), *h = getenv("HOME"), *where = NULL;
+	char *home = h != NULL && *h != '\0' ? realpath(h, NULL) : NULL, *git;
+	struct stat st;
+
+	if (strcmp(root, "/") == 0)
+		where = "/";
+	else if (home != NULL && strcmp(root, home) == 0)
+		where = "your home";
+	free(home);
+	if (where == NULL)
+		return NULL;
+	git = xstrfmt("%s/.git", strcmp(root, "/") == 0 ? "" : root);
+	if (lstat(git, &st) == 0)
+		where = NULL;
+	free(git);
+	return where;
+}
+
+/* On the terminal, whether the user goes on in such a workspace anyway. */
+static bool
+go_on_there(const char *where)
+{
+	FILE *tty = fopen("/dev/tty", "r+");
+	char line[16];
+	bool yes = false;
+
+	if (tty == NULL)
+		return false;
+	fprintf(tty, "llm: do: %s is no project (no git): tools would reach all of it. "
+	    "Go on here? [y/N] ", where);
+	fflush(tty);
+	if (fgets(line, sizeof line, tty) != NULL)
+		yes = line[0] == 'y' || line[0] == 'Y';
+	fclose(tty);
+	return yes;
 }
 
 /* The task: the words, then piped material. An exit code, or -1 to go on. */
@@ -266,6 +311,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	struct sigaction sa, old, old_term, old_hup;
 	struct buf task;
 	char *cause = NULL, *undo_dir = NULL;
+	const char *where;
 	size_t nallow = 0, i;
 	int64_t n;
 	int c, rc = -1;
@@ -339,6 +385,12 @@ cli_do(struct app *cli, int argc, char **argv)
 		wo.run_timeout_ms = (int)cli->cfg.agent_run_timeout * 1000;
 	if (ws_open(&w, ".", &wo, &cause) != 0) {
 		fprintf(stderr, "llm: do: %s\n", cause);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if ((where = no_project(w)) != NULL && !(d.tty && go_on_there(where))) {
+		fprintf(stderr, "llm: do: %s is no project (no git): tools would reach all of it; "
+		    "run llm do in a project's directory\n", where);
 		rc = EXIT_USAGE;
 		goto out;
 	}

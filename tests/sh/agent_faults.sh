@@ -295,3 +295,21 @@ check_contains "piped: the material reached the model" "$(fake_get 0 body)" "FAI
 check_contains "piped: asked about the edit on the terminal" "$(cat "$T/pty.out")" "llm: edit sum.sh (+1 −1)"
 check_not_contains "piped: not refused for want of a terminal" "$(result 1 1)" "no terminal"
 check_contains "piped: the edit made" "$(cat "$T/repo/sum.sh")" '$1 + $2'
+
+# --- the home directory without git is no project: a script is refused, a terminal asked
+printf 'GH_TOKEN=ghp_x\n' >"$HOME/.bash_history"
+fake_reset
+fake_reply '{"calls":[{"name":"read","args":{"path":".bash_history"}}]}'
+fake_reply '{"text":"Read your history."}'
+cd "$HOME" || exit 1
+run_llm "do" -m test-cheap "tidy up"
+check_rc "home: a script is refused (exit 2)" 2
+check_contains "home: says why" "$ERR" "your home is no project (no git): tools would reach all of it"
+check_eq "home: nothing sent" "$(fake_count)" 0
+on_pty_answer "$T/pty.out" "Go on here?" "n\\r" -- "do" -m test-cheap "tidy up"
+check_rc "home: n on a terminal stops it (exit 2)" 2
+check_eq "home: still nothing sent" "$(fake_count)" 0
+on_pty_answer "$T/pty.out" "Go on here?" "y\\r" -- "do" -m test-cheap "tidy up"
+check_rc "home: y on a terminal goes on (exit 0)" 0
+check_contains "home: and the task runs" "$(cat "$T/pty.out")" "Read your history."
+cd - >/dev/null || exit 1
