@@ -208,17 +208,36 @@ child_edited(const char *a)
 	return cmd;
 }
 
+/*
+ * The preview as an event carries it: one too long for that is cut at a line
+ * and says so at its end, so that nobody approves what they were not shown
+ * as if they had seen all of it (malloc'd).
+ */
+static char *
+preview_cut(const char *preview)
+{
+	size_t n = strlen(preview), cut = FIELD_MAX - 256;
+
+	if (n <= FIELD_MAX)
+		return xstrdup(preview);
+	while (cut > 0 && preview[cut - 1] != '\n')
+		cut--;
+	return xstrfmt("%.*s[%zu more bytes of this change are not shown here: n refuses it]\n",
+	    (int)cut, preview, n - cut);
+}
+
 static enum tool_answer
 child_ask(void *arg, const char *tool, const char *preview, char **edit)
 {
 	struct child *c = arg;
 	cJSON *o = cJSON_CreateObject();
-	char *a = xmalloc(EDIT_LINE);
+	char *a = xmalloc(EDIT_LINE), *shown = preview_cut(preview);
 	enum tool_answer r;
 
 	cJSON_AddStringToObject(o, "e", "ask");
 	add_str(o, "tool", tool);
-	add_str(o, "preview", preview);
+	add_str(o, "preview", shown);
+	free(shown);
 	child_emit(c, o);
 	child_answer(c, a, EDIT_LINE);
 	r = strcmp(a, "y") == 0 ? TOOL_YES : strcmp(a, "a") == 0 ? TOOL_ALWAYS : TOOL_NO;
