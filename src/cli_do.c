@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -43,14 +44,16 @@ static const char do_usage[] =
     "  -h, --help            print this help\n"
     "\n"
     "Exit codes: 0 done, 1 provider failure, 2 usage error, 3 stopped by the budget,\n"
-    "--max-cost or max_steps (the steps done are listed), 4 no key, 130 interrupted.\n";
+    "--max-cost or max_steps (the steps done are listed), 4 no key, 130 interrupted,\n"
+    "129 hung up, 143 terminated (a running command stopped with the task).\n";
 
 static volatile int do_cancel;
+static volatile sig_atomic_t do_signal;   /* the signal that stopped the task */
 
 static void
 do_on_sigint(int sig)
 {
-	(void)sig;
+	do_signal = sig;
 	do_cancel = 1;
 }
 
@@ -112,6 +115,50 @@ ask_more(void *arg, int64_t spent, int64_t cap)
 	}
 	fclose(tty);
 	return more > 0 ? more : 0;
+}
+
+/*
+ * The workspace's name when it is the home directory or / and no git
+ * repository, where the tools would reach everything; else NULL.
+ */
+static const char *
+no_project(const struct ws *w)
+{
+	const char *root = ws_root(w), *h = getenv("HOME"), *where = NULL;
+	char *home = h != NULL && *h != '\0' ? realpath(h, NULL) : NULL, *git;
+	struct stat st;
+
+	if (strcmp(root, "/") == 0)
+		where = "/";
+	else if (home != NULL && strcmp(root, home) == 0)
+		where = "your home";
+	free(home);
+	if (where == NULL)
+		return NULL;
+	git = xstrfmt("%s/.git", strcmp(root, "/") == 0 ? "" : root);
+	if (lstat(git, &st) == 0)
+		where = NULL;
+	free(git);
+	return where;
+}
+
+/* On the terminal, whether the user goes on in such a workspace anyway. */
+static bool
+go_on_there(const char *where)
+{
+	FILE *tty = fopen("/dev/tty", "r+");
+	char line[16];
+	bool yes = false;
+
+	if (tty == NULL)
+		return false;
+	fprintf(tty, "llm: do: %s is no project (no git): tools would reach all of it. "
+	    "Go on here? [y/N] ", where);
+	fflush(tty);
+	if (fgets(line, sizeof line, tty) != NULL)
+		yes = line[0] == 'y' || line[0] == 'Y';
+	fclose(tty);
+	return yes;
 }
 
 /* The task: the words, then piped material. An exit code, or -1 to go on. */
@@ -261,9 +308,10 @@ cli_do(struct app *cli, int argc, char **argv)
 	struct ws_opts wo;
 	struct ws *w = NULL;
 	struct ledger *l = NULL;
-	struct sigaction sa, old;
+	struct sigaction sa, old, old_term, old_hup;
 	struct buf task;
 	char *cause = NULL, *undo_dir = NULL;
+	const char *where;
 	size_t nallow = 0, i;
 	int64_t n;
 	int c, rc = -1;
@@ -323,8 +371,8 @@ cli_do(struct app *cli, int argc, char **argv)
 	buf_init(&task, 0);
 	if ((rc = read_task(argc, argv, &task)) >= 0)
 		goto out;
-	d.tty = isatty(STDERR_FILENO) && access("/dev/tty", R_OK | W_OK) == 0 &&
-	    isatty(STDIN_FILENO);
+	/* the questions go to /dev/tty: stdin may be material piped in at a terminal */
+	d.tty = isatty(STDERR_FILENO) && access("/dev/tty", R_OK | W_OK) == 0;
 	undo_dir = xstrfmt("%s/undo", cli->cfg.data_dir);
 	memset(&wo, 0, sizeof wo);
 	wo.deny = (const char *const *)cli->cfg.agent_deny;
@@ -337,6 +385,12 @@ cli_do(struct app *cli, int argc, char **argv)
 		wo.run_timeout_ms = (int)cli->cfg.agent_run_timeout * 1000;
 	if (ws_open(&w, ".", &wo, &cause) != 0) {
 		fprintf(stderr, "llm: do: %s\n", cause);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if ((where = no_project(w)) != NULL && !(d.tty && go_on_there(where))) {
+		fprintf(stderr, "llm: do: %s is no project (no git): tools would reach all of it; "
+		    "run llm do in a project's directory\n", where);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -356,11 +410,17 @@ cli_do(struct app *cli, int argc, char **argv)
 	sa.sa_handler = do_on_sigint;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old);
+	/* killed or hung up, the task stops as on Ctrl-C: its command's processes go with it */
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
 	agent_run(&cli->cfg, cli->cat, l, w, &o, &r);
 	sigaction(SIGINT, &old, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	if (do_cancel)
 		r.status = CHAT_CANCELLED;
-	rc = cli_exit_code(r.status);
+	rc = do_signal == SIGTERM || do_signal == SIGHUP ? 128 + do_signal :
+	    cli_exit_code(r.status);
 	print_result(&d, &r);
 out:
 	agent_result_done(&r);

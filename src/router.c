@@ -126,11 +126,12 @@ struct scan {
  * work: "a relaxed itinerary" is no memory ordering, "a thread on the sewing
  * machine" no concurrency, "build a shed" no build tooling. The signs: code
  * shapes, `marks` or snake_case names, a technical keyword ("mutex", "yaml",
- * "kubectl"), or two plain ones ("Java", "locking"). Plain asks ("review",
- * "design") and the other subjects count as they stand: a design question
- * often names no technical word at all.
+ * "kubectl"), or two plain ones ("Java", "locking"). Plain asks for
+ * judgement ("review", "design") need such a sign only in a quick ask
+ * ("review my cover letter"): a longer design question often names no
+ * technical word at all. The other subjects count as they stand.
  */
-#define KW_GATED_GROUPS (1u << KW_CONC | 1u << KW_BUILD)
+#define KW_GATED_GROUPS (1u << KW_CONC | 1u << KW_BUILD | 1u << KW_DEEP)
 /* The groups whose keywords are such signs. */
 #define KW_TECH_GROUPS (1u << KW_CODE | 1u << KW_WORK | 1u << KW_CONC | 1u << KW_SEC | \
 	1u << KW_DIST | 1u << KW_PERF | 1u << KW_BUILD | 1u << KW_DATA | 1u << KW_TRACE)
@@ -586,6 +587,8 @@ router_features(const struct route_input *in, double x[RF_COUNT])
 	    s.plain_tech >= 2)
 		for (i = 0; i < KW_COUNT; i++)
 			s.kw[i] += s.kw_plain[i];
+	else if (s.words >= ROUTER_FEW_WORDS)
+		s.kw[KW_DEEP] += s.kw_plain[KW_DEEP];
 	for (i = 0; i < ARRAY_SIZE(kw_features); i++)
 		x[kw_features[i].feat] = log1p_count(s.kw[kw_features[i].group]);
 	/*

@@ -152,9 +152,31 @@ listed(char *const *v, const char *s)
 }
 
 /*
+ * Whether the arguments args may name a place outside the workspace: a way
+ * up (..), or an absolute path alone or as an option's value (-C/x, --file=/x).
+ */
+static bool
+args_leave(const char *args)
+{
+	const char *w = args, *p;
+	size_t n;
+
+	if (strstr(args, "..") != NULL)
+		return true;
+	for (; *(w += strspn(w, " \t")) != '\0'; w += n) {
+		n = strcspn(w, " \t");
+		for (p = w; p < w + n; p++)
+			if (*p == '/' && (p == w || p[-1] == '=' || (p == w + 2 && w[0] == '-')))
+				return true;
+	}
+	return false;
+}
+
+/*
  * Whether command starts with an allowed prefix at a word boundary and holds
  * nothing a shell would take as a second command, a redirection or an
- * expansion: "make test" allows "make test -j4", never "make test; rm -rf ~".
+ * expansion, nor an argument out of the workspace: "make test" allows
+ * "make test -j4", never "make test; rm -rf ~" nor "make test -C /".
  */
 static bool
 run_allowed(char *const *prefixes, const char *command)
@@ -167,7 +189,7 @@ run_allowed(char *const *prefixes, const char *command)
 		n = strlen(*prefixes);
 		if (n > 0 && strncmp(command, *prefixes, n) == 0 &&
 		    (command[n] == '\0' || command[n] == ' ' || command[n] == '\t'))
-			return true;
+			return !args_leave(command + n);
 	}
 	return false;
 }
@@ -260,6 +282,21 @@ dispatch(struct ws *w, const char *name, const cJSON *a, tool_ask_fn ask, void *
 	return 0;
 }
 
+/* Whether the JSON text args holds an escaped NUL (\u0000), which would cut its string short. */
+static bool
+args_have_nul(const char *args)
+{
+	const char *p;
+
+	for (p = args; (p = strchr(p, '\\')) != NULL; p += 2) {
+		if (p[1] == 'u' && strncmp(p + 2, "0000", 4) == 0)
+			return true;
+		if (p[1] == '\0')
+			break;
+	}
+	return false;
+}
+
 /* Run tool name with its JSON arguments args in w. */
 int
 tool_exec(struct ws *w, const char *name, const char *args, tool_ask_fn ask, void *arg,
@@ -283,6 +320,11 @@ tool_exec(struct ws *w, const char *name, const char *args, tool_ask_fn ask, voi
 	}
 	if (strcmp(name, "advise") == 0) {
 		tools_fail(r, name, "advise is answered by the agent, not in the workspace");
+		return 0;
+	}
+	if (args != NULL && args_have_nul(args)) {
+		tools_fail(r, name, "%s: the arguments hold a NUL character (\\u0000), which no "
+		    "path, text or command here may hold", name);
 		return 0;
 	}
 	a = cJSON_Parse(args != NULL && *args != '\0' ? args : "{}");

@@ -53,7 +53,9 @@ apply(struct ws *w, enum ws_tool t, const struct ws_path *p, const char *old, si
 	diff = visible_str(raw, strlen(raw)); /* file text never reaches a terminal raw */
 	free(raw);
 	sum = xstrfmt("%s %s (+%d \u2212%d)", verb, p->rel, added, removed);
-	if (!tools_approve(w, t, diff, NULL, ask, arg, NULL, &why) || ws_write(w, p, data, len, &why) != 0) {
+	/* the file is looked at again after the question: it may have changed, or moved, meanwhile */
+	if (!tools_approve(w, t, diff, NULL, ask, arg, NULL, &why) ||
+	    ws_unchanged(w, p, old, oldlen, &why) != 0 || ws_write(w, p, data, len, &why) != 0) {
 		tools_fail(r, sum, "%s", why);
 		free(diff);
 	} else {

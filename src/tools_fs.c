@@ -218,6 +218,103 @@ out:
 	return 0;
 }
 
+#define BOUND_MAX 255           /* the largest count in a pattern's {m,n} */
+#define GROUPS_MAX 32           /* groups in a pattern nested at most */
+
+/* Past a bracket expression that starts at p ('['): its closing ']', or NULL. */
+static const char *
+bracket_end(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	for (; *p != '\0' && *p != ']'; p++) {
+		if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+			const char *end = strchr(p + 2, p[1]);
+
+			while (end != NULL && end[1] != ']')
+				end = strchr(end + 1, p[1]);
+			if (end == NULL)
+				return NULL;
+			p = end + 1;
+		}
+	}
+	return *p == ']' ? p : NULL;
+}
+
+/* Past the digits at p, their number in *v (kept just over BOUND_MAX when larger). */
+static const char *
+count_at(const char *p, long *v)
+{
+	for (*v = 0; *p >= '0' && *p <= '9'; p++)
+		if (*v <= BOUND_MAX)
+			*v = *v * 10 + (*p - '0');
+	return p;
+}
+
+/* The largest count of the bound {m,n} at p, its '}' in *end; or -1 when p starts none. */
+static long
+bound_max(const char *p, const char **end)
+{
+	long m, n = 0;
+
+	if (*p++ != '{' || (*p != ',' && (*p < '0' || *p > '9')))
+		return -1;
+	p = count_at(p, &m);
+	if (*p == ',')
+		p = count_at(p + 1, &n);
+	if (*p != '}')
+		return -1;
+	*end = p;
+	return n > m ? n : m;
+}
+
+/*
+ * Why the extended regular expression pat is not compiled, or NULL. glibc
+ * matches a back-reference by backtracking, in time exponential in a line's
+ * length, and compiles a bounded repetition by copying what it repeats:
+ * nested ones take minutes and gigabytes. Neither can be stopped, by the
+ * user or a clock, once started.
+ */
+static const char *
+pattern_costly(const char *pat)
+{
+	bool bounded[GROUPS_MAX + 1] = { false };  /* the open group at each depth holds a bound */
+	bool atom_bounded = false;   /* what a repetition would repeat holds a bound */
+	const char *p, *end;
+	int depth = 0;
+	long n;
+
+	for (p = pat; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] >= '1' && p[1] <= '9')
+			return "back-references (\\1) are not supported";
+		if (*p == '{' && (n = bound_max(p, &end)) >= 0) {
+			if (n > BOUND_MAX)
+				return "a repetition count over 255 is not supported";
+			if (atom_bounded)
+				return "a bounded repetition of one ({m,n} twice over) is not supported";
+			bounded[depth] = atom_bounded = true;
+			p = end;
+		} else if (*p == '(' && depth == GROUPS_MAX) {
+			return "groups nested more than 32 deep are not supported";
+		} else if (*p == '(') {
+			bounded[++depth] = atom_bounded = false;
+		} else if (*p == ')' && depth > 0) {
+			atom_bounded = bounded[depth--];
+			bounded[depth] = bounded[depth] || atom_bounded;
+		} else if (*p != '*' && *p != '+' && *p != '?') {
+			atom_bounded = false;
+			if (*p == '[' && (end = bracket_end(p)) != NULL)
+				p = end;
+			else if (*p == '\\' && p[1] != '\0')
+				p++;
+		}
+	}
+	return NULL;
+}
+
 struct searcher {
 	const struct ws *w;
 	const struct scope *s;
@@ -306,6 +403,10 @@ tools_search(struct ws *w, const char *pattern, const char *path, struct tool_re
 	tools_say_init(&say, "search", pattern, 60);
 	buf_init(&k.out, 0);
 	memset(&s, 0, sizeof(s));
+	if (pattern_costly(pattern) != NULL) {
+		tools_fail(r, say.sum, "%s: write the pattern another way", pattern_costly(pattern));
+		goto out;
+	}
 	if ((e = regcomp(&k.re, pattern, REG_EXTENDED | REG_NOSUB)) != 0) {
 		regerror(e, &k.re, err, sizeof(err));
 		tools_fail(r, say.sum, "bad regular expression: %s", err);

@@ -70,6 +70,13 @@ int ws_read(const struct ws *w, const struct ws_path *p, char **data, size_t *le
 /* Read the whole regular file at abs, never through a link; 0, or -1 with errno. */
 int ws_read_raw(const char *abs, char **data, size_t *len);
 /*
+ * Whether p still resolves to the file it did when it was read, holding old
+ * (or, when it did not exist, still to none): what the user approved is what
+ * changes. 0, or -1 with *why for the model.
+ */
+int ws_unchanged(const struct ws *w, const struct ws_path *p, const char *old, size_t oldlen,
+    char **why);
+/*
  * Replace or create the file at p with data, atomically, its mode kept, its
  * parents created; the task's journal keeps what it held. 0, or -1 with *why.
  */

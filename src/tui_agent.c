@@ -20,6 +20,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <cjson/cJSON.h>
 
@@ -56,12 +59,21 @@ struct child {
 	size_t out_sent;   /* the running command's output sent so far */
 	struct agent_opts *o;  /* the task's options: F2 and F3 change them between steps */
 	char model[128];   /* the pin sent by the parent */
+	pid_t parent;      /* the client */
 };
 
 static void
 child_on_sigint(int sig)
 {
 	(void)sig;
+	child_cancel = 1;
+	child_cancel_int = 1;
+}
+
+/* The client is gone (its pipes closed): the task stops as on Ctrl-C, nobody is there to ask. */
+static void
+child_orphaned(void)
+{
 	child_cancel = 1;
 	child_cancel_int = 1;
 }
@@ -83,6 +95,8 @@ child_emit(struct child *c, cJSON *o)
 		n = write(c->ev, s + off, len + 1 - off);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EPIPE)
+			child_orphaned();
 		if (n <= 0)
 			break;
 		off += (size_t)n;
@@ -129,6 +143,8 @@ child_line(struct child *c, char *out, size_t n)
 		r = read(c->ans, &ch, 1);
 		if (r < 0 && errno == EINTR && !child_cancel)
 			continue;
+		if (r == 0)
+			child_orphaned();
 		if (r <= 0 || ch == '\n')
 			break;
 		out[len++] = ch;
@@ -192,17 +208,36 @@ child_edited(const char *a)
 	return cmd;
 }
 
+/*
+ * The preview as an event carries it: one too long for that is cut at a line
+ * and says so at its end, so that nobody approves what they were not shown
+ * as if they had seen all of it (malloc'd).
+ */
+static char *
+preview_cut(const char *preview)
+{
+	size_t n = strlen(preview), cut = FIELD_MAX - 256;
+
+	if (n <= FIELD_MAX)
+		return xstrdup(preview);
+	while (cut > 0 && preview[cut - 1] != '\n')
+		cut--;
+	return xstrfmt("%.*s[%zu more bytes of this change are not shown here: n refuses it]\n",
+	    (int)cut, preview, n - cut);
+}
+
 static enum tool_answer
 child_ask(void *arg, const char *tool, const char *preview, char **edit)
 {
 	struct child *c = arg;
 	cJSON *o = cJSON_CreateObject();
-	char *a = xmalloc(EDIT_LINE);
+	char *a = xmalloc(EDIT_LINE), *shown = preview_cut(preview);
 	enum tool_answer r;
 
 	cJSON_AddStringToObject(o, "e", "ask");
 	add_str(o, "tool", tool);
-	add_str(o, "preview", preview);
+	add_str(o, "preview", shown);
+	free(shown);
 	child_emit(c, o);
 	child_answer(c, a, EDIT_LINE);
 	r = strcmp(a, "y") == 0 ? TOOL_YES : strcmp(a, "a") == 0 ? TOOL_ALWAYS : TOOL_NO;
@@ -375,6 +410,12 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = child_on_sigint;
 	sigaction(SIGINT, &sa, NULL);
+#ifdef __linux__
+	/* in a session of its own, the task hears no hang-up: the client's end is its Ctrl-C */
+	prctl(PR_SET_PDEATHSIG, SIGINT);
+	if (getppid() != c->parent)
+		child_orphaned();
+#endif
 	signal(SIGPIPE, SIG_IGN);
 	undo_dir = xstrfmt("%s/undo", cfg->data_dir);
 	memset(&wo, 0, sizeof wo);
@@ -1579,7 +1620,7 @@ tui_agent_submit(struct tui *t, const char *prompt)
 {
 	struct proc_spec s = { .in = PROC_IO_PIPE, .out = PROC_IO_PIPE };
 	struct tui_agent *g = &t->ag;
-	struct child c = { .ev = STDOUT_FILENO, .ans = STDIN_FILENO };
+	struct child c = { .ev = STDOUT_FILENO, .ans = STDIN_FILENO, .parent = getpid() };
 	struct proc p;
 	char *cause = NULL;
 

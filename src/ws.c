@@ -21,7 +21,28 @@
 static const char *const secret_globs[] = {
 	".env*", "*.pem", "*.key", "id_*", ".netrc", ".git-credentials",
 	"*.p12", "*.pfx", ".npmrc", ".pypirc", "credentials",
+	".pgpass", ".htpasswd", "*.keyring", "*.kdbx", "*.jks", "*.keystore",
 };
+
+/* Directories whose every file is a secret: SSH's, GnuPG's and pass's stores. */
+static const char *const secret_dirs[] = { ".ssh", ".gnupg", ".password-store" };
+
+/* Whether a directory on the way to rel (under the root) is one of secret_dirs. */
+static bool
+in_secret_dir(const char *rel)
+{
+	const char *c = rel, *slash;
+	size_t i, n;
+
+	while ((slash = strchr(c, '/')) != NULL) {
+		n = (size_t)(slash - c);
+		for (i = 0; i < ARRAY_SIZE(secret_dirs); i++)
+			if (strlen(secret_dirs[i]) == n && strncmp(c, secret_dirs[i], n) == 0)
+				return true;
+		c = slash + 1;
+	}
+	return false;
+}
 
 /* A NULL-terminated copy of v (NULL: an empty list). */
 static char **
@@ -291,6 +312,8 @@ ws_secret(const struct ws *w, const char *rel)
 	for (i = 0; i < ARRAY_SIZE(secret_globs) && !secret; i++)
 		secret = fnmatch(secret_globs[i], base, 0) == 0;
 	if (!secret)
+		secret = in_secret_dir(rel);
+	if (!secret)
 		secret = in_list(w->deny, rel, true);
 	return secret && !in_list(w->allow_secret, rel, false);
 }
@@ -302,7 +325,11 @@ ws_binary(const char *data, size_t len)
 	return memchr(data, '\0', len < 8192 ? len : 8192) != NULL;
 }
 
-/* Read the regular file fd into *data; 0, or -1 with errno (EFBIG past the cap). */
+/*
+ * Read the regular file fd into *data; 0, or -1 with errno (EFBIG past the
+ * cap, EMLINK for a file with another hard link: its other name may be
+ * outside the workspace, or a secret's).
+ */
 static int
 read_fd(int fd, char **data, size_t *len)
 {
@@ -315,6 +342,8 @@ read_fd(int fd, char **data, size_t *len)
 		return -1;
 	if (!S_ISREG(st.st_mode))
 		return errno = EISDIR, -1;
+	if (st.st_nlink > 1)
+		return errno = EMLINK, -1;
 	buf_init(&b, TOOLS_FILE_MAX);
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0 && errno == EINTR)
@@ -356,6 +385,9 @@ read_why(const struct ws_path *p, int e, char **why)
 		xasprintf(why, "%s is not a regular file (use list for a directory)", p->rel);
 	else if (e == EFBIG)
 		xasprintf(why, "%s is larger than %u MiB: refused", p->rel, TOOLS_FILE_MAX >> 20);
+	else if (e == EMLINK)
+		xasprintf(why, "%s has another hard link, which may be a file outside the "
+		    "workspace or a secret: refused", p->rel);
 	else
 		xasprintf(why, "%s: %s", p->rel, strerror(e));
 }
@@ -384,6 +416,41 @@ ws_read(const struct ws *w, const struct ws_path *p, char **data, size_t *len, c
 		return -1;
 	}
 	return 0;
+}
+
+/* Whether the file at q is the one p met, holding old. */
+static bool
+same_file(const struct ws_path *p, const struct ws_path *q, const char *old, size_t oldlen)
+{
+	char *now = NULL;
+	size_t len = 0;
+	bool same;
+
+	if (strcmp(q->abs, p->abs) != 0 || q->exists != p->exists)
+		return false;
+	if (!p->exists)
+		return true;
+	same = q->st.st_dev == p->st.st_dev && q->st.st_ino == p->st.st_ino &&
+	    ws_read_raw(q->abs, &now, &len) == 0 && len == oldlen && memcmp(now, old, len) == 0;
+	free(now);
+	return same;
+}
+
+/* Whether p still names the file it did, holding old (or still none), as when it was shown. */
+int
+ws_unchanged(const struct ws *w, const struct ws_path *p, const char *old, size_t oldlen,
+    char **why)
+{
+	struct ws_path q;
+	char *e = NULL;
+	bool same = ws_resolve(w, p->rel, &q, &e) == 0 && same_file(p, &q, old, oldlen);
+
+	if (!same)
+		xasprintf(why, "%s changed while the user was asked, so nothing was written: "
+		    "read it again and redo the change", p->rel);
+	free(e);
+	ws_path_done(&q);
+	return same ? 0 : -1;
 }
 
 /* Create the directories leading to p's file that do not exist yet (all inside the root). */

@@ -639,6 +639,7 @@ PY
 # the current directory on a new pseudo-terminal (stdin, stdout and stderr all
 # on it) and type each KEYS (\r for Enter) once its PROMPT shows after the one
 # answered before; what the terminal showed goes to OUT, CRLF made LF. Sets RC.
+# With PTY_STDIN=FILE, stdin is FILE instead (the terminal stays the controlling one).
 on_pty_answer() {
 	_out=$1
 	shift
@@ -651,6 +652,8 @@ answers = [(words[i].encode(), words[i + 1].replace("\\r", "\r").encode())
            for i in range(0, len(words), 2)]
 pid, fd = pty.fork()
 if pid == 0:
+    if os.environ.get("PTY_STDIN"):
+        os.dup2(os.open(os.environ["PTY_STDIN"], os.O_RDONLY), 0)
     os.execvp(llm, [llm] + sys.argv[sep + 1:])
 out, seen, end = b"", 0, time.time() + 60
 while time.time() < end:

@@ -134,6 +134,35 @@ check_contains "ctrl-c: the run marked stopped" "$(cat "$T/err")" "stopped, exit
 check_ledger "ctrl-c"
 check "ctrl-c: the step's cost is counted" [ "$(db_get "SELECT sum(cost_pico) FROM usage WHERE task_id = ?" "$(json_get "$T/out" task_id)")" -gt 0 ]
 
+# --- killed during run (SIGTERM, or SIGHUP when its terminal closes): the command's
+# process group goes with llm, the step is recorded, exit 128 + the signal
+for sig in TERM:143 HUP:129; do
+	want=${sig#*:}
+	sig=${sig%:*}
+	t_sum_repo "$T/repo"
+	fake_reset
+	fake_reply '{"text":"Waiting.","calls":[{"name":"run","args":{"command":"ps -o pgid= -p $$ >group; sleep 300 & echo $! >sleeper.pid; wait"}}]}'
+	fake_reply '{"text":"never"}'
+	cd "$T/repo" || exit 1
+	"$LLM_BIN" "do" -m test-cheap --allow run --json "wait" >"$T/out" 2>"$T/err" &
+	pid=$!
+	cd - >/dev/null || exit 1
+	t_wait test -s "$T/repo/sleeper.pid"
+	group=$(tr -d ' ' <"$T/repo/group")
+	kill -"$sig" "$pid"
+	wait "$pid"
+	RC=$?
+	check_rc "sig$sig: exit $want (128 + the signal)" "$want"
+	check "sig$sig: the command's process group is gone (pgid $group)" \
+	    t_wait sh -c "! kill -0 -- -$group 2>/dev/null"
+	check "sig$sig: its background child is gone" \
+	    t_wait sh -c "! kill -0 $(cat "$T/repo/sleeper.pid") 2>/dev/null"
+	kill -9 -- "-$group" 2>/dev/null
+	check_eq "sig$sig: the next step was never sent" "$(fake_count)" 1
+	check_contains "sig$sig: the run marked stopped" "$(cat "$T/err")" "stopped, exit 130"
+	check_ledger "sig$sig"
+done
+
 # --- Ctrl-C while the model answers: the request is stopped, its row settled, 130
 t_sum_repo "$T/repo"
 fake_reset
@@ -251,3 +280,36 @@ check_contains "denied: the model told of the edit" "$(result 1 2)" "the user de
 check_contains "denied: the model told of the command" "$(result 1 1)" "the user declined this run"
 check_eq "denied: sum.sh unchanged" "$(cd "$T/repo" && git status --porcelain)" ""
 check "denied: the command never ran" [ ! -e "$T/repo/ran" ]
+
+# --- material piped in at a terminal: the questions are still asked there, and answered
+t_sum_repo "$T/repo"
+printf 'FAIL: sum 2 3 gave -1\n' >"$T/log.txt"
+fake_reset
+fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}]}'
+fake_reply '{"text":"Fixed."}'
+cd "$T/repo" || exit 1
+PTY_STDIN="$T/log.txt" on_pty_answer "$T/pty.out" "allow?" y -- "do" -m test-cheap "fix the failure below"
+cd - >/dev/null || exit 1
+check_rc "piped: the task ends (exit 0)" 0
+check_contains "piped: the material reached the model" "$(fake_get 0 body)" "FAIL: sum 2 3 gave -1"
+check_contains "piped: asked about the edit on the terminal" "$(cat "$T/pty.out")" "llm: edit sum.sh (+1 −1)"
+check_not_contains "piped: not refused for want of a terminal" "$(result 1 1)" "no terminal"
+check_contains "piped: the edit made" "$(cat "$T/repo/sum.sh")" '$1 + $2'
+
+# --- the home directory without git is no project: a script is refused, a terminal asked
+printf 'GH_TOKEN=ghp_x\n' >"$HOME/.bash_history"
+fake_reset
+fake_reply '{"calls":[{"name":"read","args":{"path":".bash_history"}}]}'
+fake_reply '{"text":"Read your history."}'
+cd "$HOME" || exit 1
+run_llm "do" -m test-cheap "tidy up"
+check_rc "home: a script is refused (exit 2)" 2
+check_contains "home: says why" "$ERR" "your home is no project (no git): tools would reach all of it"
+check_eq "home: nothing sent" "$(fake_count)" 0
+on_pty_answer "$T/pty.out" "Go on here?" "n\\r" -- "do" -m test-cheap "tidy up"
+check_rc "home: n on a terminal stops it (exit 2)" 2
+check_eq "home: still nothing sent" "$(fake_count)" 0
+on_pty_answer "$T/pty.out" "Go on here?" "y\\r" -- "do" -m test-cheap "tidy up"
+check_rc "home: y on a terminal goes on (exit 0)" 0
+check_contains "home: and the task runs" "$(cat "$T/pty.out")" "Read your history."
+cd - >/dev/null || exit 1

@@ -535,7 +535,7 @@ test_features_developer(void)
 /*
  * Concurrency and build words with an everyday sense count only beside signs
  * of developer work: a technical word, two plain ones, code, `marks` or a
- * snake_case name.
+ * snake_case name; asks for judgement need one only in a quick ask.
  */
 static void
 test_features_plain_words(void)
@@ -555,12 +555,23 @@ test_features_plain_words(void)
 		{ "How do I build a shed in my garden?", false },
 		{ "Build a pipeline for our React app on GitHub with npm caching", true },
 	};
+	/* Asks for judgement need such a sign only when they are quick. */
+	static const struct feature_case deep[] = {
+		{ "Can you review my cover letter?", false },
+		{ "critique my essay on Hamlet", false },
+		{ "Design a rate limiter for our public API", true },
+		{ "Review this:\n--- a/x.c\n+++ b/x.c\n@@ -1 +1 @@\n-a\n+b\n", true },
+		{ "Design the storage layer for a photo-sharing service with a billion images, and compare "
+		  "two approaches and how each of them fails.", true },
+	};
 	double x[RF_COUNT], y[RF_COUNT];
-	const char *everyday[] = { conc[0].text, conc[1].text, conc[2].text, conc[3].text, build[0].text };
+	const char *everyday[] = { conc[0].text, conc[1].text, conc[2].text, conc[3].text, build[0].text,
+		deep[0].text, deep[1].text };
 	size_t i;
 
 	check_feature(RF_CONCURRENCY, 0, conc, ARRAY_SIZE(conc));
 	check_feature(RF_BUILD, 0, build, ARRAY_SIZE(build));
+	check_feature(RF_ASK_DEEP, 0, deep, ARRAY_SIZE(deep));
 	/* The other features do not change: the benchmark heads see what they were fitted on. */
 	features(conc[0].text, x);
 	features("Give me a leisure itinerary for two days in Rome", y);

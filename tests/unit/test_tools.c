@@ -147,6 +147,7 @@ struct asker {
 	char *preview;
 	const char *edit_to;   /* TOOL_EDITED: the command given instead */
 	bool editable;         /* it was offered to edit the call */
+	void (*during)(void);  /* what happens to the files while the user is asked */
 };
 
 static enum tool_answer
@@ -157,6 +158,8 @@ ask(void *arg, const char *tool, const char *preview, char **edit)
 	(void)tool;
 	a->asked++;
 	a->editable = edit != NULL;
+	if (a->during != NULL)
+		a->during();
 	free(a->preview);
 	a->preview = xstrdup(preview);
 	if (a->answer == TOOL_EDITED && edit != NULL)
@@ -432,6 +435,199 @@ test_search(void)
 	ws_close(w);
 }
 
+/*
+ * Patterns that would hold llm for minutes, past Ctrl-C, are refused before
+ * they are compiled: back-references (matched by backtracking) and nested
+ * bounded repetitions (compiled by expansion, gigabytes); plain ones still work.
+ */
+static void
+test_search_costly_patterns(void)
+{
+	static const char *const costly[] = {
+		"(a|aa)+\\\\1\\\\1b", "(a*)*\\\\1", "((a{1,100}){1,100}){1,100}",
+		"(a{2}|b){1,100}", "a{1,100}{1,100}", "a{1,5000}", "a{5000,6}", "(((x{3})))*{2}",
+	};
+	static const char *const plain[] = {
+		"[0-9]{1,3}\\\\.[0-9]{1,3}", "(ab){2,3}", "a{1,255}", "a{,3}", "a{2,}", "[\\\\1{]{2}",
+		"\\\\{1,2\\\\}",
+	};
+	struct ws *w = open_ws(NULL, 0);
+	struct tool_result r;
+	char args[256];
+	size_t i;
+	struct buf many;
+
+	buf_init(&many, 0);
+	for (i = 0; i < 400; i++)
+		buf_addc(&many, 'a');
+	buf_addc(&many, '\n');
+	put("ws/aaa.txt", many.data, many.len);
+	for (i = 0; i < ARRAY_SIZE(costly); i++) {
+		snprintf(args, sizeof(args), "{\"pattern\":\"%s\"}", costly[i]);
+		refused(w, "search", args, NULL, "not supported");
+	}
+	for (i = 0; i < ARRAY_SIZE(plain); i++) {
+		snprintf(args, sizeof(args), "{\"pattern\":\"%s\",\"path\":\"src\"}", plain[i]);
+		exec_tool(w, "search", args, NULL, &r);
+		if (r.error)
+			fprintf(stderr, "%s: %s\n", plain[i], r.text);
+		CHECK(!r.error);
+		tool_result_free(&r);
+	}
+	buf_done(&many);
+	{
+		char p[600];
+
+		at("ws/aaa.txt", p, sizeof(p));
+		unlink(p);
+	}
+	ws_close(w);
+}
+
+/* A file with another hard link may be a file outside, or a secret under another name. */
+static void
+test_hard_links(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	struct tool_result r;
+	char hl[600], notes[600], env[600];
+
+	at("ws/hl.txt", hl, sizeof(hl));
+	at("ws/notes.txt", notes, sizeof(notes));
+	at("ws/.env", env, sizeof(env));
+	CHECK(link(canary, hl) == 0);
+	CHECK(link(env, notes) == 0);
+	refused(w, "read", "{\"path\":\"hl.txt\"}", NULL, "hard link");
+	refused(w, "read", "{\"path\":\"notes.txt\"}", NULL, "hard link");
+	refused(w, "edit", "{\"path\":\"hl.txt\",\"old\":\"CANARY\",\"new\":\"x\"}", &yes,
+	    "hard link");
+	refused(w, "write", "{\"path\":\"notes.txt\",\"content\":\"x\",\"overwrite\":true}", &yes,
+	    "hard link");
+	CHECK_INT(yes.asked, 0);
+	exec_tool(w, "search", "{\"pattern\":\"CANARY|TOKEN=secret\"}", NULL, &r);
+	CHECK(strstr(r.text, "CANARY") == NULL && strstr(r.text, "TOKEN=secret") == NULL);
+	tool_result_free(&r);
+	unlink(hl);
+	unlink(notes);
+	ws_close(w);
+	check_outside();
+}
+
+/* SSH, GnuPG and password-store directories, keyrings and password files hold secrets. */
+static void
+test_secret_kinds(void)
+{
+	static const char *const files[] = { "ws/.ssh/authorized_keys", "ws/.ssh/config",
+		"ws/home/.gnupg/pubring.kbx", "ws/.password-store/bank.txt", "ws/.pgpass",
+		"ws/login.keyring", "ws/vault.kdbx", "ws/release.jks", "ws/app.keystore",
+		"ws/.htpasswd", NULL };
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	struct tool_result r;
+	char p[600], args[256];
+	size_t i;
+
+	for (i = 0; files[i] != NULL; i++) {
+		at(files[i], p, sizeof(p));
+		*strrchr(p, '/') = '\0';
+		mkdir_p(p);
+		put(files[i], "SECRET-MATERIAL\n", 16);
+		snprintf(args, sizeof(args), "{\"path\":\"%s\"}", files[i] + 3);
+		refused(w, "read", args, NULL, "may hold secrets");
+	}
+	refused(w, "write", "{\"path\":\".ssh/authorized_keys\",\"content\":\"ssh-ed25519 x\","
+	    "\"overwrite\":true}", &yes, "may hold secrets");
+	refused(w, "write", "{\"path\":\".ssh/rc\",\"content\":\"x\"}", &yes, "may hold secrets");
+	CHECK_INT(yes.asked, 0);
+	exec_tool(w, "search", "{\"pattern\":\"SECRET-MATERIAL\"}", NULL, &r);
+	CHECK(strstr(r.text, "SECRET-MATERIAL") == NULL);
+	tool_result_free(&r);
+	for (i = 0; files[i] != NULL; i++) {
+		at(files[i], p, sizeof(p));
+		unlink(p);
+	}
+	at("ws/home/.gnupg", p, sizeof(p));
+	rmdir(p);
+	at("ws/home", p, sizeof(p));
+	rmdir(p);
+	at("ws/.ssh", p, sizeof(p));
+	rmdir(p);
+	at("ws/.password-store", p, sizeof(p));
+	rmdir(p);
+	ws_close(w);
+}
+
+/* While the user is asked: ws/sub becomes a link to base/away, which holds a file of that name. */
+static void
+swap_dir_for_link(void)
+{
+	char sub[600], old[600], away[600];
+
+	at("ws/sub", sub, sizeof(sub));
+	at("ws/sub.old", old, sizeof(old));
+	at("away", away, sizeof(away));
+	mkdir_p(away);
+	put("away/f.txt", "inside\n", 7);
+	CHECK(rename(sub, old) == 0 && symlink(away, sub) == 0);
+}
+
+/* While the user is asked: they change the file in their editor. */
+static void
+user_changes_file(void)
+{
+	put("ws/g.txt", "a\nb\nthe user's line\n", 20);
+}
+
+/* While the user is asked: something else creates the file. */
+static void
+other_creates_file(void)
+{
+	put("ws/new.txt", "made meanwhile\n", 15);
+}
+
+/* A change is written only where and over what it was approved: nothing moved meanwhile. */
+static void
+test_changed_while_asked(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	char p[600];
+
+	at("ws/sub", p, sizeof(p));
+	mkdir_p(p);
+	put("ws/sub/f.txt", "inside\n", 7);
+	put("ws/g.txt", "a\nb\n", 4);
+	yes.during = swap_dir_for_link;
+	refused(w, "edit", "{\"path\":\"sub/f.txt\",\"old\":\"side\",\"new\":\"SIDE\"}", &yes,
+	    "changed while");
+	CHECK_STR_FREE(get("away/f.txt"), "inside\n");
+	yes.during = user_changes_file;
+	refused(w, "edit", "{\"path\":\"g.txt\",\"old\":\"a\",\"new\":\"A\"}", &yes, "read it again");
+	CHECK_STR_FREE(get("ws/g.txt"), "a\nb\nthe user's line\n");
+	yes.during = other_creates_file;
+	refused(w, "write", "{\"path\":\"new.txt\",\"content\":\"mine\\n\"}", &yes, "changed while");
+	CHECK_STR_FREE(get("ws/new.txt"), "made meanwhile\n");
+	CHECK_INT(yes.asked, 3);
+	free(yes.preview);
+	ws_close(w);
+	at("ws/sub", p, sizeof(p));
+	unlink(p);
+	at("ws/sub.old/f.txt", p, sizeof(p));
+	unlink(p);
+	at("ws/sub.old", p, sizeof(p));
+	rmdir(p);
+	at("ws/g.txt", p, sizeof(p));
+	unlink(p);
+	at("ws/new.txt", p, sizeof(p));
+	unlink(p);
+	at("away/f.txt", p, sizeof(p));
+	unlink(p);
+	at("away", p, sizeof(p));
+	rmdir(p);
+	check_outside();
+}
+
 static void
 test_edit_once(void)
 {
@@ -518,6 +714,19 @@ test_bad_calls(void)
 	refused(w, "rm", "{}", NULL, "unknown tool 'rm'");
 	refused(w, "\033[2J", "{}", NULL, "unknown tool '\xe2\x90\x9b[2J'");
 	refused(w, "advise", "{\"question\":\"?\"}", NULL, "agent");
+	/* a NUL would cut a string short: another path, a shorter file or command than given */
+	refused(w, "read", "{\"path\":\"README\\u0000../../etc/passwd\"}", NULL, "NUL");
+	refused(w, "write", "{\"path\":\"nul.txt\",\"content\":\"abc\\u0000def\"}", NULL,
+	    "NUL");
+	refused(w, "run", "{\"command\":\"true\\u0000; touch ../x\"}", NULL, "NUL");
+	{
+		struct tool_result r;
+
+		/* an escaped backslash before u0000 is text, not a NUL */
+		exec_tool(w, "read", "{\"path\":\"README\\\\u0000\"}", NULL, &r);
+		CHECK(r.error && strstr(r.text, "NUL") == NULL);
+		tool_result_free(&r);
+	}
 	ws_close(w);
 }
 
@@ -597,6 +806,35 @@ test_run_allow_run(void)
 	exec_tool(w, "run", "{\"command\":\"true\"}", NULL, &r);
 	CHECK(!r.error);
 	tool_result_free(&r);
+	exec_tool(w, "run", "{\"command\":\"make test -s X=src/sum.c\"}", NULL, &r);
+	CHECK_STR(r.text, "tested src/sum.c\n[exit status 0]\n");
+	tool_result_free(&r);
+	/* an allowed prefix is not a way out: a directory or file outside is asked about */
+	{
+		char d[600];
+
+		at("outmk", d, sizeof(d));
+		mkdir_p(d);
+	}
+	put("outmk/Makefile", "test:\n\t@touch ran-outside\n", 26);
+	refused(w, "run", "{\"command\":\"make test -C ../outmk\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test -C..\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test -C /\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test --directory=/tmp\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test -f/etc/x.mk\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test --file ../outmk/Makefile\"}", NULL,
+	    "no terminal");
+	{
+		char p[600];
+
+		at("outmk/ran-outside", p, sizeof(p));
+		CHECK(access(p, F_OK) != 0);
+		unlink(p);
+		at("outmk/Makefile", p, sizeof(p));
+		unlink(p);
+		at("outmk", p, sizeof(p));
+		rmdir(p);
+	}
 	ws_close(w);
 }
 
@@ -1021,9 +1259,13 @@ main(void)
 	RUN(test_root_is_git_top);
 	RUN(test_confinement);
 	RUN(test_secret_allowed_by_name);
+	RUN(test_hard_links);
+	RUN(test_secret_kinds);
+	RUN(test_changed_while_asked);
 	RUN(test_read_lines);
 	RUN(test_list_gitignore);
 	RUN(test_search);
+	RUN(test_search_costly_patterns);
 	RUN(test_edit_once);
 	RUN(test_write_and_always);
 	RUN(test_bad_calls);

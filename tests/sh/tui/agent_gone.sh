@@ -1,0 +1,71 @@
+# Agent mode in the full-screen client: when the client is killed mid-task, the task ends
+# with it: a running command's processes are killed, the step is settled in the ledger, and
+# no further request is sent, neither after a command nor after a question left unanswered.
+. "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
+tui_setup
+t_sum_repo "$T/repo" --no-test
+
+# start_task NAME: the client on the script $T/NAME.s in the repository, in the background;
+# its pid in $client once the task's child is there, that child's in $task.
+start_task() {
+	(cd "$T/repo" && exec "$LLM_BIN" chat --headless "$T/$1.s" --size 100x30 -m test-cheap \
+	    --agent >"$T/$1.out" 2>"$T/$1.err") &
+	client=$!
+	t_wait sh -c "pgrep -P $client >/dev/null"
+	task=$(pgrep -P "$client" | head -n 1)
+}
+
+# gone NAME: kill the client, and wait for its task's child to end.
+gone() {
+	kill -TERM "$client"
+	wait "$client"
+	check "$1: the task's child ends with the client" t_wait sh -c "! kill -0 $task 2>/dev/null"
+}
+
+# --- killed while a command runs, printing nothing -----------------------------------------
+t_config_append '[agent]'
+t_config_append 'allow = run'
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"ps -o pgid= -p $$ >group; sleep 300"}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"calls":[{"name":"run","args":{"command":"touch second"}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"never"}'
+cat >"$T/r.s" <<S
+:type wait for it
+:key Enter
+:wait-file $T/repo/group
+:wait-text this never shows
+S
+start_task r
+t_wait test -s "$T/repo/group"
+group=$(tr -d ' ' <"$T/repo/group")
+gone "command"
+check "command: its process group is killed (pgid $group)" \
+    t_wait sh -c "! kill -0 -- -$group 2>/dev/null"
+kill -9 -- "-$group" 2>/dev/null
+check_eq "command: no further request" "$(fake_count)" 1
+check "command: the next command never ran" [ ! -e "$T/repo/second" ]
+check_eq "command: the step is settled, nothing reserved" \
+    "$(sql "SELECT count(*) FROM usage WHERE status = 'reserved'"),$(sql "SELECT count(*) FROM usage WHERE task_id IS NOT NULL")" "0,1"
+
+# --- killed while a question waits: not taken as a no that lets the task go on ---------------
+t_write_config
+sed -i 's/^budget = 0/budget = 1/' "$LLM_CONFIG_DIR/config.ini"
+rm -f "$T/repo/group"
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"touch asked"}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"calls":[{"name":"run","args":{"command":"touch asked-again"}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"never"}'
+cat >"$T/q.s" <<S
+:type touch it
+:key Enter
+:wait-text run? y yes
+:dump-screen $T/q0
+:wait-text this never shows
+S
+start_task q
+t_wait test -s "$T/q0"
+gone "question"
+check_eq "question: no further request" "$(fake_count)" 1
+check "question: the command never ran" [ ! -e "$T/repo/asked" ]
+check_eq "question: nothing reserved" "$(sql "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
