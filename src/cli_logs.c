@@ -209,8 +209,11 @@ logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json, const char *
 			v = argv[i] + 2;
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
 			return 1;
-		else
+		else {
+			fprintf(stderr, "llm: logs: %s '%s'\n", argv[i][0] == '-' ? "unknown option" :
+			    "unknown command", argv[i]);
 			return -1;
+		}
 		if (v != NULL && (!str_to_i64(v, n) || *n < 1)) {
 			fprintf(stderr, "llm: logs: -n: expected a positive number, got '%s'\n", v);
 			return -1;

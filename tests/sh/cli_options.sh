@@ -100,3 +100,10 @@ for what in "config --help" "config check -h" "ledger --help" "budget set --help
 	check_eq "$what: nothing on stderr" "$ERR" ""
 done
 check "models import --help: nothing imported" test ! -e "$LLM_CONFIG_DIR/models.json"
+
+# A word llm logs does not know is named before the usage.
+run_llm logs -c
+check_rc "logs -c: exit 2" 2
+check_contains "logs -c: names the option" "$ERR" "llm: logs: unknown option '-c'"
+run_llm logs shwo 3
+check_contains "logs shwo: names the command" "$ERR" "llm: logs: unknown command 'shwo'"
