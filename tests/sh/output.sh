@@ -55,3 +55,10 @@ for force in "" --force; do
 	wait "$reader"
 	check_eq "-o FIFO $force: the answer went through it" "$(cat "$T/fifo.got")" "through the pipe"
 done
+
+# -o - is standard output, as for curl and wget: no file named "-".
+fake_reply '{"text":"to stdout"}'
+(cd "$T" && run_llm -q -t cheap -o - "say it"; echo "$RC" >"$T/dash.rc"; printf '%s' "$OUT" >"$T/dash.out")
+check_eq "-o -: exit 0" "$(cat "$T/dash.rc")" 0
+check_eq "-o -: the answer on stdout" "$(cat "$T/dash.out")" "to stdout"
+check "-o -: no file named -" test ! -e "$T/-"
