@@ -144,6 +144,46 @@ find_command(const char *name)
 	return NULL;
 }
 
+/* Whether a and b differ by one letter added, dropped, changed or two swapped. */
+static bool
+one_edit(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i = 0;
+
+	if (la < lb)
+		return one_edit(b, a);
+	if (la - lb > 1)
+		return false;
+	while (i < lb && a[i] == b[i])
+		i++;
+	if (la > lb)
+		return strcmp(a + i + 1, b + i) == 0;
+	if (i == la)
+		return false;
+	return strcmp(a + i + 1, b + i + 1) == 0 ||
+	    (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && strcmp(a + i + 2, b + i + 2) == 0);
+}
+
+/*
+ * The command a lone word misspells ("llm bugdet"), or NULL. Only names of
+ * five letters or more: shorter ones are a letter away from everyday words
+ * ("chat" from "what"), and a one-word prompt may be one of them.
+ */
+static const struct command *
+misspelt_command(const char *word)
+{
+	size_t i;
+
+	for (i = 0; word[i] != '\0'; i++)
+		if (word[i] < 'a' || word[i] > 'z')
+			return NULL;
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (commands[i].summary != NULL && strlen(commands[i].name) >= 5 &&
+		    one_edit(word, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
 static bool
 color_allowed(void)
 {
@@ -273,6 +313,16 @@ main(int argc, char **argv)
 			return stdout_check(cli_version(&cli, argc, argv));
 		if (has_flag(argc, argv, "--help", "-h"))
 			return stdout_check(cli_help(&cli, argc, argv));
+	}
+	if (cmd == NULL && argc == 2 && argv[1][0] != '-') {
+		/* a misspelt command would go to a model as a one-word prompt, and be paid for */
+		const struct command *near = misspelt_command(argv[1]);
+
+		if (near != NULL) {
+			fprintf(stderr, "llm: '%s' is not a command; did you mean 'llm %s'?\n"
+			    "llm: to send it to a model as a prompt: llm -- %s\n", argv[1], near->name, argv[1]);
+			return EXIT_USAGE;
+		}
 	}
 	if (cmd != NULL && !cmd->free_words && has_flag(argc - 1, argv + 1, "--help", "-h")) {
 		/* --help anywhere ("llm budget set --help") is the command's own help */

@@ -107,3 +107,24 @@ check_rc "logs -c: exit 2" 2
 check_contains "logs -c: names the option" "$ERR" "llm: logs: unknown option '-c'"
 run_llm logs shwo 3
 check_contains "logs shwo: names the command" "$ERR" "llm: logs: unknown command 'shwo'"
+
+# A lone word a letter away from a command is a misspelt command, not a paid one-word prompt.
+n=$(fake_count)
+run_llm bugdet
+check_rc "bugdet: exit 2" 2
+check_contains "bugdet: names the command meant" "$ERR" "did you mean 'llm budget'?"
+check_contains "bugdet: says how to send it anyway" "$ERR" "llm -- bugdet"
+run_llm modles
+check_contains "modles: names the command meant" "$ERR" "did you mean 'llm models'?"
+check_eq "misspelt commands: nothing sent" "$(fake_count)" "$n"
+fake_reply '{"text":"ok"}'
+run_llm -q -- bugdet
+check_rc "-- bugdet: exit 0" 0
+check_eq "-- bugdet: sent as the prompt" "$(fake_last body.messages.0.content)" bugdet
+fake_reply '{"text":"ok"}'
+run_llm -q what
+check_rc "what: a one-word prompt, exit 0" 0
+check_eq "what: sent as the prompt" "$(fake_last body.messages.0.content)" what
+fake_reply '{"text":"ok"}'
+run_llm -q bugdet summary
+check_eq "bugdet summary: words, a prompt" "$(fake_last body.messages.0.content)" "bugdet summary"
