@@ -650,14 +650,57 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	return 0;
 }
 
+/*
+ * Under downgrade, route r did not fit: take the first model that does, the
+ * other models of r's tier first, then each tier below in its order, so a
+ * cheaper or free model of the tier is used before a weaker tier. 0 with *r
+ * that model's route, or the last refusal.
+ */
+static enum chat_status
+downgrade(struct chat *c, const struct chat_opts *o, struct chat_route *r, chat_fits_fn fits,
+    char **cause)
+{
+	const struct model *list[64];
+	struct chat_route cand;
+	enum chat_status rc;
+	size_t n, i;
+	int t;
+
+	for (t = (int)r->tier; t >= TIER_CHEAP; t--) {
+		n = catalog_tier(c->cat, (enum tier)t, list, ARRAY_SIZE(list));
+		for (i = 0; i < n; i++) {
+			if (list[i] == r->model || !chat_model_usable(c, list[i]))
+				continue;
+			/* the reason and the estimates are the model's that takes the request */
+			cand = *r;
+			cand.tier = (enum tier)t;
+			cand.model = list[i];
+			cand.budget_adjusted = true;
+			if (cand.tier == r->tier)
+				snprintf(cand.reason, sizeof cand.reason, "moved by the budget from %s",
+				    r->model->name);
+			else
+				snprintf(cand.reason, sizeof cand.reason, "downgraded by the budget from %s",
+				    tier_str(r->tier));
+			route_estimates(c, o, &cand);
+			free(*cause);
+			*cause = NULL;
+			rc = fits(c, &cand, cause);
+			if (rc == CHAT_BUDGET)
+				continue;
+			if (rc == 0)
+				*r = cand;
+			return rc;
+		}
+	}
+	return CHAT_BUDGET;
+}
+
 /* Apply --max-cost and the budget to route r, walking down the tiers under downgrade. */
 enum chat_status
 chat_admit_route(struct chat *c, const struct chat_opts *o, struct chat_route *r,
     chat_fits_fn fits, char **cause)
 {
-	struct chat_route cand = *r;
-	const struct model *lower;
-	enum tier got;
 	enum chat_status rc;
 
 	if (o->max_cost > 0 && (r->worst_case < 0 || r->worst_case > o->max_cost)) {
@@ -670,24 +713,8 @@ chat_admit_route(struct chat *c, const struct chat_opts *o, struct chat_route *r
 		return CHAT_BUDGET;
 	}
 	rc = fits(c, r, cause);
-	while (rc == CHAT_BUDGET && c->cfg->budget_action == BUDGET_DOWNGRADE &&
-	    r->mode != ROUTE_PINNED && cand.tier > TIER_CHEAP) {
-		lower = router_pick(c->cat, cand.tier - 1, 0, chat_model_usable, c, &got);
-		if (lower == NULL || got >= cand.tier)
-			break;
-		/* the reason and the estimates are the model's that takes the request */
-		cand.tier = got;
-		cand.model = lower;
-		cand.budget_adjusted = true;
-		snprintf(cand.reason, sizeof cand.reason, "downgraded by the budget from %s",
-		    tier_str(r->tier));
-		route_estimates(c, o, &cand);
-		free(*cause);
-		*cause = NULL;
-		rc = fits(c, &cand, cause);
-	}
-	if (rc == 0 && cand.budget_adjusted)
-		*r = cand;
+	if (rc == CHAT_BUDGET && c->cfg->budget_action == BUDGET_DOWNGRADE && r->mode != ROUTE_PINNED)
+		rc = downgrade(c, o, r, fits, cause);
 	return rc;
 }
 

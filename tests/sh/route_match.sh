@@ -89,6 +89,18 @@ check_contains "downgrade: -v route line names cheap's model" "$line" "test-chea
 check_contains "downgrade: -v route line shows cheap's estimate" "$line" "$est"
 check_contains "downgrade: -v route line gives the reason" "$line" "downgraded by the budget"
 
+# A budget not even test-cheap fits: the free model of the cheap tier takes it, never refused.
+t_config_append "budget = 0.0000001"
+same_decision free -t mid --max-tokens 1000 "explain"
+check_eq "free: route names the free model" "$(json_get "$T/free.route.json" model)" test-local
+check_eq "free: the request went to it" "$(fake_last body.model)" llama3.2
+check_contains "free: the reason says the budget did it" \
+    "$(json_get "$T/free.req.json" route.reason)" "downgraded by the budget from mid"
+same_decision free_tier -t cheap --max-tokens 1000 "explain"
+check_eq "free, same tier: the free model" "$(json_get "$T/free_tier.route.json" model)" test-local
+check_contains "free, same tier: the reason names the model it replaced" \
+    "$(json_get "$T/free_tier.req.json" route.reason)" "moved by the budget from test-cheap"
+
 # block: the request is refused, and route says it would be, with the same words.
 t_config_append "budget_action = block"
 n=$(fake_count)
@@ -147,6 +159,8 @@ t_config_append "[llm]
 budget = 1
 budget_action = downgrade"
 sed -i '0,/^budget = 0$/{/^budget = 0$/d}' "$LLM_CONFIG_DIR/config.ini"
+# no free model in the tiers here: one is never refused
+sed -i 's/^models = test-cheap, test-local$/models = test-cheap/' "$LLM_CONFIG_DIR/config.ini"
 run_llm_in "" -q -m test-local "start the ledger"
 check_rc "spent: a first request opens the ledger" 0
 # $0.99 of $1 spent: mid's worst case no longer fits, cheap's does.
