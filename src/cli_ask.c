@@ -242,6 +242,12 @@ compose(struct ask *a, int argc, char **argv, struct buf *msg)
 		char *head;
 		int rc;
 
+		/* "-f -" is a habit from other tools: piped input needs no option here */
+		if (strcmp(a->files[i], "-") == 0) {
+			fprintf(stderr, "llm: --file -: piped input is read without --file: "
+			    "cmd | llm \"PROMPT\"\n");
+			return -1;
+		}
 		/* an image by its content, whatever its name: sent as an image, not as text */
 		if (image_probe(a->files[i])) {
 			if (add_image(a, a->files[i]) != 0)

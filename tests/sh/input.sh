@@ -18,6 +18,13 @@ check_rc "file NUL: exit 2" 2
 check_contains "file NUL: names the file" "$ERR" "$T/nul.txt: binary data (a NUL byte at offset 6)"
 check_eq "file NUL: nothing sent" "$(fake_count)" 0
 
+# "-f -" (stdin, in other tools) says that piped input needs no option.
+printf 'some notes\n' >"$T/notes.txt"
+run_llm -q -m test-cheap -f - "summarise" <"$T/notes.txt"
+check_rc "-f -: exit 2" 2
+check_contains "-f -: says how piped input is read" "$ERR" "piped input is read without --file"
+check_eq "-f -: nothing sent" "$(fake_count)" 0
+
 # A binary file (a zip archive's first bytes) was attached as raw bytes. (An
 # image is sent as an image: tests/sh/images.sh.)
 printf 'PK\003\004\024\000\000\000\010\000' >"$T/bundle.zip"
