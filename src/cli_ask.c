@@ -242,10 +242,11 @@ compose(struct ask *a, int argc, char **argv, struct buf *msg)
 		char *head;
 		int rc;
 
-		/* "-f -" is a habit from other tools: piped input needs no option here */
+		/* "-f -", stdin in other tools: piped input is read above without it */
 		if (strcmp(a->files[i], "-") == 0) {
-			fprintf(stderr, "llm: --file -: piped input is read without --file: "
-			    "cmd | llm \"PROMPT\"\n");
+			if (!isatty(STDIN_FILENO))
+				continue;
+			fprintf(stderr, "llm: --file -: nothing is piped in (cmd | llm \"PROMPT\")\n");
 			return -1;
 		}
 		/* an image by its content, whatever its name: sent as an image, not as text */

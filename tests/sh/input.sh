@@ -18,13 +18,6 @@ check_rc "file NUL: exit 2" 2
 check_contains "file NUL: names the file" "$ERR" "$T/nul.txt: binary data (a NUL byte at offset 6)"
 check_eq "file NUL: nothing sent" "$(fake_count)" 0
 
-# "-f -" (stdin, in other tools) says that piped input needs no option.
-printf 'some notes\n' >"$T/notes.txt"
-run_llm -q -m test-cheap -f - "summarise" <"$T/notes.txt"
-check_rc "-f -: exit 2" 2
-check_contains "-f -: says how piped input is read" "$ERR" "piped input is read without --file"
-check_eq "-f -: nothing sent" "$(fake_count)" 0
-
 # A binary file (a zip archive's first bytes) was attached as raw bytes. (An
 # image is sent as an image: tests/sh/images.sh.)
 printf 'PK\003\004\024\000\000\000\010\000' >"$T/bundle.zip"
@@ -135,3 +128,12 @@ run_llm -q -m test-cheap "$(printf 'na\357ve prompt')"
 check_rc "prompt latin-1: exit 0" 0
 check_eq "prompt latin-1: U+FFFD sent" "$(fake_last body.messages.0.content)" "$(printf 'na\357\277\275ve prompt')"
 check_contains "prompt latin-1: said" "$ERR" "llm: prompt: not valid UTF-8: 1 broken sequence replaced with U+FFFD"
+
+# "-f -" (stdin, in other tools) is the piped input, read once.
+printf 'some notes\n' >"$T/notes.txt"
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-cheap -f - "summarise" <"$T/notes.txt"
+check_rc "-f -: exit 0" 0
+check_eq "-f -: the piped input, once" "$(fake_last body.messages.0.content)" "summarise
+
+some notes"
