@@ -106,17 +106,23 @@ check_eq "faults: the failed request is an error row" \
     "$(db_get "SELECT count(*) FROM usage WHERE task_id = ? AND status = 'error'" "$task")" 1
 t_write_config
 
+# waiting_task: start llm do on a task whose command waits on a background sleep, and
+# wait for it to run; pid is llm's, group the command's process group.
+waiting_task() {
+	t_sum_repo "$T/repo"
+	fake_reset
+	fake_reply '{"text":"Waiting.","usage":{"input":700,"output":30},"calls":[{"name":"run","args":{"command":"ps -o pgid= -p $$ >group; sleep 300 & echo $! >sleeper.pid; wait"}}]}'
+	fake_reply '{"text":"never"}'
+	cd "$T/repo" || exit 1
+	"$LLM_BIN" "do" -m test-cheap --allow run --json "wait" >"$T/out" 2>"$T/err" &
+	pid=$!
+	cd - >/dev/null || exit 1
+	t_wait test -s "$T/repo/sleeper.pid"
+	group=$(tr -d ' ' <"$T/repo/group")
+}
+
 # --- Ctrl-C during run: the step stops, the command's process group is killed, all recorded, 130
-t_sum_repo "$T/repo"
-fake_reset
-fake_reply '{"text":"Waiting.","usage":{"input":700,"output":30},"calls":[{"name":"run","args":{"command":"ps -o pgid= -p $$ >group; sleep 300 & echo $! >sleeper.pid; wait"}}]}'
-fake_reply '{"text":"never"}'
-cd "$T/repo" || exit 1
-"$LLM_BIN" "do" -m test-cheap --allow run --json "wait" >"$T/out" 2>"$T/err" &
-pid=$!
-cd - >/dev/null || exit 1
-t_wait test -s "$T/repo/sleeper.pid"
-group=$(tr -d ' ' <"$T/repo/group")
+waiting_task
 check "ctrl-c: the command runs in a group of its own" [ -n "$group" ] && [ "$group" != "$(ps -o pgid= -p $$ | tr -d ' ')" ]
 kill -INT "$pid"
 wait "$pid"
@@ -139,16 +145,7 @@ check "ctrl-c: the step's cost is counted" [ "$(db_get "SELECT sum(cost_pico) FR
 for sig in TERM:143 HUP:129; do
 	want=${sig#*:}
 	sig=${sig%:*}
-	t_sum_repo "$T/repo"
-	fake_reset
-	fake_reply '{"text":"Waiting.","calls":[{"name":"run","args":{"command":"ps -o pgid= -p $$ >group; sleep 300 & echo $! >sleeper.pid; wait"}}]}'
-	fake_reply '{"text":"never"}'
-	cd "$T/repo" || exit 1
-	"$LLM_BIN" "do" -m test-cheap --allow run --json "wait" >"$T/out" 2>"$T/err" &
-	pid=$!
-	cd - >/dev/null || exit 1
-	t_wait test -s "$T/repo/sleeper.pid"
-	group=$(tr -d ' ' <"$T/repo/group")
+	waiting_task
 	kill -"$sig" "$pid"
 	wait "$pid"
 	RC=$?
