@@ -676,6 +676,10 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 		rc = EXIT_USAGE;
 	} else if (t->error != NULL && rc != EXIT_OK) {
 		fprintf(stderr, "llm: %s\n", t->error);
+		/* -o gets whole answers only: say where the part is */
+		if (a->p.output != NULL && !a->p.json && t->len > 0 && t->conversation_id > 0)
+			fprintf(stderr, "llm: -o %s: not written, the answer is not whole; its part: "
+			    "llm logs show %" PRId64 "\n", a->p.output, t->conversation_id);
 	}
 	/* a request that failed before any answer has nothing to sum up: the error said it */
 	if (!a->p.quiet && (a->cli->err_tty || a->p.verbose) && (rc == EXIT_OK || t->len > 0))
