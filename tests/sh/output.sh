@@ -32,13 +32,15 @@ fake_default '{"status":500}'
 run_llm -q -t cheap -o "$T/failed.txt" "fail"
 check "a failed request writes no file" test ! -e "$T/failed.txt"
 
+fake_reply '{"text":"half an answer","fault":"cut"}'
+run_llm -q -t cheap -o "$T/cut.txt" "say it"
+check "a cut answer writes no file" test ! -e "$T/cut.txt"
+check_contains "a cut answer: says where its part is" "$ERR" "-o $T/cut.txt: not written, the answer is not whole; its part: llm logs show"
+
 fake_reply '{"text":"in json"}'
 run_llm -q -t cheap --json -o "$T/j.txt" "x"
 check_eq "--json with -o: the JSON on stdout" "$(json_get "$T/out" text)" "in json"
 check_eq "--json with -o: the text in the file" "$(cat "$T/j.txt")" "in json"
-
-echo "# $T_PASS passed, $T_FAIL failed"
-[ "$T_FAIL" -eq 0 ]
 
 # -o onto something that is not a regular file (a FIFO here; /dev/null or
 # /dev/stderr alike) writes into it and never replaces it, --force or not.
@@ -62,3 +64,6 @@ fake_reply '{"text":"to stdout"}'
 check_eq "-o -: exit 0" "$(cat "$T/dash.rc")" 0
 check_eq "-o -: the answer on stdout" "$(cat "$T/dash.out")" "to stdout"
 check "-o -: no file named -" test ! -e "$T/-"
+
+echo "# $T_PASS passed, $T_FAIL failed"
+[ "$T_FAIL" -eq 0 ]
