@@ -91,7 +91,7 @@ struct cmd_args {
 	struct buf request;
 };
 
-/* Send one turn and wait for it; the turn. */
+/* The signal that stopped the last turn, or 0. */
 static volatile sig_atomic_t ask_signal;
 
 static void

@@ -397,14 +397,15 @@ tools_search(struct ws *w, const char *pattern, const char *path, struct tool_re
 	struct searcher k = { .w = w };
 	struct scope s;
 	struct tools_say say;
+	const char *costly;
 	char err[256];
 	int e;
 
 	tools_say_init(&say, "search", pattern, 60);
 	buf_init(&k.out, 0);
 	memset(&s, 0, sizeof(s));
-	if (pattern_costly(pattern) != NULL) {
-		tools_fail(r, say.sum, "%s: write the pattern another way", pattern_costly(pattern));
+	if ((costly = pattern_costly(pattern)) != NULL) {
+		tools_fail(r, say.sum, "%s: write the pattern another way", costly);
 		goto out;
 	}
 	if ((e = regcomp(&k.re, pattern, REG_EXTENDED | REG_NOSUB)) != 0) {
