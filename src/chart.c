@@ -185,7 +185,7 @@ chart_forecast_text(const struct forecast *f, const char *month, int64_t budget,
 {
 	char end[40], day[16];
 
-	pricing_format(f->month_end, false, end, sizeof end);
+	pricing_format(f->month_end, f->estimated, end, sizeof end);
 	chart_day_name(month, f->out_day, day, sizeof day);
 	if (f->over)
 		snprintf(out, n, "over the budget since %s; %s at month end at this pace", day, end);
@@ -222,9 +222,9 @@ chart_pace_text(const struct forecast *f, const char *month, bool utf8, char *ou
 		str_copy(span, sizeof span, from);
 	else
 		snprintf(span, sizeof span, "%s%s%d", from, utf8 ? "\xe2\x80\x93" : "-", f->to);
-	pricing_format(forecast_per_day(&f->rate[0]), false, a, sizeof a);
+	pricing_format(forecast_per_day(&f->rate[0]), f->estimated, a, sizeof a);
 	if (f->method == FORECAST_SPLIT) {
-		pricing_format(forecast_per_day(&f->rate[1]), false, b, sizeof b);
+		pricing_format(forecast_per_day(&f->rate[1]), f->estimated, b, sizeof b);
 		snprintf(out, n, "%s a weekday and %s a weekend day, %s (%s)", a, b,
 		    forecast_method_str(f->method), span);
 	} else {

@@ -838,6 +838,7 @@ warn_passed(struct chat *c, const struct ledger_warn *w)
 		return;
 	has = spend_forecast_ledger(c->ledger, w->m.month_start, w->m.month_end, clock_now(),
 	    w->limit, &f, month) == 0;
+	f.estimated = w->m.estimated;
 	chart_warn_text(&w->m, w->passed, has ? &f : NULL, line, sizeof line);
 	c->cb.warn(c->cb.arg, line);
 }

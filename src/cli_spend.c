@@ -112,15 +112,17 @@ month_forecast(const struct app *cli, struct ledger *l, int64_t start, int64_t e
 	return spend_forecast_ledger(l, start, end, clock_now(), spend_limit(cli, l), f, month);
 }
 
-/* Print the forecast under the usage table. */
+/* Print the forecast under the usage table; estimated: some of the month's spend is. */
 void
-cli_spend_usage_lines(const struct app *cli, struct ledger *l, int64_t start, int64_t end)
+cli_spend_usage_lines(const struct app *cli, struct ledger *l, int64_t start, int64_t end,
+    bool estimated)
 {
 	struct forecast f;
 	char month[8], text[200];
 
 	if (month_forecast(cli, l, start, end, &f, month) < 0)
 		return;
+	f.estimated = estimated;
 	chart_forecast_text(&f, month, spend_limit(cli, l), text, sizeof text);
 	printf("Forecast: %s.\n", text);
 	chart_pace_text(&f, month, strcmp(nl_langinfo(CODESET), "UTF-8") == 0, text, sizeof text);
@@ -149,6 +151,7 @@ cli_spend_budget_lines(const struct app *cli, const struct meter *m)
 
 	if (meter_forecast(cli, m, &f, month) < 0)
 		return;
+	f.estimated = m->estimated;
 	chart_forecast_text(&f, month, m->limit, text, sizeof text);
 	printf("  %-11s %s\n", "forecast", text);
 	chart_pace_text(&f, month, strcmp(nl_langinfo(CODESET), "UTF-8") == 0, text, sizeof text);

@@ -15,8 +15,12 @@ struct meter;
 bool cli_spend_draws(int argc, char **argv);
 /* Draw the month [start, end) on stdout; an exit code. */
 int cli_spend_chart(const struct app *cli, int64_t start, int64_t end);
-/* Print "Forecast: ..." and "Pace: ..." under the usage table when [start, end) is this month. */
-void cli_spend_usage_lines(const struct app *cli, struct ledger *l, int64_t start, int64_t end);
+/*
+ * Print "Forecast: ..." and "Pace: ..." under the usage table when [start, end) is this
+ * month; estimated: some of its spend is estimated, and the figures are marked so.
+ */
+void cli_spend_usage_lines(const struct app *cli, struct ledger *l, int64_t start, int64_t end,
+    bool estimated);
 /* Print the forecast and pace rows of `llm budget` for meter m. */
 void cli_spend_budget_lines(const struct app *cli, const struct meter *m);
 /* Add "forecast" to the JSON of `llm budget`: null when there is none. */

@@ -629,7 +629,7 @@ cli_usage(struct app *cli, int argc, char **argv)
 	else
 		usage_text(&r, name);
 	if (!json)
-		cli_spend_usage_lines(cli, l, start, end);
+		cli_spend_usage_lines(cli, l, start, end, r.total.estimated);
 out:
 	ledger_close(l);
 	for (i = 0; i < r.ngroups; i++)

@@ -49,6 +49,8 @@ struct forecast {
 	int out_day;                /* the day the budget is used up (spend >= budget); 0: it lasts */
 	bool over;                  /* already used up by today: out_day is the day it happened */
 	bool overflow;              /* a sum did not fit: figures are not to be trusted */
+	bool estimated;             /* some of the spend is estimated: the caller sets it, and
+	                               the figures are shown with a ~ */
 };
 
 /* Compute the forecast of in into f. 0, or -1 if in is malformed (f says FORECAST_NONE). */

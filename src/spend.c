@@ -204,7 +204,10 @@ spend_forecast(const struct spend_month *s, int64_t budget, struct forecast *f)
 	for (d = 0; d < s->today; d++)
 		for (t = 0; t < SPEND_NTIERS; t++)
 			days[d] = days[d] > INT64_MAX - s->day[d][t] ? INT64_MAX : days[d] + s->day[d][t];
-	return forecast_compute(&in, f);
+	if (forecast_compute(&in, f) < 0)
+		return -1;
+	f->estimated = s->estimated;
+	return 0;
 }
 
 /* Forecast a month from the ledger's totals per day. */

@@ -136,7 +136,8 @@ check_eq "spent equals the SQL sum" "$(json "$T/b.json" 'j["spent_pico"]')" \
 check_eq "budget exits 0" "$?" 0
 check "the headline" grep -q '^November 2026 .* ~\$12.40 of \$50.00 (24%)' "$T/text"
 check "reserved shown" grep -q 'reserved *\$0.31 in flight' "$T/text"
-check "the forecast shown" grep -q 'forecast *\$12.40 at month end at this pace' "$T/text"
+check "the forecast shown, marked as the spend it comes from" \
+	grep -q 'forecast *~\$12.40 at month end at this pace' "$T/text"
 check "no second projection" sh -c '! grep -q projected "$1"' sh "$T/text"
 check "unknown shown" grep -q '1 request of unknown cost' "$T/text"
 

@@ -177,4 +177,18 @@ check_eq "over budget: forecast" "$(grep '^  forecast' "$T/over.txt")" \
 "$LLM_BIN" budget >"$T/none.txt"
 check_eq "no budget: forecast" "$(grep '^  forecast' "$T/none.txt")" \
 	"  forecast    \$64.70 at month end at this pace"
+# A month with an estimated cost in it: the spend is marked, and so is what is drawn from it.
+t_ledger_sql "INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens,
+  output_tokens, cost_pico, estimated, status)
+  VALUES ($dec + 9 * 86400 + 50400, 'deepseek', 'deepseek-v4-flash', 'cheap', 'auto', 100, 10,
+  0, true, 'ok');"
+"$LLM_BIN" budget >"$T/est.txt"
+check_eq "estimated: the spend marked" "$(grep -c '^  spent *~\$' "$T/est.txt")" 1
+check_eq "estimated: the forecast marked" "$(grep '^  forecast' "$T/est.txt")" \
+	"  forecast    ~\$64.70 at month end at this pace"
+check_eq "estimated: the pace marked" "$(grep '^  pace' "$T/est.txt")" \
+	"  pace        ~\$2.90 a weekday and ~\$0.20 a weekend day, last 7 days, weekdays and weekends apart (Dec 4–10)"
+"$LLM_BIN" usage >"$T/est-usage.txt"
+check_eq "estimated: usage's forecast marked" "$(grep '^Forecast:' "$T/est-usage.txt")" \
+	"Forecast: ~\$64.70 at month end at this pace."
 [ "$T_FAIL" -eq 0 ]
