@@ -115,7 +115,7 @@ complete -c llm -n '__llm_at 1 usage' -l router -d 'how often the router was ove
 complete -c llm -n '__llm_at 1 route' -l explain -d 'show what the router learnt from you'
 complete -c llm -n '__llm_at 1 route' -l forget -d 'forget what the router learnt'
 complete -c llm -n '__llm_at 1 logs' -s n -l count -x -d 'how many'
-complete -c llm -n '__llm_at 1 logs' -s a -l all -d 'the git hook'"'"'s drafts too'
+complete -c llm -n '__llm_at 1 logs' -s a -l all -d 'the git hook'"'"'s drafts and llm cmd'"'"'s requests too'
 complete -c llm -n '__llm_at 1 logs' -a '(__llm_words sub logs)'
 complete -c llm -n '__llm_at 1 logs' -s q -l query -x -d 'messages holding every word'
 complete -c llm -n '__llm_at 2 logs show' -l raw -d 'the stored text'

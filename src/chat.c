@@ -353,9 +353,10 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 		c->conv_id = ledger_conv_new(c->ledger, c->prompt);
 		c->system_saved = c->system == NULL;
 		c->role_saved = c->role == NULL;
-		/* a draft is billed like any request but is nobody's conversation */
-		if (c->conv_id != 0 && c->opts.draft)
-			store_conv_set_draft(ledger_store(c->ledger), c->conv_id);
+		/* a draft or a command is billed like any request but is no conversation to go on */
+		if (c->conv_id != 0 && (c->opts.draft || c->opts.cmd))
+			store_conv_set_kind(ledger_store(c->ledger), c->conv_id,
+			    c->opts.draft ? "draft" : "cmd");
 	}
 	memset(&e, 0, sizeof e);
 	e.conversation_id = c->conv_id;

@@ -424,6 +424,7 @@ cli_cmd(struct app *cli, int argc, char **argv)
 	o.system = sys = cmd_prompt(cmd_shell());
 	o.max_tokens = CMD_REPLY_TOKENS;
 	o.stream = true;
+	o.cmd = true;
 	if ((rc = propose(c, &o, buf_str(&a.request), &cmd, &explain)) != EXIT_OK)
 		goto out;
 	if (a.print) {

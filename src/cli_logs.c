@@ -94,7 +94,7 @@ print_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
 				title[i] = ' ';
 		printf("  %s", title);
 	}
-	printf("%s\n", c->draft ? "  (git hook draft)" : "");
+	printf("%s\n", c->draft ? "  (git hook draft)" : c->cmd ? "  (llm cmd)" : "");
 	if (c->system != NULL) {
 		printf("  sys  ");
 		print_text(c->system);
@@ -160,6 +160,7 @@ json_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
 	json_str(o, "system", c->system);
 	json_str(o, "role", c->role);
 	cJSON_AddBoolToObject(o, "draft", c->draft);
+	cJSON_AddBoolToObject(o, "cmd", c->cmd);
 	msgs = cJSON_AddArrayToObject(o, "messages");
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(msgs, json_msg(&m[i]));
@@ -198,7 +199,7 @@ logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json, const char *
 		} else if (strcmp(argv[i], "--json") == 0)
 			*json = true;
 		else if (strcmp(argv[i], "--all") == 0 || strcmp(argv[i], "-a") == 0)
-			*all = true;   /* the git hook's drafts too */
+			*all = true;   /* the git hook's drafts and llm cmd's requests too */
 		else if (strcmp(argv[i], "--no-color") == 0)
 			continue;   /* read by main */
 		else if (strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--count") == 0)
@@ -679,7 +680,7 @@ cli_logs(struct app *cli, int argc, char **argv)
 	case 1:
 		printf(LOGS_USAGE
 		    "  -n, --count N      the N most recent conversations (default %d)\n"
-		    "  -a, --all          the git hook's commit-message drafts too\n"
+		    "  -a, --all          the git hook's drafts and llm cmd's requests too\n"
 		    "  --json             one JSON object\n"
 		    "  -q, --query TEXT   the messages holding every word of TEXT (full-text)\n"
 		    "  show ID            one conversation, rendered (--raw: as stored)\n"

@@ -1,4 +1,5 @@
 /* store: llm.db, the SQLite database: opening, schema migrations, conversations and messages. */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -586,7 +587,7 @@ store_conv_latest(struct store *s)
 	char *cause = NULL;
 
 	/* One whose first request was refused holds nothing to continue: skip it. */
-	if (store_int(s, "SELECT coalesce((SELECT id FROM conversations c WHERE kind <> 'draft'"
+	if (store_int(s, "SELECT coalesce((SELECT id FROM conversations c WHERE kind = 'chat'"
 	    " AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id)"
 	    " ORDER BY updated DESC, id DESC LIMIT 1), 0)", &id, &cause) < 0) {
 		free(cause);
@@ -686,6 +687,7 @@ store_conv_read(sqlite3_stmt *st, void *item)
 	c->system = store_col_str(st, 6);
 	c->draft = sqlite3_column_int64(st, 7) != 0;
 	c->role = store_col_str(st, 8);
+	c->cmd = sqlite3_column_int64(st, 9) != 0;
 }
 
 static void
@@ -707,9 +709,9 @@ static const struct store_kind store_conv_kind = {
 
 #define STORE_CONV_COLS "SELECT id, created, updated, title, model," \
 	" (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)," \
-	" system, kind = 'draft', role FROM conversations c"
+	" system, kind = 'draft', role, kind = 'cmd' FROM conversations c"
 
-/* The most recent conversations that hold messages, drafts too when all. */
+/* The most recent conversations that hold messages, drafts and commands too when all. */
 static int
 store_conv_select(struct store *s, size_t n, bool all, struct store_conv **out, size_t *count,
     char **cause)
@@ -720,14 +722,14 @@ store_conv_select(struct store *s, size_t n, bool all, struct store_conv **out, 
 	rc = store_select(s, all ?
 	    STORE_CONV_COLS " WHERE EXISTS (SELECT 1 FROM messages m"
 	    " WHERE m.conversation_id = c.id) ORDER BY updated DESC, id DESC LIMIT ?" :
-	    STORE_CONV_COLS " WHERE kind <> 'draft' AND EXISTS (SELECT 1 FROM messages m"
+	    STORE_CONV_COLS " WHERE kind = 'chat' AND EXISTS (SELECT 1 FROM messages m"
 	    " WHERE m.conversation_id = c.id) ORDER BY updated DESC, id DESC LIMIT ?",
 	    n > INT64_MAX ? INT64_MAX : (int64_t)n, &store_conv_kind, &v, count, cause);
 	*out = v;
 	return rc;
 }
 
-/* List the most recent conversations that hold messages, drafts left out. */
+/* List the most recent conversations that hold messages, drafts and commands left out. */
 int
 store_conv_list(struct store *s, size_t n, struct store_conv **out, size_t *count,
     char **cause)
@@ -735,7 +737,7 @@ store_conv_list(struct store *s, size_t n, struct store_conv **out, size_t *coun
 	return store_conv_select(s, n, false, out, count, cause);
 }
 
-/* List the most recent conversations that hold messages, the hook's drafts among them. */
+/* List the most recent conversations that hold messages, drafts and commands among them. */
 int
 store_conv_list_all(struct store *s, size_t n, struct store_conv **out, size_t *count,
     char **cause)
@@ -848,12 +850,13 @@ store_conv_summary(struct store *s, int64_t conv, char **summary, int64_t *upto)
 	return rc;
 }
 
-/* Mark a conversation as the git hook's draft. */
+/* Mark a conversation as the git hook's draft or llm cmd's request. */
 int
-store_conv_set_draft(struct store *s, int64_t conv)
+store_conv_set_kind(struct store *s, int64_t conv, const char *kind)
 {
-	return store_conv_update(s, "UPDATE conversations SET kind = 'draft' WHERE id = ?1", conv,
-	    NULL);
+	assert(strcmp(kind, "draft") == 0 || strcmp(kind, "cmd") == 0);
+	return store_conv_update(s, "UPDATE conversations SET kind = ?2 WHERE id = ?1", conv,
+	    kind);
 }
 
 /* Free a conversation list; accepts NULL. */

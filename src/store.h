@@ -24,6 +24,7 @@ struct store_conv {
 	int64_t nmsgs;
 	char *system;        /* the system prompt its turns are sent with; NULL: none */
 	bool draft;          /* a git hook's commit-message draft, not a conversation to go on */
+	bool cmd;            /* llm cmd's request for a command: gone on with only by its id */
 	char *role;          /* the role (-r NAME) it was started with; NULL: none */
 };
 
@@ -72,7 +73,7 @@ int store_msg_add(struct store *s, int64_t conv, const char *role, const char *t
  */
 int store_turn_add(struct store *s, int64_t conv, const char *prompt, const char *answer,
     int64_t usage_id);
-/* The most recently updated conversation that holds messages, drafts left out; 0 if none. */
+/* The most recently updated chat that holds messages (no draft, no llm cmd request); 0 if none. */
 int64_t store_conv_latest(struct store *s);
 /* Keep system (NULL: none) as conversation conv's system prompt. 0 or -1. */
 int store_conv_set_system(struct store *s, int64_t conv, const char *system);
@@ -82,18 +83,24 @@ int store_conv_set_role(struct store *s, int64_t conv, const char *role);
 int store_conv_set_summary(struct store *s, int64_t conv, const char *summary, int64_t upto);
 /* Read conv's summary (malloc'd; NULL: none) and how many messages it stands for. 0 or -1. */
 int store_conv_summary(struct store *s, int64_t conv, char **summary, int64_t *upto);
-/* Mark conversation conv as a git hook's draft: kept and billed, never continued. 0 or -1. */
-int store_conv_set_draft(struct store *s, int64_t conv);
+/*
+ * Mark conversation conv as kind "draft" (a git hook's draft: kept and billed, never
+ * continued) or "cmd" (llm cmd's request: continued only by its id). 0 or -1.
+ */
+int store_conv_set_kind(struct store *s, int64_t conv, const char *kind);
 /* Read conversation conv (nmsgs included) into *out; free with store_conv_done. 0 or -1. */
 int store_conv_get(struct store *s, int64_t conv, struct store_conv *out, char **cause);
 /* Free what a store_conv holds, not the struct. */
 void store_conv_done(struct store_conv *c);
 /* Whether conversation conv exists. */
 bool store_conv_exists(struct store *s, int64_t conv);
-/* The n most recently updated conversations that hold messages, newest first, drafts left out. 0 or -1. */
+/*
+ * The n most recently updated conversations that hold messages, newest first, drafts and
+ * llm cmd's requests left out. 0 or -1.
+ */
 int store_conv_list(struct store *s, size_t n, struct store_conv **out, size_t *count,
     char **cause);
-/* As store_conv_list, with the git hook's drafts among them (draft set). 0 or -1. */
+/* As store_conv_list, with drafts and commands among them (draft or cmd set). 0 or -1. */
 int store_conv_list_all(struct store *s, size_t n, struct store_conv **out, size_t *count,
     char **cause);
 /* Free a list from store_conv_list; accepts NULL. */

@@ -74,6 +74,24 @@ run_llm cmd --print "delete the object files"
 check_eq "--print: the fenced command, not the talk before it" "$OUT" 'find . -name "*.o" -delete'
 run_llm cmd "x"
 check_rc "no terminal and no --print: exit 2" 2
+# A command asked for is nobody's conversation: -c goes on with the last chat instead.
+fake_reply '{"text":"Paris."}'
+run_llm --json "capital of France?"
+chat_id=$(printf '%s' "$OUT" | t_py -c 'import json,sys; print(json.load(sys.stdin)["conversation_id"])')
+fake_reply '{"text":"du -sh *"}'
+run_llm cmd --print "sizes of the directories here"
+fake_reply '{"text":"About two million."}'
+run_llm -c --json "and its population?"
+check_eq "-c after llm cmd: the last chat goes on" \
+    "$(printf '%s' "$OUT" | t_py -c 'import json,sys; print(json.load(sys.stdin)["conversation_id"])')" "$chat_id"
+check_contains "-c after llm cmd: the chat's question is sent again" \
+    "$(fake_last body.messages)" "capital of France?"
+check_not_contains "-c after llm cmd: not the shell command's request" \
+    "$(fake_last body.messages)" "sizes of the directories"
+run_llm logs
+check_not_contains "llm logs leaves the command's request out" "$OUT" "sizes of the directories"
+run_llm logs --all
+check_contains "llm logs --all lists it" "$OUT" "sizes of the directories"
 # Ctrl-C while the command is being asked for: 130, and the request's row is
 # settled as cancelled with its partial cost, not left reserved.
 fake_reset

@@ -354,7 +354,7 @@ test_system_and_drafts(void)
 	CHECK_INT(store_conv_set_system(s, chat, "Be brief."), 0);
 	draft = store_conv_new(s, "draft");
 	CHECK_INT(store_msg_add(s, draft, "user", "diff", 0), 0);
-	CHECK_INT(store_conv_set_draft(s, draft), 0);
+	CHECK_INT(store_conv_set_kind(s, draft, "draft"), 0);
 	CHECK_INT(store_conv_get(s, chat, &c, &cause), 0);
 	CHECK_STR(c.system, "Be brief.");
 	CHECK(!c.draft);
