@@ -55,13 +55,37 @@ config_path_themes(const struct app *cli)
 	}
 }
 
+static const char config_usage[] =
+    "usage: llm config path|show|check\n"
+    "  path    where the config file, the data and the themes are (the default)\n"
+    "  show    every setting as INI, built-ins and the file merged, each explained\n"
+    "  check   validate the config file; exit 2 on any error\n"
+    "Settings are changed in the config file: llm config path says where, man\n"
+    "llm-config lists them.\n";
+
+/* Whether sub is one of config's commands. */
+static bool
+config_command(const char *sub)
+{
+	return strcmp(sub, "path") == 0 || strcmp(sub, "show") == 0 || strcmp(sub, "check") == 0;
+}
+
 int
 cli_config(struct app *cli, int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "path";
 
+	if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
+		fputs(config_usage, stdout);
+		return EXIT_OK;
+	}
+	if (!config_command(sub)) {
+		fprintf(stderr, "llm: config: unknown command '%s'\n%s", sub, config_usage);
+		return EXIT_USAGE;
+	}
 	if (argc > 2) {
-		fprintf(stderr, "llm: config: too many arguments\nusage: llm config path|show|check\n");
+		fprintf(stderr, "llm: config %s: takes no argument, got '%s'\n%s", sub, argv[2],
+		    config_usage);
 		return EXIT_USAGE;
 	}
 	if (strcmp(sub, "path") == 0) {
@@ -80,12 +104,5 @@ cli_config(struct app *cli, int argc, char **argv)
 		config_dump(&cli->cfg, stdout);
 		return EXIT_OK;
 	}
-	if (strcmp(sub, "check") == 0)
-		return config_check(cli);
-	if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
-		fputs("usage: llm config path|show|check\n", stdout);
-		return EXIT_OK;
-	}
-	fprintf(stderr, "llm: config: unknown command '%s'\nusage: llm config path|show|check\n", sub);
-	return EXIT_USAGE;
+	return config_check(cli);
 }

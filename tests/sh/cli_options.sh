@@ -107,6 +107,13 @@ check_rc "logs -c: exit 2" 2
 check_contains "logs -c: names the option" "$ERR" "llm: logs: unknown option '-c'"
 run_llm logs shwo 3
 check_contains "logs shwo: names the command" "$ERR" "llm: logs: unknown command 'shwo'"
+run_llm config set tier cheap
+check_rc "config set: exit 2" 2
+check_contains "config set: names the command" "$ERR" "llm: config: unknown command 'set'"
+check_contains "config set: says where settings change" "$ERR" "llm config path says where"
+run_llm config show all
+check_contains "config show all: names the extra word" "$ERR" \
+    "llm: config show: takes no argument, got 'all'"
 
 # A lone word a letter away from a command is a misspelt command, not a paid one-word prompt.
 n=$(fake_count)
