@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fmt.h"
 #include "router_kw.h"
@@ -132,6 +133,12 @@ struct scan {
  * technical word at all. The other subjects count as they stand.
  */
 #define KW_GATED_GROUPS (1u << KW_CONC | 1u << KW_BUILD | 1u << KW_DEEP)
+/*
+ * The asks for work or reasoning and the hard subjects: what a question of what
+ * something is leaves out ("explain what", "difference between" are its own words).
+ */
+#define KW_SUBJECT_GROUPS (1u << KW_REASON | 1u << KW_WORK | 1u << KW_DEEP | 1u << KW_CONC | \
+	1u << KW_SEC | 1u << KW_DIST | 1u << KW_PERF | 1u << KW_BUILD | 1u << KW_FORMAL)
 /* The groups whose keywords are such signs. */
 #define KW_TECH_GROUPS (1u << KW_CODE | 1u << KW_WORK | 1u << KW_CONC | 1u << KW_SEC | \
 	1u << KW_DIST | 1u << KW_PERF | 1u << KW_BUILD | 1u << KW_DATA | 1u << KW_TRACE)
@@ -523,6 +530,80 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 	s->chars = n - s->cont;
 }
 
+/*
+ * What a question of what something is starts with: "what is a mutex?",
+ * "explain what Raft is in two sentences", "difference between let and
+ * const", "¿qué es un deadlock?". "what does" asks what a word means or does.
+ */
+static const char *const define_openers[] = {
+	"what is ", "what's ", "what\xe2\x80\x99s ", "whats ", "what are ", "explain what ", "define ",
+	"meaning of ", "difference between ", "\xc2\xbfqu\xc3\xa9 es ", "qu\xc3\xa9 es ", "was ist ",
+	"qu'est-ce qu", "o que \xc3\xa9 ",
+};
+static const char *const define_what_does = "what does ";
+/* "what does X mean (for Y)", "what does X stand for", "what does the X flag do" */
+static const char *const define_does_words[] = { "mean", "stand" };
+static const char *const define_does_ends[] = { " do", " return" };
+/* Words that make it a question about the user's own case or a how-to, not a definition. */
+static const char *const define_not[] = {
+	"this", "these", "that", "my", "our", "here", "it", "wrong", "happening", "going", "best",
+	"better", "faster", "fastest", "causing", "way", "why", "how", "when", "should",
+};
+
+/* Whether word w[0..n) is one of define_not, in any case. */
+static bool
+define_not_word(const unsigned char *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(define_not); i++)
+		if (strlen(define_not[i]) == n && strncasecmp((const char *)w, define_not[i], n) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Whether p[0..n), a short prompt with nothing pasted, asks what something
+ * is: then it is a lookup whatever its subject ("what is a spinlock?"), not
+ * work in that subject. Looks at its opening and its words only.
+ */
+static bool
+definition_ask(const unsigned char *p, size_t n)
+{
+	size_t i, k, end;
+	bool open = false, does;
+
+	while (n > 0 && (router_class[p[0]] & CC_SPACE))
+		p++, n--;
+	while (n > 0 && (router_class[p[n - 1]] & (CC_SPACE | CC_END)))
+		n--;
+	for (i = 0; i < ARRAY_SIZE(define_openers) && !open; i++)
+		open = n > strlen(define_openers[i]) &&
+		    strncasecmp((const char *)p, define_openers[i], strlen(define_openers[i])) == 0;
+	if (!open && n > strlen(define_what_does) &&
+	    strncasecmp((const char *)p, define_what_does, strlen(define_what_does)) == 0)
+		for (i = 0; i < ARRAY_SIZE(define_does_ends) && !open; i++) {
+			k = strlen(define_does_ends[i]);
+			open = n > k && strncasecmp((const char *)p + n - k, define_does_ends[i], k) == 0;
+		}
+	does = !open && n > strlen(define_what_does) &&
+	    strncasecmp((const char *)p, define_what_does, strlen(define_what_does)) == 0;
+	if (!open && !does)
+		return false;
+	for (i = 0; i < n; i = end) {
+		while (i < n && !is_alpha(p[i]))
+			i++;
+		for (end = i; end < n && is_alpha(p[end]); end++)
+			;
+		if (end > i && define_not_word(p + i, end - i))
+			return false;
+		for (k = 0; does && k < ARRAY_SIZE(define_does_words); k++)
+			open |= end - i == strlen(define_does_words[k]) &&
+			    strncasecmp((const char *)p + i, define_does_words[k], end - i) == 0;
+	}
+	return open;
+}
+
 /* log1p of a count. */
 static double
 log1p_count(size_t v)
@@ -583,6 +664,13 @@ router_features(const struct route_input *in, double x[RF_COUNT])
 	x[RF_CONTEXT] = log1p(in->context_tokens > 0 ? (double)in->context_tokens / 1000.0 : 0);
 	x[RF_PREV_TIER] = in->prev_tier > 0 && in->prev_tier < TIER_COUNT ? (double)in->prev_tier : 0;
 	x[RF_CODE_LINES] = log1p_count(s.codelines);
+	/* A short question of what something is: a lookup, not work in its subject. */
+	if (s.words < ROUTER_FEW_WORDS && s.codelines == 0 && s.fence == 0 && s.diff == 0 &&
+	    s.trace == 0 && s.ops == 0 && s.questions <= 1 && s.sentences <= 1 &&
+	    definition_ask((const unsigned char *)in->prompt, in->prompt ? in->len : 0))
+		for (i = 0; i < KW_COUNT; i++)
+			if (KW_SUBJECT_GROUPS & 1u << i)
+				s.kw[i] = s.kw_plain[i] = 0;
 	if (s.codelines > 0 || s.fence > 0 || s.diff > 0 || s.trace > 0 || s.tech > 0 || s.marks > 0 ||
 	    s.plain_tech >= 2)
 		for (i = 0; i < KW_COUNT; i++)

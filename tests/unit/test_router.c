@@ -306,6 +306,28 @@ test_decide_definition(void)
 		"is memory_order_relaxed enough for a flag that publishes data written before it?",
 		"what is a lock-free way to design a concurrent hash map with resizing",
 	};
+	/*
+	 * A short question of what something is, nothing pasted: a lookup on the cheap
+	 * tier, its subject not counted. About the user's own case, a how-to, or with
+	 * code, the subject counts.
+	 */
+	static const struct feature_case subject[] = {
+		{ "explain what a mutex is in one paragraph", false },
+		{ "what is a spinlock", false },
+		{ "what's the difference between a mutex and a semaphore?", false },
+		{ "what does volatile mean in Java?", false },
+		{ "\xc2\xbfQu\xc3\xa9 es un deadlock?", false },
+		{ "what is wrong with my spinlock", true },
+		{ "what is the best way to avoid a deadlock here", true },
+		{ "what is a mutex and how do I use it in Go?", true },
+		{ "what does a mutex protect in this code?\nmu.Lock()\nn++\nmu.Unlock()\n", true },
+		{ "what exactly does memory_order_acquire guarantee that relaxed does not", true },
+	};
+	static const char *const lookups[] = {
+		"explain what a mutex is in one paragraph", "what is a deadlock?",
+		"explain what Raft is in two sentences", "what is CSRF?", "what is a goroutine",
+		"\xc2\xbfQu\xc3\xa9 es un deadlock?",
+	};
 	struct route_decision d;
 	size_t i;
 
@@ -316,6 +338,13 @@ test_decide_definition(void)
 	}
 	for (i = 0; i < ARRAY_SIZE(not_textbook); i++)
 		CHECK_INT(decide(not_textbook[i], 0, TIER_AUTO, 0).tier, TIER_FRONTIER);
+	check_feature(RF_CONCURRENCY, 0, subject, ARRAY_SIZE(subject));
+	for (i = 0; i < ARRAY_SIZE(lookups); i++) {
+		d = decide(lookups[i], 0, TIER_AUTO, 0);
+		if (d.tier != TIER_CHEAP)
+			fprintf(stderr, "\"%s\" -> %s: %s\n", lookups[i], tier_str(d.tier), d.reason);
+		CHECK_INT(d.tier, TIER_CHEAP);
+	}
 }
 
 /* A decision never names two of its features alike ("few words" was once both). */
