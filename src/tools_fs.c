@@ -348,18 +348,16 @@ search_text(struct searcher *k, const char *rel, char *data, size_t len)
 static void
 search_file(struct searcher *k, const char *rel)
 {
-	char *abs, *data = NULL;
+	char *data = NULL;
 	size_t len;
 
 	if (ws_secret(k->w, rel))
 		return;
-	abs = xstrfmt("%s/%s", k->w->root, rel);
-	if (ws_read_raw(abs, &data, &len) == 0 && !ws_binary(data, len)) {
+	if (ws_read_raw(k->w, rel, &data, &len) == 0 && !ws_binary(data, len)) {
 		k->files++;
 		search_text(k, rel, data, len);
 	}
 	free(data);
-	free(abs);
 }
 
 static int

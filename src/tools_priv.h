@@ -29,6 +29,8 @@ enum ws_tool { WS_EDIT, WS_WRITE, WS_RUN, WS_NTOOLS };
 struct ws {
 	char *root;       /* resolved, absolute, without a trailing slash ("/" alone stays) */
 	size_t rootlen;
+	int rootfd;       /* the root, opened once: every file is opened beneath it */
+	bool walk;        /* open one component at a time even where the kernel has openat2 */
 	char **deny, **allow_secret, **allow, **allow_run; /* NULL-terminated copies */
 	char *undo_dir;
 	int run_timeout_ms;
@@ -43,7 +45,8 @@ struct ws {
 
 /* A path the model gave, resolved inside the workspace. */
 struct ws_path {
-	char *abs;        /* absolute, symbolic links resolved as far as it exists */
+	char *abs;        /* absolute, symbolic links resolved as far as it exists: for the
+	                     checks; the file itself is reached by rel, beneath the root */
 	const char *rel;  /* inside abs: the part under the root ("" for the root) */
 	bool exists;
 	struct stat st;   /* when it exists */
@@ -67,8 +70,15 @@ bool ws_binary(const char *data, size_t len);
  * link): 0, or -1 with *why for the model.
  */
 int ws_read(const struct ws *w, const struct ws_path *p, char **data, size_t *len, char **why);
-/* Read the whole regular file at abs, never through a link; 0, or -1 with errno. */
-int ws_read_raw(const char *abs, char **data, size_t *len);
+/*
+ * Open rel (under the root, plain names only) beneath w's root as openat(2)
+ * would, never through a symbolic link, whatever is renamed meanwhile: with
+ * openat2(2)'s RESOLVE_BENEATH where the kernel has it, else one component
+ * at a time with O_NOFOLLOW. The descriptor, or -1 with errno.
+ */
+int ws_open_beneath(const struct ws *w, const char *rel, int flags, mode_t mode);
+/* Read the whole regular file rel beneath the root, never through a link; 0, or -1 with errno. */
+int ws_read_raw(const struct ws *w, const char *rel, char **data, size_t *len);
 /*
  * Whether p still resolves to the file it did when it was read, holding old
  * (or, when it did not exist, still to none): what the user approved is what
@@ -81,6 +91,11 @@ int ws_unchanged(const struct ws *w, const struct ws_path *p, const char *old, s
  * parents created; the task's journal keeps what it held. 0, or -1 with *why.
  */
 int ws_write(struct ws *w, const struct ws_path *p, const char *data, size_t len, char **why);
+/* Replace the file rel beneath the root with data, atomically, with mode. 0, or -1 with *why. */
+int ws_replace(const struct ws *w, const char *rel, const char *data, size_t len, mode_t mode,
+    char **why);
+/* Remove the file rel beneath the root; 0, or -1 with errno. */
+int ws_remove(const struct ws *w, const char *rel);
 /* The journal: note the file rel changed (old content, or created), now holding data. */
 int ws_journal_note(struct ws *w, const char *rel, const struct stat *before, const char *old,
     size_t oldlen, const char *data, size_t len, char **why);

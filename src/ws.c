@@ -3,10 +3,16 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
+#ifdef SYS_openat2
+#include <linux/openat2.h>
+#endif
 
 #include "tools.h"
 #include "tools_priv.h"
@@ -107,6 +113,13 @@ ws_open(struct ws **out, const char *dir, const struct ws_opts *o, char **cause)
 	w->root = find_root(real);
 	free(real);
 	w->rootlen = strcmp(w->root, "/") == 0 ? 0 : strlen(w->root);
+	/* every file is reached from here, so a path renamed meanwhile cannot lead elsewhere */
+	if ((w->rootfd = open(w->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		xasprintf(cause, "%s: %s", w->root, strerror(errno));
+		free(w->root);
+		free(w);
+		return -1;
+	}
 	w->deny = list_dup(o->deny);
 	w->allow_secret = list_dup(o->allow_secret);
 	w->allow = list_dup(o->allow);
@@ -148,6 +161,7 @@ ws_close(struct ws *w)
 	strv_free(w->allow_run);
 	free(w->undo_dir);
 	free(w->root);
+	close(w->rootfd);
 	free(w);
 }
 
@@ -325,6 +339,187 @@ ws_binary(const char *data, size_t len)
 	return memchr(data, '\0', len < 8192 ? len : 8192) != NULL;
 }
 
+/* Set once the kernel (or a filter in front of it) has said it has no openat2. */
+static bool no_openat2;
+
+/*
+ * openat2 rel beneath dirfd, through no link of any kind: the kernel checks
+ * every component as it goes. -1 with ENOSYS where there is none.
+ */
+static int
+open2_beneath(int dirfd, const char *rel, int flags, mode_t mode)
+{
+#ifdef SYS_openat2
+	struct open_how how = {
+		.flags = (unsigned)(flags | O_NOFOLLOW | O_CLOEXEC),
+		.mode = flags & O_CREAT ? mode : 0,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+
+	return (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+#else
+	(void)dirfd, (void)rel, (void)flags, (void)mode;
+	return errno = ENOSYS, -1;
+#endif
+}
+
+/* e, or ELOOP for ENOTDIR where rel in dirfd is a link (O_DIRECTORY is checked first). */
+static int
+link_errno(int dirfd, const char *rel, int e)
+{
+	struct stat st;
+
+	if (e == ENOTDIR && fstatat(dirfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		return ELOOP;
+	return e;
+}
+
+/* Open rel beneath dirfd one component at a time: directories, then the last, never a link. */
+static int
+walk_beneath(int dirfd, const char *rel, int flags, mode_t mode)
+{
+	char *copy = xstrdup(rel), *save = NULL, *c, *next;
+	int fd = dirfd, sub, e;
+
+	for (c = strtok_r(copy, "/", &save); c != NULL && fd >= 0; c = next) {
+		next = strtok_r(NULL, "/", &save);
+		if (next != NULL)
+			sub = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		else
+			sub = openat(fd, c, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+		e = sub < 0 ? link_errno(fd, c, errno) : 0;
+		if (fd != dirfd)
+			close(fd);
+		fd = sub;
+		errno = e;
+	}
+	free(copy);
+	return fd;
+}
+
+/* Open rel (under the root) beneath w's root, through no link. */
+int
+ws_open_beneath(const struct ws *w, const char *rel, int flags, mode_t mode)
+{
+	int fd;
+
+	if (*rel == '/' || !plain_tail(rel))
+		return errno = EINVAL, -1;
+	if (strspn(rel, "/") == strlen(rel))
+		rel = ".";
+	if (!w->walk && !no_openat2) {
+		fd = open2_beneath(w->rootfd, rel, flags, mode);
+		if (fd >= 0)
+			return fd;
+		/* EPERM: a seccomp filter that refuses system calls it does not know */
+		if (errno != ENOSYS && errno != EPERM)
+			return errno = link_errno(w->rootfd, rel, errno), -1;
+		no_openat2 = errno == ENOSYS;
+	}
+	return walk_beneath(w->rootfd, rel, flags, mode);
+}
+
+/* Say why the directory dir[0..n) could not be reached or made. */
+static void
+dir_why(const char *dir, size_t n, int e, char **why)
+{
+	if (e == ELOOP)
+		xasprintf(why, "%.*s is, or is under, a symbolic link: refused", (int)n, dir);
+	else
+		xasprintf(why, "%.*s: %s", (int)n, dir, strerror(e));
+}
+
+/* Open the directory dir under the root, making the parts that do not exist yet. */
+static int
+make_dirs(const struct ws *w, const char *dir, char **why)
+{
+	char *copy = xstrdup(dir), *save = NULL, *c;
+	int fd = openat(w->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), sub, e;
+
+	for (c = strtok_r(copy, "/", &save); c != NULL && fd >= 0; c = strtok_r(NULL, "/", &save)) {
+		if (mkdirat(fd, c, 0777) != 0 && errno != EEXIST)
+			sub = -1;
+		else
+			sub = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		e = sub < 0 ? link_errno(fd, c, errno) : 0;
+		close(fd);
+		if ((fd = sub) < 0)
+			dir_why(dir, (size_t)(c - copy) + strlen(c), e, why);
+	}
+	free(copy);
+	return fd;
+}
+
+/*
+ * Open the directory holding rel beneath the root, making the missing ones
+ * when make; *name is rel's last component. -1 with *why for the model.
+ */
+static int
+open_parent(const struct ws *w, const char *rel, bool make, const char **name, char **why)
+{
+	const char *slash = strrchr(rel, '/');
+	char *dir = slash != NULL ? xstrndup(rel, (size_t)(slash - rel)) : xstrdup("");
+	int fd = ws_open_beneath(w, dir, O_RDONLY | O_DIRECTORY, 0);
+
+	*name = slash != NULL ? slash + 1 : rel;
+	if (fd < 0 && errno == ENOENT && make)
+		fd = make_dirs(w, dir, why);
+	else if (fd < 0)
+		dir_why(*dir ? dir : ".", *dir ? strlen(dir) : 1, errno, why);
+	free(dir);
+	return fd;
+}
+
+/* A name for a temporary file beside name: O_EXCL makes a guessed one harmless. */
+static char *
+temp_name(const char *name)
+{
+	static unsigned n;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return xstrfmt("%s.%06x", name,
+	    ((unsigned)getpid() * 2654435761u ^ (unsigned)ts.tv_nsec ^ ++n) & 0xffffff);
+}
+
+/* Write data to a new file beside name in dirfd and rename it over name; 0, or -1 with errno. */
+static int
+replace_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode)
+{
+	char *tmp = NULL;
+	int fd = -1, rc = -1, tries, e;
+
+	for (tries = 0; fd < 0 && tries < 100; tries++) {
+		free(tmp);
+		tmp = temp_name(name);
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		free(tmp);
+		return -1;
+	}
+	if (fd_write_all(fd, data, len) != 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0)
+		goto out;
+	e = close(fd);
+	fd = -1;
+	if (e != 0 || renameat(dirfd, tmp, dirfd, name) != 0)
+		goto out;
+	fsync(dirfd); /* the rename survives a crash */
+	rc = 0;
+out:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (rc != 0)
+		unlinkat(dirfd, tmp, 0);
+	free(tmp);
+	errno = e;
+	return rc;
+}
+
 /*
  * Read the regular file fd into *data; 0, or -1 with errno (EFBIG past the
  * cap, EMLINK for a file with another hard link: its other name may be
@@ -360,11 +555,11 @@ read_fd(int fd, char **data, size_t *len)
 	return 0;
 }
 
-/* Read the whole file at abs without following a link; 0 or -1 with errno. */
+/* Read the whole file rel beneath the root; 0 or -1 with errno. */
 int
-ws_read_raw(const char *abs, char **data, size_t *len)
+ws_read_raw(const struct ws *w, const char *rel, char **data, size_t *len)
 {
-	int fd = open(abs, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK), rc, e;
+	int fd = ws_open_beneath(w, rel, O_RDONLY | O_NONBLOCK, 0), rc, e;
 
 	if (fd < 0)
 		return -1;
@@ -405,7 +600,7 @@ ws_read(const struct ws *w, const struct ws_path *p, char **data, size_t *len, c
 		    "with [agent] allow_secret)", p->rel);
 		return -1;
 	}
-	if (ws_read_raw(p->abs, data, len) != 0) {
+	if (ws_read_raw(w, p->rel, data, len) != 0) {
 		read_why(p, errno, why);
 		return -1;
 	}
@@ -420,7 +615,8 @@ ws_read(const struct ws *w, const struct ws_path *p, char **data, size_t *len, c
 
 /* Whether the file at q is the one p met, holding old. */
 static bool
-same_file(const struct ws_path *p, const struct ws_path *q, const char *old, size_t oldlen)
+same_file(const struct ws *w, const struct ws_path *p, const struct ws_path *q, const char *old,
+    size_t oldlen)
 {
 	char *now = NULL;
 	size_t len = 0;
@@ -431,7 +627,7 @@ same_file(const struct ws_path *p, const struct ws_path *q, const char *old, siz
 	if (!p->exists)
 		return true;
 	same = q->st.st_dev == p->st.st_dev && q->st.st_ino == p->st.st_ino &&
-	    ws_read_raw(q->abs, &now, &len) == 0 && len == oldlen && memcmp(now, old, len) == 0;
+	    ws_read_raw(w, q->rel, &now, &len) == 0 && len == oldlen && memcmp(now, old, len) == 0;
 	free(now);
 	return same;
 }
@@ -443,7 +639,7 @@ ws_unchanged(const struct ws *w, const struct ws_path *p, const char *old, size_
 {
 	struct ws_path q;
 	char *e = NULL;
-	bool same = ws_resolve(w, p->rel, &q, &e) == 0 && same_file(p, &q, old, oldlen);
+	bool same = ws_resolve(w, p->rel, &q, &e) == 0 && same_file(w, p, &q, old, oldlen);
 
 	if (!same)
 		xasprintf(why, "%s changed while the user was asked, so nothing was written: "
@@ -451,26 +647,6 @@ ws_unchanged(const struct ws *w, const struct ws_path *p, const char *old, size_
 	free(e);
 	ws_path_done(&q);
 	return same ? 0 : -1;
-}
-
-/* Create the directories leading to p's file that do not exist yet (all inside the root). */
-static int
-make_parents(const struct ws *w, const struct ws_path *p, char **why)
-{
-	char *dir = xstrdup(p->abs), *c;
-	int rc = 0;
-
-	for (c = dir + w->rootlen + 1; (c = strchr(c, '/')) != NULL; c++) {
-		*c = '\0';
-		if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-			xasprintf(why, "%s: %s", dir + w->rootlen + 1, strerror(errno));
-			rc = -1;
-			break;
-		}
-		*c = '/';
-	}
-	free(dir);
-	return rc;
 }
 
 /* The mode a new file gets: 0666 less the umask. */
@@ -487,9 +663,10 @@ new_mode(void)
 int
 ws_write(struct ws *w, const struct ws_path *p, const char *data, size_t len, char **why)
 {
-	char *old = NULL, *e = NULL;
+	const char *name;
+	char *old = NULL;
 	size_t oldlen = 0;
-	int rc = -1;
+	int dirfd = -1, rc = -1;
 
 	if (ws_in_git_dir(p->rel) || *p->rel == '\0') {
 		xasprintf(why, "%s is inside .git/, which is never written: refused", p->rel);
@@ -499,23 +676,55 @@ ws_write(struct ws *w, const struct ws_path *p, const char *data, size_t len, ch
 		xasprintf(why, "%s may hold secrets: refused", p->rel);
 		return -1;
 	}
-	if (p->exists && ws_read_raw(p->abs, &old, &oldlen) != 0) {
+	if (p->exists && ws_read_raw(w, p->rel, &old, &oldlen) != 0) {
 		read_why(p, errno, why);
 		return -1;
 	}
-	if (!p->exists && make_parents(w, p, why) != 0)
-		return -1;
+	if ((dirfd = open_parent(w, p->rel, !p->exists, &name, why)) < 0)
+		goto out;
 	/* the previous content is kept first: a file is never changed without its copy */
 	if (ws_journal_note(w, p->rel, p->exists ? &p->st : NULL, old, oldlen, data, len, why) != 0)
 		goto out;
-	if (file_write_atomic(p->abs, data, len, p->exists ? p->st.st_mode & 07777 : new_mode(),
-	    &e) != 0) {
-		xasprintf(why, "cannot write %s: %s", p->rel, e);
+	if (replace_at(dirfd, name, data, len, p->exists ? p->st.st_mode & 07777 : new_mode()) != 0) {
+		xasprintf(why, "cannot write %s: %s", p->rel, strerror(errno));
 		goto out;
 	}
 	rc = 0;
 out:
-	free(e);
+	if (dirfd >= 0)
+		close(dirfd);
 	free(old);
+	return rc;
+}
+
+/* Replace the file rel beneath the root with data, atomically, with mode. */
+int
+ws_replace(const struct ws *w, const char *rel, const char *data, size_t len, mode_t mode,
+    char **why)
+{
+	const char *name;
+	int dirfd = open_parent(w, rel, false, &name, why), rc;
+
+	if (dirfd < 0)
+		return -1;
+	if ((rc = replace_at(dirfd, name, data, len, mode)) != 0)
+		xasprintf(why, "cannot write %s: %s", rel, strerror(errno));
+	close(dirfd);
+	return rc;
+}
+
+/* Remove the file rel beneath the root. */
+int
+ws_remove(const struct ws *w, const char *rel)
+{
+	const char *name;
+	char *why = NULL;
+	int dirfd = open_parent(w, rel, false, &name, &why), rc;
+
+	free(why);
+	if (dirfd < 0)
+		return -1;
+	rc = unlinkat(dirfd, name, 0);
+	close(dirfd);
 	return rc;
 }

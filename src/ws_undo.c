@@ -206,13 +206,13 @@ journal_load(const char *dir, char **text, struct ws_change **out, size_t *n, ch
 
 /* Whether the file at p still holds what the task wrote. */
 static bool
-unchanged(const struct ws_path *p, const struct ws_change *c)
+unchanged(const struct ws *w, const struct ws_path *p, const struct ws_change *c)
 {
 	char *data = NULL;
 	size_t len;
 	bool same;
 
-	if (!p->exists || !S_ISREG(p->st.st_mode) || ws_read_raw(p->abs, &data, &len) != 0)
+	if (!p->exists || !S_ISREG(p->st.st_mode) || ws_read_raw(w, p->rel, &data, &len) != 0)
 		return false;
 	same = ws_hash(data, len) == c->hash;
 	free(data);
@@ -234,16 +234,16 @@ undo_one(struct ws *w, const char *dir, const struct ws_change *c, struct buf *r
 		ws_path_done(&p);
 		return false;
 	}
-	if (!unchanged(&p, c)) {
+	if (!unchanged(w, &p, c)) {
 		buf_addf(report, "kept %s: %s since the task\n", c->rel,
 		    p.exists ? "changed" : "removed");
 	} else if (c->created) {
-		done = unlink(p.abs) == 0;
+		done = ws_remove(w, p.rel) == 0;
 		buf_addf(report, done ? "removed %s\n" : "kept %s: cannot remove it\n", c->rel);
 	} else {
 		bak = xstrfmt("%s/%u", dir, c->backup);
-		done = ws_read_raw(bak, &data, &len) == 0 &&
-		    file_write_atomic(p.abs, data, len, c->mode, &why) == 0;
+		done = file_read(bak, TOOLS_FILE_MAX, &data, &len, &why) == 0 &&
+		    ws_replace(w, p.rel, data, len, c->mode, &why) == 0;
 		buf_addf(report, done ? "restored %s\n" : "kept %s: its copy cannot be read\n", c->rel);
 		free(bak);
 		free(data);

@@ -60,11 +60,13 @@ ignore_add(struct walk *k, const char *base, char *line)
 	g->base = xstrdup(base);
 }
 
-/* Load the ignore file name in the directory dirfd, whose path under the root is base. */
+/* How an ignore file is opened: never through a link, never waiting on a pipe. */
+#define IGNORE_OPEN (O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+
+/* Load the ignore file open on fd (-1: none; closed here), read in the directory base. */
 static void
-ignore_load(struct walk *k, int dirfd, const char *base, const char *name)
+ignore_load(struct walk *k, int fd, const char *base)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	char *data, *line, *save = NULL;
 	struct buf b;
 	char chunk[4096];
@@ -198,7 +200,7 @@ walk_dir(struct walk *k, int dirfd, const char *rel, int depth)
 	char **names;
 	int rc = 0;
 
-	ignore_load(k, dirfd, rel, ".gitignore");
+	ignore_load(k, openat(dirfd, ".gitignore", IGNORE_OPEN), rel);
 	names = dir_names(dirfd, &n);
 	for (i = 0; i < n; i++) {
 		if (rc == 0)
@@ -210,18 +212,21 @@ walk_dir(struct walk *k, int dirfd, const char *rel, int depth)
 	return rc;
 }
 
-/* Open rel's directory one component at a time without links, loading each .gitignore above it. */
+/*
+ * Open rel's directory one component at a time from the root's descriptor,
+ * without links, loading each .gitignore above it.
+ */
 static int
 open_start(struct walk *k, const char *rel)
 {
 	char *copy = xstrdup(rel), *save = NULL, *c;
 	struct buf at;
-	int fd = open(k->w->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), sub;
+	int fd = openat(k->w->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), sub;
 
 	buf_init(&at, 0);
-	ignore_load(k, fd, "", ".git/info/exclude");
+	ignore_load(k, ws_open_beneath(k->w, ".git/info/exclude", IGNORE_OPEN, 0), "");
 	for (c = strtok_r(copy, "/", &save); c != NULL && fd >= 0; c = strtok_r(NULL, "/", &save)) {
-		ignore_load(k, fd, buf_str(&at), ".gitignore");
+		ignore_load(k, openat(fd, ".gitignore", IGNORE_OPEN), buf_str(&at));
 		sub = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		close(fd);
 		fd = sub;
