@@ -44,6 +44,7 @@ struct ask {
 	bool utf8;              /* the locale shows "·" and "→" */
 	struct visible vis;
 	struct buf vbuf;
+	struct buf warns;       /* budget warnings: said once the answer has ended its line */
 };
 
 static int sig_pipe[2] = { -1, -1 };
@@ -135,6 +136,19 @@ on_note(void *arg, const char *line)
 
 	out_flush(a);
 	fprintf(stderr, "llm: %s\n", line);
+}
+
+/*
+ * A budget warning comes as the request is settled, before the answer's last
+ * newline: kept until then, so that with 2>&1 it does not land inside the
+ * answer's last line.
+ */
+static void
+on_warn(void *arg, const char *line)
+{
+	struct ask *a = arg;
+
+	buf_addf(&a->warns, "llm: %s\n", line);
 }
 
 /*
@@ -538,7 +552,7 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 static int
 run(struct ask *a, struct chat *c, const char *msg)
 {
-	struct chat_cb cb = { .text = on_text, .note = on_note, .warn = on_note, .arg = a };
+	struct chat_cb cb = { .text = on_text, .note = on_note, .warn = on_warn, .arg = a };
 	enum chat_status rc;
 
 	/* --json prints the answer at the end: nothing is shown before it is final */
@@ -666,6 +680,8 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 		out_write(a, "\n", 1);
 	}
 	out_flush(a);
+	if (a->warns.len > 0)
+		fputs(buf_str(&a->warns), stderr);
 	if (a->out_broken && !a->out_gone) {
 		/* a full disk or a closed stdout stopped the turn, not the user */
 		if (t->conversation_id > 0)
@@ -776,6 +792,7 @@ ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
 	a.cli = cli;
 	a.utf8 = MB_CUR_MAX > 1;
 	buf_init(&a.vbuf, 0);
+	buf_init(&a.warns, 0);
 	buf_init(&msg, STDIN_MAX + 1024);
 	if ((rc = cli_opts_parse(&a.p, face, &cli->cfg, argc, argv)) >= 0)
 		goto out;
@@ -813,6 +830,7 @@ out:
 	ledger_close(l);
 	buf_done(&msg);
 	buf_done(&a.vbuf);
+	buf_done(&a.warns);
 	cli_opts_done(&a.p);
 	while (a.nimages > 0)
 		image_done(&a.images[--a.nimages]);

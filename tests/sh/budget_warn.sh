@@ -50,6 +50,13 @@ check_eq "the ledger keeps each warning given" \
 LLM_NOW=$(date -u -d '2026-12-02 12:00:00' +%s) "$LLM_BIN" -m test-cheap q >/dev/null 2>&1
 LLM_NOW=$(date -u -d '2026-12-02 12:00:00' +%s) "$LLM_BIN" -m test-cheap q >/dev/null 2>"$T/dec.err"
 check_eq "December warns of its own 50%" "$(count 'budget: 2026-12 passed 50%' "$T/dec.err")" 1
+# The answer ("answer", no newline of its own) ends its line before the warning: one
+# stream for both (2>&1) reads answer, then warning.
+LLM_NOW=$(date -u -d '2026-10-02 12:00:00' +%s) "$LLM_BIN" -m test-cheap q >/dev/null 2>&1
+LLM_NOW=$(date -u -d '2026-10-02 12:00:00' +%s) "$LLM_BIN" -m test-cheap q >"$T/both.out" 2>&1
+check_eq "2>&1: the answer's line is its own" "$(grep -cx answer "$T/both.out")" 1
+check_eq "2>&1: the warning on a line of its own, after it" \
+	"$(sed -n '/^answer$/,$p' "$T/both.out" | grep -c '^llm: budget: 2026-10 passed 50%')" 1
 
 # --- many processes at once: each warning exactly once ---
 fresh
