@@ -464,8 +464,16 @@ admit(struct chat *c, struct chat_route *r)
 	log_route(r);
 	rc = chat_admit_route(c, &c->opts, r, admit_fits, &cause);
 	if (rc != 0) {
-		if (cause != NULL)
+		/* reserve's refusal is in the turn's error already: cause adds to it */
+		if (cause != NULL && c->turn.error != NULL) {
+			char *said = c->turn.error;
+
+			c->turn.error = NULL;
+			fail(c, rc, "%s; %s", said, cause);
+			free(said);
+		} else if (cause != NULL) {
 			fail(c, rc, "%s", cause);
+		}
 		free(cause);
 		return rc;
 	}

@@ -653,8 +653,9 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 /*
  * Under downgrade, route r did not fit: take the first model that does, the
  * other models of r's tier first, then each tier below in its order, so a
- * cheaper or free model of the tier is used before a weaker tier. 0 with *r
- * that model's route, or the last refusal.
+ * cheaper or free model of the tier is used before a weaker tier. A model
+ * whose context window cannot hold the prompt is no choice. 0 with *r that
+ * model's route, or the last refusal.
  */
 static enum chat_status
 downgrade(struct chat *c, const struct chat_opts *o, struct chat_route *r, chat_fits_fn fits,
@@ -663,7 +664,9 @@ downgrade(struct chat *c, const struct chat_opts *o, struct chat_route *r, chat_
 	const struct model *list[64];
 	struct chat_route cand;
 	enum chat_status rc;
+	bool too_long = false;
 	size_t n, i;
+	char *why;
 	int t;
 
 	for (t = (int)r->tier; t >= TIER_CHEAP; t--) {
@@ -671,6 +674,10 @@ downgrade(struct chat *c, const struct chat_opts *o, struct chat_route *r, chat_
 		for (i = 0; i < n; i++) {
 			if (list[i] == r->model || !chat_model_usable(c, list[i]))
 				continue;
+			if (list[i]->context > 0 && r->input_tokens > list[i]->context) {
+				too_long = true;
+				continue;
+			}
 			/* the reason and the estimates are the model's that takes the request */
 			cand = *r;
 			cand.tier = (enum tier)t;
@@ -692,6 +699,13 @@ downgrade(struct chat *c, const struct chat_opts *o, struct chat_route *r, chat_
 				*r = cand;
 			return rc;
 		}
+	}
+	/* the refusal's own words may be in *cause (a preview) or said already (a request) */
+	if (too_long) {
+		why = *cause;
+		xasprintf(cause, "%s%sno cheaper model's context window holds the prompt",
+		    why != NULL ? why : "", why != NULL ? "; " : "");
+		free(why);
 	}
 	return CHAT_BUDGET;
 }

@@ -100,6 +100,15 @@ same_decision free_tier -t cheap --max-tokens 1000 "explain"
 check_eq "free, same tier: the free model" "$(json_get "$T/free_tier.route.json" model)" test-local
 check_contains "free, same tier: the reason names the model it replaced" \
     "$(json_get "$T/free_tier.req.json" route.reason)" "moved by the budget from test-cheap"
+# A prompt of about 150k tokens: mid's window holds it, cheap's (128k) and the free one's (32k)
+# do not, so the budget has nowhere to move it: refused, and says why, nothing sent.
+yes "lorem ipsum dolor" | head -c 600000 >"$T/long.txt"
+n=$(fake_count)
+run_llm_in "" -q -t mid --max-tokens 1000 -f "$T/long.txt" "summarise"
+check_rc "too long for the cheaper models: refused, exit 3" 3
+check_contains "too long for the cheaper models: says why" "$ERR" \
+    "no cheaper model's context window holds the prompt"
+check_eq "too long for the cheaper models: nothing sent" "$(fake_count)" "$n"
 
 # block: the request is refused, and route says it would be, with the same words.
 t_config_append "budget_action = block"
