@@ -4,7 +4,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "fmt.h"
 #include "router_kw.h"
@@ -531,18 +530,46 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 }
 
 /*
- * What a question of what something is starts with: "what is a mutex?",
+ * Fold s[0..len) into low (at most cap - 1 bytes, NUL-terminated) for
+ * matching: leading blanks dropped, ASCII lowercased, a typographic
+ * apostrophe (U+2019) made a plain one. The folded length.
+ */
+static size_t
+router_fold(const char *s, size_t len, char *low, size_t cap)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len && n < cap - 1; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x99) {
+			low[n++] = '\'';
+			i += 2;
+			continue;
+		}
+		if (n == 0 && (router_class[c] & CC_SPACE))
+			continue;
+		low[n++] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+	}
+	low[n] = '\0';
+	return n;
+}
+
+/* Longest prompt read as a question of what something is, in bytes. */
+#define ROUTER_DEFINITION_MAX 200
+
+/*
+ * What a question of what something is opens with: "what is a mutex?",
  * "explain what Raft is in two sentences", "difference between let and
- * const", "¿qué es un deadlock?". "what does" asks what a word means or does.
+ * const", "¿qué es un deadlock?". Lowercase, plain apostrophes. "what does"
+ * counts only to ask what a word means or stands for, or what a thing does.
  */
 static const char *const define_openers[] = {
-	"what is ", "what's ", "what\xe2\x80\x99s ", "whats ", "what are ", "explain what ", "define ",
-	"meaning of ", "difference between ", "\xc2\xbfqu\xc3\xa9 es ", "qu\xc3\xa9 es ", "was ist ",
+	"what is ", "what's ", "whats ", "what are ", "explain what ", "define ", "meaning of ",
+	"difference between ", "\xc2\xbfqu\xc3\xa9 es ", "qu\xc3\xa9 es ", "was ist ",
 	"qu'est-ce qu", "o que \xc3\xa9 ",
 };
-static const char *const define_what_does = "what does ";
-/* "what does X mean (for Y)", "what does X stand for", "what does the X flag do" */
-static const char *const define_does_words[] = { "mean", "stand" };
+static const char *const define_does_words[] = { "mean", "means", "stand" };
 static const char *const define_does_ends[] = { " do", " return" };
 /* Words that make it a question about the user's own case or a how-to, not a definition. */
 static const char *const define_not[] = {
@@ -550,56 +577,53 @@ static const char *const define_not[] = {
 	"better", "faster", "fastest", "causing", "way", "why", "how", "when", "should",
 };
 
-/* Whether word w[0..n) is one of define_not, in any case. */
+/* Whether the word w[0..n) is one of the n_list words of list. */
 static bool
-define_not_word(const unsigned char *w, size_t n)
+word_in(const char *w, size_t n, const char *const *list, size_t n_list)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(define_not); i++)
-		if (strlen(define_not[i]) == n && strncasecmp((const char *)w, define_not[i], n) == 0)
+	for (i = 0; i < n_list; i++)
+		if (strlen(list[i]) == n && memcmp(w, list[i], n) == 0)
 			return true;
 	return false;
 }
 
 /*
- * Whether p[0..n), a short prompt with nothing pasted, asks what something
- * is: then it is a lookup whatever its subject ("what is a spinlock?"), not
- * work in that subject. Looks at its opening and its words only.
+ * Whether prompt[0..len) asks what something is ("what is a spinlock?",
+ * "what does CAS stand for"): whatever its subject, any model can say. Only
+ * its opening and its words are read; the callers check there is nothing
+ * pasted with it.
  */
 static bool
-definition_ask(const unsigned char *p, size_t n)
+definition_ask(const char *prompt, size_t len)
 {
-	size_t i, k, end;
+	char low[ROUTER_DEFINITION_MAX + 1];
+	size_t i, n, end;
 	bool open = false, does;
 
-	while (n > 0 && (router_class[p[0]] & CC_SPACE))
-		p++, n--;
-	while (n > 0 && (router_class[p[n - 1]] & (CC_SPACE | CC_END)))
-		n--;
+	if (prompt == NULL || len > ROUTER_DEFINITION_MAX)
+		return false;
+	n = router_fold(prompt, len, low, sizeof(low));
+	while (n > 0 && (router_class[(unsigned char)low[n - 1]] & (CC_SPACE | CC_END)))
+		low[--n] = '\0';
 	for (i = 0; i < ARRAY_SIZE(define_openers) && !open; i++)
-		open = n > strlen(define_openers[i]) &&
-		    strncasecmp((const char *)p, define_openers[i], strlen(define_openers[i])) == 0;
-	if (!open && n > strlen(define_what_does) &&
-	    strncasecmp((const char *)p, define_what_does, strlen(define_what_does)) == 0)
-		for (i = 0; i < ARRAY_SIZE(define_does_ends) && !open; i++) {
-			k = strlen(define_does_ends[i]);
-			open = n > k && strncasecmp((const char *)p + n - k, define_does_ends[i], k) == 0;
-		}
-	does = !open && n > strlen(define_what_does) &&
-	    strncasecmp((const char *)p, define_what_does, strlen(define_what_does)) == 0;
+		open = str_startswith(low, define_openers[i]) && n > strlen(define_openers[i]);
+	does = !open && str_startswith(low, "what does ");
+	for (i = 0; does && i < ARRAY_SIZE(define_does_ends) && !open; i++)
+		open = n > strlen(define_does_ends[i]) &&
+		    strcmp(low + n - strlen(define_does_ends[i]), define_does_ends[i]) == 0;
 	if (!open && !does)
 		return false;
 	for (i = 0; i < n; i = end) {
-		while (i < n && !is_alpha(p[i]))
+		while (i < n && !is_alpha((unsigned char)low[i]))
 			i++;
-		for (end = i; end < n && is_alpha(p[end]); end++)
+		for (end = i; end < n && is_alpha((unsigned char)low[end]); end++)
 			;
-		if (end > i && define_not_word(p + i, end - i))
+		if (word_in(low + i, end - i, define_not, ARRAY_SIZE(define_not)))
 			return false;
-		for (k = 0; does && k < ARRAY_SIZE(define_does_words); k++)
-			open |= end - i == strlen(define_does_words[k]) &&
-			    strncasecmp((const char *)p + i, define_does_words[k], end - i) == 0;
+		open |= does && word_in(low + i, end - i, define_does_words,
+		    ARRAY_SIZE(define_does_words));
 	}
 	return open;
 }
@@ -667,7 +691,7 @@ router_features(const struct route_input *in, double x[RF_COUNT])
 	/* A short question of what something is: a lookup, not work in its subject. */
 	if (s.words < ROUTER_FEW_WORDS && s.codelines == 0 && s.fence == 0 && s.diff == 0 &&
 	    s.trace == 0 && s.ops == 0 && s.questions <= 1 && s.sentences <= 1 &&
-	    definition_ask((const unsigned char *)in->prompt, in->prompt ? in->len : 0))
+	    definition_ask(in->prompt, in->prompt ? in->len : 0))
 		for (i = 0; i < KW_COUNT; i++)
 			if (KW_SUBJECT_GROUPS & 1u << i)
 				s.kw[i] = s.kw_plain[i] = 0;
@@ -853,78 +877,23 @@ router_explain(const struct router_model *rm, const struct route_input *in, cons
 }
 
 /*
- * Fold s[0..len) into low (at most cap - 1 bytes, NUL-terminated) for
- * matching: leading blanks dropped, ASCII lowercased, a typographic
- * apostrophe (U+2019) made a plain one. The folded length.
- */
-static size_t
-router_fold(const char *s, size_t len, char *low, size_t cap)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len && n < cap - 1; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x99) {
-			low[n++] = '\'';
-			i += 2;
-			continue;
-		}
-		if (n == 0 && (router_class[c] & CC_SPACE))
-			continue;
-		low[n++] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
-	}
-	low[n] = '\0';
-	return n;
-}
-
-/* Longest one-line question read as a textbook question, in bytes. */
-#define ROUTER_DEFINITION_MAX 100
-
-/*
- * What a textbook question opens with or holds: what a thing is or means,
- * or how two differ, asked in passing. Lowercase, plain apostrophes.
- */
-static const char *const router_definition_openers[] = {
-	"what is a ", "what is an ", "what's a ", "what's an ", "whats a ", "define ",
-	"what's the difference between ", "what is the difference between ", "difference between ",
-	"what does ",
-};
-static const char *const router_definition_marks[] = {
-	" mean", " stand for", " in one sentence", " briefly", " in short", " eli5",
-};
-
-/*
  * True for a one-line textbook question ("what does SQL injection mean",
  * "difference between a process and a thread, briefly"): whatever its
- * subject, what it asks is what any model can say. "What does" counts
- * only with "mean" or "stand for" after it; asks for review, design, a
- * proof or work, code and formulas are none.
+ * subject, what it asks is what any model can say. Asks for review, design,
+ * a proof or work, code and formulas are none.
  */
 static bool
 router_is_definition(const struct route_input *in, const double x[RF_COUNT])
 {
-	char low[ROUTER_DEFINITION_MAX + 1];
-	size_t i, n = in->len;
+	size_t n = in->len;
 
 	while (n > 0 && (in->prompt[n - 1] == '\n' || in->prompt[n - 1] == ' '))
 		n--;
-	if (n == 0 || n > ROUTER_DEFINITION_MAX || memchr(in->prompt, '\n', n) != NULL ||
-	    x[RF_ASK_DEEP] > 0 || x[RF_ASK_WORK] > 0 || x[RF_FORMAL] > 0 || x[RF_MATH_OPS] > 0 ||
-	    x[RF_CODE_LINES] > 0 || x[RF_CODE_FENCE] > 0 || x[RF_KW_MATH] > 0)
+	if (n == 0 || memchr(in->prompt, '\n', n) != NULL || x[RF_ASK_DEEP] > 0 ||
+	    x[RF_ASK_WORK] > 0 || x[RF_FORMAL] > 0 || x[RF_MATH_OPS] > 0 || x[RF_CODE_LINES] > 0 ||
+	    x[RF_CODE_FENCE] > 0 || x[RF_KW_MATH] > 0)
 		return false;
-	router_fold(in->prompt, n, low, sizeof(low));
-	for (i = 0; i < ARRAY_SIZE(router_definition_openers); i++)
-		if (strncmp(low, router_definition_openers[i], strlen(router_definition_openers[i])) == 0)
-			break;
-	if (i == ARRAY_SIZE(router_definition_openers))
-		return false;
-	if (strcmp(router_definition_openers[i], "what does ") != 0)
-		return true;
-	for (i = 0; i < ARRAY_SIZE(router_definition_marks); i++)
-		if (strstr(low, router_definition_marks[i]) != NULL)
-			return true;
-	return false;
+	return definition_ask(in->prompt, n);
 }
 
 /* True for a short greeting, lookup or textbook question with nothing that needs more. */
