@@ -40,9 +40,8 @@ start_task r
 t_wait test -s "$T/repo/group"
 group=$(tr -d ' ' <"$T/repo/group")
 gone "command"
-check "command: its process group is killed (pgid $group)" \
-    t_wait sh -c "! kill -0 -- -$group 2>/dev/null"
-kill -9 -- "-$group" 2>/dev/null
+check "command: its process group is killed (pgid $group)" t_wait t_group_gone "$group"
+t_group_gone "$group" || kill -9 "-$group"
 check_eq "command: no further request" "$(fake_count)" 1
 check "command: the next command never ran" [ ! -e "$T/repo/second" ]
 check_eq "command: the step is settled, nothing reserved" \
