@@ -1,5 +1,6 @@
 /* proc: the one place child processes start: a new session, descriptors closed, key variables removed, a timeout that kills the group. */
 #include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -22,6 +24,8 @@ extern char **environ;
 #define PROC_GRACE_MS 2000
 /* How often a wait with a deadline looks at the child. */
 #define PROC_TICK_MS 10
+/* How long a contained child's supervisor may take to kill what is left before it is killed. */
+#define PROC_SWEEP_MS 2000
 /* Past this many descriptors the child stops closing one by one (no close_range). */
 #define PROC_FD_LOOP_MAX 65536
 
@@ -187,34 +191,230 @@ struct proc_fds {
 	int std[3];     /* what becomes 0, 1 and 2 */
 	int sync;       /* close-on-exec pipe: an errno if exec fails, else end of file */
 	int max;        /* the descriptor limit, for the loop that closes them */
+	pid_t parent;   /* the caller, whose death a contained child's supervisor watches */
 };
+
+/* In the child: tell the caller why it cannot run (errno), and exit. */
+static void __attribute__((noreturn))
+child_fail(const struct proc_fds *f)
+{
+	int e = errno;
+
+	if (write(f->sync, &e, sizeof(e)) < 0) {
+		/* the parent sees end of file and the exit status 127 */
+	}
+	_exit(127);
+}
+
+/*
+ * The parent process of the process /proc/NAME/stat tells of, or -1. Its
+ * second field, the name in parentheses, may hold any byte: the fields are
+ * counted from the last ')'. Only async-signal-safe calls.
+ */
+static pid_t
+stat_ppid(const char *name)
+{
+	char path[64] = "/proc/", line[512], *rp = NULL, *q;
+	size_t len = strlen(name);
+	ssize_t n;
+	pid_t ppid = 0;
+	int fd;
+
+	if (len > sizeof(path) - sizeof("/proc//stat"))
+		return -1;
+	memcpy(path + 6, name, len);
+	memcpy(path + 6 + len, "/stat", sizeof("/stat"));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, line, sizeof(line) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	line[n] = '\0';
+	for (q = line; *q != '\0'; q++)
+		if (*q == ')')
+			rp = q;
+	/* ") S PPID " */
+	if (rp == NULL || rp[1] != ' ' || rp[2] == '\0' || rp[3] != ' ')
+		return -1;
+	for (q = rp + 4; *q >= '0' && *q <= '9'; q++)
+		ppid = ppid * 10 + (*q - '0');
+	return q > rp + 4 ? ppid : -1;
+}
+
+/*
+ * Send sig to every child of this process, the orphans it adopted as a
+ * subreaper among them, found by their parent in /proc (no list of children
+ * is kept anywhere else). How many, or -1 without /proc. Only
+ * async-signal-safe calls: no opendir, which allocates.
+ */
+static int
+signal_children(int sig)
+{
+	_Alignas(struct dirent64) char ents[4096];
+	pid_t self = getpid(), pid;
+	int fd, found = 0;
+	ssize_t n, at;
+
+	if ((fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	while ((n = getdents64(fd, ents, sizeof(ents))) > 0)
+		for (at = 0; at < n; at += ((struct dirent64 *)(ents + at))->d_reclen) {
+			const char *name = ((struct dirent64 *)(ents + at))->d_name;
+
+			if (*name < '1' || *name > '9' || stat_ppid(name) != self)
+				continue;
+			for (pid = 0; *name != '\0'; name++)
+				pid = pid * 10 + (*name - '0');
+			kill(pid, sig);
+			found++;
+		}
+	close(fd);
+	return n < 0 ? -1 : found;
+}
+
+/*
+ * Kill the command's process group (while cmd, its leader, is unreaped, its
+ * id cannot have been reused) and every child left, and reap them, until
+ * none is left: a child killed hands its own children to this subreaper, so
+ * the next round finds them. The command's wait status goes to *st.
+ */
+static void
+sweep(pid_t cmd, int *st)
+{
+	int found, w;
+	pid_t r;
+
+	for (;;) {
+		if (cmd > 0)
+			kill(-cmd, SIGKILL);
+		found = signal_children(SIGKILL);
+		/* without /proc a child not found might never end: reap only what has */
+		r = waitpid(-1, &w, found < 0 && cmd <= 0 ? WNOHANG : 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return;
+		if (r == cmd) {
+			*st = w;
+			cmd = 0;
+		}
+	}
+}
+
+/* Reap the adopted children that have ended: whether the command has (it stays unreaped). */
+static bool
+command_ended(pid_t cmd)
+{
+	siginfo_t si;
+
+	for (;;) {
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0) {
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		if (si.si_pid == 0)
+			return false;
+		if (si.si_pid == cmd)
+			return true;
+		waitpid(si.si_pid, NULL, 0);
+	}
+}
+
+/* In the child: run the program, or tell the caller why not. */
+static void __attribute__((noreturn))
+child_exec(const struct proc_spec *s, const struct proc_fds *f, char **env)
+{
+	execvpe(s->argv[0], (char *const *)s->argv, env);
+	child_fail(f);
+}
+
+/* The signals a supervisor takes in turn, blocked: none of them can come between a look and a wait. */
+static void
+supervisor_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGHUP);   /* the caller died, or wants it all killed now */
+	sigaddset(set, SIGINT);   /* to pass on */
+	sigaddset(set, SIGTERM);  /* to pass on */
+}
+
+/*
+ * In a contained child: become the supervisor of the command. It runs in a
+ * process group of its own under this process, a subreaper, so that what it
+ * starts and leaves behind, in another group or session, even a daemon that
+ * forked twice, is adopted here instead of by init. SIGTERM and SIGINT go on
+ * to the command's group and to what was adopted; when the command ends, or
+ * on SIGHUP (sent by the caller after its grace, or by the kernel when the
+ * caller dies, even by SIGKILL), all of it is killed. Exits with the
+ * command's exit code, or 128 + the signal that killed it, as a shell says.
+ * Only async-signal-safe calls: the caller may have had other threads.
+ */
+static void __attribute__((noreturn))
+supervise(const struct proc_spec *s, const struct proc_fds *f, char **env)
+{
+	sigset_t set, none;
+	pid_t cmd;
+	int sig, st = 0;
+
+	supervisor_signals(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_PDEATHSIG, SIGHUP, 0, 0, 0) != 0)
+		child_fail(f);
+	if (getppid() != f->parent)
+		_exit(128 + SIGHUP); /* the caller died before the death signal was set */
+	if ((cmd = fork()) < 0)
+		child_fail(f);
+	if (cmd == 0) {
+		setpgid(0, 0);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		child_exec(s, f, env);
+	}
+	setpgid(cmd, cmd); /* the command may not have yet: a signal to its group must reach it */
+	/* the caller's end of file comes from the command alone */
+	close(f->sync);
+	close(STDIN_FILENO);
+	close(STDOUT_FILENO);
+	close(STDERR_FILENO);
+	while ((sig = sigwaitinfo(&set, NULL)) != SIGHUP) {
+		if (sig == SIGCHLD && command_ended(cmd))
+			break;
+		if (sig == SIGTERM || sig == SIGINT) {
+			kill(-cmd, sig);
+			signal_children(sig);
+		}
+	}
+	sweep(cmd, &st);
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 1);
+}
 
 /* In the child: session, signals, descriptors; then exec, or return in fork mode. */
 static void
 child_setup(const struct proc_spec *s, const struct proc_fds *f, char **env)
 {
-	int i, e;
+	int i;
 
 	if (!s->tty)
 		setsid();
 	child_signals();
 	if (s->dir != NULL && chdir(s->dir) != 0)
-		goto fail;
+		child_fail(f);
 	for (i = 0; i < 3; i++)
 		if (child_dup(f->std[i], i) < 0)
-			goto fail;
+			child_fail(f);
 	child_close_fds(f->sync, f->max);
 	if (s->argv == NULL) {
 		close(f->sync);
 		return;
 	}
-	execvpe(s->argv[0], (char *const *)s->argv, env);
-fail:
-	e = errno;
-	if (write(f->sync, &e, sizeof(e)) < 0) {
-		/* the parent sees end of file and the exit status 127 */
-	}
-	_exit(127);
+	if (s->contain)
+		supervise(s, f, env);
+	child_exec(s, f, env);
 }
 
 /* One end of a new close-on-exec pipe for the caller (*mine) and one for the child (*theirs). */
@@ -301,13 +501,15 @@ close_pipes(struct proc *p)
 int
 proc_start(struct proc *p, const struct proc_spec *s, char **cause)
 {
-	struct proc_fds f = { .std = { -1, -1, -1 }, .sync = -1, .max = fd_limit() };
+	struct proc_fds f = { .std = { -1, -1, -1 }, .sync = -1, .max = fd_limit(),
+		.parent = getpid() };
 	int null_fd, sync_r = -1, e;
 	char **env = NULL;
 	pid_t pid;
 
 	assert(s->in != PROC_IO_STDOUT && s->out != PROC_IO_FD && s->out != PROC_IO_STDOUT);
 	assert(s->err != PROC_IO_PIPE && s->err != PROC_IO_FD);
+	assert(!s->contain || (s->argv != NULL && !s->tty));
 	memset(p, 0, sizeof(*p));
 	p->in = p->out = -1;
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -341,6 +543,7 @@ proc_start(struct proc *p, const struct proc_spec *s, char **cause)
 	close(sync_r);
 	p->pid = pid;
 	p->group = !s->tty;
+	p->contained = s->contain;
 	p->grace_ms = s->grace_ms > 0 ? s->grace_ms : PROC_GRACE_MS;
 	p->deadline = s->timeout_ms > 0 ? clock_ms() + s->timeout_ms : 0;
 	if (e != 0) {
@@ -406,18 +609,30 @@ reap(struct proc *p)
 	return st;
 }
 
+/* Wait up to ms milliseconds for the child to end. */
+static void
+await_end(const struct proc *p, int ms)
+{
+	int64_t until = clock_ms() + ms;
+
+	while (!ended(p) && clock_ms() < until)
+		nap(PROC_TICK_MS);
+}
+
 /* Stop the child now: SIGTERM to its group, a grace, SIGKILL to the rest, then reap it. */
 void
 proc_kill(struct proc *p, int grace_ms)
 {
-	int64_t until = clock_ms() + grace_ms;
-
 	close_pipes(p);
 	if (p->pid <= 0)
 		return;
 	proc_signal(p, SIGTERM);
-	while (!ended(p) && clock_ms() < until)
-		nap(PROC_TICK_MS);
+	await_end(p, grace_ms);
+	if (p->contained) {
+		/* its supervisor kills all that is left, then ends: SIGKILL would stop it first */
+		proc_signal(p, SIGHUP);
+		await_end(p, PROC_SWEEP_MS);
+	}
 	/* the leader is not yet reaped, so its group id cannot have been reused */
 	proc_signal(p, SIGKILL);
 	reap(p);

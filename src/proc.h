@@ -26,6 +26,9 @@ struct proc_spec {
 	int timeout_ms;           /* 0: none; counted from the start */
 	int grace_ms;             /* between SIGTERM and SIGKILL on timeout; 0: 2 seconds */
 	const char *dir;          /* the child's working directory; NULL: the caller's */
+	bool contain;             /* all the program starts ends with it, even what leaves its
+	                             group or session, and when the caller dies, even by SIGKILL:
+	                             the child is a supervisor that runs it (see proc_start) */
 };
 
 /* A started child. */
@@ -35,6 +38,7 @@ struct proc {
 	int64_t deadline;   /* clock_ms() at which it is killed; 0: none */
 	int grace_ms;
 	bool group;         /* it leads its own process group: signals go to the group */
+	bool contained;     /* it is the supervisor of the program (proc_spec.contain) */
 	bool timed_out;     /* it was killed at its deadline */
 	int status;         /* the wait status once reaped */
 };
@@ -48,7 +52,13 @@ typedef bool (*proc_sink_fn)(void *arg, const char *p, size_t n);
  * and, when it runs a program, the environment without the key variables
  * (see proc_env_hidden). With s->argv NULL it forks only, like fork(): it
  * returns 0 in both processes, and p->pid is 0 in the child, which keeps its
- * environment (it is this program). 0, or -1 with *cause.
+ * environment (it is this program). With s->contain the child is a
+ * supervisor: the program runs under it in a process group of its own, and
+ * when the program ends, or SIGHUP comes (from proc_kill, or from the kernel
+ * when the caller dies), the supervisor kills the program's group and every
+ * process it adopted, daemons that left the group, then exits with the
+ * program's exit code, or 128 + the signal that killed it. SIGTERM and
+ * SIGINT sent to it go on to all of them. 0, or -1 with *cause.
  */
 int proc_start(struct proc *p, const struct proc_spec *s, char **cause);
 
@@ -79,6 +89,8 @@ void proc_signal(const struct proc *p, int sig);
 /*
  * Stop the child now: SIGTERM to its group, up to grace_ms for it to end,
  * SIGKILL to whatever of the group is left, then reap it. Closes the pipes.
+ * A contained child gets SIGHUP before SIGKILL, and time to kill what its
+ * program left.
  */
 void proc_kill(struct proc *p, int grace_ms);
 

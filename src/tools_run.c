@@ -131,22 +131,22 @@ run_wait(struct ws *w, struct proc *p, struct capture *c)
 	}
 }
 
-/* Start command in the root, wait for it, and kill what is left of its group. */
+/* Start command in the root, wait for it, and kill all it left running. */
 static int
 run_child(struct ws *w, const char *command, struct capture *c, enum run_end *end, int *status,
     char **cause)
 {
 	const char *argv[] = { "/bin/sh", "-c", command, NULL };
 	struct proc_spec s = { .argv = argv, .out = PROC_IO_PIPE, .err = PROC_IO_STDOUT,
-		.timeout_ms = w->run_timeout_ms, .grace_ms = RUN_GRACE_MS, .dir = w->root };
+		.timeout_ms = w->run_timeout_ms, .grace_ms = RUN_GRACE_MS, .dir = w->root,
+		.contain = true };
 	struct proc p;
 
 	if (proc_start(&p, &s, cause) != 0)
 		return -1;
 	*end = run_wait(w, &p, c);
 	if (*end == RUN_DONE) {
-		/* what the command left running in the background goes with it */
-		proc_signal(&p, SIGKILL);
+		/* what the command left running in the background went with it (contain) */
 		*status = proc_wait(&p);
 		proc_kill(&p, 0);
 	} else {

@@ -460,6 +460,16 @@ t_wait() {
 	done
 }
 
+# t_gone PID: whether process PID is gone; t_group_gone PGID: whether no process of group
+# PGID is left. A zombie waiting for an init that does not reap is dead already. (Not
+# kill -0: it counts zombies, and dash's kill takes no --, so kill -0 -- -PGID always fails.)
+t_gone() {
+	[ -n "$1" ] && ! ps -o stat= -p "$1" | grep -qv '^Z'
+}
+t_group_gone() {
+	[ -n "$1" ] && ! ps -e -o pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/' | grep -q .
+}
+
 # run_llm_in TEXT ARGS...: run_llm ARGS with TEXT (no newline added) on
 # stdin. Prefer it (or run_llm ARGS <FILE) to a pipe: `printf x | run_llm`
 # runs run_llm in a subshell, which loses RC, OUT and ERR.

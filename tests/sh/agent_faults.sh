@@ -93,8 +93,8 @@ check_contains "faults: the endless command timed out, the model told" "$(result
 check_contains "faults: the step line says so" "$ERR" "timed out, exit 124"
 group=$(tr -d ' ' <"$T/repo/group")
 check "faults: the timed-out command's group is gone (pgid $group)" \
-    t_wait sh -c "! kill -0 -- -$group 2>/dev/null"
-check "faults: its background child is gone" t_wait sh -c "! kill -0 $(cat "$T/repo/bg.pid") 2>/dev/null"
+    t_wait t_group_gone "$group"
+check "faults: its background child is gone" t_wait t_gone "$(cat "$T/repo/bg.pid")"
 # step 5: a 500, retried, then the fallback within the tier
 check_contains "faults: three tries" "$ERR" "try 3 of 3"
 check_contains "faults: then the fallback within the tier" "$ERR" "fallback: test-cheap failed"
@@ -106,19 +106,34 @@ check_eq "faults: the failed request is an error row" \
     "$(db_get "SELECT count(*) FROM usage WHERE task_id = ? AND status = 'error'" "$task")" 1
 t_write_config
 
-# waiting_task: start llm do on a task whose command waits on a background sleep, and
-# wait for it to run; pid is llm's, group the command's process group.
+# waiting_task: start llm do on a task whose command waits on a background sleep, after
+# starting a daemon (a sleep in a session of its own, that keeps the output pipe), and wait
+# for both to run; pid is llm's, group the command's process group.
 waiting_task() {
 	t_sum_repo "$T/repo"
 	fake_reset
-	fake_reply '{"text":"Waiting.","usage":{"input":700,"output":30},"calls":[{"name":"run","args":{"command":"ps -o pgid= -p $$ >group; sleep 300 & echo $! >sleeper.pid; wait"}}]}'
+	fake_reply '{"text":"Waiting.","usage":{"input":700,"output":30},"calls":[{"name":"run","args":{"command":"ps -o pgid= -p $$ >group; setsid sh -c \"echo \\$\\$ >daemon.pid; exec sleep 300\" & sleep 300 & echo $! >sleeper.pid; wait"}}]}'
 	fake_reply '{"text":"never"}'
 	cd "$T/repo" || exit 1
 	"$LLM_BIN" "do" -m test-cheap --allow run --json "wait" >"$T/out" 2>"$T/err" &
 	pid=$!
 	cd - >/dev/null || exit 1
 	t_wait test -s "$T/repo/sleeper.pid"
+	t_wait test -s "$T/repo/daemon.pid"
 	group=$(tr -d ' ' <"$T/repo/group")
+}
+
+# gone NAME: whether the process whose pid is in $T/repo/NAME.pid is gone.
+gone() {
+	t_gone "$(cat "$T/repo/$1.pid")"
+}
+
+# kill_left NAME...: kill what a failed check left: the processes whose pids are in
+# $T/repo/NAME.pid.
+kill_left() {
+	for _n; do
+		gone "$_n" || kill -9 "$(cat "$T/repo/$_n.pid")"
+	done
 }
 
 # --- Ctrl-C during run: the step stops, the command's process group is killed, all recorded, 130
@@ -128,11 +143,10 @@ kill -INT "$pid"
 wait "$pid"
 RC=$?
 check_rc "ctrl-c: exit 130" 130
-check "ctrl-c: the command's process group is gone (pgid $group)" t_wait sh -c "! kill -0 -- -$group 2>/dev/null"
-# (a zombie waiting for an init that does not reap is dead already)
-check_eq "ctrl-c: no live process of the group is left" \
-    "$(ps -e -o pgid=,stat= | awk -v g="$group" '$1 == g && $2 !~ /^Z/' | wc -l)" 0
-check "ctrl-c: its background child is gone" t_wait sh -c "! kill -0 $(cat "$T/repo/sleeper.pid") 2>/dev/null"
+check "ctrl-c: the command's process group is gone (pgid $group)" t_wait t_group_gone "$group"
+check "ctrl-c: its background child is gone" t_wait gone sleeper
+check "ctrl-c: the daemon it started is gone" t_wait gone daemon
+kill_left sleeper daemon
 check_eq "ctrl-c: the next step was never sent" "$(fake_count)" 1
 check_eq "ctrl-c: the status in --json" "$(json_get "$T/out" status)" cancelled
 check_contains "ctrl-c: the step is listed" "$(cat "$T/err")" "1 · cheap · test-cheap"
@@ -151,14 +165,44 @@ for sig in TERM:143 HUP:129; do
 	RC=$?
 	check_rc "sig$sig: exit $want (128 + the signal)" "$want"
 	check "sig$sig: the command's process group is gone (pgid $group)" \
-	    t_wait sh -c "! kill -0 -- -$group 2>/dev/null"
-	check "sig$sig: its background child is gone" \
-	    t_wait sh -c "! kill -0 $(cat "$T/repo/sleeper.pid") 2>/dev/null"
-	kill -9 -- "-$group" 2>/dev/null
+	    t_wait t_group_gone "$group"
+	check "sig$sig: its background child is gone" t_wait gone sleeper
+	check "sig$sig: the daemon it started is gone" t_wait gone daemon
+	t_group_gone "$group" || kill -9 "-$group"
+	kill_left sleeper daemon
 	check_eq "sig$sig: the next step was never sent" "$(fake_count)" 1
 	check_contains "sig$sig: the run marked stopped" "$(cat "$T/err")" "stopped, exit 130"
 	check_ledger "sig$sig"
 done
+
+# --- killed by SIGKILL during run, with no chance to clean up: all the command started goes too
+waiting_task
+kill -KILL "$pid"
+wait "$pid"
+RC=$?
+check_rc "sigKILL: exit 137" 137
+check "sigKILL: the command's process group is gone (pgid $group)" \
+    t_wait t_group_gone "$group"
+check "sigKILL: its background child is gone" t_wait gone sleeper
+check "sigKILL: the daemon it started is gone" t_wait gone daemon
+t_group_gone "$group" || kill -9 "-$group"
+kill_left sleeper daemon
+
+# --- what a command leaves running, even in a session of its own or forked twice, ends
+# with it, and one that keeps the output pipe open does not hold the step
+t_sum_repo "$T/repo"
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"setsid sh -c \"echo \\$\\$ >daemon.pid; exec sleep 300\" & (setsid sh -c \"echo \\$\\$ >forked.pid; exec sleep 300\" >/dev/null 2>&1 &); until [ -s daemon.pid ] && [ -s forked.pid ]; do sleep 0.01; done; echo started"}}]}'
+fake_reply '{"text":"Started."}'
+cd "$T/repo" || exit 1
+run_llm "do" -m test-cheap --allow run --json "start a daemon"
+cd - >/dev/null || exit 1
+check_rc "daemons: the task ends (exit 0)" 0
+check_contains "daemons: the command's end told to the model" "$(result 1 1)" "started
+[exit status 0]"
+check "daemons: the one in a session of its own is gone" t_wait gone daemon
+check "daemons: the double-forked one is gone" t_wait gone forked
+kill_left daemon forked
 
 # --- Ctrl-C while the model answers: the request is stopped, its row settled, 130
 t_sum_repo "$T/repo"

@@ -202,6 +202,207 @@ test_timeout_kills_group(void)
 	free(out);
 }
 
+/* Fail unless pid (> 0) is gone within a second; one that is not is killed. */
+static void
+check_gone(long pid, const char *what)
+{
+	CHECK(pid > 0);
+	if (pid > 0 && !pid_gone_soon(pid)) {
+		fprintf(stderr, "still running: %s (pid %ld)\n", what, pid);
+		CHECK(!"gone");
+		kill((pid_t)pid, SIGKILL);
+	}
+}
+
+/* Each number in out, one a line, into pids[n]; how many. */
+static size_t
+read_pids(const char *out, long *pids, size_t n)
+{
+	size_t i = 0;
+	char *end;
+
+	while (i < n && *out != '\0') {
+		pids[i] = strtol(out, &end, 10);
+		if (end == out)
+			break;
+		i++;
+		out = end + strspn(end, "\n");
+	}
+	return i;
+}
+
+/*
+ * Start sleepers in the background, in a session of its own, and by a
+ * double fork, wait until they have started, and print their pids; run in
+ * a directory of their own (tmp_dir).
+ */
+#define DAEMONS \
+	"sleep 30 >/dev/null & echo $! >a; " \
+	"setsid sh -c 'echo $$ >b; exec sleep 30' >/dev/null 2>&1 & " \
+	"(setsid sh -c 'echo $$ >c; exec sleep 30' >/dev/null 2>&1 &); " \
+	"until [ -s b ] && [ -s c ]; do sleep 0.01; done; cat a b c; "
+
+/* A new empty directory (malloc'd). */
+static char *
+tmp_dir(void)
+{
+	char *d = xstrdup("/tmp/llm-test-proc-XXXXXX");
+
+	if (mkdtemp(d) == NULL) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	return d;
+}
+
+/* Remove tmp_dir's directory d with what DAEMONS left in it, and free d. */
+static void
+tmp_done(char *d)
+{
+	static const char *const names[] = { "a", "b", "c" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		char *f = xstrfmt("%s/%s", d, names[i]);
+
+		unlink(f);
+		free(f);
+	}
+	rmdir(d);
+	free(d);
+}
+
+/* A contained command's daemons, in its group or out of it, end with it; its status is its own. */
+static void
+test_contain_daemons(void)
+{
+	struct proc_spec s = { .contain = true, .dir = tmp_dir() };
+	long pids[3] = { 0 };
+	int st;
+	char *out = sh(DAEMONS "exit 3", &s, &st);
+
+	CHECK_INT(read_pids(out, pids, 3), 3);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+	check_gone(pids[0], "the background child");
+	check_gone(pids[1], "the child in a session of its own");
+	check_gone(pids[2], "the double-forked child");
+	free(out);
+	tmp_done((char *)s.dir);
+}
+
+/* The command runs in a group of its own, under the child that leads the session. */
+static void
+test_contain_group(void)
+{
+	struct proc_spec s = { .contain = true };
+	int st;
+	char *out = sh("read -r a < /proc/self/stat; echo \"$$ $a\"", &s, &st);
+	long pid = strtol(out, NULL, 10), ppid = -1, pgrp = -1, sid = -2;
+	char *rp = strrchr(out, ')');
+
+	CHECK(rp != NULL && sscanf(rp + 2, "%*c %ld %ld %ld", &ppid, &pgrp, &sid) == 3);
+	CHECK_INT(pgrp, pid);
+	CHECK_INT(sid, ppid);
+	CHECK(sid != (long)getsid(0));
+	CHECK_INT(st, 0);
+	free(out);
+}
+
+/* A command killed by a signal: the status a shell reports, 128 + the signal. */
+static void
+test_contain_signal_status(void)
+{
+	struct proc_spec s = { .contain = true };
+	int st;
+	char *out = sh("kill -TERM $$", &s, &st);
+
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGTERM);
+	free(out);
+}
+
+/* At the deadline SIGTERM reaches the command, which ends at once: no grace is waited out. */
+static void
+test_contain_timeout_term(void)
+{
+	const char *argv[] = { "sh", "-c", "sleep 30 & wait", NULL };
+	struct proc_spec s = { .argv = argv, .contain = true, .timeout_ms = 100, .grace_ms = 5000 };
+	struct proc p;
+	char *cause = NULL;
+	int64_t t0 = clock_ms();
+
+	CHECK_INT(proc_start(&p, &s, &cause), 0);
+	CHECK_INT(proc_wait(&p), -1);
+	CHECK(p.timed_out);
+	CHECK(WIFEXITED(p.status) && WEXITSTATUS(p.status) == 128 + SIGTERM);
+	CHECK(clock_ms() - t0 < 2500);
+}
+
+/* What ignores SIGTERM, the command and a daemon it started, is killed after the grace. */
+static void
+test_contain_timeout_kill(void)
+{
+	struct proc_spec s = { .contain = true, .timeout_ms = 300, .grace_ms = 200 };
+	int64_t t0 = clock_ms();
+	long pid = 0;
+	int st;
+	char *out = sh("trap '' TERM; (setsid sh -c 'echo $$; exec sleep 30 >/dev/null 2>&1' &); "
+	    "while :; do sleep 0.05; done", &s, &st);
+
+	CHECK_INT(read_pids(out, &pid, 1), 1);
+	CHECK_INT(st, -1);
+	CHECK(clock_ms() - t0 >= 500);
+	CHECK(clock_ms() - t0 < 3000);
+	check_gone(pid, "the daemon that ignores SIGTERM");
+	free(out);
+}
+
+/*
+ * When the caller dies, even by SIGKILL, all the command started dies: a
+ * forked caller starts it, with stdout on a pipe to here, and is killed.
+ */
+static void
+test_contain_caller_killed(void)
+{
+	const char *argv[] = { "sh", "-c", "echo $$; " DAEMONS "wait", NULL };
+	struct proc_spec s = { .argv = argv, .out = PROC_IO_INHERIT, .contain = true,
+		.dir = tmp_dir() };
+	struct proc p;
+	struct buf b;
+	char chunk[256], *cause = NULL;
+	long pids[4] = { 0 };
+	int fds[2], i;
+	pid_t caller;
+	ssize_t n;
+
+	CHECK_INT(pipe(fds), 0);
+	fflush(NULL);
+	if ((caller = fork()) == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		if (proc_start(&p, &s, &cause) != 0)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(fds[1]);
+	buf_init(&b, 4096);
+	/* the shell's pid and the three sleepers' (the shell keeps the pipe open) */
+	while (read_pids(buf_str(&b), pids, 4) < 4 || b.data[b.len - 1] != '\n') {
+		if ((n = read(fds[0], chunk, sizeof(chunk))) <= 0)
+			break;
+		buf_add(&b, chunk, (size_t)n);
+	}
+	CHECK_INT(read_pids(buf_str(&b), pids, 4), 4);
+	kill(caller, SIGKILL);
+	CHECK_INT(waitpid(caller, NULL, 0), caller);
+	for (i = 0; i < 4; i++)
+		check_gone(pids[i], i == 0 ? "the command" : "a process the command started");
+	close(fds[0]);
+	buf_done(&b);
+	tmp_done((char *)s.dir);
+}
+
 /* A child that ignores SIGTERM is killed after the grace. */
 static void
 test_timeout_then_kill(void)
@@ -324,5 +525,11 @@ main(void)
 	RUN(test_stderr_to_stdout);
 	RUN(test_missing_program);
 	RUN(test_fork_only);
+	RUN(test_contain_daemons);
+	RUN(test_contain_group);
+	RUN(test_contain_signal_status);
+	RUN(test_contain_timeout_term);
+	RUN(test_contain_timeout_kill);
+	RUN(test_contain_caller_killed);
 	UNIT_EXIT();
 }

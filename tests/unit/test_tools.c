@@ -768,18 +768,22 @@ test_run_basics(void)
 	CHECK(str_startswith(r.summary, "run pwd; echo ${LLM_TEST_API_KEY-none}; echo err >&2; exit 3 · exit 3 · "));
 	CHECK(str_endswith(r.summary, " s"));
 	tool_result_free(&r);
-	/* a new session with no terminal and no descriptor but 0, 1 and 2 */
+	/*
+	 * a new session with no terminal and no descriptor but 0, 1 and 2: the
+	 * shell leads a group of its own, under the session's leader that
+	 * kills what it leaves (proc_spec.contain)
+	 */
 	{
 		int keep = open("/dev/null", O_RDONLY);
-		long pid = 0, sid = 0;
+		long pid = 0, ppid = -1, pgrp = -2, sid = -3;
 
 		exec_tool(w, "run", "{\"command\":\"for i in 3 4 5 6 7 8 9; do test -e /proc/$$/fd/$i "
 		    "&& printf 'fd%s ' $i; done; test -t 0 || echo no terminal; echo $$ "
-		    "$(cut -d' ' -f6 /proc/$$/stat)\"}", NULL, &r);
+		    "$(cut -d' ' -f4-6 /proc/$$/stat)\"}", NULL, &r);
 		CHECK(keep >= 3 && keep <= 9);
 		CHECK(str_startswith(r.text, "no terminal\n"));
-		CHECK(sscanf(r.text, "no terminal\n%ld %ld", &pid, &sid) == 2);
-		CHECK(pid > 0 && sid == pid && sid != (long)getsid(0));
+		CHECK(sscanf(r.text, "no terminal\n%ld %ld %ld %ld", &pid, &ppid, &pgrp, &sid) == 4);
+		CHECK(pid > 0 && pgrp == pid && sid == ppid && sid != (long)getsid(0));
 		tool_result_free(&r);
 		close(keep);
 	}
@@ -866,7 +870,10 @@ test_run_timeout_kills_group(void)
 	struct tool_result r;
 	int64_t t0 = clock_ms();
 
-	exec_tool(w, "run", "{\"command\":\"sleep 30 & echo $! > bg.pid; echo started; "
+	/* a daemon in a session of its own that ignores SIGTERM goes too */
+	exec_tool(w, "run", "{\"command\":\"sleep 30 & echo $! > bg.pid; "
+	    "setsid sh -c 'trap \\\"\\\" TERM; echo $$ > d.pid; exec sleep 30' >/dev/null 2>&1 & "
+	    "until [ -s d.pid ]; do sleep 0.01; done; echo started; "
 	    "trap '' TERM; while :; do sleep 1; done\"}", NULL, &r);
 	CHECK(r.error);
 	CHECK_INT(r.exit_code, 124);
@@ -874,6 +881,7 @@ test_run_timeout_kills_group(void)
 	CHECK(strstr(r.summary, "timed out") != NULL);
 	CHECK(clock_ms() - t0 < 5000);
 	CHECK(pid_gone_soon(pid_in("bg.pid")));
+	CHECK(pid_gone_soon(pid_in("d.pid")));
 	tool_result_free(&r);
 	ws_close(w);
 }
@@ -917,13 +925,16 @@ test_run_cancel_kills_group(void)
 	sigaction(SIGALRM, &sa, NULL);
 	cancel_flag = 0;
 	setitimer(ITIMER_REAL, &it, NULL);
-	exec_tool(w, "run", "{\"command\":\"sleep 30 & echo $! > bg.pid; sleep 30\"}", NULL, &r);
+	exec_tool(w, "run", "{\"command\":\"sleep 30 & echo $! > bg.pid; "
+	    "(setsid sh -c 'echo $$ > d.pid; exec sleep 30' >/dev/null 2>&1 &); "
+	    "until [ -s d.pid ]; do sleep 0.01; done; sleep 30\"}", NULL, &r);
 	cancel_flag = 0;
 	CHECK(r.error);
 	CHECK_INT(r.exit_code, 130);
 	CHECK(strstr(r.text, "stopped by the user") != NULL);
 	CHECK(clock_ms() - t0 < 5000);
 	CHECK(pid_gone_soon(pid_in("bg.pid")));
+	CHECK(pid_gone_soon(pid_in("d.pid")));
 	tool_result_free(&r);
 	ws_close(w);
 }

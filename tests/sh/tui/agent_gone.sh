@@ -40,13 +40,32 @@ start_task r
 t_wait test -s "$T/repo/group"
 group=$(tr -d ' ' <"$T/repo/group")
 gone "command"
-check "command: its process group is killed (pgid $group)" \
-    t_wait sh -c "! kill -0 -- -$group 2>/dev/null"
-kill -9 -- "-$group" 2>/dev/null
+check "command: its process group is killed (pgid $group)" t_wait t_group_gone "$group"
+t_group_gone "$group" || kill -9 "-$group"
 check_eq "command: no further request" "$(fake_count)" 1
 check "command: the next command never ran" [ ! -e "$T/repo/second" ]
 check_eq "command: the step is settled, nothing reserved" \
     "$(sql "SELECT count(*) FROM usage WHERE status = 'reserved'"),$(sql "SELECT count(*) FROM usage WHERE task_id IS NOT NULL")" "0,1"
+
+# --- the task's child killed (SIGKILL) while a command runs: all the command started goes
+# with it, a daemon in a session of its own too
+rm -f "$T/repo/group"
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"ps -o pgid= -p $$ >group; setsid sh -c \"echo \\$\\$ >daemon.pid; exec sleep 300\" >/dev/null 2>&1 & sleep 300"}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"never"}'
+start_task r
+t_wait test -s "$T/repo/group"
+t_wait test -s "$T/repo/daemon.pid"
+group=$(tr -d ' ' <"$T/repo/group")
+daemon=$(cat "$T/repo/daemon.pid")
+kill -KILL "$task"
+check "child killed: the command's process group is killed (pgid $group)" \
+    t_wait t_group_gone "$group"
+check "child killed: the daemon it started is killed" t_wait t_gone "$daemon"
+t_group_gone "$group" || kill -9 "-$group"
+t_gone "$daemon" || kill -9 "$daemon"
+kill -TERM "$client"
+wait "$client"
 
 # --- killed while a question waits: not taken as a no that lets the task go on ---------------
 t_write_config
