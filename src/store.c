@@ -258,6 +258,12 @@ static const char *const store_migrations[] = {
 	 */
 	"CREATE INDEX route_labels_move ON route_labels(forgotten, kind, router_tier,"
 	" wanted_tier);",
+	/*
+	 * 11: llm cmd's requests are their own kind, which -c passes over; the ones
+	 * made before are known by the instructions they were sent with
+	 */
+	"UPDATE conversations SET kind = 'cmd' WHERE kind = 'chat'"
+	" AND system LIKE 'You turn a request into exactly one command for the %';",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,

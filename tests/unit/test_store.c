@@ -110,6 +110,29 @@ test_newer_schema_refused(void)
 	store_close(s);
 }
 
+/* Upgrading marks llm cmd's earlier requests as their kind: -c passes over them. */
+static void
+test_upgrade_marks_commands(void)
+{
+	struct ledger *l;
+	sqlite3 *db;
+
+	fresh_dir();
+	ledger_close(open_ledger());
+	CHECK_INT(sqlite3_open(test_db, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "INSERT INTO conversations (id, created, updated, system) VALUES"
+	    " (1, 1, 1, 'Be brief.'), (2, 2, 2, 'You turn a request into exactly one command for"
+	    " the bash shell on Linux. Answer with two lines.');"
+	    "INSERT INTO messages (conversation_id, role, text, created) VALUES"
+	    " (1, 'user', 'capital of France?', 1), (2, 'user', 'sizes of the directories', 2);"
+	    "PRAGMA user_version = 10", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	l = open_ledger();
+	check_sql("SELECT group_concat(id || ':' || kind, ' ') FROM conversations", "1:chat 2:cmd");
+	CHECK_INT(ledger_conv_latest(l), 1);
+	ledger_close(l);
+}
+
 static void
 test_not_a_database(void)
 {
@@ -383,6 +406,7 @@ main(void)
 {
 	RUN(test_create);
 	RUN(test_newer_schema_refused);
+	RUN(test_upgrade_marks_commands);
 	RUN(test_not_a_database);
 	RUN(test_conversations);
 	RUN(test_turn_add);
