@@ -568,6 +568,30 @@ route_moved_why(struct chat *c, enum tier t, char *out, size_t n)
 }
 
 /*
+ * Refuse route r: no usable model of its tier or above has a window that holds
+ * the prompt (a larger one of the catalog is in no tier, or has no key).
+ */
+static enum chat_status
+route_too_long(struct chat *c, const struct chat_route *r, char **cause)
+{
+	const struct model *list[64], *big = r->model;
+	size_t n, i;
+	int t;
+
+	for (t = (int)r->tier; t < TIER_COUNT; t++) {
+		n = catalog_tier(c->cat, (enum tier)t, list, ARRAY_SIZE(list));
+		for (i = 0; i < n; i++)
+			if (chat_model_usable(c, list[i]) && list[i]->context > big->context)
+				big = list[i];
+	}
+	xasprintf(cause, "the prompt is about %lld tokens, more than the context window of any "
+	    "model of the %s tier or above (the largest: %s, %lld tokens); send less, or pin a "
+	    "model with a larger window (llm models lists them)", (long long)r->input_tokens,
+	    tier_str(r->tier), big->name, (long long)big->context);
+	return CHAT_USAGE;
+}
+
+/*
  * Decide tier and model for prompt. Returns 0, or a chat_status with *cause.
  */
 enum chat_status
@@ -624,14 +648,19 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 		r->score = d->p_cheap_fail;
 		str_copy(r->reason, sizeof r->reason, d->reason);
 	}
+	/* a window that holds the prompt and its reply, else the prompt alone (the reply is cut) */
 	need = r->input_tokens + chat_reply_cap(c, o, NULL, &send);
 	r->model = router_pick(c->cat, r->tier, need, chat_model_usable, c, &got);
+	if (r->model == NULL)
+		r->model = router_pick(c->cat, r->tier, r->input_tokens, chat_model_usable, c, &got);
 	if (r->model == NULL)
 		r->model = router_pick(c->cat, r->tier, 0, chat_model_usable, c, &got);
 	if (r->model == NULL && c->need_vision)
 		return vision_none(c, r->tier, cause);
 	if (r->model == NULL)
 		return route_keyless(c, o, r, cause);
+	if (r->model->context > 0 && r->input_tokens > r->model->context)
+		return route_too_long(c, r, cause);
 	asked = r->tier;
 	if (got != r->tier) {
 		size_t n = strlen(r->reason);

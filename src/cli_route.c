@@ -24,6 +24,7 @@
 struct tier_estimate {
 	const struct model *model;
 	bool key;                    /* a key (or none needed) is at hand */
+	bool too_long;               /* the prompt is more than its context window holds */
 	int64_t cost;                /* pico, -1 unknown */
 	int64_t cached;              /* tokens expected from the model's warm cache */
 	int64_t cache_part;          /* pico: what they cost at the cached price */
@@ -121,13 +122,18 @@ route_estimates(struct app *cli, struct chat *c, const struct chat_opts *o, int6
 		const struct model *list[1];
 		enum tier got;
 
-		est[t].model = router_pick(cli->cat, (enum tier)t, 0, route_usable, &need, &got);
+		/* the tier's model whose window holds the prompt, else its first */
+		est[t].model = router_pick(cli->cat, (enum tier)t, text, route_usable, &need, &got);
+		if (est[t].model == NULL || got != t)
+			est[t].model = router_pick(cli->cat, (enum tier)t, 0, route_usable, &need, &got);
 		if (est[t].model != NULL && got != t)
 			est[t].model = NULL;
 		est[t].key = est[t].model != NULL;
 		if (est[t].model == NULL && o->nimages == 0 &&
 		    catalog_tier(cli->cat, (enum tier)t, list, 1) == 1)
 			est[t].model = list[0];
+		est[t].too_long = est[t].model != NULL && est[t].model->context > 0 &&
+		    text > est[t].model->context;
 		est[t].cost = -1;
 		est[t].cached = est[t].cache_part = 0;
 		/* what this conversation left in the tier's model's cache counts at the cached price */
@@ -230,9 +236,10 @@ route_print_text(const struct app *cli, const struct chat_route *r, const struct
 	route_print_budget(cli, r, b);
 	for (t = 0; t < TIER_COUNT; t++) {
 		pricing_format(est[t].cost, true, money, sizeof(money));
-		printf("%-9s %-9s %-24s %-10s%s%s\n", t == 0 ? "cost" : "", tier_str((enum tier)t),
+		printf("%-9s %-9s %-24s %-10s%s%s%s\n", t == 0 ? "cost" : "", tier_str((enum tier)t),
 		    est[t].model ? est[t].model->name : "(no model)", money,
 		    est[t].model && !est[t].key ? "  no key" : "",
+		    est[t].too_long ? "  too long for its context window" : "",
 		    r->tier == t && est[t].model == r->model ? "  <- chosen" : "");
 	}
 }
@@ -348,6 +355,7 @@ route_print_json(const struct app *cli, const struct chat_route *r, const struct
 		cJSON_AddStringToObject(e, "tier", tier_str((enum tier)t));
 		cJSON_AddStringToObject(e, "model", est[t].model ? est[t].model->name : "");
 		cJSON_AddBoolToObject(e, "key", est[t].key);
+		cJSON_AddBoolToObject(e, "fits_context", !est[t].too_long);
 		cli_json_usd(e, "cost_usd", est[t].cost);
 		cJSON_AddNumberToObject(e, "cached_tokens", (double)est[t].cached);
 		cli_json_usd(e, "cache_usd", est[t].cache_part);

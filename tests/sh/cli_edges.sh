@@ -26,6 +26,34 @@ check_rc "over every window: route says so too, exit 2" 2
 check_eq "over every window: nothing sent" "$(fake_count)" "$n"
 check_eq "over every window: nothing booked" "$(rows)" "$booked"
 
+# A larger window in the catalog but in no tier (test-huge, 2,000,000 tokens) lets
+# nothing through the tiers' models cannot hold: refused, naming the largest of
+# those; pinned, it takes the prompt.
+t_config_append "$(t_model test-huge openai test-huge-1 frontier 5 25 'context = 2000000')"
+run_llm -q "summarise this" <"$T/huge.txt"
+check_rc "over every tier's window: exit 2" 2
+check_contains "over every tier's window: names the largest of them" "$ERR" \
+    "(the largest: test-frontier, 1000000 tokens)"
+check_eq "over every tier's window: nothing sent" "$(fake_count)" "$n"
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-huge "summarise this" <"$T/huge.txt"
+check_rc "the larger window pinned: exit 0" 0
+check_eq "the larger window pinned: sent to it" "$(fake_last body.model)" test-huge-1
+n=$(fake_count)
+t_write_config
+
+# llm route marks each tier whose model cannot hold the prompt (about 150k tokens: more
+# than cheap's 128k, less than mid's 200k).
+t_py -c 'import sys; sys.stdout.write("word " * 120000)' >"$T/150k.txt"
+run_llm_in "" route -t cheap -f "$T/150k.txt" "summarise"
+check_contains "route: cheap's row says it is too long" "$(printf '%s\n' "$OUT" | grep '^cost')" \
+    "too long for its context window"
+check_not_contains "route: mid's row does not" "$(printf '%s\n' "$OUT" | grep ' mid ')" "too long"
+run_llm_in "" route --json -t cheap -f "$T/150k.txt" "summarise"
+check_eq "route --json: fits_context per tier" \
+    "$(printf '%s' "$OUT" | t_py -c 'import json,sys; print([e["fits_context"] for e in json.load(sys.stdin)["estimates"]])')" \
+    "[False, True, True]"
+
 # A pinned model over its own window (test-local: 32768 tokens) is refused too.
 t_py -c 'import sys; sys.stdout.write("word " * 30000)' >"$T/big.txt"
 run_llm -q -m test-local -f "$T/big.txt" "summarise"
