@@ -571,10 +571,15 @@ static const char *const define_openers[] = {
 };
 static const char *const define_does_words[] = { "mean", "means", "stand" };
 static const char *const define_does_ends[] = { " do", " return" };
-/* Words that make it a question about the user's own case or a how-to, not a definition. */
+/*
+ * Words that make it a question about the user's own case, a how-to or an
+ * ask for judgement (pros and cons, trade-offs, risks), not a definition.
+ */
 static const char *const define_not[] = {
 	"this", "these", "that", "my", "our", "here", "it", "wrong", "happening", "going", "best",
-	"better", "faster", "fastest", "causing", "way", "why", "how", "when", "should",
+	"better", "faster", "fastest", "causing", "way", "why", "how", "when", "should", "pros",
+	"cons", "tradeoff", "tradeoffs", "trade", "implications", "risks", "pitfalls", "advantages",
+	"disadvantages", "drawbacks", "benefits", "consequences",
 };
 
 /* Whether the word w[0..n) is one of the n_list words of list. */
@@ -690,7 +695,7 @@ router_features(const struct route_input *in, double x[RF_COUNT])
 	x[RF_CODE_LINES] = log1p_count(s.codelines);
 	/* A short question of what something is: a lookup, not work in its subject. */
 	if (s.words < ROUTER_FEW_WORDS && s.codelines == 0 && s.fence == 0 && s.diff == 0 &&
-	    s.trace == 0 && s.ops == 0 && s.questions <= 1 && s.sentences <= 1 &&
+	    s.trace == 0 && s.ops == 0 && s.numbers == 0 && s.questions <= 1 && s.sentences <= 1 &&
 	    definition_ask(in->prompt, in->prompt ? in->len : 0))
 		for (i = 0; i < KW_COUNT; i++)
 			if (KW_SUBJECT_GROUPS & 1u << i)

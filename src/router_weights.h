@@ -101,81 +101,81 @@ const struct router_model router_default_model = {
 		1,	/* few_words */
 	},
 	.w1 = {
-		0.0451048,	/* length */
-		0.510223,	/* words */
-		-0.212003,	/* lines */
-		6.02957e-17,	/* code_fence */
-		0.136781,	/* code_chars */
-		0.39386,	/* diff */
-		0.0985816,	/* stack_trace */
+		0.0470028,	/* length */
+		0.531693,	/* words */
+		-0.220924,	/* lines */
+		-2.77285e-16,	/* code_fence */
+		0.142537,	/* code_chars */
+		0.383021,	/* diff */
+		0.100249,	/* stack_trace */
 		0,	/* digits */
-		0.429928,	/* numbers */
-		0.189117,	/* math_ops */
-		-0.0652204,	/* questions */
+		0.448019,	/* numbers */
+		0.197075,	/* math_ops */
+		-0.0679648,	/* questions */
 		0,	/* choice */
-		0.120969,	/* sentences */
-		-0.237422,	/* word_len */
-		0.0708118,	/* non_ascii */
-		-0.0417441,	/* kw_reason */
-		0.112345,	/* kw_math */
-		-0.034821,	/* kw_code */
-		-0.110757,	/* kw_creative */
-		0.059429,	/* kw_simple */
-		0.0212252,	/* kw_format */
+		0.12606,	/* sentences */
+		-0.247413,	/* word_len */
+		0.0737915,	/* non_ascii */
+		-0.0435007,	/* kw_reason */
+		0.117073,	/* kw_math */
+		-0.0362863,	/* kw_code */
+		-0.115418,	/* kw_creative */
+		0.0619297,	/* kw_simple */
+		0.0221183,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		0.499996,	/* code_lines */
-		0.549109,	/* ask_work */
-		3.22928,	/* ask_deep */
-		2.76012,	/* concurrency */
-		-0.406344,	/* security */
-		0.714517,	/* distributed */
-		0.804664,	/* performance */
-		1.03501,	/* build_tooling */
-		-0.0332677,	/* data_format */
-		3.27951,	/* formal */
-		-6.53876,	/* few_words */
+		0.501954,	/* code_lines */
+		0.585695,	/* ask_work */
+		3.23336,	/* ask_deep */
+		2.77788,	/* concurrency */
+		-0.401497,	/* security */
+		0.722285,	/* distributed */
+		0.804681,	/* performance */
+		1.06358,	/* build_tooling */
+		-0.00728557,	/* data_format */
+		3.33281,	/* formal */
+		-6.44875,	/* few_words */
 	},
-	.b1 = 0.859957,
+	.b1 = 0.848844,
 	.w2 = {
-		0.0208169,	/* length */
-		0.00478009,	/* words */
-		-0.0803475,	/* lines */
-		8.00184e-16,	/* code_fence */
-		0.0493437,	/* code_chars */
-		-0.531533,	/* diff */
-		-0.528206,	/* stack_trace */
+		0.0219257,	/* length */
+		0.00503472,	/* words */
+		-0.0846274,	/* lines */
+		2.3305e-16,	/* code_fence */
+		0.0519721,	/* code_chars */
+		-0.536932,	/* diff */
+		-0.526687,	/* stack_trace */
 		0,	/* digits */
-		0.109999,	/* numbers */
-		0.0209937,	/* math_ops */
-		-0.0172513,	/* questions */
+		0.115858,	/* numbers */
+		0.0221119,	/* math_ops */
+		-0.0181703,	/* questions */
 		0,	/* choice */
-		0.0361532,	/* sentences */
-		-0.0844512,	/* word_len */
-		0.0242104,	/* non_ascii */
-		0.0137144,	/* kw_reason */
-		0.0258523,	/* kw_math */
-		0.000601983,	/* kw_code */
-		-0.000643851,	/* kw_creative */
-		0.00573458,	/* kw_simple */
-		-0.0039216,	/* kw_format */
+		0.038079,	/* sentences */
+		-0.0889498,	/* word_len */
+		0.0255,	/* non_ascii */
+		0.0144449,	/* kw_reason */
+		0.0272294,	/* kw_math */
+		0.000634049,	/* kw_code */
+		-0.000678148,	/* kw_creative */
+		0.00604005,	/* kw_simple */
+		-0.00413049,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		-0.330811,	/* code_lines */
-		0.510977,	/* ask_work */
-		3.05253,	/* ask_deep */
-		4.47843,	/* concurrency */
-		3.04957,	/* security */
-		3.04635,	/* distributed */
-		0.988745,	/* performance */
-		-0.611692,	/* build_tooling */
-		-2.88825,	/* data_format */
-		5.48394,	/* formal */
-		-2.74193,	/* few_words */
+		-0.324826,	/* code_lines */
+		0.519956,	/* ask_work */
+		3.06133,	/* ask_deep */
+		4.48669,	/* concurrency */
+		3.05654,	/* security */
+		3.05498,	/* distributed */
+		0.993901,	/* performance */
+		-0.599956,	/* build_tooling */
+		-2.88147,	/* data_format */
+		5.50621,	/* formal */
+		-2.70547,	/* few_words */
 	},
-	.b2 = -2.60191,
+	.b2 = -2.62623,
 	.t1 = 0.5,
 	.t2 = 0.5,
 	.loss1 = 0.644894,

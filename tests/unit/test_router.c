@@ -322,6 +322,8 @@ test_decide_definition(void)
 		{ "what is a mutex and how do I use it in Go?", true },
 		{ "what does a mutex protect in this code?\nmu.Lock()\nn++\nmu.Unlock()\n", true },
 		{ "what exactly does memory_order_acquire guarantee that relaxed does not", true },
+		{ "what are the pros and cons of optimistic locking with a mutex", true },
+		{ "what is a deadlock between 3 threads and 2 mutexes", true },
 	};
 	static const char *const lookups[] = {
 		"explain what a mutex is in one paragraph", "what is a deadlock?",
