@@ -328,6 +328,8 @@ feed(int key)
 		return;   /* a key readline would not know */
 	}
 	n = wctomb(mb, (wchar_t)key);
+	if (n < 0 && key >= 0x80 && key <= 0xff)
+		feed_byte(key);   /* a byte the locale cannot name (LANG=C): kept as typed */
 	for (i = 0; n > 0 && i < (size_t)n; i++)
 		feed_byte((unsigned char)mb[i]);
 }
@@ -386,6 +388,12 @@ tui_rl_start(struct tui *t)
 	/* Pastes are read by the TUI; readline must not wait for their end itself. */
 	rl_variable_bind("enable-bracketed-paste", "off");
 	rl_variable_bind("bell-style", "none");
+	if (!t->unicode) {
+		/* else readline takes a byte over 127 for Meta and a key: é would be M-C M-) */
+		rl_variable_bind("input-meta", "on");
+		rl_variable_bind("convert-meta", "off");
+		rl_variable_bind("output-meta", "on");
+	}
 	using_history();
 	stifle_history(HISTORY_MAX);
 	if (t->history_path != NULL) {
@@ -461,6 +469,10 @@ paste_key(struct tui *t, int key)
 		return;
 	}
 	n = wctomb(mb, (wchar_t)key);
+	if (n < 0 && key >= 0x80 && key <= 0xff) {
+		mb[0] = (char)key;   /* a byte the locale cannot name: kept as pasted */
+		n = 1;
+	}
 	if (n > 0 && buf_add(&t->paste_buf, mb, (size_t)n) != 0)
 		tui_status(t, true, "paste: larger than 1 MiB; attach a file with /file instead");
 }
@@ -505,6 +517,24 @@ tui_key(struct tui *t, int key)
 	t->dirty = true;
 }
 
+/*
+ * Read a key as wget_wch does. Without a multibyte locale (LANG=C) a byte at a
+ * time: there wget_wch holds back a byte over 127, which no character of the
+ * locale starts, and the keys typed after it.
+ */
+static int
+get_key(const struct tui *t, wint_t *wc)
+{
+	int c;
+
+	if (t->unicode)
+		return wget_wch(stdscr, wc);
+	if ((c = wgetch(stdscr)) == ERR)
+		return ERR;
+	*wc = (wint_t)c;
+	return c >= KEY_MIN ? KEY_CODE_YES : OK;
+}
+
 /* Read and handle every key waiting on the terminal. */
 void
 tui_read_keys(struct tui *t)
@@ -512,7 +542,7 @@ tui_read_keys(struct tui *t)
 	wint_t wc, wc2;
 	int r, r2;
 
-	while (!t->quit && (r = wget_wch(stdscr, &wc)) != ERR) {
+	while (!t->quit && (r = get_key(t, &wc)) != ERR) {
 		if (r == KEY_CODE_YES && wc == KEY_RESIZE) {
 			/* resizeterm queues this too: act only on a size not applied yet */
 			if (COLS != t->w || LINES != t->h)
@@ -526,7 +556,7 @@ tui_read_keys(struct tui *t)
 		}
 		if (wc == 27 && !t->paste) {
 			/* ESC followed at once by a key is Alt and that key. */
-			r2 = wget_wch(stdscr, &wc2);
+			r2 = get_key(t, &wc2);
 			if (r2 == OK) {
 				tui_key(t, TK_META | (int)wc2);
 				continue;
