@@ -25,6 +25,7 @@ tui_opts(const struct tui *t, struct chat_opts *o)
 	o->role = t->role != NULL ? t->role : "";
 	o->temperature_set = t->temperature_set;
 	o->temperature_milli = t->temperature_milli;
+	o->tier_how = "/tier";
 }
 
 /*
