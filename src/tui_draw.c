@@ -719,7 +719,8 @@ draw_divider(struct tui *t, int y)
 
 	if (t->view.scroll > 0) {
 		tui_key_name(tui_action_key(t, ACT_END), key, sizeof(key));
-		snprintf(hint, sizeof(hint), "%d more lines below \xc2\xb7 %s", t->view.scroll, key);
+		snprintf(hint, sizeof(hint), "%d more %s below \xc2\xb7 %s", t->view.scroll,
+		    t->view.scroll == 1 ? "line" : "lines", key);
 		hrule(t, y, BOX_LT, BOX_RT, hint, THEME_STATUS, 0);
 	} else if (t->streaming != NULL) {
 		tui_key_name(tui_action_key(t, ACT_CANCEL), key, sizeof(key));
