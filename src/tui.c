@@ -154,6 +154,12 @@ tui_resize(struct tui *t, int w, int h)
 	t->w = w;
 	t->h = h;
 	tui_view_scroll(&t->view, tui_trans_width(t), tui_trans_rows(t), 0);
+	if (t->mode == MODE_HELP && strcmp(t->pick.title, "help") == 0) {
+		int top = t->pick.top;
+
+		tui_pick_open(t, MODE_HELP);   /* wrapped again to the new width */
+		t->pick.top = top;
+	}
 	t->dirty = true;
 }
 

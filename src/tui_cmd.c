@@ -610,8 +610,8 @@ tui_help_commands(struct tui *t)
 
 		if (tui_verbs[i].args == NULL)
 			continue;
-		c = xstrfmt("/%s %s", tui_verbs[i].name, tui_verbs[i].args);
-		tui_pick_add(&t->pick, xstrfmt("  %-24s %s", c, tui_verbs[i].help), 0);
+		c = xstrfmt("  /%s %s", tui_verbs[i].name, tui_verbs[i].args);
+		tui_help_add(t, c, 27, tui_verbs[i].help);
 		free(c);
 	}
 }
