@@ -177,11 +177,14 @@ cb_note(void *arg, const char *line)
 	t->dirty = true;
 }
 
-/* A budget threshold first passed this month: said on the status line. */
+/*
+ * A budget threshold first passed this month: said once, so in the transcript,
+ * whole; the status line would cut it to the width and drop it at the next key.
+ */
 static void
 cb_warn(void *arg, const char *line)
 {
-	tui_status(arg, false, "%s", line);
+	cb_note(arg, line);
 }
 
 /* /cmd's reply: the command waits for y, as /run's does, marked if it destroys. */
