@@ -138,6 +138,7 @@ tui_status(struct tui *t, bool error, const char *fmt, ...)
 			*p = ' ';
 	free(s);
 	t->status_error = error;
+	t->status_busy = false;
 	t->dirty = true;
 }
 

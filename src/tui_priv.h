@@ -236,6 +236,7 @@ struct tui {
 
 	char status[256];
 	bool status_error;
+	bool status_busy;      /* the status says a reply streams: dropped when it ends */
 
 	enum tui_mode mode;
 	struct tui_picker pick;
