@@ -513,7 +513,13 @@ tui_key(struct tui *t, int key)
 	/* Typing moves on from a passing message; errors stay until the next send. */
 	if (!t->status_error)
 		t->status[0] = '\0';
-	feed(key);
+	/*
+	 * Alt and a key come at once (TK_META); an Esc alone would be taken by
+	 * emacs keys for Meta of the next key, and a slash command's slash gone,
+	 * its words sent as a message. In vi keys Esc leaves insert mode.
+	 */
+	if (key != 27 || rl_editing_mode != 1)
+		feed(key);
 	t->dirty = true;
 }
 

@@ -66,4 +66,15 @@ S
 check_screen "warn: passed 80% said" w0 "budget: 2026-11 passed 80% of its budget: \$0.90 of"
 check_screen "warn: its end shown too, after a key" w0 "at this pace"
 
+# Esc alone in the input is not Meta for the next key: a slash command after it is a command
+n=$(fake_count)
+tui_ok "esc" e <<S
+:key Esc
+:type /tier frontier
+:key Enter
+:dump-screen $T/e0
+S
+check_contains "esc: the command ran" "$(row "$T/e0" "│ Nov ")" "tier: frontier"
+check_eq "esc: nothing sent" "$(fake_count)" "$n"
+
 echo "# $T_PASS passed, $T_FAIL failed"
