@@ -454,7 +454,8 @@ paste_key(struct tui *t, int key)
 
 	if (key == TK_PASTE_END) {
 		t->paste = false;
-		if (t->paste_buf.len > 0)
+		/* the part that fitted would be sent as if it were the whole */
+		if (t->paste_buf.len > 0 && !t->paste_over)
 			rl_insert_text(t->paste_buf.data);
 		buf_reset(&t->paste_buf);
 		t->dirty = true;
@@ -465,16 +466,20 @@ paste_key(struct tui *t, int key)
 	if (key == '\r')
 		key = '\n';
 	if (key == '\t') {
-		buf_adds(&t->paste_buf, "    ");
-		return;
+		memcpy(mb, "    ", 4);
+		n = 4;
+	} else {
+		n = wctomb(mb, (wchar_t)key);
 	}
-	n = wctomb(mb, (wchar_t)key);
 	if (n < 0 && key >= 0x80 && key <= 0xff) {
 		mb[0] = (char)key;   /* a byte the locale cannot name: kept as pasted */
 		n = 1;
 	}
-	if (n > 0 && buf_add(&t->paste_buf, mb, (size_t)n) != 0)
-		tui_status(t, true, "paste: larger than 1 MiB; attach a file with /file instead");
+	if (n > 0 && !t->paste_over && buf_add(&t->paste_buf, mb, (size_t)n) != 0) {
+		t->paste_over = true;
+		tui_status(t, true, "paste: larger than 1 MiB, none of it kept; attach a file with "
+		    "/file instead");
+	}
 }
 
 /* Handle one key: a paste, a picker, a binding, or readline's. */
@@ -489,6 +494,7 @@ tui_key(struct tui *t, int key)
 	}
 	if (key == TK_PASTE_START) {
 		t->paste = true;
+		t->paste_over = false;
 		buf_reset(&t->paste_buf);
 		return;
 	}

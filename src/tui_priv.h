@@ -291,6 +291,7 @@ struct tui {
 	} ag;
 
 	bool paste;
+	bool paste_over;        /* the paste passed paste_buf's cap: none of it is kept */
 	struct buf paste_buf;
 	bool quit, quit_armed;
 	int rc;
