@@ -39,6 +39,10 @@ tui_ok "attach" h <<S
 :type /nosuch
 :key Enter
 :dump-screen $T/h4
+:key C-a C-k
+:type /t cheap
+:key Enter
+:dump-screen $T/h5
 S
 check_contains "file: on the route line" "$(row "$T/h0" 'route ')" "+1 attachment"
 check_contains "file: sent" "$(fake_get 0 body.messages.-1.content)" "int main(void) { return 0; }"
@@ -55,6 +59,7 @@ second"
 
 check_eq "run: n does not run" "$(fake_count)" 4
 check_screen "unknown command: said" h4 "unknown /nosuch: /help lists the commands"
+check_screen "ambiguous command: the candidates named" h5 "ambiguous /t: which of /tier  /theme?"
 
 # a paste over 1 MiB (tabs paste as four blanks) is refused whole, not cut to what fitted
 fake_reply '{"text":"kept","usage":{"input":5,"output":1}}'
