@@ -1186,6 +1186,13 @@ step_failed(struct chat *c, enum chat_status status, const char *why)
 	finish(c);
 }
 
+/* How the user picks another tier, in the front end's words. */
+static const char *
+tier_how(const struct chat *c)
+{
+	return c->opts.tier_how != NULL ? c->opts.tier_how : "-t";
+}
+
 /* The server asked for a longer wait than llm makes: fail now, saying how long. */
 static void
 fail_wait(struct chat *c, const char *why, const char *text, long hint_ms)
@@ -1194,7 +1201,7 @@ fail_wait(struct chat *c, const char *why, const char *text, long hint_ms)
 
 	wait_text(wait, sizeof wait, hint_ms);
 	fail(c, CHAT_PROVIDER, "%s: %s: %s; the server asks to wait %s before another try "
-	    "(or use another tier with -t)", c->pc->name, why, text, wait);
+	    "(or use another tier with %s)", c->pc->name, why, text, wait, tier_how(c));
 }
 
 static void
@@ -1234,7 +1241,8 @@ handle_http_error(struct chat *c, struct http_req *r)
 		fail_wait(c, why, text, hint);
 	else if (fault_retryable(f))
 		fail(c, CHAT_PROVIDER, "%s: %s after %d %s: %s; try again later or another "
-		    "tier with -t", c->pc->name, why, c->tries + 1, c->tries ? "tries" : "try", text);
+		    "tier with %s", c->pc->name, why, c->tries + 1, c->tries ? "tries" : "try", text,
+		    tier_how(c));
 	else
 		fail(c, CHAT_PROVIDER, "%s: %s: %s", c->pc->name, why, text);
 	free(msg);

@@ -52,6 +52,7 @@ struct chat_opts {
 	/* images sent with the prompt: only models that take them are chosen, a pin that does not is refused */
 	const struct image *images;
 	size_t nimages;
+	const char *tier_how;  /* how the user picks another tier, for advice after a failure; NULL: "-t" */
 };
 
 /* A tool call the answer made; error: why it cannot be run (the model is told). */

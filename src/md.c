@@ -173,6 +173,30 @@ put(struct render *r, const char *s, size_t n)
 	md_blk_add(&r->blk, s, n, slot, attrs);
 }
 
+/*
+ * Add text with each tab a space, and in prose (collapse) each run of blanks
+ * one space. md4c's own collapsing (MD_FLAG_COLLAPSEWHITESPACE, 0.4.8) drops
+ * a run that starts with a tab, which joined the words the tab parted.
+ */
+static void
+put_text(struct render *r, const char *s, size_t n, bool collapse)
+{
+	size_t i = 0, start;
+
+	while (i < n) {
+		for (start = i; i < n && s[i] != '\t' && (!collapse || s[i] != ' '); i++)
+			;
+		if (i > start)
+			put(r, s + start, i - start);
+		if (i == n)
+			break;
+		put(r, " ", 1);
+		i++;
+		while (collapse && i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+	}
+}
+
 /* Wrap the pending paragraph-like text into lines. */
 static void
 flush(struct render *r)
@@ -673,10 +697,10 @@ on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 			put_code(r, s, n);
 		}
 		else
-			put(r, s, n);
+			put_text(r, s, n, false);
 		break;
 	default:
-		put(r, s, n);
+		put_text(r, s, n, true);
 		break;
 	}
 	return 0;
@@ -684,7 +708,7 @@ on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 
 /* The one parser of both md_render and md_count_code, so that they find the same code blocks. */
 static const MD_PARSER parser = {
-	.flags = MD_FLAG_COLLAPSEWHITESPACE | MD_FLAG_NOHTML | MD_FLAG_TABLES |
+	.flags = MD_FLAG_NOHTML | MD_FLAG_TABLES |
 	    MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS,
 	.enter_block = on_enter_block,
 	.leave_block = on_leave_block,

@@ -138,6 +138,7 @@ tui_status(struct tui *t, bool error, const char *fmt, ...)
 			*p = ' ';
 	free(s);
 	t->status_error = error;
+	t->status_busy = false;
 	t->dirty = true;
 }
 
@@ -154,6 +155,12 @@ tui_resize(struct tui *t, int w, int h)
 	t->w = w;
 	t->h = h;
 	tui_view_scroll(&t->view, tui_trans_width(t), tui_trans_rows(t), 0);
+	if (t->mode == MODE_HELP && strcmp(t->pick.title, "help") == 0) {
+		int top = t->pick.top;
+
+		tui_pick_open(t, MODE_HELP);   /* wrapped again to the new width */
+		t->pick.top = top;
+	}
 	t->dirty = true;
 }
 

@@ -610,8 +610,8 @@ tui_help_commands(struct tui *t)
 
 		if (tui_verbs[i].args == NULL)
 			continue;
-		c = xstrfmt("/%s %s", tui_verbs[i].name, tui_verbs[i].args);
-		tui_pick_add(&t->pick, xstrfmt("  %-24s %s", c, tui_verbs[i].help), 0);
+		c = xstrfmt("  /%s %s", tui_verbs[i].name, tui_verbs[i].args);
+		tui_help_add(t, c, 27, tui_verbs[i].help);
 		free(c);
 	}
 }
@@ -689,7 +689,7 @@ tui_command_complete(const char *text, int state)
 void
 tui_command(struct tui *t, const char *line)
 {
-	char *copy = xstrdup(line + 1), *arg, *name = copy;
+	char *copy = xstrdup(line + 1), *arg, *name = copy, hint[200];
 	enum tui_action a;
 	size_t matches;
 
@@ -705,8 +705,9 @@ tui_command(struct tui *t, const char *line)
 		    tui_verbs[a].name, arg);
 	else if (matches == 1)
 		tui_verbs[a].fn(t, arg);
+	else if (matches > 1 && tui_command_hint(line, hint, sizeof(hint)))
+		tui_status(t, true, "ambiguous /%s: which of %s?", name, hint);
 	else
-		tui_status(t, true, "%s /%s: /help lists the commands", matches ? "ambiguous" : "unknown",
-		    name);
+		tui_status(t, true, "unknown /%s: /help lists the commands", name);
 	free(copy);
 }

@@ -355,10 +355,14 @@ draw_route(struct tui *t, int y)
 		seg(t, y, &x, left, "  context window moved it", THEME_METER_WARN, 0);
 	if (r->vision_adjusted)
 		seg(t, y, &x, left, "  the image moved it", THEME_METER_WARN, 0);
-	/* The budget check runs when the message is sent; say now what it will do. */
-	if (t->meter_ok && t->meter.limit > 0 && r->worst_case > 0 &&
-	    t->meter.spent + t->meter.reserved + r->worst_case > t->meter.limit) {
-		const char *what = t->cfg->budget_action == BUDGET_BLOCK || r->mode == ROUTE_PINNED ?
+	/*
+	 * The budget check runs when the message is sent; say now what it will do.
+	 * Refused: no tier below fits either, whatever budget_action says.
+	 */
+	if (r->refused || (t->meter_ok && t->meter.limit > 0 && r->worst_case > 0 &&
+	    t->meter.spent + t->meter.reserved + r->worst_case > t->meter.limit)) {
+		const char *what = r->refused || t->cfg->budget_action == BUDGET_BLOCK ||
+		    r->mode == ROUTE_PINNED ?
 		    "  over budget: would be refused" : t->cfg->budget_action == BUDGET_DOWNGRADE ?
 		    "  over budget: would move down a tier" : "  over budget";
 
@@ -715,7 +719,8 @@ draw_divider(struct tui *t, int y)
 
 	if (t->view.scroll > 0) {
 		tui_key_name(tui_action_key(t, ACT_END), key, sizeof(key));
-		snprintf(hint, sizeof(hint), "%d more lines below \xc2\xb7 %s", t->view.scroll, key);
+		snprintf(hint, sizeof(hint), "%d more %s below \xc2\xb7 %s", t->view.scroll,
+		    t->view.scroll == 1 ? "line" : "lines", key);
 		hrule(t, y, BOX_LT, BOX_RT, hint, THEME_STATUS, 0);
 	} else if (t->streaming != NULL) {
 		tui_key_name(tui_action_key(t, ACT_CANCEL), key, sizeof(key));

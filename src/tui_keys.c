@@ -328,6 +328,8 @@ feed(int key)
 		return;   /* a key readline would not know */
 	}
 	n = wctomb(mb, (wchar_t)key);
+	if (n < 0 && key >= 0x80 && key <= 0xff)
+		feed_byte(key);   /* a byte the locale cannot name (LANG=C): kept as typed */
 	for (i = 0; n > 0 && i < (size_t)n; i++)
 		feed_byte((unsigned char)mb[i]);
 }
@@ -386,6 +388,12 @@ tui_rl_start(struct tui *t)
 	/* Pastes are read by the TUI; readline must not wait for their end itself. */
 	rl_variable_bind("enable-bracketed-paste", "off");
 	rl_variable_bind("bell-style", "none");
+	if (!t->unicode) {
+		/* else readline takes a byte over 127 for Meta and a key: é would be M-C M-) */
+		rl_variable_bind("input-meta", "on");
+		rl_variable_bind("convert-meta", "off");
+		rl_variable_bind("output-meta", "on");
+	}
 	using_history();
 	stifle_history(HISTORY_MAX);
 	if (t->history_path != NULL) {
@@ -446,7 +454,8 @@ paste_key(struct tui *t, int key)
 
 	if (key == TK_PASTE_END) {
 		t->paste = false;
-		if (t->paste_buf.len > 0)
+		/* the part that fitted would be sent as if it were the whole */
+		if (t->paste_buf.len > 0 && !t->paste_over)
 			rl_insert_text(t->paste_buf.data);
 		buf_reset(&t->paste_buf);
 		t->dirty = true;
@@ -457,12 +466,20 @@ paste_key(struct tui *t, int key)
 	if (key == '\r')
 		key = '\n';
 	if (key == '\t') {
-		buf_adds(&t->paste_buf, "    ");
-		return;
+		memcpy(mb, "    ", 4);
+		n = 4;
+	} else {
+		n = wctomb(mb, (wchar_t)key);
 	}
-	n = wctomb(mb, (wchar_t)key);
-	if (n > 0 && buf_add(&t->paste_buf, mb, (size_t)n) != 0)
-		tui_status(t, true, "paste: larger than 1 MiB; attach a file with /file instead");
+	if (n < 0 && key >= 0x80 && key <= 0xff) {
+		mb[0] = (char)key;   /* a byte the locale cannot name: kept as pasted */
+		n = 1;
+	}
+	if (n > 0 && !t->paste_over && buf_add(&t->paste_buf, mb, (size_t)n) != 0) {
+		t->paste_over = true;
+		tui_status(t, true, "paste: larger than 1 MiB, none of it kept; attach a file with "
+		    "/file instead");
+	}
 }
 
 /* Handle one key: a paste, a picker, a binding, or readline's. */
@@ -477,6 +494,7 @@ tui_key(struct tui *t, int key)
 	}
 	if (key == TK_PASTE_START) {
 		t->paste = true;
+		t->paste_over = false;
 		buf_reset(&t->paste_buf);
 		return;
 	}
@@ -501,8 +519,32 @@ tui_key(struct tui *t, int key)
 	/* Typing moves on from a passing message; errors stay until the next send. */
 	if (!t->status_error)
 		t->status[0] = '\0';
-	feed(key);
+	/*
+	 * Alt and a key come at once (TK_META); an Esc alone would be taken by
+	 * emacs keys for Meta of the next key, and a slash command's slash gone,
+	 * its words sent as a message. In vi keys Esc leaves insert mode.
+	 */
+	if (key != 27 || rl_editing_mode != 1)
+		feed(key);
 	t->dirty = true;
+}
+
+/*
+ * Read a key as wget_wch does. Without a multibyte locale (LANG=C) a byte at a
+ * time: there wget_wch holds back a byte over 127, which no character of the
+ * locale starts, and the keys typed after it.
+ */
+static int
+get_key(const struct tui *t, wint_t *wc)
+{
+	int c;
+
+	if (t->unicode)
+		return wget_wch(stdscr, wc);
+	if ((c = wgetch(stdscr)) == ERR)
+		return ERR;
+	*wc = (wint_t)c;
+	return c >= KEY_MIN ? KEY_CODE_YES : OK;
 }
 
 /* Read and handle every key waiting on the terminal. */
@@ -512,7 +554,7 @@ tui_read_keys(struct tui *t)
 	wint_t wc, wc2;
 	int r, r2;
 
-	while (!t->quit && (r = wget_wch(stdscr, &wc)) != ERR) {
+	while (!t->quit && (r = get_key(t, &wc)) != ERR) {
 		if (r == KEY_CODE_YES && wc == KEY_RESIZE) {
 			/* resizeterm queues this too: act only on a size not applied yet */
 			if (COLS != t->w || LINES != t->h)
@@ -526,7 +568,7 @@ tui_read_keys(struct tui *t)
 		}
 		if (wc == 27 && !t->paste) {
 			/* ESC followed at once by a key is Alt and that key. */
-			r2 = wget_wch(stdscr, &wc2);
+			r2 = get_key(t, &wc2);
 			if (r2 == OK) {
 				tui_key(t, TK_META | (int)wc2);
 				continue;

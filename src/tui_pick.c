@@ -186,10 +186,63 @@ pick_convs(struct tui *t)
 		tui_status(t, false, "no conversations yet");
 }
 
+/* Bytes of s[0..n) that fill at most w columns: up to the last space that fits, if any. */
+static size_t
+help_cut(const char *s, size_t n, int w)
+{
+	size_t i = 0, c, space = 0;
+	int used = 0, cw;
+
+	while (i < n) {
+		for (c = 1; i + c < n && ((unsigned char)s[i + c] & 0xc0) == 0x80; c++)
+			;
+		cw = md_width(s + i, c);
+		if (used + cw > w)
+			return space > 0 ? space : i > 0 ? i : c;
+		if (s[i] == ' ')
+			space = i;
+		used += cw;
+		i += c;
+	}
+	return n;
+}
+
+/*
+ * Add lead padded to col columns, then text broken at spaces into rows as wide
+ * as the picker shows (columns 2 to w - 2), each row after the first starting
+ * at col. A lead that leaves no blank before col gets a row of its own.
+ */
+void
+tui_help_add(struct tui *t, const char *lead, int col, const char *text)
+{
+	int cols = t->w - 4 > 8 ? t->w - 4 : 8, lw = md_width(lead, strlen(lead));
+	size_t n = strlen(text), cut;
+
+	if (col > cols / 2)
+		col = cols / 2;
+	if (lead[0] != '\0' && lw >= col) {
+		tui_pick_add(&t->pick, xstrdup(lead), 0);
+		lead = "";
+		lw = 0;
+	}
+	do {
+		cut = help_cut(text, n, cols - col);
+		tui_pick_add(&t->pick, xstrfmt("%s%*s%.*s", lead, col - lw, "", (int)cut, text), 0);
+		lead = "";
+		lw = 0;
+		text += cut;
+		n -= cut;
+		while (n > 0 && *text == ' ') {
+			text++;
+			n--;
+		}
+	} while (n > 0);
+}
+
 static void
 pick_help(struct tui *t)
 {
-	char key[32], keys[96];
+	char key[32], keys[96], *lead;
 	size_t i, j;
 
 	str_copy(t->pick.title, sizeof(t->pick.title), "help");
@@ -206,20 +259,22 @@ pick_help(struct tui *t)
 				strncat(keys, " ", sizeof(keys) - strlen(keys) - 1);
 			strncat(keys, key, sizeof(keys) - strlen(keys) - 1);
 		}
-		tui_pick_add(&t->pick, xstrfmt("  %-14s %-10s %s", keys[0] ? keys : "(unbound)",
-		    tui_action_name((enum tui_action)i), tui_action_help((enum tui_action)i)), 0);
+		lead = xstrfmt("  %-14s %-10s", keys[0] ? keys : "(unbound)",
+		    tui_action_name((enum tui_action)i));
+		tui_help_add(t, lead, 28, tui_action_help((enum tui_action)i));
+		free(lead);
 	}
 	tui_pick_add(&t->pick, xstrdup(""), 0);
 	tui_pick_add(&t->pick, xstrdup("Commands"), 0);
 	tui_help_commands(t);
 	tui_pick_add(&t->pick, xstrdup(""), 0);
-	tui_pick_add(&t->pick, xstrdup("Input is readline: history, emacs or vi keys from ~/.inputrc."), 0);
-	tui_pick_add(&t->pick, xstrdup("Enter sends; pastes keep their newlines; [keys] in config.ini "
-	    "rebinds (action = KEY)."), 0);
-	tui_pick_add(&t->pick, xstrdup("An agent task's approval: y yes, n no, a always (this task), "
-	    "d whole diff, e edit the command first."), 0);
-	tui_pick_add(&t->pick, xstrdup("Its cap's question: y adds the first cap again, + or a digit "
-	    "types another amount, n stops."), 0);
+	tui_help_add(t, "", 0, "Input is readline: history, emacs or vi keys from ~/.inputrc.");
+	tui_help_add(t, "", 0, "Enter sends; pastes keep their newlines; [keys] in config.ini "
+	    "rebinds (action = KEY).");
+	tui_help_add(t, "", 0, "An agent task's approval: y yes, n no, a always (this task), "
+	    "d whole diff, e edit the command first.");
+	tui_help_add(t, "", 0, "Its cap's question: y adds the first cap again, + or a digit "
+	    "types another amount, n stops.");
 	t->pick.sel = -1;
 }
 

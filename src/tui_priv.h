@@ -236,6 +236,7 @@ struct tui {
 
 	char status[256];
 	bool status_error;
+	bool status_busy;      /* the status says a reply streams: dropped when it ends */
 
 	enum tui_mode mode;
 	struct tui_picker pick;
@@ -290,6 +291,7 @@ struct tui {
 	} ag;
 
 	bool paste;
+	bool paste_over;        /* the paste passed paste_buf's cap: none of it is kept */
 	struct buf paste_buf;
 	bool quit, quit_armed;
 	int rc;
@@ -471,6 +473,8 @@ void tui_theme_error(struct tui *t, const char *name, const char *cause);
 /* tui_pick.c: the model and conversation pickers, the help, the /run confirmation. */
 /* Add an item to a picker; it takes item (malloc'd). */
 void tui_pick_add(struct tui_picker *p, char *item, int64_t id);
+/* Add lead, then text from column col, wrapped to the width the help shows. */
+void tui_help_add(struct tui *t, const char *lead, int col, const char *text);
 /* Show the items that hold the query (all of them for ""). */
 void tui_pick_filter(struct tui_picker *p);
 /* Open the model or conversation picker, or the help. */

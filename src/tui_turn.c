@@ -25,6 +25,7 @@ tui_opts(const struct tui *t, struct chat_opts *o)
 	o->role = t->role != NULL ? t->role : "";
 	o->temperature_set = t->temperature_set;
 	o->temperature_milli = t->temperature_milli;
+	o->tier_how = "/tier";
 }
 
 /*
@@ -176,11 +177,14 @@ cb_note(void *arg, const char *line)
 	t->dirty = true;
 }
 
-/* A budget threshold first passed this month: said on the status line. */
+/*
+ * A budget threshold first passed this month: said once, so in the transcript,
+ * whole; the status line would cut it to the width and drop it at the next key.
+ */
 static void
 cb_warn(void *arg, const char *line)
 {
-	tui_status(arg, false, "%s", line);
+	cb_note(arg, line);
 }
 
 /* /cmd's reply: the command waits for y, as /run's does, marked if it destroys. */
@@ -207,12 +211,28 @@ cmd_proposed(struct tui *t, const char *text)
 	free(v);
 }
 
+/* Say why a reply streaming stops what was asked, until the reply ends. */
+static void
+busy_status(struct tui *t, const char *key)
+{
+	if (*key)
+		tui_status(t, true, "a reply is still streaming: wait, or %s to cancel it", key);
+	else
+		tui_status(t, true, "a reply is still streaming");
+	t->status_busy = true;
+}
+
 static void
 cb_done(void *arg, const struct chat_turn *turn)
 {
 	struct tui *t = arg;
 	struct tui_msg *m = t->streaming;
 	char *info;
+
+	if (t->status_busy) {
+		t->status[0] = '\0';
+		t->status_busy = false;
+	}
 
 	if (m == NULL)
 		m = tui_view_add(&t->view, TUI_ASSISTANT, "", 0);
@@ -310,7 +330,7 @@ tui_submit(struct tui *t, const char *line)
 		if (tui_agent_busy(t))
 			tui_status(t, true, "an agent task is running: wait, or %s to stop its step", k);
 		else if (chat_busy(t->chat))
-			tui_status(t, true, "a reply is still streaming: wait, or %s to cancel it", k);
+			busy_status(t, k);
 		else
 			tui_status(t, true, "a /run command is still running: wait for its output, or %s "
 			    "to stop it", k);
@@ -381,7 +401,7 @@ tui_retry_up(struct tui *t)
 	int rc;
 
 	if (chat_busy(t->chat)) {
-		tui_status(t, true, "a reply is still streaming");
+		busy_status(t, "");
 		return;
 	}
 	if (turn == NULL || turn->nsteps == 0) {
@@ -414,7 +434,7 @@ tui_compact(struct tui *t)
 	int rc;
 
 	if (chat_busy(t->chat)) {
-		tui_status(t, true, "a reply is still streaming");
+		busy_status(t, "");
 		return;
 	}
 	tui_opts(t, &o);

@@ -3,7 +3,8 @@
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 t_november
-sed -i 's/^budget = 0/budget = 1\ntheme = default/' "$LLM_CONFIG_DIR/config.ini"
+# warn_at: the 80% warning would push the cost line, whose colours these screens show, out of view
+sed -i 's/^budget = 0/budget = 1\nwarn_at = 100\ntheme = default/' "$LLM_CONFIG_DIR/config.ini"
 mkdir -p "$LLM_CONFIG_DIR/themes"
 cp "$LLM_TOP"/themes/*.theme "$LLM_CONFIG_DIR/themes/"
 GOLDEN="$LLM_TOP/tests/golden"

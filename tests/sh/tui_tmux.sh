@@ -125,4 +125,18 @@ else
 fi
 check_eq "dumb: no alternate screen" "$(tm display -p -t e '#{alternate_on}')" 0
 
+# -- LANG=C: a character over ASCII typed or pasted is kept as its bytes, and the keys after it work
+fake_reply '{"text":"seen","usage":{"input":10,"output":1}}'
+tm new-session -d -s f -x 100 -y 30 "env LC_ALL=C LANG=C \"$LLM_BIN\" chat; echo EXIT=\$?; exec sleep 600"
+check_pane "LANG=C: screen drawn" f "route auto  type a message to see where it goes"
+tm send-keys -t f -l "caf$(printf '\303\251') ok"
+tm set-buffer -b q "$(printf ' \344\270\255')"
+tm paste-buffer -p -b q -t f
+tm send-keys -t f Enter
+check_pane "LANG=C: Enter after them sends" f "llm  seen"
+check_eq "LANG=C: the bytes as typed and pasted" "$(fake_last body.messages.-1.content)" \
+    "caf$(printf '\303\251') ok $(printf '\344\270\255')"
+tm send-keys -t f C-c C-c
+check_pane "LANG=C: exit 0" f "EXIT=0"
+
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -57,6 +57,15 @@ test_paragraph_wrap(void)
 	check_md("one\ntwo\n\nthree", 40, "one two\n\nthree\n");
 	/* a word wider than the line is cut */
 	check_md("abcdefghijklmnopqrstuvwxyz", 10, "abcdefghij\nklmnopqrst\nuvwxyz\n");
+	/* a tab between words is a space: the words stay apart, and wrap there */
+	check_md("word\ttab and a\tb", 40, "word tab and a b\n");
+	check_md("- item\twith tab\n\n| a\t| b |\n|---|---|\n| c\td | e |", 40,
+	    "\xe2\x80\xa2 item with tab\n\na   \xe2\x94\x82 b\n"
+	    "\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\xbc\xe2\x94\x80\xe2\x94\x80\n"
+	    "c d \xe2\x94\x82 e\n");
+	check_md("alpha\tbeta", 6, "alpha\nbeta\n");
+	check_md("runs  \t of   blanks, `code\twith a tab`", 40,
+	    "runs of blanks, code with a tab\n");
 }
 
 static void

@@ -39,6 +39,10 @@ tui_ok "attach" h <<S
 :type /nosuch
 :key Enter
 :dump-screen $T/h4
+:key C-a C-k
+:type /t cheap
+:key Enter
+:dump-screen $T/h5
 S
 check_contains "file: on the route line" "$(row "$T/h0" 'route ')" "+1 attachment"
 check_contains "file: sent" "$(fake_get 0 body.messages.-1.content)" "int main(void) { return 0; }"
@@ -55,5 +59,19 @@ second"
 
 check_eq "run: n does not run" "$(fake_count)" 4
 check_screen "unknown command: said" h4 "unknown /nosuch: /help lists the commands"
+check_screen "ambiguous command: the candidates named" h5 "ambiguous /t: which of /tier  /theme?"
+
+# a paste over 1 MiB (tabs paste as four blanks) is refused whole, not cut to what fitted
+fake_reply '{"text":"kept","usage":{"input":5,"output":1}}'
+{
+	printf ':type keep me\n:paste '
+	t_py -c 'import sys; sys.stdout.write("x\t" * 220000)'
+	printf '\n:dump-screen %s/p0\n:key Enter\n:wait-idle\n' "$T"
+} >"$T/p.s"
+tui p
+check_eq "big paste: exit 0" "$TUI_RC" 0
+check_screen "big paste: said" p0 "paste: larger than 1 MiB, none of it kept"
+check_not_screen "big paste: none of it in the input" p0 "keep mex"
+check_eq "big paste: the typed line sent alone" "$(fake_last body.messages.-1.content)" "keep me"
 
 echo "# $T_PASS passed, $T_FAIL failed"

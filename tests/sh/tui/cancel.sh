@@ -33,4 +33,24 @@ check_screen "cancel: cost on screen" d1 "cheap · test-cheap · ~"
 check_screen "C-c idle: asks again" d2 "C-c again to quit"
 check_eq "C-c twice: quits before the next line" "$(screen "$T/d3")" "(no dump $T/d3)"
 
+# a message sent while a reply streams is refused on the status line; the refusal goes with the reply
+rm -f "$T/release2"
+fake_reply '{"text":"slow answer that goes on","hold_file":"'"$T"'/release2","usage":{"input":20,"output":8}}'
+tui_ok "busy" b <<S
+:type first question
+:key Enter
+:wait-text llm  slow
+:type second question
+:key Enter
+:dump-screen $T/b0
+:key C-c
+:wait-idle
+:dump-screen $T/b1
+S
+touch "$T/release2"
+check_screen "busy: refused while streaming" b0 "a reply is still streaming: wait, or C-c to cancel it"
+check_screen "busy: the draft kept" b0 "> second question"
+check_screen "busy: cancelled" b1 "cancelled: the partial answer and its cost are kept"
+check_not_screen "busy: no stale refusal after the reply ended" b1 "still streaming"
+
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -39,4 +39,22 @@ check_contains "budget: estimate still shown" "$(row "$T/m1" 'route ')" '~$'
 check_screen "budget: downgrade said" m2 "budget: downgraded from frontier to mid"
 check_eq "budget: mid asked" "$(fake_last body.model)" test-mid-1
 
+
+# a budget no tier fits: the route line says the message would be refused, as it is
+sed -i 's/^budget = 0.08$/budget = 0.0001/; s/^models = test-cheap, test-local$/models = test-cheap/' \
+    "$LLM_CONFIG_DIR/config.ini"
+tui_ok "budget: no tier fits" r <<S
+:type /tier mid
+:key Enter
+:type explain it once more
+:dump-screen $T/r0
+:key Enter
+:wait-idle
+:dump-screen $T/r1
+S
+check_contains "no tier fits: route line says refused" "$(row "$T/r0" 'route ')" \
+    "over budget: would be refused"
+check_not_contains "no tier fits: no move down promised" "$(row "$T/r0" 'route ')" "move down"
+check_screen "no tier fits: refused when sent" r1 "budget: worst case"
+
 echo "# $T_PASS passed, $T_FAIL failed"

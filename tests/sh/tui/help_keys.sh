@@ -29,4 +29,30 @@ check_eq "keys: C-x quits" "$(screen "$T/i3")" "(no dump $T/i3)"
 t_write_config
 sed -i 's/^budget = 0/budget = 1/' "$LLM_CONFIG_DIR/config.ini"
 
+# at 80 columns every line of the help is read whole: a long one wraps under its column
+tui_ok "help at 80" w 80x24 <<S
+:key F1
+:dump-screen $T/w0
+:key PageDown
+:dump-screen $T/w1
+:key PageDown
+:dump-screen $T/w2
+:key PageDown
+:dump-screen $T/w3
+:key PageDown
+:dump-screen $T/w4
+:key Home
+:resize 60 24
+:dump-screen $T/w5
+S
+cat "$T/w0" "$T/w1" "$T/w2" "$T/w3" "$T/w4" >"$T/w"
+check_screen "help at 80: C-c's line wraps under its column" w "twice when idle:     │
+│                             quit"
+check_contains "help at 80: a long command's text under the column" \
+    "$(below "$T/w" "/tier [auto|cheap|mid|frontier]")" "│                            set or cycle the tier override"
+check_screen "help at 80: the notes end whole" w "e edit the command first."
+check_screen "help at 80: and the last" w "amount, n stops."
+check_contains "help at 60: wrapped again on resize" "$(below "$T/w5" "F2             tier")" \
+    "│                             auto, cheap, mid, frontier"
+
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -25,6 +25,8 @@ LLM_CLIPBOARD="cat >'$T/clip'" tui_ok "scroll" k <<S
 :dump-screen $T/k5
 :key C-t
 :dump-screen $T/k6
+:key S-Up
+:dump-screen $T/k7
 S
 check_screen "scroll: follows the end" k0 "• item 60"
 check_screen "page up: earlier lines" k1 "• item 39"
@@ -39,6 +41,7 @@ check_not_screen "end: no indicator" k4 "more lines below"
 check_screen "copy: said" k5 "copied the last reply"
 check_eq "copy: the reply's text" "$(head -1 "$T/clip" 2>/dev/null)" "- item 1"
 check_screen "inputrc: macro typed" k6 "> typed by inputrc"
+check_screen "line up from the end: one line below" k7 "1 more line below · M->"
 rm -f "$HOME/.inputrc"
 
 conv=$(sql "select max(id) from conversations")

@@ -38,9 +38,9 @@ cost=$(sql "select cost_pico from usage order by id desc limit 1")
 # 50000 * 3 + 30000 * 15 micro-dollars = $0.60
 check_eq "ledger: exact cost" "$cost" 600000000000
 check_screen "send: cost line" b2 "mid · test-mid · 50k→30k tok · \$0.60"
-check_contains "meter: spent of budget" "$(row "$T/b2" Nov)" "\$0.60 of \$1.00 (60%)"
-check_contains "meter: bar" "$(row "$T/b2" Nov)" "Nov █████████░░░░░░"
-meter_row=$(grep -n 'Nov ' "$T/b3" | head -1 | cut -d: -f1)
+check_contains "meter: spent of budget" "$(row "$T/b2" "│ Nov ")" "\$0.60 of \$1.00 (60%)"
+check_contains "meter: bar" "$(row "$T/b2" "│ Nov ")" "Nov █████████░░░░░░"
+meter_row=$(grep -n '│ Nov ' "$T/b3" | head -1 | cut -d: -f1)
 styles=$(sed -n "/^-- styles/,\$p" "$T/b3" | grep "^ *$((meter_row - 1)): ")
 check_contains "meter: 60% in the warning colour" "$styles" "meter_warn fg=178"
 check_eq "save: code block written" "$(cat "$T/saved.c" 2>/dev/null)" "free(p);"
@@ -51,5 +51,30 @@ check_eq "save: no block number: the whole reply" "$(cat "$T/reply.md" 2>/dev/nu
 check_screen "save reply: status" b6 "saved the last reply to"
 check_screen "save reply: never overwrites" b7 "(not overwritten)"
 check_eq "history: lines kept" "$(grep -c 'why does this segfault' "$LLM_DATA_DIR/history")" 1
+
+# past 80% of the budget: the warning, said once a month, stays whole in the transcript
+fake_reply '{"text":"more","usage":{"input":10000,"output":18000}}'
+tui_ok "warn" w 60x20 <<S
+:type /tier mid
+:key Enter
+:type and again
+:key Enter
+:wait-idle
+:type x
+:dump-screen $T/w0
+S
+check_screen "warn: passed 80% said" w0 "budget: 2026-11 passed 80% of its budget: \$0.90 of"
+check_screen "warn: its end shown too, after a key" w0 "at this pace"
+
+# Esc alone in the input is not Meta for the next key: a slash command after it is a command
+n=$(fake_count)
+tui_ok "esc" e <<S
+:key Esc
+:type /tier frontier
+:key Enter
+:dump-screen $T/e0
+S
+check_contains "esc: the command ran" "$(row "$T/e0" "│ Nov ")" "tier: frontier"
+check_eq "esc: nothing sent" "$(fake_count)" "$n"
 
 echo "# $T_PASS passed, $T_FAIL failed"

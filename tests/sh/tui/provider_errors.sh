@@ -1,0 +1,46 @@
+# The full-screen client, driven headless: a provider's failures say what to do in the client's own words.
+. "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
+tui_setup
+# one model on the cheap tier: a failure there has nowhere to fall back to
+sed -i 's/^models = test-cheap, test-local$/models = test-cheap/' "$LLM_CONFIG_DIR/config.ini"
+
+# 500 on every try: the retries shown, then the failure with the way to another tier here
+fake_reset
+fake_reply '{"status":500}'
+fake_reply '{"status":500}'
+fake_reply '{"status":500}'
+tui_ok "500" e <<S
+:type /tier cheap
+:key Enter
+:type hello
+:key Enter
+:wait-idle
+:dump-screen $T/e0
+S
+check_screen "500: retries shown" e0 "test-cheap: HTTP 500; retrying in"
+check_screen "500: the failure said" e0 "openai: HTTP 500 after 3 tries"
+check_screen "500: another tier with the client's command" e0 "another tier with /tier"
+check_not_screen "500: no command-line option" e0 "with -t"
+check_eq "500: ledger rows are errors" "$(sql "select group_concat(status) from usage")" "error"
+
+# 429 asking for an hour: failed at once, the wait said, and the client's way out
+fake_reply '{"status":429,"retry_after":"3600"}'
+tui_ok "429" r <<S
+:type /tier cheap
+:key Enter
+:type hello again
+:key Enter
+:wait-idle
+:dump-screen $T/r0
+S
+check_screen "429: the wait said" r0 "the server asks to wait"
+check_screen "429: another tier with the client's command" r0 "(or use another tier with /tier)"
+check_not_screen "429: no command-line option" r0 "with -t"
+
+# the one-shot command line keeps its own option in the same advice
+fake_reply '{"status":429,"retry_after":"3600"}'
+run_llm -t cheap "hello from the shell"
+check_contains "cli 429: names -t" "$ERR" "(or use another tier with -t)"
+
+echo "# $T_PASS passed, $T_FAIL failed"
