@@ -13,24 +13,56 @@
 #define WIRE_SNIP_BAD 80       /* bytes of a malformed event quoted */
 #define WIRE_SNIP_STATUS 200   /* bytes of an unreadable error body quoted */
 
+/*
+ * A copy of data[0..len) with each escaped NUL (\u0000) made U+FFFD (\uFFFD,
+ * as long), or NULL when it holds none. A parsed string ends at a NUL, so
+ * the text after one, the rest of a streamed piece, would be lost.
+ */
+static char *
+nul_escapes(const char *data, size_t len)
+{
+	const char *p = data, *end = data + len, *b;
+	char *copy = NULL;
+
+	while ((p = memmem(p, (size_t)(end - p), "\\u0000", 6)) != NULL) {
+		for (b = p; b > data && b[-1] == '\\'; b--)
+			;
+		/* "\\u0000", an escaped backslash and then "u0000", is text */
+		if ((p - b) % 2 == 0) {
+			if (copy == NULL) {
+				copy = xmalloc(len + 1);
+				memcpy(copy, data, len);
+				copy[len] = '\0';
+			}
+			memcpy(copy + (p - data) + 1, "uFFFD", 5);
+		}
+		p += 6;
+	}
+	return copy;
+}
+
 /* Parse one JSON value that fills data[0..len) but for white space; NULL otherwise. */
 cJSON *
 wire_parse(const char *data, size_t len)
 {
 	const char *end = NULL;
+	char *copy;
 	cJSON *j;
 
 	if (data == NULL || len == 0)
 		return NULL;
+	if ((copy = nul_escapes(data, len)) != NULL)
+		data = copy;
 	j = cJSON_ParseWithLengthOpts(data, len, &end, 0);
-	if (j == NULL || end == NULL)
-		return j;
-	while (end < data + len && isspace((unsigned char)*end))
-		end++;
-	if (end != data + len) {
-		cJSON_Delete(j);
-		return NULL;
+	if (j != NULL && end != NULL) {
+		while (end < data + len && isspace((unsigned char)*end))
+			end++;
+		if (end != data + len) {
+			cJSON_Delete(j);
+			j = NULL;
+		}
 	}
+	free(copy);
 	return j;
 }
 

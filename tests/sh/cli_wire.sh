@@ -125,3 +125,11 @@ run_llm -m openai/some-new-model --json "x"
 printf '%s\n' "$OUT" >"$T/h.json"
 check_eq "adhoc pin: model id on the wire" "$(fake_last body.model)" some-new-model
 check_eq "adhoc pin: cost unknown, not zero" "$(json_get "$T/h.json" cost_usd)" null
+
+# A NUL in a reply (\u0000 in the stream) is shown as U+FFFD, and the text after it is kept,
+# on every wire format.
+for m in test-cheap test-mid test-frontier test-local; do
+	fake_reply '{"text":"H\u0000nul and the rest"}'
+	run_llm -q -m "$m" "x"
+	check_eq "$m: the text after a NUL is kept" "$OUT" "H$(printf '\357\277\275')nul and the rest"
+done

@@ -184,8 +184,8 @@ test_openai_event_text(void)
 	/* a surrogate pair is one character of four bytes */
 	EVENT(CHUNK("\\ud83d\\ude00!"), PEV_OK, "\xf0\x9f\x98\x80!");
 	EVENT(CHUNK("\\uD83D\\uDE00"), PEV_OK, "\xf0\x9f\x98\x80");
-	/* cJSON's string ends at a NUL written as \u0000: so does the text */
-	EVENT(CHUNK("a\\u0000b"), PEV_OK, "a");
+	/* a NUL written as \u0000 would end cJSON's string: it reads as U+FFFD */
+	EVENT(CHUNK("a\\u0000b"), PEV_OK, "a\xef\xbf\xbd" "b");
 	EVENT(CHUNK(""), PEV_OK, "");
 	/* raw UTF-8 passes as it is */
 	EVENT(CHUNK("\xc3\xa9t\xc3\xa9"), PEV_OK, "\xc3\xa9t\xc3\xa9");
@@ -213,7 +213,7 @@ test_openai_event_padding(void)
 	EVENT(OBF("two", "abcdefgh"), PEV_OK, "two");
 	EVENT(OBF("", ""), PEV_OK, "");
 	EVENT(OBF("a\\nb \\\"q\\\" \\u00e9", "x"), PEV_OK, "a\nb \"q\" \xc3\xa9");
-	EVENT(OBF("cut\\u0000here", "x"), PEV_OK, "cut");
+	EVENT(OBF("cut\\u0000here", "x"), PEV_OK, "cut\xef\xbf\xbdhere");
 	/* a text that is not a JSON string: malformed; a raw control character cJSON takes */
 	EVENT(OBF("bad \\x escape", "x"), PEV_BAD, "");
 	EVENT(OBF("raw \x01 control", "x"), PEV_OK, "raw \x01 control");
@@ -254,6 +254,11 @@ test_openai_event_escapes(void)
 	EVENT(CHUNK("\\u12"), PEV_BAD, "");
 	/* cJSON reads a \u with a bad digit as U+0000, cutting the text: left to it */
 	EVENT(CHUNK("a\\uZZZZb"), PEV_OK, "a");
+	/* an escaped NUL would cut the text there: it reads as U+FFFD, the rest kept */
+	EVENT(CHUNK("H\\u0000nul I\\u0000"), PEV_OK, "H\xef\xbf\xbdnul I\xef\xbf\xbd");
+	/* "\\u0000" is a backslash and the text "u0000" */
+	EVENT(CHUNK("a\\\\u0000b"), PEV_OK, "a\\u0000b");
+	EVENT(CHUNK("a\\\\\\u0000b"), PEV_OK, "a\\\xef\xbf\xbd" "b");
 	/* a raw control character: cJSON takes it, strict JSON does not */
 	EVENT(CHUNK("a\x01z"), PEV_OK, "a\x01z");
 	/* an invalid escape in a value the adapter does not read fails the event all the same */
