@@ -463,6 +463,11 @@ tui_resume(struct tui *t, int64_t id)
 		tui_status(t, true, "no ledger: conversations cannot be resumed");
 		return -1;
 	}
+	if (!ledger_conv_exists(t->ledger, id)) {
+		tui_status(t, true, "/resume: no conversation %lld: /resume alone (F6) lists them",
+		    (long long)id);
+		return -1;
+	}
 	if (chat_busy(t->chat))
 		chat_cancel(t->chat);
 	if (chat_resume(t->chat, id, &cause) != 0 ||

@@ -22,4 +22,13 @@ check_screen "resume: picker" j1 "resume a conversation"
 check_screen "resume: picker lists it" j1 "#$conv"
 check_screen "budget: note" j2 "budget 2026-11:"
 
+# /resume of a number that is no conversation says so once, and how to see the ones there are.
+tui_ok "resume-none" j 100x30 <<S
+:type /resume 9999
+:key Enter
+:dump-screen $T/k0
+S
+check_screen "resume 9999: says there is none, and how to list them" k0 \
+    "/resume: no conversation 9999: /resume alone (F6) lists them"
+
 echo "# $T_PASS passed, $T_FAIL failed"
