@@ -45,6 +45,12 @@ static const struct dl_sym pq_syms[] = { PQ_SYMS(PQ_SYM) };
 #define PG_OFFLINE_ID (INT64_C(1) << 62)
 /* Seconds a connection attempt may take before the ledger counts as unreachable. */
 #define PG_CONNECT_TIMEOUT "10"
+/*
+ * After a failed attempt, calls count the ledger as unreachable without
+ * dialling again for this long: a command makes several calls, and each
+ * waiting out a dead address would multiply the wait of one request.
+ */
+#define PG_REDIAL_MS 30000
 /* Parameters of the largest call (llm.record). */
 #define PG_ARGS_MAX 24
 /* A task's key: this ledger's instance key, then the task's number. */
@@ -60,6 +66,8 @@ struct ledger_pg {
 	struct ledger_pg_self self;     /* strings borrowed from the struct ledger */
 	int version;                    /* the schema's version; -1 not known yet */
 	bool down;                      /* the last call found the database unreachable */
+	int64_t dial_failed;            /* clock_ms() of the last failed attempt; 0 none */
+	char *dial_cause;               /* why it failed */
 	bool outbox;                    /* the outbox table exists */
 	char instance[33];              /* a key of this process's ledger: tasks' keys start with it */
 	int64_t task_id, task_held;     /* the last task reserved for online, and its worst cases */
@@ -225,6 +233,24 @@ pg_version(struct ledger_pg *p, char **cause)
 
 static int pg_flush_outbox(struct ledger_pg *p, char **cause);
 
+/*
+ * Drop a connection that failed, or could not be made, for reason msg (into
+ * *cause too): calls count the ledger unreachable until PG_REDIAL_MS have passed.
+ */
+static void
+pg_drop(struct ledger_pg *p, const char *msg, char **cause)
+{
+	free(p->dial_cause);
+	p->dial_cause = NULL;
+	pg_cause(&p->dial_cause, "unreachable", msg);
+	store_cause(cause, "%s", p->dial_cause);
+	if (p->conn != NULL)
+		pq.PQfinish(p->conn);
+	p->conn = NULL;
+	p->down = true;
+	p->dial_failed = clock_ms();
+}
+
 /* Drop the server's notices: llm says what went wrong itself. */
 static void
 pg_quiet(void *arg, const char *message)
@@ -242,21 +268,18 @@ pg_connect(struct ledger_pg *p, char **cause)
 {
 	if (p->conn != NULL)
 		return 0;
-	p->conn = pg_dial(p);
-	if (p->conn == NULL || pq.PQstatus(p->conn) != CONNECTION_OK) {
-		store_cause(cause, "team ledger unreachable: %s", "connecting");
-		if (cause != NULL && p->conn != NULL) {
-			free(*cause);
-			*cause = NULL;
-			pg_cause(cause, "unreachable", pq.PQerrorMessage(p->conn));
-		}
-		if (p->conn != NULL)
-			pq.PQfinish(p->conn);
-		p->conn = NULL;
+	if (p->dial_failed != 0 && clock_ms() - p->dial_failed < PG_REDIAL_MS) {
+		store_cause(cause, "%s", p->dial_cause);
 		p->down = true;
 		return -1;
 	}
+	p->conn = pg_dial(p);
+	if (p->conn == NULL || pq.PQstatus(p->conn) != CONNECTION_OK) {
+		pg_drop(p, p->conn != NULL ? pq.PQerrorMessage(p->conn) : "connecting", cause);
+		return -1;
+	}
 	p->down = false;
+	p->dial_failed = 0;
 	/* The server's notices (a shutdown's warning) would reach the terminal raw. */
 	pq.PQsetNoticeProcessor(p->conn, pg_quiet, NULL);
 	p->version = pg_version(p, cause);
@@ -272,16 +295,6 @@ pg_connect(struct ledger_pg *p, char **cause)
 	if (p->version == LEDGER_PG_VERSION)
 		pg_flush_outbox(p, NULL);
 	return 0;
-}
-
-/* Drop a connection that failed: the next call dials again. */
-static void
-pg_drop(struct ledger_pg *p)
-{
-	if (p->conn != NULL)
-		pq.PQfinish(p->conn);
-	p->conn = NULL;
-	p->down = true;
 }
 
 /*
@@ -323,8 +336,7 @@ pg_call(struct ledger_pg *p, const char *what, const char *sql, const struct pg_
 	if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK)
 		return r;
 	if (pg_lost(p, r)) {
-		pg_cause(cause, "unreachable", pq.PQerrorMessage(p->conn));
-		pg_drop(p);
+		pg_drop(p, pq.PQerrorMessage(p->conn), cause);
 	} else {
 		pg_cause(cause, what, pq.PQresultErrorMessage(r));
 	}
@@ -415,6 +427,7 @@ ledger_pg_close(struct ledger_pg *p)
 		return;
 	if (p->conn != NULL)
 		pq.PQfinish(p->conn);
+	free(p->dial_cause);
 	free(p);
 }
 
