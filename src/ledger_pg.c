@@ -45,6 +45,8 @@ static const struct dl_sym pq_syms[] = { PQ_SYMS(PQ_SYM) };
 #define PG_OFFLINE_ID (INT64_C(1) << 62)
 /* Seconds a connection attempt may take before the ledger counts as unreachable. */
 #define PG_CONNECT_TIMEOUT "10"
+/* Milliseconds a call may take before the ledger counts as unreachable. */
+#define PG_STATEMENT_TIMEOUT "10000"
 /*
  * After a failed attempt, calls count the ledger as unreachable without
  * dialling again for this long: a command makes several calls, and each
@@ -184,12 +186,19 @@ pg_key(char out[33])
 		snprintf(out + 2 * i, 3, "%02x", b[i]);
 }
 
-/* Connect (the password from the keyring when the server wants one and none was found). */
+/*
+ * Connect (the password from the keyring when the server wants one and none
+ * was found). A connection whose peer stops answering (a network gone) is
+ * given up by TCP within about PG_STATEMENT_TIMEOUT; the connection string
+ * comes after these and may set its own.
+ */
 static PGconn *
 pg_dial(const struct ledger_pg *p)
 {
-	const char *k[] = { "connect_timeout", "application_name", "dbname", NULL, NULL };
-	const char *v[] = { PG_CONNECT_TIMEOUT, "llm", p->t->database, NULL, NULL };
+	const char *k[] = { "connect_timeout", "application_name", "keepalives_idle",
+	    "keepalives_interval", "keepalives_count", "tcp_user_timeout", "dbname", NULL, NULL };
+	const char *v[] = { PG_CONNECT_TIMEOUT, "llm", "5", "2", "3", PG_STATEMENT_TIMEOUT,
+	    p->t->database, NULL, NULL };
 	PGconn *c = pq.PQconnectdbParams(k, v, 1);
 	char *pw = NULL, *why = NULL;
 
@@ -201,8 +210,8 @@ pg_dial(const struct ledger_pg *p)
 		return c;
 	}
 	pq.PQfinish(c);
-	k[3] = "password";
-	v[3] = pw;
+	k[ARRAY_SIZE(k) - 2] = "password";
+	v[ARRAY_SIZE(v) - 2] = pw;
 	c = pq.PQconnectdbParams(k, v, 1);
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
@@ -282,6 +291,12 @@ pg_connect(struct ledger_pg *p, char **cause)
 	p->dial_failed = 0;
 	/* The server's notices (a shutdown's warning) would reach the terminal raw. */
 	pq.PQsetNoticeProcessor(p->conn, pg_quiet, NULL);
+	/*
+	 * No call may wait long for the server (a lock held elsewhere, a server too
+	 * slow): it cancels a statement after PG_STATEMENT_TIMEOUT. Set here, not
+	 * as a startup option, which connection poolers (PgBouncer) refuse.
+	 */
+	pq.PQclear(pq.PQexec(p->conn, "SET statement_timeout = " PG_STATEMENT_TIMEOUT));
 	p->version = pg_version(p, cause);
 	if (p->version > LEDGER_PG_VERSION) {
 		free(cause ? *cause : NULL);
@@ -336,7 +351,9 @@ pg_call(struct ledger_pg *p, const char *what, const char *sql, const struct pg_
 	if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK)
 		return r;
 	if (pg_lost(p, r)) {
-		pg_drop(p, pq.PQerrorMessage(p->conn), cause);
+		const char *msg = r != NULL ? pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+		pg_drop(p, msg != NULL ? msg : pq.PQerrorMessage(p->conn), cause);
 	} else {
 		pg_cause(cause, what, pq.PQresultErrorMessage(r));
 	}
@@ -1105,7 +1122,9 @@ ledger_pg_init(struct ledger_pg *p, int *version, char **cause)
 	/* One upgrader at a time: the lock is held until the transaction ends. */
 	if (pg_exec(p, "init", "BEGIN", cause) < 0)
 		return -1;
-	if (pg_exec(p, "init", "SELECT pg_advisory_xact_lock(7146252)", cause) < 0 ||
+	/* An upgrade of a large ledger may take longer than a request's call. */
+	if (pg_exec(p, "init", "SET LOCAL statement_timeout = 0", cause) < 0 ||
+	    pg_exec(p, "init", "SELECT pg_advisory_xact_lock(7146252)", cause) < 0 ||
 	    (v = pg_version(p, cause)) < 0)
 		goto fail;
 	*version = v;

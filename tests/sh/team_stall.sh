@@ -1,8 +1,9 @@
 #!/bin/sh
 # team_stall.sh: a team database that answers slowly or not at all never holds
 # a request for long. An address that accepts and never answers costs one
-# connection timeout per command, not one per call: warn goes on within the
-# offline allowance.
+# connection timeout per command, not one per call; a call waiting on a lock
+# held elsewhere is given up after the statement timeout. Either way block
+# refuses (exit 3) and warn goes on within the offline allowance.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 . "$LLM_TOP/tests/pg_lib.sh"
@@ -41,4 +42,28 @@ check_rc "a silent server: warn goes on" 0
 check_contains "  within the offline allowance" "$ERR" "offline allowance"
 check "  after one connection timeout, not one per call (${SECS} s)" [ "$SECS" -lt 20 ]
 
+# The team's row locked by a transaction that does not end.
+"$PG_BIN/psql" -X -q -h "$PG_DIR" -p "$PG_PORT" -U llm -d llm >/dev/null 2>&1 <<EOF &
+BEGIN;
+SELECT 1 FROM llm.teams FOR UPDATE;
+SELECT pg_sleep(60);
+EOF
+locker=$!
+t_defer "kill $locker 2>/dev/null"
+# locked: the transaction holds the row.
+locked() {
+	[ "$(psql_q "select count(*) from pg_locks l join pg_class c on c.oid = l.relation
+	    where c.relname = 'teams' and l.mode = 'RowShareLock' and l.granted")" -gt 0 ]
+}
+t_wait locked
+timed -q -m test-cheap "while the team's row is locked"
+check_rc "a locked budget: warn goes on" 0
+check_contains "  within the offline allowance" "$ERR" "offline allowance"
+check "  once the statement timeout is up (${SECS} s)" [ "$SECS" -lt 20 ]
+sed -i 's/^budget_action = warn$/budget_action = block/' "$LLM_CONFIG_DIR/config.ini"
+timed -q -m test-cheap "blocked while the team's row is locked"
+check_rc "a locked budget: block refuses" 3
+check_contains "  saying why" "$ERR" "statement timeout"
+check "  as soon (${SECS} s)" [ "$SECS" -lt 20 ]
+check_eq "  and the locked request reached no provider" "$(fake_count)" 2
 [ "$T_FAIL" -eq 0 ]
