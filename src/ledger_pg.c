@@ -28,7 +28,7 @@
 	X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQexecParams) \
 	X(PQexec) X(PQresultStatus) X(PQresultErrorMessage) X(PQntuples) X(PQgetvalue) \
 	X(PQgetisnull) X(PQclear) X(PQconnectionNeedsPassword) X(PQresultErrorField) \
-	X(PQsetNoticeProcessor) X(PQsocket)
+	X(PQsetNoticeProcessor) X(PQsocket) X(PQconnectionUsedPassword)
 #define PQ_PTR(name) __typeof__(name) *name;
 static struct {
 	PQ_SYMS(PQ_PTR)
@@ -59,6 +59,9 @@ static const struct dl_sym pq_syms[] = { PQ_SYMS(PQ_SYM) };
 #define PG_TASK_MAX 64
 /* The keyring entry holding the database's password. */
 #define PG_KEYRING_NAME "ledger"
+/* Where the password goes, said when the database wants one or refuses it. */
+#define PG_PASSWORD_FIX "~/.pgpass (or the file PGPASSFILE names), PGPASSWORD, or the keyring" \
+	" (llm keys set ledger)"
 
 struct ledger_pg {
 	PGconn *conn;                   /* NULL: not connected (unreachable, or not tried yet) */
@@ -269,8 +272,33 @@ pg_quiet(void *arg, const char *message)
 }
 
 /*
+ * Whether failed connection c was refused for its login rather than not made:
+ * the server wants a password and none was found, or it refused the one given.
+ * That is no outage: it lasts until the password is put right, which is said.
+ */
+static bool
+pg_refused(PGconn *c, char **cause)
+{
+	char *why = NULL;
+
+	if (pq.PQconnectionNeedsPassword(c)) {
+		store_cause(cause, "team ledger: the database wants a password for this login and"
+		    " none was found: put it in " PG_PASSWORD_FIX);
+		return true;
+	}
+	if (!pq.PQconnectionUsedPassword(c))
+		return false;
+	pg_cause(&why, "the database refused the login", pq.PQerrorMessage(c));
+	/* most likely the password; a missing role or database is refused the same way */
+	store_cause(cause, "%s; check the login in [ledger] database and its password in "
+	    PG_PASSWORD_FIX, why);
+	free(why);
+	return true;
+}
+
+/*
  * Connect if not connected: 0; -1 with p->down and *cause when unreachable;
- * -2 with *cause when the schema is newer than this llm's.
+ * -2 with *cause when the schema is newer than this llm's or the login is refused.
  */
 static int
 pg_connect(struct ledger_pg *p, char **cause)
@@ -283,6 +311,12 @@ pg_connect(struct ledger_pg *p, char **cause)
 		return -1;
 	}
 	p->conn = pg_dial(p);
+	if (p->conn != NULL && pq.PQstatus(p->conn) != CONNECTION_OK &&
+	    pg_refused(p->conn, cause)) {
+		pq.PQfinish(p->conn);
+		p->conn = NULL;
+		return -2;
+	}
 	if (p->conn == NULL || pq.PQstatus(p->conn) != CONNECTION_OK) {
 		pg_drop(p, p->conn != NULL ? pq.PQerrorMessage(p->conn) : "connecting", cause);
 		return -1;

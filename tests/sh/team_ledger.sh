@@ -51,6 +51,29 @@ check_rc "the password from PGPASSWORD" 0
 check_contains "  finds it up to date" "$OUT" "is up to date"
 LLM_DATABASE="postgresql://llm:pw-llm@/llm?host=$PG_DIR&port=$PG_PORT" run_llm budget --json
 check_rc "LLM_DATABASE may hold the password" 0
+# A login refused is no outage: even under warn nothing goes on offline, and the fix is said.
+sed -i 's/^budget = 0$/budget = 0\nbudget_action = warn/' "$LLM_CONFIG_DIR/config.ini"
+fake_default '{"text":"ok"}'
+PGPASSWORD=wrong run_llm -q -m test-cheap "with a wrong password"
+check_rc "a wrong password is refused under warn" 2
+check_contains "  saying the login was refused" "$ERR" "refused the login"
+check_contains "  and where the password goes" "$ERR" "llm keys set ledger"
+PGPASSWORD=pw-llm LLM_DATABASE="postgresql:///nodb?host=$PG_DIR&port=$PG_PORT&user=llm" \
+    run_llm -q -m test-cheap "to a database that is not there"
+check_rc "a database that is not there is refused under warn" 2
+check_contains "  saying so" "$ERR" 'database "nodb" does not exist'
+check_contains "  and to check the connection string" "$ERR" "check the login in [ledger] database"
+run_llm -q -m test-cheap "with no password"
+check_rc "no password is refused under warn" 2
+check_contains "  saying one is wanted and where it goes" "$ERR" "wants a password for this login"
+check_eq "  neither request was sent" "$(fake_count)" 0
+check_eq "  nor kept to be sent later" \
+    "$(sqlite3 "$LLM_DATA_DIR/llm.db" "select count(*) from team_outbox" 2>/dev/null || echo 0)" 0
+t_write_config
+t_config_append "[ledger]
+database = $PG_URL
+team = tz
+timezone = America/New_York"
 export PGPASSWORD=pw-llm
 
 # The month is the team's: 03:00 UTC on Dec 1 is still November in New York.
