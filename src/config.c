@@ -579,7 +579,7 @@ unknown_key(struct parse *p, const char *section, const char *name)
 }
 
 /* Whether a libpq connection string (URI or key = value form) holds a password. */
-static bool
+bool
 config_has_password(const char *s)
 {
 	const char *a, *end, *at, *q;

@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include "config.h"
 #include "dl.h"
 #include "keyring.h"
 #include "ledger_pg.h"
@@ -28,7 +29,8 @@
 	X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQexecParams) \
 	X(PQexec) X(PQresultStatus) X(PQresultErrorMessage) X(PQntuples) X(PQgetvalue) \
 	X(PQgetisnull) X(PQclear) X(PQconnectionNeedsPassword) X(PQresultErrorField) \
-	X(PQsetNoticeProcessor) X(PQsocket) X(PQconnectionUsedPassword)
+	X(PQsetNoticeProcessor) X(PQsocket) X(PQconnectionUsedPassword) X(PQconninfoParse) \
+	X(PQconninfoFree) X(PQfreemem)
 #define PQ_PTR(name) __typeof__(name) *name;
 static struct {
 	PQ_SYMS(PQ_PTR)
@@ -421,6 +423,29 @@ pg_outbox(struct ledger_pg *p)
 	return 0;
 }
 
+/*
+ * Check that the connection string is one libpq takes: a typo is no outage.
+ * libpq's reason may quote the string, so it is left out when that holds a password.
+ */
+static int
+pg_parse(const char *database, char **cause)
+{
+	PQconninfoOption *o;
+	char *err = NULL;
+
+	if ((o = pq.PQconninfoParse(database, &err)) != NULL) {
+		pq.PQconninfoFree(o);
+		return 0;
+	}
+	if (err == NULL || config_has_password(database))
+		store_cause(cause, "team ledger: [ledger] database (or LLM_DATABASE) is not a"
+		    " connection string: write postgresql://HOST/DB?user=NAME or host=HOST dbname=DB");
+	else
+		pg_cause(cause, "[ledger] database (or LLM_DATABASE) is not a connection string", err);
+	pq.PQfreemem(err);
+	return -1;
+}
+
 /* Open the team ledger; an unreachable database leaves it offline, not failed. */
 struct ledger_pg *
 ledger_pg_open(const struct ledger_team *t, struct store *st, const struct ledger_pg_self *self,
@@ -429,7 +454,7 @@ ledger_pg_open(const struct ledger_team *t, struct store *st, const struct ledge
 	struct ledger_pg *p;
 	char *why = NULL;
 
-	if (pq_load(cause) < 0)
+	if (pq_load(cause) < 0 || pg_parse(t->database, cause) < 0)
 		return NULL;
 	p = xcalloc(1, sizeof *p);
 	p->t = t;

@@ -69,6 +69,13 @@ check_contains "  saying one is wanted and where it goes" "$ERR" "wants a passwo
 check_eq "  neither request was sent" "$(fake_count)" 0
 check_eq "  nor kept to be sent later" \
     "$(sqlite3 "$LLM_DATA_DIR/llm.db" "select count(*) from team_outbox" 2>/dev/null || echo 0)" 0
+# A connection string libpq cannot read is said, without the password it holds.
+LLM_DATABASE="postgresql://llm:pw-llm@[::1/llm" run_llm -q -m test-cheap "a typo"
+check_rc "a connection string with a typo is refused" 2
+check_eq "  and nothing was sent" "$(fake_count)" 0
+LLM_DATABASE="postgresql://llm:pw-llm@[::1/llm" run_llm budget
+check_contains "  saying what is wrong" "$ERR" "not a connection string"
+check_not_contains "  without the password" "$ERR" "pw-llm"
 t_write_config
 t_config_append "[ledger]
 database = $PG_URL
