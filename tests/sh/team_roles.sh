@@ -117,4 +117,16 @@ check_eq "  the warnings recorded once, with the member's name" \
     order by threshold) from llm.budget_warnings")" "50:alice:alice 80:alice:alice 100:alice:alice"
 as alice -q -m test-cheap "alice again"
 check_not_contains "  and not again" "$ERR" "passed"
+# A request past the user's own budget, within the team's: refused, with the user's figures.
+as lead budget set 500
+as lead budget set --user alice 0.000001
+sed -i 's/^budget_action = warn/budget_action = block/' "$LLM_CONFIG_DIR/config.ini"
+sent=$(fake_count)
+as alice -q -m test-cheap "past alice's own budget"
+check_rc "a request past the user's own budget is refused" 3
+check_eq "  before it is sent" "$(fake_count)" "$sent"
+check_contains "  naming the user's own budget" "$ERR" "alice's own budget for"
+check_contains "  with its figures" "$ERR" 'of $0.000001)'
+check_not_contains "  not the team's" "$ERR" 'of $500.00'
+check_contains "  and how the admin raises it" "$ERR" "llm budget set --user alice USD"
 [ "$T_FAIL" -eq 0 ]
