@@ -30,7 +30,7 @@
 	X(PQexec) X(PQresultStatus) X(PQresultErrorMessage) X(PQntuples) X(PQgetvalue) \
 	X(PQgetisnull) X(PQclear) X(PQconnectionNeedsPassword) X(PQresultErrorField) \
 	X(PQsetNoticeProcessor) X(PQsocket) X(PQconnectionUsedPassword) X(PQconninfoParse) \
-	X(PQconninfoFree) X(PQfreemem)
+	X(PQconninfoFree) X(PQfreemem) X(PQuser)
 #define PQ_PTR(name) __typeof__(name) *name;
 static struct {
 	PQ_SYMS(PQ_PTR)
@@ -73,6 +73,7 @@ struct ledger_pg {
 	struct ledger_pg_self self;     /* strings borrowed from the struct ledger */
 	int version;                    /* the schema's version; -1 not known yet */
 	bool down;                      /* the last call found the database unreachable */
+	bool denied;                    /* the last call lacked a privilege */
 	int64_t dial_failed;            /* clock_ms() of the last failed attempt; 0 none */
 	char *dial_cause;               /* why it failed */
 	bool outbox;                    /* the outbox table exists */
@@ -157,6 +158,29 @@ pg_cause(char **cause, const char *what, const char *msg)
 	free(m);
 }
 
+/* Whether failed result r lacks a privilege (SQLSTATE 42501): the login's roles are at fault. */
+static bool
+pg_denied(const PGresult *r)
+{
+	const char *state = r != NULL ? pq.PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+
+	return state != NULL && strcmp(state, "42501") == 0;
+}
+
+/* Add to *cause what to do about it: "; fix". */
+static void
+pg_hint(char **cause, const char *fix)
+{
+	char *why;
+
+	if (cause == NULL || *cause == NULL)
+		return;
+	why = *cause;
+	*cause = NULL;
+	store_cause(cause, "%s; %s", why, fix);
+	free(why);
+}
+
 /* Integer in column c of row i; 0 when NULL. */
 static int64_t
 col_i64(const PGresult *r, int i, int c)
@@ -223,7 +247,10 @@ pg_dial(const struct ledger_pg *p)
 	return c;
 }
 
-/* Read the schema's version: 0 when there is none yet. */
+/*
+ * Read the schema's version: 0 when there is none yet; -1 with *cause when it
+ * cannot be read, -2 when the login may not read it (not in llm_member).
+ */
 static int
 pg_version(struct ledger_pg *p, char **cause)
 {
@@ -237,10 +264,20 @@ pg_version(struct ledger_pg *p, char **cause)
 	}
 	pq.PQclear(r);
 	r = pq.PQexec(p->conn, "SELECT value FROM llm.meta WHERE key = 'version'");
-	if (pq.PQresultStatus(r) == PGRES_TUPLES_OK && pq.PQntuples(r) == 1)
+	if (pq.PQresultStatus(r) == PGRES_TUPLES_OK && pq.PQntuples(r) == 1) {
 		v = (int)col_i64(r, 0, 0);
-	else
+	} else if (pg_denied(r)) {
+		char fix[160];
+
+		snprintf(fix, sizeof fix, "the schema's owner grants it with GRANT llm_member TO %s"
+		    " (see scripts/ledger-roles.sql)", pq.PQuser(p->conn));
+		pg_cause(cause, "this login may not use the ledger",
+		    pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
+		pg_hint(cause, fix);
+		v = -2;
+	} else {
 		pg_cause(cause, "schema", pq.PQresultErrorMessage(r));
+	}
 	pq.PQclear(r);
 	return v;
 }
@@ -334,6 +371,11 @@ pg_connect(struct ledger_pg *p, char **cause)
 	 */
 	pq.PQclear(pq.PQexec(p->conn, "SET statement_timeout = " PG_STATEMENT_TIMEOUT));
 	p->version = pg_version(p, cause);
+	if (p->version == -2) {
+		pq.PQfinish(p->conn);
+		p->conn = NULL;
+		return -2;
+	}
 	if (p->version > LEDGER_PG_VERSION) {
 		free(cause ? *cause : NULL);
 		if (cause != NULL)
@@ -374,7 +416,7 @@ pg_call(struct ledger_pg *p, const char *what, const char *sql, const struct pg_
 	PGresult *r;
 	ExecStatusType s;
 
-	p->down = false;
+	p->down = p->denied = false;
 	if (pg_connect(p, cause) != 0)
 		return NULL;
 	if (p->version != LEDGER_PG_VERSION) {
@@ -392,6 +434,7 @@ pg_call(struct ledger_pg *p, const char *what, const char *sql, const struct pg_
 		pg_drop(p, msg != NULL ? msg : pq.PQerrorMessage(p->conn), cause);
 	} else {
 		pg_cause(cause, what, pq.PQresultErrorMessage(r));
+		p->denied = pg_denied(r);
 	}
 	pq.PQclear(r);
 	return NULL;
@@ -1134,6 +1177,8 @@ pg_exec(struct ledger_pg *p, const char *what, const char *sql, char **cause)
 
 	if (rc < 0)
 		pg_cause(cause, what, pq.PQresultErrorMessage(r));
+	if (rc < 0 && pg_denied(r))
+		pg_hint(cause, "llm ledger init runs as the owner of the llm schema");
 	pq.PQclear(r);
 	return rc;
 }
@@ -1217,6 +1262,8 @@ ledger_pg_set_budget(struct ledger_pg *p, const char *user, int64_t pico, char *
 	    " ON CONFLICT (team, \"user\") DO UPDATE SET budget_pico = EXCLUDED.budget_pico"
 	    " RETURNING 1" :
 	    "UPDATE llm.teams SET budget_pico = $2 WHERE team = $1 RETURNING 1", &a, cause), cause);
+	if (r == NULL && p->denied)
+		pg_hint(cause, "budgets are set by a login in llm_admin, or the schema's owner");
 	if (r == NULL)
 		return -1;
 	pq.PQclear(r);

@@ -66,6 +66,7 @@ check_eq "a member's UPDATE of the budget fails in SQL" "$?" 1
 as bob budget set 1000
 check_rc "llm budget set as a member fails" 2
 check_contains "  saying why" "$ERR" "permission denied"
+check_contains "  and who sets budgets" "$ERR" "a login in llm_admin"
 as bob budget set --user bob 1000
 check_rc "a member cannot set its own budget" 2
 check_eq "the budget is as it was" "$(psql_q "select budget_pico from llm.teams")" 50000000000000
@@ -95,6 +96,19 @@ sql_as bob "update llm.usage set task = 'task-b' where id = $a_id"
 check_eq "a member cannot move another's row into its task" "$?" 1
 as lead budget set 500
 check_rc "the admin sets the team budget" 0
+as lead ledger init
+check_rc "llm ledger init as the admin fails" 2
+check_contains "  saying who runs it" "$ERR" "runs as the owner of the llm schema"
+# A login given no role: told which grant it lacks, not to run llm ledger init.
+psql_q "CREATE ROLE carol LOGIN" >/dev/null
+t_write_config
+printf '\n[ledger]\nuser = carol\n' >>"$LLM_CONFIG_DIR/config.ini"
+sent=$(fake_count)
+as carol -q -m test-cheap "carol asks"
+check_rc "a login without llm_member is refused" 2
+check_contains "  told the grant it lacks" "$ERR" "GRANT llm_member TO carol"
+check_not_contains "  not sent to llm ledger init" "$ERR" "run llm ledger init"
+check_eq "  and nothing is sent" "$(fake_count)" "$sent"
 as lead budget set --user alice 20
 check_rc "the admin sets a user's budget" 0
 check_eq "both are in the database" \
