@@ -1199,12 +1199,16 @@ pg_upgrade(struct ledger_pg *p, int v, char **cause)
 	    " DO UPDATE SET value = EXCLUDED.value", ledger_schema_count);
 	if (pg_exec(p, "init", sql, cause) < 0)
 		return -1;
-	/* The team's row; its time zone is checked by the server's own list. */
+	/*
+	 * The team's row; its time zone is checked by the server's own list. Without
+	 * one configured the team's stays: an upgrade run from elsewhere keeps its months.
+	 */
 	arg_str(&a, p->t->team);
 	arg_str(&a, p->t->timezone);
 	r = pq.PQexecParams(p->conn, "INSERT INTO llm.teams (team, timezone)"
-	    " SELECT $1, $2 WHERE now() AT TIME ZONE $2 IS NOT NULL ON CONFLICT (team) DO UPDATE"
-	    " SET timezone = EXCLUDED.timezone", a.n, NULL, a.v, NULL, NULL, 0);
+	    " SELECT $1, coalesce($2, 'UTC') WHERE now() AT TIME ZONE coalesce($2, 'UTC') IS NOT NULL"
+	    " ON CONFLICT (team) DO UPDATE SET timezone = coalesce($2, llm.teams.timezone)",
+	    a.n, NULL, a.v, NULL, NULL, 0);
 	if (pq.PQresultStatus(r) != PGRES_COMMAND_OK) {
 		pg_cause(cause, "init", pq.PQresultErrorMessage(r));
 		pq.PQclear(r);

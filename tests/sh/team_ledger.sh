@@ -82,6 +82,16 @@ database = $PG_URL
 team = tz
 timezone = America/New_York"
 export PGPASSWORD=pw-llm
+# Run again (after an upgrade) from a config without the zone, init keeps the team's months.
+t_write_config
+t_config_append "[ledger]
+database = $PG_URL
+team = tz"
+run_llm ledger init
+check_rc "ledger init without a time zone configured" 0
+check_contains "  says the team's" "$OUT" 'team "tz" (time zone America/New_York)'
+check_eq "  and leaves it" "$(psql_q "select timezone from llm.teams where team = 'tz'")" \
+    America/New_York
 
 # The month is the team's: 03:00 UTC on Dec 1 is still November in New York.
 fake_default '{"text":"ok"}'
