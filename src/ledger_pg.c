@@ -61,6 +61,9 @@ static const struct dl_sym pq_syms[] = { PQ_SYMS(PQ_SYM) };
 #define PG_TASK_MAX 64
 /* The keyring entry holding the database's password. */
 #define PG_KEYRING_NAME "ledger"
+/* What to do about a team the ledger does not know. */
+#define PG_NO_TEAM_FIX "check [ledger] team, or have the schema's owner add the team with" \
+	" llm ledger init"
 /* Where the password goes, said when the database wants one or refuses it. */
 #define PG_PASSWORD_FIX "~/.pgpass (or the file PGPASSFILE names), PGPASSWORD, or the keyring" \
 	" (llm keys set ledger)"
@@ -1009,7 +1012,8 @@ ledger_pg_zone(struct ledger_pg *p, char *zone, size_t n, char **cause)
 		return -1;
 	z = pq.PQntuples(r) == 1 ? col_str(r, 0, 0) : NULL;
 	if (z == NULL)
-		store_cause(cause, "team ledger: no team \"%s\": run llm ledger init", p->t->team);
+		store_cause(cause, "team ledger: no team \"%s\" in the ledger: " PG_NO_TEAM_FIX,
+		    p->t->team);
 	else if (strlen(z) >= n)
 		store_cause(cause, "team ledger: the team's time zone is too long");
 	else
@@ -1043,10 +1047,11 @@ ledger_pg_progress(struct ledger_pg *p, int64_t id, const struct usage *u, int64
 static PGresult *
 pg_team_row(struct ledger_pg *p, PGresult *r, char **cause)
 {
-	if (r == NULL || pq.PQntuples(r) == 1)
+	/* llm.meter answers a team it does not know with one row of NULLs */
+	if (r == NULL || (pq.PQntuples(r) == 1 && !pq.PQgetisnull(r, 0, 0)))
 		return r;
 	pq.PQclear(r);
-	store_cause(cause, "team ledger: no team \"%s\": run llm ledger init", p->t->team);
+	store_cause(cause, "team ledger: no team \"%s\" in the ledger: " PG_NO_TEAM_FIX, p->t->team);
 	return NULL;
 }
 

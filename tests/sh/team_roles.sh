@@ -143,4 +143,11 @@ check_contains "  naming the user's own budget" "$ERR" "alice's own budget for"
 check_contains "  with its figures" "$ERR" 'of $0.000001)'
 check_not_contains "  not the team's" "$ERR" 'of $500.00'
 check_contains "  and how the admin raises it" "$ERR" "llm budget set --user alice USD"
+# A team the ledger does not know (a typo): said, not shown as a team with no budget.
+t_write_config
+printf '\n[ledger]\nteam = platfrom\nuser = alice\n' >>"$LLM_CONFIG_DIR/config.ini"
+as alice budget
+check_rc "llm budget for a team the ledger does not know fails" 2
+check_contains "  saying so" "$ERR" 'no team "platfrom" in the ledger'
+check_contains "  and what to check" "$ERR" "check [ledger] team"
 [ "$T_FAIL" -eq 0 ]
