@@ -436,7 +436,10 @@ pg_call(struct ledger_pg *p, const char *what, const char *sql, const struct pg_
 
 		pg_drop(p, msg != NULL ? msg : pq.PQerrorMessage(p->conn), cause);
 	} else {
-		pg_cause(cause, what, pq.PQresultErrorMessage(r));
+		/* The primary message alone: the context a function adds is no help on one line. */
+		const char *msg = pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+
+		pg_cause(cause, what, msg != NULL ? msg : pq.PQresultErrorMessage(r));
 		p->denied = pg_denied(r);
 	}
 	pq.PQclear(r);

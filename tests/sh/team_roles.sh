@@ -150,4 +150,8 @@ as alice budget
 check_rc "llm budget for a team the ledger does not know fails" 2
 check_contains "  saying so" "$ERR" 'no team "platfrom" in the ledger'
 check_contains "  and what to check" "$ERR" "check [ledger] team"
+as alice -q -m test-cheap "to no team"
+check_rc "a request for a team the ledger does not know is refused" 2
+check_contains "  saying so" "$ERR" 'no team "platfrom"'
+check_not_contains "  on one plain line, without the function's context" "$ERR" "CONTEXT"
 [ "$T_FAIL" -eq 0 ]
