@@ -424,7 +424,8 @@ pg_call(struct ledger_pg *p, const char *what, const char *sql, const struct pg_
 		return NULL;
 	if (p->version != LEDGER_PG_VERSION) {
 		store_cause(cause, "team ledger: %s: the schema is version %d, this llm's is %d;"
-		    " run llm ledger init", what, p->version, LEDGER_PG_VERSION);
+		    " the schema's owner upgrades it with llm ledger init", what, p->version,
+		    LEDGER_PG_VERSION);
 		return NULL;
 	}
 	r = pq.PQexecParams(p->conn, sql, a ? a->n : 0, NULL, a ? a->v : NULL, NULL, NULL, 0);
@@ -1444,8 +1445,8 @@ ledger_pg_flush(struct ledger_pg *p, char **cause)
 	if ((rc = pg_connect(p, cause)) != 0)
 		return -1;
 	if (p->version != LEDGER_PG_VERSION) {
-		store_cause(cause, "team ledger: the schema is version %d; run llm ledger init",
-		    p->version);
+		store_cause(cause, "team ledger: the schema is version %d; the schema's owner"
+		    " upgrades it with llm ledger init", p->version);
 		return -1;
 	}
 	return pg_flush_outbox(p, cause);

@@ -152,6 +152,11 @@ check_contains "  saying so" "$ERR" "version 99, newer than this llm's"
 run_llm -q -m test-cheap "refused"
 check_rc "a request refuses it too" 2
 check_eq "  and sends nothing" "$(fake_count)" 3
+# One older than this llm's: who upgrades it is said (a member cannot).
+psql_q "update llm.meta set value = '2' where key = 'version'" >/dev/null
+run_llm -q -m test-cheap "on an older schema"
+check_rc "a request on an older schema is refused" 2
+check_contains "  saying who upgrades it" "$ERR" "the schema's owner upgrades it with llm ledger init"
 psql_q "update llm.meta set value = '3' where key = 'version'" >/dev/null
 
 # The team's zone counts the ledger's months; a command a task runs keeps the user's own.
