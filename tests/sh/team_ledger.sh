@@ -28,6 +28,12 @@ database = postgresql://db.example.com/llm?sslmode=require&password=s3cret'
 run_llm budget
 check_rc "a password parameter in config.ini is refused" 2
 
+# With no keyring, llm keys set ledger says where else the password goes.
+t_write_config
+run_llm_in "pw" keys set ledger
+check_rc "llm keys set ledger without a keyring fails" 4
+check_contains "  saying the password may go in ~/.pgpass instead" "$ERR" "may go in ~/.pgpass"
+
 # With a password role: it comes from PGPASSFILE or the environment.
 psql_q "ALTER ROLE llm PASSWORD 'pw-llm'" >/dev/null
 sed -i 's/^local *all *all *trust/local all all scram-sha-256/' "$PG_DIR/data/pg_hba.conf" &&
