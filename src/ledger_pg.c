@@ -1418,9 +1418,21 @@ pg_flush_outbox(struct ledger_pg *p, char **cause)
 		return -1;
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (pg_send(p, st, cause) < 0) {
+		char *why = NULL;
+
+		if (pg_send(p, st, &why) < 0) {
+			if (cause != NULL && *cause == NULL)
+				*cause = why;
+			else
+				free(why);
 			rc = -1;
-			break;
+			/*
+			 * Unreachable again: the rest waits too. A row the database refuses
+			 * (its team unknown there) stays, and holds back none after it.
+			 */
+			if (p->down)
+				break;
+			continue;
 		}
 		/* Sent: a crash before this delete sends it again, and the server keeps it once. */
 		sqlite3_reset(del);
