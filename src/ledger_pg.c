@@ -787,6 +787,14 @@ ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t wor
 	arg_i64(&a, e->task_cap);
 	r = pg_call(p, "reserve", "SELECT * FROM llm.reserve($1, $2, $3, $4, $5, $6, $7, $8, $9,"
 	    " $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)", &a, cause);
+	if (r == NULL && p->denied && p->conn != NULL &&
+	    strcmp(pq.PQuser(p->conn), p->t->user) != 0) {
+		char fix[160];
+
+		snprintf(fix, sizeof fix, "a member's rows carry its database login: set [ledger]"
+		    " user = %s", pq.PQuser(p->conn));
+		pg_hint(cause, fix);
+	}
 	if (r == NULL)
 		return p->down ? pg_offline_reserve(p, e, key, worst_case, id, m, cause) : -1;
 	if (pq.PQntuples(r) != 1) {

@@ -143,6 +143,12 @@ check_contains "  naming the user's own budget" "$ERR" "alice's own budget for"
 check_contains "  with its figures" "$ERR" 'of $0.000001)'
 check_not_contains "  not the team's" "$ERR" 'of $500.00'
 check_contains "  and how the admin raises it" "$ERR" "llm budget set --user alice USD"
+# A member whose [ledger] user is not its login is told which user to set.
+t_write_config
+printf '\n[ledger]\nuser = alice\n' >>"$LLM_CONFIG_DIR/config.ini"
+as bob -q -m test-cheap "bob as alice"
+check_rc "a member labelling its rows with another user is refused" 2
+check_contains "  told the user to set" "$ERR" "set [ledger] user = bob"
 # A team the ledger does not know (a typo): said, not shown as a team with no budget.
 t_write_config
 printf '\n[ledger]\nteam = platfrom\nuser = alice\n' >>"$LLM_CONFIG_DIR/config.ini"
