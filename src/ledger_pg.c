@@ -340,7 +340,8 @@ pg_refused(PGconn *c, char **cause)
 
 /*
  * Connect if not connected: 0; -1 with p->down and *cause when unreachable;
- * -2 with *cause when the schema is newer than this llm's or the login is refused.
+ * -2 with *cause when the schema is newer than this llm's, the login is refused
+ * or may not use the ledger: no outage, a setup to put right.
  */
 static int
 pg_connect(struct ledger_pg *p, char **cause)
