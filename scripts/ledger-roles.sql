@@ -1,6 +1,7 @@
 -- ledger-roles.sql: the roles of a team ledger in PostgreSQL, least privilege.
 --
--- Run as the owner of the llm schema, after `llm ledger init`:
+-- Run as the owner of the llm schema (a role with CREATEROLE, as
+-- `createuser --createrole` makes it), after `llm ledger init`:
 --   psql -v ON_ERROR_STOP=1 -d DATABASE -f scripts/ledger-roles.sql
 -- then give each developer a login in llm_member, and the team lead one in llm_admin:
 --   CREATE ROLE alice LOGIN IN ROLE llm_member;   -- and a password, or another auth method

@@ -270,6 +270,10 @@ keys_set(struct app *cli, int argc, char **argv)
 	/* Say the keyring is missing before the user types a key for nothing. */
 	if (keyring_has(p->name, &cause) < 0) {
 		fprintf(stderr, "llm: keys set: %s\n", cause);
+		/* the keyring's advice is a provider's: the ledger's password has its own places */
+		if (strcmp(p->name, "ledger") == 0)
+			fprintf(stderr, "llm: keys set: the team ledger's password may go in ~/.pgpass"
+			    " (or the file PGPASSFILE names) or in PGPASSWORD instead\n");
 		free(cause);
 		return EXIT_AUTH;
 	}

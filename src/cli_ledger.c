@@ -82,7 +82,7 @@ cli_ledger(struct app *cli, int argc, char **argv)
 {
 	const struct ledger_team *t = ledger_team();
 	struct ledger *l;
-	char *cause = NULL;
+	char *cause = NULL, zone[128] = "";
 	int v = 0, rc = EXIT_OK;
 
 	if (argc != 2 || strcmp(argv[1], "init") != 0) {
@@ -99,16 +99,17 @@ cli_ledger(struct app *cli, int argc, char **argv)
 	}
 	if (t == NULL) {
 		printf("ledger: %s/llm.db is up to date\n", cli->cfg.data_dir);
-	} else if (ledger_pg_init(ledger_pg(l), &v, &cause) < 0) {
+	} else if (ledger_pg_init(ledger_pg(l), &v, &cause) < 0 ||
+	    ledger_pg_zone(ledger_pg(l), zone, sizeof zone, &cause) < 0) {
 		fprintf(stderr, "llm: ledger init: %s\n", cause);
 		free(cause);
 		rc = EXIT_USAGE;
 	} else if (v == LEDGER_PG_VERSION) {
 		printf("team ledger: schema version %d is up to date; team \"%s\" (time zone %s)\n",
-		    v, t->team, t->timezone);
+		    v, t->team, zone);
 	} else {
 		printf("team ledger: schema version %d %s; team \"%s\" (time zone %s)\n",
-		    LEDGER_PG_VERSION, v == 0 ? "created" : "upgraded", t->team, t->timezone);
+		    LEDGER_PG_VERSION, v == 0 ? "created" : "upgraded", t->team, zone);
 	}
 	ledger_close(l);
 	return rc;

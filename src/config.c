@@ -133,7 +133,8 @@ static const struct key ledger_keys[] = {
 	    "the team's PostgreSQL (libpq string, no password); none: this machine's SQLite"),
 	LLM_KEY("team", K_STR, ledger_team, "default", "the team the requests count against"),
 	LLM_KEY("user", K_STR, ledger_user, NULL, "the user rows are labelled with; default: the login"),
-	LLM_KEY("timezone", K_STR, ledger_timezone, "UTC", "the time zone the team's months start in"),
+	LLM_KEY("timezone", K_STR, ledger_timezone, NULL,
+	    "the time zone the team's months start in; default: the team's, UTC for a new one"),
 	LLM_KEY("offline_allowance", K_USD, ledger_offline_allowance, "1",
 	    "dollars requests may reserve while the team's database is unreachable"),
 };
@@ -579,7 +580,7 @@ unknown_key(struct parse *p, const char *section, const char *name)
 }
 
 /* Whether a libpq connection string (URI or key = value form) holds a password. */
-static bool
+bool
 config_has_password(const char *s)
 {
 	const char *a, *end, *at, *q;

@@ -139,5 +139,7 @@ const struct provider_conf *config_provider(const struct config *cfg, const char
 /* Write the merged config as INI (for llm config show). */
 void config_dump(const struct config *cfg, FILE *f);
 const char *budget_action_str(enum budget_action a);
+/* Whether a libpq connection string (URI or key = value form) holds a password. */
+bool config_has_password(const char *s);
 
 #endif

@@ -501,7 +501,7 @@ ledger_use_team(const struct ledger_team *t)
 	c->database = xstrdup(t->database);
 	c->team = xstrdup(t->team ? t->team : "default");
 	c->user = xstrdup(t->user ? t->user : "unknown");
-	c->timezone = xstrdup(t->timezone ? t->timezone : "UTC");
+	c->timezone = t->timezone ? xstrdup(t->timezone) : NULL;
 }
 
 /* The team ledger configured, or NULL. */

@@ -61,7 +61,8 @@ struct meter {
  */
 struct ledger_team {
 	const char *database;   /* a libpq connection string; NULL: the local SQLite ledger */
-	const char *team, *user, *timezone;
+	const char *team, *user;
+	const char *timezone;       /* NULL: the team's as it is (UTC for a new team) */
 	int64_t offline_allowance;  /* pico-dollars usable while the database is unreachable */
 	bool fail_closed;           /* budget_action = block: refuse while it is unreachable */
 };

@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include "config.h"
 #include "dl.h"
 #include "keyring.h"
 #include "ledger_pg.h"
@@ -28,7 +29,8 @@
 	X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQexecParams) \
 	X(PQexec) X(PQresultStatus) X(PQresultErrorMessage) X(PQntuples) X(PQgetvalue) \
 	X(PQgetisnull) X(PQclear) X(PQconnectionNeedsPassword) X(PQresultErrorField) \
-	X(PQsetNoticeProcessor) X(PQsocket)
+	X(PQsetNoticeProcessor) X(PQsocket) X(PQconnectionUsedPassword) X(PQconninfoParse) \
+	X(PQconninfoFree) X(PQfreemem) X(PQuser)
 #define PQ_PTR(name) __typeof__(name) *name;
 static struct {
 	PQ_SYMS(PQ_PTR)
@@ -45,12 +47,26 @@ static const struct dl_sym pq_syms[] = { PQ_SYMS(PQ_SYM) };
 #define PG_OFFLINE_ID (INT64_C(1) << 62)
 /* Seconds a connection attempt may take before the ledger counts as unreachable. */
 #define PG_CONNECT_TIMEOUT "10"
+/* Milliseconds a call may take before the ledger counts as unreachable. */
+#define PG_STATEMENT_TIMEOUT "10000"
+/*
+ * After a failed attempt, calls count the ledger as unreachable without
+ * dialling again for this long: a command makes several calls, and each
+ * waiting out a dead address would multiply the wait of one request.
+ */
+#define PG_REDIAL_MS 30000
 /* Parameters of the largest call (llm.record). */
 #define PG_ARGS_MAX 24
 /* A task's key: this ledger's instance key, then the task's number. */
 #define PG_TASK_MAX 64
 /* The keyring entry holding the database's password. */
 #define PG_KEYRING_NAME "ledger"
+/* What to do about a team the ledger does not know. */
+#define PG_NO_TEAM_FIX "check [ledger] team, or have the schema's owner add the team with" \
+	" llm ledger init"
+/* Where the password goes, said when the database wants one or refuses it. */
+#define PG_PASSWORD_FIX "~/.pgpass (or the file PGPASSFILE names), PGPASSWORD, or the keyring" \
+	" (llm keys set ledger)"
 
 struct ledger_pg {
 	PGconn *conn;                   /* NULL: not connected (unreachable, or not tried yet) */
@@ -60,6 +76,9 @@ struct ledger_pg {
 	struct ledger_pg_self self;     /* strings borrowed from the struct ledger */
 	int version;                    /* the schema's version; -1 not known yet */
 	bool down;                      /* the last call found the database unreachable */
+	bool denied;                    /* the last call lacked a privilege */
+	int64_t dial_failed;            /* clock_ms() of the last failed attempt; 0 none */
+	char *dial_cause;               /* why it failed */
 	bool outbox;                    /* the outbox table exists */
 	char instance[33];              /* a key of this process's ledger: tasks' keys start with it */
 	int64_t task_id, task_held;     /* the last task reserved for online, and its worst cases */
@@ -142,6 +161,29 @@ pg_cause(char **cause, const char *what, const char *msg)
 	free(m);
 }
 
+/* Whether failed result r lacks a privilege (SQLSTATE 42501): the login's roles are at fault. */
+static bool
+pg_denied(const PGresult *r)
+{
+	const char *state = r != NULL ? pq.PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+
+	return state != NULL && strcmp(state, "42501") == 0;
+}
+
+/* Add to *cause what to do about it: "; fix". */
+static void
+pg_hint(char **cause, const char *fix)
+{
+	char *why;
+
+	if (cause == NULL || *cause == NULL)
+		return;
+	why = *cause;
+	*cause = NULL;
+	store_cause(cause, "%s; %s", why, fix);
+	free(why);
+}
+
 /* Integer in column c of row i; 0 when NULL. */
 static int64_t
 col_i64(const PGresult *r, int i, int c)
@@ -176,12 +218,19 @@ pg_key(char out[33])
 		snprintf(out + 2 * i, 3, "%02x", b[i]);
 }
 
-/* Connect (the password from the keyring when the server wants one and none was found). */
+/*
+ * Connect (the password from the keyring when the server wants one and none
+ * was found). A connection whose peer stops answering (a network gone) is
+ * given up by TCP within about PG_STATEMENT_TIMEOUT; the connection string
+ * comes after these and may set its own.
+ */
 static PGconn *
 pg_dial(const struct ledger_pg *p)
 {
-	const char *k[] = { "connect_timeout", "application_name", "dbname", NULL, NULL };
-	const char *v[] = { PG_CONNECT_TIMEOUT, "llm", p->t->database, NULL, NULL };
+	const char *k[] = { "connect_timeout", "application_name", "keepalives_idle",
+	    "keepalives_interval", "keepalives_count", "tcp_user_timeout", "dbname", NULL, NULL };
+	const char *v[] = { PG_CONNECT_TIMEOUT, "llm", "5", "2", "3", PG_STATEMENT_TIMEOUT,
+	    p->t->database, NULL, NULL };
 	PGconn *c = pq.PQconnectdbParams(k, v, 1);
 	char *pw = NULL, *why = NULL;
 
@@ -193,15 +242,18 @@ pg_dial(const struct ledger_pg *p)
 		return c;
 	}
 	pq.PQfinish(c);
-	k[3] = "password";
-	v[3] = pw;
+	k[ARRAY_SIZE(k) - 2] = "password";
+	v[ARRAY_SIZE(v) - 2] = pw;
 	c = pq.PQconnectdbParams(k, v, 1);
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
 	return c;
 }
 
-/* Read the schema's version: 0 when there is none yet. */
+/*
+ * Read the schema's version: 0 when there is none yet; -1 with *cause when it
+ * cannot be read, -2 when the login may not read it (not in llm_member).
+ */
 static int
 pg_version(struct ledger_pg *p, char **cause)
 {
@@ -215,15 +267,43 @@ pg_version(struct ledger_pg *p, char **cause)
 	}
 	pq.PQclear(r);
 	r = pq.PQexec(p->conn, "SELECT value FROM llm.meta WHERE key = 'version'");
-	if (pq.PQresultStatus(r) == PGRES_TUPLES_OK && pq.PQntuples(r) == 1)
+	if (pq.PQresultStatus(r) == PGRES_TUPLES_OK && pq.PQntuples(r) == 1) {
 		v = (int)col_i64(r, 0, 0);
-	else
+	} else if (pg_denied(r)) {
+		char fix[160];
+
+		snprintf(fix, sizeof fix, "the schema's owner grants it with GRANT llm_member TO %s"
+		    " (see scripts/ledger-roles.sql)", pq.PQuser(p->conn));
+		pg_cause(cause, "this login may not use the ledger",
+		    pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
+		pg_hint(cause, fix);
+		v = -2;
+	} else {
 		pg_cause(cause, "schema", pq.PQresultErrorMessage(r));
+	}
 	pq.PQclear(r);
 	return v;
 }
 
 static int pg_flush_outbox(struct ledger_pg *p, char **cause);
+
+/*
+ * Drop a connection that failed, or could not be made, for reason msg (into
+ * *cause too): calls count the ledger unreachable until PG_REDIAL_MS have passed.
+ */
+static void
+pg_drop(struct ledger_pg *p, const char *msg, char **cause)
+{
+	free(p->dial_cause);
+	p->dial_cause = NULL;
+	pg_cause(&p->dial_cause, "unreachable", msg);
+	store_cause(cause, "%s", p->dial_cause);
+	if (p->conn != NULL)
+		pq.PQfinish(p->conn);
+	p->conn = NULL;
+	p->down = true;
+	p->dial_failed = clock_ms();
+}
 
 /* Drop the server's notices: llm says what went wrong itself. */
 static void
@@ -234,32 +314,72 @@ pg_quiet(void *arg, const char *message)
 }
 
 /*
+ * Whether failed connection c was refused for its login rather than not made:
+ * the server wants a password and none was found, or it refused the one given.
+ * That is no outage: it lasts until the password is put right, which is said.
+ */
+static bool
+pg_refused(PGconn *c, char **cause)
+{
+	char *why = NULL;
+
+	if (pq.PQconnectionNeedsPassword(c)) {
+		store_cause(cause, "team ledger: the database wants a password for this login and"
+		    " none was found: put it in " PG_PASSWORD_FIX);
+		return true;
+	}
+	if (!pq.PQconnectionUsedPassword(c))
+		return false;
+	pg_cause(&why, "the database refused the login", pq.PQerrorMessage(c));
+	/* most likely the password; a missing role or database is refused the same way */
+	store_cause(cause, "%s; check the login in [ledger] database and its password in "
+	    PG_PASSWORD_FIX, why);
+	free(why);
+	return true;
+}
+
+/*
  * Connect if not connected: 0; -1 with p->down and *cause when unreachable;
- * -2 with *cause when the schema is newer than this llm's.
+ * -2 with *cause when the schema is newer than this llm's, the login is refused
+ * or may not use the ledger: no outage, a setup to put right.
  */
 static int
 pg_connect(struct ledger_pg *p, char **cause)
 {
 	if (p->conn != NULL)
 		return 0;
-	p->conn = pg_dial(p);
-	if (p->conn == NULL || pq.PQstatus(p->conn) != CONNECTION_OK) {
-		store_cause(cause, "team ledger unreachable: %s", "connecting");
-		if (cause != NULL && p->conn != NULL) {
-			free(*cause);
-			*cause = NULL;
-			pg_cause(cause, "unreachable", pq.PQerrorMessage(p->conn));
-		}
-		if (p->conn != NULL)
-			pq.PQfinish(p->conn);
-		p->conn = NULL;
+	if (p->dial_failed != 0 && clock_ms() - p->dial_failed < PG_REDIAL_MS) {
+		store_cause(cause, "%s", p->dial_cause);
 		p->down = true;
 		return -1;
 	}
+	p->conn = pg_dial(p);
+	if (p->conn != NULL && pq.PQstatus(p->conn) != CONNECTION_OK &&
+	    pg_refused(p->conn, cause)) {
+		pq.PQfinish(p->conn);
+		p->conn = NULL;
+		return -2;
+	}
+	if (p->conn == NULL || pq.PQstatus(p->conn) != CONNECTION_OK) {
+		pg_drop(p, p->conn != NULL ? pq.PQerrorMessage(p->conn) : "connecting", cause);
+		return -1;
+	}
 	p->down = false;
+	p->dial_failed = 0;
 	/* The server's notices (a shutdown's warning) would reach the terminal raw. */
 	pq.PQsetNoticeProcessor(p->conn, pg_quiet, NULL);
+	/*
+	 * No call may wait long for the server (a lock held elsewhere, a server too
+	 * slow): it cancels a statement after PG_STATEMENT_TIMEOUT. Set here, not
+	 * as a startup option, which connection poolers (PgBouncer) refuse.
+	 */
+	pq.PQclear(pq.PQexec(p->conn, "SET statement_timeout = " PG_STATEMENT_TIMEOUT));
 	p->version = pg_version(p, cause);
+	if (p->version == -2) {
+		pq.PQfinish(p->conn);
+		p->conn = NULL;
+		return -2;
+	}
 	if (p->version > LEDGER_PG_VERSION) {
 		free(cause ? *cause : NULL);
 		if (cause != NULL)
@@ -272,16 +392,6 @@ pg_connect(struct ledger_pg *p, char **cause)
 	if (p->version == LEDGER_PG_VERSION)
 		pg_flush_outbox(p, NULL);
 	return 0;
-}
-
-/* Drop a connection that failed: the next call dials again. */
-static void
-pg_drop(struct ledger_pg *p)
-{
-	if (p->conn != NULL)
-		pq.PQfinish(p->conn);
-	p->conn = NULL;
-	p->down = true;
 }
 
 /*
@@ -310,12 +420,13 @@ pg_call(struct ledger_pg *p, const char *what, const char *sql, const struct pg_
 	PGresult *r;
 	ExecStatusType s;
 
-	p->down = false;
+	p->down = p->denied = false;
 	if (pg_connect(p, cause) != 0)
 		return NULL;
 	if (p->version != LEDGER_PG_VERSION) {
 		store_cause(cause, "team ledger: %s: the schema is version %d, this llm's is %d;"
-		    " run llm ledger init", what, p->version, LEDGER_PG_VERSION);
+		    " the schema's owner upgrades it with llm ledger init", what, p->version,
+		    LEDGER_PG_VERSION);
 		return NULL;
 	}
 	r = pq.PQexecParams(p->conn, sql, a ? a->n : 0, NULL, a ? a->v : NULL, NULL, NULL, 0);
@@ -323,10 +434,15 @@ pg_call(struct ledger_pg *p, const char *what, const char *sql, const struct pg_
 	if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK)
 		return r;
 	if (pg_lost(p, r)) {
-		pg_cause(cause, "unreachable", pq.PQerrorMessage(p->conn));
-		pg_drop(p);
+		const char *msg = r != NULL ? pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+		pg_drop(p, msg != NULL ? msg : pq.PQerrorMessage(p->conn), cause);
 	} else {
-		pg_cause(cause, what, pq.PQresultErrorMessage(r));
+		/* The primary message alone: the context a function adds is no help on one line. */
+		const char *msg = pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+
+		pg_cause(cause, what, msg != NULL ? msg : pq.PQresultErrorMessage(r));
+		p->denied = pg_denied(r);
 	}
 	pq.PQclear(r);
 	return NULL;
@@ -358,6 +474,29 @@ pg_outbox(struct ledger_pg *p)
 	return 0;
 }
 
+/*
+ * Check that the connection string is one libpq takes: a typo is no outage.
+ * libpq's reason may quote the string, so it is left out when that holds a password.
+ */
+static int
+pg_parse(const char *database, char **cause)
+{
+	PQconninfoOption *o;
+	char *err = NULL;
+
+	if ((o = pq.PQconninfoParse(database, &err)) != NULL) {
+		pq.PQconninfoFree(o);
+		return 0;
+	}
+	if (err == NULL || config_has_password(database))
+		store_cause(cause, "team ledger: [ledger] database (or LLM_DATABASE) is not a"
+		    " connection string: write postgresql://HOST/DB?user=NAME or host=HOST dbname=DB");
+	else
+		pg_cause(cause, "[ledger] database (or LLM_DATABASE) is not a connection string", err);
+	pq.PQfreemem(err);
+	return -1;
+}
+
 /* Open the team ledger; an unreachable database leaves it offline, not failed. */
 struct ledger_pg *
 ledger_pg_open(const struct ledger_team *t, struct store *st, const struct ledger_pg_self *self,
@@ -366,7 +505,7 @@ ledger_pg_open(const struct ledger_team *t, struct store *st, const struct ledge
 	struct ledger_pg *p;
 	char *why = NULL;
 
-	if (pq_load(cause) < 0)
+	if (pq_load(cause) < 0 || pg_parse(t->database, cause) < 0)
 		return NULL;
 	p = xcalloc(1, sizeof *p);
 	p->t = t;
@@ -415,6 +554,7 @@ ledger_pg_close(struct ledger_pg *p)
 		return;
 	if (p->conn != NULL)
 		pq.PQfinish(p->conn);
+	free(p->dial_cause);
 	free(p);
 }
 
@@ -648,6 +788,14 @@ ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t wor
 	arg_i64(&a, e->task_cap);
 	r = pg_call(p, "reserve", "SELECT * FROM llm.reserve($1, $2, $3, $4, $5, $6, $7, $8, $9,"
 	    " $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)", &a, cause);
+	if (r == NULL && p->denied && p->conn != NULL &&
+	    strcmp(pq.PQuser(p->conn), p->t->user) != 0) {
+		char fix[160];
+
+		snprintf(fix, sizeof fix, "a member's rows carry its database login: set [ledger]"
+		    " user = %s", pq.PQuser(p->conn));
+		pg_hint(cause, fix);
+	}
 	if (r == NULL)
 		return p->down ? pg_offline_reserve(p, e, key, worst_case, id, m, cause) : -1;
 	if (pq.PQntuples(r) != 1) {
@@ -877,7 +1025,8 @@ ledger_pg_zone(struct ledger_pg *p, char *zone, size_t n, char **cause)
 		return -1;
 	z = pq.PQntuples(r) == 1 ? col_str(r, 0, 0) : NULL;
 	if (z == NULL)
-		store_cause(cause, "team ledger: no team \"%s\": run llm ledger init", p->t->team);
+		store_cause(cause, "team ledger: no team \"%s\" in the ledger: " PG_NO_TEAM_FIX,
+		    p->t->team);
 	else if (strlen(z) >= n)
 		store_cause(cause, "team ledger: the team's time zone is too long");
 	else
@@ -911,10 +1060,11 @@ ledger_pg_progress(struct ledger_pg *p, int64_t id, const struct usage *u, int64
 static PGresult *
 pg_team_row(struct ledger_pg *p, PGresult *r, char **cause)
 {
-	if (r == NULL || pq.PQntuples(r) == 1)
+	/* llm.meter answers a team it does not know with one row of NULLs */
+	if (r == NULL || (pq.PQntuples(r) == 1 && !pq.PQgetisnull(r, 0, 0)))
 		return r;
 	pq.PQclear(r);
-	store_cause(cause, "team ledger: no team \"%s\": run llm ledger init", p->t->team);
+	store_cause(cause, "team ledger: no team \"%s\" in the ledger: " PG_NO_TEAM_FIX, p->t->team);
 	return NULL;
 }
 
@@ -1045,6 +1195,8 @@ pg_exec(struct ledger_pg *p, const char *what, const char *sql, char **cause)
 
 	if (rc < 0)
 		pg_cause(cause, what, pq.PQresultErrorMessage(r));
+	if (rc < 0 && pg_denied(r))
+		pg_hint(cause, "llm ledger init runs as the owner of the llm schema");
 	pq.PQclear(r);
 	return rc;
 }
@@ -1065,12 +1217,16 @@ pg_upgrade(struct ledger_pg *p, int v, char **cause)
 	    " DO UPDATE SET value = EXCLUDED.value", ledger_schema_count);
 	if (pg_exec(p, "init", sql, cause) < 0)
 		return -1;
-	/* The team's row; its time zone is checked by the server's own list. */
+	/*
+	 * The team's row; its time zone is checked by the server's own list. Without
+	 * one configured the team's stays: an upgrade run from elsewhere keeps its months.
+	 */
 	arg_str(&a, p->t->team);
 	arg_str(&a, p->t->timezone);
 	r = pq.PQexecParams(p->conn, "INSERT INTO llm.teams (team, timezone)"
-	    " SELECT $1, $2 WHERE now() AT TIME ZONE $2 IS NOT NULL ON CONFLICT (team) DO UPDATE"
-	    " SET timezone = EXCLUDED.timezone", a.n, NULL, a.v, NULL, NULL, 0);
+	    " SELECT $1, coalesce($2, 'UTC') WHERE now() AT TIME ZONE coalesce($2, 'UTC') IS NOT NULL"
+	    " ON CONFLICT (team) DO UPDATE SET timezone = coalesce($2, llm.teams.timezone)",
+	    a.n, NULL, a.v, NULL, NULL, 0);
 	if (pq.PQresultStatus(r) != PGRES_COMMAND_OK) {
 		pg_cause(cause, "init", pq.PQresultErrorMessage(r));
 		pq.PQclear(r);
@@ -1092,7 +1248,9 @@ ledger_pg_init(struct ledger_pg *p, int *version, char **cause)
 	/* One upgrader at a time: the lock is held until the transaction ends. */
 	if (pg_exec(p, "init", "BEGIN", cause) < 0)
 		return -1;
-	if (pg_exec(p, "init", "SELECT pg_advisory_xact_lock(7146252)", cause) < 0 ||
+	/* An upgrade of a large ledger may take longer than a request's call. */
+	if (pg_exec(p, "init", "SET LOCAL statement_timeout = 0", cause) < 0 ||
+	    pg_exec(p, "init", "SELECT pg_advisory_xact_lock(7146252)", cause) < 0 ||
 	    (v = pg_version(p, cause)) < 0)
 		goto fail;
 	*version = v;
@@ -1126,6 +1284,8 @@ ledger_pg_set_budget(struct ledger_pg *p, const char *user, int64_t pico, char *
 	    " ON CONFLICT (team, \"user\") DO UPDATE SET budget_pico = EXCLUDED.budget_pico"
 	    " RETURNING 1" :
 	    "UPDATE llm.teams SET budget_pico = $2 WHERE team = $1 RETURNING 1", &a, cause), cause);
+	if (r == NULL && p->denied)
+		pg_hint(cause, "budgets are set by a login in llm_admin, or the schema's owner");
 	if (r == NULL)
 		return -1;
 	pq.PQclear(r);
@@ -1267,9 +1427,21 @@ pg_flush_outbox(struct ledger_pg *p, char **cause)
 		return -1;
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (pg_send(p, st, cause) < 0) {
+		char *why = NULL;
+
+		if (pg_send(p, st, &why) < 0) {
+			if (cause != NULL && *cause == NULL)
+				*cause = why;
+			else
+				free(why);
 			rc = -1;
-			break;
+			/*
+			 * Unreachable again: the rest waits too. A row the database refuses
+			 * (its team unknown there) stays, and holds back none after it.
+			 */
+			if (p->down)
+				break;
+			continue;
 		}
 		/* Sent: a crash before this delete sends it again, and the server keeps it once. */
 		sqlite3_reset(del);
@@ -1294,8 +1466,8 @@ ledger_pg_flush(struct ledger_pg *p, char **cause)
 	if ((rc = pg_connect(p, cause)) != 0)
 		return -1;
 	if (p->version != LEDGER_PG_VERSION) {
-		store_cause(cause, "team ledger: the schema is version %d; run llm ledger init",
-		    p->version);
+		store_cause(cause, "team ledger: the schema is version %d; the schema's owner"
+		    " upgrades it with llm ledger init", p->version);
 		return -1;
 	}
 	return pg_flush_outbox(p, cause);

@@ -28,6 +28,12 @@ database = postgresql://db.example.com/llm?sslmode=require&password=s3cret'
 run_llm budget
 check_rc "a password parameter in config.ini is refused" 2
 
+# With no keyring, llm keys set ledger says where else the password goes.
+t_write_config
+run_llm_in "pw" keys set ledger
+check_rc "llm keys set ledger without a keyring fails" 4
+check_contains "  saying the password may go in ~/.pgpass instead" "$ERR" "may go in ~/.pgpass"
+
 # With a password role: it comes from PGPASSFILE or the environment.
 psql_q "ALTER ROLE llm PASSWORD 'pw-llm'" >/dev/null
 sed -i 's/^local *all *all *trust/local all all scram-sha-256/' "$PG_DIR/data/pg_hba.conf" &&
@@ -51,7 +57,47 @@ check_rc "the password from PGPASSWORD" 0
 check_contains "  finds it up to date" "$OUT" "is up to date"
 LLM_DATABASE="postgresql://llm:pw-llm@/llm?host=$PG_DIR&port=$PG_PORT" run_llm budget --json
 check_rc "LLM_DATABASE may hold the password" 0
+# A login refused is no outage: even under warn nothing goes on offline, and the fix is said.
+sed -i 's/^budget = 0$/budget = 0\nbudget_action = warn/' "$LLM_CONFIG_DIR/config.ini"
+fake_default '{"text":"ok"}'
+PGPASSWORD=wrong run_llm -q -m test-cheap "with a wrong password"
+check_rc "a wrong password is refused under warn" 2
+check_contains "  saying the login was refused" "$ERR" "refused the login"
+check_contains "  and where the password goes" "$ERR" "llm keys set ledger"
+PGPASSWORD=pw-llm LLM_DATABASE="postgresql:///nodb?host=$PG_DIR&port=$PG_PORT&user=llm" \
+    run_llm -q -m test-cheap "to a database that is not there"
+check_rc "a database that is not there is refused under warn" 2
+check_contains "  saying so" "$ERR" 'database "nodb" does not exist'
+check_contains "  and to check the connection string" "$ERR" "check the login in [ledger] database"
+run_llm -q -m test-cheap "with no password"
+check_rc "no password is refused under warn" 2
+check_contains "  saying one is wanted and where it goes" "$ERR" "wants a password for this login"
+check_eq "  neither request was sent" "$(fake_count)" 0
+check_eq "  nor kept to be sent later" \
+    "$(sqlite3 "$LLM_DATA_DIR/llm.db" "select count(*) from team_outbox" 2>/dev/null || echo 0)" 0
+# A connection string libpq cannot read is said, without the password it holds.
+LLM_DATABASE="postgresql://llm:pw-llm@[::1/llm" run_llm -q -m test-cheap "a typo"
+check_rc "a connection string with a typo is refused" 2
+check_eq "  and nothing was sent" "$(fake_count)" 0
+LLM_DATABASE="postgresql://llm:pw-llm@[::1/llm" run_llm budget
+check_contains "  saying what is wrong" "$ERR" "not a connection string"
+check_not_contains "  without the password" "$ERR" "pw-llm"
+t_write_config
+t_config_append "[ledger]
+database = $PG_URL
+team = tz
+timezone = America/New_York"
 export PGPASSWORD=pw-llm
+# Run again (after an upgrade) from a config without the zone, init keeps the team's months.
+t_write_config
+t_config_append "[ledger]
+database = $PG_URL
+team = tz"
+run_llm ledger init
+check_rc "ledger init without a time zone configured" 0
+check_contains "  says the team's" "$OUT" 'team "tz" (time zone America/New_York)'
+check_eq "  and leaves it" "$(psql_q "select timezone from llm.teams where team = 'tz'")" \
+    America/New_York
 
 # The month is the team's: 03:00 UTC on Dec 1 is still November in New York.
 fake_default '{"text":"ok"}'
@@ -112,6 +158,11 @@ check_contains "  saying so" "$ERR" "version 99, newer than this llm's"
 run_llm -q -m test-cheap "refused"
 check_rc "a request refuses it too" 2
 check_eq "  and sends nothing" "$(fake_count)" 3
+# One older than this llm's: who upgrades it is said (a member cannot).
+psql_q "update llm.meta set value = '2' where key = 'version'" >/dev/null
+run_llm -q -m test-cheap "on an older schema"
+check_rc "a request on an older schema is refused" 2
+check_contains "  saying who upgrades it" "$ERR" "the schema's owner upgrades it with llm ledger init"
 psql_q "update llm.meta set value = '3' where key = 'version'" >/dev/null
 
 # The team's zone counts the ledger's months; a command a task runs keeps the user's own.

@@ -109,4 +109,22 @@ check "  and stay within the cap" [ "$(sqlite3 "$T/warner/data/llm.db" "select s
 pg_up || exit 1
 on warner budget
 check_eq "  and arrive with it" "$(rows "where task is not null and offline")" "$sent"
+
+# A row the database refuses when it is back (made for a team it does not know) holds back
+# none of the rows kept after it.
+machine typo warn
+pg_down
+printf 'team = nosuch\n' >>"$T/typo/config/config.ini"
+fake_default '{"text":"ok"}'
+on typo -q -m test-cheap "for a team that is not there"
+check_rc "offline: a request for a misspelt team goes on" 0
+sed -i '/^team = nosuch$/d' "$T/typo/config/config.ini"
+on typo -q -m test-cheap "for the team"
+check_rc "  and one for the team, after the fix" 0
+pg_up || exit 1
+on typo budget
+check_rc "back: the next command reaches the database" 0
+check_eq "  the team's row arrives" "$(rows "where \"user\" = 'typo'")" 1
+check_eq "  the refused one stays in the outbox" "$(outbox typo "where team = 'nosuch'")" 1
+check_eq "  alone" "$(outbox typo)" 1
 [ "$T_FAIL" -eq 0 ]

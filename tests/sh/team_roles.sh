@@ -66,6 +66,7 @@ check_eq "a member's UPDATE of the budget fails in SQL" "$?" 1
 as bob budget set 1000
 check_rc "llm budget set as a member fails" 2
 check_contains "  saying why" "$ERR" "permission denied"
+check_contains "  and who sets budgets" "$ERR" "a login in llm_admin"
 as bob budget set --user bob 1000
 check_rc "a member cannot set its own budget" 2
 check_eq "the budget is as it was" "$(psql_q "select budget_pico from llm.teams")" 50000000000000
@@ -95,6 +96,19 @@ sql_as bob "update llm.usage set task = 'task-b' where id = $a_id"
 check_eq "a member cannot move another's row into its task" "$?" 1
 as lead budget set 500
 check_rc "the admin sets the team budget" 0
+as lead ledger init
+check_rc "llm ledger init as the admin fails" 2
+check_contains "  saying who runs it" "$ERR" "runs as the owner of the llm schema"
+# A login given no role: told which grant it lacks, not to run llm ledger init.
+psql_q "CREATE ROLE carol LOGIN" >/dev/null
+t_write_config
+printf '\n[ledger]\nuser = carol\n' >>"$LLM_CONFIG_DIR/config.ini"
+sent=$(fake_count)
+as carol -q -m test-cheap "carol asks"
+check_rc "a login without llm_member is refused" 2
+check_contains "  told the grant it lacks" "$ERR" "GRANT llm_member TO carol"
+check_not_contains "  not sent to llm ledger init" "$ERR" "run llm ledger init"
+check_eq "  and nothing is sent" "$(fake_count)" "$sent"
 as lead budget set --user alice 20
 check_rc "the admin sets a user's budget" 0
 check_eq "both are in the database" \
@@ -117,4 +131,33 @@ check_eq "  the warnings recorded once, with the member's name" \
     order by threshold) from llm.budget_warnings")" "50:alice:alice 80:alice:alice 100:alice:alice"
 as alice -q -m test-cheap "alice again"
 check_not_contains "  and not again" "$ERR" "passed"
+# A request past the user's own budget, within the team's: refused, with the user's figures.
+as lead budget set 500
+as lead budget set --user alice 0.000001
+sed -i 's/^budget_action = warn/budget_action = block/' "$LLM_CONFIG_DIR/config.ini"
+sent=$(fake_count)
+as alice -q -m test-cheap "past alice's own budget"
+check_rc "a request past the user's own budget is refused" 3
+check_eq "  before it is sent" "$(fake_count)" "$sent"
+check_contains "  naming the user's own budget" "$ERR" "alice's own budget for"
+check_contains "  with its figures" "$ERR" 'of $0.000001)'
+check_not_contains "  not the team's" "$ERR" 'of $500.00'
+check_contains "  and how the admin raises it" "$ERR" "llm budget set --user alice USD"
+# A member whose [ledger] user is not its login is told which user to set.
+t_write_config
+printf '\n[ledger]\nuser = alice\n' >>"$LLM_CONFIG_DIR/config.ini"
+as bob -q -m test-cheap "bob as alice"
+check_rc "a member labelling its rows with another user is refused" 2
+check_contains "  told the user to set" "$ERR" "set [ledger] user = bob"
+# A team the ledger does not know (a typo): said, not shown as a team with no budget.
+t_write_config
+printf '\n[ledger]\nteam = platfrom\nuser = alice\n' >>"$LLM_CONFIG_DIR/config.ini"
+as alice budget
+check_rc "llm budget for a team the ledger does not know fails" 2
+check_contains "  saying so" "$ERR" 'no team "platfrom" in the ledger'
+check_contains "  and what to check" "$ERR" "check [ledger] team"
+as alice -q -m test-cheap "to no team"
+check_rc "a request for a team the ledger does not know is refused" 2
+check_contains "  saying so" "$ERR" 'no team "platfrom"'
+check_not_contains "  on one plain line, without the function's context" "$ERR" "CONTEXT"
 [ "$T_FAIL" -eq 0 ]
