@@ -727,8 +727,13 @@ draw_divider(struct tui *t, int y)
 		fmt_tokens(pricing_estimate_tokens(t->streaming->text.data ? t->streaming->text.data :
 		    "", t->streaming->text.len), tok, sizeof(tok));
 		t->stream_secs = (clock_ms() - t->stream_start) / 1000;
-		snprintf(hint, sizeof(hint), "streaming \xc2\xb7 %llds \xc2\xb7 ~%s tok \xc2\xb7 %s "
-		    "cancels", (long long)t->stream_secs, tok, key);
+		/* nothing yet: the model is thinking, or a retry waits, and no tokens are counted */
+		if (t->streaming->text.len == 0)
+			snprintf(hint, sizeof(hint), "waiting for the reply \xc2\xb7 %llds \xc2\xb7 %s "
+			    "cancels", (long long)t->stream_secs, key);
+		else
+			snprintf(hint, sizeof(hint), "streaming \xc2\xb7 %llds \xc2\xb7 ~%s tok \xc2\xb7 %s "
+			    "cancels", (long long)t->stream_secs, tok, key);
 		hrule(t, y, BOX_LT, BOX_RT, hint, THEME_DIM, 0);
 	} else {
 		hrule(t, y, BOX_LT, BOX_RT, NULL, THEME_BORDER, 0);

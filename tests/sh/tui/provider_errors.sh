@@ -38,6 +38,23 @@ check_screen "429: the wait said" r0 "the server asks to wait"
 check_screen "429: another tier with the client's command" r0 "(or use another tier with /tier)"
 check_not_screen "429: no command-line option" r0 "with -t"
 
+# a retry waiting out a 429: the rule says the reply is awaited, with no token count yet
+fake_reply '{"status":429,"retry_after_ms":"1500"}'
+fake_reply '{"text":"at last"}'
+tui_ok "wait" w <<S
+:type /tier cheap
+:key Enter
+:type one more
+:key Enter
+:wait-text waiting for the reply
+:dump-screen $T/w0
+:wait-text at last
+:dump-screen $T/w1
+S
+check_screen "retry wait: waiting for the reply" w0 "waiting for the reply"
+check_not_screen "retry wait: no count of tokens not yet come" w0 "~0 tok"
+check_screen "retry wait: then the reply" w1 "at last"
+
 # the one-shot command line keeps its own option in the same advice
 fake_reply '{"status":429,"retry_after":"3600"}'
 run_llm -t cheap "hello from the shell"
