@@ -66,6 +66,13 @@ budget_team_json(const struct app *cli, const struct meter *m, cJSON *o)
 	report_json_money(u, "spent", m->user_spent);
 	report_json_money(u, "reserved", m->user_reserved);
 	report_json_money(u, "limit", m->user_limit);
+	u = cJSON_AddObjectToObject(o, "kept_here");
+	cJSON_AddNumberToObject(u, "requests", (double)m->kept_rows);
+	report_json_money(u, "cost", m->kept);
+	if (m->kept_why[0] != '\0')
+		cJSON_AddStringToObject(u, "refused", m->kept_why);
+	else
+		cJSON_AddNullToObject(u, "refused");
 }
 
 /* The user's share of a team's month, and the user's own budget if one is set. */
@@ -86,6 +93,12 @@ budget_team_text(const struct app *cli, const struct meter *m)
 		printf(" of %s (own budget)", c);
 	}
 	putchar('\n');
+	if (m->kept_rows > 0) {
+		pricing_format(m->kept, false, a, sizeof a);
+		printf("  %-11s %lld request%s (%s) on this machine, not in the team's ledger%s%s\n",
+		    "kept here", (long long)m->kept_rows, m->kept_rows == 1 ? "" : "s", a,
+		    m->kept_why[0] ? ", which refused them: " : "", m->kept_why);
+	}
 }
 
 static void

@@ -53,6 +53,9 @@ struct meter {
 	bool team;
 	bool offline;           /* the team's ledger was unreachable: the local allowance */
 	int64_t user_spent, user_reserved, user_limit;
+	/* Settled rows kept on this machine that the team's ledger does not hold, and why. */
+	int64_t kept_rows, kept;
+	char kept_why[200];     /* "": not refused, only not sent yet */
 };
 
 /*

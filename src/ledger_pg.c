@@ -80,6 +80,7 @@ struct ledger_pg {
 	int64_t dial_failed;            /* clock_ms() of the last failed attempt; 0 none */
 	char *dial_cause;               /* why it failed */
 	bool outbox;                    /* the outbox table exists */
+	char *refused;                  /* why the database refused an outbox row at the last flush */
 	char instance[33];              /* a key of this process's ledger: tasks' keys start with it */
 	int64_t task_id, task_held;     /* the last task reserved for online, and its worst cases */
 };
@@ -555,6 +556,7 @@ ledger_pg_close(struct ledger_pg *p)
 	if (p->conn != NULL)
 		pq.PQfinish(p->conn);
 	free(p->dial_cause);
+	free(p->refused);
 	free(p);
 }
 
@@ -1068,6 +1070,29 @@ pg_team_row(struct ledger_pg *p, PGresult *r, char **cause)
 	return NULL;
 }
 
+/*
+ * Add to m the settled rows the outbox still keeps: with the database there,
+ * rows it refused (made for a team it does not know), which stay on this
+ * machine and count against its offline allowance.
+ */
+static void
+pg_kept(struct ledger_pg *p, struct meter *m)
+{
+	sqlite3_stmt *st;
+
+	if (pg_outbox(p) < 0 || sqlite3_prepare_v2(p->db, "SELECT count(*), coalesce(sum("
+	    "coalesce(cost_pico, worst_case_pico, 0)), 0) FROM team_outbox WHERE kind = 'row'"
+	    " AND status <> 'reserved'", -1, &st, NULL) != SQLITE_OK)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		m->kept_rows = sqlite3_column_int64(st, 0);
+		m->kept = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (m->kept_rows > 0 && p->refused != NULL)
+		str_copy(m->kept_why, sizeof m->kept_why, p->refused);
+}
+
 /* The team's month and the user's share. */
 int
 ledger_pg_meter(struct ledger_pg *p, struct meter *m, char **cause)
@@ -1086,6 +1111,7 @@ ledger_pg_meter(struct ledger_pg *p, struct meter *m, char **cause)
 		return -1;
 	pg_fill(r, 0, m);
 	pq.PQclear(r);
+	pg_kept(p, m);
 	return 0;
 }
 
@@ -1408,6 +1434,20 @@ pg_outbox_expire(struct ledger_pg *p)
 	sqlite3_finalize(st);
 }
 
+/*
+ * Why the database refused outbox row st, for the user: a row made under
+ * another team's name (a misspelt [ledger] team) is named so; else its error.
+ */
+static char *
+pg_refused_why(const struct ledger_pg *p, sqlite3_stmt *st, const char *why)
+{
+	const char *team = ob_str(st, 4);
+
+	if (team != NULL && p->t->team != NULL && strcmp(team, p->t->team) != 0)
+		return xstrfmt("made for team \"%s\", which it does not know", team);
+	return xstrdup(why != NULL ? why : "refused");
+}
+
 /* Send what the outbox holds, removing each row once the database has it. */
 static int
 pg_flush_outbox(struct ledger_pg *p, char **cause)
@@ -1418,6 +1458,8 @@ pg_flush_outbox(struct ledger_pg *p, char **cause)
 	if (pg_outbox(p) < 0)
 		return -1;
 	pg_outbox_expire(p);
+	free(p->refused);
+	p->refused = NULL;
 	if (sqlite3_prepare_v2(p->db, "SELECT " PG_OUTBOX_COLS " FROM team_outbox WHERE"
 	    " kind = 'settle' OR status <> 'reserved' ORDER BY id", -1, &st, NULL) != SQLITE_OK)
 		return -1;
@@ -1430,6 +1472,8 @@ pg_flush_outbox(struct ledger_pg *p, char **cause)
 		char *why = NULL;
 
 		if (pg_send(p, st, &why) < 0) {
+			if (!p->down && p->refused == NULL)
+				p->refused = pg_refused_why(p, st, why);
 			if (cause != NULL && *cause == NULL)
 				*cause = why;
 			else

@@ -127,4 +127,11 @@ check_rc "back: the next command reaches the database" 0
 check_eq "  the team's row arrives" "$(rows "where \"user\" = 'typo'")" 1
 check_eq "  the refused one stays in the outbox" "$(outbox typo "where team = 'nosuch'")" 1
 check_eq "  alone" "$(outbox typo)" 1
+check_contains "  llm budget says it is kept here, and why" "$(printf '%s\n' "$OUT" | grep '^  kept here')" \
+    "1 request"
+check_contains "  with the database's refusal" "$(printf '%s\n' "$OUT" | grep '^  kept here')" \
+    "which refused them: made for team \"nosuch\", which it does not know"
+on typo budget --json
+check_eq "  and --json" "$(printf '%s' "$OUT" | t_py -c 'import json,sys; k=json.load(sys.stdin)["kept_here"]; print(k["requests"], k["refused"] is not None)')" \
+    "1 True"
 [ "$T_FAIL" -eq 0 ]
