@@ -20,7 +20,7 @@ function __llm_pos
             continue
         end
         switch $w
-            case -t --tier -m --model -s --system -r --role -f --file --cid --max-tokens --max-cost -n --count --month --by --theme -o --output --query --format --init --remote --price --name
+            case -t --tier -m --model -s --system -r --role -f --file --cid --max-tokens --max-cost -n --count --month --by --theme -o --output --query --format --init --remote --price --name --user --task --headless --size --out --allow
                 set skip 1
             case -q
                 # a question's -q is --quiet; logs -q takes the text

@@ -34,7 +34,7 @@ static const char *const ledger_sub[] = { "init", NULL };
 static const char *const chat_opts[] = {
 	"-t", "--tier", "-m", "--model", "-s", "--system", "-r", "--role", "-f", "--file",
 	"-c", "--continue",
-	"--cid", "--theme", "--no-color", "--agent", "--help", NULL,
+	"--cid", "--theme", "--no-color", "--agent", "--headless", "--size", "--out", "--help", NULL,
 };
 /* llm route takes a question's options: it shows the decision that question would get. */
 static const char *const route_opts[] = {
@@ -44,7 +44,7 @@ static const char *const route_opts[] = {
 };
 static const char *const models_opts[] = { "-t", "--tier", "--json", "--remote", "--price",
 	"--name", "--no-color", "--help", NULL };
-static const char *const budget_opts[] = { "--json", "--no-color", "--help", NULL };
+static const char *const budget_opts[] = { "--json", "--user", "--no-color", "--help", NULL };
 static const char *const usage_opts[] = {
 	"--month", "--by", "--router", "--json", "--no-color", "--help", NULL,
 };

@@ -45,6 +45,21 @@ check "llm --help lists options" test -s "$T/help-options"
 missing=$(grep -vxF -f "$T/options" "$T/help-options")
 check_eq "every option of llm --help is offered" "$missing" ""
 
+# Every long option a command's --help names is offered for that command.
+# long_opts: the long options in stdin, one a line, sorted.
+long_opts() {
+	grep -o -- '--[a-z][a-z-]*' | sort -u
+}
+CMDS=$(printf '%s\n' "$COMMANDS" | grep -vx 'help\|version')
+missing=
+for cmd in $CMDS; do
+	"$LLM_BIN" __complete opts "$cmd" | long_opts >"$T/opts-$cmd"
+	for opt in $("$LLM_BIN" "$cmd" --help 2>&1 </dev/null | long_opts); do
+		grep -qxF -- "$opt" "$T/opts-$cmd" || missing="$missing $cmd:$opt"
+	done
+done
+check_eq "every option of each command's --help is offered for it" "$missing" ""
+
 # A model added to the config is offered at once.
 t_config_append "$(t_model zz-added openai zz-added-1 mid 1 2)"
 
@@ -101,6 +116,16 @@ EOF
 		timeout 20 zsh -f "$T/capture.zsh" "$COMP" "$1" | sort
 	}
 	check "zsh: _llm parses" zsh -n "$COMP/_llm"
+	# Each command's options are the ones llm offers for it (git's after install-hook).
+	wrong=
+	for cmd in $CMDS; do
+		line="llm $cmd -"
+		[ "$cmd" = git ] && line="llm git install-hook -"
+		got=$(zsh_complete "$line" | long_opts | grep -vx -- '--help\|--no-color')
+		want=$(grep -vx -- '--help\|--no-color' "$T/opts-$cmd")
+		[ "$got" = "$want" ] || wrong="$wrong $cmd:[$(printf "%s" "$got" | tr "\n" " ")]!=[$(printf "%s" "$want" | tr "\n" " ")]"
+	done
+	check_eq "zsh: each command's options are the ones llm offers" "$wrong" ""
 	check_eq "zsh: commands" "$(zsh_complete 'llm ')" "$(printf '%s\n' "$COMMANDS" | sort)"
 	check_eq "zsh: tiers after -t" "$(zsh_complete 'llm -t ')" "$(lines auto cheap frontier mid)"
 	check_eq "zsh: tiers after --tier=" "$(zsh_complete 'llm --tier=')" "$(lines auto cheap frontier mid)"
