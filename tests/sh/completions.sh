@@ -157,6 +157,21 @@ if command -v fish >/dev/null 2>&1; then
 	check_eq "fish: git commands" "$(fish_complete 'llm git ')" \
 	    "$(lines commit-msg install-hook uninstall-hook)"
 	check_eq "fish: nothing after keys list" "$(fish_complete 'llm keys list ')" ""
+	# Each command's options, and a question's, are the ones llm offers for it.
+	wrong=
+	for cmd in $CMDS ""; do
+		line="llm $cmd -"
+		[ -z "$cmd" ] && line="llm explain this -"
+		got=$(fish_complete "$line" | long_opts)
+		if [ -n "$cmd" ]; then
+			want=$(cat "$T/opts-$cmd")
+		else
+			want=$("$LLM_BIN" __complete options | long_opts)
+		fi
+		[ "$got" = "$want" ] || wrong="$wrong ${cmd:-question}:[$(printf "%s" "$got" | tr "\n" " ")]!=[$(printf "%s" "$want" | tr "\n" " ")]"
+	done
+	check_eq "fish: each command's options are the ones llm offers" "$wrong" ""
+	check_eq "fish: tiers after do -t" "$(fish_complete 'llm do -t ')" "$(lines auto cheap frontier mid)"
 else
 	echo "# skip fish: not installed"
 fi
