@@ -60,6 +60,29 @@ for cmd in $CMDS; do
 done
 check_eq "every option of each command's --help is offered for it" "$missing" ""
 
+# And the reverse: each option offered for a command is in its --help, in its
+# long form or in the short one before it in the list (chat and route name
+# a question's options by their letters). --help and --no-color, which every
+# command takes, are in llm --help.
+missing=
+for cmd in $CMDS; do
+	"$LLM_BIN" "$cmd" --help >"$T/help-$cmd" 2>&1 </dev/null
+	short=
+	for opt in $("$LLM_BIN" __complete opts "$cmd"); do
+		case $opt in
+		--help | --no-color) ;;
+		--*)
+			grep -q -- "$opt\\b" "$T/help-$cmd" ||
+			    { [ -n "$short" ] && grep -q -- "$short\\b" "$T/help-$cmd"; } ||
+			    missing="$missing $cmd:$opt"
+			;;
+		esac
+		short=
+		case $opt in --*) ;; -?) short=$opt ;; esac
+	done
+done
+check_eq "every option offered for a command is in its --help" "$missing" ""
+
 # A model added to the config is offered at once.
 t_config_append "$(t_model zz-added openai zz-added-1 mid 1 2)"
 

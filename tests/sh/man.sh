@@ -54,6 +54,26 @@ while read -r cmd; do
 done <"$T/commands"
 check_eq "every option of each command's usage is in llm.1" "$missing" ""
 
+# And in that command's own entries under COMMANDS (those whose heading starts
+# with "llm CMD"), where a reader of the command looks; --help aside.
+sed 's/\\f[BIRP]//g' "$T/llm.1.txt" >"$T/llm.1.plain"
+missing=
+while read -r cmd; do
+	awk -v c="$cmd" '
+		/^\.SH / { insec = ($0 ~ /^\.SH COMMANDS/) }
+		insec && /^\.TP/ { tp = 1; next }
+		tp { on = ($0 ~ "^(\\.BI? \"?)?llm " c "( |\"|$)"); tp = 0 }
+		insec && on
+	' "$T/llm.1.plain" >"$T/entry-$cmd"
+	[ -s "$T/entry-$cmd" ] || missing="$missing $cmd:(no entry)"
+	for opt in $("$LLM_BIN" "$cmd" --help 2>&1 </dev/null |
+	    grep -o -- '\(^\|[][ (,|]\)--\?[a-zA-Z][a-z-]*' | sed 's/^[^-]*//' | sort -u); do
+		case $opt in -h | --help) continue ;; esac
+		grep -q -- "$opt\\b" "$T/entry-$cmd" || missing="$missing $cmd:$opt"
+	done
+done <"$T/commands"
+check_eq "every option of each command's usage is in its entry in llm.1" "$missing" ""
+
 for sub in "keys set" "keys list" "keys rm" "git install-hook" "git uninstall-hook" \
     "git commit-msg" "config path" "config show" "config check" "models import" "budget set"; do
 	check "llm.1 documents llm $sub" grep -q "llm $sub" "$T/llm.1.txt"
