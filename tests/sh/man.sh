@@ -97,6 +97,13 @@ for var in $(sed -n 's/^key_env *= *\([A-Z_]*\).*/\1/p' "$T/show"); do
 	check "llm.1 documents $var, a built-in provider's key_env" grep -qx "\\.B $var" "$T/env"
 done
 
+# llm config show explains the keys of the sections its entry names, and only those.
+awk '/^\[/ { sec = $0 } /^[a-z_]+ = .*  ; / { print sec }' "$T/show" | sort -u >"$T/explained"
+check "llm config show explains some keys" test -s "$T/explained"
+sed -n '/^\.B llm config show$/,/^\.TP/p' "$T/llm.1.txt" | sed -n 's/^\.BR\? \(\[[a-z]*\]\).*/\1/p' |
+    sort -u >"$T/named"
+check_eq "llm.1 names the sections llm config show explains" "$(cat "$T/named")" "$(cat "$T/explained")"
+
 # --- llm-config(5) against the config parser ------------------------------------
 # Each key is a ".B "key = value"" line right after .TP, under .SS "[section]".
 awk '
