@@ -84,6 +84,18 @@ for code in 0 1 2 3 4 130; do
 	check "llm.1 documents exit status $code" grep -qx "\\.B $code" "$T/exit"
 done
 
+# Every exit status a --help names is in the section.
+missing=
+for cmd in "" $(cat "$T/commands"); do
+	# shellcheck disable=SC2086 # no command: llm --help itself
+	for code in $("$LLM_BIN" $cmd --help 2>&1 </dev/null |
+	    awk '/^Exit (codes|status)/ { on = 1 } /^$|^Files:/ { on = 0 } on' |
+	    grep -o '\b[0-9]\{1,3\}\b' | sort -u); do
+		grep -qx "\\.B $code" "$T/exit" || missing="$missing ${cmd:-llm}:$code"
+	done
+done
+check_eq "every exit status of a --help is in llm.1's EXIT STATUS" "$missing" ""
+
 sed -n '/^\.SH ENVIRONMENT/,/^\.SH /p' "$T/llm.1.txt" >"$T/env"
 for var in LLM_CONFIG_DIR LLM_DATA_DIR XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR \
     OPENAI_API_KEY ANTHROPIC_API_KEY GEMINI_API_KEY DEEPSEEK_API_KEY OPENROUTER_API_KEY \
