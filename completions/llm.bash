@@ -85,6 +85,10 @@ _llm()
 		_llm_files
 		return
 		;;
+	--theme)
+		_llm_reply "$(_llm_words themes)"
+		return
+		;;
 	--by)
 		_llm_reply "$(_llm_words by)"
 		return
@@ -100,7 +104,7 @@ _llm()
 	-q | --query)
 		[[ ${pos[0]} == logs ]] && return
 		;;
-	-s | --system | --cid | --max-tokens | --max-cost | -n | --count | --month | --theme | --user | \
+	-s | --system | --cid | --max-tokens | --max-cost | -n | --count | --month | --user | \
 	--task | --size | --allow)
 		return
 		;;

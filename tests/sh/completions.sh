@@ -33,6 +33,12 @@ run_llm __complete sub keys
 check_eq "__complete sub keys" "$OUT" "$(lines set list rm check)"
 run_llm __complete opts git
 check_eq "__complete opts git" "$OUT" "$(lines --force --help)"
+mkdir -p "$LLM_CONFIG_DIR/themes"
+: >"$LLM_CONFIG_DIR/themes/zz-mine.theme"
+: >"$LLM_CONFIG_DIR/themes/notes.txt"
+THEMES=$(lines default high-contrast light mono zz-mine)
+run_llm __complete themes
+check_eq "__complete themes: the shipped ones, the user's, default once" "$OUT" "$THEMES"
 run_llm __complete no-such-thing
 check_rc "__complete with an unknown WHAT: exit 2" 2
 
@@ -113,6 +119,7 @@ check_eq "bash: route's own options" "$(bash_complete llm route --m)" "--model
 --max-cost"
 check_eq "bash: options" "$(bash_complete llm --ti)" "--tier"
 check_eq "bash: roles after -r" "$(bash_complete llm -r re)" "review"
+check_eq "bash: themes after --theme" "$(bash_complete llm chat --theme '')" "$THEMES"
 check_eq "bash: usage --by" "$(bash_complete llm usage --by '')" "$(lines day model tier task user team)"
 check_eq "bash: a prompt's words are not commands" "$(bash_complete llm explain '')" ""
 : >"$T/file-one.txt"
@@ -157,6 +164,7 @@ EOF
 	check_eq "zsh: a model added to the config" "$(zsh_complete 'llm --model zz')" "zz-added"
 	check_eq "zsh: providers after keys set" "$(zsh_complete 'llm keys set ')" \
 	    "$(printf '%s\n' "$PROVIDERS" | sort)"
+	check_eq "zsh: themes after --theme" "$(zsh_complete 'llm chat --theme=')" "$THEMES"
 	check_eq "zsh: git commands" "$(zsh_complete 'llm git ')" \
 	    "$(lines commit-msg install-hook uninstall-hook)"
 	check_eq "zsh: install-hook --force" "$(zsh_complete 'llm git install-hook --f')" "--force"
@@ -177,6 +185,7 @@ if command -v fish >/dev/null 2>&1; then
 	check_eq "fish: a model added to the config" "$(fish_complete 'llm -m zz')" "zz-added"
 	check_eq "fish: providers after keys rm" "$(fish_complete 'llm keys rm ')" \
 	    "$(printf '%s\n' "$PROVIDERS" | sort)"
+	check_eq "fish: themes after --theme" "$(fish_complete 'llm chat --theme ')" "$THEMES"
 	check_eq "fish: git commands" "$(fish_complete 'llm git ')" \
 	    "$(lines commit-msg install-hook uninstall-hook)"
 	check_eq "fish: nothing after keys list" "$(fish_complete 'llm keys list ')" ""
