@@ -56,7 +56,8 @@ _llm()
 		case $w in
 		-t | --tier | -m | --model | -s | --system | -r | --role | -f | --file | --cid | --max-tokens | \
 		--max-cost | -n | --count | --month | --by | --theme | -o | --output | --query | \
-		--format | --init | --remote | --price | --name) skip=1 ;;
+		--format | --init | --remote | --price | --name | --user | --task | --headless | --size | \
+		--out | --allow) skip=1 ;;
 		-q) [[ ${pos[0]} == logs ]] && skip=1 ;;   # a question's -q is --quiet
 		-*) ;;
 		*) pos+=("$w") ;;
@@ -80,8 +81,12 @@ _llm()
 		_llm_reply "$(_llm_words roles)"
 		return
 		;;
-	-f | --file | -o | --output)
+	-f | --file | -o | --output | --headless | --out)
 		_llm_files
+		return
+		;;
+	--theme)
+		_llm_reply "$(_llm_words themes)"
 		return
 		;;
 	--by)
@@ -99,7 +104,8 @@ _llm()
 	-q | --query)
 		[[ ${pos[0]} == logs ]] && return
 		;;
-	-s | --system | --cid | --max-tokens | --max-cost | -n | --count | --month | --theme)
+	-s | --system | --cid | --max-tokens | --max-cost | -n | --count | --month | --user | \
+	--task | --size | --allow)
 		return
 		;;
 	esac

@@ -1,4 +1,5 @@
 /* cli_complete: llm __complete WHAT, the words shell completions offer, one a line. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "cli.h"
 #include "config.h"
 #include "role.h"
+#include "theme.h"
 #include "util.h"
 
 static const char *const commands[] = {
@@ -34,7 +36,7 @@ static const char *const ledger_sub[] = { "init", NULL };
 static const char *const chat_opts[] = {
 	"-t", "--tier", "-m", "--model", "-s", "--system", "-r", "--role", "-f", "--file",
 	"-c", "--continue",
-	"--cid", "--theme", "--no-color", "--agent", "--help", NULL,
+	"--cid", "--theme", "--no-color", "--agent", "--headless", "--size", "--out", "--help", NULL,
 };
 /* llm route takes a question's options: it shows the decision that question would get. */
 static const char *const route_opts[] = {
@@ -44,7 +46,7 @@ static const char *const route_opts[] = {
 };
 static const char *const models_opts[] = { "-t", "--tier", "--json", "--remote", "--price",
 	"--name", "--no-color", "--help", NULL };
-static const char *const budget_opts[] = { "--json", "--no-color", "--help", NULL };
+static const char *const budget_opts[] = { "--json", "--user", "--no-color", "--help", NULL };
 static const char *const usage_opts[] = {
 	"--month", "--by", "--router", "--json", "--no-color", "--help", NULL,
 };
@@ -120,6 +122,47 @@ complete_roles(const struct app *cli)
 	free(warn);
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The themes --theme takes: "default", and each NAME.theme where llm looks, once. */
+static void
+complete_themes(const struct app *cli)
+{
+	char *dirs[THEME_DIRS_MAX], **names;
+	size_t i, nnames = 0, cap = 16, ndirs = theme_dirs(cli->cfg.dir, dirs, ARRAY_SIZE(dirs));
+	struct dirent *e;
+	DIR *d;
+
+	names = xreallocarray(NULL, cap, sizeof(*names));
+	names[nnames++] = xstrdup("default");
+	for (i = 0; i < ndirs; i++) {
+		if ((d = opendir(dirs[i])) != NULL) {
+			while ((e = readdir(d)) != NULL) {
+				size_t len = strlen(e->d_name);
+
+				if (len <= 6 || e->d_name[0] == '.' || strcmp(e->d_name + len - 6, ".theme") != 0)
+					continue;
+				if (nnames == cap)
+					names = xreallocarray(names, cap *= 2, sizeof(*names));
+				names[nnames++] = xstrndup(e->d_name, len - 6);
+			}
+			closedir(d);
+		}
+		free(dirs[i]);
+	}
+	qsort(names, nnames, sizeof(*names), cmp_str);
+	for (i = 0; i < nnames; i++)
+		if (i == 0 || strcmp(names[i], names[i - 1]) != 0)
+			puts(names[i]);
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+}
+
 int
 cli_complete(struct app *cli, int argc, char **argv)
 {
@@ -140,6 +183,8 @@ cli_complete(struct app *cli, int argc, char **argv)
 			puts(catalog_at(cli->cat, i)->name);
 	} else if (strcmp(what, "roles") == 0) {
 		complete_roles(cli);
+	} else if (strcmp(what, "themes") == 0) {
+		complete_themes(cli);
 	} else if (strcmp(what, "providers") == 0) {
 		for (i = 0; i < cli->cfg.nproviders; i++)
 			puts(cli->cfg.providers[i].name);
@@ -147,7 +192,7 @@ cli_complete(struct app *cli, int argc, char **argv)
 		return command_words(what, argv[2]);
 	} else {
 		fprintf(stderr, "llm: __complete: WHAT is one of commands, options, tiers, by, "
-		    "models, roles, providers, sub COMMAND, opts COMMAND\n");
+		    "models, roles, themes, providers, sub COMMAND, opts COMMAND\n");
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;

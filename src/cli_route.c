@@ -43,7 +43,7 @@ static const char route_help_text[] =
     "Show the decision a request would get, without sending it: tier, model, reason,\n"
     "the router's features, the estimate, the worst case reserved against the budget\n"
     "and what the budget would do (downgrade or refuse), then the cost on every tier.\n"
-    "It takes the options of llm PROMPT (-t, -m, -s, -f, -c, --cid, --max-tokens,\n"
+    "It takes the options of llm PROMPT (-t, -m, -s, -r, -f, -c, --cid, --max-tokens,\n"
     "--max-cost, --json) and reads piped input as the request would.\n"
     "A prompt that starts with '-' goes after --.\n"
     "\n"

@@ -33,6 +33,12 @@ run_llm __complete sub keys
 check_eq "__complete sub keys" "$OUT" "$(lines set list rm check)"
 run_llm __complete opts git
 check_eq "__complete opts git" "$OUT" "$(lines --force --help)"
+mkdir -p "$LLM_CONFIG_DIR/themes"
+: >"$LLM_CONFIG_DIR/themes/zz-mine.theme"
+: >"$LLM_CONFIG_DIR/themes/notes.txt"
+THEMES=$(lines default high-contrast light mono zz-mine)
+run_llm __complete themes
+check_eq "__complete themes: the shipped ones, the user's, default once" "$OUT" "$THEMES"
 run_llm __complete no-such-thing
 check_rc "__complete with an unknown WHAT: exit 2" 2
 
@@ -44,6 +50,44 @@ printf '%s\n' "$OUT" >"$T/options"
 check "llm --help lists options" test -s "$T/help-options"
 missing=$(grep -vxF -f "$T/options" "$T/help-options")
 check_eq "every option of llm --help is offered" "$missing" ""
+
+# Every long option a command's --help names is offered for that command.
+# long_opts: the long options in stdin, one a line, sorted.
+long_opts() {
+	grep -o -- '--[a-z][a-z-]*' | sort -u
+}
+CMDS=$(printf '%s\n' "$COMMANDS" | grep -vx 'help\|version')
+missing=
+for cmd in $CMDS; do
+	"$LLM_BIN" __complete opts "$cmd" | long_opts >"$T/opts-$cmd"
+	for opt in $("$LLM_BIN" "$cmd" --help 2>&1 </dev/null | long_opts); do
+		grep -qxF -- "$opt" "$T/opts-$cmd" || missing="$missing $cmd:$opt"
+	done
+done
+check_eq "every option of each command's --help is offered for it" "$missing" ""
+
+# And the reverse: each option offered for a command is in its --help, in its
+# long form or in the short one before it in the list (chat and route name
+# a question's options by their letters). --help and --no-color, which every
+# command takes, are in llm --help.
+missing=
+for cmd in $CMDS; do
+	"$LLM_BIN" "$cmd" --help >"$T/help-$cmd" 2>&1 </dev/null
+	short=
+	for opt in $("$LLM_BIN" __complete opts "$cmd"); do
+		case $opt in
+		--help | --no-color) ;;
+		--*)
+			grep -q -- "$opt\\b" "$T/help-$cmd" ||
+			    { [ -n "$short" ] && grep -q -- "$short\\b" "$T/help-$cmd"; } ||
+			    missing="$missing $cmd:$opt"
+			;;
+		esac
+		short=
+		case $opt in --*) ;; -?) short=$opt ;; esac
+	done
+done
+check_eq "every option offered for a command is in its --help" "$missing" ""
 
 # A model added to the config is offered at once.
 t_config_append "$(t_model zz-added openai zz-added-1 mid 1 2)"
@@ -75,6 +119,7 @@ check_eq "bash: route's own options" "$(bash_complete llm route --m)" "--model
 --max-cost"
 check_eq "bash: options" "$(bash_complete llm --ti)" "--tier"
 check_eq "bash: roles after -r" "$(bash_complete llm -r re)" "review"
+check_eq "bash: themes after --theme" "$(bash_complete llm chat --theme '')" "$THEMES"
 check_eq "bash: usage --by" "$(bash_complete llm usage --by '')" "$(lines day model tier task user team)"
 check_eq "bash: a prompt's words are not commands" "$(bash_complete llm explain '')" ""
 : >"$T/file-one.txt"
@@ -101,6 +146,16 @@ EOF
 		timeout 20 zsh -f "$T/capture.zsh" "$COMP" "$1" | sort
 	}
 	check "zsh: _llm parses" zsh -n "$COMP/_llm"
+	# Each command's options are the ones llm offers for it (git's after install-hook).
+	wrong=
+	for cmd in $CMDS; do
+		line="llm $cmd -"
+		[ "$cmd" = git ] && line="llm git install-hook -"
+		got=$(zsh_complete "$line" | long_opts | grep -vx -- '--help\|--no-color')
+		want=$(grep -vx -- '--help\|--no-color' "$T/opts-$cmd")
+		[ "$got" = "$want" ] || wrong="$wrong $cmd:[$(printf "%s" "$got" | tr "\n" " ")]!=[$(printf "%s" "$want" | tr "\n" " ")]"
+	done
+	check_eq "zsh: each command's options are the ones llm offers" "$wrong" ""
 	check_eq "zsh: commands" "$(zsh_complete 'llm ')" "$(printf '%s\n' "$COMMANDS" | sort)"
 	check_eq "zsh: tiers after -t" "$(zsh_complete 'llm -t ')" "$(lines auto cheap frontier mid)"
 	check_eq "zsh: tiers after --tier=" "$(zsh_complete 'llm --tier=')" "$(lines auto cheap frontier mid)"
@@ -109,6 +164,7 @@ EOF
 	check_eq "zsh: a model added to the config" "$(zsh_complete 'llm --model zz')" "zz-added"
 	check_eq "zsh: providers after keys set" "$(zsh_complete 'llm keys set ')" \
 	    "$(printf '%s\n' "$PROVIDERS" | sort)"
+	check_eq "zsh: themes after --theme" "$(zsh_complete 'llm chat --theme=')" "$THEMES"
 	check_eq "zsh: git commands" "$(zsh_complete 'llm git ')" \
 	    "$(lines commit-msg install-hook uninstall-hook)"
 	check_eq "zsh: install-hook --force" "$(zsh_complete 'llm git install-hook --f')" "--force"
@@ -129,9 +185,25 @@ if command -v fish >/dev/null 2>&1; then
 	check_eq "fish: a model added to the config" "$(fish_complete 'llm -m zz')" "zz-added"
 	check_eq "fish: providers after keys rm" "$(fish_complete 'llm keys rm ')" \
 	    "$(printf '%s\n' "$PROVIDERS" | sort)"
+	check_eq "fish: themes after --theme" "$(fish_complete 'llm chat --theme ')" "$THEMES"
 	check_eq "fish: git commands" "$(fish_complete 'llm git ')" \
 	    "$(lines commit-msg install-hook uninstall-hook)"
 	check_eq "fish: nothing after keys list" "$(fish_complete 'llm keys list ')" ""
+	# Each command's options, and a question's, are the ones llm offers for it.
+	wrong=
+	for cmd in $CMDS ""; do
+		line="llm $cmd -"
+		[ -z "$cmd" ] && line="llm explain this -"
+		got=$(fish_complete "$line" | long_opts)
+		if [ -n "$cmd" ]; then
+			want=$(cat "$T/opts-$cmd")
+		else
+			want=$("$LLM_BIN" __complete options | long_opts)
+		fi
+		[ "$got" = "$want" ] || wrong="$wrong ${cmd:-question}:[$(printf "%s" "$got" | tr "\n" " ")]!=[$(printf "%s" "$want" | tr "\n" " ")]"
+	done
+	check_eq "fish: each command's options are the ones llm offers" "$wrong" ""
+	check_eq "fish: tiers after do -t" "$(fish_complete 'llm do -t ')" "$(lines auto cheap frontier mid)"
 else
 	echo "# skip fish: not installed"
 fi

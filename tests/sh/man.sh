@@ -54,6 +54,26 @@ while read -r cmd; do
 done <"$T/commands"
 check_eq "every option of each command's usage is in llm.1" "$missing" ""
 
+# And in that command's own entries under COMMANDS (those whose heading starts
+# with "llm CMD"), where a reader of the command looks; --help aside.
+sed 's/\\f[BIRP]//g' "$T/llm.1.txt" >"$T/llm.1.plain"
+missing=
+while read -r cmd; do
+	awk -v c="$cmd" '
+		/^\.SH / { insec = ($0 ~ /^\.SH COMMANDS/) }
+		insec && /^\.TP/ { tp = 1; next }
+		tp { on = ($0 ~ "^(\\.BI? \"?)?llm " c "( |\"|$)"); tp = 0 }
+		insec && on
+	' "$T/llm.1.plain" >"$T/entry-$cmd"
+	[ -s "$T/entry-$cmd" ] || missing="$missing $cmd:(no entry)"
+	for opt in $("$LLM_BIN" "$cmd" --help 2>&1 </dev/null |
+	    grep -o -- '\(^\|[][ (,|]\)--\?[a-zA-Z][a-z-]*' | sed 's/^[^-]*//' | sort -u); do
+		case $opt in -h | --help) continue ;; esac
+		grep -q -- "$opt\\b" "$T/entry-$cmd" || missing="$missing $cmd:$opt"
+	done
+done <"$T/commands"
+check_eq "every option of each command's usage is in its entry in llm.1" "$missing" ""
+
 for sub in "keys set" "keys list" "keys rm" "git install-hook" "git uninstall-hook" \
     "git commit-msg" "config path" "config show" "config check" "models import" "budget set"; do
 	check "llm.1 documents llm $sub" grep -q "llm $sub" "$T/llm.1.txt"
@@ -63,6 +83,18 @@ sed -n '/^\.SH EXIT STATUS/,/^\.SH /p' "$T/llm.1.txt" >"$T/exit"
 for code in 0 1 2 3 4 130; do
 	check "llm.1 documents exit status $code" grep -qx "\\.B $code" "$T/exit"
 done
+
+# Every exit status a --help names is in the section.
+missing=
+for cmd in "" $(cat "$T/commands"); do
+	# shellcheck disable=SC2086 # no command: llm --help itself
+	for code in $("$LLM_BIN" $cmd --help 2>&1 </dev/null |
+	    awk '/^Exit (codes|status)/ { on = 1 } /^$|^Files:/ { on = 0 } on' |
+	    grep -o '\b[0-9]\{1,3\}\b' | sort -u); do
+		grep -qx "\\.B $code" "$T/exit" || missing="$missing ${cmd:-llm}:$code"
+	done
+done
+check_eq "every exit status of a --help is in llm.1's EXIT STATUS" "$missing" ""
 
 sed -n '/^\.SH ENVIRONMENT/,/^\.SH /p' "$T/llm.1.txt" >"$T/env"
 for var in LLM_CONFIG_DIR LLM_DATA_DIR XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR \
@@ -76,6 +108,13 @@ done
 for var in $(sed -n 's/^key_env *= *\([A-Z_]*\).*/\1/p' "$T/show"); do
 	check "llm.1 documents $var, a built-in provider's key_env" grep -qx "\\.B $var" "$T/env"
 done
+
+# llm config show explains the keys of the sections its entry names, and only those.
+awk '/^\[/ { sec = $0 } /^[a-z_]+ = .*  ; / { print sec }' "$T/show" | sort -u >"$T/explained"
+check "llm config show explains some keys" test -s "$T/explained"
+sed -n '/^\.B llm config show$/,/^\.TP/p' "$T/llm.1.txt" | sed -n 's/^\.BR\? \(\[[a-z]*\]\).*/\1/p' |
+    sort -u >"$T/named"
+check_eq "llm.1 names the sections llm config show explains" "$(cat "$T/named")" "$(cat "$T/explained")"
 
 # --- llm-config(5) against the config parser ------------------------------------
 # Each key is a ".B "key = value"" line right after .TP, under .SS "[section]".

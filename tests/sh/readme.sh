@@ -152,3 +152,31 @@ while IFS='	' read -r blk kind text; do
 	esac
 done <"$T/examples"
 check "README: llm examples were run" test "$ran" -ge 4
+
+# --- the command table against the program -------------------------------------
+# Each row's first cell, its `\|` as `|`, after the command it is about.
+t_py -c '
+import re, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    m = re.match(r"^\| (`llm [a-z].*?`(?: / `.*?`)*) \|", line.replace("\\|", "\x01"))
+    if m:
+        cell = m.group(1).replace("\x01", "|")
+        print(cell.split()[1].strip("`") + "\t" + cell)
+' "$LLM_TOP/README.md" >"$T/table"
+check "README has a command table" test "$(wc -l <"$T/table")" -ge 10
+missing=
+for cmd in $("$LLM_BIN" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p'); do
+	grep -q "^$cmd	" "$T/table" || { missing="$missing $cmd"; continue; }
+	cells=$(grep "^$cmd	" "$T/table" | cut -f2)
+	# every subcommand, and only options the command takes
+	for sub in $("$LLM_BIN" __complete sub "$cmd"); do
+		printf '%s\n' "$cells" | grep -q "[ |\`]$sub\\b" || missing="$missing $cmd:$sub"
+	done
+	for opt in $(printf '%s\n' "$cells" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		"$LLM_BIN" __complete opts "$cmd" | grep -qxF -- "$opt" || missing="$missing $cmd:$opt?"
+	done
+done
+check_eq "README's command table names every command, subcommand and only real options" \
+    "$missing" ""
+by=$(grep -o -- '--by [a-z|]*' "$T/table" | sed 's/^--by //' | tr '|' '\n')
+check_eq "README's --by values are the ones llm takes" "$by" "$("$LLM_BIN" __complete by)"
