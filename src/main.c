@@ -297,7 +297,7 @@ main(int argc, char **argv)
 {
 	struct app cli;
 	const struct command *cmd = NULL;
-	bool hook;
+	bool hook, color;
 	int rc;
 
 	std_fds_guard();
@@ -305,6 +305,13 @@ main(int argc, char **argv)
 	setlocale(LC_CTYPE, ""); /* characters only: numbers and dates keep one format */
 	log_init();
 	memset(&cli, 0, sizeof cli);
+	color = !has_flag(argc, argv, "--no-color", NULL);
+	/* "llm --no-color budget" is the budget, not a question: the option before a command is main's */
+	while (argc > 2 && strcmp(argv[1], "--no-color") == 0) {
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
 	if (argc > 1 && argv[1][0] != '-')
 		cmd = find_command(argv[1]);
 	if (cmd == NULL) {
@@ -338,8 +345,7 @@ main(int argc, char **argv)
 	if (cmd != NULL && cmd->needs == NEEDS_NOTHING)
 		return stdout_check(cmd->fn(&cli, argc - 1, argv + 1));
 	hook = cmd != NULL && cmd->fn == cli_git && argc > 2 && strcmp(argv[2], "commit-msg") == 0;
-	rc = load(&cli, cmd != NULL ? cmd->needs : NEEDS_CATALOG,
-	    !has_flag(argc, argv, "--no-color", NULL), hook);
+	rc = load(&cli, cmd != NULL ? cmd->needs : NEEDS_CATALOG, color, hook);
 	if (rc < 0)
 		rc = cmd != NULL ? cmd->fn(&cli, argc - 1, argv + 1) : cli_ask(&cli, argc, argv);
 	catalog_free(cli.cat);

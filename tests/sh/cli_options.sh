@@ -107,6 +107,15 @@ check_rc "logs -c: exit 2" 2
 check_contains "logs -c: names the option" "$ERR" "llm: logs: unknown option '-c'"
 run_llm logs shwo 3
 check_contains "logs shwo: names the command" "$ERR" "llm: logs: unknown command 'shwo'"
+# --no-color before a command is main's: the command runs, nothing is asked of a model.
+n=$(fake_count)
+run_llm --no-color budget
+check_rc "--no-color budget: exit 0" 0
+check_contains "--no-color budget: the budget" "$OUT" "spent"
+run_llm --no-color config path
+check_contains "--no-color config path: the paths" "$OUT" "config: "
+check_eq "--no-color COMMAND: nothing sent" "$(fake_count)" "$n"
+
 run_llm config set tier cheap
 check_rc "config set: exit 2" 2
 check_contains "config set: names the command" "$ERR" "llm: config: unknown command 'set'"
