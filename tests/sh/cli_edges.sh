@@ -116,7 +116,8 @@ for what in "models --json" "route --json -m test-tiny x" "usage --json" "budget
 	check_not_contains "$what: no tabs" "$OUT" "	"
 	check "$what: no exponent in a number" t_py -c '
 import re, sys
-bad = re.findall(r"[0-9]\.?[0-9]*[eE][-+]?[0-9]+", open(sys.argv[1]).read())
+# a JSON number, not the same letters inside a string (a temporary path such as llm-test.7e2UKi)
+bad = re.findall(r"[:\[,]\s*-?[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+\s*[,}\]]", open(sys.argv[1]).read())
 print(bad)
 sys.exit(1 if bad else 0)' "$T/out"
 done
