@@ -881,6 +881,17 @@ router_explain(const struct router_model *rm, const struct route_input *in, cons
 		reason_add(out->reason, sizeof(out->reason), ", ", up ? "harder than average" : "typical prompt");
 }
 
+/* The length of the prompt without the blank lines and spaces it ends in. */
+static size_t
+router_text_len(const struct route_input *in)
+{
+	size_t n = in->prompt != NULL ? in->len : 0;
+
+	while (n > 0 && (in->prompt[n - 1] == '\n' || in->prompt[n - 1] == ' ' || in->prompt[n - 1] == '\r'))
+		n--;
+	return n;
+}
+
 /*
  * True for a one-line textbook question ("what does SQL injection mean",
  * "difference between a process and a thread, briefly"): whatever its
@@ -890,10 +901,8 @@ router_explain(const struct router_model *rm, const struct route_input *in, cons
 static bool
 router_is_definition(const struct route_input *in, const double x[RF_COUNT])
 {
-	size_t n = in->len;
+	size_t n = router_text_len(in);
 
-	while (n > 0 && (in->prompt[n - 1] == '\n' || in->prompt[n - 1] == ' '))
-		n--;
 	if (n == 0 || memchr(in->prompt, '\n', n) != NULL || x[RF_ASK_DEEP] > 0 ||
 	    x[RF_ASK_WORK] > 0 || x[RF_FORMAL] > 0 || x[RF_MATH_OPS] > 0 || x[RF_CODE_LINES] > 0 ||
 	    x[RF_CODE_FENCE] > 0 || x[RF_KW_MATH] > 0)
@@ -986,7 +995,7 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	const double *c;
 	enum tier t;
 	int forced = -1;
-	bool arith;
+	bool arith, trace;
 
 	memset(out, 0, sizeof(*out));
 	router_features(in, x);
@@ -999,15 +1008,19 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	arith = t != TIER_CHEAP && router_is_arithmetic(in, x);
 	if (arith)
 		t = TIER_CHEAP;
-	/* ...while code, diffs and stack traces want at least mid... */
-	if (x[RF_TRACE] > 0 || x[RF_DIFF] > 0 || x[RF_CODE_FENCE] > 0 ||
-	    x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES)) {
+	/*
+	 * ...while code, diffs and pasted stack traces want at least mid. A crash
+	 * word in a one-line question ("what is a segfault", "what does 'fatal:
+	 * not a git repository' mean") is no trace: the score decides it.
+	 */
+	trace = x[RF_TRACE] > 0 && memchr(in->prompt, '\n', router_text_len(in)) != NULL;
+	if (trace || x[RF_DIFF] > 0 || x[RF_CODE_FENCE] > 0 || x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES)) {
 		/*
 		 * Named first in the reason: it is what the user will recognise. Lines
 		 * shaped like code are named only when they moved the tier.
 		 */
-		if (x[RF_TRACE] > 0 || x[RF_DIFF] > 0 || x[RF_CODE_FENCE] > 0)
-			forced = x[RF_TRACE] > 0 ? RF_TRACE : x[RF_DIFF] > 0 ? RF_DIFF : RF_CODE_FENCE;
+		if (trace || x[RF_DIFF] > 0 || x[RF_CODE_FENCE] > 0)
+			forced = trace ? RF_TRACE : x[RF_DIFF] > 0 ? RF_DIFF : RF_CODE_FENCE;
 		else if (t == TIER_CHEAP)
 			forced = RF_CODE_LINES;
 		if (t == TIER_CHEAP)

@@ -402,6 +402,35 @@ test_decide_code_block_raises(void)
 	CHECK(strstr(d.reason, "code block") != NULL);
 }
 
+/*
+ * A crash word in a one-line question is no pasted trace: "what is a
+ * segfault" is a lookup. A pasted trace still wants mid, and is named first.
+ */
+static void
+test_decide_crash_word(void)
+{
+	static const char *const asks[] = {
+		"what is a segfault",
+		"what does 'fatal: refusing to merge unrelated histories' mean",
+		"what does 'panic: assignment to entry in nil map' mean\n",
+	};
+	struct route_decision d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(asks); i++) {
+		d = decide(asks[i], 0, TIER_AUTO, 0);
+		if (d.tier != TIER_CHEAP)
+			fprintf(stderr, "\"%s\" -> %s: %s\n", asks[i], tier_str(d.tier), d.reason);
+		CHECK_INT(d.tier, TIER_CHEAP);
+	}
+	d = decide("what does this mean?\nfatal: not a git repository\nhint: run git init\n", 0, TIER_AUTO, 0);
+	CHECK(d.tier >= TIER_MID);
+	CHECK(str_startswith(d.reason, "stack trace"));
+	d = decide(trace_prompt, 0, TIER_AUTO, 0);
+	CHECK(d.tier >= TIER_MID);
+	CHECK(str_startswith(d.reason, "stack trace"));
+}
+
 static void
 test_decide_allocates_nothing(void)
 {
@@ -706,6 +735,7 @@ main(void)
 	RUN(test_decide_sticky);
 	RUN(test_decide_long_context);
 	RUN(test_decide_code_block_raises);
+	RUN(test_decide_crash_word);
 	RUN(test_decide_allocates_nothing);
 	RUN(test_pick);
 	RUN(test_refusal);
