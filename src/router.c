@@ -394,6 +394,15 @@ in_date(const unsigned char *p, size_t i, size_t n)
 	return j > 1 && p[j - 1] == c && is_digit(p[j - 2]);
 }
 
+/* Where the number that ends at p[end - 1] starts: its digits and the dots between them. */
+static size_t
+number_start(const unsigned char *p, size_t end)
+{
+	while (end > 0 && (is_digit(p[end - 1]) || (p[end - 1] == '.' && end > 1 && is_digit(p[end - 2]))))
+		end--;
+	return end;
+}
+
 /* An operator between operands ("3*4", "x = 2"), or a TeX command ("\frac"). */
 static bool
 scan_op(const unsigned char *p, size_t i, size_t n)
@@ -418,7 +427,12 @@ scan_op(const unsigned char *p, size_t i, size_t n)
 	 * is data, so branching on each test mispredicts more than it saves.
 	 */
 	strict = (c == '-') | (c == '/') | (c == '%');
-	num_left = (left & CC_DIGIT) != 0;
+	/*
+	 * Only a quantity is an operand: a log's time stamp, a version, a zip code
+	 * is not ("10:42:31 +0000", "1.5.13-2", "12345-6789").
+	 */
+	num_left = (left & CC_DIGIT) != 0 &&
+	    number_is_quantity(p, number_start(p, p[i - 1] == ' ' ? i - 1 : i), n);
 	num_right = ((right & CC_DIGIT) != 0) | (next == '(');
 	if (strict)
 		return num_left & num_right && !in_date(p, i, n);

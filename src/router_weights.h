@@ -8,10 +8,10 @@
  * the multiple-choice shape left out). Head 1 (cheap not enough): the mean of the
  * 5 best configurations (label, ridge per row, word-count anchor) by leave-one-set-out
  * APGR, each logit scaled to unit spread, then calibrated to P(weak model fails):
- *   strong model fails, ridge 0.01, anchor 0.5 (APGR 0.614)
- *   strong model fails, ridge 0.01, anchor 1 (APGR 0.611)
+ *   strong model fails, ridge 0.01, anchor 0.5 (APGR 0.613)
+ *   strong model fails, ridge 0.01, anchor 1 (APGR 0.610)
  *   weak fails + strong fails, ridge 0.01, anchor 0.5 (APGR 0.606)
- *   strong model fails, ridge 0.01, anchor 2 (APGR 0.606)
+ *   strong model fails, ridge 0.01, anchor 2 (APGR 0.605)
  *   weak fails + strong fails, ridge 0.01, anchor 1 (APGR 0.605)
  * Head 2 (mid not enough): the weak (mid-tier) model fails
  * (judged sets: 2 points or more below the strong model),
@@ -36,7 +36,7 @@ const struct router_model router_default_model = {
 		0.000139888,	/* stack_trace */
 		0,	/* digits */
 		0.447782,	/* numbers */
-		0.0885816,	/* math_ops */
+		0.0851995,	/* math_ops */
 		0.445046,	/* questions */
 		0,	/* choice */
 		2.0316,	/* sentences */
@@ -73,7 +73,7 @@ const struct router_model router_default_model = {
 		0.0175313,	/* stack_trace */
 		1,	/* digits */
 		0.517747,	/* numbers */
-		0.360582,	/* math_ops */
+		0.35477,	/* math_ops */
 		0.346416,	/* questions */
 		1,	/* choice */
 		0.450602,	/* sentences */
@@ -101,81 +101,81 @@ const struct router_model router_default_model = {
 		1,	/* few_words */
 	},
 	.w1 = {
-		0.0470028,	/* length */
-		0.531693,	/* words */
-		-0.220924,	/* lines */
-		-2.77285e-16,	/* code_fence */
-		0.142537,	/* code_chars */
-		0.383021,	/* diff */
-		0.100249,	/* stack_trace */
+		0.0492162,	/* length */
+		0.551848,	/* words */
+		-0.228443,	/* lines */
+		4.81747e-16,	/* code_fence */
+		0.150813,	/* code_chars */
+		0.388245,	/* diff */
+		0.0817771,	/* stack_trace */
 		0,	/* digits */
-		0.448019,	/* numbers */
-		0.197075,	/* math_ops */
-		-0.0679648,	/* questions */
+		0.468313,	/* numbers */
+		0.196616,	/* math_ops */
+		-0.0703825,	/* questions */
 		0,	/* choice */
-		0.12606,	/* sentences */
-		-0.247413,	/* word_len */
-		0.0737915,	/* non_ascii */
-		-0.0435007,	/* kw_reason */
-		0.117073,	/* kw_math */
-		-0.0362863,	/* kw_code */
-		-0.115418,	/* kw_creative */
-		0.0619297,	/* kw_simple */
-		0.0221183,	/* kw_format */
+		0.131327,	/* sentences */
+		-0.257656,	/* word_len */
+		0.07749,	/* non_ascii */
+		-0.04677,	/* kw_reason */
+		0.122346,	/* kw_math */
+		-0.0381031,	/* kw_code */
+		-0.121046,	/* kw_creative */
+		0.0645973,	/* kw_simple */
+		0.0229352,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		0.501954,	/* code_lines */
-		0.585695,	/* ask_work */
-		3.23336,	/* ask_deep */
-		2.77788,	/* concurrency */
-		-0.401497,	/* security */
-		0.722285,	/* distributed */
-		0.804681,	/* performance */
-		1.06358,	/* build_tooling */
-		-0.00728557,	/* data_format */
-		3.33281,	/* formal */
-		-6.44875,	/* few_words */
+		0.46417,	/* code_lines */
+		0.534786,	/* ask_work */
+		3.16178,	/* ask_deep */
+		2.75318,	/* concurrency */
+		-0.377772,	/* security */
+		0.711631,	/* distributed */
+		0.813217,	/* performance */
+		1.03801,	/* build_tooling */
+		-0.0266234,	/* data_format */
+		3.30146,	/* formal */
+		-6.59884,	/* few_words */
 	},
-	.b1 = 0.848844,
+	.b1 = 0.944106,
 	.w2 = {
-		0.0219257,	/* length */
-		0.00503472,	/* words */
-		-0.0846274,	/* lines */
-		2.3305e-16,	/* code_fence */
-		0.0519721,	/* code_chars */
-		-0.536932,	/* diff */
-		-0.526687,	/* stack_trace */
+		0.024338,	/* length */
+		0.0054274,	/* words */
+		-0.0934003,	/* lines */
+		5.96424e-16,	/* code_fence */
+		0.0575177,	/* code_chars */
+		-0.540752,	/* diff */
+		-0.530551,	/* stack_trace */
 		0,	/* digits */
-		0.115858,	/* numbers */
-		0.0221119,	/* math_ops */
-		-0.0181703,	/* questions */
+		0.128308,	/* numbers */
+		0.0241037,	/* math_ops */
+		-0.0200964,	/* questions */
 		0,	/* choice */
-		0.038079,	/* sentences */
-		-0.0889498,	/* word_len */
-		0.0255,	/* non_ascii */
-		0.0144449,	/* kw_reason */
-		0.0272294,	/* kw_math */
-		0.000634049,	/* kw_code */
-		-0.000678148,	/* kw_creative */
-		0.00604005,	/* kw_simple */
-		-0.00413049,	/* kw_format */
+		0.0421332,	/* sentences */
+		-0.0984061,	/* word_len */
+		0.0282234,	/* non_ascii */
+		0.0158747,	/* kw_reason */
+		0.0301275,	/* kw_math */
+		0.000655655,	/* kw_code */
+		-0.000785441,	/* kw_creative */
+		0.00670385,	/* kw_simple */
+		-0.00456937,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		-0.324826,	/* code_lines */
-		0.519956,	/* ask_work */
-		3.06133,	/* ask_deep */
-		4.48669,	/* concurrency */
-		3.05654,	/* security */
-		3.05498,	/* distributed */
-		0.993901,	/* performance */
-		-0.599956,	/* build_tooling */
-		-2.88147,	/* data_format */
-		5.50621,	/* formal */
-		-2.70547,	/* few_words */
+		-0.32675,	/* code_lines */
+		0.494862,	/* ask_work */
+		3.04444,	/* ask_deep */
+		4.48683,	/* concurrency */
+		3.06147,	/* security */
+		3.05776,	/* distributed */
+		0.992778,	/* performance */
+		-0.598461,	/* build_tooling */
+		-2.86933,	/* data_format */
+		5.49627,	/* formal */
+		-2.76011,	/* few_words */
 	},
-	.b2 = -2.62623,
+	.b2 = -2.61966,
 	.t1 = 0.5,
 	.t2 = 0.5,
 	.loss1 = 0.644894,

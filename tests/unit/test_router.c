@@ -590,6 +590,13 @@ test_features_developer(void)
 	CHECK(x[RF_NUMBERS] > 0);
 	features("what is 12-5 and 6/3?", x);
 	CHECK(x[RF_MATH_OPS] > 0);
+	features("what is 7 + 8 * 2", x);
+	CHECK(x[RF_MATH_OPS] > 0);
+	/* Nor are operators beside them: time zones in logs, version suffixes, zip codes. */
+	features("10.0.3.7 - - [03/Dec/2026:10:42:31 +0000] \"GET / HTTP/1.1\" 200\n"
+	    "2026-12-01 03:12:45 status installed libssl3:amd64 3.0.15-1\n"
+	    "zip 12345-6789", x);
+	CHECK(x[RF_MATH_OPS] == 0);
 }
 
 /*
