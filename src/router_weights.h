@@ -101,81 +101,81 @@ const struct router_model router_default_model = {
 		1,	/* few_words */
 	},
 	.w1 = {
-		0.0492162,	/* length */
-		0.551848,	/* words */
-		-0.228443,	/* lines */
-		4.81747e-16,	/* code_fence */
-		0.150813,	/* code_chars */
-		0.388245,	/* diff */
-		0.0817771,	/* stack_trace */
+		0.0492064,	/* length */
+		0.551738,	/* words */
+		-0.228398,	/* lines */
+		-9.14808e-18,	/* code_fence */
+		0.150783,	/* code_chars */
+		0.388189,	/* diff */
+		0.0820696,	/* stack_trace */
 		0,	/* digits */
-		0.468313,	/* numbers */
-		0.196616,	/* math_ops */
-		-0.0703825,	/* questions */
+		0.46822,	/* numbers */
+		0.196576,	/* math_ops */
+		-0.0703683,	/* questions */
 		0,	/* choice */
-		0.131327,	/* sentences */
-		-0.257656,	/* word_len */
-		0.07749,	/* non_ascii */
-		-0.04677,	/* kw_reason */
-		0.122346,	/* kw_math */
-		-0.0381031,	/* kw_code */
-		-0.121046,	/* kw_creative */
-		0.0645973,	/* kw_simple */
-		0.0229352,	/* kw_format */
+		0.131301,	/* sentences */
+		-0.257605,	/* word_len */
+		0.0774745,	/* non_ascii */
+		-0.0467606,	/* kw_reason */
+		0.122322,	/* kw_math */
+		-0.0380954,	/* kw_code */
+		-0.121021,	/* kw_creative */
+		0.0645843,	/* kw_simple */
+		0.0229306,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		0.46417,	/* code_lines */
-		0.534786,	/* ask_work */
-		3.16178,	/* ask_deep */
-		2.75318,	/* concurrency */
-		-0.377772,	/* security */
-		0.711631,	/* distributed */
-		0.813217,	/* performance */
-		1.03801,	/* build_tooling */
-		-0.0266234,	/* data_format */
-		3.30146,	/* formal */
-		-6.59884,	/* few_words */
+		0.46426,	/* code_lines */
+		0.535234,	/* ask_work */
+		3.16248,	/* ask_deep */
+		2.74558,	/* concurrency */
+		-0.377951,	/* security */
+		0.707955,	/* distributed */
+		0.813634,	/* performance */
+		1.03783,	/* build_tooling */
+		-0.0266917,	/* data_format */
+		3.29093,	/* formal */
+		-6.59888,	/* few_words */
 	},
-	.b1 = 0.944106,
+	.b1 = 0.943919,
 	.w2 = {
-		0.024338,	/* length */
-		0.0054274,	/* words */
-		-0.0934003,	/* lines */
-		5.96424e-16,	/* code_fence */
-		0.0575177,	/* code_chars */
-		-0.540752,	/* diff */
-		-0.530551,	/* stack_trace */
+		0.0243306,	/* length */
+		0.00542575,	/* words */
+		-0.0933719,	/* lines */
+		1.00861e-15,	/* code_fence */
+		0.0575002,	/* code_chars */
+		-0.540803,	/* diff */
+		-0.530354,	/* stack_trace */
 		0,	/* digits */
-		0.128308,	/* numbers */
-		0.0241037,	/* math_ops */
-		-0.0200964,	/* questions */
+		0.128269,	/* numbers */
+		0.0240963,	/* math_ops */
+		-0.0200903,	/* questions */
 		0,	/* choice */
-		0.0421332,	/* sentences */
-		-0.0984061,	/* word_len */
-		0.0282234,	/* non_ascii */
-		0.0158747,	/* kw_reason */
-		0.0301275,	/* kw_math */
-		0.000655655,	/* kw_code */
-		-0.000785441,	/* kw_creative */
-		0.00670385,	/* kw_simple */
-		-0.00456937,	/* kw_format */
+		0.0421203,	/* sentences */
+		-0.0983761,	/* word_len */
+		0.0282148,	/* non_ascii */
+		0.0158698,	/* kw_reason */
+		0.0301183,	/* kw_math */
+		0.000655455,	/* kw_code */
+		-0.000785201,	/* kw_creative */
+		0.0067018,	/* kw_simple */
+		-0.00456798,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		-0.32675,	/* code_lines */
-		0.494862,	/* ask_work */
-		3.04444,	/* ask_deep */
-		4.48683,	/* concurrency */
-		3.06147,	/* security */
-		3.05776,	/* distributed */
-		0.992778,	/* performance */
-		-0.598461,	/* build_tooling */
-		-2.86933,	/* data_format */
-		5.49627,	/* formal */
-		-2.76011,	/* few_words */
+		-0.326708,	/* code_lines */
+		0.495057,	/* ask_work */
+		3.04451,	/* ask_deep */
+		4.48591,	/* concurrency */
+		3.06129,	/* security */
+		3.05644,	/* distributed */
+		0.992767,	/* performance */
+		-0.598535,	/* build_tooling */
+		-2.86912,	/* data_format */
+		5.49419,	/* formal */
+		-2.76017,	/* few_words */
 	},
-	.b2 = -2.61966,
+	.b2 = -2.61959,
 	.t1 = 0.5,
 	.t2 = 0.5,
 	.loss1 = 0.644894,

@@ -576,6 +576,15 @@ test_features_developer(void)
 	CHECK(x[RF_ASK_DEEP] > 0);
 	features("Is memory_order_relaxed enough to publish data across threads?", x);
 	CHECK(x[RF_CONCURRENCY] > 0);
+	/* Lock-free code, cryptography and consensus have words of their own. */
+	features("Is a Treiber stack safe from ABA with a 64-bit CAS if I free nodes right after pop?", x);
+	CHECK(x[RF_CONCURRENCY] > 0);
+	features("flamegraphs show the time in futex calls", x);
+	CHECK(x[RF_CONCURRENCY] > 0);
+	features("Which KDF and AEAD, and how do I handle nonces across devices?", x);
+	CHECK(x[RF_SECURITY] > 0);
+	features("Would a CRDT or ZooKeeper fit a shared counter better?", x);
+	CHECK(x[RF_DISTRIBUTED] > 0);
 	features("Prove the Raft leader election is safe under a network partition", x);
 	CHECK(x[RF_FORMAL] > 0);
 	CHECK(x[RF_DISTRIBUTED] > 0);
@@ -612,6 +621,7 @@ test_features_plain_words(void)
 		{ "My thread keeps breaking on the sewing machine, what do I do?", false },
 		{ "Who won the race yesterday?", false },
 		{ "What is the best lock for a bike?", false },
+		{ "Is moral hazard why insurance has a deductible?", false },
 		{ "Is a relaxed load enough after the mutex is released?", true },
 		{ "In Java, is double-checked locking broken without volatile?", true },
 		{ "Is `relaxed` ordering enough for a counter?", true },
