@@ -328,7 +328,7 @@ static void
 meter_str(const struct meter *m, bool color, struct buf *b)
 {
 	char spent[32], limit[32];
-	int64_t used = m->spent + m->reserved;
+	int64_t used = m->spent;   /* settled: other requests' reservations are not spend */
 	int pct;
 	const char *on = "", *off = "";
 

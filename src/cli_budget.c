@@ -468,8 +468,6 @@ cli_budget(struct app *cli, int argc, char **argv)
 	int i;
 
 	if (argc >= 2 && strcmp(argv[1], "set") == 0) {
-		if (argc >= 4 && strcmp(argv[argc - 1], "--no-color") == 0)
-			argc--;
 		if (argc == 5 && strcmp(argv[2], "--user") == 0 && *argv[3] != '\0')
 			return budget_set(cli, argv[4], argv[3]);
 		if (argc != 3)
@@ -479,8 +477,6 @@ cli_budget(struct app *cli, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = true;
-		else if (strcmp(argv[i], "--no-color") == 0)
-			continue;   /* read by main */
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			printf("usage: llm budget [--json]\n       llm budget set [--user NAME] USD\n");
 			return EXIT_OK;

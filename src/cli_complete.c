@@ -53,15 +53,17 @@ static const char *const usage_opts[] = {
 static const char *const logs_opts[] = { "-n", "--count", "-a", "--all", "--task", "--json", "-q", "--query",
 	"--raw", "--format", "--no-color", "--help", NULL };
 static const char *const logs_sub[] = { "show", "export", "rm", NULL };
-static const char *const keys_opts[] = { "--json", "--help", NULL };
-static const char *const git_opts[] = { "--force", "--help", NULL };
+static const char *const keys_opts[] = { "--json", "--no-color", "--help", NULL };
+static const char *const git_opts[] = { "--force", "--no-color", "--help", NULL };
 static const char *const cmd_opts[] = { "-t", "--tier", "-m", "--model", "--print", "--init",
-	"--help", NULL };
-static const char *const roles_opts[] = { "--paths", "--help", NULL };
-static const char *const undo_opts[] = { "--help", NULL };
+	"--no-color", "--help", NULL };
+static const char *const roles_opts[] = { "--paths", "--no-color", "--help", NULL };
+static const char *const undo_opts[] = { "--no-color", "--help", NULL };
+/* config and ledger have commands, and the options every command takes */
+static const char *const common_opts[] = { "--no-color", "--help", NULL };
 static const char *const do_opts[] = {
 	"-t", "--tier", "-m", "--model", "--allow", "--max-cost", "--max-tokens", "--json", "-q",
-	"--quiet", "--help", NULL,
+	"--quiet", "--no-color", "--help", NULL,
 };
 
 /* A subcommand's words: what may follow it, and its options. */
@@ -80,8 +82,8 @@ static const struct {
 	{ "roles", NULL, roles_opts },
 	{ "keys", keys_sub, keys_opts },
 	{ "git", git_sub, git_opts },
-	{ "config", config_sub, NULL },
-	{ "ledger", ledger_sub, NULL },
+	{ "config", config_sub, common_opts },
+	{ "ledger", ledger_sub, common_opts },
 	{ "do", NULL, do_opts },
 	{ "undo", NULL, undo_opts },
 };

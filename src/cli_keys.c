@@ -451,7 +451,7 @@ keys_list(struct app *cli, int argc, char **argv)
 	for (i = 2; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = true;
-		else if (strcmp(argv[i], "--no-color") != 0)
+		else
 			return keys_usage();
 	}
 	kr_ok = keyring_list(&names, &nnames, &kr_error) == 0;

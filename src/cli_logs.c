@@ -200,8 +200,6 @@ logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json, const char *
 			*json = true;
 		else if (strcmp(argv[i], "--all") == 0 || strcmp(argv[i], "-a") == 0)
 			*all = true;   /* the git hook's drafts and llm cmd's requests too */
-		else if (strcmp(argv[i], "--no-color") == 0)
-			continue;   /* read by main */
 		else if (strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--count") == 0)
 			v = i + 1 < argc ? argv[++i] : "";
 		else if (str_startswith(argv[i], "--count="))
@@ -600,7 +598,7 @@ sub_opts(int argc, char **argv, bool *raw, bool *json)
 		else if (strcmp(argv[0], "export") == 0 && (strcmp(argv[i], "--format=md") == 0 ||
 		    strcmp(argv[i], "--format=json") == 0))
 			*json = strcmp(argv[i], "--format=json") == 0;
-		else if (strcmp(argv[i], "--no-color") != 0)
+		else
 			return -1;
 	}
 	return 0;

@@ -140,8 +140,6 @@ models_list(struct app *cli, int argc, char **argv)
 	for (i = 1; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = true;
-		else if (strcmp(argv[i], "--no-color") == 0)
-			continue;
 		else if (strcmp(argv[i], "--tier") == 0 || strcmp(argv[i], "-t") == 0) {
 			if (++i >= (size_t)argc || !tier_parse(argv[i], &only))
 				return models_usage("--tier needs cheap, mid or frontier%s", "");

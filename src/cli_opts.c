@@ -38,6 +38,7 @@ static const struct opt_def {
 	int id;                /* the short letter, or an OPT_* above 255 */
 	bool arg;
 	unsigned faces;
+	const char *dry_no;    /* why llm route and --dry-run, which send nothing, refuse it */
 } opt_defs[] = {
 	{ .name = "tier", .id = 't', .arg = true, .faces = ALL },
 	{ .name = "model", .id = 'm', .arg = true, .faces = ALL },
@@ -45,13 +46,16 @@ static const struct opt_def {
 	{ .name = "file", .id = 'f', .arg = true, .faces = ALL },
 	{ .name = "continue", .id = 'c', .faces = ALL },
 	{ .name = "cid", .id = OPT_CID, .arg = true, .faces = ALL },
-	{ .name = "no-stream", .id = OPT_NO_STREAM, .faces = ONE_SHOT },
+	{ .name = "no-stream", .id = OPT_NO_STREAM, .faces = ONE_SHOT,
+	  .dry_no = "no request is sent, so nothing streams" },
 	{ .name = "json", .id = OPT_JSON, .faces = ONE_SHOT },
 	{ .name = "dry-run", .id = OPT_DRY_RUN, .faces = ONE_SHOT },
 	{ .name = "max-tokens", .id = OPT_MAX_TOKENS, .arg = true, .faces = ONE_SHOT },
 	{ .name = "max-cost", .id = OPT_MAX_COST, .arg = true, .faces = ONE_SHOT },
-	{ .name = "quiet", .id = 'q', .faces = ONE_SHOT },
-	{ .name = "verbose", .id = 'v', .faces = ONE_SHOT },
+	{ .name = "quiet", .id = 'q', .faces = ONE_SHOT,
+	  .dry_no = "the decision is all that is printed; there is no summary line" },
+	{ .name = "verbose", .id = 'v', .faces = ONE_SHOT,
+	  .dry_no = "the decision is printed with its explanation already" },
 	{ .name = "no-color", .id = OPT_NO_COLOR, .faces = ALL },
 	{ .name = "theme", .id = OPT_THEME, .arg = true, .faces = CLI_FACE_CHAT },
 	{ .name = "headless", .id = OPT_HEADLESS, .arg = true, .faces = CLI_FACE_CHAT },
@@ -59,8 +63,10 @@ static const struct opt_def {
 	{ .name = "out", .id = OPT_OUT, .arg = true, .faces = CLI_FACE_CHAT },
 	{ .name = "agent", .id = OPT_AGENT, .faces = CLI_FACE_CHAT },
 	{ .name = "role", .id = 'r', .arg = true, .faces = ALL },
-	{ .name = "output", .id = 'o', .arg = true, .faces = CLI_FACE_ASK },
-	{ .name = "force", .id = OPT_FORCE, .faces = CLI_FACE_ASK },
+	{ .name = "output", .id = 'o', .arg = true, .faces = ONE_SHOT,
+	  .dry_no = "no answer comes to be written; the decision goes to stdout" },
+	{ .name = "force", .id = OPT_FORCE, .faces = ONE_SHOT,
+	  .dry_no = "no answer comes to be written; the decision goes to stdout" },
 	{ .name = "help", .id = 'h', .faces = CLI_FACE_ROUTE | CLI_FACE_CHAT },
 	{ .name = "explain", .id = OPT_EXPLAIN, .faces = CLI_FACE_ROUTE },
 	{ .name = "forget", .id = OPT_FORGET, .faces = CLI_FACE_ROUTE },
@@ -245,6 +251,22 @@ opt_reject(enum cli_face face, int c, char **argv)
 	return opt_error(face, "unknown option '%s'", bad);
 }
 
+/*
+ * A dry run (llm route, or --dry-run) sends nothing: an option that acts on
+ * the request or its answer would be silently ignored, so it is refused.
+ * d: the first such option given, as the user wrote it (name), or NULL.
+ * -1, or the usage exit code.
+ */
+static int
+opt_dry_check(const struct cli_opts *p, enum cli_face face, const struct opt_def *d,
+    const char *name)
+{
+	if (d == NULL || p->help || (face != CLI_FACE_ROUTE && !p->dry_run))
+		return -1;
+	return opt_error(face, "option %s has no use %s: %s", name,
+	    face == CLI_FACE_ROUTE ? "here" : "with --dry-run", d->dry_no);
+}
+
 /* Parse argv as face does: options anywhere, -- ends them; -1 to go on, else an exit code. */
 int
 cli_opts_parse(struct cli_opts *p, enum cli_face face, const struct config *cfg, int argc,
@@ -252,7 +274,9 @@ cli_opts_parse(struct cli_opts *p, enum cli_face face, const struct config *cfg,
 {
 	struct option longs[ARRAY_SIZE(opt_defs) + 1];
 	char shorts[2 * ARRAY_SIZE(opt_defs) + 2];
-	int c, rc, i;
+	const struct opt_def *dry_no = NULL;
+	char dry_name[40] = "";
+	int c, rc, i, li = -1;
 
 	memset(p, 0, sizeof(*p));
 	p->o.tier = face == CLI_FACE_CHAT ? cfg->tier : TIER_AUTO;
@@ -263,12 +287,22 @@ cli_opts_parse(struct cli_opts *p, enum cli_face face, const struct config *cfg,
 	opt_tables(face, shorts, sizeof(shorts), longs);
 	optind = 0;            /* 0, not 1: glibc starts over, permutation state included */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, longs, &li)) != -1) {
 		if (c == '?' || c == ':')
 			return opt_reject(face, c, argv);
 		if ((rc = opt_apply(p, face, c, optarg)) >= 0)
 			return rc;
+		if (dry_no == NULL && opt_find(c)->dry_no != NULL) {
+			dry_no = opt_find(c);
+			if (li >= 0)
+				snprintf(dry_name, sizeof(dry_name), "--%s", longs[li].name);
+			else
+				opt_spelling(c, dry_name, sizeof(dry_name));
+		}
+		li = -1;       /* getopt_long sets it for a long option only */
 	}
+	if ((rc = opt_dry_check(p, face, dry_no, dry_name)) >= 0)
+		return rc;
 	p->words = xreallocarray(NULL, (size_t)(argc - optind) + 1, sizeof(*p->words));
 	for (i = optind; i < argc; i++)
 		p->words[p->nwords++] = argv[i];

@@ -527,8 +527,6 @@ usage_args(int argc, char **argv, struct usage_report *r, const char **month, bo
 			*json = true;
 		} else if (strcmp(argv[i], "--router") == 0) {
 			r->router = true;
-		} else if (strcmp(argv[i], "--no-color") == 0) {
-			continue;   /* read by main */
 		} else if ((v = opt_value(argc, argv, &i, "--month", &missing)) != NULL) {
 			*month = v;
 		} else if ((v = opt_value(argc, argv, &i, "--by", &missing)) != NULL) {

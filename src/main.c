@@ -30,12 +30,13 @@ static const struct command {
 	enum needs needs;
 	const char *summary;
 	bool free_words;  /* its arguments are text (a prompt, a task): it reads --help itself */
+	bool own_color;   /* it reads --no-color among its own options (or completes a line) */
 } commands[] = {
 	{ .name = "chat", .fn = cli_chat, .needs = NEEDS_CATALOG,
-	  .summary = "the full-screen client" },
+	  .summary = "the full-screen client", .own_color = true },
 	{ .name = "route", .fn = cli_route, .needs = NEEDS_CATALOG,
 	  .summary = "the routing decision and the cost on every tier, no request",
-	  .free_words = true },
+	  .free_words = true, .own_color = true },
 	{ .name = "models", .fn = cli_models, .needs = NEEDS_CATALOG,
 	  .summary = "the catalog; models import FILE|URL" },
 	{ .name = "budget", .fn = cli_budget, .needs = NEEDS_CATALOG,
@@ -65,7 +66,7 @@ static const struct command {
 	{ .name = "help", .fn = cli_help, .needs = NEEDS_NOTHING, .summary = NULL },
 	{ .name = "version", .fn = cli_version, .needs = NEEDS_NOTHING, .summary = NULL },
 	{ .name = "__complete", .fn = cli_complete, .needs = NEEDS_CATALOG, .summary = NULL,
-	  .free_words = true },
+	  .free_words = true, .own_color = true },
 };
 
 static const char usage_text[] =
@@ -97,7 +98,7 @@ static const char usage_text[] =
     "      --force           let -o replace an existing file\n"
     "  -q, --quiet           no summary line\n"
     "  -v, --verbose         explain the route on stderr; twice: the debug log too\n"
-    "      --no-color        no colour (NO_COLOR is honoured too)\n"
+    "      --no-color        no colour, for every command (NO_COLOR is honoured too)\n"
     "  -V, --version         print the version\n"
     "  -h, --help            print this help\n"
     "\n"
@@ -242,6 +243,28 @@ load(struct app *cli, enum needs needs, bool want_color, bool hook)
 	return -1;
 }
 
+/*
+ * Take every --no-color before "--" out of argv[first..]: main has read it,
+ * and a command's own parser need not know the option. Returns the new argc.
+ */
+static int
+drop_no_color(int argc, char **argv, int first)
+{
+	int i, n = first;
+
+	for (i = first; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--no-color") != 0)
+			argv[n++] = argv[i];
+	}
+	argv[n] = NULL;
+	return n;
+}
+
 static bool
 has_flag(int argc, char **argv, const char *a, const char *b)
 {
@@ -306,6 +329,9 @@ main(int argc, char **argv)
 	log_init();
 	memset(&cli, 0, sizeof cli);
 	color = !has_flag(argc, argv, "--no-color", NULL);
+	/* main takes it off a command's line: the full-screen client and children see it here */
+	if (!color)
+		setenv("NO_COLOR", "1", 1);
 	/* "llm --no-color budget" is the budget, not a question: the option before a command is main's */
 	while (argc > 2 && strcmp(argv[1], "--no-color") == 0) {
 		argv[1] = argv[0];
@@ -314,6 +340,9 @@ main(int argc, char **argv)
 	}
 	if (argc > 1 && argv[1][0] != '-')
 		cmd = find_command(argv[1]);
+	/* and anywhere else on a command's line, as on a question's */
+	if (cmd != NULL && !cmd->own_color)
+		argc = drop_no_color(argc, argv, 2);
 	if (cmd == NULL) {
 		/* fast paths: no config, no catalog */
 		if (has_flag(argc, argv, "--version", "-V"))

@@ -119,7 +119,7 @@ cmd_budget(struct tui *t, char *arg)
 		pricing_format(m->limit, false, lim, sizeof(lim));
 		s = xstrfmt("budget %s: %s spent, %s reserved, of %s (%lld%%); %lld requests, %lld of "
 		    "unknown cost; over budget: %s", m->month, spent, res, lim,
-		    (long long)((m->spent + m->reserved) * 100 / m->limit), (long long)m->requests,
+		    (long long)(m->spent * 100 / m->limit), (long long)m->requests,
 		    (long long)m->unknown_count, budget_action_str(t->cfg->budget_action));
 	} else {
 		s = xstrfmt("budget %s: %s spent, %s reserved, no monthly budget set; %lld requests, "

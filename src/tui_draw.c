@@ -408,6 +408,31 @@ meter_forecast(const struct tui *t, char *buf, size_t n, int room, int bar)
 	return room - need < bar ? room - need : bar;
 }
 
+/*
+ * Add " · $0.0115 reserved" when requests are under way and it fits in room
+ * columns (the bar gives up what it needs); return the bar's width. The
+ * spend beside the bar is settled spend alone: a reply's worst case, held
+ * while it streams, would make it jump up and back at the end.
+ */
+static int
+meter_reserved(const struct tui *t, char *buf, size_t n, int room, int bar)
+{
+	const char *dot = t->unicode ? "\xc2\xb7" : "-";
+	char a[32], more[48];
+	size_t l = strlen(buf);
+	int need;
+
+	if (t->meter.reserved <= 0)
+		return bar;
+	pricing_format(t->meter.reserved, false, a, sizeof(a));
+	snprintf(more, sizeof(more), " %s %s reserved", dot, a);
+	need = md_width(buf, l) + md_width(more, strlen(more));
+	if (need > room - (bar > 0 ? BAR_MIN : 0))
+		return bar;
+	snprintf(buf + l, n - l, "%s", more);
+	return room - need < bar ? room - need : bar;
+}
+
 /* A team ledger's meter is the team's: add the user's share, " · you $1.20 of $50.00". */
 static void
 meter_user(const struct meter *m, bool unicode, char *buf, size_t n)
@@ -416,7 +441,7 @@ meter_user(const struct meter *m, bool unicode, char *buf, size_t n)
 	char a[32], b[32];
 	size_t l = strlen(buf);
 
-	pricing_format(m->user_spent + m->user_reserved, false, a, sizeof(a));
+	pricing_format(m->user_spent, false, a, sizeof(a));
 	if (m->user_limit > 0) {
 		pricing_format(m->user_limit, false, b, sizeof(b));
 		snprintf(buf + l, n - l, " %s you %s of %s", dot, a, b);
@@ -431,7 +456,7 @@ draw_meter(struct tui *t, int y)
 	const struct meter *m = &t->meter;
 	int x = 2, maxx = t->w - 2, slot = THEME_METER_OK, mon, i, fill, rw, bar = BAR_W, lw;
 	char buf[160], spent[32], limit[32], right[96], month[8];
-	int64_t used = m->spent + m->reserved, pct = 0;
+	int64_t used = m->spent, pct = 0;
 
 	mode_text(t, right, sizeof(right));
 	rw = md_width(right, strlen(right));
@@ -461,6 +486,8 @@ draw_meter(struct tui *t, int y)
 	}
 	if (m->team)
 		meter_user(m, t->unicode, buf, sizeof(buf));
+	bar = meter_reserved(t, buf, sizeof(buf), maxx - 2 - 1 - rw - 2 -
+	    md_width(month, strlen(month)), bar);
 	bar = meter_forecast(t, buf, sizeof(buf), maxx - 2 - 1 - rw - 2 -
 	    md_width(month, strlen(month)), bar);
 	/* Narrow screens: the tier hint goes first, then the bar shrinks. */

@@ -116,6 +116,59 @@ run_llm --no-color config path
 check_contains "--no-color config path: the paths" "$OUT" "config: "
 check_eq "--no-color COMMAND: nothing sent" "$(fake_count)" "$n"
 
+# Every command takes --no-color before its word, right after it and at the
+# end, and does exactly what it does without it; no request carries it.
+# nc_args CMD: a harmless run of CMD, in the positional parameters.
+nc_args() {
+	case $1 in
+	chat) NC="chat --headless $T/nc.s --size 80x24" ;;
+	route) NC="route why is the sky blue" ;;
+	models | budget | usage | logs | roles | undo | help | version) NC=$1 ;;
+	cmd) NC="cmd --print list the files" ;;
+	keys) NC="keys list" ;;
+	git) NC="git uninstall-hook" ;;
+	ledger) NC="ledger init" ;;
+	config) NC="config check" ;;
+	do) NC="do -q say hello" ;;
+	*) NC= ;;
+	esac
+}
+printf ':dump-colors %s/nc.dump\n' "$T" >"$T/nc.s"
+t_git_repo "$T/nc-repo"
+fake_default '{"text":"ls\n# lists the files","usage":{"input":10,"output":5}}'
+n=$(fake_count)
+for cmd in $("$LLM_BIN" __complete commands); do
+	nc_args "$cmd"
+	if [ -z "$NC" ]; then
+		not_ok "--no-color: a run of llm $cmd is in this test"
+		continue
+	fi
+	# shellcheck disable=SC2086 # the words of a command line
+	run_llm $NC
+	want_rc=$RC want_out=$OUT want_err=$ERR
+	first=${NC%% *}
+	rest=${NC#"$first"}
+	for line in "--no-color $NC" "$first --no-color$rest" "$NC --no-color"; do
+		# shellcheck disable=SC2086
+		run_llm $line
+		check_rc "llm $line: the exit code without it" "$want_rc"
+		check_not_contains "llm $line: not refused" "$ERR" "no-color"
+		if [ "$cmd" = chat ]; then
+			check_contains "llm $line: no colour" "$(cat "$T/nc.dump")" \
+			    "-- styles (default, no colour)"
+			continue
+		fi
+		check_eq "llm $line: the output without it" "$OUT" "$want_out"
+		check_eq "llm $line: the errors without it" "$ERR" "$want_err"
+	done
+done
+run_llm chat --headless "$T/nc.s" --size 80x24
+check_not_contains "llm chat: colour without --no-color" "$(cat "$T/nc.dump")" "no colour"
+check "--no-color: the commands that ask a model asked it" test "$(fake_count)" -gt "$n"
+check_not_contains "--no-color: never sent as text" "$(fake_requests)" "no-color"
+fake_reset
+cd "$LLM_TOP" || exit 1
+
 run_llm config set tier cheap
 check_rc "config set: exit 2" 2
 check_contains "config set: names the command" "$ERR" "llm: config: unknown command 'set'"

@@ -115,6 +115,31 @@ check_rc "no prompt: exit 2" 2
 run_llm_in "" route -t premium "hi"
 check_rc "bad tier: exit 2" 2
 
+# Nothing is sent, so the options about the answer would do nothing: they are
+# refused, by name, for llm route and for --dry-run alike.
+n=$(fake_count)
+for opt in -q --quiet -v --verbose --no-stream "-o $T/answer.txt" --force; do
+	name=${opt%% *}
+	# shellcheck disable=SC2086 # an option and its argument
+	run_llm_in "" route $opt "hi there"
+	check_rc "route $name: exit 2" 2
+	check_contains "route $name: names it" "$ERR" "llm: route: option $name has no use here: "
+	check_contains "route $name: points to the help" "$ERR" "Try 'llm route --help'."
+	check_eq "route $name: no decision" "$OUT" ""
+	# shellcheck disable=SC2086
+	run_llm_in "" "hi there" $opt --dry-run
+	check_rc "--dry-run $name: exit 2" 2
+	check_contains "--dry-run $name: names it" "$ERR" "llm: option $name has no use with --dry-run: "
+done
+check "route -o: no file written" test ! -e "$T/answer.txt"
+check_eq "route -q and the like: nothing sent" "$(fake_count)" "$n"
+run_llm_in "" route -q --help
+check_rc "route -q --help: the help, exit 0" 0
+check_contains "route -q --help: says which are refused" "$OUT" "(-q, -v, -o) are refused"
+run_llm_in "" route --dry-run "hi there"
+check_rc "route --dry-run: what route is, exit 0" 0
+check_contains "route --dry-run: the decision" "$OUT" "tier"
+
 # A tier without a usable model moves the request up, and the reason says why.
 t_py -c 'print("word " * 130000)' >"$T/long.txt"
 run_llm route --json -t cheap "summarise this" <"$T/long.txt"
