@@ -32,6 +32,8 @@ static const char do_usage[] =
     "step to stderr. Piped input is material for the task. Reading is allowed;\n"
     "edit, write and run ask on a terminal and are refused without one unless\n"
     "allowed. llm undo restores the files the last task changed.\n"
+    "Options may come before or after the task; everything after -- is task,\n"
+    "so a task word that starts with '-' goes there.\n"
     "\n"
     "Options:\n"
     "  -t, --tier TIER       the worker's tier: auto (default: routed), cheap, mid, frontier\n"
@@ -324,7 +326,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	allow[nallow] = NULL;
 	optind = 1;
 	opterr = 0;
-	while (rc < 0 && (c = getopt_long(argc, argv, "+t:m:qh", longopts, NULL)) != -1) {
+	while (rc < 0 && (c = getopt_long(argc, argv, "t:m:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			if (!tier_parse(optarg, &o.tier)) {

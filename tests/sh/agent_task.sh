@@ -156,3 +156,21 @@ check_eq "deepseek: the first turn's reasoning sent back" "$(fake_get 2 body.mes
     "The test calls sum.sh; list first."
 check_eq "deepseek: the second turn's too" "$(fake_get 2 body.messages.4.reasoning_content)" "Now the script itself."
 check_not_contains "deepseek: no reasoning on stderr" "$(cat "$T/err")" "It subtracts"
+
+# Options may come after the task's words, as after a question's; after -- all is task.
+t_sum_repo "$T/repo"
+fake_reset
+script_task
+run_in_repo "do" sum.sh is wrong, -m test-cheap make sh test.sh pass --allow edit,run --json -q
+check_rc "options after the task: exit 0" 0
+check_eq "options after the task: the repository is fixed" "$(cd "$T/repo" && sh test.sh)" PASS
+check_eq "options after the task: --json and -q taken" "$(json_get "$T/out" answer),$(cat "$T/err")" \
+    "Fixed sum.sh: it subtracted; sh test.sh passes.,"
+check_contains "options after the task: the task's words sent" "$(fake_get 0 body)" "sum.sh is wrong, make sh test.sh pass"
+check_not_contains "options after the task: no option sent as task" "$(fake_get 0 body)" "--allow"
+t_sum_repo "$T/repo"
+fake_reset
+fake_reply '{"text":"Nothing to do.","usage":{"input":900,"output":5}}'
+run_in_repo "do" -m test-cheap --json -- explain what -q does
+check_rc "after --: exit 0" 0
+check_contains "after --: the words are the task" "$(fake_get 0 body)" "explain what -q does"
