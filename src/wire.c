@@ -16,19 +16,20 @@
 /*
  * A copy of data[0..len) with each escaped NUL (\u0000) made U+FFFD (\uFFFD,
  * as long), or NULL when it holds none. A parsed string ends at a NUL, so
- * the text after one, the rest of a streamed piece, would be lost.
+ * the text after one, the rest of a streamed piece, would be lost. Escapes are
+ * read a pair at a time from each backslash, so "\\u0000" (an escaped
+ * backslash, then the text "u0000") stays text. Every streamed event passes
+ * here, most without a backslash: memchr finds there is none in a fraction of
+ * the time a search for the six bytes takes.
  */
 static char *
 nul_escapes(const char *data, size_t len)
 {
-	const char *p = data, *end = data + len, *b;
+	const char *p = data, *end = data + len;
 	char *copy = NULL;
 
-	while ((p = memmem(p, (size_t)(end - p), "\\u0000", 6)) != NULL) {
-		for (b = p; b > data && b[-1] == '\\'; b--)
-			;
-		/* "\\u0000", an escaped backslash and then "u0000", is text */
-		if ((p - b) % 2 == 0) {
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL && end - p >= 2) {
+		if (end - p >= 6 && memcmp(p, "\\u0000", 6) == 0) {
 			if (copy == NULL) {
 				copy = xmalloc(len + 1);
 				memcpy(copy, data, len);
@@ -36,7 +37,7 @@ nul_escapes(const char *data, size_t len)
 			}
 			memcpy(copy + (p - data) + 1, "uFFFD", 5);
 		}
-		p += 6;
+		p += 2;
 	}
 	return copy;
 }

@@ -259,6 +259,13 @@ test_openai_event_escapes(void)
 	/* "\\u0000" is a backslash and the text "u0000" */
 	EVENT(CHUNK("a\\\\u0000b"), PEV_OK, "a\\u0000b");
 	EVENT(CHUNK("a\\\\\\u0000b"), PEV_OK, "a\\\xef\xbf\xbd" "b");
+	EVENT(CHUNK("a\\\\\\\\u0000b"), PEV_OK, "a\\\\u0000b");
+	/* at the text's end, before more digits, beside other escapes, and in a key */
+	EVENT(CHUNK("end\\u0000"), PEV_OK, "end\xef\xbf\xbd");
+	EVENT(CHUNK("\\u00000"), PEV_OK, "\xef\xbf\xbd" "0");
+	EVENT(CHUNK("\\n\\u0000\\\"\\u0000\\\\"), PEV_OK, "\n\xef\xbf\xbd\"\xef\xbf\xbd\\");
+	EVENT("{\"k\\u0000\":1,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", PEV_OK, "a");
+	EVENT(CHUNK("\\u000"), PEV_BAD, "");
 	/* a raw control character: cJSON takes it, strict JSON does not */
 	EVENT(CHUNK("a\x01z"), PEV_OK, "a\x01z");
 	/* an invalid escape in a value the adapter does not read fails the event all the same */
