@@ -91,10 +91,12 @@ struct ledger_pg {
 	int version;                    /* the schema's version; -1 not known yet */
 	bool down;                      /* the last call found the database unreachable */
 	bool denied;                    /* the last call lacked a privilege */
+	char state[6];                  /* the SQLSTATE of the last call's error; "" none */
 	int64_t dial_failed;            /* clock_ms() of the last failed attempt; 0 none */
 	char *dial_cause;               /* why it failed */
 	bool outbox;                    /* the outbox table exists */
 	char *refused;                  /* why the database refused an outbox row at the last flush */
+	int sent;                       /* outbox rows this process has sent */
 	char instance[33];              /* a key of this process's ledger: tasks' keys start with it */
 	int64_t task_id, task_held;     /* the last task reserved for online, and its worst cases */
 };
@@ -582,6 +584,7 @@ pg_call(struct ledger_pg *p, const char *what, const char *sql, const struct pg_
 	ExecStatusType s;
 
 	p->down = p->denied = false;
+	p->state[0] = '\0';
 	if (pg_connect(p, cause) != 0)
 		return NULL;
 	if (p->version != LEDGER_PG_VERSION) {
@@ -604,8 +607,11 @@ pg_call(struct ledger_pg *p, const char *what, const char *sql, const struct pg_
 		/* The primary message alone: the context a function adds is no help on one line. */
 		const char *msg = pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
 
+		const char *state = pq.PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
 		pg_cause(cause, what, msg != NULL ? msg : pq.PQresultErrorMessage(r));
 		p->denied = pg_denied(r);
+		str_copy(p->state, sizeof p->state, state != NULL ? state : "");
 	}
 	pq.PQclear(r);
 	return NULL;
@@ -1599,7 +1605,8 @@ pg_outbox_expire(struct ledger_pg *p)
 
 /*
  * Why the database refused outbox row st, for the user: a row made under
- * another team's name (a misspelt [ledger] team) is named so; else its error.
+ * another team's name (a misspelt [ledger] team), or for a team the database
+ * does not know (its foreign key, SQLSTATE 23503), is named so; else its error.
  */
 static char *
 pg_refused_why(const struct ledger_pg *p, sqlite3_stmt *st, const char *why)
@@ -1608,6 +1615,8 @@ pg_refused_why(const struct ledger_pg *p, sqlite3_stmt *st, const char *why)
 
 	if (team != NULL && p->t->team != NULL && strcmp(team, p->t->team) != 0)
 		return xstrfmt("made for team \"%s\", which it does not know", team);
+	if (team != NULL && strcmp(p->state, "23503") == 0)
+		return xstrfmt("it does not know team \"%s\"", team);
 	return xstrdup(why != NULL ? why : "refused");
 }
 
@@ -1658,24 +1667,82 @@ pg_flush_outbox(struct ledger_pg *p, char **cause)
 			break;
 		}
 		sent++;
+		p->sent++;
 	}
 	sqlite3_finalize(del);
 	sqlite3_finalize(st);
 	return rc < 0 ? -1 : sent;
 }
 
-/* Send the rows kept while offline. */
-int
-ledger_pg_flush(struct ledger_pg *p, char **cause)
+/* How many rows the outbox holds to send (live offline reservations are not yet); -1 on error. */
+static int
+pg_kept_count(struct ledger_pg *p)
 {
+	sqlite3_stmt *st;
+	int n = -1;
+
+	if (pg_outbox(p) < 0 || sqlite3_prepare_v2(p->db, "SELECT count(*) FROM team_outbox WHERE"
+	    " kind = 'settle' OR status <> 'reserved'", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Put the settled rows the outbox keeps under this configuration's team and user. */
+static int
+pg_kept_move(struct ledger_pg *p)
+{
+	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = pg_connect(p, cause)) != 0)
+	if (sqlite3_prepare_v2(p->db, "UPDATE team_outbox SET team = ?1, user = ?2 WHERE"
+	    " kind = 'row' AND status <> 'reserved' AND (team IS NOT ?1 OR user IS NOT ?2)", -1,
+	    &st, NULL) != SQLITE_OK)
+		return -1;
+	store_bind_str(st, 1, p->t->team);
+	store_bind_str(st, 2, p->t->user);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Send the rows kept here; those the database refuses, as this configuration's team and user. */
+int
+ledger_pg_send(struct ledger_pg *p, int *sent, char **cause)
+{
+	int left;
+
+	*sent = 0;
+	if (pg_connect(p, cause) != 0)
 		return -1;
 	if (p->version != LEDGER_PG_VERSION) {
 		store_cause(cause, "team ledger: the schema is version %d; the schema's owner"
 		    " upgrades it with llm ledger init", p->version);
 		return -1;
 	}
-	return pg_flush_outbox(p, cause);
+	/* As they are first: the database may know their team by now. */
+	pg_flush_outbox(p, NULL);
+	if (!p->down && (left = pg_kept_count(p)) != 0) {
+		if (left < 0)
+			goto local;
+		if (pg_kept_move(p) < 0)
+			goto local;
+		pg_flush_outbox(p, NULL);
+	}
+	if (p->down) {
+		store_cause(cause, "%s", p->dial_cause);
+		return -1;
+	}
+	if ((left = pg_kept_count(p)) < 0)
+		goto local;
+	/* Those sent when the ledger was opened count too: this command sent them. */
+	*sent = p->sent;
+	if (left > 0)
+		store_cause(cause, "%s", p->refused != NULL ? p->refused : "refused");
+	return left;
+local:
+	store_cause(cause, "team ledger: the local outbox failed: %s", sqlite3_errmsg(p->db));
+	return -1;
 }

@@ -73,7 +73,13 @@ int ledger_pg_days(struct ledger_pg *p, int64_t start, int64_t end, int64_t *spe
 int ledger_pg_init(struct ledger_pg *p, int *version, char **cause);
 /* Set the team's monthly budget (user NULL) or a user's, in pico-dollars. 0 or -1. */
 int ledger_pg_set_budget(struct ledger_pg *p, const char *user, int64_t pico, char **cause);
-/* Send the rows kept while offline, each exactly once: how many were sent, or -1. */
-int ledger_pg_flush(struct ledger_pg *p, char **cause);
+/*
+ * Send the rows kept on this machine now, each exactly once. Those the
+ * database refuses (made under a misspelt [ledger] team or user) are sent as
+ * the configured team and user: once that is put right, they are its rows.
+ * How many are still kept (with why in *cause), or -1 with *cause when the
+ * database cannot be reached; *sent: how many this process has sent.
+ */
+int ledger_pg_send(struct ledger_pg *p, int *sent, char **cause);
 
 #endif
