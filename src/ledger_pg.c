@@ -1379,6 +1379,36 @@ ledger_pg_days(struct ledger_pg *p, int64_t start, int64_t end, int64_t *spent, 
 	return 0;
 }
 
+/* Each user's totals of the team's month mon, as the view members may read holds them. */
+int
+ledger_pg_totals(struct ledger_pg *p, const char *mon, ledger_total_fn fn, void *arg,
+    char **cause)
+{
+	struct pg_args a = { .n = 0 };
+	struct ledger_total t;
+	PGresult *r;
+	int i;
+
+	arg_str(&a, p->t->team);
+	arg_str(&a, mon);
+	r = pg_call(p, "totals", "SELECT \"user\", requests, spent_pico, unknown_cost_requests,"
+	    " estimated_requests FROM llm.usage_by_user WHERE team = $1 AND month = $2"
+	    " ORDER BY \"user\"", &a, cause);
+	if (r == NULL)
+		return -1;
+	for (i = 0; i < pq.PQntuples(r); i++) {
+		t.user = col_str(r, i, 0);
+		t.requests = col_i64(r, i, 1);
+		t.spent = col_i64(r, i, 2);
+		t.unknown = col_i64(r, i, 3);
+		t.estimated = col_i64(r, i, 4) > 0 || t.unknown > 0;
+		if (t.user != NULL && fn(arg, &t) != 0)
+			break;
+	}
+	pq.PQclear(r);
+	return 0;
+}
+
 /* Run one statement of the upgrade with no parameters. */
 static int
 pg_exec(struct ledger_pg *p, const char *what, const char *sql, char **cause)

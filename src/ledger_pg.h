@@ -61,6 +61,9 @@ int ledger_pg_meter(struct ledger_pg *p, struct meter *m, char **cause);
 /* As ledger_rows: all the team's rows for an admin, one's own for a member. */
 int ledger_pg_rows(struct ledger_pg *p, int64_t from, int64_t to, ledger_row_fn fn, void *arg,
     char **cause);
+/* As ledger_totals: each user's totals of the team's month, from llm.usage_by_user. */
+int ledger_pg_totals(struct ledger_pg *p, const char *mon, ledger_total_fn fn, void *arg,
+    char **cause);
 /* As ledger_days: the whole team's days, a member's too (the forecast is the team's). */
 int ledger_pg_days(struct ledger_pg *p, int64_t start, int64_t end, int64_t *spent, int ndays,
     char **cause);
