@@ -77,7 +77,7 @@ complete -c llm -n '__llm_at 0' -a cmd -d 'propose one shell command: run, edit,
 complete -c llm -n '__llm_at 0' -a roles -d 'the named system prompts -r NAME takes'
 complete -c llm -n '__llm_at 0' -a keys -d 'keys in the OS keyring: set, list, rm, check'
 complete -c llm -n '__llm_at 0' -a git -d 'install-hook, uninstall-hook, commit-msg'
-complete -c llm -n '__llm_at 0' -a ledger -d "init: create or upgrade the ledger's schema"
+complete -c llm -n '__llm_at 0' -a ledger -d "init: create or upgrade the ledger's schema; send: the rows kept here"
 complete -c llm -n '__llm_at 0' -a config -d 'path, show, check'
 complete -c llm -n '__llm_at 0' -a do -d 'do a coding task in this repository with tools'
 complete -c llm -n '__llm_at 0' -a undo -d 'restore the files the last agent task changed'

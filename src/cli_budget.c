@@ -69,10 +69,13 @@ budget_team_json(const struct app *cli, const struct meter *m, cJSON *o)
 	u = cJSON_AddObjectToObject(o, "kept_here");
 	cJSON_AddNumberToObject(u, "requests", (double)m->kept_rows);
 	report_json_money(u, "cost", m->kept);
-	if (m->kept_why[0] != '\0')
+	if (m->kept_why[0] != '\0') {
 		cJSON_AddStringToObject(u, "refused", m->kept_why);
-	else
+		cJSON_AddStringToObject(u, "next", "llm ledger send");
+	} else {
 		cJSON_AddNullToObject(u, "refused");
+		cJSON_AddNullToObject(u, "next");
+	}
 }
 
 /* The user's share of a team's month, and the user's own budget if one is set. */
@@ -98,6 +101,11 @@ budget_team_text(const struct app *cli, const struct meter *m)
 		printf("  %-11s %lld request%s (%s) on this machine, not in the team's ledger%s%s\n",
 		    "kept here", (long long)m->kept_rows, m->kept_rows == 1 ? "" : "s", a,
 		    m->kept_why[0] ? ", which refused them: " : "", m->kept_why);
+		/* Sent again as they are at every connection; as the team and user now set, on demand. */
+		if (m->kept_why[0] != '\0')
+			printf("  %-11s llm ledger send sends them as team \"%s\", user \"%s\"\n", "",
+			    cli->cfg.ledger_team ? cli->cfg.ledger_team : "",
+			    cli->cfg.ledger_user ? cli->cfg.ledger_user : "");
 	}
 }
 

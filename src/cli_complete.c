@@ -31,7 +31,7 @@ static const char *const budget_sub[] = { "set", NULL };
 static const char *const keys_sub[] = { "set", "list", "rm", "check", NULL };
 static const char *const git_sub[] = { "install-hook", "uninstall-hook", "commit-msg", NULL };
 static const char *const config_sub[] = { "path", "show", "check", NULL };
-static const char *const ledger_sub[] = { "init", NULL };
+static const char *const ledger_sub[] = { "init", "send", NULL };
 
 static const char *const chat_opts[] = {
 	"-t", "--tier", "-m", "--model", "-s", "--system", "-r", "--role", "-f", "--file",

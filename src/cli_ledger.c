@@ -76,7 +76,36 @@ cli_ledger_team(struct app *cli)
 	cli->cfg.budget = LEDGER_TEAM_LIMIT;
 }
 
-/* llm ledger init: create or upgrade the schema, SQLite's or the team's. */
+/* llm ledger send: send the rows kept on this machine to the team's ledger. */
+static int
+ledger_send(struct ledger *l, const struct ledger_team *t)
+{
+	char *cause = NULL;
+	int sent, left;
+
+	if (t == NULL) {
+		fprintf(stderr, "llm: ledger send: no team ledger: [ledger] database is not set\n");
+		return EXIT_USAGE;
+	}
+	if ((left = ledger_pg_send(ledger_pg(l), &sent, &cause)) < 0) {
+		fprintf(stderr, "llm: ledger send: %s\n", cause);
+		free(cause);
+		return EXIT_PROVIDER;
+	}
+	if (sent > 0 || left == 0)
+		printf("team ledger: %d request%s sent; %d kept here\n", sent, sent == 1 ? "" : "s",
+		    left);
+	if (left > 0) {
+		fprintf(stderr, "llm: ledger send: %d request%s still kept here: the database refused"
+		    " %s as team \"%s\", user \"%s\": %s\n", left, left == 1 ? "" : "s",
+		    left == 1 ? "it" : "them", t->team, t->user, cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* llm ledger init: create or upgrade the schema, SQLite's or the team's; llm ledger send. */
 int
 cli_ledger(struct app *cli, int argc, char **argv)
 {
@@ -85,19 +114,21 @@ cli_ledger(struct app *cli, int argc, char **argv)
 	char *cause = NULL, zone[128] = "";
 	int v = 0, rc = EXIT_OK;
 
-	if (argc != 2 || strcmp(argv[1], "init") != 0) {
+	if (argc != 2 || (strcmp(argv[1], "init") != 0 && strcmp(argv[1], "send") != 0)) {
 		fprintf(argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) ?
-		    stdout : stderr, "usage: llm ledger init\n");
+		    stdout : stderr, "usage: llm ledger init | send\n");
 		return argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) ?
 		    EXIT_OK : EXIT_USAGE;
 	}
 	/* Opening the SQLite ledger creates or upgrades it. */
 	if ((l = cli_ledger_open(cli, &cause)) == NULL) {
-		fprintf(stderr, "llm: ledger init: %s\n", cause);
+		fprintf(stderr, "llm: ledger %s: %s\n", argv[1], cause);
 		free(cause);
 		return EXIT_USAGE;
 	}
-	if (t == NULL) {
+	if (strcmp(argv[1], "send") == 0) {
+		rc = ledger_send(l, t);
+	} else if (t == NULL) {
 		printf("ledger: %s/llm.db is up to date\n", cli->cfg.data_dir);
 	} else if (ledger_pg_init(ledger_pg(l), &v, &cause) < 0 ||
 	    ledger_pg_zone(ledger_pg(l), zone, sizeof zone, &cause) < 0) {

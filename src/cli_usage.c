@@ -71,6 +71,12 @@ struct usage_report {
 	const struct catalog *cat;      /* prices for what the cache saved; NULL: none */
 	struct pending_write *pending;
 	size_t npending;
+	char **users;                   /* by user or team: the users whose rows were read */
+	size_t nusers;
+	struct ledger_total *others;    /* the team's other users, by their totals (users owned) */
+	size_t nothers;
+	struct ledger_total team;       /* the whole team's totals */
+	bool totals;                    /* others and team were read (a team ledger, by user or team) */
 };
 
 /* Add without wrapping; a sum past INT64_MAX marks the report. */
@@ -252,12 +258,52 @@ cache_row(struct usage_report *r, struct usage_sum *s, const struct ledger_row *
 	p->key = xstrdup(key);
 }
 
+/* Whether the report read rows of user. */
+static bool
+user_read(const struct usage_report *r, const char *user)
+{
+	size_t i;
+
+	for (i = 0; i < r->nusers; i++)
+		if (strcmp(r->users[i], user) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Add one user's totals: to the whole team's, and, for a user whose rows the
+ * report could not read (a member reads only her own), to the others.
+ */
+static int
+usage_total(void *arg, const struct ledger_total *t)
+{
+	struct usage_report *r = arg;
+	struct ledger_total *o;
+
+	r->team.requests = sat_add(r, r->team.requests, t->requests);
+	r->team.unknown = sat_add(r, r->team.unknown, t->unknown);
+	r->team.spent = sat_add(r, r->team.spent, t->spent);
+	r->team.estimated |= t->estimated;
+	if (user_read(r, t->user))
+		return 0;
+	r->others = xreallocarray(r->others, r->nothers + 1, sizeof *r->others);
+	o = &r->others[r->nothers++];
+	*o = *t;
+	o->user = xstrdup(t->user);
+	return 0;
+}
+
 static int
 usage_row(void *arg, const struct ledger_row *row)
 {
 	struct usage_report *r = arg;
 	char key[128];
 
+	if ((r->by == BY_USER || r->by == BY_TEAM) && row->user != NULL &&
+	    !user_read(r, row->user)) {
+		r->users = xreallocarray(r->users, r->nusers + 1, sizeof *r->users);
+		r->users[r->nusers++] = xstrdup(row->user);
+	}
 	if (strcmp(row->status, "reserved") == 0) {
 		r->inflight++;
 		if (row->worst_case > 0)
@@ -377,6 +423,41 @@ cache_text(const struct usage_report *r, int width)
 	    "unread: written to the cache and never read again before it expired.\n");
 }
 
+/* One line of totals: requests and cost, no tokens (the totals have none). */
+static void
+total_line(const struct ledger_total *t, const char *key, int width)
+{
+	char cost[48], *vis = visible_str(key, strlen(key));
+
+	pricing_format(t->spent, t->estimated, cost, sizeof cost);
+	printf("%-*s %8lld %8s %8s %8s %14s\n", width, vis, (long long)t->requests, "", "", "",
+	    cost);
+	free(vis);
+}
+
+/* The team's users whose rows the report could not read, by their totals, and the team's. */
+static void
+others_text(const struct usage_report *r, int width)
+{
+	size_t i;
+
+	if (!r->totals || r->nothers == 0)
+		return;
+	for (i = 0; i < r->nothers; i++)
+		if ((int)strlen(r->others[i].user) > width)
+			width = (int)strlen(r->others[i].user);
+	if (width < 10)
+		width = 10;
+	printf("\n%s (their rows are theirs to read):\n", r->by == BY_USER ?
+	    "The team's other users, by their totals" : "The whole team, with its other users");
+	printf("%-*s %8s %8s %8s %8s %14s\n", width, "", "requests", "", "", "", "cost");
+	for (i = 0; r->by == BY_USER && i < r->nothers; i++)
+		total_line(&r->others[i], r->others[i].user, width);
+	total_line(&r->team, "whole team", width);
+	if (r->team.unknown > 0)
+		printf("Requests of unknown cost are counted there at their worst cases.\n");
+}
+
 static void
 usage_text(const struct usage_report *r, const char *month_name)
 {
@@ -397,6 +478,7 @@ usage_text(const struct usage_report *r, const char *month_name)
 			print_sum(&r->groups[i], r->groups[i].key, width);
 		print_sum(&r->total, "total", width);
 	}
+	others_text(r, width);
 	cache_text(r, width);
 	if (r->total.estimated)
 		printf("~ marks estimates: the provider reported no usage, or the request ended"
@@ -464,6 +546,32 @@ json_sum(const struct usage_report *r, const struct usage_sum *s)
 	return o;
 }
 
+static cJSON *
+json_total(const struct ledger_total *t)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (t->user != NULL)
+		cJSON_AddStringToObject(o, "user", t->user);
+	report_json_int(o, "requests", t->requests);
+	report_json_money(o, "cost", t->spent);
+	cJSON_AddBoolToObject(o, "estimated", t->estimated);
+	report_json_int(o, "unknown_cost_requests", t->unknown);
+	return o;
+}
+
+/* "others": the users whose rows were not read, by their totals; "team_total": the team's. */
+static void
+others_json(const struct usage_report *r, cJSON *o)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, "others");
+	size_t i;
+
+	for (i = 0; i < r->nothers; i++)
+		cJSON_AddItemToArray(a, json_total(&r->others[i]));
+	cJSON_AddItemToObject(o, "team_total", json_total(&r->team));
+}
+
 static void
 usage_json(const struct usage_report *r, const char *month)
 {
@@ -480,6 +588,8 @@ usage_json(const struct usage_report *r, const char *month)
 	rows = cJSON_AddArrayToObject(o, "rows");
 	for (i = 0; i < r->ngroups; i++)
 		cJSON_AddItemToArray(rows, json_sum(r, &r->groups[i]));
+	if (r->totals)
+		others_json(r, o);
 	report_json_int(o, "in_flight", r->inflight);
 	report_json_money(o, "reserved", r->reserved);
 	report_json_int(o, "expired_reservations", r->expired);
@@ -615,6 +725,16 @@ cli_usage(struct app *cli, int argc, char **argv)
 		goto out;
 	}
 	pending_flush(&r);
+	/* The team's totals per user are every member's to read; its rows are not. */
+	if ((r.by == BY_USER || r.by == BY_TEAM) && ledger_team() != NULL) {
+		if (ledger_totals(l, mon, usage_total, &r, &cause) < 0) {
+			fprintf(stderr, "llm: usage: %s\n", cause);
+			free(cause);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		r.totals = true;
+	}
 	/* an empty month has no groups array at all, and qsort must not see NULL */
 	if (r.ngroups > 1 && r.by == BY_TIER)
 		qsort(r.groups, r.ngroups, sizeof *r.groups, cmp_tier);
@@ -633,5 +753,11 @@ out:
 	for (i = 0; i < r.ngroups; i++)
 		free(r.groups[i].key);
 	free(r.groups);
+	for (i = 0; i < r.nusers; i++)
+		free(r.users[i]);
+	free(r.users);
+	for (i = 0; i < r.nothers; i++)
+		free((char *)r.others[i].user);
+	free(r.others);
 	return rc;
 }

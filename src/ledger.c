@@ -1255,6 +1255,15 @@ ledger_day_start(int64_t start, int d)
 	return (int64_t)mktime(&tm);
 }
 
+/* Each user's totals of the team's month; the local ledger has no users. */
+int
+ledger_totals(struct ledger *l, const char *mon, ledger_total_fn fn, void *arg, char **cause)
+{
+	if (l->pg != NULL)
+		return ledger_pg_totals(l->pg, mon, fn, arg, cause);
+	return 0;
+}
+
 /* Fill spent[] with each local day's spend, from one snapshot and the running totals. */
 int
 ledger_days(struct ledger *l, int64_t start, int64_t end, int64_t now, int64_t *spent,

@@ -189,6 +189,25 @@ int ledger_rows(struct ledger *l, int64_t from, int64_t to, ledger_row_fn fn, vo
  */
 int ledger_days(struct ledger *l, int64_t start, int64_t end, int64_t now, int64_t *spent,
     int ndays, char **cause);
+/* One user's figures for a month as the team's ledger totals them: no tokens, no rows. */
+struct ledger_total {
+	const char *user;
+	int64_t requests;
+	int64_t unknown;        /* requests of unknown cost */
+	int64_t spent;          /* pico: what they cost, unknown costs at their worst cases */
+	bool estimated;         /* some are estimates */
+};
+
+/* Called for each user's totals; return non-zero to stop. */
+typedef int (*ledger_total_fn)(void *arg, const struct ledger_total *t);
+
+/*
+ * Call fn for each user's totals in the team's month mon (YYYY-MM), which a
+ * member may read for every user, not only for itself (her rows alone are
+ * hers). None with the local ledger. 0 or -1.
+ */
+int ledger_totals(struct ledger *l, const char *mon, ledger_total_fn fn, void *arg,
+    char **cause);
 /*
  * Bind e's conversation (0: NULL), provider, model, tier, route mode and
  * reason, then worst_case (< 0: NULL), to the seven parameters of st from i

@@ -2,7 +2,11 @@
 #include <assert.h>
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +30,12 @@
  * user's llm never needs it installed, and commands pay nothing for it.
  */
 #define PQ_SYMS(X) \
-	X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQexecParams) \
-	X(PQexec) X(PQresultStatus) X(PQresultErrorMessage) X(PQntuples) X(PQgetvalue) \
-	X(PQgetisnull) X(PQclear) X(PQconnectionNeedsPassword) X(PQresultErrorField) \
-	X(PQsetNoticeProcessor) X(PQsocket) X(PQconnectionUsedPassword) X(PQconninfoParse) \
-	X(PQconninfoFree) X(PQfreemem) X(PQuser)
+	X(PQconnectStartParams) X(PQconnectPoll) X(PQstatus) X(PQerrorMessage) X(PQfinish) \
+	X(PQsendQuery) X(PQsendQueryParams) X(PQconsumeInput) X(PQisBusy) X(PQgetResult) \
+	X(PQgetCancel) X(PQcancel) X(PQfreeCancel) X(PQresultStatus) X(PQresultErrorMessage) X(PQntuples) \
+	X(PQgetvalue) X(PQgetisnull) X(PQclear) X(PQconnectionNeedsPassword) \
+	X(PQresultErrorField) X(PQsetNoticeProcessor) X(PQsocket) X(PQconnectionUsedPassword) \
+	X(PQconninfoParse) X(PQconninfoFree) X(PQfreemem) X(PQuser)
 #define PQ_PTR(name) __typeof__(name) *name;
 static struct {
 	PQ_SYMS(PQ_PTR)
@@ -45,10 +50,19 @@ static const struct dl_sym pq_syms[] = { PQ_SYMS(PQ_SYM) };
 
 /* Rows kept locally while offline have ids from here up, apart from the database's. */
 #define PG_OFFLINE_ID (INT64_C(1) << 62)
-/* Seconds a connection attempt may take before the ledger counts as unreachable. */
-#define PG_CONNECT_TIMEOUT "10"
+/* Milliseconds connecting may take before the ledger counts as unreachable. */
+#define PG_CONNECT_MS 10000
 /* Milliseconds a call may take before the ledger counts as unreachable. */
 #define PG_STATEMENT_TIMEOUT "10000"
+/*
+ * Milliseconds llm waits for a call's answer: the server's own statement
+ * timeout, then a second for its error to arrive. A server that says nothing
+ * by then (frozen, with its host still acknowledging every byte, which no TCP
+ * timeout notices) is given up, as an unreachable one.
+ */
+#define PG_ANSWER_MS 11000
+/* Milliseconds a cancel request may take: a frozen server does not answer it either. */
+#define PG_CANCEL_MS 1000
 /*
  * After a failed attempt, calls count the ledger as unreachable without
  * dialling again for this long: a command makes several calls, and each
@@ -77,10 +91,12 @@ struct ledger_pg {
 	int version;                    /* the schema's version; -1 not known yet */
 	bool down;                      /* the last call found the database unreachable */
 	bool denied;                    /* the last call lacked a privilege */
+	char state[6];                  /* the SQLSTATE of the last call's error; "" none */
 	int64_t dial_failed;            /* clock_ms() of the last failed attempt; 0 none */
 	char *dial_cause;               /* why it failed */
 	bool outbox;                    /* the outbox table exists */
 	char *refused;                  /* why the database refused an outbox row at the last flush */
+	int sent;                       /* outbox rows this process has sent */
 	char instance[33];              /* a key of this process's ledger: tasks' keys start with it */
 	int64_t task_id, task_held;     /* the last task reserved for online, and its worst cases */
 };
@@ -220,19 +236,69 @@ pg_key(char out[33])
 }
 
 /*
+ * Wait until fd is ready for events, or until clock_ms() reaches deadline
+ * (INT64_MAX: no end): 1 ready, 0 not in time, -1 failed.
+ */
+static int
+pg_poll(int fd, short events, int64_t deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	int64_t left;
+	int n;
+
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		left = deadline - clock_ms();
+		if (left <= 0)
+			return 0;
+		n = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (n >= 0 || errno != EINTR)
+			return n > 0 ? 1 : n;
+	}
+}
+
+/*
+ * Start a connection with k and v and see it through by deadline: the
+ * connection (CONNECTION_BAD when it failed), or NULL when the server took
+ * too long. libpq's own connect_timeout counts each address apart and is not
+ * kept by the asynchronous calls, so the deadline is llm's.
+ */
+static PGconn *
+pg_start(const char *const *k, const char *const *v, int64_t deadline)
+{
+	PGconn *c = pq.PQconnectStartParams(k, v, 1);
+	PostgresPollingStatusType s = PGRES_POLLING_WRITING;
+
+	if (c == NULL || pq.PQstatus(c) == CONNECTION_BAD)
+		return c;
+	while (s != PGRES_POLLING_OK && s != PGRES_POLLING_FAILED) {
+		if (pg_poll(pq.PQsocket(c), s == PGRES_POLLING_READING ? POLLIN : POLLOUT,
+		    deadline) <= 0) {
+			pq.PQfinish(c);
+			return NULL;
+		}
+		s = pq.PQconnectPoll(c);
+	}
+	return c;
+}
+
+/*
  * Connect (the password from the keyring when the server wants one and none
- * was found). A connection whose peer stops answering (a network gone) is
- * given up by TCP within about PG_STATEMENT_TIMEOUT; the connection string
- * comes after these and may set its own.
+ * was found), both attempts within PG_CONNECT_MS: NULL when that was not
+ * enough. A connection whose peer stops answering (a network gone) is given
+ * up by TCP within about PG_STATEMENT_TIMEOUT; the connection string comes
+ * after these and may set its own.
  */
 static PGconn *
 pg_dial(const struct ledger_pg *p)
 {
-	const char *k[] = { "connect_timeout", "application_name", "keepalives_idle",
-	    "keepalives_interval", "keepalives_count", "tcp_user_timeout", "dbname", NULL, NULL };
-	const char *v[] = { PG_CONNECT_TIMEOUT, "llm", "5", "2", "3", PG_STATEMENT_TIMEOUT,
-	    p->t->database, NULL, NULL };
-	PGconn *c = pq.PQconnectdbParams(k, v, 1);
+	const char *k[] = { "application_name", "keepalives_idle", "keepalives_interval",
+	    "keepalives_count", "tcp_user_timeout", "dbname", NULL, NULL };
+	const char *v[] = { "llm", "5", "2", "3", PG_STATEMENT_TIMEOUT, p->t->database, NULL,
+	    NULL };
+	int64_t deadline = clock_ms() + PG_CONNECT_MS;
+	PGconn *c = pg_start(k, v, deadline);
 	char *pw = NULL, *why = NULL;
 
 	if (c == NULL || pq.PQstatus(c) == CONNECTION_OK || !pq.PQconnectionNeedsPassword(c))
@@ -245,29 +311,137 @@ pg_dial(const struct ledger_pg *p)
 	pq.PQfinish(c);
 	k[ARRAY_SIZE(k) - 2] = "password";
 	v[ARRAY_SIZE(v) - 2] = pw;
-	c = pq.PQconnectdbParams(k, v, 1);
+	c = pg_start(k, v, deadline);
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
 	return c;
 }
 
 /*
+ * Drop a connection that failed, or could not be made, for reason msg (into
+ * *cause too): calls count the ledger unreachable until PG_REDIAL_MS have passed.
+ */
+static void
+pg_drop(struct ledger_pg *p, const char *msg, char **cause)
+{
+	free(p->dial_cause);
+	p->dial_cause = NULL;
+	pg_cause(&p->dial_cause, "unreachable", msg);
+	store_cause(cause, "%s", p->dial_cause);
+	if (p->conn != NULL)
+		pq.PQfinish(p->conn);
+	p->conn = NULL;
+	p->down = true;
+	p->dial_failed = clock_ms();
+}
+
+/* Send a cancel request for p's running statement (run on a thread of its own). */
+static void *
+pg_cancel_send(void *arg)
+{
+	char err[256];
+
+	pq.PQcancel(arg, err, sizeof err);
+	pq.PQfreeCancel(arg);
+	return NULL;
+}
+
+/*
+ * Ask the server to give up p's running statement, waiting at most
+ * PG_CANCEL_MS: libpq's PQcancel waits for the server to close the request's
+ * connection with no end, and a server that did not answer the call may not
+ * answer that either. Left waiting, the request ends with the process.
+ */
+static void
+pg_cancel(struct ledger_pg *p)
+{
+	PGcancel *c = pq.PQgetCancel(p->conn);
+	struct timespec ts;
+	pthread_t th;
+
+	if (c == NULL)
+		return;
+	if (pthread_create(&th, NULL, pg_cancel_send, c) != 0) {
+		pq.PQfreeCancel(c);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += (long)(PG_CANCEL_MS % 1000) * 1000000;
+	ts.tv_sec += PG_CANCEL_MS / 1000 + ts.tv_nsec / 1000000000;
+	ts.tv_nsec %= 1000000000;
+	if (pthread_timedjoin_np(th, NULL, &ts) != 0)
+		pthread_detach(th);
+}
+
+/*
+ * Run sql with a's parameters (a NULL: none, and sql may hold several
+ * statements, as a migration does), waiting at most ms for the answer (0: as
+ * long as it takes): its result as PQexec gives it (the first error, else the
+ * last result; the caller clears it). When the server says nothing in time the
+ * statement is cancelled and the connection dropped: NULL, p->conn NULL,
+ * p->down and *cause. NULL with p->conn kept: it could not be sent.
+ */
+static PGresult *
+pg_run(struct ledger_pg *p, const char *sql, const struct pg_args *a, int64_t ms, char **cause)
+{
+	int64_t deadline = ms > 0 ? clock_ms() + ms : INT64_MAX;
+	PGresult *r, *last = NULL;
+	int ready;
+
+	if (!(a != NULL ? pq.PQsendQueryParams(p->conn, sql, a->n, NULL, a->v, NULL, NULL, 0) :
+	    pq.PQsendQuery(p->conn, sql)))
+		return NULL;
+	for (;;) {
+		while (pq.PQisBusy(p->conn)) {
+			if ((ready = pg_poll(pq.PQsocket(p->conn), POLLIN, deadline)) <= 0) {
+				char msg[64];
+
+				if (ready == 0)
+					pg_cancel(p);
+				snprintf(msg, sizeof msg, "no answer within %d seconds", PG_ANSWER_MS / 1000);
+				pq.PQclear(last);
+				pg_drop(p, ready == 0 ? msg : "the connection failed", cause);
+				return NULL;
+			}
+			/* A failure leaves the connection bad: PQgetResult then says why. */
+			if (!pq.PQconsumeInput(p->conn))
+				break;
+		}
+		if ((r = pq.PQgetResult(p->conn)) == NULL)
+			break;
+		if (last != NULL && pq.PQresultStatus(last) == PGRES_FATAL_ERROR) {
+			pq.PQclear(r);
+		} else {
+			pq.PQclear(last);
+			last = r;
+		}
+	}
+	return last;
+}
+
+/*
  * Read the schema's version: 0 when there is none yet; -1 with *cause when it
- * cannot be read, -2 when the login may not read it (not in llm_member).
+ * cannot be read (p->conn NULL: no answer in time), -2 when the login may not
+ * read it (not in llm_member).
  */
 static int
 pg_version(struct ledger_pg *p, char **cause)
 {
-	PGresult *r = pq.PQexec(p->conn, "SELECT to_regclass('llm.meta') IS NOT NULL");
+	PGresult *r = pg_run(p, "SELECT to_regclass('llm.meta') IS NOT NULL", NULL, PG_ANSWER_MS,
+	    cause);
 	int v = -1;
 
+	if (p->conn == NULL)
+		return -1;
 	if (pq.PQresultStatus(r) == PGRES_TUPLES_OK && pq.PQntuples(r) == 1 &&
 	    strcmp(pq.PQgetvalue(r, 0, 0), "f") == 0) {
 		pq.PQclear(r);
 		return 0;
 	}
 	pq.PQclear(r);
-	r = pq.PQexec(p->conn, "SELECT value FROM llm.meta WHERE key = 'version'");
+	r = pg_run(p, "SELECT value FROM llm.meta WHERE key = 'version'", NULL, PG_ANSWER_MS, cause);
+	if (p->conn == NULL)
+		return -1;
 	if (pq.PQresultStatus(r) == PGRES_TUPLES_OK && pq.PQntuples(r) == 1) {
 		v = (int)col_i64(r, 0, 0);
 	} else if (pg_denied(r)) {
@@ -287,24 +461,6 @@ pg_version(struct ledger_pg *p, char **cause)
 }
 
 static int pg_flush_outbox(struct ledger_pg *p, char **cause);
-
-/*
- * Drop a connection that failed, or could not be made, for reason msg (into
- * *cause too): calls count the ledger unreachable until PG_REDIAL_MS have passed.
- */
-static void
-pg_drop(struct ledger_pg *p, const char *msg, char **cause)
-{
-	free(p->dial_cause);
-	p->dial_cause = NULL;
-	pg_cause(&p->dial_cause, "unreachable", msg);
-	store_cause(cause, "%s", p->dial_cause);
-	if (p->conn != NULL)
-		pq.PQfinish(p->conn);
-	p->conn = NULL;
-	p->down = true;
-	p->dial_failed = clock_ms();
-}
 
 /* Drop the server's notices: llm says what went wrong itself. */
 static void
@@ -362,7 +518,8 @@ pg_connect(struct ledger_pg *p, char **cause)
 		return -2;
 	}
 	if (p->conn == NULL || pq.PQstatus(p->conn) != CONNECTION_OK) {
-		pg_drop(p, p->conn != NULL ? pq.PQerrorMessage(p->conn) : "connecting", cause);
+		pg_drop(p, p->conn != NULL ? pq.PQerrorMessage(p->conn) : "no answer within 10 seconds",
+		    cause);
 		return -1;
 	}
 	p->down = false;
@@ -374,8 +531,13 @@ pg_connect(struct ledger_pg *p, char **cause)
 	 * slow): it cancels a statement after PG_STATEMENT_TIMEOUT. Set here, not
 	 * as a startup option, which connection poolers (PgBouncer) refuse.
 	 */
-	pq.PQclear(pq.PQexec(p->conn, "SET statement_timeout = " PG_STATEMENT_TIMEOUT));
+	pq.PQclear(pg_run(p, "SET statement_timeout = " PG_STATEMENT_TIMEOUT, NULL, PG_ANSWER_MS,
+	    cause));
+	if (p->conn == NULL)
+		return -1;
 	p->version = pg_version(p, cause);
+	if (p->conn == NULL)
+		return -1;
 	if (p->version == -2) {
 		pq.PQfinish(p->conn);
 		p->conn = NULL;
@@ -422,6 +584,7 @@ pg_call(struct ledger_pg *p, const char *what, const char *sql, const struct pg_
 	ExecStatusType s;
 
 	p->down = p->denied = false;
+	p->state[0] = '\0';
 	if (pg_connect(p, cause) != 0)
 		return NULL;
 	if (p->version != LEDGER_PG_VERSION) {
@@ -430,7 +593,9 @@ pg_call(struct ledger_pg *p, const char *what, const char *sql, const struct pg_
 		    LEDGER_PG_VERSION);
 		return NULL;
 	}
-	r = pq.PQexecParams(p->conn, sql, a ? a->n : 0, NULL, a ? a->v : NULL, NULL, NULL, 0);
+	/* Given up, the connection is dropped already and the ledger counts as unreachable. */
+	if ((r = pg_run(p, sql, a, PG_ANSWER_MS, cause)) == NULL && p->conn == NULL)
+		return NULL;
 	s = pq.PQresultStatus(r);
 	if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK)
 		return r;
@@ -442,8 +607,11 @@ pg_call(struct ledger_pg *p, const char *what, const char *sql, const struct pg_
 		/* The primary message alone: the context a function adds is no help on one line. */
 		const char *msg = pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
 
+		const char *state = pq.PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
 		pg_cause(cause, what, msg != NULL ? msg : pq.PQresultErrorMessage(r));
 		p->denied = pg_denied(r);
+		str_copy(p->state, sizeof p->state, state != NULL ? state : "");
 	}
 	pq.PQclear(r);
 	return NULL;
@@ -1211,16 +1379,47 @@ ledger_pg_days(struct ledger_pg *p, int64_t start, int64_t end, int64_t *spent, 
 	return 0;
 }
 
+/* Each user's totals of the team's month mon, as the view members may read holds them. */
+int
+ledger_pg_totals(struct ledger_pg *p, const char *mon, ledger_total_fn fn, void *arg,
+    char **cause)
+{
+	struct pg_args a = { .n = 0 };
+	struct ledger_total t;
+	PGresult *r;
+	int i;
+
+	arg_str(&a, p->t->team);
+	arg_str(&a, mon);
+	r = pg_call(p, "totals", "SELECT \"user\", requests, spent_pico, unknown_cost_requests,"
+	    " estimated_requests FROM llm.usage_by_user WHERE team = $1 AND month = $2"
+	    " ORDER BY \"user\"", &a, cause);
+	if (r == NULL)
+		return -1;
+	for (i = 0; i < pq.PQntuples(r); i++) {
+		t.user = col_str(r, i, 0);
+		t.requests = col_i64(r, i, 1);
+		t.spent = col_i64(r, i, 2);
+		t.unknown = col_i64(r, i, 3);
+		t.estimated = col_i64(r, i, 4) > 0 || t.unknown > 0;
+		if (t.user != NULL && fn(arg, &t) != 0)
+			break;
+	}
+	pq.PQclear(r);
+	return 0;
+}
+
 /* Run one statement of the upgrade with no parameters. */
 static int
 pg_exec(struct ledger_pg *p, const char *what, const char *sql, char **cause)
 {
-	PGresult *r = pq.PQexec(p->conn, sql);
+	PGresult *r = pg_run(p, sql, NULL, 0, NULL);
 	ExecStatusType s = pq.PQresultStatus(r);
 	int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : -1;
 
 	if (rc < 0)
-		pg_cause(cause, what, pq.PQresultErrorMessage(r));
+		pg_cause(cause, what, r != NULL ? pq.PQresultErrorMessage(r) :
+		    pq.PQerrorMessage(p->conn));
 	if (rc < 0 && pg_denied(r))
 		pg_hint(cause, "llm ledger init runs as the owner of the llm schema");
 	pq.PQclear(r);
@@ -1249,10 +1448,10 @@ pg_upgrade(struct ledger_pg *p, int v, char **cause)
 	 */
 	arg_str(&a, p->t->team);
 	arg_str(&a, p->t->timezone);
-	r = pq.PQexecParams(p->conn, "INSERT INTO llm.teams (team, timezone)"
+	r = pg_run(p, "INSERT INTO llm.teams (team, timezone)"
 	    " SELECT $1, coalesce($2, 'UTC') WHERE now() AT TIME ZONE coalesce($2, 'UTC') IS NOT NULL"
-	    " ON CONFLICT (team) DO UPDATE SET timezone = coalesce($2, llm.teams.timezone)",
-	    a.n, NULL, a.v, NULL, NULL, 0);
+	    " ON CONFLICT (team) DO UPDATE SET timezone = coalesce($2, llm.teams.timezone)", &a, 0,
+	    NULL);
 	if (pq.PQresultStatus(r) != PGRES_COMMAND_OK) {
 		pg_cause(cause, "init", pq.PQresultErrorMessage(r));
 		pq.PQclear(r);
@@ -1436,7 +1635,8 @@ pg_outbox_expire(struct ledger_pg *p)
 
 /*
  * Why the database refused outbox row st, for the user: a row made under
- * another team's name (a misspelt [ledger] team) is named so; else its error.
+ * another team's name (a misspelt [ledger] team), or for a team the database
+ * does not know (its foreign key, SQLSTATE 23503), is named so; else its error.
  */
 static char *
 pg_refused_why(const struct ledger_pg *p, sqlite3_stmt *st, const char *why)
@@ -1445,6 +1645,8 @@ pg_refused_why(const struct ledger_pg *p, sqlite3_stmt *st, const char *why)
 
 	if (team != NULL && p->t->team != NULL && strcmp(team, p->t->team) != 0)
 		return xstrfmt("made for team \"%s\", which it does not know", team);
+	if (team != NULL && strcmp(p->state, "23503") == 0)
+		return xstrfmt("it does not know team \"%s\"", team);
 	return xstrdup(why != NULL ? why : "refused");
 }
 
@@ -1495,24 +1697,82 @@ pg_flush_outbox(struct ledger_pg *p, char **cause)
 			break;
 		}
 		sent++;
+		p->sent++;
 	}
 	sqlite3_finalize(del);
 	sqlite3_finalize(st);
 	return rc < 0 ? -1 : sent;
 }
 
-/* Send the rows kept while offline. */
-int
-ledger_pg_flush(struct ledger_pg *p, char **cause)
+/* How many rows the outbox holds to send (live offline reservations are not yet); -1 on error. */
+static int
+pg_kept_count(struct ledger_pg *p)
 {
+	sqlite3_stmt *st;
+	int n = -1;
+
+	if (pg_outbox(p) < 0 || sqlite3_prepare_v2(p->db, "SELECT count(*) FROM team_outbox WHERE"
+	    " kind = 'settle' OR status <> 'reserved'", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Put the settled rows the outbox keeps under this configuration's team and user. */
+static int
+pg_kept_move(struct ledger_pg *p)
+{
+	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = pg_connect(p, cause)) != 0)
+	if (sqlite3_prepare_v2(p->db, "UPDATE team_outbox SET team = ?1, user = ?2 WHERE"
+	    " kind = 'row' AND status <> 'reserved' AND (team IS NOT ?1 OR user IS NOT ?2)", -1,
+	    &st, NULL) != SQLITE_OK)
+		return -1;
+	store_bind_str(st, 1, p->t->team);
+	store_bind_str(st, 2, p->t->user);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Send the rows kept here; those the database refuses, as this configuration's team and user. */
+int
+ledger_pg_send(struct ledger_pg *p, int *sent, char **cause)
+{
+	int left;
+
+	*sent = 0;
+	if (pg_connect(p, cause) != 0)
 		return -1;
 	if (p->version != LEDGER_PG_VERSION) {
 		store_cause(cause, "team ledger: the schema is version %d; the schema's owner"
 		    " upgrades it with llm ledger init", p->version);
 		return -1;
 	}
-	return pg_flush_outbox(p, cause);
+	/* As they are first: the database may know their team by now. */
+	pg_flush_outbox(p, NULL);
+	if (!p->down && (left = pg_kept_count(p)) != 0) {
+		if (left < 0)
+			goto local;
+		if (pg_kept_move(p) < 0)
+			goto local;
+		pg_flush_outbox(p, NULL);
+	}
+	if (p->down) {
+		store_cause(cause, "%s", p->dial_cause);
+		return -1;
+	}
+	if ((left = pg_kept_count(p)) < 0)
+		goto local;
+	/* Those sent when the ledger was opened count too: this command sent them. */
+	*sent = p->sent;
+	if (left > 0)
+		store_cause(cause, "%s", p->refused != NULL ? p->refused : "refused");
+	return left;
+local:
+	store_cause(cause, "team ledger: the local outbox failed: %s", sqlite3_errmsg(p->db));
+	return -1;
 }

@@ -61,6 +61,9 @@ int ledger_pg_meter(struct ledger_pg *p, struct meter *m, char **cause);
 /* As ledger_rows: all the team's rows for an admin, one's own for a member. */
 int ledger_pg_rows(struct ledger_pg *p, int64_t from, int64_t to, ledger_row_fn fn, void *arg,
     char **cause);
+/* As ledger_totals: each user's totals of the team's month, from llm.usage_by_user. */
+int ledger_pg_totals(struct ledger_pg *p, const char *mon, ledger_total_fn fn, void *arg,
+    char **cause);
 /* As ledger_days: the whole team's days, a member's too (the forecast is the team's). */
 int ledger_pg_days(struct ledger_pg *p, int64_t start, int64_t end, int64_t *spent, int ndays,
     char **cause);
@@ -73,7 +76,13 @@ int ledger_pg_days(struct ledger_pg *p, int64_t start, int64_t end, int64_t *spe
 int ledger_pg_init(struct ledger_pg *p, int *version, char **cause);
 /* Set the team's monthly budget (user NULL) or a user's, in pico-dollars. 0 or -1. */
 int ledger_pg_set_budget(struct ledger_pg *p, const char *user, int64_t pico, char **cause);
-/* Send the rows kept while offline, each exactly once: how many were sent, or -1. */
-int ledger_pg_flush(struct ledger_pg *p, char **cause);
+/*
+ * Send the rows kept on this machine now, each exactly once. Those the
+ * database refuses (made under a misspelt [ledger] team or user) are sent as
+ * the configured team and user: once that is put right, they are its rows.
+ * How many are still kept (with why in *cause), or -1 with *cause when the
+ * database cannot be reached; *sent: how many this process has sent.
+ */
+int ledger_pg_send(struct ledger_pg *p, int *sent, char **cause);
 
 #endif

@@ -55,7 +55,7 @@ static const struct command {
 	{ .name = "git", .fn = cli_git, .needs = NEEDS_CATALOG,
 	  .summary = "install-hook, uninstall-hook, commit-msg" },
 	{ .name = "ledger", .fn = cli_ledger, .needs = NEEDS_CATALOG,
-	  .summary = "init: create or upgrade the ledger's schema" },
+	  .summary = "init: create or upgrade the ledger's schema; send: the rows kept here" },
 	{ .name = "config", .fn = cli_config, .needs = NEEDS_CONFIG,
 	  .summary = "path, show, check" },
 	{ .name = "do", .fn = cli_do, .needs = NEEDS_CATALOG,

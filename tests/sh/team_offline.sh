@@ -131,7 +131,35 @@ check_contains "  llm budget says it is kept here, and why" "$(printf '%s\n' "$O
     "1 request"
 check_contains "  with the database's refusal" "$(printf '%s\n' "$OUT" | grep '^  kept here')" \
     "which refused them: made for team \"nosuch\", which it does not know"
+check_contains "  and what sends them" "$(printf '%s\n' "$OUT" | grep -A1 '^  kept here' | tail -1)" \
+    'llm ledger send sends them as team "default", user "typo"'
 on typo budget --json
-check_eq "  and --json" "$(printf '%s' "$OUT" | t_py -c 'import json,sys; k=json.load(sys.stdin)["kept_here"]; print(k["requests"], k["refused"] is not None)')" \
-    "1 True"
+check_eq "  and --json" "$(printf '%s' "$OUT" | t_py -c 'import json,sys; k=json.load(sys.stdin)["kept_here"]; print(k["requests"], k["refused"] is not None, k["next"])')" \
+    "1 True llm ledger send"
+
+# llm ledger send: the refused row goes as the team now configured, once.
+pg_down
+on typo ledger send
+check_rc "ledger send: the database unreachable exits 1" 1
+check_contains "  saying so" "$ERR" "team ledger: unreachable"
+pg_up || exit 1
+printf 'team = other\n' >>"$T/typo/config/config.ini"
+on typo ledger send
+check_rc "ledger send: refused again (team \"other\" unknown too) exits 2" 2
+check_contains "  saying it is still kept, and why" "$ERR" \
+    'still kept here: the database refused it as team "other", user "typo": it does not know team "other"'
+check_eq "  it stays in the outbox" "$(outbox typo)" 1
+sed -i '/^team = other$/d' "$T/typo/config/config.ini"
+on typo ledger send
+check_rc "ledger send: with [ledger] team put right" 0
+check_contains "  says it is sent" "$OUT" "1 request sent; 0 kept here"
+check_eq "  the row arrives, as the team's (beside the one made after the fix)" \
+    "$(rows "where \"user\" = 'typo' and team = 'default' and offline")" 2
+check_eq "  the outbox is empty" "$(outbox typo)" 0
+on typo budget
+check_not_contains "  llm budget keeps nothing here" "$OUT" "kept here"
+on typo ledger send
+check_rc "ledger send again" 0
+check_contains "  sends nothing" "$OUT" "0 requests sent; 0 kept here"
+check_eq "  and the team's rows are there once" "$(rows "where \"user\" = 'typo'")" 2
 [ "$T_FAIL" -eq 0 ]

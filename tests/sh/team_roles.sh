@@ -160,4 +160,29 @@ as alice -q -m test-cheap "to no team"
 check_rc "a request for a team the ledger does not know is refused" 2
 check_contains "  saying so" "$ERR" 'no team "platfrom"'
 check_not_contains "  on one plain line, without the function's context" "$ERR" "CONTEXT"
+
+# A member reads the team's totals per user (llm.usage_by_user is hers to read), not the rows.
+t_write_config
+printf '\n[ledger]\nuser = bob\n' >>"$LLM_CONFIG_DIR/config.ini"
+as bob usage --by user --json
+check_rc "usage --by user as a member" 0
+check_eq "  her own rows, in detail" \
+    "$(json_get "$T/out" rows | t_py -c 'import json,sys; print([(g["key"], g["requests"]) for g in json.load(sys.stdin)])')" \
+    "[('bob', 1)]"
+check_eq "  the others by their totals" \
+    "$(json_get "$T/out" others | t_py -c 'import json,sys; print([(g["user"], g["requests"]) for g in json.load(sys.stdin)])')" \
+    "[('alice', 3)]"
+check_eq "  and the whole team's" \
+    "$(json_get "$T/out" team_total | t_py -c 'import json,sys; t=json.load(sys.stdin); print(t["requests"], t["cost_pico"])')" \
+    "4 $(psql_q "select sum(cost_pico) from llm.usage")"
+as bob usage --by user
+check_contains "  in text" "$(printf '%s\n' "$OUT" | grep '^alice ')" " 3 "
+as bob usage --by team
+check_contains "usage --by team as a member: the whole team's requests" \
+    "$(printf '%s\n' "$OUT" | grep '^whole team ')" " 4 "
+as lead usage --by user --json
+check_eq "usage --by user as the admin: every user's rows" \
+    "$(json_get "$T/out" rows | t_py -c 'import json,sys; print([(g["key"], g["requests"]) for g in json.load(sys.stdin)])')" \
+    "[('alice', 3), ('bob', 1)]"
+check_eq "  and no others" "$(json_get "$T/out" others)" "[]"
 [ "$T_FAIL" -eq 0 ]

@@ -21,8 +21,9 @@ timed() {
 }
 
 # A listener that takes connections and never says a word, as a server whose
-# host stopped answering after the handshake looks.
-t_py -c '
+# host stopped answering after the handshake looks. (Python as t_py runs it,
+# but as the background job itself: kill reaches it, not a shell around it.)
+"$T_PY" -I -S -c '
 import socket, sys, time
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
