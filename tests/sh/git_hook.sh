@@ -186,6 +186,15 @@ check_eq "provider failure: one line on stderr" "$(wc -l <"$T/err" | tr -d ' ')"
 check_contains "provider failure: says why" "$ERR" "llm: commit message not drafted: "
 fake_reset
 
+# Advice on another tier names the hook's setting: -t is llm's option, not git commit's.
+cp "$T/msg.orig" "$T/msg"
+fake_default '{"status":429,"retry_after":"100"}'
+run_llm git commit-msg "$T/msg"
+check_contains "rate limited: says so" "$ERR" "HTTP 429"
+check_contains "rate limited: points at [git] tier" "$ERR" "another tier with [git] tier in config.ini"
+check_not_contains "rate limited: not at llm's -t" "$ERR" "with -t"
+fake_reset
+
 cp "$T/msg.orig" "$T/msg"
 fake_reply '{"text":""}'
 run_llm git commit-msg "$T/msg"
