@@ -32,11 +32,6 @@ static const struct {
 	{ "third_party", "vendored" },
 };
 
-/* Where prepare-commit-msg's SOURCE says the user wrote or chose the message. */
-static const char *const skip_sources[] = {
-	"message", "template", "merge", "squash", "commit",
-};
-
 const char *
 git_path_skip(const char *path)
 {
@@ -629,14 +624,14 @@ git_diff_render(const struct git_diff *d, size_t max, bool *cut)
 bool
 git_source_skips(const char *source)
 {
-	size_t i;
-
-	if (source == NULL || *source == '\0')
+	/*
+	 * A template of comment lines alone (commit.template often is one) asks
+	 * for a message like no template; text of its own is the user's, and
+	 * git_msg_has_text keeps it.
+	 */
+	if (source == NULL || *source == '\0' || strcmp(source, "template") == 0)
 		return false;
-	for (i = 0; i < ARRAY_SIZE(skip_sources); i++)
-		if (strcmp(source, skip_sources[i]) == 0)
-			return true;
-	/* A kind of message this version does not know: leave it to the user. */
+	/* message, merge, squash, commit, or a kind this version does not know */
 	return true;
 }
 

@@ -77,7 +77,7 @@ size_t git_diff_kept(const struct git_diff *d);
  */
 char *git_diff_render(const struct git_diff *d, size_t max, bool *cut);
 
-/* Whether prepare-commit-msg's SOURCE argument means the message is the user's own. */
+/* Whether prepare-commit-msg's SOURCE means the message is the user's own (a template is not). */
 bool git_source_skips(const char *source);
 /* The hook script that runs llm (the command, quoted for sh as needed) (malloc'd). */
 char *git_hook_script(const char *llm);

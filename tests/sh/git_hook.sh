@@ -123,6 +123,20 @@ check_contains "core.commentChar: git's own lines kept below it" "$(cat "$T/seen
 ; Please enter the commit message"
 git config --unset core.commentChar
 
+# A template of comments alone (commit.template) asks for a message all the same.
+printf '# type(scope): summary\n#\n# Why the change?\n' >"$T/template-comments"
+git config commit.template "$T/template-comments"
+printf 'tc\n' >tc.txt
+git add tc.txt
+fake_reply '{"text":"feat: add tc"}'
+git commit -q
+check_eq "template of comments alone: drafted" "$(git_msg)" "feat: add tc"
+check_contains "template of comments alone: its lines kept below the draft" "$(cat "$T/seen")" \
+    "feat: add tc
+
+# type(scope): summary"
+git config --unset commit.template
+
 # --- messages the user gave are left alone ----------------------------------
 fake_reset
 fake_default '{"text":"chore: should never be used"}'

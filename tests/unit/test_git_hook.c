@@ -283,7 +283,7 @@ test_sources(void)
 	CHECK(!git_source_skips(NULL));
 	CHECK(!git_source_skips(""));
 	CHECK(git_source_skips("message"));
-	CHECK(git_source_skips("template"));
+	CHECK(!git_source_skips("template"));
 	CHECK(git_source_skips("merge"));
 	CHECK(git_source_skips("squash"));
 	CHECK(git_source_skips("commit"));
