@@ -120,42 +120,56 @@ hooks_dir(char **cause)
 	return dir;
 }
 
-/* Whether the llm found on PATH is this very program. */
-static bool
-on_path_is(const char *self)
+/*
+ * Where PATH finds llm, if that is this very program (malloc'd), else NULL:
+ * the path as PATH gives it, which outlives an upgrade better than the file
+ * a symbolic link there points at.
+ */
+static char *
+on_path(const char *self)
 {
 	const char *path = getenv("PATH"), *p, *e;
 	char real[PATH_MAX];
 
 	if (path == NULL)
-		return false;
+		return NULL;
 	for (p = path; *p; p = *e ? e + 1 : e) {
 		char *cand;
-		bool same = false, found;
+		bool same = false;
 
 		e = strchr(p, ':');
 		if (e == NULL)
 			e = p + strlen(p);
 		cand = xstrfmt("%.*s/llm", (int)(e - p), e == p ? "." : p);
-		found = access(cand, X_OK) == 0;
-		if (found && realpath(cand, real) != NULL)
+		if (access(cand, X_OK) != 0) {
+			free(cand);
+			continue;
+		}
+		if (realpath(cand, real) != NULL)
 			same = strcmp(real, self) == 0;
+		if (same && cand[0] == '/')
+			return cand;
 		free(cand);
-		if (found)
-			return same;
+		return same ? xstrdup(self) : NULL;
 	}
-	return false;
+	return NULL;
 }
 
-/* How the hook should call llm: "llm" when PATH finds this program, else its absolute path. */
+/*
+ * How the hook should call llm: "llm" when PATH finds this program, with its
+ * path there as *fallback for a hook run with another PATH (a GUI client's);
+ * else its absolute path, *fallback NULL.
+ */
 static char *
-llm_command(void)
+llm_command(char **fallback)
 {
 	char self[PATH_MAX];
 
+	*fallback = NULL;
 	if (realpath("/proc/self/exe", self) == NULL)
 		return xstrdup("llm");
-	if (on_path_is(self))
+	*fallback = on_path(self);
+	if (*fallback != NULL)
 		return xstrdup("llm");
 	return xstrdup(self);
 }
@@ -257,7 +271,7 @@ restore_hook(const char *path, char **cause)
 static int
 install_hook(int argc, char **argv)
 {
-	char *dir, *path = NULL, *cmd = NULL, *script = NULL, *cause = NULL;
+	char *dir, *path = NULL, *cmd = NULL, *fallback = NULL, *script = NULL, *cause = NULL;
 	bool force = false;
 	int state, rc = EXIT_USAGE, i;
 
@@ -285,8 +299,8 @@ install_hook(int argc, char **argv)
 	}
 	if (state == 2 && backup_hook(path, &cause) == -1)
 		goto out;
-	cmd = llm_command();
-	script = git_hook_script(cmd);
+	cmd = llm_command(&fallback);
+	script = git_hook_script(cmd, fallback);
 	if (write_file(path, script, strlen(script), 0755, &cause) == -1) {
 		char *why = NULL;
 
@@ -304,6 +318,7 @@ install_hook(int argc, char **argv)
 out:
 	cli_complain("git install-hook", cause);
 	free(script);
+	free(fallback);
 	free(cmd);
 	free(path);
 	free(dir);

@@ -656,15 +656,44 @@ sh_quote(struct buf *b, const char *s)
 	buf_addc(b, '\'');
 }
 
+/* The lines every hook llm writes starts with, old or new. */
+#define HOOK_HEAD "#!/bin/sh\n" GIT_HOOK_MARKER "; 'llm git uninstall-hook' removes it.\n" \
+	"# Drafts a commit message from the staged diff; it never stops a commit.\n"
+
 char *
-git_hook_script(const char *llm)
+git_hook_script(const char *llm, const char *fallback)
 {
 	struct buf b;
 
 	buf_init(&b, 0);
-	buf_adds(&b, "#!/bin/sh\n" GIT_HOOK_MARKER "; 'llm git uninstall-hook' removes it.\n"
-	    "# Drafts a commit message from the staged diff; it never stops a commit.\n"
-	    "command -v ");
+	buf_adds(&b, HOOK_HEAD "llm=");
+	sh_quote(&b, llm);
+	buf_addc(&b, '\n');
+	/* a GUI client's PATH often lacks ~/.local/bin or /opt/homebrew/bin */
+	if (fallback != NULL) {
+		buf_adds(&b, "command -v \"$llm\" >/dev/null 2>&1 || llm=");
+		sh_quote(&b, fallback);
+		buf_addc(&b, '\n');
+	}
+	buf_adds(&b, "if ! command -v \"$llm\" >/dev/null 2>&1; then\n"
+	    "\tprintf 'llm: commit message not drafted: ");
+	buf_adds(&b, fallback != NULL ? "llm is not on PATH, nor at %s" : "%s is not there");
+	buf_adds(&b, "\\n' \"$llm\" >&2\n"
+	    "\texit 0\n"
+	    "fi\n"
+	    "\"$llm\" git commit-msg \"$@\" </dev/null || true\n"
+	    "exit 0\n");
+	return buf_detach(&b);
+}
+
+/* The hook earlier versions wrote, kept so that they still know it as llm's. */
+static char *
+hook_script_v1(const char *llm)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	buf_adds(&b, HOOK_HEAD "command -v ");
 	sh_quote(&b, llm);
 	buf_adds(&b, " >/dev/null 2>&1 || exit 0\n");
 	sh_quote(&b, llm);
@@ -700,30 +729,68 @@ sh_unquote(const char *q, size_t n)
 }
 
 /*
- * Whether text is, byte for byte, a hook git_hook_script writes (for any
- * command): the marker alone is not enough, since a user may have copied it
- * into a hook of their own, and uninstall-hook would then delete their work.
+ * The quoted word after prefix at *p, up to the end of its line, unquoted
+ * (malloc'd), with *p moved past the line; NULL if *p does not start so.
+ */
+static char *
+word_line(const char **p, const char *prefix, const char *end)
+{
+	const char *q, *nl;
+	char *w;
+
+	if (!str_startswith(*p, prefix))
+		return NULL;
+	q = *p + strlen(prefix);
+	nl = strstr(q, end);
+	if (nl == NULL || (w = sh_unquote(q, (size_t)(nl - q))) == NULL)
+		return NULL;
+	*p = nl + strlen(end);
+	return w;
+}
+
+/* Whether text is the hook hook_script_v1 writes for some command. */
+static bool
+ours_v1(const char *text)
+{
+	const char *p = text + strlen(HOOK_HEAD);
+	char *cmd, *script;
+	bool ours;
+
+	cmd = word_line(&p, "command -v ", " >/dev/null 2>&1 || exit 0\n");
+	if (cmd == NULL)
+		return false;
+	script = hook_script_v1(cmd);
+	ours = strcmp(script, text) == 0;
+	free(script);
+	free(cmd);
+	return ours;
+}
+
+/*
+ * Whether text is, byte for byte, a hook git_hook_script (or an earlier
+ * version) writes, for any command: the marker alone is not enough, since a
+ * user may have copied it into a hook of their own, and uninstall-hook would
+ * then delete their work.
  */
 bool
 git_hook_is_ours(const char *text)
 {
-	static const char tail[] = " >/dev/null 2>&1 || exit 0\n";
-	char *head = git_hook_script(""), *cut, *cmd, *script;
-	const char *q, *end;
-	bool ours = false;
+	const char *p;
+	char *llm, *fallback, *script;
+	bool ours;
 
-	/* everything up to the command's first appearance is the same for every command */
-	cut = strstr(head, "command -v ");
-	cut[strlen("command -v ")] = '\0';
-	q = text + strlen(head);
-	if (strncmp(text, head, strlen(head)) == 0 && (end = strstr(q, tail)) != NULL &&
-	    (cmd = sh_unquote(q, (size_t)(end - q))) != NULL) {
-		script = git_hook_script(cmd);
-		ours = strcmp(script, text) == 0;
-		free(script);
-		free(cmd);
-	}
-	free(head);
+	if (strncmp(text, HOOK_HEAD, strlen(HOOK_HEAD)) != 0)
+		return false;
+	p = text + strlen(HOOK_HEAD);
+	llm = word_line(&p, "llm=", "\n");
+	if (llm == NULL)
+		return ours_v1(text);
+	fallback = word_line(&p, "command -v \"$llm\" >/dev/null 2>&1 || llm=", "\n");
+	script = git_hook_script(llm, fallback);
+	ours = strcmp(script, text) == 0;
+	free(script);
+	free(fallback);
+	free(llm);
 	return ours;
 }
 

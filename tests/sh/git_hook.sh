@@ -50,7 +50,9 @@ HOOK=$R/.git/hooks/prepare-commit-msg
 check "hook is executable" test -x "$HOOK"
 check "hook carries llm's marker" grep -q "^# llm-git-hook: " "$HOOK"
 check_contains "hook calls this binary by its absolute path (not on PATH)" "$(cat "$HOOK")" \
-    "$LLM_REAL git commit-msg \"\$@\""
+    "
+llm=$LLM_REAL
+if ! command -v"
 check_contains "hook never blocks" "$(cat "$HOOK")" "|| true"
 check_contains "install says where" "$OUT" "installed $HOOK"
 run_llm git install-hook
@@ -66,7 +68,28 @@ run_llm git install-hook
 PATH=$OLDPATH
 check_contains "hook calls llm by name when PATH finds this binary" "$(cat "$HOOK")" \
     "
-llm git commit-msg \"\$@\""
+llm=llm
+command -v \"\$llm\" >/dev/null 2>&1 || llm=$T/bin/llm
+"
+check_contains "...and \$llm after that" "$(cat "$HOOK")" "
+\"\$llm\" git commit-msg \"\$@\" </dev/null || true
+"
+# A GUI client runs hooks with a PATH of its own, often without ~/.local/bin.
+printf 'gui\n' >gui.txt
+git add gui.txt
+fake_reply '{"text":"feat: commit from a GUI"}'
+PATH=/usr/bin:/bin git commit -q 2>"$T/commit.err"
+check_eq "PATH without llm: the hook finds it where it was" "$(git_msg)" "feat: commit from a GUI"
+check_eq "PATH without llm: nothing on stderr" "$(cat "$T/commit.err")" ""
+rm "$T/bin/llm"
+printf 'gui2\n' >gui2.txt
+git add gui2.txt
+PATH=/usr/bin:/bin git commit -q 2>"$T/commit.err"
+check_eq "llm gone: the commit goes on" "$?:$(git_msg)" "0:manual message"
+check_eq "llm gone: one line says so" "$(cat "$T/commit.err")" \
+    "llm: commit message not drafted: llm is not on PATH, nor at $T/bin/llm"
+t_ledger_reset
+fake_reset
 run_llm git install-hook
 
 # --- a commit gets the draft ------------------------------------------------

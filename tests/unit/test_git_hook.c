@@ -293,24 +293,54 @@ test_sources(void)
 static void
 test_hook_script(void)
 {
-	char *s = git_hook_script("llm");
+	char *s = git_hook_script("llm", NULL);
 
 	CHECK(str_startswith(s, "#!/bin/sh\n"));
 	CHECK(git_hook_is_ours(s));
-	CHECK_HAS(s, "\nllm git commit-msg \"$@\" </dev/null || true\nexit 0\n");
+	CHECK_HAS(s, "\nllm=llm\nif ! command -v \"$llm\"");
+	CHECK_HAS(s, "\n\"$llm\" git commit-msg \"$@\" </dev/null || true\nexit 0\n");
 	free(s);
-	s = git_hook_script("/opt/my llm's/bin/llm");
-	CHECK_HAS(s, "'/opt/my llm'\\''s/bin/llm' git commit-msg");
+	s = git_hook_script("/opt/my llm's/bin/llm", NULL);
+	CHECK_HAS(s, "\nllm='/opt/my llm'\\''s/bin/llm'\n");
+	CHECK(git_hook_is_ours(s));
+	free(s);
+	/* by name, and where it was when PATH lacks it */
+	s = git_hook_script("llm", "/home/me/.local/bin/llm");
+	CHECK_HAS(s, "\nllm=llm\ncommand -v \"$llm\" >/dev/null 2>&1 || llm=/home/me/.local/bin/llm\n");
+	CHECK_HAS(s, "not on PATH, nor at %s");
+	CHECK(git_hook_is_ours(s));
+	free(s);
+	s = git_hook_script("llm", "/opt/a b/llm");
 	CHECK(git_hook_is_ours(s));
 	free(s);
 	CHECK(!git_hook_is_ours("#!/bin/sh\nexec husky\n"));
+}
+
+/* A hook an earlier version wrote is still llm's, to update or remove. */
+static void
+test_hook_v1(void)
+{
+	static const char v1[] = "#!/bin/sh\n" GIT_HOOK_MARKER "; 'llm git uninstall-hook' removes it.\n"
+	    "# Drafts a commit message from the staged diff; it never stops a commit.\n"
+	    "command -v '/opt/my llm/llm' >/dev/null 2>&1 || exit 0\n"
+	    "'/opt/my llm/llm' git commit-msg \"$@\" </dev/null || true\nexit 0\n";
+	char *t;
+
+	CHECK(git_hook_is_ours(v1));
+	t = xstrfmt("%snpm test\n", v1);
+	CHECK(!git_hook_is_ours(t));
+	free(t);
+	t = xstrdup(v1);
+	t[strlen(t) - 30] = 'X';
+	CHECK(!git_hook_is_ours(t));
+	free(t);
 }
 
 /* Only a hook llm writes, byte for byte, is llm's: not one that merely carries the marker. */
 static void
 test_hook_ours_exactly(void)
 {
-	char *s = git_hook_script("/usr/local/bin/llm"), *t;
+	char *s = git_hook_script("/usr/local/bin/llm", NULL), *t, *u;
 
 	CHECK(git_hook_is_ours(s));
 	t = xstrfmt("%snpm test\n", s);
@@ -324,8 +354,16 @@ test_hook_ours_exactly(void)
 	CHECK(!git_hook_is_ours(t));
 	free(t);
 	free(s);
+	/* the fallback's line dropped by hand */
+	s = git_hook_script("llm", "/usr/local/bin/llm");
+	t = xstrdup(s);
+	u = strstr(t, "command -v \"$llm\" >/dev/null 2>&1 || llm=");
+	memmove(u, strchr(u, '\n') + 1, strlen(strchr(u, '\n') + 1) + 1);
+	CHECK(!git_hook_is_ours(t));
+	free(t);
+	free(s);
 	/* a command that sh_quote would have quoted, written bare */
-	s = git_hook_script("/opt/my llm/llm");
+	s = git_hook_script("/opt/my llm/llm", NULL);
 	t = xstrdup(s);
 	free(s);
 	s = t;
@@ -334,7 +372,7 @@ test_hook_ours_exactly(void)
 		t = strstr(t, "'");
 		memmove(t, t + 1, strlen(t + 1) + 1);
 	}
-	CHECK_HAS(s, "/opt/my llm/llm git commit-msg");
+	CHECK_HAS(s, "\nllm=/opt/my llm/llm\n");
 	CHECK(!git_hook_is_ours(s));
 	free(s);
 	CHECK(!git_hook_is_ours(""));
@@ -470,6 +508,7 @@ main(void)
 	RUN(test_render_not_utf8);
 	RUN(test_sources);
 	RUN(test_hook_script);
+	RUN(test_hook_v1);
 	RUN(test_hook_ours_exactly);
 	RUN(test_has_text);
 	RUN(test_clean);
