@@ -1186,6 +1186,17 @@ wait_text(char *b, size_t n, long ms)
 		snprintf(b, n, "%ld h %ld min", s / 3600, s / 60 % 60);
 }
 
+/*
+ * Whether a wait of ms before another try is more than llm makes: over
+ * RETRY_HINT_MAX_MS, or past the caller's deadline (the git hook's time
+ * limit), where the try would only be cut off and the reason lost.
+ */
+static bool
+wait_too_long(const struct chat *c, long ms)
+{
+	return ms > RETRY_HINT_MAX_MS || (c->opts.deadline > 0 && clock_ms() + ms >= c->opts.deadline);
+}
+
 /* Schedule another try of the same model; false when tries are used up. */
 static bool
 retry_later(struct chat *c, long hint_ms, const char *why)
@@ -1194,11 +1205,11 @@ retry_later(struct chat *c, long hint_ms, const char *why)
 
 	if (c->tries + 1 >= MAX_TRIES || c->emitted > 0)
 		return false;
-	if (hint_ms > RETRY_HINT_MAX_MS)
-		return false;
 	delay = hint_ms >= 0 ? hint_ms : 500L << c->tries;
 	if (hint_ms < 0)
 		delay += rand() % (delay / 4 + 1);
+	if (wait_too_long(c, delay))
+		return false;
 	c->tries++;
 	note(c, "%s: %s; retrying in %.1f s (try %d of %d)", c->model->name, why,
 	    (double)delay / 1000.0, c->tries + 1, MAX_TRIES);
@@ -1268,7 +1279,7 @@ handle_http_error(struct chat *c, struct http_req *r)
 	if (status == 404)
 		fail(c, CHAT_PROVIDER, "%s: model %s not found (HTTP 404: %s); check the id in "
 		    "[model.%s] or llm models", c->pc->name, c->model->id, text, c->model->name);
-	else if (fault_retryable(f) && hint > RETRY_HINT_MAX_MS && c->emitted == 0)
+	else if (fault_retryable(f) && hint >= 0 && wait_too_long(c, hint) && c->emitted == 0)
 		fail_wait(c, why, text, hint);
 	else if (fault_retryable(f))
 		fail(c, CHAT_PROVIDER, "%s: %s after %d %s: %s; try again later or another "

@@ -495,6 +495,7 @@ draft_child(struct app *cli, const char *prompt, int fd, int64_t deadline)
 	o.stream = true;
 	o.draft = true;      /* billed, listed by llm logs --all, never continued */
 	o.tier_how = "[git] tier in config.ini"; /* the user runs git commit, not llm -t */
+	o.deadline = deadline; /* a Retry-After past it fails now, saying so */
 	memset(&cb, 0, sizeof cb);
 	buf_init(&text, REPLY_MAX);
 	cb.text = collect;

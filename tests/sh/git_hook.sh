@@ -268,6 +268,17 @@ git add fail.txt 2>/dev/null
 
 # A stalled provider: the message stays, and the commit goes on after [git] timeout.
 t_config_append "timeout = 2"
+# A wait the server asks for that ends past the time limit: said at once, not hidden by it.
+cp "$T/msg.orig" "$T/msg"
+fake_default '{"status":429,"retry_after":"5"}'
+start=$(date +%s)
+run_llm git commit-msg "$T/msg"
+end=$(date +%s)
+check_contains "Retry-After past the time limit: says what the server said" "$ERR" "HTTP 429"
+check_contains "Retry-After past the time limit: and the wait it asked for" "$ERR" "wait 5 s"
+check "Retry-After past the time limit: at once" test $((end - start)) -lt 2
+check "Retry-After past the time limit: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+fake_reset
 cp "$T/msg.orig" "$T/msg"
 fake_reply '{"fault":"stall","seconds":30}'
 run_llm git commit-msg "$T/msg"
