@@ -27,6 +27,9 @@
 #define SMALL_OUT (64 * 1024)
 /* A reply from the drafting process. */
 #define REPLY_MAX (1024 * 1024)
+/* The longest answer taken as a draft: DRAFT_TOKENS give a few KB; more is a runaway model's. */
+#define DRAFT_MAX (16 * 1024)
+#define DRAFT_MAX_TEXT "16 KB"
 /* The message file git wrote (with `commit -v` it holds the whole diff). */
 #define MSG_MAX (256 * 1024 * 1024)
 /* Output cap asked of the model: a subject and a short body, with room to think. */
@@ -518,6 +521,8 @@ draft_child(struct app *cli, const char *prompt, int fd, int64_t deadline)
 		report(fd, EXIT_PROVIDER, "no reply");
 	else if (t->status != CHAT_OK)
 		report(fd, cli_exit_code(t->status), t->error ? t->error : "the request failed");
+	else if ((t->text && t->len ? t->len : text.len) > DRAFT_MAX)
+		report(fd, EXIT_PROVIDER, "the reply was over " DRAFT_MAX_TEXT ", too long for a commit message");
 	else
 		report(fd, EXIT_OK, t->text && t->len ? t->text : buf_str(&text));
 	buf_done(&text);

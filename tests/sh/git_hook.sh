@@ -232,6 +232,20 @@ check_contains "rate limited: points at [git] tier" "$ERR" "another tier with [g
 check_not_contains "rate limited: not at llm's -t" "$ERR" "with -t"
 fake_reset
 
+# A runaway reply is no draft; over the 1 MB the reply passes through, it was cut short unsaid.
+for words in 4000 250000; do
+	t_py -c 'import json, sys
+print(json.dumps({"text": "feat: ramble\n\n" + "word " * int(sys.argv[1])}))' "$words" >"$T/spec"
+	curl -sS --noproxy '*' -o /dev/null -H 'content-type: application/json' \
+	    --data-binary @"$T/spec" "$FAKE_URL/_control/reply"
+	cp "$T/msg.orig" "$T/msg"
+	run_llm git commit-msg "$T/msg"
+	check "reply of $words words: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+	check_eq "reply of $words words: exit 0 and one line" "$RC $ERR" \
+	    "0 llm: commit message not drafted: the reply was over 16 KB, too long for a commit message"
+done
+fake_reset
+
 cp "$T/msg.orig" "$T/msg"
 fake_reply '{"text":""}'
 run_llm git commit-msg "$T/msg"
