@@ -896,6 +896,72 @@ announces(const char *line)
 	return n > 0 && line[n - 1] == ':' && strstr(line, ": ") == NULL;
 }
 
+/*
+ * Whether line is left as it is however long: code (indented by a tab or
+ * four spaces) or a trailer ("Signed-off-by: ..."), which a wrap would break.
+ */
+static bool
+keep_long(const char *line)
+{
+	size_t tok = strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
+
+	return line[0] == '\t' || strncmp(line, "    ", 4) == 0 ||
+	    (tok > 0 && line[tok] == ':' && line[tok + 1] == ' ');
+}
+
+/* Width of a list item's marker at s ("- ", "* ", "+ ", "12. ", "3) "), or 0. */
+static size_t
+list_marker(const char *s)
+{
+	size_t d = strspn(s, "0123456789");
+
+	if (d == 0 && s[0] != '\0' && strchr("-*+", s[0]) != NULL && s[1] == ' ')
+		return 2;
+	if (d > 0 && (s[d] == '.' || s[d] == ')') && s[d + 1] == ' ')
+		return d + 2;
+	return 0;
+}
+
+/*
+ * Add a body line, wrapped at GIT_BODY_WIDTH between words (the model was
+ * asked to, and often sends a paragraph as one line); a list item's further
+ * lines hang under its text. A word longer than the width (a URL) stays whole.
+ */
+static void
+add_body_line(struct buf *b, const char *line)
+{
+	size_t lead = strspn(line, " "), hang, col, i;
+	const char *p;
+
+	if (utf8_len(line, strlen(line)) <= GIT_BODY_WIDTH || keep_long(line)) {
+		buf_adds(b, line);
+		buf_addc(b, '\n');
+		return;
+	}
+	hang = lead + list_marker(line + lead);
+	buf_add(b, line, hang);
+	col = hang;
+	p = line + hang;
+	while (*p != '\0') {
+		size_t n = strcspn(p, " "), w = utf8_len(p, n);
+
+		if (col > hang && col + 1 + w > GIT_BODY_WIDTH) {
+			buf_addc(b, '\n');
+			for (i = 0; i < hang; i++)
+				buf_addc(b, ' ');
+			col = hang;
+		} else if (col > hang) {
+			buf_addc(b, ' ');
+			col++;
+		}
+		buf_add(b, p, n);
+		col += w;
+		p += n;
+		p += strspn(p, " ");
+	}
+	buf_addc(b, '\n');
+}
+
 /* Split text into lines (in place), fences dropped, trailing blanks trimmed. */
 static size_t
 reply_lines(char *text, char ***out)
@@ -959,10 +1025,8 @@ git_msg_clean(const char *reply)
 		i++;
 	if (i < end)
 		buf_addc(&b, '\n');
-	for (; i < end; i++) {
-		buf_adds(&b, lines[i]);
-		buf_addc(&b, '\n');
-	}
+	for (; i < end; i++)
+		add_body_line(&b, lines[i]);
 	free(lines);
 	free(text);
 	if (b.len <= 1) {

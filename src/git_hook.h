@@ -12,6 +12,8 @@
 
 /* The longest subject line a draft may have, in characters. */
 #define GIT_SUBJECT_MAX 72
+/* The column a draft's body is wrapped at, in characters. */
+#define GIT_BODY_WIDTH 72
 
 /* Roughly how many bytes of diff make one token. */
 #define GIT_BYTES_PER_TOKEN 4
@@ -106,7 +108,8 @@ char *git_msg_sanitize(const char *text);
  * Turn a model's reply into a draft (malloc'd): escape sequences and control
  * characters removed (git_msg_sanitize), code fences and quotes dropped,
  * the subject cut at a word boundary to GIT_SUBJECT_MAX characters, a blank
- * line, the body, one final newline. NULL if nothing usable is left.
+ * line, the body (prose lines wrapped at GIT_BODY_WIDTH), one final newline.
+ * NULL if nothing usable is left.
  */
 char *git_msg_clean(const char *reply);
 /* The message file's new text: the draft above everything git wrote (malloc'd). */

@@ -417,6 +417,32 @@ test_clean(void)
 	CHECK(git_msg_clean("\n```\n```\n  \n") == NULL);
 }
 
+/* A body sent as long lines is wrapped at 72 columns; code, trailers and long words are not. */
+static void
+test_body_wrap(void)
+{
+	CHECK_STR_FREE(git_msg_clean("fix: wrap\n\nThe parser read the whole file into memory before it looked at the "
+	    "first line, so a large log could exhaust it.\n"),
+	    "fix: wrap\n\nThe parser read the whole file into memory before it looked at the first\n"
+	    "line, so a large log could exhaust it.\n");
+	/* a list item's further lines hang under its text; short lines stay as they are */
+	CHECK_STR_FREE(git_msg_clean("feat: x\n\n- Read the configuration once at start instead of on every request "
+	    "that comes in.\n12. short\n  * nested item that is also long enough to need a second line of text here\n"),
+	    "feat: x\n\n- Read the configuration once at start instead of on every request that\n"
+	    "  comes in.\n12. short\n  * nested item that is also long enough to need a second line of text\n"
+	    "    here\n");
+	/* 72 characters exactly, multi-byte ones counted once, stay on one line */
+	CHECK_STR_FREE(git_msg_clean("a: b\n\n\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bbbb\n"),
+	    "a: b\n\n\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bbbb\n");
+	/* code, trailers and a word longer than the width are left whole */
+	CHECK_STR_FREE(git_msg_clean("a: b\n\n    if (x) { return the_longest_call(argument_one, argument_two, three); }\n"
+	    "Co-authored-by: Somebody With A Very Long Name Indeed <somebody.long@example.com>\n"
+	    "See https://example.com/a/very/long/path/that/goes/on/and/on/well/past/seventy-two/columns ok\n"),
+	    "a: b\n\n    if (x) { return the_longest_call(argument_one, argument_two, three); }\n"
+	    "Co-authored-by: Somebody With A Very Long Name Indeed <somebody.long@example.com>\n"
+	    "See\nhttps://example.com/a/very/long/path/that/goes/on/and/on/well/past/seventy-two/columns\nok\n");
+}
+
 static void
 test_subject_lengths(void)
 {
@@ -512,6 +538,7 @@ main(void)
 	RUN(test_hook_ours_exactly);
 	RUN(test_has_text);
 	RUN(test_clean);
+	RUN(test_body_wrap);
 	RUN(test_sanitize);
 	RUN(test_subject_lengths);
 	RUN(test_insert);
