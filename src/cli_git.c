@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -401,9 +402,42 @@ sink_diff(void *arg, const char *p, size_t n)
 	return true;
 }
 
-/* The staged diff, filtered and cut to the budget (malloc'd), or NULL with *why. */
+/*
+ * Run a git command, its output fed to sink, killed at deadline: its exit
+ * code, or -1 when it could not run, did not exit, or ran out of time (*late).
+ */
+static int
+git_run_until(const char *const *argv, proc_sink_fn sink, void *arg, int64_t deadline, bool *late)
+{
+	struct proc_spec s = { .argv = argv, .out = PROC_IO_PIPE, .grace_ms = 500 };
+	int64_t left = deadline - clock_ms();
+	struct proc p;
+	char *cause = NULL;
+	int status;
+
+	*late = left <= 0;
+	if (*late)
+		return -1;
+	s.timeout_ms = left > INT_MAX ? INT_MAX : (int)left;
+	if (proc_start(&p, &s, &cause) != 0) {
+		free(cause);
+		return -1;
+	}
+	proc_read(&p, sink, arg);
+	status = proc_wait(&p);
+	*late = p.timed_out;
+	if (status == -1 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * The staged diff, filtered and cut to the budget (malloc'd), or NULL with
+ * *why (malloc'd). A diff of gigabytes takes its time: it is read within the
+ * hook's time limit (timeout seconds, ending at deadline) too.
+ */
 static char *
-staged_diff(const struct config *cfg, const char **why)
+staged_diff(const struct config *cfg, int64_t deadline, long timeout, char **why)
 {
 	static const char *const diff[] = { "git", "-c", "core.quotePath=false", "diff", "--cached",
 		"--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
@@ -413,18 +447,22 @@ staged_diff(const struct config *cfg, const char **why)
 	struct git_diff d;
 	struct gitattr a;
 	char *text = NULL;
+	bool late;
 
 	attrs_load(&a);
 	git_diff_init(&d, max, gitattr_lookup, &a);
-	if (proc_run(diff, -1, sink_diff, &d) != 0) {
-		*why = "git diff failed";
+	if (git_run_until(diff, sink_diff, &d, deadline, &late) != 0) {
+		if (late)
+			xasprintf(why, "git diff --cached did not finish within %ld s", timeout);
+		else
+			*why = xstrdup("git diff failed");
 		goto out;
 	}
 	git_diff_finish(&d);
 	if (d.n == 0)
-		*why = "nothing is staged";
+		*why = xstrdup("nothing is staged");
 	else if (git_diff_kept(&d) == 0)
-		*why = "only lock, binary or generated files are staged";
+		*why = xstrdup("only lock, binary or generated files are staged");
 	else
 		text = git_diff_render(&d, max, NULL);
 out:
@@ -608,16 +646,16 @@ await_draft(struct proc *p, struct buf *rep, int64_t deadline)
 }
 
 /*
- * Ask for a draft in a child process, within timeout seconds. The draft
- * (malloc'd) or NULL with *why. In the child it returns NULL with *child set,
- * once the request is over, so that the child unwinds and frees as any run.
- * The child leads a session of its own and reports on its stdout.
+ * Ask for a draft in a child process, by deadline (timeout seconds after the
+ * hook started, for the message). The draft (malloc'd) or NULL with *why. In
+ * the child it returns NULL with *child set, once the request is over, so
+ * that the child unwinds and frees as any run. The child leads a session of
+ * its own and reports on its stdout.
  */
 static char *
-ask(struct app *cli, const char *prompt, long timeout, char **why, bool *child)
+ask(struct app *cli, const char *prompt, int64_t deadline, long timeout, char **why, bool *child)
 {
 	struct proc_spec s = { .out = PROC_IO_PIPE, .err = PROC_IO_INHERIT };
-	int64_t deadline = clock_ms() + (int64_t)timeout * 1000;
 	struct proc p;
 	struct buf rep;
 	char *nl, *draft = NULL;
@@ -681,10 +719,11 @@ not_drafted(const char *reason)
 static int
 commit_msg(struct app *cli, int argc, char **argv)
 {
-	const char *file, *source, *skip = NULL;
+	const char *file, *source;
 	char *msg = NULL, *comment, *diff = NULL, *prompt = NULL, *draft = NULL, *text = NULL;
 	char *why = NULL;
 	long timeout = cli->cfg.git_timeout > 0 ? cli->cfg.git_timeout : 20;
+	int64_t deadline = clock_ms() + (int64_t)timeout * 1000;
 	size_t len;
 	struct stat st;
 	bool written, child = false;
@@ -708,13 +747,11 @@ commit_msg(struct app *cli, int argc, char **argv)
 	free(comment);
 	if (written)
 		goto out;
-	diff = staged_diff(&cli->cfg, &skip);
-	if (diff == NULL) {
-		why = xstrdup(skip);
+	diff = staged_diff(&cli->cfg, deadline, timeout, &why);
+	if (diff == NULL)
 		goto out;
-	}
 	prompt = xstrfmt("Write the commit message for this staged diff.\n\n%s", diff);
-	draft = ask(cli, prompt, timeout, &why, &child);
+	draft = ask(cli, prompt, deadline, timeout, &why, &child);
 	if (draft == NULL)
 		goto out;
 	text = git_msg_insert(msg, draft);

@@ -282,6 +282,26 @@ git add fail.txt 2>/dev/null
 
 # A stalled provider: the message stays, and the commit goes on after [git] timeout.
 t_config_append "timeout = 2"
+# A staged diff that is slow to read (gigabytes) counts against the same time limit.
+mkdir -p "$T/slowgit"
+cat >"$T/slowgit/git" <<EOF
+#!/bin/sh
+case " \$* " in *" diff --cached --no-color "*) sleep 30 ;; esac
+exec $(command -v git) "\$@"
+EOF
+chmod +x "$T/slowgit/git"
+cp "$T/msg.orig" "$T/msg"
+OLDPATH=$PATH
+PATH="$T/slowgit:$PATH"
+start=$(date +%s)
+run_llm git commit-msg "$T/msg"
+end=$(date +%s)
+PATH=$OLDPATH
+check_eq "slow git diff: exit 0 and one line" "$RC $ERR" \
+    "0 llm: commit message not drafted: git diff --cached did not finish within 2 s"
+check "slow git diff: back within a few seconds of the limit" test $((end - start)) -lt 6
+check "slow git diff: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+check_eq "slow git diff: no request sent" "$(fake_count)" 0
 # A wait the server asks for that ends past the time limit: said at once, not hidden by it.
 cp "$T/msg.orig" "$T/msg"
 fake_default '{"status":429,"retry_after":"5"}'
