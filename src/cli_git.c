@@ -346,8 +346,9 @@ uninstall_hook(int argc, char **argv)
 	path = xstrfmt("%s/" HOOK_NAME, dir);
 	switch (hook_state(path)) {
 	case 0:
+		/* llm's hook was deleted by hand: the one it replaced still goes back */
 		printf("no hook at %s\n", path);
-		rc = EXIT_OK;
+		rc = restore_hook(path, &cause) == -1 ? EXIT_USAGE : EXIT_OK;
 		break;
 	case 1:
 		if (unlink(path) == -1) {

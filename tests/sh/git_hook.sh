@@ -382,6 +382,15 @@ check_contains "uninstall says so" "$OUT" "restored $HOOK"
 rm -f "$HOOK"
 run_llm git uninstall-hook
 check_eq "uninstall with no hook: exit 0" "$RC" 0
+# llm's hook deleted by hand: uninstall still puts back the one it replaced
+cp "$T/foreign.orig" "$HOOK"
+run_llm git install-hook --force
+rm "$HOOK"
+run_llm git uninstall-hook
+check_rc "hook deleted by hand: uninstall exits 0" 0
+check "hook deleted by hand: the user's hook is back" cmp -s "$HOOK" "$T/foreign.orig"
+check "hook deleted by hand: no backup left" test ! -e "$HOOK.llm-backup"
+rm -f "$HOOK"
 
 # A hook of the user's own that carries llm's marker line is still theirs.
 { cat "$T/foreign.orig"; printf '%s\n' "# llm-git-hook: written by 'llm git install-hook'"; } >"$HOOK"
