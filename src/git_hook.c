@@ -865,17 +865,39 @@ subject_fit(char *s)
 	s[i] = '\0';
 }
 
-/* Drop one pair of matching quotes or backticks around s (in place), and a "Subject:" label. */
+/* Drop Markdown's bold ("**text**", "__text__") around the whole of s (in place). */
+static char *
+unbold(char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > 4 && (str_startswith(s, "**") || str_startswith(s, "__")) &&
+	    strncmp(s + n - 2, s, 2) == 0) {
+		s[n - 2] = '\0';
+		s = str_trim(s + 2);
+	}
+	return s;
+}
+
+/*
+ * Drop a "Subject:" label, a heading's marks, Markdown's bold and one pair
+ * of matching quotes or backticks around s (in place): a model's dress, not
+ * the subject.
+ */
 static char *
 subject_unwrap(char *s)
 {
-	size_t n;
+	static const char *const labels[] = { "**Subject:**", "**subject:**", "Subject:", "subject:" };
+	size_t n, i;
 
-	if (strncmp(s, "Subject:", 8) == 0 || strncmp(s, "subject:", 8) == 0)
-		s += 8;
+	for (i = 0; i < ARRAY_SIZE(labels); i++)
+		if (str_startswith(s, labels[i])) {
+			s += strlen(labels[i]);
+			break;
+		}
 	while (*s == '#')
 		s++;
-	s = str_trim(s);
+	s = unbold(str_trim(s));
 	n = strlen(s);
 	if (n >= 2 && strchr("\"'`", s[0]) != NULL && s[n - 1] == s[0]) {
 		s[n - 1] = '\0';
@@ -886,14 +908,42 @@ subject_unwrap(char *s)
 
 /*
  * Whether line only announces what follows ("Here is the commit message:",
- * "Subject:"): it ends with a colon and has no "type: summary" in it.
+ * "**Commit message:**", "Subject:"): it ends with a colon, bold or not, and
+ * has no "type: summary" in it.
  */
 static bool
 announces(const char *line)
 {
 	size_t n = strlen(line);
 
+	if (n > 4 && str_startswith(line, "**") && strcmp(line + n - 2, "**") == 0)
+		n -= 2;
 	return n > 0 && line[n - 1] == ':' && strstr(line, ": ") == NULL;
+}
+
+/*
+ * Where the answer starts in text: after a reasoning model's "<think>...</think>"
+ * block, which some servers (a local model's) leave in the text; the end of text
+ * when the block never closes.
+ */
+static char *
+after_thinking(char *text)
+{
+	char *p = text + strspn(text, " \t\r\n"), *end;
+
+	if (!str_startswith(p, "<think>"))
+		return text;
+	end = strstr(p, "</think>");
+	return end != NULL ? end + strlen("</think>") : p + strlen(p);
+}
+
+/* A body line without a Markdown heading's marks, which git would take for a comment. */
+static const char *
+body_text(const char *line)
+{
+	size_t n = strspn(line, "#");
+
+	return n > 0 && n <= 6 && line[n] == ' ' ? line + n + 1 : line;
 }
 
 /*
@@ -997,7 +1047,7 @@ git_msg_clean(const char *reply)
 	size_t n, i = 0, end;
 	struct buf b;
 
-	n = reply_lines(text, &lines);
+	n = reply_lines(after_thinking(text), &lines);
 	while (i < n && lines[i][0] == '\0')
 		i++;
 	end = n;
@@ -1026,7 +1076,7 @@ git_msg_clean(const char *reply)
 	if (i < end)
 		buf_addc(&b, '\n');
 	for (; i < end; i++)
-		add_body_line(&b, lines[i]);
+		add_body_line(&b, body_text(lines[i]));
 	free(lines);
 	free(text);
 	if (b.len <= 1) {

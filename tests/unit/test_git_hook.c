@@ -417,6 +417,25 @@ test_clean(void)
 	CHECK(git_msg_clean("\n```\n```\n  \n") == NULL);
 }
 
+/* Markdown and a reasoning block around the message are the model's dress, not the message. */
+static void
+test_clean_markdown(void)
+{
+	CHECK_STR_FREE(git_msg_clean("**feat: add x**\n\nBody.\n"), "feat: add x\n\nBody.\n");
+	CHECK_STR_FREE(git_msg_clean("**Commit message:**\n\nfeat: add x\n"), "feat: add x\n");
+	CHECK_STR_FREE(git_msg_clean("**Subject:** fix: close it\n"), "fix: close it\n");
+	CHECK_STR_FREE(git_msg_clean("## __docs: say why__\n"), "docs: say why\n");
+	/* bold inside the subject is the model's choice */
+	CHECK_STR_FREE(git_msg_clean("fix: **never** block\n"), "fix: **never** block\n");
+	CHECK_STR_FREE(git_msg_clean("<think>\nThe diff adds x.\nfeat: maybe?\n</think>\n\nfeat: add x\n"),
+	    "feat: add x\n");
+	CHECK(git_msg_clean("<think>the reply was cut while it thought") == NULL);
+	CHECK_STR_FREE(git_msg_clean("feat: x\n\n<think>kept</think>\n"), "feat: x\n\n<think>kept</think>\n");
+	/* a heading in the body would start with git's comment character */
+	CHECK_STR_FREE(git_msg_clean("feat: x\n\n## Summary\n- one\n\n# Notes\n#1 stays\n"),
+	    "feat: x\n\nSummary\n- one\n\nNotes\n#1 stays\n");
+}
+
 /* A body sent as long lines is wrapped at 72 columns; code, trailers and long words are not. */
 static void
 test_body_wrap(void)
@@ -539,6 +558,7 @@ main(void)
 	RUN(test_has_text);
 	RUN(test_clean);
 	RUN(test_body_wrap);
+	RUN(test_clean_markdown);
 	RUN(test_sanitize);
 	RUN(test_subject_lengths);
 	RUN(test_insert);
