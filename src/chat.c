@@ -1169,6 +1169,16 @@ fail_auth(struct chat *c, const char *where, const char *text)
 	    c->pc->key_env ? c->pc->key_env : "");
 }
 
+/*
+ * What a failure says of the text received before it: that it was kept, but
+ * for a git hook's draft, which is thrown away (the message stays the user's).
+ */
+static const char *
+partial_kept(const struct chat *c)
+{
+	return c->text.len && !c->opts.draft ? " (the partial answer was kept)" : "";
+}
+
 /* A server's Retry-After above this is not waited for: the request fails, saying it. */
 #define RETRY_HINT_MAX_MS 60000L
 
@@ -1309,7 +1319,7 @@ handle_error_event(struct chat *c)
 	if (fault_retryable(f) && retry_later(c, -1, why))
 		return;
 	fail(c, CHAT_PROVIDER, "%s: error during the reply: %s%s", c->pc->name, text,
-	    c->text.len ? " (the partial answer was kept)" : "");
+	    partial_kept(c));
 	step_failed(c, CHAT_PROVIDER, "error event");
 }
 
@@ -1337,7 +1347,7 @@ handle_reply(struct chat *c, enum http_result res)
 	if (c->too_large) {
 		fail(c, CHAT_PROVIDER, "%s: the reply passed %ld MiB (max_reply); stopped%s",
 		    c->pc->name, c->cfg->max_reply,
-		    c->text.len ? " (the partial answer was kept)" : "");
+		    partial_kept(c));
 		step_failed(c, CHAT_PROVIDER, "reply too large");
 		return;
 	}
@@ -1361,7 +1371,7 @@ handle_reply(struct chat *c, enum http_result res)
 		if (c->text.len == 0 && !c->ps.usage.reported && retry_later(c, -1, "empty reply"))
 			return;
 		fail(c, CHAT_PROVIDER, "%s: the reply was cut short%s", c->pc->name,
-		    c->text.len ? " (the partial answer was kept)" : " before any answer");
+		    c->text.len ? partial_kept(c) : " before any answer");
 		step_failed(c, CHAT_PROVIDER, "cut short");
 		return;
 	}
@@ -1392,7 +1402,7 @@ on_done(void *arg, struct http_req *r)
 		/* the whole request's limit: another try would take as long */
 		fail(c, CHAT_PROVIDER, "%s: gave up: the reply took longer than the deadline of "
 		    "%ld s ([llm] deadline)%s", c->pc->name, c->cfg->deadline,
-		    c->text.len ? " (the partial answer was kept)" : "");
+		    partial_kept(c));
 		step_failed(c, CHAT_PROVIDER, "deadline");
 		return;
 	}
@@ -1402,7 +1412,7 @@ on_done(void *arg, struct http_req *r)
 	if (!http_req_got_data(r) && retry_later(c, -1, http_req_error(r)))
 		return;
 	fail(c, CHAT_PROVIDER, "%s: %s: %s%s", c->pc->name, why, http_req_error(r),
-	    c->text.len ? " (the partial answer was kept)" : "");
+	    partial_kept(c));
 	step_failed(c, CHAT_PROVIDER, why);
 }
 
@@ -1638,7 +1648,7 @@ chat_cancel(struct chat *c)
 		http_cancel(c->http, c->req);
 	c->retry_at = 0;
 	c->turn.cancelled = true;
-	fail(c, CHAT_CANCELLED, "interrupted%s", c->text.len ? " (the partial answer was kept)" : "");
+	fail(c, CHAT_CANCELLED, "interrupted%s", partial_kept(c));
 	settle(c, "cancelled");
 	finish(c);
 }

@@ -223,6 +223,15 @@ check_eq "provider failure: one line on stderr" "$(wc -l <"$T/err" | tr -d ' ')"
 check_contains "provider failure: says why" "$ERR" "llm: commit message not drafted: "
 fake_reset
 
+# An error after some text: the hook throws the text away and does not say it was kept.
+cp "$T/msg.orig" "$T/msg"
+fake_reply '{"fault":"error_event","text":"feat: a draft cut short by an error"}'
+run_llm git commit-msg "$T/msg"
+check "error mid-reply: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+check_contains "error mid-reply: says so" "$ERR" "llm: commit message not drafted: openai: error during the reply"
+check_not_contains "error mid-reply: no word of a partial answer kept" "$ERR" "partial answer"
+fake_reset
+
 # Advice on another tier names the hook's setting: -t is llm's option, not git commit's.
 cp "$T/msg.orig" "$T/msg"
 fake_default '{"status":429,"retry_after":"100"}'
