@@ -593,9 +593,12 @@ hook_signals(bool on)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-/* Read the child's report until EOF or the deadline. False on timeout or a signal. */
+/*
+ * Read the child's report until EOF or the deadline. False on timeout or,
+ * unless in the grace after the child was told to stop, a signal.
+ */
 static bool
-read_report(int fd, struct buf *out, int64_t deadline)
+read_report(int fd, struct buf *out, int64_t deadline, bool grace)
 {
 	char chunk[8192];
 
@@ -604,7 +607,7 @@ read_report(int fd, struct buf *out, int64_t deadline)
 		int64_t left = deadline - clock_ms();
 		ssize_t n;
 
-		if (left <= 0 || hook_signal != 0)
+		if (left <= 0 || (hook_signal != 0 && !grace))
 			return false;
 		if (poll(&p, 1, left > 1000 ? 1000 : (int)left) <= 0)
 			continue;
@@ -619,10 +622,11 @@ read_report(int fd, struct buf *out, int64_t deadline)
 }
 
 /*
- * Wait for the drafting process's report. When time is up, it is told to
- * stop (so that it settles its ledger row) and, after a grace, its whole
- * process group is killed: a key_command it started (a pinentry waiting for
- * a passphrase) goes too, instead of living on after the commit.
+ * Wait for the drafting process's report. When time is up or a signal
+ * comes, it is told to stop (so that it settles its ledger row) and, after a
+ * grace, its whole process group is killed: a key_command it started (a
+ * pinentry waiting for a passphrase) goes too, instead of living on after
+ * the commit.
  */
 static bool
 await_draft(struct proc *p, struct buf *rep, int64_t deadline)
@@ -630,10 +634,11 @@ await_draft(struct proc *p, struct buf *rep, int64_t deadline)
 	bool in_time;
 
 	hook_signals(true);
-	in_time = read_report(p->out, rep, deadline);
+	in_time = read_report(p->out, rep, deadline, false);
 	if (!in_time) {
+		/* after Ctrl-C too: the request was sent, and its row should say what it cost */
 		proc_signal(p, SIGTERM);
-		read_report(p->out, rep, clock_ms() + GRACE_MS);
+		read_report(p->out, rep, clock_ms() + GRACE_MS, true);
 		/* not reaped yet, so the group id is still the draft's own */
 		proc_signal(p, SIGKILL);
 	}
