@@ -231,6 +231,24 @@ hook_state(const char *path)
 }
 
 /*
+ * Whether a hook at path that is not llm's holds llm's marker line: llm's
+ * hook changed by hand, which the user should hear rather than "not llm's".
+ */
+static bool
+changed_by_hand(const char *path)
+{
+	char *text = NULL, *cause = NULL;
+	size_t len;
+	bool marked = false;
+
+	if (file_read(path, 1024 * 1024, &text, &len, &cause) == 0)
+		marked = strstr(text, GIT_HOOK_MARKER) != NULL;
+	free(cause);
+	free(text);
+	return marked;
+}
+
+/*
  * Move a hook that is not llm's aside to path.llm-backup, for uninstall-hook
  * to put back. An earlier backup is never overwritten. 0, or -1 with *cause.
  */
@@ -293,8 +311,9 @@ install_hook(int argc, char **argv)
 	path = xstrfmt("%s/" HOOK_NAME, dir);
 	state = hook_state(path);
 	if (state == 2 && !force) {
-		xasprintf(&cause, "%s exists and is not llm's hook; left as it is "
-		    "(use --force to replace it)", path);
+		xasprintf(&cause, "%s %s; left as it is (use --force to replace it)", path,
+		    changed_by_hand(path) ? "was changed since llm wrote it" :
+		    "exists and is not llm's hook");
 		goto out;
 	}
 	if (mkdir_p(dir) == -1) {
@@ -332,7 +351,8 @@ out:
 static int
 uninstall_hook(int argc, char **argv)
 {
-	char *dir, *path = NULL, *cause = NULL;
+	char *dir, *path = NULL, *bak, *cause = NULL;
+	struct stat st;
 	int rc = EXIT_USAGE;
 
 	(void)argv;
@@ -359,7 +379,15 @@ uninstall_hook(int argc, char **argv)
 		rc = restore_hook(path, &cause) == -1 ? EXIT_USAGE : EXIT_OK;
 		break;
 	default:
-		xasprintf(&cause, "%s is not llm's hook; left as it is", path);
+		if (!changed_by_hand(path)) {
+			xasprintf(&cause, "%s is not llm's hook; left as it is", path);
+			break;
+		}
+		bak = xstrfmt("%s" BACKUP_SUFFIX, path);
+		xasprintf(&cause, "%s was changed since llm wrote it; left as it is (remove it by "
+		    "hand%s%s)", path, lstat(bak, &st) == 0 ? ", and put back the hook it replaced, " : "",
+		    lstat(bak, &st) == 0 ? bak : "");
+		free(bak);
 		break;
 	}
 out:

@@ -374,6 +374,8 @@ check "foreign hook: left as it was" cmp -s "$HOOK" "$T/foreign.orig"
 run_llm git uninstall-hook
 check_rc "foreign hook: uninstall refuses (exit 2)" 2
 check "foreign hook: uninstall left it" cmp -s "$HOOK" "$T/foreign.orig"
+check_eq "foreign hook: uninstall says it is not llm's" "$ERR" \
+    "llm: git uninstall-hook: $HOOK is not llm's hook; left as it is"
 run_llm git install-hook --force
 check_rc "foreign hook: --force replaces it" 0
 check "foreign hook: now llm's" grep -q "^# llm-git-hook: " "$HOOK"
@@ -419,7 +421,16 @@ cp "$HOOK" "$T/edited.orig"
 run_llm git install-hook
 check_rc "edited hook: install refuses (exit 2)" 2
 check "edited hook: left as it was" cmp -s "$HOOK" "$T/edited.orig"
-rm -f "$HOOK"
+check_eq "edited hook: install says it was changed" "$ERR" \
+    "llm: git install-hook: $HOOK was changed since llm wrote it; left as it is (use --force to replace it)"
+cp "$T/foreign.orig" "$HOOK.llm-backup"
+run_llm git uninstall-hook
+check_rc "edited hook: uninstall refuses (exit 2)" 2
+check "edited hook: uninstall left it" cmp -s "$HOOK" "$T/edited.orig"
+check_eq "edited hook: uninstall says it was changed, and where the old hook is" "$ERR" \
+    "llm: git uninstall-hook: $HOOK was changed since llm wrote it; left as it is (remove it by hand, and put back the hook it replaced, $HOOK.llm-backup)"
+check "edited hook: the backup stays" cmp -s "$HOOK.llm-backup" "$T/foreign.orig"
+rm -f "$HOOK" "$HOOK.llm-backup"
 cd "$T" || exit 1
 run_llm git install-hook
 check_rc "outside a repository: exit 2" 2
