@@ -1169,6 +1169,16 @@ fail_auth(struct chat *c, const char *where, const char *text)
 	    c->pc->key_env ? c->pc->key_env : "");
 }
 
+/*
+ * What a failure says of the text received before it: that it was kept, but
+ * for a git hook's draft, which is thrown away (the message stays the user's).
+ */
+static const char *
+partial_kept(const struct chat *c)
+{
+	return c->text.len && !c->opts.draft ? " (the partial answer was kept)" : "";
+}
+
 /* A server's Retry-After above this is not waited for: the request fails, saying it. */
 #define RETRY_HINT_MAX_MS 60000L
 
@@ -1186,6 +1196,17 @@ wait_text(char *b, size_t n, long ms)
 		snprintf(b, n, "%ld h %ld min", s / 3600, s / 60 % 60);
 }
 
+/*
+ * Whether a wait of ms before another try is more than llm makes: over
+ * RETRY_HINT_MAX_MS, or past the caller's deadline (the git hook's time
+ * limit), where the try would only be cut off and the reason lost.
+ */
+static bool
+wait_too_long(const struct chat *c, long ms)
+{
+	return ms > RETRY_HINT_MAX_MS || (c->opts.deadline > 0 && clock_ms() + ms >= c->opts.deadline);
+}
+
 /* Schedule another try of the same model; false when tries are used up. */
 static bool
 retry_later(struct chat *c, long hint_ms, const char *why)
@@ -1194,11 +1215,11 @@ retry_later(struct chat *c, long hint_ms, const char *why)
 
 	if (c->tries + 1 >= MAX_TRIES || c->emitted > 0)
 		return false;
-	if (hint_ms > RETRY_HINT_MAX_MS)
-		return false;
 	delay = hint_ms >= 0 ? hint_ms : 500L << c->tries;
 	if (hint_ms < 0)
 		delay += rand() % (delay / 4 + 1);
+	if (wait_too_long(c, delay))
+		return false;
 	c->tries++;
 	note(c, "%s: %s; retrying in %.1f s (try %d of %d)", c->model->name, why,
 	    (double)delay / 1000.0, c->tries + 1, MAX_TRIES);
@@ -1268,7 +1289,7 @@ handle_http_error(struct chat *c, struct http_req *r)
 	if (status == 404)
 		fail(c, CHAT_PROVIDER, "%s: model %s not found (HTTP 404: %s); check the id in "
 		    "[model.%s] or llm models", c->pc->name, c->model->id, text, c->model->name);
-	else if (fault_retryable(f) && hint > RETRY_HINT_MAX_MS && c->emitted == 0)
+	else if (fault_retryable(f) && hint >= 0 && wait_too_long(c, hint) && c->emitted == 0)
 		fail_wait(c, why, text, hint);
 	else if (fault_retryable(f))
 		fail(c, CHAT_PROVIDER, "%s: %s after %d %s: %s; try again later or another "
@@ -1298,7 +1319,7 @@ handle_error_event(struct chat *c)
 	if (fault_retryable(f) && retry_later(c, -1, why))
 		return;
 	fail(c, CHAT_PROVIDER, "%s: error during the reply: %s%s", c->pc->name, text,
-	    c->text.len ? " (the partial answer was kept)" : "");
+	    partial_kept(c));
 	step_failed(c, CHAT_PROVIDER, "error event");
 }
 
@@ -1326,7 +1347,7 @@ handle_reply(struct chat *c, enum http_result res)
 	if (c->too_large) {
 		fail(c, CHAT_PROVIDER, "%s: the reply passed %ld MiB (max_reply); stopped%s",
 		    c->pc->name, c->cfg->max_reply,
-		    c->text.len ? " (the partial answer was kept)" : "");
+		    partial_kept(c));
 		step_failed(c, CHAT_PROVIDER, "reply too large");
 		return;
 	}
@@ -1350,7 +1371,7 @@ handle_reply(struct chat *c, enum http_result res)
 		if (c->text.len == 0 && !c->ps.usage.reported && retry_later(c, -1, "empty reply"))
 			return;
 		fail(c, CHAT_PROVIDER, "%s: the reply was cut short%s", c->pc->name,
-		    c->text.len ? " (the partial answer was kept)" : " before any answer");
+		    c->text.len ? partial_kept(c) : " before any answer");
 		step_failed(c, CHAT_PROVIDER, "cut short");
 		return;
 	}
@@ -1381,7 +1402,7 @@ on_done(void *arg, struct http_req *r)
 		/* the whole request's limit: another try would take as long */
 		fail(c, CHAT_PROVIDER, "%s: gave up: the reply took longer than the deadline of "
 		    "%ld s ([llm] deadline)%s", c->pc->name, c->cfg->deadline,
-		    c->text.len ? " (the partial answer was kept)" : "");
+		    partial_kept(c));
 		step_failed(c, CHAT_PROVIDER, "deadline");
 		return;
 	}
@@ -1391,7 +1412,7 @@ on_done(void *arg, struct http_req *r)
 	if (!http_req_got_data(r) && retry_later(c, -1, http_req_error(r)))
 		return;
 	fail(c, CHAT_PROVIDER, "%s: %s: %s%s", c->pc->name, why, http_req_error(r),
-	    c->text.len ? " (the partial answer was kept)" : "");
+	    partial_kept(c));
 	step_failed(c, CHAT_PROVIDER, why);
 }
 
@@ -1627,7 +1648,7 @@ chat_cancel(struct chat *c)
 		http_cancel(c->http, c->req);
 	c->retry_at = 0;
 	c->turn.cancelled = true;
-	fail(c, CHAT_CANCELLED, "interrupted%s", c->text.len ? " (the partial answer was kept)" : "");
+	fail(c, CHAT_CANCELLED, "interrupted%s", partial_kept(c));
 	settle(c, "cancelled");
 	finish(c);
 }

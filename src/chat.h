@@ -53,6 +53,7 @@ struct chat_opts {
 	const struct image *images;
 	size_t nimages;
 	const char *tier_how;  /* how the user picks another tier, for advice after a failure; NULL: "-t" */
+	int64_t deadline;      /* clock_ms() the caller stops waiting at; no retry waits past it; 0: none */
 };
 
 /* A tool call the answer made; error: why it cannot be run (the model is told). */

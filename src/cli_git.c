@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -27,6 +28,9 @@
 #define SMALL_OUT (64 * 1024)
 /* A reply from the drafting process. */
 #define REPLY_MAX (1024 * 1024)
+/* The longest answer taken as a draft: DRAFT_TOKENS give a few KB; more is a runaway model's. */
+#define DRAFT_MAX (16 * 1024)
+#define DRAFT_MAX_TEXT "16 KB"
 /* The message file git wrote (with `commit -v` it holds the whole diff). */
 #define MSG_MAX (256 * 1024 * 1024)
 /* Output cap asked of the model: a subject and a short body, with room to think. */
@@ -120,42 +124,56 @@ hooks_dir(char **cause)
 	return dir;
 }
 
-/* Whether the llm found on PATH is this very program. */
-static bool
-on_path_is(const char *self)
+/*
+ * Where PATH finds llm, if that is this very program (malloc'd), else NULL:
+ * the path as PATH gives it, which outlives an upgrade better than the file
+ * a symbolic link there points at.
+ */
+static char *
+on_path(const char *self)
 {
 	const char *path = getenv("PATH"), *p, *e;
 	char real[PATH_MAX];
 
 	if (path == NULL)
-		return false;
+		return NULL;
 	for (p = path; *p; p = *e ? e + 1 : e) {
 		char *cand;
-		bool same = false, found;
+		bool same = false;
 
 		e = strchr(p, ':');
 		if (e == NULL)
 			e = p + strlen(p);
 		cand = xstrfmt("%.*s/llm", (int)(e - p), e == p ? "." : p);
-		found = access(cand, X_OK) == 0;
-		if (found && realpath(cand, real) != NULL)
+		if (access(cand, X_OK) != 0) {
+			free(cand);
+			continue;
+		}
+		if (realpath(cand, real) != NULL)
 			same = strcmp(real, self) == 0;
+		if (same && cand[0] == '/')
+			return cand;
 		free(cand);
-		if (found)
-			return same;
+		return same ? xstrdup(self) : NULL;
 	}
-	return false;
+	return NULL;
 }
 
-/* How the hook should call llm: "llm" when PATH finds this program, else its absolute path. */
+/*
+ * How the hook should call llm: "llm" when PATH finds this program, with its
+ * path there as *fallback for a hook run with another PATH (a GUI client's);
+ * else its absolute path, *fallback NULL.
+ */
 static char *
-llm_command(void)
+llm_command(char **fallback)
 {
 	char self[PATH_MAX];
 
+	*fallback = NULL;
 	if (realpath("/proc/self/exe", self) == NULL)
 		return xstrdup("llm");
-	if (on_path_is(self))
+	*fallback = on_path(self);
+	if (*fallback != NULL)
 		return xstrdup("llm");
 	return xstrdup(self);
 }
@@ -213,6 +231,24 @@ hook_state(const char *path)
 }
 
 /*
+ * Whether a hook at path that is not llm's holds llm's marker line: llm's
+ * hook changed by hand, which the user should hear rather than "not llm's".
+ */
+static bool
+changed_by_hand(const char *path)
+{
+	char *text = NULL, *cause = NULL;
+	size_t len;
+	bool marked = false;
+
+	if (file_read(path, 1024 * 1024, &text, &len, &cause) == 0)
+		marked = strstr(text, GIT_HOOK_MARKER) != NULL;
+	free(cause);
+	free(text);
+	return marked;
+}
+
+/*
  * Move a hook that is not llm's aside to path.llm-backup, for uninstall-hook
  * to put back. An earlier backup is never overwritten. 0, or -1 with *cause.
  */
@@ -257,7 +293,7 @@ restore_hook(const char *path, char **cause)
 static int
 install_hook(int argc, char **argv)
 {
-	char *dir, *path = NULL, *cmd = NULL, *script = NULL, *cause = NULL;
+	char *dir, *path = NULL, *cmd = NULL, *fallback = NULL, *script = NULL, *cause = NULL;
 	bool force = false;
 	int state, rc = EXIT_USAGE, i;
 
@@ -275,8 +311,9 @@ install_hook(int argc, char **argv)
 	path = xstrfmt("%s/" HOOK_NAME, dir);
 	state = hook_state(path);
 	if (state == 2 && !force) {
-		xasprintf(&cause, "%s exists and is not llm's hook; left as it is "
-		    "(use --force to replace it)", path);
+		xasprintf(&cause, "%s %s; left as it is (use --force to replace it)", path,
+		    changed_by_hand(path) ? "was changed since llm wrote it" :
+		    "exists and is not llm's hook");
 		goto out;
 	}
 	if (mkdir_p(dir) == -1) {
@@ -285,8 +322,8 @@ install_hook(int argc, char **argv)
 	}
 	if (state == 2 && backup_hook(path, &cause) == -1)
 		goto out;
-	cmd = llm_command();
-	script = git_hook_script(cmd);
+	cmd = llm_command(&fallback);
+	script = git_hook_script(cmd, fallback);
 	if (write_file(path, script, strlen(script), 0755, &cause) == -1) {
 		char *why = NULL;
 
@@ -304,6 +341,7 @@ install_hook(int argc, char **argv)
 out:
 	cli_complain("git install-hook", cause);
 	free(script);
+	free(fallback);
 	free(cmd);
 	free(path);
 	free(dir);
@@ -313,7 +351,8 @@ out:
 static int
 uninstall_hook(int argc, char **argv)
 {
-	char *dir, *path = NULL, *cause = NULL;
+	char *dir, *path = NULL, *bak, *cause = NULL;
+	struct stat st;
 	int rc = EXIT_USAGE;
 
 	(void)argv;
@@ -327,8 +366,9 @@ uninstall_hook(int argc, char **argv)
 	path = xstrfmt("%s/" HOOK_NAME, dir);
 	switch (hook_state(path)) {
 	case 0:
+		/* llm's hook was deleted by hand: the one it replaced still goes back */
 		printf("no hook at %s\n", path);
-		rc = EXIT_OK;
+		rc = restore_hook(path, &cause) == -1 ? EXIT_USAGE : EXIT_OK;
 		break;
 	case 1:
 		if (unlink(path) == -1) {
@@ -339,7 +379,15 @@ uninstall_hook(int argc, char **argv)
 		rc = restore_hook(path, &cause) == -1 ? EXIT_USAGE : EXIT_OK;
 		break;
 	default:
-		xasprintf(&cause, "%s is not llm's hook; left as it is", path);
+		if (!changed_by_hand(path)) {
+			xasprintf(&cause, "%s is not llm's hook; left as it is", path);
+			break;
+		}
+		bak = xstrfmt("%s" BACKUP_SUFFIX, path);
+		xasprintf(&cause, "%s was changed since llm wrote it; left as it is (remove it by "
+		    "hand%s%s)", path, lstat(bak, &st) == 0 ? ", and put back the hook it replaced, " : "",
+		    lstat(bak, &st) == 0 ? bak : "");
+		free(bak);
 		break;
 	}
 out:
@@ -383,9 +431,42 @@ sink_diff(void *arg, const char *p, size_t n)
 	return true;
 }
 
-/* The staged diff, filtered and cut to the budget (malloc'd), or NULL with *why. */
+/*
+ * Run a git command, its output fed to sink, killed at deadline: its exit
+ * code, or -1 when it could not run, did not exit, or ran out of time (*late).
+ */
+static int
+git_run_until(const char *const *argv, proc_sink_fn sink, void *arg, int64_t deadline, bool *late)
+{
+	struct proc_spec s = { .argv = argv, .out = PROC_IO_PIPE, .grace_ms = 500 };
+	int64_t left = deadline - clock_ms();
+	struct proc p;
+	char *cause = NULL;
+	int status;
+
+	*late = left <= 0;
+	if (*late)
+		return -1;
+	s.timeout_ms = left > INT_MAX ? INT_MAX : (int)left;
+	if (proc_start(&p, &s, &cause) != 0) {
+		free(cause);
+		return -1;
+	}
+	proc_read(&p, sink, arg);
+	status = proc_wait(&p);
+	*late = p.timed_out;
+	if (status == -1 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * The staged diff, filtered and cut to the budget (malloc'd), or NULL with
+ * *why (malloc'd). A diff of gigabytes takes its time: it is read within the
+ * hook's time limit (timeout seconds, ending at deadline) too.
+ */
 static char *
-staged_diff(const struct config *cfg, const char **why)
+staged_diff(const struct config *cfg, int64_t deadline, long timeout, char **why)
 {
 	static const char *const diff[] = { "git", "-c", "core.quotePath=false", "diff", "--cached",
 		"--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
@@ -395,18 +476,22 @@ staged_diff(const struct config *cfg, const char **why)
 	struct git_diff d;
 	struct gitattr a;
 	char *text = NULL;
+	bool late;
 
 	attrs_load(&a);
 	git_diff_init(&d, max, gitattr_lookup, &a);
-	if (proc_run(diff, -1, sink_diff, &d) != 0) {
-		*why = "git diff failed";
+	if (git_run_until(diff, sink_diff, &d, deadline, &late) != 0) {
+		if (late)
+			xasprintf(why, "git diff --cached did not finish within %ld s", timeout);
+		else
+			*why = xstrdup("git diff failed");
 		goto out;
 	}
 	git_diff_finish(&d);
 	if (d.n == 0)
-		*why = "nothing is staged";
+		*why = xstrdup("nothing is staged");
 	else if (git_diff_kept(&d) == 0)
-		*why = "only lock, binary or generated files are staged";
+		*why = xstrdup("only lock, binary or generated files are staged");
 	else
 		text = git_diff_render(&d, max, NULL);
 out:
@@ -479,6 +564,8 @@ draft_child(struct app *cli, const char *prompt, int fd, int64_t deadline)
 	o.max_tokens = DRAFT_TOKENS;
 	o.stream = true;
 	o.draft = true;      /* billed, listed by llm logs --all, never continued */
+	o.tier_how = "[git] tier in config.ini"; /* the user runs git commit, not llm -t */
+	o.deadline = deadline; /* a Retry-After past it fails now, saying so */
 	memset(&cb, 0, sizeof cb);
 	buf_init(&text, REPLY_MAX);
 	cb.text = collect;
@@ -501,6 +588,8 @@ draft_child(struct app *cli, const char *prompt, int fd, int64_t deadline)
 		report(fd, EXIT_PROVIDER, "no reply");
 	else if (t->status != CHAT_OK)
 		report(fd, cli_exit_code(t->status), t->error ? t->error : "the request failed");
+	else if ((t->text && t->len ? t->len : text.len) > DRAFT_MAX)
+		report(fd, EXIT_PROVIDER, "the reply was over " DRAFT_MAX_TEXT ", too long for a commit message");
 	else
 		report(fd, EXIT_OK, t->text && t->len ? t->text : buf_str(&text));
 	buf_done(&text);
@@ -532,9 +621,12 @@ hook_signals(bool on)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-/* Read the child's report until EOF or the deadline. False on timeout or a signal. */
+/*
+ * Read the child's report until EOF or the deadline. False on timeout or,
+ * unless in the grace after the child was told to stop, a signal.
+ */
 static bool
-read_report(int fd, struct buf *out, int64_t deadline)
+read_report(int fd, struct buf *out, int64_t deadline, bool grace)
 {
 	char chunk[8192];
 
@@ -543,7 +635,7 @@ read_report(int fd, struct buf *out, int64_t deadline)
 		int64_t left = deadline - clock_ms();
 		ssize_t n;
 
-		if (left <= 0 || hook_signal != 0)
+		if (left <= 0 || (hook_signal != 0 && !grace))
 			return false;
 		if (poll(&p, 1, left > 1000 ? 1000 : (int)left) <= 0)
 			continue;
@@ -558,10 +650,11 @@ read_report(int fd, struct buf *out, int64_t deadline)
 }
 
 /*
- * Wait for the drafting process's report. When time is up, it is told to
- * stop (so that it settles its ledger row) and, after a grace, its whole
- * process group is killed: a key_command it started (a pinentry waiting for
- * a passphrase) goes too, instead of living on after the commit.
+ * Wait for the drafting process's report. When time is up or a signal
+ * comes, it is told to stop (so that it settles its ledger row) and, after a
+ * grace, its whole process group is killed: a key_command it started (a
+ * pinentry waiting for a passphrase) goes too, instead of living on after
+ * the commit.
  */
 static bool
 await_draft(struct proc *p, struct buf *rep, int64_t deadline)
@@ -569,10 +662,11 @@ await_draft(struct proc *p, struct buf *rep, int64_t deadline)
 	bool in_time;
 
 	hook_signals(true);
-	in_time = read_report(p->out, rep, deadline);
+	in_time = read_report(p->out, rep, deadline, false);
 	if (!in_time) {
+		/* after Ctrl-C too: the request was sent, and its row should say what it cost */
 		proc_signal(p, SIGTERM);
-		read_report(p->out, rep, clock_ms() + GRACE_MS);
+		read_report(p->out, rep, clock_ms() + GRACE_MS, true);
 		/* not reaped yet, so the group id is still the draft's own */
 		proc_signal(p, SIGKILL);
 	}
@@ -586,16 +680,16 @@ await_draft(struct proc *p, struct buf *rep, int64_t deadline)
 }
 
 /*
- * Ask for a draft in a child process, within timeout seconds. The draft
- * (malloc'd) or NULL with *why. In the child it returns NULL with *child set,
- * once the request is over, so that the child unwinds and frees as any run.
- * The child leads a session of its own and reports on its stdout.
+ * Ask for a draft in a child process, by deadline (timeout seconds after the
+ * hook started, for the message). The draft (malloc'd) or NULL with *why. In
+ * the child it returns NULL with *child set, once the request is over, so
+ * that the child unwinds and frees as any run. The child leads a session of
+ * its own and reports on its stdout.
  */
 static char *
-ask(struct app *cli, const char *prompt, long timeout, char **why, bool *child)
+ask(struct app *cli, const char *prompt, int64_t deadline, long timeout, char **why, bool *child)
 {
 	struct proc_spec s = { .out = PROC_IO_PIPE, .err = PROC_IO_INHERIT };
-	int64_t deadline = clock_ms() + (int64_t)timeout * 1000;
 	struct proc p;
 	struct buf rep;
 	char *nl, *draft = NULL;
@@ -659,10 +753,11 @@ not_drafted(const char *reason)
 static int
 commit_msg(struct app *cli, int argc, char **argv)
 {
-	const char *file, *source, *skip = NULL;
+	const char *file, *source;
 	char *msg = NULL, *comment, *diff = NULL, *prompt = NULL, *draft = NULL, *text = NULL;
 	char *why = NULL;
 	long timeout = cli->cfg.git_timeout > 0 ? cli->cfg.git_timeout : 20;
+	int64_t deadline = clock_ms() + (int64_t)timeout * 1000;
 	size_t len;
 	struct stat st;
 	bool written, child = false;
@@ -686,13 +781,11 @@ commit_msg(struct app *cli, int argc, char **argv)
 	free(comment);
 	if (written)
 		goto out;
-	diff = staged_diff(&cli->cfg, &skip);
-	if (diff == NULL) {
-		why = xstrdup(skip);
+	diff = staged_diff(&cli->cfg, deadline, timeout, &why);
+	if (diff == NULL)
 		goto out;
-	}
 	prompt = xstrfmt("Write the commit message for this staged diff.\n\n%s", diff);
-	draft = ask(cli, prompt, timeout, &why, &child);
+	draft = ask(cli, prompt, deadline, timeout, &why, &child);
 	if (draft == NULL)
 		goto out;
 	text = git_msg_insert(msg, draft);

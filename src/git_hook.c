@@ -32,11 +32,6 @@ static const struct {
 	{ "third_party", "vendored" },
 };
 
-/* Where prepare-commit-msg's SOURCE says the user wrote or chose the message. */
-static const char *const skip_sources[] = {
-	"message", "template", "merge", "squash", "commit",
-};
-
 const char *
 git_path_skip(const char *path)
 {
@@ -629,14 +624,14 @@ git_diff_render(const struct git_diff *d, size_t max, bool *cut)
 bool
 git_source_skips(const char *source)
 {
-	size_t i;
-
-	if (source == NULL || *source == '\0')
+	/*
+	 * A template of comment lines alone (commit.template often is one) asks
+	 * for a message like no template; text of its own is the user's, and
+	 * git_msg_has_text keeps it.
+	 */
+	if (source == NULL || *source == '\0' || strcmp(source, "template") == 0)
 		return false;
-	for (i = 0; i < ARRAY_SIZE(skip_sources); i++)
-		if (strcmp(source, skip_sources[i]) == 0)
-			return true;
-	/* A kind of message this version does not know: leave it to the user. */
+	/* message, merge, squash, commit, or a kind this version does not know */
 	return true;
 }
 
@@ -661,15 +656,44 @@ sh_quote(struct buf *b, const char *s)
 	buf_addc(b, '\'');
 }
 
+/* The lines every hook llm writes starts with, old or new. */
+#define HOOK_HEAD "#!/bin/sh\n" GIT_HOOK_MARKER "; 'llm git uninstall-hook' removes it.\n" \
+	"# Drafts a commit message from the staged diff; it never stops a commit.\n"
+
 char *
-git_hook_script(const char *llm)
+git_hook_script(const char *llm, const char *fallback)
 {
 	struct buf b;
 
 	buf_init(&b, 0);
-	buf_adds(&b, "#!/bin/sh\n" GIT_HOOK_MARKER "; 'llm git uninstall-hook' removes it.\n"
-	    "# Drafts a commit message from the staged diff; it never stops a commit.\n"
-	    "command -v ");
+	buf_adds(&b, HOOK_HEAD "llm=");
+	sh_quote(&b, llm);
+	buf_addc(&b, '\n');
+	/* a GUI client's PATH often lacks ~/.local/bin or /opt/homebrew/bin */
+	if (fallback != NULL) {
+		buf_adds(&b, "command -v \"$llm\" >/dev/null 2>&1 || llm=");
+		sh_quote(&b, fallback);
+		buf_addc(&b, '\n');
+	}
+	buf_adds(&b, "if ! command -v \"$llm\" >/dev/null 2>&1; then\n"
+	    "\tprintf 'llm: commit message not drafted: ");
+	buf_adds(&b, fallback != NULL ? "llm is not on PATH, nor at %s" : "%s is not there");
+	buf_adds(&b, "\\n' \"$llm\" >&2\n"
+	    "\texit 0\n"
+	    "fi\n"
+	    "\"$llm\" git commit-msg \"$@\" </dev/null || true\n"
+	    "exit 0\n");
+	return buf_detach(&b);
+}
+
+/* The hook earlier versions wrote, kept so that they still know it as llm's. */
+static char *
+hook_script_v1(const char *llm)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	buf_adds(&b, HOOK_HEAD "command -v ");
 	sh_quote(&b, llm);
 	buf_adds(&b, " >/dev/null 2>&1 || exit 0\n");
 	sh_quote(&b, llm);
@@ -705,30 +729,68 @@ sh_unquote(const char *q, size_t n)
 }
 
 /*
- * Whether text is, byte for byte, a hook git_hook_script writes (for any
- * command): the marker alone is not enough, since a user may have copied it
- * into a hook of their own, and uninstall-hook would then delete their work.
+ * The quoted word after prefix at *p, up to the end of its line, unquoted
+ * (malloc'd), with *p moved past the line; NULL if *p does not start so.
+ */
+static char *
+word_line(const char **p, const char *prefix, const char *end)
+{
+	const char *q, *nl;
+	char *w;
+
+	if (!str_startswith(*p, prefix))
+		return NULL;
+	q = *p + strlen(prefix);
+	nl = strstr(q, end);
+	if (nl == NULL || (w = sh_unquote(q, (size_t)(nl - q))) == NULL)
+		return NULL;
+	*p = nl + strlen(end);
+	return w;
+}
+
+/* Whether text is the hook hook_script_v1 writes for some command. */
+static bool
+ours_v1(const char *text)
+{
+	const char *p = text + strlen(HOOK_HEAD);
+	char *cmd, *script;
+	bool ours;
+
+	cmd = word_line(&p, "command -v ", " >/dev/null 2>&1 || exit 0\n");
+	if (cmd == NULL)
+		return false;
+	script = hook_script_v1(cmd);
+	ours = strcmp(script, text) == 0;
+	free(script);
+	free(cmd);
+	return ours;
+}
+
+/*
+ * Whether text is, byte for byte, a hook git_hook_script (or an earlier
+ * version) writes, for any command: the marker alone is not enough, since a
+ * user may have copied it into a hook of their own, and uninstall-hook would
+ * then delete their work.
  */
 bool
 git_hook_is_ours(const char *text)
 {
-	static const char tail[] = " >/dev/null 2>&1 || exit 0\n";
-	char *head = git_hook_script(""), *cut, *cmd, *script;
-	const char *q, *end;
-	bool ours = false;
+	const char *p;
+	char *llm, *fallback, *script;
+	bool ours;
 
-	/* everything up to the command's first appearance is the same for every command */
-	cut = strstr(head, "command -v ");
-	cut[strlen("command -v ")] = '\0';
-	q = text + strlen(head);
-	if (strncmp(text, head, strlen(head)) == 0 && (end = strstr(q, tail)) != NULL &&
-	    (cmd = sh_unquote(q, (size_t)(end - q))) != NULL) {
-		script = git_hook_script(cmd);
-		ours = strcmp(script, text) == 0;
-		free(script);
-		free(cmd);
-	}
-	free(head);
+	if (strncmp(text, HOOK_HEAD, strlen(HOOK_HEAD)) != 0)
+		return false;
+	p = text + strlen(HOOK_HEAD);
+	llm = word_line(&p, "llm=", "\n");
+	if (llm == NULL)
+		return ours_v1(text);
+	fallback = word_line(&p, "command -v \"$llm\" >/dev/null 2>&1 || llm=", "\n");
+	script = git_hook_script(llm, fallback);
+	ours = strcmp(script, text) == 0;
+	free(script);
+	free(fallback);
+	free(llm);
 	return ours;
 }
 
@@ -803,17 +865,39 @@ subject_fit(char *s)
 	s[i] = '\0';
 }
 
-/* Drop one pair of matching quotes or backticks around s (in place), and a "Subject:" label. */
+/* Drop Markdown's bold ("**text**", "__text__") around the whole of s (in place). */
+static char *
+unbold(char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > 4 && (str_startswith(s, "**") || str_startswith(s, "__")) &&
+	    strncmp(s + n - 2, s, 2) == 0) {
+		s[n - 2] = '\0';
+		s = str_trim(s + 2);
+	}
+	return s;
+}
+
+/*
+ * Drop a "Subject:" label, a heading's marks, Markdown's bold and one pair
+ * of matching quotes or backticks around s (in place): a model's dress, not
+ * the subject.
+ */
 static char *
 subject_unwrap(char *s)
 {
-	size_t n;
+	static const char *const labels[] = { "**Subject:**", "**subject:**", "Subject:", "subject:" };
+	size_t n, i;
 
-	if (strncmp(s, "Subject:", 8) == 0 || strncmp(s, "subject:", 8) == 0)
-		s += 8;
+	for (i = 0; i < ARRAY_SIZE(labels); i++)
+		if (str_startswith(s, labels[i])) {
+			s += strlen(labels[i]);
+			break;
+		}
 	while (*s == '#')
 		s++;
-	s = str_trim(s);
+	s = unbold(str_trim(s));
 	n = strlen(s);
 	if (n >= 2 && strchr("\"'`", s[0]) != NULL && s[n - 1] == s[0]) {
 		s[n - 1] = '\0';
@@ -824,14 +908,108 @@ subject_unwrap(char *s)
 
 /*
  * Whether line only announces what follows ("Here is the commit message:",
- * "Subject:"): it ends with a colon and has no "type: summary" in it.
+ * "**Commit message:**", "Subject:"): it ends with a colon, bold or not, and
+ * has no "type: summary" in it.
  */
 static bool
 announces(const char *line)
 {
 	size_t n = strlen(line);
 
+	if (n > 4 && str_startswith(line, "**") && strcmp(line + n - 2, "**") == 0)
+		n -= 2;
 	return n > 0 && line[n - 1] == ':' && strstr(line, ": ") == NULL;
+}
+
+/*
+ * Where the answer starts in text: after a reasoning model's "<think>...</think>"
+ * block, which some servers (a local model's) leave in the text; the end of text
+ * when the block never closes.
+ */
+static char *
+after_thinking(char *text)
+{
+	char *p = text + strspn(text, " \t\r\n"), *end;
+
+	if (!str_startswith(p, "<think>"))
+		return text;
+	end = strstr(p, "</think>");
+	return end != NULL ? end + strlen("</think>") : p + strlen(p);
+}
+
+/* A body line without a Markdown heading's marks, which git would take for a comment. */
+static const char *
+body_text(const char *line)
+{
+	size_t n = strspn(line, "#");
+
+	return n > 0 && n <= 6 && line[n] == ' ' ? line + n + 1 : line;
+}
+
+/*
+ * Whether line is left as it is however long: code (indented by a tab or
+ * four spaces) or a trailer ("Signed-off-by: ..."), which a wrap would break.
+ */
+static bool
+keep_long(const char *line)
+{
+	size_t tok = strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
+
+	return line[0] == '\t' || strncmp(line, "    ", 4) == 0 ||
+	    (tok > 0 && line[tok] == ':' && line[tok + 1] == ' ');
+}
+
+/* Width of a list item's marker at s ("- ", "* ", "+ ", "12. ", "3) "), or 0. */
+static size_t
+list_marker(const char *s)
+{
+	size_t d = strspn(s, "0123456789");
+
+	if (d == 0 && s[0] != '\0' && strchr("-*+", s[0]) != NULL && s[1] == ' ')
+		return 2;
+	if (d > 0 && (s[d] == '.' || s[d] == ')') && s[d + 1] == ' ')
+		return d + 2;
+	return 0;
+}
+
+/*
+ * Add a body line, wrapped at GIT_BODY_WIDTH between words (the model was
+ * asked to, and often sends a paragraph as one line); a list item's further
+ * lines hang under its text. A word longer than the width (a URL) stays whole.
+ */
+static void
+add_body_line(struct buf *b, const char *line)
+{
+	size_t lead = strspn(line, " "), hang, col, i;
+	const char *p;
+
+	if (utf8_len(line, strlen(line)) <= GIT_BODY_WIDTH || keep_long(line)) {
+		buf_adds(b, line);
+		buf_addc(b, '\n');
+		return;
+	}
+	hang = lead + list_marker(line + lead);
+	buf_add(b, line, hang);
+	col = hang;
+	p = line + hang;
+	while (*p != '\0') {
+		size_t n = strcspn(p, " "), w = utf8_len(p, n);
+
+		if (col > hang && col + 1 + w > GIT_BODY_WIDTH) {
+			buf_addc(b, '\n');
+			for (i = 0; i < hang; i++)
+				buf_addc(b, ' ');
+			col = hang;
+		} else if (col > hang) {
+			buf_addc(b, ' ');
+			col++;
+		}
+		buf_add(b, p, n);
+		col += w;
+		p += n;
+		p += strspn(p, " ");
+	}
+	buf_addc(b, '\n');
 }
 
 /* Split text into lines (in place), fences dropped, trailing blanks trimmed. */
@@ -869,7 +1047,7 @@ git_msg_clean(const char *reply)
 	size_t n, i = 0, end;
 	struct buf b;
 
-	n = reply_lines(text, &lines);
+	n = reply_lines(after_thinking(text), &lines);
 	while (i < n && lines[i][0] == '\0')
 		i++;
 	end = n;
@@ -897,10 +1075,8 @@ git_msg_clean(const char *reply)
 		i++;
 	if (i < end)
 		buf_addc(&b, '\n');
-	for (; i < end; i++) {
-		buf_adds(&b, lines[i]);
-		buf_addc(&b, '\n');
-	}
+	for (; i < end; i++)
+		add_body_line(&b, body_text(lines[i]));
 	free(lines);
 	free(text);
 	if (b.len <= 1) {

@@ -12,6 +12,8 @@
 
 /* The longest subject line a draft may have, in characters. */
 #define GIT_SUBJECT_MAX 72
+/* The column a draft's body is wrapped at, in characters. */
+#define GIT_BODY_WIDTH 72
 
 /* Roughly how many bytes of diff make one token. */
 #define GIT_BYTES_PER_TOKEN 4
@@ -77,10 +79,14 @@ size_t git_diff_kept(const struct git_diff *d);
  */
 char *git_diff_render(const struct git_diff *d, size_t max, bool *cut);
 
-/* Whether prepare-commit-msg's SOURCE argument means the message is the user's own. */
+/* Whether prepare-commit-msg's SOURCE means the message is the user's own (a template is not). */
 bool git_source_skips(const char *source);
-/* The hook script that runs llm (the command, quoted for sh as needed) (malloc'd). */
-char *git_hook_script(const char *llm);
+/*
+ * The hook script that runs llm, the command, quoted for sh as needed, or
+ * fallback (an absolute path; may be NULL) when PATH has no llm; when neither
+ * is there it says so on stderr (malloc'd).
+ */
+char *git_hook_script(const char *llm, const char *fallback);
 /* Whether a hook file's text is llm's hook. */
 bool git_hook_is_ours(const char *text);
 
@@ -102,7 +108,8 @@ char *git_msg_sanitize(const char *text);
  * Turn a model's reply into a draft (malloc'd): escape sequences and control
  * characters removed (git_msg_sanitize), code fences and quotes dropped,
  * the subject cut at a word boundary to GIT_SUBJECT_MAX characters, a blank
- * line, the body, one final newline. NULL if nothing usable is left.
+ * line, the body (prose lines wrapped at GIT_BODY_WIDTH), one final newline.
+ * NULL if nothing usable is left.
  */
 char *git_msg_clean(const char *reply);
 /* The message file's new text: the draft above everything git wrote (malloc'd). */

@@ -50,7 +50,9 @@ HOOK=$R/.git/hooks/prepare-commit-msg
 check "hook is executable" test -x "$HOOK"
 check "hook carries llm's marker" grep -q "^# llm-git-hook: " "$HOOK"
 check_contains "hook calls this binary by its absolute path (not on PATH)" "$(cat "$HOOK")" \
-    "$LLM_REAL git commit-msg \"\$@\""
+    "
+llm=$LLM_REAL
+if ! command -v"
 check_contains "hook never blocks" "$(cat "$HOOK")" "|| true"
 check_contains "install says where" "$OUT" "installed $HOOK"
 run_llm git install-hook
@@ -66,7 +68,28 @@ run_llm git install-hook
 PATH=$OLDPATH
 check_contains "hook calls llm by name when PATH finds this binary" "$(cat "$HOOK")" \
     "
-llm git commit-msg \"\$@\""
+llm=llm
+command -v \"\$llm\" >/dev/null 2>&1 || llm=$T/bin/llm
+"
+check_contains "...and \$llm after that" "$(cat "$HOOK")" "
+\"\$llm\" git commit-msg \"\$@\" </dev/null || true
+"
+# A GUI client runs hooks with a PATH of its own, often without ~/.local/bin.
+printf 'gui\n' >gui.txt
+git add gui.txt
+fake_reply '{"text":"feat: commit from a GUI"}'
+PATH=/usr/bin:/bin git commit -q 2>"$T/commit.err"
+check_eq "PATH without llm: the hook finds it where it was" "$(git_msg)" "feat: commit from a GUI"
+check_eq "PATH without llm: nothing on stderr" "$(cat "$T/commit.err")" ""
+rm "$T/bin/llm"
+printf 'gui2\n' >gui2.txt
+git add gui2.txt
+PATH=/usr/bin:/bin git commit -q 2>"$T/commit.err"
+check_eq "llm gone: the commit goes on" "$?:$(git_msg)" "0:manual message"
+check_eq "llm gone: one line says so" "$(cat "$T/commit.err")" \
+    "llm: commit message not drafted: llm is not on PATH, nor at $T/bin/llm"
+t_ledger_reset
+fake_reset
 run_llm git install-hook
 
 # --- a commit gets the draft ------------------------------------------------
@@ -122,6 +145,20 @@ check_contains "core.commentChar: git's own lines kept below it" "$(cat "$T/seen
 
 ; Please enter the commit message"
 git config --unset core.commentChar
+
+# A template of comments alone (commit.template) asks for a message all the same.
+printf '# type(scope): summary\n#\n# Why the change?\n' >"$T/template-comments"
+git config commit.template "$T/template-comments"
+printf 'tc\n' >tc.txt
+git add tc.txt
+fake_reply '{"text":"feat: add tc"}'
+git commit -q
+check_eq "template of comments alone: drafted" "$(git_msg)" "feat: add tc"
+check_contains "template of comments alone: its lines kept below the draft" "$(cat "$T/seen")" \
+    "feat: add tc
+
+# type(scope): summary"
+git config --unset commit.template
 
 # --- messages the user gave are left alone ----------------------------------
 fake_reset
@@ -186,6 +223,38 @@ check_eq "provider failure: one line on stderr" "$(wc -l <"$T/err" | tr -d ' ')"
 check_contains "provider failure: says why" "$ERR" "llm: commit message not drafted: "
 fake_reset
 
+# An error after some text: the hook throws the text away and does not say it was kept.
+cp "$T/msg.orig" "$T/msg"
+fake_reply '{"fault":"error_event","text":"feat: a draft cut short by an error"}'
+run_llm git commit-msg "$T/msg"
+check "error mid-reply: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+check_contains "error mid-reply: says so" "$ERR" "llm: commit message not drafted: openai: error during the reply"
+check_not_contains "error mid-reply: no word of a partial answer kept" "$ERR" "partial answer"
+fake_reset
+
+# Advice on another tier names the hook's setting: -t is llm's option, not git commit's.
+cp "$T/msg.orig" "$T/msg"
+fake_default '{"status":429,"retry_after":"100"}'
+run_llm git commit-msg "$T/msg"
+check_contains "rate limited: says so" "$ERR" "HTTP 429"
+check_contains "rate limited: points at [git] tier" "$ERR" "another tier with [git] tier in config.ini"
+check_not_contains "rate limited: not at llm's -t" "$ERR" "with -t"
+fake_reset
+
+# A runaway reply is no draft; over the 1 MB the reply passes through, it was cut short unsaid.
+for words in 4000 250000; do
+	t_py -c 'import json, sys
+print(json.dumps({"text": "feat: ramble\n\n" + "word " * int(sys.argv[1])}))' "$words" >"$T/spec"
+	curl -sS --noproxy '*' -o /dev/null -H 'content-type: application/json' \
+	    --data-binary @"$T/spec" "$FAKE_URL/_control/reply"
+	cp "$T/msg.orig" "$T/msg"
+	run_llm git commit-msg "$T/msg"
+	check "reply of $words words: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+	check_eq "reply of $words words: exit 0 and one line" "$RC $ERR" \
+	    "0 llm: commit message not drafted: the reply was over 16 KB, too long for a commit message"
+done
+fake_reset
+
 cp "$T/msg.orig" "$T/msg"
 fake_reply '{"text":""}'
 run_llm git commit-msg "$T/msg"
@@ -222,6 +291,37 @@ git add fail.txt 2>/dev/null
 
 # A stalled provider: the message stays, and the commit goes on after [git] timeout.
 t_config_append "timeout = 2"
+# A staged diff that is slow to read (gigabytes) counts against the same time limit.
+mkdir -p "$T/slowgit"
+cat >"$T/slowgit/git" <<EOF
+#!/bin/sh
+case " \$* " in *" diff --cached --no-color "*) sleep 30 ;; esac
+exec $(command -v git) "\$@"
+EOF
+chmod +x "$T/slowgit/git"
+cp "$T/msg.orig" "$T/msg"
+OLDPATH=$PATH
+PATH="$T/slowgit:$PATH"
+start=$(date +%s)
+run_llm git commit-msg "$T/msg"
+end=$(date +%s)
+PATH=$OLDPATH
+check_eq "slow git diff: exit 0 and one line" "$RC $ERR" \
+    "0 llm: commit message not drafted: git diff --cached did not finish within 2 s"
+check "slow git diff: back within a few seconds of the limit" test $((end - start)) -lt 6
+check "slow git diff: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+check_eq "slow git diff: no request sent" "$(fake_count)" 0
+# A wait the server asks for that ends past the time limit: said at once, not hidden by it.
+cp "$T/msg.orig" "$T/msg"
+fake_default '{"status":429,"retry_after":"5"}'
+start=$(date +%s)
+run_llm git commit-msg "$T/msg"
+end=$(date +%s)
+check_contains "Retry-After past the time limit: says what the server said" "$ERR" "HTTP 429"
+check_contains "Retry-After past the time limit: and the wait it asked for" "$ERR" "wait 5 s"
+check "Retry-After past the time limit: at once" test $((end - start)) -lt 2
+check "Retry-After past the time limit: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+fake_reset
 cp "$T/msg.orig" "$T/msg"
 fake_reply '{"fault":"stall","seconds":30}'
 run_llm git commit-msg "$T/msg"
@@ -274,6 +374,8 @@ check "foreign hook: left as it was" cmp -s "$HOOK" "$T/foreign.orig"
 run_llm git uninstall-hook
 check_rc "foreign hook: uninstall refuses (exit 2)" 2
 check "foreign hook: uninstall left it" cmp -s "$HOOK" "$T/foreign.orig"
+check_eq "foreign hook: uninstall says it is not llm's" "$ERR" \
+    "llm: git uninstall-hook: $HOOK is not llm's hook; left as it is"
 run_llm git install-hook --force
 check_rc "foreign hook: --force replaces it" 0
 check "foreign hook: now llm's" grep -q "^# llm-git-hook: " "$HOOK"
@@ -291,6 +393,15 @@ check_contains "uninstall says so" "$OUT" "restored $HOOK"
 rm -f "$HOOK"
 run_llm git uninstall-hook
 check_eq "uninstall with no hook: exit 0" "$RC" 0
+# llm's hook deleted by hand: uninstall still puts back the one it replaced
+cp "$T/foreign.orig" "$HOOK"
+run_llm git install-hook --force
+rm "$HOOK"
+run_llm git uninstall-hook
+check_rc "hook deleted by hand: uninstall exits 0" 0
+check "hook deleted by hand: the user's hook is back" cmp -s "$HOOK" "$T/foreign.orig"
+check "hook deleted by hand: no backup left" test ! -e "$HOOK.llm-backup"
+rm -f "$HOOK"
 
 # A hook of the user's own that carries llm's marker line is still theirs.
 { cat "$T/foreign.orig"; printf '%s\n' "# llm-git-hook: written by 'llm git install-hook'"; } >"$HOOK"
@@ -310,7 +421,16 @@ cp "$HOOK" "$T/edited.orig"
 run_llm git install-hook
 check_rc "edited hook: install refuses (exit 2)" 2
 check "edited hook: left as it was" cmp -s "$HOOK" "$T/edited.orig"
-rm -f "$HOOK"
+check_eq "edited hook: install says it was changed" "$ERR" \
+    "llm: git install-hook: $HOOK was changed since llm wrote it; left as it is (use --force to replace it)"
+cp "$T/foreign.orig" "$HOOK.llm-backup"
+run_llm git uninstall-hook
+check_rc "edited hook: uninstall refuses (exit 2)" 2
+check "edited hook: uninstall left it" cmp -s "$HOOK" "$T/edited.orig"
+check_eq "edited hook: uninstall says it was changed, and where the old hook is" "$ERR" \
+    "llm: git uninstall-hook: $HOOK was changed since llm wrote it; left as it is (remove it by hand, and put back the hook it replaced, $HOOK.llm-backup)"
+check "edited hook: the backup stays" cmp -s "$HOOK.llm-backup" "$T/foreign.orig"
+rm -f "$HOOK" "$HOOK.llm-backup"
 cd "$T" || exit 1
 run_llm git install-hook
 check_rc "outside a repository: exit 2" 2

@@ -85,5 +85,23 @@ check "key_command's own child is gone too" gone "$kcs"
 # leave nothing behind if it was not
 for p in $kc $kcs; do kill -9 "$p" 2>/dev/null; done
 
+# --- Ctrl-C while the hook waits: the draft still settles its row -----------
+sed -i '/^key_command = /d' "$LLM_CONFIG_DIR/config.ini"
+export OPENAI_API_KEY=sk-test-openai-0001
+t_ledger_reset
+fake_reset
+fake_reply '{"fault":"stall","seconds":30}'
+printf '\n# Please enter the commit message for your changes.\n' >"$T/msg"
+cp "$T/msg" "$T/msg.orig"
+"$LLM_BIN" git commit-msg "$T/msg" 2>"$T/err" &
+pid=$!
+fake_wait_count 1
+kill -INT "$pid"
+wait "$pid"
+check_eq "Ctrl-C: llm ends by the signal" "$?" 130
+check "Ctrl-C: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+check_eq "Ctrl-C: the request's row is settled as cancelled, not left reserved" \
+    "$(t_ledger_sql "select status from usage")" cancelled
+
 echo "# $T_PASS passed, $T_FAIL failed"
 [ "$T_FAIL" -eq 0 ]

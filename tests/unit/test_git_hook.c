@@ -283,7 +283,7 @@ test_sources(void)
 	CHECK(!git_source_skips(NULL));
 	CHECK(!git_source_skips(""));
 	CHECK(git_source_skips("message"));
-	CHECK(git_source_skips("template"));
+	CHECK(!git_source_skips("template"));
 	CHECK(git_source_skips("merge"));
 	CHECK(git_source_skips("squash"));
 	CHECK(git_source_skips("commit"));
@@ -293,24 +293,54 @@ test_sources(void)
 static void
 test_hook_script(void)
 {
-	char *s = git_hook_script("llm");
+	char *s = git_hook_script("llm", NULL);
 
 	CHECK(str_startswith(s, "#!/bin/sh\n"));
 	CHECK(git_hook_is_ours(s));
-	CHECK_HAS(s, "\nllm git commit-msg \"$@\" </dev/null || true\nexit 0\n");
+	CHECK_HAS(s, "\nllm=llm\nif ! command -v \"$llm\"");
+	CHECK_HAS(s, "\n\"$llm\" git commit-msg \"$@\" </dev/null || true\nexit 0\n");
 	free(s);
-	s = git_hook_script("/opt/my llm's/bin/llm");
-	CHECK_HAS(s, "'/opt/my llm'\\''s/bin/llm' git commit-msg");
+	s = git_hook_script("/opt/my llm's/bin/llm", NULL);
+	CHECK_HAS(s, "\nllm='/opt/my llm'\\''s/bin/llm'\n");
+	CHECK(git_hook_is_ours(s));
+	free(s);
+	/* by name, and where it was when PATH lacks it */
+	s = git_hook_script("llm", "/home/me/.local/bin/llm");
+	CHECK_HAS(s, "\nllm=llm\ncommand -v \"$llm\" >/dev/null 2>&1 || llm=/home/me/.local/bin/llm\n");
+	CHECK_HAS(s, "not on PATH, nor at %s");
+	CHECK(git_hook_is_ours(s));
+	free(s);
+	s = git_hook_script("llm", "/opt/a b/llm");
 	CHECK(git_hook_is_ours(s));
 	free(s);
 	CHECK(!git_hook_is_ours("#!/bin/sh\nexec husky\n"));
+}
+
+/* A hook an earlier version wrote is still llm's, to update or remove. */
+static void
+test_hook_v1(void)
+{
+	static const char v1[] = "#!/bin/sh\n" GIT_HOOK_MARKER "; 'llm git uninstall-hook' removes it.\n"
+	    "# Drafts a commit message from the staged diff; it never stops a commit.\n"
+	    "command -v '/opt/my llm/llm' >/dev/null 2>&1 || exit 0\n"
+	    "'/opt/my llm/llm' git commit-msg \"$@\" </dev/null || true\nexit 0\n";
+	char *t;
+
+	CHECK(git_hook_is_ours(v1));
+	t = xstrfmt("%snpm test\n", v1);
+	CHECK(!git_hook_is_ours(t));
+	free(t);
+	t = xstrdup(v1);
+	t[strlen(t) - 30] = 'X';
+	CHECK(!git_hook_is_ours(t));
+	free(t);
 }
 
 /* Only a hook llm writes, byte for byte, is llm's: not one that merely carries the marker. */
 static void
 test_hook_ours_exactly(void)
 {
-	char *s = git_hook_script("/usr/local/bin/llm"), *t;
+	char *s = git_hook_script("/usr/local/bin/llm", NULL), *t, *u;
 
 	CHECK(git_hook_is_ours(s));
 	t = xstrfmt("%snpm test\n", s);
@@ -324,8 +354,16 @@ test_hook_ours_exactly(void)
 	CHECK(!git_hook_is_ours(t));
 	free(t);
 	free(s);
+	/* the fallback's line dropped by hand */
+	s = git_hook_script("llm", "/usr/local/bin/llm");
+	t = xstrdup(s);
+	u = strstr(t, "command -v \"$llm\" >/dev/null 2>&1 || llm=");
+	memmove(u, strchr(u, '\n') + 1, strlen(strchr(u, '\n') + 1) + 1);
+	CHECK(!git_hook_is_ours(t));
+	free(t);
+	free(s);
 	/* a command that sh_quote would have quoted, written bare */
-	s = git_hook_script("/opt/my llm/llm");
+	s = git_hook_script("/opt/my llm/llm", NULL);
 	t = xstrdup(s);
 	free(s);
 	s = t;
@@ -334,7 +372,7 @@ test_hook_ours_exactly(void)
 		t = strstr(t, "'");
 		memmove(t, t + 1, strlen(t + 1) + 1);
 	}
-	CHECK_HAS(s, "/opt/my llm/llm git commit-msg");
+	CHECK_HAS(s, "\nllm=/opt/my llm/llm\n");
 	CHECK(!git_hook_is_ours(s));
 	free(s);
 	CHECK(!git_hook_is_ours(""));
@@ -377,6 +415,51 @@ test_clean(void)
 	free(s);
 	CHECK(git_msg_clean("") == NULL);
 	CHECK(git_msg_clean("\n```\n```\n  \n") == NULL);
+}
+
+/* Markdown and a reasoning block around the message are the model's dress, not the message. */
+static void
+test_clean_markdown(void)
+{
+	CHECK_STR_FREE(git_msg_clean("**feat: add x**\n\nBody.\n"), "feat: add x\n\nBody.\n");
+	CHECK_STR_FREE(git_msg_clean("**Commit message:**\n\nfeat: add x\n"), "feat: add x\n");
+	CHECK_STR_FREE(git_msg_clean("**Subject:** fix: close it\n"), "fix: close it\n");
+	CHECK_STR_FREE(git_msg_clean("## __docs: say why__\n"), "docs: say why\n");
+	/* bold inside the subject is the model's choice */
+	CHECK_STR_FREE(git_msg_clean("fix: **never** block\n"), "fix: **never** block\n");
+	CHECK_STR_FREE(git_msg_clean("<think>\nThe diff adds x.\nfeat: maybe?\n</think>\n\nfeat: add x\n"),
+	    "feat: add x\n");
+	CHECK(git_msg_clean("<think>the reply was cut while it thought") == NULL);
+	CHECK_STR_FREE(git_msg_clean("feat: x\n\n<think>kept</think>\n"), "feat: x\n\n<think>kept</think>\n");
+	/* a heading in the body would start with git's comment character */
+	CHECK_STR_FREE(git_msg_clean("feat: x\n\n## Summary\n- one\n\n# Notes\n#1 stays\n"),
+	    "feat: x\n\nSummary\n- one\n\nNotes\n#1 stays\n");
+}
+
+/* A body sent as long lines is wrapped at 72 columns; code, trailers and long words are not. */
+static void
+test_body_wrap(void)
+{
+	CHECK_STR_FREE(git_msg_clean("fix: wrap\n\nThe parser read the whole file into memory before it looked at the "
+	    "first line, so a large log could exhaust it.\n"),
+	    "fix: wrap\n\nThe parser read the whole file into memory before it looked at the first\n"
+	    "line, so a large log could exhaust it.\n");
+	/* a list item's further lines hang under its text; short lines stay as they are */
+	CHECK_STR_FREE(git_msg_clean("feat: x\n\n- Read the configuration once at start instead of on every request "
+	    "that comes in.\n12. short\n  * nested item that is also long enough to need a second line of text here\n"),
+	    "feat: x\n\n- Read the configuration once at start instead of on every request that\n"
+	    "  comes in.\n12. short\n  * nested item that is also long enough to need a second line of text\n"
+	    "    here\n");
+	/* 72 characters exactly, multi-byte ones counted once, stay on one line */
+	CHECK_STR_FREE(git_msg_clean("a: b\n\n\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bbbb\n"),
+	    "a: b\n\n\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bbbb\n");
+	/* code, trailers and a word longer than the width are left whole */
+	CHECK_STR_FREE(git_msg_clean("a: b\n\n    if (x) { return the_longest_call(argument_one, argument_two, three); }\n"
+	    "Co-authored-by: Somebody With A Very Long Name Indeed <somebody.long@example.com>\n"
+	    "See https://example.com/a/very/long/path/that/goes/on/and/on/well/past/seventy-two/columns ok\n"),
+	    "a: b\n\n    if (x) { return the_longest_call(argument_one, argument_two, three); }\n"
+	    "Co-authored-by: Somebody With A Very Long Name Indeed <somebody.long@example.com>\n"
+	    "See\nhttps://example.com/a/very/long/path/that/goes/on/and/on/well/past/seventy-two/columns\nok\n");
 }
 
 static void
@@ -470,9 +553,12 @@ main(void)
 	RUN(test_render_not_utf8);
 	RUN(test_sources);
 	RUN(test_hook_script);
+	RUN(test_hook_v1);
 	RUN(test_hook_ours_exactly);
 	RUN(test_has_text);
 	RUN(test_clean);
+	RUN(test_body_wrap);
+	RUN(test_clean_markdown);
 	RUN(test_sanitize);
 	RUN(test_subject_lengths);
 	RUN(test_insert);
