@@ -426,6 +426,7 @@ worker_step(struct agent *a)
 	t = chat_last(a->chat);
 	if (t->nsteps > 0)
 		step_from_turn(&s, t);
+	s.finish = t->finish;
 	if (rc != 0) {
 		if (t->nsteps > 0) {
 			s.summary = xstrdup(rc == CHAT_CANCELLED ? "interrupted" : "failed");

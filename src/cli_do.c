@@ -65,6 +65,15 @@ struct do_run {
 	bool tty;               /* a terminal to ask on */
 };
 
+/* What the step line adds for a reply the model did not end itself: the answer may be cut. */
+static const char *
+finish_note(enum chat_finish f)
+{
+	if (f == CHAT_FINISH_LENGTH)
+		return " · cut off at the length limit (raise --max-tokens)";
+	return f == CHAT_FINISH_FILTER ? " · stopped by the provider's filter" : "";
+}
+
 /* "3 · cheap · deepseek-v4-flash · edit src/sum.c (+2 −1) · $0.00041" on stderr. */
 static void
 on_step(void *arg, const struct agent_step *s)
@@ -76,8 +85,9 @@ on_step(void *arg, const struct agent_step *s)
 		return;
 	pricing_format(s->cost, s->estimated, cost, sizeof cost);
 	summary = visible_str(s->summary ? s->summary : "", strlen(s->summary ? s->summary : ""));
-	fprintf(stderr, "%d · %s · %s · %s · %s\n", s->n, tier_str(s->tier),
-	    s->model ? s->model->name : "?", summary, s->cost < 0 ? "unknown" : cost);
+	fprintf(stderr, "%d · %s · %s · %s%s · %s\n", s->n, tier_str(s->tier),
+	    s->model ? s->model->name : "?", summary, finish_note(s->finish),
+	    s->cost < 0 ? "unknown" : cost);
 	free(summary);
 }
 
@@ -244,6 +254,7 @@ print_json(const struct agent_result *r)
 		cJSON_AddStringToObject(s, "tier", tier_str(st->tier));
 		cJSON_AddStringToObject(s, "model", st->model ? st->model->name : "");
 		cJSON_AddStringToObject(s, "summary", st->summary ? st->summary : "");
+		cJSON_AddStringToObject(s, "finish", chat_finish_str(st->finish));
 		tools = cJSON_AddArrayToObject(s, "tools");
 		for (k = 0; k < st->ntools; k++)
 			cJSON_AddItemToArray(tools, cJSON_CreateString(st->tools[k]));
