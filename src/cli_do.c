@@ -201,6 +201,25 @@ read_task(int argc, char **argv, struct buf *task)
 	return -1;
 }
 
+/*
+ * Tell the model where under the workspace's root the user is, when not at
+ * the root: the task's "this directory" and its paths may be relative to it,
+ * the tools' paths are relative to the root.
+ */
+static void
+add_where(const struct ws *w, struct buf *task)
+{
+	const char *root = ws_root(w);
+	char *cwd = realpath(".", NULL);
+	size_t n = strcmp(root, "/") == 0 ? 0 : strlen(root);
+
+	if (cwd != NULL && strncmp(cwd, root, n) == 0 && cwd[n] == '/' && cwd[n + 1] != '\0')
+		buf_addf(task, "%s(The user is in %s/ of the workspace: paths in the task may "
+		    "be relative to it.)", task->data[task->len - 1] == '\n' ? "\n" : "\n\n",
+		    cwd + n + 1);
+	free(cwd);
+}
+
 /* --allow edit,write,run into list (NULL-terminated, strings in s). */
 static int
 parse_allow(char *s, const char **list, size_t max, size_t *n)
@@ -407,6 +426,7 @@ cli_do(struct app *cli, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	add_where(w, &task);
 	if ((l = cli_ledger_open(cli, &cause)) == NULL) {
 		fprintf(stderr, "llm: do: %s\n", cause);
 		rc = EXIT_USAGE;
