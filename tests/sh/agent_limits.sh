@@ -173,3 +173,17 @@ fake_reply '{"text":"Done."}'
 run_in repo "do" -m test-cheap --json "fix sum.sh"
 check_not_contains "whole answer: no such note" "$ERR" "cut off"
 check_eq "whole answer: finish stop" "$(json_get "$T/out" steps.0.finish)" stop
+
+# --- max_steps: a model that never answers without tools is stopped, and told what to do
+t_config_append '
+[agent]
+max_steps = 3'
+fake_reset
+fake_default '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"output":10}}'
+run_in repo "do" -m test-cheap --json "loop"
+check_rc "max_steps: exit 3" 3
+check_eq "max_steps: three requests" "$(fake_count)" 3
+check_eq "max_steps: three steps listed" "$(json_get "$T/out" steps | t_py -c 'import json,sys; print(len(json.load(sys.stdin)))')" 3
+check_eq "max_steps: no answer" "$(json_get "$T/out" answer)" null
+check_contains "max_steps: why it stopped, and what to do" "$ERR" \
+    "llm: do: the task reached max_steps (3) without an answer: narrow the task, or raise max_steps under [agent] in config.ini; stopped after 3 steps"
