@@ -193,3 +193,13 @@ cd "$T/repo" || exit 1
 run_llm "do" -m test-cheap -q "what is in this directory?"
 check_eq "top level: nothing added" "$(fake_get 1 body.messages.1.content)" "what is in this directory?"
 cd "$T" || exit 1
+
+# --json is UTF-8 whatever the model sent: a byte that is not becomes U+FFFD.
+fake_reset
+fake_reply '{"fault":"invalid_utf8"}'
+run_in_repo "do" -m test-cheap -q --json "say something"
+check_rc "not UTF-8: exit 0" 0
+check_eq "not UTF-8: --json is valid UTF-8 JSON, the bad bytes replaced" "$(t_py -c '
+import json, sys
+print(json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))["answer"])' "$T/out")" \
+    "Bad �� bytes, a cut � sequence and a fine é."
