@@ -130,26 +130,30 @@ ask_more(void *arg, int64_t spent, int64_t cap)
 }
 
 /*
- * The workspace's name when it is the home directory or / and no git
- * repository, where the tools would reach everything; else NULL.
+ * The workspace's name when it is /, the home directory or a directory above
+ * it, and no git repository, where the tools would reach everything or all
+ * of the home; else NULL. Malloc'd.
  */
-static const char *
+static char *
 no_project(const struct ws *w)
 {
-	const char *root = ws_root(w), *h = getenv("HOME"), *where = NULL;
-	char *home = h != NULL && *h != '\0' ? realpath(h, NULL) : NULL, *git;
+	const char *root = ws_root(w), *h = getenv("HOME");
+	char *home = h != NULL && *h != '\0' ? realpath(h, NULL) : NULL, *git, *where = NULL;
+	size_t n = strcmp(root, "/") == 0 ? 0 : strlen(root);
 	struct stat st;
 
-	if (strcmp(root, "/") == 0)
-		where = "/";
+	if (n == 0)
+		where = xstrdup("/");
 	else if (home != NULL && strcmp(root, home) == 0)
-		where = "your home";
+		where = xstrdup("your home");
+	else if (home != NULL && strncmp(home, root, n) == 0 && home[n] == '/')
+		where = xstrfmt("%s, which holds your home,", root);
 	free(home);
-	if (where == NULL)
-		return NULL;
-	git = xstrfmt("%s/.git", strcmp(root, "/") == 0 ? "" : root);
-	if (lstat(git, &st) == 0)
+	git = xstrfmt("%s/.git", n == 0 ? "" : root);
+	if (where != NULL && lstat(git, &st) == 0) {
+		free(where);
 		where = NULL;
+	}
 	free(git);
 	return where;
 }
@@ -355,7 +359,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	struct sigaction sa, old, old_term, old_hup;
 	struct buf task;
 	char *cause = NULL, *undo_dir = NULL;
-	const char *where;
+	char *where = NULL;
 	size_t nallow = 0, i;
 	int64_t n;
 	int c, rc = -1;
@@ -472,6 +476,7 @@ out:
 	ledger_close(l);
 	ws_close(w);
 	free(undo_dir);
+	free(where);
 	free(cause);
 	buf_done(&task);
 	return rc;
