@@ -114,6 +114,7 @@ check_eq "the file outside is untouched" "$(cat "$T/canary") $(stat -c '%Y %s' "
 run_llm undo --help
 check_rc "llm undo --help: exit 0" 0
 check_contains "llm undo --help says what it does" "$OUT" "usage: llm undo"
+check_contains "llm undo --help gives its exit codes" "$OUT" "exit 1 then. Nothing to undo: exit 2."
 run_llm undo now
 check_rc "llm undo with an argument: exit 2" 2
 
