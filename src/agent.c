@@ -426,6 +426,7 @@ worker_step(struct agent *a)
 	t = chat_last(a->chat);
 	if (t->nsteps > 0)
 		step_from_turn(&s, t);
+	s.finish = t->finish;
 	if (rc != 0) {
 		if (t->nsteps > 0) {
 			s.summary = xstrdup(rc == CHAT_CANCELLED ? "interrupted" : "failed");
@@ -528,7 +529,8 @@ agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struc
 	msg_add(&a, "user", o->task);
 	for (n = 0; rc == 0; n++) {
 		if (n >= cfg->agent_max_steps) {
-			stop(&a, CHAT_BUDGET, "the task reached max_steps (%ld) without an answer",
+			stop(&a, CHAT_BUDGET, "the task reached max_steps (%ld) without an answer: "
+			    "narrow the task, or raise max_steps under [agent] in config.ini",
 			    cfg->agent_max_steps);
 			break;
 		}

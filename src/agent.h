@@ -27,6 +27,7 @@ struct agent_step {
 	const struct model *model;
 	char *summary;          /* "edit src/sum.c (+2 −1); run make test · exit 0", "answer" */
 	char *text;             /* what the model said with its calls, or NULL */
+	enum chat_finish finish; /* how the model's reply ended: a cut one is CHAT_FINISH_LENGTH */
 	char **tools;           /* the tools its answer called, in order */
 	size_t ntools;
 	struct usage usage;     /* every request of the step (a fallback makes two) */

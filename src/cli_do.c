@@ -65,6 +65,15 @@ struct do_run {
 	bool tty;               /* a terminal to ask on */
 };
 
+/* What the step line adds for a reply the model did not end itself: the answer may be cut. */
+static const char *
+finish_note(enum chat_finish f)
+{
+	if (f == CHAT_FINISH_LENGTH)
+		return " · cut off at the length limit (raise --max-tokens)";
+	return f == CHAT_FINISH_FILTER ? " · stopped by the provider's filter" : "";
+}
+
 /* "3 · cheap · deepseek-v4-flash · edit src/sum.c (+2 −1) · $0.00041" on stderr. */
 static void
 on_step(void *arg, const struct agent_step *s)
@@ -76,8 +85,9 @@ on_step(void *arg, const struct agent_step *s)
 		return;
 	pricing_format(s->cost, s->estimated, cost, sizeof cost);
 	summary = visible_str(s->summary ? s->summary : "", strlen(s->summary ? s->summary : ""));
-	fprintf(stderr, "%d · %s · %s · %s · %s\n", s->n, tier_str(s->tier),
-	    s->model ? s->model->name : "?", summary, s->cost < 0 ? "unknown" : cost);
+	fprintf(stderr, "%d · %s · %s · %s%s · %s\n", s->n, tier_str(s->tier),
+	    s->model ? s->model->name : "?", summary, finish_note(s->finish),
+	    s->cost < 0 ? "unknown" : cost);
 	free(summary);
 }
 
@@ -120,26 +130,30 @@ ask_more(void *arg, int64_t spent, int64_t cap)
 }
 
 /*
- * The workspace's name when it is the home directory or / and no git
- * repository, where the tools would reach everything; else NULL.
+ * The workspace's name when it is /, the home directory or a directory above
+ * it, and no git repository, where the tools would reach everything or all
+ * of the home; else NULL. Malloc'd.
  */
-static const char *
+static char *
 no_project(const struct ws *w)
 {
-	const char *root = ws_root(w), *h = getenv("HOME"), *where = NULL;
-	char *home = h != NULL && *h != '\0' ? realpath(h, NULL) : NULL, *git;
+	const char *root = ws_root(w), *h = getenv("HOME");
+	char *home = h != NULL && *h != '\0' ? realpath(h, NULL) : NULL, *git, *where = NULL;
+	size_t n = strcmp(root, "/") == 0 ? 0 : strlen(root);
 	struct stat st;
 
-	if (strcmp(root, "/") == 0)
-		where = "/";
+	if (n == 0)
+		where = xstrdup("/");
 	else if (home != NULL && strcmp(root, home) == 0)
-		where = "your home";
+		where = xstrdup("your home");
+	else if (home != NULL && strncmp(home, root, n) == 0 && home[n] == '/')
+		where = xstrfmt("%s, which holds your home,", root);
 	free(home);
-	if (where == NULL)
-		return NULL;
-	git = xstrfmt("%s/.git", strcmp(root, "/") == 0 ? "" : root);
-	if (lstat(git, &st) == 0)
+	git = xstrfmt("%s/.git", n == 0 ? "" : root);
+	if (where != NULL && lstat(git, &st) == 0) {
+		free(where);
 		where = NULL;
+	}
 	free(git);
 	return where;
 }
@@ -191,6 +205,25 @@ read_task(int argc, char **argv, struct buf *task)
 	return -1;
 }
 
+/*
+ * Tell the model where under the workspace's root the user is, when not at
+ * the root: the task's "this directory" and its paths may be relative to it,
+ * the tools' paths are relative to the root.
+ */
+static void
+add_where(const struct ws *w, struct buf *task)
+{
+	const char *root = ws_root(w);
+	char *cwd = realpath(".", NULL);
+	size_t n = strcmp(root, "/") == 0 ? 0 : strlen(root);
+
+	if (cwd != NULL && strncmp(cwd, root, n) == 0 && cwd[n] == '/' && cwd[n + 1] != '\0')
+		buf_addf(task, "%s(The user is in %s/ of the workspace: paths in the task may "
+		    "be relative to it.)", task->data[task->len - 1] == '\n' ? "\n" : "\n\n",
+		    cwd + n + 1);
+	free(cwd);
+}
+
 /* --allow edit,write,run into list (NULL-terminated, strings in s). */
 static int
 parse_allow(char *s, const char **list, size_t max, size_t *n)
@@ -214,6 +247,18 @@ parse_allow(char *s, const char **list, size_t max, size_t *n)
 	return -1;
 }
 
+/* A JSON string of s, each byte of it that is not UTF-8 made U+FFFD: JSON is UTF-8. */
+static cJSON *
+json_str(const char *s)
+{
+	size_t len, replaced;
+	char *u = input_utf8(s, strlen(s), &len, &replaced);
+	cJSON *j = cJSON_CreateString(u != NULL ? u : s);
+
+	free(u);
+	return j;
+}
+
 /* The task as one JSON object on stdout. */
 static void
 print_json(const struct agent_result *r)
@@ -224,12 +269,12 @@ print_json(const struct agent_result *r)
 
 	cJSON_AddNumberToObject(root, "task_id", (double)r->task_id);
 	if (r->answer != NULL)
-		cJSON_AddStringToObject(root, "answer", r->answer);
+		cJSON_AddItemToObject(root, "answer", json_str(r->answer));
 	else
 		cJSON_AddNullToObject(root, "answer");
 	cJSON_AddStringToObject(root, "status", chat_status_str(r->status));
 	if (r->error != NULL)
-		cJSON_AddStringToObject(root, "error", r->error);
+		cJSON_AddItemToObject(root, "error", json_str(r->error));
 	cli_json_usd(root, "cost_usd", r->cost);
 	cJSON_AddBoolToObject(root, "estimated", r->estimated);
 	if (r->cap > 0)
@@ -243,10 +288,11 @@ print_json(const struct agent_result *r)
 		cJSON_AddStringToObject(s, "kind", st->advice ? "advice" : "worker");
 		cJSON_AddStringToObject(s, "tier", tier_str(st->tier));
 		cJSON_AddStringToObject(s, "model", st->model ? st->model->name : "");
-		cJSON_AddStringToObject(s, "summary", st->summary ? st->summary : "");
+		cJSON_AddItemToObject(s, "summary", json_str(st->summary ? st->summary : ""));
+		cJSON_AddStringToObject(s, "finish", chat_finish_str(st->finish));
 		tools = cJSON_AddArrayToObject(s, "tools");
 		for (k = 0; k < st->ntools; k++)
-			cJSON_AddItemToArray(tools, cJSON_CreateString(st->tools[k]));
+			cJSON_AddItemToArray(tools, json_str(st->tools[k]));
 		tok = cJSON_AddObjectToObject(s, "tokens");
 		cJSON_AddNumberToObject(tok, "input", (double)st->usage.input);
 		cJSON_AddNumberToObject(tok, "cached_input", (double)st->usage.cached_input);
@@ -313,7 +359,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	struct sigaction sa, old, old_term, old_hup;
 	struct buf task;
 	char *cause = NULL, *undo_dir = NULL;
-	const char *where;
+	char *where = NULL;
 	size_t nallow = 0, i;
 	int64_t n;
 	int c, rc = -1;
@@ -396,6 +442,7 @@ cli_do(struct app *cli, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	add_where(w, &task);
 	if ((l = cli_ledger_open(cli, &cause)) == NULL) {
 		fprintf(stderr, "llm: do: %s\n", cause);
 		rc = EXIT_USAGE;
@@ -429,6 +476,7 @@ out:
 	ledger_close(l);
 	ws_close(w);
 	free(undo_dir);
+	free(where);
 	free(cause);
 	buf_done(&task);
 	return rc;

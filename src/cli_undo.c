@@ -13,7 +13,8 @@ static const char undo_usage[] =
     "\n"
     "Restore the files the last agent task (llm do) changed in this workspace: the\n"
     "git top level of the current directory, or the directory itself outside git.\n"
-    "A file changed again since the task is kept as it is, and said so; exit 1 then.\n";
+    "A file changed again since the task is kept as it is, and said so with where\n"
+    "its content before the task is; exit 1 then. Nothing to undo: exit 2.\n";
 
 /* Print the report with what came from file names made visible. */
 static void

@@ -8,11 +8,43 @@
 #include "tools.h"
 #include "util.h"
 
+#define ASK_COMMAND_MAX 240  /* bytes of a command shown on the question's line */
+
 /* Write s to fd whole (a terminal); errors leave the question unanswered, which is no. */
 static void
 put(int fd, const char *s, size_t n)
 {
 	(void)fd_write_all(fd, s, n);
+}
+
+/*
+ * The command on one line, as the question shows it just above its answer:
+ * a newline as "⏎" and a run of blanks as "␣×N", so that no part of what
+ * would run can scroll out of sight above a screenful of blank lines or
+ * spaces; cut at ASK_COMMAND_MAX bytes, then said how long it is in all.
+ */
+static void
+command_line(struct buf *b, const char *cmd)
+{
+	const char *p = cmd;
+	size_t start = b->len, n;
+
+	while (*p != '\0') {
+		if (b->len - start >= ASK_COMMAND_MAX && ((unsigned char)*p & 0xc0) != 0x80) {
+			buf_addf(b, "… (%zu bytes in all: d shows it whole)", strlen(cmd));
+			return;
+		}
+		n = strspn(p, " \t");
+		if (*p == '\n') {
+			buf_adds(b, "⏎");
+			p++;
+		} else if (n > 3) {
+			buf_addf(b, " ␣×%zu ", n);
+			p += n;
+		} else {
+			buf_addc(b, *p++);
+		}
+	}
 }
 
 /* The first line asked: the command, or the file and counts a diff shows. */
@@ -23,7 +55,9 @@ headline(struct buf *b, const char *tool, const char *preview)
 	int added = 0, removed = 0;
 
 	if (strcmp(tool, "run") == 0 || file == NULL) {
-		buf_addf(b, "llm: %s: %s\n", tool, preview);
+		buf_addf(b, "llm: %s: ", tool);
+		command_line(b, preview);
+		buf_addc(b, '\n');
 		return;
 	}
 	file += 7;

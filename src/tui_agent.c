@@ -1505,7 +1505,10 @@ approve_key(struct tui *t, int key)
 		    said[0] == 'y' ? "  \xe2\x86\x92 yes" : "  \xe2\x86\x92 always");
 }
 
-/* Whether the working directory is no workspace: no git above it, and it is $HOME or /. */
+/*
+ * Whether the working directory is no workspace: no git above it, and it is
+ * /, $HOME or a directory above it; where says which, for "%s is no project".
+ */
 static bool
 not_workspace(char *where, size_t n)
 {
@@ -1513,10 +1516,11 @@ not_workspace(char *where, size_t n)
 	const char *h = getenv("HOME");
 	struct stat st;
 	bool git = false;
+	size_t len;
 
 	if (getcwd(cwd, sizeof cwd) == NULL)
 		return false;
-	str_copy(where, n, cwd);
+	str_copy(where, n, "/");
 	for (p = xstrdup(cwd);; ) {
 		char *dot = xstrfmt("%s/.git", strcmp(p, "/") == 0 ? "" : p), *slash;
 
@@ -1535,7 +1539,16 @@ not_workspace(char *where, size_t n)
 		return false;
 	if (strcmp(cwd, "/") == 0)
 		return true;
-	return h != NULL && realpath(h, home) != NULL && strcmp(home, cwd) == 0;
+	if (h == NULL || realpath(h, home) == NULL)
+		return false;
+	len = strlen(cwd);
+	if (strcmp(home, cwd) == 0)
+		str_copy(where, n, "your home");
+	else if (strncmp(home, cwd, len) == 0 && home[len] == '/')
+		snprintf(where, n, "%s, which holds your home,", cwd);
+	else
+		return false;
+	return true;
 }
 
 static void
@@ -1554,14 +1567,14 @@ agent_on(struct tui *t)
 void
 tui_agent_enable(struct tui *t)
 {
-	char where[PATH_MAX];
+	char where[PATH_MAX + 32];
 
 	if (t->agent)
 		return;
 	if (not_workspace(where, sizeof where)) {
 		t->mode = MODE_AGENT_ASK;
 		tui_status(t, true, "%s is no project (no git): tools would reach all of it. "
-		    "Agent mode here? y/n", strcmp(where, "/") == 0 ? "/" : "your home");
+		    "Agent mode here? y/n", where);
 		return;
 	}
 	agent_on(t);

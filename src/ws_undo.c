@@ -219,37 +219,60 @@ unchanged(const struct ws *w, const struct ws_path *p, const struct ws_change *c
 	return same;
 }
 
-/* Put back one change; true when done, else the report says why it was kept. */
+/* Whether the file at p holds what the backup file bak holds: it is as before the task. */
+static bool
+as_before(const struct ws *w, const struct ws_path *p, const char *bak)
+{
+	char *now = NULL, *was = NULL, *e = NULL;
+	size_t nlen, wlen;
+	bool same;
+
+	same = p->exists && S_ISREG(p->st.st_mode) && ws_read_raw(w, p->rel, &now, &nlen) == 0 &&
+	    file_read(bak, TOOLS_FILE_MAX, &was, &wlen, &e) == 0 && nlen == wlen &&
+	    memcmp(now, was, nlen) == 0;
+	free(now);
+	free(was);
+	free(e);
+	return same;
+}
+
+/*
+ * Put back one change; true when done, or when the file is already as before
+ * the task (the user removed what it created, or put back what it changed).
+ * Else the report says why it was kept, and where a changed file's previous
+ * content is, for the user to take what they want from it.
+ */
 static bool
 undo_one(struct ws *w, const char *dir, const struct ws_change *c, struct buf *report)
 {
 	struct ws_path p;
-	char *why = NULL, *bak, *data = NULL;
+	char *why = NULL, *bak = xstrfmt("%s/%u", dir, c->backup), *data = NULL;
 	size_t len;
 	bool done = false;
 
 	if (ws_resolve(w, c->rel, &p, &why) != 0 || ws_in_git_dir(p.rel)) {
 		buf_addf(report, "kept %s: %s\n", c->rel, why ? why : "inside .git/");
-		free(why);
-		ws_path_done(&p);
-		return false;
-	}
-	if (!unchanged(w, &p, c)) {
-		buf_addf(report, "kept %s: %s since the task\n", c->rel,
-		    p.exists ? "changed" : "removed");
+	} else if (c->created ? !p.exists : as_before(w, &p, bak)) {
+		buf_addf(report, "%s: already %s\n", c->rel, c->created ? "gone" :
+		    "as before the task");
+		done = true;
+	} else if (!unchanged(w, &p, c)) {
+		buf_addf(report, "kept %s: %s since the task", c->rel, p.exists ? "changed" : "removed");
+		if (!c->created)
+			buf_addf(report, "; its content before the task is in %s", bak);
+		buf_addc(report, '\n');
 	} else if (c->created) {
 		done = ws_remove(w, p.rel) == 0;
 		buf_addf(report, done ? "removed %s\n" : "kept %s: cannot remove it\n", c->rel);
 	} else {
-		bak = xstrfmt("%s/%u", dir, c->backup);
 		done = file_read(bak, TOOLS_FILE_MAX, &data, &len, &why) == 0 &&
 		    ws_replace(w, p.rel, data, len, c->mode, &why) == 0;
 		buf_addf(report, done ? "restored %s\n" : "kept %s: its copy cannot be read\n", c->rel);
-		free(bak);
-		free(data);
-		free(why);
 	}
 	ws_path_done(&p);
+	free(bak);
+	free(data);
+	free(why);
 	return done;
 }
 

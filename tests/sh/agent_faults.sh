@@ -354,3 +354,14 @@ on_pty_answer "$T/pty.out" "Go on here?" "y\\r" -- "do" -m test-cheap "tidy up"
 check_rc "home: y on a terminal goes on (exit 0)" 0
 check_contains "home: and the task runs" "$(cat "$T/pty.out")" "Read your history."
 cd - >/dev/null || exit 1
+# a directory above the home, without git, reaches all of the home as well
+fake_reset
+fake_reply '{"calls":[{"name":"read","args":{"path":"home/.bash_history"}}]}'
+fake_reply '{"text":"Read your history."}'
+cd "$T" || exit 1
+run_llm "do" -m test-cheap "tidy up"
+check_rc "above home: a script is refused (exit 2)" 2
+check_contains "above home: says why" "$ERR" \
+    "llm: do: $(pwd -P), which holds your home, is no project (no git): tools would reach all of it"
+check_eq "above home: nothing sent" "$(fake_count)" 0
+cd - >/dev/null || exit 1

@@ -155,3 +155,35 @@ check_rc "cap on a terminal: exit 0 once more is given" 0
 check_contains "cap on a terminal: asked how much more" "$(cat "$T/pty.out")" "Continue with how much more in USD"
 check_contains "cap on a terminal: the task went on" "$(cat "$T/pty.out")" "Fixed on a terminal."
 check_eq "cap on a terminal: the fourth step was sent" "$(fake_count)" 4
+
+# --- an answer cut off by the length limit says so, on its step line and in --json
+fake_reset
+fake_reply '{"text":"Fixed sum.sh by chang","stop":"length"}'
+run_in repo "do" -m test-cheap --max-tokens 5 --json "fix sum.sh"
+check_rc "cut answer: exit 0" 0
+check_eq "cut answer: what came is the answer" "$(json_get "$T/out" answer)" "Fixed sum.sh by chang"
+check_contains "cut answer: its step line says it was cut" "$ERR" \
+    "1 · cheap · test-cheap · answer · cut off at the length limit (raise --max-tokens) · "
+check_eq "cut answer: the step's finish in --json" "$(json_get "$T/out" steps.0.finish)" length
+fake_reply '{"text":"No.","stop":"filter"}'
+run_in repo "do" -m test-cheap "fix sum.sh"
+check_contains "filtered answer: its step line says so" "$ERR" \
+    "answer · stopped by the provider's filter · "
+fake_reply '{"text":"Done."}'
+run_in repo "do" -m test-cheap --json "fix sum.sh"
+check_not_contains "whole answer: no such note" "$ERR" "cut off"
+check_eq "whole answer: finish stop" "$(json_get "$T/out" steps.0.finish)" stop
+
+# --- max_steps: a model that never answers without tools is stopped, and told what to do
+t_config_append '
+[agent]
+max_steps = 3'
+fake_reset
+fake_default '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"output":10}}'
+run_in repo "do" -m test-cheap --json "loop"
+check_rc "max_steps: exit 3" 3
+check_eq "max_steps: three requests" "$(fake_count)" 3
+check_eq "max_steps: three steps listed" "$(json_get "$T/out" steps | t_py -c 'import json,sys; print(len(json.load(sys.stdin)))')" 3
+check_eq "max_steps: no answer" "$(json_get "$T/out" answer)" null
+check_contains "max_steps: why it stopped, and what to do" "$ERR" \
+    "llm: do: the task reached max_steps (3) without an answer: narrow the task, or raise max_steps under [agent] in config.ini; stopped after 3 steps"

@@ -174,3 +174,32 @@ fake_reply '{"text":"Nothing to do.","usage":{"input":900,"output":5}}'
 run_in_repo "do" -m test-cheap --json -- explain what -q does
 check_rc "after --: exit 0" 0
 check_contains "after --: the words are the task" "$(fake_get 0 body)" "explain what -q does"
+
+# From a subdirectory the workspace is the top level, and the model is told where the user
+# is: "this directory" and paths in the task may be relative to it.
+t_sum_repo "$T/repo"
+mkdir -p "$T/repo/lib/util"
+fake_reset
+fake_reply '{"text":"Looked.","usage":{"input":900,"output":5}}'
+fake_reply '{"text":"Looked.","usage":{"input":900,"output":5}}'
+cd "$T/repo/lib/util" || exit 1
+run_llm "do" -m test-cheap -q "what is in this directory?"
+check_rc "subdirectory: exit 0" 0
+check_eq "subdirectory: told where the user is" "$(fake_get 0 body.messages.1.content)" \
+    "what is in this directory?
+
+(The user is in lib/util/ of the workspace: paths in the task may be relative to it.)"
+cd "$T/repo" || exit 1
+run_llm "do" -m test-cheap -q "what is in this directory?"
+check_eq "top level: nothing added" "$(fake_get 1 body.messages.1.content)" "what is in this directory?"
+cd "$T" || exit 1
+
+# --json is UTF-8 whatever the model sent: a byte that is not becomes U+FFFD.
+fake_reset
+fake_reply '{"fault":"invalid_utf8"}'
+run_in_repo "do" -m test-cheap -q --json "say something"
+check_rc "not UTF-8: exit 0" 0
+check_eq "not UTF-8: --json is valid UTF-8 JSON, the bad bytes replaced" "$(t_py -c '
+import json, sys
+print(json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))["answer"])' "$T/out")" \
+    "Bad �� bytes, a cut � sequence and a fine é."

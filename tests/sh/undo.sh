@@ -73,14 +73,30 @@ journal 8 "m:644:a1
 cd "$REPO" || exit 1
 run_llm undo
 check_rc "llm undo: exit 1 when a file changed since the task" 1
-check_eq "it names the file it kept" "$OUT" "restored a.txt
-kept b.txt: changed since the task"
+check_eq "it names the file it kept, and where its previous content is" "$OUT" "restored a.txt
+kept b.txt: changed since the task; its content before the task is in $LLM_DATA_DIR/undo/$(ls "$LLM_DATA_DIR/undo")/8/2"
+check_eq "which is that content" "$(cat "$LLM_DATA_DIR/undo/$(ls "$LLM_DATA_DIR/undo")/8/2")" "b0"
 check_eq "the kept file is as the user left it" "$(cat "$REPO/b.txt")" "b-changed-by-the-user"
 check_eq "the other file is restored" "$(cat "$REPO/a.txt")" "a0"
 printf 'b1\n' >"$REPO/b.txt"
 run_llm undo
 check_rc "once the file holds what the task wrote again, it is restored" 0
 check_eq "its previous content" "$(cat "$REPO/b.txt")" "b0"
+
+# --- what the user already put back as before the task is done, not kept -------
+printf 'c0\n' >"$T/old.1"
+printf 'c0\n' >"$REPO/c.txt"
+rm -f "$REPO/d.txt"
+journal 10 "m:644:c1
+:c.txt" "c:0:d1
+:d.txt"
+run_llm undo
+check_rc "files already as before the task: exit 0" 0
+check_eq "each said so" "$OUT" "c.txt: already as before the task
+d.txt: already gone"
+check_eq "the file put back stays as it is" "$(cat "$REPO/c.txt")" "c0"
+run_llm undo
+check_rc "and the journal is done with: nothing left to undo" 2
 
 # --- a journal that points outside the workspace restores nothing there ----------
 printf 'evil\n' >"$T/old.1"
@@ -98,6 +114,7 @@ check_eq "the file outside is untouched" "$(cat "$T/canary") $(stat -c '%Y %s' "
 run_llm undo --help
 check_rc "llm undo --help: exit 0" 0
 check_contains "llm undo --help says what it does" "$OUT" "usage: llm undo"
+check_contains "llm undo --help gives its exit codes" "$OUT" "exit 1 then. Nothing to undo: exit 2."
 run_llm undo now
 check_rc "llm undo with an argument: exit 2" 2
 

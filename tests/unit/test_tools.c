@@ -1000,7 +1000,9 @@ test_undo(void)
 	/* the user changes b.txt after the task */
 	put("ws/b.txt", "b-user\n", 7);
 	CHECK_INT(ws_undo(undo, real, &report, &cause), 1);
-	CHECK_STR(report, "restored a.txt\nkept b.txt: changed since the task\nremoved made/c.txt\n");
+	CHECK(str_startswith(report, "restored a.txt\nkept b.txt: changed since the task; its "
+	    "content before the task is in "));
+	CHECK(strstr(report, "/7/2\nremoved made/c.txt\n") != NULL);
 	free(report);
 	report = NULL;
 	CHECK_STR_FREE(get("ws/a.txt"), "a1\n");
@@ -1070,6 +1072,51 @@ ask_on_pty(const char *tool, const char *preview, const char *keys, const char *
 	return a;
 }
 
+/*
+ * What would run stays in sight just above the question: lines and blanks that would
+ * scroll its start away are shown on one line, a long command is cut with its size.
+ */
+static void
+test_ask_long_command(void)
+{
+	struct buf cmd, want;
+	bool shown = false;
+	int i;
+
+	buf_init(&cmd, 0);
+	buf_init(&want, 0);
+	buf_adds(&cmd, "rm -rf ~");
+	buf_adds(&want, "llm: run: rm -rf ~");
+	for (i = 0; i < 60; i++) {
+		buf_addc(&cmd, '\n');
+		buf_adds(&want, "\u23ce");
+	}
+	buf_adds(&cmd, "make test");
+	buf_adds(&want, "make test\r\nallow? ");
+	CHECK_INT(ask_on_pty("run", buf_str(&cmd), "n", buf_str(&want), &shown), TOOL_NO);
+	CHECK(shown);
+	buf_reset(&cmd);
+	buf_adds(&cmd, "rm -rf ~;");
+	for (i = 0; i < 5000; i++)
+		buf_addc(&cmd, ' ');
+	buf_adds(&cmd, "make test");
+	CHECK_INT(ask_on_pty("run", buf_str(&cmd), "n", "llm: run: rm -rf ~; \u2423\u00d75000 make test\r\n"
+	    "allow? ", &shown), TOOL_NO);
+	CHECK(shown);
+	buf_reset(&cmd);
+	buf_reset(&want);
+	buf_adds(&want, "llm: run: ");
+	for (i = 0; i < 300; i++)
+		buf_addc(&cmd, 'x');
+	for (i = 0; i < 240; i++)
+		buf_addc(&want, 'x');
+	buf_adds(&want, "\u2026 (300 bytes in all: d shows it whole)\r\nallow? ");
+	CHECK_INT(ask_on_pty("run", buf_str(&cmd), "dn", buf_str(&want), &shown), TOOL_NO);
+	CHECK(shown);
+	buf_done(&cmd);
+	buf_done(&want);
+}
+
 static void
 test_ask_on_terminal(void)
 {
@@ -1090,6 +1137,7 @@ test_ask_on_terminal(void)
 	CHECK(shown);
 	/* not a terminal: no */
 	CHECK_INT(tools_ask_tty("/dev/null", "run", "true", NULL), TOOL_NO);
+	test_ask_long_command();
 }
 
 /* The next line of s at *p (its newline included), or NULL at the end; its length in *n. */

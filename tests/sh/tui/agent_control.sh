@@ -81,6 +81,12 @@ check_not_contains "home: not on before the answer" "$(row "$T/h0" 'route ')" "a
 check_screen "home: n keeps it off" h1 "agent mode stays off"
 check_not_contains "home: off" "$(row "$T/h1" 'route ')" "agent"
 check_contains "home: y turns it on" "$(row "$T/h2" 'route ')" "agent: tools on"
+# a directory above the home, without git, reaches all of the home as well
+tui_ok_in "$T" "above home" u 200x30 --agent <<S
+:dump-screen $T/u0
+S
+check_screen "above home: asked" u0 "$(cd "$T" && pwd -P), which holds your home, is no project (no git): tools would reach all of it. Agent mode here? y/n"
+check_not_contains "above home: not on before the answer" "$(row "$T/u0" 'route ')" "agent"
 
 # --- the cap's question, answered yes and then no ---------------------------------------
 # Each step's worst case is about $0.0017 on test-cheap: $0.00087 cannot start the task, twice
