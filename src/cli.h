@@ -71,6 +71,10 @@ void cli_json_usd(struct cJSON *o, const char *key, int64_t pico);
 void cli_json_price(struct cJSON *o, const char *key, int64_t pico);
 /* Add a real number as a plain decimal (nine places at most, no exponent), or null. */
 void cli_json_real(struct cJSON *o, const char *key, double v);
+/* A JSON string of s, each sequence that is not UTF-8 made U+FFFD. */
+struct cJSON *cli_json_string(const char *s);
+/* Add text to o under key as such a string. */
+void cli_json_text(struct cJSON *o, const char *key, const char *text);
 
 struct ledger;
 /*

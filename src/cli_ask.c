@@ -494,7 +494,7 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 		sum.output += t->steps[i].usage.output;
 		sum.reasoning += t->steps[i].usage.reasoning;
 	}
-	cJSON_AddStringToObject(o, "text", t->text ? t->text : "");
+	cli_json_text(o, "text", t->text ? t->text : "");
 	cJSON_AddStringToObject(o, "finish", chat_finish_str(t->finish));
 	cJSON_AddStringToObject(o, "provider", m ? m->provider : "");
 	cJSON_AddStringToObject(o, "model", m ? m->name : "");
@@ -514,7 +514,7 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 		const struct chat_step *st = &t->steps[i];
 		cJSON *so = cJSON_CreateObject();
 
-		cJSON_AddStringToObject(so, "why", st->why ? st->why : "");
+		cli_json_text(so, "why", st->why ? st->why : "");
 		cJSON_AddStringToObject(so, "provider", st->model->provider);
 		cJSON_AddStringToObject(so, "model", st->model->name);
 		cJSON_AddStringToObject(so, "tier", tier_str(st->tier));
@@ -539,7 +539,7 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 		cJSON_AddNullToObject(o, "conversation_id");
 	cJSON_AddNumberToObject(o, "latency_ms", (double)t->latency_ms);
 	if (t->error != NULL)
-		cJSON_AddStringToObject(o, "error", t->error);
+		cli_json_text(o, "error", t->error);
 	cJSON_AddNumberToObject(o, "exit_code", cli_exit_code(t->status));
 	s = cJSON_PrintUnformatted(o);
 	printf("%s\n", s);

@@ -247,18 +247,6 @@ parse_allow(char *s, const char **list, size_t max, size_t *n)
 	return -1;
 }
 
-/* A JSON string of s, each byte of it that is not UTF-8 made U+FFFD: JSON is UTF-8. */
-static cJSON *
-json_str(const char *s)
-{
-	size_t len, replaced;
-	char *u = input_utf8(s, strlen(s), &len, &replaced);
-	cJSON *j = cJSON_CreateString(u != NULL ? u : s);
-
-	free(u);
-	return j;
-}
-
 /* The task as one JSON object on stdout. */
 static void
 print_json(const struct agent_result *r)
@@ -269,12 +257,12 @@ print_json(const struct agent_result *r)
 
 	cJSON_AddNumberToObject(root, "task_id", (double)r->task_id);
 	if (r->answer != NULL)
-		cJSON_AddItemToObject(root, "answer", json_str(r->answer));
+		cli_json_text(root, "answer", r->answer);
 	else
 		cJSON_AddNullToObject(root, "answer");
 	cJSON_AddStringToObject(root, "status", chat_status_str(r->status));
 	if (r->error != NULL)
-		cJSON_AddItemToObject(root, "error", json_str(r->error));
+		cli_json_text(root, "error", r->error);
 	cli_json_usd(root, "cost_usd", r->cost);
 	cJSON_AddBoolToObject(root, "estimated", r->estimated);
 	if (r->cap > 0)
@@ -288,11 +276,11 @@ print_json(const struct agent_result *r)
 		cJSON_AddStringToObject(s, "kind", st->advice ? "advice" : "worker");
 		cJSON_AddStringToObject(s, "tier", tier_str(st->tier));
 		cJSON_AddStringToObject(s, "model", st->model ? st->model->name : "");
-		cJSON_AddItemToObject(s, "summary", json_str(st->summary ? st->summary : ""));
+		cli_json_text(s, "summary", st->summary ? st->summary : "");
 		cJSON_AddStringToObject(s, "finish", chat_finish_str(st->finish));
 		tools = cJSON_AddArrayToObject(s, "tools");
 		for (k = 0; k < st->ntools; k++)
-			cJSON_AddItemToArray(tools, json_str(st->tools[k]));
+			cJSON_AddItemToArray(tools, cli_json_string(st->tools[k]));
 		tok = cJSON_AddObjectToObject(s, "tokens");
 		cJSON_AddNumberToObject(tok, "input", (double)st->usage.input);
 		cJSON_AddNumberToObject(tok, "cached_input", (double)st->usage.cached_input);

@@ -1,13 +1,15 @@
-/* cli_json: the JSON money fields and real numbers of the subcommands' --json output. */
+/* cli_json: the JSON money fields, real numbers and texts of the subcommands' --json output. */
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "fmt.h"
+#include "input.h"
 #include "ledger.h"
 
 /*
@@ -64,4 +66,27 @@ cli_json_real(cJSON *o, const char *key, double v)
 	if (n > 0 && s[n - 1] == '.')
 		s[--n] = '\0';
 	cJSON_AddItemToObject(o, key, cJSON_CreateRaw(strcmp(s, "-0") == 0 ? "0" : s));
+}
+
+/*
+ * A JSON string of s with each sequence that is not UTF-8 made U+FFFD: a
+ * model's or a server's text may hold any bytes, and JSON is UTF-8, so one
+ * stray byte would make a strict reader (Python's json, jq) refuse it all.
+ */
+cJSON *
+cli_json_string(const char *s)
+{
+	size_t len, replaced;
+	char *u = input_utf8(s, strlen(s), &len, &replaced);
+	cJSON *j = cJSON_CreateString(u != NULL ? u : s);
+
+	free(u);
+	return j;
+}
+
+/* Add text to o under key as cli_json_string makes it. */
+void
+cli_json_text(cJSON *o, const char *key, const char *text)
+{
+	cJSON_AddItemToObject(o, key, cli_json_string(text));
 }

@@ -108,7 +108,7 @@ static void
 json_str(cJSON *o, const char *name, const char *s)
 {
 	if (s != NULL)
-		cJSON_AddStringToObject(o, name, s);
+		cli_json_text(o, name, s);
 	else
 		cJSON_AddNullToObject(o, name);
 }

@@ -152,6 +152,26 @@ for m in $MODELS; do
 	check_eq "invalid UTF-8 ($(api_of "$m")): ledger row" "$(ledger "$m")" ok
 done
 
+# --json is UTF-8 whatever the model sent, and so is llm logs --json of it:
+# a byte that is not becomes U+FFFD, or a strict reader refuses the whole object.
+fake_reset
+fake_reply '{"fault":"invalid_utf8"}'
+run_llm -m test-cheap --json "say something"
+check_rc "invalid UTF-8, --json: exit 0" 0
+utf8_field() {
+	t_py -c '
+import json, sys
+o = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))
+for k in sys.argv[2].split("."):
+    o = o[int(k)] if k.isdigit() else o[k]
+print(o)' "$1" "$2"
+}
+want=$(printf 'Bad \357\277\275\357\277\275 bytes, a cut \357\277\275 sequence and a fine \303\251.')
+check_eq "invalid UTF-8, --json: valid UTF-8 JSON, the bad bytes replaced" "$(utf8_field "$T/out" text)" "$want"
+run_llm logs --json -n 1
+check_rc "invalid UTF-8, logs --json: exit 0" 0
+check_eq "invalid UTF-8, logs --json: valid UTF-8 JSON" "$(utf8_field "$T/out" conversations.0.messages.1.text)" "$want"
+
 # A few rows again with llm under valgrind: no memory errors and no definite
 # leaks on the failure paths (tests/sh/valgrind.sh does the same for the CLI tests).
 t_valgrind_llm "$T/vg" "valgrind rows" "$ASAN"
