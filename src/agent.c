@@ -428,6 +428,9 @@ worker_step(struct agent *a)
 		step_from_turn(&s, t);
 	if (rc != 0) {
 		if (t->nsteps > 0) {
+			/* what streamed before the stop was paid for: it is kept */
+			if (t->text != NULL && *t->text != '\0')
+				s.text = xstrdup(t->text);
 			s.summary = xstrdup(rc == CHAT_CANCELLED ? "interrupted" : "failed");
 			step_done(a, &s);
 		}
