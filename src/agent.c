@@ -429,6 +429,9 @@ worker_step(struct agent *a)
 	s.finish = t->finish;
 	if (rc != 0) {
 		if (t->nsteps > 0) {
+			/* what streamed before the stop was paid for: it is kept */
+			if (t->text != NULL && *t->text != '\0')
+				s.text = xstrdup(t->text);
 			s.summary = xstrdup(rc == CHAT_CANCELLED ? "interrupted" : "failed");
 			step_done(a, &s);
 		}

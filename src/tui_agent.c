@@ -988,10 +988,21 @@ on_step(struct tui *t, const cJSON *e)
 	} else {
 		struct tui_msg *m = step_entry(t);
 
-		if (m->text.len == 0)
+		if (m->text.len == 0 && jstr(e, "text") != NULL) {
+			/* stopped before any call: all it said so far, then why it ended */
+			struct buf b;
+
+			buf_init(&b, 0);
+			add_lines(&b, "\xe2\x80\x9c ", jstr(e, "text"), INT_MAX);
+			tui_view_set(&t->view, m, b.data + 1, b.len - 1);
+			buf_done(&b);
 			entry_add(t, m, summary ? summary : "step");
-		if (jstr(e, "text") != NULL)
-			step_said(t, m, jstr(e, "text"));
+		} else {
+			if (m->text.len == 0)
+				entry_add(t, m, summary ? summary : "step");
+			if (jstr(e, "text") != NULL)
+				step_said(t, m, jstr(e, "text"));
+		}
 		hide_price(t, t->ag.price_at);
 		tui_view_set_info(m, info);
 		m->width = 0;

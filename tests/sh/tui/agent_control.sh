@@ -52,6 +52,36 @@ check_eq "ctrl-c: the next step was never sent" "$(fake_count)" 1
 check_eq "ctrl-c: the step is recorded, nothing left reserved" \
     "$(sql "SELECT count(*) FROM usage WHERE status = 'reserved'"),$(sql "SELECT count(*) FROM usage WHERE task_id IS NOT NULL")" "0,1"
 
+# --- Ctrl-C while the answer streams: what came so far stays, with its cost ------------
+fake_reset
+fake_reply "{\"chunks\":[\"Halfway through \", \"the rest\"],\"hold_file\":\"$T/never\",\"usage\":{\"input\":900,\"output\":40}}"
+# the first piece is on loopback well within a second of the request
+(fake_wait_count 1 && sleep 1 && : >"$T/streamed") &
+streamed=$!
+tui_ok_in "$T/repo" "partial" p 100x30 -m test-cheap --agent <<S
+:type explain the test
+:key Enter
+:wait-file $T/streamed
+:key C-c
+:wait-idle
+:dump-screen $T/p0
+S
+wait "$streamed"
+check_screen_each p0 <<'EOF'
+ctrl-c mid-answer: what streamed is kept|“ Halfway through
+ctrl-c mid-answer: the step is priced|step 1 · cheap · test-cheap · ~
+ctrl-c mid-answer: the task stopped|interrupted: what was done is kept; stopped after 1 step
+EOF
+check_above "ctrl-c mid-answer: then why the step ended" p0 '“ Halfway through' "│ interrupted  "
+check_not_screen "ctrl-c mid-answer: nothing after the stop" p0 "the rest"
+
+# a reply cut short says its partial answer was kept: it is on the screen
+fake_reset
+fake_reply '{"text":"Partial answer before the cut","fault":"cut"}'
+tui_ask_in "$T/repo" "cut" k "explain the test" 100x30 -m test-cheap --agent
+check_screen "cut mid-answer: what came is kept" k0 '“ Partial'
+check_screen "cut mid-answer: the error says so" k0 "partial answer was kept)"
+
 # --- the advisor's answer as a quoted block with its model and cost ----------------
 fake_reset
 fake_reply '{"calls":[{"name":"advise","args":{"question":"Where is the bug?"}}],"usage":{"input":600,"output":20}}'
