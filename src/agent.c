@@ -213,7 +213,7 @@ task_spent(struct agent *a)
 static int
 send_capped(struct agent *a, struct chat *c, struct chat_opts *co, const char *prompt)
 {
-	int64_t more;
+	int64_t more, need, worst, spent;
 	int rc;
 
 	for (;;) {
@@ -221,7 +221,10 @@ send_capped(struct agent *a, struct chat *c, struct chat_opts *co, const char *p
 		rc = send_wait(a, c, co, prompt);
 		if (rc != CHAT_BUDGET || !chat_last(c)->over_task)
 			return rc;
-		more = a->o->more != NULL ? a->o->more(a->o->arg, task_spent(a), a->cap) : 0;
+		spent = task_spent(a);
+		worst = chat_last(c)->over_worst;
+		need = worst < 0 ? -1 : spent + worst - a->cap > 0 ? spent + worst - a->cap : 1;
+		more = a->o->more != NULL ? a->o->more(a->o->arg, spent, a->cap, need) : 0;
 		if (more <= 0)
 			return rc;
 		a->cap = more > INT64_MAX - a->cap ? INT64_MAX : a->cap + more;

@@ -63,9 +63,10 @@ struct agent_opts {
 	const volatile int *cancel;  /* set by SIGINT */
 	/*
 	 * The next step's worst case would pass the cap: return how much more
-	 * to allow (pico), 0 to stop. NULL: stop.
+	 * to allow (pico), 0 to stop; need is the least that lets it go, -1 when
+	 * its worst case is unknown. NULL: stop.
 	 */
-	int64_t (*more)(void *arg, int64_t spent, int64_t cap);
+	int64_t (*more)(void *arg, int64_t spent, int64_t cap, int64_t need);
 	void (*on_step)(void *arg, const struct agent_step *s);  /* a step is done */
 	/*
 	 * A worker step's request is answered and priced, before the calls it

@@ -413,6 +413,7 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 		money(worst, false, w, sizeof w);
 		money(c->opts.task_cap, false, cap, sizeof cap);
 		c->turn.over_task = true;
+		c->turn.over_worst = worst;
 		if (!quiet)
 			fail(c, CHAT_BUDGET, "max-cost: the next step's worst case %s on %s would pass "
 			    "the task's cap of %s", worst < 0 ? "(unknown)" : w, m->name, cap);

@@ -135,6 +135,7 @@ struct chat_turn {
 	struct chat_call *calls;     /* the tool calls the answer made, in order */
 	size_t ncalls;
 	bool over_task;              /* refused: the step would pass the task's cap */
+	int64_t over_worst;          /* then that step's worst case (pico), -1 unknown */
 	char *reasoning;             /* the answer's reasoning text, or NULL */
 };
 

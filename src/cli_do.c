@@ -106,10 +106,10 @@ on_note(void *arg, const char *line)
 
 /* The cap would be passed: on a terminal, ask how much more; a script stops. */
 static int64_t
-ask_more(void *arg, int64_t spent, int64_t cap)
+ask_more(void *arg, int64_t spent, int64_t cap, int64_t need)
 {
 	struct do_run *d = arg;
-	char a[32], b[32], line[64];
+	char a[32], b[32], n[32], line[64];
 	int64_t more = 0;
 	FILE *tty;
 
@@ -117,8 +117,10 @@ ask_more(void *arg, int64_t spent, int64_t cap)
 		return 0;
 	pricing_format(spent, false, a, sizeof a);
 	pricing_format(cap, false, b, sizeof b);
-	fprintf(tty, "llm: do: the next step could pass --max-cost %s (spent %s). "
-	    "Continue with how much more in USD (empty: stop)? ", b, a);
+	pricing_format(need, false, n, sizeof n);
+	fprintf(tty, "llm: do: the next step could pass --max-cost %s (spent %s)%s%s%s. "
+	    "Continue with how much more in USD (empty: stop)? ", b, a,
+	    need > 0 ? "; it needs at least " : "", need > 0 ? n : "", need > 0 ? " more" : "");
 	fflush(tty);
 	if (fgets(line, sizeof line, tty) != NULL) {
 		line[strcspn(line, "\r\n")] = '\0';

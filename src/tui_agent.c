@@ -255,7 +255,7 @@ child_ask(void *arg, const char *tool, const char *preview, char **edit)
 }
 
 static int64_t
-child_more(void *arg, int64_t spent, int64_t cap)
+child_more(void *arg, int64_t spent, int64_t cap, int64_t need)
 {
 	struct child *c = arg;
 	cJSON *o = cJSON_CreateObject();
@@ -265,6 +265,7 @@ child_more(void *arg, int64_t spent, int64_t cap)
 	cJSON_AddStringToObject(o, "e", "more");
 	add_pico(o, "spent", spent);
 	add_pico(o, "cap", cap);
+	add_pico(o, "need", need > 0 ? need : 0);
 	child_emit(c, o);
 	child_answer(c, a, sizeof a);
 	if (child_cancel || !str_to_i64(a, &more) || more < 0)
@@ -1051,7 +1052,16 @@ render_ask(struct tui *t)
 static int64_t
 more_default(const struct tui *t)
 {
-	return t->ag.cap0 > 0 ? t->ag.cap0 : t->ag.cap;
+	int64_t first = t->ag.cap0 > 0 ? t->ag.cap0 : t->ag.cap;
+
+	return t->ag.need > first ? t->ag.need : first;
+}
+
+/* Whether y offers what the next step needs, being more than the first cap. */
+static bool
+more_needed(const struct tui *t)
+{
+	return t->ag.need > (t->ag.cap0 > 0 ? t->ag.cap0 : t->ag.cap);
 }
 
 /* The cap's question on the status line: y adds the default amount, or type another. */
@@ -1065,7 +1075,7 @@ more_question(struct tui *t, int64_t spent)
 	pricing_format(t->ag.cap, false, b, sizeof b);
 	pricing_format(more_default(t), false, c, sizeof c);
 	tui_status(t, true, "the next step could pass the task's cap %s (spent %s): "
-	    "y allows %s more, n stops", b, a, c);
+	    "y allows %s more%s, n stops", b, a, c, more_needed(t) ? " (what it needs)" : "");
 }
 
 /* The cap's question in the transcript, with every way to answer it. */
@@ -1077,8 +1087,9 @@ more_entry(struct tui *t)
 	pricing_format(t->ag.spent, false, a, sizeof a);
 	pricing_format(t->ag.cap, false, b, sizeof b);
 	pricing_format(more_default(t), false, c, sizeof c);
-	q = xstrfmt("? more for this task: the next step could pass its cap %s (spent %s)\n"
-	    "  y continue +%s \xc2\xb7 + or a digit: another amount \xc2\xb7 n stop", b, a, c);
+	q = xstrfmt("? more for this task: the next step could pass its cap %s (spent %s)%s\n"
+	    "  y continue +%s \xc2\xb7 + or a digit: another amount \xc2\xb7 n stop", b, a,
+	    more_needed(t) ? ": it needs that much" : "", c);
 	t->ag.ask_entry = tui_view_add(&t->view, TUI_STEP, q, strlen(q));
 	free(q);
 	t->view.scroll = 0;
@@ -1112,6 +1123,7 @@ on_ask(struct tui *t, const cJSON *e, bool more)
 		flushinp();   /* keys typed before the question never answer it */
 	if (more) {
 		t->ag.cap = jpico(e, "cap");
+		t->ag.need = jpico(e, "need");
 		more_question(t, jpico(e, "spent"));
 		more_entry(t);
 		return;

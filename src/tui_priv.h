@@ -279,6 +279,7 @@ struct tui {
 		char *draft;       /* the input as it was before the edit, put back after it */
 		int64_t cap0;      /* the cap the task started with: what the cap's y adds */
 		int64_t spent;     /* the cap's question: what the task has spent */
+		int64_t need;      /* and the least the next step needs more; 0 unknown */
 		char *priced_info; /* the line of the step whose calls run, priced before them */
 		int priced_n;      /* its number */
 		struct tui_msg *price_at;  /* the entry showing that line: its calls or approval */

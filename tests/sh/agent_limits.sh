@@ -153,6 +153,8 @@ on_pty_answer "$T/pty.out" "how much more" "0.01\r" -- "do" -m test-cheap --allo
 cd - >/dev/null || exit 1
 check_rc "cap on a terminal: exit 0 once more is given" 0
 check_contains "cap on a terminal: asked how much more" "$(cat "$T/pty.out")" "Continue with how much more in USD"
+check_contains "cap on a terminal: told the least the next step needs" "$(cat "$T/pty.out")" \
+    "it needs at least \$"
 check_contains "cap on a terminal: the task went on" "$(cat "$T/pty.out")" "Fixed on a terminal."
 check_eq "cap on a terminal: the fourth step was sent" "$(fake_count)" 4
 

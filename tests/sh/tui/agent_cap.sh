@@ -112,3 +112,27 @@ second=$((before + 2))
 check_eq "stop: Esc: one request in the task" "$(sql "SELECT count(*) FROM usage WHERE task_id = $second")" 1
 check_eq "stop: Esc: the task's cap raised once" "$(sql "SELECT cap_pico FROM tasks WHERE id = $second")" 1740000000
 check_eq "stop: one request sent in all" "$(fake_count)" 1
+
+# --- a cap far below one step's worst case: y offers what the next step needs, not the first
+# cap again (which would ask again and again), and says so --------------------------------------
+fake_reset
+fake_reply '{"text":"Looked.","usage":{"input":500,"output":20}}'
+tui_ok_in "$T/repo" "need" n 140x30 -m test-cheap --agent <<S
+:type /agent cap 0.0002
+:key Enter
+:type look around
+:key Enter
+:wait-text y allows
+:dump-screen $T/n0
+:key y
+:wait-idle
+:dump-screen $T/n1
+S
+n0=$(screen "$T/n0")
+check_contains "need: y offers what the step needs" "$n0" "more (what it needs), n stops"
+check_contains "need: and the transcript says why" "$n0" "(spent \$0.00): it needs that much"
+check_not_contains "need: not the first cap again" "$n0" "y allows \$0.0002 more"
+n1=$(screen "$T/n1")
+check_contains "need: one y was enough: the step ran" "$n1" "Looked."
+check_not_contains "need: not asked again" "$(row "$T/n1" "y allows")" "y allows"
+
