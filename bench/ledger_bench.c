@@ -68,7 +68,8 @@ scan_spent(struct ledger *l, int64_t from, int64_t to)
 	sqlite3_stmt *st;
 	int64_t v = -1;
 
-	if (sqlite3_prepare_v2(db, "SELECT sum(coalesce(cost_pico, 0)) FROM usage"
+	/* A row of unknown cost counts at its worst case, as the meter counts it: never as $0. */
+	if (sqlite3_prepare_v2(db, "SELECT sum(coalesce(cost_pico, worst_case_pico, 0)) FROM usage"
 	    " WHERE time >= ? AND time < ? AND status <> 'reserved'", -1, &st, NULL) != SQLITE_OK)
 		die("scan: %s", sqlite3_errmsg(db));
 	sqlite3_bind_int64(st, 1, from);
