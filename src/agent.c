@@ -223,7 +223,8 @@ send_capped(struct agent *a, struct chat *c, struct chat_opts *co, const char *p
 			return rc;
 		spent = task_spent(a);
 		worst = chat_last(c)->over_worst;
-		need = worst < 0 ? -1 : spent + worst - a->cap > 0 ? spent + worst - a->cap : 1;
+		/* Other requests of the task may hold the rest: then the least is not known. */
+		need = worst >= 0 && spent + worst > a->cap ? spent + worst - a->cap : -1;
 		more = a->o->more != NULL ? a->o->more(a->o->arg, spent, a->cap, need) : 0;
 		if (more <= 0)
 			return rc;

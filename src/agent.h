@@ -64,7 +64,7 @@ struct agent_opts {
 	/*
 	 * The next step's worst case would pass the cap: return how much more
 	 * to allow (pico), 0 to stop; need is the least that lets it go, -1 when
-	 * its worst case is unknown. NULL: stop.
+	 * that is not known. NULL: stop.
 	 */
 	int64_t (*more)(void *arg, int64_t spent, int64_t cap, int64_t need);
 	void (*on_step)(void *arg, const struct agent_step *s);  /* a step is done */
