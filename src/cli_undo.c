@@ -1,4 +1,5 @@
 /* cli_undo: `llm undo` restores the files the last agent task changed in this workspace. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,8 @@ static const char undo_usage[] =
     "Restore the files the last agent task (llm do) changed in this workspace: the\n"
     "git top level of the current directory, or the directory itself outside git.\n"
     "A file changed again since the task is kept as it is, and said so with where\n"
-    "its content before the task is; exit 1 then. Nothing to undo: exit 2.\n";
+    "its content before the task is; exit 1 then. Nothing to undo: exit 2.\n"
+    "The task undone is named on stderr (llm logs --task ID shows it).\n";
 
 /* Print the report with what came from file names made visible. */
 static void
@@ -31,6 +33,7 @@ cli_undo(struct app *cli, int argc, char **argv)
 {
 	char *cause = NULL, *report = NULL, *undo_dir;
 	struct ws *w = NULL;
+	int64_t task;
 	int rc;
 
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -47,11 +50,17 @@ cli_undo(struct app *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	undo_dir = xstrfmt("%s/undo", cli->cfg.data_dir);
+	task = ws_undo_task(undo_dir, ws_root(w));
 	rc = ws_undo(undo_dir, ws_root(w), &report, &cause);
-	if (rc < 0)
+	if (rc < 0) {
 		fprintf(stderr, "llm: undo: %s\n", cause);
-	else
+	} else {
+		/* The last task that changed files here may not be the last task run: name it. */
+		if (task > 0)
+			fprintf(stderr, "llm: undo: task %" PRId64 " (llm logs --task %" PRId64 " shows it)\n",
+			    task, task);
 		print_report(report);
+	}
 	free(cause);
 	free(report);
 	free(undo_dir);

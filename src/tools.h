@@ -81,5 +81,7 @@ int ws_task_begin(struct ws *w, int64_t task_id, char **cause);
  * undo. *report says file by file what was done (malloc'd) when not -1.
  */
 int ws_undo(const char *undo_dir, const char *root, char **report, char **cause);
+/* The task ws_undo would undo in root: its id, 0 when there is none. */
+int64_t ws_undo_task(const char *undo_dir, const char *root);
 
 #endif

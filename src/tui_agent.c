@@ -11,6 +11,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -1725,6 +1726,7 @@ tui_agent_undo(struct tui *t, char *arg)
 {
 	char *cause = NULL, *report = NULL, *undo_dir;
 	struct ws *w = NULL;
+	int64_t task;
 	int rc;
 
 	(void)arg;
@@ -1738,6 +1740,7 @@ tui_agent_undo(struct tui *t, char *arg)
 		return;
 	}
 	undo_dir = xstrfmt("%s/undo", t->cfg->data_dir);
+	task = ws_undo_task(undo_dir, ws_root(w));
 	rc = ws_undo(undo_dir, ws_root(w), &report, &cause);
 	if (rc < 0) {
 		tui_status(t, true, "/undo: %s", cause);
@@ -1747,8 +1750,8 @@ tui_agent_undo(struct tui *t, char *arg)
 		while (n > 0 && report[n - 1] == '\n')
 			report[--n] = '\0';
 		tui_view_add(&t->view, rc == 0 ? TUI_NOTE : TUI_ERROR, report, n);
-		tui_status(t, rc != 0, rc == 0 ? "/undo: the last task's files are restored" :
-		    "/undo: some files changed since the task were kept");
+		tui_status(t, rc != 0, rc == 0 ? "/undo: task %" PRId64 "'s files are restored" :
+		    "/undo: task %" PRId64 ": some files changed since it were kept", task);
 	}
 	free(report);
 	free(cause);

@@ -341,3 +341,20 @@ out:
 	free(top);
 	return rc;
 }
+
+/* The task ws_undo would undo in root: its id, 0 when there is none. */
+int64_t
+ws_undo_task(const char *undo_dir, const char *root)
+{
+	char *top = root_dir(undo_dir, root), *lastp = xstrfmt("%s/last", top), *id = NULL, *e = NULL;
+	int64_t task = 0;
+	size_t len;
+
+	if (file_read(lastp, 64, &id, &len, &e) != 0 || !str_to_i64(id, &task) || task < 0)
+		task = 0;
+	free(e);
+	free(id);
+	free(lastp);
+	free(top);
+	return task;
+}

@@ -53,6 +53,7 @@ run_llm undo
 check_rc "llm undo: exit 0 when every file is restored" 0
 check_eq "llm undo says what it did, file by file" "$OUT" "restored src/sum.c
 removed src/deep/new.c"
+check_eq "llm undo names the task it undid on stderr" "$ERR" "llm: undo: task 7 (llm logs --task 7 shows it)"
 check_eq "the edited file has its previous content" "$(cat "$REPO/src/sum.c")" \
     "int sum(int a, int b) { return a - b; }"
 check_eq "and its previous mode" "$(stat -c %a "$REPO/src/sum.c")" 755

@@ -106,5 +106,5 @@ check_eq "four requests" "$(fake_count)" 4
 
 # the file system: the approved edit happened; /undo restored it; a second /undo has nothing
 check_eq "undo: the file restored" "$(cat "$T/repo/sum.sh")" "$(printf '#!/bin/sh\necho $(( $1 - $2 ))')"
-check_screen "undo: said" a4 "the last task's files are restored"
+check_screen "undo: said, naming the task" a4 "/undo: task $task's files are restored"
 check_screen "undo: the second has nothing" a5 "/undo:"
