@@ -16,7 +16,7 @@ static const char undo_usage[] =
     "git top level of the current directory, or the directory itself outside git.\n"
     "A file changed again since the task is kept as it is, and said so with where\n"
     "its content before the task is; exit 1 then. Nothing to undo: exit 2.\n"
-    "The task undone is named on stderr (llm logs --task ID shows it).\n";
+    "The task undone is named on stderr, with the command that shows it.\n";
 
 /* Print the report with what came from file names made visible. */
 static void
