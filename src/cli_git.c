@@ -438,26 +438,12 @@ sink_diff(void *arg, const char *p, size_t n)
 static int
 git_run_until(const char *const *argv, proc_sink_fn sink, void *arg, int64_t deadline, bool *late)
 {
-	struct proc_spec s = { .argv = argv, .out = PROC_IO_PIPE, .grace_ms = 500 };
 	int64_t left = deadline - clock_ms();
-	struct proc p;
-	char *cause = NULL;
-	int status;
 
 	*late = left <= 0;
 	if (*late)
 		return -1;
-	s.timeout_ms = left > INT_MAX ? INT_MAX : (int)left;
-	if (proc_start(&p, &s, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
-	proc_read(&p, sink, arg);
-	status = proc_wait(&p);
-	*late = p.timed_out;
-	if (status == -1 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return proc_run_for(argv, -1, sink, arg, left > INT_MAX ? INT_MAX : (int)left, late);
 }
 
 /*

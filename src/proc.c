@@ -697,11 +697,22 @@ proc_wait(struct proc *p)
 int
 proc_run(const char *const *argv, int in_fd, proc_sink_fn sink, void *arg)
 {
-	struct proc_spec s = { .argv = argv, .out = PROC_IO_PIPE };
+	return proc_run_for(argv, in_fd, sink, arg, 0, NULL);
+}
+
+/* Run argv as proc_run does, killed after timeout_ms (0: none); *timed_out (if not NULL) says so. */
+int
+proc_run_for(const char *const *argv, int in_fd, proc_sink_fn sink, void *arg, int timeout_ms,
+    bool *timed_out)
+{
+	struct proc_spec s = { .argv = argv, .out = PROC_IO_PIPE, .timeout_ms = timeout_ms,
+	    .grace_ms = timeout_ms > 0 ? 500 : 0 };
 	struct proc p;
 	char *cause = NULL;
 	int status;
 
+	if (timed_out != NULL)
+		*timed_out = false;
 	if (in_fd >= 0) {
 		s.in = PROC_IO_FD;
 		s.in_fd = in_fd;
@@ -712,6 +723,8 @@ proc_run(const char *const *argv, int in_fd, proc_sink_fn sink, void *arg)
 	}
 	proc_read(&p, sink, arg);
 	status = proc_wait(&p);
+	if (timed_out != NULL)
+		*timed_out = p.timed_out;
 	if (status == -1 || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status) == 127 ? -1 : WEXITSTATUS(status);

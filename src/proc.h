@@ -76,6 +76,9 @@ int proc_read(struct proc *p, proc_sink_fn sink, void *arg);
  * it could not run (127: not found) or did not exit.
  */
 int proc_run(const char *const *argv, int in_fd, proc_sink_fn sink, void *arg);
+/* The same, killed after timeout_ms (0: none); *timed_out (if not NULL) says it was. */
+int proc_run_for(const char *const *argv, int in_fd, proc_sink_fn sink, void *arg, int timeout_ms,
+    bool *timed_out);
 
 /* Wait for the child and reap it, killing it at its deadline; its wait status, or -1. */
 int proc_wait(struct proc *p);
