@@ -117,30 +117,38 @@ struct scan {
 	size_t kw[KW_COUNT];
 	size_t kw_plain[KW_COUNT]; /* plain keywords of KW_GATED_GROUPS, counted apart */
 	size_t tech;             /* technical keywords: "mutex", "yaml", "kubectl" */
-	size_t plain_tech;       /* words plain in a technical group: "thread", "leader", "java" */
+	size_t plain_tech;       /* different plain words of KW_PLAIN_SIGN_GROUPS: "thread", "java" */
+	const unsigned char *plain_word; /* the first of them, in the prompt */
+	size_t plain_len;
 	size_t marks;            /* `inline code` and snake_case names */
 };
 
 /*
  * The subjects whose plain keywords count only beside signs of developer
  * work: "a relaxed itinerary" is no memory ordering, "a thread on the sewing
- * machine" no concurrency, "build a shed" no build tooling. The signs: code
- * shapes, `marks` or snake_case names, a technical keyword ("mutex", "yaml",
- * "kubectl"), or two plain ones ("Java", "locking"). Plain asks for
- * judgement ("review", "design") need such a sign only in a quick ask
- * ("review my cover letter"): a longer design question often names no
- * technical word at all. The other subjects count as they stand.
+ * machine" no concurrency, "build a shed" no build tooling, "social security"
+ * or "a heart attack" no security. The signs: code shapes, `marks` or
+ * snake_case names, a technical keyword ("mutex", "yaml", "kubectl"), or two
+ * different plain ones ("Java", "locking"; a "race" named three times is one).
+ * Plain asks for judgement ("review", "design") need such a sign only in a
+ * quick ask ("review my cover letter"): a longer design question often names
+ * no technical word at all. The other subjects count as they stand.
  */
-#define KW_GATED_GROUPS (1u << KW_CONC | 1u << KW_BUILD | 1u << KW_DEEP)
+#define KW_GATED_GROUPS (1u << KW_CONC | 1u << KW_BUILD | 1u << KW_DEEP | 1u << KW_SEC)
 /*
  * The asks for work or reasoning and the hard subjects: what a question of what
  * something is leaves out ("explain what", "difference between" are its own words).
  */
 #define KW_SUBJECT_GROUPS (1u << KW_REASON | 1u << KW_WORK | 1u << KW_DEEP | 1u << KW_CONC | \
 	1u << KW_SEC | 1u << KW_DIST | 1u << KW_PERF | 1u << KW_BUILD | 1u << KW_FORMAL)
-/* The groups whose keywords are such signs. */
+/*
+ * The groups whose keywords are such signs. A plain ask for work is none:
+ * "write" or "tests" says nothing of the subject ("write a poem about a
+ * race", "literacy tests"); "refactor" and "debug" do.
+ */
 #define KW_TECH_GROUPS (1u << KW_CODE | 1u << KW_WORK | 1u << KW_CONC | 1u << KW_SEC | \
 	1u << KW_DIST | 1u << KW_PERF | 1u << KW_BUILD | 1u << KW_DATA | 1u << KW_TRACE)
+#define KW_PLAIN_SIGN_GROUPS (KW_TECH_GROUPS & ~(1u << KW_WORK))
 
 static bool
 is_alpha(unsigned char c)
@@ -310,6 +318,23 @@ trace_word_ok(const unsigned char *p, size_t start, size_t end, size_t n)
 }
 
 /*
+ * Whether words a and b are one word, whatever its case or ending ("Race",
+ * "races"; "lock", "locking"): the shorter, of 4 letters or more, starts the
+ * longer, or they are equal. No word is the same as b NULL.
+ */
+static bool
+same_word(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen)
+{
+	size_t i, n = alen < blen ? alen : blen;
+
+	if (b == NULL || (n < 4 && alen != blen))
+		return false;
+	for (i = 0; i < n && (a[i] | 0x20) == (b[i] | 0x20); i++)
+		;
+	return i == n;
+}
+
+/*
  * Count the keyword groups the word of ASCII letters p[start..end) belongs
  * to, once per group; a crash word counts only in a crash message's context.
  */
@@ -331,10 +356,14 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 		else
 			s->kw[g]++;
 	}
-	if (groups & ~plain & KW_TECH_GROUPS)
+	if (groups & ~plain & KW_TECH_GROUPS) {
 		s->tech++;
-	else if (groups & KW_TECH_GROUPS)
-		s->plain_tech++;
+	} else if (groups & KW_PLAIN_SIGN_GROUPS && !same_word(w, wlen, s->plain_word, s->plain_len)) {
+		if (s->plain_tech++ == 0) {
+			s->plain_word = w;
+			s->plain_len = wlen;
+		}
+	}
 	/* "error: ...", "fatal: ...": a compiler or runtime message. */
 	if (end < n && p[end] == ':' &&
 	    (word_is(w, wlen, "error") || word_is(w, wlen, "fatal") || word_is(w, wlen, "exception")))

@@ -37,7 +37,7 @@ static const struct kw {
 	{ "architect", 9, KW_DEEP | PLAIN, true },
 	{ "architect", 9, KW_REASON, true },
 	{ "area", 4, KW_MATH, false },
-	{ "argon", 5, KW_SEC, true },
+	{ "argon", 5, KW_SEC | PLAIN, true },
 	{ "argu", 4, KW_REASON, true },
 	{ "arithmetic", 10, KW_MATH, true },
 	{ "array", 5, KW_CODE | PLAIN, true },

@@ -627,6 +627,22 @@ test_features_plain_words(void)
 		{ "Is `relaxed` ordering enough for a counter?", true },
 		{ "Is memory_order_relaxed enough to publish data across threads?", true },
 		{ "Why does this race?\nstatic int n;\nvoid inc(void) { n++; }\n", true },
+		/* one plain word named again is still one: no sign */
+		{ "Joe and Mike ran the same race. Joe finished the race 4 minutes before Mike; "
+		  "what was the pace of the race?", false },
+		{ "A snubber circuit is used with an SCR: in series, in parallel, or anti parallel?", false },
+		/* a plain ask for work is no sign either */
+		{ "The Voting Rights Act of 1965: did it ban race-based literacy tests?", false },
+		{ "Write a short poem about a horse race", false },
+	};
+	static const struct feature_case sec[] = {
+		{ "Is social security going to run out before I retire?", false },
+		{ "My dad had a heart attack last year, what foods should he avoid?", false },
+		{ "Which of the following is lower for argon than for neon?", false },
+		{ "What does attorney-client privilege protect?", false },
+		{ "Is this handler open to SQL injection?\n$q = \"SELECT * FROM t WHERE id=\" . $_GET['id'];\n", true },
+		{ "Can an attacker forge a JWT signed with a weak secret?", true },
+		{ "Review the privilege checks of our Django admin for an escalation attack", true },
 	};
 	static const struct feature_case build[] = {
 		{ "How do I build a shed in my garden?", false },
@@ -642,12 +658,14 @@ test_features_plain_words(void)
 		  "two approaches and how each of them fails.", true },
 	};
 	double x[RF_COUNT], y[RF_COUNT];
-	const char *everyday[] = { conc[0].text, conc[1].text, conc[2].text, conc[3].text, build[0].text,
-		deep[0].text, deep[1].text };
+	const char *everyday[] = { conc[0].text, conc[1].text, conc[2].text, conc[3].text, conc[10].text,
+		conc[11].text, conc[12].text, build[0].text, deep[0].text, deep[1].text, sec[0].text, sec[1].text,
+		sec[2].text, sec[3].text };
 	size_t i;
 
 	check_feature(RF_CONCURRENCY, 0, conc, ARRAY_SIZE(conc));
 	check_feature(RF_BUILD, 0, build, ARRAY_SIZE(build));
+	check_feature(RF_SECURITY, 0, sec, ARRAY_SIZE(sec));
 	check_feature(RF_ASK_DEEP, 0, deep, ARRAY_SIZE(deep));
 	/* The other features do not change: the benchmark heads see what they were fitted on. */
 	features(conc[0].text, x);
