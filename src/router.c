@@ -317,6 +317,38 @@ trace_word_ok(const unsigned char *p, size_t start, size_t end, size_t n)
 	return true;
 }
 
+/* Whether p[end..n) goes on with a space or hyphen and then the lowercase word lit: "-off", " model". */
+static bool
+followed_by(const unsigned char *p, size_t end, size_t n, const char *lit)
+{
+	size_t i, len = strlen(lit);
+
+	if (n - end < len + 1 || (p[end] != ' ' && p[end] != '-'))
+		return false;
+	for (i = 0; i < len; i++)
+		if ((p[end + 1 + i] | 0x20) != (unsigned char)lit[i])
+			return false;
+	return true;
+}
+
+/*
+ * Tell whether an ask for judgement at p[start..end) is one: "trade-offs"
+ * and "threat model" ask for it, "free trade" and "a threat to peace" do
+ * not. The other such words always do.
+ */
+static bool
+deep_word_ok(const unsigned char *p, size_t start, size_t end, size_t n)
+{
+	const unsigned char *w = p + start;
+	size_t wlen = end - start;
+
+	if (word_is(w, wlen, "trade") || word_is(w, wlen, "trades"))
+		return followed_by(p, end, n, "off");
+	if (wlen >= 6 && word_is(w, 6, "threat"))
+		return followed_by(p, end, n, "model");
+	return true;
+}
+
 /*
  * Whether words a and b are one word, whatever its case or ending ("Race",
  * "races"; "lock", "locking"): the shorter, of 4 letters or more, starts the
@@ -336,7 +368,8 @@ same_word(const unsigned char *a, size_t alen, const unsigned char *b, size_t bl
 
 /*
  * Count the keyword groups the word of ASCII letters p[start..end) belongs
- * to, once per group; a crash word counts only in a crash message's context.
+ * to, once per group; a crash word counts only in a crash message's context,
+ * and "trade" or "threat" as an ask for judgement only in one's.
  */
 static void
 scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct scan *s)
@@ -348,6 +381,8 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 
 	if ((groups >> KW_TRACE & 1) && trace_word_ok(p, start, end, n))
 		s->kw[KW_TRACE]++;
+	if ((groups >> KW_DEEP & 1) && !deep_word_ok(p, start, end, n))
+		groups &= ~(1u << KW_DEEP);
 	for (g = 0; g < KW_COUNT; g++) {
 		if (g == KW_TRACE || !(groups >> g & 1))
 			continue;

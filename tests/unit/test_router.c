@@ -656,6 +656,15 @@ test_features_plain_words(void)
 		{ "Review this:\n--- a/x.c\n+++ b/x.c\n@@ -1 +1 @@\n-a\n+b\n", true },
 		{ "Design the storage layer for a photo-sharing service with a billion images, and compare "
 		  "two approaches and how each of them fails.", true },
+		/* "trade" and "threat" ask for judgement only as "trade-offs" and "threat model" */
+		{ "What were the effects of free trade agreements on wages in Mexico during the 1990s, "
+		  "and who gained the most from them?", false },
+		{ "Was the Soviet threat the main reason for founding NATO in 1949, or were there other "
+		  "reasons that mattered as much?", false },
+		{ "We keep sessions in Redis today. Walk me through the trade-offs of moving them into "
+		  "signed cookies for our web app.", true },
+		{ "Threat-model our plan: a browser extension that sends selected text to our API with "
+		  "the user's token.", true },
 	};
 	double x[RF_COUNT], y[RF_COUNT];
 	const char *everyday[] = { conc[0].text, conc[1].text, conc[2].text, conc[3].text, conc[10].text,
