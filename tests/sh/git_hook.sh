@@ -80,7 +80,8 @@ git add gui.txt
 fake_reply '{"text":"feat: commit from a GUI"}'
 PATH=/usr/bin:/bin git commit -q 2>"$T/commit.err"
 check_eq "PATH without llm: the hook finds it where it was" "$(git_msg)" "feat: commit from a GUI"
-check_eq "PATH without llm: nothing on stderr" "$(cat "$T/commit.err")" ""
+check_contains "PATH without llm: only the line with the cost on stderr" \
+    "=$(cat "$T/commit.err")" "=llm: drafted on cheap (test-cheap), \$0.0000"
 rm "$T/bin/llm"
 printf 'gui2\n' >gui2.txt
 git add gui2.txt
@@ -96,7 +97,7 @@ run_llm git install-hook
 printf '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n' >hello.c
 git add hello.c
 fake_reset
-fake_reply '{"text":"feat: add a greeting program\n\nPrint hi on start so the build has something to run."}'
+fake_reply '{"text":"feat: add a greeting program\n\nPrint hi on start so the build has something to run.","usage":{"input":1000,"output":100}}'
 git commit -q 2>"$T/commit.err"
 check_eq "commit with the hook gets the drafted message" "$(git_msg)" "feat: add a greeting program
 
@@ -115,8 +116,36 @@ check_contains "the editor saw the draft above git's comments" "$(cat "$T/seen")
 Print hi on start so the build has something to run.
 
 # Please enter the commit message"
-check_eq "nothing on stderr when a draft is written" "$(cat "$T/commit.err")" ""
+# 1000 tokens in at $0.10/M and 100 out at $0.40/M
+check_eq "a written draft says on stderr what it cost, one line" "$(cat "$T/commit.err")" \
+    'llm: drafted on cheap (test-cheap), $0.00014'
 check_eq "the hook's request is in the ledger" "$(usage_rows)" "ok:1"
+
+# No usage reported: the cost is estimated, and marked so.
+printf 'est\n' >est.txt
+git add est.txt
+fake_reply '{"text":"chore: add est","usage":null}'
+git commit -q 2>"$T/commit.err"
+check_eq "estimated cost: drafted" "$(git_msg)" "chore: add est"
+check_contains "estimated cost: marked with ~" "=$(cat "$T/commit.err")" \
+    "=llm: drafted on cheap (test-cheap), ~\$0.0000"
+check_eq "estimated cost: one line" "$(wc -l <"$T/commit.err" | tr -d ' ')" 1
+
+# The line is dim on a terminal, as the CLI's summary line, and plain under NO_COLOR.
+printf 'tty\n' >tty.txt
+git add tty.txt
+printf '\n# Please enter the commit message for your changes.\n' >"$T/msg"
+fake_reply '{"text":"chore: add tty","usage":{"input":1000,"output":100}}'
+on_pty_answer "$T/pty" -- git commit-msg "$T/msg"
+check_eq "terminal: the line is dim" "$(cat "$T/pty")" \
+    "$(printf '\033[2mllm: drafted on cheap (test-cheap), $0.00014\033[0m')"
+printf '\n# Please enter the commit message for your changes.\n' >"$T/msg"
+fake_reply '{"text":"chore: add tty","usage":{"input":1000,"output":100}}'
+NO_COLOR=1 on_pty_answer "$T/pty" -- git commit-msg "$T/msg"
+check_eq "terminal, NO_COLOR: the line is plain" "$(cat "$T/pty")" \
+    'llm: drafted on cheap (test-cheap), $0.00014'
+git reset -q
+rm tty.txt
 
 # A long subject is cut at a word boundary to 72 characters.
 printf 'more\n' >>hello.c
