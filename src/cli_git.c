@@ -163,22 +163,20 @@ on_path(const char *self)
 }
 
 /*
- * How the hook should call llm: "llm" when PATH finds this program, with its
- * path there as *fallback for a hook run with another PATH (a GUI client's);
- * else its absolute path, *fallback NULL.
+ * How the hook should call llm (malloc'd): by the absolute path of this
+ * program, as PATH spells it when PATH finds it there (a link that outlives
+ * an upgrade, as Homebrew's), else as /proc/self/exe resolves; "llm" when
+ * that cannot be known.
  */
 static char *
-llm_command(char **fallback)
+llm_command(void)
 {
-	char self[PATH_MAX];
+	char self[PATH_MAX], *path;
 
-	*fallback = NULL;
 	if (realpath("/proc/self/exe", self) == NULL)
 		return xstrdup("llm");
-	*fallback = on_path(self);
-	if (*fallback != NULL)
-		return xstrdup("llm");
-	return xstrdup(self);
+	path = on_path(self);
+	return path != NULL ? path : xstrdup(self);
 }
 
 /* Write text to path atomically, with mode. 0, or -1 with *cause. */
@@ -296,7 +294,7 @@ restore_hook(const char *path, char **cause)
 static int
 install_hook(int argc, char **argv)
 {
-	char *dir, *path = NULL, *cmd = NULL, *fallback = NULL, *script = NULL, *cause = NULL;
+	char *dir, *path = NULL, *cmd = NULL, *script = NULL, *cause = NULL;
 	bool force = false;
 	int state, rc = EXIT_USAGE, i;
 
@@ -325,8 +323,8 @@ install_hook(int argc, char **argv)
 	}
 	if (state == 2 && backup_hook(path, &cause) == -1)
 		goto out;
-	cmd = llm_command(&fallback);
-	script = git_hook_script(cmd, fallback);
+	cmd = llm_command();
+	script = git_hook_script(cmd);
 	if (write_file(path, script, strlen(script), 0755, &cause) == -1) {
 		char *why = NULL;
 
@@ -344,7 +342,6 @@ install_hook(int argc, char **argv)
 out:
 	cli_complain("git install-hook", cause);
 	free(script);
-	free(fallback);
 	free(cmd);
 	free(path);
 	free(dir);
@@ -855,6 +852,9 @@ cli_git(struct app *cli, int argc, char **argv)
 		    "       llm git uninstall-hook\n"
 		    "       llm git commit-msg FILE [SOURCE [SHA]]\n"
 		    "\n"
+		    "install-hook writes a prepare-commit-msg hook that runs this llm by its\n"
+		    "absolute path (llm on PATH only when that file is gone); --force moves a\n"
+		    "hook that is not llm's aside, and uninstall-hook puts it back.\n"
 		    "commit-msg (what the hook runs) drafts a message into FILE, says on stderr\n"
 		    "what the draft cost, and exits 0 whatever happens.\n");
 		return EXIT_OK;
