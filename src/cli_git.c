@@ -1,4 +1,5 @@
 /* cli_git: llm git install-hook, uninstall-hook and commit-msg (the hook's own command). */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,11 +13,13 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "catalog.h"
 #include "chat.h"
 #include "cli.h"
 #include "git_hook.h"
 #include "gitattr.h"
 #include "ledger.h"
+#include "pricing.h"
 #include "proc.h"
 #include "util.h"
 
@@ -160,22 +163,20 @@ on_path(const char *self)
 }
 
 /*
- * How the hook should call llm: "llm" when PATH finds this program, with its
- * path there as *fallback for a hook run with another PATH (a GUI client's);
- * else its absolute path, *fallback NULL.
+ * How the hook should call llm (malloc'd): by the absolute path of this
+ * program, as PATH spells it when PATH finds it there (a link that outlives
+ * an upgrade, as Homebrew's), else as /proc/self/exe resolves; "llm" when
+ * that cannot be known.
  */
 static char *
-llm_command(char **fallback)
+llm_command(void)
 {
-	char self[PATH_MAX];
+	char self[PATH_MAX], *path;
 
-	*fallback = NULL;
 	if (realpath("/proc/self/exe", self) == NULL)
 		return xstrdup("llm");
-	*fallback = on_path(self);
-	if (*fallback != NULL)
-		return xstrdup("llm");
-	return xstrdup(self);
+	path = on_path(self);
+	return path != NULL ? path : xstrdup(self);
 }
 
 /* Write text to path atomically, with mode. 0, or -1 with *cause. */
@@ -293,7 +294,7 @@ restore_hook(const char *path, char **cause)
 static int
 install_hook(int argc, char **argv)
 {
-	char *dir, *path = NULL, *cmd = NULL, *fallback = NULL, *script = NULL, *cause = NULL;
+	char *dir, *path = NULL, *cmd = NULL, *script = NULL, *cause = NULL;
 	bool force = false;
 	int state, rc = EXIT_USAGE, i;
 
@@ -322,8 +323,8 @@ install_hook(int argc, char **argv)
 	}
 	if (state == 2 && backup_hook(path, &cause) == -1)
 		goto out;
-	cmd = llm_command(&fallback);
-	script = git_hook_script(cmd, fallback);
+	cmd = llm_command();
+	script = git_hook_script(cmd);
 	if (write_file(path, script, strlen(script), 0755, &cause) == -1) {
 		char *why = NULL;
 
@@ -341,7 +342,6 @@ install_hook(int argc, char **argv)
 out:
 	cli_complain("git install-hook", cause);
 	free(script);
-	free(fallback);
 	free(cmd);
 	free(path);
 	free(dir);
@@ -509,7 +509,29 @@ warn_line(void *arg, const char *line)
 	fprintf(stderr, "llm: %s\n", line);
 }
 
-/* Send "status\npayload" to the parent: the answer when status is 0, else a reason. */
+/*
+ * What a written draft cost, for the line the hook says beside it
+ * (malloc'd): "drafted on cheap (model), $0.00014", "~$" when estimated.
+ * Nothing of the reply is in it; a model's name is one printable word
+ * (config and catalog imports check it).
+ */
+static char *
+draft_note(const struct chat_turn *t)
+{
+	const struct chat_step *s;
+	char cost[32];
+
+	assert(t->nsteps > 0); /* an answer came from a request */
+	s = &t->steps[t->nsteps - 1];
+	pricing_format(t->cost, t->estimated, cost, sizeof cost);
+	return xstrfmt("drafted on %s (%s), %s%s", tier_str(s->tier), s->model->name, cost,
+	    t->cost < 0 ? " (unknown price)" : "");
+}
+
+/*
+ * Send "status\npayload" to the parent: when status is 0, the payload is
+ * the draft_note line and the answer, else a reason.
+ */
 static void
 report(int fd, int status, const char *payload)
 {
@@ -576,8 +598,14 @@ draft_child(struct app *cli, const char *prompt, int fd, int64_t deadline)
 		report(fd, cli_exit_code(t->status), t->error ? t->error : "the request failed");
 	else if ((t->text && t->len ? t->len : text.len) > DRAFT_MAX)
 		report(fd, EXIT_PROVIDER, "the reply was over " DRAFT_MAX_TEXT ", too long for a commit message");
-	else
-		report(fd, EXIT_OK, t->text && t->len ? t->text : buf_str(&text));
+	else {
+		char *note = draft_note(t), *ok;
+
+		ok = xstrfmt("%s\n%s", note, t->text && t->len ? t->text : buf_str(&text));
+		report(fd, EXIT_OK, ok);
+		free(ok);
+		free(note);
+	}
 	buf_done(&text);
 	chat_free(c);
 	ledger_close(l);
@@ -667,18 +695,20 @@ await_draft(struct proc *p, struct buf *rep, int64_t deadline)
 
 /*
  * Ask for a draft in a child process, by deadline (timeout seconds after the
- * hook started, for the message). The draft (malloc'd) or NULL with *why. In
+ * hook started, for the message). The draft (malloc'd), with *note the line
+ * that says what it cost (malloc'd), or NULL with *why. In
  * the child it returns NULL with *child set, once the request is over, so
  * that the child unwinds and frees as any run. The child leads a session of
  * its own and reports on its stdout.
  */
 static char *
-ask(struct app *cli, const char *prompt, int64_t deadline, long timeout, char **why, bool *child)
+ask(struct app *cli, const char *prompt, int64_t deadline, long timeout, char **note, char **why,
+    bool *child)
 {
 	struct proc_spec s = { .out = PROC_IO_PIPE, .err = PROC_IO_INHERIT };
 	struct proc p;
 	struct buf rep;
-	char *nl, *draft = NULL;
+	char *nl, *eol, *draft = NULL;
 	bool in_time;
 
 	if (proc_start(&p, &s, why) != 0)
@@ -698,8 +728,12 @@ ask(struct app *cli, const char *prompt, int64_t deadline, long timeout, char **
 		*why = xstrdup("the drafting process failed");
 	else if (strncmp(buf_str(&rep), "0\n", 2) != 0)
 		*why = xstrdup(nl + 1);
-	else if ((draft = git_msg_clean(nl + 1)) == NULL)
+	else if ((eol = strchr(nl + 1, '\n')) == NULL)
+		*why = xstrdup("the drafting process failed");
+	else if ((draft = git_msg_clean(eol + 1)) == NULL)
 		*why = xstrdup("the reply was empty");
+	else
+		*note = xstrndup(nl + 1, (size_t)(eol - nl - 1));
 	buf_done(&rep);
 	return draft;
 }
@@ -736,12 +770,24 @@ not_drafted(const char *reason)
 	free(s);
 }
 
+/*
+ * Say what a written draft cost: every message's cost is shown, the hook's
+ * too (git passes a hook's stderr through). Dim, as the CLI's summary line,
+ * where colour is allowed.
+ */
+static void
+drafted(const struct app *cli, const char *note)
+{
+	fprintf(stderr, "%sllm: %s%s\n", cli->color ? "\033[2m" : "", note,
+	    cli->color ? "\033[0m" : "");
+}
+
 static int
 commit_msg(struct app *cli, int argc, char **argv)
 {
 	const char *file, *source;
 	char *msg = NULL, *comment, *diff = NULL, *prompt = NULL, *draft = NULL, *text = NULL;
-	char *why = NULL;
+	char *why = NULL, *note = NULL;
 	long timeout = cli->cfg.git_timeout > 0 ? cli->cfg.git_timeout : 20;
 	int64_t deadline = clock_ms() + (int64_t)timeout * 1000;
 	size_t len;
@@ -771,14 +817,16 @@ commit_msg(struct app *cli, int argc, char **argv)
 	if (diff == NULL)
 		goto out;
 	prompt = xstrfmt("Write the commit message for this staged diff.\n\n%s", diff);
-	draft = ask(cli, prompt, deadline, timeout, &why, &child);
+	draft = ask(cli, prompt, deadline, timeout, &note, &why, &child);
 	if (draft == NULL)
 		goto out;
 	text = git_msg_insert(msg, draft);
-	write_file(file, text, strlen(text), st.st_mode & 07777, &why);
+	if (write_file(file, text, strlen(text), st.st_mode & 07777, &why) == 0)
+		drafted(cli, note);
 out:
 	if (why != NULL && !child)
 		not_drafted(why);
+	free(note);
 	free(why);
 	free(text);
 	free(draft);
@@ -802,7 +850,13 @@ cli_git(struct app *cli, int argc, char **argv)
 	if (cmd != NULL && (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)) {
 		printf("usage: llm git install-hook [--force]\n"
 		    "       llm git uninstall-hook\n"
-		    "       llm git commit-msg FILE [SOURCE [SHA]]\n");
+		    "       llm git commit-msg FILE [SOURCE [SHA]]\n"
+		    "\n"
+		    "install-hook writes a prepare-commit-msg hook that runs this llm by its\n"
+		    "absolute path (llm on PATH only when that file is gone); --force moves a\n"
+		    "hook that is not llm's aside, and uninstall-hook puts it back.\n"
+		    "commit-msg (what the hook runs) drafts a message into FILE, says on stderr\n"
+		    "what the draft cost, and exits 0 whatever happens.\n");
 		return EXIT_OK;
 	}
 	if (cmd == NULL)

@@ -660,8 +660,14 @@ sh_quote(struct buf *b, const char *s)
 #define HOOK_HEAD "#!/bin/sh\n" GIT_HOOK_MARKER "; 'llm git uninstall-hook' removes it.\n" \
 	"# Drafts a commit message from the staged diff; it never stops a commit.\n"
 
-char *
-git_hook_script(const char *llm, const char *fallback)
+/*
+ * The hook of the version before, which called llm by name when PATH found
+ * it (fallback: where it was found); kept so that such a hook is still
+ * known as llm's, and written for llm by name when this program's path is
+ * unknown.
+ */
+static char *
+hook_script_v2(const char *llm, const char *fallback)
 {
 	struct buf b;
 
@@ -669,7 +675,6 @@ git_hook_script(const char *llm, const char *fallback)
 	buf_adds(&b, HOOK_HEAD "llm=");
 	sh_quote(&b, llm);
 	buf_addc(&b, '\n');
-	/* a GUI client's PATH often lacks ~/.local/bin or /opt/homebrew/bin */
 	if (fallback != NULL) {
 		buf_adds(&b, "command -v \"$llm\" >/dev/null 2>&1 || llm=");
 		sh_quote(&b, fallback);
@@ -680,6 +685,34 @@ git_hook_script(const char *llm, const char *fallback)
 	buf_adds(&b, fallback != NULL ? "llm is not on PATH, nor at %s" : "%s is not there");
 	buf_adds(&b, "\\n' \"$llm\" >&2\n"
 	    "\texit 0\n"
+	    "fi\n"
+	    "\"$llm\" git commit-msg \"$@\" </dev/null || true\n"
+	    "exit 0\n");
+	return buf_detach(&b);
+}
+
+char *
+git_hook_script(const char *llm)
+{
+	struct buf b;
+
+	if (llm[0] != '/')
+		return hook_script_v2(llm, NULL);
+	buf_init(&b, 0);
+	buf_adds(&b, HOOK_HEAD "llm=");
+	sh_quote(&b, llm);
+	/*
+	 * By its path, not by name: a GUI client's PATH may lack llm's
+	 * directory, or find another program called llm first. Only when the
+	 * file is gone (an upgrade moved it) is PATH asked.
+	 */
+	buf_adds(&b, "\nif [ ! -x \"$llm\" ]; then\n"
+	    "\tif ! command -v llm >/dev/null 2>&1; then\n"
+	    "\t\tprintf 'llm: commit message not drafted: %s is gone, and llm is not on PATH\\n' "
+	    "\"$llm\" >&2\n"
+	    "\t\texit 0\n"
+	    "\tfi\n"
+	    "\tllm=llm\n"
 	    "fi\n"
 	    "\"$llm\" git commit-msg \"$@\" </dev/null || true\n"
 	    "exit 0\n");
@@ -785,11 +818,16 @@ git_hook_is_ours(const char *text)
 	llm = word_line(&p, "llm=", "\n");
 	if (llm == NULL)
 		return ours_v1(text);
-	fallback = word_line(&p, "command -v \"$llm\" >/dev/null 2>&1 || llm=", "\n");
-	script = git_hook_script(llm, fallback);
+	script = git_hook_script(llm);
 	ours = strcmp(script, text) == 0;
 	free(script);
-	free(fallback);
+	if (!ours) {
+		fallback = word_line(&p, "command -v \"$llm\" >/dev/null 2>&1 || llm=", "\n");
+		script = hook_script_v2(llm, fallback);
+		ours = strcmp(script, text) == 0;
+		free(script);
+		free(fallback);
+	}
 	free(llm);
 	return ours;
 }

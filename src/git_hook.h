@@ -82,11 +82,11 @@ char *git_diff_render(const struct git_diff *d, size_t max, bool *cut);
 /* Whether prepare-commit-msg's SOURCE means the message is the user's own (a template is not). */
 bool git_source_skips(const char *source);
 /*
- * The hook script that runs llm, the command, quoted for sh as needed, or
- * fallback (an absolute path; may be NULL) when PATH has no llm; when neither
- * is there it says so on stderr (malloc'd).
+ * The hook script that runs llm (malloc'd): an absolute path, quoted for sh
+ * as needed, or llm on PATH when that file is gone; or "llm", by name on
+ * PATH. When it finds none, it says so on stderr.
  */
-char *git_hook_script(const char *llm, const char *fallback);
+char *git_hook_script(const char *llm);
 /* Whether a hook file's text is llm's hook. */
 bool git_hook_is_ours(const char *text);
 

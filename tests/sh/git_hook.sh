@@ -52,24 +52,24 @@ check "hook carries llm's marker" grep -q "^# llm-git-hook: " "$HOOK"
 check_contains "hook calls this binary by its absolute path (not on PATH)" "$(cat "$HOOK")" \
     "
 llm=$LLM_REAL
-if ! command -v"
+if [ ! -x \"\$llm\" ]; then"
 check_contains "hook never blocks" "$(cat "$HOOK")" "|| true"
 check_contains "install says where" "$OUT" "installed $HOOK"
 run_llm git install-hook
 check_rc "installing again updates llm's own hook" 0
 check_contains "second install says updated" "$OUT" "updated $HOOK"
 
-# On PATH, the hook calls plain "llm".
-mkdir -p "$T/bin"
+# On PATH, the hook keeps the path PATH gives: a link there outlives an upgrade.
+mkdir -p "$T/bin" "$T/bin2" "$T/other"
 ln -s "$LLM_REAL" "$T/bin/llm"
 OLDPATH=$PATH
 PATH="$T/bin:$PATH"
 run_llm git install-hook
 PATH=$OLDPATH
-check_contains "hook calls llm by name when PATH finds this binary" "$(cat "$HOOK")" \
+check_contains "hook calls llm by the path PATH found it at" "$(cat "$HOOK")" \
     "
-llm=llm
-command -v \"\$llm\" >/dev/null 2>&1 || llm=$T/bin/llm
+llm=$T/bin/llm
+if [ ! -x \"\$llm\" ]; then
 "
 check_contains "...and \$llm after that" "$(cat "$HOOK")" "
 \"\$llm\" git commit-msg \"\$@\" </dev/null || true
@@ -80,14 +80,72 @@ git add gui.txt
 fake_reply '{"text":"feat: commit from a GUI"}'
 PATH=/usr/bin:/bin git commit -q 2>"$T/commit.err"
 check_eq "PATH without llm: the hook finds it where it was" "$(git_msg)" "feat: commit from a GUI"
-check_eq "PATH without llm: nothing on stderr" "$(cat "$T/commit.err")" ""
+check_contains "PATH without llm: only the line with the cost on stderr" \
+    "=$(cat "$T/commit.err")" "=llm: drafted on cheap (test-cheap), \$0.0000"
+# ... or with another program called llm first on it.
+printf '#!/bin/sh\ntouch "%s"\nexit 0\n' "$T/other.ran" >"$T/other/llm"
+chmod +x "$T/other/llm"
+printf 'other\n' >other.txt
+git add other.txt
+fake_reply '{"text":"feat: commit past another llm"}'
+PATH="$T/other:$OLDPATH" git commit -q 2>"$T/commit.err"
+check_eq "another llm first on PATH: this one drafts" "$(git_msg)" "feat: commit past another llm"
+check "another llm first on PATH: it is not run" test ! -e "$T/other.ran"
+# That file gone (an upgrade moved it): llm on PATH, whichever it is.
 rm "$T/bin/llm"
+ln -s "$LLM_REAL" "$T/bin2/llm"
+printf 'moved\n' >moved.txt
+git add moved.txt
+fake_reply '{"text":"feat: commit after an upgrade"}'
+PATH="$T/bin2:/usr/bin:/bin" git commit -q 2>"$T/commit.err"
+check_eq "its file gone: llm on PATH drafts" "$(git_msg)" "feat: commit after an upgrade"
+rm "$T/bin2/llm"
 printf 'gui2\n' >gui2.txt
 git add gui2.txt
 PATH=/usr/bin:/bin git commit -q 2>"$T/commit.err"
 check_eq "llm gone: the commit goes on" "$?:$(git_msg)" "0:manual message"
 check_eq "llm gone: one line says so" "$(cat "$T/commit.err")" \
-    "llm: commit message not drafted: llm is not on PATH, nor at $T/bin/llm"
+    "llm: commit message not drafted: $T/bin/llm is gone, and llm is not on PATH"
+# A path sh must quote: spaces and quotes.
+Q="$T/my llm's \"bin\""
+mkdir -p "$Q"
+ln -s "$LLM_REAL" "$Q/llm"
+PATH="$Q:$OLDPATH"
+run_llm git install-hook
+PATH=$OLDPATH
+check_rc "quoted path: install exits 0" 0
+check_contains "quoted path: quoted for sh" "$(cat "$HOOK")" "
+llm='$T/my llm'\\''s \"bin\"/llm'
+"
+printf 'quoted\n' >quoted.txt
+git add quoted.txt
+fake_reply '{"text":"feat: commit through a quoted path"}'
+PATH=/usr/bin:/bin git commit -q 2>"$T/commit.err"
+check_eq "quoted path: the hook runs llm there" "$(git_msg)" "feat: commit through a quoted path"
+PATH="$Q:$OLDPATH"
+run_llm git install-hook
+PATH=$OLDPATH
+check_eq "quoted path: llm's own hook, updated" "$RC $OUT" "0 updated $HOOK"
+rm "$Q/llm"
+# The hook the version before wrote (llm by name) is llm's, not one changed by hand.
+cat >"$HOOK" <<'EOF'
+#!/bin/sh
+# llm-git-hook: written by 'llm git install-hook'; 'llm git uninstall-hook' removes it.
+# Drafts a commit message from the staged diff; it never stops a commit.
+llm=llm
+command -v "$llm" >/dev/null 2>&1 || llm=/home/me/.local/bin/llm
+if ! command -v "$llm" >/dev/null 2>&1; then
+	printf 'llm: commit message not drafted: llm is not on PATH, nor at %s\n' "$llm" >&2
+	exit 0
+fi
+"$llm" git commit-msg "$@" </dev/null || true
+exit 0
+EOF
+run_llm git install-hook
+check_eq "the previous version's hook: updated" "$RC $OUT" "0 updated $HOOK"
+check_contains "the previous version's hook: now by its path" "$(cat "$HOOK")" "
+llm=$LLM_REAL
+"
 t_ledger_reset
 fake_reset
 run_llm git install-hook
@@ -96,7 +154,7 @@ run_llm git install-hook
 printf '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n' >hello.c
 git add hello.c
 fake_reset
-fake_reply '{"text":"feat: add a greeting program\n\nPrint hi on start so the build has something to run."}'
+fake_reply '{"text":"feat: add a greeting program\n\nPrint hi on start so the build has something to run.","usage":{"input":1000,"output":100}}'
 git commit -q 2>"$T/commit.err"
 check_eq "commit with the hook gets the drafted message" "$(git_msg)" "feat: add a greeting program
 
@@ -115,8 +173,36 @@ check_contains "the editor saw the draft above git's comments" "$(cat "$T/seen")
 Print hi on start so the build has something to run.
 
 # Please enter the commit message"
-check_eq "nothing on stderr when a draft is written" "$(cat "$T/commit.err")" ""
+# 1000 tokens in at $0.10/M and 100 out at $0.40/M
+check_eq "a written draft says on stderr what it cost, one line" "$(cat "$T/commit.err")" \
+    'llm: drafted on cheap (test-cheap), $0.00014'
 check_eq "the hook's request is in the ledger" "$(usage_rows)" "ok:1"
+
+# No usage reported: the cost is estimated, and marked so.
+printf 'est\n' >est.txt
+git add est.txt
+fake_reply '{"text":"chore: add est","usage":null}'
+git commit -q 2>"$T/commit.err"
+check_eq "estimated cost: drafted" "$(git_msg)" "chore: add est"
+check_contains "estimated cost: marked with ~" "=$(cat "$T/commit.err")" \
+    "=llm: drafted on cheap (test-cheap), ~\$0.0000"
+check_eq "estimated cost: one line" "$(wc -l <"$T/commit.err" | tr -d ' ')" 1
+
+# The line is dim on a terminal, as the CLI's summary line, and plain under NO_COLOR.
+printf 'tty\n' >tty.txt
+git add tty.txt
+printf '\n# Please enter the commit message for your changes.\n' >"$T/msg"
+fake_reply '{"text":"chore: add tty","usage":{"input":1000,"output":100}}'
+on_pty_answer "$T/pty" -- git commit-msg "$T/msg"
+check_eq "terminal: the line is dim" "$(cat "$T/pty")" \
+    "$(printf '\033[2mllm: drafted on cheap (test-cheap), $0.00014\033[0m')"
+printf '\n# Please enter the commit message for your changes.\n' >"$T/msg"
+fake_reply '{"text":"chore: add tty","usage":{"input":1000,"output":100}}'
+NO_COLOR=1 on_pty_answer "$T/pty" -- git commit-msg "$T/msg"
+check_eq "terminal, NO_COLOR: the line is plain" "$(cat "$T/pty")" \
+    'llm: drafted on cheap (test-cheap), $0.00014'
+git reset -q
+rm tty.txt
 
 # A long subject is cut at a word boundary to 72 characters.
 printf 'more\n' >>hello.c

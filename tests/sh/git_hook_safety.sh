@@ -23,12 +23,13 @@ print(repr(raw.split(b"\n\n", 1)[1]))'
 # --- escapes, controls and bidi overrides from the model --------------------
 printf 'one\n' >one.txt
 git add one.txt
-fake_reply '{"text":"feat: add \u001b[8mhidden\u001b[0m \u202eevil\u202c \u2066x\u2069\r\n\r\nSee \u001b]8;;https://evil.example/\u0007the docs\u001b]8;;\u0007 and \u009b31mred\u001b[0m.\u007f\u0008\n"}'
+fake_reply '{"text":"feat: add \u001b[8mhidden\u001b[0m \u202eevil\u202c \u2066x\u2069\r\n\r\nSee \u001b]8;;https://evil.example/\u0007the docs\u001b]8;;\u0007 and \u009b31mred\u001b[0m.\u007f\u0008\n","usage":{"input":1000,"output":100}}'
 git commit -q 2>"$T/commit.err"
 check_eq "escapes: the commit went through" "$?" 0
 check_eq "escapes: the message is the text without them" "$(msg_bytes)" \
     "b'feat: add hidden evil x\\n\\nSee the docs and 31mred.\\n'"
-check_eq "escapes: nothing on stderr" "$(cat "$T/commit.err")" ""
+check_eq "escapes: none on stderr, only the line with the cost" "$(cat "$T/commit.err")" \
+    'llm: drafted on cheap (test-cheap), $0.00014'
 
 # --- bytes that are not UTF-8 -------------------------------------------------
 printf 'two\n' >two.txt

@@ -1,4 +1,5 @@
 /* test_git_hook: diff filtering and cutting, the hook script and the draft's shape. */
+#include <assert.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,54 +294,89 @@ test_sources(void)
 static void
 test_hook_script(void)
 {
-	char *s = git_hook_script("llm", NULL);
+	char *s = git_hook_script("/usr/local/bin/llm");
 
 	CHECK(str_startswith(s, "#!/bin/sh\n"));
 	CHECK(git_hook_is_ours(s));
+	/* by its path, whatever PATH holds; llm on PATH only when that file is gone */
+	CHECK_HAS(s, "\nllm=/usr/local/bin/llm\nif [ ! -x \"$llm\" ]; then\n"
+	    "\tif ! command -v llm >/dev/null 2>&1; then\n");
+	CHECK_HAS(s, "is gone, and llm is not on PATH");
+	CHECK_HAS(s, "\tllm=llm\nfi\n\"$llm\" git commit-msg \"$@\" </dev/null || true\nexit 0\n");
+	free(s);
+	s = git_hook_script("/opt/my llm's \"x\"/bin/llm");
+	CHECK_HAS(s, "\nllm='/opt/my llm'\\''s \"x\"/bin/llm'\n");
+	CHECK(git_hook_is_ours(s));
+	free(s);
+	/* this program's path unknown: by name */
+	s = git_hook_script("llm");
 	CHECK_HAS(s, "\nllm=llm\nif ! command -v \"$llm\"");
-	CHECK_HAS(s, "\n\"$llm\" git commit-msg \"$@\" </dev/null || true\nexit 0\n");
-	free(s);
-	s = git_hook_script("/opt/my llm's/bin/llm", NULL);
-	CHECK_HAS(s, "\nllm='/opt/my llm'\\''s/bin/llm'\n");
-	CHECK(git_hook_is_ours(s));
-	free(s);
-	/* by name, and where it was when PATH lacks it */
-	s = git_hook_script("llm", "/home/me/.local/bin/llm");
-	CHECK_HAS(s, "\nllm=llm\ncommand -v \"$llm\" >/dev/null 2>&1 || llm=/home/me/.local/bin/llm\n");
-	CHECK_HAS(s, "not on PATH, nor at %s");
-	CHECK(git_hook_is_ours(s));
-	free(s);
-	s = git_hook_script("llm", "/opt/a b/llm");
 	CHECK(git_hook_is_ours(s));
 	free(s);
 	CHECK(!git_hook_is_ours("#!/bin/sh\nexec husky\n"));
 }
 
-/* A hook an earlier version wrote is still llm's, to update or remove. */
-static void
-test_hook_v1(void)
-{
-	static const char v1[] = "#!/bin/sh\n" GIT_HOOK_MARKER "; 'llm git uninstall-hook' removes it.\n"
-	    "# Drafts a commit message from the staged diff; it never stops a commit.\n"
-	    "command -v '/opt/my llm/llm' >/dev/null 2>&1 || exit 0\n"
-	    "'/opt/my llm/llm' git commit-msg \"$@\" </dev/null || true\nexit 0\n";
-	char *t;
+#define OLD_HEAD "#!/bin/sh\n" GIT_HOOK_MARKER "; 'llm git uninstall-hook' removes it.\n" \
+	"# Drafts a commit message from the staged diff; it never stops a commit.\n"
 
-	CHECK(git_hook_is_ours(v1));
-	t = xstrfmt("%snpm test\n", v1);
+/* Hooks earlier versions wrote are still llm's, to update or remove, and no more than they were. */
+static void
+test_hook_old(void)
+{
+	static const char *const old[] = {
+		OLD_HEAD "command -v '/opt/my llm/llm' >/dev/null 2>&1 || exit 0\n"
+		"'/opt/my llm/llm' git commit-msg \"$@\" </dev/null || true\nexit 0\n",
+		/* by name, and where PATH found it */
+		OLD_HEAD "llm=llm\ncommand -v \"$llm\" >/dev/null 2>&1 || llm=/home/me/.local/bin/llm\n"
+		"if ! command -v \"$llm\" >/dev/null 2>&1; then\n"
+		"\tprintf 'llm: commit message not drafted: llm is not on PATH, nor at %s\\n' \"$llm\" >&2\n"
+		"\texit 0\nfi\n\"$llm\" git commit-msg \"$@\" </dev/null || true\nexit 0\n",
+		OLD_HEAD "llm=llm\ncommand -v \"$llm\" >/dev/null 2>&1 || llm='/opt/a b/llm'\n"
+		"if ! command -v \"$llm\" >/dev/null 2>&1; then\n"
+		"\tprintf 'llm: commit message not drafted: llm is not on PATH, nor at %s\\n' \"$llm\" >&2\n"
+		"\texit 0\nfi\n\"$llm\" git commit-msg \"$@\" </dev/null || true\nexit 0\n",
+		/* by its path, with no PATH fallback */
+		OLD_HEAD "llm='/opt/my llm'\\''s/bin/llm'\n"
+		"if ! command -v \"$llm\" >/dev/null 2>&1; then\n"
+		"\tprintf 'llm: commit message not drafted: %s is not there\\n' \"$llm\" >&2\n"
+		"\texit 0\nfi\n\"$llm\" git commit-msg \"$@\" </dev/null || true\nexit 0\n",
+	};
+	char *t, *u;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(old); i++) {
+		CHECK(git_hook_is_ours(old[i]));
+		t = xstrfmt("%snpm test\n", old[i]);
+		CHECK(!git_hook_is_ours(t));
+		free(t);
+		t = xstrdup(old[i]);
+		t[strlen(t) - 30] = 'X';
+		CHECK(!git_hook_is_ours(t));
+		free(t);
+	}
+	/* the fallback's line dropped by hand */
+	t = xstrdup(old[1]);
+	u = strstr(t, "command -v \"$llm\" >/dev/null 2>&1 || llm=");
+	memmove(u, strchr(u, '\n') + 1, strlen(strchr(u, '\n') + 1) + 1);
 	CHECK(!git_hook_is_ours(t));
 	free(t);
-	t = xstrdup(v1);
-	t[strlen(t) - 30] = 'X';
-	CHECK(!git_hook_is_ours(t));
-	free(t);
+}
+
+/* s with the first from replaced by to (malloc'd); from must be there. */
+static char *
+replace_first(const char *s, const char *from, const char *to)
+{
+	const char *at = strstr(s, from);
+
+	assert(at != NULL);
+	return xstrfmt("%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
 }
 
 /* Only a hook llm writes, byte for byte, is llm's: not one that merely carries the marker. */
 static void
 test_hook_ours_exactly(void)
 {
-	char *s = git_hook_script("/usr/local/bin/llm", NULL), *t, *u;
+	char *s = git_hook_script("/usr/local/bin/llm"), *t;
 
 	CHECK(git_hook_is_ours(s));
 	t = xstrfmt("%snpm test\n", s);
@@ -353,27 +389,17 @@ test_hook_ours_exactly(void)
 	t[strlen(t) - 2] = 'X';
 	CHECK(!git_hook_is_ours(t));
 	free(t);
-	free(s);
-	/* the fallback's line dropped by hand */
-	s = git_hook_script("llm", "/usr/local/bin/llm");
-	t = xstrdup(s);
-	u = strstr(t, "command -v \"$llm\" >/dev/null 2>&1 || llm=");
-	memmove(u, strchr(u, '\n') + 1, strlen(strchr(u, '\n') + 1) + 1);
+	/* the fallback to PATH dropped by hand */
+	t = replace_first(s, "\tllm=llm\n", "");
 	CHECK(!git_hook_is_ours(t));
 	free(t);
 	free(s);
 	/* a command that sh_quote would have quoted, written bare */
-	s = git_hook_script("/opt/my llm/llm", NULL);
-	t = xstrdup(s);
-	free(s);
-	s = t;
-	while ((t = strstr(s, "'/opt/my llm/llm'")) != NULL) {
-		memmove(t, t + 1, strlen(t + 1) + 1);
-		t = strstr(t, "'");
-		memmove(t, t + 1, strlen(t + 1) + 1);
-	}
-	CHECK_HAS(s, "\nllm=/opt/my llm/llm\n");
-	CHECK(!git_hook_is_ours(s));
+	s = git_hook_script("/opt/my llm/llm");
+	t = replace_first(s, "'/opt/my llm/llm'", "/opt/my llm/llm");
+	CHECK_HAS(t, "\nllm=/opt/my llm/llm\n");
+	CHECK(!git_hook_is_ours(t));
+	free(t);
 	free(s);
 	CHECK(!git_hook_is_ours(""));
 }
@@ -553,7 +579,7 @@ main(void)
 	RUN(test_render_not_utf8);
 	RUN(test_sources);
 	RUN(test_hook_script);
-	RUN(test_hook_v1);
+	RUN(test_hook_old);
 	RUN(test_hook_ours_exactly);
 	RUN(test_has_text);
 	RUN(test_clean);
