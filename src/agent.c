@@ -20,11 +20,11 @@
 
 const char agent_system[] =
     "You are the coding agent of llm, working in a repository through tools. Paths are "
-    "relative to the workspace root. Look before you change: list, search and read what "
-    "matters, make the smallest edit that does the task, and check it (run the tests when "
-    "there are some). Several independent calls may go in one turn. When stuck, or before "
-    "a risky change, call advise. When done, answer with a short summary of what changed "
-    "and how it was checked.";
+    "relative to the workspace root; give a name as the tools show it, \\xNN escapes and "
+    "all. Look before you change: list, search and read what matters, make the smallest "
+    "edit that does the task, and check it (run the tests when there are some). Several "
+    "independent calls may go in one turn. When stuck, or before a risky change, call "
+    "advise. When done, answer with a short summary of what changed and how it was checked.";
 
 static const char advisor_system[] =
     "You advise a cheaper coding agent midway through a task. You see the task, a compact "

@@ -132,6 +132,38 @@ ask_more(void *arg, int64_t spent, int64_t cap, int64_t need)
 }
 
 /*
+ * Whether there is a terminal to ask on: the controlling one, which /dev/tty
+ * opens even with stdin, stdout and stderr redirected (as git and ssh ask).
+ */
+static bool
+have_tty(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/*
+ * Ask about an edit, write or run on the terminal; with stderr elsewhere (a
+ * log), the answer is recorded there on one line, the question is not.
+ */
+static enum tool_answer
+ask_tool(void *arg, const char *tool, const char *preview, char **edit)
+{
+	struct do_run *d = arg;
+	enum tool_answer a = tools_ask_tty(NULL, tool, preview, edit);
+
+	if (!d->quiet && !isatty(STDERR_FILENO))
+		fprintf(stderr, "llm: do: %s %s on the terminal\n", tool,
+		    a == TOOL_YES ? "allowed" : a == TOOL_ALWAYS ? "allowed for the rest of the task" :
+		    "declined");
+	return a;
+}
+
+/*
  * The workspace's name when it is /, the home directory or a directory above
  * it, and no git repository, where the tools would reach everything or all
  * of the home; else NULL. Malloc'd.
@@ -410,7 +442,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	if ((rc = read_task(argc, argv, &task)) >= 0)
 		goto out;
 	/* the questions go to /dev/tty: stdin may be material piped in at a terminal */
-	d.tty = isatty(STDERR_FILENO) && access("/dev/tty", R_OK | W_OK) == 0;
+	d.tty = have_tty();
 	undo_dir = xstrfmt("%s/undo", cli->cfg.data_dir);
 	memset(&wo, 0, sizeof wo);
 	wo.deny = (const char *const *)cli->cfg.agent_deny;
@@ -439,7 +471,8 @@ cli_do(struct app *cli, int argc, char **argv)
 		goto out;
 	}
 	o.task = buf_str(&task);
-	o.ask = d.tty ? tools_ask_tty : NULL;
+	o.ask = d.tty ? ask_tool : NULL;
+	o.ask_arg = &d;
 	o.cancel = &do_cancel;
 	o.more = ask_more;
 	o.on_step = on_step;

@@ -132,6 +132,15 @@ tools_say_init(struct tools_say *say, const char *verb, const char *arg, size_t 
 }
 
 void
+tools_say_path(struct tools_say *say, const char *verb, const char *path, size_t max)
+{
+	char *name = visible_name(path);
+
+	tools_say_init(say, verb, name, max);
+	free(name);
+}
+
+void
 tools_say_done(struct tools_say *say)
 {
 	free(say->why);
@@ -257,13 +266,11 @@ arg_bool(const cJSON *args, const char *name)
 	return cJSON_IsTrue(v) || (cJSON_IsString(v) && strcmp(v->valuestring, "true") == 0);
 }
 
-/* Run the tool name with parsed arguments. */
+/* Run the tool name with parsed arguments; path is the path's bytes, or NULL. */
 static int
-dispatch(struct ws *w, const char *name, const cJSON *a, tool_ask_fn ask, void *arg,
-    struct tool_result *r, char **cause)
+dispatch_path(struct ws *w, const char *name, const char *path, const cJSON *a,
+    tool_ask_fn ask, void *arg, struct tool_result *r, char **cause)
 {
-	const char *path = arg_str(a, "path");
-
 	if (strcmp(name, "read") == 0 && path != NULL)
 		return tools_read(w, path, arg_long(a, "from", 0), arg_long(a, "to", 0), r);
 	if (strcmp(name, "list") == 0)
@@ -280,6 +287,28 @@ dispatch(struct ws *w, const char *name, const cJSON *a, tool_ask_fn ask, void *
 		return tools_run(w, arg_str(a, "command"), ask, arg, r, cause);
 	tools_fail(r, name, "%s: missing or mistyped arguments (see the tool's schema)", name);
 	return 0;
+}
+
+/*
+ * Run the tool name with parsed arguments. A path comes as the tools show
+ * it (visible_name: a name that is not UTF-8 has \xNN escapes, which a JSON
+ * string can carry) and goes on as its bytes, which every check is made on.
+ */
+static int
+dispatch(struct ws *w, const char *name, const cJSON *a, tool_ask_fn ask, void *arg,
+    struct tool_result *r, char **cause)
+{
+	char *path = arg_str(a, "path") != NULL ? visible_name_parse(arg_str(a, "path")) : NULL;
+	int rc;
+
+	if (arg_str(a, "path") != NULL && path == NULL) {
+		tools_fail(r, name, "%s: the path holds a NUL byte (\\x00), which no file name may "
+		    "hold", name);
+		return 0;
+	}
+	rc = dispatch_path(w, name, path, a, ask, arg, r, cause);
+	free(path);
+	return rc;
 }
 
 /* Whether the JSON text args holds an escaped NUL (\u0000), which would cut its string short. */

@@ -13,11 +13,11 @@ writable(const struct ws *w, const struct ws_path *p, char **why)
 {
 	if (*p->rel == '\0' || ws_in_git_dir(p->rel))
 		xasprintf(why, "%s is inside .git/, which is never written: refused",
-		    *p->rel ? p->rel : ".git");
+		    *p->rel ? p->name : ".git");
 	else if (ws_secret(w, p->rel))
-		xasprintf(why, "%s may hold secrets: refused", p->rel);
+		xasprintf(why, "%s may hold secrets: refused", p->name);
 	else if (p->exists && !S_ISREG(p->st.st_mode))
-		xasprintf(why, "%s is not a regular file", p->rel);
+		xasprintf(why, "%s is not a regular file", p->name);
 	else
 		return true;
 	return false;
@@ -49,10 +49,10 @@ apply(struct ws *w, enum ws_tool t, const struct ws_path *p, const char *old, si
 	int added, removed;
 	struct buf b;
 
-	raw = tools_diff(p->rel, old, oldlen, data, len, &added, &removed);
+	raw = tools_diff(p->name, old, oldlen, data, len, &added, &removed);
 	diff = visible_str(raw, strlen(raw)); /* file text never reaches a terminal raw */
 	free(raw);
-	sum = xstrfmt("%s %s (+%d \u2212%d)", verb, p->rel, added, removed);
+	sum = xstrfmt("%s %s (+%d \u2212%d)", verb, p->name, added, removed);
 	/* the file is looked at again after the question: it may have changed, or moved, meanwhile */
 	if (!tools_approve(w, t, diff, NULL, ask, arg, NULL, &why) ||
 	    ws_unchanged(w, p, old, oldlen, &why) != 0 || ws_write(w, p, data, len, &why) != 0) {
@@ -60,7 +60,7 @@ apply(struct ws *w, enum ws_tool t, const struct ws_path *p, const char *old, si
 		free(diff);
 	} else {
 		buf_init(&b, 0);
-		buf_addf(&b, "%s %s (+%d \u2212%d)\n%s", t == WS_EDIT ? "edited" : "wrote", p->rel,
+		buf_addf(&b, "%s %s (+%d \u2212%d)\n%s", t == WS_EDIT ? "edited" : "wrote", p->name,
 		    added, removed, t == WS_WRITE && oldlen == 0 ? "" : diff);
 		tools_text(r, &b);
 		buf_done(&b);
@@ -84,9 +84,9 @@ tools_edit(struct ws *w, const char *path, const char *old, const char *new_text
 	struct buf b;
 	int n;
 
-	tools_say_init(&say, "edit", path, 80);
+	tools_say_path(&say, "edit", path, 80);
 	if (ws_resolve(w, path, &p, &say.why) != 0 || !writable(w, &p, &say.why) ||
-	    (!p.exists && xasprintf(&say.why, "%s does not exist: use write to create it", p.rel)) ||
+	    (!p.exists && xasprintf(&say.why, "%s does not exist: use write to create it", p.name)) ||
 	    ws_read(w, &p, &data, &len, &say.why) != 0) {
 		tools_fail(r, say.sum, "%s", say.why);
 		goto out;
@@ -97,10 +97,10 @@ tools_edit(struct ws *w, const char *path, const char *old, const char *new_text
 			tools_fail(r, say.sum, "old is empty: give the exact text to replace");
 		else if (n == 0)
 			tools_fail(r, say.sum, "old text not found in %s: it must match exactly, white "
-			    "space included (read the file again)", p.rel);
+			    "space included (read the file again)", p.name);
 		else
 			tools_fail(r, say.sum, "old text matches %d times in %s: include more lines "
-			    "around it so that it matches once", n, p.rel);
+			    "around it so that it matches once", n, p.name);
 		goto out;
 	}
 	buf_init(&b, 0);
@@ -126,10 +126,10 @@ tools_write(struct ws *w, const char *path, const char *content, bool overwrite,
 	size_t len = 0;
 	struct ws_path p;
 
-	tools_say_init(&say, "write", path, 80);
+	tools_say_path(&say, "write", path, 80);
 	if (ws_resolve(w, path, &p, &say.why) != 0 || !writable(w, &p, &say.why) ||
 	    (p.exists && !overwrite && xasprintf(&say.why, "%s exists: set overwrite to replace it "
-	    "whole, or use edit", p.rel)) ||
+	    "whole, or use edit", p.name)) ||
 	    (p.exists && ws_read(w, &p, &data, &len, &say.why) != 0)) {
 		tools_fail(r, say.sum, "%s", say.why);
 		goto out;

@@ -7,6 +7,7 @@
 #include "tools.h"
 #include "tools_priv.h"
 #include "util.h"
+#include "visible.h"
 
 #define READ_LINES 250        /* lines read when no range is given */
 #define READ_LINES_MAX 2000   /* lines read at most in one call */
@@ -76,7 +77,7 @@ tools_read(struct ws *w, const char *path, long from, long to, struct tool_resul
 	long total;
 	struct buf b;
 
-	tools_say_init(&say, "read", path, 80);
+	tools_say_path(&say, "read", path, 80);
 	if (ws_resolve(w, path, &p, &say.why) != 0 || ws_read(w, &p, &data, &len, &say.why) != 0) {
 		tools_fail(r, say.sum, "%s", say.why);
 		goto out;
@@ -88,9 +89,9 @@ tools_read(struct ws *w, const char *path, long from, long to, struct tool_resul
 	to = to > total ? total : to;
 	buf_init(&b, 0);
 	if (total == 0)
-		buf_addf(&b, "(%s is empty)\n", p.rel);
+		buf_addf(&b, "(%s is empty)\n", p.name);
 	else if (from > total)
-		buf_addf(&b, "(%s has %ld lines)\n", p.rel, total);
+		buf_addf(&b, "(%s has %ld lines)\n", p.name, total);
 	number_lines(&b, data, len, from, to);
 	if (to < total && from <= total)
 		buf_addf(&b, "[lines %ld-%ld of %ld]\n", from, to, total);
@@ -132,13 +133,13 @@ scope_open(struct ws *w, const char *path, struct scope *s, char **why)
 		s->glob = *s->dir.rel ? xstrfmt("%s/%s", s->dir.rel, path + strlen(dir)) :
 		    xstrdup(path + strlen(dir));
 	if (rc == 0 && !s->dir.exists) {
-		xasprintf(why, "%s does not exist", *s->dir.rel ? s->dir.rel : path);
+		xasprintf(why, "%s does not exist", s->dir.name);
 		rc = -1;
 	} else if (rc == 0 && g == NULL && !S_ISDIR(s->dir.st.st_mode)) {
 		s->file = xstrdup(s->dir.rel);
 	}
 	if (rc == 0 && ws_in_git_dir(s->dir.rel)) {
-		xasprintf(why, "%s is inside .git/: refused", s->dir.rel);
+		xasprintf(why, "%s is inside .git/: refused", s->dir.name);
 		rc = -1;
 	}
 	free(dir);
@@ -172,13 +173,16 @@ static int
 list_one(void *arg, const struct ws_entry *e)
 {
 	struct lister *l = arg;
+	char *name;
 
 	if (++l->seen > WALK_MAX)
 		return -1;
 	if (e->dir || !scope_has(l->s, e->rel))
 		return 0;
 	if (l->shown < LIST_MAX) {
-		add_line(&l->out, e->rel, strlen(e->rel), LINE_MAX_BYTES);
+		name = visible_name(e->rel);
+		add_line(&l->out, name, strlen(name), LINE_MAX_BYTES);
+		free(name);
 		l->shown++;
 	} else {
 		l->more++;
@@ -194,14 +198,14 @@ tools_list(struct ws *w, const char *path, struct tool_result *r)
 	struct lister l = { .s = &s };
 	struct tools_say say;
 
-	tools_say_init(&say, "list", *path ? path : ".", 80);
+	tools_say_path(&say, "list", *path ? path : ".", 80);
 	buf_init(&l.out, 0);
 	if (scope_open(w, *path ? path : ".", &s, &say.why) != 0) {
 		tools_fail(r, say.sum, "%s", say.why);
 		goto out;
 	}
 	if (s.file != NULL)
-		buf_addf(&l.out, "%s\n", s.file), l.shown = 1;
+		buf_addf(&l.out, "%s\n", s.dir.name), l.shown = 1;
 	else if (ws_walk(w, s.dir.rel, list_one, &l) != 0)
 		buf_addf(&l.out, "[stopped after %d entries: narrow the path]\n", WALK_MAX);
 	if (l.more > 0)
@@ -323,9 +327,9 @@ struct searcher {
 	long matches, seen, files;
 };
 
-/* Search one file's lines, data NUL-terminated and writable. */
+/* Search one file's lines, data NUL-terminated and writable; name is the file's, shown. */
 static void
-search_text(struct searcher *k, const char *rel, char *data, size_t len)
+search_text(struct searcher *k, const char *name, char *data, size_t len)
 {
 	char *p = data, *end = data + len, *nl;
 	long line = 1;
@@ -339,7 +343,7 @@ search_text(struct searcher *k, const char *rel, char *data, size_t len)
 			continue;
 		if (++k->matches > SEARCH_MAX)
 			break;
-		buf_addf(&k->out, "%s:%ld: ", rel, line);
+		buf_addf(&k->out, "%s:%ld: ", name, line);
 		add_line(&k->out, p, (size_t)(nl - p), SEARCH_LINE);
 	}
 }
@@ -348,14 +352,16 @@ search_text(struct searcher *k, const char *rel, char *data, size_t len)
 static void
 search_file(struct searcher *k, const char *rel)
 {
-	char *data = NULL;
+	char *data = NULL, *name;
 	size_t len;
 
 	if (ws_secret(k->w, rel))
 		return;
 	if (ws_read_raw(k->w, rel, &data, &len) == 0 && !ws_binary(data, len)) {
 		k->files++;
-		search_text(k, rel, data, len);
+		name = visible_name(rel);
+		search_text(k, name, data, len);
+		free(name);
 	}
 	free(data);
 }
@@ -415,7 +421,7 @@ tools_search(struct ws *w, const char *pattern, const char *path, struct tool_re
 	if (scope_open(w, *path ? path : ".", &s, &say.why) != 0)
 		tools_fail(r, say.sum, "%s", say.why);
 	else if (s.file != NULL && ws_secret(w, s.file))
-		tools_fail(r, say.sum, "%s may hold secrets: refused", s.file);
+		tools_fail(r, say.sum, "%s may hold secrets: refused", s.dir.name);
 	else {
 		search_scope(w, &k, &s);
 		tools_text(r, &k.out);

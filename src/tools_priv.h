@@ -48,6 +48,7 @@ struct ws_path {
 	char *abs;        /* absolute, symbolic links resolved as far as it exists: for the
 	                     checks; the file itself is reached by rel, beneath the root */
 	const char *rel;  /* inside abs: the part under the root ("" for the root) */
+	char *name;       /* rel as the tools show it and take it back (visible_name) */
 	bool exists;
 	struct stat st;   /* when it exists */
 };
@@ -156,6 +157,8 @@ struct tools_say {
 
 /* Start what a call of verb on arg (cut at max columns) says. */
 void tools_say_init(struct tools_say *say, const char *verb, const char *arg, size_t max);
+/* Start it for a call on the file path (its bytes), named as the tools show it. */
+void tools_say_path(struct tools_say *say, const char *verb, const char *path, size_t max);
 /* Free what it holds. */
 void tools_say_done(struct tools_say *say);
 

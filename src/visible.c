@@ -252,3 +252,73 @@ visible_word(const char *s)
 	}
 	return true;
 }
+
+/* Whether cp shows as itself in a name: no control, C1 control or bidirectional control. */
+static bool
+name_char(int32_t cp)
+{
+	return cp >= 0x20 && cp != 0x7f && (cp < 0x80 || cp > 0x9f) && !is_bidi((uint32_t)cp);
+}
+
+/* The escaped form of the file name s, which visible_name_parse takes back. */
+char *
+visible_name(const char *s)
+{
+	size_t n = strlen(s), i = 0, k, j;
+	struct buf b;
+	int32_t cp;
+
+	buf_init(&b, 0);
+	while (i < n) {
+		k = visible_decode(s + i, n - i, &cp);
+		if (cp == '\\')
+			buf_adds(&b, "\\\\");
+		else if (name_char(cp))
+			buf_add(&b, s + i, k);
+		else
+			for (j = 0; j < k; j++)
+				buf_addf(&b, "\\x%02x", (unsigned char)s[i + j]);
+		i += k;
+	}
+	return buf_detach(&b);
+}
+
+/* The value of the hexadecimal digit c, or -1. */
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The bytes of the name visible_name escaped as s; NULL when they would hold a NUL. */
+char *
+visible_name_parse(const char *s)
+{
+	struct buf b;
+	int hi, lo;
+
+	buf_init(&b, 0);
+	while (*s != '\0') {
+		if (s[0] == '\\' && s[1] == '\\') {
+			buf_addc(&b, '\\');
+			s += 2;
+		} else if (s[0] == '\\' && s[1] == 'x' && (hi = hex_digit(s[2])) >= 0 &&
+		    (lo = hex_digit(s[3])) >= 0) {
+			if (hi == 0 && lo == 0) {
+				buf_done(&b);
+				return NULL;
+			}
+			buf_addc(&b, (char)(hi << 4 | lo));
+			s += 4;
+		} else {
+			buf_addc(&b, *s++);
+		}
+	}
+	return buf_detach(&b);
+}

@@ -46,5 +46,20 @@ char *visible_str(const char *s, size_t n);
 size_t visible_decode(const char *s, size_t n, int32_t *cp);
 /* Whether s is one non-empty word that prints as itself: valid UTF-8, no controls, bidi or spaces. */
 bool visible_word(const char *s);
+/*
+ * A file name in a form that shows as itself and maps back to its bytes,
+ * since a name need not be UTF-8 and tool arguments are JSON strings: each
+ * byte that is not part of a printable UTF-8 character (not UTF-8 at all, a
+ * control, a bidirectional control) as \xNN, and a backslash as \\, so that
+ * "caf\xe9.txt" names the Latin-1 file and "a\\x41" the file a\x41
+ * (malloc'd).
+ */
+char *visible_name(const char *s);
+/*
+ * Take such a name back to its bytes: \\ and \xNN are decoded, any other
+ * backslash is itself ("a\b" names a\b as before). Malloc'd, or NULL when
+ * the name would hold a NUL (\x00).
+ */
+char *visible_name_parse(const char *s);
 
 #endif

@@ -255,7 +255,7 @@ ws_resolve(const struct ws *w, const char *path, struct ws_path *p, char **why)
 	p->abs = resolve_partial(full, &p->exists, &e);
 	free(full);
 	if (p->abs == NULL || !inside(w, p->abs)) {
-		char *vis = visible_str(path, strlen(path));
+		char *vis = visible_name(path);
 
 		if (p->abs == NULL)
 			xasprintf(why, "%s: %s", vis, e);
@@ -269,6 +269,7 @@ ws_resolve(const struct ws *w, const char *path, struct ws_path *p, char **why)
 	p->rel = p->abs[w->rootlen] == '/' ? p->abs + w->rootlen + 1 : p->abs + w->rootlen;
 	if (w->rootlen == 0)
 		p->rel = p->abs + 1;
+	p->name = visible_name(p->rel);
 	if (p->exists && lstat(p->abs, &p->st) != 0)
 		p->exists = false;
 	return 0;
@@ -278,6 +279,7 @@ void
 ws_path_done(struct ws_path *p)
 {
 	free(p->abs);
+	free(p->name);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -424,10 +426,14 @@ ws_open_beneath(const struct ws *w, const char *rel, int flags, mode_t mode)
 static void
 dir_why(const char *dir, size_t n, int e, char **why)
 {
+	char *part = xstrndup(dir, n), *name = visible_name(part);
+
 	if (e == ELOOP)
-		xasprintf(why, "%.*s is, or is under, a symbolic link: refused", (int)n, dir);
+		xasprintf(why, "%s is, or is under, a symbolic link: refused", name);
 	else
-		xasprintf(why, "%.*s: %s", (int)n, dir, strerror(e));
+		xasprintf(why, "%s: %s", name, strerror(e));
+	free(name);
+	free(part);
 }
 
 /* Open the directory dir under the root, making the parts that do not exist yet. */
@@ -575,16 +581,16 @@ static void
 read_why(const struct ws_path *p, int e, char **why)
 {
 	if (e == ELOOP)
-		xasprintf(why, "%s is a symbolic link: refused", p->rel);
+		xasprintf(why, "%s is a symbolic link: refused", p->name);
 	else if (e == EISDIR)
-		xasprintf(why, "%s is not a regular file (use list for a directory)", p->rel);
+		xasprintf(why, "%s is not a regular file (use list for a directory)", p->name);
 	else if (e == EFBIG)
-		xasprintf(why, "%s is larger than %u MiB: refused", p->rel, TOOLS_FILE_MAX >> 20);
+		xasprintf(why, "%s is larger than %u MiB: refused", p->name, TOOLS_FILE_MAX >> 20);
 	else if (e == EMLINK)
 		xasprintf(why, "%s has another hard link, which may be a file outside the "
-		    "workspace or a secret: refused", p->rel);
+		    "workspace or a secret: refused", p->name);
 	else
-		xasprintf(why, "%s: %s", p->rel, strerror(e));
+		xasprintf(why, "%s: %s", p->name, strerror(e));
 }
 
 /* Read the regular, non-secret text file at p. */
@@ -592,12 +598,12 @@ int
 ws_read(const struct ws *w, const struct ws_path *p, char **data, size_t *len, char **why)
 {
 	if (ws_in_git_dir(p->rel)) {
-		xasprintf(why, "%s is inside .git/: refused", p->rel);
+		xasprintf(why, "%s is inside .git/: refused", p->name);
 		return -1;
 	}
 	if (ws_secret(w, p->rel)) {
 		xasprintf(why, "%s may hold secrets: refused (the user can allow it by name "
-		    "with [agent] allow_secret)", p->rel);
+		    "with [agent] allow_secret)", p->name);
 		return -1;
 	}
 	if (ws_read_raw(w, p->rel, data, len) != 0) {
@@ -607,7 +613,7 @@ ws_read(const struct ws *w, const struct ws_path *p, char **data, size_t *len, c
 	if (ws_binary(*data, *len)) {
 		free(*data);
 		*data = NULL;
-		xasprintf(why, "%s is a binary file: refused", p->rel);
+		xasprintf(why, "%s is a binary file: refused", p->name);
 		return -1;
 	}
 	return 0;
@@ -643,7 +649,7 @@ ws_unchanged(const struct ws *w, const struct ws_path *p, const char *old, size_
 
 	if (!same)
 		xasprintf(why, "%s changed while the user was asked, so nothing was written: "
-		    "read it again and redo the change", p->rel);
+		    "read it again and redo the change", p->name);
 	free(e);
 	ws_path_done(&q);
 	return same ? 0 : -1;
@@ -669,11 +675,11 @@ ws_write(struct ws *w, const struct ws_path *p, const char *data, size_t len, ch
 	int dirfd = -1, rc = -1;
 
 	if (ws_in_git_dir(p->rel) || *p->rel == '\0') {
-		xasprintf(why, "%s is inside .git/, which is never written: refused", p->rel);
+		xasprintf(why, "%s is inside .git/, which is never written: refused", p->name);
 		return -1;
 	}
 	if (ws_secret(w, p->rel)) {
-		xasprintf(why, "%s may hold secrets: refused", p->rel);
+		xasprintf(why, "%s may hold secrets: refused", p->name);
 		return -1;
 	}
 	if (p->exists && ws_read_raw(w, p->rel, &old, &oldlen) != 0) {
@@ -686,7 +692,7 @@ ws_write(struct ws *w, const struct ws_path *p, const char *data, size_t len, ch
 	if (ws_journal_note(w, p->rel, p->exists ? &p->st : NULL, old, oldlen, data, len, why) != 0)
 		goto out;
 	if (replace_at(dirfd, name, data, len, p->exists ? p->st.st_mode & 07777 : new_mode()) != 0) {
-		xasprintf(why, "cannot write %s: %s", p->rel, strerror(errno));
+		xasprintf(why, "cannot write %s: %s", p->name, strerror(errno));
 		goto out;
 	}
 	rc = 0;
@@ -707,8 +713,13 @@ ws_replace(const struct ws *w, const char *rel, const char *data, size_t len, mo
 
 	if (dirfd < 0)
 		return -1;
-	if ((rc = replace_at(dirfd, name, data, len, mode)) != 0)
-		xasprintf(why, "cannot write %s: %s", rel, strerror(errno));
+	if ((rc = replace_at(dirfd, name, data, len, mode)) != 0) {
+		int e = errno;
+		char *shown = visible_name(rel);
+
+		xasprintf(why, "cannot write %s: %s", shown, strerror(e));
+		free(shown);
+	}
 	close(dirfd);
 	return rc;
 }

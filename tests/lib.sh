@@ -25,6 +25,21 @@ T_PY=$(python3 -I -S -c 'import sys; print(sys.executable)' 2>/dev/null)
 [ -n "$T_PY" ] && [ -x "$T_PY" ] || T_PY=python3
 export T_PY
 
+# A test never uses the terminal it was started from: llm asks on /dev/tty
+# (llm do's approvals, whatever stdout and stderr are), and a question there
+# would wait for the person running the tests. Started with a controlling
+# terminal, the test runs again without one, in the same process group, so
+# that Ctrl-C still stops it; tests that want a terminal make their own.
+if [ -z "${LLM_TEST_NO_TTY:-}" ] && (: </dev/tty) 2>/dev/null; then
+	LLM_TEST_NO_TTY=1 exec "$T_PY" -I -S -c '
+import fcntl, os, sys, termios
+if os.getsid(0) != os.getpid():
+    fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    fcntl.ioctl(fd, termios.TIOCNOTTY)
+    os.close(fd)
+os.execvp(sys.argv[1], sys.argv[1:])' sh "$0"
+fi
+
 # t_py ARGS...: run python3 (standard library only) quickly and isolated from
 # PYTHON* variables; use it for any Python a test needs.
 t_py() {

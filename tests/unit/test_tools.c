@@ -702,6 +702,75 @@ test_write_and_always(void)
 	check_outside();
 }
 
+/*
+ * A name that is not UTF-8 (Latin-1 here) is listed, searched, read, edited
+ * and written by its escaped form (\xNN, a backslash doubled), which a JSON
+ * string carries; a name with a backslash still works as it is given; every
+ * check is made on the bytes the escapes stand for.
+ */
+static void
+test_names_not_utf8(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	struct tool_result r;
+	char p[600];
+
+	at("ws/names", p, sizeof(p));
+	mkdir_p(p);
+	put("ws/names/caf\xe9.txt", "un caf\xc3\xa9\n", 9);
+	put("ws/names/a\\b.txt", "backslash\n", 10);
+	put("ws/names/tab\there", "x\n", 2);
+	exec_tool(w, "list", "{\"path\":\"names\"}", NULL, &r);
+	CHECK_STR(r.text, "names/a\\\\b.txt\nnames/caf\\xe9.txt\nnames/tab\\x09here\n");
+	tool_result_free(&r);
+	exec_tool(w, "list", "{\"path\":\"names/caf\\\\xe9*\"}", NULL, &r);
+	CHECK_STR(r.text, "names/caf\\xe9.txt\n");
+	tool_result_free(&r);
+	exec_tool(w, "read", "{\"path\":\"names/caf\\\\xe9.txt\"}", NULL, &r);
+	CHECK(!r.error);
+	CHECK_STR(r.text, "1\tun caf\xc3\xa9\n");
+	CHECK_STR(r.summary, "read names/caf\\xe9.txt (1 lines)");
+	tool_result_free(&r);
+	/* a backslash: by the name listed, and by its bytes as before */
+	exec_tool(w, "read", "{\"path\":\"names/a\\\\\\\\b.txt\"}", NULL, &r);
+	CHECK_STR(r.text, "1\tbackslash\n");
+	CHECK_STR(r.summary, "read names/a\\\\b.txt (1 lines)");
+	tool_result_free(&r);
+	exec_tool(w, "read", "{\"path\":\"names/a\\\\b.txt\"}", NULL, &r);
+	CHECK_STR(r.text, "1\tbackslash\n");
+	tool_result_free(&r);
+	/* the question, the diff and the summary name the file so */
+	exec_tool(w, "edit", "{\"path\":\"names/caf\\\\xe9.txt\",\"old\":\"un\",\"new\":\"deux\"}",
+	    &yes, &r);
+	CHECK(!r.error);
+	CHECK(yes.preview != NULL && str_startswith(yes.preview,
+	    "--- a/names/caf\\xe9.txt\n+++ b/names/caf\\xe9.txt\n"));
+	CHECK_STR(r.summary, "edit names/caf\\xe9.txt (+1 \u22121)");
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/names/caf\xe9.txt"), "deux caf\xc3\xa9\n");
+	exec_tool(w, "write", "{\"path\":\"names/new\\\\xff.txt\",\"content\":\"x\\n\"}", &yes, &r);
+	CHECK(!r.error);
+	CHECK_STR(r.summary, "write names/new\\xff.txt (+1 \u22120)");
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/names/new\xff.txt"), "x\n");
+	exec_tool(w, "search", "{\"pattern\":\"deux\",\"path\":\"names\"}", NULL, &r);
+	CHECK_STR(r.text, "names/caf\\xe9.txt:1: deux caf\xc3\xa9\n");
+	tool_result_free(&r);
+	refused(w, "read", "{\"path\":\"names/gone\\\\xe9.txt\"}", NULL, "names/gone\\xe9.txt: ");
+	/* the checks are made on the bytes: escapes neither climb out nor reach .git or a NUL */
+	refused(w, "read", "{\"path\":\"\\\\x2e\\\\x2e/canary\"}", NULL, "outside the workspace");
+	refused(w, "read", "{\"path\":\"names\\\\x2f\\\\x2e\\\\x2e\\\\x2f\\\\x2e\\\\x2e/canary\"}",
+	    NULL, "outside the workspace");
+	refused(w, "write", "{\"path\":\"\\\\x2egit/hooks/x\",\"content\":\"x\"}", &yes, ".git/");
+	refused(w, "read", "{\"path\":\"README\\\\x00x\"}", NULL, "NUL");
+	refused(w, "write", "{\"path\":\"names/tab\\\\x09there\",\"content\":\"x\"}", &yes,
+	    "control characters");
+	free(yes.preview);
+	check_outside();
+	ws_close(w);
+}
+
 static void
 test_bad_calls(void)
 {
@@ -1327,6 +1396,7 @@ main(void)
 	RUN(test_search_costly_patterns);
 	RUN(test_edit_once);
 	RUN(test_write_and_always);
+	RUN(test_names_not_utf8);
 	RUN(test_bad_calls);
 	RUN(test_run_basics);
 	RUN(test_run_allow_run);

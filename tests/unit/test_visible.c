@@ -178,6 +178,45 @@ test_word(void)
 		CHECK_INT(visible_word(not_words[i]), false);
 }
 
+/* A file name's escaped form: printable UTF-8 as itself, other bytes \xNN, \ doubled; and back. */
+static void
+test_name(void)
+{
+	static const char *const pairs[][2] = {
+		{ "src/main.c", "src/main.c" },
+		{ "mod\xc3\xa8le/caf\xc3\xa9.txt", "mod\xc3\xa8le/caf\xc3\xa9.txt" },
+		{ "caf\xe9.txt", "caf\\xe9.txt" },             /* Latin-1: not UTF-8 */
+		{ "a\\b.txt", "a\\\\b.txt" },                 /* a backslash */
+		{ "a\\x41", "a\\\\x41" },                     /* one that looks like an escape */
+		{ "\xe2\x80", "\\xe2\\x80" },                  /* a character broken off */
+		{ "x\033[2J\ty\n", "x\\x1b[2J\\x09y\\x0a" },   /* controls */
+		{ "x\xc2\x9b", "x\\xc2\\x9b" },                /* a C1 control */
+		{ "x\xe2\x80\xaey", "x\\xe2\\x80\\xaey" },     /* bidi */
+		{ "\xff\xfe", "\\xff\\xfe" },
+	};
+	size_t i;
+	char *shown, *back;
+
+	for (i = 0; i < ARRAY_SIZE(pairs); i++) {
+		shown = visible_name(pairs[i][0]);
+		CHECK_STR(shown, pairs[i][1]);
+		back = visible_name_parse(shown);
+		CHECK_STR(back, pairs[i][0]);
+		free(back);
+		back = visible_str(shown, strlen(shown));   /* shows as itself */
+		CHECK_STR(back, shown);
+		free(back);
+		free(shown);
+	}
+	/* other backslashes are themselves, as names were given before; hex in either case */
+	CHECK_STR_FREE(visible_name_parse("a\\b\\"), "a\\b\\");
+	CHECK_STR_FREE(visible_name_parse("a\\x4"), "a\\x4");
+	CHECK_STR_FREE(visible_name_parse("a\\xg1"), "a\\xg1");
+	CHECK_STR_FREE(visible_name_parse("caf\\xE9"), "caf\xe9");
+	CHECK_STR_FREE(visible_name_parse(".\\x2e\\x2f"), "../");
+	CHECK(visible_name_parse("a\\x00b") == NULL);
+}
+
 int
 main(void)
 {
@@ -191,5 +230,6 @@ main(void)
 	RUN(test_bidi);
 	RUN(test_decode);
 	RUN(test_word);
+	RUN(test_name);
 	UNIT_EXIT();
 }

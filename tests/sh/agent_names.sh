@@ -1,0 +1,39 @@
+# agent_names: llm do reaches a file whose name is not UTF-8 (Latin-1) by the escaped
+# name the tools list (caf\xe9.txt), and a name with a backslash both ways.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+# result N: the text of the last tool result request N sent back (openai).
+result() {
+	fake_get "$1" "body.messages.-1.content"
+}
+
+t_sum_repo "$T/repo"
+latin1=$(printf 'caf\351.txt')
+printf 'un caf\303\251\n' >"$T/repo/$latin1"
+printf 'backslash\n' >"$T/repo/a\\b.txt"
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}}]}'
+fake_reply '{"calls":[{"name":"read","args":{"path":"caf\\xe9.txt"}}]}'
+fake_reply '{"calls":[{"name":"read","args":{"path":"a\\\\b.txt"}}]}'
+fake_reply '{"calls":[{"name":"read","args":{"path":"a\\b.txt"}}]}'
+fake_reply '{"calls":[{"name":"edit","args":{"path":"caf\\xe9.txt","old":"un","new":"deux"}}]}'
+fake_reply '{"calls":[{"name":"read","args":{"path":"\\x2e\\x2e/canary"}}]}'
+fake_reply '{"text":"Edited caf\\xe9.txt."}'
+printf 'CANARY\n' >"$T/canary"
+cd "$T/repo" || exit 1
+on_pty_answer "$T/pty.out" "allow?" y -- "do" -m test-cheap "edit the Latin-1 file"
+cd - >/dev/null || exit 1
+check_rc "latin-1: the task ends (exit 0)" 0
+check_contains "latin-1: listed by its escaped name" "$(result 1)" 'caf\xe9.txt'
+check_contains "latin-1: a backslash listed doubled" "$(result 1)" 'a\\b.txt'
+check_contains "latin-1: read by that name" "$(result 2)" "1	un café"
+check_contains "backslash: read by the name listed" "$(result 3)" "1	backslash"
+check_contains "backslash: read by its bytes, as before" "$(result 4)" "1	backslash"
+check_contains "latin-1: the question names it so" "$(cat "$T/pty.out")" 'llm: edit caf\xe9.txt (+1 −1)'
+check_contains "latin-1: the edit's diff names it so" "$(result 5)" '+++ b/caf\xe9.txt'
+check_eq "latin-1: the file edited" "$(cat "$T/repo/$latin1")" "deux café"
+check_contains "latin-1: the step line names it so" "$(cat "$T/pty.out")" 'read caf\xe9.txt (1 lines)'
+check_contains "escapes cannot climb out" "$(result 6)" "outside the workspace"
+check_not_contains "the canary never sent" "$(fake_get 6 body)" "CANARY"
+check_eq "nothing else changed" "$(cd "$T/repo" && git status --porcelain | sort)" \
+    "$(printf '?? "a\\\\b.txt"\n?? "caf\\351.txt"')"

@@ -1,0 +1,48 @@
+# agent_tty: llm do asks on its controlling terminal (tmux) with stdout and stderr
+# redirected to files; without a controlling terminal it refuses.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+t_tmux
+
+# result N: the text of the last tool result request N sent back (openai).
+result() {
+	fake_get "$1" "body.messages.-1.content"
+}
+
+# --- on a terminal, stdout and stderr in files: asked there, y edits, n refuses
+t_sum_repo "$T/repo"
+fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}]}'
+fake_reply '{"calls":[{"name":"run","args":{"command":"touch ran"}}]}'
+fake_reply '{"text":"Fixed, not run."}'
+tm new-session -d -s a -x 100 -y 30 -c "$T/repo" \
+    "sh -c '\"$LLM_BIN\" do -m test-cheap \"fix sum.sh\" >\"$T/do.out\" 2>\"$T/do.err\"; echo EXIT=\$?'; exec sleep 600"
+check_pane "redirected: the edit asked on the terminal" a "llm: edit sum.sh (+1 −1)"
+check_pane "redirected: the question" a "allow? [y]es [n]o"
+tm send-keys -t a y
+check_pane "redirected: the command asked next" a "llm: run: touch ran"
+tm send-keys -t a n
+check_pane "redirected: the task ends (exit 0)" a "EXIT=0"
+check_contains "redirected: the answers shown on the terminal" "$(tm capture-pane -p -J -t a)" "yes"
+check_eq "redirected: the edit made" "$(cd "$T/repo" && sh test.sh)" PASS
+check "redirected: the declined command never ran" [ ! -e "$T/repo/ran" ]
+check_not_contains "redirected: the edit not refused for want of a terminal" "$(result 1)" "no terminal"
+check_contains "redirected: the model told of the declined command" "$(result 2)" "the user declined this run"
+check_eq "redirected: the answer on stdout" "$(cat "$T/do.out")" "Fixed, not run."
+check_contains "redirected: the yes recorded in the log" "$(cat "$T/do.err")" "llm: do: edit allowed on the terminal"
+check_contains "redirected: the no recorded in the log" "$(cat "$T/do.err")" "llm: do: run declined on the terminal"
+check_contains "redirected: the step lines in the log" "$(cat "$T/do.err")" "edit sum.sh (+1 −1)"
+check_not_contains "redirected: no question in the log" "$(cat "$T/do.err")" "allow?"
+
+# --- no controlling terminal (a new session): refused, saying how to allow it
+t_sum_repo "$T/repo"
+fake_reset
+fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}]}'
+fake_reply '{"text":"Refused."}'
+cd "$T/repo" || exit 1
+if setsid -w "$LLM_BIN" "do" -m test-cheap "fix sum.sh" >"$T/out" 2>"$T/err"; then RC=0; else RC=$?; fi
+cd - >/dev/null || exit 1
+check_rc "no terminal: the task ends (exit 0)" 0
+check_contains "no terminal: refused, saying how to allow it" "$(result 1)" \
+    "there is no terminal to ask: refused (the user can allow it with --allow edit"
+check_eq "no terminal: sum.sh unchanged" "$(cd "$T/repo" && git status --porcelain)" ""
+check_not_contains "no terminal: no answer recorded" "$(cat "$T/err")" "on the terminal"
