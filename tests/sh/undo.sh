@@ -99,6 +99,33 @@ check_eq "the file put back stays as it is" "$(cat "$REPO/c.txt")" "c0"
 run_llm undo
 check_rc "and the journal is done with: nothing left to undo" 2
 
+# --- directories the task made go once empty, deepest first; one the user put a
+# file in stays, said on stderr; one that was there before the task stays ----------
+mkdir -p "$REPO/made/deep" "$REPO/kept"
+printf 'n\n' >"$REPO/made/deep/n.c"
+printf 'k\n' >"$REPO/kept/k.c"
+printf 'mine\n' >"$REPO/kept/mine.txt"
+printf 's\n' >"$REPO/src/s.c"
+journal 11 "d:0::made" "d:0::made/deep" "c:0:n
+:made/deep/n.c" "d:0::kept" "c:0:k
+:kept/k.c" "c:0:s
+:src/s.c"
+run_llm undo
+check_rc "directories made: exit 0 when every file is undone" 0
+check_eq "the directories made are removed after their files, deepest first" "$OUT" \
+    "removed made/deep/n.c
+removed kept/k.c
+removed src/s.c
+removed made/deep/
+removed made/"
+check_eq "the one kept is said on stderr" "$ERR" "llm: undo: task 11 (llm logs --task 11 shows it)
+llm: undo: kept kept/, which the task made: not empty"
+check "the directories made are gone" test ! -e "$REPO/made"
+check_eq "the user's file stays where it was" "$(cat "$REPO/kept/mine.txt")" mine
+check "a directory that was there before the task stays, empty or not" test -d "$REPO/src/deep"
+run_llm undo
+check_rc "and the journal is done with" 2
+
 # --- a journal that points outside the workspace restores nothing there ----------
 printf 'evil\n' >"$T/old.1"
 before=$(stat -c '%Y %s' "$T/canary")
