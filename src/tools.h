@@ -72,7 +72,11 @@ void tool_result_free(struct tool_result *r);
  */
 enum tool_answer tools_ask_tty(void *arg, const char *tool, const char *preview, char **edit);
 
-/* Start the undo journal of task id: every later edit keeps the previous content. */
+/*
+ * Start the undo journal of task id: every later edit keeps the previous
+ * content. The workspace's journals past the 20 most recent, or older than
+ * 30 days, go, but never the one ws_undo would undo.
+ */
 int ws_task_begin(struct ws *w, int64_t task_id, char **cause);
 /*
  * Restore the files the last task changed in root (journals under undo_dir,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tools.h"
@@ -14,6 +15,13 @@
 
 #define JOURNAL_MAGIC "llm undo journal 1"
 #define JOURNAL_MAX (1u << 20)
+/*
+ * The journals kept per workspace: the most recent ones, none older than
+ * the days (by their last change). Only the last task's can be undone; the
+ * others keep, for a while, the content llm undo said a kept file had.
+ */
+#define JOURNAL_KEEP 20
+#define JOURNAL_DAYS 30
 
 /* FNV-1a, 64 bits. */
 uint64_t
@@ -56,7 +64,81 @@ remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-/* Start the undo journal of task id. */
+/* One task's journal directory met while pruning. */
+struct journal_dir {
+	char *name;       /* the task id */
+	time_t mtime;     /* its last change */
+};
+
+/* qsort: the most recently changed first. */
+static int
+newest_first(const void *a, const void *b)
+{
+	const struct journal_dir *x = a, *y = b;
+
+	return x->mtime < y->mtime ? 1 : x->mtime > y->mtime ? -1 : strcmp(y->name, x->name);
+}
+
+/* The task directories in top: names of digits only, so nothing else is ever removed. */
+static struct journal_dir *
+journal_dirs(const char *top, size_t *n)
+{
+	struct journal_dir *v = NULL;
+	DIR *d = opendir(top);
+	struct dirent *de;
+	struct stat st;
+	char *p;
+
+	*n = 0;
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '\0' || strspn(de->d_name, "0123456789") != strlen(de->d_name))
+			continue;
+		p = xstrfmt("%s/%s", top, de->d_name);
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			v = xreallocarray(v, *n + 1, sizeof(*v));
+			v[*n].name = xstrdup(de->d_name);
+			v[(*n)++].mtime = st.st_mtime;
+		}
+		free(p);
+	}
+	if (d != NULL)
+		closedir(d);
+	return v;
+}
+
+/*
+ * Remove the journals in top past JOURNAL_KEEP or JOURNAL_DAYS, but never
+ * that of the task running (running) nor the one llm undo would undo.
+ */
+static void
+journals_prune(const char *top, const char *running)
+{
+	char *lastp = xstrfmt("%s/last", top), *last = NULL, *e = NULL, *p;
+	time_t old = time(NULL) - (time_t)JOURNAL_DAYS * 86400;
+	size_t n, i, kept = 0, len;
+	struct journal_dir *v = journal_dirs(top, &n);
+
+	if (file_read(lastp, 64, &last, &len, &e) != 0)
+		free(e);
+	qsort(v, n, sizeof(*v), newest_first);
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i].name, running) == 0 || (last != NULL && strcmp(v[i].name, last) == 0)) {
+			kept++;
+		} else if (kept < JOURNAL_KEEP && v[i].mtime >= old) {
+			kept++;
+		} else {
+			p = xstrfmt("%s/%s", top, v[i].name);
+			remove_dir(p);
+			free(p);
+		}
+		free(v[i].name);
+	}
+	free(v);
+	free(last);
+	free(lastp);
+}
+
+/* Start the undo journal of task id, pruning the workspace's old ones. */
 int
 ws_task_begin(struct ws *w, int64_t task_id, char **cause)
 {
@@ -74,14 +156,16 @@ ws_task_begin(struct ws *w, int64_t task_id, char **cause)
 		return 0;
 	top = root_dir(w->undo_dir, w->root);
 	w->journal = xstrfmt("%s/%" PRId64, top, task_id);
-	free(top);
 	remove_dir(w->journal); /* a task id seen before starts afresh */
 	if (mkdir_p(w->journal) != 0) {
 		xasprintf(cause, "%s: %s", w->journal, strerror(errno));
+		free(top);
 		free(w->journal);
 		w->journal = NULL;
 		return -1;
 	}
+	journals_prune(top, strrchr(w->journal, '/') + 1);
+	free(top);
 	return 0;
 }
 
