@@ -155,6 +155,12 @@ struct chat_cb {
 	void *arg;
 };
 
+/*
+ * The model a pin names: a catalog name, or provider/model-id of a configured
+ * provider (added to cat). NULL with *cause listing the known models.
+ */
+const struct model *chat_pin(const struct config *cfg, struct catalog *cat, const char *name,
+    char **cause);
 /* Make a controller over a loaded config and catalog; l may be NULL (nothing recorded). */
 struct chat *chat_new(const struct config *cfg, struct catalog *cat, struct ledger *l);
 void chat_free(struct chat *c);

@@ -125,10 +125,10 @@ model_names(const struct catalog *cat, struct buf *b)
 }
 
 /* Resolve a pin: a catalog name, or provider/model-id. */
-static const struct model *
-resolve_pin(struct chat *c, const char *name, char **cause)
+const struct model *
+chat_pin(const struct config *cfg, struct catalog *cat, const char *name, char **cause)
 {
-	const struct model *m = catalog_find(c->cat, name);
+	const struct model *m = catalog_find(cat, name);
 	const char *slash;
 	struct buf b;
 
@@ -137,16 +137,16 @@ resolve_pin(struct chat *c, const char *name, char **cause)
 	slash = strchr(name, '/');
 	if (slash != NULL && slash != name && slash[1] != '\0') {
 		char *prov = xstrndup(name, (size_t)(slash - name));
-		bool known = config_provider(c->cfg, prov) != NULL;
+		bool known = config_provider(cfg, prov) != NULL;
 
 		if (known)
-			m = catalog_adhoc(c->cat, prov, slash + 1);
+			m = catalog_adhoc(cat, prov, slash + 1);
 		free(prov);
 		if (m != NULL)
 			return m;
 	}
 	buf_init(&b, 0);
-	model_names(c->cat, &b);
+	model_names(cat, &b);
 	xasprintf(cause, "unknown model '%s'; known models: %s (or provider/model-id)", name,
 	    buf_str(&b));
 	buf_done(&b);
@@ -613,7 +613,7 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	if (o->msgs != NULL && o->system != NULL)
 		r->input_tokens += pricing_estimate_tokens(o->system, strlen(o->system));
 	route_score(c, prompt, r);
-	if (o->model != NULL && (pin = resolve_pin(c, o->model, cause)) == NULL)
+	if (o->model != NULL && (pin = chat_pin(c->cfg, c->cat, o->model, cause)) == NULL)
 		return CHAT_USAGE;
 	if (context_check(c, r, pin, cause) != 0)
 		return CHAT_USAGE;

@@ -13,6 +13,7 @@
 #include "agent.h"
 #include "buf.h"
 #include "catalog.h"
+#include "chat.h"
 #include "cli.h"
 #include "input.h"
 #include "ledger.h"
@@ -438,6 +439,12 @@ cli_do(struct app *cli, int argc, char **argv)
 	}
 	if (rc >= 0)
 		return rc;
+	/* before the task, its journal or a ledger row: a typo must leave nothing behind */
+	if (o.model != NULL && chat_pin(&cli->cfg, cli->cat, o.model, &cause) == NULL) {
+		fprintf(stderr, "llm: do: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
 	buf_init(&task, 0);
 	if ((rc = read_task(argc, argv, &task)) >= 0)
 		goto out;

@@ -16,22 +16,28 @@ static const char undo_usage[] =
     "git top level of the current directory, or the directory itself outside git.\n"
     "A file changed again since the task is kept as it is, and said so with where\n"
     "its content before the task is; exit 1 then. Nothing to undo: exit 2.\n"
+    "Directories the task made are removed when empty after that; one that is\n"
+    "not (files were put there since) is kept, and said so on stderr.\n"
     "The task undone is named on stderr, with the command that shows it.\n";
 
-/* Print the report with what came from file names made visible. */
+/* Print the report with what came from file names made visible; each note on stderr. */
 static void
-print_report(const char *report)
+print_report(const char *report, const char *notes)
 {
-	char *vis = visible_str(report, strlen(report));
+	char *vis = visible_str(report, strlen(report)), *line, *save = NULL;
 
 	fputs(vis, stdout);
+	free(vis);
+	vis = visible_str(notes, strlen(notes));
+	for (line = strtok_r(vis, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, "llm: undo: %s\n", line);
 	free(vis);
 }
 
 int
 cli_undo(struct app *cli, int argc, char **argv)
 {
-	char *cause = NULL, *report = NULL, *undo_dir;
+	char *cause = NULL, *report = NULL, *notes = NULL, *undo_dir;
 	struct ws *w = NULL;
 	int64_t task;
 	int rc;
@@ -51,7 +57,7 @@ cli_undo(struct app *cli, int argc, char **argv)
 	}
 	undo_dir = xstrfmt("%s/undo", cli->cfg.data_dir);
 	task = ws_undo_task(undo_dir, ws_root(w));
-	rc = ws_undo(undo_dir, ws_root(w), &report, &cause);
+	rc = ws_undo(undo_dir, ws_root(w), &report, &notes, &cause);
 	if (rc < 0) {
 		fprintf(stderr, "llm: undo: %s\n", cause);
 	} else {
@@ -59,10 +65,11 @@ cli_undo(struct app *cli, int argc, char **argv)
 		if (task > 0)
 			fprintf(stderr, "llm: undo: task %" PRId64 " (llm logs --task %" PRId64 " shows it)\n",
 			    task, task);
-		print_report(report);
+		print_report(report, notes);
 	}
 	free(cause);
 	free(report);
+	free(notes);
 	free(undo_dir);
 	ws_close(w);
 	return rc == 0 ? EXIT_OK : rc > 0 ? EXIT_PROVIDER : EXIT_USAGE;

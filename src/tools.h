@@ -72,15 +72,22 @@ void tool_result_free(struct tool_result *r);
  */
 enum tool_answer tools_ask_tty(void *arg, const char *tool, const char *preview, char **edit);
 
-/* Start the undo journal of task id: every later edit keeps the previous content. */
+/*
+ * Start the undo journal of task id: every later edit keeps the previous
+ * content. The workspace's journals past the 20 most recent, or older than
+ * 30 days, go, but never the one ws_undo would undo.
+ */
 int ws_task_begin(struct ws *w, int64_t task_id, char **cause);
 /*
  * Restore the files the last task changed in root (journals under undo_dir,
- * the data directory's undo/), refusing any changed since: 0 when all were
- * restored, 1 when some were kept, -1 with *cause when there is nothing to
- * undo. *report says file by file what was done (malloc'd) when not -1.
+ * the data directory's undo/), refusing any changed since, and remove the
+ * directories it made that are empty then: 0 when all files were restored,
+ * 1 when some were kept, -1 with *cause when there is nothing to undo. When
+ * not -1, *report says file by file what was done and *notes, a line each,
+ * which directories the task made were kept (both malloc'd).
  */
-int ws_undo(const char *undo_dir, const char *root, char **report, char **cause);
+int ws_undo(const char *undo_dir, const char *root, char **report, char **notes,
+    char **cause);
 /* The task ws_undo would undo in root: its id, 0 when there is none. */
 int64_t ws_undo_task(const char *undo_dir, const char *root);
 

@@ -15,9 +15,10 @@
 /* The largest file read, edited or searched. */
 #define TOOLS_FILE_MAX (4u << 20)
 
-/* One file the current task changed, as its undo journal holds it. */
+/* One file the current task changed, or a directory it made, as its undo journal holds it. */
 struct ws_change {
 	char *rel;        /* path under the root */
+	bool dir;         /* a directory the task made: removed when empty after the undo */
 	bool created;     /* it did not exist before the task */
 	unsigned mode;    /* its mode before the task */
 	uint64_t hash;    /* of what the task last wrote */
@@ -97,9 +98,16 @@ int ws_replace(const struct ws *w, const char *rel, const char *data, size_t len
     char **why);
 /* Remove the file rel beneath the root; 0, or -1 with errno. */
 int ws_remove(const struct ws *w, const char *rel);
+/* Remove the empty directory rel beneath the root; 0, or -1 with errno (ENOTEMPTY). */
+int ws_remove_dir(const struct ws *w, const char *rel);
 /* The journal: note the file rel changed (old content, or created), now holding data. */
 int ws_journal_note(struct ws *w, const char *rel, const struct stat *before, const char *old,
     size_t oldlen, const char *data, size_t len, char **why);
+/*
+ * The journal: note the directories in made (a line each, under the root)
+ * as made by the task; they are saved with the next file noted.
+ */
+void ws_journal_dirs(struct ws *w, const char *made);
 /* FNV-1a, 64 bits: what the journal compares files by. */
 uint64_t ws_hash(const char *data, size_t len);
 

@@ -1724,7 +1724,7 @@ tui_agent_kill(struct tui *t)
 void
 tui_agent_undo(struct tui *t, char *arg)
 {
-	char *cause = NULL, *report = NULL, *undo_dir;
+	char *cause = NULL, *report = NULL, *notes = NULL, *undo_dir;
 	struct ws *w = NULL;
 	int64_t task;
 	int rc;
@@ -1741,19 +1741,23 @@ tui_agent_undo(struct tui *t, char *arg)
 	}
 	undo_dir = xstrfmt("%s/undo", t->cfg->data_dir);
 	task = ws_undo_task(undo_dir, ws_root(w));
-	rc = ws_undo(undo_dir, ws_root(w), &report, &cause);
+	rc = ws_undo(undo_dir, ws_root(w), &report, &notes, &cause);
 	if (rc < 0) {
 		tui_status(t, true, "/undo: %s", cause);
 	} else {
-		size_t n = strlen(report);
+		/* the directories kept after the files: the report goes on with them */
+		char *all = xstrfmt("%s%s", report, notes);
+		size_t n = strlen(all);
 
-		while (n > 0 && report[n - 1] == '\n')
-			report[--n] = '\0';
-		tui_view_add(&t->view, rc == 0 ? TUI_NOTE : TUI_ERROR, report, n);
+		while (n > 0 && all[n - 1] == '\n')
+			all[--n] = '\0';
+		tui_view_add(&t->view, rc == 0 ? TUI_NOTE : TUI_ERROR, all, n);
+		free(all);
 		tui_status(t, rc != 0, rc == 0 ? "/undo: task %" PRId64 "'s files are restored" :
 		    "/undo: task %" PRId64 ": some files changed since it were kept", task);
 	}
 	free(report);
+	free(notes);
 	free(cause);
 	free(undo_dir);
 	ws_close(w);

@@ -436,19 +436,26 @@ dir_why(const char *dir, size_t n, int e, char **why)
 	free(part);
 }
 
-/* Open the directory dir under the root, making the parts that do not exist yet. */
+/*
+ * Open the directory dir under the root, making the parts that do not exist
+ * yet; each one made here is added to made, a line each.
+ */
 static int
-make_dirs(const struct ws *w, const char *dir, char **why)
+make_dirs(const struct ws *w, const char *dir, struct buf *made, char **why)
 {
 	char *copy = xstrdup(dir), *save = NULL, *c;
 	int fd = openat(w->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), sub, e;
+	bool new_dir;
 
 	for (c = strtok_r(copy, "/", &save); c != NULL && fd >= 0; c = strtok_r(NULL, "/", &save)) {
-		if (mkdirat(fd, c, 0777) != 0 && errno != EEXIST)
+		new_dir = mkdirat(fd, c, 0777) == 0;
+		if (!new_dir && errno != EEXIST)
 			sub = -1;
 		else
 			sub = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		e = sub < 0 ? link_errno(fd, c, errno) : 0;
+		if (new_dir)
+			buf_addf(made, "%.*s\n", (int)((size_t)(c - copy) + strlen(c)), dir);
 		close(fd);
 		if ((fd = sub) < 0)
 			dir_why(dir, (size_t)(c - copy) + strlen(c), e, why);
@@ -459,18 +466,20 @@ make_dirs(const struct ws *w, const char *dir, char **why)
 
 /*
  * Open the directory holding rel beneath the root, making the missing ones
- * when make; *name is rel's last component. -1 with *why for the model.
+ * when made is not NULL (and adding them to it); *name is rel's last
+ * component. -1 with *why for the model.
  */
 static int
-open_parent(const struct ws *w, const char *rel, bool make, const char **name, char **why)
+open_parent(const struct ws *w, const char *rel, struct buf *made, const char **name,
+    char **why)
 {
 	const char *slash = strrchr(rel, '/');
 	char *dir = slash != NULL ? xstrndup(rel, (size_t)(slash - rel)) : xstrdup("");
 	int fd = ws_open_beneath(w, dir, O_RDONLY | O_DIRECTORY, 0);
 
 	*name = slash != NULL ? slash + 1 : rel;
-	if (fd < 0 && errno == ENOENT && make)
-		fd = make_dirs(w, dir, why);
+	if (fd < 0 && errno == ENOENT && made != NULL)
+		fd = make_dirs(w, dir, made, why);
 	else if (fd < 0)
 		dir_why(*dir ? dir : ".", *dir ? strlen(dir) : 1, errno, why);
 	free(dir);
@@ -672,6 +681,7 @@ ws_write(struct ws *w, const struct ws_path *p, const char *data, size_t len, ch
 	const char *name;
 	char *old = NULL;
 	size_t oldlen = 0;
+	struct buf made;
 	int dirfd = -1, rc = -1;
 
 	if (ws_in_git_dir(p->rel) || *p->rel == '\0') {
@@ -686,7 +696,12 @@ ws_write(struct ws *w, const struct ws_path *p, const char *data, size_t len, ch
 		read_why(p, errno, why);
 		return -1;
 	}
-	if ((dirfd = open_parent(w, p->rel, !p->exists, &name, why)) < 0)
+	buf_init(&made, 0);
+	dirfd = open_parent(w, p->rel, p->exists ? NULL : &made, &name, why);
+	/* even when a deeper one could not be made: undo removes those that were */
+	ws_journal_dirs(w, buf_str(&made));
+	buf_done(&made);
+	if (dirfd < 0)
 		goto out;
 	/* the previous content is kept first: a file is never changed without its copy */
 	if (ws_journal_note(w, p->rel, p->exists ? &p->st : NULL, old, oldlen, data, len, why) != 0)
@@ -709,7 +724,7 @@ ws_replace(const struct ws *w, const char *rel, const char *data, size_t len, mo
     char **why)
 {
 	const char *name;
-	int dirfd = open_parent(w, rel, false, &name, why), rc;
+	int dirfd = open_parent(w, rel, NULL, &name, why), rc;
 
 	if (dirfd < 0)
 		return -1;
@@ -724,18 +739,34 @@ ws_replace(const struct ws *w, const char *rel, const char *data, size_t len, mo
 	return rc;
 }
 
-/* Remove the file rel beneath the root. */
-int
-ws_remove(const struct ws *w, const char *rel)
+/* unlinkat rel beneath the root with flags; 0, or -1 with errno. */
+static int
+remove_at(const struct ws *w, const char *rel, int flags)
 {
 	const char *name;
 	char *why = NULL;
-	int dirfd = open_parent(w, rel, false, &name, &why), rc;
+	int dirfd = open_parent(w, rel, NULL, &name, &why), rc, e;
 
 	free(why);
 	if (dirfd < 0)
 		return -1;
-	rc = unlinkat(dirfd, name, 0);
+	rc = unlinkat(dirfd, name, flags);
+	e = errno;
 	close(dirfd);
+	errno = e;
 	return rc;
+}
+
+/* Remove the file rel beneath the root. */
+int
+ws_remove(const struct ws *w, const char *rel)
+{
+	return remove_at(w, rel, 0);
+}
+
+/* Remove the empty directory rel beneath the root. */
+int
+ws_remove_dir(const struct ws *w, const char *rel)
+{
+	return remove_at(w, rel, AT_REMOVEDIR);
 }

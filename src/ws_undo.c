@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tools.h"
@@ -14,6 +15,13 @@
 
 #define JOURNAL_MAGIC "llm undo journal 1"
 #define JOURNAL_MAX (1u << 20)
+/*
+ * The journals kept per workspace: the most recent ones, none older than
+ * the days (by their last change). Only the last task's can be undone; the
+ * others keep, for a while, the content llm undo said a kept file had.
+ */
+#define JOURNAL_KEEP 20
+#define JOURNAL_DAYS 30
 
 /* FNV-1a, 64 bits. */
 uint64_t
@@ -56,7 +64,81 @@ remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-/* Start the undo journal of task id. */
+/* One task's journal directory met while pruning. */
+struct journal_dir {
+	char *name;       /* the task id */
+	time_t mtime;     /* its last change */
+};
+
+/* qsort: the most recently changed first. */
+static int
+newest_first(const void *a, const void *b)
+{
+	const struct journal_dir *x = a, *y = b;
+
+	return x->mtime < y->mtime ? 1 : x->mtime > y->mtime ? -1 : strcmp(y->name, x->name);
+}
+
+/* The task directories in top: names of digits only, so nothing else is ever removed. */
+static struct journal_dir *
+journal_dirs(const char *top, size_t *n)
+{
+	struct journal_dir *v = NULL;
+	DIR *d = opendir(top);
+	struct dirent *de;
+	struct stat st;
+	char *p;
+
+	*n = 0;
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '\0' || strspn(de->d_name, "0123456789") != strlen(de->d_name))
+			continue;
+		p = xstrfmt("%s/%s", top, de->d_name);
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			v = xreallocarray(v, *n + 1, sizeof(*v));
+			v[*n].name = xstrdup(de->d_name);
+			v[(*n)++].mtime = st.st_mtime;
+		}
+		free(p);
+	}
+	if (d != NULL)
+		closedir(d);
+	return v;
+}
+
+/*
+ * Remove the journals in top past JOURNAL_KEEP or JOURNAL_DAYS, but never
+ * that of the task running (running) nor the one llm undo would undo.
+ */
+static void
+journals_prune(const char *top, const char *running)
+{
+	char *lastp = xstrfmt("%s/last", top), *last = NULL, *e = NULL, *p;
+	time_t old = time(NULL) - (time_t)JOURNAL_DAYS * 86400;
+	size_t n, i, kept = 0, len;
+	struct journal_dir *v = journal_dirs(top, &n);
+
+	if (file_read(lastp, 64, &last, &len, &e) != 0)
+		free(e);
+	qsort(v, n, sizeof(*v), newest_first);
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i].name, running) == 0 || (last != NULL && strcmp(v[i].name, last) == 0)) {
+			kept++;
+		} else if (kept < JOURNAL_KEEP && v[i].mtime >= old) {
+			kept++;
+		} else {
+			p = xstrfmt("%s/%s", top, v[i].name);
+			remove_dir(p);
+			free(p);
+		}
+		free(v[i].name);
+	}
+	free(v);
+	free(last);
+	free(lastp);
+}
+
+/* Start the undo journal of task id, pruning the workspace's old ones. */
 int
 ws_task_begin(struct ws *w, int64_t task_id, char **cause)
 {
@@ -74,18 +156,23 @@ ws_task_begin(struct ws *w, int64_t task_id, char **cause)
 		return 0;
 	top = root_dir(w->undo_dir, w->root);
 	w->journal = xstrfmt("%s/%" PRId64, top, task_id);
-	free(top);
 	remove_dir(w->journal); /* a task id seen before starts afresh */
 	if (mkdir_p(w->journal) != 0) {
 		xasprintf(cause, "%s: %s", w->journal, strerror(errno));
+		free(top);
 		free(w->journal);
 		w->journal = NULL;
 		return -1;
 	}
+	journals_prune(top, strrchr(w->journal, '/') + 1);
+	free(top);
 	return 0;
 }
 
-/* The journal's text: its root, then one line per change with the path last. */
+/*
+ * The journal's text: its root, then one line per change with the path last:
+ * c a file created, m a file modified, d a directory made.
+ */
 static char *
 journal_text(const char *root, const struct ws_change *c, size_t n)
 {
@@ -95,8 +182,9 @@ journal_text(const char *root, const struct ws_change *c, size_t n)
 	buf_init(&b, 0);
 	buf_addf(&b, "%s\nroot\t%s\n", JOURNAL_MAGIC, root);
 	for (i = 0; i < n; i++)
-		buf_addf(&b, "%c\t%o\t%016" PRIx64 "\t%u\t%s\n", c[i].created ? 'c' : 'm',
-		    c[i].mode, c[i].hash, c[i].backup, c[i].rel);
+		buf_addf(&b, "%c\t%o\t%016" PRIx64 "\t%u\t%s\n",
+		    c[i].dir ? 'd' : c[i].created ? 'c' : 'm', c[i].mode, c[i].hash, c[i].backup,
+		    c[i].rel);
 	return buf_detach(&b);
 }
 
@@ -121,25 +209,61 @@ journal_save(struct ws *w, char **why)
 	return rc;
 }
 
+/* The change of rel in w's journal, a directory's when dir; NULL when there is none. */
+static struct ws_change *
+find_change(struct ws *w, const char *rel, bool dir)
+{
+	size_t i;
+
+	for (i = 0; i < w->nchanges; i++)
+		if (w->changes[i].dir == dir && strcmp(w->changes[i].rel, rel) == 0)
+			return &w->changes[i];
+	return NULL;
+}
+
+/* A new change of rel at the end of w's journal. */
+static struct ws_change *
+add_change(struct ws *w, const char *rel)
+{
+	struct ws_change *c;
+
+	w->changes = xreallocarray(w->changes, w->nchanges + 1, sizeof(*w->changes));
+	c = &w->changes[w->nchanges++];
+	memset(c, 0, sizeof(*c));
+	c->rel = xstrdup(rel);
+	return c;
+}
+
+/* The journal: note the directories in made (a line each) as made by the task. */
+void
+ws_journal_dirs(struct ws *w, const char *made)
+{
+	const char *nl;
+	char *rel;
+
+	for (; w->journal != NULL && (nl = strchr(made, '\n')) != NULL; made = nl + 1) {
+		rel = xstrndup(made, (size_t)(nl - made));
+		if (*rel != '\0' && find_change(w, rel, true) == NULL) {
+			struct ws_change *c = add_change(w, rel);
+
+			c->dir = c->created = true;
+		}
+		free(rel);
+	}
+}
+
 /* The journal: note the file rel changed (old content, or created), now holding data. */
 int
 ws_journal_note(struct ws *w, const char *rel, const struct stat *before, const char *old,
     size_t oldlen, const char *data, size_t len, char **why)
 {
-	struct ws_change *c = NULL;
+	struct ws_change *c;
 	char *bak, *e = NULL;
-	size_t i;
 
 	if (w->journal == NULL)
 		return 0;
-	for (i = 0; i < w->nchanges && c == NULL; i++)
-		if (strcmp(w->changes[i].rel, rel) == 0)
-			c = &w->changes[i];
-	if (c == NULL) {
-		w->changes = xreallocarray(w->changes, w->nchanges + 1, sizeof(*w->changes));
-		c = &w->changes[w->nchanges++];
-		memset(c, 0, sizeof(*c));
-		c->rel = xstrdup(rel);
+	if ((c = find_change(w, rel, false)) == NULL) {
+		c = add_change(w, rel);
 		c->created = before == NULL;
 		c->mode = before != NULL ? before->st_mode & 07777 : 0;
 		c->backup = (unsigned)w->nchanges;
@@ -166,9 +290,10 @@ parse_change(char *line, struct ws_change *c)
 	int off = 0;
 
 	if (sscanf(line, "%c\t%o\t%" SCNx64 "\t%u\t%n", &kind, &mode, &hash, &backup, &off) != 4 ||
-	    off == 0 || (kind != 'c' && kind != 'm') || line[off] == '\0')
+	    off == 0 || strchr("cmd", kind) == NULL || line[off] == '\0')
 		return false;
-	c->created = kind == 'c';
+	c->dir = kind == 'd';
+	c->created = kind != 'm';
 	c->mode = mode & 07777;
 	c->hash = hash;
 	c->backup = backup;
@@ -276,6 +401,47 @@ undo_one(struct ws *w, const char *dir, const struct ws_change *c, struct buf *r
 	return done;
 }
 
+/*
+ * Remove the directory the task made, when it is empty now; true when it is
+ * gone. A directory kept is said in notes: the user put files there, or a
+ * file in it was kept.
+ */
+static bool
+remove_made_dir(struct ws *w, const struct ws_change *c, struct buf *report, struct buf *notes)
+{
+	struct ws_path p;
+	char *why = NULL;
+	bool done = false;
+
+	if (ws_resolve(w, c->rel, &p, &why) != 0 || ws_in_git_dir(p.rel)) {
+		buf_addf(notes, "kept %s/: %s\n", c->rel, why ? why : "inside .git/");
+	} else if (!p.exists) {
+		buf_addf(report, "%s/: already gone\n", c->rel);
+		done = true;
+	} else if (strcmp(p.rel, c->rel) != 0 || !S_ISDIR(p.st.st_mode)) {
+		buf_addf(notes, "kept %s/: no longer the directory the task made\n", c->rel);
+	} else if (ws_remove_dir(w, p.rel) == 0) {
+		buf_addf(report, "removed %s/\n", c->rel);
+		done = true;
+	} else {
+		buf_addf(notes, "kept %s/, which the task made: %s\n", c->rel,
+		    errno == ENOTEMPTY || errno == EEXIST ? "not empty" : strerror(errno));
+	}
+	ws_path_done(&p);
+	free(why);
+	return done;
+}
+
+/* qsort: directories deepest first (a directory's path is longer than its parent's), by name. */
+static int
+deepest_first(const void *a, const void *b)
+{
+	const char *ra = ((const struct ws_change *)a)->rel, *rb = ((const struct ws_change *)b)->rel;
+	size_t la = strlen(ra), lb = strlen(rb);
+
+	return la < lb ? 1 : la > lb ? -1 : strcmp(ra, rb);
+}
+
 /* Keep only the changes not undone in dir's journal, or remove it all when none is left. */
 static void
 journal_keep(const char *top, const char *dir, const char *root, const struct ws_change *left,
@@ -299,22 +465,24 @@ journal_keep(const char *top, const char *dir, const char *root, const struct ws
 }
 
 /*
- * Restore the files the last task changed, refusing any changed since. 0 when
- * all were restored, 1 when some were kept (the report says which and why),
- * -1 with *cause when there is nothing to undo or the journal is unreadable.
+ * Restore the files the last task changed, refusing any changed since, then
+ * remove the directories it made that are empty. 0 when all files were
+ * restored, 1 when some were kept (the report says which and why), -1 with
+ * *cause when there is nothing to undo or the journal is unreadable.
  */
 int
-ws_undo(const char *undo_dir, const char *root, char **report, char **cause)
+ws_undo(const char *undo_dir, const char *root, char **report, char **notes, char **cause)
 {
 	char *top = root_dir(undo_dir, root), *lastp = xstrfmt("%s/last", top);
 	char *id = NULL, *dir = NULL, *text = NULL, *e = NULL;
-	struct ws_change *c = NULL;
+	struct ws_change *c = NULL, *left = NULL;
 	struct ws *w = NULL;
-	struct buf r;
-	size_t n = 0, i, kept = 0, len;
+	struct buf r, kept_dirs;
+	size_t n = 0, i, kept = 0, files, len;
 	int rc = -1;
 
 	buf_init(&r, 0);
+	buf_init(&kept_dirs, 0);
 	if (file_read(lastp, 64, &id, &len, &e) != 0) {
 		free(e);
 		xasprintf(cause, "nothing to undo in %s", root);
@@ -324,15 +492,25 @@ ws_undo(const char *undo_dir, const char *root, char **report, char **cause)
 	if (strchr(id, '/') != NULL || journal_load(dir, &text, &c, &n, cause) != 0 ||
 	    ws_open(&w, root, NULL, cause) != 0)
 		goto out;
+	left = xreallocarray(NULL, n + 1, sizeof(*left));
 	for (i = 0; i < n; i++)
-		if (!undo_one(w, dir, &c[i], &r))
-			c[kept++] = c[i];
-	journal_keep(top, dir, root, c, kept);
+		if (!c[i].dir && !undo_one(w, dir, &c[i], &r))
+			left[kept++] = c[i];
+	/* the directories once their files are gone; kept ones wait with a kept file */
+	files = kept;
+	qsort(c, n, sizeof(*c), deepest_first);
+	for (i = 0; i < n; i++)
+		if (c[i].dir && !remove_made_dir(w, &c[i], &r, &kept_dirs) && files > 0)
+			left[kept++] = c[i];
+	journal_keep(top, dir, root, left, kept);
 	*report = buf_detach(&r);
-	rc = kept > 0 ? 1 : 0;
+	*notes = buf_detach(&kept_dirs);
+	rc = files > 0 ? 1 : 0;
 out:
 	buf_done(&r);
+	buf_done(&kept_dirs);
 	ws_close(w);
+	free(left);
 	free(c);
 	free(text);
 	free(dir);

@@ -203,3 +203,21 @@ check_eq "not UTF-8: --json is valid UTF-8 JSON, the bad bytes replaced" "$(t_py
 import json, sys
 print(json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))["answer"])' "$T/out")" \
     "Bad �� bytes, a cut � sequence and a fine é."
+
+# An unknown model is refused before anything is made: no task in the ledger, no undo
+# journal, no request; the exit code and the words are those of llm -m.
+t_sum_repo "$T/repo"
+fake_reset
+tasks=$(db_get "SELECT count(*) FROM tasks")
+journals=$(find "$LLM_DATA_DIR/undo" -mindepth 2 -maxdepth 2 2>/dev/null | wc -l)
+run_llm -q -m no-such-model "hi"
+ask_rc=$RC
+ask_err=${ERR#llm: }
+run_in_repo "do" -m no-such-model "fix sum.sh"
+check_rc "unknown model: the exit code of llm -m" "$ask_rc"
+check_eq "unknown model: the words of llm -m" "$ERR" "llm: do: $ask_err"
+check_contains "unknown model: the known models listed" "$ERR" "test-cheap"
+check_eq "unknown model: no task recorded" "$(db_get "SELECT count(*) FROM tasks")" "$tasks"
+check_eq "unknown model: no undo journal started" \
+    "$(find "$LLM_DATA_DIR/undo" -mindepth 2 -maxdepth 2 2>/dev/null | wc -l)" "$journals"
+check_eq "unknown model: nothing sent" "$(fake_count)" 0

@@ -99,6 +99,33 @@ check_eq "the file put back stays as it is" "$(cat "$REPO/c.txt")" "c0"
 run_llm undo
 check_rc "and the journal is done with: nothing left to undo" 2
 
+# --- directories the task made go once empty, deepest first; one the user put a
+# file in stays, said on stderr; one that was there before the task stays ----------
+mkdir -p "$REPO/made/deep" "$REPO/kept"
+printf 'n\n' >"$REPO/made/deep/n.c"
+printf 'k\n' >"$REPO/kept/k.c"
+printf 'mine\n' >"$REPO/kept/mine.txt"
+printf 's\n' >"$REPO/src/s.c"
+journal 11 "d:0::made" "d:0::made/deep" "c:0:n
+:made/deep/n.c" "d:0::kept" "c:0:k
+:kept/k.c" "c:0:s
+:src/s.c"
+run_llm undo
+check_rc "directories made: exit 0 when every file is undone" 0
+check_eq "the directories made are removed after their files, deepest first" "$OUT" \
+    "removed made/deep/n.c
+removed kept/k.c
+removed src/s.c
+removed made/deep/
+removed made/"
+check_eq "the one kept is said on stderr" "$ERR" "llm: undo: task 11 (llm logs --task 11 shows it)
+llm: undo: kept kept/, which the task made: not empty"
+check "the directories made are gone" test ! -e "$REPO/made"
+check_eq "the user's file stays where it was" "$(cat "$REPO/kept/mine.txt")" mine
+check "a directory that was there before the task stays, empty or not" test -d "$REPO/src/deep"
+run_llm undo
+check_rc "and the journal is done with" 2
+
 # --- a journal that points outside the workspace restores nothing there ----------
 printf 'evil\n' >"$T/old.1"
 before=$(stat -c '%Y %s' "$T/canary")
@@ -110,6 +137,43 @@ check_rc "a journal naming files outside: exit 1" 1
 check_contains "the path out is refused" "$OUT" "kept ../canary: ../canary is outside the workspace"
 check_eq "the file outside is untouched" "$(cat "$T/canary") $(stat -c '%Y %s' "$T/canary")" \
     "outside $before"
+
+# --- a new task prunes the workspace's journals: the 20 most recent stay, none
+# older than 30 days, but never the one llm undo would undo, nor the task's own ---
+TOP=$LLM_DATA_DIR/undo/$(ls "$LLM_DATA_DIR/undo")
+rm -rf "$TOP"/[0-9]*
+now=$(date +%s)
+for id in $(seq 100 124); do
+	journal "$id" "c:0:x
+:x$id.txt"
+	touch -d "@$((now - (200 - id) * 60))" "$TOP/$id"
+done
+touch -d "@$((now - 40 * 86400))" "$TOP/100"
+printf 105 >"$TOP/last"
+touch -d "@$((now - 60 * 86400))" "$TOP/105"
+mkdir "$TOP/notes"
+# the ids of the tasks whose journals are kept, in order
+journals() {
+	for _d in "$TOP"/[0-9]*; do
+		[ -d "$_d" ] && echo "${_d##*/}"
+	done | sort -n | tr '\n' ' '
+}
+fake_reply '{"text":"Nothing to change.","usage":{"input":900,"output":5}}'
+run_llm "do" -m test-cheap -q --json "look around"
+check_rc "a task with old journals about: exit 0" 0
+task=$(json_get "$T/out" task_id)
+check_eq "the task's own, the 19 newest, and the one to undo stay; the rest go" "$(journals)" \
+    "$(echo "$task" 105 $(seq 106 124) | tr ' ' '\n' | sort -n | tr '\n' ' ')"
+check "what is not a task's journal is left alone" test -d "$TOP/notes"
+check_eq "llm undo still undoes the last task that changed files" "$(cat "$TOP/last")" 105
+touch -d "@$((now - 31 * 86400))" "$TOP/124"
+fake_reply '{"text":"Nothing to change.","usage":{"input":900,"output":5}}'
+run_llm "do" -m test-cheap -q --json "look again"
+task2=$(json_get "$T/out" task_id)
+check_eq "a journal older than 30 days goes even among the newest" "$(journals)" \
+    "$(echo "$task" "$task2" 105 $(seq 106 123) | tr ' ' '\n' | sort -n | tr '\n' ' ')"
+run_llm undo
+check_eq "and llm undo undoes the old task it kept" "$ERR" "llm: undo: task 105 (llm logs --task 105 shows it)"
 
 # --- usage -----------------------------------------------------------------------
 run_llm undo --help

@@ -1049,7 +1049,7 @@ test_run_edited(void)
 static void
 test_undo(void)
 {
-	char undo[600], *report = NULL, *cause = NULL, *data, *real = realpath(root, NULL);
+	char undo[600], *report = NULL, *notes = NULL, *cause = NULL, *data, *real = realpath(root, NULL);
 	struct asker yes = { .answer = TOOL_YES };
 	struct ws *w = open_ws(NULL, 0);
 	struct tool_result r;
@@ -1068,25 +1068,108 @@ test_undo(void)
 	tool_result_free(&r);
 	/* the user changes b.txt after the task */
 	put("ws/b.txt", "b-user\n", 7);
-	CHECK_INT(ws_undo(undo, real, &report, &cause), 1);
+	CHECK_INT(ws_undo(undo, real, &report, &notes, &cause), 1);
 	CHECK(str_startswith(report, "restored a.txt\nkept b.txt: changed since the task; its "
 	    "content before the task is in "));
-	CHECK(strstr(report, "/7/2\nremoved made/c.txt\n") != NULL);
+	CHECK(str_endswith(report, "/7/2\nremoved made/c.txt\nremoved made/\n"));
+	CHECK_STR(notes, "");
 	free(report);
-	report = NULL;
+	free(notes);
+	report = notes = NULL;
 	CHECK_STR_FREE(get("ws/a.txt"), "a1\n");
 	CHECK_STR_FREE(get("ws/b.txt"), "b-user\n");
 	data = get("ws/made/c.txt");
 	CHECK(data == NULL);
 	/* put back what the task wrote: now it can be undone */
 	put("ws/b.txt", "b2\n", 3);
-	CHECK_INT(ws_undo(undo, real, &report, &cause), 0);
+	CHECK_INT(ws_undo(undo, real, &report, &notes, &cause), 0);
 	CHECK_STR(report, "restored b.txt\n");
 	free(report);
+	free(notes);
 	CHECK_STR_FREE(get("ws/b.txt"), "b1\n");
-	CHECK_INT(ws_undo(undo, real, &report, &cause), -1);
+	CHECK_INT(ws_undo(undo, real, &report, &notes, &cause), -1);
 	CHECK_CAUSE(cause, "nothing to undo");
 	free(yes.preview);
+	free(real);
+	ws_close(w);
+}
+
+/* Whether the directory rel under base exists. */
+static bool
+dir_exists(const char *rel)
+{
+	char p[600];
+	struct stat st;
+
+	at(rel, p, sizeof(p));
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Write path (under the root) with content through the write tool. */
+static void
+write_tool(struct ws *w, const char *path, const char *content)
+{
+	struct asker yes = { .answer = TOOL_YES };
+	struct tool_result r;
+	char *args = xstrfmt("{\"path\":\"%s\",\"content\":\"%s\"}", path, content);
+
+	exec_tool(w, "write", args, &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	free(args);
+	free(yes.preview);
+}
+
+/*
+ * Undo removes the directories the task made, deepest first, once empty: not
+ * one that was there before, nor one the user put a file in (said in notes),
+ * and one holding a file kept waits for that file's undo.
+ */
+static void
+test_undo_dirs(void)
+{
+	char undo[600], p[600], *report = NULL, *notes = NULL, *cause = NULL;
+	char *real = realpath(root, NULL);
+	struct ws *w = open_ws(NULL, 0);
+
+	at("undo", undo, sizeof(undo));
+	at("ws/old", p, sizeof(p));
+	CHECK_INT(mkdir(p, 0755), 0);
+	put("ws/old/there.txt", "there\n", 6);
+	CHECK_INT(ws_task_begin(w, 8, &cause), 0);
+	write_tool(w, "fresh/deep/a.txt", "a");
+	write_tool(w, "fresh/b.txt", "b");
+	write_tool(w, "old/c.txt", "c");
+	write_tool(w, "mine/x/y.txt", "y");
+	write_tool(w, "keep/k.txt", "k");
+	/* after the task the user adds a file to mine/ and changes keep/k.txt */
+	put("ws/mine/user.txt", "user\n", 5);
+	put("ws/keep/k.txt", "k-user", 6);
+	CHECK_INT(ws_undo(undo, real, &report, &notes, &cause), 1);
+	CHECK_STR(report, "removed fresh/deep/a.txt\nremoved fresh/b.txt\nremoved old/c.txt\n"
+	    "removed mine/x/y.txt\nkept keep/k.txt: changed since the task\n"
+	    "removed fresh/deep/\nremoved mine/x/\n"
+	    "removed fresh/\n");
+	CHECK_STR(notes, "kept keep/, which the task made: not empty\n"
+	    "kept mine/, which the task made: not empty\n");
+	free(report);
+	free(notes);
+	CHECK(!dir_exists("ws/fresh"));
+	CHECK(dir_exists("ws/old"));
+	CHECK_STR_FREE(get("ws/old/there.txt"), "there\n");
+	CHECK(!dir_exists("ws/mine/x"));
+	CHECK_STR_FREE(get("ws/mine/user.txt"), "user\n");
+	/* the file kept is put back as the task left it: it goes, then its directory */
+	put("ws/keep/k.txt", "k", 1);
+	CHECK_INT(ws_undo(undo, real, &report, &notes, &cause), 0);
+	CHECK_STR(report, "removed keep/k.txt\nremoved keep/\n");
+	CHECK_STR(notes, "kept mine/, which the task made: not empty\n");
+	free(report);
+	free(notes);
+	CHECK(!dir_exists("ws/keep"));
+	CHECK(dir_exists("ws/mine"));
+	CHECK_INT(ws_undo(undo, real, &report, &notes, &cause), -1);
+	CHECK_CAUSE(cause, "nothing to undo");
 	free(real);
 	ws_close(w);
 }
@@ -1406,6 +1489,7 @@ main(void)
 	RUN(test_run_cancel_kills_group);
 	RUN(test_run_edited);
 	RUN(test_undo);
+	RUN(test_undo_dirs);
 	RUN(test_ask_on_terminal);
 	RUN(test_diff_hunks);
 	RUN(test_diff_shortest_and_applies);
