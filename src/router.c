@@ -292,6 +292,15 @@ word_is(const unsigned char *w, size_t wlen, const char *lit)
 	return true;
 }
 
+/* Whether p[end..n) goes on with a space or hyphen and then the lowercase lit: " fault", "-off". */
+static bool
+followed_by(const unsigned char *p, size_t end, size_t n, const char *lit)
+{
+	size_t len = strlen(lit);
+
+	return n - end > len && (p[end] == ' ' || p[end] == '-') && word_is(p + end + 1, len, lit);
+}
+
 /*
  * Tell whether a crash word at p[start..end) reads as a crash report rather
  * than prose: "panic: ..." not "panic disorder", "(core dumped)" not "dumped
@@ -312,22 +321,7 @@ trace_word_ok(const unsigned char *p, size_t start, size_t end, size_t n)
 	if (word_is(w, wlen, "dumped"))
 		return next == ')';
 	if (word_is(w, wlen, "segmentation"))
-		return n - end >= 6 && p[end] == ' ' && (p[end + 1] | 0x20) == 'f' && (p[end + 2] | 0x20) == 'a' &&
-		    (p[end + 3] | 0x20) == 'u' && (p[end + 4] | 0x20) == 'l' && (p[end + 5] | 0x20) == 't';
-	return true;
-}
-
-/* Whether p[end..n) goes on with a space or hyphen and then the lowercase word lit: "-off", " model". */
-static bool
-followed_by(const unsigned char *p, size_t end, size_t n, const char *lit)
-{
-	size_t i, len = strlen(lit);
-
-	if (n - end < len + 1 || (p[end] != ' ' && p[end] != '-'))
-		return false;
-	for (i = 0; i < len; i++)
-		if ((p[end + 1 + i] | 0x20) != (unsigned char)lit[i])
-			return false;
+		return followed_by(p, end, n, "fault");
 	return true;
 }
 
