@@ -944,16 +944,23 @@ hide_price(struct tui *t, struct tui_msg *m)
 	t->dirty = true;
 }
 
-/* A worker step's request is answered: its line shows with its calls while they run. */
+/*
+ * A worker step's request is answered: what it said shows now, before any
+ * of its calls asks to be approved, and its line with its calls while they run.
+ */
 static void
 on_priced(struct tui *t, const cJSON *e)
 {
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "n");
+	const char *said = jstr(e, "text");
 
 	step_count(t, e);
 	t->ag.priced_n = cJSON_IsNumber(n) ? n->valueint : -1;
 	free(t->ag.priced_info);
 	t->ag.priced_info = step_info(t, e);
+	t->ag.said_shown = said != NULL;
+	if (said != NULL)
+		step_said(t, step_entry(t), said);
 	show_price(t, t->ag.step);
 	tui_meter_refresh(t);
 	t->dirty = true;
@@ -1002,7 +1009,7 @@ on_step(struct tui *t, const cJSON *e)
 		} else {
 			if (m->text.len == 0)
 				entry_add(t, m, summary ? summary : "step");
-			if (jstr(e, "text") != NULL)
+			if (jstr(e, "text") != NULL && !(priced && t->ag.said_shown))
 				step_said(t, m, jstr(e, "text"));
 		}
 		hide_price(t, t->ag.price_at);
@@ -1010,8 +1017,10 @@ on_step(struct tui *t, const cJSON *e)
 		m->width = 0;
 		t->ag.step = NULL;
 	}
-	if (!advice)
+	if (!advice) {
 		drop_str(&t->ag.priced_info);
+		t->ag.said_shown = false;
+	}
 	free(info);
 	tui_meter_refresh(t);
 	t->dirty = true;

@@ -282,6 +282,7 @@ struct tui {
 		int64_t need;      /* and the least the next step needs more; 0 unknown */
 		char *priced_info; /* the line of the step whose calls run, priced before them */
 		int priced_n;      /* its number */
+		bool said_shown;   /* what that step said is on the screen, above its calls */
 		struct tui_msg *price_at;  /* the entry showing that line: its calls or approval */
 		int64_t task_id;
 		struct buf out;    /* a running command's output so far (its tail), made visible */
