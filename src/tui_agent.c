@@ -356,12 +356,14 @@ child_call(void *arg, const char *name, const char *args, const struct tool_resu
 	child_emit(arg, o);
 }
 
+/* The task's end; changed: its undo journal holds files it changed (what /undo restores). */
 static void
-child_done(struct child *c, const struct agent_result *r)
+child_done(struct child *c, const struct agent_result *r, bool changed)
 {
 	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(o, "e", "done");
+	cJSON_AddBoolToObject(o, "changed", changed);
 	add_str(o, "answer", r->answer);
 	cJSON_AddNumberToObject(o, "status", r->status);
 	add_str(o, "error", r->error);
@@ -382,7 +384,7 @@ child_fail(struct child *c, const char *why)
 	memset(&r, 0, sizeof r);
 	r.status = CHAT_USAGE;
 	r.error = (char *)why;
-	child_done(c, &r);
+	child_done(c, &r, false);
 }
 
 /* The forked child: run the task and exit; never touches the terminal. */
@@ -459,7 +461,8 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 	agent_run(cfg, t->cat, l, w, &o, &r);
 	if (child_cancel)
 		r.status = CHAT_CANCELLED;
-	child_done(c, &r);
+	/* a task that changed no file leaves the last one that did as /undo's */
+	child_done(c, &r, r.task_id > 0 && ws_undo_task(undo_dir, ws_root(w)) == r.task_id);
 	_exit(0);
 }
 
@@ -1207,7 +1210,7 @@ on_done(struct tui *t, const cJSON *e)
 		tui_view_add(&t->view, status == CHAT_CANCELLED ? TUI_NOTE : TUI_ERROR, s, strlen(s));
 		free(s);
 	}
-	tui_status(t, false, "%s (/undo restores its files)", tot);
+	tui_status(t, false, "%s%s", tot, jbool(e, "changed") ? " (/undo restores its files)" : "");
 	agent_reap(t);
 	tui_meter_refresh(t);
 	t->route_dirty = true;
