@@ -265,6 +265,8 @@ struct tui {
 		int ev, ans;       /* its events (read) and our answers (write); -1: closed */
 		struct buf in;     /* a partial event line */
 		struct tui_msg *step;  /* the entry the current step's calls go in */
+		struct tui_msg *stream;  /* the entry the step's words stream into, or NULL */
+		struct visible svis;
 		char *answer_info; /* the answering step's price, for the reply's line */
 		int64_t total, cap;    /* the task's cost so far and its cap, pico */
 		bool estimated, unknown;
