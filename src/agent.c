@@ -177,6 +177,16 @@ step_done(struct agent *a, struct agent_step *s)
 		a->o->on_step(a->o->arg, &r->steps[r->nsteps - 1]);
 }
 
+/* Pass on a piece of a worker step's reply as it streams. */
+static void
+worker_text(void *arg, const char *s, size_t n)
+{
+	struct agent *a = arg;
+
+	if (a->o->on_text != NULL)
+		a->o->on_text(a->o->arg, s, n);
+}
+
 /* Send one request through c and wait for it; the turn's status. */
 static int
 send_wait(struct agent *a, struct chat *c, const struct chat_opts *co, const char *prompt)
@@ -184,6 +194,8 @@ send_wait(struct agent *a, struct chat *c, const struct chat_opts *co, const cha
 	struct chat_cb cb = { .note = note, .arg = a };
 	int rc;
 
+	if (c == a->chat)
+		cb.text = worker_text;   /* the worker's words stream; the advisor's do not */
 	rc = chat_send(c, co, prompt, &cb);
 	if (rc != 0)
 		return rc;

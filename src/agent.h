@@ -76,6 +76,11 @@ struct agent_opts {
 	void (*on_priced)(void *arg, const struct agent_step *s);
 	void (*on_note)(void *arg, const char *line);            /* retries, fallbacks */
 	/*
+	 * A piece of what the model says in a worker step, as it streams (the
+	 * advisor's answer is its call's result, not streamed). NULL: none.
+	 */
+	void (*on_text)(void *arg, const char *s, size_t n);
+	/*
 	 * A call has run: its name and arguments, its result (cleared for advise
 	 * and calls not run), and what the model is told (text).
 	 */

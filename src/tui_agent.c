@@ -329,6 +329,19 @@ child_output(void *arg, const char *p, size_t n)
 	child_emit(c, o);
 }
 
+/* A piece of what the model says, as it streams. */
+static void
+child_text(void *arg, const char *s, size_t n)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *p = xstrndup(s, n);
+
+	cJSON_AddStringToObject(o, "e", "text");
+	add_str(o, "text", p);
+	free(p);
+	child_emit(arg, o);
+}
+
 static void
 child_note(void *arg, const char *line)
 {
@@ -356,12 +369,14 @@ child_call(void *arg, const char *name, const char *args, const struct tool_resu
 	child_emit(arg, o);
 }
 
+/* The task's end; changed: its undo journal holds files it changed (what /undo restores). */
 static void
-child_done(struct child *c, const struct agent_result *r)
+child_done(struct child *c, const struct agent_result *r, bool changed)
 {
 	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(o, "e", "done");
+	cJSON_AddBoolToObject(o, "changed", changed);
 	add_str(o, "answer", r->answer);
 	cJSON_AddNumberToObject(o, "status", r->status);
 	add_str(o, "error", r->error);
@@ -382,7 +397,7 @@ child_fail(struct child *c, const char *why)
 	memset(&r, 0, sizeof r);
 	r.status = CHAT_USAGE;
 	r.error = (char *)why;
-	child_done(c, &r);
+	child_done(c, &r, false);
 }
 
 /* The forked child: run the task and exit; never touches the terminal. */
@@ -452,6 +467,7 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 		.on_step = child_step,
 		.on_priced = child_priced,
 		.on_note = child_note,
+		.on_text = child_text,
 		.on_call = child_call,
 		.arg = c,
 	};
@@ -459,7 +475,8 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 	agent_run(cfg, t->cat, l, w, &o, &r);
 	if (child_cancel)
 		r.status = CHAT_CANCELLED;
-	child_done(c, &r);
+	/* a task that changed no file leaves the last one that did as /undo's */
+	child_done(c, &r, r.task_id > 0 && ws_undo_task(undo_dir, ws_root(w)) == r.task_id);
 	_exit(0);
 }
 
@@ -778,6 +795,41 @@ render_step(struct tui *t, struct tui_steprec *r)
 	t->dirty = true;
 }
 
+/* What the model says streams in as a chat reply does, until the step's end or its calls. */
+static void
+on_text(struct tui *t, const cJSON *e)
+{
+	struct tui_agent *g = &t->ag;
+	const char *s = jstr(e, "text");
+
+	if (s == NULL || *s == '\0')
+		return;
+	if (g->stream == NULL) {
+		g->stream = tui_view_add(&t->view, TUI_ASSISTANT, "", 0);
+		visible_init(&g->svis);
+	}
+	buf_reset(&t->scratch);
+	visible_feed(&g->svis, s, strlen(s), &t->scratch);
+	if (t->scratch.len > 0)
+		tui_view_append(&t->view, g->stream, t->scratch.data, t->scratch.len);
+	t->dirty = true;
+}
+
+/* The step has calls, or stopped: the entry its words streamed into becomes its entry. */
+static void
+stream_end(struct tui *t)
+{
+	struct tui_agent *g = &t->ag;
+
+	if (g->stream == NULL)
+		return;
+	if (g->step == NULL) {
+		g->stream->role = TUI_STEP;   /* redrawn as the step's, from its record */
+		g->step = g->stream;
+	}
+	g->stream = NULL;
+}
+
 static void
 on_call(struct tui *t, const cJSON *e)
 {
@@ -809,6 +861,7 @@ tui_agent_forget(struct tui *t)
 	t->steprecs = NULL;
 	t->nsteprecs = 0;
 	t->ag.step = NULL;
+	t->ag.stream = NULL;
 	t->ag.ask_entry = NULL;
 	t->ag.price_at = NULL;
 }
@@ -944,16 +997,24 @@ hide_price(struct tui *t, struct tui_msg *m)
 	t->dirty = true;
 }
 
-/* A worker step's request is answered: its line shows with its calls while they run. */
+/*
+ * A worker step's request is answered: what it said shows now, before any
+ * of its calls asks to be approved, and its line with its calls while they run.
+ */
 static void
 on_priced(struct tui *t, const cJSON *e)
 {
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "n");
+	const char *said = jstr(e, "text");
 
 	step_count(t, e);
 	t->ag.priced_n = cJSON_IsNumber(n) ? n->valueint : -1;
 	free(t->ag.priced_info);
 	t->ag.priced_info = step_info(t, e);
+	t->ag.said_shown = said != NULL;
+	stream_end(t);
+	if (said != NULL)
+		step_said(t, step_entry(t), said);
 	show_price(t, t->ag.step);
 	tui_meter_refresh(t);
 	t->dirty = true;
@@ -988,9 +1049,11 @@ on_step(struct tui *t, const cJSON *e)
 		t->ag.answer_info = info;
 		info = NULL;
 	} else {
-		struct tui_msg *m = step_entry(t);
+		struct tui_msg *m;
 
-		if (m->text.len == 0 && jstr(e, "text") != NULL) {
+		stream_end(t);
+		m = step_entry(t);
+		if (!priced && jstr(e, "text") != NULL) {
 			/* stopped before any call: all it said so far, then why it ended */
 			struct buf b;
 
@@ -1002,7 +1065,7 @@ on_step(struct tui *t, const cJSON *e)
 		} else {
 			if (m->text.len == 0)
 				entry_add(t, m, summary ? summary : "step");
-			if (jstr(e, "text") != NULL)
+			if (jstr(e, "text") != NULL && !(priced && t->ag.said_shown))
 				step_said(t, m, jstr(e, "text"));
 		}
 		hide_price(t, t->ag.price_at);
@@ -1010,8 +1073,10 @@ on_step(struct tui *t, const cJSON *e)
 		m->width = 0;
 		t->ag.step = NULL;
 	}
-	if (!advice)
+	if (!advice) {
 		drop_str(&t->ag.priced_info);
+		t->ag.said_shown = false;
+	}
 	free(info);
 	tui_meter_refresh(t);
 	t->dirty = true;
@@ -1162,6 +1227,7 @@ agent_reap(struct tui *t)
 	g->ask_entry = NULL;
 	drop_str(&g->sent_pin);
 	g->step = NULL;
+	g->stream = NULL;
 	g->price_at = NULL;
 	drop_str(&g->priced_info);
 	buf_done(&g->out);
@@ -1185,7 +1251,13 @@ on_done(struct tui *t, const cJSON *e)
 	t->ag.task_id = jpico(e, "task");
 	task_total(t, tot, sizeof tot);
 	if (answer != NULL) {
-		m = tui_view_add(&t->view, TUI_ASSISTANT, answer, strlen(answer));
+		/* the reply streamed in: what the task ended with is the whole of it */
+		m = t->ag.stream;
+		if (m != NULL)
+			tui_view_set(&t->view, m, answer, strlen(answer));
+		else
+			m = tui_view_add(&t->view, TUI_ASSISTANT, answer, strlen(answer));
+		t->ag.stream = NULL;
 		info = t->ag.answer_info != NULL ? xstrfmt("%s", t->ag.answer_info) : xstrdup(tot);
 		tui_view_set_info(m, info);
 		free(info);
@@ -1198,7 +1270,7 @@ on_done(struct tui *t, const cJSON *e)
 		tui_view_add(&t->view, status == CHAT_CANCELLED ? TUI_NOTE : TUI_ERROR, s, strlen(s));
 		free(s);
 	}
-	tui_status(t, false, "%s (/undo restores its files)", tot);
+	tui_status(t, false, "%s%s", tot, jbool(e, "changed") ? " (/undo restores its files)" : "");
 	agent_reap(t);
 	tui_meter_refresh(t);
 	t->route_dirty = true;
@@ -1217,6 +1289,8 @@ on_event(struct tui *t, const char *line)
 	}
 	if (strcmp(kind, "call") == 0) {
 		on_call(t, e);
+	} else if (strcmp(kind, "text") == 0) {
+		on_text(t, e);
 	} else if (strcmp(kind, "out") == 0) {
 		on_output(t, e);
 	} else if (strcmp(kind, "step") == 0) {

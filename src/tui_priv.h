@@ -265,6 +265,8 @@ struct tui {
 		int ev, ans;       /* its events (read) and our answers (write); -1: closed */
 		struct buf in;     /* a partial event line */
 		struct tui_msg *step;  /* the entry the current step's calls go in */
+		struct tui_msg *stream;  /* the entry the step's words stream into, or NULL */
+		struct visible svis;
 		char *answer_info; /* the answering step's price, for the reply's line */
 		int64_t total, cap;    /* the task's cost so far and its cap, pico */
 		bool estimated, unknown;
@@ -282,6 +284,7 @@ struct tui {
 		int64_t need;      /* and the least the next step needs more; 0 unknown */
 		char *priced_info; /* the line of the step whose calls run, priced before them */
 		int priced_n;      /* its number */
+		bool said_shown;   /* what that step said is on the screen, above its calls */
 		struct tui_msg *price_at;  /* the entry showing that line: its calls or approval */
 		int64_t task_id;
 		struct buf out;    /* a running command's output so far (its tail), made visible */

@@ -24,7 +24,7 @@ fake_reply '{"text":"Looking.","calls":[{"name":"list","args":{"path":"."}},{"na
 fake_reply "{\"calls\":[{\"name\":\"edit\",\"args\":{\"path\":\"sum.sh\",\"old\":\"\$1 - \$2\",\"new\":\"\$1 + \$2\"}}],\"usage\":{\"input\":1100,\"output\":30},\"hold_file\":\"$T/go\"}"
 fake_reply '{"calls":[{"name":"run","args":{"command":"sh test.sh"}}],"usage":{"input":1200,"output":20}}'
 fake_reply '{"text":"Fixed sum.sh: it subtracted. I did not run the test: you said no.","usage":{"input":1300,"output":15}}'
-tui_ok_in "$T/repo" "task" a 100x40 -m test-cheap --agent <<S
+tui_ok_in "$T/repo" "task" a 100x44 -m test-cheap --agent <<S
 :dump-screen $T/a0
 :type /agent cap 0.05
 :key Enter

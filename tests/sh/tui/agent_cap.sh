@@ -73,7 +73,7 @@ check_eq "more: the ledger's task has the raised cap" \
     "$(sql "SELECT cap_pico FROM tasks WHERE id = $task")" $((870000000 + 870000000 + 50000000000))
 check_contains "more: the answer's line has the task's total against the raised cap" \
     "$(row "$T/m6" 'step 3 ')" "task $(usd "$sum") of \$0.0517 cap"
-check_screen "more: and the status line" m6 "task $(usd "$sum") of \$0.0517 cap (/undo restores its files)"
+check_screen "more: and the status line" m6 "└ task $(usd "$sum") of \$0.0517 cap ─"
 check_eq "more: three requests sent" "$(fake_count)" 3
 
 # --- n stops at the first question; Esc at the second ------------------------------------------

@@ -74,6 +74,7 @@ ctrl-c mid-answer: the task stopped|interrupted: what was done is kept; stopped 
 EOF
 check_above "ctrl-c mid-answer: then why the step ended" p0 '“ Halfway through' "│ interrupted  "
 check_not_screen "ctrl-c mid-answer: nothing after the stop" p0 "the rest"
+check_eq "ctrl-c mid-answer: what streamed shown once" "$(grep -c -F 'Halfway through' "$T/p0")" 1
 
 # a reply cut short says its partial answer was kept: it is on the screen
 fake_reset

@@ -71,4 +71,4 @@ task=$(sql "SELECT max(id) FROM tasks")
 check_eq "unknown: the ledger has no cost, not zero" \
     "$(sql "SELECT count(*) FROM usage WHERE task_id = $task AND cost_pico IS NULL")" 2
 check_contains "unknown: the step's cost" "$(row "$T/n0" 'step 1 ·')" "500→20 tok · unknown · task \$0.00 + \$?"
-check_contains "unknown: the answer's total never free" "$n0" "task \$0.00 + \$? (/undo restores its files)"
+check_contains "unknown: the answer's total never free" "$n0" "└ task \$0.00 + \$? ─"
