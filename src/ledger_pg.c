@@ -17,11 +17,13 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "config.h"
 #include "dl.h"
 #include "keyring.h"
 #include "ledger_pg.h"
 #include "ledger_schema.h"
+#include "resolve.h"
 #include "store.h"
 #include "util.h"
 
@@ -284,36 +286,158 @@ pg_start(const char *const *k, const char *const *v, int64_t deadline)
 }
 
 /*
+ * Host, hostaddr and port parameters that give libpq the addresses of the
+ * host names it would look up itself; named: there were names to look up.
+ */
+struct pg_hosts {
+	struct buf host, addr, port;
+	int n;                          /* hosts in the lists */
+	bool named;
+};
+
+/* The value of keyword key in the parsed options o, else of environment variable env. */
+static const char *
+pg_option(const PQconninfoOption *o, const char *key, const char *env)
+{
+	for (; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, key) == 0 && o->val != NULL && *o->val != '\0')
+			return o->val;
+	return getenv(env);
+}
+
+/* Add one host of the list to h: its name, an address for it ("" none), and its port. */
+static void
+pg_host_add(struct pg_hosts *h, const char *host, size_t hlen, const char *addr,
+    const char *port, size_t plen)
+{
+	const char *sep = h->n++ > 0 ? "," : "";
+
+	buf_addf(&h->host, "%s%.*s", sep, (int)hlen, host);
+	buf_addf(&h->addr, "%s%s", sep, addr);
+	if (port != NULL)
+		buf_addf(&h->port, "%s%.*s", sep, (int)plen, port);
+}
+
+/*
+ * Look up the host names of database (or of PGHOST) under deadline, as libpq
+ * would look them up itself without one: 1 with h filled when there were
+ * names, 0 when there were none (addresses, socket directories, or hostaddr
+ * given); -1 with *why when a lookup failed or took too long. Each name is
+ * kept as host, for TLS's check of the server's name and for ~/.pgpass, and
+ * stands once for each of its addresses, which libpq tries in turn.
+ */
+static int
+pg_hosts(const char *database, int64_t deadline, struct pg_hosts *h, char **why)
+{
+	PQconninfoOption *o = pq.PQconninfoParse(database, NULL);
+	const char *hosts, *ports, *s, *p, *e, *pe;
+	char **addrs, *name = NULL, *cause = NULL;
+	int rc = 0, got;
+	size_t i, nh = 1, np = 1, hl, pl;
+
+	if (o == NULL)
+		return 0;
+	hosts = pg_option(o, "host", "PGHOST");
+	ports = pg_option(o, "port", "PGPORT");
+	if (hosts == NULL || *hosts == '\0' || pg_option(o, "hostaddr", "PGHOSTADDR") != NULL)
+		goto out;
+	for (s = hosts; *s != '\0'; s++)
+		nh += *s == ',';
+	for (s = ports != NULL ? ports : ""; *s != '\0'; s++)
+		np += *s == ',';
+	/* One port for every host, else one for all: anything else is libpq's to refuse. */
+	if (np > 1 && np != nh)
+		goto out;
+	for (s = hosts, p = np > 1 ? ports : NULL; rc == 0; s = e + 1, p = p ? pe + 1 : NULL) {
+		e = s + strcspn(s, ",");
+		hl = (size_t)(e - s);
+		pe = p != NULL ? p + strcspn(p, ",") : NULL;
+		pl = p != NULL ? (size_t)(pe - p) : 0;
+		free(name);
+		name = xstrndup(s, hl);
+		/* A socket directory ("/" or, on Linux, "@" abstract) or an address: nothing to look up. */
+		if (hl == 0 || *s == '/' || *s == '@' || resolve_numeric(name)) {
+			pg_host_add(h, s, hl, "", p, pl);
+		} else if ((got = resolve_addrs(name, deadline, &addrs, &cause)) > 0) {
+			for (i = 0; addrs[i] != NULL; i++)
+				pg_host_add(h, s, hl, addrs[i], p, pl);
+			strv_free(addrs);
+			h->named = true;
+		} else {
+			/* In libpq's words, as when it looks a name up itself. */
+			xasprintf(why, "could not translate host name \"%s\" to address: %s", name,
+			    got < 0 ? cause : "no answer within 10 seconds");
+			rc = -1;
+		}
+		if (*e == '\0')
+			break;
+	}
+	if (rc == 0 && h->named)
+		rc = 1;
+out:
+	free(name);
+	free(cause);
+	pq.PQconninfoFree(o);
+	return rc;
+}
+
+/*
  * Connect (the password from the keyring when the server wants one and none
- * was found), both attempts within PG_CONNECT_MS: NULL when that was not
- * enough. A connection whose peer stops answering (a network gone) is given
- * up by TCP within about PG_STATEMENT_TIMEOUT; the connection string comes
- * after these and may set its own.
+ * was found), the host names' lookups and both attempts within PG_CONNECT_MS:
+ * NULL with *why when that was not enough. libpq looks names up with no
+ * deadline (a name server that does not answer holds it for minutes), so they
+ * are looked up here and libpq given their addresses. A connection whose peer
+ * stops answering (a network gone) is given up by TCP within about
+ * PG_STATEMENT_TIMEOUT; the connection string comes after these and may set
+ * its own, and the looked-up hosts after it.
  */
 static PGconn *
-pg_dial(const struct ledger_pg *p)
+pg_dial(const struct ledger_pg *p, char **why)
 {
-	const char *k[] = { "application_name", "keepalives_idle", "keepalives_interval",
-	    "keepalives_count", "tcp_user_timeout", "dbname", NULL, NULL };
-	const char *v[] = { "llm", "5", "2", "3", PG_STATEMENT_TIMEOUT, p->t->database, NULL,
-	    NULL };
+	const char *k[12] = { "application_name", "keepalives_idle", "keepalives_interval",
+	    "keepalives_count", "tcp_user_timeout", "dbname" };
+	const char *v[12] = { "llm", "5", "2", "3", PG_STATEMENT_TIMEOUT, p->t->database };
 	int64_t deadline = clock_ms() + PG_CONNECT_MS;
-	PGconn *c = pg_start(k, v, deadline);
-	char *pw = NULL, *why = NULL;
+	struct pg_hosts h = { .n = 0, .named = false };
+	PGconn *c = NULL;
+	char *pw = NULL, *kr = NULL;
+	size_t n = 6;
 
+	buf_init(&h.host, 0);
+	buf_init(&h.addr, 0);
+	buf_init(&h.port, 0);
+	if (pg_hosts(p->t->database, deadline, &h, why) < 0)
+		goto out;
+	if (h.named) {
+		k[n] = "host";
+		v[n++] = buf_str(&h.host);
+		k[n] = "hostaddr";
+		v[n++] = buf_str(&h.addr);
+		if (h.port.len > 0) {
+			k[n] = "port";
+			v[n++] = buf_str(&h.port);
+		}
+	}
+	c = pg_start(k, v, deadline);
 	if (c == NULL || pq.PQstatus(c) == CONNECTION_OK || !pq.PQconnectionNeedsPassword(c))
-		return c;
+		goto out;
 	/* No key there (or no keyring) is no error: libpq's own message says what is missing. */
-	if (keyring_get(PG_KEYRING_NAME, &pw, &why) != 0 || pw == NULL) {
-		free(why);
-		return c;
+	if (keyring_get(PG_KEYRING_NAME, &pw, &kr) != 0 || pw == NULL) {
+		free(kr);
+		goto out;
 	}
 	pq.PQfinish(c);
-	k[ARRAY_SIZE(k) - 2] = "password";
-	v[ARRAY_SIZE(v) - 2] = pw;
+	k[n] = "password";
+	v[n] = pw;
 	c = pg_start(k, v, deadline);
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
+out:
+	if (c == NULL && *why == NULL)
+		*why = xstrdup("no answer within 10 seconds");
+	buf_done(&h.host);
+	buf_done(&h.addr);
+	buf_done(&h.port);
 	return c;
 }
 
@@ -503,6 +627,8 @@ pg_refused(PGconn *c, char **cause)
 static int
 pg_connect(struct ledger_pg *p, char **cause)
 {
+	char *why = NULL;
+
 	if (p->conn != NULL)
 		return 0;
 	if (p->dial_failed != 0 && clock_ms() - p->dial_failed < PG_REDIAL_MS) {
@@ -510,7 +636,7 @@ pg_connect(struct ledger_pg *p, char **cause)
 		p->down = true;
 		return -1;
 	}
-	p->conn = pg_dial(p);
+	p->conn = pg_dial(p, &why);
 	if (p->conn != NULL && pq.PQstatus(p->conn) != CONNECTION_OK &&
 	    pg_refused(p->conn, cause)) {
 		pq.PQfinish(p->conn);
@@ -518,8 +644,8 @@ pg_connect(struct ledger_pg *p, char **cause)
 		return -2;
 	}
 	if (p->conn == NULL || pq.PQstatus(p->conn) != CONNECTION_OK) {
-		pg_drop(p, p->conn != NULL ? pq.PQerrorMessage(p->conn) : "no answer within 10 seconds",
-		    cause);
+		pg_drop(p, p->conn != NULL ? pq.PQerrorMessage(p->conn) : why, cause);
+		free(why);
 		return -1;
 	}
 	p->down = false;
