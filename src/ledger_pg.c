@@ -17,11 +17,13 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "config.h"
 #include "dl.h"
 #include "keyring.h"
 #include "ledger_pg.h"
 #include "ledger_schema.h"
+#include "resolve.h"
 #include "store.h"
 #include "util.h"
 
@@ -91,6 +93,7 @@ struct ledger_pg {
 	int version;                    /* the schema's version; -1 not known yet */
 	bool down;                      /* the last call found the database unreachable */
 	bool denied;                    /* the last call lacked a privilege */
+	bool asked;                     /* the last call was sent: the server may have done it */
 	char state[6];                  /* the SQLSTATE of the last call's error; "" none */
 	int64_t dial_failed;            /* clock_ms() of the last failed attempt; 0 none */
 	char *dial_cause;               /* why it failed */
@@ -284,36 +287,158 @@ pg_start(const char *const *k, const char *const *v, int64_t deadline)
 }
 
 /*
+ * Host, hostaddr and port parameters that give libpq the addresses of the
+ * host names it would look up itself; named: there were names to look up.
+ */
+struct pg_hosts {
+	struct buf host, addr, port;
+	int n;                          /* hosts in the lists */
+	bool named;
+};
+
+/* The value of keyword key in the parsed options o, else of environment variable env. */
+static const char *
+pg_option(const PQconninfoOption *o, const char *key, const char *env)
+{
+	for (; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, key) == 0 && o->val != NULL && *o->val != '\0')
+			return o->val;
+	return getenv(env);
+}
+
+/* Add one host of the list to h: its name, an address for it ("" none), and its port. */
+static void
+pg_host_add(struct pg_hosts *h, const char *host, size_t hlen, const char *addr,
+    const char *port, size_t plen)
+{
+	const char *sep = h->n++ > 0 ? "," : "";
+
+	buf_addf(&h->host, "%s%.*s", sep, (int)hlen, host);
+	buf_addf(&h->addr, "%s%s", sep, addr);
+	if (port != NULL)
+		buf_addf(&h->port, "%s%.*s", sep, (int)plen, port);
+}
+
+/*
+ * Look up the host names of database (or of PGHOST) under deadline, as libpq
+ * would look them up itself without one: 1 with h filled when there were
+ * names, 0 when there were none (addresses, socket directories, or hostaddr
+ * given); -1 with *why when a lookup failed or took too long. Each name is
+ * kept as host, for TLS's check of the server's name and for ~/.pgpass, and
+ * stands once for each of its addresses, which libpq tries in turn.
+ */
+static int
+pg_hosts(const char *database, int64_t deadline, struct pg_hosts *h, char **why)
+{
+	PQconninfoOption *o = pq.PQconninfoParse(database, NULL);
+	const char *hosts, *ports, *s, *p, *e, *pe;
+	char **addrs, *name = NULL, *cause = NULL;
+	int rc = 0, got;
+	size_t i, nh = 1, np = 1, hl, pl;
+
+	if (o == NULL)
+		return 0;
+	hosts = pg_option(o, "host", "PGHOST");
+	ports = pg_option(o, "port", "PGPORT");
+	if (hosts == NULL || *hosts == '\0' || pg_option(o, "hostaddr", "PGHOSTADDR") != NULL)
+		goto out;
+	for (s = hosts; *s != '\0'; s++)
+		nh += *s == ',';
+	for (s = ports != NULL ? ports : ""; *s != '\0'; s++)
+		np += *s == ',';
+	/* One port for every host, else one for all: anything else is libpq's to refuse. */
+	if (np > 1 && np != nh)
+		goto out;
+	for (s = hosts, p = np > 1 ? ports : NULL; rc == 0; s = e + 1, p = p ? pe + 1 : NULL) {
+		e = s + strcspn(s, ",");
+		hl = (size_t)(e - s);
+		pe = p != NULL ? p + strcspn(p, ",") : NULL;
+		pl = p != NULL ? (size_t)(pe - p) : 0;
+		free(name);
+		name = xstrndup(s, hl);
+		/* A socket directory ("/" or, on Linux, "@" abstract) or an address: nothing to look up. */
+		if (hl == 0 || *s == '/' || *s == '@' || resolve_numeric(name)) {
+			pg_host_add(h, s, hl, "", p, pl);
+		} else if ((got = resolve_addrs(name, deadline, &addrs, &cause)) > 0) {
+			for (i = 0; addrs[i] != NULL; i++)
+				pg_host_add(h, s, hl, addrs[i], p, pl);
+			strv_free(addrs);
+			h->named = true;
+		} else {
+			/* In libpq's words, as when it looks a name up itself. */
+			xasprintf(why, "could not translate host name \"%s\" to address: %s", name,
+			    got < 0 ? cause : "no answer within 10 seconds");
+			rc = -1;
+		}
+		if (*e == '\0')
+			break;
+	}
+	if (rc == 0 && h->named)
+		rc = 1;
+out:
+	free(name);
+	free(cause);
+	pq.PQconninfoFree(o);
+	return rc;
+}
+
+/*
  * Connect (the password from the keyring when the server wants one and none
- * was found), both attempts within PG_CONNECT_MS: NULL when that was not
- * enough. A connection whose peer stops answering (a network gone) is given
- * up by TCP within about PG_STATEMENT_TIMEOUT; the connection string comes
- * after these and may set its own.
+ * was found), the host names' lookups and both attempts within PG_CONNECT_MS:
+ * NULL with *why when that was not enough. libpq looks names up with no
+ * deadline (a name server that does not answer holds it for minutes), so they
+ * are looked up here and libpq given their addresses. A connection whose peer
+ * stops answering (a network gone) is given up by TCP within about
+ * PG_STATEMENT_TIMEOUT; the connection string comes after these and may set
+ * its own, and the looked-up hosts after it.
  */
 static PGconn *
-pg_dial(const struct ledger_pg *p)
+pg_dial(const struct ledger_pg *p, char **why)
 {
-	const char *k[] = { "application_name", "keepalives_idle", "keepalives_interval",
-	    "keepalives_count", "tcp_user_timeout", "dbname", NULL, NULL };
-	const char *v[] = { "llm", "5", "2", "3", PG_STATEMENT_TIMEOUT, p->t->database, NULL,
-	    NULL };
+	const char *k[12] = { "application_name", "keepalives_idle", "keepalives_interval",
+	    "keepalives_count", "tcp_user_timeout", "dbname" };
+	const char *v[12] = { "llm", "5", "2", "3", PG_STATEMENT_TIMEOUT, p->t->database };
 	int64_t deadline = clock_ms() + PG_CONNECT_MS;
-	PGconn *c = pg_start(k, v, deadline);
-	char *pw = NULL, *why = NULL;
+	struct pg_hosts h = { .n = 0, .named = false };
+	PGconn *c = NULL;
+	char *pw = NULL, *kr = NULL;
+	size_t n = 6;
 
+	buf_init(&h.host, 0);
+	buf_init(&h.addr, 0);
+	buf_init(&h.port, 0);
+	if (pg_hosts(p->t->database, deadline, &h, why) < 0)
+		goto out;
+	if (h.named) {
+		k[n] = "host";
+		v[n++] = buf_str(&h.host);
+		k[n] = "hostaddr";
+		v[n++] = buf_str(&h.addr);
+		if (h.port.len > 0) {
+			k[n] = "port";
+			v[n++] = buf_str(&h.port);
+		}
+	}
+	c = pg_start(k, v, deadline);
 	if (c == NULL || pq.PQstatus(c) == CONNECTION_OK || !pq.PQconnectionNeedsPassword(c))
-		return c;
+		goto out;
 	/* No key there (or no keyring) is no error: libpq's own message says what is missing. */
-	if (keyring_get(PG_KEYRING_NAME, &pw, &why) != 0 || pw == NULL) {
-		free(why);
-		return c;
+	if (keyring_get(PG_KEYRING_NAME, &pw, &kr) != 0 || pw == NULL) {
+		free(kr);
+		goto out;
 	}
 	pq.PQfinish(c);
-	k[ARRAY_SIZE(k) - 2] = "password";
-	v[ARRAY_SIZE(v) - 2] = pw;
+	k[n] = "password";
+	v[n] = pw;
 	c = pg_start(k, v, deadline);
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
+out:
+	if (c == NULL && *why == NULL)
+		*why = xstrdup("no answer within 10 seconds");
+	buf_done(&h.host);
+	buf_done(&h.addr);
+	buf_done(&h.port);
 	return c;
 }
 
@@ -391,6 +516,7 @@ pg_run(struct ledger_pg *p, const char *sql, const struct pg_args *a, int64_t ms
 	if (!(a != NULL ? pq.PQsendQueryParams(p->conn, sql, a->n, NULL, a->v, NULL, NULL, 0) :
 	    pq.PQsendQuery(p->conn, sql)))
 		return NULL;
+	p->asked = true;
 	for (;;) {
 		while (pq.PQisBusy(p->conn)) {
 			if ((ready = pg_poll(pq.PQsocket(p->conn), POLLIN, deadline)) <= 0) {
@@ -503,6 +629,8 @@ pg_refused(PGconn *c, char **cause)
 static int
 pg_connect(struct ledger_pg *p, char **cause)
 {
+	char *why = NULL;
+
 	if (p->conn != NULL)
 		return 0;
 	if (p->dial_failed != 0 && clock_ms() - p->dial_failed < PG_REDIAL_MS) {
@@ -510,7 +638,7 @@ pg_connect(struct ledger_pg *p, char **cause)
 		p->down = true;
 		return -1;
 	}
-	p->conn = pg_dial(p);
+	p->conn = pg_dial(p, &why);
 	if (p->conn != NULL && pq.PQstatus(p->conn) != CONNECTION_OK &&
 	    pg_refused(p->conn, cause)) {
 		pq.PQfinish(p->conn);
@@ -518,8 +646,8 @@ pg_connect(struct ledger_pg *p, char **cause)
 		return -2;
 	}
 	if (p->conn == NULL || pq.PQstatus(p->conn) != CONNECTION_OK) {
-		pg_drop(p, p->conn != NULL ? pq.PQerrorMessage(p->conn) : "no answer within 10 seconds",
-		    cause);
+		pg_drop(p, p->conn != NULL ? pq.PQerrorMessage(p->conn) : why, cause);
+		free(why);
 		return -1;
 	}
 	p->down = false;
@@ -583,7 +711,7 @@ pg_call(struct ledger_pg *p, const char *what, const char *sql, const struct pg_
 	PGresult *r;
 	ExecStatusType s;
 
-	p->down = p->denied = false;
+	p->down = p->denied = p->asked = false;
 	p->state[0] = '\0';
 	if (pg_connect(p, cause) != 0)
 		return NULL;
@@ -593,6 +721,8 @@ pg_call(struct ledger_pg *p, const char *what, const char *sql, const struct pg_
 		    LEDGER_PG_VERSION);
 		return NULL;
 	}
+	/* Set by this call alone, not by connecting's own. */
+	p->asked = false;
 	/* Given up, the connection is dropped already and the ledger counts as unreachable. */
 	if ((r = pg_run(p, sql, a, PG_ANSWER_MS, cause)) == NULL && p->conn == NULL)
 		return NULL;
@@ -868,9 +998,9 @@ pg_offline_insert(struct ledger_pg *p, const struct ledger_entry *e, const char 
  */
 static int
 pg_offline_reserve(struct ledger_pg *p, const struct ledger_entry *e, const char *key,
-    int64_t worst, int64_t *id, struct meter *m, char **cause)
+    int64_t now, int64_t worst, int64_t *id, struct meter *m, char **cause)
 {
-	int64_t now = clock_now(), held;
+	int64_t held;
 
 	memset(m, 0, sizeof *m);
 	m->team = m->offline = true;
@@ -916,6 +1046,46 @@ pg_offline_reserve(struct ledger_pg *p, const struct ledger_entry *e, const char
 		m->reserved = worst;
 	/* Going on is said by the caller; the reason stays in *cause for it. */
 	return LEDGER_RESERVED;
+}
+
+/*
+ * Keep in the outbox that the reservation under key may hold the budget on
+ * the server: its call was sent and its answer lost. Sent when the database is
+ * back, it releases that reservation, if the server made it.
+ */
+static void
+pg_lost_keep(struct ledger_pg *p, const char *key, int64_t now)
+{
+	sqlite3_stmt *st;
+
+	if (pg_outbox(p) < 0 || sqlite3_prepare_v2(p->db, "INSERT INTO team_outbox (kind, row_key,"
+	    " team, user, time) VALUES ('release', ?1, ?2, ?3, ?4)", -1, &st, NULL) != SQLITE_OK)
+		return;
+	store_bind_str(st, 1, key);
+	store_bind_str(st, 2, p->t->team);
+	store_bind_str(st, 3, p->t->user);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+}
+
+/*
+ * The reservation under key got no answer: reserve offline. When its call
+ * was sent, the server may have made the reservation all the same: the row
+ * kept offline carries the same key, and sent when the database is back it
+ * settles that reservation; with no row kept (refused, or block), the outbox
+ * keeps the key to release it.
+ */
+static int
+pg_reserve_lost(struct ledger_pg *p, const struct ledger_entry *e, const char *key,
+    int64_t now, int64_t worst, int64_t *id, struct meter *m, char **cause)
+{
+	bool asked = p->asked;
+	int rc = pg_offline_reserve(p, e, key, now, worst, id, m, cause);
+
+	if (asked && rc != LEDGER_RESERVED)
+		pg_lost_keep(p, key, now);
+	return rc;
 }
 
 /* Check the team's and the user's budgets and reserve, in one transaction on the server. */
@@ -966,8 +1136,10 @@ ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t wor
 		    " user = %s", pq.PQuser(p->conn));
 		pg_hint(cause, fix);
 	}
+	if (r == NULL && p->down)
+		return pg_reserve_lost(p, e, key, now, worst_case, id, m, cause);
 	if (r == NULL)
-		return p->down ? pg_offline_reserve(p, e, key, worst_case, id, m, cause) : -1;
+		return -1;
 	if (pq.PQntuples(r) != 1) {
 		pq.PQclear(r);
 		store_cause(cause, "team ledger: reserve: no answer");
@@ -1537,7 +1709,76 @@ ob_money(sqlite3_stmt *st, int c)
 	return sqlite3_column_type(st, c) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, c);
 }
 
-/* Send one outbox row: a whole offline row (llm.record) or a missed settlement. 0 or -1. */
+/*
+ * The id of the reservation made on the server under outbox row st's key, whose
+ * answer was lost, when it still holds the budget (status reserved, or expired
+ * there meanwhile: llm.settle takes both): 1 with *id, and *live when still
+ * reserved; 0 none; -1 with *cause.
+ */
+static int
+pg_twin(struct ledger_pg *p, sqlite3_stmt *st, int64_t *id, bool *live, char **cause)
+{
+	struct pg_args a = { .n = 0 };
+	int64_t t = sqlite3_column_int64(st, 6);
+	PGresult *r;
+	int rc = 0;
+
+	arg_str(&a, ob_str(st, 4));
+	arg_i64(&a, t);
+	arg_i64(&a, t + 1);
+	arg_str(&a, ob_str(st, 3));
+	r = pg_call(p, "send", "SELECT id, status = 'reserved' FROM llm.rows($1, $2, $3)"
+	    " WHERE row_key = $4 AND status IN ('reserved', 'expired') AND NOT offline", &a, cause);
+	if (r == NULL)
+		return -1;
+	if (pq.PQntuples(r) == 1) {
+		*id = col_i64(r, 0, 0);
+		*live = strcmp(pq.PQgetvalue(r, 0, 1), "t") == 0;
+		rc = 1;
+	}
+	pq.PQclear(r);
+	return rc;
+}
+
+/*
+ * Settle the server's reservation under outbox row st's key, whose answer was
+ * lost, as st says (kind release, or an expired row: released, as for a
+ * holder gone; else st's figures). 0 when done or there is none, -1.
+ */
+static int
+pg_send_twin(struct ledger_pg *p, sqlite3_stmt *st, const struct usage *u, char **cause)
+{
+	struct pg_args a = { .n = 0 };
+	const char *kind = ob_str(st, 1), *status = ob_str(st, 21);
+	bool live = false, release;
+	int64_t id = 0;
+	PGresult *r;
+	int got;
+
+	if ((got = pg_twin(p, st, &id, &live, cause)) <= 0)
+		return got;
+	release = strcmp(kind, "release") == 0 || status == NULL || strcmp(status, "expired") == 0;
+	if (release && !live)
+		return 0;
+	arg_i64(&a, id);
+	if (release) {
+		r = pg_call(p, "send", "SELECT llm.release($1)", &a, cause);
+	} else {
+		pg_settle_args(&a, status, u, ob_money(st, 18), sqlite3_column_int(st, 20) != 0,
+		    sqlite3_column_int64(st, 22));
+		r = pg_call(p, "send", "SELECT llm.settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+		    " $11)", &a, cause);
+	}
+	if (r == NULL)
+		return -1;
+	pq.PQclear(r);
+	return 0;
+}
+
+/*
+ * Send one outbox row: a whole offline row (llm.record), a missed settlement,
+ * or the release of a reservation whose answer was lost. 0 or -1.
+ */
 static int
 pg_send(struct ledger_pg *p, sqlite3_stmt *st, char **cause)
 {
@@ -1545,6 +1786,7 @@ pg_send(struct ledger_pg *p, sqlite3_stmt *st, char **cause)
 	struct usage u;
 	const char *kind = ob_str(st, 1);
 	PGresult *r;
+	bool kept;
 
 	memset(&u, 0, sizeof u);
 	u.input = sqlite3_column_int64(st, 12);
@@ -1559,6 +1801,8 @@ pg_send(struct ledger_pg *p, sqlite3_stmt *st, char **cause)
 		    sqlite3_column_int(st, 20) != 0, sqlite3_column_int64(st, 22));
 		r = pg_call(p, "send", "SELECT llm.settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
 		    " $11)", &a, cause);
+	} else if (kind != NULL && strcmp(kind, "release") == 0) {
+		return pg_send_twin(p, st, &u, cause);
 	} else {
 		arg_str(&a, ob_str(st, 4));     /* team */
 		arg_str(&a, ob_str(st, 5));     /* user */
@@ -1592,6 +1836,16 @@ pg_send(struct ledger_pg *p, sqlite3_stmt *st, char **cause)
 			arg_i64(&a, sqlite3_column_int64(st, 28));
 		r = pg_call(p, "send", "SELECT llm.record($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
 		    " $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)", &a, cause);
+		if (r == NULL)
+			return -1;
+		/*
+		 * The server has a row under this key already: this row's, sent before,
+		 * or the reservation whose answer was lost when this row was made, which
+		 * becomes this row.
+		 */
+		kept = col_i64(r, 0, 0) == 1;
+		pq.PQclear(r);
+		return kept ? 0 : pg_send_twin(p, st, &u, cause);
 	}
 	if (r == NULL)
 		return -1;
@@ -1663,7 +1917,7 @@ pg_flush_outbox(struct ledger_pg *p, char **cause)
 	free(p->refused);
 	p->refused = NULL;
 	if (sqlite3_prepare_v2(p->db, "SELECT " PG_OUTBOX_COLS " FROM team_outbox WHERE"
-	    " kind = 'settle' OR status <> 'reserved' ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+	    " kind <> 'row' OR status <> 'reserved' ORDER BY id", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_prepare_v2(p->db, "DELETE FROM team_outbox WHERE id = ?1", -1, &del,
 	    NULL) != SQLITE_OK) {
@@ -1712,7 +1966,7 @@ pg_kept_count(struct ledger_pg *p)
 	int n = -1;
 
 	if (pg_outbox(p) < 0 || sqlite3_prepare_v2(p->db, "SELECT count(*) FROM team_outbox WHERE"
-	    " kind = 'settle' OR status <> 'reserved'", -1, &st, NULL) != SQLITE_OK)
+	    " kind <> 'row' OR status <> 'reserved'", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);

@@ -18,10 +18,13 @@ outbox() { sqlite3 "$LLM_DATA_DIR/llm.db" "select count(*) from team_outbox $1";
 
 # A proxy to the server that passes everything until the client sends TRIGGER,
 # then freezes: nothing more goes either way, on any connection, new ones
-# (a cancel request) included, and nothing is closed.
+# (a cancel request) included, and nothing is closed. With "after", the
+# bytes holding TRIGGER still reach the server: it does the call, and its
+# answer is what is lost.
 proxy='
 import os, socket, sys, threading
 out, port, trigger = sys.argv[1], int(sys.argv[2]), sys.argv[3].encode()
+after = sys.argv[4:] == ["after"]
 frozen = threading.Event()
 def pipe(a, b, watch):
     seen = b""
@@ -35,6 +38,8 @@ def pipe(a, b, watch):
                 b.close()
             return
         seen = (seen + d)[-4096:] if watch else seen
+        if watch and trigger in seen and after and not frozen.is_set():
+            b.sendall(d)
         if watch and trigger in seen:
             frozen.set()
         if not frozen.is_set():
@@ -55,13 +60,15 @@ while True:
     threading.Thread(target=pipe, args=(c, u, True), daemon=True).start()
     threading.Thread(target=pipe, args=(u, c, False), daemon=True).start()
 '
-# frozen_at NAME TRIGGER: start a proxy; FROZEN_URL reaches the server through it.
+# frozen_at NAME TRIGGER [after]: start a proxy; FROZEN_URL reaches the server through it.
 # (Python as t_py runs it, but as the background job itself, for kill to reach it.)
 frozen_at() {
-	"$T_PY" -I -S -c "$proxy" "$T/$1.port" "$PG_PORT" "$2" &
+	_fa=$T/$1.port
+	shift
+	"$T_PY" -I -S -c "$proxy" "$_fa" "$PG_PORT" "$@" &
 	t_defer "kill $!"
-	t_wait test -s "$T/$1.port"
-	FROZEN_URL="postgresql://127.0.0.1:$(cat "$T/$1.port")/llm?user=llm"
+	t_wait test -s "$_fa"
+	FROZEN_URL="postgresql://127.0.0.1:$(cat "$_fa")/llm?user=llm"
 }
 # timed ARGS...: run_llm ARGS through the proxy, at most 60 s; SECS is how long it took.
 timed() {
@@ -97,5 +104,36 @@ run_llm budget
 check_rc "the server answering again" 0
 check_eq "  the row kept locally arrives" "$(rows "where offline")" 1
 check_eq "  and the settlement" "$(rows "where status = 'ok'")" 2
+check_eq "  the outbox is empty" "$(outbox)" 0
+
+# Frozen once the server has made the reservation: it holds the budget there
+# though its answer never came. Whatever the request did, the reservation is
+# put right as soon as the server answers again, not when an hour has passed
+# or this process is gone.
+sed -i 's/^budget_action = warn$/budget_action = block/' "$LLM_CONFIG_DIR/config.ini"
+frozen_at made "llm.reserve(" after
+timed -q -m test-cheap "blocked, the reservation made"
+check_rc "frozen after reserving: block refuses" 3
+check "  once the call's deadline is up (${SECS} s)" [ "$SECS" -lt 20 ]
+check_eq "  the server made the reservation" "$(rows "where status = 'reserved'")" 1
+check_eq "  which is kept locally to release" "$(outbox "where kind = 'release'")" 1
+run_llm budget
+check_rc "the server answering again" 0
+check_eq "  the reservation is released" "$(rows "where status = 'reserved'")" 0
+check_eq "  at no cost" "$(rows "where status = 'cancelled' and cost_pico = 0")" 1
+check_eq "  the outbox is empty" "$(outbox)" 0
+
+sed -i 's/^budget_action = block$/budget_action = warn/' "$LLM_CONFIG_DIR/config.ini"
+before=$(rows)
+frozen_at made2 "llm.reserve(" after
+timed -q -m test-cheap "warn, the reservation made"
+check_rc "frozen after reserving: warn goes on" 0
+check_eq "  the server made the reservation" "$(rows "where status = 'reserved'")" 1
+check_eq "  the row is kept locally" "$(outbox "where kind = 'row' and status = 'ok'")" 1
+run_llm budget
+check_rc "the server answering again" 0
+check_eq "  the reservation becomes the row kept locally" \
+    "$(rows "where id = (select max(id) from llm.usage) and status = 'ok' and not estimated")" 1
+check_eq "  no second row" "$(rows)" $((before + 1))
 check_eq "  the outbox is empty" "$(outbox)" 0
 [ "$T_FAIL" -eq 0 ]

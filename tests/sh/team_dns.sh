@@ -1,0 +1,75 @@
+#!/bin/sh
+# team_dns.sh: the team database's host name is looked up under the same
+# deadline as the connection. A name server that never answers holds no
+# command for long: the ledger counts as unreachable, as a server that does
+# not answer does (block refuses, exit 3). A name that resolves still connects
+# under that name, so ~/.pgpass entries for it (and TLS's check) still apply.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+. "$LLM_TOP/tests/pg_lib.sh"
+pg_start
+export LLM_DATABASE="$PG_URL"
+run_llm ledger init
+check_rc "ledger init" 0
+fake_default '{"text":"ok"}'
+rows() { psql_q "select count(*) from llm.usage $1"; }
+sed -i 's/^budget = 0$/budget = 0\nbudget_action = block/' "$LLM_CONFIG_DIR/config.ini"
+
+# Over TCP the server wants a password; the only one is in a .pgpass entry
+# for the name localhost, which matches only if libpq is told that name.
+psql_q "ALTER ROLE llm PASSWORD 'pw-llm'" >/dev/null
+sed -i '1i host all all 127.0.0.1/32 scram-sha-256' "$PG_DIR/data/pg_hba.conf" &&
+    pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" reload >/dev/null 2>&1
+printf 'localhost:%s:llm:llm:pw-llm\n' "$PG_PORT" >"$T/pgpass"
+chmod 600 "$T/pgpass"
+export PGPASSFILE="$T/pgpass"
+LLM_DATABASE="postgresql://localhost:$PG_PORT/llm?user=llm" run_llm -q -m test-cheap "by name"
+check_rc "a host name that resolves connects" 0
+check_eq "  its row is on the server" "$(rows "where status = 'ok' and not offline")" 1
+
+# A name server that swallows every query: in a network and mount namespace
+# of its own, resolv.conf names a loopback socket that reads and never answers.
+printf 'nameserver 127.0.0.1\noptions timeout:30 attempts:5\n' >"$T/resolv.conf"
+cat >"$T/swallow.py" <<'PY'
+import os, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 53))
+s.settimeout(0.2)
+parent = os.getppid()
+open(sys.argv[1], "w").write("up")
+while os.getppid() == parent:
+    try:
+        s.recvfrom(4096)
+    except socket.timeout:
+        pass
+PY
+cat >"$T/deaf-dns" <<EOF
+#!/bin/sh
+ip link set lo up && mount --bind "$T/resolv.conf" /etc/resolv.conf || exit 97
+"$T_PY" -I -S "$T/swallow.py" "$T/dns.up" &
+i=0
+while [ ! -s "$T/dns.up" ] && [ \$i -lt 500 ]; do sleep 0.01; i=\$((i + 1)); done
+exec "$LLM_BIN" "\$@"
+EOF
+chmod +x "$T/deaf-dns"
+cat >"$T/in-ns" <<EOF
+#!/bin/sh
+exec unshare -rmn "$T/deaf-dns" "\$@"
+EOF
+chmod +x "$T/in-ns"
+if ! unshare -rmn sh -c "ip link set lo up && mount --bind '$T/resolv.conf' /etc/resolv.conf" \
+    >/dev/null 2>&1; then
+	echo "ok - # SKIP a deaf name server needs unshare -rmn and ip (user namespaces)"
+	[ "$T_FAIL" -eq 0 ]
+	exit
+fi
+_t0=$(date +%s)
+LLM_BIN="$T/in-ns" RUN_TIMEOUT=60 LLM_DATABASE="postgresql://ledger.llm-test.invalid/llm?user=llm" \
+    run_llm -q -m test-cheap "the name server never answers"
+SECS=$(($(date +%s) - _t0))
+check_rc "a name server that never answers: block refuses" 3
+check_contains "  saying the team ledger is unreachable" "$ERR" "team ledger unreachable"
+check_contains "  and why" "$ERR" 'could not translate host name "ledger.llm-test.invalid"'
+check "  once the connection's deadline is up (${SECS} s)" [ "$SECS" -lt 20 ]
+check_eq "  and the request reached no provider" "$(fake_count)" 1
+[ "$T_FAIL" -eq 0 ]
