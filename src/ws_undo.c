@@ -12,6 +12,7 @@
 #include "tools.h"
 #include "tools_priv.h"
 #include "util.h"
+#include "visible.h"
 
 #define JOURNAL_MAGIC "llm undo journal 1"
 #define JOURNAL_MAX (1u << 20)
@@ -372,29 +373,31 @@ undo_one(struct ws *w, const char *dir, const struct ws_change *c, struct buf *r
 {
 	struct ws_path p;
 	char *why = NULL, *bak = xstrfmt("%s/%u", dir, c->backup), *data = NULL;
+	char *name = visible_name(c->rel);
 	size_t len;
 	bool done = false;
 
 	if (ws_resolve(w, c->rel, &p, &why) != 0 || ws_in_git_dir(p.rel)) {
-		buf_addf(report, "kept %s: %s\n", c->rel, why ? why : "inside .git/");
+		buf_addf(report, "kept %s: %s\n", name, why ? why : "inside .git/");
 	} else if (c->created ? !p.exists : as_before(w, &p, bak)) {
-		buf_addf(report, "%s: already %s\n", c->rel, c->created ? "gone" :
+		buf_addf(report, "%s: already %s\n", name, c->created ? "gone" :
 		    "as before the task");
 		done = true;
 	} else if (!unchanged(w, &p, c)) {
-		buf_addf(report, "kept %s: %s since the task", c->rel, p.exists ? "changed" : "removed");
+		buf_addf(report, "kept %s: %s since the task", name, p.exists ? "changed" : "removed");
 		if (!c->created)
 			buf_addf(report, "; its content before the task is in %s", bak);
 		buf_addc(report, '\n');
 	} else if (c->created) {
 		done = ws_remove(w, p.rel) == 0;
-		buf_addf(report, done ? "removed %s\n" : "kept %s: cannot remove it\n", c->rel);
+		buf_addf(report, done ? "removed %s\n" : "kept %s: cannot remove it\n", name);
 	} else {
 		done = file_read(bak, TOOLS_FILE_MAX, &data, &len, &why) == 0 &&
 		    ws_replace(w, p.rel, data, len, c->mode, &why) == 0;
-		buf_addf(report, done ? "restored %s\n" : "kept %s: its copy cannot be read\n", c->rel);
+		buf_addf(report, done ? "restored %s\n" : "kept %s: its copy cannot be read\n", name);
 	}
 	ws_path_done(&p);
+	free(name);
 	free(bak);
 	free(data);
 	free(why);
@@ -410,24 +413,25 @@ static bool
 remove_made_dir(struct ws *w, const struct ws_change *c, struct buf *report, struct buf *notes)
 {
 	struct ws_path p;
-	char *why = NULL;
+	char *why = NULL, *name = visible_name(c->rel);
 	bool done = false;
 
 	if (ws_resolve(w, c->rel, &p, &why) != 0 || ws_in_git_dir(p.rel)) {
-		buf_addf(notes, "kept %s/: %s\n", c->rel, why ? why : "inside .git/");
+		buf_addf(notes, "kept %s/: %s\n", name, why ? why : "inside .git/");
 	} else if (!p.exists) {
-		buf_addf(report, "%s/: already gone\n", c->rel);
+		buf_addf(report, "%s/: already gone\n", name);
 		done = true;
 	} else if (strcmp(p.rel, c->rel) != 0 || !S_ISDIR(p.st.st_mode)) {
-		buf_addf(notes, "kept %s/: no longer the directory the task made\n", c->rel);
+		buf_addf(notes, "kept %s/: no longer the directory the task made\n", name);
 	} else if (ws_remove_dir(w, p.rel) == 0) {
-		buf_addf(report, "removed %s/\n", c->rel);
+		buf_addf(report, "removed %s/\n", name);
 		done = true;
 	} else {
-		buf_addf(notes, "kept %s/, which the task made: %s\n", c->rel,
+		buf_addf(notes, "kept %s/, which the task made: %s\n", name,
 		    errno == ENOTEMPTY || errno == EEXIST ? "not empty" : strerror(errno));
 	}
 	ws_path_done(&p);
+	free(name);
 	free(why);
 	return done;
 }

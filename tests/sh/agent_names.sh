@@ -37,3 +37,11 @@ check_contains "escapes cannot climb out" "$(result 6)" "outside the workspace"
 check_not_contains "the canary never sent" "$(fake_get 6 body)" "CANARY"
 check_eq "nothing else changed" "$(cd "$T/repo" && git status --porcelain | sort)" \
     "$(printf '?? "a\\\\b.txt"\n?? "caf\\351.txt"')"
+
+# llm undo names the file as the tools do, not with a replacement character.
+cd "$T/repo" || exit 1
+run_llm undo
+cd - >/dev/null || exit 1
+check_rc "undo: exit 0" 0
+check_contains "undo: names the Latin-1 file by its escaped name" "$OUT" 'restored caf\xe9.txt'
+check_eq "undo: the file restored" "$(cat "$T/repo/$latin1")" "un café"
