@@ -510,10 +510,11 @@ warn_line(void *arg, const char *line)
 }
 
 /*
- * What a written draft cost, for the line the hook says beside it
- * (malloc'd): "drafted on cheap (model), $0.00014", "~$" when estimated.
- * Nothing of the reply is in it; a model's name is one printable word
- * (config and catalog imports check it).
+ * What a draft's request cost, for the line the hook says (malloc'd): "on
+ * cheap (model), $0.00014", "~$" when estimated; after "drafted" when the
+ * draft was written, after "billed" when it was not. Nothing of the reply
+ * is in it; a model's name is one printable word (config and catalog
+ * imports check it).
  */
 static char *
 draft_note(const struct chat_turn *t)
@@ -524,7 +525,7 @@ draft_note(const struct chat_turn *t)
 	assert(t->nsteps > 0); /* an answer came from a request */
 	s = &t->steps[t->nsteps - 1];
 	pricing_format(t->cost, t->estimated, cost, sizeof cost);
-	return xstrfmt("drafted on %s (%s), %s%s", tier_str(s->tier), s->model->name, cost,
+	return xstrfmt("on %s (%s), %s%s", tier_str(s->tier), s->model->name, cost,
 	    t->cost < 0 ? " (unknown price)" : "");
 }
 
@@ -594,16 +595,23 @@ draft_child(struct app *cli, const char *prompt, int fd, int64_t deadline)
 		report(fd, EXIT_INTERRUPT, NULL);
 	else if (t == NULL)
 		report(fd, EXIT_PROVIDER, "no reply");
-	else if (t->status != CHAT_OK)
+	else if (t->status != CHAT_OK && (t->nsteps == 0 || t->cost == 0))
 		report(fd, cli_exit_code(t->status), t->error ? t->error : "the request failed");
-	else if ((t->text && t->len ? t->len : text.len) > DRAFT_MAX)
-		report(fd, EXIT_PROVIDER, "the reply was over " DRAFT_MAX_TEXT ", too long for a commit message");
 	else {
-		char *note = draft_note(t), *ok;
+		char *note = draft_note(t), *s;
 
-		ok = xstrfmt("%s\n%s", note, t->text && t->len ? t->text : buf_str(&text));
-		report(fd, EXIT_OK, ok);
-		free(ok);
+		if (t->status != CHAT_OK) {
+			s = xstrfmt("%s; billed %s", t->error ? t->error : "the request failed", note);
+			report(fd, cli_exit_code(t->status), s);
+		} else if ((t->text && t->len ? t->len : text.len) > DRAFT_MAX) {
+			s = xstrfmt("the reply was over " DRAFT_MAX_TEXT ", too long for a commit message;"
+			    " billed %s", note);
+			report(fd, EXIT_PROVIDER, s);
+		} else {
+			s = xstrfmt("%s\n%s", note, t->text && t->len ? t->text : buf_str(&text));
+			report(fd, EXIT_OK, s);
+		}
+		free(s);
 		free(note);
 	}
 	buf_done(&text);
@@ -731,7 +739,7 @@ ask(struct app *cli, const char *prompt, int64_t deadline, long timeout, char **
 	else if ((eol = strchr(nl + 1, '\n')) == NULL)
 		*why = xstrdup("the drafting process failed");
 	else if ((draft = git_msg_clean(eol + 1)) == NULL)
-		*why = xstrdup("the reply was empty");
+		xasprintf(why, "the reply was empty; billed %.*s", (int)(eol - nl - 1), nl + 1);
 	else
 		*note = xstrndup(nl + 1, (size_t)(eol - nl - 1));
 	buf_done(&rep);
@@ -778,7 +786,7 @@ not_drafted(const char *reason)
 static void
 drafted(const struct app *cli, const char *note)
 {
-	fprintf(stderr, "%sllm: %s%s\n", cli->color ? "\033[2m" : "", note,
+	fprintf(stderr, "%sllm: drafted %s%s\n", cli->color ? "\033[2m" : "", note,
 	    cli->color ? "\033[0m" : "");
 }
 

@@ -336,8 +336,9 @@ print(json.dumps({"text": "feat: ramble\n\n" + "word " * int(sys.argv[1])}))' "$
 	cp "$T/msg.orig" "$T/msg"
 	run_llm git commit-msg "$T/msg"
 	check "reply of $words words: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
-	check_eq "reply of $words words: exit 0 and one line" "$RC $ERR" \
-	    "0 llm: commit message not drafted: the reply was over 16 KB, too long for a commit message"
+	check_eq "reply of $words words: exit 0 and one line" "$RC $(wc -l <"$T/err" | tr -d ' ')" "0 1"
+	check_contains "reply of $words words: says why, and what it cost" "$ERR" \
+	    "llm: commit message not drafted: the reply was over 16 KB, too long for a commit message; billed on cheap (test-cheap), \$0."
 done
 fake_reset
 
@@ -346,6 +347,8 @@ fake_reply '{"text":""}'
 run_llm git commit-msg "$T/msg"
 check "empty reply: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
 check_eq "empty reply: one line, exit 0" "$RC $(wc -l <"$T/err" | tr -d ' ')" "0 1"
+check_contains "empty reply: says what it cost" "$ERR" \
+    "llm: commit message not drafted: the reply was empty; billed on cheap (test-cheap), "
 fake_reset
 
 cp "$T/msg.orig" "$T/msg"
