@@ -370,6 +370,23 @@ test_decide_names_distinct(void)
 	}
 }
 
+/* A reason names what counted: asking to write or fix is no code work by itself. */
+static void
+test_decide_reason_true(void)
+{
+	static const char *const prompts[] = { "Write a haiku about autumn",
+		"fix the grammar in this sentence: me and him goes to school" };
+	struct route_decision d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(prompts); i++) {
+		d = decide(prompts[i], 0, TIER_AUTO, 0);
+		if (strstr(d.reason, "code") != NULL)
+			printf("# %s: %s\n", prompts[i], d.reason);
+		CHECK(strstr(d.reason, "code") == NULL);
+	}
+}
+
 static void
 test_decide_sticky(void)
 {
@@ -775,6 +792,7 @@ main(void)
 	RUN(test_features_few_words);
 	RUN(test_decide_arithmetic);
 	RUN(test_decide_names_distinct);
+	RUN(test_decide_reason_true);
 	RUN(test_decide_definition);
 	RUN(test_decide_sticky);
 	RUN(test_decide_long_context);
