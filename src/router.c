@@ -127,14 +127,15 @@ struct scan {
  * The subjects whose plain keywords count only beside signs of developer
  * work: "a relaxed itinerary" is no memory ordering, "a thread on the sewing
  * machine" no concurrency, "build a shed" no build tooling, "social security"
- * or "a heart attack" no security. The signs: code shapes, `marks` or
+ * or "a heart attack" no security, "my laptop is slow" no performance work. The signs: code shapes, `marks` or
  * snake_case names, a technical keyword ("mutex", "yaml", "kubectl"), or two
  * different plain ones ("Java", "locking"; a "race" named three times is one).
  * Plain asks for judgement ("review", "design") need such a sign only in a
  * quick ask ("review my cover letter"): a longer design question often names
  * no technical word at all. The other subjects count as they stand.
  */
-#define KW_GATED_GROUPS (1u << KW_CONC | 1u << KW_BUILD | 1u << KW_DEEP | 1u << KW_SEC)
+#define KW_GATED_GROUPS (1u << KW_CONC | 1u << KW_BUILD | 1u << KW_DEEP | 1u << KW_SEC | \
+	1u << KW_PERF)
 /*
  * The asks for work or reasoning and the hard subjects: what a question of what
  * something is leaves out ("explain what", "difference between" are its own words).

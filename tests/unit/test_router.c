@@ -661,6 +661,14 @@ test_features_plain_words(void)
 		{ "Can an attacker forge a JWT signed with a weak secret?", true },
 		{ "Review the privilege checks of our Django admin for an escalation attack", true },
 	};
+	static const struct feature_case perf[] = {
+		{ "My laptop got slow after the update, what can I do about it?", false },
+		{ "A train leaves at 9 going 60 mph; a faster one leaves at 10. When does it catch up?", false },
+		{ "Any tips to improve my memory before exams?", false },
+		{ "Why is this Python loop so slow?\nfor i in range(len(xs)):\n    total += xs[i]\n", true },
+		{ "Our Postgres query got slow after the upgrade: what should I profile first?", true },
+		{ "Is a flame graph or perf stat the better first look at a CPU-bound Go service?", true },
+	};
 	static const struct feature_case build[] = {
 		{ "How do I build a shed in my garden?", false },
 		{ "Build a pipeline for our React app on GitHub with npm caching", true },
@@ -686,12 +694,13 @@ test_features_plain_words(void)
 	double x[RF_COUNT], y[RF_COUNT];
 	const char *everyday[] = { conc[0].text, conc[1].text, conc[2].text, conc[3].text, conc[10].text,
 		conc[11].text, conc[12].text, build[0].text, deep[0].text, deep[1].text, sec[0].text, sec[1].text,
-		sec[2].text, sec[3].text };
+		sec[2].text, sec[3].text, perf[0].text, perf[1].text, perf[2].text };
 	size_t i;
 
 	check_feature(RF_CONCURRENCY, 0, conc, ARRAY_SIZE(conc));
 	check_feature(RF_BUILD, 0, build, ARRAY_SIZE(build));
 	check_feature(RF_SECURITY, 0, sec, ARRAY_SIZE(sec));
+	check_feature(RF_PERFORMANCE, 0, perf, ARRAY_SIZE(perf));
 	check_feature(RF_ASK_DEEP, 0, deep, ARRAY_SIZE(deep));
 	/* The other features do not change: the benchmark heads see what they were fitted on. */
 	features(conc[0].text, x);
