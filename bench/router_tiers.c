@@ -49,6 +49,7 @@ struct t3 {
 	const char *text;
 	size_t row;   /* its row in the data */
 	char *ans[2]; /* the cheap and mid answers, for the cascade (NULL: not loaded) */
+	double sim;   /* Jaccard of the two answers' words (casc_similarity) */
 };
 
 /* Per fold, the tiers' mean losses measured on the other folds' prompts. */
@@ -675,7 +676,211 @@ casc_cut(const char *a)
 	return n > 0 && strchr(".!?:)`*\"]}>|'", a[n - 1]) == NULL && (unsigned char)a[n - 1] < 0x80;
 }
 
-enum { SIG_REFUSAL, SIG_SHORT, SIG_REPEATS, SIG_OPEN_FENCE, SIG_CUT, SIG_COUNT };
+/*
+ * The questions a prompt asks: each ASCII '?' outside ``` fences that is
+ * followed by the end, white space or one of )]"'*! (so "??" counts once
+ * and a URL's query does not count), and each fullwidth U+FF1F.
+ */
+static size_t
+casc_questions(const char *p)
+{
+	size_t k = 0;
+	bool code = false;
+
+	for (; *p; p++) {
+		if (strncmp(p, "```", 3) == 0) {
+			code = !code;
+			p += 2;
+		} else if (!code && *p == '?' &&
+		    (p[1] == '\0' || isspace((unsigned char)p[1]) || strchr(")]\"'*!", p[1]) != NULL))
+			k++;
+		else if (!code && strncmp(p, "\xEF\xBC\x9F", 3) == 0)
+			k++;
+	}
+	return k;
+}
+
+/*
+ * The parts of an answer: its non-empty lines outside ``` blocks (an
+ * opening fence line counts as outside, so a block can be a part) that come
+ * first, follow an empty line, or are a heading (#) or a list item (-, *,
+ * + or digits and . or ), then a space), leading white space ignored.
+ */
+static size_t
+casc_parts(const char *a)
+{
+	size_t k = 0;
+	bool code = false, after_empty = true;
+
+	while (*a) {
+		const char *e = strchr(a, '\n'), *s = a;
+		size_t l = e ? (size_t)(e - a) : strlen(a);
+
+		while (s < a + l && isspace((unsigned char)*s))
+			s++;
+		if (s == a + l) {
+			after_empty = true;
+		} else {
+			bool fence = strncmp(s, "```", 3) == 0, item = *s == '#';
+
+			if ((*s == '-' || *s == '*' || *s == '+') && s + 1 < a + l && s[1] == ' ')
+				item = true;
+			for (; s < a + l && isdigit((unsigned char)*s); s++)
+				item = item || (s + 2 < a + l && (s[1] == '.' || s[1] == ')') && s[2] == ' ');
+			k += !code && (after_empty || item || fence);
+			code = code != fence;
+			after_empty = false;
+		}
+		a += l + (e != NULL);
+	}
+	return k;
+}
+
+/*
+ * Whether a code block's text b..end fails to balance, read one way: (),
+ * [] and {} must nest and balance outside "..." and `...` strings (and
+ * '...' ones with squote; a backslash escapes, a string ends at the end of
+ * its line) and, with comments, outside what follows // or a # followed by
+ * a space, a tab or the end of the line, to the end of that line. Nesting
+ * deeper than 64 fails.
+ */
+static bool
+casc_unbalanced(const char *b, const char *end, bool comments, bool squote)
+{
+	char want[64], q = 0;
+	size_t depth = 0;
+	const char *o = "([{", *c = ")]}";
+
+	for (; b < end; b++) {
+		if (q != 0) {
+			if (*b == '\\' && b + 1 < end && b[1] != '\n')
+				b++;
+			else if (*b == q || *b == '\n')
+				q = 0;
+		} else if (*b == '"' || *b == '`' || (squote && *b == '\'')) {
+			q = *b;
+		} else if (comments &&
+		    ((*b == '/' && b + 1 < end && b[1] == '/') ||
+		        (*b == '#' && (b + 1 == end || strchr(" \t\n", b[1]) != NULL)))) {
+			while (b + 1 < end && b[1] != '\n')
+				b++;
+		} else if (*b != '\0' && strchr(o, *b) != NULL) {
+			if (depth == sizeof(want))
+				return true;
+			want[depth++] = c[strchr(o, *b) - o];
+		} else if (*b != '\0' && strchr(c, *b) != NULL) {
+			if (depth == 0 || want[--depth] != *b)
+				return true;
+		}
+	}
+	return depth != 0;
+}
+
+/*
+ * Whether an answer has a code block that does not parse, roughly: a closed
+ * ``` block (its first line, the language tag, skipped) that fails to
+ * balance (casc_unbalanced) however // and # (comments or Python's floor
+ * division and CSS's ids) and ' (quotes or Coq's and Rust's primes) are
+ * read. A block left open at the end is the cut-off signals' business.
+ */
+static bool
+casc_bad_code(const char *a)
+{
+	const char *open, *close;
+
+	while ((open = strstr(a, "```")) != NULL && (close = strstr(open + 3, "```")) != NULL) {
+		const char *body = strchr(open + 3, '\n');
+		int r;
+
+		for (r = 0; body != NULL && body < close && r < 4; r++)
+			if (!casc_unbalanced(body + 1, close, r & 1, r & 2))
+				break;
+		if (r == 4)
+			return true;
+		a = close + 3;
+	}
+	return false;
+}
+
+static int
+casc_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The distinct words of an answer as sorted hashes (FNV-1a) into *out, their
+ * count returned: runs of ASCII letters and digits and of non-ASCII bytes
+ * (so other scripts make words too), ASCII lower-cased.
+ */
+static size_t
+casc_words(const char *a, uint64_t **out)
+{
+	size_t cap = strlen(a) / 2 + 1, n = 0, i, u = 0;
+	uint64_t *w = xcalloc(cap, sizeof(uint64_t));
+
+	while (*a) {
+		uint64_t h = 0xcbf29ce484222325ull;
+
+		if (!isalnum((unsigned char)*a) && (unsigned char)*a < 0x80) {
+			a++;
+			continue;
+		}
+		for (; isalnum((unsigned char)*a) || (unsigned char)*a >= 0x80; a++)
+			h = (h ^ (unsigned char)tolower((unsigned char)*a)) * 0x100000001b3ull;
+		w[n++] = h;
+	}
+	qsort(w, n, sizeof(uint64_t), casc_cmp_u64);
+	for (i = 0; i < n; i++)
+		if (u == 0 || w[u - 1] != w[i])
+			w[u++] = w[i];
+	*out = w;
+	return u;
+}
+
+/* Jaccard of two answers' distinct words (casc_words); 1 when both have none. */
+static double
+casc_similarity(const char *a, const char *b)
+{
+	uint64_t *x, *y;
+	size_t nx = casc_words(a, &x), ny = casc_words(b, &y), i = 0, j = 0, both = 0;
+
+	while (i < nx && j < ny) {
+		if (x[i] == y[j]) {
+			both++;
+			i++;
+			j++;
+		} else if (x[i] < y[j]) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	free(x);
+	free(y);
+	return nx + ny > 0 ? (double)both / (double)(nx + ny - both) : 1;
+}
+
+/*
+ * The cut-off of the disagreement signal, fixed before looking at any
+ * outcome (not fitted on Arena-300): two answers to one prompt that share
+ * fewer than a quarter of their distinct words disagree.
+ */
+#define CASC_DISAGREE 0.25
+
+enum {
+	SIG_REFUSAL,
+	SIG_SHORT,
+	SIG_REPEATS,
+	SIG_OPEN_FENCE,
+	SIG_CUT,
+	SIG_PARTS,
+	SIG_BAD_CODE,
+	SIG_DISAGREE,
+	SIG_COUNT
+};
 
 static const char *const sig_names[SIG_COUNT] = {
 	"refusal or hedge (shipped)",
@@ -683,24 +888,54 @@ static const char *const sig_names[SIG_COUNT] = {
 	"a fifth of its lines repeated",
 	"ends inside a code block",
 	"cut off mid-sentence or in code",
+	"parts of a question left out",
+	"a code block that does not parse",
+	"cheap and mid answers disagree",
 };
 
-/* Whether signal s flags answer a to prompt p. */
+/*
+ * Whether signal s flags prompt p's answer of tier t (cheap or mid): for
+ * SIG_PARTS, the prompt asks k >= 2 questions (casc_questions) and the
+ * answer has fewer than k parts (casc_parts); for SIG_DISAGREE, the cheap
+ * and mid answers share less than CASC_DISAGREE of their words, whichever
+ * tier answered.
+ */
 static bool
-casc_flag(int s, const char *a, const char *p)
+casc_flag(int s, const struct t3 *p, int t)
 {
+	const char *a = p->ans[t];
+	size_t k;
+
 	switch (s) {
 	case SIG_REFUSAL:
 		return router_is_refusal(a, strlen(a));
 	case SIG_SHORT:
-		return strlen(a) < strlen(p);
+		return strlen(a) < strlen(p->text);
 	case SIG_OPEN_FENCE:
 		return casc_open_fence(a);
 	case SIG_CUT:
 		return casc_cut(a);
+	case SIG_PARTS:
+		k = casc_questions(p->text);
+		return k >= 2 && casc_parts(a) < k;
+	case SIG_BAD_CODE:
+		return casc_bad_code(a);
+	case SIG_DISAGREE:
+		return p->sim < CASC_DISAGREE;
 	default:
 		return casc_repeats(a) >= 0.2;
 	}
+}
+
+/*
+ * What the routed tier t's attempt costs before any escalation: its own
+ * answer and, for SIG_DISAGREE, which needs the cheap and the mid answer,
+ * the other one's too.
+ */
+static double
+casc_first_cost(int s, const struct t3 *p, int t)
+{
+	return p->c[t] + (s == SIG_DISAGREE && t < 2 ? p->c[1 - t] : 0);
 }
 
 /*
@@ -720,7 +955,7 @@ casc_by_quality(const struct t3 *v, size_t n, int *tier)
 		t3_route(&t3_rm, v, n, tier, NULL, NULL, qs[k], &t3_fl);
 		for (i = 0; i < n; i++) {
 			int t = tier[i];
-			bool up = t < 2 && casc_flag(SIG_CUT, v[i].ans[t], v[i].text);
+			bool up = t < 2 && casc_flag(SIG_CUT, &v[i], t);
 
 			qf += v[i].q[2];
 			cf += v[i].c[2];
@@ -740,7 +975,9 @@ casc_by_quality(const struct t3 *v, size_t n, int *tier)
  * and its answer is used, the first attempt's cost charged as well. Per
  * signal: how often it flags each tier's answer, the share of flagged
  * answers that are clearly worse (CLEARLY_WORSE points below the
- * frontier's) against the base rate, and the cascade's quality and cost.
+ * frontier's) against the base rate, and the cascade's quality and cost
+ * (casc_first_cost: a signal that needs both cheap and mid answers pays for
+ * both on every prompt routed to either).
  */
 static void
 casc_eval(struct data *d, const char *dir)
@@ -756,6 +993,8 @@ casc_eval(struct data *d, const char *dir)
 		    got, 2 * n, dir);
 		goto out;
 	}
+	for (i = 0; i < n; i++)
+		v[i].sim = casc_similarity(v[i].ans[0], v[i].ans[1]);
 	t3_route(&t3_rm, v, n, tier, NULL, NULL, ROUTER_QUALITY_DEFAULT, &t3_fl);
 	printf(
 	    "cascade on Arena-300: the routed tier answers, a flagged cheap or mid answer goes to the\n"
@@ -771,7 +1010,7 @@ casc_eval(struct data *d, const char *dir)
 		for (i = 0; i < n; i++) {
 			for (t = 0; t < 2; t++) {
 				bool worse = v[i].q[2] - v[i].q[t] >= CLEARLY_WORSE,
-				     f = casc_flag(s, v[i].ans[t], v[i].text);
+				     f = casc_flag(s, &v[i], t);
 
 				w[t] += worse;
 				fl[t] += f;
@@ -780,23 +1019,26 @@ casc_eval(struct data *d, const char *dir)
 			qf += v[i].q[2];
 			cf += v[i].c[2];
 			t = tier[i];
-			if (t < 2 && casc_flag(s, v[i].ans[t], v[i].text)) {
+			c += casc_first_cost(s, &v[i], t);
+			if (t < 2 && casc_flag(s, &v[i], t)) {
 				q += v[i].q[2];
-				c += v[i].c[t] + v[i].c[2];
+				c += v[i].c[2];
 			} else {
 				q += v[i].q[t];
-				c += v[i].c[t];
 			}
 		}
 		{
-			/* As many escalations, drawn at random among prompts routed below frontier. */
+			/*
+			 * As many escalations, drawn at random among prompts routed
+			 * below frontier (needing no second answer).
+			 */
 			size_t nf = 0, nlow = 0;
 			double rq = 0, rc = 0;
 			int seed;
 
 			for (i = 0; i < n; i++) {
 				nlow += tier[i] < 2;
-				nf += tier[i] < 2 && casc_flag(s, v[i].ans[tier[i]], v[i].text);
+				nf += tier[i] < 2 && casc_flag(s, &v[i], tier[i]);
 			}
 			for (seed = 1; seed <= T_SEEDS; seed++) {
 				uint64_t st = 0x9E3779B97F4A7C15ull * (uint64_t)seed;
