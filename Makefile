@@ -18,6 +18,9 @@ WARN     += -Werror
 endif
 CPPFLAGS  += -D_GNU_SOURCE -DLLM_VERSION=\"$(VERSION)\" -DLLM_DATADIR=\"$(DATADIR)\"
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# Where libpq looks for the system-wide pg_service.conf when PGSYSCONFDIR is
+# unset, which llm reads as libpq does (src/pgservice.c); empty: not read.
+PG_SYSCONFDIR := $(shell pg_config --sysconfdir 2>/dev/null)
 # Two choices made for start-up time, both of which a packager can undo:
 #
 # Lazy loading (LAZY_LOAD=yes, the default). libsecret and the GLib stack
@@ -107,8 +110,9 @@ $(BUILD):
 
 # The installation paths compiled in: what uses them is rebuilt when they change.
 $(BUILD)/paths: FORCE | $(BUILD)
-	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
-$(BUILD)/theme.o $(BUILD)/cli_config.o: $(BUILD)/paths
+	@echo '$(DATADIR) $(PG_SYSCONFDIR)' | cmp -s - $@ || echo '$(DATADIR) $(PG_SYSCONFDIR)' >$@
+$(BUILD)/theme.o $(BUILD)/cli_config.o $(BUILD)/pgservice.o: $(BUILD)/paths
+$(BUILD)/pgservice.o: CPPFLAGS += -DLLM_PG_SYSCONFDIR=\"$(PG_SYSCONFDIR)\"
 FORCE:
 
 -include $(OBJ:.o=.d) $(UNIT_BIN:=.d) $(BENCH_BIN:=.d)

@@ -23,6 +23,7 @@
 #include "keyring.h"
 #include "ledger_pg.h"
 #include "ledger_schema.h"
+#include "pgservice.h"
 #include "resolve.h"
 #include "store.h"
 #include "util.h"
@@ -296,14 +297,17 @@ struct pg_hosts {
 	bool named;
 };
 
-/* The value of keyword key in the parsed options o, else of environment variable env. */
+/*
+ * The value of keyword key in the parsed options o, else the service's (sv,
+ * NULL: none), else of environment variable env: libpq's order.
+ */
 static const char *
-pg_option(const PQconninfoOption *o, const char *key, const char *env)
+pg_option(const PQconninfoOption *o, const char *key, const char *sv, const char *env)
 {
 	for (; o->keyword != NULL; o++)
 		if (strcmp(o->keyword, key) == 0 && o->val != NULL && *o->val != '\0')
 			return o->val;
-	return getenv(env);
+	return sv != NULL ? sv : getenv(env);
 }
 
 /* Add one host of the list to h: its name, an address for it ("" none), and its port. */
@@ -320,17 +324,19 @@ pg_host_add(struct pg_hosts *h, const char *host, size_t hlen, const char *addr,
 }
 
 /*
- * Look up the host names of database (or of PGHOST) under deadline, as libpq
- * would look them up itself without one: 1 with h filled when there were
- * names, 0 when there were none (addresses, socket directories, or hostaddr
- * given); -1 with *why when a lookup failed or took too long. Each name is
- * kept as host, for TLS's check of the server's name and for ~/.pgpass, and
- * stands once for each of its addresses, which libpq tries in turn.
+ * Look up the host names of database (or of its connection service, or of
+ * PGHOST) under deadline, as libpq would look them up itself without one: 1
+ * with h filled when there were names, 0 when there were none (addresses,
+ * socket directories, hostaddr given, or a service not found); -1 with *why
+ * when a lookup failed or took too long. Each name is kept as host, for TLS's
+ * check of the server's name and for ~/.pgpass, and stands once for each of
+ * its addresses, which libpq tries in turn.
  */
 static int
 pg_hosts(const char *database, int64_t deadline, struct pg_hosts *h, char **why)
 {
 	PQconninfoOption *o = pq.PQconninfoParse(database, NULL);
+	struct pgservice sv = { NULL, NULL, NULL };
 	const char *hosts, *ports, *s, *p, *e, *pe;
 	char **addrs, *name = NULL, *cause = NULL;
 	int rc = 0, got;
@@ -338,9 +344,18 @@ pg_hosts(const char *database, int64_t deadline, struct pg_hosts *h, char **why)
 
 	if (o == NULL)
 		return 0;
-	hosts = pg_option(o, "host", "PGHOST");
-	ports = pg_option(o, "port", "PGPORT");
-	if (hosts == NULL || *hosts == '\0' || pg_option(o, "hostaddr", "PGHOSTADDR") != NULL)
+	/*
+	 * libpq has no call that reads a service, so its files are read here.
+	 * One not found, or that libpq refuses, is left to libpq: it says why
+	 * before it looks any name up.
+	 */
+	if ((s = pg_option(o, "service", NULL, "PGSERVICE")) != NULL &&
+	    !pgservice_find(s, pg_option(o, "servicefile", NULL, "PGSERVICEFILE"), &sv))
+		goto out;
+	hosts = pg_option(o, "host", sv.host, "PGHOST");
+	ports = pg_option(o, "port", sv.port, "PGPORT");
+	if (hosts == NULL || *hosts == '\0' ||
+	    pg_option(o, "hostaddr", sv.hostaddr, "PGHOSTADDR") != NULL)
 		goto out;
 	for (s = hosts; *s != '\0'; s++)
 		nh += *s == ',';
@@ -378,6 +393,7 @@ pg_hosts(const char *database, int64_t deadline, struct pg_hosts *h, char **why)
 out:
 	free(name);
 	free(cause);
+	pgservice_done(&sv);
 	pq.PQconninfoFree(o);
 	return rc;
 }

@@ -4,6 +4,8 @@
 # command for long: the ledger counts as unreachable, as a server that does
 # not answer does (block refuses, exit 3). A name that resolves still connects
 # under that name, so ~/.pgpass entries for it (and TLS's check) still apply.
+# A name given by a connection service file (service=, PGSERVICE) is looked up
+# the same way.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 . "$LLM_TOP/tests/pg_lib.sh"
@@ -27,6 +29,25 @@ LLM_DATABASE="postgresql://localhost:$PG_PORT/llm?user=llm" run_llm -q -m test-c
 check_rc "a host name that resolves connects" 0
 check_eq "  its row is on the server" "$(rows "where status = 'ok' and not offline")" 1
 
+# A service's settings outrank the environment's (PGHOST names a host that
+# does not exist) and yield to the connection string's, as in libpq.
+cat >"$T/pg_service.conf" <<EOF
+# the team's ledger
+[team]
+host=localhost
+port=$PG_PORT
+dbname=llm
+user=nobody
+EOF
+PGHOST=ledger.llm-test.invalid PGSERVICEFILE="$T/pg_service.conf" \
+    LLM_DATABASE="service=team user=llm" run_llm -q -m test-cheap "by service"
+check_rc "a service's host name connects" 0
+check_eq "  its row is on the server" "$(rows "where status = 'ok' and not offline")" 2
+PGSERVICEFILE="$T/pg_service.conf" LLM_DATABASE="service=nosuch" \
+    run_llm -q -m test-cheap "no such service"
+check_rc "a service that does not exist: block refuses" 3
+check_contains "  in libpq's words" "$ERR" 'definition of service "nosuch" not found'
+
 # A name server that swallows every query: in a network and mount namespace
 # of its own, resolv.conf names a loopback socket that reads and never answers.
 printf 'nameserver 127.0.0.1\noptions timeout:30 attempts:5\n' >"$T/resolv.conf"
@@ -46,6 +67,7 @@ PY
 cat >"$T/deaf-dns" <<EOF
 #!/bin/sh
 ip link set lo up && mount --bind "$T/resolv.conf" /etc/resolv.conf || exit 97
+rm -f "$T/dns.up"
 "$T_PY" -I -S "$T/swallow.py" "$T/dns.up" &
 i=0
 while [ ! -s "$T/dns.up" ] && [ \$i -lt 500 ]; do sleep 0.01; i=\$((i + 1)); done
@@ -71,5 +93,25 @@ check_rc "a name server that never answers: block refuses" 3
 check_contains "  saying the team ledger is unreachable" "$ERR" "team ledger unreachable"
 check_contains "  and why" "$ERR" 'could not translate host name "ledger.llm-test.invalid"'
 check "  once the connection's deadline is up (${SECS} s)" [ "$SECS" -lt 20 ]
-check_eq "  and the request reached no provider" "$(fake_count)" 1
+check_eq "  and the request reached no provider" "$(fake_count)" 2
+
+# The same name from a service: in the file PGSERVICEFILE names, then in the
+# system-wide pg_service.conf (PGSYSCONFDIR), the service named by PGSERVICE.
+printf '[team]\nhost=ledger.llm-test.invalid\ndbname=llm\n' >"$T/deaf_service.conf"
+mkdir -p "$T/etc" && cp "$T/deaf_service.conf" "$T/etc/pg_service.conf"
+_t0=$(date +%s)
+PGSERVICEFILE="$T/deaf_service.conf" LLM_BIN="$T/in-ns" RUN_TIMEOUT=60 \
+    LLM_DATABASE="service=team user=llm" run_llm -q -m test-cheap "a service's name"
+SECS=$(($(date +%s) - _t0))
+check_rc "a service's host name, no answer: block refuses" 3
+check_contains "  and why" "$ERR" 'could not translate host name "ledger.llm-test.invalid"'
+check "  once the connection's deadline is up (${SECS} s)" [ "$SECS" -lt 20 ]
+_t0=$(date +%s)
+PGSERVICE=team PGSYSCONFDIR="$T/etc" LLM_BIN="$T/in-ns" RUN_TIMEOUT=60 \
+    LLM_DATABASE="user=llm" run_llm -q -m test-cheap "PGSERVICE's name"
+SECS=$(($(date +%s) - _t0))
+check_rc "PGSERVICE's host name, no answer: block refuses" 3
+check_contains "  and why" "$ERR" 'could not translate host name "ledger.llm-test.invalid"'
+check "  once the connection's deadline is up (${SECS} s)" [ "$SECS" -lt 20 ]
+check_eq "  and no request reached a provider" "$(fake_count)" 2
 [ "$T_FAIL" -eq 0 ]
