@@ -1056,6 +1056,25 @@ finish(struct chat *c)
 		c->cb.done(c->cb.arg, &c->turn);
 }
 
+/*
+ * Say that the budget or the task's cap kept the next model (worst case w)
+ * from being tried: the failure that ends the turn is then not the whole story.
+ */
+static void
+fallback_refused(struct chat *c, const char *why, const struct model *next, int64_t w)
+{
+	char a[32], b[32];
+
+	money(w, false, a, sizeof a);
+	money(c->opts.task_cap, false, b, sizeof b);
+	if (c->turn.over_task)
+		note(c, "fallback: %s failed (%s); %s not tried: its worst case %s would pass the "
+		    "task's cap of %s", c->model->name, why, next->name, w < 0 ? "(unknown)" : a, b);
+	else
+		note(c, "fallback: %s failed (%s); %s not tried: the budget does not allow it",
+		    c->model->name, why, next->name);
+}
+
 /* Try the next model of the same tier after a failure; true if a step started. */
 static bool
 fallback(struct chat *c, const char *why)
@@ -1063,6 +1082,7 @@ fallback(struct chat *c, const char *why)
 	const struct model *next;
 	struct chat_route *r = &c->turn.route;
 	enum tier got;
+	enum chat_status rc;
 	int64_t w;
 	static char reason[96];
 
@@ -1073,8 +1093,11 @@ fallback(struct chat *c, const char *why)
 	if (next == NULL || got != c->tier)
 		return false;
 	w = worst_case(c, r, next);
-	if (reserve(c, next, got, r, w, true) != 0)
+	if ((rc = reserve(c, next, got, r, w, true)) != 0) {
+		if (rc == CHAT_BUDGET)
+			fallback_refused(c, why, next, w);
 		return false;
+	}
 	note(c, "fallback: %s failed (%s); trying %s", c->model->name, why, next->name);
 	snprintf(reason, sizeof reason, "fallback: %s", why);
 	c->model = next;
