@@ -307,6 +307,7 @@ advise(struct agent *a, const char *args, bool *error)
 	co.model = a->cfg->agent_advisor;
 	co.system = advisor_system;
 	co.max_tokens = AGENT_ADVICE_TOKENS;
+	co.tier_how = a->o->tier_how;
 	co.stream = true;
 	co.msgs = &m;
 	co.nmsgs = 1;
@@ -432,6 +433,7 @@ worker_step(struct agent *a)
 	co.model = a->o->model;
 	co.system = agent_system;
 	co.max_tokens = a->o->max_tokens;
+	co.tier_how = a->o->tier_how;
 	co.stream = true;
 	co.msgs = a->msgs;
 	co.nmsgs = a->nmsgs;

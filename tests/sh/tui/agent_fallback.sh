@@ -59,4 +59,6 @@ check_screen "refused: why the fallback was not tried" r0 \
 check_screen "refused: against the task's cap" r0 "would pass the task's cap of \$0.0025"
 check_eq "refused: said once" "$(grep -c -F 'not tried' "$T/r0")" 1
 check_above "refused: above the failed step" r0 "not tried" "step 1 ·"
+check_screen "refused: the way to another tier is the client's" r0 "another tier with /tier"
+check_not_screen "refused: not the command line's" r0 "with -t"
 check_eq "refused: the fallback never sent" "$(fake_count)" 3
