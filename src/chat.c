@@ -1231,13 +1231,17 @@ wait_too_long(const struct chat *c, long ms)
 	return ms > RETRY_HINT_MAX_MS || (c->opts.deadline > 0 && clock_ms() + ms >= c->opts.deadline);
 }
 
-/* Schedule another try of the same model; false when tries are used up. */
+/*
+ * Schedule another try of the same model; false when tries are used up, or
+ * once text has come: a try would drop it uncharged, where a failure keeps it
+ * and a fallback charges it first.
+ */
 static bool
 retry_later(struct chat *c, long hint_ms, const char *why)
 {
 	long delay;
 
-	if (c->tries + 1 >= MAX_TRIES || c->emitted > 0)
+	if (c->tries + 1 >= MAX_TRIES || c->emitted > 0 || c->text.len > 0)
 		return false;
 	delay = hint_ms >= 0 ? hint_ms : 500L << c->tries;
 	if (hint_ms < 0)
@@ -1339,7 +1343,7 @@ handle_error_event(struct chat *c)
 		step_failed(c, CHAT_AUTH, why);
 		return;
 	}
-	/* nothing shown yet: the same step again, as after a 429 or a 503 */
+	/* no text yet: the same step again, as after a 429 or a 503 */
 	if (fault_retryable(f) && retry_later(c, -1, why))
 		return;
 	fail(c, CHAT_PROVIDER, "%s: error during the reply: %s%s", c->pc->name, text,

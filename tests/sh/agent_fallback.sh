@@ -1,6 +1,7 @@
 #!/bin/sh
-# agent_fallback: llm do when a step's request fails and the task's cap (--max-cost) does not
-# allow the tier's next model: the task stops saying so, each line once, the failure charged.
+# agent_fallback: llm do when a step's request fails: the tier's next model takes it, also after
+# words nobody was shown, unless the task's cap (--max-cost) or the budget does not allow it,
+# which is said; each line once, and every request charged.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
@@ -42,3 +43,68 @@ check_eq "budget: the fallback never sent" "$(fake_count)" 3
 check_contains "budget: why the fallback was not tried" "$ERR" \
     "llm: do: fallback: test-cheap failed (HTTP 429); test-cheap2 not tried: the budget does not allow it"
 sed -i 's/^budget = 0.01$/budget = 0/' "$LLM_CONFIG_DIR/config.ini"
+
+# --- text already received when the reply is cut: the step stops there, charged ----------------
+fake_reset
+fake_reply '{"chunks":["Looking at ","sum.sh first, ","then the test."],"fault":"cut","usage":{"input":500,"output":20}}'
+fake_reply '{"text":"never","usage":{"input":500,"output":20}}'
+run_llm "do" --max-cost 0.0025 --json "look around"
+check_rc "cut: exit 1" 1
+check_eq "cut: one request" "$(fake_count)" 1
+check_eq "cut: no answer" "$(json_get "$T/out" answer)" "null"
+check_contains "cut: why it stopped" "$(json_get "$T/out" error)" "the reply was cut short"
+check_eq "cut: the step is there, failed" "$(json_get "$T/out" steps.0.summary)" "failed"
+task=$(json_get "$T/out" task_id)
+cost=$(t_ledger_sql "SELECT cost_pico FROM usage WHERE task_id = $task AND status = 'error'")
+check "cut: what came before the cut is charged ($cost pico)" [ "${cost:-0}" -gt 0 ]
+check_eq "cut: the task's cost is that row's" "$(json_get "$T/out" cost_usd)" \
+    "$(t_py -c "print('%.12g' % ($cost / 1e12))")"
+# the same without --json: the step's line and why it stopped, once each, and why no fallback
+fake_reset
+fake_reply '{"chunks":["Looking at ","sum.sh first, ","then the test."],"fault":"cut","usage":{"input":500,"output":20}}'
+run_llm "do" --max-cost 0.0025 "look around"
+check_rc "cut: plain: exit 1" 1
+check_eq "cut: plain: nothing on stdout" "$OUT" ""
+check_eq "cut: plain: the step's line once" "$(grep -c -F '1 · cheap · test-cheap · failed · ~$' "$T/err")" 1
+check_eq "cut: plain: why it stopped once" "$(grep -c -F 'cut short: transfer closed' "$T/err")" 1
+check_contains "cut: plain: the fallback the cap does not allow" "$ERR" \
+    "llm: do: fallback: test-cheap failed (the reply was cut short); test-cheap2 not tried"
+check_eq "cut: plain: said once" "$(grep -c -F 'not tried' "$T/err")" 1
+
+
+# --- llm do shows no step's words as they come: a reply cut after some goes to the fallback, whose
+# answer is the only text on stdout; the cut request is charged to the step ----------------------
+fake_reset
+fake_reply '{"chunks":["Looking at ","sum.sh first, ","then the test."],"fault":"cut","usage":{"input":500,"output":20}}'
+fake_reply '{"text":"It subtracts.","usage":{"input":500,"output":20}}'
+run_llm "do" --json "look around"
+check_rc "unseen: exit 0" 0
+check_eq "unseen: the fallback asked" "$(fake_count):$(fake_get 1 format)" "2:anthropic"
+check_eq "unseen: its answer" "$(json_get "$T/out" answer)" "It subtracts."
+check_contains "unseen: the fallback said" "$ERR" \
+    "llm: do: fallback: test-cheap failed (the reply was cut short); trying test-cheap2"
+check_eq "unseen: one step" "$(json_get "$T/out" steps | t_py -c 'import json,sys; print(len(json.load(sys.stdin)))')" 1
+task=$(json_get "$T/out" task_id)
+cut=$(t_ledger_sql "SELECT cost_pico FROM usage WHERE task_id = $task AND status = 'error'")
+check "unseen: the cut request is charged ($cut pico)" [ "${cut:-0}" -gt 0 ]
+check_eq "unseen: to the step, with the fallback's" \
+    "$(json_get "$T/out" steps.0.ledger_ids | t_py -c 'import json,sys; print(len(json.load(sys.stdin)))')" 2
+fake_reset
+fake_reply '{"chunks":["Looking at ","sum.sh first, ","then the test."],"fault":"cut","usage":{"input":500,"output":20}}'
+fake_reply '{"text":"It subtracts.","usage":{"input":500,"output":20}}'
+run_llm "do" "look around"
+check_eq "unseen: plain: the answer alone on stdout" "$OUT" "It subtracts."
+
+# a rate limit inside the reply after some words: not tried again (the words would go
+# uncharged), the fallback instead
+fake_reset
+fake_reply '{"chunks":["Looking at ","sum.sh first."],"fault":"error_event","error_type":"rate_limit_exceeded","usage":{"input":500,"output":20}}'
+fake_reply '{"text":"It subtracts.","usage":{"input":500,"output":20}}'
+run_llm "do" --json "look around"
+check_rc "limited: exit 0" 0
+check_eq "limited: no second try, the fallback" "$(fake_count):$(fake_get 1 format)" "2:anthropic"
+check_not_contains "limited: not retried" "$ERR" "retrying"
+check_eq "limited: its answer" "$(json_get "$T/out" answer)" "It subtracts."
+task=$(json_get "$T/out" task_id)
+cut=$(t_ledger_sql "SELECT cost_pico FROM usage WHERE task_id = $task AND status = 'error'")
+check "limited: the words before the limit are charged ($cut pico)" [ "${cut:-0}" -gt 0 ]
