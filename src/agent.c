@@ -194,8 +194,13 @@ send_wait(struct agent *a, struct chat *c, const struct chat_opts *co, const cha
 	struct chat_cb cb = { .note = note, .arg = a };
 	int rc;
 
-	if (c == a->chat)
-		cb.text = worker_text;   /* the worker's words stream; the advisor's do not */
+	/*
+	 * The worker's words stream to a front end that shows them; the advisor's
+	 * never do. Text passed on counts as shown, which no retry or fallback
+	 * may replace: without a front end to show it, none is passed on.
+	 */
+	if (c == a->chat && a->o->on_text != NULL)
+		cb.text = worker_text;
 	rc = chat_send(c, co, prompt, &cb);
 	if (rc != 0)
 		return rc;
@@ -307,6 +312,7 @@ advise(struct agent *a, const char *args, bool *error)
 	co.model = a->cfg->agent_advisor;
 	co.system = advisor_system;
 	co.max_tokens = AGENT_ADVICE_TOKENS;
+	co.tier_how = a->o->tier_how;
 	co.stream = true;
 	co.msgs = &m;
 	co.nmsgs = 1;
@@ -432,6 +438,7 @@ worker_step(struct agent *a)
 	co.model = a->o->model;
 	co.system = agent_system;
 	co.max_tokens = a->o->max_tokens;
+	co.tier_how = a->o->tier_how;
 	co.stream = true;
 	co.msgs = a->msgs;
 	co.nmsgs = a->nmsgs;

@@ -58,6 +58,7 @@ struct agent_opts {
 	/* (the caller may change tier and model from on_step: they apply from the next step) */
 	long max_tokens;        /* per step; 0: config's */
 	int64_t max_cost;       /* pico; 0: no cap */
+	const char *tier_how;   /* how the user picks another tier, for advice after a failure */
 	tool_ask_fn ask;        /* NULL: no terminal, what needs approval is refused */
 	void *ask_arg;
 	const volatile int *cancel;  /* set by SIGINT */

@@ -1056,6 +1056,25 @@ finish(struct chat *c)
 		c->cb.done(c->cb.arg, &c->turn);
 }
 
+/*
+ * Say that the budget or the task's cap kept the next model (worst case w)
+ * from being tried: the failure that ends the turn is then not the whole story.
+ */
+static void
+fallback_refused(struct chat *c, const char *why, const struct model *next, int64_t w)
+{
+	char a[32], b[32];
+
+	money(w, false, a, sizeof a);
+	money(c->opts.task_cap, false, b, sizeof b);
+	if (c->turn.over_task)
+		note(c, "fallback: %s failed (%s); %s not tried: its worst case %s would pass the "
+		    "task's cap of %s", c->model->name, why, next->name, w < 0 ? "(unknown)" : a, b);
+	else
+		note(c, "fallback: %s failed (%s); %s not tried: the budget does not allow it",
+		    c->model->name, why, next->name);
+}
+
 /* Try the next model of the same tier after a failure; true if a step started. */
 static bool
 fallback(struct chat *c, const char *why)
@@ -1063,6 +1082,7 @@ fallback(struct chat *c, const char *why)
 	const struct model *next;
 	struct chat_route *r = &c->turn.route;
 	enum tier got;
+	enum chat_status rc;
 	int64_t w;
 	static char reason[96];
 
@@ -1073,8 +1093,11 @@ fallback(struct chat *c, const char *why)
 	if (next == NULL || got != c->tier)
 		return false;
 	w = worst_case(c, r, next);
-	if (reserve(c, next, got, r, w, true) != 0)
+	if ((rc = reserve(c, next, got, r, w, true)) != 0) {
+		if (rc == CHAT_BUDGET)
+			fallback_refused(c, why, next, w);
 		return false;
+	}
 	note(c, "fallback: %s failed (%s); trying %s", c->model->name, why, next->name);
 	snprintf(reason, sizeof reason, "fallback: %s", why);
 	c->model = next;
@@ -1208,13 +1231,17 @@ wait_too_long(const struct chat *c, long ms)
 	return ms > RETRY_HINT_MAX_MS || (c->opts.deadline > 0 && clock_ms() + ms >= c->opts.deadline);
 }
 
-/* Schedule another try of the same model; false when tries are used up. */
+/*
+ * Schedule another try of the same model; false when tries are used up, or
+ * once text has come: a try would drop it uncharged, where a failure keeps it
+ * and a fallback charges it first.
+ */
 static bool
 retry_later(struct chat *c, long hint_ms, const char *why)
 {
 	long delay;
 
-	if (c->tries + 1 >= MAX_TRIES || c->emitted > 0)
+	if (c->tries + 1 >= MAX_TRIES || c->emitted > 0 || c->text.len > 0)
 		return false;
 	delay = hint_ms >= 0 ? hint_ms : 500L << c->tries;
 	if (hint_ms < 0)
@@ -1316,7 +1343,7 @@ handle_error_event(struct chat *c)
 		step_failed(c, CHAT_AUTH, why);
 		return;
 	}
-	/* nothing shown yet: the same step again, as after a 429 or a 503 */
+	/* no text yet: the same step again, as after a 429 or a 503 */
 	if (fault_retryable(f) && retry_later(c, -1, why))
 		return;
 	fail(c, CHAT_PROVIDER, "%s: error during the reply: %s%s", c->pc->name, text,

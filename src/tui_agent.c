@@ -460,6 +460,7 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 		.tier = t->tier,
 		.model = t->pin,
 		.max_cost = t->agent_cap,
+		.tier_how = "/tier",
 		.ask = child_ask,
 		.ask_arg = c,
 		.cancel = &child_cancel_int,
