@@ -313,6 +313,8 @@ print_json(const struct agent_result *r)
 		cJSON_AddStringToObject(s, "model", st->model ? st->model->name : "");
 		cli_json_text(s, "summary", st->summary ? st->summary : "");
 		cJSON_AddStringToObject(s, "finish", chat_finish_str(st->finish));
+		if (st->text != NULL)
+			cli_json_text(s, "text", st->text);
 		tools = cJSON_AddArrayToObject(s, "tools");
 		for (k = 0; k < st->ntools; k++)
 			cJSON_AddItemToArray(tools, cli_json_string(st->tools[k]));
@@ -334,16 +336,31 @@ print_json(const struct agent_result *r)
 	cJSON_Delete(root);
 }
 
-/* The answer on stdout, made visible; the end of the task on stderr. */
+/*
+ * What a task that stopped without an answer leaves as one: the words of its
+ * last step, cut short by a failure or Ctrl-C, as a cut reply is kept. NULL: none.
+ */
+static const char *
+partial_answer(const struct agent_result *r)
+{
+	const struct agent_step *st = r->nsteps > 0 ? &r->steps[r->nsteps - 1] : NULL;
+
+	if (r->answer != NULL || st == NULL || st->advice || st->text == NULL || st->ntools > 0)
+		return NULL;
+	return st->text;
+}
+
+/* The answer, or a stopped task's cut words, on stdout made visible; its end on stderr. */
 static void
 print_result(const struct do_run *d, const struct agent_result *r)
 {
+	const char *answer = r->answer != NULL ? r->answer : partial_answer(r);
 	char cost[32], *v;
 
 	if (d->json) {
 		print_json(r);
-	} else if (r->answer != NULL) {
-		v = visible_str(r->answer, strlen(r->answer));
+	} else if (answer != NULL) {
+		v = visible_str(answer, strlen(answer));
 		printf("%s%s", v, *v != '\0' && v[strlen(v) - 1] != '\n' ? "\n" : "");
 		free(v);
 	}

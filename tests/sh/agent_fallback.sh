@@ -54,6 +54,7 @@ check_eq "cut: one request" "$(fake_count)" 1
 check_eq "cut: no answer" "$(json_get "$T/out" answer)" "null"
 check_contains "cut: why it stopped" "$(json_get "$T/out" error)" "the reply was cut short"
 check_eq "cut: the step is there, failed" "$(json_get "$T/out" steps.0.summary)" "failed"
+check_eq "cut: with the words that came" "$(json_get "$T/out" steps.0.text)" "Looking at "
 task=$(json_get "$T/out" task_id)
 cost=$(t_ledger_sql "SELECT cost_pico FROM usage WHERE task_id = $task AND status = 'error'")
 check "cut: what came before the cut is charged ($cost pico)" [ "${cost:-0}" -gt 0 ]
@@ -64,7 +65,7 @@ fake_reset
 fake_reply '{"chunks":["Looking at ","sum.sh first, ","then the test."],"fault":"cut","usage":{"input":500,"output":20}}'
 run_llm "do" --max-cost 0.0025 "look around"
 check_rc "cut: plain: exit 1" 1
-check_eq "cut: plain: nothing on stdout" "$OUT" ""
+check_eq "cut: plain: the words that came are kept on stdout" "$OUT" "Looking at "
 check_eq "cut: plain: the step's line once" "$(grep -c -F '1 · cheap · test-cheap · failed · ~$' "$T/err")" 1
 check_eq "cut: plain: why it stopped once" "$(grep -c -F 'cut short: transfer closed' "$T/err")" 1
 check_contains "cut: plain: the fallback the cap does not allow" "$ERR" \
