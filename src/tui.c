@@ -476,6 +476,7 @@ tui_free(struct tui *t)
 	free(t->binds);
 	free(t->cells);
 	free(t->history_path);
+	free(t->where);
 	if (sig_fd == t->sig_pipe[1])
 		sig_fd = -1;
 	if (t->sig_pipe[0] >= 0) {

@@ -493,6 +493,35 @@ tui_agent_busy(const struct tui *t)
 	return t->ag.pid != 0;
 }
 
+/* Worked out once: the directory the TUI runs in stays. */
+const char *
+tui_agent_where(struct tui *t)
+{
+	const char *h = getenv("HOME"), *root;
+	char *home, *cause = NULL, *shown;
+	struct ws *w;
+	size_t n;
+
+	if (t->where != NULL)
+		return t->where;
+	if (ws_open(&w, ".", NULL, &cause) != 0) {
+		free(cause);
+		return t->where = xstrdup("");
+	}
+	root = ws_root(w);
+	home = h != NULL && *h != '\0' ? realpath(h, NULL) : NULL;
+	n = home != NULL ? strlen(home) : 0;
+	if (n > 1 && strncmp(root, home, n) == 0 && (root[n] == '\0' || root[n] == '/'))
+		shown = xstrfmt("~%s", root + n);
+	else
+		shown = xstrdup(root);
+	t->where = visible_name(shown);
+	free(shown);
+	free(home);
+	ws_close(w);
+	return t->where;
+}
+
 int
 tui_agent_fd(const struct tui *t)
 {

@@ -277,6 +277,103 @@ draw_line(struct tui *t, int y, const struct md_line *l)
 	}
 }
 
+/* Narrower, or with fewer transcript rows, an empty transcript stays empty. */
+#define WELCOME_MIN_W 40
+#define WELCOME_MIN_ROWS 8
+
+/* What runs action a: its key, or its slash command when no key is bound. */
+static void
+key_or_cmd(const struct tui *t, enum tui_action a, char *out, size_t n)
+{
+	int key = tui_action_key(t, a);
+
+	if (key >= 0)
+		tui_key_name(key, out, n);
+	else
+		snprintf(out, n, "/%s", tui_action_name(a));
+}
+
+/* Draw the first of n forms of a line (longest first) that fits whole at row y; 0: none does. */
+static int
+welcome_line(struct tui *t, int y, const char *const *forms, int n)
+{
+	int i, x = 2, maxx = t->w - 2;
+
+	for (i = 0; i < n; i++) {
+		if (md_width(forms[i], strlen(forms[i])) <= maxx - x) {
+			seg(t, y, &x, maxx, forms[i], THEME_DIM, 0);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* "Agent mode in ~/src/app" at row y, the path's start cut to fit. */
+static void
+welcome_where(struct tui *t, int y)
+{
+	const char *where = tui_agent_where(t), *lead = "Agent mode in ";
+	const char *cut = t->unicode ? "\xe2\x80\xa6" : "...";
+	int x = 2, maxx = t->w - 2, w = md_width(where, strlen(where)), room;
+
+	if (*where == '\0') {
+		seg(t, y, &x, maxx, "Agent mode", THEME_DIM, 0);
+		return;
+	}
+	seg(t, y, &x, maxx, lead, THEME_DIM, 0);
+	room = maxx - x;
+	if (w > room) {
+		/* the end of a path says most: keep it */
+		room -= md_width(cut, strlen(cut));
+		while (*where != '\0' && w > room) {
+			size_t c = 1;
+
+			while (where[c] != '\0' && ((unsigned char)where[c] & 0xc0) == 0x80)
+				c++;
+			w -= md_width(where, c);
+			where += c;
+		}
+		seg(t, y, &x, maxx, cut, THEME_DIM, 0);
+	}
+	seg(t, y, &x, maxx, where, THEME_DIM, 0);
+}
+
+/* An empty transcript: what a message does, in agent mode where, and the first keys to know. */
+static void
+draw_welcome(struct tui *t, int top, int rows)
+{
+	char help[16], tier[16], model[16], agent[16], quit[16], k0[128], k1[128], k2[128];
+	const char *keys[] = { k0, k1, k2 };
+	int y = top + 1;
+
+	if (t->w < WELCOME_MIN_W || rows < WELCOME_MIN_ROWS)
+		return;
+	key_or_cmd(t, ACT_HELP, help, sizeof(help));
+	key_or_cmd(t, ACT_QUIT, quit, sizeof(quit));
+	snprintf(k2, sizeof(k2), "%s help \xc2\xb7 %s quits", help, quit);
+	if (t->agent) {
+		key_or_cmd(t, ACT_AGENT, agent, sizeof(agent));
+		welcome_where(t, y++);
+		y += welcome_line(t, y, (const char *const[]){ "A message is a task: the model reads "
+		    "files here, and edits or runs commands after your y.", "A message is a task: "
+		    "edits and commands wait for your y.", "A message is a task." }, 3);
+		snprintf(k0, sizeof(k0), "%s every key and command \xc2\xb7 %s turns agent mode off "
+		    "\xc2\xb7 %s quits", help, agent, quit);
+		snprintf(k1, sizeof(k1), "%s help \xc2\xb7 %s agent mode off \xc2\xb7 %s quits", help,
+		    agent, quit);
+	} else {
+		key_or_cmd(t, ACT_TIER, tier, sizeof(tier));
+		key_or_cmd(t, ACT_MODEL, model, sizeof(model));
+		y += welcome_line(t, y, (const char *const[]){ "Type a message and press Enter. The "
+		    "line below shows where it will go and why.", "Type a message and press Enter." },
+		    2);
+		snprintf(k0, sizeof(k0), "%s every key and command \xc2\xb7 %s tier \xc2\xb7 %s model "
+		    "\xc2\xb7 %s quits", help, tier, model, quit);
+		snprintf(k1, sizeof(k1), "%s every key and command \xc2\xb7 %s quits", help, quit);
+	}
+	welcome_line(t, y + 1, keys, 3);
+}
+
 static void
 draw_transcript(struct tui *t, int top, int rows)
 {
@@ -287,6 +384,8 @@ draw_transcript(struct tui *t, int top, int rows)
 	for (i = 0; i < n; i++)
 		draw_line(t, top + (int)i, vl[i].line);
 	free(vl);
+	if (t->view.n == 0)
+		draw_welcome(t, top, rows);
 }
 
 /* Tier override or pin, for the meter line's right end. */

@@ -259,6 +259,7 @@ struct tui {
 	bool steps_full;       /* /expand: every step's results in full */
 	bool agent;            /* agent mode: a message is a task with tools */
 	int64_t agent_cap;     /* each task's cap, pico; 0: none */
+	char *where;           /* the workspace as the empty transcript names it; NULL: not yet */
 	struct tui_agent {     /* the running task, in a child process */
 		struct proc proc;  /* the child: its stdin takes our answers, its stdout our events */
 		pid_t pid;         /* 0: none */
@@ -352,6 +353,8 @@ void tui_agent_verb(struct tui *t, char *arg);
 void tui_agent_enable(struct tui *t);
 /* Whether a task runs. */
 bool tui_agent_busy(const struct tui *t);
+/* The workspace a task works in, ~ for $HOME, made visible; "" when it cannot be opened. */
+const char *tui_agent_where(struct tui *t);
 /* Run prompt as an agent task; its steps show as they come. */
 void tui_agent_submit(struct tui *t, const char *prompt);
 /* The task's event descriptor to wait on, or -1. */

@@ -3,6 +3,18 @@
 . "$LLM_TOP/tests/tui_lib.sh"
 tui_setup
 
+# styles FILE TEXT: the style runs of the first row of a colour dump holding TEXT.
+styles() {
+	t_py -c '
+import sys
+text, styles = open(sys.argv[1]).read().split("-- styles", 1)
+rows = text.split("\n")
+y = next((i for i, r in enumerate(rows) if sys.argv[2] in r), -1)
+for line in styles.split("\n"):
+    if line.startswith("%2d: " % y):
+        print(line)' "$1" "$2"
+}
+
 tui_ok "start" a <<S
 :dump-screen $T/a0
 :type hi
@@ -27,6 +39,10 @@ else
 fi
 check_contains "readline: C-a C-k empties the input" "$(row "$T/a3" 'route ')" "type a message"
 check_not_screen "start: with keys, no key hint" a0 "No API key yet"
+check_screen "welcome: an empty transcript says what to do" a0 \
+    "│ Type a message and press Enter. The line below shows where it will go and why."
+check_screen "welcome: and the first keys" a0 "│ F1 every key and command · F2 tier · F3 model · F10 quits"
+check_screen "welcome: still there while a message is typed" a1 "Type a message and press Enter."
 
 # a first start with no key for any model: the screen says how to give one
 sed -i 's/^models = test-cheap, test-local$/models = test-cheap/' "$LLM_CONFIG_DIR/config.ini"
@@ -61,5 +77,75 @@ if LC_ALL=C grep -q '[^ -~]' "$T/c0"; then
 else
 	ok "LANG=C: only printable ASCII on the screen"
 fi
+
+# the hint goes with the first message, drawn dim (NO_COLOR: the dim attribute)
+fake_reply '{"text":"hello","usage":{"input":10,"output":1}}'
+(
+	export NO_COLOR=1
+	tui_ok "welcome: sent" w <<S
+:dump-colors $T/w0
+:type hi
+:key Enter
+:wait-idle
+:dump-screen $T/w1
+S
+)
+check_contains "welcome: drawn dim, all of it" "$(styles "$T/w0" "Type a message")" \
+    ": 0-0 border; 2-79 dim dim; 99-99 border"
+check_screen "welcome: the reply is there" w1 "llm  hello"
+check_not_screen "welcome: gone after the first message" w1 "Type a message and press Enter"
+check_not_screen "welcome: keys gone too" w1 "every key and command"
+
+# a resumed conversation with turns shows them, not the hint
+tui_ok "welcome: resumed" r 100x30 -c <<S
+:dump-screen $T/r0
+S
+check_screen "welcome: resumed turns" r0 "you  hi"
+check_not_screen "welcome: none over a resumed conversation" r0 "Type a message and press Enter"
+
+# agent mode names the workspace, under $HOME as ~, and what a message does
+t_sum_repo "$HOME/src/sum"
+mkdir -p "$HOME/src/sum/sub"
+tui_ok_in "$HOME/src/sum/sub" "welcome: agent" g 100x30 --agent <<S
+:dump-screen $T/g0
+S
+check_screen "welcome: agent mode in the workspace" g0 "│ Agent mode in ~/src/sum "
+check_screen "welcome: agent: a message is a task" g0 \
+    "│ A message is a task: the model reads files here, and edits or runs commands after your y."
+check_screen "welcome: agent keys" g0 "│ F1 every key and command · F7 turns agent mode off · F10 quits"
+check_not_screen "welcome: agent: not the chat's line" g0 "Type a message"
+
+# a directory name is data: a control in it shows as \xNN, never reaches the terminal
+bad="$HOME/red$(printf '\033')[31mx"
+t_sum_repo "$bad"
+tui_ok_in "$bad" "welcome: agent, odd name" e 100x30 --agent <<S
+:dump-screen $T/e0
+S
+check_screen "welcome: the name made visible" e0 '│ Agent mode in ~/red\x1b[31mx '
+
+# narrow: shorter forms, a long path cut at its start; too narrow or too low: nothing
+long="$HOME/a-rather-long-directory-name/and-another-one-below-it/project"
+t_sum_repo "$long"
+tui_ok_in "$long" "welcome: agent narrow" n 44x20 --agent <<S
+:dump-screen $T/n0
+:resize 39 20
+:dump-screen $T/n1
+:resize 60 14
+:dump-screen $T/n2
+:resize 60 15
+:dump-screen $T/n3
+S
+check_screen "welcome: narrow: the path's end kept" n0 "│ Agent mode in …ther-one-below-it/project │"
+check_screen "welcome: narrow: the short line" n0 "│ A message is a task.  "
+check_screen "welcome: narrow: the short keys" n0 "│ F1 help · F7 agent mode off · F10 quits  "
+check_not_screen "welcome: narrow: no line cut" n0 "every key"
+check_not_screen "welcome: under 40 columns: none" n1 "Agent mode in"
+check_not_screen "welcome: under 8 rows: none" n2 "Agent mode in"
+check_screen "welcome: 8 rows: there" n3 "Agent mode in"
+tui_ok "welcome: chat narrow" m 40x20 <<S
+:dump-screen $T/m0
+S
+check_screen "welcome: narrow chat: the short line" m0 "│ Type a message and press Enter.      │"
+check_screen "welcome: narrow chat: the short keys" m0 "│ F1 every key and command · F10 quits │"
 
 echo "# $T_PASS passed, $T_FAIL failed"
