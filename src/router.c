@@ -844,6 +844,16 @@ fmt_count(double v, char *out, size_t n)
 	fmt_tokens(v < 0 ? 0 : v > 9e18 ? INT64_MAX : llround(v), out, n);
 }
 
+/* What feature f is called, above its usual value (high) or below it. */
+static const char *
+router_label(int f, const double x[RF_COUNT], bool high)
+{
+	/* below the usual number of lines is not always one */
+	if (f == RF_LINES && !high && x[f] > 0)
+		return "few lines";
+	return router_labels[f][high ? 0 : 1];
+}
+
 /* One feature in words (high: above its usual value), with its number where one helps. */
 static void
 router_phrase(const struct route_input *in, int f, const double x[RF_COUNT], bool high, char *out, size_t n)
@@ -888,7 +898,7 @@ router_phrase(const struct route_input *in, int f, const double x[RF_COUNT], boo
 	default:
 		break;
 	}
-	str_copy(out, n, router_labels[f][high ? 0 : 1]);
+	str_copy(out, n, router_label(f, x, high));
 }
 
 /* Append s to the reason, separated by sep; silently stop when full (plain copies: no format to parse). */
@@ -946,7 +956,7 @@ router_explain(const struct router_model *rm, const struct route_input *in, cons
 		bool dir = k == 0 && forced >= 0 ? true : router_z(rm, x, pick[k]) > 0;
 
 		i = pick[k];
-		out->top[k] = (struct route_feature){ router_labels[i][dir ? 0 : 1], x[i], c[i] };
+		out->top[k] = (struct route_feature){ router_label(i, x, dir), x[i], c[i] };
 		router_phrase(in, i, x, dir, phrase, sizeof(phrase));
 		reason_add(out->reason, sizeof(out->reason), ", ", phrase);
 	}

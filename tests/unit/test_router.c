@@ -385,6 +385,15 @@ test_decide_reason_true(void)
 			printf("# %s: %s\n", prompts[i], d.reason);
 		CHECK(strstr(d.reason, "code") == NULL);
 	}
+	/* Fewer lines than usual is not one line. */
+	d = decide("Why is this Python loop so slow?\nfor i in range(len(xs)):\n    total += xs[i]", 0,
+	    TIER_AUTO, 0);
+	CHECK(strstr(d.reason, "lines") != NULL);
+	CHECK(strstr(d.reason, "one line") == NULL);
+	for (i = 0; i < d.ntop; i++)
+		CHECK(strcmp(d.top[i].name, "one line") != 0);
+	d = decide("Why is this slow? for (i = 0; i < n; i++) s += a[i];", 0, TIER_AUTO, 0);
+	CHECK(strstr(d.reason, "one line") != NULL);
 }
 
 static void
