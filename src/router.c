@@ -844,13 +844,21 @@ fmt_count(double v, char *out, size_t n)
 	fmt_tokens(v < 0 ? 0 : v > 9e18 ? INT64_MAX : llround(v), out, n);
 }
 
-/* What feature f is called, above its usual value (high) or below it. */
+/*
+ * What feature f is called, above its usual value (high) or below it, true
+ * to the prompt: fewer lines than usual are not always one, a prompt below
+ * the usual count of questions may ask none or one, and one whose digits
+ * are dates or versions has digits but no quantities.
+ */
 static const char *
 router_label(int f, const double x[RF_COUNT], bool high)
 {
-	/* below the usual number of lines is not always one */
 	if (f == RF_LINES && !high && x[f] > 0)
 		return "few lines";
+	if (f == RF_QUESTIONS && (x[f] == 0 || lround(expm1(x[f])) == 1))
+		return x[f] == 0 ? "no question" : "single question";
+	if (f == RF_NUMBERS && !high && x[f] == 0 && x[RF_DIGITS] > 0)
+		return "no quantities";
 	return router_labels[f][high ? 0 : 1];
 }
 
@@ -877,7 +885,7 @@ router_phrase(const struct route_input *in, int f, const double x[RF_COUNT], boo
 		}
 		break;
 	case RF_QUESTIONS:
-		if (high && x[f] > 0) {
+		if (high && lround(expm1(x[f])) > 1) {
 			snprintf(out, n, "%.0f questions", expm1(x[f]));
 			return;
 		}

@@ -376,6 +376,14 @@ test_decide_reason_true(void)
 {
 	static const char *const prompts[] = { "Write a haiku about autumn",
 		"fix the grammar in this sentence: me and him goes to school" };
+	static const struct {
+		const char *prompt, *label;
+	} said[] = {
+		{ "Summarise in one line: \"Version 2.4.1 (released 2024-05-12) fixes a crash on startup on "
+		  "Windows 11 and updates the bundled OpenSSL to 3.0.13.\"", "no question" },
+		{ "SQL: select all orders from the orders table placed between 2023-01-01 and 2023-03-31, "
+		  "newest first", "no quantities" },
+	};
 	struct route_decision d;
 	size_t i;
 
@@ -394,6 +402,17 @@ test_decide_reason_true(void)
 		CHECK(strcmp(d.top[i].name, "one line") != 0);
 	d = decide("Why is this slow? for (i = 0; i < n; i++) s += a[i];", 0, TIER_AUTO, 0);
 	CHECK(strstr(d.reason, "one line") != NULL);
+	/* Nor is no question a single one, nor a date a quantity. */
+	for (i = 0; i < ARRAY_SIZE(said); i++) {
+		size_t k;
+
+		d = decide(said[i].prompt, 0, TIER_AUTO, 0);
+		for (k = 0; k < d.ntop && strcmp(d.top[k].name, said[i].label) != 0; k++)
+			;
+		if (k == d.ntop)
+			printf("# %s: %s\n", said[i].prompt, d.reason);
+		CHECK(k < d.ntop);
+	}
 }
 
 static void
