@@ -224,32 +224,55 @@ task_spent(struct agent *a)
 }
 
 /*
+ * The task's cap refuses a request of worst case worst: ask for more
+ * (o->more) and raise the cap by it, recorded with the task. True if raised.
+ */
+static bool
+cap_ask(struct agent *a, int64_t worst)
+{
+	int64_t more, need, spent = task_spent(a);
+
+	/* Other requests of the task may hold the rest: then the least is not known. */
+	need = worst >= 0 && spent + worst > a->cap ? spent + worst - a->cap : -1;
+	more = a->o->more != NULL ? a->o->more(a->o->arg, spent, a->cap, need) : 0;
+	if (more <= 0)
+		return false;
+	a->cap = more > INT64_MAX - a->cap ? INT64_MAX : a->cap + more;
+	a->r->cap = a->cap;
+	if (a->ledger != NULL && a->r->task_id > 0 &&
+	    ledger_task_set_cap(a->ledger, a->r->task_id, a->cap, NULL) != 0)
+		note(a, "ledger: the task's raised cap is not recorded");
+	return true;
+}
+
+/* A fallback inside a step would pass the cap (chat_opts.more_cap): the new cap, or 0. */
+static int64_t
+fallback_cap(void *arg, int64_t worst)
+{
+	struct agent *a = arg;
+
+	return cap_ask(a, worst) ? a->cap : 0;
+}
+
+/*
  * Send a request under the task's cap; when the cap refuses it, ask for more
  * (o->more) and try again. The turn's status.
  */
 static int
 send_capped(struct agent *a, struct chat *c, struct chat_opts *co, const char *prompt)
 {
-	int64_t more, need, worst, spent;
 	int rc;
 
+	/* a request that failed may have been paid: its step's fallback asks in the turn */
+	co->more_cap = a->o->more != NULL ? fallback_cap : NULL;
+	co->more_arg = a;
 	for (;;) {
 		co->task_cap = a->cap;
 		rc = send_wait(a, c, co, prompt);
 		if (rc != CHAT_BUDGET || !chat_last(c)->over_task)
 			return rc;
-		spent = task_spent(a);
-		worst = chat_last(c)->over_worst;
-		/* Other requests of the task may hold the rest: then the least is not known. */
-		need = worst >= 0 && spent + worst > a->cap ? spent + worst - a->cap : -1;
-		more = a->o->more != NULL ? a->o->more(a->o->arg, spent, a->cap, need) : 0;
-		if (more <= 0)
+		if (!cap_ask(a, chat_last(c)->over_worst))
 			return rc;
-		a->cap = more > INT64_MAX - a->cap ? INT64_MAX : a->cap + more;
-		a->r->cap = a->cap;
-		if (a->ledger != NULL && a->r->task_id > 0 &&
-		    ledger_task_set_cap(a->ledger, a->r->task_id, a->cap, NULL) != 0)
-			note(a, "ledger: the task's raised cap is not recorded");
 	}
 }
 

@@ -1075,6 +1075,25 @@ fallback_refused(struct chat *c, const char *why, const struct model *next, int6
 		    c->model->name, why, next->name);
 }
 
+/*
+ * The task's cap refused a worst case w (turn.over_task): ask the front end
+ * for a higher one. True when it gave one, to reserve under it again.
+ */
+static bool
+cap_raised(struct chat *c, int64_t w)
+{
+	int64_t cap;
+
+	if (!c->turn.over_task || c->opts.more_cap == NULL)
+		return false;
+	cap = c->opts.more_cap(c->opts.more_arg, w);
+	if (cap <= c->opts.task_cap)
+		return false;
+	c->opts.task_cap = cap;
+	c->turn.over_task = false;
+	return true;
+}
+
 /* Try the next model of the same tier after a failure; true if a step started. */
 static bool
 fallback(struct chat *c, const char *why)
@@ -1093,7 +1112,9 @@ fallback(struct chat *c, const char *why)
 	if (next == NULL || got != c->tier)
 		return false;
 	w = worst_case(c, r, next);
-	if ((rc = reserve(c, next, got, r, w, true)) != 0) {
+	while ((rc = reserve(c, next, got, r, w, true)) == CHAT_BUDGET && cap_raised(c, w))
+		;
+	if (rc != 0) {
 		if (rc == CHAT_BUDGET)
 			fallback_refused(c, why, next, w);
 		return false;

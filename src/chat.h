@@ -49,6 +49,12 @@ struct chat_opts {
 	size_t ntools;
 	int64_t task_id;       /* the agent task this request is a step of; 0: none */
 	int64_t task_cap;      /* pico; > 0: the ledger keeps the task's steps within it */
+	/*
+	 * A fallback's worst case would pass task_cap: return the new cap the
+	 * user allows (pico), or 0 for none. NULL: the fallback is not tried.
+	 */
+	int64_t (*more_cap)(void *arg, int64_t worst);
+	void *more_arg;
 	/* images sent with the prompt: only models that take them are chosen, a pin that does not is refused */
 	const struct image *images;
 	size_t nimages;

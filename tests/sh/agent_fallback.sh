@@ -1,7 +1,8 @@
 #!/bin/sh
 # agent_fallback: llm do when a step's request fails: the tier's next model takes it, also after
 # words nobody was shown, unless the task's cap (--max-cost) or the budget does not allow it,
-# which is said; each line once, and every request charged.
+# which is said (a terminal is asked for more under the cap first); each line once, and every
+# request charged.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
@@ -109,3 +110,31 @@ check_eq "limited: its answer" "$(json_get "$T/out" answer)" "It subtracts."
 task=$(json_get "$T/out" task_id)
 cut=$(t_ledger_sql "SELECT cost_pico FROM usage WHERE task_id = $task AND status = 'error'")
 check "limited: the words before the limit are charged ($cut pico)" [ "${cut:-0}" -gt 0 ]
+
+# --- on a terminal the cap that keeps the fallback back asks how much more, inside the step: the
+# fallback runs under the raised cap and the task goes on ---------------------------------------
+fake_reset
+fake_reply '{"status":429,"retry_after":"0"}'
+fake_reply '{"status":429,"retry_after":"0"}'
+fake_reply '{"status":429,"retry_after":"0"}'
+fake_reply '{"text":"It subtracts.","usage":{"input":500,"output":20}}'
+on_pty_answer "$T/pty.out" "how much more" "0.05\r" -- "do" --max-cost 0.0025 "look around"
+check_rc "terminal: exit 0 once more is given" 0
+check_contains "terminal: asked after the tries" "$(cat "$T/pty.out")" \
+    "llm: do: the next step could pass --max-cost \$0.0025 (spent \$0.00); it needs at least \$"
+check_contains "terminal: the fallback tried" "$(cat "$T/pty.out")" \
+    "llm: do: fallback: test-cheap failed (HTTP 429); trying test-cheap2"
+check_not_contains "terminal: not refused" "$(cat "$T/pty.out")" "not tried"
+check_contains "terminal: the task answered" "$(cat "$T/pty.out")" "It subtracts."
+check_eq "terminal: the fallback sent" "$(fake_count):$(fake_get 3 format)" "4:anthropic"
+task=$(t_ledger_sql "SELECT max(id) FROM tasks")
+check_eq "terminal: the failed request and the fallback's in the task" \
+    "$(t_ledger_sql "SELECT group_concat(model || ' ' || status, ', ') FROM (SELECT model, status FROM usage WHERE task_id = $task ORDER BY id)")" \
+    "test-cheap error, test-cheap2 ok"
+check_eq "terminal: the ledger's task has the raised cap" \
+    "$(t_ledger_sql "SELECT cap_pico FROM tasks WHERE id = $task")" $((2500000000 + 50000000000))
+# 500 tokens in at $1 and 20 out at $5 a million: $0.0006, the 429s nothing
+check_eq "terminal: the task's cost is the fallback's" \
+    "$(t_ledger_sql "SELECT sum(cost_pico) FROM usage WHERE task_id = $task")" 600000000
+check_contains "terminal: on the step's line" "$(cat "$T/pty.out")" \
+    "1 · cheap · test-cheap2 · answer · ~\$0.0006"
