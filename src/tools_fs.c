@@ -91,13 +91,13 @@ tools_read(struct ws *w, const char *path, long from, long to, struct tool_resul
 	if (total == 0)
 		buf_addf(&b, "(%s is empty)\n", p.name);
 	else if (from > total)
-		buf_addf(&b, "(%s has %ld lines)\n", p.name, total);
+		buf_addf(&b, "(%s has %ld line%s)\n", p.name, total, total == 1 ? "" : "s");
 	number_lines(&b, data, len, from, to);
 	if (to < total && from <= total)
 		buf_addf(&b, "[lines %ld-%ld of %ld]\n", from, to, total);
 	tools_text(r, &b);
 	buf_done(&b);
-	r->summary = xstrfmt("read %s (%ld lines)", say.vis, total);
+	r->summary = xstrfmt("read %s (%ld line%s)", say.vis, total, total == 1 ? "" : "s");
 out:
 	ws_path_done(&p);
 	free(data);

@@ -623,7 +623,7 @@ read_line(struct buf *b, const char *summary, const char *args)
 	long last = cJSON_IsNumber(to) ? (long)to->valuedouble : 0;
 
 	cJSON_Delete(a);
-	if (open == NULL || sscanf(open, " (%ld lines)", &total) != 1) {
+	if (open == NULL || sscanf(open, " (%ld line", &total) != 1) {
 		buf_adds(b, summary);
 		return;
 	}

@@ -32,7 +32,7 @@ check_contains "backslash: read by its bytes, as before" "$(result 4)" "1	backsl
 check_contains "latin-1: the question names it so" "$(cat "$T/pty.out")" 'llm: edit caf\xe9.txt (+1 −1)'
 check_contains "latin-1: the edit's diff names it so" "$(result 5)" '+++ b/caf\xe9.txt'
 check_eq "latin-1: the file edited" "$(cat "$T/repo/$latin1")" "deux café"
-check_contains "latin-1: the step line names it so" "$(cat "$T/pty.out")" 'read caf\xe9.txt (1 lines)'
+check_contains "latin-1: the step line names it so" "$(cat "$T/pty.out")" 'read caf\xe9.txt (1 line)'
 check_contains "escapes cannot climb out" "$(result 6)" "outside the workspace"
 check_not_contains "the canary never sent" "$(fake_get 6 body)" "CANARY"
 check_eq "nothing else changed" "$(cd "$T/repo" && git status --porcelain | sort)" \

@@ -730,12 +730,12 @@ test_names_not_utf8(void)
 	exec_tool(w, "read", "{\"path\":\"names/caf\\\\xe9.txt\"}", NULL, &r);
 	CHECK(!r.error);
 	CHECK_STR(r.text, "1\tun caf\xc3\xa9\n");
-	CHECK_STR(r.summary, "read names/caf\\xe9.txt (1 lines)");
+	CHECK_STR(r.summary, "read names/caf\\xe9.txt (1 line)");
 	tool_result_free(&r);
 	/* a backslash: by the name listed, and by its bytes as before */
 	exec_tool(w, "read", "{\"path\":\"names/a\\\\\\\\b.txt\"}", NULL, &r);
 	CHECK_STR(r.text, "1\tbackslash\n");
-	CHECK_STR(r.summary, "read names/a\\\\b.txt (1 lines)");
+	CHECK_STR(r.summary, "read names/a\\\\b.txt (1 line)");
 	tool_result_free(&r);
 	exec_tool(w, "read", "{\"path\":\"names/a\\\\b.txt\"}", NULL, &r);
 	CHECK_STR(r.text, "1\tbackslash\n");
