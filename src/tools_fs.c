@@ -391,7 +391,7 @@ search_scope(struct ws *w, struct searcher *k, const struct scope *s)
 	else if (k->seen > WALK_MAX)
 		buf_addf(&k->out, "[stopped after %d entries: narrow the path]\n", WALK_MAX);
 	if (k->matches == 0)
-		buf_addf(&k->out, "(no matches in %ld files)\n", k->files);
+		buf_addf(&k->out, "(no matches in %ld file%s)\n", k->files, k->files == 1 ? "" : "s");
 }
 
 /* Search the workspace for a POSIX extended regular expression. */
@@ -425,8 +425,9 @@ tools_search(struct ws *w, const char *pattern, const char *path, struct tool_re
 	else {
 		search_scope(w, &k, &s);
 		tools_text(r, &k.out);
-		r->summary = xstrfmt("search %s (%ld matches)", say.vis,
-		    k.matches > SEARCH_MAX ? (long)SEARCH_MAX : k.matches);
+		long n = k.matches > SEARCH_MAX ? (long)SEARCH_MAX : k.matches;
+
+		r->summary = xstrfmt("search %s (%ld match%s)", say.vis, n, n == 1 ? "" : "es");
 	}
 	regfree(&k.re);
 out:

@@ -117,14 +117,15 @@ cmd_budget(struct tui *t, char *arg)
 	pricing_format(m->reserved, true, res, sizeof(res));
 	if (m->limit > 0) {
 		pricing_format(m->limit, false, lim, sizeof(lim));
-		s = xstrfmt("budget %s: %s spent, %s reserved, of %s (%lld%%); %lld requests, %lld of "
+		s = xstrfmt("budget %s: %s spent, %s reserved, of %s (%lld%%); %lld request%s, %lld of "
 		    "unknown cost; over budget: %s", m->month, spent, res, lim,
 		    (long long)(m->spent * 100 / m->limit), (long long)m->requests,
-		    (long long)m->unknown_count, budget_action_str(t->cfg->budget_action));
+		    m->requests == 1 ? "" : "s", (long long)m->unknown_count,
+		    budget_action_str(t->cfg->budget_action));
 	} else {
-		s = xstrfmt("budget %s: %s spent, %s reserved, no monthly budget set; %lld requests, "
+		s = xstrfmt("budget %s: %s spent, %s reserved, no monthly budget set; %lld request%s, "
 		    "%lld of unknown cost", m->month, spent, res, (long long)m->requests,
-		    (long long)m->unknown_count);
+		    m->requests == 1 ? "" : "s", (long long)m->unknown_count);
 	}
 	tui_view_add(&t->view, TUI_NOTE, s, strlen(s));
 	free(s);

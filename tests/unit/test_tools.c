@@ -431,6 +431,13 @@ test_search(void)
 	exec_tool(w, "search", "{\"pattern\":\"CANARY\"}", NULL, &r);
 	CHECK(str_startswith(r.text, "(no matches in "));
 	tool_result_free(&r);
+	/* one of each is one, not "1 matches" */
+	exec_tool(w, "search", "{\"pattern\":\"here\",\"path\":\"notes.txt\"}", NULL, &r);
+	CHECK_STR(r.summary, "search here (1 match)");
+	tool_result_free(&r);
+	exec_tool(w, "search", "{\"pattern\":\"CANARY\",\"path\":\"notes.txt\"}", NULL, &r);
+	CHECK_STR(r.text, "(no matches in 1 file)\n");
+	tool_result_free(&r);
 	refused(w, "search", "{\"pattern\":\"a(\"}", NULL, "bad regular expression");
 	ws_close(w);
 }

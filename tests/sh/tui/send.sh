@@ -26,6 +26,9 @@ tui_ok "send" b <<S
 :type /save $T/reply.md
 :key Enter
 :dump-screen $T/b7
+:type /budget
+:key Enter
+:dump-screen $T/b8
 S
 check_golden tui-chat-reply "$T/b2"
 check_screen "tier: status says mid" b0 "tier: mid"
@@ -78,3 +81,4 @@ check_contains "esc: the command ran" "$(row "$T/e0" "│ Nov ")" "tier: frontie
 check_eq "esc: nothing sent" "$(fake_count)" "$n"
 
 echo "# $T_PASS passed, $T_FAIL failed"
+check_screen "/budget: one request is one" b8 "; 1 request, 0 of unknown cost"
