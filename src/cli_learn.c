@@ -52,15 +52,24 @@ explain_terms(const struct learn *lm, int head, const char *what)
 	printf("%s\n", n ? "" : " no change");
 }
 
+/* The ending of a count's noun: none for one. */
+static const char *
+plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 static void
 explain_text(const struct learn *lm)
 {
 	int r, w;
 	bool any = false;
 
-	printf("learnt    %zu label%s (%zu re-asks one tier up, %zu overrides, %zu escalations,"
-	    " %zu pins)\n", lm->n, lm->n == 1 ? "" : "s", lm->kinds[LEARN_RETRY],
-	    lm->kinds[LEARN_OVERRIDE], lm->kinds[LEARN_ESCALATION], lm->kinds[LEARN_PIN]);
+	printf("learnt    %zu label%s (%zu re-ask%s one tier up, %zu override%s, %zu escalation%s,"
+	    " %zu pin%s)\n", lm->n, plural(lm->n), lm->kinds[LEARN_RETRY],
+	    plural(lm->kinds[LEARN_RETRY]), lm->kinds[LEARN_OVERRIDE],
+	    plural(lm->kinds[LEARN_OVERRIDE]), lm->kinds[LEARN_ESCALATION],
+	    plural(lm->kinds[LEARN_ESCALATION]), lm->kinds[LEARN_PIN], plural(lm->kinds[LEARN_PIN]));
 	printf("moves    ");
 	for (r = 0; r < TIER_COUNT; r++)
 		for (w = 0; w < TIER_COUNT; w++)
@@ -252,9 +261,11 @@ overrule_text(const struct overrule *o, const char *name)
 		    (long long)o->decided[t], (long long)o->overruled[t], (long long)o->up[t],
 		    (long long)o->down[t], money, o->extra[t] < 0 ? " saved" : "");
 	}
-	printf("labels: %lld re-asks one tier up, %lld overrides, %lld escalations, %lld pins\n",
-	    (long long)o->kinds[LEARN_RETRY], (long long)o->kinds[LEARN_OVERRIDE],
-	    (long long)o->kinds[LEARN_ESCALATION], (long long)o->kinds[LEARN_PIN]);
+	printf("labels: %lld re-ask%s one tier up, %lld override%s, %lld escalation%s, %lld pin%s\n",
+	    (long long)o->kinds[LEARN_RETRY], plural((size_t)o->kinds[LEARN_RETRY]),
+	    (long long)o->kinds[LEARN_OVERRIDE], plural((size_t)o->kinds[LEARN_OVERRIDE]),
+	    (long long)o->kinds[LEARN_ESCALATION], plural((size_t)o->kinds[LEARN_ESCALATION]),
+	    (long long)o->kinds[LEARN_PIN], plural((size_t)o->kinds[LEARN_PIN]));
 	if (o->unknown > 0)
 		printf("%lld overrule%s of unknown cost not counted\n", (long long)o->unknown,
 		    o->unknown == 1 ? "" : "s");

@@ -53,7 +53,7 @@ sed -i '/^tier = auto/d' "$LLM_CONFIG_DIR/config.ini"
 "$LLM_BIN" "hello there" >/dev/null 2>&1
 check_eq "config's default tier: no label" "$(sql "SELECT count(*) FROM route_labels")" 3
 "$LLM_BIN" route --explain >"$T/explain"
-check "--explain: counts by kind" grep -q "^learnt *3 labels (0 re-asks one tier up, 1 overrides, 1 escalations, 1 pins)" "$T/explain"
+check "--explain: counts by kind" grep -q "^learnt *3 labels (0 re-asks one tier up, 1 override, 1 escalation, 1 pin)" "$T/explain"
 check "--explain: not applied under 30" grep -q "^applied *not yet: from 30 labels on" "$T/explain"
 "$LLM_BIN" usage --router --json >"$T/r.json"
 check_eq "usage --router: cheap overruled 3 times, all up" \
