@@ -1076,16 +1076,23 @@ fallback_refused(struct chat *c, const char *why, const struct model *next, int6
 }
 
 /*
- * The task's cap refused a worst case w (turn.over_task): ask the front end
- * for a higher one. True when it gave one, to reserve under it again.
+ * The task's cap refused the fallback to next, of worst case w
+ * (turn.over_task): say so, since the front end's question speaks only of
+ * the cap, then ask it for a higher one. True when it gave one, to reserve
+ * under it again.
  */
 static bool
-cap_raised(struct chat *c, int64_t w)
+cap_raised(struct chat *c, const char *why, const struct model *next, int64_t w)
 {
+	char a[32], b[32];
 	int64_t cap;
 
 	if (!c->turn.over_task || c->opts.more_cap == NULL)
 		return false;
+	money(w, false, a, sizeof a);
+	money(c->opts.task_cap, false, b, sizeof b);
+	note(c, "fallback: %s failed (%s); %s's worst case %s would pass the task's cap of %s",
+	    c->model->name, why, next->name, w < 0 ? "(unknown)" : a, b);
 	cap = c->opts.more_cap(c->opts.more_arg, w);
 	if (cap <= c->opts.task_cap)
 		return false;
@@ -1112,7 +1119,7 @@ fallback(struct chat *c, const char *why)
 	if (next == NULL || got != c->tier)
 		return false;
 	w = worst_case(c, r, next);
-	while ((rc = reserve(c, next, got, r, w, true)) == CHAT_BUDGET && cap_raised(c, w))
+	while ((rc = reserve(c, next, got, r, w, true)) == CHAT_BUDGET && cap_raised(c, why, next, w))
 		;
 	if (rc != 0) {
 		if (rc == CHAT_BUDGET)

@@ -122,6 +122,8 @@ on_pty_answer "$T/pty.out" "how much more" "0.05\r" -- "do" --max-cost 0.0025 "l
 check_rc "terminal: exit 0 once more is given" 0
 check_contains "terminal: asked after the tries" "$(cat "$T/pty.out")" \
     "llm: do: the next step could pass --max-cost \$0.0025 (spent \$0.00); it needs at least \$"
+check_contains "terminal: why it is asked" "$(cat "$T/pty.out")" \
+    "test-cheap2's worst case \$"
 check_contains "terminal: the fallback tried" "$(cat "$T/pty.out")" \
     "llm: do: fallback: test-cheap failed (HTTP 429); trying test-cheap2"
 check_not_contains "terminal: not refused" "$(cat "$T/pty.out")" "not tried"

@@ -92,6 +92,8 @@ check_screen "raised: asked after the tries, before the fallback" y0 \
     "? more for this task: the next step could pass its cap \$0.0025 (spent \$0.00): it needs that much"
 check_not_screen "raised: not refused while asking" y0 "not tried"
 check_above "raised: the tries, then the question" y0 "try 3 of 3" "more for this task"
+check_above "raised: why it is asked, then the question" y0 \
+    "test-cheap2's worst case \$" "more for this task"
 y1=$(screen "$T/y1")
 check_contains "raised: the cap is raised" "$y1" "the cap is raised: the task goes on (+\$"
 check_contains "raised: the fallback tried" "$y1" "fallback: test-cheap failed (HTTP 429); trying test-cheap2"
