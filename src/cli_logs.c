@@ -272,7 +272,7 @@ logs_task(struct app *cli, const char *arg, bool json)
 {
 	struct task_view v = { .json = json };
 	struct ledger *l;
-	char *cause = NULL, cost[32];
+	char *cause = NULL, *title, cost[32];
 	cJSON *root = NULL;
 	int rc = EXIT_OK;
 
@@ -285,11 +285,18 @@ logs_task(struct app *cli, const char *arg, bool json)
 		free(cause);
 		return EXIT_USAGE;
 	}
+	title = ledger_task_title(l, v.id);
 	if (json) {
 		root = cJSON_CreateObject();
 		report_json_int(root, "task", v.id);
+		if (title != NULL)
+			json_str(root, "title", title);
 		v.steps = cJSON_AddArrayToObject(root, "steps");
+	} else if (title != NULL) {
+		printf("task %lld · ", (long long)v.id);
+		print_text(title);
 	}
+	free(title);
 	if (ledger_rows(l, 0, INT64_MAX, task_row, &v, &cause) != 0) {
 		fprintf(stderr, "llm: logs: %s\n", cause ? cause : "failed");
 		free(cause);
@@ -684,7 +691,7 @@ cli_logs(struct app *cli, int argc, char **argv)
 		    "  show ID            one conversation, rendered (--raw: as stored)\n"
 		    "  export ID          one conversation as Markdown (or --format json)\n"
 		    "  rm ID              forget a conversation; its ledger rows stay\n"
-		    "  --task ID          the steps of agent task ID (llm do), one ledger row each\n",
+		    "  --task ID          agent task ID (llm do): what it was, then one ledger row per step\n",
 		    LOGS_DEFAULT);
 		return EXIT_OK;
 	}

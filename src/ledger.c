@@ -893,6 +893,23 @@ ledger_task_new(struct ledger *l, const char *title, int64_t cap)
 	return id;
 }
 
+char *
+ledger_task_title(struct ledger *l, int64_t id)
+{
+	sqlite3_stmt *st;
+	const char *t;
+	char *title = NULL;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT title FROM tasks WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW && (t = (const char *)sqlite3_column_text(st, 0)) != NULL &&
+	    *t != '\0')
+		title = xstrdup(t);
+	sqlite3_finalize(st);
+	return title;
+}
+
 int
 ledger_task_spent(struct ledger *l, int64_t id, int64_t *spent, char **cause)
 {

@@ -226,6 +226,8 @@ void ledger_usd(int64_t pico, char *out, size_t n);
 
 /* Start an agent task (title may be NULL; cap in pico, 0: none); its id, or 0 on failure. */
 int64_t ledger_task_new(struct ledger *l, const char *title, int64_t cap);
+/* Task id's title, the first line of what was asked (to free), or NULL: none. */
+char *ledger_task_title(struct ledger *l, int64_t id);
 /*
  * What task id has cost so far: settled steps at their cost (unknown ones at
  * their worst case) and live reservations at their worst case. 0 or -1.

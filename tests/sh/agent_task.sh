@@ -108,6 +108,10 @@ run_llm logs --task "$task"
 check_rc "logs --task: exit 0" 0
 check_contains "logs --task: its four requests" "$OUT" "task $task: 4 requests"
 check_contains "logs --task: a line per step" "$OUT" "4 · "
+check_eq "logs --task: first, what the task was" "$(echo "$OUT" | head -n 1)" \
+    "task $task · sum.sh is wrong; make sh test.sh pass"
+run_llm logs --task "$task" --json
+check_eq "logs --task --json: its title" "$(json_get "$T/out" title)" "sum.sh is wrong; make sh test.sh pass"
 run_llm usage --by task --json
 check_rc "usage --by task: exit 0" 0
 check_contains "usage --by task: the task is a group" "$OUT" "\"task $task\""
