@@ -1056,6 +1056,17 @@ finish(struct chat *c)
 		c->cb.done(c->cb.arg, &c->turn);
 }
 
+/* "worst case $0.0212 would pass the task's cap of $0.0025", for a worst case w. */
+static void
+over_cap_words(const struct chat *c, int64_t w, char *out, size_t n)
+{
+	char a[32], b[32];
+
+	money(w, false, a, sizeof a);
+	money(c->opts.task_cap, false, b, sizeof b);
+	snprintf(out, n, "worst case %s would pass the task's cap of %s", w < 0 ? "(unknown)" : a, b);
+}
+
 /*
  * Say that the budget or the task's cap kept the next model (worst case w)
  * from being tried: the failure that ends the turn is then not the whole story.
@@ -1063,13 +1074,12 @@ finish(struct chat *c)
 static void
 fallback_refused(struct chat *c, const char *why, const struct model *next, int64_t w)
 {
-	char a[32], b[32];
+	char over[128];
 
-	money(w, false, a, sizeof a);
-	money(c->opts.task_cap, false, b, sizeof b);
+	over_cap_words(c, w, over, sizeof over);
 	if (c->turn.over_task)
-		note(c, "fallback: %s failed (%s); %s not tried: its worst case %s would pass the "
-		    "task's cap of %s", c->model->name, why, next->name, w < 0 ? "(unknown)" : a, b);
+		note(c, "fallback: %s failed (%s); %s not tried: its %s", c->model->name, why,
+		    next->name, over);
 	else
 		note(c, "fallback: %s failed (%s); %s not tried: the budget does not allow it",
 		    c->model->name, why, next->name);
@@ -1084,15 +1094,13 @@ fallback_refused(struct chat *c, const char *why, const struct model *next, int6
 static bool
 cap_raised(struct chat *c, const char *why, const struct model *next, int64_t w)
 {
-	char a[32], b[32];
+	char over[128];
 	int64_t cap;
 
 	if (!c->turn.over_task || c->opts.more_cap == NULL)
 		return false;
-	money(w, false, a, sizeof a);
-	money(c->opts.task_cap, false, b, sizeof b);
-	note(c, "fallback: %s failed (%s); %s's worst case %s would pass the task's cap of %s",
-	    c->model->name, why, next->name, w < 0 ? "(unknown)" : a, b);
+	over_cap_words(c, w, over, sizeof over);
+	note(c, "fallback: %s failed (%s); %s's %s", c->model->name, why, next->name, over);
 	cap = c->opts.more_cap(c->opts.more_arg, w);
 	if (cap <= c->opts.task_cap)
 		return false;
