@@ -114,6 +114,8 @@ struct scan {
 	size_t codelines;        /* lines shaped like code */
 	bool line_code;          /* the current line starts like code */
 	bool line_indent;        /* the current line is indented */
+	bool line_log;           /* the current line opens like a log's: its numbers are data */
+	size_t logwords;         /* words on such lines: what there is to read, not what is asked */
 	size_t kw[KW_COUNT];
 	size_t kw_plain[KW_COUNT]; /* plain keywords of KW_GATED_GROUPS, counted apart */
 	size_t tech;             /* technical keywords: "mutex", "yaml", "kubectl" */
@@ -150,6 +152,13 @@ struct scan {
 #define KW_TECH_GROUPS (1u << KW_CODE | 1u << KW_WORK | 1u << KW_CONC | 1u << KW_SEC | \
 	1u << KW_DIST | 1u << KW_PERF | 1u << KW_BUILD | 1u << KW_DATA | 1u << KW_TRACE)
 #define KW_PLAIN_SIGN_GROUPS (KW_TECH_GROUPS & ~(1u << KW_WORK))
+/*
+ * The groups that say what the user asks for. On a log's line their words
+ * are the log's ("DEBUG", "analyzer", "brief"), not an ask; the subjects
+ * there still say what the log is about.
+ */
+#define KW_ASK_GROUPS (1u << KW_REASON | 1u << KW_CREATIVE | 1u << KW_SIMPLE | 1u << KW_FORMAT | \
+	1u << KW_WORK | 1u << KW_DEEP)
 
 static bool
 is_alpha(unsigned char c)
@@ -243,10 +252,78 @@ line_end(const unsigned char *p, size_t i, size_t line_start, struct scan *s)
 		}
 		j--;
 	}
-	if (s->line_code || last == '{' || last == '}' || last == ';' ||
-	    (last == ')' && j - line_start > 2 && p[line_start] != '(') || (last == ':' && s->line_indent))
+	/* A log's line is no code, whatever it ends with ("... (core dumped)"). */
+	if (!s->line_log && (s->line_code || last == '{' || last == '}' || last == ';' ||
+	    (last == ')' && j - line_start > 2 && p[line_start] != '(') || (last == ':' && s->line_indent)))
 		s->codelines++;
 	s->line_code = false;
+}
+
+/* Where a run of min to max digits from p[i] ends, or 0 when there is none such. */
+static size_t
+digits_end(const unsigned char *p, size_t i, size_t n, size_t min, size_t max)
+{
+	size_t j = i;
+
+	while (j < n && j - i < max && is_digit(p[j]))
+		j++;
+	return j - i >= min && (j == n || !is_digit(p[j])) ? j : 0;
+}
+
+/* Whether p[i..n) goes on with a time of day with seconds: "10:39:33". */
+static bool
+time_at(const unsigned char *p, size_t i, size_t n)
+{
+	size_t j = digits_end(p, i, n, 1, 2);
+
+	if (j == 0 || j >= n || p[j] != ':' || (j = digits_end(p, j + 1, n, 2, 2)) == 0 || j >= n ||
+	    p[j] != ':')
+		return false;
+	return digits_end(p, j + 1, n, 2, 2) != 0;
+}
+
+/*
+ * Tell whether a line opens like a log's: with a time stamp ("2026-12-04
+ * 10:39:33", "[04/Dec/2026:10:59:49", "Dec  3 10:00:01", "10:00:03") or a
+ * client's address ("10.0.5.243 - -"). Its numbers are data to read, not
+ * quantities to work with.
+ */
+static bool
+line_starts_log(const unsigned char *p, size_t n)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	size_t i = n > 0 && p[0] == '[', j, k;
+
+	if (i + 4 < n && is_alpha(p[i])) {
+		for (k = 0; k < sizeof(months) - 1; k += 3)
+			if (memcmp(p + i, months + k, 3) == 0)
+				break;
+		if (k == sizeof(months) - 1 || p[i + 3] != ' ')
+			return false;
+		for (i += 4; i < n && p[i] == ' ';)
+			i++;
+		j = digits_end(p, i, n, 1, 2);
+		return j != 0 && j < n && p[j] == ' ' && time_at(p, j + 1, n);
+	}
+	j = digits_end(p, i, n, 1, 4);
+	if (j == 0 || j >= n)
+		return false;
+	if (j - i == 4 && p[j] == '-')
+		return (j = digits_end(p, j + 1, n, 2, 2)) != 0 && j < n && p[j] == '-' &&
+		    digits_end(p, j + 1, n, 2, 2) != 0;
+	if (j - i <= 2 && p[j] == ':')
+		return time_at(p, i, n);
+	if (j - i <= 2 && p[j] == '/')
+		return j + 10 < n && is_alpha(p[j + 1]) && p[j + 4] == '/' &&
+		    digits_end(p, j + 5, n, 4, 4) != 0 && p[j + 9] == ':';
+	if (j - i <= 3 && p[j] == '.') {
+		for (k = 0; k < 3; k++) {
+			if (j >= n || p[j] != '.' || (j = digits_end(p, j + 1, n, 1, 3)) == 0)
+				return false;
+		}
+		return j < n && (p[j] == ' ' || p[j] == ':');
+	}
+	return false;
 }
 
 /* Look at the start of a line: diff markers, stack frames, answer choices. */
@@ -257,6 +334,7 @@ scan_line(const unsigned char *p, size_t n, struct scan *s)
 
 	/* Most lines start with none of them: one look sends those away. */
 	s->line_indent = p[0] == ' ' || p[0] == '\t';
+	s->line_log = (is_digit(p[0]) || p[0] == '[' || (p[0] >= 'A' && p[0] <= 'S')) && line_starts_log(p, n);
 	if (!line_first[p[0]])
 		return;
 	if (starts(p, n, "diff --git") || starts(p, n, "@@ -") || starts(p, n, "+++ ") ||
@@ -374,6 +452,8 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 	unsigned plain, groups = router_kw_groups(w, wlen, &plain);
 	int g;
 
+	if (s->line_log)
+		groups &= ~KW_ASK_GROUPS;
 	if ((groups >> KW_TRACE & 1) && trace_word_ok(p, start, end, n))
 		s->kw[KW_TRACE]++;
 	if ((groups >> KW_DEEP & 1) && !deep_word_ok(p, start, end, n))
@@ -506,6 +586,7 @@ scan_run(const unsigned char *p, size_t i, size_t n, struct scan *s)
 	size_t start = i, letters;
 
 	s->words++;
+	s->logwords += s->line_log;
 	/* Most runs are plain ASCII words: the tightest loop, then a lookup in place. */
 	while (i < n && (router_class[p[i]] & CC_ALPHA))
 		i++;
@@ -557,13 +638,13 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 		}
 		/* Spaces and most punctuation only count as code or not: one test, no branch on which. */
 		if (!(cls & (CC_DIGIT | CC_MARK | CC_OP | CC_END))) {
-			s->code += (cls & CC_CODE) != 0;
+			s->code += (cls & CC_CODE) != 0 && !s->line_log;
 			i++;
 			continue;
 		}
 		if (cls & CC_DIGIT) {
 			if (i == 0 || !(router_class[p[i - 1]] & (CC_DIGIT | CC_ALPHA) || p[i - 1] == '.' || p[i - 1] == ','))
-				s->numbers += number_is_quantity(p, i, n);
+				s->numbers += !s->line_log && number_is_quantity(p, i, n);
 			start = i;
 			while (i < n && (router_class[p[i]] & CC_DIGIT))
 				i++;
@@ -589,9 +670,9 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 				s->marks++;
 			}
 		}
-		s->code += (cls & CC_CODE) != 0;
+		s->code += (cls & CC_CODE) != 0 && !s->line_log;
 		/* Operators inside a code block are code, not math. */
-		if ((cls & CC_OP) && !in_fence)
+		if ((cls & CC_OP) && !in_fence && !s->line_log)
 			s->ops += scan_op(p, i, n);
 		if (cls & CC_END)
 			s->sentences += i > 0 && (i + 1 == n || (router_class[p[i + 1]] & CC_SPACE));
@@ -747,7 +828,7 @@ router_features(const struct route_input *in, double x[RF_COUNT])
 	scan_text((const unsigned char *)in->prompt, in->prompt ? in->len : 0, &s);
 	chars = s.chars ? (double)s.chars : 1.0;
 	x[RF_LENGTH] = log1p_count(s.chars);
-	x[RF_WORDS] = log1p_count(s.words);
+	x[RF_WORDS] = log1p_count(s.words - s.logwords);
 	x[RF_LINES] = log1p_count(s.lines);
 	x[RF_CODE_FENCE] = s.fence > 0;
 	x[RF_CODE_CHARS] = (double)s.code / chars;
@@ -862,6 +943,23 @@ router_label(int f, const double x[RF_COUNT], bool high)
 	return router_labels[f][high ? 0 : 1];
 }
 
+/* How many lines of p[0..n) open like a log's. */
+static size_t
+log_lines(const char *prompt, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)prompt, *nl;
+	size_t i = 0, count = 0;
+
+	while (i < n) {
+		count += line_starts_log(p + i, n - i);
+		nl = memchr(p + i, '\n', n - i);
+		if (nl == NULL)
+			break;
+		i = (size_t)(nl - p) + 1;
+	}
+	return count;
+}
+
 /* One feature in words (high: above its usual value), with its number where one helps. */
 static void
 router_phrase(const struct route_input *in, int f, const double x[RF_COUNT], bool high, char *out, size_t n)
@@ -872,7 +970,10 @@ router_phrase(const struct route_input *in, int f, const double x[RF_COUNT], boo
 	case RF_LENGTH:
 	case RF_WORDS:
 		fmt_count(((double)in->len + 3) / 4, num, sizeof(num));
-		if (high || in->len > 400)
+		if (!high && f == RF_WORDS && in->len > 400 &&
+		    2 * log_lines(in->prompt, in->len) >= (size_t)lround(expm1(x[RF_LINES])) + 1)
+			snprintf(out, n, "mostly a pasted log");
+		else if (high || in->len > 400)
 			snprintf(out, n, "%s tokens", num);
 		else
 			snprintf(out, n, "short prompt");

@@ -385,7 +385,8 @@ test_decide_reason_true(void)
 		  "newest first", "no quantities" },
 	};
 	struct route_decision d;
-	size_t i;
+	char pasted[4096];
+	size_t i, len = 0;
 
 	for (i = 0; i < ARRAY_SIZE(prompts); i++) {
 		d = decide(prompts[i], 0, TIER_AUTO, 0);
@@ -402,6 +403,16 @@ test_decide_reason_true(void)
 		CHECK(strcmp(d.top[i].name, "one line") != 0);
 	d = decide("Why is this slow? for (i = 0; i < n; i++) s += a[i];", 0, TIER_AUTO, 0);
 	CHECK(strstr(d.reason, "one line") != NULL);
+	/* A long prompt of few words of its own says what it mostly is, not its size. */
+	for (i = 0; i < 40; i++)
+		len += (size_t)snprintf(pasted + len, sizeof(pasted) - len,
+		    "2026-12-04 10:39:%02zu,663 INFO worker.queue: job %zu done in 120ms\n", i, i);
+	snprintf(pasted + len, sizeof(pasted) - len, "\nwhen did the pool warning first appear?");
+	d = decide(pasted, 0, TIER_AUTO, 0);
+	if (strstr(d.reason, "mostly a pasted log") == NULL)
+		printf("# a pasted log: %s\n", d.reason);
+	CHECK(strstr(d.reason, "mostly a pasted log") != NULL);
+	CHECK(strstr(d.reason, "tokens") == NULL);
 	/* Nor is no question a single one, nor a date a quantity. */
 	for (i = 0; i < ARRAY_SIZE(said); i++) {
 		size_t k;
@@ -658,6 +669,65 @@ test_features_developer(void)
  * of developer work: a technical word, two plain ones, code, `marks` or a
  * snake_case name; asks for judgement need one only in a quick ask.
  */
+/*
+ * A pasted log is data to read: its time stamps, addresses and counts are no
+ * quantities, its lines no code and its words not the ask's ("DEBUG" asks
+ * for no work). Each kind of line, then prose that only opens with a number
+ * or a time.
+ */
+static void
+test_features_log(void)
+{
+	static const char *const lines[] = {
+		"2026-12-04 10:39:33,663 WARNING db.pool: pool at 90% capacity (12/20 used)",
+		"10.0.5.243 - - [03/Dec/2026:10:00:03 +0000] \"GET /api?id=375 HTTP/1.1\" 500 9594 \"-\"",
+		"[04/Dec/2026:10:59:49 +0000] upstream timed out (110: Connection timed out);",
+		"Dec  3 10:00:01 web1 sshd[1234]: Failed password for root from 10.0.0.5 port 22 ssh2",
+		"[2026-12-04T10:27:09Z] job 17 done in 120ms, 3 retries {queue=mail}",
+		"10:27:09 worker 3 took 5 + 2 seconds",
+		"2026-12-02T14:00:55.673Z DEBUG api request_id=71033 route=/v1/items status=200 dur_ms=60",
+	};
+	static const char ask[] = "when did the pool warning first appear?";
+	static const struct feature_case prose[] = {
+		{ "12 apples cost 3 dollars each. How much do 4 cost?", true },
+		{ "10:30 is when the train leaves; it goes 60 km/h for 2 hours. How far?", true },
+		{ "2024 was the year the price rose 15%. What is 15% of 80?", true },
+	};
+	double q[RF_COUNT], x[RF_COUNT];
+	char text[4096];
+	size_t i, k, len;
+
+	features(ask, q);
+	for (i = 0; i < ARRAY_SIZE(lines); i++) {
+		for (len = 0, k = 0; k < 20; k++)
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s\n", lines[i]);
+		snprintf(text + len, sizeof(text) - len, "\n%s", ask);
+		features(text, x);
+		if (x[RF_NUMBERS] != 0 || x[RF_MATH_OPS] != 0 || x[RF_CODE_LINES] != 0 ||
+		    x[RF_WORDS] != q[RF_WORDS] || x[RF_CODE_CHARS] > q[RF_CODE_CHARS])
+			printf("# %s: numbers %g, math %g, code lines %g, words %g, code characters %g\n",
+			    lines[i], x[RF_NUMBERS], x[RF_MATH_OPS], x[RF_CODE_LINES], x[RF_WORDS],
+			    x[RF_CODE_CHARS]);
+		CHECK(x[RF_NUMBERS] == 0);
+		CHECK(x[RF_MATH_OPS] == 0);
+		CHECK(x[RF_CODE_LINES] == 0);
+		CHECK(x[RF_WORDS] == q[RF_WORDS]);
+		CHECK(x[RF_CODE_CHARS] <= q[RF_CODE_CHARS]);
+		CHECK(x[RF_ASK_WORK] == 0);
+		CHECK(x[RF_LINES] > log(20));
+	}
+	/* What the log is about still counts. */
+	features("2026-12-04 10:00:01 ERROR mutex wait timed out after 30s\nwhy?", x);
+	CHECK(x[RF_CONCURRENCY] > 0);
+	check_feature(RF_NUMBERS, 1.0, prose, ARRAY_SIZE(prose));
+	features("12 apples cost 3 dollars each", x);
+	CHECK(x[RF_WORDS] == log1p(4));
+	/* A time and an address inside a sentence are still not quantities; the sentence's words count. */
+	features("at 10:39:33 the host 10.0.5.243 stopped answering; why?", x);
+	CHECK(x[RF_NUMBERS] == 0);
+	CHECK(x[RF_WORDS] == log1p(6));
+}
+
 static void
 test_features_plain_words(void)
 {
@@ -825,6 +895,7 @@ main(void)
 	RUN(test_features_conversation);
 	RUN(test_features_developer);
 	RUN(test_features_plain_words);
+	RUN(test_features_log);
 	RUN(test_decide_order);
 	RUN(test_features_few_words);
 	RUN(test_decide_arithmetic);
