@@ -101,81 +101,81 @@ const struct router_model router_default_model = {
 		1,	/* few_words */
 	},
 	.w1 = {
-		0.060447,	/* length */
-		0.677776,	/* words */
-		-0.280573,	/* lines */
-		5.39059e-16,	/* code_fence */
-		0.185228,	/* code_chars */
-		0.321913,	/* diff */
-		0.0879681,	/* stack_trace */
+		0.0604415,	/* length */
+		0.677715,	/* words */
+		-0.280547,	/* lines */
+		-4.95078e-16,	/* code_fence */
+		0.185211,	/* code_chars */
+		0.322279,	/* diff */
+		0.0880447,	/* stack_trace */
 		0,	/* digits */
-		0.575179,	/* numbers */
-		0.241482,	/* math_ops */
-		-0.0864432,	/* questions */
+		0.575127,	/* numbers */
+		0.24146,	/* math_ops */
+		-0.0864354,	/* questions */
 		0,	/* choice */
-		0.161295,	/* sentences */
-		-0.316452,	/* word_len */
-		0.0951727,	/* non_ascii */
-		-0.0574426,	/* kw_reason */
-		0.150265,	/* kw_math */
-		-0.0467979,	/* kw_code */
-		-0.148668,	/* kw_creative */
-		0.0793379,	/* kw_simple */
-		0.0281688,	/* kw_format */
+		0.16128,	/* sentences */
+		-0.316423,	/* word_len */
+		0.095164,	/* non_ascii */
+		-0.0574374,	/* kw_reason */
+		0.150251,	/* kw_math */
+		-0.0467936,	/* kw_code */
+		-0.148654,	/* kw_creative */
+		0.0793307,	/* kw_simple */
+		0.0281662,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		0.444503,	/* code_lines */
-		0.500355,	/* ask_work */
-		3.0544,	/* ask_deep */
-		2.73394,	/* concurrency */
-		-0.462968,	/* security */
-		0.806008,	/* distributed */
-		0.72012,	/* performance */
-		1.07194,	/* build_tooling */
-		-0.0592993,	/* data_format */
-		3.37502,	/* formal */
-		-6.58137,	/* few_words */
+		0.443868,	/* code_lines */
+		0.499895,	/* ask_work */
+		3.05429,	/* ask_deep */
+		2.72717,	/* concurrency */
+		-0.462794,	/* security */
+		0.805973,	/* distributed */
+		0.720618,	/* performance */
+		1.07198,	/* build_tooling */
+		-0.059134,	/* data_format */
+		3.37508,	/* formal */
+		-6.58192,	/* few_words */
 	},
-	.b1 = 1.1689,
+	.b1 = 1.16907,
 	.w2 = {
-		0.0267107,	/* length */
-		0.00595651,	/* words */
-		-0.102506,	/* lines */
-		-1.8397e-16,	/* code_fence */
-		0.063125,	/* code_chars */
-		-0.551375,	/* diff */
-		-0.527814,	/* stack_trace */
+		0.0263823,	/* length */
+		0.00588328,	/* words */
+		-0.101246,	/* lines */
+		-5.39693e-16,	/* code_fence */
+		0.0623489,	/* code_chars */
+		-0.527873,	/* diff */
+		-0.514152,	/* stack_trace */
 		0,	/* digits */
-		0.140816,	/* numbers */
-		0.0264535,	/* math_ops */
-		-0.0220556,	/* questions */
+		0.139085,	/* numbers */
+		0.0261283,	/* math_ops */
+		-0.0217844,	/* questions */
 		0,	/* choice */
-		0.0462407,	/* sentences */
-		-0.108,	/* word_len */
-		0.0309749,	/* non_ascii */
-		0.0174223,	/* kw_reason */
-		0.0330646,	/* kw_math */
-		0.000719574,	/* kw_code */
-		-0.000862012,	/* kw_creative */
-		0.0073574,	/* kw_simple */
-		-0.00501484,	/* kw_format */
+		0.0456722,	/* sentences */
+		-0.106672,	/* word_len */
+		0.0305941,	/* non_ascii */
+		0.0172081,	/* kw_reason */
+		0.032658,	/* kw_math */
+		0.000710727,	/* kw_code */
+		-0.000851414,	/* kw_creative */
+		0.00726694,	/* kw_simple */
+		-0.00495318,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		-0.31774,	/* code_lines */
-		0.48076,	/* ask_work */
-		3.03765,	/* ask_deep */
-		4.48643,	/* concurrency */
-		3.0586,	/* security */
-		3.07743,	/* distributed */
-		0.994446,	/* performance */
-		-0.586597,	/* build_tooling */
-		-2.85821,	/* data_format */
-		5.50407,	/* formal */
-		-2.7506,	/* few_words */
+		-0.349917,	/* code_lines */
+		0.467933,	/* ask_work */
+		3.04229,	/* ask_deep */
+		4.38624,	/* concurrency */
+		3.06099,	/* security */
+		3.06281,	/* distributed */
+		1.00611,	/* performance */
+		-0.602398,	/* build_tooling */
+		-2.8473,	/* data_format */
+		5.48745,	/* formal */
+		-2.77034,	/* few_words */
 	},
-	.b2 = -2.63286,
+	.b2 = -2.61395,
 	.t1 = 0.5,
 	.t2 = 0.5,
 	.loss1 = 0.644894,

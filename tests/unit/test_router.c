@@ -639,6 +639,17 @@ test_features_developer(void)
 	CHECK(x[RF_CONCURRENCY] > 0);
 	features("Which KDF and AEAD, and how do I handle nonces across devices?", x);
 	CHECK(x[RF_SECURITY] > 0);
+	/* So do Go's wait groups, race detectors and the memory checkers' reports. */
+	features("it hangs: var wg sync.WaitGroup; wg.Add(1) in the loop, wg.Wait() at the end", x);
+	CHECK(x[RF_CONCURRENCY] > 0);
+	features("TSan says data race on counter between these two", x);
+	CHECK(x[RF_CONCURRENCY] > 0);
+	features("ASan: heap-use-after-free in parse_header, but only in release builds", x);
+	CHECK(x[RF_FORMAL] > 0);
+	features("valgrind shows an invalid read of size 8 after realloc", x);
+	CHECK(x[RF_FORMAL] > 0);
+	features("UBSan flags this shift; is it really undefined?", x);
+	CHECK(x[RF_FORMAL] > 0);
 	features("Would a CRDT or ZooKeeper fit a shared counter better?", x);
 	CHECK(x[RF_DISTRIBUTED] > 0);
 	features("Prove the Raft leader election is safe under a network partition", x);
