@@ -100,7 +100,7 @@ static const char *const router_labels[RF_COUNT][2] = {
 	[RF_PERFORMANCE] = { "performance", "no performance" },
 	[RF_BUILD] = { "build tooling", "no build tooling" },
 	[RF_DATA_FORMAT] = { "data formats", "no data formats" },
-	[RF_FORMAL] = { "proof or formal reasoning", "no proof" },
+	[RF_FORMAL] = { "proof or undefined behaviour", "no proof" },
 	[RF_FEW_WORDS] = { "a quick ask", "not a quick ask" },
 };
 
@@ -617,6 +617,30 @@ scan_run(const unsigned char *p, size_t i, size_t n, struct scan *s)
 	return i;
 }
 
+/*
+ * Whether the '-' at p[i] starts a compiler's optimisation level named in a
+ * sentence ("crashes only at -O2", "compiled with -O3", "-O0 and -O2"):
+ * code that behaves apart at two levels is undefined behaviour more often
+ * than not. A build line's flags ("gcc -O2", "CFLAGS = -O2") are not that.
+ */
+static bool
+opt_level(const unsigned char *p, size_t i, size_t n)
+{
+	static const char *const before[] = { "at", "with", "under", "on", "and", "or", "vs", "but",
+		"from", "to", "without" };
+	size_t j, k;
+
+	if (i < 3 || i + 2 >= n || p[i - 1] != ' ' || p[i + 1] != 'O' || p[i + 2] == '\0' ||
+	    !strchr("0123sgz", p[i + 2]) || (i + 3 < n && (router_class[p[i + 3]] & (CC_ALPHA | CC_DIGIT))))
+		return false;
+	for (j = i - 1; j > 0 && is_alpha(p[j - 1]); j--)
+		;
+	for (k = 0; k < ARRAY_SIZE(before); k++)
+		if (word_is(p + j, i - 1 - j, before[k]))
+			return true;
+	return false;
+}
+
 static void
 scan_text(const unsigned char *p, size_t n, struct scan *s)
 {
@@ -671,6 +695,8 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 			}
 		}
 		s->code += (cls & CC_CODE) != 0 && !s->line_log;
+		if (c == '-' && opt_level(p, i, n))
+			s->kw[KW_FORMAL]++;
 		/* Operators inside a code block are code, not math. */
 		if ((cls & CC_OP) && !in_fence && !s->line_log)
 			s->ops += scan_op(p, i, n);

@@ -101,81 +101,81 @@ const struct router_model router_default_model = {
 		1,	/* few_words */
 	},
 	.w1 = {
-		0.0604415,	/* length */
-		0.677715,	/* words */
-		-0.280547,	/* lines */
-		-4.95078e-16,	/* code_fence */
-		0.185211,	/* code_chars */
-		0.322279,	/* diff */
-		0.0880447,	/* stack_trace */
+		0.0600767,	/* length */
+		0.673623,	/* words */
+		-0.278853,	/* lines */
+		-6.39634e-16,	/* code_fence */
+		0.184093,	/* code_chars */
+		0.32816,	/* diff */
+		0.0894327,	/* stack_trace */
 		0,	/* digits */
-		0.575127,	/* numbers */
-		0.24146,	/* math_ops */
-		-0.0864354,	/* questions */
+		0.571655,	/* numbers */
+		0.240002,	/* math_ops */
+		-0.0859136,	/* questions */
 		0,	/* choice */
-		0.16128,	/* sentences */
-		-0.316423,	/* word_len */
-		0.095164,	/* non_ascii */
-		-0.0574374,	/* kw_reason */
-		0.150251,	/* kw_math */
-		-0.0467936,	/* kw_code */
-		-0.148654,	/* kw_creative */
-		0.0793307,	/* kw_simple */
-		0.0281662,	/* kw_format */
+		0.160306,	/* sentences */
+		-0.314513,	/* word_len */
+		0.0945895,	/* non_ascii */
+		-0.0570906,	/* kw_reason */
+		0.149344,	/* kw_math */
+		-0.0465112,	/* kw_code */
+		-0.147757,	/* kw_creative */
+		0.0788518,	/* kw_simple */
+		0.0279962,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		0.443868,	/* code_lines */
-		0.499895,	/* ask_work */
-		3.05429,	/* ask_deep */
-		2.72717,	/* concurrency */
-		-0.462794,	/* security */
-		0.805973,	/* distributed */
-		0.720618,	/* performance */
-		1.07198,	/* build_tooling */
-		-0.059134,	/* data_format */
-		3.37508,	/* formal */
-		-6.58192,	/* few_words */
+		0.44204,	/* code_lines */
+		0.484405,	/* ask_work */
+		3.05019,	/* ask_deep */
+		2.73808,	/* concurrency */
+		-0.450156,	/* security */
+		0.80922,	/* distributed */
+		0.659728,	/* performance */
+		1.05364,	/* build_tooling */
+		-0.0486072,	/* data_format */
+		3.39247,	/* formal */
+		-6.58641,	/* few_words */
 	},
-	.b1 = 1.16907,
+	.b1 = 1.16576,
 	.w2 = {
-		0.0263823,	/* length */
-		0.00588328,	/* words */
-		-0.101246,	/* lines */
-		-5.39693e-16,	/* code_fence */
-		0.0623489,	/* code_chars */
-		-0.527873,	/* diff */
-		-0.514152,	/* stack_trace */
+		0.024676,	/* length */
+		0.00550278,	/* words */
+		-0.0946974,	/* lines */
+		2.88097e-16,	/* code_fence */
+		0.0583165,	/* code_chars */
+		-0.197946,	/* diff */
+		-0.494188,	/* stack_trace */
 		0,	/* digits */
-		0.139085,	/* numbers */
-		0.0261283,	/* math_ops */
-		-0.0217844,	/* questions */
+		0.13009,	/* numbers */
+		0.0244384,	/* math_ops */
+		-0.0203755,	/* questions */
 		0,	/* choice */
-		0.0456722,	/* sentences */
-		-0.106672,	/* word_len */
-		0.0305941,	/* non_ascii */
-		0.0172081,	/* kw_reason */
-		0.032658,	/* kw_math */
-		0.000710727,	/* kw_code */
-		-0.000851414,	/* kw_creative */
-		0.00726694,	/* kw_simple */
-		-0.00495318,	/* kw_format */
+		0.0427183,	/* sentences */
+		-0.0997727,	/* word_len */
+		0.0286154,	/* non_ascii */
+		0.0160951,	/* kw_reason */
+		0.0305459,	/* kw_math */
+		0.000664761,	/* kw_code */
+		-0.000796349,	/* kw_creative */
+		0.00679695,	/* kw_simple */
+		-0.00463283,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		-0.349917,	/* code_lines */
-		0.467933,	/* ask_work */
-		3.04229,	/* ask_deep */
-		4.38624,	/* concurrency */
-		3.06099,	/* security */
-		3.06281,	/* distributed */
-		1.00611,	/* performance */
-		-0.602398,	/* build_tooling */
-		-2.8473,	/* data_format */
-		5.48745,	/* formal */
-		-2.77034,	/* few_words */
+		-0.641102,	/* code_lines */
+		0.225822,	/* ask_work */
+		3.25741,	/* ask_deep */
+		4.73617,	/* concurrency */
+		3.31531,	/* security */
+		3.21479,	/* distributed */
+		0.846901,	/* performance */
+		-0.990618,	/* build_tooling */
+		-2.77499,	/* data_format */
+		5.93128,	/* formal */
+		-2.74295,	/* few_words */
 	},
-	.b2 = -2.61395,
+	.b2 = -2.61998,
 	.t1 = 0.5,
 	.t2 = 0.5,
 	.loss1 = 0.644894,

@@ -620,6 +620,14 @@ test_features_developer(void)
 		{ "first\nelsewhere, doneness\n", false },
 		{ "if [ -f x ]; then\n  echo y\nfi\n", true },
 	};
+	static const struct feature_case levels[] = {
+		{ "This passes tests at -O0 but the loop never ends at -O2. Why?", true },
+		{ "Why does this only crash with -O2?\nint *get(void) { int x = 42; return &x; }", true },
+		{ "My Kahan sum is worse when compiled with -O3 -ffast-math", true },
+		{ "gcc -O2 -Wall -o app main.c fails to link", false },
+		{ "CFLAGS = -O2 -g\nwhy does make rebuild everything?", false },
+		{ "a well-Organised plan with -Other options", false },
+	};
 	double x[RF_COUNT];
 
 	check_feature(RF_CODE_LINES, log1p(ROUTER_CODE_LINES), code, ARRAY_SIZE(code));
@@ -650,6 +658,8 @@ test_features_developer(void)
 	CHECK(x[RF_FORMAL] > 0);
 	features("UBSan flags this shift; is it really undefined?", x);
 	CHECK(x[RF_FORMAL] > 0);
+	/* Code that behaves apart at two optimisation levels; a build line's flags are no such sign. */
+	check_feature(RF_FORMAL, 0, levels, ARRAY_SIZE(levels));
 	features("Would a CRDT or ZooKeeper fit a shared counter better?", x);
 	CHECK(x[RF_DISTRIBUTED] > 0);
 	features("Prove the Raft leader election is safe under a network partition", x);
