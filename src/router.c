@@ -474,6 +474,15 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 			s->plain_len = wlen;
 		}
 	}
+	/*
+	 * The language lawyer's phrases: "undefined behaviour", "ill-formed",
+	 * "sequence point" ("well-defined" is as often a goal's or a process's).
+	 */
+	if ((word_is(w, wlen, "undefined") &&
+	    (followed_by(p, end, n, "behavior") || followed_by(p, end, n, "behaviour"))) ||
+	    (word_is(w, wlen, "ill") && followed_by(p, end, n, "formed")) ||
+	    (word_is(w, wlen, "sequence") && followed_by(p, end, n, "point")))
+		s->kw[KW_FORMAL]++;
 	/* "error: ...", "fatal: ...": a compiler or runtime message. */
 	if (end < n && p[end] == ':' &&
 	    (word_is(w, wlen, "error") || word_is(w, wlen, "fatal") || word_is(w, wlen, "exception")))

@@ -455,6 +455,7 @@ static const struct kw {
 	{ "tsan", 4, KW_CONC, false },
 	{ "tweet", 5, KW_CREATIVE, true },
 	{ "typescript", 10, KW_CODE, true },
+	{ "ub", 2, KW_FORMAL, false },
 	{ "ubsan", 5, KW_FORMAL, false },
 	{ "unittest", 8, KW_CODE, true },
 	{ "unsafe", 6, KW_SEC | PLAIN, false },

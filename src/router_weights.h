@@ -101,81 +101,81 @@ const struct router_model router_default_model = {
 		1,	/* few_words */
 	},
 	.w1 = {
-		0.0600767,	/* length */
-		0.673623,	/* words */
-		-0.278853,	/* lines */
-		-6.39634e-16,	/* code_fence */
-		0.184093,	/* code_chars */
-		0.32816,	/* diff */
-		0.0894327,	/* stack_trace */
+		0.0613911,	/* length */
+		0.688361,	/* words */
+		-0.284954,	/* lines */
+		1.09295e-15,	/* code_fence */
+		0.188121,	/* code_chars */
+		0.34463,	/* diff */
+		0.128415,	/* stack_trace */
 		0,	/* digits */
-		0.571655,	/* numbers */
-		0.240002,	/* math_ops */
-		-0.0859136,	/* questions */
+		0.584162,	/* numbers */
+		0.245253,	/* math_ops */
+		-0.0877933,	/* questions */
 		0,	/* choice */
-		0.160306,	/* sentences */
-		-0.314513,	/* word_len */
-		0.0945895,	/* non_ascii */
-		-0.0570906,	/* kw_reason */
-		0.149344,	/* kw_math */
-		-0.0465112,	/* kw_code */
-		-0.147757,	/* kw_creative */
-		0.0788518,	/* kw_simple */
-		0.0279962,	/* kw_format */
+		0.163814,	/* sentences */
+		-0.321394,	/* word_len */
+		0.0966591,	/* non_ascii */
+		-0.0583397,	/* kw_reason */
+		0.152612,	/* kw_math */
+		-0.0475288,	/* kw_code */
+		-0.150989,	/* kw_creative */
+		0.080577,	/* kw_simple */
+		0.0286087,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		0.44204,	/* code_lines */
-		0.484405,	/* ask_work */
-		3.05019,	/* ask_deep */
-		2.73808,	/* concurrency */
-		-0.450156,	/* security */
-		0.80922,	/* distributed */
-		0.659728,	/* performance */
-		1.05364,	/* build_tooling */
-		-0.0486072,	/* data_format */
-		3.39247,	/* formal */
-		-6.58641,	/* few_words */
+		0.405217,	/* code_lines */
+		0.517577,	/* ask_work */
+		3.27936,	/* ask_deep */
+		2.75878,	/* concurrency */
+		-0.828003,	/* security */
+		0.79501,	/* distributed */
+		0.567845,	/* performance */
+		1.11892,	/* build_tooling */
+		0.0333749,	/* data_format */
+		3.64874,	/* formal */
+		-6.52807,	/* few_words */
 	},
-	.b1 = 1.16576,
+	.b1 = 1.14951,
 	.w2 = {
-		0.024676,	/* length */
-		0.00550278,	/* words */
-		-0.0946974,	/* lines */
-		2.88097e-16,	/* code_fence */
-		0.0583165,	/* code_chars */
-		-0.197946,	/* diff */
-		-0.494188,	/* stack_trace */
+		0.0333932,	/* length */
+		0.0074467,	/* words */
+		-0.128151,	/* lines */
+		-1.12299e-17,	/* code_fence */
+		0.0789175,	/* code_chars */
+		0.0538379,	/* diff */
+		-0.45827,	/* stack_trace */
 		0,	/* digits */
-		0.13009,	/* numbers */
-		0.0244384,	/* math_ops */
-		-0.0203755,	/* questions */
+		0.176046,	/* numbers */
+		0.0330716,	/* math_ops */
+		-0.0275734,	/* questions */
 		0,	/* choice */
-		0.0427183,	/* sentences */
-		-0.0997727,	/* word_len */
-		0.0286154,	/* non_ascii */
-		0.0160951,	/* kw_reason */
-		0.0305459,	/* kw_math */
-		0.000664761,	/* kw_code */
-		-0.000796349,	/* kw_creative */
-		0.00679695,	/* kw_simple */
-		-0.00463283,	/* kw_format */
+		0.0578091,	/* sentences */
+		-0.135019,	/* word_len */
+		0.0387242,	/* non_ascii */
+		0.0217809,	/* kw_reason */
+		0.0413366,	/* kw_math */
+		0.000899596,	/* kw_code */
+		-0.00107767,	/* kw_creative */
+		0.00919806,	/* kw_simple */
+		-0.00626944,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		-0.641102,	/* code_lines */
-		0.225822,	/* ask_work */
-		3.25741,	/* ask_deep */
-		4.73617,	/* concurrency */
-		3.31531,	/* security */
-		3.21479,	/* distributed */
-		0.846901,	/* performance */
-		-0.990618,	/* build_tooling */
-		-2.77499,	/* data_format */
-		5.93128,	/* formal */
-		-2.74295,	/* few_words */
+		-0.651766,	/* code_lines */
+		0.407188,	/* ask_work */
+		3.45154,	/* ask_deep */
+		4.90655,	/* concurrency */
+		3.11418,	/* security */
+		3.24283,	/* distributed */
+		0.539492,	/* performance */
+		-0.76854,	/* build_tooling */
+		-2.40121,	/* data_format */
+		6.3537,	/* formal */
+		-2.47852,	/* few_words */
 	},
-	.b2 = -2.61998,
+	.b2 = -2.89226,
 	.t1 = 0.5,
 	.t2 = 0.5,
 	.loss1 = 0.644894,

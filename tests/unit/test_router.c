@@ -628,6 +628,17 @@ test_features_developer(void)
 		{ "CFLAGS = -O2 -g\nwhy does make rebuild everything?", false },
 		{ "a well-Organised plan with -Other options", false },
 	};
+	/* The language lawyer's words; a linker's or a script's "undefined" is none. */
+	static const struct feature_case lawyer[] = {
+		{ "is signed overflow undefined behaviour in C++20?", true },
+		{ "Why is reading an inactive union member undefined behavior in C++?", true },
+		{ "is this UB? int x; printf(\"%d\", x);", true },
+		{ "is a program ill-formed if a template is never instantiated?", true },
+		{ "is there a sequence point between the operands of a comma?", true },
+		{ "undefined reference to `main' when I link", false },
+		{ "TypeError: undefined is not a function", false },
+		{ "we need a well-defined goal for the sprint", false },
+	};
 	double x[RF_COUNT];
 
 	check_feature(RF_CODE_LINES, log1p(ROUTER_CODE_LINES), code, ARRAY_SIZE(code));
@@ -660,6 +671,7 @@ test_features_developer(void)
 	CHECK(x[RF_FORMAL] > 0);
 	/* Code that behaves apart at two optimisation levels; a build line's flags are no such sign. */
 	check_feature(RF_FORMAL, 0, levels, ARRAY_SIZE(levels));
+	check_feature(RF_FORMAL, 0, lawyer, ARRAY_SIZE(lawyer));
 	features("Would a CRDT or ZooKeeper fit a shared counter better?", x);
 	CHECK(x[RF_DISTRIBUTED] > 0);
 	features("Prove the Raft leader election is safe under a network partition", x);
