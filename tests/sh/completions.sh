@@ -32,7 +32,7 @@ COMMANDS=$OUT
 run_llm __complete sub keys
 check_eq "__complete sub keys" "$OUT" "$(lines set list rm check)"
 run_llm __complete opts git
-check_eq "__complete opts git" "$OUT" "$(lines --force --no-color --help)"
+check_eq "__complete opts git" "$OUT" "$(lines -f --force --no-color --help)"
 mkdir -p "$LLM_CONFIG_DIR/themes"
 : >"$LLM_CONFIG_DIR/themes/zz-mine.theme"
 : >"$LLM_CONFIG_DIR/themes/notes.txt"
