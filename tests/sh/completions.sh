@@ -164,6 +164,8 @@ EOF
 	check_eq "zsh: a model added to the config" "$(zsh_complete 'llm --model zz')" "zz-added"
 	check_eq "zsh: providers after keys set" "$(zsh_complete 'llm keys set ')" \
 	    "$(printf '%s\n' "$PROVIDERS" | sort)"
+	check_eq "zsh: providers after models add" "$(zsh_complete 'llm models add ')" \
+	    "$(printf '%s\n' "$PROVIDERS" | sort)"
 	check_eq "zsh: themes after --theme" "$(zsh_complete 'llm chat --theme=')" "$THEMES"
 	check_eq "zsh: git commands" "$(zsh_complete 'llm git ')" \
 	    "$(lines commit-msg install-hook uninstall-hook)"
