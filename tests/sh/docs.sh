@@ -241,6 +241,12 @@ while read -r o; do
 done <"$T/valued"
 check_eq "bash and fish skip the value of each option that takes one" "$missing" ""
 
+# The headless screen's size when --size is not given.
+size=$(sed -n 's/^	p->width = \([0-9]*\);$/\1/p; s/^	p->height = \([0-9]*\);$/x\1/p' "$SRC/cli_opts.c" | tr -d '\n')
+check_contains "llm.1 gives the default of --size, as cli_opts.c sets it" "$(cat "$T/entry-chat")" \
+    "by default
+.BR ${size:-?} )"
+
 # --- subcommands -------------------------------------------------------------------
 # Every word a command takes first is in llm.1 as "llm CMD WORD"; those its
 # --help names (the others are other names for them) are offered, by llm
