@@ -54,7 +54,7 @@ static const char *const logs_opts[] = { "-n", "--count", "-a", "--all", "--task
 	"--raw", "--format", "--no-color", "--help", NULL };
 static const char *const logs_sub[] = { "show", "export", "rm", NULL };
 static const char *const keys_opts[] = { "--json", "--no-color", "--help", NULL };
-static const char *const git_opts[] = { "--force", "--no-color", "--help", NULL };
+static const char *const git_opts[] = { "-f", "--force", "--no-color", "--help", NULL };
 static const char *const cmd_opts[] = { "-t", "--tier", "-m", "--model", "--print", "--init",
 	"--no-color", "--help", NULL };
 static const char *const roles_opts[] = { "--paths", "--no-color", "--help", NULL };

@@ -856,7 +856,7 @@ cli_git(struct app *cli, int argc, char **argv)
 	if (cmd != NULL && strcmp(cmd, "commit-msg") == 0)
 		return commit_msg(cli, argc, argv);
 	if (cmd != NULL && (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)) {
-		printf("usage: llm git install-hook [--force]\n"
+		printf("usage: llm git install-hook [-f | --force]\n"
 		    "       llm git uninstall-hook\n"
 		    "       llm git commit-msg FILE [SOURCE [SHA]]\n"
 		    "\n"

@@ -24,7 +24,8 @@ models_usage(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "llm: models: ");
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nusage: llm models [--tier TIER] [--json] | llm models import FILE|URL\n");
+	fprintf(stderr, "\nusage: llm models [-t | --tier TIER] [--json] | llm models import "
+	    "FILE|URL\n");
 	return EXIT_USAGE;
 }
 
@@ -266,7 +267,7 @@ cli_models(struct app *cli, int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "--remote") == 0)
 		return cli_models_remote(cli, argc - 1, argv + 1);
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		printf("usage: llm models [--tier TIER] [--json]\n       llm models import FILE|URL\n"
+		printf("usage: llm models [-t | --tier TIER] [--json]\n       llm models import FILE|URL\n"
 		    "       llm models --remote PROVIDER [--json]\n"
 		    "       llm models add PROVIDER ID --tier T --price IN/OUT [--name NAME]\n");
 		return EXIT_OK;

@@ -32,7 +32,7 @@ COMMANDS=$OUT
 run_llm __complete sub keys
 check_eq "__complete sub keys" "$OUT" "$(lines set list rm check)"
 run_llm __complete opts git
-check_eq "__complete opts git" "$OUT" "$(lines --force --no-color --help)"
+check_eq "__complete opts git" "$OUT" "$(lines -f --force --no-color --help)"
 mkdir -p "$LLM_CONFIG_DIR/themes"
 : >"$LLM_CONFIG_DIR/themes/zz-mine.theme"
 : >"$LLM_CONFIG_DIR/themes/notes.txt"
@@ -56,10 +56,16 @@ check_eq "every option of llm --help is offered" "$missing" ""
 long_opts() {
 	grep -o -- '--[a-z][a-z-]*' | sort -u
 }
+# all_opts: the options in stdin (one a line), short and long, sorted; -h
+# and --help aside, which a shell offers as it likes.
+all_opts() {
+	grep -x -- '-[a-zA-Z]\|--[a-z][a-z-]*' | grep -vx -- '-h\|--help' | sort -u
+}
 CMDS=$(printf '%s\n' "$COMMANDS" | grep -vx 'help\|version')
 missing=
 for cmd in $CMDS; do
 	"$LLM_BIN" __complete opts "$cmd" | long_opts >"$T/opts-$cmd"
+	"$LLM_BIN" __complete opts "$cmd" | all_opts >"$T/all-$cmd"
 	for opt in $("$LLM_BIN" "$cmd" --help 2>&1 </dev/null | long_opts); do
 		grep -qxF -- "$opt" "$T/opts-$cmd" || missing="$missing $cmd:$opt"
 	done
@@ -146,13 +152,14 @@ EOF
 		timeout 20 zsh -f "$T/capture.zsh" "$COMP" "$1" | sort
 	}
 	check "zsh: _llm parses" zsh -n "$COMP/_llm"
-	# Each command's options are the ones llm offers for it (git's after install-hook).
+	# Each command's options, short and long, are the ones llm offers for it
+	# (git's after install-hook).
 	wrong=
 	for cmd in $CMDS; do
 		line="llm $cmd -"
 		[ "$cmd" = git ] && line="llm git install-hook -"
-		got=$(zsh_complete "$line" | long_opts | grep -vx -- '--help')
-		want=$(grep -vx -- '--help' "$T/opts-$cmd")
+		got=$(zsh_complete "$line" | all_opts)
+		want=$(cat "$T/all-$cmd")
 		[ "$got" = "$want" ] || wrong="$wrong $cmd:[$(printf "%s" "$got" | tr "\n" " ")]!=[$(printf "%s" "$want" | tr "\n" " ")]"
 	done
 	check_eq "zsh: each command's options are the ones llm offers" "$wrong" ""
@@ -163,6 +170,8 @@ EOF
 	    "$(lines test-cheap test-frontier test-local test-mid)"
 	check_eq "zsh: a model added to the config" "$(zsh_complete 'llm --model zz')" "zz-added"
 	check_eq "zsh: providers after keys set" "$(zsh_complete 'llm keys set ')" \
+	    "$(printf '%s\n' "$PROVIDERS" | sort)"
+	check_eq "zsh: providers after models add" "$(zsh_complete 'llm models add ')" \
 	    "$(printf '%s\n' "$PROVIDERS" | sort)"
 	check_eq "zsh: themes after --theme" "$(zsh_complete 'llm chat --theme=')" "$THEMES"
 	check_eq "zsh: git commands" "$(zsh_complete 'llm git ')" \
@@ -189,16 +198,17 @@ if command -v fish >/dev/null 2>&1; then
 	check_eq "fish: git commands" "$(fish_complete 'llm git ')" \
 	    "$(lines commit-msg install-hook uninstall-hook)"
 	check_eq "fish: nothing after keys list" "$(fish_complete 'llm keys list ')" ""
-	# Each command's options, and a question's, are the ones llm offers for it.
+	# Each command's options, and a question's, short and long, are the ones
+	# llm offers for it.
 	wrong=
 	for cmd in $CMDS ""; do
 		line="llm $cmd -"
 		[ -z "$cmd" ] && line="llm explain this -"
-		got=$(fish_complete "$line" | long_opts)
+		got=$(fish_complete "$line" | all_opts)
 		if [ -n "$cmd" ]; then
-			want=$(cat "$T/opts-$cmd")
+			want=$(cat "$T/all-$cmd")
 		else
-			want=$("$LLM_BIN" __complete options | long_opts)
+			want=$("$LLM_BIN" __complete options | all_opts)
 		fi
 		[ "$got" = "$want" ] || wrong="$wrong ${cmd:-question}:[$(printf "%s" "$got" | tr "\n" " ")]!=[$(printf "%s" "$want" | tr "\n" " ")]"
 	done

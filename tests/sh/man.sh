@@ -62,7 +62,7 @@ while read -r cmd; do
 	awk -v c="$cmd" '
 		/^\.SH / { insec = ($0 ~ /^\.SH COMMANDS/) }
 		insec && /^\.TP/ { tp = 1; next }
-		tp { on = ($0 ~ "^(\\.BI? \"?)?llm " c "( |\"|$)"); tp = 0 }
+		tp { on = ($0 ~ "^(\\.B[IR]? \"?)?llm " c "( |\"|$)"); tp = 0 }
 		insec && on
 	' "$T/llm.1.plain" >"$T/entry-$cmd"
 	[ -s "$T/entry-$cmd" ] || missing="$missing $cmd:(no entry)"
