@@ -332,9 +332,11 @@ scan_line(const unsigned char *p, size_t n, struct scan *s)
 {
 	size_t ind = 0;
 
-	/* Most lines start with none of them: one look sends those away. */
 	s->line_indent = p[0] == ' ' || p[0] == '\t';
-	s->line_log = (is_digit(p[0]) || p[0] == '[' || (p[0] >= 'A' && p[0] <= 'S')) && line_starts_log(p, n);
+	/* A log's line opens with a digit, a bracket or a month's capital. */
+	s->line_log = (is_digit(p[0]) || p[0] == '[' || (p[0] >= 'A' && p[0] <= 'S')) &&
+	    line_starts_log(p, n);
+	/* Most lines start with none of them: one look sends those away. */
 	if (!line_first[p[0]])
 		return;
 	if (starts(p, n, "diff --git") || starts(p, n, "@@ -") || starts(p, n, "+++ ") ||
@@ -704,6 +706,7 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 			}
 		}
 		s->code += (cls & CC_CODE) != 0 && !s->line_log;
+		/* "hangs at -O2": undefined behaviour's subject, counted as its words are. */
 		if (c == '-' && opt_level(p, i, n))
 			s->kw[KW_FORMAL]++;
 		/* Operators inside a code block are code, not math. */
