@@ -542,8 +542,10 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 		cli_json_text(o, "error", t->error);
 	cJSON_AddNumberToObject(o, "exit_code", cli_exit_code(t->status));
 	s = cJSON_PrintUnformatted(o);
-	printf("%s\n", s);
-	fflush(stdout);
+	/* through out_write: a reader that left is told apart from a full disk */
+	out_write(a, s, strlen(s));
+	out_write(a, "\n", 1);
+	out_flush(a);
 	cJSON_free(s);
 	cJSON_Delete(o);
 }
