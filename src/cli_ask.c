@@ -668,6 +668,16 @@ output_write(const struct ask *a, const struct chat_turn *t)
 	return rc;
 }
 
+/*
+ * Whether the turn stopped only because stdout's reader went away (`| head`):
+ * not an interruption to report, as for any command in such a pipe; 141 says it.
+ */
+static bool
+reader_left(const struct ask *a, const struct chat_turn *t)
+{
+	return a->out_gone && a->sig == 0 && t->status == CHAT_CANCELLED;
+}
+
 static int
 finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 {
@@ -692,7 +702,7 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 		else
 			fprintf(stderr, "llm: stdout: %s\n", strerror(a->out_errno));
 		rc = EXIT_USAGE;
-	} else if (t->error != NULL && rc != EXIT_OK) {
+	} else if (t->error != NULL && rc != EXIT_OK && !reader_left(a, t)) {
 		fprintf(stderr, "llm: %s\n", t->error);
 		/* -o gets whole answers only: say where the part is */
 		if (a->p.output != NULL && !a->p.json && t->len > 0 && t->conversation_id > 0)
