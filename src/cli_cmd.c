@@ -310,6 +310,19 @@ decide(struct chat *c, struct chat_opts *o, FILE *tty, char *cmd, char *explain)
 	return rc;
 }
 
+/* Whether s is one of llm cmd's options that take a value. */
+static bool
+takes_value(const char *s)
+{
+	static const char *const names[] = { "-t", "--tier", "-m", "--model", "--init" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(s, names[i]) == 0)
+			return true;
+	return false;
+}
+
 /* Parse llm cmd's arguments; -1 to go on, or an exit code. */
 static int
 parse(struct cmd_args *a, int argc, char **argv)
@@ -320,23 +333,25 @@ parse(struct cmd_args *a, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *s = argv[i];
 
-		if (!words && strcmp(s, "--") == 0) {
+		if (!words && takes_value(s) && i + 1 == argc) {
+			fprintf(stderr, "llm: cmd: option %s needs an argument\n"
+			    "Try 'llm cmd --help'.\n", s);
+			return EXIT_USAGE;
+		} else if (!words && strcmp(s, "--") == 0) {
 			words = true;
 		} else if (!words && (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0)) {
 			fputs(cmd_usage, stdout);
 			return EXIT_OK;
 		} else if (!words && strcmp(s, "--print") == 0) {
 			a->print = true;
-		} else if (!words && strcmp(s, "--init") == 0 && i + 1 < argc) {
+		} else if (!words && strcmp(s, "--init") == 0) {
 			a->init = argv[++i];
-		} else if (!words && (strcmp(s, "-t") == 0 || strcmp(s, "--tier") == 0) &&
-		    i + 1 < argc) {
+		} else if (!words && (strcmp(s, "-t") == 0 || strcmp(s, "--tier") == 0)) {
 			if (!tier_parse(argv[++i], &a->tier)) {
 				fprintf(stderr, "llm: cmd: unknown tier '%s'\n", argv[i]);
 				return EXIT_USAGE;
 			}
-		} else if (!words && (strcmp(s, "-m") == 0 || strcmp(s, "--model") == 0) &&
-		    i + 1 < argc) {
+		} else if (!words && (strcmp(s, "-m") == 0 || strcmp(s, "--model") == 0)) {
 			a->model = argv[++i];
 		} else if (!words && s[0] == '-' && s[1] != '\0') {
 			fprintf(stderr, "llm: cmd: unknown option '%s'\n%s", s, cmd_usage);

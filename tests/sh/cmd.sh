@@ -74,6 +74,13 @@ run_llm cmd --print "delete the object files"
 check_eq "--print: the fenced command, not the talk before it" "$OUT" 'find . -name "*.o" -delete'
 run_llm cmd "x"
 check_rc "no terminal and no --print: exit 2" 2
+# An option whose value is missing says so, in the wording of llm's other commands.
+for opt in -t --tier -m --model --init; do
+	run_llm cmd --print "list files" "$opt"
+	check_rc "$opt without a value: exit 2" 2
+	check_contains "$opt without a value: says it needs an argument" "$ERR" \
+	    "llm: cmd: option $opt needs an argument"
+done
 # A command asked for is nobody's conversation: -c goes on with the last chat instead.
 fake_reply '{"text":"Paris."}'
 run_llm --json "capital of France?"
