@@ -22,6 +22,7 @@
 
 #define CMD_REPLY_TOKENS 400
 #define CMD_EXPLAIN_TOKENS 1200
+#define CMD_REQUEST_MAX (64 << 10)   /* a request is a sentence or two, not material */
 
 static const char cmd_usage[] =
     "usage: llm cmd [-t TIER] [-m MODEL] [--print] REQUEST...\n"
@@ -356,8 +357,10 @@ parse(struct cmd_args *a, int argc, char **argv)
 		} else if (!words && s[0] == '-' && s[1] != '\0') {
 			fprintf(stderr, "llm: cmd: unknown option '%s'\n%s", s, cmd_usage);
 			return EXIT_USAGE;
-		} else {
-			buf_addf(&a->request, "%s%s", a->request.len ? " " : "", s);
+		} else if (buf_addf(&a->request, "%s%s", a->request.len ? " " : "", s) != 0) {
+			fprintf(stderr, "llm: cmd: the request is over %d KiB; say in a sentence what "
+			    "the command should do\n", CMD_REQUEST_MAX >> 10);
+			return EXIT_USAGE;
 		}
 	}
 	return -1;
@@ -409,7 +412,7 @@ cli_cmd(struct app *cli, int argc, char **argv)
 	FILE *tty = NULL;
 	int rc;
 
-	buf_init(&a.request, 1 << 16);
+	buf_init(&a.request, CMD_REQUEST_MAX);
 	if ((rc = parse(&a, argc, argv)) >= 0)
 		goto out;
 	if (a.init != NULL) {

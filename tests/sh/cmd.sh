@@ -81,6 +81,15 @@ for opt in -t --tier -m --model --init; do
 	check_contains "$opt without a value: says it needs an argument" "$ERR" \
 	    "llm: cmd: option $opt needs an argument"
 done
+# A request longer than its cap is refused whole, never sent with words dropped.
+n=$(fake_count)
+long=$(t_py -c 'print("a" * 70000)')
+run_llm cmd --print "list files" "$long"
+check_rc "a request over 64 KiB: exit 2" 2
+check_contains "a request over 64 KiB: says so" "$ERR" "llm: cmd: the request is over 64 KiB"
+run_llm cmd --print "$long"
+check_contains "a request over 64 KiB alone: not taken for none" "$ERR" "over 64 KiB"
+check_eq "a request over 64 KiB: nothing sent" "$(fake_count)" "$n"
 # A command asked for is nobody's conversation: -c goes on with the last chat instead.
 fake_reply '{"text":"Paris."}'
 run_llm --json "capital of France?"
