@@ -401,6 +401,25 @@ propose(struct chat *c, struct chat_opts *o, const char *request, char **cmd, ch
 	return EXIT_OK;
 }
 
+/* --print: the command alone on stdout; EXIT_OK, or EXIT_USAGE after saying why it is not there. */
+static int
+print_cmd(const char *cmd)
+{
+	bool tty = isatty(STDOUT_FILENO);
+
+	errno = 0;   /* isatty's ENOTTY is no write error */
+	if (tty)
+		tty_text(stdout, cmd);
+	else
+		fputs(cmd, stdout);
+	fputs("\n", stdout);
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return EXIT_OK;
+	/* a full disk or a closed descriptor: nothing the provider did */
+	fprintf(stderr, "llm: cmd: stdout: %s\n", errno ? strerror(errno) : "write error");
+	return EXIT_USAGE;
+}
+
 int
 cli_cmd(struct app *cli, int argc, char **argv)
 {
@@ -446,12 +465,7 @@ cli_cmd(struct app *cli, int argc, char **argv)
 	if ((rc = propose(c, &o, buf_str(&a.request), &cmd, &explain)) != EXIT_OK)
 		goto out;
 	if (a.print) {
-		if (isatty(STDOUT_FILENO))
-			tty_text(stdout, cmd);
-		else
-			fputs(cmd, stdout);
-		fputs("\n", stdout);
-		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_PROVIDER;
+		rc = print_cmd(cmd);
 		goto out;
 	}
 	rc = decide(c, &o, tty, cmd, explain);

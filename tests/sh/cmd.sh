@@ -74,6 +74,17 @@ run_llm cmd --print "delete the object files"
 check_eq "--print: the fenced command, not the talk before it" "$OUT" 'find . -name "*.o" -delete'
 run_llm cmd "x"
 check_rc "no terminal and no --print: exit 2" 2
+# A command that could not be written is a local failure (2), said, as for llm PROMPT.
+for where in full closed; do
+	fake_reply '{"text":"ls -la"}'
+	if [ $where = full ]; then
+		"$LLM_BIN" cmd --print "list files" >/dev/full 2>"$T/err"
+	else
+		"$LLM_BIN" cmd --print "list files" >&- 2>"$T/err"
+	fi
+	check_eq "--print, stdout $where: exit 2" "$?" 2
+	check_contains "--print, stdout $where: said" "$(cat "$T/err")" "llm: cmd: stdout: "
+done
 # An option whose value is missing says so, in the wording of llm's other commands.
 for opt in -t --tier -m --model --init; do
 	run_llm cmd --print "list files" "$opt"
