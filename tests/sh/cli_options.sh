@@ -50,6 +50,12 @@ run_llm_in "" route "x" -m
 check_contains "route -m without a model: same wording" "$ERR" "llm: route: option -m needs an argument"
 run_llm -q --bogus "x"
 check_contains "unknown option: named" "$ERR" "unknown option '--bogus'"
+for opt in -t --tier --max-cost --allow; do
+	run_llm "do" "fix the build" "$opt"
+	check_rc "do $opt without a value: exit 2" 2
+	check_contains "do $opt without a value: same wording" "$ERR" \
+	    "llm: do: option $opt needs an argument"
+done
 run_llm -t premium "x"
 t1=$(printf '%s' "$ERR" | head -1 | sed 's/^llm: //')
 run_llm chat -t premium
