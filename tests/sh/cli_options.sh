@@ -113,6 +113,17 @@ check_rc "logs -c: exit 2" 2
 check_contains "logs -c: names the option" "$ERR" "llm: logs: unknown option '-c'"
 run_llm logs shwo 3
 check_contains "logs shwo: names the command" "$ERR" "llm: logs: unknown command 'shwo'"
+# So is one llm usage does not know, or an option of its without the value.
+run_llm usage --bogus
+check_rc "usage --bogus: exit 2" 2
+check_contains "usage --bogus: names the option" "$ERR" "llm: usage: unknown option '--bogus'"
+run_llm usage --month
+check_contains "usage --month: says it needs an argument" "$ERR" \
+    "llm: usage: option --month needs an argument"
+run_llm usage --by
+check_contains "usage --by: says it needs an argument" "$ERR" "llm: usage: option --by needs an argument"
+run_llm usage of malloc
+check_contains "usage of: names the word" "$ERR" "llm: usage: unexpected 'of'"
 # --no-color before a command is main's: the command runs, nothing is asked of a model.
 n=$(fake_count)
 run_llm --no-color budget
