@@ -124,6 +124,19 @@ run_llm usage --by
 check_contains "usage --by: says it needs an argument" "$ERR" "llm: usage: option --by needs an argument"
 run_llm usage of malloc
 check_contains "usage of: names the word" "$ERR" "llm: usage: unexpected 'of'"
+# And llm budget's and llm ledger's.
+run_llm budget for a trip
+check_rc "budget for: exit 2" 2
+check_contains "budget for: names the word" "$ERR" "llm: budget: unexpected 'for'"
+run_llm budget --bogus
+check_contains "budget --bogus: names the option" "$ERR" "llm: budget: unknown option '--bogus'"
+run_llm budget set
+check_contains "budget set alone: says what it needs" "$ERR" "llm: budget set: needs an amount in USD"
+run_llm budget set 5 now
+check_contains "budget set 5 now: names the extra word" "$ERR" "llm: budget set: unexpected 'now'"
+run_llm ledger entries
+check_rc "ledger entries: exit 2" 2
+check_contains "ledger entries: names the command" "$ERR" "llm: ledger: unknown command 'entries'"
 # --no-color before a command is main's: the command runs, nothing is asked of a model.
 n=$(fake_count)
 run_llm --no-color budget
