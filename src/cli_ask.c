@@ -678,6 +678,19 @@ reader_left(const struct ask *a, const struct chat_turn *t)
 	return a->out_gone && a->sig == 0 && t->status == CHAT_CANCELLED;
 }
 
+/*
+ * Without the summary line, say on stderr that the answer is not whole: exit 0
+ * and a short or empty stdout would otherwise pass in a script as complete.
+ */
+static void
+finish_note(const struct chat_turn *t)
+{
+	if (t->finish == CHAT_FINISH_LENGTH)
+		fputs("llm: the answer was cut off at the length limit (raise --max-tokens)\n", stderr);
+	else if (t->finish == CHAT_FINISH_FILTER)
+		fputs("llm: the answer was stopped by the provider's filter\n", stderr);
+}
+
 static int
 finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 {
@@ -712,6 +725,8 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 	/* a request that failed before any answer has nothing to sum up: the error said it */
 	if (!a->p.quiet && (a->cli->err_tty || a->p.verbose) && (rc == EXIT_OK || t->len > 0))
 		summary(a, c, l);
+	else if (rc == EXIT_OK && !a->p.json)
+		finish_note(t);
 	return rc;
 }
 
