@@ -632,12 +632,17 @@ output_into(const char *path, const char *data, char **cause)
 	return 0;
 }
 
-/* -o FILE with --force or none there yet: 0, or an exit code after saying why not. */
+/* -o FILE, no directory, with --force or none there yet: 0, or an exit code after why not. */
 static int
 output_check(const struct ask *a)
 {
 	struct stat st;
 
+	if (a->p.output != NULL && lstat(a->p.output, &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* not replaced even with --force: found now, not after the answer is paid for */
+		fprintf(stderr, "llm: -o %s: a directory; name a file\n", a->p.output);
+		return EXIT_USAGE;
+	}
 	if (a->p.output == NULL || a->p.force || lstat(a->p.output, &st) != 0 ||
 	    output_special(a->p.output))
 		return 0;
