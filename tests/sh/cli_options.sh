@@ -215,6 +215,25 @@ check_contains "bugdet: names the command meant" "$ERR" "did you mean 'llm budge
 check_contains "bugdet: says how to send it anyway" "$ERR" "llm -- bugdet"
 run_llm modles
 check_contains "modles: names the command meant" "$ERR" "did you mean 'llm models'?"
+# A question that starts with a command's name is that command's: when the
+# command refuses the words, it is said how to send them to a model.
+run_llm usage of malloc in C
+check_rc "usage of malloc: exit 2" 2
+check_contains "usage of malloc: how to send it as a prompt" "$ERR" \
+    "llm: to send it to a model as a prompt: llm -- usage of malloc in C"
+run_llm git rebase or "merge?"
+check_contains "git rebase or merge?: quoted for the shell" "$ERR" "llm -- git rebase or 'merge?'"
+run_llm undo "a commit's changes"
+check_contains "undo a commit's: a quote quoted" "$ERR" "llm -- undo 'a commit'\\''s changes'"
+run_llm chat about rust
+check_contains "chat about rust: how to send it as a prompt" "$ERR" "llm -- chat about rust"
+run_llm logs show 99999
+check_not_contains "logs show 99999: a command's own word, no such hint" "$ERR" "as a prompt"
+run_llm keys remove nosuch
+check_not_contains "keys remove nosuch: another name of a command's word, no such hint" "$ERR" \
+    "as a prompt"
+run_llm usage --bogus
+check_not_contains "usage --bogus: an option, no such hint" "$ERR" "as a prompt"
 check_eq "misspelt commands: nothing sent" "$(fake_count)" "$n"
 fake_reply '{"text":"ok"}'
 run_llm -q -- bugdet
