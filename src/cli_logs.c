@@ -181,6 +181,19 @@ logs_usage(void)
 	return EXIT_USAGE;
 }
 
+/* Whether s is an option of llm logs that takes a value. */
+static bool
+takes_value(const char *s)
+{
+	static const char *const names[] = { "-q", "--query", "-n", "--count", "--task" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(s, names[i]) == 0)
+			return true;
+	return false;
+}
+
 /* Parse the arguments into *n, *all, *json and *query; -1 on a usage error, 1 for help. */
 static int
 logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json, const char **query)
@@ -190,9 +203,10 @@ logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json, const char *
 
 	for (i = 1; i < argc; i++) {
 		v = NULL;
-		if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--query") == 0) {
-			if (i + 1 >= argc)
-				return -1;
+		if (takes_value(argv[i]) && i + 1 >= argc) {
+			fprintf(stderr, "llm: logs: option %s needs an argument\n", argv[i]);
+			return -1;
+		} else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--query") == 0) {
 			*query = argv[++i];
 		} else if (str_startswith(argv[i], "--query=")) {
 			*query = argv[i] + 8;
@@ -201,7 +215,7 @@ logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json, const char *
 		else if (strcmp(argv[i], "--all") == 0 || strcmp(argv[i], "-a") == 0)
 			*all = true;   /* the git hook's drafts and llm cmd's requests too */
 		else if (strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--count") == 0)
-			v = i + 1 < argc ? argv[++i] : "";
+			v = argv[++i];
 		else if (str_startswith(argv[i], "--count="))
 			v = argv[i] + 8;
 		else if (str_startswith(argv[i], "-n"))

@@ -113,6 +113,12 @@ check_rc "logs -c: exit 2" 2
 check_contains "logs -c: names the option" "$ERR" "llm: logs: unknown option '-c'"
 run_llm logs shwo 3
 check_contains "logs shwo: names the command" "$ERR" "llm: logs: unknown command 'shwo'"
+for opt in -q --query -n --count --task; do
+	run_llm logs "$opt"
+	check_rc "logs $opt without a value: exit 2" 2
+	check_contains "logs $opt without a value: says it needs an argument" "$ERR" \
+	    "llm: logs: option $opt needs an argument"
+done
 # So is one llm usage does not know, or an option of its without the value.
 run_llm usage --bogus
 check_rc "usage --bogus: exit 2" 2
