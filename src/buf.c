@@ -91,6 +91,30 @@ buf_addc(struct buf *b, char c)
 }
 
 int
+buf_add_shell_word(struct buf *b, const char *s)
+{
+	size_t len = b->len;
+	const char *p;
+	int rc = 0;
+
+	if (*s != '\0' && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789_./+-:,@%=") == strlen(s))
+		return buf_adds(b, s);
+	rc |= buf_addc(b, '\'');
+	for (p = s; *p; p++)
+		rc |= *p == '\'' ? buf_adds(b, "'\\''") : buf_addc(b, *p);
+	rc |= buf_addc(b, '\'');
+	if (rc != 0) {
+		/* whole or not at all, as every other append */
+		b->len = len;
+		if (b->data != NULL)
+			b->data[len] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+int
 buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;

@@ -29,6 +29,8 @@ int buf_adds(struct buf *b, const char *s);
 int buf_addc(struct buf *b, char c);
 int buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+/* Append s as one word for sh: bare when it holds only safe characters, else in single quotes. */
+int buf_add_shell_word(struct buf *b, const char *s);
 /* Drop the first n bytes. */
 void buf_consume(struct buf *b, size_t n);
 /* The contents as a string ("" when empty); borrowed. */

@@ -747,12 +747,17 @@ chat_admit_route(struct chat *c, const struct chat_opts *o, struct chat_route *r
 	enum chat_status rc;
 
 	if (o->max_cost > 0 && (r->worst_case < 0 || r->worst_case > o->max_cost)) {
-		char a[32], b[32];
+		char a[32], b[32], reply[48] = "";
 
 		pricing_format(r->worst_case, false, a, sizeof a);
 		pricing_format(o->max_cost, false, b, sizeof b);
-		xasprintf(cause, "max-cost: worst case %s on %s is above --max-cost %s%s", a,
-		    r->model->name, b, r->worst_case < 0 ? " (unknown price)" : "");
+		/* the reply cap is most of a worst case: say it, and how to lower it */
+		if (r->reply_cap > 0)
+			snprintf(reply, sizeof reply, " with a %ld-token reply", r->reply_cap);
+		xasprintf(cause, "max-cost: worst case %s on %s%s is above --max-cost %s%s; %s", a,
+		    r->model->name, reply, b, r->worst_case < 0 ? " (unknown price)" : "",
+		    r->worst_case < 0 ? "pin a model whose price is known (-m), or drop --max-cost" :
+		    "raise --max-cost, or lower the reply cap with --max-tokens");
 		return CHAT_BUDGET;
 	}
 	rc = fits(c, r, cause);

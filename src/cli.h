@@ -48,6 +48,8 @@ int cli_config(struct app *cli, int argc, char **argv);
 int cli_chat(struct app *cli, int argc, char **argv);
 int cli_ask(struct app *cli, int argc, char **argv);
 int cli_complete(struct app *cli, int argc, char **argv);
+/* Whether word is one of command cmd's own commands ("show" for logs). */
+bool cli_command_word(const char *cmd, const char *word);
 int cli_roles(struct app *cli, int argc, char **argv);
 int cli_cmd(struct app *cli, int argc, char **argv);
 /* llm do: one agent task. */

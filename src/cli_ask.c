@@ -542,8 +542,10 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 		cli_json_text(o, "error", t->error);
 	cJSON_AddNumberToObject(o, "exit_code", cli_exit_code(t->status));
 	s = cJSON_PrintUnformatted(o);
-	printf("%s\n", s);
-	fflush(stdout);
+	/* through out_write: a reader that left is told apart from a full disk */
+	out_write(a, s, strlen(s));
+	out_write(a, "\n", 1);
+	out_flush(a);
 	cJSON_free(s);
 	cJSON_Delete(o);
 }
@@ -630,12 +632,17 @@ output_into(const char *path, const char *data, char **cause)
 	return 0;
 }
 
-/* -o FILE with --force or none there yet: 0, or an exit code after saying why not. */
+/* -o FILE, no directory, with --force or none there yet: 0, or an exit code after why not. */
 static int
 output_check(const struct ask *a)
 {
 	struct stat st;
 
+	if (a->p.output != NULL && lstat(a->p.output, &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* not replaced even with --force: found now, not after the answer is paid for */
+		fprintf(stderr, "llm: -o %s: a directory; name a file\n", a->p.output);
+		return EXIT_USAGE;
+	}
 	if (a->p.output == NULL || a->p.force || lstat(a->p.output, &st) != 0 ||
 	    output_special(a->p.output))
 		return 0;
@@ -666,6 +673,29 @@ output_write(const struct ask *a, const struct chat_turn *t)
 	return rc;
 }
 
+/*
+ * Whether the turn stopped only because stdout's reader went away (`| head`):
+ * not an interruption to report, as for any command in such a pipe; 141 says it.
+ */
+static bool
+reader_left(const struct ask *a, const struct chat_turn *t)
+{
+	return a->out_gone && a->sig == 0 && t->status == CHAT_CANCELLED;
+}
+
+/*
+ * Without the summary line, say on stderr that the answer is not whole: exit 0
+ * and a short or empty stdout would otherwise pass in a script as complete.
+ */
+static void
+finish_note(const struct chat_turn *t)
+{
+	if (t->finish == CHAT_FINISH_LENGTH)
+		fputs("llm: the answer was cut off at the length limit (raise --max-tokens)\n", stderr);
+	else if (t->finish == CHAT_FINISH_FILTER)
+		fputs("llm: the answer was stopped by the provider's filter\n", stderr);
+}
+
 static int
 finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 {
@@ -690,7 +720,7 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 		else
 			fprintf(stderr, "llm: stdout: %s\n", strerror(a->out_errno));
 		rc = EXIT_USAGE;
-	} else if (t->error != NULL && rc != EXIT_OK) {
+	} else if (t->error != NULL && rc != EXIT_OK && !reader_left(a, t)) {
 		fprintf(stderr, "llm: %s\n", t->error);
 		/* -o gets whole answers only: say where the part is */
 		if (a->p.output != NULL && !a->p.json && t->len > 0 && t->conversation_id > 0)
@@ -700,6 +730,8 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 	/* a request that failed before any answer has nothing to sum up: the error said it */
 	if (!a->p.quiet && (a->cli->err_tty || a->p.verbose) && (rc == EXIT_OK || t->len > 0))
 		summary(a, c, l);
+	else if (rc == EXIT_OK && !a->p.json)
+		finish_note(t);
 	return rc;
 }
 

@@ -465,6 +465,21 @@ budget_usage(void)
 	return EXIT_USAGE;
 }
 
+/* Say why llm budget set's words are not [--user NAME] USD; the usage exit code. */
+static int
+budget_set_refuse(int argc, char **argv)
+{
+	int usd = argc > 2 && strcmp(argv[2], "--user") == 0 ? 4 : 2;   /* where USD goes */
+
+	if (argc <= usd)
+		fprintf(stderr, "llm: budget set: needs an amount in USD, such as 20\n");
+	else if (argc == usd + 1)
+		fprintf(stderr, "llm: budget set: --user needs a name\n");
+	else
+		fprintf(stderr, "llm: budget set: unexpected '%s'\n", argv[usd + 1]);
+	return budget_usage();
+}
+
 /* Show this month's meter, or set the monthly budget. */
 int
 cli_budget(struct app *cli, int argc, char **argv)
@@ -479,7 +494,7 @@ cli_budget(struct app *cli, int argc, char **argv)
 		if (argc == 5 && strcmp(argv[2], "--user") == 0 && *argv[3] != '\0')
 			return budget_set(cli, argv[4], argv[3]);
 		if (argc != 3)
-			return budget_usage();
+			return budget_set_refuse(argc, argv);
 		return budget_set(cli, argv[2], NULL);
 	}
 	for (i = 1; i < argc; i++) {
@@ -488,8 +503,11 @@ cli_budget(struct app *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			printf("usage: llm budget [--json]\n       llm budget set [--user NAME] USD\n");
 			return EXIT_OK;
-		} else
+		} else {
+			fprintf(stderr, "llm: budget: %s '%s'\n", argv[i][0] == '-' ? "unknown option" :
+			    "unexpected", argv[i]);
 			return budget_usage();
+		}
 	}
 	if ((l = cli_ledger_open(cli, &cause)) == NULL ||
 	    ledger_meter(l, cli->cfg.budget, &m, &cause) < 0) {

@@ -22,6 +22,7 @@
 
 #define CMD_REPLY_TOKENS 400
 #define CMD_EXPLAIN_TOKENS 1200
+#define CMD_REQUEST_MAX (64 << 10)   /* a request is a sentence or two, not material */
 
 static const char cmd_usage[] =
     "usage: llm cmd [-t TIER] [-m MODEL] [--print] REQUEST...\n"
@@ -310,6 +311,19 @@ decide(struct chat *c, struct chat_opts *o, FILE *tty, char *cmd, char *explain)
 	return rc;
 }
 
+/* Whether s is one of llm cmd's options that take a value. */
+static bool
+takes_value(const char *s)
+{
+	static const char *const names[] = { "-t", "--tier", "-m", "--model", "--init" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(s, names[i]) == 0)
+			return true;
+	return false;
+}
+
 /* Parse llm cmd's arguments; -1 to go on, or an exit code. */
 static int
 parse(struct cmd_args *a, int argc, char **argv)
@@ -320,29 +334,33 @@ parse(struct cmd_args *a, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *s = argv[i];
 
-		if (!words && strcmp(s, "--") == 0) {
+		if (!words && takes_value(s) && i + 1 == argc) {
+			fprintf(stderr, "llm: cmd: option %s needs an argument\n"
+			    "Try 'llm cmd --help'.\n", s);
+			return EXIT_USAGE;
+		} else if (!words && strcmp(s, "--") == 0) {
 			words = true;
 		} else if (!words && (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0)) {
 			fputs(cmd_usage, stdout);
 			return EXIT_OK;
 		} else if (!words && strcmp(s, "--print") == 0) {
 			a->print = true;
-		} else if (!words && strcmp(s, "--init") == 0 && i + 1 < argc) {
+		} else if (!words && strcmp(s, "--init") == 0) {
 			a->init = argv[++i];
-		} else if (!words && (strcmp(s, "-t") == 0 || strcmp(s, "--tier") == 0) &&
-		    i + 1 < argc) {
+		} else if (!words && (strcmp(s, "-t") == 0 || strcmp(s, "--tier") == 0)) {
 			if (!tier_parse(argv[++i], &a->tier)) {
 				fprintf(stderr, "llm: cmd: unknown tier '%s'\n", argv[i]);
 				return EXIT_USAGE;
 			}
-		} else if (!words && (strcmp(s, "-m") == 0 || strcmp(s, "--model") == 0) &&
-		    i + 1 < argc) {
+		} else if (!words && (strcmp(s, "-m") == 0 || strcmp(s, "--model") == 0)) {
 			a->model = argv[++i];
 		} else if (!words && s[0] == '-' && s[1] != '\0') {
 			fprintf(stderr, "llm: cmd: unknown option '%s'\n%s", s, cmd_usage);
 			return EXIT_USAGE;
-		} else {
-			buf_addf(&a->request, "%s%s", a->request.len ? " " : "", s);
+		} else if (buf_addf(&a->request, "%s%s", a->request.len ? " " : "", s) != 0) {
+			fprintf(stderr, "llm: cmd: the request is over %d KiB; say in a sentence what "
+			    "the command should do\n", CMD_REQUEST_MAX >> 10);
+			return EXIT_USAGE;
 		}
 	}
 	return -1;
@@ -383,6 +401,25 @@ propose(struct chat *c, struct chat_opts *o, const char *request, char **cmd, ch
 	return EXIT_OK;
 }
 
+/* --print: the command alone on stdout; EXIT_OK, or EXIT_USAGE after saying why it is not there. */
+static int
+print_cmd(const char *cmd)
+{
+	bool tty = isatty(STDOUT_FILENO);
+
+	errno = 0;   /* isatty's ENOTTY is no write error */
+	if (tty)
+		tty_text(stdout, cmd);
+	else
+		fputs(cmd, stdout);
+	fputs("\n", stdout);
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return EXIT_OK;
+	/* a full disk or a closed descriptor: nothing the provider did */
+	fprintf(stderr, "llm: cmd: stdout: %s\n", errno ? strerror(errno) : "write error");
+	return EXIT_USAGE;
+}
+
 int
 cli_cmd(struct app *cli, int argc, char **argv)
 {
@@ -394,7 +431,7 @@ cli_cmd(struct app *cli, int argc, char **argv)
 	FILE *tty = NULL;
 	int rc;
 
-	buf_init(&a.request, 1 << 16);
+	buf_init(&a.request, CMD_REQUEST_MAX);
 	if ((rc = parse(&a, argc, argv)) >= 0)
 		goto out;
 	if (a.init != NULL) {
@@ -428,12 +465,7 @@ cli_cmd(struct app *cli, int argc, char **argv)
 	if ((rc = propose(c, &o, buf_str(&a.request), &cmd, &explain)) != EXIT_OK)
 		goto out;
 	if (a.print) {
-		if (isatty(STDOUT_FILENO))
-			tty_text(stdout, cmd);
-		else
-			fputs(cmd, stdout);
-		fputs("\n", stdout);
-		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_PROVIDER;
+		rc = print_cmd(cmd);
 		goto out;
 	}
 	rc = decide(c, &o, tty, cmd, explain);

@@ -66,6 +66,9 @@ static const char *const do_opts[] = {
 	"--quiet", "--no-color", "--help", NULL,
 };
 
+/* Other names llm keys takes for its words, not offered (one name each is enough). */
+static const char *const keys_alias[] = { "ls", "remove", "help", NULL };
+
 /* A subcommand's words: what may follow it, and its options. */
 static const struct {
 	const char *name;
@@ -87,6 +90,23 @@ static const struct {
 	{ "do", NULL, do_opts },
 	{ "undo", NULL, undo_opts },
 };
+
+bool
+cli_command_word(const char *cmd, const char *word)
+{
+	const char *const *w;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(per_command); i++)
+		if (strcmp(per_command[i].name, cmd) == 0)
+			for (w = per_command[i].sub; w != NULL && *w != NULL; w++)
+				if (strcmp(*w, word) == 0)
+					return true;
+	for (w = keys_alias; strcmp(cmd, "keys") == 0 && *w != NULL; w++)
+		if (strcmp(*w, word) == 0)
+			return true;
+	return false;
+}
 
 static void
 print_words(const char *const *w)

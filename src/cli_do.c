@@ -375,6 +375,18 @@ print_result(const struct do_run *d, const struct agent_result *r)
 	}
 }
 
+/* An option given without its value (bad: the word it is in), said as llm's other commands say it. */
+static int
+missing_value(const char *bad)
+{
+	if (strncmp(bad, "--", 2) == 0)
+		fprintf(stderr, "llm: do: option %.*s needs an argument\n", (int)strcspn(bad, "="), bad);
+	else
+		fprintf(stderr, "llm: do: option -%c needs an argument\n", optopt);
+	fputs("Try 'llm do --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
 int
 cli_do(struct app *cli, int argc, char **argv)
 {
@@ -412,8 +424,11 @@ cli_do(struct app *cli, int argc, char **argv)
 	allow[nallow] = NULL;
 	optind = 1;
 	opterr = 0;
-	while (rc < 0 && (c = getopt_long(argc, argv, "t:m:qh", longopts, NULL)) != -1) {
+	while (rc < 0 && (c = getopt_long(argc, argv, ":t:m:qh", longopts, NULL)) != -1) {
 		switch (c) {
+		case ':':
+			rc = missing_value(argv[optind - 1]);
+			break;
 		case 't':
 			if (!tier_parse(optarg, &o.tier)) {
 				fprintf(stderr, "llm: do: unknown tier '%s'\n", optarg);

@@ -105,6 +105,26 @@ ledger_send(struct ledger *l, const struct ledger_team *t)
 	return EXIT_OK;
 }
 
+/* A line that is not init or send: --help's usage, or what was wrong and the usage; the exit code. */
+static int
+ledger_usage(int argc, char **argv)
+{
+	static const char usage[] = "usage: llm ledger init | send\n";
+	bool known = argc >= 2 && (strcmp(argv[1], "init") == 0 || strcmp(argv[1], "send") == 0);
+
+	if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	if (known)
+		fprintf(stderr, "llm: ledger %s: unexpected '%s'\n", argv[1], argv[2]);
+	else if (argc >= 2)
+		fprintf(stderr, "llm: ledger: %s '%s'\n", argv[1][0] == '-' ? "unknown option" :
+		    "unknown command", argv[1]);
+	fputs(usage, stderr);
+	return EXIT_USAGE;
+}
+
 /* llm ledger init: create or upgrade the schema, SQLite's or the team's; llm ledger send. */
 int
 cli_ledger(struct app *cli, int argc, char **argv)
@@ -114,12 +134,8 @@ cli_ledger(struct app *cli, int argc, char **argv)
 	char *cause = NULL, zone[128] = "";
 	int v = 0, rc = EXIT_OK;
 
-	if (argc != 2 || (strcmp(argv[1], "init") != 0 && strcmp(argv[1], "send") != 0)) {
-		fprintf(argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) ?
-		    stdout : stderr, "usage: llm ledger init | send\n");
-		return argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) ?
-		    EXIT_OK : EXIT_USAGE;
-	}
+	if (argc != 2 || (strcmp(argv[1], "init") != 0 && strcmp(argv[1], "send") != 0))
+		return ledger_usage(argc, argv);
 	/* Opening the SQLite ledger creates or upgrades it. */
 	if ((l = cli_ledger_open(cli, &cause)) == NULL) {
 		fprintf(stderr, "llm: ledger %s: %s\n", argv[1], cause);

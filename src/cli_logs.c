@@ -181,6 +181,19 @@ logs_usage(void)
 	return EXIT_USAGE;
 }
 
+/* Whether s is an option of llm logs that takes a value. */
+static bool
+takes_value(const char *s)
+{
+	static const char *const names[] = { "-q", "--query", "-n", "--count", "--task" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(s, names[i]) == 0)
+			return true;
+	return false;
+}
+
 /* Parse the arguments into *n, *all, *json and *query; -1 on a usage error, 1 for help. */
 static int
 logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json, const char **query)
@@ -190,9 +203,10 @@ logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json, const char *
 
 	for (i = 1; i < argc; i++) {
 		v = NULL;
-		if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--query") == 0) {
-			if (i + 1 >= argc)
-				return -1;
+		if (takes_value(argv[i]) && i + 1 >= argc) {
+			fprintf(stderr, "llm: logs: option %s needs an argument\n", argv[i]);
+			return -1;
+		} else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--query") == 0) {
 			*query = argv[++i];
 		} else if (str_startswith(argv[i], "--query=")) {
 			*query = argv[i] + 8;
@@ -201,7 +215,7 @@ logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json, const char *
 		else if (strcmp(argv[i], "--all") == 0 || strcmp(argv[i], "-a") == 0)
 			*all = true;   /* the git hook's drafts and llm cmd's requests too */
 		else if (strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--count") == 0)
-			v = i + 1 < argc ? argv[++i] : "";
+			v = argv[++i];
 		else if (str_startswith(argv[i], "--count="))
 			v = argv[i] + 8;
 		else if (str_startswith(argv[i], "-n"))
@@ -589,24 +603,58 @@ logs_rm(struct ledger *l, const char *arg)
 	return EXIT_OK;
 }
 
-/* The options after show ID or export ID; -1 on a usage error. */
-static int
-sub_opts(int argc, char **argv, bool *raw, bool *json)
+/* The value of export's --format: true for json; false after saying why for another. */
+static bool
+sub_format(const char *f, bool *json)
 {
+	if (strcmp(f, "md") != 0 && strcmp(f, "json") != 0) {
+		fprintf(stderr, "llm: logs export: --format takes md or json, not '%s'\n", f);
+		return false;
+	}
+	*json = strcmp(f, "json") == 0;
+	return true;
+}
+
+/*
+ * The id and options of show ID [--raw], export ID [--format md|json] or
+ * rm ID, options before or after the id; -1 after saying what is wrong.
+ */
+static int
+sub_args(int argc, char **argv, const char **id, bool *raw, bool *json)
+{
+	const char *cmd = argv[0];
+	bool export = strcmp(cmd, "export") == 0;
 	int i;
 
-	for (i = 2; i < argc; i++) {
-		if (strcmp(argv[0], "show") == 0 && strcmp(argv[i], "--raw") == 0)
+	*id = NULL;
+	for (i = 1; i < argc; i++) {
+		const char *s = argv[i];
+
+		if (strcmp(cmd, "show") == 0 && strcmp(s, "--raw") == 0) {
 			*raw = true;
-		else if (strcmp(argv[0], "export") == 0 && strcmp(argv[i], "--format") == 0 &&
-		    i + 1 < argc && (strcmp(argv[i + 1], "md") == 0 ||
-		    strcmp(argv[i + 1], "json") == 0))
-			*json = strcmp(argv[++i], "json") == 0;
-		else if (strcmp(argv[0], "export") == 0 && (strcmp(argv[i], "--format=md") == 0 ||
-		    strcmp(argv[i], "--format=json") == 0))
-			*json = strcmp(argv[i], "--format=json") == 0;
-		else
+		} else if (export && strcmp(s, "--format") == 0 && i + 1 == argc) {
+			fprintf(stderr, "llm: logs export: option --format needs an argument\n");
 			return -1;
+		} else if (export && strcmp(s, "--format") == 0) {
+			if (!sub_format(argv[++i], json))
+				return -1;
+		} else if (export && str_startswith(s, "--format=")) {
+			if (!sub_format(s + 9, json))
+				return -1;
+		} else if (s[0] == '-' && s[1] != '\0') {
+			fprintf(stderr, "llm: logs %s: unknown option '%s'\n", cmd, s);
+			return -1;
+		} else if (*id != NULL) {
+			fprintf(stderr, "llm: logs %s: unexpected '%s'\n", cmd, s);
+			return -1;
+		} else {
+			*id = s;
+		}
+	}
+	if (*id == NULL) {
+		fprintf(stderr, "llm: logs %s: which conversation? give its id (llm logs lists them)\n",
+		    cmd);
+		return -1;
 	}
 	return 0;
 }
@@ -619,23 +667,23 @@ logs_sub(struct app *cli, int argc, char **argv)
 	struct store_msg *m = NULL;
 	struct ledger *l;
 	bool raw = false, json = false;
+	const char *id;
 	size_t n = 0;
 	int rc;
 
 	if (strcmp(argv[0], "show") != 0 && strcmp(argv[0], "export") != 0 &&
 	    strcmp(argv[0], "rm") != 0)
 		return -1;
-	if (argc < 2 || argv[1][0] == '-' || sub_opts(argc, argv, &raw, &json) != 0 ||
-	    (strcmp(argv[0], "rm") == 0 && argc != 2))
+	if (sub_args(argc, argv, &id, &raw, &json) != 0)
 		return logs_usage();
 	if ((l = logs_open(cli)) == NULL)
 		return EXIT_USAGE;
 	if (strcmp(argv[0], "rm") == 0) {
-		rc = logs_rm(l, argv[1]);
+		rc = logs_rm(l, id);
 		ledger_close(l);
 		return rc;
 	}
-	if ((rc = logs_load(l, argv[1], &c, &m, &n)) >= 0) {
+	if ((rc = logs_load(l, id, &c, &m, &n)) >= 0) {
 		ledger_close(l);
 		return rc;
 	}

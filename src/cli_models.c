@@ -144,6 +144,9 @@ models_list(struct app *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "--tier") == 0 || strcmp(argv[i], "-t") == 0) {
 			if (++i >= (size_t)argc || !tier_parse(argv[i], &only))
 				return models_usage("--tier needs cheap, mid or frontier%s", "");
+		} else if (str_startswith(argv[i], "--tier=")) {
+			if (!tier_parse(argv[i] + 7, &only))
+				return models_usage("--tier needs cheap, mid or frontier%s", "");
 		} else
 			return models_usage("unknown argument '%s'", argv[i]);
 	}
@@ -260,12 +263,15 @@ out:
 int
 cli_models(struct app *cli, int argc, char **argv)
 {
+	int i;
+
 	if (argc > 1 && strcmp(argv[1], "import") == 0)
 		return models_import(cli, argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "add") == 0)
 		return cli_models_add(cli, argc - 1, argv + 1);
-	if (argc > 1 && strcmp(argv[1], "--remote") == 0)
-		return cli_models_remote(cli, argc - 1, argv + 1);
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--remote") == 0 || str_startswith(argv[i], "--remote="))
+			return cli_models_remote(cli, argc, argv);
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		printf("usage: llm models [-t | --tier TIER] [--json]\n       llm models import FILE|URL\n"
 		    "       llm models --remote PROVIDER [--json]\n"

@@ -173,25 +173,58 @@ print_id(const struct app *cli, const char *provider, const char *id, cJSON *arr
 	free(v);
 }
 
+/*
+ * The provider and --json of llm models --remote PROVIDER [--json], in any
+ * order and --remote=PROVIDER too; NULL after saying what is wrong.
+ */
+static const char *
+remote_args(int argc, char **argv, bool *json)
+{
+	const char *name = NULL, *bad = NULL;
+	int i;
+
+	for (i = 1; i < argc && bad == NULL; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			*json = true;
+		} else if (strcmp(argv[i], "--remote") == 0 && i + 1 == argc) {
+			fprintf(stderr, "llm: models: option --remote needs an argument\n");
+			return NULL;
+		} else if (strcmp(argv[i], "--remote") == 0 && name == NULL) {
+			name = argv[++i];
+		} else if (str_startswith(argv[i], "--remote=") && name == NULL) {
+			name = argv[i] + 9;
+		} else {
+			bad = argv[i];
+		}
+	}
+	if (bad != NULL)
+		fprintf(stderr, "llm: models --remote: %s '%s'\n", bad[0] == '-' ? "unknown option" :
+		    "unexpected", bad);
+	if (bad != NULL || name == NULL) {
+		fprintf(stderr, "usage: llm models --remote PROVIDER [--json]\n");
+		return NULL;
+	}
+	return name;
+}
+
 int
 cli_models_remote(struct app *cli, int argc, char **argv)
 {
 	const struct provider_conf *p;
+	const char *name;
 	char *key = NULL, *cause = NULL, **ids = NULL;
 	enum cred_source src;
 	struct buf b;
 	cJSON *root = NULL, *arr = NULL;
-	bool json = argc > 2 && strcmp(argv[2], "--json") == 0;
+	bool json = false;
 	size_t n = 0, i;
 	int rc;
 
-	if (argc < 2 || argc > 3 || (argc == 3 && !json)) {
-		fprintf(stderr, "usage: llm models --remote PROVIDER [--json]\n");
+	if ((name = remote_args(argc, argv, &json)) == NULL)
 		return EXIT_USAGE;
-	}
-	if ((p = config_provider(&cli->cfg, argv[1])) == NULL) {
+	if ((p = config_provider(&cli->cfg, name)) == NULL) {
 		fprintf(stderr, "llm: models --remote: no provider '%s' (llm config show lists them)\n",
-		    argv[1]);
+		    name);
 		return EXIT_USAGE;
 	}
 	if (p->requires_key && (rc = cred_get(p, &key, &src, &cause)) != 0) {

@@ -4,7 +4,7 @@
 
 struct app;
 
-/* llm models --remote PROVIDER [--json]: argv[0] is "--remote". An exit code. */
+/* llm models --remote PROVIDER [--json], options in any order: argv[0] is "models". An exit code. */
 int cli_models_remote(struct app *cli, int argc, char **argv);
 /* llm models add PROVIDER ID --tier T --price IN/OUT [--name NAME]: argv[0] is "add". */
 int cli_models_add(struct app *cli, int argc, char **argv);

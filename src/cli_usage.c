@@ -650,10 +650,14 @@ usage_args(int argc, char **argv, struct usage_report *r, const char **month, bo
 			}
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			return 1;
-		} else {
-			missing = true;
+		} else if (!missing) {
+			fprintf(stderr, "llm: usage: %s '%s'\n", argv[i][0] == '-' ? "unknown option" :
+			    "unexpected", argv[i]);
+			usage_usage();
+			return -1;
 		}
 		if (missing) {
+			fprintf(stderr, "llm: usage: option %s needs an argument\n", argv[i]);
 			usage_usage();
 			return -1;
 		}

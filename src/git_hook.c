@@ -635,27 +635,6 @@ git_source_skips(const char *source)
 	return true;
 }
 
-/* Quote s for sh: bare when it holds only safe characters, else in single quotes. */
-static void
-sh_quote(struct buf *b, const char *s)
-{
-	const char *p;
-
-	if (*s != '\0' && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789_./+-:,@%=") == strlen(s)) {
-		buf_adds(b, s);
-		return;
-	}
-	buf_addc(b, '\'');
-	for (p = s; *p; p++) {
-		if (*p == '\'')
-			buf_adds(b, "'\\''");
-		else
-			buf_addc(b, *p);
-	}
-	buf_addc(b, '\'');
-}
-
 /* The lines every hook llm writes starts with, old or new. */
 #define HOOK_HEAD "#!/bin/sh\n" GIT_HOOK_MARKER "; 'llm git uninstall-hook' removes it.\n" \
 	"# Drafts a commit message from the staged diff; it never stops a commit.\n"
@@ -673,11 +652,11 @@ hook_script_v2(const char *llm, const char *fallback)
 
 	buf_init(&b, 0);
 	buf_adds(&b, HOOK_HEAD "llm=");
-	sh_quote(&b, llm);
+	buf_add_shell_word(&b, llm);
 	buf_addc(&b, '\n');
 	if (fallback != NULL) {
 		buf_adds(&b, "command -v \"$llm\" >/dev/null 2>&1 || llm=");
-		sh_quote(&b, fallback);
+		buf_add_shell_word(&b, fallback);
 		buf_addc(&b, '\n');
 	}
 	buf_adds(&b, "if ! command -v \"$llm\" >/dev/null 2>&1; then\n"
@@ -700,7 +679,7 @@ git_hook_script(const char *llm)
 		return hook_script_v2(llm, NULL);
 	buf_init(&b, 0);
 	buf_adds(&b, HOOK_HEAD "llm=");
-	sh_quote(&b, llm);
+	buf_add_shell_word(&b, llm);
 	/*
 	 * By its path, not by name: a GUI client's PATH may lack llm's
 	 * directory, or find another program called llm first. Only when the
@@ -727,14 +706,14 @@ hook_script_v1(const char *llm)
 
 	buf_init(&b, 0);
 	buf_adds(&b, HOOK_HEAD "command -v ");
-	sh_quote(&b, llm);
+	buf_add_shell_word(&b, llm);
 	buf_adds(&b, " >/dev/null 2>&1 || exit 0\n");
-	sh_quote(&b, llm);
+	buf_add_shell_word(&b, llm);
 	buf_adds(&b, " git commit-msg \"$@\" </dev/null || true\nexit 0\n");
 	return buf_detach(&b);
 }
 
-/* Undo sh_quote on the n bytes at q (malloc'd), or NULL when they are not quoted so. */
+/* Undo buf_add_shell_word on the n bytes at q (malloc'd), or NULL when they are not quoted so. */
 static char *
 sh_unquote(const char *q, size_t n)
 {

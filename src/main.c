@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "catalog.h"
 #include "cli.h"
 #include "config.h"
@@ -183,6 +184,30 @@ misspelt_command(const char *word)
 		    one_edit(word, commands[i].name))
 			return &commands[i];
 	return NULL;
+}
+
+/*
+ * A line that starts with a command's name and goes on with a word that is not
+ * one of its own ("llm usage of malloc in C") was refused by the command, but it
+ * may be a question: say how to send it as one.
+ */
+static void
+prompt_hint(const struct command *cmd, int argc, char **argv)
+{
+	struct buf b;
+	int i;
+
+	if (cmd->free_words || cmd->summary == NULL || argc < 3 || argv[2][0] == '-' ||
+	    cli_command_word(cmd->name, argv[2]))
+		return;
+	buf_init(&b, 0);
+	for (i = 1; i < argc; i++) {
+		if (i > 1)
+			buf_addc(&b, ' ');
+		buf_add_shell_word(&b, argv[i]);
+	}
+	fprintf(stderr, "llm: to send it to a model as a prompt: llm -- %s\n", buf_str(&b));
+	buf_done(&b);
 }
 
 static bool
@@ -375,8 +400,13 @@ main(int argc, char **argv)
 		return stdout_check(cmd->fn(&cli, argc - 1, argv + 1));
 	hook = cmd != NULL && cmd->fn == cli_git && argc > 2 && strcmp(argv[2], "commit-msg") == 0;
 	rc = load(&cli, cmd != NULL ? cmd->needs : NEEDS_CATALOG, color, hook);
-	if (rc < 0)
-		rc = cmd != NULL ? cmd->fn(&cli, argc - 1, argv + 1) : cli_ask(&cli, argc, argv);
+	if (rc < 0 && cmd != NULL) {
+		rc = cmd->fn(&cli, argc - 1, argv + 1);
+		if (rc == EXIT_USAGE)
+			prompt_hint(cmd, argc, argv);
+	} else if (rc < 0) {
+		rc = cli_ask(&cli, argc, argv);
+	}
 	catalog_free(cli.cat);
 	free(cli.cfg_errors);
 	config_done(&cli.cfg);

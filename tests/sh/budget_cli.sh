@@ -101,6 +101,8 @@ check_rc "free model under an exhausted budget: exit 0" 0
 run_llm -m test-mid --max-tokens 1000 --max-cost 0.001 "x"
 check_rc "max-cost: exit 3" 3
 check_contains "max-cost: says why" "$ERR" "max-cost"
+check_contains "max-cost: the reply the worst case counts" "$ERR" "with a 1000-token reply"
+check_contains "max-cost: says what to do" "$ERR" "raise --max-cost, or lower the reply cap with --max-tokens"
 
 # SIGKILL mid-stream: the database stays consistent; the reservation holds until a
 # process looks, then is settled at once at what had been received, as an estimate

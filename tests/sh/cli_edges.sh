@@ -82,6 +82,17 @@ check_eq "SIGTERM: a cancelled ledger row" \
 fake_reply '{"chunks":["first-part ","second ","third ","fourth ","fifth "],"delay_ms":150}'
 ("$LLM_BIN" -q -m test-cheap "stream" 2>"$T/pipe.err"; echo $? >"$T/pipe.rc") | head -c 3 >/dev/null
 check_eq "SIGPIPE: exit 141" "$(cat "$T/pipe.rc")" 141
+# Nobody pressed Ctrl-C: like any command in a pipe whose reader left, nothing is said.
+check_eq "SIGPIPE: nothing on stderr" "$(cat "$T/pipe.err")" ""
+check_eq "SIGPIPE: the part is booked" \
+    "$(sqlite3 "$db" "select status from usage order by id desc limit 1")" cancelled
+
+# --json writes its object at the end, larger than a pipe holds: the same 141, no error.
+t_py -c 'import json; print(json.dumps({"text": "word " * 25000}))' >"$T/long.json"
+fake_reply "$(cat "$T/long.json")"
+("$LLM_BIN" -q -m test-cheap --json "x" 2>"$T/pipe.err"; echo $? >"$T/pipe.rc") | head -c 3 >/dev/null
+check_eq "SIGPIPE --json: exit 141" "$(cat "$T/pipe.rc")" 141
+check_eq "SIGPIPE --json: nothing on stderr" "$(cat "$T/pipe.err")" ""
 
 # A request that failed before any answer gets no summary line: the error says it.
 fake_reply '{"status":400,"message":"bad request body"}'

@@ -50,6 +50,12 @@ run_llm_in "" route "x" -m
 check_contains "route -m without a model: same wording" "$ERR" "llm: route: option -m needs an argument"
 run_llm -q --bogus "x"
 check_contains "unknown option: named" "$ERR" "unknown option '--bogus'"
+for opt in -t --tier --max-cost --allow; do
+	run_llm "do" "fix the build" "$opt"
+	check_rc "do $opt without a value: exit 2" 2
+	check_contains "do $opt without a value: same wording" "$ERR" \
+	    "llm: do: option $opt needs an argument"
+done
 run_llm -t premium "x"
 t1=$(printf '%s' "$ERR" | head -1 | sed 's/^llm: //')
 run_llm chat -t premium
@@ -107,6 +113,36 @@ check_rc "logs -c: exit 2" 2
 check_contains "logs -c: names the option" "$ERR" "llm: logs: unknown option '-c'"
 run_llm logs shwo 3
 check_contains "logs shwo: names the command" "$ERR" "llm: logs: unknown command 'shwo'"
+for opt in -q --query -n --count --task; do
+	run_llm logs "$opt"
+	check_rc "logs $opt without a value: exit 2" 2
+	check_contains "logs $opt without a value: says it needs an argument" "$ERR" \
+	    "llm: logs: option $opt needs an argument"
+done
+# So is one llm usage does not know, or an option of its without the value.
+run_llm usage --bogus
+check_rc "usage --bogus: exit 2" 2
+check_contains "usage --bogus: names the option" "$ERR" "llm: usage: unknown option '--bogus'"
+run_llm usage --month
+check_contains "usage --month: says it needs an argument" "$ERR" \
+    "llm: usage: option --month needs an argument"
+run_llm usage --by
+check_contains "usage --by: says it needs an argument" "$ERR" "llm: usage: option --by needs an argument"
+run_llm usage of malloc
+check_contains "usage of: names the word" "$ERR" "llm: usage: unexpected 'of'"
+# And llm budget's and llm ledger's.
+run_llm budget for a trip
+check_rc "budget for: exit 2" 2
+check_contains "budget for: names the word" "$ERR" "llm: budget: unexpected 'for'"
+run_llm budget --bogus
+check_contains "budget --bogus: names the option" "$ERR" "llm: budget: unknown option '--bogus'"
+run_llm budget set
+check_contains "budget set alone: says what it needs" "$ERR" "llm: budget set: needs an amount in USD"
+run_llm budget set 5 now
+check_contains "budget set 5 now: names the extra word" "$ERR" "llm: budget set: unexpected 'now'"
+run_llm ledger entries
+check_rc "ledger entries: exit 2" 2
+check_contains "ledger entries: names the command" "$ERR" "llm: ledger: unknown command 'entries'"
 # --no-color before a command is main's: the command runs, nothing is asked of a model.
 n=$(fake_count)
 run_llm --no-color budget
@@ -185,6 +221,25 @@ check_contains "bugdet: names the command meant" "$ERR" "did you mean 'llm budge
 check_contains "bugdet: says how to send it anyway" "$ERR" "llm -- bugdet"
 run_llm modles
 check_contains "modles: names the command meant" "$ERR" "did you mean 'llm models'?"
+# A question that starts with a command's name is that command's: when the
+# command refuses the words, it is said how to send them to a model.
+run_llm usage of malloc in C
+check_rc "usage of malloc: exit 2" 2
+check_contains "usage of malloc: how to send it as a prompt" "$ERR" \
+    "llm: to send it to a model as a prompt: llm -- usage of malloc in C"
+run_llm git rebase or "merge?"
+check_contains "git rebase or merge?: quoted for the shell" "$ERR" "llm -- git rebase or 'merge?'"
+run_llm undo "a commit's changes"
+check_contains "undo a commit's: a quote quoted" "$ERR" "llm -- undo 'a commit'\\''s changes'"
+run_llm chat about rust
+check_contains "chat about rust: how to send it as a prompt" "$ERR" "llm -- chat about rust"
+run_llm logs show 99999
+check_not_contains "logs show 99999: a command's own word, no such hint" "$ERR" "as a prompt"
+run_llm keys remove nosuch
+check_not_contains "keys remove nosuch: another name of a command's word, no such hint" "$ERR" \
+    "as a prompt"
+run_llm usage --bogus
+check_not_contains "usage --bogus: an option, no such hint" "$ERR" "as a prompt"
 check_eq "misspelt commands: nothing sent" "$(fake_count)" "$n"
 fake_reply '{"text":"ok"}'
 run_llm -q -- bugdet

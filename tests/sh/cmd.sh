@@ -74,6 +74,33 @@ run_llm cmd --print "delete the object files"
 check_eq "--print: the fenced command, not the talk before it" "$OUT" 'find . -name "*.o" -delete'
 run_llm cmd "x"
 check_rc "no terminal and no --print: exit 2" 2
+# A command that could not be written is a local failure (2), said, as for llm PROMPT.
+for where in full closed; do
+	fake_reply '{"text":"ls -la"}'
+	if [ $where = full ]; then
+		"$LLM_BIN" cmd --print "list files" >/dev/full 2>"$T/err"
+	else
+		"$LLM_BIN" cmd --print "list files" >&- 2>"$T/err"
+	fi
+	check_eq "--print, stdout $where: exit 2" "$?" 2
+	check_contains "--print, stdout $where: said" "$(cat "$T/err")" "llm: cmd: stdout: "
+done
+# An option whose value is missing says so, in the wording of llm's other commands.
+for opt in -t --tier -m --model --init; do
+	run_llm cmd --print "list files" "$opt"
+	check_rc "$opt without a value: exit 2" 2
+	check_contains "$opt without a value: says it needs an argument" "$ERR" \
+	    "llm: cmd: option $opt needs an argument"
+done
+# A request longer than its cap is refused whole, never sent with words dropped.
+n=$(fake_count)
+long=$(t_py -c 'print("a" * 70000)')
+run_llm cmd --print "list files" "$long"
+check_rc "a request over 64 KiB: exit 2" 2
+check_contains "a request over 64 KiB: says so" "$ERR" "llm: cmd: the request is over 64 KiB"
+run_llm cmd --print "$long"
+check_contains "a request over 64 KiB alone: not taken for none" "$ERR" "over 64 KiB"
+check_eq "a request over 64 KiB: nothing sent" "$(fake_count)" "$n"
 # A command asked for is nobody's conversation: -c goes on with the last chat instead.
 fake_reply '{"text":"Paris."}'
 run_llm --json "capital of France?"

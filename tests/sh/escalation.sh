@@ -186,3 +186,16 @@ check_contains "summary: a cut-off answer is marked" "$ERR" "cut off at the leng
 fake_reply '{"text":"all of it"}'
 run_llm -t cheap -v "explain"
 check_not_contains "summary: a whole answer is not marked" "$ERR" "cut off"
+# With no summary line (stderr not a terminal, or -q), a script is told all the same.
+fake_reply '{"text":"cut here","stop":"length"}'
+run_llm -t cheap "explain"
+check_rc "cut off, no terminal: exit 0" 0
+check_eq "cut off, no terminal: the part on stdout" "$OUT" "cut here"
+check_eq "cut off, no terminal: said on stderr" "$ERR" \
+    "llm: the answer was cut off at the length limit (raise --max-tokens)"
+fake_reply '{"text":"","stop":"filter"}'
+run_llm -q -t cheap "explain"
+check_eq "filtered, -q: said on stderr" "$ERR" "llm: the answer was stopped by the provider's filter"
+fake_reply '{"text":"all of it"}'
+run_llm -t cheap "explain"
+check_eq "a whole answer: nothing on stderr" "$ERR" ""

@@ -87,6 +87,25 @@ PY
 check_eq "export md: every text round-trips exactly" "$(cat "$T/md-check")" same
 run_llm logs export "$conv" --format yaml
 check_rc "export: an unknown format: exit 2" 2
+check_contains "export: an unknown format: named" "$ERR" \
+    "llm: logs export: --format takes md or json, not 'yaml'"
+# Options come before the id as well as after it; what is wrong is named.
+run_llm logs show --raw "$conv"
+check_rc "logs show --raw ID: exit 0" 0
+check_contains "logs show --raw ID: the stored text" "$OUT" "  Use **flock**."
+run_llm logs export --format=json "$conv"
+check_eq "logs export --format=json ID: JSON" "$(printf '%s' "$OUT" | head -c 1)" "{"
+run_llm logs show
+check_rc "logs show without an id: exit 2" 2
+check_contains "logs show without an id: says what it needs" "$ERR" \
+    "llm: logs show: which conversation? give its id (llm logs lists them)"
+run_llm logs show "$conv" --bogus
+check_contains "logs show --bogus: named" "$ERR" "llm: logs show: unknown option '--bogus'"
+run_llm logs rm "$conv" "$conv"
+check_contains "logs rm with two ids: the second named" "$ERR" "llm: logs rm: unexpected '$conv'"
+run_llm logs export "$conv" --format
+check_contains "logs export --format without a value: says so" "$ERR" \
+    "llm: logs export: option --format needs an argument"
 
 # --- rm -----------------------------------------------------------------------
 run_llm usage --json

@@ -28,6 +28,10 @@ run_llm_in "" models --tier frontier
 check_rc "tier: exit 0" 0
 check "tier: only frontier rows" sh -c "printf '%s\n' \"\$1\" | sed 1d | grep -v ' frontier ' | grep -q . && exit 1 || exit 0" - "$OUT"
 check_contains "tier: test-frontier listed" "$OUT" "test-frontier"
+tier_out=$OUT
+run_llm_in "" models --tier=frontier
+check_rc "--tier=frontier: exit 0" 0
+check_eq "--tier=frontier: as --tier frontier" "$OUT" "$tier_out"
 
 run_llm_in "" models --json
 check_rc "json: exit 0" 0

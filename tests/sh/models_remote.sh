@@ -30,6 +30,17 @@ check_not_contains "gemini: embedding models left out" "$OUT" "embedding-1"
 check_eq "gemini: the key in a header" "$(fake_last headers.x-goog-api-key)" gm-test-0003
 check_not_contains "gemini: never in the URL" "$(fake_last query)" "gm-test"
 
+# Options in any order and either form, as on every other line.
+for line in "--json --remote gemini" "--remote=gemini --json"; do
+	# shellcheck disable=SC2086 # the words of a command line
+	run_llm models $line
+	check_rc "models $line: exit 0" 0
+	check_eq "models $line: the same list" "$(json_get "$T/out" models.1.id)" gemini-new-1
+done
+run_llm models --remote
+check_contains "--remote without a provider: says so" "$ERR" \
+    "llm: models: option --remote needs an argument"
+
 run_llm models --remote ollama
 check_rc "ollama: exit 0" 0
 check_contains "ollama: llama3.2 is test-local" "$(grep '^llama3.2 ' "$T/out")" "test-local"

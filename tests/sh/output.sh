@@ -67,3 +67,15 @@ check "-o -: no file named -" test ! -e "$T/-"
 
 echo "# $T_PASS passed, $T_FAIL failed"
 [ "$T_FAIL" -eq 0 ]
+
+# A directory is no file to replace: said before anything is sent, without offering --force.
+mkdir -p "$T/adir"
+n=$(fake_count)
+for force in "" --force; do
+	# shellcheck disable=SC2086 # no word, or --force
+	run_llm -q -t cheap -o "$T/adir" $force "x"
+	check_rc "-o DIR $force: exit 2" 2
+	check_contains "-o DIR $force: says it is a directory" "$ERR" "-o $T/adir: a directory"
+	check_not_contains "-o DIR $force: offers no --force" "$ERR" "--force replaces"
+done
+check_eq "-o DIR: nothing sent" "$(fake_count)" "$n"

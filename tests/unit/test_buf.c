@@ -182,6 +182,31 @@ test_done_secure(void)
 	buf_done_secure(&b);
 }
 
+static void
+test_shell_word(void)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	buf_add_shell_word(&b, "usage");
+	buf_addc(&b, ' ');
+	buf_add_shell_word(&b, "merge?");
+	buf_addc(&b, ' ');
+	buf_add_shell_word(&b, "a commit's");
+	buf_addc(&b, ' ');
+	buf_add_shell_word(&b, "");
+	CHECK_STR(buf_str(&b), "usage 'merge?' 'a commit'\\''s' ''");
+	buf_done(&b);
+	/* over the cap: nothing of it, not half a quoted word */
+	buf_init(&b, 8);
+	buf_adds(&b, "ab ");
+	CHECK_INT(buf_add_shell_word(&b, "x y z"), -1);
+	CHECK_STR(buf_str(&b), "ab ");
+	CHECK_INT(buf_add_shell_word(&b, "x y"), 0);
+	CHECK_STR(buf_str(&b), "ab 'x y'");
+	buf_done(&b);
+}
+
 int
 main(void)
 {
@@ -194,5 +219,6 @@ main(void)
 	RUN(test_consume);
 	RUN(test_detach);
 	RUN(test_done_secure);
+	RUN(test_shell_word);
 	UNIT_EXIT();
 }
