@@ -1050,7 +1050,14 @@ add_body_line(struct buf *b, const char *line)
 	buf_addc(b, '\n');
 }
 
-/* Split text into lines (in place), fences dropped, trailing blanks trimmed. */
+/* Whether line opens or closes a Markdown code fence. */
+static bool
+is_fence(const char *line)
+{
+	return strncmp(line, "```", 3) == 0;
+}
+
+/* Split text into lines (in place), trailing blanks trimmed. */
 static size_t
 reply_lines(char *text, char ***out)
 {
@@ -1065,17 +1072,36 @@ reply_lines(char *text, char ***out)
 		for (e = p + strlen(p); e > p && strchr(" \t\r", e[-1]) != NULL; e--)
 			;
 		*e = '\0';
-		if (strncmp(p, "```", 3) != 0) {
-			if (n == cap) {
-				cap = cap ? 2 * cap : 16;
-				v = xreallocarray(v, cap, sizeof *v);
-			}
-			v[n++] = p;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			v = xreallocarray(v, cap, sizeof *v);
 		}
+		v[n++] = p;
 		p = nl ? nl + 1 : NULL;
 	}
 	*out = v;
 	return n;
+}
+
+/*
+ * Drop the fence lines of lines[i..*end), *end moved to match. A message
+ * that opens with a fence is what the fence holds: "Let me know if you want
+ * changes" after it is the model talking, not the message.
+ */
+static void
+unfence(char **lines, size_t i, size_t *end)
+{
+	size_t j, k = i;
+
+	if (i < *end && is_fence(lines[i])) {
+		for (j = i + 1; j < *end && !is_fence(lines[j]); j++)
+			;
+		*end = j;
+	}
+	for (j = i; j < *end; j++)
+		if (!is_fence(lines[j]))
+			lines[k++] = lines[j];
+	*end = k;
 }
 
 char *
@@ -1091,16 +1117,21 @@ git_msg_clean(const char *reply)
 	end = n;
 	while (end > i && lines[end - 1][0] == '\0')
 		end--;
-	if (i == end) {
-		free(lines);
-		free(text);
-		return NULL;
-	}
 	/* "Here is the commit message:" announces the message; it is not its subject */
 	if (i + 1 < end && announces(lines[i])) {
 		i++;
 		while (i < end && lines[i][0] == '\0')
 			i++;
+	}
+	unfence(lines, i, &end);
+	while (i < end && lines[i][0] == '\0')
+		i++;
+	while (end > i && lines[end - 1][0] == '\0')
+		end--;
+	if (i == end) {
+		free(lines);
+		free(text);
+		return NULL;
 	}
 	subject = subject_unwrap(lines[i++]);
 	subject_fit(subject);

@@ -433,6 +433,9 @@ test_clean(void)
 	    "fix: close the file\n");
 	CHECK_STR_FREE(git_msg_clean("fix: one thing:\n\nand more\n"), "fix: one thing:\n\nand more\n");
 	CHECK_STR_FREE(git_msg_clean("Subject:\ndocs: say why\n"), "docs: say why\n");
+	/* a line alone is the subject, with a newline after it or not */
+	CHECK_STR_FREE(git_msg_clean("Refactor:\n\n"), "Refactor:\n");
+	CHECK_STR_FREE(git_msg_clean("Refactor:"), "Refactor:\n");
 	CHECK_STR_FREE(git_msg_clean(longsub), "feat(parser): accept quoted section names and keys with spaces in every\n");
 	/* Exactly 72 characters stays whole, multi-byte characters count once. */
 	CHECK_STR_FREE(git_msg_clean("fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb"), "fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb\n");
@@ -441,6 +444,14 @@ test_clean(void)
 	free(s);
 	CHECK(git_msg_clean("") == NULL);
 	CHECK(git_msg_clean("\n```\n```\n  \n") == NULL);
+	/* a message in a fence is what the fence holds: talk after it is not the message */
+	CHECK_STR_FREE(git_msg_clean("Here is the commit message:\n\n```text\nfix: close the file\n\nIt leaked.\n"
+	    "```\n\nLet me know if you want changes.\n"), "fix: close the file\n\nIt leaked.\n");
+	CHECK_STR_FREE(git_msg_clean("```\nfix: close the file\n```\nThis follows the Conventional Commits form."),
+	    "fix: close the file\n");
+	/* a fence that never closes, or one after the subject, is only dropped */
+	CHECK_STR_FREE(git_msg_clean("```\nfix: close the file\n\nIt leaked."), "fix: close the file\n\nIt leaked.\n");
+	CHECK_STR_FREE(git_msg_clean("fix: close the file\n\nIt leaked.\n```\n"), "fix: close the file\n\nIt leaked.\n");
 }
 
 /* Markdown and a reasoning block around the message are the model's dress, not the message. */
