@@ -398,16 +398,37 @@ legend_item(struct pen *p, int slot, const char *glyph, const char *text)
 	pen_text(p, text);
 }
 
+/*
+ * What tier k cost, as `llm usage --by tier` says it: "~" only where its own
+ * figures are estimated, "?" when every request of it is of unknown cost (never
+ * "$0.00"), and how many are left out when some are.
+ */
+static void
+tier_money(const struct spend_month *s, int k, char *out, size_t n)
+{
+	char money[40];
+
+	if (s->tier_unknown[k] > 0 && s->tier_unknown[k] == s->tier_requests[k]) {
+		str_copy(out, n, "?");
+		return;
+	}
+	pricing_format(s->tier[k], s->tier_estimated[k], money, sizeof money);
+	if (s->tier_unknown[k] > 0)
+		snprintf(out, n, "%s +%lld unknown", money, (long long)s->tier_unknown[k]);
+	else
+		str_copy(out, n, money);
+}
+
 static void
 draw_legend(struct pen *p, const struct spend_month *s, const struct chart_opts *o)
 {
-	char text[64], money[40];
+	char text[128], money[80];
 	int k;
 
 	for (k = 0; k < SPEND_NTIERS; k++) {
-		if (k == SPEND_OTHER && s->tier[k] == 0)
+		if (k == SPEND_OTHER && s->tier[k] == 0 && s->tier_requests[k] == 0)
 			continue;
-		pricing_format(s->tier[k], s->estimated, money, sizeof money);
+		tier_money(s, k, money, sizeof money);
 		snprintf(text, sizeof text, "%s %s", tier_names[k], money);
 		legend_item(p, tier_slots[k], p->g->bar[k], text);
 	}
@@ -480,7 +501,7 @@ draw_models(struct pen *p, const struct spend_month *s, const struct chart_opts 
 	pen_eol(p);
 	for (i = 0; i < n && s->models[i].cost > 0; i++) {
 		safe_name(s->models[i].name, name, nw + 1);
-		pricing_format(s->models[i].cost, s->estimated, money, sizeof money);
+		pricing_format(s->models[i].cost, s->models[i].estimated, money, sizeof money);
 		snprintf(line, sizeof line, "  %-*s %10s %4lld%% ", (int)nw, name, money,
 		    (long long)((__int128)s->models[i].cost * 100 / (s->total > 0 ? s->total : 1)));
 		pen_text(p, line);

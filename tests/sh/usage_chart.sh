@@ -112,7 +112,7 @@ def usd(pico, est):
 want = [usd(total["cost_pico"], total["estimated"]), str(total["requests"])]
 for t in ("cheap", "mid", "frontier"):
     r = tiers.get(t, {"cost_pico": 0, "estimated": False})
-    want.append(usd(r["cost_pico"], total["estimated"]))
+    want.append(usd(r["cost_pico"], r["estimated"]))
 m = re.search(r"Total (\S+) in (\d+) requests?", text)
 drawn = [m.group(1), m.group(2)] if m else ["no", "total"]
 for t in ("cheap", "mid", "frontier"):
