@@ -129,6 +129,7 @@ budget_json(const struct app *cli, const struct meter *m, int64_t now)
 		cJSON_AddItemToObject(o, "percent", cJSON_CreateRaw(v));
 	} else {
 		cJSON_AddNullToObject(o, "left_usd");
+		cJSON_AddNullToObject(o, "left_pico");
 		cJSON_AddNullToObject(o, "percent");
 	}
 	cJSON_AddNumberToObject(o, "days_left", budget_days_left(m, now));
