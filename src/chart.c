@@ -211,11 +211,28 @@ chart_warn_text(const struct meter *m, int pct, const struct forecast *f, char *
 	    pct, spent, limit, f != NULL ? "; forecast: " : "", f != NULL ? fc : "");
 }
 
+/*
+ * Write how the pace was measured. Early in a month the window is the days so
+ * far, not 7: "mean of the last 7 days (Dec 1-5)" would say two things at once.
+ */
+void
+chart_method_text(const struct forecast *f, char *out, size_t n)
+{
+	int days = f->to - f->from + 1;
+
+	if (f->method != FORECAST_MEAN || days >= FORECAST_WINDOW)
+		str_copy(out, n, forecast_method_str(f->method));
+	else if (days == 1)
+		str_copy(out, n, "the month's first day");
+	else
+		snprintf(out, n, "mean of the month's first %d days", days);
+}
+
 /* Write how the pace was measured in one line. */
 void
 chart_pace_text(const struct forecast *f, const char *month, bool utf8, char *out, size_t n)
 {
-	char a[40], b[40], from[16], span[32];
+	char a[40], b[40], from[16], span[32], how[64];
 
 	chart_day_name(month, f->from, from, sizeof from);
 	if (f->from == f->to)
@@ -223,12 +240,12 @@ chart_pace_text(const struct forecast *f, const char *month, bool utf8, char *ou
 	else
 		snprintf(span, sizeof span, "%s%s%d", from, utf8 ? "\xe2\x80\x93" : "-", f->to);
 	pricing_format(forecast_per_day(&f->rate[0]), f->estimated, a, sizeof a);
+	chart_method_text(f, how, sizeof how);
 	if (f->method == FORECAST_SPLIT) {
 		pricing_format(forecast_per_day(&f->rate[1]), f->estimated, b, sizeof b);
-		snprintf(out, n, "%s a weekday and %s a weekend day, %s (%s)", a, b,
-		    forecast_method_str(f->method), span);
+		snprintf(out, n, "%s a weekday and %s a weekend day, %s (%s)", a, b, how, span);
 	} else {
-		snprintf(out, n, "%s a day, %s (%s)", a, forecast_method_str(f->method), span);
+		snprintf(out, n, "%s a day, %s (%s)", a, how, span);
 	}
 }
 

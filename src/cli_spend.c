@@ -163,7 +163,7 @@ void
 cli_spend_budget_json(const struct app *cli, const struct meter *m, cJSON *o)
 {
 	struct forecast f;
-	char month[8], day[24];
+	char month[8], day[24], how[64];
 	cJSON *j;
 
 	if (meter_forecast(cli, m, &f, month) < 0) {
@@ -172,7 +172,8 @@ cli_spend_budget_json(const struct app *cli, const struct meter *m, cJSON *o)
 	}
 	j = cJSON_AddObjectToObject(o, "forecast");
 	cJSON_AddStringToObject(j, "method", f.method == FORECAST_SPLIT ? "split" : "mean");
-	cJSON_AddStringToObject(j, "method_text", forecast_method_str(f.method));
+	chart_method_text(&f, how, sizeof how);
+	cJSON_AddStringToObject(j, "method_text", how);
 	cJSON_AddNumberToObject(j, "window_from", f.from);
 	cJSON_AddNumberToObject(j, "window_to", f.to);
 	report_json_money(j, "pace_per_day", forecast_per_day(&f.rate[0]));

@@ -166,7 +166,11 @@ LLM_NOW=$(date -u -d '2026-12-01 23:00:00' +%s) "$LLM_BIN" budget >"$T/first.txt
 check_eq "first day: forecast" "$(grep '^  forecast' "$T/first.txt")" \
 	"  forecast    out on Dec 30 at this pace; \$52.70 at month end"
 check_eq "first day: pace" "$(grep '^  pace' "$T/first.txt")" \
-	"  pace        \$1.70 a day, mean of the last 7 days (Dec 1)"
+	"  pace        \$1.70 a day, the month's first day (Dec 1)"
+LLM_NOW=$(date -u -d '2026-12-03 23:00:00' +%s) "$LLM_BIN" budget --json >"$T/third.json"
+check_eq "third day: --json names the window it measured" \
+	"$(json "$T/third.json" '(j["forecast"]["method_text"], j["forecast"]["window_from"], j["forecast"]["window_to"])')" \
+	"(\"mean of the month's first 3 days\", 1, 3)"
 # Already over: with a $15 budget the 8th's burst took the month to $16.60.
 "$LLM_BIN" budget set 15 >/dev/null
 "$LLM_BIN" budget >"$T/over.txt"

@@ -221,7 +221,8 @@ test_ascii_only(void)
 	month(&s);
 	t = chart_render(&s, &o);
 	CHECK(ascii_only(t));
-	CHECK(strstr(t, "Pace: $2.17 a day, mean of the last 7 days (Nov 1-3).") != NULL);
+	/* three days into the month, the window is those three, and says so */
+	CHECK(strstr(t, "Pace: $2.17 a day, mean of the month's first 3 days (Nov 1-3).") != NULL);
 	free(t);
 }
 
@@ -286,7 +287,10 @@ test_forecast_words(void)
 	f.method = FORECAST_MEAN;
 	f.from = f.to = 1;
 	chart_pace_text(&f, "2026-01", false, out, sizeof out);
-	CHECK_STR(out, "$6.80 a day, mean of the last 7 days (Jan 1)");
+	CHECK_STR(out, "$6.80 a day, the month's first day (Jan 1)");
+	f.to = 7;
+	chart_pace_text(&f, "2026-01", false, out, sizeof out);
+	CHECK_STR(out, "$6.80 a day, mean of the last 7 days (Jan 1-7)");
 	chart_day_name("2026-02", 28, out, sizeof out);
 	CHECK_STR(out, "Feb 28");
 }
