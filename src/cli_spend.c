@@ -18,6 +18,7 @@
 #include "util.h"
 
 #define MIN_WIDTH 40    /* narrower, a month of bars does not fit: the table is shown */
+#define ROW_INDENT 14   /* "  forecast    ": where a row's text starts */
 
 /* Whether `llm usage` draws. */
 bool
@@ -142,6 +143,49 @@ meter_forecast(const struct app *cli, const struct meter *m, struct forecast *f,
 	return rc;
 }
 
+/* Columns of n bytes of UTF-8 text: one a character. */
+int
+cli_spend_cols(const char *s, size_t n)
+{
+	int c = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* Print a row of `llm budget`, wrapped under its text on a narrow terminal. */
+void
+cli_spend_row(const char *label, const char *text)
+{
+	int width = isatty(STDOUT_FILENO) ? tty_columns() : 0, col = ROW_INDENT;
+	const char *p = text;
+
+	printf("  %-11s ", label);
+	if (width <= ROW_INDENT + 10 || ROW_INDENT + cli_spend_cols(text, strlen(text)) <= width) {
+		printf("%s\n", text);   /* a pipe, a fitting row, or no room to wrap in */
+		return;
+	}
+	while (*p != '\0') {
+		size_t n = strcspn(p, " ");
+		int w = cli_spend_cols(p, n);
+
+		if (col > ROW_INDENT && col + 1 + w > width) {
+			printf("\n%*s", ROW_INDENT, "");
+			col = ROW_INDENT;
+		} else if (col > ROW_INDENT) {
+			putchar(' ');
+			col++;
+		}
+		printf("%.*s", (int)n, p);
+		col += w;
+		p += n;
+		p += strspn(p, " ");
+	}
+	putchar('\n');
+}
+
 /* Print the forecast rows of `llm budget`. */
 void
 cli_spend_budget_lines(const struct app *cli, const struct meter *m)
@@ -153,9 +197,9 @@ cli_spend_budget_lines(const struct app *cli, const struct meter *m)
 		return;
 	f.estimated = m->estimated;
 	chart_forecast_text(&f, month, m->limit, text, sizeof text);
-	printf("  %-11s %s\n", "forecast", text);
+	cli_spend_row("forecast", text);
 	chart_pace_text(&f, month, strcmp(nl_langinfo(CODESET), "UTF-8") == 0, text, sizeof text);
-	printf("  %-11s %s\n", "pace", text);
+	cli_spend_row("pace", text);
 }
 
 /* Add the forecast to `llm budget --json`. */

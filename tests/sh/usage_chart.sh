@@ -159,6 +159,34 @@ check_eq "budget: forecast" "$(grep '^  forecast' "$T/budget.txt")" \
 "$LLM_BIN" budget --json >"$T/budget.json"
 check_eq "budget --json: forecast" "$(json "$T/budget.json" '(j["forecast"]["out_on"], j["forecast"]["month_end_pico"], j["forecast"]["method"])')" \
 	"('2026-12-25', 64700000000000, 'split')"
+# On a narrow terminal the meter's bar shrinks and the rows wrap under their text; at 80
+# columns it is the pipe's 20 cells.
+# widest FILE: the widest line of FILE in columns, colours left out
+widest() {
+	t_py -c 'import re,sys
+t = re.sub(r"\x1b\[[0-9;]*m", "", open(sys.argv[1], encoding="utf-8").read())
+print(max(len(l) for l in t.split("\n")))' "$1"
+}
+t_ledger_sql "INSERT INTO usage (time, model, tier, worst_case_pico, status, pid, expires)
+  VALUES ($LLM_NOW - 7200, 'gpt-5-mini', 'cheap', 45000000000, 'reserved', 1, $LLM_NOW - 3600);"
+for cols in 40 50; do
+	onpty "$cols" "$LLM_BIN" budget >"$T/budget-$cols.txt"
+	w=$(widest "$T/budget-$cols.txt")
+	[ "$w" -le "$cols" ] && ok "budget at $cols columns: every line fits" ||
+		not_ok "budget at $cols columns: every line fits ($w > $cols)" "$(cat "$T/budget-$cols.txt")"
+done
+check_contains "budget at 40 columns: the expired row wraps under its text" \
+	"$(cat "$T/budget-40.txt")" "
+  expired     ~\$0.045 held: reservations
+              whose process could not be"
+onpty 80 "$LLM_BIN" budget >"$T/budget-80.txt"
+check_eq "budget at 80 columns: the bar is 20 cells" \
+	"$(sed -n 1p "$T/budget-80.txt" | sed 's/\x1b\[[0-9;]*m//g' | tr -cd '█▒░' | wc -m)" 20
+check_eq "budget at 50 columns: a bar of the room left" \
+	"$(sed -n 1p "$T/budget-50.txt" | sed 's/\x1b\[[0-9;]*m//g' | tr -cd '█▒░' | wc -m)" 10
+check_eq "budget at 40 columns: no room for a bar, the figures alone" \
+	"$(sed -n 1p "$T/budget-40.txt")" "December 2026  ~\$20.05 of \$50.00 (40%)"
+t_ledger_sql "DELETE FROM usage WHERE status = 'reserved';"
 
 # The first day of the month: $1.70 by the 1st, a day's pace of $1.70: $50 is reached
 # on the 30th ($1.70 x 30 = $51), $52.70 by the 31st.
