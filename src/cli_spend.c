@@ -119,15 +119,17 @@ cli_spend_usage_lines(const struct app *cli, struct ledger *l, int64_t start, in
     bool estimated)
 {
 	struct forecast f;
-	char month[8], text[200];
+	char month[8], text[200], line[224];
 
 	if (month_forecast(cli, l, start, end, &f, month) < 0)
 		return;
 	f.estimated = estimated;
 	chart_forecast_text(&f, month, spend_limit(cli, l), text, sizeof text);
-	printf("Forecast: %s.\n", text);
+	snprintf(line, sizeof line, "Forecast: %s.", text);
+	cli_spend_line(line);
 	chart_pace_text(&f, month, strcmp(nl_langinfo(CODESET), "UTF-8") == 0, text, sizeof text);
-	printf("Pace: %s.\n", text);
+	snprintf(line, sizeof line, "Pace: %s.", text);
+	cli_spend_line(line);
 }
 
 /* The forecast of the meter's month, opening the ledger for it. */
@@ -155,35 +157,56 @@ cli_spend_cols(const char *s, size_t n)
 	return c;
 }
 
-/* Print a row of `llm budget`, wrapped under its text on a narrow terminal. */
-void
-cli_spend_row(const char *label, const char *text)
+/*
+ * Print text and a newline from column first: on a terminal it wraps between
+ * words, each further line indented by indent; a pipe gets it whole.
+ */
+static void
+put_wrapped(const char *text, int first, int indent)
 {
-	int width = isatty(STDOUT_FILENO) ? tty_columns() : 0, col = ROW_INDENT;
+	int width = isatty(STDOUT_FILENO) ? tty_columns() : 0, col = first;
 	const char *p = text;
+	bool fresh = true;  /* no word on this line yet */
 
-	printf("  %-11s ", label);
-	if (width <= ROW_INDENT + 10 || ROW_INDENT + cli_spend_cols(text, strlen(text)) <= width) {
-		printf("%s\n", text);   /* a pipe, a fitting row, or no room to wrap in */
+	if (width <= indent + 10 || first + cli_spend_cols(text, strlen(text)) <= width) {
+		printf("%s\n", text);   /* a pipe, a fitting line, or no room to wrap in */
 		return;
 	}
 	while (*p != '\0') {
 		size_t n = strcspn(p, " ");
 		int w = cli_spend_cols(p, n);
 
-		if (col > ROW_INDENT && col + 1 + w > width) {
-			printf("\n%*s", ROW_INDENT, "");
-			col = ROW_INDENT;
-		} else if (col > ROW_INDENT) {
+		if (!fresh && col + 1 + w > width) {
+			printf("\n%*s", indent, "");
+			col = indent;
+			fresh = true;
+		}
+		if (!fresh) {
 			putchar(' ');
 			col++;
 		}
+		fresh = false;
 		printf("%.*s", (int)n, p);
 		col += w;
 		p += n;
 		p += strspn(p, " ");
 	}
 	putchar('\n');
+}
+
+/* Print a row of `llm budget`, wrapped under its text on a narrow terminal. */
+void
+cli_spend_row(const char *label, const char *text)
+{
+	printf("  %-11s ", label);
+	put_wrapped(text, ROW_INDENT, ROW_INDENT);
+}
+
+/* Print a sentence under the usage table, its further lines indented by two on a terminal. */
+void
+cli_spend_line(const char *text)
+{
+	put_wrapped(text, 0, 2);
 }
 
 /* Print the forecast rows of `llm budget`. */

@@ -137,6 +137,13 @@ check_eq "--json on a terminal is the --json of a pipe" "$(cat "$T/pty.json")" "
 onpty 80 "$LLM_BIN" usage --by tier >"$T/bytier.txt"
 grep -q '^December 2026, by tier' "$T/bytier.txt" && ok "--by on a terminal prints the table" ||
 	not_ok "--by on a terminal prints the table"
+# The table's sentences wrap on a terminal, two spaces in, as the chart's do.
+w=$(t_py -c 'import sys; print(max(len(l) for l in open(sys.argv[1], encoding="utf-8").read().split("\n")))' "$T/bytier.txt")
+[ "$w" -le 80 ] && ok "--by on 80 columns: every line fits" ||
+	not_ok "--by on 80 columns: every line fits ($w > 80)" "$(cat "$T/bytier.txt")"
+check_contains "--by on 80 columns: the frontier line wraps between words" "$(cat "$T/bytier.txt")" \
+	"On the frontier tier (test-frontier) the same requests would have cost \$123.00:
+  saved \$103.00 (83%)."
 onpty 30 "$LLM_BIN" usage >"$T/narrow.txt"
 grep -q '^December 2026, by model' "$T/narrow.txt" && ok "a terminal under 40 columns gets the table" ||
 	not_ok "a terminal under 40 columns gets the table"
