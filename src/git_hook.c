@@ -1013,7 +1013,9 @@ list_marker(const char *s)
 /*
  * Add a body line, wrapped at GIT_BODY_WIDTH between words (the model was
  * asked to, and often sends a paragraph as one line); a list item's further
- * lines hang under its text. A word longer than the width (a URL) stays whole.
+ * lines hang under its text. A word longer than the width (a URL) stays whole,
+ * and a word that starts with '#' ("#1234") stays on its line past the width:
+ * a line it started would be a comment to git, which drops it from the commit.
  */
 static void
 add_body_line(struct buf *b, const char *line)
@@ -1033,7 +1035,7 @@ add_body_line(struct buf *b, const char *line)
 	while (*p != '\0') {
 		size_t n = strcspn(p, " "), w = utf8_len(p, n);
 
-		if (col > hang && col + 1 + w > GIT_BODY_WIDTH) {
+		if (col > hang && col + 1 + w > GIT_BODY_WIDTH && (hang > 0 || *p != '#')) {
 			buf_addc(b, '\n');
 			for (i = 0; i < hang; i++)
 				buf_addc(b, ' ');

@@ -499,6 +499,21 @@ test_body_wrap(void)
 	    "See\nhttps://example.com/a/very/long/path/that/goes/on/and/on/well/past/seventy-two/columns\nok\n");
 }
 
+/* A wrap never starts a line with '#': git would take the line for a comment and drop it. */
+static void
+test_body_wrap_hash(void)
+{
+	CHECK_STR_FREE(git_msg_clean("fix: x\n\nThe parser read past the end of an empty buffer, which crashed it "
+	    "as in #1234 and in other reports since.\n"),
+	    "fix: x\n\nThe parser read past the end of an empty buffer, which crashed it as in #1234\n"
+	    "and in other reports since.\n");
+	/* under a list item's text the line is indented: no comment to git */
+	CHECK_STR_FREE(git_msg_clean("fix: x\n\n- The parser read past the end of an empty buffer, which crashed "
+	    "it in #1234 and others.\n"),
+	    "fix: x\n\n- The parser read past the end of an empty buffer, which crashed it in\n"
+	    "  #1234 and others.\n");
+}
+
 static void
 test_subject_lengths(void)
 {
@@ -595,6 +610,7 @@ main(void)
 	RUN(test_has_text);
 	RUN(test_clean);
 	RUN(test_body_wrap);
+	RUN(test_body_wrap_hash);
 	RUN(test_clean_markdown);
 	RUN(test_sanitize);
 	RUN(test_subject_lengths);
