@@ -1059,6 +1059,36 @@ is_fence(const char *line)
 	return strncmp(line, "```", 3) == 0;
 }
 
+/*
+ * Add the body's n lines. A model that wraps its own body may start a line
+ * with "#1234", which git would drop as a comment: such a line joins the
+ * prose line before it, and add_body_line wraps the two again.
+ */
+static void
+add_body(struct buf *b, char **lines, size_t n)
+{
+	struct buf line;
+	size_t i;
+
+	buf_init(&line, 0);
+	for (i = 0; i < n; i++) {
+		const char *t = body_text(lines[i]);
+
+		if (i > 0 && t[0] == '#' && line.len > 0 && !keep_long(buf_str(&line))) {
+			buf_addc(&line, ' ');
+			buf_adds(&line, t);
+			continue;
+		}
+		if (i > 0)
+			add_body_line(b, buf_str(&line));
+		buf_reset(&line);
+		buf_adds(&line, t);
+	}
+	if (n > 0)
+		add_body_line(b, buf_str(&line));
+	buf_done(&line);
+}
+
 /* Split text into lines (in place), trailing blanks trimmed. */
 static size_t
 reply_lines(char *text, char ***out)
@@ -1146,8 +1176,7 @@ git_msg_clean(const char *reply)
 		i++;
 	if (i < end)
 		buf_addc(&b, '\n');
-	for (; i < end; i++)
-		add_body_line(&b, body_text(lines[i]));
+	add_body(&b, lines + i, end - i);
 	free(lines);
 	free(text);
 	if (b.len <= 1) {

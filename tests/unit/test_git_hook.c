@@ -469,8 +469,8 @@ test_clean_markdown(void)
 	CHECK(git_msg_clean("<think>the reply was cut while it thought") == NULL);
 	CHECK_STR_FREE(git_msg_clean("feat: x\n\n<think>kept</think>\n"), "feat: x\n\n<think>kept</think>\n");
 	/* a heading in the body would start with git's comment character */
-	CHECK_STR_FREE(git_msg_clean("feat: x\n\n## Summary\n- one\n\n# Notes\n#1 stays\n"),
-	    "feat: x\n\nSummary\n- one\n\nNotes\n#1 stays\n");
+	CHECK_STR_FREE(git_msg_clean("feat: x\n\n## Summary\n- one\n\n# Notes\nsee\n#1 stays\n"),
+	    "feat: x\n\nSummary\n- one\n\nNotes\nsee #1 stays\n");
 }
 
 /* A body sent as long lines is wrapped at 72 columns; code, trailers and long words are not. */
@@ -505,6 +505,15 @@ test_body_wrap_hash(void)
 {
 	CHECK_STR_FREE(git_msg_clean("fix: x\n\nThe parser read past the end of an empty buffer, which crashed it "
 	    "as in #1234 and in other reports since.\n"),
+	    "fix: x\n\nThe parser read past the end of an empty buffer, which crashed it as in #1234\n"
+	    "and in other reports since.\n");
+	/* a model that wrapped its own body: "#1234" joins the line before (wrapped again if long) */
+	CHECK_STR_FREE(git_msg_clean("fix: x\n\nThe parser read past the end of an empty buffer, which\n"
+	    "crashed it as in\n#1234 and in other reports since.\n\n#12 opens a paragraph\n"),
+	    "fix: x\n\nThe parser read past the end of an empty buffer, which\n"
+	    "crashed it as in #1234 and in other reports since.\n\n#12 opens a paragraph\n");
+	CHECK_STR_FREE(git_msg_clean("fix: x\n\nThe parser read past the end of an empty buffer, which crashed it as in\n"
+	    "#1234 and in other reports since.\n"),
 	    "fix: x\n\nThe parser read past the end of an empty buffer, which crashed it as in #1234\n"
 	    "and in other reports since.\n");
 	/* under a list item's text the line is indented: no comment to git */
