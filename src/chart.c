@@ -211,11 +211,28 @@ chart_warn_text(const struct meter *m, int pct, const struct forecast *f, char *
 	    pct, spent, limit, f != NULL ? "; forecast: " : "", f != NULL ? fc : "");
 }
 
+/*
+ * Write how the pace was measured. Early in a month the window is the days so
+ * far, not 7: "mean of the last 7 days (Dec 1-5)" would say two things at once.
+ */
+void
+chart_method_text(const struct forecast *f, char *out, size_t n)
+{
+	int days = f->to - f->from + 1;
+
+	if (f->method != FORECAST_MEAN || days >= FORECAST_WINDOW)
+		str_copy(out, n, forecast_method_str(f->method));
+	else if (days == 1)
+		str_copy(out, n, "the month's first day");
+	else
+		snprintf(out, n, "mean of the month's first %d days", days);
+}
+
 /* Write how the pace was measured in one line. */
 void
 chart_pace_text(const struct forecast *f, const char *month, bool utf8, char *out, size_t n)
 {
-	char a[40], b[40], from[16], span[32];
+	char a[40], b[40], from[16], span[32], how[64];
 
 	chart_day_name(month, f->from, from, sizeof from);
 	if (f->from == f->to)
@@ -223,12 +240,12 @@ chart_pace_text(const struct forecast *f, const char *month, bool utf8, char *ou
 	else
 		snprintf(span, sizeof span, "%s%s%d", from, utf8 ? "\xe2\x80\x93" : "-", f->to);
 	pricing_format(forecast_per_day(&f->rate[0]), f->estimated, a, sizeof a);
+	chart_method_text(f, how, sizeof how);
 	if (f->method == FORECAST_SPLIT) {
 		pricing_format(forecast_per_day(&f->rate[1]), f->estimated, b, sizeof b);
-		snprintf(out, n, "%s a weekday and %s a weekend day, %s (%s)", a, b,
-		    forecast_method_str(f->method), span);
+		snprintf(out, n, "%s a weekday and %s a weekend day, %s (%s)", a, b, how, span);
 	} else {
-		snprintf(out, n, "%s a day, %s (%s)", a, forecast_method_str(f->method), span);
+		snprintf(out, n, "%s a day, %s (%s)", a, how, span);
 	}
 }
 
@@ -398,16 +415,37 @@ legend_item(struct pen *p, int slot, const char *glyph, const char *text)
 	pen_text(p, text);
 }
 
+/*
+ * What tier k cost, as `llm usage --by tier` says it: "~" only where its own
+ * figures are estimated, "?" when every request of it is of unknown cost (never
+ * "$0.00"), and how many are left out when some are.
+ */
+static void
+tier_money(const struct spend_month *s, int k, char *out, size_t n)
+{
+	char money[40];
+
+	if (s->tier_unknown[k] > 0 && s->tier_unknown[k] == s->tier_requests[k]) {
+		str_copy(out, n, "?");
+		return;
+	}
+	pricing_format(s->tier[k], s->tier_estimated[k], money, sizeof money);
+	if (s->tier_unknown[k] > 0)
+		snprintf(out, n, "%s +%lld unknown", money, (long long)s->tier_unknown[k]);
+	else
+		str_copy(out, n, money);
+}
+
 static void
 draw_legend(struct pen *p, const struct spend_month *s, const struct chart_opts *o)
 {
-	char text[64], money[40];
+	char text[128], money[80];
 	int k;
 
 	for (k = 0; k < SPEND_NTIERS; k++) {
-		if (k == SPEND_OTHER && s->tier[k] == 0)
+		if (k == SPEND_OTHER && s->tier[k] == 0 && s->tier_requests[k] == 0)
 			continue;
-		pricing_format(s->tier[k], s->estimated, money, sizeof money);
+		tier_money(s, k, money, sizeof money);
 		snprintf(text, sizeof text, "%s %s", tier_names[k], money);
 		legend_item(p, tier_slots[k], p->g->bar[k], text);
 	}
@@ -480,7 +518,7 @@ draw_models(struct pen *p, const struct spend_month *s, const struct chart_opts 
 	pen_eol(p);
 	for (i = 0; i < n && s->models[i].cost > 0; i++) {
 		safe_name(s->models[i].name, name, nw + 1);
-		pricing_format(s->models[i].cost, s->estimated, money, sizeof money);
+		pricing_format(s->models[i].cost, s->models[i].estimated, money, sizeof money);
 		snprintf(line, sizeof line, "  %-*s %10s %4lld%% ", (int)nw, name, money,
 		    (long long)((__int128)s->models[i].cost * 100 / (s->total > 0 ? s->total : 1)));
 		pen_text(p, line);

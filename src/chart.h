@@ -33,6 +33,8 @@ char *chart_render(const struct spend_month *s, const struct chart_opts *o);
  */
 void chart_forecast_text(const struct forecast *f, const char *month, int64_t budget, char *out,
     size_t n);
+/* Write the way the pace was measured: "mean of the last 7 days", "mean of the month's first 3 days". */
+void chart_method_text(const struct forecast *f, char *out, size_t n);
 /* Write how the pace was measured in one line: "$1.00 a day, mean of the last 7 days (Dec 4-10)". */
 void chart_pace_text(const struct forecast *f, const char *month, bool utf8, char *out, size_t n);
 /*

@@ -1,6 +1,7 @@
 /* cli_budget: `llm budget` shows this month's meter; `llm budget set USD` edits config.ini. */
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,8 @@
 #define PICO_PER_MICRO 1000000LL
 #define CONFIG_MAX (1024 * 1024)
 #define BAR_WIDTH 20
+/* Fewer cells than this say nothing: the figures beside the bar say it all. */
+#define BAR_MIN 5
 
 /* a * b / c without overflow in the product; c > 0, a, b >= 0. */
 static int64_t
@@ -78,32 +81,46 @@ budget_team_json(const struct app *cli, const struct meter *m, cJSON *o)
 	}
 }
 
+/* Print a row of the meter, formatted, wrapped on a narrow terminal (cli_spend_row). */
+static void __attribute__((format(printf, 2, 3)))
+rowf(const char *label, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	xvasprintf(&text, fmt, ap);
+	va_end(ap);
+	cli_spend_row(label, text);
+	free(text);
+}
+
 /* The user's share of a team's month, and the user's own budget if one is set. */
 static void
 budget_team_text(const struct app *cli, const struct meter *m)
 {
-	char a[40], b[40], c[40];
+	char a[40], b[40], c[80], own[40];
 
 	if (!m->team)
 		return;
 	pricing_format(m->user_spent, false, a, sizeof a);
 	pricing_format(m->user_reserved, false, b, sizeof b);
-	printf("  %-11s team \"%s\"; %s: %s spent, %s in flight", "team",
-	    cli->cfg.ledger_team ? cli->cfg.ledger_team : "", cli->cfg.ledger_user ?
-	    cli->cfg.ledger_user : "", a, b);
+	c[0] = '\0';
 	if (m->user_limit > 0) {
-		pricing_format(m->user_limit, false, c, sizeof c);
-		printf(" of %s (own budget)", c);
+		pricing_format(m->user_limit, false, own, sizeof own);
+		snprintf(c, sizeof c, " of %s (own budget)", own);
 	}
-	putchar('\n');
+	rowf("team", "team \"%s\"; %s: %s spent, %s in flight%s",
+	    cli->cfg.ledger_team ? cli->cfg.ledger_team : "", cli->cfg.ledger_user ?
+	    cli->cfg.ledger_user : "", a, b, c);
 	if (m->kept_rows > 0) {
 		pricing_format(m->kept, false, a, sizeof a);
-		printf("  %-11s %lld request%s (%s) on this machine, not in the team's ledger%s%s\n",
-		    "kept here", (long long)m->kept_rows, m->kept_rows == 1 ? "" : "s", a,
+		rowf("kept here", "%lld request%s (%s) on this machine, not in the team's ledger%s%s",
+		    (long long)m->kept_rows, m->kept_rows == 1 ? "" : "s", a,
 		    m->kept_why[0] ? ", which refused them: " : "", m->kept_why);
 		/* Sent again as they are at every connection; as the team and user now set, on demand. */
 		if (m->kept_why[0] != '\0')
-			printf("  %-11s llm ledger send sends them as team \"%s\", user \"%s\"\n", "",
+			rowf("", "llm ledger send sends them as team \"%s\", user \"%s\"",
 			    cli->cfg.ledger_team ? cli->cfg.ledger_team : "",
 			    cli->cfg.ledger_user ? cli->cfg.ledger_user : "");
 	}
@@ -129,6 +146,7 @@ budget_json(const struct app *cli, const struct meter *m, int64_t now)
 		cJSON_AddItemToObject(o, "percent", cJSON_CreateRaw(v));
 	} else {
 		cJSON_AddNullToObject(o, "left_usd");
+		cJSON_AddNullToObject(o, "left_pico");
 		cJSON_AddNullToObject(o, "percent");
 	}
 	cJSON_AddNumberToObject(o, "days_left", budget_days_left(m, now));
@@ -142,21 +160,38 @@ budget_json(const struct app *cli, const struct meter *m, int64_t now)
 	cJSON_Delete(o);
 }
 
-/* A bar of BAR_WIDTH cells, filled in proportion to spent (reserved shown lighter). */
+/* A bar of cells cells, filled in proportion to spent (reserved shown lighter). */
 static void
-budget_bar(const struct meter *m, char *out, size_t n)
+budget_bar(const struct meter *m, int cells, char *out, size_t n)
 {
 	struct buf b;
-	int64_t full = muldiv(m->spent < m->limit ? m->spent : m->limit, BAR_WIDTH, m->limit);
+	int64_t full = muldiv(m->spent < m->limit ? m->spent : m->limit, cells, m->limit);
 	int64_t both = m->spent + m->reserved, half;
 	int i;
 
-	half = muldiv(both < m->limit ? both : m->limit, BAR_WIDTH, m->limit);
+	half = muldiv(both < m->limit ? both : m->limit, cells, m->limit);
 	buf_init(&b, 0);
-	for (i = 0; i < BAR_WIDTH; i++)
+	for (i = 0; i < cells; i++)
 		buf_adds(&b, i < full ? "\xe2\x96\x88" : i < half ? "\xe2\x96\x92" : "\xe2\x96\x91");
 	str_copy(out, n, buf_str(&b));
 	buf_done(&b);
+}
+
+/*
+ * Cells for the meter's bar beside name and figures: BAR_WIDTH, fewer on a
+ * terminal too narrow for the whole line, none under BAR_MIN (a pipe always
+ * gets BAR_WIDTH).
+ */
+static int
+bar_cells(const char *name, const char *figures)
+{
+	int cells;
+
+	if (!isatty(STDOUT_FILENO))
+		return BAR_WIDTH;
+	cells = tty_columns() - cli_spend_cols(name, strlen(name)) -
+	    cli_spend_cols(figures, strlen(figures)) - 4;
+	return cells >= BAR_WIDTH ? BAR_WIDTH : cells >= BAR_MIN ? cells : 0;
 }
 
 /* The worst cases counted against the budget that are not spend, each on a line of its own. */
@@ -167,37 +202,43 @@ budget_held(const struct meter *m)
 
 	if (m->expired > 0) {
 		pricing_format(m->expired, true, a, sizeof a);
-		printf("  %-11s %s held: reservations whose process could not be checked, charged at"
-		    " their worst case after an hour\n", "expired", a);
+		rowf("expired", "%s held: reservations whose process could not be checked, charged"
+		    " at their worst case after an hour", a);
 	}
 	if (m->unknown_worst > 0) {
 		pricing_format(m->unknown_worst, true, a, sizeof a);
-		printf("  %-11s %s counted: %lld request%s of unknown cost, at the worst case\n",
-		    "unknown", a, (long long)m->unknown_count, m->unknown_count == 1 ? "" : "s");
+		rowf("unknown", "%s counted: %lld request%s of unknown cost, at the worst case", a,
+		    (long long)m->unknown_count, m->unknown_count == 1 ? "" : "s");
 	}
 }
 
 static void
 budget_text(const struct app *cli, const struct meter *m, int64_t now)
 {
-	char spent[40], res[40], lim[40], left[40], bar[BAR_WIDTH * 3 + 1], name[64];
+	char spent[40], res[40], lim[40], left[40], bar[BAR_WIDTH * 3 + 1], name[64], figs[128];
 	bool color = cli->color && isatty(STDOUT_FILENO);
 	const char *on = "";
 	int64_t pct;
+	int cells;
 
 	report_time(now, "%B %Y", m->month, name, sizeof name);
 	pricing_format(meter_spent(m), m->estimated, spent, sizeof spent);
 	pricing_format(m->reserved, false, res, sizeof res);
 	if (m->limit > 0) {
 		pricing_format(m->limit, false, lim, sizeof lim);
-		budget_bar(m, bar, sizeof bar);
 		pct = budget_permille(m) / 10;
 		/* The meter's colours: 50% and 80% change it, as in the TUI and the summary line. */
 		if (color)
 			on = meter_ansi(meter_level(pct));
 		pricing_format(m->spent, m->estimated, res, sizeof res);
-		printf("%s  %s%s%s  %s of %s (%lld%%)\n", name, on, bar, color ? "\033[0m" : "",
-		    res, lim, (long long)pct);
+		snprintf(figs, sizeof figs, "%s of %s (%lld%%)", res, lim, (long long)pct);
+		cells = bar_cells(name, figs);
+		if (cells > 0) {
+			budget_bar(m, cells, bar, sizeof bar);
+			printf("%s  %s%s%s  %s\n", name, on, bar, color ? "\033[0m" : "", figs);
+		} else {
+			printf("%s  %s\n", name, figs);
+		}
 		pricing_format(m->reserved, false, res, sizeof res);
 	} else {
 		printf("%s  %s spent, no budget\n", name, spent);
@@ -221,7 +262,7 @@ budget_text(const struct app *cli, const struct meter *m, int64_t now)
 	cli_spend_budget_lines(cli, m);
 	budget_team_text(cli, m);
 	if (m->unknown_count > 0 && m->unknown_worst == 0)
-		printf("  %-11s %lld request%s of unknown cost, not counted above\n", "unknown",
+		rowf("unknown", "%lld request%s of unknown cost, not counted above",
 		    (long long)m->unknown_count, m->unknown_count == 1 ? "" : "s");
 	if (m->limit <= 0)
 		printf("set one with: llm budget set USD\n");

@@ -40,6 +40,8 @@
 #define DRAFT_TOKENS 2048
 /* How long a drafting process has to stop after it is told to. */
 #define GRACE_MS 2000
+/* What to do when the time limit keeps passing: the hook's, not llm's, setting. */
+#define WAIT_LONGER "raise [git] timeout in config.ini to wait longer"
 
 static const char system_prompt[] =
 	"You write git commit messages from a staged diff. Reply with the commit message "
@@ -468,7 +470,8 @@ staged_diff(const struct config *cfg, int64_t deadline, long timeout, char **why
 	git_diff_init(&d, max, gitattr_lookup, &a);
 	if (git_run_until(diff, sink_diff, &d, deadline, &late) != 0) {
 		if (late)
-			xasprintf(why, "git diff --cached did not finish within %ld s", timeout);
+			xasprintf(why, "git diff --cached did not finish within %ld s; " WAIT_LONGER,
+			    timeout);
 		else
 			*why = xstrdup("git diff failed");
 		goto out;
@@ -731,7 +734,7 @@ ask(struct app *cli, const char *prompt, int64_t deadline, long timeout, char **
 	in_time = await_draft(&p, &rep, deadline);
 	nl = memchr(buf_str(&rep), '\n', rep.len);
 	if (!in_time || (nl != NULL && strncmp(buf_str(&rep), "130\n", 4) == 0))
-		xasprintf(why, "no reply within %ld s", timeout);
+		xasprintf(why, "no reply within %ld s; " WAIT_LONGER, timeout);
 	else if (nl == NULL)
 		*why = xstrdup("the drafting process failed");
 	else if (strncmp(buf_str(&rep), "0\n", 2) != 0)

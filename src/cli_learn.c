@@ -251,8 +251,8 @@ overrule_text(const struct overrule *o, const char *name)
 		all += o->decided[t];
 		over += o->overruled[t];
 	}
-	printf("Router, %s: overruled on %lld of %lld decisions\n", name, (long long)over,
-	    (long long)all);
+	printf("Router, %s: overruled on %lld of %lld decision%s\n", name, (long long)over,
+	    (long long)all, plural((size_t)all));
 	printf("%-9s %8s %10s %5s %5s  %s\n", "tier", "decided", "overruled", "up", "down",
 	    "cost of overruling");
 	for (t = 0; t < TIER_COUNT; t++) {

@@ -18,6 +18,7 @@
 #include "util.h"
 
 #define MIN_WIDTH 40    /* narrower, a month of bars does not fit: the table is shown */
+#define ROW_INDENT 14   /* "  forecast    ": where a row's text starts */
 
 /* Whether `llm usage` draws. */
 bool
@@ -118,15 +119,17 @@ cli_spend_usage_lines(const struct app *cli, struct ledger *l, int64_t start, in
     bool estimated)
 {
 	struct forecast f;
-	char month[8], text[200];
+	char month[8], text[200], line[224];
 
 	if (month_forecast(cli, l, start, end, &f, month) < 0)
 		return;
 	f.estimated = estimated;
 	chart_forecast_text(&f, month, spend_limit(cli, l), text, sizeof text);
-	printf("Forecast: %s.\n", text);
+	snprintf(line, sizeof line, "Forecast: %s.", text);
+	cli_spend_line(line);
 	chart_pace_text(&f, month, strcmp(nl_langinfo(CODESET), "UTF-8") == 0, text, sizeof text);
-	printf("Pace: %s.\n", text);
+	snprintf(line, sizeof line, "Pace: %s.", text);
+	cli_spend_line(line);
 }
 
 /* The forecast of the meter's month, opening the ledger for it. */
@@ -142,6 +145,70 @@ meter_forecast(const struct app *cli, const struct meter *m, struct forecast *f,
 	return rc;
 }
 
+/* Columns of n bytes of UTF-8 text: one a character. */
+int
+cli_spend_cols(const char *s, size_t n)
+{
+	int c = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/*
+ * Print text and a newline from column first: on a terminal it wraps between
+ * words, each further line indented by indent; a pipe gets it whole.
+ */
+static void
+put_wrapped(const char *text, int first, int indent)
+{
+	int width = isatty(STDOUT_FILENO) ? tty_columns() : 0, col = first;
+	const char *p = text;
+	bool fresh = true;  /* no word on this line yet */
+
+	if (width <= indent + 10 || first + cli_spend_cols(text, strlen(text)) <= width) {
+		printf("%s\n", text);   /* a pipe, a fitting line, or no room to wrap in */
+		return;
+	}
+	while (*p != '\0') {
+		size_t n = strcspn(p, " ");
+		int w = cli_spend_cols(p, n);
+
+		if (!fresh && col + 1 + w > width) {
+			printf("\n%*s", indent, "");
+			col = indent;
+			fresh = true;
+		}
+		if (!fresh) {
+			putchar(' ');
+			col++;
+		}
+		fresh = false;
+		printf("%.*s", (int)n, p);
+		col += w;
+		p += n;
+		p += strspn(p, " ");
+	}
+	putchar('\n');
+}
+
+/* Print a row of `llm budget`, wrapped under its text on a narrow terminal. */
+void
+cli_spend_row(const char *label, const char *text)
+{
+	printf("  %-11s ", label);
+	put_wrapped(text, ROW_INDENT, ROW_INDENT);
+}
+
+/* Print a sentence under the usage table, its further lines indented by two on a terminal. */
+void
+cli_spend_line(const char *text)
+{
+	put_wrapped(text, 0, 2);
+}
+
 /* Print the forecast rows of `llm budget`. */
 void
 cli_spend_budget_lines(const struct app *cli, const struct meter *m)
@@ -153,9 +220,9 @@ cli_spend_budget_lines(const struct app *cli, const struct meter *m)
 		return;
 	f.estimated = m->estimated;
 	chart_forecast_text(&f, month, m->limit, text, sizeof text);
-	printf("  %-11s %s\n", "forecast", text);
+	cli_spend_row("forecast", text);
 	chart_pace_text(&f, month, strcmp(nl_langinfo(CODESET), "UTF-8") == 0, text, sizeof text);
-	printf("  %-11s %s\n", "pace", text);
+	cli_spend_row("pace", text);
 }
 
 /* Add the forecast to `llm budget --json`. */
@@ -163,7 +230,7 @@ void
 cli_spend_budget_json(const struct app *cli, const struct meter *m, cJSON *o)
 {
 	struct forecast f;
-	char month[8], day[24];
+	char month[8], day[24], how[64];
 	cJSON *j;
 
 	if (meter_forecast(cli, m, &f, month) < 0) {
@@ -172,7 +239,8 @@ cli_spend_budget_json(const struct app *cli, const struct meter *m, cJSON *o)
 	}
 	j = cJSON_AddObjectToObject(o, "forecast");
 	cJSON_AddStringToObject(j, "method", f.method == FORECAST_SPLIT ? "split" : "mean");
-	cJSON_AddStringToObject(j, "method_text", forecast_method_str(f.method));
+	chart_method_text(&f, how, sizeof how);
+	cJSON_AddStringToObject(j, "method_text", how);
 	cJSON_AddNumberToObject(j, "window_from", f.from);
 	cJSON_AddNumberToObject(j, "window_to", f.to);
 	report_json_money(j, "pace_per_day", forecast_per_day(&f.rate[0]));

@@ -3,6 +3,7 @@
 #define LLM_CLI_SPEND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct cJSON;
@@ -21,6 +22,15 @@ int cli_spend_chart(const struct app *cli, int64_t start, int64_t end);
  */
 void cli_spend_usage_lines(const struct app *cli, struct ledger *l, int64_t start, int64_t end,
     bool estimated);
+/* Columns n bytes of UTF-8 text take on a terminal, one a character. */
+int cli_spend_cols(const char *s, size_t n);
+/*
+ * Print a row of `llm budget`, "  label       text": on a terminal too narrow for it, the
+ * text wraps between words under its own start.
+ */
+void cli_spend_row(const char *label, const char *text);
+/* Print a sentence under the usage table: on a terminal wrapped, further lines indented by 2. */
+void cli_spend_line(const char *text);
 /* Print the forecast and pace rows of `llm budget` for meter m. */
 void cli_spend_budget_lines(const struct app *cli, const struct meter *m);
 /* Add "forecast" to the JSON of `llm budget`: null when there is none. */

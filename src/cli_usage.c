@@ -1,4 +1,5 @@
 /* cli_usage: `llm usage`, the month's spend by day, model or tier, against the frontier tier. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -458,10 +459,43 @@ others_text(const struct usage_report *r, int width)
 		printf("Requests of unknown cost are counted there at their worst cases.\n");
 }
 
+/* Print a sentence under the table, formatted, wrapped on a terminal (cli_spend_line). */
+static void __attribute__((format(printf, 1, 2)))
+linef(const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	xvasprintf(&text, fmt, ap);
+	va_end(ap);
+	cli_spend_line(text);
+	free(text);
+}
+
+/* What the same requests would have cost on the frontier tier, and what that saved. */
+static void
+frontier_line(const struct usage_report *r)
+{
+	char a[48], b[48], pct[32] = "", saved[128] = "";
+
+	pricing_format(r->total.frontier, r->total.estimated, a, sizeof a);
+	if (r->total.frontier >= r->total.compared_cost) {
+		pricing_format(r->total.frontier - r->total.compared_cost, r->total.estimated, b,
+		    sizeof b);
+		if (r->total.frontier > 0)
+			snprintf(pct, sizeof pct, " (%lld%%)", (long long)((__int128)(r->total.frontier -
+			    r->total.compared_cost) * 100 / r->total.frontier));
+		snprintf(saved, sizeof saved, ": saved %s%s", b, pct);
+	}
+	linef("On the frontier tier (%s) the same requests would have cost %s%s.", r->frontier->name,
+	    a, saved);
+}
+
 static void
 usage_text(const struct usage_report *r, const char *month_name)
 {
-	char a[48], b[48];
+	char a[48];
 	int width = 5;
 	size_t i;
 
@@ -481,35 +515,23 @@ usage_text(const struct usage_report *r, const char *month_name)
 	others_text(r, width);
 	cache_text(r, width);
 	if (r->total.estimated)
-		printf("~ marks estimates: the provider reported no usage, or the request ended"
-		    " before it did.\n");
+		cli_spend_line("~ marks estimates: the provider reported no usage, or the request ended"
+		    " before it did.");
 	if (r->total.unknown > 0)
-		printf("%lld request%s of unknown cost %s not in the cost.\n",
+		linef("%lld request%s of unknown cost %s not in the cost.",
 		    (long long)r->total.unknown, r->total.unknown == 1 ? "" : "s",
 		    r->total.unknown == 1 ? "is" : "are");
-	if (r->frontier != NULL && r->total.compared > 0) {
-		pricing_format(r->total.frontier, r->total.estimated, a, sizeof a);
-		printf("On the frontier tier (%s) the same requests would have cost %s", r->frontier->name,
-		    a);
-		if (r->total.frontier >= r->total.compared_cost) {
-			pricing_format(r->total.frontier - r->total.compared_cost, r->total.estimated, b,
-			    sizeof b);
-			printf(": saved %s", b);
-			if (r->total.frontier > 0)
-				printf(" (%lld%%)", (long long)((__int128)(r->total.frontier -
-				    r->total.compared_cost) * 100 / r->total.frontier));
-		}
-		printf(".\n");
-	}
+	if (r->frontier != NULL && r->total.compared > 0)
+		frontier_line(r);
 	if (r->expired > 0) {
 		pricing_format(r->held, true, a, sizeof a);
-		printf("%lld reservation%s whose process could not be checked expired, holding %s at"
-		    " the worst case: counted against the budget, not in the cost above.\n",
+		linef("%lld reservation%s whose process could not be checked expired, holding %s at"
+		    " the worst case: counted against the budget, not in the cost above.",
 		    (long long)r->expired, r->expired == 1 ? "" : "s", a);
 	}
 	if (r->inflight > 0) {
 		pricing_format(r->reserved, false, a, sizeof a);
-		printf("%lld request%s in flight, %s reserved.\n", (long long)r->inflight,
+		linef("%lld request%s in flight, %s reserved.", (long long)r->inflight,
 		    r->inflight == 1 ? "" : "s", a);
 	}
 	if (r->overflow)

@@ -992,7 +992,9 @@ list_marker(const char *s)
 /*
  * Add a body line, wrapped at GIT_BODY_WIDTH between words (the model was
  * asked to, and often sends a paragraph as one line); a list item's further
- * lines hang under its text. A word longer than the width (a URL) stays whole.
+ * lines hang under its text. A word longer than the width (a URL) stays whole,
+ * and a word that starts with '#' ("#1234") stays on its line past the width:
+ * a line it started would be a comment to git, which drops it from the commit.
  */
 static void
 add_body_line(struct buf *b, const char *line)
@@ -1012,7 +1014,7 @@ add_body_line(struct buf *b, const char *line)
 	while (*p != '\0') {
 		size_t n = strcspn(p, " "), w = utf8_len(p, n);
 
-		if (col > hang && col + 1 + w > GIT_BODY_WIDTH) {
+		if (col > hang && col + 1 + w > GIT_BODY_WIDTH && (hang > 0 || *p != '#')) {
 			buf_addc(b, '\n');
 			for (i = 0; i < hang; i++)
 				buf_addc(b, ' ');
@@ -1029,7 +1031,44 @@ add_body_line(struct buf *b, const char *line)
 	buf_addc(b, '\n');
 }
 
-/* Split text into lines (in place), fences dropped, trailing blanks trimmed. */
+/* Whether line opens or closes a Markdown code fence. */
+static bool
+is_fence(const char *line)
+{
+	return strncmp(line, "```", 3) == 0;
+}
+
+/*
+ * Add the body's n lines. A model that wraps its own body may start a line
+ * with "#1234", which git would drop as a comment: such a line joins the
+ * prose line before it, and add_body_line wraps the two again.
+ */
+static void
+add_body(struct buf *b, char **lines, size_t n)
+{
+	struct buf line;
+	size_t i;
+
+	buf_init(&line, 0);
+	for (i = 0; i < n; i++) {
+		const char *t = body_text(lines[i]);
+
+		if (i > 0 && t[0] == '#' && line.len > 0 && !keep_long(buf_str(&line))) {
+			buf_addc(&line, ' ');
+			buf_adds(&line, t);
+			continue;
+		}
+		if (i > 0)
+			add_body_line(b, buf_str(&line));
+		buf_reset(&line);
+		buf_adds(&line, t);
+	}
+	if (n > 0)
+		add_body_line(b, buf_str(&line));
+	buf_done(&line);
+}
+
+/* Split text into lines (in place), trailing blanks trimmed. */
 static size_t
 reply_lines(char *text, char ***out)
 {
@@ -1044,17 +1083,36 @@ reply_lines(char *text, char ***out)
 		for (e = p + strlen(p); e > p && strchr(" \t\r", e[-1]) != NULL; e--)
 			;
 		*e = '\0';
-		if (strncmp(p, "```", 3) != 0) {
-			if (n == cap) {
-				cap = cap ? 2 * cap : 16;
-				v = xreallocarray(v, cap, sizeof *v);
-			}
-			v[n++] = p;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			v = xreallocarray(v, cap, sizeof *v);
 		}
+		v[n++] = p;
 		p = nl ? nl + 1 : NULL;
 	}
 	*out = v;
 	return n;
+}
+
+/*
+ * Drop the fence lines of lines[i..*end), *end moved to match. A message
+ * that opens with a fence is what the fence holds: "Let me know if you want
+ * changes" after it is the model talking, not the message.
+ */
+static void
+unfence(char **lines, size_t i, size_t *end)
+{
+	size_t j, k = i;
+
+	if (i < *end && is_fence(lines[i])) {
+		for (j = i + 1; j < *end && !is_fence(lines[j]); j++)
+			;
+		*end = j;
+	}
+	for (j = i; j < *end; j++)
+		if (!is_fence(lines[j]))
+			lines[k++] = lines[j];
+	*end = k;
 }
 
 char *
@@ -1070,16 +1128,21 @@ git_msg_clean(const char *reply)
 	end = n;
 	while (end > i && lines[end - 1][0] == '\0')
 		end--;
-	if (i == end) {
-		free(lines);
-		free(text);
-		return NULL;
-	}
 	/* "Here is the commit message:" announces the message; it is not its subject */
 	if (i + 1 < end && announces(lines[i])) {
 		i++;
 		while (i < end && lines[i][0] == '\0')
 			i++;
+	}
+	unfence(lines, i, &end);
+	while (i < end && lines[i][0] == '\0')
+		i++;
+	while (end > i && lines[end - 1][0] == '\0')
+		end--;
+	if (i == end) {
+		free(lines);
+		free(text);
+		return NULL;
 	}
 	subject = subject_unwrap(lines[i++]);
 	subject_fit(subject);
@@ -1092,8 +1155,7 @@ git_msg_clean(const char *reply)
 		i++;
 	if (i < end)
 		buf_addc(&b, '\n');
-	for (; i < end; i++)
-		add_body_line(&b, body_text(lines[i]));
+	add_body(&b, lines + i, end - i);
 	free(lines);
 	free(text);
 	if (b.len <= 1) {

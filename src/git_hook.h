@@ -106,9 +106,10 @@ bool git_msg_has_text(const char *msg, const char *comment);
 char *git_msg_sanitize(const char *text);
 /*
  * Turn a model's reply into a draft (malloc'd): escape sequences and control
- * characters removed (git_msg_sanitize), code fences and quotes dropped,
- * the subject cut at a word boundary to GIT_SUBJECT_MAX characters, a blank
- * line, the body (prose lines wrapped at GIT_BODY_WIDTH), one final newline.
+ * characters removed (git_msg_sanitize), code fences and quotes dropped
+ * (a message that opens with a fence is what the fence holds), the subject
+ * cut at a word boundary to GIT_SUBJECT_MAX characters, a blank line, the
+ * body (prose lines wrapped at GIT_BODY_WIDTH), one final newline.
  * NULL if nothing usable is left.
  */
 char *git_msg_clean(const char *reply);

@@ -103,10 +103,14 @@ spend_row(void *arg, const struct ledger_row *row)
 		return 0;   /* in flight: not spent yet */
 	s->requests++;
 	s->estimated |= row->estimated;
+	s->tier_requests[t]++;
+	s->tier_estimated[t] |= row->estimated;
 	m = model_for(s, row->model ? row->model : "?");
 	m->requests++;
+	m->estimated |= row->estimated;
 	if (row->cost < 0) {
 		s->unknown++;
+		s->tier_unknown[t]++;
 		return 0;
 	}
 	add(s, &m->cost, row->cost);

@@ -26,6 +26,7 @@ struct spend_model {
 	char *name;
 	int64_t cost;           /* known costs, pico */
 	int64_t requests;
+	bool estimated;         /* some of its requests' figures are estimated */
 };
 
 /*
@@ -41,6 +42,9 @@ struct spend_month {
 	int today;                      /* day of month now; 0 before the month, days + 1 after */
 	int64_t day[FORECAST_MAX_DAYS][SPEND_NTIERS];
 	int64_t tier[SPEND_NTIERS];     /* the month by tier */
+	int64_t tier_requests[SPEND_NTIERS];
+	int64_t tier_unknown[SPEND_NTIERS];     /* a tier's requests of unknown cost */
+	bool tier_estimated[SPEND_NTIERS];      /* some of a tier's figures are estimated */
 	int64_t total;
 	int64_t requests, unknown;      /* unknown: requests of unknown cost */
 	bool estimated;

@@ -651,8 +651,8 @@ out, err, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
 master, slave = pty.openpty()
 with open(err, "wb") as e:
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=slave, stderr=e)
+data = read_all(master, lambda: p.poll() is not None)
 os.close(slave)
-data = read_all(master)
 rc = p.wait(timeout=60)
 with open(out, "wb") as f:
     f.write(data)

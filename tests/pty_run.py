@@ -3,15 +3,31 @@
 # Exits with CMD's exit code. read_all is also used by on_pty in tests/lib.sh.
 import fcntl
 import os
+import select
 import struct
 import sys
 import termios
 
+# Silence on the master, once the child is gone, that ends the read: what the child wrote
+# last may still be on its way through the terminal's buffers.
+DRAIN_MS = 200
 
-def read_all(master):
-    """Everything read from a terminal's master side until the last writer has gone."""
+
+def read_all(master, done=None):
+    """Everything read from a terminal's master side until the last writer has gone.
+
+    With done (a function that tells whether the child has exited), the caller keeps its
+    own copy of the slave side open, so the terminal is never hung up under the reader:
+    Linux may answer EIO at the last close while the final writes are still in its
+    buffers, and they are lost. The read then ends at DRAIN_MS of silence after done()."""
     out = b""
     while True:
+        if done is not None:
+            gone = done()
+            if not select.select([master], [], [], DRAIN_MS / 1000 if gone else 0.05)[0]:
+                if gone:
+                    break
+                continue
         try:
             chunk = os.read(master, 65536)
         except OSError:   # EIO: the child closed its end
@@ -37,9 +53,18 @@ def main():
         if slave > 2:
             os.close(slave)
         os.execvp(sys.argv[3], sys.argv[3:])
+    status = []
+
+    def done():
+        if not status:
+            p, st = os.waitpid(pid, os.WNOHANG)
+            if p == pid:
+                status.append(st)
+        return bool(status)
+
+    out = read_all(master, done)
     os.close(slave)
-    out = read_all(master)
-    _, status = os.waitpid(pid, 0)
+    status = status[0]
     sys.stdout.buffer.write(out.replace(b"\r\n", b"\n"))
     sys.exit(os.waitstatus_to_exitcode(status))
 

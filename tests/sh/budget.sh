@@ -24,6 +24,11 @@ nov=$(date -u -d '2026-11-01 00:00:00' +%s)
 # `llm budget set` edits config.ini; with a team ledger it sets the team's budget in
 # its database (team_ledger.sh checks that).
 if [ -z "${LLM_DATABASE:-}" ]; then
+	# No budget: what is left is null in both units, as every money field comes in both.
+	"$LLM_BIN" budget --json >"$T/b.json"
+	check_eq "no budget: left is null in dollars and pico" \
+	    "$(json "$T/b.json" '(j.get("left_usd", "missing"), j.get("left_pico", "missing"))')" \
+	    "(None, None)"
 	# No config file yet: it is created with the section.
 	"$LLM_BIN" budget set 50 >"$T/out" 2>&1
 	check_eq "budget set on no config exits 0" "$?" 0

@@ -396,7 +396,7 @@ run_llm git commit-msg "$T/msg"
 end=$(date +%s)
 PATH=$OLDPATH
 check_eq "slow git diff: exit 0 and one line" "$RC $ERR" \
-    "0 llm: commit message not drafted: git diff --cached did not finish within 2 s"
+    "0 llm: commit message not drafted: git diff --cached did not finish within 2 s; raise [git] timeout in config.ini to wait longer"
 check "slow git diff: back within a few seconds of the limit" test $((end - start)) -lt 6
 check "slow git diff: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
 check_eq "slow git diff: no request sent" "$(fake_count)" 0
@@ -415,7 +415,7 @@ cp "$T/msg.orig" "$T/msg"
 fake_reply '{"fault":"stall","seconds":30}'
 run_llm git commit-msg "$T/msg"
 check "timeout: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
-check_eq "timeout: exit 0 and one line" "$RC $ERR" "0 llm: commit message not drafted: no reply within 2 s"
+check_eq "timeout: exit 0 and one line" "$RC $ERR" "0 llm: commit message not drafted: no reply within 2 s; raise [git] timeout in config.ini to wait longer"
 fake_reply '{"fault":"stall","seconds":30}'
 start=$(date +%s)
 git commit -q 2>"$T/commit.err"
@@ -425,7 +425,7 @@ check_eq "timeout: the commit goes on" "$rc $(git_msg)" "0 manual message"
 check "timeout: within a few seconds of the limit" test $((end - start)) -lt 10
 check_not_contains "timeout: no draft reached the editor" "$(cat "$T/seen")" "not drafted"
 check_eq "timeout: one line on stderr" "$(cat "$T/commit.err")" \
-    "llm: commit message not drafted: no reply within 2 s"
+    "llm: commit message not drafted: no reply within 2 s; raise [git] timeout in config.ini to wait longer"
 check_not_contains "timeout: no reservation left open" "$(usage_rows)" "reserved"
 t_write_config
 fake_reset

@@ -62,7 +62,7 @@ start=$(date +%s)
 run_llm git commit-msg "$T/msg"
 end=$(date +%s)
 check_eq "key_command stalls: exit 0 and one line" "$RC $ERR" \
-    "0 llm: commit message not drafted: no reply within 2 s"
+    "0 llm: commit message not drafted: no reply within 2 s; raise [git] timeout in config.ini to wait longer"
 check "key_command stalls: back within a few seconds" test $((end - start)) -lt 10
 check_eq "key_command stalls: no request sent" "$(fake_count)" 0
 

@@ -34,6 +34,8 @@ check_eq "route --json --explain: what was learnt" \
 # "hello there" goes to cheap: a tier chosen against the router, a pin, the router's own
 # tier asked for and an escalation.
 "$LLM_BIN" -t frontier "hello there" >/dev/null 2>&1
+check_eq "usage --router: one decision, in the singular" \
+	"$("$LLM_BIN" usage --router | head -n 1 | sed 's/^[^:]*: //')" "overruled on 1 of 1 decision"
 "$LLM_BIN" -t cheap "hello there" >/dev/null 2>&1
 "$LLM_BIN" -m test-mid "hello there" >/dev/null 2>&1
 sed -i 's/^escalate = no/escalate = yes/' "$LLM_CONFIG_DIR/config.ini"

@@ -112,7 +112,7 @@ def usd(pico, est):
 want = [usd(total["cost_pico"], total["estimated"]), str(total["requests"])]
 for t in ("cheap", "mid", "frontier"):
     r = tiers.get(t, {"cost_pico": 0, "estimated": False})
-    want.append(usd(r["cost_pico"], total["estimated"]))
+    want.append(usd(r["cost_pico"], r["estimated"]))
 m = re.search(r"Total (\S+) in (\d+) requests?", text)
 drawn = [m.group(1), m.group(2)] if m else ["no", "total"]
 for t in ("cheap", "mid", "frontier"):
@@ -137,6 +137,13 @@ check_eq "--json on a terminal is the --json of a pipe" "$(cat "$T/pty.json")" "
 onpty 80 "$LLM_BIN" usage --by tier >"$T/bytier.txt"
 grep -q '^December 2026, by tier' "$T/bytier.txt" && ok "--by on a terminal prints the table" ||
 	not_ok "--by on a terminal prints the table"
+# The table's sentences wrap on a terminal, two spaces in, as the chart's do.
+w=$(t_py -c 'import sys; print(max(len(l) for l in open(sys.argv[1], encoding="utf-8").read().split("\n")))' "$T/bytier.txt")
+[ "$w" -le 80 ] && ok "--by on 80 columns: every line fits" ||
+	not_ok "--by on 80 columns: every line fits ($w > 80)" "$(cat "$T/bytier.txt")"
+check_contains "--by on 80 columns: the frontier line wraps between words" "$(cat "$T/bytier.txt")" \
+	"On the frontier tier (test-frontier) the same requests would have cost \$123.00:
+  saved \$103.00 (83%)."
 onpty 30 "$LLM_BIN" usage >"$T/narrow.txt"
 grep -q '^December 2026, by model' "$T/narrow.txt" && ok "a terminal under 40 columns gets the table" ||
 	not_ok "a terminal under 40 columns gets the table"
@@ -159,6 +166,34 @@ check_eq "budget: forecast" "$(grep '^  forecast' "$T/budget.txt")" \
 "$LLM_BIN" budget --json >"$T/budget.json"
 check_eq "budget --json: forecast" "$(json "$T/budget.json" '(j["forecast"]["out_on"], j["forecast"]["month_end_pico"], j["forecast"]["method"])')" \
 	"('2026-12-25', 64700000000000, 'split')"
+# On a narrow terminal the meter's bar shrinks and the rows wrap under their text; at 80
+# columns it is the pipe's 20 cells.
+# widest FILE: the widest line of FILE in columns, colours left out
+widest() {
+	t_py -c 'import re,sys
+t = re.sub(r"\x1b\[[0-9;]*m", "", open(sys.argv[1], encoding="utf-8").read())
+print(max(len(l) for l in t.split("\n")))' "$1"
+}
+t_ledger_sql "INSERT INTO usage (time, model, tier, worst_case_pico, status, pid, expires)
+  VALUES ($LLM_NOW - 7200, 'gpt-5-mini', 'cheap', 45000000000, 'reserved', 1, $LLM_NOW - 3600);"
+for cols in 40 50; do
+	onpty "$cols" "$LLM_BIN" budget >"$T/budget-$cols.txt"
+	w=$(widest "$T/budget-$cols.txt")
+	[ "$w" -le "$cols" ] && ok "budget at $cols columns: every line fits" ||
+		not_ok "budget at $cols columns: every line fits ($w > $cols)" "$(cat "$T/budget-$cols.txt")"
+done
+check_contains "budget at 40 columns: the expired row wraps under its text" \
+	"$(cat "$T/budget-40.txt")" "
+  expired     ~\$0.045 held: reservations
+              whose process could not be"
+onpty 80 "$LLM_BIN" budget >"$T/budget-80.txt"
+check_eq "budget at 80 columns: the bar is 20 cells" \
+	"$(sed -n 1p "$T/budget-80.txt" | sed 's/\x1b\[[0-9;]*m//g' | tr -cd '█▒░' | wc -m)" 20
+check_eq "budget at 50 columns: a bar of the room left" \
+	"$(sed -n 1p "$T/budget-50.txt" | sed 's/\x1b\[[0-9;]*m//g' | tr -cd '█▒░' | wc -m)" 10
+check_eq "budget at 40 columns: no room for a bar, the figures alone" \
+	"$(sed -n 1p "$T/budget-40.txt")" "December 2026  ~\$20.05 of \$50.00 (40%)"
+t_ledger_sql "DELETE FROM usage WHERE status = 'reserved';"
 
 # The first day of the month: $1.70 by the 1st, a day's pace of $1.70: $50 is reached
 # on the 30th ($1.70 x 30 = $51), $52.70 by the 31st.
@@ -166,7 +201,11 @@ LLM_NOW=$(date -u -d '2026-12-01 23:00:00' +%s) "$LLM_BIN" budget >"$T/first.txt
 check_eq "first day: forecast" "$(grep '^  forecast' "$T/first.txt")" \
 	"  forecast    out on Dec 30 at this pace; \$52.70 at month end"
 check_eq "first day: pace" "$(grep '^  pace' "$T/first.txt")" \
-	"  pace        \$1.70 a day, mean of the last 7 days (Dec 1)"
+	"  pace        \$1.70 a day, the month's first day (Dec 1)"
+LLM_NOW=$(date -u -d '2026-12-03 23:00:00' +%s) "$LLM_BIN" budget --json >"$T/third.json"
+check_eq "third day: --json names the window it measured" \
+	"$(json "$T/third.json" '(j["forecast"]["method_text"], j["forecast"]["window_from"], j["forecast"]["window_to"])')" \
+	"(\"mean of the month's first 3 days\", 1, 3)"
 # Already over: with a $15 budget the 8th's burst took the month to $16.60.
 "$LLM_BIN" budget set 15 >/dev/null
 "$LLM_BIN" budget >"$T/over.txt"

@@ -113,6 +113,39 @@ test_ascii_by_hand(void)
 	free(t);
 }
 
+/*
+ * A tier or a model is marked as estimated, or of unknown cost, by its own rows,
+ * as `llm usage --by tier` and --by model mark them: one estimated frontier
+ * request leaves the cheap tier's exact figure unmarked.
+ */
+static void
+test_marks_are_each_figures(void)
+{
+	struct spend_model own[ARRAY_SIZE(models)];
+	struct spend_month s;
+	struct chart_opts o = { .width = 80, .height = 4 };
+	char *t;
+
+	month(&s);
+	memcpy(own, models, sizeof own);
+	own[0].estimated = true;
+	s.models = own;
+	s.estimated = true;
+	s.tier_estimated[SPEND_FRONTIER] = true;
+	s.tier_requests[SPEND_CHEAP] = 3;
+	s.tier_unknown[SPEND_CHEAP] = 1;
+	s.tier_requests[SPEND_OTHER] = 1;
+	s.tier_unknown[SPEND_OTHER] = 1;
+	s.requests = 6;
+	s.unknown = 2;
+	t = chart_render(&s, &o);
+	CHECK_HAS(t, ": cheap $1.50 +1 unknown  = mid $1.00  # frontier ~$4.00  ? other ?\n");
+	CHECK_HAS(t, "Total ~$6.50 in 6 requests. 2 of unknown cost are not in it.\n");
+	CHECK_HAS(t, "  claude-opus-4-6       ~$4.00   61% ");
+	CHECK_HAS(t, "  gpt-5-mini             $1.50   23% ");
+	free(t);
+}
+
 static void
 test_widths_fit(void)
 {
@@ -188,7 +221,8 @@ test_ascii_only(void)
 	month(&s);
 	t = chart_render(&s, &o);
 	CHECK(ascii_only(t));
-	CHECK(strstr(t, "Pace: $2.17 a day, mean of the last 7 days (Nov 1-3).") != NULL);
+	/* three days into the month, the window is those three, and says so */
+	CHECK(strstr(t, "Pace: $2.17 a day, mean of the month's first 3 days (Nov 1-3).") != NULL);
 	free(t);
 }
 
@@ -253,7 +287,10 @@ test_forecast_words(void)
 	f.method = FORECAST_MEAN;
 	f.from = f.to = 1;
 	chart_pace_text(&f, "2026-01", false, out, sizeof out);
-	CHECK_STR(out, "$6.80 a day, mean of the last 7 days (Jan 1)");
+	CHECK_STR(out, "$6.80 a day, the month's first day (Jan 1)");
+	f.to = 7;
+	chart_pace_text(&f, "2026-01", false, out, sizeof out);
+	CHECK_STR(out, "$6.80 a day, mean of the last 7 days (Jan 1-7)");
 	chart_day_name("2026-02", 28, out, sizeof out);
 	CHECK_STR(out, "Feb 28");
 }
@@ -262,6 +299,7 @@ int
 main(void)
 {
 	RUN(test_ascii_by_hand);
+	RUN(test_marks_are_each_figures);
 	RUN(test_widths_fit);
 	RUN(test_colours);
 	RUN(test_ascii_only);

@@ -433,6 +433,9 @@ test_clean(void)
 	    "fix: close the file\n");
 	CHECK_STR_FREE(git_msg_clean("fix: one thing:\n\nand more\n"), "fix: one thing:\n\nand more\n");
 	CHECK_STR_FREE(git_msg_clean("Subject:\ndocs: say why\n"), "docs: say why\n");
+	/* a line alone is the subject, with a newline after it or not */
+	CHECK_STR_FREE(git_msg_clean("Refactor:\n\n"), "Refactor:\n");
+	CHECK_STR_FREE(git_msg_clean("Refactor:"), "Refactor:\n");
 	CHECK_STR_FREE(git_msg_clean(longsub), "feat(parser): accept quoted section names and keys with spaces in every\n");
 	/* Exactly 72 characters stays whole, multi-byte characters count once. */
 	CHECK_STR_FREE(git_msg_clean("fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb"), "fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb\n");
@@ -441,6 +444,14 @@ test_clean(void)
 	free(s);
 	CHECK(git_msg_clean("") == NULL);
 	CHECK(git_msg_clean("\n```\n```\n  \n") == NULL);
+	/* a message in a fence is what the fence holds: talk after it is not the message */
+	CHECK_STR_FREE(git_msg_clean("Here is the commit message:\n\n```text\nfix: close the file\n\nIt leaked.\n"
+	    "```\n\nLet me know if you want changes.\n"), "fix: close the file\n\nIt leaked.\n");
+	CHECK_STR_FREE(git_msg_clean("```\nfix: close the file\n```\nThis follows the Conventional Commits form."),
+	    "fix: close the file\n");
+	/* a fence that never closes, or one after the subject, is only dropped */
+	CHECK_STR_FREE(git_msg_clean("```\nfix: close the file\n\nIt leaked."), "fix: close the file\n\nIt leaked.\n");
+	CHECK_STR_FREE(git_msg_clean("fix: close the file\n\nIt leaked.\n```\n"), "fix: close the file\n\nIt leaked.\n");
 }
 
 /* Markdown and a reasoning block around the message are the model's dress, not the message. */
@@ -458,8 +469,8 @@ test_clean_markdown(void)
 	CHECK(git_msg_clean("<think>the reply was cut while it thought") == NULL);
 	CHECK_STR_FREE(git_msg_clean("feat: x\n\n<think>kept</think>\n"), "feat: x\n\n<think>kept</think>\n");
 	/* a heading in the body would start with git's comment character */
-	CHECK_STR_FREE(git_msg_clean("feat: x\n\n## Summary\n- one\n\n# Notes\n#1 stays\n"),
-	    "feat: x\n\nSummary\n- one\n\nNotes\n#1 stays\n");
+	CHECK_STR_FREE(git_msg_clean("feat: x\n\n## Summary\n- one\n\n# Notes\nsee\n#1 stays\n"),
+	    "feat: x\n\nSummary\n- one\n\nNotes\nsee #1 stays\n");
 }
 
 /* A body sent as long lines is wrapped at 72 columns; code, trailers and long words are not. */
@@ -486,6 +497,30 @@ test_body_wrap(void)
 	    "a: b\n\n    if (x) { return the_longest_call(argument_one, argument_two, three); }\n"
 	    "Co-authored-by: Somebody With A Very Long Name Indeed <somebody.long@example.com>\n"
 	    "See\nhttps://example.com/a/very/long/path/that/goes/on/and/on/well/past/seventy-two/columns\nok\n");
+}
+
+/* A wrap never starts a line with '#': git would take the line for a comment and drop it. */
+static void
+test_body_wrap_hash(void)
+{
+	CHECK_STR_FREE(git_msg_clean("fix: x\n\nThe parser read past the end of an empty buffer, which crashed it "
+	    "as in #1234 and in other reports since.\n"),
+	    "fix: x\n\nThe parser read past the end of an empty buffer, which crashed it as in #1234\n"
+	    "and in other reports since.\n");
+	/* a model that wrapped its own body: "#1234" joins the line before (wrapped again if long) */
+	CHECK_STR_FREE(git_msg_clean("fix: x\n\nThe parser read past the end of an empty buffer, which\n"
+	    "crashed it as in\n#1234 and in other reports since.\n\n#12 opens a paragraph\n"),
+	    "fix: x\n\nThe parser read past the end of an empty buffer, which\n"
+	    "crashed it as in #1234 and in other reports since.\n\n#12 opens a paragraph\n");
+	CHECK_STR_FREE(git_msg_clean("fix: x\n\nThe parser read past the end of an empty buffer, which crashed it as in\n"
+	    "#1234 and in other reports since.\n"),
+	    "fix: x\n\nThe parser read past the end of an empty buffer, which crashed it as in #1234\n"
+	    "and in other reports since.\n");
+	/* under a list item's text the line is indented: no comment to git */
+	CHECK_STR_FREE(git_msg_clean("fix: x\n\n- The parser read past the end of an empty buffer, which crashed "
+	    "it in #1234 and others.\n"),
+	    "fix: x\n\n- The parser read past the end of an empty buffer, which crashed it in\n"
+	    "  #1234 and others.\n");
 }
 
 static void
@@ -584,6 +619,7 @@ main(void)
 	RUN(test_has_text);
 	RUN(test_clean);
 	RUN(test_body_wrap);
+	RUN(test_body_wrap_hash);
 	RUN(test_clean_markdown);
 	RUN(test_sanitize);
 	RUN(test_subject_lengths);

@@ -142,10 +142,42 @@ test_forecast_from_totals(void)
 	test_db_cleanup();
 }
 
+/* Each tier and model knows its own estimated and unknown-cost rows, apart from the month's. */
+static void
+test_marks_by_tier_and_model(void)
+{
+	struct ledger *l = seeded();
+	struct spend_month s;
+	size_t i;
+
+	set_tz("UTC0");
+	setenv("LLM_NOW", "1796472000", 1);
+	sql(l, "INSERT INTO usage (time, model, tier, cost_pico, estimated, status) VALUES"
+	    " (1796400000, 'guessed', 'frontier', 1000000, 1, 'ok'),"
+	    " (1796400000, 'exact', 'mid', 1000000, 0, 'ok')");
+	CHECK_INT(spend_load(l, DEC1, DEC1 + 31 * DAY, 1796472000, NULL, &s, NULL), 0);
+	CHECK(s.estimated);
+	/* the expired reservation is held at its worst case: an estimate */
+	CHECK(s.tier_estimated[SPEND_CHEAP]);
+	CHECK(!s.tier_estimated[SPEND_MID]);
+	CHECK(s.tier_estimated[SPEND_FRONTIER]);
+	CHECK_INT(s.tier_requests[SPEND_MID], 4);
+	CHECK_INT(s.tier_unknown[SPEND_MID], 1);
+	CHECK_INT(s.tier_unknown[SPEND_CHEAP], 0);
+	CHECK_INT(s.nmodels, 3);
+	for (i = 0; i < s.nmodels; i++)
+		CHECK(s.models[i].estimated == (strcmp(s.models[i].name, "exact") != 0));
+	spend_done(&s);
+	unsetenv("LLM_NOW");
+	ledger_close(l);
+	test_db_cleanup();
+}
+
 int
 main(void)
 {
 	RUN(test_days_match_rows);
+	RUN(test_marks_by_tier_and_model);
 	RUN(test_forecast_from_totals);
 	test_db_cleanup();
 	UNIT_EXIT();
