@@ -395,6 +395,22 @@ route_keyless(struct chat *c, const struct chat_opts *o, struct chat_route *r, c
 	return CHAT_AUTH;
 }
 
+/* Refuse a draft whose tier has no usable model, saying how to draft on another. */
+static enum chat_status
+route_draft_keyless(struct chat *c, const struct chat_opts *o, struct chat_route *r, char **cause)
+{
+	enum chat_status rc;
+	char *msg;
+
+	r->model = NULL;
+	rc = route_keyless(c, o, r, cause);
+	msg = xstrfmt("%s; or choose another tier with %s", *cause,
+	    o->tier_how != NULL ? o->tier_how : "-t");
+	free(*cause);
+	*cause = msg;
+	return rc;
+}
+
 /* What the router sees of prompt as the conversation's next turn. */
 static void
 route_input_of(const struct chat *c, const char *prompt, struct route_input *in)
@@ -551,13 +567,20 @@ route_cache(struct chat *c, const struct chat_opts *o, struct chat_route *r)
 	    w->tier == r->tier ? w->name : tier_str(w->tier), a);
 }
 
+/* Whether a model of tier t itself can take requests (a key, not failed here). */
+static bool
+tier_usable(struct chat *c, enum tier t)
+{
+	enum tier g = TIER_COUNT;
+
+	return router_pick(c->cat, t, 0, chat_model_usable, c, &g) != NULL && g == t;
+}
+
 /* Why no model of tier t took the request: its context window, or no usable model. */
 static void
 route_moved_why(struct chat *c, enum tier t, char *out, size_t n)
 {
-	enum tier g = TIER_COUNT;
-
-	if (router_pick(c->cat, t, 0, chat_model_usable, c, &g) != NULL && g == t)
+	if (tier_usable(c, t))
 		snprintf(out, n, "too long for a %s model's context window", tier_str(t));
 	else if (c->need_vision)
 		snprintf(out, n, "no %s model with a key takes these images", tier_str(t));
@@ -661,6 +684,12 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 		return route_keyless(c, o, r, cause);
 	if (r->model->context > 0 && r->input_tokens > r->model->context)
 		return route_too_long(c, r, cause);
+	/*
+	 * A commit-message draft stays on its tier: the hook drafts on the cheap
+	 * one, and a dearer tier is for the user to choose, not for a missing key.
+	 */
+	if (got != r->tier && o->draft && !tier_usable(c, r->tier))
+		return route_draft_keyless(c, o, r, cause);
 	asked = r->tier;
 	if (got != r->tier) {
 		size_t n = strlen(r->reason);

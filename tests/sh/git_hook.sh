@@ -569,6 +569,33 @@ check "big diff: lists what was left out" grep -q \
     "package-lock.json (lock file)" "$T/sent"
 t_write_config
 
+# --- a draft stays on its tier ----------------------------------------------------
+# No cheap model has a key: the hook does not draft on a dearer tier unasked.
+sed -i 's/^models = test-cheap, test-local$/models = test-cheap/' "$LLM_CONFIG_DIR/config.ini"
+fake_reset
+saved_key=$OPENAI_API_KEY
+unset OPENAI_API_KEY
+cp "$T/msg.orig" "$T/msg"
+run_llm git commit-msg "$T/msg"
+check_rc "no cheap key: exit 0" 0
+check "no cheap key: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+check_eq "no cheap key: no request" "$(fake_count)" 0
+check_eq "no cheap key: one line on stderr" "$(wc -l <"$T/err" | tr -d ' ')" 1
+check_contains "no cheap key: says which tier has none" "$ERR" "no model of the cheap tier has a key"
+check_contains "no cheap key: says how to draft on another" "$ERR" \
+    "or choose another tier with [git] tier in config.ini"
+# Chosen in config, the dearer tier drafts.
+t_config_append "[git]
+tier = mid"
+fake_reply '{"text":"feat: drafted on the tier chosen"}'
+cp "$T/msg.orig" "$T/msg"
+run_llm git commit-msg "$T/msg"
+check_eq "[git] tier = mid: drafted" "$(head -n 1 "$T/msg")" "feat: drafted on the tier chosen"
+check_eq "[git] tier = mid: on mid" "$(fake_last body.model)" test-mid-1
+export OPENAI_API_KEY="$saved_key"
+fake_reset
+t_write_config
+
 # --- usage errors -------------------------------------------------------------
 run_llm git
 check_rc "llm git with no command: exit 2" 2
