@@ -61,8 +61,8 @@ route_json proof "Prove that there are infinitely many primes of the form 4k+3. 
 p=$(json_get "$T/proof.json" tier)
 pr=$(json_get "$T/proof.json" reason)
 case $pr in
-*math*|*reasoning*|*numbers*) ok "proof: the reason names math or reasoning" ;;
-*) not_ok "proof: the reason names math or reasoning" "reason: $pr" ;;
+*math*|*reasoning*|*proof*|*numbers*) ok "proof: the reason names math, proof or reasoning" ;;
+*) not_ok "proof: the reason names math, proof or reasoning" "reason: $pr" ;;
 esac
 
 order="$g $l $s $p"
