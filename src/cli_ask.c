@@ -240,6 +240,16 @@ add_image(struct ask *a, const char *path)
 	return 0;
 }
 
+/* Whether stdin is a pipe or a file (not a terminal, nor /dev/null as under cron). */
+static bool
+stdin_piped(void)
+{
+	struct stat st;
+
+	return fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode) ||
+	    S_ISSOCK(st.st_mode));
+}
+
 /* Build the user message: PROMPT, a blank line, piped material, then attached files (images apart). */
 static int
 compose(struct ask *a, int argc, char **argv, struct buf *msg)
@@ -250,8 +260,12 @@ compose(struct ask *a, int argc, char **argv, struct buf *msg)
 
 	for (k = 0; k < argc; k++)
 		buf_addf(msg, "%s%s", k ? " " : "", argv[k]);
+	len = msg->len;
 	if (!isatty(STDIN_FILENO) && read_input(msg, NULL, "") != 0)
 		return -1;
+	/* `git diff | llm "review"` with nothing to diff: the prompt goes alone, and is paid for */
+	if (argc > 0 && msg->len == len && stdin_piped())
+		fprintf(stderr, "llm: nothing came on stdin: the prompt is sent alone\n");
 	for (i = 0; i < a->nfiles; i++) {
 		char *head;
 		int rc;

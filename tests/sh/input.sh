@@ -137,3 +137,18 @@ check_rc "-f -: exit 0" 0
 check_eq "-f -: the piped input, once" "$(fake_last body.messages.0.content)" "summarise
 
 some notes"
+
+# Nothing on a piped stdin (`git diff | llm "review"` with nothing to diff): the prompt
+# goes alone, and a line says so; /dev/null (cron, a script) is no pipe, and says nothing.
+: >"$T/empty.txt"
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-cheap "review this" <"$T/empty.txt"
+check_rc "empty stdin: exit 0" 0
+check_eq "empty stdin: the prompt alone" "$(fake_last body.messages.0.content)" "review this"
+check_eq "empty stdin: said on stderr" "$ERR" "llm: nothing came on stdin: the prompt is sent alone"
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-cheap "review this" </dev/null
+check_eq "/dev/null: nothing said" "$ERR" ""
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-cheap "review this" <"$T/notes.txt"
+check_not_contains "stdin with text: nothing said of it" "$ERR" "nothing came on stdin"
