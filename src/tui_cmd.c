@@ -70,19 +70,24 @@ cmd_tier(struct tui *t, char *arg)
 static void
 cmd_model(struct tui *t, char *arg)
 {
+	bool off;
+
 	if (*arg == '\0') {
 		tui_pick_open(t, MODE_PICK_MODEL);
+		return;
+	}
+	off = strcmp(arg, "off") == 0 || strcmp(arg, "none") == 0 || strcmp(arg, "auto") == 0;
+	/* A name not known leaves the pin as it was: a typo must not reroute the next message. */
+	if (!off && strchr(arg, '/') == NULL && catalog_find(t->cat, arg) == NULL) {
+		tui_status(t, true, "/model: unknown model '%s' (%s lists them)%s", arg, "/model",
+		    t->pin ? "; the pin stays" : "");
 		return;
 	}
 	free(t->pin);
 	t->pin = NULL;
 	t->route_dirty = true;
-	if (strcmp(arg, "off") == 0 || strcmp(arg, "none") == 0 || strcmp(arg, "auto") == 0) {
+	if (off) {
 		tui_status(t, false, "unpinned: messages are routed by tier");
-		return;
-	}
-	if (strchr(arg, '/') == NULL && catalog_find(t->cat, arg) == NULL) {
-		tui_status(t, true, "/model: unknown model '%s' (%s lists them)", arg, "/model");
 		return;
 	}
 	t->pin = xstrdup(arg);

@@ -52,4 +52,20 @@ check_contains "F3: route line says pinned" "$(row "$T/c4" 'route ')" "route pin
 check_contains "F3: pinned model asked" "$(fake_last path)" "test-frontier-1"
 check_screen "F3: reply from it" c4 "frontier · test-frontier · 10→9 tok"
 
+# a name not known is an error that leaves the pin alone
+fake_reply '{"text":"still mid","usage":{"input":10,"output":3}}'
+tui_ok "typo" p <<S
+:type /model test-mid
+:key Enter
+:type /model test-mdi
+:key Enter
+:dump-screen $T/p0
+:type again
+:key Enter
+:wait-idle
+S
+check_screen "typo: said" p0 "/model: unknown model 'test-mdi' (/model lists them); the pin stays"
+check_contains "typo: still pinned" "$(row "$T/p0" Nov)" "model: test-mid  F3"
+check_eq "typo: pinned model asked" "$(fake_last body.model)" test-mid-1
+
 echo "# $T_PASS passed, $T_FAIL failed"
