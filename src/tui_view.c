@@ -301,14 +301,18 @@ tui_view_wrap(struct tui_view *v, struct tui_msg *m, int width)
 	return m->doc.nlines;
 }
 
-/* Count lines from the bottom until need are known; return the total seen (capped). */
+/*
+ * Count lines from the bottom until those scrolled past and rows more are
+ * known; return the total seen (capped). Wrapping a grown entry moves the
+ * scroll, so the goal is read again after each entry.
+ */
 static long
-lines_up_to(struct tui_view *v, int width, long need)
+lines_up_to(struct tui_view *v, int width, int rows)
 {
 	long total = 0;
 	size_t i;
 
-	for (i = v->n; i > 0 && total < need; i--)
+	for (i = v->n; i > 0 && total < (long)v->scroll + rows; i--)
 		total += (long)tui_view_wrap(v, v->msgs[i - 1], width);
 	return total;
 }
@@ -323,7 +327,7 @@ tui_view_visible(struct tui_view *v, int width, int rows, struct tui_vline *out)
 	if (rows <= 0)
 		return 0;
 	/* Never scroll past the first line. */
-	total = lines_up_to(v, width, (long)v->scroll + rows);
+	total = lines_up_to(v, width, rows);
 	if (total < (long)v->scroll + rows)
 		v->scroll = total > rows ? (int)(total - rows) : 0;
 	skip = v->scroll;
@@ -358,7 +362,7 @@ tui_view_scroll(struct tui_view *v, int width, int rows, int delta)
 	v->scroll += delta;
 	if (v->scroll < 0)
 		v->scroll = 0;
-	total = lines_up_to(v, width, (long)v->scroll + rows);
+	total = lines_up_to(v, width, rows);
 	if (total - rows < v->scroll)
 		v->scroll = total > rows ? (int)(total - rows) : 0;
 }

@@ -31,4 +31,25 @@ if [ -n "$b0" ] && [ -n "$b1" ] && [ "$b1" -gt "$b0" ]; then ok "anchor: new lin
 	not_ok "anchor: new lines counted below" "$b0 -> $b1"; fi
 check_screen "anchor: end shows the whole reply" s2 "third line"
 
+# a reply that grows by more than a screen at once: the lines in view still stay put
+tui_long_reply
+rm -f "$T/rel2"
+rest=$(t_py -c 'print("\\n".join("- more %d" % i for i in range(1, 41)))')
+fake_reply '{"chunks":["opening line\n\n","'"$rest"'"],"hold_file":"'"$T"'/rel2"}'
+tui_ok "anchor, long" l 60x20 <<S
+:type list
+:key Enter
+:wait-idle
+:type more
+:key Enter
+:wait-text opening line
+:key PageUp
+:dump-screen $T/l0
+:touch $T/rel2
+:wait-idle
+:dump-screen $T/l1
+S
+check_not_screen "anchor, long: reading back" l0 "opening line"
+check_eq "anchor, long: same lines in view" "$(sed -n 2,14p "$T/l1")" "$(sed -n 2,14p "$T/l0")"
+
 echo "# $T_PASS passed, $T_FAIL failed"
