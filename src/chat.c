@@ -127,6 +127,7 @@ chat_reset(struct chat *c)
 	c->hist = NULL;
 	c->hist_text = NULL;
 	c->nhist = 0;
+	c->hist_last = false;
 	c->conv_id = 0;
 	c->prev_tier = TIER_AUTO;
 	free(c->system);
@@ -972,6 +973,7 @@ keep_answer(struct chat *c)
 	}
 	hist_add(c, "user", c->prompt);
 	hist_add(c, "assistant", c->turn.text);
+	c->hist_last = true;
 	if (c->ledger != NULL && c->conv_id != 0) {
 		/* the system prompt these messages were answered under goes with them */
 		if (!c->system_saved &&
@@ -1608,6 +1610,7 @@ chat_compact(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb
 	c->opts.system = c->system;
 	free(c->prompt);
 	c->prompt = xstrdup("");
+	c->hist_last = false;
 	c->cb = cb ? *cb : (struct chat_cb){ 0 };
 	c->escalated = false;
 	c->nfailed = 0;
@@ -1653,6 +1656,7 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 	c->opts.role = c->role;
 	free(c->prompt);
 	c->prompt = xstrdup(prompt);
+	c->hist_last = false;
 	c->cb = cb ? *cb : (struct chat_cb){ 0 };
 	c->escalated = false;
 	c->nfailed = 0;
@@ -1725,15 +1729,22 @@ chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *c
 	enum tier last;
 	enum chat_status rc;
 
-	if (c->busy || c->nhist < 2 || c->turn.nsteps == 0)
+	if (c->busy || c->turn.nsteps == 0 || c->compact_only || c->prompt == NULL)
+		return CHAT_USAGE;
+	if (c->hist_last && c->nhist < 2)
 		return CHAT_USAGE;
 	last = c->turn.steps[c->turn.nsteps - 1].tier;
 	if (last >= TIER_FRONTIER)
 		return CHAT_USAGE;
-	/* take the last exchange back out of the history, then ask again higher */
-	prompt = c->hist_text[c->nhist - 2];
-	free(c->hist_text[c->nhist - 1]);
-	c->nhist -= 2;
+	if (c->hist_last) {
+		/* take the last exchange back out of the history, then ask again higher */
+		prompt = c->hist_text[c->nhist - 2];
+		free(c->hist_text[c->nhist - 1]);
+		c->nhist -= 2;
+	} else {
+		/* nothing came back (cancelled, failed): the history never had it; ask it again */
+		prompt = xstrdup(c->prompt);
+	}
 	up.tier = (enum tier)(last + 1);
 	up.model = NULL;
 	up.escalate = false;

@@ -37,6 +37,7 @@ struct chat {
 	struct msg *hist;
 	char **hist_text;
 	size_t nhist;
+	bool hist_last;         /* the last turn's exchange ends hist (an answer was kept) */
 	int64_t conv_id;
 	enum tier prev_tier;
 	bool system_saved;      /* system is what the database holds for conv_id */

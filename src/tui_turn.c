@@ -417,6 +417,10 @@ tui_retry_up(struct tui *t)
 	o.images = t->sent_img;
 	o.nimages = t->nsent_img;
 	rc = chat_retry_up(t->chat, &o, tui_callbacks(t));
+	if (rc == CHAT_USAGE) {
+		tui_status(t, true, "nothing to re-ask: the last turn asked no question");
+		return;
+	}
 	if (rc == 0) {
 		char *s = xstrfmt("re-asking one tier up: %s", tier_str(chat_last(t->chat)->route.tier));
 

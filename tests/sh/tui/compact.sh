@@ -21,6 +21,8 @@ cat >"$T/c.s" <<S
 :key Enter
 :wait-idle
 :dump-screen $T/c0
+:key F4
+:dump-screen $T/c2
 :type question 4
 :key Enter
 :wait-idle
@@ -32,6 +34,7 @@ else
 	not_ok "/compact: exit 0" "$(cat "$T/c.out")"
 fi
 check_screen "/compact: said on screen" c0 "compacting"
+check_screen "/compact, F4: nothing to re-ask" c2 "nothing to re-ask: the last turn asked no question"
 check_eq "/compact: one request, on the cheap tier" "$(fake_get 0 body.model)" test-cheap-1
 check_eq "/compact: of the first turn, then the instruction (system first)" \
     "$(fake_get 0 body.messages | t_py -c 'import json,sys; print(len(json.load(sys.stdin)))')" 4

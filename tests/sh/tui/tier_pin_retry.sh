@@ -68,4 +68,43 @@ check_screen "typo: said" p0 "/model: unknown model 'test-mdi' (/model lists the
 check_contains "typo: still pinned" "$(row "$T/p0" Nov)" "model: test-mid  F3"
 check_eq "typo: pinned model asked" "$(fake_last body.model)" test-mid-1
 
+# re-ask after a cancel before any text: the cancelled question goes up, the earlier exchange stays
+fake_reset
+fake_reply '{"text":"answer A","usage":{"input":10,"output":2}}'
+fake_reply '{"fault":"stall","seconds":5,"chunks":[]}'
+fake_reply '{"text":"answer B","usage":{"input":10,"output":2}}'
+tui_ok "cancelled" x <<S
+:type question A
+:key Enter
+:wait-idle
+:type question B
+:key Enter
+:key C-c
+:wait-idle
+:key F4
+:wait-idle
+:dump-screen $T/x0
+S
+check_eq "cancelled: re-asked on mid" "$(fake_get 2 body.model)" test-mid-1
+check_eq "cancelled: its question" "$(fake_get 2 body.messages.-1.content)" "question B"
+check_eq "cancelled: the answered exchange kept" "$(fake_get 2 body.messages.1.content)" "answer A"
+check_screen "cancelled: answer" x0 "llm  answer B"
+
+# the same as the first turn: asked again, never the stale "interrupted"
+fake_reset
+fake_reply '{"fault":"stall","seconds":5,"chunks":[]}'
+fake_reply '{"text":"answer B","usage":{"input":10,"output":2}}'
+tui_ok "cancelled first" y <<S
+:type question B
+:key Enter
+:key C-c
+:wait-idle
+:key F4
+:wait-idle
+:dump-screen $T/y0
+S
+check_eq "cancelled first: re-asked on mid" "$(fake_get 1 body.model)" test-mid-1
+check_eq "cancelled first: its question" "$(fake_get 1 body.messages.-1.content)" "question B"
+check_screen "cancelled first: answer" y0 "llm  answer B"
+
 echo "# $T_PASS passed, $T_FAIL failed"
