@@ -615,6 +615,9 @@ struct in_row {
 	size_t off, len;
 };
 
+/* Columns a tab in the input takes: drawn as that many spaces, never as ^I or a tab stop. */
+#define INPUT_TAB_W 4
+
 static int
 input_layout(const char *s, int point, int w, struct in_row *rows, int max, int *cy, int *cx)
 {
@@ -647,7 +650,7 @@ input_layout(const char *s, int point, int w, struct in_row *rows, int max, int 
 
 			while (i + c < n && ((unsigned char)s[i + c] & 0xc0) == 0x80)
 				c++;
-			cw = md_width(s + i, c);
+			cw = s[i] == '\t' ? INPUT_TAB_W : md_width(s + i, c);
 			if (col + cw > w) {
 				if (nrows < max)
 					rows[nrows] = (struct in_row){ start, i - start };
@@ -690,6 +693,22 @@ input_rows(const char *s, int point, int w, int *n, int *cy, int *cx)
 	return rows;
 }
 
+/* The n bytes of s with each tab as INPUT_TAB_W spaces; malloc'd. */
+static char *
+input_untab(const char *s, size_t n)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < n; i++)
+		if (s[i] == '\t')
+			buf_addf(&b, "%*s", INPUT_TAB_W, "");
+		else
+			buf_addc(&b, s[i]);
+	return buf_detach(&b);
+}
+
 static void
 draw_input(struct tui *t, int top, int *cur_y, int *cur_x)
 {
@@ -709,10 +728,10 @@ draw_input(struct tui *t, int top, int *cur_y, int *cur_x)
 		    THEME_BOLD);
 		/* a search prompt in front of the line is drawn dim */
 		p = off < plen ? (plen - off < len ? plen - off : len) : 0;
-		vis = xstrndup(s + off, p);
+		vis = input_untab(s + off, p);
 		seg(t, top + i, &x, t->w - 2, vis, THEME_DIM, 0);
 		free(vis);
-		vis = xstrndup(s + off + p, len - p);
+		vis = input_untab(s + off + p, len - p);
 		seg(t, top + i, &x, t->w - 2, vis, THEME_TEXT, 0);
 		free(vis);
 	}

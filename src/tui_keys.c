@@ -465,12 +465,8 @@ paste_key(struct tui *t, int key)
 		return;
 	if (key == '\r')
 		key = '\n';
-	if (key == '\t') {
-		memcpy(mb, "    ", 4);
-		n = 4;
-	} else {
-		n = wctomb(mb, (wchar_t)key);
-	}
+	/* a tab stays a tab (a Makefile's recipe needs it); the input shows it as spaces */
+	n = wctomb(mb, (wchar_t)key);
 	if (n < 0 && key >= 0x80 && key <= 0xff) {
 		mb[0] = (char)key;   /* a byte the locale cannot name: kept as pasted */
 		n = 1;

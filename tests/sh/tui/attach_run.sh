@@ -61,11 +61,12 @@ check_eq "run: n does not run" "$(fake_count)" 4
 check_screen "unknown command: said" h4 "unknown /nosuch: /help lists the commands"
 check_screen "ambiguous command: the candidates named" h5 "ambiguous /t: which of /tier  /theme?"
 
-# a paste over 1 MiB (tabs paste as four blanks) is refused whole, not cut to what fitted
+# a paste over 1 MiB is refused whole, not cut to what fitted (the script stays under its own
+# 1 MiB: each byte that is not UTF-8 pastes as U+FFFD, three bytes)
 fake_reply '{"text":"kept","usage":{"input":5,"output":1}}'
 {
 	printf ':type keep me\n:paste '
-	t_py -c 'import sys; sys.stdout.write("x\t" * 220000)'
+	t_py -c 'import sys; sys.stdout.buffer.write(b"x\xff" * 400000)'
 	printf '\n:dump-screen %s/p0\n:key Enter\n:wait-idle\n' "$T"
 } >"$T/p.s"
 tui p

@@ -1,4 +1,4 @@
-# The full-screen client, driven headless: readline's history search shows its prompt; a long paste keeps the cursor row in view.
+# The full-screen client, driven headless: readline's history search shows its prompt; a long paste keeps the cursor row in view; a pasted tab is sent as one.
 . "${LLM_TOP:-.}/tests/lib.sh"
 . "$LLM_TOP/tests/tui_lib.sh"
 tui_setup
@@ -18,5 +18,17 @@ S
 check_screen "search: prompt and match" u0 "(reverse-i-search)\`second m': second message"
 check_contains "long paste: last row shown" "$(sed -n 23p "$T/u1")" "│   row 99"
 check_contains "long paste: rows above it" "$(sed -n 18p "$T/u1")" "│   row 94"
+
+# a pasted tab is sent as a tab (a Makefile's recipe needs it), shown as spaces in the input
+fake_reply '{"text":"seen","usage":{"input":10,"output":1}}'
+tui_ok "tab" t 60x16 <<S
+:paste all:\n\tcc -o x x.c\ttail
+:dump-screen $T/t0
+:key Enter
+:wait-idle
+S
+check_eq "tab: sent as a tab" "$(fake_last body.messages.-1.content)" "all:
+	cc -o x x.c	tail"
+check_contains "tab: shown as spaces" "$(row "$T/t0" "cc -o")" "│       cc -o x x.c    tail"
 
 echo "# $T_PASS passed, $T_FAIL failed"
