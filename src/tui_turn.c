@@ -243,7 +243,10 @@ cb_done(void *arg, const struct chat_turn *turn)
 	tui_view_set_info(m, *info ? info : NULL);
 	free(info);
 	if (turn->cancelled) {
-		const char *s = "cancelled: the partial answer and its cost are kept";
+		bool up = turn->nsteps > 0 && turn->steps[turn->nsteps - 1].tier < TIER_FRONTIER;
+		const char *s = turn->len > 0 ? "cancelled: the partial answer and its cost are kept" :
+		    up ? "cancelled before any answer came; F4 asks it again one tier up" :
+		    "cancelled before any answer came";
 
 		tui_view_add(&t->view, TUI_NOTE, s, strlen(s));
 	}

@@ -53,4 +53,16 @@ check_screen "busy: the draft kept" b0 "> second question"
 check_screen "busy: cancelled" b1 "cancelled: the partial answer and its cost are kept"
 check_not_screen "busy: no stale refusal after the reply ended" b1 "still streaming"
 
+# cancelled before the first byte: no partial answer to speak of
+fake_reply '{"fault":"stall","seconds":5,"chunks":[]}'
+tui_ok "early" e <<S
+:type quick one
+:key Enter
+:key C-c
+:wait-idle
+:dump-screen $T/e0
+S
+check_screen "early: said so" e0 "cancelled before any answer came; F4 asks it again one tier up"
+check_not_screen "early: no partial answer claimed" e0 "the partial answer"
+
 echo "# $T_PASS passed, $T_FAIL failed"
