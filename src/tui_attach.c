@@ -259,6 +259,20 @@ clipboard_put(const char *cmd, const char *text, char **cause)
 	return -1;
 }
 
+void
+tui_no_code(struct tui *t, const char *cmd, long long n)
+{
+	int have = t->view.codes - 1;
+
+	if (have <= 0)
+		tui_status(t, true, "%s: there is no code block %lld: no reply has one yet", cmd, n);
+	else if (have == 1)
+		tui_status(t, true, "%s: there is no code block %lld: the only one is 1", cmd, n);
+	else
+		tui_status(t, true, "%s: there is no code block %lld: they are numbered 1 to %d", cmd,
+		    n, have);
+}
+
 /* Copy code block n (0: the last reply) to the clipboard. */
 void
 tui_copy(struct tui *t, int n)
@@ -271,7 +285,7 @@ tui_copy(struct tui *t, int n)
 		const struct md_code *c = tui_view_code(&t->view, n);
 
 		if (c == NULL) {
-			tui_status(t, true, "no code block %d", n);
+			tui_no_code(t, "/copy", n);
 			return;
 		}
 		text = c->text;

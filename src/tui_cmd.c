@@ -265,7 +265,7 @@ cmd_save(struct tui *t, char *arg)
 		return;
 	}
 	if ((c = tui_view_code(&t->view, (int)n)) == NULL) {
-		tui_status(t, true, "/save: there is no code block %lld", (long long)n);
+		tui_no_code(t, "/save", (long long)n);
 		return;
 	}
 	path = typed_path(str_trim(sp + 1));

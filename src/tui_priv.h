@@ -460,6 +460,8 @@ void tui_attach_sent_free(struct tui *t);
 char *tui_fence(const char *text);
 /* Copy code block n (0: the last reply) to the clipboard. */
 void tui_copy(struct tui *t, int n);
+/* Say on the status line that cmd found no code block n, and which numbers there are. */
+void tui_no_code(struct tui *t, const char *cmd, long long n);
 
 /* tui_cmd.c: the verbs (keys and slash commands). */
 /* Run a verb as a key does. */

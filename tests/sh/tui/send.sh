@@ -29,6 +29,12 @@ tui_ok "send" b <<S
 :type /budget
 :key Enter
 :dump-screen $T/b8
+:type /save 2 $T/two.c
+:key Enter
+:dump-screen $T/b9
+:type /copy 7
+:key Enter
+:dump-screen $T/b10
 S
 check_golden tui-chat-reply "$T/b2"
 check_screen "tier: status says mid" b0 "tier: mid"
@@ -53,6 +59,10 @@ check_eq "save: no block number: the whole reply" "$(cat "$T/reply.md" 2>/dev/nu
     "$(sqlite3 "$DB" "select text from messages where role = 'assistant' order by id desc limit 1")"
 check_screen "save reply: status" b6 "saved the last reply to"
 check_screen "save reply: never overwrites" b7 "(not overwritten)"
+check_screen "save: a block not there, and the ones that are" b9 \
+    "/save: there is no code block 2: the only one is 1"
+check_screen "copy: a block not there, and the ones that are" b10 \
+    "/copy: there is no code block 7: the only one is 1"
 check_eq "history: lines kept" "$(grep -c 'why does this segfault' "$LLM_DATA_DIR/history")" 1
 
 # past 80% of the budget: the warning, said once a month, stays whole in the transcript
@@ -76,8 +86,12 @@ tui_ok "esc" e <<S
 :type /tier frontier
 :key Enter
 :dump-screen $T/e0
+:type /copy 3
+:key Enter
+:dump-screen $T/e1
 S
 check_contains "esc: the command ran" "$(row "$T/e0" "│ Nov ")" "tier: frontier"
+check_screen "copy: no block yet" e1 "/copy: there is no code block 3: no reply has one yet"
 check_eq "esc: nothing sent" "$(fake_count)" "$n"
 
 echo "# $T_PASS passed, $T_FAIL failed"
