@@ -164,7 +164,8 @@ cmd_resume(struct tui *t, char *arg)
 	if (*arg == '#')
 		arg++;
 	if (!str_to_i64(arg, &id) || id <= 0) {
-		tui_status(t, true, "/resume: '%s' is not a conversation number", arg);
+		tui_status(t, true, "/resume: '%s' is not a conversation number: /resume alone (F6) "
+		    "lists them", arg);
 		return;
 	}
 	tui_resume(t, id);
