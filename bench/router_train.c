@@ -1378,7 +1378,7 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 		fprintf(f, " * a logistic fit (ridge %g, chosen in %d inner folds) of the labels (head 1: mid or\n"
 		    " * frontier; head 2: frontier)\n", dev_l2_used, DEV_INNER_FOLDS);
 		fprintf(f, " * on the benchmark logit, scaled (at least %g), and the developer features\n", DEV_SCALE_MIN);
-		fprintf(f, " * (code_lines .. few_words, code_fence, diff, stack_trace). Thresholds follow [llm] quality\n");
+		fprintf(f, " * (code_lines .. ask_small, code_fence, diff, stack_trace). Thresholds follow [llm] quality\n");
 		fprintf(f, " * (router_thresholds) with the mean relative losses of cheap and mid answers judged\n");
 		fprintf(f, " * at least %g points below the frontier's on Arena-300 (loss1, loss2).\n", CLEARLY_WORSE);
 	} else {

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fmt.h"
 #include "router_kw.h"
@@ -62,7 +63,7 @@ const char *const router_feature_names[RF_COUNT] = {
 	[RF_CODE_LINES] = "code_lines", [RF_ASK_WORK] = "ask_work", [RF_ASK_DEEP] = "ask_deep",
 	[RF_CONCURRENCY] = "concurrency", [RF_SECURITY] = "security", [RF_DISTRIBUTED] = "distributed",
 	[RF_PERFORMANCE] = "performance", [RF_BUILD] = "build_tooling", [RF_DATA_FORMAT] = "data_format",
-	[RF_FORMAL] = "formal", [RF_FEW_WORDS] = "few_words",
+	[RF_FORMAL] = "formal", [RF_FEW_WORDS] = "few_words", [RF_ASK_SMALL] = "ask_small",
 };
 
 /* What a feature is called in a reason when it is above its usual value, and when below. */
@@ -102,6 +103,7 @@ static const char *const router_labels[RF_COUNT][2] = {
 	[RF_DATA_FORMAT] = { "data formats", "no data formats" },
 	[RF_FORMAL] = { "proof or undefined behaviour", "no proof" },
 	[RF_FEW_WORDS] = { "a quick ask", "not a quick ask" },
+	[RF_ASK_SMALL] = { "a how-to or small edit", "no how-to" },
 };
 
 /* From this much earlier context on, a conversation wants at least mid. */
@@ -825,6 +827,69 @@ definition_ask(const char *prompt, size_t len)
 	return open;
 }
 
+/* Longest stretch of a line read for a small ask, in bytes. */
+#define ROUTER_SMALL_MAX 200
+
+/*
+ * What asks how to do something, for a command, a flag or a syntax, or for a
+ * small mechanical edit: a known answer, not work. Lowercase, plain
+ * apostrophes, matched at the start of a word.
+ */
+static const char *const small_asks[] = {
+	"how do i ", "how do you ", "how can i ", "how to ", "how would i ", "command to ",
+	"command for ", "the command ", "flag to ", "flag for ", "the flag ", "option to ",
+	"the syntax", "syntax for", "syntax?", "one-liner", "one liner", "regex for ", "regex to ",
+	"regex that ", "which version", "what version", "is there a way ", "rename ", "typo",
+	"shorten ", "reword ", "rephrase ", "add a comment", "add comments", "add a docstring",
+	"wie installiere", "wie kann ich", "wie mache ich", "was bedeutet", "hoe maak", "hoe kan ik",
+	"c\xc3\xb3mo ", "comment faire", "comment puis-je", "come faccio",
+	"como fa\xc3\xa7o", "qu\xc3\xa9 significa",
+};
+
+/* Whether one of the n_list phrases of list starts a word of the string low. */
+static bool
+phrase_in(const char *low, const char *const *list, size_t n_list)
+{
+	size_t i;
+
+	for (i = 0; i < n_list; i++) {
+		const char *at = low;
+
+		while ((at = strstr(at, list[i])) != NULL) {
+			if (at == low || !is_alpha((unsigned char)at[-1]))
+				return true;
+			at++;
+		}
+	}
+	return false;
+}
+
+/* Whether the first or the last line of prompt[0..len) is a small ask. */
+static bool
+small_ask(const char *prompt, size_t len)
+{
+	char low[ROUTER_SMALL_MAX + 1];
+	const char *nl;
+	size_t last;
+
+	if (prompt == NULL || len == 0)
+		return false;
+	nl = memchr(prompt, '\n', len);
+	router_fold(prompt, nl != NULL ? (size_t)(nl - prompt) : len, low, sizeof(low));
+	if (phrase_in(low, small_asks, ARRAY_SIZE(small_asks)))
+		return true;
+	if (nl == NULL)
+		return false;
+	while (len > 0 && (prompt[len - 1] == '\n' || prompt[len - 1] == ' ' || prompt[len - 1] == '\r'))
+		len--;
+	for (last = len; last > 0 && prompt[last - 1] != '\n'; last--)
+		;
+	if (len - last > ROUTER_SMALL_MAX)
+		return false;
+	router_fold(prompt + last, len - last, low, sizeof(low));
+	return phrase_in(low, small_asks, ARRAY_SIZE(small_asks));
+}
+
 /* log1p of a count. */
 static double
 log1p_count(size_t v)
@@ -909,6 +974,7 @@ router_features(const struct route_input *in, double x[RF_COUNT])
 	x[RF_FEW_WORDS] = s.words < ROUTER_FEW_WORDS && s.ops == 0 && s.codelines == 0 &&
 	    s.kw[KW_WORK] + s.kw[KW_DEEP] + s.kw[KW_CONC] + s.kw[KW_SEC] + s.kw[KW_DIST] + s.kw[KW_PERF] +
 	    s.kw[KW_FORMAL] + s.kw[KW_REASON] == 0 ? log1p(ROUTER_FEW_WORDS) - x[RF_WORDS] : 0;
+	x[RF_ASK_SMALL] = small_ask(in->prompt, in->prompt ? in->len : 0);
 }
 
 /* Standardise feature i of x for model rm (clipped). */
@@ -1150,6 +1216,266 @@ router_is_lookup(const struct route_input *in, const double x[RF_COUNT])
 	return in->prompt != NULL && router_is_definition(in, x);
 }
 
+/* Longest line read as the ask of a lookup in pasted data, in bytes. */
+#define ROUTER_ASK_MAX 160
+
+/*
+ * How a lookup or a small reshaping of pasted data opens ("what port does
+ * the db use?", "how many rows have status failed?", "is this valid YAML?",
+ * "turn this into a markdown table:"). Lowercase, plain apostrophes.
+ */
+static const char *const lookup_openers[] = {
+	"what ", "what's ", "whats ", "which ", "when ", "where ", "who ", "how many ", "how much ",
+	"how long ", "list ", "count ", "extract ", "find ", "get ", "give me ", "show me ",
+	"is this valid", "is it valid", "is there ", "are there ", "convert ", "turn this ",
+	"format ", "pretty-print", "pretty print", "sort ",
+};
+/* Words that make the ask a diagnosis, a judgement or work, not a lookup. */
+static const char *const lookup_not[] = {
+	"why", "wrong", "bug", "bugs", "broken", "fix", "issue", "issues", "problem", "problems",
+	"cause", "causes", "causing", "caused", "correct", "safe", "unsafe", "should", "better",
+	"best", "worse", "improve", "review", "explain", "leak", "leaks", "slow", "slower", "faster",
+	"race", "happen", "happens", "happening", "happened", "mean", "means", "expect", "expected",
+	"instead", "work", "works", "working", "make", "makes", "diagnose", "debug", "root",
+	"difference", "differ", "compare", "rust", "go", "python", "typescript", "javascript", "java",
+};
+
+/*
+ * Whether the line p[0..n) asks to look something up in, or reshape, what is
+ * pasted with it: a lookup opening, few words, no code, and nothing that
+ * makes it a diagnosis, a judgement or a hard subject.
+ */
+static bool
+lookup_ask(const char *p, size_t n)
+{
+	static const int hard[] = { RF_ASK_DEEP, RF_CONCURRENCY, RF_SECURITY, RF_DISTRIBUTED,
+		RF_PERFORMANCE, RF_FORMAL, RF_KW_REASON, RF_MATH_OPS };
+	char low[ROUTER_ASK_MAX + 1];
+	double x[RF_COUNT];
+	struct route_input ask;
+	size_t i, m, end;
+	bool open = false;
+
+	if (n == 0 || n > ROUTER_ASK_MAX)
+		return false;
+	m = router_fold(p, n, low, sizeof(low));
+	for (i = 0; i < ARRAY_SIZE(lookup_openers) && !open; i++)
+		open = str_startswith(low, lookup_openers[i]);
+	/* "what do I do", "what can I do now?": advice, not a lookup. */
+	while (m > 0 && (low[m - 1] == '?' || low[m - 1] == ' ' || low[m - 1] == '.'))
+		low[--m] = '\0';
+	if (!open || strpbrk(low, "{}();=<>`") != NULL || (m >= 3 && strcmp(low + m - 3, " do") == 0) ||
+	    (m >= 4 && strcmp(low + m - 4, " now") == 0))
+		return false;
+	for (i = 0; i < m; i = end) {
+		while (i < m && !is_alpha((unsigned char)low[i]))
+			i++;
+		for (end = i; end < m && is_alpha((unsigned char)low[end]); end++)
+			;
+		if (word_in(low + i, end - i, lookup_not, ARRAY_SIZE(lookup_not)))
+			return false;
+	}
+	memset(&ask, 0, sizeof(ask));
+	ask.prompt = p;
+	ask.len = n;
+	router_features(&ask, x);
+	for (i = 0; i < ARRAY_SIZE(hard); i++)
+		if (x[hard[i]] != 0)
+			return false;
+	return true;
+}
+
+/* The columns of an aligned table: a tab, or two spaces between fields. */
+static bool
+line_has_columns(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i + 2 < n; i++)
+		if (p[i] == '\t' || (p[i] == ' ' && p[i + 1] == ' ' && p[i - 1] != ' ' && p[i + 2] != ' '))
+			return true;
+	return false;
+}
+
+/* Words that open a line of code the way a key opens a line of YAML ("else:"). */
+static const char *const code_labels[] = {
+	"else", "try", "finally", "except", "default", "public", "private", "protected",
+};
+
+/* Whether p[0..n) is a version: "1.22.4", "v5.0.12", "v0.0.0-20221227". */
+static bool
+is_version(const unsigned char *p, size_t n)
+{
+	size_t i = n > 0 && p[0] == 'v';
+
+	if (i >= n || !is_digit(p[i]))
+		return false;
+	while (i < n && is_digit(p[i]))
+		i++;
+	return i + 1 < n && p[i] == '.' && is_digit(p[i + 1]);
+}
+
+/* Longest key of a "key: value" line, in bytes, and most words in it ("Restart Count"). */
+#define ROUTER_KEY_MAX 40
+#define ROUTER_KEY_WORDS 3
+
+/*
+ * Whether the line p[0..n) (indentation skipped, n > 0) is data rather than
+ * code or prose: a log's line, JSON, YAML, an INI or .env entry, an HTTP
+ * header or a command's "Key: value" report, a CSV or Markdown table's row,
+ * aligned columns, or a dependency with its version. A line that ends like
+ * a statement or calls something is none.
+ */
+static bool
+line_is_data(const unsigned char *p, size_t n)
+{
+	size_t i, j, commas = 0, k, spaces = 0;
+	unsigned char last = p[n - 1];
+
+	if (line_starts_log(p, n))
+		return true;
+	/* "web-1 2026-12-04 10:39:33 …", "update-alternatives 2026-09-22 04:38:15: …" */
+	for (k = 0; k < n && k < 40 && p[k] != ' '; k++)
+		;
+	if (k + 1 < n && k < 40 && line_starts_log(p + k + 1, n - k - 1))
+		return true;
+	if (p[0] == '|' || p[0] == '"')
+		return true;
+	for (i = 0; i < n && strchr("{}[](),: \t", p[i]) != NULL; i++)
+		;
+	if (i == n)
+		return true;
+	if (memchr(p, '(', n) != NULL || last == ';' || last == '{' || starts(p, n, "//"))
+		return false;
+	if (starts(p, n, "- ") || (p[0] == '[' && last == ']'))
+		return true;
+	for (i = 0; i < n && i <= ROUTER_KEY_MAX; i++) {
+		if (p[i] == ' ' && i + 1 < n && (is_alpha(p[i + 1]) || is_digit(p[i + 1])) && spaces < ROUTER_KEY_WORDS)
+			spaces++;
+		else if (!is_alpha(p[i]) && !is_digit(p[i]) && p[i] != '_' && p[i] != '-' && p[i] != '.' && p[i] != '/')
+			break;
+	}
+	if (i > 0 && i <= ROUTER_KEY_MAX && !word_in((const char *)p, i, code_labels, ARRAY_SIZE(code_labels))) {
+		for (j = i; j < n && p[j] == ' '; j++)
+			;
+		if (j < n && p[j] == ':' && (j + 1 == n || p[j + 1] == ' ' || p[j + 1] == '\t'))
+			return true;
+		if (j < n && p[j] == '=' && spaces == 0 && (j + 1 == n || p[j + 1] != '='))
+			return true;
+	}
+	for (i = 0; i < n; i = j) {
+		while (i < n && p[i] == ' ')
+			i++;
+		for (j = i; j < n && p[j] != ' '; j++)
+			;
+		if (is_version(p + i, j - i))
+			return true;
+	}
+	for (i = 0; i < n; i++)
+		commas += p[i] == ',';
+	return commas >= 2 || line_has_columns(p, n);
+}
+
+/* Fewest lines of data pasted for a lookup in them. */
+#define ROUTER_DATA_LINES 1
+
+/*
+ * True when the prompt asks to look something up in, or reshape, data pasted
+ * with it ("what port does the db use?" and a compose file, "how many rows
+ * failed?" and a CSV, "is this valid YAML?"): the ask on its first or last
+ * line, and at least three in four of the other lines data. Reading a value
+ * out of a long config is a small model's work however long it is; code,
+ * prose, diffs and traces are out.
+ */
+static bool
+router_is_data_lookup(const struct route_input *in, const double x[RF_COUNT])
+{
+	const unsigned char *p = (const unsigned char *)in->prompt;
+	size_t n = router_text_len(in), first = 0, first_end, last, i, lines = 0, data = 0;
+	bool ask_first;
+
+	if (p == NULL || n == 0 || x[RF_DIFF] > 0 || x[RF_TRACE] > 0 || x[RF_CODE_FENCE] > 0)
+		return false;
+	while (first < n && (p[first] == '\n' || p[first] == ' ' || p[first] == '\t' || p[first] == '\r'))
+		first++;
+	for (first_end = first; first_end < n && p[first_end] != '\n'; first_end++)
+		;
+	if (first_end >= n)
+		return false;
+	for (last = n; last > 0 && p[last - 1] != '\n'; last--)
+		;
+	ask_first = lookup_ask((const char *)p + first, first_end - first);
+	if (!ask_first && !lookup_ask((const char *)p + last, n - last))
+		return false;
+	for (i = ask_first ? first_end + 1 : first; i < (ask_first ? n : last);) {
+		size_t e = i, b;
+
+		while (e < n && p[e] != '\n')
+			e++;
+		for (b = i; b < e && (p[b] == ' ' || p[b] == '\t'); b++)
+			;
+		while (e > b && (p[e - 1] == ' ' || p[e - 1] == '\r' || p[e - 1] == '\t'))
+			e--;
+		if (e > b && p[b] != '#') {
+			lines++;
+			data += line_is_data(p + b, e - b);
+		}
+		while (i < n && p[i] != '\n')
+			i++;
+		i++;
+	}
+	return lines >= ROUTER_DATA_LINES && data * 4 >= lines * 3;
+}
+
+/* Longest message read as thanks with nothing asked, in bytes. */
+#define ROUTER_THANKS_MAX 300
+
+/* How thanks or an all-clear opens ("thanks, that fixed it!", "ok got it"). */
+static const char *const thanks_openers[] = {
+	"thanks", "thank you", "thx", "ty ", "ty!", "cheers", "great", "perfect", "awesome", "nice",
+	"cool", "ok ", "ok,", "ok!", "okay", "got it", "nevermind", "never mind", "that worked",
+	"it worked", "works now", "danke", "merci", "gracias", "bedankt",
+};
+/* Words that ask for more after the thanks ("thanks, now add tests", "ok but it fails"). */
+static const char *const thanks_not[] = {
+	"now", "also", "but", "still", "however", "can", "could", "would", "please", "pls", "next",
+	"write", "add", "change", "update", "make", "do", "try", "show", "give", "explain", "fix",
+	"error", "fails", "failed", "failing", "doesn", "didn", "isn", "not", "wrong", "issue",
+	"problem", "why", "how", "what", "which", "where", "when", "one", "another", "quick",
+	"implement", "refactor", "convert", "generate", "create", "review", "test", "tests",
+};
+
+/*
+ * True for thanks or an all-clear that asks for nothing more ("thanks, that
+ * worked! the migration ran fine on staging"): any model can reply to it.
+ */
+static bool
+router_is_thanks(const struct route_input *in, const double x[RF_COUNT])
+{
+	char low[ROUTER_THANKS_MAX + 1];
+	size_t i, n, end;
+	bool open = false;
+
+	if (in->prompt == NULL || in->len > ROUTER_THANKS_MAX || x[RF_CODE_LINES] > 0 ||
+	    x[RF_CODE_FENCE] > 0 || x[RF_DIFF] > 0 || x[RF_TRACE] > 0 || x[RF_ASK_DEEP] > 0 ||
+	    memchr(in->prompt, '?', in->len) != NULL)
+		return false;
+	n = router_fold(in->prompt, in->len, low, sizeof(low));
+	for (i = 0; i < ARRAY_SIZE(thanks_openers) && !open; i++)
+		open = str_startswith(low, thanks_openers[i]);
+	/* Words, names ("0041_add_tenant_id") read whole. */
+	for (i = 0; open && i < n; i = end) {
+		while (i < n && !is_alpha((unsigned char)low[i]))
+			i++;
+		for (end = i; end < n && (is_alpha((unsigned char)low[end]) || is_digit((unsigned char)low[end]) ||
+		    low[end] == '_'); end++)
+			;
+		if (word_in(low + i, end - i, thanks_not, ARRAY_SIZE(thanks_not)))
+			return false;
+	}
+	return open;
+}
+
 /* Longest prompt that can be plain arithmetic or a few words with numbers. */
 #define ROUTER_ARITH_MAX 64
 /* At most this many words around the numbers ("what is", "how much is"). */
@@ -1191,14 +1517,17 @@ router_is_arithmetic(const struct route_input *in, const double x[RF_COUNT])
 		RF_KW_CREATIVE, RF_KW_FORMAT, RF_CODE_LINES, RF_ASK_WORK, RF_ASK_DEEP, RF_CONCURRENCY,
 		RF_SECURITY, RF_DISTRIBUTED, RF_PERFORMANCE, RF_BUILD, RF_DATA_FORMAT, RF_FORMAL };
 	size_t i;
+	bool convert;
 
 	if (in->prompt == NULL || in->len == 0 || in->len > ROUTER_ARITH_MAX || x[RF_NUMBERS] == 0 ||
 	    x[RF_LINES] > log1p(1) || x[RF_WORDS] > log1p(ROUTER_ARITH_WORDS))
 		return false;
 	if (x[RF_LINES] > 0 && in->prompt[in->len - 1] != '\n')
 		return false;
+	/* "convert 1536 MiB to GiB" asks for no more work than "1536 MiB in GiB". */
+	convert = x[RF_ASK_WORK] == log1p(1) && in->len > 8 && strncasecmp(in->prompt, "convert ", 8) == 0;
 	for (i = 0; i < ARRAY_SIZE(quiet); i++)
-		if (x[quiet[i]] != 0)
+		if (x[quiet[i]] != 0 && !(quiet[i] == RF_ASK_WORK && convert))
 			return false;
 	return !router_has_variable((const unsigned char *)in->prompt, in->len);
 }
@@ -1225,18 +1554,23 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	const double *c;
 	enum tier t;
 	int forced = -1;
-	bool arith, trace;
+	bool arith, lookup, thanks, trace;
 
 	memset(out, 0, sizeof(*out));
 	router_features(in, x);
 	router_terms(rm, x, c1, c2, &l1, &l2);
-	out->p_cheap_fail = sigmoid(l1);
 	out->p_mid_fail = sigmoid(l2);
+	/* Where mid is not enough, cheap is not either, whatever head 1 says. */
+	out->p_cheap_fail = fmax(sigmoid(l1), out->p_mid_fail);
 	router_thresholds(rm, in->quality, &t1, &t2);
 	t = out->p_cheap_fail < t1 ? TIER_CHEAP : out->p_mid_fail < t2 ? TIER_MID : TIER_FRONTIER;
 	/* Plain arithmetic and a few words with numbers are a small model's work... */
 	arith = t != TIER_CHEAP && router_is_arithmetic(in, x);
-	if (arith)
+	/* ...and so is looking a value up in pasted data however long it is. */
+	lookup = t != TIER_CHEAP && !arith && router_is_data_lookup(in, x);
+	/* ...and so is replying to thanks. */
+	thanks = t != TIER_CHEAP && !arith && !lookup && router_is_thanks(in, x);
+	if (arith || lookup || thanks)
 		t = TIER_CHEAP;
 	/*
 	 * ...while code, diffs and pasted stack traces want at least mid. A crash
@@ -1244,7 +1578,8 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	 * not a git repository' mean") is no trace: the score decides it.
 	 */
 	trace = x[RF_TRACE] > 0 && memchr(in->prompt, '\n', router_text_len(in)) != NULL;
-	if (trace || x[RF_DIFF] > 0 || x[RF_CODE_FENCE] > 0 || x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES)) {
+	if (trace || x[RF_DIFF] > 0 || x[RF_CODE_FENCE] > 0 ||
+	    (!lookup && x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES))) {
 		/*
 		 * Named first in the reason: it is what the user will recognise. Lines
 		 * shaped like code are named only when they moved the tier.
@@ -1289,6 +1624,10 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	if (arith && t == TIER_CHEAP)
 		str_copy(out->reason, sizeof(out->reason),
 		    x[RF_MATH_OPS] > 0 ? "plain arithmetic" : "a few words with numbers");
+	else if (lookup && t == TIER_CHEAP)
+		str_copy(out->reason, sizeof(out->reason), "a lookup in pasted data");
+	else if (thanks && t == TIER_CHEAP)
+		str_copy(out->reason, sizeof(out->reason), "thanks, nothing asked");
 	router_explain(rm, in, x, c, t != TIER_CHEAP, forced, out);
 	/* A share other than the default moved the thresholds: say so. */
 	if (in->quality > 0 && in->quality <= 1 && fabs(in->quality - ROUTER_QUALITY_DEFAULT) > 1e-9) {

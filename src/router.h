@@ -81,6 +81,7 @@ enum router_feat {
 	RF_DATA_FORMAT,
 	RF_FORMAL,        /* proofs, complexity, undefined behaviour */
 	RF_FEW_WORDS,     /* log1p(ROUTER_FEW_WORDS) - log1p(words), 0 from that many words on or with math */
+	RF_ASK_SMALL,     /* the first or last line asks how to, for a command or syntax, or a small edit */
 	RF_COUNT
 };
 

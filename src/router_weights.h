@@ -20,7 +20,7 @@
  * a logistic fit (ridge 0.1, chosen in 5 inner folds) of the labels (head 1: mid or
  * frontier; head 2: frontier)
  * on the benchmark logit, scaled (at least 0.25), and the developer features
- * (code_lines .. few_words, code_fence, diff, stack_trace). Thresholds follow [llm] quality
+ * (code_lines .. ask_small, code_fence, diff, stack_trace). Thresholds follow [llm] quality
  * (router_thresholds) with the mean relative losses of cheap and mid answers judged
  * at least 2 points below the frontier's on Arena-300 (loss1, loss2).
  * Features: router.c's router_features(); in order: RF_* of router.h.
@@ -62,6 +62,7 @@ const struct router_model router_default_model = {
 		0,	/* data_format */
 		0,	/* formal */
 		0,	/* few_words */
+		0,	/* ask_small */
 	},
 	.scale = {
 		0.765862,	/* length */
@@ -99,83 +100,86 @@ const struct router_model router_default_model = {
 		1,	/* data_format */
 		1,	/* formal */
 		1,	/* few_words */
+		1,	/* ask_small */
 	},
 	.w1 = {
-		0.0613911,	/* length */
-		0.688361,	/* words */
-		-0.284954,	/* lines */
-		1.09295e-15,	/* code_fence */
-		0.188121,	/* code_chars */
-		0.34463,	/* diff */
-		0.128415,	/* stack_trace */
+		0.0616762,	/* length */
+		0.691558,	/* words */
+		-0.286278,	/* lines */
+		-1.1153e-15,	/* code_fence */
+		0.188994,	/* code_chars */
+		0.342774,	/* diff */
+		0.154782,	/* stack_trace */
 		0,	/* digits */
-		0.584162,	/* numbers */
-		0.245253,	/* math_ops */
-		-0.0877933,	/* questions */
+		0.586875,	/* numbers */
+		0.246392,	/* math_ops */
+		-0.088201,	/* questions */
 		0,	/* choice */
-		0.163814,	/* sentences */
-		-0.321394,	/* word_len */
-		0.0966591,	/* non_ascii */
-		-0.0583397,	/* kw_reason */
-		0.152612,	/* kw_math */
-		-0.0475288,	/* kw_code */
-		-0.150989,	/* kw_creative */
-		0.080577,	/* kw_simple */
-		0.0286087,	/* kw_format */
+		0.164574,	/* sentences */
+		-0.322887,	/* word_len */
+		0.0971079,	/* non_ascii */
+		-0.0586106,	/* kw_reason */
+		0.15332,	/* kw_math */
+		-0.0477495,	/* kw_code */
+		-0.15169,	/* kw_creative */
+		0.0809512,	/* kw_simple */
+		0.0287416,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		0.405217,	/* code_lines */
-		0.517577,	/* ask_work */
-		3.27936,	/* ask_deep */
-		2.75878,	/* concurrency */
-		-0.828003,	/* security */
-		0.79501,	/* distributed */
-		0.567845,	/* performance */
-		1.11892,	/* build_tooling */
-		0.0333749,	/* data_format */
-		3.64874,	/* formal */
-		-6.52807,	/* few_words */
+		0.379186,	/* code_lines */
+		0.467896,	/* ask_work */
+		3.17657,	/* ask_deep */
+		2.71453,	/* concurrency */
+		-0.806267,	/* security */
+		0.727736,	/* distributed */
+		0.455341,	/* performance */
+		1.20913,	/* build_tooling */
+		0.0933337,	/* data_format */
+		3.56921,	/* formal */
+		-6.29227,	/* few_words */
+		-0.521063,	/* ask_small */
 	},
-	.b1 = 1.14951,
+	.b1 = 1.27177,
 	.w2 = {
-		0.0333932,	/* length */
-		0.0074467,	/* words */
-		-0.128151,	/* lines */
-		-1.12299e-17,	/* code_fence */
-		0.0789175,	/* code_chars */
-		0.0538379,	/* diff */
-		-0.45827,	/* stack_trace */
+		0.0335338,	/* length */
+		0.00747807,	/* words */
+		-0.12869,	/* lines */
+		4.73119e-16,	/* code_fence */
+		0.0792499,	/* code_chars */
+		0.052431,	/* diff */
+		-0.434084,	/* stack_trace */
 		0,	/* digits */
-		0.176046,	/* numbers */
-		0.0330716,	/* math_ops */
-		-0.0275734,	/* questions */
+		0.176787,	/* numbers */
+		0.0332109,	/* math_ops */
+		-0.0276895,	/* questions */
 		0,	/* choice */
-		0.0578091,	/* sentences */
-		-0.135019,	/* word_len */
-		0.0387242,	/* non_ascii */
-		0.0217809,	/* kw_reason */
-		0.0413366,	/* kw_math */
-		0.000899596,	/* kw_code */
-		-0.00107767,	/* kw_creative */
-		0.00919806,	/* kw_simple */
-		-0.00626944,	/* kw_format */
+		0.0580526,	/* sentences */
+		-0.135587,	/* word_len */
+		0.0388873,	/* non_ascii */
+		0.0218727,	/* kw_reason */
+		0.0415107,	/* kw_math */
+		0.000903385,	/* kw_code */
+		-0.00108221,	/* kw_creative */
+		0.00923679,	/* kw_simple */
+		-0.00629585,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		-0.651766,	/* code_lines */
-		0.407188,	/* ask_work */
-		3.45154,	/* ask_deep */
-		4.90655,	/* concurrency */
-		3.11418,	/* security */
-		3.24283,	/* distributed */
-		0.539492,	/* performance */
-		-0.76854,	/* build_tooling */
-		-2.40121,	/* data_format */
-		6.3537,	/* formal */
-		-2.47852,	/* few_words */
+		-0.652901,	/* code_lines */
+		0.422013,	/* ask_work */
+		3.42884,	/* ask_deep */
+		4.91495,	/* concurrency */
+		3.14814,	/* security */
+		3.20286,	/* distributed */
+		0.52048,	/* performance */
+		-0.74896,	/* build_tooling */
+		-2.42726,	/* data_format */
+		6.36664,	/* formal */
+		-2.4189,	/* few_words */
+		-0.214046,	/* ask_small */
 	},
-	.b2 = -2.89226,
+	.b2 = -2.86824,
 	.t1 = 0.5,
 	.t2 = 0.5,
 	.loss1 = 0.644894,

@@ -290,6 +290,152 @@ test_decide_arithmetic(void)
 	CHECK_INT(d.tier, TIER_MID);
 }
 
+/* A value looked up in, or a reshaping of, pasted data is a small model's work however long. */
+static void
+test_decide_data_lookup(void)
+{
+	static const char *const lookup[] = {
+		"what port does the db use?\nversion: \"3.9\"\nservices:\n  web:\n    image: shop/web:1.4\n"
+		"    ports: [\"8080:8080\"]\n    depends_on: [db]\n  db:\n    image: postgres:16\n"
+		"    ports: [\"5433:5432\"]\nvolumes:\n  pg: {}\n",
+		"how many rows have status failed?\n\nid,job,status,duration\n1,build,ok,31\n2,test,failed,12\n"
+		"3,lint,ok,4\n4,deploy,failed,90\n",
+		"is this valid YAML?\nname: build\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+		"    steps:\n      - uses: actions/checkout@v4\n      - run: make test\n",
+		"which image tag is this pod running and how many times has it restarted?\n\n"
+		"Name:             api-7d9f8c6b5-xk2lp\nNamespace:        prod\nContainers:\n  api:\n"
+		"    Container ID:   containerd://4c1f0e9b2a7d\n    Image:          registry.local/api:v2.14.3\n"
+		"    State:          Running\n    Restart Count:  4\n    Limits:\n      memory:  512Mi\n",
+		"which grpc version are we on?\n\nmodule github.com/acme/billing\n\ngo 1.22.4\n\nrequire (\n"
+		"\tgithub.com/go-chi/chi/v5 v5.0.12\n\tgithub.com/jackc/pgx/v5 v5.5.5\n"
+		"\tgolang.org/x/sync v0.7.0\n\tgoogle.golang.org/protobuf v1.34.1\n)\n\nrequire (\n"
+		"\tgithub.com/beorn7/perks v1.0.1 // indirect\n\tgoogle.golang.org/grpc v1.63.2 // indirect\n"
+		"\tgolang.org/x/sys v0.19.0 // indirect\n\tgolang.org/x/text v0.14.0 // indirect\n)\n",
+		"when did the pool warning first appear?\n2026-12-04 10:39:31 INFO start\n"
+		"2026-12-04 10:39:33 WARN pool exhausted, 32 waiting\n2026-12-04 10:40:02 INFO ok\n",
+		"what's the value of status in this response?\n{\"id\": 7731, \"status\": \"queued\", \"retries\": 0}",
+		"id,job,status\n1,build,ok\n2,test,failed\n\nturn this into a markdown table",
+	};
+	/* A diagnosis, a judgement, advice, code rather than data, or a hard subject: scored. */
+	static const char *const not_lookup[] = {
+		"my pod keeps restarting:\nName:         api\nStatus:       Running\nContainers:\n  api:\n"
+		"    State:          Waiting\n      Reason:       CrashLoopBackOff\n    Last State:     Terminated\n"
+		"      Reason:       OOMKilled\nwhat do I do",
+		"what's wrong with this config?\nservices:\n  db:\n    image: postgres:16\n    ports: [\"5432\"]\n",
+		"why does the db not start?\nservices:\n  db:\n    image: postgres:16\n    ports: [\"5432\"]\n",
+		"what does this function return?\ndef f(xs):\n    total = 0\n    for x in xs:\n"
+		"        total += x * x\n    return total\n",
+		"which of these two locks can deadlock?\nlock_a: held by worker 1\nlock_b: held by worker 2\n",
+		"what should I change here?\nmax_connections = 100\nshared_buffers = 128MB\nwork_mem = 4MB\n",
+	};
+	struct route_decision d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lookup); i++) {
+		d = decide(lookup[i], 0, TIER_AUTO, 0);
+		CHECK_INT(d.tier, TIER_CHEAP);
+		/* The rule, or the score when it already said cheap. */
+		CHECK(str_startswith(d.reason, "a lookup in pasted data") || strstr(d.reason, "quick ask") != NULL);
+	}
+	for (i = 0; i < ARRAY_SIZE(not_lookup); i++) {
+		d = decide(not_lookup[i], 0, TIER_AUTO, 0);
+		CHECK(strstr(d.reason, "lookup in pasted data") == NULL);
+	}
+	/* A pasted stack trace still wants mid, whatever is asked of it. */
+	d = decide("which line failed?\nTraceback (most recent call last):\n  File \"a.py\", line 3, in <module>\n"
+	    "    main()\nValueError: bad\n", 0, TIER_AUTO, 0);
+	CHECK(d.tier >= TIER_MID);
+}
+
+/* Thanks with nothing asked goes to cheap; thanks with a further ask is scored. */
+static void
+test_decide_thanks(void)
+{
+	static const char *const thanks[] = { "thanks, that fixed it!",
+		"thanks, that worked! the migration ran fine on staging, 0041_add_tenant_id applied in like 3s. "
+		"appreciate it", "ok got it, works now", "Perfect, cheers" };
+	static const char *const more[] = { "thanks, but it still fails on CI",
+		"thanks, now write the tests for the parser", "ok why does this happen?",
+		"thanks, can you also handle the empty file case", "great, implement the rest of the cache" };
+	struct route_decision d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(thanks); i++) {
+		d = decide(thanks[i], 0, TIER_AUTO, 0);
+		CHECK_INT(d.tier, TIER_CHEAP);
+	}
+	d = decide(thanks[1], 0, TIER_AUTO, 0);
+	CHECK(str_startswith(d.reason, "thanks, nothing asked"));
+	for (i = 0; i < ARRAY_SIZE(more); i++) {
+		d = decide(more[i], 0, TIER_AUTO, 0);
+		CHECK(strstr(d.reason, "nothing asked") == NULL);
+	}
+}
+
+/* A unit or number conversion is arithmetic; converting code is not. */
+static void
+test_decide_convert(void)
+{
+	static const char *const cheap[] = { "convert 1536 MiB to GiB", "convert 1710000000 unix time to a date",
+		"Convert 72 F to C" };
+	struct route_decision d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cheap); i++) {
+		d = decide(cheap[i], 0, TIER_AUTO, 0);
+		CHECK_INT(d.tier, TIER_CHEAP);
+	}
+	d = decide("convert this python 2 print to 3", 0, TIER_AUTO, 0);
+	CHECK(strstr(d.reason, "numbers") == NULL || d.tier != TIER_CHEAP);
+	CHECK(strstr(d.reason, "a few words with numbers") == NULL);
+}
+
+/* How-tos, commands, syntax and small edits are seen on the first or the last line. */
+static void
+test_features_small_ask(void)
+{
+	static const char *const small[] = { "how do i find files modified in the last 2 days",
+		"regex to match a semver like 1.24.3", "postgres: add a column with a default. syntax?",
+		"Wie installiere ich ein Paket nur f\xc3\xbcr meinen Benutzer?",
+		"\xc2\xbf" "C\xc3\xb3mo renombro una rama en git?", "what's the docker run flag to remove it after?",
+		"a = 1\nb = 2\nrename a to x and b to y", "fix the typo in this sentence: teh cat" };
+	static const char *const not_small[] = { "write a Go CSV parser with quoting",
+		"review this diff for races", "design a rate limiter for 1M users",
+		"showdown of the how-to-guides", "tmp = 1\nwhy is this slow?\nprint(tmp)" };
+	double x[RF_COUNT];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(small); i++) {
+		features(small[i], x);
+		CHECK(x[RF_ASK_SMALL] > 0);
+	}
+	for (i = 0; i < ARRAY_SIZE(not_small); i++) {
+		features(not_small[i], x);
+		CHECK(x[RF_ASK_SMALL] == 0);
+	}
+}
+
+/* Where mid is not enough, cheap is not either: a hard design question never goes to cheap. */
+static void
+test_decide_heads_ordered(void)
+{
+	static const char *const prompts[] = {
+		"I want to encrypt user files client-side with a password and sync them. Which KDF and AEAD, "
+		"how to handle nonces across devices, and how do I support password change without "
+		"re-encrypting everything?",
+		"is memory_order_relaxed enough for a flag that publishes data written before it?",
+		"hi", "write a Go CSV parser", "Prove that the halting problem is undecidable",
+	};
+	struct route_decision d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(prompts); i++) {
+		d = decide(prompts[i], 0, TIER_AUTO, 0);
+		CHECK(d.p_cheap_fail >= d.p_mid_fail);
+	}
+	CHECK(decide(prompts[0], 0, TIER_AUTO, 0).tier >= TIER_MID);
+}
+
 /* A one-line textbook question never goes to the frontier, whatever its subject. */
 static void
 test_decide_definition(void)
@@ -932,6 +1078,11 @@ main(void)
 	RUN(test_decide_order);
 	RUN(test_features_few_words);
 	RUN(test_decide_arithmetic);
+	RUN(test_decide_data_lookup);
+	RUN(test_decide_thanks);
+	RUN(test_decide_convert);
+	RUN(test_features_small_ask);
+	RUN(test_decide_heads_ordered);
 	RUN(test_decide_names_distinct);
 	RUN(test_decide_reason_true);
 	RUN(test_decide_definition);
