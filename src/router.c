@@ -632,7 +632,7 @@ scan_run(const unsigned char *p, size_t i, size_t n, struct scan *s)
 
 /*
  * Whether the '-' at p[i] starts a compiler's optimisation level named in a
- * sentence ("crashes only at -O2", "compiled with -O3", "-O0 and -O2"):
+ * sentence ("crashes only at -O2", "compiled with -O3", "-O0 and -O2", "13.2, -O0"):
  * code that behaves apart at two levels is undefined behaviour more often
  * than not. A build line's flags ("gcc -O2", "CFLAGS = -O2") are not that.
  */
@@ -646,6 +646,9 @@ opt_level(const unsigned char *p, size_t i, size_t n)
 	if (i < 3 || i + 2 >= n || p[i - 1] != ' ' || p[i + 1] != 'O' || p[i + 2] == '\0' ||
 	    !strchr("0123sgz", p[i + 2]) || (i + 3 < n && (router_class[p[i + 3]] & (CC_ALPHA | CC_DIGIT))))
 		return false;
+	/* One of a list: "gcc 13.2, -O0 prints 31, -O2 hangs". */
+	if (p[i - 2] == ',')
+		return true;
 	for (j = i - 1; j > 0 && is_alpha(p[j - 1]); j--)
 		;
 	for (k = 0; k < ARRAY_SIZE(before); k++)

@@ -769,6 +769,7 @@ test_features_developer(void)
 	static const struct feature_case levels[] = {
 		{ "This passes tests at -O0 but the loop never ends at -O2. Why?", true },
 		{ "Why does this only crash with -O2?\nint *get(void) { int x = 42; return &x; }", true },
+		{ "gcc 13.2, -O0 prints 31, -O2 hangs forever. compiler bug?", true },
 		{ "My Kahan sum is worse when compiled with -O3 -ffast-math", true },
 		{ "gcc -O2 -Wall -o app main.c fails to link", false },
 		{ "CFLAGS = -O2 -g\nwhy does make rebuild everything?", false },
