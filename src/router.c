@@ -1479,6 +1479,65 @@ router_is_thanks(const struct route_input *in, const double x[RF_COUNT])
 	return open;
 }
 
+/* Most lines of a text or code given a mechanical edit on the cheap tier. */
+#define ROUTER_EDIT_LINES 80
+
+/* What asks for a mechanical edit: the result is fixed by the ask, nothing to work out. */
+static const char *const edit_asks[] = {
+	"rename ", "fix the typo", "fix typo", "fix the spelling", "add comments", "add a comment",
+	"add a docstring", "add docstrings", "add a header", "add a license header", "sort the imports",
+	"reindent", "re-indent", "reformat",
+};
+/* Words that make more of it than the edit: a judgement, a diagnosis or further work. */
+static const char *const edit_not[] = {
+	"why", "wrong", "bug", "bugs", "race", "safe", "leak", "slow", "review", "explain", "refactor",
+	"optimise", "optimize", "also", "test", "tests", "then", "improve", "better",
+};
+
+/*
+ * True when the first or last line asks for a mechanical edit of the rest
+ * ("rename cnt to count in this", "fix the typo", "add comments"): a small
+ * model does it as well as any, however much code it touches, up to
+ * ROUTER_EDIT_LINES lines.
+ */
+static bool
+router_is_edit(const struct route_input *in, const double x[RF_COUNT])
+{
+	const char *p = in->prompt, *line[2], *nl;
+	size_t n = router_text_len(in), len[2], k, i, end, m;
+	char low[ROUTER_SMALL_MAX + 1];
+
+	if (p == NULL || n == 0 || x[RF_DIFF] > 0 || x[RF_TRACE] > 0 || x[RF_LINES] > log1p(ROUTER_EDIT_LINES))
+		return false;
+	nl = memchr(p, '\n', n);
+	line[0] = p;
+	len[0] = nl != NULL ? (size_t)(nl - p) : n;
+	for (k = n; k > 0 && p[k - 1] != '\n'; k--)
+		;
+	line[1] = p + k;
+	len[1] = n - k;
+	for (k = 0; k < 2; k++) {
+		bool open = false;
+
+		if (len[k] == 0 || len[k] > ROUTER_SMALL_MAX)
+			continue;
+		m = router_fold(line[k], len[k], low, sizeof(low));
+		for (i = 0; i < ARRAY_SIZE(edit_asks) && !open; i++)
+			open = str_startswith(low, edit_asks[i]);
+		for (i = 0; open && i < m; i = end) {
+			while (i < m && !is_alpha((unsigned char)low[i]))
+				i++;
+			for (end = i; end < m && is_alpha((unsigned char)low[end]); end++)
+				;
+			if (word_in(low + i, end - i, edit_not, ARRAY_SIZE(edit_not)))
+				open = false;
+		}
+		if (open)
+			return true;
+	}
+	return false;
+}
+
 /* Longest prompt that can be plain arithmetic or a few words with numbers. */
 #define ROUTER_ARITH_MAX 64
 /* At most this many words around the numbers ("what is", "how much is"). */
@@ -1557,7 +1616,7 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	const double *c;
 	enum tier t;
 	int forced = -1;
-	bool arith, lookup, thanks, trace;
+	bool arith, lookup, thanks, edit, trace;
 
 	memset(out, 0, sizeof(*out));
 	router_features(in, x);
@@ -1571,9 +1630,10 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	arith = t != TIER_CHEAP && router_is_arithmetic(in, x);
 	/* ...and so is looking a value up in pasted data however long it is. */
 	lookup = t != TIER_CHEAP && !arith && router_is_data_lookup(in, x);
-	/* ...and so is replying to thanks. */
+	/* ...and so are replying to thanks and a mechanical edit. */
 	thanks = t != TIER_CHEAP && !arith && !lookup && router_is_thanks(in, x);
-	if (arith || lookup || thanks)
+	edit = t != TIER_CHEAP && !arith && !lookup && !thanks && router_is_edit(in, x);
+	if (arith || lookup || thanks || edit)
 		t = TIER_CHEAP;
 	/*
 	 * ...while code, diffs and pasted stack traces want at least mid. A crash
@@ -1581,8 +1641,8 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	 * not a git repository' mean") is no trace: the score decides it.
 	 */
 	trace = x[RF_TRACE] > 0 && memchr(in->prompt, '\n', router_text_len(in)) != NULL;
-	if (trace || x[RF_DIFF] > 0 || x[RF_CODE_FENCE] > 0 ||
-	    (!lookup && x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES))) {
+	if (trace || x[RF_DIFF] > 0 || (!edit && x[RF_CODE_FENCE] > 0) ||
+	    (!lookup && !edit && x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES))) {
 		/*
 		 * Named first in the reason: it is what the user will recognise. Lines
 		 * shaped like code are named only when they moved the tier.
@@ -1631,6 +1691,8 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 		str_copy(out->reason, sizeof(out->reason), "a lookup in pasted data");
 	else if (thanks && t == TIER_CHEAP)
 		str_copy(out->reason, sizeof(out->reason), "thanks, nothing asked");
+	else if (edit && t == TIER_CHEAP)
+		str_copy(out->reason, sizeof(out->reason), "a mechanical edit");
 	router_explain(rm, in, x, c, t != TIER_CHEAP, forced, out);
 	/* A share other than the default moved the thresholds: say so. */
 	if (in->quality > 0 && in->quality <= 1 && fabs(in->quality - ROUTER_QUALITY_DEFAULT) > 1e-9) {

@@ -347,6 +347,37 @@ test_decide_data_lookup(void)
 	CHECK(d.tier >= TIER_MID);
 }
 
+/* A mechanical edit of pasted code or text is a small model's work; more than that is scored. */
+static void
+test_decide_edit(void)
+{
+	static const char code[] = "def summarize(lst, threshold=10):\n    cnt = 0\n    for x in lst:\n"
+		"        if x > threshold:\n            cnt += 1\n    return {\"over\": cnt, \"n\": len(lst)}\n";
+	char buf[8192];
+	struct route_decision d;
+	size_t i, len;
+
+	snprintf(buf, sizeof(buf), "rename cnt to count and lst to items in this, nothing else\n\n%s", code);
+	d = decide(buf, 0, TIER_AUTO, 0);
+	CHECK_INT(d.tier, TIER_CHEAP);
+	CHECK(str_startswith(d.reason, "a mechanical edit"));
+	snprintf(buf, sizeof(buf), "%s\nadd a license header comment (MIT, 2024, Acme Inc) at the top", code);
+	CHECK_INT(decide(buf, 0, TIER_AUTO, 0).tier, TIER_CHEAP);
+	CHECK_INT(decide("fix the typo\nSELECT name, emial FROM users WHERE active = true;", 0, TIER_AUTO, 0).tier,
+	    TIER_CHEAP);
+	/* More than the edit: a diagnosis, tests, a review. */
+	snprintf(buf, sizeof(buf), "rename cnt to count and explain why this is slow\n\n%s", code);
+	CHECK(strstr(decide(buf, 0, TIER_AUTO, 0).reason, "mechanical edit") == NULL);
+	snprintf(buf, sizeof(buf), "add comments and then write tests for it\n\n%s", code);
+	CHECK(strstr(decide(buf, 0, TIER_AUTO, 0).reason, "mechanical edit") == NULL);
+	/* A long file's edit is scored, and pasted code wants mid again. */
+	len = (size_t)snprintf(buf, sizeof(buf), "rename cnt to count\n");
+	for (i = 0; i < 20; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s", code);
+	d = decide(buf, 0, TIER_AUTO, 0);
+	CHECK(d.tier >= TIER_MID);
+}
+
 /* Thanks with nothing asked goes to cheap; thanks with a further ask is scored. */
 static void
 test_decide_thanks(void)
@@ -1081,6 +1112,7 @@ main(void)
 	RUN(test_decide_arithmetic);
 	RUN(test_decide_data_lookup);
 	RUN(test_decide_thanks);
+	RUN(test_decide_edit);
 	RUN(test_decide_convert);
 	RUN(test_features_small_ask);
 	RUN(test_decide_heads_ordered);
