@@ -192,7 +192,7 @@ cmd_file(struct tui *t, char *arg)
 		return;
 	}
 	path = typed_path(arg);
-	tui_attach_file(t, path);
+	tui_attach_file(t, "/file", path);
 	free(path);
 }
 
