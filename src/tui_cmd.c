@@ -409,9 +409,15 @@ cmd_theme(struct tui *t, char *arg)
 static void
 cmd_detach(struct tui *t, char *arg)
 {
+	size_t n = t->natt;
+
 	(void)arg;
+	if (n == 0) {
+		tui_status(t, false, "nothing to detach: nothing is attached");
+		return;
+	}
 	tui_attach_free(t);
-	tui_status(t, false, "attachments dropped");
+	tui_status(t, false, "dropped %zu attachment%s", n, n == 1 ? "" : "s");
 }
 
 static void
