@@ -690,9 +690,12 @@ draw_meter(struct tui *t, int y)
 	    md_width(month, strlen(month)), bar);
 	bar = meter_forecast(t, buf, sizeof(buf), maxx - 2 - 1 - rw - 2 -
 	    md_width(month, strlen(month)), bar);
-	/* Narrow screens: the tier hint goes first, then the bar shrinks. */
+	/*
+	 * Narrow screens: the tier hint goes first, then the bar shrinks. The bar
+	 * has a blank before it, the hint two: text never runs into the hint.
+	 */
 	lw = md_width(month, strlen(month)) + md_width(buf, strlen(buf));
-	if (2 + lw + bar + 1 + rw > maxx)
+	if (2 + lw + (bar > 0 ? 1 + bar : 0) + 2 + rw > maxx)
 		rw = 0;
 	if (2 + lw + bar > maxx)
 		bar = maxx - 2 - lw - 1 > 0 ? maxx - 2 - lw - 1 : 0;

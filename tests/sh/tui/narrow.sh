@@ -32,6 +32,16 @@ check_contains "40: the idle route line ends in an ellipsis" "$(row "$T/n40a" 'r
     "route auto  type a message to see w… │"
 check_contains "40: the key hints end in an ellipsis" "$(row "$T/n40a" '└ ')" "F3 model · F4 … ─┘"
 
+# the meter's text never runs into the tier hint: the hint goes when both do not fit
+sql "INSERT INTO usage (time, model, tier, cost_pico, status)
+  VALUES ($LLM_NOW, 'test-mid', 'mid', 330000000, 'ok')"
+tui_ok "meter" m 60x20 <<S
+:dump-screen $T/m0
+S
+check_contains "60: the meter whole" "$(row "$T/m0" '│ Nov ')" "\$0.00033 of \$1.00 (0%)"
+check_not_contains "60: the meter apart from the tier hint" "$(row "$T/m0" '│ Nov ')" "%)tier"
+check_width "60: meter" m0 60
+
 # without UTF-8 the ellipsis is three dots, and the screen stays ASCII
 (
 	export LC_ALL=C LANG=C
