@@ -887,7 +887,7 @@ draw_picker(struct tui *t, int top, int rows)
 			hline(' ', t->w - 2);
 			mark(t, top + 1 + i, 1, t->w - 2, THEME_SELECTED);
 		}
-		seg(t, top + 1 + i, &x, t->w - 2, p->items[idx], idx == p->sel ? THEME_SELECTED :
+		seg_cut(t, top + 1 + i, &x, t->w - 2, p->items[idx], idx == p->sel ? THEME_SELECTED :
 		    THEME_TEXT, 0);
 	}
 	snprintf(buf, sizeof(buf), "%s", p->filter ? "type to filter · Enter choose · Esc close" :

@@ -42,6 +42,14 @@ check_contains "60: the meter whole" "$(row "$T/m0" '│ Nov ')" "\$0.00033 of \
 check_not_contains "60: the meter apart from the tier hint" "$(row "$T/m0" '│ Nov ')" "%)tier"
 check_width "60: meter" m0 60
 
+# a picker's row cut short says so: a price must not lose its last digits unseen
+tui_ok "picker" p 60x20 <<S
+:key F3
+:dump-screen $T/p0
+S
+check_contains "60: a model's cut row ends in an ellipsis" "$(row "$T/p0" 'deepseek-v4-flash ')" "… │"
+check_width "60: picker" p0 60
+
 # without UTF-8 the ellipsis is three dots, and the screen stays ASCII
 (
 	export LC_ALL=C LANG=C
