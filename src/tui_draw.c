@@ -989,23 +989,33 @@ draw_divider(struct tui *t, int y)
 	}
 }
 
-/* The bottom border: the status message, or the main keys. */
+/* The bottom border: the status message, or as many of the main keys as fit whole. */
 static void
 draw_footer(struct tui *t)
 {
-	char hint[160], k1[16], k2[16], k3[16], k4[16];
+	static const struct {
+		enum tui_action a;
+		const char *what;
+	} keys[] = { { ACT_HELP, "help" }, { ACT_TIER, "tier" }, { ACT_MODEL, "model" },
+		{ ACT_RETRY, "re-ask up" } };
+	char hint[160], k[16];
+	size_t i, l = 0, fit = 0;
 
 	if (t->status[0]) {
 		hrule(t, t->h - 1, BOX_BL, BOX_BR, t->status, t->status_error ? THEME_ERROR :
 		    THEME_STATUS, 0);
 		return;
 	}
-	tui_key_name(tui_action_key(t, ACT_HELP), k1, sizeof(k1));
-	tui_key_name(tui_action_key(t, ACT_TIER), k2, sizeof(k2));
-	tui_key_name(tui_action_key(t, ACT_MODEL), k3, sizeof(k3));
-	tui_key_name(tui_action_key(t, ACT_RETRY), k4, sizeof(k4));
-	snprintf(hint, sizeof(hint), "%s help \xc2\xb7 %s tier \xc2\xb7 %s model \xc2\xb7 %s "
-	    "re-ask up", k1, k2, k3, k4);
+	/* the rule's text has the frame's columns less its corners and two blanks */
+	for (i = 0; i < ARRAY_SIZE(keys) && l < sizeof(hint); i++) {
+		tui_key_name(tui_action_key(t, keys[i].a), k, sizeof(k));
+		snprintf(hint + l, sizeof(hint) - l, "%s%s %s", i ? " \xc2\xb7 " : "", k,
+		    keys[i].what);
+		l = strlen(hint);
+		if (i == 0 || md_width(hint, l) <= t->w - 5)
+			fit = l;
+	}
+	hint[fit] = '\0';
 	hrule(t, t->h - 1, BOX_BL, BOX_BR, hint, THEME_DIM, 0);
 }
 

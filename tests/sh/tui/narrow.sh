@@ -30,7 +30,8 @@ S
 done
 check_contains "40: the idle route line ends in an ellipsis" "$(row "$T/n40a" 'route ')" \
     "route auto  type a message to see w… │"
-check_contains "40: the key hints end in an ellipsis" "$(row "$T/n40a" '└ ')" "F3 model · F4 … ─┘"
+check_contains "40: the key hints that fit whole" "$(row "$T/n40a" '└ ')" "└ F1 help · F2 tier · F3 model ──"
+check_not_contains "40: no key hint cut" "$(row "$T/n40a" '└ ')" "F4"
 
 # the meter's text never runs into the tier hint: the hint goes when both do not fit
 sql "INSERT INTO usage (time, model, tier, cost_pico, status)
