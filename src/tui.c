@@ -563,7 +563,7 @@ tui_run(struct app *cli, const struct tui_opts *o)
 		cause = NULL;
 	}
 	for (i = 0; i < o->nfiles; i++)
-		tui_attach_file(t, o->files[i]);
+		tui_attach_file(t, "--file", o->files[i]);
 	if (o->agent)
 		tui_agent_enable(t);
 	if (o->script != NULL) {

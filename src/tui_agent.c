@@ -1722,6 +1722,20 @@ tui_agent_key(struct tui *t, int key)
 		tui_status(t, false, "agent mode stays off");
 }
 
+/* /agent cap alone: the cap each task starts with, and how to change it. */
+static void
+agent_cap_show(struct tui *t)
+{
+	char c[32];
+
+	if (t->agent_cap <= 0) {
+		tui_status(t, false, "agent tasks: no cap (/agent cap USD sets one)");
+		return;
+	}
+	pricing_format(t->agent_cap, false, c, sizeof c);
+	tui_status(t, false, "agent tasks are capped at %s each (/agent cap off drops it)", c);
+}
+
 void
 tui_agent_verb(struct tui *t, char *arg)
 {
@@ -1731,12 +1745,17 @@ tui_agent_verb(struct tui *t, char *arg)
 	arg = str_trim(arg);
 	if (str_startswith(arg, "cap")) {
 		arg = str_trim(arg + 3);
+		if (*arg == '\0') {
+			agent_cap_show(t);
+			return;
+		}
 		if (strcmp(arg, "off") == 0 || strcmp(arg, "none") == 0) {
 			t->agent_cap = 0;
 			tui_status(t, false, "agent tasks: no cap");
 			return;
 		}
-		if (!str_to_fixed(arg, 12, &cap) || cap <= 0) {
+		/* "$0.10" as the question after a cap takes it */
+		if (!str_to_fixed(arg + (*arg == '$'), 12, &cap) || cap <= 0) {
 			tui_status(t, true, "/agent cap: '%s' is not an amount in dollars", arg);
 			return;
 		}

@@ -70,19 +70,22 @@ tui_attach_sent_free(struct tui *t)
 	t->nsent_img = 0;
 }
 
-/* Attach the image at path: it goes beside the next message's text, to a model that takes images. */
+/*
+ * Attach the image at path: it goes beside the next message's text, to a
+ * model that takes images. who ("/file", "--file") heads an error.
+ */
 static int
-attach_image(struct tui *t, const char *path)
+attach_image(struct tui *t, const char *who, const char *path)
 {
 	char *cause = NULL;
 	struct image im;
 
 	if (t->nimg == 16) {
-		tui_status(t, true, "%s: at most 16 images go with one message", path);
+		tui_status(t, true, "%s: %s: at most 16 images go with one message", who, path);
 		return -1;
 	}
 	if (image_read(path, &im, &cause) != 0) {
-		tui_status(t, true, "%s", cause);
+		tui_status(t, true, "%s: %s", who, cause);
 		free(cause);
 		return -1;
 	}
@@ -161,23 +164,23 @@ out:
 	return rc;
 }
 
-/* Read a file into an attachment. */
+/* Read a file into an attachment; who ("/file", "--file") heads an error. */
 int
-tui_attach_file(struct tui *t, const char *path)
+tui_attach_file(struct tui *t, const char *who, const char *path)
 {
 	char *text = NULL, *cause = NULL, *full, *fence;
 	size_t len = 0;
 	char tok[16];
 
 	if (image_probe(path))
-		return attach_image(t, path);
+		return attach_image(t, who, path);
 	if (attach_read(path, ATTACH_MAX, &text, &len, &cause) != 0) {
-		tui_status(t, true, "%s", cause);
+		tui_status(t, true, "%s: %s", who, cause);
 		free(cause);
 		return -1;
 	}
 	if (memchr(text, '\0', len) != NULL) {
-		tui_status(t, true, "%s: a binary file; attach text", path);
+		tui_status(t, true, "%s: %s: a binary file; attach text", who, path);
 		free(text);
 		return -1;
 	}

@@ -111,7 +111,7 @@ cmd_compact(struct tui *t, char *arg)
 static void
 cmd_budget(struct tui *t, char *arg)
 {
-	char spent[32], res[32], lim[32], *s;
+	char spent[32], amount[32], res[48] = "", lim[32], *s;
 	const struct meter *m = &t->meter;
 
 	(void)arg;
@@ -119,16 +119,20 @@ cmd_budget(struct tui *t, char *arg)
 	if (!t->meter_ok)
 		return;
 	pricing_format(m->spent, m->estimated, spent, sizeof(spent));
-	pricing_format(m->reserved, true, res, sizeof(res));
+	/* only a live reservation is named: "~$0.00 reserved" would claim one that is not there */
+	if (m->reserved > 0) {
+		pricing_format(m->reserved, true, amount, sizeof(amount));
+		snprintf(res, sizeof(res), ", %s reserved", amount);
+	}
 	if (m->limit > 0) {
 		pricing_format(m->limit, false, lim, sizeof(lim));
-		s = xstrfmt("budget %s: %s spent, %s reserved, of %s (%lld%%); %lld request%s, %lld of "
+		s = xstrfmt("budget %s: %s spent%s, of %s (%lld%%); %lld request%s, %lld of "
 		    "unknown cost; over budget: %s", m->month, spent, res, lim,
 		    (long long)(m->spent * 100 / m->limit), (long long)m->requests,
 		    m->requests == 1 ? "" : "s", (long long)m->unknown_count,
 		    budget_action_str(t->cfg->budget_action));
 	} else {
-		s = xstrfmt("budget %s: %s spent, %s reserved, no monthly budget set; %lld request%s, "
+		s = xstrfmt("budget %s: %s spent%s, no monthly budget set; %lld request%s, "
 		    "%lld of unknown cost", m->month, spent, res, (long long)m->requests,
 		    m->requests == 1 ? "" : "s", (long long)m->unknown_count);
 	}
@@ -192,7 +196,7 @@ cmd_file(struct tui *t, char *arg)
 		return;
 	}
 	path = typed_path(arg);
-	tui_attach_file(t, path);
+	tui_attach_file(t, "/file", path);
 	free(path);
 }
 
@@ -409,9 +413,15 @@ cmd_theme(struct tui *t, char *arg)
 static void
 cmd_detach(struct tui *t, char *arg)
 {
+	size_t n = t->natt;
+
 	(void)arg;
+	if (n == 0) {
+		tui_status(t, false, "nothing to detach: nothing is attached");
+		return;
+	}
 	tui_attach_free(t);
-	tui_status(t, false, "attachments dropped");
+	tui_status(t, false, "dropped %zu attachment%s", n, n == 1 ? "" : "s");
 }
 
 static void

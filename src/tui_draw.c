@@ -1,4 +1,5 @@
 /* tui_draw: layout and drawing of every part of the screen, one doupdate per frame. */
+#include <assert.h>
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +217,59 @@ seg(struct tui *t, int y, int *x, int maxx, const char *s, int slot, unsigned ex
 	*x += used;
 }
 
+/* What ends a row cut short: "…", or "..." in a locale without UTF-8. */
+static const char *
+ellipsis(const struct tui *t)
+{
+	return t->unicode ? "\xe2\x80\xa6" : "...";
+}
+
+/* A piece of a row: its text and how it looks. */
+struct piece {
+	const char *s;
+	int slot;
+	unsigned extra;
+};
+
+/*
+ * Write the n pieces at row y from *x, up to column maxx. When they do not
+ * all fit, the row is cut at a character and ends in an ellipsis, so that
+ * no cut text reads as whole.
+ */
+static void
+pieces(struct tui *t, int y, int *x, int maxx, const struct piece *p, size_t n)
+{
+	const char *cut = ellipsis(t);
+	int total = 0, cw = md_width(cut, strlen(cut)), slot = THEME_DIM, x0, w;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		total += md_width(p[i].s, strlen(p[i].s));
+	if (*x + total <= maxx) {
+		for (i = 0; i < n; i++)
+			seg(t, y, x, maxx, p[i].s, p[i].slot, p[i].extra);
+		return;
+	}
+	for (i = 0; i < n && *x < maxx - cw; i++) {
+		x0 = *x;
+		w = md_width(p[i].s, strlen(p[i].s));
+		slot = p[i].slot;
+		seg(t, y, x, maxx - cw, p[i].s, p[i].slot, p[i].extra);
+		if (*x - x0 < w)
+			break;    /* this piece was cut: nothing after it may show */
+	}
+	seg(t, y, x, maxx, cut, slot, 0);
+}
+
+/* Write s at row y from *x up to column maxx, ending in an ellipsis if cut. */
+static void
+seg_cut(struct tui *t, int y, int *x, int maxx, const char *s, int slot, unsigned extra)
+{
+	struct piece p = { s, slot, extra };
+
+	pieces(t, y, x, maxx, &p, 1);
+}
+
 static const char *
 box_ch(const struct tui *t, int which)
 {
@@ -237,7 +291,7 @@ hrule(struct tui *t, int y, int left, int right, const char *text, int slot, uns
 	seg(t, y, &x, t->w, box_ch(t, left), THEME_BORDER, 0);
 	if (text != NULL && *text) {
 		seg(t, y, &x, t->w - 2, " ", THEME_BORDER, 0);
-		seg(t, y, &x, t->w - 3, text, slot, extra);
+		seg_cut(t, y, &x, t->w - 3, text, slot, extra);
 		seg(t, y, &x, t->w - 2, " ", THEME_BORDER, 0);
 	}
 	attrset(attr_of(t, THEME_BORDER, 0));
@@ -313,7 +367,7 @@ static void
 welcome_where(struct tui *t, int y)
 {
 	const char *where = tui_agent_where(t), *lead = "Agent mode in ";
-	const char *cut = t->unicode ? "\xe2\x80\xa6" : "...";
+	const char *cut = ellipsis(t);
 	int x = 2, maxx = t->w - 2, w = md_width(where, strlen(where)), room;
 
 	if (*where == '\0') {
@@ -403,57 +457,67 @@ mode_text(const struct tui *t, char *out, size_t n)
 	}
 }
 
+/* Add a piece to the n of p, which has room for max. */
 static void
-draw_route(struct tui *t, int y)
+piece_add(struct piece *p, size_t *n, size_t max, const char *s, int slot, unsigned extra)
+{
+	assert(*n < max);
+	p[(*n)++] = (struct piece){ s, slot, extra };
+}
+
+/* The route line's start: agent mode's flag, then "route ". */
+static size_t
+route_head(const struct tui *t, struct piece *p, size_t max)
+{
+	size_t n = 0;
+
+	if (t->agent)
+		piece_add(p, &n, max, tui_agent_busy(t) ? "agent: working  " : "agent: tools on  ",
+		    THEME_METER_WARN, THEME_BOLD);
+	piece_add(p, &n, max, "route ", THEME_DIM, 0);
+	return n;
+}
+
+/* No route yet: the override or pin, and how to see one. */
+static size_t
+route_idle(const struct tui *t, struct piece *p, size_t n, size_t max)
+{
+	piece_add(p, &n, max, t->pin ? "pinned" : t->tier == TIER_AUTO ? "auto" : "tier",
+	    THEME_ROUTE, 0);
+	if (t->pin != NULL || t->tier != TIER_AUTO) {
+		piece_add(p, &n, max, t->unicode ? " \xe2\x86\x92 " : " -> ", THEME_DIM, 0);
+		piece_add(p, &n, max, t->pin ? t->pin : tier_str(t->tier), THEME_ROUTE, THEME_BOLD);
+	}
+	piece_add(p, &n, max, "  type a message to see where it goes", THEME_DIM, 0);
+	return n;
+}
+
+/*
+ * The route's pieces before its estimate: mode, tier, model, what moved it,
+ * the budget check to come, attachments (atts holds their text) and reason
+ * (why holds it).
+ */
+static size_t
+route_pieces(const struct tui *t, struct piece *p, size_t n, size_t max, char *atts,
+    size_t an, char *why, size_t wn)
 {
 	const struct chat_route *r = &t->route;
-	int x = 2, maxx = t->w - 2, left, mw;
-	char money[32], buf[256], tok[16];
+	char tok[16];
 	int64_t att = 0;
 	size_t i;
 
-	/* A slash command being typed: how it is used, not where a message would go. */
-	if (!t->route_ok && t->last_input != NULL && t->last_input[0] == '/' &&
-	    tui_command_hint(t->last_input, buf, sizeof(buf))) {
-		seg(t, y, &x, maxx, buf, THEME_STATUS, 0);
-		return;
-	}
-	if (t->agent)
-		seg(t, y, &x, maxx, tui_agent_busy(t) ? "agent: working  " : "agent: tools on  ",
-		    THEME_METER_WARN, THEME_BOLD);
-	seg(t, y, &x, maxx, "route ", THEME_DIM, 0);
-	if (t->route_err != NULL) {
-		seg(t, y, &x, maxx, t->route_err, THEME_ERROR, 0);
-		return;
-	}
-	if (!t->route_ok) {
-		seg(t, y, &x, maxx, t->pin ? "pinned" : t->tier == TIER_AUTO ? "auto" : "tier",
-		    THEME_ROUTE, 0);
-		if (t->pin != NULL || t->tier != TIER_AUTO) {
-			seg(t, y, &x, maxx, t->unicode ? " \xe2\x86\x92 " : " -> ", THEME_DIM, 0);
-			seg(t, y, &x, maxx, t->pin ? t->pin : tier_str(t->tier), THEME_ROUTE, THEME_BOLD);
-		}
-		seg(t, y, &x, maxx, "  type a message to see where it goes", THEME_DIM, 0);
-		return;
-	}
-	/* The estimate keeps its place at the right end; the rest is cut to fit before it. */
-	pricing_format(r->estimate, true, money, sizeof(money));
-	if (r->estimate < 0)
-		str_copy(money, sizeof(money), "cost unknown");
-	mw = md_width(money, strlen(money));
-	left = maxx - mw - 2;
-	seg(t, y, &x, left, route_mode_str(r->mode), THEME_ROUTE, 0);
-	seg(t, y, &x, left, t->unicode ? " \xe2\x86\x92 " : " -> ", THEME_DIM, 0);
-	seg(t, y, &x, left, tier_str(r->tier), THEME_ROUTE, THEME_BOLD);
-	seg(t, y, &x, left, "  ", THEME_DIM, 0);
-	seg(t, y, &x, left, r->model ? r->model->name : "no usable model", r->model ? THEME_ROUTE :
-	    THEME_ERROR, 0);
+	piece_add(p, &n, max, route_mode_str(r->mode), THEME_ROUTE, 0);
+	piece_add(p, &n, max, t->unicode ? " \xe2\x86\x92 " : " -> ", THEME_DIM, 0);
+	piece_add(p, &n, max, tier_str(r->tier), THEME_ROUTE, THEME_BOLD);
+	piece_add(p, &n, max, "  ", THEME_DIM, 0);
+	piece_add(p, &n, max, r->model ? r->model->name : "no usable model", r->model ?
+	    THEME_ROUTE : THEME_ERROR, 0);
 	if (r->budget_adjusted)
-		seg(t, y, &x, left, "  budget moved it", THEME_METER_WARN, 0);
+		piece_add(p, &n, max, "  budget moved it", THEME_METER_WARN, 0);
 	if (r->context_adjusted)
-		seg(t, y, &x, left, "  context window moved it", THEME_METER_WARN, 0);
+		piece_add(p, &n, max, "  context window moved it", THEME_METER_WARN, 0);
 	if (r->vision_adjusted)
-		seg(t, y, &x, left, "  the image moved it", THEME_METER_WARN, 0);
+		piece_add(p, &n, max, "  the image moved it", THEME_METER_WARN, 0);
 	/*
 	 * The budget check runs when the message is sent; say now what it will do.
 	 * Refused: no tier below fits either, whatever budget_action says.
@@ -465,22 +529,59 @@ draw_route(struct tui *t, int y)
 		    "  over budget: would be refused" : t->cfg->budget_action == BUDGET_DOWNGRADE ?
 		    "  over budget: would move down a tier" : "  over budget";
 
-		seg(t, y, &x, left, what, THEME_METER_OVER, 0);
+		piece_add(p, &n, max, what, THEME_METER_OVER, 0);
 	}
 	for (i = 0; i < t->natt; i++)
 		if (t->att[i].text != NULL)
 			att += pricing_estimate_tokens(t->att[i].text, strlen(t->att[i].text));
-	att += t->route.image_tokens;   /* the images', by the routed model's rule */
+	att += r->image_tokens;   /* the images', by the routed model's rule */
 	if (t->natt > 0) {
 		fmt_tokens(att, tok, sizeof(tok));
-		snprintf(buf, sizeof(buf), "  +%zu %s %s tok", t->natt, t->natt == 1 ? "attachment" :
+		snprintf(atts, an, "  +%zu %s %s tok", t->natt, t->natt == 1 ? "attachment" :
 		    "attachments", tok);
-		seg(t, y, &x, left, buf, THEME_STATUS, 0);
+		piece_add(p, &n, max, atts, THEME_STATUS, 0);
 	}
 	if (r->reason[0]) {
-		snprintf(buf, sizeof(buf), "  (%s)", r->reason);
-		seg(t, y, &x, left, buf, THEME_DIM, 0);
+		snprintf(why, wn, "  (%s)", r->reason);
+		piece_add(p, &n, max, why, THEME_DIM, 0);
 	}
+	return n;
+}
+
+/* Where the message being typed would go, and why; cut to fit, ending in an ellipsis. */
+static void
+draw_route(struct tui *t, int y)
+{
+	const struct chat_route *r = &t->route;
+	int x = 2, maxx = t->w - 2, mw;
+	char money[32], buf[256], why[256];
+	struct piece p[16];
+	size_t n;
+
+	/* A slash command being typed: how it is used, not where a message would go. */
+	if (!t->route_ok && t->last_input != NULL && t->last_input[0] == '/' &&
+	    tui_command_hint(t->last_input, buf, sizeof(buf))) {
+		seg_cut(t, y, &x, maxx, buf, THEME_STATUS, 0);
+		return;
+	}
+	n = route_head(t, p, ARRAY_SIZE(p));
+	if (t->route_err != NULL) {
+		piece_add(p, &n, ARRAY_SIZE(p), t->route_err, THEME_ERROR, 0);
+		pieces(t, y, &x, maxx, p, n);
+		return;
+	}
+	if (!t->route_ok) {
+		n = route_idle(t, p, n, ARRAY_SIZE(p));
+		pieces(t, y, &x, maxx, p, n);
+		return;
+	}
+	/* The estimate keeps its place at the right end; the rest is cut to fit before it. */
+	pricing_format(r->estimate, true, money, sizeof(money));
+	if (r->estimate < 0)
+		str_copy(money, sizeof(money), "cost unknown");
+	mw = md_width(money, strlen(money));
+	n = route_pieces(t, p, n, ARRAY_SIZE(p), buf, sizeof(buf), why, sizeof(why));
+	pieces(t, y, &x, maxx - mw - 2, p, n);
 	seg(t, y, &x, maxx, "  ", THEME_DIM, 0);
 	seg(t, y, &x, maxx, money, THEME_COST, 0);
 }
@@ -589,9 +690,12 @@ draw_meter(struct tui *t, int y)
 	    md_width(month, strlen(month)), bar);
 	bar = meter_forecast(t, buf, sizeof(buf), maxx - 2 - 1 - rw - 2 -
 	    md_width(month, strlen(month)), bar);
-	/* Narrow screens: the tier hint goes first, then the bar shrinks. */
+	/*
+	 * Narrow screens: the tier hint goes first, then the bar shrinks. The bar
+	 * has a blank before it, the hint two: text never runs into the hint.
+	 */
 	lw = md_width(month, strlen(month)) + md_width(buf, strlen(buf));
-	if (2 + lw + bar + 1 + rw > maxx)
+	if (2 + lw + (bar > 0 ? 1 + bar : 0) + 2 + rw > maxx)
 		rw = 0;
 	if (2 + lw + bar > maxx)
 		bar = maxx - 2 - lw - 1 > 0 ? maxx - 2 - lw - 1 : 0;
@@ -603,7 +707,7 @@ draw_meter(struct tui *t, int y)
 			seg(t, y, &x, maxx, i < fill ? (t->unicode ? "\xe2\x96\x88" : "#") :
 			    (t->unicode ? "\xe2\x96\x91" : "."), i < fill ? slot : THEME_DIM, 0);
 	}
-	seg(t, y, &x, maxx, buf, slot, 0);
+	seg_cut(t, y, &x, maxx, buf, slot, 0);
 	if (rw > 0) {
 		x = maxx - rw;
 		seg(t, y, &x, maxx, right, THEME_STATUS, 0);
@@ -783,7 +887,7 @@ draw_picker(struct tui *t, int top, int rows)
 			hline(' ', t->w - 2);
 			mark(t, top + 1 + i, 1, t->w - 2, THEME_SELECTED);
 		}
-		seg(t, top + 1 + i, &x, t->w - 2, p->items[idx], idx == p->sel ? THEME_SELECTED :
+		seg_cut(t, top + 1 + i, &x, t->w - 2, p->items[idx], idx == p->sel ? THEME_SELECTED :
 		    THEME_TEXT, 0);
 	}
 	snprintf(buf, sizeof(buf), "%s", p->filter ? "type to filter · Enter choose · Esc close" :
@@ -885,23 +989,33 @@ draw_divider(struct tui *t, int y)
 	}
 }
 
-/* The bottom border: the status message, or the main keys. */
+/* The bottom border: the status message, or as many of the main keys as fit whole. */
 static void
 draw_footer(struct tui *t)
 {
-	char hint[160], k1[16], k2[16], k3[16], k4[16];
+	static const struct {
+		enum tui_action a;
+		const char *what;
+	} keys[] = { { ACT_HELP, "help" }, { ACT_TIER, "tier" }, { ACT_MODEL, "model" },
+		{ ACT_RETRY, "re-ask up" } };
+	char hint[160], k[16];
+	size_t i, l = 0, fit = 0;
 
 	if (t->status[0]) {
 		hrule(t, t->h - 1, BOX_BL, BOX_BR, t->status, t->status_error ? THEME_ERROR :
 		    THEME_STATUS, 0);
 		return;
 	}
-	tui_key_name(tui_action_key(t, ACT_HELP), k1, sizeof(k1));
-	tui_key_name(tui_action_key(t, ACT_TIER), k2, sizeof(k2));
-	tui_key_name(tui_action_key(t, ACT_MODEL), k3, sizeof(k3));
-	tui_key_name(tui_action_key(t, ACT_RETRY), k4, sizeof(k4));
-	snprintf(hint, sizeof(hint), "%s help \xc2\xb7 %s tier \xc2\xb7 %s model \xc2\xb7 %s "
-	    "re-ask up", k1, k2, k3, k4);
+	/* the rule's text has the frame's columns less its corners and two blanks */
+	for (i = 0; i < ARRAY_SIZE(keys) && l < sizeof(hint); i++) {
+		tui_key_name(tui_action_key(t, keys[i].a), k, sizeof(k));
+		snprintf(hint + l, sizeof(hint) - l, "%s%s %s", i ? " \xc2\xb7 " : "", k,
+		    keys[i].what);
+		l = strlen(hint);
+		if (i == 0 || md_width(hint, l) <= t->w - 5)
+			fit = l;
+	}
+	hint[fit] = '\0';
 	hrule(t, t->h - 1, BOX_BL, BOX_BR, hint, THEME_DIM, 0);
 }
 

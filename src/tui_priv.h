@@ -447,7 +447,7 @@ void tui_job_kill(struct tui *t);
 
 /* tui_attach.c: attachments and the clipboard. */
 /* Attach a file to the next message; 0, or -1 with the reason on the status line. */
-int tui_attach_file(struct tui *t, const char *path);
+int tui_attach_file(struct tui *t, const char *who, const char *path);
 /* Drop the attachments. */
 void tui_attach_free(struct tui *t);
 /* Put the attached images into o, for the route line and the message. */

@@ -65,15 +65,20 @@ cat >"$T/c.s" <<S
 :type /file $T/dir/../ok.txt
 :key Enter
 :dump-screen $T/c4
+:type /file $T/missing.txt
+:key Enter
+:dump-screen $T/c5
 S
 printf 'fine\n' >"$T/ok.txt"
 tui c 100x30 -f "$T/fifo"
 check_eq "fifo: exit 0 (nothing waits on the pipe)" "$TUI_RC" 0
-check_screen "-f fifo: refused on the status line" c0 "fifo: a pipe (FIFO); attach a regular file"
-check_screen "/file fifo: refused on the status line" c1 "fifo: a pipe (FIFO); attach a regular file"
-check_screen "/file dir: refused" c2 "dir: a directory; attach a regular file"
-check_screen "/file device: refused" c3 "/dev/zero: a device; attach a regular file"
+check_screen "-f fifo: refused on the status line" c0 "--file: $T/fifo: a pipe (FIFO); attach a regular file"
+check_screen "/file fifo: refused on the status line" c1 "/file: $T/fifo: a pipe (FIFO); attach a regular file"
+check_screen "/file dir: refused" c2 "/file: $T/dir: a directory; attach a regular file"
+check_screen "/file device: refused" c3 "/file: /dev/zero: a device; attach a regular file"
 check_screen "/file regular: attached" c4 "attached $T/dir/../ok.txt"
+# headed by the command, as every other command's error is
+check_screen "/file missing: said, headed /file" c5 "/file: $T/missing.txt: No such file or directory"
 
 # -- "~/" in /save and /file is the home directory
 fake_reply '{"text":"```py\nprint(1)\n```\n","usage":{"input":10,"output":5}}'

@@ -136,3 +136,18 @@ n1=$(screen "$T/n1")
 check_contains "need: one y was enough: the step ran" "$n1" "Looked."
 check_not_contains "need: not asked again" "$(row "$T/n1" "y allows")" "y allows"
 
+# /agent cap alone says the cap, and "$" before an amount is taken as the cap's question takes it
+tui_ok "cap shown" s 100x30 <<S
+:type /agent cap
+:key Enter
+:dump-screen $T/s0
+:type /agent cap \$0.25
+:key Enter
+:dump-screen $T/s1
+:type /agent cap
+:key Enter
+:dump-screen $T/s2
+S
+check_screen "cap alone: none yet, and how to set one" s0 "agent tasks: no cap (/agent cap USD sets one)"
+check_screen "cap \$0.25: taken" s1 "agent tasks are capped at \$0.25 each"
+check_screen "cap alone: the cap set" s2 "agent tasks are capped at \$0.25 each (/agent cap off drops it)"

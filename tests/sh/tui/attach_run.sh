@@ -9,6 +9,14 @@ printf 'int main(void) { return 0; }\n' >"$T/prog.c"
 tui_ok "attach" h <<S
 :type /tier cheap
 :key Enter
+:type /detach
+:key Enter
+:dump-screen $T/d0
+:type /file $T/prog.c
+:key Enter
+:type /detach
+:key Enter
+:dump-screen $T/d1
 :type /file $T/prog.c
 :key Enter
 :type look
@@ -44,6 +52,9 @@ tui_ok "attach" h <<S
 :key Enter
 :dump-screen $T/h5
 S
+check_screen "detach: nothing attached, nothing dropped" d0 "nothing to detach: nothing is attached"
+check_screen "detach: the attachment dropped" d1 "dropped 1 attachment"
+check_not_contains "detach: gone from the route line" "$(row "$T/d1" 'route ')" "attachment"
 check_contains "file: on the route line" "$(row "$T/h0" 'route ')" "+1 attachment"
 check_contains "file: sent" "$(fake_get 0 body.messages.-1.content)" "int main(void) { return 0; }"
 check_contains "file: question after it" "$(fake_get 0 body.messages.-1.content)" "look"

@@ -94,5 +94,20 @@ check_contains "esc: the command ran" "$(row "$T/e0" "│ Nov ")" "tier: frontie
 check_screen "copy: no block yet" e1 "/copy: there is no code block 3: no reply has one yet"
 check_eq "esc: nothing sent" "$(fake_count)" "$n"
 
-echo "# $T_PASS passed, $T_FAIL failed"
 check_screen "/budget: one request is one" b8 "; 1 request, 0 of unknown cost"
+# nothing is reserved once the reply is in: no "~$0.00 reserved" claims a reservation
+check_screen "/budget: spend and limit alone" b8 "budget 2026-11: \$0.60 spent, of \$1.00 (60%)"
+check_not_screen "/budget: no reservation named" b8 "reserved"
+
+# a live reservation of a fraction of a cent is named, not rounded to $0.00
+now=$(sql "SELECT max(time) FROM usage")
+sql "INSERT INTO usage (time, model, tier, worst_case_pico, status, pid, expires)
+  VALUES ($now, 'test-mid', 'mid', 31000, 'reserved', 1, $now + 3600)"
+tui_ok "budget reserved" r <<S
+:type /budget
+:key Enter
+:dump-screen $T/r0
+S
+check_screen "/budget: a sub-cent reservation named" r0 "\$0.90 spent, ~\$0.000000031 reserved, of \$1.00"
+
+echo "# $T_PASS passed, $T_FAIL failed"

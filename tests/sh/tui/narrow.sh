@@ -1,0 +1,70 @@
+# The full-screen client on narrow screens: a route line or status that does not fit ends in an
+# ellipsis ("..." without UTF-8), and no row is wider than the screen.
+. "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
+tui_setup
+
+long="why does this crash? free(p); free(p); and a long line of text to make the route line long"
+
+# check_width NAME DUMP W: every row of $T/DUMP is at most W columns wide.
+check_width() {
+	check_eq "$1: no row wider than $3" "$(wc -L <"$T/$2" | tr -d ' ')" "$3"
+}
+
+for w in 40 60; do
+	tui_ok "${w} columns" n$w ${w}x20 <<S
+:dump-screen $T/n${w}a
+:type $long
+:dump-screen $T/n${w}b
+:key C-a C-k
+:type /file $T/no/such/directory/and/no/such/file.txt
+:key Enter
+:dump-screen $T/n${w}c
+S
+	check_width "$w: idle" n${w}a "$w"
+	check_width "$w: routed" n${w}b "$w"
+	check_width "$w: error" n${w}c "$w"
+	check_contains "$w: the cut route ends in an ellipsis, the estimate kept" \
+	    "$(row "$T/n${w}b" 'route ')" "…  ~\$0.00"
+	check_contains "$w: the cut status ends in an ellipsis" "$(row "$T/n${w}c" '└ ')" "… ─┘"
+done
+check_contains "40: the idle route line ends in an ellipsis" "$(row "$T/n40a" 'route ')" \
+    "route auto  type a message to see w… │"
+check_contains "40: the key hints that fit whole" "$(row "$T/n40a" '└ ')" "└ F1 help · F2 tier · F3 model ──"
+check_not_contains "40: no key hint cut" "$(row "$T/n40a" '└ ')" "F4"
+
+# the meter's text never runs into the tier hint: the hint goes when both do not fit
+sql "INSERT INTO usage (time, model, tier, cost_pico, status)
+  VALUES ($LLM_NOW, 'test-mid', 'mid', 330000000, 'ok')"
+tui_ok "meter" m 60x20 <<S
+:dump-screen $T/m0
+S
+check_contains "60: the meter whole" "$(row "$T/m0" '│ Nov ')" "\$0.00033 of \$1.00 (0%)"
+check_not_contains "60: the meter apart from the tier hint" "$(row "$T/m0" '│ Nov ')" "%)tier"
+check_width "60: meter" m0 60
+
+# a picker's row cut short says so: a price must not lose its last digits unseen
+tui_ok "picker" p 60x20 <<S
+:key F3
+:dump-screen $T/p0
+S
+check_contains "60: a model's cut row ends in an ellipsis" "$(row "$T/p0" 'deepseek-v4-flash ')" "… │"
+check_width "60: picker" p0 60
+
+# without UTF-8 the ellipsis is three dots, and the screen stays ASCII
+(
+	export LC_ALL=C LANG=C
+	tui_ok "LANG=C" c 40x20 <<S
+:type $long
+:dump-screen $T/c0
+S
+)
+check_contains "LANG=C: the cut route ends in dots" "$(row "$T/c0" 'route ')" "...  ~\$0.00"
+if LC_ALL=C grep -q '[^ -~]' "$T/c0"; then
+	not_ok "LANG=C: only printable ASCII" "$(LC_ALL=C grep -n '[^ -~]' "$T/c0" | head -3)"
+else
+	ok "LANG=C: only printable ASCII"
+fi
+check_width "LANG=C" c0 40
+
+echo "# $T_PASS passed, $T_FAIL failed"
