@@ -1479,6 +1479,42 @@ router_is_thanks(const struct route_input *in, const double x[RF_COUNT])
 	return open;
 }
 
+/* Longest one-line ask read as a lookup of a command or a syntax, in bytes. */
+#define ROUTER_COMMAND_MAX 240
+
+/* What asks for a command, a flag, a syntax, a regex, a one-liner or a version. */
+static const char *const command_asks[] = {
+	"command to ", "command for ", "the command ", "flag to ", "flag for ", "flag so ", "the flag ",
+	"flag do", "option to ", "syntax", "regex to ", "regex for ", "regex that ", "one-liner",
+	"one liner", "which version", "what version", "version added", "version introduced",
+	"shortcut ", "shortcut?",
+};
+
+/*
+ * True for a one-line ask for a command, a flag, a syntax, a regex or a
+ * version ("kubectl command to see logs of the previous container", "regex
+ * to match a semver like 1.24.3", "postgres: add a NOT NULL column with a
+ * default. syntax?"): a known answer, however many words describe it. Asks
+ * to write or explain, to review or design, and hard subjects are scored.
+ */
+static bool
+router_is_command(const struct route_input *in, const double x[RF_COUNT])
+{
+	/* One line: a closing parenthesis may make it "code", not a paste. */
+	static const int quiet[] = { RF_CODE_FENCE, RF_DIFF, RF_TRACE, RF_ASK_WORK, RF_ASK_DEEP,
+		RF_CONCURRENCY, RF_SECURITY, RF_DISTRIBUTED, RF_PERFORMANCE, RF_FORMAL };
+	char low[ROUTER_COMMAND_MAX + 1];
+	size_t n = router_text_len(in), i;
+
+	if (in->prompt == NULL || n == 0 || n > ROUTER_COMMAND_MAX || memchr(in->prompt, '\n', n) != NULL)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(quiet); i++)
+		if (x[quiet[i]] != 0)
+			return false;
+	router_fold(in->prompt, n, low, sizeof(low));
+	return phrase_in(low, command_asks, ARRAY_SIZE(command_asks));
+}
+
 /* Most lines of a text or code given a mechanical edit on the cheap tier. */
 #define ROUTER_EDIT_LINES 80
 
@@ -1616,7 +1652,7 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	const double *c;
 	enum tier t;
 	int forced = -1;
-	bool arith, lookup, thanks, edit, trace;
+	bool arith, lookup, thanks, edit, command, trace;
 
 	memset(out, 0, sizeof(*out));
 	router_features(in, x);
@@ -1633,7 +1669,8 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	/* ...and so are replying to thanks and a mechanical edit. */
 	thanks = t != TIER_CHEAP && !arith && !lookup && router_is_thanks(in, x);
 	edit = t != TIER_CHEAP && !arith && !lookup && !thanks && router_is_edit(in, x);
-	if (arith || lookup || thanks || edit)
+	command = t != TIER_CHEAP && !arith && !lookup && !thanks && !edit && router_is_command(in, x);
+	if (arith || lookup || thanks || edit || command)
 		t = TIER_CHEAP;
 	/*
 	 * ...while code, diffs and pasted stack traces want at least mid. A crash
@@ -1693,6 +1730,8 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 		str_copy(out->reason, sizeof(out->reason), "thanks, nothing asked");
 	else if (edit && t == TIER_CHEAP)
 		str_copy(out->reason, sizeof(out->reason), "a mechanical edit");
+	else if (command && t == TIER_CHEAP)
+		str_copy(out->reason, sizeof(out->reason), "a command or syntax lookup");
 	router_explain(rm, in, x, c, t != TIER_CHEAP, forced, out);
 	/* A share other than the default moved the thresholds: say so. */
 	if (in->quality > 0 && in->quality <= 1 && fabs(in->quality - ROUTER_QUALITY_DEFAULT) > 1e-9) {

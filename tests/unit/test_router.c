@@ -347,6 +347,40 @@ test_decide_data_lookup(void)
 	CHECK(d.tier >= TIER_MID);
 }
 
+/* A one-line ask for a command, flag, syntax, regex or version is a lookup however worded. */
+static void
+test_decide_command(void)
+{
+	static const char *const lookup[] = {
+		"regex to match a semver like 1.24.3 or 10.0.0-beta.2 (prerelease optional, no build metadata)",
+		"postgres: add a NOT NULL column with a default to an existing table. syntax? table is orders, "
+		"column is currency text default 'EUR'",
+		"what's the git command to undo the last commit but keep the changes staged?",
+		"which python version added the match statement? need to know if we can use it, our lambdas are "
+		"on 3.9",
+	};
+	static const char *const scored[] = {
+		"write a small Go CLI that tails a file like `tail -f` and highlights lines matching a regex "
+		"given as a flag",
+		"is memory_order_relaxed enough for a flag that publishes data written before it?",
+		"explain this regex: ^(?=.*\\d)(?=.*[a-z])(?=.*[A-Z]).{8,}$",
+		"what's the command to find which of our services leaks file descriptors\nand why",
+	};
+	struct route_decision d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lookup); i++) {
+		d = decide(lookup[i], 0, TIER_AUTO, 0);
+		CHECK_INT(d.tier, TIER_CHEAP);
+	}
+	d = decide(lookup[0], 0, TIER_AUTO, 0);
+	CHECK(str_startswith(d.reason, "a command or syntax lookup"));
+	for (i = 0; i < ARRAY_SIZE(scored); i++) {
+		d = decide(scored[i], 0, TIER_AUTO, 0);
+		CHECK(strstr(d.reason, "command or syntax") == NULL);
+	}
+}
+
 /* A mechanical edit of pasted code or text is a small model's work; more than that is scored. */
 static void
 test_decide_edit(void)
@@ -1113,6 +1147,7 @@ main(void)
 	RUN(test_decide_data_lookup);
 	RUN(test_decide_thanks);
 	RUN(test_decide_edit);
+	RUN(test_decide_command);
 	RUN(test_decide_convert);
 	RUN(test_features_small_ask);
 	RUN(test_decide_heads_ordered);
