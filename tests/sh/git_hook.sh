@@ -232,6 +232,40 @@ check_contains "core.commentChar: git's own lines kept below it" "$(cat "$T/seen
 ; Please enter the commit message"
 git config --unset core.commentChar
 
+# A line that starts with the comment character and has no line above it to
+# join (the subject, a paragraph's first line) keeps its text behind one space.
+printf 'issue\n' >issue.txt
+git add issue.txt
+fake_reply '{"text":"#1234: stop the crash on empty input\n\n#1234 was the cause: the parser read\npast the end.\n#5 too.\n\n#6 opens this one."}'
+git commit -q
+check_eq "comment character: no line of the draft is lost" "$(git_msg)" " #1234: stop the crash on empty input
+
+ #1234 was the cause: the parser read
+past the end. #5 too.
+
+ #6 opens this one."
+git config core.commentChar ';'
+printf 'semi-issue\n' >semi-issue.txt
+git add semi-issue.txt
+fake_reply '{"text":"fix: x\n\n#1234 is not a comment here.\n\n;5 is one."}'
+git commit -q
+check_eq "core.commentChar: its lines are kept, '#' ones as they are" "$(git_msg)" "fix: x
+
+#1234 is not a comment here.
+
+ ;5 is one."
+git config core.commentChar auto
+printf 'auto-issue\n' >auto-issue.txt
+git add auto-issue.txt
+fake_reply '{"text":"fix: y\n\n#1234 was the cause.\n\n;5 and :6 too."}'
+git commit -q
+check_eq "core.commentChar auto: no line of the draft is lost" "$(git_msg)" "fix: y
+
+ #1234 was the cause.
+
+ ;5 and :6 too."
+git config --unset core.commentChar
+
 # A template of comments alone (commit.template) asks for a message all the same.
 printf '# type(scope): summary\n#\n# Why the change?\n' >"$T/template-comments"
 git config commit.template "$T/template-comments"
