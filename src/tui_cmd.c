@@ -121,7 +121,7 @@ cmd_budget(struct tui *t, char *arg)
 	pricing_format(m->spent, m->estimated, spent, sizeof(spent));
 	pricing_format(m->reserved, true, res, sizeof(res));
 	if (m->limit > 0) {
-		pricing_format(m->limit, false, lim, sizeof(lim));
+		pricing_format_exact(m->limit, lim, sizeof(lim));
 		s = xstrfmt("budget %s: %s spent, %s reserved, of %s (%lld%%); %lld request%s, %lld of "
 		    "unknown cost; over budget: %s", m->month, spent, res, lim,
 		    (long long)(m->spent * 100 / m->limit), (long long)m->requests,

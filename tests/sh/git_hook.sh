@@ -395,6 +395,18 @@ check_eq "missing key: one line on stderr" "$(wc -l <"$T/err" | tr -d ' ')" 1
 check_contains "missing key: says so" "$ERR" "llm: commit message not drafted: "
 check_eq "missing key: no request sent" "$(fake_count)" 0
 
+# Over the budget: not drafted, and the budget is given as it was set, not to the cent.
+cp "$T/msg.orig" "$T/msg"
+sed -i 's/^budget = 0$/budget = 1.0005\nbudget_action = block/' "$LLM_CONFIG_DIR/config.ini"
+t_ledger_sql "INSERT INTO usage (time, model, tier, cost_pico, estimated, status)
+	VALUES ($(date +%s), 'test-cheap', 'cheap', 1000400000000, false, 'ok')"
+run_llm git commit-msg "$T/msg"
+check "over the budget: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+check_contains "over the budget: the budget as set" "$ERR" " of \$1.0005); raise it"
+check_eq "over the budget: no request sent" "$(fake_count)" 0
+t_ledger_sql "DELETE FROM usage WHERE cost_pico = 1000400000000"
+sed -i -e 's/^budget = 1.0005$/budget = 0/' -e '/^budget_action = block$/d' "$LLM_CONFIG_DIR/config.ini"
+
 # The user already wrote text: nothing to draft.
 printf 'my own words\n\n# comment\n' >"$T/msg"
 cp "$T/msg" "$T/msg.own"
