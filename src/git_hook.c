@@ -820,10 +820,24 @@ is_comment(const char *s, const char *comment)
 	return *comment != '\0' && str_startswith(s, comment);
 }
 
+/* Whether line s is a trailer: "Signed-off-by: ...", a token of letters, digits and '-'. */
+static bool
+is_trailer(const char *s)
+{
+	size_t tok = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
+
+	return tok > 0 && s[tok] == ':' && s[tok + 1] == ' ';
+}
+
+/*
+ * Trailers below a blank first line are what git adds to an empty message
+ * (commit -s, --trailer), not text of the user's own: the draft goes above them.
+ */
 bool
 git_msg_has_text(const char *msg, const char *comment)
 {
 	const char *p = msg;
+	bool below_blank = strspn(msg, " \t\r") == strcspn(msg, "\n");
 
 	while (*p) {
 		const char *nl = strchr(p, '\n');
@@ -831,7 +845,7 @@ git_msg_has_text(const char *msg, const char *comment)
 
 		if (is_comment(p, comment))
 			return false;
-		if (strspn(p, " \t\r") < n)
+		if (strspn(p, " \t\r") < n && !(below_blank && is_trailer(p)))
 			return true;
 		p += n + (nl != NULL);
 	}
@@ -976,10 +990,7 @@ body_text(const char *line)
 static bool
 keep_long(const char *line)
 {
-	size_t tok = strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
-
-	return line[0] == '\t' || strncmp(line, "    ", 4) == 0 ||
-	    (tok > 0 && line[tok] == ':' && line[tok + 1] == ' ');
+	return line[0] == '\t' || strncmp(line, "    ", 4) == 0 || is_trailer(line);
 }
 
 /* Width of a list item's marker at s ("- ", "* ", "+ ", "12. ", "3) "), or 0. */

@@ -93,7 +93,8 @@ bool git_hook_is_ours(const char *text);
 /*
  * Whether a commit message file already holds text of its own: a non-blank
  * line before the first comment line (comment is the comment prefix, or NULL
- * for git's "auto" choice).
+ * for git's "auto" choice), but for trailers below a blank first line, which
+ * are git's (commit -s, --trailer).
  */
 bool git_msg_has_text(const char *msg, const char *comment);
 /*

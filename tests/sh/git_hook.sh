@@ -280,6 +280,19 @@ check_contains "template of comments alone: its lines kept below the draft" "$(c
 # type(scope): summary"
 git config --unset commit.template
 
+# The trailers git adds to an empty message (-s, --trailer) get the draft above them.
+printf 'signed\n' >signed.txt
+git add signed.txt
+fake_reply '{"text":"feat: add signed\n\nIt was missing."}'
+git commit -q -s --trailer "Reviewed-by: R <r@example.com>" 2>"$T/commit.err"
+check_eq "commit -s, --trailer: drafted above git's trailers" "$(git_msg | sed 4q)" "feat: add signed
+
+It was missing."
+check_eq "commit -s, --trailer: git's trailers kept, in the last paragraph" \
+    "$(git_msg | sed 1,4d | sort)" "Reviewed-by: R <r@example.com>
+Signed-off-by: $(git config user.name) <$(git config user.email)>"
+check_contains "commit -s: says what the draft cost" "$(cat "$T/commit.err")" "llm: drafted on cheap"
+
 # --- messages the user gave are left alone ----------------------------------
 fake_reset
 fake_default '{"text":"chore: should never be used"}'

@@ -415,6 +415,13 @@ test_has_text(void)
 	CHECK(!git_msg_has_text("\n; x\n", ";"));
 	CHECK(!git_msg_has_text("\n; x\n", NULL));
 	CHECK(git_msg_has_text("text\n", NULL));
+	/* the trailers git adds to an empty message (commit -s, --trailer) are not the user's text */
+	CHECK(!git_msg_has_text("\n\nSigned-off-by: A <a@b>\n\n# Please enter\n", "#"));
+	CHECK(!git_msg_has_text("\nReviewed-by: X <x@y>\nSigned-off-by: A <a@b>\n# x\n", "#"));
+	CHECK(!git_msg_has_text("\n\nSigned-off-by: A <a@b>\n", NULL));
+	CHECK(git_msg_has_text("\n\nSigned-off-by: A <a@b>\nmy words\n# x\n", "#"));
+	CHECK(git_msg_has_text("Refs: 12\n# x\n", "#"));
+	CHECK(git_msg_has_text("\nFix:the thing\n", "#"));
 }
 
 static void
