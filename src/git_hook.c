@@ -1195,7 +1195,9 @@ git_msg_clean(const char *reply, const char *comment)
 char *
 git_msg_insert(const char *msg, const char *draft)
 {
+	/* one blank line between: git puts two above the trailers of commit -s */
+	msg += strspn(msg, "\n");
 	if (*msg == '\0')
 		return xstrdup(draft);
-	return xstrfmt("%s%s%s", draft, msg[0] == '\n' ? "" : "\n", msg);
+	return xstrfmt("%s\n%s", draft, msg);
 }

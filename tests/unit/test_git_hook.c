@@ -609,6 +609,9 @@ test_insert(void)
 	free(s);
 	CHECK_STR_FREE(git_msg_insert("# no blank first\n", "fix: x\n"), "fix: x\n\n# no blank first\n");
 	CHECK_STR_FREE(git_msg_insert("", "fix: x\n"), "fix: x\n");
+	CHECK_STR_FREE(git_msg_insert("\n\nSigned-off-by: A <a@b>\n\n# x\n", "fix: x\n"),
+	    "fix: x\n\nSigned-off-by: A <a@b>\n\n# x\n");
+	CHECK_STR_FREE(git_msg_insert("\n\n", "fix: x\n"), "fix: x\n");
 }
 
 /* Escape sequences, controls and bidi overrides never reach a commit message. */
