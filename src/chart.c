@@ -204,7 +204,7 @@ chart_warn_text(const struct meter *m, int pct, const struct forecast *f, char *
 	char spent[40], limit[40], fc[200];
 
 	pricing_format(m->spent, m->estimated, spent, sizeof spent);
-	pricing_format(m->limit, false, limit, sizeof limit);
+	pricing_format_exact(m->limit, limit, sizeof limit);
 	if (f != NULL)
 		chart_forecast_text(f, m->month, m->limit, fc, sizeof fc);
 	snprintf(out, n, "budget: %s passed %d%% of its budget: %s of %s spent%s%s", m->month,
@@ -390,7 +390,7 @@ draw_title(struct pen *p, const struct spend_month *s, const struct chart_opts *
 	    s->month);
 	pen_put(p, THEME_HEADING, line, (int)strlen(line));
 	if (o->budget > 0) {
-		pricing_format(o->budget, false, lim, sizeof lim);
+		pricing_format_exact(o->budget, lim, sizeof lim);
 		snprintf(line, sizeof line, "  %s of %s (%lld%%)", spent, lim,
 		    (long long)((__int128)s->total * 100 / o->budget));
 	} else {

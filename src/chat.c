@@ -298,7 +298,7 @@ log_budget(const char *verdict, const struct model *m, int64_t worst, const stru
 	money(worst, false, w, sizeof w);
 	money(mt->spent, mt->estimated, s, sizeof s);
 	money(mt->reserved, false, r, sizeof r);
-	money(mt->limit, false, l, sizeof l);
+	pricing_format_exact(mt->limit, l, sizeof l);
 	log_msg("budget", "%s: worst case %s on %s; %s spent %s, reserved %s, budget %s", verdict,
 	    worst < 0 ? "unknown" : w, m->name, mt->month, s, r, mt->limit > 0 ? l : "none");
 }
@@ -317,7 +317,7 @@ reserve_offline(struct chat *c, const struct model *m, int rc, int64_t worst,
 	log_budget(rc == LEDGER_RESERVED ? "reserved offline" : "refused offline", m, worst, mt);
 	money(worst, false, a, sizeof a);
 	money(mt->spent + mt->reserved, false, b, sizeof b);
-	money(mt->limit, false, d, sizeof d);
+	pricing_format_exact(mt->limit, d, sizeof d);
 	if (rc == LEDGER_UNREACHABLE && !quiet)
 		fail(c, CHAT_BUDGET, "budget: team ledger unreachable, and budget_action = block"
 		    " refuses until it is back (%s)", cause ? cause : "no reason given");
@@ -355,7 +355,7 @@ fail_own_budget(struct chat *c, const struct model *m, int64_t worst, const stru
 	money(worst, false, w, sizeof w);
 	money(mt->user_spent, false, a, sizeof a);
 	money(mt->user_reserved, false, b, sizeof b);
-	money(mt->user_limit, false, d, sizeof d);
+	pricing_format_exact(mt->user_limit, d, sizeof d);
 	fail(c, CHAT_BUDGET, "budget: worst case %s on %s would pass %s's own budget for %s"
 	    " (spent %s, reserved %s of %s); the team's admin raises it with"
 	    " llm budget set --user %s USD", w, m->name, user, mt->month, a, b, d, user);
@@ -424,7 +424,7 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 		if (!quiet) {
 			money(mt.spent, mt.estimated, a, sizeof a);
 			money(mt.reserved, false, b, sizeof b);
-			money(mt.limit, false, d, sizeof d);
+			pricing_format_exact(mt.limit, d, sizeof d);
 			if (worst < 0)
 				fail(c, CHAT_BUDGET, "budget: %s has an unknown price and %s's budget "
 				    "is enforced (spent %s, reserved %s of %s); pin a priced model or set "
@@ -446,7 +446,7 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 		/* mt already holds this request's reservation: spent is what was really spent */
 		money(worst, false, a, sizeof a);
 		money(mt.spent, mt.estimated, b, sizeof b);
-		money(mt.limit, false, d, sizeof d);
+		pricing_format_exact(mt.limit, d, sizeof d);
 		note(c, "warning: this request's worst case %s on %s would pass %s's budget "
 		    "(spent %s of %s); going on, as budget_action = warn", a, m->name, mt.month, b, d);
 	}

@@ -814,7 +814,7 @@ preview_fits(struct chat *c, const struct chat_route *r, char **cause)
 		return 0;
 	pricing_format(m.spent, m.estimated, a, sizeof a);
 	pricing_format(m.reserved, false, b, sizeof b);
-	pricing_format(m.limit, false, d, sizeof d);
+	pricing_format_exact(m.limit, d, sizeof d);
 	if (worst < 0) {
 		xasprintf(cause, "budget: %s has an unknown price and %s's budget is enforced "
 		    "(spent %s, reserved %s of %s); pin a priced model or set budget_action = warn",

@@ -351,7 +351,7 @@ meter_str(const struct meter *m, bool color, struct buf *b)
 		buf_addf(b, "%s %s", month_abbr(m->month), spent);
 		return;
 	}
-	pricing_format(m->limit, false, limit, sizeof limit);
+	pricing_format_exact(m->limit, limit, sizeof limit);
 	pct = (int)(used / (m->limit / 100 > 0 ? m->limit / 100 : 1));
 	if (color) {
 		on = meter_ansi(meter_level(pct));

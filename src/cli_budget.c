@@ -107,7 +107,7 @@ budget_team_text(const struct app *cli, const struct meter *m)
 	pricing_format(m->user_reserved, false, b, sizeof b);
 	c[0] = '\0';
 	if (m->user_limit > 0) {
-		pricing_format(m->user_limit, false, own, sizeof own);
+		pricing_format_exact(m->user_limit, own, sizeof own);
 		snprintf(c, sizeof c, " of %s (own budget)", own);
 	}
 	rowf("team", "team \"%s\"; %s: %s spent, %s in flight%s",
@@ -225,7 +225,7 @@ budget_text(const struct app *cli, const struct meter *m, int64_t now)
 	pricing_format(meter_spent(m), m->estimated, spent, sizeof spent);
 	pricing_format(m->reserved, false, res, sizeof res);
 	if (m->limit > 0) {
-		pricing_format(m->limit, false, lim, sizeof lim);
+		pricing_format_exact(m->limit, lim, sizeof lim);
 		pct = budget_permille(m) / 10;
 		/* The meter's colours: 50% and 80% change it, as in the TUI and the summary line. */
 		if (color)
@@ -457,7 +457,7 @@ budget_set_team(struct app *cli, const char *user, int64_t pico)
 		return EXIT_USAGE;
 	}
 	ledger_close(l);
-	pricing_format(pico, false, shown, sizeof shown);
+	pricing_format_exact(pico, shown, sizeof shown);
 	if (user != NULL)
 		printf("%s's monthly budget %s in team \"%s\"%s\n", user, shown, ledger_team()->team,
 		    pico == 0 ? " (none: the team's applies)" : "");
@@ -493,7 +493,7 @@ budget_set(struct app *cli, const char *arg, const char *user)
 	if (micro == 0) {
 		printf("no monthly budget (%s)\n", cli->cfg.path);
 	} else {
-		pricing_format(cli->cfg.budget, false, shown, sizeof shown);
+		pricing_format_exact(cli->cfg.budget, shown, sizeof shown);
 		printf("monthly budget %s (%s)\n", shown, cli->cfg.path);
 	}
 	return EXIT_OK;

@@ -706,15 +706,16 @@ await_draft(struct proc *p, struct buf *rep, int64_t deadline)
 
 /*
  * Ask for a draft in a child process, by deadline (timeout seconds after the
- * hook started, for the message). The draft (malloc'd), with *note the line
+ * hook started, for the message), cleaned for comment (git's comment
+ * prefix, NULL for "auto"). The draft (malloc'd), with *note the line
  * that says what it cost (malloc'd), or NULL with *why. In
  * the child it returns NULL with *child set, once the request is over, so
  * that the child unwinds and frees as any run. The child leads a session of
  * its own and reports on its stdout.
  */
 static char *
-ask(struct app *cli, const char *prompt, int64_t deadline, long timeout, char **note, char **why,
-    bool *child)
+ask(struct app *cli, const char *prompt, const char *comment, int64_t deadline, long timeout,
+    char **note, char **why, bool *child)
 {
 	struct proc_spec s = { .out = PROC_IO_PIPE, .err = PROC_IO_INHERIT };
 	struct proc p;
@@ -741,7 +742,7 @@ ask(struct app *cli, const char *prompt, int64_t deadline, long timeout, char **
 		*why = xstrdup(nl + 1);
 	else if ((eol = strchr(nl + 1, '\n')) == NULL)
 		*why = xstrdup("the drafting process failed");
-	else if ((draft = git_msg_clean(eol + 1)) == NULL)
+	else if ((draft = git_msg_clean(eol + 1, comment)) == NULL)
 		xasprintf(why, "the reply was empty; billed %.*s", (int)(eol - nl - 1), nl + 1);
 	else
 		*note = xstrndup(nl + 1, (size_t)(eol - nl - 1));
@@ -797,13 +798,13 @@ static int
 commit_msg(struct app *cli, int argc, char **argv)
 {
 	const char *file, *source;
-	char *msg = NULL, *comment, *diff = NULL, *prompt = NULL, *draft = NULL, *text = NULL;
+	char *msg = NULL, *comment = NULL, *diff = NULL, *prompt = NULL, *draft = NULL, *text = NULL;
 	char *why = NULL, *note = NULL;
 	long timeout = cli->cfg.git_timeout > 0 ? cli->cfg.git_timeout : 20;
 	int64_t deadline = clock_ms() + (int64_t)timeout * 1000;
 	size_t len;
 	struct stat st;
-	bool written, child = false;
+	bool child = false;
 
 	if (argc < 3 || argc > 5) {
 		fprintf(stderr, "llm: git commit-msg: usage: llm git commit-msg FILE [SOURCE [SHA]]\n");
@@ -820,15 +821,13 @@ commit_msg(struct app *cli, int argc, char **argv)
 		goto out;
 	}
 	comment = comment_prefix();
-	written = git_msg_has_text(msg, comment);
-	free(comment);
-	if (written)
+	if (git_msg_has_text(msg, comment))
 		goto out;
 	diff = staged_diff(&cli->cfg, deadline, timeout, &why);
 	if (diff == NULL)
 		goto out;
 	prompt = xstrfmt("Write the commit message for this staged diff.\n\n%s", diff);
-	draft = ask(cli, prompt, deadline, timeout, &note, &why, &child);
+	draft = ask(cli, prompt, comment, deadline, timeout, &note, &why, &child);
 	if (draft == NULL)
 		goto out;
 	text = git_msg_insert(msg, draft);
@@ -843,6 +842,7 @@ out:
 	free(draft);
 	free(prompt);
 	free(diff);
+	free(comment);
 	free(msg);
 	return EXIT_OK;
 }

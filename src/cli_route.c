@@ -176,7 +176,7 @@ route_print_budget(const struct app *cli, const struct chat_route *r, const stru
 	if (b->have_meter) {
 		pricing_format(b->m.spent, b->m.estimated, spent, sizeof(spent));
 		pricing_format(b->m.reserved, false, res, sizeof(res));
-		pricing_format(b->m.limit, false, lim, sizeof(lim));
+		pricing_format_exact(b->m.limit, lim, sizeof(lim));
 	}
 	if (r->refused)
 		printf("budget    refused: %s\n", r->refusal);

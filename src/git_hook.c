@@ -820,10 +820,24 @@ is_comment(const char *s, const char *comment)
 	return *comment != '\0' && str_startswith(s, comment);
 }
 
+/* Whether line s is a trailer: "Signed-off-by: ...", a token of letters, digits and '-'. */
+static bool
+is_trailer(const char *s)
+{
+	size_t tok = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
+
+	return tok > 0 && s[tok] == ':' && s[tok + 1] == ' ';
+}
+
+/*
+ * Trailers below a blank first line are what git adds to an empty message
+ * (commit -s, --trailer), not text of the user's own: the draft goes above them.
+ */
 bool
 git_msg_has_text(const char *msg, const char *comment)
 {
 	const char *p = msg;
+	bool below_blank = strspn(msg, " \t\r") == strcspn(msg, "\n");
 
 	while (*p) {
 		const char *nl = strchr(p, '\n');
@@ -831,7 +845,7 @@ git_msg_has_text(const char *msg, const char *comment)
 
 		if (is_comment(p, comment))
 			return false;
-		if (strspn(p, " \t\r") < n)
+		if (strspn(p, " \t\r") < n && !(below_blank && is_trailer(p)))
 			return true;
 		p += n + (nl != NULL);
 	}
@@ -863,15 +877,15 @@ utf8_prefix(const char *s, size_t max)
 	return i;
 }
 
-/* Cut subject s (in place) to GIT_SUBJECT_MAX characters at the last word boundary. */
+/* Cut subject s (in place) to max characters at the last word boundary. */
 static void
-subject_fit(char *s)
+subject_fit(char *s, size_t max)
 {
 	size_t n = strlen(s), lim, i;
 
-	if (utf8_len(s, n) <= GIT_SUBJECT_MAX)
+	if (utf8_len(s, n) <= max)
 		return;
-	lim = utf8_prefix(s, GIT_SUBJECT_MAX);
+	lim = utf8_prefix(s, max);
 	/* A space right after the limit means the cut falls between words already. */
 	for (i = lim; i > 0 && s[i] != ' '; i--)
 		;
@@ -896,10 +910,19 @@ unbold(char *s)
 	return s;
 }
 
+/* Length of a Markdown heading's marks at the start of line ("## "), or 0. */
+static size_t
+heading_marks(const char *line)
+{
+	size_t n = strspn(line, "#");
+
+	return n > 0 && n <= 6 && line[n] == ' ' ? n + 1 : 0;
+}
+
 /*
  * Drop a "Subject:" label, a heading's marks, Markdown's bold and one pair
  * of matching quotes or backticks around s (in place): a model's dress, not
- * the subject.
+ * the subject. A '#' with no space after it ("#1234: fix") is the subject's.
  */
 static char *
 subject_unwrap(char *s)
@@ -912,9 +935,8 @@ subject_unwrap(char *s)
 			s += strlen(labels[i]);
 			break;
 		}
-	while (*s == '#')
-		s++;
-	s = unbold(str_trim(s));
+	s = str_trim(s);
+	s = unbold(str_trim(s + heading_marks(s)));
 	n = strlen(s);
 	if (n >= 2 && strchr("\"'`", s[0]) != NULL && s[n - 1] == s[0]) {
 		s[n - 1] = '\0';
@@ -958,9 +980,7 @@ after_thinking(char *text)
 static const char *
 body_text(const char *line)
 {
-	size_t n = strspn(line, "#");
-
-	return n > 0 && n <= 6 && line[n] == ' ' ? line + n + 1 : line;
+	return line + heading_marks(line);
 }
 
 /*
@@ -970,10 +990,7 @@ body_text(const char *line)
 static bool
 keep_long(const char *line)
 {
-	size_t tok = strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
-
-	return line[0] == '\t' || strncmp(line, "    ", 4) == 0 ||
-	    (tok > 0 && line[tok] == ':' && line[tok + 1] == ' ');
+	return line[0] == '\t' || strncmp(line, "    ", 4) == 0 || is_trailer(line);
 }
 
 /* Width of a list item's marker at s ("- ", "* ", "+ ", "12. ", "3) "), or 0. */
@@ -993,38 +1010,43 @@ list_marker(const char *s)
  * Add a body line, wrapped at GIT_BODY_WIDTH between words (the model was
  * asked to, and often sends a paragraph as one line); a list item's further
  * lines hang under its text. A word longer than the width (a URL) stays whole,
- * and a word that starts with '#' ("#1234") stays on its line past the width:
- * a line it started would be a comment to git, which drops it from the commit.
+ * and a word that is a comment to git ("#1234") stays on its line past the
+ * width: a line it started would be dropped from the commit. A line that
+ * starts so all the same (it opens a paragraph) is kept behind one space.
  */
 static void
-add_body_line(struct buf *b, const char *line)
+add_body_line(struct buf *b, const char *line, const char *comment)
 {
-	size_t lead = strspn(line, " "), hang, col, i;
+	size_t lead = strspn(line, " "), pad = is_comment(line, comment), hang, col, i;
 	const char *p;
+	bool start = true;
 
-	if (utf8_len(line, strlen(line)) <= GIT_BODY_WIDTH || keep_long(line)) {
+	if (pad > 0)
+		buf_addc(b, ' ');
+	if (utf8_len(line, strlen(line)) + pad <= GIT_BODY_WIDTH || keep_long(line)) {
 		buf_adds(b, line);
 		buf_addc(b, '\n');
 		return;
 	}
 	hang = lead + list_marker(line + lead);
 	buf_add(b, line, hang);
-	col = hang;
+	col = pad + hang;
 	p = line + hang;
 	while (*p != '\0') {
 		size_t n = strcspn(p, " "), w = utf8_len(p, n);
 
-		if (col > hang && col + 1 + w > GIT_BODY_WIDTH && (hang > 0 || *p != '#')) {
+		if (!start && col + 1 + w > GIT_BODY_WIDTH && (hang > 0 || !is_comment(p, comment))) {
 			buf_addc(b, '\n');
 			for (i = 0; i < hang; i++)
 				buf_addc(b, ' ');
 			col = hang;
-		} else if (col > hang) {
+		} else if (!start) {
 			buf_addc(b, ' ');
 			col++;
 		}
 		buf_add(b, p, n);
 		col += w;
+		start = false;
 		p += n;
 		p += strspn(p, " ");
 	}
@@ -1041,10 +1063,11 @@ is_fence(const char *line)
 /*
  * Add the body's n lines. A model that wraps its own body may start a line
  * with "#1234", which git would drop as a comment: such a line joins the
- * prose line before it, and add_body_line wraps the two again.
+ * prose line before it, and add_body_line wraps the two again. One with no
+ * prose line before it (it opens a paragraph) is left to add_body_line.
  */
 static void
-add_body(struct buf *b, char **lines, size_t n)
+add_body(struct buf *b, char **lines, size_t n, const char *comment)
 {
 	struct buf line;
 	size_t i;
@@ -1053,18 +1076,18 @@ add_body(struct buf *b, char **lines, size_t n)
 	for (i = 0; i < n; i++) {
 		const char *t = body_text(lines[i]);
 
-		if (i > 0 && t[0] == '#' && line.len > 0 && !keep_long(buf_str(&line))) {
+		if (i > 0 && is_comment(t, comment) && line.len > 0 && !keep_long(buf_str(&line))) {
 			buf_addc(&line, ' ');
 			buf_adds(&line, t);
 			continue;
 		}
 		if (i > 0)
-			add_body_line(b, buf_str(&line));
+			add_body_line(b, buf_str(&line), comment);
 		buf_reset(&line);
 		buf_adds(&line, t);
 	}
 	if (n > 0)
-		add_body_line(b, buf_str(&line));
+		add_body_line(b, buf_str(&line), comment);
 	buf_done(&line);
 }
 
@@ -1116,10 +1139,10 @@ unfence(char **lines, size_t i, size_t *end)
 }
 
 char *
-git_msg_clean(const char *reply)
+git_msg_clean(const char *reply, const char *comment)
 {
 	char *text = git_msg_sanitize(reply), **lines, *subject;
-	size_t n, i = 0, end;
+	size_t n, i = 0, end, pad;
 	struct buf b;
 
 	n = reply_lines(after_thinking(text), &lines);
@@ -1145,17 +1168,21 @@ git_msg_clean(const char *reply)
 		return NULL;
 	}
 	subject = subject_unwrap(lines[i++]);
-	subject_fit(subject);
+	/* a subject git would take for a comment is kept behind one space */
+	pad = is_comment(subject, comment);
+	subject_fit(subject, GIT_SUBJECT_MAX - pad);
 	buf_init(&b, 0);
 	if (*subject == '\0')
 		i = end;
+	else if (pad > 0)
+		buf_addc(&b, ' ');
 	buf_adds(&b, subject);
 	buf_addc(&b, '\n');
 	while (i < end && lines[i][0] == '\0')
 		i++;
 	if (i < end)
 		buf_addc(&b, '\n');
-	add_body(&b, lines + i, end - i);
+	add_body(&b, lines + i, end - i, comment);
 	free(lines);
 	free(text);
 	if (b.len <= 1) {
@@ -1168,7 +1195,9 @@ git_msg_clean(const char *reply)
 char *
 git_msg_insert(const char *msg, const char *draft)
 {
+	/* one blank line between: git puts two above the trailers of commit -s */
+	msg += strspn(msg, "\n");
 	if (*msg == '\0')
 		return xstrdup(draft);
-	return xstrfmt("%s%s%s", draft, msg[0] == '\n' ? "" : "\n", msg);
+	return xstrfmt("%s\n%s", draft, msg);
 }

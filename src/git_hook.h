@@ -93,7 +93,8 @@ bool git_hook_is_ours(const char *text);
 /*
  * Whether a commit message file already holds text of its own: a non-blank
  * line before the first comment line (comment is the comment prefix, or NULL
- * for git's "auto" choice).
+ * for git's "auto" choice), but for trailers below a blank first line, which
+ * are git's (commit -s, --trailer).
  */
 bool git_msg_has_text(const char *msg, const char *comment);
 /*
@@ -109,10 +110,12 @@ char *git_msg_sanitize(const char *text);
  * characters removed (git_msg_sanitize), code fences and quotes dropped
  * (a message that opens with a fence is what the fence holds), the subject
  * cut at a word boundary to GIT_SUBJECT_MAX characters, a blank line, the
- * body (prose lines wrapped at GIT_BODY_WIDTH), one final newline.
+ * body (prose lines wrapped at GIT_BODY_WIDTH), one final newline. No
+ * line starts with comment (the comment prefix, or NULL for git's "auto"),
+ * which git would drop: it joins the line above, or is kept behind a space.
  * NULL if nothing usable is left.
  */
-char *git_msg_clean(const char *reply);
+char *git_msg_clean(const char *reply, const char *comment);
 /* The message file's new text: the draft above everything git wrote (malloc'd). */
 char *git_msg_insert(const char *msg, const char *draft);
 

@@ -152,6 +152,26 @@ pricing_format(int64_t pico, bool estimated, char *out, size_t n)
 	snprintf(out, n, "%s$%" PRId64 ".%s", tilde, whole, fs);
 }
 
+/*
+ * Every digit there is, never fewer than two decimals: a budget the user set
+ * reads back as set, where pricing_format would round $12.345 to $12.35.
+ */
+void
+pricing_format_exact(int64_t pico, char *out, size_t n)
+{
+	char fs[16];
+	int d;
+
+	if (pico < 0) {
+		snprintf(out, n, "$?");
+		return;
+	}
+	snprintf(fs, sizeof(fs), "%012" PRId64, pico % PICO_PER_USD);
+	for (d = 12; d > 2 && fs[d - 1] == '0'; d--)
+		fs[d - 1] = '\0';
+	snprintf(out, n, "$%" PRId64 ".%s", pico / PICO_PER_USD, fs);
+}
+
 /* Estimate the tokens of text, about one per four characters (UTF-8 code points). */
 int64_t
 pricing_estimate_tokens(const char *text, size_t len)

@@ -21,6 +21,8 @@ int pricing_cost(const struct model *m, const struct usage *u, int64_t *pico);
 int pricing_worst_case(const struct model *m, int64_t input_tokens, int64_t max_output, int64_t *pico);
 /* Format pico-dollars for people: "$0.00026", "$12.40"; estimated adds "~"; negative (unknown) -> "$?". */
 void pricing_format(int64_t pico, bool estimated, char *out, size_t n);
+/* Format a budget exactly as it is set: "$50.00", "$12.345", "$0.004"; negative -> "$?". */
+void pricing_format_exact(int64_t pico, char *out, size_t n);
 /* Estimate the tokens of text, about one per four characters. */
 int64_t pricing_estimate_tokens(const char *text, size_t len);
 /* Name a pricing_rc: "ok", "unknown price", "overflow". */

@@ -125,7 +125,7 @@ cmd_budget(struct tui *t, char *arg)
 		snprintf(res, sizeof(res), ", %s reserved", amount);
 	}
 	if (m->limit > 0) {
-		pricing_format(m->limit, false, lim, sizeof(lim));
+		pricing_format_exact(m->limit, lim, sizeof(lim));
 		s = xstrfmt("budget %s: %s spent%s, of %s (%lld%%); %lld request%s, %lld of "
 		    "unknown cost; over budget: %s", m->month, spent, res, lim,
 		    (long long)(m->spent * 100 / m->limit), (long long)m->requests,

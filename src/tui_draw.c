@@ -643,7 +643,7 @@ meter_user(const struct meter *m, bool unicode, char *buf, size_t n)
 
 	pricing_format(m->user_spent, false, a, sizeof(a));
 	if (m->user_limit > 0) {
-		pricing_format(m->user_limit, false, b, sizeof(b));
+		pricing_format_exact(m->user_limit, b, sizeof(b));
 		snprintf(buf + l, n - l, " %s you %s of %s", dot, a, b);
 	} else {
 		snprintf(buf + l, n - l, " %s you %s", dot, a);
@@ -673,7 +673,7 @@ draw_meter(struct tui *t, int y)
 	if (m->limit > 0) {
 		pct = used * 100 / m->limit;   /* both far under 2^63 / 100: budgets are dollars */
 		slot = meter_slot[meter_level(pct)];
-		pricing_format(m->limit, false, limit, sizeof(limit));
+		pricing_format_exact(m->limit, limit, sizeof(limit));
 		snprintf(buf, sizeof(buf), " %s of %s (%lld%%)", spent, limit, (long long)pct);
 	} else {
 		bar = 0;

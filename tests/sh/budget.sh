@@ -77,6 +77,13 @@ EOF
 	same "budget set 0 writes 0" "$cfg"
 	check "budget set 0 says there is none" grep -q 'no monthly budget' "$T/out"
 
+	# A budget reads back as it was set: its digits under a cent are not rounded away.
+	"$LLM_BIN" budget set 12.345 >"$T/out"
+	check_contains "budget set says the amount as set" "$(cat "$T/out")" 'monthly budget $12.345 ('
+	"$LLM_BIN" budget >"$T/out"
+	check_contains "the meter gives the budget as set" "$(head -n 1 "$T/out")" '$0.00 of $12.345 (0%)'
+	"$LLM_BIN" budget set 0 >/dev/null
+
 	# A symlinked config (dotfiles) is edited through the link, and the link stays.
 	mkdir -p "$T/dotfiles"
 	printf '[llm]\nbudget = 1\n' >"$T/dotfiles/llm.ini"

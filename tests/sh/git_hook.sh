@@ -232,6 +232,40 @@ check_contains "core.commentChar: git's own lines kept below it" "$(cat "$T/seen
 ; Please enter the commit message"
 git config --unset core.commentChar
 
+# A line that starts with the comment character and has no line above it to
+# join (the subject, a paragraph's first line) keeps its text behind one space.
+printf 'issue\n' >issue.txt
+git add issue.txt
+fake_reply '{"text":"#1234: stop the crash on empty input\n\n#1234 was the cause: the parser read\npast the end.\n#5 too.\n\n#6 opens this one."}'
+git commit -q
+check_eq "comment character: no line of the draft is lost" "$(git_msg)" " #1234: stop the crash on empty input
+
+ #1234 was the cause: the parser read
+past the end. #5 too.
+
+ #6 opens this one."
+git config core.commentChar ';'
+printf 'semi-issue\n' >semi-issue.txt
+git add semi-issue.txt
+fake_reply '{"text":"fix: x\n\n#1234 is not a comment here.\n\n;5 is one."}'
+git commit -q
+check_eq "core.commentChar: its lines are kept, '#' ones as they are" "$(git_msg)" "fix: x
+
+#1234 is not a comment here.
+
+ ;5 is one."
+git config core.commentChar auto
+printf 'auto-issue\n' >auto-issue.txt
+git add auto-issue.txt
+fake_reply '{"text":"fix: y\n\n#1234 was the cause.\n\n;5 and :6 too."}'
+git commit -q
+check_eq "core.commentChar auto: no line of the draft is lost" "$(git_msg)" "fix: y
+
+ #1234 was the cause.
+
+ ;5 and :6 too."
+git config --unset core.commentChar
+
 # A template of comments alone (commit.template) asks for a message all the same.
 printf '# type(scope): summary\n#\n# Why the change?\n' >"$T/template-comments"
 git config commit.template "$T/template-comments"
@@ -245,6 +279,19 @@ check_contains "template of comments alone: its lines kept below the draft" "$(c
 
 # type(scope): summary"
 git config --unset commit.template
+
+# The trailers git adds to an empty message (-s, --trailer) get the draft above them.
+printf 'signed\n' >signed.txt
+git add signed.txt
+fake_reply '{"text":"feat: add signed\n\nIt was missing."}'
+git commit -q -s --trailer "Reviewed-by: R <r@example.com>" 2>"$T/commit.err"
+check_eq "commit -s, --trailer: drafted above git's trailers" "$(git_msg | sed 4q)" "feat: add signed
+
+It was missing."
+check_eq "commit -s, --trailer: git's trailers kept, in the last paragraph" \
+    "$(git_msg | sed 1,4d | sort)" "Reviewed-by: R <r@example.com>
+Signed-off-by: $(git config user.name) <$(git config user.email)>"
+check_contains "commit -s: says what the draft cost" "$(cat "$T/commit.err")" "llm: drafted on cheap"
 
 # --- messages the user gave are left alone ----------------------------------
 fake_reset
@@ -360,6 +407,18 @@ check "missing key: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
 check_eq "missing key: one line on stderr" "$(wc -l <"$T/err" | tr -d ' ')" 1
 check_contains "missing key: says so" "$ERR" "llm: commit message not drafted: "
 check_eq "missing key: no request sent" "$(fake_count)" 0
+
+# Over the budget: not drafted, and the budget is given as it was set, not to the cent.
+cp "$T/msg.orig" "$T/msg"
+sed -i 's/^budget = 0$/budget = 1.0005\nbudget_action = block/' "$LLM_CONFIG_DIR/config.ini"
+t_ledger_sql "INSERT INTO usage (time, model, tier, cost_pico, estimated, status)
+	VALUES ($(date +%s), 'test-cheap', 'cheap', 1000400000000, false, 'ok')"
+run_llm git commit-msg "$T/msg"
+check "over the budget: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+check_contains "over the budget: the budget as set" "$ERR" " of \$1.0005); raise it"
+check_eq "over the budget: no request sent" "$(fake_count)" 0
+t_ledger_sql "DELETE FROM usage WHERE cost_pico = 1000400000000"
+sed -i -e 's/^budget = 1.0005$/budget = 0/' -e '/^budget_action = block$/d' "$LLM_CONFIG_DIR/config.ini"
 
 # The user already wrote text: nothing to draft.
 printf 'my own words\n\n# comment\n' >"$T/msg"

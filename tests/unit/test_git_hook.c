@@ -415,6 +415,13 @@ test_has_text(void)
 	CHECK(!git_msg_has_text("\n; x\n", ";"));
 	CHECK(!git_msg_has_text("\n; x\n", NULL));
 	CHECK(git_msg_has_text("text\n", NULL));
+	/* the trailers git adds to an empty message (commit -s, --trailer) are not the user's text */
+	CHECK(!git_msg_has_text("\n\nSigned-off-by: A <a@b>\n\n# Please enter\n", "#"));
+	CHECK(!git_msg_has_text("\nReviewed-by: X <x@y>\nSigned-off-by: A <a@b>\n# x\n", "#"));
+	CHECK(!git_msg_has_text("\n\nSigned-off-by: A <a@b>\n", NULL));
+	CHECK(git_msg_has_text("\n\nSigned-off-by: A <a@b>\nmy words\n# x\n", "#"));
+	CHECK(git_msg_has_text("Refs: 12\n# x\n", "#"));
+	CHECK(git_msg_has_text("\nFix:the thing\n", "#"));
 }
 
 static void
@@ -423,53 +430,53 @@ test_clean(void)
 	char *s;
 	char longsub[] = "feat(parser): accept quoted section names and keys with spaces in every config file";
 
-	CHECK_STR_FREE(git_msg_clean("fix: handle empty input\n\nThe parser crashed on an empty file.\n"), "fix: handle empty input\n\nThe parser crashed on an empty file.\n");
-	CHECK_STR_FREE(git_msg_clean("```\n\"fix: handle empty input\"\r\nThe parser crashed.\n```\n\n"), "fix: handle empty input\n\nThe parser crashed.\n");
-	CHECK_STR_FREE(git_msg_clean("\n\nSubject: docs: say why   \n"), "docs: say why\n");
+	CHECK_STR_FREE(git_msg_clean("fix: handle empty input\n\nThe parser crashed on an empty file.\n", "#"), "fix: handle empty input\n\nThe parser crashed on an empty file.\n");
+	CHECK_STR_FREE(git_msg_clean("```\n\"fix: handle empty input\"\r\nThe parser crashed.\n```\n\n", "#"), "fix: handle empty input\n\nThe parser crashed.\n");
+	CHECK_STR_FREE(git_msg_clean("\n\nSubject: docs: say why   \n", "#"), "docs: say why\n");
 	/* a line that announces the message is not its subject */
-	CHECK_STR_FREE(git_msg_clean("Here is the commit message:\n\nfeat: add seven\n\nIt was six.\n"),
+	CHECK_STR_FREE(git_msg_clean("Here is the commit message:\n\nfeat: add seven\n\nIt was six.\n", "#"),
 	    "feat: add seven\n\nIt was six.\n");
-	CHECK_STR_FREE(git_msg_clean("Commit message:\n```\nfix: close the file\n```\n"),
+	CHECK_STR_FREE(git_msg_clean("Commit message:\n```\nfix: close the file\n```\n", "#"),
 	    "fix: close the file\n");
-	CHECK_STR_FREE(git_msg_clean("fix: one thing:\n\nand more\n"), "fix: one thing:\n\nand more\n");
-	CHECK_STR_FREE(git_msg_clean("Subject:\ndocs: say why\n"), "docs: say why\n");
+	CHECK_STR_FREE(git_msg_clean("fix: one thing:\n\nand more\n", "#"), "fix: one thing:\n\nand more\n");
+	CHECK_STR_FREE(git_msg_clean("Subject:\ndocs: say why\n", "#"), "docs: say why\n");
 	/* a line alone is the subject, with a newline after it or not */
-	CHECK_STR_FREE(git_msg_clean("Refactor:\n\n"), "Refactor:\n");
-	CHECK_STR_FREE(git_msg_clean("Refactor:"), "Refactor:\n");
-	CHECK_STR_FREE(git_msg_clean(longsub), "feat(parser): accept quoted section names and keys with spaces in every\n");
+	CHECK_STR_FREE(git_msg_clean("Refactor:\n\n", "#"), "Refactor:\n");
+	CHECK_STR_FREE(git_msg_clean("Refactor:", "#"), "Refactor:\n");
+	CHECK_STR_FREE(git_msg_clean(longsub, "#"), "feat(parser): accept quoted section names and keys with spaces in every\n");
 	/* Exactly 72 characters stays whole, multi-byte characters count once. */
-	CHECK_STR_FREE(git_msg_clean("fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb"), "fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb\n");
-	s = git_msg_clean("x\xc3\xa9yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy");
+	CHECK_STR_FREE(git_msg_clean("fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb", "#"), "fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb\n");
+	s = git_msg_clean("x\xc3\xa9yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy", "#");
 	CHECK(s != NULL && strlen(s) == 72 + 1 + 1);
 	free(s);
-	CHECK(git_msg_clean("") == NULL);
-	CHECK(git_msg_clean("\n```\n```\n  \n") == NULL);
+	CHECK(git_msg_clean("", "#") == NULL);
+	CHECK(git_msg_clean("\n```\n```\n  \n", "#") == NULL);
 	/* a message in a fence is what the fence holds: talk after it is not the message */
 	CHECK_STR_FREE(git_msg_clean("Here is the commit message:\n\n```text\nfix: close the file\n\nIt leaked.\n"
-	    "```\n\nLet me know if you want changes.\n"), "fix: close the file\n\nIt leaked.\n");
-	CHECK_STR_FREE(git_msg_clean("```\nfix: close the file\n```\nThis follows the Conventional Commits form."),
+	    "```\n\nLet me know if you want changes.\n", "#"), "fix: close the file\n\nIt leaked.\n");
+	CHECK_STR_FREE(git_msg_clean("```\nfix: close the file\n```\nThis follows the Conventional Commits form.", "#"),
 	    "fix: close the file\n");
 	/* a fence that never closes, or one after the subject, is only dropped */
-	CHECK_STR_FREE(git_msg_clean("```\nfix: close the file\n\nIt leaked."), "fix: close the file\n\nIt leaked.\n");
-	CHECK_STR_FREE(git_msg_clean("fix: close the file\n\nIt leaked.\n```\n"), "fix: close the file\n\nIt leaked.\n");
+	CHECK_STR_FREE(git_msg_clean("```\nfix: close the file\n\nIt leaked.", "#"), "fix: close the file\n\nIt leaked.\n");
+	CHECK_STR_FREE(git_msg_clean("fix: close the file\n\nIt leaked.\n```\n", "#"), "fix: close the file\n\nIt leaked.\n");
 }
 
 /* Markdown and a reasoning block around the message are the model's dress, not the message. */
 static void
 test_clean_markdown(void)
 {
-	CHECK_STR_FREE(git_msg_clean("**feat: add x**\n\nBody.\n"), "feat: add x\n\nBody.\n");
-	CHECK_STR_FREE(git_msg_clean("**Commit message:**\n\nfeat: add x\n"), "feat: add x\n");
-	CHECK_STR_FREE(git_msg_clean("**Subject:** fix: close it\n"), "fix: close it\n");
-	CHECK_STR_FREE(git_msg_clean("## __docs: say why__\n"), "docs: say why\n");
+	CHECK_STR_FREE(git_msg_clean("**feat: add x**\n\nBody.\n", "#"), "feat: add x\n\nBody.\n");
+	CHECK_STR_FREE(git_msg_clean("**Commit message:**\n\nfeat: add x\n", "#"), "feat: add x\n");
+	CHECK_STR_FREE(git_msg_clean("**Subject:** fix: close it\n", "#"), "fix: close it\n");
+	CHECK_STR_FREE(git_msg_clean("## __docs: say why__\n", "#"), "docs: say why\n");
 	/* bold inside the subject is the model's choice */
-	CHECK_STR_FREE(git_msg_clean("fix: **never** block\n"), "fix: **never** block\n");
-	CHECK_STR_FREE(git_msg_clean("<think>\nThe diff adds x.\nfeat: maybe?\n</think>\n\nfeat: add x\n"),
+	CHECK_STR_FREE(git_msg_clean("fix: **never** block\n", "#"), "fix: **never** block\n");
+	CHECK_STR_FREE(git_msg_clean("<think>\nThe diff adds x.\nfeat: maybe?\n</think>\n\nfeat: add x\n", "#"),
 	    "feat: add x\n");
-	CHECK(git_msg_clean("<think>the reply was cut while it thought") == NULL);
-	CHECK_STR_FREE(git_msg_clean("feat: x\n\n<think>kept</think>\n"), "feat: x\n\n<think>kept</think>\n");
+	CHECK(git_msg_clean("<think>the reply was cut while it thought", "#") == NULL);
+	CHECK_STR_FREE(git_msg_clean("feat: x\n\n<think>kept</think>\n", "#"), "feat: x\n\n<think>kept</think>\n");
 	/* a heading in the body would start with git's comment character */
-	CHECK_STR_FREE(git_msg_clean("feat: x\n\n## Summary\n- one\n\n# Notes\nsee\n#1 stays\n"),
+	CHECK_STR_FREE(git_msg_clean("feat: x\n\n## Summary\n- one\n\n# Notes\nsee\n#1 stays\n", "#"),
 	    "feat: x\n\nSummary\n- one\n\nNotes\nsee #1 stays\n");
 }
 
@@ -478,22 +485,22 @@ static void
 test_body_wrap(void)
 {
 	CHECK_STR_FREE(git_msg_clean("fix: wrap\n\nThe parser read the whole file into memory before it looked at the "
-	    "first line, so a large log could exhaust it.\n"),
+	    "first line, so a large log could exhaust it.\n", "#"),
 	    "fix: wrap\n\nThe parser read the whole file into memory before it looked at the first\n"
 	    "line, so a large log could exhaust it.\n");
 	/* a list item's further lines hang under its text; short lines stay as they are */
 	CHECK_STR_FREE(git_msg_clean("feat: x\n\n- Read the configuration once at start instead of on every request "
-	    "that comes in.\n12. short\n  * nested item that is also long enough to need a second line of text here\n"),
+	    "that comes in.\n12. short\n  * nested item that is also long enough to need a second line of text here\n", "#"),
 	    "feat: x\n\n- Read the configuration once at start instead of on every request that\n"
 	    "  comes in.\n12. short\n  * nested item that is also long enough to need a second line of text\n"
 	    "    here\n");
 	/* 72 characters exactly, multi-byte ones counted once, stay on one line */
-	CHECK_STR_FREE(git_msg_clean("a: b\n\n\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bbbb\n"),
+	CHECK_STR_FREE(git_msg_clean("a: b\n\n\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bbbb\n", "#"),
 	    "a: b\n\n\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bbbb\n");
 	/* code, trailers and a word longer than the width are left whole */
 	CHECK_STR_FREE(git_msg_clean("a: b\n\n    if (x) { return the_longest_call(argument_one, argument_two, three); }\n"
 	    "Co-authored-by: Somebody With A Very Long Name Indeed <somebody.long@example.com>\n"
-	    "See https://example.com/a/very/long/path/that/goes/on/and/on/well/past/seventy-two/columns ok\n"),
+	    "See https://example.com/a/very/long/path/that/goes/on/and/on/well/past/seventy-two/columns ok\n", "#"),
 	    "a: b\n\n    if (x) { return the_longest_call(argument_one, argument_two, three); }\n"
 	    "Co-authored-by: Somebody With A Very Long Name Indeed <somebody.long@example.com>\n"
 	    "See\nhttps://example.com/a/very/long/path/that/goes/on/and/on/well/past/seventy-two/columns\nok\n");
@@ -504,23 +511,60 @@ static void
 test_body_wrap_hash(void)
 {
 	CHECK_STR_FREE(git_msg_clean("fix: x\n\nThe parser read past the end of an empty buffer, which crashed it "
-	    "as in #1234 and in other reports since.\n"),
+	    "as in #1234 and in other reports since.\n", "#"),
 	    "fix: x\n\nThe parser read past the end of an empty buffer, which crashed it as in #1234\n"
 	    "and in other reports since.\n");
 	/* a model that wrapped its own body: "#1234" joins the line before (wrapped again if long) */
 	CHECK_STR_FREE(git_msg_clean("fix: x\n\nThe parser read past the end of an empty buffer, which\n"
-	    "crashed it as in\n#1234 and in other reports since.\n\n#12 opens a paragraph\n"),
+	    "crashed it as in\n#1234 and in other reports since.\n\n#12 opens a paragraph\n", "#"),
 	    "fix: x\n\nThe parser read past the end of an empty buffer, which\n"
-	    "crashed it as in #1234 and in other reports since.\n\n#12 opens a paragraph\n");
+	    "crashed it as in #1234 and in other reports since.\n\n #12 opens a paragraph\n");
 	CHECK_STR_FREE(git_msg_clean("fix: x\n\nThe parser read past the end of an empty buffer, which crashed it as in\n"
-	    "#1234 and in other reports since.\n"),
+	    "#1234 and in other reports since.\n", "#"),
 	    "fix: x\n\nThe parser read past the end of an empty buffer, which crashed it as in #1234\n"
 	    "and in other reports since.\n");
+	/* a line with no prose above it to join keeps its text behind one space, wrapped within 72 */
+	CHECK_STR_FREE(git_msg_clean("fix: x\n\n#1234 was the cause: the parser read past the end of an empty "
+	    "buffer, which crashed it.\n", "#"),
+	    "fix: x\n\n #1234 was the cause: the parser read past the end of an empty buffer,\n"
+	    "which crashed it.\n");
+	CHECK_STR_FREE(git_msg_clean("fix: x\n#12 is the first body line\n", "#"),
+	    "fix: x\n\n #12 is the first body line\n");
+	CHECK_STR_FREE(git_msg_clean("fix: x\n\n    code();\n#12 after code\nRefs: a\n#13\n", "#"),
+	    "fix: x\n\n    code();\n #12 after code\nRefs: a\n #13\n");
 	/* under a list item's text the line is indented: no comment to git */
 	CHECK_STR_FREE(git_msg_clean("fix: x\n\n- The parser read past the end of an empty buffer, which crashed "
-	    "it in #1234 and others.\n"),
+	    "it in #1234 and others.\n", "#"),
 	    "fix: x\n\n- The parser read past the end of an empty buffer, which crashed it in\n"
 	    "  #1234 and others.\n");
+}
+
+/* A subject that starts with git's comment prefix keeps it, behind one space and within 72. */
+static void
+test_subject_comment(void)
+{
+	CHECK_STR_FREE(git_msg_clean("#1234: fix the crash on empty input\n", "#"),
+	    " #1234: fix the crash on empty input\n");
+	CHECK_STR_FREE(git_msg_clean("**#1234: fix it**\n", "#"), " #1234: fix it\n");
+	CHECK_STR_FREE(git_msg_clean("#1234 fix the crash on empty input that the parser hit when a file had "
+	    "nothing", "#"),
+	    " #1234 fix the crash on empty input that the parser hit when a file had\n");
+	/* a heading's marks are still dress */
+	CHECK_STR_FREE(git_msg_clean("# fix: x\n", "#"), "fix: x\n");
+	CHECK_STR_FREE(git_msg_clean("#1234: fix\n", ";"), "#1234: fix\n");
+}
+
+/* The comment prefix git was told to use is the one guarded against; "auto" (NULL) is any of its. */
+static void
+test_clean_comment_prefix(void)
+{
+	CHECK_STR_FREE(git_msg_clean("fix: x\n\nsee\n#1 stays\n\n;2 opens\n", ";"),
+	    "fix: x\n\nsee\n#1 stays\n\n ;2 opens\n");
+	CHECK_STR_FREE(git_msg_clean("; fix: x\n\nsee\n;1 joins\n", ";"), " ; fix: x\n\nsee ;1 joins\n");
+	CHECK_STR_FREE(git_msg_clean("fix: x\n\n//1 opens\n/ stays\n", "//"),
+	    "fix: x\n\n //1 opens\n/ stays\n");
+	CHECK_STR_FREE(git_msg_clean("fix: x\n\n$5 a month\n\n#1 and ;2\n\nplain\n", NULL),
+	    "fix: x\n\n $5 a month\n\n #1 and ;2\n\nplain\n");
 }
 
 static void
@@ -540,7 +584,7 @@ test_subject_lengths(void)
 			len += (size_t)snprintf(in + len, sizeof in - len, "%s%s", i ? " " : "",
 			    words[(i * 7 + n) % 5]);
 		}
-		s = git_msg_clean(in);
+		s = git_msg_clean(in, "#");
 		if (len == 0) {
 			CHECK(s == NULL);
 			continue;
@@ -565,6 +609,9 @@ test_insert(void)
 	free(s);
 	CHECK_STR_FREE(git_msg_insert("# no blank first\n", "fix: x\n"), "fix: x\n\n# no blank first\n");
 	CHECK_STR_FREE(git_msg_insert("", "fix: x\n"), "fix: x\n");
+	CHECK_STR_FREE(git_msg_insert("\n\nSigned-off-by: A <a@b>\n\n# x\n", "fix: x\n"),
+	    "fix: x\n\nSigned-off-by: A <a@b>\n\n# x\n");
+	CHECK_STR_FREE(git_msg_insert("\n\n", "fix: x\n"), "fix: x\n");
 }
 
 /* Escape sequences, controls and bidi overrides never reach a commit message. */
@@ -598,7 +645,7 @@ test_sanitize(void)
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		CHECK_STR_FREE(git_msg_sanitize(cases[i].in), cases[i].want);
 	}
-	CHECK_STR_FREE(git_msg_clean("feat: \x1b[31mred\x1b[0m \xe2\x80\xae" "evil\r\n\r\nbody\x1b]8;;u\x07 link\n"), "feat: red evil\n\nbody link\n");
+	CHECK_STR_FREE(git_msg_clean("feat: \x1b[31mred\x1b[0m \xe2\x80\xae" "evil\r\n\r\nbody\x1b]8;;u\x07 link\n", "#"), "feat: red evil\n\nbody link\n");
 }
 
 int
@@ -620,6 +667,8 @@ main(void)
 	RUN(test_clean);
 	RUN(test_body_wrap);
 	RUN(test_body_wrap_hash);
+	RUN(test_subject_comment);
+	RUN(test_clean_comment_prefix);
 	RUN(test_clean_markdown);
 	RUN(test_sanitize);
 	RUN(test_subject_lengths);

@@ -155,6 +155,32 @@ test_format(void)
 	CHECK_STR(s, "$31.21");
 }
 
+/* A budget reads back as it was set, however many decimals it has. */
+static void
+test_format_exact(void)
+{
+	char s[32];
+
+	pricing_format_exact(50000000000000LL, s, sizeof(s));
+	CHECK_STR(s, "$50.00");
+	pricing_format_exact(12345000000000LL, s, sizeof(s));
+	CHECK_STR(s, "$12.345");
+	pricing_format_exact(1004000000000LL, s, sizeof(s));
+	CHECK_STR(s, "$1.004");
+	pricing_format_exact(4000000000LL, s, sizeof(s));
+	CHECK_STR(s, "$0.004");
+	pricing_format_exact(123450000000LL, s, sizeof(s));
+	CHECK_STR(s, "$0.12345");
+	pricing_format_exact(999999999999LL, s, sizeof(s));
+	CHECK_STR(s, "$0.999999999999");
+	pricing_format_exact(1, s, sizeof(s));
+	CHECK_STR(s, "$0.000000000001");
+	pricing_format_exact(0, s, sizeof(s));
+	CHECK_STR(s, "$0.00");
+	pricing_format_exact(PRICE_UNKNOWN, s, sizeof(s));
+	CHECK_STR(s, "$?");
+}
+
 static void
 test_estimate_tokens(void)
 {
@@ -175,6 +201,7 @@ main(void)
 	RUN(test_overflow);
 	RUN(test_worst_case);
 	RUN(test_format);
+	RUN(test_format_exact);
 	RUN(test_estimate_tokens);
 	UNIT_EXIT();
 }
