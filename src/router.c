@@ -458,6 +458,10 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 
 	if (s->line_log)
 		groups &= ~KW_ASK_GROUPS;
+	/* Acronyms that are words too ("le cas où", French for "the case where") count in capitals. */
+	if ((word_is(w, wlen, "cas") || word_is(w, wlen, "ub")) && !(w[0] >= 'A' && w[0] <= 'Z' &&
+	    w[wlen - 1] >= 'A' && w[wlen - 1] <= 'Z'))
+		groups = 0;
 	if ((groups >> KW_TRACE & 1) && trace_word_ok(p, start, end, n))
 		s->kw[KW_TRACE]++;
 	if ((groups >> KW_DEEP & 1) && !deep_word_ok(p, start, end, n))

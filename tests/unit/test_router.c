@@ -850,10 +850,18 @@ test_features_developer(void)
 		{ "undefined reference to `main' when I link", false },
 		{ "TypeError: undefined is not a function", false },
 		{ "we need a well-defined goal for the sprint", false },
+		{ "we should sub out the ub bolts", false },
+	};
+	/* Acronyms that are words too count in capitals only. */
+	static const struct feature_case cas[] = {
+		{ "is a CAS loop enough for this counter?", true },
+		{ "Comment convertir une String en i32 en Rust, en g\xc3\xa9rant le cas o\xc3\xb9 ce n'est "
+		  "pas un nombre ?", false },
 	};
 	double x[RF_COUNT];
 
 	check_feature(RF_CODE_LINES, log1p(ROUTER_CODE_LINES), code, ARRAY_SIZE(code));
+	check_feature(RF_CONCURRENCY, log1p(1), cas, ARRAY_SIZE(cas));
 	features(code[0].text, x);
 	CHECK(x[RF_CODE_FENCE] == 0);
 	features(code[2].text, x);
