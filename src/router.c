@@ -1519,6 +1519,82 @@ router_is_command(const struct route_input *in, const double x[RF_COUNT])
 	return phrase_in(low, command_asks, ARRAY_SIZE(command_asks));
 }
 
+/* Longest one-line question read as a how-to, in bytes. */
+#define ROUTER_HOWTO_MAX 320
+
+/*
+ * How a question of how to do something, or of what a thing does or how
+ * two differ, opens or goes: "how do I rename a branch", "docker:
+ * difference between CMD and ENTRYPOINT", "the yarn equivalent of npm ci",
+ * "¿cómo listo los puertos…", "Wie ersetze ich in Vim…".
+ */
+static const char *const howto_asks[] = {
+	"how do i ", "how do you ", "how can i ", "how to ", "difference between", "equivalent of",
+	"what's the command", "whats the command", "what is the command", "what's the flag",
+	"whats the flag", "what's the syntax", "whats the syntax", "what do i put", "unterschied",
+	"was ist der unterschied", "diferencia entre", "diff\xc3\xa9rence entre",
+};
+/* Openings that ask how to in other languages, at the start of the prompt only. */
+static const char *const howto_openers[] = {
+	"c\xc3\xb3mo ", "\xc2\xbf" "c\xc3\xb3mo ", "como ", "wie ", "hoe ", "comment ", "come ",
+};
+/* Words of a problem, a judgement or real work: such a question is scored. */
+static const char *const howto_not[] = {
+	"write", "implement", "create", "generate", "build", "design", "refactor", "optimise",
+	"optimize", "review", "debug", "fix", "fixing", "recover", "migrate", "wrong", "broken", "lost",
+	"why", "convert", "port", "secure", "safe", "slow", "race", "deadlock", "scale", "production",
+	"should", "back", "couldn", "cannot", "can't", "doesn", "isn", "won", "didn", "structure",
+	"plan", "framework", "migration", "architecture", "strategy", "tradeoffs", "pros", "cons",
+};
+/* Beginnings of such words: "failing", "errors", "crashed", "faster", "leaks". */
+static const char *const howto_not_starts[] = { "fail", "error", "crash", "fast", "leak" };
+
+/*
+ * True for a one-line question of how to do something, of what a command or
+ * a keyword does, or of how two things differ ("hey how do i rename a branch
+ * both locally and on origin?", "whats the yarn equivalent of `npm ci`?"):
+ * a known answer, however chatty. A problem ("…and now it fails", "how do I
+ * get my commits back?"), a judgement ("how should I structure…"), work to
+ * write or a hard subject is scored.
+ */
+static bool
+router_is_howto(const struct route_input *in, const double x[RF_COUNT])
+{
+	static const int quiet[] = { RF_CODE_FENCE, RF_DIFF, RF_TRACE, RF_ASK_DEEP, RF_CONCURRENCY,
+		RF_SECURITY, RF_DISTRIBUTED, RF_PERFORMANCE, RF_FORMAL };
+	char low[ROUTER_HOWTO_MAX + 1];
+	const char *does;
+	size_t n = router_text_len(in), m, i, k, end;
+	bool open = false;
+
+	if (in->prompt == NULL || n == 0 || n > ROUTER_HOWTO_MAX || memchr(in->prompt, '\n', n) != NULL)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(quiet); i++)
+		if (x[quiet[i]] != 0)
+			return false;
+	m = router_fold(in->prompt, n, low, sizeof(low));
+	for (i = 0; i < ARRAY_SIZE(howto_openers) && !open; i++)
+		open = str_startswith(low, howto_openers[i]);
+	open = open || phrase_in(low, howto_asks, ARRAY_SIZE(howto_asks));
+	/* "what does `chmod 755` do", "what does -h do in sort" */
+	if (!open && (does = strstr(low, "what does ")) != NULL)
+		for (does += strlen("what does"); !open && (does = strstr(does, " do")) != NULL; does++)
+			open = !is_alpha((unsigned char)does[3]);
+	for (i = 0; open && i < m; i = end) {
+		while (i < m && !is_alpha((unsigned char)low[i]))
+			i++;
+		for (end = i; end < m && (is_alpha((unsigned char)low[end]) || low[end] == '\''); end++)
+			;
+		if (word_in(low + i, end - i, howto_not, ARRAY_SIZE(howto_not)))
+			return false;
+		for (k = 0; k < ARRAY_SIZE(howto_not_starts); k++)
+			if (end - i >= strlen(howto_not_starts[k]) &&
+			    memcmp(low + i, howto_not_starts[k], strlen(howto_not_starts[k])) == 0)
+				return false;
+	}
+	return open;
+}
+
 /* Most lines of a text or code given a mechanical edit on the cheap tier. */
 #define ROUTER_EDIT_LINES 80
 
@@ -1656,7 +1732,7 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	const double *c;
 	enum tier t;
 	int forced = -1;
-	bool arith, lookup, thanks, edit, command, trace;
+	bool arith, lookup, thanks, edit, command, howto, trace;
 
 	memset(out, 0, sizeof(*out));
 	router_features(in, x);
@@ -1674,7 +1750,9 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	thanks = t != TIER_CHEAP && !arith && !lookup && router_is_thanks(in, x);
 	edit = t != TIER_CHEAP && !arith && !lookup && !thanks && router_is_edit(in, x);
 	command = t != TIER_CHEAP && !arith && !lookup && !thanks && !edit && router_is_command(in, x);
-	if (arith || lookup || thanks || edit || command)
+	howto = t != TIER_CHEAP && !arith && !lookup && !thanks && !edit && !command &&
+	    router_is_howto(in, x);
+	if (arith || lookup || thanks || edit || command || howto)
 		t = TIER_CHEAP;
 	/*
 	 * ...while code, diffs and pasted stack traces want at least mid. A crash
@@ -1736,6 +1814,8 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 		str_copy(out->reason, sizeof(out->reason), "a mechanical edit");
 	else if (command && t == TIER_CHEAP)
 		str_copy(out->reason, sizeof(out->reason), "a command or syntax lookup");
+	else if (howto && t == TIER_CHEAP)
+		str_copy(out->reason, sizeof(out->reason), "a how-to question");
 	router_explain(rm, in, x, c, t != TIER_CHEAP, forced, out);
 	/* A share other than the default moved the thresholds: say so. */
 	if (in->quality > 0 && in->quality <= 1 && fabs(in->quality - ROUTER_QUALITY_DEFAULT) > 1e-9) {

@@ -381,6 +381,50 @@ test_decide_command(void)
 	}
 }
 
+/* A one-line how-to, what-does or difference question is a known answer, however chatty. */
+static void
+test_decide_howto(void)
+{
+	static const char *const howto[] = {
+		"hey how do i rename a branch both locally and on origin? it's called `feat/paymnet-retry` "
+		"(typo lol)",
+		"sorry one more, whats the yarn equivalent of `npm ci`? this repo is on yarn 4 (berry)",
+		"docker: difference between CMD and ENTRYPOINT, when do i use which? short answer pls",
+		"comment je liste les ports ouverts et le process qui \xc3\xa9" "coute dessus sur un serveur "
+		"ubuntu 22.04 ?",
+		"thanks that worked!! quick one, what does -h do in `sort -h` vs -n? the du output sorts weird",
+	};
+	/* A problem, a judgement, work, a hard subject, or something pasted: scored. */
+	static const char *const scored[] = {
+		"I ran git reset --hard HEAD~3 on main and already force-pushed. How do I get my three "
+		"commits back?",
+		"How should I structure retries with exponential backoff and jitter for calls to a payment API?",
+		"how do I fix the race in this worker pool?",
+		"how do I make this Postgres query faster, it takes 3 s on 10M rows",
+		"We have a monolith (Rails, 400k LOC, one Postgres, 30 engineers). Leadership wants "
+		"microservices. Give me a decision framework and a concrete migration plan, and how to "
+		"measure whether it's working.",
+		"how do I do this?\nfor (i = 0; i < n; i++) { sum += a[i]; }",
+		"what does the code below do?",
+	};
+	struct route_decision d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(howto); i++) {
+		d = decide(howto[i], 0, TIER_AUTO, 0);
+		CHECK_INT(d.tier, TIER_CHEAP);
+		CHECK(str_startswith(d.reason, "a how-to question") || str_startswith(d.reason, "a command") ||
+		    strstr(d.reason, "quick ask") != NULL);
+	}
+	d = decide(howto[0], 0, TIER_AUTO, 0);
+	CHECK(str_startswith(d.reason, "a how-to question"));
+	for (i = 0; i < ARRAY_SIZE(scored); i++) {
+		d = decide(scored[i], 0, TIER_AUTO, 0);
+		CHECK(strstr(d.reason, "how-to question") == NULL);
+	}
+	CHECK(decide(scored[4], 0, TIER_AUTO, 0).tier >= TIER_MID);
+}
+
 /* A mechanical edit of pasted code or text is a small model's work; more than that is scored. */
 static void
 test_decide_edit(void)
@@ -1156,6 +1200,7 @@ main(void)
 	RUN(test_decide_thanks);
 	RUN(test_decide_edit);
 	RUN(test_decide_command);
+	RUN(test_decide_howto);
 	RUN(test_decide_convert);
 	RUN(test_features_small_ask);
 	RUN(test_decide_heads_ordered);
