@@ -462,6 +462,11 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 	if ((word_is(w, wlen, "cas") || word_is(w, wlen, "ub")) && !(w[0] >= 'A' && w[0] <= 'Z' &&
 	    w[wlen - 1] >= 'A' && w[wlen - 1] <= 'Z'))
 		groups = 0;
+	/* A cloud's security group ("aws_security_group.node") is networking, not security work. */
+	if ((groups >> KW_SEC & 1) && wlen >= 5 && word_is(w, 5, "secur") && end + 6 <= n &&
+	    (p[end] == '_' || p[end] == ' ' || p[end] == '-') && word_is(p + end + 1, 5, "group") &&
+	    (end + 6 == n || !is_alpha(p[end + 6]) || (p[end + 6] | 0x20) == 's'))
+		groups &= ~(1u << KW_SEC);
 	if ((groups >> KW_TRACE & 1) && trace_word_ok(p, start, end, n))
 		s->kw[KW_TRACE]++;
 	if ((groups >> KW_DEEP & 1) && !deep_word_ok(p, start, end, n))

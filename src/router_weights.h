@@ -17,7 +17,7 @@
  * (judged sets: 2 points or more below the strong model),
  * averaged over the same ridges and calibrated the same way.
  * Then a developer stage on bench/data/dev/prompts.txt (195 prompts): on each head,
- * a logistic fit (ridge 0.1, chosen in 5 inner folds) of the labels (head 1: mid or
+ * a logistic fit (ridge 1, chosen in 5 inner folds) of the labels (head 1: mid or
  * frontier; head 2: frontier)
  * on the benchmark logit, scaled (at least 0.25), and the developer features
  * (code_lines .. ask_small, code_fence, diff, stack_trace). Thresholds follow [llm] quality
@@ -103,83 +103,83 @@ const struct router_model router_default_model = {
 		1,	/* ask_small */
 	},
 	.w1 = {
-		0.0616762,	/* length */
-		0.691558,	/* words */
-		-0.286278,	/* lines */
-		-1.1153e-15,	/* code_fence */
-		0.188994,	/* code_chars */
-		0.342774,	/* diff */
-		0.154782,	/* stack_trace */
+		0.0656673,	/* length */
+		0.736309,	/* words */
+		-0.304803,	/* lines */
+		-7.40937e-17,	/* code_fence */
+		0.201224,	/* code_chars */
+		0.0630112,	/* diff */
+		0.1387,	/* stack_trace */
 		0,	/* digits */
-		0.586875,	/* numbers */
-		0.246392,	/* math_ops */
-		-0.088201,	/* questions */
+		0.624852,	/* numbers */
+		0.262337,	/* math_ops */
+		-0.0939085,	/* questions */
 		0,	/* choice */
-		0.164574,	/* sentences */
-		-0.322887,	/* word_len */
-		0.0971079,	/* non_ascii */
-		-0.0586106,	/* kw_reason */
-		0.15332,	/* kw_math */
-		-0.0477495,	/* kw_code */
-		-0.15169,	/* kw_creative */
-		0.0809512,	/* kw_simple */
-		0.0287416,	/* kw_format */
+		0.175224,	/* sentences */
+		-0.343781,	/* word_len */
+		0.103392,	/* non_ascii */
+		-0.0624034,	/* kw_reason */
+		0.163242,	/* kw_math */
+		-0.0508394,	/* kw_code */
+		-0.161506,	/* kw_creative */
+		0.0861896,	/* kw_simple */
+		0.0306015,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		0.379186,	/* code_lines */
-		0.467896,	/* ask_work */
-		3.17657,	/* ask_deep */
-		2.71453,	/* concurrency */
-		-0.806267,	/* security */
-		0.727736,	/* distributed */
-		0.455341,	/* performance */
-		1.20913,	/* build_tooling */
-		0.0933337,	/* data_format */
-		3.56921,	/* formal */
-		-6.29227,	/* few_words */
-		-0.521063,	/* ask_small */
+		0.398598,	/* code_lines */
+		0.601651,	/* ask_work */
+		1.06438,	/* ask_deep */
+		1.24217,	/* concurrency */
+		-0.236343,	/* security */
+		0.542641,	/* distributed */
+		0.331094,	/* performance */
+		0.848388,	/* build_tooling */
+		0.0695053,	/* data_format */
+		1.53814,	/* formal */
+		-2.42228,	/* few_words */
+		-0.661993,	/* ask_small */
 	},
-	.b1 = 1.27177,
+	.b1 = 1.32852,
 	.w2 = {
-		0.0335338,	/* length */
-		0.00747807,	/* words */
-		-0.12869,	/* lines */
-		4.73119e-16,	/* code_fence */
-		0.0792499,	/* code_chars */
-		0.052431,	/* diff */
-		-0.434084,	/* stack_trace */
+		0.0200443,	/* length */
+		0.00446988,	/* words */
+		-0.0769224,	/* lines */
+		1.62254e-16,	/* code_fence */
+		0.0473703,	/* code_chars */
+		0.0646228,	/* diff */
+		-0.159874,	/* stack_trace */
 		0,	/* digits */
-		0.176787,	/* numbers */
-		0.0332109,	/* math_ops */
-		-0.0276895,	/* questions */
+		0.105671,	/* numbers */
+		0.0198512,	/* math_ops */
+		-0.0165509,	/* questions */
 		0,	/* choice */
-		0.0580526,	/* sentences */
-		-0.135587,	/* word_len */
-		0.0388873,	/* non_ascii */
-		0.0218727,	/* kw_reason */
-		0.0415107,	/* kw_math */
-		0.000903385,	/* kw_code */
-		-0.00108221,	/* kw_creative */
-		0.00923679,	/* kw_simple */
-		-0.00629585,	/* kw_format */
+		0.0346999,	/* sentences */
+		-0.081045,	/* word_len */
+		0.0232442,	/* non_ascii */
+		0.013074,	/* kw_reason */
+		0.0248123,	/* kw_math */
+		0.000539983,	/* kw_code */
+		-0.000646871,	/* kw_creative */
+		0.00552114,	/* kw_simple */
+		-0.00376323,	/* kw_format */
 		0,	/* turn */
 		0,	/* context */
 		0,	/* prev_tier */
-		-0.652901,	/* code_lines */
-		0.422013,	/* ask_work */
-		3.42884,	/* ask_deep */
-		4.91495,	/* concurrency */
-		3.14814,	/* security */
-		3.20286,	/* distributed */
-		0.52048,	/* performance */
-		-0.74896,	/* build_tooling */
-		-2.42726,	/* data_format */
-		6.36664,	/* formal */
-		-2.4189,	/* few_words */
-		-0.214046,	/* ask_small */
+		-0.279817,	/* code_lines */
+		0.125206,	/* ask_work */
+		1.70867,	/* ask_deep */
+		2.75369,	/* concurrency */
+		1.74018,	/* security */
+		1.69686,	/* distributed */
+		0.471641,	/* performance */
+		-0.485879,	/* build_tooling */
+		-0.90099,	/* data_format */
+		2.93734,	/* formal */
+		-1.13475,	/* few_words */
+		-0.204706,	/* ask_small */
 	},
-	.b2 = -2.86824,
+	.b2 = -2.07641,
 	.t1 = 0.5,
 	.t2 = 0.5,
 	.loss1 = 0.644894,

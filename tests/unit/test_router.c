@@ -896,6 +896,13 @@ test_features_developer(void)
 		{ "we need a well-defined goal for the sprint", false },
 		{ "we should sub out the ub bolts", false },
 	};
+	/* A cloud's security group is networking. */
+	static const struct feature_case groups[] = {
+		{ "terraform plan says Error: Cycle: module.eks.aws_security_group_rule.node_ingress, "
+		  "module.eks.aws_security_group.node\nresource \"aws_security_group\" \"node\" {\n}\n", false },
+		{ "which security groups allow 0.0.0.0/0 on port 22?", false },
+		{ "is this JWT check secure?\nif (jwt.verify(token, secret)) { next(); }\n", true },
+	};
 	/* Acronyms that are words too count in capitals only. */
 	static const struct feature_case cas[] = {
 		{ "is a CAS loop enough for this counter?", true },
@@ -906,6 +913,7 @@ test_features_developer(void)
 
 	check_feature(RF_CODE_LINES, log1p(ROUTER_CODE_LINES), code, ARRAY_SIZE(code));
 	check_feature(RF_CONCURRENCY, log1p(1), cas, ARRAY_SIZE(cas));
+	check_feature(RF_SECURITY, log1p(1), groups, ARRAY_SIZE(groups));
 	features(code[0].text, x);
 	CHECK(x[RF_CODE_FENCE] == 0);
 	features(code[2].text, x);
