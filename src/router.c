@@ -1737,7 +1737,7 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	const double *c;
 	enum tier t;
 	int forced = -1;
-	bool arith, lookup, thanks, edit, command, howto, trace;
+	bool rules, arith, lookup, thanks, edit, command, howto, trace;
 
 	memset(out, 0, sizeof(*out));
 	router_features(in, x);
@@ -1748,14 +1748,20 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	router_thresholds(rm, in->quality, &t1, &t2);
 	t = out->p_cheap_fail < t1 ? TIER_CHEAP : out->p_mid_fail < t2 ? TIER_MID : TIER_FRONTIER;
 	/* Plain arithmetic and a few words with numbers are a small model's work... */
-	arith = t != TIER_CHEAP && router_is_arithmetic(in, x);
+	/*
+	 * The rules below send to cheap what the score would not, at the default
+	 * share or less; asked for more quality, the score alone decides.
+	 */
+	rules = !(in->quality > ROUTER_QUALITY_DEFAULT + 1e-9 && in->quality <= 1);
+	arith = rules && t != TIER_CHEAP && router_is_arithmetic(in, x);
 	/* ...and so is looking a value up in pasted data however long it is. */
-	lookup = t != TIER_CHEAP && !arith && router_is_data_lookup(in, x);
+	lookup = rules && t != TIER_CHEAP && !arith && router_is_data_lookup(in, x);
 	/* ...and so are replying to thanks and a mechanical edit. */
-	thanks = t != TIER_CHEAP && !arith && !lookup && router_is_thanks(in, x);
-	edit = t != TIER_CHEAP && !arith && !lookup && !thanks && router_is_edit(in, x);
-	command = t != TIER_CHEAP && !arith && !lookup && !thanks && !edit && router_is_command(in, x);
-	howto = t != TIER_CHEAP && !arith && !lookup && !thanks && !edit && !command &&
+	thanks = rules && t != TIER_CHEAP && !arith && !lookup && router_is_thanks(in, x);
+	edit = rules && t != TIER_CHEAP && !arith && !lookup && !thanks && router_is_edit(in, x);
+	command = rules && t != TIER_CHEAP && !arith && !lookup && !thanks && !edit &&
+	    router_is_command(in, x);
+	howto = rules && t != TIER_CHEAP && !arith && !lookup && !thanks && !edit && !command &&
 	    router_is_howto(in, x);
 	if (arith || lookup || thanks || edit || command || howto)
 		t = TIER_CHEAP;

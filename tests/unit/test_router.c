@@ -636,11 +636,13 @@ test_decide_reason_true(void)
 	} said[] = {
 		{ "Summarise in one line: \"Version 2.4.1 (released 2024-05-12) fixes a crash on startup on "
 		  "Windows 11 and updates the bundled OpenSSL to 3.0.13.\"", "no question" },
-		{ "SQL: select all orders from the orders table placed between 2023-01-01 and 2023-03-31, "
-		  "newest first", "no quantities" },
 	};
+	/* Dates are no quantities: whatever the weights name, they do not name numbers. */
+	static const char dates[] = "SQL: select all orders from the orders table placed between 2023-01-01 "
+		"and 2023-03-31, newest first";
 	struct route_decision d;
 	char pasted[4096];
+	double x[RF_COUNT];
 	size_t i, len = 0;
 
 	for (i = 0; i < ARRAY_SIZE(prompts); i++) {
@@ -679,6 +681,11 @@ test_decide_reason_true(void)
 			printf("# %s: %s\n", said[i].prompt, d.reason);
 		CHECK(k < d.ntop);
 	}
+	features(dates, x);
+	CHECK(x[RF_NUMBERS] == 0);
+	d = decide(dates, 0, TIER_AUTO, 0);
+	for (i = 0; i < d.ntop; i++)
+		CHECK(strcmp(d.top[i].name, "numbers") != 0);
 }
 
 static void
@@ -1145,6 +1152,19 @@ test_quality_thresholds(void)
 	CHECK(lo.tier <= def.tier && def.tier <= hi.tier);
 	CHECK_INT(hi.tier, TIER_FRONTIER);
 	CHECK(lo.p_cheap_fail == hi.p_cheap_fail);
+	/* Aiming higher than the default leaves the rules that send to cheap to the score. */
+	in.prompt = "hey how do i rename a branch both locally and on origin? it's called `feat/x`";
+	in.len = strlen(in.prompt);
+	in.quality = 0;
+	router_decide_with(&m, &in, &def);
+	CHECK_INT(def.tier, TIER_CHEAP);
+	in.quality = 0.98;
+	router_decide_with(&m, &in, &hi);
+	CHECK(hi.tier >= TIER_MID);
+	CHECK(strstr(hi.reason, "how-to question") == NULL);
+	in.quality = 0.80;
+	router_decide_with(&m, &in, &lo);
+	CHECK_INT(lo.tier, TIER_CHEAP);
 	/* Without losses (an old weights file) the model's own thresholds apply. */
 	m.loss1 = m.loss2 = 0;
 	router_thresholds(&m, 0.95, &t1, &t2);
