@@ -1581,10 +1581,15 @@ router_is_howto(const struct route_input *in, const double x[RF_COUNT])
 	for (i = 0; i < ARRAY_SIZE(howto_openers) && !open; i++)
 		open = str_startswith(low, howto_openers[i]);
 	open = open || phrase_in(low, howto_asks, ARRAY_SIZE(howto_asks));
-	/* "what does `chmod 755` do", "what does -h do in sort" */
-	if (!open && (does = strstr(low, "what does ")) != NULL)
-		for (does += strlen("what does"); !open && (does = strstr(does, " do")) != NULL; does++)
-			open = !is_alpha((unsigned char)does[3]);
+	/* "what does `chmod 755` do", "what does -h do in sort", "what does exit code 137 mean" */
+	if (!open && (does = strstr(low, "what does ")) != NULL) {
+		const char *d;
+
+		for (d = does + strlen("what does"); !open && (d = strstr(d, " do")) != NULL; d++)
+			open = !is_alpha((unsigned char)d[3]);
+		for (d = does + strlen("what does"); !open && (d = strstr(d, " mean")) != NULL; d++)
+			open = !is_alpha((unsigned char)d[5]);
+	}
 	for (i = 0; open && i < m; i = end) {
 		while (i < m && !is_alpha((unsigned char)low[i]))
 			i++;

@@ -393,6 +393,8 @@ test_decide_howto(void)
 		"comment je liste les ports ouverts et le process qui \xc3\xa9" "coute dessus sur un serveur "
 		"ubuntu 22.04 ?",
 		"thanks that worked!! quick one, what does -h do in `sort -h` vs -n? the du output sorts weird",
+		"what does \"Last State: Terminated, Reason: OOMKilled, Exit Code: 137\" mean in kubectl "
+		"describe output?",
 	};
 	/* A problem, a judgement, work, a hard subject, or something pasted: scored. */
 	static const char *const scored[] = {
