@@ -125,6 +125,7 @@ struct scan {
 	const unsigned char *plain_word; /* the first of them, in the prompt */
 	size_t plain_len;
 	size_t marks;            /* `inline code` and snake_case names */
+	size_t hard;             /* subject words hard by themselves: "lock-free", "Raft", "AEAD" */
 };
 
 /*
@@ -361,6 +362,17 @@ scan_line(const unsigned char *p, size_t n, struct scan *s)
 		s->choices++;
 }
 
+/*
+ * Stems of subject words that make work hard by themselves, whoever asks
+ * for it: writing a lock-free queue or a Raft election is not writing a
+ * worker pool with retries.
+ */
+static const char *const hard_stems[] = {
+	"aba", "aead", "atomic", "byzantine", "cmpxchg", "consensus", "crdt", "deadlock", "fence",
+	"futex", "hazard", "kdf", "linearizab", "livelock", "lockfree", "nonce", "paxos", "quorum",
+	"raft", "relaxed", "reorder", "seqlock", "treiber", "vectori", "wakeup",
+};
+
 /* True when the letters w[0..wlen) spell the lowercase lit, in any case. */
 static bool
 word_is(const unsigned char *w, size_t wlen, const char *lit)
@@ -496,6 +508,24 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 	    (word_is(w, wlen, "ill") && followed_by(p, end, n, "formed")) ||
 	    (word_is(w, wlen, "sequence") && followed_by(p, end, n, "point")))
 		s->kw[KW_FORMAL]++;
+	/* Hard by themselves: the stems above, "lock-free", "wait-free", "memory order(ing)". */
+	if (groups & (1u << KW_CONC | 1u << KW_DIST | 1u << KW_SEC | 1u << KW_PERF)) {
+		size_t k, l;
+
+		for (k = 0; k < ARRAY_SIZE(hard_stems); k++) {
+			l = strlen(hard_stems[k]);
+			if (wlen >= l && (wlen == l || l >= 5) && word_is(w, l, hard_stems[k])) {
+				s->hard++;
+				break;
+			}
+		}
+	}
+	if ((word_is(w, wlen, "lock") || word_is(w, wlen, "wait")) && followed_by(p, end, n, "free"))
+		s->hard++;
+	if (word_is(w, wlen, "memory") && (followed_by(p, end, n, "order") ||
+	    followed_by(p, end, n, "ordering") || (n - end > 6 && p[end] == '_' &&
+	    word_is(p + end + 1, 5, "order"))))
+		s->hard++;
 	/* "error: ...", "fatal: ...": a compiler or runtime message. */
 	if (end < n && p[end] == ':' &&
 	    (word_is(w, wlen, "error") || word_is(w, wlen, "fatal") || word_is(w, wlen, "exception")))
@@ -931,9 +961,13 @@ static const struct {
 	{ RF_FORMAL, KW_FORMAL },
 };
 
-/* Compute the features of a turn into x[RF_COUNT], in one pass over the prompt. */
-void
-router_features(const struct route_input *in, double x[RF_COUNT])
+/*
+ * Compute the features of a turn into x[RF_COUNT], in one pass over the
+ * prompt; *hard (if not NULL) gets the count of subject words hard by
+ * themselves.
+ */
+static void
+features_of(const struct route_input *in, double x[RF_COUNT], size_t *hard)
 {
 	struct scan s;
 	double chars;
@@ -987,6 +1021,15 @@ router_features(const struct route_input *in, double x[RF_COUNT])
 	    s.kw[KW_WORK] + s.kw[KW_DEEP] + s.kw[KW_CONC] + s.kw[KW_SEC] + s.kw[KW_DIST] + s.kw[KW_PERF] +
 	    s.kw[KW_FORMAL] + s.kw[KW_REASON] == 0 ? log1p(ROUTER_FEW_WORDS) - x[RF_WORDS] : 0;
 	x[RF_ASK_SMALL] = small_ask(in->prompt, in->prompt ? in->len : 0);
+	if (hard != NULL)
+		*hard = s.hard;
+}
+
+/* Compute the features of a turn into x[RF_COUNT], in one pass over the prompt. */
+void
+router_features(const struct route_input *in, double x[RF_COUNT])
+{
+	features_of(in, x, NULL);
 }
 
 /* Standardise feature i of x for model rm (clipped). */
@@ -1605,6 +1648,44 @@ router_is_howto(const struct route_input *in, const double x[RF_COUNT])
 	return open;
 }
 
+/* What a request to write or build something opens with, after a "please" or "can you". */
+static const char *const build_openers[] = {
+	"write ", "implement ", "create ", "generate ", "build ", "make me ", "give me ", "i need ",
+	"need ", "set up ",
+};
+static const char *const build_polite[] = {
+	"please ", "pls ", "can you ", "could you ", "hey, ", "hey ",
+};
+
+/*
+ * Whether the prompt opens by asking to write or build something ("write a
+ * Go package that retries…", "need a GitHub Actions workflow for…"): work to
+ * a specification, which a mid model does well even when it names a hard
+ * subject; only a clearly hard one (a lock-free queue, a proof) needs more.
+ */
+static bool
+router_is_build(const struct route_input *in)
+{
+	char low[64];
+	size_t i, skip = 0;
+
+	if (in->prompt == NULL || in->len == 0)
+		return false;
+	router_fold(in->prompt, in->len < sizeof(low) - 1 ? in->len : sizeof(low) - 1, low, sizeof(low));
+	for (i = 0; i < ARRAY_SIZE(build_polite); i++)
+		if (str_startswith(low, build_polite[i])) {
+			skip = strlen(build_polite[i]);
+			break;
+		}
+	for (i = 0; i < ARRAY_SIZE(build_openers); i++)
+		if (str_startswith(low + skip, build_openers[i]))
+			return true;
+	return false;
+}
+
+/* A request to write or build counts a mid answer's shortfall at this share of the usual. */
+#define ROUTER_BUILD_LOSS 0.33
+
 /* Most lines of a text or code given a mechanical edit on the cheap tier. */
 #define ROUTER_EDIT_LINES 80
 
@@ -1742,15 +1823,21 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	const double *c;
 	enum tier t;
 	int forced = -1;
-	bool rules, arith, lookup, thanks, edit, command, howto, trace;
+	bool rules, arith, lookup, thanks, edit, command, howto, build, trace;
+	size_t hard;
 
 	memset(out, 0, sizeof(*out));
-	router_features(in, x);
+	features_of(in, x, &hard);
 	router_terms(rm, x, c1, c2, &l1, &l2);
 	out->p_mid_fail = sigmoid(l2);
 	/* Where mid is not enough, cheap is not either, whatever head 1 says. */
 	out->p_cheap_fail = fmax(sigmoid(l1), out->p_mid_fail);
 	router_thresholds(rm, in->quality, &t1, &t2);
+	/* Writing to a specification loses less on mid: the frontier needs a clearer case. */
+	build = out->p_mid_fail >= t2 && out->p_mid_fail < t2 / ROUTER_BUILD_LOSS && hard == 0 &&
+	    router_is_build(in);
+	if (build)
+		t2 /= ROUTER_BUILD_LOSS;
 	t = out->p_cheap_fail < t1 ? TIER_CHEAP : out->p_mid_fail < t2 ? TIER_MID : TIER_FRONTIER;
 	/* Plain arithmetic and a few words with numbers are a small model's work... */
 	/*
@@ -1832,6 +1919,8 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 		str_copy(out->reason, sizeof(out->reason), "a command or syntax lookup");
 	else if (howto && t == TIER_CHEAP)
 		str_copy(out->reason, sizeof(out->reason), "a how-to question");
+	else if (build && t == TIER_MID)
+		str_copy(out->reason, sizeof(out->reason), "a request to write or build");
 	router_explain(rm, in, x, c, t != TIER_CHEAP, forced, out);
 	/* A share other than the default moved the thresholds: say so. */
 	if (in->quality > 0 && in->quality <= 1 && fabs(in->quality - ROUTER_QUALITY_DEFAULT) > 1e-9) {

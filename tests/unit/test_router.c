@@ -427,6 +427,39 @@ test_decide_howto(void)
 	CHECK(decide(scored[4], 0, TIER_AUTO, 0).tier >= TIER_MID);
 }
 
+/* A request to write to a specification goes to the frontier only with a subject hard by itself. */
+static void
+test_decide_build(void)
+{
+	static const char *const spec[] = {
+		"write a go func FetchAll(ctx context.Context, urls []string) that fetches at most 8 urls "
+		"concurrently with a 30s overall deadline, retries 429s honouring Retry-After with jittered "
+		"backoff, and never cancels the others when one fails",
+		"need a github actions workflow for our Go monorepo: go vet, golangci-lint and go test -race "
+		"for only the services that changed, with module caching",
+	};
+	static const char *const hard[] = {
+		"write a lock-free MPMC queue in C++ with correct memory ordering",
+		"implement Raft leader election in Go with correct term handling",
+		"implement a seqlock in Rust",
+		"write a proof that my lock-free stack is linearizable",
+	};
+	struct route_decision d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(spec); i++) {
+		d = decide(spec[i], 0, TIER_AUTO, 0);
+		CHECK_INT(d.tier, TIER_MID);
+		CHECK(str_startswith(d.reason, "a request to write or build"));
+	}
+	for (i = 0; i < ARRAY_SIZE(hard); i++)
+		CHECK_INT(decide(hard[i], 0, TIER_AUTO, 0).tier, TIER_FRONTIER);
+	/* Not a request to write: the score's threshold stands. */
+	d = decide("our FetchAll fetches at most 8 urls concurrently and retries 429s; why does it hang "
+	    "when one url times out?", 0, TIER_AUTO, 0);
+	CHECK(strstr(d.reason, "request to write") == NULL);
+}
+
 /* A mechanical edit of pasted code or text is a small model's work; more than that is scored. */
 static void
 test_decide_edit(void)
@@ -1231,6 +1264,7 @@ main(void)
 	RUN(test_decide_edit);
 	RUN(test_decide_command);
 	RUN(test_decide_howto);
+	RUN(test_decide_build);
 	RUN(test_decide_convert);
 	RUN(test_features_small_ask);
 	RUN(test_decide_heads_ordered);
