@@ -1593,6 +1593,7 @@ static const char *const howto_not[] = {
 	"why", "convert", "port", "secure", "safe", "slow", "race", "deadlock", "scale", "production",
 	"should", "back", "couldn", "cannot", "can't", "doesn", "isn", "won", "didn", "structure",
 	"plan", "framework", "migration", "architecture", "strategy", "tradeoffs", "pros", "cons",
+	"prove", "proof",
 };
 /* Beginnings of such words: "failing", "errors", "crashed", "faster", "leaks". */
 static const char *const howto_not_starts[] = { "fail", "error", "crash", "fast", "leak" };
@@ -1602,14 +1603,12 @@ static const char *const howto_not_starts[] = { "fail", "error", "crash", "fast"
  * a keyword does, or of how two things differ ("hey how do i rename a branch
  * both locally and on origin?", "whats the yarn equivalent of `npm ci`?"):
  * a known answer, however chatty. A problem ("…and now it fails", "how do I
- * get my commits back?"), a judgement ("how should I structure…"), work to
- * write or a hard subject is scored.
+ * get my commits back?"), a judgement ("how should I structure…") or work to
+ * write is none.
  */
 static bool
-router_is_howto(const struct route_input *in, const double x[RF_COUNT])
+howto_ask(const struct route_input *in)
 {
-	static const int quiet[] = { RF_CODE_FENCE, RF_DIFF, RF_TRACE, RF_ASK_DEEP, RF_CONCURRENCY,
-		RF_SECURITY, RF_DISTRIBUTED, RF_PERFORMANCE, RF_FORMAL };
 	char low[ROUTER_HOWTO_MAX + 1];
 	const char *does;
 	size_t n = router_text_len(in), m, i, k, end;
@@ -1617,9 +1616,6 @@ router_is_howto(const struct route_input *in, const double x[RF_COUNT])
 
 	if (in->prompt == NULL || n == 0 || n > ROUTER_HOWTO_MAX || memchr(in->prompt, '\n', n) != NULL)
 		return false;
-	for (i = 0; i < ARRAY_SIZE(quiet); i++)
-		if (x[quiet[i]] != 0)
-			return false;
 	m = router_fold(in->prompt, n, low, sizeof(low));
 	for (i = 0; i < ARRAY_SIZE(howto_openers) && !open; i++)
 		open = str_startswith(low, howto_openers[i]);
@@ -1646,6 +1642,20 @@ router_is_howto(const struct route_input *in, const double x[RF_COUNT])
 				return false;
 	}
 	return open;
+}
+
+/* A how-to question that names no hard subject: a small model's. */
+static bool
+router_is_howto(const struct route_input *in, const double x[RF_COUNT])
+{
+	static const int quiet[] = { RF_CODE_FENCE, RF_DIFF, RF_TRACE, RF_ASK_DEEP, RF_CONCURRENCY,
+		RF_SECURITY, RF_DISTRIBUTED, RF_PERFORMANCE, RF_FORMAL };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(quiet); i++)
+		if (x[quiet[i]] != 0)
+			return false;
+	return howto_ask(in);
 }
 
 /* What a request to write or build something opens with, after a "please" or "can you". */
@@ -1881,10 +1891,13 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 		t = TIER_MID;
 		forced = RF_CONTEXT;
 	}
-	/* ...and short greetings or lookups never need the frontier. */
+	/* ...and short greetings, lookups and how-tos never need the frontier. */
 	if (t == TIER_FRONTIER && router_is_lookup(in, x)) {
 		t = TIER_MID;
 		forced = RF_KW_SIMPLE;
+	} else if (rules && t == TIER_FRONTIER && hard == 0 && howto_ask(in)) {
+		t = TIER_MID;
+		howto = true;
 	}
 	if (in->prev_tier > t && in->prev_tier < TIER_COUNT) {
 		snprintf(out->reason, sizeof(out->reason), "sticky: previous turn %s; ", tier_str(in->prev_tier));
@@ -1917,7 +1930,7 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 		str_copy(out->reason, sizeof(out->reason), "a mechanical edit");
 	else if (command && t == TIER_CHEAP)
 		str_copy(out->reason, sizeof(out->reason), "a command or syntax lookup");
-	else if (howto && t == TIER_CHEAP)
+	else if (howto)
 		str_copy(out->reason, sizeof(out->reason), "a how-to question");
 	else if (build && t == TIER_MID)
 		str_copy(out->reason, sizeof(out->reason), "a request to write or build");

@@ -425,6 +425,17 @@ test_decide_howto(void)
 		CHECK(strstr(d.reason, "how-to question") == NULL);
 	}
 	CHECK(decide(scored[4], 0, TIER_AUTO, 0).tier >= TIER_MID);
+	/* Naming a subject keeps a how-to off cheap, and off the frontier unless it is hard itself. */
+	d = decide("Cargo.toml: how do I enable the `test-util` feature of tokio only for tests, while normal "
+	    "builds use tokio with just `rt-multi-thread` and `macros`?", 0, TIER_AUTO, 0);
+	CHECK_INT(d.tier, TIER_MID);
+	CHECK(str_startswith(d.reason, "a how-to question"));
+	d = decide("with clang 17 how do I print the LLVM IR after every optimization pass for a single "
+	    "function `foo` at -O2?", 0, TIER_AUTO, 0);
+	CHECK_INT(d.tier, TIER_MID);
+	CHECK_INT(decide("I want to encrypt user files client-side with a password and sync them. Which KDF "
+	    "and AEAD, how to handle nonces across devices, and how do I support password change without "
+	    "re-encrypting everything?", 0, TIER_AUTO, 0).tier, TIER_FRONTIER);
 }
 
 /* A request to write to a specification goes to the frontier only with a subject hard by itself. */
