@@ -1843,18 +1843,18 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	/* Where mid is not enough, cheap is not either, whatever head 1 says. */
 	out->p_cheap_fail = fmax(sigmoid(l1), out->p_mid_fail);
 	router_thresholds(rm, in->quality, &t1, &t2);
+	/*
+	 * The rules below judge by what is asked, for the default share or less;
+	 * asked for more quality, the score alone decides.
+	 */
+	rules = !(in->quality > ROUTER_QUALITY_DEFAULT + 1e-9 && in->quality <= 1);
 	/* Writing to a specification loses less on mid: the frontier needs a clearer case. */
-	build = out->p_mid_fail >= t2 && out->p_mid_fail < t2 / ROUTER_BUILD_LOSS && hard == 0 &&
+	build = rules && out->p_mid_fail >= t2 && out->p_mid_fail < t2 / ROUTER_BUILD_LOSS && hard == 0 &&
 	    router_is_build(in);
 	if (build)
 		t2 /= ROUTER_BUILD_LOSS;
 	t = out->p_cheap_fail < t1 ? TIER_CHEAP : out->p_mid_fail < t2 ? TIER_MID : TIER_FRONTIER;
 	/* Plain arithmetic and a few words with numbers are a small model's work... */
-	/*
-	 * The rules below send to cheap what the score would not, at the default
-	 * share or less; asked for more quality, the score alone decides.
-	 */
-	rules = !(in->quality > ROUTER_QUALITY_DEFAULT + 1e-9 && in->quality <= 1);
 	arith = rules && t != TIER_CHEAP && router_is_arithmetic(in, x);
 	/* ...and so is looking a value up in pasted data however long it is. */
 	lookup = rules && t != TIER_CHEAP && !arith && router_is_data_lookup(in, x);

@@ -455,6 +455,7 @@ test_decide_build(void)
 		"implement a seqlock in Rust",
 		"write a proof that my lock-free stack is linearizable",
 	};
+	struct route_input in = { 0 };
 	struct route_decision d;
 	size_t i;
 
@@ -465,6 +466,13 @@ test_decide_build(void)
 	}
 	for (i = 0; i < ARRAY_SIZE(hard); i++)
 		CHECK_INT(decide(hard[i], 0, TIER_AUTO, 0).tier, TIER_FRONTIER);
+	/* Asked for more quality than the default, the score decides: the frontier. */
+	in.prompt = spec[0];
+	in.len = strlen(spec[0]);
+	in.prev_tier = TIER_AUTO;
+	in.quality = 0.9;
+	router_decide(&in, &d);
+	CHECK_INT(d.tier, TIER_FRONTIER);
 	/* Not a request to write: the score's threshold stands. */
 	d = decide("our FetchAll fetches at most 8 urls concurrently and retries 429s; why does it hang "
 	    "when one url times out?", 0, TIER_AUTO, 0);
