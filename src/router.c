@@ -227,10 +227,11 @@ line_starts_code(const unsigned char *p, size_t n)
 
 	for (i = 0; i < ARRAY_SIZE(code_starts); i++) {
 		const char *lit = code_starts[i];
-		size_t l = strlen(lit);
+		size_t l;
 
 		if (p[0] != (unsigned char)lit[0] || !starts(p, n, lit))
 			continue;
+		l = strlen(lit);
 		/* A keyword is a whole word: "fi" and "done" are shell, "first" and "doneness" prose. */
 		if (is_alpha((unsigned char)lit[l - 1]) && l < n && (is_alpha(p[l]) || is_digit(p[l]) || p[l] == '_'))
 			continue;
@@ -362,24 +363,14 @@ scan_line(const unsigned char *p, size_t n, struct scan *s)
 		s->choices++;
 }
 
-/*
- * Stems of subject words that make work hard by themselves, whoever asks
- * for it: writing a lock-free queue or a Raft election is not writing a
- * worker pool with retries.
- */
-static const char *const hard_stems[] = {
-	"aba", "aead", "atomic", "byzantine", "cmpxchg", "consensus", "crdt", "deadlock", "fence",
-	"futex", "hazard", "kdf", "linearizab", "livelock", "lockfree", "nonce", "paxos", "quorum",
-	"raft", "relaxed", "reorder", "seqlock", "treiber", "vectori", "wakeup",
-};
-
 /* True when the letters w[0..wlen) spell the lowercase lit, in any case. */
-static bool
+static inline bool
 word_is(const unsigned char *w, size_t wlen, const char *lit)
 {
 	size_t i;
 
-	if (strlen(lit) != wlen)
+	/* Most words differ at once: look at the first letter before measuring lit. */
+	if (wlen == 0 || (w[0] | 0x20) != (unsigned char)lit[0] || strlen(lit) != wlen)
 		return false;
 	for (i = 0; i < wlen; i++)
 		if ((w[i] | 0x20) != (unsigned char)lit[i])
@@ -471,8 +462,8 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 	if (s->line_log)
 		groups &= ~KW_ASK_GROUPS;
 	/* Acronyms that are words too ("le cas où", French for "the case where") count in capitals. */
-	if ((word_is(w, wlen, "cas") || word_is(w, wlen, "ub")) && !(w[0] >= 'A' && w[0] <= 'Z' &&
-	    w[wlen - 1] >= 'A' && w[wlen - 1] <= 'Z'))
+	if (groups != 0 && wlen <= 3 && (word_is(w, wlen, "cas") || word_is(w, wlen, "ub")) &&
+	    !(w[0] >= 'A' && w[0] <= 'Z' && w[wlen - 1] >= 'A' && w[wlen - 1] <= 'Z'))
 		groups = 0;
 	/* A cloud's security group ("aws_security_group.node") is networking, not security work. */
 	if ((groups >> KW_SEC & 1) && wlen >= 5 && word_is(w, 5, "secur") && end + 6 <= n &&
@@ -508,23 +499,12 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 	    (word_is(w, wlen, "ill") && followed_by(p, end, n, "formed")) ||
 	    (word_is(w, wlen, "sequence") && followed_by(p, end, n, "point")))
 		s->kw[KW_FORMAL]++;
-	/* Hard by themselves: the stems above, "lock-free", "wait-free", "memory order(ing)". */
-	if (groups & (1u << KW_CONC | 1u << KW_DIST | 1u << KW_SEC | 1u << KW_PERF)) {
-		size_t k, l;
-
-		for (k = 0; k < ARRAY_SIZE(hard_stems); k++) {
-			l = strlen(hard_stems[k]);
-			if (wlen >= l && (wlen == l || l >= 5) && word_is(w, l, hard_stems[k])) {
-				s->hard++;
-				break;
-			}
-		}
-	}
-	if ((word_is(w, wlen, "lock") || word_is(w, wlen, "wait")) && followed_by(p, end, n, "free"))
-		s->hard++;
-	if (word_is(w, wlen, "memory") && (followed_by(p, end, n, "order") ||
+	/* Hard by themselves: the table's hard words, "lock-free", "wait-free", "memory order(ing)". */
+	if ((groups & KW_HARD_WORD) || (wlen == 4 && (word_is(w, wlen, "lock") ||
+	    word_is(w, wlen, "wait")) && followed_by(p, end, n, "free")) ||
+	    (wlen == 6 && word_is(w, wlen, "memory") && (followed_by(p, end, n, "order") ||
 	    followed_by(p, end, n, "ordering") || (n - end > 6 && p[end] == '_' &&
-	    word_is(p + end + 1, 5, "order"))))
+	    word_is(p + end + 1, 5, "order")))))
 		s->hard++;
 	/* "error: ...", "fatal: ...": a compiler or runtime message. */
 	if (end < n && p[end] == ':' &&
@@ -1271,6 +1251,9 @@ router_is_lookup(const struct route_input *in, const double x[RF_COUNT])
 	return in->prompt != NULL && router_is_definition(in, x);
 }
 
+/* Bytes enough to hold any opening looked for at the start of a line. */
+#define ROUTER_OPENER_MAX 32
+
 /* Longest line read as the ask of a lookup in pasted data, in bytes. */
 #define ROUTER_ASK_MAX 160
 
@@ -1303,19 +1286,22 @@ static const char *const lookup_not[] = {
 static bool
 lookup_ask(const char *p, size_t n)
 {
-	static const int hard[] = { RF_ASK_DEEP, RF_CONCURRENCY, RF_SECURITY, RF_DISTRIBUTED,
-		RF_PERFORMANCE, RF_FORMAL, RF_KW_REASON, RF_MATH_OPS };
+	/* A judgement, reasoning or a hard subject, plain words and all. */
+	static const unsigned hard = 1u << KW_DEEP | 1u << KW_REASON | 1u << KW_CONC | 1u << KW_SEC |
+	    1u << KW_DIST | 1u << KW_PERF | 1u << KW_FORMAL;
 	char low[ROUTER_ASK_MAX + 1];
-	double x[RF_COUNT];
-	struct route_input ask;
 	size_t i, m, end;
 	bool open = false;
 
 	if (n == 0 || n > ROUTER_ASK_MAX)
 		return false;
-	m = router_fold(p, n, low, sizeof(low));
+	/* The opening first: most first lines are no lookup. */
+	router_fold(p, n < ROUTER_OPENER_MAX ? n : ROUTER_OPENER_MAX, low, sizeof(low));
 	for (i = 0; i < ARRAY_SIZE(lookup_openers) && !open; i++)
 		open = str_startswith(low, lookup_openers[i]);
+	if (!open)
+		return false;
+	m = router_fold(p, n, low, sizeof(low));
 	/* "what do I do", "what can I do now?": advice, not a lookup. */
 	while (m > 0 && (low[m - 1] == '?' || low[m - 1] == ' ' || low[m - 1] == '.'))
 		low[--m] = '\0';
@@ -1327,29 +1313,11 @@ lookup_ask(const char *p, size_t n)
 			i++;
 		for (end = i; end < m && is_alpha((unsigned char)low[end]); end++)
 			;
-		if (word_in(low + i, end - i, lookup_not, ARRAY_SIZE(lookup_not)))
+		if (word_in(low + i, end - i, lookup_not, ARRAY_SIZE(lookup_not)) ||
+		    (router_kw_groups((const unsigned char *)low + i, end - i, NULL) & hard))
 			return false;
 	}
-	memset(&ask, 0, sizeof(ask));
-	ask.prompt = p;
-	ask.len = n;
-	router_features(&ask, x);
-	for (i = 0; i < ARRAY_SIZE(hard); i++)
-		if (x[hard[i]] != 0)
-			return false;
 	return true;
-}
-
-/* The columns of an aligned table: a tab, or two spaces between fields. */
-static bool
-line_has_columns(const unsigned char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 1; i + 2 < n; i++)
-		if (p[i] == '\t' || (p[i] == ' ' && p[i + 1] == ' ' && p[i - 1] != ' ' && p[i + 2] != ' '))
-			return true;
-	return false;
 }
 
 /* Words that open a line of code the way a key opens a line of YAML ("else:"). */
@@ -1418,17 +1386,18 @@ line_is_data(const unsigned char *p, size_t n)
 		if (j < n && p[j] == '=' && spaces == 0 && (j + 1 == n || p[j + 1] != '='))
 			return true;
 	}
-	for (i = 0; i < n; i = j) {
-		while (i < n && p[i] == ' ')
-			i++;
-		for (j = i; j < n && p[j] != ' '; j++)
-			;
-		if (is_version(p + i, j - i))
+	/* One look at the rest: a version, two commas, a tab or two spaces between fields. */
+	for (i = 0; i < n; i++) {
+		if (p[i] == ',' && ++commas >= 2)
+			return true;
+		if (p[i] == '\t' && i > 0)
+			return true;
+		if (p[i] == ' ' && i > 0 && p[i - 1] != ' ' && i + 2 < n && p[i + 1] == ' ' && p[i + 2] != ' ')
+			return true;
+		if ((i == 0 || p[i - 1] == ' ') && (is_digit(p[i]) || p[i] == 'v') && is_version(p + i, n - i))
 			return true;
 	}
-	for (i = 0; i < n; i++)
-		commas += p[i] == ',';
-	return commas >= 2 || line_has_columns(p, n);
+	return false;
 }
 
 /* Fewest lines of data pasted for a lookup in them. */
@@ -1446,38 +1415,36 @@ static bool
 router_is_data_lookup(const struct route_input *in, const double x[RF_COUNT])
 {
 	const unsigned char *p = (const unsigned char *)in->prompt;
-	size_t n = router_text_len(in), first = 0, first_end, last, i, lines = 0, data = 0;
+	const unsigned char *nl;
+	size_t n = router_text_len(in), first = 0, first_end, last, i, end, lines = 0, data = 0;
 	bool ask_first;
 
 	if (p == NULL || n == 0 || x[RF_DIFF] > 0 || x[RF_TRACE] > 0 || x[RF_CODE_FENCE] > 0)
 		return false;
 	while (first < n && (p[first] == '\n' || p[first] == ' ' || p[first] == '\t' || p[first] == '\r'))
 		first++;
-	for (first_end = first; first_end < n && p[first_end] != '\n'; first_end++)
-		;
-	if (first_end >= n)
+	nl = memchr(p + first, '\n', n - first);
+	if (nl == NULL)
 		return false;
+	first_end = (size_t)(nl - p);
 	for (last = n; last > 0 && p[last - 1] != '\n'; last--)
 		;
 	ask_first = lookup_ask((const char *)p + first, first_end - first);
 	if (!ask_first && !lookup_ask((const char *)p + last, n - last))
 		return false;
-	for (i = ask_first ? first_end + 1 : first; i < (ask_first ? n : last);) {
-		size_t e = i, b;
+	for (i = ask_first ? first_end + 1 : first; i < (ask_first ? n : last); i = end + 1) {
+		size_t e, b;
 
-		while (e < n && p[e] != '\n')
-			e++;
-		for (b = i; b < e && (p[b] == ' ' || p[b] == '\t'); b++)
+		nl = memchr(p + i, '\n', n - i);
+		end = nl != NULL ? (size_t)(nl - p) : n;
+		for (b = i; b < end && (p[b] == ' ' || p[b] == '\t'); b++)
 			;
-		while (e > b && (p[e - 1] == ' ' || p[e - 1] == '\r' || p[e - 1] == '\t'))
-			e--;
+		for (e = end; e > b && (p[e - 1] == ' ' || p[e - 1] == '\r' || p[e - 1] == '\t'); e--)
+			;
 		if (e > b && p[b] != '#') {
 			lines++;
 			data += line_is_data(p + b, e - b);
 		}
-		while (i < n && p[i] != '\n')
-			i++;
-		i++;
 	}
 	return lines >= ROUTER_DATA_LINES && data * 4 >= lines * 3;
 }
@@ -1729,8 +1696,8 @@ router_is_edit(const struct route_input *in, const double x[RF_COUNT])
 	nl = memchr(p, '\n', n);
 	line[0] = p;
 	len[0] = nl != NULL ? (size_t)(nl - p) : n;
-	for (k = n; k > 0 && p[k - 1] != '\n'; k--)
-		;
+	nl = memrchr(p, '\n', n);
+	k = nl != NULL ? (size_t)(nl - p) + 1 : 0;
 	line[1] = p + k;
 	len[1] = n - k;
 	for (k = 0; k < 2; k++) {
@@ -1738,9 +1705,12 @@ router_is_edit(const struct route_input *in, const double x[RF_COUNT])
 
 		if (len[k] == 0 || len[k] > ROUTER_SMALL_MAX)
 			continue;
-		m = router_fold(line[k], len[k], low, sizeof(low));
+		router_fold(line[k], len[k] < ROUTER_OPENER_MAX ? len[k] : ROUTER_OPENER_MAX, low, sizeof(low));
 		for (i = 0; i < ARRAY_SIZE(edit_asks) && !open; i++)
 			open = str_startswith(low, edit_asks[i]);
+		if (!open)
+			continue;
+		m = router_fold(line[k], len[k], low, sizeof(low));
 		for (i = 0; open && i < m; i = end) {
 			while (i < m && !is_alpha((unsigned char)low[i]))
 				i++;

@@ -14,6 +14,7 @@
  * only beside such signs.
  */
 #define PLAIN 0x80 /* or'ed into the group */
+#define HARD 0x40  /* or'ed into the group: a subject word hard by itself (lock-free, Raft, AEAD) */
 
 static const struct kw {
 	const char *word;
@@ -21,10 +22,10 @@ static const struct kw {
 	unsigned char group;
 	bool prefix;             /* a stem of three letters or more: matches any word it starts */
 } router_kw[] = {
-	{ "aba", 3, KW_CONC | PLAIN, false },
+	{ "aba", 3, KW_CONC | PLAIN | HARD, false },
 	{ "adventure", 9, KW_CREATIVE, true },
 	{ "advert", 6, KW_CREATIVE, true },
-	{ "aead", 4, KW_SEC, false },
+	{ "aead", 4, KW_SEC | HARD, false },
 	{ "algebra", 7, KW_MATH, true },
 	{ "algorithm", 9, KW_CODE, true },
 	{ "allocat", 7, KW_PERF | PLAIN, true },
@@ -45,7 +46,7 @@ static const struct kw {
 	{ "assum", 5, KW_REASON, true },
 	{ "async", 5, KW_CODE, true },
 	{ "asyncio", 7, KW_CONC, true },
-	{ "atomic", 6, KW_CONC | PLAIN, true },
+	{ "atomic", 6, KW_CONC | PLAIN | HARD, true },
 	{ "attack", 6, KW_SEC | PLAIN, true },
 	{ "audit", 5, KW_DEEP | PLAIN, true },
 	{ "authent", 7, KW_SEC | PLAIN, true },
@@ -64,7 +65,7 @@ static const struct kw {
 	{ "build", 5, KW_BUILD | PLAIN, false },
 	{ "bullet", 6, KW_FORMAT, true },
 	{ "bypass", 6, KW_SEC | PLAIN, true },
-	{ "byzantine", 9, KW_DIST, false },
+	{ "byzantine", 9, KW_DIST | HARD, false },
 	{ "cache", 5, KW_PERF, false },
 	{ "caching", 7, KW_PERF, false },
 	{ "calculat", 8, KW_MATH, true },
@@ -82,7 +83,7 @@ static const struct kw {
 	{ "clock", 5, KW_DIST | PLAIN, false },
 	{ "clocks", 6, KW_DIST | PLAIN, false },
 	{ "cmake", 5, KW_BUILD, true },
-	{ "cmpxchg", 7, KW_CONC, true },
+	{ "cmpxchg", 7, KW_CONC | HARD, true },
 	{ "code", 4, KW_CODE | PLAIN, false },
 	{ "coding", 6, KW_CODE, false },
 	{ "compar", 6, KW_REASON, true },
@@ -96,7 +97,7 @@ static const struct kw {
 	{ "concurren", 9, KW_CONC, true },
 	{ "condvar", 7, KW_CONC, true },
 	{ "cons", 4, KW_REASON, false },
-	{ "consensus", 9, KW_DIST | PLAIN, true },
+	{ "consensus", 9, KW_DIST | PLAIN | HARD, true },
 	{ "consequen", 9, KW_REASON, true },
 	{ "consider", 8, KW_REASON, true },
 	{ "consisten", 9, KW_DIST | PLAIN, true },
@@ -108,7 +109,7 @@ static const struct kw {
 	{ "correctness", 11, KW_DEEP | PLAIN, false },
 	{ "counterexample", 14, KW_REASON, true },
 	{ "cpp", 3, KW_CODE, false },
-	{ "crdt", 4, KW_DIST, true },
+	{ "crdt", 4, KW_DIST | HARD, true },
 	{ "creative", 8, KW_CREATIVE, true },
 	{ "critic", 6, KW_REASON, true },
 	{ "critiq", 6, KW_DEEP | PLAIN, true },
@@ -120,7 +121,7 @@ static const struct kw {
 	{ "csv", 3, KW_DATA, false },
 	{ "csv", 3, KW_FORMAT, false },
 	{ "database", 8, KW_CODE, true },
-	{ "deadlock", 8, KW_CONC, true },
+	{ "deadlock", 8, KW_CONC | HARD, true },
 	{ "debug", 5, KW_CODE, true },
 	{ "debug", 5, KW_WORK, true },
 	{ "deduc", 5, KW_REASON, true },
@@ -163,8 +164,8 @@ static const struct kw {
 	{ "factor", 6, KW_MATH, true },
 	{ "fantasy", 7, KW_CREATIVE, false },
 	{ "faster", 6, KW_PERF | PLAIN, false },
-	{ "fence", 5, KW_CONC | PLAIN, false },
-	{ "fences", 6, KW_CONC | PLAIN, false },
+	{ "fence", 5, KW_CONC | PLAIN | HARD, false },
+	{ "fences", 6, KW_CONC | PLAIN | HARD, false },
 	{ "fiction", 7, KW_CREATIVE, true },
 	{ "fix", 3, KW_WORK | PLAIN, false },
 	{ "fixed", 5, KW_WORK | PLAIN, false },
@@ -175,7 +176,7 @@ static const struct kw {
 	{ "fraction", 8, KW_MATH, true },
 	{ "function", 8, KW_CODE | PLAIN, true },
 	{ "funny", 5, KW_CREATIVE, false },
-	{ "futex", 5, KW_CONC, true },
+	{ "futex", 5, KW_CONC | HARD, true },
 	{ "generali", 8, KW_REASON, true },
 	{ "generat", 7, KW_WORK | PLAIN, true },
 	{ "geometr", 7, KW_MATH, true },
@@ -186,7 +187,7 @@ static const struct kw {
 	{ "gradle", 6, KW_BUILD, true },
 	{ "haiku", 5, KW_CREATIVE, true },
 	{ "hash", 4, KW_CODE | PLAIN, true },
-	{ "hazard", 6, KW_CONC | PLAIN, false },
+	{ "hazard", 6, KW_CONC | PLAIN | HARD, false },
 	{ "heading", 7, KW_FORMAT, true },
 	{ "headline", 8, KW_CREATIVE, true },
 	{ "hello", 5, KW_SIMPLE, false },
@@ -226,7 +227,7 @@ static const struct kw {
 	{ "justif", 6, KW_REASON, true },
 	{ "jwt", 3, KW_SEC, true },
 	{ "kafka", 5, KW_DIST | PLAIN, false },
-	{ "kdf", 3, KW_SEC, false },
+	{ "kdf", 3, KW_SEC | HARD, false },
 	{ "kubectl", 7, KW_BUILD, true },
 	{ "kubernetes", 10, KW_CODE, false },
 	{ "lag", 3, KW_PERF | PLAIN, false },
@@ -243,13 +244,13 @@ static const struct kw {
 	{ "library", 7, KW_CODE | PLAIN, false },
 	{ "limerick", 8, KW_CREATIVE, true },
 	{ "limit", 5, KW_FORMAT, true },
-	{ "linearizab", 10, KW_DIST, true },
+	{ "linearizab", 10, KW_DIST | HARD, true },
 	{ "linker", 6, KW_BUILD, true },
 	{ "linux", 5, KW_CODE, false },
 	{ "list", 4, KW_FORMAT, true },
-	{ "livelock", 8, KW_CONC, true },
+	{ "livelock", 8, KW_CONC | HARD, true },
 	{ "lock", 4, KW_CONC | PLAIN, false },
-	{ "lockfree", 8, KW_CONC, true },
+	{ "lockfree", 8, KW_CONC | HARD, true },
 	{ "locking", 7, KW_CONC | PLAIN, false },
 	{ "locks", 5, KW_CONC | PLAIN, false },
 	{ "logarithm", 9, KW_MATH, true },
@@ -279,7 +280,7 @@ static const struct kw {
 	{ "name", 4, KW_SIMPLE, false },
 	{ "narrat", 6, KW_CREATIVE, true },
 	{ "node", 4, KW_CODE | PLAIN, true },
-	{ "nonce", 5, KW_SEC, true },
+	{ "nonce", 5, KW_SEC | HARD, true },
 	{ "normaliz", 8, KW_FORMAL | PLAIN, true },
 	{ "novel", 5, KW_CREATIVE, true },
 	{ "npm", 3, KW_BUILD, false },
@@ -299,7 +300,7 @@ static const struct kw {
 	{ "parallel", 8, KW_CONC | PLAIN, false },
 	{ "parquet", 7, KW_DATA, false },
 	{ "partition", 9, KW_DIST | PLAIN, false },
-	{ "paxos", 5, KW_DIST, true },
+	{ "paxos", 5, KW_DIST | HARD, true },
 	{ "pbkdf", 5, KW_SEC, true },
 	{ "percent", 7, KW_MATH, true },
 	{ "perf", 4, KW_PERF, false },
@@ -335,21 +336,21 @@ static const struct kw {
 	{ "query", 5, KW_CODE | PLAIN, true },
 	{ "queue", 5, KW_CODE | PLAIN, true },
 	{ "quick", 5, KW_SIMPLE, true },
-	{ "quorum", 6, KW_DIST | PLAIN, true },
+	{ "quorum", 6, KW_DIST | PLAIN | HARD, true },
 	{ "race", 4, KW_CONC | PLAIN, false },
 	{ "races", 5, KW_CONC | PLAIN, false },
 	{ "racy", 4, KW_CONC | PLAIN, false },
 	{ "radius", 6, KW_MATH, false },
-	{ "raft", 4, KW_DIST | PLAIN, false },
+	{ "raft", 4, KW_DIST | PLAIN | HARD, false },
 	{ "ratio", 5, KW_MATH, true },
 	{ "reason", 6, KW_REASON, true },
 	{ "recursi", 7, KW_CODE, true },
 	{ "refactor", 8, KW_CODE, true },
 	{ "refactor", 8, KW_WORK, true },
 	{ "regex", 5, KW_CODE, true },
-	{ "relaxed", 7, KW_CONC | PLAIN, false },
+	{ "relaxed", 7, KW_CONC | PLAIN | HARD, false },
 	{ "remainder", 9, KW_MATH, true },
-	{ "reorder", 7, KW_CONC | PLAIN, true },
+	{ "reorder", 7, KW_CONC | PLAIN | HARD, true },
 	{ "rephras", 7, KW_FORMAT, true },
 	{ "replica", 7, KW_DIST | PLAIN, true },
 	{ "respond", 7, KW_FORMAT, true },
@@ -380,7 +381,7 @@ static const struct kw {
 	{ "segmentation", 12, KW_TRACE, false },
 	{ "semaphore", 9, KW_CONC, true },
 	{ "sentence", 8, KW_FORMAT, true },
-	{ "seqlock", 7, KW_CONC, true },
+	{ "seqlock", 7, KW_CONC | HARD, true },
 	{ "serializab", 10, KW_DIST, true },
 	{ "server", 6, KW_CODE | PLAIN, true },
 	{ "shell", 5, KW_CODE | PLAIN, false },
@@ -450,7 +451,7 @@ static const struct kw {
 	{ "tradeoff", 8, KW_REASON, true },
 	{ "translat", 8, KW_SIMPLE, true },
 	{ "traversal", 9, KW_SEC | PLAIN, true },
-	{ "treiber", 7, KW_CONC, false },
+	{ "treiber", 7, KW_CONC | HARD, false },
 	{ "triangle", 8, KW_MATH, true },
 	{ "tsan", 4, KW_CONC, false },
 	{ "tweet", 5, KW_CREATIVE, true },
@@ -464,7 +465,7 @@ static const struct kw {
 	{ "variable", 8, KW_CODE | PLAIN, true },
 	{ "variance", 8, KW_MATH, false },
 	{ "vector", 6, KW_MATH, true },
-	{ "vectori", 7, KW_PERF, true },
+	{ "vectori", 7, KW_PERF | HARD, true },
 	{ "verif", 5, KW_DEEP | PLAIN, true },
 	{ "verify", 6, KW_DEEP | PLAIN, false },
 	{ "vivid", 5, KW_CREATIVE, true },
@@ -473,7 +474,7 @@ static const struct kw {
 	{ "volume", 6, KW_MATH, true },
 	{ "vulnerab", 8, KW_SEC | PLAIN, true },
 	{ "waitgroup", 9, KW_CONC, false },
-	{ "wakeup", 6, KW_CONC, true },
+	{ "wakeup", 6, KW_CONC | HARD, true },
 	{ "weather", 7, KW_SIMPLE, false },
 	{ "webpack", 7, KW_BUILD, true },
 	{ "what", 4, KW_SIMPLE, false },
@@ -553,9 +554,11 @@ router_kw_groups(const unsigned char *w, size_t n, unsigned *plain)
 		l = kw_common(low, n, k);
 		if (l == k->len && (l == n || k->prefix)) {
 			/* plain only when no technical keyword of the group matches too */
-			unsigned bit = 1u << (k->group & ~PLAIN);
+			unsigned bit = 1u << (k->group & ~(PLAIN | HARD));
 
 			groups |= bit;
+			if (k->group & HARD)
+				groups |= KW_HARD_WORD;
 			if (k->group & PLAIN)
 				pl |= bit;
 			else
@@ -579,7 +582,7 @@ router_kw_valid(void)
 		const struct kw *k = &router_kw[i];
 
 		if (strlen(k->word) != k->len || k->len < 2 || k->len >= KW_WORD_MAX ||
-		    (k->prefix && k->len < KW_STEM_MIN) || (k->group & ~PLAIN) >= KW_COUNT)
+		    (k->prefix && k->len < KW_STEM_MIN) || (k->group & ~(PLAIN | HARD)) >= KW_COUNT)
 			return false;
 		if (i > 0 && strcmp(router_kw[i - 1].word, k->word) > 0)
 			return false;

@@ -27,6 +27,9 @@ enum kw_group {
 
 #define KW_WORD_MAX 32 /* words this long are never looked up */
 
+/* Set in router_kw_groups()'s groups for a subject word hard by itself ("lock-free", "Raft"). */
+#define KW_HARD_WORD (1u << 31)
+
 /*
  * The groups (bit 1 << group each) of the keywords the word w[0..n) is: equal
  * to, in any case, or for a stem, starting with. w is ASCII letters, 2 to

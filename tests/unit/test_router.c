@@ -1236,10 +1236,11 @@ test_keyword_table(void)
 	CHECK_INT(router_kw_groups((const unsigned char *)"const", 5, NULL), 1u << KW_CODE);
 	CHECK_INT(router_kw_groups((const unsigned char *)"constant", 8, NULL), 0);
 	CHECK_INT(router_kw_groups((const unsigned char *)"compilers", 9, NULL), 1u << KW_CODE | 1u << KW_BUILD);
-	CHECK_INT(router_kw_groups((const unsigned char *)"deadlocks", 9, NULL), 1u << KW_CONC);
+	CHECK_INT(router_kw_groups((const unsigned char *)"deadlocks", 9, NULL), 1u << KW_CONC | KW_HARD_WORD);
 	CHECK_INT(router_kw_groups((const unsigned char *)"lock", 4, NULL), 1u << KW_CONC);
 	CHECK_INT(router_kw_groups((const unsigned char *)"locksmith", 9, NULL), 0);
-	CHECK_INT(router_kw_groups((const unsigned char *)"linearizability", 15, NULL), 1u << KW_DIST);
+	CHECK_INT(router_kw_groups((const unsigned char *)"linearizability", 15, NULL), 1u << KW_DIST | KW_HARD_WORD);
+	CHECK_INT(router_kw_groups((const unsigned char *)"Raft", 4, NULL), 1u << KW_DIST | KW_HARD_WORD);
 	CHECK_INT(router_kw_groups((const unsigned char *)"Prove", 5, NULL), 1u << KW_REASON | 1u << KW_FORMAL);
 	CHECK_INT(router_kw_groups((const unsigned char *)"Hi", 2, NULL), 1u << KW_SIMPLE);
 	CHECK_INT(router_kw_groups((const unsigned char *)"him", 3, NULL), 0);
