@@ -1089,21 +1089,23 @@ fallback_refused(struct chat *c, const char *why, const struct model *next, int6
 
 /*
  * The task's cap refused the fallback to next, of worst case w
- * (turn.over_task): say so, since the front end's question speaks only of
- * the cap, then ask it for a higher one. True when it gave one, to reserve
- * under it again.
+ * (turn.over_task): say so, then ask the front end for a higher cap, naming
+ * the fallback (not the next step) as what would pass it. True when it gave
+ * one, to reserve under it again.
  */
 static bool
 cap_raised(struct chat *c, const char *why, const struct model *next, int64_t w)
 {
-	char over[128];
+	char over[128], *what;
 	int64_t cap;
 
 	if (!c->turn.over_task || c->opts.more_cap == NULL)
 		return false;
 	over_cap_words(c, w, over, sizeof over);
 	note(c, "fallback: %s failed (%s); %s's %s", c->model->name, why, next->name, over);
-	cap = c->opts.more_cap(c->opts.more_arg, w);
+	what = xstrfmt("the fallback to %s", next->name);
+	cap = c->opts.more_cap(c->opts.more_arg, w, what);
+	free(what);
 	if (cap <= c->opts.task_cap)
 		return false;
 	c->opts.task_cap = cap;

@@ -51,9 +51,10 @@ struct chat_opts {
 	int64_t task_cap;      /* pico; > 0: the ledger keeps the task's steps within it */
 	/*
 	 * A fallback's worst case would pass task_cap: return the new cap the
-	 * user allows (pico), or 0 for none. NULL: the fallback is not tried.
+	 * user allows (pico), or 0 for none; what names the fallback, for the
+	 * question. NULL: the fallback is not tried.
 	 */
-	int64_t (*more_cap)(void *arg, int64_t worst);
+	int64_t (*more_cap)(void *arg, int64_t worst, const char *what);
 	void *more_arg;
 	/* images sent with the prompt: only models that take them are chosen, a pin that does not is refused */
 	const struct image *images;

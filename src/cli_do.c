@@ -105,12 +105,12 @@ on_note(void *arg, const char *line)
 	free(v);
 }
 
-/* The cap would be passed: on a terminal, ask how much more; a script stops. */
+/* What would pass the cap: on a terminal, ask how much more; a script stops. */
 static int64_t
-ask_more(void *arg, int64_t spent, int64_t cap, int64_t need)
+ask_more(void *arg, const char *what, int64_t spent, int64_t cap, int64_t need)
 {
 	struct do_run *d = arg;
-	char a[32], b[32], n[32], line[64];
+	char a[32], b[32], n[32], line[64], *v;
 	int64_t more = 0;
 	FILE *tty;
 
@@ -119,9 +119,11 @@ ask_more(void *arg, int64_t spent, int64_t cap, int64_t need)
 	pricing_format(spent, false, a, sizeof a);
 	pricing_format(cap, false, b, sizeof b);
 	pricing_format(need, false, n, sizeof n);
-	fprintf(tty, "llm: do: the next step could pass --max-cost %s (spent %s)%s%s%s. "
-	    "Continue with how much more in USD (empty: stop)? ", b, a,
+	v = visible_str(what, strlen(what));
+	fprintf(tty, "llm: do: %s could pass --max-cost %s (spent %s)%s%s%s. "
+	    "Continue with how much more in USD (empty: stop)? ", v, b, a,
 	    need > 0 ? "; it needs at least " : "", need > 0 ? n : "", need > 0 ? " more" : "");
+	free(v);
 	fflush(tty);
 	if (fgets(line, sizeof line, tty) != NULL) {
 		line[strcspn(line, "\r\n")] = '\0';

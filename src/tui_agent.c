@@ -256,7 +256,7 @@ child_ask(void *arg, const char *tool, const char *preview, char **edit)
 }
 
 static int64_t
-child_more(void *arg, int64_t spent, int64_t cap, int64_t need)
+child_more(void *arg, const char *what, int64_t spent, int64_t cap, int64_t need)
 {
 	struct child *c = arg;
 	cJSON *o = cJSON_CreateObject();
@@ -264,6 +264,7 @@ child_more(void *arg, int64_t spent, int64_t cap, int64_t need)
 	int64_t more = 0;
 
 	cJSON_AddStringToObject(o, "e", "more");
+	cli_json_text(o, "what", what);
 	add_pico(o, "spent", spent);
 	add_pico(o, "cap", cap);
 	add_pico(o, "need", need > 0 ? need : 0);
@@ -1170,8 +1171,9 @@ more_question(struct tui *t, int64_t spent)
 	pricing_format(spent, false, a, sizeof a);
 	pricing_format(t->ag.cap, false, b, sizeof b);
 	pricing_format(more_default(t), false, c, sizeof c);
-	tui_status(t, true, "the next step could pass the task's cap %s (spent %s): "
-	    "y allows %s more%s, n stops", b, a, c, more_needed(t) ? " (what it needs)" : "");
+	tui_status(t, true, "%s could pass the task's cap %s (spent %s): "
+	    "y allows %s more%s, n stops", t->ag.more_what, b, a, c,
+	    more_needed(t) ? " (what it needs)" : "");
 }
 
 /* The cap's question in the transcript, with every way to answer it. */
@@ -1183,9 +1185,9 @@ more_entry(struct tui *t)
 	pricing_format(t->ag.spent, false, a, sizeof a);
 	pricing_format(t->ag.cap, false, b, sizeof b);
 	pricing_format(more_default(t), false, c, sizeof c);
-	q = xstrfmt("? more for this task: the next step could pass its cap %s (spent %s)%s\n"
-	    "  y continue +%s \xc2\xb7 + or a digit: another amount \xc2\xb7 n stop", b, a,
-	    more_needed(t) ? ": it needs that much" : "", c);
+	q = xstrfmt("? more for this task: %s could pass its cap %s (spent %s)%s\n"
+	    "  y continue +%s \xc2\xb7 + or a digit: another amount \xc2\xb7 n stop",
+	    t->ag.more_what, b, a, more_needed(t) ? ": it needs that much" : "", c);
 	t->ag.ask_entry = tui_view_add(&t->view, TUI_STEP, q, strlen(q));
 	free(q);
 	t->view.scroll = 0;
@@ -1206,7 +1208,7 @@ approve_status(struct tui *t)
 static void
 on_ask(struct tui *t, const cJSON *e, bool more)
 {
-	const char *tool = jstr(e, "tool"), *preview = jstr(e, "preview");
+	const char *tool = jstr(e, "tool"), *preview = jstr(e, "preview"), *what = jstr(e, "what");
 
 	t->ag.step = NULL;
 	t->ag.asking_more = more;
@@ -1220,6 +1222,9 @@ on_ask(struct tui *t, const cJSON *e, bool more)
 	if (more) {
 		t->ag.cap = jpico(e, "cap");
 		t->ag.need = jpico(e, "need");
+		free(t->ag.more_what);
+		what = what != NULL ? what : "the next step";
+		t->ag.more_what = visible_str(what, strlen(what));
 		more_question(t, jpico(e, "spent"));
 		more_entry(t);
 		return;
@@ -1254,6 +1259,7 @@ agent_reap(struct tui *t)
 	drop_str(&g->answer_info);
 	drop_str(&g->ask_tool);
 	drop_str(&g->ask_preview);
+	drop_str(&g->more_what);
 	g->ask_entry = NULL;
 	drop_str(&g->sent_pin);
 	g->step = NULL;

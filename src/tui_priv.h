@@ -283,6 +283,7 @@ struct tui {
 		int64_t cap0;      /* the cap the task started with: what the cap's y adds */
 		int64_t spent;     /* the cap's question: what the task has spent */
 		int64_t need;      /* and the least the next step needs more; 0 unknown */
+		char *more_what;   /* and what would pass the cap: "the next step", "the fallback to MODEL" */
 		char *priced_info; /* the line of the step whose calls run, priced before them */
 		int priced_n;      /* its number */
 		bool said_shown;   /* what that step said is on the screen, above its calls */

@@ -120,8 +120,9 @@ fake_reply '{"status":429,"retry_after":"0"}'
 fake_reply '{"text":"It subtracts.","usage":{"input":500,"output":20}}'
 on_pty_answer "$T/pty.out" "how much more" "0.05\r" -- "do" --max-cost 0.0025 "look around"
 check_rc "terminal: exit 0 once more is given" 0
-check_contains "terminal: asked after the tries" "$(cat "$T/pty.out")" \
-    "llm: do: the next step could pass --max-cost \$0.0025 (spent \$0.00); it needs at least \$"
+check_contains "terminal: asked after the tries, naming the fallback" "$(cat "$T/pty.out")" \
+    "llm: do: the fallback to test-cheap2 could pass --max-cost \$0.0025 (spent \$0.00); it needs at least \$"
+check_not_contains "terminal: not as if it were the next step" "$(cat "$T/pty.out")" "the next step"
 check_contains "terminal: why it is asked" "$(cat "$T/pty.out")" \
     "test-cheap2's worst case \$"
 check_contains "terminal: the fallback tried" "$(cat "$T/pty.out")" \

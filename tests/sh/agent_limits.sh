@@ -155,8 +155,28 @@ check_rc "cap on a terminal: exit 0 once more is given" 0
 check_contains "cap on a terminal: asked how much more" "$(cat "$T/pty.out")" "Continue with how much more in USD"
 check_contains "cap on a terminal: told the least the next step needs" "$(cat "$T/pty.out")" \
     "it needs at least \$"
+check_contains "cap on a terminal: what would pass it is the next step" "$(cat "$T/pty.out")" \
+    "llm: do: the next step could pass --max-cost \$0.0017 (spent \$"
 check_contains "cap on a terminal: the task went on" "$(cat "$T/pty.out")" "Fixed on a terminal."
 check_eq "cap on a terminal: the fourth step was sent" "$(fake_count)" 4
+
+# --- the advisor's step past the cap (no downgrade under warn): the question names it, and
+# an empty answer keeps the advice back while the task goes on
+t_sum_repo "$T/repo"
+sed -i 's/^budget = 0$/budget = 0\nbudget_action = warn/' "$LLM_CONFIG_DIR/config.ini"
+fake_reset
+fake_reply '{"calls":[{"name":"advise","args":{"question":"Where is the bug?"}}]}'
+fake_reply '{"text":"Found it alone."}'
+cd "$T/repo" || exit 1
+on_pty_answer "$T/pty.out" "how much more" "\r" -- "do" -m test-cheap --max-tokens 1000 --max-cost 0.01 "find the bug"
+cd - >/dev/null || exit 1
+check_rc "advisor past the cap: exit 0" 0
+check_contains "advisor past the cap: the question names the advisor's step" "$(cat "$T/pty.out")" \
+    "llm: do: the advisor's step could pass --max-cost \$0.01 (spent \$"
+check_not_contains "advisor past the cap: not the next step" "$(cat "$T/pty.out")" "the next step"
+check_eq "advisor past the cap: the advisor never asked" "$(fake_count)" 2
+check_contains "advisor past the cap: the task went on" "$(cat "$T/pty.out")" "Found it alone."
+t_write_config
 
 # --- an answer cut off by the length limit says so, on its step line and in --json
 fake_reset

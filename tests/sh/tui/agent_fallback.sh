@@ -59,7 +59,7 @@ tui_ok_in "$T/repo" "refused" r 160x30 --agent <<S
 :dump-screen $T/r0
 S
 check_screen "refused: asked for more before the fallback" q0 \
-    "? more for this task: the next step could pass its cap \$0.0025 (spent \$0.00)"
+    "? more for this task: the fallback to test-cheap2 could pass its cap \$0.0025 (spent \$0.00)"
 check_contains "refused: n answered it" "$(screen "$T/r0")" "→ stop"
 check_screen "refused: why the fallback was not tried" r0 \
     "fallback: test-cheap failed (HTTP 429); test-cheap2 not tried: its worst case \$"
@@ -89,7 +89,7 @@ tui_ok_in "$T/repo" "raised" y 160x30 --agent <<S
 :dump-screen $T/y1
 S
 check_screen "raised: asked after the tries, before the fallback" y0 \
-    "? more for this task: the next step could pass its cap \$0.0025 (spent \$0.00): it needs that much"
+    "? more for this task: the fallback to test-cheap2 could pass its cap \$0.0025 (spent \$0.00): it needs that much"
 check_not_screen "raised: not refused while asking" y0 "not tried"
 check_above "raised: the tries, then the question" y0 "try 3 of 3" "more for this task"
 check_above "raised: why it is asked, then the question" y0 \
