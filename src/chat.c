@@ -511,8 +511,17 @@ admit(struct chat *c, struct chat_route *r)
 		return rc;
 	}
 	if (r->budget_adjusted) {
-		note(c, "budget: downgraded from %s to %s (%s) to stay within the budget",
-		    tier_str(from), tier_str(r->tier), r->model->name);
+		char cap[32];
+
+		/* the routed model may have been refused by the task's cap, not the month's budget */
+		money(c->opts.task_cap, false, cap, sizeof cap);
+		if (c->turn.over_task)
+			note(c, "max-cost: downgraded from %s to %s (%s) to stay within the task's cap "
+			    "of %s", tier_str(from), tier_str(r->tier), r->model->name, cap);
+		else
+			note(c, "budget: downgraded from %s to %s (%s) to stay within the budget",
+			    tier_str(from), tier_str(r->tier), r->model->name);
+		c->turn.over_task = false;   /* the route taken fits */
 		free(c->turn.error);
 		c->turn.error = NULL;
 		c->turn.status = 0;

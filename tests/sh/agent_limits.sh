@@ -178,6 +178,18 @@ check_eq "advisor past the cap: the advisor never asked" "$(fake_count)" 2
 check_contains "advisor past the cap: the task went on" "$(cat "$T/pty.out")" "Found it alone."
 t_write_config
 
+# --- under downgrade, the advisor moved to a cheaper tier by the task's cap says so, not the budget
+fake_reset
+fake_reply '{"calls":[{"name":"advise","args":{"question":"Where is the bug?"}}]}'
+fake_reply '{"text":"Look at the operator."}'
+fake_reply '{"text":"Found it."}'
+run_in repo "do" -m test-cheap --max-tokens 1000 --max-cost 0.01 --json "find the bug"
+check_rc "advisor moved by the cap: exit 0" 0
+check_eq "advisor moved by the cap: to the cheap tier" "$(json_get "$T/out" steps.1.kind):$(json_get "$T/out" steps.1.tier)" "advice:cheap"
+check_contains "advisor moved by the cap: said so" "$ERR" \
+    "llm: do: max-cost: downgraded from frontier to cheap (test-cheap) to stay within the task's cap of \$0.01"
+check_not_contains "advisor moved by the cap: not blamed on the budget" "$ERR" "within the budget"
+
 # --- an answer cut off by the length limit says so, on its step line and in --json
 fake_reset
 fake_reply '{"text":"Fixed sum.sh by chang","stop":"length"}'
