@@ -154,10 +154,10 @@ have_tty(void)
  * log), the answer is recorded there on one line, the question is not.
  */
 static enum tool_answer
-ask_tool(void *arg, const char *tool, const char *preview, char **edit)
+ask_tool(void *arg, const char *tool, const char *preview, const char *why, char **edit)
 {
 	struct do_run *d = arg;
-	enum tool_answer a = tools_ask_tty(NULL, tool, preview, edit);
+	enum tool_answer a = tools_ask_tty(NULL, tool, preview, why, edit);
 
 	if (!d->quiet && !isatty(STDERR_FILENO))
 		fprintf(stderr, "llm: do: %s %s on the terminal\n", tool,

@@ -231,7 +231,7 @@ preview_cut(const char *preview)
 }
 
 static enum tool_answer
-child_ask(void *arg, const char *tool, const char *preview, char **edit)
+child_ask(void *arg, const char *tool, const char *preview, const char *why, char **edit)
 {
 	struct child *c = arg;
 	cJSON *o = cJSON_CreateObject();
@@ -241,6 +241,8 @@ child_ask(void *arg, const char *tool, const char *preview, char **edit)
 	cJSON_AddStringToObject(o, "e", "ask");
 	add_str(o, "tool", tool);
 	add_str(o, "preview", shown);
+	if (why != NULL)
+		add_str(o, "why", why);
 	free(shown);
 	child_emit(c, o);
 	child_answer(c, a, EDIT_LINE);
@@ -1138,7 +1140,9 @@ render_ask(struct tui *t)
 	buf_addf(&x, "? %s", g->ask_tool);
 	if (strcmp(g->ask_tool, "run") == 0)
 		buf_addf(&x, " %s", g->ask_preview);
-	else
+	if (g->ask_why != NULL)
+		buf_addf(&x, "\n  not allowed without asking: %s", g->ask_why);
+	if (strcmp(g->ask_tool, "run") != 0)
 		add_lines(&x, "  ", g->ask_preview, g->ask_full ? INT_MAX : DIFF_LINES);
 	tui_view_set(&t->view, g->ask_entry, x.data, x.len);
 	buf_done(&x);
@@ -1209,6 +1213,7 @@ static void
 on_ask(struct tui *t, const cJSON *e, bool more)
 {
 	const char *tool = jstr(e, "tool"), *preview = jstr(e, "preview"), *what = jstr(e, "what");
+	const char *why = jstr(e, "why");
 
 	t->ag.step = NULL;
 	t->ag.asking_more = more;
@@ -1232,6 +1237,8 @@ on_ask(struct tui *t, const cJSON *e, bool more)
 	t->ag.shown = true;
 	free(t->ag.ask_preview);
 	t->ag.ask_preview = xstrdup(preview ? preview : "");
+	free(t->ag.ask_why);
+	t->ag.ask_why = why != NULL ? visible_str(why, strlen(why)) : NULL;
 	t->ag.ask_full = false;
 	t->ag.ask_entry = tui_view_add(&t->view, TUI_STEP, "", 0);
 	render_ask(t);
@@ -1259,6 +1266,7 @@ agent_reap(struct tui *t)
 	drop_str(&g->answer_info);
 	drop_str(&g->ask_tool);
 	drop_str(&g->ask_preview);
+	drop_str(&g->ask_why);
 	drop_str(&g->more_what);
 	g->ask_entry = NULL;
 	drop_str(&g->sent_pin);

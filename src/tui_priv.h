@@ -276,6 +276,7 @@ struct tui {
 		bool shown;        /* the next call's diff or command was shown with its question */
 		char *ask_tool;
 		char *ask_preview; /* the pending call's diff or command */
+		char *ask_why;     /* why a rule set to allow it did not, or NULL */
 		struct tui_msg *ask_entry;
 		bool ask_full;     /* d: the whole diff, not its first lines */
 		bool edit_amount;  /* MODE_APPROVE_EDIT: the input is an amount, not the command */
