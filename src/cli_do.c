@@ -23,6 +23,7 @@
 #include "visible.h"
 
 #define DO_ALLOW_MAX 8
+#define DO_WHY_MAX 300   /* bytes of a refusal's reason on its line */
 
 static const char do_usage[] =
     "usage: llm do [OPTIONS] TASK...\n"
@@ -102,6 +103,32 @@ on_note(void *arg, const char *line)
 		return;
 	v = visible_str(line, strlen(line));
 	fprintf(stderr, "llm: do: %s\n", v);
+	free(v);
+}
+
+/*
+ * A call refused or failed other than by the user's answer: why, on stderr,
+ * in the words the model is told, since the step line says only "refused"
+ * (a secret file, no terminal to ask, a file that cannot be written).
+ */
+static void
+on_call(void *arg, const char *name, const char *args, const struct tool_result *res,
+    const char *text, bool error)
+{
+	struct do_run *d = arg;
+	size_t n = text != NULL ? strcspn(text, "\n") : 0;
+	char *v;
+
+	(void)args;
+	if (d->quiet || !error || text == NULL || str_startswith(text, "the user") ||
+	    (res->summary != NULL && !str_endswith(res->summary, " \xc2\xb7 refused")))
+		return;
+	if (n > DO_WHY_MAX)
+		for (n = DO_WHY_MAX; n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80; n--)
+			;
+	v = visible_str(text, n);
+	fprintf(stderr, "llm: do: %s: %s%s\n", name, v, text[n] != '\0' && text[n] != '\n' ?
+	    "\xe2\x80\xa6" : "");
 	free(v);
 }
 
@@ -518,6 +545,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	o.more = ask_more;
 	o.on_step = on_step;
 	o.on_note = on_note;
+	o.on_call = on_call;
 	o.arg = &d;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = do_on_sigint;
