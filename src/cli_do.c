@@ -87,8 +87,9 @@ on_step(void *arg, const struct agent_step *s)
 		return;
 	pricing_format(s->cost, s->estimated, cost, sizeof cost);
 	summary = visible_str(s->summary ? s->summary : "", strlen(s->summary ? s->summary : ""));
-	fprintf(stderr, "%d · %s · %s · %s%s · %s\n", s->n, tier_str(s->tier),
-	    s->model ? s->model->name : "?", summary, finish_note(s->finish),
+	/* the advisor's step is told from the worker's that called advise, as the client does */
+	fprintf(stderr, "%d · %s%s · %s · %s%s · %s\n", s->n, s->advice ? "advisor · " : "",
+	    tier_str(s->tier), s->model ? s->model->name : "?", summary, finish_note(s->finish),
 	    s->cost < 0 ? "unknown" : cost);
 	free(summary);
 }

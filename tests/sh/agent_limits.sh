@@ -111,6 +111,8 @@ check_contains "advisor: max_advice refuses the second" "$(fake_get 4 body.messa
 task=$(json_get "$T/out" task_id)
 check_eq "advisor: charged on its own row" "$(db_get "SELECT count(*) FROM usage WHERE task_id = ? AND tier = 'frontier'" "$task")" 1
 check_eq "advisor: its step in --json" "$(json_get "$T/out" steps.2.kind):$(json_get "$T/out" steps.2.model)" "advice:test-frontier"
+check_contains "advisor: its step line says so" "$ERR" "3 · advisor · frontier · test-frontier · advise · \$"
+check_contains "advisor: the worker's call of it does not" "$ERR" "2 · cheap · test-cheap · advise · \$"
 t_write_config
 
 # --- faults mid-task: invalid JSON, an unknown tool, a call cut by the length limit, a 500
