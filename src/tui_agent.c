@@ -786,7 +786,8 @@ render_call(struct buf *b, const cJSON *e, bool full)
 			tail_lines(b, "  \xe2\x94\x8a ", text, strlen(text), OUT_DONE_LINES);
 	} else if (name != NULL && strcmp(name, "advise") == 0 && text != NULL) {
 		add_lines(b, "  \xe2\x94\x82 ", text, full ? INT_MAX : QUOTE_LINES);
-	} else if (jbool(e, "error") && text != NULL && strncmp(text, "the user", 8) == 0) {
+	} else if (jbool(e, "error") && text != NULL) {
+		/* the user's no, and why a rule refused it or it failed: the model is told the same */
 		add_lines(b, "  ", text, 2);
 	} else if (diff != NULL && (full || !jbool(e, "shown"))) {
 		add_lines(b, "  ", diff, full ? INT_MAX : DIFF_LINES);

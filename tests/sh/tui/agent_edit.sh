@@ -131,6 +131,24 @@ EOF
 check "rule: nothing ran" test ! -e "$T/repo/never.txt"
 t_write_config
 
+# --- a call refused by a rule, or failed, shows why under its line, as the user's no does ------
+printf 'KEY=1\n' >"$T/repo/.env"
+fake_reset
+fake_reply '{"calls":[{"name":"read","args":{"path":".env"}},{"name":"edit","args":{"path":"sum.sh","old":"no such text","new":"x"}}],"usage":{"input":900,"output":30}}'
+fake_reply '{"text":"Could not.","usage":{"input":1000,"output":12}}'
+tui_ok_in "$T/repo" "why" w 120x30 -m test-cheap --agent <<S
+:type look
+:key Enter
+:wait-idle
+:dump-screen $T/w0
+S
+check_screen_each w0 <<'EOF'
+why: the secret file's refusal|▸ read .env · refused
+why: and its reason|.env may hold secrets: refused (the user can allow it by name with [agent] allow_secret)
+why: the failed edit's reason|old text not found in sum.sh: it must match exactly
+EOF
+rm -f "$T/repo/.env"
+
 # --- the help says how an approval and the cap's question are answered ---------------------
 tui_ok "help" h 120x30 <<S
 :key F1
