@@ -157,6 +157,8 @@ ask_more(void *arg, const char *what, int64_t spent, int64_t cap, int64_t need)
 		line[strcspn(line, "\r\n")] = '\0';
 		if (*line != '\0' && !str_to_fixed(line, 12, &more))
 			more = 0;
+	} else {
+		fputc('\n', tty);   /* Ctrl-D or Ctrl-C: what follows starts a line of its own */
 	}
 	fclose(tty);
 	return more > 0 ? more : 0;
@@ -238,6 +240,8 @@ go_on_there(const char *where)
 	fflush(tty);
 	if (fgets(line, sizeof line, tty) != NULL)
 		yes = line[0] == 'y' || line[0] == 'Y';
+	else
+		fputc('\n', tty);   /* Ctrl-D: the refusal starts a line of its own */
 	fclose(tty);
 	return yes;
 }

@@ -162,6 +162,19 @@ check_contains "cap on a terminal: what would pass it is the next step" "$(cat "
 check_contains "cap on a terminal: the task went on" "$(cat "$T/pty.out")" "Fixed on a terminal."
 check_eq "cap on a terminal: the fourth step was sent" "$(fake_count)" 4
 
+# --- Ctrl-D at the cap's question stops the task (exit 3), the reason on a line of its own
+t_sum_repo "$T/repo"
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"output":1000}}'
+fake_reply '{"text":"never","usage":{"output":1000}}'
+cd "$T/repo" || exit 1
+on_pty_answer "$T/pty.out" "how much more" "$(printf '\004')" -- "do" -m test-cheap --max-tokens 1000 --max-cost 0.0006 "look"
+cd - >/dev/null || exit 1
+check_rc "cap, Ctrl-D: exit 3" 3
+check_eq "cap, Ctrl-D: the reason on a line of its own" \
+    "$(grep -c '^llm: do: max-cost: the next step' "$T/pty.out")" 1
+check_eq "cap, Ctrl-D: the second step never sent" "$(fake_count)" 1
+
 # --- the advisor's step past the cap (no downgrade under warn): the question names it, and
 # an empty answer keeps the advice back while the task goes on
 t_sum_repo "$T/repo"
