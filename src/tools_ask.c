@@ -125,7 +125,9 @@ tools_ask_tty(void *arg, const char *tool, const char *preview, const char *why,
 	headline(&q, tool, preview);
 	if (why != NULL)
 		buf_addf(&q, "llm: not allowed without asking: %s\n", why);
-	buf_addf(&q, "allow? [y]es [n]o [a]lways for %s in this task [d]iff ", tool);
+	/* a command has no diff: d shows it whole, which matters once it is cut */
+	buf_addf(&q, "allow? [y]es [n]o [a]lways for %s in this task [d]%s ", tool,
+	    strcmp(tool, "run") == 0 ? " whole command" : "iff");
 	for (;;) {
 		put(fd, q.data, q.len);
 		key = read_key(fd);

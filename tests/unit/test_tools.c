@@ -1219,8 +1219,8 @@ pty_user(int master, const char *keys, const char *want)
 	while (len + 1 < sizeof(out) && (n = read(master, out + len, sizeof(out) - 1 - len)) > 0) {
 		len += (size_t)n;
 		out[len] = '\0';
-		while (*keys != '\0' && (seen = strstr(seen, "[d]iff ")) != NULL) {
-			seen += 7;
+		while (*keys != '\0' && (seen = strstr(seen, "in this task [d]")) != NULL) {
+			seen += 16;
 			if (write(master, keys++, 1) != 1)
 				return 1;
 		}
@@ -1312,8 +1312,8 @@ test_ask_on_terminal(void)
 	CHECK_INT(ask_on_pty("edit", diff, "n", "llm: edit src/x.c (+1 \u22121)\r\nallow? "
 	    "[y]es [n]o [a]lways for edit in this task [d]iff no", &shown), TOOL_NO);
 	CHECK(shown);
-	CHECK_INT(ask_on_pty("run", "make test", "a", "llm: run: make test\r\n", &shown),
-	    TOOL_ALWAYS);
+	CHECK_INT(ask_on_pty("run", "make test", "a", "llm: run: make test\r\nallow? [y]es [n]o "
+	    "[a]lways for run in this task [d] whole command always", &shown), TOOL_ALWAYS);
 	CHECK(shown);
 	/* any other key is no */
 	CHECK_INT(ask_on_pty("run", "rm -rf build", "\r", "no", &shown), TOOL_NO);
