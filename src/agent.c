@@ -338,6 +338,7 @@ advise(struct agent *a, const char *args, bool *error)
 	co.system = advisor_system;
 	co.max_tokens = AGENT_ADVICE_TOKENS;
 	co.tier_how = a->o->tier_how;
+	co.cap_how = a->o->cap_how;
 	co.stream = true;
 	co.msgs = &m;
 	co.nmsgs = 1;
@@ -464,6 +465,7 @@ worker_step(struct agent *a)
 	co.system = agent_system;
 	co.max_tokens = a->o->max_tokens;
 	co.tier_how = a->o->tier_how;
+	co.cap_how = a->o->cap_how;
 	co.stream = true;
 	co.msgs = a->msgs;
 	co.nmsgs = a->nmsgs;

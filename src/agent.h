@@ -59,6 +59,7 @@ struct agent_opts {
 	long max_tokens;        /* per step; 0: config's */
 	int64_t max_cost;       /* pico; 0: no cap */
 	const char *tier_how;   /* how the user picks another tier, for advice after a failure */
+	const char *cap_how;    /* how the user raises the task's cap ("/agent cap"); NULL: --max-cost */
 	tool_ask_fn ask;        /* NULL: no terminal, what needs approval is refused */
 	void *ask_arg;
 	const volatile int *cancel;  /* set by SIGINT */

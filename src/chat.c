@@ -1080,7 +1080,8 @@ over_cap_words(const struct chat *c, int64_t w, char *out, size_t n)
 
 /*
  * Say that the budget or the task's cap kept the next model (worst case w)
- * from being tried: the failure that ends the turn is then not the whole story.
+ * from being tried, and how to let it: the failure that ends the turn is
+ * then not the whole story.
  */
 static void
 fallback_refused(struct chat *c, const char *why, const struct model *next, int64_t w)
@@ -1089,11 +1090,12 @@ fallback_refused(struct chat *c, const char *why, const struct model *next, int6
 
 	over_cap_words(c, w, over, sizeof over);
 	if (c->turn.over_task)
-		note(c, "fallback: %s failed (%s); %s not tried: its %s", c->model->name, why,
-		    next->name, over);
+		note(c, "fallback: %s failed (%s); %s not tried: its %s (a higher cap with %s "
+		    "lets it)", c->model->name, why, next->name, over,
+		    c->opts.cap_how != NULL ? c->opts.cap_how : "--max-cost");
 	else
-		note(c, "fallback: %s failed (%s); %s not tried: the budget does not allow it",
-		    c->model->name, why, next->name);
+		note(c, "fallback: %s failed (%s); %s not tried: the budget does not allow it "
+		    "(raise it with llm budget set USD)", c->model->name, why, next->name);
 }
 
 /*

@@ -60,6 +60,7 @@ struct chat_opts {
 	const struct image *images;
 	size_t nimages;
 	const char *tier_how;  /* how the user picks another tier, for advice after a failure; NULL: "-t" */
+	const char *cap_how;   /* how the user raises the task's cap; NULL: "--max-cost" */
 	int64_t deadline;      /* clock_ms() the caller stops waiting at; no retry waits past it; 0: none */
 };
 

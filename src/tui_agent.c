@@ -464,6 +464,7 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 		.model = t->pin,
 		.max_cost = t->agent_cap,
 		.tier_how = "/tier",
+		.cap_how = "/agent cap",
 		.ask = child_ask,
 		.ask_arg = c,
 		.cancel = &child_cancel_int,

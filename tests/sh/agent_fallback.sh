@@ -26,7 +26,8 @@ check_eq "refused: the fallback never sent" "$(fake_count)" 3
 check_eq "refused: nothing on stdout" "$OUT" ""
 check_contains "refused: why the fallback was not tried" "$ERR" \
     "llm: do: fallback: test-cheap failed (HTTP 429); test-cheap2 not tried: its worst case \$"
-check_contains "refused: against the task's cap" "$ERR" "would pass the task's cap of \$0.0025"
+check_contains "refused: against the task's cap, and what lets it" "$ERR" \
+    "would pass the task's cap of \$0.0025 (a higher cap with --max-cost lets it)"
 check_eq "refused: said once" "$(grep -c -F 'not tried' "$T/err")" 1
 check_eq "refused: the provider's failure said once" "$(grep -c -F 'HTTP 429 after 3 tries' "$T/err")" 1
 check_contains "refused: the way to another tier is -t" "$ERR" "another tier with -t"
@@ -42,7 +43,7 @@ run_llm "do" "look around"
 check_rc "budget: exit 1" 1
 check_eq "budget: the fallback never sent" "$(fake_count)" 3
 check_contains "budget: why the fallback was not tried" "$ERR" \
-    "llm: do: fallback: test-cheap failed (HTTP 429); test-cheap2 not tried: the budget does not allow it"
+    "llm: do: fallback: test-cheap failed (HTTP 429); test-cheap2 not tried: the budget does not allow it (raise it with llm budget set USD)"
 sed -i 's/^budget = 0.01$/budget = 0/' "$LLM_CONFIG_DIR/config.ini"
 
 # --- text already received when the reply is cut: the step stops there, charged ----------------

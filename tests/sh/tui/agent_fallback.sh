@@ -64,6 +64,7 @@ check_contains "refused: n answered it" "$(screen "$T/r0")" "→ stop"
 check_screen "refused: why the fallback was not tried" r0 \
     "fallback: test-cheap failed (HTTP 429); test-cheap2 not tried: its worst case \$"
 check_screen "refused: against the task's cap" r0 "would pass the task's cap of \$0.0025"
+check_screen "refused: and what lets it" r0 "(a higher cap with /agent cap"
 check_eq "refused: said once" "$(grep -c -F 'not tried' "$T/r0")" 1
 check_above "refused: above the failed step" r0 "not tried" "step 1 ·"
 check_screen "refused: the way to another tier is the client's" r0 "another tier with /tier"
