@@ -547,7 +547,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	o.ask = d.tty ? ask_tool : NULL;
 	o.ask_arg = &d;
 	o.cancel = &do_cancel;
-	o.more = ask_more;
+	o.more = d.tty ? ask_more : NULL;   /* no terminal: nothing is asked, nor said to be */
 	o.on_step = on_step;
 	o.on_note = on_note;
 	o.on_call = on_call;

@@ -29,6 +29,8 @@ check_contains "refused: why the fallback was not tried" "$ERR" \
 check_contains "refused: against the task's cap, and what lets it" "$ERR" \
     "would pass the task's cap of \$0.0025 (a higher cap with --max-cost lets it)"
 check_eq "refused: said once" "$(grep -c -F 'not tried' "$T/err")" 1
+check_eq "refused: no question, and none announced, without a terminal" \
+    "$(grep -c -F "would pass the task's cap" "$T/err")" 1
 check_eq "refused: the provider's failure said once" "$(grep -c -F 'HTTP 429 after 3 tries' "$T/err")" 1
 check_contains "refused: the way to another tier is -t" "$ERR" "another tier with -t"
 
