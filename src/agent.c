@@ -224,17 +224,18 @@ task_spent(struct agent *a)
 }
 
 /*
- * The task's cap refuses a request of worst case worst: ask for more
- * (o->more) and raise the cap by it, recorded with the task. True if raised.
+ * The task's cap refuses what ("the next step", "the fallback to MODEL") of
+ * worst case worst: ask for more (o->more) and raise the cap by it, recorded
+ * with the task. True if raised.
  */
 static bool
-cap_ask(struct agent *a, int64_t worst)
+cap_ask(struct agent *a, const char *what, int64_t worst)
 {
 	int64_t more, need, spent = task_spent(a);
 
 	/* Other requests of the task may hold the rest: then the least is not known. */
 	need = worst >= 0 && spent + worst > a->cap ? spent + worst - a->cap : -1;
-	more = a->o->more != NULL ? a->o->more(a->o->arg, spent, a->cap, need) : 0;
+	more = a->o->more != NULL ? a->o->more(a->o->arg, what, spent, a->cap, need) : 0;
 	if (more <= 0)
 		return false;
 	a->cap = more > INT64_MAX - a->cap ? INT64_MAX : a->cap + more;
@@ -247,11 +248,11 @@ cap_ask(struct agent *a, int64_t worst)
 
 /* A fallback inside a step would pass the cap (chat_opts.more_cap): the new cap, or 0. */
 static int64_t
-fallback_cap(void *arg, int64_t worst)
+fallback_cap(void *arg, int64_t worst, const char *what)
 {
 	struct agent *a = arg;
 
-	return cap_ask(a, worst) ? a->cap : 0;
+	return cap_ask(a, what, worst) ? a->cap : 0;
 }
 
 /*
@@ -261,6 +262,7 @@ fallback_cap(void *arg, int64_t worst)
 static int
 send_capped(struct agent *a, struct chat *c, struct chat_opts *co, const char *prompt)
 {
+	const char *what = c == a->chat ? "the next step" : "the advisor's step";
 	int rc;
 
 	/* a request that failed may have been paid: its step's fallback asks in the turn */
@@ -271,7 +273,7 @@ send_capped(struct agent *a, struct chat *c, struct chat_opts *co, const char *p
 		rc = send_wait(a, c, co, prompt);
 		if (rc != CHAT_BUDGET || !chat_last(c)->over_task)
 			return rc;
-		if (!cap_ask(a, chat_last(c)->over_worst))
+		if (!cap_ask(a, what, chat_last(c)->over_worst))
 			return rc;
 	}
 }
@@ -336,6 +338,7 @@ advise(struct agent *a, const char *args, bool *error)
 	co.system = advisor_system;
 	co.max_tokens = AGENT_ADVICE_TOKENS;
 	co.tier_how = a->o->tier_how;
+	co.cap_how = a->o->cap_how;
 	co.stream = true;
 	co.msgs = &m;
 	co.nmsgs = 1;
@@ -462,6 +465,7 @@ worker_step(struct agent *a)
 	co.system = agent_system;
 	co.max_tokens = a->o->max_tokens;
 	co.tier_how = a->o->tier_how;
+	co.cap_how = a->o->cap_how;
 	co.stream = true;
 	co.msgs = a->msgs;
 	co.nmsgs = a->nmsgs;

@@ -59,15 +59,18 @@ struct agent_opts {
 	long max_tokens;        /* per step; 0: config's */
 	int64_t max_cost;       /* pico; 0: no cap */
 	const char *tier_how;   /* how the user picks another tier, for advice after a failure */
+	const char *cap_how;    /* how the user raises the task's cap ("/agent cap"); NULL: --max-cost */
 	tool_ask_fn ask;        /* NULL: no terminal, what needs approval is refused */
 	void *ask_arg;
 	const volatile int *cancel;  /* set by SIGINT */
 	/*
-	 * The next step's worst case would pass the cap: return how much more
-	 * to allow (pico), 0 to stop; need is the least that lets it go, -1 when
-	 * that is not known. NULL: stop.
+	 * The worst case of what comes next would pass the cap: return how much
+	 * more to allow (pico), 0 to stop. what names it for the question ("the
+	 * next step", "the advisor's step", "the fallback to MODEL" within a
+	 * step); need is the least that lets it go, -1 when that is not known.
+	 * NULL: stop.
 	 */
-	int64_t (*more)(void *arg, int64_t spent, int64_t cap, int64_t need);
+	int64_t (*more)(void *arg, const char *what, int64_t spent, int64_t cap, int64_t need);
 	void (*on_step)(void *arg, const struct agent_step *s);  /* a step is done */
 	/*
 	 * A worker step's request is answered and priced, before the calls it

@@ -511,8 +511,17 @@ admit(struct chat *c, struct chat_route *r)
 		return rc;
 	}
 	if (r->budget_adjusted) {
-		note(c, "budget: downgraded from %s to %s (%s) to stay within the budget",
-		    tier_str(from), tier_str(r->tier), r->model->name);
+		char cap[32];
+
+		/* the routed model may have been refused by the task's cap, not the month's budget */
+		money(c->opts.task_cap, false, cap, sizeof cap);
+		if (c->turn.over_task)
+			note(c, "max-cost: downgraded from %s to %s (%s) to stay within the task's cap "
+			    "of %s", tier_str(from), tier_str(r->tier), r->model->name, cap);
+		else
+			note(c, "budget: downgraded from %s to %s (%s) to stay within the budget",
+			    tier_str(from), tier_str(r->tier), r->model->name);
+		c->turn.over_task = false;   /* the route taken fits */
 		free(c->turn.error);
 		c->turn.error = NULL;
 		c->turn.status = 0;
@@ -1071,7 +1080,8 @@ over_cap_words(const struct chat *c, int64_t w, char *out, size_t n)
 
 /*
  * Say that the budget or the task's cap kept the next model (worst case w)
- * from being tried: the failure that ends the turn is then not the whole story.
+ * from being tried, and how to let it: the failure that ends the turn is
+ * then not the whole story.
  */
 static void
 fallback_refused(struct chat *c, const char *why, const struct model *next, int64_t w)
@@ -1080,30 +1090,33 @@ fallback_refused(struct chat *c, const char *why, const struct model *next, int6
 
 	over_cap_words(c, w, over, sizeof over);
 	if (c->turn.over_task)
-		note(c, "fallback: %s failed (%s); %s not tried: its %s", c->model->name, why,
-		    next->name, over);
+		note(c, "fallback: %s failed (%s); %s not tried: its %s (a higher cap with %s "
+		    "lets it)", c->model->name, why, next->name, over,
+		    c->opts.cap_how != NULL ? c->opts.cap_how : "--max-cost");
 	else
-		note(c, "fallback: %s failed (%s); %s not tried: the budget does not allow it",
-		    c->model->name, why, next->name);
+		note(c, "fallback: %s failed (%s); %s not tried: the budget does not allow it "
+		    "(raise it with llm budget set USD)", c->model->name, why, next->name);
 }
 
 /*
  * The task's cap refused the fallback to next, of worst case w
- * (turn.over_task): say so, since the front end's question speaks only of
- * the cap, then ask it for a higher one. True when it gave one, to reserve
- * under it again.
+ * (turn.over_task): say so, then ask the front end for a higher cap, naming
+ * the fallback (not the next step) as what would pass it. True when it gave
+ * one, to reserve under it again.
  */
 static bool
 cap_raised(struct chat *c, const char *why, const struct model *next, int64_t w)
 {
-	char over[128];
+	char over[128], *what;
 	int64_t cap;
 
 	if (!c->turn.over_task || c->opts.more_cap == NULL)
 		return false;
 	over_cap_words(c, w, over, sizeof over);
 	note(c, "fallback: %s failed (%s); %s's %s", c->model->name, why, next->name, over);
-	cap = c->opts.more_cap(c->opts.more_arg, w);
+	what = xstrfmt("the fallback to %s", next->name);
+	cap = c->opts.more_cap(c->opts.more_arg, w, what);
+	free(what);
 	if (cap <= c->opts.task_cap)
 		return false;
 	c->opts.task_cap = cap;

@@ -51,14 +51,16 @@ struct chat_opts {
 	int64_t task_cap;      /* pico; > 0: the ledger keeps the task's steps within it */
 	/*
 	 * A fallback's worst case would pass task_cap: return the new cap the
-	 * user allows (pico), or 0 for none. NULL: the fallback is not tried.
+	 * user allows (pico), or 0 for none; what names the fallback, for the
+	 * question. NULL: the fallback is not tried.
 	 */
-	int64_t (*more_cap)(void *arg, int64_t worst);
+	int64_t (*more_cap)(void *arg, int64_t worst, const char *what);
 	void *more_arg;
 	/* images sent with the prompt: only models that take them are chosen, a pin that does not is refused */
 	const struct image *images;
 	size_t nimages;
 	const char *tier_how;  /* how the user picks another tier, for advice after a failure; NULL: "-t" */
+	const char *cap_how;   /* how the user raises the task's cap; NULL: "--max-cost" */
 	int64_t deadline;      /* clock_ms() the caller stops waiting at; no retry waits past it; 0: none */
 };
 

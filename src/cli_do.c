@@ -23,6 +23,7 @@
 #include "visible.h"
 
 #define DO_ALLOW_MAX 8
+#define DO_WHY_MAX 300   /* bytes of a refusal's reason on its line */
 
 static const char do_usage[] =
     "usage: llm do [OPTIONS] TASK...\n"
@@ -86,8 +87,9 @@ on_step(void *arg, const struct agent_step *s)
 		return;
 	pricing_format(s->cost, s->estimated, cost, sizeof cost);
 	summary = visible_str(s->summary ? s->summary : "", strlen(s->summary ? s->summary : ""));
-	fprintf(stderr, "%d · %s · %s · %s%s · %s\n", s->n, tier_str(s->tier),
-	    s->model ? s->model->name : "?", summary, finish_note(s->finish),
+	/* the advisor's step is told from the worker's that called advise, as the client does */
+	fprintf(stderr, "%d · %s%s · %s · %s%s · %s\n", s->n, s->advice ? "advisor · " : "",
+	    tier_str(s->tier), s->model ? s->model->name : "?", summary, finish_note(s->finish),
 	    s->cost < 0 ? "unknown" : cost);
 	free(summary);
 }
@@ -105,12 +107,38 @@ on_note(void *arg, const char *line)
 	free(v);
 }
 
-/* The cap would be passed: on a terminal, ask how much more; a script stops. */
-static int64_t
-ask_more(void *arg, int64_t spent, int64_t cap, int64_t need)
+/*
+ * A call refused or failed other than by the user's answer: why, on stderr,
+ * in the words the model is told, since the step line says only "refused"
+ * (a secret file, no terminal to ask, a file that cannot be written).
+ */
+static void
+on_call(void *arg, const char *name, const char *args, const struct tool_result *res,
+    const char *text, bool error)
 {
 	struct do_run *d = arg;
-	char a[32], b[32], n[32], line[64];
+	size_t n = text != NULL ? strcspn(text, "\n") : 0;
+	char *v;
+
+	(void)args;
+	if (d->quiet || !error || text == NULL || str_startswith(text, "the user") ||
+	    (res->summary != NULL && !str_endswith(res->summary, " \xc2\xb7 refused")))
+		return;
+	if (n > DO_WHY_MAX)
+		for (n = DO_WHY_MAX; n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80; n--)
+			;
+	v = visible_str(text, n);
+	fprintf(stderr, "llm: do: %s: %s%s\n", name, v, text[n] != '\0' && text[n] != '\n' ?
+	    "\xe2\x80\xa6" : "");
+	free(v);
+}
+
+/* What would pass the cap: on a terminal, ask how much more; a script stops. */
+static int64_t
+ask_more(void *arg, const char *what, int64_t spent, int64_t cap, int64_t need)
+{
+	struct do_run *d = arg;
+	char a[32], b[32], n[32], line[64], *v;
 	int64_t more = 0;
 	FILE *tty;
 
@@ -119,14 +147,18 @@ ask_more(void *arg, int64_t spent, int64_t cap, int64_t need)
 	pricing_format(spent, false, a, sizeof a);
 	pricing_format(cap, false, b, sizeof b);
 	pricing_format(need, false, n, sizeof n);
-	fprintf(tty, "llm: do: the next step could pass --max-cost %s (spent %s)%s%s%s. "
-	    "Continue with how much more in USD (empty: stop)? ", b, a,
+	v = visible_str(what, strlen(what));
+	fprintf(tty, "llm: do: %s could pass --max-cost %s (spent %s)%s%s%s. "
+	    "Continue with how much more in USD (empty: stop)? ", v, b, a,
 	    need > 0 ? "; it needs at least " : "", need > 0 ? n : "", need > 0 ? " more" : "");
+	free(v);
 	fflush(tty);
 	if (fgets(line, sizeof line, tty) != NULL) {
 		line[strcspn(line, "\r\n")] = '\0';
 		if (*line != '\0' && !str_to_fixed(line, 12, &more))
 			more = 0;
+	} else {
+		fputc('\n', tty);   /* Ctrl-D or Ctrl-C: what follows starts a line of its own */
 	}
 	fclose(tty);
 	return more > 0 ? more : 0;
@@ -152,10 +184,10 @@ have_tty(void)
  * log), the answer is recorded there on one line, the question is not.
  */
 static enum tool_answer
-ask_tool(void *arg, const char *tool, const char *preview, char **edit)
+ask_tool(void *arg, const char *tool, const char *preview, const char *why, char **edit)
 {
 	struct do_run *d = arg;
-	enum tool_answer a = tools_ask_tty(NULL, tool, preview, edit);
+	enum tool_answer a = tools_ask_tty(NULL, tool, preview, why, edit);
 
 	if (!d->quiet && !isatty(STDERR_FILENO))
 		fprintf(stderr, "llm: do: %s %s on the terminal\n", tool,
@@ -208,6 +240,8 @@ go_on_there(const char *where)
 	fflush(tty);
 	if (fgets(line, sizeof line, tty) != NULL)
 		yes = line[0] == 'y' || line[0] == 'Y';
+	else
+		fputc('\n', tty);   /* Ctrl-D: the refusal starts a line of its own */
 	fclose(tty);
 	return yes;
 }
@@ -513,9 +547,10 @@ cli_do(struct app *cli, int argc, char **argv)
 	o.ask = d.tty ? ask_tool : NULL;
 	o.ask_arg = &d;
 	o.cancel = &do_cancel;
-	o.more = ask_more;
+	o.more = d.tty ? ask_more : NULL;   /* no terminal: nothing is asked, nor said to be */
 	o.on_step = on_step;
 	o.on_note = on_note;
+	o.on_call = on_call;
 	o.arg = &d;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = do_on_sigint;

@@ -181,25 +181,55 @@ args_leave(const char *args)
 	return false;
 }
 
+/* What a shell may take as a second command, a redirection or an expansion. */
+static const char run_meta[] = ";&|<>`$()\\\n\r'\"{}!#*?[]~";
+
+/*
+ * The allowed prefix command starts with at a word boundary, or NULL; a
+ * shell's character ends a word too ("make test;"), to say why it is asked.
+ */
+static const char *
+run_prefix(char *const *prefixes, const char *command)
+{
+	size_t n;
+
+	for (; prefixes != NULL && *prefixes != NULL; prefixes++) {
+		n = strlen(*prefixes);
+		if (n > 0 && strncmp(command, *prefixes, n) == 0 && (command[n] == '\0' ||
+		    command[n] == ' ' || command[n] == '\t' || strchr(run_meta, command[n]) != NULL))
+			return *prefixes;
+	}
+	return NULL;
+}
+
 /*
  * Whether command starts with an allowed prefix at a word boundary and holds
  * nothing a shell would take as a second command, a redirection or an
  * expansion, nor an argument out of the workspace: "make test" allows
- * "make test -j4", never "make test; rm -rf ~" nor "make test -C /".
+ * "make test -j4", never "make test; rm -rf ~" nor "make test -C /". When
+ * a prefix matches but the rest is not allowed, *why says so for the
+ * question (malloc'd).
  */
 static bool
-run_allowed(char *const *prefixes, const char *command)
+run_allowed(char *const *prefixes, const char *command, char **why)
 {
-	size_t n;
+	const char *prefix = run_prefix(prefixes, command);
+	const char *bad = strpbrk(command, run_meta);
+	char *vis, c[4] = { '\'', bad != NULL ? *bad : '\0', '\'', '\0' };
 
-	if (strpbrk(command, ";&|<>`$()\\\n\r'\"{}!#*?[]~") != NULL)
+	if (prefix == NULL)
 		return false;
-	for (; prefixes != NULL && *prefixes != NULL; prefixes++) {
-		n = strlen(*prefixes);
-		if (n > 0 && strncmp(command, *prefixes, n) == 0 &&
-		    (command[n] == '\0' || command[n] == ' ' || command[n] == '\t'))
-			return !args_leave(command + n);
-	}
+	if (bad == NULL && !args_leave(command + strlen(prefix)))
+		return true;
+	vis = tools_oneline(prefix, 60);
+	if (bad != NULL)
+		xasprintf(why, "[agent] allow_run has '%s', but this command holds %s, which a "
+		    "shell may take as another command, a redirection or an expansion", vis,
+		    *bad == '\n' ? "a newline" : *bad == '\r' ? "a carriage return" : c);
+	else
+		xasprintf(why, "[agent] allow_run has '%s', but an argument of this command may "
+		    "reach outside the workspace ('..' or an absolute path)", vis);
+	free(vis);
 	return false;
 }
 
@@ -209,18 +239,21 @@ tools_approve(struct ws *w, enum ws_tool t, const char *preview, const char *com
     tool_ask_fn ask, void *arg, char **edited, char **why)
 {
 	enum tool_answer a;
-	char *edit = NULL;
+	char *edit = NULL, *rule = NULL;
 
 	if (w->always[t] || listed(w->allow, tool_names[t]) ||
-	    (command != NULL && run_allowed(w->allow_run, command)))
+	    (command != NULL && run_allowed(w->allow_run, command, &rule)))
 		return true;
 	if (ask == NULL) {
 		xasprintf(why, "%s needs the user's approval and there is no terminal to ask: "
-		    "refused (the user can allow it with --allow %s%s)", tool_names[t],
-		    tool_names[t], t == WS_RUN ? " or a command prefix in [agent] allow_run" : "");
+		    "refused (%s%sthe user can allow it with --allow %s%s)", tool_names[t],
+		    rule != NULL ? rule : "", rule != NULL ? "; " : "", tool_names[t],
+		    t == WS_RUN && rule == NULL ? " or a command prefix in [agent] allow_run" : "");
+		free(rule);
 		return false;
 	}
-	a = ask(arg, tool_names[t], preview, edited != NULL ? &edit : NULL);
+	a = ask(arg, tool_names[t], preview, rule, edited != NULL ? &edit : NULL);
+	free(rule);
 	if (a == TOOL_EDITED && (edited == NULL || edit == NULL || *str_trim(edit) == '\0'))
 		a = TOOL_NO;   /* an edit to nothing runs nothing */
 	if (a == TOOL_EDITED)

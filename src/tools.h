@@ -39,12 +39,13 @@ const struct tool_def *tool_defs(size_t *n);
 enum tool_answer { TOOL_NO, TOOL_YES, TOOL_ALWAYS, TOOL_EDITED };
 /*
  * Asked before an edit, write or run; preview is the unified diff or the
- * command. For a command, edit is not NULL: the answer may be TOOL_EDITED
- * with *edit the command the user wrote instead (malloc'd), which runs in
- * its place; edit is NULL for an edit or a write.
+ * command; why, when not NULL, says why a rule set to allow it did not (one
+ * line, visible). For a command, edit is not NULL: the answer may be
+ * TOOL_EDITED with *edit the command the user wrote instead (malloc'd),
+ * which runs in its place; edit is NULL for an edit or a write.
  */
 typedef enum tool_answer (*tool_ask_fn)(void *arg, const char *tool, const char *preview,
-    char **edit);
+    const char *why, char **edit);
 
 struct tool_result {
 	char *text;    /* what the model is told: capped, made visible (malloc'd) */
@@ -67,10 +68,12 @@ void tool_result_free(struct tool_result *r);
 
 /*
  * Ask on the terminal before an edit, write or run (a tool_ask_fn): y yes, n
- * no, a always for this tool in this task, d shows the diff or the command.
- * arg is NULL for /dev/tty, or the path of another terminal device.
+ * no, a always for this tool in this task, d shows the diff or the command;
+ * why, when not NULL, is said under the first line. arg is NULL for
+ * /dev/tty, or the path of another terminal device.
  */
-enum tool_answer tools_ask_tty(void *arg, const char *tool, const char *preview, char **edit);
+enum tool_answer tools_ask_tty(void *arg, const char *tool, const char *preview, const char *why,
+    char **edit);
 
 /*
  * Start the undo journal of task id: every later edit keeps the previous

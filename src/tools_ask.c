@@ -101,11 +101,12 @@ read_key(int fd)
 
 /*
  * Ask on the terminal before an edit, write or run: y yes, n no, a always
- * for this tool in this task, d shows the diff (or the whole command). arg
- * is NULL for /dev/tty, or the path of another terminal device.
+ * for this tool in this task, d shows the diff (or the whole command); why,
+ * when not NULL, goes under the first line. arg is NULL for /dev/tty, or the
+ * path of another terminal device.
  */
 enum tool_answer
-tools_ask_tty(void *arg, const char *tool, const char *preview, char **edit)
+tools_ask_tty(void *arg, const char *tool, const char *preview, const char *why, char **edit)
 {
 	int fd = open(arg != NULL ? (const char *)arg : "/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	enum tool_answer a = TOOL_NO;
@@ -122,7 +123,11 @@ tools_ask_tty(void *arg, const char *tool, const char *preview, char **edit)
 	}
 	buf_init(&q, 0);
 	headline(&q, tool, preview);
-	buf_addf(&q, "allow? [y]es [n]o [a]lways for %s in this task [d]iff ", tool);
+	if (why != NULL)
+		buf_addf(&q, "llm: not allowed without asking: %s\n", why);
+	/* a command has no diff: d shows it whole, which matters once it is cut */
+	buf_addf(&q, "allow? [y]es [n]o [a]lways for %s in this task [d]%s ", tool,
+	    strcmp(tool, "run") == 0 ? " whole command" : "iff");
 	for (;;) {
 		put(fd, q.data, q.len);
 		key = read_key(fd);

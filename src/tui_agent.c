@@ -231,7 +231,7 @@ preview_cut(const char *preview)
 }
 
 static enum tool_answer
-child_ask(void *arg, const char *tool, const char *preview, char **edit)
+child_ask(void *arg, const char *tool, const char *preview, const char *why, char **edit)
 {
 	struct child *c = arg;
 	cJSON *o = cJSON_CreateObject();
@@ -241,6 +241,8 @@ child_ask(void *arg, const char *tool, const char *preview, char **edit)
 	cJSON_AddStringToObject(o, "e", "ask");
 	add_str(o, "tool", tool);
 	add_str(o, "preview", shown);
+	if (why != NULL)
+		add_str(o, "why", why);
 	free(shown);
 	child_emit(c, o);
 	child_answer(c, a, EDIT_LINE);
@@ -256,7 +258,7 @@ child_ask(void *arg, const char *tool, const char *preview, char **edit)
 }
 
 static int64_t
-child_more(void *arg, int64_t spent, int64_t cap, int64_t need)
+child_more(void *arg, const char *what, int64_t spent, int64_t cap, int64_t need)
 {
 	struct child *c = arg;
 	cJSON *o = cJSON_CreateObject();
@@ -264,6 +266,7 @@ child_more(void *arg, int64_t spent, int64_t cap, int64_t need)
 	int64_t more = 0;
 
 	cJSON_AddStringToObject(o, "e", "more");
+	cli_json_text(o, "what", what);
 	add_pico(o, "spent", spent);
 	add_pico(o, "cap", cap);
 	add_pico(o, "need", need > 0 ? need : 0);
@@ -461,6 +464,7 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 		.model = t->pin,
 		.max_cost = t->agent_cap,
 		.tier_how = "/tier",
+		.cap_how = "/agent cap",
 		.ask = child_ask,
 		.ask_arg = c,
 		.cancel = &child_cancel_int,
@@ -783,7 +787,8 @@ render_call(struct buf *b, const cJSON *e, bool full)
 			tail_lines(b, "  \xe2\x94\x8a ", text, strlen(text), OUT_DONE_LINES);
 	} else if (name != NULL && strcmp(name, "advise") == 0 && text != NULL) {
 		add_lines(b, "  \xe2\x94\x82 ", text, full ? INT_MAX : QUOTE_LINES);
-	} else if (jbool(e, "error") && text != NULL && strncmp(text, "the user", 8) == 0) {
+	} else if (jbool(e, "error") && text != NULL) {
+		/* the user's no, and why a rule refused it or it failed: the model is told the same */
 		add_lines(b, "  ", text, 2);
 	} else if (diff != NULL && (full || !jbool(e, "shown"))) {
 		add_lines(b, "  ", diff, full ? INT_MAX : DIFF_LINES);
@@ -1137,7 +1142,9 @@ render_ask(struct tui *t)
 	buf_addf(&x, "? %s", g->ask_tool);
 	if (strcmp(g->ask_tool, "run") == 0)
 		buf_addf(&x, " %s", g->ask_preview);
-	else
+	if (g->ask_why != NULL)
+		buf_addf(&x, "\n  not allowed without asking: %s", g->ask_why);
+	if (strcmp(g->ask_tool, "run") != 0)
 		add_lines(&x, "  ", g->ask_preview, g->ask_full ? INT_MAX : DIFF_LINES);
 	tui_view_set(&t->view, g->ask_entry, x.data, x.len);
 	buf_done(&x);
@@ -1170,8 +1177,9 @@ more_question(struct tui *t, int64_t spent)
 	pricing_format(spent, false, a, sizeof a);
 	pricing_format(t->ag.cap, false, b, sizeof b);
 	pricing_format(more_default(t), false, c, sizeof c);
-	tui_status(t, true, "the next step could pass the task's cap %s (spent %s): "
-	    "y allows %s more%s, n stops", b, a, c, more_needed(t) ? " (what it needs)" : "");
+	tui_status(t, true, "%s could pass the task's cap %s (spent %s): "
+	    "y allows %s more%s, n stops", t->ag.more_what, b, a, c,
+	    more_needed(t) ? " (what it needs)" : "");
 }
 
 /* The cap's question in the transcript, with every way to answer it. */
@@ -1183,9 +1191,9 @@ more_entry(struct tui *t)
 	pricing_format(t->ag.spent, false, a, sizeof a);
 	pricing_format(t->ag.cap, false, b, sizeof b);
 	pricing_format(more_default(t), false, c, sizeof c);
-	q = xstrfmt("? more for this task: the next step could pass its cap %s (spent %s)%s\n"
-	    "  y continue +%s \xc2\xb7 + or a digit: another amount \xc2\xb7 n stop", b, a,
-	    more_needed(t) ? ": it needs that much" : "", c);
+	q = xstrfmt("? more for this task: %s could pass its cap %s (spent %s)%s\n"
+	    "  y continue +%s \xc2\xb7 + or a digit: another amount \xc2\xb7 n stop",
+	    t->ag.more_what, b, a, more_needed(t) ? ": it needs that much" : "", c);
 	t->ag.ask_entry = tui_view_add(&t->view, TUI_STEP, q, strlen(q));
 	free(q);
 	t->view.scroll = 0;
@@ -1206,7 +1214,8 @@ approve_status(struct tui *t)
 static void
 on_ask(struct tui *t, const cJSON *e, bool more)
 {
-	const char *tool = jstr(e, "tool"), *preview = jstr(e, "preview");
+	const char *tool = jstr(e, "tool"), *preview = jstr(e, "preview"), *what = jstr(e, "what");
+	const char *why = jstr(e, "why");
 
 	t->ag.step = NULL;
 	t->ag.asking_more = more;
@@ -1220,6 +1229,9 @@ on_ask(struct tui *t, const cJSON *e, bool more)
 	if (more) {
 		t->ag.cap = jpico(e, "cap");
 		t->ag.need = jpico(e, "need");
+		free(t->ag.more_what);
+		what = what != NULL ? what : "the next step";
+		t->ag.more_what = visible_str(what, strlen(what));
 		more_question(t, jpico(e, "spent"));
 		more_entry(t);
 		return;
@@ -1227,6 +1239,8 @@ on_ask(struct tui *t, const cJSON *e, bool more)
 	t->ag.shown = true;
 	free(t->ag.ask_preview);
 	t->ag.ask_preview = xstrdup(preview ? preview : "");
+	free(t->ag.ask_why);
+	t->ag.ask_why = why != NULL ? visible_str(why, strlen(why)) : NULL;
 	t->ag.ask_full = false;
 	t->ag.ask_entry = tui_view_add(&t->view, TUI_STEP, "", 0);
 	render_ask(t);
@@ -1254,6 +1268,8 @@ agent_reap(struct tui *t)
 	drop_str(&g->answer_info);
 	drop_str(&g->ask_tool);
 	drop_str(&g->ask_preview);
+	drop_str(&g->ask_why);
+	drop_str(&g->more_what);
 	g->ask_entry = NULL;
 	drop_str(&g->sent_pin);
 	g->step = NULL;

@@ -276,6 +276,7 @@ struct tui {
 		bool shown;        /* the next call's diff or command was shown with its question */
 		char *ask_tool;
 		char *ask_preview; /* the pending call's diff or command */
+		char *ask_why;     /* why a rule set to allow it did not, or NULL */
 		struct tui_msg *ask_entry;
 		bool ask_full;     /* d: the whole diff, not its first lines */
 		bool edit_amount;  /* MODE_APPROVE_EDIT: the input is an amount, not the command */
@@ -283,6 +284,7 @@ struct tui {
 		int64_t cap0;      /* the cap the task started with: what the cap's y adds */
 		int64_t spent;     /* the cap's question: what the task has spent */
 		int64_t need;      /* and the least the next step needs more; 0 unknown */
+		char *more_what;   /* and what would pass the cap: "the next step", "the fallback to MODEL" */
 		char *priced_info; /* the line of the step whose calls run, priced before them */
 		int priced_n;      /* its number */
 		bool said_shown;   /* what that step said is on the screen, above its calls */

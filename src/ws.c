@@ -104,7 +104,9 @@ ws_open(struct ws **out, const char *dir, const struct ws_opts *o, char **cause)
 	struct ws *w;
 
 	if (real == NULL) {
-		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		/* "." gone (removed under a shell still in it) would say ".: No such file" */
+		xasprintf(cause, "cannot open the workspace at %s: %s", strcmp(dir, ".") == 0 ?
+		    "the current directory" : dir, strerror(errno));
 		return -1;
 	}
 	if (o == NULL)
@@ -115,7 +117,7 @@ ws_open(struct ws **out, const char *dir, const struct ws_opts *o, char **cause)
 	w->rootlen = strcmp(w->root, "/") == 0 ? 0 : strlen(w->root);
 	/* every file is reached from here, so a path renamed meanwhile cannot lead elsewhere */
 	if ((w->rootfd = open(w->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		xasprintf(cause, "%s: %s", w->root, strerror(errno));
+		xasprintf(cause, "cannot open the workspace at %s: %s", w->root, strerror(errno));
 		free(w->root);
 		free(w);
 		return -1;

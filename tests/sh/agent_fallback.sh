@@ -26,8 +26,11 @@ check_eq "refused: the fallback never sent" "$(fake_count)" 3
 check_eq "refused: nothing on stdout" "$OUT" ""
 check_contains "refused: why the fallback was not tried" "$ERR" \
     "llm: do: fallback: test-cheap failed (HTTP 429); test-cheap2 not tried: its worst case \$"
-check_contains "refused: against the task's cap" "$ERR" "would pass the task's cap of \$0.0025"
+check_contains "refused: against the task's cap, and what lets it" "$ERR" \
+    "would pass the task's cap of \$0.0025 (a higher cap with --max-cost lets it)"
 check_eq "refused: said once" "$(grep -c -F 'not tried' "$T/err")" 1
+check_eq "refused: no question, and none announced, without a terminal" \
+    "$(grep -c -F "would pass the task's cap" "$T/err")" 1
 check_eq "refused: the provider's failure said once" "$(grep -c -F 'HTTP 429 after 3 tries' "$T/err")" 1
 check_contains "refused: the way to another tier is -t" "$ERR" "another tier with -t"
 
@@ -42,7 +45,7 @@ run_llm "do" "look around"
 check_rc "budget: exit 1" 1
 check_eq "budget: the fallback never sent" "$(fake_count)" 3
 check_contains "budget: why the fallback was not tried" "$ERR" \
-    "llm: do: fallback: test-cheap failed (HTTP 429); test-cheap2 not tried: the budget does not allow it"
+    "llm: do: fallback: test-cheap failed (HTTP 429); test-cheap2 not tried: the budget does not allow it (raise it with llm budget set USD)"
 sed -i 's/^budget = 0.01$/budget = 0/' "$LLM_CONFIG_DIR/config.ini"
 
 # --- text already received when the reply is cut: the step stops there, charged ----------------
@@ -120,8 +123,9 @@ fake_reply '{"status":429,"retry_after":"0"}'
 fake_reply '{"text":"It subtracts.","usage":{"input":500,"output":20}}'
 on_pty_answer "$T/pty.out" "how much more" "0.05\r" -- "do" --max-cost 0.0025 "look around"
 check_rc "terminal: exit 0 once more is given" 0
-check_contains "terminal: asked after the tries" "$(cat "$T/pty.out")" \
-    "llm: do: the next step could pass --max-cost \$0.0025 (spent \$0.00); it needs at least \$"
+check_contains "terminal: asked after the tries, naming the fallback" "$(cat "$T/pty.out")" \
+    "llm: do: the fallback to test-cheap2 could pass --max-cost \$0.0025 (spent \$0.00); it needs at least \$"
+check_not_contains "terminal: not as if it were the next step" "$(cat "$T/pty.out")" "the next step"
 check_contains "terminal: why it is asked" "$(cat "$T/pty.out")" \
     "test-cheap2's worst case \$"
 check_contains "terminal: the fallback tried" "$(cat "$T/pty.out")" \

@@ -322,6 +322,27 @@ check_contains "denied: the model told of the command" "$(result 1 1)" "the user
 check_eq "denied: sum.sh unchanged" "$(cd "$T/repo" && git status --porcelain)" ""
 check "denied: the command never ran" [ ! -e "$T/repo/ran" ]
 
+# --- a command an allow_run prefix does not cover: the question says which rule and why; a
+# command no rule is near is asked about plainly
+t_sum_repo "$T/repo"
+t_config_append '
+[agent]
+allow_run = sh test.sh'
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"sh test.sh; touch ran"}},{"name":"run","args":{"command":"touch ran"}}]}'
+fake_reply '{"text":"The user said no."}'
+cd "$T/repo" || exit 1
+on_pty_answer "$T/pty.out" "allow?" n "allow?" n -- "do" -m test-cheap "run the test"
+cd - >/dev/null || exit 1
+check_rc "not covered: the task ends (exit 0)" 0
+check_contains "not covered: the command, then why it is asked, then the question" "$(cat "$T/pty.out")" \
+    "llm: run: sh test.sh; touch ran
+llm: not allowed without asking: [agent] allow_run has 'sh test.sh', but this command holds ';', which a shell may take as another command, a redirection or an expansion
+allow? [y]es [n]o [a]lways for run in this task"
+check_eq "not covered: a command no rule is near has no why" "$(grep -c 'not allowed without asking' "$T/pty.out")" 1
+check "not covered: nothing ran" [ ! -e "$T/repo/ran" ]
+t_write_config
+
 # --- material piped in at a terminal: the questions are still asked there, and answered
 t_sum_repo "$T/repo"
 printf 'FAIL: sum 2 3 gave -1\n' >"$T/log.txt"
@@ -350,6 +371,11 @@ check_eq "home: nothing sent" "$(fake_count)" 0
 on_pty_answer "$T/pty.out" "Go on here?" "n\\r" -- "do" -m test-cheap "tidy up"
 check_rc "home: n on a terminal stops it (exit 2)" 2
 check_eq "home: still nothing sent" "$(fake_count)" 0
+on_pty_answer "$T/pty.out" "Go on here?" "$(printf '\004')" -- "do" -m test-cheap "tidy up"
+check_rc "home: Ctrl-D on a terminal stops it (exit 2)" 2
+check_eq "home: the refusal on a line of its own after Ctrl-D" \
+    "$(grep -c '^llm: do: your home is no project (no git): tools would reach all of it; run' "$T/pty.out")" 1
+check_eq "home: nothing sent after Ctrl-D" "$(fake_count)" 0
 on_pty_answer "$T/pty.out" "Go on here?" "y\\r" -- "do" -m test-cheap "tidy up"
 check_rc "home: y on a terminal goes on (exit 0)" 0
 check_contains "home: and the task runs" "$(cat "$T/pty.out")" "Read your history."

@@ -111,6 +111,8 @@ check_contains "advisor: max_advice refuses the second" "$(fake_get 4 body.messa
 task=$(json_get "$T/out" task_id)
 check_eq "advisor: charged on its own row" "$(db_get "SELECT count(*) FROM usage WHERE task_id = ? AND tier = 'frontier'" "$task")" 1
 check_eq "advisor: its step in --json" "$(json_get "$T/out" steps.2.kind):$(json_get "$T/out" steps.2.model)" "advice:test-frontier"
+check_contains "advisor: its step line says so" "$ERR" "3 · advisor · frontier · test-frontier · advise · \$"
+check_contains "advisor: the worker's call of it does not" "$ERR" "2 · cheap · test-cheap · advise · \$"
 t_write_config
 
 # --- faults mid-task: invalid JSON, an unknown tool, a call cut by the length limit, a 500
@@ -155,8 +157,53 @@ check_rc "cap on a terminal: exit 0 once more is given" 0
 check_contains "cap on a terminal: asked how much more" "$(cat "$T/pty.out")" "Continue with how much more in USD"
 check_contains "cap on a terminal: told the least the next step needs" "$(cat "$T/pty.out")" \
     "it needs at least \$"
+check_contains "cap on a terminal: what would pass it is the next step" "$(cat "$T/pty.out")" \
+    "llm: do: the next step could pass --max-cost \$0.0017 (spent \$"
 check_contains "cap on a terminal: the task went on" "$(cat "$T/pty.out")" "Fixed on a terminal."
 check_eq "cap on a terminal: the fourth step was sent" "$(fake_count)" 4
+
+# --- Ctrl-D at the cap's question stops the task (exit 3), the reason on a line of its own
+t_sum_repo "$T/repo"
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"output":1000}}'
+fake_reply '{"text":"never","usage":{"output":1000}}'
+cd "$T/repo" || exit 1
+on_pty_answer "$T/pty.out" "how much more" "$(printf '\004')" -- "do" -m test-cheap --max-tokens 1000 --max-cost 0.0006 "look"
+cd - >/dev/null || exit 1
+check_rc "cap, Ctrl-D: exit 3" 3
+check_eq "cap, Ctrl-D: the reason on a line of its own" \
+    "$(grep -c '^llm: do: max-cost: the next step' "$T/pty.out")" 1
+check_eq "cap, Ctrl-D: the second step never sent" "$(fake_count)" 1
+
+# --- the advisor's step past the cap (no downgrade under warn): the question names it, and
+# an empty answer keeps the advice back while the task goes on
+t_sum_repo "$T/repo"
+sed -i 's/^budget = 0$/budget = 0\nbudget_action = warn/' "$LLM_CONFIG_DIR/config.ini"
+fake_reset
+fake_reply '{"calls":[{"name":"advise","args":{"question":"Where is the bug?"}}]}'
+fake_reply '{"text":"Found it alone."}'
+cd "$T/repo" || exit 1
+on_pty_answer "$T/pty.out" "how much more" "\r" -- "do" -m test-cheap --max-tokens 1000 --max-cost 0.01 "find the bug"
+cd - >/dev/null || exit 1
+check_rc "advisor past the cap: exit 0" 0
+check_contains "advisor past the cap: the question names the advisor's step" "$(cat "$T/pty.out")" \
+    "llm: do: the advisor's step could pass --max-cost \$0.01 (spent \$"
+check_not_contains "advisor past the cap: not the next step" "$(cat "$T/pty.out")" "the next step could pass"
+check_eq "advisor past the cap: the advisor never asked" "$(fake_count)" 2
+check_contains "advisor past the cap: the task went on" "$(cat "$T/pty.out")" "Found it alone."
+t_write_config
+
+# --- under downgrade, the advisor moved to a cheaper tier by the task's cap says so, not the budget
+fake_reset
+fake_reply '{"calls":[{"name":"advise","args":{"question":"Where is the bug?"}}]}'
+fake_reply '{"text":"Look at the operator."}'
+fake_reply '{"text":"Found it."}'
+run_in repo "do" -m test-cheap --max-tokens 1000 --max-cost 0.01 --json "find the bug"
+check_rc "advisor moved by the cap: exit 0" 0
+check_eq "advisor moved by the cap: to the cheap tier" "$(json_get "$T/out" steps.1.kind):$(json_get "$T/out" steps.1.tier)" "advice:cheap"
+check_contains "advisor moved by the cap: said so" "$ERR" \
+    "llm: do: max-cost: downgraded from frontier to cheap (test-cheap) to stay within the task's cap of \$0.01"
+check_not_contains "advisor moved by the cap: not blamed on the budget" "$ERR" "within the budget"
 
 # --- an answer cut off by the length limit says so, on its step line and in --json
 fake_reset

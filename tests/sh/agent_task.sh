@@ -208,6 +208,22 @@ import json, sys
 print(json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))["answer"])' "$T/out")" \
     "Bad �� bytes, a cut � sequence and a fine é."
 
+# A current directory removed under the shell: no workspace, said as such (not ".: ..."),
+# exit 2, nothing sent; llm undo says the same
+fake_reset
+mkdir "$T/gone"
+cd "$T/gone" || exit 1
+rmdir "$T/gone"
+run_llm "do" -m test-cheap "fix sum.sh"
+check_rc "gone: exit 2" 2
+check_eq "gone: said what is missing" "$ERR" \
+    "llm: do: cannot open the workspace at the current directory: No such file or directory"
+check_eq "gone: nothing sent" "$(fake_count)" 0
+run_llm undo
+check_eq "gone: undo says the same" "$ERR" \
+    "llm: undo: cannot open the workspace at the current directory: No such file or directory"
+cd "$T" || exit 1
+
 # An unknown model is refused before anything is made: no task in the ledger, no undo
 # journal, no request; the exit code and the words are those of llm -m.
 t_sum_repo "$T/repo"

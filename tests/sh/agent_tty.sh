@@ -32,6 +32,7 @@ check_contains "redirected: the yes recorded in the log" "$(cat "$T/do.err")" "l
 check_contains "redirected: the no recorded in the log" "$(cat "$T/do.err")" "llm: do: run declined on the terminal"
 check_contains "redirected: the step lines in the log" "$(cat "$T/do.err")" "edit sum.sh (+1 −1)"
 check_not_contains "redirected: no question in the log" "$(cat "$T/do.err")" "allow?"
+check_not_contains "redirected: the user's own no is not explained back" "$(cat "$T/do.err")" "llm: do: run:"
 
 # --- no controlling terminal (a new session): refused, saying how to allow it
 t_sum_repo "$T/repo"
@@ -46,3 +47,28 @@ check_contains "no terminal: refused, saying how to allow it" "$(result 1)" \
     "there is no terminal to ask: refused (the user can allow it with --allow edit"
 check_eq "no terminal: sum.sh unchanged" "$(cd "$T/repo" && git status --porcelain)" ""
 check_not_contains "no terminal: no answer recorded" "$(cat "$T/err")" "on the terminal"
+check_contains "no terminal: the user told why, and how to allow it" "$(cat "$T/err")" \
+    "llm: do: edit: edit needs the user's approval and there is no terminal to ask: refused (the user can allow it with --allow edit)
+1 · cheap · test-cheap · edit sum.sh (+1 −1) · refused · "
+
+# --- refusals by the rules, and a file that cannot be written: each said on stderr with its
+# reason; the user's own no, and -q, say nothing more
+t_sum_repo "$T/repo"
+printf 'KEY=1\n' >"$T/repo/.env"
+mkdir "$T/repo/ro"
+fake_reset
+fake_reply '{"calls":[{"name":"read","args":{"path":".env"}},{"name":"write","args":{"path":"ro","content":"x"}},{"name":"read","args":{"path":"../outside"}}]}'
+fake_reply '{"text":"Could not."}'
+cd "$T/repo" || exit 1
+if setsid -w "$LLM_BIN" "do" -m test-cheap --allow write "look" >"$T/out" 2>"$T/err"; then RC=0; else RC=$?; fi
+check_rc "why: the task ends (exit 0)" 0
+check_contains "why: a secret file" "$(cat "$T/err")" \
+    "llm: do: read: .env may hold secrets: refused (the user can allow it by name with [agent] allow_secret)"
+check_contains "why: not a regular file" "$(cat "$T/err")" "llm: do: write: ro is not a regular file"
+check_contains "why: outside the workspace" "$(cat "$T/err")" "llm: do: read: ../outside is outside the workspace"
+fake_reset
+fake_reply '{"calls":[{"name":"read","args":{"path":".env"}}]}'
+fake_reply '{"text":"Could not."}'
+if setsid -w "$LLM_BIN" "do" -q -m test-cheap "look" >"$T/out" 2>"$T/err"; then RC=0; else RC=$?; fi
+check_eq "why: -q says nothing" "$(cat "$T/err")" ""
+cd - >/dev/null || exit 1

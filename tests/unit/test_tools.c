@@ -145,18 +145,21 @@ struct asker {
 	enum tool_answer answer;
 	int asked;
 	char *preview;
+	char *why;             /* why a rule did not allow it, as asked */
 	const char *edit_to;   /* TOOL_EDITED: the command given instead */
 	bool editable;         /* it was offered to edit the call */
 	void (*during)(void);  /* what happens to the files while the user is asked */
 };
 
 static enum tool_answer
-ask(void *arg, const char *tool, const char *preview, char **edit)
+ask(void *arg, const char *tool, const char *preview, const char *why, char **edit)
 {
 	struct asker *a = arg;
 
 	(void)tool;
 	a->asked++;
+	free(a->why);
+	a->why = why != NULL ? xstrdup(why) : NULL;
 	a->editable = edit != NULL;
 	if (a->during != NULL)
 		a->during();
@@ -904,6 +907,27 @@ test_run_allow_run(void)
 	refused(w, "run", "{\"command\":\"make test -f/etc/x.mk\"}", NULL, "no terminal");
 	refused(w, "run", "{\"command\":\"make test --file ../outmk/Makefile\"}", NULL,
 	    "no terminal");
+	/* and the question, or the refusal, says which rule did not cover it, and why */
+	refused(w, "run", "{\"command\":\"make test -C /\"}", NULL,
+	    "allow_run has 'make test', but an argument of this command may reach outside");
+	{
+		struct asker no = { .answer = TOOL_NO };
+
+		refused(w, "run", "{\"command\":\"make test; touch x\"}", &no, "declined");
+		CHECK(no.why != NULL && strstr(no.why, "[agent] allow_run has 'make test', but this "
+		    "command holds ';', which a shell may take as another command") != NULL);
+		refused(w, "run", "{\"command\":\"make test\ntouch x\"}", &no, "declined");
+		CHECK(no.why != NULL && strstr(no.why, "holds a newline") != NULL);
+		refused(w, "run", "{\"command\":\"make test -C ..\"}", &no, "declined");
+		CHECK(no.why != NULL && strstr(no.why, "outside the workspace") != NULL);
+		refused(w, "run", "{\"command\":\"make tests\"}", &no, "declined");
+		CHECK(no.why == NULL);   /* no rule was near it: nothing to explain */
+		refused(w, "run", "{\"command\":\"ls\"}", &no, "declined");
+		CHECK(no.why == NULL);
+		CHECK_INT(no.asked, 5);
+		free(no.preview);
+		free(no.why);
+	}
 	{
 		char p[600];
 
@@ -1195,8 +1219,8 @@ pty_user(int master, const char *keys, const char *want)
 	while (len + 1 < sizeof(out) && (n = read(master, out + len, sizeof(out) - 1 - len)) > 0) {
 		len += (size_t)n;
 		out[len] = '\0';
-		while (*keys != '\0' && (seen = strstr(seen, "[d]iff ")) != NULL) {
-			seen += 7;
+		while (*keys != '\0' && (seen = strstr(seen, "in this task [d]")) != NULL) {
+			seen += 16;
 			if (write(master, keys++, 1) != 1)
 				return 1;
 		}
@@ -1223,7 +1247,7 @@ ask_on_pty(const char *tool, const char *preview, const char *keys, const char *
 		abort();
 	if ((pid = fork()) == 0)
 		_exit(pty_user(master, keys, want));
-	a = tools_ask_tty(name, tool, preview, NULL);
+	a = tools_ask_tty(name, tool, preview, NULL, NULL);
 	waitpid(pid, &st, 0);
 	*shown = WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	close(slave);
@@ -1288,14 +1312,14 @@ test_ask_on_terminal(void)
 	CHECK_INT(ask_on_pty("edit", diff, "n", "llm: edit src/x.c (+1 \u22121)\r\nallow? "
 	    "[y]es [n]o [a]lways for edit in this task [d]iff no", &shown), TOOL_NO);
 	CHECK(shown);
-	CHECK_INT(ask_on_pty("run", "make test", "a", "llm: run: make test\r\n", &shown),
-	    TOOL_ALWAYS);
+	CHECK_INT(ask_on_pty("run", "make test", "a", "llm: run: make test\r\nallow? [y]es [n]o "
+	    "[a]lways for run in this task [d] whole command always", &shown), TOOL_ALWAYS);
 	CHECK(shown);
 	/* any other key is no */
 	CHECK_INT(ask_on_pty("run", "rm -rf build", "\r", "no", &shown), TOOL_NO);
 	CHECK(shown);
 	/* not a terminal: no */
-	CHECK_INT(tools_ask_tty("/dev/null", "run", "true", NULL), TOOL_NO);
+	CHECK_INT(tools_ask_tty("/dev/null", "run", "true", NULL, NULL), TOOL_NO);
 	test_ask_long_command();
 }
 

@@ -109,6 +109,46 @@ check_not_contains "ctrl-c editing: the edit left the input" "$(row "$T/c0" '│
 check "ctrl-c editing: nothing ran" test ! -e "$T/repo/never.txt"
 check_eq "ctrl-c editing: the next step never sent" "$(fake_count)" 1
 
+# --- a command allow_run does not cover: the question says which rule and why --------------
+t_config_append '
+[agent]
+allow_run = sh test.sh'
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"sh test.sh; touch never.txt"}}],"usage":{"input":900,"output":30}}'
+fake_reply '{"text":"Not run.","usage":{"input":1000,"output":12}}'
+tui_ok_in "$T/repo" "rule" r 120x30 -m test-cheap --agent <<S
+:type run the test
+:key Enter
+:wait-text run? y yes
+:dump-screen $T/r0
+:key n
+:wait-idle
+S
+check_screen_each r0 <<'EOF'
+rule: the pending command|? run sh test.sh; touch never.txt
+rule: why it is asked|not allowed without asking: [agent] allow_run has 'sh test.sh', but this command holds ';'
+EOF
+check "rule: nothing ran" test ! -e "$T/repo/never.txt"
+t_write_config
+
+# --- a call refused by a rule, or failed, shows why under its line, as the user's no does ------
+printf 'KEY=1\n' >"$T/repo/.env"
+fake_reset
+fake_reply '{"calls":[{"name":"read","args":{"path":".env"}},{"name":"edit","args":{"path":"sum.sh","old":"no such text","new":"x"}}],"usage":{"input":900,"output":30}}'
+fake_reply '{"text":"Could not.","usage":{"input":1000,"output":12}}'
+tui_ok_in "$T/repo" "why" w 120x30 -m test-cheap --agent <<S
+:type look
+:key Enter
+:wait-idle
+:dump-screen $T/w0
+S
+check_screen_each w0 <<'EOF'
+why: the secret file's refusal|▸ read .env · refused
+why: and its reason|.env may hold secrets: refused (the user can allow it by name with [agent] allow_secret)
+why: the failed edit's reason|old text not found in sum.sh: it must match exactly
+EOF
+rm -f "$T/repo/.env"
+
 # --- the help says how an approval and the cap's question are answered ---------------------
 tui_ok "help" h 120x30 <<S
 :key F1

@@ -59,11 +59,12 @@ tui_ok_in "$T/repo" "refused" r 160x30 --agent <<S
 :dump-screen $T/r0
 S
 check_screen "refused: asked for more before the fallback" q0 \
-    "? more for this task: the next step could pass its cap \$0.0025 (spent \$0.00)"
+    "? more for this task: the fallback to test-cheap2 could pass its cap \$0.0025 (spent \$0.00)"
 check_contains "refused: n answered it" "$(screen "$T/r0")" "→ stop"
 check_screen "refused: why the fallback was not tried" r0 \
     "fallback: test-cheap failed (HTTP 429); test-cheap2 not tried: its worst case \$"
 check_screen "refused: against the task's cap" r0 "would pass the task's cap of \$0.0025"
+check_screen "refused: and what lets it" r0 "(a higher cap with /agent cap"
 check_eq "refused: said once" "$(grep -c -F 'not tried' "$T/r0")" 1
 check_above "refused: above the failed step" r0 "not tried" "step 1 ·"
 check_screen "refused: the way to another tier is the client's" r0 "another tier with /tier"
@@ -89,7 +90,7 @@ tui_ok_in "$T/repo" "raised" y 160x30 --agent <<S
 :dump-screen $T/y1
 S
 check_screen "raised: asked after the tries, before the fallback" y0 \
-    "? more for this task: the next step could pass its cap \$0.0025 (spent \$0.00): it needs that much"
+    "? more for this task: the fallback to test-cheap2 could pass its cap \$0.0025 (spent \$0.00): it needs that much"
 check_not_screen "raised: not refused while asking" y0 "not tried"
 check_above "raised: the tries, then the question" y0 "try 3 of 3" "more for this task"
 check_above "raised: why it is asked, then the question" y0 \
