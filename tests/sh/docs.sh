@@ -22,6 +22,8 @@ export PATH
 #   opt CMD OPTION ARG ALT        an option CMD takes ("-" is a question), ARG 1 if it
 #                                 takes a value, ? if the parser does not say, ALT
 #                                 its other spelling (-t for --tier), if a table says
+#   refuse CMD OPTION ALT         an option of a question CMD refuses, by a reason
+#                                 of its own (llm route sends nothing)
 #   sub CMD WORD                  a word CMD takes first (llm keys set)
 #   verb NAME SLASH KEYS          a client verb: a slash command (1) or not, its
 #                                 default keys ("-": none, so no key action)
@@ -62,8 +64,11 @@ for e in re.finditer(r"\{ (\.name = .*?) \},", table(text, "opt_defs[] = {"), re
     for k, v in macros.items():
         f = re.sub(r"\b%s\b" % k, v, f)
     for face, cmd in faces.items():
+        if face not in f:
+            continue
         # llm route refuses what it has a reason for (dry_no): nothing is sent
-        if face not in f or (cmd == "route" and ".dry_no" in e):
+        if cmd == "route" and ".dry_no" in e:
+            print("refuse\t%s\t--%s\t%s" % (cmd, name, "-" + short.group(1) if short else "-"))
             continue
         opt(cmd, "--" + name, arg, "-" + short.group(1) if short else "-")
         if short:
@@ -219,6 +224,24 @@ check_eq "every option a command takes is in its llm.1 entry" "$noman" ""
 check_eq "every option a command takes is offered by llm __complete (bash)" "$nocomplete" ""
 check_eq "every option a command takes is in the zsh completion of that command" "$nozsh" ""
 check_eq "every option is named in the fish completion" "$nofish" ""
+
+# What a command refuses that a question takes: its --help and llm.1 entry say
+# so, and no completion offers it.
+awk -F '\t' '$1 == "refuse" { print $2 "\t" $3 "\t" $4 }' "$T/truth" >"$T/refused"
+check "llm route refuses options" test "$(wc -l <"$T/refused")" -ge 5
+nohelp='' noman='' offered=''
+while IFS='	' read -r c o alt; do
+	named_either "$o" "$alt" "$T/help-$c" || nohelp="$nohelp llm $c:$o"
+	named_either "$o" "$alt" "$T/entry-$c" || noman="$noman llm $c:$o"
+	for s in "$o" "$alt"; do
+		[ "$s" = - ] && continue
+		grep -qxF -- "$s" "$T/complete-$c" && offered="$offered llm $c:$s"
+		named "$s" "$T/zsh-$c" && offered="$offered zsh:llm $c:$s"
+	done
+done <"$T/refused"
+check_eq "every option a command refuses is named in its --help" "$nohelp" ""
+check_eq "every option a command refuses is named in its llm.1 entry" "$noman" ""
+check_eq "no completion offers an option the command refuses" "$offered" ""
 
 # An option that takes a value is skipped with it by the bash and fish
 # completions when they look for the command and its words. Which do: the

@@ -135,7 +135,9 @@ check "route -o: no file written" test ! -e "$T/answer.txt"
 check_eq "route -q and the like: nothing sent" "$(fake_count)" "$n"
 run_llm_in "" route -q --help
 check_rc "route -q --help: the help, exit 0" 0
-check_contains "route -q --help: says which are refused" "$OUT" "(-q, -v, -o) are refused"
+for opt in -q -v --no-stream -o --force; do
+	check_contains "route -q --help: says $opt is refused" "$(echo "$OUT" | sed -n '/^Refused/,/^$/p')" "$opt"
+done
 run_llm_in "" route --dry-run "hi there"
 check_rc "route --dry-run: what route is, exit 0" 0
 check_contains "route --dry-run: the decision" "$OUT" "tier"
