@@ -50,6 +50,8 @@ int cli_ask(struct app *cli, int argc, char **argv);
 int cli_complete(struct app *cli, int argc, char **argv);
 /* Whether word is one of command cmd's own commands ("show" for logs). */
 bool cli_command_word(const char *cmd, const char *word);
+/* Whether option opt of command cmd takes the next word as its value ("-n" for logs). */
+bool cli_command_valued(const char *cmd, const char *opt);
 int cli_roles(struct app *cli, int argc, char **argv);
 int cli_cmd(struct app *cli, int argc, char **argv);
 /* llm do: one agent task. */

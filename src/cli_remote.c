@@ -315,16 +315,13 @@ config_append(const char *path, const char *text, char **cause)
 int
 cli_models_add(struct app *cli, int argc, char **argv)
 {
-	const char *prov, *id, *name = NULL, *price = NULL;
+	const char *prov = NULL, *id = NULL, *name = NULL, *price = NULL;
 	char in[32], out[32], *section, *cause = NULL;
 	enum tier tier = TIER_AUTO;
 	int i;
 
-	if (argc < 3)
-		goto usage;
-	prov = argv[1];
-	id = argv[2];
-	for (i = 3; i < argc; i++) {
+	/* options before, between or after PROVIDER and ID */
+	for (i = 1; i < argc; i++) {
 		if ((strcmp(argv[i], "--tier") == 0 || strcmp(argv[i], "-t") == 0) && i + 1 < argc) {
 			if (!tier_parse(argv[++i], &tier) || tier == TIER_AUTO)
 				goto usage;
@@ -332,10 +329,16 @@ cli_models_add(struct app *cli, int argc, char **argv)
 			price = argv[++i];
 		} else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc) {
 			name = argv[++i];
-		} else {
+		} else if (argv[i][0] == '-' || id != NULL) {
 			goto usage;
+		} else if (prov == NULL) {
+			prov = argv[i];
+		} else {
+			id = argv[i];
 		}
 	}
+	if (id == NULL)
+		goto usage;
 	if (name == NULL)
 		name = id;
 	if (config_provider(&cli->cfg, prov) == NULL) {

@@ -290,6 +290,32 @@ drop_no_color(int argc, char **argv, int first)
 	return n;
 }
 
+/*
+ * Options anywhere, on a command's line too: "llm keys --json list" is "llm keys
+ * list --json". The first word that is neither an option nor an option's value
+ * moves to argv[2], where the command looks for its own words, if it is one.
+ */
+static void
+word_first(const struct command *cmd, int argc, char **argv)
+{
+	char *word;
+	int i;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return;
+		if (argv[i][0] != '-' || argv[i][1] == '\0')
+			break;
+		if (cli_command_valued(cmd->name, argv[i]))
+			i++;
+	}
+	if (i <= 2 || i >= argc || !cli_command_word(cmd->name, argv[i]))
+		return;
+	word = argv[i];
+	memmove(argv + 3, argv + 2, (size_t)(i - 2) * sizeof(*argv));
+	argv[2] = word;
+}
+
 static bool
 has_flag(int argc, char **argv, const char *a, const char *b)
 {
@@ -368,6 +394,8 @@ main(int argc, char **argv)
 	/* and anywhere else on a command's line, as on a question's */
 	if (cmd != NULL && !cmd->own_color)
 		argc = drop_no_color(argc, argv, 2);
+	if (cmd != NULL && !cmd->free_words)
+		word_first(cmd, argc, argv);
 	if (cmd == NULL) {
 		/* fast paths: no config, no catalog */
 		if (has_flag(argc, argv, "--version", "-V"))

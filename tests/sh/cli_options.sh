@@ -205,6 +205,59 @@ check_not_contains "--no-color: never sent as text" "$(fake_requests)" "no-color
 fake_reset
 cd "$LLM_TOP" || exit 1
 
+# Options anywhere on a command's line too: before the command's own word
+# ("llm keys --json list") as after it, with the same result. An option's
+# value is never taken for the word ("llm logs -q show" searches for show).
+fake_reply '{"text":"kept"}'
+run_llm -q "a conversation to show"
+"$LLM_BIN" logs --json -n 1 >"$T/conv.json"
+cid=$(json_get "$T/conv.json" conversations.0.id)
+t_git_repo "$T/word-repo"
+for pair in "keys list --json|keys --json list" \
+    "logs show $cid --raw|logs --raw show $cid" \
+    "logs export $cid --format json|logs --format json export $cid" \
+    "logs show $cid --json|logs --json show $cid" \
+    "budget set 7 --json|budget --json set 7" \
+    "budget set 7 --user al|budget --user al set 7" \
+    "budget set --user al 7|budget set 7 --user al" \
+    "models import --json $T/none.json|models --json import $T/none.json" \
+    "ledger init --json|ledger --json init" \
+    "config show --all|config --all show" \
+    "keys set --json openai|keys --json set openai" \
+    "git install-hook -f|git -f install-hook"; do
+	after=${pair%%|*} before=${pair#*|}
+	# shellcheck disable=SC2086 # the words of a command line
+	run_llm $after
+	want_rc=$RC want_out=$OUT want_err=$ERR
+	[ "${after#git install-hook}" != "$after" ] && "$LLM_BIN" git uninstall-hook >/dev/null 2>&1
+	# shellcheck disable=SC2086
+	run_llm $before
+	check_rc "llm $before: as llm $after" "$want_rc"
+	check_eq "llm $before: the output of llm $after" "$OUT" "$want_out"
+	check_eq "llm $before: the errors of llm $after" "$ERR" "$want_err"
+done
+check_contains "logs --raw show: the conversation" "$(run_llm logs --raw show "$cid"; echo "$OUT")" \
+    "a conversation to show"
+check "git -f install-hook: the hook is installed" test -e "$R/.git/hooks/prepare-commit-msg"
+run_llm keys --json list
+check_rc "keys --json list: exit 0" 0
+check_contains "keys --json list: the JSON listing" "$OUT" '"providers":['
+run_llm models --tier cheap add ollama word-m1 --price 1/2
+check_rc "models --tier cheap add: exit 0" 0
+run_llm models add --price 1/2 ollama word-m2 -t mid
+check_rc "models add with options around PROVIDER ID: exit 0" 0
+check_contains "models add: both added" "$(cat "$LLM_CONFIG_DIR/config.ini")" \
+    "[model.word-m1]"
+check_contains "models add: both added" "$(cat "$LLM_CONFIG_DIR/config.ini")" \
+    "[model.word-m2]"
+run_llm logs -q show
+check_rc "logs -q show: a search, exit 0" 0
+check_contains "logs -q show: the message that holds the word" "$OUT" "a conversation to show"
+run_llm keys --json
+check_rc "keys --json alone: exit 2" 2
+check_contains "keys --json alone: asks for a command" "$ERR" "llm: keys: no command given"
+cd "$LLM_TOP" || exit 1
+
 run_llm config set tier cheap
 check_rc "config set: exit 2" 2
 check_contains "config set: names the command" "$ERR" "llm: config: unknown command 'set'"

@@ -263,6 +263,24 @@ while read -r o; do
 	grep -q -- "case \\(.* \\)\\?$o\\( \\|\$\\)" "$T/fish-skip" || missing="$missing fish:$o"
 done <"$T/valued"
 check_eq "bash and fish skip the value of each option that takes one" "$missing" ""
+# So does main, where it looks past a command's options for the command's own
+# word ("llm logs -n 3 show 7"): cli_complete.c's CMD_valued lists say which.
+awk -F '\t' '$1 == "sub" { print $2 }' "$T/truth" | sort -u >"$T/cmds-words"
+: >"$T/valued-missing"
+while read -r c; do
+	sed -n "/^static const char \*const ${c}_valued\[\] = {/,/};/p" "$SRC/cli_complete.c" \
+	    >"$T/valued-$c"
+	{
+		awk -F '\t' -v c="$c" '$1 == "opt" && $2 == c && $4 == "1" { print $3 }' "$T/truth"
+		grep -oP -- \
+		    '(?<![\w-])-[a-z](?=, --[a-z-]+ [A-Z])|(?<![\w-])--?[a-zA-Z][a-z-]* (?:[A-Z][A-Za-z/|-]*|[a-z]+\|[a-z|]*)(?=[] ,|.]|$)' \
+		    "$T/help-$c" | sed 's/ .*//'
+	} | sort -u | while read -r o; do
+		grep -q -- "\"$o\"" "$T/valued-$c" || printf ' %s:%s' "$c" "$o"
+	done >>"$T/valued-missing"
+done <"$T/cmds-words"
+check_eq "main skips the value of each option that takes one, on a command with words" \
+    "$(cat "$T/valued-missing")" ""
 
 # The headless screen's size when --size is not given.
 size=$(sed -n 's/^	p->width = \([0-9]*\);$/\1/p; s/^	p->height = \([0-9]*\);$/x\1/p' "$SRC/cli_opts.c" | tr -d '\n')
