@@ -31,6 +31,7 @@
 
 struct ask {
 	struct app *cli;
+	enum cli_face face;     /* llm PROMPT, or llm route */
 	struct cli_opts p;
 	char **files;           /* p.files */
 	size_t nfiles;
@@ -308,10 +309,14 @@ compose(struct ask *a, int argc, char **argv, struct buf *msg)
 	return 0;
 }
 
+/* Say what is wrong with the line, as llm or llm route; the usage exit code. */
 static int
-usage_error(const char *what)
+usage_error(const struct ask *a, const char *what)
 {
-	fprintf(stderr, "llm: %s\nTry 'llm --help'.\n", what);
+	const char *cmd = a->face == CLI_FACE_ROUTE ? "route" : NULL;
+
+	fprintf(stderr, "llm: %s%s%s\nTry 'llm %s%s--help'.\n", cmd ? cmd : "", cmd ? ": " : "",
+	    what, cmd ? cmd : "", cmd ? " " : "");
 	return EXIT_USAGE;
 }
 
@@ -810,16 +815,16 @@ prompt_read(struct ask *a, struct buf *msg)
 	if (a->p.nwords == 0 && isatty(STDIN_FILENO) && !a->p.dry_run) {
 		if (isatty(STDOUT_FILENO))
 			return cli_chat_start(a->cli, &a->p);
-		return usage_error("no prompt: give one as arguments or on stdin");
+		return usage_error(a, "no prompt: give one as arguments or on stdin");
 	}
 	if (compose(a, a->p.nwords, a->p.words, msg) != 0)
 		return EXIT_USAGE;
 	/* nothing to ask: refused before anything is sent or billed */
 	if ((msg->len == 0 || blank(msg->data, msg->len)) && a->nimages > 0)
-		return usage_error("an image needs a question with it: llm -f IMAGE 'what is "
+		return usage_error(a, "an image needs a question with it: llm -f IMAGE 'what is "
 		    "this?'");
 	if (msg->len == 0 || blank(msg->data, msg->len))
-		return usage_error("empty prompt: give one as arguments or on stdin (a prompt that "
+		return usage_error(a, "empty prompt: give one as arguments or on stdin (a prompt that "
 		    "starts with '-' goes after --)");
 	return -1;
 }
@@ -836,6 +841,7 @@ ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
 
 	memset(&a, 0, sizeof a);
 	a.cli = cli;
+	a.face = face;
 	a.utf8 = MB_CUR_MAX > 1;
 	buf_init(&a.vbuf, 0);
 	buf_init(&a.warns, 0);

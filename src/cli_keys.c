@@ -565,9 +565,10 @@ cli_keys(struct app *cli, int argc, char **argv)
 		return keys_rm(cli, argc, argv);
 	if (strcmp(argv[1], "check") == 0)
 		return keys_check(cli, argc, argv);
-	if (argv[1][0] == '-')
+	if (strcmp(argv[1], "--json") == 0)
 		fprintf(stderr, "llm: keys: no command given (set, list, rm or check)\n");
 	else
-		fprintf(stderr, "llm: keys: unknown command '%s'\n", argv[1]);
+		fprintf(stderr, "llm: keys: unknown %s '%s'\n", argv[1][0] == '-' ? "option" :
+		    "command", argv[1]);
 	return keys_usage();
 }

@@ -151,7 +151,8 @@ models_list(struct app *cli, int argc, char **argv)
 			if (!tier_parse(argv[i] + 7, &only))
 				return models_usage("--tier needs cheap, mid or frontier%s", "");
 		} else
-			return models_usage("unknown argument '%s'", argv[i]);
+			return models_usage(argv[i][0] == '-' ? "unknown option '%s'" : "unexpected '%s'",
+			    argv[i]);
 	}
 	/* By tier, then in catalog order. */
 	ms = xcalloc(total ? total : 1, sizeof(*ms));

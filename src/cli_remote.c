@@ -322,19 +322,30 @@ cli_models_add(struct app *cli, int argc, char **argv)
 
 	/* options before, between or after PROVIDER and ID */
 	for (i = 1; i < argc; i++) {
-		if ((strcmp(argv[i], "--tier") == 0 || strcmp(argv[i], "-t") == 0) && i + 1 < argc) {
+		const char *s = argv[i];
+		bool tier_opt = strcmp(s, "--tier") == 0 || strcmp(s, "-t") == 0;
+
+		if ((tier_opt || strcmp(s, "--price") == 0 || strcmp(s, "--name") == 0) &&
+		    i + 1 == argc) {
+			fprintf(stderr, "llm: models add: option %s needs an argument\n", s);
+			goto usage;
+		} else if (tier_opt) {
 			if (!tier_parse(argv[++i], &tier) || tier == TIER_AUTO)
 				goto usage;
-		} else if (strcmp(argv[i], "--price") == 0 && i + 1 < argc) {
+		} else if (strcmp(s, "--price") == 0) {
 			price = argv[++i];
-		} else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc) {
+		} else if (strcmp(s, "--name") == 0) {
 			name = argv[++i];
-		} else if (argv[i][0] == '-' || id != NULL) {
+		} else if (s[0] == '-' && s[1] != '\0') {
+			fprintf(stderr, "llm: models add: unknown option '%s'\n", s);
+			goto usage;
+		} else if (id != NULL) {
+			fprintf(stderr, "llm: models add: unexpected '%s'\n", s);
 			goto usage;
 		} else if (prov == NULL) {
-			prov = argv[i];
+			prov = s;
 		} else {
-			id = argv[i];
+			id = s;
 		}
 	}
 	if (id == NULL)

@@ -256,6 +256,26 @@ check_contains "logs -q show: the message that holds the word" "$OUT" "a convers
 run_llm keys --json
 check_rc "keys --json alone: exit 2" 2
 check_contains "keys --json alone: asks for a command" "$ERR" "llm: keys: no command given"
+# An option no command takes is named as one, by every command and each of
+# its words alike (the hook's commit-msg aside: it never fails a commit).
+wrong=
+for cmd in $("$LLM_BIN" __complete commands); do
+	case $cmd in help | version) continue ;; esac
+	for word in "" $("$LLM_BIN" __complete sub "$cmd"); do
+		[ "$cmd $word" = "git commit-msg" ] && continue
+		# shellcheck disable=SC2086 # no word is no argument
+		run_llm "$cmd" $word --zz
+		[ "$RC" = 2 ] && [ "${ERR#*"unknown option '--zz'"}" != "$ERR" ] ||
+		    wrong="$wrong [$cmd${word:+ $word}: $RC $(echo "$ERR" | head -1)]"
+	done
+done
+check_eq "every command names an unknown option as one, exit 2" "$wrong" ""
+"$LLM_BIN" git uninstall-hook >/dev/null 2>&1
+run_llm git install-hook extra
+check_rc "git install-hook extra: exit 2" 2
+check_contains "git install-hook extra: a word, not an option" "$ERR" \
+    "llm: git install-hook: unexpected 'extra'"
+check "git install-hook extra: no hook" test ! -e "$R/.git/hooks/prepare-commit-msg"
 cd "$LLM_TOP" || exit 1
 
 run_llm config set tier cheap

@@ -107,6 +107,13 @@ run_llm_in "$trace" route --json "what went wrong?"
 check_rc "stdin: exit 0" 0
 check_contains "stdin: the trace is seen" "$(json_get "$T/out" reason)" "stack trace"
 
+# A line llm route cannot use is named as llm route's, with its help.
+run_llm_in "" route
+check_rc "route with no prompt: exit 2" 2
+check_contains "route with no prompt: says it is route's" "$ERR" "llm: route: empty prompt"
+check_contains "route with no prompt: points to route's help" "$ERR" "Try 'llm route --help'."
+run_llm_in "" --dry-run
+check_contains "--dry-run with no prompt: a question's" "$ERR" "Try 'llm --help'."
 run_llm_in "" route -m no-such-model "hi"
 check_rc "unknown model: exit 2" 2
 check_contains "unknown model: says so" "$ERR" "no-such-model"
