@@ -21,6 +21,7 @@ enum {
 	EXIT_USAGE = 2,      /* usage or config error, or the local ledger failed */
 	EXIT_BUDGET = 3,     /* refused by the budget or --max-cost */
 	EXIT_AUTH = 4,       /* no credentials, or credentials rejected */
+	EXIT_SIGHUP = 129,      /* hung up (128 + SIGHUP) */
 	EXIT_INTERRUPT = 130,   /* SIGINT */
 	EXIT_SIGPIPE = 141,     /* stdout went away (128 + SIGPIPE) */
 	EXIT_SIGTERM = 143,     /* terminated (128 + SIGTERM) */

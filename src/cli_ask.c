@@ -78,6 +78,7 @@ signals_setup(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);   /* the terminal closed: what was spent is still booked */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 }
@@ -608,12 +609,14 @@ run(struct ask *a, struct chat *c, const char *msg)
 	return cli_exit_code(chat_last(c)->status);
 }
 
-/* How a stopped turn ends: 143 for SIGTERM, 141 when stdout's reader went away. */
+/* How a stopped turn ends: 143 for SIGTERM, 129 for SIGHUP, 141 when stdout's reader left. */
 static int
 exit_code(const struct ask *a, int rc)
 {
 	if (a->sig == SIGTERM)
 		return EXIT_SIGTERM;
+	if (a->sig == SIGHUP)
+		return EXIT_SIGHUP;
 	if (a->out_gone)
 		return EXIT_SIGPIPE;
 	return rc;

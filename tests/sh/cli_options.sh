@@ -93,6 +93,7 @@ for code in 141 143; do
 done
 run_llm --help
 check_contains "--help: exit codes 141 and 143" "$OUT" "141"
+check_contains "--help: exit code 129" "$OUT" "129 hung up"
 
 # --help anywhere in a command's arguments is that command's help: usage on
 # stdout, nothing on stderr, exit 0, and nothing done.
