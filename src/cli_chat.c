@@ -10,8 +10,8 @@
 #include "util.h"
 
 static const char chat_usage[] =
-    "usage: llm chat [-t TIER] [-m MODEL] [-s SYSTEM] [-r ROLE] [-f FILE]... [-c | --cid ID]\n"
-    "                [--theme NAME] [--agent]\n"
+    "usage: llm chat [-t TIER] [-m MODEL] [-s SYSTEM] [-r ROLE] [-f FILE]...\n"
+    "                [-c | --cid ID] [--theme NAME] [--agent]\n"
     "       llm chat --headless SCRIPT [--size WxH] [--out FILE]\n";
 
 /* Start the full-screen client with options already parsed (llm chat, or llm alone). */

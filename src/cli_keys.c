@@ -20,13 +20,17 @@
 #define KEYS_SHOW_MIN 8
 
 static const char keys_usage_text[] =
-    "usage: llm keys set PROVIDER     store PROVIDER's key in the keyring; the key is read\n"
-    "                                 from a prompt that does not echo, or from stdin\n"
-    "       llm keys list [--json]    where each provider's key comes from, and its last\n"
-    "                                 four characters\n"
-    "       llm keys rm PROVIDER      delete PROVIDER's key from the keyring\n"
-    "       llm keys check PROVIDER   find PROVIDER's key as a request would (key_env,\n"
-    "                                 keyring, key_command) and say where it came from\n";
+    "usage: llm keys set PROVIDER\n"
+    "       llm keys list [--json]\n"
+    "       llm keys rm PROVIDER\n"
+    "       llm keys check PROVIDER\n"
+    "\n"
+    "  set     store PROVIDER's key in the keyring; the key is read from a prompt\n"
+    "          that does not echo, or from stdin\n"
+    "  list    where each provider's key comes from, and its last four characters\n"
+    "  rm      delete PROVIDER's key from the keyring\n"
+    "  check   find PROVIDER's key as a request would (key_env, keyring,\n"
+    "          key_command) and say where it came from\n";
 
 /* The terminal as it was before echo was turned off, for the signal handlers. */
 static struct termios keys_saved_tty;

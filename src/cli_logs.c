@@ -739,7 +739,7 @@ cli_logs(struct app *cli, int argc, char **argv)
 		    "  show ID            one conversation, rendered (--raw: as stored)\n"
 		    "  export ID          one conversation as Markdown (or --format json)\n"
 		    "  rm ID              forget a conversation; its ledger rows stay\n"
-		    "  --task ID          agent task ID (llm do): what it was, then one ledger row per step\n",
+		    "  --task ID          an agent task (llm do): what it was, a ledger row per step\n",
 		    LOGS_DEFAULT);
 		return EXIT_OK;
 	}

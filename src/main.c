@@ -91,7 +91,7 @@ static const char usage_text[] =
     "  -c, --continue        continue the latest conversation\n"
     "      --cid ID          continue conversation ID\n"
     "      --no-stream       print the answer when it is complete\n"
-    "      --json            print one JSON object with the answer, route, usage and cost\n"
+    "      --json            one JSON object: the answer, route, usage and cost\n"
     "      --dry-run         route and estimate only, send nothing (as llm route)\n"
     "      --max-tokens N    cap the reply at N tokens\n"
     "      --max-cost USD    refuse when the worst case is above USD\n"

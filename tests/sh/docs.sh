@@ -191,6 +191,15 @@ for c in - $(cat "$T/cmds-own"); do
 		entries "$c" >"$T/entry-$c"
 	fi
 done
+# Each --help fits a terminal of 80 columns.
+wide=
+for c in - $(cat "$T/cmds-own"); do
+	w=$(t_py -c 'import sys; print(max(len(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8")))' \
+	    "$T/help-$c")
+	[ "$w" -le 80 ] || wide="$wide $c:$w"
+done
+check_eq "every --help fits 80 columns" "$wide" ""
+
 # named_either OPT ALT FILE: whether FILE names the option by either spelling.
 named_either() {
 	named "$1" "$3" || { [ "$2" != - ] && named "$2" "$3"; }
