@@ -414,6 +414,23 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (cmd != NULL && cmd->fn == cli_help && argc > 2) {
+		/* "llm help keys" is "llm keys --help" */
+		const struct command *of = find_command(argv[2]);
+
+		if (of == NULL || of->name[0] == '_') {
+			fprintf(stderr, "llm: help: no command '%s'\nTry 'llm --help'.\n", argv[2]);
+			return EXIT_USAGE;
+		}
+		if (of->needs != NEEDS_NOTHING) {
+			static char help_flag[] = "--help";
+
+			cmd = of;
+			argv[1] = argv[2];
+			argv[2] = help_flag;
+			argc = 3;
+		}
+	}
 	if (cmd != NULL && !cmd->free_words && has_flag(argc - 1, argv + 1, "--help", "-h")) {
 		/* --help anywhere ("llm budget set --help") is the command's own help */
 		static char help_flag[] = "--help";

@@ -107,6 +107,17 @@ for what in "config --help" "config check -h" "ledger --help" "budget set --help
 	check_eq "$what: nothing on stderr" "$ERR" ""
 done
 check "models import --help: nothing imported" test ! -e "$LLM_CONFIG_DIR/models.json"
+# llm help COMMAND is that command's help; a name that is no command is said so.
+for what in keys route logs budget; do
+	run_llm "$what" --help
+	want=$OUT
+	run_llm help "$what"
+	check_rc "help $what: exit 0" 0
+	check_eq "help $what: llm $what --help" "$OUT" "$want"
+done
+run_llm help nosuch
+check_rc "help nosuch: exit 2" 2
+check_contains "help nosuch: says so" "$ERR" "llm: help: no command 'nosuch'"
 
 # A word llm logs does not know is named before the usage.
 run_llm logs -c
