@@ -858,7 +858,8 @@ ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
-	if (face == CLI_FACE_ROUTE && a.p.forget && (rc = cli_learn_forget(cli)) != EXIT_OK)
+	if (face == CLI_FACE_ROUTE && a.p.forget && (rc = cli_learn_forget(cli, a.p.json,
+	    !a.p.explain && a.p.nwords == 0 && a.nfiles == 0)) != EXIT_OK)
 		goto out;
 	/* --forget or --explain alone: no prompt to route */
 	if (face == CLI_FACE_ROUTE && (a.p.forget || a.p.explain) && a.p.nwords == 0 &&
