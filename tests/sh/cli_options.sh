@@ -131,6 +131,17 @@ for opt in -q --query -n --count --task; do
 	check_contains "logs $opt without a value: says it needs an argument" "$ERR" \
 	    "llm: logs: option $opt needs an argument"
 done
+# llm logs --task takes its --json wherever it is on the line.
+for line in "--task 5 --json -a" "-a --task=5 --json" "--json -a --task 5"; do
+	# shellcheck disable=SC2086 # the words of a command line
+	run_llm logs $line
+	check_rc "logs $line: exit 0" 0
+	check_eq "logs $line: the task as JSON" "$(json_get "$T/out" task)" 5
+done
+run_llm logs -q word --task 5
+check_rc "logs -q with --task: exit 2" 2
+check_contains "logs -q with --task: says they do not go together" "$ERR" \
+    "llm: logs: --task and -q do not go together"
 # So is one llm usage does not know, or an option of its without the value.
 run_llm usage --bogus
 check_rc "usage --bogus: exit 2" 2
