@@ -234,6 +234,17 @@ check_eq "every option a command takes is offered by llm __complete (bash)" "$no
 check_eq "every option a command takes is in the zsh completion of that command" "$nozsh" ""
 check_eq "every option is named in the fish completion" "$nofish" ""
 
+# The options of a conversation (cli_opts.c's table) each have a line of their
+# own in the help of llm, llm route and llm chat, as in an option list.
+unlisted=
+while IFS='	' read -r c o _ alt; do
+	case $c:$o in -:--* | route:--* | chat:--*) ;; *) continue ;; esac
+	[ "$c	$o" = "$exempt" ] && continue
+	grep -q -- "^  \(-[a-zA-Z], \)\?$o\( \|\$\)\|^      $o\( \|\$\)" "$T/help-$c" ||
+	    unlisted="$unlisted $c:$o"
+done <"$T/opts"
+check_eq "every option of llm, llm route and llm chat has its line in the --help" "$unlisted" ""
+
 # What a command refuses that a question takes: its --help and llm.1 entry say
 # so, and no completion offers it.
 awk -F '\t' '$1 == "refuse" { print $2 "\t" $3 "\t" $4 }' "$T/truth" >"$T/refused"
