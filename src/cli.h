@@ -49,6 +49,8 @@ int cli_config(struct app *cli, int argc, char **argv);
 int cli_chat(struct app *cli, int argc, char **argv);
 int cli_ask(struct app *cli, int argc, char **argv);
 int cli_complete(struct app *cli, int argc, char **argv);
+/* Whether word names a command of llm ("budget"), help and version included. */
+bool cli_command_name(const char *word);
 /* Whether word is one of command cmd's own commands ("show" for logs). */
 bool cli_command_word(const char *cmd, const char *word);
 /* Whether option opt of command cmd takes the next word as its value ("-n" for logs). */

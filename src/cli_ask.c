@@ -832,6 +832,28 @@ prompt_read(struct ask *a, struct buf *msg)
 	return -1;
 }
 
+/*
+ * "llm --json budget": a command's name as the whole prompt, after an option.
+ * A command is taken from the first word only, so this would go to a model as
+ * a one-word prompt and be paid for; it is refused, saying where the command
+ * goes. After "--" the word is a prompt. -1 to go on, or the usage exit code.
+ */
+static int
+command_prompt(const struct ask *a, int argc, char **argv)
+{
+	const char *w = a->p.nwords == 1 ? a->p.words[0] : NULL;
+	int i;
+
+	if (w == NULL || a->face != CLI_FACE_ASK || !cli_command_name(w))
+		return -1;
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0)
+			return -1;
+	fprintf(stderr, "llm: '%s' is a command: it goes first, its options after it (llm %s "
+	    "...)\nllm: to send it to a model as a prompt, put -- before it\n", w, w);
+	return EXIT_USAGE;
+}
+
 /* llm PROMPT (face ask), llm route and llm --dry-run (face route): one way in. */
 static int
 ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
@@ -849,7 +871,8 @@ ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
 	buf_init(&a.vbuf, 0);
 	buf_init(&a.warns, 0);
 	buf_init(&msg, STDIN_MAX + 1024);
-	if ((rc = cli_opts_parse(&a.p, face, &cli->cfg, argc, argv)) >= 0)
+	if ((rc = cli_opts_parse(&a.p, face, &cli->cfg, argc, argv)) >= 0 ||
+	    (rc = command_prompt(&a, argc, argv)) >= 0)
 		goto out;
 	a.files = a.p.files;
 	a.nfiles = a.p.nfiles;

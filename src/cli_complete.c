@@ -110,6 +110,12 @@ word_in(const char *const *w, const char *word)
 }
 
 bool
+cli_command_name(const char *word)
+{
+	return word_in(commands, word);
+}
+
+bool
 cli_command_word(const char *cmd, const char *word)
 {
 	size_t i;

@@ -336,7 +336,19 @@ check_not_contains "keys remove nosuch: another name of a command's word, no suc
     "as a prompt"
 run_llm usage --bogus
 check_not_contains "usage --bogus: an option, no such hint" "$ERR" "as a prompt"
+# A command's name after an option is no one-word prompt either: the command
+# goes first. After -- it is a prompt.
+run_llm --json budget
+check_rc "--json budget: exit 2" 2
+check_contains "--json budget: says the command goes first" "$ERR" \
+    "llm: 'budget' is a command: it goes first, its options after it (llm budget ...)"
+run_llm -t mid usage
+check_contains "-t mid usage: says how to send it" "$ERR" "put -- before it"
 check_eq "misspelt commands: nothing sent" "$(fake_count)" "$n"
+fake_reply '{"text":"ok"}'
+run_llm -q -t mid -- usage
+check_rc "-t mid -- usage: a prompt, exit 0" 0
+check_eq "-t mid -- usage: sent as the prompt" "$(fake_last body.messages.0.content)" usage
 fake_reply '{"text":"ok"}'
 run_llm -q -- bugdet
 check_rc "-- bugdet: exit 0" 0
