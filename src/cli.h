@@ -21,6 +21,7 @@ enum {
 	EXIT_USAGE = 2,      /* usage or config error, or the local ledger failed */
 	EXIT_BUDGET = 3,     /* refused by the budget or --max-cost */
 	EXIT_AUTH = 4,       /* no credentials, or credentials rejected */
+	EXIT_SIGHUP = 129,      /* hung up (128 + SIGHUP) */
 	EXIT_INTERRUPT = 130,   /* SIGINT */
 	EXIT_SIGPIPE = 141,     /* stdout went away (128 + SIGPIPE) */
 	EXIT_SIGTERM = 143,     /* terminated (128 + SIGTERM) */
@@ -48,8 +49,12 @@ int cli_config(struct app *cli, int argc, char **argv);
 int cli_chat(struct app *cli, int argc, char **argv);
 int cli_ask(struct app *cli, int argc, char **argv);
 int cli_complete(struct app *cli, int argc, char **argv);
+/* Whether word names a command of llm ("budget"), help and version included. */
+bool cli_command_name(const char *word);
 /* Whether word is one of command cmd's own commands ("show" for logs). */
 bool cli_command_word(const char *cmd, const char *word);
+/* Whether option opt of command cmd takes the next word as its value ("-n" for logs). */
+bool cli_command_valued(const char *cmd, const char *opt);
 int cli_roles(struct app *cli, int argc, char **argv);
 int cli_cmd(struct app *cli, int argc, char **argv);
 /* llm do: one agent task. */

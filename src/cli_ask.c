@@ -31,6 +31,7 @@
 
 struct ask {
 	struct app *cli;
+	enum cli_face face;     /* llm PROMPT, or llm route */
 	struct cli_opts p;
 	char **files;           /* p.files */
 	size_t nfiles;
@@ -77,6 +78,7 @@ signals_setup(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);   /* the terminal closed: what was spent is still booked */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 }
@@ -308,10 +310,14 @@ compose(struct ask *a, int argc, char **argv, struct buf *msg)
 	return 0;
 }
 
+/* Say what is wrong with the line, as llm or llm route; the usage exit code. */
 static int
-usage_error(const char *what)
+usage_error(const struct ask *a, const char *what)
 {
-	fprintf(stderr, "llm: %s\nTry 'llm --help'.\n", what);
+	const char *cmd = a->face == CLI_FACE_ROUTE ? "route" : NULL;
+
+	fprintf(stderr, "llm: %s%s%s\nTry 'llm %s%s--help'.\n", cmd ? cmd : "", cmd ? ": " : "",
+	    what, cmd ? cmd : "", cmd ? " " : "");
 	return EXIT_USAGE;
 }
 
@@ -603,12 +609,14 @@ run(struct ask *a, struct chat *c, const char *msg)
 	return cli_exit_code(chat_last(c)->status);
 }
 
-/* How a stopped turn ends: 143 for SIGTERM, 141 when stdout's reader went away. */
+/* How a stopped turn ends: 143 for SIGTERM, 129 for SIGHUP, 141 when stdout's reader left. */
 static int
 exit_code(const struct ask *a, int rc)
 {
 	if (a->sig == SIGTERM)
 		return EXIT_SIGTERM;
+	if (a->sig == SIGHUP)
+		return EXIT_SIGHUP;
 	if (a->out_gone)
 		return EXIT_SIGPIPE;
 	return rc;
@@ -810,18 +818,40 @@ prompt_read(struct ask *a, struct buf *msg)
 	if (a->p.nwords == 0 && isatty(STDIN_FILENO) && !a->p.dry_run) {
 		if (isatty(STDOUT_FILENO))
 			return cli_chat_start(a->cli, &a->p);
-		return usage_error("no prompt: give one as arguments or on stdin");
+		return usage_error(a, "no prompt: give one as arguments or on stdin");
 	}
 	if (compose(a, a->p.nwords, a->p.words, msg) != 0)
 		return EXIT_USAGE;
 	/* nothing to ask: refused before anything is sent or billed */
 	if ((msg->len == 0 || blank(msg->data, msg->len)) && a->nimages > 0)
-		return usage_error("an image needs a question with it: llm -f IMAGE 'what is "
+		return usage_error(a, "an image needs a question with it: llm -f IMAGE 'what is "
 		    "this?'");
 	if (msg->len == 0 || blank(msg->data, msg->len))
-		return usage_error("empty prompt: give one as arguments or on stdin (a prompt that "
+		return usage_error(a, "empty prompt: give one as arguments or on stdin (a prompt that "
 		    "starts with '-' goes after --)");
 	return -1;
+}
+
+/*
+ * "llm --json budget": a command's name as the whole prompt, after an option.
+ * A command is taken from the first word only, so this would go to a model as
+ * a one-word prompt and be paid for; it is refused, saying where the command
+ * goes. After "--" the word is a prompt. -1 to go on, or the usage exit code.
+ */
+static int
+command_prompt(const struct ask *a, int argc, char **argv)
+{
+	const char *w = a->p.nwords == 1 ? a->p.words[0] : NULL;
+	int i;
+
+	if (w == NULL || a->face != CLI_FACE_ASK || !cli_command_name(w))
+		return -1;
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0)
+			return -1;
+	fprintf(stderr, "llm: '%s' is a command: it goes first, its options after it (llm %s "
+	    "...)\nllm: to send it to a model as a prompt, put -- before it\n", w, w);
+	return EXIT_USAGE;
 }
 
 /* llm PROMPT (face ask), llm route and llm --dry-run (face route): one way in. */
@@ -836,11 +866,13 @@ ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
 
 	memset(&a, 0, sizeof a);
 	a.cli = cli;
+	a.face = face;
 	a.utf8 = MB_CUR_MAX > 1;
 	buf_init(&a.vbuf, 0);
 	buf_init(&a.warns, 0);
 	buf_init(&msg, STDIN_MAX + 1024);
-	if ((rc = cli_opts_parse(&a.p, face, &cli->cfg, argc, argv)) >= 0)
+	if ((rc = cli_opts_parse(&a.p, face, &cli->cfg, argc, argv)) >= 0 ||
+	    (rc = command_prompt(&a, argc, argv)) >= 0)
 		goto out;
 	a.files = a.p.files;
 	a.nfiles = a.p.nfiles;
@@ -849,7 +881,8 @@ ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
-	if (face == CLI_FACE_ROUTE && a.p.forget && (rc = cli_learn_forget(cli)) != EXIT_OK)
+	if (face == CLI_FACE_ROUTE && a.p.forget && (rc = cli_learn_forget(cli, a.p.json,
+	    !a.p.explain && a.p.nwords == 0 && a.nfiles == 0)) != EXIT_OK)
 		goto out;
 	/* --forget or --explain alone: no prompt to route */
 	if (face == CLI_FACE_ROUTE && (a.p.forget || a.p.explain) && a.p.nwords == 0 &&

@@ -1,4 +1,5 @@
 /* cli_budget: `llm budget` shows this month's meter; `llm budget set USD` edits config.ini. */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -506,19 +507,39 @@ budget_usage(void)
 	return EXIT_USAGE;
 }
 
-/* Say why llm budget set's words are not [--user NAME] USD; the usage exit code. */
+/*
+ * llm budget set [--user NAME] USD, the option before or after the amount. An
+ * amount such as -5 is no option: budget_set says what is wrong with it.
+ */
 static int
-budget_set_refuse(int argc, char **argv)
+budget_set_args(struct app *cli, int argc, char **argv)
 {
-	int usd = argc > 2 && strcmp(argv[2], "--user") == 0 ? 4 : 2;   /* where USD goes */
+	const char *usd = NULL, *user = NULL, *s;
+	int i;
 
-	if (argc <= usd)
+	for (i = 2; i < argc; i++) {
+		s = argv[i];
+		if (strcmp(s, "--user") == 0 || str_startswith(s, "--user=")) {
+			user = s[6] == '=' ? s + 7 : i + 1 < argc ? argv[++i] : "";
+			if (*user == '\0') {
+				fprintf(stderr, "llm: budget set: --user needs a name\n");
+				return budget_usage();
+			}
+		} else if (s[0] == '-' && (s[1] == '-' || isalpha((unsigned char)s[1]))) {
+			fprintf(stderr, "llm: budget set: unknown option '%s'\n", s);
+			return budget_usage();
+		} else if (usd != NULL) {
+			fprintf(stderr, "llm: budget set: unexpected '%s'\n", s);
+			return budget_usage();
+		} else {
+			usd = s;
+		}
+	}
+	if (usd == NULL) {
 		fprintf(stderr, "llm: budget set: needs an amount in USD, such as 20\n");
-	else if (argc == usd + 1)
-		fprintf(stderr, "llm: budget set: --user needs a name\n");
-	else
-		fprintf(stderr, "llm: budget set: unexpected '%s'\n", argv[usd + 1]);
-	return budget_usage();
+		return budget_usage();
+	}
+	return budget_set(cli, usd, user);
 }
 
 /* Show this month's meter, or set the monthly budget. */
@@ -531,13 +552,8 @@ cli_budget(struct app *cli, int argc, char **argv)
 	bool json = false;
 	int i;
 
-	if (argc >= 2 && strcmp(argv[1], "set") == 0) {
-		if (argc == 5 && strcmp(argv[2], "--user") == 0 && *argv[3] != '\0')
-			return budget_set(cli, argv[4], argv[3]);
-		if (argc != 3)
-			return budget_set_refuse(argc, argv);
-		return budget_set(cli, argv[2], NULL);
-	}
+	if (argc >= 2 && strcmp(argv[1], "set") == 0)
+		return budget_set_args(cli, argc, argv);
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = true;

@@ -10,9 +10,29 @@
 #include "util.h"
 
 static const char chat_usage[] =
-    "usage: llm chat [-t TIER] [-m MODEL] [-s SYSTEM] [-r ROLE] [-f FILE]... [-c | --cid ID]\n"
-    "                [--theme NAME] [--agent]\n"
+    "usage: llm chat [-t TIER] [-m MODEL] [-s SYSTEM] [-r ROLE] [-f FILE]...\n"
+    "                [-c | --cid ID] [--theme NAME] [--agent]\n"
     "       llm chat --headless SCRIPT [--size WxH] [--out FILE]\n";
+
+static const char chat_help[] =
+    "\n"
+    "The full-screen client: a transcript, a route line that follows what is typed,\n"
+    "the month's meter and an input line; llm alone on a terminal starts it too.\n"
+    "F1 in it lists every key and command.\n"
+    "  -t, --tier TIER       auto, cheap, mid or frontier (default: the config's)\n"
+    "  -m, --model NAME      pin a model: a catalog name or provider/model-id\n"
+    "  -s, --system TEXT     system prompt\n"
+    "  -r, --role NAME       a named system prompt with its defaults (see llm roles)\n"
+    "  -f, --file PATH       attach a file as context, or an image (repeatable)\n"
+    "  -c, --continue        continue the latest conversation\n"
+    "      --cid ID          continue conversation ID\n"
+    "      --theme NAME      a colour theme for this run\n"
+    "      --agent           start in agent mode: a message is a coding task\n"
+    "      --headless SCRIPT run on a virtual screen, keys read from SCRIPT\n"
+    "      --size WxH        the virtual screen's size (default 100x30)\n"
+    "      --out FILE        where what would go to the terminal is written\n"
+    "      --no-color        no colour (NO_COLOR is honoured too)\n"
+    "  -h, --help            print this help\n";
 
 /* Start the full-screen client with options already parsed (llm chat, or llm alone). */
 int
@@ -56,6 +76,7 @@ cli_chat(struct app *cli, int argc, char **argv)
 		goto out;
 	if (p.help) {
 		fputs(chat_usage, stdout);
+		fputs(chat_help, stdout);
 		rc = EXIT_OK;
 	} else if (p.nwords > 0) {
 		fprintf(stderr, "llm: chat: takes no prompt ('%s'); type it in the client\n%s",

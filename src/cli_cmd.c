@@ -102,14 +102,14 @@ on_ask_signal(int sig)
 }
 
 /*
- * Send prompt and wait for the whole answer. Ctrl-C or SIGTERM meanwhile
- * cancels the request, so that its row is settled with what it cost (not left
+ * Send prompt and wait for the whole answer. Ctrl-C, SIGTERM or SIGHUP (the
+ * terminal closed) meanwhile cancels the request, so that its row is settled with what it cost (not left
  * reserved) and the turn ends CHAT_CANCELLED; ask_signal says which.
  */
 static const struct chat_turn *
 ask(struct chat *c, const struct chat_opts *o, const char *prompt, const struct chat_cb *cb)
 {
-	struct sigaction sa, old_int, old_term;
+	struct sigaction sa, old_int, old_term, old_hup;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_ask_signal;
@@ -117,6 +117,7 @@ ask(struct chat *c, const struct chat_opts *o, const char *prompt, const struct 
 	ask_signal = 0;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
 	if (chat_send(c, o, prompt, cb) == 0)
 		while (chat_busy(c)) {
 			chat_poll(c, NULL, 0, 200);
@@ -125,6 +126,7 @@ ask(struct chat *c, const struct chat_opts *o, const char *prompt, const struct 
 		}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	return chat_last(c);
 }
 
@@ -133,7 +135,8 @@ static int
 ask_exit_code(const struct chat_turn *t)
 {
 	if (t->status == CHAT_CANCELLED)
-		return ask_signal == SIGTERM ? EXIT_SIGTERM : EXIT_INTERRUPT;
+		return ask_signal == SIGTERM ? EXIT_SIGTERM : ask_signal == SIGHUP ? EXIT_SIGHUP :
+		    EXIT_INTERRUPT;
 	return cli_exit_code(t->status);
 }
 

@@ -66,45 +66,74 @@ static const char *const do_opts[] = {
 	"--quiet", "--no-color", "--help", NULL,
 };
 
+/* The options that take the next word as their value, where a command has words. */
+static const char *const models_valued[] = { "-t", "--tier", "--remote", "--price", "--name",
+	NULL };
+static const char *const budget_valued[] = { "--user", NULL };
+static const char *const logs_valued[] = { "-n", "--count", "-q", "--query", "--task",
+	"--format", NULL };
+
 /* Other names llm keys takes for its words, not offered (one name each is enough). */
 static const char *const keys_alias[] = { "ls", "remove", "help", NULL };
 
-/* A subcommand's words: what may follow it, and its options. */
+/* A subcommand's words: what may follow it, its options, and those that take a value. */
 static const struct {
 	const char *name;
 	const char *const *sub;
 	const char *const *opts;
+	const char *const *valued;
 } per_command[] = {
-	{ "chat", NULL, chat_opts },
-	{ "route", NULL, route_opts },
-	{ "models", models_sub, models_opts },
-	{ "budget", budget_sub, budget_opts },
-	{ "usage", NULL, usage_opts },
-	{ "logs", logs_sub, logs_opts },
-	{ "cmd", NULL, cmd_opts },
-	{ "roles", NULL, roles_opts },
-	{ "keys", keys_sub, keys_opts },
-	{ "git", git_sub, git_opts },
-	{ "config", config_sub, common_opts },
-	{ "ledger", ledger_sub, common_opts },
-	{ "do", NULL, do_opts },
-	{ "undo", NULL, undo_opts },
+	{ .name = "chat", .opts = chat_opts },
+	{ .name = "route", .opts = route_opts },
+	{ .name = "models", .sub = models_sub, .opts = models_opts, .valued = models_valued },
+	{ .name = "budget", .sub = budget_sub, .opts = budget_opts, .valued = budget_valued },
+	{ .name = "usage", .opts = usage_opts },
+	{ .name = "logs", .sub = logs_sub, .opts = logs_opts, .valued = logs_valued },
+	{ .name = "cmd", .opts = cmd_opts },
+	{ .name = "roles", .opts = roles_opts },
+	{ .name = "keys", .sub = keys_sub, .opts = keys_opts },
+	{ .name = "git", .sub = git_sub, .opts = git_opts },
+	{ .name = "config", .sub = config_sub, .opts = common_opts },
+	{ .name = "ledger", .sub = ledger_sub, .opts = common_opts },
+	{ .name = "do", .opts = do_opts },
+	{ .name = "undo", .opts = undo_opts },
 };
+
+/* Whether word is in the NULL-terminated list w (which may be NULL). */
+static bool
+word_in(const char *const *w, const char *word)
+{
+	for (; w != NULL && *w != NULL; w++)
+		if (strcmp(*w, word) == 0)
+			return true;
+	return false;
+}
+
+bool
+cli_command_name(const char *word)
+{
+	return word_in(commands, word);
+}
 
 bool
 cli_command_word(const char *cmd, const char *word)
 {
-	const char *const *w;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(per_command); i++)
+		if (strcmp(per_command[i].name, cmd) == 0 && word_in(per_command[i].sub, word))
+			return true;
+	return strcmp(cmd, "keys") == 0 && word_in(keys_alias, word);
+}
+
+bool
+cli_command_valued(const char *cmd, const char *opt)
+{
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(per_command); i++)
 		if (strcmp(per_command[i].name, cmd) == 0)
-			for (w = per_command[i].sub; w != NULL && *w != NULL; w++)
-				if (strcmp(*w, word) == 0)
-					return true;
-	for (w = keys_alias; strcmp(cmd, "keys") == 0 && *w != NULL; w++)
-		if (strcmp(*w, word) == 0)
-			return true;
+			return word_in(per_command[i].valued, opt);
 	return false;
 }
 

@@ -80,12 +80,13 @@ cli_config(struct app *cli, int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!config_command(sub)) {
-		fprintf(stderr, "llm: config: unknown command '%s'\n%s", sub, config_usage);
+		fprintf(stderr, "llm: config: unknown %s '%s'\n%s", sub[0] == '-' ? "option" :
+		    "command", sub, config_usage);
 		return EXIT_USAGE;
 	}
 	if (argc > 2) {
-		fprintf(stderr, "llm: config %s: takes no argument, got '%s'\n%s", sub, argv[2],
-		    config_usage);
+		fprintf(stderr, "llm: config %s: %s '%s'\n%s", sub, argv[2][0] == '-' ?
+		    "unknown option" : "takes no argument, got", argv[2], config_usage);
 		return EXIT_USAGE;
 	}
 	if (strcmp(sub, "path") == 0) {

@@ -304,7 +304,8 @@ install_hook(int argc, char **argv)
 		if (strcmp(argv[i], "--force") == 0 || strcmp(argv[i], "-f") == 0) {
 			force = true;
 		} else {
-			fprintf(stderr, "llm: git install-hook: unknown option '%s'\n", argv[i]);
+			fprintf(stderr, "llm: git install-hook: %s '%s'\n", argv[i][0] == '-' ?
+			    "unknown option" : "unexpected", argv[i]);
 			return EXIT_USAGE;
 		}
 	}
@@ -357,9 +358,9 @@ uninstall_hook(int argc, char **argv)
 	struct stat st;
 	int rc = EXIT_USAGE;
 
-	(void)argv;
 	if (argc > 2) {
-		fprintf(stderr, "llm: git uninstall-hook: takes no arguments\n");
+		fprintf(stderr, "llm: git uninstall-hook: %s '%s'\n", argv[2][0] == '-' ?
+		    "unknown option" : "takes no argument, got", argv[2]);
 		return EXIT_USAGE;
 	}
 	dir = hooks_dir(&cause);
@@ -873,7 +874,7 @@ cli_git(struct app *cli, int argc, char **argv)
 	if (cmd == NULL)
 		fprintf(stderr, "llm: git: missing command (install-hook, uninstall-hook, commit-msg)\n");
 	else
-		fprintf(stderr, "llm: git: unknown command '%s' (install-hook, uninstall-hook, "
-		    "commit-msg)\n", cmd);
+		fprintf(stderr, "llm: git: unknown %s '%s' (install-hook, uninstall-hook, "
+		    "commit-msg)\n", cmd[0] == '-' ? "option" : "command", cmd);
 	return EXIT_USAGE;
 }

@@ -20,13 +20,17 @@
 #define KEYS_SHOW_MIN 8
 
 static const char keys_usage_text[] =
-    "usage: llm keys set PROVIDER     store PROVIDER's key in the keyring; the key is read\n"
-    "                                 from a prompt that does not echo, or from stdin\n"
-    "       llm keys list [--json]    where each provider's key comes from, and its last\n"
-    "                                 four characters\n"
-    "       llm keys rm PROVIDER      delete PROVIDER's key from the keyring\n"
-    "       llm keys check PROVIDER   find PROVIDER's key as a request would (key_env,\n"
-    "                                 keyring, key_command) and say where it came from\n";
+    "usage: llm keys set PROVIDER\n"
+    "       llm keys list [--json]\n"
+    "       llm keys rm PROVIDER\n"
+    "       llm keys check PROVIDER\n"
+    "\n"
+    "  set     store PROVIDER's key in the keyring; the key is read from a prompt\n"
+    "          that does not echo, or from stdin\n"
+    "  list    where each provider's key comes from, and its last four characters\n"
+    "  rm      delete PROVIDER's key from the keyring\n"
+    "  check   find PROVIDER's key as a request would (key_env, keyring,\n"
+    "          key_command) and say where it came from\n";
 
 /* The terminal as it was before echo was turned off, for the signal handlers. */
 static struct termios keys_saved_tty;
@@ -449,10 +453,13 @@ keys_list(struct app *cli, int argc, char **argv)
 	bool json = false, kr_ok;
 
 	for (i = 2; i < (size_t)argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
+		if (strcmp(argv[i], "--json") == 0) {
 			json = true;
-		else
+		} else {
+			fprintf(stderr, "llm: keys list: %s '%s'\n", argv[i][0] == '-' ?
+			    "unknown option" : "unexpected", argv[i]);
 			return keys_usage();
+		}
 	}
 	kr_ok = keyring_list(&names, &nnames, &kr_error) == 0;
 	rows = xcalloc(cli->cfg.nproviders + nnames + 1, sizeof(*rows));
@@ -520,10 +527,30 @@ keys_check(struct app *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Refuse an option given to set, rm or check, which take none; -1 when there is none. */
+static int
+keys_no_option(int argc, char **argv)
+{
+	int i;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			continue;
+		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			fprintf(stderr, "llm: keys %s: unknown option '%s'\n", argv[1], argv[i]);
+			return keys_usage();
+		}
+	}
+	return -1;
+}
+
 /* Run `llm keys set|list|rm|check`. */
 int
 cli_keys(struct app *cli, int argc, char **argv)
 {
+	bool list;
+	int rc;
+
 	if (argc < 2)
 		return keys_usage();
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0
@@ -531,14 +558,21 @@ cli_keys(struct app *cli, int argc, char **argv)
 		fputs(keys_usage_text, stdout);
 		return EXIT_OK;
 	}
+	list = strcmp(argv[1], "list") == 0 || strcmp(argv[1], "ls") == 0;
+	if (!list && cli_command_word("keys", argv[1]) && (rc = keys_no_option(argc, argv)) >= 0)
+		return rc;
 	if (strcmp(argv[1], "set") == 0)
 		return keys_set(cli, argc, argv);
-	if (strcmp(argv[1], "list") == 0 || strcmp(argv[1], "ls") == 0)
+	if (list)
 		return keys_list(cli, argc, argv);
 	if (strcmp(argv[1], "rm") == 0 || strcmp(argv[1], "remove") == 0)
 		return keys_rm(cli, argc, argv);
 	if (strcmp(argv[1], "check") == 0)
 		return keys_check(cli, argc, argv);
-	fprintf(stderr, "llm: keys: unknown command '%s'\n", argv[1]);
+	if (strcmp(argv[1], "--json") == 0)
+		fprintf(stderr, "llm: keys: no command given (set, list, rm or check)\n");
+	else
+		fprintf(stderr, "llm: keys: unknown %s '%s'\n", argv[1][0] == '-' ? "option" :
+		    "command", argv[1]);
 	return keys_usage();
 }

@@ -20,7 +20,7 @@
 
 /* Forget the labels. */
 int
-cli_learn_forget(struct app *cli)
+cli_learn_forget(struct app *cli, bool json, bool alone)
 {
 	char *cause = NULL;
 	struct ledger *l = cli_ledger_open(cli, &cause);
@@ -33,8 +33,17 @@ cli_learn_forget(struct app *cli)
 		return EXIT_USAGE;
 	}
 	ledger_close(l);
-	printf("forgot %lld label%s: the router routes as shipped\n", (long long)n,
-	    n == 1 ? "" : "s");
+	if (json && alone) {
+		cJSON *o = cJSON_CreateObject();
+
+		report_json_int(o, "forgot", n);
+		report_json_print(o);
+		cJSON_Delete(o);
+		return EXIT_OK;
+	}
+	/* stdout carries one JSON object, the decision's or what was learnt */
+	fprintf(json ? stderr : stdout, "%sforgot %lld label%s: the router routes as shipped\n",
+	    json ? "llm: route: " : "", (long long)n, n == 1 ? "" : "s");
 	return EXIT_OK;
 }
 

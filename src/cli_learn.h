@@ -9,8 +9,12 @@ struct cJSON;
 struct app;
 struct learn;
 
-/* Forget every label (llm route --forget), saying how many; an exit code. */
-int cli_learn_forget(struct app *cli);
+/*
+ * Forget every label (llm route --forget), saying how many: on stdout, as a
+ * JSON object when json and alone; on stderr when json and something else
+ * prints JSON on stdout. An exit code.
+ */
+int cli_learn_forget(struct app *cli, bool json, bool alone);
 /*
  * Show what was learnt (lm NULL: learning is off): as text on stdout, or as
  * member "learnt" of o when o is not NULL.

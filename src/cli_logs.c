@@ -194,9 +194,18 @@ takes_value(const char *s)
 	return false;
 }
 
-/* Parse the arguments into *n, *all, *json and *query; -1 on a usage error, 1 for help. */
+/* What llm logs was asked for. */
+struct logs_args {
+	int64_t n;             /* -n: how many conversations */
+	bool all;              /* -a: the hook's drafts and llm cmd's requests too */
+	bool json;
+	const char *query;     /* -q TEXT, or NULL */
+	const char *task;      /* --task ID, or NULL */
+};
+
+/* Parse the arguments into *a, options in any order; -1 on a usage error, 1 for help. */
 static int
-logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json, const char **query)
+logs_args(int argc, char **argv, struct logs_args *a)
 {
 	const char *v;
 	int i;
@@ -207,13 +216,17 @@ logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json, const char *
 			fprintf(stderr, "llm: logs: option %s needs an argument\n", argv[i]);
 			return -1;
 		} else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--query") == 0) {
-			*query = argv[++i];
+			a->query = argv[++i];
 		} else if (str_startswith(argv[i], "--query=")) {
-			*query = argv[i] + 8;
+			a->query = argv[i] + 8;
+		} else if (strcmp(argv[i], "--task") == 0) {
+			a->task = argv[++i];
+		} else if (str_startswith(argv[i], "--task=")) {
+			a->task = argv[i] + 7;
 		} else if (strcmp(argv[i], "--json") == 0)
-			*json = true;
+			a->json = true;
 		else if (strcmp(argv[i], "--all") == 0 || strcmp(argv[i], "-a") == 0)
-			*all = true;   /* the git hook's drafts and llm cmd's requests too */
+			a->all = true;   /* the git hook's drafts and llm cmd's requests too */
 		else if (strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--count") == 0)
 			v = argv[++i];
 		else if (str_startswith(argv[i], "--count="))
@@ -227,7 +240,7 @@ logs_args(int argc, char **argv, int64_t *n, bool *all, bool *json, const char *
 			    "unknown command", argv[i]);
 			return -1;
 		}
-		if (v != NULL && (!str_to_i64(v, n) || *n < 1)) {
+		if (v != NULL && (!str_to_i64(v, &a->n) || a->n < 1)) {
 			fprintf(stderr, "llm: logs: -n: expected a positive number, got '%s'\n", v);
 			return -1;
 		}
@@ -712,22 +725,16 @@ cli_logs(struct app *cli, int argc, char **argv)
 	struct store_msg *m;
 	struct ledger *l;
 	struct store *st;
+	struct logs_args a = { .n = LOGS_DEFAULT };
 	cJSON *root = NULL, *arr = NULL;
-	int64_t n = LOGS_DEFAULT;
 	char *cause = NULL;
 	size_t count = 0, nm, i;
-	bool json = false, all = false;
-	const char *query = NULL;
 	int rc = EXIT_OK;
 
 	if (argc > 1 && (rc = logs_sub(cli, argc - 1, argv + 1)) >= 0)
 		return rc;
-	for (i = 1; i + 1 < (size_t)argc; i++)
-		if (strcmp(argv[i], "--task") == 0)
-			return logs_task(cli, argv[i + 1], argc > 3 && (strcmp(argv[1], "--json") == 0 ||
-			    strcmp(argv[argc - 1], "--json") == 0));
 	rc = EXIT_OK;
-	switch (logs_args(argc, argv, &n, &all, &json, &query)) {
+	switch (logs_args(argc, argv, &a)) {
 	case -1:
 		return logs_usage();
 	case 1:
@@ -739,25 +746,31 @@ cli_logs(struct app *cli, int argc, char **argv)
 		    "  show ID            one conversation, rendered (--raw: as stored)\n"
 		    "  export ID          one conversation as Markdown (or --format json)\n"
 		    "  rm ID              forget a conversation; its ledger rows stay\n"
-		    "  --task ID          agent task ID (llm do): what it was, then one ledger row per step\n",
+		    "  --task ID          an agent task (llm do): what it was, a ledger row per step\n",
 		    LOGS_DEFAULT);
 		return EXIT_OK;
 	}
-	if (query != NULL)
-		return logs_query(cli, query, (size_t)n, all, json);
+	if (a.task != NULL && a.query != NULL) {
+		fprintf(stderr, "llm: logs: --task and -q do not go together\n");
+		return logs_usage();
+	}
+	if (a.task != NULL)
+		return logs_task(cli, a.task, a.json);
+	if (a.query != NULL)
+		return logs_query(cli, a.query, (size_t)a.n, a.all, a.json);
 	if ((l = cli_ledger_open(cli, &cause)) == NULL)
 		goto fail;
 	st = ledger_store(l);
-	if ((all ? store_conv_list_all : store_conv_list)(st, (size_t)n, &cv, &count, &cause) < 0)
+	if ((a.all ? store_conv_list_all : store_conv_list)(st, (size_t)a.n, &cv, &count, &cause) < 0)
 		goto fail;
-	if (json) {
+	if (a.json) {
 		root = cJSON_CreateObject();
 		arr = cJSON_AddArrayToObject(root, "conversations");
 	}
 	for (i = 0; i < count; i++) {
 		if (store_msgs(st, cv[i].id, &m, &nm, &cause) < 0)
 			goto fail;
-		if (json) {
+		if (a.json) {
 			cJSON_AddItemToArray(arr, json_conv(&cv[i], m, nm));
 		} else {
 			if (i > 0)
@@ -766,7 +779,7 @@ cli_logs(struct app *cli, int argc, char **argv)
 		}
 		store_msgs_free(m, nm);
 	}
-	if (json)
+	if (a.json)
 		report_json_print(root);
 	else if (count == 0) {
 		printf("No conversations yet.\n");

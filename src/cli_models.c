@@ -18,14 +18,17 @@
 
 #define MODELS_IMPORT_MAX INPUT_MAX
 #define MODELS_TIMEOUT 120L
+#define MODELS_USAGE \
+    "usage: llm models [-t | --tier TIER] [--json]\n       llm models import FILE|URL\n" \
+    "       llm models --remote PROVIDER [--json]\n" \
+    "       llm models add PROVIDER ID --tier T --price IN/OUT [--name NAME]\n"
 
 static int
 models_usage(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "llm: models: ");
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nusage: llm models [-t | --tier TIER] [--json] | llm models import "
-	    "FILE|URL\n");
+	fprintf(stderr, "\n%s", MODELS_USAGE);
 	return EXIT_USAGE;
 }
 
@@ -148,7 +151,8 @@ models_list(struct app *cli, int argc, char **argv)
 			if (!tier_parse(argv[i] + 7, &only))
 				return models_usage("--tier needs cheap, mid or frontier%s", "");
 		} else
-			return models_usage("unknown argument '%s'", argv[i]);
+			return models_usage(argv[i][0] == '-' ? "unknown option '%s'" : "unexpected '%s'",
+			    argv[i]);
 	}
 	/* By tier, then in catalog order. */
 	ms = xcalloc(total ? total : 1, sizeof(*ms));
@@ -216,8 +220,11 @@ models_import(struct app *cli, int argc, char **argv)
 	struct buf b;
 	char *data = NULL, *cause = NULL;
 	size_t len = 0, n = 0;
-	int rc = EXIT_USAGE;
+	int rc = EXIT_USAGE, i;
 
+	for (i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return models_usage("import: unknown option '%s'", argv[i]);
 	if (argc != 2)
 		return models_usage("import needs one FILE or URL%s", "");
 	src = argv[1];
@@ -273,9 +280,7 @@ cli_models(struct app *cli, int argc, char **argv)
 		if (strcmp(argv[i], "--remote") == 0 || str_startswith(argv[i], "--remote="))
 			return cli_models_remote(cli, argc, argv);
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		printf("usage: llm models [-t | --tier TIER] [--json]\n       llm models import FILE|URL\n"
-		    "       llm models --remote PROVIDER [--json]\n"
-		    "       llm models add PROVIDER ID --tier T --price IN/OUT [--name NAME]\n");
+		fputs(MODELS_USAGE, stdout);
 		return EXIT_OK;
 	}
 	return models_list(cli, argc, argv);

@@ -315,27 +315,41 @@ config_append(const char *path, const char *text, char **cause)
 int
 cli_models_add(struct app *cli, int argc, char **argv)
 {
-	const char *prov, *id, *name = NULL, *price = NULL;
+	const char *prov = NULL, *id = NULL, *name = NULL, *price = NULL;
 	char in[32], out[32], *section, *cause = NULL;
 	enum tier tier = TIER_AUTO;
 	int i;
 
-	if (argc < 3)
-		goto usage;
-	prov = argv[1];
-	id = argv[2];
-	for (i = 3; i < argc; i++) {
-		if ((strcmp(argv[i], "--tier") == 0 || strcmp(argv[i], "-t") == 0) && i + 1 < argc) {
+	/* options before, between or after PROVIDER and ID */
+	for (i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		bool tier_opt = strcmp(s, "--tier") == 0 || strcmp(s, "-t") == 0;
+
+		if ((tier_opt || strcmp(s, "--price") == 0 || strcmp(s, "--name") == 0) &&
+		    i + 1 == argc) {
+			fprintf(stderr, "llm: models add: option %s needs an argument\n", s);
+			goto usage;
+		} else if (tier_opt) {
 			if (!tier_parse(argv[++i], &tier) || tier == TIER_AUTO)
 				goto usage;
-		} else if (strcmp(argv[i], "--price") == 0 && i + 1 < argc) {
+		} else if (strcmp(s, "--price") == 0) {
 			price = argv[++i];
-		} else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc) {
+		} else if (strcmp(s, "--name") == 0) {
 			name = argv[++i];
-		} else {
+		} else if (s[0] == '-' && s[1] != '\0') {
+			fprintf(stderr, "llm: models add: unknown option '%s'\n", s);
 			goto usage;
+		} else if (id != NULL) {
+			fprintf(stderr, "llm: models add: unexpected '%s'\n", s);
+			goto usage;
+		} else if (prov == NULL) {
+			prov = s;
+		} else {
+			id = s;
 		}
 	}
+	if (id == NULL)
+		goto usage;
 	if (name == NULL)
 		name = id;
 	if (config_provider(&cli->cfg, prov) == NULL) {

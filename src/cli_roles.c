@@ -60,7 +60,8 @@ cli_roles(struct app *cli, int argc, char **argv)
 		} else if (strcmp(argv[k], "--paths") == 0) {
 			paths = true;
 		} else {
-			fprintf(stderr, "llm: roles: unexpected '%s'\n%s", argv[k], roles_usage);
+			fprintf(stderr, "llm: roles: %s '%s'\n%s", argv[k][0] == '-' ? "unknown option" :
+			    "unexpected", argv[k], roles_usage);
 			return EXIT_USAGE;
 		}
 	}

@@ -620,10 +620,14 @@ usage_json(const struct usage_report *r, const char *month)
 	cJSON_Delete(o);
 }
 
+#define USAGE_SYNOPSIS \
+    "usage: llm usage [--month YYYY-MM] [--by day|model|tier|task|user|team]\n" \
+    "                 [--router] [--json]\n"
+
 static int
 usage_usage(void)
 {
-	fprintf(stderr, "usage: llm usage [--month YYYY-MM] [--by day|model|tier|task|user|team] [--router] [--json]\n");
+	fputs(USAGE_SYNOPSIS, stderr);
 	return EXIT_USAGE;
 }
 
@@ -722,7 +726,14 @@ cli_usage(struct app *cli, int argc, char **argv)
 	case -1:
 		return EXIT_USAGE;
 	case 1:
-		printf("usage: llm usage [--month YYYY-MM] [--by day|model|tier|task|user|team] [--router] [--json]\n");
+		fputs(USAGE_SYNOPSIS
+		    "\n"
+		    "What a month's requests cost, grouped, and what the frontier tier would\n"
+		    "have cost for the same requests.\n"
+		    "  --month YYYY-MM   the month (by default this one)\n"
+		    "  --by WHAT         group by day, model (the default), tier, task, user or team\n"
+		    "  --router          how often the router was overruled, per tier\n"
+		    "  --json            one JSON object\n", stdout);
 		return EXIT_OK;
 	}
 	/* A team's months are its time zone's: opening its ledger reads the zone first. */

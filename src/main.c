@@ -91,7 +91,7 @@ static const char usage_text[] =
     "  -c, --continue        continue the latest conversation\n"
     "      --cid ID          continue conversation ID\n"
     "      --no-stream       print the answer when it is complete\n"
-    "      --json            print one JSON object with the answer, route, usage and cost\n"
+    "      --json            one JSON object: the answer, route, usage and cost\n"
     "      --dry-run         route and estimate only, send nothing (as llm route)\n"
     "      --max-tokens N    cap the reply at N tokens\n"
     "      --max-cost USD    refuse when the worst case is above USD\n"
@@ -118,8 +118,9 @@ cli_help(struct app *cli, int argc, char **argv)
 		if (commands[i].summary != NULL)
 			printf("  %-8s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nExit codes: 0 ok, 1 provider or network failure, 2 usage or config error,\n"
-	    "3 refused by the budget or --max-cost, 4 no or rejected credentials, 130 interrupted\n"
-	    "(SIGINT), 141 stdout closed early (SIGPIPE), 143 terminated (SIGTERM).\n"
+	    "3 refused by the budget or --max-cost, 4 no or rejected credentials, 129 hung up\n"
+	    "(SIGHUP), 130 interrupted (SIGINT), 141 stdout closed early (SIGPIPE),\n"
+	    "143 terminated (SIGTERM).\n"
 	    "Files: $LLM_CONFIG_DIR/config.ini (~/.config/llm), $LLM_DATA_DIR/llm.db\n"
 	    "(~/.local/share/llm). See llm(1) and llm-config(5).\n", stdout);
 	return EXIT_OK;
@@ -290,6 +291,32 @@ drop_no_color(int argc, char **argv, int first)
 	return n;
 }
 
+/*
+ * Options anywhere, on a command's line too: "llm keys --json list" is "llm keys
+ * list --json". The first word that is neither an option nor an option's value
+ * moves to argv[2], where the command looks for its own words, if it is one.
+ */
+static void
+word_first(const struct command *cmd, int argc, char **argv)
+{
+	char *word;
+	int i;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return;
+		if (argv[i][0] != '-' || argv[i][1] == '\0')
+			break;
+		if (cli_command_valued(cmd->name, argv[i]))
+			i++;
+	}
+	if (i <= 2 || i >= argc || !cli_command_word(cmd->name, argv[i]))
+		return;
+	word = argv[i];
+	memmove(argv + 3, argv + 2, (size_t)(i - 2) * sizeof(*argv));
+	argv[2] = word;
+}
+
 static bool
 has_flag(int argc, char **argv, const char *a, const char *b)
 {
@@ -368,6 +395,8 @@ main(int argc, char **argv)
 	/* and anywhere else on a command's line, as on a question's */
 	if (cmd != NULL && !cmd->own_color)
 		argc = drop_no_color(argc, argv, 2);
+	if (cmd != NULL && !cmd->free_words)
+		word_first(cmd, argc, argv);
 	if (cmd == NULL) {
 		/* fast paths: no config, no catalog */
 		if (has_flag(argc, argv, "--version", "-V"))
@@ -383,6 +412,23 @@ main(int argc, char **argv)
 			fprintf(stderr, "llm: '%s' is not a command; did you mean 'llm %s'?\n"
 			    "llm: to send it to a model as a prompt: llm -- %s\n", argv[1], near->name, argv[1]);
 			return EXIT_USAGE;
+		}
+	}
+	if (cmd != NULL && cmd->fn == cli_help && argc > 2) {
+		/* "llm help keys" is "llm keys --help" */
+		const struct command *of = find_command(argv[2]);
+
+		if (of == NULL || of->name[0] == '_') {
+			fprintf(stderr, "llm: help: no command '%s'\nTry 'llm --help'.\n", argv[2]);
+			return EXIT_USAGE;
+		}
+		if (of->needs != NEEDS_NOTHING) {
+			static char help_flag[] = "--help";
+
+			cmd = of;
+			argv[1] = argv[2];
+			argv[2] = help_flag;
+			argc = 3;
 		}
 	}
 	if (cmd != NULL && !cmd->free_words && has_flag(argc - 1, argv + 1, "--help", "-h")) {

@@ -78,6 +78,19 @@ check_eq "SIGTERM: partial answer kept" "$(cat "$T/term.out")" "partial "
 check_eq "SIGTERM: a cancelled ledger row" \
     "$(sqlite3 "$db" "select status from usage order by id desc limit 1")" cancelled
 
+# SIGHUP mid-stream (the terminal closed): 129, and what was spent is booked,
+# as for SIGTERM.
+fake_reply "{\"chunks\":[\"partial \",\"never\"],\"hold_file\":\"$T/never\"}"
+"$LLM_BIN" -q -m test-cheap "stream" >"$T/hup.out" 2>"$T/hup.err" &
+pid=$!
+t_wait grep -q partial "$T/hup.out"
+kill -HUP $pid
+wait $pid
+check_eq "SIGHUP: exit 129" "$?" 129
+check_eq "SIGHUP: partial answer kept" "$(cat "$T/hup.out")" "partial "
+check_eq "SIGHUP: a cancelled ledger row" \
+    "$(sqlite3 "$db" "select status from usage order by id desc limit 1")" cancelled
+
 # The reader of stdout goes away: 141, as a process killed by SIGPIPE.
 fake_reply '{"chunks":["first-part ","second ","third ","fourth ","fifth "],"delay_ms":150}'
 ("$LLM_BIN" -q -m test-cheap "stream" 2>"$T/pipe.err"; echo $? >"$T/pipe.rc") | head -c 3 >/dev/null

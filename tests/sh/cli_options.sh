@@ -93,6 +93,7 @@ for code in 141 143; do
 done
 run_llm --help
 check_contains "--help: exit codes 141 and 143" "$OUT" "141"
+check_contains "--help: exit code 129" "$OUT" "129 hung up"
 
 # --help anywhere in a command's arguments is that command's help: usage on
 # stdout, nothing on stderr, exit 0, and nothing done.
@@ -106,6 +107,17 @@ for what in "config --help" "config check -h" "ledger --help" "budget set --help
 	check_eq "$what: nothing on stderr" "$ERR" ""
 done
 check "models import --help: nothing imported" test ! -e "$LLM_CONFIG_DIR/models.json"
+# llm help COMMAND is that command's help; a name that is no command is said so.
+for what in keys route logs budget; do
+	run_llm "$what" --help
+	want=$OUT
+	run_llm help "$what"
+	check_rc "help $what: exit 0" 0
+	check_eq "help $what: llm $what --help" "$OUT" "$want"
+done
+run_llm help nosuch
+check_rc "help nosuch: exit 2" 2
+check_contains "help nosuch: says so" "$ERR" "llm: help: no command 'nosuch'"
 
 # A word llm logs does not know is named before the usage.
 run_llm logs -c
@@ -119,6 +131,17 @@ for opt in -q --query -n --count --task; do
 	check_contains "logs $opt without a value: says it needs an argument" "$ERR" \
 	    "llm: logs: option $opt needs an argument"
 done
+# llm logs --task takes its --json wherever it is on the line.
+for line in "--task 5 --json -a" "-a --task=5 --json" "--json -a --task 5"; do
+	# shellcheck disable=SC2086 # the words of a command line
+	run_llm logs $line
+	check_rc "logs $line: exit 0" 0
+	check_eq "logs $line: the task as JSON" "$(json_get "$T/out" task)" 5
+done
+run_llm logs -q word --task 5
+check_rc "logs -q with --task: exit 2" 2
+check_contains "logs -q with --task: says they do not go together" "$ERR" \
+    "llm: logs: --task and -q do not go together"
 # So is one llm usage does not know, or an option of its without the value.
 run_llm usage --bogus
 check_rc "usage --bogus: exit 2" 2
@@ -205,6 +228,79 @@ check_not_contains "--no-color: never sent as text" "$(fake_requests)" "no-color
 fake_reset
 cd "$LLM_TOP" || exit 1
 
+# Options anywhere on a command's line too: before the command's own word
+# ("llm keys --json list") as after it, with the same result. An option's
+# value is never taken for the word ("llm logs -q show" searches for show).
+fake_reply '{"text":"kept"}'
+run_llm -q "a conversation to show"
+"$LLM_BIN" logs --json -n 1 >"$T/conv.json"
+cid=$(json_get "$T/conv.json" conversations.0.id)
+t_git_repo "$T/word-repo"
+for pair in "keys list --json|keys --json list" \
+    "logs show $cid --raw|logs --raw show $cid" \
+    "logs export $cid --format json|logs --format json export $cid" \
+    "logs show $cid --json|logs --json show $cid" \
+    "budget set 7 --json|budget --json set 7" \
+    "budget set 7 --user al|budget --user al set 7" \
+    "budget set --user al 7|budget set 7 --user al" \
+    "models import --json $T/none.json|models --json import $T/none.json" \
+    "ledger init --json|ledger --json init" \
+    "config show --all|config --all show" \
+    "keys set --json openai|keys --json set openai" \
+    "git install-hook -f|git -f install-hook"; do
+	after=${pair%%|*} before=${pair#*|}
+	# shellcheck disable=SC2086 # the words of a command line
+	run_llm $after
+	want_rc=$RC want_out=$OUT want_err=$ERR
+	[ "${after#git install-hook}" != "$after" ] && "$LLM_BIN" git uninstall-hook >/dev/null 2>&1
+	# shellcheck disable=SC2086
+	run_llm $before
+	check_rc "llm $before: as llm $after" "$want_rc"
+	check_eq "llm $before: the output of llm $after" "$OUT" "$want_out"
+	check_eq "llm $before: the errors of llm $after" "$ERR" "$want_err"
+done
+check_contains "logs --raw show: the conversation" "$(run_llm logs --raw show "$cid"; echo "$OUT")" \
+    "a conversation to show"
+check "git -f install-hook: the hook is installed" test -e "$R/.git/hooks/prepare-commit-msg"
+run_llm keys --json list
+check_rc "keys --json list: exit 0" 0
+check_contains "keys --json list: the JSON listing" "$OUT" '"providers":['
+run_llm models --tier cheap add ollama word-m1 --price 1/2
+check_rc "models --tier cheap add: exit 0" 0
+run_llm models add --price 1/2 ollama word-m2 -t mid
+check_rc "models add with options around PROVIDER ID: exit 0" 0
+check_contains "models add: both added" "$(cat "$LLM_CONFIG_DIR/config.ini")" \
+    "[model.word-m1]"
+check_contains "models add: both added" "$(cat "$LLM_CONFIG_DIR/config.ini")" \
+    "[model.word-m2]"
+run_llm logs -q show
+check_rc "logs -q show: a search, exit 0" 0
+check_contains "logs -q show: the message that holds the word" "$OUT" "a conversation to show"
+run_llm keys --json
+check_rc "keys --json alone: exit 2" 2
+check_contains "keys --json alone: asks for a command" "$ERR" "llm: keys: no command given"
+# An option no command takes is named as one, by every command and each of
+# its words alike (the hook's commit-msg aside: it never fails a commit).
+wrong=
+for cmd in $("$LLM_BIN" __complete commands); do
+	case $cmd in help | version) continue ;; esac
+	for word in "" $("$LLM_BIN" __complete sub "$cmd"); do
+		[ "$cmd $word" = "git commit-msg" ] && continue
+		# shellcheck disable=SC2086 # no word is no argument
+		run_llm "$cmd" $word --zz
+		[ "$RC" = 2 ] && [ "${ERR#*"unknown option '--zz'"}" != "$ERR" ] ||
+		    wrong="$wrong [$cmd${word:+ $word}: $RC $(echo "$ERR" | head -1)]"
+	done
+done
+check_eq "every command names an unknown option as one, exit 2" "$wrong" ""
+"$LLM_BIN" git uninstall-hook >/dev/null 2>&1
+run_llm git install-hook extra
+check_rc "git install-hook extra: exit 2" 2
+check_contains "git install-hook extra: a word, not an option" "$ERR" \
+    "llm: git install-hook: unexpected 'extra'"
+check "git install-hook extra: no hook" test ! -e "$R/.git/hooks/prepare-commit-msg"
+cd "$LLM_TOP" || exit 1
+
 run_llm config set tier cheap
 check_rc "config set: exit 2" 2
 check_contains "config set: names the command" "$ERR" "llm: config: unknown command 'set'"
@@ -240,7 +336,19 @@ check_not_contains "keys remove nosuch: another name of a command's word, no suc
     "as a prompt"
 run_llm usage --bogus
 check_not_contains "usage --bogus: an option, no such hint" "$ERR" "as a prompt"
+# A command's name after an option is no one-word prompt either: the command
+# goes first. After -- it is a prompt.
+run_llm --json budget
+check_rc "--json budget: exit 2" 2
+check_contains "--json budget: says the command goes first" "$ERR" \
+    "llm: 'budget' is a command: it goes first, its options after it (llm budget ...)"
+run_llm -t mid usage
+check_contains "-t mid usage: says how to send it" "$ERR" "put -- before it"
 check_eq "misspelt commands: nothing sent" "$(fake_count)" "$n"
+fake_reply '{"text":"ok"}'
+run_llm -q -t mid -- usage
+check_rc "-t mid -- usage: a prompt, exit 0" 0
+check_eq "-t mid -- usage: sent as the prompt" "$(fake_last body.messages.0.content)" usage
 fake_reply '{"text":"ok"}'
 run_llm -q -- bugdet
 check_rc "-- bugdet: exit 0" 0

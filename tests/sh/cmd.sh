@@ -133,6 +133,17 @@ check_eq "ctrl-c while asking: exit 130" "$?" 130
 check_contains "ctrl-c while asking: said" "$(cat "$T/int.err")" "interrupted"
 check_eq "ctrl-c while asking: the row is cancelled, not reserved" \
     "$(sqlite3 "$LLM_DATA_DIR/llm.db" "select status from usage order by id desc limit 1")" cancelled
+# So does a hang-up (the terminal closed), with 129.
+n=$(fake_count)
+fake_reply "{\"chunks\":[\"ls \",\"-la\"],\"hold_file\":\"$T/never\"}"
+"$LLM_BIN" cmd --print "list the files" >"$T/hup.out" 2>"$T/hup.err" &
+pid=$!
+fake_wait_count $((n + 1))
+kill -HUP $pid
+wait $pid
+check_eq "hang-up while asking: exit 129" "$?" 129
+check_eq "hang-up while asking: the row is cancelled, not reserved" \
+    "$(sqlite3 "$LLM_DATA_DIR/llm.db" "select status from usage order by id desc limit 1")" cancelled
 fake_default '{"status":401}'
 run_llm cmd --print "x"
 check_rc "--print: a rejected key: exit 4" 4

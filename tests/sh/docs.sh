@@ -22,6 +22,8 @@ export PATH
 #   opt CMD OPTION ARG ALT        an option CMD takes ("-" is a question), ARG 1 if it
 #                                 takes a value, ? if the parser does not say, ALT
 #                                 its other spelling (-t for --tier), if a table says
+#   refuse CMD OPTION ALT         an option of a question CMD refuses, by a reason
+#                                 of its own (llm route sends nothing)
 #   sub CMD WORD                  a word CMD takes first (llm keys set)
 #   verb NAME SLASH KEYS          a client verb: a slash command (1) or not, its
 #                                 default keys ("-": none, so no key action)
@@ -62,8 +64,11 @@ for e in re.finditer(r"\{ (\.name = .*?) \},", table(text, "opt_defs[] = {"), re
     for k, v in macros.items():
         f = re.sub(r"\b%s\b" % k, v, f)
     for face, cmd in faces.items():
+        if face not in f:
+            continue
         # llm route refuses what it has a reason for (dry_no): nothing is sent
-        if face not in f or (cmd == "route" and ".dry_no" in e):
+        if cmd == "route" and ".dry_no" in e:
+            print("refuse\t%s\t--%s\t%s" % (cmd, name, "-" + short.group(1) if short else "-"))
             continue
         opt(cmd, "--" + name, arg, "-" + short.group(1) if short else "-")
         if short:
@@ -186,6 +191,15 @@ for c in - $(cat "$T/cmds-own"); do
 		entries "$c" >"$T/entry-$c"
 	fi
 done
+# Each --help fits a terminal of 80 columns.
+wide=
+for c in - $(cat "$T/cmds-own"); do
+	w=$(t_py -c 'import sys; print(max(len(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8")))' \
+	    "$T/help-$c")
+	[ "$w" -le 80 ] || wide="$wide $c:$w"
+done
+check_eq "every --help fits 80 columns" "$wide" ""
+
 # named_either OPT ALT FILE: whether FILE names the option by either spelling.
 named_either() {
 	named "$1" "$3" || { [ "$2" != - ] && named "$2" "$3"; }
@@ -220,6 +234,35 @@ check_eq "every option a command takes is offered by llm __complete (bash)" "$no
 check_eq "every option a command takes is in the zsh completion of that command" "$nozsh" ""
 check_eq "every option is named in the fish completion" "$nofish" ""
 
+# The options of a conversation (cli_opts.c's table) each have a line of their
+# own in the help of llm, llm route and llm chat, as in an option list.
+unlisted=
+while IFS='	' read -r c o _ alt; do
+	case $c:$o in -:--* | route:--* | chat:--*) ;; *) continue ;; esac
+	[ "$c	$o" = "$exempt" ] && continue
+	grep -q -- "^  \(-[a-zA-Z], \)\?$o\( \|\$\)\|^      $o\( \|\$\)" "$T/help-$c" ||
+	    unlisted="$unlisted $c:$o"
+done <"$T/opts"
+check_eq "every option of llm, llm route and llm chat has its line in the --help" "$unlisted" ""
+
+# What a command refuses that a question takes: its --help and llm.1 entry say
+# so, and no completion offers it.
+awk -F '\t' '$1 == "refuse" { print $2 "\t" $3 "\t" $4 }' "$T/truth" >"$T/refused"
+check "llm route refuses options" test "$(wc -l <"$T/refused")" -ge 5
+nohelp='' noman='' offered=''
+while IFS='	' read -r c o alt; do
+	named_either "$o" "$alt" "$T/help-$c" || nohelp="$nohelp llm $c:$o"
+	named_either "$o" "$alt" "$T/entry-$c" || noman="$noman llm $c:$o"
+	for s in "$o" "$alt"; do
+		[ "$s" = - ] && continue
+		grep -qxF -- "$s" "$T/complete-$c" && offered="$offered llm $c:$s"
+		named "$s" "$T/zsh-$c" && offered="$offered zsh:llm $c:$s"
+	done
+done <"$T/refused"
+check_eq "every option a command refuses is named in its --help" "$nohelp" ""
+check_eq "every option a command refuses is named in its llm.1 entry" "$noman" ""
+check_eq "no completion offers an option the command refuses" "$offered" ""
+
 # An option that takes a value is skipped with it by the bash and fish
 # completions when they look for the command and its words. Which do: the
 # tables say, or the --help shows a value after it ("--by day|model", "-n N").
@@ -240,6 +283,24 @@ while read -r o; do
 	grep -q -- "case \\(.* \\)\\?$o\\( \\|\$\\)" "$T/fish-skip" || missing="$missing fish:$o"
 done <"$T/valued"
 check_eq "bash and fish skip the value of each option that takes one" "$missing" ""
+# So does main, where it looks past a command's options for the command's own
+# word ("llm logs -n 3 show 7"): cli_complete.c's CMD_valued lists say which.
+awk -F '\t' '$1 == "sub" { print $2 }' "$T/truth" | sort -u >"$T/cmds-words"
+: >"$T/valued-missing"
+while read -r c; do
+	sed -n "/^static const char \*const ${c}_valued\[\] = {/,/};/p" "$SRC/cli_complete.c" \
+	    >"$T/valued-$c"
+	{
+		awk -F '\t' -v c="$c" '$1 == "opt" && $2 == c && $4 == "1" { print $3 }' "$T/truth"
+		grep -oP -- \
+		    '(?<![\w-])-[a-z](?=, --[a-z-]+ [A-Z])|(?<![\w-])--?[a-zA-Z][a-z-]* (?:[A-Z][A-Za-z/|-]*|[a-z]+\|[a-z|]*)(?=[] ,|.]|$)' \
+		    "$T/help-$c" | sed 's/ .*//'
+	} | sort -u | while read -r o; do
+		grep -q -- "\"$o\"" "$T/valued-$c" || printf ' %s:%s' "$c" "$o"
+	done >>"$T/valued-missing"
+done <"$T/cmds-words"
+check_eq "main skips the value of each option that takes one, on a command with words" \
+    "$(cat "$T/valued-missing")" ""
 
 # The headless screen's size when --size is not given.
 size=$(sed -n 's/^	p->width = \([0-9]*\);$/\1/p; s/^	p->height = \([0-9]*\);$/x\1/p' "$SRC/cli_opts.c" | tr -d '\n')

@@ -107,6 +107,13 @@ run_llm_in "$trace" route --json "what went wrong?"
 check_rc "stdin: exit 0" 0
 check_contains "stdin: the trace is seen" "$(json_get "$T/out" reason)" "stack trace"
 
+# A line llm route cannot use is named as llm route's, with its help.
+run_llm_in "" route
+check_rc "route with no prompt: exit 2" 2
+check_contains "route with no prompt: says it is route's" "$ERR" "llm: route: empty prompt"
+check_contains "route with no prompt: points to route's help" "$ERR" "Try 'llm route --help'."
+run_llm_in "" --dry-run
+check_contains "--dry-run with no prompt: a question's" "$ERR" "Try 'llm --help'."
 run_llm_in "" route -m no-such-model "hi"
 check_rc "unknown model: exit 2" 2
 check_contains "unknown model: says so" "$ERR" "no-such-model"
@@ -135,7 +142,9 @@ check "route -o: no file written" test ! -e "$T/answer.txt"
 check_eq "route -q and the like: nothing sent" "$(fake_count)" "$n"
 run_llm_in "" route -q --help
 check_rc "route -q --help: the help, exit 0" 0
-check_contains "route -q --help: says which are refused" "$OUT" "(-q, -v, -o) are refused"
+for opt in -q -v --no-stream -o --force; do
+	check_contains "route -q --help: says $opt is refused" "$(echo "$OUT" | sed -n '/^Refused/,/^$/p')" "$opt"
+done
 run_llm_in "" route --dry-run "hi there"
 check_rc "route --dry-run: what route is, exit 0" 0
 check_contains "route --dry-run: the decision" "$OUT" "tier"

@@ -30,6 +30,16 @@ run_llm route --json --explain "hello there"
 check_eq "route --json --explain: what was learnt" \
 	"$(echo "$OUT" | j '(j["learnt"]["enabled"], j["learnt"]["labels"], j["learnt"]["active"])')" \
 	"(True, 0, False)"
+# --forget with --json: stdout is one JSON object still, the count alone or
+# the decision with the count on stderr.
+run_llm route --json --forget
+check_rc "route --json --forget: exit 0" 0
+check_eq "route --json --forget: the count as JSON" "$(echo "$OUT" | j 'j["forgot"]')" 0
+run_llm route --json --forget "hello there"
+check_eq "route --json --forget PROMPT: the decision as JSON" "$(echo "$OUT" | j 'j["tier"]')" cheap
+check_contains "route --json --forget PROMPT: the count on stderr" "$ERR" "llm: route: forgot 0 labels"
+run_llm route --forget
+check_eq "route --forget: the count as text" "$OUT" "forgot 0 labels: the router routes as shipped"
 
 # "hello there" goes to cheap: a tier chosen against the router, a pin, the router's own
 # tier asked for and an escalation.
