@@ -1558,7 +1558,8 @@ static const char *const howto_not[] = {
 	"write", "implement", "create", "generate", "build", "design", "refactor", "optimise",
 	"optimize", "review", "debug", "fix", "fixing", "recover", "migrate", "wrong", "broken", "lost",
 	"why", "convert", "port", "secure", "safe", "slow", "race", "deadlock", "scale", "production",
-	"should", "back", "couldn", "cannot", "can't", "doesn", "isn", "won", "didn", "structure",
+	"should", "back", "cannot", "can't", "cant", "couldn't", "couldnt", "doesn't", "doesnt",
+	"isn't", "isnt", "won't", "didn't", "didnt", "structure",
 	"plan", "framework", "migration", "architecture", "strategy", "tradeoffs", "pros", "cons",
 	"prove", "proof",
 };

@@ -408,6 +408,7 @@ test_decide_howto(void)
 		"measure whether it's working.",
 		"how do I do this?\nfor (i = 0; i < n; i++) { sum += a[i]; }",
 		"what does the code below do?",
+		"how do I get gpg signing to work with git on macOS, it doesn't pick up my key",
 	};
 	struct route_decision d;
 	size_t i;
