@@ -811,6 +811,28 @@ word_in(const char *w, size_t n, const char *const *list, size_t n_list)
 }
 
 /*
+ * Whether a word of the folded text low[0..n) is one of the n_list words of
+ * list. A word is a run of letters and of the bytes in also ("'" reads
+ * "doesn't" whole, "_" and digits read "0041_add_tenant_id" whole).
+ */
+static bool
+any_word_in(const char *low, size_t n, const char *also, const char *const *list, size_t n_list)
+{
+	size_t i, end;
+
+	for (i = 0; i < n; i = end) {
+		while (i < n && !is_alpha((unsigned char)low[i]))
+			i++;
+		for (end = i; end < n && (is_alpha((unsigned char)low[end]) ||
+		    (low[end] != '\0' && strchr(also, low[end]) != NULL)); end++)
+			;
+		if (word_in(low + i, end - i, list, n_list))
+			return true;
+	}
+	return false;
+}
+
+/*
  * Whether prompt[0..len) asks what something is ("what is a spinlock?",
  * "what does CAS stand for"): whatever its subject, any model can say. Only
  * its opening and its words are read; the callers check there is nothing
@@ -1475,7 +1497,7 @@ static bool
 router_is_thanks(const struct route_input *in, const double x[RF_COUNT])
 {
 	char low[ROUTER_THANKS_MAX + 1];
-	size_t i, n, end;
+	size_t i, n;
 	bool open = false;
 
 	if (in->prompt == NULL || in->len > ROUTER_THANKS_MAX || x[RF_CODE_LINES] > 0 ||
@@ -1485,17 +1507,7 @@ router_is_thanks(const struct route_input *in, const double x[RF_COUNT])
 	n = router_fold(in->prompt, in->len, low, sizeof(low));
 	for (i = 0; i < ARRAY_SIZE(thanks_openers) && !open; i++)
 		open = str_startswith(low, thanks_openers[i]);
-	/* Words, names ("0041_add_tenant_id") read whole. */
-	for (i = 0; open && i < n; i = end) {
-		while (i < n && !is_alpha((unsigned char)low[i]))
-			i++;
-		for (end = i; end < n && (is_alpha((unsigned char)low[end]) || is_digit((unsigned char)low[end]) ||
-		    low[end] == '_'); end++)
-			;
-		if (word_in(low + i, end - i, thanks_not, ARRAY_SIZE(thanks_not)))
-			return false;
-	}
-	return open;
+	return open && !any_word_in(low, n, "_0123456789", thanks_not, ARRAY_SIZE(thanks_not));
 }
 
 /* Longest one-line ask read as a lookup of a command or a syntax, in bytes. */
@@ -1579,7 +1591,7 @@ howto_ask(const struct route_input *in)
 {
 	char low[ROUTER_HOWTO_MAX + 1];
 	const char *does;
-	size_t n = router_text_len(in), m, i, k, end;
+	size_t n = router_text_len(in), m, i;
 	bool open = false;
 
 	if (in->prompt == NULL || n == 0 || n > ROUTER_HOWTO_MAX || memchr(in->prompt, '\n', n) != NULL)
@@ -1597,19 +1609,8 @@ howto_ask(const struct route_input *in)
 		for (d = does + strlen("what does"); !open && (d = strstr(d, " mean")) != NULL; d++)
 			open = !is_alpha((unsigned char)d[5]);
 	}
-	for (i = 0; open && i < m; i = end) {
-		while (i < m && !is_alpha((unsigned char)low[i]))
-			i++;
-		for (end = i; end < m && (is_alpha((unsigned char)low[end]) || low[end] == '\''); end++)
-			;
-		if (word_in(low + i, end - i, howto_not, ARRAY_SIZE(howto_not)))
-			return false;
-		for (k = 0; k < ARRAY_SIZE(howto_not_starts); k++)
-			if (end - i >= strlen(howto_not_starts[k]) &&
-			    memcmp(low + i, howto_not_starts[k], strlen(howto_not_starts[k])) == 0)
-				return false;
-	}
-	return open;
+	return open && !any_word_in(low, m, "'", howto_not, ARRAY_SIZE(howto_not)) &&
+	    !phrase_in(low, howto_not_starts, ARRAY_SIZE(howto_not_starts));
 }
 
 /* A how-to question that names no hard subject: a small model's. */
@@ -1689,7 +1690,7 @@ static bool
 router_is_edit(const struct route_input *in, const double x[RF_COUNT])
 {
 	const char *p = in->prompt, *line[2], *nl;
-	size_t n = router_text_len(in), len[2], k, i, end, m;
+	size_t n = router_text_len(in), len[2], k, i, m;
 	char low[ROUTER_SMALL_MAX + 1];
 
 	if (p == NULL || n == 0 || x[RF_DIFF] > 0 || x[RF_TRACE] > 0 || x[RF_LINES] > log1p(ROUTER_EDIT_LINES))
@@ -1712,15 +1713,7 @@ router_is_edit(const struct route_input *in, const double x[RF_COUNT])
 		if (!open)
 			continue;
 		m = router_fold(line[k], len[k], low, sizeof(low));
-		for (i = 0; open && i < m; i = end) {
-			while (i < m && !is_alpha((unsigned char)low[i]))
-				i++;
-			for (end = i; end < m && is_alpha((unsigned char)low[end]); end++)
-				;
-			if (word_in(low + i, end - i, edit_not, ARRAY_SIZE(edit_not)))
-				open = false;
-		}
-		if (open)
+		if (!any_word_in(low, m, "", edit_not, ARRAY_SIZE(edit_not)))
 			return true;
 	}
 	return false;
