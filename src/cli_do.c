@@ -15,6 +15,8 @@
 #include "catalog.h"
 #include "chat.h"
 #include "cli.h"
+#include "config.h"
+#include "cred.h"
 #include "input.h"
 #include "ledger.h"
 #include "pricing.h"
@@ -409,6 +411,38 @@ print_result(const struct do_run *d, const struct agent_result *r)
 	}
 }
 
+/*
+ * No key for the worker: the pinned model's provider has none, or no model
+ * the router could pick has one. Said as plain llm says it, before the task,
+ * its journal or a ledger row, since no request could be sent. EXIT_AUTH
+ * after why, or -1 to go on.
+ */
+static int
+no_key(struct app *cli, const struct model *pin, enum tier tier, const char *task)
+{
+	const struct provider_conf *pc = pin != NULL ? config_provider(&cli->cfg, pin->provider) : NULL;
+	struct chat_opts co = { .tier = tier };
+	struct chat_route r;
+	struct chat *c;
+	char *msg = NULL;
+
+	if (pin != NULL && pc != NULL && pc->requires_key && cred_probe(pc) == CRED_NONE) {
+		msg = cred_missing_msg(pc);
+	} else if (pin == NULL) {
+		c = chat_new(&cli->cfg, cli->cat, NULL);
+		if (chat_preview(c, &co, task, &r, &msg) != CHAT_AUTH) {
+			free(msg);
+			msg = NULL;
+		}
+		chat_free(c);
+	}
+	if (msg == NULL)
+		return -1;
+	fprintf(stderr, "llm: do: %s\n", msg);
+	free(msg);
+	return EXIT_AUTH;
+}
+
 /* An option given without its value (bad: the word it is in), said as llm's other commands say it. */
 static int
 missing_value(const char *bad)
@@ -436,6 +470,7 @@ cli_do(struct app *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *allow[DO_ALLOW_MAX + 1];
+	const struct model *pin = NULL;
 	struct do_run d = { .cli = cli };
 	struct agent_opts o;
 	struct agent_result r;
@@ -506,13 +541,14 @@ cli_do(struct app *cli, int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	/* before the task, its journal or a ledger row: a typo must leave nothing behind */
-	if (o.model != NULL && chat_pin(&cli->cfg, cli->cat, o.model, &cause) == NULL) {
+	if (o.model != NULL && (pin = chat_pin(&cli->cfg, cli->cat, o.model, &cause)) == NULL) {
 		fprintf(stderr, "llm: do: %s\n", cause);
 		free(cause);
 		return EXIT_USAGE;
 	}
 	buf_init(&task, 0);
-	if ((rc = read_task(argc, argv, &task)) >= 0)
+	if ((rc = read_task(argc, argv, &task)) >= 0 ||
+	    (rc = no_key(cli, pin, o.tier, buf_str(&task))) >= 0)
 		goto out;
 	/* the questions go to /dev/tty: stdin may be material piped in at a terminal */
 	d.tty = have_tty();

@@ -391,3 +391,25 @@ check_contains "above home: says why" "$ERR" \
     "llm: do: $(pwd -P), which holds your home, is no project (no git): tools would reach all of it"
 check_eq "above home: nothing sent" "$(fake_count)" 0
 cd - >/dev/null || exit 1
+
+# --- no key for the worker: refused as plain llm refuses it, before any step, task or row
+t_sum_repo "$T/repo"
+fake_reset
+fake_reply '{"text":"Done."}'
+rows=$(db_get "SELECT count(*) FROM usage")
+tasks=$(db_get "SELECT count(*) FROM tasks")
+cd "$T/repo" || exit 1
+(unset OPENAI_API_KEY; run_llm "do" -m test-cheap "fix sum.sh"; echo "$RC" >"$T/rc"; printf '%s' "$ERR" >"$T/err")
+ERR=$(cat "$T/err")
+check_eq "no key, pinned: exit 4" "$(cat "$T/rc")" 4
+check_eq "no key, pinned: plain llm's words, no step line" "$ERR" \
+    "llm: do: no API key for provider openai: set the environment variable OPENAI_API_KEY, store one in the keyring with \`llm keys set openai\`, or set key_command under [provider.openai] in config.ini"
+(unset ANTHROPIC_API_KEY GEMINI_API_KEY; run_llm "do" -t mid "fix sum.sh"; echo "$RC" >"$T/rc"; printf '%s' "$ERR" >"$T/err")
+ERR=$(cat "$T/err")
+check_eq "no key, routed: exit 4" "$(cat "$T/rc")" 4
+check_contains "no key, routed: says which key" "$ERR" "llm: do: no model of the mid tier has a key; no API key for provider anthropic"
+check_not_contains "no key, routed: no task said stopped" "$ERR" "stopped after"
+cd - >/dev/null || exit 1
+check_eq "no key: nothing sent" "$(fake_count)" 0
+check_eq "no key: no ledger row" "$(db_get "SELECT count(*) FROM usage")" "$rows"
+check_eq "no key: no task" "$(db_get "SELECT count(*) FROM tasks")" "$tasks"
