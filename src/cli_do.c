@@ -51,7 +51,8 @@ static const char do_usage[] =
     "\n"
     "Exit codes: 0 done, 1 provider failure, 2 usage error, 3 stopped by the budget,\n"
     "--max-cost or max_steps (the steps done are listed), 4 no key, 130 interrupted,\n"
-    "129 hung up, 143 terminated (a running command stopped with the task).\n";
+    "129 hung up, 141 stdout closed before the answer was written, 143 terminated\n"
+    "(a running command stopped with the task).\n";
 
 static volatile int do_cancel;
 static volatile sig_atomic_t do_signal;   /* the signal that stopped the task */
@@ -386,13 +387,19 @@ partial_answer(const struct agent_result *r)
 	return st->text;
 }
 
-/* The answer, or a stopped task's cut words, on stdout made visible; its end on stderr. */
-static void
-print_result(const struct do_run *d, const struct agent_result *r)
+/*
+ * The answer, or a stopped task's cut words, on stdout made visible; its end
+ * on stderr. The exit code, rc or, when stdout did not take the answer, 141
+ * for a reader that left and 2 for a full disk or a closed descriptor.
+ */
+static int
+print_result(const struct do_run *d, const struct agent_result *r, int rc)
 {
 	const char *answer = r->answer != NULL ? r->answer : partial_answer(r);
 	char cost[32], *v;
+	int err;
 
+	errno = 0;
 	if (d->json) {
 		print_json(r);
 	} else if (answer != NULL) {
@@ -400,7 +407,15 @@ print_result(const struct do_run *d, const struct agent_result *r)
 		printf("%s%s", v, *v != '\0' && v[strlen(v) - 1] != '\n' ? "\n" : "");
 		free(v);
 	}
-	fflush(stdout);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		err = errno;
+		if (err == EPIPE) {
+			rc = EXIT_SIGPIPE;
+		} else {
+			fprintf(stderr, "llm: stdout: %s\n", err ? strerror(err) : "write error");
+			rc = EXIT_USAGE;
+		}
+	}
 	if (r->status != CHAT_OK) {
 		v = visible_str(r->error ? r->error : "stopped", strlen(r->error ? r->error : "stopped"));
 		pricing_format(r->cost, r->estimated, cost, sizeof cost);
@@ -409,6 +424,7 @@ print_result(const struct do_run *d, const struct agent_result *r)
 		    (long long)r->task_id);
 		free(v);
 	}
+	return rc;
 }
 
 /*
@@ -595,6 +611,13 @@ cli_do(struct app *cli, int argc, char **argv)
 	/* killed or hung up, the task stops as on Ctrl-C: its command's processes go with it */
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
+	/*
+	 * A reader that left, of stdout or of the step lines, must not kill the
+	 * task between an edit and its journal: the failed write says it instead.
+	 * Commands run get the default back (proc).
+	 */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 	agent_run(&cli->cfg, cli->cat, l, w, &o, &r);
 	sigaction(SIGINT, &old, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
@@ -603,7 +626,7 @@ cli_do(struct app *cli, int argc, char **argv)
 		r.status = CHAT_CANCELLED;
 	rc = do_signal == SIGTERM || do_signal == SIGHUP ? 128 + do_signal :
 	    cli_exit_code(r.status);
-	print_result(&d, &r);
+	rc = print_result(&d, &r, rc);
 out:
 	agent_result_done(&r);
 	ledger_close(l);

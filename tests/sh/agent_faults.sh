@@ -413,3 +413,34 @@ cd - >/dev/null || exit 1
 check_eq "no key: nothing sent" "$(fake_count)" 0
 check_eq "no key: no ledger row" "$(db_get "SELECT count(*) FROM usage")" "$rows"
 check_eq "no key: no task" "$(db_get "SELECT count(*) FROM tasks")" "$tasks"
+
+# --- stdout that does not take the answer: why, as plain llm says it
+t_sum_repo "$T/repo"
+cd "$T/repo" || exit 1
+fake_reset
+fake_reply '{"text":"Done."}'
+"$LLM_BIN" "do" -m test-cheap "fix sum.sh" >/dev/full 2>"$T/err"
+check_eq "full stdout: exit 2" "$?" 2
+check_contains "full stdout: names the error" "$(cat "$T/err")" "llm: stdout: No space left on device"
+check_not_contains "full stdout: not a bare write error" "$(cat "$T/err")" "write error"
+# its reader gone before the answer: 141, as a process killed by SIGPIPE, and nothing said
+t_py -c 'import json; print(json.dumps({"text": "word " * 25000}))' >"$T/long.json"
+fake_reply "$(cat "$T/long.json")"
+("$LLM_BIN" "do" -q -m test-cheap "fix sum.sh" 2>"$T/pipe.err"; echo $? >"$T/pipe.rc") | head -c 3 >/dev/null
+check_eq "stdout's reader left: exit 141" "$(cat "$T/pipe.rc")" 141
+check_eq "stdout's reader left: nothing on stderr" "$(cat "$T/pipe.err")" ""
+# the step lines' reader gone: the task goes on to its answer, not killed mid-task
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}}]}'
+fake_reply '{"text":"Listed."}'
+check_eq "step lines' reader left: the task ends with its answer" "$(t_py -c '
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+with open(sys.argv[2], "wb") as out:
+    p = subprocess.run([sys.argv[1], "do", "-m", "test-cheap", "list"], stdin=subprocess.DEVNULL,
+                       stdout=out, stderr=w)
+print(p.returncode, open(sys.argv[2]).read().strip())' "$LLM_BIN" "$T/do.out")" "0 Listed."
+cd - >/dev/null || exit 1
+run_llm "do" --help
+check_contains "do --help: exit code 141" "$OUT" "141 stdout closed before the answer was written"
+check "llm.1: llm do's exit 141" grep -q "141 when standard output was closed before the answer" "$LLM_TOP/man/llm.1"
