@@ -68,6 +68,7 @@ struct do_run {
 	struct app *cli;
 	bool quiet, json;
 	bool tty;               /* a terminal to ask on */
+	char *root;             /* the workspace's root, made visible, when the user is below it */
 };
 
 /* What the step line adds for a reply the model did not end itself: the answer may be cut. */
@@ -190,7 +191,7 @@ static enum tool_answer
 ask_tool(void *arg, const char *tool, const char *preview, const char *why, char **edit)
 {
 	struct do_run *d = arg;
-	enum tool_answer a = tools_ask_tty(NULL, tool, preview, why, edit);
+	enum tool_answer a = tools_ask_tty_at(NULL, d->root, tool, preview, why, edit);
 
 	if (!d->quiet && !isatty(STDERR_FILENO))
 		fprintf(stderr, "llm: do: %s %s on the terminal\n", tool,
@@ -280,20 +281,22 @@ read_task(int argc, char **argv, struct buf *task)
 /*
  * Tell the model where under the workspace's root the user is, when not at
  * the root: the task's "this directory" and its paths may be relative to it,
- * the tools' paths are relative to the root.
+ * the tools' paths are relative to the root. Whether the user is below it.
  */
-static void
+static bool
 add_where(const struct ws *w, struct buf *task)
 {
 	const char *root = ws_root(w);
 	char *cwd = realpath(".", NULL);
 	size_t n = strcmp(root, "/") == 0 ? 0 : strlen(root);
+	bool below = cwd != NULL && strncmp(cwd, root, n) == 0 && cwd[n] == '/' && cwd[n + 1] != '\0';
 
-	if (cwd != NULL && strncmp(cwd, root, n) == 0 && cwd[n] == '/' && cwd[n + 1] != '\0')
+	if (below)
 		buf_addf(task, "%s(The user is in %s/ of the workspace: paths in the task may "
 		    "be relative to it.)", task->data[task->len - 1] == '\n' ? "\n" : "\n\n",
 		    cwd + n + 1);
 	free(cwd);
+	return below;
 }
 
 /* --allow edit,write,run into list (NULL-terminated, strings in s). */
@@ -589,7 +592,9 @@ cli_do(struct app *cli, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	add_where(w, &task);
+	/* a command runs at the root: the run question says so to a user below it */
+	if (add_where(w, &task))
+		d.root = visible_str(ws_root(w), strlen(ws_root(w)));
 	if ((l = cli_ledger_open(cli, &cause)) == NULL) {
 		fprintf(stderr, "llm: do: %s\n", cause);
 		rc = EXIT_USAGE;
@@ -633,6 +638,7 @@ out:
 	ws_close(w);
 	free(undo_dir);
 	free(where);
+	free(d.root);
 	free(cause);
 	buf_done(&task);
 	return rc;

@@ -74,6 +74,12 @@ void tool_result_free(struct tool_result *r);
  */
 enum tool_answer tools_ask_tty(void *arg, const char *tool, const char *preview, const char *why,
     char **edit);
+/*
+ * Ask as tools_ask_tty does on dev (NULL: /dev/tty); root, when not NULL,
+ * is said under a run's command: it runs there, not in the user's directory.
+ */
+enum tool_answer tools_ask_tty_at(const char *dev, const char *root, const char *tool,
+    const char *preview, const char *why, char **edit);
 
 /*
  * Start the undo journal of task id: every later edit keeps the previous

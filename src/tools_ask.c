@@ -108,7 +108,15 @@ read_key(int fd)
 enum tool_answer
 tools_ask_tty(void *arg, const char *tool, const char *preview, const char *why, char **edit)
 {
-	int fd = open(arg != NULL ? (const char *)arg : "/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	return tools_ask_tty_at(arg, NULL, tool, preview, why, edit);
+}
+
+/* Ask as tools_ask_tty does; a run's question says where the command runs, when root is given. */
+enum tool_answer
+tools_ask_tty_at(const char *dev, const char *root, const char *tool, const char *preview,
+    const char *why, char **edit)
+{
+	int fd = open(dev != NULL ? dev : "/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	enum tool_answer a = TOOL_NO;
 	struct termios old;
 	struct buf q;
@@ -123,6 +131,8 @@ tools_ask_tty(void *arg, const char *tool, const char *preview, const char *why,
 	}
 	buf_init(&q, 0);
 	headline(&q, tool, preview);
+	if (root != NULL && strcmp(tool, "run") == 0)
+		buf_addf(&q, "llm: it runs in the workspace's root, %s, not in this directory\n", root);
 	if (why != NULL)
 		buf_addf(&q, "llm: not allowed without asking: %s\n", why);
 	/* a command has no diff: d shows it whole, which matters once it is cut */

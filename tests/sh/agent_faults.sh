@@ -444,3 +444,24 @@ cd - >/dev/null || exit 1
 run_llm "do" --help
 check_contains "do --help: exit code 141" "$OUT" "141 stdout closed before the answer was written"
 check "llm.1: llm do's exit 141" grep -q "141 when standard output was closed before the answer" "$LLM_TOP/man/llm.1"
+
+# --- the run question from below the workspace's root: the command runs at the root
+t_sum_repo "$T/repo"
+mkdir -p "$T/repo/sub"
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"touch ran"}}]}'
+fake_reply '{"text":"Not run."}'
+cd "$T/repo/sub" || exit 1
+on_pty_answer "$T/pty.out" "allow?" "n" -- "do" -m test-cheap "touch a file"
+check_rc "run from below the root: the task ends (exit 0)" 0
+check_contains "run from below the root: the question says where it runs" "$(cat "$T/pty.out")" \
+    "llm: run: touch ran
+llm: it runs in the workspace's root, $(cd "$T/repo" && pwd -P), not in this directory
+allow? [y]es"
+fake_reply '{"calls":[{"name":"run","args":{"command":"touch ran"}}]}'
+fake_reply '{"text":"Not run."}'
+cd "$T/repo" || exit 1
+on_pty_answer "$T/pty.out" "allow?" "n" -- "do" -m test-cheap "touch a file"
+check_contains "run at the root: asked" "$(cat "$T/pty.out")" "llm: run: touch ran"
+check_not_contains "run at the root: nothing said of where" "$(cat "$T/pty.out")" "workspace's root"
+cd - >/dev/null || exit 1
