@@ -283,7 +283,6 @@ check_contains "keys --json alone: asks for a command" "$ERR" "llm: keys: no com
 # its words alike (the hook's commit-msg aside: it never fails a commit).
 wrong=
 for cmd in $("$LLM_BIN" __complete commands); do
-	case $cmd in help | version) continue ;; esac
 	for word in "" $("$LLM_BIN" __complete sub "$cmd"); do
 		[ "$cmd $word" = "git commit-msg" ] && continue
 		# shellcheck disable=SC2086 # no word is no argument
@@ -293,6 +292,18 @@ for cmd in $("$LLM_BIN" __complete commands); do
 	done
 done
 check_eq "every command names an unknown option as one, exit 2" "$wrong" ""
+for words in "help keys extra" "help help extra" "version extra"; do
+	# shellcheck disable=SC2086 # the words are the command line
+	run_llm $words </dev/null
+	check_rc "$words: exit 2" 2
+	check_contains "$words: the extra word named" "$ERR" "llm: ${words%% *}: unexpected 'extra'"
+done
+run_llm -q --version
+check_rc "-q --version: exit 0" 0
+check_contains "-q --version: the version" "$OUT" "llm "
+run_llm help --help
+check_rc "help --help: exit 0" 0
+check_contains "help --help: the help" "$OUT" "usage: llm [OPTIONS]"
 "$LLM_BIN" git uninstall-hook >/dev/null 2>&1
 run_llm git install-hook extra
 check_rc "git install-hook extra: exit 2" 2
