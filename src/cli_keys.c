@@ -551,8 +551,10 @@ cli_keys(struct app *cli, int argc, char **argv)
 	bool list;
 	int rc;
 
-	if (argc < 2)
+	if (argc < 2) {
+		fprintf(stderr, "llm: keys: no command given (set, list, rm or check)\n");
 		return keys_usage();
+	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0
 	    || strcmp(argv[1], "help") == 0) {
 		fputs(keys_usage_text, stdout);

@@ -122,6 +122,8 @@ ledger_usage(int argc, char **argv)
 	else if (argc >= 2)
 		fprintf(stderr, "llm: ledger: %s '%s'\n", argv[1][0] == '-' ? "unknown option" :
 		    "unknown command", argv[1]);
+	else
+		fprintf(stderr, "llm: ledger: no command given (init or send)\n");
 	fputs(usage, stderr);
 	return EXIT_USAGE;
 }

@@ -279,6 +279,13 @@ check_contains "logs -q show: the message that holds the word" "$OUT" "a convers
 run_llm keys --json
 check_rc "keys --json alone: exit 2" 2
 check_contains "keys --json alone: asks for a command" "$ERR" "llm: keys: no command given"
+run_llm keys
+check_rc "keys alone: exit 2" 2
+check_contains "keys alone: asks for a command" "$ERR" \
+    "llm: keys: no command given (set, list, rm or check)"
+run_llm ledger
+check_rc "ledger alone: exit 2" 2
+check_contains "ledger alone: asks for a command" "$ERR" "llm: ledger: no command given (init or send)"
 # An option no command takes is named as one, by every command and each of
 # its words alike (the hook's commit-msg aside: it never fails a commit).
 wrong=
