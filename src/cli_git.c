@@ -865,8 +865,8 @@ cli_git(struct app *cli, int argc, char **argv)
 		    "       llm git commit-msg FILE [SOURCE [SHA]]\n"
 		    "\n"
 		    "install-hook writes a prepare-commit-msg hook that runs this llm by its\n"
-		    "absolute path (llm on PATH only when that file is gone); --force moves a\n"
-		    "hook that is not llm's aside, and uninstall-hook puts it back.\n"
+		    "absolute path (llm on PATH only when that file is gone); -f (--force) moves\n"
+		    "a hook that is not llm's aside, and uninstall-hook puts it back.\n"
 		    "commit-msg (what the hook runs) drafts a message into FILE, says on stderr\n"
 		    "what the draft cost, and exits 0 whatever happens.\n");
 		return EXIT_OK;

@@ -28,7 +28,8 @@ static const char keys_usage_text[] =
     "  set     store PROVIDER's key in the keyring; the key is read from a prompt\n"
     "          that does not echo, or from stdin\n"
     "  list    where each provider's key comes from, and its last four characters\n"
-    "  rm      delete PROVIDER's key from the keyring\n"
+    "          (or ls; --json: one JSON object)\n"
+    "  rm      delete PROVIDER's key from the keyring (or remove)\n"
     "  check   find PROVIDER's key as a request would (key_env, keyring,\n"
     "          key_command) and say where it came from\n";
 
