@@ -559,6 +559,7 @@ budget_set_args(struct app *cli, int argc, char **argv)
 int
 cli_budget(struct app *cli, int argc, char **argv)
 {
+	static const char *const budget_flags[] = { "--json", "--help", NULL };
 	struct ledger *l;
 	struct meter m;
 	char *cause = NULL;
@@ -574,8 +575,9 @@ cli_budget(struct app *cli, int argc, char **argv)
 			fputs(budget_help, stdout);
 			return EXIT_OK;
 		} else {
-			fprintf(stderr, "llm: budget: %s '%s'\n", argv[i][0] == '-' ? "unknown option" :
-			    "unexpected", argv[i]);
+			if (!cli_flag_value("budget", argv[i], budget_flags))
+				fprintf(stderr, "llm: budget: %s '%s'\n", argv[i][0] == '-' ?
+				    "unknown option" : "unexpected", argv[i]);
 			return budget_usage();
 		}
 	}

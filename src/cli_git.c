@@ -296,6 +296,7 @@ restore_hook(const char *path, char **cause)
 static int
 install_hook(int argc, char **argv)
 {
+	static const char *const flags[] = { "--force", NULL };
 	char *dir, *path = NULL, *cmd = NULL, *script = NULL, *cause = NULL;
 	bool force = false;
 	int state, rc = EXIT_USAGE, i;
@@ -304,8 +305,9 @@ install_hook(int argc, char **argv)
 		if (strcmp(argv[i], "--force") == 0 || strcmp(argv[i], "-f") == 0) {
 			force = true;
 		} else {
-			fprintf(stderr, "llm: git install-hook: %s '%s'\n", argv[i][0] == '-' ?
-			    "unknown option" : "unexpected", argv[i]);
+			if (!cli_flag_value("git install-hook", argv[i], flags))
+				fprintf(stderr, "llm: git install-hook: %s '%s'\n", argv[i][0] == '-' ?
+				    "unknown option" : "unexpected", argv[i]);
 			return EXIT_USAGE;
 		}
 	}

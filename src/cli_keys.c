@@ -457,8 +457,9 @@ keys_list(struct app *cli, int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0) {
 			json = true;
 		} else {
-			fprintf(stderr, "llm: keys list: %s '%s'\n", argv[i][0] == '-' ?
-			    "unknown option" : "unexpected", argv[i]);
+			if (!cli_flag_value("keys list", argv[i], (const char *const[]){ "--json", NULL }))
+				fprintf(stderr, "llm: keys list: %s '%s'\n", argv[i][0] == '-' ?
+				    "unknown option" : "unexpected", argv[i]);
 			return keys_usage();
 		}
 	}

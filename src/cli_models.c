@@ -162,6 +162,9 @@ models_list(struct app *cli, int argc, char **argv)
 		} else if (str_startswith(argv[i], "--tier=")) {
 			if (!tier_parse(argv[i] + 7, &only))
 				return models_usage("--tier needs cheap, mid or frontier%s", "");
+		} else if (cli_flag_value("models", argv[i], (const char *const[]){ "--json", NULL })) {
+			fputs(MODELS_USAGE, stderr);
+			return EXIT_USAGE;
 		} else
 			return models_usage(argv[i][0] == '-' ? "unknown option '%s'" : "unexpected '%s'",
 			    argv[i]);

@@ -299,6 +299,34 @@ for cmd in $("$LLM_BIN" __complete commands); do
 	done
 done
 check_eq "every command names an unknown option as one, exit 2" "$wrong" ""
+# A value given to an option that takes none is said as such, whoever parses.
+n=$(fake_count)
+wrong=
+while IFS='|' read -r ctx opt words; do
+	# shellcheck disable=SC2086 # the words are the command line
+	run_llm $words </dev/null
+	[ "$RC" = 2 ] && [ "${ERR#*"llm: $ctx${ctx:+: }option '$opt' takes no value"}" != "$ERR" ] ||
+	    wrong="$wrong [$words: $RC $(echo "$ERR" | head -1)]"
+done <<'LIST'
+|--json|--json=1 x
+|--json|x --js=yes
+|--continue|--continue=1 x
+route|--json|route --json=1 x
+chat|--agent|chat --agent=1
+do|--json|do --json=1 x
+budget|--json|budget --json=1
+usage|--router|usage --router=1
+logs|--all|logs --all=1
+logs show|--raw|logs show 1 --raw=1
+keys list|--json|keys list --json=1
+models|--json|models --json=1
+models --remote|--json|models --remote ollama --json=1
+roles|--paths|roles --paths=1
+cmd|--print|cmd --print=1 x
+git install-hook|--force|git install-hook --force=1
+LIST
+check_eq "an option given a value it takes none of is said so, exit 2" "$wrong" ""
+check_eq "an option given a value: nothing sent" "$(fake_count)" "$n"
 for words in "help keys extra" "help help extra" "version extra"; do
 	# shellcheck disable=SC2086 # the words are the command line
 	run_llm $words </dev/null
