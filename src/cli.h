@@ -31,6 +31,8 @@ enum {
 int cli_exit_code(enum chat_status s);
 /* Print "llm: context: cause" on stderr if cause is not NULL, and free it. */
 void cli_complain(const char *context, char *cause);
+/* Say "option '--json' takes no value" if arg is --json=VALUE and --json one of flags. */
+bool cli_flag_value(const char *context, const char *arg, const char *const *flags);
 
 /*
  * A subcommand: argv[0] is its name; it parses its own options and returns an

@@ -500,10 +500,23 @@ budget_set(struct app *cli, const char *arg, const char *user)
 	return EXIT_OK;
 }
 
+#define BUDGET_SYNOPSIS \
+    "usage: llm budget [--json]\n" \
+    "       llm budget set [--user NAME] USD\n"
+
+static const char budget_help[] = BUDGET_SYNOPSIS
+    "\n"
+    "This month's meter: spent, reserved by requests under way, the limit, and\n"
+    "the forecast for the month's end. With a team ledger, the team's month, the\n"
+    "user's share, and the requests kept on this machine.\n"
+    "  --json        one JSON object\n"
+    "  set USD       set the monthly budget in dollars; 0 means no budget\n"
+    "  --user NAME   with set and a team ledger: that user's own budget\n";
+
 static int
 budget_usage(void)
 {
-	fprintf(stderr, "usage: llm budget [--json]\n       llm budget set [--user NAME] USD\n");
+	fputs(BUDGET_SYNOPSIS, stderr);
 	return EXIT_USAGE;
 }
 
@@ -546,6 +559,7 @@ budget_set_args(struct app *cli, int argc, char **argv)
 int
 cli_budget(struct app *cli, int argc, char **argv)
 {
+	static const char *const budget_flags[] = { "--json", "--help", NULL };
 	struct ledger *l;
 	struct meter m;
 	char *cause = NULL;
@@ -558,11 +572,12 @@ cli_budget(struct app *cli, int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0)
 			json = true;
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			printf("usage: llm budget [--json]\n       llm budget set [--user NAME] USD\n");
+			fputs(budget_help, stdout);
 			return EXIT_OK;
 		} else {
-			fprintf(stderr, "llm: budget: %s '%s'\n", argv[i][0] == '-' ? "unknown option" :
-			    "unexpected", argv[i]);
+			if (!cli_flag_value("budget", argv[i], budget_flags))
+				fprintf(stderr, "llm: budget: %s '%s'\n", argv[i][0] == '-' ?
+				    "unknown option" : "unexpected", argv[i]);
 			return budget_usage();
 		}
 	}

@@ -358,7 +358,10 @@ parse(struct cmd_args *a, int argc, char **argv)
 		} else if (!words && (strcmp(s, "-m") == 0 || strcmp(s, "--model") == 0)) {
 			a->model = argv[++i];
 		} else if (!words && s[0] == '-' && s[1] != '\0') {
-			fprintf(stderr, "llm: cmd: unknown option '%s'\n%s", s, cmd_usage);
+			if (cli_flag_value("cmd", s, (const char *const[]){ "--print", NULL }))
+				fputs(cmd_usage, stderr);
+			else
+				fprintf(stderr, "llm: cmd: unknown option '%s'\n%s", s, cmd_usage);
 			return EXIT_USAGE;
 		} else if (buf_addf(&a->request, "%s%s", a->request.len ? " " : "", s) != 0) {
 			fprintf(stderr, "llm: cmd: the request is over %d KiB; say in a sentence what "

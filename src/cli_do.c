@@ -553,7 +553,17 @@ cli_do(struct app *cli, int argc, char **argv)
 			fputs(do_usage, stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "llm: do: unknown option '%s'\n%s", argv[optind - 1], do_usage);
+			for (i = 0; optopt != 0 && longopts[i].name != NULL; i++)
+				if (longopts[i].val == optopt)
+					break;
+			/* getopt names the option in optopt when it was given a value it takes none of */
+			if (optopt != 0 && strncmp(argv[optind - 1], "--", 2) == 0 &&
+			    strchr(argv[optind - 1], '=') != NULL && longopts[i].name != NULL)
+				fprintf(stderr, "llm: do: option '--%s' takes no value\n%s", longopts[i].name,
+				    do_usage);
+			else
+				fprintf(stderr, "llm: do: unknown option '%s'\n%s", argv[optind - 1],
+				    do_usage);
 			rc = EXIT_USAGE;
 		}
 	}

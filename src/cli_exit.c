@@ -1,6 +1,7 @@
 /* cli_exit: how a subcommand ends: a request's status as an exit code, a failure on stderr. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -31,4 +32,25 @@ cli_complain(const char *context, char *cause)
 	if (cause != NULL)
 		fprintf(stderr, "llm: %s: %s\n", context, cause);
 	free(cause);
+}
+
+/*
+ * Say that arg, --NAME=VALUE, gives a value to an option that takes none when
+ * --NAME is one of flags (NULL-terminated): "llm: context: option '--json'
+ * takes no value". Whether it was said.
+ */
+bool
+cli_flag_value(const char *context, const char *arg, const char *const *flags)
+{
+	size_t n = strcspn(arg, "=");
+
+	if (strncmp(arg, "--", 2) != 0 || arg[n] != '=')
+		return false;
+	for (; *flags != NULL; flags++) {
+		if (strlen(*flags) == n && strncmp(*flags, arg, n) == 0) {
+			fprintf(stderr, "llm: %s: option '%.*s' takes no value\n", context, (int)n, arg);
+			return true;
+		}
+	}
+	return false;
 }

@@ -296,6 +296,7 @@ restore_hook(const char *path, char **cause)
 static int
 install_hook(int argc, char **argv)
 {
+	static const char *const flags[] = { "--force", NULL };
 	char *dir, *path = NULL, *cmd = NULL, *script = NULL, *cause = NULL;
 	bool force = false;
 	int state, rc = EXIT_USAGE, i;
@@ -304,8 +305,9 @@ install_hook(int argc, char **argv)
 		if (strcmp(argv[i], "--force") == 0 || strcmp(argv[i], "-f") == 0) {
 			force = true;
 		} else {
-			fprintf(stderr, "llm: git install-hook: %s '%s'\n", argv[i][0] == '-' ?
-			    "unknown option" : "unexpected", argv[i]);
+			if (!cli_flag_value("git install-hook", argv[i], flags))
+				fprintf(stderr, "llm: git install-hook: %s '%s'\n", argv[i][0] == '-' ?
+				    "unknown option" : "unexpected", argv[i]);
 			return EXIT_USAGE;
 		}
 	}
@@ -865,8 +867,8 @@ cli_git(struct app *cli, int argc, char **argv)
 		    "       llm git commit-msg FILE [SOURCE [SHA]]\n"
 		    "\n"
 		    "install-hook writes a prepare-commit-msg hook that runs this llm by its\n"
-		    "absolute path (llm on PATH only when that file is gone); --force moves a\n"
-		    "hook that is not llm's aside, and uninstall-hook puts it back.\n"
+		    "absolute path (llm on PATH only when that file is gone); -f (--force) moves\n"
+		    "a hook that is not llm's aside, and uninstall-hook puts it back.\n"
 		    "commit-msg (what the hook runs) drafts a message into FILE, says on stderr\n"
 		    "what the draft cost, and exits 0 whatever happens.\n");
 		return EXIT_OK;

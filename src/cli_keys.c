@@ -28,7 +28,8 @@ static const char keys_usage_text[] =
     "  set     store PROVIDER's key in the keyring; the key is read from a prompt\n"
     "          that does not echo, or from stdin\n"
     "  list    where each provider's key comes from, and its last four characters\n"
-    "  rm      delete PROVIDER's key from the keyring\n"
+    "          (or ls; --json: one JSON object)\n"
+    "  rm      delete PROVIDER's key from the keyring (or remove)\n"
     "  check   find PROVIDER's key as a request would (key_env, keyring,\n"
     "          key_command) and say where it came from\n";
 
@@ -456,8 +457,9 @@ keys_list(struct app *cli, int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0) {
 			json = true;
 		} else {
-			fprintf(stderr, "llm: keys list: %s '%s'\n", argv[i][0] == '-' ?
-			    "unknown option" : "unexpected", argv[i]);
+			if (!cli_flag_value("keys list", argv[i], (const char *const[]){ "--json", NULL }))
+				fprintf(stderr, "llm: keys list: %s '%s'\n", argv[i][0] == '-' ?
+				    "unknown option" : "unexpected", argv[i]);
 			return keys_usage();
 		}
 	}
@@ -551,8 +553,10 @@ cli_keys(struct app *cli, int argc, char **argv)
 	bool list;
 	int rc;
 
-	if (argc < 2)
+	if (argc < 2) {
+		fprintf(stderr, "llm: keys: no command given (set, list, rm or check)\n");
 		return keys_usage();
+	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0
 	    || strcmp(argv[1], "help") == 0) {
 		fputs(keys_usage_text, stdout);

@@ -110,10 +110,16 @@ static int
 ledger_usage(int argc, char **argv)
 {
 	static const char usage[] = "usage: llm ledger init | send\n";
+	static const char help[] = "usage: llm ledger init | send\n"
+	    "\n"
+	    "The ledger keeps what every request cost: in SQLite on this machine or,\n"
+	    "with [ledger] database, the team's in PostgreSQL.\n"
+	    "  init   create or upgrade the ledger's schema (the team's: as its owner)\n"
+	    "  send   send the requests kept on this machine to the team's ledger\n";
 	bool known = argc >= 2 && (strcmp(argv[1], "init") == 0 || strcmp(argv[1], "send") == 0);
 
 	if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		fputs(usage, stdout);
+		fputs(help, stdout);
 		return EXIT_OK;
 	}
 	if (known)
@@ -122,6 +128,8 @@ ledger_usage(int argc, char **argv)
 	else if (argc >= 2)
 		fprintf(stderr, "llm: ledger: %s '%s'\n", argv[1][0] == '-' ? "unknown option" :
 		    "unknown command", argv[1]);
+	else
+		fprintf(stderr, "llm: ledger: no command given (init or send)\n");
 	fputs(usage, stderr);
 	return EXIT_USAGE;
 }

@@ -207,6 +207,7 @@ struct logs_args {
 static int
 logs_args(int argc, char **argv, struct logs_args *a)
 {
+	static const char *const flags[] = { "--json", "--all", "--help", NULL };
 	const char *v;
 	int i;
 
@@ -236,8 +237,9 @@ logs_args(int argc, char **argv, struct logs_args *a)
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
 			return 1;
 		else {
-			fprintf(stderr, "llm: logs: %s '%s'\n", argv[i][0] == '-' ? "unknown option" :
-			    "unknown command", argv[i]);
+			if (!cli_flag_value("logs", argv[i], flags))
+				fprintf(stderr, "llm: logs: %s '%s'\n", argv[i][0] == '-' ?
+				    "unknown option" : "unknown command", argv[i]);
 			return -1;
 		}
 		if (v != NULL && (!str_to_i64(v, &a->n) || a->n < 1)) {
@@ -655,7 +657,9 @@ sub_args(int argc, char **argv, const char **id, bool *raw, bool *json)
 			if (!sub_format(s + 9, json))
 				return -1;
 		} else if (s[0] == '-' && s[1] != '\0') {
-			fprintf(stderr, "llm: logs %s: unknown option '%s'\n", cmd, s);
+			if (strcmp(cmd, "show") != 0 || !cli_flag_value("logs show", s,
+			    (const char *const[]){ "--raw", NULL }))
+				fprintf(stderr, "llm: logs %s: unknown option '%s'\n", cmd, s);
 			return -1;
 		} else if (*id != NULL) {
 			fprintf(stderr, "llm: logs %s: unexpected '%s'\n", cmd, s);

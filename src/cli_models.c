@@ -23,6 +23,18 @@
     "       llm models --remote PROVIDER [--json]\n" \
     "       llm models add PROVIDER ID --tier T --price IN/OUT [--name NAME]\n"
 
+static const char models_help[] = MODELS_USAGE
+    "\n"
+    "The catalog: each model's name, provider, tier, prices, context window, and\n"
+    "whether a key is available for it.\n"
+    "  -t, --tier TIER     only that tier's models: cheap, mid or frontier\n"
+    "  --json              one JSON object\n"
+    "  import FILE|URL     import a price list in LiteLLM's JSON format\n"
+    "  --remote PROVIDER   the models PROVIDER's server says it serves\n"
+    "  add PROVIDER ID     add a [model.NAME] section to config.ini: --tier T,\n"
+    "                      --price IN/OUT in dollars per million tokens,\n"
+    "                      --name NAME (default ID)\n";
+
 static int
 models_usage(const char *fmt, const char *arg)
 {
@@ -150,6 +162,9 @@ models_list(struct app *cli, int argc, char **argv)
 		} else if (str_startswith(argv[i], "--tier=")) {
 			if (!tier_parse(argv[i] + 7, &only))
 				return models_usage("--tier needs cheap, mid or frontier%s", "");
+		} else if (cli_flag_value("models", argv[i], (const char *const[]){ "--json", NULL })) {
+			fputs(MODELS_USAGE, stderr);
+			return EXIT_USAGE;
 		} else
 			return models_usage(argv[i][0] == '-' ? "unknown option '%s'" : "unexpected '%s'",
 			    argv[i]);
@@ -280,7 +295,7 @@ cli_models(struct app *cli, int argc, char **argv)
 		if (strcmp(argv[i], "--remote") == 0 || str_startswith(argv[i], "--remote="))
 			return cli_models_remote(cli, argc, argv);
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		fputs(MODELS_USAGE, stdout);
+		fputs(models_help, stdout);
 		return EXIT_OK;
 	}
 	return models_list(cli, argc, argv);

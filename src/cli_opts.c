@@ -246,6 +246,9 @@ opt_reject(enum cli_face face, int c, char **argv)
 			snprintf(name, sizeof(name), "%.*s", (int)strcspn(bad, "="), bad);
 		return opt_error(face, "option %s needs an argument", name);
 	}
+	/* getopt names the option in optopt when it was given a value it takes none of */
+	if (optopt != 0 && strncmp(bad, "--", 2) == 0 && strchr(bad, '=') != NULL)
+		return opt_error(face, "option '--%s' takes no value", opt_find(optopt)->name);
 	if (optopt > 0 && optopt < 256 && strncmp(bad, "--", 2) != 0)
 		return opt_error(face, "unknown option '-%c'", optopt);
 	return opt_error(face, "unknown option '%s'", bad);

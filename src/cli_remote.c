@@ -197,7 +197,8 @@ remote_args(int argc, char **argv, bool *json)
 			bad = argv[i];
 		}
 	}
-	if (bad != NULL)
+	if (bad != NULL && !cli_flag_value("models --remote", bad,
+	    (const char *const[]){ "--json", NULL }))
 		fprintf(stderr, "llm: models --remote: %s '%s'\n", bad[0] == '-' ? "unknown option" :
 		    "unexpected", bad);
 	if (bad != NULL || name == NULL) {

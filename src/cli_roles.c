@@ -60,8 +60,11 @@ cli_roles(struct app *cli, int argc, char **argv)
 		} else if (strcmp(argv[k], "--paths") == 0) {
 			paths = true;
 		} else {
-			fprintf(stderr, "llm: roles: %s '%s'\n%s", argv[k][0] == '-' ? "unknown option" :
-			    "unexpected", argv[k], roles_usage);
+			if (cli_flag_value("roles", argv[k], (const char *const[]){ "--paths", NULL }))
+				fputs(roles_usage, stderr);
+			else
+				fprintf(stderr, "llm: roles: %s '%s'\n%s", argv[k][0] == '-' ?
+				    "unknown option" : "unexpected", argv[k], roles_usage);
 			return EXIT_USAGE;
 		}
 	}

@@ -677,8 +677,10 @@ usage_args(int argc, char **argv, struct usage_report *r, const char **month, bo
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			return 1;
 		} else if (!missing) {
-			fprintf(stderr, "llm: usage: %s '%s'\n", argv[i][0] == '-' ? "unknown option" :
-			    "unexpected", argv[i]);
+			if (!cli_flag_value("usage", argv[i],
+			    (const char *const[]){ "--json", "--router", NULL }))
+				fprintf(stderr, "llm: usage: %s '%s'\n", argv[i][0] == '-' ?
+				    "unknown option" : "unexpected", argv[i]);
 			usage_usage();
 			return -1;
 		}

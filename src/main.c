@@ -130,8 +130,11 @@ static int
 cli_version(struct app *cli, int argc, char **argv)
 {
 	(void)cli;
-	(void)argc;
-	(void)argv;
+	if (argc > 1 && strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0) {
+		fprintf(stderr, "llm: version: %s '%s'\n", argv[1][0] == '-' ? "unknown option" :
+		    "unexpected", argv[1]);
+		return EXIT_USAGE;
+	}
 	fputs("llm " LLM_VERSION "\n", stdout);
 	return EXIT_OK;
 }
@@ -400,9 +403,9 @@ main(int argc, char **argv)
 	if (cmd == NULL) {
 		/* fast paths: no config, no catalog */
 		if (has_flag(argc, argv, "--version", "-V"))
-			return stdout_check(cli_version(&cli, argc, argv));
+			return stdout_check(cli_version(&cli, 1, argv));
 		if (has_flag(argc, argv, "--help", "-h"))
-			return stdout_check(cli_help(&cli, argc, argv));
+			return stdout_check(cli_help(&cli, 1, argv));
 	}
 	if (cmd == NULL && argc == 2 && argv[1][0] != '-') {
 		/* a misspelt command would go to a model as a one-word prompt, and be paid for */
@@ -417,12 +420,21 @@ main(int argc, char **argv)
 	if (cmd != NULL && cmd->fn == cli_help && argc > 2) {
 		/* "llm help keys" is "llm keys --help" */
 		const struct command *of = find_command(argv[2]);
+		int i = of != NULL ? 3 : 2;
 
-		if (of == NULL || of->name[0] == '_') {
-			fprintf(stderr, "llm: help: no command '%s'\nTry 'llm --help'.\n", argv[2]);
+		while (i < argc && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0))
+			i++;
+		if (i < argc && (argv[i][0] == '-' || of != NULL)) {
+			fprintf(stderr, "llm: help: %s '%s'\n", argv[i][0] == '-' ? "unknown option" :
+			    "unexpected", argv[i]);
 			return EXIT_USAGE;
 		}
-		if (of->needs != NEEDS_NOTHING) {
+		if (i < argc || (of != NULL && of->name[0] == '_')) {
+			fprintf(stderr, "llm: help: no command '%s'\nTry 'llm --help'.\n",
+			    i < argc ? argv[i] : argv[2]);
+			return EXIT_USAGE;
+		}
+		if (of != NULL && of->needs != NEEDS_NOTHING) {
 			static char help_flag[] = "--help";
 
 			cmd = of;

@@ -279,11 +279,17 @@ check_contains "logs -q show: the message that holds the word" "$OUT" "a convers
 run_llm keys --json
 check_rc "keys --json alone: exit 2" 2
 check_contains "keys --json alone: asks for a command" "$ERR" "llm: keys: no command given"
+run_llm keys
+check_rc "keys alone: exit 2" 2
+check_contains "keys alone: asks for a command" "$ERR" \
+    "llm: keys: no command given (set, list, rm or check)"
+run_llm ledger
+check_rc "ledger alone: exit 2" 2
+check_contains "ledger alone: asks for a command" "$ERR" "llm: ledger: no command given (init or send)"
 # An option no command takes is named as one, by every command and each of
 # its words alike (the hook's commit-msg aside: it never fails a commit).
 wrong=
 for cmd in $("$LLM_BIN" __complete commands); do
-	case $cmd in help | version) continue ;; esac
 	for word in "" $("$LLM_BIN" __complete sub "$cmd"); do
 		[ "$cmd $word" = "git commit-msg" ] && continue
 		# shellcheck disable=SC2086 # no word is no argument
@@ -293,6 +299,46 @@ for cmd in $("$LLM_BIN" __complete commands); do
 	done
 done
 check_eq "every command names an unknown option as one, exit 2" "$wrong" ""
+# A value given to an option that takes none is said as such, whoever parses.
+n=$(fake_count)
+wrong=
+while IFS='|' read -r ctx opt words; do
+	# shellcheck disable=SC2086 # the words are the command line
+	run_llm $words </dev/null
+	[ "$RC" = 2 ] && [ "${ERR#*"llm: $ctx${ctx:+: }option '$opt' takes no value"}" != "$ERR" ] ||
+	    wrong="$wrong [$words: $RC $(echo "$ERR" | head -1)]"
+done <<'LIST'
+|--json|--json=1 x
+|--json|x --js=yes
+|--continue|--continue=1 x
+route|--json|route --json=1 x
+chat|--agent|chat --agent=1
+do|--json|do --json=1 x
+budget|--json|budget --json=1
+usage|--router|usage --router=1
+logs|--all|logs --all=1
+logs show|--raw|logs show 1 --raw=1
+keys list|--json|keys list --json=1
+models|--json|models --json=1
+models --remote|--json|models --remote ollama --json=1
+roles|--paths|roles --paths=1
+cmd|--print|cmd --print=1 x
+git install-hook|--force|git install-hook --force=1
+LIST
+check_eq "an option given a value it takes none of is said so, exit 2" "$wrong" ""
+check_eq "an option given a value: nothing sent" "$(fake_count)" "$n"
+for words in "help keys extra" "help help extra" "version extra"; do
+	# shellcheck disable=SC2086 # the words are the command line
+	run_llm $words </dev/null
+	check_rc "$words: exit 2" 2
+	check_contains "$words: the extra word named" "$ERR" "llm: ${words%% *}: unexpected 'extra'"
+done
+run_llm -q --version
+check_rc "-q --version: exit 0" 0
+check_contains "-q --version: the version" "$OUT" "llm "
+run_llm help --help
+check_rc "help --help: exit 0" 0
+check_contains "help --help: the help" "$OUT" "usage: llm [OPTIONS]"
 "$LLM_BIN" git uninstall-hook >/dev/null 2>&1
 run_llm git install-hook extra
 check_rc "git install-hook extra: exit 2" 2

@@ -200,6 +200,33 @@ for c in - $(cat "$T/cmds-own"); do
 done
 check_eq "every --help fits 80 columns" "$wide" ""
 
+# Each --help says what each option and word of its command does, not only
+# in its synopsis.
+# body CMD: the --help of CMD without its synopsis.
+body() {
+	awk 'NR == 1 && /^usage:/ { syn = 1; next } syn && /^       / { next } { syn = 0; print }' \
+	    "$T/help-$1"
+}
+# in_body WORD CMD: whether the --help of CMD names WORD past its synopsis.
+in_body() {
+	grep -q -- "\(^\|[^-a-zA-Z]\)$1\([^-a-zA-Z]\|\$\)" "$T/body-$2"
+}
+undescribed=
+while read -r c; do
+	body "$c" >"$T/body-$c"
+done <"$T/cmds-own"
+while IFS='	' read -r c o _ alt; do
+	case $c:$o in -:* | *:--help | *:--no-color | *:-h) continue ;; esac
+	[ "$c	$o" = "$exempt" ] && continue
+	in_body "$o" "$c" || { [ "$alt" != - ] && in_body "$alt" "$c"; } ||
+	    undescribed="$undescribed $c:$o"
+done <"$T/opts"
+awk -F '\t' '$1 == "sub" { print $2 "\t" $3 }' "$T/truth" | sort -u >"$T/subs"
+while IFS='	' read -r c w; do
+	in_body "$w" "$c" || undescribed="$undescribed $c:$w"
+done <"$T/subs"
+check_eq "every option and word of a command is described in its --help" "$undescribed" ""
+
 # named_either OPT ALT FILE: whether FILE names the option by either spelling.
 named_either() {
 	named "$1" "$3" || { [ "$2" != - ] && named "$2" "$3"; }
