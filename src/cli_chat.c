@@ -20,10 +20,7 @@ static const char chat_help[] =
     "the month's meter and an input line; llm alone on a terminal starts it too.\n"
     "F1 in it lists every key and command.\n"
     "  -t, --tier TIER       auto, cheap, mid or frontier (default: the config's)\n"
-    "  -m, --model NAME      pin a model: a catalog name or provider/model-id\n"
-    "  -s, --system TEXT     system prompt\n"
-    "  -r, --role NAME       a named system prompt with its defaults (see llm roles)\n"
-    "  -f, --file PATH       attach a file as context, or an image (repeatable)\n"
+    CLI_OPTS_HELP_REQUEST
     "  -c, --continue        continue the latest conversation\n"
     "      --cid ID          continue conversation ID\n"
     "      --theme NAME      a colour theme for this run\n"

@@ -10,6 +10,13 @@
 #include "role.h"
 #include "config.h"
 
+/* The help lines of the options llm PROMPT, llm route and llm chat take alike. */
+#define CLI_OPTS_HELP_REQUEST \
+    "  -m, --model NAME      pin a model: a catalog name or provider/model-id\n" \
+    "  -s, --system TEXT     system prompt\n" \
+    "  -r, --role NAME       a named system prompt with its defaults (see llm roles)\n" \
+    "  -f, --file PATH       attach a file as context, or an image (repeatable)\n"
+
 /* Who parses: each option says which of these accept it. */
 enum cli_face {
 	CLI_FACE_ASK = 1,      /* llm [OPTIONS] PROMPT... */

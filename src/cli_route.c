@@ -50,10 +50,7 @@ static const char route_help_text[] =
     "\n"
     "Options (those of llm PROMPT that shape the request):\n"
     "  -t, --tier TIER       auto (default), cheap, mid or frontier\n"
-    "  -m, --model NAME      pin a model: a catalog name or provider/model-id\n"
-    "  -s, --system TEXT     system prompt\n"
-    "  -r, --role NAME       a named system prompt with its defaults (see llm roles)\n"
-    "  -f, --file PATH       attach a file as context, or an image (repeatable)\n"
+    CLI_OPTS_HELP_REQUEST
     "  -c, --continue        route the next turn of the latest conversation\n"
     "      --cid ID          route the next turn of conversation ID\n"
     "      --max-tokens N    cap the reply at N tokens, which sets the worst case\n"
