@@ -1559,24 +1559,33 @@ static const char *const howto_asks[] = {
 	"how do i ", "how do you ", "how can i ", "how to ", "difference between", "equivalent of",
 	"what's the command", "whats the command", "what is the command", "what's the flag",
 	"whats the flag", "what's the syntax", "whats the syntax", "what do i put", "unterschied",
-	"was ist der unterschied", "diferencia entre", "diff\xc3\xa9rence entre",
+	"was ist der unterschied", "diferencia entre", "diff\xc3\xa9rence entre", "quickest way to ",
+	"easiest way to ", "simplest way to ", "c\xc3\xb3mo ",
 };
 /* Openings that ask how to in other languages, at the start of the prompt only. */
 static const char *const howto_openers[] = {
-	"c\xc3\xb3mo ", "\xc2\xbf" "c\xc3\xb3mo ", "como ", "wie ", "hoe ", "comment ", "come ",
+	"como ", "wie ", "hoe ", "comment ", "come ", "\xd0\xba\xd0\xb0\xd0\xba ", "\xd0\x9a\xd0\xb0\xd0\xba ",
 };
 /* Words of a problem, a judgement or real work: such a question is scored. */
 static const char *const howto_not[] = {
 	"write", "implement", "create", "generate", "build", "design", "refactor", "optimise",
 	"optimize", "review", "debug", "fix", "fixing", "recover", "migrate", "wrong", "broken", "lost",
-	"why", "convert", "port", "secure", "safe", "slow", "race", "deadlock", "scale", "production",
+	"why", "convert", "secure", "safe", "slow", "race", "deadlock", "scale", "production",
 	"should", "back", "cannot", "can't", "cant", "couldn't", "couldnt", "doesn't", "doesnt",
 	"isn't", "isnt", "won't", "didn't", "didnt", "structure",
 	"plan", "framework", "migration", "architecture", "strategy", "tradeoffs", "pros", "cons",
-	"prove", "proof",
+	"prove", "proof", "sound", "unsound", "correct", "correctly",
 };
 /* Beginnings of such words: "failing", "errors", "crashed", "faster", "leaks". */
 static const char *const howto_not_starts[] = { "fail", "error", "crash", "fast", "leak" };
+
+/* Whether the folded text low[0..n) names no problem, judgement or work. */
+static bool
+plain_ask(const char *low, size_t n)
+{
+	return !any_word_in(low, n, "'", howto_not, ARRAY_SIZE(howto_not)) &&
+	    !phrase_in(low, howto_not_starts, ARRAY_SIZE(howto_not_starts));
+}
 
 /*
  * True for a one-line question of how to do something, of what a command or
@@ -1609,8 +1618,7 @@ howto_ask(const struct route_input *in)
 		for (d = does + strlen("what does"); !open && (d = strstr(d, " mean")) != NULL; d++)
 			open = !is_alpha((unsigned char)d[5]);
 	}
-	return open && !any_word_in(low, m, "'", howto_not, ARRAY_SIZE(howto_not)) &&
-	    !phrase_in(low, howto_not_starts, ARRAY_SIZE(howto_not_starts));
+	return open && plain_ask(low, m);
 }
 
 /* A how-to question that names no hard subject: a small model's. */
@@ -1625,6 +1633,51 @@ router_is_howto(const struct route_input *in, const double x[RF_COUNT])
 		if (x[quiet[i]] != 0)
 			return false;
 	return howto_ask(in);
+}
+
+/*
+ * Tools and languages a one-line ask may open with ("awk sum the 3rd
+ * column", "sql to count orders per status", "kubectl: list pods sorted by
+ * restarts"). Names that are also everyday verbs ("make", "sort", "go") are
+ * left out.
+ */
+static const char *const tool_names[] = {
+	"ansible", "apt", "awk", "aws", "az", "bash", "brew", "cargo", "chmod", "chown", "cmake",
+	"cron", "crontab", "curl", "docker", "dockerfile", "emacs", "ffmpeg", "find", "gcloud", "git",
+	"golang", "gradle", "grep", "helm", "iptables", "java", "javascript", "journalctl", "jq", "js",
+	"kotlin", "kubectl", "lsof", "makefile", "maven", "mvn", "mysql", "nginx", "node", "npm",
+	"nvim", "openssl", "pandas", "perl", "php", "pip", "pnpm", "postgres", "postgresql",
+	"powershell", "psql", "python", "python3", "redis", "rsync", "ruby", "rust", "rustup", "scp",
+	"sed", "sh", "shell", "sql", "sqlite", "sqlite3", "ssh", "swift", "systemctl", "systemd",
+	"tar", "terraform", "tmux", "ts", "typescript", "vim", "wget", "xargs", "yarn", "yq", "zsh",
+};
+
+/*
+ * True for a one-line ask that opens with the tool or language it is about
+ * ("find files bigger than 100MB under current dir, sorted by size",
+ * "postgres: count signups per day for the last 30 days"): a command, a
+ * query or a few lines a small model writes. A problem, a judgement or a
+ * hard subject is scored, as in a how-to.
+ */
+static bool
+router_is_tool_ask(const struct route_input *in, const double x[RF_COUNT])
+{
+	static const int quiet[] = { RF_CODE_FENCE, RF_DIFF, RF_TRACE, RF_ASK_DEEP, RF_CONCURRENCY,
+		RF_SECURITY, RF_DISTRIBUTED, RF_PERFORMANCE, RF_FORMAL };
+	char low[ROUTER_COMMAND_MAX + 1];
+	size_t n = router_text_len(in), m, i, end;
+
+	if (in->prompt == NULL || n == 0 || n > ROUTER_COMMAND_MAX || memchr(in->prompt, '\n', n) != NULL)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(quiet); i++)
+		if (x[quiet[i]] != 0)
+			return false;
+	m = router_fold(in->prompt, n, low, sizeof(low));
+	for (i = 0; i < m && low[i] == ' '; i++)
+		;
+	for (end = i; end < m && (is_alpha((unsigned char)low[end]) || is_digit((unsigned char)low[end])); end++)
+		;
+	return word_in(low + i, end - i, tool_names, ARRAY_SIZE(tool_names)) && plain_ask(low, m);
 }
 
 /* What a request to write or build something opens with, after a "please" or "can you". */
@@ -1797,7 +1850,7 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	const double *c;
 	enum tier t;
 	int forced = -1;
-	bool rules, arith, lookup, thanks, edit, command, howto, build, trace;
+	bool rules, arith, lookup, thanks, edit, command, howto, tool, build, trace;
 	size_t hard;
 
 	memset(out, 0, sizeof(*out));
@@ -1829,7 +1882,9 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	    router_is_command(in, x);
 	howto = rules && t != TIER_CHEAP && !arith && !lookup && !thanks && !edit && !command &&
 	    router_is_howto(in, x);
-	if (arith || lookup || thanks || edit || command || howto)
+	tool = rules && t != TIER_CHEAP && !arith && !lookup && !thanks && !edit && !command && !howto &&
+	    router_is_tool_ask(in, x);
+	if (arith || lookup || thanks || edit || command || howto || tool)
 		t = TIER_CHEAP;
 	/*
 	 * ...while code, diffs and pasted stack traces want at least mid. A crash
@@ -1896,6 +1951,8 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 		str_copy(out->reason, sizeof(out->reason), "a command or syntax lookup");
 	else if (howto)
 		str_copy(out->reason, sizeof(out->reason), "a how-to question");
+	else if (tool && t == TIER_CHEAP)
+		str_copy(out->reason, sizeof(out->reason), "a short ask of one tool");
 	else if (build && t == TIER_MID)
 		str_copy(out->reason, sizeof(out->reason), "a request to write or build");
 	router_explain(rm, in, x, c, t != TIER_CHEAP, forced, out);

@@ -439,6 +439,60 @@ test_decide_howto(void)
 	    "re-encrypting everything?", 0, TIER_AUTO, 0).tier, TIER_FRONTIER);
 }
 
+/* A one-line ask that opens with its tool or language is a small model's; more than that is scored. */
+static void
+test_decide_tool_ask(void)
+{
+	static const char *const asks[] = {
+		"awk sum the second column of a tsv, skipping the first line",
+		"find files bigger than 500MB under /var, largest first",
+		"sql to count orders per day for the last 2 weeks, newest day first",
+		"kubectl: list pods in every namespace sorted by restart count",
+		"tar extract into another directory, does -C go before or after the archive name?",
+		"postgres: count signups per week for the last 12 weeks from users.created_at. need weeks "
+		"with none to show up as 0 too",
+	};
+	/* A problem, a judgement, work, a hard subject, or a verb that only looks like a tool. */
+	static const char *const scored[] = {
+		"postgres: why does this query ignore my index on created_at",
+		"python: implement an LRU cache with a TTL per entry",
+		"git: review our branch naming strategy for a monorepo with 40 services",
+		"go through the memory orderings of every atomic in our ring buffer",
+		"rust: is it sound to hand out two &mut to the halves of a slice via raw pointers?",
+		"bash: my deploy script fails in cron but works by hand",
+		"make the lexer handle nested comments",
+	};
+	struct route_input in = { NULL, 0, 0, TIER_AUTO, 0, 0 };
+	struct route_decision d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(asks); i++) {
+		d = decide(asks[i], 0, TIER_AUTO, 0);
+		CHECK_INT(d.tier, TIER_CHEAP);
+	}
+	d = decide(asks[0], 0, TIER_AUTO, 0);
+	CHECK(str_startswith(d.reason, "a short ask of one tool"));
+	for (i = 0; i < ARRAY_SIZE(scored); i++) {
+		d = decide(scored[i], 0, TIER_AUTO, 0);
+		CHECK(strstr(d.reason, "one tool") == NULL);
+	}
+	/* Asked for more quality than the default, the score decides. */
+	in.prompt = asks[0];
+	in.len = strlen(asks[0]);
+	in.quality = 0.98;
+	router_decide(&in, &d);
+	CHECK(strstr(d.reason, "one tool") == NULL);
+	/* How-tos in a few more words: a quickest way, Russian, a network port. */
+	d = decide("morning. whats the quickest way to see which process is listening on port 5432", 0,
+	    TIER_AUTO, 0);
+	CHECK_INT(d.tier, TIER_CHEAP);
+	CHECK(str_startswith(d.reason, "a how-to question"));
+	d = decide("\xd0\xba\xd0\xb0\xd0\xba \xd1\x83\xd0\xb4\xd0\xb0\xd0\xbb\xd0\xb8\xd1\x82\xd1\x8c "
+	    "\xd0\xb2\xd0\xb5\xd1\x82\xd0\xba\xd1\x83 git \xd0\xbb\xd0\xbe\xd0\xba\xd0\xb0\xd0\xbb\xd1\x8c\xd0\xbd\xd0\xbe "
+	    "\xd0\xb8 \xd0\xbd\xd0\xb0 origin?", 0, TIER_AUTO, 0);
+	CHECK_INT(d.tier, TIER_CHEAP);
+}
+
 /* A request to write to a specification goes to the frontier only with a subject hard by itself. */
 static void
 test_decide_build(void)
@@ -1285,6 +1339,7 @@ main(void)
 	RUN(test_decide_edit);
 	RUN(test_decide_command);
 	RUN(test_decide_howto);
+	RUN(test_decide_tool_ask);
 	RUN(test_decide_build);
 	RUN(test_decide_convert);
 	RUN(test_features_small_ask);
