@@ -1297,7 +1297,7 @@ static const char *const lookup_not[] = {
 	"best", "worse", "improve", "review", "explain", "leak", "leaks", "slow", "slower", "faster",
 	"race", "happen", "happens", "happening", "happened", "mean", "means", "expect", "expected",
 	"instead", "work", "works", "working", "make", "makes", "diagnose", "debug", "root",
-	"difference", "differ", "compare", "rust", "go", "python", "typescript", "javascript", "java",
+	"difference", "differ", "compare",
 };
 
 /*
@@ -1577,7 +1577,7 @@ static const char *const howto_not[] = {
 	"prove", "proof", "sound", "unsound", "correct", "correctly",
 };
 /* Beginnings of such words: "failing", "errors", "crashed", "faster", "leaks". */
-static const char *const howto_not_starts[] = { "fail", "error", "crash", "fast", "leak" };
+static const char *const howto_not_starts[] = { "fail", "error", "fast", "leak" };
 
 /* Whether the folded text low[0..n) names no problem, judgement or work. */
 static bool

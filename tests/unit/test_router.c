@@ -315,6 +315,8 @@ test_decide_data_lookup(void)
 		"2026-12-04 10:39:33 WARN pool exhausted, 32 waiting\n2026-12-04 10:40:02 INFO ok\n",
 		"what's the value of status in this response?\n{\"id\": 7731, \"status\": \"queued\", \"retries\": 0}",
 		"id,job,status\n1,build,ok\n2,test,failed\n\nturn this into a markdown table",
+		"turn this into typescript interfaces\n\n{\n  \"id\": \"inv_20931\",\n  \"total\": 4250,\n"
+		"  \"paid\": false,\n  \"lines\": [\n    { \"sku\": \"A-17\", \"qty\": 2 }\n  ]\n}\n",
 	};
 	/* A diagnosis, a judgement, advice, code rather than data, or a hard subject: scored. */
 	static const char *const not_lookup[] = {
@@ -327,6 +329,8 @@ test_decide_data_lookup(void)
 		"        total += x * x\n    return total\n",
 		"which of these two locks can deadlock?\nlock_a: held by worker 1\nlock_b: held by worker 2\n",
 		"what should I change here?\nmax_connections = 100\nshared_buffers = 128MB\nwork_mem = 4MB\n",
+		"convert to rust:\ndef area(w, h):\n    if w < 0 or h < 0:\n        raise ValueError(\"negative\")\n"
+		"    return w * h\n",
 	};
 	struct route_decision d;
 	size_t i;
@@ -395,6 +399,8 @@ test_decide_howto(void)
 		"thanks that worked!! quick one, what does -h do in `sort -h` vs -n? the du output sorts weird",
 		"what does \"Last State: Terminated, Reason: OOMKilled, Exit Code: 137\" mean in kubectl "
 		"describe output?",
+		"systemd: how do I restart a service on crash, at most 3 times an hour?",
+		"how do i read the logs of a crashed container in docker compose",
 	};
 	/* A problem, a judgement, work, a hard subject, or something pasted: scored. */
 	static const char *const scored[] = {
@@ -409,6 +415,7 @@ test_decide_howto(void)
 		"how do I do this?\nfor (i = 0; i < n; i++) { sum += a[i]; }",
 		"what does the code below do?",
 		"how do I get gpg signing to work with git on macOS, it doesn't pick up my key",
+		"how do I fix my app that crashes on startup",
 	};
 	struct route_decision d;
 	size_t i;
