@@ -1574,7 +1574,7 @@ static const char *const howto_not[] = {
 	"should", "back", "cannot", "can't", "cant", "couldn't", "couldnt", "doesn't", "doesnt",
 	"isn't", "isnt", "won't", "didn't", "didnt", "structure",
 	"plan", "framework", "migration", "architecture", "strategy", "tradeoffs", "pros", "cons",
-	"prove", "proof", "sound", "unsound", "correct", "correctly",
+	"prove", "proof", "sound", "unsound", "correct", "correctly", "bug", "bugs",
 };
 /* Beginnings of such words: "failing", "errors", "crashed", "faster", "leaks". */
 static const char *const howto_not_starts[] = { "fail", "error", "fast", "leak" };
@@ -1651,13 +1651,18 @@ static const char *const tool_names[] = {
 	"sed", "sh", "shell", "sql", "sqlite", "sqlite3", "ssh", "swift", "systemctl", "systemd",
 	"tar", "terraform", "tmux", "ts", "typescript", "vim", "wget", "xargs", "yarn", "yq", "zsh",
 };
+/* What tells of a symptom rather than an ask ("postgres query takes 30 s even with an index"). */
+static const char *const tool_symptoms[] = {
+	"says", "takes", "hangs", "hung", "stuck", "forever", "loops", "keeps", "throws", "complains",
+	"went", "stopped",
+};
 
 /*
  * True for a one-line ask that opens with the tool or language it is about
  * ("find files bigger than 100MB under current dir, sorted by size",
  * "postgres: count signups per day for the last 30 days"): a command, a
- * query or a few lines a small model writes. A problem, a judgement or a
- * hard subject is scored, as in a how-to.
+ * query or a few lines a small model writes. A problem, a judgement, a
+ * hard subject (as in a how-to) or a symptom told is scored.
  */
 static bool
 router_is_tool_ask(const struct route_input *in, const double x[RF_COUNT])
@@ -1677,7 +1682,8 @@ router_is_tool_ask(const struct route_input *in, const double x[RF_COUNT])
 		;
 	for (end = i; end < m && (is_alpha((unsigned char)low[end]) || is_digit((unsigned char)low[end])); end++)
 		;
-	return word_in(low + i, end - i, tool_names, ARRAY_SIZE(tool_names)) && plain_ask(low, m);
+	return word_in(low + i, end - i, tool_names, ARRAY_SIZE(tool_names)) && plain_ask(low, m) &&
+	    !any_word_in(low, m, "'", tool_symptoms, ARRAY_SIZE(tool_symptoms));
 }
 
 /* What a request to write or build something opens with, after a "please" or "can you". */

@@ -468,6 +468,9 @@ test_decide_tool_ask(void)
 		"rust: is it sound to hand out two &mut to the halves of a slice via raw pointers?",
 		"bash: my deploy script fails in cron but works by hand",
 		"make the lexer handle nested comments",
+		"find the bug in my binary search, it loops forever when the target is missing",
+		"postgres query takes 30 seconds on 50M rows even with an index",
+		"kubectl apply says the field is immutable when I change the selector",
 	};
 	struct route_input in = { NULL, 0, 0, TIER_AUTO, 0, 0 };
 	struct route_decision d;
