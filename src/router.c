@@ -1778,6 +1778,87 @@ router_is_edit(const struct route_input *in, const double x[RF_COUNT])
 	return false;
 }
 
+/* What asks to convert what is pasted ("convert to python requests:", "turn this into httpie"). */
+static const char *const convert_asks[] = {
+	"convert ", "turn this ", "turn it ", "translate ", "rewrite ",
+};
+/* Commands a conversion of one is asked of, by their first word. */
+static const char *const convert_commands[] = { "curl", "wget", "http", "https" };
+
+/* Most lines of a command given to convert, its ask included. */
+#define ROUTER_CONVERT_LINES 24
+
+/*
+ * Whether the lines line[0..n) are one command a conversion is asked of: it
+ * opens with one of convert_commands and goes on only by backslash
+ * continuations ("curl -X POST … \\" and the lines that follow).
+ */
+static bool
+one_command(const char *const *line, const size_t *len, size_t n)
+{
+	size_t i, w;
+
+	if (n == 0)
+		return false;
+	for (w = 0; w < len[0] && is_alpha((unsigned char)line[0][w]); w++)
+		;
+	if (w == len[0] || line[0][w] != ' ' || !word_in(line[0], w, convert_commands, ARRAY_SIZE(convert_commands)))
+		return false;
+	for (i = 0; i + 1 < n; i++)
+		if (line[i][len[i] - 1] != '\\')
+			return false;
+	return line[n - 1][len[n - 1] - 1] != '\\';
+}
+
+/*
+ * True for a one-line ask to convert a single pasted command, above or below
+ * it ("convert to python requests:" over a curl call, continuations and
+ * all): the command fixes the result, and a small model writes it. More
+ * than one command, code or further work is scored.
+ */
+static bool
+router_is_command_convert(const struct route_input *in)
+{
+	const char *p = in->prompt, *line[ROUTER_CONVERT_LINES], *nl;
+	size_t n = router_text_len(in), len[ROUTER_CONVERT_LINES], lines = 0, i, end, k, m;
+	char low[ROUTER_SMALL_MAX + 1];
+
+	if (p == NULL || n == 0)
+		return false;
+	for (i = 0; i < n; i = end + 1) {
+		size_t b = i, e;
+
+		nl = memchr(p + i, '\n', n - i);
+		end = nl != NULL ? (size_t)(nl - p) : n;
+		while (b < end && (p[b] == ' ' || p[b] == '\t'))
+			b++;
+		for (e = end; e > b && (p[e - 1] == ' ' || p[e - 1] == '\r' || p[e - 1] == '\t'); e--)
+			;
+		if (e == b)
+			continue;
+		if (lines == ROUTER_CONVERT_LINES)
+			return false;
+		line[lines] = p + b;
+		len[lines++] = e - b;
+	}
+	if (lines < 2)
+		return false;
+	/* The ask first and the command after it, or the other way round. */
+	if (one_command(line + 1, len + 1, lines - 1))
+		k = 0;
+	else if (one_command(line, len, lines - 1))
+		k = lines - 1;
+	else
+		return false;
+	if (len[k] > ROUTER_SMALL_MAX)
+		return false;
+	m = router_fold(line[k], len[k], low, sizeof(low));
+	for (i = 0; i < ARRAY_SIZE(convert_asks); i++)
+		if (str_startswith(low, convert_asks[i]))
+			return !any_word_in(low, m, "", edit_not, ARRAY_SIZE(edit_not));
+	return false;
+}
+
 /* Longest prompt that can be plain arithmetic or a few words with numbers. */
 #define ROUTER_ARITH_MAX 64
 /* At most this many words around the numbers ("what is", "how much is"). */
@@ -1848,6 +1929,50 @@ router_thresholds(const struct router_model *rm, double quality, double *t1, dou
 	}
 }
 
+/* The rules that send a prompt to cheap whatever the score, in the order they are tried. */
+enum cheap_rule {
+	RULE_NONE,
+	RULE_ARITH,
+	RULE_CONVERT,
+	RULE_LOOKUP,
+	RULE_THANKS,
+	RULE_EDIT,
+	RULE_COMMAND,
+	RULE_HOWTO,
+	RULE_TOOL,
+};
+
+/* What the reason calls each rule (arithmetic has two names, see router_decide_with). */
+static const char *const cheap_rule_names[] = {
+	[RULE_CONVERT] = "a command to convert", [RULE_LOOKUP] = "a lookup in pasted data",
+	[RULE_THANKS] = "thanks, nothing asked", [RULE_EDIT] = "a mechanical edit",
+	[RULE_COMMAND] = "a command or syntax lookup", [RULE_HOWTO] = "a how-to question",
+	[RULE_TOOL] = "a short ask of one tool",
+};
+
+/* The first rule that holds for the prompt: plain arithmetic, a lookup, thanks... */
+static enum cheap_rule
+cheap_rule(const struct route_input *in, const double x[RF_COUNT])
+{
+	if (router_is_arithmetic(in, x))
+		return RULE_ARITH;
+	if (x[RF_TRACE] == 0 && router_is_command_convert(in))
+		return RULE_CONVERT;
+	if (router_is_data_lookup(in, x))
+		return RULE_LOOKUP;
+	if (router_is_thanks(in, x))
+		return RULE_THANKS;
+	if (router_is_edit(in, x))
+		return RULE_EDIT;
+	if (router_is_command(in, x))
+		return RULE_COMMAND;
+	if (router_is_howto(in, x))
+		return RULE_HOWTO;
+	if (router_is_tool_ask(in, x))
+		return RULE_TOOL;
+	return RULE_NONE;
+}
+
 /* Decide with the given model (the trainer and evaluator use their own fits). */
 void
 router_decide_with(const struct router_model *rm, const struct route_input *in, struct route_decision *out)
@@ -1856,7 +1981,8 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	const double *c;
 	enum tier t;
 	int forced = -1;
-	bool rules, arith, lookup, thanks, edit, command, howto, tool, build, trace;
+	enum cheap_rule rule;
+	bool rules, howto = false, build, trace;
 	size_t hard;
 
 	memset(out, 0, sizeof(*out));
@@ -1877,20 +2003,12 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	if (build)
 		t2 /= ROUTER_BUILD_LOSS;
 	t = out->p_cheap_fail < t1 ? TIER_CHEAP : out->p_mid_fail < t2 ? TIER_MID : TIER_FRONTIER;
-	/* Plain arithmetic and a few words with numbers are a small model's work... */
-	arith = rules && t != TIER_CHEAP && router_is_arithmetic(in, x);
-	/* ...and so is looking a value up in pasted data however long it is. */
-	lookup = rules && t != TIER_CHEAP && !arith && router_is_data_lookup(in, x);
-	/* ...and so are replying to thanks and a mechanical edit. */
-	thanks = rules && t != TIER_CHEAP && !arith && !lookup && router_is_thanks(in, x);
-	edit = rules && t != TIER_CHEAP && !arith && !lookup && !thanks && router_is_edit(in, x);
-	command = rules && t != TIER_CHEAP && !arith && !lookup && !thanks && !edit &&
-	    router_is_command(in, x);
-	howto = rules && t != TIER_CHEAP && !arith && !lookup && !thanks && !edit && !command &&
-	    router_is_howto(in, x);
-	tool = rules && t != TIER_CHEAP && !arith && !lookup && !thanks && !edit && !command && !howto &&
-	    router_is_tool_ask(in, x);
-	if (arith || lookup || thanks || edit || command || howto || tool)
+	/*
+	 * Plain arithmetic, a lookup in pasted data, a how-to and the like are a
+	 * small model's work, however long...
+	 */
+	rule = rules && t != TIER_CHEAP ? cheap_rule(in, x) : RULE_NONE;
+	if (rule != RULE_NONE)
 		t = TIER_CHEAP;
 	/*
 	 * ...while code, diffs and pasted stack traces want at least mid. A crash
@@ -1898,8 +2016,9 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	 * not a git repository' mean") is no trace: the score decides it.
 	 */
 	trace = x[RF_TRACE] > 0 && memchr(in->prompt, '\n', router_text_len(in)) != NULL;
-	if (trace || x[RF_DIFF] > 0 || (!edit && x[RF_CODE_FENCE] > 0) ||
-	    (!lookup && !edit && x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES))) {
+	if (trace || x[RF_DIFF] > 0 || (rule != RULE_EDIT && x[RF_CODE_FENCE] > 0) ||
+	    (rule != RULE_LOOKUP && rule != RULE_EDIT && rule != RULE_CONVERT &&
+	    x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES))) {
 		/*
 		 * Named first in the reason: it is what the user will recognise. Lines
 		 * shaped like code are named only when they moved the tier.
@@ -1944,21 +2063,13 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 		return;
 	}
 	/* The rule decided, not the score: say so first. */
-	if (arith && t == TIER_CHEAP)
+	if (rule == RULE_ARITH && t == TIER_CHEAP)
 		str_copy(out->reason, sizeof(out->reason),
 		    x[RF_MATH_OPS] > 0 ? "plain arithmetic" : "a few words with numbers");
-	else if (lookup && t == TIER_CHEAP)
-		str_copy(out->reason, sizeof(out->reason), "a lookup in pasted data");
-	else if (thanks && t == TIER_CHEAP)
-		str_copy(out->reason, sizeof(out->reason), "thanks, nothing asked");
-	else if (edit && t == TIER_CHEAP)
-		str_copy(out->reason, sizeof(out->reason), "a mechanical edit");
-	else if (command && t == TIER_CHEAP)
-		str_copy(out->reason, sizeof(out->reason), "a command or syntax lookup");
+	else if (rule != RULE_NONE && (t == TIER_CHEAP || rule == RULE_HOWTO))
+		str_copy(out->reason, sizeof(out->reason), cheap_rule_names[rule]);
 	else if (howto)
-		str_copy(out->reason, sizeof(out->reason), "a how-to question");
-	else if (tool && t == TIER_CHEAP)
-		str_copy(out->reason, sizeof(out->reason), "a short ask of one tool");
+		str_copy(out->reason, sizeof(out->reason), cheap_rule_names[RULE_HOWTO]);
 	else if (build && t == TIER_MID)
 		str_copy(out->reason, sizeof(out->reason), "a request to write or build");
 	router_explain(rm, in, x, c, t != TIER_CHEAP, forced, out);

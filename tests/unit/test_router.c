@@ -503,6 +503,38 @@ test_decide_tool_ask(void)
 	CHECK_INT(d.tier, TIER_CHEAP);
 }
 
+/* Converting one pasted command is a small model's work; two, code or more work are scored. */
+static void
+test_decide_command_convert(void)
+{
+	static const char *const convert[] = {
+		"convert to python requests:\n\ncurl -X POST https://api.example.net/v1/items \\\n"
+		"  -H \"Authorization: Bearer $TOKEN\" \\\n  -H \"Content-Type: application/json\" \\\n"
+		"  -d '{\"name\": \"bolt\", \"qty\": 12}'\n",
+		"curl -s https://api.example.net/v1/me -H \"Accept: application/json\" --max-time 5\n"
+		"turn this into httpie",
+	};
+	static const char *const scored[] = {
+		"convert to python requests:\ncurl -s https://a.example.net/x\ncurl -s https://b.example.net/y\n",
+		"convert to python requests and add retries with backoff, then tests:\n"
+		"curl -s https://a.example.net/x -H \"Accept: application/json\"\n",
+		"convert to python requests:\ncurl -s https://a.example.net/x \\\n",
+		"convert to rust:\ndef area(w, h):\n    return w * h\n",
+	};
+	struct route_decision d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(convert); i++) {
+		d = decide(convert[i], 0, TIER_AUTO, 0);
+		CHECK_INT(d.tier, TIER_CHEAP);
+		CHECK(str_startswith(d.reason, "a command to convert"));
+	}
+	for (i = 0; i < ARRAY_SIZE(scored); i++) {
+		d = decide(scored[i], 0, TIER_AUTO, 0);
+		CHECK(strstr(d.reason, "command to convert") == NULL);
+	}
+}
+
 /* A request to write to a specification goes to the frontier only with a subject hard by itself. */
 static void
 test_decide_build(void)
@@ -1350,6 +1382,7 @@ main(void)
 	RUN(test_decide_command);
 	RUN(test_decide_howto);
 	RUN(test_decide_tool_ask);
+	RUN(test_decide_command_convert);
 	RUN(test_decide_build);
 	RUN(test_decide_convert);
 	RUN(test_features_small_ask);
