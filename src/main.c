@@ -318,6 +318,37 @@ word_first(const struct command *cmd, int argc, char **argv)
 	argv[2] = word;
 }
 
+/*
+ * "--help=1" (or "--version=1" on llm's own line): main reads these flags
+ * itself, so it says, as the commands say of their own flags, that they
+ * take no value. The usage exit code, or -1 when there is no such word.
+ */
+static int
+flag_value(const struct command *cmd, int argc, char **argv)
+{
+	const char *name = cmd != NULL ? cmd->name : NULL;
+	int i;
+
+	if (cmd != NULL && cmd->free_words)
+		return -1;     /* it reads --help itself */
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *s = argv[i];
+		size_t n = strcspn(s, "=");
+
+		if (name != NULL && i > 1 && cli_command_valued(name, s)) {
+			i++;   /* the option's value, whatever it looks like */
+			continue;
+		}
+		if (s[n] != '=' || !((n == 6 && strncmp(s, "--help", n) == 0) ||
+		    (name == NULL && n == 9 && strncmp(s, "--version", n) == 0)))
+			continue;
+		fprintf(stderr, "llm: %s%soption '%.*s' takes no value\nTry 'llm %s%s--help'.\n",
+		    name ? name : "", name ? ": " : "", (int)n, s, name ? name : "", name ? " " : "");
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
 static bool
 has_flag(int argc, char **argv, const char *a, const char *b)
 {
@@ -398,6 +429,8 @@ main(int argc, char **argv)
 		argc = drop_no_color(argc, argv, 2);
 	if (cmd != NULL && !cmd->free_words)
 		word_first(cmd, argc, argv);
+	if ((rc = flag_value(cmd, argc, argv)) >= 0)
+		return rc;
 	if (cmd == NULL) {
 		/* fast paths: no config, no catalog */
 		if (has_flag(argc, argv, "--version", "-V"))

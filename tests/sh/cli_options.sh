@@ -327,6 +327,27 @@ git install-hook|--force|git install-hook --force=1
 LIST
 check_eq "an option given a value it takes none of is said so, exit 2" "$wrong" ""
 check_eq "an option given a value: nothing sent" "$(fake_count)" "$n"
+# --help takes no value either: said so on llm's own line, after a prompt's word
+# and after every command and each of its words alike (the hook's commit-msg aside, as above).
+wrong=
+for cmd in "" "x" $("$LLM_BIN" __complete commands); do
+	for word in "" $("$LLM_BIN" __complete sub "$cmd"); do
+		[ "$cmd $word" = "git commit-msg" ] && continue
+		# shellcheck disable=SC2086 # no word is no argument
+		run_llm $cmd $word --help=1 </dev/null
+		[ "$RC" = 2 ] && [ "${ERR#*"option '--help' takes no value"}" != "$ERR" ] ||
+		    wrong="$wrong [${cmd:-llm}${word:+ $word}: $RC $(echo "$ERR" | head -1)]"
+	done
+done
+check_eq "--help=VALUE: takes no value, after every command, exit 2" "$wrong" ""
+run_llm keys --help=yes
+check_eq "keys --help=yes: the command named, and where help is" "$ERR" \
+    "llm: keys: option '--help' takes no value
+Try 'llm keys --help'."
+run_llm --version=1
+check_rc "--version=1: exit 2" 2
+check_contains "--version=1: takes no value" "$ERR" "llm: option '--version' takes no value"
+check_eq "--help=VALUE, --version=VALUE: nothing sent" "$(fake_count)" "$n"
 for words in "help keys extra" "help help extra" "version extra"; do
 	# shellcheck disable=SC2086 # the words are the command line
 	run_llm $words </dev/null
