@@ -124,17 +124,44 @@ cli_help(struct app *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/*
+ * Print the version when argv[1..] holds nothing else but --help; for "llm
+ * --version" (context "--version"), llm's own options too, with their values
+ * ("llm -q --version"). Else say what does not belong, as context.
+ */
 static int
-cli_version(struct app *cli, int argc, char **argv)
+version_only(const char *context, int argc, char **argv)
 {
-	(void)cli;
-	if (argc > 1 && strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0) {
-		fprintf(stderr, "llm: version: %s '%s'\n", argv[1][0] == '-' ? "unknown option" :
-		    "unexpected", argv[1]);
+	bool line = context[0] == '-', prompt = false;
+	int i, arity;
+
+	for (i = 1; i < argc; i++) {
+		const char *s = argv[i];
+
+		if (!prompt && (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0 || (line &&
+		    (strcmp(s, "--version") == 0 || strcmp(s, "-V") == 0))))
+			continue;
+		if (line && !prompt && strcmp(s, "--") == 0) {
+			prompt = true;  /* what follows is prompt: it is said to be unexpected */
+			continue;
+		}
+		if (line && !prompt && (arity = cli_opts_arity(s)) >= 0) {
+			i += arity;
+			continue;
+		}
+		fprintf(stderr, "llm: %s: %s '%s'\n", context, !prompt && s[0] == '-' &&
+		    s[1] != '\0' ? "unknown option" : "unexpected", s);
 		return EXIT_USAGE;
 	}
 	fputs("llm " LLM_VERSION "\n", stdout);
 	return EXIT_OK;
+}
+
+static int
+cli_version(struct app *cli, int argc, char **argv)
+{
+	(void)cli;
+	return version_only("version", argc, argv);
 }
 
 static const struct command *
@@ -434,7 +461,7 @@ main(int argc, char **argv)
 	if (cmd == NULL) {
 		/* fast paths: no config, no catalog */
 		if (has_flag(argc, argv, "--version", "-V"))
-			return stdout_check(cli_version(&cli, 1, argv));
+			return stdout_check(version_only("--version", argc, argv));
 		if (has_flag(argc, argv, "--help", "-h"))
 			return stdout_check(cli_help(&cli, 1, argv));
 	}

@@ -357,6 +357,20 @@ done
 run_llm -q --version
 check_rc "-q --version: exit 0" 0
 check_contains "-q --version: the version" "$OUT" "llm "
+run_llm -t cheap --version --no-color
+check_rc "-t cheap --version --no-color: llm's options with their values, exit 0" 0
+check_contains "-t cheap --version --no-color: the version" "$OUT" "llm "
+# A word beside --version is no prompt, nor an option llm has: refused, as llm version refuses it.
+for words in "--version extra" "extra -V" "-V -- extra" "--version --bogus"; do
+	# shellcheck disable=SC2086 # the words are the command line
+	run_llm $words </dev/null
+	check_rc "$words: exit 2" 2
+	check_eq "$words: nothing on stdout" "$OUT" ""
+	case $words in
+	*--bogus) check_eq "$words: the option named" "$ERR" "llm: --version: unknown option '--bogus'" ;;
+	*) check_eq "$words: the extra word named" "$ERR" "llm: --version: unexpected 'extra'" ;;
+	esac
+done
 run_llm help --help
 check_rc "help --help: exit 0" 0
 check_contains "help --help: the help" "$OUT" "usage: llm [OPTIONS]"
