@@ -286,6 +286,23 @@ check_contains "keys alone: asks for a command" "$ERR" \
 run_llm ledger
 check_rc "ledger alone: exit 2" 2
 check_contains "ledger alone: asks for a command" "$ERR" "llm: ledger: no command given (init or send)"
+# Every command that needs a word of its own asks for it alike: the words, then the usage.
+for cmd in keys ledger git; do
+	run_llm "$cmd"
+	check_rc "$cmd alone: exit 2" 2
+	check_eq "$cmd alone: the words it takes, then the usage" \
+	    "$(printf '%s\n' "$ERR" | sed -n '1s/(.*)/(...)/p; 2s/ .*//p')" \
+	    "llm: $cmd: no command given (...)
+usage:"
+done
+run_llm git
+check_eq "git alone: its words" "$(printf '%s\n' "$ERR" | head -1)" \
+    "llm: git: no command given (install-hook, uninstall-hook or commit-msg)"
+run_llm git frobnicate
+check_rc "git frobnicate: exit 2" 2
+check_eq "git frobnicate: the word named, then the usage" "$(printf '%s\n' "$ERR" | head -2)" \
+    "llm: git: unknown command 'frobnicate'
+usage: llm git install-hook [-f | --force]"
 # An option no command takes is named as one, by every command and each of
 # its words alike (the hook's commit-msg aside: it never fails a commit).
 wrong=
