@@ -412,7 +412,7 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 		char w[32], cap[32];
 
 		money(worst, false, w, sizeof w);
-		money(c->opts.task_cap, false, cap, sizeof cap);
+		pricing_format_exact(c->opts.task_cap, cap, sizeof cap);
 		c->turn.over_task = true;
 		c->turn.over_worst = worst;
 		if (!quiet)
@@ -514,7 +514,7 @@ admit(struct chat *c, struct chat_route *r)
 		char cap[32];
 
 		/* the routed model may have been refused by the task's cap, not the month's budget */
-		money(c->opts.task_cap, false, cap, sizeof cap);
+		pricing_format_exact(c->opts.task_cap, cap, sizeof cap);
 		if (c->turn.over_task)
 			note(c, "max-cost: downgraded from %s to %s (%s) to stay within the task's cap "
 			    "of %s", tier_str(from), tier_str(r->tier), r->model->name, cap);
@@ -1085,7 +1085,7 @@ over_cap_words(const struct chat *c, int64_t w, char *out, size_t n)
 	char a[32], b[32];
 
 	money(w, false, a, sizeof a);
-	money(c->opts.task_cap, false, b, sizeof b);
+	pricing_format_exact(c->opts.task_cap, b, sizeof b);
 	snprintf(out, n, "worst case %s would pass the task's cap of %s", w < 0 ? "(unknown)" : a, b);
 }
 
