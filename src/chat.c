@@ -412,7 +412,7 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 		char w[32], cap[32];
 
 		money(worst, false, w, sizeof w);
-		money(c->opts.task_cap, false, cap, sizeof cap);
+		pricing_format_exact(c->opts.task_cap, cap, sizeof cap);
 		c->turn.over_task = true;
 		c->turn.over_worst = worst;
 		if (!quiet)
@@ -514,7 +514,7 @@ admit(struct chat *c, struct chat_route *r)
 		char cap[32];
 
 		/* the routed model may have been refused by the task's cap, not the month's budget */
-		money(c->opts.task_cap, false, cap, sizeof cap);
+		pricing_format_exact(c->opts.task_cap, cap, sizeof cap);
 		if (c->turn.over_task)
 			note(c, "max-cost: downgraded from %s to %s (%s) to stay within the task's cap "
 			    "of %s", tier_str(from), tier_str(r->tier), r->model->name, cap);
@@ -830,12 +830,35 @@ key_transport_ok(struct chat *c)
 	return 0;
 }
 
+/* Fetch the key of c->pc into c->key, if it has one to give: 0, or CHAT_AUTH after saying why. */
+static enum chat_status
+step_key(struct chat *c)
+{
+	enum cred_source src;
+	char *cause = NULL, *msg;
+	int rc;
+
+	if (!c->pc->requires_key && c->pc->key_env == NULL && c->pc->key_command == NULL)
+		return 0;
+	rc = cred_get(c->pc, &c->key, &src, &cause);
+	if (rc == 0 || (rc == 1 && !c->pc->requires_key))
+		return 0;
+	/* every way to give a key, then why the keyring could not help */
+	msg = cred_missing_msg(c->pc);
+	if (rc == 1)
+		fail(c, CHAT_AUTH, "%s", msg);
+	else
+		fail(c, CHAT_AUTH, "%s (%s)", msg, cause);
+	free(msg);
+	free(cause);
+	return CHAT_AUTH;
+}
+
 /* Begin a step on c->model: fetch the key and send. Returns 0 or a chat_status. */
 static enum chat_status
 step_begin(struct chat *c, const char *why)
 {
-	enum cred_source src;
-	char *cause = NULL, *msg;
+	char *cause = NULL;
 	int rc;
 
 	step_clear(c);
@@ -858,20 +881,8 @@ step_begin(struct chat *c, const char *why)
 		free(cause);
 		return CHAT_PROVIDER;
 	}
-	if (c->pc->requires_key || c->pc->key_env != NULL || c->pc->key_command != NULL) {
-		rc = cred_get(c->pc, &c->key, &src, &cause);
-		if (rc < 0 || (rc == 1 && c->pc->requires_key)) {
-			/* every way to give a key, then why the keyring could not help */
-			msg = cred_missing_msg(c->pc);
-			if (rc == 1)
-				fail(c, CHAT_AUTH, "%s", msg);
-			else
-				fail(c, CHAT_AUTH, "%s (%s)", msg, cause);
-			free(msg);
-			free(cause);
-			return CHAT_AUTH;
-		}
-	}
+	if ((rc = step_key(c)) != 0)
+		return rc;
 	if (c->key != NULL && (rc = key_transport_ok(c)) != 0)
 		return rc;
 	return step_send(c);
@@ -1074,7 +1085,7 @@ over_cap_words(const struct chat *c, int64_t w, char *out, size_t n)
 	char a[32], b[32];
 
 	money(w, false, a, sizeof a);
-	money(c->opts.task_cap, false, b, sizeof b);
+	pricing_format_exact(c->opts.task_cap, b, sizeof b);
 	snprintf(out, n, "worst case %s would pass the task's cap of %s", w < 0 ? "(unknown)" : a, b);
 }
 
@@ -1636,6 +1647,29 @@ chat_compact(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb
 	return 0;
 }
 
+/*
+ * A pinned model whose provider has no key can send nothing: say so as the
+ * step would, before a conversation, a reservation or a ledger row is made
+ * for a request that never goes out. 0 when a key may be there (the step
+ * reads it again), or CHAT_AUTH.
+ */
+static enum chat_status
+pinned_keyless(struct chat *c)
+{
+	const struct model *m = c->turn.route.model;
+	enum chat_status rc;
+
+	if (c->turn.route.mode != ROUTE_PINNED || m == NULL)
+		return 0;
+	c->pc = config_provider(c->cfg, m->provider);
+	if (c->pc == NULL || !c->pc->requires_key || cred_probe(c->pc) != CRED_NONE)
+		return 0;
+	rc = step_key(c);
+	secret_free(c->key);
+	c->key = NULL;
+	return rc;
+}
+
 /* A turn refused before anything was sent: its latency is the time the refusal took. */
 static void
 refused(struct chat *c)
@@ -1688,6 +1722,10 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 	}
 	if (c->turn.route.vision_adjusted)
 		note(c, "route: %s", c->turn.route.reason);
+	if ((rc = pinned_keyless(c)) != 0) {
+		refused(c);
+		return rc;
+	}
 	if (chat_compact_due(c, c->turn.route.model) && compact_begin(c) == 0)
 		return 0;
 	if ((rc = turn_begin(c)) != 0)

@@ -779,7 +779,7 @@ chat_admit_route(struct chat *c, const struct chat_opts *o, struct chat_route *r
 		char a[32], b[32], reply[48] = "";
 
 		pricing_format(r->worst_case, false, a, sizeof a);
-		pricing_format(o->max_cost, false, b, sizeof b);
+		pricing_format_exact(o->max_cost, b, sizeof b);
 		/* the reply cap is most of a worst case: say it, and how to lower it */
 		if (r->reply_cap > 0)
 			snprintf(reply, sizeof reply, " with a %ld-token reply", r->reply_cap);

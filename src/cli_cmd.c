@@ -358,7 +358,7 @@ parse(struct cmd_args *a, int argc, char **argv)
 		} else if (!words && (strcmp(s, "-m") == 0 || strcmp(s, "--model") == 0)) {
 			a->model = argv[++i];
 		} else if (!words && s[0] == '-' && s[1] != '\0') {
-			if (cli_flag_value("cmd", s, (const char *const[]){ "--print", NULL }))
+			if (cli_flag_value("cmd", s, (const char *const[]){ "--print", "--help", NULL }))
 				fputs(cmd_usage, stderr);
 			else
 				fprintf(stderr, "llm: cmd: unknown option '%s'\n%s", s, cmd_usage);

@@ -149,7 +149,7 @@ ask_more(void *arg, const char *what, int64_t spent, int64_t cap, int64_t need)
 	if (!d->tty || (tty = fopen("/dev/tty", "r+")) == NULL)
 		return 0;
 	pricing_format(spent, false, a, sizeof a);
-	pricing_format(cap, false, b, sizeof b);
+	pricing_format_exact(cap, b, sizeof b);
 	pricing_format(need, false, n, sizeof n);
 	v = visible_str(what, strlen(what));
 	fprintf(tty, "llm: do: %s could pass --max-cost %s (spent %s)%s%s%s. "

@@ -850,6 +850,11 @@ out:
 	return EXIT_OK;
 }
 
+static const char git_usage[] =
+    "usage: llm git install-hook [-f | --force]\n"
+    "       llm git uninstall-hook\n"
+    "       llm git commit-msg FILE [SOURCE [SHA]]\n";
+
 int
 cli_git(struct app *cli, int argc, char **argv)
 {
@@ -862,21 +867,21 @@ cli_git(struct app *cli, int argc, char **argv)
 	if (cmd != NULL && strcmp(cmd, "commit-msg") == 0)
 		return commit_msg(cli, argc, argv);
 	if (cmd != NULL && (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)) {
-		printf("usage: llm git install-hook [-f | --force]\n"
-		    "       llm git uninstall-hook\n"
-		    "       llm git commit-msg FILE [SOURCE [SHA]]\n"
-		    "\n"
+		printf("%s\n"
 		    "install-hook writes a prepare-commit-msg hook that runs this llm by its\n"
 		    "absolute path (llm on PATH only when that file is gone); -f (--force) moves\n"
 		    "a hook that is not llm's aside, and uninstall-hook puts it back.\n"
 		    "commit-msg (what the hook runs) drafts a message into FILE, says on stderr\n"
-		    "what the draft cost, and exits 0 whatever happens.\n");
+		    "what the draft cost, and exits 0 whatever happens.\n", git_usage);
 		return EXIT_OK;
 	}
+	/* said as llm keys and llm ledger say it: what is wrong, then the usage */
 	if (cmd == NULL)
-		fprintf(stderr, "llm: git: missing command (install-hook, uninstall-hook, commit-msg)\n");
+		fprintf(stderr, "llm: git: no command given (install-hook, uninstall-hook or "
+		    "commit-msg)\n");
 	else
-		fprintf(stderr, "llm: git: unknown %s '%s' (install-hook, uninstall-hook, "
-		    "commit-msg)\n", cmd[0] == '-' ? "option" : "command", cmd);
+		fprintf(stderr, "llm: git: unknown %s '%s'\n", cmd[0] == '-' ? "option" : "command",
+		    cmd);
+	fputs(git_usage, stderr);
 	return EXIT_USAGE;
 }

@@ -316,6 +316,44 @@ cli_opts_parse(struct cli_opts *p, enum cli_face face, const struct config *cfg,
 	return -1;
 }
 
+/* The option of llm's own line (llm PROMPT) spelt name (n bytes, no dashes), or NULL. */
+static const struct opt_def *
+opt_ask(const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(opt_defs); i++)
+		if ((opt_defs[i].faces & CLI_FACE_ASK) && strlen(opt_defs[i].name) == n &&
+		    strncmp(opt_defs[i].name, name, n) == 0)
+			return &opt_defs[i];
+	return NULL;
+}
+
+/* Tell whether arg is an option of llm's own line, and whether it takes the next word. */
+int
+cli_opts_arity(const char *arg)
+{
+	const struct opt_def *d;
+	size_t i, n;
+
+	if (arg[0] != '-' || arg[1] == '\0')
+		return -1;
+	if (arg[1] == '-') {
+		n = strcspn(arg + 2, "=");
+		if ((d = opt_ask(arg + 2, n)) == NULL || (!d->arg && arg[2 + n] == '='))
+			return -1;
+		return d->arg && arg[2 + n] == '\0' ? 1 : 0;
+	}
+	/* -qv, -tcheap, -t cheap */
+	for (i = 1; arg[i] != '\0'; i++) {
+		if ((d = opt_find((unsigned char)arg[i])) == NULL || !(d->faces & CLI_FACE_ASK))
+			return -1;
+		if (d->arg)
+			return arg[i + 1] == '\0' ? 1 : 0;
+	}
+	return 0;
+}
+
 int
 cli_opts_role(struct cli_opts *p, const char *name, const struct config *cfg, bool keep_system)
 {

@@ -54,6 +54,12 @@ struct cli_opts {
 int cli_opts_parse(struct cli_opts *p, enum cli_face face, const struct config *cfg, int argc,
     char **argv);
 /*
+ * Tell how arg stands on llm's own line (llm PROMPT): -1 not one of its options,
+ * 0 an option complete in itself ("-q", "--tier=mid"), 1 one that takes the
+ * next word as its value ("-t").
+ */
+int cli_opts_arity(const char *arg);
+/*
  * Load role name and take its defaults (system prompt, tier, model,
  * temperature, max tokens) where the command line gave none; keep_system:
  * leave the system prompt alone (a continued conversation has its own).

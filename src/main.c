@@ -124,17 +124,44 @@ cli_help(struct app *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/*
+ * Print the version when argv[1..] holds nothing else but --help; for "llm
+ * --version" (context "--version"), llm's own options too, with their values
+ * ("llm -q --version"). Else say what does not belong, as context.
+ */
 static int
-cli_version(struct app *cli, int argc, char **argv)
+version_only(const char *context, int argc, char **argv)
 {
-	(void)cli;
-	if (argc > 1 && strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0) {
-		fprintf(stderr, "llm: version: %s '%s'\n", argv[1][0] == '-' ? "unknown option" :
-		    "unexpected", argv[1]);
+	bool line = context[0] == '-', prompt = false;
+	int i, arity;
+
+	for (i = 1; i < argc; i++) {
+		const char *s = argv[i];
+
+		if (!prompt && (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0 || (line &&
+		    (strcmp(s, "--version") == 0 || strcmp(s, "-V") == 0))))
+			continue;
+		if (line && !prompt && strcmp(s, "--") == 0) {
+			prompt = true;  /* what follows is prompt: it is said to be unexpected */
+			continue;
+		}
+		if (line && !prompt && (arity = cli_opts_arity(s)) >= 0) {
+			i += arity;
+			continue;
+		}
+		fprintf(stderr, "llm: %s: %s '%s'\n", context, !prompt && s[0] == '-' &&
+		    s[1] != '\0' ? "unknown option" : "unexpected", s);
 		return EXIT_USAGE;
 	}
 	fputs("llm " LLM_VERSION "\n", stdout);
 	return EXIT_OK;
+}
+
+static int
+cli_version(struct app *cli, int argc, char **argv)
+{
+	(void)cli;
+	return version_only("version", argc, argv);
 }
 
 static const struct command *
@@ -318,6 +345,37 @@ word_first(const struct command *cmd, int argc, char **argv)
 	argv[2] = word;
 }
 
+/*
+ * "--help=1" (or "--version=1" on llm's own line): main reads these flags
+ * itself, so it says, as the commands say of their own flags, that they
+ * take no value. The usage exit code, or -1 when there is no such word.
+ */
+static int
+flag_value(const struct command *cmd, int argc, char **argv)
+{
+	const char *name = cmd != NULL ? cmd->name : NULL;
+	int i;
+
+	if (cmd != NULL && cmd->free_words)
+		return -1;     /* it reads --help itself */
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *s = argv[i];
+		size_t n = strcspn(s, "=");
+
+		if (name != NULL && i > 1 && cli_command_valued(name, s)) {
+			i++;   /* the option's value, whatever it looks like */
+			continue;
+		}
+		if (s[n] != '=' || !((n == 6 && strncmp(s, "--help", n) == 0) ||
+		    (name == NULL && n == 9 && strncmp(s, "--version", n) == 0)))
+			continue;
+		fprintf(stderr, "llm: %s%soption '%.*s' takes no value\nTry 'llm %s%s--help'.\n",
+		    name ? name : "", name ? ": " : "", (int)n, s, name ? name : "", name ? " " : "");
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
 static bool
 has_flag(int argc, char **argv, const char *a, const char *b)
 {
@@ -398,10 +456,12 @@ main(int argc, char **argv)
 		argc = drop_no_color(argc, argv, 2);
 	if (cmd != NULL && !cmd->free_words)
 		word_first(cmd, argc, argv);
+	if ((rc = flag_value(cmd, argc, argv)) >= 0)
+		return rc;
 	if (cmd == NULL) {
 		/* fast paths: no config, no catalog */
 		if (has_flag(argc, argv, "--version", "-V"))
-			return stdout_check(cli_version(&cli, 1, argv));
+			return stdout_check(version_only("--version", argc, argv));
 		if (has_flag(argc, argv, "--help", "-h"))
 			return stdout_check(cli_help(&cli, 1, argv));
 	}

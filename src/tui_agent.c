@@ -561,7 +561,7 @@ task_total(const struct tui *t, char *out, size_t n)
 	if (t->ag.unknown)
 		str_copy(a + strlen(a), sizeof a - strlen(a), " + $?");
 	if (t->ag.cap > 0) {
-		pricing_format(t->ag.cap, false, b, sizeof b);
+		pricing_format_exact(t->ag.cap, b, sizeof b);
 		snprintf(out, n, "task %s of %s cap", a, b);
 	} else {
 		snprintf(out, n, "task %s", a);
@@ -1175,7 +1175,7 @@ more_question(struct tui *t, int64_t spent)
 
 	t->ag.spent = spent;
 	pricing_format(spent, false, a, sizeof a);
-	pricing_format(t->ag.cap, false, b, sizeof b);
+	pricing_format_exact(t->ag.cap, b, sizeof b);
 	pricing_format(more_default(t), false, c, sizeof c);
 	tui_status(t, true, "%s could pass the task's cap %s (spent %s): "
 	    "y allows %s more%s, n stops", t->ag.more_what, b, a, c,
@@ -1189,7 +1189,7 @@ more_entry(struct tui *t)
 	char a[32], b[32], c[32], *q;
 
 	pricing_format(t->ag.spent, false, a, sizeof a);
-	pricing_format(t->ag.cap, false, b, sizeof b);
+	pricing_format_exact(t->ag.cap, b, sizeof b);
 	pricing_format(more_default(t), false, c, sizeof c);
 	q = xstrfmt("? more for this task: %s could pass its cap %s (spent %s)%s\n"
 	    "  y continue +%s \xc2\xb7 + or a digit: another amount \xc2\xb7 n stop",
@@ -1501,7 +1501,7 @@ allow_more(struct tui *t, int64_t amount)
 	answer(t, num);
 	g->cap += amount;
 	pricing_format(amount, false, a, sizeof a);
-	pricing_format(g->cap, false, b, sizeof b);
+	pricing_format_exact(g->cap, b, sizeof b);
 	if (g->ask_entry != NULL) {
 		said = xstrfmt("  \xe2\x86\x92 +%s", a);
 		entry_add(t, g->ask_entry, said);
@@ -1703,7 +1703,7 @@ agent_on(struct tui *t)
 	t->agent = true;
 	t->route_dirty = true;
 	if (t->agent_cap > 0)
-		pricing_format(t->agent_cap, false, cap, sizeof cap);
+		pricing_format_exact(t->agent_cap, cap, sizeof cap);
 	tui_status(t, false, "agent mode: a message is a task with tools in this workspace%s%s",
 	    t->agent_cap > 0 ? ", each capped at " : "", t->agent_cap > 0 ? cap : "");
 }
@@ -1748,7 +1748,7 @@ agent_cap_show(struct tui *t)
 		tui_status(t, false, "agent tasks: no cap (/agent cap USD sets one)");
 		return;
 	}
-	pricing_format(t->agent_cap, false, c, sizeof c);
+	pricing_format_exact(t->agent_cap, c, sizeof c);
 	tui_status(t, false, "agent tasks are capped at %s each (/agent cap off drops it)", c);
 }
 
@@ -1776,7 +1776,7 @@ tui_agent_verb(struct tui *t, char *arg)
 			return;
 		}
 		t->agent_cap = cap;
-		pricing_format(cap, false, c, sizeof c);
+		pricing_format_exact(cap, c, sizeof c);
 		tui_status(t, false, "agent tasks are capped at %s each", c);
 		return;
 	}

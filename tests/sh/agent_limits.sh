@@ -151,14 +151,14 @@ fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","ne
 fake_reply '{"calls":[{"name":"run","args":{"command":"sh test.sh"}}],"usage":{"output":1000}}'
 fake_reply '{"text":"Fixed on a terminal.","usage":{"output":1000}}'
 cd "$T/repo" || exit 1
-on_pty_answer "$T/pty.out" "how much more" "0.01\r" -- "do" -m test-cheap --allow edit,run --max-tokens 1000 --max-cost 0.0017 "fix sum.sh"
+on_pty_answer "$T/pty.out" "how much more" "0.01\r" -- "do" -m test-cheap --allow edit,run --max-tokens 1000 --max-cost 0.00170005 "fix sum.sh"
 cd - >/dev/null || exit 1
 check_rc "cap on a terminal: exit 0 once more is given" 0
 check_contains "cap on a terminal: asked how much more" "$(cat "$T/pty.out")" "Continue with how much more in USD"
 check_contains "cap on a terminal: told the least the next step needs" "$(cat "$T/pty.out")" \
     "it needs at least \$"
 check_contains "cap on a terminal: what would pass it is the next step" "$(cat "$T/pty.out")" \
-    "llm: do: the next step could pass --max-cost \$0.0017 (spent \$"
+    "llm: do: the next step could pass --max-cost \$0.00170005 (spent \$"
 check_contains "cap on a terminal: the task went on" "$(cat "$T/pty.out")" "Fixed on a terminal."
 check_eq "cap on a terminal: the fourth step was sent" "$(fake_count)" 4
 

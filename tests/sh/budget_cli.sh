@@ -103,6 +103,21 @@ check_rc "max-cost: exit 3" 3
 check_contains "max-cost: says why" "$ERR" "max-cost"
 check_contains "max-cost: the reply the worst case counts" "$ERR" "with a 1000-token reply"
 check_contains "max-cost: says what to do" "$ERR" "raise --max-cost, or lower the reply cap with --max-tokens"
+# the cap reads back as given, every digit, as a budget does: never rounded to the cent
+run_llm -m test-mid --max-tokens 1000 --max-cost 0.010005 "x"
+check_rc "max-cost with a fraction of a cent: exit 3" 3
+check_contains "max-cost with a fraction of a cent: the cap as given" "$ERR" "is above --max-cost \$0.010005;"
+run_llm route -m test-frontier --max-tokens 100000 --max-cost 1.0005 "x"
+check_contains "max-cost over a dollar, llm route: the cap as given" "$OUT" "is above --max-cost \$1.0005;"
+mkdir -p "$T/task"
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"output":1000}}'
+fake_reply '{"text":"never","usage":{"output":1000}}'
+cd "$T/task" || exit 1
+run_llm "do" -m test-cheap --max-tokens 1000 --max-cost 0.00060005 "look"
+cd - >/dev/null || exit 1
+check_rc "llm do past its cap: exit 3" 3
+check_contains "llm do past its cap: the cap as given" "$ERR" "would pass the task's cap of \$0.00060005"
 
 # SIGKILL mid-stream: the database stays consistent; the reservation holds until a
 # process looks, then is settled at once at what had been received, as an estimate

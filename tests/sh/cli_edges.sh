@@ -179,3 +179,32 @@ run_llm -q -m test-cheap "x" <&-
 check_rc "stdin closed: exit 0" 0
 check_eq "stdin closed: the answer" "$OUT" "without stdin"
 check_eq "stdin closed: the prompt alone" "$(fake_last body.messages.0.content)" "x"
+
+# A pinned model whose provider has no key: refused as llm do refuses it, exit 4
+# with the key's message, before a request, a conversation or a ledger row, one-shot
+# and piped alike; llm usage and llm logs read as before.
+run_llm usage
+usage_before=$OUT
+run_llm logs
+logs_before=$OUT
+n=$(fake_count)
+booked=$(rows)
+convs=$(sqlite3 "$db" "select count(*) from conversations")
+(unset OPENAI_API_KEY; run_llm -m test-cheap "hi"; echo "$RC" >"$T/nokey.rc"; printf '%s' "$ERR" >"$T/nokey.err")
+check_eq "no key, pinned: exit 4" "$(cat "$T/nokey.rc")" 4
+check_contains "no key, pinned: the key's message" "$(cat "$T/nokey.err")" \
+    "llm: no API key for provider openai: set the environment variable OPENAI_API_KEY"
+(unset OPENAI_API_KEY; run_llm_in "material" -m test-cheap; echo "$RC" >"$T/nokey.rc"; printf '%s' "$ERR" >"$T/nokey.err")
+check_eq "no key, pinned, piped: exit 4" "$(cat "$T/nokey.rc")" 4
+check_contains "no key, pinned, piped: the key's message" "$(cat "$T/nokey.err")" \
+    "llm: no API key for provider openai: set the environment variable OPENAI_API_KEY"
+(unset OPENAI_API_KEY; run_llm -m test-cheap --json "hi"; echo "$RC" >"$T/nokey.rc"; printf '%s' "$OUT" >"$T/nokey.out")
+check_eq "no key, pinned, --json: exit 4" "$(cat "$T/nokey.rc")" 4
+check_eq "no key, pinned, --json: no step taken" "$(json_get "$T/nokey.out" steps)" "[]"
+check_eq "no key, pinned: nothing sent" "$(fake_count)" "$n"
+check_eq "no key, pinned: no ledger row" "$(rows)" "$booked"
+check_eq "no key, pinned: no conversation" "$(sqlite3 "$db" "select count(*) from conversations")" "$convs"
+run_llm usage
+check_eq "no key, pinned: llm usage as before" "$OUT" "$usage_before"
+run_llm logs
+check_eq "no key, pinned: llm logs as before" "$OUT" "$logs_before"

@@ -286,6 +286,23 @@ check_contains "keys alone: asks for a command" "$ERR" \
 run_llm ledger
 check_rc "ledger alone: exit 2" 2
 check_contains "ledger alone: asks for a command" "$ERR" "llm: ledger: no command given (init or send)"
+# Every command that needs a word of its own asks for it alike: the words, then the usage.
+for cmd in keys ledger git; do
+	run_llm "$cmd"
+	check_rc "$cmd alone: exit 2" 2
+	check_eq "$cmd alone: the words it takes, then the usage" \
+	    "$(printf '%s\n' "$ERR" | sed -n '1s/(.*)/(...)/p; 2s/ .*//p')" \
+	    "llm: $cmd: no command given (...)
+usage:"
+done
+run_llm git
+check_eq "git alone: its words" "$(printf '%s\n' "$ERR" | head -1)" \
+    "llm: git: no command given (install-hook, uninstall-hook or commit-msg)"
+run_llm git frobnicate
+check_rc "git frobnicate: exit 2" 2
+check_eq "git frobnicate: the word named, then the usage" "$(printf '%s\n' "$ERR" | head -2)" \
+    "llm: git: unknown command 'frobnicate'
+usage: llm git install-hook [-f | --force]"
 # An option no command takes is named as one, by every command and each of
 # its words alike (the hook's commit-msg aside: it never fails a commit).
 wrong=
@@ -327,6 +344,27 @@ git install-hook|--force|git install-hook --force=1
 LIST
 check_eq "an option given a value it takes none of is said so, exit 2" "$wrong" ""
 check_eq "an option given a value: nothing sent" "$(fake_count)" "$n"
+# --help takes no value either: said so on llm's own line, after a prompt's word
+# and after every command and each of its words alike (the hook's commit-msg aside, as above).
+wrong=
+for cmd in "" "x" $("$LLM_BIN" __complete commands); do
+	for word in "" $("$LLM_BIN" __complete sub "$cmd"); do
+		[ "$cmd $word" = "git commit-msg" ] && continue
+		# shellcheck disable=SC2086 # no word is no argument
+		run_llm $cmd $word --help=1 </dev/null
+		[ "$RC" = 2 ] && [ "${ERR#*"option '--help' takes no value"}" != "$ERR" ] ||
+		    wrong="$wrong [${cmd:-llm}${word:+ $word}: $RC $(echo "$ERR" | head -1)]"
+	done
+done
+check_eq "--help=VALUE: takes no value, after every command, exit 2" "$wrong" ""
+run_llm keys --help=yes
+check_eq "keys --help=yes: the command named, and where help is" "$ERR" \
+    "llm: keys: option '--help' takes no value
+Try 'llm keys --help'."
+run_llm --version=1
+check_rc "--version=1: exit 2" 2
+check_contains "--version=1: takes no value" "$ERR" "llm: option '--version' takes no value"
+check_eq "--help=VALUE, --version=VALUE: nothing sent" "$(fake_count)" "$n"
 for words in "help keys extra" "help help extra" "version extra"; do
 	# shellcheck disable=SC2086 # the words are the command line
 	run_llm $words </dev/null
@@ -336,6 +374,20 @@ done
 run_llm -q --version
 check_rc "-q --version: exit 0" 0
 check_contains "-q --version: the version" "$OUT" "llm "
+run_llm -t cheap --version --no-color
+check_rc "-t cheap --version --no-color: llm's options with their values, exit 0" 0
+check_contains "-t cheap --version --no-color: the version" "$OUT" "llm "
+# A word beside --version is no prompt, nor an option llm has: refused, as llm version refuses it.
+for words in "--version extra" "extra -V" "-V -- extra" "--version --bogus"; do
+	# shellcheck disable=SC2086 # the words are the command line
+	run_llm $words </dev/null
+	check_rc "$words: exit 2" 2
+	check_eq "$words: nothing on stdout" "$OUT" ""
+	case $words in
+	*--bogus) check_eq "$words: the option named" "$ERR" "llm: --version: unknown option '--bogus'" ;;
+	*) check_eq "$words: the extra word named" "$ERR" "llm: --version: unexpected 'extra'" ;;
+	esac
+done
 run_llm help --help
 check_rc "help --help: exit 0" 0
 check_contains "help --help: the help" "$OUT" "usage: llm [OPTIONS]"

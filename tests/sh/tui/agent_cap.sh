@@ -62,7 +62,7 @@ check_screen "more: Esc: the question again" m4 "(spent \$0.000058): y allows \$
 check_not_contains "more: Esc: the input emptied" "$(row "$T/m4" '│ >')" "ten cents"
 check_contains "more: a digit starts the amount" "$(row "$T/m5" '│ >')" "│ > 0.05 "
 m6=$(screen "$T/m6")
-check_contains "more: the typed amount raised it" "$m6" "the cap is raised: the task goes on (+\$0.05, the cap is now \$0.0517)"
+check_contains "more: the typed amount raised it" "$m6" "the cap is raised: the task goes on (+\$0.05, the cap is now \$0.05174)"
 check_contains "more: the typed amount under its question" "$m6" "→ +\$0.05"
 check_contains "more: the step after it ran" "$m6" "▸ read sum.sh 1–2"
 check_contains "more: the task answered" "$m6" "It subtracts."
@@ -72,8 +72,8 @@ check_eq "more: three requests recorded in the task" "$(sql "SELECT count(*) FRO
 check_eq "more: the ledger's task has the raised cap" \
     "$(sql "SELECT cap_pico FROM tasks WHERE id = $task")" $((870000000 + 870000000 + 50000000000))
 check_contains "more: the answer's line has the task's total against the raised cap" \
-    "$(row "$T/m6" 'step 3 ')" "task $(usd "$sum") of \$0.0517 cap"
-check_screen "more: and the status line" m6 "└ task $(usd "$sum") of \$0.0517 cap ─"
+    "$(row "$T/m6" 'step 3 ')" "task $(usd "$sum") of \$0.05174 cap"
+check_screen "more: and the status line" m6 "└ task $(usd "$sum") of \$0.05174 cap ─"
 check_eq "more: three requests sent" "$(fake_count)" 3
 
 # --- n stops at the first question; Esc at the second ------------------------------------------
@@ -147,7 +147,11 @@ tui_ok "cap shown" s 100x30 <<S
 :type /agent cap
 :key Enter
 :dump-screen $T/s2
+:type /agent cap 1.0005
+:key Enter
+:dump-screen $T/s3
 S
 check_screen "cap alone: none yet, and how to set one" s0 "agent tasks: no cap (/agent cap USD sets one)"
 check_screen "cap \$0.25: taken" s1 "agent tasks are capped at \$0.25 each"
 check_screen "cap alone: the cap set" s2 "agent tasks are capped at \$0.25 each (/agent cap off drops it)"
+check_screen "cap 1.0005: every digit, as a budget reads" s3 "agent tasks are capped at \$1.0005 each"
