@@ -433,7 +433,7 @@ show_rendered(const char *label, const char *text, int width, bool markdown)
 
 	md_doc_init(&d);
 	if (markdown)
-		md_render(&d, v, strlen(v), width - 5, THEME_TEXT, 1);
+		md_render(&d, v, strlen(v), width - 5, THEME_TEXT, 1, 0);
 	else
 		md_plain(&d, v, strlen(v), width - 5, THEME_TEXT, 0);
 	for (i = 0; i < d.nlines; i++)

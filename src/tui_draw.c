@@ -62,6 +62,23 @@ attr_of(const struct tui *t, int slot, unsigned extra)
 	return r;
 }
 
+/*
+ * Whether inline code would look like the prose around it: no colour (NO_COLOR, a
+ * monochrome terminal) or a theme that gives both the same style. Then it keeps its
+ * backticks: bold, italic, underline and dim already mean strong, emphasis, a link
+ * and struck-out text.
+ */
+static bool
+code_as_text(const struct tui *t)
+{
+	const struct theme_style *c = &t->theme.styles[THEME_CODE], *x = &t->theme.styles[THEME_TEXT];
+
+	if (!t->color)
+		return (c->attrs | mono_extra[THEME_CODE]) == (x->attrs | mono_extra[THEME_TEXT]);
+	return c->fg == x->fg && c->bg == x->bg && c->fg8 == x->fg8 && c->bg8 == x->bg8 &&
+	    c->attrs == x->attrs;
+}
+
 /* Start colour pairs for the theme's slots, unless NO_COLOR or the terminal says no. */
 void
 tui_colors_start(struct tui *t)
@@ -70,6 +87,7 @@ tui_colors_start(struct tui *t)
 	int i;
 
 	t->color = theme_color_allowed() && has_colors() && start_color() == OK && COLORS >= 8;
+	tui_view_code_ticks(&t->view, code_as_text(t));
 	if (!t->color)
 		return;
 	def = use_default_colors() == OK;
