@@ -144,7 +144,7 @@ signals_remove(void)
 		signal(all[i], SIG_DFL);
 }
 
-/* Show a one-line message in the bottom border. */
+/* Show a message in the bottom border, wrapped above it when it does not fit. */
 void
 tui_status(struct tui *t, bool error, const char *fmt, ...)
 {
@@ -155,7 +155,7 @@ tui_status(struct tui *t, bool error, const char *fmt, ...)
 	xvasprintf(&s, fmt, ap);
 	va_end(ap);
 	str_copy(t->status, sizeof(t->status), s);
-	/* Status text may quote the network or a file: keep it to one visible line. */
+	/* Status text may quote the network or a file: no control character reaches the screen. */
 	for (char *p = t->status; *p; p++)
 		if ((unsigned char)*p < 0x20)
 			*p = ' ';

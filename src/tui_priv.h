@@ -333,7 +333,7 @@ int tui_trans_width(const struct tui *t);
 void tui_colors_start(struct tui *t);
 
 /* tui.c: start and stop, the main loop, the status line, the meter. */
-/* Show a one-line message at the bottom; error colours it as one. */
+/* Show a message in the bottom border (wrapped above it when too long); error colours it as one. */
 void tui_status(struct tui *t, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Apply a new terminal size. */
 void tui_resize(struct tui *t, int w, int h);
