@@ -249,15 +249,17 @@ chart_pace_text(const struct forecast *f, const char *month, bool utf8, char *ou
 	}
 }
 
-/* The scale: the dearest day, or the budget's daily share if that is higher. */
+/* The scale: the dearest bar of per days (from day 0), or the budget's share of one if higher. */
 static int64_t
-chart_top(const struct spend_month *s, int64_t share)
+chart_top(const struct spend_month *s, int per, int64_t share)
 {
 	int64_t top = share, sum;
 	int d, k;
 
-	for (d = 0; d < s->days; d++) {
-		for (sum = 0, k = 0; k < SPEND_NTIERS; k++)
+	for (d = 0, sum = 0; d < s->days; d++) {
+		if (d % per == 0)
+			sum = 0;
+		for (k = 0; k < SPEND_NTIERS; k++)
 			sum = sum > INT64_MAX - s->day[d][k] ? INT64_MAX : sum + s->day[d][k];
 		if (sum > top)
 			top = sum;
@@ -265,15 +267,17 @@ chart_top(const struct spend_month *s, int64_t share)
 	return top;
 }
 
-/* Each tier's top edge in a day's bar, in rows of h (rounded half up): lv[k]. */
+/* Each tier's top edge in bar b (days b*per on), in rows of h (rounded half up): lv[k]. */
 static void
-day_levels(const struct spend_month *s, int d, int64_t top, int h, int lv[SPEND_NTIERS])
+bar_levels(const struct spend_month *s, int b, int per, int64_t top, int h,
+    int lv[SPEND_NTIERS])
 {
 	__int128 cum = 0;
-	int k;
+	int d, k;
 
 	for (k = 0; k < SPEND_NTIERS; k++) {
-		cum += s->day[d][k];
+		for (d = b * per; d < (b + 1) * per && d < s->days; d++)
+			cum += s->day[d][k];
 		lv[k] = (int)((cum * h * 2 + top) / ((__int128)top * 2));
 	}
 }
@@ -293,26 +297,37 @@ level_tier(const int lv[SPEND_NTIERS], int level)
 /* Geometry of the bars. */
 struct grid {
 	int h, colw, barw, lw, budget_level;
-	int64_t top;
+	int per, bars;         /* days a bar stands for (1 unless too narrow), and how many bars */
+	int64_t top, share;    /* the scale; the budget's share of a bar */
 	char label_top[32], label_mid[32];
 };
 
+/*
+ * A bar a day, two columns or more where the width allows. Too narrow for a column a
+ * day, a bar stands for 2 days or more, as few as fit: the month stays whole.
+ */
 static void
 grid_init(const struct spend_month *s, const struct chart_opts *o, struct grid *g)
 {
-	int64_t share = o->budget > 0 ? o->budget / s->days : 0;
+	int64_t daily = o->budget > 0 ? o->budget / s->days : 0;
 
 	g->h = o->height > 0 ? o->height : CHART_HEIGHT;
-	g->top = chart_top(s, share);
-	pricing_format(g->top, false, g->label_top, sizeof g->label_top);
-	pricing_format(g->top / 2, false, g->label_mid, sizeof g->label_mid);
-	g->lw = (int)strlen(g->label_top) > (int)strlen(g->label_mid) ? (int)strlen(g->label_top) :
-	    (int)strlen(g->label_mid);
-	g->colw = (o->width - g->lw - 2) / s->days;
+	for (g->per = 1;; g->per++) {
+		g->bars = (s->days + g->per - 1) / g->per;
+		g->share = daily > INT64_MAX / g->per ? INT64_MAX : daily * g->per;
+		g->top = chart_top(s, g->per, g->share);
+		pricing_format(g->top, false, g->label_top, sizeof g->label_top);
+		pricing_format(g->top / 2, false, g->label_mid, sizeof g->label_mid);
+		g->lw = (int)strlen(g->label_top) > (int)strlen(g->label_mid) ?
+		    (int)strlen(g->label_top) : (int)strlen(g->label_mid);
+		if (g->lw + 2 + g->bars <= o->width || g->bars <= 1)
+			break;
+	}
+	g->colw = (o->width - g->lw - 2) / g->bars;
 	g->colw = g->colw < 1 ? 1 : g->colw > CHART_MAX_COLW ? CHART_MAX_COLW : g->colw;
 	g->barw = g->colw > 1 ? g->colw - 1 : 1;
-	g->budget_level = share > 0 && g->top > 0 ?
-	    (int)(((__int128)share * g->h + g->top - 1) / g->top) : 0;
+	g->budget_level = g->share > 0 && g->top > 0 ?
+	    (int)(((__int128)g->share * g->h + g->top - 1) / g->top) : 0;
 }
 
 /* One row of bars at level L, with its axis label. */
@@ -320,15 +335,15 @@ static void
 draw_row(struct pen *p, const struct spend_month *s, const struct grid *g, int level)
 {
 	const char *label = level == g->h ? g->label_top : level == (g->h + 1) / 2 ? g->label_mid : "";
-	int d, i, lv[SPEND_NTIERS], k;
+	int b, i, lv[SPEND_NTIERS], k;
 	bool line = level == g->budget_level;
 
 	pen_space(p, g->lw - (int)strlen(label));
 	pen_text(p, label);
 	pen_space(p, 1);
 	pen_put(p, THEME_BORDER, *label ? p->g->tick : p->g->vline, 1);
-	for (d = 0; d < s->days; d++) {
-		day_levels(s, d, g->top, g->h, lv);
+	for (b = 0; b < g->bars; b++) {
+		bar_levels(s, b, g->per, g->top, g->h, lv);
 		k = level_tier(lv, level);
 		for (i = 0; i < g->barw; i++) {
 			if (k >= 0)
@@ -348,22 +363,25 @@ draw_row(struct pen *p, const struct spend_month *s, const struct grid *g, int l
 	pen_eol(p);
 }
 
-/* The axis, and the day numbers under it: 1, 5, 10, ... where they fit. */
+/*
+ * The axis, and the day numbers under it: 1, 5, 10, ... (1, 10, 20, ... when a bar is 2
+ * days) under their bars, where they fit with a blank between.
+ */
 static void
 draw_axis(struct pen *p, const struct spend_month *s, const struct grid *g)
 {
-	int d, at = 0, x;
+	int d, at = 0, x, step = 5 * g->per;
 	char num[16];
 
 	pen_space(p, g->lw + 1);
 	pen_put(p, THEME_BORDER, p->g->corner, 1);
-	for (x = 0; x < s->days * g->colw; x++)
+	for (x = 0; x < g->bars * g->colw; x++)
 		pen_put(p, THEME_BORDER, p->g->hline, 1);
 	pen_eol(p);
 	pen_space(p, g->lw + 2);
 	for (d = 1; d <= s->days; d++) {
-		x = (d - 1) * g->colw;
-		if ((d != 1 && d % 5 != 0) || x < at)
+		x = (d - 1) / g->per * g->colw;
+		if ((d != 1 && d % step != 0) || x < (at > 0 ? at + 1 : 0))
 			continue;
 		snprintf(num, sizeof num, "%d", d);
 		pen_space(p, x - at);
@@ -391,27 +409,40 @@ draw_title(struct pen *p, const struct spend_month *s, const struct chart_opts *
 	pen_put(p, THEME_HEADING, line, (int)strlen(line));
 	if (o->budget > 0) {
 		pricing_format_exact(o->budget, lim, sizeof lim);
-		snprintf(line, sizeof line, "  %s of %s (%lld%%)", spent, lim,
+		snprintf(line, sizeof line, "%s of %s (%lld%%)", spent, lim,
 		    (long long)((__int128)s->total * 100 / o->budget));
 	} else {
-		snprintf(line, sizeof line, "  %s spent, no budget", spent);
+		snprintf(line, sizeof line, "%s spent, no budget", spent);
 	}
-	pen_text(p, line);
-	pen_eol(p);
+	/* a narrow screen has the sums under the month */
+	if (p->col + 2 + (int)strlen(line) > o->width)
+		pen_eol(p);
+	else
+		pen_space(p, 1);    /* and pen_wrapped's blank: two */
+	pen_wrapped(p, line);
 }
 
-/* One legend item: a glyph in its colour, then text; wrapped to the width. */
+/*
+ * One legend item: a glyph in its colour (NULL: none), then text; on a line of its own
+ * when the line has no room, and wrapped when even that is too narrow.
+ */
 static void
 legend_item(struct pen *p, int slot, const char *glyph, const char *text)
 {
-	int w = 2 + (int)strlen(text);
+	int w = (glyph != NULL ? 2 : 0) + (int)strlen(text);
 
 	if (p->col > 0 && p->col + 2 + w > p->o->width)
 		pen_eol(p);
 	else if (p->col > 0)
 		pen_space(p, 2);
-	pen_put(p, slot, glyph, 1);
-	pen_space(p, 1);
+	if (glyph != NULL)
+		pen_put(p, slot, glyph, 1);
+	if (w > p->o->width) {
+		pen_wrapped(p, text);   /* after the glyph, a blank; the item ends its line */
+		return;
+	}
+	if (glyph != NULL)
+		pen_space(p, 1);
 	pen_text(p, text);
 }
 
@@ -437,7 +468,8 @@ tier_money(const struct spend_month *s, int k, char *out, size_t n)
 }
 
 static void
-draw_legend(struct pen *p, const struct spend_month *s, const struct chart_opts *o)
+draw_legend(struct pen *p, const struct spend_month *s, const struct chart_opts *o,
+    const struct grid *g)
 {
 	char text[128], money[80];
 	int k;
@@ -449,12 +481,21 @@ draw_legend(struct pen *p, const struct spend_month *s, const struct chart_opts 
 		snprintf(text, sizeof text, "%s %s", tier_names[k], money);
 		legend_item(p, tier_slots[k], p->g->bar[k], text);
 	}
-	if (o->budget > 0) {
+	if (o->budget > 0 && g->per > 1) {
+		pricing_format(g->share, false, money, sizeof money);
+		snprintf(text, sizeof text, "budget %s a bar", money);
+		legend_item(p, THEME_METER_WARN, p->g->budget, text);
+	} else if (o->budget > 0) {
 		pricing_format(o->budget / s->days, false, money, sizeof money);
 		snprintf(text, sizeof text, "budget %s a day", money);
 		legend_item(p, THEME_METER_WARN, p->g->budget, text);
 	}
-	pen_eol(p);
+	if (g->per > 1) {
+		snprintf(text, sizeof text, "a bar is %d days", g->per);
+		legend_item(p, -1, NULL, text);
+	}
+	if (p->col > 0)
+		pen_eol(p);
 }
 
 /* The total, what it leaves out, and what the frontier tier would have cost. */
@@ -504,6 +545,7 @@ draw_models(struct pen *p, const struct spend_month *s, const struct chart_opts 
 	size_t i, top = o->top > 0 ? o->top : CHART_TOP, nw = 0, n;
 	char name[40], money[40], line[128];
 	int bw, j, fill;
+	bool apart;
 
 	n = s->nmodels < top ? s->nmodels : top;
 	if (n == 0 || s->models[0].cost <= 0)
@@ -511,16 +553,32 @@ draw_models(struct pen *p, const struct spend_month *s, const struct chart_opts 
 	for (i = 0; i < n; i++)
 		nw = strlen(s->models[i].name) > nw ? strlen(s->models[i].name) : nw;
 	nw = nw > sizeof name - 1 ? sizeof name - 1 : nw;
-	/* the columns after the name take 22; a narrow screen cuts the names */
-	if (o->width > 30 && nw > (size_t)o->width - 23)
+	/*
+	 * The columns after the name take 22. Under 40 columns, where a name would not
+	 * fit whole, each name has a line of its own, its figures under it; wider, a
+	 * long name is cut.
+	 */
+	apart = o->width < 40 && nw + 22 > (size_t)o->width;
+	if (apart && o->width > 2 && nw > (size_t)o->width - 2)
+		nw = (size_t)o->width - 2;
+	else if (!apart && o->width > 30 && nw > (size_t)o->width - 23)
 		nw = (size_t)o->width - 23;
 	pen_put(p, THEME_HEADING, "Top models", 10);
 	pen_eol(p);
 	for (i = 0; i < n && s->models[i].cost > 0; i++) {
+		long long pct = (long long)((__int128)s->models[i].cost * 100 /
+		    (s->total > 0 ? s->total : 1));
+
 		safe_name(s->models[i].name, name, nw + 1);
 		pricing_format(s->models[i].cost, s->models[i].estimated, money, sizeof money);
-		snprintf(line, sizeof line, "  %-*s %10s %4lld%% ", (int)nw, name, money,
-		    (long long)((__int128)s->models[i].cost * 100 / (s->total > 0 ? s->total : 1)));
+		if (apart) {
+			snprintf(line, sizeof line, "  %s", name);
+			pen_text(p, line);
+			pen_eol(p);
+			snprintf(line, sizeof line, "    %s %lld%% ", money, pct);
+		} else {
+			snprintf(line, sizeof line, "  %-*s %10s %4lld%% ", (int)nw, name, money, pct);
+		}
 		pen_text(p, line);
 		bw = o->width - p->col;
 		bw = bw > CHART_MODEL_BAR ? CHART_MODEL_BAR : bw;
@@ -564,7 +622,7 @@ chart_render(const struct spend_month *s, const struct chart_opts *o)
 		for (level = g.h; level >= 1; level--)
 			draw_row(&p, s, &g, level);
 		draw_axis(&p, s, &g);
-		draw_legend(&p, s, o);
+		draw_legend(&p, s, o, &g);
 	}
 	draw_totals(&p, s);
 	draw_models(&p, s, o);

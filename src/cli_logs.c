@@ -423,7 +423,7 @@ logs_width(void)
 	return w < 20 ? 20 : w;
 }
 
-/* Print text rendered as the full-screen client does, under a label. */
+/* Print text rendered as the full-screen client does without colour, under a label. */
 static void
 show_rendered(const char *label, const char *text, int width, bool markdown)
 {
@@ -433,7 +433,7 @@ show_rendered(const char *label, const char *text, int width, bool markdown)
 
 	md_doc_init(&d);
 	if (markdown)
-		md_render(&d, v, strlen(v), width - 5, THEME_TEXT, 1);
+		md_render(&d, v, strlen(v), width - 5, THEME_TEXT, 1, MD_CODE_TICKS);
 	else
 		md_plain(&d, v, strlen(v), width - 5, THEME_TEXT, 0);
 	for (i = 0; i < d.nlines; i++)

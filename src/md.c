@@ -49,6 +49,7 @@ struct render {
 	bool in_table;
 	struct block blk;
 	bool count_only;     /* only count the code blocks, in code_no: nothing is drawn */
+	bool ticks;          /* MD_CODE_TICKS */
 };
 
 /* The line prefixes of a block: first for its first line, cont for the others. */
@@ -602,6 +603,8 @@ on_enter_span(MD_SPANTYPE type, void *detail, void *arg)
 		return 0;
 	if (depth != NULL)
 		(*depth)++;
+	if (type == MD_SPAN_CODE && r->ticks)
+		put(r, "`", 1);
 	if (type == MD_SPAN_A)
 		link_open(r, detail);
 	else if (type == MD_SPAN_IMG)
@@ -618,6 +621,8 @@ on_leave_span(MD_SPANTYPE type, void *detail, void *arg)
 	(void)detail;
 	if (r->count_only)
 		return 0;
+	if (type == MD_SPAN_CODE && r->ticks)
+		put(r, "`", 1);
 	if (depth != NULL)
 		(*depth)--;
 	if (type == MD_SPAN_A)
@@ -720,11 +725,12 @@ static const MD_PARSER parser = {
 /* Render Markdown into wrapped, styled lines appended to d. */
 void
 md_render(struct md_doc *d, const char *text, size_t len, int width, enum theme_slot base,
-    int first_code)
+    int first_code, unsigned flags)
 {
 	struct render r;
 
 	memset(&r, 0, sizeof(r));
+	r.ticks = (flags & MD_CODE_TICKS) != 0;
 	r.d = d;
 	r.width = width < 8 ? 8 : width;
 	r.base = base;

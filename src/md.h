@@ -40,13 +40,18 @@ void md_doc_init(struct md_doc *d);
 void md_doc_done(struct md_doc *d);
 /* Drop the lines and code blocks, keeping the memory for reuse. */
 void md_doc_clear(struct md_doc *d);
+/* md_render's flags. */
+enum {
+	MD_CODE_TICKS = 1 << 0,    /* keep inline code's backticks: where no colour sets it apart */
+};
+
 /*
  * Append the Markdown text rendered for width columns (at least 8). base is the
  * style of plain text; code blocks are numbered from first_code and set apart
- * with their number and language.
+ * with their number and language; flags are MD_CODE_TICKS or 0.
  */
 void md_render(struct md_doc *d, const char *text, size_t len, int width, enum theme_slot base,
-    int first_code);
+    int first_code, unsigned flags);
 /* Append text as it is (newlines kept), wrapped at spaces to width, in one style. */
 void md_plain(struct md_doc *d, const char *text, size_t len, int width, enum theme_slot slot,
     unsigned attrs);

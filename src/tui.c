@@ -21,7 +21,7 @@
 #define FRAME_MS 33            /* redraws are coalesced to about 30 a second */
 
 /* Only these cross into signal handlers. */
-static volatile sig_atomic_t sig_winch, sig_int;
+static volatile sig_atomic_t sig_winch, sig_int, sig_quit;
 static int sig_fd = -1;
 static int tty_fd = -1;
 static struct termios tty_saved;
@@ -62,6 +62,27 @@ on_fatal_signal(int sig)
 	raise(sig);
 }
 
+/*
+ * SIGHUP (the terminal closed) or SIGTERM: the loop ends the turn as C-c
+ * would, so the partial answer and its cost are kept and the reservation
+ * settled, then the process dies of the signal. A second one while that is
+ * under way does not wait.
+ */
+static void
+on_quit_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	if (sig_quit != 0)
+		on_fatal_signal(sig);
+	sig_quit = sig;
+	if (sig_fd >= 0 && write(sig_fd, &c, 1) < 0) {
+		/* the pipe is full: a wake-up is pending anyway */
+	}
+	errno = saved;
+}
+
 /* Restore the terminal before die() prints. */
 static void
 die_hook(void)
@@ -89,8 +110,7 @@ reset_add(const char *cap)
 static void
 signals_install(struct tui *t)
 {
-	static const int fatal[] = { SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGFPE, SIGABRT,
-		SIGILL };
+	static const int fatal[] = { SIGQUIT, SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL };
 	struct sigaction sa;
 	size_t i;
 
@@ -100,6 +120,9 @@ signals_install(struct tui *t)
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGWINCH, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_quit_signal;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	if (t->headless)
@@ -121,7 +144,7 @@ signals_remove(void)
 		signal(all[i], SIG_DFL);
 }
 
-/* Show a one-line message in the bottom border. */
+/* Show a message in the bottom border, wrapped above it when it does not fit. */
 void
 tui_status(struct tui *t, bool error, const char *fmt, ...)
 {
@@ -132,7 +155,7 @@ tui_status(struct tui *t, bool error, const char *fmt, ...)
 	xvasprintf(&s, fmt, ap);
 	va_end(ap);
 	str_copy(t->status, sizeof(t->status), s);
-	/* Status text may quote the network or a file: keep it to one visible line. */
+	/* Status text may quote the network or a file: no control character reaches the screen. */
 	for (char *p = t->status; *p; p++)
 		if ((unsigned char)*p < 0x20)
 			*p = ' ';
@@ -259,6 +282,8 @@ tui_pump(struct tui *t, int timeout_ms)
 		sig_int = 0;
 		tui_act(t, ACT_CANCEL);
 	}
+	if (sig_quit)
+		t->quit = true;
 }
 
 /* The headless screen's terminal type. */
@@ -582,8 +607,13 @@ tui_run(struct app *cli, const struct tui_opts *o)
 		chat_cancel(t->chat);
 	tui_rl_stop(t);
 	tui_screen_stop(t);
-	if (t->headless && rc != 0 && t->status[0])
+	if (t->headless && rc != 0 && t->status[0] && !sig_quit)
 		fprintf(stderr, "llm: chat: %s\n", t->status);
 	tui_free(t);
+	if (sig_quit) {
+		/* what was spent is booked: now die of the signal, as the one-shot CLI exits 128+N */
+		signal(sig_quit, SIG_DFL);
+		raise(sig_quit);
+	}
 	return rc;
 }

@@ -276,7 +276,7 @@ tui_no_code(struct tui *t, const char *cmd, long long n)
 		    n, have);
 }
 
-/* Copy code block n (0: the last reply) to the clipboard. */
+/* Copy code block n (0: the last reply) to the clipboard; its key says what it did as /copy. */
 void
 tui_copy(struct tui *t, int n)
 {
@@ -300,17 +300,18 @@ tui_copy(struct tui *t, int n)
 				text = t->view.msgs[i - 1]->text.data;
 	}
 	if (text == NULL) {
-		tui_status(t, true, "nothing to copy yet");
+		tui_status(t, true, "/copy: nothing to copy yet");
 		return;
 	}
 	if ((cmd = clipboard_cmd()) == NULL) {
-		tui_status(t, true, "no clipboard tool: install wl-copy or xclip (or set LLM_CLIPBOARD)");
+		tui_status(t, true, "/copy: no clipboard tool: install wl-copy or xclip (or set "
+		    "LLM_CLIPBOARD)");
 		return;
 	}
 	if (clipboard_put(cmd, text, &cause) == 0)
-		tui_status(t, false, "copied %s", what);
+		tui_status(t, false, "/copy: copied %s", what);
 	else
-		tui_status(t, true, "copy: %s", cause);
+		tui_status(t, true, "/copy: %s", cause);
 	free(cause);
 	free(cmd);
 }

@@ -62,6 +62,23 @@ attr_of(const struct tui *t, int slot, unsigned extra)
 	return r;
 }
 
+/*
+ * Whether inline code would look like the prose around it: no colour (NO_COLOR, a
+ * monochrome terminal) or a theme that gives both the same style. Then it keeps its
+ * backticks: bold, italic, underline and dim already mean strong, emphasis, a link
+ * and struck-out text.
+ */
+static bool
+code_as_text(const struct tui *t)
+{
+	const struct theme_style *c = &t->theme.styles[THEME_CODE], *x = &t->theme.styles[THEME_TEXT];
+
+	if (!t->color)
+		return (c->attrs | mono_extra[THEME_CODE]) == (x->attrs | mono_extra[THEME_TEXT]);
+	return c->fg == x->fg && c->bg == x->bg && c->fg8 == x->fg8 && c->bg8 == x->bg8 &&
+	    c->attrs == x->attrs;
+}
+
 /* Start colour pairs for the theme's slots, unless NO_COLOR or the terminal says no. */
 void
 tui_colors_start(struct tui *t)
@@ -70,6 +87,7 @@ tui_colors_start(struct tui *t)
 	int i;
 
 	t->color = theme_color_allowed() && has_colors() && start_color() == OK && COLORS >= 8;
+	tui_view_code_ticks(&t->view, code_as_text(t));
 	if (!t->color)
 		return;
 	def = use_default_colors() == OK;
@@ -89,11 +107,49 @@ tui_colors_start(struct tui *t)
 	}
 }
 
+/* The columns of text the bottom border holds: less its corners, two blanks and a rule. */
+static int
+footer_cols(const struct tui *t)
+{
+	return t->w - 5 < 1 ? 1 : t->w - 5;
+}
+
+/*
+ * Wrap the status message into d at the bottom border's width; return the rows it
+ * takes above the border (0 when it fits in it). A narrow screen wraps a long one
+ * rather than cutting it, taking rows from the transcript (which keeps one) and
+ * never from the input.
+ */
+static int
+status_wrap(const struct tui *t, struct md_doc *d)
+{
+	int most = t->h - 7 - t->input_rows, n;
+
+	if (t->status[0] == '\0' || md_width(t->status, strlen(t->status)) <= footer_cols(t))
+		return 0;
+	md_plain(d, t->status, strlen(t->status), footer_cols(t), THEME_STATUS, 0);
+	n = (int)d->nlines - 1;
+	return n < 0 ? 0 : n > most ? (most < 0 ? 0 : most) : n;
+}
+
+/* Rows a long status message takes above the bottom border. */
+static int
+status_rows(const struct tui *t)
+{
+	struct md_doc d;
+	int n;
+
+	md_doc_init(&d);
+	n = status_wrap(t, &d);
+	md_doc_done(&d);
+	return n;
+}
+
 /* Rows the transcript has. */
 int
 tui_trans_rows(const struct tui *t)
 {
-	int r = t->h - 6 - t->input_rows;
+	int r = t->h - 6 - t->input_rows - status_rows(t);
 
 	return r < 1 ? 1 : r;
 }
@@ -989,6 +1045,35 @@ draw_divider(struct tui *t, int y)
 	}
 }
 
+/*
+ * A status message too long for the bottom border: its lines in the rows above it, the
+ * last in the border; when even those are too few, the last shown ends in an ellipsis.
+ */
+static void
+draw_status_lines(struct tui *t)
+{
+	struct md_doc d;
+	int extra, i, x, slot = t->status_error ? THEME_ERROR : THEME_STATUS;
+	char *line;
+
+	md_doc_init(&d);
+	extra = status_wrap(t, &d);
+	for (i = 0; i < extra; i++) {
+		int y = t->h - 1 - extra + i;
+
+		sides(t, y);
+		x = 2;
+		line = xstrndup(d.lines[i].text, d.lines[i].len);
+		seg(t, y, &x, t->w - 2, line, slot, 0);
+		free(line);
+	}
+	line = xstrfmt("%.*s%s", (int)d.lines[extra].len, d.lines[extra].text,
+	    (size_t)extra + 1 < d.nlines ? ellipsis(t) : "");
+	hrule(t, t->h - 1, BOX_BL, BOX_BR, line, slot, 0);
+	free(line);
+	md_doc_done(&d);
+}
+
 /* The bottom border: the status message, or as many of the main keys as fit whole. */
 static void
 draw_footer(struct tui *t)
@@ -1001,6 +1086,10 @@ draw_footer(struct tui *t)
 	char hint[160], k[16];
 	size_t i, l = 0, fit = 0;
 
+	if (t->status[0] && md_width(t->status, strlen(t->status)) > footer_cols(t)) {
+		draw_status_lines(t);
+		return;
+	}
 	if (t->status[0]) {
 		hrule(t, t->h - 1, BOX_BL, BOX_BR, t->status, t->status_error ? THEME_ERROR :
 		    THEME_STATUS, 0);

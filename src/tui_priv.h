@@ -63,6 +63,7 @@ struct tui_view {
 	size_t n, cap;
 	int scroll;            /* lines hidden below; 0 follows the end */
 	int codes;             /* code blocks numbered so far */
+	bool code_ticks;       /* inline code keeps its backticks (no colour sets it apart) */
 };
 
 /* One visible transcript line. */
@@ -92,6 +93,8 @@ size_t tui_view_wrap(struct tui_view *v, struct tui_msg *m, int width);
 size_t tui_view_visible(struct tui_view *v, int width, int rows, struct tui_vline *out);
 /* Scroll by delta lines (positive: back in time), clamped at both ends. */
 void tui_view_scroll(struct tui_view *v, int width, int rows, int delta);
+/* Keep inline code's backticks or not; every entry is wrapped again when that changes. */
+void tui_view_code_ticks(struct tui_view *v, bool on);
 /* Find code block number n; return its text (borrowed until the next change) or NULL. */
 const struct md_code *tui_view_code(struct tui_view *v, int n);
 
@@ -330,7 +333,7 @@ int tui_trans_width(const struct tui *t);
 void tui_colors_start(struct tui *t);
 
 /* tui.c: start and stop, the main loop, the status line, the meter. */
-/* Show a one-line message at the bottom; error colours it as one. */
+/* Show a message in the bottom border (wrapped above it when too long); error colours it as one. */
 void tui_status(struct tui *t, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Apply a new terminal size. */
 void tui_resize(struct tui *t, int w, int h);

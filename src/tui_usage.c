@@ -77,7 +77,7 @@ add_conversation(struct tui *t)
 
 	if (c.id == 0 || ledger_rows(t->ledger, t->meter.month_start, t->meter.month_end, conv_row,
 	    &c, NULL) < 0 || c.requests == 0) {
-		tui_pick_add(&t->pick, xstrdup("This conversation: nothing spent this month."), 0);
+		add_wrapped(t, "This conversation: nothing spent this month.", t->w - FRAME_COLS);
 		return;
 	}
 	pricing_format(c.cost, c.estimated, money, sizeof(money));

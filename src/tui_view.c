@@ -268,7 +268,8 @@ tui_view_wrap(struct tui_view *v, struct tui_msg *m, int width)
 	case TUI_ASSISTANT:
 		if (m->info != NULL)
 			md_plain(&m->doc, m->info, strlen(m->info), width, THEME_COST, 0);
-		md_render(&body, text, m->text.len, width - LABEL_W, THEME_TEXT, m->code_base);
+		md_render(&body, text, m->text.len, width - LABEL_W, THEME_TEXT, m->code_base,
+		    v->code_ticks ? MD_CODE_TICKS : 0);
 		if (body.nlines == 0)
 			md_plain(&body, "", 0, width - LABEL_W, THEME_TEXT, 0);
 		labelled(&m->doc, &body, "llm", THEME_ASSISTANT);
@@ -365,6 +366,19 @@ tui_view_scroll(struct tui_view *v, int width, int rows, int delta)
 	total = lines_up_to(v, width, rows);
 	if (total - rows < v->scroll)
 		v->scroll = total > rows ? (int)(total - rows) : 0;
+}
+
+/* Keep inline code's backticks or not, wrapping every entry again when that changes. */
+void
+tui_view_code_ticks(struct tui_view *v, bool on)
+{
+	size_t i;
+
+	if (v->code_ticks == on)
+		return;
+	v->code_ticks = on;
+	for (i = 0; i < v->n; i++)
+		v->msgs[i]->width = 0;
 }
 
 /* Find code block n; NULL if there is none. */

@@ -48,6 +48,11 @@ run_llm logs show "$conv" --raw
 check_contains "logs show --raw: the stored text" "$OUT" "  Use **flock**."
 run_llm logs show 99999
 check_rc "logs show: an unknown id: exit 2" 2
+# no colour sets inline code apart here: it keeps its backticks, as the client without colour
+fake_reply '{"text":"Run `make check` first."}'
+run_llm -q -t cheap "how do I test it?"
+run_llm logs show "$(sqlite3 "$DB" "select max(id) from conversations")"
+check_contains "logs show: inline code keeps its backticks" "$OUT" "llm  Run \`make check\` first."
 
 # --- export -------------------------------------------------------------------
 run_llm logs export "$conv" --format json

@@ -139,4 +139,26 @@ check_eq "LANG=C: the bytes as typed and pasted" "$(fake_last body.messages.-1.c
 tm send-keys -t f C-c C-c
 check_pane "LANG=C: exit 0" f "EXIT=0"
 
+# -- the terminal closes (SIGHUP) while a reply streams: as with C-c, the partial answer and its
+# cost are kept and the reservation settled; then it dies of the signal, as the one-shot CLI
+rm -f "$T/hup-go"
+fake_reply "{\"chunks\":[\"partial words \",\"never\"],\"hold_file\":\"$T/hup-go\",\"usage\":{\"input\":10,\"output\":6}}"
+start g
+check_pane "hup: screen drawn" g "route auto"
+tm send-keys -t g -l "stream please"
+tm send-keys -t g Enter
+check_pane "hup: the reply streams" g "llm  partial words"
+kill -HUP "$(cat "$T/g.pid")"
+check_pane "hup: died of SIGHUP" g "EXIT=129"
+check_restored "hup" g
+touch "$T/hup-go"
+db="$LLM_DATA_DIR/llm.db"
+check_eq "hup: a cancelled ledger row" \
+    "$(sqlite3 "$db" "SELECT status FROM usage ORDER BY id DESC LIMIT 1")" cancelled
+check_eq "hup: no reservation left" "$(sqlite3 "$db" "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
+check_eq "hup: the partial answer saved" \
+    "$(sqlite3 "$db" "SELECT text FROM messages WHERE role = 'assistant' ORDER BY id DESC LIMIT 1")" "partial words "
+check_eq "hup: the answer's row has its cost" \
+    "$(sqlite3 "$db" "SELECT u.status FROM messages m JOIN usage u ON u.id = m.usage_id ORDER BY m.id DESC LIMIT 1")" cancelled
+
 echo "# $T_PASS passed, $T_FAIL failed"

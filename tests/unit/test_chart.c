@@ -174,6 +174,42 @@ test_widths_fit(void)
 	free(t);
 }
 
+/*
+ * A 31-day month down to the full-screen client's narrowest (16 columns inside its
+ * frame): no line wider, and the month whole, a bar standing for days enough to fit.
+ */
+static void
+test_narrow_month(void)
+{
+	struct spend_month s;
+	struct chart_opts o = { .budget = 30 * USD, .height = 4 };
+	char *t, *axis;
+	int w;
+
+	month(&s);
+	str_copy(s.month, sizeof s.month, "2026-12");
+	s.days = 31;
+	s.day[30][SPEND_MID] = 2 * USD;
+	for (w = 16; w <= 45; w++) {
+		o.width = w;
+		t = chart_render(&s, &o);
+		CHECK(widest(t) <= w);
+		/* the row above the axis ends in the 31st's bar */
+		axis = strstr(t, "\n      +-");
+		CHECK(axis != NULL && axis[-1] == '=');
+		/* a column a day from 38: the scale's labels take 5, the axis 2 */
+		CHECK((strstr(t, "a bar is") != NULL) == (w < 38));
+		free(t);
+	}
+	o.width = 24;
+	t = chart_render(&s, &o);
+	CHECK_HAS(t, "      +----------------\n       1   10   20   30\n");
+	CHECK_HAS(t, "- budget $1.94 a bar\na bar is 2 days\n");
+	CHECK_HAS(t, "December 2026\n$6.50 of $30.00 (21%)\n");
+	CHECK_HAS(t, "Top models\n  claude-opus-4-6\n    $4.00 61% #");
+	free(t);
+}
+
 static void
 test_colours(void)
 {
@@ -301,6 +337,7 @@ main(void)
 	RUN(test_ascii_by_hand);
 	RUN(test_marks_are_each_figures);
 	RUN(test_widths_fit);
+	RUN(test_narrow_month);
 	RUN(test_colours);
 	RUN(test_ascii_only);
 	RUN(test_names_are_data);

@@ -58,7 +58,7 @@ md_one(const char *name, const char *data, size_t len)
 	width = 8 + (unsigned char)data[0] % 128;
 	text = visible_str(data + 1, len - 1);
 	md_doc_init(&d);
-	md_render(&d, text, strlen(text), width, THEME_ASSISTANT, 1);
+	md_render(&d, text, strlen(text), width, THEME_ASSISTANT, 1, 0);
 	CHECK_INT(d.ncodes, md_count_code(text, strlen(text)));
 	for (i = 0; i < d.nlines; i++)
 		for (k = 0; k < d.lines[i].nspans; k++)

@@ -44,7 +44,7 @@ check_md(const char *md, int width, const char *want)
 	struct md_doc d;
 
 	md_doc_init(&d);
-	md_render(&d, md, strlen(md), width, THEME_TEXT, 1);
+	md_render(&d, md, strlen(md), width, THEME_TEXT, 1, 0);
 	CHECK_STR_FREE(text_of(&d), want);
 	md_doc_done(&d);
 }
@@ -76,7 +76,7 @@ test_heading_emphasis(void)
 
 	md_doc_init(&d);
 	s = (char *)"# Title\n\nplain *em* **strong** `code`";
-	md_render(&d, s, strlen(s), 80, THEME_ASSISTANT, 1);
+	md_render(&d, s, strlen(s), 80, THEME_ASSISTANT, 1, 0);
 	CHECK_INT(d.nlines, 3);
 	CHECK_STR_FREE(spans_of(&d, 0), "heading1:Title|");
 	CHECK_STR(d.lines[1].text, "");
@@ -84,6 +84,27 @@ test_heading_emphasis(void)
 	CHECK_STR(s, "assistant0:plain |assistant16:em|assistant0: |assistant1:strong|"
 	    "assistant0: |code0:code|");
 	free(s);
+	md_doc_done(&d);
+}
+
+/* Where no colour sets inline code apart, its backticks stay, in the code's style; blocks are untouched. */
+static void
+test_code_ticks(void)
+{
+	struct md_doc d;
+	char *s;
+
+	md_doc_init(&d);
+	s = (char *)"run `make check` now\n\n```\nmake\n```\n";
+	md_render(&d, s, strlen(s), 80, THEME_TEXT, 1, MD_CODE_TICKS);
+	CHECK_STR(d.lines[0].text, "run `make check` now");
+	CHECK_STR_FREE(spans_of(&d, 0), "text0:run |code0:`make check`|text0: now|");
+	CHECK_INT(d.ncodes, 1);
+	CHECK_STR(d.codes[0].text, "make\n");
+	md_doc_done(&d);
+	md_doc_init(&d);
+	md_render(&d, s, strlen(s), 80, THEME_TEXT, 1, 0);
+	CHECK_STR(d.lines[0].text, "run make check now");
 	md_doc_done(&d);
 }
 
@@ -125,7 +146,7 @@ test_code_blocks(void)
 	char *got;
 
 	md_doc_init(&d);
-	md_render(&d, md, strlen(md), 40, THEME_TEXT, 3);
+	md_render(&d, md, strlen(md), 40, THEME_TEXT, 3, 0);
 	got = text_of(&d);
 	CHECK_STR(got, "Look:\n"
 	    "\n"
@@ -249,7 +270,7 @@ test_narrow_nesting(void)
 	for (i = 0; i < ARRAY_SIZE(inputs); i++)
 		for (w = 8; w <= 24; w++) {
 			md_doc_init(&d);
-			md_render(&d, inputs[i], strlen(inputs[i]), w, THEME_ASSISTANT, 1);
+			md_render(&d, inputs[i], strlen(inputs[i]), w, THEME_ASSISTANT, 1, 0);
 			for (k = 0; k < d.nlines; k++)
 				if (md_width(d.lines[k].text, d.lines[k].len) > w) {
 					fprintf(stderr, "input %zu width %d line %zu: '%s'\n", i, w, k,
@@ -267,6 +288,7 @@ main(void)
 		setlocale(LC_CTYPE, "en_US.UTF-8");
 	RUN(test_paragraph_wrap);
 	RUN(test_heading_emphasis);
+	RUN(test_code_ticks);
 	RUN(test_lists);
 	RUN(test_quote);
 	RUN(test_code_blocks);

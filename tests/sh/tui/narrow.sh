@@ -1,5 +1,6 @@
-# The full-screen client on narrow screens: a route line or status that does not fit ends in an
-# ellipsis ("..." without UTF-8), and no row is wider than the screen.
+# The full-screen client on narrow screens: a route line that does not fit ends in an ellipsis
+# ("..." without UTF-8), a long status wraps onto rows above the bottom border, and no row is
+# wider than the screen.
 . "${LLM_TOP:-.}/tests/lib.sh"
 . "$LLM_TOP/tests/tui_lib.sh"
 tui_setup
@@ -9,6 +10,12 @@ long="why does this crash? free(p); free(p); and a long line of text to make the
 # check_width NAME DUMP W: every row of $T/DUMP is at most W columns wide.
 check_width() {
 	check_eq "$1: no row wider than $3" "$(wc -L <"$T/$2" | tr -d ' ')" "$3"
+}
+
+# status_text DUMP: the rows from under the input to the bottom border, only their letters,
+# digits and . / : _ (the status's words, whatever rows they were wrapped to).
+status_text() {
+	sed -n '/│ >/,$p' "$1" | sed 1d | LC_ALL=C tr -dc 'A-Za-z0-9./:_'
 }
 
 for w in 40 60; do
@@ -26,8 +33,23 @@ S
 	check_width "$w: error" n${w}c "$w"
 	check_contains "$w: the cut route ends in an ellipsis, the estimate kept" \
 	    "$(row "$T/n${w}b" 'route ')" "…  ~\$0.00"
-	check_contains "$w: the cut status ends in an ellipsis" "$(row "$T/n${w}c" '└ ')" "… ─┘"
+	check_eq "$w: the long status wrapped whole under the input" "$(status_text "$T/n${w}c")" \
+	    "$(printf '%s' "/file: $T/no/such/directory/and/no/such/file.txt: No such file or directory" |
+	    LC_ALL=C tr -dc 'A-Za-z0-9./:_')"
+	check_contains "$w: the input kept" "$(screen "$T/n${w}c")" "│ >"
 done
+check_contains "40: the status's first row under the input" "$(below "$T/n40c" '│ >')" "│ /file: /"
+
+# at the smallest size the status takes what the transcript can give, and says it was cut
+tui_ok "20x10" s 20x10 <<S
+:type /file $T/no/such/directory/and/no/such/file.txt
+:key Enter
+:dump-screen $T/s0
+S
+check_width "20x10: status" s0 20
+check_contains "20x10: the input kept" "$(sed -n 7p "$T/s0")" "│ >"
+check_contains "20x10: the last row shown ends in an ellipsis" "$(sed -n 10p "$T/s0")" "… ─┘"
+check_contains "20x10: one transcript row left" "$(sed -n 3p "$T/s0")" "├──"
 check_contains "40: the idle route line ends in an ellipsis" "$(row "$T/n40a" 'route ')" \
     "route auto  type a message to see w… │"
 check_contains "40: the key hints that fit whole" "$(row "$T/n40a" '└ ')" "└ F1 help · F2 tier · F3 model ──"

@@ -38,7 +38,7 @@ check_eq "line up: one more line" "$n2" "$((n1 + 1))"
 check_contains "top: first message" "$(sed -n 2p "$T/k3")" "you  list them"
 check_screen "end: back at the end" k4 "• item 60"
 check_not_screen "end: no indicator" k4 "more lines below"
-check_screen "copy: said" k5 "copied the last reply"
+check_contains "copy: said as /copy" "$(row "$T/k5" '└ ')" "└ /copy: copied the last reply"
 check_eq "copy: the reply's text" "$(head -1 "$T/clip" 2>/dev/null)" "- item 1"
 check_screen "inputrc: macro typed" k6 "> typed by inputrc"
 check_screen "line up from the end: one line below" k7 "1 more line below · M->"
@@ -51,5 +51,35 @@ tui_ok "pick resume" l <<S
 S
 check_contains "pick resume: latest loaded" "$(sed -n 1p "$T/l0")" "conversation $conv"
 check_screen "pick resume: its messages" l0 "• item 60"
+
+# the copy key's other messages name /copy too, as every command's do
+fake_reply '{"text":"hi","usage":{"input":5,"output":1}}'
+(
+	unset DISPLAY WAYLAND_DISPLAY
+	LLM_CLIPBOARD='' tui_ok "copy key" q 100x20 <<S
+:key F5
+:dump-screen $T/q0
+:type /tier cheap
+:key Enter
+:type hi
+:key Enter
+:wait-idle
+:key F5
+:dump-screen $T/q1
+S
+)
+fake_reply '{"text":"hi","usage":{"input":5,"output":1}}'
+LLM_CLIPBOARD="exit 3" tui_ok "copy key, a clipboard that fails" r 100x20 <<S
+:type /tier cheap
+:key Enter
+:type hi
+:key Enter
+:wait-idle
+:key F5
+:dump-screen $T/r0
+S
+check_contains "copy key: nothing yet, said as /copy" "$(row "$T/q0" '└ ')" "└ /copy: nothing to copy yet"
+check_contains "copy key: no tool, said as /copy" "$(row "$T/q1" '└ ')" "└ /copy: no clipboard tool"
+check_contains "copy key: the tool failed, said as /copy" "$(row "$T/r0" '└ ')" "└ /copy: exit 3 failed"
 
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -130,9 +130,9 @@ tui_ok_in "$long" "welcome: agent narrow" n 44x20 --agent <<S
 :dump-screen $T/n0
 :resize 39 20
 :dump-screen $T/n1
-:resize 60 14
-:dump-screen $T/n2
 :resize 60 15
+:dump-screen $T/n2
+:resize 60 16
 :dump-screen $T/n3
 S
 check_screen "welcome: narrow: the path's end kept" n0 "│ Agent mode in …ther-one-below-it/project │"
@@ -140,6 +140,7 @@ check_screen "welcome: narrow: the short line" n0 "│ A message is a task.  "
 check_screen "welcome: narrow: the short keys" n0 "│ F1 help · F7 agent mode off · F10 quits  "
 check_not_screen "welcome: narrow: no line cut" n0 "every key"
 check_not_screen "welcome: under 40 columns: none" n1 "Agent mode in"
+# (60 columns wrap the agent mode's status onto a row above the bottom border: 7 rows at 15 high)
 check_not_screen "welcome: under 8 rows: none" n2 "Agent mode in"
 check_screen "welcome: 8 rows: there" n3 "Agent mode in"
 tui_ok "welcome: chat narrow" m 40x20 <<S
