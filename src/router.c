@@ -1579,12 +1579,28 @@ static const char *const howto_not[] = {
 /* Beginnings of such words: "failing", "errors", "crashed", "faster", "leaks". */
 static const char *const howto_not_starts[] = { "fail", "error", "fast", "leak" };
 
-/* Whether the folded text low[0..n) names no problem, judgement or work. */
+/*
+ * Whether the folded text low[0..n) names no problem, judgement or work;
+ * with spec, a "should" is taken for part of what is asked ("if there are
+ * ties it should still return the 2nd value"), not a judgement asked for.
+ */
 static bool
-plain_ask(const char *low, size_t n)
+plain_ask(const char *low, size_t n, bool spec)
 {
-	return !any_word_in(low, n, "'", howto_not, ARRAY_SIZE(howto_not)) &&
-	    !phrase_in(low, howto_not_starts, ARRAY_SIZE(howto_not_starts));
+	size_t i, end;
+
+	if (phrase_in(low, howto_not_starts, ARRAY_SIZE(howto_not_starts)))
+		return false;
+	for (i = 0; i < n; i = end) {
+		while (i < n && !is_alpha((unsigned char)low[i]))
+			i++;
+		for (end = i; end < n && (is_alpha((unsigned char)low[end]) || low[end] == '\''); end++)
+			;
+		if (word_in(low + i, end - i, howto_not, ARRAY_SIZE(howto_not)) &&
+		    !(spec && end - i == 6 && memcmp(low + i, "should", 6) == 0))
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -1618,7 +1634,7 @@ howto_ask(const struct route_input *in)
 		for (d = does + strlen("what does"); !open && (d = strstr(d, " mean")) != NULL; d++)
 			open = !is_alpha((unsigned char)d[5]);
 	}
-	return open && plain_ask(low, m);
+	return open && plain_ask(low, m, false);
 }
 
 /* A how-to question that names no hard subject: a small model's. */
@@ -1650,6 +1666,8 @@ static const char *const tool_names[] = {
 	"powershell", "psql", "python", "python3", "redis", "rsync", "ruby", "rust", "rustup", "scp",
 	"sed", "sh", "shell", "sql", "sqlite", "sqlite3", "ssh", "swift", "systemctl", "systemd",
 	"tar", "terraform", "tmux", "ts", "typescript", "vim", "wget", "xargs", "yarn", "yq", "zsh",
+	"numpy", "scipy", "matplotlib", "matlab", "julia", "fortran", "excel", "vba", "dart", "lua",
+	"scala", "haskell", "elixir", "zig",
 };
 /* What tells of a symptom rather than an ask ("postgres query takes 30 s even with an index"). */
 static const char *const tool_symptoms[] = {
@@ -1682,7 +1700,7 @@ router_is_tool_ask(const struct route_input *in, const double x[RF_COUNT])
 		;
 	for (end = i; end < m && (is_alpha((unsigned char)low[end]) || is_digit((unsigned char)low[end])); end++)
 		;
-	return word_in(low + i, end - i, tool_names, ARRAY_SIZE(tool_names)) && plain_ask(low, m) &&
+	return word_in(low + i, end - i, tool_names, ARRAY_SIZE(tool_names)) && plain_ask(low, m, true) &&
 	    !any_word_in(low, m, "'", tool_symptoms, ARRAY_SIZE(tool_symptoms));
 }
 
@@ -1802,7 +1820,8 @@ one_command(const char *const *line, const size_t *len, size_t n)
 		return false;
 	for (w = 0; w < len[0] && is_alpha((unsigned char)line[0][w]); w++)
 		;
-	if (w == len[0] || line[0][w] != ' ' || !word_in(line[0], w, convert_commands, ARRAY_SIZE(convert_commands)))
+	if (w == len[0] || line[0][w] != ' ' ||
+	    !word_in(line[0], w, convert_commands, ARRAY_SIZE(convert_commands)))
 		return false;
 	for (i = 0; i + 1 < n; i++)
 		if (line[i][len[i] - 1] != '\\')
@@ -1856,6 +1875,61 @@ router_is_command_convert(const struct route_input *in)
 	for (i = 0; i < ARRAY_SIZE(convert_asks); i++)
 		if (str_startswith(low, convert_asks[i]))
 			return !any_word_in(low, m, "", edit_not, ARRAY_SIZE(edit_not));
+	return false;
+}
+
+/* How an ask for a summary of what is pasted opens, in a few languages... */
+static const char *const summary_openers[] = {
+	"summar", "tl;dr", "tldr", "sum up", "sum this up", "please summar", "pls summar",
+	"can you summar", "could you summar", "r\xc3\xa9sum", "resum", "zusammenfass", "fasse ",
+	"\xe6\x80\xbb\xe7\xbb\x93", "\xe8\xa6\x81\xe7\xb4\x84",
+};
+/* ...or what it says further on ("give me a 5 bullet summary of this"). */
+static const char *const summary_asks[] = {
+	"summary of this", "summary of the", "summary of it", "summarise this", "summarize this",
+	"summarise it", "summarize it",
+};
+
+/* Fewest pasted lines a summary is asked of. */
+#define ROUTER_SUMMARY_LINES 5
+
+/*
+ * True when the first or last line asks for a summary of the text pasted
+ * with it ("give me a 5 bullet summary of this" above a README, "summarise
+ * this log in three bullets"): whatever the text is about, a small model
+ * sums it up. Mostly code, a diff or a trace, or an ask for more than the
+ * summary (why, review, explain), is scored.
+ */
+static bool
+router_is_summary(const struct route_input *in, const double x[RF_COUNT])
+{
+	const char *p = in->prompt, *line[2], *nl;
+	size_t n = router_text_len(in), len[2], k, m;
+	char low[ROUTER_SMALL_MAX + 1];
+
+	if (p == NULL || n == 0 || x[RF_DIFF] > 0 || x[RF_TRACE] > 0 ||
+	    x[RF_LINES] < log1p(ROUTER_SUMMARY_LINES) || expm1(x[RF_CODE_LINES]) * 2 > expm1(x[RF_LINES]))
+		return false;
+	nl = memchr(p, '\n', n);
+	line[0] = p;
+	len[0] = nl != NULL ? (size_t)(nl - p) : n;
+	nl = memrchr(p, '\n', n);
+	k = nl != NULL ? (size_t)(nl - p) + 1 : 0;
+	line[1] = p + k;
+	len[1] = n - k;
+	for (k = 0; k < 2; k++) {
+		if (len[k] == 0 || len[k] > ROUTER_SMALL_MAX)
+			continue;
+		bool open = false;
+		size_t i;
+
+		m = router_fold(line[k], len[k], low, sizeof(low));
+		for (i = 0; i < ARRAY_SIZE(summary_openers) && !open; i++)
+			open = str_startswith(low, summary_openers[i]);
+		open = open || phrase_in(low, summary_asks, ARRAY_SIZE(summary_asks));
+		if (open && !any_word_in(low, m, "", edit_not, ARRAY_SIZE(edit_not)))
+			return true;
+	}
 	return false;
 }
 
@@ -1934,6 +2008,7 @@ enum cheap_rule {
 	RULE_NONE,
 	RULE_ARITH,
 	RULE_CONVERT,
+	RULE_SUMMARY,
 	RULE_LOOKUP,
 	RULE_THANKS,
 	RULE_EDIT,
@@ -1944,7 +2019,8 @@ enum cheap_rule {
 
 /* What the reason calls each rule (arithmetic has two names, see router_decide_with). */
 static const char *const cheap_rule_names[] = {
-	[RULE_CONVERT] = "a command to convert", [RULE_LOOKUP] = "a lookup in pasted data",
+	[RULE_CONVERT] = "a command to convert", [RULE_SUMMARY] = "a summary of pasted text",
+	[RULE_LOOKUP] = "a lookup in pasted data",
 	[RULE_THANKS] = "thanks, nothing asked", [RULE_EDIT] = "a mechanical edit",
 	[RULE_COMMAND] = "a command or syntax lookup", [RULE_HOWTO] = "a how-to question",
 	[RULE_TOOL] = "a short ask of one tool",
@@ -1958,6 +2034,8 @@ cheap_rule(const struct route_input *in, const double x[RF_COUNT])
 		return RULE_ARITH;
 	if (x[RF_TRACE] == 0 && router_is_command_convert(in))
 		return RULE_CONVERT;
+	if (router_is_summary(in, x))
+		return RULE_SUMMARY;
 	if (router_is_data_lookup(in, x))
 		return RULE_LOOKUP;
 	if (router_is_thanks(in, x))
@@ -1982,7 +2060,7 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	enum tier t;
 	int forced = -1;
 	enum cheap_rule rule;
-	bool rules, howto = false, build, trace;
+	bool rules, howto_cap = false, build, trace;
 	size_t hard;
 
 	memset(out, 0, sizeof(*out));
@@ -2016,8 +2094,8 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	 * not a git repository' mean") is no trace: the score decides it.
 	 */
 	trace = x[RF_TRACE] > 0 && memchr(in->prompt, '\n', router_text_len(in)) != NULL;
-	if (trace || x[RF_DIFF] > 0 || (rule != RULE_EDIT && x[RF_CODE_FENCE] > 0) ||
-	    (rule != RULE_LOOKUP && rule != RULE_EDIT && rule != RULE_CONVERT &&
+	if (trace || x[RF_DIFF] > 0 || (rule != RULE_EDIT && rule != RULE_SUMMARY && x[RF_CODE_FENCE] > 0) ||
+	    (rule != RULE_LOOKUP && rule != RULE_EDIT && rule != RULE_CONVERT && rule != RULE_SUMMARY &&
 	    x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES))) {
 		/*
 		 * Named first in the reason: it is what the user will recognise. Lines
@@ -2041,7 +2119,7 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 		forced = RF_KW_SIMPLE;
 	} else if (rules && t == TIER_FRONTIER && hard == 0 && howto_ask(in)) {
 		t = TIER_MID;
-		howto = true;
+		howto_cap = true;
 	}
 	if (in->prev_tier > t && in->prev_tier < TIER_COUNT) {
 		snprintf(out->reason, sizeof(out->reason), "sticky: previous turn %s; ", tier_str(in->prev_tier));
@@ -2068,7 +2146,7 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 		    x[RF_MATH_OPS] > 0 ? "plain arithmetic" : "a few words with numbers");
 	else if (rule != RULE_NONE && (t == TIER_CHEAP || rule == RULE_HOWTO))
 		str_copy(out->reason, sizeof(out->reason), cheap_rule_names[rule]);
-	else if (howto)
+	else if (howto_cap)
 		str_copy(out->reason, sizeof(out->reason), cheap_rule_names[RULE_HOWTO]);
 	else if (build && t == TIER_MID)
 		str_copy(out->reason, sizeof(out->reason), "a request to write or build");

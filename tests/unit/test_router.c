@@ -458,6 +458,9 @@ test_decide_tool_ask(void)
 		"tar extract into another directory, does -C go before or after the archive name?",
 		"postgres: count signups per week for the last 12 weeks from users.created_at. need weeks "
 		"with none to show up as 0 too",
+		"sql query for the third highest price per category, mysql; with ties it should still give "
+		"the 3rd distinct price",
+		"numpy reverse the rows of a 2d array, not the columns",
 	};
 	/* A problem, a judgement, work, a hard subject, or a verb that only looks like a tool. */
 	static const char *const scored[] = {
@@ -532,6 +535,47 @@ test_decide_command_convert(void)
 	for (i = 0; i < ARRAY_SIZE(scored); i++) {
 		d = decide(scored[i], 0, TIER_AUTO, 0);
 		CHECK(strstr(d.reason, "command to convert") == NULL);
+	}
+}
+
+/* A summary of pasted text is a small model's, whatever the text is about; code, diffs and more work are scored. */
+static void
+test_decide_summary(void)
+{
+	static const char *const summary[] = {
+		"give me a 3 bullet summary of this, is it worth a look for our team?\n\n# raftkv\n\n"
+		"raftkv is a replicated key-value store built on Raft consensus, with linearizable reads,\n"
+		"leader leases and lock-free snapshots. Throughput scales to 40k writes/s on 5 nodes.\n\n"
+		"## Install\n\n```sh\ngo install example.net/raftkv@latest\n```\n\n## Status\n\n"
+		"Used in production at two companies since 2024. No Jepsen run yet.\n",
+		"summarise this log in three bullets\n2026-12-04 10:00:01 INFO start\n2026-12-04 10:00:02 WARN "
+		"slow disk\n2026-12-04 10:00:09 INFO ready\n2026-12-04 10:03:00 ERROR lost peer 10.0.0.7\n"
+		"2026-12-04 10:03:05 INFO peer back\n2026-12-04 10:04:00 INFO checkpoint\n",
+	};
+	static const char *const scored[] = {
+		"spark job is stuck at 199/200 tasks, this is the summary from the UI for that stage:\n"
+		"Metric    Min    Median    Max\nDuration    1.2 s    3.4 s    41 min\nGC Time    0 ms    20 ms"
+		"    6.2 min\nSpill    0 B    0 B    212 GB\nShuffle Read    38 MB    43 MB    61 GB\n"
+		"what's going on?",
+		"summarise what this does\nint f(int *a, int n) {\n\tint s = 0;\n\tfor (int i = 0; i < n; i++)\n"
+		"\t\ts += a[i] * a[i];\n\treturn s;\n}\n",
+		"summarise this diff for reviewers\ndiff --git a/x.c b/x.c\n--- a/x.c\n+++ b/x.c\n@@ -1,3 +1,3 @@\n"
+		" int a;\n-int b;\n+long b;\n int c;\n",
+		"summarise this and explain why the leader election is wrong\n\nnode 1: term 4, voted for 2\n"
+		"node 2: term 4, voted for 2\nnode 3: term 5, voted for 3\nnode 4: term 5, voted for 3\n"
+		"node 5: term 5, voted for 1\n",
+	};
+	struct route_decision d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(summary); i++)
+		CHECK_INT(decide(summary[i], 0, TIER_AUTO, 0).tier, TIER_CHEAP);
+	/* The rule, not the score: the README names Raft, consensus and lock-free code. */
+	d = decide(summary[0], 0, TIER_AUTO, 0);
+	CHECK(str_startswith(d.reason, "a summary of pasted text"));
+	for (i = 0; i < ARRAY_SIZE(scored); i++) {
+		d = decide(scored[i], 0, TIER_AUTO, 0);
+		CHECK(strstr(d.reason, "summary of pasted") == NULL);
 	}
 }
 
@@ -1383,6 +1427,7 @@ main(void)
 	RUN(test_decide_howto);
 	RUN(test_decide_tool_ask);
 	RUN(test_decide_command_convert);
+	RUN(test_decide_summary);
 	RUN(test_decide_build);
 	RUN(test_decide_convert);
 	RUN(test_features_small_ask);
