@@ -862,11 +862,8 @@ step_begin(struct chat *c, const char *why)
 		rc = cred_get(c->pc, &c->key, &src, &cause);
 		if (rc < 0 || (rc == 1 && c->pc->requires_key)) {
 			/* every way to give a key, then why the keyring could not help */
-			msg = cred_missing_msg(c->pc);
-			if (rc == 1)
-				fail(c, CHAT_AUTH, "%s", msg);
-			else
-				fail(c, CHAT_AUTH, "%s (%s)", msg, cause);
+			msg = cred_fail_msg(c->pc, rc == 1 ? NULL : cause);
+			fail(c, CHAT_AUTH, "%s", msg);
 			free(msg);
 			free(cause);
 			return CHAT_AUTH;

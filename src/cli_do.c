@@ -431,35 +431,27 @@ print_result(const struct do_run *d, const struct agent_result *r, int rc)
 }
 
 /*
- * No key for the worker: the pinned model's provider has none, or no model
- * the router could pick has one. Said as plain llm says it, before the task,
- * its journal or a ledger row, since no request could be sent. EXIT_AUTH
- * after why, or -1 to go on.
+ * A key the task needs and cannot get: the worker's, or that of the advisor
+ * [agent] names (key_command is run to know). Said as plain llm says it,
+ * before the task, its journal or a ledger row, since no step could use it;
+ * keys the task may never need are warned of (unless quiet, as notes are).
+ * The exit code after why, or -1 to go on.
  */
 static int
-no_key(struct app *cli, const struct model *pin, enum tier tier, const char *task)
+no_key(struct app *cli, struct agent_opts *o, bool quiet)
 {
-	const struct provider_conf *pc = pin != NULL ? config_provider(&cli->cfg, pin->provider) : NULL;
-	struct chat_opts co = { .tier = tier };
-	struct chat_route r;
-	struct chat *c;
-	char *msg = NULL;
+	char *warn = NULL, *cause = NULL, *line, *nl;
+	int rc = agent_keys(&cli->cfg, cli->cat, o, &warn, &cause);
 
-	if (pin != NULL && pc != NULL && pc->requires_key && cred_probe(pc) == CRED_NONE) {
-		msg = cred_missing_msg(pc);
-	} else if (pin == NULL) {
-		c = chat_new(&cli->cfg, cli->cat, NULL);
-		if (chat_preview(c, &co, task, &r, &msg) != CHAT_AUTH) {
-			free(msg);
-			msg = NULL;
-		}
-		chat_free(c);
+	if (rc != CHAT_OK) {
+		fprintf(stderr, "llm: do: %s\n", cause);
+		free(cause);
+		return cli_exit_code(rc);
 	}
-	if (msg == NULL)
-		return -1;
-	fprintf(stderr, "llm: do: %s\n", msg);
-	free(msg);
-	return EXIT_AUTH;
+	for (line = warn; !quiet && line != NULL && (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+		fprintf(stderr, "llm: do: %.*s\n", (int)(nl - line), line);
+	free(warn);
+	return -1;
 }
 
 /* An option given without its value (bad: the word it is in), said as llm's other commands say it. */
@@ -576,8 +568,10 @@ cli_do(struct app *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	buf_init(&task, 0);
-	if ((rc = read_task(argc, argv, &task)) >= 0 ||
-	    (rc = no_key(cli, pin, o.tier, buf_str(&task))) >= 0)
+	if ((rc = read_task(argc, argv, &task)) >= 0)
+		goto out;
+	o.task = buf_str(&task);
+	if ((rc = no_key(cli, &o, d.quiet)) >= 0)
 		goto out;
 	/* the questions go to /dev/tty: stdin may be material piped in at a terminal */
 	d.tty = have_tty();

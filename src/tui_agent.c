@@ -481,7 +481,7 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 	struct ws_opts wo;
 	struct ws *w = NULL;
 	struct ledger *l;
-	char *cause = NULL, *undo_dir;
+	char *cause = NULL, *undo_dir, *warn = NULL, *line, *nl;
 	size_t i;
 
 	/*
@@ -543,6 +543,16 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 		.arg = c,
 	};
 	c->o = &o;
+	/* a key the task needs and cannot get stops it before its first step, as in llm do */
+	if (agent_keys(cfg, t->cat, &o, &warn, &cause) != CHAT_OK) {
+		child_fail(c, cause);
+		_exit(0);
+	}
+	for (line = warn; line != NULL && (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		*nl = '\0';
+		child_note(c, line);
+	}
+	free(warn);
 	agent_run(cfg, t->cat, l, w, &o, &r);
 	if (child_cancel)
 		r.status = CHAT_CANCELLED;
