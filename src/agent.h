@@ -58,6 +58,7 @@ struct agent_opts {
 	/* (the caller may change tier and model from on_step: they apply from the next step) */
 	long max_tokens;        /* per step; 0: config's */
 	int64_t max_cost;       /* pico; 0: no cap */
+	bool no_advisor;        /* no advise tool: no advisor has a key (see agent_keys) */
 	const char *tier_how;   /* how the user picks another tier, for advice after a failure */
 	const char *cap_how;    /* how the user raises the task's cap ("/agent cap"); NULL: --max-cost */
 	tool_ask_fn ask;        /* NULL: no terminal, what needs approval is refused */
@@ -92,6 +93,20 @@ struct agent_opts {
 	    const struct tool_result *res, const char *text, bool error);
 	void *arg;
 };
+
+/*
+ * Before task o's first step, get each key it needs as its requests would
+ * (key_command run): the worker's first model's (o->model, or routed as the
+ * first step is), then the advisor's when [agent] names one. A missing one
+ * is CHAT_AUTH (an advisor that names no model CHAT_USAGE) with *cause.
+ * Keys the task may well never need only give *warn (lines, malloc'd, or
+ * NULL): the tier's fallback after a failed request, and the default
+ * advisor, without which the task goes on with no advise tool (sets
+ * o->no_advisor). A routing failure other than a key is left to the first
+ * step: CHAT_OK.
+ */
+int agent_keys(const struct config *cfg, struct catalog *cat, struct agent_opts *o, char **warn,
+    char **cause);
 
 /*
  * Run task o in workspace w: each step is routed (the first like a question,

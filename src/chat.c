@@ -844,11 +844,8 @@ step_key(struct chat *c)
 	if (rc == 0 || (rc == 1 && !c->pc->requires_key))
 		return 0;
 	/* every way to give a key, then why the keyring could not help */
-	msg = cred_missing_msg(c->pc);
-	if (rc == 1)
-		fail(c, CHAT_AUTH, "%s", msg);
-	else
-		fail(c, CHAT_AUTH, "%s (%s)", msg, cause);
+	msg = cred_fail_msg(c->pc, rc == 1 ? NULL : cause);
+	fail(c, CHAT_AUTH, "%s", msg);
 	free(msg);
 	free(cause);
 	return CHAT_AUTH;

@@ -33,9 +33,10 @@ static const char do_usage[] =
     "Do a coding task in this workspace (the git top level, or the current\n"
     "directory outside git): a model reads, searches, edits and runs commands\n"
     "through tools, step by step. The final answer goes to stdout, one line per\n"
-    "step to stderr. Piped input is material for the task. Reading is allowed;\n"
-    "edit, write and run ask on a terminal and are refused without one unless\n"
-    "allowed. llm undo restores the files the last task changed.\n"
+    "step to stderr, then the task's total cost. Piped input is material for the\n"
+    "task. Reading is allowed; edit, write and run ask on a terminal and are\n"
+    "refused without one unless allowed. llm undo restores the files the last\n"
+    "task changed.\n"
     "Options may come before or after the task; everything after -- is task,\n"
     "so a task word that starts with '-' goes there.\n"
     "\n"
@@ -67,6 +68,7 @@ do_on_sigint(int sig)
 struct do_run {
 	struct app *cli;
 	bool quiet, json;
+	bool changed;           /* the task changed files: llm undo restores them */
 	bool tty;               /* a terminal to ask on */
 	char *root;             /* the workspace's root, made visible, when the user is below it */
 };
@@ -392,7 +394,8 @@ partial_answer(const struct agent_result *r)
 
 /*
  * The answer, or a stopped task's cut words, on stdout made visible; its end
- * on stderr. The exit code, rc or, when stdout did not take the answer, 141
+ * on stderr (a task done says what it cost in all, which no step line says,
+ * and how to undo it). The exit code, rc or, when stdout did not take the answer, 141
  * for a reader that left and 2 for a full disk or a closed descriptor.
  */
 static int
@@ -426,40 +429,37 @@ print_result(const struct do_run *d, const struct agent_result *r, int rc)
 		    r->nsteps, r->nsteps == 1 ? "" : "s", r->cost < 0 ? "unknown cost" : cost,
 		    (long long)r->task_id);
 		free(v);
+	} else if (!d->quiet) {
+		pricing_format(r->cost, r->estimated, cost, sizeof cost);
+		fprintf(stderr, "llm: do: done in %zu step%s (%s, task %lld)%s\n", r->nsteps,
+		    r->nsteps == 1 ? "" : "s", r->cost < 0 ? "unknown cost" : cost,
+		    (long long)r->task_id, d->changed ? "; llm undo restores the files it changed" : "");
 	}
 	return rc;
 }
 
 /*
- * No key for the worker: the pinned model's provider has none, or no model
- * the router could pick has one. Said as plain llm says it, before the task,
- * its journal or a ledger row, since no request could be sent. EXIT_AUTH
- * after why, or -1 to go on.
+ * A key the task needs and cannot get: the worker's, or that of the advisor
+ * [agent] names (key_command is run to know). Said as plain llm says it,
+ * before the task, its journal or a ledger row, since no step could use it;
+ * keys the task may never need are warned of (unless quiet, as notes are).
+ * The exit code after why, or -1 to go on.
  */
 static int
-no_key(struct app *cli, const struct model *pin, enum tier tier, const char *task)
+no_key(struct app *cli, struct agent_opts *o, bool quiet)
 {
-	const struct provider_conf *pc = pin != NULL ? config_provider(&cli->cfg, pin->provider) : NULL;
-	struct chat_opts co = { .tier = tier };
-	struct chat_route r;
-	struct chat *c;
-	char *msg = NULL;
+	char *warn = NULL, *cause = NULL, *line, *nl;
+	int rc = agent_keys(&cli->cfg, cli->cat, o, &warn, &cause);
 
-	if (pin != NULL && pc != NULL && pc->requires_key && cred_probe(pc) == CRED_NONE) {
-		msg = cred_missing_msg(pc);
-	} else if (pin == NULL) {
-		c = chat_new(&cli->cfg, cli->cat, NULL);
-		if (chat_preview(c, &co, task, &r, &msg) != CHAT_AUTH) {
-			free(msg);
-			msg = NULL;
-		}
-		chat_free(c);
+	if (rc != CHAT_OK) {
+		fprintf(stderr, "llm: do: %s\n", cause);
+		free(cause);
+		return cli_exit_code(rc);
 	}
-	if (msg == NULL)
-		return -1;
-	fprintf(stderr, "llm: do: %s\n", msg);
-	free(msg);
-	return EXIT_AUTH;
+	for (line = warn; !quiet && line != NULL && (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+		fprintf(stderr, "llm: do: %.*s\n", (int)(nl - line), line);
+	free(warn);
+	return -1;
 }
 
 /* An option given without its value (bad: the word it is in), said as llm's other commands say it. */
@@ -576,8 +576,10 @@ cli_do(struct app *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	buf_init(&task, 0);
-	if ((rc = read_task(argc, argv, &task)) >= 0 ||
-	    (rc = no_key(cli, pin, o.tier, buf_str(&task))) >= 0)
+	if ((rc = read_task(argc, argv, &task)) >= 0)
+		goto out;
+	o.task = buf_str(&task);
+	if ((rc = no_key(cli, &o, d.quiet)) >= 0)
 		goto out;
 	/* the questions go to /dev/tty: stdin may be material piped in at a terminal */
 	d.tty = have_tty();
@@ -639,6 +641,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	sigaction(SIGHUP, &old_hup, NULL);
 	if (do_cancel)
 		r.status = CHAT_CANCELLED;
+	d.changed = r.task_id > 0 && ws_undo_task(undo_dir, ws_root(w)) == r.task_id;
 	rc = do_signal == SIGTERM || do_signal == SIGHUP ? 128 + do_signal :
 	    cli_exit_code(r.status);
 	rc = print_result(&d, &r, rc);

@@ -344,3 +344,41 @@ cred_missing_msg(const struct provider_conf *p)
 	    "`llm keys set %s`, or set key_env or key_command under [provider.%s] in config.ini",
 	    p->name, p->name, p->name);
 }
+
+/* The message a request fails with when p's key cannot be had: every way to give one, then why. */
+char *
+cred_fail_msg(const struct provider_conf *p, const char *why)
+{
+	char *msg = cred_missing_msg(p), *out;
+
+	if (why == NULL)
+		return msg;
+	out = xstrfmt("%s (%s)", msg, why);
+	free(msg);
+	return out;
+}
+
+/* Get p's key as a request would, and let it go. */
+int
+cred_check(const struct provider_conf *p, char **cause)
+{
+	enum cred_source src;
+	char *key = NULL, *why = NULL;
+	int rc;
+
+	if (!p->requires_key && p->key_env == NULL && p->key_command == NULL)
+		return 0;
+	if (p->requires_key && cred_probe(p) == CRED_NONE) {
+		*cause = cred_missing_msg(p);
+		return -1;
+	}
+	rc = cred_get(p, &key, &src, &why);
+	secret_free(key);
+	if (rc < 0 || (rc == 1 && p->requires_key)) {
+		*cause = cred_fail_msg(p, rc < 0 ? why : NULL);
+		free(why);
+		return -1;
+	}
+	free(why);
+	return 0;
+}

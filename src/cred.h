@@ -45,6 +45,15 @@ enum cred_source cred_probe(const struct provider_conf *p);
 
 /* The message for a provider with no key: names key_env, `llm keys set NAME` and key_command. */
 char *cred_missing_msg(const struct provider_conf *p);
+/* That message, and why (when not NULL) in parentheses: what a request that has no key says. */
+char *cred_fail_msg(const struct provider_conf *p, const char *why);
+
+/*
+ * Get p's key as a request would (key_command run), and clear it: 0 when
+ * one is there or none is needed, else -1 with *cause what the request would
+ * fail with (never the key).
+ */
+int cred_check(const struct provider_conf *p, char **cause);
 
 /*
  * Run cmd with /bin/sh -c, with an empty stdin, and return its first line of

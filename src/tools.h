@@ -16,7 +16,8 @@ struct ws_opts {
 	const char *undo_dir;            /* where previous contents are kept (the data dir's undo/) */
 	int run_timeout_ms;              /* run: 0 = the default (120 s) */
 	const volatile int *cancel;      /* set by SIGINT: a running command's group is killed */
-	/* run: each piece of the command's output as it comes (raw), or NULL */
+	/* run: each piece of the command's output as it comes (raw), and (NULL, 0)
+	   about every 100 ms while it runs; or NULL */
 	void (*output)(void *arg, const char *p, size_t n);
 	void *output_arg;
 };

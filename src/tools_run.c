@@ -115,6 +115,9 @@ run_wait(struct ws *w, struct proc *p, struct capture *c)
 	bool open = true;
 
 	for (;;) {
+		/* a tick, at least every RUN_TICK_MS: output held back for the screen goes on */
+		if (c->output != NULL)
+			c->output(c->output_arg, NULL, 0);
 		if (w->cancel != NULL && *w->cancel)
 			return RUN_CANCEL;
 		if (clock_ms() >= p->deadline)

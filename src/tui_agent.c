@@ -45,7 +45,9 @@
 #define EDIT_MAX (4 * 1024)      /* an edited command, in bytes */
 #define EDIT_LINE (6 * EDIT_MAX + 16)  /* and its answer line: "e " and it as a JSON string */
 #define ADVISE_SHOWN 60          /* bytes of the advisor's question on its line */
-#define OUT_SEND_MAX (256 * 1024) /* a command's output sent on to the screen */
+#define OUT_SEND_MAX (256 * 1024) /* a command's output sent on to the screen as it comes */
+#define OUT_HOLD (16 * 1024)     /* past that, the newest output held between sends */
+#define OUT_EVERY_MS 100         /* and how often it is sent: the screen keeps up, the pipe is not flooded */
 #define OUT_KEEP (16 * 1024)     /* and kept there: the running block's tail */
 #define OUT_LINES 10             /* its lines shown while it runs */
 #define OUT_DONE_LINES 6         /* and once it is over */
@@ -57,7 +59,10 @@ static volatile int child_cancel_int;
 
 struct child {
 	int ev, ans;
-	size_t out_sent;   /* the running command's output sent so far */
+	size_t out_sent;   /* the running command's output sent so far as it came */
+	struct buf out_held;  /* past OUT_SEND_MAX: its newest output not sent yet */
+	size_t out_cut;    /* and how much of it before that is left out */
+	int64_t out_at;    /* when output was last sent */
 	struct agent_opts *o;  /* the task's options: F2 and F3 change them between steps */
 	char model[128];   /* the pin sent by the parent */
 	pid_t parent;      /* the client */
@@ -311,25 +316,81 @@ child_priced(void *arg, const struct agent_step *s)
 	child_step_event(arg, s, "priced");
 }
 
-/* A piece of a running command's output, passed on raw up to a cap. */
+/* Send a piece of a running command's output; cut: how much before it is left out. */
+static void
+output_send(struct child *c, const char *p, size_t n, size_t cut)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *s = xstrndup(p, n);
+
+	cJSON_AddStringToObject(o, "e", "out");
+	cJSON_AddStringToObject(o, "text", s);
+	if (cut > 0)
+		cJSON_AddNumberToObject(o, "cut", (double)cut);
+	free(s);
+	child_emit(c, o);
+	c->out_at = clock_ms();
+}
+
+/* Keep the newest OUT_HOLD bytes of output to send, counting what goes. */
+static void
+output_hold(struct child *c, const char *p, size_t n)
+{
+	size_t drop;
+
+	if (n > OUT_HOLD) {
+		c->out_cut += c->out_held.len + n - OUT_HOLD;
+		buf_reset(&c->out_held);
+		p += n - OUT_HOLD;
+		n = OUT_HOLD;
+	} else if (c->out_held.len + n > OUT_HOLD) {
+		drop = c->out_held.len + n - OUT_HOLD;
+		c->out_cut += drop;
+		buf_consume(&c->out_held, drop);
+	}
+	buf_add(&c->out_held, p, n);
+}
+
+/* Send what is held: after a cut, from its first whole line, so that no line shows half. */
+static void
+output_flush(struct child *c)
+{
+	const char *d = c->out_held.data, *nl;
+	size_t skip = 0;
+
+	if (c->out_held.len == 0 && c->out_cut == 0)
+		return;
+	if (c->out_cut > 0 && d != NULL && (nl = memchr(d, '\n', c->out_held.len)) != NULL &&
+	    (size_t)(nl - d) + 1 < c->out_held.len)
+		skip = (size_t)(nl - d) + 1;
+	output_send(c, d != NULL ? d + skip : "", c->out_held.len - skip, c->out_cut + skip);
+	buf_reset(&c->out_held);
+	c->out_cut = 0;
+}
+
+/*
+ * A piece of a running command's output, or (n 0) a tick while it runs.
+ * The first OUT_SEND_MAX bytes go on raw as they come; past them the newest
+ * output goes every OUT_EVERY_MS with how much was left out, so that a long
+ * build still shows where it is while the pipe and the screen carry little.
+ */
 static void
 child_output(void *arg, const char *p, size_t n)
 {
 	struct child *c = arg;
-	cJSON *o;
-	char *s;
+	size_t k;
 
-	if (c->out_sent >= OUT_SEND_MAX)
-		return;
-	if (n > OUT_SEND_MAX - c->out_sent)
-		n = OUT_SEND_MAX - c->out_sent;
-	c->out_sent += n;
-	s = xstrndup(p, n);
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "e", "out");
-	cJSON_AddStringToObject(o, "text", s);
-	free(s);
-	child_emit(c, o);
+	if (c->out_sent < OUT_SEND_MAX && n > 0) {
+		k = n < OUT_SEND_MAX - c->out_sent ? n : OUT_SEND_MAX - c->out_sent;
+		output_send(c, p, k, 0);
+		c->out_sent += k;
+		p += k;
+		n -= k;
+	}
+	if (n > 0)
+		output_hold(c, p, n);
+	if (clock_ms() - c->out_at >= OUT_EVERY_MS)
+		output_flush(c);
 }
 
 /* A piece of what the model says, as it streams. */
@@ -359,9 +420,13 @@ static void
 child_call(void *arg, const char *name, const char *args, const struct tool_result *res,
     const char *text, bool error)
 {
+	struct child *c = arg;
 	cJSON *o = cJSON_CreateObject();
 
-	((struct child *)arg)->out_sent = 0;
+	/* the command is over: its last output is in text */
+	c->out_sent = 0;
+	c->out_cut = 0;
+	buf_reset(&c->out_held);
 	cJSON_AddStringToObject(o, "e", "call");
 	add_str(o, "name", name);
 	add_str(o, "args", args);
@@ -416,7 +481,7 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 	struct ws_opts wo;
 	struct ws *w = NULL;
 	struct ledger *l;
-	char *cause = NULL, *undo_dir;
+	char *cause = NULL, *undo_dir, *warn = NULL, *line, *nl;
 	size_t i;
 
 	/*
@@ -450,6 +515,7 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 	wo.cancel = &child_cancel_int;
 	wo.output = child_output;
 	wo.output_arg = c;
+	buf_init(&c->out_held, 0);
 	if (ws_open(&w, ".", &wo, &cause) != 0) {
 		child_fail(c, cause);
 		_exit(0);
@@ -477,6 +543,16 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 		.arg = c,
 	};
 	c->o = &o;
+	/* a key the task needs and cannot get stops it before its first step, as in llm do */
+	if (agent_keys(cfg, t->cat, &o, &warn, &cause) != CHAT_OK) {
+		child_fail(c, cause);
+		_exit(0);
+	}
+	for (line = warn; line != NULL && (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		*nl = '\0';
+		child_note(c, line);
+	}
+	free(warn);
 	agent_run(cfg, t->cat, l, w, &o, &r);
 	if (child_cancel)
 		r.status = CHAT_CANCELLED;
@@ -715,9 +791,13 @@ entry_add(struct tui *t, struct tui_msg *m, const char *text)
 	t->dirty = true;
 }
 
-/* The last n lines of text after prefix each, into b (after a newline). */
+/*
+ * The last n lines of text after prefix each, into b (after a newline),
+ * under a line saying that more came before them: "⋯", or more when given.
+ */
 static void
-tail_lines(struct buf *b, const char *prefix, const char *text, size_t len, int n)
+tail_lines(struct buf *b, const char *prefix, const char *text, size_t len, int n,
+    const char *more)
 {
 	const char *start = text + len;
 	int k = 0;
@@ -732,7 +812,9 @@ tail_lines(struct buf *b, const char *prefix, const char *text, size_t len, int 
 			break;
 		}
 	}
-	if (start > text)
+	if (more != NULL)
+		buf_addf(b, "\n%s%s", prefix, more);
+	else if (start > text)
 		buf_addf(b, "\n%s\xe2\x8b\xaf", prefix);
 	while (start < text + len) {
 		const char *nl = memchr(start, '\n', (size_t)(text + len - start));
@@ -743,13 +825,33 @@ tail_lines(struct buf *b, const char *prefix, const char *text, size_t len, int 
 	}
 }
 
-/* A running command printed: the step's entry ends with the output's last lines. */
+/* "⋯ 312 KiB not shown": output the task left out of the running block. */
+static void
+cut_line(size_t cut, char *out, size_t n)
+{
+	if (cut >= 10 * 1024 * 1024)
+		snprintf(out, n, "\xe2\x8b\xaf %zu MiB not shown", cut >> 20);
+	else if (cut >= 1024 * 1024)
+		snprintf(out, n, "\xe2\x8b\xaf %.1f MiB not shown", (double)cut / (1024 * 1024));
+	else if (cut >= 1024)
+		snprintf(out, n, "\xe2\x8b\xaf %zu KiB not shown", cut >> 10);
+	else
+		snprintf(out, n, "\xe2\x8b\xaf %zu bytes not shown", cut);
+}
+
+/*
+ * A running command printed: the step's entry ends with the output's last
+ * lines. A piece that comes with a cut follows output left out: the lines
+ * before it no longer join it, and the block says how much is missing.
+ */
 static void
 on_output(struct tui *t, const cJSON *e)
 {
 	struct tui_agent *g = &t->ag;
 	struct tui_msg *m = step_entry(t);
+	const cJSON *cut = cJSON_GetObjectItemCaseSensitive(e, "cut");
 	const char *s = jstr(e, "text");
+	char more[64];
 	struct buf b;
 
 	if (s == NULL)
@@ -758,13 +860,22 @@ on_output(struct tui *t, const cJSON *e)
 		g->out_base = xstrdup(m->text.data ? m->text.data : "");
 		buf_reset(&g->out);
 		visible_init(&g->vis);
+		g->out_cut = 0;
+	}
+	if (cJSON_IsNumber(cut) && cut->valuedouble > 0) {
+		g->out_cut += (size_t)cut->valuedouble;
+		buf_reset(&g->out);
+		visible_init(&g->vis);
 	}
 	visible_feed(&g->vis, s, strlen(s), &g->out);
 	if (g->out.len > OUT_KEEP)
 		buf_consume(&g->out, g->out.len - OUT_KEEP / 2);
 	buf_init(&b, 0);
 	buf_addf(&b, "%s%s\xe2\x8b\xaf running", g->out_base, *g->out_base ? "\n" : "");
-	tail_lines(&b, "  \xe2\x94\x8a ", g->out.data ? g->out.data : "", g->out.len, OUT_LINES);
+	if (g->out_cut > 0)
+		cut_line(g->out_cut, more, sizeof more);
+	tail_lines(&b, "  \xe2\x94\x8a ", g->out.data ? g->out.data : "", g->out.len, OUT_LINES,
+	    g->out_cut > 0 ? more : NULL);
 	tui_view_set(&t->view, m, b.data, b.len);
 	buf_done(&b);
 	show_price(t, m);
@@ -784,7 +895,7 @@ render_call(struct buf *b, const cJSON *e, bool full)
 		if (full)
 			add_lines(b, "  \xe2\x94\x8a ", text, INT_MAX);
 		else
-			tail_lines(b, "  \xe2\x94\x8a ", text, strlen(text), OUT_DONE_LINES);
+			tail_lines(b, "  \xe2\x94\x8a ", text, strlen(text), OUT_DONE_LINES, NULL);
 	} else if (name != NULL && strcmp(name, "advise") == 0 && text != NULL) {
 		add_lines(b, "  \xe2\x94\x82 ", text, full ? INT_MAX : QUOTE_LINES);
 	} else if (jbool(e, "error") && text != NULL) {

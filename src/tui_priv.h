@@ -295,6 +295,7 @@ struct tui {
 		int64_t task_id;
 		struct buf out;    /* a running command's output so far (its tail), made visible */
 		char *out_base;    /* the step's lines before the running block, or NULL */
+		size_t out_cut;    /* the output the task left out of it (past what it sends whole) */
 		struct visible vis;
 		enum tier sent_tier;   /* the override and the pin the task works with */
 		char *sent_pin;

@@ -414,6 +414,66 @@ check_eq "no key: nothing sent" "$(fake_count)" 0
 check_eq "no key: no ledger row" "$(db_get "SELECT count(*) FROM usage")" "$rows"
 check_eq "no key: no task" "$(db_get "SELECT count(*) FROM tasks")" "$tasks"
 
+# --- every key the task needs is got before its first step, key_command run: a failing one,
+# or a missing key of the advisor [agent] names, stops it as a missing key of the worker does
+cd "$T/repo" || exit 1
+sed -i "s|^\[provider.openai\]\$|[provider.openai]\nkey_command = printf sk-leaky-cmd-4242; exit 3|" \
+    "$LLM_CONFIG_DIR/config.ini"
+(unset OPENAI_API_KEY; run_llm "do" -m test-cheap "fix sum.sh"; echo "$RC" >"$T/rc"; printf '%s' "$ERR" >"$T/err")
+ERR=$(cat "$T/err")
+check_eq "key_command fails: exit 4" "$(cat "$T/rc")" 4
+check_eq "key_command fails: said once, as plain llm says it, no step line" "$ERR" \
+    "llm: do: no API key for provider openai: set the environment variable OPENAI_API_KEY, store one in the keyring with \`llm keys set openai\`, or set key_command under [provider.openai] in config.ini (provider openai: key_command exited with status 3)"
+(unset OPENAI_API_KEY; run_llm "do" -t cheap "fix sum.sh"; echo "$RC" >"$T/rc"; printf '%s' "$ERR" >"$T/err")
+ERR=$(cat "$T/err")
+check_eq "key_command fails, routed: exit 4" "$(cat "$T/rc")" 4
+check_contains "key_command fails, routed: says why" "$ERR" "(provider openai: key_command exited with status 3)"
+check_not_contains "key_command fails: its output is never shown" "$ERR" "sk-leaky"
+t_write_config
+t_config_append '[agent]'
+t_config_append 'advisor = test-mid'
+(unset ANTHROPIC_API_KEY; run_llm "do" -m test-cheap "fix sum.sh"; echo "$RC" >"$T/rc"; printf '%s' "$ERR" >"$T/err")
+ERR=$(cat "$T/err")
+check_eq "advisor without a key: exit 4" "$(cat "$T/rc")" 4
+check_eq "advisor without a key: says whose key, and where it is named" "$ERR" \
+    "llm: do: the advisor test-mid ([agent] advisor): no API key for provider anthropic: set the environment variable ANTHROPIC_API_KEY, store one in the keyring with \`llm keys set anthropic\`, or set key_command under [provider.anthropic] in config.ini"
+cd - >/dev/null || exit 1
+check_eq "keys: nothing sent" "$(fake_count)" 0
+check_eq "keys: no ledger row" "$(db_get "SELECT count(*) FROM usage")" "$rows"
+check_eq "keys: no task" "$(db_get "SELECT count(*) FROM tasks")" "$tasks"
+
+# keys it may never need are warned of, and the task runs: the default advisor's (the frontier
+# tier's), then without the advise tool, and the tier's fallback after a failed request
+t_write_config
+t_config_append "
+$(t_model test-cheap2 anthropic test-cheap-2 cheap 1 5 'context = 200000')"
+sed -i 's/^models = test-cheap, test-local$/models = test-cheap, test-cheap2/' \
+    "$LLM_CONFIG_DIR/config.ini"
+sed -i "s|^\[provider.anthropic\]\$|[provider.anthropic]\nkey_command = exit 5|" \
+    "$LLM_CONFIG_DIR/config.ini"
+cd "$T/repo" || exit 1
+fake_reset
+fake_reply '{"text":"Done."}'
+(unset ANTHROPIC_API_KEY GEMINI_API_KEY; run_llm "do" -t cheap "fix sum.sh"; echo "$RC" >"$T/rc"; printf '%s' "$ERR" >"$T/err")
+ERR=$(cat "$T/err")
+check_eq "optional keys: the task runs (exit 0)" "$(cat "$T/rc")" 0
+check_contains "optional keys: the fallback's is warned of" "$ERR" \
+    "llm: do: the fallback test-cheap2 cannot be used: no API key for provider anthropic"
+check_contains "optional keys: and what that means" "$ERR" \
+    "(provider anthropic: key_command exited with status 5); a request to test-cheap that fails stops its step"
+check_contains "optional keys: so is the advisor's" "$ERR" \
+    "llm: do: no model of the frontier tier has a key, so this task has no advisor (the advise tool)"
+check_eq "optional keys: no advise tool offered" \
+    "$(fake_get 0 body.tools | t_py -c 'import json,sys; print(",".join(t["function"]["name"] for t in json.load(sys.stdin)))')" \
+    "read,list,search,edit,write,run"
+check_not_contains "optional keys: nor named in the system prompt" "$(fake_get 0 body.messages.0.content)" "advise"
+fake_reset
+fake_reply '{"text":"Done."}'
+(unset ANTHROPIC_API_KEY GEMINI_API_KEY; run_llm "do" -q -t cheap "fix sum.sh"; echo "$RC" >"$T/rc"; printf '%s' "$ERR" >"$T/err")
+check_eq "optional keys: -q runs the task and says nothing" "$(cat "$T/rc"),$(cat "$T/err")" "0,"
+cd - >/dev/null || exit 1
+t_write_config
+
 # --- stdout that does not take the answer: why, as plain llm says it
 t_sum_repo "$T/repo"
 cd "$T/repo" || exit 1

@@ -64,6 +64,10 @@ for pair in test-cheap:openai test-mid:anthropic test-frontier:gemini test-local
 	check_eq "$fmt: the worker's tier stuck" "$(json_get "$T/out" steps | t_py -c 'import json,sys; print(",".join(sorted({s["model"] for s in json.load(sys.stdin)})))')" "$model"
 	task=$(json_get "$T/out" task_id)
 	cost=$(json_get "$T/out" cost_usd)
+	check_contains "$fmt: the last line on stderr is the task's total and id, and how to undo it" \
+	    "$(tail -n 1 "$T/err")" "llm: do: done in 4 steps (\$"
+	check_contains "$fmt: ... with its id" "$(tail -n 1 "$T/err")" \
+	    ", task $task); llm undo restores the files it changed"
 	rows=$(ledger_task "$task")
 	check_eq "$fmt: every step is a ledger row" "${rows% *}" 4
 	check_eq "$fmt: the rows add up to the --json total" \
@@ -178,6 +182,9 @@ fake_reply '{"text":"Nothing to do.","usage":{"input":900,"output":5}}'
 run_in_repo "do" -m test-cheap --json -- explain what -q does
 check_rc "after --: exit 0" 0
 check_contains "after --: the words are the task" "$(fake_get 0 body)" "explain what -q does"
+check_eq "a task that changed nothing: its total, no word of undo" "$(cat "$T/err")" \
+    "1 · cheap · test-cheap · answer · \$0.000092
+llm: do: done in 1 step (\$0.000092, task $(json_get "$T/out" task_id))"
 
 # From a subdirectory the workspace is the top level, and the model is told where the user
 # is: "this directory" and paths in the task may be relative to it.

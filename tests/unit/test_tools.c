@@ -962,6 +962,46 @@ test_run_huge_output(void)
 	ws_close(w);
 }
 
+/* What a command's output callback was given. */
+struct seen {
+	size_t bytes;
+	int ticks;   /* calls with nothing, once output had come */
+};
+
+static void
+seen_output(void *arg, const char *p, size_t n)
+{
+	struct seen *s = arg;
+
+	(void)p;
+	if (n == 0)
+		s->ticks += s->bytes > 0;
+	s->bytes += n;
+}
+
+/* A silent command still ticks the output callback: output held back for the screen goes on. */
+static void
+test_run_output_ticks(void)
+{
+	static const char *const allow[] = { "run", NULL };
+	struct seen s = { 0 };
+	struct ws_opts o = { .allow = allow, .run_timeout_ms = 10000, .output = seen_output,
+		.output_arg = &s };
+	struct tool_result r;
+	struct ws *w = NULL;
+	char undo[600], *cause = NULL;
+
+	at("undo", undo, sizeof(undo));
+	o.undo_dir = undo;
+	CHECK_INT(ws_open(&w, root, &o, &cause), 0);
+	exec_tool(w, "run", "{\"command\":\"echo first; sleep 0.5\"}", NULL, &r);
+	CHECK_INT(r.exit_code, 0);
+	CHECK_INT((int)s.bytes, 6);
+	CHECK(s.ticks >= 2);
+	tool_result_free(&r);
+	ws_close(w);
+}
+
 static void
 test_run_timeout_kills_group(void)
 {
@@ -1515,6 +1555,7 @@ main(void)
 	RUN(test_run_basics);
 	RUN(test_run_allow_run);
 	RUN(test_run_huge_output);
+	RUN(test_run_output_ticks);
 	RUN(test_run_timeout_kills_group);
 	RUN(test_run_endless_output_times_out);
 	RUN(test_run_cancel_kills_group);

@@ -233,3 +233,21 @@ esc=$(printf '\033')
 check_eq "hostile: no OSC 52 emitted" "$(grep -c "${esc}\]52" "$T/x.raw")" 0
 check_eq "hostile: no BEL emitted" "$(grep -c "$(printf '\007')" "$T/x.raw")" 0
 check_eq "hostile: no C1 CSI emitted" "$(grep -c "$(printf '\302\233')" "$T/x.raw")" 0
+
+# --- a key the task needs and cannot get: said before any step, nothing sent or recorded ----------
+t_config_append 'advisor = test-mid'
+fake_reset
+fake_reply '{"text":"never"}'
+rows=$(sql "SELECT count(*) FROM usage")
+(unset ANTHROPIC_API_KEY
+tui_ok_in "$T/repo" "advisor key" k 100x30 -m test-cheap --agent <<S
+:type fix it
+:key Enter
+:wait-idle
+:dump-screen $T/k0
+S
+)
+check_screen "advisor key: whose key is missing" k0 "the advisor test-mid ([agent] advisor): no API key for provider anthropic"
+check_screen "advisor key: no step taken" k0 "stopped after 0 steps"
+check_eq "advisor key: nothing sent" "$(fake_count)" 0
+check_eq "advisor key: no ledger row" "$(sql "SELECT count(*) FROM usage")" "$rows"
