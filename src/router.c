@@ -1758,20 +1758,18 @@ static const char *const edit_not[] = {
 };
 
 /*
- * True when the first or last line asks for a mechanical edit of the rest
- * ("rename cnt to count in this", "fix the typo", "add comments"): a small
- * model does it as well as any, however much code it touches, up to
- * ROUTER_EDIT_LINES lines.
+ * Whether the first or the last line of p[0..n) asks for what a small model
+ * does however much is pasted with it: it opens with one of open[] or holds
+ * one of also[], and has no word that asks for more (edit_not).
  */
 static bool
-router_is_edit(const struct route_input *in, const double x[RF_COUNT])
+end_line_asks(const char *p, size_t n, const char *const *open, size_t n_open,
+    const char *const *also, size_t n_also)
 {
-	const char *p = in->prompt, *line[2], *nl;
-	size_t n = router_text_len(in), len[2], k, i, m;
+	const char *line[2], *nl;
+	size_t len[2], k, i, m;
 	char low[ROUTER_SMALL_MAX + 1];
 
-	if (p == NULL || n == 0 || x[RF_DIFF] > 0 || x[RF_TRACE] > 0 || x[RF_LINES] > log1p(ROUTER_EDIT_LINES))
-		return false;
 	nl = memchr(p, '\n', n);
 	line[0] = p;
 	len[0] = nl != NULL ? (size_t)(nl - p) : n;
@@ -1780,20 +1778,39 @@ router_is_edit(const struct route_input *in, const double x[RF_COUNT])
 	line[1] = p + k;
 	len[1] = n - k;
 	for (k = 0; k < 2; k++) {
-		bool open = false;
+		bool asks = false;
 
 		if (len[k] == 0 || len[k] > ROUTER_SMALL_MAX)
 			continue;
+		/* The opening first: most lines are no such ask. */
 		router_fold(line[k], len[k] < ROUTER_OPENER_MAX ? len[k] : ROUTER_OPENER_MAX, low, sizeof(low));
-		for (i = 0; i < ARRAY_SIZE(edit_asks) && !open; i++)
-			open = str_startswith(low, edit_asks[i]);
-		if (!open)
+		for (i = 0; i < n_open && !asks; i++)
+			asks = str_startswith(low, open[i]);
+		if (!asks && n_also == 0)
 			continue;
 		m = router_fold(line[k], len[k], low, sizeof(low));
-		if (!any_word_in(low, m, "", edit_not, ARRAY_SIZE(edit_not)))
+		asks = asks || phrase_in(low, also, n_also);
+		if (asks && !any_word_in(low, m, "", edit_not, ARRAY_SIZE(edit_not)))
 			return true;
 	}
 	return false;
+}
+
+/*
+ * True when the first or last line asks for a mechanical edit of the rest
+ * ("rename cnt to count in this", "fix the typo", "add comments"): a small
+ * model does it as well as any, however much code it touches, up to
+ * ROUTER_EDIT_LINES lines.
+ */
+static bool
+router_is_edit(const struct route_input *in, const double x[RF_COUNT])
+{
+	size_t n = router_text_len(in);
+
+	if (in->prompt == NULL || n == 0 || x[RF_DIFF] > 0 || x[RF_TRACE] > 0 ||
+	    x[RF_LINES] > log1p(ROUTER_EDIT_LINES))
+		return false;
+	return end_line_asks(in->prompt, n, edit_asks, ARRAY_SIZE(edit_asks), NULL, 0);
 }
 
 /* What asks to convert what is pasted ("convert to python requests:", "turn this into httpie"). */
@@ -1903,34 +1920,13 @@ static const char *const summary_asks[] = {
 static bool
 router_is_summary(const struct route_input *in, const double x[RF_COUNT])
 {
-	const char *p = in->prompt, *line[2], *nl;
-	size_t n = router_text_len(in), len[2], k, m;
-	char low[ROUTER_SMALL_MAX + 1];
+	size_t n = router_text_len(in);
 
-	if (p == NULL || n == 0 || x[RF_DIFF] > 0 || x[RF_TRACE] > 0 ||
+	if (in->prompt == NULL || n == 0 || x[RF_DIFF] > 0 || x[RF_TRACE] > 0 ||
 	    x[RF_LINES] < log1p(ROUTER_SUMMARY_LINES) || expm1(x[RF_CODE_LINES]) * 2 > expm1(x[RF_LINES]))
 		return false;
-	nl = memchr(p, '\n', n);
-	line[0] = p;
-	len[0] = nl != NULL ? (size_t)(nl - p) : n;
-	nl = memrchr(p, '\n', n);
-	k = nl != NULL ? (size_t)(nl - p) + 1 : 0;
-	line[1] = p + k;
-	len[1] = n - k;
-	for (k = 0; k < 2; k++) {
-		if (len[k] == 0 || len[k] > ROUTER_SMALL_MAX)
-			continue;
-		bool open = false;
-		size_t i;
-
-		m = router_fold(line[k], len[k], low, sizeof(low));
-		for (i = 0; i < ARRAY_SIZE(summary_openers) && !open; i++)
-			open = str_startswith(low, summary_openers[i]);
-		open = open || phrase_in(low, summary_asks, ARRAY_SIZE(summary_asks));
-		if (open && !any_word_in(low, m, "", edit_not, ARRAY_SIZE(edit_not)))
-			return true;
-	}
-	return false;
+	return end_line_asks(in->prompt, n, summary_openers, ARRAY_SIZE(summary_openers), summary_asks,
+	    ARRAY_SIZE(summary_asks));
 }
 
 /* Longest prompt that can be plain arithmetic or a few words with numbers. */
