@@ -68,8 +68,13 @@ struct child {
 	pid_t parent;      /* the client */
 };
 
+/*
+ * Ctrl-C from the client, or SIGTERM or SIGHUP sent to the task itself (a
+ * session that ends signals every process it has): the current step stops,
+ * its cost is booked and what is done is kept.
+ */
 static void
-child_on_sigint(int sig)
+child_on_stop(int sig)
 {
 	(void)sig;
 	child_cancel = 1;
@@ -472,8 +477,9 @@ child_fail(struct child *c, const char *why)
 static void __attribute__((noreturn))
 child_main(struct tui *t, const char *prompt, struct child *c)
 {
-	static const int dfl[] = { SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGFPE, SIGABRT,
-		SIGILL, SIGWINCH, SIGTSTP };
+	static const int dfl[] = { SIGQUIT, SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL, SIGWINCH,
+		SIGTSTP };
+	static const int stop[] = { SIGINT, SIGTERM, SIGHUP };
 	const struct config *cfg = t->cfg;
 	struct sigaction sa;
 	struct agent_opts o;
@@ -496,8 +502,9 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 		signal(dfl[i], SIG_DFL);
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = child_on_sigint;
-	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = child_on_stop;
+	for (i = 0; i < ARRAY_SIZE(stop); i++)
+		sigaction(stop[i], &sa, NULL);
 #ifdef __linux__
 	/* in a session of its own, the task hears no hang-up: the client's end is its Ctrl-C */
 	prctl(PR_SET_PDEATHSIG, SIGINT);

@@ -224,6 +224,30 @@ check_eq "ctrl-c mid-answer: the stopped request's row" \
     "$(db_get "SELECT status FROM usage WHERE task_id = ? ORDER BY id DESC LIMIT 1" "$(json_get "$T/out" task_id)")" cancelled
 check_ledger "ctrl-c mid-answer"
 
+# --- killed or hung up while the model answers: the same, then exit 128 + the signal
+for sig in TERM:143 HUP:129; do
+	want=${sig#*:}
+	sig=${sig%:*}
+	t_sum_repo "$T/repo"
+	fake_reset
+	fake_reply '{"calls":[{"name":"list","args":{"path":"."}}]}'
+	fake_reply '{"text":"Thinking hard about it.","fault":"stall","seconds":30}'
+	cd "$T/repo" || exit 1
+	"$LLM_BIN" "do" -m test-cheap --json "wait" >"$T/out" 2>"$T/err" &
+	pid=$!
+	cd - >/dev/null || exit 1
+	t_wait sh -c "[ \$(grep -c . '$T/fake.log') -ge 2 ]"
+	kill -"$sig" "$pid"
+	wait "$pid"
+	RC=$?
+	check_rc "sig$sig mid-answer: exit $want" "$want"
+	check_eq "sig$sig mid-answer: no third request" "$(fake_count)" 2
+	check_eq "sig$sig mid-answer: the task stopped" "$(json_get "$T/out" status)" cancelled
+	check_eq "sig$sig mid-answer: the stopped request's row" \
+	    "$(db_get "SELECT status FROM usage WHERE task_id = ? ORDER BY id DESC LIMIT 1" "$(json_get "$T/out" task_id)")" cancelled
+	check_ledger "sig$sig mid-answer"
+done
+
 # --- refusals through llm do: the model is told, nothing outside is read or written
 BOX=$T/box
 t_sum_repo "$BOX/repo"

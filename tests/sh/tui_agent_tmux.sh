@@ -1,5 +1,6 @@
 # Agent mode on a real terminal (tmux): start in it, approve an edit, see the test pass,
-# quit; the terminal is given back.
+# quit; the terminal is given back. Hung up or terminated mid-task, the step is stopped and
+# booked before the client dies of the signal.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 t_november
@@ -29,3 +30,76 @@ check_pane "C-c: asks again" a "C-c again to quit"
 tm send-keys -t a C-c
 check_pane "quit: exit 0" a "EXIT=0"
 check_restored "restored" a
+
+# start_in SESSION DIR ARGS: run llm chat ARGS in DIR in a 100x30 pane; its pid in
+# $T/SESSION.pid; after it exits the pane shows EXIT=code and keeps open.
+start_in() {
+	_s=$1 _d=$2
+	shift 2
+	tm new-session -d -s "$_s" -x 100 -y 30 -c "$_d" \
+	    "sh -c 'echo \$\$ >\"$T/$_s.pid\"; exec \"$LLM_BIN\" chat $*'; echo EXIT=\$?; stty -a | tr '\n' ' ' >\"$T/$_s.stty\"; echo MODES-SAVED; exec sleep 600"
+}
+db="$LLM_DATA_DIR/llm.db"
+
+# -- the terminal closes (SIGHUP) while a task's step streams: the step stops as on C-c,
+# its cost booked and its reservation settled; then the client dies of the signal
+rm -f "$T/hup-go"
+fake_reply "{\"chunks\":[\"Halfway through \",\"the rest\"],\"hold_file\":\"$T/hup-go\",\"usage\":{\"input\":900,\"output\":40}}"
+fake_reply '{"text":"never"}'
+start_in h "$T/repo" --agent -m test-cheap
+check_pane "hup: in agent mode" h "agent: tools on"
+tm send-keys -t h -l "explain the test"
+tm send-keys -t h Enter
+check_pane "hup: the step streams" h "Halfway through"
+kill -HUP "$(cat "$T/h.pid")"
+check_pane "hup: died of SIGHUP" h "EXIT=129"
+check_restored "hup" h
+touch "$T/hup-go"
+check_eq "hup: no reservation left" "$(sqlite3 "$db" "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
+check_eq "hup: the step's row is cancelled by the task, with its cost" \
+    "$(sqlite3 "$db" "SELECT status, task_id IS NOT NULL, cost_pico > 0, latency_ms IS NOT NULL FROM usage ORDER BY id DESC LIMIT 1")" "cancelled|1|1|1"
+
+# -- SIGTERM while a task's command runs: the command's process group is killed, the step booked
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"echo started; sleep 300 & echo $! >sleeper.pid; wait"}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"never"}'
+rm -f "$T/repo/sleeper.pid"
+start_in s "$T/repo" --agent -m test-cheap
+check_pane "term: in agent mode" s "agent: tools on"
+tm send-keys -t s -l "wait for it"
+tm send-keys -t s Enter
+check_pane "term: the run asks" s "y yes"
+tm send-keys -t s y
+check_pane "term: the command runs" s "┊ started"
+kill -TERM "$(cat "$T/s.pid")"
+check_pane "term: died of SIGTERM" s "EXIT=143"
+check_restored "term" s
+sleeper=$(cat "$T/repo/sleeper.pid")
+check "term: the command's process group is gone" t_wait t_gone "$sleeper"
+check_eq "term: no reservation left" "$(sqlite3 "$db" "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
+check_eq "term: the step's row" \
+    "$(sqlite3 "$db" "SELECT status, task_id IS NOT NULL FROM usage ORDER BY id DESC LIMIT 1")" "ok|1"
+
+# -- a session that ends signals every process in it: SIGTERM reaches the task's process
+# as well as the client's; the step still stops as on C-c, booked and settled
+fake_reset
+rm -f "$T/end-go"
+fake_reply "{\"chunks\":[\"Halfway through \",\"the rest\"],\"hold_file\":\"$T/end-go\",\"usage\":{\"input\":900,\"output\":40}}"
+fake_reply '{"text":"never"}'
+start_in e "$T/repo" --agent -m test-cheap
+check_pane "end: in agent mode" e "agent: tools on"
+tm send-keys -t e -l "explain the test"
+tm send-keys -t e Enter
+check_pane "end: the step streams" e "Halfway through"
+client=$(cat "$T/e.pid")
+task=$(pgrep -P "$client" | head -n 1)
+check "end: the task runs in a process of its own" [ -n "$task" ]
+kill -TERM "$client" "$task"
+check_pane "end: died of SIGTERM" e "EXIT=143"
+check_restored "end" e
+touch "$T/end-go"
+check_eq "end: no reservation left" "$(sqlite3 "$db" "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
+# settled by the task itself, its latency recorded (a dead holder's row is reaped without)
+check_eq "end: the step's row is cancelled by the task, with its cost" \
+    "$(sqlite3 "$db" "SELECT status, cost_pico > 0, latency_ms IS NOT NULL FROM usage ORDER BY id DESC LIMIT 1")" "cancelled|1|1"
+check_eq "end: the next step was never sent" "$(fake_count)" 1

@@ -1,6 +1,7 @@
 # Agent mode in the full-screen client: when the client is killed mid-task, the task ends
 # with it: a running command's processes are killed, the step is settled in the ledger, and
 # no further request is sent, neither after a command nor after a question left unanswered.
+# The task's own process told to stop (SIGTERM, SIGHUP) stops as on Ctrl-C.
 . "${LLM_TOP:-.}/tests/lib.sh"
 . "$LLM_TOP/tests/tui_lib.sh"
 tui_setup
@@ -88,3 +89,59 @@ gone "question"
 check_eq "question: no further request" "$(fake_count)" 1
 check "question: the command never ran" [ ! -e "$T/repo/asked" ]
 check_eq "question: nothing reserved" "$(sql "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
+
+# --- the task's own process told to stop (SIGTERM, or SIGHUP), as when a session ends and
+# signals every process in it: the step stops as on C-c, settled by the task itself (its
+# latency recorded; a dead holder's row is settled by the next reader, without one)
+t_write_config
+t_config_append '[agent]'
+t_config_append 'allow = run'
+for sig in TERM HUP; do
+	rm -f "$T/repo/group" "$T/$sig.go"
+	fake_reset
+	fake_reply "{\"chunks\":[\"Halfway through \",\"the rest\"],\"hold_file\":\"$T/$sig.go\",\"usage\":{\"input\":900,\"output\":40}}"
+	fake_reply '{"text":"never"}'
+	cat >"$T/s.s" <<S
+:type explain the test
+:key Enter
+:wait-text Halfway through
+:dump-screen $T/s0
+:wait-text interrupted: what was done is kept
+:wait-idle
+:dump-screen $T/s1
+S
+	start_task s
+	t_wait test -s "$T/s0"
+	kill -"$sig" "$task"
+	wait "$client"
+	touch "$T/$sig.go"
+	check_screen "sig$sig streaming: the task stopped as on C-c" s1 \
+	    "interrupted: what was done is kept; stopped after 1 step"
+	check_eq "sig$sig streaming: the step's row settled by the task" \
+	    "$(sql "SELECT status, latency_ms IS NOT NULL FROM usage WHERE task_id IS NOT NULL ORDER BY id DESC LIMIT 1")" "cancelled|1"
+	check_eq "sig$sig streaming: nothing reserved" "$(sql "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
+	check_eq "sig$sig streaming: no further request" "$(fake_count)" 1
+
+	fake_reset
+	fake_reply '{"calls":[{"name":"run","args":{"command":"ps -o pgid= -p $$ >group; sleep 300"}}],"usage":{"input":500,"output":20}}'
+	fake_reply '{"text":"never"}'
+	cat >"$T/c.s" <<S
+:type wait for it
+:key Enter
+:wait-file $T/repo/group
+:wait-text interrupted: what was done is kept
+:wait-idle
+:dump-screen $T/c1
+S
+	start_task c
+	t_wait test -s "$T/repo/group"
+	group=$(tr -d ' ' <"$T/repo/group")
+	kill -"$sig" "$task"
+	wait "$client"
+	check "sig$sig command: its process group is killed (pgid $group)" t_wait t_group_gone "$group"
+	t_group_gone "$group" || kill -9 "-$group"
+	check_screen "sig$sig command: stopped as on C-c" c1 "· stopped, exit 130"
+	check_eq "sig$sig command: no further request" "$(fake_count)" 1
+	check_eq "sig$sig command: the step is settled, nothing reserved" \
+	    "$(sql "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
+done
