@@ -104,14 +104,29 @@ static const char usage_text[] =
     "\n"
     "Commands:\n";
 
+static const char help_usage[] =
+    "usage: llm help [COMMAND]\n"
+    "\n"
+    "Print llm's options and commands (as llm --help), or COMMAND's help\n"
+    "(as llm COMMAND --help).\n";
+
+static const char version_usage[] =
+    "usage: llm version\n"
+    "\n"
+    "Print llm's version (as llm --version).\n";
+
+/* llm --help; llm help --help (main gives it argv "help --help"): its own usage. */
 static int
 cli_help(struct app *cli, int argc, char **argv)
 {
 	size_t i;
 
 	(void)cli;
-	(void)argc;
 	(void)argv;
+	if (argc > 1) {
+		fputs(help_usage, stdout);
+		return EXIT_OK;
+	}
 	fputs(usage_text, stdout);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (commands[i].summary != NULL)
@@ -162,6 +177,10 @@ static int
 cli_version(struct app *cli, int argc, char **argv)
 {
 	(void)cli;
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(version_usage, stdout);
+		return EXIT_OK;
+	}
 	return version_only("version", argc, argv);
 }
 
@@ -536,8 +555,8 @@ main(int argc, char **argv)
 		while (i < argc && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0))
 			i++;
 		if (i < argc && (argv[i][0] == '-' || of != NULL)) {
-			fprintf(stderr, "llm: help: %s '%s'\n", argv[i][0] == '-' ? "unknown option" :
-			    "unexpected", argv[i]);
+			fprintf(stderr, "llm: help: %s '%s'\n%s", argv[i][0] == '-' ? "unknown option" :
+			    "unexpected", argv[i], help_usage);
 			return EXIT_USAGE;
 		}
 		if (i < argc || (of != NULL && of->name[0] == '_')) {
@@ -545,7 +564,7 @@ main(int argc, char **argv)
 			    i < argc ? argv[i] : argv[2]);
 			return EXIT_USAGE;
 		}
-		if (of != NULL && of->needs != NEEDS_NOTHING) {
+		if (of != NULL) {
 			static char help_flag[] = "--help";
 
 			cmd = of;

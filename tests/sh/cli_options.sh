@@ -441,9 +441,32 @@ run_llm cmd --tier=premium x
 check_contains "cmd --tier=premium: the tier named" "$ERR" "unknown tier 'premium'"
 run_llm logs -n=1
 check_rc "logs -n=1: exit 0" 0
+# llm help and llm version have their own help, as every command has; the
+# "Try" line of each command's error leads to that command's usage.
 run_llm help --help
 check_rc "help --help: exit 0" 0
-check_contains "help --help: the help" "$OUT" "usage: llm [OPTIONS]"
+check_contains "help --help: its own usage" "$OUT" "usage: llm help [COMMAND]"
+run_llm help help
+check_contains "help help: help's own usage" "$OUT" "usage: llm help [COMMAND]"
+run_llm version --help
+check_contains "version --help: its usage" "$OUT" "usage: llm version"
+run_llm help version
+check_eq "help version: version --help" "$OUT" "$("$LLM_BIN" version --help)"
+run_llm help -x
+check_contains "help -x: its usage after the error" "$ERR" "usage: llm help [COMMAND]"
+wrong=
+for cmd in "" $("$LLM_BIN" __complete commands); do
+	# shellcheck disable=SC2086 # no word is no argument
+	run_llm $cmd --help=1 </dev/null
+	try=$(printf '%s\n' "$ERR" | sed -n "s/^Try '\(llm.*\)'\.\$/\1/p")
+	# shellcheck disable=SC2086 # the words of the command
+	out=$([ -n "$try" ] && "$LLM_BIN" ${try#llm } </dev/null 2>&1 | head -1)
+	case "$out " in
+	"usage: ${try% --help} "*) ;;
+	*) wrong="$wrong [${cmd:-llm}: '$try' prints '$out']" ;;
+	esac
+done
+check_eq "each Try line leads to that command's usage" "$wrong" ""
 "$LLM_BIN" git uninstall-hook >/dev/null 2>&1
 run_llm git install-hook extra
 check_rc "git install-hook extra: exit 2" 2
