@@ -57,6 +57,8 @@ bool cli_command_name(const char *word);
 bool cli_command_word(const char *cmd, const char *word);
 /* Whether option opt of command cmd takes the next word as its value ("-n" for logs). */
 bool cli_command_valued(const char *cmd, const char *opt);
+/* How option opt (no "=VALUE") stands on command cmd's line: -1 not its, 0 a flag, 1 valued. */
+int cli_command_arity(const char *cmd, const char *opt);
 int cli_roles(struct app *cli, int argc, char **argv);
 int cli_cmd(struct app *cli, int argc, char **argv);
 /* llm do: one agent task. */

@@ -66,7 +66,15 @@ static const char *const do_opts[] = {
 	"--quiet", "--no-color", "--help", NULL,
 };
 
-/* The options that take the next word as their value, where a command has words. */
+/* The options that take the next word as their value. */
+static const char *const chat_valued[] = { "-t", "--tier", "-m", "--model", "-s", "--system",
+	"-r", "--role", "-f", "--file", "--cid", "--theme", "--headless", "--size", "--out", NULL };
+static const char *const route_valued[] = { "-t", "--tier", "-m", "--model", "-s", "--system",
+	"-r", "--role", "-f", "--file", "--cid", "--max-tokens", "--max-cost", NULL };
+static const char *const usage_valued[] = { "--month", "--by", NULL };
+static const char *const cmd_valued[] = { "-t", "--tier", "-m", "--model", "--init", NULL };
+static const char *const do_valued[] = { "-t", "--tier", "-m", "--model", "--allow",
+	"--max-cost", "--max-tokens", NULL };
 static const char *const models_valued[] = { "-t", "--tier", "--remote", "--price", "--name",
 	NULL };
 static const char *const budget_valued[] = { "--user", NULL };
@@ -83,19 +91,19 @@ static const struct {
 	const char *const *opts;
 	const char *const *valued;
 } per_command[] = {
-	{ .name = "chat", .opts = chat_opts },
-	{ .name = "route", .opts = route_opts },
+	{ .name = "chat", .opts = chat_opts, .valued = chat_valued },
+	{ .name = "route", .opts = route_opts, .valued = route_valued },
 	{ .name = "models", .sub = models_sub, .opts = models_opts, .valued = models_valued },
 	{ .name = "budget", .sub = budget_sub, .opts = budget_opts, .valued = budget_valued },
-	{ .name = "usage", .opts = usage_opts },
+	{ .name = "usage", .opts = usage_opts, .valued = usage_valued },
 	{ .name = "logs", .sub = logs_sub, .opts = logs_opts, .valued = logs_valued },
-	{ .name = "cmd", .opts = cmd_opts },
+	{ .name = "cmd", .opts = cmd_opts, .valued = cmd_valued },
 	{ .name = "roles", .opts = roles_opts },
 	{ .name = "keys", .sub = keys_sub, .opts = keys_opts },
 	{ .name = "git", .sub = git_sub, .opts = git_opts },
 	{ .name = "config", .sub = config_sub, .opts = common_opts },
 	{ .name = "ledger", .sub = ledger_sub, .opts = common_opts },
-	{ .name = "do", .opts = do_opts },
+	{ .name = "do", .opts = do_opts, .valued = do_valued },
 	{ .name = "undo", .opts = undo_opts },
 };
 
@@ -135,6 +143,20 @@ cli_command_valued(const char *cmd, const char *opt)
 		if (strcmp(per_command[i].name, cmd) == 0)
 			return word_in(per_command[i].valued, opt);
 	return false;
+}
+
+int
+cli_command_arity(const char *cmd, const char *opt)
+{
+	size_t i;
+
+	if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0 || strcmp(opt, "--no-color") == 0)
+		return 0;      /* every command takes these */
+	for (i = 0; i < ARRAY_SIZE(per_command); i++)
+		if (strcmp(per_command[i].name, cmd) == 0)
+			return word_in(per_command[i].valued, opt) ? 1 :
+			    word_in(per_command[i].opts, opt) ? 0 : -1;
+	return -1;
 }
 
 static void

@@ -250,6 +250,25 @@ out:
 	return key;
 }
 
+/*
+ * Say why the keyring could not take p's key (cause, freed), and where else the
+ * key may be: the keyring's advice names key_env, which a built-in provider
+ * already has, so the variable itself is named.
+ */
+static void
+keys_set_failed(const struct provider_conf *p, char *cause)
+{
+	fprintf(stderr, "llm: keys set: %s\n", cause);
+	free(cause);
+	/* the ledger's password has its own places */
+	if (strcmp(p->name, "ledger") == 0)
+		fprintf(stderr, "llm: keys set: the team ledger's password may go in ~/.pgpass"
+		    " (or the file PGPASSFILE names) or in PGPASSWORD instead\n");
+	else if (p->key_env != NULL && *p->key_env != '\0')
+		fprintf(stderr, "llm: keys set: without the keyring, put the key for %s in the "
+		    "environment variable %s instead\n", p->name, p->key_env);
+}
+
 static int
 keys_set(struct app *cli, int argc, char **argv)
 {
@@ -274,20 +293,14 @@ keys_set(struct app *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	/* Say the keyring is missing before the user types a key for nothing. */
 	if (keyring_has(p->name, &cause) < 0) {
-		fprintf(stderr, "llm: keys set: %s\n", cause);
-		/* the keyring's advice is a provider's: the ledger's password has its own places */
-		if (strcmp(p->name, "ledger") == 0)
-			fprintf(stderr, "llm: keys set: the team ledger's password may go in ~/.pgpass"
-			    " (or the file PGPASSFILE names) or in PGPASSWORD instead\n");
-		free(cause);
+		keys_set_failed(p, cause);
 		return EXIT_AUTH;
 	}
 	if ((key = keys_read_key(p->name, &rc)) == NULL)
 		return rc;
 	keys_mask(key, shown, sizeof shown);
 	if (keyring_set(p->name, key, &cause) < 0) {
-		fprintf(stderr, "llm: keys set: %s\n", cause);
-		free(cause);
+		keys_set_failed(p, cause);
 		rc = EXIT_AUTH;
 	} else {
 		fprintf(stderr, "llm: stored the key for %s in the keyring (%s)\n", p->name, shown);

@@ -81,6 +81,7 @@ static const char usage_text[] =
     "With neither, on a terminal, the full-screen client starts.\n"
     "Options may come before or after the prompt; everything after -- is prompt,\n"
     "so a prompt that starts with '-' goes there: llm -t mid -- \"-v or -vv?\"\n"
+    "A value follows its option or an '=': -t cheap, -t=cheap, --tier=cheap.\n"
     "Input is text, up to 16 MiB for PROMPT, stdin and files together.\n"
     "\n"
     "Options:\n"
@@ -103,14 +104,29 @@ static const char usage_text[] =
     "\n"
     "Commands:\n";
 
+static const char help_usage[] =
+    "usage: llm help [COMMAND]\n"
+    "\n"
+    "Print llm's options and commands (as llm --help), or COMMAND's help\n"
+    "(as llm COMMAND --help).\n";
+
+static const char version_usage[] =
+    "usage: llm version\n"
+    "\n"
+    "Print llm's version (as llm --version).\n";
+
+/* llm --help; llm help --help (main gives it argv "help --help"): its own usage. */
 static int
 cli_help(struct app *cli, int argc, char **argv)
 {
 	size_t i;
 
 	(void)cli;
-	(void)argc;
 	(void)argv;
+	if (argc > 1) {
+		fputs(help_usage, stdout);
+		return EXIT_OK;
+	}
 	fputs(usage_text, stdout);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (commands[i].summary != NULL)
@@ -161,6 +177,10 @@ static int
 cli_version(struct app *cli, int argc, char **argv)
 {
 	(void)cli;
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(version_usage, stdout);
+		return EXIT_OK;
+	}
 	return version_only("version", argc, argv);
 }
 
@@ -346,33 +366,85 @@ word_first(const struct command *cmd, int argc, char **argv)
 }
 
 /*
- * "--help=1" (or "--version=1" on llm's own line): main reads these flags
- * itself, so it says, as the commands say of their own flags, that they
- * take no value. The usage exit code, or -1 when there is no such word.
+ * How option word s (its name: the n bytes before any "=") stands on the line
+ * of cmd (NULL: llm's own): -1 not one of its options, 0 a flag, 1 one that
+ * takes a value. Letters together ("-qv") are flags but for the last, which
+ * decides.
  */
 static int
-flag_value(const struct command *cmd, int argc, char **argv)
+option_arity(const struct command *cmd, const char *s, size_t n)
 {
-	const char *name = cmd != NULL ? cmd->name : NULL;
-	int i;
+	char name[48];
+	size_t i;
 
-	if (cmd != NULL && cmd->free_words)
-		return -1;     /* it reads --help itself */
-	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
-		const char *s = argv[i];
+	if (n < 2 || n >= sizeof(name))
+		return -1;
+	if (s[1] != '-' && n > 2) {
+		for (i = 1; i + 1 < n; i++)
+			if (option_arity(cmd, (const char[]){ '-', s[i] }, 2) != 0)
+				return -1;
+		return option_arity(cmd, (const char[]){ '-', s[n - 1] }, 2);
+	}
+	memcpy(name, s, n);
+	name[n] = '\0';
+	if (cmd != NULL)
+		return cli_command_arity(cmd->name, name);
+	if (strcmp(name, "-V") == 0 || strcmp(name, "--version") == 0 ||
+	    strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0)
+		return 0;      /* main reads them itself */
+	return cli_opts_arity(name);
+}
+
+/*
+ * One rule for OPTION=VALUE, whoever parses the line and wherever the word is:
+ * an option that takes a value takes it so, short or long ("-t=cheap" is "-t
+ * cheap", as "--tier=cheap" is); a flag is said to take no value ("-q=1",
+ * "--json=1 --version"). Rewrites *argvp, each such word made two. The usage
+ * exit code, or -1 to go on.
+ */
+static int
+option_values(const struct command *cmd, int *argcp, char ***argvp)
+{
+	static char **split;  /* the new argv, for the life of the process */
+	const char *name = cmd != NULL ? cmd->name : NULL;
+	char **argv = *argvp;
+	int argc = *argcp, i, k = 0, a;
+	/* "logs show": word_first has put the command's own word, if any, in argv[2] */
+	bool word = cmd != NULL && argc > 2 && cli_command_word(cmd->name, argv[2]);
+
+	if (cmd != NULL && cmd->fn == cli_complete)
+		return -1;
+	split = xreallocarray(NULL, 2 * (size_t)argc + 1, sizeof(*split));
+	for (i = 0; i < argc; i++) {
+		char *s = argv[i];
 		size_t n = strcspn(s, "=");
 
-		if (name != NULL && i > 1 && cli_command_valued(name, s)) {
-			i++;   /* the option's value, whatever it looks like */
+		split[k++] = s;
+		if (i > (cmd != NULL) && strcmp(s, "--") == 0) {
+			while (++i < argc)
+				split[k++] = argv[i];
+			break;
+		}
+		if (i <= (cmd != NULL) || s[0] != '-' || (a = option_arity(cmd, s, n)) < 0)
+			continue;
+		if (s[n] != '=') {
+			if (a == 1 && i + 1 < argc)
+				split[k++] = argv[++i];   /* the option's value, whatever it looks like */
 			continue;
 		}
-		if (s[n] != '=' || !((n == 6 && strncmp(s, "--help", n) == 0) ||
-		    (name == NULL && n == 9 && strncmp(s, "--version", n) == 0)))
-			continue;
-		fprintf(stderr, "llm: %s%soption '%.*s' takes no value\nTry 'llm %s%s--help'.\n",
-		    name ? name : "", name ? ": " : "", (int)n, s, name ? name : "", name ? " " : "");
-		return EXIT_USAGE;
+		if (a == 0) {
+			fprintf(stderr, "llm: %s%s%s%soption '%.*s' takes no value\nTry 'llm %s%s--help'.\n",
+			    name ? name : "", word ? " " : "", word ? argv[2] : "", name ? ": " : "",
+			    (int)(s[1] == '-' ? n : 2), s[1] == '-' ? s : (const char[]){ '-', s[n - 1] },
+			    name ? name : "", name ? " " : "");
+			return EXIT_USAGE;
+		}
+		s[n] = '\0';
+		split[k++] = s + n + 1;
 	}
+	split[k] = NULL;
+	*argcp = k;
+	*argvp = split;
 	return -1;
 }
 
@@ -456,7 +528,7 @@ main(int argc, char **argv)
 		argc = drop_no_color(argc, argv, 2);
 	if (cmd != NULL && !cmd->free_words)
 		word_first(cmd, argc, argv);
-	if ((rc = flag_value(cmd, argc, argv)) >= 0)
+	if ((rc = option_values(cmd, &argc, &argv)) >= 0)
 		return rc;
 	if (cmd == NULL) {
 		/* fast paths: no config, no catalog */
@@ -483,8 +555,8 @@ main(int argc, char **argv)
 		while (i < argc && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0))
 			i++;
 		if (i < argc && (argv[i][0] == '-' || of != NULL)) {
-			fprintf(stderr, "llm: help: %s '%s'\n", argv[i][0] == '-' ? "unknown option" :
-			    "unexpected", argv[i]);
+			fprintf(stderr, "llm: help: %s '%s'\n%s", argv[i][0] == '-' ? "unknown option" :
+			    "unexpected", argv[i], help_usage);
 			return EXIT_USAGE;
 		}
 		if (i < argc || (of != NULL && of->name[0] == '_')) {
@@ -492,7 +564,7 @@ main(int argc, char **argv)
 			    i < argc ? argv[i] : argv[2]);
 			return EXIT_USAGE;
 		}
-		if (of != NULL && of->needs != NEEDS_NOTHING) {
+		if (of != NULL) {
 			static char help_flag[] = "--help";
 
 			cmd = of;

@@ -527,8 +527,8 @@ data_dirs(const char *config_dir, const char *kind, bool near, char **dirs, size
 	if (n > 0 && (size_t)n < sizeof(exe) - 1) {
 		exe[n] = '\0';
 		if (dir_up(exe)) {
-			if (near)
-				dirs_add(dirs, &count, max, xstrfmt("%s/%s", exe, kind));
+			/* "make" leaves ./llm at the top of the tree, beside themes/ and roles/ */
+			dirs_add(dirs, &count, max, xstrfmt("%s/%s", exe, kind));
 			if (dir_up(exe)) {
 				dirs_add(dirs, &count, max, xstrfmt("%s/share/llm/%s", exe, kind));
 				dirs_add(dirs, &count, max, xstrfmt("%s/%s", exe, kind));

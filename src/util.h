@@ -92,8 +92,8 @@ int mkdir_p(const char *path);
  * Fill dirs (at most max, each malloc'd) with the directories a kind of
  * shipped file ("themes", "roles") is searched in, in order: the config
  * directory's, the installed data directory's, then those of a build tree or
- * a moved install found from the binary's path; with near, also the binary's
- * own directory's and, last, ./KIND. Return how many.
+ * a moved install found from the binary's path (its own directory's first);
+ * with near, last, ./KIND too. Return how many.
  */
 size_t data_dirs(const char *config_dir, const char *kind, bool near, char **dirs, size_t max);
 

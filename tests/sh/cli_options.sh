@@ -337,10 +337,31 @@ logs|--all|logs --all=1
 logs show|--raw|logs show 1 --raw=1
 keys list|--json|keys list --json=1
 models|--json|models --json=1
-models --remote|--json|models --remote ollama --json=1
+models|--json|models --remote ollama --json=1
 roles|--paths|roles --paths=1
 cmd|--print|cmd --print=1 x
 git install-hook|--force|git install-hook --force=1
+|--json|--json=1 --version
+|--json|--version --json=1
+|--quiet|--quiet=1 -V
+|--no-color|--no-color=1 budget
+keys|--json|keys --json=1
+config|--no-color|config --no-color=1
+undo|--no-color|undo --no-color=1
+help|--help|help --help=1
+help|-h|help -h=1
+help|-h|help budget -h=1
+|-V|-V=1
+|-h|-h=1
+|-q|-q=1 --version
+|-q|-q=1 x
+|-v|-qv=1 x
+|-c|x -c=yes
+route|-c|route -c=1 x
+chat|-c|chat -c=1
+do|-q|do -q=1 x
+logs|-a|logs -a=1
+git install-hook|-f|git install-hook -f=1
 LIST
 check_eq "an option given a value it takes none of is said so, exit 2" "$wrong" ""
 check_eq "an option given a value: nothing sent" "$(fake_count)" "$n"
@@ -388,9 +409,64 @@ for words in "--version extra" "extra -V" "-V -- extra" "--version --bogus"; do
 	*) check_eq "$words: the extra word named" "$ERR" "llm: --version: unexpected 'extra'" ;;
 	esac
 done
+# A short option takes its value after "=" as a long one does, on every line;
+# a value that only looks like OPTION=VALUE is left alone.
+fake_reply '{"text":"ok"}'
+run_llm -q=1 -- x
+check_rc "-q=1 before --: refused, exit 2" 2
+run_llm -t=mid x -q
+check_rc "-t=mid: exit 0" 0
+check_eq "-t=mid: sent to mid" "$(fake_last body.model)" test-mid-1
+check_eq "-t=mid: the prompt alone" "$(fake_last body.messages.0.content)" x
+fake_reply '{"text":"ok"}'
+run_llm -q -m=test-cheap x -s=terse
+check_rc "-m=NAME -s=TEXT: exit 0" 0
+check_eq "-m=NAME: pinned" "$(fake_last body.model)" test-cheap-1
+check_eq "-s=TEXT: the system prompt, without the =" "$(fake_last body.messages.0.content)" terse
+fake_reply '{"text":"ok"}'
+run_llm -q -s -t=x -m test-cheap x
+check_eq "-s -t=x: the value of -s as given" "$(fake_last body.messages.0.content)" "-t=x"
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-cheap -- -t=x
+check_eq "-- -t=x: prompt text as given" "$(fake_last body.messages.0.content)" "-t=x"
+run_llm route -t=frontier x
+check_rc "route -t=frontier: exit 0" 0
+check_contains "route -t=frontier: the tier taken" "$OUT" "frontier (tier)"
+run_llm models -t=cheap --json
+check_rc "models -t=cheap: exit 0" 0
+check_not_contains "models -t=cheap: no other tier" "$OUT" '"tier":"mid"'
+run_llm "do" -t=premium x
+check_contains "do -t=premium: the tier named without the =" "$ERR" "unknown tier 'premium'"
+run_llm cmd --tier=premium x
+check_contains "cmd --tier=premium: the tier named" "$ERR" "unknown tier 'premium'"
+run_llm logs -n=1
+check_rc "logs -n=1: exit 0" 0
+# llm help and llm version have their own help, as every command has; the
+# "Try" line of each command's error leads to that command's usage.
 run_llm help --help
 check_rc "help --help: exit 0" 0
-check_contains "help --help: the help" "$OUT" "usage: llm [OPTIONS]"
+check_contains "help --help: its own usage" "$OUT" "usage: llm help [COMMAND]"
+run_llm help help
+check_contains "help help: help's own usage" "$OUT" "usage: llm help [COMMAND]"
+run_llm version --help
+check_contains "version --help: its usage" "$OUT" "usage: llm version"
+run_llm help version
+check_eq "help version: version --help" "$OUT" "$("$LLM_BIN" version --help)"
+run_llm help -x
+check_contains "help -x: its usage after the error" "$ERR" "usage: llm help [COMMAND]"
+wrong=
+for cmd in "" $("$LLM_BIN" __complete commands); do
+	# shellcheck disable=SC2086 # no word is no argument
+	run_llm $cmd --help=1 </dev/null
+	try=$(printf '%s\n' "$ERR" | sed -n "s/^Try '\(llm.*\)'\.\$/\1/p")
+	# shellcheck disable=SC2086 # the words of the command
+	out=$([ -n "$try" ] && "$LLM_BIN" ${try#llm } </dev/null 2>&1 | head -1)
+	case "$out " in
+	"usage: ${try% --help} "*) ;;
+	*) wrong="$wrong [${cmd:-llm}: '$try' prints '$out']" ;;
+	esac
+done
+check_eq "each Try line leads to that command's usage" "$wrong" ""
 "$LLM_BIN" git uninstall-hook >/dev/null 2>&1
 run_llm git install-hook extra
 check_rc "git install-hook extra: exit 2" 2

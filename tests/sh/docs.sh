@@ -311,8 +311,9 @@ while read -r o; do
 done <"$T/valued"
 check_eq "bash and fish skip the value of each option that takes one" "$missing" ""
 # So does main, where it looks past a command's options for the command's own
-# word ("llm logs -n 3 show 7"): cli_complete.c's CMD_valued lists say which.
-awk -F '\t' '$1 == "sub" { print $2 }' "$T/truth" | sort -u >"$T/cmds-words"
+# word ("llm logs -n 3 show 7") and where it reads OPTION=VALUE on every
+# command's line ("-t=cheap" is "-t cheap", "-q=1" is refused): cli_complete.c's
+# CMD_valued lists say which.
 : >"$T/valued-missing"
 while read -r c; do
 	sed -n "/^static const char \*const ${c}_valued\[\] = {/,/};/p" "$SRC/cli_complete.c" \
@@ -323,10 +324,18 @@ while read -r c; do
 		    '(?<![\w-])-[a-z](?=, --[a-z-]+ [A-Z])|(?<![\w-])--?[a-zA-Z][a-z-]* (?:[A-Z][A-Za-z/|-]*|[a-z]+\|[a-z|]*)(?=[] ,|.]|$)' \
 		    "$T/help-$c" | sed 's/ .*//'
 	} | sort -u | while read -r o; do
+		# of the options the command takes ("llm roles" names -r NAME, which it does not)
+		awk -F '\t' -v c="$c" -v o="$o" '$1 == "opt" && $2 == c && $3 == o { f = 1 } END { exit !f }' \
+		    "$T/truth" || continue
 		grep -q -- "\"$o\"" "$T/valued-$c" || printf ' %s:%s' "$c" "$o"
 	done >>"$T/valued-missing"
-done <"$T/cmds-words"
-check_eq "main skips the value of each option that takes one, on a command with words" \
+	# and a flag is not among them: its "=VALUE" would be taken, not refused
+	awk -F '\t' -v c="$c" '$1 == "opt" && $2 == c && $4 == "0" { print $3 }' "$T/truth" |
+	    while read -r o; do
+		grep -q -- "\"$o\"" "$T/valued-$c" && printf ' %s:%s(flag)' "$c" "$o"
+	done >>"$T/valued-missing"
+done <"$T/cmds-own"
+check_eq "main skips the value of each option that takes one, on every command" \
     "$(cat "$T/valued-missing")" ""
 
 # The headless screen's size when --size is not given.

@@ -98,6 +98,8 @@ RC=$?
 [ "$RC" = 4 ] && err_has "gnome-keyring-daemon" && err_has "KeePassXC" &&
     err_has "key_env" && err_has "key_command" && ! err_has "$KEY"
 expect "keys set with no session bus exits 4 and names the fixes"
+err_has "put the key for openai in the environment variable OPENAI_API_KEY instead"
+expect "keys set with no session bus names the provider's own variable"
 [ "$(snapshot)" = "$before" ] && ! leaked "$KEY"
 expect "keys set with no session bus writes no file"
 

@@ -93,6 +93,16 @@ check_eq "a shipped role works without installing" "$(fake_last body.temperature
 check_contains "the shipped shell role's prompt" "$(fake_last body.messages.0.content)" \
     "one shell command"
 
+# "make" leaves the program at the top of the tree, beside roles/: it finds the
+# shipped roles there, wherever it is run from, and still never in ./roles.
+mkdir -p "$T/tree/roles" "$T/elsewhere/roles"
+cp "$LLM_BIN" "$T/tree/llm"
+cp "$LLM_TOP/roles/translate.md" "$T/tree/roles/"
+printf 'You are a stranger.\n' >"$T/elsewhere/roles/stranger.md"
+out=$(cd "$T/elsewhere" && "$T/tree/llm" roles 2>&1)
+check_contains "a program beside roles/: the shipped roles listed" "$out" "translate "
+check_not_contains "a program beside roles/: not ./roles" "$out" "stranger"
+
 # The full-screen client: /role NAME, and /resume keeps a conversation's role.
 . "$LLM_TOP/tests/tui_lib.sh"
 rm -f "$LLM_CONFIG_DIR/roles/broken.md"
