@@ -197,7 +197,7 @@ struct overrule {
 	const struct catalog *cat;
 	int64_t decided[TIER_COUNT], overruled[TIER_COUNT], up[TIER_COUNT], down[TIER_COUNT];
 	int64_t extra[TIER_COUNT];      /* pico: + cost more than the router's choice, - saved */
-	int64_t unknown;                /* overrules whose cost could not be told */
+	int64_t unknown[TIER_COUNT];    /* overrules whose cost could not be told */
 	int64_t kinds[LEARN_KINDS];
 };
 
@@ -225,13 +225,13 @@ overrule_row(void *arg, const struct learn_row *r)
 	else
 		o->down[r->router]++;
 	if (r->cost < 0) {
-		o->unknown++;
+		o->unknown[r->router]++;
 		return 0;
 	}
 	if (r->kind == LEARN_OVERRIDE || r->kind == LEARN_PIN) {
 		if (catalog_tier(o->cat, r->router, &m, 1) != 1 ||
 		    pricing_cost(m, &r->usage, &alt) != PRICING_OK) {
-			o->unknown++;
+			o->unknown[r->router]++;
 			return 0;
 		}
 	}
@@ -239,45 +239,57 @@ overrule_row(void *arg, const struct learn_row *r)
 	return 0;
 }
 
-/* "+$0.0123", "-$0.0040" or "$0". */
+/*
+ * What tier t's overrules cost, as `llm usage` marks a cost: "+$0.0123",
+ * "-$0.0040 saved" or "$0.00"; "?" when none could be told (never "$0.00"),
+ * and "+N unknown" after it when some could not.
+ */
 static void
-signed_money(int64_t pico, char *out, size_t n)
+overrule_money(const struct overrule *o, int t, char *out, size_t n)
 {
+	int64_t pico = o->extra[t];
 	char a[40];
 
+	if (o->unknown[t] > 0 && o->unknown[t] == o->overruled[t]) {
+		str_copy(out, n, "?");
+		return;
+	}
 	pricing_format(pico < 0 ? -pico : pico, false, a, sizeof a);
-	snprintf(out, n, "%s%s", pico > 0 ? "+" : pico < 0 ? "-" : "", a);
+	snprintf(out, n, "%s%s%s", pico > 0 ? "+" : pico < 0 ? "-" : "", a, pico < 0 ? " saved" : "");
+	if (o->unknown[t] > 0)
+		snprintf(out + strlen(out), n - strlen(out), " +%lld unknown", (long long)o->unknown[t]);
 }
 
 static void
 overrule_text(const struct overrule *o, const char *name)
 {
-	int64_t all = 0, over = 0;
-	char money[48];
+	int64_t all = 0, over = 0, unknown = 0;
+	char money[80];
 	int t;
 
 	for (t = 0; t < TIER_COUNT; t++) {
 		all += o->decided[t];
 		over += o->overruled[t];
+		unknown += o->unknown[t];
 	}
 	printf("Router, %s: overruled on %lld of %lld decision%s\n", name, (long long)over,
 	    (long long)all, plural((size_t)all));
 	printf("%-9s %8s %10s %5s %5s  %s\n", "tier", "decided", "overruled", "up", "down",
 	    "cost of overruling");
 	for (t = 0; t < TIER_COUNT; t++) {
-		signed_money(o->extra[t], money, sizeof money);
-		printf("%-9s %8lld %10lld %5lld %5lld  %s%s\n", tier_str((enum tier)t),
+		overrule_money(o, t, money, sizeof money);
+		printf("%-9s %8lld %10lld %5lld %5lld  %s\n", tier_str((enum tier)t),
 		    (long long)o->decided[t], (long long)o->overruled[t], (long long)o->up[t],
-		    (long long)o->down[t], money, o->extra[t] < 0 ? " saved" : "");
+		    (long long)o->down[t], money);
 	}
 	printf("labels: %lld re-ask%s one tier up, %lld override%s, %lld escalation%s, %lld pin%s\n",
 	    (long long)o->kinds[LEARN_RETRY], plural((size_t)o->kinds[LEARN_RETRY]),
 	    (long long)o->kinds[LEARN_OVERRIDE], plural((size_t)o->kinds[LEARN_OVERRIDE]),
 	    (long long)o->kinds[LEARN_ESCALATION], plural((size_t)o->kinds[LEARN_ESCALATION]),
 	    (long long)o->kinds[LEARN_PIN], plural((size_t)o->kinds[LEARN_PIN]));
-	if (o->unknown > 0)
-		printf("%lld overrule%s of unknown cost not counted\n", (long long)o->unknown,
-		    o->unknown == 1 ? "" : "s");
+	if (unknown > 0)
+		printf("%lld overrule%s of unknown cost not counted\n", (long long)unknown,
+		    unknown == 1 ? "" : "s");
 	printf("A re-ask or an escalation costs all it was charged; a tier or a pin the"
 	    " difference with the router's tier.\n");
 }
@@ -286,6 +298,7 @@ static void
 overrule_json(const struct overrule *o, const char *month)
 {
 	cJSON *j = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(j, "tiers"), *k;
+	int64_t unknown = 0;
 	int t;
 
 	cJSON_AddStringToObject(j, "month", month);
@@ -298,12 +311,14 @@ overrule_json(const struct overrule *o, const char *month)
 		report_json_int(e, "up", o->up[t]);
 		report_json_int(e, "down", o->down[t]);
 		report_json_int(e, "extra_pico", o->extra[t]);
+		report_json_int(e, "unknown_cost", o->unknown[t]);
+		unknown += o->unknown[t];
 		cJSON_AddItemToArray(a, e);
 	}
 	k = cJSON_AddObjectToObject(j, "labels");
 	for (t = 0; t < LEARN_KINDS; t++)
 		report_json_int(k, learn_kind_str((enum learn_kind)t), o->kinds[t]);
-	report_json_int(j, "unknown_cost", o->unknown);
+	report_json_int(j, "unknown_cost", unknown);
 	report_json_print(j);
 	cJSON_Delete(j);
 }

@@ -78,4 +78,22 @@ sed -i "/^budget = /r $T/extra" "$LLM_CONFIG_DIR/config.ini"
 check_eq "learn = no: no label" "$(sql "SELECT count(*) FROM route_labels")" 3
 check_contains "learn = no: config show" "$("$LLM_BIN" config show)" "learn = no"
 
+# An overrule of unknown cost is never shown as free: "?" for a tier whose overrules all
+# are, "+N unknown" beside a known figure.
+t_write_config
+t_ledger_reset
+t_config_append "$(printf '[model.test-unpriced]\nprovider = openai\nid = unpriced-1\ntier = mid')"
+"$LLM_BIN" -m test-unpriced "hello there" >/dev/null 2>&1
+run_llm usage --router
+check_eq "usage --router: a tier whose overrules are of unknown cost shows ?" \
+	"$(echo "$OUT" | sed -n 's/^cheap .*  //p')" "?"
+"$LLM_BIN" -m test-mid "hello there" >/dev/null 2>&1
+run_llm usage --router
+check_eq "usage --router: the known cost, and how many are unknown" \
+	"$(echo "$OUT" | sed -n 's/^cheap .*  //p')" "+\$0.000131 +1 unknown"
+run_llm usage --router --json
+check_eq "usage --router --json: unknown costs per tier" \
+	"$(echo "$OUT" | j '[(t["tier"], t["unknown_cost"]) for t in j["tiers"]], j["unknown_cost"]')" \
+	"([('cheap', 1), ('mid', 0), ('frontier', 0)], 1)"
+
 echo "# $T_PASS passed, $T_FAIL failed"
