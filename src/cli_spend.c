@@ -225,33 +225,54 @@ cli_spend_budget_lines(const struct app *cli, const struct meter *m)
 	cli_spend_row("pace", text);
 }
 
+/* Add forecast f of month ("YYYY-MM") to o as "forecast". */
+static void
+forecast_json(const struct forecast *f, const char *month, cJSON *o)
+{
+	char day[24], how[64];
+	cJSON *j = cJSON_AddObjectToObject(o, "forecast");
+
+	cJSON_AddStringToObject(j, "method", f->method == FORECAST_SPLIT ? "split" : "mean");
+	chart_method_text(f, how, sizeof how);
+	cJSON_AddStringToObject(j, "method_text", how);
+	cJSON_AddNumberToObject(j, "window_from", f->from);
+	cJSON_AddNumberToObject(j, "window_to", f->to);
+	report_json_money(j, "pace_per_day", forecast_per_day(&f->rate[0]));
+	if (f->method == FORECAST_SPLIT)
+		report_json_money(j, "pace_per_weekend_day", forecast_per_day(&f->rate[1]));
+	report_json_money(j, "month_end", f->month_end);
+	if (f->out_day > 0) {
+		snprintf(day, sizeof day, "%.7s-%02d", month, f->out_day);
+		cJSON_AddStringToObject(j, "out_on", day);
+	} else {
+		cJSON_AddNullToObject(j, "out_on");
+	}
+	cJSON_AddBoolToObject(j, "over", f->over);
+}
+
 /* Add the forecast to `llm budget --json`. */
 void
 cli_spend_budget_json(const struct app *cli, const struct meter *m, cJSON *o)
 {
 	struct forecast f;
-	char month[8], day[24], how[64];
-	cJSON *j;
+	char month[8];
 
-	if (meter_forecast(cli, m, &f, month) < 0) {
+	if (meter_forecast(cli, m, &f, month) < 0)
 		cJSON_AddNullToObject(o, "forecast");
-		return;
-	}
-	j = cJSON_AddObjectToObject(o, "forecast");
-	cJSON_AddStringToObject(j, "method", f.method == FORECAST_SPLIT ? "split" : "mean");
-	chart_method_text(&f, how, sizeof how);
-	cJSON_AddStringToObject(j, "method_text", how);
-	cJSON_AddNumberToObject(j, "window_from", f.from);
-	cJSON_AddNumberToObject(j, "window_to", f.to);
-	report_json_money(j, "pace_per_day", forecast_per_day(&f.rate[0]));
-	if (f.method == FORECAST_SPLIT)
-		report_json_money(j, "pace_per_weekend_day", forecast_per_day(&f.rate[1]));
-	report_json_money(j, "month_end", f.month_end);
-	if (f.out_day > 0) {
-		snprintf(day, sizeof day, "%.7s-%02d", month, f.out_day);
-		cJSON_AddStringToObject(j, "out_on", day);
-	} else {
-		cJSON_AddNullToObject(j, "out_on");
-	}
-	cJSON_AddBoolToObject(j, "over", f.over);
+	else
+		forecast_json(&f, month, o);
+}
+
+/* Add the forecast to `llm usage --json`: what the table's "Forecast:" and "Pace:" say. */
+void
+cli_spend_usage_json(const struct app *cli, struct ledger *l, int64_t start, int64_t end,
+    cJSON *o)
+{
+	struct forecast f;
+	char month[8];
+
+	if (month_forecast(cli, l, start, end, &f, month) < 0)
+		cJSON_AddNullToObject(o, "forecast");
+	else
+		forecast_json(&f, month, o);
 }

@@ -35,5 +35,8 @@ void cli_spend_line(const char *text);
 void cli_spend_budget_lines(const struct app *cli, const struct meter *m);
 /* Add "forecast" to the JSON of `llm budget`: null when there is none. */
 void cli_spend_budget_json(const struct app *cli, const struct meter *m, struct cJSON *o);
+/* Add "forecast" to the JSON of `llm usage` for [start, end): null unless it is this month. */
+void cli_spend_usage_json(const struct app *cli, struct ledger *l, int64_t start, int64_t end,
+    struct cJSON *o);
 
 #endif

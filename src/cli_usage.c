@@ -595,7 +595,8 @@ others_json(const struct usage_report *r, cJSON *o)
 }
 
 static void
-usage_json(const struct usage_report *r, const char *month)
+usage_json(const struct app *cli, struct ledger *l, const struct usage_report *r,
+    const char *month, int64_t start, int64_t end)
 {
 	cJSON *o = cJSON_CreateObject(), *rows;
 	size_t i;
@@ -616,6 +617,7 @@ usage_json(const struct usage_report *r, const char *month)
 	report_json_money(o, "reserved", r->reserved);
 	report_json_int(o, "expired_reservations", r->expired);
 	report_json_money(o, "expired", r->held);
+	cli_spend_usage_json(cli, l, start, end, o);
 	report_json_print(o);
 	cJSON_Delete(o);
 }
@@ -781,12 +783,12 @@ cli_usage(struct app *cli, int argc, char **argv)
 		qsort(r.groups, r.ngroups, sizeof *r.groups, cmp_cost);
 	else if (r.ngroups > 1)
 		qsort(r.groups, r.ngroups, sizeof *r.groups, cmp_key);
-	if (json)
-		usage_json(&r, mon);
-	else
+	if (json) {
+		usage_json(cli, l, &r, mon, start, end);
+	} else {
 		usage_text(&r, name);
-	if (!json)
 		cli_spend_usage_lines(cli, l, start, end, r.total.estimated);
+	}
 out:
 	ledger_close(l);
 	for (i = 0; i < r.ngroups; i++)

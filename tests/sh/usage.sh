@@ -117,6 +117,12 @@ check_eq "by day: one row per day with requests" "$(json "$T/day.json" 'len(j["r
 # Other months, and the month follows the local zone.
 "$LLM_BIN" usage --month 2026-10 --json >"$T/oct.json"
 check_eq "--month 2026-10 holds the October row" "$(json "$T/oct.json" 'j["total"]["cost_pico"]')" 99000
+# The forecast the table ends with is in the JSON too: this month's, as llm budget has it.
+"$LLM_BIN" budget --json >"$T/budget.json"
+check_eq "usage --json carries this month's forecast" \
+	"$(json "$T/nov.json" '(j["forecast"]["method"], j["forecast"]["month_end_pico"])')" \
+	"$(json "$T/budget.json" '(j["forecast"]["method"], j["forecast"]["month_end_pico"])')"
+check_eq "usage --json: another month has no forecast" "$(json "$T/oct.json" 'j["forecast"]')" None
 sql "INSERT INTO usage (time, model, tier, cost_pico, status)
 	VALUES ($(date -u -d '2026-11-30 16:00:00' +%s), 'gpt-5-mini', 'cheap', 777, 'ok')"
 if [ -z "${LLM_DATABASE:-}" ]; then
