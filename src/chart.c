@@ -538,13 +538,22 @@ safe_name(const char *name, char *out, size_t n)
 	out[i] = '\0';
 }
 
+/* "+N unknown" for a model some of whose requests are of unknown cost, else "". */
+static void
+unknown_mark(const struct spend_model *m, char *out, size_t n)
+{
+	out[0] = '\0';
+	if (m->unknown > 0)
+		snprintf(out, n, "+%lld unknown", (long long)m->unknown);
+}
+
 /* The dearest models: name, cost, share of the month, and a bar against the first. */
 static void
 draw_models(struct pen *p, const struct spend_month *s, const struct chart_opts *o)
 {
 	size_t i, top = o->top > 0 ? o->top : CHART_TOP, nw = 0, n;
-	char name[40], money[40], line[128];
-	int bw, j, fill;
+	char name[40], money[40], line[128], mark[40];
+	int bw, j, fill, mw = 0;  /* mw: the widest mark */
 	bool apart;
 
 	n = s->nmodels < top ? s->nmodels : top;
@@ -563,6 +572,10 @@ draw_models(struct pen *p, const struct spend_month *s, const struct chart_opts 
 		nw = (size_t)o->width - 2;
 	else if (!apart && o->width > 30 && nw > (size_t)o->width - 23)
 		nw = (size_t)o->width - 23;
+	for (i = 0; i < n && s->models[i].cost > 0; i++) {
+		unknown_mark(&s->models[i], mark, sizeof mark);
+		mw = (int)strlen(mark) > mw ? (int)strlen(mark) : mw;
+	}
 	pen_put(p, THEME_HEADING, "Top models", 10);
 	pen_eol(p);
 	for (i = 0; i < n && s->models[i].cost > 0; i++) {
@@ -580,11 +593,26 @@ draw_models(struct pen *p, const struct spend_month *s, const struct chart_opts 
 			snprintf(line, sizeof line, "  %-*s %10s %4lld%% ", (int)nw, name, money, pct);
 		}
 		pen_text(p, line);
+		/*
+		 * Requests of unknown cost are not in the figure: said after the bar, as the
+		 * table says it, so the columns stay in line; on a line of its own when the
+		 * row has no room for it and a bar of a few cells.
+		 */
+		unknown_mark(&s->models[i], mark, sizeof mark);
 		bw = o->width - p->col;
+		if (mw > 0 && bw >= mw + 4)
+			bw -= mw + 1;   /* every row's bar to one scale */
 		bw = bw > CHART_MODEL_BAR ? CHART_MODEL_BAR : bw;
 		fill = bw > 0 ? (int)((__int128)s->models[i].cost * bw / s->models[0].cost) : 0;
 		for (j = 0; j < (fill > 0 ? fill : 1) && bw > 0; j++)
 			pen_put(p, THEME_COST, p->g->bar[SPEND_FRONTIER], 1);
+		if (mark[0] != '\0' && p->col + 1 + (int)strlen(mark) > o->width) {
+			pen_eol(p);
+			pen_space(p, 4);
+		} else if (mark[0] != '\0') {
+			pen_space(p, 1);
+		}
+		pen_text(p, mark);
 		pen_eol(p);
 	}
 }

@@ -109,6 +109,7 @@ spend_row(void *arg, const struct ledger_row *row)
 	m->requests++;
 	m->estimated |= row->estimated;
 	if (row->cost < 0) {
+		m->unknown++;
 		s->unknown++;
 		s->tier_unknown[t]++;
 		return 0;

@@ -26,6 +26,7 @@ struct spend_model {
 	char *name;
 	int64_t cost;           /* known costs, pico */
 	int64_t requests;
+	int64_t unknown;        /* its requests of unknown cost */
 	bool estimated;         /* some of its requests' figures are estimated */
 };
 

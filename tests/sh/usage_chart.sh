@@ -231,4 +231,14 @@ check_eq "estimated: the pace marked" "$(grep '^  pace' "$T/est.txt")" \
 "$LLM_BIN" usage >"$T/est-usage.txt"
 check_eq "estimated: usage's forecast marked" "$(grep '^Forecast:' "$T/est-usage.txt")" \
 	"Forecast: ~\$64.70 at month end at this pace."
+# A model with a request of unknown cost: its figure in the top models says so, as the
+# table's does, never leaving it out as if it were free.
+t_ledger_sql "INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens,
+  output_tokens, cost_pico, estimated, status)
+  VALUES ($dec + 9 * 86400 + 51000, 'anthropic', 'claude-opus-4-6', 'frontier', 'auto', 100, 10,
+  NULL, false, 'ok');"
+onpty 80 env NO_COLOR=1 "$LLM_BIN" usage >"$T/unknown-model.txt"
+check_eq "top models: a model's requests of unknown cost are told" \
+	"$(sed -n 's/^  \(claude-opus-4-6 .*\)$/\1/p' "$T/unknown-model.txt" | tr -s ' ')" \
+	"claude-opus-4-6 \$6.00 30% ██████████ +1 unknown"
 [ "$T_FAIL" -eq 0 ]

@@ -146,6 +146,43 @@ test_marks_are_each_figures(void)
 	free(t);
 }
 
+/*
+ * A model some of whose requests are of unknown cost says how many after its bar,
+ * as the table does, every bar to one scale; where the row has no room, on a line
+ * of its own, and no line of the list is wider than the chart at any width.
+ */
+static void
+test_model_unknown(void)
+{
+	struct spend_model own[ARRAY_SIZE(models)];
+	struct spend_month s;
+	struct chart_opts o = { .width = 80, .height = 4 };
+	char *t;
+	int w;
+
+	month(&s);
+	memcpy(own, models, sizeof own);
+	own[1].unknown = 2;
+	s.models = own;
+	s.requests = 6;
+	s.unknown = 2;
+	t = chart_render(&s, &o);
+	CHECK_HAS(t, "  claude-opus-4-6        $4.00   61% ####################\n");
+	CHECK_HAS(t, "  gpt-5-mini             $1.50   23% ####### +2 unknown\n");
+	free(t);
+	o.width = 40;
+	t = chart_render(&s, &o);
+	CHECK_HAS(t, "  gpt-5-mini             $1.50   23% #\n    +2 unknown\n");
+	free(t);
+	for (w = 16; w <= 120; w++) {
+		o.width = w;
+		t = chart_render(&s, &o);
+		CHECK(strstr(t, "Top models\n") != NULL && widest(strstr(t, "Top models\n")) <= w);
+		CHECK(strstr(t, "+2 unknown") != NULL);
+		free(t);
+	}
+}
+
 static void
 test_widths_fit(void)
 {
@@ -336,6 +373,7 @@ main(void)
 {
 	RUN(test_ascii_by_hand);
 	RUN(test_marks_are_each_figures);
+	RUN(test_model_unknown);
 	RUN(test_widths_fit);
 	RUN(test_narrow_month);
 	RUN(test_colours);
