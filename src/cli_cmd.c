@@ -352,7 +352,8 @@ parse(struct cmd_args *a, int argc, char **argv)
 			a->init = argv[++i];
 		} else if (!words && (strcmp(s, "-t") == 0 || strcmp(s, "--tier") == 0)) {
 			if (!tier_parse(argv[++i], &a->tier)) {
-				fprintf(stderr, "llm: cmd: unknown tier '%s'\n", argv[i]);
+				fprintf(stderr, "llm: cmd: unknown tier '%s'; tiers: auto, cheap, mid, "
+				    "frontier\n", argv[i]);
 				return EXIT_USAGE;
 			}
 		} else if (!words && (strcmp(s, "-m") == 0 || strcmp(s, "--model") == 0)) {

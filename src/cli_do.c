@@ -519,7 +519,8 @@ cli_do(struct app *cli, int argc, char **argv)
 			break;
 		case 't':
 			if (!tier_parse(optarg, &o.tier)) {
-				fprintf(stderr, "llm: do: unknown tier '%s'\n", optarg);
+				fprintf(stderr, "llm: do: unknown tier '%s'; tiers: auto, cheap, mid, "
+				    "frontier\n", optarg);
 				rc = EXIT_USAGE;
 			}
 			break;

@@ -437,8 +437,10 @@ check_rc "models -t=cheap: exit 0" 0
 check_not_contains "models -t=cheap: no other tier" "$OUT" '"tier":"mid"'
 run_llm "do" -t=premium x
 check_contains "do -t=premium: the tier named without the =" "$ERR" "unknown tier 'premium'"
+check_contains "do -t=premium: the tiers to give instead" "$ERR" "tiers: auto, cheap, mid, frontier"
 run_llm cmd --tier=premium x
 check_contains "cmd --tier=premium: the tier named" "$ERR" "unknown tier 'premium'"
+check_contains "cmd --tier=premium: the tiers to give instead" "$ERR" "tiers: auto, cheap, mid, frontier"
 run_llm logs -n=1
 check_rc "logs -n=1: exit 0" 0
 # llm help and llm version have their own help, as every command has; the
