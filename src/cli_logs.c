@@ -480,6 +480,10 @@ logs_load(struct ledger *l, const char *arg, struct store_conv *c, struct store_
 
 	if (!logs_id("logs", arg, &id))
 		return EXIT_USAGE;
+	if (!ledger_conv_exists(l, id)) {
+		fprintf(stderr, "llm: logs: no conversation %lld (see llm logs)\n", (long long)id);
+		return EXIT_USAGE;
+	}
 	if (store_conv_get(ledger_store(l), id, c, &cause) != 0 ||
 	    store_msgs(ledger_store(l), id, m, n, &cause) != 0) {
 		fprintf(stderr, "llm: logs: %s\n", cause ? cause : "failed");

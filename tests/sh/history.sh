@@ -48,6 +48,8 @@ run_llm logs show "$conv" --raw
 check_contains "logs show --raw: the stored text" "$OUT" "  Use **flock**."
 run_llm logs show 99999
 check_rc "logs show: an unknown id: exit 2" 2
+check_eq "logs show: an unknown id: where the ids are" "$ERR" \
+	"llm: logs: no conversation 99999 (see llm logs)"
 # no colour sets inline code apart here: it keeps its backticks, as the client without colour
 fake_reply '{"text":"Run `make check` first."}'
 run_llm -q -t cheap "how do I test it?"
