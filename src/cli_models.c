@@ -28,7 +28,7 @@ static const char models_help[] = MODELS_USAGE
     "The catalog: each model's name, provider, tier, prices, context window, and\n"
     "whether a key is available for it.\n"
     "  -t, --tier TIER     only that tier's models: cheap, mid or frontier\n"
-    "  --json              one JSON object\n"
+    "  --json              a JSON array, an object a model (unknown figures null)\n"
     "  import FILE|URL     import a price list in LiteLLM's JSON format\n"
     "  --remote PROVIDER   the models PROVIDER's server says it serves\n"
     "  add PROVIDER ID     add a [model.NAME] section to config.ini: --tier T,\n"
@@ -52,6 +52,16 @@ models_tokens(int64_t v, char *out, size_t n)
 		snprintf(out, n, "?");
 	else
 		fmt_tokens(v, out, n);
+}
+
+/* Add a token count to o as name: null when it is unknown (0), as the table's "?". */
+static void
+models_json_tokens(cJSON *o, const char *name, int64_t v)
+{
+	if (v <= 0)
+		cJSON_AddNullToObject(o, name);
+	else
+		cJSON_AddNumberToObject(o, name, (double)v);
 }
 
 /* Where a key would come from: "env", "keyring", "command", "none needed", or "no". */
@@ -95,8 +105,8 @@ models_list_json(const struct app *cli, const struct model **ms, size_t n)
 		cli_json_price(o, "output_usd_per_m", m->out_price);
 		cli_json_price(o, "cached_input_usd_per_m", m->cached_price);
 		cli_json_price(o, "cache_write_usd_per_m", m->cache_write_price);
-		cJSON_AddNumberToObject(o, "context", (double)m->context);
-		cJSON_AddNumberToObject(o, "max_output", (double)m->max_output);
+		models_json_tokens(o, "context", m->context);
+		models_json_tokens(o, "max_output", m->max_output);
 		cJSON_AddStringToObject(o, "vision", model_vision_str(m->vision));
 		cJSON_AddBoolToObject(o, "key", models_has_key(key));
 		cJSON_AddStringToObject(o, "key_source", key);

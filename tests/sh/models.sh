@@ -204,3 +204,16 @@ check_eq "models.json: a symlink in the way is not followed" "$(wc -c <"$T/victi
 check "models.json: written whole" grep -q llama-x-70b "$LLM_DATA_DIR/models.json"
 check_eq "models.json: no temporary file left" "$(find "$LLM_DATA_DIR" -maxdepth 1 -name 'models.json.??????' | wc -l)" 0
 rm -f "$LLM_DATA_DIR/models.json.tmp"
+
+# A context window or reply cap the catalog does not know is "?" in the table and null in
+# the JSON, never 0 (a window of no tokens); a known one is the number.
+t_config_append "$(t_model test-nowindow openai test-nowindow-1 cheap 1 1)"
+run_llm_in "" models --json
+cp "$T/out" "$T/window.json"
+check_eq "json: an unknown context window is null" \
+	"$(mj "$T/window.json" '(m["test-nowindow"]["context"], m["test-nowindow"]["max_output"])')" \
+	"(None, None)"
+check_eq "json: a known context window is the number" "$(mj "$T/window.json" 'm["test-mid"]["context"]')" 200000
+run_llm_in "" models -t cheap
+check_eq "table: an unknown context window is ?" \
+	"$(echo "$OUT" | awk '$1 == "test-nowindow" { print $7 }')" "?"
