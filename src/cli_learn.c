@@ -9,6 +9,7 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "cli_spend.h"
 #include "learn.h"
 #include "ledger.h"
 #include "pricing.h"
@@ -272,7 +273,7 @@ overrule_text(const struct overrule *o, const char *name)
 		over += o->overruled[t];
 		unknown += o->unknown[t];
 	}
-	printf("Router, %s: overruled on %lld of %lld decision%s\n", name, (long long)over,
+	cli_spend_linef("Router, %s: overruled on %lld of %lld decision%s", name, (long long)over,
 	    (long long)all, plural((size_t)all));
 	printf("%-9s %8s %10s %5s %5s  %s\n", "tier", "decided", "overruled", "up", "down",
 	    "cost of overruling");
@@ -282,16 +283,18 @@ overrule_text(const struct overrule *o, const char *name)
 		    (long long)o->decided[t], (long long)o->overruled[t], (long long)o->up[t],
 		    (long long)o->down[t], money);
 	}
-	printf("labels: %lld re-ask%s one tier up, %lld override%s, %lld escalation%s, %lld pin%s\n",
+	/* the sentences wrap between words on a narrow terminal, as llm usage's do */
+	cli_spend_linef("labels: %lld re-ask%s one tier up, %lld override%s, %lld escalation%s,"
+	    " %lld pin%s",
 	    (long long)o->kinds[LEARN_RETRY], plural((size_t)o->kinds[LEARN_RETRY]),
 	    (long long)o->kinds[LEARN_OVERRIDE], plural((size_t)o->kinds[LEARN_OVERRIDE]),
 	    (long long)o->kinds[LEARN_ESCALATION], plural((size_t)o->kinds[LEARN_ESCALATION]),
 	    (long long)o->kinds[LEARN_PIN], plural((size_t)o->kinds[LEARN_PIN]));
 	if (unknown > 0)
-		printf("%lld overrule%s of unknown cost not counted\n", (long long)unknown,
+		cli_spend_linef("%lld overrule%s of unknown cost not counted", (long long)unknown,
 		    unknown == 1 ? "" : "s");
-	printf("A re-ask or an escalation costs all it was charged; a tier or a pin the"
-	    " difference with the router's tier.\n");
+	cli_spend_line("A re-ask or an escalation costs all it was charged; a tier or a pin the"
+	    " difference with the router's tier.");
 }
 
 static void

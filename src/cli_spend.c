@@ -2,6 +2,7 @@
 #include "cli_spend.h"
 
 #include <langinfo.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,20 @@ void
 cli_spend_line(const char *text)
 {
 	put_wrapped(text, 0, 2);
+}
+
+/* Print a sentence under a table, formatted, as cli_spend_line does. */
+void
+cli_spend_linef(const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	xvasprintf(&text, fmt, ap);
+	va_end(ap);
+	cli_spend_line(text);
+	free(text);
 }
 
 /* Print the forecast rows of `llm budget`. */

@@ -31,6 +31,8 @@ int cli_spend_cols(const char *s, size_t n);
 void cli_spend_row(const char *label, const char *text);
 /* Print a sentence under the usage table: on a terminal wrapped, further lines indented by 2. */
 void cli_spend_line(const char *text);
+/* Print a sentence under a table, formatted, as cli_spend_line does. */
+void cli_spend_linef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print the forecast and pace rows of `llm budget` for meter m. */
 void cli_spend_budget_lines(const struct app *cli, const struct meter *m);
 /* Add "forecast" to the JSON of `llm budget`: null when there is none. */

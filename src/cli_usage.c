@@ -1,5 +1,4 @@
 /* cli_usage: `llm usage`, the month's spend by day, model or tier, against the frontier tier. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -459,20 +458,6 @@ others_text(const struct usage_report *r, int width)
 		printf("Requests of unknown cost are counted there at their worst cases.\n");
 }
 
-/* Print a sentence under the table, formatted, wrapped on a terminal (cli_spend_line). */
-static void __attribute__((format(printf, 1, 2)))
-linef(const char *fmt, ...)
-{
-	va_list ap;
-	char *text;
-
-	va_start(ap, fmt);
-	xvasprintf(&text, fmt, ap);
-	va_end(ap);
-	cli_spend_line(text);
-	free(text);
-}
-
 /* What the same requests would have cost on the frontier tier, and what that saved. */
 static void
 frontier_line(const struct usage_report *r)
@@ -488,7 +473,7 @@ frontier_line(const struct usage_report *r)
 			    r->total.compared_cost) * 100 / r->total.frontier));
 		snprintf(saved, sizeof saved, ": saved %s%s", b, pct);
 	}
-	linef("On the frontier tier (%s) the same requests would have cost %s%s.", r->frontier->name,
+	cli_spend_linef("On the frontier tier (%s) the same requests would have cost %s%s.", r->frontier->name,
 	    a, saved);
 }
 
@@ -518,20 +503,20 @@ usage_text(const struct usage_report *r, const char *month_name)
 		cli_spend_line("~ marks estimates: the provider reported no usage, or the request ended"
 		    " before it did.");
 	if (r->total.unknown > 0)
-		linef("%lld request%s of unknown cost %s not in the cost.",
+		cli_spend_linef("%lld request%s of unknown cost %s not in the cost.",
 		    (long long)r->total.unknown, r->total.unknown == 1 ? "" : "s",
 		    r->total.unknown == 1 ? "is" : "are");
 	if (r->frontier != NULL && r->total.compared > 0)
 		frontier_line(r);
 	if (r->expired > 0) {
 		pricing_format(r->held, true, a, sizeof a);
-		linef("%lld reservation%s whose process could not be checked expired, holding %s at"
+		cli_spend_linef("%lld reservation%s whose process could not be checked expired, holding %s at"
 		    " the worst case: counted against the budget, not in the cost above.",
 		    (long long)r->expired, r->expired == 1 ? "" : "s", a);
 	}
 	if (r->inflight > 0) {
 		pricing_format(r->reserved, false, a, sizeof a);
-		linef("%lld request%s in flight, %s reserved.", (long long)r->inflight,
+		cli_spend_linef("%lld request%s in flight, %s reserved.", (long long)r->inflight,
 		    r->inflight == 1 ? "" : "s", a);
 	}
 	if (r->overflow)

@@ -96,4 +96,11 @@ check_eq "usage --router --json: unknown costs per tier" \
 	"$(echo "$OUT" | j '[(t["tier"], t["unknown_cost"]) for t in j["tiers"]], j["unknown_cost"]')" \
 	"([('cheap', 1), ('mid', 0), ('frontier', 0)], 1)"
 
+# On a narrow terminal the sentences around the table wrap between words, as llm usage's do.
+NO_COLOR=1 t_py "$LLM_TOP/tests/pty_run.py" 40 24 "$LLM_BIN" usage --router >"$T/narrow.txt"
+check_eq "usage --router at 40 columns: no sentence wider" \
+	"$(grep -v '^tier \|^cheap \|^mid \|^frontier ' "$T/narrow.txt" | awk 'length($0) > 40' | wc -l)" 0
+check "usage --router at 40 columns: wrapped between words" \
+	grep -qx "  difference with the router's tier." "$T/narrow.txt"
+
 echo "# $T_PASS passed, $T_FAIL failed"
