@@ -58,11 +58,14 @@ for i in 1 2 3; do
 	check_rc "warn: offline request $i goes on" 0
 done
 check_contains "warn: says it goes on within the allowance" "$ERR" "offline allowance"
+check_contains "  and why the database is unreachable" "$ERR" \
+    "is back (team ledger: unreachable: connection to server on socket"
 check_eq "warn: the three rows are kept locally, settled" \
     "$(outbox warner "where kind = 'row' and status = 'ok'")" 3
 on warner -q -m test-frontier --max-tokens 100000 "too big offline"
 check_rc "warn: a worst case past the allowance is refused" 3
 check_contains "  saying so" "$ERR" "would pass the offline allowance"
+check_contains "  and why the database is unreachable" "$ERR" "(team ledger: unreachable: "
 check_eq "  and keeps nothing" "$(outbox warner "where kind = 'row'")" 3
 
 # A copy of the outbox as it is now, to send the same rows a second time later.
