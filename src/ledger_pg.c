@@ -874,6 +874,13 @@ ledger_pg_close(struct ledger_pg *p)
 	free(p);
 }
 
+/* Tell whether the last call found the database unreachable. */
+bool
+ledger_pg_down(const struct ledger_pg *p)
+{
+	return p != NULL && p->down;
+}
+
 /* Fill m from the figures in columns c.. of row 0 (as llm.figures returns them). */
 static void
 pg_fill(const PGresult *r, int c, struct meter *m)

@@ -145,6 +145,15 @@ pg_down
 on typo ledger send
 check_rc "ledger send: the database unreachable exits 1" 1
 check_contains "  saying so" "$ERR" "team ledger: unreachable"
+# A network failure (exit 1) as for a request, not a config error (2) to go and fix.
+on typo budget
+check_rc "budget: the database unreachable exits 1" 1
+check_contains "  saying so" "$ERR" "llm: budget: team ledger: unreachable"
+on typo usage --by user
+check_rc "usage: the database unreachable exits 1" 1
+check_contains "  saying so" "$ERR" "llm: usage: team ledger: unreachable"
+on typo budget set --user typo 5
+check_rc "budget set: the database unreachable exits 1" 1
 pg_up || exit 1
 printf 'team = other\n' >>"$T/typo/config/config.ini"
 on typo ledger send
