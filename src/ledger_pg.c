@@ -1111,6 +1111,22 @@ pg_reserve_lost(struct ledger_pg *p, const struct ledger_entry *e, const char *k
 	return rc;
 }
 
+/*
+ * The schema's reserve says "run llm ledger init" for a team it does not
+ * know: a member may not, and the owner would make the misspelt team, with
+ * no budget. Put in *cause what llm budget says instead.
+ */
+static void
+pg_no_team(const struct ledger_pg *p, char **cause)
+{
+	if (cause == NULL || *cause == NULL ||
+	    strstr(*cause, "in the ledger: run llm ledger init") == NULL)
+		return;
+	free(*cause);
+	*cause = NULL;
+	store_cause(cause, "team ledger: no team \"%s\" in the ledger: " PG_NO_TEAM_FIX, p->t->team);
+}
+
 /* Check the team's and the user's budgets and reserve, in one transaction on the server. */
 int
 ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t worst_case,
@@ -1159,6 +1175,8 @@ ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t wor
 		    " user = %s", pq.PQuser(p->conn));
 		pg_hint(cause, fix);
 	}
+	if (r == NULL && !p->down)
+		pg_no_team(p, cause);
 	if (r == NULL && p->down)
 		return pg_reserve_lost(p, e, key, now, worst_case, id, m, cause);
 	if (r == NULL)

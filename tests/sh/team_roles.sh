@@ -159,6 +159,8 @@ check_contains "  and what to check" "$ERR" "check [ledger] team"
 as alice -q -m test-cheap "to no team"
 check_rc "a request for a team the ledger does not know is refused" 2
 check_contains "  saying so" "$ERR" 'no team "platfrom"'
+check_contains "  and what to check, as llm budget does" "$ERR" "check [ledger] team"
+check_not_contains "  not to make the misspelt team" "$ERR" "run llm ledger init"
 check_not_contains "  on one plain line, without the function's context" "$ERR" "CONTEXT"
 
 # A member reads the team's totals per user (llm.usage_by_user is hers to read), not the rows.
