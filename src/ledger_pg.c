@@ -1717,11 +1717,19 @@ ledger_pg_set_budget(struct ledger_pg *p, const char *user, int64_t pico, char *
 	if (user != NULL)
 		arg_str(&a, user);
 	arg_i64(&a, pico);
-	r = pg_team_row(p, pg_call(p, "budget", user != NULL ?
+	r = pg_call(p, "budget", user != NULL ?
 	    "INSERT INTO llm.user_budgets (team, \"user\", budget_pico) VALUES ($1, $2, $3)"
 	    " ON CONFLICT (team, \"user\") DO UPDATE SET budget_pico = EXCLUDED.budget_pico"
 	    " RETURNING 1" :
-	    "UPDATE llm.teams SET budget_pico = $2 WHERE team = $1 RETURNING 1", &a, cause), cause);
+	    "UPDATE llm.teams SET budget_pico = $2 WHERE team = $1 RETURNING 1", &a, cause);
+	/* A user's budget names its team by a foreign key (23503): the team is unknown. */
+	if (r == NULL && strcmp(p->state, "23503") == 0 && cause != NULL) {
+		free(*cause);
+		*cause = NULL;
+		store_cause(cause, "team ledger: no team \"%s\" in the ledger: " PG_NO_TEAM_FIX,
+		    p->t->team);
+	}
+	r = pg_team_row(p, r, cause);
 	if (r == NULL && p->denied)
 		pg_hint(cause, "budgets are set by a login in llm_admin, or the schema's owner");
 	if (r == NULL)

@@ -161,6 +161,10 @@ check_rc "a request for a team the ledger does not know is refused" 2
 check_contains "  saying so" "$ERR" 'no team "platfrom"'
 check_contains "  and what to check, as llm budget does" "$ERR" "check [ledger] team"
 check_not_contains "  not to make the misspelt team" "$ERR" "run llm ledger init"
+as lead budget set --user alice 5
+check_rc "a user's budget in a team the ledger does not know fails" 2
+check_contains "  saying so" "$ERR" 'no team "platfrom" in the ledger: check [ledger] team'
+check_not_contains "  not in the database's words" "$ERR" "foreign key"
 check_not_contains "  on one plain line, without the function's context" "$ERR" "CONTEXT"
 
 # A member reads the team's totals per user (llm.usage_by_user is hers to read), not the rows.
