@@ -1629,9 +1629,11 @@ pg_exec(struct ledger_pg *p, const char *what, const char *sql, char **cause)
 	PGresult *r = pg_run(p, sql, NULL, 0, NULL);
 	ExecStatusType s = pq.PQresultStatus(r);
 	int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : -1;
+	/* The primary message alone, as pg_call gives: not "ERROR:" and the statement's text. */
+	const char *msg = r != NULL ? pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 
 	if (rc < 0)
-		pg_cause(cause, what, r != NULL ? pq.PQresultErrorMessage(r) :
+		pg_cause(cause, what, msg != NULL ? msg : r != NULL ? pq.PQresultErrorMessage(r) :
 		    pq.PQerrorMessage(p->conn));
 	if (rc < 0 && pg_denied(r))
 		pg_hint(cause, "llm ledger init runs as the owner of the llm schema");

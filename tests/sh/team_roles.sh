@@ -99,6 +99,8 @@ check_rc "the admin sets the team budget" 0
 as lead ledger init
 check_rc "llm ledger init as the admin fails" 2
 check_contains "  saying who runs it" "$ERR" "runs as the owner of the llm schema"
+check_contains "  after the server's reason alone" "$ERR" \
+    "llm: ledger init: team ledger: init: permission denied for table meta; "
 # A login given no role: told which grant it lacks, not to run llm ledger init.
 psql_q "CREATE ROLE carol LOGIN" >/dev/null
 t_write_config
