@@ -323,11 +323,13 @@ reserve_offline(struct chat *c, const struct model *m, int rc, int64_t worst,
 		    " refuses until it is back (%s)", cause ? cause : "no reason given");
 	else if (rc == LEDGER_OVER_BUDGET && !quiet)
 		fail(c, CHAT_BUDGET, "budget: team ledger unreachable, and the worst case %s on %s"
-		    " would pass the offline allowance (%s used of %s)", worst < 0 ? "unknown" : a,
-		    m->name, b, d);
+		    " would pass the offline allowance (%s used of %s) (%s)",
+		    worst < 0 ? "unknown" : a, m->name, b, d, cause ? cause : "no reason given");
 	else if (rc == LEDGER_RESERVED)
+		/* The reason tells an outage from a setup error (a misspelt database or role). */
 		note(c, "warning: team ledger unreachable: going on within the offline allowance"
-		    " (%s used of %s); the row is sent when it is back", b, d);
+		    " (%s used of %s); the row is sent when it is back (%s)", b, d,
+		    cause ? cause : "no reason given");
 	free(cause);
 	return rc == LEDGER_RESERVED ? CHAT_OK : CHAT_BUDGET;
 }

@@ -90,9 +90,15 @@ void cli_json_text(struct cJSON *o, const char *key, const char *text);
 struct ledger;
 /*
  * Open the ledger in cli's data directory, saying on stderr when a wait for its
- * lock lasts; NULL with *cause. A ledger failure exits EXIT_USAGE: it is local.
+ * lock lasts; NULL with *cause. A ledger failure exits EXIT_USAGE (it is local),
+ * but for the team's database out of reach: see cli_ledger_rc.
  */
 struct ledger *cli_ledger_open(const struct app *cli, char **cause);
+/*
+ * The exit code of a failed call on l (NULL: not opened): EXIT_PROVIDER when the
+ * team's database was out of reach, a network failure; else EXIT_USAGE.
+ */
+int cli_ledger_rc(struct ledger *l);
 /*
  * With [ledger] database (or LLM_DATABASE), have every ledger opened be the
  * team's: its budgets are in the database, so cfg.budget becomes LEDGER_TEAM_LIMIT.

@@ -454,8 +454,9 @@ budget_set_team(struct app *cli, const char *user, int64_t pico)
 	    ledger_pg_set_budget(ledger_pg(l), user, pico, &cause) < 0) {
 		fprintf(stderr, "llm: budget: %s\n", cause);
 		free(cause);
+		rc = cli_ledger_rc(l);
 		ledger_close(l);
-		return EXIT_USAGE;
+		return rc;
 	}
 	ledger_close(l);
 	pricing_format_exact(pico, shown, sizeof shown);
@@ -564,7 +565,7 @@ cli_budget(struct app *cli, int argc, char **argv)
 	struct meter m;
 	char *cause = NULL;
 	bool json = false;
-	int i;
+	int i, rc;
 
 	if (argc >= 2 && strcmp(argv[1], "set") == 0)
 		return budget_set_args(cli, argc, argv);
@@ -585,8 +586,9 @@ cli_budget(struct app *cli, int argc, char **argv)
 	    ledger_meter(l, cli->cfg.budget, &m, &cause) < 0) {
 		fprintf(stderr, "llm: budget: %s\n", cause);
 		free(cause);
+		rc = cli_ledger_rc(l);
 		ledger_close(l);
-		return EXIT_USAGE;
+		return rc;
 	}
 	ledger_close(l);
 	if (json)

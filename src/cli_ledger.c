@@ -59,6 +59,13 @@ cli_ledger_open(const struct app *cli, char **cause)
 	return l;
 }
 
+/* Tell a database out of reach (a network failure) from a setup to put right. */
+int
+cli_ledger_rc(struct ledger *l)
+{
+	return l != NULL && ledger_pg_down(ledger_pg(l)) ? EXIT_PROVIDER : EXIT_USAGE;
+}
+
 /* Use the team's ledger when one is configured. */
 void
 cli_ledger_team(struct app *cli)
@@ -159,7 +166,7 @@ cli_ledger(struct app *cli, int argc, char **argv)
 	    ledger_pg_zone(ledger_pg(l), zone, sizeof zone, &cause) < 0) {
 		fprintf(stderr, "llm: ledger init: %s\n", cause);
 		free(cause);
-		rc = EXIT_USAGE;
+		rc = cli_ledger_rc(l);
 	} else if (v == LEDGER_PG_VERSION) {
 		printf("team ledger: schema version %d is up to date; team \"%s\" (time zone %s)\n",
 		    v, t->team, zone);

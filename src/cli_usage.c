@@ -747,7 +747,7 @@ cli_usage(struct app *cli, int argc, char **argv)
 		fprintf(stderr, "llm: usage: %s\n", cause);
 		free(cause);
 		pending_flush(&r);
-		rc = EXIT_USAGE;
+		rc = cli_ledger_rc(l);
 		goto out;
 	}
 	pending_flush(&r);
@@ -756,7 +756,7 @@ cli_usage(struct app *cli, int argc, char **argv)
 		if (ledger_totals(l, mon, usage_total, &r, &cause) < 0) {
 			fprintf(stderr, "llm: usage: %s\n", cause);
 			free(cause);
-			rc = EXIT_USAGE;
+			rc = cli_ledger_rc(l);
 			goto out;
 		}
 		r.totals = true;

@@ -874,6 +874,13 @@ ledger_pg_close(struct ledger_pg *p)
 	free(p);
 }
 
+/* Tell whether the last call found the database unreachable. */
+bool
+ledger_pg_down(const struct ledger_pg *p)
+{
+	return p != NULL && p->down;
+}
+
 /* Fill m from the figures in columns c.. of row 0 (as llm.figures returns them). */
 static void
 pg_fill(const PGresult *r, int c, struct meter *m)
@@ -1104,6 +1111,22 @@ pg_reserve_lost(struct ledger_pg *p, const struct ledger_entry *e, const char *k
 	return rc;
 }
 
+/*
+ * The schema's reserve says "run llm ledger init" for a team it does not
+ * know: a member may not, and the owner would make the misspelt team, with
+ * no budget. Put in *cause what llm budget says instead.
+ */
+static void
+pg_no_team(const struct ledger_pg *p, char **cause)
+{
+	if (cause == NULL || *cause == NULL ||
+	    strstr(*cause, "in the ledger: run llm ledger init") == NULL)
+		return;
+	free(*cause);
+	*cause = NULL;
+	store_cause(cause, "team ledger: no team \"%s\" in the ledger: " PG_NO_TEAM_FIX, p->t->team);
+}
+
 /* Check the team's and the user's budgets and reserve, in one transaction on the server. */
 int
 ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t worst_case,
@@ -1152,6 +1175,8 @@ ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t wor
 		    " user = %s", pq.PQuser(p->conn));
 		pg_hint(cause, fix);
 	}
+	if (r == NULL && !p->down)
+		pg_no_team(p, cause);
 	if (r == NULL && p->down)
 		return pg_reserve_lost(p, e, key, now, worst_case, id, m, cause);
 	if (r == NULL)
@@ -1604,9 +1629,11 @@ pg_exec(struct ledger_pg *p, const char *what, const char *sql, char **cause)
 	PGresult *r = pg_run(p, sql, NULL, 0, NULL);
 	ExecStatusType s = pq.PQresultStatus(r);
 	int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : -1;
+	/* The primary message alone, as pg_call gives: not "ERROR:" and the statement's text. */
+	const char *msg = r != NULL ? pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 
 	if (rc < 0)
-		pg_cause(cause, what, r != NULL ? pq.PQresultErrorMessage(r) :
+		pg_cause(cause, what, msg != NULL ? msg : r != NULL ? pq.PQresultErrorMessage(r) :
 		    pq.PQerrorMessage(p->conn));
 	if (rc < 0 && pg_denied(r))
 		pg_hint(cause, "llm ledger init runs as the owner of the llm schema");
@@ -1692,11 +1719,19 @@ ledger_pg_set_budget(struct ledger_pg *p, const char *user, int64_t pico, char *
 	if (user != NULL)
 		arg_str(&a, user);
 	arg_i64(&a, pico);
-	r = pg_team_row(p, pg_call(p, "budget", user != NULL ?
+	r = pg_call(p, "budget", user != NULL ?
 	    "INSERT INTO llm.user_budgets (team, \"user\", budget_pico) VALUES ($1, $2, $3)"
 	    " ON CONFLICT (team, \"user\") DO UPDATE SET budget_pico = EXCLUDED.budget_pico"
 	    " RETURNING 1" :
-	    "UPDATE llm.teams SET budget_pico = $2 WHERE team = $1 RETURNING 1", &a, cause), cause);
+	    "UPDATE llm.teams SET budget_pico = $2 WHERE team = $1 RETURNING 1", &a, cause);
+	/* A user's budget names its team by a foreign key (23503): the team is unknown. */
+	if (r == NULL && strcmp(p->state, "23503") == 0 && cause != NULL) {
+		free(*cause);
+		*cause = NULL;
+		store_cause(cause, "team ledger: no team \"%s\" in the ledger: " PG_NO_TEAM_FIX,
+		    p->t->team);
+	}
+	r = pg_team_row(p, r, cause);
 	if (r == NULL && p->denied)
 		pg_hint(cause, "budgets are set by a login in llm_admin, or the schema's owner");
 	if (r == NULL)

@@ -34,6 +34,8 @@ struct ledger_pg *ledger_pg_open(const struct ledger_team *t, struct store *st,
     const struct ledger_pg_self *self, char **cause);
 /* Close it; accepts NULL. */
 void ledger_pg_close(struct ledger_pg *p);
+/* Whether the last call found the database unreachable; false for NULL. */
+bool ledger_pg_down(const struct ledger_pg *p);
 /* Let go of a connection inherited across fork, leaving the session to the parent. */
 void ledger_pg_forget(struct ledger_pg *p);
 

@@ -58,11 +58,14 @@ for i in 1 2 3; do
 	check_rc "warn: offline request $i goes on" 0
 done
 check_contains "warn: says it goes on within the allowance" "$ERR" "offline allowance"
+check_contains "  and why the database is unreachable" "$ERR" \
+    "is back (team ledger: unreachable: connection to server on socket"
 check_eq "warn: the three rows are kept locally, settled" \
     "$(outbox warner "where kind = 'row' and status = 'ok'")" 3
 on warner -q -m test-frontier --max-tokens 100000 "too big offline"
 check_rc "warn: a worst case past the allowance is refused" 3
 check_contains "  saying so" "$ERR" "would pass the offline allowance"
+check_contains "  and why the database is unreachable" "$ERR" "(team ledger: unreachable: "
 check_eq "  and keeps nothing" "$(outbox warner "where kind = 'row'")" 3
 
 # A copy of the outbox as it is now, to send the same rows a second time later.
@@ -142,6 +145,15 @@ pg_down
 on typo ledger send
 check_rc "ledger send: the database unreachable exits 1" 1
 check_contains "  saying so" "$ERR" "team ledger: unreachable"
+# A network failure (exit 1) as for a request, not a config error (2) to go and fix.
+on typo budget
+check_rc "budget: the database unreachable exits 1" 1
+check_contains "  saying so" "$ERR" "llm: budget: team ledger: unreachable"
+on typo usage --by user
+check_rc "usage: the database unreachable exits 1" 1
+check_contains "  saying so" "$ERR" "llm: usage: team ledger: unreachable"
+on typo budget set --user typo 5
+check_rc "budget set: the database unreachable exits 1" 1
 pg_up || exit 1
 printf 'team = other\n' >>"$T/typo/config/config.ini"
 on typo ledger send

@@ -99,6 +99,8 @@ check_rc "the admin sets the team budget" 0
 as lead ledger init
 check_rc "llm ledger init as the admin fails" 2
 check_contains "  saying who runs it" "$ERR" "runs as the owner of the llm schema"
+check_contains "  after the server's reason alone" "$ERR" \
+    "llm: ledger init: team ledger: init: permission denied for table meta; "
 # A login given no role: told which grant it lacks, not to run llm ledger init.
 psql_q "CREATE ROLE carol LOGIN" >/dev/null
 t_write_config
@@ -159,6 +161,12 @@ check_contains "  and what to check" "$ERR" "check [ledger] team"
 as alice -q -m test-cheap "to no team"
 check_rc "a request for a team the ledger does not know is refused" 2
 check_contains "  saying so" "$ERR" 'no team "platfrom"'
+check_contains "  and what to check, as llm budget does" "$ERR" "check [ledger] team"
+check_not_contains "  not to make the misspelt team" "$ERR" "run llm ledger init"
+as lead budget set --user alice 5
+check_rc "a user's budget in a team the ledger does not know fails" 2
+check_contains "  saying so" "$ERR" 'no team "platfrom" in the ledger: check [ledger] team'
+check_not_contains "  not in the database's words" "$ERR" "foreign key"
 check_not_contains "  on one plain line, without the function's context" "$ERR" "CONTEXT"
 
 # A member reads the team's totals per user (llm.usage_by_user is hers to read), not the rows.
