@@ -365,7 +365,7 @@ draw_row(struct pen *p, const struct spend_month *s, const struct grid *g, int l
 
 /*
  * The axis, and the day numbers under it: 1, 5, 10, ... (1, 10, 20, ... when a bar is 2
- * days) under their bars, where they fit with a blank between.
+ * days) under their bars, where they fit with a blank between and end within the axis.
  */
 static void
 draw_axis(struct pen *p, const struct spend_month *s, const struct grid *g)
@@ -384,6 +384,8 @@ draw_axis(struct pen *p, const struct spend_month *s, const struct grid *g)
 		if ((d != 1 && d % step != 0) || x < (at > 0 ? at + 1 : 0))
 			continue;
 		snprintf(num, sizeof num, "%d", d);
+		if (x + (int)strlen(num) > g->bars * g->colw)
+			break;
 		pen_space(p, x - at);
 		pen_text(p, num);
 		at = x + (int)strlen(num);

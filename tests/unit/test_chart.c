@@ -224,6 +224,14 @@ test_narrow_month(void)
 	int w;
 
 	month(&s);
+	/* months of 28 to 30 days too: a day's number never runs past the edge */
+	for (s.days = 28; s.days < 31; s.days++)
+		for (w = 16; w <= 45; w++) {
+			o.width = w;
+			t = chart_render(&s, &o);
+			CHECK(widest(t) <= w);
+			free(t);
+		}
 	str_copy(s.month, sizeof s.month, "2026-12");
 	s.days = 31;
 	s.day[30][SPEND_MID] = 2 * USD;
