@@ -1571,13 +1571,16 @@ static const char *const howto_not[] = {
 	"write", "implement", "create", "generate", "build", "design", "refactor", "optimise",
 	"optimize", "review", "debug", "fix", "fixing", "recover", "migrate", "wrong", "broken", "lost",
 	"why", "convert", "secure", "safe", "slow", "race", "deadlock", "scale", "production",
-	"should", "back", "cannot", "can't", "cant", "couldn't", "couldnt", "doesn't", "doesnt",
+	"back", "cannot", "can't", "cant", "couldn't", "couldnt", "doesn't", "doesnt",
 	"isn't", "isnt", "won't", "didn't", "didnt", "structure",
 	"plan", "framework", "migration", "architecture", "strategy", "tradeoffs", "pros", "cons",
 	"prove", "proof", "sound", "unsound", "correct", "correctly", "bug", "bugs",
 };
 /* Beginnings of such words: "failing", "errors", "crashed", "faster", "leaks". */
 static const char *const howto_not_starts[] = { "fail", "error", "fast", "leak" };
+
+/* A judgement asked for in a how-to; in an ask for a command or a query, part of the spec. */
+static const char *const howto_judge[] = { "should" };
 
 /*
  * Whether the folded text low[0..n) names no problem, judgement or work;
@@ -1587,20 +1590,9 @@ static const char *const howto_not_starts[] = { "fail", "error", "fast", "leak" 
 static bool
 plain_ask(const char *low, size_t n, bool spec)
 {
-	size_t i, end;
-
-	if (phrase_in(low, howto_not_starts, ARRAY_SIZE(howto_not_starts)))
-		return false;
-	for (i = 0; i < n; i = end) {
-		while (i < n && !is_alpha((unsigned char)low[i]))
-			i++;
-		for (end = i; end < n && (is_alpha((unsigned char)low[end]) || low[end] == '\''); end++)
-			;
-		if (word_in(low + i, end - i, howto_not, ARRAY_SIZE(howto_not)) &&
-		    !(spec && end - i == 6 && memcmp(low + i, "should", 6) == 0))
-			return false;
-	}
-	return true;
+	return !any_word_in(low, n, "'", howto_not, ARRAY_SIZE(howto_not)) &&
+	    (spec || !any_word_in(low, n, "'", howto_judge, ARRAY_SIZE(howto_judge))) &&
+	    !phrase_in(low, howto_not_starts, ARRAY_SIZE(howto_not_starts));
 }
 
 /*
