@@ -204,28 +204,9 @@ check "daemons: the one in a session of its own is gone" t_wait gone daemon
 check "daemons: the double-forked one is gone" t_wait gone forked
 kill_left daemon forked
 
-# --- Ctrl-C while the model answers: the request is stopped, its row settled, 130
-t_sum_repo "$T/repo"
-fake_reset
-fake_reply '{"calls":[{"name":"list","args":{"path":"."}}]}'
-fake_reply '{"text":"Thinking hard about it.","fault":"stall","seconds":30}'
-cd "$T/repo" || exit 1
-"$LLM_BIN" "do" -m test-cheap --json "wait" >"$T/out" 2>"$T/err" &
-pid=$!
-cd - >/dev/null || exit 1
-t_wait sh -c "[ \$(grep -c . '$T/fake.log') -ge 2 ]"
-kill -INT "$pid"
-wait "$pid"
-RC=$?
-check_rc "ctrl-c mid-answer: exit 130" 130
-check_eq "ctrl-c mid-answer: no third request" "$(fake_count)" 2
-check_contains "ctrl-c mid-answer: both steps listed" "$(cat "$T/err")" "2 · cheap · test-cheap · interrupted"
-check_eq "ctrl-c mid-answer: the stopped request's row" \
-    "$(db_get "SELECT status FROM usage WHERE task_id = ? ORDER BY id DESC LIMIT 1" "$(json_get "$T/out" task_id)")" cancelled
-check_ledger "ctrl-c mid-answer"
-
-# --- killed or hung up while the model answers: the same, then exit 128 + the signal
-for sig in TERM:143 HUP:129; do
+# --- Ctrl-C, killed or hung up while the model answers: the request is stopped, its row
+# settled, the task stopped, exit 128 + the signal
+for sig in INT:130 TERM:143 HUP:129; do
 	want=${sig#*:}
 	sig=${sig%:*}
 	t_sum_repo "$T/repo"
@@ -242,6 +223,8 @@ for sig in TERM:143 HUP:129; do
 	RC=$?
 	check_rc "sig$sig mid-answer: exit $want" "$want"
 	check_eq "sig$sig mid-answer: no third request" "$(fake_count)" 2
+	check_contains "sig$sig mid-answer: both steps listed" "$(cat "$T/err")" \
+	    "2 · cheap · test-cheap · interrupted"
 	check_eq "sig$sig mid-answer: the task stopped" "$(json_get "$T/out" status)" cancelled
 	check_eq "sig$sig mid-answer: the stopped request's row" \
 	    "$(db_get "SELECT status FROM usage WHERE task_id = ? ORDER BY id DESC LIMIT 1" "$(json_get "$T/out" task_id)")" cancelled
