@@ -64,8 +64,10 @@ check_doc(const struct md_doc *d, int width)
 }
 
 /*
- * The first byte picks the width (8 to 135); the rest is the reply's text,
- * made visible first as the TUI does (valid UTF-8, no controls but \n and \t).
+ * The first byte picks the width (8 to 135) and, with its top bit, whether
+ * inline code keeps its backticks (as with NO_COLOR); the rest is the reply's
+ * text, made visible first as the TUI does (valid UTF-8, no controls but \n
+ * and \t).
  */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -73,15 +75,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct md_doc d;
 	char *text;
 	int width, n;
+	unsigned flags;
 
 	if (size < 1)
 		return 0;
 	width = 8 + data[0] % 128;
+	flags = data[0] & 128 ? MD_CODE_TICKS : 0;
 	text = visible_str((const char *)data + 1, size - 1);
 	size = strlen(text);
 	md_doc_init(&d);
 	n = md_count_code(text, size);
-	md_render(&d, text, size, width, THEME_ASSISTANT, 1);
+	md_render(&d, text, size, width, THEME_ASSISTANT, 1, flags);
 	check_doc(&d, width);
 	if ((size_t)n != d.ncodes)
 		abort();
