@@ -141,6 +141,59 @@ cli_help(struct app *cli, int argc, char **argv)
 }
 
 /*
+ * Copy a bundle of short options without main's own -V and -h ("-qV" is
+ * "-q"), up to an option that takes a value: the rest is that value ("-tV").
+ * The letters of the two it held ("V", "h", "Vh" or "").
+ */
+static const char *
+bundle_strip(const char *s, char *out, size_t size)
+{
+	char one[3] = "-?";
+	bool v = false, h = false;
+	size_t i, n, k = 1;
+
+	out[0] = '\0';
+	if (s[0] != '-' || s[1] == '-' || s[1] == '\0' || strlen(s) >= size)
+		return "";
+	out[0] = '-';
+	for (i = 1; s[i] != '\0'; i++) {
+		if (s[i] == 'V' || s[i] == 'h') {
+			v |= s[i] == 'V';
+			h |= s[i] == 'h';
+			continue;
+		}
+		out[k++] = s[i];
+		one[1] = s[i];
+		if (cli_opts_arity(one) == 1) {
+			n = strlen(s + i + 1);
+			memcpy(out + k, s + i + 1, n);
+			k += n;
+			break;
+		}
+	}
+	out[k] = '\0';
+	return v && h ? "Vh" : v ? "V" : h ? "h" : "";
+}
+
+/* Whether llm's own line holds -V or -h (letter), alone or in a bundle ("-qV"). */
+static bool
+bundle_flag(int argc, char **argv, char letter)
+{
+	char rest[64];
+	int i, arity;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strchr(bundle_strip(argv[i], rest, sizeof(rest)), letter) != NULL)
+			return true;
+		if ((arity = cli_opts_arity(argv[i])) > 0)
+			i += arity;
+	}
+	return false;
+}
+
+/*
  * Print the version when argv[1..] holds nothing else but --help; for "llm
  * --version" (context "--version"), llm's own options too, with their values
  * ("llm -q --version"). Else say what does not belong, as context.
@@ -149,6 +202,7 @@ static int
 version_only(const char *context, int argc, char **argv)
 {
 	bool line = context[0] == '-', prompt = false;
+	char rest[64];
 	int i, arity;
 
 	for (i = 1; i < argc; i++) {
@@ -160,6 +214,11 @@ version_only(const char *context, int argc, char **argv)
 		if (line && !prompt && strcmp(s, "--") == 0) {
 			prompt = true;  /* what follows is prompt: it is said to be unexpected */
 			continue;
+		}
+		if (line && !prompt && *bundle_strip(s, rest, sizeof(rest)) != '\0') {
+			if (strcmp(rest, "-") == 0)
+				continue;
+			s = rest;       /* "-qV": what -q is */
 		}
 		if (line && !prompt && (arity = cli_opts_arity(s)) >= 0) {
 			i += arity;
@@ -532,9 +591,9 @@ main(int argc, char **argv)
 		return rc;
 	if (cmd == NULL) {
 		/* fast paths: no config, no catalog */
-		if (has_flag(argc, argv, "--version", "-V"))
+		if (has_flag(argc, argv, "--version", "-V") || bundle_flag(argc, argv, 'V'))
 			return stdout_check(version_only("--version", argc, argv));
-		if (has_flag(argc, argv, "--help", "-h"))
+		if (has_flag(argc, argv, "--help", "-h") || bundle_flag(argc, argv, 'h'))
 			return stdout_check(cli_help(&cli, 1, argv));
 	}
 	if (cmd == NULL && argc == 2 && argv[1][0] != '-') {

@@ -395,6 +395,23 @@ done
 run_llm -q --version
 check_rc "-q --version: exit 0" 0
 check_contains "-q --version: the version" "$OUT" "llm "
+# -V and -h go in a bundle of flags as any flag does; in "-tV" V is -t's value.
+n=$(fake_count)
+for words in "-qV" "-Vq" "-vqV"; do
+	run_llm "$words" </dev/null
+	check_rc "$words: exit 0" 0
+	check_eq "$words: the version" "$OUT" "$("$LLM_BIN" --version)"
+done
+run_llm -qh </dev/null
+check_rc "-qh: exit 0" 0
+check_contains "-qh: the usage" "$OUT" "usage: llm [OPTIONS] [PROMPT...]"
+run_llm -tV </dev/null
+check_rc "-tV: V is the tier, exit 2" 2
+check_contains "-tV: the tier named" "$ERR" "unknown tier 'V'"
+run_llm -qV extra </dev/null
+check_rc "-qV extra: exit 2" 2
+check_eq "-qV extra: the extra word named" "$ERR" "llm: --version: unexpected 'extra'"
+check_eq "bundled -V and -h: nothing sent" "$(fake_count)" "$n"
 run_llm -t cheap --version --no-color
 check_rc "-t cheap --version --no-color: llm's options with their values, exit 0" 0
 check_contains "-t cheap --version --no-color: the version" "$OUT" "llm "
