@@ -686,7 +686,21 @@ usage_month(const char *month, int64_t *start, int64_t *end, char mon[8], char *
 {
 	if (month != NULL) {
 		if (ledger_month_parse(month, start, end) < 0) {
-			fprintf(stderr, "llm: usage: --month: expected YYYY-MM, got '%s'\n", month);
+			/* the right shape: say what is wrong with the month itself */
+			if (strspn(month, "0123456789") == 4 && month[4] == '-' &&
+			    strspn(month + 5, "0123456789") == 2 && month[7] == '\0') {
+				int mo = (month[5] - '0') * 10 + month[6] - '0';
+
+				if (mo < 1 || mo > 12)
+					fprintf(stderr, "llm: usage: --month: '%s' has no month %02d; "
+					    "months are 01 to 12\n", month, mo);
+				else
+					fprintf(stderr, "llm: usage: --month: '%s' is before 1970, where "
+					    "the ledger's clock starts\n", month);
+			} else {
+				fprintf(stderr, "llm: usage: --month: expected YYYY-MM, got '%s'\n",
+				    month);
+			}
 			return -1;
 		}
 		str_copy(mon, 8, month);

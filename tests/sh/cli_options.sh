@@ -146,6 +146,16 @@ check_contains "logs -q with --task: says they do not go together" "$ERR" \
 run_llm usage --bogus
 check_rc "usage --bogus: exit 2" 2
 check_contains "usage --bogus: names the option" "$ERR" "llm: usage: unknown option '--bogus'"
+# A month of the right shape that is no month says what is wrong with it.
+run_llm usage --month 2026-13
+check_eq "usage --month 2026-13: the month named" "$ERR" \
+    "llm: usage: --month: '2026-13' has no month 13; months are 01 to 12"
+run_llm usage --month 1969-12
+check_rc "usage --month 1969-12: exit 2" 2
+check_eq "usage --month 1969-12: before the clock" "$ERR" \
+    "llm: usage: --month: '1969-12' is before 1970, where the ledger's clock starts"
+run_llm usage --month 2026-1
+check_eq "usage --month 2026-1: the shape" "$ERR" "llm: usage: --month: expected YYYY-MM, got '2026-1'"
 run_llm usage --month
 check_contains "usage --month: says it needs an argument" "$ERR" \
     "llm: usage: option --month needs an argument"
