@@ -470,6 +470,9 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 	    (p[end] == '_' || p[end] == ' ' || p[end] == '-') && word_is(p + end + 1, 5, "group") &&
 	    (end + 6 == n || !is_alpha(p[end + 6]) || (p[end + 6] | 0x20) == 's'))
 		groups &= ~(1u << KW_SEC);
+	/* Java's ConcurrentModificationException: an iterator's check in one thread. */
+	if ((groups >> KW_CONC & 1) && wlen >= 22 && word_is(w, 22, "concurrentmodification"))
+		groups &= ~(1u << KW_CONC);
 	if ((groups >> KW_TRACE & 1) && trace_word_ok(p, start, end, n))
 		s->kw[KW_TRACE]++;
 	if ((groups >> KW_DEEP & 1) && !deep_word_ok(p, start, end, n))

@@ -1111,10 +1111,16 @@ test_features_developer(void)
 		{ "Comment convertir une String en i32 en Rust, en g\xc3\xa9rant le cas o\xc3\xb9 ce n'est "
 		  "pas un nombre ?", false },
 	};
+	/* Java's ConcurrentModificationException is thrown in one thread. */
+	static const struct feature_case modified[] = {
+		{ "java why does this throw java.util.ConcurrentModificationException", false },
+		{ "is a ConcurrentHashMap enough here?", true },
+	};
 	double x[RF_COUNT];
 
 	check_feature(RF_CODE_LINES, log1p(ROUTER_CODE_LINES), code, ARRAY_SIZE(code));
 	check_feature(RF_CONCURRENCY, log1p(1), cas, ARRAY_SIZE(cas));
+	check_feature(RF_CONCURRENCY, log1p(1), modified, ARRAY_SIZE(modified));
 	check_feature(RF_SECURITY, log1p(1), groups, ARRAY_SIZE(groups));
 	features(code[0].text, x);
 	CHECK(x[RF_CODE_FENCE] == 0);
