@@ -654,6 +654,26 @@ output_into(const char *path, const char *data, char **cause)
 	return 0;
 }
 
+/*
+ * The answer is written to a temporary file beside path: a directory that is
+ * missing or read-only is said now, not after the answer is paid for.
+ */
+static int
+output_dir_check(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? xstrdup(*path ? "." : "") : slash == path ? xstrdup("/") :
+	    xstrndup(path, (size_t)(slash - path));
+	int rc = 0;
+
+	if (access(dir, W_OK | X_OK) != 0) {
+		fprintf(stderr, "llm: -o %s: %s\n", path, strerror(errno));
+		rc = EXIT_USAGE;
+	}
+	free(dir);
+	return rc;
+}
+
 /* -o FILE, no directory, with --force or none there yet: 0, or an exit code after why not. */
 static int
 output_check(const struct ask *a)
@@ -665,11 +685,13 @@ output_check(const struct ask *a)
 		fprintf(stderr, "llm: -o %s: a directory; name a file\n", a->p.output);
 		return EXIT_USAGE;
 	}
-	if (a->p.output == NULL || a->p.force || lstat(a->p.output, &st) != 0 ||
-	    output_special(a->p.output))
+	if (a->p.output == NULL || output_special(a->p.output))
 		return 0;
-	fprintf(stderr, "llm: -o %s: the file exists; --force replaces it\n", a->p.output);
-	return EXIT_USAGE;
+	if (!a->p.force && lstat(a->p.output, &st) == 0) {
+		fprintf(stderr, "llm: -o %s: the file exists; --force replaces it\n", a->p.output);
+		return EXIT_USAGE;
+	}
+	return output_dir_check(a->p.output);
 }
 
 /* Write the answer to -o's file as stdout would get it: whole, or not at all. */

@@ -79,3 +79,12 @@ for force in "" --force; do
 	check_not_contains "-o DIR $force: offers no --force" "$ERR" "--force replaces"
 done
 check_eq "-o DIR: nothing sent" "$(fake_count)" "$n"
+
+# The temporary file goes beside FILE: a directory that is not there is said before anything is sent.
+n=$(fake_count)
+run_llm -q -t cheap -o "$T/nodir/answer.txt" "x"
+check_rc "-o in a missing directory: exit 2" 2
+check_contains "-o in a missing directory: says why" "$ERR" "-o $T/nodir/answer.txt: No such file or directory"
+run_llm -q -t cheap -o "" "x"
+check_rc "-o with an empty name: exit 2" 2
+check_eq "-o in a missing directory: nothing sent" "$(fake_count)" "$n"
