@@ -709,8 +709,13 @@ output_write(const struct ask *a, const struct chat_turn *t)
 	    a->p.force ? file_write_atomic(a->p.output, data, strlen(data), 0666 & ~um, &cause) :
 	    file_write_new(a->p.output, data, strlen(data), 0666 & ~um, &cause);
 	if (rc != 0) {
-		fprintf(stderr, "llm: -o %s%s\n", cause, strstr(cause, "exists") ?
+		fprintf(stderr, "llm: -o %s%s", cause, strstr(cause, "exists") ?
 		    "; --force replaces it" : "");
+		/* paid for and kept: say where, as for a stdout that could not take it */
+		if (t->conversation_id > 0)
+			fprintf(stderr, " (the answer is kept: llm logs show %" PRId64 ")",
+			    t->conversation_id);
+		fputc('\n', stderr);
 		free(cause);
 	}
 	free(data);
