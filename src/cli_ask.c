@@ -489,8 +489,9 @@ json_usage(const struct usage *u, bool estimated, int64_t saved, int64_t extra)
 	return o;
 }
 
+/* --json's one object; rc is the exit status llm ends with, said in it too. */
 static void
-print_json(struct ask *a, struct chat *c, struct ledger *l)
+print_json(struct ask *a, struct chat *c, struct ledger *l, int rc)
 {
 	const struct chat_turn *t = chat_last(c);
 	const struct chat_route *r = &t->route;
@@ -560,7 +561,7 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 	cJSON_AddNumberToObject(o, "latency_ms", (double)t->latency_ms);
 	if (t->error != NULL)
 		cli_json_text(o, "error", t->error);
-	cJSON_AddNumberToObject(o, "exit_code", cli_exit_code(t->status));
+	cJSON_AddNumberToObject(o, "exit_code", rc);
 	s = cJSON_PrintUnformatted(o);
 	/* through out_write: a reader that left is told apart from a full disk */
 	out_write(a, s, strlen(s));
@@ -753,7 +754,7 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 	if (a->p.output != NULL && rc == EXIT_OK && output_write(a, t) != 0)
 		rc = EXIT_USAGE;
 	if (a->p.json) {
-		print_json(a, c, l);
+		print_json(a, c, l, exit_code(a, rc));
 	} else if (a->p.output == NULL && t->len > 0 && !a->out_broken && t->text[t->len - 1] != '\n' &&
 	    (a->out_tty || rc == EXIT_OK)) {
 		out_write(a, "\n", 1);

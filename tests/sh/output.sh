@@ -99,4 +99,8 @@ if [ -c /dev/full ]; then
 	check "-o onto a full disk: says where the answer is" [ -n "$id" ]
 	run_llm logs show "$id"
 	check_contains "-o onto a full disk: the answer is there" "$OUT" "kept for later"
+	fake_reply '{"text":"kept for later"}'
+	run_llm -q -t cheap --json -o /dev/full "x"
+	check_rc "--json -o onto a full disk: exit 2" 2
+	check_eq "--json -o onto a full disk: the JSON says exit 2 too" "$(json_get "$T/out" exit_code)" 2
 fi
