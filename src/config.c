@@ -176,6 +176,8 @@ struct parse {
 	struct buf errors;
 	FILE *f;
 	int line;
+	int section_line;    /* the line of the last section header read */
+	int unknown_said;    /* the header line of the last unknown section reported */
 };
 
 static const char *const action_names[] = {
@@ -641,9 +643,11 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		keys_add(cfg, name, value);
 		return 1;
 	} else {
-		perr(p, "unknown section [%s] (known: llm, tier.*, provider.*, model.*, git, agent, "
-		    "ledger, keys)",
-		    section);
+		/* once for the section, not once for each of its keys */
+		if (p->unknown_said != p->section_line)
+			perr(p, "unknown section [%s] (known: llm, tier.*, provider.*, model.*, git, "
+			    "agent, ledger, keys)", section);
+		p->unknown_said = p->section_line;
 		return 1;
 	}
 	if (!known)
@@ -660,6 +664,8 @@ read_line(char *str, int num, void *stream)
 
 	if (r != NULL)
 		p->line++;
+	if (r != NULL && str[strspn(str, " \t")] == '[')
+		p->section_line = p->line;
 	return r;
 }
 
