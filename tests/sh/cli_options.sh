@@ -132,11 +132,16 @@ for opt in -q --query -n --count --task; do
 	    "llm: logs: option $opt needs an argument"
 done
 # llm logs --task takes its --json wherever it is on the line.
-for line in "--task 5 --json -a" "-a --task=5 --json" "--json -a --task 5"; do
+mkdir -p "$T/proj"
+git -C "$T/proj" init -q
+fake_reply '{"text":"done"}'
+(cd "$T/proj" && run_llm "do" -q -m test-cheap --json "look" && json_get "$T/out" task_id >"$T/task")
+task=$(cat "$T/task")
+for line in "--task $task --json -a" "-a --task=$task --json" "--json -a --task $task"; do
 	# shellcheck disable=SC2086 # the words of a command line
 	run_llm logs $line
 	check_rc "logs $line: exit 0" 0
-	check_eq "logs $line: the task as JSON" "$(json_get "$T/out" task)" 5
+	check_eq "logs $line: the task as JSON" "$(json_get "$T/out" task)" "$task"
 done
 run_llm logs -q word --task 5
 check_rc "logs -q with --task: exit 2" 2
@@ -563,3 +568,4 @@ check_eq "what: sent as the prompt" "$(fake_last body.messages.0.content)" what
 fake_reply '{"text":"ok"}'
 run_llm -q bugdet summary
 check_eq "bugdet summary: words, a prompt" "$(fake_last body.messages.0.content)" "bugdet summary"
+
