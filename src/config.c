@@ -1,6 +1,7 @@
 /* config: config.ini (inih) merged over built-in providers, with XDG paths. */
 #include "config.h"
 
+#include <errno.h>
 #include <ini.h>
 #include <inttypes.h>
 #include <pwd.h>
@@ -860,11 +861,17 @@ config_load(struct config *cfg, char **cause)
 	if (p.f != NULL) {
 		cfg->loaded = true;
 		rc = ini_parse_stream(read_line, &p, on_key, &p);
+		/* a read that failed (a directory there) reads as an empty file to inih */
+		if (rc == 0 && ferror(p.f))
+			buf_addf(&p.errors, "%s: %s\n", cfg->path, strerror(errno));
 		fclose(p.f);
 		if (rc > 0)
 			syntax_error(&p, rc);
 		else if (rc < 0)
 			buf_addf(&p.errors, "%s: cannot read\n", cfg->path);
+	} else if (errno != ENOENT) {
+		/* unreadable is not absent: its budget and providers would be dropped unsaid */
+		buf_addf(&p.errors, "%s: %s\n", cfg->path, strerror(errno));
 	}
 	/* The environment may hold a password: it is no file. */
 	if ((env = getenv("LLM_DATABASE")) != NULL && *env != '\0') {
