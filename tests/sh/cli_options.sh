@@ -569,3 +569,10 @@ fake_reply '{"text":"ok"}'
 run_llm -q bugdet summary
 check_eq "bugdet summary: words, a prompt" "$(fake_last body.messages.0.content)" "bugdet summary"
 
+# A --max-tokens out of range says the range, not only that it is wrong.
+for face in "" "do"; do
+	# shellcheck disable=SC2086 # no word, or do
+	run_llm $face --max-tokens 99999999999 "x"
+	check_rc "${face:-llm} --max-tokens too large: exit 2" 2
+	check_contains "${face:-llm} --max-tokens too large: says the range" "$ERR" "from 1 to "
+done
