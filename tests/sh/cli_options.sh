@@ -576,3 +576,22 @@ for face in "" "do"; do
 	check_rc "${face:-llm} --max-tokens too large: exit 2" 2
 	check_contains "${face:-llm} --max-tokens too large: says the range" "$ERR" "from 1 to "
 done
+
+# -- ends a command's options too, as scripts write it before a value of their own.
+fake_reply '{"text":"kept"}'
+run_llm -q -m test-cheap "to show"
+cid=$(t_ledger_sql "select max(id) from conversations")
+run_llm logs show -- "$cid"
+check_rc "logs show -- ID: exit 0" 0
+check_contains "logs show -- ID: the conversation" "$OUT" "kept"
+run_llm logs -- show "$cid"
+check_rc "logs -- show ID: exit 0" 0
+check_contains "logs -- show ID: the conversation" "$OUT" "kept"
+run_llm models --json --
+check_rc "models --json --: exit 0" 0
+check "models --json --: the catalog as JSON" json_get "$T/out" 0.name
+run_llm logs -q --
+check_contains "logs -q --: -- is -q's value" "$ERR" "no message holds '--'"
+run_llm models -- -t
+check_rc "models -- -t: exit 2" 2
+check_contains "models -- -t: says the word is no option" "$ERR" "llm: models: '-t' after --"
