@@ -595,3 +595,14 @@ check_contains "logs -q --: -- is -q's value" "$ERR" "no message holds '--'"
 run_llm models -- -t
 check_rc "models -- -t: exit 2" 2
 check_contains "models -- -t: says the word is no option" "$ERR" "llm: models: '-t' after --"
+
+# keys set, rm and check without a provider, or with a word too many, say which before the usage.
+for sub in set rm check; do
+	run_llm keys "$sub"
+	check_rc "keys $sub without a provider: exit 2" 2
+	check_contains "keys $sub without a provider: asks which" "$ERR" "llm: keys $sub: which provider?"
+done
+for sub in rm check; do
+	run_llm keys "$sub" openai more
+	check_contains "keys $sub with a word too many: names it" "$ERR" "llm: keys $sub: unexpected 'more'"
+done
