@@ -489,8 +489,9 @@ json_usage(const struct usage *u, bool estimated, int64_t saved, int64_t extra)
 	return o;
 }
 
+/* --json's one object; rc is the exit status llm ends with, said in it too. */
 static void
-print_json(struct ask *a, struct chat *c, struct ledger *l)
+print_json(struct ask *a, struct chat *c, struct ledger *l, int rc)
 {
 	const struct chat_turn *t = chat_last(c);
 	const struct chat_route *r = &t->route;
@@ -560,7 +561,7 @@ print_json(struct ask *a, struct chat *c, struct ledger *l)
 	cJSON_AddNumberToObject(o, "latency_ms", (double)t->latency_ms);
 	if (t->error != NULL)
 		cli_json_text(o, "error", t->error);
-	cJSON_AddNumberToObject(o, "exit_code", cli_exit_code(t->status));
+	cJSON_AddNumberToObject(o, "exit_code", rc);
 	s = cJSON_PrintUnformatted(o);
 	/* through out_write: a reader that left is told apart from a full disk */
 	out_write(a, s, strlen(s));
@@ -654,6 +655,26 @@ output_into(const char *path, const char *data, char **cause)
 	return 0;
 }
 
+/*
+ * The answer is written to a temporary file beside path: a directory that is
+ * missing or read-only is said now, not after the answer is paid for.
+ */
+static int
+output_dir_check(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? xstrdup(*path ? "." : "") : slash == path ? xstrdup("/") :
+	    xstrndup(path, (size_t)(slash - path));
+	int rc = 0;
+
+	if (access(dir, W_OK | X_OK) != 0) {
+		fprintf(stderr, "llm: -o %s: %s\n", path, strerror(errno));
+		rc = EXIT_USAGE;
+	}
+	free(dir);
+	return rc;
+}
+
 /* -o FILE, no directory, with --force or none there yet: 0, or an exit code after why not. */
 static int
 output_check(const struct ask *a)
@@ -665,11 +686,13 @@ output_check(const struct ask *a)
 		fprintf(stderr, "llm: -o %s: a directory; name a file\n", a->p.output);
 		return EXIT_USAGE;
 	}
-	if (a->p.output == NULL || a->p.force || lstat(a->p.output, &st) != 0 ||
-	    output_special(a->p.output))
+	if (a->p.output == NULL || output_special(a->p.output))
 		return 0;
-	fprintf(stderr, "llm: -o %s: the file exists; --force replaces it\n", a->p.output);
-	return EXIT_USAGE;
+	if (!a->p.force && lstat(a->p.output, &st) == 0) {
+		fprintf(stderr, "llm: -o %s: the file exists; --force replaces it\n", a->p.output);
+		return EXIT_USAGE;
+	}
+	return output_dir_check(a->p.output);
 }
 
 /* Write the answer to -o's file as stdout would get it: whole, or not at all. */
@@ -687,8 +710,13 @@ output_write(const struct ask *a, const struct chat_turn *t)
 	    a->p.force ? file_write_atomic(a->p.output, data, strlen(data), 0666 & ~um, &cause) :
 	    file_write_new(a->p.output, data, strlen(data), 0666 & ~um, &cause);
 	if (rc != 0) {
-		fprintf(stderr, "llm: -o %s%s\n", cause, strstr(cause, "exists") ?
+		fprintf(stderr, "llm: -o %s%s", cause, strstr(cause, "exists") ?
 		    "; --force replaces it" : "");
+		/* paid for and kept: say where, as for a stdout that could not take it */
+		if (t->conversation_id > 0)
+			fprintf(stderr, " (the answer is kept: llm logs show %" PRId64 ")",
+			    t->conversation_id);
+		fputc('\n', stderr);
 		free(cause);
 	}
 	free(data);
@@ -726,7 +754,7 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 	if (a->p.output != NULL && rc == EXIT_OK && output_write(a, t) != 0)
 		rc = EXIT_USAGE;
 	if (a->p.json) {
-		print_json(a, c, l);
+		print_json(a, c, l, exit_code(a, rc));
 	} else if (a->p.output == NULL && t->len > 0 && !a->out_broken && t->text[t->len - 1] != '\n' &&
 	    (a->out_tty || rc == EXIT_OK)) {
 		out_write(a, "\n", 1);

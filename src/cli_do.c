@@ -539,7 +539,8 @@ cli_do(struct app *cli, int argc, char **argv)
 			break;
 		case 'T':
 			if (!str_to_i64(optarg, &n) || n <= 0 || n > 1000000) {
-				fprintf(stderr, "llm: do: --max-tokens: '%s' is not a count\n", optarg);
+				fprintf(stderr, "llm: do: --max-tokens: '%s' is not a count from 1 to "
+				    "1000000\n", optarg);
 				rc = EXIT_USAGE;
 			}
 			o.max_tokens = (long)n;

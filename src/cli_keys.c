@@ -46,6 +46,17 @@ keys_usage(void)
 	return EXIT_USAGE;
 }
 
+/* keys set|rm|check with no PROVIDER, or more than one word: say which, then the usage. */
+static int
+keys_no_provider(const char *cmd, int argc, char **argv)
+{
+	if (argc < 3)
+		fprintf(stderr, "llm: keys %s: which provider? (llm keys list names them)\n", cmd);
+	else
+		fprintf(stderr, "llm: keys %s: unexpected '%s'\n", cmd, argv[3]);
+	return keys_usage();
+}
+
 /* The configured providers' names, comma-separated, for error messages. */
 static char *
 keys_known(const struct app *cli)
@@ -284,7 +295,7 @@ keys_set(struct app *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (argc < 3)
-		return keys_usage();
+		return keys_no_provider("set", argc, argv);
 	if (strcmp(argv[2], "-h") == 0 || strcmp(argv[2], "--help") == 0) {
 		fputs(keys_usage_text, stdout);
 		return EXIT_OK;
@@ -320,7 +331,7 @@ keys_rm(struct app *cli, int argc, char **argv)
 	int r;
 
 	if (argc != 3)
-		return keys_usage();
+		return keys_no_provider("rm", argc, argv);
 	p = config_provider(&cli->cfg, argv[2]);
 	/* A provider no longer configured may still have a key worth removing. */
 	if (p == NULL && keyring_has(argv[2], &cause) != 0) {
@@ -514,7 +525,7 @@ keys_check(struct app *cli, int argc, char **argv)
 	int r;
 
 	if (argc != 3)
-		return keys_usage();
+		return keys_no_provider("check", argc, argv);
 	if ((p = keys_provider(cli, "check", argv[2])) == NULL)
 		return EXIT_USAGE;
 	r = cred_get(p, &key, &src, &cause);

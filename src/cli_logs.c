@@ -304,6 +304,7 @@ logs_task(struct app *cli, const char *arg, bool json)
 	char *cause = NULL, *title, cost[32];
 	cJSON *root = NULL;
 	int rc = EXIT_OK;
+	bool titled;
 
 	if (!str_to_i64(arg, &v.id) || v.id < 1) {
 		fprintf(stderr, "llm: logs: --task: expected a task id, got '%s'\n", arg);
@@ -325,10 +326,16 @@ logs_task(struct app *cli, const char *arg, bool json)
 		printf("task %lld · ", (long long)v.id);
 		print_text(title);
 	}
+	titled = title != NULL;
 	free(title);
 	if (ledger_rows(l, 0, INT64_MAX, task_row, &v, &cause) != 0) {
 		fprintf(stderr, "llm: logs: %s\n", cause ? cause : "failed");
 		free(cause);
+		rc = EXIT_USAGE;
+	} else if (!titled && v.n == 0) {
+		/* a mistyped id is no task without steps: said as llm logs show says it */
+		fprintf(stderr, "llm: logs: no task %lld (see llm usage --by task)\n",
+		    (long long)v.id);
 		rc = EXIT_USAGE;
 	} else if (json) {
 		if (v.cost >= 0)

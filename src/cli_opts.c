@@ -157,8 +157,8 @@ opt_value(struct cli_opts *p, enum cli_face face, int id, const char *arg)
 		break;
 	case OPT_MAX_TOKENS:
 		if (!str_to_i64(arg, &n) || n <= 0 || n > 10000000)
-			return opt_error(face, "option --max-tokens: '%s' is not a positive number of "
-			    "tokens", arg);
+			return opt_error(face, "option --max-tokens: '%s' is not a number of tokens "
+			    "from 1 to 10000000", arg);
 		p->o.max_tokens = (long)n;
 		p->max_tokens_set = true;
 		break;

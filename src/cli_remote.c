@@ -331,8 +331,11 @@ cli_models_add(struct app *cli, int argc, char **argv)
 			fprintf(stderr, "llm: models add: option %s needs an argument\n", s);
 			goto usage;
 		} else if (tier_opt) {
-			if (!tier_parse(argv[++i], &tier) || tier == TIER_AUTO)
+			if (!tier_parse(argv[++i], &tier) || tier == TIER_AUTO) {
+				fprintf(stderr, "llm: models add: %s takes cheap, mid or frontier, not "
+				    "'%s'\n", s, argv[i]);
 				goto usage;
+			}
 		} else if (strcmp(s, "--price") == 0) {
 			price = argv[++i];
 		} else if (strcmp(s, "--name") == 0) {
@@ -365,7 +368,12 @@ cli_models_add(struct app *cli, int argc, char **argv)
 		fprintf(stderr, "llm: models add: '%s' is in the catalog already\n", name);
 		return EXIT_USAGE;
 	}
-	if (tier == TIER_AUTO || price == NULL || !parse_prices(price, in, out, sizeof in)) {
+	if (price != NULL && !parse_prices(price, in, out, sizeof in)) {
+		fprintf(stderr, "llm: models add: --price takes IN/OUT, dollars per million tokens "
+		    "such as 0.15/0.60, not '%s'\n", price);
+		return EXIT_USAGE;
+	}
+	if (tier == TIER_AUTO || price == NULL) {
 		fprintf(stderr, "llm: models add: --tier T and --price IN/OUT (dollars per million "
 		    "tokens, such as 0.15/0.60) are needed\n");
 		return EXIT_USAGE;

@@ -401,6 +401,9 @@ cli_route_report(struct app *cli, const struct cli_opts *p, struct chat *c, stru
 		free(cause);
 		return cli_exit_code(rc);
 	}
+	/* a pinned model is sent to whether it has a key or not: say so, as for a tier */
+	if (rc == CHAT_OK && r.mode == ROUTE_PINNED && !route_key(cli, r.model))
+		r.keyless = true;
 	route_estimates(cli, c, &p->o, r.input_tokens - r.image_tokens, r.reply_typical, est);
 	route_budget(cli, l, &r, &b);
 	chat_route_input(c, msg, &in);
@@ -412,7 +415,9 @@ cli_route_report(struct app *cli, const struct cli_opts *p, struct chat *c, stru
 			cli_learn_explain(cli, chat_learnt(c), NULL);
 	}
 	fflush(stdout);
-	if (r.keyless)
+	if (r.keyless && r.mode == ROUTE_PINNED)
+		fprintf(stderr, "llm: route: %s has no key (see llm models)\n", r.model->name);
+	else if (r.keyless)
 		fprintf(stderr, "llm: route: no model of the %s tier has a key (see llm models)\n",
 		    tier_str(r.tier));
 	free(cause);

@@ -1,6 +1,7 @@
 /* config: config.ini (inih) merged over built-in providers, with XDG paths. */
 #include "config.h"
 
+#include <errno.h>
 #include <ini.h>
 #include <inttypes.h>
 #include <pwd.h>
@@ -176,6 +177,8 @@ struct parse {
 	struct buf errors;
 	FILE *f;
 	int line;
+	int section_line;    /* the line of the last section header read */
+	int unknown_said;    /* the header line of the last unknown section reported */
 };
 
 static const char *const action_names[] = {
@@ -641,9 +644,11 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		keys_add(cfg, name, value);
 		return 1;
 	} else {
-		perr(p, "unknown section [%s] (known: llm, tier.*, provider.*, model.*, git, agent, "
-		    "ledger, keys)",
-		    section);
+		/* once for the section, not once for each of its keys */
+		if (p->unknown_said != p->section_line)
+			perr(p, "unknown section [%s] (known: llm, tier.*, provider.*, model.*, git, "
+			    "agent, ledger, keys)", section);
+		p->unknown_said = p->section_line;
 		return 1;
 	}
 	if (!known)
@@ -660,6 +665,8 @@ read_line(char *str, int num, void *stream)
 
 	if (r != NULL)
 		p->line++;
+	if (r != NULL && str[strspn(str, " \t")] == '[')
+		p->section_line = p->line;
 	return r;
 }
 
@@ -854,11 +861,17 @@ config_load(struct config *cfg, char **cause)
 	if (p.f != NULL) {
 		cfg->loaded = true;
 		rc = ini_parse_stream(read_line, &p, on_key, &p);
+		/* a read that failed (a directory there) reads as an empty file to inih */
+		if (rc == 0 && ferror(p.f))
+			buf_addf(&p.errors, "%s: %s\n", cfg->path, strerror(errno));
 		fclose(p.f);
 		if (rc > 0)
 			syntax_error(&p, rc);
 		else if (rc < 0)
 			buf_addf(&p.errors, "%s: cannot read\n", cfg->path);
+	} else if (errno != ENOENT) {
+		/* unreadable is not absent: its budget and providers would be dropped unsaid */
+		buf_addf(&p.errors, "%s: %s\n", cfg->path, strerror(errno));
 	}
 	/* The environment may hold a password: it is no file. */
 	if ((env = getenv("LLM_DATABASE")) != NULL && *env != '\0') {

@@ -377,6 +377,35 @@ load(struct app *cli, enum needs needs, bool want_color, bool hook)
 }
 
 /*
+ * "--" ends a command's options, as it ends a question's ("llm logs show --
+ * "$id""). The commands read their words one by one and know no "--": it is
+ * taken out here, and a word after it that would still read as an option is
+ * refused, saying how to write a file of that name. The new argc, or -1 after
+ * saying why.
+ */
+static int
+drop_dashes(const struct command *cmd, int argc, char **argv)
+{
+	int i, k;
+
+	for (i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (cli_command_valued(cmd->name, argv[i]))
+			i++;
+	for (k = i + 1; k < argc; k++) {
+		if (argv[k][0] == '-' && argv[k][1] != '\0') {
+			fprintf(stderr, "llm: %s: '%s' after --: llm %s has no word that starts with "
+			    "'-' (for a file of that name, write ./%s)\n", cmd->name, argv[k], cmd->name,
+			    argv[k]);
+			return -1;
+		}
+	}
+	if (i >= argc)
+		return argc;
+	memmove(argv + i, argv + i + 1, (size_t)(argc - i) * sizeof(*argv));
+	return argc - 1;
+}
+
+/*
  * Take every --no-color before "--" out of argv[first..]: main has read it,
  * and a command's own parser need not know the option. Returns the new argc.
  */
@@ -583,6 +612,10 @@ main(int argc, char **argv)
 	if (argc > 1 && argv[1][0] != '-')
 		cmd = find_command(argv[1]);
 	/* and anywhere else on a command's line, as on a question's */
+	/* llm chat reads its line with getopt, which knows "--" */
+	if (cmd != NULL && !cmd->free_words && cmd->needs != NEEDS_NOTHING && cmd->fn != cli_chat &&
+	    (argc = drop_dashes(cmd, argc, argv)) < 0)
+		return EXIT_USAGE;
 	if (cmd != NULL && !cmd->own_color)
 		argc = drop_no_color(argc, argv, 2);
 	if (cmd != NULL && !cmd->free_words)

@@ -116,6 +116,14 @@ check_eq "logs --task: first, what the task was" "$(echo "$OUT" | head -n 1)" \
     "task $task · sum.sh is wrong; make sh test.sh pass"
 run_llm logs --task "$task" --json
 check_eq "logs --task --json: its title" "$(json_get "$T/out" title)" "sum.sh is wrong; make sh test.sh pass"
+for json in "" --json; do
+	# shellcheck disable=SC2086 # no word, or --json
+	run_llm logs --task $((task + 100)) $json
+	check_rc "logs --task $json with no such task: exit 2" 2
+	check_eq "logs --task $json with no such task: nothing on stdout" "$OUT" ""
+	check_contains "logs --task $json with no such task: says so" "$ERR" \
+	    "llm: logs: no task $((task + 100))"
+done
 run_llm usage --by task --json
 check_rc "usage --by task: exit 0" 0
 check_contains "usage --by task: the task is a group" "$OUT" "\"task $task\""

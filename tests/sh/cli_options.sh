@@ -132,11 +132,16 @@ for opt in -q --query -n --count --task; do
 	    "llm: logs: option $opt needs an argument"
 done
 # llm logs --task takes its --json wherever it is on the line.
-for line in "--task 5 --json -a" "-a --task=5 --json" "--json -a --task 5"; do
+mkdir -p "$T/proj"
+git -C "$T/proj" init -q
+fake_reply '{"text":"done"}'
+(cd "$T/proj" && run_llm "do" -q -m test-cheap --json "look" && json_get "$T/out" task_id >"$T/task")
+task=$(cat "$T/task")
+for line in "--task $task --json -a" "-a --task=$task --json" "--json -a --task $task"; do
 	# shellcheck disable=SC2086 # the words of a command line
 	run_llm logs $line
 	check_rc "logs $line: exit 0" 0
-	check_eq "logs $line: the task as JSON" "$(json_get "$T/out" task)" 5
+	check_eq "logs $line: the task as JSON" "$(json_get "$T/out" task)" "$task"
 done
 run_llm logs -q word --task 5
 check_rc "logs -q with --task: exit 2" 2
@@ -563,3 +568,41 @@ check_eq "what: sent as the prompt" "$(fake_last body.messages.0.content)" what
 fake_reply '{"text":"ok"}'
 run_llm -q bugdet summary
 check_eq "bugdet summary: words, a prompt" "$(fake_last body.messages.0.content)" "bugdet summary"
+
+# A --max-tokens out of range says the range, not only that it is wrong.
+for face in "" "do"; do
+	# shellcheck disable=SC2086 # no word, or do
+	run_llm $face --max-tokens 99999999999 "x"
+	check_rc "${face:-llm} --max-tokens too large: exit 2" 2
+	check_contains "${face:-llm} --max-tokens too large: says the range" "$ERR" "from 1 to "
+done
+
+# -- ends a command's options too, as scripts write it before a value of their own.
+fake_reply '{"text":"kept"}'
+run_llm -q -m test-cheap "to show"
+cid=$(t_ledger_sql "select max(id) from conversations")
+run_llm logs show -- "$cid"
+check_rc "logs show -- ID: exit 0" 0
+check_contains "logs show -- ID: the conversation" "$OUT" "kept"
+run_llm logs -- show "$cid"
+check_rc "logs -- show ID: exit 0" 0
+check_contains "logs -- show ID: the conversation" "$OUT" "kept"
+run_llm models --json --
+check_rc "models --json --: exit 0" 0
+check "models --json --: the catalog as JSON" json_get "$T/out" 0.name
+run_llm logs -q --
+check_contains "logs -q --: -- is -q's value" "$ERR" "no message holds '--'"
+run_llm models -- -t
+check_rc "models -- -t: exit 2" 2
+check_contains "models -- -t: says the word is no option" "$ERR" "llm: models: '-t' after --"
+
+# keys set, rm and check without a provider, or with a word too many, say which before the usage.
+for sub in set rm check; do
+	run_llm keys "$sub"
+	check_rc "keys $sub without a provider: exit 2" 2
+	check_contains "keys $sub without a provider: asks which" "$ERR" "llm: keys $sub: which provider?"
+done
+for sub in rm check; do
+	run_llm keys "$sub" openai more
+	check_contains "keys $sub with a word too many: names it" "$ERR" "llm: keys $sub: unexpected 'more'"
+done

@@ -114,3 +114,16 @@ check_contains "relative HOME: config absolute" "$(cat "$T/out3")" \
     "config: ${pw_home%/}/.config/llm/config.ini"
 check_eq "no HOME: nothing made in the current directory" "$(ls -A "$T/cwd")" ""
 
+
+# A config that is there but cannot be read is an error, never the built-in
+# defaults in its place (its budget and providers would go unsaid): a file
+# named as the config directory, a directory named config.ini.
+: >"$T/a-file"
+mkdir -p "$T/dir-config/config.ini"
+for dir in "$T/a-file" "$T/dir-config"; do
+	LLM_CONFIG_DIR=$dir run_llm config check
+	check_rc "config in $dir: config check exits 2" 2
+	check_contains "config in $dir: config check says why" "$ERR" "$dir/config.ini: "
+	LLM_CONFIG_DIR=$dir run_llm route "hello there"
+	check_rc "config in $dir: route exits 2" 2
+done

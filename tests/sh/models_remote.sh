@@ -70,6 +70,12 @@ run_llm models add openai gpt-new-1 --tier mid --price 0.15/0.60
 check_rc "add: again: exit 2" 2
 run_llm models add openai other --tier mid --price cheap
 check_rc "add: a bad price: exit 2" 2
+check_contains "add: a bad price: says what --price takes" "$ERR" \
+    "llm: models add: --price takes IN/OUT, dollars per million tokens such as 0.15/0.60, not 'cheap'"
+run_llm models add openai other --tier huge --price 1/2
+check_rc "add: a bad tier: exit 2" 2
+check_contains "add: a bad tier: says what --tier takes" "$ERR" \
+    "llm: models add: --tier takes cheap, mid or frontier, not 'huge'"
 run_llm models add openai 'x]y' --tier mid --price 1/2
 check_rc "add: a name that breaks the file: exit 2" 2
 run_llm models add ollama qwen3:8b --name qwen3-8b --tier cheap --price 0/0

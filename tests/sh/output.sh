@@ -79,3 +79,28 @@ for force in "" --force; do
 	check_not_contains "-o DIR $force: offers no --force" "$ERR" "--force replaces"
 done
 check_eq "-o DIR: nothing sent" "$(fake_count)" "$n"
+
+# The temporary file goes beside FILE: a directory that is not there is said before anything is sent.
+n=$(fake_count)
+run_llm -q -t cheap -o "$T/nodir/answer.txt" "x"
+check_rc "-o in a missing directory: exit 2" 2
+check_contains "-o in a missing directory: says why" "$ERR" "-o $T/nodir/answer.txt: No such file or directory"
+run_llm -q -t cheap -o "" "x"
+check_rc "-o with an empty name: exit 2" 2
+check_eq "-o in a missing directory: nothing sent" "$(fake_count)" "$n"
+
+# An answer paid for that -o could not take (a full disk) is kept, and the error says where.
+if [ -c /dev/full ]; then
+	fake_reply '{"text":"kept for later"}'
+	run_llm -q -t cheap -o /dev/full "x"
+	check_rc "-o onto a full disk: exit 2" 2
+	check_contains "-o onto a full disk: says why" "$ERR" "-o /dev/full: No space left on device"
+	id=$(printf '%s' "$ERR" | sed -n 's/.*(the answer is kept: llm logs show \([0-9]*\))$/\1/p')
+	check "-o onto a full disk: says where the answer is" [ -n "$id" ]
+	run_llm logs show "$id"
+	check_contains "-o onto a full disk: the answer is there" "$OUT" "kept for later"
+	fake_reply '{"text":"kept for later"}'
+	run_llm -q -t cheap --json -o /dev/full "x"
+	check_rc "--json -o onto a full disk: exit 2" 2
+	check_eq "--json -o onto a full disk: the JSON says exit 2 too" "$(json_get "$T/out" exit_code)" 2
+fi

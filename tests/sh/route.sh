@@ -162,6 +162,14 @@ models = test-cheap'
 	"mid: no cheap model has a key" )
 t_write_config
 
+# A pinned model without a key is the one llm would send to: said, as for a tier.
+( unset OPENAI_API_KEY; run_llm_in "" route --json -m test-cheap "hi there!"
+  check_rc "pinned, no key: exit 0" 0
+  check_eq "pinned, no key: flagged" "$(json_get "$T/out" key)" false
+  check_contains "pinned, no key: stderr names it" "$ERR" "llm: route: test-cheap has no key"
+  run_llm_in "" route -m test-cheap "hi there!"
+  check_contains "pinned, no key: the text says so" "$OUT" "test-cheap (openai, no key)" )
+
 # No key at all: the decision is still shown, and says so.
 unset OPENAI_API_KEY ANTHROPIC_API_KEY GEMINI_API_KEY
 t_config_append '[tier.cheap]

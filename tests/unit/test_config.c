@@ -170,10 +170,11 @@ errors_have_file_and_line(void)
 	    "input_price = 0.0000001\n"
 	    "[weird]\n"
 	    "a = b\n"
+	    "c = d\n"
 	    "[agent]\n"
 	    "allow = edit, delete\n");
 	CHECK_INT(config_load(&cfg, &cause), -1);
-	CHECK(cause && strstr(cause, "config.ini:11: allow: unknown tool 'delete' (use edit, "
+	CHECK(cause && strstr(cause, "config.ini:12: allow: unknown tool 'delete' (use edit, "
 	    "write or run)") != NULL);
 	CHECK(cfg.agent_allow == NULL);
 	CHECK(cause != NULL);
@@ -184,6 +185,8 @@ errors_have_file_and_line(void)
 	CHECK(cause && strstr(cause, "config.ini:4: [llm]: unknown key 'colour'") != NULL);
 	CHECK(cause && strstr(cause, "config.ini:7: input_price") != NULL);
 	CHECK(cause && strstr(cause, "config.ini:9: unknown section [weird]") != NULL);
+	/* once for the section, not again for its second key */
+	CHECK(cause && strstr(cause, "config.ini:10: unknown section") == NULL);
 	CHECK(cause && strstr(cause, "config.ini:6: [model.x]: unknown provider 'nowhere'") != NULL);
 	free(cause);
 	config_done(&cfg);
