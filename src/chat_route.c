@@ -809,6 +809,11 @@ preview_fits(struct chat *c, const struct chat_route *r, char **cause)
 	if (c->ledger == NULL || c->cfg->budget <= 0 || c->cfg->budget_action == BUDGET_WARN ||
 	    worst == 0 || ledger_meter(c->ledger, c->cfg->budget, &m, NULL) != 0)
 		return 0;
+	/* the team's ledger refuses a worst case past the user's own budget too */
+	if (worst > 0 && chat_over_own_budget(&m, worst)) {
+		*cause = chat_own_budget_refusal(r->model, worst, &m);
+		return CHAT_BUDGET;
+	}
 	/* m.limit: the configured budget, or the team's from its ledger */
 	if (worst > 0 && (m.limit <= 0 || m.spent + m.reserved + worst <= m.limit))
 		return 0;

@@ -145,6 +145,12 @@ check_contains "  naming the user's own budget" "$ERR" "alice's own budget for"
 check_contains "  with its figures" "$ERR" 'of $0.000001)'
 check_not_contains "  not the team's" "$ERR" 'of $500.00'
 check_contains "  and how the admin raises it" "$ERR" "llm budget set --user alice USD"
+as alice route -m test-cheap "past alice's own budget"
+check_contains "  llm route says the request would be refused" "$OUT" \
+    "refused: budget: worst case"
+check_contains "  by alice's own budget" "$OUT" "alice's own budget for"
+as alice --dry-run -m test-cheap "past alice's own budget"
+check_rc "  --dry-run refuses as the request does" 3
 # A member whose [ledger] user is not its login is told which user to set.
 t_write_config
 printf '\n[ledger]\nuser = alice\n' >>"$LLM_CONFIG_DIR/config.ini"
