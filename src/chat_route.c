@@ -814,6 +814,9 @@ preview_fits(struct chat *c, const struct chat_route *r, char **cause)
 		*cause = chat_own_budget_refusal(r->model, worst, &m);
 		return CHAT_BUDGET;
 	}
+	/* no budget to pass: the team's ledger takes even a worst case it cannot price */
+	if (m.limit <= 0 && !(m.team && m.user_limit > 0))
+		return 0;
 	/* m.limit: the configured budget, or the team's from its ledger */
 	if (worst > 0 && (m.limit <= 0 || m.spent + m.reserved + worst <= m.limit))
 		return 0;

@@ -199,4 +199,15 @@ check_eq "usage --by user as the admin: every user's rows" \
     "$(json_get "$T/out" rows | t_py -c 'import json,sys; print([(g["key"], g["requests"]) for g in json.load(sys.stdin)])')" \
     "[('alice', 3), ('bob', 1)]"
 check_eq "  and no others" "$(json_get "$T/out" others)" "[]"
+# With no budget in the team's ledger, a model of unknown price is sent: llm route says so.
+as lead budget set 0
+t_write_config
+printf '\n[ledger]\nuser = bob\n' >>"$LLM_CONFIG_DIR/config.ini"
+sed -i 's/^budget = 0/budget_action = block/' "$LLM_CONFIG_DIR/config.ini"
+printf '[model.unpriced]\nprovider = openai\nid = unpriced-1\ntier = cheap\n' \
+    >>"$LLM_CONFIG_DIR/config.ini"
+as bob route -m unpriced "bob asks with no team budget"
+check_not_contains "llm route does not refuse an unknown price with no budget" "$OUT" "refused"
+as bob -q -m unpriced "bob asks with no team budget"
+check_rc "  as the request is not refused" 0
 [ "$T_FAIL" -eq 0 ]
