@@ -111,9 +111,9 @@ budget_team_text(const struct app *cli, const struct meter *m)
 		pricing_format_exact(m->user_limit, own, sizeof own);
 		snprintf(c, sizeof c, " of %s (own budget)", own);
 	}
-	rowf("team", "team \"%s\"; %s: %s spent, %s in flight%s",
+	rowf("team", "team \"%s\"; %s: %s%s spent, %s in flight",
 	    cli->cfg.ledger_team ? cli->cfg.ledger_team : "", cli->cfg.ledger_user ?
-	    cli->cfg.ledger_user : "", a, b, c);
+	    cli->cfg.ledger_user : "", a, c, b);
 	if (m->kept_rows > 0) {
 		pricing_format(m->kept, false, a, sizeof a);
 		rowf("kept here", "%lld request%s (%s) on this machine, not in the team's ledger%s%s",

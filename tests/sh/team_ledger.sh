@@ -149,6 +149,11 @@ check_eq "the client runs on the team ledger" "$?" 0
 check_contains "its meter holds the team's budget" "$(cat "$T/tui.txt")" 'of $50.00'
 check_contains "  and the user's share of it" "$(cat "$T/tui.txt")" 'you $0.'
 check_contains "  against the user's own budget" "$(cat "$T/tui.txt")" 'of $5.00'
+run_llm budget
+check_contains "llm budget gives the user's spend against the user's own budget" \
+    "$(printf '%s\n' "$OUT" | grep '^  team ')" 'zoe: $0.0'
+check_contains "  as spend of the budget, not what is in flight" \
+    "$(printf '%s\n' "$OUT" | grep '^  team ')" 'of $5.00 (own budget) spent, $0.00 in flight'
 
 # A schema newer than this llm's is refused, by init and by every command.
 psql_q "update llm.meta set value = '99' where key = 'version'" >/dev/null
