@@ -23,6 +23,7 @@
 #include "util.h"
 
 #define PICO_PER_MICRO 1000000LL
+#define PICO_PER_USD 1000000000000LL
 #define CONFIG_MAX (1024 * 1024)
 #define BAR_WIDTH 20
 /* Fewer cells than this say nothing: the figures beside the bar say it all. */
@@ -437,6 +438,24 @@ micro_str(int64_t micro, char *out, size_t n)
 	snprintf(out, n, "%lld%s%s", (long long)(micro / 1000000), d > 0 ? "." : "", frac);
 }
 
+/* Whether refused arg is dollars ("12", "12.5"), as many as a budget holds or more. */
+static bool
+usd_too_large(const char *arg)
+{
+	size_t n = strspn(arg, "0123456789");
+	char whole[32];
+	int64_t v;
+
+	if (n == 0 || (arg[n] != '\0' && (arg[n] != '.' ||
+	    arg[n + 1 + strspn(arg + n + 1, "0123456789")] != '\0')))
+		return false;
+	if (n >= sizeof whole)
+		return true;
+	memcpy(whole, arg, n);
+	whole[n] = '\0';
+	return !str_to_fixed(whole, 12, &v) || v / PICO_PER_USD >= INT64_MAX / PICO_PER_USD;
+}
+
 /* Set the team's budget, or user's, in the team's ledger. */
 static int
 budget_set_team(struct app *cli, const char *user, int64_t pico)
@@ -474,13 +493,20 @@ budget_set(struct app *cli, const char *arg, const char *user)
 {
 	char value[48], shown[48], *cause = NULL;
 	int64_t micro;
+	bool ok;
 
 	if (*arg == '$')
 		arg++;
 	/* In the team's database the budget is pico-dollars, as config.ini's budget is. */
 	if ((user != NULL || ledger_team() != NULL) && str_to_fixed(arg, 12, &micro))
 		return budget_set_team(cli, user, micro);
-	if (!str_to_fixed(arg, 6, &micro) || micro > INT64_MAX / PICO_PER_MICRO) {
+	ok = str_to_fixed(arg, 6, &micro) && micro <= INT64_MAX / PICO_PER_MICRO;
+	if (!ok && usd_too_large(arg)) {
+		fprintf(stderr, "llm: budget: $%s is more than llm can count; a budget is at most"
+		    " $%lld\n", arg, (long long)(INT64_MAX / PICO_PER_USD));
+		return EXIT_USAGE;
+	}
+	if (!ok) {
 		fprintf(stderr, "llm: budget: expected an amount in dollars such as 50 or 12.5,"
 		    " got '%s'\n", arg);
 		return EXIT_USAGE;
