@@ -33,6 +33,10 @@ t_write_config
 run_llm_in "pw" keys set ledger
 check_rc "llm keys set ledger without a keyring fails" 4
 check_contains "  saying the password may go in ~/.pgpass instead" "$ERR" "may go in ~/.pgpass"
+run_llm keys check ledger
+check_not_contains "llm keys check ledger does not call the password unneeded" "$OUT" \
+    "none is needed"
+check_contains "  but says where else it may be" "$OUT" ".pgpass (or the file PGPASSFILE names)"
 
 # With a password role: it comes from PGPASSFILE or the environment.
 psql_q "ALTER ROLE llm PASSWORD 'pw-llm'" >/dev/null
