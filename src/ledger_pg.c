@@ -1668,7 +1668,13 @@ pg_upgrade(struct ledger_pg *p, int v, char **cause)
 	    " ON CONFLICT (team) DO UPDATE SET timezone = coalesce($2, llm.teams.timezone)", &a, 0,
 	    NULL);
 	if (pq.PQresultStatus(r) != PGRES_COMMAND_OK) {
-		pg_cause(cause, "init", pq.PQresultErrorMessage(r));
+		const char *msg = r != NULL ? pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+		const char *state = r != NULL ? pq.PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+
+		pg_cause(cause, "init", msg != NULL ? msg : pq.PQresultErrorMessage(r));
+		/* 22023: a time zone the server does not know */
+		if (state != NULL && strcmp(state, "22023") == 0)
+			pg_hint(cause, "check [ledger] timezone, a name such as Europe/Paris");
 		pq.PQclear(r);
 		return -1;
 	}

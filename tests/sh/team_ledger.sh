@@ -159,6 +159,15 @@ check_contains "llm budget gives the user's spend against the user's own budget"
 check_contains "  as spend of the budget, not what is in flight" \
     "$(printf '%s\n' "$OUT" | grep '^  team ')" 'of $5.00 (own budget) spent, $0.00 in flight'
 
+# A time zone the server does not know: refused in its words alone, with what to check.
+t_config_append "timezone = Europe/Pariss"
+run_llm ledger init
+check_rc "ledger init refuses a time zone the server does not know" 2
+check_contains "  in the server's words" "$ERR" 'time zone "Europe/Pariss" not recognized'
+check_not_contains "  alone" "$ERR" "ERROR:"
+check_contains "  saying what to check" "$ERR" "check [ledger] timezone"
+sed -i '/^timezone = Europe\/Pariss$/d' "$LLM_CONFIG_DIR/config.ini"
+
 # A schema newer than this llm's is refused, by init and by every command.
 psql_q "update llm.meta set value = '99' where key = 'version'" >/dev/null
 run_llm ledger init
