@@ -361,6 +361,29 @@ chat_own_budget_refusal(const struct model *m, int64_t worst, const struct meter
 	return s;
 }
 
+/* Say that worst case on m would pass the budget in mt: a team's is named, and its admin's. */
+char *
+chat_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt)
+{
+	const struct ledger_team *t = ledger_team();
+	char w[32], a[32], b[32], d[32], *s;
+
+	money(worst, false, w, sizeof w);
+	money(mt->spent, mt->estimated, a, sizeof a);
+	money(mt->reserved, false, b, sizeof b);
+	pricing_format_exact(mt->limit, d, sizeof d);
+	/* a member may not set the team's budget: the admin does */
+	if (mt->team && t != NULL)
+		xasprintf(&s, "budget: worst case %s on %s would pass team \"%s\"'s budget for %s"
+		    " (spent %s, reserved %s of %s); the team's admin raises it with"
+		    " llm budget set USD", w, m->name, t->team, mt->month, a, b, d);
+	else
+		xasprintf(&s, "budget: worst case %s on %s would pass %s's budget (spent %s,"
+		    " reserved %s of %s); raise it with llm budget set USD", w, m->name, mt->month,
+		    a, b, d);
+	return s;
+}
+
 /*
  * Reserve the worst case of model m under the budget. Returns 0 reserved,
  * CHAT_BUDGET refused (with the figures in turn.error), CHAT_PROVIDER on a
@@ -435,12 +458,10 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 				fail(c, CHAT_BUDGET, "%s", why);
 				free(why);
 			} else {
-				char w[32];
+				char *why = chat_budget_refusal(m, worst, &mt);
 
-				money(worst, false, w, sizeof w);
-				fail(c, CHAT_BUDGET, "budget: worst case %s on %s would pass %s's budget "
-				    "(spent %s, reserved %s of %s); raise it with llm budget set USD",
-				    w, m->name, mt.month, a, b, d);
+				fail(c, CHAT_BUDGET, "%s", why);
+				free(why);
 			}
 		}
 		return CHAT_BUDGET;

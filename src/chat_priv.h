@@ -155,6 +155,8 @@ enum chat_status chat_admit_route(struct chat *c, const struct chat_opts *o, str
  * ledger and not the team's: then the figures to give are the user's.
  */
 bool chat_over_own_budget(const struct meter *mt, int64_t worst);
+/* The refusal of worst case on m by the budget in mt (the team's, named), for the caller to free. */
+char *chat_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt);
 /* The refusal of worst case on m by the user's own budget in mt, for the caller to free. */
 char *chat_own_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt);
 

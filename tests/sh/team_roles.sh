@@ -210,4 +210,12 @@ as bob route -m unpriced "bob asks with no team budget"
 check_not_contains "llm route does not refuse an unknown price with no budget" "$OUT" "refused"
 as bob -q -m unpriced "bob asks with no team budget"
 check_rc "  as the request is not refused" 0
+# A request past the team's budget: a member, who may not set it, is told who does.
+as lead budget set 0.000001
+as bob -q -m test-cheap "past the team's budget"
+check_rc "a request past the team's budget is refused" 3
+check_contains "  naming the team's budget" "$ERR" "would pass team \"default\"'s budget for"
+check_contains "  and who raises it" "$ERR" "the team's admin raises it with llm budget set USD"
+as bob route -m test-cheap "past the team's budget"
+check_contains "  as llm route does" "$OUT" "the team's admin raises it with llm budget set USD"
 [ "$T_FAIL" -eq 0 ]
