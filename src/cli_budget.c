@@ -463,6 +463,7 @@ budget_set_team(struct app *cli, const char *user, int64_t pico)
 	struct ledger *l;
 	char shown[48], *cause = NULL;
 	int rc = EXIT_OK;
+	bool known = true;
 
 	if (ledger_team() == NULL) {
 		fprintf(stderr, "llm: budget: per-user budgets need a team ledger ([ledger] database"
@@ -470,7 +471,7 @@ budget_set_team(struct app *cli, const char *user, int64_t pico)
 		return EXIT_USAGE;
 	}
 	if ((l = cli_ledger_open(cli, &cause)) == NULL ||
-	    ledger_pg_set_budget(ledger_pg(l), user, pico, &cause) < 0) {
+	    ledger_pg_set_budget(ledger_pg(l), user, pico, &known, &cause) < 0) {
 		fprintf(stderr, "llm: budget: %s\n", cause);
 		free(cause);
 		rc = cli_ledger_rc(l);
@@ -485,6 +486,11 @@ budget_set_team(struct app *cli, const char *user, int64_t pico)
 	else
 		printf("team \"%s\" monthly budget %s%s\n", ledger_team()->team, shown,
 		    pico == 0 ? " (none)" : "");
+	/* a misspelt name is a budget that never applies */
+	if (!known && pico > 0)
+		fprintf(stderr, "llm: budget: note: no login is called \"%s\" and no request in team"
+		    " \"%s\" came from that user: check the name (a member's user is its login)\n",
+		    user, ledger_team()->team);
 	return rc;
 }
 

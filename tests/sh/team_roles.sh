@@ -218,4 +218,10 @@ check_contains "  naming the team's budget" "$ERR" "would pass team \"default\"'
 check_contains "  and who raises it" "$ERR" "the team's admin raises it with llm budget set USD"
 as bob route -m test-cheap "past the team's budget"
 check_contains "  as llm route does" "$OUT" "the team's admin raises it with llm budget set USD"
+# A user's budget for a name that is no login and made no request (a typo) is set, with a note.
+as lead budget set --user alcie 5
+check_rc "a budget for a user the ledger has not seen is set" 0
+check_contains "  with a note to check the name" "$ERR" 'no login is called "alcie"'
+as lead budget set --user alice 5
+check_eq "  none for a login" "$ERR" ""
 [ "$T_FAIL" -eq 0 ]
