@@ -115,6 +115,12 @@ budget_team_text(const struct app *cli, const struct meter *m)
 	rowf("team", "team \"%s\"; %s: %s%s spent, %s in flight",
 	    cli->cfg.ledger_team ? cli->cfg.ledger_team : "", cli->cfg.ledger_user ?
 	    cli->cfg.ledger_user : "", a, c, b);
+	/* one who had a budget of their own before joining the team would think it still holds */
+	if (cli->cfg_budget > 0) {
+		pricing_format_exact(cli->cfg_budget, a, sizeof a);
+		rowf("config.ini", "its budget (%s) is not used: the team's ledger holds the budgets",
+		    a);
+	}
 	if (m->kept_rows > 0) {
 		pricing_format(m->kept, false, a, sizeof a);
 		rowf("kept here", "%lld request%s (%s) on this machine, not in the team's ledger%s%s",

@@ -158,6 +158,16 @@ check_contains "llm budget gives the user's spend against the user's own budget"
     "$(printf '%s\n' "$OUT" | grep '^  team ')" 'zoe: $0.0'
 check_contains "  as spend of the budget, not what is in flight" \
     "$(printf '%s\n' "$OUT" | grep '^  team ')" 'of $5.00 (own budget) spent, $0.00 in flight'
+# A budget of one's own in config.ini is not used with a team ledger: said, not silently dropped.
+sed -i 's/^budget = 0$/budget = 20/' "$LLM_CONFIG_DIR/config.ini"
+run_llm budget
+check_contains "llm budget says config.ini's budget is not used" \
+    "$(printf '%s\n' "$OUT" | grep '^  config.ini ')" 'its budget ($20.00) is not used'
+run_llm config check
+check_contains "  as llm config check does" "$OUT" "[llm] budget is not used with a team ledger"
+sed -i 's/^budget = 20$/budget = 0/' "$LLM_CONFIG_DIR/config.ini"
+run_llm budget
+check_not_contains "  not when it has none" "$OUT" "config.ini"
 
 # A time zone the server does not know: refused in its words alone, with what to check.
 t_config_append "timezone = Europe/Pariss"
