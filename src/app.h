@@ -15,6 +15,7 @@ struct app {
 	bool color;     /* stderr is a terminal and colour is allowed */
 	bool err_tty;   /* stderr is a terminal */
 	char *cfg_errors; /* what config_load found wrong (only for llm config) */
+	int64_t cfg_budget; /* [llm] budget as read, when a team ledger's budgets replace it */
 };
 
 #endif

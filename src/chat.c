@@ -334,33 +334,54 @@ reserve_offline(struct chat *c, const struct model *m, int rc, int64_t worst,
 	return rc == LEDGER_RESERVED ? CHAT_OK : CHAT_BUDGET;
 }
 
-/*
- * Whether a refused worst case passes the user's own budget in a team's
- * ledger and not the team's: then the figures to give are the user's.
- */
-static bool
-over_own_budget(const struct meter *mt, int64_t worst)
+/* Tell whether worst case passes the user's own budget and not the team's. */
+bool
+chat_over_own_budget(const struct meter *mt, int64_t worst)
 {
 	return mt->team && mt->user_limit > 0 &&
 	    worst > mt->user_limit - mt->user_spent - mt->user_reserved &&
 	    !(mt->limit > 0 && worst > mt->limit - mt->spent - mt->reserved);
 }
 
-/* Refuse a worst case that would pass the user's own budget in the team's ledger. */
-static void
-fail_own_budget(struct chat *c, const struct model *m, int64_t worst, const struct meter *mt)
+/* Say that worst case on m would pass the user's own budget in the team's ledger. */
+char *
+chat_own_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt)
 {
 	const struct ledger_team *t = ledger_team();
 	const char *user = t != NULL ? t->user : "the user";
-	char w[32], a[32], b[32], d[32];
+	char w[32], a[32], b[32], d[32], *s;
 
 	money(worst, false, w, sizeof w);
 	money(mt->user_spent, false, a, sizeof a);
 	money(mt->user_reserved, false, b, sizeof b);
 	pricing_format_exact(mt->user_limit, d, sizeof d);
-	fail(c, CHAT_BUDGET, "budget: worst case %s on %s would pass %s's own budget for %s"
+	xasprintf(&s, "budget: worst case %s on %s would pass %s's own budget for %s"
 	    " (spent %s, reserved %s of %s); the team's admin raises it with"
 	    " llm budget set --user %s USD", w, m->name, user, mt->month, a, b, d, user);
+	return s;
+}
+
+/* Say that worst case on m would pass the budget in mt: a team's is named, and its admin's. */
+char *
+chat_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt)
+{
+	const struct ledger_team *t = ledger_team();
+	char w[32], a[32], b[32], d[32], *s;
+
+	money(worst, false, w, sizeof w);
+	money(mt->spent, mt->estimated, a, sizeof a);
+	money(mt->reserved, false, b, sizeof b);
+	pricing_format_exact(mt->limit, d, sizeof d);
+	/* a member may not set the team's budget: the admin does */
+	if (mt->team && t != NULL)
+		xasprintf(&s, "budget: worst case %s on %s would pass team \"%s\"'s budget for %s"
+		    " (spent %s, reserved %s of %s); the team's admin raises it with"
+		    " llm budget set USD", w, m->name, t->team, mt->month, a, b, d);
+	else
+		xasprintf(&s, "budget: worst case %s on %s would pass %s's budget (spent %s,"
+		    " reserved %s of %s); raise it with llm budget set USD", w, m->name, mt->month,
+		    a, b, d);
+	return s;
 }
 
 /*
@@ -431,15 +452,16 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 				fail(c, CHAT_BUDGET, "budget: %s has an unknown price and %s's budget "
 				    "is enforced (spent %s, reserved %s of %s); pin a priced model or set "
 				    "budget_action = warn", m->name, mt.month, a, b, d);
-			else if (over_own_budget(&mt, worst))
-				fail_own_budget(c, m, worst, &mt);
-			else {
-				char w[32];
+			else if (chat_over_own_budget(&mt, worst)) {
+				char *why = chat_own_budget_refusal(m, worst, &mt);
 
-				money(worst, false, w, sizeof w);
-				fail(c, CHAT_BUDGET, "budget: worst case %s on %s would pass %s's budget "
-				    "(spent %s, reserved %s of %s); raise it with llm budget set USD",
-				    w, m->name, mt.month, a, b, d);
+				fail(c, CHAT_BUDGET, "%s", why);
+				free(why);
+			} else {
+				char *why = chat_budget_refusal(m, worst, &mt);
+
+				fail(c, CHAT_BUDGET, "%s", why);
+				free(why);
 			}
 		}
 		return CHAT_BUDGET;

@@ -16,6 +16,7 @@ struct http;
 struct http_req;
 struct sse;
 struct ndjson;
+struct meter;
 
 #define CHAT_WARM_MAX 4    /* models whose cache a conversation keeps track of */
 
@@ -148,6 +149,16 @@ typedef enum chat_status (*chat_fits_fn)(struct chat *c, const struct chat_route
  */
 enum chat_status chat_admit_route(struct chat *c, const struct chat_opts *o, struct chat_route *r,
     chat_fits_fn fits, char **cause);
+
+/*
+ * Whether a refused worst case passes the user's own budget in a team's
+ * ledger and not the team's: then the figures to give are the user's.
+ */
+bool chat_over_own_budget(const struct meter *mt, int64_t worst);
+/* The refusal of worst case on m by the budget in mt (the team's, named), for the caller to free. */
+char *chat_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt);
+/* The refusal of worst case on m by the user's own budget in mt, for the caller to free. */
+char *chat_own_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt);
 
 /* Whether prompt caching may be asked for on model m (config, kind of request). */
 bool chat_cache_on(const struct chat *c, const struct model *m);

@@ -803,28 +803,33 @@ static enum chat_status
 preview_fits(struct chat *c, const struct chat_route *r, char **cause)
 {
 	struct meter m;
-	char a[32], b[32], d[32], w[32];
+	char a[32], b[32], d[32];
 	int64_t worst = r->worst_case;
 
 	if (c->ledger == NULL || c->cfg->budget <= 0 || c->cfg->budget_action == BUDGET_WARN ||
 	    worst == 0 || ledger_meter(c->ledger, c->cfg->budget, &m, NULL) != 0)
 		return 0;
+	/* the team's ledger refuses a worst case past the user's own budget too */
+	if (worst > 0 && chat_over_own_budget(&m, worst)) {
+		*cause = chat_own_budget_refusal(r->model, worst, &m);
+		return CHAT_BUDGET;
+	}
+	/* no budget to pass: the team's ledger takes even a worst case it cannot price */
+	if (m.limit <= 0 && !(m.team && m.user_limit > 0))
+		return 0;
 	/* m.limit: the configured budget, or the team's from its ledger */
 	if (worst > 0 && (m.limit <= 0 || m.spent + m.reserved + worst <= m.limit))
 		return 0;
+	if (worst > 0) {
+		*cause = chat_budget_refusal(r->model, worst, &m);
+		return CHAT_BUDGET;
+	}
 	pricing_format(m.spent, m.estimated, a, sizeof a);
 	pricing_format(m.reserved, false, b, sizeof b);
 	pricing_format_exact(m.limit, d, sizeof d);
-	if (worst < 0) {
-		xasprintf(cause, "budget: %s has an unknown price and %s's budget is enforced "
-		    "(spent %s, reserved %s of %s); pin a priced model or set budget_action = warn",
-		    r->model->name, m.month, a, b, d);
-	} else {
-		pricing_format(worst, false, w, sizeof w);
-		xasprintf(cause, "budget: worst case %s on %s would pass %s's budget (spent %s, "
-		    "reserved %s of %s); raise it with llm budget set USD", w, r->model->name,
-		    m.month, a, b, d);
-	}
+	xasprintf(cause, "budget: %s has an unknown price and %s's budget is enforced "
+	    "(spent %s, reserved %s of %s); pin a priced model or set budget_action = warn",
+	    r->model->name, m.month, a, b, d);
 	return CHAT_BUDGET;
 }
 

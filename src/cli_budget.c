@@ -23,6 +23,7 @@
 #include "util.h"
 
 #define PICO_PER_MICRO 1000000LL
+#define PICO_PER_USD 1000000000000LL
 #define CONFIG_MAX (1024 * 1024)
 #define BAR_WIDTH 20
 /* Fewer cells than this say nothing: the figures beside the bar say it all. */
@@ -111,9 +112,15 @@ budget_team_text(const struct app *cli, const struct meter *m)
 		pricing_format_exact(m->user_limit, own, sizeof own);
 		snprintf(c, sizeof c, " of %s (own budget)", own);
 	}
-	rowf("team", "team \"%s\"; %s: %s spent, %s in flight%s",
+	rowf("team", "team \"%s\"; %s: %s%s spent, %s in flight",
 	    cli->cfg.ledger_team ? cli->cfg.ledger_team : "", cli->cfg.ledger_user ?
-	    cli->cfg.ledger_user : "", a, b, c);
+	    cli->cfg.ledger_user : "", a, c, b);
+	/* one who had a budget of their own before joining the team would think it still holds */
+	if (cli->cfg_budget > 0) {
+		pricing_format_exact(cli->cfg_budget, a, sizeof a);
+		rowf("config.ini", "its budget (%s) is not used: the team's ledger holds the budgets",
+		    a);
+	}
 	if (m->kept_rows > 0) {
 		pricing_format(m->kept, false, a, sizeof a);
 		rowf("kept here", "%lld request%s (%s) on this machine, not in the team's ledger%s%s",
@@ -437,6 +444,24 @@ micro_str(int64_t micro, char *out, size_t n)
 	snprintf(out, n, "%lld%s%s", (long long)(micro / 1000000), d > 0 ? "." : "", frac);
 }
 
+/* Whether refused arg is dollars ("12", "12.5"), as many as a budget holds or more. */
+static bool
+usd_too_large(const char *arg)
+{
+	size_t n = strspn(arg, "0123456789");
+	char whole[32];
+	int64_t v;
+
+	if (n == 0 || (arg[n] != '\0' && (arg[n] != '.' ||
+	    arg[n + 1 + strspn(arg + n + 1, "0123456789")] != '\0')))
+		return false;
+	if (n >= sizeof whole)
+		return true;
+	memcpy(whole, arg, n);
+	whole[n] = '\0';
+	return !str_to_fixed(whole, 12, &v) || v / PICO_PER_USD >= INT64_MAX / PICO_PER_USD;
+}
+
 /* Set the team's budget, or user's, in the team's ledger. */
 static int
 budget_set_team(struct app *cli, const char *user, int64_t pico)
@@ -444,6 +469,7 @@ budget_set_team(struct app *cli, const char *user, int64_t pico)
 	struct ledger *l;
 	char shown[48], *cause = NULL;
 	int rc = EXIT_OK;
+	bool known = true;
 
 	if (ledger_team() == NULL) {
 		fprintf(stderr, "llm: budget: per-user budgets need a team ledger ([ledger] database"
@@ -451,7 +477,7 @@ budget_set_team(struct app *cli, const char *user, int64_t pico)
 		return EXIT_USAGE;
 	}
 	if ((l = cli_ledger_open(cli, &cause)) == NULL ||
-	    ledger_pg_set_budget(ledger_pg(l), user, pico, &cause) < 0) {
+	    ledger_pg_set_budget(ledger_pg(l), user, pico, &known, &cause) < 0) {
 		fprintf(stderr, "llm: budget: %s\n", cause);
 		free(cause);
 		rc = cli_ledger_rc(l);
@@ -466,6 +492,11 @@ budget_set_team(struct app *cli, const char *user, int64_t pico)
 	else
 		printf("team \"%s\" monthly budget %s%s\n", ledger_team()->team, shown,
 		    pico == 0 ? " (none)" : "");
+	/* a misspelt name is a budget that never applies */
+	if (!known && pico > 0)
+		fprintf(stderr, "llm: budget: note: no login is called \"%s\" and no request in team"
+		    " \"%s\" came from that user: check the name (a member's user is its login)\n",
+		    user, ledger_team()->team);
 	return rc;
 }
 
@@ -474,13 +505,20 @@ budget_set(struct app *cli, const char *arg, const char *user)
 {
 	char value[48], shown[48], *cause = NULL;
 	int64_t micro;
+	bool ok;
 
 	if (*arg == '$')
 		arg++;
 	/* In the team's database the budget is pico-dollars, as config.ini's budget is. */
 	if ((user != NULL || ledger_team() != NULL) && str_to_fixed(arg, 12, &micro))
 		return budget_set_team(cli, user, micro);
-	if (!str_to_fixed(arg, 6, &micro) || micro > INT64_MAX / PICO_PER_MICRO) {
+	ok = str_to_fixed(arg, 6, &micro) && micro <= INT64_MAX / PICO_PER_MICRO;
+	if (!ok && usd_too_large(arg)) {
+		fprintf(stderr, "llm: budget: $%s is more than llm can count; a budget is at most"
+		    " $%lld\n", arg, (long long)(INT64_MAX / PICO_PER_USD));
+		return EXIT_USAGE;
+	}
+	if (!ok) {
 		fprintf(stderr, "llm: budget: expected an amount in dollars such as 50 or 12.5,"
 		    " got '%s'\n", arg);
 		return EXIT_USAGE;

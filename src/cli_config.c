@@ -38,6 +38,9 @@ config_check(struct app *cli)
 	if (rc != EXIT_OK)
 		return rc;
 	printf("%s: ok%s\n", cli->cfg.path, cli->cfg.loaded ? "" : " (no file: built-in defaults)");
+	if (cli->cfg.ledger_database != NULL && cli->cfg.budget > 0)
+		printf("%s: note: [llm] budget is not used with a team ledger: the team's budget"
+		    " and each user's are set with llm budget set\n", cli->cfg.path);
 	return EXIT_OK;
 }
 

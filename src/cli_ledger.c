@@ -80,6 +80,7 @@ cli_ledger_team(struct app *cli)
 	if (c->ledger_database == NULL)
 		return;
 	ledger_use_team(&t);
+	cli->cfg_budget = c->budget;
 	cli->cfg.budget = LEDGER_TEAM_LIMIT;
 }
 

@@ -523,6 +523,18 @@ usage_text(const struct usage_report *r, const char *month_name)
 		printf("Some sums are too large to show exactly.\n");
 }
 
+/* The cost of requests of which unknown are of unknown cost: null, as the table's "?", for all. */
+static void
+json_cost(cJSON *o, int64_t cost, int64_t requests, int64_t unknown)
+{
+	if (requests > 0 && unknown == requests) {
+		cJSON_AddNullToObject(o, "cost_usd");
+		cJSON_AddNullToObject(o, "cost_pico");
+	} else {
+		report_json_money(o, "cost", cost);
+	}
+}
+
 static cJSON *
 json_sum(const struct usage_report *r, const struct usage_sum *s)
 {
@@ -537,7 +549,7 @@ json_sum(const struct usage_report *r, const struct usage_sum *s)
 	report_json_int(o, "cache_write_tokens", s->cache_write);
 	report_json_int(o, "output_tokens", s->output);
 	report_json_int(o, "reasoning_tokens", s->reasoning);
-	report_json_money(o, "cost", s->cost);
+	json_cost(o, s->cost, s->requests, s->unknown);
 	cJSON_AddBoolToObject(o, "estimated", s->estimated);
 	report_json_int(o, "unknown_cost_requests", s->unknown);
 	report_json_money(o, "cache_saved", s->cache_saved);

@@ -1668,7 +1668,13 @@ pg_upgrade(struct ledger_pg *p, int v, char **cause)
 	    " ON CONFLICT (team) DO UPDATE SET timezone = coalesce($2, llm.teams.timezone)", &a, 0,
 	    NULL);
 	if (pq.PQresultStatus(r) != PGRES_COMMAND_OK) {
-		pg_cause(cause, "init", pq.PQresultErrorMessage(r));
+		const char *msg = r != NULL ? pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+		const char *state = r != NULL ? pq.PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+
+		pg_cause(cause, "init", msg != NULL ? msg : pq.PQresultErrorMessage(r));
+		/* 22023: a time zone the server does not know */
+		if (state != NULL && strcmp(state, "22023") == 0)
+			pg_hint(cause, "check [ledger] timezone, a name such as Europe/Paris");
 		pq.PQclear(r);
 		return -1;
 	}
@@ -1710,7 +1716,8 @@ fail:
 
 /* Set the team's budget, or a user's. */
 int
-ledger_pg_set_budget(struct ledger_pg *p, const char *user, int64_t pico, char **cause)
+ledger_pg_set_budget(struct ledger_pg *p, const char *user, int64_t pico, bool *known,
+    char **cause)
 {
 	struct pg_args a = { .n = 0 };
 	PGresult *r;
@@ -1722,7 +1729,9 @@ ledger_pg_set_budget(struct ledger_pg *p, const char *user, int64_t pico, char *
 	r = pg_call(p, "budget", user != NULL ?
 	    "INSERT INTO llm.user_budgets (team, \"user\", budget_pico) VALUES ($1, $2, $3)"
 	    " ON CONFLICT (team, \"user\") DO UPDATE SET budget_pico = EXCLUDED.budget_pico"
-	    " RETURNING 1" :
+	    /* a user is a login, or has made requests (an admin's rows may bear any name) */
+	    " RETURNING 1, EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $2)"
+	    " OR EXISTS (SELECT 1 FROM llm.usage u WHERE u.team = $1 AND u.\"user\" = $2)" :
 	    "UPDATE llm.teams SET budget_pico = $2 WHERE team = $1 RETURNING 1", &a, cause);
 	/* A user's budget names its team by a foreign key (23503): the team is unknown. */
 	if (r == NULL && strcmp(p->state, "23503") == 0 && cause != NULL) {
@@ -1736,6 +1745,8 @@ ledger_pg_set_budget(struct ledger_pg *p, const char *user, int64_t pico, char *
 		pg_hint(cause, "budgets are set by a login in llm_admin, or the schema's owner");
 	if (r == NULL)
 		return -1;
+	if (known != NULL)
+		*known = user == NULL || strcmp(pq.PQgetvalue(r, 0, 1), "t") == 0;
 	pq.PQclear(r);
 	return 0;
 }

@@ -76,8 +76,12 @@ int ledger_pg_days(struct ledger_pg *p, int64_t start, int64_t end, int64_t *spe
  * version found before. 0 or -1.
  */
 int ledger_pg_init(struct ledger_pg *p, int *version, char **cause);
-/* Set the team's monthly budget (user NULL) or a user's, in pico-dollars. 0 or -1. */
-int ledger_pg_set_budget(struct ledger_pg *p, const char *user, int64_t pico, char **cause);
+/*
+ * Set the team's monthly budget (user NULL) or a user's, in pico-dollars; *known
+ * (if not NULL) is false for a user that is no login and has made no request. 0 or -1.
+ */
+int ledger_pg_set_budget(struct ledger_pg *p, const char *user, int64_t pico, bool *known,
+    char **cause);
 /*
  * Send the rows kept on this machine now, each exactly once. Those the
  * database refuses (made under a misspelt [ledger] team or user) are sent as

@@ -101,6 +101,9 @@ EOF
 		check_rc "budget set '$bad' is a usage error" 2
 		check "budget set '$bad' leaves the file" cmp "$T/before" "$T/dotfiles/llm.ini"
 	done
+	run_llm budget set 99999999999999
+	check_contains "budget set of too many dollars says so" "$ERR" "more than llm can count"
+	check_contains "  and what the most is" "$ERR" 'at most $9223372'
 	run_llm budget set
 	check_rc "budget set without an amount is a usage error" 2
 	run_llm budget --no-color

@@ -33,6 +33,10 @@ t_write_config
 run_llm_in "pw" keys set ledger
 check_rc "llm keys set ledger without a keyring fails" 4
 check_contains "  saying the password may go in ~/.pgpass instead" "$ERR" "may go in ~/.pgpass"
+run_llm keys check ledger
+check_not_contains "llm keys check ledger does not call the password unneeded" "$OUT" \
+    "none is needed"
+check_contains "  but says where else it may be" "$OUT" ".pgpass (or the file PGPASSFILE names)"
 
 # With a password role: it comes from PGPASSFILE or the environment.
 psql_q "ALTER ROLE llm PASSWORD 'pw-llm'" >/dev/null
@@ -149,6 +153,30 @@ check_eq "the client runs on the team ledger" "$?" 0
 check_contains "its meter holds the team's budget" "$(cat "$T/tui.txt")" 'of $50.00'
 check_contains "  and the user's share of it" "$(cat "$T/tui.txt")" 'you $0.'
 check_contains "  against the user's own budget" "$(cat "$T/tui.txt")" 'of $5.00'
+run_llm budget
+check_contains "llm budget gives the user's spend against the user's own budget" \
+    "$(printf '%s\n' "$OUT" | grep '^  team ')" 'zoe: $0.0'
+check_contains "  as spend of the budget, not what is in flight" \
+    "$(printf '%s\n' "$OUT" | grep '^  team ')" 'of $5.00 (own budget) spent, $0.00 in flight'
+# A budget of one's own in config.ini is not used with a team ledger: said, not silently dropped.
+sed -i 's/^budget = 0$/budget = 20/' "$LLM_CONFIG_DIR/config.ini"
+run_llm budget
+check_contains "llm budget says config.ini's budget is not used" \
+    "$(printf '%s\n' "$OUT" | grep '^  config.ini ')" 'its budget ($20.00) is not used'
+run_llm config check
+check_contains "  as llm config check does" "$OUT" "[llm] budget is not used with a team ledger"
+sed -i 's/^budget = 20$/budget = 0/' "$LLM_CONFIG_DIR/config.ini"
+run_llm budget
+check_not_contains "  not when it has none" "$OUT" "config.ini"
+
+# A time zone the server does not know: refused in its words alone, with what to check.
+t_config_append "timezone = Europe/Pariss"
+run_llm ledger init
+check_rc "ledger init refuses a time zone the server does not know" 2
+check_contains "  in the server's words" "$ERR" 'time zone "Europe/Pariss" not recognized'
+check_not_contains "  alone" "$ERR" "ERROR:"
+check_contains "  saying what to check" "$ERR" "check [ledger] timezone"
+sed -i '/^timezone = Europe\/Pariss$/d' "$LLM_CONFIG_DIR/config.ini"
 
 # A schema newer than this llm's is refused, by init and by every command.
 psql_q "update llm.meta set value = '99' where key = 'version'" >/dev/null

@@ -145,6 +145,12 @@ check_contains "  naming the user's own budget" "$ERR" "alice's own budget for"
 check_contains "  with its figures" "$ERR" 'of $0.000001)'
 check_not_contains "  not the team's" "$ERR" 'of $500.00'
 check_contains "  and how the admin raises it" "$ERR" "llm budget set --user alice USD"
+as alice route -m test-cheap "past alice's own budget"
+check_contains "  llm route says the request would be refused" "$OUT" \
+    "refused: budget: worst case"
+check_contains "  by alice's own budget" "$OUT" "alice's own budget for"
+as alice --dry-run -m test-cheap "past alice's own budget"
+check_rc "  --dry-run refuses as the request does" 3
 # A member whose [ledger] user is not its login is told which user to set.
 t_write_config
 printf '\n[ledger]\nuser = alice\n' >>"$LLM_CONFIG_DIR/config.ini"
@@ -193,4 +199,29 @@ check_eq "usage --by user as the admin: every user's rows" \
     "$(json_get "$T/out" rows | t_py -c 'import json,sys; print([(g["key"], g["requests"]) for g in json.load(sys.stdin)])')" \
     "[('alice', 3), ('bob', 1)]"
 check_eq "  and no others" "$(json_get "$T/out" others)" "[]"
+# With no budget in the team's ledger, a model of unknown price is sent: llm route says so.
+as lead budget set 0
+t_write_config
+printf '\n[ledger]\nuser = bob\n' >>"$LLM_CONFIG_DIR/config.ini"
+sed -i 's/^budget = 0/budget_action = block/' "$LLM_CONFIG_DIR/config.ini"
+printf '[model.unpriced]\nprovider = openai\nid = unpriced-1\ntier = cheap\n' \
+    >>"$LLM_CONFIG_DIR/config.ini"
+as bob route -m unpriced "bob asks with no team budget"
+check_not_contains "llm route does not refuse an unknown price with no budget" "$OUT" "refused"
+as bob -q -m unpriced "bob asks with no team budget"
+check_rc "  as the request is not refused" 0
+# A request past the team's budget: a member, who may not set it, is told who does.
+as lead budget set 0.000001
+as bob -q -m test-cheap "past the team's budget"
+check_rc "a request past the team's budget is refused" 3
+check_contains "  naming the team's budget" "$ERR" "would pass team \"default\"'s budget for"
+check_contains "  and who raises it" "$ERR" "the team's admin raises it with llm budget set USD"
+as bob route -m test-cheap "past the team's budget"
+check_contains "  as llm route does" "$OUT" "the team's admin raises it with llm budget set USD"
+# A user's budget for a name that is no login and made no request (a typo) is set, with a note.
+as lead budget set --user alcie 5
+check_rc "a budget for a user the ledger has not seen is set" 0
+check_contains "  with a note to check the name" "$ERR" 'no login is called "alcie"'
+as lead budget set --user alice 5
+check_eq "  none for a login" "$ERR" ""
 [ "$T_FAIL" -eq 0 ]

@@ -147,6 +147,20 @@ check "text shows the saving" grep -q 'test-frontier.*saved' "$T/text"
 check "text shows the reservation" grep -q '1 request in flight' "$T/text"
 check "text shows the expired reservation apart" grep -q '^1 reservation whose process could not be checked expired, holding ~\$0.000000045' "$T/text"
 
+# A month whose requests are all of unknown cost: "?" in the table, null in the JSON, never $0.
+sep=$(date -u -d '2026-09-15 12:00:00' +%s)
+sql "INSERT INTO usage (time, model, tier, input_tokens, output_tokens, cost_pico, status)
+  VALUES ($sep, 'gpt-5-mini', 'cheap', 10, 10, NULL, 'ok'),
+         ($sep, 'gpt-5-mini', 'cheap', 10, 10, NULL, 'ok');"
+"$LLM_BIN" usage --month 2026-09 >"$T/sep.txt"
+check "an unknown month's cost is ? in the table" grep -q '^total .* ?$' "$T/sep.txt"
+"$LLM_BIN" usage --month 2026-09 --json >"$T/sep.json"
+check_eq "  and null in the JSON, row and total" "$(json "$T/sep.json" \
+    '(j["rows"][0]["cost_usd"], j["rows"][0]["cost_pico"], j["total"]["cost_usd"])')" \
+    "(None, None, None)"
+check_eq "  with the requests counted as unknown" \
+    "$(json "$T/sep.json" 'j["total"]["unknown_cost_requests"]')" 2
+
 # Bad arguments are usage errors.
 run_llm usage --no-color
 check_rc "usage accepts the global --no-color" 0

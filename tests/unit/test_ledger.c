@@ -77,7 +77,7 @@ pg_budget(struct ledger *l, int64_t limit)
 
 	if (l == NULL || ledger_pg(l) == NULL || limit == pg_limit)
 		return;
-	if (ledger_pg_set_budget(ledger_pg(l), NULL, limit, &cause) < 0)
+	if (ledger_pg_set_budget(ledger_pg(l), NULL, limit, NULL, &cause) < 0)
 		die("set budget: %s", cause);
 	pg_limit = limit;
 }
