@@ -13,6 +13,7 @@
 #include "util.h"
 
 #define CONV_LIST_MAX 200
+#define HELP_MIN_TEXT 20   /* the fewest columns a help text is wrapped to beside its lead */
 
 /* Add an item to the open picker; it takes item (malloc'd). */
 void
@@ -208,9 +209,53 @@ help_cut(const char *s, size_t n, int w)
 }
 
 /*
+ * Add a lead that does not share a row with its text. One wider than the row has
+ * its padding squeezed to one space and is broken at spaces into rows of at most
+ * cols columns, each as indented as the first, so that no key or name is cut.
+ */
+static void
+help_lead(struct tui *t, const char *lead, int cols)
+{
+	char *s, *w;
+	const char *r = lead, *p;
+	size_t n, cut;
+	int indent;
+
+	if (md_width(lead, strlen(lead)) <= cols) {
+		tui_pick_add(&t->pick, xstrdup(lead), 0);
+		return;
+	}
+	s = w = xstrdup(lead);
+	while (*r == ' ')
+		*w++ = *r++;
+	indent = (int)(w - s);
+	for (; *r != '\0'; r++)
+		if (*r != ' ' || w[-1] != ' ')
+			*w++ = *r;
+	while (w > s && w[-1] == ' ')
+		w--;
+	*w = '\0';
+	p = s + indent;
+	n = strlen(p);
+	do {
+		cut = help_cut(p, n, cols - indent);
+		tui_pick_add(&t->pick, xstrfmt("%*s%.*s", indent, "", (int)cut, p), 0);
+		p += cut;
+		n -= cut;
+		while (n > 0 && *p == ' ') {
+			p++;
+			n--;
+		}
+	} while (n > 0);
+	free(s);
+}
+
+/*
  * Add lead padded to col columns, then text broken at spaces into rows as wide
  * as the picker shows (columns 2 to w - 2), each row after the first starting
- * at col. A lead that leaves no blank before col gets a row of its own.
+ * at col. A lead that leaves no blank before col gets a row of its own; so does
+ * one on a screen too narrow for HELP_MIN_TEXT columns of text beside it, and
+ * its text then starts 4 in.
  */
 void
 tui_help_add(struct tui *t, const char *lead, int col, const char *text)
@@ -220,10 +265,13 @@ tui_help_add(struct tui *t, const char *lead, int col, const char *text)
 
 	if (col > cols / 2)
 		col = cols / 2;
-	if (lead[0] != '\0' && lw >= col) {
-		tui_pick_add(&t->pick, xstrdup(lead), 0);
+	if (lead[0] != '\0' && (lw >= col || cols - col < HELP_MIN_TEXT)) {
+		help_lead(t, lead, cols);
 		lead = "";
 		lw = 0;
+		/* a column too narrow for longer words: the text goes under the lead instead */
+		if (cols - col < HELP_MIN_TEXT)
+			col = 4;
 	}
 	do {
 		cut = help_cut(text, n, cols - col);
