@@ -222,6 +222,19 @@ busy_status(struct tui *t, const char *key)
 	t->status_busy = true;
 }
 
+/* Say under an answer that it is not whole, as the one-shot client does. */
+static void
+finish_note(struct tui *t, const struct chat_turn *turn)
+{
+	const char *s = turn->finish == CHAT_FINISH_LENGTH ?
+	    "the answer was cut off at the length limit (max_tokens in config.ini raises it)" :
+	    turn->finish == CHAT_FINISH_FILTER ? "the answer was stopped by the provider's filter" :
+	    NULL;
+
+	if (s != NULL)
+		tui_view_add(&t->view, TUI_NOTE, s, strlen(s));
+}
+
 static void
 cb_done(void *arg, const struct chat_turn *turn)
 {
@@ -252,6 +265,8 @@ cb_done(void *arg, const struct chat_turn *turn)
 	}
 	else if (turn->status != 0 && turn->error != NULL)
 		tui_view_add(&t->view, TUI_ERROR, turn->error, strlen(turn->error));
+	else if (turn->status == 0)
+		finish_note(t, turn);
 	t->streaming = NULL;
 	t->route_dirty = true;
 	tui_meter_refresh(t);
