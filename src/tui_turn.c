@@ -222,14 +222,16 @@ busy_status(struct tui *t, const char *key)
 	t->status_busy = true;
 }
 
-/* Say under an answer that it is not whole, as the one-shot client does. */
+/* Say under an answer that it is not whole, as the one-shot client does, or that it is empty. */
 static void
 finish_note(struct tui *t, const struct chat_turn *turn)
 {
+	bool up = turn->nsteps > 0 && turn->steps[turn->nsteps - 1].tier < TIER_FRONTIER;
 	const char *s = turn->finish == CHAT_FINISH_LENGTH ?
 	    "the answer was cut off at the length limit (max_tokens in config.ini raises it)" :
 	    turn->finish == CHAT_FINISH_FILTER ? "the answer was stopped by the provider's filter" :
-	    NULL;
+	    turn->len > 0 || turn->ncalls > 0 ? NULL :
+	    up ? "the model sent no text; F4 asks it again one tier up" : "the model sent no text";
 
 	if (s != NULL)
 		tui_view_add(&t->view, TUI_NOTE, s, strlen(s));

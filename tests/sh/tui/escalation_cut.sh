@@ -152,4 +152,26 @@ check_screen "filtered: said" x1 "the answer was stopped by the provider's filte
 check_screen "whole: the answer" x2 "llm  Whole answer."
 check_not_screen "whole: no note" x2 "the answer was"
 
+# without escalation, an empty answer is said to be one, with the key that asks the tier above
+# where there is one
+sed -i 's/^escalate = yes/escalate = no/' "$LLM_CONFIG_DIR/config.ini"
+for tier in cheap frontier; do
+	fake_reset
+	fake_reply '{"chunks":[],"usage":{"input":100,"output":0}}'
+	tui_ok "empty at $tier" "e-$tier" <<S
+:type /tier $tier
+:key Enter
+:type explain the thing
+:key Enter
+:wait-idle
+:dump-screen $T/e-$tier.txt
+S
+	check_eq "empty at $tier: one request" "$(fake_count)" 1
+done
+mv "$T/e-cheap.txt" "$T/e0"
+mv "$T/e-frontier.txt" "$T/e1"
+check_screen "empty: said, with what to do" e0 "the model sent no text; F4 asks it again one tier up"
+check_screen "empty at frontier: said" e1 "the model sent no text"
+check_not_screen "empty at frontier: no tier above" e1 "F4 asks"
+
 echo "# $T_PASS passed, $T_FAIL failed"
