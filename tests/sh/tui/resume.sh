@@ -32,8 +32,8 @@ tui_ok "resume-none" j 100x30 <<S
 :dump-screen $T/k1
 S
 check_screen "resume 9999: says there is none, and how to list them" k0 \
-    "/resume: no conversation 9999: /resume alone (F6) lists them"
+    "/resume: no conversation 9999: F6 lists them"
 check_screen "resume last: not a number, and how to list them" k1 \
-    "/resume: 'last' is not a conversation number: /resume alone (F6) lists them"
+    "/resume: 'last' is not a conversation number: F6 lists them"
 
 echo "# $T_PASS passed, $T_FAIL failed"
