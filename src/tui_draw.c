@@ -1096,7 +1096,10 @@ draw_footer(struct tui *t)
 	hrule(t, t->h - 1, BOX_BL, BOX_BR, hint, THEME_DIM, 0);
 }
 
-/* Below the smallest layout: only say so (as tmux and htop do) until the window grows. */
+/*
+ * Below the smallest layout: only say so (as tmux and htop do) until the window grows;
+ * narrower than that, the sizes alone, so that they are not what is cut.
+ */
 static void
 draw_too_small(struct tui *t)
 {
@@ -1106,6 +1109,10 @@ draw_too_small(struct tui *t)
 
 	snprintf(now, sizeof(now), "too small: %dx%d", t->w, t->h);
 	snprintf(need, sizeof(need), "llm needs %dx%d", TUI_MIN_W, TUI_MIN_H);
+	if (md_width(now, strlen(now)) > t->w || md_width(need, strlen(need)) > t->w) {
+		snprintf(now, sizeof(now), "%dx%d", t->w, t->h);
+		snprintf(need, sizeof(need), "need %dx%d", TUI_MIN_W, TUI_MIN_H);
+	}
 	for (i = 0; i < 2 && y + i < t->h; i++) {
 		int w = md_width(lines[i], strlen(lines[i]));
 
