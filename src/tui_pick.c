@@ -46,12 +46,17 @@ tui_pick_filter(struct tui_picker *p)
 		p->sel = p->n > 0 ? (int)p->n - 1 : 0;
 }
 
-/* Return s cut to cols columns at a character boundary and padded with blanks to cols. */
+/*
+ * Return s in cols columns: cut at a character boundary and ending in an ellipsis
+ * ("..." without UTF-8) when longer, so that a cut title does not read as whole;
+ * padded with blanks to cols.
+ */
 static char *
-fit_cols(const char *s, int cols)
+fit_cols(const struct tui *t, const char *s, int cols)
 {
-	size_t i = 0, n = strlen(s), c;
-	int w = 0, cw;
+	const char *ell = t->unicode ? "\xe2\x80\xa6" : "...";
+	size_t i = 0, n = strlen(s), c, keep = 0, el = 0;
+	int w = 0, cw, kept = 0, ew = md_width(ell, strlen(ell));
 	char *out;
 
 	while (i < n) {
@@ -62,11 +67,21 @@ fit_cols(const char *s, int cols)
 			break;
 		w += cw;
 		i += c;
+		if (w <= cols - ew) {
+			keep = i;
+			kept = w;
+		}
 	}
-	out = xmalloc(i + (size_t)(cols - w) + 1);
+	if (i < n && cols >= ew) {
+		i = keep;
+		w = kept + ew;
+		el = strlen(ell);
+	}
+	out = xmalloc(i + el + (size_t)(cols - w) + 1);
 	memcpy(out, s, i);
-	memset(out + i, ' ', (size_t)(cols - w));
-	out[i + (size_t)(cols - w)] = '\0';
+	memcpy(out + i, ell, el);
+	memset(out + i + el, ' ', (size_t)(cols - w));
+	out[i + el + (size_t)(cols - w)] = '\0';
 	return out;
 }
 
@@ -173,7 +188,7 @@ pick_convs(struct tui *t)
 		for (char *p = title; *p; p++)
 			if (*p == '\n' || *p == '\t')
 				*p = ' ';
-		shown = fit_cols(title, 40);
+		shown = fit_cols(t, title, 40);
 		free(title);
 		title = shown;
 		localtime_r(&tt, &tm);
@@ -350,14 +365,14 @@ tui_pick_open(struct tui *t, enum tui_mode mode)
 
 /* One line of text made visible, its line breaks spaces, cut to cols columns; malloc'd. */
 static char *
-one_line(const char *s, int cols)
+one_line(const struct tui *t, const char *s, int cols)
 {
 	char *v = visible_str(s, strlen(s)), *p, *cut;
 
 	for (p = v; *p; p++)
 		if (*p == '\n' || *p == '\t' || *p == '\r')
 			*p = ' ';
-	cut = fit_cols(v, cols);
+	cut = fit_cols(t, v, cols);
 	free(v);
 	return cut;
 }
@@ -377,7 +392,7 @@ tui_pick_search(struct tui *t, const char *text)
 		free(cause);
 		return;
 	}
-	title = one_line(text, 60);
+	title = one_line(t, text, 60);
 	snprintf(t->pick.title, sizeof(t->pick.title), "conversations holding: %s", title);
 	free(title);
 	for (i = 0; i < n; i++) {
@@ -388,8 +403,8 @@ tui_pick_search(struct tui *t, const char *text)
 			continue;   /* one line per conversation: its first match */
 		localtime_r(&tt, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		title = one_line(h[i].title ? h[i].title : "(untitled)", 30);
-		snip = one_line(h[i].snippet ? h[i].snippet : "", 60);
+		title = one_line(t, h[i].title ? h[i].title : "(untitled)", 30);
+		snip = one_line(t, h[i].snippet ? h[i].snippet : "", 60);
 		tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s  %s", (long long)h[i].conv, when, title,
 		    snip), h[i].conv);
 		free(title);
