@@ -475,6 +475,12 @@ paste_key(struct tui *t, int key)
 	}
 	if (key & (TK_FN | TK_META))
 		return;
+	/* a terminal pastes a line break as CR; text copied with CRLF ends its lines in both */
+	if (key == '\n' && t->paste_cr) {
+		t->paste_cr = false;
+		return;
+	}
+	t->paste_cr = key == '\r';
 	if (key == '\r')
 		key = '\n';
 	/* a tab stays a tab (a Makefile's recipe needs it); the input shows it as spaces */
@@ -503,6 +509,7 @@ tui_key(struct tui *t, int key)
 	if (key == TK_PASTE_START) {
 		t->paste = true;
 		t->paste_over = false;
+		t->paste_cr = false;
 		buf_reset(&t->paste_buf);
 		return;
 	}

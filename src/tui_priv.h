@@ -303,6 +303,7 @@ struct tui {
 
 	bool paste;
 	bool paste_over;        /* the paste passed paste_buf's cap: none of it is kept */
+	bool paste_cr;          /* the paste's last key was a carriage return */
 	struct buf paste_buf;
 	bool quit, quit_armed;
 	int rc;
