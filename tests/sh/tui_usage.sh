@@ -88,4 +88,23 @@ check_contains "20 wide: a bar is 4 days" "$(cat "$T/n20.txt")" "│ a bar is 4 
 check_contains "20 wide: the axis" "$(cat "$T/n20.txt")" "│        1   20 "
 check_contains "20 wide: a cut name ends in an ellipsis" "$(cat "$T/n20.txt")" "│   claude-sonnet… │
 │     \$12.00 59% █ │"
+
+# resized while open, through a window too small for it, the view is drawn again for the new
+# width: 36 columns as when opened there, nothing cut
+cat >"$T/rs.s" <<S
+:type /usage
+:key Enter
+:resize 12 6
+:resize 36 60
+:dump-screen $T/rs.txt
+S
+if timeout -k 5 60 "$LLM_BIN" chat --headless "$T/rs.s" --size 100x60 >"$T/rs.out" 2>&1; then
+	ok "resized: ran"
+else
+	not_ok "resized: ran" "$(cat "$T/rs.out")"
+fi
+check_contains "resized: the view still open" "$(cat "$T/rs.txt")" "├ usage"
+check_not_contains "resized: nothing cut" "$(sed -n '/├ usage/,/├ Up/{/├ Up/!p}' "$T/rs.txt")" "…"
+check_eq "resized: as opened at 36" "$(sed -n '/├ usage/,/├ Up/p' "$T/rs.txt")" \
+    "$(sed -n '/├ usage/,/├ Up/p' "$T/n36.txt")"
 echo "# $T_PASS passed, $T_FAIL failed"
