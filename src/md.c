@@ -718,24 +718,26 @@ put_entity(struct render *r, const char *s, size_t n)
 	put(r, s, n);
 }
 
-/* Add code text, tabs expanded to stops of four from the line start. */
+/*
+ * Add code text, tabs expanded to stops of four from the line start, counted in
+ * columns: a character of several bytes, or a wide one, before a tab moves it.
+ */
 static void
 put_code(struct render *r, const char *s, size_t n)
 {
-	size_t i, col = 0, start;
-	const char *t = buf_str(&r->blk.text); /* never NULL, even before the first byte */
+	size_t i, col, start;
+	const char *t;
 
-	for (start = r->blk.text.len; start > 0 && t[start - 1] != '\n'; start--)
-		;
-	col = (size_t)md_width(t + start, r->blk.text.len - start);
 	for (i = 0; i < n; i++) {
-		if (s[i] == '\t') {
-			put(r, "    ", 4 - col % 4);
-			col += 4 - col % 4;
-		} else {
+		if (s[i] != '\t') {
 			put(r, s + i, 1);
-			col = s[i] == '\n' ? 0 : col + 1;
+			continue;
 		}
+		t = buf_str(&r->blk.text); /* never NULL, even before the first byte */
+		for (start = r->blk.text.len; start > 0 && t[start - 1] != '\n'; start--)
+			;
+		col = (size_t)md_width(t + start, r->blk.text.len - start);
+		put(r, "    ", 4 - col % 4);
 	}
 }
 

@@ -171,6 +171,13 @@ test_code_blocks(void)
 	md_doc_done(&d);
 	CHECK_INT(md_count_code(md, strlen(md)), 2);
 	CHECK_INT(md_count_code("no code", 7), 0);
+	/* a tab's stop counts columns, not bytes: after "é" (2 bytes) or "日本" (4 columns) too */
+	check_md("```\nab\tx\n\xc3\xa9\tx\n\xe6\x97\xa5\xe6\x9c\xac\tx\n```", 40,
+	    "\xe2\x94\x8c [1]\n"
+	    "\xe2\x94\x82 ab  x\n"
+	    "\xe2\x94\x82 \xc3\xa9   x\n"
+	    "\xe2\x94\x82 \xe6\x97\xa5\xe6\x9c\xac    x\n"
+	    "\xe2\x94\x94\n");
 }
 
 static void
