@@ -15,6 +15,7 @@
 #define CHART_TOP 5
 #define CHART_MAX_COLW 4
 #define CHART_MODEL_BAR 20
+#define CHART_NAME_COLS 39  /* the widest a model's name is shown */
 
 static const char *const month_abbr[12] = {
 	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -34,10 +35,12 @@ static const enum theme_slot tier_slots[SPEND_NTIERS] = {
 	[SPEND_OTHER] = THEME_DIM,
 };
 
-/* The characters of a chart; each is one column wide. */
+/* The characters of a chart; each is one column wide but for the ellipsis, cutw. */
 struct glyphs {
 	const char *bar[SPEND_NTIERS];
 	const char *vline, *tick, *corner, *hline, *budget, *dash;
+	const char *cut;    /* ends a name cut short */
+	int cutw;           /* its columns */
 };
 
 /* Without colour the tiers differ by shade, dearer darker; with it, by colour alone. */
@@ -45,19 +48,23 @@ static const struct glyphs glyphs_utf8 = {
 	.bar = { "\xe2\x96\x91", "\xe2\x96\x92", "\xe2\x96\x88", "?" },
 	.vline = "\xe2\x94\x82", .tick = "\xe2\x94\xa4", .corner = "\xe2\x94\x94",
 	.hline = "\xe2\x94\x80", .budget = "\xe2\x94\x80", .dash = "\xe2\x80\x93",
+	.cut = "\xe2\x80\xa6", .cutw = 1,
 };
 static const struct glyphs glyphs_utf8_color = {
 	.bar = { "\xe2\x96\x88", "\xe2\x96\x88", "\xe2\x96\x88", "\xe2\x96\x88" },
 	.vline = "\xe2\x94\x82", .tick = "\xe2\x94\xa4", .corner = "\xe2\x94\x94",
 	.hline = "\xe2\x94\x80", .budget = "\xe2\x94\x80", .dash = "\xe2\x80\x93",
+	.cut = "\xe2\x80\xa6", .cutw = 1,
 };
 static const struct glyphs glyphs_ascii = {
 	.bar = { ":", "=", "#", "?" },
 	.vline = "|", .tick = "+", .corner = "+", .hline = "-", .budget = "-", .dash = "-",
+	.cut = "...", .cutw = 3,
 };
 static const struct glyphs glyphs_ascii_color = {
 	.bar = { "#", "#", "#", "#" },
 	.vline = "|", .tick = "+", .corner = "+", .hline = "-", .budget = "-", .dash = "-",
+	.cut = "...", .cutw = 3,
 };
 
 /* A line being written: spaces are held back so no line ends in them, colours switched lazily. */
@@ -529,15 +536,25 @@ draw_totals(struct pen *p, const struct spend_month *s)
 	pen_wrapped(p, line);
 }
 
-/* A model's name as printable ASCII, so its width is its length and it commands nothing. */
-static void
-safe_name(const char *name, char *out, size_t n)
+/*
+ * A model's name as printable ASCII, so it commands nothing, in at most w columns: a longer
+ * one is cut and ends in the glyphs' ellipsis, so that it does not read as whole. Returns
+ * the columns written.
+ */
+static int
+safe_name(const struct glyphs *g, const char *name, size_t w, char *out, size_t n)
 {
-	size_t i;
+	size_t i, len = strlen(name), keep = len;
 
-	for (i = 0; name[i] != '\0' && i + 1 < n; i++)
+	if (len > w)
+		keep = w > (size_t)g->cutw ? w - (size_t)g->cutw : 0;
+	for (i = 0; i < keep && i + 1 < n; i++)
 		out[i] = name[i] > 0x20 && name[i] < 0x7f ? name[i] : '?';
 	out[i] = '\0';
+	if (keep == len)
+		return (int)i;
+	str_copy(out + i, n - i, g->cut);
+	return (int)i + g->cutw;
 }
 
 /* "+N unknown" for a model some of whose requests are of unknown cost, else "". */
@@ -554,8 +571,8 @@ static void
 draw_models(struct pen *p, const struct spend_month *s, const struct chart_opts *o)
 {
 	size_t i, top = o->top > 0 ? o->top : CHART_TOP, nw = 0, n;
-	char name[40], money[40], line[128], mark[40];
-	int bw, j, fill, mw = 0;  /* mw: the widest mark */
+	char name[CHART_NAME_COLS + 8], money[40], line[128], mark[40];
+	int bw, j, fill, mw = 0, cols;  /* mw: the widest mark */
 	bool apart;
 
 	n = s->nmodels < top ? s->nmodels : top;
@@ -563,11 +580,11 @@ draw_models(struct pen *p, const struct spend_month *s, const struct chart_opts 
 		return;
 	for (i = 0; i < n; i++)
 		nw = strlen(s->models[i].name) > nw ? strlen(s->models[i].name) : nw;
-	nw = nw > sizeof name - 1 ? sizeof name - 1 : nw;
+	nw = nw > CHART_NAME_COLS ? CHART_NAME_COLS : nw;
 	/*
 	 * The columns after the name take 22. Under 40 columns, where a name would not
 	 * fit whole, each name has a line of its own, its figures under it; wider, a
-	 * long name is cut.
+	 * long name is cut, as one still too long for a line of its own.
 	 */
 	apart = o->width < 40 && nw + 22 > (size_t)o->width;
 	if (apart && o->width > 2 && nw > (size_t)o->width - 2)
@@ -584,15 +601,16 @@ draw_models(struct pen *p, const struct spend_month *s, const struct chart_opts 
 		long long pct = (long long)((__int128)s->models[i].cost * 100 /
 		    (s->total > 0 ? s->total : 1));
 
-		safe_name(s->models[i].name, name, nw + 1);
+		cols = safe_name(p->g, s->models[i].name, nw, name, sizeof name);
 		pricing_format(s->models[i].cost, s->models[i].estimated, money, sizeof money);
+		pen_space(p, 2);
+		pen_put(p, -1, name, cols);
 		if (apart) {
-			snprintf(line, sizeof line, "  %s", name);
-			pen_text(p, line);
 			pen_eol(p);
 			snprintf(line, sizeof line, "    %s %lld%% ", money, pct);
 		} else {
-			snprintf(line, sizeof line, "  %-*s %10s %4lld%% ", (int)nw, name, money, pct);
+			pen_space(p, (int)nw - cols);
+			snprintf(line, sizeof line, " %10s %4lld%% ", money, pct);
 		}
 		pen_text(p, line);
 		/*

@@ -12,6 +12,7 @@
 #include "util.h"
 
 #define MD_DEPTH 32
+#define MD_TABLE_MIN_COL 4   /* the narrowest a table's column is made to fit the screen */
 #define REPLACEMENT "\xef\xbf\xbd"
 
 enum ctr_kind { CTR_QUOTE, CTR_LIST, CTR_ITEM };
@@ -338,31 +339,92 @@ cell_end(struct render *r)
 	md_blk_init(&r->blk);
 }
 
-/* Emit one line of a table: cells padded to their column's width. */
+/* Append pad spaces in the base style. */
+static void
+add_pad(struct render *r, struct block *bk, int pad)
+{
+	static const char spaces[] = "                                ";
+
+	for (; pad > 0; pad -= (int)sizeof(spaces) - 1)
+		md_blk_add(bk, spaces, (size_t)(pad < (int)sizeof(spaces) - 1 ? pad :
+		    (int)sizeof(spaces) - 1), (uint8_t)r->base, 0);
+}
+
+/*
+ * Emit one row of a table: each cell wrapped at spaces to its column's width and
+ * padded to it, the row as many lines as its tallest cell needs.
+ */
 static void
 table_row(struct render *r, const struct trow *row, const int *widths, size_t ncols)
 {
-	static const char spaces[] = "                                ";
+	struct md_doc *cells = xcalloc(ncols ? ncols : 1, sizeof(*cells));
+	struct lb none = { 0 };
 	struct block line;
-	size_t c;
+	size_t c, k, i, tall = 1;
 	int pad;
 
-	md_blk_init(&line);
+	buf_init(&none.text, 0);
 	for (c = 0; c < ncols; c++) {
-		pad = widths[c];
-		if (c < row->n) {
-			md_blk_append(&line, &row->cells[c]);
-			pad -= md_width(row->cells[c].text.data ? row->cells[c].text.data : "",
-			    row->cells[c].text.len);
-		}
-		for (; pad > 0; pad -= (int)sizeof(spaces) - 1)
-			md_blk_add(&line, spaces, (size_t)(pad < (int)sizeof(spaces) - 1 ? pad :
-			    (int)sizeof(spaces) - 1), (uint8_t)r->base, 0);
-		if (c + 1 < ncols)
-			md_blk_add(&line, " \xe2\x94\x82 ", 5, THEME_DIM, 0);
+		if (c < row->n)
+			md_wrap(&cells[c], &row->cells[c], &none, &none, widths[c], false);
+		tall = cells[c].nlines > tall ? cells[c].nlines : tall;
 	}
-	wrap_block(r, &line, true, true);
+	md_blk_init(&line);
+	for (k = 0; k < tall; k++) {
+		md_blk_reset(&line);
+		for (c = 0; c < ncols; c++) {
+			const struct md_line *l = k < cells[c].nlines ? &cells[c].lines[k] : NULL;
+
+			pad = widths[c];
+			for (i = 0; l != NULL && i < l->nspans; i++)
+				md_blk_add(&line, l->text + l->spans[i].off, l->spans[i].len,
+				    l->spans[i].slot, l->spans[i].attrs);
+			if (l != NULL)
+				pad -= md_width(l->text, l->len);
+			add_pad(r, &line, pad);
+			if (c + 1 < ncols)
+				md_blk_add(&line, " \xe2\x94\x82 ", 5, THEME_DIM, 0);
+		}
+		wrap_block(r, &line, true, true);
+	}
 	md_blk_done(&line);
+	for (c = 0; c < ncols; c++)
+		md_doc_done(&cells[c]);
+	free(cells);
+	md_lb_done(&none);
+}
+
+/*
+ * Narrow the widest columns until the table fits the room its containers leave,
+ * none below MD_TABLE_MIN_COL: their cells then wrap inside them, and the grid
+ * holds. A table of too many columns for that keeps its widths and wraps hard,
+ * as code does.
+ */
+static void
+table_fit(struct render *r, int *widths, size_t ncols)
+{
+	struct prefixes p;
+	int room, total = 0, *fit = xcalloc(ncols ? ncols : 1, sizeof(*fit));
+	size_t c, widest;
+
+	prefixes_init(r, &p, false);
+	room = r->width - p.cont.width;
+	prefixes_done(&p);
+	for (c = 0; c < ncols; c++) {
+		fit[c] = widths[c];
+		total += widths[c] + (c + 1 < ncols ? 3 : 0);
+	}
+	while (total > room) {
+		for (widest = 0, c = 1; c < ncols; c++)
+			widest = fit[c] > fit[widest] ? c : widest;
+		if (fit[widest] <= MD_TABLE_MIN_COL)
+			break;
+		fit[widest]--;
+		total--;
+	}
+	if (total <= room)
+		memcpy(widths, fit, ncols * sizeof(*fit));
+	free(fit);
 }
 
 /* Emit the rule under a table's header: a line across each column, crossed between them. */
@@ -401,6 +463,7 @@ table_end(struct render *r)
 			widths[c] = w > widths[c] ? w : widths[c];
 		}
 	}
+	table_fit(r, widths, ncols);
 	pay_blank(r);
 	for (i = 0; i < r->nrows; i++) {
 		table_row(r, &r->rows[i], widths, ncols);
@@ -655,24 +718,26 @@ put_entity(struct render *r, const char *s, size_t n)
 	put(r, s, n);
 }
 
-/* Add code text, tabs expanded to stops of four from the line start. */
+/*
+ * Add code text, tabs expanded to stops of four from the line start, counted in
+ * columns: a character of several bytes, or a wide one, before a tab moves it.
+ */
 static void
 put_code(struct render *r, const char *s, size_t n)
 {
-	size_t i, col = 0, start;
-	const char *t = buf_str(&r->blk.text); /* never NULL, even before the first byte */
+	size_t i, col, start;
+	const char *t;
 
-	for (start = r->blk.text.len; start > 0 && t[start - 1] != '\n'; start--)
-		;
-	col = (size_t)md_width(t + start, r->blk.text.len - start);
 	for (i = 0; i < n; i++) {
-		if (s[i] == '\t') {
-			put(r, "    ", 4 - col % 4);
-			col += 4 - col % 4;
-		} else {
+		if (s[i] != '\t') {
 			put(r, s + i, 1);
-			col = s[i] == '\n' ? 0 : col + 1;
+			continue;
 		}
+		t = buf_str(&r->blk.text); /* never NULL, even before the first byte */
+		for (start = r->blk.text.len; start > 0 && t[start - 1] != '\n'; start--)
+			;
+		col = (size_t)md_width(t + start, r->blk.text.len - start);
+		put(r, "    ", 4 - col % 4);
 	}
 }
 

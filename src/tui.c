@@ -16,6 +16,7 @@
 #include "config.h"
 #include "spend.h"
 #include "tui_priv.h"
+#include "tui_usage.h"
 #include "util.h"
 
 #define FRAME_MS 33            /* redraws are coalesced to about 30 a second */
@@ -182,6 +183,13 @@ tui_resize(struct tui *t, int w, int h)
 		int top = t->pick.top;
 
 		tui_pick_open(t, MODE_HELP);   /* wrapped again to the new width */
+		t->pick.top = top;
+	} else if (t->mode == MODE_HELP && strcmp(t->pick.title, "usage") == 0 &&
+	    w >= TUI_MIN_W && h >= TUI_MIN_H) {
+		int top = t->pick.top;
+		char none[] = "";
+
+		tui_usage_cmd(t, none);   /* the chart drawn again for the new width */
 		t->pick.top = top;
 	}
 	t->dirty = true;

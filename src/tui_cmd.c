@@ -159,6 +159,7 @@ cmd_new(struct tui *t, char *arg)
 static void
 cmd_resume(struct tui *t, char *arg)
 {
+	char key[32];
 	int64_t id;
 
 	if (*arg == '\0') {
@@ -168,8 +169,9 @@ cmd_resume(struct tui *t, char *arg)
 	if (*arg == '#')
 		arg++;
 	if (!str_to_i64(arg, &id) || id <= 0) {
-		tui_status(t, true, "/resume: '%s' is not a conversation number: /resume alone (F6) "
-		    "lists them", arg);
+		tui_key_or_cmd(t, ACT_RESUME, key, sizeof(key));
+		tui_status(t, true, "/resume: '%s' is not a conversation number: %s lists them", arg,
+		    key);
 		return;
 	}
 	tui_resume(t, id);

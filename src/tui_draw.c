@@ -391,18 +391,6 @@ draw_line(struct tui *t, int y, const struct md_line *l)
 #define WELCOME_MIN_W 40
 #define WELCOME_MIN_ROWS 8
 
-/* What runs action a: its key, or its slash command when no key is bound. */
-static void
-key_or_cmd(const struct tui *t, enum tui_action a, char *out, size_t n)
-{
-	int key = tui_action_key(t, a);
-
-	if (key >= 0)
-		tui_key_name(key, out, n);
-	else
-		snprintf(out, n, "/%s", tui_action_name(a));
-}
-
 /* Draw the first of n forms of a line (longest first) that fits whole at row y; 0: none does. */
 static int
 welcome_line(struct tui *t, int y, const char *const *forms, int n)
@@ -458,11 +446,11 @@ draw_welcome(struct tui *t, int top, int rows)
 
 	if (t->w < WELCOME_MIN_W || rows < WELCOME_MIN_ROWS)
 		return;
-	key_or_cmd(t, ACT_HELP, help, sizeof(help));
-	key_or_cmd(t, ACT_QUIT, quit, sizeof(quit));
+	tui_key_or_cmd(t, ACT_HELP, help, sizeof(help));
+	tui_key_or_cmd(t, ACT_QUIT, quit, sizeof(quit));
 	snprintf(k2, sizeof(k2), "%s help \xc2\xb7 %s quits", help, quit);
 	if (t->agent) {
-		key_or_cmd(t, ACT_AGENT, agent, sizeof(agent));
+		tui_key_or_cmd(t, ACT_AGENT, agent, sizeof(agent));
 		welcome_where(t, y++);
 		y += welcome_line(t, y, (const char *const[]){ "A message is a task: the model reads "
 		    "files here, and edits or runs commands after your y.", "A message is a task: "
@@ -472,8 +460,8 @@ draw_welcome(struct tui *t, int top, int rows)
 		snprintf(k1, sizeof(k1), "%s help \xc2\xb7 %s agent mode off \xc2\xb7 %s quits", help,
 		    agent, quit);
 	} else {
-		key_or_cmd(t, ACT_TIER, tier, sizeof(tier));
-		key_or_cmd(t, ACT_MODEL, model, sizeof(model));
+		tui_key_or_cmd(t, ACT_TIER, tier, sizeof(tier));
+		tui_key_or_cmd(t, ACT_MODEL, model, sizeof(model));
 		y += welcome_line(t, y, (const char *const[]){ "Type a message and press Enter. The "
 		    "line below shows where it will go and why.", "Type a message and press Enter." },
 		    2);
@@ -1108,7 +1096,10 @@ draw_footer(struct tui *t)
 	hrule(t, t->h - 1, BOX_BL, BOX_BR, hint, THEME_DIM, 0);
 }
 
-/* Below the smallest layout: only say so (as tmux and htop do) until the window grows. */
+/*
+ * Below the smallest layout: only say so (as tmux and htop do) until the window grows;
+ * narrower than that, the sizes alone, so that they are not what is cut.
+ */
 static void
 draw_too_small(struct tui *t)
 {
@@ -1118,6 +1109,10 @@ draw_too_small(struct tui *t)
 
 	snprintf(now, sizeof(now), "too small: %dx%d", t->w, t->h);
 	snprintf(need, sizeof(need), "llm needs %dx%d", TUI_MIN_W, TUI_MIN_H);
+	if (md_width(now, strlen(now)) > t->w || md_width(need, strlen(need)) > t->w) {
+		snprintf(now, sizeof(now), "%dx%d", t->w, t->h);
+		snprintf(need, sizeof(need), "need %dx%d", TUI_MIN_W, TUI_MIN_H);
+	}
 	for (i = 0; i < 2 && y + i < t->h; i++) {
 		int w = md_width(lines[i], strlen(lines[i]));
 

@@ -143,6 +143,18 @@ tui_action_help(enum tui_action a)
 	return a > ACT_NONE && a < ACT_COUNT && tui_verbs[a].key_help ? tui_verbs[a].key_help : "";
 }
 
+/* Name what runs action a into out: its key, or its slash command when no key is bound. */
+void
+tui_key_or_cmd(const struct tui *t, enum tui_action a, char *out, size_t n)
+{
+	int key = tui_action_key(t, a);
+
+	if (key >= 0)
+		tui_key_name(key, out, n);
+	else
+		snprintf(out, n, "/%s", tui_action_name(a));
+}
+
 /* Return the first key bound to an action, or -1. */
 int
 tui_action_key(const struct tui *t, enum tui_action a)
@@ -463,6 +475,12 @@ paste_key(struct tui *t, int key)
 	}
 	if (key & (TK_FN | TK_META))
 		return;
+	/* a terminal pastes a line break as CR; text copied with CRLF ends its lines in both */
+	if (key == '\n' && t->paste_cr) {
+		t->paste_cr = false;
+		return;
+	}
+	t->paste_cr = key == '\r';
 	if (key == '\r')
 		key = '\n';
 	/* a tab stays a tab (a Makefile's recipe needs it); the input shows it as spaces */
@@ -491,6 +509,7 @@ tui_key(struct tui *t, int key)
 	if (key == TK_PASTE_START) {
 		t->paste = true;
 		t->paste_over = false;
+		t->paste_cr = false;
 		buf_reset(&t->paste_buf);
 		return;
 	}

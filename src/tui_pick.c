@@ -13,6 +13,7 @@
 #include "util.h"
 
 #define CONV_LIST_MAX 200
+#define HELP_MIN_TEXT 20   /* the fewest columns a help text is wrapped to beside its lead */
 
 /* Add an item to the open picker; it takes item (malloc'd). */
 void
@@ -45,12 +46,17 @@ tui_pick_filter(struct tui_picker *p)
 		p->sel = p->n > 0 ? (int)p->n - 1 : 0;
 }
 
-/* Return s cut to cols columns at a character boundary and padded with blanks to cols. */
+/*
+ * Return s in cols columns: cut at a character boundary and ending in an ellipsis
+ * ("..." without UTF-8) when longer, so that a cut title does not read as whole;
+ * padded with blanks to cols.
+ */
 static char *
-fit_cols(const char *s, int cols)
+fit_cols(const struct tui *t, const char *s, int cols)
 {
-	size_t i = 0, n = strlen(s), c;
-	int w = 0, cw;
+	const char *ell = t->unicode ? "\xe2\x80\xa6" : "...";
+	size_t i = 0, n = strlen(s), c, keep = 0, el = 0;
+	int w = 0, cw, kept = 0, ew = md_width(ell, strlen(ell));
 	char *out;
 
 	while (i < n) {
@@ -61,11 +67,21 @@ fit_cols(const char *s, int cols)
 			break;
 		w += cw;
 		i += c;
+		if (w <= cols - ew) {
+			keep = i;
+			kept = w;
+		}
 	}
-	out = xmalloc(i + (size_t)(cols - w) + 1);
+	if (i < n && cols >= ew) {
+		i = keep;
+		w = kept + ew;
+		el = strlen(ell);
+	}
+	out = xmalloc(i + el + (size_t)(cols - w) + 1);
 	memcpy(out, s, i);
-	memset(out + i, ' ', (size_t)(cols - w));
-	out[i + (size_t)(cols - w)] = '\0';
+	memcpy(out + i, ell, el);
+	memset(out + i + el, ' ', (size_t)(cols - w));
+	out[i + el + (size_t)(cols - w)] = '\0';
 	return out;
 }
 
@@ -172,7 +188,7 @@ pick_convs(struct tui *t)
 		for (char *p = title; *p; p++)
 			if (*p == '\n' || *p == '\t')
 				*p = ' ';
-		shown = fit_cols(title, 40);
+		shown = fit_cols(t, title, 40);
 		free(title);
 		title = shown;
 		localtime_r(&tt, &tm);
@@ -208,9 +224,53 @@ help_cut(const char *s, size_t n, int w)
 }
 
 /*
+ * Add a lead that does not share a row with its text. One wider than the row has
+ * its padding squeezed to one space and is broken at spaces into rows of at most
+ * cols columns, each as indented as the first, so that no key or name is cut.
+ */
+static void
+help_lead(struct tui *t, const char *lead, int cols)
+{
+	char *s, *w;
+	const char *r = lead, *p;
+	size_t n, cut;
+	int indent;
+
+	if (md_width(lead, strlen(lead)) <= cols) {
+		tui_pick_add(&t->pick, xstrdup(lead), 0);
+		return;
+	}
+	s = w = xstrdup(lead);
+	while (*r == ' ')
+		*w++ = *r++;
+	indent = (int)(w - s);
+	for (; *r != '\0'; r++)
+		if (*r != ' ' || w[-1] != ' ')
+			*w++ = *r;
+	while (w > s && w[-1] == ' ')
+		w--;
+	*w = '\0';
+	p = s + indent;
+	n = strlen(p);
+	do {
+		cut = help_cut(p, n, cols - indent);
+		tui_pick_add(&t->pick, xstrfmt("%*s%.*s", indent, "", (int)cut, p), 0);
+		p += cut;
+		n -= cut;
+		while (n > 0 && *p == ' ') {
+			p++;
+			n--;
+		}
+	} while (n > 0);
+	free(s);
+}
+
+/*
  * Add lead padded to col columns, then text broken at spaces into rows as wide
  * as the picker shows (columns 2 to w - 2), each row after the first starting
- * at col. A lead that leaves no blank before col gets a row of its own.
+ * at col. A lead that leaves no blank before col gets a row of its own; so does
+ * one on a screen too narrow for HELP_MIN_TEXT columns of text beside it, and
+ * its text then starts 4 in.
  */
 void
 tui_help_add(struct tui *t, const char *lead, int col, const char *text)
@@ -220,10 +280,13 @@ tui_help_add(struct tui *t, const char *lead, int col, const char *text)
 
 	if (col > cols / 2)
 		col = cols / 2;
-	if (lead[0] != '\0' && lw >= col) {
-		tui_pick_add(&t->pick, xstrdup(lead), 0);
+	if (lead[0] != '\0' && (lw >= col || cols - col < HELP_MIN_TEXT)) {
+		help_lead(t, lead, cols);
 		lead = "";
 		lw = 0;
+		/* a column too narrow for longer words: the text goes under the lead instead */
+		if (cols - col < HELP_MIN_TEXT)
+			col = 4;
 	}
 	do {
 		cut = help_cut(text, n, cols - col);
@@ -302,14 +365,14 @@ tui_pick_open(struct tui *t, enum tui_mode mode)
 
 /* One line of text made visible, its line breaks spaces, cut to cols columns; malloc'd. */
 static char *
-one_line(const char *s, int cols)
+one_line(const struct tui *t, const char *s, int cols)
 {
 	char *v = visible_str(s, strlen(s)), *p, *cut;
 
 	for (p = v; *p; p++)
 		if (*p == '\n' || *p == '\t' || *p == '\r')
 			*p = ' ';
-	cut = fit_cols(v, cols);
+	cut = fit_cols(t, v, cols);
 	free(v);
 	return cut;
 }
@@ -329,7 +392,7 @@ tui_pick_search(struct tui *t, const char *text)
 		free(cause);
 		return;
 	}
-	title = one_line(text, 60);
+	title = one_line(t, text, 60);
 	snprintf(t->pick.title, sizeof(t->pick.title), "conversations holding: %s", title);
 	free(title);
 	for (i = 0; i < n; i++) {
@@ -340,8 +403,8 @@ tui_pick_search(struct tui *t, const char *text)
 			continue;   /* one line per conversation: its first match */
 		localtime_r(&tt, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		title = one_line(h[i].title ? h[i].title : "(untitled)", 30);
-		snip = one_line(h[i].snippet ? h[i].snippet : "", 60);
+		title = one_line(t, h[i].title ? h[i].title : "(untitled)", 30);
+		snip = one_line(t, h[i].snippet ? h[i].snippet : "", 60);
 		tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s  %s", (long long)h[i].conv, when, title,
 		    snip), h[i].conv);
 		free(title);

@@ -303,6 +303,7 @@ struct tui {
 
 	bool paste;
 	bool paste_over;        /* the paste passed paste_buf's cap: none of it is kept */
+	bool paste_cr;          /* the paste's last key was a carriage return */
 	struct buf paste_buf;
 	bool quit, quit_armed;
 	int rc;
@@ -410,6 +411,8 @@ void tui_bind_load(struct tui *t);
 const char *tui_action_name(enum tui_action a);
 const char *tui_action_help(enum tui_action a);
 int tui_action_key(const struct tui *t, enum tui_action a);
+/* Name what runs action a into out: its key, or its slash command when no key is bound. */
+void tui_key_or_cmd(const struct tui *t, enum tui_action a, char *out, size_t n);
 /* The input being edited (borrowed) and the cursor's byte offset. */
 const char *tui_input(int *point);
 /* Readline's prompt while it shows one of its own (a history search), else "". */

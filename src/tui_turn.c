@@ -222,6 +222,34 @@ busy_status(struct tui *t, const char *key)
 	t->status_busy = true;
 }
 
+/* Add note s under the answer; below the frontier tier, with what asks the tier above. */
+static void
+note_up(struct tui *t, const struct chat_turn *turn, const char *s)
+{
+	bool up = turn->nsteps > 0 && turn->steps[turn->nsteps - 1].tier < TIER_FRONTIER;
+	char key[32], *line;
+
+	tui_key_or_cmd(t, ACT_RETRY, key, sizeof(key));
+	line = up ? xstrfmt("%s; %s asks it again one tier up", s, key) : xstrdup(s);
+	tui_view_add(&t->view, TUI_NOTE, line, strlen(line));
+	free(line);
+}
+
+/* Say under an answer that it is not whole, as the one-shot client does, or that it is empty. */
+static void
+finish_note(struct tui *t, const struct chat_turn *turn)
+{
+	const char *s = turn->finish == CHAT_FINISH_LENGTH ?
+	    "the answer was cut off at the length limit (max_tokens in config.ini raises it)" :
+	    turn->finish == CHAT_FINISH_FILTER ? "the answer was stopped by the provider's filter" :
+	    NULL;
+
+	if (s != NULL)
+		tui_view_add(&t->view, TUI_NOTE, s, strlen(s));
+	else if (turn->len == 0 && turn->ncalls == 0)
+		note_up(t, turn, "the model sent no text");
+}
+
 static void
 cb_done(void *arg, const struct chat_turn *turn)
 {
@@ -242,16 +270,17 @@ cb_done(void *arg, const struct chat_turn *turn)
 	info = turn_info(turn);
 	tui_view_set_info(m, *info ? info : NULL);
 	free(info);
-	if (turn->cancelled) {
-		bool up = turn->nsteps > 0 && turn->steps[turn->nsteps - 1].tier < TIER_FRONTIER;
-		const char *s = turn->len > 0 ? "cancelled: the partial answer and its cost are kept" :
-		    up ? "cancelled before any answer came; F4 asks it again one tier up" :
-		    "cancelled before any answer came";
+	if (turn->cancelled && turn->len > 0) {
+		const char *s = "cancelled: the partial answer and its cost are kept";
 
 		tui_view_add(&t->view, TUI_NOTE, s, strlen(s));
-	}
-	else if (turn->status != 0 && turn->error != NULL)
+	} else if (turn->cancelled) {
+		note_up(t, turn, "cancelled before any answer came");
+	} else if (turn->status != 0 && turn->error != NULL) {
 		tui_view_add(&t->view, TUI_ERROR, turn->error, strlen(turn->error));
+	} else if (turn->status == 0) {
+		finish_note(t, turn);
+	}
 	t->streaming = NULL;
 	t->route_dirty = true;
 	tui_meter_refresh(t);
@@ -463,7 +492,7 @@ int
 tui_resume(struct tui *t, int64_t id)
 {
 	struct store_msg *msgs = NULL;
-	char *cause = NULL, in[16], out[16], money[32];
+	char *cause = NULL, in[16], out[16], money[32], key[32];
 	size_t n = 0, i;
 
 	if (t->ledger == NULL) {
@@ -471,8 +500,8 @@ tui_resume(struct tui *t, int64_t id)
 		return -1;
 	}
 	if (!ledger_conv_exists(t->ledger, id)) {
-		tui_status(t, true, "/resume: no conversation %lld: /resume alone (F6) lists them",
-		    (long long)id);
+		tui_key_or_cmd(t, ACT_RESUME, key, sizeof(key));
+		tui_status(t, true, "/resume: no conversation %lld: %s lists them", (long long)id, key);
 		return -1;
 	}
 	if (chat_busy(t->chat))

@@ -31,6 +31,8 @@ tui_ok "small" b <<S
 :dump-screen $T/b0
 :resize 15 3
 :dump-screen $T/b1
+:resize 10 4
+:dump-screen $T/b4
 :resize 20 10
 :dump-screen $T/b2
 :resize 60 20
@@ -42,6 +44,8 @@ check_not_screen "small: no frame drawn" b0 "│"
 check_not_screen "small: typing not drawn over it" b0 "kept while small"
 check_eq "small: 8 rows dumped" "$(wc -l <"$T/b0" | tr -d ' ')" 8
 check_screen "tiny: the message cut to fit" b1 "too small: 15x3"
+check_screen "tinier: the size now, whole" b4 "10x4"
+check_screen "tinier: the size needed, whole" b4 "need 20x10"
 check_contains "20x10: the layout again" "$(sed -n 1p "$T/b2")" "┌ llm"
 check_contains "20x10: bottom border on the last row" "$(sed -n 10p "$T/b2")" "└"
 check_contains "grown: frame back" "$(sed -n 1p "$T/b3")" "┌ llm"

@@ -62,8 +62,9 @@ w=$(t_py -c 'import sys; print(max(len(l) for l in open(sys.argv[1], encoding="u
     "$T/tui-usage-50x15.txt")
 check_eq "50x15: nothing past the screen's width" "$w" 50
 # Narrower than a column a day (31 of them and the scale): a bar stands for 2 days or more and
-# the month stays whole; nothing is cut, nothing is wider than the screen, down to the client's
-# smallest width. Tall screens, so that all of the view shows.
+# the month stays whole; nothing is wider than the screen, down to the client's smallest width,
+# and nothing is cut at 36; at 20 a model's name too long for the line ends in an ellipsis.
+# Tall screens, so that all of the view shows.
 for w in 36 20; do
 	cat >"$T/n$w.s" <<S
 :type /usage
@@ -76,8 +77,8 @@ S
 		not_ok "$w wide: ran" "$(cat "$T/n$w.out")"
 	fi
 	check_eq "$w wide: nothing past the screen's width" "$(wc -L <"$T/n$w.txt" | tr -d ' ')" "$w"
-	check_not_contains "$w wide: nothing cut" "$(sed -n '/├ usage/,/├ Up/{/├ Up/!p}' "$T/n$w.txt")" "…"
 done
+check_not_contains "36 wide: nothing cut" "$(sed -n '/├ usage/,/├ Up/{/├ Up/!p}' "$T/n36.txt")" "…"
 check_contains "36 wide: a model's name whole, its figures under it" "$(cat "$T/n36.txt")" \
     "│   claude-sonnet-4-6              │
 │     \$12.00 59% █████████████████ │"
@@ -85,4 +86,25 @@ check_contains "36 wide: a bar is 2 days" "$(cat "$T/n36.txt")" "│ a bar is 2 
 check_contains "36 wide: the axis to the month's end" "$(cat "$T/n36.txt")" "│        1   10   20   30 "
 check_contains "20 wide: a bar is 4 days" "$(cat "$T/n20.txt")" "│ a bar is 4 days"
 check_contains "20 wide: the axis" "$(cat "$T/n20.txt")" "│        1   20 "
+check_contains "20 wide: a cut name ends in an ellipsis" "$(cat "$T/n20.txt")" "│   claude-sonnet… │
+│     \$12.00 59% █ │"
+
+# resized while open, through a window too small for it, the view is drawn again for the new
+# width: 36 columns as when opened there, nothing cut
+cat >"$T/rs.s" <<S
+:type /usage
+:key Enter
+:resize 12 6
+:resize 36 60
+:dump-screen $T/rs.txt
+S
+if timeout -k 5 60 "$LLM_BIN" chat --headless "$T/rs.s" --size 100x60 >"$T/rs.out" 2>&1; then
+	ok "resized: ran"
+else
+	not_ok "resized: ran" "$(cat "$T/rs.out")"
+fi
+check_contains "resized: the view still open" "$(cat "$T/rs.txt")" "├ usage"
+check_not_contains "resized: nothing cut" "$(sed -n '/├ usage/,/├ Up/{/├ Up/!p}' "$T/rs.txt")" "…"
+check_eq "resized: as opened at 36" "$(sed -n '/├ usage/,/├ Up/p' "$T/rs.txt")" \
+    "$(sed -n '/├ usage/,/├ Up/p' "$T/n36.txt")"
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -255,6 +255,44 @@ test_narrow_month(void)
 	free(t);
 }
 
+/*
+ * A model's name too long for its room is cut and ends in an ellipsis ("..." in
+ * ASCII), on a line of its own at the client's narrowest and in the table wider;
+ * the columns after it stay in line.
+ */
+static void
+test_long_names_cut(void)
+{
+	struct spend_model own[] = {
+		{ .name = "a-model-with-a-name-far-too-long-for-its-column", .cost = 2 * USD },
+		{ .name = "short", .cost = USD },
+	};
+	struct spend_month s;
+	struct chart_opts o = { .width = 16, .utf8 = true };
+	char *t;
+
+	month(&s);
+	s.models = own;
+	s.nmodels = 2;
+	t = chart_render(&s, &o);
+	CHECK(widest(t) <= 16);
+	CHECK_HAS(t, "Top models\n  a-model-with-\xe2\x80\xa6\n    $2.00 30% ");
+	CHECK_HAS(t, "\n  short\n");
+	free(t);
+	o.utf8 = false;
+	t = chart_render(&s, &o);
+	CHECK(widest(t) <= 16);
+	CHECK_HAS(t, "Top models\n  a-model-wit...\n");
+	free(t);
+	o.width = 50;
+	o.utf8 = true;
+	t = chart_render(&s, &o);
+	CHECK(widest(t) <= 50);
+	CHECK_HAS(t, "  a-model-with-a-name-far-to\xe2\x80\xa6      $2.00   30% ");
+	CHECK_HAS(t, "  short                            $1.00   15% ");
+	free(t);
+}
+
 static void
 test_colours(void)
 {
@@ -384,6 +422,7 @@ main(void)
 	RUN(test_model_unknown);
 	RUN(test_widths_fit);
 	RUN(test_narrow_month);
+	RUN(test_long_names_cut);
 	RUN(test_colours);
 	RUN(test_ascii_only);
 	RUN(test_names_are_data);

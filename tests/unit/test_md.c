@@ -171,6 +171,13 @@ test_code_blocks(void)
 	md_doc_done(&d);
 	CHECK_INT(md_count_code(md, strlen(md)), 2);
 	CHECK_INT(md_count_code("no code", 7), 0);
+	/* a tab's stop counts columns, not bytes: after "é" (2 bytes) or "日本" (4 columns) too */
+	check_md("```\nab\tx\n\xc3\xa9\tx\n\xe6\x97\xa5\xe6\x9c\xac\tx\n```", 40,
+	    "\xe2\x94\x8c [1]\n"
+	    "\xe2\x94\x82 ab  x\n"
+	    "\xe2\x94\x82 \xc3\xa9   x\n"
+	    "\xe2\x94\x82 \xe6\x97\xa5\xe6\x9c\xac    x\n"
+	    "\xe2\x94\x94\n");
 }
 
 static void
@@ -228,6 +235,33 @@ test_table_hr(void)
 	    "\n"
 	    "\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80"
 	    "\xe2\x94\x80\n\nend\n");
+}
+
+/*
+ * A table wider than the screen keeps its grid: the widest columns are narrowed to
+ * fit and their cells wrap inside them, styles kept; no line is wider than the screen.
+ */
+static void
+test_table_narrow(void)
+{
+	const char *md = "| a | b |\n|---|---|\n| 1 | two words and **more** here |\n| 22 | x |";
+	struct md_doc d;
+	size_t i;
+
+	check_md(md, 20,
+	    "a  \xe2\x94\x82 b\n"
+	    "\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\xbc"
+	    "\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80"
+	    "\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\n"
+	    "1  \xe2\x94\x82 two words and\n"
+	    "   \xe2\x94\x82 more here\n"
+	    "22 \xe2\x94\x82 x\n");
+	md_doc_init(&d);
+	md_render(&d, md, strlen(md), 20, THEME_TEXT, 1, 0);
+	for (i = 0; i < d.nlines; i++)
+		CHECK(md_width(d.lines[i].text, d.lines[i].len) <= 20);
+	CHECK_STR_FREE(spans_of(&d, 3), "text0:  |dim0: \xe2\x94\x82 |text1:more|text0: here|");
+	md_doc_done(&d);
 }
 
 static void
@@ -297,6 +331,7 @@ main(void)
 	RUN(test_wide_and_combining);
 	RUN(test_links_entities);
 	RUN(test_table_hr);
+	RUN(test_table_narrow);
 	RUN(test_plain);
 	RUN(test_empty);
 	RUN(test_narrow_nesting);

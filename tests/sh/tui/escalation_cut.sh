@@ -120,4 +120,58 @@ check_screen "open fence: said why" f0 "escalated: cut off in a code block from 
 check_screen "open fence: the answer is mid's" f0 "llm  Run make."
 check_not_screen "open fence: taken back" f0 "make &&"
 
+# no tier above to ask: the answer stands, and a note under it says it is not whole, as the
+# one-shot client says on stderr; a whole one has no such note
+fake_reset
+fake_reply '{"text":"Frontier start of an answer that runs on","stop":"length","usage":{"input":100,"output":10}}'
+fake_reply '{"text":"Frontier start of an","stop":"filter","usage":{"input":100,"output":10}}'
+fake_reply '{"text":"Whole answer.","usage":{"input":100,"output":10}}'
+tui_ok "cut off at frontier" x <<S
+:type /tier frontier
+:key Enter
+:type explain the thing
+:key Enter
+:wait-idle
+:dump-screen $T/x0
+:type and the other thing
+:key Enter
+:wait-idle
+:dump-screen $T/x1
+:type /new
+:key Enter
+:type a third
+:key Enter
+:wait-idle
+:dump-screen $T/x2
+S
+check_eq "cut off at frontier: one request each" "$(fake_count)" 3
+check_screen "cut off at frontier: the answer stands" x0 "llm  Frontier start of an answer that runs on"
+check_above "cut off at frontier: said under it" x0 "llm  Frontier start" \
+    "the answer was cut off at the length limit (max_tokens in config.ini raises it)"
+check_screen "filtered: said" x1 "the answer was stopped by the provider's filter"
+check_screen "whole: the answer" x2 "llm  Whole answer."
+check_not_screen "whole: no note" x2 "the answer was"
+
+# without escalation, an empty answer is said to be one, with the key that asks the tier above
+# where there is one
+sed -i 's/^escalate = yes/escalate = no/' "$LLM_CONFIG_DIR/config.ini"
+for tier in cheap frontier; do
+	fake_reset
+	fake_reply '{"chunks":[],"usage":{"input":100,"output":0}}'
+	tui_ok "empty at $tier" "e-$tier" <<S
+:type /tier $tier
+:key Enter
+:type explain the thing
+:key Enter
+:wait-idle
+:dump-screen $T/e-$tier.txt
+S
+	check_eq "empty at $tier: one request" "$(fake_count)" 1
+done
+mv "$T/e-cheap.txt" "$T/e0"
+mv "$T/e-frontier.txt" "$T/e1"
+check_screen "empty: said, with what to do" e0 "the model sent no text; F4 asks it again one tier up"
+check_screen "empty at frontier: said" e1 "the model sent no text"
+check_not_screen "empty at frontier: no tier above" e1 "F4 asks"
+
 echo "# $T_PASS passed, $T_FAIL failed"

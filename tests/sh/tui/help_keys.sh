@@ -55,4 +55,44 @@ check_screen "help at 80: and the last" w "amount, n stops."
 check_contains "help at 60: wrapped again on resize" "$(below "$T/w5" "F2             tier")" \
     "│                             auto, cheap, mid, frontier"
 
+# what a note or a status says to press is the key bound now, or the command where none is
+printf '\n[keys]\nretry = F9\nresume = none\n' >>"$LLM_CONFIG_DIR/config.ini"
+fake_reset
+fake_reply '{"chunks":[]}'
+tui_ok "rebound hints" h <<S
+:type /tier cheap
+:key Enter
+:type hello
+:key Enter
+:wait-idle
+:dump-screen $T/h0
+:type /resume 9999
+:key Enter
+:dump-screen $T/h1
+:type /resume last
+:key Enter
+:dump-screen $T/h2
+S
+check_screen "rebound: re-ask names its key" h0 "the model sent no text; F9 asks it again one tier up"
+check_screen "unbound: resume names its command" h1 "/resume: no conversation 9999: /resume lists them"
+check_screen "unbound: and for a word" h2 "is not a conversation number: /resume lists them"
+t_write_config
+sed -i 's/^budget = 0/budget = 1/' "$LLM_CONFIG_DIR/config.ini"
+# at the client's narrowest every key and name is read whole, a lead too long wrapped, not
+# cut, and the text under it 4 in, where its words fit; a tall screen shows all of it
+tui_ok "help at 20" n 20x260 <<S
+:key F1
+:dump-screen $T/n0
+S
+sed -n '/├ help/,/├ Up/{/├/!p}' "$T/n0" >"$T/n"
+check_not_contains "help at 20: nothing cut" "$(cat "$T/n")" "…"
+for a in "│   F1 help " "│   F6 resume " "│   C-c cancel " "│   PageDown " "│   page-down " \
+    "│   M-Enter C-j " "│   newline " "│   /agent " "│   [on|off|cap " "│   /save [N] PATH " \
+    "│     conversation " "│     clipboard " "│   /quit "; do
+	check_contains "help at 20: '$a'" "$(cat "$T/n")" "$a"
+done
+check_contains "help at 20: the text under its lead" "$(below "$T/n" "│   F3 model ")" \
+    "│     pick a "
+check_screen "help at 20: the notes end whole" n0 "│ n stops. "
+
 echo "# $T_PASS passed, $T_FAIL failed"

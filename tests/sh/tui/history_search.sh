@@ -31,4 +31,18 @@ check_eq "tab: sent as a tab" "$(fake_last body.messages.-1.content)" "all:
 	cc -o x x.c	tail"
 check_contains "tab: shown as spaces" "$(row "$T/t0" "cc -o")" "│       cc -o x x.c    tail"
 
+# a paste's line breaks as a terminal sends them (CR), and as text copied with CRLF has them:
+# one line break each, no blank line between the lines; CR CR is still a blank line
+fake_reply '{"text":"seen","usage":{"input":10,"output":1}}'
+printf ':paste one\r\\ntwo\rthree\r\rfour\n:dump-screen %s\n:key Enter\n:wait-idle\n' \
+    "$T/r0" >"$T/r.s"
+tui r 60x16
+check_eq "CRLF: exit 0" "$TUI_RC" 0
+check_eq "CRLF: one line break each" "$(fake_last body.messages.-1.content)" "one
+two
+three
+
+four"
+check_contains "CRLF: no blank row in the input" "$(below "$T/r0" "> one")" "│   two"
+
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -32,8 +32,34 @@ tui_ok "resume-none" j 100x30 <<S
 :dump-screen $T/k1
 S
 check_screen "resume 9999: says there is none, and how to list them" k0 \
-    "/resume: no conversation 9999: /resume alone (F6) lists them"
+    "/resume: no conversation 9999: F6 lists them"
 check_screen "resume last: not a number, and how to list them" k1 \
-    "/resume: 'last' is not a conversation number: /resume alone (F6) lists them"
+    "/resume: 'last' is not a conversation number: F6 lists them"
+
+# a title longer than its column ends in an ellipsis ("..." without UTF-8), in the picker and
+# in /search's list, so that it does not read as the whole prompt
+fake_reply '{"text":"noted","usage":{"input":10,"output":1}}'
+tui_ok "long title" l 120x30 <<S
+:type why does my program crash when I free the same pointer twice in a row here
+:key Enter
+:wait-idle
+:key F6
+:dump-screen $T/l0
+:key Esc
+:type /search pointer
+:key Enter
+:dump-screen $T/l1
+S
+check_screen "long title: cut with an ellipsis" l0 "  why does my program crash when I free t…  2 msgs"
+check_screen "long title: a short one whole, padded" l0 "  first                                     2 msgs"
+check_screen "search: the title cut with an ellipsis" l1 "  why does my program crash whe…  why does"
+(
+	export LC_ALL=C LANG=C
+	tui_ok "LANG=C: long title" a 120x30 <<S
+:key F6
+:dump-screen $T/a0
+S
+)
+check_screen "LANG=C: cut with dots" a0 "  why does my program crash when I free...  2 msgs"
 
 echo "# $T_PASS passed, $T_FAIL failed"
