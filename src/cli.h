@@ -46,6 +46,8 @@ int cli_budget(struct app *cli, int argc, char **argv);
 int cli_usage(struct app *cli, int argc, char **argv);
 int cli_logs(struct app *cli, int argc, char **argv);
 int cli_keys(struct app *cli, int argc, char **argv);
+/* Whether a word of argv may be a key typed where a name goes: errors do not repeat it. */
+bool cli_keys_may_be_key(const char *word);
 int cli_git(struct app *cli, int argc, char **argv);
 int cli_config(struct app *cli, int argc, char **argv);
 int cli_chat(struct app *cli, int argc, char **argv);

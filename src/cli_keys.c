@@ -18,6 +18,8 @@
 #define KEYS_LINE_MAX (16 * 1024)
 /* Keys shorter than this show no characters at all in a listing. */
 #define KEYS_SHOW_MIN 8
+/* A word this long where a provider's name goes is more likely a key than a name. */
+#define KEYS_WORD_MAX 24
 
 static const char keys_usage_text[] =
     "usage: llm keys set PROVIDER\n"
@@ -46,14 +48,38 @@ keys_usage(void)
 	return EXIT_USAGE;
 }
 
+/*
+ * Whether a word of argv may be a key pasted in the wrong place: a long one,
+ * or one with '=' in it (OPENAI_API_KEY=sk-...). An error does not copy such
+ * a word to a terminal's scrollback or a CI log.
+ */
+bool
+cli_keys_may_be_key(const char *word)
+{
+	return strlen(word) >= KEYS_WORD_MAX || strchr(word, '=') != NULL;
+}
+
+/* A word of argv as an error quotes it: in quotes, or not at all when it may be a key. */
+static const char *
+keys_word(const char *word, char *out, size_t n)
+{
+	if (cli_keys_may_be_key(word))
+		return "(not shown: it may be a key)";
+	snprintf(out, n, "'%s'", word);
+	return out;
+}
+
 /* keys set|rm|check with no PROVIDER, or more than one word: say which, then the usage. */
 static int
 keys_no_provider(const char *cmd, int argc, char **argv)
 {
+	char quoted[KEYS_WORD_MAX + 2];
+
 	if (argc < 3)
 		fprintf(stderr, "llm: keys %s: which provider? (llm keys list names them)\n", cmd);
 	else
-		fprintf(stderr, "llm: keys %s: unexpected '%s'\n", cmd, argv[3]);
+		fprintf(stderr, "llm: keys %s: unexpected %s\n", cmd,
+		    keys_word(argv[3], quoted, sizeof quoted));
 	return keys_usage();
 }
 
@@ -79,14 +105,15 @@ keys_provider(const struct app *cli, const char *cmd, const char *name)
 	/* The team ledger's database password: kept like a key, asked for by libpq's login. */
 	static const struct provider_conf ledger = { .name = "ledger", .key_env = "PGPASSWORD" };
 	const struct provider_conf *p = config_provider(&cli->cfg, name);
-	char *known;
+	char *known, quoted[KEYS_WORD_MAX + 2];
 
 	if (p != NULL)
 		return p;
 	if (strcmp(name, "ledger") == 0)
 		return &ledger;
 	known = keys_known(cli);
-	fprintf(stderr, "llm: keys %s: unknown provider '%s' (configured: %s)\n", cmd, name, known);
+	fprintf(stderr, "llm: keys %s: unknown provider %s (configured: %s)\n", cmd,
+	    keys_word(name, quoted, sizeof quoted), known);
 	free(known);
 	return NULL;
 }
@@ -563,13 +590,15 @@ keys_check(struct app *cli, int argc, char **argv)
 static int
 keys_no_option(int argc, char **argv)
 {
+	char quoted[KEYS_WORD_MAX + 2];
 	int i;
 
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
 			continue;
 		if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			fprintf(stderr, "llm: keys %s: unknown option '%s'\n", argv[1], argv[i]);
+			fprintf(stderr, "llm: keys %s: unknown option %s\n", argv[1],
+			    keys_word(argv[i], quoted, sizeof quoted));
 			return keys_usage();
 		}
 	}
@@ -580,6 +609,7 @@ keys_no_option(int argc, char **argv)
 int
 cli_keys(struct app *cli, int argc, char **argv)
 {
+	char quoted[KEYS_WORD_MAX + 2];
 	bool list;
 	int rc;
 
@@ -606,7 +636,7 @@ cli_keys(struct app *cli, int argc, char **argv)
 	if (strcmp(argv[1], "--json") == 0)
 		fprintf(stderr, "llm: keys: no command given (set, list, rm or check)\n");
 	else
-		fprintf(stderr, "llm: keys: unknown %s '%s'\n", argv[1][0] == '-' ? "option" :
-		    "command", argv[1]);
+		fprintf(stderr, "llm: keys: unknown %s %s\n", argv[1][0] == '-' ? "option" :
+		    "command", keys_word(argv[1], quoted, sizeof quoted));
 	return keys_usage();
 }

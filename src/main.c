@@ -308,6 +308,10 @@ prompt_hint(const struct command *cmd, int argc, char **argv)
 	if (cmd->free_words || cmd->summary == NULL || argc < 3 || argv[2][0] == '-' ||
 	    cli_command_word(cmd->name, argv[2]))
 		return;
+	/* a key typed after llm keys is not to be sent anywhere, nor repeated */
+	for (i = 2; i < argc; i++)
+		if (cmd->fn == cli_keys && cli_keys_may_be_key(argv[i]))
+			return;
 	buf_init(&b, 0);
 	for (i = 1; i < argc; i++) {
 		if (i > 1)

@@ -606,3 +606,17 @@ for sub in rm check; do
 	run_llm keys "$sub" openai more
 	check_contains "keys $sub with a word too many: names it" "$ERR" "llm: keys $sub: unexpected 'more'"
 done
+# A key typed where a word of llm keys goes is not repeated on stderr (a
+# terminal's scrollback, a CI log), nor offered to be sent as a prompt.
+K=sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123
+for words in "set $K" "set OPENAI_API_KEY=$K" "set openai --key=$K" "rm openai $K" "check openai $K" "$K"; do
+	# shellcheck disable=SC2086 # the words are split on purpose
+	run_llm keys $words
+	check_rc "keys $(echo "$words" | sed "s/$K/KEY/"): exit 2" 2
+	check_not_contains "keys $(echo "$words" | sed "s/$K/KEY/"): the key is not repeated" "$ERR" "$K"
+done
+run_llm keys set OPENAI_API_KEY=sk-1
+check_contains "keys set NAME=VALUE: says why the word is not shown" "$ERR" \
+    "llm: keys set: unknown provider (not shown: it may be a key)"
+run_llm keys set opnai
+check_contains "keys set with a typo: names the word" "$ERR" "llm: keys set: unknown provider 'opnai'"
