@@ -203,6 +203,15 @@ keys_in "" keys set groq
 [ "$RC" = 2 ] && err_has "no key" && [ -z "$(kr_lookup groq)" ]
 expect "keys set refuses an empty key"
 
+# A line copied whole from a shell profile or a .env file is no key: stored as
+# it is, every request would fail as a rejected key.
+for line in "OPENAI_API_KEY=$KEY2" "export OPENAI_API_KEY=$KEY2" "\"$KEY2\"" "'$KEY2'"; do
+	keys_in "$line" keys set openai
+	[ "$RC" = 2 ] && err_has "give the key alone" && ! err_has "$KEY2" &&
+	    [ "$(kr_lookup openai)" = "$KEY" ]
+	expect "keys set refuses $(echo "$line" | sed "s/$KEY2/KEY/") and keeps the old key"
+done
+
 # --- a request takes the key from the keyring ----------------------------------------------
 fake_reply '{"text":"Hello.","usage":{"input":10,"output":2}}'
 run_llm -q -m test-cheap "say hi"
