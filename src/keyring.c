@@ -219,8 +219,8 @@ keyring_name_ok(const char *provider, char **cause)
 }
 
 /*
- * A lookup that finds nothing also means "locked and the prompt failed"
- * (libsecret reports a dismissed prompt as no result): tell them apart.
+ * A lookup or a delete that finds nothing also means "locked and the prompt
+ * failed" (libsecret reports a dismissed prompt as no result): tell them apart.
  */
 static int
 keyring_get_missing(const char *provider, char **cause)
@@ -342,7 +342,7 @@ keyring_rm(const char *provider, char **cause)
 		g_clear_error(&err);
 		return -1;
 	}
-	return removed ? 0 : 1;
+	return removed ? 0 : keyring_get_missing(provider, cause);
 }
 
 static int

@@ -351,6 +351,9 @@ if kr_lock && ! kr_unlocked; then
 	keys_in "$KEY2" keys set anthropic
 	[ "$RC" = 4 ] && err_has "locked"
 	expect "keys set into a locked collection exits 4 saying it is locked"
+	run_llm keys rm openai
+	[ "$RC" = 4 ] && err_has "locked" && ! err_has "no key"
+	expect "keys rm from a locked collection says it is locked, not that there is no key"
 	kr_unlock
 	run_llm keys check openai
 	[ "$RC" = 0 ] && out_has "from keyring" && out_has "$LAST4"
