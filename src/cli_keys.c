@@ -270,6 +270,10 @@ keys_not_a_key(const char *key)
 		return "the text reads NAME=KEY (a line of a .env file?)";
 	if (len > 1 && (key[0] == '"' || key[0] == '\'') && key[len - 1] == key[0])
 		return "the key is in quotes";
+	/* keys are ASCII; a chat app's curly quotes or an editor's byte order mark are not */
+	for (; *key != '\0'; key++)
+		if ((unsigned char)*key >= 0x80)
+			return "the key holds a character that is not ASCII (curly quotes?)";
 	return NULL;
 }
 

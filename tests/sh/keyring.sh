@@ -203,9 +203,11 @@ keys_in "" keys set groq
 [ "$RC" = 2 ] && err_has "no key" && [ -z "$(kr_lookup groq)" ]
 expect "keys set refuses an empty key"
 
-# A line copied whole from a shell profile or a .env file is no key: stored as
+# A line copied whole from a shell profile or a .env file is no key, nor one
+# in a chat app's curly quotes or after an editor's byte order mark: stored as
 # it is, every request would fail as a rejected key.
-for line in "OPENAI_API_KEY=$KEY2" "export OPENAI_API_KEY=$KEY2" "\"$KEY2\"" "'$KEY2'"; do
+for line in "OPENAI_API_KEY=$KEY2" "export OPENAI_API_KEY=$KEY2" "\"$KEY2\"" "'$KEY2'" \
+    "$(printf '\342\200\234%s\342\200\235' "$KEY2")" "$(printf '\357\273\277%s' "$KEY2")"; do
 	keys_in "$line" keys set openai
 	[ "$RC" = 2 ] && err_has "give the key alone" && ! err_has "$KEY2" &&
 	    [ "$(kr_lookup openai)" = "$KEY" ]
