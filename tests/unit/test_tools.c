@@ -524,14 +524,17 @@ test_hard_links(void)
 	check_outside();
 }
 
-/* SSH, GnuPG and password-store directories, keyrings and password files hold secrets. */
+/*
+ * SSH, GnuPG and password-store directories, keyrings and password files hold
+ * secrets, in any case: on a case-insensitive file system .ENV is .env.
+ */
 static void
 test_secret_kinds(void)
 {
 	static const char *const files[] = { "ws/.ssh/authorized_keys", "ws/.ssh/config",
 		"ws/home/.gnupg/pubring.kbx", "ws/.password-store/bank.txt", "ws/.pgpass",
 		"ws/login.keyring", "ws/vault.kdbx", "ws/release.jks", "ws/app.keystore",
-		"ws/.htpasswd", NULL };
+		"ws/.htpasswd", "ws/.ENV", "ws/Server.PEM", "ws/ID_RSA", "ws/.SSH/config", NULL };
 	struct ws *w = open_ws(NULL, 0);
 	struct asker yes = { .answer = TOOL_YES };
 	struct tool_result r;
@@ -562,6 +565,8 @@ test_secret_kinds(void)
 	at("ws/home", p, sizeof(p));
 	rmdir(p);
 	at("ws/.ssh", p, sizeof(p));
+	rmdir(p);
+	at("ws/.SSH", p, sizeof(p));
 	rmdir(p);
 	at("ws/.password-store", p, sizeof(p));
 	rmdir(p);
