@@ -16,6 +16,9 @@ writable(const struct ws *w, const struct ws_path *p, char **why)
 		    *p->rel ? p->name : ".git");
 	else if (ws_secret(w, p->rel))
 		xasprintf(why, "%s may hold secrets: refused", p->name);
+	else if (p->exists && S_ISLNK(p->st.st_mode))
+		xasprintf(why, "%s is a symbolic link to a file that does not exist: refused",
+		    p->name);
 	else if (p->exists && !S_ISREG(p->st.st_mode))
 		xasprintf(why, "%s is not a regular file", p->name);
 	else

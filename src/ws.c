@@ -276,6 +276,8 @@ ws_resolve(const struct ws *w, const char *path, struct ws_path *p, char **why)
 	p->name = visible_name(p->rel);
 	if (p->exists && lstat(p->abs, &p->st) != 0)
 		p->exists = false;
+	else if (!p->exists && lstat(p->abs, &p->st) == 0)
+		p->exists = true; /* a link to nothing: there is a file there, not a new name */
 	return 0;
 }
 

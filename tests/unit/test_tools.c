@@ -524,6 +524,35 @@ test_hard_links(void)
 	check_outside();
 }
 
+/* A link to nothing is the user's file: never replaced by a write, nor made to point elsewhere. */
+static void
+test_dangling_links(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	char latest[600], away[600], target[600];
+	ssize_t n;
+
+	at("ws/latest", latest, sizeof(latest));
+	at("ws/away", away, sizeof(away));
+	at("gone/new", target, sizeof(target));
+	CHECK(symlink("build/out.txt", latest) == 0);
+	CHECK(symlink(target, away) == 0);
+	refused(w, "write", "{\"path\":\"latest\",\"content\":\"x\"}", &yes, "symbolic link");
+	refused(w, "write", "{\"path\":\"away\",\"content\":\"x\",\"overwrite\":true}", &yes,
+	    "symbolic link");
+	refused(w, "edit", "{\"path\":\"latest\",\"old\":\"x\",\"new\":\"y\"}", &yes,
+	    "symbolic link");
+	refused(w, "read", "{\"path\":\"away\"}", NULL, "symbolic link");
+	CHECK_INT(yes.asked, 0);
+	n = readlink(latest, target, sizeof(target) - 1);
+	CHECK(n > 0 && (target[n] = '\0', strcmp(target, "build/out.txt") == 0));
+	unlink(latest);
+	unlink(away);
+	ws_close(w);
+	check_outside();
+}
+
 /*
  * SSH, GnuPG and password-store directories, keyrings and password files hold
  * secrets, in any case: on a case-insensitive file system .ENV is .env.
@@ -1547,6 +1576,7 @@ main(void)
 	RUN(test_confinement);
 	RUN(test_secret_allowed_by_name);
 	RUN(test_hard_links);
+	RUN(test_dangling_links);
 	RUN(test_secret_kinds);
 	RUN(test_changed_while_asked);
 	RUN(test_read_lines);
