@@ -52,6 +52,13 @@ apply(struct ws *w, enum ws_tool t, const struct ws_path *p, const char *old, si
 	int added, removed;
 	struct buf b;
 
+	if (p->exists && len == oldlen && memcmp(data, old, len) == 0) {
+		/* a change of nothing would ask the user, and be journaled, for no gain */
+		sum = xstrfmt("%s %s", verb, p->name);
+		tools_fail(r, sum, "%s already holds this text: nothing was changed", p->name);
+		free(sum);
+		return;
+	}
 	raw = tools_diff(p->name, old, oldlen, data, len, &added, &removed);
 	diff = visible_str(raw, strlen(raw)); /* file text never reaches a terminal raw */
 	free(raw);

@@ -690,6 +690,11 @@ test_edit_once(void)
 	refused(w, "edit", "{\"path\":\"src/sum.c\",\"old\":\"\",\"new\":\"x\"}", &yes, "empty");
 	refused(w, "edit", "{\"path\":\"src/none.c\",\"old\":\"a\",\"new\":\"x\"}", &yes,
 	    "does not exist");
+	/* a change of nothing is not asked about */
+	refused(w, "edit", "{\"path\":\"src/sum.c\",\"old\":\"a - b\",\"new\":\"a - b\"}", &yes,
+	    "already holds this text");
+	refused(w, "write", "{\"path\":\"README\",\"content\":\"hello\\nworld\\n\","
+	    "\"overwrite\":true}", &yes, "already holds this text");
 	CHECK_INT(yes.asked, 0);
 	exec_tool(w, "edit", "{\"path\":\"src/sum.c\",\"old\":\"a - b\",\"new\":\"a + b\"}", &yes, &r);
 	CHECK(!r.error);
