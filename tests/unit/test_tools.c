@@ -715,6 +715,33 @@ test_edit_once(void)
 	ws_close(w);
 }
 
+/* Lines the model gives ending in LF match, and are written back as, a file's CR LF lines. */
+static void
+test_edit_crlf(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	struct tool_result r;
+	char p[600];
+
+	put("ws/dos.txt", "one\r\ntwo\r\nthree\r\n", 17);
+	exec_tool(w, "edit", "{\"path\":\"dos.txt\",\"old\":\"one\\ntwo\",\"new\":\"1\\n2\\n2b\"}",
+	    &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/dos.txt"), "1\r\n2\r\n2b\r\nthree\r\n");
+	/* a CR LF the model gives is kept as it is */
+	exec_tool(w, "edit", "{\"path\":\"dos.txt\",\"old\":\"2b\\r\\nthree\",\"new\":\"3\\r\\n4\"}",
+	    &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/dos.txt"), "1\r\n2\r\n3\r\n4\r\n");
+	free(yes.preview);
+	at("ws/dos.txt", p, sizeof(p));
+	unlink(p);
+	ws_close(w);
+}
+
 static void
 test_write_and_always(void)
 {
@@ -1589,6 +1616,7 @@ main(void)
 	RUN(test_search);
 	RUN(test_search_costly_patterns);
 	RUN(test_edit_once);
+	RUN(test_edit_crlf);
 	RUN(test_write_and_always);
 	RUN(test_names_not_utf8);
 	RUN(test_bad_calls);
