@@ -865,6 +865,13 @@ test_bad_calls(void)
 	    "NUL");
 	refused(w, "run", "{\"command\":\"true\\u0000; touch ../x\"}", NULL, "NUL");
 	{
+		struct asker yes = { .answer = TOOL_YES };
+
+		/* a command of nothing is not asked about */
+		refused(w, "run", "{\"command\":\" \\t\\n\"}", &yes, "give a command");
+		CHECK_INT(yes.asked, 0);
+	}
+	{
 		struct tool_result r;
 
 		/* an escaped backslash before u0000 is text, not a NUL */
