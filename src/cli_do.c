@@ -273,7 +273,8 @@ read_task(int argc, char **argv, struct buf *task)
 			buf_addf(task, "%s%s", task->len ? "\n\n" : "", in.data);
 		input_done(&in);
 	}
-	if (task->len == 0) {
+	/* nothing but white space is no task either: refused before a step is paid for */
+	if (strspn(buf_str(task), " \t\n\r\v\f") == task->len) {
 		fprintf(stderr, "llm: do: no task: give one as arguments or on stdin\n%s", do_usage);
 		return EXIT_USAGE;
 	}

@@ -16,6 +16,9 @@ writable(const struct ws *w, const struct ws_path *p, char **why)
 		    *p->rel ? p->name : ".git");
 	else if (ws_secret(w, p->rel))
 		xasprintf(why, "%s may hold secrets: refused", p->name);
+	else if (p->exists && S_ISLNK(p->st.st_mode))
+		xasprintf(why, "%s is a symbolic link to a file that does not exist: refused",
+		    p->name);
 	else if (p->exists && !S_ISREG(p->st.st_mode))
 		xasprintf(why, "%s is not a regular file", p->name);
 	else
@@ -39,6 +42,21 @@ occurrences(const char *hay, size_t n, const char *needle, size_t m, size_t *fir
 	return count;
 }
 
+/* s with each line feed not after a carriage return made CR LF (malloc'd). */
+static char *
+to_crlf(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	for (; *s != '\0'; s++) {
+		if (*s == '\n' && (b.len == 0 || b.data[b.len - 1] != '\r'))
+			buf_addc(&b, '\r');
+		buf_addc(&b, *s);
+	}
+	return buf_detach(&b);
+}
+
 /* Ask, write, and fill r with the diff of a change to p from old to data. */
 static void
 apply(struct ws *w, enum ws_tool t, const struct ws_path *p, const char *old, size_t oldlen,
@@ -49,6 +67,13 @@ apply(struct ws *w, enum ws_tool t, const struct ws_path *p, const char *old, si
 	int added, removed;
 	struct buf b;
 
+	if (p->exists && len == oldlen && memcmp(data, old, len) == 0) {
+		/* a change of nothing would ask the user, and be journaled, for no gain */
+		sum = xstrfmt("%s %s", verb, p->name);
+		tools_fail(r, sum, "%s already holds this text: nothing was changed", p->name);
+		free(sum);
+		return;
+	}
 	raw = tools_diff(p->name, old, oldlen, data, len, &added, &removed);
 	diff = visible_str(raw, strlen(raw)); /* file text never reaches a terminal raw */
 	free(raw);
@@ -78,7 +103,7 @@ tools_edit(struct ws *w, const char *path, const char *old, const char *new_text
     tool_ask_fn ask, void *arg, struct tool_result *r)
 {
 	struct tools_say say;
-	char *data = NULL;
+	char *data = NULL, *old_crlf = NULL, *new_crlf = NULL;
 	size_t len, first = 0, m = strlen(old), k = strlen(new_text);
 	struct ws_path p;
 	struct buf b;
@@ -92,6 +117,14 @@ tools_edit(struct ws *w, const char *path, const char *old, const char *new_text
 		goto out;
 	}
 	n = occurrences(data, len, old, m, &first);
+	if (n == 0 && strchr(old, '\n') != NULL && memmem(data, len, "\r\n", 2) != NULL) {
+		/* the model writes lines ending in LF; a file of CR LF lines keeps its own */
+		old = old_crlf = to_crlf(old);
+		new_text = new_crlf = to_crlf(new_text);
+		m = strlen(old);
+		k = strlen(new_text);
+		n = occurrences(data, len, old, m, &first);
+	}
 	if (m == 0 || n != 1) {
 		if (m == 0)
 			tools_fail(r, say.sum, "old is empty: give the exact text to replace");
@@ -112,6 +145,8 @@ tools_edit(struct ws *w, const char *path, const char *old, const char *new_text
 out:
 	ws_path_done(&p);
 	free(data);
+	free(old_crlf);
+	free(new_crlf);
 	tools_say_done(&say);
 	return 0;
 }

@@ -210,7 +210,7 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 	int st = 0, rc = 0;
 
 	buf_init(&c.head, 0);
-	if (*command == '\0')
+	if (command[strspn(command, " \t\n\r")] == '\0')
 		tools_fail(r, sum, "give a command");
 	else if (!tools_approve(w, WS_RUN, preview, command, ask, arg, &edited, &why))
 		tools_fail(r, sum, "%s", why);

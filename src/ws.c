@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -20,9 +21,10 @@
 #include "visible.h"
 
 /*
- * Files that hold secrets, matched against the last component of a path:
- * environment files, keys and certificates, SSH keys, and the files where
- * git, npm, pip and the AWS tools keep tokens.
+ * Files that hold secrets, matched against the last component of a path
+ * whatever its case (.ENV is .env on a case-insensitive file system, and
+ * KEY.PEM is a key anywhere): environment files, keys and certificates, SSH
+ * keys, and the files where git, npm, pip and the AWS tools keep tokens.
  */
 static const char *const secret_globs[] = {
 	".env*", "*.pem", "*.key", "id_*", ".netrc", ".git-credentials",
@@ -43,7 +45,7 @@ in_secret_dir(const char *rel)
 	while ((slash = strchr(c, '/')) != NULL) {
 		n = (size_t)(slash - c);
 		for (i = 0; i < ARRAY_SIZE(secret_dirs); i++)
-			if (strlen(secret_dirs[i]) == n && strncmp(c, secret_dirs[i], n) == 0)
+			if (strlen(secret_dirs[i]) == n && strncasecmp(c, secret_dirs[i], n) == 0)
 				return true;
 		c = slash + 1;
 	}
@@ -274,6 +276,8 @@ ws_resolve(const struct ws *w, const char *path, struct ws_path *p, char **why)
 	p->name = visible_name(p->rel);
 	if (p->exists && lstat(p->abs, &p->st) != 0)
 		p->exists = false;
+	else if (!p->exists && lstat(p->abs, &p->st) == 0)
+		p->exists = true; /* a link to nothing: there is a file there, not a new name */
 	return 0;
 }
 
@@ -328,7 +332,7 @@ ws_secret(const struct ws *w, const char *rel)
 
 	base = base != NULL ? base + 1 : rel;
 	for (i = 0; i < ARRAY_SIZE(secret_globs) && !secret; i++)
-		secret = fnmatch(secret_globs[i], base, 0) == 0;
+		secret = fnmatch(secret_globs[i], base, FNM_CASEFOLD) == 0;
 	if (!secret)
 		secret = in_secret_dir(rel);
 	if (!secret)

@@ -256,3 +256,16 @@ check_eq "unknown model: no task recorded" "$(db_get "SELECT count(*) FROM tasks
 check_eq "unknown model: no undo journal started" \
     "$(find "$LLM_DATA_DIR/undo" -mindepth 2 -maxdepth 2 2>/dev/null | wc -l)" "$journals"
 check_eq "unknown model: nothing sent" "$(fake_count)" 0
+
+# A task of nothing but white space, in words or piped, is no task: refused before
+# anything is sent, as an empty prompt is.
+fake_reset
+tasks=$(db_get "SELECT count(*) FROM tasks")
+run_in_repo "do" -m test-cheap "  " "	"
+check_rc "blank task: a usage error" 2
+check_contains "blank task: says so" "$ERR" "llm: do: no task: give one as arguments or on stdin"
+printf ' \n\n' >"$T/blank"
+run_in_repo "do" -m test-cheap <"$T/blank"
+check_rc "blank piped task: a usage error" 2
+check_eq "blank task: no task recorded" "$(db_get "SELECT count(*) FROM tasks")" "$tasks"
+check_eq "blank task: nothing sent" "$(fake_count)" 0

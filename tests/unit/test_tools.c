@@ -524,14 +524,46 @@ test_hard_links(void)
 	check_outside();
 }
 
-/* SSH, GnuPG and password-store directories, keyrings and password files hold secrets. */
+/* A link to nothing is the user's file: never replaced by a write, nor made to point elsewhere. */
+static void
+test_dangling_links(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	char latest[600], away[600], target[600];
+	ssize_t n;
+
+	at("ws/latest", latest, sizeof(latest));
+	at("ws/away", away, sizeof(away));
+	at("gone/new", target, sizeof(target));
+	CHECK(symlink("build/out.txt", latest) == 0);
+	CHECK(symlink(target, away) == 0);
+	refused(w, "write", "{\"path\":\"latest\",\"content\":\"x\"}", &yes, "symbolic link");
+	refused(w, "write", "{\"path\":\"away\",\"content\":\"x\",\"overwrite\":true}", &yes,
+	    "symbolic link");
+	refused(w, "edit", "{\"path\":\"latest\",\"old\":\"x\",\"new\":\"y\"}", &yes,
+	    "symbolic link");
+	refused(w, "read", "{\"path\":\"away\"}", NULL, "symbolic link");
+	CHECK_INT(yes.asked, 0);
+	n = readlink(latest, target, sizeof(target) - 1);
+	CHECK(n > 0 && (target[n] = '\0', strcmp(target, "build/out.txt") == 0));
+	unlink(latest);
+	unlink(away);
+	ws_close(w);
+	check_outside();
+}
+
+/*
+ * SSH, GnuPG and password-store directories, keyrings and password files hold
+ * secrets, in any case: on a case-insensitive file system .ENV is .env.
+ */
 static void
 test_secret_kinds(void)
 {
 	static const char *const files[] = { "ws/.ssh/authorized_keys", "ws/.ssh/config",
 		"ws/home/.gnupg/pubring.kbx", "ws/.password-store/bank.txt", "ws/.pgpass",
 		"ws/login.keyring", "ws/vault.kdbx", "ws/release.jks", "ws/app.keystore",
-		"ws/.htpasswd", NULL };
+		"ws/.htpasswd", "ws/.ENV", "ws/Server.PEM", "ws/ID_RSA", "ws/.SSH/config", NULL };
 	struct ws *w = open_ws(NULL, 0);
 	struct asker yes = { .answer = TOOL_YES };
 	struct tool_result r;
@@ -562,6 +594,8 @@ test_secret_kinds(void)
 	at("ws/home", p, sizeof(p));
 	rmdir(p);
 	at("ws/.ssh", p, sizeof(p));
+	rmdir(p);
+	at("ws/.SSH", p, sizeof(p));
 	rmdir(p);
 	at("ws/.password-store", p, sizeof(p));
 	rmdir(p);
@@ -656,6 +690,11 @@ test_edit_once(void)
 	refused(w, "edit", "{\"path\":\"src/sum.c\",\"old\":\"\",\"new\":\"x\"}", &yes, "empty");
 	refused(w, "edit", "{\"path\":\"src/none.c\",\"old\":\"a\",\"new\":\"x\"}", &yes,
 	    "does not exist");
+	/* a change of nothing is not asked about */
+	refused(w, "edit", "{\"path\":\"src/sum.c\",\"old\":\"a - b\",\"new\":\"a - b\"}", &yes,
+	    "already holds this text");
+	refused(w, "write", "{\"path\":\"README\",\"content\":\"hello\\nworld\\n\","
+	    "\"overwrite\":true}", &yes, "already holds this text");
 	CHECK_INT(yes.asked, 0);
 	exec_tool(w, "edit", "{\"path\":\"src/sum.c\",\"old\":\"a - b\",\"new\":\"a + b\"}", &yes, &r);
 	CHECK(!r.error);
@@ -673,6 +712,33 @@ test_edit_once(void)
 	CHECK_STR(r.text, "src/sum.c\n");
 	tool_result_free(&r);
 	free(yes.preview);
+	ws_close(w);
+}
+
+/* Lines the model gives ending in LF match, and are written back as, a file's CR LF lines. */
+static void
+test_edit_crlf(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	struct tool_result r;
+	char p[600];
+
+	put("ws/dos.txt", "one\r\ntwo\r\nthree\r\n", 17);
+	exec_tool(w, "edit", "{\"path\":\"dos.txt\",\"old\":\"one\\ntwo\",\"new\":\"1\\n2\\n2b\"}",
+	    &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/dos.txt"), "1\r\n2\r\n2b\r\nthree\r\n");
+	/* a CR LF the model gives is kept as it is */
+	exec_tool(w, "edit", "{\"path\":\"dos.txt\",\"old\":\"2b\\r\\nthree\",\"new\":\"3\\r\\n4\"}",
+	    &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/dos.txt"), "1\r\n2\r\n3\r\n4\r\n");
+	free(yes.preview);
+	at("ws/dos.txt", p, sizeof(p));
+	unlink(p);
 	ws_close(w);
 }
 
@@ -798,6 +864,13 @@ test_bad_calls(void)
 	refused(w, "write", "{\"path\":\"nul.txt\",\"content\":\"abc\\u0000def\"}", NULL,
 	    "NUL");
 	refused(w, "run", "{\"command\":\"true\\u0000; touch ../x\"}", NULL, "NUL");
+	{
+		struct asker yes = { .answer = TOOL_YES };
+
+		/* a command of nothing is not asked about */
+		refused(w, "run", "{\"command\":\" \\t\\n\"}", &yes, "give a command");
+		CHECK_INT(yes.asked, 0);
+	}
 	{
 		struct tool_result r;
 
@@ -1542,6 +1615,7 @@ main(void)
 	RUN(test_confinement);
 	RUN(test_secret_allowed_by_name);
 	RUN(test_hard_links);
+	RUN(test_dangling_links);
 	RUN(test_secret_kinds);
 	RUN(test_changed_while_asked);
 	RUN(test_read_lines);
@@ -1549,6 +1623,7 @@ main(void)
 	RUN(test_search);
 	RUN(test_search_costly_patterns);
 	RUN(test_edit_once);
+	RUN(test_edit_crlf);
 	RUN(test_write_and_always);
 	RUN(test_names_not_utf8);
 	RUN(test_bad_calls);
