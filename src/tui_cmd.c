@@ -209,10 +209,7 @@ cmd_run(struct tui *t, char *arg)
 		tui_status(t, true, "/run CMD: which command?");
 		return;
 	}
-	free(t->confirm_cmd);
-	t->confirm_cmd = xstrdup(arg);
-	t->mode = MODE_CONFIRM;
-	tui_status(t, false, "run `%s` and attach its output? y runs it, any other key does not", arg);
+	tui_confirm(t, xstrdup(arg), NULL);
 }
 
 /* /save PATH: the last reply, as the model wrote it, to a new file. */

@@ -11,6 +11,7 @@
 #include "store.h"
 #include "tui_priv.h"
 #include "util.h"
+#include "visible.h"
 
 #define CONV_LIST_MAX 200
 #define HELP_MIN_TEXT 20   /* the fewest columns a help text is wrapped to beside its lead */
@@ -463,6 +464,28 @@ pick_choose(struct tui *t)
 	} else if (mode == MODE_PICK_CONV) {
 		tui_resume(t, id);
 	}
+}
+
+/*
+ * The command in the transcript, whole (the scroll keys move through it while the
+ * question waits), and the keys on the status line, short enough to fit the smallest
+ * screen: a command on the status line would push them off it.
+ */
+void
+tui_confirm(struct tui *t, char *cmd, const char *danger)
+{
+	char *v = visible_str(cmd, strlen(cmd)), *q;
+
+	free(t->confirm_cmd);
+	t->confirm_cmd = cmd;
+	t->mode = MODE_CONFIRM;
+	q = danger != NULL ? xstrfmt("? run %s\n  !! deletes or overwrites (%s)", v, danger) :
+	    xstrfmt("? run %s", v);
+	tui_view_add(&t->view, TUI_NOTE, q, strlen(q));
+	t->view.scroll = 0;
+	tui_status(t, danger != NULL, "run it? y runs it, any other key does not");
+	free(q);
+	free(v);
 }
 
 /* A key for /run's question: y runs the command, anything else does not. */
