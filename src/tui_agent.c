@@ -1023,6 +1023,7 @@ void
 tui_agent_expand(struct tui *t, char *arg)
 {
 	size_t i;
+	char key[32];
 
 	(void)arg;
 	if (t->nsteprecs == 0) {
@@ -1032,8 +1033,9 @@ tui_agent_expand(struct tui *t, char *arg)
 	t->steps_full = !t->steps_full;
 	for (i = 0; i < t->nsteprecs; i++)
 		render_step(t, &t->steprecs[i]);
-	tui_status(t, false, t->steps_full ? "every step's full results: F8 folds them" :
-	    "the steps are folded: F8 shows their full results");
+	tui_key_or_cmd(t, ACT_EXPAND, key, sizeof(key));
+	tui_status(t, false, t->steps_full ? "every step's full results: %s folds them" :
+	    "the steps are folded: %s shows their full results", key);
 }
 
 void

@@ -1,0 +1,26 @@
+# Agent mode with keys rebound in [keys]: what a status says to press is the key bound now.
+. "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
+tui_setup
+
+t_sum_repo "$T/repo"
+printf '\n[keys]\nexpand = F9\n' >>"$LLM_CONFIG_DIR/config.ini"
+
+# --- /expand names the key that folds the steps again -----------------------------------------
+fake_reset
+fake_reply '{"calls":[{"name":"read","args":{"path":"sum.sh"}}],"usage":{"input":900,"output":30}}'
+fake_reply '{"text":"It subtracts.","usage":{"input":1000,"output":5}}'
+tui_ok_in "$T/repo" "expand" e 100x30 -m test-cheap --agent <<S
+:type what does sum.sh do?
+:key Enter
+:wait-idle
+:key F9
+:dump-screen $T/e0
+:key F9
+:dump-screen $T/e1
+S
+check_screen "expand: the rebound key folds them" e0 "every step's full results: F9 folds them"
+check_screen "expand: the rebound key shows them" e1 "the steps are folded: F9 shows their full results"
+check_not_screen "expand: F8 not named" e0 "F8"
+
+echo "# $T_PASS passed, $T_FAIL failed"
