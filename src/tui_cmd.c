@@ -536,7 +536,7 @@ verb_suspend(struct tui *t, char *arg)
  * Every verb: its name after the slash and in [keys], the slash command's
  * arguments and help (no args: no slash command), the key's help (none: no
  * key runs it) and default keys, and what it does (a key passes "").
- * /help lists keys and commands in this order.
+ * /help lists the commands in this order, and the keys after the function keys.
  */
 const struct tui_verb tui_verbs[ACT_COUNT] = {
 	[ACT_HELP] = { "help", "", "list every key and command", "list every key and command",

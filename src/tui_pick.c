@@ -303,31 +303,69 @@ tui_help_add(struct tui *t, const char *lead, int col, const char *text)
 	} while (n > 0);
 }
 
+/* Where action a's key comes in the help: function keys by number, then other keys, then none. */
+static int
+help_rank(const struct tui *t, enum tui_action a)
+{
+	int rank = 200, k;
+	size_t j;
+
+	for (j = 0; j < t->nbinds; j++) {
+		if (t->binds[j].action != a)
+			continue;
+		k = t->binds[j].key & ~TK_FN;
+		if ((t->binds[j].key & TK_FN) && k >= KEY_F(1) && k <= KEY_F(24))
+			rank = rank < k - KEY_F(0) ? rank : k - KEY_F(0);
+		else if (rank > 100)
+			rank = 100;
+	}
+	return rank;
+}
+
+/* The help's line for action a: its keys, its name, what it does. */
+static void
+help_key_line(struct tui *t, enum tui_action a)
+{
+	char key[32], keys[96], *lead;
+	size_t j;
+
+	keys[0] = '\0';
+	for (j = 0; j < t->nbinds; j++) {
+		if (t->binds[j].action != a)
+			continue;
+		tui_key_name(t->binds[j].key, key, sizeof(key));
+		if (keys[0])
+			strncat(keys, " ", sizeof(keys) - strlen(keys) - 1);
+		strncat(keys, key, sizeof(keys) - strlen(keys) - 1);
+	}
+	lead = xstrfmt("  %-14s %-10s", keys[0] ? keys : "(unbound)", tui_action_name(a));
+	tui_help_add(t, lead, 28, tui_action_help(a));
+	free(lead);
+}
+
+/*
+ * The help: the keys in the order they are pressed by (F1, F2, ... as bound now, then
+ * the others as the verb table has them, the unbound last), the commands, and notes.
+ */
 static void
 pick_help(struct tui *t)
 {
-	char key[32], keys[96], *lead;
-	size_t i, j;
+	enum tui_action order[ACT_COUNT];
+	size_t i, j, n = 0;
 
 	str_copy(t->pick.title, sizeof(t->pick.title), "help");
 	tui_pick_add(&t->pick, xstrdup("Keys"), 0);
 	for (i = ACT_NONE + 1; i < ACT_COUNT; i++) {
 		if (tui_verbs[i].key_help == NULL)
 			continue;
-		keys[0] = '\0';
-		for (j = 0; j < t->nbinds; j++) {
-			if (t->binds[j].action != (enum tui_action)i)
-				continue;
-			tui_key_name(t->binds[j].key, key, sizeof(key));
-			if (keys[0])
-				strncat(keys, " ", sizeof(keys) - strlen(keys) - 1);
-			strncat(keys, key, sizeof(keys) - strlen(keys) - 1);
-		}
-		lead = xstrfmt("  %-14s %-10s", keys[0] ? keys : "(unbound)",
-		    tui_action_name((enum tui_action)i));
-		tui_help_add(t, lead, 28, tui_action_help((enum tui_action)i));
-		free(lead);
+		/* an insertion sort, stable: equal ranks keep the table's order */
+		for (j = n++; j > 0 && help_rank(t, order[j - 1]) > help_rank(t, (enum tui_action)i);
+		    j--)
+			order[j] = order[j - 1];
+		order[j] = (enum tui_action)i;
 	}
+	for (i = 0; i < n; i++)
+		help_key_line(t, order[i]);
 	tui_pick_add(&t->pick, xstrdup(""), 0);
 	tui_pick_add(&t->pick, xstrdup("Commands"), 0);
 	tui_help_commands(t);
