@@ -4,7 +4,7 @@
 tui_setup
 
 t_sum_repo "$T/repo"
-printf '\n[keys]\nexpand = F9\n' >>"$LLM_CONFIG_DIR/config.ini"
+printf '\n[keys]\nexpand = F9\ncancel = C-g\n' >>"$LLM_CONFIG_DIR/config.ini"
 
 # --- /expand names the key that folds the steps again -----------------------------------------
 fake_reset
@@ -22,5 +22,21 @@ S
 check_screen "expand: the rebound key folds them" e0 "every step's full results: F9 folds them"
 check_screen "expand: the rebound key shows them" e1 "the steps are folded: F9 shows their full results"
 check_not_screen "expand: F8 not named" e0 "F8"
+
+# --- while a task runs, the notes name the cancel key bound now ---------------------------------
+fake_reset
+fake_reply "{\"text\":\"Done.\",\"usage\":{\"input\":900,\"output\":5},\"hold_file\":\"$T/go\"}"
+tui_ok_in "$T/repo" "cancel" c 100x30 -m test-cheap --agent <<S
+:type what does sum.sh do?
+:key Enter
+:dump-screen $T/c0
+:type /undo
+:key Enter
+:dump-screen $T/c1
+:touch $T/go
+:wait-idle
+S
+check_screen "cancel: the running task's note" c0 "agent task running (C-g stops the current step)"
+check_screen "cancel: /undo's refusal" c1 "/undo: a task is running: wait for it, or C-g to stop it"
 
 echo "# $T_PASS passed, $T_FAIL failed"
