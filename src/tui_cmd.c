@@ -458,13 +458,14 @@ verb_cancel(struct tui *t, char *arg)
 	}
 }
 
-/* Scroll the transcript by pages (page != 0) or lines. */
+/* Scroll the transcript by pages (page != 0) or lines; a page keeps a row, if it has two. */
 static void
 scroll_by(struct tui *t, int pages, int lines)
 {
 	int rows = tui_trans_rows(t);
 
-	tui_view_scroll(&t->view, tui_trans_width(t), rows, pages * (rows - 1) + lines);
+	tui_view_scroll(&t->view, tui_trans_width(t), rows, pages * (rows > 1 ? rows - 1 : 1) +
+	    lines);
 }
 
 static void

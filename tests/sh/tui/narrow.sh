@@ -124,4 +124,15 @@ check_screen "question: /cmd's command scrolled to" q5 "? run rm -rf"
 check_screen "question: n does not run it" q4 "not run"
 check_width "question" q0 30
 
+# a page is a row when the transcript has only one: PageUp still moves through it
+tui_ok "one row" o 20x10 <<S
+:type /run ls -la /tmp/some/long/dir
+:key Enter
+:dump-screen $T/o0
+:key PageUp
+:dump-screen $T/o1
+S
+check_eq "one row: the transcript has one row" "$(sed -n 3p "$T/o0")" "├──────────────────┤"
+check_contains "one row: PageUp scrolls it" "$(sed -n 3p "$T/o1")" "1 more line be…"
+
 echo "# $T_PASS passed, $T_FAIL failed"
