@@ -39,4 +39,22 @@ S
 check_screen "cancel: the running task's note" c0 "agent task running (C-g stops the current step)"
 check_screen "cancel: /undo's refusal" c1 "/undo: a task is running: wait for it, or C-g to stop it"
 
+# --- the scroll keys move through the transcript while an approval waits, and do not answer it ---
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"sh test.sh"}}],"usage":{"input":900,"output":30}}'
+fake_reply '{"text":"Not run.","usage":{"input":1000,"output":5}}'
+tui_ok_in "$T/repo" "scroll" s 30x16 -m test-cheap --agent <<S
+:type run the test
+:key Enter
+:wait-text y yes
+:key PageUp
+:dump-screen $T/s0
+:key n
+:wait-idle
+:dump-screen $T/s1
+S
+check_screen "scroll: PageUp scrolls while the approval waits" s0 "more lines below"
+check_screen "scroll: the approval still waits" s0 "run? y yes"
+check_contains "scroll: n answers it after" "$(fake_get 1 body.messages.-1)" "declined"
+
 echo "# $T_PASS passed, $T_FAIL failed"
