@@ -143,21 +143,32 @@ model_key(const struct tui *t, const struct model *m)
 	return "no key";
 }
 
+/*
+ * The models, a column each for name, tier, prices, provider and key; the names' column
+ * as wide as the longest (up to 26), so that a narrow screen still shows the prices.
+ */
 static void
 pick_models(struct tui *t)
 {
 	size_t i, n = catalog_count(t->cat);
 	char in[32], out[32];
+	int wname = 1;
 
 	str_copy(t->pick.title, sizeof(t->pick.title), "pin a model (prices per million tokens)");
 	tui_pick_add(&t->pick, xstrfmt("%s (no pin: route by tier)", t->pin ? " " : "*"), -1);
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(catalog_at(t->cat, i)->name);
+
+		if ((int)l > wname)
+			wname = l > 26 ? 26 : (int)l;
+	}
 	for (i = 0; i < n; i++) {
 		const struct model *m = catalog_at(t->cat, i);
 
 		per_m(m->in_price, in, sizeof(in));
 		per_m(m->out_price, out, sizeof(out));
-		tui_pick_add(&t->pick, xstrfmt("%s %-26s %-8s in %-8s out %-8s %-12s %s", t->pin &&
-		    strcmp(t->pin, m->name) == 0 ? "*" : " ", m->name, tier_str(m->tier), in, out,
+		tui_pick_add(&t->pick, xstrfmt("%s %-*s %-8s in %-8s out %-8s %-12s %s", t->pin &&
+		    strcmp(t->pin, m->name) == 0 ? "*" : " ", wname, m->name, tier_str(m->tier), in, out,
 		    m->provider, model_key(t, m)), (int64_t)i);
 		if (t->pin && strcmp(t->pin, m->name) == 0)
 			t->pick.sel = (int)t->pick.nall - 1;

@@ -72,6 +72,7 @@ tui_ok "picker" p 60x20 <<S
 S
 check_contains "60: a model's cut row ends in an ellipsis" "$(row "$T/p0" 'deepseek-v4-flash ')" "… │"
 check_width "60: picker" p0 60
+check_contains "60: a model's prices whole, in and out" "$(row "$T/p0" 'deepseek-v4-pro ')" "in \$0.435   out \$0.87"
 
 # without UTF-8 the ellipsis is three dots, and the screen stays ASCII
 (
