@@ -1023,6 +1023,7 @@ void
 tui_agent_expand(struct tui *t, char *arg)
 {
 	size_t i;
+	char key[32];
 
 	(void)arg;
 	if (t->nsteprecs == 0) {
@@ -1032,8 +1033,9 @@ tui_agent_expand(struct tui *t, char *arg)
 	t->steps_full = !t->steps_full;
 	for (i = 0; i < t->nsteprecs; i++)
 		render_step(t, &t->steprecs[i]);
-	tui_status(t, false, t->steps_full ? "every step's full results: F8 folds them" :
-	    "the steps are folded: F8 shows their full results");
+	tui_key_or_cmd(t, ACT_EXPAND, key, sizeof(key));
+	tui_status(t, false, t->steps_full ? "every step's full results: %s folds them" :
+	    "the steps are folded: %s shows their full results", key);
 }
 
 void
@@ -1919,7 +1921,7 @@ tui_agent_submit(struct tui *t, const char *prompt)
 	struct tui_agent *g = &t->ag;
 	struct child c = { .ev = STDOUT_FILENO, .ans = STDIN_FILENO, .parent = getpid() };
 	struct proc p;
-	char *cause = NULL;
+	char *cause = NULL, k[16];
 
 	/* a fork alone: the child is this program, in a session of its own, its
 	 * stdout the events pipe and its stdin the answers pipe */
@@ -1943,7 +1945,8 @@ tui_agent_submit(struct tui *t, const char *prompt)
 	buf_init(&g->in, EVENT_MAX);
 	buf_init(&g->out, 0);
 	t->view.scroll = 0;
-	tui_status(t, false, "agent task running (C-c stops the current step)");
+	tui_key_name(tui_action_key(t, ACT_CANCEL), k, sizeof(k));
+	tui_status(t, false, "agent task running (%s stops the current step)", k);
 }
 
 /* Interrupt the running task's current step; false when no task runs. */
@@ -1981,14 +1984,15 @@ tui_agent_kill(struct tui *t)
 void
 tui_agent_undo(struct tui *t, char *arg)
 {
-	char *cause = NULL, *report = NULL, *notes = NULL, *undo_dir;
+	char *cause = NULL, *report = NULL, *notes = NULL, *undo_dir, k[16];
 	struct ws *w = NULL;
 	int64_t task;
 	int rc;
 
 	(void)arg;
 	if (tui_agent_busy(t)) {
-		tui_status(t, true, "/undo: a task is running: wait for it, or C-c to stop it");
+		tui_key_name(tui_action_key(t, ACT_CANCEL), k, sizeof(k));
+		tui_status(t, true, "/undo: a task is running: wait for it, or %s to stop it", k);
 		return;
 	}
 	if (ws_open(&w, ".", NULL, &cause) != 0) {

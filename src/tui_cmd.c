@@ -209,10 +209,7 @@ cmd_run(struct tui *t, char *arg)
 		tui_status(t, true, "/run CMD: which command?");
 		return;
 	}
-	free(t->confirm_cmd);
-	t->confirm_cmd = xstrdup(arg);
-	t->mode = MODE_CONFIRM;
-	tui_status(t, false, "run `%s` and attach its output? y runs it, any other key does not", arg);
+	tui_confirm(t, xstrdup(arg), NULL);
 }
 
 /* /save PATH: the last reply, as the model wrote it, to a new file. */
@@ -461,13 +458,14 @@ verb_cancel(struct tui *t, char *arg)
 	}
 }
 
-/* Scroll the transcript by pages (page != 0) or lines. */
+/* Scroll the transcript by pages (page != 0) or lines; a page keeps a row, if it has two. */
 static void
 scroll_by(struct tui *t, int pages, int lines)
 {
 	int rows = tui_trans_rows(t);
 
-	tui_view_scroll(&t->view, tui_trans_width(t), rows, pages * (rows - 1) + lines);
+	tui_view_scroll(&t->view, tui_trans_width(t), rows, pages * (rows > 1 ? rows - 1 : 1) +
+	    lines);
 }
 
 static void
@@ -539,7 +537,7 @@ verb_suspend(struct tui *t, char *arg)
  * Every verb: its name after the slash and in [keys], the slash command's
  * arguments and help (no args: no slash command), the key's help (none: no
  * key runs it) and default keys, and what it does (a key passes "").
- * /help lists keys and commands in this order.
+ * /help lists the commands in this order, and the keys after the function keys.
  */
 const struct tui_verb tui_verbs[ACT_COUNT] = {
 	[ACT_HELP] = { "help", "", "list every key and command", "list every key and command",

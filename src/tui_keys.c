@@ -521,6 +521,12 @@ tui_key(struct tui *t, int key)
 		t->dirty = true;
 		return;
 	}
+	/* a question about a command stays while the transcript is scrolled to read it whole */
+	if ((t->mode == MODE_CONFIRM || t->mode == MODE_APPROVE) &&
+	    (a = lookup(t, key)) >= ACT_PAGE_UP && a <= ACT_END) {
+		tui_act(t, a);
+		return;
+	}
 	if (t->mode != MODE_INPUT) {
 		tui_pick_key(t, key);
 		t->dirty = true;

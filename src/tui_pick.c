@@ -11,6 +11,7 @@
 #include "store.h"
 #include "tui_priv.h"
 #include "util.h"
+#include "visible.h"
 
 #define CONV_LIST_MAX 200
 #define HELP_MIN_TEXT 20   /* the fewest columns a help text is wrapped to beside its lead */
@@ -142,21 +143,32 @@ model_key(const struct tui *t, const struct model *m)
 	return "no key";
 }
 
+/*
+ * The models, a column each for name, tier, prices, provider and key; the names' column
+ * as wide as the longest (up to 26), so that a narrow screen still shows the prices.
+ */
 static void
 pick_models(struct tui *t)
 {
 	size_t i, n = catalog_count(t->cat);
 	char in[32], out[32];
+	int wname = 1;
 
 	str_copy(t->pick.title, sizeof(t->pick.title), "pin a model (prices per million tokens)");
 	tui_pick_add(&t->pick, xstrfmt("%s (no pin: route by tier)", t->pin ? " " : "*"), -1);
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(catalog_at(t->cat, i)->name);
+
+		if ((int)l > wname)
+			wname = l > 26 ? 26 : (int)l;
+	}
 	for (i = 0; i < n; i++) {
 		const struct model *m = catalog_at(t->cat, i);
 
 		per_m(m->in_price, in, sizeof(in));
 		per_m(m->out_price, out, sizeof(out));
-		tui_pick_add(&t->pick, xstrfmt("%s %-26s %-8s in %-8s out %-8s %-12s %s", t->pin &&
-		    strcmp(t->pin, m->name) == 0 ? "*" : " ", m->name, tier_str(m->tier), in, out,
+		tui_pick_add(&t->pick, xstrfmt("%s %-*s %-8s in %-8s out %-8s %-12s %s", t->pin &&
+		    strcmp(t->pin, m->name) == 0 ? "*" : " ", wname, m->name, tier_str(m->tier), in, out,
 		    m->provider, model_key(t, m)), (int64_t)i);
 		if (t->pin && strcmp(t->pin, m->name) == 0)
 			t->pick.sel = (int)t->pick.nall - 1;
@@ -302,31 +314,69 @@ tui_help_add(struct tui *t, const char *lead, int col, const char *text)
 	} while (n > 0);
 }
 
+/* Where action a's key comes in the help: function keys by number, then other keys, then none. */
+static int
+help_rank(const struct tui *t, enum tui_action a)
+{
+	int rank = 200, k;
+	size_t j;
+
+	for (j = 0; j < t->nbinds; j++) {
+		if (t->binds[j].action != a)
+			continue;
+		k = t->binds[j].key & ~TK_FN;
+		if ((t->binds[j].key & TK_FN) && k >= KEY_F(1) && k <= KEY_F(24))
+			rank = rank < k - KEY_F(0) ? rank : k - KEY_F(0);
+		else if (rank > 100)
+			rank = 100;
+	}
+	return rank;
+}
+
+/* The help's line for action a: its keys, its name, what it does. */
+static void
+help_key_line(struct tui *t, enum tui_action a)
+{
+	char key[32], keys[96], *lead;
+	size_t j;
+
+	keys[0] = '\0';
+	for (j = 0; j < t->nbinds; j++) {
+		if (t->binds[j].action != a)
+			continue;
+		tui_key_name(t->binds[j].key, key, sizeof(key));
+		if (keys[0])
+			strncat(keys, " ", sizeof(keys) - strlen(keys) - 1);
+		strncat(keys, key, sizeof(keys) - strlen(keys) - 1);
+	}
+	lead = xstrfmt("  %-14s %-10s", keys[0] ? keys : "(unbound)", tui_action_name(a));
+	tui_help_add(t, lead, 28, tui_action_help(a));
+	free(lead);
+}
+
+/*
+ * The help: the keys in the order they are pressed by (F1, F2, ... as bound now, then
+ * the others as the verb table has them, the unbound last), the commands, and notes.
+ */
 static void
 pick_help(struct tui *t)
 {
-	char key[32], keys[96], *lead;
-	size_t i, j;
+	enum tui_action order[ACT_COUNT];
+	size_t i, j, n = 0;
 
 	str_copy(t->pick.title, sizeof(t->pick.title), "help");
 	tui_pick_add(&t->pick, xstrdup("Keys"), 0);
 	for (i = ACT_NONE + 1; i < ACT_COUNT; i++) {
 		if (tui_verbs[i].key_help == NULL)
 			continue;
-		keys[0] = '\0';
-		for (j = 0; j < t->nbinds; j++) {
-			if (t->binds[j].action != (enum tui_action)i)
-				continue;
-			tui_key_name(t->binds[j].key, key, sizeof(key));
-			if (keys[0])
-				strncat(keys, " ", sizeof(keys) - strlen(keys) - 1);
-			strncat(keys, key, sizeof(keys) - strlen(keys) - 1);
-		}
-		lead = xstrfmt("  %-14s %-10s", keys[0] ? keys : "(unbound)",
-		    tui_action_name((enum tui_action)i));
-		tui_help_add(t, lead, 28, tui_action_help((enum tui_action)i));
-		free(lead);
+		/* an insertion sort, stable: equal ranks keep the table's order */
+		for (j = n++; j > 0 && help_rank(t, order[j - 1]) > help_rank(t, (enum tui_action)i);
+		    j--)
+			order[j] = order[j - 1];
+		order[j] = (enum tui_action)i;
 	}
+	for (i = 0; i < n; i++)
+		help_key_line(t, order[i]);
 	tui_pick_add(&t->pick, xstrdup(""), 0);
 	tui_pick_add(&t->pick, xstrdup("Commands"), 0);
 	tui_help_commands(t);
@@ -463,6 +513,28 @@ pick_choose(struct tui *t)
 	} else if (mode == MODE_PICK_CONV) {
 		tui_resume(t, id);
 	}
+}
+
+/*
+ * The command in the transcript, whole (the scroll keys move through it while the
+ * question waits), and the keys on the status line, short enough to fit the smallest
+ * screen: a command on the status line would push them off it.
+ */
+void
+tui_confirm(struct tui *t, char *cmd, const char *danger)
+{
+	char *v = visible_str(cmd, strlen(cmd)), *q;
+
+	free(t->confirm_cmd);
+	t->confirm_cmd = cmd;
+	t->mode = MODE_CONFIRM;
+	q = danger != NULL ? xstrfmt("? run %s\n  !! deletes or overwrites (%s)", v, danger) :
+	    xstrfmt("? run %s", v);
+	tui_view_add(&t->view, TUI_NOTE, q, strlen(q));
+	t->view.scroll = 0;
+	tui_status(t, danger != NULL, "run it? y runs it, any other key does not");
+	free(q);
+	free(v);
 }
 
 /* A key for /run's question: y runs the command, anything else does not. */

@@ -502,6 +502,8 @@ void tui_pick_close(struct tui *t);
 void tui_pick_search(struct tui *t, const char *text);
 /* A key while a picker, the help or a confirmation is open. */
 void tui_pick_key(struct tui *t, int key);
+/* Ask whether to run cmd (taken, malloc'd); danger: why it deletes or overwrites, or NULL. */
+void tui_confirm(struct tui *t, char *cmd, const char *danger);
 
 /* tui_script.c: headless scripts and screen dumps for the tests. */
 /* Run a headless script to its end: CHAT_OK, or CHAT_USAGE at the first line that fails. */

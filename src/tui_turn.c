@@ -191,24 +191,14 @@ cb_warn(void *arg, const char *line)
 static void
 cmd_proposed(struct tui *t, const char *text)
 {
-	char *explain = NULL, *cmd = cmd_parse_reply(text, &explain), *v, why[200];
+	char *explain = NULL, *cmd = cmd_parse_reply(text, &explain), why[200];
 
 	free(explain);
 	if (cmd == NULL) {
 		tui_status(t, true, "/cmd: the reply held no command");
 		return;
 	}
-	free(t->confirm_cmd);
-	t->confirm_cmd = cmd;
-	t->mode = MODE_CONFIRM;
-	v = visible_str(cmd, strlen(cmd));
-	if (cmd_check(cmd, why, sizeof why) > 0)
-		tui_status(t, true, "!! deletes or overwrites (%s): run `%s` and attach its output? "
-		    "y runs it, any other key does not", why, v);
-	else
-		tui_status(t, false, "run `%s` and attach its output? y runs it, any other key does "
-		    "not", v);
-	free(v);
+	tui_confirm(t, cmd, cmd_check(cmd, why, sizeof why) > 0 ? why : NULL);
 }
 
 /* Say why a reply streaming stops what was asked, until the reply ends. */

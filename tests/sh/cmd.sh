@@ -207,7 +207,8 @@ tui t
 cd "$here" || exit 1
 check_eq "/cmd: exit 0" "$TUI_RC" 0
 check_eq "/cmd: asked on the cheap tier" "$(fake_get -2 body.model)" test-cheap-1
-check_screen "/cmd: the question" t0 "run \`touch tui-made\` and attach its output?"
+check_screen "/cmd: the question" t0 "run it? y runs it, any other key does not"
+check_screen "/cmd: the command in the transcript" t0 "? run touch tui-made"
 check_screen "/cmd: y ran it" t1 "touch tui-made"
 check "/cmd: y ran it (the file)" t_wait test -e "$T/work/tui-made"
 check_screen "/cmd: the destructive marker" t2 "!! deletes or overwrites (rm)"

@@ -23,6 +23,9 @@ for a in "F7             tier" "F3             model" "F4             retry" "C-
     "PageUp         page-up" "M-Enter C-j    newline" "/save [N] PATH" "/resume [ID]" "/budget"; do
 	check_contains "help: lists $a" "$(cat "$T/i0" "$T/i5" "$T/i4")" "$a"
 done
+check_above "help: F5 before F6" i0 "F5             copy" "F6             resume"
+check_above "help: a rebound key in its place by number" i0 "F6             resume" "F7             tier"
+check_above "help: the unbound last" i0 "C-z            suspend" "(unbound)      agent"
 check_contains "keys: F7 cycles the tier" "$(row "$T/i1" Nov)" "tier: mid  F7"
 check_contains "keys: F2 no longer does" "$(row "$T/i2" Nov)" "tier: mid  F7"
 check_eq "keys: C-x quits" "$(screen "$T/i3")" "(no dump $T/i3)"

@@ -72,6 +72,7 @@ tui_ok "picker" p 60x20 <<S
 S
 check_contains "60: a model's cut row ends in an ellipsis" "$(row "$T/p0" 'deepseek-v4-flash ')" "… │"
 check_width "60: picker" p0 60
+check_contains "60: a model's prices whole, in and out" "$(row "$T/p0" 'deepseek-v4-pro ')" "in \$0.435   out \$0.87"
 
 # without UTF-8 the ellipsis is three dots, and the screen stays ASCII
 (
@@ -88,5 +89,51 @@ else
 	ok "LANG=C: only printable ASCII"
 fi
 check_width "LANG=C" c0 40
+
+# at a small size the question before /run and /cmd run a command keeps its keys whole on
+# the status line; the command is whole in the transcript, which scrolls while it waits
+fake_reply '{"text":"rm -rf build/and/a/long/path/to/remove/here\n# removes it"}'
+tui_ok "question" q 30x10 <<S
+:type /run ls -la /tmp/some/long/dir/and/more/of/it/to/see
+:key Enter
+:dump-screen $T/q0
+:key PageUp
+:key PageUp
+:dump-screen $T/q1
+:key n
+:type /cmd clean up
+:key Enter
+:wait-idle
+:dump-screen $T/q2
+:key PageUp
+:dump-screen $T/q3
+:key PageUp
+:key PageUp
+:dump-screen $T/q5
+:key n
+:dump-screen $T/q4
+S
+keys=$(printf '%s' "run it? y runs it, any other key does not" | LC_ALL=C tr -dc 'A-Za-z0-9./:_')
+check_eq "question: /run's keys whole" "$(status_text "$T/q0")" "$keys"
+check_screen "question: /run's command ends in the transcript" q0 "│ e "
+check_screen "question: the scroll keys do not answer it" q1 "? run ls -la"
+check_eq "question: /run's keys still there" "$(status_text "$T/q1")" "$keys"
+check_eq "question: /cmd's keys whole" "$(status_text "$T/q2")" "$keys"
+check_screen "question: /cmd's danger under its command" q2 "│ (rm) "
+check_screen "question: /cmd's danger" q3 "!! deletes or overwrites"
+check_screen "question: /cmd's command scrolled to" q5 "? run rm -rf"
+check_screen "question: n does not run it" q4 "not run"
+check_width "question" q0 30
+
+# a page is a row when the transcript has only one: PageUp still moves through it
+tui_ok "one row" o 20x10 <<S
+:type /run ls -la /tmp/some/long/dir
+:key Enter
+:dump-screen $T/o0
+:key PageUp
+:dump-screen $T/o1
+S
+check_eq "one row: the transcript has one row" "$(sed -n 3p "$T/o0")" "├──────────────────┤"
+check_contains "one row: PageUp scrolls it" "$(sed -n 3p "$T/o1")" "1 more line be…"
 
 echo "# $T_PASS passed, $T_FAIL failed"

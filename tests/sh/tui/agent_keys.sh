@@ -1,0 +1,60 @@
+# Agent mode with keys rebound in [keys]: what a status says to press is the key bound now.
+. "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
+tui_setup
+
+t_sum_repo "$T/repo"
+printf '\n[keys]\nexpand = F9\ncancel = C-g\n' >>"$LLM_CONFIG_DIR/config.ini"
+
+# --- /expand names the key that folds the steps again -----------------------------------------
+fake_reset
+fake_reply '{"calls":[{"name":"read","args":{"path":"sum.sh"}}],"usage":{"input":900,"output":30}}'
+fake_reply '{"text":"It subtracts.","usage":{"input":1000,"output":5}}'
+tui_ok_in "$T/repo" "expand" e 100x30 -m test-cheap --agent <<S
+:type what does sum.sh do?
+:key Enter
+:wait-idle
+:key F9
+:dump-screen $T/e0
+:key F9
+:dump-screen $T/e1
+S
+check_screen "expand: the rebound key folds them" e0 "every step's full results: F9 folds them"
+check_screen "expand: the rebound key shows them" e1 "the steps are folded: F9 shows their full results"
+check_not_screen "expand: F8 not named" e0 "F8"
+
+# --- while a task runs, the notes name the cancel key bound now ---------------------------------
+fake_reset
+fake_reply "{\"text\":\"Done.\",\"usage\":{\"input\":900,\"output\":5},\"hold_file\":\"$T/go\"}"
+tui_ok_in "$T/repo" "cancel" c 100x30 -m test-cheap --agent <<S
+:type what does sum.sh do?
+:key Enter
+:dump-screen $T/c0
+:type /undo
+:key Enter
+:dump-screen $T/c1
+:touch $T/go
+:wait-idle
+S
+check_screen "cancel: the running task's note" c0 "agent task running (C-g stops the current step)"
+check_screen "cancel: /undo's refusal" c1 "/undo: a task is running: wait for it, or C-g to stop it"
+
+# --- the scroll keys move through the transcript while an approval waits, and do not answer it ---
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"sh test.sh"}}],"usage":{"input":900,"output":30}}'
+fake_reply '{"text":"Not run.","usage":{"input":1000,"output":5}}'
+tui_ok_in "$T/repo" "scroll" s 30x16 -m test-cheap --agent <<S
+:type run the test
+:key Enter
+:wait-text y yes
+:key PageUp
+:dump-screen $T/s0
+:key n
+:wait-idle
+:dump-screen $T/s1
+S
+check_screen "scroll: PageUp scrolls while the approval waits" s0 "more lines below"
+check_screen "scroll: the approval still waits" s0 "run? y yes"
+check_contains "scroll: n answers it after" "$(fake_get 1 body.messages.-1)" "declined"
+
+echo "# $T_PASS passed, $T_FAIL failed"
