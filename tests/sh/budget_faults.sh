@@ -104,9 +104,10 @@ run_llm budget --json
 printf '%s\n' "$OUT" >"$T/b.json"
 check_eq "unknown cost: counted at its worst case" \
     "$(json_get "$T/b.json" unknown_worst_pico) $(json_get "$T/b.json" counted_pico) $(json_get "$T/b.json" spent_pico)" \
-    "1900000000 1900000000 0"
+    "1900000000 1900000000 null"
 run_llm budget
 check_contains "unknown cost: the text says it is counted" "$OUT" "1 request of unknown cost, at the worst case"
+check_contains "unknown cost: spent is ?, not \$0.00" "$OUT" "spent       ? (1 request)"
 fake_reply '{"text":"small","usage":{"input":10,"output":5}}'
 run_llm -m test-cheap --max-tokens 10 --json "$prompt"
 printf '%s\n' "$OUT" >"$T/a.json"
