@@ -114,6 +114,10 @@ printf '%s\n' "$OUT" >"$T/a.json"
 check_eq "unknown cost: --json's budget keeps the unknown worst case out of spent_usd" \
     "$(t_py -c 'import json, sys; b = json.load(open(sys.argv[1]))["budget"]; print(round((b["counted_usd"] - b["spent_usd"]) * 1e12), b["spent_usd"] > 0)' "$T/a.json")" \
     "1900000000 True"
+# the summary line after a request: the month's meter names the request of unknown cost
+fake_reply '{"text":"small","usage":{"input":10,"output":5}}'
+run_llm -m test-cheap --max-tokens 10 -v "$prompt"
+check_contains "unknown cost: the summary's meter names it, never as \$0" "$ERR" " +1 unknown"
 t_write_config
 
 # -- SIGKILL mid-stream: settled at once at the input sent and the output received
