@@ -185,7 +185,7 @@ chart_day_name(const char *month, int d, char *out, size_t n)
 	snprintf(out, n, "%s %d", m >= 1 && m <= 12 ? month_abbr[m - 1] : "?", d);
 }
 
-/* Write the forecast in one line. */
+/* Write the forecast in one line: "?" when every request so far is of unknown cost, never $0. */
 void
 chart_forecast_text(const struct forecast *f, const char *month, int64_t budget, char *out,
     size_t n)
@@ -194,7 +194,10 @@ chart_forecast_text(const struct forecast *f, const char *month, int64_t budget,
 
 	pricing_format(f->month_end, f->estimated, end, sizeof end);
 	chart_day_name(month, f->out_day, day, sizeof day);
-	if (f->over)
+	if (f->unknown > 0 && f->spent == 0)
+		snprintf(out, n, "? at month end: %lld request%s so far, all of unknown cost",
+		    (long long)f->unknown, f->unknown == 1 ? "" : "s");
+	else if (f->over)
 		snprintf(out, n, "over the budget since %s; %s at month end at this pace", day, end);
 	else if (f->out_day > 0)
 		snprintf(out, n, "out on %s at this pace; %s at month end", day, end);
@@ -235,6 +238,16 @@ chart_method_text(const struct forecast *f, char *out, size_t n)
 		snprintf(out, n, "mean of the month's first %d days", days);
 }
 
+/* A pace of f: "?" when every request so far is of unknown cost (the forecast names them). */
+static void
+pace_money(const struct forecast *f, const struct forecast_rate *r, char *out, size_t n)
+{
+	if (f->unknown > 0 && f->spent == 0)
+		str_copy(out, n, "?");
+	else
+		pricing_format(forecast_per_day(r), f->estimated, out, n);
+}
+
 /* Write how the pace was measured in one line. */
 void
 chart_pace_text(const struct forecast *f, const char *month, bool utf8, char *out, size_t n)
@@ -246,10 +259,10 @@ chart_pace_text(const struct forecast *f, const char *month, bool utf8, char *ou
 		str_copy(span, sizeof span, from);
 	else
 		snprintf(span, sizeof span, "%s%s%d", from, utf8 ? "\xe2\x80\x93" : "-", f->to);
-	pricing_format(forecast_per_day(&f->rate[0]), f->estimated, a, sizeof a);
+	pace_money(f, &f->rate[0], a, sizeof a);
 	chart_method_text(f, how, sizeof how);
 	if (f->method == FORECAST_SPLIT) {
-		pricing_format(forecast_per_day(&f->rate[1]), f->estimated, b, sizeof b);
+		pace_money(f, &f->rate[1], b, sizeof b);
 		snprintf(out, n, "%s a weekday and %s a weekend day, %s (%s)", a, b, how, span);
 	} else {
 		snprintf(out, n, "%s a day, %s (%s)", a, how, span);

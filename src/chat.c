@@ -384,6 +384,24 @@ chat_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt
 	return s;
 }
 
+/* Say why the budget in mt refuses worst case on m: an unknown price, the user's own, the budget. */
+static char *
+over_budget_words(const struct model *m, int64_t worst, const struct meter *mt)
+{
+	char a[32], b[32], d[32], *s;
+
+	if (worst >= 0)
+		return chat_over_own_budget(mt, worst) ? chat_own_budget_refusal(m, worst, mt) :
+		    chat_budget_refusal(m, worst, mt);
+	money(mt->spent, mt->estimated, a, sizeof a);
+	money(mt->reserved, false, b, sizeof b);
+	pricing_format_exact(mt->limit, d, sizeof d);
+	xasprintf(&s, "budget: %s has an unknown price and %s's budget is enforced (spent %s,"
+	    " reserved %s of %s); pin a priced model or set budget_action = warn", m->name,
+	    mt->month, a, b, d);
+	return s;
+}
+
 /*
  * Reserve the worst case of model m under the budget. Returns 0 reserved,
  * CHAT_BUDGET refused (with the figures in turn.error), CHAT_PROVIDER on a
@@ -428,7 +446,8 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 		free(cause);
 		return CHAT_USAGE;
 	}
-	if (rc != LEDGER_OVER_TASK && (rc == LEDGER_UNREACHABLE || mt.offline))
+	c->over_offline = rc != LEDGER_OVER_TASK && (rc == LEDGER_UNREACHABLE || mt.offline);
+	if (c->over_offline)
 		return reserve_offline(c, m, rc, worst, &mt, cause, quiet);
 	log_budget(rc == LEDGER_RESERVED ? "reserved" : "refused", m, worst, &mt);
 	if (rc == LEDGER_OVER_TASK) {
@@ -445,25 +464,12 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 	}
 	if (rc == LEDGER_OVER_BUDGET) {
 		if (!quiet) {
-			money(mt.spent, mt.estimated, a, sizeof a);
-			money(mt.reserved, false, b, sizeof b);
-			pricing_format_exact(mt.limit, d, sizeof d);
-			if (worst < 0)
-				fail(c, CHAT_BUDGET, "budget: %s has an unknown price and %s's budget "
-				    "is enforced (spent %s, reserved %s of %s); pin a priced model or set "
-				    "budget_action = warn", m->name, mt.month, a, b, d);
-			else if (chat_over_own_budget(&mt, worst)) {
-				char *why = chat_own_budget_refusal(m, worst, &mt);
+			char *why = over_budget_words(m, worst, &mt);
 
-				fail(c, CHAT_BUDGET, "%s", why);
-				free(why);
-			} else {
-				char *why = chat_budget_refusal(m, worst, &mt);
-
-				fail(c, CHAT_BUDGET, "%s", why);
-				free(why);
-			}
+			fail(c, CHAT_BUDGET, "%s", why);
+			free(why);
 		}
+		c->over_meter = mt;     /* for a refused fallback to say the same */
 		return CHAT_BUDGET;
 	}
 	if (!enforce && mt.limit > 0 && worst > 0 && mt.spent + mt.reserved > mt.limit) {
@@ -1125,9 +1131,18 @@ fallback_refused(struct chat *c, const char *why, const struct model *next, int6
 		note(c, "fallback: %s failed (%s); %s not tried: its %s (a higher cap with %s "
 		    "lets it)", c->model->name, why, next->name, over,
 		    c->opts.cap_how != NULL ? c->opts.cap_how : "--max-cost");
-	else
-		note(c, "fallback: %s failed (%s); %s not tried: the budget does not allow it "
-		    "(raise it with llm budget set USD)", c->model->name, why, next->name);
+	else if (c->over_offline)
+		note(c, "fallback: %s failed (%s); %s not tried: the team ledger is unreachable"
+		    " (budget_action = block, or past the offline allowance)", c->model->name, why,
+		    next->name);
+	else {
+		/* the refusal's own words: a team member is told who may raise the team's budget */
+		char *words = over_budget_words(next, w, &c->over_meter);
+
+		note(c, "fallback: %s failed (%s); %s not tried: %s", c->model->name, why,
+		    next->name, words);
+		free(words);
+	}
 }
 
 /*

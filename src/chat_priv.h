@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "chat.h"
 #include "learn.h"
+#include "ledger.h"
 #include "provider.h"
 
 #define DEFAULT_REPLY_CAP 4096          /* assumed reply length when nothing sets one */
@@ -58,6 +59,8 @@ struct chat {
 	size_t vision_nimg;
 	const struct model *failed[CHAT_MAX_STEPS];
 	size_t nfailed;
+	struct meter over_meter;    /* the figures of the last reservation the budget refused */
+	bool over_offline;          /* the last reservation was the offline allowance's to make */
 
 	/* the running step */
 	const struct model *model;

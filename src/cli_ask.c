@@ -355,15 +355,19 @@ meter_str(const struct meter *m, bool color, struct buf *b)
 	pricing_format(used, m->estimated, spent, sizeof spent);
 	if (m->limit <= 0) {
 		buf_addf(b, "%s %s", month_abbr(m->month), spent);
-		return;
+	} else {
+		pricing_format_exact(m->limit, limit, sizeof limit);
+		pct = (int)(used / (m->limit / 100 > 0 ? m->limit / 100 : 1));
+		if (color) {
+			on = meter_ansi(meter_level(pct));
+			off = "\033[0m";
+		}
+		buf_addf(b, "%s%s %s of %s (%d%%)%s", on, month_abbr(m->month), spent, limit, pct,
+		    off);
 	}
-	pricing_format_exact(m->limit, limit, sizeof limit);
-	pct = (int)(used / (m->limit / 100 > 0 ? m->limit / 100 : 1));
-	if (color) {
-		on = meter_ansi(meter_level(pct));
-		off = "\033[0m";
-	}
-	buf_addf(b, "%s%s %s of %s (%d%%)%s", on, month_abbr(m->month), spent, limit, pct, off);
+	/* an unknown cost is never $0: named beside the figure, as the full-screen meter does */
+	if (m->unknown_count > 0)
+		buf_addf(b, " +%lld unknown", (long long)m->unknown_count);
 }
 
 static void

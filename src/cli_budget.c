@@ -134,6 +134,30 @@ budget_team_text(const struct app *cli, const struct meter *m)
 	}
 }
 
+/* Whether every request of the month is of unknown cost: what was spent is "?", never $0. */
+static bool
+budget_all_unknown(const struct meter *m)
+{
+	return m->unknown_count > 0 && meter_spent(m) == 0;
+}
+
+/* What was spent, as `llm usage` shows a cost: "?" when all unknown, else "+N unknown" after. */
+static void
+budget_spent(const struct meter *m, char *out, size_t n)
+{
+	char money[40];
+
+	if (budget_all_unknown(m)) {
+		str_copy(out, n, "?");
+		return;
+	}
+	pricing_format(meter_spent(m), m->estimated, money, sizeof money);
+	if (m->unknown_count > 0)
+		snprintf(out, n, "%s +%lld unknown", money, (long long)m->unknown_count);
+	else
+		str_copy(out, n, money);
+}
+
 static void
 budget_json(const struct app *cli, const struct meter *m, int64_t now)
 {
@@ -142,7 +166,13 @@ budget_json(const struct app *cli, const struct meter *m, int64_t now)
 	char v[32];
 
 	cJSON_AddStringToObject(o, "month", m->month);
-	report_json_money(o, "spent", meter_spent(m));
+	/* null, as `llm usage --json` gives a cost of which every request is unknown */
+	if (budget_all_unknown(m)) {
+		cJSON_AddNullToObject(o, "spent_usd");
+		cJSON_AddNullToObject(o, "spent_pico");
+	} else {
+		report_json_money(o, "spent", meter_spent(m));
+	}
 	report_json_money(o, "expired", m->expired);
 	report_json_money(o, "unknown_worst", m->unknown_worst);
 	report_json_money(o, "counted", m->spent);
@@ -223,14 +253,14 @@ budget_held(const struct meter *m)
 static void
 budget_text(const struct app *cli, const struct meter *m, int64_t now)
 {
-	char spent[40], res[40], lim[40], left[40], bar[BAR_WIDTH * 3 + 1], name[64], figs[128];
+	char spent[96], res[40], lim[40], left[40], bar[BAR_WIDTH * 3 + 1], name[64], figs[128];
 	bool color = cli->color && isatty(STDOUT_FILENO);
 	const char *on = "";
 	int64_t pct;
 	int cells;
 
 	report_time(now, "%B %Y", m->month, name, sizeof name);
-	pricing_format(meter_spent(m), m->estimated, spent, sizeof spent);
+	budget_spent(m, spent, sizeof spent);
 	pricing_format(m->reserved, false, res, sizeof res);
 	if (m->limit > 0) {
 		pricing_format_exact(m->limit, lim, sizeof lim);
@@ -251,7 +281,7 @@ budget_text(const struct app *cli, const struct meter *m, int64_t now)
 	} else {
 		printf("%s  %s spent, no budget\n", name, spent);
 	}
-	printf("  %-11s %s (%lld request%s)\n", "spent", spent, (long long)m->requests,
+	rowf("spent", "%s (%lld request%s)", spent, (long long)m->requests,
 	    m->requests == 1 ? "" : "s");
 	budget_held(m);
 	if (m->reserved > 0)

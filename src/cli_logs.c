@@ -256,6 +256,7 @@ struct task_view {
 	bool json;
 	cJSON *steps;
 	int64_t cost;
+	bool estimated;     /* some of cost is an estimate: the total is marked, as each row is */
 	size_t n;
 };
 
@@ -269,6 +270,7 @@ task_row(void *arg, const struct ledger_row *r)
 	if (r->task_id != v->id)
 		return 0;
 	v->n++;
+	v->estimated |= r->estimated;
 	if (r->cost < 0 || v->cost < 0)
 		v->cost = -1;
 	else
@@ -284,6 +286,7 @@ task_row(void *arg, const struct ledger_row *r)
 		report_json_int(o, "output_tokens", r->usage.output);
 		if (r->cost >= 0)
 			report_json_int(o, "cost_pico", r->cost);
+		cJSON_AddBoolToObject(o, "estimated", r->estimated);
 		cJSON_AddItemToArray(v->steps, o);
 		return 0;
 	}
@@ -340,11 +343,12 @@ logs_task(struct app *cli, const char *arg, bool json)
 	} else if (json) {
 		if (v.cost >= 0)
 			report_json_int(root, "cost_pico", v.cost);
+		cJSON_AddBoolToObject(root, "estimated", v.estimated);
 		report_json_print(root);
 	} else if (v.n == 0) {
 		printf("No steps for task %lld.\n", (long long)v.id);
 	} else {
-		pricing_format(v.cost, false, cost, sizeof cost);
+		pricing_format(v.cost, v.estimated, cost, sizeof cost);
 		printf("task %lld: %zu request%s, %s\n", (long long)v.id, v.n, v.n == 1 ? "" : "s",
 		    v.cost < 0 ? "unknown cost" : cost);
 	}

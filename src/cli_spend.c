@@ -114,10 +114,10 @@ month_forecast(const struct app *cli, struct ledger *l, int64_t start, int64_t e
 	return spend_forecast_ledger(l, start, end, clock_now(), spend_limit(cli, l), f, month);
 }
 
-/* Print the forecast under the usage table; estimated: some of the month's spend is. */
+/* Print the forecast under the usage table. */
 void
 cli_spend_usage_lines(const struct app *cli, struct ledger *l, int64_t start, int64_t end,
-    bool estimated)
+    bool estimated, int64_t unknown)
 {
 	struct forecast f;
 	char month[8], text[200], line[224];
@@ -125,6 +125,7 @@ cli_spend_usage_lines(const struct app *cli, struct ledger *l, int64_t start, in
 	if (month_forecast(cli, l, start, end, &f, month) < 0)
 		return;
 	f.estimated = estimated;
+	f.unknown = unknown;
 	chart_forecast_text(&f, month, spend_limit(cli, l), text, sizeof text);
 	snprintf(line, sizeof line, "Forecast: %s.", text);
 	cli_spend_line(line);
@@ -234,6 +235,7 @@ cli_spend_budget_lines(const struct app *cli, const struct meter *m)
 	if (meter_forecast(cli, m, &f, month) < 0)
 		return;
 	f.estimated = m->estimated;
+	f.unknown = m->unknown_count;
 	chart_forecast_text(&f, month, m->limit, text, sizeof text);
 	cli_spend_row("forecast", text);
 	chart_pace_text(&f, month, strcmp(nl_langinfo(CODESET), "UTF-8") == 0, text, sizeof text);
@@ -252,10 +254,18 @@ forecast_json(const struct forecast *f, const char *month, cJSON *o)
 	cJSON_AddStringToObject(j, "method_text", how);
 	cJSON_AddNumberToObject(j, "window_from", f->from);
 	cJSON_AddNumberToObject(j, "window_to", f->to);
-	report_json_money(j, "pace_per_day", forecast_per_day(&f->rate[0]));
-	if (f->method == FORECAST_SPLIT)
-		report_json_money(j, "pace_per_weekend_day", forecast_per_day(&f->rate[1]));
-	report_json_money(j, "month_end", f->month_end);
+	/* every request so far of unknown cost: the figures are unknown, as the text's "?" */
+	if (f->unknown > 0 && f->spent == 0) {
+		cJSON_AddNullToObject(j, "pace_per_day_usd");
+		cJSON_AddNullToObject(j, "pace_per_day_pico");
+		cJSON_AddNullToObject(j, "month_end_usd");
+		cJSON_AddNullToObject(j, "month_end_pico");
+	} else {
+		report_json_money(j, "pace_per_day", forecast_per_day(&f->rate[0]));
+		if (f->method == FORECAST_SPLIT)
+			report_json_money(j, "pace_per_weekend_day", forecast_per_day(&f->rate[1]));
+		report_json_money(j, "month_end", f->month_end);
+	}
 	if (f->out_day > 0) {
 		snprintf(day, sizeof day, "%.7s-%02d", month, f->out_day);
 		cJSON_AddStringToObject(j, "out_on", day);
@@ -272,10 +282,12 @@ cli_spend_budget_json(const struct app *cli, const struct meter *m, cJSON *o)
 	struct forecast f;
 	char month[8];
 
-	if (meter_forecast(cli, m, &f, month) < 0)
+	if (meter_forecast(cli, m, &f, month) < 0) {
 		cJSON_AddNullToObject(o, "forecast");
-	else
+	} else {
+		f.unknown = m->unknown_count;
 		forecast_json(&f, month, o);
+	}
 }
 
 /* Add the forecast to `llm usage --json`: what the table's "Forecast:" and "Pace:" say. */

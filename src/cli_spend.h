@@ -18,10 +18,11 @@ bool cli_spend_draws(int argc, char **argv);
 int cli_spend_chart(const struct app *cli, int64_t start, int64_t end);
 /*
  * Print "Forecast: ..." and "Pace: ..." under the usage table when [start, end) is this
- * month; estimated: some of its spend is estimated, and the figures are marked so.
+ * month; estimated: some of its spend is estimated, and the figures are marked so;
+ * unknown: requests of it are of unknown cost, named beside the figures.
  */
 void cli_spend_usage_lines(const struct app *cli, struct ledger *l, int64_t start, int64_t end,
-    bool estimated);
+    bool estimated, int64_t unknown);
 /* Columns n bytes of UTF-8 text take on a terminal, one a character. */
 int cli_spend_cols(const char *s, size_t n);
 /*

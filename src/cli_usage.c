@@ -798,7 +798,7 @@ cli_usage(struct app *cli, int argc, char **argv)
 		usage_json(cli, l, &r, mon, start, end);
 	} else {
 		usage_text(&r, name);
-		cli_spend_usage_lines(cli, l, start, end, r.total.estimated);
+		cli_spend_usage_lines(cli, l, start, end, r.total.estimated, r.total.unknown);
 	}
 out:
 	ledger_close(l);

@@ -51,6 +51,8 @@ struct forecast {
 	bool overflow;              /* a sum did not fit: figures are not to be trusted */
 	bool estimated;             /* some of the spend is estimated: the caller sets it, and
 	                               the figures are shown with a ~ */
+	int64_t unknown;            /* requests of unknown cost, not in the figures: the caller
+	                               sets it; with nothing else spent the figures show as ? */
 };
 
 /* Compute the forecast of in into f. 0, or -1 if in is malformed (f says FORECAST_NONE). */

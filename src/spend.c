@@ -212,6 +212,7 @@ spend_forecast(const struct spend_month *s, int64_t budget, struct forecast *f)
 	if (forecast_compute(&in, f) < 0)
 		return -1;
 	f->estimated = s->estimated;
+	f->unknown = s->unknown;
 	return 0;
 }
 

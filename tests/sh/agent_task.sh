@@ -116,6 +116,14 @@ check_eq "logs --task: first, what the task was" "$(echo "$OUT" | head -n 1)" \
     "task $task · sum.sh is wrong; make sh test.sh pass"
 run_llm logs --task "$task" --json
 check_eq "logs --task --json: its title" "$(json_get "$T/out" title)" "sum.sh is wrong; make sh test.sh pass"
+# A step whose cost is an estimate makes the task's total one, marked as the step is.
+t_ledger_sql "UPDATE usage SET estimated = 1 WHERE id = (SELECT min(id) FROM usage WHERE task_id = $task)"
+run_llm logs --task "$task"
+check_contains "logs --task: an estimated step marks the total" "$OUT" "task $task: 4 requests, ~\$"
+run_llm logs --task "$task" --json
+check_eq "logs --task --json: and says so" \
+    "$(json_get "$T/out" estimated) $(json_get "$T/out" steps.0.estimated) $(json_get "$T/out" steps.1.estimated)" \
+    "true true false"
 for json in "" --json; do
 	# shellcheck disable=SC2086 # no word, or --json
 	run_llm logs --task $((task + 100)) $json

@@ -165,7 +165,8 @@ check_eq "an expired reservation is counted apart" \
 check_eq "an expired reservation leaves less" "$(json "$T/b.json" 'j["left_pico"]')" \
 	$((50000000000000 - 12710000000000))
 LLM_NOW=$((LLM_NOW + 3600)) "$LLM_BIN" budget >"$T/text"
-check "text: spent without the expired" grep -q 'spent *~\$12.40 (4 requests)' "$T/text"
+check "text: spent without the expired, the unknown beside it" \
+	grep -q 'spent *~\$12.40 +1 unknown (4 requests)' "$T/text"
 check "text: the expired shown apart" grep -q 'expired *~\$0.31 held' "$T/text"
 
 # Over the budget: left goes negative and the text says over.
@@ -177,4 +178,34 @@ check "over budget shown" grep -q 'left *~\$2.71 over' "$T/text"
 LLM_NOW=$(date -u -d '2026-12-01 00:00:00' +%s) "$LLM_BIN" budget --json >"$T/b.json"
 check_eq "a new month starts empty" "$(json "$T/b.json" '(j["month"], j["spent_pico"], j["days_left"])')" \
 	"('2026-12', 0, 31)"
+
+# A month whose every request is of unknown cost: what was spent is "?", never $0.00, in the
+# text, its forecast and --json (null there, as `llm usage --json` gives such a cost).
+jan=$(date -u -d '2027-01-01 00:00:00' +%s)
+sql "INSERT INTO usage (time, model, tier, cost_pico, estimated, status) VALUES
+	($jan + 10, 'mystery', 'mid', NULL, false, 'ok'),
+	($jan + 20, 'mystery', 'mid', NULL, false, 'ok');"
+LLM_NOW=$((jan + 86400)) "$LLM_BIN" budget >"$T/text"
+check "all unknown: spent is ?" grep -q '^  spent *? (2 requests)$' "$T/text"
+check "all unknown: the forecast is ?" \
+	grep -q '^  forecast *? at month end: 2 requests so far, all of unknown cost$' "$T/text"
+check "all unknown: the pace is ?" grep -q '^  pace *? a day' "$T/text"
+# (a team's row gives the user's share and what is in flight, which are not the month's spend)
+check "all unknown: no \$0.00 below the headline" \
+	sh -c '! sed 1d "$1" | grep -v "^  team " | grep -q "\$0\.00"' sh "$T/text"
+LLM_NOW=$((jan + 86400)) "$LLM_BIN" budget --json >"$T/b.json"
+check_eq "all unknown: --json's spent and forecast are null" \
+	"$(json "$T/b.json" '(j["spent_usd"], j["spent_pico"], j["unknown_count"], j["forecast"]["month_end_pico"], j["forecast"]["pace_per_day_pico"])')" \
+	"(None, None, 2, None, None)"
+# Some of known cost: the figure, with the requests of unknown cost beside it.
+sql "INSERT INTO usage (time, model, tier, cost_pico, estimated, status) VALUES
+	($jan + 30, 'gpt-5-mini', 'cheap', 1000000000, false, 'ok');"
+LLM_NOW=$((jan + 86400)) "$LLM_BIN" budget >"$T/text"
+check "some unknown: spent names them" grep -q '^  spent *\$0.001 +2 unknown (3 requests)$' \
+	"$T/text"
+check "some unknown: the forecast is of the known" grep -q '^  forecast *\$0\.0[0-9]* at month end' \
+	"$T/text"
+LLM_NOW=$((jan + 86400)) "$LLM_BIN" budget --json >"$T/b.json"
+check_eq "some unknown: --json's spent is the known" "$(json "$T/b.json" 'j["spent_pico"]')" \
+	1000000000
 [ "$T_FAIL" -eq 0 ]

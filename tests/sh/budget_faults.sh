@@ -104,15 +104,20 @@ run_llm budget --json
 printf '%s\n' "$OUT" >"$T/b.json"
 check_eq "unknown cost: counted at its worst case" \
     "$(json_get "$T/b.json" unknown_worst_pico) $(json_get "$T/b.json" counted_pico) $(json_get "$T/b.json" spent_pico)" \
-    "1900000000 1900000000 0"
+    "1900000000 1900000000 null"
 run_llm budget
 check_contains "unknown cost: the text says it is counted" "$OUT" "1 request of unknown cost, at the worst case"
+check_contains "unknown cost: spent is ?, not \$0.00" "$OUT" "spent       ? (1 request)"
 fake_reply '{"text":"small","usage":{"input":10,"output":5}}'
 run_llm -m test-cheap --max-tokens 10 --json "$prompt"
 printf '%s\n' "$OUT" >"$T/a.json"
 check_eq "unknown cost: --json's budget keeps the unknown worst case out of spent_usd" \
     "$(t_py -c 'import json, sys; b = json.load(open(sys.argv[1]))["budget"]; print(round((b["counted_usd"] - b["spent_usd"]) * 1e12), b["spent_usd"] > 0)' "$T/a.json")" \
     "1900000000 True"
+# the summary line after a request: the month's meter names the request of unknown cost
+fake_reply '{"text":"small","usage":{"input":10,"output":5}}'
+run_llm -m test-cheap --max-tokens 10 -v "$prompt"
+check_contains "unknown cost: the summary's meter names it, never as \$0" "$ERR" " +1 unknown"
 t_write_config
 
 # -- SIGKILL mid-stream: settled at once at the input sent and the output received

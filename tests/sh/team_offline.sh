@@ -174,4 +174,22 @@ on typo ledger send
 check_rc "ledger send again" 0
 check_contains "  sends nothing" "$OUT" "0 requests sent; 0 kept here"
 check_eq "  and the team's rows are there once" "$(rows "where \"user\" = 'typo'")" 2
+
+# A fallback past the offline allowance is not tried, and the reason is the unreachable ledger,
+# not a budget a member would be told to raise.
+machine falls warn
+printf '\n%s\n' "$(t_model test-cheap2 anthropic test-cheap-2 cheap 1000 5000)" \
+    >>"$T/falls/config/config.ini"
+sed -i 's/^models = test-cheap, test-local$/models = test-cheap, test-cheap2/' \
+    "$T/falls/config/config.ini"
+pg_down
+fake_reset
+fake_reply '{"status":429,"retry_after":"0"}'
+fake_reply '{"status":429,"retry_after":"0"}'
+fake_reply '{"status":429,"retry_after":"0"}'
+on falls -q -t cheap --max-tokens 100 "a fallback offline"
+check_contains "offline fallback: not tried, as the ledger is unreachable" "$ERR" \
+    "test-cheap2 not tried: the team ledger is unreachable"
+check_not_contains "  not a budget to raise" "$ERR" "raise it"
+pg_up || exit 1
 [ "$T_FAIL" -eq 0 ]

@@ -224,4 +224,19 @@ check_rc "a budget for a user the ledger has not seen is set" 0
 check_contains "  with a note to check the name" "$ERR" 'no login is called "alcie"'
 as lead budget set --user alice 5
 check_eq "  none for a login" "$ERR" ""
+# A fallback the team's budget refuses is told as a refusal is: the team's budget, its admin's.
+t_config_append "
+$(t_model test-cheap2 anthropic test-cheap-2 cheap 1000 5000)"
+sed -i 's/^models = test-cheap, test-local$/models = test-cheap, test-cheap2/' \
+    "$LLM_CONFIG_DIR/config.ini"
+as lead budget set 5
+fake_reply '{"status":429,"retry_after":"0"}'
+fake_reply '{"status":429,"retry_after":"0"}'
+fake_reply '{"status":429,"retry_after":"0"}'
+as bob -q -t cheap "a fallback past the team's budget"
+check_contains "a fallback past the team's budget is not tried" "$ERR" \
+    "test-cheap2 not tried: budget: worst case"
+check_contains "  naming the team's budget" "$ERR" "would pass team \"default\"'s budget for"
+check_contains "  and who raises it" "$ERR" "the team's admin raises it with llm budget set USD"
+check_not_contains "  not the member" "$ERR" "(raise it with llm budget set USD)"
 [ "$T_FAIL" -eq 0 ]
