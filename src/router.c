@@ -976,10 +976,13 @@ features_of(const struct route_input *in, double x[RF_COUNT], size_t *hard)
 {
 	struct scan s;
 	double chars;
-	size_t i;
+	size_t i, len = in->prompt ? in->len : 0;
 
+	/* "echo PROMPT | llm" ends in a newline the same prompt typed has not */
+	while (len > 0 && (router_class[(unsigned char)in->prompt[len - 1]] & CC_SPACE))
+		len--;
 	memset(&s, 0, sizeof(s));
-	scan_text((const unsigned char *)in->prompt, in->prompt ? in->len : 0, &s);
+	scan_text((const unsigned char *)in->prompt, len, &s);
 	chars = s.chars ? (double)s.chars : 1.0;
 	x[RF_LENGTH] = log1p_count(s.chars);
 	x[RF_WORDS] = log1p_count(s.words - s.logwords);
@@ -995,7 +998,7 @@ features_of(const struct route_input *in, double x[RF_COUNT], size_t *hard)
 	x[RF_SENTENCES] = log1p_count(s.sentences);
 	x[RF_WORD_LEN] = s.words ? fmax((double)s.letters / (double)s.words, ROUTER_WORD_LEN_FLOOR) :
 	    ROUTER_WORD_LEN_FLOOR;
-	x[RF_NON_ASCII] = in->len ? (double)s.nonascii / (double)in->len : 0;
+	x[RF_NON_ASCII] = len ? (double)s.nonascii / (double)len : 0;
 	x[RF_TRACE] = log1p_count(s.trace + s.kw[KW_TRACE]);
 	x[RF_TURN] = log1p_count(in->turn > 0 ? (size_t)in->turn : 0);
 	x[RF_CONTEXT] = log1p(in->context_tokens > 0 ? (double)in->context_tokens / 1000.0 : 0);
@@ -1004,10 +1007,12 @@ features_of(const struct route_input *in, double x[RF_COUNT], size_t *hard)
 	/* A short question of what something is: a lookup, not work in its subject. */
 	if (s.words < ROUTER_FEW_WORDS && s.codelines == 0 && s.fence == 0 && s.diff == 0 &&
 	    s.trace == 0 && s.ops == 0 && s.numbers == 0 && s.questions <= 1 && s.sentences <= 1 &&
-	    definition_ask(in->prompt, in->prompt ? in->len : 0))
+	    definition_ask(in->prompt, in->prompt ? in->len : 0)) {
 		for (i = 0; i < KW_COUNT; i++)
 			if (KW_SUBJECT_GROUPS & 1u << i)
 				s.kw[i] = s.kw_plain[i] = 0;
+		x[RF_TRACE] = 0;    /* "what does 'panic: …' mean": a crash word asked about */
+	}
 	if (s.codelines > 0 || s.fence > 0 || s.diff > 0 || s.trace > 0 || s.tech > 0 || s.marks > 0 ||
 	    s.plain_tech >= 2)
 		for (i = 0; i < KW_COUNT; i++)

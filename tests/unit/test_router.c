@@ -916,6 +916,38 @@ test_decide_code_block_raises(void)
 }
 
 /*
+ * A prompt piped with echo ends in a newline the same prompt typed has not:
+ * the decision and its figures are the same.
+ */
+static void
+test_decide_trailing_newline(void)
+{
+	static const char *const prompts[] = {
+		"write a Go CSV parser",
+		"what does 'panic: assignment to entry in nil map' mean",
+		"hi",
+		"Is memory_order_relaxed enough to publish data across threads?",
+		"why does this hang?\nfunc (p *Pool) Get() *Worker {\n\tp.mu.Lock()\n}",
+	};
+	struct route_decision a, b;
+	char *piped;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(prompts); i++) {
+		piped = xstrfmt("%s\n", prompts[i]);
+		a = decide(prompts[i], 0, TIER_AUTO, 0);
+		b = decide(piped, 0, TIER_AUTO, 0);
+		if (a.tier != b.tier || a.p_cheap_fail != b.p_cheap_fail)
+			fprintf(stderr, "\"%s\": %s %g typed, %s %g piped\n", prompts[i],
+			    tier_str(a.tier), a.p_cheap_fail, tier_str(b.tier), b.p_cheap_fail);
+		CHECK_INT(b.tier, a.tier);
+		CHECK(a.p_cheap_fail == b.p_cheap_fail && a.p_mid_fail == b.p_mid_fail);
+		free(piped);
+	}
+	CHECK_INT(decide(prompts[0], 0, TIER_AUTO, 0).tier, TIER_MID);
+}
+
+/*
  * A crash word in a one-line question is no pasted trace: "what is a
  * segfault" is a lookup. A pasted trace still wants mid, and is named first.
  */
@@ -925,7 +957,7 @@ test_decide_crash_word(void)
 	static const char *const asks[] = {
 		"what is a segfault",
 		"what does 'fatal: refusing to merge unrelated histories' mean",
-		"what does 'panic: assignment to entry in nil map' mean\n",
+		"what does 'panic: assignment to entry in nil map' mean",
 	};
 	struct route_decision d;
 	size_t i;
@@ -1445,6 +1477,7 @@ main(void)
 	RUN(test_decide_long_context);
 	RUN(test_decide_code_block_raises);
 	RUN(test_decide_crash_word);
+	RUN(test_decide_trailing_newline);
 	RUN(test_decide_allocates_nothing);
 	RUN(test_pick);
 	RUN(test_refusal);
