@@ -25,6 +25,8 @@ enum needs {
 
 static int cli_help(struct app *cli, int argc, char **argv);
 static int cli_version(struct app *cli, int argc, char **argv);
+struct command;
+static int option_arity(const struct command *cmd, const char *s, size_t n);
 
 static const struct command {
 	const char *name;
@@ -141,59 +143,6 @@ cli_help(struct app *cli, int argc, char **argv)
 }
 
 /*
- * Copy a bundle of short options without main's own -V and -h ("-qV" is
- * "-q"), up to an option that takes a value: the rest is that value ("-tV").
- * The letters of the two it held ("V", "h", "Vh" or "").
- */
-static const char *
-bundle_strip(const char *s, char *out, size_t size)
-{
-	char one[3] = "-?";
-	bool v = false, h = false;
-	size_t i, n, k = 1;
-
-	out[0] = '\0';
-	if (s[0] != '-' || s[1] == '-' || s[1] == '\0' || strlen(s) >= size)
-		return "";
-	out[0] = '-';
-	for (i = 1; s[i] != '\0'; i++) {
-		if (s[i] == 'V' || s[i] == 'h') {
-			v |= s[i] == 'V';
-			h |= s[i] == 'h';
-			continue;
-		}
-		out[k++] = s[i];
-		one[1] = s[i];
-		if (cli_opts_arity(one) == 1) {
-			n = strlen(s + i + 1);
-			memcpy(out + k, s + i + 1, n);
-			k += n;
-			break;
-		}
-	}
-	out[k] = '\0';
-	return v && h ? "Vh" : v ? "V" : h ? "h" : "";
-}
-
-/* Whether llm's own line holds -V or -h (letter), alone or in a bundle ("-qV"). */
-static bool
-bundle_flag(int argc, char **argv, char letter)
-{
-	char rest[64];
-	int i, arity;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return false;
-		if (strchr(bundle_strip(argv[i], rest, sizeof(rest)), letter) != NULL)
-			return true;
-		if ((arity = cli_opts_arity(argv[i])) > 0)
-			i += arity;
-	}
-	return false;
-}
-
-/*
  * Print the version when argv[1..] holds nothing else but --help; for "llm
  * --version" (context "--version"), llm's own options too, with their values
  * ("llm -q --version"). Else say what does not belong, as context.
@@ -202,7 +151,6 @@ static int
 version_only(const char *context, int argc, char **argv)
 {
 	bool line = context[0] == '-', prompt = false;
-	char rest[64];
 	int i, arity;
 
 	for (i = 1; i < argc; i++) {
@@ -215,12 +163,9 @@ version_only(const char *context, int argc, char **argv)
 			prompt = true;  /* what follows is prompt: it is said to be unexpected */
 			continue;
 		}
-		if (line && !prompt && *bundle_strip(s, rest, sizeof(rest)) != '\0') {
-			if (strcmp(rest, "-") == 0)
-				continue;
-			s = rest;       /* "-qV": what -q is */
-		}
-		if (line && !prompt && (arity = cli_opts_arity(s)) >= 0) {
+		/* llm's own options, and flags together with -V or -h ("-qV") */
+		if (line && !prompt && ((arity = cli_opts_arity(s)) >= 0 ||
+		    (arity = option_arity(NULL, s, strlen(s))) == 0)) {
 			i += arity;
 			continue;
 		}
@@ -538,6 +483,24 @@ option_values(const struct command *cmd, int *argcp, char ***argvp)
 	*argcp = k;
 	*argvp = split;
 	return -1;
+}
+
+/* Whether llm's own line holds -V or -h (letter) among other flags ("-qV"). */
+static bool
+bundle_flag(int argc, char **argv, char letter)
+{
+	int i, arity;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *s = argv[i];
+
+		if (s[0] == '-' && s[1] != '-' && strchr(s + 1, letter) != NULL &&
+		    option_arity(NULL, s, strlen(s)) == 0)
+			return true;
+		if ((arity = cli_opts_arity(s)) > 0)
+			i += arity;
+	}
+	return false;
 }
 
 static bool
