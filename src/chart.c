@@ -194,7 +194,7 @@ chart_forecast_text(const struct forecast *f, const char *month, int64_t budget,
 
 	pricing_format(f->month_end, f->estimated, end, sizeof end);
 	chart_day_name(month, f->out_day, day, sizeof day);
-	if (f->unknown > 0 && f->spent == 0)
+	if (forecast_unknown(f))
 		snprintf(out, n, "? at month end: %lld request%s so far, all of unknown cost",
 		    (long long)f->unknown, f->unknown == 1 ? "" : "s");
 	else if (f->over)
@@ -242,7 +242,7 @@ chart_method_text(const struct forecast *f, char *out, size_t n)
 static void
 pace_money(const struct forecast *f, const struct forecast_rate *r, char *out, size_t n)
 {
-	if (f->unknown > 0 && f->spent == 0)
+	if (forecast_unknown(f))
 		str_copy(out, n, "?");
 	else
 		pricing_format(forecast_per_day(r), f->estimated, out, n);

@@ -255,7 +255,7 @@ forecast_json(const struct forecast *f, const char *month, cJSON *o)
 	cJSON_AddNumberToObject(j, "window_from", f->from);
 	cJSON_AddNumberToObject(j, "window_to", f->to);
 	/* every request so far of unknown cost: the figures are unknown, as the text's "?" */
-	if (f->unknown > 0 && f->spent == 0) {
+	if (forecast_unknown(f)) {
 		cJSON_AddNullToObject(j, "pace_per_day_usd");
 		cJSON_AddNullToObject(j, "pace_per_day_pico");
 		cJSON_AddNullToObject(j, "month_end_usd");

@@ -32,6 +32,13 @@ forecast_per_day(const struct forecast_rate *r)
 	return r->n > 0 ? r->sum / r->n : 0;
 }
 
+/* Whether every request so far is of unknown cost: nothing known was spent. */
+bool
+forecast_unknown(const struct forecast *f)
+{
+	return f->unknown > 0 && f->spent == 0;
+}
+
 /* The rate a day d gets: 0 (every day, or weekdays) or 1 (weekends). */
 static int
 day_kind(const struct forecast *f, int wday1, int d)

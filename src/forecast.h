@@ -59,6 +59,8 @@ struct forecast {
 int forecast_compute(const struct forecast_input *in, struct forecast *f);
 /* The pace of one rate per day, rounded down. */
 int64_t forecast_per_day(const struct forecast_rate *r);
+/* Whether every request so far is of unknown cost: the figures are unknown, shown as ?. */
+bool forecast_unknown(const struct forecast *f);
 /* Whether day d (1-based) of a month whose 1st is weekday wday1 falls on a Saturday or Sunday. */
 bool forecast_weekend(int wday1, int d);
 /* Name a method in one line: "mean of the last 7 days", "weekdays and weekends apart". */
