@@ -283,6 +283,7 @@ keys_read_key(const char *provider, int *rc)
 {
 	char *line = xmalloc(KEYS_LINE_MAX + 1);
 	char *cause = NULL, *key = NULL, *t;
+	const char *wrong;
 	int r;
 
 	if (isatty(STDIN_FILENO))
@@ -302,9 +303,9 @@ keys_read_key(const char *provider, int *rc)
 	} else if (!cred_key_valid(t)) {
 		fprintf(stderr, "llm: keys set: the key holds control characters\n");
 		*rc = EXIT_USAGE;
-	} else if (keys_not_a_key(t) != NULL) {
+	} else if ((wrong = keys_not_a_key(t)) != NULL) {
 		fprintf(stderr, "llm: keys set: %s: give the key alone, as the provider shows it\n",
-		    keys_not_a_key(t));
+		    wrong);
 		*rc = EXIT_USAGE;
 	} else {
 		key = xstrdup(t);
