@@ -57,6 +57,27 @@ budget_permille(const struct meter *m)
 	return m->limit > 0 ? muldiv(m->spent, 1000, m->limit) : -1;
 }
 
+/*
+ * Spent, of which unknown requests are of unknown cost, as `llm usage` shows
+ * a cost: "?" when all of it is unknown (nothing else spent), never $0;
+ * else the figure with "+N unknown" after.
+ */
+static void
+spent_words(int64_t spent, bool estimated, int64_t unknown, char *out, size_t n)
+{
+	char money[40];
+
+	if (unknown > 0 && spent == 0) {
+		str_copy(out, n, "?");
+		return;
+	}
+	pricing_format(spent, estimated, money, sizeof money);
+	if (unknown > 0)
+		snprintf(out, n, "%s +%lld unknown", money, (long long)unknown);
+	else
+		str_copy(out, n, money);
+}
+
 /* A team ledger's labels and the user's share, in the JSON object o. */
 static void
 budget_team_json(const struct app *cli, const struct meter *m, cJSON *o)
@@ -68,7 +89,14 @@ budget_team_json(const struct app *cli, const struct meter *m, cJSON *o)
 	cJSON_AddStringToObject(o, "team", cli->cfg.ledger_team ? cli->cfg.ledger_team : "");
 	u = cJSON_AddObjectToObject(o, "user");
 	cJSON_AddStringToObject(u, "name", cli->cfg.ledger_user ? cli->cfg.ledger_user : "");
-	report_json_money(u, "spent", m->user_spent);
+	/* null when all of it is of unknown cost, as the team's spent */
+	if (m->user_unknown > 0 && m->user_spent == 0) {
+		cJSON_AddNullToObject(u, "spent_usd");
+		cJSON_AddNullToObject(u, "spent_pico");
+	} else {
+		report_json_money(u, "spent", m->user_spent);
+	}
+	cJSON_AddNumberToObject(u, "unknown_count", (double)m->user_unknown);
 	report_json_money(u, "reserved", m->user_reserved);
 	report_json_money(u, "limit", m->user_limit);
 	u = cJSON_AddObjectToObject(o, "kept_here");
@@ -101,11 +129,11 @@ rowf(const char *label, const char *fmt, ...)
 static void
 budget_team_text(const struct app *cli, const struct meter *m)
 {
-	char a[40], b[40], c[80], own[40];
+	char a[96], b[40], c[80], own[40];
 
 	if (!m->team)
 		return;
-	pricing_format(m->user_spent, false, a, sizeof a);
+	spent_words(m->user_spent, false, m->user_unknown, a, sizeof a);
 	pricing_format(m->user_reserved, false, b, sizeof b);
 	c[0] = '\0';
 	if (m->user_limit > 0) {
@@ -145,17 +173,7 @@ budget_all_unknown(const struct meter *m)
 static void
 budget_spent(const struct meter *m, char *out, size_t n)
 {
-	char money[40];
-
-	if (budget_all_unknown(m)) {
-		str_copy(out, n, "?");
-		return;
-	}
-	pricing_format(meter_spent(m), m->estimated, money, sizeof money);
-	if (m->unknown_count > 0)
-		snprintf(out, n, "%s +%lld unknown", money, (long long)m->unknown_count);
-	else
-		str_copy(out, n, money);
+	spent_words(meter_spent(m), m->estimated, m->unknown_count, out, n);
 }
 
 static void

@@ -423,15 +423,31 @@ cache_text(const struct usage_report *r, int width)
 	    "unread: written to the cache and never read again before it expired.\n");
 }
 
-/* One line of totals: requests and cost, no tokens (the totals have none). */
+/*
+ * Whether totals t are all of unknown cost: nothing spent but requests of
+ * unknown cost (with no worst case to count them at), never $0.
+ */
+static bool
+total_unknown(const struct ledger_total *t)
+{
+	return t->unknown > 0 && t->spent == 0;
+}
+
+/* One line of totals: requests and cost ("?" all unknown, "+N unknown" some), no tokens. */
 static void
 total_line(const struct ledger_total *t, const char *key, int width)
 {
 	char cost[48], *vis = visible_str(key, strlen(key));
 
-	pricing_format(t->spent, t->estimated, cost, sizeof cost);
-	printf("%-*s %8lld %8s %8s %8s %14s\n", width, vis, (long long)t->requests, "", "", "",
+	if (total_unknown(t))
+		str_copy(cost, sizeof cost, "?");
+	else
+		pricing_format(t->spent, t->estimated, cost, sizeof cost);
+	printf("%-*s %8lld %8s %8s %8s %14s", width, vis, (long long)t->requests, "", "", "",
 	    cost);
+	if (t->unknown > 0 && !total_unknown(t))
+		printf(" +%lld unknown", (long long)t->unknown);
+	printf("\n");
 	free(vis);
 }
 
@@ -573,7 +589,13 @@ json_total(const struct ledger_total *t)
 	if (t->user != NULL)
 		cJSON_AddStringToObject(o, "user", t->user);
 	report_json_int(o, "requests", t->requests);
-	report_json_money(o, "cost", t->spent);
+	/* null when all of unknown cost, as the table's "?" */
+	if (total_unknown(t)) {
+		cJSON_AddNullToObject(o, "cost_usd");
+		cJSON_AddNullToObject(o, "cost_pico");
+	} else {
+		report_json_money(o, "cost", t->spent);
+	}
 	cJSON_AddBoolToObject(o, "estimated", t->estimated);
 	report_json_int(o, "unknown_cost_requests", t->unknown);
 	return o;

@@ -53,6 +53,8 @@ struct meter {
 	bool team;
 	bool offline;           /* the team's ledger was unreachable: the local allowance */
 	int64_t user_spent, user_reserved, user_limit;
+	/* The user's requests of unknown cost (never counted as $0); ledger_meter's alone. */
+	int64_t user_unknown;
 	/* Settled rows kept on this machine that the team's ledger does not hold, and why. */
 	int64_t kept_rows, kept;
 	char kept_why[200];     /* "": not refused, only not sent yet */

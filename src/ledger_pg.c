@@ -1491,6 +1491,8 @@ ledger_pg_meter(struct ledger_pg *p, struct meter *m, char **cause)
 	if (r == NULL)
 		return -1;
 	pg_fill(r, 0, m);
+	/* the meter's alone: llm.reserve and llm.settle_warn return version 3's figures */
+	m->user_unknown = col_i64(r, 0, 14);
 	pq.PQclear(r);
 	pg_kept(p, m);
 	return 0;

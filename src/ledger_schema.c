@@ -445,10 +445,72 @@ static const char ledger_schema_v3[] =
     " END IF;"
     "END $$;";
 
+/*
+ * Version 4. The user's requests of unknown cost in the meter (user_unknown):
+ * a share all of unknown cost is never shown as $0. A function's columns
+ * cannot be changed in place: llm.figures and llm.meter are made again, the
+ * same but for it. llm.reserve and llm.settle_warn read llm.figures by column
+ * name and return what they did.
+ */
+static const char ledger_schema_v4[] =
+    "DROP FUNCTION llm.meter(text, text, bigint, text);"
+    "DROP FUNCTION llm.figures(text, text, bigint);"
+    "CREATE FUNCTION llm.figures(p_team text, p_user text, p_now bigint,"
+    " OUT month text, OUT m_start bigint, OUT m_end bigint, OUT team_limit bigint,"
+    " OUT spent bigint, OUT expired bigint, OUT unknown_worst bigint, OUT reserved bigint,"
+    " OUT unknown_count bigint, OUT requests bigint, OUT estimated bigint,"
+    " OUT user_limit bigint, OUT user_spent bigint, OUT user_reserved bigint,"
+    " OUT user_unknown bigint)"
+    " LANGUAGE sql STABLE AS $$"
+    " WITH t AS (SELECT budget_pico, timezone,"
+    "  date_trunc('month', to_timestamp(p_now) AT TIME ZONE timezone) AS m0"
+    "  FROM llm.teams WHERE team = p_team),"
+    " k AS (SELECT to_char(m0, 'YYYY-MM') AS mon,"
+    "  extract(epoch FROM m0 AT TIME ZONE timezone)::bigint AS s,"
+    "  extract(epoch FROM (m0 + interval '1 month') AT TIME ZONE timezone)::bigint AS e,"
+    "  budget_pico FROM t),"
+    " tot AS (SELECT coalesce(sum(x.spent + x.unknown_worst), 0)::bigint AS sp,"
+    "  coalesce(sum(x.expired), 0)::bigint AS ex,"
+    "  coalesce(sum(x.unknown_worst), 0)::bigint AS uw,"
+    "  coalesce(sum(x.unknown), 0)::bigint AS un, coalesce(sum(x.requests), 0)::bigint AS rq,"
+    "  coalesce(sum(x.estimated), 0)::bigint AS es,"
+    "  coalesce(sum(x.spent + x.unknown_worst) FILTER (WHERE x.\"user\" = p_user), 0)::bigint"
+    "  AS usp, coalesce(sum(x.unknown) FILTER (WHERE x.\"user\" = p_user), 0)::bigint AS uun"
+    "  FROM llm.totals x, k WHERE x.team = p_team AND x.month = k.mon),"
+    " res AS (SELECT coalesce(sum(u.worst_case_pico), 0)::bigint AS rs,"
+    "  count(*) FILTER (WHERE u.worst_case_pico IS NULL) AS run,"
+    "  coalesce(sum(u.worst_case_pico) FILTER (WHERE u.\"user\" = p_user), 0)::bigint AS urs,"
+    "  count(*) FILTER (WHERE u.worst_case_pico IS NULL AND u.\"user\" = p_user) AS urun"
+    "  FROM llm.usage u, k WHERE u.team = p_team AND u.month = k.mon"
+    "  AND u.status = 'reserved')"
+    " SELECT k.mon, k.s, k.e, k.budget_pico, tot.sp, tot.ex, tot.uw, res.rs, tot.un + res.run,"
+    "  tot.rq, tot.es, coalesce((SELECT b.budget_pico FROM llm.user_budgets b"
+    "  WHERE b.team = p_team AND b.\"user\" = p_user), 0), tot.usp, res.urs, tot.uun + res.urun"
+    " FROM k, tot, res $$;"
+    "CREATE FUNCTION llm.meter(p_team text, p_user text, p_now bigint, p_owner text)"
+    " RETURNS TABLE (month text, m_start bigint, m_end bigint, team_limit bigint,"
+    " spent bigint, expired bigint, unknown_worst bigint, reserved bigint,"
+    " unknown_count bigint, requests bigint, estimated bigint, user_limit bigint,"
+    " user_spent bigint, user_reserved bigint, user_unknown bigint) LANGUAGE plpgsql"
+    " SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$"
+    "BEGIN"
+    " PERFORM llm.expire(p_team, p_now, p_owner);"
+    " RETURN QUERY SELECT * FROM llm.figures(p_team, p_user, p_now);"
+    "END $$;"
+    "REVOKE ALL ON FUNCTION llm.figures(text, text, bigint),"
+    " llm.meter(text, text, bigint, text) FROM PUBLIC;"
+    /* A ledger whose roles were made already keeps working: the meter granted again. */
+    "DO $$ BEGIN"
+    " IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'llm_member') THEN"
+    "  GRANT EXECUTE ON FUNCTION llm.meter(text, text, bigint, text) TO llm_member;"
+    " END IF;"
+    "END $$;";
+
 const char *const ledger_schema[] = {
 	ledger_schema_v1,
 	ledger_schema_v2,
 	ledger_schema_v3,
+	ledger_schema_v4,
 };
 
 const size_t ledger_schema_count = sizeof ledger_schema / sizeof ledger_schema[0];

@@ -692,6 +692,10 @@ meter_user(const struct meter *m, bool unicode, char *buf, size_t n)
 	} else {
 		snprintf(buf + l, n - l, " %s you %s", dot, a);
 	}
+	/* an unknown cost is never $0: named beside the share, as beside the team's figure */
+	l = strlen(buf);
+	if (m->user_unknown > 0)
+		snprintf(buf + l, n - l, " +%lld unknown", (long long)m->user_unknown);
 }
 
 static void
