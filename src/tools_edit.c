@@ -26,20 +26,167 @@ writable(const struct ws *w, const struct ws_path *p, char **why)
 	return false;
 }
 
-/* How many times needle occurs in hay (overlapping ones too), and where the first is. */
-static int
-occurrences(const char *hay, size_t n, const char *needle, size_t m, size_t *first)
+/*
+ * The tools show bytes of a file that are not UTF-8 as U+FFFD, one for each
+ * run that visible_decode takes together, so that the model can quote such a
+ * line back: a U+FFFD in old text stands for one such run, or for a U+FFFD of
+ * the file, and the bytes it matched are what a U+FFFD in new text writes.
+ */
+#define STAND "\xef\xbf\xbd"
+#define STAND_LEN 3
+
+/* How many bytes at data[i..n) a U+FFFD of old text matches; 0 when none. */
+static size_t
+stand_len(const char *data, size_t n, size_t i)
 {
-	const char *p = hay, *hit;
+	int32_t cp;
+	size_t k;
+
+	if (i >= n)
+		return 0;
+	if (n - i >= STAND_LEN && memcmp(data + i, STAND, STAND_LEN) == 0)
+		return STAND_LEN;
+	k = visible_decode(data + i, n - i, &cp);
+	return cp < 0 ? k : 0;
+}
+
+/* How many U+FFFD s[0..n) holds. */
+static size_t
+stand_count(const char *s, size_t n)
+{
+	const char *p = s, *hit;
+	size_t count = 0;
+
+	while ((hit = memmem(p, n - (size_t)(p - s), STAND, STAND_LEN)) != NULL) {
+		count++;
+		p = hit + STAND_LEN;
+	}
+	return count;
+}
+
+/*
+ * Whether old[0..m) matches data at i, each U+FFFD in it as stand_len says:
+ * the bytes matched in *span and, when stands is not NULL, where each U+FFFD's
+ * bytes start and how many there are (two entries each).
+ */
+static bool
+match_at(const char *data, size_t n, size_t i, const char *old, size_t m, size_t *stands,
+    size_t *span)
+{
+	size_t j = 0, at = i, k;
+
+	while (j < m) {
+		if (m - j >= STAND_LEN && memcmp(old + j, STAND, STAND_LEN) == 0) {
+			if ((k = stand_len(data, n, at)) == 0)
+				return false;
+			if (stands != NULL) {
+				*stands++ = at;
+				*stands++ = k;
+			}
+			at += k;
+			j += STAND_LEN;
+		} else if (at < n && data[at] == old[j]) {
+			at++;
+			j++;
+		} else {
+			return false;
+		}
+	}
+	*span = at - i;
+	return true;
+}
+
+/*
+ * How many times old (m bytes) occurs in data (overlapping ones too), and
+ * where the first is. With a U+FFFD in it, old is tried at each start of a
+ * character or run as the tools cut the file, never inside one.
+ */
+static int
+occurrences(const char *data, size_t n, const char *old, size_t m, size_t *first)
+{
+	const char *p = data, *hit;
+	size_t i, span;
+	int32_t cp;
 	int count = 0;
 
-	while (m > 0 && (size_t)(p - hay) + m <= n &&
-	    (hit = memmem(p, n - (size_t)(p - hay), needle, m)) != NULL) {
+	if (m > 0 && memmem(old, m, STAND, STAND_LEN) != NULL) {
+		for (i = 0; i < n; i += visible_decode(data + i, n - i, &cp))
+			if (match_at(data, n, i, old, m, NULL, &span) && count++ == 0)
+				*first = i;
+		return count;
+	}
+	while (m > 0 && (size_t)(p - data) + m <= n &&
+	    (hit = memmem(p, n - (size_t)(p - data), old, m)) != NULL) {
 		if (count++ == 0)
-			*first = (size_t)(hit - hay);
+			*first = (size_t)(hit - data);
 		p = hit + 1;
 	}
 	return count;
+}
+
+/*
+ * Append new_text (k bytes) to b with each U+FFFD in it put back to the bytes
+ * a U+FFFD of old matched in data (ns of them, as match_at gives them): the
+ * i-th to the i-th when there are as many, or all to the one run they all
+ * matched. In a file that is all UTF-8 a U+FFFD with none in old is itself.
+ * -1 with *why when which bytes it stands for cannot be told.
+ */
+static int
+put_new(struct buf *b, const char *data, size_t len, const size_t *stands, size_t ns,
+    const char *new_text, size_t k, const char *name, char **why)
+{
+	size_t nn = stand_count(new_text, k), i, j = 0, s;
+	bool same = ns > 0;
+
+	for (i = 1; i < ns; i++)
+		same = same && stands[2 * i + 1] == stands[1] &&
+		    memcmp(data + stands[2 * i], data + stands[0], stands[1]) == 0;
+	if (nn == 0 || (ns == 0 && visible_utf8(data, len))) {
+		buf_add(b, new_text, k);
+		return 0;
+	}
+	if (ns == 0 || (nn != ns && !same)) {
+		if (ns == 0)
+			xasprintf(why, "new text holds \ufffd, which stands for bytes of %s that are "
+			    "not UTF-8, but old text holds none to say which: include in old the "
+			    "text it comes from", name);
+		else
+			xasprintf(why, "old text holds %zu \ufffd and new text %zu, standing for bytes "
+			    "that differ: keep them in new as many and in the same order, or edit "
+			    "less at once", ns, nn);
+		return -1;
+	}
+	for (i = 0; i < k; i++) {
+		if (k - i >= STAND_LEN && memcmp(new_text + i, STAND, STAND_LEN) == 0) {
+			s = same ? 0 : j++;
+			buf_add(b, data + stands[2 * s], stands[2 * s + 1]);
+			i += STAND_LEN - 1;
+		} else {
+			buf_addc(b, new_text[i]);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Set b to data with old, which matches at first, replaced by new_text (k
+ * bytes), every byte outside what old matched kept. -1 with *why (name is
+ * the file's) when a U+FFFD in new cannot be put back (see put_new).
+ */
+static int
+replace_at(struct buf *b, const char *data, size_t len, size_t first, const char *old, size_t m,
+    const char *new_text, size_t k, const char *name, char **why)
+{
+	size_t ns = stand_count(old, m), span = 0;
+	size_t *stands = xcalloc(2 * ns + 1, sizeof(*stands));
+	int rc;
+
+	match_at(data, len, first, old, m, stands, &span);
+	buf_add(b, data, first);
+	rc = put_new(b, data, len, stands, ns, new_text, k, name, why);
+	buf_add(b, data + first + span, len - first - span);
+	free(stands);
+	return rc;
 }
 
 /* s with each line feed not after a carriage return made CR LF (malloc'd). */
@@ -137,10 +284,10 @@ tools_edit(struct ws *w, const char *path, const char *old, const char *new_text
 		goto out;
 	}
 	buf_init(&b, 0);
-	buf_add(&b, data, first);
-	buf_add(&b, new_text, k);
-	buf_add(&b, data + first + m, len - first - m);
-	apply(w, WS_EDIT, &p, data, len, b.data ? b.data : "", b.len, ask, arg, r);
+	if (replace_at(&b, data, len, first, old, m, new_text, k, p.name, &say.why) != 0)
+		tools_fail(r, say.sum, "%s", say.why);
+	else
+		apply(w, WS_EDIT, &p, data, len, b.data ? b.data : "", b.len, ask, arg, r);
 	buf_done(&b);
 out:
 	ws_path_done(&p);
@@ -171,6 +318,13 @@ tools_write(struct ws *w, const char *path, const char *content, bool overwrite,
 	}
 	if (strlen(content) > TOOLS_FILE_MAX) {
 		tools_fail(r, say.sum, "the content is larger than %u MiB: refused", TOOLS_FILE_MAX >> 20);
+		goto out;
+	}
+	if (strstr(content, STAND) != NULL && !visible_utf8(data ? data : "", len)) {
+		/* the character would be written where the file's own bytes were */
+		tools_fail(r, say.sum, "%s holds bytes that are not UTF-8, shown as \ufffd, and "
+		    "the content holds \ufffd: refused, since it would replace them; change the "
+		    "file with edit", p.name);
 		goto out;
 	}
 	apply(w, WS_WRITE, &p, data ? data : "", len, content, strlen(content), ask, arg, r);

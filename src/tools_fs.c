@@ -95,6 +95,9 @@ tools_read(struct ws *w, const char *path, long from, long to, struct tool_resul
 	number_lines(&b, data, len, from, to);
 	if (to < total && from <= total)
 		buf_addf(&b, "[lines %ld-%ld of %ld]\n", from, to, total);
+	if (!visible_utf8(b.data ? b.data : "", b.len))
+		buf_adds(&b, "[\ufffd stands for bytes that are not UTF-8: edit matches it in old "
+		    "and keeps those bytes where new has it]\n");
 	tools_text(r, &b);
 	buf_done(&b);
 	r->summary = xstrfmt("read %s (%ld line%s)", say.vis, total, total == 1 ? "" : "s");

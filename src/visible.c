@@ -225,6 +225,18 @@ visible_decode(const char *s, size_t n, int32_t *cp)
 	return v.need;
 }
 
+/* Whether s[0..n) is all UTF-8: no bytes that visible_feed shows as U+FFFD. */
+bool
+visible_utf8(const char *s, size_t n)
+{
+	size_t i = 0;
+	int32_t cp = 0;
+
+	while (i < n && cp >= 0)
+		i += visible_decode(s + i, n - i, &cp);
+	return cp >= 0;
+}
+
 /* Whether cp separates words or shows as nothing: spaces, zero widths, separators. */
 static bool
 is_space(uint32_t cp)

@@ -1,5 +1,6 @@
 # agent_names: llm do reaches a file whose name is not UTF-8 (Latin-1) by the escaped
-# name the tools list (caf\xe9.txt), and a name with a backslash both ways.
+# name the tools list (caf\xe9.txt), and a name with a backslash both ways; and edits a
+# line of a file whose text is not UTF-8, shown to the model with U+FFFD.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
@@ -45,3 +46,20 @@ cd - >/dev/null || exit 1
 check_rc "undo: exit 0" 0
 check_contains "undo: names the Latin-1 file by its escaped name" "$OUT" 'restored caf\xe9.txt'
 check_eq "undo: the file restored" "$(cat "$T/repo/$latin1")" "un café"
+
+# Latin-1 text: the model sees U+FFFD and quotes it back; the file keeps its bytes.
+fake_reset
+printf 'caf\351 = 1;\nna\357ve = 2;\n' >"$T/repo/menu.txt"
+fake_reply '{"calls":[{"name":"read","args":{"path":"menu.txt"}}]}'
+fake_reply '{"calls":[{"name":"edit","args":{"path":"menu.txt","old":"caf\ufffd = 1;","new":"caf\ufffd = 10;"}}]}'
+fake_reply '{"text":"Done."}'
+cd "$T/repo" || exit 1
+on_pty_answer "$T/pty2.out" "allow?" d "allow?" y -- "do" -m test-cheap "change the price"
+cd - >/dev/null || exit 1
+check_rc "latin-1 text: the task ends (exit 0)" 0
+check_contains "latin-1 text: read with U+FFFD" "$(result 1)" "1	caf� = 1;"
+check_contains "latin-1 text: the edit went through" "$(result 2)" "edited menu.txt (+1 −1)"
+check_contains "latin-1 text: the diff shown has U+FFFD" "$(cat "$T/pty2.out")" \
+    "$(printf -- '-caf\357\277\275 = 1;\n+caf\357\277\275 = 10;')"
+check_eq "latin-1 text: its bytes kept" "$(od -An -c "$T/repo/menu.txt" | tr -s ' ')" \
+    "$(printf 'caf\351 = 10;\nna\357ve = 2;\n' | od -An -c | tr -s ' ')"

@@ -14,6 +14,7 @@
 #include "tools_priv.h"
 #include "unit.h"
 #include "util.h"
+#include "visible.h"
 #include "tmpdir.h"
 #include "pid.h"
 
@@ -33,6 +34,13 @@ put(const char *rel, const char *data, size_t len)
 		abort();
 	}
 	free(path);
+}
+
+/* Write the text s to a file under base. */
+static void
+put_text(const char *rel, const char *s)
+{
+	put(rel, s, strlen(s));
 }
 
 /* The contents of a file under base, or NULL. */
@@ -740,6 +748,113 @@ test_edit_crlf(void)
 	at("ws/dos.txt", p, sizeof(p));
 	unlink(p);
 	ws_close(w);
+}
+
+/* An edit of what exec_tool ran with args, answered yes, that must go through. */
+static void
+edited(struct ws *w, const char *args, struct asker *a)
+{
+	struct tool_result r;
+
+	exec_tool(w, "edit", args, a, &r);
+	CHECK(!r.error);
+	if (r.error)
+		fprintf(stderr, "edit %s: %s\n", args, r.text);
+	tool_result_free(&r);
+}
+
+/*
+ * Bytes that are not UTF-8 (Latin-1, Windows-1252) reach the model as U+FFFD,
+ * one for each run the terminal would show as one; quoted back in old text a
+ * U+FFFD matches that run where it was shown, and the one in new text puts
+ * its bytes back: every other byte of the file stays as it was.
+ */
+static void
+test_edit_not_utf8(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	struct tool_result r;
+	char p[600];
+
+	put_text("ws/l1.txt", "caf\xe9 = 1;\nna\xefve = 2;\nok = 3;\n");
+	exec_tool(w, "read", "{\"path\":\"l1.txt\"}", NULL, &r);
+	CHECK_STR(r.text, "1\tcaf\xef\xbf\xbd = 1;\n2\tna\xef\xbf\xbdve = 2;\n3\tok = 3;\n"
+	    "[\xef\xbf\xbd stands for bytes that are not UTF-8: edit matches it in old and keeps "
+	    "those bytes where new has it]\n");
+	tool_result_free(&r);
+	exec_tool(w, "edit", "{\"path\":\"l1.txt\",\"old\":\"caf\\ufffd = 1;\","
+	    "\"new\":\"caf\\ufffd = 10;\"}", &yes, &r);
+	CHECK(!r.error);
+	CHECK_STR_FREE(get("ws/l1.txt"), "caf\xe9 = 10;\nna\xefve = 2;\nok = 3;\n");
+	/* the question, the summary and the model see U+FFFD, never the raw byte */
+	CHECK_STR(yes.preview, "--- a/l1.txt\n+++ b/l1.txt\n@@ -1,3 +1,3 @@\n-caf\xef\xbf\xbd = 1;\n"
+	    "+caf\xef\xbf\xbd = 10;\n na\xef\xbf\xbdve = 2;\n ok = 3;\n");
+	CHECK_STR(r.diff, yes.preview);
+	CHECK(visible_utf8(r.text, strlen(r.text)));
+	tool_result_free(&r);
+	/* a U+FFFD in new that old does not hold cannot say which bytes: refused */
+	refused(w, "edit", "{\"path\":\"l1.txt\",\"old\":\"ok\",\"new\":\"o\\ufffd\"}", &yes,
+	    "old text holds none to say which");
+	/* ... nor can a line written whole */
+	refused(w, "write", "{\"path\":\"l1.txt\",\"content\":\"caf\\ufffd = 1;\\n\","
+	    "\"overwrite\":true}", &yes, "not UTF-8");
+	/* without it new text is written as it is, and a U+FFFD may go as old had it */
+	edited(w, "{\"path\":\"l1.txt\",\"old\":\"na\\ufffdve = 2;\",\"new\":\"naive = 2;\"}", &yes);
+	edited(w, "{\"path\":\"l1.txt\",\"old\":\"caf\\ufffd =\",\"new\":\"caf\\u00e9 =\"}", &yes);
+	CHECK_STR_FREE(get("ws/l1.txt"), "caf\xc3\xa9 = 10;\nnaive = 2;\nok = 3;\n");
+
+	/* a U+FFFD matches one run, as shown: where it starts, never inside it */
+	put_text("ws/l2.txt", "a\xe9\xa9" "b\n\xe9\xa9" "c\n");
+	exec_tool(w, "read", "{\"path\":\"l2.txt\"}", NULL, &r);
+	CHECK(str_startswith(r.text, "1\ta\xef\xbf\xbd" "b\n2\t\xef\xbf\xbd" "c\n"));
+	tool_result_free(&r);
+	edited(w, "{\"path\":\"l2.txt\",\"old\":\"\\ufffdc\",\"new\":\"\\ufffdC\"}", &yes);
+	CHECK_STR_FREE(get("ws/l2.txt"), "a\xe9\xa9" "b\n\xe9\xa9" "C\n");
+	/* a unique match is still required */
+	refused(w, "edit", "{\"path\":\"l2.txt\",\"old\":\"\\ufffd\",\"new\":\"x\"}", &yes,
+	    "matches 2 times");
+	refused(w, "edit", "{\"path\":\"l2.txt\",\"old\":\"a\\ufffd\\ufffd\",\"new\":\"x\"}", &yes,
+	    "not found");
+
+	/* several: back in order when as many, or everywhere when they all matched the same */
+	put_text("ws/l3.txt", "p\xe9\xe8q\nzz\xe9\xe9!\n");
+	refused(w, "edit", "{\"path\":\"l3.txt\",\"old\":\"p\\ufffd\\ufffdq\","
+	    "\"new\":\"p\\ufffdq\"}", &yes, "as many and in the same order");
+	edited(w, "{\"path\":\"l3.txt\",\"old\":\"p\\ufffd\\ufffdq\",\"new\":\"P\\ufffd-\\ufffdQ\"}",
+	    &yes);
+	edited(w, "{\"path\":\"l3.txt\",\"old\":\"z\\ufffd\\ufffd!\",\"new\":\"\\ufffdz!\\ufffd\\ufffd\"}",
+	    &yes);
+	CHECK_STR_FREE(get("ws/l3.txt"), "P\xe9-\xe8Q\nz\xe9z!\xe9\xe9\n");
+	refused(w, "edit", "{\"path\":\"l3.txt\",\"old\":\"z!\\ufffd\",\"new\":\"z!\\ufffd\"}",
+	    &yes, "already holds this text");
+
+	/* CR LF lines, and a character broken off at the end */
+	put_text("ws/l4.txt", "dos\xe9\r\ntwo\r\nend\xe2\x82");
+	edited(w, "{\"path\":\"l4.txt\",\"old\":\"dos\\ufffd\\ntwo\",\"new\":\"DOS\\ufffd\\nTWO\"}",
+	    &yes);
+	edited(w, "{\"path\":\"l4.txt\",\"old\":\"end\\ufffd\",\"new\":\"END\\ufffd\"}", &yes);
+	CHECK_STR_FREE(get("ws/l4.txt"), "DOS\xe9\r\nTWO\r\nEND\xe2\x82");
+
+	/* in a file all UTF-8, U+FFFD is a character: matched and written as itself */
+	put_text("ws/u8.txt", "a\n");
+	edited(w, "{\"path\":\"u8.txt\",\"old\":\"a\",\"new\":\"\\ufffd\"}", &yes);
+	edited(w, "{\"path\":\"u8.txt\",\"old\":\"\\ufffd\",\"new\":\"b\\ufffd\"}", &yes);
+	CHECK_STR_FREE(get("ws/u8.txt"), "b\xef\xbf\xbd\n");
+	exec_tool(w, "read", "{\"path\":\"u8.txt\"}", NULL, &r);
+	CHECK_STR(r.text, "1\tb\xef\xbf\xbd\n");
+	tool_result_free(&r);
+	/* a binary file stays refused */
+	refused(w, "edit", "{\"path\":\"blob.bin\",\"old\":\"ab\\ufffd\",\"new\":\"x\"}", &yes,
+	    "binary");
+	free(yes.preview);
+	for (const char *const *f = (const char *const[]){ "l1", "l2", "l3", "l4", "u8", NULL };
+	    *f != NULL; f++) {
+		snprintf(p, sizeof(p), "%s/ws/%s.txt", base, *f);
+		unlink(p);
+	}
+	ws_close(w);
+	check_outside();
 }
 
 static void
@@ -1624,6 +1739,7 @@ main(void)
 	RUN(test_search_costly_patterns);
 	RUN(test_edit_once);
 	RUN(test_edit_crlf);
+	RUN(test_edit_not_utf8);
 	RUN(test_write_and_always);
 	RUN(test_names_not_utf8);
 	RUN(test_bad_calls);

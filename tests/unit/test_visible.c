@@ -217,6 +217,19 @@ test_name(void)
 	CHECK(visible_name_parse("a\\x00b") == NULL);
 }
 
+/* A file's bytes are all UTF-8 unless a byte visible_feed replaces is there, at its end too. */
+static void
+test_utf8(void)
+{
+	CHECK(visible_utf8("", 0));
+	CHECK(visible_utf8("caf\xc3\xa9 \xef\xbf\xbd\x1b\n", 11));   /* U+FFFD itself is UTF-8 */
+	CHECK(!visible_utf8("caf\xe9\n", 5));
+	CHECK(!visible_utf8("\x80", 1));
+	CHECK(!visible_utf8("ok\xe2\x82", 4));          /* broken off at the end */
+	CHECK(!visible_utf8("\xed\xa0\x80", 3));        /* a surrogate */
+	CHECK(visible_utf8("a\0b", 3));
+}
+
 int
 main(void)
 {
@@ -231,5 +244,6 @@ main(void)
 	RUN(test_decode);
 	RUN(test_word);
 	RUN(test_name);
+	RUN(test_utf8);
 	UNIT_EXIT();
 }
