@@ -237,7 +237,7 @@ struct tui {
 	struct image *sent_img; /* the images of the turn sent last, kept while it may resend them */
 	size_t nsent_img;
 
-	char status[256];
+	char status[256];      /* one form a line, longest first (tui_status_forms) */
 	bool status_error;
 	bool status_busy;      /* the status says a reply streams: dropped when it ends */
 
@@ -337,6 +337,8 @@ void tui_colors_start(struct tui *t);
 /* tui.c: start and stop, the main loop, the status line, the meter. */
 /* Show a message in the bottom border (wrapped above it when too long); error colours it as one. */
 void tui_status(struct tui *t, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Show a message in n forms, longest first: the drawing shows the first that fits whole. */
+void tui_status_forms(struct tui *t, bool error, const char *const *forms, size_t n);
 /* Apply a new terminal size. */
 void tui_resize(struct tui *t, int w, int h);
 /* Make a TUI over a loaded config; curses is not started. */
