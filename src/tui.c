@@ -216,9 +216,8 @@ tui_resize(struct tui *t, int w, int h)
 	} else if (t->mode == MODE_HELP && strcmp(t->pick.title, "usage") == 0 &&
 	    w >= TUI_MIN_W && h >= TUI_MIN_H) {
 		int top = t->pick.top;
-		char none[] = "";
 
-		tui_usage_cmd(t, none);   /* the chart drawn again for the new width */
+		tui_usage_relayout(t);   /* the chart drawn again for the new width, not read again */
 		t->pick.top = top;
 	}
 	t->dirty = true;
@@ -529,6 +528,7 @@ tui_free(struct tui *t)
 	tui_attach_sent_free(t);
 	free(t->att);
 	tui_pick_close(t);
+	tui_usage_free(t->usage);
 	free(t->confirm_cmd);
 	free(t->pin);
 	free(t->system);

@@ -243,6 +243,7 @@ struct tui {
 
 	enum tui_mode mode;
 	struct tui_picker pick;
+	struct tui_usage *usage;   /* the /usage view's figures, as read when it last opened */
 	char *confirm_cmd;     /* /run waiting for y */
 	bool cmd_pending;      /* the streaming reply is /cmd's proposal */
 	struct tui_job {       /* /run's command, while it runs */
