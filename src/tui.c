@@ -1,4 +1,5 @@
 /* tui: the full-screen client: screen setup, signals, resizing and the main loop. */
+#include <assert.h>
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -155,12 +156,40 @@ tui_status(struct tui *t, bool error, const char *fmt, ...)
 	va_start(ap, fmt);
 	xvasprintf(&s, fmt, ap);
 	va_end(ap);
-	str_copy(t->status, sizeof(t->status), s);
-	/* Status text may quote the network or a file: no control character reaches the screen. */
-	for (char *p = t->status; *p; p++)
-		if ((unsigned char)*p < 0x20)
-			*p = ' ';
+	tui_status_forms(t, error, (const char *[]){ s }, 1);
 	free(s);
+}
+
+/*
+ * Show a message that has shorter forms, longest first: the status holds them one a line
+ * and the drawing shows the first that fits (see status_pick in tui_draw.c). Forms too
+ * many for the status's room are dropped from the longest, the shortest kept.
+ */
+void
+tui_status_forms(struct tui *t, bool error, const char *const *forms, size_t n)
+{
+	size_t i, first = 0, need = 0, l = 0;
+
+	assert(n > 0);
+	for (i = n; i-- > 0; ) {
+		need += strlen(forms[i]) + 1;
+		if (need <= sizeof(t->status) || i == n - 1)
+			first = i;
+	}
+	t->status[0] = '\0';
+	for (i = first; i < n; i++) {
+		char *p = t->status + l;
+
+		str_copy(p, sizeof(t->status) - l, forms[i]);
+		/* Status text may quote the network or a file: no control character reaches the screen. */
+		for (; *p; p++)
+			if ((unsigned char)*p < 0x20)
+				*p = ' ';
+		l = (size_t)(p - t->status);
+		if (i + 1 < n && l + 1 < sizeof(t->status))
+			t->status[l++] = '\n';
+		t->status[l] = '\0';
+	}
 	t->status_error = error;
 	t->status_busy = false;
 	t->dirty = true;
@@ -187,9 +216,8 @@ tui_resize(struct tui *t, int w, int h)
 	} else if (t->mode == MODE_HELP && strcmp(t->pick.title, "usage") == 0 &&
 	    w >= TUI_MIN_W && h >= TUI_MIN_H) {
 		int top = t->pick.top;
-		char none[] = "";
 
-		tui_usage_cmd(t, none);   /* the chart drawn again for the new width */
+		tui_usage_relayout(t);   /* the chart drawn again for the new width, not read again */
 		t->pick.top = top;
 	}
 	t->dirty = true;
@@ -500,6 +528,7 @@ tui_free(struct tui *t)
 	tui_attach_sent_free(t);
 	free(t->att);
 	tui_pick_close(t);
+	tui_usage_free(t->usage);
 	free(t->confirm_cmd);
 	free(t->pin);
 	free(t->system);
@@ -616,7 +645,7 @@ tui_run(struct app *cli, const struct tui_opts *o)
 	tui_rl_stop(t);
 	tui_screen_stop(t);
 	if (t->headless && rc != 0 && t->status[0] && !sig_quit)
-		fprintf(stderr, "llm: chat: %s\n", t->status);
+		fprintf(stderr, "llm: chat: %.*s\n", (int)strcspn(t->status, "\n"), t->status);
 	tui_free(t);
 	if (sig_quit) {
 		/* what was spent is booked: now die of the signal, as the one-shot CLI exits 128+N */

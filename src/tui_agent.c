@@ -1287,19 +1287,27 @@ more_needed(const struct tui *t)
 	return t->ag.need > (t->ag.cap0 > 0 ? t->ag.cap0 : t->ag.cap);
 }
 
-/* The cap's question on the status line: y adds the default amount, or type another. */
+/*
+ * The cap's question on the status line: y adds the default amount, or type another. On
+ * a narrow screen it shortens, to the bare keys, rather than its keys being cut.
+ */
 static void
 more_question(struct tui *t, int64_t spent)
 {
-	char a[32], b[32], c[32];
+	char a[32], b[32], c[32], *f[4];
 
 	t->ag.spent = spent;
 	pricing_format(spent, false, a, sizeof a);
 	pricing_format_exact(t->ag.cap, b, sizeof b);
 	pricing_format(more_default(t), false, c, sizeof c);
-	tui_status(t, true, "%s could pass the task's cap %s (spent %s): "
-	    "y allows %s more%s, n stops", t->ag.more_what, b, a, c,
-	    more_needed(t) ? " (what it needs)" : "");
+	f[0] = xstrfmt("%s could pass the task's cap %s (spent %s): y allows %s more%s, n stops",
+	    t->ag.more_what, b, a, c, more_needed(t) ? " (what it needs)" : "");
+	f[1] = xstrfmt("over the cap %s: y +%s \xc2\xb7 n stop", b, c);
+	f[2] = xstrfmt("cap? y +%s \xc2\xb7 n", c);
+	f[3] = xstrdup("cap? y n");
+	tui_status_forms(t, true, (const char *const *)f, ARRAY_SIZE(f));
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
+		free(f[i]);
 }
 
 /* The cap's question in the transcript, with every way to answer it. */
@@ -1319,15 +1327,28 @@ more_entry(struct tui *t)
 	t->view.scroll = 0;
 }
 
-/* The approval's keys on the status line. */
+/*
+ * The approval's keys on the status line, after a note that e edits commands only when
+ * refused; on a narrow screen the labels shorten, to the bare keys, rather than a key
+ * being cut.
+ */
 static void
-approve_status(struct tui *t)
+approve_status(struct tui *t, bool refused)
 {
-	bool run = strcmp(t->ag.ask_tool, "run") == 0;
+	const char *tool = t->ag.ask_tool, *note = refused ? "e edits a command only; " : "";
+	bool e = strcmp(tool, "run") == 0, d = ask_folded(t);
+	char *f[4];
 
-	tui_status(t, false, "%s? y yes \xc2\xb7 n no \xc2\xb7 a always (this task)%s%s",
-	    t->ag.ask_tool, run ? " \xc2\xb7 e edit" : "",
-	    ask_folded(t) ? " \xc2\xb7 d whole diff" : "");
+	f[0] = xstrfmt("%s? %sy yes \xc2\xb7 n no \xc2\xb7 a always (this task)%s%s", tool, note,
+	    e ? " \xc2\xb7 e edit" : "", d ? " \xc2\xb7 d whole diff" : "");
+	f[1] = xstrfmt("%s? %sy yes \xc2\xb7 n no \xc2\xb7 a always%s%s", tool, note,
+	    e ? " \xc2\xb7 e edit" : "", d ? " \xc2\xb7 d diff" : "");
+	f[2] = xstrfmt("%s? %sy n a%s%s", tool, refused ? "e: commands only; " : "",
+	    e ? " e" : "", d ? " d" : "");
+	f[3] = xstrfmt("%s? y n a%s%s", tool, e ? " e" : "", d ? " d" : "");
+	tui_status_forms(t, false, (const char *const *)f, ARRAY_SIZE(f));
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
+		free(f[i]);
 }
 
 /* The task asks: an approval for a call, or more room under its cap. */
@@ -1366,7 +1387,7 @@ on_ask(struct tui *t, const cJSON *e, bool more)
 	render_ask(t);
 	show_price(t, t->ag.ask_entry);
 	t->view.scroll = 0;
-	approve_status(t);
+	approve_status(t, false);
 }
 
 /* Close the pipes and reap the child. */
@@ -1694,7 +1715,7 @@ tui_agent_edit_key(struct tui *t, int key)
 		if (g->asking_more)
 			more_question(t, g->spent);
 		else
-			approve_status(t);
+			approve_status(t, false);
 		return true;
 	}
 	if (key == 3) {
@@ -1750,9 +1771,7 @@ approve_key(struct tui *t, int key)
 		if (strcmp(g->ask_tool, "run") == 0)
 			edit_start(t, false, g->ask_preview ? g->ask_preview : "");
 		else
-			tui_status(t, false, "%s? e edits a command only; y yes \xc2\xb7 n no \xc2\xb7 "
-			    "a always (this task)%s", g->ask_tool, ask_folded(t) ?
-			    " \xc2\xb7 d whole diff" : "");
+			approve_status(t, true);
 		return;
 	}
 	if (key == 'y' || key == 'Y')

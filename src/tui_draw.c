@@ -114,6 +114,39 @@ footer_cols(const struct tui *t)
 	return t->w - 5 < 1 ? 1 : t->w - 5;
 }
 
+/* The rows n bytes of status text take, wrapped at the bottom border's width. */
+static int
+status_lines(const struct tui *t, const char *s, size_t n)
+{
+	struct md_doc d;
+	int rows;
+
+	if (md_width(s, n) <= footer_cols(t))
+		return 1;
+	md_doc_init(&d);
+	md_plain(&d, s, n, footer_cols(t), THEME_STATUS, 0);
+	rows = (int)d.nlines;
+	md_doc_done(&d);
+	return rows;
+}
+
+/*
+ * The form of the status message to show (it holds one a line, longest first): the
+ * first that fits whole in the rows a status can take, else the last; its length in *n.
+ * A key hint that has shorter forms is never cut on a narrow screen.
+ */
+static const char *
+status_pick(const struct tui *t, size_t *n)
+{
+	int rows = t->h - 6 - t->input_rows;
+	const char *s = t->status, *nl;
+
+	while ((nl = strchr(s, '\n')) != NULL && status_lines(t, s, (size_t)(nl - s)) > rows)
+		s = nl + 1;
+	*n = nl != NULL ? (size_t)(nl - s) : strlen(s);
+	return s;
+}
+
 /*
  * Wrap the status message into d at the bottom border's width; return the rows it
  * takes above the border (0 when it fits in it). A narrow screen wraps a long one
@@ -124,10 +157,12 @@ static int
 status_wrap(const struct tui *t, struct md_doc *d)
 {
 	int most = t->h - 7 - t->input_rows, n;
+	size_t len;
+	const char *s = status_pick(t, &len);
 
-	if (t->status[0] == '\0' || md_width(t->status, strlen(t->status)) <= footer_cols(t))
+	if (len == 0 || md_width(s, len) <= footer_cols(t))
 		return 0;
-	md_plain(d, t->status, strlen(t->status), footer_cols(t), THEME_STATUS, 0);
+	md_plain(d, s, len, footer_cols(t), THEME_STATUS, 0);
 	n = (int)d->nlines - 1;
 	return n < 0 ? 0 : n > most ? (most < 0 ? 0 : most) : n;
 }
@@ -1075,16 +1110,19 @@ draw_footer(struct tui *t)
 		const char *what;
 	} keys[] = { { ACT_HELP, "help" }, { ACT_TIER, "tier" }, { ACT_MODEL, "model" },
 		{ ACT_RETRY, "re-ask up" } };
-	char hint[160], k[16];
-	size_t i, l = 0, fit = 0;
+	char hint[160], k[16], *line;
+	size_t i, l = 0, fit = 0, n;
+	const char *s = status_pick(t, &n);
 
-	if (t->status[0] && md_width(t->status, strlen(t->status)) > footer_cols(t)) {
+	if (n > 0 && md_width(s, n) > footer_cols(t)) {
 		draw_status_lines(t);
 		return;
 	}
-	if (t->status[0]) {
-		hrule(t, t->h - 1, BOX_BL, BOX_BR, t->status, t->status_error ? THEME_ERROR :
+	if (n > 0) {
+		line = xstrndup(s, n);
+		hrule(t, t->h - 1, BOX_BL, BOX_BR, line, t->status_error ? THEME_ERROR :
 		    THEME_STATUS, 0);
+		free(line);
 		return;
 	}
 	/* the rule's text has the frame's columns less its corners and two blanks */

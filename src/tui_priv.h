@@ -237,12 +237,13 @@ struct tui {
 	struct image *sent_img; /* the images of the turn sent last, kept while it may resend them */
 	size_t nsent_img;
 
-	char status[256];
+	char status[256];      /* one form a line, longest first (tui_status_forms) */
 	bool status_error;
 	bool status_busy;      /* the status says a reply streams: dropped when it ends */
 
 	enum tui_mode mode;
 	struct tui_picker pick;
+	struct tui_usage *usage;   /* the /usage view's figures, as read when it last opened */
 	char *confirm_cmd;     /* /run waiting for y */
 	bool cmd_pending;      /* the streaming reply is /cmd's proposal */
 	struct tui_job {       /* /run's command, while it runs */
@@ -337,6 +338,8 @@ void tui_colors_start(struct tui *t);
 /* tui.c: start and stop, the main loop, the status line, the meter. */
 /* Show a message in the bottom border (wrapped above it when too long); error colours it as one. */
 void tui_status(struct tui *t, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Show a message in n forms, longest first: the drawing shows the first that fits whole. */
+void tui_status_forms(struct tui *t, bool error, const char *const *forms, size_t n);
 /* Apply a new terminal size. */
 void tui_resize(struct tui *t, int w, int h);
 /* Make a TUI over a loaded config; curses is not started. */

@@ -66,24 +66,43 @@ conv_row(void *arg, const struct ledger_row *row)
 }
 
 /*
- * "This conversation: $0.42 in 3 requests" for the conversation under way, this month's
- * part of it: reading the month is what the chart costs already, every month could be far more.
+ * The figures the view shows, read from the ledger once when it opens: a resize lays them
+ * out again without a query (on a team ledger each would cross the network).
+ */
+struct tui_usage {
+	struct spend_month s;
+	struct forecast f;
+	bool forecast;          /* f holds the month's forecast */
+	struct conv_cost c;     /* c.requests 0: nothing spent in the conversation this month */
+};
+
+/*
+ * Read this conversation's part of the month into c: reading the month is what the chart
+ * costs already, every month could be far more.
  */
 static void
-add_conversation(struct tui *t)
+read_conversation(struct tui *t, struct conv_cost *c)
 {
-	struct conv_cost c = { .id = chat_conversation(t->chat) };
+	*c = (struct conv_cost){ .id = chat_conversation(t->chat) };
+	if (c->id != 0 && ledger_rows(t->ledger, t->meter.month_start, t->meter.month_end,
+	    conv_row, c, NULL) < 0)
+		c->requests = 0;
+}
+
+/* "This conversation: $0.42 in 3 requests", or that nothing was spent in it this month. */
+static void
+add_conversation(struct tui *t, const struct conv_cost *c)
+{
 	char money[40], *line;
 
-	if (c.id == 0 || ledger_rows(t->ledger, t->meter.month_start, t->meter.month_end, conv_row,
-	    &c, NULL) < 0 || c.requests == 0) {
+	if (c->requests == 0) {
 		add_wrapped(t, "This conversation: nothing spent this month.", t->w - FRAME_COLS);
 		return;
 	}
-	pricing_format(c.cost, c.estimated, money, sizeof(money));
+	pricing_format(c->cost, c->estimated, money, sizeof(money));
 	line = xstrfmt("This conversation: %s in %lld request%s this month%s", money,
-	    (long long)c.requests, c.requests == 1 ? "" : "s",
-	    c.unknown > 0 ? ", some of unknown cost." : ".");
+	    (long long)c->requests, c->requests == 1 ? "" : "s",
+	    c->unknown > 0 ? ", some of unknown cost." : ".");
 	add_wrapped(t, line, t->w - FRAME_COLS);
 	free(line);
 }
@@ -100,15 +119,34 @@ add_chart(struct tui *t, const char *text)
 	}
 }
 
+/* Lay the view out for the screen's width from the figures in t->usage. */
+static void
+layout(struct tui *t)
+{
+	const struct tui_usage *u = t->usage;
+	struct chart_opts o = { .width = t->w - FRAME_COLS, .utf8 = t->unicode,
+		.budget = t->cfg->budget, .forecast = u->forecast ? &u->f : NULL };
+	char *text;
+
+	tui_pick_close(t);
+	str_copy(t->pick.title, sizeof(t->pick.title), "usage");
+	add_conversation(t, &u->c);
+	tui_pick_add(&t->pick, xstrdup(""), 0);
+	text = chart_render(&u->s, &o);
+	add_chart(t, text);
+	free(text);
+	t->pick.sel = -1;   /* scrolls, nothing to choose: as the help */
+	tui_pick_filter(&t->pick);
+	t->mode = MODE_HELP;
+	t->dirty = true;
+}
+
 /* Open the usage view. */
 void
 tui_usage_cmd(struct tui *t, char *arg)
 {
-	struct chart_opts o = { .width = t->w - FRAME_COLS, .utf8 = t->unicode,
-		.budget = t->cfg->budget };
-	struct spend_month s;
-	struct forecast f;
-	char *cause = NULL, *text;
+	struct tui_usage *u;
+	char *cause = NULL;
 
 	(void)arg;
 	tui_meter_refresh(t);
@@ -116,25 +154,35 @@ tui_usage_cmd(struct tui *t, char *arg)
 		tui_status(t, true, "usage: no ledger");
 		return;
 	}
+	u = xcalloc(1, sizeof(*u));
 	if (spend_load(t->ledger, t->meter.month_start, t->meter.month_end, clock_now(),
-	    spend_frontier_model(t->cat, t->cfg), &s, &cause) < 0) {
+	    spend_frontier_model(t->cat, t->cfg), &u->s, &cause) < 0) {
 		tui_status(t, true, "usage: %s", cause ? cause : "cannot read the ledger");
 		free(cause);
-		spend_done(&s);
+		tui_usage_free(u);
 		return;
 	}
-	if (spend_forecast(&s, o.budget, &f) == 0)
-		o.forecast = &f;
-	tui_pick_close(t);
-	str_copy(t->pick.title, sizeof(t->pick.title), "usage");
-	add_conversation(t);
-	tui_pick_add(&t->pick, xstrdup(""), 0);
-	text = chart_render(&s, &o);
-	add_chart(t, text);
-	free(text);
-	spend_done(&s);
-	t->pick.sel = -1;   /* scrolls, nothing to choose: as the help */
-	tui_pick_filter(&t->pick);
-	t->mode = MODE_HELP;
-	t->dirty = true;
+	u->forecast = spend_forecast(&u->s, t->cfg->budget, &u->f) == 0;
+	read_conversation(t, &u->c);
+	tui_usage_free(t->usage);
+	t->usage = u;
+	layout(t);
+}
+
+/* Lay the open usage view out again for a new width, from the figures read when it opened. */
+void
+tui_usage_relayout(struct tui *t)
+{
+	if (t->usage != NULL)
+		layout(t);
+}
+
+/* Free the usage view's figures; accepts NULL. */
+void
+tui_usage_free(struct tui_usage *u)
+{
+	if (u == NULL)
+		return;
+	spend_done(&u->s);
+	free(u);
 }

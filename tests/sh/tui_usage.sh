@@ -90,21 +90,58 @@ check_contains "20 wide: a cut name ends in an ellipsis" "$(cat "$T/n20.txt")" "
 │     \$12.00 59% █ │"
 
 # resized while open, through a window too small for it, the view is drawn again for the new
-# width: 36 columns as when opened there, nothing cut
+# width: 36 columns as when opened there, nothing cut. It is drawn from the figures read when
+# it opened, not read again: a request another process books meanwhile (a $5 one on
+# gpt-5.4) shows only when the view is opened again.
+rm -f "$T/opened" "$T/booked"
+(
+	t_wait test -e "$T/opened" &&
+	    sqlite3 "$DB" "INSERT INTO usage (time, provider, model, tier, cost_pico, status)
+	      VALUES ($LLM_NOW - 60, 'openai', 'gpt-5.4', 'mid', 5000000000000, 'ok')" &&
+	    touch "$T/booked"
+) &
+booker=$!
 cat >"$T/rs.s" <<S
 :type /usage
 :key Enter
+:touch $T/opened
+:wait-file $T/booked
 :resize 12 6
 :resize 36 60
 :dump-screen $T/rs.txt
+:key q
+:type /usage
+:key Enter
+:dump-screen $T/rs-again.txt
 S
 if timeout -k 5 60 "$LLM_BIN" chat --headless "$T/rs.s" --size 100x60 >"$T/rs.out" 2>&1; then
 	ok "resized: ran"
 else
 	not_ok "resized: ran" "$(cat "$T/rs.out")"
 fi
+wait "$booker"
 check_contains "resized: the view still open" "$(cat "$T/rs.txt")" "├ usage"
 check_not_contains "resized: nothing cut" "$(sed -n '/├ usage/,/├ Up/{/├ Up/!p}' "$T/rs.txt")" "…"
-check_eq "resized: as opened at 36" "$(sed -n '/├ usage/,/├ Up/p' "$T/rs.txt")" \
-    "$(sed -n '/├ usage/,/├ Up/p' "$T/n36.txt")"
+check_eq "resized: as opened at 36, the ledger not read again" \
+    "$(sed -n '/├ usage/,/├ Up/p' "$T/rs.txt")" "$(sed -n '/├ usage/,/├ Up/p' "$T/n36.txt")"
+check_not_contains "resized: the request booked since not shown" "$(cat "$T/rs.txt")" "gpt-5.4"
+check_contains "opened again: the request booked since shown" "$(cat "$T/rs-again.txt")" "gpt-5.4"
+check_contains "opened again: the month's total with it" "$(cat "$T/rs-again.txt")" "\$25.00"
+
+# at 80x24, narrowed and back: as when opened there
+cat >"$T/rb.s" <<S
+:type /usage
+:key Enter
+:dump-screen $T/rb0.txt
+:resize 40 20
+:resize 80 24
+:dump-screen $T/rb1.txt
+S
+if timeout -k 5 60 "$LLM_BIN" chat --headless "$T/rb.s" --size 80x24 >"$T/rb.out" 2>&1; then
+	ok "80x24: ran"
+else
+	not_ok "80x24: ran" "$(cat "$T/rb.out")"
+fi
+check_contains "80x24: the month" "$(cat "$T/rb0.txt")" "December 2026"
+check_eq "80x24: narrowed and back, as opened" "$(cat "$T/rb1.txt")" "$(cat "$T/rb0.txt")"
 echo "# $T_PASS passed, $T_FAIL failed"
