@@ -494,6 +494,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	dev_load_all(getenv("ROUTER_DEV") != NULL ? getenv("ROUTER_DEV") : DEV_DEFAULT);
+	others_load_all(getenv("ROUTER_OTHERS") != NULL ? getenv("ROUTER_OTHERS") : OTHERS_DEFAULT);
 	for (r = 0; r < d.n; r++)
 		setn[d.rows[r].set]++;
 	sc = xcalloc(d.n, sizeof(double));

@@ -22,7 +22,9 @@
  * The developer prompts (bench/data/dev/prompts.txt) are routed in 5-fold,
  * each fold by a model whose developer stage was fitted on the other folds,
  * its ridge chosen in inner folds of those (the benchmark stage never sees
- * them). Then the quality setting is swept
+ * them); head 2's intercept also sees the others' prompts
+ * (bench/data/dev/others.txt), which are routed set by set, each by a fit
+ * that did not see it. Then the quality setting is swept
  * on both, and a cascade is measured on the real cheap and mid answers
  * (arena300/model_answer/ under the data directory).
  */
@@ -406,8 +408,8 @@ static const char *const t_names[3] = { "cheap", "mid", "frontier" };
 
 /* Print agreement, the confusion matrix, AUCs and every prompt two tiers away. */
 static void
-dev_report(
-    const struct dev *v, size_t n, const int *tier, const double *p1, const double *p2, const char *how)
+dev_report(const char *what, const struct dev *v, size_t n, const int *tier, const double *p1,
+    const double *p2, const char *how)
 {
 	size_t conf[3][3] = { { 0 } }, i, agree = 0;
 	bool *pos = xcalloc(n, sizeof(bool)), *sel = xcalloc(n, sizeof(bool));
@@ -417,7 +419,7 @@ dev_report(
 		conf[v[i].tier][tier[i]]++;
 		agree += v[i].tier == tier[i];
 	}
-	printf("developer prompts, %zu, %s:\n  agreement %zu/%zu = %.1f%%\n", n, how, agree, n,
+	printf("%s, %zu, %s:\n  agreement %zu/%zu = %.1f%%\n", what, n, how, agree, n,
 	    100.0 * (double)agree / (double)n);
 	printf("  %-14s %7s %7s %9s\n", "label \\ routed", "cheap", "mid", "frontier");
 	for (a = 0; a < 3; a++) {
@@ -457,6 +459,29 @@ static struct router_model dev_models[DEV_FOLDS];
 /* The ridge of each fold's developer stage, chosen in inner folds of its training prompts. */
 static double dev_fold_l2[DEV_FOLDS];
 
+/* The benchmark stage fitted on every benchmark set, with the tiers' losses from Arena-300. */
+static struct router_model dev_base;
+static bool dev_base_done;
+
+static void
+dev_fit_base(struct data *d)
+{
+	size_t n = dev_n, r;
+	bool *all;
+
+	if (dev_base_done)
+		return;
+	all = xcalloc(d->n, sizeof(bool));
+	for (r = 0; r < d->n; r++)
+		all[r] = true;
+	dev_n = 0;
+	fit_model(d, all, &dev_base);
+	arena_losses(d, all, &dev_base.loss1, &dev_base.loss2);
+	dev_n = n;
+	dev_base_done = true;
+	free(all);
+}
+
 /*
  * Fit the fold models: the benchmark stage once on every benchmark set (no
  * developer prompt in it) with the tiers' losses from Arena-300, then each
@@ -465,21 +490,15 @@ static double dev_fold_l2[DEV_FOLDS];
 static void
 dev_fit_folds(struct data *d)
 {
-	size_t n = dev_n, i, r;
-	bool *use = xcalloc(n ? n : 1, sizeof(bool)), *all = xcalloc(d->n, sizeof(bool));
+	size_t n = dev_n, i;
+	bool *use = xcalloc(n ? n : 1, sizeof(bool));
 	const bool *keep = dev_use;
-	struct router_model base;
 	int f;
 
-	for (r = 0; r < d->n; r++)
-		all[r] = true;
-	dev_n = 0;
-	fit_model(d, all, &base);
-	arena_losses(d, all, &base.loss1, &base.loss2);
-	dev_n = n;
+	dev_fit_base(d);
 	dev_use = use;
 	for (f = 0; f < DEV_FOLDS; f++) {
-		dev_models[f] = base;
+		dev_models[f] = dev_base;
 		for (i = 0; i < n; i++)
 			use[i] = (int)(i % DEV_FOLDS) != f;
 		dev_fit(&dev_models[f]);
@@ -487,7 +506,6 @@ dev_fit_folds(struct data *d)
 	}
 	dev_use = keep;
 	free(use);
-	free(all);
 }
 
 /* Route the developer prompts aiming at quality q, each by the model of its fold (or model, if set). */
@@ -528,17 +546,109 @@ dev_eval(struct data *d)
 	p2 = xcalloc(n, sizeof(double));
 	dev_fit_folds(d);
 	dev_route(NULL, ROUTER_QUALITY_DEFAULT, tier, p1, p2);
-	dev_report(
-	    dev_rows, n, tier, p1, p2, "5-fold (each fold routed by a fit without it), default quality");
+	dev_report("developer prompts", dev_rows, n, tier, p1, p2,
+	    "5-fold (each fold routed by a fit without it), default quality");
 	printf("  ridge of the developer stage, chosen in %d inner folds of each fit's own prompts:",
 	    DEV_INNER_FOLDS);
 	for (int f = 0; f < DEV_FOLDS; f++)
 		printf(" %g", dev_fold_l2[f]);
 	printf("\n");
 	dev_route(&router_default_model, ROUTER_QUALITY_DEFAULT, tier, p1, p2);
-	dev_report(
-	    dev_rows, n, tier, p1, p2, "for reference, the shipped weights (fitted on these prompts too)");
+	dev_report("developer prompts", dev_rows, n, tier, p1, p2,
+	    "for reference, the shipped weights (fitted on these prompts too)");
 	free(tier);
+	free(p1);
+	free(p2);
+}
+
+/* The set of one of the others' prompts: its ID up to the '-'. */
+static size_t
+others_set_len(const struct dev *v)
+{
+	return strcspn(v->id, "-");
+}
+
+/*
+ * Route the others' prompts at the default quality, each set (the ID up to
+ * its '-') by a fit whose head 2 intercept did not see it, the developer
+ * prompts all in use; then with no others' prompts at all, that intercept
+ * from the developer prompts alone.
+ */
+static void
+others_eval(struct data *d)
+{
+	size_t n = others_n, i, j, sets = 0;
+	int *tier, *alone;
+	double *p1, *p2;
+	bool *use;
+	const bool *keep = others_use;
+	struct router_model m;
+
+	if (n == 0 || dev_n == 0)
+		return;
+	tier = xcalloc(n, sizeof(int));
+	alone = xcalloc(n, sizeof(int));
+	p1 = xcalloc(n, sizeof(double));
+	p2 = xcalloc(n, sizeof(double));
+	use = xcalloc(n, sizeof(bool));
+	dev_fit_base(d);
+	others_use = use;
+	for (i = 0; i < n; i++) {
+		size_t len = others_set_len(&others_rows[i]);
+
+		if (i > 0 && others_set_len(&others_rows[i - 1]) == len &&
+		    strncmp(others_rows[i - 1].id, others_rows[i].id, len) == 0)
+			continue;
+		sets++;
+		for (j = 0; j < n; j++)
+			use[j] = others_set_len(&others_rows[j]) != len ||
+			    strncmp(others_rows[j].id, others_rows[i].id, len) != 0;
+		m = dev_base;
+		dev_fit(&m);
+		for (j = 0; j < n; j++) {
+			struct route_input in = { 0 };
+			struct route_decision dec;
+
+			if (use[j])
+				continue;
+			in.prompt = others_rows[j].text;
+			in.len = strlen(others_rows[j].text);
+			in.prev_tier = TIER_AUTO;
+			router_decide_with(&m, &in, &dec);
+			tier[j] = dec.tier;
+			p1[j] = dec.p_cheap_fail;
+			p2[j] = dec.p_mid_fail;
+		}
+	}
+	{
+		char *how = xstrfmt("%zu sets labelled by other engineers, each routed by a fit whose\n"
+		    "mid-versus-frontier intercept did not see it, default quality", sets);
+
+		dev_report("others' prompts", others_rows, n, tier, p1, p2, how);
+		free(how);
+	}
+	for (j = 0; j < n; j++)
+		use[j] = false;
+	m = dev_base;
+	dev_fit(&m);
+	for (j = 0; j < n; j++) {
+		struct route_input in = { 0 };
+		struct route_decision dec;
+
+		in.prompt = others_rows[j].text;
+		in.len = strlen(others_rows[j].text);
+		in.prev_tier = TIER_AUTO;
+		router_decide_with(&m, &in, &dec);
+		alone[j] = dec.tier;
+		p1[j] = dec.p_cheap_fail;
+		p2[j] = dec.p_mid_fail;
+	}
+	dev_report("others' prompts", others_rows, n, alone, p1, p2,
+	    "for comparison, that intercept from the developer prompts alone");
+	others_use = keep;
+	free(use);
+	free(tier);
+	free(alone);
 	free(p1);
 	free(p2);
 }
@@ -1091,8 +1201,10 @@ main(int argc, char **argv)
 		return 0;
 	}
 	dev_load_all(dev != NULL ? dev : DEV_DEFAULT);
+	others_load_all(getenv("ROUTER_OTHERS") != NULL ? getenv("ROUTER_OTHERS") : OTHERS_DEFAULT);
 	t3_eval(&d);
 	dev_eval(&d);
+	others_eval(&d);
 	quality_sweep(&d);
 	casc_eval(&d, dir);
 	for (r = 0; r < d.n; r++)

@@ -1094,6 +1094,7 @@ dev_load(const char *path, struct dev **out)
 
 
 #define DEV_DEFAULT "bench/data/dev/prompts.txt"
+#define OTHERS_DEFAULT "bench/data/dev/others.txt"
 /* Ridges of the developer stage tried, per prompt; each fit picks one in inner folds of its own prompts. */
 static const double dev_l2s[] = { 0.1, 0.3, 1, 3 };
 #define DEV_INNER_FOLDS 5
@@ -1105,12 +1106,70 @@ static size_t dev_n;
 static const bool *dev_use;
 /* The ridge the last developer stage used (for the weights' header). */
 static double dev_l2_used;
+/*
+ * The prompts labelled by other engineers (bench/data/dev/others.txt) a fit
+ * uses (others_use[i]): they set head 2's intercept, never a weight.
+ */
+static struct dev *others_rows;
+static size_t others_n;
+static const bool *others_use;
 
 /* The features the developer stage fits: what the benchmarks hardly hold. */
 static bool
 dev_feature(int i)
 {
 	return i >= RF_DEV_FIRST || i == RF_CODE_FENCE || i == RF_DIFF || i == RF_TRACE;
+}
+
+/* Add one prompt, weighing wt, to the gradient and curvature of head 2's intercept. */
+static void
+intercept_add(const struct router_model *rm, const struct dev *v, double wt, double *g, double *hh)
+{
+	double l1, l2, p;
+
+	router_logits(rm, v->x, &l1, &l2);
+	p = 1 / (1 + exp(-l2));
+	*g += wt * (p - (v->tier == 2));
+	*hh += wt * p * (1 - p);
+}
+
+/*
+ * Refit head 2's intercept alone, by Newton's method, on the developer
+ * prompts in use and the others' prompts in use, the two sources weighing
+ * the same in all: the weights, and so the order of prompts on every
+ * benchmark, stay as fitted; where the line between mid and frontier falls
+ * follows many engineers' labels as much as one set's. Head 1 keeps the
+ * developer prompts' line: refitted the same way it sends short asks for
+ * work ("write a Go CSV parser") to cheap. Without others' prompts nothing
+ * changes.
+ */
+static void
+dev_intercept(struct router_model *rm)
+{
+	double wt;
+	size_t r, mine = 0, theirs = 0;
+	int it;
+
+	for (r = 0; r < dev_n; r++)
+		mine += dev_use[r];
+	for (r = 0; r < others_n; r++)
+		theirs += others_use[r];
+	if (mine == 0 || theirs == 0)
+		return;
+	wt = (double)mine / (double)theirs;
+	for (it = 0; it < 30; it++) {
+		double g = 0, hh = 1e-6;
+
+		for (r = 0; r < dev_n; r++)
+			if (dev_use[r])
+				intercept_add(rm, &dev_rows[r], 1, &g, &hh);
+		for (r = 0; r < others_n; r++)
+			if (others_use[r])
+				intercept_add(rm, &others_rows[r], wt, &g, &hh);
+		rm->b2 -= g / hh;
+		if (fabs(g / hh) < 1e-9)
+			break;
+	}
 }
 
 /*
@@ -1180,6 +1239,8 @@ dev_stage(struct router_model *rm, int h, double ridge)
 	for (j = 0; j < k; j++)
 		w[idx[j]] = beta[j + 2];
 	*bias = *bias * beta[0] + beta[1];
+	if (h == 2)
+		dev_intercept(rm);
 }
 
 /* Load the developer prompts for every fit that follows, all of them in use. */
@@ -1194,6 +1255,20 @@ dev_load_all(const char *path)
 	for (i = 0; i < dev_n; i++)
 		use[i] = true;
 	dev_use = use;
+}
+
+/* Load the others' prompts for every fit that follows, all of them in use. */
+static void
+others_load_all(const char *path)
+{
+	bool *use;
+	size_t i;
+
+	others_n = dev_load(path, &others_rows);
+	use = xcalloc(others_n ? others_n : 1, sizeof(bool));
+	for (i = 0; i < others_n; i++)
+		use[i] = true;
+	others_use = use;
 }
 
 /* Give the developer features an identity scale and fit both heads' developer stage. */
@@ -1378,7 +1453,12 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 		fprintf(f, " * a logistic fit (ridge %g, chosen in %d inner folds) of the labels (head 1: mid or\n"
 		    " * frontier; head 2: frontier)\n", dev_l2_used, DEV_INNER_FOLDS);
 		fprintf(f, " * on the benchmark logit, scaled (at least %g), and the developer features\n", DEV_SCALE_MIN);
-		fprintf(f, " * (code_lines .. ask_small, code_fence, diff, stack_trace). Thresholds follow [llm] quality\n");
+		fprintf(f, " * (code_lines .. ask_small, code_fence, diff, stack_trace).\n");
+		if (others_n > 0)
+			fprintf(f, " * Head 2's intercept then refitted alone on those prompts and the %zu of\n"
+			    " * bench/data/dev/others.txt, labelled by other engineers, each source weighing\n"
+			    " * the same in all.\n", others_n);
+		fprintf(f, " * Thresholds follow [llm] quality\n");
 		fprintf(f, " * (router_thresholds) with the mean relative losses of cheap and mid answers judged\n");
 		fprintf(f, " * at least %g points below the frontier's on Arena-300 (loss1, loss2).\n", CLEARLY_WORSE);
 	} else {
@@ -1421,6 +1501,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	dev_load_all(getenv("ROUTER_DEV") != NULL ? getenv("ROUTER_DEV") : DEV_DEFAULT);
+	others_load_all(getenv("ROUTER_OTHERS") != NULL ? getenv("ROUTER_OTHERS") : OTHERS_DEFAULT);
 	use = xcalloc(d.n, sizeof(bool));
 	for (r = 0; r < d.n; r++) {
 		use[r] = true;
