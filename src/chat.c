@@ -384,15 +384,27 @@ chat_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt
 	return s;
 }
 
-/* Say why the budget in mt refuses worst case on m: an unknown price, the user's own, the budget. */
-static char *
-over_budget_words(const struct model *m, int64_t worst, const struct meter *mt)
+/*
+ * Say that m's unknown price cannot be held to the budget in mt: the
+ * month's, or in a team without one the user's own, with its figures.
+ */
+char *
+chat_unknown_price_refusal(const struct model *m, const struct meter *mt)
 {
+	const struct ledger_team *t = ledger_team();
 	char a[32], b[32], d[32], *s;
 
-	if (worst >= 0)
-		return chat_over_own_budget(mt, worst) ? chat_own_budget_refusal(m, worst, mt) :
-		    chat_budget_refusal(m, worst, mt);
+	if (mt->team && mt->limit <= 0 && mt->user_limit > 0) {
+		const char *user = t != NULL ? t->user : "the user";
+
+		money(mt->user_spent, false, a, sizeof a);
+		money(mt->user_reserved, false, b, sizeof b);
+		pricing_format_exact(mt->user_limit, d, sizeof d);
+		xasprintf(&s, "budget: %s has an unknown price and %s's own budget for %s is enforced"
+		    " (spent %s, reserved %s of %s); pin a priced model or set budget_action = warn",
+		    m->name, user, mt->month, a, b, d);
+		return s;
+	}
 	money(mt->spent, mt->estimated, a, sizeof a);
 	money(mt->reserved, false, b, sizeof b);
 	pricing_format_exact(mt->limit, d, sizeof d);
@@ -400,6 +412,16 @@ over_budget_words(const struct model *m, int64_t worst, const struct meter *mt)
 	    " reserved %s of %s); pin a priced model or set budget_action = warn", m->name,
 	    mt->month, a, b, d);
 	return s;
+}
+
+/* Say why the budget in mt refuses worst case on m: an unknown price, the user's own, the budget. */
+static char *
+over_budget_words(const struct model *m, int64_t worst, const struct meter *mt)
+{
+	if (worst >= 0)
+		return chat_over_own_budget(mt, worst) ? chat_own_budget_refusal(m, worst, mt) :
+		    chat_budget_refusal(m, worst, mt);
+	return chat_unknown_price_refusal(m, mt);
 }
 
 /*

@@ -162,6 +162,8 @@ bool chat_over_own_budget(const struct meter *mt, int64_t worst);
 char *chat_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt);
 /* The refusal of worst case on m by the user's own budget in mt, for the caller to free. */
 char *chat_own_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt);
+/* Say that m's unknown price cannot be held to mt's budget, or the user's own. */
+char *chat_unknown_price_refusal(const struct model *m, const struct meter *mt);
 
 /* Whether prompt caching may be asked for on model m (config, kind of request). */
 bool chat_cache_on(const struct chat *c, const struct model *m);

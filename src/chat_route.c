@@ -803,7 +803,6 @@ static enum chat_status
 preview_fits(struct chat *c, const struct chat_route *r, char **cause)
 {
 	struct meter m;
-	char a[32], b[32], d[32];
 	int64_t worst = r->worst_case;
 
 	if (c->ledger == NULL || c->cfg->budget <= 0 || c->cfg->budget_action == BUDGET_WARN ||
@@ -824,12 +823,7 @@ preview_fits(struct chat *c, const struct chat_route *r, char **cause)
 		*cause = chat_budget_refusal(r->model, worst, &m);
 		return CHAT_BUDGET;
 	}
-	pricing_format(m.spent, m.estimated, a, sizeof a);
-	pricing_format(m.reserved, false, b, sizeof b);
-	pricing_format_exact(m.limit, d, sizeof d);
-	xasprintf(cause, "budget: %s has an unknown price and %s's budget is enforced "
-	    "(spent %s, reserved %s of %s); pin a priced model or set budget_action = warn",
-	    r->model->name, m.month, a, b, d);
+	*cause = chat_unknown_price_refusal(r->model, &m);
 	return CHAT_BUDGET;
 }
 

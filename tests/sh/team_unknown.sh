@@ -50,6 +50,12 @@ psql_q "insert into llm.user_budgets values ('default', 'bob', 5000000000000)" >
 as bob budget
 check_contains "under his own budget: ? of it" "$(printf '%s\n' "$OUT" | grep '^  team ')" \
     'bob: ? of $5.00 (own budget) spent,'
+# His own budget is what refuses a model of unknown price: it is named, with its figures.
+as bob -q -m unpriced "bob asks under his own budget"
+check_rc "under his own budget, a model of unknown price is refused" 3
+check_contains "  naming his own budget and its limit" "$ERR" "bob's own budget for "
+check_contains "  its limit" "$ERR" 'of $5.00)'
+check_not_contains "  not a team budget of \$0.00" "$ERR" 'of $0.00'
 # The full-screen client's meter names it beside his share.
 printf ':wait-idle\n:dump-screen %s\n' "$T/tui.txt" >"$T/tui.s"
 t_write_config
