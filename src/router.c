@@ -1760,11 +1760,11 @@ static const char *const edit_not[] = {
 /*
  * Whether the first or the last line of p[0..n) asks for what a small model
  * does however much is pasted with it: it opens with one of open[] or holds
- * one of also[], and has no word that asks for more (edit_not).
+ * one of also[], and has no word that asks for more (not[]).
  */
 static bool
 end_line_asks(const char *p, size_t n, const char *const *open, size_t n_open,
-    const char *const *also, size_t n_also)
+    const char *const *also, size_t n_also, const char *const *not, size_t n_not)
 {
 	const char *line[2], *nl;
 	size_t len[2], k, i, m;
@@ -1790,7 +1790,7 @@ end_line_asks(const char *p, size_t n, const char *const *open, size_t n_open,
 			continue;
 		m = router_fold(line[k], len[k], low, sizeof(low));
 		asks = asks || phrase_in(low, also, n_also);
-		if (asks && !any_word_in(low, m, "", edit_not, ARRAY_SIZE(edit_not)))
+		if (asks && !any_word_in(low, m, "", not, n_not))
 			return true;
 	}
 	return false;
@@ -1810,7 +1810,8 @@ router_is_edit(const struct route_input *in, const double x[RF_COUNT])
 	if (in->prompt == NULL || n == 0 || x[RF_DIFF] > 0 || x[RF_TRACE] > 0 ||
 	    x[RF_LINES] > log1p(ROUTER_EDIT_LINES))
 		return false;
-	return end_line_asks(in->prompt, n, edit_asks, ARRAY_SIZE(edit_asks), NULL, 0);
+	return end_line_asks(in->prompt, n, edit_asks, ARRAY_SIZE(edit_asks), NULL, 0, edit_not,
+	    ARRAY_SIZE(edit_not));
 }
 
 /* What asks to convert what is pasted ("convert to python requests:", "turn this into httpie"). */
@@ -1926,7 +1927,30 @@ router_is_summary(const struct route_input *in, const double x[RF_COUNT])
 	    x[RF_LINES] < log1p(ROUTER_SUMMARY_LINES) || expm1(x[RF_CODE_LINES]) * 2 > expm1(x[RF_LINES]))
 		return false;
 	return end_line_asks(in->prompt, n, summary_openers, ARRAY_SIZE(summary_openers), summary_asks,
-	    ARRAY_SIZE(summary_asks));
+	    ARRAY_SIZE(summary_asks), edit_not, ARRAY_SIZE(edit_not));
+}
+
+/* What asks for a commit message, anywhere in the first or last line... */
+static const char *const commit_asks[] = { "commit message", "commit msg" };
+/* ...and what asks for more than the message: a judgement or a diagnosis. */
+static const char *const commit_not[] = { "review", "explain", "why", "wrong", "design", "policy", "enforce" };
+
+/*
+ * True when the first or last line asks for a commit message ("write a
+ * commit message for this" above a diff, "commit message for: renamed
+ * config.yml to config.yaml"): llm's own git hook drafts one on the cheap
+ * tier, whatever the diff. A review, an explanation or a diagnosis asked
+ * with it, or a pasted trace, is scored.
+ */
+static bool
+router_is_commit_message(const struct route_input *in, const double x[RF_COUNT])
+{
+	size_t n = router_text_len(in);
+
+	if (in->prompt == NULL || n == 0 || x[RF_TRACE] > 0)
+		return false;
+	return end_line_asks(in->prompt, n, NULL, 0, commit_asks, ARRAY_SIZE(commit_asks), commit_not,
+	    ARRAY_SIZE(commit_not));
 }
 
 /* Longest prompt that can be plain arithmetic or a few words with numbers. */
@@ -2003,6 +2027,7 @@ router_thresholds(const struct router_model *rm, double quality, double *t1, dou
 enum cheap_rule {
 	RULE_NONE,
 	RULE_ARITH,
+	RULE_COMMIT,
 	RULE_CONVERT,
 	RULE_SUMMARY,
 	RULE_LOOKUP,
@@ -2015,7 +2040,8 @@ enum cheap_rule {
 
 /* What the reason calls each rule (arithmetic has two names, see router_decide_with). */
 static const char *const cheap_rule_names[] = {
-	[RULE_CONVERT] = "a command to convert", [RULE_SUMMARY] = "a summary of pasted text",
+	[RULE_COMMIT] = "a commit message", [RULE_CONVERT] = "a command to convert",
+	[RULE_SUMMARY] = "a summary of pasted text",
 	[RULE_LOOKUP] = "a lookup in pasted data",
 	[RULE_THANKS] = "thanks, nothing asked", [RULE_EDIT] = "a mechanical edit",
 	[RULE_COMMAND] = "a command or syntax lookup", [RULE_HOWTO] = "a how-to question",
@@ -2028,6 +2054,8 @@ cheap_rule(const struct route_input *in, const double x[RF_COUNT])
 {
 	if (router_is_arithmetic(in, x))
 		return RULE_ARITH;
+	if (router_is_commit_message(in, x))
+		return RULE_COMMIT;
 	if (x[RF_TRACE] == 0 && router_is_command_convert(in))
 		return RULE_CONVERT;
 	if (router_is_summary(in, x))
@@ -2090,9 +2118,10 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	 * not a git repository' mean") is no trace: the score decides it.
 	 */
 	trace = x[RF_TRACE] > 0 && memchr(in->prompt, '\n', router_text_len(in)) != NULL;
-	if (trace || x[RF_DIFF] > 0 || (rule != RULE_EDIT && rule != RULE_SUMMARY && x[RF_CODE_FENCE] > 0) ||
+	if (rule != RULE_COMMIT && (trace || x[RF_DIFF] > 0 ||
+	    (rule != RULE_EDIT && rule != RULE_SUMMARY && x[RF_CODE_FENCE] > 0) ||
 	    (rule != RULE_LOOKUP && rule != RULE_EDIT && rule != RULE_CONVERT && rule != RULE_SUMMARY &&
-	    x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES))) {
+	    x[RF_CODE_LINES] >= log1p(ROUTER_CODE_LINES)))) {
 		/*
 		 * Named first in the reason: it is what the user will recognise. Lines
 		 * shaped like code are named only when they moved the tier.

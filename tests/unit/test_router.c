@@ -579,6 +579,41 @@ test_decide_summary(void)
 	}
 }
 
+/* A commit message is a small model's, as the git hook's is, over a diff too; a review of it is scored. */
+static void
+test_decide_commit_message(void)
+{
+	static const char *const commit[] = {
+		"commit message for: renamed config.yml to config.yaml and updated the loader",
+		"write a one-line commit message for this\ndiff --git a/src/lock.c b/src/lock.c\n"
+		"--- a/src/lock.c\n+++ b/src/lock.c\n@@ -10,3 +10,3 @@\n \tpthread_mutex_lock(&m);\n"
+		"-\tcount++;\n+\tatomic_fetch_add(&count, 1);\n \tpthread_mutex_unlock(&m);\n",
+		"diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1,2 +1,3 @@\n"
+		" # foo\n+Install with pipx.\n give me a commit msg for that",
+	};
+	static const char *const scored[] = {
+		"review this diff and write a commit message\ndiff --git a/src/lock.c b/src/lock.c\n"
+		"--- a/src/lock.c\n+++ b/src/lock.c\n@@ -10,3 +10,3 @@\n \tpthread_mutex_lock(&m);\n"
+		"-\tcount++;\n+\tatomic_fetch_add(&count, 1);\n \tpthread_mutex_unlock(&m);\n",
+		"why does our commit message hook reject messages with a trailing period",
+		"design a commit message policy for 40 services in one monorepo",
+	};
+	struct route_decision d;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commit); i++) {
+		d = decide(commit[i], 0, TIER_AUTO, 0);
+		CHECK_INT(d.tier, TIER_CHEAP);
+		CHECK(str_startswith(d.reason, "a commit message"));
+	}
+	for (i = 0; i < ARRAY_SIZE(scored); i++) {
+		d = decide(scored[i], 0, TIER_AUTO, 0);
+		CHECK(strstr(d.reason, "commit message") == NULL);
+	}
+	/* The diff keeps the review off cheap. */
+	CHECK(decide(scored[0], 0, TIER_AUTO, 0).tier >= TIER_MID);
+}
+
 /* A request to write to a specification goes to the frontier only with a subject hard by itself. */
 static void
 test_decide_build(void)
@@ -1464,6 +1499,7 @@ main(void)
 	RUN(test_decide_command);
 	RUN(test_decide_howto);
 	RUN(test_decide_tool_ask);
+	RUN(test_decide_commit_message);
 	RUN(test_decide_command_convert);
 	RUN(test_decide_summary);
 	RUN(test_decide_build);
