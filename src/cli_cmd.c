@@ -151,6 +151,20 @@ tty_text(FILE *tty, const char *s)
 	fflush(tty);
 }
 
+/*
+ * A retry, fallback, downgrade or budget warning: said on stderr, as llm PROMPT
+ * says it. A threshold's warning is given once a month, so one not said is lost.
+ */
+static void
+on_line(void *arg, const char *line)
+{
+	char *v = visible_str(line, strlen(line));
+
+	(void)arg;
+	fprintf(stderr, "llm: %s\n", v);
+	free(v);
+}
+
 static void
 on_text(void *arg, const char *s, size_t n)
 {
@@ -270,7 +284,7 @@ show(FILE *tty, const char *cmd, const char *explain)
 static int
 decide(struct chat *c, struct chat_opts *o, FILE *tty, char *cmd, char *explain)
 {
-	struct chat_cb cb = { .text = on_text, .arg = tty };
+	struct chat_cb cb = { .text = on_text, .note = on_line, .warn = on_line, .arg = tty };
 	int key, rc = EXIT_OK;
 
 	for (;;) {
@@ -392,7 +406,8 @@ print_init(const char *shell)
 static int
 propose(struct chat *c, struct chat_opts *o, const char *request, char **cmd, char **explain)
 {
-	const struct chat_turn *t = ask(c, o, request, NULL);
+	const struct chat_cb cb = { .note = on_line, .warn = on_line };
+	const struct chat_turn *t = ask(c, o, request, &cb);
 
 	*cmd = NULL;
 	*explain = NULL;

@@ -148,6 +148,18 @@ fake_default '{"status":401}'
 run_llm cmd --print "x"
 check_rc "--print: a rejected key: exit 4" 4
 fake_reset
+# The budget's words reach the user as llm PROMPT's do: a threshold's warning is
+# given once a month, and a request of llm cmd that passes one must say it.
+t_ledger_reset
+t_budget 0.00002 warn
+fake_reply '{"text":"ls -la\n# lists the files"}'
+run_llm cmd --print "list the files"
+check_rc "--print past the budget under warn: exit 0" 0
+check_contains "--print past the budget: the warning of warn is said" "$ERR" \
+    "going on, as budget_action = warn"
+check_contains "--print past the budget: the threshold passed is said" "$ERR" \
+    "llm: budget: $(date +%Y-%m) passed "
+t_write_config
 
 # --- the shell snippets -------------------------------------------------------------
 mkdir -p "$T/bin"
