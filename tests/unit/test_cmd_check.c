@@ -38,6 +38,21 @@ test_destroyers(void)
 		"ls -la | grep x; rm y",
 		"cd build && rm -r out",
 		"echo $(rm x)",
+		/* the command another runs: find's -exec, a shell's -c, a wrapper's options */
+		"find . -name '*.pyc' -exec rm {} +",
+		"find . -type d -name __pycache__ -exec rm -rf {} \\;",
+		"find /tmp -mtime +7 -execdir rm -f {} ';'",
+		"sudo -u www-data rm -rf /var/cache/app",
+		"sudo -E -u root rm x",
+		"xargs -n 1 rm",
+		"find . -name '*.o' -print0 | xargs -0 -P 4 rm -f",
+		"ls | xargs -I{} rm {}",
+		"env -u HOME rm x",
+		"timeout 10 rm -rf build",
+		"nice -n 19 rm -rf build",
+		"sh -c 'rm -rf build'",
+		"bash -lc 'rm -rf build'",
+		"bash -c \"cd out && rm -r *\"",
 		NULL,
 	};
 	static const char *const force[] = {
@@ -67,6 +82,11 @@ test_harmless(void)
 		"grep -r 'rm -rf' .",
 		"cat x > /dev/null",
 		"echo hi >> log.txt",
+		"find . -name '*.c' -exec grep -l main {} +",
+		"sudo -u www-data ls /var/www",
+		"command -v rm",
+		"xargs -n 1 echo",
+		"sh -c 'ls -la'",
 		NULL,
 	};
 
