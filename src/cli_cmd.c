@@ -175,7 +175,12 @@ on_text(void *arg, const char *s, size_t n)
 	free(v);
 }
 
-/* One key from the terminal, without echo or waiting for Enter; -1 on end of input. */
+/*
+ * One key from the terminal, without echo or waiting for Enter; -1 on end of
+ * input. Keys typed before the question was shown are dropped: an Enter
+ * pressed while the model was still answering must not run a command nobody
+ * has read.
+ */
 static int
 read_key(int fd)
 {
@@ -189,7 +194,7 @@ read_key(int fd)
 	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
 	raw.c_cc[VMIN] = 1;
 	raw.c_cc[VTIME] = 0;
-	tcsetattr(fd, TCSANOW, &raw);
+	tcsetattr(fd, TCSAFLUSH, &raw);
 	do
 		n = read(fd, &c, 1);
 	while (n < 0 && errno == EINTR);

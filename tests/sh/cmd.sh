@@ -36,6 +36,18 @@ check_pane "n: cancelled, said" b "cancelled: nothing was run"
 check_pane "n: exit 0" b "EXIT=0"
 check "n: nothing was run" test ! -e "$T/work/made-by-n"
 
+# --- a key typed before the command showed answers nothing ---------------------------
+n=$(fake_count)
+fake_reply "{\"chunks\":[\"touch typed-\",\"ahead\\n# creates a file\"],\"hold_file\":\"$T/go-ahead\"}"
+start ta "make a file"
+fake_wait_count $((n + 1))
+tm send-keys -t ta Enter
+: >"$T/go-ahead"
+check_pane "typed ahead: the question waits" ta "Run it? Enter/y run"
+tm send-keys -t ta n
+check_pane "typed ahead: the Enter typed before it ran nothing" ta "cancelled: nothing was run"
+check "typed ahead: the command did not run" test ! -e "$T/work/typed-ahead"
+
 # --- e edits, prefilled; Enter runs the edited command -----------------------------
 fake_reply '{"text":"touch edited-a\n# creates a file"}'
 start c "make a third file"
