@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "cmd_check.h"
 #include "ledger.h"
+#include "pricing.h"
 #include "proc.h"
 #include "util.h"
 #include "visible.h"
@@ -29,9 +30,10 @@ static const char cmd_usage[] =
     "       llm cmd --init bash|zsh|fish\n"
     "\n"
     "Ask the cheap tier for one command for your shell and system, show it with\n"
-    "a one-line explanation, and wait: Enter (or y) runs it in $SHELL, e edits\n"
-    "it, x explains it further, n (or q, Esc) cancels. Nothing runs without a key\n"
-    "pressed. A command that deletes or overwrites is marked before the question.\n"
+    "a one-line explanation and what the request cost, and wait: Enter (or y)\n"
+    "runs it in $SHELL, e edits it, x explains it further, n (or q, Esc)\n"
+    "cancels. Nothing runs without a key pressed after the command is shown. A\n"
+    "command that deletes or overwrites is marked before the question.\n"
     "  --print        print the command only, run nothing: $(llm cmd --print ...)\n"
     "  --init SHELL   print a snippet for ~/.bashrc, ~/.zshrc or config.fish that\n"
     "                 binds Ctrl-X Ctrl-L: the command line becomes the request, and\n"
@@ -262,9 +264,27 @@ run(const char *cmd)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* Show the proposal, destructive marker first, and the question. */
+/*
+ * What turn t cost, as every answer's cost is shown (malloc'd): "cheap ·
+ * model · $0.0000162", "~$" when estimated, "$? (unknown price)".
+ */
+static char *
+turn_cost(const struct chat_turn *t)
+{
+	const struct chat_step *s;
+	char cost[32];
+
+	if (t->nsteps == 0)
+		return NULL;
+	s = &t->steps[t->nsteps - 1];
+	pricing_format(t->cost, t->estimated, cost, sizeof cost);
+	return xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s%s", tier_str(s->tier), s->model->name, cost,
+	    t->cost < 0 ? " (unknown price)" : "");
+}
+
+/* Show the proposal, the destructive marker, its cost (NULL: not again) and the question. */
 static void
-show(FILE *tty, const char *cmd, const char *explain)
+show(FILE *tty, const char *cmd, const char *explain, const char *cost)
 {
 	char why[256];
 
@@ -281,6 +301,8 @@ show(FILE *tty, const char *cmd, const char *explain)
 		tty_text(tty, why);
 		fputs("\n", tty);
 	}
+	if (cost != NULL)
+		fprintf(tty, "  %s\n", cost);
 	fputs("\nRun it? Enter/y run \xc2\xb7 e edit \xc2\xb7 x explain \xc2\xb7 n cancel ", tty);
 	fflush(tty);
 }
@@ -290,10 +312,13 @@ static int
 decide(struct chat *c, struct chat_opts *o, FILE *tty, char *cmd, char *explain)
 {
 	struct chat_cb cb = { .text = on_text, .note = on_line, .warn = on_line, .arg = tty };
+	char *cost = turn_cost(chat_last(c));
 	int key, rc = EXIT_OK;
 
 	for (;;) {
-		show(tty, cmd, explain);
+		show(tty, cmd, explain, cost);
+		free(cost);
+		cost = NULL;
 		key = read_key(fileno(tty));
 		fputs("\n", tty);
 		if (key == '\r' || key == '\n' || key == 'y' || key == 'Y') {
@@ -320,6 +345,10 @@ decide(struct chat *c, struct chat_opts *o, FILE *tty, char *cmd, char *explain)
 				fprintf(tty, "llm: %s\n", chat_last(c)->error ? chat_last(c)->error :
 				    "the request failed");
 			fputs("\n", tty);
+			if ((cost = turn_cost(chat_last(c))) != NULL)
+				fprintf(tty, "  %s\n", cost);
+			free(cost);
+			cost = NULL;
 			free(q);
 		} else {
 			fputs("cancelled: nothing was run\n", tty);

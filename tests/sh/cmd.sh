@@ -19,6 +19,8 @@ start a "make a file"
 check_pane "the proposed command appears" a "touch ran-by-enter"
 check_pane "with its one-line explanation" a "# creates the file ran-by-enter"
 check_pane "and the question" a "Run it? Enter/y run"
+check_pane "with what the request cost, as every answer's cost is shown" a \
+    "  cheap · test-cheap · \$0.0"
 check "nothing runs before a key" test ! -e "$T/work/ran-by-enter"
 check_contains "the request asked for one command for the shell" "$(fake_last body.messages.0.content)" \
     "one command for the sh shell on $(uname -s)"
@@ -69,6 +71,9 @@ start d "clean the build"
 check_pane "rm -rf build: the destructive marker" d "!! deletes or overwrites: rm"
 tm send-keys -t d x
 check_pane "x: a longer explanation" d "It deletes build and everything in it."
+check_contains "x: the explanation's cost below it" \
+    "$(tm capture-pane -p -J -t d | grep -A1 'It deletes build' | sed -n 2p)" \
+    "  cheap · test-cheap · \$0.0"
 tm send-keys -t d n
 check_pane "x then n: exit 0" d "EXIT=0"
 check "x then n: build is still there" test -d "$T/work/build"
