@@ -344,7 +344,7 @@ has_fence(const char *text)
 char *
 cmd_parse_reply(const char *text, char **explain)
 {
-	char *cmd = NULL, *line;
+	char *cmd = NULL, *copy, *line;
 	const char *p = text;
 	bool fenced = has_fence(text), inside = false;
 
@@ -352,12 +352,13 @@ cmd_parse_reply(const char *text, char **explain)
 	while (*p) {
 		size_t len = strcspn(p, "\n");
 
-		line = str_trim(xstrndup(p, len));
+		/* an indented line: trimmed, the copy is what is freed */
+		line = str_trim(copy = xstrndup(p, len));
 		p += len + (p[len] == '\n');
 		if (str_startswith(line, "```"))
 			inside = !inside;
 		if (*line == '\0' || str_startswith(line, "```")) {
-			free(line);
+			free(copy);
 			continue;
 		}
 		if (cmd == NULL && line[0] != '#' && (inside || !fenced)) {
@@ -365,7 +366,7 @@ cmd_parse_reply(const char *text, char **explain)
 		} else if (*explain == NULL && line[0] == '#') {
 			*explain = xstrdup(str_trim(line + 1));
 		}
-		free(line);
+		free(copy);
 	}
 	return cmd;
 }

@@ -154,6 +154,9 @@ test_parse_reply(void)
 	    "ls -la", "every file, hidden ones too");
 	reply_reads("", NULL, NULL);
 	reply_reads("```sh\n```\n", NULL, NULL);
+	/* indented lines, as a model lays out a fence or a list */
+	reply_reads("```bash\n  ls -la\n```\n  # list every file", "ls -la", "list every file");
+	reply_reads("\tdu -sh .\n\t# sizes", "du -sh .", "sizes");
 }
 
 int
