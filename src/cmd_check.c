@@ -337,16 +337,36 @@ has_fence(const char *text)
 }
 
 /*
+ * Whether line ends with a backslash that continues it on the next line (an
+ * odd number of them: two are a backslash, quoted); if so, take it off.
+ */
+static bool
+continued(char *line)
+{
+	size_t len = strlen(line), n = 0;
+
+	while (n < len && line[len - 1 - n] == '\\')
+		n++;
+	if (n % 2 == 0)
+		return false;
+	line[len - 1] = '\0';
+	str_trim(line);   /* the end only: line starts with no blank */
+	return true;
+}
+
+/*
  * Read the command and its explanation from a reply; the command malloc'd, NULL
  * if none. A model that talks before its code ("Sure! Here is the command:")
  * has the command in the fence: with a fence, only a line inside one is taken.
+ * A command wrapped with a backslash at the end of its lines is made one line
+ * again, so that what is shown, checked and run is all of it.
  */
 char *
 cmd_parse_reply(const char *text, char **explain)
 {
 	char *cmd = NULL, *copy, *line;
 	const char *p = text;
-	bool fenced = has_fence(text), inside = false;
+	bool fenced = has_fence(text), inside = false, more = false;
 
 	*explain = NULL;
 	while (*p) {
@@ -358,10 +378,19 @@ cmd_parse_reply(const char *text, char **explain)
 		if (str_startswith(line, "```"))
 			inside = !inside;
 		if (*line == '\0' || str_startswith(line, "```")) {
+			more = false;
 			free(copy);
 			continue;
 		}
-		if (cmd == NULL && line[0] != '#' && (inside || !fenced)) {
+		if (more) {
+			char *joined;
+
+			more = continued(line);
+			joined = xstrfmt("%s %s", cmd, line);
+			free(cmd);
+			cmd = joined;
+		} else if (cmd == NULL && line[0] != '#' && (inside || !fenced)) {
+			more = continued(line);
 			cmd = xstrdup(line[0] == '$' && line[1] == ' ' ? line + 2 : line);
 		} else if (*explain == NULL && line[0] == '#') {
 			*explain = xstrdup(str_trim(line + 1));

@@ -157,6 +157,12 @@ test_parse_reply(void)
 	/* indented lines, as a model lays out a fence or a list */
 	reply_reads("```bash\n  ls -la\n```\n  # list every file", "ls -la", "list every file");
 	reply_reads("\tdu -sh .\n\t# sizes", "du -sh .", "sizes");
+	/* a command wrapped over lines is all of it, on one line */
+	reply_reads("```sh\nfind . -name '*.tmp' \\\n  -mtime +7 \\\n  -delete\n```\n# old temp files",
+	    "find . -name '*.tmp' -mtime +7 -delete", "old temp files");
+	reply_reads("tar czf backup.tgz \\\n    src docs\n# archives the sources",
+	    "tar czf backup.tgz src docs", "archives the sources");
+	reply_reads("echo a\\\\\nls\n", "echo a\\\\", NULL);
 }
 
 int
