@@ -132,13 +132,20 @@ ask(struct chat *c, const struct chat_opts *o, const char *prompt, const struct 
 	return chat_last(c);
 }
 
+/* The exit code of the signal ask_signal holds. */
+static int
+signal_exit_code(void)
+{
+	return ask_signal == SIGTERM ? EXIT_SIGTERM : ask_signal == SIGHUP ? EXIT_SIGHUP :
+	    EXIT_INTERRUPT;
+}
+
 /* The exit code of a turn that failed: a signal's own for one that was stopped. */
 static int
 ask_exit_code(const struct chat_turn *t)
 {
 	if (t->status == CHAT_CANCELLED)
-		return ask_signal == SIGTERM ? EXIT_SIGTERM : ask_signal == SIGHUP ? EXIT_SIGHUP :
-		    EXIT_INTERRUPT;
+		return signal_exit_code();
 	return cli_exit_code(t->status);
 }
 
@@ -179,28 +186,42 @@ on_text(void *arg, const char *s, size_t n)
 
 /*
  * One key from the terminal, without echo or waiting for Enter; -1 on end of
- * input. Keys typed before the question was shown are dropped: an Enter
- * pressed while the model was still answering must not run a command nobody
- * has read.
+ * input, -2 when Ctrl-C, SIGTERM or SIGHUP came instead (ask_signal says
+ * which): the terminal gets its modes back either way, where dying of the
+ * signal would leave it without echo. Keys typed before the question was
+ * shown are dropped: an Enter pressed while the model was still answering
+ * must not run a command nobody has read.
  */
 static int
 read_key(int fd)
 {
+	struct sigaction sa, old_int, old_term, old_hup;
 	struct termios old, raw;
 	unsigned char c;
-	ssize_t n;
+	ssize_t n = -1;
 
 	if (tcgetattr(fd, &old) != 0)
 		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_ask_signal;   /* no SA_RESTART: the read returns */
+	sigemptyset(&sa.sa_mask);
+	ask_signal = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
 	raw = old;
 	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
 	raw.c_cc[VMIN] = 1;
 	raw.c_cc[VTIME] = 0;
 	tcsetattr(fd, TCSAFLUSH, &raw);
-	do
-		n = read(fd, &c, 1);
-	while (n < 0 && errno == EINTR);
+	while (ask_signal == 0 && (n = read(fd, &c, 1)) < 0 && errno == EINTR)
+		;
 	tcsetattr(fd, TCSANOW, &old);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	if (ask_signal != 0)
+		return -2;
 	return n == 1 ? c : -1;
 }
 
@@ -321,7 +342,11 @@ decide(struct chat *c, struct chat_opts *o, FILE *tty, char *cmd, char *explain)
 		cost = NULL;
 		key = read_key(fileno(tty));
 		fputs("\n", tty);
-		if (key == '\r' || key == '\n' || key == 'y' || key == 'Y') {
+		if (key == -2) {
+			fputs("cancelled: nothing was run\n", tty);
+			rc = signal_exit_code();
+			break;
+		} else if (key == '\r' || key == '\n' || key == 'y' || key == 'Y') {
 			fflush(tty);
 			rc = run(cmd);
 			break;

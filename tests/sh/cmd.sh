@@ -50,6 +50,20 @@ tm send-keys -t ta n
 check_pane "typed ahead: the Enter typed before it ran nothing" ta "cancelled: nothing was run"
 check "typed ahead: the command did not run" test ! -e "$T/work/typed-ahead"
 
+# --- Ctrl-C or SIGTERM at the question: nothing run, the terminal's modes back --------
+for sig in INT TERM; do
+	fake_reply '{"text":"touch made-by-signal\n# creates a file"}'
+	tm new-session -d -s "s$sig" -x 120 -y 30 \
+	    "cd '$T/work' && SHELL=/bin/sh sh -c 'echo \$\$ >\"$T/s$sig.pid\"; exec \"$LLM_BIN\" cmd \"make a file\"'; echo EXIT=\$?; stty -a | tr '\n' ' ' >\"$T/s$sig.stty\"; echo MODES-SAVED; exec sleep 600"
+	check_pane "SIG$sig at the question: asked" "s$sig" "Run it? Enter/y run"
+	kill -"$sig" "$(cat "$T/s$sig.pid")"
+	check_pane "SIG$sig at the question: said" "s$sig" "cancelled: nothing was run"
+	check_pane "SIG$sig at the question: the signal's exit code" "s$sig" \
+	    "EXIT=$([ $sig = INT ] && echo 130 || echo 143)"
+	check_restored "SIG$sig at the question" "s$sig"
+	check "SIG$sig at the question: nothing ran" test ! -e "$T/work/made-by-signal"
+done
+
 # --- e edits, prefilled; Enter runs the edited command -----------------------------
 fake_reply '{"text":"touch edited-a\n# creates a file"}'
 start c "make a third file"
