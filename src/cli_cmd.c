@@ -190,7 +190,9 @@ on_text(void *arg, const char *s, size_t n)
  * which): the terminal gets its modes back either way, where dying of the
  * signal would leave it without echo. Keys typed before the question was
  * shown are dropped: an Enter pressed while the model was still answering
- * must not run a command nobody has read.
+ * must not run a command nobody has read. So is the rest of a key that sends
+ * more than one byte (an arrow's escape sequence), which would otherwise be
+ * typed at the shell's prompt.
  */
 static int
 read_key(int fd)
@@ -216,7 +218,7 @@ read_key(int fd)
 	tcsetattr(fd, TCSAFLUSH, &raw);
 	while (ask_signal == 0 && (n = read(fd, &c, 1)) < 0 && errno == EINTR)
 		;
-	tcsetattr(fd, TCSANOW, &old);
+	tcsetattr(fd, TCSAFLUSH, &old);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);

@@ -50,6 +50,17 @@ tm send-keys -t ta n
 check_pane "typed ahead: the Enter typed before it ran nothing" ta "cancelled: nothing was run"
 check "typed ahead: the command did not run" test ! -e "$T/work/typed-ahead"
 
+# --- an arrow key cancels, and the rest of its sequence is not typed at the shell ----
+fake_reply '{"text":"touch made-by-arrow\n# creates a file"}'
+tm new-session -d -s ar -x 120 -y 30 \
+    "cd '$T/work' && SHELL=/bin/sh '$LLM_BIN' cmd 'make a file'; echo EXIT=\$?; read -r rest; echo \"REST=[\$rest]\"; exec sleep 600"
+check_pane "arrow: asked" ar "Run it? Enter/y run"
+tm send-keys -t ar Up
+check_pane "arrow: cancelled" ar "EXIT=0"
+tm send-keys -t ar z Enter
+check_pane "arrow: nothing of the key left for the shell" ar "REST=[z]"
+check "arrow: nothing ran" test ! -e "$T/work/made-by-arrow"
+
 # --- Ctrl-C or SIGTERM at the question: nothing run, the terminal's modes back --------
 for sig in INT TERM; do
 	fake_reply '{"text":"touch made-by-signal\n# creates a file"}'
