@@ -469,6 +469,7 @@ propose(struct chat *c, struct chat_opts *o, const char *request, char **cmd, ch
 {
 	const struct chat_cb cb = { .note = on_line, .warn = on_line };
 	const struct chat_turn *t = ask(c, o, request, &cb);
+	bool cut = t->finish == CHAT_FINISH_LENGTH || t->finish == CHAT_FINISH_FILTER;
 
 	*cmd = NULL;
 	*explain = NULL;
@@ -476,7 +477,14 @@ propose(struct chat *c, struct chat_opts *o, const char *request, char **cmd, ch
 		fprintf(stderr, "llm: cmd: %s\n", t->error ? t->error : "the request failed");
 		return ask_exit_code(t);
 	}
-	*cmd = cmd_parse_reply(t->text ? t->text : "", explain);
+	/* a reply cut off may have cut its command: a shorter path to rm is another command */
+	*cmd = cmd_parse_reply(t->text ? t->text : "", cut, explain);
+	if (*cmd == NULL && cut) {
+		fprintf(stderr, "llm: cmd: the reply was %s before its command ended; nothing to "
+		    "run\n", t->finish == CHAT_FINISH_LENGTH ? "cut off at the length limit" :
+		    "stopped by the provider's filter");
+		return EXIT_PROVIDER;
+	}
 	if (*cmd == NULL) {
 		fprintf(stderr, "llm: cmd: the reply held no command\n");
 		return EXIT_PROVIDER;

@@ -359,17 +359,21 @@ continued(char *line)
  * if none. A model that talks before its code ("Sure! Here is the command:")
  * has the command in the fence: with a fence, only a line inside one is taken.
  * A command wrapped with a backslash at the end of its lines is made one line
- * again, so that what is shown, checked and run is all of it.
+ * again, so that what is shown, checked and run is all of it. A reply cut off
+ * (cut) is read up to its last newline: a command it cut, a line ended early
+ * or continued at the end, is none.
  */
 char *
-cmd_parse_reply(const char *text, char **explain)
+cmd_parse_reply(const char *text, bool cut, char **explain)
 {
 	char *cmd = NULL, *copy, *line;
-	const char *p = text;
+	const char *p = text, *end = text + strlen(text);
 	bool fenced = has_fence(text), inside = false, more = false;
 
 	*explain = NULL;
-	while (*p) {
+	if (cut)
+		end = strrchr(text, '\n') != NULL ? strrchr(text, '\n') + 1 : text;
+	while (p < end) {
 		size_t len = strcspn(p, "\n");
 
 		/* an indented line: trimmed, the copy is what is freed */
@@ -396,6 +400,10 @@ cmd_parse_reply(const char *text, char **explain)
 			*explain = xstrdup(str_trim(line + 1));
 		}
 		free(copy);
+	}
+	if (cut && more) {
+		free(cmd);
+		cmd = NULL;
 	}
 	return cmd;
 }

@@ -116,6 +116,17 @@ run_llm cmd --print "delete the object files"
 check_eq "--print: the fenced command, not the talk before it" "$OUT" 'find . -name "*.o" -delete'
 run_llm cmd "x"
 check_rc "no terminal and no --print: exit 2" 2
+# A reply cut off at the length limit may have cut its command short: a shorter
+# path after rm -rf is another command, never offered.
+fake_reply '{"text":"rm -rf /tmp/bu","stop":"length"}'
+run_llm cmd --print "remove the build cache"
+check_rc "--print, a reply cut in its command: exit 1" 1
+check_eq "--print, a reply cut in its command: nothing printed" "$OUT" ""
+check_contains "--print, a reply cut in its command: said" "$ERR" \
+    "llm: cmd: the reply was cut off at the length limit before its command ended"
+fake_reply '{"text":"ls -la\n# lists every fi","stop":"length"}'
+run_llm cmd --print "list the files"
+check_eq "--print, a reply cut after its command: the command" "$OUT" "ls -la"
 # A command that could not be written is a local failure (2), said, as for llm PROMPT.
 for where in full closed; do
 	fake_reply '{"text":"ls -la"}'

@@ -122,12 +122,12 @@ test_redirect(void)
 	free(f);
 }
 
-/* The command read from reply is want, its explanation want_explain (NULL: none). */
+/* The command read from reply (cut off when cut) is want, its explanation want_explain (NULL: none). */
 static void
-reply_reads(const char *reply, const char *want, const char *want_explain)
+reply_reads_cut(const char *reply, bool cut, const char *want, const char *want_explain)
 {
 	char *explain = NULL;
-	char *cmd = cmd_parse_reply(reply, &explain);
+	char *cmd = cmd_parse_reply(reply, cut, &explain);
 
 	if (want == NULL)
 		CHECK(cmd == NULL);
@@ -139,6 +139,13 @@ reply_reads(const char *reply, const char *want, const char *want_explain)
 		CHECK_STR(explain ? explain : "(none)", want_explain);
 	free(cmd);
 	free(explain);
+}
+
+/* The command read from a whole reply is want, its explanation want_explain (NULL: none). */
+static void
+reply_reads(const char *reply, const char *want, const char *want_explain)
+{
+	reply_reads_cut(reply, false, want, want_explain);
 }
 
 static void
@@ -163,6 +170,12 @@ test_parse_reply(void)
 	reply_reads("tar czf backup.tgz \\\n    src docs\n# archives the sources",
 	    "tar czf backup.tgz src docs", "archives the sources");
 	reply_reads("echo a\\\\\nls\n", "echo a\\\\", NULL);
+	/* a reply cut off: a line it may have ended early is not read */
+	reply_reads_cut("rm -rf /tmp/bu", true, NULL, NULL);
+	reply_reads_cut("```sh\nrm -rf /tmp/build/cache\n```\n# removes the ca", true,
+	    "rm -rf /tmp/build/cache", NULL);
+	reply_reads_cut("find . -name '*.tmp' \\\n  -mti", true, NULL, NULL);
+	reply_reads_cut("ls -la\n# lists every file\n", true, "ls -la", "lists every file");
 }
 
 int
