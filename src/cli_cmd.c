@@ -529,7 +529,8 @@ cli_cmd(struct app *cli, int argc, char **argv)
 		rc = print_init(a.init);
 		goto out;
 	}
-	if (a.request.len == 0) {
+	/* a blank request, such as the snippet's line of spaces, is refused before it is billed */
+	if (a.request.len == 0 || strspn(buf_str(&a.request), " \t\n\r\v\f") == a.request.len) {
 		fprintf(stderr, "llm: cmd: what should the command do?\n%s", cmd_usage);
 		rc = EXIT_USAGE;
 		goto out;

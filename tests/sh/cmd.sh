@@ -145,6 +145,13 @@ for opt in -t --tier -m --model --init; do
 	check_contains "$opt without a value: says it needs an argument" "$ERR" \
 	    "llm: cmd: option $opt needs an argument"
 done
+# A blank request (a line of spaces sent by the snippet) is refused before it is paid for.
+n=$(fake_count)
+run_llm cmd --print "   " "	"
+check_rc "a blank request: exit 2" 2
+check_contains "a blank request: asks what the command should do" "$ERR" \
+    "llm: cmd: what should the command do?"
+check_eq "a blank request: nothing sent" "$(fake_count)" "$n"
 # A request longer than its cap is refused whole, never sent with words dropped.
 n=$(fake_count)
 long=$(t_py -c 'print("a" * 70000)')
