@@ -81,6 +81,11 @@ struct agent_opts {
 	void (*on_priced)(void *arg, const struct agent_step *s);
 	void (*on_note)(void *arg, const char *line);            /* retries, fallbacks */
 	/*
+	 * A budget threshold this task's request was the first to pass this month
+	 * (said once a month, so never to be dropped). NULL: through on_note.
+	 */
+	void (*on_warn)(void *arg, const char *line);
+	/*
 	 * A piece of what the model says in a worker step, as it streams (the
 	 * advisor's answer is its call's result, not streamed). NULL: none.
 	 */

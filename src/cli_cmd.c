@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "cmd_check.h"
 #include "ledger.h"
+#include "pricing.h"
 #include "proc.h"
 #include "util.h"
 #include "visible.h"
@@ -29,9 +30,10 @@ static const char cmd_usage[] =
     "       llm cmd --init bash|zsh|fish\n"
     "\n"
     "Ask the cheap tier for one command for your shell and system, show it with\n"
-    "a one-line explanation, and wait: Enter (or y) runs it in $SHELL, e edits\n"
-    "it, x explains it further, n (or q, Esc) cancels. Nothing runs without a key\n"
-    "pressed. A command that deletes or overwrites is marked before the question.\n"
+    "a one-line explanation and what the request cost, and wait: Enter (or y)\n"
+    "runs it in $SHELL, e edits it, x explains it further, n (or q, Esc)\n"
+    "cancels. Nothing runs without a key pressed after the command is shown. A\n"
+    "command that deletes or overwrites is marked before the question.\n"
     "  --print        print the command only, run nothing: $(llm cmd --print ...)\n"
     "  --init SHELL   print a snippet for ~/.bashrc, ~/.zshrc or config.fish that\n"
     "                 binds Ctrl-X Ctrl-L: the command line becomes the request, and\n"
@@ -130,13 +132,20 @@ ask(struct chat *c, const struct chat_opts *o, const char *prompt, const struct 
 	return chat_last(c);
 }
 
+/* The exit code of the signal ask_signal holds. */
+static int
+signal_exit_code(void)
+{
+	return ask_signal == SIGTERM ? EXIT_SIGTERM : ask_signal == SIGHUP ? EXIT_SIGHUP :
+	    EXIT_INTERRUPT;
+}
+
 /* The exit code of a turn that failed: a signal's own for one that was stopped. */
 static int
 ask_exit_code(const struct chat_turn *t)
 {
 	if (t->status == CHAT_CANCELLED)
-		return ask_signal == SIGTERM ? EXIT_SIGTERM : ask_signal == SIGHUP ? EXIT_SIGHUP :
-		    EXIT_INTERRUPT;
+		return signal_exit_code();
 	return cli_exit_code(t->status);
 }
 
@@ -151,6 +160,20 @@ tty_text(FILE *tty, const char *s)
 	fflush(tty);
 }
 
+/*
+ * A retry, fallback, downgrade or budget warning: said on stderr, as llm PROMPT
+ * says it. A threshold's warning is given once a month, so one not said is lost.
+ */
+static void
+on_line(void *arg, const char *line)
+{
+	char *v = visible_str(line, strlen(line));
+
+	(void)arg;
+	fprintf(stderr, "llm: %s\n", v);
+	free(v);
+}
+
 static void
 on_text(void *arg, const char *s, size_t n)
 {
@@ -161,25 +184,46 @@ on_text(void *arg, const char *s, size_t n)
 	free(v);
 }
 
-/* One key from the terminal, without echo or waiting for Enter; -1 on end of input. */
+/*
+ * One key from the terminal, without echo or waiting for Enter; -1 on end of
+ * input, -2 when Ctrl-C, SIGTERM or SIGHUP came instead (ask_signal says
+ * which): the terminal gets its modes back either way, where dying of the
+ * signal would leave it without echo. Keys typed before the question was
+ * shown are dropped: an Enter pressed while the model was still answering
+ * must not run a command nobody has read. So is the rest of a key that sends
+ * more than one byte (an arrow's escape sequence), which would otherwise be
+ * typed at the shell's prompt.
+ */
 static int
 read_key(int fd)
 {
+	struct sigaction sa, old_int, old_term, old_hup;
 	struct termios old, raw;
 	unsigned char c;
-	ssize_t n;
+	ssize_t n = -1;
 
 	if (tcgetattr(fd, &old) != 0)
 		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_ask_signal;   /* no SA_RESTART: the read returns */
+	sigemptyset(&sa.sa_mask);
+	ask_signal = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
 	raw = old;
 	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
 	raw.c_cc[VMIN] = 1;
 	raw.c_cc[VTIME] = 0;
-	tcsetattr(fd, TCSANOW, &raw);
-	do
-		n = read(fd, &c, 1);
-	while (n < 0 && errno == EINTR);
-	tcsetattr(fd, TCSANOW, &old);
+	tcsetattr(fd, TCSAFLUSH, &raw);
+	while (ask_signal == 0 && (n = read(fd, &c, 1)) < 0 && errno == EINTR)
+		;
+	tcsetattr(fd, TCSAFLUSH, &old);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	if (ask_signal != 0)
+		return -2;
 	return n == 1 ? c : -1;
 }
 
@@ -243,9 +287,27 @@ run(const char *cmd)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* Show the proposal, destructive marker first, and the question. */
+/*
+ * What turn t cost, as every answer's cost is shown (malloc'd): "cheap ·
+ * model · $0.0000162", "~$" when estimated, "$? (unknown price)".
+ */
+static char *
+turn_cost(const struct chat_turn *t)
+{
+	const struct chat_step *s;
+	char cost[32];
+
+	if (t->nsteps == 0)
+		return NULL;
+	s = &t->steps[t->nsteps - 1];
+	pricing_format(t->cost, t->estimated, cost, sizeof cost);
+	return xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s%s", tier_str(s->tier), s->model->name, cost,
+	    t->cost < 0 ? " (unknown price)" : "");
+}
+
+/* Show the proposal, the destructive marker, its cost (NULL: not again) and the question. */
 static void
-show(FILE *tty, const char *cmd, const char *explain)
+show(FILE *tty, const char *cmd, const char *explain, const char *cost)
 {
 	char why[256];
 
@@ -262,6 +324,8 @@ show(FILE *tty, const char *cmd, const char *explain)
 		tty_text(tty, why);
 		fputs("\n", tty);
 	}
+	if (cost != NULL)
+		fprintf(tty, "  %s\n", cost);
 	fputs("\nRun it? Enter/y run \xc2\xb7 e edit \xc2\xb7 x explain \xc2\xb7 n cancel ", tty);
 	fflush(tty);
 }
@@ -270,14 +334,21 @@ show(FILE *tty, const char *cmd, const char *explain)
 static int
 decide(struct chat *c, struct chat_opts *o, FILE *tty, char *cmd, char *explain)
 {
-	struct chat_cb cb = { .text = on_text, .arg = tty };
+	struct chat_cb cb = { .text = on_text, .note = on_line, .warn = on_line, .arg = tty };
+	char *cost = turn_cost(chat_last(c));
 	int key, rc = EXIT_OK;
 
 	for (;;) {
-		show(tty, cmd, explain);
+		show(tty, cmd, explain, cost);
+		free(cost);
+		cost = NULL;
 		key = read_key(fileno(tty));
 		fputs("\n", tty);
-		if (key == '\r' || key == '\n' || key == 'y' || key == 'Y') {
+		if (key == -2) {
+			fputs("cancelled: nothing was run\n", tty);
+			rc = signal_exit_code();
+			break;
+		} else if (key == '\r' || key == '\n' || key == 'y' || key == 'Y') {
 			fflush(tty);
 			rc = run(cmd);
 			break;
@@ -301,6 +372,10 @@ decide(struct chat *c, struct chat_opts *o, FILE *tty, char *cmd, char *explain)
 				fprintf(tty, "llm: %s\n", chat_last(c)->error ? chat_last(c)->error :
 				    "the request failed");
 			fputs("\n", tty);
+			if ((cost = turn_cost(chat_last(c))) != NULL)
+				fprintf(tty, "  %s\n", cost);
+			free(cost);
+			cost = NULL;
 			free(q);
 		} else {
 			fputs("cancelled: nothing was run\n", tty);
@@ -392,7 +467,9 @@ print_init(const char *shell)
 static int
 propose(struct chat *c, struct chat_opts *o, const char *request, char **cmd, char **explain)
 {
-	const struct chat_turn *t = ask(c, o, request, NULL);
+	const struct chat_cb cb = { .note = on_line, .warn = on_line };
+	const struct chat_turn *t = ask(c, o, request, &cb);
+	bool cut = t->finish == CHAT_FINISH_LENGTH || t->finish == CHAT_FINISH_FILTER;
 
 	*cmd = NULL;
 	*explain = NULL;
@@ -400,7 +477,14 @@ propose(struct chat *c, struct chat_opts *o, const char *request, char **cmd, ch
 		fprintf(stderr, "llm: cmd: %s\n", t->error ? t->error : "the request failed");
 		return ask_exit_code(t);
 	}
-	*cmd = cmd_parse_reply(t->text ? t->text : "", explain);
+	/* a reply cut off may have cut its command: a shorter path to rm is another command */
+	*cmd = cmd_parse_reply(t->text ? t->text : "", cut, explain);
+	if (*cmd == NULL && cut) {
+		fprintf(stderr, "llm: cmd: the reply was %s before its command ended; nothing to "
+		    "run\n", t->finish == CHAT_FINISH_LENGTH ? "cut off at the length limit" :
+		    "stopped by the provider's filter");
+		return EXIT_PROVIDER;
+	}
 	if (*cmd == NULL) {
 		fprintf(stderr, "llm: cmd: the reply held no command\n");
 		return EXIT_PROVIDER;
@@ -445,7 +529,8 @@ cli_cmd(struct app *cli, int argc, char **argv)
 		rc = print_init(a.init);
 		goto out;
 	}
-	if (a.request.len == 0) {
+	/* a blank request, such as the snippet's line of spaces, is refused before it is billed */
+	if (a.request.len == 0 || strspn(buf_str(&a.request), " \t\n\r\v\f") == a.request.len) {
 		fprintf(stderr, "llm: cmd: what should the command do?\n%s", cmd_usage);
 		rc = EXIT_USAGE;
 		goto out;

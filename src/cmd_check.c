@@ -58,31 +58,131 @@ base(const char *w)
 	return s ? s + 1 : w;
 }
 
-static bool
-is_wrapper(const char *w)
+/* Programs that run the command after them, and their short options that take a value. */
+static const struct wrapper {
+	const char *name;
+	const char *valued;
+} wrappers[] = {
+	{ "sudo", "CDghprtUu" }, { "doas", "Cu" }, { "env", "CSu" }, { "nice", "n" },
+	{ "nohup", "" }, { "time", "fo" }, { "command", "" }, { "exec", "a" },
+	{ "xargs", "adEILnPs" }, { "busybox", "" }, { "timeout", "ks" }, { "stdbuf", "eio" },
+	{ "ionice", "cnp" }, { "setsid", "" },
+};
+
+/* The wrapper w names, or NULL. */
+static const struct wrapper *
+wrapper_of(const char *w)
 {
-	static const char *const wrappers[] = { "sudo", "doas", "env", "nice", "nohup", "time",
-		"command", "exec", "xargs", "busybox", NULL };
 	size_t i;
 
-	for (i = 0; wrappers[i]; i++)
-		if (strcmp(base(w), wrappers[i]) == 0)
-			return true;
-	return strchr(w, '=') != NULL && w[0] != '-';   /* VAR=value before a command */
+	for (i = 0; i < ARRAY_SIZE(wrappers); i++)
+		if (strcmp(base(w), wrappers[i].name) == 0)
+			return &wrappers[i];
+	return NULL;
+}
+
+/* VAR=value before a command. */
+static bool
+is_assignment(const char *w)
+{
+	return strchr(w, '=') != NULL && w[0] != '-';
+}
+
+/* Whether w is a duration, as timeout takes before its command (10, 1.5m). */
+static bool
+is_duration(const char *w)
+{
+	return *w != '\0' && strspn(w, "0123456789.") > 0 &&
+	    strspn(w, "0123456789.smhd") == strlen(w);
+}
+
+/*
+ * The index of the program a simple command runs, past assignments, wrappers,
+ * their options and the values those take (sudo -u www rm: rm); nw when it
+ * runs none (command -v rm only looks the name up).
+ */
+static int
+program_index(char **w, int nw)
+{
+	const struct wrapper *wr = NULL;
+	int i;
+
+	for (i = 0; i < nw; i++) {
+		const char *s = w[i];
+
+		if (wrapper_of(s) != NULL) {
+			wr = wrapper_of(s);
+		} else if (wr != NULL && s[0] == '-') {
+			if (strcmp(wr->name, "command") == 0 && (strcmp(s, "-v") == 0 ||
+			    strcmp(s, "-V") == 0))
+				return nw;
+			/* "-u www": the value is the next word ("-uwww" holds its own) */
+			if (s[1] != '-' && s[1] != '\0' && s[2] == '\0' && strchr(wr->valued, s[1]))
+				i++;
+		} else if (!(wr != NULL && strcmp(wr->name, "timeout") == 0 && is_duration(s)) &&
+		    !is_assignment(s)) {
+			break;
+		}
+	}
+	return i;
+}
+
+static void check_simple(char **w, int nw, char *why, size_t n, int *count);
+
+/* find's -exec, -execdir, -ok and -okdir: the command each runs, up to ; or +. */
+static void
+check_find_exec(char **w, int nw, char *why, size_t n, int *count)
+{
+	int k, end;
+
+	for (k = 0; k < nw; k++) {
+		if (strcmp(w[k], "-exec") != 0 && strcmp(w[k], "-execdir") != 0 &&
+		    strcmp(w[k], "-ok") != 0 && strcmp(w[k], "-okdir") != 0)
+			continue;
+		for (end = k + 1; end < nw && strcmp(w[end], ";") != 0 && strcmp(w[end], "+") != 0;
+		    end++)
+			;
+		check_simple(w + k + 1, end - k - 1, why, n, count);
+		k = end;
+	}
+}
+
+/* A shell given its script with -c (sh -c 'rm -rf x'): what that script does. */
+static void
+check_shell_c(char **w, int nw, char *why, size_t n, int *count)
+{
+	static const char *const shells[] = { "sh", "bash", "zsh", "dash", "ksh", "fish", NULL };
+	char sub[256];
+	int k;
+
+	for (k = 0; shells[k]; k++)
+		if (strcmp(base(w[0]), shells[k]) == 0)
+			break;
+	if (shells[k] == NULL)
+		return;
+	/* the script is shorter than the command holding it: this ends */
+	for (k = 1; k + 1 < nw; k++)
+		/* -c alone or among other flags: bash -lc 'rm x' */
+		if (w[k][0] == '-' && w[k][1] != '-' && strchr(w[k], 'c') != NULL &&
+		    cmd_check(w[k + 1], sub, sizeof sub) > 0) {
+			add_reason(why, n, count, sub);
+			return;
+		}
 }
 
 /* Look at one simple command's words. */
 static void
 check_simple(char **w, int nw, char *why, size_t n, int *count)
 {
-	int i = 0, k;
+	int i = program_index(w, nw), k;
 	const char *prog;
 
-	while (i < nw && (is_wrapper(w[i]) || (i > 0 && w[i][0] == '-' && is_wrapper(w[i - 1]))))
-		i++;
 	if (i >= nw)
 		return;
 	prog = base(w[i]);
+	if (strcmp(prog, "find") == 0)
+		check_find_exec(w + i + 1, nw - i - 1, why, n, count);
+	check_shell_c(w + i, nw - i, why, n, count);
 	for (k = 0; destroyers[k]; k++)
 		if (strcmp(prog, destroyers[k]) == 0)
 			add_reason(why, n, count, prog);
@@ -237,35 +337,73 @@ has_fence(const char *text)
 }
 
 /*
+ * Whether line ends with a backslash that continues it on the next line (an
+ * odd number of them: two are a backslash, quoted); if so, take it off.
+ */
+static bool
+continued(char *line)
+{
+	size_t len = strlen(line), n = 0;
+
+	while (n < len && line[len - 1 - n] == '\\')
+		n++;
+	if (n % 2 == 0)
+		return false;
+	line[len - 1] = '\0';
+	str_trim(line);   /* the end only: line starts with no blank */
+	return true;
+}
+
+/*
  * Read the command and its explanation from a reply; the command malloc'd, NULL
  * if none. A model that talks before its code ("Sure! Here is the command:")
  * has the command in the fence: with a fence, only a line inside one is taken.
+ * A command wrapped with a backslash at the end of its lines is made one line
+ * again, so that what is shown, checked and run is all of it. A reply cut off
+ * (cut) is read up to its last newline: a command it cut, a line ended early
+ * or continued at the end, is none.
  */
 char *
-cmd_parse_reply(const char *text, char **explain)
+cmd_parse_reply(const char *text, bool cut, char **explain)
 {
-	char *cmd = NULL, *line;
-	const char *p = text;
-	bool fenced = has_fence(text), inside = false;
+	char *cmd = NULL, *copy, *line;
+	const char *p = text, *end = text + strlen(text);
+	bool fenced = has_fence(text), inside = false, more = false;
 
 	*explain = NULL;
-	while (*p) {
+	if (cut)
+		end = strrchr(text, '\n') != NULL ? strrchr(text, '\n') + 1 : text;
+	while (p < end) {
 		size_t len = strcspn(p, "\n");
 
-		line = str_trim(xstrndup(p, len));
+		/* an indented line: trimmed, the copy is what is freed */
+		line = str_trim(copy = xstrndup(p, len));
 		p += len + (p[len] == '\n');
 		if (str_startswith(line, "```"))
 			inside = !inside;
 		if (*line == '\0' || str_startswith(line, "```")) {
-			free(line);
+			more = false;
+			free(copy);
 			continue;
 		}
-		if (cmd == NULL && line[0] != '#' && (inside || !fenced)) {
+		if (more) {
+			char *joined;
+
+			more = continued(line);
+			joined = xstrfmt("%s %s", cmd, line);
+			free(cmd);
+			cmd = joined;
+		} else if (cmd == NULL && line[0] != '#' && (inside || !fenced)) {
+			more = continued(line);
 			cmd = xstrdup(line[0] == '$' && line[1] == ' ' ? line + 2 : line);
 		} else if (*explain == NULL && line[0] == '#') {
 			*explain = xstrdup(str_trim(line + 1));
 		}
-		free(line);
+		free(copy);
+	}
+	if (cut && more) {
+		free(cmd);
+		cmd = NULL;
 	}
 	return cmd;
 }

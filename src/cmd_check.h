@@ -2,6 +2,7 @@
 #ifndef LLM_CMD_CHECK_H
 #define LLM_CMD_CHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -18,9 +19,11 @@ const char *cmd_shell(void);
 char *cmd_prompt(const char *shell);
 /*
  * The command in a reply (first line that is not a fence or a comment, and
- * inside a fence when the reply has one; a leading "$ " dropped; malloc'd,
- * NULL if none) and its "# explanation" (malloc'd into *explain, or NULL).
+ * inside a fence when the reply has one; a leading "$ " dropped; lines
+ * continued with a backslash joined; malloc'd, NULL if none) and its "#
+ * explanation" (malloc'd into *explain, or NULL). cut: the reply was cut off
+ * (length limit, filter), and a line it may have ended early is not read.
  */
-char *cmd_parse_reply(const char *text, char **explain);
+char *cmd_parse_reply(const char *text, bool cut, char **explain);
 
 #endif

@@ -114,7 +114,7 @@ int
 role_parse(struct role *r, const char *name, const char *path, const char *text, char **cause)
 {
 	const char *body = text;
-	char *sys;
+	char *copy, *sys;
 
 	memset(r, 0, sizeof(*r));
 	r->tier = TIER_AUTO;
@@ -127,9 +127,10 @@ role_parse(struct role *r, const char *name, const char *path, const char *text,
 			return -1;
 		}
 	}
-	sys = str_trim(xstrdup(body));
+	/* a blank line after the front matter: trimmed, the copy is what is freed */
+	sys = str_trim(copy = xstrdup(body));
 	r->system = *sys ? xstrdup(sys) : NULL;
-	free(sys);
+	free(copy);
 	/* a prompt with nothing to say, and no defaults, is most likely a mistake */
 	if (r->system == NULL && r->tier == TIER_AUTO && r->model == NULL) {
 		xasprintf(cause, "%s: no system prompt and no defaults", path);

@@ -187,15 +187,20 @@ cb_warn(void *arg, const char *line)
 	cb_note(arg, line);
 }
 
-/* /cmd's reply: the command waits for y, as /run's does, marked if it destroys. */
+/*
+ * /cmd's reply: the command waits for y, as /run's does, marked if it
+ * destroys; none from a reply cut off before its command ended.
+ */
 static void
-cmd_proposed(struct tui *t, const char *text)
+cmd_proposed(struct tui *t, const struct chat_turn *turn)
 {
-	char *explain = NULL, *cmd = cmd_parse_reply(text, &explain), why[200];
+	bool cut = turn->finish == CHAT_FINISH_LENGTH || turn->finish == CHAT_FINISH_FILTER;
+	char *explain = NULL, *cmd = cmd_parse_reply(turn->text, cut, &explain), why[200];
 
 	free(explain);
 	if (cmd == NULL) {
-		tui_status(t, true, "/cmd: the reply held no command");
+		tui_status(t, true, cut ? "/cmd: the reply was cut off before its command ended" :
+		    "/cmd: the reply held no command");
 		return;
 	}
 	tui_confirm(t, cmd, cmd_check(cmd, why, sizeof why) > 0 ? why : NULL);
@@ -278,7 +283,7 @@ cb_done(void *arg, const struct chat_turn *turn)
 	if (t->cmd_pending) {
 		t->cmd_pending = false;
 		if (turn->status == 0 && !turn->cancelled && turn->text != NULL)
-			cmd_proposed(t, turn->text);
+			cmd_proposed(t, turn);
 	}
 }
 

@@ -236,3 +236,16 @@ check_eq "max_steps: three steps listed" "$(json_get "$T/out" steps | t_py -c 'i
 check_eq "max_steps: no answer" "$(json_get "$T/out" answer)" null
 check_contains "max_steps: why it stopped, and what to do" "$ERR" \
     "llm: do: the task reached max_steps (3) without an answer: narrow the task, or raise max_steps under [agent] in config.ini; stopped after 3 steps"
+t_write_config
+
+# --- a budget threshold a step passes is said, even with -q: it is said once a month, and
+# a warning the task kept to itself would never be heard again
+t_ledger_reset
+t_budget 0.00002 warn
+fake_reset
+fake_reply '{"calls":[{"name":"read","args":{"path":"sum.sh"}}]}'
+fake_reply '{"text":"Read it."}'
+run_in repo "do" -m test-cheap -q "read sum.sh"
+check_rc "threshold passed: exit 0" 0
+check_contains "threshold passed: said with -q" "$ERR" "llm: budget: $(date +%Y-%m) passed "
+t_write_config

@@ -19,6 +19,8 @@ start a "make a file"
 check_pane "the proposed command appears" a "touch ran-by-enter"
 check_pane "with its one-line explanation" a "# creates the file ran-by-enter"
 check_pane "and the question" a "Run it? Enter/y run"
+check_pane "with what the request cost, as every answer's cost is shown" a \
+    "  cheap · test-cheap · \$0.0"
 check "nothing runs before a key" test ! -e "$T/work/ran-by-enter"
 check_contains "the request asked for one command for the shell" "$(fake_last body.messages.0.content)" \
     "one command for the sh shell on $(uname -s)"
@@ -35,6 +37,43 @@ tm send-keys -t b n
 check_pane "n: cancelled, said" b "cancelled: nothing was run"
 check_pane "n: exit 0" b "EXIT=0"
 check "n: nothing was run" test ! -e "$T/work/made-by-n"
+
+# --- a key typed before the command showed answers nothing ---------------------------
+n=$(fake_count)
+fake_reply "{\"chunks\":[\"touch typed-\",\"ahead\\n# creates a file\"],\"hold_file\":\"$T/go-ahead\"}"
+start ta "make a file"
+fake_wait_count $((n + 1))
+tm send-keys -t ta Enter
+: >"$T/go-ahead"
+check_pane "typed ahead: the question waits" ta "Run it? Enter/y run"
+tm send-keys -t ta n
+check_pane "typed ahead: the Enter typed before it ran nothing" ta "cancelled: nothing was run"
+check "typed ahead: the command did not run" test ! -e "$T/work/typed-ahead"
+
+# --- an arrow key cancels, and the rest of its sequence is not typed at the shell ----
+fake_reply '{"text":"touch made-by-arrow\n# creates a file"}'
+tm new-session -d -s ar -x 120 -y 30 \
+    "cd '$T/work' && SHELL=/bin/sh '$LLM_BIN' cmd 'make a file'; echo EXIT=\$?; read -r rest; echo \"REST=[\$rest]\"; exec sleep 600"
+check_pane "arrow: asked" ar "Run it? Enter/y run"
+tm send-keys -t ar Up
+check_pane "arrow: cancelled" ar "EXIT=0"
+tm send-keys -t ar z Enter
+check_pane "arrow: nothing of the key left for the shell" ar "REST=[z]"
+check "arrow: nothing ran" test ! -e "$T/work/made-by-arrow"
+
+# --- Ctrl-C or SIGTERM at the question: nothing run, the terminal's modes back --------
+for sig in INT TERM; do
+	fake_reply '{"text":"touch made-by-signal\n# creates a file"}'
+	tm new-session -d -s "s$sig" -x 120 -y 30 \
+	    "cd '$T/work' && SHELL=/bin/sh sh -c 'echo \$\$ >\"$T/s$sig.pid\"; exec \"$LLM_BIN\" cmd \"make a file\"'; echo EXIT=\$?; stty -a | tr '\n' ' ' >\"$T/s$sig.stty\"; echo MODES-SAVED; exec sleep 600"
+	check_pane "SIG$sig at the question: asked" "s$sig" "Run it? Enter/y run"
+	kill -"$sig" "$(cat "$T/s$sig.pid")"
+	check_pane "SIG$sig at the question: said" "s$sig" "cancelled: nothing was run"
+	check_pane "SIG$sig at the question: the signal's exit code" "s$sig" \
+	    "EXIT=$([ $sig = INT ] && echo 130 || echo 143)"
+	check_restored "SIG$sig at the question" "s$sig"
+	check "SIG$sig at the question: nothing ran" test ! -e "$T/work/made-by-signal"
+done
 
 # --- e edits, prefilled; Enter runs the edited command -----------------------------
 fake_reply '{"text":"touch edited-a\n# creates a file"}'
@@ -57,6 +96,9 @@ start d "clean the build"
 check_pane "rm -rf build: the destructive marker" d "!! deletes or overwrites: rm"
 tm send-keys -t d x
 check_pane "x: a longer explanation" d "It deletes build and everything in it."
+check_contains "x: the explanation's cost below it" \
+    "$(tm capture-pane -p -J -t d | grep -A1 'It deletes build' | sed -n 2p)" \
+    "  cheap · test-cheap · \$0.0"
 tm send-keys -t d n
 check_pane "x then n: exit 0" d "EXIT=0"
 check "x then n: build is still there" test -d "$T/work/build"
@@ -74,6 +116,17 @@ run_llm cmd --print "delete the object files"
 check_eq "--print: the fenced command, not the talk before it" "$OUT" 'find . -name "*.o" -delete'
 run_llm cmd "x"
 check_rc "no terminal and no --print: exit 2" 2
+# A reply cut off at the length limit may have cut its command short: a shorter
+# path after rm -rf is another command, never offered.
+fake_reply '{"text":"rm -rf /tmp/bu","stop":"length"}'
+run_llm cmd --print "remove the build cache"
+check_rc "--print, a reply cut in its command: exit 1" 1
+check_eq "--print, a reply cut in its command: nothing printed" "$OUT" ""
+check_contains "--print, a reply cut in its command: said" "$ERR" \
+    "llm: cmd: the reply was cut off at the length limit before its command ended"
+fake_reply '{"text":"ls -la\n# lists every fi","stop":"length"}'
+run_llm cmd --print "list the files"
+check_eq "--print, a reply cut after its command: the command" "$OUT" "ls -la"
 # A command that could not be written is a local failure (2), said, as for llm PROMPT.
 for where in full closed; do
 	fake_reply '{"text":"ls -la"}'
@@ -92,6 +145,13 @@ for opt in -t --tier -m --model --init; do
 	check_contains "$opt without a value: says it needs an argument" "$ERR" \
 	    "llm: cmd: option $opt needs an argument"
 done
+# A blank request (a line of spaces sent by the snippet) is refused before it is paid for.
+n=$(fake_count)
+run_llm cmd --print "   " "	"
+check_rc "a blank request: exit 2" 2
+check_contains "a blank request: asks what the command should do" "$ERR" \
+    "llm: cmd: what should the command do?"
+check_eq "a blank request: nothing sent" "$(fake_count)" "$n"
 # A request longer than its cap is refused whole, never sent with words dropped.
 n=$(fake_count)
 long=$(t_py -c 'print("a" * 70000)')
@@ -148,6 +208,18 @@ fake_default '{"status":401}'
 run_llm cmd --print "x"
 check_rc "--print: a rejected key: exit 4" 4
 fake_reset
+# The budget's words reach the user as llm PROMPT's do: a threshold's warning is
+# given once a month, and a request of llm cmd that passes one must say it.
+t_ledger_reset
+t_budget 0.00002 warn
+fake_reply '{"text":"ls -la\n# lists the files"}'
+run_llm cmd --print "list the files"
+check_rc "--print past the budget under warn: exit 0" 0
+check_contains "--print past the budget: the warning of warn is said" "$ERR" \
+    "going on, as budget_action = warn"
+check_contains "--print past the budget: the threshold passed is said" "$ERR" \
+    "llm: budget: $(date +%Y-%m) passed "
+t_write_config
 
 # --- the shell snippets -------------------------------------------------------------
 mkdir -p "$T/bin"

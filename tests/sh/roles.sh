@@ -67,6 +67,14 @@ check_contains "an unknown role: says llm roles" "$ERR" "llm roles"
 run_llm -q -r ../etc/passwd "x"
 check_rc "a role name with a slash: exit 2" 2
 
+# A blank line between the front matter and the prompt, as Markdown is written.
+printf -- '---\ntier: mid\n---\n\n  You answer tersely.\n' >"$LLM_CONFIG_DIR/roles/terse.md"
+fake_reply '{"text":"ok"}'
+run_llm -q -r terse "hello"
+check_rc "a role with a blank line before its prompt: exit 0" 0
+check_eq "a role with a blank line before its prompt: the prompt, trimmed" \
+    "$(fake_last body.system)" "You answer tersely."
+
 printf -- '---\ntier: enormous\n---\nx\n' >"$LLM_CONFIG_DIR/roles/broken.md"
 run_llm -q -r broken "x"
 check_rc "a broken role: exit 2" 2

@@ -38,6 +38,21 @@ test_destroyers(void)
 		"ls -la | grep x; rm y",
 		"cd build && rm -r out",
 		"echo $(rm x)",
+		/* the command another runs: find's -exec, a shell's -c, a wrapper's options */
+		"find . -name '*.pyc' -exec rm {} +",
+		"find . -type d -name __pycache__ -exec rm -rf {} \\;",
+		"find /tmp -mtime +7 -execdir rm -f {} ';'",
+		"sudo -u www-data rm -rf /var/cache/app",
+		"sudo -E -u root rm x",
+		"xargs -n 1 rm",
+		"find . -name '*.o' -print0 | xargs -0 -P 4 rm -f",
+		"ls | xargs -I{} rm {}",
+		"env -u HOME rm x",
+		"timeout 10 rm -rf build",
+		"nice -n 19 rm -rf build",
+		"sh -c 'rm -rf build'",
+		"bash -lc 'rm -rf build'",
+		"bash -c \"cd out && rm -r *\"",
 		NULL,
 	};
 	static const char *const force[] = {
@@ -67,6 +82,11 @@ test_harmless(void)
 		"grep -r 'rm -rf' .",
 		"cat x > /dev/null",
 		"echo hi >> log.txt",
+		"find . -name '*.c' -exec grep -l main {} +",
+		"sudo -u www-data ls /var/www",
+		"command -v rm",
+		"xargs -n 1 echo",
+		"sh -c 'ls -la'",
 		NULL,
 	};
 
@@ -102,12 +122,12 @@ test_redirect(void)
 	free(f);
 }
 
-/* The command read from reply is want, its explanation want_explain (NULL: none). */
+/* The command read from reply (cut off when cut) is want, its explanation want_explain (NULL: none). */
 static void
-reply_reads(const char *reply, const char *want, const char *want_explain)
+reply_reads_cut(const char *reply, bool cut, const char *want, const char *want_explain)
 {
 	char *explain = NULL;
-	char *cmd = cmd_parse_reply(reply, &explain);
+	char *cmd = cmd_parse_reply(reply, cut, &explain);
 
 	if (want == NULL)
 		CHECK(cmd == NULL);
@@ -119,6 +139,13 @@ reply_reads(const char *reply, const char *want, const char *want_explain)
 		CHECK_STR(explain ? explain : "(none)", want_explain);
 	free(cmd);
 	free(explain);
+}
+
+/* The command read from a whole reply is want, its explanation want_explain (NULL: none). */
+static void
+reply_reads(const char *reply, const char *want, const char *want_explain)
+{
+	reply_reads_cut(reply, false, want, want_explain);
 }
 
 static void
@@ -134,6 +161,21 @@ test_parse_reply(void)
 	    "ls -la", "every file, hidden ones too");
 	reply_reads("", NULL, NULL);
 	reply_reads("```sh\n```\n", NULL, NULL);
+	/* indented lines, as a model lays out a fence or a list */
+	reply_reads("```bash\n  ls -la\n```\n  # list every file", "ls -la", "list every file");
+	reply_reads("\tdu -sh .\n\t# sizes", "du -sh .", "sizes");
+	/* a command wrapped over lines is all of it, on one line */
+	reply_reads("```sh\nfind . -name '*.tmp' \\\n  -mtime +7 \\\n  -delete\n```\n# old temp files",
+	    "find . -name '*.tmp' -mtime +7 -delete", "old temp files");
+	reply_reads("tar czf backup.tgz \\\n    src docs\n# archives the sources",
+	    "tar czf backup.tgz src docs", "archives the sources");
+	reply_reads("echo a\\\\\nls\n", "echo a\\\\", NULL);
+	/* a reply cut off: a line it may have ended early is not read */
+	reply_reads_cut("rm -rf /tmp/bu", true, NULL, NULL);
+	reply_reads_cut("```sh\nrm -rf /tmp/build/cache\n```\n# removes the ca", true,
+	    "rm -rf /tmp/build/cache", NULL);
+	reply_reads_cut("find . -name '*.tmp' \\\n  -mti", true, NULL, NULL);
+	reply_reads_cut("ls -la\n# lists every file\n", true, "ls -la", "lists every file");
 }
 
 int

@@ -108,3 +108,18 @@ check_eq "four requests" "$(fake_count)" 4
 check_eq "undo: the file restored" "$(cat "$T/repo/sum.sh")" "$(printf '#!/bin/sh\necho $(( $1 - $2 ))')"
 check_screen "undo: said, naming the task" a4 "/undo: task $task's files are restored"
 check_screen "undo: the second has nothing" a5 "/undo:"
+
+# a budget threshold a step passes is said in the transcript: it is said once a month, and a
+# warning the task kept to itself would never be heard again
+sed -i 's/^budget = 1$/budget = 0.00002\nbudget_action = warn/' "$LLM_CONFIG_DIR/config.ini"
+t_ledger_reset
+fake_reset
+fake_reply '{"calls":[{"name":"read","args":{"path":"sum.sh"}}]}'
+fake_reply '{"text":"Read it."}'
+tui_ok_in "$T/repo" "threshold" w 100x44 -m test-cheap --agent <<S
+:type read sum.sh
+:key Enter
+:wait-idle
+:dump-screen $T/w0
+S
+check_screen "threshold: the warning in the transcript" w0 "budget: 2026-11 passed"
