@@ -355,6 +355,28 @@ continued(char *line)
 }
 
 /*
+ * line without what a model wraps a command in: a quote's "> ", a prompt
+ * sign ("$ " or "% ") and inline code's backticks around the whole of it;
+ * "> ls" run as it stands would empty a file named ls. Trims line in place.
+ */
+static char *
+bare_command(char *line)
+{
+	size_t n;
+
+	if (line[0] == '>' && line[1] == ' ')
+		line = str_trim(line + 2);
+	if ((line[0] == '$' || line[0] == '%') && line[1] == ' ')
+		line = str_trim(line + 2);
+	n = strlen(line);
+	if (n > 2 && line[0] == '`' && line[n - 1] == '`' && memchr(line + 1, '`', n - 2) == NULL) {
+		line[n - 1] = '\0';
+		line = str_trim(line + 1);
+	}
+	return line;
+}
+
+/*
  * Read the command and its explanation from a reply; the command malloc'd, NULL
  * if none. A model that talks before its code ("Sure! Here is the command:")
  * has the command in the fence: with a fence, only a line inside one is taken.
@@ -394,8 +416,9 @@ cmd_parse_reply(const char *text, bool cut, char **explain)
 			free(cmd);
 			cmd = joined;
 		} else if (cmd == NULL && line[0] != '#' && (inside || !fenced)) {
+			line = bare_command(line);
 			more = continued(line);
-			cmd = xstrdup(line[0] == '$' && line[1] == ' ' ? line + 2 : line);
+			cmd = xstrdup(line);
 		} else if (*explain == NULL && line[0] == '#') {
 			*explain = xstrdup(str_trim(line + 1));
 		}

@@ -153,6 +153,13 @@ test_parse_reply(void)
 {
 	reply_reads("ls -la\n# list every file", "ls -la", "list every file");
 	reply_reads("$ du -sh .\n", "du -sh .", NULL);
+	/* a quote, a zsh prompt sign or inline code around it: the command inside */
+	reply_reads("> ls -la\n# list every file", "ls -la", "list every file");
+	reply_reads("> $ ls -la\n", "ls -la", NULL);
+	reply_reads("% du -sh .\n", "du -sh .", NULL);
+	reply_reads("`du -sh .`\n# sizes", "du -sh .", "sizes");
+	reply_reads("`du -sh .` and `ls`\n", "`du -sh .` and `ls`", NULL);
+	reply_reads("echo a > b\n", "echo a > b", NULL);
 	reply_reads("```sh\nfind . -size +1G\n```\n# big files", "find . -size +1G", "big files");
 	/* a model that talks first: the command is in the fence, not the talk */
 	reply_reads("Sure! Here is the command:\n\n```bash\nfind . -name '*.o' -delete\n```\n"
