@@ -169,7 +169,7 @@ ask_more(void *arg, const char *what, int64_t spent, int64_t cap, int64_t need)
 	fflush(tty);
 	if (fgets(line, sizeof line, tty) != NULL) {
 		line[strcspn(line, "\r\n")] = '\0';
-		if (*line != '\0' && !str_to_fixed(line, 12, &more))
+		if (*line != '\0' && !str_to_usd(line, &more))
 			more = 0;
 	} else {
 		fputc('\n', tty);   /* Ctrl-D or Ctrl-C: what follows starts a line of its own */
@@ -540,7 +540,7 @@ cli_do(struct app *cli, int argc, char **argv)
 			rc = parse_allow(optarg, allow, ARRAY_SIZE(allow), &nallow);
 			break;
 		case 'C':
-			if (!str_to_fixed(optarg, 12, &n) || n <= 0) {
+			if (!str_to_usd(optarg, &n) || n <= 0) {
 				fprintf(stderr, "llm: do: --max-cost: '%s' is not an amount in dollars\n", optarg);
 				rc = EXIT_USAGE;
 			}

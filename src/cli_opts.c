@@ -163,7 +163,7 @@ opt_value(struct cli_opts *p, enum cli_face face, int id, const char *arg)
 		p->max_tokens_set = true;
 		break;
 	case OPT_MAX_COST:
-		if (!str_to_fixed(arg, 12, &n) || n <= 0)
+		if (!str_to_usd(arg, &n) || n <= 0)
 			return opt_error(face, "option --max-cost: '%s' is not an amount in dollars "
 			    "such as 0.05", arg);
 		p->o.max_cost = n;

@@ -239,6 +239,12 @@ str_to_fixed(const char *s, int scale, int64_t *out)
 	return true;
 }
 
+bool
+str_to_usd(const char *s, int64_t *pico)
+{
+	return s != NULL && str_to_fixed(*s == '$' ? s + 1 : s, 12, pico);
+}
+
 void
 secure_clear(void *p, size_t n)
 {

@@ -48,6 +48,8 @@ bool str_to_i64(const char *s, int64_t *out);
  * fractional digits than scale allows (unless they are zeros), or on overflow.
  */
 bool str_to_fixed(const char *s, int scale, int64_t *out);
+/* Parse an amount in dollars ("0.05", "$0.05", as llm budget set takes it) into picodollars. */
+bool str_to_usd(const char *s, int64_t *pico);
 
 /* Zero memory in a way the compiler may not drop. */
 void secure_clear(void *p, size_t n);

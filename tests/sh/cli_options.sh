@@ -22,6 +22,8 @@ check_eq "-t after the prompt: the prompt alone" "$(fake_last body.messages.0.co
 n=$(fake_count)
 run_llm "x" -m test-mid --max-cost 0.000001
 check_rc "--max-cost after the prompt: refused, exit 3" 3
+run_llm "x" -m test-mid --max-cost '$0.000001'
+check_rc "--max-cost with a dollar sign, as llm budget set takes it: refused by the cap" 3
 check_eq "--max-cost after the prompt: nothing sent" "$(fake_count)" "$n"
 
 fake_reply '{"text":"ok"}'

@@ -112,6 +112,13 @@ test_str_to_fixed(void)
 	CHECK(!str_to_fixed("1e3", 2, &v));
 	CHECK(!str_to_fixed(" 1", 2, &v));
 	CHECK_INT(v, 7);
+	/* dollars, with or without the sign, as picodollars */
+	CHECK(str_to_usd("0.05", &v) && v == 50000000000);
+	CHECK(str_to_usd("$0.05", &v) && v == 50000000000);
+	CHECK(!str_to_usd("$$1", &v));
+	CHECK(!str_to_usd("$", &v));
+	CHECK(!str_to_usd("1$", &v));
+	CHECK(!str_to_usd(NULL, &v));
 	/* overflow: in the digits, and in the scaling after them */
 	CHECK(str_to_fixed("9223372036854775807", 0, &v));
 	CHECK(v == INT64_MAX);
