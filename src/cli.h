@@ -34,6 +34,16 @@ void cli_complain(const char *context, char *cause);
 /* Say "option '--json' takes no value" if arg is --json=VALUE and --json one of flags. */
 bool cli_flag_value(const char *context, const char *arg, const char *const *flags);
 
+/* Put stdout through a stream that keeps why a write failed; before anything is printed. */
+void cli_out_init(void);
+/* Flush stdout: 0 when it took all that was printed, else why not (an errno value). */
+int cli_out_error(void);
+/*
+ * Flush stdout; when it did not take all, say "llm: stdout: REASON" and note
+ * (may be NULL) once. The exit code: rc, EXIT_SIGPIPE (EPIPE) or EXIT_USAGE.
+ */
+int cli_out_end(int rc, const char *note);
+
 /*
  * A subcommand: argv[0] is its name; it parses its own options and returns an
  * exit code. Errors go to stderr as "llm: context: reason".
