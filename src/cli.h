@@ -35,6 +35,24 @@ void cli_complain(const char *context, char *cause);
 bool cli_flag_value(const char *context, const char *arg, const char *const *flags);
 
 /*
+ * Put stdout through a stream that keeps why a write failed and whether one
+ * was made, and with json (--json on the line) stderr through one that keeps
+ * what was said. Before anything is printed.
+ */
+void cli_out_init(bool json);
+/* Give stdout back to the C library's own stream, for curses. */
+void cli_out_release(void);
+/* Flush stdout: 0 when it took all that was printed, else why not (an errno value). */
+int cli_out_error(void);
+/*
+ * Flush stdout; when it did not take all, say "llm: stdout: REASON" and note
+ * (may be NULL) once. The exit code: rc, EXIT_SIGPIPE (EPIPE) or EXIT_USAGE.
+ */
+int cli_out_end(int rc, const char *note);
+/* Under --json, a failure rc that printed nothing on stdout: {"error", "exit_code"} there. */
+void cli_out_json_error(int rc);
+
+/*
  * A subcommand: argv[0] is its name; it parses its own options and returns an
  * exit code. Errors go to stderr as "llm: context: reason".
  */

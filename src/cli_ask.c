@@ -40,7 +40,6 @@ struct ask {
 	bool out_tty;
 	bool out_broken;
 	bool out_gone;          /* the reader of stdout went away (EPIPE) */
-	int out_errno;          /* why stdout could not take more */
 	int sig;                /* the signal that stopped the turn, or 0 */
 	bool utf8;              /* the locale shows "·" and "→" */
 	struct visible vis;
@@ -88,8 +87,7 @@ static void
 out_failed(struct ask *a)
 {
 	a->out_broken = true;
-	a->out_gone = errno == EPIPE;
-	a->out_errno = errno;
+	a->out_gone = cli_out_error() == EPIPE;
 }
 
 /* Write all of s to stdout now, so that a pipe sees the answer as it arrives. */
@@ -768,12 +766,12 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 		fputs(buf_str(&a->warns), stderr);
 	if (a->out_broken && !a->out_gone) {
 		/* a full disk or a closed stdout stopped the turn, not the user */
+		char kept[64] = "";
+
 		if (t->conversation_id > 0)
-			fprintf(stderr, "llm: stdout: %s (the answer is kept: llm logs show %" PRId64
-			    ")\n", strerror(a->out_errno), t->conversation_id);
-		else
-			fprintf(stderr, "llm: stdout: %s\n", strerror(a->out_errno));
-		rc = EXIT_USAGE;
+			snprintf(kept, sizeof kept, " (the answer is kept: llm logs show %" PRId64 ")",
+			    t->conversation_id);
+		rc = cli_out_end(rc, kept);
 	} else if (t->error != NULL && rc != EXIT_OK && !reader_left(a, t)) {
 		fprintf(stderr, "llm: %s\n", t->error);
 		/* -o gets whole answers only: say where the part is */

@@ -59,6 +59,8 @@ cli_chat_start(struct app *cli, const struct cli_opts *p)
 		fprintf(stderr, "llm: chat: needs a terminal on stdin and stdout (or --headless SCRIPT)\n");
 		return EXIT_USAGE;
 	}
+	if (o.script == NULL)
+		cli_out_release();
 	return cli_exit_code(tui_run(cli, &o));
 }
 

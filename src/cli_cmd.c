@@ -492,23 +492,17 @@ propose(struct chat *c, struct chat_opts *o, const char *request, char **cmd, ch
 	return EXIT_OK;
 }
 
-/* --print: the command alone on stdout; EXIT_OK, or EXIT_USAGE after saying why it is not there. */
+/* --print: the command alone on stdout; EXIT_OK, or cli_out_end's code when it is not there. */
 static int
 print_cmd(const char *cmd)
 {
-	bool tty = isatty(STDOUT_FILENO);
-
-	errno = 0;   /* isatty's ENOTTY is no write error */
-	if (tty)
+	if (isatty(STDOUT_FILENO))
 		tty_text(stdout, cmd);
 	else
 		fputs(cmd, stdout);
 	fputs("\n", stdout);
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return EXIT_OK;
 	/* a full disk or a closed descriptor: nothing the provider did */
-	fprintf(stderr, "llm: cmd: stdout: %s\n", errno ? strerror(errno) : "write error");
-	return EXIT_USAGE;
+	return cli_out_end(EXIT_OK, NULL);
 }
 
 int

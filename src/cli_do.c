@@ -1,6 +1,5 @@
 /* cli_do: `llm do TASK`: one agent task from the shell; the answer on stdout, a line per step on stderr. */
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
@@ -412,9 +411,7 @@ print_result(const struct do_run *d, const struct agent_result *r, int rc)
 {
 	const char *answer = r->answer != NULL ? r->answer : partial_answer(r);
 	char cost[32], *v;
-	int err;
 
-	errno = 0;
 	if (d->json) {
 		print_json(r);
 	} else if (answer != NULL) {
@@ -422,15 +419,7 @@ print_result(const struct do_run *d, const struct agent_result *r, int rc)
 		printf("%s%s", v, *v != '\0' && v[strlen(v) - 1] != '\n' ? "\n" : "");
 		free(v);
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		err = errno;
-		if (err == EPIPE) {
-			rc = EXIT_SIGPIPE;
-		} else {
-			fprintf(stderr, "llm: stdout: %s\n", err ? strerror(err) : "write error");
-			rc = EXIT_USAGE;
-		}
-	}
+	rc = cli_out_end(rc, NULL);
 	if (r->status != CHAT_OK) {
 		v = visible_str(r->error ? r->error : "stopped", strlen(r->error ? r->error : "stopped"));
 		pricing_format(r->cost, r->estimated, cost, sizeof cost);

@@ -729,7 +729,7 @@ logs_sub(struct app *cli, int argc, char **argv)
 	} else {
 		export_md(&c, m, n);
 	}
-	rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
+	rc = cli_out_end(EXIT_OK, NULL);
 	store_msgs_free(m, n);
 	store_conv_done(&c);
 	ledger_close(l);

@@ -535,22 +535,41 @@ std_fds_guard(void)
 }
 
 /*
- * What a command printed must have reached stdout: a full disk or a closed
- * descriptor is an error, never a silent success. The exit code, rc or 2.
+ * Whether the line asks for JSON: --json, an option of cmd (NULL: of a
+ * question), anywhere before "--" and not another option's value.
+ */
+static bool
+wants_json(const struct command *cmd, int argc, char **argv)
+{
+	int i, arity;
+
+	for (i = cmd != NULL ? 2 : 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *s = argv[i];
+		size_t n = strcspn(s, "=");
+
+		if (s[0] != '-')
+			continue;
+		arity = option_arity(cmd, s, n);
+		if (strcmp(s, "--json") == 0)
+			return arity == 0;
+		if (arity == 1 && s[n] != '=')
+			i++;
+	}
+	return false;
+}
+
+/*
+ * How llm ends: a usage or config error under --json (json) that printed
+ * nothing gets its JSON object on stdout, and what was printed must have
+ * reached stdout: a full disk or a closed descriptor is an error, never a
+ * silent success. The exit code, rc or cli_out_end's.
  */
 static int
-stdout_check(int rc)
+finish(int rc, bool json)
 {
-	int err;
-
-	errno = 0;
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return rc;
-	err = errno;
-	if (rc != EXIT_OK || err == EPIPE)
-		return rc;
-	fprintf(stderr, "llm: stdout: %s\n", err ? strerror(err) : "write error");
-	return EXIT_USAGE;
+	if (json && rc == EXIT_USAGE)
+		cli_out_json_error(rc);
+	return cli_out_end(rc, NULL);
 }
 
 int
@@ -558,7 +577,7 @@ main(int argc, char **argv)
 {
 	struct app cli;
 	const struct command *cmd = NULL;
-	bool hook, color;
+	bool hook, color, json;
 	int rc;
 
 	std_fds_guard();
@@ -578,23 +597,25 @@ main(int argc, char **argv)
 	}
 	if (argc > 1 && argv[1][0] != '-')
 		cmd = find_command(argv[1]);
+	json = wants_json(cmd, argc, argv);
+	cli_out_init(json);
 	/* and anywhere else on a command's line, as on a question's */
 	/* llm chat reads its line with getopt, which knows "--" */
 	if (cmd != NULL && !cmd->free_words && cmd->needs != NEEDS_NOTHING && cmd->fn != cli_chat &&
 	    (argc = drop_dashes(cmd, argc, argv)) < 0)
-		return EXIT_USAGE;
+		return finish(EXIT_USAGE, json);
 	if (cmd != NULL && !cmd->own_color)
 		argc = drop_no_color(argc, argv, 2);
 	if (cmd != NULL && !cmd->free_words)
 		word_first(cmd, argc, argv);
 	if ((rc = option_values(cmd, &argc, &argv)) >= 0)
-		return rc;
+		return finish(rc, json);
 	if (cmd == NULL) {
 		/* fast paths: no config, no catalog */
 		if (has_flag(argc, argv, "--version", "-V") || bundle_flag(argc, argv, 'V'))
-			return stdout_check(version_only("--version", argc, argv));
+			return finish(version_only("--version", argc, argv), json);
 		if (has_flag(argc, argv, "--help", "-h") || bundle_flag(argc, argv, 'h'))
-			return stdout_check(cli_help(&cli, 1, argv));
+			return finish(cli_help(&cli, 1, argv), json);
 	}
 	if (cmd == NULL && argc == 2 && argv[1][0] != '-') {
 		/* a misspelt command would go to a model as a one-word prompt, and be paid for */
@@ -603,7 +624,7 @@ main(int argc, char **argv)
 		if (near != NULL) {
 			fprintf(stderr, "llm: '%s' is not a command; did you mean 'llm %s'?\n"
 			    "llm: to send it to a model as a prompt: llm -- %s\n", argv[1], near->name, argv[1]);
-			return EXIT_USAGE;
+			return finish(EXIT_USAGE, json);
 		}
 	}
 	if (cmd != NULL && cmd->fn == cli_help && argc > 2) {
@@ -616,12 +637,12 @@ main(int argc, char **argv)
 		if (i < argc && (argv[i][0] == '-' || of != NULL)) {
 			fprintf(stderr, "llm: help: %s '%s'\n%s", argv[i][0] == '-' ? "unknown option" :
 			    "unexpected", argv[i], help_usage);
-			return EXIT_USAGE;
+			return finish(EXIT_USAGE, json);
 		}
 		if (i < argc || (of != NULL && of->name[0] == '_')) {
 			fprintf(stderr, "llm: help: no command '%s'\nTry 'llm --help'.\n",
 			    i < argc ? argv[i] : argv[2]);
-			return EXIT_USAGE;
+			return finish(EXIT_USAGE, json);
 		}
 		if (of != NULL) {
 			static char help_flag[] = "--help";
@@ -644,7 +665,7 @@ main(int argc, char **argv)
 		argv = help_argv;
 	}
 	if (cmd != NULL && cmd->needs == NEEDS_NOTHING)
-		return stdout_check(cmd->fn(&cli, argc - 1, argv + 1));
+		return finish(cmd->fn(&cli, argc - 1, argv + 1), json);
 	hook = cmd != NULL && cmd->fn == cli_git && argc > 2 && strcmp(argv[2], "commit-msg") == 0;
 	rc = load(&cli, cmd != NULL ? cmd->needs : NEEDS_CATALOG, color, hook);
 	if (rc < 0 && cmd != NULL) {
@@ -659,5 +680,5 @@ main(int argc, char **argv)
 	config_done(&cli.cfg);
 	proc_hide_env_clear();
 	/* the commit hook exits 0 whatever happens */
-	return hook ? rc : stdout_check(rc);
+	return hook ? rc : finish(rc, json);
 }

@@ -128,7 +128,14 @@ for json in "" --json; do
 	# shellcheck disable=SC2086 # no word, or --json
 	run_llm logs --task $((task + 100)) $json
 	check_rc "logs --task $json with no such task: exit 2" 2
-	check_eq "logs --task $json with no such task: nothing on stdout" "$OUT" ""
+	if [ -z "$json" ]; then
+		check_eq "logs --task $json with no such task: nothing on stdout" "$OUT" ""
+	else
+		# a script that asked for JSON reads the error as JSON
+		check_eq "logs --task $json with no such task: the error as JSON" \
+		    "$(json_get "$T/out" exit_code) $(json_get "$T/out" error)" \
+		    "2 logs: no task $((task + 100)) (see llm usage --by task)"
+	fi
 	check_contains "logs --task $json with no such task: says so" "$ERR" \
 	    "llm: logs: no task $((task + 100))"
 done

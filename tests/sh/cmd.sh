@@ -136,7 +136,7 @@ for where in full closed; do
 		"$LLM_BIN" cmd --print "list files" >&- 2>"$T/err"
 	fi
 	check_eq "--print, stdout $where: exit 2" "$?" 2
-	check_contains "--print, stdout $where: said" "$(cat "$T/err")" "llm: cmd: stdout: "
+	check_contains "--print, stdout $where: said" "$(cat "$T/err")" "llm: stdout: "
 done
 # An option whose value is missing says so, in the wording of llm's other commands.
 for opt in -t --tier -m --model --init; do
