@@ -55,4 +55,24 @@ check_contains "demo: friendly reply" "$(cat "$T/chat.dump" 2>&1)" "llm  Hello f
 check_contains "demo: priced on the cheap model" "$(cat "$T/chat.dump" 2>&1)" "cheap · demo-cheap · "
 check_contains "demo: \$5 budget" "$(cat "$T/chat.dump" 2>&1)" "of \$5.00"
 check_eq "demo: temporary directory removed" "$(ls "$T/tmp")" ""
+
+# The README shows DEMO=chat's screen after one message, with a stack trace being typed: it is
+# that screen, as the client draws it today (96x28, in November).
+cat >"$T/readme.s" <<S
+:type why does calling free twice crash?
+:key Enter
+:wait-idle
+:type Program received signal SIGSEGV at main.c:12 in free()
+:wait-idle
+:dump-screen $T/readme.dump
+S
+LLM_NOW=$(date -u -d '2026-11-16 12:00:00' +%s) DEMO=chat TMPDIR="$T/tmp" LLM_BIN="$LLM_BIN" \
+    timeout 60 sh "$LLM_TOP/scripts/demo.sh" --headless "$T/readme.s" --size 96x28 >"$T/out" 2>&1
+awk 'f && /^```/ { if (inb) exit; inb = 1; next } inb { print } /which looks like this/ { f = 1 }' \
+    "$LLM_TOP/README.md" >"$T/readme.txt"
+if cmp -s "$T/readme.txt" "$T/readme.dump"; then
+	ok "demo: the README's capture is the real screen"
+else
+	not_ok "demo: the README's capture is the real screen" "$(diff "$T/readme.txt" "$T/readme.dump" 2>&1)"
+fi
 echo "# $T_PASS passed, $T_FAIL failed"
