@@ -517,12 +517,16 @@ tui_resume(struct tui *t, int64_t id)
 
 		if (!user && s->model != NULL) {
 			char *info;
+			bool cut;
 
 			fmt_tokens(s->input, in, sizeof(in));
 			fmt_tokens(s->output, out, sizeof(out));
 			pricing_format(s->cost, s->estimated, money, sizeof(money));
-			info = xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s", s->tier ?
-			    s->tier : "?", s->model, s->estimated ? "~" : "", in, out, money);
+			/* a cancelled answer is cut short: say so, as llm logs does */
+			cut = s->status != NULL && strcmp(s->status, "ok") != 0;
+			info = xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s%s%s",
+			    s->tier ? s->tier : "?", s->model, s->estimated ? "~" : "", in, out, money,
+			    cut ? " \xc2\xb7 " : "", cut ? s->status : "");
 			tui_view_set_info(m, info);
 			free(info);
 		}

@@ -33,6 +33,13 @@ check_screen "cancel: cost on screen" d1 "cheap · test-cheap · ~"
 check_screen "C-c idle: asks again" d2 "C-c again to quit"
 check_eq "C-c twice: quits before the next line" "$(screen "$T/d3")" "(no dump $T/d3)"
 
+# resumed later, the cut answer still says it was cancelled, as llm logs does
+tui_ok "cancel-resume" r 100x30 -c <<S
+:dump-screen $T/r0
+S
+check_screen "cancel: a resumed cancelled answer says so" r0 "cheap · test-cheap · ~"
+check_contains "cancel: ... on its line" "$(row "$T/r0" "cheap · test-cheap · ~")" " · cancelled"
+
 # a message sent while a reply streams is refused on the status line; the refusal goes with the reply
 rm -f "$T/release2"
 fake_reply '{"text":"slow answer that goes on","hold_file":"'"$T"'/release2","usage":{"input":20,"output":8}}'
