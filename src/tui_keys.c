@@ -14,6 +14,12 @@
 #include "util.h"
 
 #define HISTORY_MAX 1000
+/*
+ * What starts the history file's timestamp lines (and a digit after it):
+ * readline's '#' would take a message's line such as "#42 fails" for one.
+ * A record separator is never typed.
+ */
+#define HISTORY_STAMP '\x1e'
 
 static const struct {
 	const char *name;
@@ -280,6 +286,31 @@ rl_deprep_fn(void)
 {
 }
 
+/*
+ * Load the history file at path and write it back, every entry after a
+ * timestamp line and no more than HISTORY_MAX of them. A message of several
+ * lines is one entry: readline reads it back whole only from a file that
+ * starts with a timestamp, which history_truncate_file, cutting by lines,
+ * does not keep, and which a file of older versions lacks.
+ */
+static void
+history_rewrite(const char *path)
+{
+	HIST_ENTRY **list;
+	int i;
+
+	clear_history();
+	read_history(path);
+	list = history_list();
+	for (i = 0; list != NULL && list[i] != NULL; i++) {
+		if (list[i]->timestamp == NULL || list[i]->timestamp[0] != HISTORY_STAMP) {
+			free(list[i]->timestamp);
+			list[i]->timestamp = xstrdup("\x1e" "0");
+		}
+	}
+	write_history(path);
+}
+
 static void
 rl_line_fn(char *line)
 {
@@ -406,13 +437,16 @@ tui_rl_start(struct tui *t)
 		rl_variable_bind("convert-meta", "off");
 		rl_variable_bind("output-meta", "on");
 	}
+	/* each entry after a timestamp line: a message of several lines stays one */
+	history_comment_char = HISTORY_STAMP;
+	history_write_timestamps = 1;
 	using_history();
 	stifle_history(HISTORY_MAX);
 	if (t->history_path != NULL) {
 		fd = open(t->history_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 		if (fd >= 0)
 			close(fd);
-		read_history(t->history_path);
+		history_rewrite(t->history_path);
 	}
 	rl_callback_handler_install("", rl_line_fn);
 }
@@ -423,7 +457,7 @@ tui_rl_stop(struct tui *t)
 {
 	rl_callback_handler_remove();
 	if (t->history_path != NULL)
-		history_truncate_file(t->history_path, HISTORY_MAX);
+		history_rewrite(t->history_path);
 	clear_history();
 	if (rl_null != NULL)
 		fclose(rl_null);

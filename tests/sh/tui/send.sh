@@ -65,6 +65,41 @@ check_screen "copy: a block not there, and the ones that are" b10 \
     "/copy: there is no code block 7: the only one is 1"
 check_eq "history: lines kept" "$(grep -c 'why does this segfault' "$LLM_DATA_DIR/history")" 1
 
+# a message of several lines comes back from the history whole, in the next session too
+fake_reply '{"text":"ok"}'
+tui_ok "history-lines" h1 <<S
+:type first line
+:key C-j
+:type second line
+:key Enter
+:wait-idle
+:key Up
+:dump-screen $T/h1
+S
+tui_ok "history-lines: later" h2 <<S
+:key Up
+:dump-screen $T/h2
+S
+check_screen "history: a message of two lines, recalled" h1 "> first line"
+check_screen "history: ... whole" h1 "  second line"
+check_screen "history: in the next session, its first line" h2 "> first line"
+check_screen "history: ... and its second" h2 "  second line"
+# a line that starts with # and a number is a line of the message, not the file's own marker
+fake_reply '{"text":"ok"}'
+tui_ok "history-hash" h3 <<S
+:type #42 fails again
+:key C-j
+:type #7 too
+:key Enter
+:wait-idle
+S
+tui_ok "history-hash: later" h4 <<S
+:key Up
+:dump-screen $T/h4
+S
+check_screen "history: #42 kept" h4 "> #42 fails again"
+check_screen "history: #7 kept" h4 "  #7 too"
+
 # past 80% of the budget: the warning, said once a month, stays whole in the transcript
 fake_reply '{"text":"more","usage":{"input":10000,"output":18000}}'
 tui_ok "warn" w 60x20 <<S
