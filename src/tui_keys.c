@@ -577,9 +577,11 @@ tui_key(struct tui *t, int key)
 	/*
 	 * Alt and a key come at once (TK_META); an Esc alone would be taken by
 	 * emacs keys for Meta of the next key, and a slash command's slash gone,
-	 * its words sent as a message. In vi keys Esc leaves insert mode.
+	 * its words sent as a message. In vi keys Esc leaves insert mode, and in
+	 * a history search (C-r) it ends the search, as readline's own does: with
+	 * nothing after it waiting, readline takes it for no prefix there.
 	 */
-	if (key != 27 || rl_editing_mode != 1)
+	if (key != 27 || rl_editing_mode != 1 || RL_ISSTATE(RL_STATE_ISEARCH))
 		feed(key);
 	t->dirty = true;
 }

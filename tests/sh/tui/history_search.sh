@@ -19,6 +19,20 @@ check_screen "search: prompt and match" u0 "(reverse-i-search)\`second m': secon
 check_contains "long paste: last row shown" "$(sed -n 23p "$T/u1")" "│   row 99"
 check_contains "long paste: rows above it" "$(sed -n 18p "$T/u1")" "│   row 94"
 
+# Esc ends the search as readline's does, the line found kept for editing; the key after it is
+# a key of its own, not Meta and that key
+tui_ok "search-esc" v 80x24 <<S
+:key C-r
+:type first
+:key Esc
+:dump-screen $T/v0
+:type X
+:dump-screen $T/v1
+S
+check_screen "search: Esc ends it, the line found kept" v0 "> first message"
+check_not_screen "search: Esc leaves no search prompt" v0 "reverse-i-search"
+check_screen "search: the next key is typed at the cursor" v1 "> Xfirst message"
+
 # a pasted tab is sent as a tab (a Makefile's recipe needs it), shown as spaces in the input
 fake_reply '{"text":"seen","usage":{"input":10,"output":1}}'
 tui_ok "tab" t 60x16 <<S
