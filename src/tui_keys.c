@@ -50,6 +50,8 @@ static const struct {
 static struct tui *rl_tui;
 static int rl_byte;
 static bool rl_pending;
+/* More bytes of the same key follow the one fed (an arrow's ESC [ D, Alt's ESC and a key). */
+static bool rl_more;
 static FILE *rl_null;
 
 /* Parse a key name; -1 if unknown. */
@@ -262,10 +264,15 @@ rl_getc_fn(FILE *f)
 	return rl_byte;
 }
 
+/*
+ * Whether input waits: readline asks after an ESC, to tell a key's sequence
+ * from an Esc alone, which in vi's insert mode goes to command mode and in a
+ * history search ends it without the key's own work being done.
+ */
 static int
 rl_avail_fn(void)
 {
-	return rl_pending;
+	return rl_pending || rl_more;
 }
 
 static void
@@ -355,7 +362,9 @@ feed(int key)
 	int n;
 
 	if (key & TK_META) {
+		rl_more = true;
 		feed_byte(27);
+		rl_more = false;
 		key &= ~TK_META;
 	}
 	if (key & TK_FN) {
@@ -363,8 +372,11 @@ feed(int key)
 			if (fn_seqs[i].key == (key & ~TK_FN)) {
 				const char *s;
 
-				for (s = fn_seqs[i].seq; *s; s++)
+				for (s = fn_seqs[i].seq; *s; s++) {
+					rl_more = s[1] != '\0';
 					feed_byte((unsigned char)*s);
+				}
+				rl_more = false;
 				return;
 			}
 		}

@@ -33,6 +33,26 @@ check_screen "search: Esc ends it, the line found kept" v0 "> first message"
 check_not_screen "search: Esc leaves no search prompt" v0 "reverse-i-search"
 check_screen "search: the next key is typed at the cursor" v1 "> Xfirst message"
 
+# an arrow key or an Alt key ends the search and then does what it does, as in readline's own:
+# the bytes of its sequence are never typed into the line
+tui_ok "search-keys" w 80x24 <<S
+:key C-r
+:type message
+:key Left
+:type X
+:dump-screen $T/w0
+S
+tui_ok "search-alt" w 80x24 <<S
+:key C-r
+:type second
+:key M-f
+:type Y
+:dump-screen $T/w1
+S
+check_screen "search: Left ends it and moves left" w0 "> secondX message"
+check_not_screen "search: no [D typed" w0 "[D"
+check_screen "search: M-f ends it and moves a word on" w1 "> secondY message"
+
 # a pasted tab is sent as a tab (a Makefile's recipe needs it), shown as spaces in the input
 fake_reply '{"text":"seen","usage":{"input":10,"output":1}}'
 tui_ok "tab" t 60x16 <<S
