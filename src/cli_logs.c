@@ -455,17 +455,22 @@ show_rendered(const char *label, const char *text, int width, bool markdown)
 	free(v);
 }
 
-/* A message's usage as the client shows it: "mid · model · 1.2k→300 tok · $0.001". */
+/*
+ * A message's usage as the client shows it: "mid · model · 1.2k→300 tok · $0.001",
+ * and "· cancelled" after an answer whose request did not end ok, as llm logs says.
+ */
 static char *
 usage_line(const struct store_msg *m)
 {
 	char in[24], out[24], cost[48];
+	bool cut = m->status != NULL && strcmp(m->status, "ok") != 0;
 
 	fmt_tokens(m->input, in, sizeof in);
 	fmt_tokens(m->output, out, sizeof out);
 	pricing_format(m->cost, m->estimated, cost, sizeof cost);
-	return xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s",
-	    m->tier ? m->tier : "?", m->model, m->estimated ? "~" : "", in, out, cost);
+	return xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s%s%s",
+	    m->tier ? m->tier : "?", m->model, m->estimated ? "~" : "", in, out, cost,
+	    cut ? " \xc2\xb7 " : "", cut ? m->status : "");
 }
 
 /* Read a conversation id ("12" or "#12"); false, said on stderr for what, when it is none. */

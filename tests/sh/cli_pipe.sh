@@ -57,6 +57,14 @@ check_eq "ctrl-c: partial text kept" "$first$rest" "partial "
 check_contains "ctrl-c: said on stderr" "$(cat "$T/int.err")" "interrupted"
 n=$(sqlite3 "$LLM_DATA_DIR/llm.db" "select count(*) from usage where status='cancelled'")
 check_eq "ctrl-c: a cancelled ledger row" "$n" 1
+# the cut answer says it was cancelled wherever it is shown again, as llm logs says it
+cid=$(sqlite3 "$LLM_DATA_DIR/llm.db" "select max(id) from conversations")
+run_llm logs -n 1
+check_contains "ctrl-c: llm logs marks the answer cancelled" "$OUT" "· cancelled"
+run_llm logs show "$cid"
+check_contains "ctrl-c: llm logs show marks it too" "$OUT" "· cancelled"
+run_llm logs export "$cid"
+check_contains "ctrl-c: and llm logs export" "$OUT" "· cancelled)"
 
 # stdout carries nothing but the answer; the summary line goes to stderr with -v
 fake_reply '{"text":"only this"}'
