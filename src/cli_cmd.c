@@ -33,7 +33,8 @@ static const char cmd_usage[] =
     "a one-line explanation and what the request cost, and wait: Enter (or y)\n"
     "runs it in $SHELL, e edits it, x explains it further, n (or q, Esc)\n"
     "cancels. Nothing runs without a key pressed after the command is shown. A\n"
-    "command that deletes or overwrites is marked before the question.\n"
+    "command that deletes or overwrites is marked before the question. A script\n"
+    "over several lines in a code fence is shown and run whole.\n"
     "  --print        print the command only, run nothing: $(llm cmd --print ...)\n"
     "  --init SHELL   print a snippet for ~/.bashrc, ~/.zshrc or config.fish that\n"
     "                 binds Ctrl-X Ctrl-L: the command line becomes the request, and\n"
@@ -311,9 +312,18 @@ show(FILE *tty, const char *cmd, const char *explain, const char *cost)
 {
 	char why[256];
 
-	fputs("\n  ", tty);
-	tty_text(tty, cmd);
 	fputs("\n", tty);
+	/* a script's every line indented as its first: the command stands apart, whole */
+	for (const char *p = cmd; *p != '\0';) {
+		size_t len = strcspn(p, "\n");
+		char *line = xstrndup(p, len);
+
+		fputs("  ", tty);
+		tty_text(tty, line);
+		fputs("\n", tty);
+		free(line);
+		p += len + (p[len] == '\n');
+	}
 	if (explain != NULL) {
 		fputs("  # ", tty);
 		tty_text(tty, explain);

@@ -38,6 +38,15 @@ check_pane "n: cancelled, said" b "cancelled: nothing was run"
 check_pane "n: exit 0" b "EXIT=0"
 check "n: nothing was run" test ! -e "$T/work/made-by-n"
 
+# --- a script over lines in a fence is shown whole and run whole ---------------------
+fake_reply '{"text":"```sh\nfor f in one two; do\n  touch \"loop-$f\"\ndone\n```\n# makes two files"}'
+start lp "make two files"
+check_pane "a script: its last line is shown" lp "  done"
+check_pane "a script: its loop body is shown" lp '    touch "loop-$f"'
+tm send-keys -t lp y
+check_pane "a script: y ran it (exit 0)" lp "EXIT=0"
+check "a script: its every line ran" test -e "$T/work/loop-one" -a -e "$T/work/loop-two"
+
 # --- a key typed before the command showed answers nothing ---------------------------
 n=$(fake_count)
 fake_reply "{\"chunks\":[\"touch typed-\",\"ahead\\n# creates a file\"],\"hold_file\":\"$T/go-ahead\"}"
@@ -114,6 +123,9 @@ check_eq "--print: only the command" "$OUT" "find . -size +1G -mtime -7"
 fake_reply '{"text":"Sure! Here is the command:\n\n```bash\nfind . -name \"*.o\" -delete\n```\nThis deletes the object files."}'
 run_llm cmd --print "delete the object files"
 check_eq "--print: the fenced command, not the talk before it" "$OUT" 'find . -name "*.o" -delete'
+fake_reply '{"text":"```bash\nfor f in *.log; do\n  gzip \"$f\"\ndone\n```"}'
+run_llm cmd --print "compress the logs"
+check_eq "--print: a script over lines, whole" "$OUT" "$(printf 'for f in *.log; do\n  gzip "$f"\ndone')"
 run_llm cmd "x"
 check_rc "no terminal and no --print: exit 2" 2
 # A reply cut off at the length limit may have cut its command short: a shorter
@@ -258,6 +270,7 @@ check_pane "bash: the command is in the history" e 'H:ls -1 /'
 . "$LLM_TOP/tests/tui_lib.sh"
 fake_reply '{"text":"touch tui-made\n# creates a file"}'
 fake_reply '{"text":"rm -rf build\n# removes build"}'
+fake_reply '{"text":"```sh\nfor f in one two; do\n  touch \"tui-$f\"\ndone\n```"}'
 cat >"$T/t.s" <<S
 :type /cmd make a file
 :key Enter
@@ -272,6 +285,12 @@ cat >"$T/t.s" <<S
 :dump-screen $T/t2
 :key n
 :dump-screen $T/t3
+:type /cmd make two files
+:key Enter
+:wait-idle
+:dump-screen $T/t4
+:key y
+:wait-idle
 S
 here=$(pwd)
 cd "$T/work" || exit 1
@@ -286,6 +305,10 @@ check "/cmd: y ran it (the file)" t_wait test -e "$T/work/tui-made"
 check_screen "/cmd: the destructive marker" t2 "!! deletes or overwrites (rm)"
 check_screen "/cmd: another key does not run it" t3 "not run"
 check "/cmd: build is still there" test -d "$T/work/build"
+check_eq "/cmd: the script is whole in the question" \
+    "$(grep -A2 '? run for f in one two; do' "$T/t4" | sed 's/^│ //; s/ *│$//')" \
+    "$(printf '? run for f in one two; do\ntouch "tui-$f"\ndone')"
+check "/cmd: y ran the script whole" t_wait test -e "$T/work/tui-one" -a -e "$T/work/tui-two"
 
 echo "# $T_PASS passed, $T_FAIL failed"
 [ "$T_FAIL" -eq 0 ]
