@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "util.h"
@@ -337,7 +338,8 @@ cmd_prompt(const char *shell)
 	    "Answer with two lines and nothing else: the command on the first line (no code "
 	    "fences, no prompt sign), and on the second line a '#' and a one-line explanation "
 	    "of what it does. Prefer standard tools, quote file names safely, and never add "
-	    "anything destructive the request did not ask for.", sh, u.sysname);
+	    "anything destructive the request did not ask for. If no command can do it, answer "
+	    "with one line: a '#' and why.", sh, u.sysname);
 }
 
 /* Whether text has a line that opens a code fence. */
@@ -394,6 +396,68 @@ bare_command(char *line)
 		line = str_trim(line + 1);
 	}
 	return line;
+}
+
+/* Whether w is a program on $PATH (a file: "/usr/bin/.." is none). */
+static bool
+on_path(const char *w)
+{
+	const char *p = getenv("PATH");
+	bool found = false;
+	struct stat st;
+
+	for (p = p != NULL ? p : "/usr/bin:/bin"; !found && *p;) {
+		size_t len = strcspn(p, ":");
+		char *f = xstrfmt("%.*s/%s", (int)len, len ? p : ".", w);
+
+		found = stat(f, &st) == 0 && S_ISREG(st.st_mode) && access(f, X_OK) == 0;
+		free(f);
+		p += len + (p[len] == ':');
+	}
+	return found;
+}
+
+/* Whether the shell would run w: a path, an assignment, a builtin, a keyword or a program. */
+static bool
+is_command_name(const char *w)
+{
+	static const char *const builtins[] = { ".", ":", "[", "[[", "((", "{", "!", "alias",
+		"bg", "bind", "builtin", "case", "cd", "command", "declare", "dirs", "echo", "eval",
+		"exec", "exit", "export", "false", "fc", "fg", "for", "function", "getopts", "hash",
+		"history", "if", "jobs", "kill", "let", "local", "popd", "printf", "pushd", "pwd",
+		"read", "readonly", "select", "set", "setopt", "shift", "source", "test", "time",
+		"times", "trap", "true", "type", "typeset", "ulimit", "umask", "unalias", "unset",
+		"until", "wait", "while", NULL };
+	size_t i;
+
+	if (strchr(w, '/') != NULL || is_assignment(w))
+		return true;
+	for (i = 0; builtins[i]; i++)
+		if (strcmp(w, builtins[i]) == 0)
+			return true;
+	return on_path(w);
+}
+
+/*
+ * Whether line reads as a sentence, not a command: it ends as one (a full
+ * stop, '!', '?' or ':') and its first word is nothing the shell would run,
+ * as in "I can't help with that." or "Here it is:". "du -sh ." starts with a
+ * program and stays a command; so does anything without a sentence's end,
+ * such as "done" or a case's "*.log)".
+ */
+static bool
+is_prose(const char *line)
+{
+	size_t n = strlen(line), len = strcspn(line, " \t");
+	char *w;
+	bool prose;
+
+	if (n == 0 || strchr(".!?:", line[n - 1]) == NULL)
+		return false;
+	w = xstrndup(line, len);
+	prose = !is_command_name(w);
+	free(w);
+	return prose;
 }
 
 /* How far cmd_parse_reply has read: before the command, in it, past it. */
@@ -463,8 +527,9 @@ trailing_comments(struct buf *cmd, char **explain)
  * has the command in the fence: with a fence, only a line inside one is taken,
  * and the command is the fence's lines from its first that is not a comment: a
  * script over several lines (a loop) is shown, checked and run whole, never its
- * first line alone. Without a fence, it is the lines up to a blank line or a
- * comment. A command wrapped with a backslash at the end of its lines is made
+ * first line alone. Without a fence, it is the lines up to a blank line, a
+ * comment or a sentence (is_prose): "I can't help with that." or "That lists
+ * them." is talk, never a command, and "Here it is:" before one is skipped. A command wrapped with a backslash at the end of its lines is made
  * one line again. A reply cut off (cut) is read up to its last newline, and a
  * command it cut (a fence left open, lines running on to the cut) is none.
  */
@@ -488,7 +553,8 @@ cmd_parse_reply(const char *text, bool cut, char **explain)
 
 		p += len + (p[len] == '\n');
 		inside ^= fence;
-		if (at == READ_IN && (fence || (!fenced && (*line == '\0' || *line == '#'))))
+		if (at == READ_IN && (fence || (!fenced && (*line == '\0' || *line == '#' ||
+		    (!more && is_prose(line))))))
 			at = READ_AFTER;
 		if (at == READ_IN) {
 			add_line(&cmd, copy, line, indent, prompt, &more);
@@ -498,8 +564,11 @@ cmd_parse_reply(const char *text, bool cut, char **explain)
 			prompt = has_prompt(str_startswith(line, "> ") ? line + 2 + strspn(line + 2,
 			    " \t") : line);
 			line = bare_command(line);
-			add_line(&cmd, line, line, 0, false, &more);
-			at = READ_IN;
+			/* talk before a command, or instead of one */
+			if (inside || !is_prose(line)) {
+				add_line(&cmd, line, line, 0, false, &more);
+				at = READ_IN;
+			}
 		} else if (*explain == NULL && line[0] == '#') {
 			*explain = xstrdup(str_trim(line + 1));
 		}

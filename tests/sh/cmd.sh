@@ -126,6 +126,19 @@ check_eq "--print: the fenced command, not the talk before it" "$OUT" 'find . -n
 fake_reply '{"text":"```bash\nfor f in *.log; do\n  gzip \"$f\"\ndone\n```"}'
 run_llm cmd --print "compress the logs"
 check_eq "--print: a script over lines, whole" "$OUT" "$(printf 'for f in *.log; do\n  gzip "$f"\ndone')"
+# Talk instead of a command (a refusal) is never offered as one: it is shown as what it said.
+fake_reply '{"text":"I can'"'"'t help with that."}'
+run_llm cmd --print "delete everything"
+check_rc "--print, a refusal: exit 1" 1
+check_eq "--print, a refusal: nothing printed" "$OUT" ""
+check_eq "--print, a refusal: said, with the reply" "$ERR" \
+    "$(printf 'llm: cmd: the reply held no command; it said:\nI can'"'"'t help with that.')"
+fake_reply '{"text":"# no command can unsend a mail"}'
+run_llm cmd --print "unsend my last mail"
+check_eq "--print, a reason why not: the reason" "$ERR" \
+    "$(printf 'llm: cmd: the reply held no command; it said:\nno command can unsend a mail')"
+check_contains "the request says how to answer when there is no command" \
+    "$(fake_last body.messages.0.content)" "If no command can do it, answer with one line: a '#' and why."
 run_llm cmd "x"
 check_rc "no terminal and no --print: exit 2" 2
 # A reply cut off at the length limit may have cut its command short: a shorter
@@ -271,6 +284,7 @@ check_pane "bash: the command is in the history" e 'H:ls -1 /'
 fake_reply '{"text":"touch tui-made\n# creates a file"}'
 fake_reply '{"text":"rm -rf build\n# removes build"}'
 fake_reply '{"text":"```sh\nfor f in one two; do\n  touch \"tui-$f\"\ndone\n```"}'
+fake_reply '{"text":"I can'"'"'t help with that."}'
 cat >"$T/t.s" <<S
 :type /cmd make a file
 :key Enter
@@ -291,6 +305,10 @@ cat >"$T/t.s" <<S
 :dump-screen $T/t4
 :key y
 :wait-idle
+:type /cmd delete everything
+:key Enter
+:wait-idle
+:dump-screen $T/t5
 S
 here=$(pwd)
 cd "$T/work" || exit 1
@@ -309,6 +327,8 @@ check_eq "/cmd: the script is whole in the question" \
     "$(grep -A2 '? run for f in one two; do' "$T/t4" | sed 's/^│ //; s/ *│$//')" \
     "$(printf '? run for f in one two; do\ntouch "tui-$f"\ndone')"
 check "/cmd: y ran the script whole" t_wait test -e "$T/work/tui-one" -a -e "$T/work/tui-two"
+check_screen "/cmd: a refusal is no command" t5 "/cmd: the reply held no command"
+check_not_screen "/cmd: a refusal is not offered to run" t5 "? run I can't"
 
 echo "# $T_PASS passed, $T_FAIL failed"
 [ "$T_FAIL" -eq 0 ]

@@ -194,6 +194,21 @@ test_parse_reply(void)
 	reply_reads("ls\n\nThat lists them.", "ls", NULL);
 	/* a session shown with prompt signs: the commands, not their output */
 	reply_reads("```\n$ cd src\n$ ls\nmain.c\n```\n", "cd src\nls", NULL);
+	/* talk is no command: a sentence whose first word is nothing the shell runs */
+	reply_reads("I can't help with that.", NULL, NULL);
+	reply_reads("Sorry, I can't do that.\nIt would delete your home directory.", NULL, NULL);
+	reply_reads("Paris.\n", NULL, NULL);
+	reply_reads("..\n", NULL, NULL);
+	reply_reads("# no command can undo a sent mail\n", NULL, "no command can undo a sent mail");
+	reply_reads("Here is the command:\nls -la\n# list every file", "ls -la", "list every file");
+	reply_reads("ls -la\nThat lists every file, hidden ones too.", "ls -la", NULL);
+	/* a command that ends as a sentence does is still one */
+	reply_reads("du -sh .\n", "du -sh .", NULL);
+	reply_reads("cp notes.txt ..", "cp notes.txt ..", NULL);
+	reply_reads("cd /tmp && ls .", "cd /tmp && ls .", NULL);
+	reply_reads("./configure --prefix=/opt.", "./configure --prefix=/opt.", NULL);
+	reply_reads("echo Done.", "echo Done.", NULL);
+	reply_reads("Make a directory", "Make a directory", NULL);
 	/* a reply cut off: a line it may have ended early is not read */
 	reply_reads_cut("```sh\nfor f in *.log; do\n  gzip \"$f\"\n", true, NULL, NULL);
 	reply_reads_cut("for f in *.log; do\n  gzip \"$f\"\n", true, NULL, NULL);
