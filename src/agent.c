@@ -761,6 +761,12 @@ agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struc
 	if (rc == 1)
 		r->status = CHAT_OK;
 	flush_pending(&a);
+	/* stopped before its first request (the budget, the cap): no task to list or undo */
+	if (r->nsteps == 0 && r->task_id > 0) {
+		ledger_task_drop(l, r->task_id);
+		ws_task_drop(w);
+		r->task_id = 0;
+	}
 	chat_free(a.chat);
 	chat_free(a.advisor);
 	for (i = 0; i < a.nowned; i++)

@@ -44,7 +44,7 @@ struct agent_result {
 	size_t nsteps;
 	int64_t cost;           /* pico, all steps; -1 if any is unknown */
 	bool estimated;
-	int64_t task_id;
+	int64_t task_id;        /* 0: none kept (it stopped before its first request) */
 	enum chat_status status; /* CHAT_BUDGET: the budget, the task's cap or max_steps stopped it */
 	char *error;            /* one line, or NULL */
 	int64_t cap;            /* the task's cap at the end, pico (0: none) */

@@ -33,7 +33,9 @@ static const char cmd_usage[] =
     "a one-line explanation and what the request cost, and wait: Enter (or y)\n"
     "runs it in $SHELL, e edits it, x explains it further, n (or q, Esc)\n"
     "cancels. Nothing runs without a key pressed after the command is shown. A\n"
-    "command that deletes or overwrites is marked before the question.\n"
+    "command that deletes or overwrites is marked before the question. A script\n"
+    "over several lines in a code fence is shown and run whole. A reply that is\n"
+    "talk, not a command (\"I can't help with that.\"), is shown, not offered.\n"
     "  --print        print the command only, run nothing: $(llm cmd --print ...)\n"
     "  --init SHELL   print a snippet for ~/.bashrc, ~/.zshrc or config.fish that\n"
     "                 binds Ctrl-X Ctrl-L: the command line becomes the request, and\n"
@@ -311,9 +313,18 @@ show(FILE *tty, const char *cmd, const char *explain, const char *cost)
 {
 	char why[256];
 
-	fputs("\n  ", tty);
-	tty_text(tty, cmd);
 	fputs("\n", tty);
+	/* a script's every line indented as its first: the command stands apart, whole */
+	for (const char *p = cmd; *p != '\0';) {
+		size_t len = strcspn(p, "\n");
+		char *line = xstrndup(p, len);
+
+		fputs("  ", tty);
+		tty_text(tty, line);
+		fputs("\n", tty);
+		free(line);
+		p += len + (p[len] == '\n');
+	}
 	if (explain != NULL) {
 		fputs("  # ", tty);
 		tty_text(tty, explain);
@@ -463,6 +474,27 @@ print_init(const char *shell)
 	return EXIT_OK;
 }
 
+/*
+ * Say that a reply held no command, and what it said instead: its "# why"
+ * when it gave one, else its text ("I can't help with that."), so that a
+ * refusal or a question reads as what it is.
+ */
+static void
+no_command(const char *text, const char *why)
+{
+	char *copy = xstrdup(text), *said = str_trim(copy), *v;
+
+	if (why != NULL && *why != '\0')
+		said = (char *)why;
+	v = visible_str(said, strlen(said));
+	if (*v != '\0')
+		fprintf(stderr, "llm: cmd: the reply held no command; it said:\n%s\n", v);
+	else
+		fprintf(stderr, "llm: cmd: the reply held no command\n");
+	free(v);
+	free(copy);
+}
+
 /* Ask for the command; the turn's exit code, with *cmd and *explain on success. */
 static int
 propose(struct chat *c, struct chat_opts *o, const char *request, char **cmd, char **explain)
@@ -486,7 +518,7 @@ propose(struct chat *c, struct chat_opts *o, const char *request, char **cmd, ch
 		return EXIT_PROVIDER;
 	}
 	if (*cmd == NULL) {
-		fprintf(stderr, "llm: cmd: the reply held no command\n");
+		no_command(t->text ? t->text : "", *explain);
 		return EXIT_PROVIDER;
 	}
 	return EXIT_OK;

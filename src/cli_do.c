@@ -340,7 +340,10 @@ print_json(const struct agent_result *r)
 	size_t i, k;
 	char *out;
 
-	cJSON_AddNumberToObject(root, "task_id", (double)r->task_id);
+	if (r->task_id > 0)
+		cJSON_AddNumberToObject(root, "task_id", (double)r->task_id);
+	else
+		cJSON_AddNullToObject(root, "task_id");
 	if (r->answer != NULL)
 		cli_json_text(root, "answer", r->answer);
 	else
@@ -420,7 +423,12 @@ print_result(const struct do_run *d, const struct agent_result *r, int rc)
 		free(v);
 	}
 	rc = cli_out_end(rc, NULL);
-	if (r->status != CHAT_OK) {
+	if (r->status != CHAT_OK && r->task_id == 0) {
+		v = visible_str(r->error ? r->error : "stopped", strlen(r->error ? r->error : "stopped"));
+		fprintf(stderr, "llm: do: %s; stopped before its first step: nothing was spent, and "
+		    "no task was kept\n", v);
+		free(v);
+	} else if (r->status != CHAT_OK) {
 		v = visible_str(r->error ? r->error : "stopped", strlen(r->error ? r->error : "stopped"));
 		pricing_format(r->cost, r->estimated, cost, sizeof cost);
 		fprintf(stderr, "llm: do: %s; stopped after %zu step%s (%s, task %lld)\n", v,

@@ -803,7 +803,7 @@ commit_msg(struct app *cli, int argc, char **argv)
 	const char *file, *source;
 	char *msg = NULL, *comment = NULL, *diff = NULL, *prompt = NULL, *draft = NULL, *text = NULL;
 	char *why = NULL, *note = NULL;
-	long timeout = cli->cfg.git_timeout > 0 ? cli->cfg.git_timeout : 20;
+	long timeout = cli->cfg.git_timeout;   /* at least 1: config refuses 0 */
 	int64_t deadline = clock_ms() + (int64_t)timeout * 1000;
 	size_t len;
 	struct stat st;

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "util.h"
 
 #define WORDS_MAX 64
@@ -81,6 +83,20 @@ wrapper_of(const char *w)
 	return NULL;
 }
 
+/* The shell's words that come before a command: "do rm x" runs rm. */
+static bool
+is_keyword(const char *w)
+{
+	static const char *const words[] = { "if", "then", "else", "elif", "while", "until", "do",
+		"!", "{", NULL };
+	size_t i;
+
+	for (i = 0; words[i]; i++)
+		if (strcmp(w, words[i]) == 0)
+			return true;
+	return false;
+}
+
 /* VAR=value before a command. */
 static bool
 is_assignment(const char *w)
@@ -110,7 +126,9 @@ program_index(char **w, int nw)
 	for (i = 0; i < nw; i++) {
 		const char *s = w[i];
 
-		if (wrapper_of(s) != NULL) {
+		if (wr == NULL && is_keyword(s)) {
+			continue;
+		} else if (wrapper_of(s) != NULL) {
 			wr = wrapper_of(s);
 		} else if (wr != NULL && s[0] == '-') {
 			if (strcmp(wr->name, "command") == 0 && (strcmp(s, "-v") == 0 ||
@@ -242,6 +260,9 @@ cmd_check(const char *cmd, char *why, size_t n)
 
 		while (*p == ' ' || *p == '\t')
 			p++;
+		/* a comment, whose quotes ("don't") must not swallow the lines after it */
+		if (*p == '#')
+			p += strcspn(p, "\n");
 		/* a command separator ends a simple command */
 		if (*p == '\0' || *p == ';' || *p == '|' || *p == '&' || *p == '\n' || *p == '(' ||
 		    *p == ')' || (*p == '$' && p[1] == '(') || *p == '`') {
@@ -317,7 +338,8 @@ cmd_prompt(const char *shell)
 	    "Answer with two lines and nothing else: the command on the first line (no code "
 	    "fences, no prompt sign), and on the second line a '#' and a one-line explanation "
 	    "of what it does. Prefer standard tools, quote file names safely, and never add "
-	    "anything destructive the request did not ask for.", sh, u.sysname);
+	    "anything destructive the request did not ask for. If no command can do it, answer "
+	    "with one line: a '#' and why.", sh, u.sysname);
 }
 
 /* Whether text has a line that opens a code fence. */
@@ -376,57 +398,190 @@ bare_command(char *line)
 	return line;
 }
 
+/* Whether w is a program on $PATH (a file: "/usr/bin/.." is none). */
+static bool
+on_path(const char *w)
+{
+	const char *p = getenv("PATH");
+	bool found = false;
+	struct stat st;
+
+	for (p = p != NULL ? p : "/usr/bin:/bin"; !found && *p;) {
+		size_t len = strcspn(p, ":");
+		char *f = xstrfmt("%.*s/%s", (int)len, len ? p : ".", w);
+
+		found = stat(f, &st) == 0 && S_ISREG(st.st_mode) && access(f, X_OK) == 0;
+		free(f);
+		p += len + (p[len] == ':');
+	}
+	return found;
+}
+
+/* Whether the shell would run w: a path, an assignment, a builtin, a keyword or a program. */
+static bool
+is_command_name(const char *w)
+{
+	static const char *const builtins[] = { ".", ":", "[", "[[", "((", "{", "!", "alias",
+		"bg", "bind", "builtin", "case", "cd", "command", "declare", "dirs", "echo", "eval",
+		"exec", "exit", "export", "false", "fc", "fg", "for", "function", "getopts", "hash",
+		"history", "if", "jobs", "kill", "let", "local", "popd", "printf", "pushd", "pwd",
+		"read", "readonly", "select", "set", "setopt", "shift", "source", "test", "time",
+		"times", "trap", "true", "type", "typeset", "ulimit", "umask", "unalias", "unset",
+		"until", "wait", "while", NULL };
+	size_t i;
+
+	if (strchr(w, '/') != NULL || is_assignment(w))
+		return true;
+	for (i = 0; builtins[i]; i++)
+		if (strcmp(w, builtins[i]) == 0)
+			return true;
+	return on_path(w);
+}
+
+/*
+ * Whether line reads as a sentence, not a command: it ends as one (a full
+ * stop, '!', '?' or ':') and its first word is nothing the shell would run,
+ * as in "I can't help with that." or "Here it is:". "du -sh ." starts with a
+ * program and stays a command; so does anything without a sentence's end,
+ * such as "done" or a case's "*.log)".
+ */
+static bool
+is_prose(const char *line)
+{
+	size_t n = strlen(line), len = strcspn(line, " \t");
+	char *w;
+	bool prose;
+
+	if (n == 0 || strchr(".!?:", line[n - 1]) == NULL)
+		return false;
+	w = xstrndup(line, len);
+	prose = !is_command_name(w);
+	free(w);
+	return prose;
+}
+
+/* How far cmd_parse_reply has read: before the command, in it, past it. */
+enum reading { READ_BEFORE, READ_IN, READ_AFTER };
+
+/* Whether line starts with a prompt sign, "$ " or "% ". */
+static bool
+has_prompt(const char *line)
+{
+	return (line[0] == '$' || line[0] == '%') && line[1] == ' ';
+}
+
+/*
+ * Add a line of the command to cmd: raw as it stands in the reply, line the
+ * same trimmed. Its indent up to the first line's (indent) goes; so does a
+ * prompt sign when the first line had one (prompt), and then a line without
+ * one is the output shown after a command, not a command. *more: the line
+ * before was continued with a backslash, and this one is joined to it.
+ */
+static void
+add_line(struct buf *cmd, char *raw, char *line, size_t indent, bool prompt, bool *more)
+{
+	size_t lead = (size_t)(line - raw);
+
+	if (*more && *line != '\0') {
+		*more = continued(line);
+		buf_addf(cmd, " %s", line);
+		return;
+	}
+	*more = false;
+	if (prompt && !has_prompt(line))
+		return;
+	line = prompt ? str_trim(line + 2) : raw + (lead < indent ? lead : indent);
+	*more = continued(line);
+	buf_addf(cmd, "%s%s", cmd->len ? "\n" : "", line);
+}
+
+/*
+ * Take blank and comment lines off the end of cmd: in a fence, "# what it
+ * does" under the command is its explanation (into *explain when that has
+ * none), not a line to run.
+ */
+static void
+trailing_comments(struct buf *cmd, char **explain)
+{
+	bool had = *explain != NULL;
+	char *last;
+
+	for (;;) {
+		while (cmd->len > 0 && cmd->data[cmd->len - 1] == '\n')
+			cmd->data[--cmd->len] = '\0';
+		last = strrchr(cmd->data != NULL ? cmd->data : "", '\n');
+		if (last == NULL || *str_trim(last + 1) != '#')
+			return;
+		if (!had) {
+			free(*explain);
+			*explain = xstrdup(str_trim(str_trim(last + 1) + 1));
+		}
+		cmd->len = (size_t)(last - cmd->data);
+		*last = '\0';
+	}
+}
+
 /*
  * Read the command and its explanation from a reply; the command malloc'd, NULL
  * if none. A model that talks before its code ("Sure! Here is the command:")
- * has the command in the fence: with a fence, only a line inside one is taken.
- * A command wrapped with a backslash at the end of its lines is made one line
- * again, so that what is shown, checked and run is all of it. A reply cut off
- * (cut) is read up to its last newline: a command it cut, a line ended early
- * or continued at the end, is none.
+ * has the command in the fence: with a fence, only a line inside one is taken,
+ * and the command is the fence's lines from its first that is not a comment: a
+ * script over several lines (a loop) is shown, checked and run whole, never its
+ * first line alone. Without a fence, it is the lines up to a blank line, a
+ * comment or a sentence (is_prose): "I can't help with that." or "That lists
+ * them." is talk, never a command, and "Here it is:" before one is skipped. A command wrapped with a backslash at the end of its lines is made
+ * one line again. A reply cut off (cut) is read up to its last newline, and a
+ * command it cut (a fence left open, lines running on to the cut) is none.
  */
 char *
 cmd_parse_reply(const char *text, bool cut, char **explain)
 {
-	char *cmd = NULL, *copy, *line;
+	struct buf cmd;
 	const char *p = text, *end = text + strlen(text);
-	bool fenced = has_fence(text), inside = false, more = false;
+	bool fenced = has_fence(text), inside = false, more = false, prompt = false;
+	enum reading at = READ_BEFORE;
+	size_t indent = 0;
 
 	*explain = NULL;
+	buf_init(&cmd, 0);
 	if (cut)
 		end = strrchr(text, '\n') != NULL ? strrchr(text, '\n') + 1 : text;
 	while (p < end) {
 		size_t len = strcspn(p, "\n");
+		char *copy = xstrndup(p, len), *line = str_trim(copy);
+		bool fence = str_startswith(line, "```");
 
-		/* an indented line: trimmed, the copy is what is freed */
-		line = str_trim(copy = xstrndup(p, len));
 		p += len + (p[len] == '\n');
-		if (str_startswith(line, "```"))
-			inside = !inside;
-		if (*line == '\0' || str_startswith(line, "```")) {
-			more = false;
-			free(copy);
-			continue;
-		}
-		if (more) {
-			char *joined;
-
-			more = continued(line);
-			joined = xstrfmt("%s %s", cmd, line);
-			free(cmd);
-			cmd = joined;
-		} else if (cmd == NULL && line[0] != '#' && (inside || !fenced)) {
+		inside ^= fence;
+		if (at == READ_IN && (fence || (!fenced && (*line == '\0' || *line == '#' ||
+		    (!more && is_prose(line))))))
+			at = READ_AFTER;
+		if (at == READ_IN) {
+			add_line(&cmd, copy, line, indent, prompt, &more);
+		} else if (at == READ_BEFORE && *line != '\0' && *line != '#' && !fence &&
+		    (inside || !fenced)) {
+			indent = (size_t)(line - copy);
+			prompt = has_prompt(str_startswith(line, "> ") ? line + 2 + strspn(line + 2,
+			    " \t") : line);
 			line = bare_command(line);
-			more = continued(line);
-			cmd = xstrdup(line);
+			/* talk before a command, or instead of one */
+			if (inside || !is_prose(line)) {
+				add_line(&cmd, line, line, 0, false, &more);
+				at = READ_IN;
+			}
 		} else if (*explain == NULL && line[0] == '#') {
 			*explain = xstrdup(str_trim(line + 1));
 		}
 		free(copy);
 	}
-	if (cut && more) {
-		free(cmd);
-		cmd = NULL;
+	trailing_comments(&cmd, explain);
+	/* the line cut short may still show that the command had ended before it */
+	p += strspn(p, " \t");
+	if (cut && at == READ_IN && (str_startswith(p, "```") || (!fenced && *p == '#')))
+		at = READ_AFTER;
+	if (cmd.len == 0 || (cut && at == READ_IN)) {
+		buf_done(&cmd);
+		return NULL;
 	}
-	return cmd;
+	return buf_detach(&cmd);
 }

@@ -18,11 +18,13 @@ const char *cmd_shell(void);
 /* The system prompt asking for one command for shell (a path or a name) on this system; malloc'd. */
 char *cmd_prompt(const char *shell);
 /*
- * The command in a reply (first line that is not a fence or a comment, and
- * inside a fence when the reply has one; a leading "$ " dropped; lines
- * continued with a backslash joined; malloc'd, NULL if none) and its "#
- * explanation" (malloc'd into *explain, or NULL). cut: the reply was cut off
- * (length limit, filter), and a line it may have ended early is not read.
+ * The command in a reply (from the first line that is not a fence or a
+ * comment, inside a fence when the reply has one, to the fence's end, or
+ * without one to a blank or comment line: a script over several lines is
+ * all of it; a leading "$ " dropped; lines continued with a backslash joined;
+ * malloc'd, NULL if none) and its "# explanation" (malloc'd into *explain, or
+ * NULL). cut: the reply was cut off (length limit, filter): a line it may
+ * have ended early is not read, and a command running on to the cut is none.
  */
 char *cmd_parse_reply(const char *text, bool cut, char **explain);
 

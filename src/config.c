@@ -51,6 +51,7 @@ enum ktype {
 	K_STR,
 	K_BOOL,
 	K_LONG,     /* long */
+	K_SECONDS,  /* long, a wait: 1 to 86400 (0 would be no wait at all, not no limit) */
 	K_I64,      /* int64_t */
 	K_TIER,     /* cheap, mid, frontier (auto where allowed) */
 	K_TIER_OR_AUTO,
@@ -110,7 +111,8 @@ static const struct key llm_keys[] = {
 static const struct key git_keys[] = {
 	LLM_KEY("tier", K_TIER, git_tier, "cheap", "the tier that drafts commit messages"),
 	LLM_KEY("model", K_STR, git_model, NULL, "a model to draft with instead of the tier's"),
-	LLM_KEY("timeout", K_LONG, git_timeout, "20", "seconds the hook waits for a draft"),
+	LLM_KEY("timeout", K_SECONDS, git_timeout, "20",
+	    "seconds the hook waits for a draft: 1 to 86400"),
 	LLM_KEY("max_tokens", K_LONG, git_max_tokens, "6000", "tokens of the diff sent at most"),
 };
 
@@ -382,6 +384,12 @@ set_key(struct parse *p, const struct key *k, void *base, const char *v)
 			perr(p, "%s: expected a whole number, got '%s'", k->name, v);
 		else if (k->type == K_I64)
 			*(int64_t *)field = n;
+		else
+			*(long *)field = (long)n;
+		return;
+	case K_SECONDS:
+		if (!str_to_i64(v, &n) || n < 1 || n > 86400)
+			perr(p, "%s: expected a number of seconds from 1 to 86400, got '%s'", k->name, v);
 		else
 			*(long *)field = (long)n;
 		return;
@@ -1014,6 +1022,7 @@ dump_key(FILE *f, const struct key *k, const void *base)
 		fprintf(f, "%s = %s", k->name, model_vision_str(*(const enum model_vision *)field));
 		return true;
 	case K_LONG:
+	case K_SECONDS:
 		fprintf(f, "%s = %ld", k->name, *(const long *)field);
 		return true;
 	case K_I64:

@@ -920,6 +920,20 @@ ledger_task_spent(struct ledger *l, int64_t id, int64_t *spent, char **cause)
 	return 0;
 }
 
+/* Forget task id, unless a row of the ledger names it. */
+void
+ledger_task_drop(struct ledger *l, int64_t id)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(l->db, "DELETE FROM tasks WHERE id = ?1 AND NOT EXISTS"
+	    " (SELECT 1 FROM usage WHERE task_id = ?1)", -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+}
+
 int
 ledger_task_set_cap(struct ledger *l, int64_t id, int64_t cap, char **cause)
 {

@@ -235,6 +235,11 @@ char *ledger_task_title(struct ledger *l, int64_t id);
  * their worst case) and live reservations at their worst case. 0 or -1.
  */
 int ledger_task_spent(struct ledger *l, int64_t id, int64_t *spent, char **cause);
+/*
+ * Forget task id, which ended before it made a request: its row goes, so that
+ * no task with nothing in it is listed. One that a row of the ledger names is kept.
+ */
+void ledger_task_drop(struct ledger *l, int64_t id);
 /* Record task id's cap raised to cap (pico) while it runs. 0, or -1 with *cause. */
 int ledger_task_set_cap(struct ledger *l, int64_t id, int64_t cap, char **cause);
 

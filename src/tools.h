@@ -88,6 +88,8 @@ enum tool_answer tools_ask_tty_at(const char *dev, const char *root, const char 
  * 30 days, go, but never the one ws_undo would undo.
  */
 int ws_task_begin(struct ws *w, int64_t task_id, char **cause);
+/* Remove the journal ws_task_begin started when the task changed nothing. */
+void ws_task_drop(struct ws *w);
 /*
  * Restore the files the last task changed in root (journals under undo_dir,
  * the data directory's undo/), refusing any changed since, and remove the

@@ -170,6 +170,17 @@ ws_task_begin(struct ws *w, int64_t task_id, char **cause)
 	return 0;
 }
 
+/* Remove the journal of a task that changed nothing: it has nothing to undo. */
+void
+ws_task_drop(struct ws *w)
+{
+	if (w->journal == NULL || w->nchanges > 0)
+		return;
+	remove_dir(w->journal);
+	free(w->journal);
+	w->journal = NULL;
+}
+
 /*
  * The journal's text: its root, then one line per change with the path last:
  * c a file created, m a file modified, d a directory made.

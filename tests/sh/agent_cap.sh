@@ -80,4 +80,41 @@ check "two tasks: more than one step each" \
     [ "$(t_ledger_sql "SELECT count(*) FROM usage WHERE task_id = $ida")" -ge 2 ]
 check_eq "two tasks: every request in the ledger" \
     "$(t_ledger_sql "SELECT count(*) FROM usage WHERE task_id IN ($ida, $idb)")" "$(fake_count)"
+
+# --- stopped before its first step (the cap, or the month's budget under block): no
+# request, no task kept with nothing in it, no undo journal; said as such
+# tasks_kept: how many tasks the data directory holds.
+tasks_kept() {
+	db_get "SELECT count(*) FROM tasks"
+}
+make_repo first
+fake_reset
+fake_default '{"text":"never sent","usage":{"output":1000}}'
+# journals: how many undo journals the data directory holds.
+journals() {
+	find "$LLM_DATA_DIR/undo" -mindepth 2 -maxdepth 2 -type d 2>/dev/null | wc -l
+}
+before=$(tasks_kept)
+journals_before=$(journals)
+cd "$T/first" || exit 1
+run_llm "do" -m test-cheap --max-tokens 1000 --max-cost 0.000001 --json "fix sum.sh"
+cd "$T" || exit 1
+check_rc "cap before the first step: exit 3" 3
+check_eq "cap before the first step: nothing sent" "$(fake_count)" 0
+check_eq "cap before the first step: no task kept" "$(tasks_kept)" "$before"
+check_eq "cap before the first step: --json has no task" "$(json_get "$T/out" task_id)" null
+check_eq "cap before the first step: said so" "$ERR" \
+    "llm: do: max-cost: the next step's worst case \$0.000455 on test-cheap would pass the task's cap of \$0.000001; stopped before its first step: nothing was spent, and no task was kept"
+check_eq "cap before the first step: no undo journal" "$(journals)" "$journals_before"
+if [ -z "${LLM_DATABASE:-}" ]; then
+	t_budget 0.0000001 block
+	cd "$T/first" || exit 1
+	run_llm "do" -m test-cheap --max-tokens 1000 "fix sum.sh"
+	cd "$T" || exit 1
+	check_rc "budget before the first step: exit 3" 3
+	check_contains "budget before the first step: said so" "$ERR" \
+	    "llm budget set USD; stopped before its first step: nothing was spent, and no task was kept"
+	check_eq "budget before the first step: no task kept" "$(tasks_kept)" "$before"
+	t_write_config
+fi
 [ "$T_FAIL" -eq 0 ]

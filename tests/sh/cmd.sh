@@ -38,6 +38,15 @@ check_pane "n: cancelled, said" b "cancelled: nothing was run"
 check_pane "n: exit 0" b "EXIT=0"
 check "n: nothing was run" test ! -e "$T/work/made-by-n"
 
+# --- a script over lines in a fence is shown whole and run whole ---------------------
+fake_reply '{"text":"```sh\nfor f in one two; do\n  touch \"loop-$f\"\ndone\n```\n# makes two files"}'
+start lp "make two files"
+check_pane "a script: its last line is shown" lp "  done"
+check_pane "a script: its loop body is shown" lp '    touch "loop-$f"'
+tm send-keys -t lp y
+check_pane "a script: y ran it (exit 0)" lp "EXIT=0"
+check "a script: its every line ran" test -e "$T/work/loop-one" -a -e "$T/work/loop-two"
+
 # --- a key typed before the command showed answers nothing ---------------------------
 n=$(fake_count)
 fake_reply "{\"chunks\":[\"touch typed-\",\"ahead\\n# creates a file\"],\"hold_file\":\"$T/go-ahead\"}"
@@ -114,6 +123,22 @@ check_eq "--print: only the command" "$OUT" "find . -size +1G -mtime -7"
 fake_reply '{"text":"Sure! Here is the command:\n\n```bash\nfind . -name \"*.o\" -delete\n```\nThis deletes the object files."}'
 run_llm cmd --print "delete the object files"
 check_eq "--print: the fenced command, not the talk before it" "$OUT" 'find . -name "*.o" -delete'
+fake_reply '{"text":"```bash\nfor f in *.log; do\n  gzip \"$f\"\ndone\n```"}'
+run_llm cmd --print "compress the logs"
+check_eq "--print: a script over lines, whole" "$OUT" "$(printf 'for f in *.log; do\n  gzip "$f"\ndone')"
+# Talk instead of a command (a refusal) is never offered as one: it is shown as what it said.
+fake_reply '{"text":"I can'"'"'t help with that."}'
+run_llm cmd --print "delete everything"
+check_rc "--print, a refusal: exit 1" 1
+check_eq "--print, a refusal: nothing printed" "$OUT" ""
+check_eq "--print, a refusal: said, with the reply" "$ERR" \
+    "$(printf 'llm: cmd: the reply held no command; it said:\nI can'"'"'t help with that.')"
+fake_reply '{"text":"# no command can unsend a mail"}'
+run_llm cmd --print "unsend my last mail"
+check_eq "--print, a reason why not: the reason" "$ERR" \
+    "$(printf 'llm: cmd: the reply held no command; it said:\nno command can unsend a mail')"
+check_contains "the request says how to answer when there is no command" \
+    "$(fake_last body.messages.0.content)" "If no command can do it, answer with one line: a '#' and why."
 run_llm cmd "x"
 check_rc "no terminal and no --print: exit 2" 2
 # A reply cut off at the length limit may have cut its command short: a shorter
@@ -258,6 +283,8 @@ check_pane "bash: the command is in the history" e 'H:ls -1 /'
 . "$LLM_TOP/tests/tui_lib.sh"
 fake_reply '{"text":"touch tui-made\n# creates a file"}'
 fake_reply '{"text":"rm -rf build\n# removes build"}'
+fake_reply '{"text":"```sh\nfor f in one two; do\n  touch \"tui-$f\"\ndone\n```"}'
+fake_reply '{"text":"I can'"'"'t help with that."}'
 cat >"$T/t.s" <<S
 :type /cmd make a file
 :key Enter
@@ -272,6 +299,16 @@ cat >"$T/t.s" <<S
 :dump-screen $T/t2
 :key n
 :dump-screen $T/t3
+:type /cmd make two files
+:key Enter
+:wait-idle
+:dump-screen $T/t4
+:key y
+:wait-idle
+:type /cmd delete everything
+:key Enter
+:wait-idle
+:dump-screen $T/t5
 S
 here=$(pwd)
 cd "$T/work" || exit 1
@@ -286,6 +323,12 @@ check "/cmd: y ran it (the file)" t_wait test -e "$T/work/tui-made"
 check_screen "/cmd: the destructive marker" t2 "!! deletes or overwrites (rm)"
 check_screen "/cmd: another key does not run it" t3 "not run"
 check "/cmd: build is still there" test -d "$T/work/build"
+check_eq "/cmd: the script is whole in the question" \
+    "$(grep -A2 '? run for f in one two; do' "$T/t4" | sed 's/^│ //; s/ *│$//')" \
+    "$(printf '? run for f in one two; do\ntouch "tui-$f"\ndone')"
+check "/cmd: y ran the script whole" t_wait test -e "$T/work/tui-one" -a -e "$T/work/tui-two"
+check_screen "/cmd: a refusal is no command" t5 "/cmd: the reply held no command"
+check_not_screen "/cmd: a refusal is not offered to run" t5 "? run I can't"
 
 echo "# $T_PASS passed, $T_FAIL failed"
 [ "$T_FAIL" -eq 0 ]

@@ -489,6 +489,20 @@ check_not_contains "timeout: no reservation left open" "$(usage_rows)" "reserved
 t_write_config
 fake_reset
 
+# [git] timeout = 0 is no wait at all: refused as a config error naming the line, never
+# taken for the default 20 s; the hook still says one line and lets the commit go on.
+t_config_append "[git]
+timeout = 0"
+line=$(grep -c '' "$LLM_CONFIG_DIR/config.ini")
+cp "$T/msg.orig" "$T/msg"
+run_llm git commit-msg "$T/msg"
+check_eq "timeout = 0: exit 0 and one line naming the file and line" "$RC $ERR" \
+    "0 llm: commit message not drafted: $LLM_CONFIG_DIR/config.ini:$line: timeout: expected a number of seconds from 1 to 86400, got '0'"
+check "timeout = 0: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+run_llm config check
+check_rc "timeout = 0: llm config check: exit 2" 2
+t_write_config
+
 # --- core.hooksPath ----------------------------------------------------------
 new_repo hookspath
 git config core.hooksPath .githooks

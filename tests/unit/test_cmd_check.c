@@ -53,6 +53,12 @@ test_destroyers(void)
 		"sh -c 'rm -rf build'",
 		"bash -lc 'rm -rf build'",
 		"bash -c \"cd out && rm -r *\"",
+		/* every line of a script, a command after the shell's words */
+		"for f in *.log; do\n  gzip \"$f\"\n  rm \"$f.bak\"\ndone",
+		"for f in *.log; do rm \"$f\"; done",
+		"if test -d out; then rm -r out; fi",
+		"while read -r f; do\n  rm -- \"$f\"\ndone < list",
+		"# don't keep the old ones\nrm old",
 		NULL,
 	};
 	static const char *const force[] = {
@@ -176,8 +182,38 @@ test_parse_reply(void)
 	    "find . -name '*.tmp' -mtime +7 -delete", "old temp files");
 	reply_reads("tar czf backup.tgz \\\n    src docs\n# archives the sources",
 	    "tar czf backup.tgz src docs", "archives the sources");
-	reply_reads("echo a\\\\\nls\n", "echo a\\\\", NULL);
+	reply_reads("echo a\\\\\nls\n", "echo a\\\\\nls", NULL);
+	/* a script over lines is all of it, never its first line alone */
+	reply_reads("```bash\nfor f in *.log; do\n  gzip \"$f\"\ndone\n```\n# compress the logs",
+	    "for f in *.log; do\n  gzip \"$f\"\ndone", "compress the logs");
+	reply_reads("```sh\n  cd build\n  make\n\n```\n", "cd build\nmake", NULL);
+	reply_reads("```sh\nmkdir out\ncp a out/\n# copies a into out\n```\n", "mkdir out\ncp a out/",
+	    "copies a into out");
+	reply_reads("for f in *.log; do\n  gzip \"$f\"\ndone\n# compress the logs",
+	    "for f in *.log; do\n  gzip \"$f\"\ndone", "compress the logs");
+	reply_reads("ls\n\nThat lists them.", "ls", NULL);
+	/* a session shown with prompt signs: the commands, not their output */
+	reply_reads("```\n$ cd src\n$ ls\nmain.c\n```\n", "cd src\nls", NULL);
+	/* talk is no command: a sentence whose first word is nothing the shell runs */
+	reply_reads("I can't help with that.", NULL, NULL);
+	reply_reads("Sorry, I can't do that.\nIt would delete your home directory.", NULL, NULL);
+	reply_reads("Paris.\n", NULL, NULL);
+	reply_reads("..\n", NULL, NULL);
+	reply_reads("# no command can undo a sent mail\n", NULL, "no command can undo a sent mail");
+	reply_reads("Here is the command:\nls -la\n# list every file", "ls -la", "list every file");
+	reply_reads("ls -la\nThat lists every file, hidden ones too.", "ls -la", NULL);
+	/* a command that ends as a sentence does is still one */
+	reply_reads("du -sh .\n", "du -sh .", NULL);
+	reply_reads("cp notes.txt ..", "cp notes.txt ..", NULL);
+	reply_reads("cd /tmp && ls .", "cd /tmp && ls .", NULL);
+	reply_reads("./configure --prefix=/opt.", "./configure --prefix=/opt.", NULL);
+	reply_reads("echo Done.", "echo Done.", NULL);
+	reply_reads("Make a directory", "Make a directory", NULL);
 	/* a reply cut off: a line it may have ended early is not read */
+	reply_reads_cut("```sh\nfor f in *.log; do\n  gzip \"$f\"\n", true, NULL, NULL);
+	reply_reads_cut("for f in *.log; do\n  gzip \"$f\"\n", true, NULL, NULL);
+	reply_reads_cut("```sh\ncd build\nmake\n```", true, "cd build\nmake", NULL);
+	reply_reads_cut("ls -la\n# lists every fi", true, "ls -la", NULL);
 	reply_reads_cut("rm -rf /tmp/bu", true, NULL, NULL);
 	reply_reads_cut("```sh\nrm -rf /tmp/build/cache\n```\n# removes the ca", true,
 	    "rm -rf /tmp/build/cache", NULL);

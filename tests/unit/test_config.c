@@ -155,6 +155,30 @@ quality_share(void)
 	config_done(&cfg);
 }
 
+/* [git] timeout: a wait of 1 s or more; 0 is refused, never taken for the default. */
+static void
+git_timeout_seconds(void)
+{
+	struct config cfg;
+	char *cause = NULL;
+
+	write_config("[git]\ntimeout = 5\n");
+	CHECK_INT(config_load(&cfg, &cause), 0);
+	CHECK_INT(cfg.git_timeout, 5);
+	config_done(&cfg);
+	write_config("[git]\ntimeout = 0\n");
+	CHECK_INT(config_load(&cfg, &cause), -1);
+	CHECK(cause && strstr(cause, "config.ini:2: timeout: expected a number of seconds from 1 "
+	    "to 86400, got '0'") != NULL);
+	free(cause);
+	cause = NULL;
+	config_done(&cfg);
+	write_config("[git]\ntimeout = 86401\n");
+	CHECK_INT(config_load(&cfg, &cause), -1);
+	free(cause);
+	config_done(&cfg);
+}
+
 static void
 errors_have_file_and_line(void)
 {
@@ -335,6 +359,7 @@ main(void)
 	RUN(design_example);
 	RUN(errors_have_file_and_line);
 	RUN(quality_share);
+	RUN(git_timeout_seconds);
 	RUN(model_vision);
 	RUN(xdg_paths);
 	RUN(fixed_point);
