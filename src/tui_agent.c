@@ -1554,6 +1554,7 @@ edit_end(struct tui *t)
 	tui_input_set(g->draft != NULL ? g->draft : "");
 	drop_str(&g->draft);
 	t->mode = MODE_APPROVE;
+	t->route_dirty = true;
 	g->armed = false;   /* the question is drawn again before a key answers it */
 }
 
@@ -1569,6 +1570,7 @@ edit_start(struct tui *t, bool amount, const char *text)
 	g->edit_amount = amount;
 	tui_input_set(text);
 	t->mode = MODE_APPROVE_EDIT;
+	t->route_dirty = true;
 	if (amount)
 		tui_status(t, false, "how much more to allow, in dollars: Enter allows it, Esc "
 		    "goes back to the question");

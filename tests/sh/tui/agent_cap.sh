@@ -61,6 +61,9 @@ check_contains "more: and the input keeps it to fix" "$(row "$T/m3" '│ >')" "�
 check_screen "more: Esc: the question again" m4 "(spent \$0.000058): y allows \$0.00087 more"
 check_not_contains "more: Esc: the input emptied" "$(row "$T/m4" '│ >')" "ten cents"
 check_contains "more: a digit starts the amount" "$(row "$T/m5" '│ >')" "│ > 0.05 "
+check_contains "more: the route line prices no message for the amount" "$(row "$T/m5" 'route ')" \
+    "route none  (the input is the amount to allow, not a message)"
+check_not_contains "more: no estimate on the route line" "$(row "$T/m5" 'route ')" '$'
 m6=$(screen "$T/m6")
 check_contains "more: the typed amount raised it" "$m6" "the cap is raised: the task goes on (+\$0.05, the cap is now \$0.05174)"
 check_contains "more: the typed amount under its question" "$m6" "→ +\$0.05"
