@@ -135,6 +135,20 @@ done
 run_llm usage --by task --json
 check_rc "usage --by task: exit 0" 0
 check_contains "usage --by task: the task is a group" "$OUT" "\"task $task\""
+# tasks in the order they ran, by number (task 4 before task 1004), requests of no task first;
+# the rows seeded far above the tasks to come, so that none of theirs is counted in
+t_ledger_sql "INSERT INTO usage (time, model, tier, input_tokens, output_tokens, cost_pico, status,
+  task_id) VALUES ($(date +%s), 'test-cheap', 'cheap', 1, 1, 1, 'ok', $((task + 1000))),
+  ($(date +%s), 'test-cheap', 'cheap', 1, 1, 1, 'ok', $((task + 1001))),
+  ($(date +%s), 'test-cheap', 'cheap', 1, 1, 1, 'ok', NULL)"
+run_llm usage --by task
+want="no task,$(seq -f 'task %g' 1 "$task" | tr '\n' ,)task $((task + 1000)),task $((task + 1001)),"
+check_eq "usage --by task: tasks by number" \
+    "$(echo "$OUT" | sed -n 's/^\(no task\|task [0-9]*\) .*/\1/p' | tr '\n' ,)" "$want"
+run_llm usage --by task --json
+check_eq "usage --by task --json: tasks by number" \
+    "$(t_py -c 'import json,sys; print(",".join(g["key"] for g in json.load(open(sys.argv[1]))["rows"]), end=",")' "$T/out")" \
+    "$want"
 
 
 # llm undo after a real task: the fix is taken back, the test fails again.
