@@ -1543,6 +1543,22 @@ tui_agent_poll(struct tui *t)
 	}
 }
 
+/*
+ * The tier key while a call waits for its approval: the task takes the tier
+ * from its next step on, and the question stays. Not under the cap's
+ * question, whose amounts are the next step's on the tier it had.
+ */
+bool
+tui_agent_tier(struct tui *t)
+{
+	if (t->mode != MODE_APPROVE || t->ag.asking_more)
+		return false;
+	tui_tier_cycle(t);
+	send_route(t);
+	approve_status(t);
+	return true;
+}
+
 /* Leave the input's edit of the command or the amount: the draft typed before is back. */
 static void
 edit_end(struct tui *t)
