@@ -154,6 +154,8 @@ step_from_turn(struct agent_step *s, const struct chat_turn *t)
 		s->usage.cache_write_1h += cs->usage.cache_write_1h;
 		s->usage.output += cs->usage.output;
 		s->usage.reasoning += cs->usage.reasoning;
+		s->cache_saved += cs->cache_saved;
+		s->cache_extra += cs->cache_extra;
 		s->estimated |= cs->estimated;
 		if (cs->cost < 0 || s->cost < 0)
 			s->cost = -1;

@@ -32,6 +32,8 @@ struct agent_step {
 	size_t ntools;
 	struct usage usage;     /* every request of the step (a fallback makes two) */
 	int64_t cost;           /* pico; -1 unknown */
+	int64_t cache_saved;    /* pico: what cache reads saved against full input */
+	int64_t cache_extra;    /* pico: what cache writes cost over full input */
 	bool estimated;
 	int64_t ledger_ids[4];  /* its ledger rows */
 	size_t nrows;

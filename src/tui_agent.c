@@ -29,6 +29,7 @@
 
 #include "agent.h"
 #include "app.h"
+#include "cache.h"
 #include "cli.h"
 #include "config.h"
 #include "pricing.h"
@@ -303,6 +304,10 @@ child_step_event(void *arg, const struct agent_step *s, const char *kind)
 	add_pico(o, "in", s->usage.input + s->usage.cached_input + s->usage.cache_write +
 	    s->usage.cache_write_1h);
 	add_pico(o, "out", s->usage.output);
+	add_pico(o, "cached", s->usage.cached_input);
+	add_pico(o, "written", s->usage.cache_write + s->usage.cache_write_1h);
+	add_pico(o, "saved", s->cache_saved);
+	add_pico(o, "extra", s->cache_extra);
 	add_pico(o, "cost", s->cost);
 	cJSON_AddBoolToObject(o, "estimated", s->estimated);
 	child_emit(arg, o);
@@ -1095,17 +1100,20 @@ step_info(const struct tui *t, const cJSON *e)
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "n");
 	bool est = jbool(e, "estimated");
 	const char *model = jstr(e, "model");
-	char in[16], out[16], c[32], tot[96], *info, *vm;
+	struct usage u = { .cached_input = jpico(e, "cached"), .cache_write = jpico(e, "written") };
+	char in[16], out[16], c[32], tot[96], note[96], *info, *vm;
 
 	fmt_tokens(jpico(e, "in"), in, sizeof in);
 	fmt_tokens(jpico(e, "out"), out, sizeof out);
 	money(jcost(e), est, c, sizeof c);
 	task_total(t, tot, sizeof tot);
+	/* what the prompt cache did, as a chat reply's line says it */
+	cache_note(&u, jpico(e, "saved"), jpico(e, "extra"), est, note, sizeof note);
 	vm = visible_str(model ? model : "?", strlen(model ? model : "?"));
-	info = xstrfmt("step %d \xc2\xb7 %s%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s "
+	info = xstrfmt("step %d \xc2\xb7 %s%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s%s%s "
 	    "\xc2\xb7 %s", cJSON_IsNumber(n) ? n->valueint : 0, jbool(e, "advice") ?
 	    "advisor \xc2\xb7 " : "", jstr(e, "tier") ? jstr(e, "tier") : "?", vm, est ? "~" : "",
-	    in, out, c, tot);
+	    in, out, c, *note ? " \xc2\xb7 " : "", note, tot);
 	free(vm);
 	return info;
 }
