@@ -138,6 +138,18 @@ note(void *arg, const char *line)
 		a->o->on_note(a->o->arg, line);
 }
 
+/* A budget threshold passed: the ledger has it as said, so it must reach the user. */
+static void
+warn(void *arg, const char *line)
+{
+	struct agent *a = arg;
+
+	if (a->o->on_warn != NULL)
+		a->o->on_warn(a->o->arg, line);
+	else
+		note(arg, line);
+}
+
 /* Fill s from the requests a turn made: their usage, cost and rows. */
 static void
 step_from_turn(struct agent_step *s, const struct chat_turn *t)
@@ -200,7 +212,7 @@ worker_text(void *arg, const char *s, size_t n)
 static int
 send_wait(struct agent *a, struct chat *c, const struct chat_opts *co, const char *prompt)
 {
-	struct chat_cb cb = { .note = note, .arg = a };
+	struct chat_cb cb = { .note = note, .warn = warn, .arg = a };
 	int rc;
 
 	/*

@@ -82,6 +82,8 @@ struct agent_opts {
 	 */
 	void (*on_priced)(void *arg, const struct agent_step *s);
 	void (*on_note)(void *arg, const char *line);            /* retries, fallbacks */
+	/* a budget threshold this month first passed by a step: said once; NULL: on_note */
+	void (*on_warn)(void *arg, const char *line);
 	/*
 	 * A piece of what the model says in a worker step, as it streams (the
 	 * advisor's answer is its call's result, not streamed). NULL: none.

@@ -113,6 +113,14 @@ on_note(void *arg, const char *line)
 	free(v);
 }
 
+/* A budget threshold first passed: said as llm PROMPT says it, -q or not (it is said once). */
+static void
+on_warn(void *arg, const char *line)
+{
+	(void)arg;
+	fprintf(stderr, "llm: %s\n", line);
+}
+
 /*
  * A call refused or failed other than by the user's answer: why, on stderr,
  * in the words the model is told, since the step line says only "refused"
@@ -622,6 +630,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	o.more = d.tty ? ask_more : NULL;   /* no terminal: nothing is asked, nor said to be */
 	o.on_step = on_step;
 	o.on_note = on_note;
+	o.on_warn = on_warn;
 	o.on_call = on_call;
 	o.arg = &d;
 	memset(&sa, 0, sizeof sa);
