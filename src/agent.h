@@ -57,7 +57,10 @@ struct agent_opts {
 	const char *task;       /* the instruction, with any material */
 	enum tier tier;         /* TIER_AUTO: the first step is routed like a question */
 	const char *model;      /* a pin, or NULL */
-	/* (the caller may change tier and model from on_step: they apply from the next step) */
+	/*
+	 * (the caller may change tier, model and max_cost from on_step: they apply
+	 * from the next step; a max_cost set so replaces the cap, raised or not)
+	 */
 	long max_tokens;        /* per step; 0: config's */
 	int64_t max_cost;       /* pico; 0: no cap */
 	bool no_advisor;        /* no advise tool: no advisor has a key (see agent_keys) */

@@ -164,11 +164,20 @@ child_line(struct child *c, char *out, size_t n)
 	out[len] = '\0';
 }
 
-/* "tier T" or "model NAME" ("model" alone unpins): the worker from the next step on. */
+/*
+ * "tier T" or "model NAME" ("model" alone unpins): the worker from the next
+ * step on; "cap PICO" (0: none): the task's cap from the next step on.
+ */
 static bool
 child_route(struct child *c, const char *line)
 {
 	enum tier tr;
+	int64_t cap;
+
+	if (str_startswith(line, "cap ") && str_to_i64(line + 4, &cap) && cap >= 0) {
+		c->o->max_cost = cap;
+		return true;
+	}
 
 	if (str_startswith(line, "tier ") && tier_parse(line + 5, &tr)) {
 		c->o->tier = tr;
@@ -1884,6 +1893,32 @@ tui_agent_key(struct tui *t, int key)
 		tui_status(t, false, "agent mode stays off");
 }
 
+/*
+ * /agent cap during a task: the running task takes it too, from its next step
+ * on (the first cap again for the question's y), and the transcript says so.
+ */
+static void
+send_cap(struct tui *t)
+{
+	struct tui_agent *g = &t->ag;
+	char *line, *note, c[32];
+
+	if (g->pid == 0 || g->ans < 0)
+		return;
+	line = xstrfmt("cap %" PRId64 "\n", t->agent_cap);
+	if (write(g->ans, line, strlen(line)) != (ssize_t)strlen(line)) {
+		/* the task is gone; its end is read from the other pipe */
+	}
+	free(line);
+	g->cap = g->cap0 = t->agent_cap;
+	pricing_format_exact(t->agent_cap, c, sizeof c);
+	note = t->agent_cap > 0 ? xstrfmt("from the next step on: this task is capped at %s", c) :
+	    xstrdup("from the next step on: this task has no cap");
+	tui_view_add(&t->view, TUI_NOTE, note, strlen(note));
+	free(note);
+	t->dirty = true;
+}
+
 /* /agent cap alone: the cap each task starts with, and how to change it. */
 static void
 agent_cap_show(struct tui *t)
@@ -1914,6 +1949,7 @@ tui_agent_verb(struct tui *t, char *arg)
 		if (strcmp(arg, "off") == 0 || strcmp(arg, "none") == 0) {
 			t->agent_cap = 0;
 			tui_status(t, false, "agent tasks: no cap");
+			send_cap(t);
 			return;
 		}
 		/* "$0.10" as the question after a cap takes it */
@@ -1924,6 +1960,7 @@ tui_agent_verb(struct tui *t, char *arg)
 		t->agent_cap = cap;
 		pricing_format_exact(cap, c, sizeof c);
 		tui_status(t, false, "agent tasks are capped at %s each", c);
+		send_cap(t);
 		return;
 	}
 	if (*arg != '\0' && strcmp(arg, "on") != 0 && strcmp(arg, "off") != 0) {
