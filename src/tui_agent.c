@@ -1515,7 +1515,12 @@ send_route(struct tui *t)
 		/* the task is gone; its end is read from the other pipe */
 	}
 	line[strlen(line) - 1] = '\0';
-	note = xstrfmt("from the next step on: %s", line);
+	/* a tier under a pin changes nothing until the pin goes: say so, not that it applies */
+	if (*pin && str_startswith(line, "tier "))
+		note = xstrfmt("from the next step on: %s, but the pinned model %s still wins",
+		    line, pin);
+	else
+		note = xstrfmt("from the next step on: %s", line);
 	tui_view_add(&t->view, TUI_NOTE, note, strlen(note));
 	free(note);
 	free(line);

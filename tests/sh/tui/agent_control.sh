@@ -205,6 +205,25 @@ check_screen "tier at a question: y still answers it" q1 "▸ write tier.txt +1"
 task=$(sql "SELECT max(id) FROM tasks")
 check_eq "tier at a question: the next step on the frontier tier" \
     "$(sql "SELECT tier FROM usage WHERE task_id = $task ORDER BY id" | tr '\n' ' ')" "cheap frontier "
+# under a pin the tier waits for the pin to go: said so, not that the next step takes it
+fake_reset
+fake_reply '{"text":"Writing.","calls":[{"name":"write","args":{"path":"pin.txt","content":"x\n"}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"Done.","usage":{"input":700,"output":5}}'
+tui_ok_in "$T/repo" "tier under a pin" v 100x40 -m test-cheap --agent <<S
+:type look at the files
+:key Enter
+:wait-text write? y yes
+:key F2
+:key F2
+:key y
+:wait-idle
+:dump-screen $T/v0
+S
+check_screen "tier under a pin: the pin still wins, said" v0 \
+    "from the next step on: tier mid, but the pinned model test-cheap still wins"
+task=$(sql "SELECT max(id) FROM tasks")
+check_eq "tier under a pin: every step on the pinned model" \
+    "$(sql "SELECT model FROM usage WHERE task_id = $task ORDER BY id" | tr '\n' ' ')" "test-cheap test-cheap "
 
 # --- d: a long diff's whole, in the approval -------------------------------------------
 content=$(t_py -c 'print("".join("line %d\n" % i for i in range(1, 61)), end="")')
