@@ -291,3 +291,15 @@ run_in_repo "do" -m test-cheap <"$T/blank"
 check_rc "blank piped task: a usage error" 2
 check_eq "blank task: no task recorded" "$(db_get "SELECT count(*) FROM tasks")" "$tasks"
 check_eq "blank task: nothing sent" "$(fake_count)" 0
+
+# Without -t or -m the first step is routed as llm route decides, not sent to the cheap tier.
+t_sum_repo "$T/repo"
+fake_reset
+fake_reply '{"text":"Done.","usage":{"input":1000,"output":5}}'
+want=$(cd "$T/repo" && "$LLM_BIN" route --json "fix it" | t_py -c 'import json,sys; print(json.load(sys.stdin)["tier"])')
+run_in_repo "do" "fix it"
+check_rc "routed: exit 0" 0
+check_eq "routed: the first step's route as llm route's" \
+    "$(db_get "SELECT count(*) FROM usage WHERE id = (SELECT max(id) FROM usage) AND route_mode = 'auto'"):$(t_ledger_sql "SELECT tier FROM usage ORDER BY id DESC LIMIT 1")" \
+    "1:$want"
+check_eq "routed: not the cheap tier for this one" "$want" mid
