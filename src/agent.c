@@ -375,6 +375,7 @@ advise(struct agent *a, const char *args, bool *error)
 	m.text = buf_str(&prompt);
 	memset(&co, 0, sizeof co);
 	co.tier = a->cfg->agent_advisor != NULL ? TIER_AUTO : TIER_FRONTIER;
+	co.tier_why = "the advisor's tier";
 	co.model = a->cfg->agent_advisor;
 	co.system = advisor_system;
 	co.max_tokens = AGENT_ADVICE_TOKENS;
@@ -502,6 +503,8 @@ worker_step(struct agent *a)
 	memset(&s, 0, sizeof s);
 	/* an override set during the task (o->tier) wins from the next step on */
 	co.tier = a->o->tier != TIER_AUTO ? a->o->tier : a->worker;
+	if (a->o->tier == TIER_AUTO)
+		co.tier_why = "the task's tier, kept from its first step";
 	co.model = a->o->model;
 	co.system = a->o->no_advisor ? agent_system_alone : agent_system;
 	co.max_tokens = a->o->max_tokens;

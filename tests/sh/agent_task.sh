@@ -303,3 +303,17 @@ check_eq "routed: the first step's route as llm route's" \
     "$(db_get "SELECT count(*) FROM usage WHERE id = (SELECT max(id) FROM usage) AND route_mode = 'auto'"):$(t_ledger_sql "SELECT tier FROM usage ORDER BY id DESC LIMIT 1")" \
     "1:$want"
 check_eq "routed: not the cheap tier for this one" "$want" mid
+
+# The ledger's reason for each step's route: the router's for the first, then the tier the task
+# keeps and the advisor's tier, never "chosen by the user" when the user chose nothing.
+fake_reset
+fake_reply '{"calls":[{"name":"advise","args":{"question":"how?"}}],"usage":{"input":900,"output":20}}'
+fake_reply '{"text":"Add them.","usage":{"input":300,"output":5}}'
+fake_reply '{"text":"Done.","usage":{"input":1000,"output":5}}'
+run_in_repo "do" "what does sum.sh do?"
+check_rc "reasons: exit 0" 0
+task=$(db_get "SELECT max(id) FROM tasks")
+check_eq "reasons: routed, the advisor's tier, the task's kept tier" \
+    "$(t_ledger_sql "SELECT route_mode || ':' || CASE route_mode WHEN 'auto' THEN 'router'
+      ELSE route_reason END FROM usage WHERE task_id = $task ORDER BY id" | tr '\n' '|')" \
+    "auto:router|tier:the advisor's tier|tier:the task's tier, kept from its first step|"
