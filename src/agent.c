@@ -54,7 +54,8 @@ struct agent {
 	void **owned;
 	size_t nowned;
 	enum tier worker;       /* TIER_AUTO until the first step is routed */
-	int64_t cap;
+	int64_t cap;            /* pico; 0: none */
+	int64_t cap_set;        /* o->max_cost as last taken: the caller may set another */
 	int advice;             /* advise calls answered */
 	struct agent_step *pending;  /* advice steps to report after the step that asked */
 	size_t npending;
@@ -165,6 +166,8 @@ step_from_turn(struct agent_step *s, const struct chat_turn *t)
 		s->usage.cache_write_1h += cs->usage.cache_write_1h;
 		s->usage.output += cs->usage.output;
 		s->usage.reasoning += cs->usage.reasoning;
+		s->cache_saved += cs->cache_saved;
+		s->cache_extra += cs->cache_extra;
 		s->estimated |= cs->estimated;
 		if (cs->cost < 0 || s->cost < 0)
 			s->cost = -1;
@@ -273,6 +276,19 @@ fallback_cap(void *arg, int64_t worst, const char *what)
 	return cap_ask(a, what, worst) ? a->cap : 0;
 }
 
+/* Take the cap the caller set since the last step (o->max_cost), recorded with the task. */
+static void
+cap_take(struct agent *a)
+{
+	if (a->o->max_cost == a->cap_set)
+		return;
+	a->cap = a->cap_set = a->o->max_cost;
+	a->r->cap = a->cap;
+	if (a->ledger != NULL && a->r->task_id > 0 &&
+	    ledger_task_set_cap(a->ledger, a->r->task_id, a->cap, NULL) != 0)
+		note(a, "ledger: the task's new cap is not recorded");
+}
+
 /*
  * Send a request under the task's cap; when the cap refuses it, ask for more
  * (o->more) and try again. The turn's status.
@@ -282,6 +298,8 @@ send_capped(struct agent *a, struct chat *c, struct chat_opts *co, const char *p
 {
 	const char *what = c == a->chat ? "the next step" : "the advisor's step";
 	int rc;
+
+	cap_take(a);
 
 	/* a request that failed may have been paid: its step's fallback asks in the turn */
 	co->more_cap = a->o->more != NULL ? fallback_cap : NULL;
@@ -356,6 +374,7 @@ advise(struct agent *a, const char *args, bool *error)
 	m.text = buf_str(&prompt);
 	memset(&co, 0, sizeof co);
 	co.tier = a->cfg->agent_advisor != NULL ? TIER_AUTO : TIER_FRONTIER;
+	co.tier_why = "the advisor's tier";
 	co.model = a->cfg->agent_advisor;
 	co.system = advisor_system;
 	co.max_tokens = AGENT_ADVICE_TOKENS;
@@ -483,6 +502,8 @@ worker_step(struct agent *a)
 	memset(&s, 0, sizeof s);
 	/* an override set during the task (o->tier) wins from the next step on */
 	co.tier = a->o->tier != TIER_AUTO ? a->o->tier : a->worker;
+	if (a->o->tier == TIER_AUTO)
+		co.tier_why = "the task's tier, kept from its first step";
 	co.model = a->o->model;
 	co.system = a->o->no_advisor ? agent_system_alone : agent_system;
 	co.max_tokens = a->o->max_tokens;
@@ -736,7 +757,7 @@ agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struc
 	a.o = o;
 	a.r = r;
 	a.worker = o->tier;
-	a.cap = o->max_cost;
+	a.cap = a.cap_set = o->max_cost;
 	r->cap = a.cap;
 	snprintf(title, sizeof title, "%.*s", (int)strcspn(o->task, "\n"), o->task);
 	if (l != NULL && (r->task_id = ledger_task_new(l, title, o->max_cost)) == 0)

@@ -32,6 +32,8 @@ struct agent_step {
 	size_t ntools;
 	struct usage usage;     /* every request of the step (a fallback makes two) */
 	int64_t cost;           /* pico; -1 unknown */
+	int64_t cache_saved;    /* pico: what cache reads saved against full input */
+	int64_t cache_extra;    /* pico: what cache writes cost over full input */
 	bool estimated;
 	int64_t ledger_ids[4];  /* its ledger rows */
 	size_t nrows;
@@ -55,7 +57,10 @@ struct agent_opts {
 	const char *task;       /* the instruction, with any material */
 	enum tier tier;         /* TIER_AUTO: the first step is routed like a question */
 	const char *model;      /* a pin, or NULL */
-	/* (the caller may change tier and model from on_step: they apply from the next step) */
+	/*
+	 * (the caller may change tier, model and max_cost from on_step: they apply
+	 * from the next step; a max_cost set so replaces the cap, raised or not)
+	 */
 	long max_tokens;        /* per step; 0: config's */
 	int64_t max_cost;       /* pico; 0: no cap */
 	bool no_advisor;        /* no advise tool: no advisor has a key (see agent_keys) */
@@ -80,10 +85,7 @@ struct agent_opts {
 	 */
 	void (*on_priced)(void *arg, const struct agent_step *s);
 	void (*on_note)(void *arg, const char *line);            /* retries, fallbacks */
-	/*
-	 * A budget threshold this task's request was the first to pass this month
-	 * (said once a month, so never to be dropped). NULL: through on_note.
-	 */
+	/* a budget threshold this month first passed by a step: said once; NULL: on_note */
 	void (*on_warn)(void *arg, const char *line);
 	/*
 	 * A piece of what the model says in a worker step, as it streams (the

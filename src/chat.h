@@ -31,6 +31,7 @@ enum chat_status {
 /* How a turn should be sent. */
 struct chat_opts {
 	enum tier tier;        /* TIER_AUTO: the router decides */
+	const char *tier_why;  /* why tier is set, the route's reason; NULL: the user chose it */
 	const char *model;     /* a pin: catalog name or provider/model-id; NULL: none */
 	const char *system;    /* NULL: the conversation's own (none in a new one); "": none */
 	long max_tokens;       /* 0: config's, else the provider's default */

@@ -663,8 +663,9 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	if (want != TIER_AUTO) {
 		r->mode = ROUTE_TIER;
 		r->tier = want;
-		snprintf(r->reason, sizeof r->reason, "%s",
-		    o->tier != TIER_AUTO ? "tier chosen by the user" : "default tier from config");
+		snprintf(r->reason, sizeof r->reason, "%s", o->tier == TIER_AUTO ?
+		    "default tier from config" : o->tier_why != NULL ? o->tier_why :
+		    "tier chosen by the user");
 	} else {
 		r->mode = ROUTE_AUTO;
 		r->tier = d->tier;

@@ -512,6 +512,7 @@ cli_do(struct app *cli, int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	memset(&r, 0, sizeof r);
+	o.tier = TIER_AUTO;   /* routed, or [llm] tier, unless -t says (zero is the cheap tier) */
 	for (i = 0; cli->cfg.agent_allow != NULL && cli->cfg.agent_allow[i] != NULL &&
 	    nallow < DO_ALLOW_MAX; i++)
 		allow[nallow++] = cli->cfg.agent_allow[i];

@@ -358,6 +358,23 @@ cmp_key(const void *a, const void *b)
 	return strcmp(((const struct usage_sum *)a)->key, ((const struct usage_sum *)b)->key);
 }
 
+/* The id in a group key "task N"; 0 for "no task". */
+static long long
+task_of(const char *key)
+{
+	return str_startswith(key, "task ") ? strtoll(key + 5, NULL, 10) : 0;
+}
+
+/* Tasks in the order they ran, as numbers ("task 9" before "task 10"); those of no task first. */
+static int
+cmp_task(const void *a, const void *b)
+{
+	long long x = task_of(((const struct usage_sum *)a)->key);
+	long long y = task_of(((const struct usage_sum *)b)->key);
+
+	return x < y ? -1 : x > y;
+}
+
 static void
 print_sum(const struct usage_sum *s, const char *key, int width)
 {
@@ -814,6 +831,8 @@ cli_usage(struct app *cli, int argc, char **argv)
 		qsort(r.groups, r.ngroups, sizeof *r.groups, cmp_tier);
 	else if (r.ngroups > 1 && r.by == BY_MODEL)
 		qsort(r.groups, r.ngroups, sizeof *r.groups, cmp_cost);
+	else if (r.ngroups > 1 && r.by == BY_TASK)
+		qsort(r.groups, r.ngroups, sizeof *r.groups, cmp_task);
 	else if (r.ngroups > 1)
 		qsort(r.groups, r.ngroups, sizeof *r.groups, cmp_key);
 	if (json) {

@@ -181,6 +181,32 @@ args_leave(const char *args)
 	return false;
 }
 
+/*
+ * Whether an argument of args names a secret file: a word, or an option's
+ * value (-f.env, --file=.env), that the read tool would refuse as one.
+ */
+static bool
+args_secret(const struct ws *w, const char *args)
+{
+	const char *p = args, *v, *eq;
+	char *word;
+	size_t n;
+	bool secret = false;
+
+	for (; !secret && *(p += strspn(p, " \t")) != '\0'; p += n) {
+		n = strcspn(p, " \t");
+		word = xstrndup(p, n);
+		v = word;
+		if ((eq = strchr(word, '=')) != NULL)
+			v = eq + 1;
+		else if (word[0] == '-' && word[1] != '-' && word[1] != '\0')
+			v = word + 2;
+		secret = *v != '\0' && ws_secret(w, v);
+		free(word);
+	}
+	return secret;
+}
+
 /* What a shell may take as a second command, a redirection or an expansion. */
 static const char run_meta[] = ";&|<>`$()\\\n\r'\"{}!#*?[]~";
 
@@ -205,30 +231,36 @@ run_prefix(char *const *prefixes, const char *command)
 /*
  * Whether command starts with an allowed prefix at a word boundary and holds
  * nothing a shell would take as a second command, a redirection or an
- * expansion, nor an argument out of the workspace: "make test" allows
- * "make test -j4", never "make test; rm -rf ~" nor "make test -C /". When
- * a prefix matches but the rest is not allowed, *why says so for the
- * question (malloc'd).
+ * expansion, nor an argument out of the workspace or naming a secret file:
+ * "make test" allows "make test -j4", never "make test; rm -rf ~", "make
+ * test -C /" nor "make test -f .env". When a prefix matches but the rest is
+ * not allowed, *why says so for the question (malloc'd).
  */
 static bool
-run_allowed(char *const *prefixes, const char *command, char **why)
+run_allowed(const struct ws *w, const char *command, char **why)
 {
-	const char *prefix = run_prefix(prefixes, command);
+	const char *prefix = run_prefix(w->allow_run, command);
 	const char *bad = strpbrk(command, run_meta);
+	bool leave, secret;
 	char *vis, c[4] = { '\'', bad != NULL ? *bad : '\0', '\'', '\0' };
 
 	if (prefix == NULL)
 		return false;
-	if (bad == NULL && !args_leave(command + strlen(prefix)))
+	leave = args_leave(command + strlen(prefix));
+	secret = !leave && args_secret(w, command + strlen(prefix));
+	if (bad == NULL && !leave && !secret)
 		return true;
 	vis = tools_oneline(prefix, 60);
 	if (bad != NULL)
 		xasprintf(why, "[agent] allow_run has '%s', but this command holds %s, which a "
 		    "shell may take as another command, a redirection or an expansion", vis,
 		    *bad == '\n' ? "a newline" : *bad == '\r' ? "a carriage return" : c);
-	else
+	else if (leave)
 		xasprintf(why, "[agent] allow_run has '%s', but an argument of this command may "
 		    "reach outside the workspace ('..' or an absolute path)", vis);
+	else
+		xasprintf(why, "[agent] allow_run has '%s', but an argument of this command names "
+		    "a file that may hold secrets", vis);
 	free(vis);
 	return false;
 }
@@ -242,7 +274,7 @@ tools_approve(struct ws *w, enum ws_tool t, const char *preview, const char *com
 	char *edit = NULL, *rule = NULL;
 
 	if (w->always[t] || listed(w->allow, tool_names[t]) ||
-	    (command != NULL && run_allowed(w->allow_run, command, &rule)))
+	    (command != NULL && run_allowed(w, command, &rule)))
 		return true;
 	if (ask == NULL) {
 		xasprintf(why, "%s needs the user's approval and there is no terminal to ask: "

@@ -29,6 +29,7 @@
 
 #include "agent.h"
 #include "app.h"
+#include "cache.h"
 #include "cli.h"
 #include "config.h"
 #include "pricing.h"
@@ -163,11 +164,20 @@ child_line(struct child *c, char *out, size_t n)
 	out[len] = '\0';
 }
 
-/* "tier T" or "model NAME" ("model" alone unpins): the worker from the next step on. */
+/*
+ * "tier T" or "model NAME" ("model" alone unpins): the worker from the next
+ * step on; "cap PICO" (0: none): the task's cap from the next step on.
+ */
 static bool
 child_route(struct child *c, const char *line)
 {
 	enum tier tr;
+	int64_t cap;
+
+	if (str_startswith(line, "cap ") && str_to_i64(line + 4, &cap) && cap >= 0) {
+		c->o->max_cost = cap;
+		return true;
+	}
 
 	if (str_startswith(line, "tier ") && tier_parse(line + 5, &tr)) {
 		c->o->tier = tr;
@@ -303,6 +313,10 @@ child_step_event(void *arg, const struct agent_step *s, const char *kind)
 	add_pico(o, "in", s->usage.input + s->usage.cached_input + s->usage.cache_write +
 	    s->usage.cache_write_1h);
 	add_pico(o, "out", s->usage.output);
+	add_pico(o, "cached", s->usage.cached_input);
+	add_pico(o, "written", s->usage.cache_write + s->usage.cache_write_1h);
+	add_pico(o, "saved", s->cache_saved);
+	add_pico(o, "extra", s->cache_extra);
 	add_pico(o, "cost", s->cost);
 	cJSON_AddBoolToObject(o, "estimated", s->estimated);
 	child_emit(arg, o);
@@ -1095,17 +1109,20 @@ step_info(const struct tui *t, const cJSON *e)
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "n");
 	bool est = jbool(e, "estimated");
 	const char *model = jstr(e, "model");
-	char in[16], out[16], c[32], tot[96], *info, *vm;
+	struct usage u = { .cached_input = jpico(e, "cached"), .cache_write = jpico(e, "written") };
+	char in[16], out[16], c[32], tot[96], note[96], *info, *vm;
 
 	fmt_tokens(jpico(e, "in"), in, sizeof in);
 	fmt_tokens(jpico(e, "out"), out, sizeof out);
 	money(jcost(e), est, c, sizeof c);
 	task_total(t, tot, sizeof tot);
+	/* what the prompt cache did, as a chat reply's line says it */
+	cache_note(&u, jpico(e, "saved"), jpico(e, "extra"), est, note, sizeof note);
 	vm = visible_str(model ? model : "?", strlen(model ? model : "?"));
-	info = xstrfmt("step %d \xc2\xb7 %s%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s "
+	info = xstrfmt("step %d \xc2\xb7 %s%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s%s%s "
 	    "\xc2\xb7 %s", cJSON_IsNumber(n) ? n->valueint : 0, jbool(e, "advice") ?
 	    "advisor \xc2\xb7 " : "", jstr(e, "tier") ? jstr(e, "tier") : "?", vm, est ? "~" : "",
-	    in, out, c, tot);
+	    in, out, c, *note ? " \xc2\xb7 " : "", note, tot);
 	free(vm);
 	return info;
 }
@@ -1519,7 +1536,12 @@ send_route(struct tui *t)
 		/* the task is gone; its end is read from the other pipe */
 	}
 	line[strlen(line) - 1] = '\0';
-	note = xstrfmt("from the next step on: %s", line);
+	/* a tier under a pin changes nothing until the pin goes: say so, not that it applies */
+	if (*pin && str_startswith(line, "tier "))
+		note = xstrfmt("from the next step on: %s, but the pinned model %s still wins",
+		    line, pin);
+	else
+		note = xstrfmt("from the next step on: %s", line);
 	tui_view_add(&t->view, TUI_NOTE, note, strlen(note));
 	free(note);
 	free(line);
@@ -1564,6 +1586,22 @@ tui_agent_poll(struct tui *t)
 	}
 }
 
+/*
+ * The tier key while a call waits for its approval: the task takes the tier
+ * from its next step on, and the question stays. Not under the cap's
+ * question, whose amounts are the next step's on the tier it had.
+ */
+bool
+tui_agent_tier(struct tui *t)
+{
+	if (t->mode != MODE_APPROVE || t->ag.asking_more)
+		return false;
+	tui_tier_cycle(t);
+	send_route(t);
+	approve_status(t, false);
+	return true;
+}
+
 /* Leave the input's edit of the command or the amount: the draft typed before is back. */
 static void
 edit_end(struct tui *t)
@@ -1575,6 +1613,7 @@ edit_end(struct tui *t)
 	tui_input_set(g->draft != NULL ? g->draft : "");
 	drop_str(&g->draft);
 	t->mode = MODE_APPROVE;
+	t->route_dirty = true;
 	g->armed = false;   /* the question is drawn again before a key answers it */
 }
 
@@ -1590,6 +1629,7 @@ edit_start(struct tui *t, bool amount, const char *text)
 	g->edit_amount = amount;
 	tui_input_set(text);
 	t->mode = MODE_APPROVE_EDIT;
+	t->route_dirty = true;
 	if (amount)
 		tui_status(t, false, "how much more to allow, in dollars: Enter allows it, Esc "
 		    "goes back to the question");
@@ -1877,6 +1917,32 @@ tui_agent_key(struct tui *t, int key)
 		tui_status(t, false, "agent mode stays off");
 }
 
+/*
+ * /agent cap during a task: the running task takes it too, from its next step
+ * on (the first cap again for the question's y), and the transcript says so.
+ */
+static void
+send_cap(struct tui *t)
+{
+	struct tui_agent *g = &t->ag;
+	char *line, *note, c[32];
+
+	if (g->pid == 0 || g->ans < 0)
+		return;
+	line = xstrfmt("cap %" PRId64 "\n", t->agent_cap);
+	if (write(g->ans, line, strlen(line)) != (ssize_t)strlen(line)) {
+		/* the task is gone; its end is read from the other pipe */
+	}
+	free(line);
+	g->cap = g->cap0 = t->agent_cap;
+	pricing_format_exact(t->agent_cap, c, sizeof c);
+	note = t->agent_cap > 0 ? xstrfmt("from the next step on: this task is capped at %s", c) :
+	    xstrdup("from the next step on: this task has no cap");
+	tui_view_add(&t->view, TUI_NOTE, note, strlen(note));
+	free(note);
+	t->dirty = true;
+}
+
 /* /agent cap alone: the cap each task starts with, and how to change it. */
 static void
 agent_cap_show(struct tui *t)
@@ -1907,6 +1973,7 @@ tui_agent_verb(struct tui *t, char *arg)
 		if (strcmp(arg, "off") == 0 || strcmp(arg, "none") == 0) {
 			t->agent_cap = 0;
 			tui_status(t, false, "agent tasks: no cap");
+			send_cap(t);
 			return;
 		}
 		/* "$0.10" as the question after a cap takes it */
@@ -1917,6 +1984,7 @@ tui_agent_verb(struct tui *t, char *arg)
 		t->agent_cap = cap;
 		pricing_format_exact(cap, c, sizeof c);
 		tui_status(t, false, "agent tasks are capped at %s each", c);
+		send_cap(t);
 		return;
 	}
 	if (*arg != '\0' && strcmp(arg, "on") != 0 && strcmp(arg, "off") != 0) {

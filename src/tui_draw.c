@@ -637,6 +637,16 @@ draw_route(struct tui *t, int y)
 	struct piece p[16];
 	size_t n;
 
+	/* The input holds a command to run or an amount to allow: no message, nothing to price. */
+	if (t->mode == MODE_APPROVE_EDIT) {
+		n = route_head(t, p, ARRAY_SIZE(p));
+		piece_add(p, &n, ARRAY_SIZE(p), "none", THEME_ROUTE, 0);
+		piece_add(p, &n, ARRAY_SIZE(p), t->ag.edit_amount ? "  (the input is the amount to "
+		    "allow, not a message)" : "  (the input is the command to run, not a message)",
+		    THEME_DIM, 0);
+		pieces(t, y, &x, maxx, p, n);
+		return;
+	}
 	/* A slash command being typed: how it is used, not where a message would go. */
 	if (!t->route_ok && t->last_input != NULL && t->last_input[0] == '/' &&
 	    tui_command_hint(t->last_input, buf, sizeof(buf))) {
@@ -1016,7 +1026,7 @@ route_update(struct tui *t)
 	free(t->route_err);
 	t->route_err = NULL;
 	t->route_ok = false;
-	if (*in == '\0' && t->natt == 0)
+	if (t->mode == MODE_APPROVE_EDIT || (*in == '\0' && t->natt == 0))
 		return;
 	if (in[0] == '/' && t->natt == 0)
 		return;

@@ -573,6 +573,9 @@ tui_key(struct tui *t, int key)
 		tui_act(t, a);
 		return;
 	}
+	/* the tier changes for a task's next step while its question waits */
+	if (t->mode == MODE_APPROVE && lookup(t, key) == ACT_TIER && tui_agent_tier(t))
+		return;
 	if (t->mode != MODE_INPUT) {
 		tui_pick_key(t, key);
 		t->dirty = true;

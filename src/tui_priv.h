@@ -373,6 +373,8 @@ int tui_agent_fd(const struct tui *t);
 void tui_agent_poll(struct tui *t);
 /* A key while the task or agent mode asks. */
 void tui_agent_key(struct tui *t, int key);
+/* The tier key while a call waits for its approval; false when none waits. */
+bool tui_agent_tier(struct tui *t);
 /* Stop the task's current step (a running command's group is killed). */
 void tui_agent_cancel(struct tui *t);
 /* Stop the task and forget it at once (when the TUI closes). */

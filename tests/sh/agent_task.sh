@@ -142,6 +142,20 @@ done
 run_llm usage --by task --json
 check_rc "usage --by task: exit 0" 0
 check_contains "usage --by task: the task is a group" "$OUT" "\"task $task\""
+# tasks in the order they ran, by number (task 4 before task 1004), requests of no task first;
+# the rows seeded far above the tasks to come, so that none of theirs is counted in
+t_ledger_sql "INSERT INTO usage (time, model, tier, input_tokens, output_tokens, cost_pico, status,
+  task_id) VALUES ($(date +%s), 'test-cheap', 'cheap', 1, 1, 1, 'ok', $((task + 1000))),
+  ($(date +%s), 'test-cheap', 'cheap', 1, 1, 1, 'ok', $((task + 1001))),
+  ($(date +%s), 'test-cheap', 'cheap', 1, 1, 1, 'ok', NULL)"
+run_llm usage --by task
+want="no task,$(seq -f 'task %g' 1 "$task" | tr '\n' ,)task $((task + 1000)),task $((task + 1001)),"
+check_eq "usage --by task: tasks by number" \
+    "$(echo "$OUT" | sed -n 's/^\(no task\|task [0-9]*\) .*/\1/p' | tr '\n' ,)" "$want"
+run_llm usage --by task --json
+check_eq "usage --by task --json: tasks by number" \
+    "$(t_py -c 'import json,sys; print(",".join(g["key"] for g in json.load(open(sys.argv[1]))["rows"]), end=",")' "$T/out")" \
+    "$want"
 
 
 # llm undo after a real task: the fix is taken back, the test fails again.
@@ -284,3 +298,29 @@ run_in_repo "do" -m test-cheap <"$T/blank"
 check_rc "blank piped task: a usage error" 2
 check_eq "blank task: no task recorded" "$(db_get "SELECT count(*) FROM tasks")" "$tasks"
 check_eq "blank task: nothing sent" "$(fake_count)" 0
+
+# Without -t or -m the first step is routed as llm route decides, not sent to the cheap tier.
+t_sum_repo "$T/repo"
+fake_reset
+fake_reply '{"text":"Done.","usage":{"input":1000,"output":5}}'
+want=$(cd "$T/repo" && "$LLM_BIN" route --json "fix it" | t_py -c 'import json,sys; print(json.load(sys.stdin)["tier"])')
+run_in_repo "do" "fix it"
+check_rc "routed: exit 0" 0
+check_eq "routed: the first step's route as llm route's" \
+    "$(db_get "SELECT count(*) FROM usage WHERE id = (SELECT max(id) FROM usage) AND route_mode = 'auto'"):$(t_ledger_sql "SELECT tier FROM usage ORDER BY id DESC LIMIT 1")" \
+    "1:$want"
+check_eq "routed: not the cheap tier for this one" "$want" mid
+
+# The ledger's reason for each step's route: the router's for the first, then the tier the task
+# keeps and the advisor's tier, never "chosen by the user" when the user chose nothing.
+fake_reset
+fake_reply '{"calls":[{"name":"advise","args":{"question":"how?"}}],"usage":{"input":900,"output":20}}'
+fake_reply '{"text":"Add them.","usage":{"input":300,"output":5}}'
+fake_reply '{"text":"Done.","usage":{"input":1000,"output":5}}'
+run_in_repo "do" "what does sum.sh do?"
+check_rc "reasons: exit 0" 0
+task=$(db_get "SELECT max(id) FROM tasks")
+check_eq "reasons: routed, the advisor's tier, the task's kept tier" \
+    "$(t_ledger_sql "SELECT route_mode || ':' || CASE route_mode WHEN 'auto' THEN 'router'
+      ELSE route_reason END FROM usage WHERE task_id = $task ORDER BY id" | tr '\n' '|')" \
+    "auto:router|tier:the advisor's tier|tier:the task's tier, kept from its first step|"

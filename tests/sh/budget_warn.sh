@@ -177,4 +177,23 @@ tui one 200x20
 check_contains "TUI: the note in the transcript" "$(grep -F 'passed 50%' "$T/one.dump")" \
 	'│ budget: 2026-11 passed 50% of its budget: $0.0006 of $0.001 spent; forecast: out on Nov 20'
 
+# --- an agent task: its steps warn as any request does; the warning is kept as given, so it
+# must be said: by llm do on stderr (-q too, as llm -q says it), in the client's transcript
+t_sum_repo "$T/arepo"
+agent_replies() {
+	fake_reply '{"text":"Looking.","calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":1000,"output":500}}'
+	fake_reply '{"text":"Done.","usage":{"input":1000,"output":500}}'
+}
+fresh
+agent_replies
+(cd "$T/arepo" && "$LLM_BIN" "do" -q -m test-cheap "look around" >/dev/null 2>"$T/do.err")
+check_eq "llm do -q: the 50% warning on stderr" \
+	"$(count 'llm: budget: 2026-11 passed 50% of its budget: $0.0006 of $0.001 spent' "$T/do.err")" 1
+fresh
+agent_replies
+printf ':type look around\n:key Enter\n:wait-idle\n:dump-screen %s\n' "$T/ag.dump" >"$T/ag.s"
+tui_in "$T/arepo" ag 200x30 -m test-cheap --agent
+check_contains "TUI agent: the note in the transcript" "$(grep -F 'passed 50%' "$T/ag.dump")" \
+	'budget: 2026-11 passed 50% of its budget: $0.0006 of $0.001 spent'
+
 echo "# $T_PASS passed, $T_FAIL failed"

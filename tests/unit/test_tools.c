@@ -1098,6 +1098,20 @@ test_run_allow_run(void)
 	/* and the question, or the refusal, says which rule did not cover it, and why */
 	refused(w, "run", "{\"command\":\"make test -C /\"}", NULL,
 	    "allow_run has 'make test', but an argument of this command may reach outside");
+	/* nor a way to a secret file: one named as an argument, or as an option's value */
+	put("ws/.env", "CANARY=1\n", 9);
+	refused(w, "run", "{\"command\":\"make test -f .env\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test -f.env\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test --file=src/.ENV\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test X=.ssh/config\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test -f prod.secret\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"make test -f .env\"}", NULL,
+	    "allow_run has 'make test', but an argument of this command names a file that may "
+	    "hold secrets");
+	/* one allowed by name is no secret */
+	exec_tool(w, "run", "{\"command\":\"make test X=.env.example\"}", NULL, &r);
+	CHECK_STR(r.text, "tested .env.example\n[exit status 0]\n");
+	tool_result_free(&r);
 	{
 		struct asker no = { .answer = TOOL_NO };
 

@@ -61,6 +61,9 @@ check_contains "more: and the input keeps it to fix" "$(row "$T/m3" '│ >')" "�
 check_screen "more: Esc: the question again" m4 "(spent \$0.000058): y allows \$0.00087 more"
 check_not_contains "more: Esc: the input emptied" "$(row "$T/m4" '│ >')" "ten cents"
 check_contains "more: a digit starts the amount" "$(row "$T/m5" '│ >')" "│ > 0.05 "
+check_contains "more: the route line prices no message for the amount" "$(row "$T/m5" 'route ')" \
+    "route none  (the input is the amount to allow, not a message)"
+check_not_contains "more: no estimate on the route line" "$(row "$T/m5" 'route ')" '$'
 m6=$(screen "$T/m6")
 check_contains "more: the typed amount raised it" "$m6" "the cap is raised: the task goes on (+\$0.05, the cap is now \$0.05174)"
 check_contains "more: the typed amount under its question" "$m6" "→ +\$0.05"
@@ -155,3 +158,31 @@ check_screen "cap alone: none yet, and how to set one" s0 "agent tasks: no cap (
 check_screen "cap \$0.25: taken" s1 "agent tasks are capped at \$0.25 each"
 check_screen "cap alone: the cap set" s2 "agent tasks are capped at \$0.25 each (/agent cap off drops it)"
 check_screen "cap 1.0005: every digit, as a budget reads" s3 "agent tasks are capped at \$1.0005 each"
+
+# --- /agent cap during a task: the running task takes it from its next step on ----------------
+t_config_append '[agent]'
+t_config_append 'allow = run'
+fake_reset
+fake_reply '{"text":"Waiting.","calls":[{"name":"run","args":{"command":"echo waiting; while [ ! -f go ]; do sleep 0.05; done"}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"never","usage":{"input":500,"output":20}}'
+rm -f "$T/repo/go"
+tui_ok_in "$T/repo" "cap mid-task" r 100x30 -m test-cheap --agent <<S
+:type look around
+:key Enter
+:wait-text ┊ waiting
+:type /agent cap 0.0001
+:key Enter
+:dump-screen $T/r0
+:touch $T/repo/go
+:wait-text y allows
+:dump-screen $T/r1
+:key n
+:wait-idle
+:dump-screen $T/r2
+S
+check_screen "cap mid-task: said for the running task" r0 "from the next step on: this task is capped at \$0.0001"
+check_contains "cap mid-task: the next step asks under it" "$(screen "$T/r1")" \
+    "the next step could pass the task's cap \$0.0001 (spent \$0.000058)"
+check_screen "cap mid-task: n stops the task" r2 "stopped after 1 step"
+check_eq "cap mid-task: the next step never sent" "$(fake_count)" 1
+check_eq "cap mid-task: the task's cap recorded" "$(sql "SELECT cap_pico FROM tasks ORDER BY id DESC LIMIT 1")" 100000000

@@ -182,6 +182,49 @@ check_eq "mid-task: step 2 on the frontier tier, step 3 on the pinned model" \
 check_contains "mid-task: step 2's line" "$r0" "step 2 · frontier · test-frontier"
 check_contains "mid-task: step 3's line" "$r0" "step 3 · mid · test-mid"
 
+# --- F2 while a write waits for its approval: the question stays, the next step takes the tier
+fake_reset
+fake_reply '{"text":"Writing.","calls":[{"name":"write","args":{"path":"tier.txt","content":"x\n"}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"Done.","usage":{"input":700,"output":5}}'
+tui_ok_in "$T/repo" "tier at a question" q 100x40 --agent <<S
+:type look at the files
+:key Enter
+:wait-text write? y yes
+:key F2
+:key F2
+:key F2
+:dump-screen $T/q0
+:key y
+:wait-idle
+:dump-screen $T/q1
+S
+check_contains "tier at a question: the tier cycled" "$(row "$T/q0" 'tier: ')" "tier: frontier"
+check_screen "tier at a question: said for the next step" q0 "from the next step on: tier frontier"
+check_screen "tier at a question: the question stays" q0 "write? y yes · n no · a always (this task)"
+check_screen "tier at a question: y still answers it" q1 "▸ write tier.txt +1"
+task=$(sql "SELECT max(id) FROM tasks")
+check_eq "tier at a question: the next step on the frontier tier" \
+    "$(sql "SELECT tier FROM usage WHERE task_id = $task ORDER BY id" | tr '\n' ' ')" "cheap frontier "
+# under a pin the tier waits for the pin to go: said so, not that the next step takes it
+fake_reset
+fake_reply '{"text":"Writing.","calls":[{"name":"write","args":{"path":"pin.txt","content":"x\n"}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"Done.","usage":{"input":700,"output":5}}'
+tui_ok_in "$T/repo" "tier under a pin" v 100x40 -m test-cheap --agent <<S
+:type look at the files
+:key Enter
+:wait-text write? y yes
+:key F2
+:key F2
+:key y
+:wait-idle
+:dump-screen $T/v0
+S
+check_screen "tier under a pin: the pin still wins, said" v0 \
+    "from the next step on: tier mid, but the pinned model test-cheap still wins"
+task=$(sql "SELECT max(id) FROM tasks")
+check_eq "tier under a pin: every step on the pinned model" \
+    "$(sql "SELECT model FROM usage WHERE task_id = $task ORDER BY id" | tr '\n' ' ')" "test-cheap test-cheap "
+
 # --- d: a long diff's whole, in the approval -------------------------------------------
 content=$(t_py -c 'print("".join("line %d\n" % i for i in range(1, 61)), end="")')
 fake_reset

@@ -42,6 +42,11 @@ check_screen "esc: the question again" e2 "run? y yes · n no · a always (this 
 check_contains "esc: the input typed before is back" "$(row "$T/e2" '│ > e')" "│ > e "
 check_not_contains "esc: the command left the input" "$(row "$T/e2" '│ > ')" "echo original"
 check_contains "edit: the edited command in the input" "$(row "$T/e3" '│ > echo')" "│ > echo edited >out.txt"
+# the command is no message: the route line neither routes nor prices it
+check_contains "edit: the route line prices no message for the command" "$(row "$T/e3" 'route ')" \
+    "route none  (the input is the command to run, not a message)"
+check_not_contains "edit: no estimate on the route line" "$(row "$T/e3" 'route ')" '$'
+check_contains "esc: the draft is routed again" "$(row "$T/e2" 'route ')" "route pinned → cheap  test-cheap"
 check_screen "edited: said under the approval" e4 "→ edited: echo edited >out.txt"
 check_screen "edited: the call's line shows what ran" e4 "▸ run echo edited >out.txt · edited · exit 0"
 check_not_screen "edited: the model's command never shown as run" e4 "▸ run echo original"

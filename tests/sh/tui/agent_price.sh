@@ -60,6 +60,16 @@ check_eq "estimate: the ledger marks it" "$(sql "SELECT estimated FROM usage WHE
 check_contains "estimate: the tokens and the cost marked" "$(row "$T/u0" 'step 1 ·')" "tok · ~\$"
 check_contains "estimate: the task's total marked" "$(row "$T/u0" 'step 2 ·')" "task ~\$"
 
+# --- the prompt cache: what a step read and wrote from it, and what that saved, as a reply's line says
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":1000,"output":20,"cached":800,"cache_write":100}}'
+fake_reply '{"text":"Listed.","usage":{"input":1000,"output":20,"cached":900}}'
+tui_ask_in "$T/repo" "cache" k "list it" 100x30 -m test-mid --agent
+check_contains "cache: read and written, and the net saving" "$(row "$T/k0" 'step 1 ·')" \
+    "1.9k→20 tok · \$0.00392 · 800 cached, 100 written, saved \$"
+check_contains "cache: read only" "$(row "$T/k0" 'step 2 ·')" \
+    "1.9k→20 tok · \$0.00357 · 900 cached, saved \$0.00243 · task \$0.00749"
+
 t_config_append '[llm]'
 sed -i 's/^budget = 1/budget = 0/' "$LLM_CONFIG_DIR/config.ini"
 fake_reset
