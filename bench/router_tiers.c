@@ -621,7 +621,7 @@ others_eval(struct data *d)
 		}
 	}
 	{
-		char *how = xstrfmt("%zu sets labelled by other engineers, each routed by a fit whose\n"
+		char *how = xstrfmt("%zu sets held out of the developer set, each routed by a fit whose\n"
 		    "mid-versus-frontier intercept did not see it, default quality", sets);
 
 		dev_report("others' prompts", others_rows, n, tier, p1, p2, how);

@@ -1107,7 +1107,7 @@ static const bool *dev_use;
 /* The ridge the last developer stage used (for the weights' header). */
 static double dev_l2_used;
 /*
- * The prompts labelled by other engineers (bench/data/dev/others.txt) a fit
+ * The held-out prompts of other sets (bench/data/dev/others.txt) a fit
  * uses (others_use[i]): they set head 2's intercept, never a weight.
  */
 static struct dev *others_rows;
@@ -1456,7 +1456,7 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 		fprintf(f, " * (code_lines .. ask_small, code_fence, diff, stack_trace).\n");
 		if (others_n > 0)
 			fprintf(f, " * Head 2's intercept then refitted alone on those prompts and the %zu of\n"
-			    " * bench/data/dev/others.txt, labelled by other engineers, each source weighing\n"
+			    " * bench/data/dev/others.txt, sets held out of the developer set, each source weighing\n"
 			    " * the same in all.\n", others_n);
 		fprintf(f, " * Thresholds follow [llm] quality\n");
 		fprintf(f, " * (router_thresholds) with the mean relative losses of cheap and mid answers judged\n");

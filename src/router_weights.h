@@ -22,7 +22,7 @@
  * on the benchmark logit, scaled (at least 0.25), and the developer features
  * (code_lines .. ask_small, code_fence, diff, stack_trace).
  * Head 2's intercept then refitted alone on those prompts and the 1042 of
- * bench/data/dev/others.txt, labelled by other engineers, each source weighing
+ * bench/data/dev/others.txt, sets held out of the developer set, each source weighing
  * the same in all.
  * Thresholds follow [llm] quality
  * (router_thresholds) with the mean relative losses of cheap and mid answers judged
