@@ -600,8 +600,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	wo.allow_run = (const char *const *)cli->cfg.agent_allow_run;
 	wo.undo_dir = undo_dir;
 	wo.cancel = &do_cancel;
-	if (cli->cfg.agent_run_timeout > 0 && cli->cfg.agent_run_timeout <= 86400)
-		wo.run_timeout_ms = (int)cli->cfg.agent_run_timeout * 1000;
+	wo.run_timeout_ms = (int)cli->cfg.agent_run_timeout * 1000;
 	if (ws_open(&w, ".", &wo, &cause) != 0) {
 		fprintf(stderr, "llm: do: %s\n", cause);
 		rc = EXIT_USAGE;

@@ -127,7 +127,7 @@ static const struct key agent_keys[] = {
 	LLM_KEY("advisor", K_STR, agent_advisor, NULL, "the model a stuck agent asks for advice"),
 	LLM_KEY("max_advice", K_LONG, agent_max_advice, "3", "advisor calls a task may make"),
 	LLM_KEY("max_steps", K_LONG, agent_max_steps, "30", "requests a task may make"),
-	LLM_KEY("run_timeout", K_LONG, agent_run_timeout, "120",
+	LLM_KEY("run_timeout", K_SECONDS, agent_run_timeout, "120",
 	    "seconds a command the agent runs may take"),
 };
 

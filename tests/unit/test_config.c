@@ -176,6 +176,19 @@ git_timeout_seconds(void)
 	write_config("[git]\ntimeout = 86401\n");
 	CHECK_INT(config_load(&cfg, &cause), -1);
 	free(cause);
+	cause = NULL;
+	config_done(&cfg);
+	/* the agent's commands too: 0 was taken silently for the default */
+	write_config("[agent]\nrun_timeout = 0\n");
+	CHECK_INT(config_load(&cfg, &cause), -1);
+	CHECK(cause && strstr(cause, "config.ini:2: run_timeout: expected a number of seconds from "
+	    "1 to 86400, got '0'") != NULL);
+	free(cause);
+	cause = NULL;
+	config_done(&cfg);
+	write_config("[agent]\nrun_timeout = 30\n");
+	CHECK_INT(config_load(&cfg, &cause), 0);
+	CHECK_INT(cfg.agent_run_timeout, 30);
 	config_done(&cfg);
 }
 
