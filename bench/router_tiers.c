@@ -568,6 +568,28 @@ others_set_len(const struct dev *v)
 	return strcspn(v->id, "-");
 }
 
+/* Route with m, at the default quality, the others' prompts not in use now. */
+static void
+others_route(const struct router_model *m, int *tier, double *p1, double *p2)
+{
+	size_t j;
+
+	for (j = 0; j < others_n; j++) {
+		struct route_input in = { 0 };
+		struct route_decision dec;
+
+		if (others_use[j])
+			continue;
+		in.prompt = others_rows[j].text;
+		in.len = strlen(others_rows[j].text);
+		in.prev_tier = TIER_AUTO;
+		router_decide_with(m, &in, &dec);
+		tier[j] = dec.tier;
+		p1[j] = dec.p_cheap_fail;
+		p2[j] = dec.p_mid_fail;
+	}
+}
+
 /*
  * Route the others' prompts at the default quality, each set (the ID up to
  * its '-') by a fit whose head 2 intercept did not see it, the developer
@@ -605,20 +627,7 @@ others_eval(struct data *d)
 			    strncmp(others_rows[j].id, others_rows[i].id, len) != 0;
 		m = dev_base;
 		dev_fit(&m);
-		for (j = 0; j < n; j++) {
-			struct route_input in = { 0 };
-			struct route_decision dec;
-
-			if (use[j])
-				continue;
-			in.prompt = others_rows[j].text;
-			in.len = strlen(others_rows[j].text);
-			in.prev_tier = TIER_AUTO;
-			router_decide_with(&m, &in, &dec);
-			tier[j] = dec.tier;
-			p1[j] = dec.p_cheap_fail;
-			p2[j] = dec.p_mid_fail;
-		}
+		others_route(&m, tier, p1, p2);
 	}
 	{
 		char *how = xstrfmt("%zu sets held out of the developer set, each routed by a fit whose\n"
@@ -631,18 +640,7 @@ others_eval(struct data *d)
 		use[j] = false;
 	m = dev_base;
 	dev_fit(&m);
-	for (j = 0; j < n; j++) {
-		struct route_input in = { 0 };
-		struct route_decision dec;
-
-		in.prompt = others_rows[j].text;
-		in.len = strlen(others_rows[j].text);
-		in.prev_tier = TIER_AUTO;
-		router_decide_with(&m, &in, &dec);
-		alone[j] = dec.tier;
-		p1[j] = dec.p_cheap_fail;
-		p2[j] = dec.p_mid_fail;
-	}
+	others_route(&m, alone, p1, p2);
 	dev_report("others' prompts", others_rows, n, alone, p1, p2,
 	    "for comparison, that intercept from the developer prompts alone");
 	others_use = keep;

@@ -1243,32 +1243,32 @@ dev_stage(struct router_model *rm, int h, double ridge)
 		dev_intercept(rm);
 }
 
+/* Load the prompts of path into *rows (*n of them), every one in use (*use). */
+static void
+load_in_use(const char *path, struct dev **rows, size_t *n, const bool **use)
+{
+	bool *u;
+	size_t i;
+
+	*n = dev_load(path, rows);
+	u = xcalloc(*n ? *n : 1, sizeof(bool));
+	for (i = 0; i < *n; i++)
+		u[i] = true;
+	*use = u;
+}
+
 /* Load the developer prompts for every fit that follows, all of them in use. */
 static void
 dev_load_all(const char *path)
 {
-	bool *use;
-	size_t i;
-
-	dev_n = dev_load(path, &dev_rows);
-	use = xcalloc(dev_n ? dev_n : 1, sizeof(bool));
-	for (i = 0; i < dev_n; i++)
-		use[i] = true;
-	dev_use = use;
+	load_in_use(path, &dev_rows, &dev_n, &dev_use);
 }
 
 /* Load the others' prompts for every fit that follows, all of them in use. */
 static void
 others_load_all(const char *path)
 {
-	bool *use;
-	size_t i;
-
-	others_n = dev_load(path, &others_rows);
-	use = xcalloc(others_n ? others_n : 1, sizeof(bool));
-	for (i = 0; i < others_n; i++)
-		use[i] = true;
-	others_use = use;
+	load_in_use(path, &others_rows, &others_n, &others_use);
 }
 
 /* Give the developer features an identity scale and fit both heads' developer stage. */
