@@ -419,8 +419,16 @@ trace_word_ok(const unsigned char *p, size_t start, size_t end, size_t n)
 static bool
 deep_word_ok(const unsigned char *p, size_t start, size_t end, size_t n)
 {
+	static const char *const failed[] = { "failed to ", "unable to ", "could not ", "cannot " };
 	const unsigned char *w = p + start;
-	size_t wlen = end - start;
+	size_t wlen = end - start, k, len;
+
+	/* "x509: failed to verify certificate" reports an error; it asks for nothing */
+	for (k = 0; k < ARRAY_SIZE(failed); k++) {
+		len = strlen(failed[k]);
+		if (start >= len && word_is(p + start - len, len, failed[k]))
+			return false;
+	}
 
 	if (word_is(w, wlen, "trade") || word_is(w, wlen, "trades"))
 		return followed_by(p, end, n, "off");

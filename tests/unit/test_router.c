@@ -1368,6 +1368,12 @@ test_features_plain_words(void)
 		  "signed cookies for our web app.", true },
 		{ "Threat-model our plan: a browser extension that sends selected text to our API with "
 		  "the user's token.", true },
+		/* an error saying what failed asks for nothing; the user asking to verify does */
+		{ "what does this mean, curl works from my laptop but not from the container\n\n"
+		  "Get \"https://vault.internal:8200/v1/sys/health\": tls: failed to verify certificate: "
+		  "x509: certificate signed by unknown authority\n", false },
+		{ "npm ERR! code E401 unable to authenticate, could not review the lockfile; what now?", false },
+		{ "verify that this lock-free queue is linearizable under concurrent pushes", true },
 	};
 	double x[RF_COUNT], y[RF_COUNT];
 	const char *everyday[] = { conc[0].text, conc[1].text, conc[2].text, conc[3].text, conc[10].text,
