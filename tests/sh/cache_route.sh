@@ -66,7 +66,7 @@ run_llm route -c --json "thanks"
 printf '%s\n' "$OUT" >"$T/r.json"
 check_eq "warm test-mid is cheaper than cold test-mid-b: it is kept" "$(rj tier) $(rj model)" "mid test-mid"
 check_contains "the reason says why" "$(rj reason)" \
-    "sticky: previous turn mid; a quick ask, short prompt, long words; stays on mid: its warm cache makes it"
+    "sticky: previous turn mid; a quick ask, short prompt, long words; stays on test-mid: its warm cache makes it"
 check_eq "json: the tier's pick is the cold one" "$(rj estimates.1.model) $(rj estimates.1.cached_tokens)" \
     "test-mid-b 0"
 check "the chosen estimate is below the tier's pick's" test "$(pico estimate_usd)" -lt "$(pico estimates.1.cost_usd)"
