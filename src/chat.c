@@ -205,6 +205,9 @@ chat_resume(struct chat *c, int64_t id, char **cause)
 		hist_add(c, roles[i], texts[i]);
 	ledger_msgs_free(roles, texts, n);
 	c->conv_id = id;
+	/* the tier the conversation had reached, as if it had never stopped */
+	if (conv.tier == NULL || !tier_parse(conv.tier, &c->prev_tier))
+		c->prev_tier = TIER_AUTO;
 	chat_compact_load(c);
 	chat_warm_load(c);
 	c->system = conv.system;    /* taken */
@@ -1105,6 +1108,21 @@ finish_reason(const struct chat *c)
 
 static void compact_finish(struct chat *c);
 
+/*
+ * Within a conversation the tier never drops below the highest a turn was
+ * answered on; the conversation keeps it, so that one going on in a later
+ * process (-c, --cid) starts where this one is.
+ */
+static void
+tier_keep(struct chat *c)
+{
+	if (c->tier <= c->prev_tier)
+		return;
+	c->prev_tier = c->tier;
+	if (c->ledger != NULL && c->conv_id != 0)
+		store_conv_set_tier(ledger_store(c->ledger), c->conv_id, tier_str(c->tier));
+}
+
 static void
 finish(struct chat *c)
 {
@@ -1118,7 +1136,7 @@ finish(struct chat *c)
 	c->holding = false;
 	keep_answer(c);
 	if (c->turn.status == CHAT_OK || c->turn.status == CHAT_CANCELLED)
-		c->prev_tier = c->tier > c->prev_tier ? c->tier : c->prev_tier;
+		tier_keep(c);
 	c->turn.conversation_id = c->conv_id;
 	c->turn.latency_ms = clock_ms() - c->turn.latency_ms;
 	step_clear(c);

@@ -555,9 +555,10 @@ route_cache(struct chat *c, const struct chat_opts *o, struct chat_route *r)
 	    (r->estimate < 0 || stay.estimate < r->estimate)) {
 		pricing_format(stay.estimate, true, a, sizeof a);
 		pricing_format(r->estimate, true, b, sizeof b);
+		/* of the same tier, the model is named: "stays on mid" would not tell it from r's */
 		snprintf(stay.reason + n, sizeof stay.reason - n, "%sstays on %s: its warm cache "
-		    "makes it %s against %s on %s", n ? "; " : "", tier_str(w->tier), a, b,
-		    r->model->name);
+		    "makes it %s against %s on %s", n ? "; " : "",
+		    w->tier == r->tier ? w->name : tier_str(w->tier), a, b, r->model->name);
 		stay.cache_loss = 0;
 		*r = stay;
 		return;

@@ -264,6 +264,17 @@ static const char *const store_migrations[] = {
 	 */
 	"UPDATE conversations SET kind = 'cmd' WHERE kind = 'chat'"
 	" AND system LIKE 'You turn a request into exactly one command for the %';",
+	/*
+	 * 12: a conversation keeps the highest tier a turn of it was answered on, so
+	 * that going on with it later never drops below that; the ones made before
+	 * take it from their requests that ended or were cancelled, summaries aside
+	 */
+	"ALTER TABLE conversations ADD COLUMN tier TEXT;"
+	"UPDATE conversations SET tier = (SELECT CASE max(CASE u.tier WHEN 'cheap' THEN 0"
+	" WHEN 'mid' THEN 1 WHEN 'frontier' THEN 2 END) WHEN 0 THEN 'cheap' WHEN 1 THEN 'mid'"
+	" WHEN 2 THEN 'frontier' END FROM usage u WHERE u.conversation_id = conversations.id"
+	" AND u.status IN ('ok', 'cancelled')"
+	" AND coalesce(u.route_reason, '') NOT LIKE 'compaction:%');",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,
@@ -694,6 +705,7 @@ store_conv_read(sqlite3_stmt *st, void *item)
 	c->draft = sqlite3_column_int64(st, 7) != 0;
 	c->role = store_col_str(st, 8);
 	c->cmd = sqlite3_column_int64(st, 9) != 0;
+	c->tier = store_col_str(st, 10);
 }
 
 static void
@@ -705,6 +717,7 @@ store_conv_drop(void *item)
 	free(c->model);
 	free(c->system);
 	free(c->role);
+	free(c->tier);
 }
 
 static const struct store_kind store_conv_kind = {
@@ -715,7 +728,7 @@ static const struct store_kind store_conv_kind = {
 
 #define STORE_CONV_COLS "SELECT id, created, updated, title, model," \
 	" (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)," \
-	" system, kind = 'draft', role, kind = 'cmd' FROM conversations c"
+	" system, kind = 'draft', role, kind = 'cmd', tier FROM conversations c"
 
 /* The most recent conversations that hold messages, drafts and commands too when all. */
 static int
@@ -811,6 +824,21 @@ store_conv_set_role(struct store *s, int64_t conv, const char *role)
 {
 	return store_conv_update(s, "UPDATE conversations SET role = ?2 WHERE id = ?1", conv,
 	    role);
+}
+
+/* A tier's name as a number to compare: -1 for none. */
+#define STORE_TIER_RANK(x) \
+	" CASE " x " WHEN 'cheap' THEN 0 WHEN 'mid' THEN 1 WHEN 'frontier' THEN 2 ELSE -1 END"
+
+/*
+ * Raise a conversation's tier. Another process may have gone on with it
+ * meanwhile, higher: the tier is never lowered.
+ */
+int
+store_conv_set_tier(struct store *s, int64_t conv, const char *tier)
+{
+	return store_conv_update(s, "UPDATE conversations SET tier = ?2 WHERE id = ?1 AND"
+	    STORE_TIER_RANK("tier") " <" STORE_TIER_RANK("?2"), conv, tier);
 }
 
 /* Keep summary as what stands for conversation conv's first upto messages. */

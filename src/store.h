@@ -11,7 +11,7 @@ struct sqlite3_stmt;
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_VERSION 11
+#define STORE_VERSION 12
 /* How long a statement waits for another process's write lock, in milliseconds. */
 #define STORE_BUSY_MS 10000
 /* Titles are cut to this many bytes (at a character boundary). */
@@ -26,6 +26,7 @@ struct store_conv {
 	bool draft;          /* a git hook's commit-message draft, not a conversation to go on */
 	bool cmd;            /* llm cmd's request for a command: gone on with only by its id */
 	char *role;          /* the role (-r NAME) it was started with; NULL: none */
+	char *tier;          /* the highest tier a turn of it was answered on; NULL: none yet */
 };
 
 /* A message row, with what its usage row says when it has one; strings malloc'd. */
@@ -79,6 +80,11 @@ int64_t store_conv_latest(struct store *s);
 int store_conv_set_system(struct store *s, int64_t conv, const char *system);
 /* Keep role (NULL: none) as conversation conv's role. 0 or -1. */
 int store_conv_set_role(struct store *s, int64_t conv, const char *role);
+/*
+ * Raise conversation conv's tier (the highest a turn of it was answered on) to
+ * tier, as tier_str names it. 0, or -1 when it was as high already or on error.
+ */
+int store_conv_set_tier(struct store *s, int64_t conv, const char *tier);
 /* Keep summary as what stands for conversation conv's first upto messages. 0 or -1. */
 int store_conv_set_summary(struct store *s, int64_t conv, const char *summary, int64_t upto);
 /* Read conv's summary (malloc'd; NULL: none) and how many messages it stands for. 0 or -1. */

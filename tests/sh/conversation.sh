@@ -109,3 +109,68 @@ DEEPSEEK_API_KEY=sk-test-deepseek-0004 run_llm -q -m deepseek-v4-flash --cid "$c
 check_rc "deepseek: the follow-up goes through" 0
 check_eq "deepseek: the assistant turn carries reasoning_content" "$(fake_last body.messages.1)" \
     '{"role":"assistant","content":"Rome.","reasoning_content":""}'
+
+# Going on with a conversation from a later process (-c, --cid) routes as the same process
+# would have: the tier never drops below the highest a turn of it was answered on, and the
+# reason says so; -t and -m on the turn still win.
+fake_reset
+fake_default '{"text":"You are welcome."}'
+fake_reply '{"text":"It frees p twice."}'
+run_llm -q -t mid --json "why does free(p); free(p); crash?"
+cid=$(json_get "$T/out" conversation_id)
+run_llm -q --json --cid "$cid" "thanks"
+printf '%s\n' "$OUT" >"$T/k.json"
+check_eq "sticky: --cid stays on the conversation's tier" \
+    "$(json_get "$T/k.json" tier) $(json_get "$T/k.json" model) $(fake_last body.model)" "mid test-mid test-mid-1"
+check_eq "sticky: --json says why, as in one process" \
+    "$(json_get "$T/k.json" route.mode) $(json_get "$T/k.json" route.tier) $(json_get "$T/k.json" route.reason)" \
+    "auto mid sticky: previous turn mid; a quick ask, short prompt, long words"
+check_eq "sticky: the ledger keeps that reason" \
+    "$(t_ledger_sql "SELECT route_reason FROM usage WHERE conversation_id = $cid ORDER BY id DESC LIMIT 1")" \
+    "sticky: previous turn mid; a quick ask, short prompt, long words"
+run_llm -q --json -c -t cheap "bye"
+check_eq "sticky: -t on the turn wins" "$(json_get "$T/out" tier) $(json_get "$T/out" route.reason)" \
+    "cheap tier chosen by the user"
+run_llm -q --json -c -m test-local "bye"
+check_eq "sticky: -m on the turn wins" "$(json_get "$T/out" model) $(json_get "$T/out" route.mode)" \
+    "test-local pinned"
+# the highest tier answered on, not the last: one process keeps that too
+run_llm -q --json -c "thanks"
+check_eq "sticky: a cheap turn between does not lower it" \
+    "$(json_get "$T/out" tier) $(json_get "$T/out" route.reason)" \
+    "mid sticky: previous turn mid; a quick ask, short prompt, long words"
+run_llm -q --json "thanks"
+check_eq "sticky: a new conversation starts afresh" "$(json_get "$T/out" tier)" cheap
+
+# The same turns in one full-screen session: the follow-up is routed the same, word for word.
+fake_reply '{"text":"It frees p twice."}'
+cat >"$T/k.s" <<'S'
+:type /tier mid
+:key Enter
+:type why does free(p); free(p); crash?
+:key Enter
+:wait-idle
+:type /tier auto
+:key Enter
+:type thanks
+:key Enter
+:wait-idle
+S
+timeout -k 5 60 "$LLM_BIN" chat --headless "$T/k.s" --size 100x30 >"$T/k.out" 2>"$T/k.err"
+check_eq "sticky: in one session the follow-up is routed alike" \
+    "$(t_ledger_sql "SELECT tier || ' ' || model || ' ' || route_mode || ' ' || route_reason FROM usage
+        ORDER BY id DESC LIMIT 1")" \
+    "mid test-mid auto sticky: previous turn mid; a quick ask, short prompt, long words"
+
+# An answer escalated one tier up counts at the tier that gave it.
+sed -i 's/^escalate = no/escalate = yes/' "$LLM_CONFIG_DIR/config.ini"
+fake_reply '{"text":"I'"'"'m sorry, but I can'"'"'t help with that."}'
+fake_reply '{"text":"Here is how it works."}'
+run_llm -q --json "what is a monad?"
+check_eq "sticky: the first turn was escalated to mid" \
+    "$(json_get "$T/out" steps.0.tier) $(json_get "$T/out" tier)" "cheap mid"
+run_llm -q --json -c "thanks"
+check_eq "sticky: the follow-up stays on the tier escalated to" \
+    "$(json_get "$T/out" tier) $(json_get "$T/out" route.reason)" \
+    "mid sticky: previous turn mid; a quick ask, short prompt, long words"
+sed -i 's/^escalate = yes/escalate = no/' "$LLM_CONFIG_DIR/config.ini"

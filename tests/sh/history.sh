@@ -158,7 +158,8 @@ sqlite3 "$DB" "DROP INDEX route_labels_move"
 sqlite3 "$DB" "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_delete;
     DROP TRIGGER messages_fts_update; DROP TABLE messages_fts; ALTER TABLE conversations DROP COLUMN summary;
     ALTER TABLE conversations DROP COLUMN summary_upto; DROP INDEX usage_task;
-    ALTER TABLE usage DROP COLUMN task_id; DROP TABLE tasks; PRAGMA user_version = 6;
+    ALTER TABLE usage DROP COLUMN task_id; DROP TABLE tasks; ALTER TABLE conversations DROP COLUMN tier;
+    PRAGMA user_version = 6;
     INSERT INTO messages (conversation_id, role, text, created) VALUES ($other, 'user', 'platypus', 0);"
 run_llm logs -q platypus
 check_rc "migration: exit 0" 0

@@ -649,6 +649,7 @@ test_upgrade_from_first_schema(void)
 	    " DROP TRIGGER messages_fts_update; DROP TABLE messages_fts;"
 	    " ALTER TABLE conversations DROP COLUMN summary;"
 	    " ALTER TABLE conversations DROP COLUMN summary_upto;"
+	    " ALTER TABLE conversations DROP COLUMN tier;"
 	    " CREATE TRIGGER usage_totals_insert AFTER INSERT ON usage BEGIN SELECT 1; END;"
 	    " CREATE TRIGGER usage_totals_delete AFTER DELETE ON usage BEGIN SELECT 1; END;"
 	    " CREATE TRIGGER usage_totals_update AFTER UPDATE ON usage BEGIN SELECT 1; END;"

@@ -120,7 +120,8 @@ test_upgrade_marks_commands(void)
 	fresh_dir();
 	ledger_close(open_ledger());
 	CHECK_INT(sqlite3_open(test_db, &db), SQLITE_OK);
-	CHECK_INT(sqlite3_exec(db, "INSERT INTO conversations (id, created, updated, system) VALUES"
+	CHECK_INT(sqlite3_exec(db, "ALTER TABLE conversations DROP COLUMN tier;"
+	    "INSERT INTO conversations (id, created, updated, system) VALUES"
 	    " (1, 1, 1, 'Be brief.'), (2, 2, 2, 'You turn a request into exactly one command for"
 	    " the bash shell on Linux. Answer with two lines.');"
 	    "INSERT INTO messages (conversation_id, role, text, created) VALUES"
@@ -130,6 +131,66 @@ test_upgrade_marks_commands(void)
 	l = open_ledger();
 	check_sql("SELECT group_concat(id || ':' || kind, ' ') FROM conversations", "1:chat 2:cmd");
 	CHECK_INT(ledger_conv_latest(l), 1);
+	ledger_close(l);
+}
+
+/*
+ * Upgrading gives each conversation the highest tier a request of it ended or
+ * was cancelled on: one that failed is no answer, a summary no turn of it.
+ */
+static void
+test_upgrade_takes_tiers(void)
+{
+	struct ledger *l;
+	sqlite3 *db;
+
+	fresh_dir();
+	ledger_close(open_ledger());
+	CHECK_INT(sqlite3_open(test_db, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "ALTER TABLE conversations DROP COLUMN tier;"
+	    "INSERT INTO conversations (id, created, updated) VALUES (1, 1, 1), (2, 2, 2),"
+	    " (3, 3, 3), (4, 4, 4);"
+	    "INSERT INTO usage (time, conversation_id, tier, route_reason, status) VALUES"
+	    " (1, 1, 'cheap', 'a quick ask', 'ok'), (2, 1, 'mid', 'code block', 'cancelled'),"
+	    " (3, 1, 'frontier', 'math', 'error'), (4, 1, 'cheap', 'thanks', 'ok'),"
+	    " (5, 2, 'mid', 'compaction: 4 earlier messages summarised', 'ok'),"
+	    " (6, 2, 'cheap', 'a quick ask', 'ok'), (7, 3, 'frontier', 'pinned', 'ok');"
+	    "PRAGMA user_version = 11", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	l = open_ledger();
+	check_sql("SELECT group_concat(id || ':' || coalesce(tier, '-'), ' ') FROM conversations",
+	    "1:mid 2:cheap 3:frontier 4:-");
+	ledger_close(l);
+}
+
+/* A conversation's tier is raised, never lowered, whichever process writes last. */
+static void
+test_tier_raised(void)
+{
+	struct ledger *l;
+	struct store *s;
+	struct store_conv c;
+	char *cause = NULL;
+	int64_t id;
+
+	fresh_dir();
+	l = open_ledger();
+	s = ledger_store(l);
+	id = store_conv_new(s, "chat");
+	CHECK_INT(store_conv_get(s, id, &c, &cause), 0);
+	CHECK(c.tier == NULL);
+	store_conv_done(&c);
+	CHECK_INT(store_conv_set_tier(s, id, "mid"), 0);
+	CHECK_INT(store_conv_set_tier(s, id, "cheap"), -1);
+	CHECK_INT(store_conv_set_tier(s, id, "mid"), -1);
+	CHECK_INT(store_conv_get(s, id, &c, &cause), 0);
+	CHECK_STR(c.tier, "mid");
+	store_conv_done(&c);
+	CHECK_INT(store_conv_set_tier(s, id, "frontier"), 0);
+	CHECK_INT(store_conv_get(s, id, &c, &cause), 0);
+	CHECK_STR(c.tier, "frontier");
+	store_conv_done(&c);
+	CHECK_INT(store_conv_set_tier(s, 9999, "mid"), -1);
 	ledger_close(l);
 }
 
@@ -342,6 +403,7 @@ test_migrate_v1(void)
 	    " DROP TRIGGER messages_fts_update; DROP TABLE messages_fts;"
 	    " ALTER TABLE conversations DROP COLUMN summary;"
 	    " ALTER TABLE conversations DROP COLUMN summary_upto;"
+	    " ALTER TABLE conversations DROP COLUMN tier;"
 	    " PRAGMA user_version = 2", NULL, NULL,
 	    NULL), SQLITE_OK);
 	sqlite3_close(db);
@@ -351,7 +413,7 @@ test_migrate_v1(void)
 		return;
 	CHECK_INT(store_version(s), STORE_VERSION);
 	CHECK_INT(store_conv_get(s, id, &c, &cause), 0);
-	CHECK(c.system == NULL && !c.draft && c.nmsgs == 1);
+	CHECK(c.system == NULL && !c.draft && c.nmsgs == 1 && c.tier == NULL);
 	CHECK_STR(c.title, "old one");
 	store_conv_done(&c);
 	CHECK_INT(store_conv_latest(s), id);
@@ -407,6 +469,8 @@ main(void)
 	RUN(test_create);
 	RUN(test_newer_schema_refused);
 	RUN(test_upgrade_marks_commands);
+	RUN(test_upgrade_takes_tiers);
+	RUN(test_tier_raised);
 	RUN(test_not_a_database);
 	RUN(test_conversations);
 	RUN(test_turn_add);
