@@ -102,6 +102,14 @@ struct agent_opts {
 };
 
 /*
+ * Route task o's first step as agent_run would send it on chat c (one with
+ * no history, as the task's is): the system prompt, the tool definitions and
+ * the task; chat_preview's route and estimate, nothing sent or reserved.
+ */
+enum chat_status agent_preview(struct chat *c, const struct agent_opts *o, struct chat_route *r,
+    char **cause);
+
+/*
  * Before task o's first step, get each key it needs as its requests would
  * (key_command run): the worker's first model's (o->model, or routed as the
  * first step is), then the advisor's when [agent] names one. A missing one

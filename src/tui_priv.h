@@ -200,6 +200,7 @@ struct tui {
 	struct catalog *cat;
 	struct ledger *ledger;
 	struct chat *chat;
+	struct chat *step_chat; /* agent mode's route: a chat with no history, as a task's */
 	struct theme theme;
 	bool color;            /* colour pairs are in use */
 	bool unicode;          /* box drawing characters can be shown */
