@@ -806,6 +806,8 @@ agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struc
 		free(cause);
 		return r->status;
 	}
+	if (r->task_id > 0 && o->on_task != NULL)
+		o->on_task(o->arg, r->task_id);
 	load_tools(&a);
 	a.chat = chat_new(cfg, cat, l);
 	msg_add(&a, "user", o->task);

@@ -77,6 +77,7 @@ struct agent_opts {
 	 * NULL: stop.
 	 */
 	int64_t (*more)(void *arg, const char *what, int64_t spent, int64_t cap, int64_t need);
+	void (*on_task)(void *arg, int64_t task_id);             /* its row is made; NULL: none */
 	void (*on_step)(void *arg, const struct agent_step *s);  /* a step is done */
 	/*
 	 * A worker step's request is answered and priced, before the calls it

@@ -76,7 +76,7 @@ check_eq "more: the ledger's task has the raised cap" \
     "$(sql "SELECT cap_pico FROM tasks WHERE id = $task")" $((870000000 + 870000000 + 50000000000))
 check_contains "more: the answer's line has the task's total against the raised cap" \
     "$(row "$T/m6" 'step 3 ')" "task $(usd "$sum") of \$0.05174 cap"
-check_screen "more: and the status line" m6 "└ task $(usd "$sum") of \$0.05174 cap ─"
+check_screen "more: and the status line, with the task's id" m6 "└ task $task: $(usd "$sum") of \$0.05174 cap ─"
 check_eq "more: three requests sent" "$(fake_count)" 3
 
 # --- n stops at the first question; Esc at the second ------------------------------------------
@@ -110,8 +110,8 @@ check_contains "stop: before any step" "$s0" "stopped after 0 steps (task \$0.00
 check_eq "stop: n: no task kept, with nothing in it" \
     "$(sql "SELECT count(*) FROM tasks WHERE id > $before")" 1
 s1=$(screen "$T/s1")
-check_contains "stop: Esc stopped the second" "$s1" "stopped after 1 step (task \$0.000058 of \$0.00174 cap)"
 second=$(sql "SELECT max(id) FROM tasks")
+check_contains "stop: Esc stopped the second" "$s1" "stopped after 1 step (task $second: \$0.000058 of \$0.00174 cap)"
 check_eq "stop: Esc: one request in the task" "$(sql "SELECT count(*) FROM usage WHERE task_id = $second")" 1
 check_eq "stop: Esc: the task's cap raised once" "$(sql "SELECT cap_pico FROM tasks WHERE id = $second")" 1740000000
 check_eq "stop: one request sent in all" "$(fake_count)" 1

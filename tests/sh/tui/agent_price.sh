@@ -39,6 +39,9 @@ check_contains "approval: its step's line right under it, priced from the ledger
 check_eq "approval: the step's line shown once" "$(grep -c -F 'step 2 ·' "$T/p0")" 1
 check_contains "approval: the meter has the step already" "$(row "$T/p0" 'Nov ')" "$(usd $((c1 + c2))) of \$1.00"
 check_contains "running: the block" "$(screen "$T/p1")" "⋯ running"
+check_screen "start: the task's id" p0 "task $task · llm logs --task $task shows its steps"
+check_above "start: under the task's message, above its steps" p0 "you  run it" "task $task · llm logs"
+check_above "start: ... above its steps" p0 "task $task · llm logs" "step 1 ·"
 check_contains "running: the step's line under the running command" "$(below "$T/p1" '┊ waiting')" "$line2"
 check_eq "running: the step's line shown once" "$(grep -c -F 'step 2 ·' "$T/p1")" 1
 check_not_contains "running: no longer under the answered approval" "$(below "$T/p1" '→ yes')" "step 2"
@@ -81,7 +84,7 @@ task=$(sql "SELECT max(id) FROM tasks")
 check_eq "unknown: the ledger has no cost, not zero" \
     "$(sql "SELECT count(*) FROM usage WHERE task_id = $task AND cost_pico IS NULL")" 2
 check_contains "unknown: the step's cost" "$(row "$T/n0" 'step 1 ·')" "500→20 tok · unknown · task \$0.00 + \$?"
-check_contains "unknown: the answer's total never free" "$n0" "└ task \$0.00 + \$? ─"
+check_contains "unknown: the answer's total never free" "$n0" "└ task $task: \$0.00 + \$? ─"
 
 # --- the route line prices a task as its first step is sent: the agent's system prompt and
 # tool definitions come with the task, and no conversation does ---------------------------
