@@ -1043,6 +1043,7 @@ tui_agent_forget(struct tui *t)
 	t->ag.stream = NULL;
 	t->ag.ask_entry = NULL;
 	t->ag.price_at = NULL;
+	t->ag.task_note = NULL;
 }
 
 void
@@ -1445,6 +1446,7 @@ agent_reap(struct tui *t)
 	g->step = NULL;
 	g->stream = NULL;
 	g->price_at = NULL;
+	g->task_note = NULL;
 	drop_str(&g->priced_info);
 	buf_done(&g->out);
 	drop_str(&g->out_base);
@@ -1466,6 +1468,11 @@ on_done(struct tui *t, const cJSON *e)
 	t->ag.cap = jpico(e, "cap");
 	t->ag.task_id = jpico(e, "task");
 	task_total(t, tot, sizeof tot);
+	/* stopped before its first request, the task was not kept: its id names nothing */
+	if (t->ag.task_id == 0 && t->ag.task_note != NULL) {
+		s = "stopped before its first step: no task was kept";
+		tui_view_set(&t->view, t->ag.task_note, s, strlen(s));
+	}
 	/* the id llm logs --task and llm usage --by task know it by */
 	if (t->ag.task_id > 0) {
 		s = xstrfmt("task %lld:%s", (long long)t->ag.task_id, tot + strlen("task"));
@@ -1508,7 +1515,7 @@ on_task(struct tui *t, const cJSON *e)
 	t->ag.task_id = jpico(e, "task");
 	note = xstrfmt("task %lld · llm logs --task %lld shows its steps",
 	    (long long)t->ag.task_id, (long long)t->ag.task_id);
-	tui_view_add(&t->view, TUI_NOTE, note, strlen(note));
+	t->ag.task_note = tui_view_add(&t->view, TUI_NOTE, note, strlen(note));
 	free(note);
 	tui_key_name(tui_action_key(t, ACT_CANCEL), k, sizeof(k));
 	tui_status(t, false, "agent task %lld running (%s stops the current step)",
