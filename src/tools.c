@@ -328,10 +328,12 @@ run_prefix(char *const *prefixes, const char *command)
 /*
  * Whether command starts with an allowed prefix at a word boundary and holds
  * nothing a shell would take as a second command, a redirection or an
- * expansion, nor an argument out of the workspace or naming a secret file:
+ * expansion, nor an argument out of the workspace or naming a secret file,
+ * nor a way to read one through a directory (run_reads_root, dir_secret):
  * "make test" allows "make test -j4", never "make test; rm -rf ~", "make
- * test -C /" nor "make test -f .env". When a prefix matches but the rest is
- * not allowed, *why says so for the question (malloc'd).
+ * test -C /" nor "make test -f .env"; "grep" never "grep -r KEY" where a
+ * .env is. When a prefix matches but the rest is not allowed, *why says so
+ * for the question (malloc'd).
  */
 static bool
 run_allowed(const struct ws *w, const char *command, char **why)
