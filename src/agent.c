@@ -485,6 +485,38 @@ flush_pending(struct agent *a)
 	a->npending = 0;
 }
 
+/* What every worker step of task o on tier is sent with, but its history and tools. */
+static void
+step_opts(const struct agent_opts *o, enum tier tier, struct chat_opts *co)
+{
+	memset(co, 0, sizeof *co);
+	co->tier = tier;
+	co->model = o->model;
+	co->system = o->no_advisor ? agent_system_alone : agent_system;
+	co->max_tokens = o->max_tokens;
+	co->tier_how = o->tier_how;
+	co->cap_how = o->cap_how;
+	co->stream = true;
+}
+
+/* Declare the tools to the model: out (room for every tool) gets them; their count. */
+static size_t
+tool_decls(const struct agent_opts *o, struct tool_decl *out)
+{
+	size_t i, n, k = 0;
+	const struct tool_def *d = tool_defs(&n);
+
+	for (i = 0; i < n; i++) {
+		if (o->no_advisor && strcmp(d[i].name, "advise") == 0)
+			continue;
+		out[k].name = d[i].name;
+		out[k].description = d[i].description;
+		out[k].schema = d[i].schema;
+		k++;
+	}
+	return k;
+}
+
 /* One worker step: 1 when the task is done, 0 to go on, or -1 when it stopped (r->status). */
 static int
 worker_step(struct agent *a)
@@ -498,18 +530,11 @@ worker_step(struct agent *a)
 	size_t i;
 	int rc;
 
-	memset(&co, 0, sizeof co);
 	memset(&s, 0, sizeof s);
 	/* an override set during the task (o->tier) wins from the next step on */
-	co.tier = a->o->tier != TIER_AUTO ? a->o->tier : a->worker;
+	step_opts(a->o, a->o->tier != TIER_AUTO ? a->o->tier : a->worker, &co);
 	if (a->o->tier == TIER_AUTO)
 		co.tier_why = "the task's tier, kept from its first step";
-	co.model = a->o->model;
-	co.system = a->o->no_advisor ? agent_system_alone : agent_system;
-	co.max_tokens = a->o->max_tokens;
-	co.tier_how = a->o->tier_how;
-	co.cap_how = a->o->cap_how;
-	co.stream = true;
 	co.msgs = a->msgs;
 	co.nmsgs = a->nmsgs;
 	co.tools = a->tools;
@@ -580,19 +605,33 @@ worker_step(struct agent *a)
 static void
 load_tools(struct agent *a)
 {
-	size_t i, n;
-	const struct tool_def *d = tool_defs(&n);
+	size_t n;
 
+	tool_defs(&n);
 	a->tools = xcalloc(n, sizeof *a->tools);
-	a->ntools = 0;
-	for (i = 0; i < n; i++) {
-		if (a->o->no_advisor && strcmp(d[i].name, "advise") == 0)
-			continue;
-		a->tools[a->ntools].name = d[i].name;
-		a->tools[a->ntools].description = d[i].description;
-		a->tools[a->ntools].schema = d[i].schema;
-		a->ntools++;
-	}
+	a->ntools = tool_decls(a->o, a->tools);
+}
+
+/* Route task o's first step as agent_run would send it, without sending or reserving. */
+enum chat_status
+agent_preview(struct chat *c, const struct agent_opts *o, struct chat_route *r, char **cause)
+{
+	struct msg task = { .role = "user", .text = o->task };
+	struct chat_opts co;
+	struct tool_decl *tools;
+	enum chat_status rc;
+	size_t n;
+
+	tool_defs(&n);
+	tools = xcalloc(n, sizeof *tools);
+	step_opts(o, o->tier, &co);
+	co.msgs = &task;
+	co.nmsgs = 1;
+	co.tools = tools;
+	co.ntools = tool_decls(o, tools);
+	rc = chat_preview(c, &co, o->task, r, cause);
+	free(tools);
+	return rc;
 }
 
 /* Which models agent_keys passes over: those of no provider, or with no key to look up. */
@@ -767,6 +806,8 @@ agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struc
 		free(cause);
 		return r->status;
 	}
+	if (r->task_id > 0 && o->on_task != NULL)
+		o->on_task(o->arg, r->task_id);
 	load_tools(&a);
 	a.chat = chat_new(cfg, cat, l);
 	msg_add(&a, "user", o->task);

@@ -77,6 +77,7 @@ struct agent_opts {
 	 * NULL: stop.
 	 */
 	int64_t (*more)(void *arg, const char *what, int64_t spent, int64_t cap, int64_t need);
+	void (*on_task)(void *arg, int64_t task_id);             /* its row is made; NULL: none */
 	void (*on_step)(void *arg, const struct agent_step *s);  /* a step is done */
 	/*
 	 * A worker step's request is answered and priced, before the calls it
@@ -100,6 +101,14 @@ struct agent_opts {
 	    const struct tool_result *res, const char *text, bool error);
 	void *arg;
 };
+
+/*
+ * Route task o's first step as agent_run would send it on chat c (one with
+ * no history, as the task's is): the system prompt, the tool definitions and
+ * the task; chat_preview's route and estimate, nothing sent or reserved.
+ */
+enum chat_status agent_preview(struct chat *c, const struct agent_opts *o, struct chat_route *r,
+    char **cause);
 
 /*
  * Before task o's first step, get each key it needs as its requests would

@@ -445,7 +445,8 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 	c->ledger_id = 0;
 	if (c->ledger == NULL)
 		return 0;
-	if (c->conv_id == 0) {
+	/* an agent's step is the task's (its row, its history): no conversation holds it */
+	if (c->conv_id == 0 && c->opts.task_id == 0) {
 		c->conv_id = ledger_conv_new(c->ledger, c->prompt);
 		c->system_saved = c->system == NULL;
 		c->role_saved = c->role == NULL;

@@ -74,7 +74,7 @@ cache_openai(struct chat *c, struct request *req, const struct msg *msgs, size_t
 	int64_t sum = 0;
 	size_t i;
 
-	if (c->pc == NULL || !c->pc->builtin || c->conv_id == 0 ||
+	if (c->pc == NULL || !c->pc->builtin || (c->conv_id == 0 && c->opts.task_id == 0) ||
 	    (strcmp(c->pc->name, "openai") != 0 && strcmp(c->pc->name, "deepseek") != 0))
 		return;
 	if (req->system != NULL)
@@ -83,7 +83,12 @@ cache_openai(struct chat *c, struct request *req, const struct msg *msgs, size_t
 		sum += msg_tokens(&msgs[i]);
 	if (sum < chat_cache_min(c, c->model, API_OPENAI))
 		return;
-	snprintf(c->cache_key, sizeof c->cache_key, "llm-conv-%lld", (long long)c->conv_id);
+	/* an agent task's steps share its key, as a conversation's turns share theirs */
+	if (c->conv_id != 0)
+		snprintf(c->cache_key, sizeof c->cache_key, "llm-conv-%lld", (long long)c->conv_id);
+	else
+		snprintf(c->cache_key, sizeof c->cache_key, "llm-task-%lld",
+		    (long long)c->opts.task_id);
 	req->cache_key = c->cache_key;
 }
 

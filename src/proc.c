@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -93,6 +94,77 @@ proc_env_hidden(const char *entry)
 	return false;
 }
 
+/*
+ * Words that make a variable a credential: any word of its name, split at
+ * '_' (AWS_SECRET_ACCESS_KEY, GH_TOKEN, DB_PASSWORD). TOKENIZERS_PARALLELISM
+ * and SSH_AUTH_SOCK hold no such word and stay.
+ */
+static const char *const cred_words[] = {
+	"KEY", "KEYS", "APIKEY", "TOKEN", "TOKENS", "SECRET", "SECRETS", "PASSWORD",
+	"PASSWORDS", "PASSWD", "PASSPHRASE", "CREDENTIAL", "CREDENTIALS",
+};
+
+/* Endings that make the last word one too, glued to another (PGPASSWORD, NPMTOKEN). */
+static const char *const cred_ends[] = { "APIKEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD" };
+
+/* Whether the word w (n bytes) is in v, or, with end, ends with one of v. */
+static bool
+word_in(const char *w, size_t n, const char *const *v, size_t nv, bool end)
+{
+	size_t i, k;
+
+	for (i = 0; i < nv; i++) {
+		k = strlen(v[i]);
+		if (k == n ? strncasecmp(w, v[i], n) == 0 :
+		    end && k < n && strncasecmp(w + n - k, v[i], k) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Whether value holds a URL with a password: scheme://user:password@host. */
+static bool
+url_password(const char *value)
+{
+	const char *at, *p = strstr(value, "://");
+	size_t n;
+
+	for (; p != NULL; p = strstr(p, "://")) {
+		p += 3;
+		n = strcspn(p, "/?# \t");
+		at = memchr(p, '@', n);
+		if (at != NULL && memchr(p, ':', (size_t)(at - p)) != NULL)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Tell whether an environment entry is a credential, the name compared
+ * whatever its case: a word of cred_words in its name (PWD too after
+ * another word, as in MYSQL_PWD, but not PWD itself), a last word that ends
+ * in one of cred_ends, or a value with a URL that holds a password
+ * (DATABASE_URL=postgres://u:pw@db/x, HTTPS_PROXY=http://u:pw@proxy).
+ */
+bool
+proc_env_credential(const char *entry)
+{
+	const char *eq = strchr(entry, '='), *w = entry, *end;
+	size_t len = eq != NULL ? (size_t)(eq - entry) : strlen(entry), n;
+
+	end = entry + len;
+	for (; w < end; w += n + 1) {
+		n = strcspn(w, "_=");
+		if (w + n > end)
+			n = (size_t)(end - w);
+		if (word_in(w, n, cred_words, ARRAY_SIZE(cred_words), false) ||
+		    (w > entry && n == 3 && strncasecmp(w, "PWD", 3) == 0) ||
+		    (w + n == end && word_in(w, n, cred_ends, ARRAY_SIZE(cred_ends), true)))
+			return true;
+	}
+	return eq != NULL && url_password(eq + 1);
+}
+
 /* Children get variable name as it is now, whatever this process sets it to later. */
 void
 proc_env_pin(const char *name)
@@ -123,11 +195,12 @@ env_pinned(const char *entry)
 }
 
 /*
- * The environment for a child: without the hidden variables, pinned ones as
- * they were; an array of borrowed entries (free the array only).
+ * The environment for a child: without the hidden variables (with
+ * drop_creds, nor proc_env_credential's), pinned ones as they were; an
+ * array of borrowed entries (free the array only).
  */
 static char **
-clean_env(void)
+clean_env(bool drop_creds)
 {
 	size_t n = 0, k = 0, i;
 	char **env;
@@ -136,10 +209,12 @@ clean_env(void)
 		n++;
 	env = xcalloc(n + npinned + 1, sizeof(*env));
 	for (i = 0; i < n; i++)
-		if (!proc_env_hidden(environ[i]) && env_pinned(environ[i]) == NULL)
+		if (!proc_env_hidden(environ[i]) && env_pinned(environ[i]) == NULL &&
+		    (!drop_creds || !proc_env_credential(environ[i])))
 			env[k++] = environ[i];
 	for (i = 0; i < npinned; i++)
-		if (pinned[i].entry != NULL)
+		if (pinned[i].entry != NULL &&
+		    (!drop_creds || !proc_env_credential(pinned[i].entry)))
 			env[k++] = pinned[i].entry;
 	return env;
 }
@@ -518,7 +593,7 @@ proc_start(struct proc *p, const struct proc_spec *s, char **cause)
 		goto fail;
 	}
 	if (s->argv != NULL)
-		env = clean_env();
+		env = clean_env(s->no_credentials);
 	else
 		fflush(NULL); /* the child must not write the caller's buffered output again */
 	pid = fork();

@@ -26,6 +26,8 @@ struct proc_spec {
 	int timeout_ms;           /* 0: none; counted from the start */
 	int grace_ms;             /* between SIGTERM and SIGKILL on timeout; 0: 2 seconds */
 	const char *dir;          /* the child's working directory; NULL: the caller's */
+	bool no_credentials;      /* nor any credential (proc_env_credential): for a command
+	                             a model chose */
 	bool contain;             /* all the program starts ends with it, even what leaves its
 	                             group or session, and when the caller dies, even by SIGKILL:
 	                             the child is a supervisor that runs it (see proc_start) */
@@ -105,6 +107,13 @@ void proc_hide_env(const char *name);
  * from children: a name given to proc_hide_env, or one ending in _API_KEY.
  */
 bool proc_env_hidden(const char *entry);
+
+/*
+ * Tell whether the environment entry "NAME=value" (or a bare NAME) looks
+ * like a credential: its name holds a word such as KEY, TOKEN, SECRET or
+ * PASSWORD, whatever the case, or its value a URL with a password.
+ */
+bool proc_env_credential(const char *entry);
 
 /* Children get variable name as it is now, whatever this process sets it to later. */
 void proc_env_pin(const char *name);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tools.h"
 #include "tools_priv.h"
@@ -181,14 +182,46 @@ args_leave(const char *args)
 	return false;
 }
 
+/* The path an argument may name: the word, or an option's value (-f.env, --file=.env). */
+static const char *
+arg_path(const char *word)
+{
+	const char *eq = strchr(word, '=');
+
+	if (eq != NULL)
+		return eq + 1;
+	if (word[0] == '-' && word[1] != '-' && word[1] != '\0')
+		return word + 2;
+	return word;
+}
+
+/* Whether v names a directory of the workspace that holds a secret file anywhere under it. */
+static bool
+dir_secret(const struct ws *w, const char *v)
+{
+	struct ws_path p;
+	char *why = NULL;
+	bool secret;
+
+	if (ws_resolve(w, v, &p, &why) != 0) {
+		free(why);
+		return false;
+	}
+	secret = p.exists && S_ISDIR(p.st.st_mode) && ws_tree_secret(w, p.rel);
+	ws_path_done(&p);
+	return secret;
+}
+
 /*
  * Whether an argument of args names a secret file: a word, or an option's
- * value (-f.env, --file=.env), that the read tool would refuse as one.
+ * value, that the read tool would refuse as one; or, with dirs, a directory
+ * with one under it, which a program that reads directories whole (grep -r,
+ * tar, zip -r, cp -r) would open.
  */
 static bool
-args_secret(const struct ws *w, const char *args)
+args_secret(const struct ws *w, const char *args, bool dirs)
 {
-	const char *p = args, *v, *eq;
+	const char *p = args, *v;
 	char *word;
 	size_t n;
 	bool secret = false;
@@ -196,15 +229,79 @@ args_secret(const struct ws *w, const char *args)
 	for (; !secret && *(p += strspn(p, " \t")) != '\0'; p += n) {
 		n = strcspn(p, " \t");
 		word = xstrndup(p, n);
-		v = word;
-		if ((eq = strchr(word, '=')) != NULL)
-			v = eq + 1;
-		else if (word[0] == '-' && word[1] != '-' && word[1] != '\0')
-			v = word + 2;
-		secret = *v != '\0' && ws_secret(w, v);
+		v = arg_path(word);
+		if (!dirs)
+			secret = *v != '\0' && ws_secret(w, v);
+		else
+			secret = dir_secret(w, word) || (v != word && *v != '\0' && dir_secret(w, v));
 		free(word);
 	}
 	return secret;
+}
+
+/* Programs that search the current directory whole when given no path. */
+static const char *const run_searchers[] = { "rg", "ag", "ack", "ack-grep", "pt" };
+/* Programs that do so with a recursive option (grep -r PATTERN). */
+static const char *const run_greps[] = { "grep", "egrep", "fgrep", "zgrep", "ugrep" };
+
+/* Whether word is a recursive option of grep: -r, -R, a cluster with one (-rn), or a long one. */
+static bool
+opt_recursive(const char *word)
+{
+	if (word[0] != '-' || word[1] == '\0')
+		return false;
+	if (word[1] == '-')
+		return strcmp(word, "--recursive") == 0 ||
+		    strcmp(word, "--dereference-recursive") == 0 ||
+		    strcmp(word, "--directories=recurse") == 0;
+	return strpbrk(word + 1, "rR") != NULL;
+}
+
+/* Whether name (len bytes) is one of the n names v. */
+static bool
+name_in(const char *name, size_t len, const char *const *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(v[i]) == len && strncmp(v[i], name, len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Whether command reads the whole workspace, the directory it runs in,
+ * without naming it: rg, ag, ack and git grep do, and grep with a recursive
+ * option. Its path arguments cannot be told from its pattern, so the root
+ * counts whatever it names.
+ */
+static bool
+run_reads_root(const char *command)
+{
+	const char *p = command + strspn(command, " \t"), *base;
+	size_t n = strcspn(p, " \t"), k;
+	bool grep;
+
+	for (base = p + n; base > p && base[-1] != '/'; base--)
+		;
+	k = (size_t)(p + n - base);
+	if (name_in(base, k, run_searchers, ARRAY_SIZE(run_searchers)))
+		return true;
+	grep = name_in(base, k, run_greps, ARRAY_SIZE(run_greps));
+	for (p += n; *(p += strspn(p, " \t")) != '\0'; p += n) {
+		n = strcspn(p, " \t");
+		if (k == 3 && strncmp(base, "git", 3) == 0 && n == 4 && strncmp(p, "grep", 4) == 0)
+			return true;
+		if (grep && n < 64) {
+			char word[64];
+
+			memcpy(word, p, n);
+			word[n] = '\0';
+			if (opt_recursive(word))
+				return true;
+		}
+	}
+	return false;
 }
 
 /* What a shell may take as a second command, a redirection or an expansion. */
@@ -231,24 +328,29 @@ run_prefix(char *const *prefixes, const char *command)
 /*
  * Whether command starts with an allowed prefix at a word boundary and holds
  * nothing a shell would take as a second command, a redirection or an
- * expansion, nor an argument out of the workspace or naming a secret file:
+ * expansion, nor an argument out of the workspace or naming a secret file,
+ * nor a way to read one through a directory (run_reads_root, dir_secret):
  * "make test" allows "make test -j4", never "make test; rm -rf ~", "make
- * test -C /" nor "make test -f .env". When a prefix matches but the rest is
- * not allowed, *why says so for the question (malloc'd).
+ * test -C /" nor "make test -f .env"; "grep" never "grep -r KEY" where a
+ * .env is. When a prefix matches but the rest is not allowed, *why says so
+ * for the question (malloc'd).
  */
 static bool
 run_allowed(const struct ws *w, const char *command, char **why)
 {
 	const char *prefix = run_prefix(w->allow_run, command);
 	const char *bad = strpbrk(command, run_meta);
-	bool leave, secret;
+	bool leave, secret, tree = false;
 	char *vis, c[4] = { '\'', bad != NULL ? *bad : '\0', '\'', '\0' };
 
 	if (prefix == NULL)
 		return false;
 	leave = args_leave(command + strlen(prefix));
-	secret = !leave && args_secret(w, command + strlen(prefix));
+	secret = !leave && args_secret(w, command + strlen(prefix), false);
 	if (bad == NULL && !leave && !secret)
+		tree = args_secret(w, command + strlen(prefix), true) ||
+		    (run_reads_root(command) && ws_tree_secret(w, ""));
+	if (bad == NULL && !leave && !secret && !tree)
 		return true;
 	vis = tools_oneline(prefix, 60);
 	if (bad != NULL)
@@ -258,9 +360,12 @@ run_allowed(const struct ws *w, const char *command, char **why)
 	else if (leave)
 		xasprintf(why, "[agent] allow_run has '%s', but an argument of this command may "
 		    "reach outside the workspace ('..' or an absolute path)", vis);
-	else
+	else if (secret)
 		xasprintf(why, "[agent] allow_run has '%s', but an argument of this command names "
 		    "a file that may hold secrets", vis);
+	else
+		xasprintf(why, "[agent] allow_run has '%s', but this command may read a whole "
+		    "directory that holds a file that may hold secrets", vis);
 	free(vis);
 	return false;
 }

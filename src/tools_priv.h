@@ -126,6 +126,11 @@ typedef int (*ws_walk_fn)(void *arg, const struct ws_entry *e);
  * stopped.
  */
 int ws_walk(const struct ws *w, const char *rel, ws_walk_fn fn, void *arg);
+/*
+ * Whether the tree under rel (a resolved directory) holds a secret file or a
+ * link to one, what git ignores too; one too large to look through does.
+ */
+bool ws_tree_secret(const struct ws *w, const char *rel);
 
 /* Tool bodies: fill r; -1 with *cause only when they could not run at all. */
 int tools_read(struct ws *w, const char *path, long from, long to, struct tool_result *r);

@@ -520,6 +520,7 @@ tui_free(struct tui *t)
 	tui_agent_kill(t);
 	tui_agent_forget(t);
 	chat_free(t->chat);
+	chat_free(t->step_chat);
 	ledger_close(t->ledger);
 	tui_view_done(&t->view);
 	buf_done(&t->scratch);

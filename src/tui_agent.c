@@ -322,6 +322,17 @@ child_step_event(void *arg, const struct agent_step *s, const char *kind)
 	child_emit(arg, o);
 }
 
+/* The task's row is made: its id, for the screen from the start. */
+static void
+child_task(void *arg, int64_t task_id)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "e", "task");
+	add_pico(o, "task", task_id);
+	child_emit(arg, o);
+}
+
 static void
 child_step(void *arg, const struct agent_step *s)
 {
@@ -556,6 +567,7 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 		.ask_arg = c,
 		.cancel = &child_cancel_int,
 		.more = child_more,
+		.on_task = child_task,
 		.on_step = child_step,
 		.on_priced = child_priced,
 		.on_note = child_note,
@@ -1031,6 +1043,7 @@ tui_agent_forget(struct tui *t)
 	t->ag.stream = NULL;
 	t->ag.ask_entry = NULL;
 	t->ag.price_at = NULL;
+	t->ag.task_note = NULL;
 }
 
 void
@@ -1433,6 +1446,7 @@ agent_reap(struct tui *t)
 	g->step = NULL;
 	g->stream = NULL;
 	g->price_at = NULL;
+	g->task_note = NULL;
 	drop_str(&g->priced_info);
 	buf_done(&g->out);
 	drop_str(&g->out_base);
@@ -1454,6 +1468,17 @@ on_done(struct tui *t, const cJSON *e)
 	t->ag.cap = jpico(e, "cap");
 	t->ag.task_id = jpico(e, "task");
 	task_total(t, tot, sizeof tot);
+	/* stopped before its first request, the task was not kept: its id names nothing */
+	if (t->ag.task_id == 0 && t->ag.task_note != NULL) {
+		s = "stopped before its first step: no task was kept";
+		tui_view_set(&t->view, t->ag.task_note, s, strlen(s));
+	}
+	/* the id llm logs --task and llm usage --by task know it by */
+	if (t->ag.task_id > 0) {
+		s = xstrfmt("task %lld:%s", (long long)t->ag.task_id, tot + strlen("task"));
+		str_copy(tot, sizeof tot, s);
+		free(s);
+	}
 	if (answer != NULL) {
 		/* the reply streamed in: what the task ended with is the whole of it */
 		m = t->ag.stream;
@@ -1481,6 +1506,22 @@ on_done(struct tui *t, const cJSON *e)
 	t->dirty = true;
 }
 
+/* The task has its row: say its id, which llm logs --task and llm usage know it by. */
+static void
+on_task(struct tui *t, const cJSON *e)
+{
+	char k[16], *note;
+
+	t->ag.task_id = jpico(e, "task");
+	note = xstrfmt("task %lld · llm logs --task %lld shows its steps",
+	    (long long)t->ag.task_id, (long long)t->ag.task_id);
+	t->ag.task_note = tui_view_add(&t->view, TUI_NOTE, note, strlen(note));
+	free(note);
+	tui_key_name(tui_action_key(t, ACT_CANCEL), k, sizeof(k));
+	tui_status(t, false, "agent task %lld running (%s stops the current step)",
+	    (long long)t->ag.task_id, k);
+}
+
 static void
 on_event(struct tui *t, const char *line)
 {
@@ -1497,6 +1538,8 @@ on_event(struct tui *t, const char *line)
 		on_text(t, e);
 	} else if (strcmp(kind, "out") == 0) {
 		on_output(t, e);
+	} else if (strcmp(kind, "task") == 0) {
+		on_task(t, e);
 	} else if (strcmp(kind, "step") == 0) {
 		on_step(t, e);
 	} else if (strcmp(kind, "priced") == 0) {

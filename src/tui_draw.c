@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent.h"
 #include "chart.h"
 #include "config.h"
 #include "pricing.h"
@@ -1009,13 +1010,28 @@ input_rows_needed(const struct tui *t)
 	return n < 1 ? 1 : n;
 }
 
+/*
+ * In agent mode the message is a task: route its first step as the task
+ * will send it, with the agent's system prompt and tool definitions and no
+ * history, on a chat kept for that. 0, or a chat_status with *cause.
+ */
+static int
+agent_route(struct tui *t, const char *task, char **cause)
+{
+	struct agent_opts o = { .task = task, .tier = t->tier, .model = t->pin };
+
+	if (t->step_chat == NULL)
+		t->step_chat = chat_new(t->cfg, t->cat, t->ledger);
+	return agent_preview(t->step_chat, &o, &t->route, cause);
+}
+
 /* Preview the route for the input as it stands, if it changed. */
 static void
 route_update(struct tui *t)
 {
 	struct chat_opts o;
 	char *cause = NULL, *prompt;
-	int point;
+	int point, rc;
 	const char *in = tui_input(&point);
 
 	if (!t->route_dirty && t->last_input != NULL && strcmp(t->last_input, in) == 0)
@@ -1031,9 +1047,14 @@ route_update(struct tui *t)
 	if (in[0] == '/' && t->natt == 0)
 		return;
 	prompt = tui_compose(t, in[0] == '/' ? "" : in);
-	tui_opts(t, &o);
-	tui_attach_images(t, &o);
-	if (chat_preview(t->chat, &o, prompt, &t->route, &cause) == 0)
+	if (t->agent) {
+		rc = agent_route(t, prompt, &cause);
+	} else {
+		tui_opts(t, &o);
+		tui_attach_images(t, &o);
+		rc = chat_preview(t->chat, &o, prompt, &t->route, &cause);
+	}
+	if (rc == 0)
 		t->route_ok = true;
 	else
 		t->route_err = cause ? cause : xstrdup("no route");

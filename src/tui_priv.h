@@ -200,6 +200,7 @@ struct tui {
 	struct catalog *cat;
 	struct ledger *ledger;
 	struct chat *chat;
+	struct chat *step_chat; /* agent mode's route: a chat with no history, as a task's */
 	struct theme theme;
 	bool color;            /* colour pairs are in use */
 	bool unicode;          /* box drawing characters can be shown */
@@ -294,6 +295,7 @@ struct tui {
 		bool said_shown;   /* what that step said is on the screen, above its calls */
 		struct tui_msg *price_at;  /* the entry showing that line: its calls or approval */
 		int64_t task_id;
+		struct tui_msg *task_note; /* the line giving its id, or NULL */
 		struct buf out;    /* a running command's output so far (its tail), made visible */
 		char *out_base;    /* the step's lines before the running block, or NULL */
 		size_t out_cut;    /* the output the task left out of it (past what it sends whole) */

@@ -15,6 +15,8 @@
 #define WALK_DEPTH 48
 /* The largest .gitignore read. */
 #define IGNORE_MAX 65536
+/* Past this many entries, a tree looked through for secrets counts as holding one. */
+#define TREE_MAX 20000
 
 /* One line of a .gitignore file. */
 struct ignore {
@@ -31,6 +33,7 @@ struct walk {
 	void *arg;
 	struct ignore *ig;
 	size_t nig;
+	bool all;        /* what git ignores too */
 };
 
 /* Add one .gitignore line read in directory base. */
@@ -124,6 +127,8 @@ ignored(const struct walk *k, const char *rel, bool dir)
 {
 	size_t i = k->nig;
 
+	if (k->all)
+		return false;
 	while (i-- > 0)
 		if (ignore_match(&k->ig[i], rel, dir))
 			return !k->ig[i].neg;
@@ -237,22 +242,66 @@ open_start(struct walk *k, const char *rel)
 	return fd;
 }
 
+/* Walk the tree under rel as k says. */
+static int
+walk_from(struct walk *k, const char *rel)
+{
+	int fd = open_start(k, rel), rc = 0;
+
+	if (fd >= 0) {
+		rc = walk_dir(k, fd, rel, 0);
+		close(fd);
+	}
+	ignore_pop(k, 0);
+	free(k->ig);
+	return rc;
+}
+
 /* Walk the tree under rel in name order. */
 int
 ws_walk(const struct ws *w, const char *rel, ws_walk_fn fn, void *arg)
 {
 	struct walk k = { .w = w, .fn = fn, .arg = arg };
-	int fd, rc;
 
-	fd = open_start(&k, rel);
-	if (fd < 0) {
-		ignore_pop(&k, 0);
-		free(k.ig);
-		return 0;
+	return walk_from(&k, rel);
+}
+
+/* What ws_tree_secret has seen. */
+struct tree_look {
+	const struct ws *w;
+	size_t n;
+	bool secret;
+};
+
+/* Stop at a secret file, a link to one, or past TREE_MAX entries. */
+static int
+tree_one(void *arg, const struct ws_entry *e)
+{
+	struct tree_look *t = arg;
+	char target[4096];
+	ssize_t n;
+
+	if (++t->n > TREE_MAX || (!e->dir && ws_secret(t->w, e->rel)))
+		t->secret = true;
+	else if (!e->dir && (n = readlinkat(e->dirfd, e->name, target, sizeof(target) - 1)) > 0) {
+		target[n] = '\0';
+		t->secret = ws_secret(t->w, target);
 	}
-	rc = walk_dir(&k, fd, rel, 0);
-	close(fd);
-	ignore_pop(&k, 0);
-	free(k.ig);
-	return rc;
+	return t->secret ? -1 : 0;
+}
+
+/*
+ * Whether the tree under rel (a resolved directory) holds a secret file, or
+ * a link named like one or to one, what git ignores too: what a program that
+ * reads it all (grep -r, tar) would open. A tree too large to look through
+ * counts as holding one.
+ */
+bool
+ws_tree_secret(const struct ws *w, const char *rel)
+{
+	struct tree_look t = { .w = w };
+	struct walk k = { .w = w, .fn = tree_one, .arg = &t, .all = true };
+
+	walk_from(&k, rel);
+	return t.secret;
 }

@@ -324,3 +324,21 @@ check_eq "reasons: routed, the advisor's tier, the task's kept tier" \
     "$(t_ledger_sql "SELECT route_mode || ':' || CASE route_mode WHEN 'auto' THEN 'router'
       ELSE route_reason END FROM usage WHERE task_id = $task ORDER BY id" | tr '\n' '|')" \
     "auto:router|tier:the advisor's tier|tier:the task's tier, kept from its first step|"
+
+# A task is its own record (its row in tasks, its rows in usage): no conversation is made for
+# its steps or its advisor, none empty is left for conversation lists, and llm logs lists none.
+check_eq "tasks: no conversation row, the advisor's neither" "$(db_get "SELECT count(*) FROM conversations")" 0
+check_eq "tasks: no usage row names one" "$(db_get "SELECT count(*) FROM usage WHERE conversation_id IS NOT NULL")" 0
+run_llm logs --all
+check_eq "tasks: llm logs --all lists no conversation" "$OUT" "No conversations yet."
+
+# OpenAI's prompt cache: a task's steps share one key, named after the task.
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":1500,"output":20}}'
+fake_reply '{"text":"Done.","usage":{"input":1600,"output":5}}'
+long=$(t_py -c 'print("Read the notes below, then list the files. " + "note " * 1200)')
+run_in_repo "do" -m test-cheap --json "$long"
+check_rc "cache key: exit 0" 0
+task=$(json_get "$T/out" task_id)
+check_eq "cache key: the first step's is the task's" "$(fake_get 0 body.prompt_cache_key)" "llm-task-$task"
+check_eq "cache key: the next step's the same" "$(fake_get 1 body.prompt_cache_key)" "llm-task-$task"

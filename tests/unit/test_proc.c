@@ -185,6 +185,63 @@ test_env_hidden_names(void)
 	CHECK(!proc_env_hidden("WORK_TOKEN=x"));
 }
 
+/* Credentials by name, whatever the case, and by a URL with a password. */
+static void
+test_env_credential_names(void)
+{
+	static const char *const yes[] = {
+		"GITHUB_TOKEN=x", "GH_TOKEN=x", "gh_token=x", "NPM_TOKEN", "AWS_SECRET_ACCESS_KEY=x",
+		"AWS_SESSION_TOKEN=x", "AWS_ACCESS_KEY_ID=x", "PGPASSWORD=x", "DB_PASSWORD=x",
+		"MYSQL_PWD=x", "CLIENT_SECRET=x", "SECRET=x", "STRIPE_SECRET_KEY=x",
+		"DEPLOY_PRIVATE_KEY=x", "OPENAI_API_KEY=x", "GOOGLE_APIKEY=x", "SLACKTOKEN=x",
+		"GPG_PASSPHRASE=x", "GOOGLE_APPLICATION_CREDENTIALS=/k.json", "TOKEN_1=x",
+		"DATABASE_URL=postgres://app:pw@db/app", "X=see https://u:p@h.example/",
+		"HTTPS_PROXY=http://me:pw@proxy:3128",
+	};
+	static const char *const no[] = {
+		"TOKENIZERS_PARALLELISM=false", "SSH_AUTH_SOCK=/tmp/s", "PWD=/home/u",
+		"OLDPWD=/tmp", "KEYTIMEOUT=1", "MONKEY=1", "PATH=/bin", "TOKENIZER=bpe",
+		"DATABASE_URL=postgres://app@db/app", "REDIS_URL=redis://cache:6379/0",
+		"HTTPS_PROXY=http://proxy:3128", "NOTE=a:b@c", "GNOME_KEYRING_CONTROL=/run",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!proc_env_credential(yes[i]))
+			fprintf(stderr, "not a credential: %s\n", yes[i]);
+		CHECK(proc_env_credential(yes[i]));
+	}
+	for (i = 0; i < ARRAY_SIZE(no); i++) {
+		if (proc_env_credential(no[i]))
+			fprintf(stderr, "a credential: %s\n", no[i]);
+		CHECK(!proc_env_credential(no[i]));
+	}
+}
+
+/* A child started with no_credentials gets none, and the rest; others keep theirs. */
+static void
+test_env_no_credentials(void)
+{
+	struct proc_spec s = { .no_credentials = true };
+	int st;
+	char *out;
+
+	setenv("LLM_TEST_TOKEN", "cred-one", 1);
+	setenv("LLM_TEST_URL", "https://u:cred-two@h/", 1);
+	setenv("LLM_TEST_KEEP", "kept", 1);
+	out = sh("env", &s, &st);
+	CHECK(strstr(out, "cred-one") == NULL && strstr(out, "cred-two") == NULL);
+	CHECK(strstr(out, "LLM_TEST_KEEP=kept\n") != NULL);
+	free(out);
+	s.no_credentials = false;
+	out = sh("env", &s, &st);
+	CHECK(strstr(out, "cred-one") != NULL && strstr(out, "cred-two") != NULL);
+	free(out);
+	unsetenv("LLM_TEST_TOKEN");
+	unsetenv("LLM_TEST_URL");
+	unsetenv("LLM_TEST_KEEP");
+}
+
 /* At the deadline the whole group dies, a background grandchild too. */
 static void
 test_timeout_kills_group(void)
@@ -518,6 +575,8 @@ main(void)
 	RUN(test_env_cleaned);
 	RUN(test_env_pinned);
 	RUN(test_env_hidden_names);
+	RUN(test_env_credential_names);
+	RUN(test_env_no_credentials);
 	RUN(test_timeout_kills_group);
 	RUN(test_timeout_then_kill);
 	RUN(test_signals_default);

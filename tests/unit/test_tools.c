@@ -127,7 +127,8 @@ check_outside(void)
 
 static const char *const deny[] = { "*.secret", NULL };
 static const char *const allow_secret[] = { ".env.example", NULL };
-static const char *const allow_run[] = { "make test", "true", NULL };
+static const char *const allow_run[] = { "make test", "true", "grep", "tar czf", "cat", "rg",
+	"git grep", NULL };
 static volatile int cancel_flag;
 
 static struct ws *
@@ -1144,6 +1145,85 @@ test_run_allow_run(void)
 	ws_close(w);
 }
 
+/* An allowed command that runs with no error, its output holding want. */
+static void
+ran(struct ws *w, const char *args, const char *want)
+{
+	struct tool_result r;
+
+	exec_tool(w, "run", args, NULL, &r);
+	if (r.error || r.text == NULL || strstr(r.text, want) == NULL) {
+		fprintf(stderr, "run %s: want '%s' in: %s\n", args, want, r.text ? r.text : "(null)");
+		unit_bad = 1;
+	}
+	tool_result_free(&r);
+}
+
+/*
+ * An allowed prefix does not read a secret through a directory: one named
+ * that holds a secret file anywhere under it (ignored by git, or a link to
+ * one, too), or the root read whole by grep -r or a searcher.
+ */
+static void
+test_run_allow_tree(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	static const char *const dirs[] = { "ws/tree/clean", "ws/tree/keys/deep", "ws/tree/ign",
+		"ws/tree/ex", "ws/tree/lnk" };
+	char p[600], t[600];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		at(dirs[i], p, sizeof(p));
+		mkdir_p(p);
+	}
+	put_text("ws/.env", "CANARY=1\n");
+	put_text("ws/tree/clean/a.txt", "KEY here\n");
+	put_text("ws/tree/keys/deep/server.key", "CANARY\n");
+	put_text("ws/tree/ign/.gitignore", "*.pem\n");
+	put_text("ws/tree/ign/cert.pem", "CANARY\n");
+	put_text("ws/tree/ex/.env.example", "KEY=\n");
+	put_text("ws/tree/lnk/readme", "x\n");
+	at("ws/tree/lnk/cfg", p, sizeof(p));
+	at("ws/.env", t, sizeof(t));
+	CHECK(symlink(t, p) == 0);
+	at("ws/tree/via", p, sizeof(p));
+	CHECK(symlink("keys", p) == 0);
+	refused(w, "run", "{\"command\":\"grep -r KEY .\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"tar czf out.tgz .\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"tar czf out.tgz tree\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"tar czf out.tgz tree/keys\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"tar czf out.tgz --directory=tree/keys a\"}", NULL,
+	    "no terminal");
+	refused(w, "run", "{\"command\":\"tar czf out.tgz tree/ign\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"tar czf out.tgz tree/lnk\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"tar czf out.tgz tree/via\"}", NULL, "no terminal");
+	/* no path, or one that cannot be told from the pattern: the root is read */
+	refused(w, "run", "{\"command\":\"grep -rn KEY\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"grep -v -R KEY tree/clean\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"grep --recursive KEY\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"rg KEY tree/clean\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"git grep KEY\"}", NULL, "no terminal");
+	/* a glob is asked about as an expansion */
+	refused(w, "run", "{\"command\":\"cat *\"}", NULL, "no terminal");
+	{
+		struct asker no = { .answer = TOOL_NO };
+
+		refused(w, "run", "{\"command\":\"grep -r KEY .\"}", &no, "declined");
+		CHECK(no.why != NULL && strstr(no.why, "[agent] allow_run has 'grep', but this "
+		    "command may read a whole directory that holds a file that may hold secrets"));
+		free(no.preview);
+		free(no.why);
+	}
+	/* what holds no secret, or one allowed by name, goes ahead */
+	ran(w, "{\"command\":\"grep KEY tree/clean/a.txt\"}", "KEY here");
+	ran(w, "{\"command\":\"cat tree/clean/a.txt\"}", "KEY here");
+	ran(w, "{\"command\":\"tar czf out.tgz tree/clean tree/ex\"}", "[exit status 0]");
+	at("ws/out.tgz", p, sizeof(p));
+	CHECK(unlink(p) == 0);
+	ws_close(w);
+}
+
 static void
 test_run_huge_output(void)
 {
@@ -1759,6 +1839,7 @@ main(void)
 	RUN(test_bad_calls);
 	RUN(test_run_basics);
 	RUN(test_run_allow_run);
+	RUN(test_run_allow_tree);
 	RUN(test_run_huge_output);
 	RUN(test_run_output_ticks);
 	RUN(test_run_timeout_kills_group);

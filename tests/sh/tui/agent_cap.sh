@@ -76,7 +76,7 @@ check_eq "more: the ledger's task has the raised cap" \
     "$(sql "SELECT cap_pico FROM tasks WHERE id = $task")" $((870000000 + 870000000 + 50000000000))
 check_contains "more: the answer's line has the task's total against the raised cap" \
     "$(row "$T/m6" 'step 3 ')" "task $(usd "$sum") of \$0.05174 cap"
-check_screen "more: and the status line" m6 "└ task $(usd "$sum") of \$0.05174 cap ─"
+check_screen "more: and the status line, with the task's id" m6 "└ task $task: $(usd "$sum") of \$0.05174 cap ─"
 check_eq "more: three requests sent" "$(fake_count)" 3
 
 # --- n stops at the first question; Esc at the second ------------------------------------------
@@ -106,12 +106,16 @@ s0=$(screen "$T/s0")
 check_contains "stop: n stopped it" "$s0" "stopped at the cap"
 check_contains "stop: n answered it" "$s0" "→ stop"
 check_contains "stop: before any step" "$s0" "stopped after 0 steps (task \$0.00 of \$0.00087 cap)"
+check_contains "stop: the line that gave the task's id says none was kept" "$s0" \
+    "stopped before its first step: no task was kept"
+check_not_contains "stop: no id of a task that is not kept" "$s0" "llm logs --task"
 # the first made no request: no task is kept for it, only the second's
 check_eq "stop: n: no task kept, with nothing in it" \
     "$(sql "SELECT count(*) FROM tasks WHERE id > $before")" 1
 s1=$(screen "$T/s1")
-check_contains "stop: Esc stopped the second" "$s1" "stopped after 1 step (task \$0.000058 of \$0.00174 cap)"
 second=$(sql "SELECT max(id) FROM tasks")
+check_contains "stop: the second's id under its message" "$s1" "task $second · llm logs --task $second shows its steps"
+check_contains "stop: Esc stopped the second" "$s1" "stopped after 1 step (task $second: \$0.000058 of \$0.00174 cap)"
 check_eq "stop: Esc: one request in the task" "$(sql "SELECT count(*) FROM usage WHERE task_id = $second")" 1
 check_eq "stop: Esc: the task's cap raised once" "$(sql "SELECT cap_pico FROM tasks WHERE id = $second")" 1740000000
 check_eq "stop: one request sent in all" "$(fake_count)" 1

@@ -147,7 +147,7 @@ check_screen "cap: the step's line has the raised cap" k1 "task \$0.000058 of \$
 check_screen "cap: asked again with the raised cap" k1 "could pass the task's cap \$0.00174"
 k2=$(screen "$T/k2")
 check_contains "cap: n stopped it" "$k2" "stopped at the cap"
-check_contains "cap: the reason and the total" "$k2" "stopped after 1 step (task \$"
+check_contains "cap: the reason and the total" "$k2" "stopped after 1 step (task $(sql "SELECT max(id) FROM tasks"): \$"
 task=$(sql "SELECT max(id) FROM tasks")
 check_eq "cap: one request recorded in the task" "$(sql "SELECT count(*) FROM usage WHERE task_id = $task")" 1
 check_eq "cap: the second step never sent" "$(fake_count)" 1

@@ -111,4 +111,4 @@ check_eq "raised: the ledger's task has the cap raised to the fallback's worst c
 sum=$(sql "SELECT sum(cost_pico) FROM usage WHERE task_id = $task")
 check_contains "raised: the step's line has the task's cost against the raised cap" \
     "$(row "$T/y1" 'step 1 ·')" "test-cheap2 · ~500→20 tok · ~$(usd "$sum") · task ~$(usd "$sum") of \$"
-check_screen "raised: and the status line" y1 "└ task ~$(usd "$sum") of \$"
+check_screen "raised: and the status line" y1 "└ task $task: ~$(usd "$sum") of \$"

@@ -36,7 +36,7 @@ tui_ok_in "$T/repo" "cancel" c 100x30 -m test-cheap --agent <<S
 :touch $T/go
 :wait-idle
 S
-check_screen "cancel: the running task's note" c0 "agent task running (C-g stops the current step)"
+check_screen "cancel: the running task's note" c0 " running (C-g stops the current step)"
 check_screen "cancel: /undo's refusal" c1 "/undo: a task is running: wait for it, or C-g to stop it"
 
 # --- the scroll keys move through the transcript while an approval waits, and do not answer it ---

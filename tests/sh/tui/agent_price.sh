@@ -39,6 +39,9 @@ check_contains "approval: its step's line right under it, priced from the ledger
 check_eq "approval: the step's line shown once" "$(grep -c -F 'step 2 ·' "$T/p0")" 1
 check_contains "approval: the meter has the step already" "$(row "$T/p0" 'Nov ')" "$(usd $((c1 + c2))) of \$1.00"
 check_contains "running: the block" "$(screen "$T/p1")" "⋯ running"
+check_screen "start: the task's id" p0 "task $task · llm logs --task $task shows its steps"
+check_above "start: under the task's message, above its steps" p0 "you  run it" "task $task · llm logs"
+check_above "start: ... above its steps" p0 "task $task · llm logs" "step 1 ·"
 check_contains "running: the step's line under the running command" "$(below "$T/p1" '┊ waiting')" "$line2"
 check_eq "running: the step's line shown once" "$(grep -c -F 'step 2 ·' "$T/p1")" 1
 check_not_contains "running: no longer under the answered approval" "$(below "$T/p1" '→ yes')" "step 2"
@@ -81,4 +84,37 @@ task=$(sql "SELECT max(id) FROM tasks")
 check_eq "unknown: the ledger has no cost, not zero" \
     "$(sql "SELECT count(*) FROM usage WHERE task_id = $task AND cost_pico IS NULL")" 2
 check_contains "unknown: the step's cost" "$(row "$T/n0" 'step 1 ·')" "500→20 tok · unknown · task \$0.00 + \$?"
-check_contains "unknown: the answer's total never free" "$n0" "└ task \$0.00 + \$? ─"
+check_contains "unknown: the answer's total never free" "$n0" "└ task $task: \$0.00 + \$? ─"
+
+# --- the route line prices a task as its first step is sent: the agent's system prompt and
+# tool definitions come with the task, and no conversation does ---------------------------
+t_write_config
+t_november
+fake_reset
+fake_reply '{"text":"Listed.","usage":{"input":900,"output":5}}'
+tui_ok_in "$T/repo" "route" r 140x30 -m test-cheap --agent <<S
+:type list the files in this repository
+:dump-screen $T/r0
+:key Enter
+:wait-idle
+:key F7
+:type list the files in this repository
+:dump-screen $T/r1
+S
+body=$(fake_get 0 body)
+want=$(printf '%s' "$body" | t_py -c '
+import json, sys
+b = json.load(sys.stdin)
+def est(s):
+    return (sum(1 for c in s.encode() if c & 0xC0 != 0x80) + 3) // 4
+n = est(b["messages"][0]["content"]) + 8
+for m in b["messages"][1:]:
+    n += 4 + est(m["content"])
+for t in b["tools"]:
+    f = t["function"]
+    n += 8 + est(f["description"]) + est(json.dumps(f["parameters"], separators=(",", ":"), ensure_ascii=False))
+print(n * 100000 + 500 * 400000)')
+check_eq "route: the task's first request had the tools" "$(printf '%s' "$body" | t_py -c 'import json,sys; print(len(json.load(sys.stdin)["tools"]))')" 7
+check_contains "route: agent mode estimates the step, marked" "$(row "$T/r0" 'route pinned')" "~$(usd "$want")"
+chat=$(usd $(( (($(printf 'list the files in this repository' | wc -c) + 3) / 4 + 8) * 100000 + 500 * 400000 )))
+check_contains "route: a chat turn's estimate is the message's alone" "$(row "$T/r1" 'route pinned')" "~$chat"

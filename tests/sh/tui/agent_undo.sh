@@ -33,10 +33,10 @@ tui_ok_in "$T/repo" "undo offer" u 100x30 -m test-cheap --agent <<S
 S
 first=$(sql "SELECT min(id) FROM tasks")
 check_contains "edited: the status offers /undo" "$(row "$T/u0" '└ task')" "(/undo restores its files)"
-check_contains "read only: the status has the task's total" "$(row "$T/u1" '└ task')" "└ task \$"
+check_contains "read only: the status has the task's id and total" "$(row "$T/u1" '└ task')" "└ task $((first + 1)): \$"
 check_not_contains "read only: no /undo offered" "$(row "$T/u1" '└ task')" "/undo"
 check_eq "read only: the first task is still the one to undo" \
     "$(cat "$LLM_DATA_DIR"/undo/*/last 2>/dev/null)" "$first"
-check_contains "refused: the status has the task's total" "$(row "$T/u2" '└ task')" "└ task \$"
+check_contains "refused: the status has the task's id and total" "$(row "$T/u2" '└ task')" "└ task $((first + 2)): \$"
 check_not_contains "refused: no /undo offered" "$(row "$T/u2" '└ task')" "/undo"
 check_eq "the file is the first task's" "$(sed -n 2p "$T/repo/sum.sh")" 'echo $(( $1 + $2 ))'

@@ -1,0 +1,36 @@
+# agent_env: a command the agent runs gets no credential from llm's environment (tokens,
+# secrets, passwords, URLs with a password), while harmless variables reach it.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+t_sum_repo "$T/repo"
+export GITHUB_TOKEN=cred-github-01 GH_TOKEN=cred-gh-02 NPM_TOKEN=cred-npm-03 \
+    AWS_SECRET_ACCESS_KEY=cred-aws-04 AWS_SESSION_TOKEN=cred-aws-05 \
+    PGPASSWORD=cred-pg-06 DB_PASSWORD=cred-db-07 CLIENT_SECRET=cred-client-08 \
+    STRIPE_SECRET_KEY=cred-stripe-09 DEPLOY_PRIVATE_KEY=cred-deploy-10 \
+    MYSQL_PWD=cred-mysql-11 HF_token=cred-hf-12 CI_JOB_TOKEN=cred-ci-13 \
+    DATABASE_URL=postgres://app:cred-url-14@db.example/app \
+    HTTPS_PROXY=http://me:cred-proxy-15@proxy.example:3128 \
+    DOCKER_AUTH_CREDENTIALS=cred-docker-16 OPENAI_API_KEY=sk-test-openai-0001
+export TOKENIZERS_PARALLELISM=false REDIS_URL=redis://cache.example:6379/0 \
+    LLM_TEST_KEEP=kept-in-the-child SSH_AUTH_SOCK=/tmp/agent.sock
+fake_reply '{"calls":[{"name":"run","args":{"command":"env"}}]}'
+fake_reply '{"text":"Printed the environment."}'
+cd "$T/repo" || exit 1
+run_llm "do" -m test-cheap --allow run --json "print the environment"
+cd - >/dev/null || exit 1
+check_rc "env: the task ends (exit 0)" 0
+sent=$(fake_get 1 body.messages.-1.content)
+check_contains "env: the command ran" "$sent" "[exit status 0]"
+for v in TOKENIZERS_PARALLELISM=false REDIS_URL=redis://cache.example:6379/0 \
+    LLM_TEST_KEEP=kept-in-the-child SSH_AUTH_SOCK=/tmp/agent.sock; do
+	check_contains "env: a harmless variable is kept (${v%%=*})" "$sent" "$v"
+done
+for v in cred-github-01 cred-gh-02 cred-npm-03 cred-aws-04 cred-aws-05 cred-pg-06 \
+    cred-db-07 cred-client-08 cred-stripe-09 cred-deploy-10 cred-mysql-11 cred-hf-12 \
+    cred-ci-13 cred-url-14 cred-proxy-15 cred-docker-16 sk-test-openai-0001; do
+	check_not_contains "env: no credential sent back to the model ($v)" "$sent" "$v"
+	check_not_contains "env: nor printed ($v)" "$(cat "$T/out" "$T/err")" "$v"
+	check "env: nor in the ledger ($v)" sh -c "! grep -rqa -- '$v' \"\$LLM_DATA_DIR\""
+done
+echo "# $T_PASS passed, $T_FAIL failed"
