@@ -712,6 +712,25 @@ catalog_id_ok(struct catalog *cat, const char *id)
 	return false;
 }
 
+/*
+ * LiteLLM lists Ollama's *-cloud models at $0 like the local ones, but they
+ * run on Ollama's paid service: a price not known, never free.
+ */
+static void
+catalog_cloud_unpriced(const char *llmprov, const char *id, struct model *m)
+{
+	size_t n = strlen(id);
+
+	if (strcmp(llmprov, "ollama") != 0 || n < 6 || strcmp(id + n - 6, "-cloud") != 0)
+		return;
+	if (m->in_price == 0)
+		m->in_price = PRICE_UNKNOWN;
+	if (m->out_price == 0)
+		m->out_price = PRICE_UNKNOWN;
+	if (m->cached_price == 0)
+		m->cached_price = PRICE_UNKNOWN;
+}
+
 /* What became of one entry of a price list. */
 enum import_result {
 	IMPORT_SKIPPED,   /* not a chat model, or a provider llm does not know */
@@ -753,6 +772,7 @@ catalog_import_one(struct catalog *cat, const cJSON *item)
 	m.cache_write_price = catalog_json_price(item, "cache_creation_input_token_cost");
 	m.cache_write_1h_price = catalog_json_price(item, "cache_creation_input_token_cost_above_1hr");
 	catalog_json_long(item, &m.lng);
+	catalog_cloud_unpriced(llmprov, id, &m);
 	m.context = catalog_json_tokens(item, "max_input_tokens");
 	if (m.context == 0)
 		m.context = catalog_json_tokens(item, "max_tokens");

@@ -217,6 +217,29 @@ test_import_sample(void)
 	catalog_free(cat);
 }
 
+/* Ollama's cloud models are listed at $0 but billed by Ollama: unknown, never free; local ones stay free. */
+static void
+test_import_ollama_cloud(void)
+{
+	static const char json[] =
+		"{\"ollama/gpt-oss:120b-cloud\": {\"litellm_provider\": \"ollama\", \"mode\": \"chat\","
+		"   \"input_cost_per_token\": 0.0, \"output_cost_per_token\": 0.0},"
+		" \"ollama/gpt-oss:20b\": {\"litellm_provider\": \"ollama\", \"mode\": \"chat\","
+		"   \"input_cost_per_token\": 0.0, \"output_cost_per_token\": 0.0}}";
+	struct catalog *cat = catalog_new(NULL, NULL);
+	const struct model *m;
+	char *cause = NULL;
+	size_t n = 0;
+
+	CHECK_INT(catalog_import(cat, json, sizeof(json) - 1, &n, &cause), 0);
+	CHECK_INT(n, 2);
+	m = catalog_find(cat, "ollama/gpt-oss:120b-cloud");
+	CHECK(m != NULL && m->in_price == PRICE_UNKNOWN && m->out_price == PRICE_UNKNOWN);
+	m = catalog_find(cat, "ollama/gpt-oss:20b");
+	CHECK(m != NULL && m->in_price == 0 && m->out_price == 0);
+	catalog_free(cat);
+}
+
 /* Prices become pico-dollars exactly, through their decimal text; below a pico-dollar rounds half up. */
 static void
 test_import_rounding(void)
@@ -412,6 +435,7 @@ main(void)
 	RUN(test_config_overrides);
 	RUN(test_import_sample);
 	RUN(test_import_rounding);
+	RUN(test_import_ollama_cloud);
 	RUN(test_import_persists);
 	RUN(test_import_reference);
 	RUN(test_vision);
