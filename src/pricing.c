@@ -73,12 +73,12 @@ pricing_long_scaled(int64_t base, int64_t in, int64_t long_in)
 }
 
 /*
- * The prices a request with a prompt of prompt tokens (input, cache reads and
- * writes) pays on m: past the long tier's threshold, all of it is billed at
- * that tier's prices, output included, as the providers bill it.
+ * Fill out with m's prices for a prompt of prompt tokens: past the long
+ * tier's threshold all of a request is billed at that tier's prices, output
+ * included, as the providers bill it.
  */
-static void
-pricing_prices(const struct model *m, int64_t prompt, struct model *out)
+void
+pricing_at(const struct model *m, int64_t prompt, struct model *out)
 {
 	const struct model_long *l = &m->lng;
 
@@ -110,7 +110,7 @@ pricing_cost(const struct model *mod, const struct usage *u, int64_t *pico)
 	    __builtin_add_overflow(prompt, u->cache_write, &prompt) ||
 	    __builtin_add_overflow(prompt, u->cache_write_1h, &prompt))
 		return PRICING_OVERFLOW;
-	pricing_prices(mod, prompt, &tier);
+	pricing_at(mod, prompt, &tier);
 	if ((rc = pricing_add(&sum, u->input, m->in_price)) != PRICING_OK)
 		return rc;
 	/* Cache reads without their own price are charged as plain input. */
@@ -141,7 +141,7 @@ pricing_worst_case(const struct model *mod, int64_t input_tokens, int64_t max_ou
 	int rc;
 
 	*pico = PRICE_UNKNOWN;
-	pricing_prices(mod, input_tokens, &tier);
+	pricing_at(mod, input_tokens, &tier);
 	if (m->in_price < 0 || m->out_price < 0)
 		return PRICING_UNKNOWN;
 	if ((rc = pricing_add(&sum, input_tokens, m->in_price)) != PRICING_OK)
