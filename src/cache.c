@@ -76,22 +76,35 @@ cache_saving(const struct model *m, int64_t n)
 	return full - cached;
 }
 
+/*
+ * Each comparison keeps the prompt's size, and so the tier of its prices (a
+ * long prompt saves at the long prices); output plays no part, and its price
+ * need not be known.
+ */
 void
 cache_effect(const struct model *m, const struct usage *u, int64_t *saved, int64_t *extra)
 {
-	struct usage w, in;
-	int64_t cw, ci;
+	struct usage as_is, unread, unwritten;
+	int64_t c, cr, cw;
 
-	*saved = cache_saving(m, u->cached_input);
-	*extra = 0;
-	memset(&w, 0, sizeof w);
-	memset(&in, 0, sizeof in);
-	w.cache_write = u->cache_write;
-	w.cache_write_1h = u->cache_write_1h;
-	in.input = u->cache_write + u->cache_write_1h;
-	if (in.input > 0 && pricing_cost(m, &w, &cw) == PRICING_OK &&
-	    pricing_cost(m, &in, &ci) == PRICING_OK)
-		*extra = cw - ci;
+	*saved = *extra = 0;
+	memset(&as_is, 0, sizeof as_is);
+	as_is.input = u->input;
+	as_is.cached_input = u->cached_input;
+	as_is.cache_write = u->cache_write;
+	as_is.cache_write_1h = u->cache_write_1h;
+	unread = as_is;
+	unread.input += unread.cached_input;
+	unread.cached_input = 0;
+	unwritten = as_is;
+	unwritten.input += unwritten.cache_write + unwritten.cache_write_1h;
+	unwritten.cache_write = unwritten.cache_write_1h = 0;
+	if (pricing_cost(m, &as_is, &c) != PRICING_OK)
+		return;
+	if (u->cached_input > 0 && m->cached_price >= 0 && pricing_cost(m, &unread, &cr) == PRICING_OK)
+		*saved = cr - c;
+	if (unwritten.input > as_is.input && pricing_cost(m, &unwritten, &cw) == PRICING_OK)
+		*extra = c - cw;
 }
 
 int

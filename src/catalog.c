@@ -2,7 +2,9 @@
 #include "catalog.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,12 +47,18 @@ static const struct model catalog_builtin[] = {
 	  .tier = TIER_MID, .in_price = 2500000, .out_price = 15000000, .cached_price = 250000,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
 	  .context = 1050000, .max_output = 128000,
-	  .vision = MODEL_VISION_YES },
+	  .vision = MODEL_VISION_YES,
+	  .lng = { .above = 272000, .in_price = 5000000, .out_price = 22500000,
+	    .cached_price = 500000, .cache_write_price = PRICE_UNKNOWN,
+	    .cache_write_1h_price = PRICE_UNKNOWN } },
 	{ .name = "gpt-5.5", .provider = "openai", .id = "gpt-5.5",
 	  .tier = TIER_FRONTIER, .in_price = 5000000, .out_price = 30000000, .cached_price = 500000,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
 	  .context = 1050000, .max_output = 128000,
-	  .vision = MODEL_VISION_YES },
+	  .vision = MODEL_VISION_YES,
+	  .lng = { .above = 272000, .in_price = 10000000, .out_price = 45000000,
+	    .cached_price = 1000000, .cache_write_price = PRICE_UNKNOWN,
+	    .cache_write_1h_price = PRICE_UNKNOWN } },
 	{ .name = "claude-haiku-4-5", .provider = "anthropic", .id = "claude-haiku-4-5",
 	  .tier = TIER_CHEAP, .in_price = 1000000, .out_price = 5000000, .cached_price = 100000,
 	  .cache_write_price = 1250000, .cache_write_1h_price = 2000000,
@@ -90,17 +98,26 @@ static const struct model catalog_builtin[] = {
 	  .tier = TIER_MID, .in_price = 1250000, .out_price = 10000000, .cached_price = 125000,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
 	  .context = 1048576, .max_output = 65535,
-	  .vision = MODEL_VISION_YES },
+	  .vision = MODEL_VISION_YES,
+	  .lng = { .above = 200000, .in_price = 2500000, .out_price = 15000000,
+	    .cached_price = 250000, .cache_write_price = PRICE_UNKNOWN,
+	    .cache_write_1h_price = PRICE_UNKNOWN } },
 	{ .name = "gemini-3.1-pro", .provider = "gemini", .id = "gemini-3.1-pro-preview",
 	  .tier = TIER_FRONTIER, .in_price = 2000000, .out_price = 12000000, .cached_price = 200000,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
 	  .context = 1048576, .max_output = 65536,
-	  .vision = MODEL_VISION_YES },
+	  .vision = MODEL_VISION_YES,
+	  .lng = { .above = 200000, .in_price = 4000000, .out_price = 18000000,
+	    .cached_price = 400000, .cache_write_price = PRICE_UNKNOWN,
+	    .cache_write_1h_price = PRICE_UNKNOWN } },
 	{ .name = "gemma-3-27b", .provider = "gemini", .id = "gemma-3-27b-it",
 	  .tier = TIER_CHEAP, .in_price = 0, .out_price = 0, .cached_price = PRICE_UNKNOWN,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
 	  .context = 131072, .max_output = 8192,
-	  .vision = MODEL_VISION_YES },
+	  .vision = MODEL_VISION_YES,
+	  .lng = { .above = 128000, .in_price = 0, .out_price = 0,
+	    .cached_price = PRICE_UNKNOWN, .cache_write_price = PRICE_UNKNOWN,
+	    .cache_write_1h_price = PRICE_UNKNOWN } },
 	{ .name = "mistral-small", .provider = "mistral", .id = "mistral-small-latest",
 	  .tier = TIER_CHEAP, .in_price = 60000, .out_price = 180000, .cached_price = PRICE_UNKNOWN,
 	  .cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
@@ -613,6 +630,51 @@ catalog_json_tokens(const cJSON *o, const char *key)
 	return (int64_t)v->valuedouble;
 }
 
+/* The price under LiteLLM's name fmt with the threshold in thousands filled in. */
+static int64_t
+catalog_json_long_price(const cJSON *o, const char *fmt, long k)
+{
+	char key[96];
+
+	snprintf(key, sizeof(key), fmt, k);
+	return catalog_json_price(o, key);
+}
+
+/*
+ * LiteLLM's long-prompt prices: the *_above_<N>k_tokens keys (the
+ * *_priority ones are another service tier, not taken). One threshold per
+ * entry; none leaves l->above 0.
+ */
+static void
+catalog_json_long(const cJSON *o, struct model_long *l)
+{
+	static const char pre[] = "input_cost_per_token_above_";
+	const cJSON *f;
+	char *end;
+	long k = 0;
+
+	memset(l, 0, sizeof(*l));
+	cJSON_ArrayForEach(f, o) {
+		if (f->string == NULL || strncmp(f->string, pre, sizeof(pre) - 1) != 0 ||
+		    !isdigit((unsigned char)f->string[sizeof(pre) - 1]))
+			continue;
+		k = strtol(f->string + sizeof(pre) - 1, &end, 10);
+		if (strcmp(end, "k_tokens") == 0 && k > 0 && k < 1000000)
+			break;
+		k = 0;
+	}
+	if (k == 0)
+		return;
+	l->above = (int64_t)k * 1000;
+	l->in_price = catalog_json_long_price(o, "input_cost_per_token_above_%ldk_tokens", k);
+	l->out_price = catalog_json_long_price(o, "output_cost_per_token_above_%ldk_tokens", k);
+	l->cached_price = catalog_json_long_price(o, "cache_read_input_token_cost_above_%ldk_tokens", k);
+	l->cache_write_price = catalog_json_long_price(o,
+	    "cache_creation_input_token_cost_above_%ldk_tokens", k);
+	l->cache_write_1h_price = catalog_json_long_price(o,
+	    "cache_creation_input_token_cost_above_1hr_above_%ldk_tokens", k);
+}
+
 /* LiteLLM's supports_vision: true or false, unknown when absent. */
 static enum model_vision
 catalog_json_vision(const cJSON *o)
@@ -648,6 +710,25 @@ catalog_id_ok(struct catalog *cat, const char *id)
 	if (cat->refused++ == 0)
 		cat->refused_first = visible_str(id, strlen(id));
 	return false;
+}
+
+/*
+ * LiteLLM lists Ollama's *-cloud models at $0 like the local ones, but they
+ * run on Ollama's paid service: a price not known, never free.
+ */
+static void
+catalog_cloud_unpriced(const char *llmprov, const char *id, struct model *m)
+{
+	size_t n = strlen(id);
+
+	if (strcmp(llmprov, "ollama") != 0 || n < 6 || strcmp(id + n - 6, "-cloud") != 0)
+		return;
+	if (m->in_price == 0)
+		m->in_price = PRICE_UNKNOWN;
+	if (m->out_price == 0)
+		m->out_price = PRICE_UNKNOWN;
+	if (m->cached_price == 0)
+		m->cached_price = PRICE_UNKNOWN;
 }
 
 /* What became of one entry of a price list. */
@@ -690,6 +771,8 @@ catalog_import_one(struct catalog *cat, const cJSON *item)
 	m.cached_price = catalog_json_price(item, "cache_read_input_token_cost");
 	m.cache_write_price = catalog_json_price(item, "cache_creation_input_token_cost");
 	m.cache_write_1h_price = catalog_json_price(item, "cache_creation_input_token_cost_above_1hr");
+	catalog_json_long(item, &m.lng);
+	catalog_cloud_unpriced(llmprov, id, &m);
 	m.context = catalog_json_tokens(item, "max_input_tokens");
 	if (m.context == 0)
 		m.context = catalog_json_tokens(item, "max_tokens");
@@ -788,6 +871,35 @@ catalog_json_add_price(cJSON *o, const char *key, int64_t pico)
 	cJSON_AddItemToObject(o, key, cJSON_CreateRaw(s));
 }
 
+/* Write the long-prompt prices under LiteLLM's names for their threshold. */
+static void
+catalog_json_add_long(cJSON *o, const struct model_long *l)
+{
+	static const struct {
+		const char *fmt;
+		size_t off;
+	} keys[] = {
+		{ "input_cost_per_token_above_%ldk_tokens", offsetof(struct model_long, in_price) },
+		{ "output_cost_per_token_above_%ldk_tokens", offsetof(struct model_long, out_price) },
+		{ "cache_read_input_token_cost_above_%ldk_tokens",
+		  offsetof(struct model_long, cached_price) },
+		{ "cache_creation_input_token_cost_above_%ldk_tokens",
+		  offsetof(struct model_long, cache_write_price) },
+		{ "cache_creation_input_token_cost_above_1hr_above_%ldk_tokens",
+		  offsetof(struct model_long, cache_write_1h_price) },
+	};
+	char key[96];
+	size_t i;
+
+	/* import reads thresholds in thousands; only such a one can be written back */
+	if (l->above <= 0 || l->above % 1000 != 0)
+		return;
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		snprintf(key, sizeof(key), keys[i].fmt, (long)(l->above / 1000));
+		catalog_json_add_price(o, key, *(const int64_t *)((const char *)l + keys[i].off));
+	}
+}
+
 static cJSON *
 catalog_json_entry(const struct model *m)
 {
@@ -800,6 +912,7 @@ catalog_json_entry(const struct model *m)
 	catalog_json_add_price(o, "cache_read_input_token_cost", m->cached_price);
 	catalog_json_add_price(o, "cache_creation_input_token_cost", m->cache_write_price);
 	catalog_json_add_price(o, "cache_creation_input_token_cost_above_1hr", m->cache_write_1h_price);
+	catalog_json_add_long(o, &m->lng);
 	if (m->context > 0)
 		cJSON_AddNumberToObject(o, "max_input_tokens", (double)m->context);
 	if (m->max_output > 0)

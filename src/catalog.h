@@ -30,6 +30,20 @@ enum model_vision {
  * Prices are whole pico-dollars per token, which is the same number as
  * micro-dollars per million tokens: $0.14/M is 140000.
  */
+/*
+ * Prices of a request whose prompt (input, cache reads and writes) is over
+ * above tokens (LiteLLM's *_above_272k_tokens): the whole request is billed at
+ * them. A price left PRICE_UNKNOWN is the base one, as listed for every size.
+ */
+struct model_long {
+	int64_t above;               /* tokens; 0: one price for every size */
+	int64_t in_price;
+	int64_t out_price;
+	int64_t cached_price;
+	int64_t cache_write_price;
+	int64_t cache_write_1h_price;
+};
+
 struct model {
 	const char *name;       /* catalog name: "deepseek-v4-flash" */
 	const char *provider;   /* provider section name: "deepseek" */
@@ -43,6 +57,7 @@ struct model {
 	int64_t context;             /* tokens; 0 unknown */
 	int64_t max_output;          /* tokens; 0 unknown */
 	enum model_vision vision;    /* whether it takes images */
+	struct model_long lng;       /* long-prompt prices, if any */
 };
 
 const char *tier_str(enum tier t);

@@ -40,6 +40,28 @@ msg_tokens(const struct msg *m)
 	return pricing_estimate_tokens(m->text, strlen(m->text)) + 4;
 }
 
+static int64_t
+text_tokens(const char *s)
+{
+	return s != NULL ? pricing_estimate_tokens(s, strlen(s)) : 0;
+}
+
+/*
+ * What comes before the messages: the tool declarations (first in every
+ * format's prompt) and the system prompt.
+ */
+static int64_t
+head_tokens(const struct request *req)
+{
+	int64_t sum = text_tokens(req->system);
+	size_t i;
+
+	for (i = 0; i < req->ntools; i++)
+		sum += text_tokens(req->tools[i].name) + text_tokens(req->tools[i].description) +
+		    text_tokens(req->tools[i].schema);
+	return sum;
+}
+
 /*
  * Anthropic: breakpoints on the stable prefix, each only where the prefix up
  * to it reaches the model's minimum: the system prompt, the end of the
@@ -50,11 +72,10 @@ msg_tokens(const struct msg *m)
 static void
 cache_anthropic(const struct chat *c, struct request *req, struct msg *msgs, size_t n)
 {
-	int64_t min = chat_cache_min(c, c->model, API_ANTHROPIC), sum = 0;
+	int64_t min = chat_cache_min(c, c->model, API_ANTHROPIC), sum = head_tokens(req);
 	size_t i;
 
-	if (req->system != NULL)
-		sum = pricing_estimate_tokens(req->system, strlen(req->system));
+	/* the system prompt's breakpoint caches the tools before it too */
 	req->cache_system = req->system != NULL && sum >= min;
 	for (i = 0; i < n; i++) {
 		sum += msg_tokens(&msgs[i]);
@@ -71,14 +92,12 @@ cache_anthropic(const struct chat *c, struct request *req, struct msg *msgs, siz
 static void
 cache_openai(struct chat *c, struct request *req, const struct msg *msgs, size_t n)
 {
-	int64_t sum = 0;
+	int64_t sum = head_tokens(req);
 	size_t i;
 
 	if (c->pc == NULL || !c->pc->builtin || (c->conv_id == 0 && c->opts.task_id == 0) ||
 	    (strcmp(c->pc->name, "openai") != 0 && strcmp(c->pc->name, "deepseek") != 0))
 		return;
-	if (req->system != NULL)
-		sum = pricing_estimate_tokens(req->system, strlen(req->system));
 	for (i = 0; i < n; i++)
 		sum += msg_tokens(&msgs[i]);
 	if (sum < chat_cache_min(c, c->model, API_OPENAI))

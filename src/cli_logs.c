@@ -264,7 +264,8 @@ static int
 task_row(void *arg, const struct ledger_row *r)
 {
 	struct task_view *v = arg;
-	char when[32], cost[32];
+	int64_t written = r->usage.cache_write + r->usage.cache_write_1h;
+	char when[32], cost[32], cache[64] = "";
 	cJSON *o;
 
 	if (r->task_id != v->id)
@@ -282,7 +283,10 @@ task_row(void *arg, const struct ledger_row *r)
 		json_str(o, "model", r->model);
 		json_str(o, "tier", r->tier);
 		json_str(o, "status", r->status);
-		report_json_int(o, "input_tokens", r->usage.input);
+		/* the buckets as llm ask --json gives them */
+		report_json_int(o, "input_tokens", r->usage.input + written);
+		report_json_int(o, "cached_input_tokens", r->usage.cached_input);
+		report_json_int(o, "cache_write_tokens", written);
 		report_json_int(o, "output_tokens", r->usage.output);
 		if (r->cost >= 0)
 			report_json_int(o, "cost_pico", r->cost);
@@ -292,9 +296,14 @@ task_row(void *arg, const struct ledger_row *r)
 	}
 	report_time(r->time, "%Y-%m-%d %H:%M", "?", when, sizeof when);
 	pricing_format(r->cost, r->estimated, cost, sizeof cost);
-	printf("%zu · %s · %s · %s · %s · %lld in, %lld out · %s\n", v->n, when,
+	/* the whole prompt, as the conversation view counts it, and what the cache did with it */
+	if (r->usage.cached_input > 0 || written > 0)
+		snprintf(cache, sizeof cache, " (%lld cached, %lld written)",
+		    (long long)r->usage.cached_input, (long long)written);
+	printf("%zu · %s · %s · %s · %s · %lld in%s, %lld out · %s\n", v->n, when,
 	    r->tier ? r->tier : "?", r->model ? r->model : "?", r->status,
-	    (long long)r->usage.input, (long long)r->usage.output, r->cost < 0 ? "unknown" : cost);
+	    (long long)(r->usage.input + r->usage.cached_input + written), cache,
+	    (long long)r->usage.output, r->cost < 0 ? "unknown" : cost);
 	return 0;
 }
 

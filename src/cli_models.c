@@ -13,6 +13,7 @@
 #include "fmt.h"
 #include "http.h"
 #include "input.h"
+#include "pricing.h"
 #include "util.h"
 #include "visible.h"
 
@@ -52,6 +53,29 @@ models_tokens(int64_t v, char *out, size_t n)
 		snprintf(out, n, "?");
 	else
 		fmt_tokens(v, out, n);
+}
+
+/*
+ * The prices a request pays past the long-context threshold (all of it at
+ * them, as pricing charges it); null for a model with one price at every size.
+ */
+static void
+models_json_long(cJSON *o, const struct model *m)
+{
+	struct model p;
+	cJSON *lo;
+
+	if (m->lng.above <= 0) {
+		cJSON_AddNullToObject(o, "long_context");
+		return;
+	}
+	pricing_at(m, m->lng.above + 1, &p);
+	lo = cJSON_AddObjectToObject(o, "long_context");
+	cJSON_AddNumberToObject(lo, "above_tokens", (double)m->lng.above);
+	cli_json_price(lo, "input_usd_per_m", p.in_price);
+	cli_json_price(lo, "output_usd_per_m", p.out_price);
+	cli_json_price(lo, "cached_input_usd_per_m", p.cached_price);
+	cli_json_price(lo, "cache_write_usd_per_m", p.cache_write_price);
 }
 
 /* Add a token count to o as name: null when it is unknown (0), as the table's "?". */
@@ -105,6 +129,7 @@ models_list_json(const struct app *cli, const struct model **ms, size_t n)
 		cli_json_price(o, "output_usd_per_m", m->out_price);
 		cli_json_price(o, "cached_input_usd_per_m", m->cached_price);
 		cli_json_price(o, "cache_write_usd_per_m", m->cache_write_price);
+		models_json_long(o, m);
 		models_json_tokens(o, "context", m->context);
 		models_json_tokens(o, "max_output", m->max_output);
 		cJSON_AddStringToObject(o, "vision", model_vision_str(m->vision));

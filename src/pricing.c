@@ -57,14 +57,60 @@ pricing_write_1h_price(const struct model *m, int64_t *price)
 	return PRICING_OK;
 }
 
+/*
+ * A cache price the long tier does not list keeps its ratio to the input
+ * price (Anthropic's reads and writes are 0.1x, 1.25x and 2x input at every
+ * size), rounded up; unknown when the base price is.
+ */
+static int64_t
+pricing_long_scaled(int64_t base, int64_t in, int64_t long_in)
+{
+	int64_t x;
+
+	if (base < 0 || in <= 0 || long_in < 0 || __builtin_mul_overflow(base, long_in, &x))
+		return base;
+	return x / in + (x % in != 0);
+}
+
+/*
+ * Fill out with m's prices for a prompt of prompt tokens: past the long
+ * tier's threshold all of a request is billed at that tier's prices, output
+ * included, as the providers bill it.
+ */
+void
+pricing_at(const struct model *m, int64_t prompt, struct model *out)
+{
+	const struct model_long *l = &m->lng;
+
+	*out = *m;
+	if (l->above <= 0 || prompt <= l->above)
+		return;
+	if (l->in_price >= 0)
+		out->in_price = l->in_price;
+	if (l->out_price >= 0)
+		out->out_price = l->out_price;
+	out->cached_price = l->cached_price >= 0 ? l->cached_price :
+	    pricing_long_scaled(m->cached_price, m->in_price, l->in_price);
+	out->cache_write_price = l->cache_write_price >= 0 ? l->cache_write_price :
+	    pricing_long_scaled(m->cache_write_price, m->in_price, l->in_price);
+	out->cache_write_1h_price = l->cache_write_1h_price >= 0 ? l->cache_write_1h_price :
+	    pricing_long_scaled(m->cache_write_1h_price, m->in_price, l->in_price);
+}
+
 /* Compute the exact cost in pico-dollars of usage on model m. */
 int
-pricing_cost(const struct model *m, const struct usage *u, int64_t *pico)
+pricing_cost(const struct model *mod, const struct usage *u, int64_t *pico)
 {
-	int64_t sum = 0, wp = 0, wp1h = 0;
+	int64_t sum = 0, wp = 0, wp1h = 0, prompt = 0;
+	struct model tier, *m = &tier;
 	int rc;
 
 	*pico = PRICE_UNKNOWN;
+	if (__builtin_add_overflow(u->input, u->cached_input, &prompt) ||
+	    __builtin_add_overflow(prompt, u->cache_write, &prompt) ||
+	    __builtin_add_overflow(prompt, u->cache_write_1h, &prompt))
+		return PRICING_OVERFLOW;
+	pricing_at(mod, prompt, &tier);
 	if ((rc = pricing_add(&sum, u->input, m->in_price)) != PRICING_OK)
 		return rc;
 	/* Cache reads without their own price are charged as plain input. */
@@ -88,12 +134,14 @@ pricing_cost(const struct model *m, const struct usage *u, int64_t *pico)
 
 /* Compute the worst case before a request: input_tokens * in + max_output * out. */
 int
-pricing_worst_case(const struct model *m, int64_t input_tokens, int64_t max_output, int64_t *pico)
+pricing_worst_case(const struct model *mod, int64_t input_tokens, int64_t max_output, int64_t *pico)
 {
 	int64_t sum = 0;
+	struct model tier, *m = &tier;
 	int rc;
 
 	*pico = PRICE_UNKNOWN;
+	pricing_at(mod, input_tokens, &tier);
 	if (m->in_price < 0 || m->out_price < 0)
 		return PRICING_UNKNOWN;
 	if ((rc = pricing_add(&sum, input_tokens, m->in_price)) != PRICING_OK)

@@ -15,9 +15,15 @@ enum pricing_rc {
 	PRICING_OVERFLOW = -2,  /* the cost does not fit in 64 bits */
 };
 
-/* Compute the exact cost in pico-dollars of usage (disjoint buckets, see struct usage) on model m. */
+/*
+ * Compute the exact cost in pico-dollars of usage (disjoint buckets, see
+ * struct usage) on model m, at its long-prompt prices when the prompt is over
+ * their threshold.
+ */
 int pricing_cost(const struct model *m, const struct usage *u, int64_t *pico);
-/* Compute the worst case before a request: input_tokens * in + max_output * out. */
+/* Fill out with m's prices for a request whose prompt (input, cache reads and writes) is prompt tokens. */
+void pricing_at(const struct model *m, int64_t prompt, struct model *out);
+/* Compute the worst case before a request: input_tokens * in + max_output * out, long prices past the threshold. */
 int pricing_worst_case(const struct model *m, int64_t input_tokens, int64_t max_output, int64_t *pico);
 /* Format pico-dollars for people: "$0.00026", "$12.40"; estimated adds "~"; negative (unknown) -> "$?". */
 void pricing_format(int64_t pico, bool estimated, char *out, size_t n);

@@ -55,7 +55,9 @@ openai_errmsg(const cJSON *err, const cJSON *top)
  * Usage is cumulative and arrives once (a usage chunk before [DONE], or on the
  * finish chunk for Mistral and Together); some servers repeat it, so overwrite.
  * prompt_tokens includes cached and cache-written tokens, so take them out to
- * keep the buckets disjoint; completion_tokens already includes reasoning.
+ * keep the buckets disjoint. completion_tokens includes reasoning, except on
+ * xAI, whose total_tokens is prompt + completion + reasoning: the total says
+ * which, and reasoning is billed as output either way.
  * The figures count as reported only when both required counts are there and
  * every count present is a plausible whole number: anything else ({}, strings,
  * negative or absurd counts) leaves the request to be estimated, never $0.
@@ -64,8 +66,8 @@ static void
 openai_usage(struct pstate *st, const cJSON *u)
 {
 	const cJSON *pd;
-	int64_t prompt = 0, cached = 0, hit = 0, write = 0, out = 0, reasoning = 0;
-	int rp, ro, rc, rh, rw, rr;
+	int64_t prompt = 0, cached = 0, hit = 0, write = 0, out = 0, reasoning = 0, total = 0;
+	int rp, ro, rc, rh, rw, rr, rt;
 
 	if (!cJSON_IsObject(u))
 		return;
@@ -76,9 +78,12 @@ openai_usage(struct pstate *st, const cJSON *u)
 	rh = wire_count(u, "prompt_cache_hit_tokens", &hit); /* DeepSeek */
 	rw = wire_count(pd, "cache_write_tokens", &write); /* OpenRouter */
 	rr = wire_count(wire_get(u, "completion_tokens_details"), "reasoning_tokens", &reasoning);
+	rt = wire_count(u, "total_tokens", &total);
 	memset(&st->usage, 0, sizeof st->usage);
 	if (rp != 1 || ro != 1 || rc < 0 || rh < 0 || rw < 0 || rr < 0)
 		return;
+	if (rt == 1 && reasoning > 0 && total != prompt + out && total == prompt + out + reasoning)
+		out += reasoning;
 	if (cached == 0)
 		cached = hit;
 	if (cached > prompt)

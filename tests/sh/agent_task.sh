@@ -116,6 +116,19 @@ check_eq "logs --task: first, what the task was" "$(echo "$OUT" | head -n 1)" \
     "task $task · sum.sh is wrong; make sh test.sh pass"
 run_llm logs --task "$task" --json
 check_eq "logs --task --json: its title" "$(json_get "$T/out" title)" "sum.sh is wrong; make sh test.sh pass"
+# A step's prompt counts its cache reads and writes, and says how much of it they were.
+t_ledger_sql "UPDATE usage SET cached_input_tokens = 5000, cache_write_tokens = 600, cache_write_1h_tokens = 100
+    WHERE id = (SELECT min(id) FROM usage WHERE task_id = $task)"
+run_llm logs --task "$task"
+check_contains "logs --task: the whole prompt, cached and written" "$OUT" \
+    " · 6600 in (5000 cached, 700 written), 40 out · "
+check_contains "logs --task: a step without cache says nothing of it" "$OUT" " · 1100 in, 30 out · "
+run_llm logs --task "$task" --json
+check_eq "logs --task --json: the buckets as llm ask --json gives them" \
+    "$(json_get "$T/out" steps.0.input_tokens) $(json_get "$T/out" steps.0.cached_input_tokens) $(json_get "$T/out" steps.0.cache_write_tokens)" \
+    "1600 5000 700"
+t_ledger_sql "UPDATE usage SET cached_input_tokens = 0, cache_write_tokens = 0, cache_write_1h_tokens = 0
+    WHERE task_id = $task"
 # A step whose cost is an estimate makes the task's total one, marked as the step is.
 t_ledger_sql "UPDATE usage SET estimated = 1 WHERE id = (SELECT min(id) FROM usage WHERE task_id = $task)"
 run_llm logs --task "$task"

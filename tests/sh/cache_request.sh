@@ -124,6 +124,20 @@ run_llm -q -m test-mid -f "$T/big.c" "long one"
 check_eq "anthropic: cache_min raises the minimum" "$(marks -1)" none
 t_write_config
 
+# The tool declarations come first in the prompt: they count towards the minimum.
+t_config_append '[model.test-mid]
+cache_min = 400'
+t_sum_repo "$T/repo"
+fake_reset
+fake_reply '{"text":"Done.","usage":{"input":900,"output":40}}'
+_here=$(pwd)
+cd "$T/repo" || exit 1
+run_llm "do" -m test-mid "say hi"
+cd "$_here" || exit 1
+check_eq "anthropic: tools and system over the minimum, breakpoints on them and the task" \
+    "$(marks 0)" "system messages.0"
+t_write_config
+
 # Disabled: [llm] cache = no, or [model.*] cache = no.
 t_config_append '[llm]
 cache = no'

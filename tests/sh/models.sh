@@ -42,6 +42,10 @@ check_eq "json: tier" "$(mj "$T/models.json" 'm["claude-opus-4-7"]["tier"]')" fr
 check_eq "json: key false" "$(mj "$T/models.json" 'm["deepseek-v4-flash"]["key"]')" False
 check_eq "json: key true" "$(mj "$T/models.json" 'm["test-mid"]["key"]')" True
 check_eq "json: unknown price is null" "$(mj "$T/models.json" 'm["mistral-small"]["cached_input_usd_per_m"]')" None
+check_eq "json: the prices past a long-context threshold" \
+    "$(mj "$T/models.json" '" ".join(str(v) for v in m["gpt-5.4"]["long_context"].values())')" \
+    "272000 5.00 22.50 0.50 None"
+check_eq "json: null for one price at every size" "$(mj "$T/models.json" 'm["claude-sonnet-4-6"]["long_context"]')" None
 
 run_llm_in "" models --tier premium
 check_rc "bad tier: exit 2" 2

@@ -1,6 +1,7 @@
 /* test_catalog: built-in facts, lookups, tiers, config overrides, LiteLLM import and persistence. */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "catalog.h"
@@ -144,7 +145,11 @@ static const char sample_json[] =
 	"   \"input_cost_per_token\": 1.2e-07, \"output_cost_per_token\": 3.3e-07,"
 	"   \"cache_read_input_token_cost\": 3.625e-09, \"max_input_tokens\": 262144},"
 	" \"gpt-big\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\","
-	"   \"input_cost_per_token\": 1.5e-05, \"output_cost_per_token\": 6e-05},"
+	"   \"input_cost_per_token\": 1.5e-05, \"output_cost_per_token\": 6e-05,"
+	"   \"input_cost_per_token_above_272k_tokens_priority\": 6e-05,"
+	"   \"input_cost_per_token_above_272k_tokens\": 3e-05,"
+	"   \"output_cost_per_token_above_272k_tokens\": 9e-05,"
+	"   \"cache_read_input_token_cost_above_272k_tokens\": 3e-06},"
 	" \"gpt-mid\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\","
 	"   \"input_cost_per_token\": 0.0000011, \"output_cost_per_token\": 0.0000044},"
 	" \"tiered\": {\"litellm_provider\": \"openrouter\", \"mode\": \"chat\"},"
@@ -153,6 +158,21 @@ static const char sample_json[] =
 	" \"deepseek/deepseek-v4-flash\": {\"litellm_provider\": \"deepseek\", \"mode\": \"chat\","
 	"   \"input_cost_per_token\": 1.5e-07, \"output_cost_per_token\": 2.8e-07}"
 	"}";
+
+/* gpt-big's long-prompt prices: the *_above_272k_tokens keys, not the _priority one. */
+static void
+check_long(const struct model *m)
+{
+	CHECK(m != NULL);
+	if (m == NULL)
+		return;
+	CHECK_INT(m->lng.above, 272000);
+	CHECK_INT(m->lng.in_price, 30000000);
+	CHECK_INT(m->lng.out_price, 90000000);
+	CHECK_INT(m->lng.cached_price, 3000000);
+	CHECK_INT(m->lng.cache_write_price, PRICE_UNKNOWN);
+	CHECK_INT(m->lng.cache_write_1h_price, PRICE_UNKNOWN);
+}
 
 static void
 test_import_sample(void)
@@ -180,6 +200,9 @@ test_import_sample(void)
 	}
 	m = catalog_find(cat, "gpt-big");
 	CHECK(m != NULL && m->in_price == 15000000 && m->out_price == 60000000 && m->tier == TIER_FRONTIER);
+	check_long(m);
+	m = catalog_find(cat, "openai/gpt-mid");
+	CHECK(m != NULL && m->lng.above == 0);
 	m = catalog_find(cat, "openai/gpt-mid");
 	CHECK(m != NULL && m->in_price == 1100000 && m->out_price == 4400000 && m->tier == TIER_MID);
 	m = catalog_find(cat, "openrouter/tiered");
@@ -191,6 +214,29 @@ test_import_sample(void)
 	CHECK_INT(catalog_import(cat, "[1,2]", 5, &n, &cause), -1);
 	CHECK(cause != NULL);
 	free(cause);
+	catalog_free(cat);
+}
+
+/* Ollama's cloud models are listed at $0 but billed by Ollama: unknown, never free; local ones stay free. */
+static void
+test_import_ollama_cloud(void)
+{
+	static const char json[] =
+		"{\"ollama/gpt-oss:120b-cloud\": {\"litellm_provider\": \"ollama\", \"mode\": \"chat\","
+		"   \"input_cost_per_token\": 0.0, \"output_cost_per_token\": 0.0},"
+		" \"ollama/gpt-oss:20b\": {\"litellm_provider\": \"ollama\", \"mode\": \"chat\","
+		"   \"input_cost_per_token\": 0.0, \"output_cost_per_token\": 0.0}}";
+	struct catalog *cat = catalog_new(NULL, NULL);
+	const struct model *m;
+	char *cause = NULL;
+	size_t n = 0;
+
+	CHECK_INT(catalog_import(cat, json, sizeof(json) - 1, &n, &cause), 0);
+	CHECK_INT(n, 2);
+	m = catalog_find(cat, "ollama/gpt-oss:120b-cloud");
+	CHECK(m != NULL && m->in_price == PRICE_UNKNOWN && m->out_price == PRICE_UNKNOWN);
+	m = catalog_find(cat, "ollama/gpt-oss:20b");
+	CHECK(m != NULL && m->in_price == 0 && m->out_price == 0);
 	catalog_free(cat);
 }
 
@@ -258,6 +304,7 @@ test_import_persists(void)
 		CHECK(m != NULL && m->in_price == 150000);
 		m = catalog_find(cat, "openrouter/tiered");
 		CHECK(m != NULL && m->in_price == PRICE_UNKNOWN);
+		check_long(catalog_find(cat, "gpt-big"));
 	}
 	catalog_free(cat);
 	tmpdir_remove(dir);
@@ -302,7 +349,8 @@ test_import_reference(void)
 		if (r->in_price != b->in_price || r->out_price != b->out_price ||
 		    r->cached_price != b->cached_price || r->cache_write_price != b->cache_write_price ||
 		    r->cache_write_1h_price != b->cache_write_1h_price || r->context != b->context ||
-		    r->max_output != b->max_output || r->vision != b->vision) {
+		    r->max_output != b->max_output || r->vision != b->vision ||
+		    memcmp(&r->lng, &b->lng, sizeof(r->lng)) != 0) {
 			fprintf(stderr, "built-in %s differs from the price list\n", b->name);
 			unit_bad = 1;
 		}
@@ -387,6 +435,7 @@ main(void)
 	RUN(test_config_overrides);
 	RUN(test_import_sample);
 	RUN(test_import_rounding);
+	RUN(test_import_ollama_cloud);
 	RUN(test_import_persists);
 	RUN(test_import_reference);
 	RUN(test_vision);

@@ -1,6 +1,7 @@
 /* test_pricing: exact costs for each provider's usage shape, overflow, unknown prices, formatting. */
 #include <stdint.h>
 
+#include "cache.h"
 #include "pricing.h"
 #include "unit.h"
 
@@ -124,6 +125,89 @@ test_worst_case(void)
 	CHECK_INT(pico, 2000LL * 3000000 + 4096LL * 15000000);
 }
 
+/* gpt-5.4's prices, with its long-prompt ones past 272k tokens. */
+static const struct model long_m = {
+	.name = "l", .provider = "openai", .id = "l", .tier = TIER_MID,
+	.in_price = 2500000, .out_price = 15000000, .cached_price = 250000,
+	.cache_write_price = PRICE_UNKNOWN, .cache_write_1h_price = PRICE_UNKNOWN,
+	.lng = { .above = 272000, .in_price = 5000000, .out_price = 22500000,
+	    .cached_price = 500000, .cache_write_price = PRICE_UNKNOWN,
+	    .cache_write_1h_price = PRICE_UNKNOWN },
+};
+
+/*
+ * Past the threshold the whole request, output too, is billed at the long
+ * prices; the threshold counts the prompt with its cached part.
+ */
+static void
+test_long_prompt(void)
+{
+	struct usage at = { .input = 72000, .cached_input = 200000, .output = 1000 };
+	struct usage over = { .input = 72001, .cached_input = 200000, .output = 1000 };
+	int64_t pico = 0;
+
+	CHECK_INT(pricing_cost(&long_m, &at, &pico), PRICING_OK);
+	CHECK_INT(pico, 72000LL * 2500000 + 200000LL * 250000 + 1000LL * 15000000);
+	CHECK_INT(pricing_cost(&long_m, &over, &pico), PRICING_OK);
+	CHECK_INT(pico, 72001LL * 5000000 + 200000LL * 500000 + 1000LL * 22500000);
+	CHECK_INT(pricing_worst_case(&long_m, 272000, 100, &pico), PRICING_OK);
+	CHECK_INT(pico, 272000LL * 2500000 + 100LL * 15000000);
+	CHECK_INT(pricing_worst_case(&long_m, 300000, 100, &pico), PRICING_OK);
+	CHECK_INT(pico, 300000LL * 5000000 + 100LL * 22500000);
+}
+
+/*
+ * Anthropic's cache prices are fixed ratios of input at every size: a long
+ * tier listing only input and output (claude-sonnet-4-5: $6 and $22.50 past
+ * 200k) reads at 0.1x and writes at 1.25x and 2x of the long input.
+ */
+static void
+test_long_prompt_cache_ratios(void)
+{
+	struct model m = anthropic_m;
+	struct usage u = { .input = 1000, .cached_input = 150000, .cache_write = 40000,
+		.cache_write_1h = 10000, .output = 2000 };
+	int64_t pico = 0;
+
+	m.lng.above = 200000;
+	m.lng.in_price = 6000000;
+	m.lng.out_price = 22500000;
+	m.lng.cached_price = m.lng.cache_write_price = m.lng.cache_write_1h_price = PRICE_UNKNOWN;
+	CHECK_INT(pricing_cost(&m, &u, &pico), PRICING_OK);
+	CHECK_INT(pico, 1000LL * 6000000 + 150000LL * 600000 + 40000LL * 7500000 +
+	    10000LL * 12000000 + 2000LL * 22500000);
+}
+
+/* What the cache saved or cost extra is at the prices the request paid: long ones past the threshold. */
+static void
+test_cache_effect_long(void)
+{
+	struct usage small = { .input = 6000, .cached_input = 4000, .output = 1500 };
+	struct usage big = { .input = 100000, .cached_input = 200000, .output = 1000 };
+	struct usage wrote = { .input = 1000, .cached_input = 150000, .cache_write = 40000,
+		.cache_write_1h = 10000, .output = 2000 };
+	struct model m = anthropic_m;
+	int64_t saved = -1, extra = -1;
+
+	cache_effect(&openai_m, &small, &saved, &extra);
+	CHECK_INT(saved, 4000LL * (250000 - 25000));
+	CHECK_INT(extra, 0);
+	cache_effect(&long_m, &big, &saved, &extra);
+	CHECK_INT(saved, 200000LL * (5000000 - 500000));
+	CHECK_INT(extra, 0);
+	m.lng.above = 200000;
+	m.lng.in_price = 6000000;
+	m.lng.out_price = 22500000;
+	m.lng.cached_price = m.lng.cache_write_price = m.lng.cache_write_1h_price = PRICE_UNKNOWN;
+	cache_effect(&m, &wrote, &saved, &extra);
+	CHECK_INT(saved, 150000LL * (6000000 - 600000));
+	CHECK_INT(extra, 40000LL * 1500000 + 10000LL * 6000000);
+	/* an unknown output price does not hide what the cache did */
+	m.out_price = m.lng.out_price = PRICE_UNKNOWN;
+	cache_effect(&m, &wrote, &saved, &extra);
+	CHECK_INT(saved, 150000LL * (6000000 - 600000));
+}
+
 static void
 test_format(void)
 {
@@ -200,6 +284,9 @@ main(void)
 	RUN(test_unknown_is_never_zero);
 	RUN(test_overflow);
 	RUN(test_worst_case);
+	RUN(test_long_prompt);
+	RUN(test_long_prompt_cache_ratios);
+	RUN(test_cache_effect_long);
 	RUN(test_format);
 	RUN(test_format_exact);
 	RUN(test_estimate_tokens);

@@ -130,6 +130,9 @@ static const struct want wants[] = {
 	    PEV_DONE, STOP_END, true, U(10, 0, 0, 0, 4, 0), NULL },
 	{ "openrouter_cache.sse", &provider_openai, "Sure.",
 	    PEV_DONE, STOP_END, true, U(94, 0, 100, 0, 2, 0), NULL },
+	/* xAI: completion_tokens leaves reasoning out (total 560 = 307 + 26 + 227) */
+	{ "xai_reasoning.sse", &provider_openai, "Sunny, 18 degrees.",
+	    PEV_DONE, STOP_END, true, U(1, 306, 0, 0, 253, 227), NULL },
 	{ "groq_xgroq.sse", &provider_openai, "Hi there",
 	    PEV_DONE, STOP_END, true, U(14, 0, 0, 0, 3, 0), NULL },
 	{ "llamacpp_timings.sse", &provider_openai, "Ok",
