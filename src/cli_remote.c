@@ -299,17 +299,25 @@ parse_prices(const char *s, char *in, char *out, size_t n)
 static int
 config_append(const char *path, const char *text, char **cause)
 {
-	char *old = NULL, *all;
+	char *old = NULL, *all, *real = NULL;
 	size_t len = 0;
 	struct stat st;
-	int rc;
+	int rc = -1;
 
-	if (stat(path, &st) == 0 && file_read(path, CONFIG_MAX, &old, &len, cause) != 0)
-		return -1;
+	if (stat(path, &st) == 0) {
+		/* Edit the file a symlink points to (dotfiles), not the link. */
+		real = realpath(path, NULL);
+		if (real != NULL)
+			path = real;
+		if (file_read(path, CONFIG_MAX, &old, &len, cause) != 0)
+			goto out;
+	}
 	all = xstrfmt("%s%s%s", old ? old : "", len > 0 && old[len - 1] != '\n' ? "\n" : "", text);
 	rc = file_write_atomic(path, all, strlen(all), old ? st.st_mode & 07777 : 0644, cause);
 	free(all);
+out:
 	free(old);
+	free(real);
 	return rc;
 }
 

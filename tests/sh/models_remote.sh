@@ -82,5 +82,15 @@ run_llm models add ollama qwen3:8b --name qwen3-8b --tier cheap --price 0/0
 check_rc "add: --name" 0
 check_contains "add: --name section" "$(cat "$LLM_CONFIG_DIR/config.ini")" "[model.qwen3-8b]"
 
+# A symlinked config (dotfiles) is edited through the link, and the link stays.
+mkdir -p "$T/dotfiles"
+mv "$LLM_CONFIG_DIR/config.ini" "$T/dotfiles/llm.ini"
+ln -s "$T/dotfiles/llm.ini" "$LLM_CONFIG_DIR/config.ini"
+run_llm models add openai linked-1 --tier cheap --price 1/2
+check_rc "add through a symlink: exit 0" 0
+check "add through a symlink: the symlink is kept" test -L "$LLM_CONFIG_DIR/config.ini"
+check_contains "add through a symlink: its target has the section" \
+    "$(cat "$T/dotfiles/llm.ini")" "[model.linked-1]"
+
 echo "# $T_PASS passed, $T_FAIL failed"
 [ "$T_FAIL" -eq 0 ]
