@@ -619,6 +619,28 @@ config_has_password(const char *s)
 	return false;
 }
 
+/* A key above the first [section] is read by nothing: say where it belongs. */
+static void
+sectionless_key(struct parse *p, const char *name)
+{
+	static const char *const sections[] = { "llm", "git", "agent", "ledger" };
+	const struct key *keys;
+	size_t i, j, n;
+
+	for (i = 0; i < ARRAY_SIZE(sections); i++) {
+		keys = section_keys(sections[i], &n);
+		for (j = 0; j < n; j++) {
+			if (strcmp(keys[j].name, name) == 0) {
+				perr(p, "'%s' is above every [section], where nothing reads it: put it "
+				    "under [%s]", name, sections[i]);
+				return;
+			}
+		}
+	}
+	perr(p, "'%s' is above every [section], where nothing reads it: put it under the "
+	    "section it belongs to (man llm-config)", name);
+}
+
 static int
 on_key(void *user, const char *section, const char *name, const char *value)
 {
@@ -626,6 +648,10 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	struct config *cfg = p->cfg;
 	bool known;
 
+	if (*section == '\0') {
+		sectionless_key(p, name);
+		return 1;
+	}
 	if (strcmp(section, "llm") == 0)
 		known = set_from_table(p, llm_keys, ARRAY_SIZE(llm_keys), cfg, name, value);
 	else if (strcmp(section, "git") == 0)

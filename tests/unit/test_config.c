@@ -229,6 +229,25 @@ errors_have_file_and_line(void)
 	config_done(&cfg);
 }
 
+/* A key above the first [section] is an error that names the section it belongs in. */
+static void
+key_before_section(void)
+{
+	struct config cfg;
+	char *cause = NULL;
+
+	write_config("budget = 5\n"
+	    "colour = blue\n"
+	    "[llm]\n"
+	    "tier = cheap\n");
+	CHECK_INT(config_load(&cfg, &cause), -1);
+	CHECK(cause && strstr(cause, "config.ini:1: 'budget' is above every [section], where "
+	    "nothing reads it: put it under [llm]") != NULL);
+	CHECK(cause && strstr(cause, "config.ini:2: 'colour' is above every [section]") != NULL);
+	free(cause);
+	config_done(&cfg);
+}
+
 /* [model.NAME] vision: yes or no; unset stays unknown, and anything else is an error. */
 static void
 model_vision(void)
@@ -371,6 +390,7 @@ main(void)
 	RUN(defaults_without_file);
 	RUN(design_example);
 	RUN(errors_have_file_and_line);
+	RUN(key_before_section);
 	RUN(quality_share);
 	RUN(git_timeout_seconds);
 	RUN(model_vision);
