@@ -103,11 +103,15 @@ agent_tokens(const struct chat_opts *o)
 long
 chat_reply_cap(const struct chat *c, const struct chat_opts *o, const struct model *m, bool *send)
 {
+	long cap = o->max_tokens > 0 ? o->max_tokens : c->cfg->max_tokens;
+
 	*send = true;
-	if (o->max_tokens > 0)
-		return o->max_tokens;
-	if (c->cfg->max_tokens > 0)
-		return c->cfg->max_tokens;
+	if (cap > 0) {
+		/* providers refuse a cap above what the model can write (HTTP 400) */
+		if (m != NULL && m->max_output > 0 && m->max_output < cap)
+			cap = (long)m->max_output;
+		return cap;
+	}
 	/* a budget is only a promise when the reply is capped at what was reserved */
 	*send = c->cfg->budget > 0 && c->cfg->budget_action != BUDGET_WARN;
 	if (m != NULL && m->max_output > 0 && m->max_output < DEFAULT_REPLY_CAP)

@@ -119,6 +119,24 @@ for row in "openai test-cheap max_tokens max_completion_tokens" \
 	check_eq "max-tokens: $1" "$(fake_last "body.$3" || fake_last "body.${4:-$3}")" 77
 done
 
+# A cap above what the model can write is sent as the model's most (a provider refuses more
+# with HTTP 400), from --max-tokens or from the config; the worst case counts that cap.
+t_config_append "$(t_model test-short openai test-short-1 cheap 1 2 'max_output = 1000')"
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-short --max-tokens 5000 "x"
+check_rc "max-tokens above max_output: exit 0" 0
+check_eq "max-tokens above max_output: the model's most sent" "$(fake_last body.max_tokens)" 1000
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-short --max-tokens 500 "x"
+check_eq "max-tokens below max_output: sent as given" "$(fake_last body.max_tokens)" 500
+run_llm route -m test-short --max-tokens 5000 --json "x"
+check_eq "max-tokens above max_output: route's reply cap" "$(json_get "$T/out" reply_cap_tokens)" 1000
+sed -i 's/^budget = 0$/budget = 0\nmax_tokens = 9000/' "$LLM_CONFIG_DIR/config.ini"
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-short "x"
+check_eq "config max_tokens above max_output: the model's most sent" "$(fake_last body.max_tokens)" 1000
+sed -i '/^max_tokens = 9000$/d' "$LLM_CONFIG_DIR/config.ini"
+
 # a provider/model-id pin not in the catalog: sent as is, price unknown
 fake_reply '{"text":"ad hoc"}'
 run_llm -m openai/some-new-model --json "x"
