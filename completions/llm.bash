@@ -46,12 +46,17 @@ _llm()
 		prev=${COMP_WORDS[COMP_CWORD - 2]}
 	fi
 
-	# The words before the cursor that are not options or their values.
+	# The words before the cursor that are not options or their values. A
+	# command goes first (only --no-color may come before it): after another
+	# option, or --, the words are a prompt's, which "--" stands for here.
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		if ((skip)); then
 			[[ $w == = ]] || skip=0
 			continue
+		fi
+		if ((${#pos[@]} == 0)) && [[ $w == -* && $w != --no-color ]]; then
+			pos+=(--)
 		fi
 		case $w in
 		-t | --tier | -m | --model | -s | --system | -r | --role | -f | --file | --cid | --max-tokens | \

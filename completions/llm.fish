@@ -9,15 +9,22 @@ function __llm_words
     command $llm __complete $argv 2>/dev/null
 end
 
-# The words before the cursor that are not options or their values.
+# The words before the cursor that are not options or their values. A
+# command goes first (only --no-color may come before it): after another
+# option, or --, the words are a prompt's, which "--" stands for here.
 function __llm_pos
     set -l words (commandline -opc)
     set -e words[1]
     set -l skip 0
+    set -l seen 0
     for w in $words
         if test $skip = 1
             set skip 0
             continue
+        end
+        if test $seen = 0; and string match -q -- '-*' $w; and test "$w" != --no-color
+            printf '%s\n' --
+            set seen 1
         end
         switch $w
             case -t --tier -m --model -s --system -r --role -f --file --cid --max-tokens --max-cost -n --count --month --by --theme -o --output --query --format --init --remote --price --name --user --task --headless --size --out --allow
@@ -27,6 +34,7 @@ function __llm_pos
                 test "$words[1]" = logs; and set skip 1
             case '-*'
             case '*'
+                set seen 1
                 echo $w
         end
     end

@@ -131,6 +131,12 @@ check_eq "bash: roles after -r" "$(bash_complete llm -r re)" "review"
 check_eq "bash: themes after --theme" "$(bash_complete llm chat --theme '')" "$THEMES"
 check_eq "bash: usage --by" "$(bash_complete llm usage --by '')" "$(lines day model tier task user team)"
 check_eq "bash: a prompt's words are not commands" "$(bash_complete llm explain '')" ""
+# A command goes first: after an option (--no-color aside) or --, words are a prompt's.
+check_eq "bash: no commands after an option" "$(bash_complete llm -q '')" ""
+check_eq "bash: no commands after an option's value" "$(bash_complete llm -t cheap bu)" ""
+check_eq "bash: no commands after --" "$(bash_complete llm -- '')" ""
+check_eq "bash: commands after --no-color" "$(bash_complete llm --no-color '')" "$COMMANDS"
+check_eq "bash: a question's options after an option" "$(bash_complete llm -q --ti)" "--tier"
 : >"$T/file-one.txt"
 : >"$T/file-two.txt"
 check_eq "bash: files after -f" "$(bash_complete llm -t cheap -f "$T/file-" | sort)" \
@@ -180,6 +186,10 @@ EOF
 	check_eq "zsh: git commands" "$(zsh_complete 'llm git ')" \
 	    "$(lines commit-msg install-hook uninstall-hook)"
 	check_eq "zsh: install-hook --force" "$(zsh_complete 'llm git install-hook --f')" "--force"
+	check_eq "zsh: no commands after an option" "$(zsh_complete 'llm -q ')" ""
+	check_eq "zsh: no commands after an option's value" "$(zsh_complete 'llm -t cheap bu')" ""
+	check_eq "zsh: commands after --no-color" "$(zsh_complete 'llm --no-color ')" \
+	    "$(printf '%s\n' "$COMMANDS" | sort)"
 else
 	echo "# skip zsh: not installed (or without zsh/zpty)"
 fi
@@ -201,6 +211,11 @@ if command -v fish >/dev/null 2>&1; then
 	check_eq "fish: git commands" "$(fish_complete 'llm git ')" \
 	    "$(lines commit-msg install-hook uninstall-hook)"
 	check_eq "fish: nothing after keys list" "$(fish_complete 'llm keys list ')" ""
+	check_eq "fish: no commands after an option" "$(fish_complete 'llm -q ')" ""
+	check_eq "fish: no commands after an option's value" "$(fish_complete 'llm -t cheap bu')" ""
+	check_eq "fish: no commands after --" "$(fish_complete 'llm -- ')" ""
+	check_eq "fish: commands after --no-color" "$(fish_complete 'llm --no-color ')" \
+	    "$(printf '%s\n' "$COMMANDS" | sort)"
 	# Each command's options, and a question's, short and long, are the ones
 	# llm offers for it.
 	wrong=
