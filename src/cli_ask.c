@@ -172,19 +172,44 @@ fence_for(const char *text, size_t n, char *fence, size_t size)
 	fence[longest + 1] = '\0';
 }
 
+static int add_image_from(struct ask *a, const char *path, char *data, size_t len);
+
 /*
- * Append the input read from fd (stdin) or path to msg, after head; it and msg
+ * Read stdin into in as text, or, when it starts as an image (a screenshot
+ * piped in), attach it as -f attaches one (*image set). 0, or -1 with *cause.
+ */
+static int
+read_stdin(struct ask *a, size_t room, struct input *in, bool *image, char **cause)
+{
+	char *data;
+	size_t len;
+
+	*image = false;
+	memset(in, 0, sizeof *in);
+	if (input_bytes(STDIN_FILENO, "stdin", room, &data, &len, cause) != 0)
+		return -1;
+	if (image_sniff(data, len) == NULL)
+		return input_take("stdin", data, len, INPUT_UTF8, in, cause);
+	*image = true;
+	return add_image_from(a, NULL, data, len);
+}
+
+/*
+ * Append the input read from stdin or path to msg, after head; it and msg
  * together stay within the input cap. 0, or -1 with the reason printed.
  */
 static int
-read_input(struct buf *msg, const char *path, const char *head)
+read_input(struct ask *a, struct buf *msg, const char *path, const char *head)
 {
 	struct input in;
 	char *cause = NULL;
 	size_t room = msg->len < INPUT_MAX ? INPUT_MAX - msg->len : 0;
+	bool image = false;
 	int rc = path ? input_file(path, room, INPUT_UTF8, &in, &cause) :
-	    input_fd(STDIN_FILENO, "stdin", room, INPUT_UTF8, &in, &cause);
+	    read_stdin(a, room, &in, &image, &cause);
 
+	if (image)
+		return rc;
 	if (rc != 0) {
 		fprintf(stderr, "llm: %s%s\n", path ? "--file " : "", cause);
 		free(cause);
@@ -217,20 +242,28 @@ read_input(struct buf *msg, const char *path, const char *head)
 /* Images a message may carry: more is rarely meant, and every one is paid for. */
 #define ASK_IMAGES_MAX 16
 
-/* Attach the image at path to the message (sent beside its text); 0, or -1 said why. */
+/*
+ * Attach the image at path, or (path NULL) data[0..len) read from stdin, to the
+ * message (sent beside its text); 0, or -1 said why.
+ */
 static int
-add_image(struct ask *a, const char *path)
+add_image_from(struct ask *a, const char *path, char *data, size_t len)
 {
+	const char *opt = path ? "--file " : "";
 	char *cause = NULL;
+	int rc;
 
 	if (a->nimages == ASK_IMAGES_MAX) {
-		fprintf(stderr, "llm: --file %s: at most %d images go with one message\n", path,
-		    ASK_IMAGES_MAX);
+		fprintf(stderr, "llm: %s%s: at most %d images go with one message\n", opt,
+		    path ? path : "stdin", ASK_IMAGES_MAX);
+		free(data);
 		return -1;
 	}
 	a->images = xreallocarray(a->images, a->nimages + 1, sizeof *a->images);
-	if (image_read(path, &a->images[a->nimages], &cause) != 0) {
-		fprintf(stderr, "llm: --file %s\n", cause);
+	rc = path ? image_read(path, &a->images[a->nimages], &cause) :
+	    image_take("stdin", data, len, &a->images[a->nimages], &cause);
+	if (rc != 0) {
+		fprintf(stderr, "llm: %s%s\n", opt, cause);
 		free(cause);
 		return -1;
 	}
@@ -239,6 +272,14 @@ add_image(struct ask *a, const char *path)
 	a->p.o.nimages = a->nimages;
 	return 0;
 }
+
+/* Attach the image at path to the message; 0, or -1 said why. */
+static int
+add_image(struct ask *a, const char *path)
+{
+	return add_image_from(a, path, NULL, 0);
+}
+
 
 /* Whether stdin is a pipe or a file (not a terminal, nor /dev/null as under cron). */
 static bool
@@ -261,10 +302,11 @@ compose(struct ask *a, int argc, char **argv, struct buf *msg)
 	for (k = 0; k < argc; k++)
 		buf_addf(msg, "%s%s", k ? " " : "", argv[k]);
 	len = msg->len;
-	if (!isatty(STDIN_FILENO) && read_input(msg, NULL, "") != 0)
+	n = a->nimages;
+	if (!isatty(STDIN_FILENO) && read_input(a, msg, NULL, "") != 0)
 		return -1;
 	/* `git diff | llm "review"` with nothing to diff: the prompt goes alone, and is paid for */
-	if (argc > 0 && msg->len == len && stdin_piped())
+	if (argc > 0 && msg->len == len && a->nimages == n && stdin_piped())
 		fprintf(stderr, "llm: nothing came on stdin: the prompt is sent alone\n");
 	for (i = 0; i < a->nfiles; i++) {
 		char *head;
@@ -284,7 +326,7 @@ compose(struct ask *a, int argc, char **argv, struct buf *msg)
 			continue;
 		}
 		head = xstrfmt("File %s:\n", a->files[i]);
-		rc = read_input(msg, a->files[i], head);
+		rc = read_input(a, msg, a->files[i], head);
 
 		free(head);
 		if (rc != 0)

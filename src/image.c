@@ -106,6 +106,25 @@ image_read(const char *path, struct image *im, char **cause)
 	return 0;
 }
 
+int
+image_take(const char *name, char *data, size_t len, struct image *im, char **cause)
+{
+	memset(im, 0, sizeof *im);
+	if (len > IMAGE_MAX)
+		xasprintf(cause, "%s: an image of %.1f MiB, over the %s llm sends; scale it down or "
+		    "save it as JPEG", name, (double)len / (1 << 20), IMAGE_MAX_TEXT);
+	else if ((im->media_type = image_sniff(data, len)) == NULL)
+		xasprintf(cause, "%s: not a PNG, JPEG, GIF or WebP image", name);
+	if (im->media_type == NULL || len > IMAGE_MAX) {
+		im->media_type = NULL;
+		free(data);
+		return -1;
+	}
+	im->data = data;
+	im->len = len;
+	return 0;
+}
+
 /* Free the bytes image_read read; accepts NULL. */
 void
 image_done(struct image *im)

@@ -34,6 +34,12 @@ int image_probe(const char *path);
  * 0, or -1 with *cause ("PATH: why; what to do").
  */
 int image_read(const char *path, struct image *im, char **cause);
+/*
+ * Make im of data[0..len) (malloc'd; im owns it from now, or it is freed on
+ * failure), read from name (such as stdin): at most IMAGE_MAX bytes in a
+ * format image_sniff knows. 0, or -1 with *cause.
+ */
+int image_take(const char *name, char *data, size_t len, struct image *im, char **cause);
 /* Free what image_read put in im. */
 void image_done(struct image *im);
 /* Width and height in pixels from the image's header; false when it does not say. */

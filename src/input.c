@@ -175,17 +175,41 @@ input_fix_utf8(struct input *in, const char *name)
 int
 input_fd(int fd, const char *name, size_t max, unsigned flags, struct input *in, char **cause)
 {
-	struct buf b;
+	char *data;
+	size_t len;
 
 	memset(in, 0, sizeof(*in));
+	if (input_bytes(fd, name, max, &data, &len, cause) != 0)
+		return -1;
+	return input_take(name, data, len, flags, in, cause);
+}
+
+int
+input_bytes(int fd, const char *name, size_t max, char **data, size_t *len, char **cause)
+{
+	struct buf b;
+
 	buf_init(&b, 0);
-	if (input_slurp(fd, name, max, &b, cause) != 0 ||
-	    input_text(name, buf_str(&b), b.len, cause) != 0) {
+	if (input_slurp(fd, name, max, &b, cause) != 0) {
 		buf_done(&b);
 		return -1;
 	}
-	in->len = b.len;
-	in->data = buf_detach(&b);
+	*len = b.len;
+	*data = buf_detach(&b);
+	return 0;
+}
+
+int
+input_take(const char *name, char *data, size_t len, unsigned flags, struct input *in,
+    char **cause)
+{
+	memset(in, 0, sizeof(*in));
+	if (input_text(name, data, len, cause) != 0) {
+		free(data);
+		return -1;
+	}
+	in->len = len;
+	in->data = data;
 	if (flags & INPUT_UTF8)
 		input_fix_utf8(in, name);
 	return 0;

@@ -32,6 +32,18 @@ struct input {
  */
 int input_fd(int fd, const char *name, size_t max, unsigned flags, struct input *in, char **cause);
 /*
+ * Read all of fd as input_fd does, but as bytes, unchecked: *data (malloc'd,
+ * NUL-terminated) and *len. For a caller that looks at them first (an image
+ * on stdin), then hands them to input_take. 0, or -1 with *cause.
+ */
+int input_bytes(int fd, const char *name, size_t max, char **data, size_t *len, char **cause);
+/*
+ * Take data[0..len) (malloc'd by input_bytes; in owns it from now, or it is
+ * freed on failure) as input_fd would have read it. 0, or -1 with *cause.
+ */
+int input_take(const char *name, char *data, size_t len, unsigned flags, struct input *in,
+    char **cause);
+/*
  * Read the file at path as input_fd does. It is opened without blocking or
  * taking a controlling terminal, and anything but a regular file (a FIFO, a
  * device, a directory, a socket) is refused before a byte is read.

@@ -215,5 +215,33 @@ check_eq "continued: the earlier turn's text with its note" "$(fake_last body.me
     "$(printf 'what is this?\n\n[image: image/png, 2x3, 1 KB]')"
 check_eq "continued: the new turn is text" "$(fake_last body.messages.2.content)" "which colour?"
 
+# An image piped in (a screenshot tool's output) is sent as an image, as -f sends one: on
+# stdin with the question as the prompt, and with -f - naming it.
+t_write_config
+t_config_append "$(t_model test-seeing openai test-seeing-1 cheap 0.10 0.40 'vision = yes')"
+vision test-cheap no
+fake_reply '{"text":"A red square."}'
+run_llm -q -m test-seeing "what is this?" <"$T/shot.png"
+check_rc "piped image: exit 0" 0
+check_eq "piped image: sent as an image beside the prompt" "$(fake_last body.messages)" \
+    "[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what is this?\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,$png64\"}}]}]"
+check_not_contains "piped image: no note that stdin was empty" "$ERR" "nothing came on stdin"
+fake_reply '{"text":"A red square."}'
+run_llm -q -m test-seeing -f - "what is this?" <"$T/shot.png"
+check_rc "piped image with -f -: exit 0" 0
+check_eq "piped image with -f -: the image sent" "$(fake_last body.messages.0.content.1.image_url.url)" \
+    "data:image/png;base64,$png64"
+fake_reply '{"text":"A red square."}'
+run_llm -q -m test-seeing -f "$T/anim.gif" "what are these?" <"$T/shot.png"
+check_eq "piped image and -f image: both, stdin first" \
+    "$(fake_last body.messages.0.content.1.image_url.url) $(fake_last body.messages.0.content.2.image_url.url)" \
+    "data:image/png;base64,$png64 data:image/gif;base64,$gif64"
+n=$(fake_count)
+run_llm -q -m test-cheap "what is this?" <"$T/shot.png"
+check_rc "piped image to a text-only pin: exit 2" 2
+check_eq "piped image to a text-only pin: nothing sent" "$(fake_count)" "$n"
+run_llm route -m test-seeing --json "what is this?" <"$T/shot.png"
+check_rc "piped image: llm route takes it" 0
+
 echo "# $T_PASS passed, $T_FAIL failed"
 [ "$T_FAIL" -eq 0 ]
