@@ -139,6 +139,9 @@ _llm()
 	1:models:* | 1:budget:* | 1:keys:* | 1:git:* | 1:config:* | 1:logs:* | 1:ledger:*)
 		_llm_reply "$(_llm_words sub "$cmd")"
 		;;
+	1:help:*)
+		_llm_reply "$(_llm_words commands)"
+		;;
 	2:keys:set | 2:keys:rm | 2:keys:check | 2:models:add)
 		_llm_reply "$(_llm_words providers)"
 		;;

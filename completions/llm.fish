@@ -128,6 +128,7 @@ complete -c llm -n '__llm_at 1 git' -a '(__llm_words sub git)'
 complete -c llm -n 'test "$(__llm_cmd)" = git' -s f -l force -d "replace a hook that is not llm's"
 complete -c llm -n '__llm_at 2 git commit-msg' -F
 complete -c llm -n '__llm_at 1 config' -a '(__llm_words sub config)'
+complete -c llm -n '__llm_at 1 help' -a '(__llm_words commands)' -d 'its help'
 complete -c llm -n '__llm_at 1 ledger' -a '(__llm_words sub ledger)'
 complete -c llm -n '__llm_takes --month' -l month -x -d 'the month, YYYY-MM'
 complete -c llm -n '__llm_takes --by' -l by -x -a '(__llm_words by)' -d 'group by'

@@ -133,6 +133,7 @@ check_eq "bash: usage --by" "$(bash_complete llm usage --by '')" "$(lines day mo
 check_eq "bash: a prompt's words are not commands" "$(bash_complete llm explain '')" ""
 # A command goes first: after an option (--no-color aside) or --, words are a prompt's.
 check_eq "bash: no commands after an option" "$(bash_complete llm -q '')" ""
+check_eq "bash: commands after help" "$(bash_complete llm help '')" "$COMMANDS"
 check_eq "bash: no commands after an option's value" "$(bash_complete llm -t cheap bu)" ""
 check_eq "bash: no commands after --" "$(bash_complete llm -- '')" ""
 check_eq "bash: commands after --no-color" "$(bash_complete llm --no-color '')" "$COMMANDS"
@@ -187,6 +188,8 @@ EOF
 	    "$(lines commit-msg install-hook uninstall-hook)"
 	check_eq "zsh: install-hook --force" "$(zsh_complete 'llm git install-hook --f')" "--force"
 	check_eq "zsh: no commands after an option" "$(zsh_complete 'llm -q ')" ""
+	check_eq "zsh: commands after help" "$(zsh_complete 'llm help ')" \
+	    "$(printf '%s\n' "$COMMANDS" | sort)"
 	check_eq "zsh: no commands after an option's value" "$(zsh_complete 'llm -t cheap bu')" ""
 	check_eq "zsh: commands after --no-color" "$(zsh_complete 'llm --no-color ')" \
 	    "$(printf '%s\n' "$COMMANDS" | sort)"
@@ -212,6 +215,8 @@ if command -v fish >/dev/null 2>&1; then
 	    "$(lines commit-msg install-hook uninstall-hook)"
 	check_eq "fish: nothing after keys list" "$(fish_complete 'llm keys list ')" ""
 	check_eq "fish: no commands after an option" "$(fish_complete 'llm -q ')" ""
+	check_eq "fish: commands after help" "$(fish_complete 'llm help ')" \
+	    "$(printf '%s\n' "$COMMANDS" | sort)"
 	check_eq "fish: no commands after an option's value" "$(fish_complete 'llm -t cheap bu')" ""
 	check_eq "fish: no commands after --" "$(fish_complete 'llm -- ')" ""
 	check_eq "fish: commands after --no-color" "$(fish_complete 'llm --no-color ')" \
