@@ -139,17 +139,29 @@ chat_pin(const struct config *cfg, struct catalog *cat, const char *name, char *
 	if (m != NULL)
 		return m;
 	slash = strchr(name, '/');
+	buf_init(&b, 0);
 	if (slash != NULL && slash != name && slash[1] != '\0') {
 		char *prov = xstrndup(name, (size_t)(slash - name));
-		bool known = config_provider(cfg, prov) != NULL;
+		size_t i;
 
-		if (known)
+		if (config_provider(cfg, prov) != NULL)
 			m = catalog_adhoc(cat, prov, slash + 1);
-		free(prov);
-		if (m != NULL)
+		if (m != NULL) {
+			free(prov);
 			return m;
+		}
+		/* a misspelt provider: name it, not the whole pin, which no catalog holds */
+		if (config_provider(cfg, prov) == NULL) {
+			for (i = 0; i < cfg->nproviders; i++)
+				buf_addf(&b, "%s%s", i ? ", " : "", cfg->providers[i].name);
+			xasprintf(cause, "unknown provider '%s' in '%s'; providers: %s (or a catalog "
+			    "name: llm models)", prov, name, buf_str(&b));
+			free(prov);
+			buf_done(&b);
+			return NULL;
+		}
+		free(prov);
 	}
-	buf_init(&b, 0);
 	model_names(cat, &b);
 	xasprintf(cause, "unknown model '%s'; known models: %s (or provider/model-id)", name,
 	    buf_str(&b));

@@ -124,6 +124,15 @@ check_rc "empty 200: exit 1" 1
 run_llm -q -m no-such-model "hi"
 check_rc "unknown model: exit 2" 2
 check_contains "unknown model: lists models" "$ERR" "test-cheap"
+# A provider/model-id pin with a misspelt provider names the provider, and lists them.
+n=$(fake_count)
+run_llm -q -m opneai/gpt-new "hi"
+check_rc "unknown provider in a pin: exit 2" 2
+check_contains "unknown provider in a pin: named" "$ERR" \
+    "llm: unknown provider 'opneai' in 'opneai/gpt-new'; providers: openai, anthropic,"
+check_eq "unknown provider in a pin: nothing sent" "$(fake_count)" "$n"
+run_llm route -m opneai/gpt-new "hi"
+check_contains "unknown provider in a pin: llm route says it too" "$ERR" "unknown provider 'opneai'"
 run_llm -q -t huge "hi"
 check_rc "unknown tier: exit 2" 2
 check_contains "unknown tier: lists tiers" "$ERR" "cheap, mid, frontier"
