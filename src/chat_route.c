@@ -703,10 +703,11 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	if (r->model->context > 0 && r->input_tokens > r->model->context)
 		return route_too_long(c, r, cause);
 	/*
-	 * A commit-message draft stays on its tier: the hook drafts on the cheap
-	 * one, and a dearer tier is for the user to choose, not for a missing key.
+	 * A tier the user chose, and a commit-message draft's (the hook drafts on
+	 * the cheap one), is kept: a dearer tier is for the user to choose, not
+	 * for a missing key. The router's own choice moves up and says why.
 	 */
-	if (got != r->tier && o->draft && !tier_usable(c, r->tier))
+	if (got != r->tier && (o->draft || r->mode == ROUTE_TIER) && !tier_usable(c, r->tier))
 		return route_draft_keyless(c, o, r, cause);
 	asked = r->tier;
 	if (got != r->tier) {

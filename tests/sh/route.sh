@@ -160,6 +160,13 @@ models = test-cheap'
 ( unset OPENAI_API_KEY; run_llm_in "" route --json "hi there!"
   check_contains "no cheap key: the reason says so" "$(json_get "$T/out" reason)" \
 	"mid: no cheap model has a key" )
+# A tier the user chose is kept: no key for it is said, never a dearer tier sent to.
+( unset OPENAI_API_KEY; n=$(fake_count)
+  run_llm_in "" -t cheap "hi there!"
+  check_rc "-t cheap, no cheap key: refused as a missing key" 4
+  check_contains "-t cheap, no cheap key: says so" "$ERR" "no model of the cheap tier has a key"
+  check_contains "-t cheap, no cheap key: says what else" "$ERR" "or choose another tier with -t"
+  check_eq "-t cheap, no cheap key: nothing sent" "$(fake_count)" "$n" )
 t_write_config
 
 # A pinned model without a key is the one llm would send to: said, as for a tier.
