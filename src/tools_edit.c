@@ -189,15 +189,31 @@ replace_at(struct buf *b, const char *data, size_t len, size_t first, const char
 	return rc;
 }
 
-/* s with each line feed not after a carriage return made CR LF (malloc'd). */
+/* Whether data[0..n) has lines and ends every one with CR LF. */
+static bool
+all_crlf(const char *data, size_t n)
+{
+	const char *p = data, *nl, *end = data + n;
+	bool any = false;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (nl == data || nl[-1] != '\r')
+			return false;
+		any = true;
+		p = nl + 1;
+	}
+	return any;
+}
+
+/* s, which follows the byte prev, with each LF not after a CR made CR LF (malloc'd). */
 static char *
-to_crlf(const char *s)
+to_crlf(const char *s, char prev)
 {
 	struct buf b;
 
 	buf_init(&b, 0);
 	for (; *s != '\0'; s++) {
-		if (*s == '\n' && (b.len == 0 || b.data[b.len - 1] != '\r'))
+		if (*s == '\n' && (b.len == 0 ? prev : b.data[b.len - 1]) != '\r')
 			buf_addc(&b, '\r');
 		buf_addc(&b, *s);
 	}
@@ -266,8 +282,8 @@ tools_edit(struct ws *w, const char *path, const char *old, const char *new_text
 	n = occurrences(data, len, old, m, &first);
 	if (n == 0 && strchr(old, '\n') != NULL && memmem(data, len, "\r\n", 2) != NULL) {
 		/* the model writes lines ending in LF; a file of CR LF lines keeps its own */
-		old = old_crlf = to_crlf(old);
-		new_text = new_crlf = to_crlf(new_text);
+		old = old_crlf = to_crlf(old, '\0');
+		new_text = new_crlf = to_crlf(new_text, '\0');
 		m = strlen(old);
 		k = strlen(new_text);
 		n = occurrences(data, len, old, m, &first);
@@ -282,6 +298,11 @@ tools_edit(struct ws *w, const char *path, const char *old, const char *new_text
 			tools_fail(r, say.sum, "old text matches %d times in %s: include more lines "
 			    "around it so that it matches once", n, p.name);
 		goto out;
+	}
+	if (new_crlf == NULL && strchr(new_text, '\n') != NULL && all_crlf(data, len)) {
+		/* old matched as given (one line): the lines new adds end as the file's do */
+		new_text = new_crlf = to_crlf(new_text, first > 0 ? data[first - 1] : '\0');
+		k = strlen(new_text);
 	}
 	buf_init(&b, 0);
 	if (replace_at(&b, data, len, first, old, m, new_text, k, p.name, &say.why) != 0)

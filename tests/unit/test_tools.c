@@ -744,6 +744,18 @@ test_edit_crlf(void)
 	CHECK(!r.error);
 	tool_result_free(&r);
 	CHECK_STR_FREE(get("ws/dos.txt"), "1\r\n2\r\n3\r\n4\r\n");
+	/* old of one line, new of several: the lines added end in CR LF too */
+	exec_tool(w, "edit", "{\"path\":\"dos.txt\",\"old\":\"2\",\"new\":\"2\\n2a\\n\"}",
+	    &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/dos.txt"), "1\r\n2\r\n2a\r\n\r\n3\r\n4\r\n");
+	/* after the file's own CR, a LF that new starts with takes none */
+	exec_tool(w, "edit", "{\"path\":\"dos.txt\",\"old\":\"\\n3\",\"new\":\"\\n3\\n3a\"}",
+	    &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/dos.txt"), "1\r\n2\r\n2a\r\n\r\n3\r\n3a\r\n4\r\n");
 	free(yes.preview);
 	at("ws/dos.txt", p, sizeof(p));
 	unlink(p);
