@@ -762,6 +762,39 @@ test_edit_crlf(void)
 	ws_close(w);
 }
 
+/* Old text quoted as read shows it, a control as its picture (␍, ␛), matches that control. */
+static void
+test_edit_pictures(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	struct tool_result r;
+	char p[600];
+
+	put_text("ws/pic.txt", "one\r\ntwo\r\nx\033[1my\r\n");
+	exec_tool(w, "edit", "{\"path\":\"pic.txt\",\"old\":\"one␍\\ntwo␍\","
+	    "\"new\":\"1␍\\n2␍\"}", &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/pic.txt"), "1\r\n2\r\nx\033[1my\r\n");
+	exec_tool(w, "edit", "{\"path\":\"pic.txt\",\"old\":\"x␛[1my\",\"new\":\"xy\"}",
+	    &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/pic.txt"), "1\r\n2\r\nxy\r\n");
+	/* a picture the file holds as such is matched as it is */
+	put_text("ws/pic.txt", "a ␍ b\n");
+	exec_tool(w, "edit", "{\"path\":\"pic.txt\",\"old\":\"a ␍\",\"new\":\"c ␍\"}",
+	    &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/pic.txt"), "c ␍ b\n");
+	free(yes.preview);
+	at("ws/pic.txt", p, sizeof(p));
+	unlink(p);
+	ws_close(w);
+}
+
 /* An edit of what exec_tool ran with args, answered yes, that must go through. */
 static void
 edited(struct ws *w, const char *args, struct asker *a)
@@ -1765,6 +1798,7 @@ main(void)
 	RUN(test_search_costly_patterns);
 	RUN(test_edit_once);
 	RUN(test_edit_crlf);
+	RUN(test_edit_pictures);
 	RUN(test_edit_not_utf8);
 	RUN(test_write_and_always);
 	RUN(test_names_not_utf8);
