@@ -795,6 +795,39 @@ test_edit_pictures(void)
 	ws_close(w);
 }
 
+/* An edit that would make a file larger than the tools read is refused, as such a write is. */
+static void
+test_edit_too_big(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	struct tool_result r;
+	char *big = xmalloc(TOOLS_FILE_MAX), *args, p[600];
+	struct stat st;
+
+	memset(big, 'x', TOOLS_FILE_MAX - 8);
+	memcpy(big + TOOLS_FILE_MAX - 8, "\nEND\n", 6);
+	put("ws/big.txt", big, TOOLS_FILE_MAX - 2);
+	args = xstrfmt("{\"path\":\"big.txt\",\"old\":\"END\",\"new\":\"%.40s\"}", big);
+	exec_tool(w, "edit", args, &yes, &r);
+	CHECK(r.error);
+	CHECK(strstr(r.text, "big.txt would be larger than 4 MiB: refused") != NULL);
+	CHECK_INT(yes.asked, 0);
+	tool_result_free(&r);
+	at("ws/big.txt", p, sizeof(p));
+	CHECK(stat(p, &st) == 0 && st.st_size == TOOLS_FILE_MAX - 2);
+	/* up to the cap itself it goes through */
+	exec_tool(w, "edit", "{\"path\":\"big.txt\",\"old\":\"END\",\"new\":\"ENDS\"}", &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	CHECK(stat(p, &st) == 0 && st.st_size == TOOLS_FILE_MAX - 1);
+	unlink(p);
+	free(yes.preview);
+	free(args);
+	free(big);
+	ws_close(w);
+}
+
 /* An edit of what exec_tool ran with args, answered yes, that must go through. */
 static void
 edited(struct ws *w, const char *args, struct asker *a)
@@ -1799,6 +1832,7 @@ main(void)
 	RUN(test_edit_once);
 	RUN(test_edit_crlf);
 	RUN(test_edit_pictures);
+	RUN(test_edit_too_big);
 	RUN(test_edit_not_utf8);
 	RUN(test_write_and_always);
 	RUN(test_names_not_utf8);
