@@ -1445,6 +1445,33 @@ test_undo(void)
 	ws_close(w);
 }
 
+/* A change whose copy for undo cannot be kept is not made, and the model is told it was not. */
+static void
+test_undo_copy_fails(void)
+{
+	struct asker yes = { .answer = TOOL_YES };
+	struct ws *w = open_ws(NULL, 0);
+	struct tool_result r;
+	char *cause = NULL, *path;
+
+	put("ws/a.txt", "a1\n", 3);
+	CHECK_INT(ws_task_begin(w, 9, &cause), 0);
+	/* the journal's directory made a file: no copy can be written in it */
+	path = xstrdup(w->journal);
+	CHECK_INT(rmdir(path), 0);
+	CHECK_INT(close(open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)), 0);
+	exec_tool(w, "edit", "{\"path\":\"a.txt\",\"old\":\"a1\",\"new\":\"a2\"}", &yes, &r);
+	CHECK(r.error);
+	CHECK(strstr(r.text, "could not be kept, so it was not written") != NULL);
+	CHECK(strstr(r.text, "was written but") == NULL);
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/a.txt"), "a1\n");
+	unlink(path);
+	free(path);
+	free(yes.preview);
+	ws_close(w);
+}
+
 /* Whether the directory rel under base exists. */
 static bool
 dir_exists(const char *rel)
@@ -1847,6 +1874,7 @@ main(void)
 	RUN(test_run_edited);
 	RUN(test_undo);
 	RUN(test_undo_dirs);
+	RUN(test_undo_copy_fails);
 	RUN(test_ask_on_terminal);
 	RUN(test_diff_hunks);
 	RUN(test_diff_shortest_and_applies);
