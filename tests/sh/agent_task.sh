@@ -324,3 +324,13 @@ check_eq "reasons: routed, the advisor's tier, the task's kept tier" \
     "$(t_ledger_sql "SELECT route_mode || ':' || CASE route_mode WHEN 'auto' THEN 'router'
       ELSE route_reason END FROM usage WHERE task_id = $task ORDER BY id" | tr '\n' '|')" \
     "auto:router|tier:the advisor's tier|tier:the task's tier, kept from its first step|"
+
+# A first line longer than a title is cut where a character starts, never inside one.
+fake_reset
+fake_reply '{"text":"Done.","usage":{"input":100,"output":5}}'
+long="$(t_py -c 'print("a" * 79 + "\u00e9" * 5)')"
+run_in_repo "do" -m test-cheap --json "$long"
+check_rc "long title: exit 0" 0
+run_llm logs --task "$(json_get "$T/out" task_id)" --json
+check_eq "long title: cut before the character it would split" "$(json_get "$T/out" title)" \
+    "$(t_py -c 'print("a" * 79)')"
