@@ -444,9 +444,11 @@ print_result(const struct do_run *d, const struct agent_result *r, int rc)
 	} else if (r->status != CHAT_OK) {
 		v = visible_str(r->error ? r->error : "stopped", strlen(r->error ? r->error : "stopped"));
 		pricing_format(r->cost, r->estimated, cost, sizeof cost);
-		fprintf(stderr, "llm: do: %s; stopped after %zu step%s (%s, task %lld)\n", v,
+		/* stopped midway is when the user most wants to know how to undo it */
+		fprintf(stderr, "llm: do: %s; stopped after %zu step%s (%s, task %lld)%s\n", v,
 		    r->nsteps, r->nsteps == 1 ? "" : "s", r->cost < 0 ? "unknown cost" : cost,
-		    (long long)r->task_id);
+		    (long long)r->task_id, d->changed ? "; llm undo restores the files it changed" :
+		    "");
 		free(v);
 	} else if (!d->quiet) {
 		pricing_format(r->cost, r->estimated, cost, sizeof cost);

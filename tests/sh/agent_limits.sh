@@ -244,6 +244,18 @@ check_eq "max_steps: three steps listed" "$(json_get "$T/out" steps | t_py -c 'i
 check_eq "max_steps: no answer" "$(json_get "$T/out" answer)" null
 check_contains "max_steps: why it stopped, and what to do" "$ERR" \
     "llm: do: the task reached max_steps (3) without an answer: narrow the task, or raise max_steps under [agent] in config.ini; stopped after 3 steps"
+check_not_contains "max_steps: nothing changed, no word of undo" "$ERR" "llm undo"
+# a task stopped after it changed files says, as one done does, how to undo them
+t_sum_repo "$T/repo"
+fake_reset
+fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}],"usage":{"output":10}}'
+fake_default '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"output":10}}'
+run_in repo "do" -m test-cheap --allow edit "loop"
+check_rc "max_steps after an edit: exit 3" 3
+check_contains "max_steps after an edit: how to undo it" "$(tail -n 1 "$T/err")" \
+    "stopped after 3 steps ("
+check_contains "max_steps after an edit: ... on the last line" "$(tail -n 1 "$T/err")" \
+    "); llm undo restores the files it changed"
 t_write_config
 
 # --- a budget threshold a step passes is said, even with -q: it is said once a month, and
