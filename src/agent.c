@@ -798,7 +798,12 @@ agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struc
 	a.worker = o->tier;
 	a.cap = a.cap_set = o->max_cost;
 	r->cap = a.cap;
-	snprintf(title, sizeof title, "%.*s", (int)strcspn(o->task, "\n"), o->task);
+	/* the first line, cut where a character starts: a title is text, never half of one */
+	n = (long)strcspn(o->task, "\n");
+	if (n > AGENT_TITLE_MAX)
+		for (n = AGENT_TITLE_MAX; n > 0 && ((unsigned char)o->task[n] & 0xc0) == 0x80; n--)
+			;
+	snprintf(title, sizeof title, "%.*s", (int)n, o->task);
 	if (l != NULL && (r->task_id = ledger_task_new(l, title, o->max_cost)) == 0)
 		return stop(&a, CHAT_USAGE, "ledger: cannot record the task");
 	if (ws_task_begin(w, r->task_id, &cause) != 0) {

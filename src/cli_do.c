@@ -151,9 +151,11 @@ static int64_t
 ask_more(void *arg, const char *what, int64_t spent, int64_t cap, int64_t need)
 {
 	struct do_run *d = arg;
-	char a[32], b[32], n[32], line[64], *v;
+	char a[32], b[32], n[32], line[64], *v, *ans;
 	int64_t more = 0;
+	bool long_line;
 	FILE *tty;
+	int c;
 
 	if (!d->tty || (tty = fopen("/dev/tty", "r+")) == NULL)
 		return 0;
@@ -165,14 +167,25 @@ ask_more(void *arg, const char *what, int64_t spent, int64_t cap, int64_t need)
 	    "Continue with how much more in USD (empty: stop)? ", v, b, a,
 	    need > 0 ? "; it needs at least " : "", need > 0 ? n : "", need > 0 ? " more" : "");
 	free(v);
-	fflush(tty);
-	if (fgets(line, sizeof line, tty) != NULL) {
+	/* an answer that is no amount ("y", a typo) is asked again: only empty stops the task */
+	while (fflush(tty), fgets(line, sizeof line, tty) != NULL) {
+		long_line = strchr(line, '\n') == NULL && !feof(tty);
+		while (long_line && (c = getc(tty)) != EOF && c != '\n')
+			;   /* no amount is that long: the rest of the line is no answer of its own */
 		line[strcspn(line, "\r\n")] = '\0';
-		if (*line != '\0' && !str_to_usd(line, &more))
-			more = 0;
-	} else {
-		fputc('\n', tty);   /* Ctrl-D or Ctrl-C: what follows starts a line of its own */
+		ans = str_trim(line);
+		if (*ans == '+')
+			ans = str_trim(ans + 1);
+		if (!long_line && (*ans == '\0' || str_to_usd(ans, &more)))
+			break;
+		more = 0;
+		v = visible_str(ans, strlen(ans));
+		fprintf(tty, "llm: do: '%s' is not an amount in USD (e.g. 0.10). How much more "
+		    "(empty: stop)? ", v);
+		free(v);
 	}
+	if (feof(tty) || ferror(tty))
+		fputc('\n', tty);   /* Ctrl-D or Ctrl-C: what follows starts a line of its own */
 	fclose(tty);
 	return more > 0 ? more : 0;
 }
@@ -431,9 +444,11 @@ print_result(const struct do_run *d, const struct agent_result *r, int rc)
 	} else if (r->status != CHAT_OK) {
 		v = visible_str(r->error ? r->error : "stopped", strlen(r->error ? r->error : "stopped"));
 		pricing_format(r->cost, r->estimated, cost, sizeof cost);
-		fprintf(stderr, "llm: do: %s; stopped after %zu step%s (%s, task %lld)\n", v,
+		/* stopped midway is when the user most wants to know how to undo it */
+		fprintf(stderr, "llm: do: %s; stopped after %zu step%s (%s, task %lld)%s\n", v,
 		    r->nsteps, r->nsteps == 1 ? "" : "s", r->cost < 0 ? "unknown cost" : cost,
-		    (long long)r->task_id);
+		    (long long)r->task_id, d->changed ? "; llm undo restores the files it changed" :
+		    "");
 		free(v);
 	} else if (!d->quiet) {
 		pricing_format(r->cost, r->estimated, cost, sizeof cost);

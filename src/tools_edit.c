@@ -189,15 +189,31 @@ replace_at(struct buf *b, const char *data, size_t len, size_t first, const char
 	return rc;
 }
 
-/* s with each line feed not after a carriage return made CR LF (malloc'd). */
+/* Whether data[0..n) has lines and ends every one with CR LF. */
+static bool
+all_crlf(const char *data, size_t n)
+{
+	const char *p = data, *nl, *end = data + n;
+	bool any = false;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (nl == data || nl[-1] != '\r')
+			return false;
+		any = true;
+		p = nl + 1;
+	}
+	return any;
+}
+
+/* s, which follows the byte prev, with each LF not after a CR made CR LF (malloc'd). */
 static char *
-to_crlf(const char *s)
+to_crlf(const char *s, char prev)
 {
 	struct buf b;
 
 	buf_init(&b, 0);
 	for (; *s != '\0'; s++) {
-		if (*s == '\n' && (b.len == 0 || b.data[b.len - 1] != '\r'))
+		if (*s == '\n' && (b.len == 0 ? prev : b.data[b.len - 1]) != '\r')
 			buf_addc(&b, '\r');
 		buf_addc(&b, *s);
 	}
@@ -244,14 +260,95 @@ apply(struct ws *w, enum ws_tool t, const struct ws_path *p, const char *old, si
 	free(why);
 }
 
+/* Whether s holds a control picture (U+2401 to U+241F, U+2421), as visible_str shows controls. */
+static bool
+has_picture(const char *s)
+{
+	for (; (s = strstr(s, "\xe2\x90")) != NULL; s += 2)
+		if (((unsigned char)s[2] > 0x80 && (unsigned char)s[2] <= 0x9f) ||
+		    (unsigned char)s[2] == 0xa1)
+			return true;
+	return false;
+}
+
+/* s with each control picture made the control character it shows (malloc'd). */
+static char *
+unpicture(const char *s)
+{
+	struct buf b;
+	unsigned char c;
+
+	buf_init(&b, 0);
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)s[2];
+		if (strncmp(s, "\xe2\x90", 2) == 0 && ((c > 0x80 && c <= 0x9f) || c == 0xa1)) {
+			buf_addc(&b, c == 0xa1 ? 0x7f : (char)(c - 0x80));
+			s += 2;
+		} else {
+			buf_addc(&b, *s);
+		}
+	}
+	return buf_detach(&b);
+}
+
+/* An edit's old and new text, in the form that matched; own holds the copies made. */
+struct edit_texts {
+	const char *old, *new_text;
+	size_t m, k;
+	char *own[4];
+};
+
+/* Take old and new_text (malloc'd, kept in own[slot] and own[slot + 1]) as e's texts. */
+static void
+texts_take(struct edit_texts *e, int slot, char *old, char *new_text)
+{
+	e->old = e->own[slot] = old;
+	e->new_text = e->own[slot + 1] = new_text;
+	e->m = strlen(old);
+	e->k = strlen(new_text);
+}
+
+/*
+ * How many times e's old text occurs in data (the first at *first), as given
+ * or in the forms the tools lead a model to write: a control character as
+ * the picture read shows it as (␍), lines ending in LF in a file of CR LF
+ * lines. e's texts become the form that matched.
+ */
+static int
+find_old(const char *data, size_t len, struct edit_texts *e, size_t *first)
+{
+	int n = occurrences(data, len, e->old, e->m, first), again;
+	size_t at = 0;
+	char *old;
+
+	if (n == 0 && has_picture(e->old)) {
+		old = unpicture(e->old);
+		if ((again = occurrences(data, len, old, strlen(old), &at)) > 0) {
+			texts_take(e, 0, old, unpicture(e->new_text));
+			n = again;
+			*first = at;
+		} else {
+			free(old);
+		}
+	}
+	if (n == 0 && strchr(e->old, '\n') != NULL && memmem(data, len, "\r\n", 2) != NULL) {
+		/* the model writes lines ending in LF; a file of CR LF lines keeps its own */
+		texts_take(e, 2, to_crlf(e->old, '\0'), to_crlf(e->new_text, '\0'));
+		n = occurrences(data, len, e->old, e->m, first);
+	}
+	return n;
+}
+
 /* Replace the one occurrence of old in the file at path with new_text. */
 int
 tools_edit(struct ws *w, const char *path, const char *old, const char *new_text,
     tool_ask_fn ask, void *arg, struct tool_result *r)
 {
+	struct edit_texts e = { .old = old, .new_text = new_text, .m = strlen(old),
+		.k = strlen(new_text) };
 	struct tools_say say;
-	char *data = NULL, *old_crlf = NULL, *new_crlf = NULL;
-	size_t len, first = 0, m = strlen(old), k = strlen(new_text);
+	char *data = NULL;
+	size_t len, first = 0, i;
 	struct ws_path p;
 	struct buf b;
 	int n;
@@ -263,17 +360,9 @@ tools_edit(struct ws *w, const char *path, const char *old, const char *new_text
 		tools_fail(r, say.sum, "%s", say.why);
 		goto out;
 	}
-	n = occurrences(data, len, old, m, &first);
-	if (n == 0 && strchr(old, '\n') != NULL && memmem(data, len, "\r\n", 2) != NULL) {
-		/* the model writes lines ending in LF; a file of CR LF lines keeps its own */
-		old = old_crlf = to_crlf(old);
-		new_text = new_crlf = to_crlf(new_text);
-		m = strlen(old);
-		k = strlen(new_text);
-		n = occurrences(data, len, old, m, &first);
-	}
-	if (m == 0 || n != 1) {
-		if (m == 0)
+	n = find_old(data, len, &e, &first);
+	if (e.m == 0 || n != 1) {
+		if (e.m == 0)
 			tools_fail(r, say.sum, "old is empty: give the exact text to replace");
 		else if (n == 0)
 			tools_fail(r, say.sum, "old text not found in %s: it must match exactly, white "
@@ -283,17 +372,25 @@ tools_edit(struct ws *w, const char *path, const char *old, const char *new_text
 			    "around it so that it matches once", n, p.name);
 		goto out;
 	}
+	if (e.own[3] == NULL && strchr(e.new_text, '\n') != NULL && all_crlf(data, len)) {
+		/* old matched as given (one line): the lines new adds end as the file's do */
+		e.new_text = e.own[3] = to_crlf(e.new_text, first > 0 ? data[first - 1] : '\0');
+		e.k = strlen(e.new_text);
+	}
 	buf_init(&b, 0);
-	if (replace_at(&b, data, len, first, old, m, new_text, k, p.name, &say.why) != 0)
+	if (replace_at(&b, data, len, first, e.old, e.m, e.new_text, e.k, p.name, &say.why) != 0)
 		tools_fail(r, say.sum, "%s", say.why);
+	else if (b.len > TOOLS_FILE_MAX)   /* as write refuses: no tool, nor undo, could read it */
+		tools_fail(r, say.sum, "%s would be larger than %u MiB: refused", p.name,
+		    TOOLS_FILE_MAX >> 20);
 	else
 		apply(w, WS_EDIT, &p, data, len, b.data ? b.data : "", b.len, ask, arg, r);
 	buf_done(&b);
 out:
 	ws_path_done(&p);
 	free(data);
-	free(old_crlf);
-	free(new_crlf);
+	for (i = 0; i < ARRAY_SIZE(e.own); i++)
+		free(e.own[i]);
 	tools_say_done(&say);
 	return 0;
 }

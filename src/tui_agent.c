@@ -544,6 +544,7 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 	wo.allow = (const char *const *)cfg->agent_allow;
 	wo.allow_run = (const char *const *)cfg->agent_allow_run;
 	wo.undo_dir = undo_dir;
+	wo.run_timeout_ms = (int)cfg->agent_run_timeout * 1000;
 	wo.cancel = &child_cancel_int;
 	wo.output = child_output;
 	wo.output_arg = c;

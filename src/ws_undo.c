@@ -281,7 +281,9 @@ ws_journal_note(struct ws *w, const char *rel, const struct stat *before, const 
 		c->backup = (unsigned)w->nchanges;
 		bak = xstrfmt("%s/%u", w->journal, c->backup);
 		if (!c->created && file_write_atomic(bak, old, oldlen, 0600, &e) != 0) {
-			xasprintf(why, "the file was written but its undo copy failed: %s", e);
+			/* the copy comes first: the file is not written, as the model must know */
+			xasprintf(why, "its copy for llm undo could not be kept, so it was not "
+			    "written: %s", e);
 			free(e);
 			free(bak);
 			return -1;

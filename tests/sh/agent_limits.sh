@@ -143,7 +143,8 @@ check_eq "faults: a row per request, the failed one too" "$(db_get "SELECT count
 check_eq "faults: the failed row is an error" "$(db_get "SELECT count(*) FROM usage WHERE task_id = ? AND status = 'error'" "$task")" 1
 check_eq "faults: the ledger holds no reservation" "$(db_get "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
 
-# --- the cap on a terminal: asked how much more, the task goes on with it
+# --- the cap on a terminal: asked how much more, the task goes on with it; an answer that is
+# no amount ("y") is asked again rather than taken as no
 t_sum_repo "$T/repo"
 fake_reset
 fake_reply '{"calls":[{"name":"list","args":{"path":"."}},{"name":"read","args":{"path":"sum.sh"}}],"usage":{"output":1000}}'
@@ -151,10 +152,17 @@ fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","ne
 fake_reply '{"calls":[{"name":"run","args":{"command":"sh test.sh"}}],"usage":{"output":1000}}'
 fake_reply '{"text":"Fixed on a terminal.","usage":{"output":1000}}'
 cd "$T/repo" || exit 1
-on_pty_answer "$T/pty.out" "how much more" "0.01\r" -- "do" -m test-cheap --allow edit,run --max-tokens 1000 --max-cost 0.00170005 "fix sum.sh"
+long=$(printf '%063d5' 0 | tr 0 x)
+on_pty_answer "$T/pty.out" "how much more" "y\r" "How much more" "$long\r" "How much more" " +0.01 \r" -- "do" -m test-cheap --allow edit,run --max-tokens 1000 --max-cost 0.00170005 "fix sum.sh"
 cd - >/dev/null || exit 1
 check_rc "cap on a terminal: exit 0 once more is given" 0
 check_contains "cap on a terminal: asked how much more" "$(cat "$T/pty.out")" "Continue with how much more in USD"
+check_contains "cap on a terminal: a word that is no amount asked again" "$(cat "$T/pty.out")" \
+    "llm: do: 'y' is not an amount in USD (e.g. 0.10). How much more (empty: stop)?"
+check_eq "cap on a terminal: a line too long for an amount asked again, its end no answer" \
+    "$(grep -c 'is not an amount in USD' "$T/pty.out")" 2
+check_eq "cap on a terminal: the cap raised by the amount given" \
+    "$(db_get "SELECT cap_pico FROM tasks ORDER BY id DESC LIMIT 1")" 11700050000
 check_contains "cap on a terminal: told the least the next step needs" "$(cat "$T/pty.out")" \
     "it needs at least \$"
 check_contains "cap on a terminal: what would pass it is the next step" "$(cat "$T/pty.out")" \
@@ -236,6 +244,18 @@ check_eq "max_steps: three steps listed" "$(json_get "$T/out" steps | t_py -c 'i
 check_eq "max_steps: no answer" "$(json_get "$T/out" answer)" null
 check_contains "max_steps: why it stopped, and what to do" "$ERR" \
     "llm: do: the task reached max_steps (3) without an answer: narrow the task, or raise max_steps under [agent] in config.ini; stopped after 3 steps"
+check_not_contains "max_steps: nothing changed, no word of undo" "$ERR" "llm undo"
+# a task stopped after it changed files says, as one done does, how to undo them
+t_sum_repo "$T/repo"
+fake_reset
+fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}],"usage":{"output":10}}'
+fake_default '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"output":10}}'
+run_in repo "do" -m test-cheap --allow edit "loop"
+check_rc "max_steps after an edit: exit 3" 3
+check_contains "max_steps after an edit: how to undo it" "$(tail -n 1 "$T/err")" \
+    "stopped after 3 steps ("
+check_contains "max_steps after an edit: ... on the last line" "$(tail -n 1 "$T/err")" \
+    "); llm undo restores the files it changed"
 t_write_config
 
 # --- a budget threshold a step passes is said, even with -q: it is said once a month, and

@@ -355,3 +355,13 @@ check_rc "cache key: exit 0" 0
 task=$(json_get "$T/out" task_id)
 check_eq "cache key: the first step's is the task's" "$(fake_get 0 body.prompt_cache_key)" "llm-task-$task"
 check_eq "cache key: the next step's the same" "$(fake_get 1 body.prompt_cache_key)" "llm-task-$task"
+
+# A first line longer than a title is cut where a character starts, never inside one.
+fake_reset
+fake_reply '{"text":"Done.","usage":{"input":100,"output":5}}'
+long="$(t_py -c 'print("a" * 79 + "\u00e9" * 5)')"
+run_in_repo "do" -m test-cheap --json "$long"
+check_rc "long title: exit 0" 0
+run_llm logs --task "$(json_get "$T/out" task_id)" --json
+check_eq "long title: cut before the character it would split" "$(json_get "$T/out" title)" \
+    "$(t_py -c 'print("a" * 79)')"

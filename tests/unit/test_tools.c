@@ -745,9 +745,87 @@ test_edit_crlf(void)
 	CHECK(!r.error);
 	tool_result_free(&r);
 	CHECK_STR_FREE(get("ws/dos.txt"), "1\r\n2\r\n3\r\n4\r\n");
+	/* old of one line, new of several: the lines added end in CR LF too */
+	exec_tool(w, "edit", "{\"path\":\"dos.txt\",\"old\":\"2\",\"new\":\"2\\n2a\\n\"}",
+	    &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/dos.txt"), "1\r\n2\r\n2a\r\n\r\n3\r\n4\r\n");
+	/* after the file's own CR, a LF that new starts with takes none */
+	exec_tool(w, "edit", "{\"path\":\"dos.txt\",\"old\":\"\\n3\",\"new\":\"\\n3\\n3a\"}",
+	    &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/dos.txt"), "1\r\n2\r\n2a\r\n\r\n3\r\n3a\r\n4\r\n");
 	free(yes.preview);
 	at("ws/dos.txt", p, sizeof(p));
 	unlink(p);
+	ws_close(w);
+}
+
+/* Old text quoted as read shows it, a control as its picture (␍, ␛), matches that control. */
+static void
+test_edit_pictures(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	struct tool_result r;
+	char p[600];
+
+	put_text("ws/pic.txt", "one\r\ntwo\r\nx\033[1my\r\n");
+	exec_tool(w, "edit", "{\"path\":\"pic.txt\",\"old\":\"one␍\\ntwo␍\","
+	    "\"new\":\"1␍\\n2␍\"}", &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/pic.txt"), "1\r\n2\r\nx\033[1my\r\n");
+	exec_tool(w, "edit", "{\"path\":\"pic.txt\",\"old\":\"x␛[1my\",\"new\":\"xy\"}",
+	    &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/pic.txt"), "1\r\n2\r\nxy\r\n");
+	/* a picture the file holds as such is matched as it is */
+	put_text("ws/pic.txt", "a ␍ b\n");
+	exec_tool(w, "edit", "{\"path\":\"pic.txt\",\"old\":\"a ␍\",\"new\":\"c ␍\"}",
+	    &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/pic.txt"), "c ␍ b\n");
+	free(yes.preview);
+	at("ws/pic.txt", p, sizeof(p));
+	unlink(p);
+	ws_close(w);
+}
+
+/* An edit that would make a file larger than the tools read is refused, as such a write is. */
+static void
+test_edit_too_big(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	struct tool_result r;
+	char *big = xmalloc(TOOLS_FILE_MAX), *args, p[600];
+	struct stat st;
+
+	memset(big, 'x', TOOLS_FILE_MAX - 8);
+	memcpy(big + TOOLS_FILE_MAX - 8, "\nEND\n", 6);
+	put("ws/big.txt", big, TOOLS_FILE_MAX - 2);
+	args = xstrfmt("{\"path\":\"big.txt\",\"old\":\"END\",\"new\":\"%.40s\"}", big);
+	exec_tool(w, "edit", args, &yes, &r);
+	CHECK(r.error);
+	CHECK(strstr(r.text, "big.txt would be larger than 4 MiB: refused") != NULL);
+	CHECK_INT(yes.asked, 0);
+	tool_result_free(&r);
+	at("ws/big.txt", p, sizeof(p));
+	CHECK(stat(p, &st) == 0 && st.st_size == TOOLS_FILE_MAX - 2);
+	/* up to the cap itself it goes through */
+	exec_tool(w, "edit", "{\"path\":\"big.txt\",\"old\":\"END\",\"new\":\"ENDS\"}", &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	CHECK(stat(p, &st) == 0 && st.st_size == TOOLS_FILE_MAX - 1);
+	unlink(p);
+	free(yes.preview);
+	free(args);
+	free(big);
 	ws_close(w);
 }
 
@@ -1447,6 +1525,33 @@ test_undo(void)
 	ws_close(w);
 }
 
+/* A change whose copy for undo cannot be kept is not made, and the model is told it was not. */
+static void
+test_undo_copy_fails(void)
+{
+	struct asker yes = { .answer = TOOL_YES };
+	struct ws *w = open_ws(NULL, 0);
+	struct tool_result r;
+	char *cause = NULL, *path;
+
+	put("ws/a.txt", "a1\n", 3);
+	CHECK_INT(ws_task_begin(w, 9, &cause), 0);
+	/* the journal's directory made a file: no copy can be written in it */
+	path = xstrdup(w->journal);
+	CHECK_INT(rmdir(path), 0);
+	CHECK_INT(close(open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)), 0);
+	exec_tool(w, "edit", "{\"path\":\"a.txt\",\"old\":\"a1\",\"new\":\"a2\"}", &yes, &r);
+	CHECK(r.error);
+	CHECK(strstr(r.text, "could not be kept, so it was not written") != NULL);
+	CHECK(strstr(r.text, "was written but") == NULL);
+	tool_result_free(&r);
+	CHECK_STR_FREE(get("ws/a.txt"), "a1\n");
+	unlink(path);
+	free(path);
+	free(yes.preview);
+	ws_close(w);
+}
+
 /* Whether the directory rel under base exists. */
 static bool
 dir_exists(const char *rel)
@@ -1833,6 +1938,8 @@ main(void)
 	RUN(test_search_costly_patterns);
 	RUN(test_edit_once);
 	RUN(test_edit_crlf);
+	RUN(test_edit_pictures);
+	RUN(test_edit_too_big);
 	RUN(test_edit_not_utf8);
 	RUN(test_write_and_always);
 	RUN(test_names_not_utf8);
@@ -1848,6 +1955,7 @@ main(void)
 	RUN(test_run_edited);
 	RUN(test_undo);
 	RUN(test_undo_dirs);
+	RUN(test_undo_copy_fails);
 	RUN(test_ask_on_terminal);
 	RUN(test_diff_hunks);
 	RUN(test_diff_shortest_and_applies);

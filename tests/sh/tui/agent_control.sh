@@ -294,3 +294,22 @@ check_screen "advisor key: whose key is missing" k0 "the advisor test-mid ([agen
 check_screen "advisor key: no step taken" k0 "stopped after 0 steps"
 check_eq "advisor key: nothing sent" "$(fake_count)" 0
 check_eq "advisor key: no ledger row" "$(sql "SELECT count(*) FROM usage")" "$rows"
+
+# --- [agent] run_timeout bounds a command here as in llm do ----------------------------------
+t_config_append '[agent]'
+t_config_append 'run_timeout = 1'
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"echo waiting; sleep 300"}}],"usage":{"input":500,"output":20}}'
+fake_reply '{"text":"It hung.","usage":{"input":600,"output":5}}'
+t0=$(date +%s)
+tui_ok_in "$T/repo" "run_timeout" o 100x30 -m test-cheap --agent <<S
+:type run it
+:key Enter
+:wait-text It hung.
+:dump-screen $T/o0
+S
+t1=$(date +%s)
+check_screen "run_timeout: the command timed out" o0 "timed out, exit 124"
+check "run_timeout: after its second, not the default two minutes" test $((t1 - t0)) -lt 30
+check_contains "run_timeout: the model told after 1 s" "$(fake_get 1 body.messages.-1.content)" \
+    "[timed out after 1 s: the command and its processes were killed]"
