@@ -528,6 +528,7 @@ tui_confirm(struct tui *t, char *cmd, const char *danger)
 	free(t->confirm_cmd);
 	t->confirm_cmd = cmd;
 	t->mode = MODE_CONFIRM;
+	tui_ask_begin(t);
 	q = danger != NULL ? xstrfmt("? run %s\n  !! deletes or overwrites (%s)", v, danger) :
 	    xstrfmt("? run %s", v);
 	tui_view_add(&t->view, TUI_NOTE, q, strlen(q));

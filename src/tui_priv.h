@@ -242,6 +242,7 @@ struct tui {
 	bool status_busy;      /* the status says a reply streams: dropped when it ends */
 
 	enum tui_mode mode;
+	bool ask_shown;        /* the question's mode is on the screen: keys answer it */
 	struct tui_picker pick;
 	struct tui_usage *usage;   /* the /usage view's figures, as read when it last opened */
 	char *confirm_cmd;     /* /run waiting for y */
@@ -276,7 +277,6 @@ struct tui {
 		int64_t total, cap;    /* the task's cost so far and its cap, pico */
 		bool estimated, unknown;
 		bool asking_more;  /* the pending question is the cap's, not an approval */
-		bool armed;        /* the question is on the screen: keys answer it */
 		bool shown;        /* the next call's diff or command was shown with its question */
 		char *ask_tool;
 		char *ask_preview; /* the pending call's diff or command */
@@ -381,8 +381,6 @@ void tui_agent_cancel(struct tui *t);
 void tui_agent_kill(struct tui *t);
 /* A key while the input edits the pending command or an amount; false: readline's. */
 bool tui_agent_edit_key(struct tui *t, int key);
-/* The question is on the screen: keys from now on answer it. */
-void tui_agent_drawn(struct tui *t);
 /* /undo: restore the files the last task changed. */
 void tui_agent_undo(struct tui *t, char *arg);
 /* /expand and its key: every step's full results, or folded again. */
@@ -406,6 +404,10 @@ void tui_rl_stop(struct tui *t);
 void tui_key(struct tui *t, int key);
 /* Read and handle every key waiting on the terminal. */
 void tui_read_keys(struct tui *t);
+/* A question is up (its mode set): no key answers it before it is drawn. */
+void tui_ask_begin(struct tui *t);
+/* A frame is out: a question drawn for the first time takes the keys typed from now on. */
+void tui_ask_drawn(struct tui *t);
 /* Parse a key name ("F2", "C-c", "M-Enter", "PageUp", "x"); -1 if unknown. */
 int tui_key_parse(const char *name);
 /* Name a key into out. */

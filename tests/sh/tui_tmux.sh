@@ -161,4 +161,31 @@ check_eq "hup: the partial answer saved" \
 check_eq "hup: the answer's row has its cost" \
     "$(sqlite3 "$db" "SELECT u.status FROM messages m JOIN usage u ON u.id = m.usage_id ORDER BY m.id DESC LIMIT 1")" cancelled
 
+# -- keys typed before a question shows answer nothing: /cmd's reply ends while the client is
+# stopped and a y waits on the terminal; once it goes on the y is dropped, the question waits
+mkdir -p "$T/work"
+rm -f "$T/cmd-go"
+n=$(fake_count)
+fake_reply "{\"chunks\":[\"touch typed-\",\"ahead\\n# creates a file\"],\"hold_file\":\"$T/cmd-go\"}"
+tm new-session -d -s h -x 100 -y 30 -c "$T/work" \
+    "sh -c 'echo \$\$ >\"$T/h.pid\"; exec \"$LLM_BIN\" chat'; echo EXIT=\$?; exec sleep 600"
+check_pane "typed ahead: screen drawn" h "route auto"
+tm send-keys -t h -l "/cmd make a file"
+tm send-keys -t h Enter
+fake_wait_count $((n + 1))
+check_pane "typed ahead: the reply streams" h "touch typed-"
+kill -STOP "$(cat "$T/h.pid")"
+: >"$T/cmd-go"
+tm send-keys -t h y
+sleep 0.5   # the rest of the reply reaches the stopped client's socket
+kill -CONT "$(cat "$T/h.pid")"
+check_pane "typed ahead: the question shows" h "run it? y runs it, any other key does not"
+check "typed ahead: the y typed before it ran nothing" [ ! -e "$T/work/typed-ahead" ]
+check_not_contains "typed ahead: nor went to the input" "$(tm capture-pane -p -t h | grep '│ >')" "> y"
+tm send-keys -t h y
+check "typed ahead: a y after it runs the command" t_wait test -e "$T/work/typed-ahead"
+check_pane "typed ahead: and it ended" h "ran touch typed-ahead: exit 0"
+tm send-keys -t h C-c C-c
+check_pane "typed ahead: exit 0" h "EXIT=0"
+
 echo "# $T_PASS passed, $T_FAIL failed"
