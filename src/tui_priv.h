@@ -342,6 +342,8 @@ void tui_status(struct tui *t, bool error, const char *fmt, ...) __attribute__((
 void tui_status_forms(struct tui *t, bool error, const char *const *forms, size_t n);
 /* Apply a new terminal size. */
 void tui_resize(struct tui *t, int w, int h);
+/* Write bytes straight to the terminal (headless: the screen's output); 0 or -1. */
+int tui_tty_write(struct tui *t, const char *s, size_t n);
 /* Make a TUI over a loaded config; curses is not started. */
 struct tui *tui_new(struct app *cli, const struct tui_opts *o);
 void tui_free(struct tui *t);

@@ -188,4 +188,35 @@ check_pane "typed ahead: and it ended" h "ran touch typed-ahead: exit 0"
 tm send-keys -t h C-c C-c
 check_pane "typed ahead: exit 0" h "EXIT=0"
 
+# -- /copy with no display and no clipboard tool: the terminal's clipboard (OSC 52), which
+# tmux takes into its buffer with set-clipboard on; a text over what a terminal takes is refused
+big=$(t_py -c 'print("x" * 80000 + " END")')
+fake_reply '{"text":"copy **me**\n\n```sh\necho block\n```","usage":{"input":10,"output":6}}'
+fake_reply "{\"text\":\"$big\",\"usage\":{\"input\":10,\"output\":6}}"
+tm new-session -d -s k -x 120 -y 30 \
+    "env -u DISPLAY -u WAYLAND_DISPLAY -u LLM_CLIPBOARD \"$LLM_BIN\" chat; echo EXIT=\$?; exec sleep 600"
+tm set-option -g set-clipboard on
+check_pane "osc 52: screen drawn" k "route auto"
+tm send-keys -t k -l "copy me"
+tm send-keys -t k Enter
+check_pane "osc 52: the reply" k "llm  copy me"
+tm send-keys -t k -l "/copy"
+tm send-keys -t k Enter
+check_pane "osc 52: said how it was copied" k "/copy: copied the last reply via the terminal (OSC 52; tmux"
+check_eq "osc 52: tmux has the reply as the model wrote it" "$(tm show-buffer)" "$(printf 'copy **me**\n\n```sh\necho block\n```')"
+tm send-keys -t k -l "/copy 1"
+tm send-keys -t k Enter
+check_pane "osc 52: a code block" k "/copy: copied code block 1 via the terminal (OSC 52"
+check_eq "osc 52: tmux has the block" "$(tm show-buffer)" "echo block"
+tm send-keys -t k -l "long"
+tm send-keys -t k Enter
+check_pane "osc 52: the long reply" k "xxxx END"
+tm send-keys -t k -l "/copy"
+tm send-keys -t k Enter
+check_pane "osc 52: over what a terminal takes, refused" k \
+    "/copy: the last reply is 79 KiB, over the 73 KiB a terminal takes (OSC 52): nothing copied"
+check_eq "osc 52: nothing of it in tmux" "$(tm show-buffer)" "echo block"
+tm send-keys -t k C-c C-c
+check_pane "osc 52: exit 0" k "EXIT=0"
+
 echo "# $T_PASS passed, $T_FAIL failed"
