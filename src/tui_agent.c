@@ -1276,9 +1276,10 @@ render_ask(struct tui *t)
 	struct buf x;
 
 	buf_init(&x, 0);
-	buf_addf(&x, "? %s", g->ask_tool);
 	if (strcmp(g->ask_tool, "run") == 0)
-		buf_addf(&x, " %s", g->ask_preview);
+		g->ask_entry->hang = tui_view_hung(&x, "? run ", g->ask_preview);
+	else
+		buf_addf(&x, "? %s", g->ask_tool);
 	if (g->ask_why != NULL)
 		buf_addf(&x, "\n  not allowed without asking: %s", g->ask_why);
 	if (strcmp(g->ask_tool, "run") != 0)

@@ -55,6 +55,7 @@ struct tui_msg {
 	struct md_doc doc;     /* the wrapped lines */
 	int width;             /* doc is valid for this width; 0: stale */
 	int last_width;        /* the width doc was last wrapped to */
+	int hang;              /* >0: lines as they are (a command), a long one going on this far in */
 };
 
 /* The transcript: entries and a scroll position counted from the bottom. */
@@ -85,6 +86,11 @@ struct tui_msg *tui_view_insert(struct tui_view *v, struct tui_msg *m, enum tui_
 void tui_view_append(struct tui_view *v, struct tui_msg *m, const char *text, size_t len);
 /* Replace an entry's text (made visible here). */
 void tui_view_set(struct tui_view *v, struct tui_msg *m, const char *text, size_t len);
+/*
+ * Append head and a command to b, the command's lines after its first set under
+ * its first; return the indent, for the entry's hang.
+ */
+int tui_view_hung(struct buf *b, const char *head, const char *cmd);
 /* Set an entry's info lines (copied; NULL clears). */
 void tui_view_set_info(struct tui_msg *m, const char *info);
 /* Wrap an entry for width if needed; return its line count. */
