@@ -34,8 +34,9 @@ static const char cmd_usage[] =
     "runs it in $SHELL, e edits it, x explains it further, n (or q, Esc)\n"
     "cancels. Nothing runs without a key pressed after the command is shown. A\n"
     "command that deletes or overwrites is marked before the question. A script\n"
-    "over several lines in a code fence is shown and run whole. A reply that is\n"
-    "talk, not a command (\"I can't help with that.\"), is shown, not offered.\n"
+    "over several lines in a code fence is shown and run whole, and e edits it\n"
+    "in $VISUAL (else $EDITOR, else vi). A reply that is talk, not a command\n"
+    "(\"I can't help with that.\"), is shown, not offered.\n"
     "  --print        print the command only, run nothing: $(llm cmd --print ...)\n"
     "  --init SHELL   print a snippet for ~/.bashrc, ~/.zshrc or config.fish that\n"
     "                 binds Ctrl-X Ctrl-L: the command line becomes the request, and\n"
@@ -259,6 +260,97 @@ edit(FILE *tty, const char *cmd)
 	return line;
 }
 
+/* The user's editor: $VISUAL, $EDITOR, else vi, as git and the shells' fc take it. */
+static const char *
+editor(void)
+{
+	const char *e = getenv("VISUAL");
+
+	if (e == NULL || *e == '\0')
+		e = getenv("EDITOR");
+	return e != NULL && *e != '\0' ? e : "vi";
+}
+
+/* Run the editor on path on this terminal, Ctrl-C its own; its wait status, or -1. */
+static int
+run_editor(const char *path)
+{
+	/* the variable may hold arguments ("code --wait"): the shell splits them, as git does */
+	char *line = xstrfmt("%s \"$1\"", editor());
+	const char *argv[] = { "/bin/sh", "-c", line, "sh", path, NULL };
+	struct proc_spec s = { .argv = argv, .in = PROC_IO_INHERIT, .out = PROC_IO_INHERIT,
+		.err = PROC_IO_INHERIT, .tty = true };
+	struct sigaction ign, old_int, old_quit;
+	struct proc p;
+	char *cause = NULL;
+	int st = -1;
+
+	if (proc_start(&p, &s, &cause) != 0) {
+		free(cause);
+		free(line);
+		return -1;
+	}
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	st = proc_wait(&p);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	free(line);
+	return st;
+}
+
+/*
+ * Edit a script of several lines in the user's editor, on a file of its own
+ * (0600, removed after): readline edits one line, where a script's line
+ * breaks are neither shown as such nor moved through. The new text
+ * (malloc'd), or NULL to keep cmd, said on tty when the editor failed.
+ */
+static char *
+edit_script(FILE *tty, const char *cmd)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path, *text = NULL, *cause = NULL;
+	int fd, st;
+
+	/* .sh: the editor shows it as shell */
+	path = xstrfmt("%s/llm-cmd-XXXXXX.sh", dir != NULL && *dir != '\0' ? dir : "/tmp");
+	if ((fd = mkostemps(path, 3, O_CLOEXEC)) < 0) {
+		fprintf(tty, "llm: cmd: %s: %s; the command is unchanged\n", path, strerror(errno));
+		free(path);
+		return NULL;
+	}
+	if (fd_write_all(fd, cmd, strlen(cmd)) != 0 || fd_write_all(fd, "\n", 1) != 0 ||
+	    close(fd) != 0) {
+		fprintf(tty, "llm: cmd: %s: %s; the command is unchanged\n", path, strerror(errno));
+		unlink(path);
+		free(path);
+		return NULL;
+	}
+	fflush(tty);
+	st = run_editor(path);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fprintf(tty, "llm: cmd: the editor (%s) failed; the command is unchanged\n", editor());
+	else if (file_read(path, CMD_REQUEST_MAX, &text, NULL, &cause) != 0)
+		fprintf(tty, "llm: cmd: %s; the command is unchanged\n", cause);
+	unlink(path);
+	free(path);
+	free(cause);
+	if (text != NULL) {
+		/* the editor's last line break and any blank lines after the script go */
+		size_t n = strlen(text);
+
+		while (n > 0 && strchr(" \t\r\n", text[n - 1]) != NULL)
+			text[--n] = '\0';
+		if (n == 0 || strcmp(text, cmd) == 0) {
+			free(text);
+			text = NULL;
+		}
+	}
+	return text;
+}
+
 /* Run cmd in the user's shell on this terminal; the exit code to return. */
 static int
 run(const char *cmd)
@@ -364,7 +456,7 @@ decide(struct chat *c, struct chat_opts *o, FILE *tty, char *cmd, char *explain)
 			rc = run(cmd);
 			break;
 		} else if (key == 'e' || key == 'E') {
-			char *line = edit(tty, cmd);
+			char *line = strchr(cmd, '\n') != NULL ? edit_script(tty, cmd) : edit(tty, cmd);
 
 			if (line != NULL) {
 				free(cmd);

@@ -55,6 +55,12 @@ void md_render(struct md_doc *d, const char *text, size_t len, int width, enum t
 /* Append text as it is (newlines kept), wrapped at spaces to width, in one style. */
 void md_plain(struct md_doc *d, const char *text, size_t len, int width, enum theme_slot slot,
     unsigned attrs);
+/*
+ * Append text as it is, spaces kept and tabs to stops of four, in one style; a
+ * line wider than width goes on hang columns in.
+ */
+void md_hang(struct md_doc *d, const char *text, size_t len, int width, enum theme_slot slot,
+    unsigned attrs, int hang);
 /* Count the code blocks md_render would number. */
 int md_count_code(const char *text, size_t len);
 /* The display width of UTF-8 text (wide characters 2, combining 0). */

@@ -354,3 +354,49 @@ md_plain(struct md_doc *d, const char *text, size_t len, int width, enum theme_s
 	md_blk_done(&bk);
 	buf_done(&empty.text);
 }
+
+/*
+ * Append text as it is, each line with its spaces (tabs to stops of four from
+ * the line's start), in one style: what a command or a script must show
+ * exactly. A line wider than width goes on below, hang columns in, so that
+ * what starts a line stands out from what continues one.
+ */
+void
+md_hang(struct md_doc *d, const char *text, size_t len, int width, enum theme_slot slot,
+    unsigned attrs, int hang)
+{
+	struct block bk;
+	struct lb first = { 0 }, rest = { 0 };
+	const char *p = text, *end = text + len, *nl;
+	int col;
+
+	if (width < 1)
+		width = 1;
+	if (hang > width / 2)
+		hang = width / 2;
+	buf_init(&first.text, 0);
+	buf_init(&rest.text, 0);
+	while (rest.width < hang)
+		md_lb_add(&rest, " ", 1, (uint8_t)slot, (uint8_t)attrs, 1);
+	md_blk_init(&bk);
+	do {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		md_blk_reset(&bk);
+		for (col = 0; p < nl; p++) {
+			if (*p == '\t') {
+				md_blk_add(&bk, "    ", (size_t)(4 - col % 4), (uint8_t)slot, (uint8_t)attrs);
+				col += 4 - col % 4;
+			} else {
+				md_blk_add(&bk, p, 1, (uint8_t)slot, (uint8_t)attrs);
+				col += ((unsigned char)*p & 0xc0) != 0x80;
+			}
+		}
+		md_wrap(d, &bk, &first, &rest, width, true);
+		p = nl + 1;
+	} while (nl < end);
+	md_blk_done(&bk);
+	md_lb_done(&first);
+	md_lb_done(&rest);
+}

@@ -267,6 +267,32 @@ tui_suspend(struct tui *t)
 	tui_resize(t, w, h);
 }
 
+/*
+ * Write bytes straight to the terminal, past curses' buffer (empty between
+ * frames), or headless to the screen's output; 0, or -1 with errno.
+ */
+int
+tui_tty_write(struct tui *t, const char *s, size_t n)
+{
+	ssize_t w;
+
+	if (t->headless) {
+		fflush(t->out_fp);
+		if (fwrite(s, 1, n, t->out_fp) != n || fflush(t->out_fp) != 0)
+			return -1;
+		return 0;
+	}
+	while (n > 0) {
+		if ((w = write(STDOUT_FILENO, s, n)) < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 /* Refresh the budget meter from the ledger. */
 void
 tui_meter_refresh(struct tui *t)

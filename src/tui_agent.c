@@ -1290,9 +1290,10 @@ render_ask(struct tui *t)
 	struct buf x;
 
 	buf_init(&x, 0);
-	buf_addf(&x, "? %s", g->ask_tool);
 	if (strcmp(g->ask_tool, "run") == 0)
-		buf_addf(&x, " %s", g->ask_preview);
+		g->ask_entry->hang = tui_view_hung(&x, "? run ", g->ask_preview);
+	else
+		buf_addf(&x, "? %s", g->ask_tool);
 	if (g->ask_why != NULL)
 		buf_addf(&x, "\n  not allowed without asking: %s", g->ask_why);
 	if (strcmp(g->ask_tool, "run") != 0)
@@ -1391,13 +1392,11 @@ on_ask(struct tui *t, const cJSON *e, bool more)
 
 	t->ag.step = NULL;
 	t->ag.asking_more = more;
-	t->ag.armed = false;
 	free(t->ag.ask_tool);
 	t->ag.ask_tool = xstrdup(tool ? tool : "?");
 	t->mode = MODE_APPROVE;
+	tui_ask_begin(t);
 	tui_meter_refresh(t);   /* the task waits: what it spent so far is settled */
-	if (!t->headless)
-		flushinp();   /* keys typed before the question never answer it */
 	if (more) {
 		t->ag.cap = jpico(e, "cap");
 		t->ag.need = jpico(e, "need");
@@ -1658,7 +1657,7 @@ edit_end(struct tui *t)
 	drop_str(&g->draft);
 	t->mode = MODE_APPROVE;
 	t->route_dirty = true;
-	g->armed = false;   /* the question is drawn again before a key answers it */
+	tui_ask_begin(t);   /* the question is drawn again before a key answers it */
 }
 
 /* Edit in the input, prefilled with text: the pending command, or the cap's amount. */
@@ -1703,16 +1702,8 @@ answer(struct tui *t, const char *a)
 	edit_end(t);
 	hide_price(t, g->ask_entry);
 	t->mode = MODE_INPUT;
-	t->ag.armed = false;
 	t->status[0] = '\0';
 	t->dirty = true;
-}
-
-void
-tui_agent_drawn(struct tui *t)
-{
-	if (t->mode == MODE_APPROVE)
-		t->ag.armed = true;
 }
 
 /* Allow more amount (pico) under the cap: the task goes on. */
@@ -1817,7 +1808,7 @@ tui_agent_edit_key(struct tui *t, int key)
 	return true;
 }
 
-/* y/n/a/e for an approval, y/n or an amount for the cap's; a key typed before it showed is dropped. */
+/* y/n/a/e for an approval, y/n or an amount for the cap's. */
 static void
 approve_key(struct tui *t, int key)
 {
@@ -1825,8 +1816,6 @@ approve_key(struct tui *t, int key)
 	const char *said = NULL;
 	char digit[2] = { 0, 0 };
 
-	if (!g->armed)
-		return;
 	if ((key == 'd' || key == 'D') && !g->asking_more && g->ask_entry != NULL) {
 		g->ask_full = !g->ask_full;
 		render_ask(t);
@@ -1940,6 +1929,7 @@ tui_agent_enable(struct tui *t)
 		return;
 	if (not_workspace(where, sizeof where)) {
 		t->mode = MODE_AGENT_ASK;
+		tui_ask_begin(t);
 		tui_status(t, true, "%s is no project (no git): tools would reach all of it. "
 		    "Agent mode here? y/n", where);
 		return;

@@ -12,10 +12,20 @@
 #include "proc.h"
 #include "tui_priv.h"
 #include "util.h"
+#include "wire.h"
+
+#include <curses.h>
 
 #define ATTACH_MAX (1 << 20)
 /* How long the clipboard tool may take to read what it is given. */
 #define CLIP_TIMEOUT_MS (10 * 1000)
+/*
+ * The longest OSC 52 sequence written: terminals drop a longer one whole and
+ * say nothing (hterm and vim's osc52 plugin stop at 100,000 bytes, Termux
+ * sooner), which is about 73 KiB of text.
+ */
+#define OSC52_MAX 100000
+#define OSC52_HEAD "\033]52;c;"
 
 static void
 images_free(struct image *v, size_t n)
@@ -276,7 +286,75 @@ tui_no_code(struct tui *t, const char *cmd, long long n)
 		    n, have);
 }
 
-/* Copy code block n (0: the last reply) to the clipboard; its key says what it did as /copy. */
+/* Say that text of len bytes is more than a terminal takes by OSC 52, after why no tool took it. */
+static void
+osc52_refuse(struct tui *t, size_t len, const char *what, const char *before)
+{
+	size_t kib = (len + 1023) >> 10;   /* rounded up: never "73 KiB, over the 73 KiB" */
+	char *f[3];
+
+	f[0] = xstrfmt("/copy: %s, and %s is %zu KiB, over the %d KiB a terminal takes (OSC 52): "
+	    "nothing copied; /save writes it to a file", before, what, kib,
+	    OSC52_MAX * 3 / 4 >> 10);
+	f[1] = xstrfmt("/copy: %s is %zu KiB, over the %d KiB a terminal takes (OSC 52): nothing "
+	    "copied", what, kib, OSC52_MAX * 3 / 4 >> 10);
+	f[2] = xstrfmt("/copy: %zu KiB is too much for the terminal: nothing copied", kib);
+	tui_status_forms(t, true, (const char *const *)f, ARRAY_SIZE(f));
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
+		free(f[i]);
+}
+
+/*
+ * The terminal's own clipboard: OSC 52 (ESC ] 52 ; c ; base64 BEL), which
+ * works over ssh and needs no display. tmux takes it into its buffer and
+ * passes it on to the terminal outside when its set-clipboard is on (with
+ * external, its default, it drops it): said with the copy, as nothing comes
+ * back to say whether it was taken. The Linux console has no clipboard and
+ * would print the sequence. failed: why the clipboard tool did not, or NULL.
+ */
+static void
+copy_osc52(struct tui *t, const char *text, const char *what, const char *failed)
+{
+	size_t len = strlen(text), seq = strlen(OSC52_HEAD) + 4 * ((len + 2) / 3) + 1;
+	const char *before = failed != NULL ? failed : "no clipboard tool (wl-copy, xclip)";
+	char *f[2], *b64, *out;
+	int rc, err;
+
+	if (str_startswith(termname(), "linux")) {
+		if (failed != NULL)
+			tui_status(t, true, "/copy: %s", failed);
+		else
+			tui_status(t, true, "/copy: no clipboard tool: install wl-copy or xclip (or set "
+			    "LLM_CLIPBOARD)");
+		return;
+	}
+	if (seq > OSC52_MAX) {
+		osc52_refuse(t, len, what, before);
+		return;
+	}
+	b64 = wire_base64(text, len);
+	out = xstrfmt("%s%s\a", OSC52_HEAD, b64);
+	rc = tui_tty_write(t, out, strlen(out));
+	err = errno;
+	free(out);
+	free(b64);
+	if (rc != 0) {
+		tui_status(t, true, "/copy: %s, and the terminal: %s", before, strerror(err));
+		return;
+	}
+	f[0] = xstrfmt("/copy: %s%scopied %s via the terminal (OSC 52%s)", failed != NULL ? failed :
+	    "", failed != NULL ? "; " : "", what, getenv("TMUX") != NULL ?
+	    "; tmux passes it on with set-clipboard on" : "");
+	f[1] = xstrfmt("/copy: copied %s via the terminal (OSC 52)", what);
+	tui_status_forms(t, false, (const char *const *)f, ARRAY_SIZE(f));
+	free(f[0]);
+	free(f[1]);
+}
+
+/*
+ * Copy code block n (0: the last reply) to the clipboard, by the clipboard
+ * tool, else by the terminal; its key says what it did as /copy.
+ */
 void
 tui_copy(struct tui *t, int n)
 {
@@ -303,16 +381,11 @@ tui_copy(struct tui *t, int n)
 		tui_status(t, true, "/copy: nothing to copy yet");
 		return;
 	}
-	if ((cmd = clipboard_cmd()) == NULL) {
-		tui_status(t, true, "/copy: no clipboard tool: install wl-copy or xclip (or set "
-		    "LLM_CLIPBOARD)");
-		return;
-	}
-	if (clipboard_put(cmd, text, &cause) == 0)
+	cmd = clipboard_cmd();
+	if (cmd != NULL && clipboard_put(cmd, text, &cause) == 0)
 		tui_status(t, false, "/copy: copied %s", what);
 	else
-		tui_status(t, true, "/copy: %s", cause);
+		copy_osc52(t, text, what, cause);
 	free(cause);
 	free(cmd);
 }
-

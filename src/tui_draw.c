@@ -1248,5 +1248,5 @@ tui_draw(struct tui *t)
 	doupdate();
 	t->dirty = false;
 	t->last_frame = clock_ms();
-	tui_agent_drawn(t);
+	tui_ask_drawn(t);
 }

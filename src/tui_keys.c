@@ -542,6 +542,34 @@ paste_key(struct tui *t, int key)
 	}
 }
 
+/* Whether the mode is a question that a key answers: /run's, /cmd's, or the agent's. */
+static bool
+asking(const struct tui *t)
+{
+	return t->mode == MODE_CONFIRM || t->mode == MODE_APPROVE || t->mode == MODE_AGENT_ASK;
+}
+
+void
+tui_ask_begin(struct tui *t)
+{
+	t->ask_shown = false;
+}
+
+/*
+ * The keys waiting when the question first shows were typed before anyone could
+ * read it (an Enter or a y meant for the input while a reply streamed): they are
+ * dropped, as llm cmd drops them, so that none runs or allows what was not seen.
+ */
+void
+tui_ask_drawn(struct tui *t)
+{
+	if (!asking(t) || t->ask_shown)
+		return;
+	if (!t->headless)
+		flushinp();
+	t->ask_shown = true;
+}
+
 /* Handle one key: a paste, a picker, a binding, or readline's. */
 void
 tui_key(struct tui *t, int key)
@@ -576,6 +604,8 @@ tui_key(struct tui *t, int key)
 	/* the tier changes for a task's next step while its question waits */
 	if (t->mode == MODE_APPROVE && lookup(t, key) == ACT_TIER && tui_agent_tier(t))
 		return;
+	if (asking(t) && !t->ask_shown)
+		return;   /* typed before the question showed: it answers nothing */
 	if (t->mode != MODE_INPUT) {
 		tui_pick_key(t, key);
 		t->dirty = true;

@@ -523,18 +523,22 @@ pick_choose(struct tui *t)
 void
 tui_confirm(struct tui *t, char *cmd, const char *danger)
 {
-	char *v = visible_str(cmd, strlen(cmd)), *q;
+	struct buf q;
+	int hang;
 
 	free(t->confirm_cmd);
 	t->confirm_cmd = cmd;
 	t->mode = MODE_CONFIRM;
-	q = danger != NULL ? xstrfmt("? run %s\n  !! deletes or overwrites (%s)", v, danger) :
-	    xstrfmt("? run %s", v);
-	tui_view_add(&t->view, TUI_NOTE, q, strlen(q));
+	tui_ask_begin(t);
+	/* a script's lines under its first, as they are: the command stands apart, whole */
+	buf_init(&q, 0);
+	hang = tui_view_hung(&q, "? run ", cmd);
+	if (danger != NULL)
+		buf_addf(&q, "\n  !! deletes or overwrites (%s)", danger);
+	tui_view_add(&t->view, TUI_NOTE, q.data, q.len)->hang = hang;
+	buf_done(&q);
 	t->view.scroll = 0;
 	tui_status(t, danger != NULL, "run it? y runs it, any other key does not");
-	free(q);
-	free(v);
 }
 
 /* A key for /run's question: y runs the command, anything else does not. */

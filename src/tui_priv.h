@@ -55,6 +55,7 @@ struct tui_msg {
 	struct md_doc doc;     /* the wrapped lines */
 	int width;             /* doc is valid for this width; 0: stale */
 	int last_width;        /* the width doc was last wrapped to */
+	int hang;              /* >0: lines as they are (a command), a long one going on this far in */
 };
 
 /* The transcript: entries and a scroll position counted from the bottom. */
@@ -85,6 +86,11 @@ struct tui_msg *tui_view_insert(struct tui_view *v, struct tui_msg *m, enum tui_
 void tui_view_append(struct tui_view *v, struct tui_msg *m, const char *text, size_t len);
 /* Replace an entry's text (made visible here). */
 void tui_view_set(struct tui_view *v, struct tui_msg *m, const char *text, size_t len);
+/*
+ * Append head and a command to b, the command's lines after its first set under
+ * its first; return the indent, for the entry's hang.
+ */
+int tui_view_hung(struct buf *b, const char *head, const char *cmd);
 /* Set an entry's info lines (copied; NULL clears). */
 void tui_view_set_info(struct tui_msg *m, const char *info);
 /* Wrap an entry for width if needed; return its line count. */
@@ -243,6 +249,7 @@ struct tui {
 	bool status_busy;      /* the status says a reply streams: dropped when it ends */
 
 	enum tui_mode mode;
+	bool ask_shown;        /* the question's mode is on the screen: keys answer it */
 	struct tui_picker pick;
 	struct tui_usage *usage;   /* the /usage view's figures, as read when it last opened */
 	char *confirm_cmd;     /* /run waiting for y */
@@ -277,7 +284,6 @@ struct tui {
 		int64_t total, cap;    /* the task's cost so far and its cap, pico */
 		bool estimated, unknown;
 		bool asking_more;  /* the pending question is the cap's, not an approval */
-		bool armed;        /* the question is on the screen: keys answer it */
 		bool shown;        /* the next call's diff or command was shown with its question */
 		char *ask_tool;
 		char *ask_preview; /* the pending call's diff or command */
@@ -344,6 +350,8 @@ void tui_status(struct tui *t, bool error, const char *fmt, ...) __attribute__((
 void tui_status_forms(struct tui *t, bool error, const char *const *forms, size_t n);
 /* Apply a new terminal size. */
 void tui_resize(struct tui *t, int w, int h);
+/* Write bytes straight to the terminal (headless: the screen's output); 0 or -1. */
+int tui_tty_write(struct tui *t, const char *s, size_t n);
 /* Make a TUI over a loaded config; curses is not started. */
 struct tui *tui_new(struct app *cli, const struct tui_opts *o);
 void tui_free(struct tui *t);
@@ -383,8 +391,6 @@ void tui_agent_cancel(struct tui *t);
 void tui_agent_kill(struct tui *t);
 /* A key while the input edits the pending command or an amount; false: readline's. */
 bool tui_agent_edit_key(struct tui *t, int key);
-/* The question is on the screen: keys from now on answer it. */
-void tui_agent_drawn(struct tui *t);
 /* /undo: restore the files the last task changed. */
 void tui_agent_undo(struct tui *t, char *arg);
 /* /expand and its key: every step's full results, or folded again. */
@@ -408,6 +414,10 @@ void tui_rl_stop(struct tui *t);
 void tui_key(struct tui *t, int key);
 /* Read and handle every key waiting on the terminal. */
 void tui_read_keys(struct tui *t);
+/* A question is up (its mode set): no key answers it before it is drawn. */
+void tui_ask_begin(struct tui *t);
+/* A frame is out: a question drawn for the first time takes the keys typed from now on. */
+void tui_ask_drawn(struct tui *t);
 /* Parse a key name ("F2", "C-c", "M-Enter", "PageUp", "x"); -1 if unknown. */
 int tui_key_parse(const char *name);
 /* Name a key into out. */

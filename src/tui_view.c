@@ -119,6 +119,25 @@ tui_view_insert(struct tui_view *v, struct tui_msg *before, enum tui_role role, 
 	return m;
 }
 
+int
+tui_view_hung(struct buf *b, const char *head, const char *cmd)
+{
+	int hang = md_width(head, strlen(head));
+	size_t len;
+
+	buf_adds(b, head);
+	for (const char *p = cmd; *p != '\0'; p += len + (p[len] == '\n')) {
+		len = strcspn(p, "\n");
+		if (p != cmd) {
+			buf_addc(b, '\n');
+			for (int i = 0; i < hang; i++)
+				buf_addc(b, ' ');
+		}
+		buf_add(b, p, len);
+	}
+	return hang;
+}
+
 /* Append already-visible text to an entry. */
 void
 tui_view_append(struct tui_view *v, struct tui_msg *m, const char *text, size_t len)
@@ -232,15 +251,23 @@ static void
 step_wrap(struct tui_msg *m, int width)
 {
 	const char *p = m->text.data ? m->text.data : "", *end = p + m->text.len, *nl;
-	enum theme_slot slot;
-	unsigned attrs;
+	enum theme_slot slot = THEME_TEXT;
+	unsigned attrs = 0;
+	bool under;
 
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
-		slot = step_slot(p, (size_t)(nl - p), &attrs);
-		md_plain(&m->doc, p, (size_t)(nl - p), width, slot, attrs);
+		/* a command's lines under its question's first keep the question's look */
+		under = m->hang > 0 && slot == THEME_METER_WARN && nl - p > m->hang &&
+		    strspn(p, " ") >= (size_t)m->hang;
+		if (!under)
+			slot = step_slot(p, (size_t)(nl - p), &attrs);
+		if (under || (m->hang > 0 && p[0] == '?'))
+			md_hang(&m->doc, p, (size_t)(nl - p), width, slot, attrs, m->hang);
+		else
+			md_plain(&m->doc, p, (size_t)(nl - p), width, slot, attrs);
 		p = nl + 1;
 	}
 	if (m->info != NULL)
@@ -282,7 +309,10 @@ tui_view_wrap(struct tui_view *v, struct tui_msg *m, int width)
 		body.ncodes = body.codecap = 0;
 		break;
 	case TUI_NOTE:
-		md_plain(&m->doc, text, m->text.len, width, THEME_DIM, 0);
+		if (m->hang > 0)
+			md_hang(&m->doc, text, m->text.len, width, THEME_DIM, 0, m->hang);
+		else
+			md_plain(&m->doc, text, m->text.len, width, THEME_DIM, 0);
 		break;
 	case TUI_ERROR:
 		md_plain(&m->doc, text, m->text.len, width, THEME_ERROR, 0);

@@ -97,6 +97,36 @@ check_pane "e: then Enter runs it" c "EXIT=0"
 check "e: the edited command ran" test -e "$T/work/edited-b"
 check "e: not the first proposal" test ! -e "$T/work/edited-a"
 
+# --- e on a script over lines opens the editor ($VISUAL, else $EDITOR) on the whole script ----
+cat >"$T/ed.sh" <<E
+#!/bin/sh
+cp "\$1" "$T/seen.sh"
+sed -i 's/loop-/edited-/' "\$1"
+E
+chmod +x "$T/ed.sh"
+fake_reply '{"text":"```sh\nfor f in one two; do\n  touch \"loop-$f\"\ndone\n```\n# makes two files"}'
+tm new-session -d -s ed -x 120 -y 30 \
+    "cd '$T/work' && SHELL=/bin/sh VISUAL='$T/ed.sh' EDITOR=false '$LLM_BIN' cmd 'make two files'; echo EXIT=\$?; exec sleep 600"
+check_pane "e, a script: proposed" ed '    touch "loop-$f"'
+tm send-keys -t ed e
+check_pane "e, a script: the edited script shown, its lines under its first" ed '    touch "edited-$f"'
+check_eq "e, a script: the editor had the whole script" "$(cat "$T/seen.sh" 2>/dev/null)" \
+    "$(printf 'for f in one two; do\n  touch "loop-$f"\ndone')"
+check_not_contains "e, a script: no readline prompt" "$(tm capture-pane -p -t ed)" "edit>"
+tm send-keys -t ed y
+check_pane "e, a script: y ran it (exit 0)" ed "EXIT=0"
+check "e, a script: the edited script ran" test -e "$T/work/edited-one" -a -e "$T/work/edited-two"
+# an editor that fails leaves the script as it was, and says so
+fake_reply '{"text":"```sh\nfor f in a b; do\n  touch \"kept-$f\"\ndone\n```"}'
+tm new-session -d -s ef -x 120 -y 30 \
+    "cd '$T/work' && SHELL=/bin/sh VISUAL= EDITOR=false '$LLM_BIN' cmd 'make two files'; echo EXIT=\$?; exec sleep 600"
+check_pane "e, an editor that fails: proposed" ef '    touch "kept-$f"'
+tm send-keys -t ef e
+check_pane "e, an editor that fails: said" ef "llm: cmd: the editor (false) failed; the command is unchanged"
+tm send-keys -t ef y
+check_pane "e, an editor that fails: y runs the script as it was" ef "EXIT=0"
+check "e, an editor that fails: the first proposal ran" test -e "$T/work/kept-a" -a -e "$T/work/kept-b"
+
 # --- x explains more, the destructive marker ----------------------------------------
 mkdir -p "$T/work/build"
 fake_reply '{"text":"rm -rf build\n# removes the build directory"}'
@@ -323,9 +353,9 @@ check "/cmd: y ran it (the file)" t_wait test -e "$T/work/tui-made"
 check_screen "/cmd: the destructive marker" t2 "!! deletes or overwrites (rm)"
 check_screen "/cmd: another key does not run it" t3 "not run"
 check "/cmd: build is still there" test -d "$T/work/build"
-check_eq "/cmd: the script is whole in the question" \
+check_eq "/cmd: the script is whole in the question, its lines under its first as they are" \
     "$(grep -A2 '? run for f in one two; do' "$T/t4" | sed 's/^│ //; s/ *│$//')" \
-    "$(printf '? run for f in one two; do\ntouch "tui-$f"\ndone')"
+    "$(printf '? run for f in one two; do\n        touch "tui-$f"\n      done')"
 check "/cmd: y ran the script whole" t_wait test -e "$T/work/tui-one" -a -e "$T/work/tui-two"
 check_screen "/cmd: a refusal is no command" t5 "/cmd: the reply held no command"
 check_not_screen "/cmd: a refusal is not offered to run" t5 "? run I can't"

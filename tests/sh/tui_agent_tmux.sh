@@ -103,3 +103,30 @@ check_eq "end: no reservation left" "$(sqlite3 "$db" "SELECT count(*) FROM usage
 check_eq "end: the step's row is cancelled by the task, with its cost" \
     "$(sqlite3 "$db" "SELECT status, cost_pico > 0, latency_ms IS NOT NULL FROM usage ORDER BY id DESC LIMIT 1")" "cancelled|1|1"
 check_eq "end: the next step was never sent" "$(fake_count)" 1
+
+# -- the cap's question comes while the client is stopped and a y waits on the terminal: once it
+# goes on the y is dropped, unread; the question waits for a key typed after it shows
+fake_reset
+rm -f "$T/cap-go"
+fake_reply "{\"chunks\":[\"Looking \",\"around.\"],\"calls\":[{\"name\":\"list\",\"args\":{\"path\":\".\"}}],\"hold_file\":\"$T/cap-go\",\"usage\":{\"input\":500,\"output\":20}}"
+fake_reply '{"text":"Listed.","usage":{"input":600,"output":10}}'
+start_in c "$T/repo" --agent -m test-cheap
+check_pane "cap typed ahead: in agent mode" c "agent: tools on"
+tm send-keys -t c -l "/agent cap 0.00174"
+tm send-keys -t c Enter
+tm send-keys -t c -l "look around"
+tm send-keys -t c Enter
+check_pane "cap typed ahead: the step streams" c "Looking"
+kill -STOP "$(cat "$T/c.pid")"
+: >"$T/cap-go"
+tm send-keys -t c y
+sleep 0.5   # the task asks while the client is stopped
+kill -CONT "$(cat "$T/c.pid")"
+check_pane "cap typed ahead: the question shows" c "y continue +\$0.00174"
+check_eq "cap typed ahead: the y typed before it sent nothing" "$(fake_count)" 1
+check_not_contains "cap typed ahead: nor raised the cap" "$(tm capture-pane -p -t c)" "the cap is raised"
+tm send-keys -t c y
+check_pane "cap typed ahead: a y after it raises the cap" c "the cap is raised: the task goes on"
+check_pane "cap typed ahead: and the task ends" c "Listed."
+tm send-keys -t c C-c C-c
+check_pane "cap typed ahead: exit 0" c "EXIT=0"

@@ -161,4 +161,62 @@ check_eq "hup: the partial answer saved" \
 check_eq "hup: the answer's row has its cost" \
     "$(sqlite3 "$db" "SELECT u.status FROM messages m JOIN usage u ON u.id = m.usage_id ORDER BY m.id DESC LIMIT 1")" cancelled
 
+# -- keys typed before a question shows answer nothing: /cmd's reply ends while the client is
+# stopped and a y waits on the terminal; once it goes on the y is dropped, the question waits
+mkdir -p "$T/work"
+rm -f "$T/cmd-go"
+n=$(fake_count)
+fake_reply "{\"chunks\":[\"touch typed-\",\"ahead\\n# creates a file\"],\"hold_file\":\"$T/cmd-go\"}"
+tm new-session -d -s h -x 100 -y 30 -c "$T/work" \
+    "sh -c 'echo \$\$ >\"$T/h.pid\"; exec \"$LLM_BIN\" chat'; echo EXIT=\$?; exec sleep 600"
+check_pane "typed ahead: screen drawn" h "route auto"
+tm send-keys -t h -l "/cmd make a file"
+tm send-keys -t h Enter
+fake_wait_count $((n + 1))
+check_pane "typed ahead: the reply streams" h "touch typed-"
+kill -STOP "$(cat "$T/h.pid")"
+: >"$T/cmd-go"
+tm send-keys -t h y
+sleep 0.5   # the rest of the reply reaches the stopped client's socket
+kill -CONT "$(cat "$T/h.pid")"
+check_pane "typed ahead: the question shows" h "run it? y runs it, any other key does not"
+check "typed ahead: the y typed before it ran nothing" [ ! -e "$T/work/typed-ahead" ]
+check_not_contains "typed ahead: nor went to the input" "$(tm capture-pane -p -t h | grep '│ >')" "> y"
+tm send-keys -t h y
+check "typed ahead: a y after it runs the command" t_wait test -e "$T/work/typed-ahead"
+check_pane "typed ahead: and it ended" h "ran touch typed-ahead: exit 0"
+tm send-keys -t h C-c C-c
+check_pane "typed ahead: exit 0" h "EXIT=0"
+
+# -- /copy with no display and no clipboard tool: the terminal's clipboard (OSC 52), which
+# tmux takes into its buffer with set-clipboard on; a text over what a terminal takes is refused
+big=$(t_py -c 'print("x" * 80000 + " END")')
+fake_reply '{"text":"copy **me**\n\n```sh\necho block\n```","usage":{"input":10,"output":6}}'
+fake_reply "{\"text\":\"$big\",\"usage\":{\"input\":10,\"output\":6}}"
+tm new-session -d -s k -x 120 -y 30 \
+    "env -u DISPLAY -u WAYLAND_DISPLAY -u LLM_CLIPBOARD \"$LLM_BIN\" chat; echo EXIT=\$?; exec sleep 600"
+tm set-option -g set-clipboard on
+check_pane "osc 52: screen drawn" k "route auto"
+tm send-keys -t k -l "copy me"
+tm send-keys -t k Enter
+check_pane "osc 52: the reply" k "llm  copy me"
+tm send-keys -t k -l "/copy"
+tm send-keys -t k Enter
+check_pane "osc 52: said how it was copied" k "/copy: copied the last reply via the terminal (OSC 52; tmux"
+check_eq "osc 52: tmux has the reply as the model wrote it" "$(tm show-buffer)" "$(printf 'copy **me**\n\n```sh\necho block\n```')"
+tm send-keys -t k -l "/copy 1"
+tm send-keys -t k Enter
+check_pane "osc 52: a code block" k "/copy: copied code block 1 via the terminal (OSC 52"
+check_eq "osc 52: tmux has the block" "$(tm show-buffer)" "echo block"
+tm send-keys -t k -l "long"
+tm send-keys -t k Enter
+check_pane "osc 52: the long reply" k "xxxx END"
+tm send-keys -t k -l "/copy"
+tm send-keys -t k Enter
+check_pane "osc 52: over what a terminal takes, refused" k \
+    "/copy: the last reply is 79 KiB, over the 73 KiB a terminal takes (OSC 52): nothing copied"
+check_eq "osc 52: nothing of it in tmux" "$(tm show-buffer)" "echo block"
+tm send-keys -t k C-c C-c
+check_pane "osc 52: exit 0" k "EXIT=0"
+
 echo "# $T_PASS passed, $T_FAIL failed"

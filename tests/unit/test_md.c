@@ -279,6 +279,23 @@ test_plain(void)
 	md_doc_done(&d);
 }
 
+/* md_hang: spaces and tabs kept as they are; a long line goes on hang columns in. */
+static void
+test_hang(void)
+{
+	struct md_doc d;
+	const char *s = "? run for f in a b; do\n\techo \"x  $f\" and more\n\ndone";
+
+	md_doc_init(&d);
+	md_hang(&d, s, strlen(s), 16, THEME_DIM, 0, 6);
+	CHECK_STR_FREE(text_of(&d), "? run for f in a\n       b; do\n    echo \"x  $f\"\n       and more\n\ndone\n");
+	md_doc_clear(&d);
+	/* a hang over half the width is half the width: a line still goes on */
+	md_hang(&d, "abcdefghijkl", 12, 8, THEME_DIM, 0, 7);
+	CHECK_STR_FREE(text_of(&d), "abcdefgh\n    ijkl\n");
+	md_doc_done(&d);
+}
+
 static void
 test_empty(void)
 {
@@ -333,6 +350,7 @@ main(void)
 	RUN(test_table_hr);
 	RUN(test_table_narrow);
 	RUN(test_plain);
+	RUN(test_hang);
 	RUN(test_empty);
 	RUN(test_narrow_nesting);
 	UNIT_EXIT();

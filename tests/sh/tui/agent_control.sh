@@ -112,6 +112,16 @@ check_not_contains "home: not on before the answer" "$(row "$T/h0" 'route ')" "a
 check_screen "home: n keeps it off" h1 "agent mode stays off"
 check_not_contains "home: off" "$(row "$T/h1" 'route ')" "agent"
 check_contains "home: y turns it on" "$(row "$T/h2" 'route ')" "agent: tools on"
+# a y typed with the key that asks, before the question is drawn, answers nothing
+tui_ok_in "$HOME" "home typed ahead" ht 100x30 <<S
+:key F7 y
+:dump-screen $T/ht0
+:key y
+:dump-screen $T/ht1
+S
+check_screen "home typed ahead: asked" ht0 "Agent mode here? y/n"
+check_not_contains "home typed ahead: the y typed before it left it off" "$(row "$T/ht0" 'route ')" "agent"
+check_contains "home typed ahead: a y after it turns it on" "$(row "$T/ht1" 'route ')" "agent: tools on"
 # a directory above the home, without git, reaches all of the home as well
 tui_ok_in "$T" "above home" u 200x30 --agent <<S
 :dump-screen $T/u0

@@ -154,6 +154,36 @@ why: the failed edit's reason|old text not found in sum.sh: it must match exactl
 EOF
 rm -f "$T/repo/.env"
 
+# --- a command over lines waits with its lines under its first, as they are -----------------
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"for f in a b; do\n  echo \"x  $f\"\ndone"}}],"usage":{"input":900,"output":30}}'
+fake_reply '{"text":"Ran it.","usage":{"input":1000,"output":12}}'
+tui_ok_in "$T/repo" "lines" l 100x30 -m test-cheap --agent <<S
+:type loop
+:key Enter
+:wait-text run? y yes
+:dump-colors $T/l0
+:key n
+:wait-idle
+S
+check_eq "lines: the command's lines under its first, its spaces kept" \
+    "$(grep -A2 '? run for f in a b; do' "$T/l0" | sed 's/^│ //; s/ *│$//')" \
+    "$(printf '? run for f in a b; do\n        echo "x  $f"\n      done')"
+# styles FILE TEXT: the style runs of the first row of a colour dump holding TEXT.
+styles() {
+	t_py -c '
+import sys
+text, styles = open(sys.argv[1]).read().split("-- styles", 1)
+rows = text.split("\n")
+y = next((i for i, r in enumerate(rows) if sys.argv[2] in r), -1)
+for line in styles.split("\n"):
+    if line.startswith("%2d: " % y):
+        print(line)' "$1" "$2"
+}
+check_contains "lines: the first in the question's look" "$(styles "$T/l0" '? run for f')" "meter_warn"
+check_contains "lines: the second too" "$(styles "$T/l0" 'echo "x  $f"')" "meter_warn"
+check_contains "lines: the last too" "$(styles "$T/l0" '      done')" "meter_warn"
+
 # --- the help says how an approval and the cap's question are answered ---------------------
 tui_ok "help" h 120x30 <<S
 :key F1

@@ -87,4 +87,20 @@ check_screen "big paste: said" p0 "paste: larger than 1 MiB, none of it kept"
 check_not_screen "big paste: none of it in the input" p0 "keep mex"
 check_eq "big paste: the typed line sent alone" "$(fake_last body.messages.-1.content)" "keep me"
 
+# a y typed with the Enter, before the question is drawn, answers nothing; one after it does
+tui_ok "run typed ahead" ta <<S
+:type /run echo ran >>$T/typed-run
+:key Enter y
+:wait-idle
+:dump-screen $T/ta0
+:key y
+:wait-idle
+:dump-screen $T/ta1
+S
+check_screen "run typed ahead: the question waits" ta0 "run it? y runs it, any other key does not"
+check_not_screen "run typed ahead: the y typed before it ran nothing" ta0 "ran echo"
+check_screen "run typed ahead: a y after it runs it" ta1 "ran echo ran >>$T/typed-run: exit 0"
+check_eq "run typed ahead: once" "$(cat "$T/typed-run")" ran
+
 echo "# $T_PASS passed, $T_FAIL failed"
+

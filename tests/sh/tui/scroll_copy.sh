@@ -52,11 +52,13 @@ S
 check_contains "pick resume: latest loaded" "$(sed -n 1p "$T/l0")" "conversation $conv"
 check_screen "pick resume: its messages" l0 "• item 60"
 
-# the copy key's other messages name /copy too, as every command's do
+# the copy key's other messages name /copy too, as every command's do; with no display and
+# no tool it copies by the terminal (OSC 52), but not on the Linux console, which has none
+fake_reply '{"text":"hi","usage":{"input":5,"output":1}}'
 fake_reply '{"text":"hi","usage":{"input":5,"output":1}}'
 (
-	unset DISPLAY WAYLAND_DISPLAY
-	LLM_CLIPBOARD='' tui_ok "copy key" q 100x20 <<S
+	unset DISPLAY WAYLAND_DISPLAY TMUX
+	LLM_CLIPBOARD='' TUI_OUT="$T/q.tty" tui_ok "copy key" q 100x20 <<S
 :key F5
 :dump-screen $T/q0
 :type /tier cheap
@@ -67,9 +69,17 @@ fake_reply '{"text":"hi","usage":{"input":5,"output":1}}'
 :key F5
 :dump-screen $T/q1
 S
-)
-fake_reply '{"text":"hi","usage":{"input":5,"output":1}}'
-LLM_CLIPBOARD="exit 3" tui_ok "copy key, a clipboard that fails" r 100x20 <<S
+	LLM_CLIPBOARD='' LLM_TUI_TERM=linux tui_ok "copy key, the console" c 100x20 <<S
+:type /tier cheap
+:key Enter
+:type hi
+:key Enter
+:wait-idle
+:key F5
+:dump-screen $T/c0
+S
+	fake_reply '{"text":"hi","usage":{"input":5,"output":1}}'
+	LLM_CLIPBOARD="exit 3" tui_ok "copy key, a clipboard that fails" r 100x20 <<S
 :type /tier cheap
 :key Enter
 :type hi
@@ -78,8 +88,14 @@ LLM_CLIPBOARD="exit 3" tui_ok "copy key, a clipboard that fails" r 100x20 <<S
 :key F5
 :dump-screen $T/r0
 S
+)
 check_contains "copy key: nothing yet, said as /copy" "$(row "$T/q0" '└ ')" "└ /copy: nothing to copy yet"
-check_contains "copy key: no tool, said as /copy" "$(row "$T/q1" '└ ')" "└ /copy: no clipboard tool"
-check_contains "copy key: the tool failed, said as /copy" "$(row "$T/r0" '└ ')" "└ /copy: exit 3 failed"
+check_contains "copy key: no tool, by the terminal, said as /copy" "$(row "$T/q1" '└ ')" \
+    "└ /copy: copied the last reply via the terminal (OSC 52) "
+check_eq "copy key: no tool, the terminal got the reply in OSC 52" \
+    "$(grep -c "$(printf '\033]52;c;aGk=\007')" "$T/q.tty")" 1
+check_contains "copy key: no tool on the console, said" "$(row "$T/c0" '└ ')" "└ /copy: no clipboard tool"
+check_contains "copy key: the tool failed, said as /copy" "$(row "$T/r0" '└ ')" \
+    "└ /copy: exit 3 failed; copied the last reply via the terminal (OSC 52)"
 
 echo "# $T_PASS passed, $T_FAIL failed"
