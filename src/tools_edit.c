@@ -406,6 +406,12 @@ tools_write(struct ws *w, const char *path, const char *content, bool overwrite,
 	struct ws_path p;
 
 	tools_say_path(&say, "write", path, 80);
+	memset(&p, 0, sizeof p);
+	/* "src/" names a directory: the file would be made as "src" */
+	if (path[0] != '\0' && path[strlen(path) - 1] == '/') {
+		tools_fail(r, say.sum, "%s names a directory: give the path of a file in it", path);
+		goto out;
+	}
 	if (ws_resolve(w, path, &p, &say.why) != 0 || !writable(w, &p, &say.why) ||
 	    (p.exists && !overwrite && xasprintf(&say.why, "%s exists: set overwrite to replace it "
 	    "whole, or use edit", p.name)) ||

@@ -829,6 +829,32 @@ test_edit_too_big(void)
 	ws_close(w);
 }
 
+/* A path ending in '/' names a directory: write refuses it rather than make a file of that name. */
+static void
+test_write_dir_slash(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	struct tool_result r;
+	char p[600];
+	struct stat st;
+
+	exec_tool(w, "write", "{\"path\":\"notes/\",\"content\":\"x\\n\"}", &yes, &r);
+	CHECK(r.error);
+	CHECK(strstr(r.text, "notes/ names a directory") != NULL);
+	CHECK_INT(yes.asked, 0);
+	tool_result_free(&r);
+	at("ws/notes", p, sizeof(p));
+	CHECK(stat(p, &st) != 0);
+	/* the file in it goes through */
+	exec_tool(w, "write", "{\"path\":\"notes/a.txt\",\"content\":\"x\\n\"}", &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	CHECK(stat(p, &st) == 0 && S_ISDIR(st.st_mode));
+	free(yes.preview);
+	ws_close(w);
+}
+
 /* An edit of what exec_tool ran with args, answered yes, that must go through. */
 static void
 edited(struct ws *w, const char *args, struct asker *a)
@@ -1940,6 +1966,7 @@ main(void)
 	RUN(test_edit_crlf);
 	RUN(test_edit_pictures);
 	RUN(test_edit_too_big);
+	RUN(test_write_dir_slash);
 	RUN(test_edit_not_utf8);
 	RUN(test_write_and_always);
 	RUN(test_names_not_utf8);
