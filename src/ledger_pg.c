@@ -328,9 +328,9 @@ pg_host_add(struct pg_hosts *h, const char *host, size_t hlen, const char *addr,
  * PGHOST) under deadline, as libpq would look them up itself without one: 1
  * with h filled when there were names, 0 when there were none (addresses,
  * socket directories, hostaddr given, or a service not found); -1 with *why
- * when a lookup failed or took too long. Each name is kept as host, for TLS's
- * check of the server's name and for ~/.pgpass, and stands once for each of
- * its addresses, which libpq tries in turn.
+ * when no host is left: every lookup failed or took too long. Each name is
+ * kept as host, for TLS's check of the server's name and for ~/.pgpass, and
+ * stands once for each of its addresses, which libpq tries in turn.
  */
 static int
 pg_hosts(const char *database, int64_t deadline, struct pg_hosts *h, char **why)
@@ -338,7 +338,7 @@ pg_hosts(const char *database, int64_t deadline, struct pg_hosts *h, char **why)
 	PQconninfoOption *o = pq.PQconninfoParse(database, NULL);
 	struct pgservice sv = { NULL, NULL, NULL };
 	const char *hosts, *ports, *s, *p, *e, *pe;
-	char **addrs, *name = NULL, *cause = NULL;
+	char **addrs, *name = NULL, *cause = NULL, *failed = NULL;
 	int rc = 0, got;
 	size_t i, nh = 1, np = 1, hl, pl;
 
@@ -364,7 +364,7 @@ pg_hosts(const char *database, int64_t deadline, struct pg_hosts *h, char **why)
 	/* One port for every host, else one for all: anything else is libpq's to refuse. */
 	if (np > 1 && np != nh)
 		goto out;
-	for (s = hosts, p = np > 1 ? ports : NULL; rc == 0; s = e + 1, p = p ? pe + 1 : NULL) {
+	for (s = hosts, p = np > 1 ? ports : NULL;; s = e + 1, p = p ? pe + 1 : NULL) {
 		e = s + strcspn(s, ",");
 		hl = (size_t)(e - s);
 		pe = p != NULL ? p + strcspn(p, ",") : NULL;
@@ -380,17 +380,30 @@ pg_hosts(const char *database, int64_t deadline, struct pg_hosts *h, char **why)
 			strv_free(addrs);
 			h->named = true;
 		} else {
-			/* In libpq's words, as when it looks a name up itself. */
-			xasprintf(why, "could not translate host name \"%s\" to address: %s", name,
-			    got < 0 ? cause : "no answer within 10 seconds");
-			rc = -1;
+			/*
+			 * As libpq, a host of a list whose name cannot be looked up is
+			 * passed over for the others (in its words, should none be left):
+			 * the list libpq is given leaves it out.
+			 */
+			if (failed == NULL)
+				xasprintf(&failed, "could not translate host name \"%s\" to address: %s",
+				    name, got < 0 ? cause : "no answer within 10 seconds");
+			free(cause);
+			cause = NULL;
+			h->named = true;
 		}
 		if (*e == '\0')
 			break;
 	}
-	if (rc == 0 && h->named)
+	if (h->n == 0) {
+		*why = failed;
+		failed = NULL;
+		rc = -1;
+	} else if (h->named) {
 		rc = 1;
+	}
 out:
+	free(failed);
 	free(name);
 	free(cause);
 	pgservice_done(&sv);
