@@ -1141,16 +1141,18 @@ unfence(char **lines, size_t i, size_t *end)
 
 /*
  * Whether line is a trailer that names a person ("Signed-off-by:",
- * "Co-authored-by:", any token ending in "-by"): a model signs off for no one
- * and credits no one (text in the diff may ask it to); git commit -s adds the
+ * "Co-authored-by:", any token ending in "-by", in any of the forms git takes
+ * for a trailer: "Token:x", "Token : x"): a model signs off for no one and
+ * credits no one (text in the diff may ask it to); git commit -s adds the
  * user's own.
  */
 static bool
 names_person(const char *line)
 {
-	size_t tok = strcspn(line, ":");
+	size_t tok = strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
 
-	return is_trailer(line) && tok > 3 && strncasecmp(line + tok - 3, "-by", 3) == 0;
+	return tok > 3 && line[tok + strspn(line + tok, " \t")] == ':' &&
+	    strncasecmp(line + tok - 3, "-by", 3) == 0;
 }
 
 /*

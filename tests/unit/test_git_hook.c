@@ -516,6 +516,9 @@ test_clean_people(void)
 	CHECK_STR_FREE(git_msg_clean("fix: y\n\nAs Reviewed-by: lines say.\n\nCo-Authored-By: Claude <noreply@example.com>\n"
 	    "Refs: #12\nREPORTED-BY: someone\nAcked-by: a\nFixes: abc123\n", "#"),
 	    "fix: y\n\nAs Reviewed-by: lines say.\n\nRefs: #12\nFixes: abc123\n");
+	/* git takes these for trailers too */
+	CHECK_STR_FREE(git_msg_clean("fix: v\n\nBody.\n\nCo-authored-by:Evil <e@example.com>\n"
+	    "Signed-off-by :M <m@example.com>\nAcked-by\t: a\n", "#"), "fix: v\n\nBody.\n");
 	/* a block between paragraphs leaves one blank line, not two */
 	CHECK_STR_FREE(git_msg_clean("fix: z\n\nOne.\n\nTested-by: t\n\nTwo.\n", "#"), "fix: z\n\nOne.\n\nTwo.\n");
 	/* a token that only ends in "by" is no such trailer; a reply of them alone is no draft */
