@@ -609,6 +609,12 @@ draft_child(struct app *cli, const char *prompt, int fd, int64_t deadline)
 		if (t->status != CHAT_OK) {
 			s = xstrfmt("%s; billed %s", t->error ? t->error : "the request failed", note);
 			report(fd, cli_exit_code(t->status), s);
+		} else if (t->finish == CHAT_FINISH_LENGTH || t->finish == CHAT_FINISH_FILTER) {
+			/* what came may end mid-sentence, and the message may be committed unread */
+			s = xstrfmt("the reply was %s; billed %s",
+			    t->finish == CHAT_FINISH_LENGTH ? "cut off at the length limit" :
+			    "stopped by the provider's filter", note);
+			report(fd, EXIT_PROVIDER, s);
 		} else if ((t->text && t->len ? t->len : text.len) > DRAFT_MAX) {
 			s = xstrfmt("the reply was over " DRAFT_MAX_TEXT ", too long for a commit message;"
 			    " billed %s", note);

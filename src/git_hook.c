@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
@@ -1138,6 +1139,46 @@ unfence(char **lines, size_t i, size_t *end)
 	*end = k;
 }
 
+/*
+ * Whether line is a trailer that names a person ("Signed-off-by:",
+ * "Co-authored-by:", any token ending in "-by", in any of the forms git takes
+ * for a trailer: "Token:x", "Token : x"): a model signs off for no one and
+ * credits no one (text in the diff may ask it to); git commit -s adds the
+ * user's own.
+ */
+static bool
+names_person(const char *line)
+{
+	size_t tok = strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
+
+	return tok > 3 && line[tok + strspn(line + tok, " \t")] == ':' &&
+	    strncasecmp(line + tok - 3, "-by", 3) == 0;
+}
+
+/*
+ * Drop the trailers that name a person from lines[i..*end), *end moved to
+ * match, and the blank line a dropped block leaves beside another.
+ */
+static void
+drop_people(char **lines, size_t i, size_t *end)
+{
+	size_t j, k = i;
+	bool gap = false;
+
+	for (j = i; j < *end; j++) {
+		if (names_person(lines[j])) {
+			gap = true;
+			continue;
+		}
+		if (lines[j][0] != '\0')
+			gap = false;
+		else if (gap && k > i && lines[k - 1][0] == '\0')
+			continue;
+		lines[k++] = lines[j];
+	}
+	*end = k;
+}
+
 char *
 git_msg_clean(const char *reply, const char *comment)
 {
@@ -1158,6 +1199,7 @@ git_msg_clean(const char *reply, const char *comment)
 			i++;
 	}
 	unfence(lines, i, &end);
+	drop_people(lines, i, &end);
 	while (i < end && lines[i][0] == '\0')
 		i++;
 	while (end > i && lines[end - 1][0] == '\0')

@@ -99,8 +99,8 @@ static const char *const ledger_sql_text[SQL_COUNT] = {
 	    " spent_pico, limit_pico, usage_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
-/* Owner strings: "BOOT-ID PID-NAMESPACE"; a host name. */
-#define LEDGER_OWNER_MAX 128
+/* Owner strings: "BOOT-ID PID-NAMESPACE [MACHINE-ID]"; a host name. */
+#define LEDGER_OWNER_MAX 256
 #define LEDGER_HOST_MAX 256
 /* How long a progress write may wait for the lock: it is only a hint, the reply goes on. */
 #define LEDGER_PROGRESS_WAIT_MS 100
@@ -112,7 +112,7 @@ struct ledger {
 	sqlite3 *db;
 	sqlite3_stmt *sql[SQL_COUNT];
 	int64_t start;                  /* this process's start time; -1 unknown */
-	char owner[LEDGER_OWNER_MAX];   /* this boot and pid namespace; "" unknown */
+	char owner[LEDGER_OWNER_MAX];   /* this boot, pid namespace and machine; "" unknown */
 	char host[LEDGER_HOST_MAX];
 	ledger_wait_fn wait_fn;
 	void *wait_arg;
@@ -378,14 +378,15 @@ ledger_line(const char *path, char *out, size_t n)
 }
 
 /*
- * Who this process is, for the reservations it writes: its start time, and the
- * boot and pid namespace its pid means something in. Unknown parts stay empty,
- * and rows without them are left to expire.
+ * Who this process is, for the reservations it writes: its start time, the
+ * boot and pid namespace its pid means something in, and the machine (its
+ * systemd or D-Bus machine id, when there is one), which outlives a boot.
+ * Unknown parts stay empty, and rows without them are left to expire.
  */
 static void
 ledger_whoami(struct ledger *l)
 {
-	char boot[64], ns[64];
+	char boot[64], ns[64], machine[64];
 	ssize_t k;
 
 	l->start = -1;
@@ -395,28 +396,56 @@ ledger_whoami(struct ledger *l)
 	k = readlink("/proc/self/ns/pid", ns, sizeof ns - 1);
 	if (k > 0 && ledger_line("/proc/sys/kernel/random/boot_id", boot, sizeof boot)) {
 		ns[k] = '\0';
-		snprintf(l->owner, sizeof l->owner, "%s %s", boot, ns);
+		if ((ledger_line("/etc/machine-id", machine, sizeof machine) ||
+		    ledger_line("/var/lib/dbus/machine-id", machine, sizeof machine)) &&
+		    strchr(machine, ' ') == NULL)
+			snprintf(l->owner, sizeof l->owner, "%s %s %s", boot, ns, machine);
+		else
+			snprintf(l->owner, sizeof l->owner, "%s %s", boot, ns);
 	}
 	if (gethostname(l->host, sizeof l->host) != 0)
 		l->host[0] = '\0';
 	l->host[sizeof l->host - 1] = '\0';
 }
 
+/* Length of an owner's boot and pid namespace, the words before its machine's. */
+static size_t
+owner_len(const char *owner)
+{
+	size_t b = strcspn(owner, " ");
+
+	return owner[b] == ' ' ? b + 1 + strcspn(owner + b + 1, " ") : b;
+}
+
+/*
+ * Whether owners a and b may be one machine: the same machine id, or one
+ * of them (written by an earlier llm, or where there is no id) has none.
+ */
+static bool
+owner_same_machine(const char *a, const char *b)
+{
+	size_t na = owner_len(a), nb = owner_len(b);
+
+	return a[na] == '\0' || b[nb] == '\0' || strcmp(a + na, b + nb) == 0;
+}
+
 /*
  * Whether the process holding a reservation is known to be gone: in this boot
  * and pid namespace, its pid is free, a zombie or another process (a different
- * start time); or the same host has booted since. Elsewhere it cannot be told.
+ * start time); or the same host has booted since. Elsewhere it cannot be told,
+ * nor on another machine of the same host name (their machine ids differ):
+ * its reservation is alive for all this process knows.
  */
 static bool
 ledger_gone(const struct ledger *l, int64_t pid, int64_t start, const char *owner,
     const char *host)
 {
-	size_t b = strcspn(l->owner, " ");
+	size_t b = strcspn(l->owner, " "), n = owner_len(l->owner);
 	int64_t now_start;
 
 	if (l->owner[0] == '\0' || owner == NULL)
 		return false;
-	if (strcmp(owner, l->owner) == 0) {
+	if (owner_len(owner) == n && strncmp(owner, l->owner, n) == 0) {
 		switch (ledger_proc_start(pid, &now_start)) {
 		case 0:
 			return true;
@@ -427,6 +456,7 @@ ledger_gone(const struct ledger *l, int64_t pid, int64_t start, const char *owne
 		}
 	}
 	return host != NULL && l->host[0] != '\0' && strcmp(host, l->host) == 0 &&
+	    owner_same_machine(owner, l->owner) &&
 	    (strncmp(owner, l->owner, b) != 0 || (owner[b] != ' ' && owner[b] != '\0'));
 }
 

@@ -328,9 +328,9 @@ pg_host_add(struct pg_hosts *h, const char *host, size_t hlen, const char *addr,
  * PGHOST) under deadline, as libpq would look them up itself without one: 1
  * with h filled when there were names, 0 when there were none (addresses,
  * socket directories, hostaddr given, or a service not found); -1 with *why
- * when a lookup failed or took too long. Each name is kept as host, for TLS's
- * check of the server's name and for ~/.pgpass, and stands once for each of
- * its addresses, which libpq tries in turn.
+ * when no host is left: every lookup failed or took too long. Each name is
+ * kept as host, for TLS's check of the server's name and for ~/.pgpass, and
+ * stands once for each of its addresses, which libpq tries in turn.
  */
 static int
 pg_hosts(const char *database, int64_t deadline, struct pg_hosts *h, char **why)
@@ -338,7 +338,7 @@ pg_hosts(const char *database, int64_t deadline, struct pg_hosts *h, char **why)
 	PQconninfoOption *o = pq.PQconninfoParse(database, NULL);
 	struct pgservice sv = { NULL, NULL, NULL };
 	const char *hosts, *ports, *s, *p, *e, *pe;
-	char **addrs, *name = NULL, *cause = NULL;
+	char **addrs, *name = NULL, *cause = NULL, *failed = NULL;
 	int rc = 0, got;
 	size_t i, nh = 1, np = 1, hl, pl;
 
@@ -364,7 +364,7 @@ pg_hosts(const char *database, int64_t deadline, struct pg_hosts *h, char **why)
 	/* One port for every host, else one for all: anything else is libpq's to refuse. */
 	if (np > 1 && np != nh)
 		goto out;
-	for (s = hosts, p = np > 1 ? ports : NULL; rc == 0; s = e + 1, p = p ? pe + 1 : NULL) {
+	for (s = hosts, p = np > 1 ? ports : NULL;; s = e + 1, p = p ? pe + 1 : NULL) {
 		e = s + strcspn(s, ",");
 		hl = (size_t)(e - s);
 		pe = p != NULL ? p + strcspn(p, ",") : NULL;
@@ -380,17 +380,30 @@ pg_hosts(const char *database, int64_t deadline, struct pg_hosts *h, char **why)
 			strv_free(addrs);
 			h->named = true;
 		} else {
-			/* In libpq's words, as when it looks a name up itself. */
-			xasprintf(why, "could not translate host name \"%s\" to address: %s", name,
-			    got < 0 ? cause : "no answer within 10 seconds");
-			rc = -1;
+			/*
+			 * As libpq, a host of a list whose name cannot be looked up is
+			 * passed over for the others (in its words, should none be left):
+			 * the list libpq is given leaves it out.
+			 */
+			if (failed == NULL)
+				xasprintf(&failed, "could not translate host name \"%s\" to address: %s",
+				    name, got < 0 ? cause : "no answer within 10 seconds");
+			free(cause);
+			cause = NULL;
+			h->named = true;
 		}
 		if (*e == '\0')
 			break;
 	}
-	if (rc == 0 && h->named)
+	if (h->n == 0) {
+		*why = failed;
+		failed = NULL;
+		rc = -1;
+	} else if (h->named) {
 		rc = 1;
+	}
 out:
+	free(failed);
 	free(name);
 	free(cause);
 	pgservice_done(&sv);
@@ -603,6 +616,7 @@ pg_version(struct ledger_pg *p, char **cause)
 }
 
 static int pg_flush_outbox(struct ledger_pg *p, char **cause);
+static void pg_outbox_expire(struct ledger_pg *p);
 
 /* Drop the server's notices: llm says what went wrong itself. */
 static void
@@ -784,6 +798,13 @@ pg_outbox(struct ledger_pg *p)
 	    NULL) != SQLITE_OK && (sqlite3_exec(p->db, "ALTER TABLE team_outbox ADD COLUMN task TEXT",
 	    NULL, NULL, NULL) != SQLITE_OK || sqlite3_exec(p->db, "ALTER TABLE team_outbox"
 	    " ADD COLUMN task_id INTEGER", NULL, NULL, NULL) != SQLITE_OK))
+		return -1;
+	/* ... and before offline rows kept what their requests had received. */
+	if (sqlite3_exec(p->db, "SELECT received_cost FROM team_outbox LIMIT 0", NULL, NULL,
+	    NULL) != SQLITE_OK && sqlite3_exec(p->db, "ALTER TABLE team_outbox ADD COLUMN"
+	    " received_input INTEGER; ALTER TABLE team_outbox ADD COLUMN received_output INTEGER;"
+	    " ALTER TABLE team_outbox ADD COLUMN received_cost INTEGER", NULL, NULL,
+	    NULL) != SQLITE_OK)
 		return -1;
 	p->outbox = true;
 	return 0;
@@ -1030,6 +1051,9 @@ pg_offline_reserve(struct ledger_pg *p, const struct ledger_entry *e, const char
 	ledger_month(now, &m->month_start, &m->month_end, m->month);
 	if (p->t->fail_closed)
 		return LEDGER_UNREACHABLE;
+	/* a killed process's row holds what it had received, not its worst case */
+	if (pg_outbox(p) == 0)
+		pg_outbox_expire(p);
 	if (pg_outbox(p) < 0 || (held = pg_offline_held(p)) < 0) {
 		store_cause(cause, "team ledger unreachable, and the local outbox failed: %s",
 		    sqlite3_errmsg(p->db));
@@ -1420,6 +1444,27 @@ ledger_pg_zone(struct ledger_pg *p, char *zone, size_t n, char **cause)
 	return rc;
 }
 
+/* Record in the outbox what an offline row's request has received so far. */
+static int
+pg_offline_progress(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (pg_outbox(p) < 0 || sqlite3_prepare_v2(p->db, "UPDATE team_outbox SET"
+	    " received_input = ?2, received_output = ?3, received_cost = ?4 WHERE id = ?1"
+	    " AND kind = 'row' AND status = 'reserved'", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id - PG_OFFLINE_ID);
+	sqlite3_bind_int64(st, 2, u->input);
+	sqlite3_bind_int64(st, 3, u->output);
+	if (cost >= 0)
+		sqlite3_bind_int64(st, 4, cost);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Record what a reservation's request has received so far; best effort. */
 int
 ledger_pg_progress(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost)
@@ -1427,7 +1472,9 @@ ledger_pg_progress(struct ledger_pg *p, int64_t id, const struct usage *u, int64
 	struct pg_args a = { .n = 0 };
 	PGresult *r;
 
-	if (id >= PG_OFFLINE_ID || p->conn == NULL)
+	if (id >= PG_OFFLINE_ID)
+		return pg_offline_progress(p, id, u, cost);
+	if (p->conn == NULL)
 		return -1;
 	arg_i64(&a, id);
 	arg_i64(&a, u->input);
@@ -1918,8 +1965,9 @@ pg_send(struct ledger_pg *p, sqlite3_stmt *st, char **cause)
 }
 
 /*
- * Offline reservations whose process is gone, or past the expiry: kept as
- * expired at their worst case, as the database would keep them.
+ * Settle the offline reservations whose process is gone, at what they had
+ * received, and those past the expiry, at their worst case, as the database
+ * would settle them.
  */
 static void
 pg_outbox_expire(struct ledger_pg *p)
@@ -1930,21 +1978,31 @@ pg_outbox_expire(struct ledger_pg *p)
 	if (sqlite3_prepare_v2(p->db, "SELECT id, time, pid, pid_start, owner FROM team_outbox"
 	    " WHERE kind = 'row' AND status = 'reserved'", -1, &st, NULL) != SQLITE_OK)
 		return;
-	if (sqlite3_prepare_v2(p->db, "UPDATE team_outbox SET status = 'expired',"
-	    " cost_pico = worst_case_pico, estimated = 1 WHERE id = ?1", -1, &up, NULL) != SQLITE_OK) {
+	/*
+	 * Its process gone (?2): what it had received, as the database releases a
+	 * dead process's reservation; nothing when no reply had come. Else its
+	 * hour is up: its worst case.
+	 */
+	if (sqlite3_prepare_v2(p->db, "UPDATE team_outbox SET"
+	    " status = CASE WHEN ?2 THEN 'cancelled' ELSE 'expired' END,"
+	    " input_tokens = CASE WHEN ?2 THEN coalesce(received_input, 0) ELSE input_tokens END,"
+	    " output_tokens = CASE WHEN ?2 THEN coalesce(received_output, 0) ELSE output_tokens END,"
+	    " cost_pico = CASE WHEN NOT ?2 THEN worst_case_pico"
+	    "  WHEN received_output IS NULL THEN 0 ELSE received_cost END,"
+	    " estimated = 1 WHERE id = ?1", -1, &up, NULL) != SQLITE_OK) {
 		sqlite3_finalize(st);
 		return;
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		bool gone = sqlite3_column_int64(st, 1) + LEDGER_EXPIRY <= now ||
-		    (sqlite3_column_type(st, 3) != SQLITE_NULL &&
+		bool dead = sqlite3_column_type(st, 3) != SQLITE_NULL &&
 		    p->self.gone(p->self.arg, sqlite3_column_int64(st, 2),
-		    sqlite3_column_int64(st, 3), ob_str(st, 4), p->self.host));
+		    sqlite3_column_int64(st, 3), ob_str(st, 4), p->self.host);
 
-		if (!gone)
+		if (!dead && sqlite3_column_int64(st, 1) + LEDGER_EXPIRY > now)
 			continue;
 		sqlite3_reset(up);
 		sqlite3_bind_int64(up, 1, sqlite3_column_int64(st, 0));
+		sqlite3_bind_int(up, 2, dead);
 		sqlite3_step(up);
 	}
 	sqlite3_finalize(up);

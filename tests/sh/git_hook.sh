@@ -365,6 +365,17 @@ check_contains "error mid-reply: says so" "$ERR" "llm: commit message not drafte
 check_not_contains "error mid-reply: no word of a partial answer kept" "$ERR" "partial answer"
 fake_reset
 
+# A reply the length limit or the provider's filter stopped may end mid-sentence: no draft.
+for stop in length:"cut off at the length limit" filter:"stopped by the provider's filter"; do
+	cp "$T/msg.orig" "$T/msg"
+	fake_reply "{\"text\":\"feat: add fail\\n\\nThe parser now reads the whole\",\"stop\":\"${stop%%:*}\",\"usage\":{\"input\":1000,\"output\":100}}"
+	run_llm git commit-msg "$T/msg"
+	check "stopped by ${stop%%:*}: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+	check_eq "stopped by ${stop%%:*}: one line says why, and what it cost" "$RC $ERR" \
+	    "0 llm: commit message not drafted: the reply was ${stop#*:}; billed on cheap (test-cheap), \$0.00014"
+done
+fake_reset
+
 # Advice on another tier names the hook's setting: -t is llm's option, not git commit's.
 cp "$T/msg.orig" "$T/msg"
 fake_default '{"status":429,"retry_after":"100"}'

@@ -114,4 +114,26 @@ check_rc "PGSERVICE's host name, no answer: block refuses" 3
 check_contains "  and why" "$ERR" 'could not translate host name "ledger.llm-test.invalid"'
 check "  once the connection's deadline is up (${SECS} s)" [ "$SECS" -lt 20 ]
 check_eq "  and no request reached a provider" "$(fake_count)" 2
+
+# A host of a list whose name cannot be looked up is passed over for the others, as libpq
+# does (a standby's name gone from DNS): where no name server listens, a lookup fails at
+# once. The socket directory is reachable from the namespace; the fake provider is not.
+printf 'nameserver 127.0.0.1\noptions timeout:30 attempts:5\n' >"$T/resolv-refused.conf"
+cat >"$T/in-ns-refused" <<EOF
+#!/bin/sh
+exec unshare -rmn sh -c 'ip link set lo up && mount --bind "$T/resolv-refused.conf" \\
+    /etc/resolv.conf && exec "$LLM_BIN" "\$@"' sh "\$@"
+EOF
+chmod +x "$T/in-ns-refused"
+for list in "ledger.llm-test.invalid,$PG_DIR" "$PG_DIR,ledger.llm-test.invalid"; do
+	LLM_BIN="$T/in-ns-refused" RUN_TIMEOUT=60 \
+	    LLM_DATABASE="host=$list port=$PG_PORT dbname=llm user=llm" run_llm budget
+	check_eq "a host list with a name that is not found ($list): the other host answers" \
+	    "$RC $ERR" "0 "
+done
+LLM_BIN="$T/in-ns-refused" RUN_TIMEOUT=60 LLM_DATABASE="host=ledger.llm-test.invalid,nosuch.llm-test.invalid port=$PG_PORT dbname=llm user=llm" \
+    run_llm budget
+check_rc "a host list none of whose names is found: unreachable" 1
+check_contains "  saying why, in libpq's words" "$ERR" \
+    'could not translate host name "ledger.llm-test.invalid" to address'
 [ "$T_FAIL" -eq 0 ]

@@ -175,6 +175,36 @@ check_rc "ledger send again" 0
 check_contains "  sends nothing" "$OUT" "0 requests sent; 0 kept here"
 check_eq "  and the team's rows are there once" "$(rows "where \"user\" = 'typo'")" 2
 
+# A process killed mid-reply while the database is down: its row kept locally is
+# settled at what it had received, as the database settles a dead process's
+# reservation, not charged its worst case against the allowance and the team.
+machine killed warn
+sed -i 's/^offline_allowance = 0.01$/offline_allowance = 1/' "$T/killed/config/config.ini"
+pg_down
+fake_reset
+rm -f "$T/go"
+fake_reply "{\"text\":\"a reply that never ends\",\"hold_file\":\"$T/go\"}"
+LLM_CONFIG_DIR="$T/killed/config" LLM_DATA_DIR="$T/killed/data" \
+    "$LLM_BIN" -q -m test-frontier --max-tokens 30000 "killed offline" >/dev/null 2>&1 &
+victim=$!
+received() { [ "$(outbox killed "where received_output > 0")" = 1 ]; }
+t_wait received
+check_eq "killed offline: its worst case is held meanwhile" \
+    "$(sqlite3 "$T/killed/data/llm.db" "select status || ' ' || worst_case_pico from team_outbox")" \
+    "reserved 750060000000"
+kill -9 "$victim"
+wait "$victim"
+fake_default '{"text":"ok"}'
+on killed -q -m test-frontier --max-tokens 30000 "after the kill"
+check_rc "killed offline: the allowance is free again for the next request" 0
+check_eq "killed offline: its row is settled at what it had received" \
+    "$(sqlite3 "$T/killed/data/llm.db" "select status, cost_pico < 1000000000, estimated
+    from team_outbox where id = 1")" "cancelled|1|1"
+pg_up || exit 1
+on killed budget
+check_eq "  and arrives so" "$(rows "where \"user\" = 'killed' and status = 'cancelled'
+    and cost_pico < 1000000000 and estimated and offline")" 1
+
 # A fallback past the offline allowance is not tried, and the reason is the unreachable ledger,
 # not a budget a member would be told to raise.
 machine falls warn

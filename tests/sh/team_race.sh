@@ -90,4 +90,36 @@ LLM_CONFIG_DIR="$T/m3/config" LLM_DATA_DIR="$T/m3/data" run_llm budget --json
 check_eq "llm budget shows the user's share" "$(json_get "$T/out" user.name)" dev3
 check_eq "llm budget shows the user's own limit" "$(json_get "$T/out" user.limit_pico)" \
     $(((worst * 4 + 999999) / 1000000 * 1000000))
+
+# Two machines of one host name (laptops named "ubuntu", runners of one image):
+# a request under way on the other one (its boot and machine id not this
+# one's) is alive for all this one knows. Releasing it would lose its row:
+# the settlement that follows finds nothing reserved to settle.
+psql_q "delete from llm.usage where team = 'race'; delete from llm.totals where team = 'race'" >/dev/null
+rm -f "$T/go"
+fake_reset
+fake_reply "{\"text\":\"twin answer\",\"hold_file\":\"$T/go\",\"usage\":{\"input\":1000,\"output\":100}}"
+LLM_CONFIG_DIR="$T/m2/config" LLM_DATA_DIR="$T/m2/data" "$LLM_BIN" -q -m test-cheap \
+    --max-tokens 1000 "$prompt" >/dev/null 2>"$T/twin.err" &
+twin=$!
+fake_wait_count 1
+twin_reserved() {
+	[ "$(psql_q "select count(*) from llm.usage where team = 'race' and status = 'reserved'")" = 1 ]
+}
+t_wait twin_reserved
+psql_q "update llm.usage set owner = 'twin-boot pid:[1] 0123456789abcdef0123456789abcdef'
+ where team = 'race' and status = 'reserved'" >/dev/null
+if [ -r /etc/machine-id ] || [ -r /var/lib/dbus/machine-id ]; then
+	LLM_CONFIG_DIR="$T/m1/config" LLM_DATA_DIR="$T/m1/data" run_llm budget
+	check_rc "same host name: llm budget on this machine" 0
+	check_eq "same host name: the other machine's reservation is kept" \
+	    "$(psql_q "select status from llm.usage where team = 'race'")" reserved
+else
+	echo "ok - # skip no machine id here to tell machines of one name apart"
+fi
+: >"$T/go"
+wait $twin
+check_eq "same host name: the request there ends well" "$?" 0
+check_eq "same host name: its row is settled at its cost" \
+    "$(psql_q "select status || ' ' || cost_pico from llm.usage where team = 'race'")" "ok 140000000"
 [ "$T_FAIL" -eq 0 ]

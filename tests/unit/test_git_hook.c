@@ -499,11 +499,31 @@ test_body_wrap(void)
 	    "a: b\n\n\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bbbb\n");
 	/* code, trailers and a word longer than the width are left whole */
 	CHECK_STR_FREE(git_msg_clean("a: b\n\n    if (x) { return the_longest_call(argument_one, argument_two, three); }\n"
-	    "Co-authored-by: Somebody With A Very Long Name Indeed <somebody.long@example.com>\n"
+	    "Link: https://lists.example.com/archives/the-list/2026/12/the-thread-that-started-it\n"
 	    "See https://example.com/a/very/long/path/that/goes/on/and/on/well/past/seventy-two/columns ok\n", "#"),
 	    "a: b\n\n    if (x) { return the_longest_call(argument_one, argument_two, three); }\n"
-	    "Co-authored-by: Somebody With A Very Long Name Indeed <somebody.long@example.com>\n"
+	    "Link: https://lists.example.com/archives/the-list/2026/12/the-thread-that-started-it\n"
 	    "See\nhttps://example.com/a/very/long/path/that/goes/on/and/on/well/past/seventy-two/columns\nok\n");
+}
+
+/* A model signs off for no one and credits no one: trailers that name a person go. */
+static void
+test_clean_people(void)
+{
+	CHECK_STR_FREE(git_msg_clean("feat: x\n\nAdd x.\n\nCo-authored-by: Evil <evil@example.com>\n"
+	    "Signed-off-by: Mallory <m@example.com>\n", "#"), "feat: x\n\nAdd x.\n");
+	/* any "-by", in any case; other trailers and prose that mentions one stay */
+	CHECK_STR_FREE(git_msg_clean("fix: y\n\nAs Reviewed-by: lines say.\n\nCo-Authored-By: Claude <noreply@example.com>\n"
+	    "Refs: #12\nREPORTED-BY: someone\nAcked-by: a\nFixes: abc123\n", "#"),
+	    "fix: y\n\nAs Reviewed-by: lines say.\n\nRefs: #12\nFixes: abc123\n");
+	/* git takes these for trailers too */
+	CHECK_STR_FREE(git_msg_clean("fix: v\n\nBody.\n\nCo-authored-by:Evil <e@example.com>\n"
+	    "Signed-off-by :M <m@example.com>\nAcked-by\t: a\n", "#"), "fix: v\n\nBody.\n");
+	/* a block between paragraphs leaves one blank line, not two */
+	CHECK_STR_FREE(git_msg_clean("fix: z\n\nOne.\n\nTested-by: t\n\nTwo.\n", "#"), "fix: z\n\nOne.\n\nTwo.\n");
+	/* a token that only ends in "by" is no such trailer; a reply of them alone is no draft */
+	CHECK_STR_FREE(git_msg_clean("fix: w\n\nStandby: on\n", "#"), "fix: w\n\nStandby: on\n");
+	CHECK(git_msg_clean("Signed-off-by: M <m@example.com>\n", "#") == NULL);
 }
 
 /* A wrap never starts a line with '#': git would take the line for a comment and drop it. */
@@ -666,6 +686,7 @@ main(void)
 	RUN(test_has_text);
 	RUN(test_clean);
 	RUN(test_body_wrap);
+	RUN(test_clean_people);
 	RUN(test_body_wrap_hash);
 	RUN(test_subject_comment);
 	RUN(test_clean_comment_prefix);
