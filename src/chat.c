@@ -1294,13 +1294,17 @@ fault_retryable(enum fault f)
 /*
  * One classification for an error, whatever carried it: the error's type when
  * it names one, else the HTTP status (0 for an error event inside a 200 reply).
- * 401 and 403 are about the credentials whatever the body calls them.
+ * 401 and 403 are about the credentials whatever the body calls them, and 402
+ * about the account's credit (DeepSeek's "Insufficient Balance" body calls
+ * itself invalid_request_error, OpenRouter's names only the code).
  */
 static enum fault
 classify_fault(long status, enum fault by_type)
 {
 	if (status == 401 || status == 403)
 		return FAULT_AUTH;
+	if (status == 402)
+		return FAULT_QUOTA;
 	return by_type != FAULT_NONE ? by_type : fault_of_status(status);
 }
 
@@ -1321,6 +1325,27 @@ static const char *
 partial_kept(const struct chat *c)
 {
 	return c->text.len && !c->opts.draft ? " (the partial answer was kept)" : "";
+}
+
+/*
+ * The provider's account is out of credit or over its spending limit
+ * ("HTTP 402", "in the reply"): no try of this provider's models can pass
+ * until the user tops it up, so none is retried, and a fallback goes to
+ * another provider's model of the same tier. Exits as a rejected key does:
+ * the fix is at the provider, not in llm's budget.
+ */
+static void
+fail_quota(struct chat *c, const char *where, const char *text)
+{
+	fail(c, CHAT_AUTH, "%s: the account is out of credit (%s: %s); top up at %s, or raise "
+	    "its spending limit there, then try again%s", c->pc->name, where, text, c->pc->name,
+	    partial_kept(c));
+	settle(c, "error");
+	if (c->nbroke < ARRAY_SIZE(c->broke))
+		c->broke[c->nbroke++] = c->pc->name;
+	if (fallback(c, "out of credit"))
+		return;
+	finish(c);
 }
 
 /* A server's Retry-After above this is not waited for: the request fails, saying it. */
@@ -1428,6 +1453,11 @@ handle_http_error(struct chat *c, struct http_req *r)
 		step_failed(c, CHAT_AUTH, why);
 		return;
 	}
+	if (f == FAULT_QUOTA) {
+		fail_quota(c, why, text);
+		free(msg);
+		return;
+	}
 	if ((fault_retryable(f) || http_req_should_retry(r) == 1) &&
 	    http_req_should_retry(r) != 0 && retry_later(c, hint, why)) {
 		free(msg);
@@ -1461,6 +1491,10 @@ handle_error_event(struct chat *c)
 	if (f == FAULT_AUTH) {
 		fail_auth(c, "in the reply", text);
 		step_failed(c, CHAT_AUTH, why);
+		return;
+	}
+	if (f == FAULT_QUOTA) {
+		fail_quota(c, "in the reply", text);
 		return;
 	}
 	/* no text yet: the same step again, as after a 429 or a 503 */
@@ -1696,6 +1730,7 @@ chat_compact(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb
 	c->cb = cb ? *cb : (struct chat_cb){ 0 };
 	c->escalated = false;
 	c->nfailed = 0;
+	c->nbroke = 0;
 	c->compact_only = true;
 	if (compact_begin(c) != 0) {
 		if (c->turn.error == NULL)
@@ -1765,6 +1800,7 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 	c->cb = cb ? *cb : (struct chat_cb){ 0 };
 	c->escalated = false;
 	c->nfailed = 0;
+	c->nbroke = 0;
 	if (!c->retrying)
 		c->label_prev = c->prev_tier;
 	c->compact_only = false;
