@@ -444,6 +444,7 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 		return 0;
 	if (c->conv_id == 0) {
 		c->conv_id = ledger_conv_new(c->ledger, c->prompt);
+		c->conv_fresh = c->conv_id != 0;
 		c->system_saved = c->system == NULL;
 		c->role_saved = c->role == NULL;
 		/* a draft or a command is billed like any request but is no conversation to go on */
@@ -1103,6 +1104,27 @@ finish_reason(const struct chat *c)
 	return CHAT_FINISH_STOP;
 }
 
+/*
+ * A conversation this turn started and left without a message (its first
+ * request failed, or was refused, before any answer) is not kept: it would be
+ * an empty entry to continue or open. Its requests stay in the ledger, their
+ * link to it cleared, and the next turn starts a conversation of its own. An
+ * agent's turns keep their own history, never a message: theirs stays.
+ */
+static void
+conv_forget_empty(struct chat *c)
+{
+	bool fresh = c->conv_fresh;
+
+	c->conv_fresh = false;
+	if (!fresh || c->ledger == NULL || c->opts.msgs != NULL)
+		return;
+	if (ledger_conv_drop_empty(c->ledger, c->conv_id) == 1) {
+		c->conv_id = 0;
+		c->turn.conversation_id = 0;
+	}
+}
+
 static void compact_finish(struct chat *c);
 
 static void
@@ -1117,6 +1139,7 @@ finish(struct chat *c)
 		emit(c, c->text.data + c->emitted, c->text.len - c->emitted);
 	c->holding = false;
 	keep_answer(c);
+	conv_forget_empty(c);
 	if (c->turn.status == CHAT_OK || c->turn.status == CHAT_CANCELLED)
 		c->prev_tier = c->tier > c->prev_tier ? c->tier : c->prev_tier;
 	c->turn.conversation_id = c->conv_id;
@@ -1767,6 +1790,7 @@ pinned_keyless(struct chat *c)
 static void
 refused(struct chat *c)
 {
+	conv_forget_empty(c);
 	c->turn.latency_ms = clock_ms() - c->turn.latency_ms;
 }
 

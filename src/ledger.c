@@ -1198,6 +1198,12 @@ ledger_conv_new(struct ledger *l, const char *title)
 	return store_conv_new(l->st, title);
 }
 
+int
+ledger_conv_drop_empty(struct ledger *l, int64_t conv)
+{
+	return store_conv_drop_empty(l->st, conv);
+}
+
 /* Append a message to a conversation. */
 int
 ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char *text,
