@@ -60,8 +60,8 @@ struct chat {
 	const struct model *failed[CHAT_MAX_STEPS];
 	size_t nfailed;
 	const char *broke[CHAT_MAX_STEPS]; /* providers whose account is out of credit (borrowed) */
-	bool conv_fresh;        /* conv_id was started by this turn's first request */
 	size_t nbroke;
+	bool conv_fresh;        /* conv_id was started by this turn's first request */
 	struct meter over_meter;    /* the figures of the last reservation the budget refused */
 	bool over_offline;          /* the last reservation was the offline allowance's to make */
 

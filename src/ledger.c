@@ -1198,6 +1198,7 @@ ledger_conv_new(struct ledger *l, const char *title)
 	return store_conv_new(l->st, title);
 }
 
+/* Forget a conversation that holds no message; its requests stay. */
 int
 ledger_conv_drop_empty(struct ledger *l, int64_t conv)
 {

@@ -515,6 +515,7 @@ store_conv_new(struct store *s, const char *title)
 	return id;
 }
 
+/* Forget an empty conversation, its usage rows kept unlinked: 1, 0 kept, or -1. */
 int
 store_conv_drop_empty(struct store *s, int64_t conv)
 {
