@@ -448,6 +448,7 @@ reserve(struct chat *c, const struct model *m, enum tier t, const struct chat_ro
 	/* an agent's step is the task's (its row, its history): no conversation holds it */
 	if (c->conv_id == 0 && c->opts.task_id == 0) {
 		c->conv_id = ledger_conv_new(c->ledger, c->prompt);
+		c->conv_fresh = c->conv_id != 0;
 		c->system_saved = c->system == NULL;
 		c->role_saved = c->role == NULL;
 		/* a draft or a command is billed like any request but is no conversation to go on */
@@ -1107,6 +1108,27 @@ finish_reason(const struct chat *c)
 	return CHAT_FINISH_STOP;
 }
 
+/*
+ * A conversation this turn started and left without a message (its first
+ * request failed, or was refused, before any answer) is not kept: it would be
+ * an empty entry to continue or open. Its requests stay in the ledger, their
+ * link to it cleared, and the next turn starts a conversation of its own. An
+ * agent's turns keep their own history, never a message: theirs stays.
+ */
+static void
+conv_forget_empty(struct chat *c)
+{
+	bool fresh = c->conv_fresh;
+
+	c->conv_fresh = false;
+	if (!fresh || c->ledger == NULL || c->opts.msgs != NULL)
+		return;
+	if (ledger_conv_drop_empty(c->ledger, c->conv_id) == 1) {
+		c->conv_id = 0;
+		c->turn.conversation_id = 0;
+	}
+}
+
 static void compact_finish(struct chat *c);
 
 /*
@@ -1136,6 +1158,7 @@ finish(struct chat *c)
 		emit(c, c->text.data + c->emitted, c->text.len - c->emitted);
 	c->holding = false;
 	keep_answer(c);
+	conv_forget_empty(c);
 	if (c->turn.status == CHAT_OK || c->turn.status == CHAT_CANCELLED)
 		tier_keep(c);
 	c->turn.conversation_id = c->conv_id;
@@ -1313,13 +1336,17 @@ fault_retryable(enum fault f)
 /*
  * One classification for an error, whatever carried it: the error's type when
  * it names one, else the HTTP status (0 for an error event inside a 200 reply).
- * 401 and 403 are about the credentials whatever the body calls them.
+ * 401 and 403 are about the credentials whatever the body calls them, and 402
+ * about the account's credit (DeepSeek's "Insufficient Balance" body calls
+ * itself invalid_request_error, OpenRouter's names only the code).
  */
 static enum fault
 classify_fault(long status, enum fault by_type)
 {
 	if (status == 401 || status == 403)
 		return FAULT_AUTH;
+	if (status == 402)
+		return FAULT_QUOTA;
 	return by_type != FAULT_NONE ? by_type : fault_of_status(status);
 }
 
@@ -1340,6 +1367,27 @@ static const char *
 partial_kept(const struct chat *c)
 {
 	return c->text.len && !c->opts.draft ? " (the partial answer was kept)" : "";
+}
+
+/*
+ * The provider's account is out of credit or over its spending limit
+ * ("HTTP 402", "in the reply"): no try of this provider's models can pass
+ * until the user tops it up, so none is retried, and a fallback goes to
+ * another provider's model of the same tier. Exits as a rejected key does:
+ * the fix is at the provider, not in llm's budget.
+ */
+static void
+fail_quota(struct chat *c, const char *where, const char *text)
+{
+	fail(c, CHAT_AUTH, "%s: the account is out of credit (%s: %s); top up at %s, or raise "
+	    "its spending limit there, then try again%s", c->pc->name, where, text, c->pc->name,
+	    partial_kept(c));
+	settle(c, "error");
+	if (c->nbroke < ARRAY_SIZE(c->broke))
+		c->broke[c->nbroke++] = c->pc->name;
+	if (fallback(c, "out of credit"))
+		return;
+	finish(c);
 }
 
 /* A server's Retry-After above this is not waited for: the request fails, saying it. */
@@ -1447,6 +1495,11 @@ handle_http_error(struct chat *c, struct http_req *r)
 		step_failed(c, CHAT_AUTH, why);
 		return;
 	}
+	if (f == FAULT_QUOTA) {
+		fail_quota(c, why, text);
+		free(msg);
+		return;
+	}
 	if ((fault_retryable(f) || http_req_should_retry(r) == 1) &&
 	    http_req_should_retry(r) != 0 && retry_later(c, hint, why)) {
 		free(msg);
@@ -1480,6 +1533,10 @@ handle_error_event(struct chat *c)
 	if (f == FAULT_AUTH) {
 		fail_auth(c, "in the reply", text);
 		step_failed(c, CHAT_AUTH, why);
+		return;
+	}
+	if (f == FAULT_QUOTA) {
+		fail_quota(c, "in the reply", text);
 		return;
 	}
 	/* no text yet: the same step again, as after a 429 or a 503 */
@@ -1715,6 +1772,7 @@ chat_compact(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb
 	c->cb = cb ? *cb : (struct chat_cb){ 0 };
 	c->escalated = false;
 	c->nfailed = 0;
+	c->nbroke = 0;
 	c->compact_only = true;
 	if (compact_begin(c) != 0) {
 		if (c->turn.error == NULL)
@@ -1751,6 +1809,7 @@ pinned_keyless(struct chat *c)
 static void
 refused(struct chat *c)
 {
+	conv_forget_empty(c);
 	c->turn.latency_ms = clock_ms() - c->turn.latency_ms;
 }
 
@@ -1784,6 +1843,7 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 	c->cb = cb ? *cb : (struct chat_cb){ 0 };
 	c->escalated = false;
 	c->nfailed = 0;
+	c->nbroke = 0;
 	if (!c->retrying)
 		c->label_prev = c->prev_tier;
 	c->compact_only = false;

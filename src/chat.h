@@ -24,7 +24,7 @@ enum chat_status {
 	CHAT_PROVIDER,     /* the provider or the network failed, after retries */
 	CHAT_USAGE,        /* a usage or config error, or the local ledger failed */
 	CHAT_BUDGET,       /* refused by the budget or --max-cost */
-	CHAT_AUTH,         /* no key, or the key was rejected */
+	CHAT_AUTH,         /* no key, the key was rejected, or its account is out of credit */
 	CHAT_CANCELLED,    /* stopped by chat_cancel */
 };
 

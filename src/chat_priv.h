@@ -59,6 +59,9 @@ struct chat {
 	size_t vision_nimg;
 	const struct model *failed[CHAT_MAX_STEPS];
 	size_t nfailed;
+	const char *broke[CHAT_MAX_STEPS]; /* providers whose account is out of credit (borrowed) */
+	size_t nbroke;
+	bool conv_fresh;        /* conv_id was started by this turn's first request */
 	struct meter over_meter;    /* the figures of the last reservation the budget refused */
 	bool over_offline;          /* the last reservation was the offline allowance's to make */
 

@@ -55,6 +55,10 @@ chat_model_usable(void *arg, const struct model *m)
 	for (i = 0; i < c->nfailed; i++)
 		if (c->failed[i] == m)
 			return false;
+	/* an account out of credit refuses every model of its provider alike */
+	for (i = 0; i < c->nbroke; i++)
+		if (strcmp(c->broke[i], m->provider) == 0)
+			return false;
 	return !pc->requires_key || cred_probe(pc) != CRED_NONE;
 }
 

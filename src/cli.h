@@ -20,7 +20,7 @@ enum {
 	EXIT_PROVIDER = 1,   /* provider or network failure after retries */
 	EXIT_USAGE = 2,      /* usage or config error, or the local ledger failed */
 	EXIT_BUDGET = 3,     /* refused by the budget or --max-cost */
-	EXIT_AUTH = 4,       /* no credentials, or credentials rejected */
+	EXIT_AUTH = 4,       /* no credentials, credentials rejected, or the account out of credit */
 	EXIT_SIGHUP = 129,      /* hung up (128 + SIGHUP) */
 	EXIT_INTERRUPT = 130,   /* SIGINT */
 	EXIT_SIGPIPE = 141,     /* stdout went away (128 + SIGPIPE) */

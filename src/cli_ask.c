@@ -467,8 +467,10 @@ summary(struct ask *a, struct chat *c, struct ledger *l)
 	pricing_format(t->cost, t->estimated, cost, sizeof cost);
 	buf_init(&b, 0);
 	/* "·" and "→" only where the locale can show them, as the full-screen client does */
-	buf_addf(&b, "%s%s%s%s%s%s%s tok%s%s%s", tier_str(s->tier), dot, s->model->name, dot, in,
-	    a->utf8 ? "→" : "->", out, dot, cost, t->cost < 0 ? " (unknown price)" : "");
+	/* "~": the provider reported no usage, and the counts are llm's estimate */
+	buf_addf(&b, "%s%s%s%s%s%s%s%s tok%s%s%s", tier_str(s->tier), dot, s->model->name, dot,
+	    t->estimated ? "~" : "", in, a->utf8 ? "→" : "->", out, dot, cost,
+	    t->cost < 0 ? " (unknown price)" : "");
 	if (t->nsteps > 1)
 		buf_addf(&b, " (%zu requests)", t->nsteps);
 	turn_cache_note(t, dot, &b);

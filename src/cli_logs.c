@@ -49,10 +49,29 @@ print_word(const char *s, int width)
 	free(v);
 }
 
+/*
+ * A message's usage as the client shows it: "mid · model · 1.2k→300 tok · $0.001",
+ * "~" before counts the provider did not report (llm's estimate), and
+ * "· cancelled" after an answer whose request did not end ok.
+ */
+static char *
+usage_line(const struct store_msg *m)
+{
+	char in[24], out[24], cost[48];
+	bool cut = m->status != NULL && strcmp(m->status, "ok") != 0;
+
+	fmt_tokens(m->input, in, sizeof in);
+	fmt_tokens(m->output, out, sizeof out);
+	pricing_format(m->cost, m->estimated, cost, sizeof cost);
+	return xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s%s%s",
+	    m->tier ? m->tier : "?", m->model, m->estimated ? "~" : "", in, out, cost,
+	    cut ? " \xc2\xb7 " : "", cut ? m->status : "");
+}
+
 static void
 print_msg(const struct store_msg *m)
 {
-	char in[24], out[24], cost[48], *v;
+	char *v;
 
 	printf("  ");
 	print_word(strcmp(m->role, "user") == 0 ? "you" :
@@ -61,13 +80,8 @@ print_msg(const struct store_msg *m)
 	print_text(m->text);
 	if (m->usage_id == 0 || m->model == NULL)
 		return;
-	fmt_tokens(m->input, in, sizeof in);
-	fmt_tokens(m->output, out, sizeof out);
-	pricing_format(m->cost, m->estimated, cost, sizeof cost);
-	v = xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s\xe2\x86\x92%s tok \xc2\xb7 %s%s%s",
-	    m->tier ? m->tier : "?", m->model, in, out, cost,
-	    m->status && strcmp(m->status, "ok") != 0 ? " \xc2\xb7 " : "",
-	    m->status && strcmp(m->status, "ok") != 0 ? m->status : "");
+	/* the line llm logs show and the client give it: "~" marks estimated tokens */
+	v = usage_line(m);
 	printf("%s", LOGS_INDENT);
 	print_text(v);
 	free(v);
@@ -300,9 +314,10 @@ task_row(void *arg, const struct ledger_row *r)
 	if (r->usage.cached_input > 0 || written > 0)
 		snprintf(cache, sizeof cache, " (%lld cached, %lld written)",
 		    (long long)r->usage.cached_input, (long long)written);
-	printf("%zu · %s · %s · %s · %s · %lld in%s, %lld out · %s\n", v->n, when,
+	printf("%zu · %s · %s · %s · %s · %s%lld in%s, %s%lld out · %s\n", v->n, when,
 	    r->tier ? r->tier : "?", r->model ? r->model : "?", r->status,
-	    (long long)(r->usage.input + r->usage.cached_input + written), cache,
+	    r->estimated ? "~" : "", (long long)(r->usage.input + r->usage.cached_input + written),
+	    cache, r->estimated ? "~" : "",
 	    (long long)r->usage.output, r->cost < 0 ? "unknown" : cost);
 	return 0;
 }
@@ -462,24 +477,6 @@ show_rendered(const char *label, const char *text, int width, bool markdown)
 		printf("%s\n", label);
 	md_doc_done(&d);
 	free(v);
-}
-
-/*
- * A message's usage as the client shows it: "mid · model · 1.2k→300 tok · $0.001",
- * and "· cancelled" after an answer whose request did not end ok, as llm logs says.
- */
-static char *
-usage_line(const struct store_msg *m)
-{
-	char in[24], out[24], cost[48];
-	bool cut = m->status != NULL && strcmp(m->status, "ok") != 0;
-
-	fmt_tokens(m->input, in, sizeof in);
-	fmt_tokens(m->output, out, sizeof out);
-	pricing_format(m->cost, m->estimated, cost, sizeof cost);
-	return xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s%s%s",
-	    m->tier ? m->tier : "?", m->model, m->estimated ? "~" : "", in, out, cost,
-	    cut ? " \xc2\xb7 " : "", cut ? m->status : "");
 }
 
 /* Read a conversation id ("12" or "#12"); false, said on stderr for what, when it is none. */

@@ -1228,6 +1228,13 @@ ledger_conv_new(struct ledger *l, const char *title)
 	return store_conv_new(l->st, title);
 }
 
+/* Forget a conversation that holds no message; its requests stay. */
+int
+ledger_conv_drop_empty(struct ledger *l, int64_t conv)
+{
+	return store_conv_drop_empty(l->st, conv);
+}
+
 /* Append a message to a conversation. */
 int
 ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char *text,

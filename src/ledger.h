@@ -245,6 +245,12 @@ int ledger_task_set_cap(struct ledger *l, int64_t id, int64_t cap, char **cause)
 
 /* Start a conversation (title may be NULL); its id, or 0 on failure. */
 int64_t ledger_conv_new(struct ledger *l, const char *title);
+/*
+ * Forget conversation conv if it holds no message (its first request failed
+ * before any answer); the requests stay in the ledger, their link to it
+ * cleared. 1 forgotten, 0 kept, -1 on error.
+ */
+int ledger_conv_drop_empty(struct ledger *l, int64_t conv);
 /* Append a message (role "user" or "assistant"; usage_id 0: none). 0 or -1. */
 int ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char *text,
     int64_t usage_id);

@@ -134,9 +134,9 @@ cli_help(struct app *cli, int argc, char **argv)
 		if (commands[i].summary != NULL)
 			printf("  %-8s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nExit codes: 0 ok, 1 provider or network failure, 2 usage or config error,\n"
-	    "3 refused by the budget or --max-cost, 4 no or rejected credentials, 129 hung up\n"
-	    "(SIGHUP), 130 interrupted (SIGINT), 141 stdout closed early (SIGPIPE),\n"
-	    "143 terminated (SIGTERM).\n"
+	    "3 refused by the budget or --max-cost, 4 no or rejected credentials, or the\n"
+	    "provider's account out of credit, 129 hung up (SIGHUP), 130 interrupted\n"
+	    "(SIGINT), 141 stdout closed early (SIGPIPE), 143 terminated (SIGTERM).\n"
 	    "Files: $LLM_CONFIG_DIR/config.ini (~/.config/llm), $LLM_DATA_DIR/llm.db\n"
 	    "(~/.local/share/llm). See llm(1) and llm-config(5).\n", stdout);
 	return EXIT_OK;

@@ -81,6 +81,8 @@ fault_of_status(long status)
 {
 	if (status == 401 || status == 403)
 		return FAULT_AUTH;
+	if (status == 402)
+		return FAULT_QUOTA;
 	if (status == 404)
 		return FAULT_NOT_FOUND;
 	if (status == 429)

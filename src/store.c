@@ -526,6 +526,37 @@ store_conv_new(struct store *s, const char *title)
 	return id;
 }
 
+/* Forget an empty conversation, its usage rows kept unlinked: 1, 0 kept, or -1. */
+int
+store_conv_drop_empty(struct store *s, int64_t conv)
+{
+	/* both guarded: a message added by another process in between keeps it whole */
+	static const char *const sql[] = {
+		"UPDATE usage SET conversation_id = NULL WHERE conversation_id = ?1"
+		" AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = ?1)",
+		"DELETE FROM conversations WHERE id = ?1"
+		" AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = ?1)",
+	};
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE, dropped = 0;
+	size_t i;
+
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(sql) && rc == SQLITE_DONE; i++) {
+		st = NULL;
+		rc = sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL);
+		if (rc == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, conv);
+			rc = sqlite3_step(st);
+		}
+		sqlite3_finalize(st);
+		dropped = sqlite3_changes(s->db) > 0;
+	}
+	sqlite3_exec(s->db, rc == SQLITE_DONE ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+	return rc == SQLITE_DONE ? dropped : -1;
+}
+
 /*
  * Append n messages (roles[i], texts[i]) and touch their conversation, in one
  * transaction: the messages and the conversation's last-updated time (and

@@ -65,6 +65,11 @@ void store_bind_str(struct sqlite3_stmt *st, int i, const char *s);
 
 /* Start a conversation at clock_now(); its id, or 0 on failure. */
 int64_t store_conv_new(struct store *s, const char *title);
+/*
+ * Forget conversation conv if it holds no message, in one transaction: its
+ * usage rows stay, their link to it cleared. 1 forgotten, 0 kept, -1 on error.
+ */
+int store_conv_drop_empty(struct store *s, int64_t conv);
 /* Append a message and touch the conversation; usage_id 0: none. 0 or -1. */
 int store_msg_add(struct store *s, int64_t conv, const char *role, const char *text,
     int64_t usage_id);

@@ -72,7 +72,8 @@ A reply spec (every field optional):
                the usage chunk has "choices": null), "always_usage"
                (llama.cpp: the usage chunk even without include_usage),
                "deepseek" (prompt_cache_hit_tokens/miss_tokens instead of
-               prompt_tokens_details); Anthropic "full_delta_usage"
+               prompt_tokens_details), "openrouter" (a status reply's
+               error.code is the status, a number); Anthropic "full_delta_usage"
                (message_delta repeats every usage bucket)
 
   reasoning    OpenAI streams: reasoning text sent as delta.reasoning_content
@@ -495,6 +496,8 @@ class OpenAI(Wire):
                   "https://platform.openai.com/account/api-keys."),
             403: ("invalid_request_error", "model_not_found",
                   "Project does not have access to model `%s`" % self.model),
+            # DeepSeek's: the code names no credit fault, the status does
+            402: ("unknown_error", "invalid_request_error", "Insufficient Balance"),
             404: ("invalid_request_error", "model_not_found",
                   "The model `%s` does not exist or you do not have access to it." % self.model),
             429: ("tokens", "rate_limit_exceeded",
@@ -512,6 +515,9 @@ class OpenAI(Wire):
                 msg = ("You exceeded your current quota, please check your plan and billing "
                        "details.")
         msg = spec.get("message", msg)
+        if spec.get("variant") == "openrouter":
+            # OpenRouter: error.code is the HTTP status, a number, and no type
+            return jdump({"error": {"code": status, "message": msg, "metadata": {}}})
         return jdump({"error": {"message": msg, "type": etype, "param": None, "code": code}},
                      (", ", ": "))
 

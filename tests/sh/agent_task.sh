@@ -133,6 +133,8 @@ t_ledger_sql "UPDATE usage SET cached_input_tokens = 0, cache_write_tokens = 0, 
 t_ledger_sql "UPDATE usage SET estimated = 1 WHERE id = (SELECT min(id) FROM usage WHERE task_id = $task)"
 run_llm logs --task "$task"
 check_contains "logs --task: an estimated step marks the total" "$OUT" "task $task: 4 requests, ~\$"
+check_eq "logs --task: the estimated step's tokens marked, not the others'" \
+    "$(echo "$OUT" | grep -c ' · ~[0-9]* in, ~[0-9]* out · ~\$')/$(echo "$OUT" | grep -c ' · [0-9]* in, [0-9]* out · \$')" 1/3
 run_llm logs --task "$task" --json
 check_eq "logs --task --json: and says so" \
     "$(json_get "$T/out" estimated) $(json_get "$T/out" steps.0.estimated) $(json_get "$T/out" steps.1.estimated)" \

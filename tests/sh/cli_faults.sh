@@ -88,11 +88,12 @@ run_llm -q -m test-frontier "hi"
 check_rc "503 then ok: exit 0" 0
 check_eq "503 then ok: answer" "$OUT" "recovered"
 
-# 429 insufficient_quota is billing, not rate: no retry
+# 429 insufficient_quota is billing, not rate: no retry, and exit 4 as a 402
+# (tests/sh/credit.sh)
 fake_reset
 fake_reply '{"status":429,"code":"insufficient_quota","message":"You exceeded your current quota"}'
 run_llm -q -m test-cheap "hi"
-check_rc "insufficient_quota: exit 1" 1
+check_rc "insufficient_quota: exit 4" 4
 check_eq "insufficient_quota: not retried" "$(fake_count)" 1
 
 # an error event after HTTP 200: partial text kept on stdout, exit 1

@@ -89,6 +89,22 @@ check_eq "no usage: include_usage still asked" "$(fake_last body.stream_options.
 fake_reply '{"text":"No usage here.","usage":null}'
 run_llm -v -m test-cheap "say hi"
 check_contains "no usage: summary marks the estimate" "$ERR" "~\$"
+check_contains "no usage: summary marks the token counts" "$ERR" "test-cheap · ~"
+# llm logs marks the same figures, as the client and llm logs show do
+run_llm logs -n 1
+check_contains "no usage: llm logs marks the token counts" "$OUT" "cheap · test-cheap · ~"
+check_contains "no usage: llm logs marks the cost" "$OUT" "tok · ~\$"
+run_llm logs -n 1 --json
+check_eq "no usage: llm logs --json says estimated" \
+    "$(json_get "$T/out" conversations.0.messages.1.usage.estimated)" true
+fake_reply '{"text":"With usage.","usage":{"input":20,"output":3}}'
+run_llm -v -m test-cheap "say hi"
+check_contains "usage reported: summary unmarked" "$ERR" "test-cheap · 20→3 tok · \$"
+run_llm logs -n 1
+check_contains "usage reported: llm logs unmarked" "$OUT" "cheap · test-cheap · 20→3 tok · \$"
+run_llm logs -n 1 --json
+check_eq "usage reported: llm logs --json says not estimated" \
+    "$(json_get "$T/out" conversations.0.messages.1.usage.estimated)" false
 
 # --no-stream asks for a whole reply
 fake_reply '{"text":"Whole answer."}'

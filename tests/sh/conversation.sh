@@ -174,3 +174,54 @@ check_eq "sticky: the follow-up stays on the tier escalated to" \
     "$(json_get "$T/out" tier) $(json_get "$T/out" route.reason)" \
     "mid sticky: previous turn mid; a quick ask, short prompt, long words"
 sed -i 's/^escalate = yes/escalate = no/' "$LLM_CONFIG_DIR/config.ini"
+
+# A first message that fails before any answer leaves no conversation: none
+# to list, to continue or to open; its request stays in the ledger, linked
+# to none. A failure after part of an answer keeps it, as does a later turn.
+t_write_config
+fake_reset
+t_ledger_reset
+convs() { t_ledger_sql "SELECT count(*) FROM conversations"; }
+fake_reply '{"status":401}'
+run_llm -q -m test-cheap --json "first, with a bad key"
+check_rc "failed first message: exit 4" 4
+check_eq "failed first message: no conversation kept" "$(convs)" 0
+check_eq "failed first message: its request kept in the ledger, linked to none" \
+    "$(t_ledger_sql "SELECT status, coalesce(conversation_id, 'none') FROM usage")" "error|none"
+check_eq "failed first message: --json names no conversation" "$(json_get "$T/out" conversation_id)" null
+run_llm -q -m test-cheap -c "then -c"
+check_contains "failed first message: -c starts a new one, saying so" "$ERR" \
+    "no conversation yet; starting a new one"
+check_eq "failed first message: -c sends no history" "$(fake_last body.messages)" \
+    '[{"role":"user","content":"then -c"}]'
+check_eq "failed first message: that one is kept" "$(convs)" 1
+
+# after a good conversation: a failed new one leaves it the latest, which -c continues
+fake_reset
+fake_reply '{"text":"Blue."}'
+run_llm -q -m test-cheap "colour of the sky?"
+t_config_append "$(t_dead_model deadend dead openai)"
+run_llm -q -m dead "an unreachable model"
+check_rc "network failure: exit 1" 1
+check_eq "network failure: no conversation kept" "$(convs)" 2
+fake_reply '{"text":"Because of scattering."}'
+run_llm -q -m test-cheap -c "why?"
+check_eq "network failure: -c continues the last real conversation" "$(fake_last body.messages.0.content)" \
+    "colour of the sky?"
+t_budget 0.000001 block
+run_llm -q -m test-cheap "refused by the budget"
+check_rc "budget refusal: exit 3" 3
+check_eq "budget refusal: no conversation kept" "$(convs)" 2
+t_write_config
+run_llm logs -n 10
+check_not_contains "llm logs: no failed first message" "$OUT" "bad key"
+check_not_contains "llm logs: no refused one" "$OUT" "refused by the budget"
+
+# failures that keep it: part of an answer came, or the conversation had turns
+fake_reply '{"text":"partial answer","fault":"error_event"}'
+run_llm -q -m test-cheap "cut short"
+check_rc "partial answer: exit 1" 1
+check_eq "partial answer: its conversation kept" "$(convs)" 3
+fake_reply '{"status":401}'
+run_llm -q -m test-cheap -c "a later turn that fails"
+check_eq "a later failed turn: its conversation kept" "$(convs)" 3

@@ -60,7 +60,7 @@ fake_reset
 fake_reply '{"chunks":[],"fault":"error_event","error_type":"insufficient_quota"}'
 fake_reply '{"text":"never"}'
 run_llm -q -m test-cheap "hello"
-check_rc "insufficient_quota in the stream: exit 1" 1
+check_rc "insufficient_quota in the stream: exit 4" 4
 check_eq "insufficient_quota in the stream: not retried" "$(fake_count)" 1
 
 # An overloaded server in the stream before any text: tried again.

@@ -463,6 +463,32 @@ test_system_and_drafts(void)
 	ledger_close(l);
 }
 
+/* An empty conversation is forgotten, its requests kept unlinked; one with messages stays. */
+static void
+test_drop_empty(void)
+{
+	struct ledger *l;
+	struct ledger_entry e = { .provider = "openai", .model = "gpt-5-mini", .tier = "cheap" };
+	char *cause = NULL;
+	int64_t empty, full, uid;
+
+	fresh_dir();
+	l = open_ledger();
+	empty = ledger_conv_new(l, "failed first message");
+	e.conversation_id = empty;
+	CHECK_INT(ledger_reserve(l, &e, 10, 0, false, &uid, NULL, &cause), LEDGER_RESERVED);
+	CHECK_INT(ledger_settle(l, uid, NULL, 0, true, "error", 5, &cause), 0);
+	full = ledger_conv_new(l, "answered");
+	CHECK_INT(ledger_turn_add(l, full, "question", "answer", 0), 0);
+	CHECK_INT(ledger_conv_drop_empty(l, full), 0);
+	CHECK_INT(ledger_conv_drop_empty(l, empty), 1);
+	CHECK(!ledger_conv_exists(l, empty) && ledger_conv_exists(l, full));
+	check_sql("SELECT status || ':' || coalesce(conversation_id, 'none') FROM usage",
+	    "error:none");
+	CHECK_INT(ledger_conv_drop_empty(l, empty), 0);
+	ledger_close(l);
+}
+
 int
 main(void)
 {
@@ -477,6 +503,7 @@ main(void)
 	RUN(test_title_cut_at_character);
 	RUN(test_migrate_v1);
 	RUN(test_system_and_drafts);
+	RUN(test_drop_empty);
 	test_db_cleanup();
 	UNIT_EXIT();
 }

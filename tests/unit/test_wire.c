@@ -328,6 +328,8 @@ test_wire_fault(void)
 	CHECK_INT(FB("{\"error\":{\"type\":\"tokens\",\"code\":\"rate_limit_exceeded\"}}"), FAULT_RATE);
 	CHECK_INT(FB("{\"error\":{\"type\":\"insufficient_quota\",\"code\":\"insufficient_quota\"}}"),
 	    FAULT_QUOTA);
+	/* OpenRouter: the code is the HTTP status; 402 is out of credit */
+	CHECK_INT(FB("{\"error\":{\"code\":402,\"message\":\"Insufficient credits\"}}"), FAULT_QUOTA);
 	CHECK_INT(FB("{\"error\":{\"type\":\"server_error\",\"code\":null}}"), FAULT_OVERLOADED);
 	CHECK_INT(FB("{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\"}}"), FAULT_AUTH);
 	CHECK_INT(FB("{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\"}}"), FAULT_RATE);
