@@ -271,6 +271,23 @@ editor(void)
 	return e != NULL && *e != '\0' ? e : "vi";
 }
 
+/* Wait for p, run on this terminal: Ctrl-C is the child's to take, as in a shell. */
+static int
+wait_foreground(struct proc *p)
+{
+	struct sigaction ign, old_int, old_quit;
+	int st;
+
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	st = proc_wait(p);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	return st;
+}
+
 /* Run the editor on path on this terminal, Ctrl-C its own; its wait status, or -1. */
 static int
 run_editor(const char *path)
@@ -280,7 +297,6 @@ run_editor(const char *path)
 	const char *argv[] = { "/bin/sh", "-c", line, "sh", path, NULL };
 	struct proc_spec s = { .argv = argv, .in = PROC_IO_INHERIT, .out = PROC_IO_INHERIT,
 		.err = PROC_IO_INHERIT, .tty = true };
-	struct sigaction ign, old_int, old_quit;
 	struct proc p;
 	char *cause = NULL;
 	int st = -1;
@@ -290,13 +306,7 @@ run_editor(const char *path)
 		free(line);
 		return -1;
 	}
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigaction(SIGINT, &ign, &old_int);
-	sigaction(SIGQUIT, &ign, &old_quit);
-	st = proc_wait(&p);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGQUIT, &old_quit, NULL);
+	st = wait_foreground(&p);
 	free(line);
 	return st;
 }
@@ -358,7 +368,6 @@ run(const char *cmd)
 	const char *argv[] = { cmd_shell(), "-c", cmd, NULL };
 	struct proc_spec s = { .argv = argv, .in = PROC_IO_INHERIT, .out = PROC_IO_INHERIT,
 		.err = PROC_IO_INHERIT, .tty = true };
-	struct sigaction ign, old_int, old_quit;
 	struct proc p;
 	char *cause = NULL;
 	int st;
@@ -369,13 +378,7 @@ run(const char *cmd)
 		return EXIT_USAGE;
 	}
 	/* Ctrl-C is the command's to take, as in a shell; llm waits it out */
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigaction(SIGINT, &ign, &old_int);
-	sigaction(SIGQUIT, &ign, &old_quit);
-	st = proc_wait(&p);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGQUIT, &old_quit, NULL);
+	st = wait_foreground(&p);
 	if (st < 0)
 		return EXIT_PROVIDER;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
