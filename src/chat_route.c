@@ -597,6 +597,18 @@ tier_usable(struct chat *c, enum tier t)
 	return router_pick(c->cat, t, 0, chat_model_usable, c, &g) != NULL && g == t;
 }
 
+/* Whether a model of tier t can take requests, whatever the turn's images ask of it. */
+static bool
+tier_keyed(struct chat *c, enum tier t)
+{
+	bool vision = c->need_vision, ok;
+
+	c->need_vision = false;
+	ok = tier_usable(c, t);
+	c->need_vision = vision;
+	return ok;
+}
+
 /* Why no model of tier t took the request: its context window, or no usable model. */
 static void
 route_moved_why(struct chat *c, enum tier t, char *out, size_t n)
@@ -709,9 +721,11 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	/*
 	 * A tier the user chose, and a commit-message draft's (the hook drafts on
 	 * the cheap one), is kept: a dearer tier is for the user to choose, not
-	 * for a missing key. The router's own choice moves up and says why.
+	 * for a missing key. The router's own choice moves up and says why, as
+	 * does a chosen tier whose models cannot take the prompt or its images.
 	 */
-	if (got != r->tier && (o->draft || r->mode == ROUTE_TIER) && !tier_usable(c, r->tier))
+	if (got != r->tier && ((o->draft && !tier_usable(c, r->tier)) ||
+	    (r->mode == ROUTE_TIER && !tier_keyed(c, r->tier))))
 		return route_draft_keyless(c, o, r, cause);
 	asked = r->tier;
 	if (got != r->tier) {
