@@ -18,6 +18,10 @@
 #define AGENT_VIEW_MAX   6000  /* bytes of the whole view */
 #define AGENT_ADVICE_TOKENS 800
 #define AGENT_TITLE_MAX  80
+#define AGENT_LOOP_REFUSE 3    /* the same call made this often with nothing changed: not run */
+#define AGENT_LOOP_STOP   4    /* ... and this often: the task stops */
+#define AGENT_LOOP_SAID   80   /* bytes of a repeated call's arguments in what is said */
+#define AGENT_LOOP_RESULT 2000 /* bytes of its last result the model is shown again */
 
 #define AGENT_SYSTEM_HEAD \
     "You are the coding agent of llm, working in a repository through tools. Paths are " \
@@ -37,6 +41,14 @@ static const char advisor_system[] =
     "You advise a cheaper coding agent midway through a task. You see the task, a compact "
     "view of its work so far and its question. Answer the question directly: the next "
     "steps, or what is wrong, in a few short lines.";
+
+/* A call the task made: how often since the last change, and what it returned. */
+struct agent_seen {
+	char *key;              /* the tool's name, a newline, its arguments in canonical JSON */
+	int count;              /* made with nothing changed in between */
+	long changes;           /* agent.changes after it was last made */
+	char *result;           /* what the model was told the last time it ran */
+};
 
 /* The running task. */
 struct agent {
@@ -59,6 +71,10 @@ struct agent {
 	int advice;             /* advise calls answered */
 	struct agent_step *pending;  /* advice steps to report after the step that asked */
 	size_t npending;
+	struct agent_seen *seen;     /* the calls made, to tell a loop */
+	size_t nseen;
+	long changes;                /* edits and writes that succeeded */
+	char *looped;                /* why a repeated call stops the task, or NULL */
 };
 
 static void *
@@ -414,21 +430,161 @@ step_tool(struct agent_step *s, const char *name)
 	s->tools[s->ntools++] = xstrdup(name);
 }
 
-/* Run one call of the answer; its result joins the history, its summary the step's. */
+static int
+key_cmp(const void *x, const void *y)
+{
+	const cJSON *const *p = x, *const *q = y;
+
+	return strcmp((*p)->string, (*q)->string);
+}
+
+/* Sort j's object keys at every depth: two spellings of the same arguments are one call. */
 static void
+json_sort(cJSON *j)
+{
+	cJSON *c, **v;
+	size_t i, n = 0;
+
+	for (c = j->child; c != NULL; c = c->next) {
+		json_sort(c);
+		n++;
+	}
+	if (!cJSON_IsObject(j) || n < 2)
+		return;
+	v = xcalloc(n, sizeof *v);
+	for (i = 0, c = j->child; c != NULL; c = c->next)
+		v[i++] = c;
+	qsort(v, n, sizeof *v, key_cmp);
+	for (i = 0; i < n; i++) {
+		/* cJSON keeps the last child as the first's prev */
+		v[i]->prev = v[i > 0 ? i - 1 : n - 1];
+		v[i]->next = i + 1 < n ? v[i + 1] : NULL;
+	}
+	j->child = v[0];
+	free(v);
+}
+
+/* What tells call tc from others: its name, a newline, its arguments in canonical JSON. */
+static char *
+call_key(const struct tool_call *tc)
+{
+	const char *args = tc->args != NULL ? tc->args : "";
+	cJSON *j = cJSON_Parse(args);
+	char *p = NULL, *key;
+
+	if (j != NULL) {
+		json_sort(j);
+		p = cJSON_PrintUnformatted(j);
+		cJSON_Delete(j);
+	}
+	/* arguments that do not parse are kept as sent */
+	key = xstrfmt("%s\n%s", tc->name, p != NULL ? p : args);
+	free(p);
+	return key;
+}
+
+/*
+ * Count call tc as made now: its entry, whose count is how often it was made
+ * with nothing changed in between (no edit or write that succeeded).
+ */
+static struct agent_seen *
+seen_count(struct agent *a, const struct tool_call *tc)
+{
+	char *key = call_key(tc);
+	struct agent_seen *e;
+	size_t i;
+
+	for (i = 0; i < a->nseen && strcmp(a->seen[i].key, key) != 0; i++)
+		;
+	if (i == a->nseen) {
+		a->seen = xreallocarray(a->seen, a->nseen + 1, sizeof *a->seen);
+		memset(&a->seen[a->nseen], 0, sizeof *a->seen);
+		a->seen[a->nseen++].key = key;
+	} else {
+		free(key);
+	}
+	e = &a->seen[i];
+	e->count = e->changes == a->changes ? e->count + 1 : 1;
+	e->changes = a->changes;
+	return e;
+}
+
+/* The call of e as the user is told of it: its name and the start of its arguments. */
+static char *
+seen_said(const struct agent_seen *e)
+{
+	const char *args = strchr(e->key, '\n') + 1;
+	size_t n = strlen(args);
+
+	if (n > AGENT_LOOP_SAID)
+		for (n = AGENT_LOOP_SAID; n > 0 && ((unsigned char)args[n] & 0xc0) == 0x80; n--)
+			;
+	return xstrfmt("%.*s %.*s%s", (int)(args - 1 - e->key), e->key, (int)n, args,
+	    args[n] != '\0' ? "\xe2\x80\xa6" : "");
+}
+
+/*
+ * A call made AGENT_LOOP_REFUSE times or more with nothing changed in between
+ * is a loop: not run again but answered with what it returned; one more stops
+ * the task (a->looped). The text for the model, or NULL to run it.
+ */
+static char *
+loop_check(struct agent *a, struct agent_seen *e)
+{
+	char *said, *line, *out;
+	size_t n;
+
+	if (e->count < AGENT_LOOP_REFUSE)
+		return NULL;
+	said = seen_said(e);
+	if (e->count >= AGENT_LOOP_STOP) {
+		xasprintf(&a->looped, "the model repeated the same call to %.*s %d times with "
+		    "nothing changed in between (%s): narrow the task, or give it to another tier",
+		    (int)strcspn(e->key, "\n"), e->key, e->count, said);
+		free(said);
+		return xstrfmt("not run: the same call %d times with nothing changed in between; "
+		    "the task stops here", e->count);
+	}
+	line = xstrfmt("the model made the same call %d times with nothing changed in between "
+	    "(%s): not run again, the model is told to do something different", e->count, said);
+	note(a, line);
+	free(line);
+	free(said);
+	n = e->result != NULL ? strlen(e->result) : 0;
+	if (n > AGENT_LOOP_RESULT)
+		for (n = AGENT_LOOP_RESULT; n > 0 && ((unsigned char)e->result[n] & 0xc0) == 0x80; n--)
+			;
+	out = xstrfmt("not run: you made this same call %d times already, with no edit or write "
+	    "since, so it would do and return the same. What it returned the last time:\n%.*s%s\n"
+	    "Do something different (another call, a change, or your answer): the same call once "
+	    "more stops the task.", e->count - 1, (int)n, e->result != NULL ? e->result : "",
+	    e->result != NULL && e->result[n] != '\0' ? "\n[cut]" : "");
+	return out;
+}
+
+/*
+ * Run one call of the answer; its result joins the history, its summary the
+ * step's. False when it stops the task (a->looped).
+ */
+static bool
 run_call(struct agent *a, const struct tool_call *tc, const char *bad, struct agent_step *s,
     struct buf *summary)
 {
 	struct tool_result res;
+	struct agent_seen *e = seen_count(a, tc);
 	struct msg *m;
 	char *cause = NULL, *text;
-	bool error = false;
+	bool error = false, ran = false;
 
 	memset(&res, 0, sizeof res);
 	step_tool(s, tc->name);
 	if (summary->len > 0)
 		buf_adds(summary, "; ");
-	if (bad != NULL) {
+	if ((text = loop_check(a, e)) != NULL) {
+		error = true;
+		res.summary = xstrfmt("%s: repeated, not run", tc->name);
+		buf_adds(summary, res.summary);
+	} else if (bad != NULL) {
 		text = xstrdup(bad);
 		error = true;
 		buf_addf(summary, "%s: not run", tc->name);
@@ -443,8 +599,16 @@ run_call(struct agent *a, const struct tool_call *tc, const char *bad, struct ag
 		text = res.text != NULL ? res.text : xstrdup("");
 		res.text = NULL;
 		error = res.error;
+		ran = true;
 		buf_adds(summary, res.summary != NULL ? res.summary : tc->name);
 	}
+	if (e->count < AGENT_LOOP_REFUSE) {
+		free(e->result);
+		e->result = xstrdup(text);
+	}
+	/* a change makes the same call again a new one: a test run after an edit */
+	if (ran && !error && (strcmp(tc->name, "edit") == 0 || strcmp(tc->name, "write") == 0))
+		e->changes = ++a->changes;
 	if (a->o->on_call != NULL)
 		a->o->on_call(a->o->arg, tc->name, tc->args, &res, text, error);
 	m = msg_add(a, "tool", text);
@@ -454,6 +618,7 @@ run_call(struct agent *a, const struct tool_call *tc, const char *bad, struct ag
 	free(text);
 	free(cause);
 	tool_result_free(&res);
+	return a->looped == NULL;
 }
 
 /* The answer's calls as the history keeps them. */
@@ -579,13 +744,15 @@ worker_step(struct agent *a)
 	am->calls = calls;
 	am->ncalls = t->ncalls;
 	for (i = 0; i < t->ncalls; i++) {
-		run_call(a, &calls[i], t->calls[i].error, &s, &summary);
+		if (!run_call(a, &calls[i], t->calls[i].error, &s, &summary))
+			break;
 		if (a->o->cancel != NULL && *a->o->cancel)
 			break;
 	}
-	/* every call gets a result, even those a Ctrl-C kept from running */
+	/* every call gets a result, even those a Ctrl-C or a loop kept from running */
 	for (i++; i < t->ncalls; i++) {
-		struct msg *m = msg_add(a, "tool", "not run: interrupted");
+		struct msg *m = msg_add(a, "tool", a->looped != NULL ? "not run: the task stopped" :
+		    "not run: interrupted");
 
 		m->call_id = calls[i].id;
 		m->call_name = calls[i].name;
@@ -596,6 +763,10 @@ worker_step(struct agent *a)
 	flush_pending(a);
 	if (a->o->cancel != NULL && *a->o->cancel) {
 		stop(a, CHAT_CANCELLED, "interrupted");
+		return -1;
+	}
+	if (a->looped != NULL) {
+		stop(a, CHAT_BUDGET, "%s", a->looped);
 		return -1;
 	}
 	return 0;
@@ -839,6 +1010,12 @@ agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struc
 	for (i = 0; i < a.nowned; i++)
 		free(a.owned[i]);
 	free(a.owned);
+	for (i = 0; i < a.nseen; i++) {
+		free(a.seen[i].key);
+		free(a.seen[i].result);
+	}
+	free(a.seen);
+	free(a.looped);
 	free(a.msgs);
 	free(a.tools);
 	return r->status;

@@ -50,8 +50,8 @@ static const char do_usage[] =
     "  -h, --help            print this help\n"
     "\n"
     "Exit codes: 0 done, 1 provider failure, 2 usage error, 3 stopped by the budget,\n"
-    "--max-cost or max_steps (the steps done are listed), 4 no key, a rejected one\n"
-    "or an account out of credit, 130 interrupted, 129 hung up,\n"
+    "--max-cost, max_steps or a repeated call (the steps done are listed), 4 no\n"
+    "key, a rejected one or an account out of credit, 130 interrupted, 129 hung up,\n"
     "141 stdout closed before the answer was written, 143 terminated (a running\n"
     "command stopped with the task).\n";
 

@@ -55,7 +55,10 @@ fi
 make_repo a
 make_repo b
 fake_reset
-fake_default '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"output":1000},"delay_ms":30,"text":"again"}'
+# each call another: the same one again and again would be stopped as a loop before the cap
+for i in $(seq 1 20); do
+	fake_reply "{\"calls\":[{\"name\":\"search\",\"args\":{\"pattern\":\"p$i\"}}],\"usage\":{\"output\":1000},\"delay_ms\":30,\"text\":\"again\"}"
+done
 for x in a b; do
 	(cd "$T/$x" && "$LLM_BIN" "do" -m test-cheap --max-tokens 1000 --max-cost 0.002 -q --json \
 	    "loop" >"$T/$x.out" 2>"$T/$x.err"; echo $? >"$T/$x.rc") &
