@@ -812,6 +812,70 @@ git_hook_is_ours(const char *text)
 	return ours;
 }
 
+/* Where GIT_HOOK_LINE stands in text (at a line's start, a whole line), or NULL. */
+static const char *
+hook_line_find(const char *text)
+{
+	size_t n = strlen(GIT_HOOK_LINE);
+	const char *p;
+
+	for (p = text; (p = strstr(p, GIT_HOOK_LINE)) != NULL; p += n)
+		if ((p == text || p[-1] == '\n') && (p[n] == '\n' || p[n] == '\0'))
+			return p;
+	return NULL;
+}
+
+/* The #! line a script made for GIT_HOOK_LINE starts with. */
+#define HOOK_LINE_SHEBANG "#!/usr/bin/env sh\n"
+
+char *
+git_hook_line_add(const char *text)
+{
+	struct buf b;
+	size_t head = 0;
+
+	if (hook_line_find(text) != NULL)
+		return NULL;
+	buf_init(&b, 0);
+	if (*text == '\0') {
+		buf_adds(&b, HOOK_LINE_SHEBANG GIT_HOOK_LINE "\n");
+		return buf_detach(&b);
+	}
+	/*
+	 * First, so that a hook of the user's that writes into the message (a
+	 * ticket number from the branch) works on the draft, rather than llm
+	 * finding text there and drafting nothing; and before any exit.
+	 */
+	if (str_startswith(text, "#!"))
+		head = strchr(text, '\n') != NULL ? (size_t)(strchr(text, '\n') - text) + 1 : strlen(text);
+	buf_add(&b, text, head);
+	if (head > 0 && text[head - 1] != '\n')
+		buf_addc(&b, '\n');
+	buf_adds(&b, GIT_HOOK_LINE "\n");
+	buf_adds(&b, text + head);
+	return buf_detach(&b);
+}
+
+char *
+git_hook_line_remove(const char *text)
+{
+	const char *p = hook_line_find(text);
+	struct buf b;
+	size_t n = strlen(GIT_HOOK_LINE);
+
+	if (p == NULL)
+		return NULL;
+	buf_init(&b, 0);
+	do {
+		buf_add(&b, text, (size_t)(p - text));
+		text = p + n + (p[n] == '\n');
+	} while ((p = hook_line_find(text)) != NULL);
+	buf_adds(&b, text);
+	if (strcmp(buf_str(&b), HOOK_LINE_SHEBANG) == 0)
+		buf_reset(&b);
+	return buf_detach(&b);
+}
+
 /* Whether line s is a comment: comment == NULL is git's "auto", any of its candidates. */
 static bool
 is_comment(const char *s, const char *comment)

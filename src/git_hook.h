@@ -91,6 +91,24 @@ char *git_hook_script(const char *llm);
 bool git_hook_is_ours(const char *text);
 
 /*
+ * The line install-hook adds to a script a hook manager runs (husky's
+ * .husky/prepare-commit-msg): llm by name, since the file is shared with the
+ * team, and never a failure, since husky runs it under sh -e.
+ */
+#define GIT_HOOK_LINE "command -v llm >/dev/null 2>&1 && llm git commit-msg \"$@\" </dev/null || true " \
+	"# llm-git-hook: 'llm git uninstall-hook' removes this line"
+/*
+ * The script text with GIT_HOOK_LINE added as its first command, below a
+ * #! line, every other line kept (malloc'd); NULL if the line is there.
+ */
+char *git_hook_line_add(const char *text);
+/*
+ * The script text without GIT_HOOK_LINE (malloc'd), "" when nothing but the
+ * #! line install-hook writes would be left; NULL if the line is not there.
+ */
+char *git_hook_line_remove(const char *text);
+
+/*
  * Whether a commit message file already holds text of its own: a non-blank
  * line before the first comment line (comment is the comment prefix, or NULL
  * for git's "auto" choice), but for trailers below a blank first line, which

@@ -652,9 +652,27 @@ pg_refused(PGconn *c, char **cause)
 }
 
 /*
+ * Whether failed connection c asked for SSL (sslmode require, verify-ca or
+ * verify-full) of a server that does not offer it. The server answered: no
+ * outage, which waiting would mend, but a setting to change on one side or
+ * the other. libpq says so in words alone.
+ */
+static bool
+pg_no_ssl(PGconn *c, char **cause)
+{
+	if (strstr(pq.PQerrorMessage(c), "server does not support SSL") == NULL)
+		return false;
+	store_cause(cause, "team ledger: the database server does not accept SSL, and sslmode"
+	    " asks for it: turn ssl on in the server's postgresql.conf, or, on a network you"
+	    " trust, set sslmode=prefer in [ledger] database (or PGSSLMODE)");
+	return true;
+}
+
+/*
  * Connect if not connected: 0; -1 with p->down and *cause when unreachable;
  * -2 with *cause when the schema is newer than this llm's, the login is refused
- * or may not use the ledger: no outage, a setup to put right.
+ * or may not use the ledger, or SSL is asked of a server without it: no
+ * outage, a setup to put right.
  */
 static int
 pg_connect(struct ledger_pg *p, char **cause)
@@ -670,7 +688,7 @@ pg_connect(struct ledger_pg *p, char **cause)
 	}
 	p->conn = pg_dial(p, &why);
 	if (p->conn != NULL && pq.PQstatus(p->conn) != CONNECTION_OK &&
-	    pg_refused(p->conn, cause)) {
+	    (pg_refused(p->conn, cause) || pg_no_ssl(p->conn, cause))) {
 		pq.PQfinish(p->conn);
 		p->conn = NULL;
 		return -2;

@@ -97,6 +97,35 @@ anthropic_errmsg(const cJSON *j)
 	return wire_msg_kind(wire_str(err, "message"), wire_str(err, "type"));
 }
 
+/*
+ * What kind of failure an error object is. Anthropic answers an account
+ * without credit with HTTP 400 and invalid_request_error, told apart from a
+ * request to fix only by its message ("Your credit balance is too low to
+ * access the Anthropic API. Please go to Plans & Billing..."): out of credit,
+ * which no retry and no other model of the account mends.
+ */
+static enum fault
+anthropic_fault(const cJSON *j)
+{
+	enum fault f = wire_fault(j);
+	const char *msg = wire_str(wire_get(j, "error"), "message");
+
+	if (f == FAULT_REQUEST && msg != NULL && strstr(msg, "credit balance is too low") != NULL)
+		return FAULT_QUOTA;
+	return f;
+}
+
+/* anthropic_fault of a whole error body; FAULT_NONE when it is not JSON. */
+static enum fault
+anthropic_fault_body(const char *body, size_t len)
+{
+	cJSON *j = wire_parse(body, len);
+	enum fault f = anthropic_fault(j);
+
+	cJSON_Delete(j);
+	return f;
+}
+
 /* The block's index as a call key; -1 when it has none. */
 static long
 anthropic_index(const cJSON *j)
@@ -130,7 +159,7 @@ anthropic_object(struct pstate *st, const char *type, const cJSON *j)
 	const cJSON *d;
 
 	if (strcmp(type, "error") == 0) {
-		st->fault = wire_fault(j);
+		st->fault = anthropic_fault(j);
 		return wire_error_event(st, anthropic_errmsg(j));
 	}
 	if (strcmp(type, "message_start") == 0) {
@@ -395,7 +424,7 @@ anthropic_whole(struct pstate *st, const char *body, size_t len)
 		return wire_bad(st, body, len);
 	}
 	if (wire_is(j, "type", "error") || cJSON_IsObject(wire_get(j, "error"))) {
-		st->fault = wire_fault(j);
+		st->fault = anthropic_fault(j);
 		rc = wire_error_event(st, anthropic_errmsg(j));
 		cJSON_Delete(j);
 		return rc;
@@ -446,5 +475,5 @@ const struct provider provider_anthropic = {
 	.event = anthropic_event,
 	.whole = anthropic_whole,
 	.error = anthropic_error,
-	.fault = wire_fault_body,
+	.fault = anthropic_fault_body,
 };

@@ -36,6 +36,23 @@ check_rc "402 as api_error: exit 4" 4
 check_eq "402 as api_error: one request, no retry" "$(fake_count)" 1
 check_contains "402 as api_error: top up at anthropic" "$ERR" "top up at anthropic"
 
+# Anthropic's: HTTP 400 invalid_request_error, told apart by its message alone
+fake_reset
+fake_reply '{"status":400,"message":"Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits."}'
+fake_default '{"text":"should not be asked"}'
+run_llm -q -m test-mid "hi"
+check_rc "Anthropic 400 credit: exit 4" 4
+check_eq "Anthropic 400 credit: one request, no retry" "$(fake_count)" 1
+check_contains "Anthropic 400 credit: says the account is out of credit" "$ERR" \
+    "anthropic: the account is out of credit (HTTP 400: Your credit balance is too low"
+check_contains "Anthropic 400 credit: top up at anthropic" "$ERR" "top up at anthropic"
+# any other 400 is still a request to fix
+fake_reset
+fake_reply '{"status":400,"message":"messages: roles must alternate"}'
+run_llm -q -m test-mid "hi"
+check_not_contains "Anthropic 400 otherwise: not out of credit" "$ERR" "out of credit"
+check "Anthropic 400 otherwise: not exit 4" test "$RC" -ne 4
+
 # a quota error event in a 200 reply is the same fault
 fake_reset
 fake_reply '{"chunks":[],"fault":"error_event","error_type":"insufficient_quota"}'
@@ -85,3 +102,20 @@ check_eq "402, fallback: the other provider's model" "$(fake_last body.model)" t
 check_contains "402, fallback: said" "$ERR" "fallback: test-cheap failed (out of credit); trying test-cheap-other"
 check_eq "402, fallback: two ledger rows" \
     "$(t_ledger_sql "SELECT group_concat(status, ',') FROM (SELECT status FROM usage ORDER BY id)")" error,ok
+
+# Anthropic's 400 out of credit: the same tier's model on another provider answers
+t_write_config
+fake_reset
+t_config_append "$(t_model test-cheap-other anthropic test-cheap-other cheap 0.20 0.80)
+[tier.cheap]
+models = test-cheap-other, test-cheap"
+t_ledger_reset
+fake_reply '{"status":400,"message":"Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits."}'
+fake_default '{"text":"from another provider"}'
+run_llm -t cheap "hi"
+check_rc "Anthropic 400 credit, fallback: exit 0" 0
+check_eq "Anthropic 400 credit, fallback: the answer" "$OUT" "from another provider"
+check_eq "Anthropic 400 credit, fallback: two requests" "$(fake_count)" 2
+check_eq "Anthropic 400 credit, fallback: the other provider's model" "$(fake_last body.model)" test-cheap-1
+check_contains "Anthropic 400 credit, fallback: said" "$ERR" \
+    "fallback: test-cheap-other failed (out of credit); trying test-cheap"

@@ -79,6 +79,17 @@ check_contains "  saying one is wanted and where it goes" "$ERR" "wants a passwo
 check_eq "  neither request was sent" "$(fake_count)" 0
 check_eq "  nor kept to be sent later" \
     "$(sqlite3 "$LLM_DATA_DIR/llm.db" "select count(*) from team_outbox" 2>/dev/null || echo 0)" 0
+# A server without SSL asked for it (sslmode=require) is a setup to put right, not an outage.
+LLM_DATABASE="postgresql://llm@127.0.0.1:$PG_PORT/llm?sslmode=require" \
+    run_llm -q -m test-cheap "over SSL"
+check_rc "sslmode=require to a server without SSL is refused under warn" 2
+check_contains "  saying the server does not accept SSL" "$ERR" "the database server does not accept SSL"
+check_contains "  and what to change" "$ERR" "sslmode=prefer"
+check_eq "  nothing was sent" "$(fake_count)" 0
+check_eq "  nor kept to be sent later" \
+    "$(sqlite3 "$LLM_DATA_DIR/llm.db" "select count(*) from team_outbox" 2>/dev/null || echo 0)" 0
+LLM_DATABASE="postgresql://llm@127.0.0.1:$PG_PORT/llm?sslmode=require" run_llm budget
+check_rc "  llm budget: exit 2" 2
 # A connection string libpq cannot read is said, without the password it holds.
 LLM_DATABASE="postgresql://llm:pw-llm@[::1/llm" run_llm -q -m test-cheap "a typo"
 check_rc "a connection string with a typo is refused" 2

@@ -372,6 +372,41 @@ replace_first(const char *s, const char *from, const char *to)
 	return xstrfmt("%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
 }
 
+/* llm's line in a script a hook manager runs: first, once, the script's lines kept. */
+static void
+test_hook_line(void)
+{
+	char *s, *t;
+
+	s = git_hook_line_add("#!/usr/bin/env sh\nnpx lint-msg \"$1\"\n");
+	CHECK_STR(s, "#!/usr/bin/env sh\n" GIT_HOOK_LINE "\nnpx lint-msg \"$1\"\n");
+	CHECK(git_hook_line_add(s) == NULL);
+	t = git_hook_line_remove(s);
+	CHECK_STR(t, "#!/usr/bin/env sh\nnpx lint-msg \"$1\"\n");
+	CHECK(git_hook_line_remove(t) == NULL);
+	free(t);
+	free(s);
+	/* no #! line (husky 9 needs none), and no final newline */
+	s = git_hook_line_add("exit 0");
+	CHECK_STR(s, GIT_HOOK_LINE "\nexit 0");
+	free(s);
+	s = git_hook_line_add("#!/bin/sh");
+	CHECK_STR(s, "#!/bin/sh\n" GIT_HOOK_LINE "\n");
+	free(s);
+	/* a script made for the line alone goes with it */
+	s = git_hook_line_add("");
+	t = git_hook_line_remove(s);
+	CHECK_STR(t, "");
+	free(t);
+	free(s);
+	/* the line inside another, or changed, is not llm's */
+	CHECK(git_hook_line_remove("# " GIT_HOOK_LINE "\n") == NULL);
+	CHECK(git_hook_line_remove(GIT_HOOK_LINE " --x\n") == NULL);
+	t = git_hook_line_remove("a\n" GIT_HOOK_LINE);
+	CHECK_STR(t, "a\n");
+	free(t);
+}
+
 /* Only a hook llm writes, byte for byte, is llm's: not one that merely carries the marker. */
 static void
 test_hook_ours_exactly(void)
@@ -683,6 +718,7 @@ main(void)
 	RUN(test_hook_script);
 	RUN(test_hook_old);
 	RUN(test_hook_ours_exactly);
+	RUN(test_hook_line);
 	RUN(test_has_text);
 	RUN(test_clean);
 	RUN(test_body_wrap);
