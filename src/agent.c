@@ -46,6 +46,7 @@ static const char advisor_system[] =
 struct agent_seen {
 	char *key;              /* the tool's name, a newline, its arguments in canonical JSON */
 	int count;              /* made with nothing changed in between */
+	int made;               /* made in the task */
 	long changes;           /* agent.changes after it was last made */
 	char *result;           /* what the model was told the last time it ran */
 };
@@ -506,6 +507,7 @@ seen_count(struct agent *a, const struct tool_call *tc)
 	e = &a->seen[i];
 	e->count = e->changes == a->changes ? e->count + 1 : 1;
 	e->changes = a->changes;
+	e->made++;
 	return e;
 }
 
@@ -606,8 +608,14 @@ run_call(struct agent *a, const struct tool_call *tc, const char *bad, struct ag
 		free(e->result);
 		e->result = xstrdup(text);
 	}
-	/* a change makes the same call again a new one: a test run after an edit */
-	if (ran && !error && (strcmp(tc->name, "edit") == 0 || strcmp(tc->name, "write") == 0))
+	/*
+	 * A change makes the same call again a new one: a test run after an edit,
+	 * or after a command the task had not run before, which may have changed
+	 * files (sed -i, git checkout). A command run again is no change, or two
+	 * commands taking turns would never be seen to repeat.
+	 */
+	if (ran && ((!error && (strcmp(tc->name, "edit") == 0 || strcmp(tc->name, "write") == 0)) ||
+	    (strcmp(tc->name, "run") == 0 && e->made == 1)))
 		e->changes = ++a->changes;
 	if (a->o->on_call != NULL)
 		a->o->on_call(a->o->arg, tc->name, tc->args, &res, text, error);

@@ -69,7 +69,8 @@ fake_default '{"calls":[{"name":"run","args":{"command":"echo ran >> runs.txt"}}
 run_in_repo "do" -m test-cheap --allow run "loop"
 check_rc "loop mid-step: exit 3" 3
 check_eq "loop mid-step: four requests" "$(fake_count)" 4
-check_eq "loop mid-step: the first command ran twice" "$(lines "$T/repo/runs.txt")" 2
+# the second command's first run may have changed files: the first one's count starts again
+check_eq "loop mid-step: the first command ran three times" "$(lines "$T/repo/runs.txt")" 3
 check_eq "loop mid-step: the second too, not after the stop" "$(lines "$T/repo/others.txt")" 2
 
 # --- legitimate repeats: the test run, an edit, the test run again, twice over
@@ -91,6 +92,20 @@ check_eq "repeats after edits: every request answered" "$(fake_count)" 9
 check_eq "repeats after edits: the test ran each time it was asked" "$(lines "$T/repo/runs.txt")" 6
 check_not_contains "repeats after edits: no word of a repeat" "$ERR" "same call"
 check_eq "repeats after edits: the answer" "$OUT" "Fixed: sh test.sh passes."
+
+# --- a command may change files as an edit does: the test run after sed -i is no repeat
+t_sum_repo "$T/repo"
+fake_reset
+fake_reply "{\"calls\":[$test_call],\"usage\":{\"output\":10}}"
+fake_reply '{"calls":[{"name":"run","args":{"command":"sed -i s/-/*/ sum.sh"}}],"usage":{"output":10}}'
+fake_reply "{\"calls\":[$test_call],\"usage\":{\"output\":10}}"
+fake_reply '{"calls":[{"name":"run","args":{"command":"sed -i s/[*]/+/ sum.sh"}}],"usage":{"output":10}}'
+fake_reply "{\"calls\":[$test_call],\"usage\":{\"output\":10}}"
+fake_reply '{"text":"Fixed with sed.","usage":{"output":10}}'
+run_in_repo "do" -m test-cheap --allow run "fix sum.sh"
+check_rc "repeats after commands: done (exit 0)" 0
+check_eq "repeats after commands: the test ran each time it was asked" "$(lines "$T/repo/runs.txt")" 3
+check_not_contains "repeats after commands: no word of a repeat" "$ERR" "same call"
 
 # --- an edit that failed changed nothing: repeating it is a loop
 t_sum_repo "$T/repo"
