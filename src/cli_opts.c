@@ -306,6 +306,9 @@ cli_opts_parse(struct cli_opts *p, enum cli_face face, const struct config *cfg,
 	}
 	if ((rc = opt_dry_check(p, face, dry_no, dry_name)) >= 0)
 		return rc;
+	if (p->cont && p->cid > 0)
+		return opt_error(face, "options -c and --cid both name the conversation to go on "
+		    "with: give one (-c is the latest)");
 	p->words = xreallocarray(NULL, (size_t)(argc - optind) + 1, sizeof(*p->words));
 	for (i = optind; i < argc; i++)
 		p->words[p->nwords++] = argv[i];

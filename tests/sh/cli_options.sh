@@ -45,6 +45,12 @@ check_rc "-f without a file: exit 2" 2
 check_contains "-f without a file: says it needs an argument" "$ERR" "option -f needs an argument"
 run_llm "x" --cid
 check_contains "--cid without an id: says it needs an argument" "$ERR" "option --cid needs an argument"
+# -c and --cid both name a conversation: one is refused, not silently dropped.
+n=$(fake_count)
+run_llm -q -c --cid 1 "go on"
+check_rc "-c with --cid: exit 2" 2
+check_contains "-c with --cid: says to give one" "$ERR" "options -c and --cid both name the conversation"
+check_eq "-c with --cid: nothing sent" "$(fake_count)" "$n"
 run_llm chat -t
 check_rc "chat -t without a tier: exit 2" 2
 check_contains "chat -t without a tier: same wording" "$ERR" "llm: chat: option -t needs an argument"
