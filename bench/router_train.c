@@ -16,7 +16,7 @@
  * weak model fails": that model, Mixtral-8x7B, is a mid-tier one.
  *
  * The loader and the fitting code here are shared with router_eval.c, which
- * includes this file with ROUTER_TRAIN_LIB defined; both use router.c's own
+ * includes this file with ROUTER_TRAIN_LIB defined; both use the router's own
  * feature code, so what is trained is what runs.
  */
 #include <limits.h>
@@ -1465,7 +1465,7 @@ write_weights(FILE *f, const struct router_model *rm, const struct data *d, cons
 		fprintf(f, " * Thresholds give %.0f%% cheap and %.0f%% frontier on the training prompts.\n",
 		    TRAIN_CHEAP_SHARE * 100, TRAIN_FRONTIER_SHARE * 100);
 	}
-	fprintf(f, " * Features: router.c's router_features(); in order: RF_* of router.h.\n */\n");
+	fprintf(f, " * Features: router_scan.c's router_features(); in order: RF_* of router.h.\n */\n");
 	fprintf(f, "const struct router_model router_default_model = {\n");
 	write_array(f, "mean", rm->mean);
 	write_array(f, "scale", rm->scale);

@@ -34,7 +34,7 @@ srcs_of() {
 	config) echo "config catalog pricing provider provider_openai provider_anthropic provider_gemini provider_ollama wire wire_call visible" ;;
 	theme) echo theme ;;
 	md) echo "md md_wrap visible" ;;
-	router) echo "router router_kw fmt catalog pricing config provider provider_openai provider_anthropic provider_gemini provider_ollama wire wire_call visible" ;;
+	router) echo "router router_scan router_rules router_kw fmt catalog pricing config provider provider_openai provider_anthropic provider_gemini provider_ollama wire wire_call visible" ;;
 	visible) echo visible ;;
 	*) return 1 ;;
 	esac

@@ -10,7 +10,7 @@
  * Keywords by group, sorted by word (strcmp); a word may stand twice, in two
  * groups. A plain keyword has an everyday sense as common as its technical
  * one in that group ("race", "design", "thread", "build"): by itself it is no
- * sign of developer work, and router.c counts some groups' plain keywords
+ * sign of developer work, and router_scan.c counts some groups' plain keywords
  * only beside such signs.
  */
 #define PLAIN 0x80 /* or'ed into the group */

@@ -27,7 +27,7 @@
  * Thresholds follow [llm] quality
  * (router_thresholds) with the mean relative losses of cheap and mid answers judged
  * at least 2 points below the frontier's on Arena-300 (loss1, loss2).
- * Features: router.c's router_features(); in order: RF_* of router.h.
+ * Features: router_scan.c's router_features(); in order: RF_* of router.h.
  */
 const struct router_model router_default_model = {
 	.mean = {
