@@ -17,6 +17,7 @@
 #include "chat.h"
 #include "cli.h"
 #include "cli_git_priv.h"
+#include "git_diff.h"
 #include "git_hook.h"
 #include "gitattr.h"
 #include "ledger.h"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "git_diff.h"
 #include "git_hook.h"
 #include "unit.h"
 #include "util.h"
@@ -270,10 +271,10 @@ test_render_not_utf8(void)
 	struct git_diff d;
 	char *s;
 
-	parse(&d, "diff --git a/l.txt b/l.txt\n@@ -1 +1 @@\n-caf\xe9\n+caf\xc3\xa9 \xf0\x9f\x99\x82 \xed\xa0\x80\xc3\n",
-	    3, NULL, NULL);
+	parse(&d, "diff --git a/l.txt b/l.txt\n@@ -1 +1 @@\n-caf\xe9\n+caf\xc3\xa9 \xf0\x9f\x99\x82 \xed\xa0\x80\xc3\n"
+	    "+over\xc0\xaf long \xf4\x90\x80\x80\n", 3, NULL, NULL);
 	s = git_diff_render(&d, 10000, NULL);
-	CHECK_HAS(s, "\n-caf?\n+caf\xc3\xa9 \xf0\x9f\x99\x82 ?""???\n");
+	CHECK_HAS(s, "\n-caf?\n+caf\xc3\xa9 \xf0\x9f\x99\x82 ?""???\n+over?? long ????\n");
 	free(s);
 	git_diff_done(&d);
 }
