@@ -203,6 +203,7 @@ restore_hook(const char *path, char **cause)
 enum hook_manager {
 	MANAGER_NONE,
 	MANAGER_HUSKY,       /* husky 9: core.hooksPath is .husky/_, rebuilt on npm install */
+	MANAGER_HUSKY8,      /* husky 5 to 8: core.hooksPath is .husky, with husky.sh in .husky/_ */
 	MANAGER_PRE_COMMIT,  /* the pre-commit framework's hook is in place */
 };
 
@@ -228,17 +229,22 @@ file_has(const char *path, const char *needle)
  * Which manager owns the hook at path in dir. Husky 9 writes, into the
  * directory core.hooksPath names (.husky/_), a runner "h" and for each hook a
  * stub that sources it; the runner runs the user's script one level up.
+ * Husky 5 to 8 point core.hooksPath at .husky itself, whose scripts, the
+ * team's, source .husky/_/husky.sh.
  */
 static enum hook_manager
 hook_manager(const char *dir, const char *path)
 {
-	char *runner = xstrfmt("%s/h", dir);
+	char *runner = xstrfmt("%s/h", dir), *husky_sh = xstrfmt("%s/_/husky.sh", dir);
 	enum hook_manager m = MANAGER_NONE;
 
 	if (str_endswith(dir, "/_") && file_has(runner, "husky"))
 		m = MANAGER_HUSKY;
+	else if (file_has(husky_sh, "husky"))
+		m = MANAGER_HUSKY8;
 	else if (file_has(path, PRE_COMMIT_MARK))
 		m = MANAGER_PRE_COMMIT;
+	free(husky_sh);
 	free(runner);
 	return m;
 }
@@ -270,47 +276,64 @@ husky_unforce(const char *path, char **cause)
 /*
  * Add GIT_HOOK_LINE to husky's script for the hook (a file in the
  * repository, which husky never rewrites); the file's own lines are kept.
+ * Under husky 9 dir is .husky/_ and the script one level up; under husky 5
+ * to 8 (husky8) the script is the hook itself, made as husky makes one, and
+ * a hook llm wrote there in full (an absolute path, in the team's file)
+ * gives way to the line first.
  */
 static int
-husky_install(const char *dir, const char *path, char **cause)
+husky_install(const char *dir, const char *path, bool husky8, char **cause)
 {
-	char *script = husky_script(dir), *text = NULL, *add;
+	char *script = husky8 ? xstrdup(path) : husky_script(dir), *text = NULL, *add;
 	size_t len;
 	struct stat st;
+	bool made;
 	int rc = -1;
 
-	if (lstat(script, &st) == -1)
-		text = xstrdup("");
+	if (husky8 && husky_unforce(path, cause) == -1)
+		goto out;
+	made = lstat(script, &st) == -1;
+	if (made)
+		text = xstrdup(husky8 ? "#!/usr/bin/env sh\n" GIT_HUSKY_SOURCE : "");
 	else if (file_read(script, 1024 * 1024, &text, &len, cause) == -1)
 		goto out;
 	add = git_hook_line_add(text);
 	if (add == NULL) {
 		printf("%s already runs llm (husky runs it)\n", script);
-	} else if (git_write_file(script, add, strlen(add), *text != '\0' ? st.st_mode & 07777 : 0755,
-	    cause) == -1) {
+	} else if (git_write_file(script, add, strlen(add), made ? 0755 : st.st_mode & 07777, cause) == -1) {
 		free(add);
 		goto out;
+	} else if (husky8) {
+		printf("%s %s: git runs it through husky; commit it to draft for the team too\n",
+		    made ? "created" : "added llm's line to", script);
 	} else {
 		printf("%s %s: husky runs it, and rebuilds %s on npm install; commit it to draft "
-		    "for the team too\n", *text != '\0' ? "added llm's line to" : "created", script, dir);
+		    "for the team too\n", made ? "created" : "added llm's line to", script, dir);
 	}
 	free(add);
-	rc = husky_unforce(path, cause);
+	rc = husky8 ? 0 : husky_unforce(path, cause);
 out:
 	free(text);
 	free(script);
 	return rc;
 }
 
-/* Take GIT_HOOK_LINE out of husky's script for the hook; a script left empty goes. */
+/*
+ * Take GIT_HOOK_LINE out of husky's script for the hook; a script left empty
+ * goes. Under husky 5 to 8, a hook llm wrote in full goes as anywhere.
+ */
 static int
-husky_uninstall(const char *dir, const char *path, char **cause)
+husky_uninstall(const char *dir, const char *path, bool husky8, char **cause)
 {
-	char *script = husky_script(dir), *text = NULL, *rest = NULL;
+	char *script = husky8 ? xstrdup(path) : husky_script(dir), *text = NULL, *rest = NULL;
 	size_t len;
 	struct stat st;
 	int rc = -1;
 
+	if (husky8 && hook_state(path) == 1) {
+		rc = husky_unforce(path, cause);
+		goto out;
+	}
 	if (lstat(script, &st) == -1)
 		text = xstrdup("");
 	else if (file_read(script, 1024 * 1024, &text, &len, cause) == -1)
@@ -326,7 +349,7 @@ husky_uninstall(const char *dir, const char *path, char **cause)
 	else
 		printf("%s %s\n", *rest == '\0' ? "removed" : "took llm's line out of", script);
 	if (*cause == NULL)
-		rc = husky_unforce(path, cause);
+		rc = husky8 ? 0 : husky_unforce(path, cause);
 out:
 	free(rest);
 	free(text);
@@ -386,6 +409,7 @@ cli_git_install(int argc, char **argv)
 	static const char *const flags[] = { "--force", NULL };
 	char *dir, *path = NULL, *cmd = NULL, *script = NULL, *cause = NULL;
 	bool force = false;
+	enum hook_manager m;
 	int state, rc = EXIT_USAGE, i;
 
 	for (i = 2; i < argc; i++) {
@@ -402,9 +426,11 @@ cli_git_install(int argc, char **argv)
 	if (dir == NULL)
 		goto out;
 	path = xstrfmt("%s/" HOOK_NAME, dir);
-	switch (hook_manager(dir, path)) {
+	m = hook_manager(dir, path);
+	switch (m) {
 	case MANAGER_HUSKY:
-		rc = husky_install(dir, path, &cause) == 0 ? EXIT_OK : EXIT_USAGE;
+	case MANAGER_HUSKY8:
+		rc = husky_install(dir, path, m == MANAGER_HUSKY8, &cause) == 0 ? EXIT_OK : EXIT_USAGE;
 		goto out;
 	case MANAGER_PRE_COMMIT:
 		/* --force too: pre-commit would only put its hook back */
@@ -457,6 +483,7 @@ cli_git_uninstall(int argc, char **argv)
 {
 	char *dir, *path = NULL, *bak, *cause = NULL;
 	struct stat st;
+	enum hook_manager m;
 	int rc = EXIT_USAGE;
 
 	if (argc > 2) {
@@ -468,9 +495,11 @@ cli_git_uninstall(int argc, char **argv)
 	if (dir == NULL)
 		goto out;
 	path = xstrfmt("%s/" HOOK_NAME, dir);
-	switch (hook_manager(dir, path)) {
+	m = hook_manager(dir, path);
+	switch (m) {
 	case MANAGER_HUSKY:
-		rc = husky_uninstall(dir, path, &cause) == 0 ? EXIT_OK : EXIT_USAGE;
+	case MANAGER_HUSKY8:
+		rc = husky_uninstall(dir, path, m == MANAGER_HUSKY8, &cause) == 0 ? EXIT_OK : EXIT_USAGE;
 		goto out;
 	case MANAGER_PRE_COMMIT:
 		rc = pre_commit_uninstall(path, &cause) == 0 ? EXIT_OK : EXIT_USAGE;

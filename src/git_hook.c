@@ -324,6 +324,20 @@ hook_line_find(const char *text)
 /* The #! line a script made for GIT_HOOK_LINE starts with. */
 #define HOOK_LINE_SHEBANG "#!/usr/bin/env sh\n"
 
+/* The length of text's first line when it sources husky.sh, with its newline; else 0. */
+static size_t
+husky_source_len(const char *text)
+{
+	const char *nl = strchr(text, '\n');
+	size_t n = nl != NULL ? (size_t)(nl - text) + 1 : strlen(text);
+	const char *at;
+
+	if (!str_startswith(text, ". ") && !str_startswith(text, "source "))
+		return 0;
+	at = strstr(text, "/husky.sh");
+	return at != NULL && at < text + n ? n : 0;
+}
+
 char *
 git_hook_line_add(const char *text)
 {
@@ -344,6 +358,8 @@ git_hook_line_add(const char *text)
 	 */
 	if (str_startswith(text, "#!"))
 		head = strchr(text, '\n') != NULL ? (size_t)(strchr(text, '\n') - text) + 1 : strlen(text);
+	/* husky 5 to 8 run the rest again under sh -e from there: below it, it runs once */
+	head += husky_source_len(text + head);
 	buf_add(&b, text, head);
 	if (head > 0 && text[head - 1] != '\n')
 		buf_addc(&b, '\n');
@@ -367,7 +383,8 @@ git_hook_line_remove(const char *text)
 		text = p + n + (p[n] == '\n');
 	} while ((p = hook_line_find(text)) != NULL);
 	buf_adds(&b, text);
-	if (strcmp(buf_str(&b), HOOK_LINE_SHEBANG) == 0)
+	if (strcmp(buf_str(&b), HOOK_LINE_SHEBANG) == 0 ||
+	    strcmp(buf_str(&b), HOOK_LINE_SHEBANG GIT_HUSKY_SOURCE) == 0)
 		buf_reset(&b);
 	return buf_detach(&b);
 }

@@ -32,13 +32,20 @@ bool git_hook_is_ours(const char *text);
 #define GIT_HOOK_LINE "command -v llm >/dev/null 2>&1 && llm git commit-msg \"$@\" </dev/null || true " \
 	"# llm-git-hook: 'llm git uninstall-hook' removes this line"
 /*
+ * The line husky 5 to 8 put below the #! line of each hook in .husky: it runs
+ * the hook again under sh -e (and not at all when HUSKY=0).
+ */
+#define GIT_HUSKY_SOURCE ". \"$(dirname -- \"$0\")/_/husky.sh\"\n"
+/*
  * The script text with GIT_HOOK_LINE added as its first command, below a
- * #! line, every other line kept (malloc'd); NULL if the line is there.
+ * #! line and a line sourcing husky.sh (it would run the line twice), every
+ * other line kept (malloc'd); NULL if the line is there.
  */
 char *git_hook_line_add(const char *text);
 /*
  * The script text without GIT_HOOK_LINE (malloc'd), "" when nothing but the
- * #! line install-hook writes would be left; NULL if the line is not there.
+ * #! line install-hook writes (and GIT_HUSKY_SOURCE) would be left; NULL if
+ * the line is not there.
  */
 char *git_hook_line_remove(const char *text);
 

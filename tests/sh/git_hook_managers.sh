@@ -112,6 +112,97 @@ run_llm git uninstall-hook
 check "husky, after --force: uninstall as before" cmp -s "$SCRIPT" "$T/script.orig"
 fake_reset
 
+# --- husky 5 to 8: core.hooksPath is .husky, its scripts source _/husky.sh ------
+# husky8_init: what `husky install` (husky 8) makes: .husky/_/husky.sh, which
+# runs the hook again under sh -e unless HUSKY=0.
+husky8_init() {
+	mkdir -p .husky/_
+	printf '*' >.husky/_/.gitignore
+	cat >.husky/_/husky.sh <<'H'
+#!/usr/bin/env sh
+if [ -z "$husky_skip_init" ]; then
+  readonly hook_name="$(basename -- "$0")"
+  if [ "$HUSKY" = "0" ]; then
+    exit 0
+  fi
+  readonly husky_skip_init=1
+  export husky_skip_init
+  sh -e "$0" "$@"
+  exitCode="$?"
+  if [ $exitCode != 0 ]; then
+    echo "husky - $hook_name hook exited with code $exitCode (error)"
+  fi
+  exit $exitCode
+fi
+H
+	git config core.hooksPath .husky
+}
+
+t_git_repo "$T/husky8"
+husky8_init
+SCRIPT=$R/.husky/prepare-commit-msg
+# the team's hook, as `npx husky add` writes one
+printf '#!/usr/bin/env sh\n. "$(dirname -- "$0")/_/husky.sh"\n\nsed -i "1s/^/[T-1] /" "$1"\n' >"$SCRIPT"
+chmod 755 "$SCRIPT"
+cp "$SCRIPT" "$T/script8.orig"
+run_llm git install-hook
+check_rc "husky 8: install exits 0" 0
+check_eq "husky 8: llm's line below husky.sh's, the team's lines kept" "$(cat "$SCRIPT")" \
+    "#!/usr/bin/env sh
+. \"\$(dirname -- \"\$0\")/_/husky.sh\"
+command -v llm >/dev/null 2>&1 && llm git commit-msg \"\$@\" </dev/null || true # llm-git-hook: 'llm git uninstall-hook' removes this line
+
+sed -i \"1s/^/[T-1] /\" \"\$1\""
+check_contains "husky 8: says which file" "$OUT" "added llm's line to $SCRIPT"
+check "husky 8: still executable" test -x "$SCRIPT"
+check "husky 8: no backup of the team's script" test ! -e "$SCRIPT.llm-backup"
+cp "$SCRIPT" "$T/script8.added"
+run_llm git install-hook
+check_rc "husky 8: installing again exits 0" 0
+check "husky 8: installing again changes nothing" cmp -s "$SCRIPT" "$T/script8.added"
+check_contains "husky 8: installing again says so" "$OUT" "$SCRIPT already runs llm"
+printf 'x\n' >x.txt
+git add x.txt
+fake_reset
+fake_reply '{"text":"docs: add x"}'
+git commit -q 2>"$T/commit.err"
+check_eq "husky 8: drafted, then the team's hook ran" "$(git_msg)" "[T-1] docs: add x"
+check_eq "husky 8: one request for one commit" "$(fake_count)" 1
+printf 'y\n' >y.txt
+git add y.txt
+fake_reset
+HUSKY=0 git commit -q -m "chore: y" 2>"$T/commit.err"
+check_eq "husky 8: HUSKY=0 runs nothing" "$(fake_count)" 0
+run_llm git uninstall-hook
+check_rc "husky 8: uninstall exits 0" 0
+check "husky 8: uninstall left the team's script as it was" cmp -s "$SCRIPT" "$T/script8.orig"
+check_contains "husky 8: uninstall says so" "$OUT" "took llm's line out of $SCRIPT"
+# with no script, llm makes one as husky would, and uninstall takes it away
+rm "$SCRIPT"
+run_llm git install-hook
+check_rc "husky 8, no script: install exits 0" 0
+check_contains "husky 8, no script: created" "$OUT" "created $SCRIPT"
+check_eq "husky 8, no script: husky's opening, then llm's line" "$(sed -n 2p "$SCRIPT")" \
+    '. "$(dirname -- "$0")/_/husky.sh"'
+check "husky 8, no script: executable" test -x "$SCRIPT"
+run_llm git uninstall-hook
+check "husky 8, no script: uninstall removed it" test ! -e "$SCRIPT"
+# a hook an earlier llm wrote there in full (its absolute path in the team's
+# file) gives way to the line; the team's script it replaced comes back
+cp "$T/script8.orig" "$SCRIPT"
+mv .husky/_/husky.sh "$T/husky.sh"
+run_llm git install-hook --force
+mv "$T/husky.sh" .husky/_/husky.sh
+check "husky 8, after --force: llm's full hook was there" grep -q "^# llm-git-hook: written by" "$SCRIPT"
+run_llm git install-hook
+check_rc "husky 8, after --force: install exits 0" 0
+check "husky 8, after --force: no backup left" test ! -e "$SCRIPT.llm-backup"
+check "husky 8, after --force: no full hook left" sh -c "! grep -q '^# llm-git-hook: written by' '$SCRIPT'"
+check "husky 8, after --force: the team's script with the line" cmp -s "$SCRIPT" "$T/script8.added"
+run_llm git uninstall-hook
+check "husky 8, after --force: uninstall as before" cmp -s "$SCRIPT" "$T/script8.orig"
+fake_reset
+
 # --- pre-commit owns prepare-commit-msg -----------------------------------------
 # pre_commit_install: as `pre-commit install -t prepare-commit-msg` does: a hook
 # it did not write is kept as .legacy (its legacy mode), which its hook runs too.

@@ -394,7 +394,22 @@ test_hook_line(void)
 	s = git_hook_line_add("#!/bin/sh");
 	CHECK_STR(s, "#!/bin/sh\n" GIT_HOOK_LINE "\n");
 	free(s);
-	/* a script made for the line alone goes with it */
+	/* husky 5 to 8: below the line that sources husky.sh, which runs the rest again */
+	s = git_hook_line_add("#!/usr/bin/env sh\n. \"$(dirname -- \"$0\")/_/husky.sh\"\n\nnpx cz --hook\n");
+	CHECK_STR(s, "#!/usr/bin/env sh\n. \"$(dirname -- \"$0\")/_/husky.sh\"\n" GIT_HOOK_LINE "\n\nnpx cz --hook\n");
+	free(s);
+	s = git_hook_line_add("#!/bin/sh\n. \"$(dirname \"$0\")/_/husky.sh\"");
+	CHECK_STR(s, "#!/bin/sh\n. \"$(dirname \"$0\")/_/husky.sh\"\n" GIT_HOOK_LINE "\n");
+	free(s);
+	s = git_hook_line_add("#!/bin/sh\n. ./env.sh\n");
+	CHECK_STR(s, "#!/bin/sh\n" GIT_HOOK_LINE "\n. ./env.sh\n");
+	free(s);
+	/* a script made for the line alone goes with it, husky 5 to 8's too */
+	s = git_hook_line_add("#!/usr/bin/env sh\n" GIT_HUSKY_SOURCE);
+	t = git_hook_line_remove(s);
+	CHECK_STR(t, "");
+	free(t);
+	free(s);
 	s = git_hook_line_add("");
 	t = git_hook_line_remove(s);
 	CHECK_STR(t, "");
