@@ -589,9 +589,9 @@ cli_git(struct app *cli, int argc, char **argv)
 		printf("%s\n"
 		    "install-hook writes a prepare-commit-msg hook that runs this llm by its\n"
 		    "absolute path (llm on PATH only when that file is gone); -f (--force) moves\n"
-		    "a hook that is not llm's aside, and uninstall-hook puts it back. With husky (5-9)\n"
-		    "it adds a line that runs llm to .husky/prepare-commit-msg; with pre-commit's\n"
-		    "hook it prints the .pre-commit-config.yaml entry to add instead.\n"
+		    "a hook that is not llm's aside, and uninstall-hook puts it back. With husky\n"
+		    "(5 to 9) it adds a line that runs llm to .husky/prepare-commit-msg; with\n"
+		    "pre-commit's hook it prints the .pre-commit-config.yaml entry to add instead.\n"
 		    "commit-msg (what the hook runs) drafts a message into FILE, says on stderr\n"
 		    "what the draft cost, and exits 0 whatever happens.\n", git_usage);
 		return EXIT_OK;
