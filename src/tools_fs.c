@@ -97,10 +97,8 @@ window_line(struct buf *b, const char *data, size_t len, long n, size_t col)
 		p = (const char *)memchr(p, '\n', (size_t)(end - p)) + 1;
 	nl = memchr(p, '\n', (size_t)(end - p));
 	ll = (size_t)((nl != NULL ? nl : end) - p);
-	start = char_start(p, col < ll ? col : ll);
+	start = col < ll ? char_start(p, col) : ll;
 	stop = ll - start > LINE_WINDOW ? char_start(p, start + LINE_WINDOW) : ll;
-	if (stop == start && start < ll)
-		stop = ll - start > 4 ? start + 4 : ll; /* a run of bad bytes: go on all the same */
 	buf_addf(b, "%ld\t", n);
 	buf_add(b, p + start, stop - start);
 	buf_addc(b, '\n');

@@ -443,6 +443,10 @@ test_read_long_line(void)
 	tool_result_free(&r);
 	CHECK_INT(reads, 3);
 	CHECK_STR(joined.data, line.data);
+	/* a col past the end of the line gives its end */
+	exec_tool(w, "read", "{\"path\":\"min.json\",\"from\":3,\"col\":99}", NULL, &r);
+	CHECK_STR(r.text, "3\t\n[line 3, bytes 4-4 of 4, its end]\n");
+	tool_result_free(&r);
 	/* a short line alone is shown as in any read */
 	exec_tool(w, "read", "{\"path\":\"min.json\",\"from\":3,\"to\":3}", NULL, &r);
 	CHECK_STR(r.text, "3\tlast\n");
@@ -466,6 +470,8 @@ test_read_long_line(void)
 	got = get("ws/min.json");
 	CHECK(strstr(got, "{\"k36\":\"v36\"},{\"k37\":\"changed\"},{\"k38\"") != NULL);
 	free(got);
+	free(yes.preview);
+	free(yes.why);
 	buf_done(&joined);
 	buf_done(&line);
 	buf_done(&file);
