@@ -11,7 +11,8 @@ inih:libinih-dev libpq:libpq-dev"
 tools="cc:gcc make:make pkg-config:pkg-config python3:python3 git:git tmux:tmux
 valgrind:valgrind dbus-run-session:dbus gnome-keyring-daemon:gnome-keyring
 secret-tool:libsecret-tools groff:groff-base curl:curl sqlite3:sqlite3
-zsh:zsh fish:fish mandoc:mandoc clang:clang shellcheck:shellcheck"
+zsh:zsh fish:fish mandoc:mandoc clang:clang shellcheck:shellcheck ssh-agent:openssh-client
+gpgconf:gpgconf"
 
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"

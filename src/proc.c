@@ -165,6 +165,49 @@ proc_env_credential(const char *entry)
 	return eq != NULL && url_password(eq + 1);
 }
 
+/*
+ * What a command finds the session's agents by. The bus carries the Secret
+ * Service keyring (llm's own keys), KWallet and systemd --user, which would
+ * start a unit no containment ends; XDG_RUNTIME_DIR holds the bus, wayland-0,
+ * systemd's private socket and more by their default names; the display
+ * gives keystrokes and the clipboard; tmux, screen, kitty, wezterm, neovim
+ * and VS Code run what they are sent with the user's terminal and rights;
+ * an askpass program asks the user, or an editor, for a secret.
+ */
+static const char *const agent_vars[] = {
+	"DBUS_SESSION_BUS_ADDRESS", "DBUS_STARTER_ADDRESS", "DBUS_STARTER_BUS_TYPE",
+	"AT_SPI_BUS_ADDRESS", "XDG_RUNTIME_DIR", "SSH_AUTH_SOCK", "SSH_AGENT_PID",
+	"GPG_AGENT_INFO", "GNUPGHOME", "GNOME_KEYRING_CONTROL", "GNOME_KEYRING_PID",
+	"DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "TMUX", "TMUX_PANE", "TMUX_TMPDIR", "STY",
+	"KITTY_LISTEN_ON", "WEZTERM_UNIX_SOCKET", "NVIM", "NVIM_LISTEN_ADDRESS",
+	"VSCODE_IPC_HOOK_CLI", "VSCODE_GIT_IPC_HANDLE", "GIT_ASKPASS", "SSH_ASKPASS",
+	"SUDO_ASKPASS",
+};
+
+/*
+ * Given instead: with no address GLib, libdbus and sd-bus look for the bus
+ * in the runtime directory (or /run/user/UID), and gpg for its agent under
+ * /run/user/UID or ~/.gnupg, tmux for its server in /tmp: places that cannot
+ * exist stop them there.
+ */
+static const char *const agent_stand_ins[] = {
+	"DBUS_SESSION_BUS_ADDRESS=unix:path=/dev/null",
+	"GNUPGHOME=/dev/null/gnupg",
+	"TMUX_TMPDIR=/dev/null",
+};
+
+/* Tell whether an environment entry leads to an agent of the user's session. */
+bool
+proc_env_agent(const char *entry)
+{
+	size_t len = strcspn(entry, "="), i;
+
+	for (i = 0; i < ARRAY_SIZE(agent_vars); i++)
+		if (strlen(agent_vars[i]) == len && memcmp(agent_vars[i], entry, len) == 0)
+			return true;
+	return false;
+}
+
 /* Children get variable name as it is now, whatever this process sets it to later. */
 void
 proc_env_pin(const char *name)
@@ -194,28 +237,38 @@ env_pinned(const char *entry)
 	return NULL;
 }
 
+/* Whether a child started as s says gets the environment entry. */
+static bool
+env_keeps(const struct proc_spec *s, const char *entry)
+{
+	return !(s->no_credentials && proc_env_credential(entry)) &&
+	    !(s->no_agents && proc_env_agent(entry));
+}
+
 /*
- * The environment for a child: without the hidden variables (with
- * drop_creds, nor proc_env_credential's), pinned ones as they were; an
- * array of borrowed entries (free the array only).
+ * The environment for a child started as s says: without the hidden
+ * variables (with s->no_credentials, nor proc_env_credential's; with
+ * s->no_agents, nor proc_env_agent's, and their stand-ins added), pinned
+ * ones as they were; an array of borrowed entries (free the array only).
  */
 static char **
-clean_env(bool drop_creds)
+clean_env(const struct proc_spec *s)
 {
 	size_t n = 0, k = 0, i;
 	char **env;
 
 	while (environ != NULL && environ[n] != NULL)
 		n++;
-	env = xcalloc(n + npinned + 1, sizeof(*env));
+	env = xcalloc(n + npinned + ARRAY_SIZE(agent_stand_ins) + 1, sizeof(*env));
 	for (i = 0; i < n; i++)
 		if (!proc_env_hidden(environ[i]) && env_pinned(environ[i]) == NULL &&
-		    (!drop_creds || !proc_env_credential(environ[i])))
+		    env_keeps(s, environ[i]))
 			env[k++] = environ[i];
 	for (i = 0; i < npinned; i++)
-		if (pinned[i].entry != NULL &&
-		    (!drop_creds || !proc_env_credential(pinned[i].entry)))
+		if (pinned[i].entry != NULL && env_keeps(s, pinned[i].entry))
 			env[k++] = pinned[i].entry;
+	for (i = 0; s->no_agents && i < ARRAY_SIZE(agent_stand_ins); i++)
+		env[k++] = (char *)agent_stand_ins[i];
 	return env;
 }
 
@@ -593,7 +646,7 @@ proc_start(struct proc *p, const struct proc_spec *s, char **cause)
 		goto fail;
 	}
 	if (s->argv != NULL)
-		env = clean_env(s->no_credentials);
+		env = clean_env(s);
 	else
 		fflush(NULL); /* the child must not write the caller's buffered output again */
 	pid = fork();

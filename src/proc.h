@@ -28,6 +28,8 @@ struct proc_spec {
 	const char *dir;          /* the child's working directory; NULL: the caller's */
 	bool no_credentials;      /* nor any credential (proc_env_credential): for a command
 	                             a model chose */
+	bool no_agents;           /* nor the way to the session's agents (proc_env_agent):
+	                             for a command a model chose */
 	bool contain;             /* all the program starts ends with it, even what leaves its
 	                             group or session, and when the caller dies, even by SIGKILL:
 	                             the child is a supervisor that runs it (see proc_start) */
@@ -114,6 +116,17 @@ bool proc_env_hidden(const char *entry);
  * PASSWORD, whatever the case, or its value a URL with a password.
  */
 bool proc_env_credential(const char *entry);
+
+/*
+ * Tell whether the environment entry "NAME=value" (or a bare NAME) leads to
+ * an agent of the user's session that holds or uses secrets for them, or
+ * runs what it is sent outside the command's reach: the session bus (and
+ * its keyring), the ssh and gpg agents, the display, a terminal multiplexer
+ * or editor. A child started with no_agents gets none of them, and the
+ * session bus and gpg's home set to places that cannot answer, so that
+ * their libraries' fallbacks find nothing either.
+ */
+bool proc_env_agent(const char *entry);
 
 /* Children get variable name as it is now, whatever this process sets it to later. */
 void proc_env_pin(const char *name);

@@ -13,10 +13,12 @@
 /* Short on purpose: every definition is sent, and paid for, with every step. */
 static const struct tool_def defs[] = {
 	{ .name = "read", .description = "Read a text file; numbered lines, 250 unless a range "
-	  "is given.",
+	  "is given. Lines over 500 bytes are cut; one line alone shows 12 KB of it.",
 	  .schema = "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"},"
 	  "\"from\":{\"type\":\"integer\",\"description\":\"first line\"},"
-	  "\"to\":{\"type\":\"integer\",\"description\":\"last line\"}},\"required\":[\"path\"]}" },
+	  "\"to\":{\"type\":\"integer\",\"description\":\"last line\"},"
+	  "\"col\":{\"type\":\"integer\",\"description\":\"line from alone, from this byte\"}},"
+	  "\"required\":[\"path\"]}" },
 	{ .name = "list", .description = "List files under a directory or matching a glob "
 	  "(src/*.c), skipping ignored ones.",
 	  .schema = "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\","
@@ -442,7 +444,8 @@ dispatch_path(struct ws *w, const char *name, const char *path, const cJSON *a,
     tool_ask_fn ask, void *arg, struct tool_result *r, char **cause)
 {
 	if (strcmp(name, "read") == 0 && path != NULL)
-		return tools_read(w, path, arg_long(a, "from", 0), arg_long(a, "to", 0), r);
+		return tools_read(w, path, arg_long(a, "from", 0), arg_long(a, "to", 0),
+		    arg_long(a, "col", -1), r);
 	if (strcmp(name, "list") == 0)
 		return tools_list(w, path != NULL ? path : "", r);
 	if (strcmp(name, "search") == 0 && arg_str(a, "pattern") != NULL)

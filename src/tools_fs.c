@@ -11,25 +11,35 @@
 
 #define READ_LINES 250        /* lines read when no range is given */
 #define READ_LINES_MAX 2000   /* lines read at most in one call */
-#define LINE_MAX_BYTES 500    /* a longer line is cut */
+#define LINE_MAX_BYTES 500    /* a longer line is cut in a read of several lines */
+#define LINE_WINDOW 12288     /* bytes of a line a read of it alone shows */
 #define LIST_MAX 300          /* names listed */
 #define SEARCH_MAX 100        /* matches given */
 #define SEARCH_LINE 200       /* bytes of a matching line given */
 #define WALK_MAX 20000        /* entries a walk looks at */
 
-/* Append the line s[0..n) cut at max bytes (on a character boundary). */
-static void
+/* at, moved back to the start of the UTF-8 character it is in (3 bytes at most: else bad bytes). */
+static size_t
+char_start(const char *s, size_t at)
+{
+	size_t back = 0;
+
+	while (at > 0 && back < 3 && ((unsigned char)s[at] & 0xc0) == 0x80) {
+		at--;
+		back++;
+	}
+	return ((unsigned char)s[at] & 0xc0) == 0x80 ? at + back : at;
+}
+
+/* Append the line s[0..n) cut at max bytes (on a character boundary); whether it was cut. */
+static bool
 add_line(struct buf *b, const char *s, size_t n, size_t max)
 {
-	size_t cut = n;
+	size_t cut = n > max ? char_start(s, max) : n;
 
-	if (cut > max) {
-		cut = max;
-		while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
-			cut--;
-	}
 	buf_add(b, s, cut);
 	buf_adds(b, cut < n ? "…\n" : "\n");
+	return cut < n;
 }
 
 /* The number of lines in data (a last line without a newline counts). */
@@ -44,12 +54,12 @@ count_lines(const char *data, size_t len)
 	return n + (len > 0 && data[len - 1] != '\n');
 }
 
-/* Append lines from..to of data, numbered. */
+/* Append lines from..to of data, numbered, a long one cut (a note says how to see it whole). */
 static void
 number_lines(struct buf *b, const char *data, size_t len, long from, long to)
 {
 	const char *p = data, *end = data + len, *nl;
-	long line = 1;
+	long line = 1, cut = 0;
 
 	for (; p < end && line <= to; line++, p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
@@ -57,18 +67,53 @@ number_lines(struct buf *b, const char *data, size_t len, long from, long to)
 			nl = end;
 		if (line >= from) {
 			buf_addf(b, "%ld\t", line);
-			add_line(b, p, (size_t)(nl - p), LINE_MAX_BYTES);
+			if (add_line(b, p, (size_t)(nl - p), LINE_MAX_BYTES) && cut == 0)
+				cut = line;
 		}
 		if (b->len > TOOLS_TEXT_MAX) {
 			buf_addf(b, "[stopped at line %ld: read on with from=%ld]\n", line, line + 1);
-			return;
+			break;
 		}
 	}
+	if (cut > 0)
+		buf_addf(b, "[a line ending in … is cut at %d bytes: from=%ld to=%ld shows line %ld "
+		    "alone, %d KB of it, and col=N from its byte N]\n", LINE_MAX_BYTES, cut, cut,
+		    cut, LINE_WINDOW / 1024);
 }
 
-/* Read a text file of the workspace; numbered lines. */
+/*
+ * Append line n of data alone, numbered: LINE_WINDOW bytes of it from byte
+ * col (on a character boundary), and, when that is not all of it, which bytes
+ * these are and where the next ones start.
+ */
+static void
+window_line(struct buf *b, const char *data, size_t len, long n, size_t col)
+{
+	const char *p = data, *end = data + len, *nl;
+	size_t ll, start, stop;
+	long line;
+
+	for (line = 1; line < n; line++)
+		p = (const char *)memchr(p, '\n', (size_t)(end - p)) + 1;
+	nl = memchr(p, '\n', (size_t)(end - p));
+	ll = (size_t)((nl != NULL ? nl : end) - p);
+	start = col < ll ? char_start(p, col) : ll;
+	stop = ll - start > LINE_WINDOW ? char_start(p, start + LINE_WINDOW) : ll;
+	buf_addf(b, "%ld\t", n);
+	buf_add(b, p + start, stop - start);
+	buf_addc(b, '\n');
+	if (start == 0 && stop == ll)
+		return;
+	buf_addf(b, "[line %ld, bytes %zu-%zu of %zu", n, start, stop, ll);
+	if (stop < ll)
+		buf_addf(b, ": from=%ld col=%zu reads on]\n", n, stop);
+	else
+		buf_adds(b, ", its end]\n");
+}
+
+/* Read a text file of the workspace; numbered lines, or a window of one line. */
 int
-tools_read(struct ws *w, const char *path, long from, long to, struct tool_result *r)
+tools_read(struct ws *w, const char *path, long from, long to, long col, struct tool_result *r)
 {
 	struct ws_path p;
 	struct tools_say say;
@@ -84,7 +129,7 @@ tools_read(struct ws *w, const char *path, long from, long to, struct tool_resul
 	}
 	total = count_lines(data, len);
 	from = from < 1 ? 1 : from;
-	to = to < from ? from + READ_LINES - 1 : to;
+	to = col >= 0 ? from : to < from ? from + READ_LINES - 1 : to;
 	to = to - from >= READ_LINES_MAX ? from + READ_LINES_MAX - 1 : to;
 	to = to > total ? total : to;
 	buf_init(&b, 0);
@@ -92,7 +137,10 @@ tools_read(struct ws *w, const char *path, long from, long to, struct tool_resul
 		buf_addf(&b, "(%s is empty)\n", p.name);
 	else if (from > total)
 		buf_addf(&b, "(%s has %ld line%s)\n", p.name, total, total == 1 ? "" : "s");
-	number_lines(&b, data, len, from, to);
+	else if (from == to)
+		window_line(&b, data, len, from, col >= 0 ? (size_t)col : 0);
+	else
+		number_lines(&b, data, len, from, to);
 	if (to < total && from <= total)
 		buf_addf(&b, "[lines %ld-%ld of %ld]\n", from, to, total);
 	if (!visible_utf8(b.data ? b.data : "", b.len))

@@ -133,7 +133,8 @@ int ws_walk(const struct ws *w, const char *rel, ws_walk_fn fn, void *arg);
 bool ws_tree_secret(const struct ws *w, const char *rel);
 
 /* Tool bodies: fill r; -1 with *cause only when they could not run at all. */
-int tools_read(struct ws *w, const char *path, long from, long to, struct tool_result *r);
+int tools_read(struct ws *w, const char *path, long from, long to, long col,
+    struct tool_result *r);
 int tools_list(struct ws *w, const char *path, struct tool_result *r);
 int tools_search(struct ws *w, const char *pattern, const char *path, struct tool_result *r);
 int tools_edit(struct ws *w, const char *path, const char *old, const char *new_text,

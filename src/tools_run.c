@@ -142,7 +142,7 @@ run_child(struct ws *w, const char *command, struct capture *c, enum run_end *en
 	const char *argv[] = { "/bin/sh", "-c", command, NULL };
 	struct proc_spec s = { .argv = argv, .out = PROC_IO_PIPE, .err = PROC_IO_STDOUT,
 		.timeout_ms = w->run_timeout_ms, .grace_ms = RUN_GRACE_MS, .dir = w->root,
-		.contain = true, .no_credentials = true };
+		.contain = true, .no_credentials = true, .no_agents = true };
 	struct proc p;
 
 	if (proc_start(&p, &s, cause) != 0)

@@ -725,7 +725,10 @@ add_lines(struct buf *b, const char *prefix, const char *text, int max)
 		buf_addf(b, "\n%s\xe2\x80\xa6 %d more line%s", prefix, rest, rest == 1 ? "" : "s");
 }
 
-/* "read src/sum.c 1–80" from the read tool's "read src/sum.c (80 lines)" and its arguments. */
+/*
+ * "read src/sum.c 1–80" from the read tool's "read src/sum.c (80 lines)" and
+ * its arguments; "read min.json 2 from byte 12288" for a window of a line.
+ */
 static void
 read_line(struct buf *b, const char *summary, const char *args)
 {
@@ -733,8 +736,11 @@ read_line(struct buf *b, const char *summary, const char *args)
 	cJSON *a = cJSON_Parse(args ? args : "");
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(a, "from");
 	const cJSON *to = cJSON_GetObjectItemCaseSensitive(a, "to");
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(a, "col");
 	long total = 0, from = cJSON_IsNumber(f) ? (long)f->valuedouble : 1;
 	long last = cJSON_IsNumber(to) ? (long)to->valuedouble : 0;
+	long col = cJSON_IsNumber(c) && c->valuedouble >= 0 && c->valuedouble < 1e9 ?
+	    (long)c->valuedouble : -1;
 
 	cJSON_Delete(a);
 	if (open == NULL || sscanf(open, " (%ld line", &total) != 1) {
@@ -742,11 +748,13 @@ read_line(struct buf *b, const char *summary, const char *args)
 		return;
 	}
 	from = from < 1 ? 1 : from;
-	last = last < from ? from + 249 : last;
+	last = col >= 0 ? from : last < from ? from + 249 : last;
 	last = last > total ? total : last;
 	buf_addf(b, "%.*s ", (int)(open - summary), summary);
 	if (total == 0)
 		buf_adds(b, "(empty)");
+	else if (col >= 0 && from <= total)
+		buf_addf(b, "%ld from byte %ld", from, col);
 	else
 		buf_addf(b, "%ld\xe2\x80\x93%ld", from, last);
 }

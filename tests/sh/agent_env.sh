@@ -1,5 +1,6 @@
 # agent_env: a command the agent runs gets no credential from llm's environment (tokens,
-# secrets, passwords, URLs with a password), while harmless variables reach it.
+# secrets, passwords, URLs with a password), nor the way to the session's agents (bus, ssh,
+# gpg, display, tmux), while harmless variables reach it.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
@@ -13,7 +14,10 @@ export GITHUB_TOKEN=cred-github-01 GH_TOKEN=cred-gh-02 NPM_TOKEN=cred-npm-03 \
     HTTPS_PROXY=http://me:cred-proxy-15@proxy.example:3128 \
     DOCKER_AUTH_CREDENTIALS=cred-docker-16 OPENAI_API_KEY=sk-test-openai-0001
 export TOKENIZERS_PARALLELISM=false REDIS_URL=redis://cache.example:6379/0 \
-    LLM_TEST_KEEP=kept-in-the-child SSH_AUTH_SOCK=/tmp/agent.sock
+    LLM_TEST_KEEP=kept-in-the-child
+export SSH_AUTH_SOCK=/tmp/agent.sock DBUS_SESSION_BUS_ADDRESS=unix:path=/tmp/llm-test-bus \
+    GPG_AGENT_INFO=/tmp/S.gpg-agent:0:1 GNUPGHOME=/tmp/llm-test-gnupg DISPLAY=:42 \
+    WAYLAND_DISPLAY=wayland-42 TMUX=/tmp/tmux-0/default,1,0 NVIM=/tmp/nvim.sock
 fake_reply '{"calls":[{"name":"run","args":{"command":"env"}}]}'
 fake_reply '{"text":"Printed the environment."}'
 cd "$T/repo" || exit 1
@@ -23,8 +27,19 @@ check_rc "env: the task ends (exit 0)" 0
 sent=$(fake_get 1 body.messages.-1.content)
 check_contains "env: the command ran" "$sent" "[exit status 0]"
 for v in TOKENIZERS_PARALLELISM=false REDIS_URL=redis://cache.example:6379/0 \
-    LLM_TEST_KEEP=kept-in-the-child SSH_AUTH_SOCK=/tmp/agent.sock; do
+    LLM_TEST_KEEP=kept-in-the-child; do
 	check_contains "env: a harmless variable is kept (${v%%=*})" "$sent" "$v"
+done
+for v in "HOME=$HOME" "PATH=$PATH"; do
+	check "env: ${v%%=*} is kept as it is" sh -c 'printf "%s\n" "$1" | grep -qxF -- "$2"' sh "$sent" "$v"
+done
+for v in SSH_AUTH_SOCK= GPG_AGENT_INFO= llm-test-bus llm-test-gnupg DISPLAY= WAYLAND_DISPLAY= \
+    TMUX= NVIM= XDG_RUNTIME_DIR=; do
+	check_not_contains "env: no way to the session's agents (${v%=})" "$sent" "$v"
+done
+for v in DBUS_SESSION_BUS_ADDRESS=unix:path=/dev/null GNUPGHOME=/dev/null/gnupg \
+    TMUX_TMPDIR=/dev/null; do
+	check_contains "env: ${v%%=*} leads nowhere" "$sent" "$v"
 done
 for v in cred-github-01 cred-gh-02 cred-npm-03 cred-aws-04 cred-aws-05 cred-pg-06 \
     cred-db-07 cred-client-08 cred-stripe-09 cred-deploy-10 cred-mysql-11 cred-hf-12 \

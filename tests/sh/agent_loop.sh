@@ -115,3 +115,50 @@ run_in_repo "do" -m test-cheap --allow edit "fix sum.sh"
 check_rc "failed edit repeated: exit 3" 3
 check_eq "failed edit repeated: four requests" "$(fake_count)" 4
 check_contains "failed edit repeated: why" "$ERR" "the model repeated the same call to edit 4 times"
+
+# --- two reads taking turns with nothing changed: each is the same call again, told at its
+# third and stopped at a fourth, as a call repeated back to back is
+t_sum_repo "$T/repo"
+fake_reset
+fake_default '{"calls":[{"name":"read","args":{"path":"sum.sh"}}],"usage":{"output":10}}'
+for i in 1 2 3 4; do
+	fake_reply '{"calls":[{"name":"read","args":{"path":"sum.sh"}}],"usage":{"output":10}}'
+	fake_reply '{"calls":[{"name":"read","args":{"path":"test.sh"}}],"usage":{"output":10}}'
+done
+run_in_repo "do" -m test-cheap --json "fix sum.sh"
+check_rc "reads taking turns: exit 3" 3
+check_eq "reads taking turns: seven requests, then it stops" "$(fake_count)" 7
+check_contains "reads taking turns: the fifth is answered, not run" \
+    "$(fake_get 5 body.messages.-1.content)" "not run: you made this same call 2 times already"
+check_contains "reads taking turns: the sixth too" \
+    "$(fake_get 6 body.messages.-1.content)" "not run: you made this same call 2 times already"
+check_contains "reads taking turns: why it stopped" "$(tail -n 1 "$T/err")" \
+    'the model repeated the same call to read 4 times with nothing changed in between (read {"path":"sum.sh"})'
+
+# --- three calls going round: the same, one turn later
+t_sum_repo "$T/repo"
+fake_reset
+for i in 1 2 3 4; do
+	fake_reply '{"calls":[{"name":"read","args":{"path":"sum.sh"}}],"usage":{"output":10}}'
+	fake_reply '{"calls":[{"name":"list","args":{}}],"usage":{"output":10}}'
+	fake_reply '{"calls":[{"name":"search","args":{"pattern":"echo"}}],"usage":{"output":10}}'
+done
+run_in_repo "do" -m test-cheap --json "fix sum.sh"
+check_rc "three calls going round: exit 3" 3
+check_eq "three calls going round: ten requests, then it stops" "$(fake_count)" 10
+check_contains "three calls going round: the seventh is answered, not run" \
+    "$(fake_get 7 body.messages.-1.content)" "not run: you made this same call 2 times already"
+
+# --- reading many files, each once or twice, is no loop
+t_sum_repo "$T/repo"
+for i in 1 2 3 4 5 6 7 8 9 10; do printf 'file %s\n' "$i" >"$T/repo/f$i.txt"; done
+fake_reset
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	fake_reply "{\"calls\":[{\"name\":\"read\",\"args\":{\"path\":\"f$i.txt\"}},{\"name\":\"read\",\"args\":{\"path\":\"sum.sh\",\"from\":$i}}],\"usage\":{\"output\":10}}"
+done
+fake_reply '{"calls":[{"name":"read","args":{"path":"f1.txt"}},{"name":"read","args":{"path":"f2.txt"}}],"usage":{"output":10}}'
+fake_reply '{"text":"Read them all.","usage":{"output":10}}'
+run_in_repo "do" -m test-cheap --json "read the files"
+check_rc "many files: done (exit 0)" 0
+check_eq "many files: every request answered" "$(fake_count)" 12
+check_not_contains "many files: no word of a repeat" "$ERR" "same call"

@@ -242,6 +242,64 @@ test_env_no_credentials(void)
 	unsetenv("LLM_TEST_KEEP");
 }
 
+/* The way to the session's agents, by exact name. */
+static void
+test_env_agent_names(void)
+{
+	static const char *const yes[] = {
+		"DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus", "SSH_AUTH_SOCK=/tmp/s",
+		"SSH_AGENT_PID=9", "GPG_AGENT_INFO=x", "GNUPGHOME=/g", "XDG_RUNTIME_DIR=/run/user/1",
+		"DISPLAY=:0", "WAYLAND_DISPLAY=wayland-0", "TMUX=/tmp/tmux-1/default,1,0", "NVIM=/n",
+		"GNOME_KEYRING_CONTROL=/run", "SSH_AUTH_SOCK",
+	};
+	static const char *const no[] = {
+		"PATH=/bin", "HOME=/home/u", "SSH_AUTH_SOCKS=x", "ssh_auth_sock=x", "DISPLAYS=1",
+		"XDG_CONFIG_HOME=/c", "TMUX_CONF=x", "LANG=C", "DBUS_SYSTEM_BUS_ADDRESS=unix:path=/s",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!proc_env_agent(yes[i]))
+			fprintf(stderr, "no agent's: %s\n", yes[i]);
+		CHECK(proc_env_agent(yes[i]));
+	}
+	for (i = 0; i < ARRAY_SIZE(no); i++) {
+		if (proc_env_agent(no[i]))
+			fprintf(stderr, "an agent's: %s\n", no[i]);
+		CHECK(!proc_env_agent(no[i]));
+	}
+}
+
+/* A child started with no_agents finds none, the bus and gpg's home lead nowhere; others keep them. */
+static void
+test_env_no_agents(void)
+{
+	struct proc_spec s = { .no_agents = true };
+	int st;
+	char *out;
+
+	setenv("SSH_AUTH_SOCK", "/tmp/llm-test-ssh", 1);
+	setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/tmp/llm-test-bus", 1);
+	setenv("XDG_RUNTIME_DIR", "/tmp/llm-test-run", 1);
+	setenv("LLM_TEST_KEEP", "kept", 1);
+	out = sh("env", &s, &st);
+	CHECK(strstr(out, "llm-test-ssh") == NULL && strstr(out, "llm-test-bus") == NULL &&
+	    strstr(out, "llm-test-run") == NULL);
+	CHECK(strstr(out, "DBUS_SESSION_BUS_ADDRESS=unix:path=/dev/null\n") != NULL);
+	CHECK(strstr(out, "GNUPGHOME=/dev/null/gnupg\n") != NULL);
+	CHECK(strstr(out, "LLM_TEST_KEEP=kept\n") != NULL);
+	free(out);
+	s.no_agents = false;
+	out = sh("env", &s, &st);
+	CHECK(strstr(out, "SSH_AUTH_SOCK=/tmp/llm-test-ssh\n") != NULL &&
+	    strstr(out, "llm-test-bus") != NULL && strstr(out, "/dev/null") == NULL);
+	free(out);
+	unsetenv("SSH_AUTH_SOCK");
+	unsetenv("DBUS_SESSION_BUS_ADDRESS");
+	unsetenv("XDG_RUNTIME_DIR");
+	unsetenv("LLM_TEST_KEEP");
+}
+
 /* At the deadline the whole group dies, a background grandchild too. */
 static void
 test_timeout_kills_group(void)
@@ -577,6 +635,8 @@ main(void)
 	RUN(test_env_hidden_names);
 	RUN(test_env_credential_names);
 	RUN(test_env_no_credentials);
+	RUN(test_env_agent_names);
+	RUN(test_env_no_agents);
 	RUN(test_timeout_kills_group);
 	RUN(test_timeout_then_kill);
 	RUN(test_signals_default);

@@ -385,6 +385,99 @@ test_read_lines(void)
 	ws_close(w);
 }
 
+/* The text of a read's window: the bytes after "N\t" up to the newline before the note. */
+static char *
+window_text(const char *text)
+{
+	const char *p = strchr(text, '\t') + 1, *nl = strchr(p, '\n');
+
+	return xstrndup(p, (size_t)(nl - p));
+}
+
+/* A line too long for a read of many is cut there, and read whole in windows of it alone. */
+static void
+test_read_long_line(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct asker yes = { .answer = TOOL_YES };
+	struct tool_result r;
+	struct buf line, file, joined;
+	char args[200], *got;
+	size_t col = 0;
+	int i, reads = 0;
+
+	buf_init(&line, 0);
+	for (i = 0; line.len < 30000; i++)
+		buf_addf(&line, "{\"k%d\":\"v%d\"},", i, i);
+	buf_init(&file, 0);
+	buf_addf(&file, "short\n%s\nlast\n", line.data);
+	put("ws/min.json", file.data, file.len);
+	exec_tool(w, "read", "{\"path\":\"min.json\"}", NULL, &r);
+	CHECK(strncmp(r.text, "1\tshort\n2\t{\"k0\":", 16) == 0);
+	CHECK(strstr(r.text, "…\n3\tlast\n[a line ending in … is cut at 500 bytes: from=2 to=2 "
+	    "shows line 2 alone, 12 KB of it, and col=N from its byte N]\n") != NULL);
+	CHECK(strlen(r.text) < 700);
+	tool_result_free(&r);
+	/* line 2 alone, window by window, gives back every byte of it */
+	buf_init(&joined, 0);
+	exec_tool(w, "read", "{\"path\":\"min.json\",\"from\":2,\"to\":2}", NULL, &r);
+	for (;;) {
+		reads++;
+		CHECK(!r.error);
+		got = window_text(r.text);
+		CHECK_INT(strncmp(r.text, "2\t", 2), 0);
+		buf_adds(&joined, got);
+		snprintf(args, sizeof(args), "[line 2, bytes %zu-%zu of %zu", col, col + strlen(got),
+		    line.len);
+		CHECK(strstr(r.text, args) != NULL);
+		col += strlen(got);
+		free(got);
+		if (strstr(r.text, "its end]") != NULL || reads > 5)
+			break;
+		snprintf(args, sizeof(args), "from=2 col=%zu reads on]\n", col);
+		CHECK(strstr(r.text, args) != NULL);
+		tool_result_free(&r);
+		snprintf(args, sizeof(args), "{\"path\":\"min.json\",\"from\":2,\"col\":%zu}", col);
+		exec_tool(w, "read", args, NULL, &r);
+	}
+	tool_result_free(&r);
+	CHECK_INT(reads, 3);
+	CHECK_STR(joined.data, line.data);
+	/* a col past the end of the line gives its end */
+	exec_tool(w, "read", "{\"path\":\"min.json\",\"from\":3,\"col\":99}", NULL, &r);
+	CHECK_STR(r.text, "3\t\n[line 3, bytes 4-4 of 4, its end]\n");
+	tool_result_free(&r);
+	/* a short line alone is shown as in any read */
+	exec_tool(w, "read", "{\"path\":\"min.json\",\"from\":3,\"to\":3}", NULL, &r);
+	CHECK_STR(r.text, "3\tlast\n");
+	tool_result_free(&r);
+	/* a window starts and ends on a character, whatever byte col names */
+	put("ws/wide.txt", "", 0);
+	buf_reset(&line);
+	for (i = 0; i < 9000; i++)
+		buf_adds(&line, "\xc3\xa9");
+	buf_addc(&line, '\n');
+	put("ws/wide.txt", line.data, line.len);
+	exec_tool(w, "read", "{\"path\":\"wide.txt\",\"from\":1,\"col\":13}", NULL, &r);
+	CHECK(strstr(r.text, "[line 1, bytes 12-12300 of 18000: from=1 col=12300 reads on]\n") != NULL);
+	CHECK(visible_utf8(r.text, strlen(r.text)));
+	tool_result_free(&r);
+	/* an edit whose old text spans the 500th byte is made */
+	exec_tool(w, "edit", "{\"path\":\"min.json\",\"old\":\"{\\\"k37\\\":\\\"v37\\\"}\","
+	    "\"new\":\"{\\\"k37\\\":\\\"changed\\\"}\"}", &yes, &r);
+	CHECK(!r.error);
+	tool_result_free(&r);
+	got = get("ws/min.json");
+	CHECK(strstr(got, "{\"k36\":\"v36\"},{\"k37\":\"changed\"},{\"k38\"") != NULL);
+	free(got);
+	free(yes.preview);
+	free(yes.why);
+	buf_done(&joined);
+	buf_done(&line);
+	buf_done(&file);
+	ws_close(w);
+}
+
 static void
 test_list_gitignore(void)
 {
@@ -1959,6 +2052,7 @@ main(void)
 	RUN(test_secret_kinds);
 	RUN(test_changed_while_asked);
 	RUN(test_read_lines);
+	RUN(test_read_long_line);
 	RUN(test_list_gitignore);
 	RUN(test_search);
 	RUN(test_search_costly_patterns);
