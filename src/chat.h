@@ -93,7 +93,8 @@ struct chat_route {
 	int64_t cached_tokens;       /* of input_tokens, expected from the model's warm cache */
 	int64_t cache_part;          /* pico: what those cost at the cached price (in estimate) */
 	int64_t cache_loss;          /* pico: what leaving a warm model for this one gives up; 0 none */
-	long reply_cap;              /* tokens of reply the worst case counts */
+	long reply_cap;              /* tokens of reply the worst case counts (and the request sends) */
+	bool reply_window;           /* reply_cap is what the context window leaves, below the cap asked */
 	long reply_typical;          /* tokens of reply the estimate assumes */
 	struct route_decision decision; /* the router's view of the prompt, whatever decided */
 	bool keyless;                /* no model of the tier has a key: model is its first, to show */
