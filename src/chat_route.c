@@ -583,7 +583,7 @@ warm_elsewhere(struct chat *c, const struct chat_route *r, int64_t *saving)
 
 		if (m == r->model || k <= 0 || !chat_model_usable(c, m))
 			continue;
-		s = cache_saving(m, k < r->input_tokens ? k : r->input_tokens);
+		s = cache_saving(m, k < r->input_tokens ? k : r->input_tokens, r->input_tokens);
 		if (s > *saving) {
 			*saving = s;
 			best = m;
