@@ -1093,6 +1093,13 @@ chat_finish_str(enum chat_finish f)
 	return names[f];
 }
 
+bool
+chat_turn_window_cut(const struct chat_turn *t)
+{
+	return t->finish == CHAT_FINISH_LENGTH && t->route.reply_window && t->nsteps > 0 &&
+	    t->steps[t->nsteps - 1].model == t->route.model;
+}
+
 /* How the answer ended, from the last step's stop reason and the turn's status. */
 static enum chat_finish
 finish_reason(const struct chat *c)

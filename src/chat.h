@@ -238,6 +238,11 @@ const struct learn *chat_learnt(struct chat *c);
 const char *route_mode_str(enum route_mode m);
 /* "ok", "provider", "usage", "budget", "auth" or "cancelled". */
 const char *chat_status_str(enum chat_status s);
+/*
+ * Whether the answer was cut off at a reply cap the context window set (what
+ * it left after the prompt): a larger --max-tokens would not have helped.
+ */
+bool chat_turn_window_cut(const struct chat_turn *t);
 /* "stop", "length", "filter", "error" or "cancelled", as --json says. */
 const char *chat_finish_str(enum chat_finish f);
 

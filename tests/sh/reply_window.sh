@@ -66,6 +66,16 @@ for m in test-win test-wina; do
 	    "$((8000 - IN))"
 done
 
+# -- an answer cut off there was cut by the window, not by a cap a larger --max-tokens lifts
+fake_reply '{"text":"cut here","stop":"length"}'
+run_llm -m test-win -f "$T/6k.txt" "summarise"
+check_eq "cut by the window: said so" "$ERR" \
+    "llm: the answer was cut off at the end of test-win's context window (send less, or a new conversation)"
+fake_reply '{"text":"cut here","stop":"length"}'
+run_llm -m test-win --max-tokens 100 "summarise"
+check_eq "cut by the cap: the cap named" "$ERR" \
+    "llm: the answer was cut off at the length limit (raise --max-tokens)"
+
 # -- too little room for a reply: a pin is refused, nothing sent
 n=$(fake_count)
 run_llm -q -m test-win -f "$T/7k.txt" "summarise"
