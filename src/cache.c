@@ -60,18 +60,18 @@ cache_min_tokens(enum api api, const char *model_id)
 }
 
 int64_t
-cache_saving(const struct model *m, int64_t n)
+cache_saving(const struct model *m, int64_t n, int64_t prompt)
 {
 	int64_t full, cached;
 	struct usage u;
 
 	memset(&u, 0, sizeof u);
 	u.input = n;
-	if (n <= 0 || m->cached_price < 0 || pricing_cost(m, &u, &full) != PRICING_OK)
+	if (n <= 0 || m->cached_price < 0 || pricing_cost_in(m, &u, prompt, &full) != PRICING_OK)
 		return 0;
 	u.input = 0;
 	u.cached_input = n;
-	if (pricing_cost(m, &u, &cached) != PRICING_OK)
+	if (pricing_cost_in(m, &u, prompt, &cached) != PRICING_OK)
 		return 0;
 	return full - cached;
 }

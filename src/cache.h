@@ -18,10 +18,11 @@ int64_t cache_min_tokens(enum api api, const char *model_id);
 #define CACHE_IMPLICIT_TTL 300
 
 /*
- * What reading n cached tokens saves on model m against paying full input
- * for them (pico-dollars; 0 when a price is unknown).
+ * What reading n cached tokens of a prompt of prompt tokens saves on model m
+ * against paying full input for them, at that prompt's prices (pico-dollars;
+ * 0 when a price is unknown).
  */
-int64_t cache_saving(const struct model *m, int64_t n);
+int64_t cache_saving(const struct model *m, int64_t n, int64_t prompt);
 /*
  * What u's cache did on model m, in pico-dollars: *saved what the reads saved
  * against full input, *extra what the writes cost over full input (both 0

@@ -516,7 +516,7 @@ worst_case(struct chat *c, const struct chat_route *r, const struct model *m)
 {
 	int64_t w;
 
-	c->max_out = chat_reply_cap(c, &c->opts, m, &c->send_cap);
+	c->max_out = chat_reply_cap(c, &c->opts, m, r->input_tokens, &c->send_cap);
 	if (chat_worst_case(c, m, r->input_tokens, c->max_out, &w) != PRICING_OK)
 		return -1;
 	return w;
@@ -583,7 +583,7 @@ admit(struct chat *c, struct chat_route *r)
 		c->turn.error = NULL;
 		c->turn.status = 0;
 	}
-	c->max_out = chat_reply_cap(c, &c->opts, r->model, &c->send_cap);
+	c->max_out = chat_reply_cap(c, &c->opts, r->model, r->input_tokens, &c->send_cap);
 	c->model = r->model;
 	c->tier = r->tier;
 	if (r->budget_adjusted)
@@ -1093,6 +1093,13 @@ chat_finish_str(enum chat_finish f)
 	return names[f];
 }
 
+bool
+chat_turn_window_cut(const struct chat_turn *t)
+{
+	return t->finish == CHAT_FINISH_LENGTH && t->route.reply_window && t->nsteps > 0 &&
+	    t->steps[t->nsteps - 1].model == t->route.model;
+}
+
 /* How the answer ended, from the last step's stop reason and the turn's status. */
 static enum chat_finish
 finish_reason(const struct chat *c)
@@ -1249,7 +1256,9 @@ fallback(struct chat *c, const char *why)
 	if (r->mode == ROUTE_PINNED || c->nfailed >= ARRAY_SIZE(c->failed) || c->emitted > 0)
 		return false;
 	c->failed[c->nfailed++] = c->model;
-	next = router_pick(c->cat, c->tier, 0, chat_model_usable, c, &got);
+	/* a model whose window leaves no room for a reply is no fallback */
+	next = router_pick(c->cat, c->tier, r->input_tokens + chat_reply_floor(c, &c->opts),
+	    chat_model_usable, c, &got);
 	if (next == NULL || got != c->tier)
 		return false;
 	w = worst_case(c, r, next);
@@ -1307,7 +1316,8 @@ escalate(struct chat *c)
 		why = answer_cut(c);
 	if (why == NULL)
 		return false;
-	up = router_pick(c->cat, (enum tier)(c->tier + 1), 0, chat_model_usable, c, &got);
+	up = router_pick(c->cat, (enum tier)(c->tier + 1), r->input_tokens +
+	    chat_reply_floor(c, &c->opts), chat_model_usable, c, &got);
 	if (up == NULL || got <= c->tier)
 		return false;
 	w = worst_case(c, r, up);
@@ -1680,11 +1690,14 @@ compact_begin(struct chat *c)
 	c->compact_cut = c->nhist - CHAT_COMPACT_KEEP;
 	/* the summary is of text: any model will do (the turn is routed again after it) */
 	c->need_vision = false;
-	m = router_pick(c->cat, TIER_CHEAP, 0, chat_model_usable, c, &got);
-	if (m == NULL || c->compact_cut < 2)
+	if (c->compact_cut < 2)
 		return -1;
 	for (i = 0; i < c->compact_cut; i++)
 		n += pricing_estimate_tokens(c->hist_text[i], strlen(c->hist_text[i])) + 4;
+	/* a window that holds what is summarised and the summary */
+	m = router_pick(c->cat, TIER_CHEAP, n + 64 + COMPACT_REPLY_CAP, chat_model_usable, c, &got);
+	if (m == NULL)
+		return -1;
 	memset(&cr, 0, sizeof cr);
 	cr.mode = ROUTE_AUTO;
 	cr.tier = got;

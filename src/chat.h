@@ -93,7 +93,8 @@ struct chat_route {
 	int64_t cached_tokens;       /* of input_tokens, expected from the model's warm cache */
 	int64_t cache_part;          /* pico: what those cost at the cached price (in estimate) */
 	int64_t cache_loss;          /* pico: what leaving a warm model for this one gives up; 0 none */
-	long reply_cap;              /* tokens of reply the worst case counts */
+	long reply_cap;              /* tokens of reply the worst case counts (and the request sends) */
+	bool reply_window;           /* reply_cap is what the context window leaves, below the cap asked */
 	long reply_typical;          /* tokens of reply the estimate assumes */
 	struct route_decision decision; /* the router's view of the prompt, whatever decided */
 	bool keyless;                /* no model of the tier has a key: model is its first, to show */
@@ -237,6 +238,11 @@ const struct learn *chat_learnt(struct chat *c);
 const char *route_mode_str(enum route_mode m);
 /* "ok", "provider", "usage", "budget", "auth" or "cancelled". */
 const char *chat_status_str(enum chat_status s);
+/*
+ * Whether the answer was cut off at a reply cap the context window set (what
+ * it left after the prompt): a larger --max-tokens would not have helped.
+ */
+bool chat_turn_window_cut(const struct chat_turn *t);
 /* "stop", "length", "filter", "error" or "cancelled", as --json says. */
 const char *chat_finish_str(enum chat_finish f);
 

@@ -261,8 +261,9 @@ chat_estimate(const struct chat *c, const struct model *m, int64_t input, long r
 		*cached = k;
 	memset(&u, 0, sizeof u);
 	u.cached_input = k;
+	/* the warm part of a long prompt is read at the long prompt's prices, as billed */
 	if (cache_part != NULL)
-		*cache_part = pricing_cost(m, &u, &part) == PRICING_OK ? part : -1;
+		*cache_part = pricing_cost_in(m, &u, input, &part) == PRICING_OK ? part : -1;
 	if (chat_expect(c, m, input, k, reply, &pico) != PRICING_OK)
 		return -1;
 	return pico;

@@ -12,6 +12,7 @@
 #include "provider.h"
 
 #define DEFAULT_REPLY_CAP 4096          /* assumed reply length when nothing sets one */
+#define CHAT_MIN_REPLY 1024             /* the least room for a reply a window must leave */
 
 struct http;
 struct http_req;
@@ -122,9 +123,14 @@ struct chat {
 
 /* Whether m's provider has (or needs no) key and m has not failed this turn; arg is the chat. */
 bool chat_model_usable(void *arg, const struct model *m);
-/* The reply cap used for the worst case, and in *send whether it must be sent. */
+/*
+ * The reply cap used for the worst case, and in *send whether it must be
+ * sent: within m's max_output and what its window leaves after input tokens.
+ */
 long chat_reply_cap(const struct chat *c, const struct chat_opts *o, const struct model *m,
-    bool *send);
+    int64_t input, bool *send);
+/* The least room for a reply a model's window must leave after the prompt. */
+long chat_reply_floor(const struct chat *c, const struct chat_opts *o);
 /* Decide tier and model for prompt: 0, or a chat_status with *cause. */
 enum chat_status chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt,
     struct chat_route *r, char **cause);

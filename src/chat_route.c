@@ -103,9 +103,9 @@ agent_tokens(const struct chat_opts *o)
 	return n;
 }
 
-/* The reply cap used for the worst case, and whether it must be sent. */
-long
-chat_reply_cap(const struct chat *c, const struct chat_opts *o, const struct model *m, bool *send)
+/* The reply cap configured or asked for, within what m can write; see chat_reply_cap. */
+static long
+reply_cap_asked(const struct chat *c, const struct chat_opts *o, const struct model *m, bool *send)
 {
 	long cap = o->max_tokens > 0 ? o->max_tokens : c->cfg->max_tokens;
 
@@ -121,6 +121,39 @@ chat_reply_cap(const struct chat *c, const struct chat_opts *o, const struct mod
 	if (m != NULL && m->max_output > 0 && m->max_output < DEFAULT_REPLY_CAP)
 		return (long)m->max_output;
 	return DEFAULT_REPLY_CAP;
+}
+
+/*
+ * The reply cap used for the worst case, and whether it must be sent: the one
+ * asked for, within what m can write and what its context window leaves after
+ * input tokens of prompt. Providers refuse a prompt and cap over the window
+ * (OpenAI "maximum context length", Anthropic "prompt is too long"), so a cap
+ * the window lowers is always sent; it is never below 1.
+ */
+long
+chat_reply_cap(const struct chat *c, const struct chat_opts *o, const struct model *m,
+    int64_t input, bool *send)
+{
+	long cap = reply_cap_asked(c, o, m, send);
+
+	if (m != NULL && m->context > 0 && m->context - input < cap) {
+		cap = m->context - input > 0 ? (long)(m->context - input) : 1;
+		*send = true;
+	}
+	return cap;
+}
+
+/*
+ * The least reply worth sending a prompt for: a window that leaves less holds
+ * no useful answer, and the prompt goes to a larger one or is refused.
+ */
+long
+chat_reply_floor(const struct chat *c, const struct chat_opts *o)
+{
+	bool send;
+	long cap = reply_cap_asked(c, o, NULL, &send);
+
+	return cap < CHAT_MIN_REPLY ? cap : CHAT_MIN_REPLY;
 }
 
 static void
@@ -193,12 +226,15 @@ static void
 route_estimates(const struct chat *c, const struct chat_opts *o, struct chat_route *r)
 {
 	bool send;
-	long cap = chat_reply_cap(c, o, r->model, &send);
-	int64_t typical = cap < 500 ? cap : 500, img = route_image_tokens(c, o, r->model);
+	int64_t img = route_image_tokens(c, o, r->model), typical;
+	long cap;
 
 	/* images count by the rule of the model that takes them: replace the last model's */
 	r->input_tokens += img - r->image_tokens;
 	r->image_tokens = img;
+	cap = chat_reply_cap(c, o, r->model, r->input_tokens, &send);
+	typical = cap < 500 ? cap : 500;
+	r->reply_window = cap < chat_reply_cap(c, o, r->model, 0, &send);
 
 	r->worst_case = r->estimate = -1;
 	r->cached_tokens = r->cache_part = 0;
@@ -214,16 +250,18 @@ route_estimates(const struct chat *c, const struct chat_opts *o, struct chat_rou
 }
 
 /*
- * A prompt no window can hold is refused before anything is sent: with a pin,
- * the pinned model's window; otherwise the largest window of the catalog
- * (models whose window is unknown do not count).
+ * A prompt no window can hold, with room for a useful reply, is refused before
+ * anything is sent: with a pin, the pinned model's window; otherwise the
+ * largest window of the catalog (models whose window is unknown do not count).
  */
 static enum chat_status
-context_check(const struct chat *c, const struct chat_route *r, const struct model *pin,
-    char **cause)
+context_check(const struct chat *c, const struct chat_opts *o, const struct chat_route *r,
+    const struct model *pin, char **cause)
 {
 	const struct model *big = pin;
 	size_t i, n = catalog_count(c->cat);
+	long floor = chat_reply_floor(c, o);
+	char room[112] = "";
 
 	for (i = 0; pin == NULL && i < n; i++) {
 		const struct model *m = catalog_at(c->cat, i);
@@ -231,16 +269,20 @@ context_check(const struct chat *c, const struct chat_route *r, const struct mod
 		if (m->context > 0 && (big == NULL || m->context > big->context))
 			big = m;
 	}
-	if (big == NULL || big->context <= 0 || r->input_tokens <= big->context)
+	if (big == NULL || big->context <= 0 || r->input_tokens + floor <= big->context)
 		return 0;
+	if (r->input_tokens <= big->context)
+		snprintf(room, sizeof room, "leaves room for only %lld tokens of reply (at least %ld "
+		    "wanted) in", (long long)(big->context - r->input_tokens), floor);
 	if (pin != NULL)
-		xasprintf(cause, "the prompt is about %lld tokens, more than %s's context window of "
+		xasprintf(cause, "the prompt is about %lld tokens, %s %s's context window of "
 		    "%lld tokens; send less, or pin a model with a larger window",
-		    (long long)r->input_tokens, pin->name, (long long)pin->context);
+		    (long long)r->input_tokens, *room ? room : "more than", pin->name,
+		    (long long)pin->context);
 	else
-		xasprintf(cause, "the prompt is about %lld tokens, more than the largest context "
+		xasprintf(cause, "the prompt is about %lld tokens, %s the largest context "
 		    "window (%lld tokens, %s); send less", (long long)r->input_tokens,
-		    (long long)big->context, big->name);
+		    *room ? room : "more than", (long long)big->context, big->name);
 	return CHAT_USAGE;
 }
 
@@ -541,7 +583,7 @@ warm_elsewhere(struct chat *c, const struct chat_route *r, int64_t *saving)
 
 		if (m == r->model || k <= 0 || !chat_model_usable(c, m))
 			continue;
-		s = cache_saving(m, k < r->input_tokens ? k : r->input_tokens);
+		s = cache_saving(m, k < r->input_tokens ? k : r->input_tokens, r->input_tokens);
 		if (s > *saving) {
 			*saving = s;
 			best = m;
@@ -625,10 +667,11 @@ route_moved_why(struct chat *c, enum tier t, char *out, size_t n)
 
 /*
  * Refuse route r: no usable model of its tier or above has a window that holds
- * the prompt (a larger one of the catalog is in no tier, or has no key).
+ * the prompt and the least useful reply (a larger one of the catalog is in no
+ * tier, or has no key).
  */
 static enum chat_status
-route_too_long(struct chat *c, const struct chat_route *r, char **cause)
+route_too_long(struct chat *c, const struct chat_route *r, long floor, char **cause)
 {
 	const struct model *list[64], *big = r->model;
 	size_t n, i;
@@ -640,11 +683,29 @@ route_too_long(struct chat *c, const struct chat_route *r, char **cause)
 			if (chat_model_usable(c, list[i]) && list[i]->context > big->context)
 				big = list[i];
 	}
-	xasprintf(cause, "the prompt is about %lld tokens, more than the context window of any "
-	    "model of the %s tier or above (the largest: %s, %lld tokens); send less, or pin a "
-	    "model with a larger window (llm models lists them)", (long long)r->input_tokens,
-	    tier_str(r->tier), big->name, (long long)big->context);
+	if (r->input_tokens > big->context)
+		xasprintf(cause, "the prompt is about %lld tokens, more than the context window of "
+		    "any model of the %s tier or above (the largest: %s, %lld tokens); send less, or "
+		    "pin a model with a larger window (llm models lists them)",
+		    (long long)r->input_tokens, tier_str(r->tier), big->name, (long long)big->context);
+	else
+		xasprintf(cause, "the prompt is about %lld tokens: no model of the %s tier or above "
+		    "leaves room for %ld tokens of reply (the largest window: %s, %lld tokens); send "
+		    "less, or pin a model with a larger window (llm models lists them)",
+		    (long long)r->input_tokens, tier_str(r->tier), floor, big->name,
+		    (long long)big->context);
 	return CHAT_USAGE;
+}
+
+/* Say in r's reason when the context window lowered the reply cap. */
+static void
+reply_note(struct chat_route *r)
+{
+	size_t n = strlen(r->reason);
+
+	if (r->reply_window)
+		snprintf(r->reason + n, sizeof r->reason - n, "%sreply capped at %ld tokens by %s's "
+		    "context window", n ? "; " : "", r->reply_cap, r->model->name);
 }
 
 /*
@@ -660,6 +721,7 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	const char *why;
 	bool send;
 	int64_t need;
+	long floor = chat_reply_floor(c, o);
 
 	memset(r, 0, sizeof *r);
 	c->need_vision = o->nimages > 0;
@@ -671,7 +733,7 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	route_score(c, prompt, r);
 	if (o->model != NULL && (pin = chat_pin(c->cfg, c->cat, o->model, cause)) == NULL)
 		return CHAT_USAGE;
-	if (context_check(c, r, pin, cause) != 0)
+	if (context_check(c, o, r, pin, cause) != 0)
 		return CHAT_USAGE;
 	if (pin != NULL && o->nimages > 0 && pin->vision == MODEL_VISION_NO)
 		return vision_refuse(c, pin, cause);
@@ -690,6 +752,7 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 		    "known (set vision in its [model.NAME] section)" : "pinned");
 		route_estimates(c, o, r);
 		route_cache(c, o, r);
+		reply_note(r);
 		return 0;
 	}
 	want = o->tier != TIER_AUTO ? o->tier : c->cfg->tier;
@@ -705,19 +768,23 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 		r->score = d->p_cheap_fail;
 		str_copy(r->reason, sizeof r->reason, d->reason);
 	}
-	/* a window that holds the prompt and its reply, else the prompt alone (the reply is cut) */
-	need = r->input_tokens + chat_reply_cap(c, o, NULL, &send);
+	/*
+	 * A window that holds the prompt and its reply, else the prompt and the
+	 * least useful reply (the cap is then what the window leaves).
+	 */
+	need = r->input_tokens + chat_reply_cap(c, o, NULL, 0, &send);
 	r->model = router_pick(c->cat, r->tier, need, chat_model_usable, c, &got);
 	if (r->model == NULL)
-		r->model = router_pick(c->cat, r->tier, r->input_tokens, chat_model_usable, c, &got);
+		r->model = router_pick(c->cat, r->tier, r->input_tokens + floor, chat_model_usable, c,
+		    &got);
 	if (r->model == NULL)
 		r->model = router_pick(c->cat, r->tier, 0, chat_model_usable, c, &got);
 	if (r->model == NULL && c->need_vision)
 		return vision_none(c, r->tier, cause);
 	if (r->model == NULL)
 		return route_keyless(c, o, r, cause);
-	if (r->model->context > 0 && r->input_tokens > r->model->context)
-		return route_too_long(c, r, cause);
+	if (r->model->context > 0 && r->input_tokens + floor > r->model->context)
+		return route_too_long(c, r, floor, cause);
 	/*
 	 * A tier the user chose, and a commit-message draft's (the hook drafts on
 	 * the cheap one), is kept: a dearer tier is for the user to choose, not
@@ -742,6 +809,7 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 		vision_note(c, asked, r);
 	route_estimates(c, o, r);
 	route_cache(c, o, r);
+	reply_note(r);
 	return 0;
 }
 

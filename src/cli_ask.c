@@ -474,7 +474,9 @@ summary(struct ask *a, struct chat *c, struct ledger *l)
 	if (t->nsteps > 1)
 		buf_addf(&b, " (%zu requests)", t->nsteps);
 	turn_cache_note(t, dot, &b);
-	if (t->finish == CHAT_FINISH_LENGTH)
+	if (chat_turn_window_cut(t))
+		buf_adds(&b, " · cut off at the end of the context window");
+	else if (t->finish == CHAT_FINISH_LENGTH)
 		buf_adds(&b, " · cut off at the length limit");
 	else if (t->finish == CHAT_FINISH_FILTER)
 		buf_adds(&b, " · stopped by the provider's filter");
@@ -786,7 +788,10 @@ reader_left(const struct ask *a, const struct chat_turn *t)
 static void
 finish_note(const struct chat_turn *t)
 {
-	if (t->finish == CHAT_FINISH_LENGTH)
+	if (chat_turn_window_cut(t))
+		fprintf(stderr, "llm: the answer was cut off at the end of %s's context window (send "
+		    "less, or a new conversation)\n", t->route.model->name);
+	else if (t->finish == CHAT_FINISH_LENGTH)
 		fputs("llm: the answer was cut off at the length limit (raise --max-tokens)\n", stderr);
 	else if (t->finish == CHAT_FINISH_FILTER)
 		fputs("llm: the answer was stopped by the provider's filter\n", stderr);

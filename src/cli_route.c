@@ -185,8 +185,8 @@ route_print_budget(const struct app *cli, const struct chat_route *r, const stru
 	char w[32], spent[32], res[32], lim[32];
 
 	pricing_format(r->worst_case, false, w, sizeof(w));
-	printf("worst     %s if the reply takes its cap of %ld tokens (reserved against the "
-	    "budget)\n", w, r->reply_cap);
+	printf("worst     %s if the reply takes its cap of %ld tokens%s (reserved against the "
+	    "budget)\n", w, r->reply_cap, r->reply_window ? ", what the context window leaves" : "");
 	if (b->have_meter) {
 		pricing_format(b->m.spent, b->m.estimated, spent, sizeof(spent));
 		pricing_format(b->m.reserved, false, res, sizeof(res));
@@ -362,6 +362,7 @@ route_print_json(const struct app *cli, const struct chat_route *r, const struct
 	cJSON_AddNumberToObject(o, "image_tokens", (double)r->image_tokens);
 	cJSON_AddNumberToObject(o, "reply_tokens", (double)r->reply_typical);
 	cJSON_AddNumberToObject(o, "reply_cap_tokens", (double)r->reply_cap);
+	cJSON_AddBoolToObject(o, "reply_cap_window", r->reply_window);
 	route_json_budget(cli, o, r, b);
 	ests = cJSON_AddArrayToObject(o, "estimates");
 	for (t = 0; t < TIER_COUNT; t++) {

@@ -101,16 +101,24 @@ pricing_at(const struct model *m, int64_t prompt, struct model *out)
 int
 pricing_cost(const struct model *mod, const struct usage *u, int64_t *pico)
 {
-	int64_t sum = 0, wp = 0, wp1h = 0, prompt = 0;
+	return pricing_cost_in(mod, u, 0, pico);
+}
+
+/* Compute the cost of usage's buckets within a request whose prompt is at least prompt tokens. */
+int
+pricing_cost_in(const struct model *mod, const struct usage *u, int64_t prompt, int64_t *pico)
+{
+	int64_t sum = 0, wp = 0, wp1h = 0, own = 0;
 	struct model tier, *m = &tier;
 	int rc;
 
 	*pico = PRICE_UNKNOWN;
-	if (__builtin_add_overflow(u->input, u->cached_input, &prompt) ||
-	    __builtin_add_overflow(prompt, u->cache_write, &prompt) ||
-	    __builtin_add_overflow(prompt, u->cache_write_1h, &prompt))
+	if (__builtin_add_overflow(u->input, u->cached_input, &own) ||
+	    __builtin_add_overflow(own, u->cache_write, &own) ||
+	    __builtin_add_overflow(own, u->cache_write_1h, &own))
 		return PRICING_OVERFLOW;
-	pricing_at(mod, prompt, &tier);
+	/* the prices are the whole request's, whichever of its buckets are counted */
+	pricing_at(mod, own > prompt ? own : prompt, &tier);
 	if ((rc = pricing_add(&sum, u->input, m->in_price)) != PRICING_OK)
 		return rc;
 	/* Cache reads without their own price are charged as plain input. */

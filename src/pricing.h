@@ -21,6 +21,12 @@ enum pricing_rc {
  * their threshold.
  */
 int pricing_cost(const struct model *m, const struct usage *u, int64_t *pico);
+/*
+ * Compute the cost of some of a request's buckets (usage) at the prices of the
+ * whole request, whose prompt is prompt tokens (or usage's own, if more): the
+ * part a cache read or a saving is of a prompt past the long threshold.
+ */
+int pricing_cost_in(const struct model *m, const struct usage *u, int64_t prompt, int64_t *pico);
 /* Fill out with m's prices for a request whose prompt (input, cache reads and writes) is prompt tokens. */
 void pricing_at(const struct model *m, int64_t prompt, struct model *out);
 /* Compute the worst case before a request: input_tokens * in + max_output * out, long prices past the threshold. */

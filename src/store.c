@@ -275,6 +275,36 @@ static const char *const store_migrations[] = {
 	" WHEN 2 THEN 'frontier' END FROM usage u WHERE u.conversation_id = conversations.id"
 	" AND u.status IN ('ok', 'cancelled')"
 	" AND coalesce(u.route_reason, '') NOT LIKE 'compaction:%');",
+	/*
+	 * 13: a conversation's id is never given again, as the team's ledger and
+	 * offline rows keep it after the conversation is gone (a first message
+	 * that failed, llm logs rm): AUTOINCREMENT, which takes making the table
+	 * again (store_migrate turns foreign keys off for it, so that dropping the
+	 * old table neither empties the messages nor unlinks the usage rows). The
+	 * sequence starts past every id the usage rows still name.
+	 */
+	"CREATE TABLE conversations_new ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" created INTEGER NOT NULL,"
+	" updated INTEGER NOT NULL,"
+	" title TEXT,"
+	" model TEXT,"
+	" system TEXT,"
+	" kind TEXT NOT NULL DEFAULT 'chat',"
+	" role TEXT,"
+	" summary TEXT,"
+	" summary_upto INTEGER NOT NULL DEFAULT 0,"
+	" tier TEXT);"
+	"INSERT INTO conversations_new (id, created, updated, title, model, system, kind, role,"
+	" summary, summary_upto, tier) SELECT id, created, updated, title, model, system, kind,"
+	" role, summary, summary_upto, tier FROM conversations;"
+	"DROP TABLE conversations;"
+	"ALTER TABLE conversations_new RENAME TO conversations;"
+	"CREATE INDEX conversations_updated ON conversations(updated);"
+	"INSERT INTO sqlite_sequence (name, seq) SELECT 'conversations', 0 WHERE NOT EXISTS"
+	" (SELECT 1 FROM sqlite_sequence WHERE name = 'conversations');"
+	"UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT max(conversation_id)"
+	" FROM usage), 0)) WHERE name = 'conversations';",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,
@@ -351,8 +381,15 @@ store_migrate(struct store *s, char **cause)
 		return -1;
 	if (v == STORE_VERSION)
 		return 0;
-	if (store_exec(s, "BEGIN IMMEDIATE", cause) < 0)
+	/*
+	 * A migration that makes a table again drops the old one: with foreign
+	 * keys on, that would delete or unlink the rows referring to it. The
+	 * pragma does nothing inside a transaction, so it goes around it.
+	 */
+	if (store_exec(s, "PRAGMA foreign_keys = OFF", cause) < 0)
 		return -1;
+	if (store_exec(s, "BEGIN IMMEDIATE", cause) < 0)
+		goto keys;
 	/* Another process may have migrated while we waited for the lock. */
 	if (store_int(s, "PRAGMA user_version", &v, cause) < 0)
 		goto fail;
@@ -371,9 +408,13 @@ store_migrate(struct store *s, char **cause)
 		}
 		free(sql);
 	}
-	return store_exec(s, "COMMIT", cause);
+	if (store_exec(s, "COMMIT", cause) < 0)
+		goto fail;
+	return store_exec(s, "PRAGMA foreign_keys = ON", cause);
 fail:
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+keys:
+	sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	return -1;
 }
 

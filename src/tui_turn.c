@@ -234,7 +234,9 @@ note_up(struct tui *t, const struct chat_turn *turn, const char *s)
 static void
 finish_note(struct tui *t, const struct chat_turn *turn)
 {
-	const char *s = turn->finish == CHAT_FINISH_LENGTH ?
+	const char *s = chat_turn_window_cut(turn) ?
+	    "the answer was cut off at the end of the model's context window (/compact or /new "
+	    "makes room)" : turn->finish == CHAT_FINISH_LENGTH ?
 	    "the answer was cut off at the length limit (max_tokens in config.ini raises it)" :
 	    turn->finish == CHAT_FINISH_FILTER ? "the answer was stopped by the provider's filter" :
 	    NULL;

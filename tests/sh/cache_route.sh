@@ -85,3 +85,27 @@ check_eq "expired: the conversation's tier, on the tier's pick" "$(rj tier) $(rj
 check_not_contains "expired: no switch cost" "$(rj reason)" "would lose"
 check_eq "expired: no warm tokens anywhere" \
     "$(rj estimates.0.cached_tokens) $(rj estimates.1.cached_tokens) $(rj estimates.2.cached_tokens)" "0 0 0"
+
+# A prompt past a long-context threshold is billed whole at the long prices, cache reads
+# too: gpt-5.4 past 272k tokens reads at $0.50/M, not $0.25/M, and input is $5/M, output
+# $22.50/M. A conversation warm below the threshold (about 270k tokens) that a follow-up
+# takes past it is estimated at those prices, its warm part and what leaving it loses alike.
+t_py -c 'import sys; sys.stdout.write("word " * 216000)' >"$T/270k.txt"
+t_py -c 'import sys; sys.stdout.write("more " * 8000)' >"$T/10k.txt"
+fake_reply '{"text":"ok"}'
+run_llm -q -m gpt-5.4 -f "$T/270k.txt" "summarise"
+check_rc "long: warm-up on gpt-5.4, exit 0" 0
+warm=$(t_ledger_sql "select input_tokens + cached_input_tokens from usage order by id desc limit 1")
+check "long: warm below the threshold ($warm)" test "$warm" -gt 1024 -a "$warm" -le 272000
+LLM_NOW=$((LLM_NOW + 60))
+run_llm route -c --json -m gpt-5.4 -f "$T/10k.txt" "and this?"
+printf '%s\n' "$OUT" >"$T/r.json"
+check "long: the follow-up is past the threshold" test "$(rj input_tokens)" -gt 272000
+check_eq "long: the warm part" "$(rj cached_tokens)" "$warm"
+check_eq "long: the warm part at the long cached price" "$(pico cache_usd)" "$((warm * 500000))"
+check_eq "long: the estimate at the long prices" "$(pico estimate_usd)" \
+    "$((warm * 500000 + ($(rj input_tokens) - warm) * 5000000 + $(rj reply_tokens) * 22500000))"
+run_llm route -c --json -m test-frontier -f "$T/10k.txt" "and this?"
+printf '%s\n' "$OUT" >"$T/r.json"
+check_eq "long: leaving the warm model loses its long-price saving" "$(pico cache_loss_usd)" \
+    "$((warm * (5000000 - 500000)))"

@@ -195,6 +195,10 @@ check_contains "failed first message: -c starts a new one, saying so" "$ERR" \
 check_eq "failed first message: -c sends no history" "$(fake_last body.messages)" \
     '[{"role":"user","content":"then -c"}]'
 check_eq "failed first message: that one is kept" "$(convs)" 1
+# the failed one's id (1, of a new database) stays with its request in the team's ledger
+# and the rows kept offline: the next conversation never takes it
+check_eq "failed first message: its id is not given again" \
+    "$(t_ledger_sql "SELECT id FROM conversations")" 2
 
 # after a good conversation: a failed new one leaves it the latest, which -c continues
 fake_reset

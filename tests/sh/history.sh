@@ -134,6 +134,17 @@ run_llm logs -q giraffes
 check_contains "logs rm: the other conversation still found" "$OUT" "#$other "
 run_llm logs rm "$conv"
 check_rc "logs rm: again: exit 2" 2
+# the id of the last conversation, removed, is never given again: the team's ledger
+# keeps it on its rows, and a new conversation under it would take them for its own
+fake_reply '{"text":"ok"}'
+run_llm -m test-cheap --json "to be removed"
+gone=$(json_get "$T/out" conversation_id)
+check_eq "logs rm: the newest conversation" "$gone" "$(sqlite3 "$DB" "select max(id) from conversations")"
+run_llm logs rm "$gone"
+fake_reply '{"text":"ok"}'
+run_llm -m test-cheap --json "the next one"
+check "logs rm: the removed id ($gone) is not given again" \
+    test "$(json_get "$T/out" conversation_id)" -gt "$gone"
 
 # --- /search in the full-screen client --------------------------------------------
 . "$LLM_TOP/tests/tui_lib.sh"

@@ -157,6 +157,26 @@ test_long_prompt(void)
 }
 
 /*
+ * A part of a long request is priced as the whole is billed: 270k warm tokens
+ * of a 280k prompt read at the long cached price, and save at the long prices.
+ */
+static void
+test_long_part(void)
+{
+	struct usage warm = { .cached_input = 270000 };
+	int64_t pico = 0;
+
+	CHECK_INT(pricing_cost_in(&long_m, &warm, 280000, &pico), PRICING_OK);
+	CHECK_INT(pico, 270000LL * 500000);
+	CHECK_INT(pricing_cost_in(&long_m, &warm, 0, &pico), PRICING_OK);
+	CHECK_INT(pico, 270000LL * 250000);
+	CHECK_INT(pricing_cost(&long_m, &warm, &pico), PRICING_OK);
+	CHECK_INT(pico, 270000LL * 250000);
+	CHECK_INT(cache_saving(&long_m, 270000, 280000), 270000LL * (5000000 - 500000));
+	CHECK_INT(cache_saving(&long_m, 270000, 270000), 270000LL * (2500000 - 250000));
+}
+
+/*
  * Anthropic's cache prices are fixed ratios of input at every size: a long
  * tier listing only input and output (claude-sonnet-4-5: $6 and $22.50 past
  * 200k) reads at 0.1x and writes at 1.25x and 2x of the long input.
@@ -285,6 +305,7 @@ main(void)
 	RUN(test_overflow);
 	RUN(test_worst_case);
 	RUN(test_long_prompt);
+	RUN(test_long_part);
 	RUN(test_long_prompt_cache_ratios);
 	RUN(test_cache_effect_long);
 	RUN(test_format);

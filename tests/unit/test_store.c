@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "history.h"
 #include "ledger.h"
 #include "store.h"
 #include "test_db.h"
@@ -489,6 +490,99 @@ test_drop_empty(void)
 	ledger_close(l);
 }
 
+/*
+ * A conversation's id is never given again: not after its first message
+ * failed and it was dropped, nor after llm logs rm, nor in a later process.
+ * The team's ledger and offline rows keep the id.
+ */
+static void
+test_ids_not_reused(void)
+{
+	struct ledger *l;
+	struct store *s;
+	char *cause = NULL;
+	int64_t kept, dropped, forgotten, next;
+
+	fresh_dir();
+	l = open_ledger();
+	s = ledger_store(l);
+	kept = store_conv_new(s, "kept");
+	CHECK_INT(store_msg_add(s, kept, "user", "hello", 0), 0);
+	dropped = store_conv_new(s, "failed first message");
+	CHECK(dropped > kept);
+	CHECK_INT(store_conv_drop_empty(s, dropped), 1);
+	forgotten = store_conv_new(s, "forgotten");
+	CHECK(forgotten > dropped);
+	CHECK_INT(store_msg_add(s, forgotten, "user", "secret", 0), 0);
+	CHECK_INT(history_forget(s, forgotten, &cause), 0);
+	ledger_close(l);
+	l = open_ledger();
+	next = store_conv_new(ledger_store(l), "next");
+	CHECK(next > forgotten);
+	ledger_close(l);
+}
+
+/*
+ * Upgrading from version 12, whose ids could be given again, keeps every
+ * conversation with its messages and requests, and starts the ids past any
+ * a usage row still names (a conversation dropped before the upgrade).
+ */
+static void
+test_upgrade_ids(void)
+{
+	struct ledger *l;
+	struct store *s;
+	struct store_conv c;
+	sqlite3 *db;
+	char *cause = NULL;
+
+	fresh_dir();
+	ledger_close(open_ledger());
+	/* the conversations table as version 12 made it, without AUTOINCREMENT */
+	CHECK_INT(sqlite3_open(test_db, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "PRAGMA foreign_keys = OFF; BEGIN;"
+	    "CREATE TABLE c12 (id INTEGER PRIMARY KEY, created INTEGER NOT NULL,"
+	    " updated INTEGER NOT NULL, title TEXT, model TEXT, system TEXT,"
+	    " kind TEXT NOT NULL DEFAULT 'chat', role TEXT, summary TEXT,"
+	    " summary_upto INTEGER NOT NULL DEFAULT 0, tier TEXT);"
+	    "DROP TABLE conversations; ALTER TABLE c12 RENAME TO conversations;"
+	    "CREATE INDEX conversations_updated ON conversations(updated);"
+	    "DELETE FROM sqlite_sequence WHERE name = 'conversations';"
+	    "INSERT INTO conversations (id, created, updated, title, system, kind, role, summary,"
+	    " summary_upto, tier) VALUES (1, 1, 1, 'first', 'Be brief.', 'chat', 'review',"
+	    " 'a summary', 2, 'mid'), (2, 2, 2, 'second', NULL, 'draft', NULL, NULL, 0, NULL);"
+	    "INSERT INTO messages (conversation_id, role, text, created) VALUES"
+	    " (1, 'user', 'capital of France?', 1), (1, 'assistant', 'Paris.', 1);"
+	    "INSERT INTO usage (time, conversation_id, tier, status, cost_pico) VALUES"
+	    " (1, 1, 'mid', 'ok', 100), (2, 2, 'cheap', 'ok', 7), (3, 5, 'cheap', 'error', 0);"
+	    "COMMIT; PRAGMA user_version = 12", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	l = open_ledger();
+	s = ledger_store(l);
+	CHECK_INT(store_version(s), STORE_VERSION);
+	check_sql("SELECT count(*) FROM sqlite_master WHERE name = 'conversations'"
+	    " AND sql LIKE '%AUTOINCREMENT%'", "1");
+	check_sql("SELECT group_concat(id || ':' || title || ':' || kind || ':' ||"
+	    " coalesce(system, '-') || ':' || coalesce(role, '-') || ':' || coalesce(summary, '-')"
+	    " || ':' || summary_upto || ':' || coalesce(tier, '-'), ' ') FROM conversations",
+	    "1:first:chat:Be brief.:review:a summary:2:mid 2:second:draft:-:-:-:0:-");
+	check_sql("SELECT group_concat(conversation_id || ':' || text, ' ') FROM messages",
+	    "1:capital of France? 1:Paris.");
+	check_sql("SELECT group_concat(conversation_id || ':' || cost_pico, ' ') FROM usage",
+	    "1:100 2:7 5:0");
+	check_sql("PRAGMA integrity_check", "ok");
+	CHECK_INT(store_conv_get(s, 1, &c, &cause), 0);
+	CHECK(c.nmsgs == 2);
+	store_conv_done(&c);
+	/* foreign keys are on again: a conversation deleted unlinks its requests by itself */
+	CHECK_INT(sqlite3_exec(store_db(s), "DELETE FROM conversations WHERE id = 2", NULL, NULL,
+	    NULL), SQLITE_OK);
+	check_sql("SELECT coalesce(conversation_id, 'none') FROM usage WHERE time = 2", "none");
+	/* past conversation 5, which only a request names now */
+	CHECK_INT(store_conv_new(s, "after the upgrade"), 6);
+	ledger_close(l);
+}
+
 int
 main(void)
 {
@@ -504,6 +598,8 @@ main(void)
 	RUN(test_migrate_v1);
 	RUN(test_system_and_drafts);
 	RUN(test_drop_empty);
+	RUN(test_ids_not_reused);
+	RUN(test_upgrade_ids);
 	test_db_cleanup();
 	UNIT_EXIT();
 }

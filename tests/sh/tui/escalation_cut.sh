@@ -174,4 +174,25 @@ check_screen "empty: said, with what to do" e0 "the model sent no text; F4 asks 
 check_screen "empty at frontier: said" e1 "the model sent no text"
 check_not_screen "empty at frontier: no tier above" e1 "F4 asks"
 
+# cut off where the model's context window ends: no larger cap would help, and the note says
+# what makes room instead
+t_config_append "$(t_model test-win openai test-win-1 cheap 1 2 'context = 8000')"
+t_py -c 'import sys; sys.stdout.write("word " * 4800)' >"$T/6k.txt"
+fake_reset
+fake_reply '{"text":"Start of a long summary","stop":"length","usage":{"input":6000,"output":10}}'
+tui_ok "cut off by the window" w <<S
+:type /model test-win
+:key Enter
+:type /file $T/6k.txt
+:key Enter
+:type summarise
+:key Enter
+:wait-idle
+:dump-screen $T/w0
+S
+check_eq "cut off by the window: one request" "$(fake_count)" 1
+check_screen "cut off by the window: said so" w0 \
+    "the answer was cut off at the end of the model's context window (/compact or /new makes"
+check_not_screen "cut off by the window: no cap to raise" w0 "max_tokens in config.ini raises it"
+
 echo "# $T_PASS passed, $T_FAIL failed"

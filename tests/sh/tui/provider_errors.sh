@@ -63,7 +63,8 @@ check_contains "cli 429: names -t" "$ERR" "(or use another tier with -t)"
 echo "# $T_PASS passed, $T_FAIL failed"
 
 # a failed first message leaves no conversation (none in the title, none to
-# resume); the next message starts one of its own, titled by it
+# resume); the next message starts one of its own, titled by it, under an id
+# of its own (1 stays with the failed request in the team's ledger)
 rm -f "$DB" "$DB-wal" "$DB-shm"
 fake_reset
 fake_reply '{"status":401}'
@@ -83,9 +84,9 @@ check_screen "failed first message: the failure said" f0 "rejected the key"
 check_not_contains "failed first message: no conversation in the title" "$(sed -n 1p "$T/f0")" \
     "conversation 1"
 check_eq "failed first message: the next one's conversation alone" \
-    "$(sql "select group_concat(id || ':' || title) from conversations")" "1:second works"
+    "$(sql "select group_concat(id || ':' || title) from conversations")" "2:second works"
 check_contains "failed first message: the next one's conversation in the title" \
-    "$(sed -n 1p "$T/f1")" "conversation 1"
+    "$(sed -n 1p "$T/f1")" "conversation 2"
 check_eq "failed first message: both requests in the ledger" \
     "$(sql "select group_concat(status || ':' || coalesce(conversation_id, '-')) from (select * from usage order by id)")" \
-    "error:-,ok:1"
+    "error:-,ok:2"
