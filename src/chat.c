@@ -1925,8 +1925,15 @@ chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *c
 	if (last >= TIER_FRONTIER)
 		return CHAT_USAGE;
 	if (c->hist_last) {
-		/* take the last exchange back out of the history, then ask again higher */
+		/*
+		 * take the last exchange back out of the history, then ask again
+		 * higher; out of the saved conversation too, so that one resumed
+		 * later shows and sends what this one does
+		 */
 		prompt = c->hist_text[c->nhist - 2];
+		if (c->ledger != NULL && c->conv_id != 0)
+			store_turn_drop(ledger_store(c->ledger), c->conv_id, prompt,
+			    c->hist_text[c->nhist - 1]);
 		free(c->hist_text[c->nhist - 1]);
 		c->nhist -= 2;
 	} else {

@@ -52,6 +52,22 @@ check_contains "F3: route line says pinned" "$(row "$T/c4" 'route ')" "route pin
 check_contains "F3: pinned model asked" "$(fake_last path)" "test-frontier-1"
 check_screen "F3: reply from it" c4 "frontier · test-frontier · 10→9 tok"
 
+# resumed later, the conversation is what the model saw: the answer re-asked up is gone from
+# the screen and from what is sent, the question once
+fake_reply '{"text":"resumed fine","usage":{"input":10,"output":2}}'
+tui_ok "F4: resumed" r 100x30 -c -m test-cheap <<S
+:dump-screen $T/r0
+:type and after?
+:key Enter
+:wait-idle
+S
+check_not_screen "F4: resumed: the answer re-asked up is not shown" r0 "cheap says hi"
+check_eq "F4: resumed: the question shown once" "$(grep -c 'you  hello' "$T/r0")" 1
+check_screen "F4: resumed: the answer from one tier up" r0 "llm  mid says more"
+check_eq "F4: resumed: what is sent" \
+    "$(fake_last body.messages | t_py -c 'import json,sys; print(" | ".join(m["content"] for m in json.load(sys.stdin)))')" \
+    "hello | mid says more | and now? | frontier speaks | and after?"
+
 # a name not known is an error that leaves the pin alone
 fake_reply '{"text":"still mid","usage":{"input":10,"output":3}}'
 tui_ok "typo" p <<S
