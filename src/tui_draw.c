@@ -267,11 +267,28 @@ put(const struct tui *t, int y, int x, const char *s, size_t n)
 {
 	size_t i = 0;
 
+	move(y, x);
 	if (t->unicode) {
-		mvaddnstr(y, x, s, (int)n);
+		/*
+		 * U+200D (zero width joiner) makes one glyph of several emoji
+		 * on some terminals (tmux, kitty, WezTerm) and not on others, so
+		 * the columns they take differ from the ones counted here and
+		 * the rest of the row lands elsewhere than curses thinks. Left
+		 * out, the emoji show side by side on every terminal.
+		 */
+		while (n > 0) {
+			const char *zwj = memmem(s, n, "\xe2\x80\x8d", 3);
+			size_t k = zwj != NULL ? (size_t)(zwj - s) : n;
+
+			if (k > 0)
+				addnstr(s, (int)k);
+			if (zwj == NULL)
+				break;
+			s += k + 3;
+			n -= k + 3;
+		}
 		return;
 	}
-	move(y, x);
 	while (i < n) {
 		size_t c = 1;
 		int cw;
