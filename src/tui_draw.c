@@ -1059,7 +1059,7 @@ route_update(struct tui *t)
 	free(t->route_err);
 	t->route_err = NULL;
 	t->route_ok = false;
-	if (t->mode == MODE_APPROVE_EDIT || (*in == '\0' && t->natt == 0))
+	if (t->mode == MODE_APPROVE_EDIT || (tui_blank(in) && t->natt == 0))
 		return;
 	if (in[0] == '/' && t->natt == 0)
 		return;
