@@ -128,6 +128,11 @@ chat_reset(struct chat *c)
 	c->hist_text = NULL;
 	c->nhist = 0;
 	c->hist_last = false;
+	/* the last turn was of the conversation left: never re-asked in the next one */
+	if (!c->busy)
+		turn_clear(&c->turn);
+	free(c->prompt);
+	c->prompt = NULL;
 	c->conv_id = 0;
 	c->prev_tier = TIER_AUTO;
 	free(c->system);

@@ -123,4 +123,28 @@ check_eq "cancelled first: re-asked on mid" "$(fake_get 1 body.model)" test-mid-
 check_eq "cancelled first: its question" "$(fake_get 1 body.messages.-1.content)" "question B"
 check_screen "cancelled first: answer" y0 "llm  answer B"
 
+# the last question belongs to its conversation: after /new or a resume, F4 re-asks nothing
+fake_reset
+fake_reply '{"text":"alpha answer","usage":{"input":10,"output":2}}'
+tui_ok "F4 after /new" n <<S
+:type alpha question
+:key Enter
+:wait-idle
+:type /new
+:key Enter
+:key F4
+:wait-idle
+:dump-screen $T/n0
+:type /resume 1
+:key Enter
+:key F4
+:wait-idle
+:dump-screen $T/n1
+S
+check_eq "F4 after /new: nothing sent again" "$(fake_count)" 1
+check_screen "F4 after /new: said" n0 "nothing to re-ask yet"
+check_not_screen "F4 after /new: no re-ask" n0 "re-asking one tier up"
+check_screen "F4 after /resume: said" n1 "nothing to re-ask yet"
+check_not_screen "F4 after /resume: no re-ask" n1 "re-asking one tier up"
+
 echo "# $T_PASS passed, $T_FAIL failed"
