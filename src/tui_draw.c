@@ -1049,7 +1049,8 @@ route_update(struct tui *t)
 	struct chat_opts o;
 	char *cause = NULL, *prompt;
 	int point, rc;
-	const char *in = tui_input(&point);
+	const char *in = tui_input(&point), *msg;
+	bool cmd;
 
 	if (!t->route_dirty && t->last_input != NULL && strcmp(t->last_input, in) == 0)
 		return;
@@ -1059,11 +1060,12 @@ route_update(struct tui *t)
 	free(t->route_err);
 	t->route_err = NULL;
 	t->route_ok = false;
-	if (t->mode == MODE_APPROVE_EDIT || (tui_blank(in) && t->natt == 0))
+	/* "//" starts a message that starts with a slash, as tui_submit sends it */
+	cmd = in[0] == '/' && in[1] != '/';
+	msg = cmd ? "" : in[0] == '/' ? in + 1 : in;
+	if (t->mode == MODE_APPROVE_EDIT || (tui_blank(msg) && t->natt == 0))
 		return;
-	if (in[0] == '/' && t->natt == 0)
-		return;
-	prompt = tui_compose(t, in[0] == '/' ? "" : in);
+	prompt = tui_compose(t, msg);
 	if (t->agent) {
 		rc = agent_route(t, prompt, &cause);
 	} else {
