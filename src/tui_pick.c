@@ -384,6 +384,7 @@ pick_help(struct tui *t)
 	tui_help_add(t, "", 0, "Input is readline: history, emacs or vi keys from ~/.inputrc.");
 	tui_help_add(t, "", 0, "Enter sends; pastes keep their newlines; [keys] in config.ini "
 	    "rebinds (action = KEY).");
+	tui_help_add(t, "", 0, "A line starting // is a message starting with one slash.");
 	tui_help_add(t, "", 0, "An agent task's approval: y yes, n no, a always (this task), "
 	    "d whole diff, e edit the command first.");
 	tui_help_add(t, "", 0, "Its cap's question: y adds the first cap again, + or a digit "
