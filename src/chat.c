@@ -128,6 +128,11 @@ chat_reset(struct chat *c)
 	c->hist_text = NULL;
 	c->nhist = 0;
 	c->hist_last = false;
+	/* the last turn was of the conversation left: never re-asked in the next one */
+	if (!c->busy)
+		turn_clear(&c->turn);
+	free(c->prompt);
+	c->prompt = NULL;
 	c->conv_id = 0;
 	c->prev_tier = TIER_AUTO;
 	free(c->system);
@@ -1938,8 +1943,15 @@ chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *c
 	if (last >= TIER_FRONTIER)
 		return CHAT_USAGE;
 	if (c->hist_last) {
-		/* take the last exchange back out of the history, then ask again higher */
+		/*
+		 * take the last exchange back out of the history, then ask again
+		 * higher; out of the saved conversation too, so that one resumed
+		 * later shows and sends what this one does
+		 */
 		prompt = c->hist_text[c->nhist - 2];
+		if (c->ledger != NULL && c->conv_id != 0)
+			store_turn_drop(ledger_store(c->ledger), c->conv_id, prompt,
+			    c->hist_text[c->nhist - 1]);
 		free(c->hist_text[c->nhist - 1]);
 		c->nhist -= 2;
 	} else {

@@ -3,6 +3,7 @@
 
 #include <md4c.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,9 @@ struct render {
 	bool in_code, blank;
 	char *code_lang;
 	struct buf raw;      /* the code block as written, for saving */
+	const char *src;     /* the Markdown being parsed */
+	size_t srclen;
+	size_t indent;       /* columns of a code line's indentation not placed yet */
 	size_t link_start;
 	char *href;
 	struct trow *rows;
@@ -265,6 +269,7 @@ flush_code(struct render *r)
 	md_blk_reset(&r->blk);
 	r->code_no++;
 	r->in_code = false;
+	r->indent = 0;
 	r->blank = true;
 }
 
@@ -741,6 +746,77 @@ put_code(struct render *r, const char *s, size_t n)
 	}
 }
 
+/* Whether s[0..n) is all spaces. */
+static bool
+all_spaces(const char *s, size_t n)
+{
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	return n == 0;
+}
+
+/*
+ * The bytes as written of the last cols columns of indentation before the
+ * code at s, in *len; NULL when they are not there whole (a tab that the
+ * fence's own indentation took part of). Tabs stop every four columns from
+ * the line's start, as md4c counts them.
+ */
+static const char *
+source_indent(const struct render *r, const char *s, size_t cols, size_t *len)
+{
+	size_t off = (size_t)(s - r->src), line = off, ws = off, i, col = 0, want;
+
+	while (line > 0 && r->src[line - 1] != '\n')
+		line--;
+	while (ws > line && (r->src[ws - 1] == ' ' || r->src[ws - 1] == '\t'))
+		ws--;
+	for (i = line; i < off; i++)
+		col = r->src[i] == '\t' ? (col + 4) & ~(size_t)3 : col + 1;
+	if (cols > col)
+		return NULL;
+	want = col - cols;
+	for (i = line, col = 0; i < off && col < want; i++)
+		col = r->src[i] == '\t' ? (col + 4) & ~(size_t)3 : col + 1;
+	if (col != want || i < ws)
+		return NULL;
+	*len = off - i;
+	return r->src + i;
+}
+
+/*
+ * Add a piece of a code block. md4c hands a line's indentation over as spaces
+ * of its own, tabs expanded; the block as saved (/save, /copy) keeps what was
+ * written, so that a Makefile's tabs stay tabs.
+ */
+static void
+code_text(struct render *r, const char *s, size_t n)
+{
+	static const char spaces[] = "        ";
+	uintptr_t p = (uintptr_t)s, b = (uintptr_t)r->src;
+	bool in_src = p >= b && p < b + r->srclen;
+	const char *ind = NULL;
+	size_t ilen = 0;
+
+	if (!in_src && n > 0 && all_spaces(s, n)) {
+		r->indent += n;
+		return;
+	}
+	if (r->indent > 0 && in_src)
+		ind = source_indent(r, s, r->indent, &ilen);
+	if (ind != NULL) {
+		buf_add(&r->raw, ind, ilen);
+		put_code(r, ind, ilen);
+		r->indent = 0;
+	}
+	for (; r->indent > 0; r->indent -= ilen) {
+		ilen = r->indent < sizeof(spaces) - 1 ? r->indent : sizeof(spaces) - 1;
+		buf_add(&r->raw, spaces, ilen);
+		put_code(r, spaces, ilen);
+	}
+	buf_add(&r->raw, s, n);
+	put_code(r, s, n);
+}
+
 static int
 on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 {
@@ -762,10 +838,8 @@ on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 		put_entity(r, s, n);
 		break;
 	case MD_TEXT_CODE:
-		if (r->in_code) {
-			buf_add(&r->raw, s, n);
-			put_code(r, s, n);
-		}
+		if (r->in_code)
+			code_text(r, s, n);
 		else
 			put_text(r, s, n, false);
 		break;
@@ -803,6 +877,8 @@ md_render(struct md_doc *d, const char *text, size_t len, int width, enum theme_
 	r.first_line = d->nlines;
 	md_blk_init(&r.blk);
 	buf_init(&r.raw, 0);
+	r.src = text;
+	r.srclen = len;
 	md_parse(text, (MD_SIZE)len, &parser, &r);
 	/* Whatever a cut-short stream left open. */
 	if (r.in_code)

@@ -668,6 +668,48 @@ store_turn_add(struct store *s, int64_t conv, const char *prompt, const char *an
 	return store_msgs_add(s, conv, roles, texts, 2, usage_id);
 }
 
+/* Delete the last two messages of conv when they are the user's prompt and then answer. */
+int
+store_turn_drop(struct store *s, int64_t conv, const char *prompt, const char *answer)
+{
+	const char *want_role[] = { "assistant", "user" }, *want_text[] = { answer, prompt };
+	sqlite3_stmt *st = NULL;
+	int64_t ids[2];
+	int rc = -1, n = 0;
+
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, role, text FROM messages WHERE conversation_id = ?"
+	    " ORDER BY id DESC LIMIT 2", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, conv);
+	while (n < 2 && sqlite3_step(st) == SQLITE_ROW) {
+		const char *role = (const char *)sqlite3_column_text(st, 1);
+		const char *text = (const char *)sqlite3_column_text(st, 2);
+
+		if (role == NULL || text == NULL || strcmp(role, want_role[n]) != 0 ||
+		    strcmp(text, want_text[n] ? want_text[n] : "") != 0)
+			break;
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (n < 2) {
+		rc = 0;
+		goto out;
+	}
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM messages WHERE id IN (?, ?)", -1, &st,
+	    NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, ids[0]);
+	sqlite3_bind_int64(st, 2, ids[1]);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 1 : -1;
+out:
+	sqlite3_finalize(st);
+	sqlite3_exec(s->db, rc >= 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
 /* Return the most recently updated conversation, or 0. */
 int64_t
 store_conv_latest(struct store *s)

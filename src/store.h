@@ -79,6 +79,12 @@ int store_msg_add(struct store *s, int64_t conv, const char *role, const char *t
  */
 int store_turn_add(struct store *s, int64_t conv, const char *prompt, const char *answer,
     int64_t usage_id);
+/*
+ * Take a turn back out: when the conversation's last two messages are prompt
+ * and then answer, delete them (their usage rows stay). 1 taken, 0 not the
+ * last turn, -1 on error.
+ */
+int store_turn_drop(struct store *s, int64_t conv, const char *prompt, const char *answer);
 /* The most recently updated chat that holds messages (no draft, no llm cmd request); 0 if none. */
 int64_t store_conv_latest(struct store *s);
 /* Keep system (NULL: none) as conversation conv's system prompt. 0 or -1. */

@@ -267,11 +267,28 @@ put(const struct tui *t, int y, int x, const char *s, size_t n)
 {
 	size_t i = 0;
 
+	move(y, x);
 	if (t->unicode) {
-		mvaddnstr(y, x, s, (int)n);
+		/*
+		 * U+200D (zero width joiner) makes one glyph of several emoji
+		 * on some terminals (tmux, kitty, WezTerm) and not on others, so
+		 * the columns they take differ from the ones counted here and
+		 * the rest of the row lands elsewhere than curses thinks. Left
+		 * out, the emoji show side by side on every terminal.
+		 */
+		while (n > 0) {
+			const char *zwj = memmem(s, n, "\xe2\x80\x8d", 3);
+			size_t k = zwj != NULL ? (size_t)(zwj - s) : n;
+
+			if (k > 0)
+				addnstr(s, (int)k);
+			if (zwj == NULL)
+				break;
+			s += k + 3;
+			n -= k + 3;
+		}
 		return;
 	}
-	move(y, x);
 	while (i < n) {
 		size_t c = 1;
 		int cw;
@@ -1032,7 +1049,8 @@ route_update(struct tui *t)
 	struct chat_opts o;
 	char *cause = NULL, *prompt;
 	int point, rc;
-	const char *in = tui_input(&point);
+	const char *in = tui_input(&point), *msg;
+	bool cmd;
 
 	if (!t->route_dirty && t->last_input != NULL && strcmp(t->last_input, in) == 0)
 		return;
@@ -1042,11 +1060,12 @@ route_update(struct tui *t)
 	free(t->route_err);
 	t->route_err = NULL;
 	t->route_ok = false;
-	if (t->mode == MODE_APPROVE_EDIT || (*in == '\0' && t->natt == 0))
+	/* "//" starts a message that starts with a slash, as tui_submit sends it */
+	cmd = in[0] == '/' && in[1] != '/';
+	msg = cmd ? "" : in[0] == '/' ? in + 1 : in;
+	if (t->mode == MODE_APPROVE_EDIT || (tui_blank(msg) && t->natt == 0))
 		return;
-	if (in[0] == '/' && t->natt == 0)
-		return;
-	prompt = tui_compose(t, in[0] == '/' ? "" : in);
+	prompt = tui_compose(t, msg);
 	if (t->agent) {
 		rc = agent_route(t, prompt, &cause);
 	} else {

@@ -328,7 +328,7 @@ rl_line_fn(char *line)
 		t->quit = true;
 		return;
 	}
-	if (*line != '\0') {
+	if (!tui_blank(line)) {
 		add_history(line);
 		if (t->history_path != NULL)
 			append_history(1, t->history_path);

@@ -384,6 +384,7 @@ pick_help(struct tui *t)
 	tui_help_add(t, "", 0, "Input is readline: history, emacs or vi keys from ~/.inputrc.");
 	tui_help_add(t, "", 0, "Enter sends; pastes keep their newlines; [keys] in config.ini "
 	    "rebinds (action = KEY).");
+	tui_help_add(t, "", 0, "A line starting // is a message starting with one slash.");
 	tui_help_add(t, "", 0, "An agent task's approval: y yes, n no, a always (this task), "
 	    "d whole diff, e edit the command first.");
 	tui_help_add(t, "", 0, "Its cap's question: y adds the first cap again, + or a digit "
@@ -413,17 +414,23 @@ tui_pick_open(struct tui *t, enum tui_mode mode)
 	t->dirty = true;
 }
 
-/* One line of text made visible, its line breaks spaces, cut to cols columns; malloc'd. */
+/*
+ * One line of text made visible, its line breaks spaces, cut to cols columns;
+ * padded to them when pad (a column that others follow); malloc'd.
+ */
 static char *
-one_line(const struct tui *t, const char *s, int cols)
+one_line(const struct tui *t, const char *s, int cols, bool pad)
 {
 	char *v = visible_str(s, strlen(s)), *p, *cut;
+	size_t n;
 
 	for (p = v; *p; p++)
 		if (*p == '\n' || *p == '\t' || *p == '\r')
 			*p = ' ';
 	cut = fit_cols(t, v, cols);
 	free(v);
+	for (n = strlen(cut); !pad && n > 0 && cut[n - 1] == ' '; n--)
+		cut[n - 1] = '\0';
 	return cut;
 }
 
@@ -442,7 +449,7 @@ tui_pick_search(struct tui *t, const char *text)
 		free(cause);
 		return;
 	}
-	title = one_line(t, text, 60);
+	title = one_line(t, text, 60, false);
 	snprintf(t->pick.title, sizeof(t->pick.title), "conversations holding: %s", title);
 	free(title);
 	for (i = 0; i < n; i++) {
@@ -453,8 +460,8 @@ tui_pick_search(struct tui *t, const char *text)
 			continue;   /* one line per conversation: its first match */
 		localtime_r(&tt, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		title = one_line(t, h[i].title ? h[i].title : "(untitled)", 30);
-		snip = one_line(t, h[i].snippet ? h[i].snippet : "", 60);
+		title = one_line(t, h[i].title ? h[i].title : "(untitled)", 30, true);
+		snip = one_line(t, h[i].snippet ? h[i].snippet : "", 60, false);
 		tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s  %s", (long long)h[i].conv, when, title,
 		    snip), h[i].conv);
 		free(title);

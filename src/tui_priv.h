@@ -440,6 +440,8 @@ void tui_input_set(const char *s);
 /* tui_turn.c: a turn on the screen. */
 /* Send a line: a slash command, or a message with the attachments. */
 void tui_submit(struct tui *t, const char *line);
+/* Whether a line holds nothing but blanks and line breaks: no message to send. */
+bool tui_blank(const char *line);
 /* The prompt that would be sent for input (attachments first); malloc'd. */
 char *tui_compose(const struct tui *t, const char *input);
 /* Re-ask the last turn one tier up. */

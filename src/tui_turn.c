@@ -333,6 +333,12 @@ started(struct tui *t, int rc)
 	tui_meter_refresh(t);
 }
 
+bool
+tui_blank(const char *line)
+{
+	return line[strspn(line, " \t\r\n")] == '\0';
+}
+
 /* Send a line: a slash command, or a message with the attachments. */
 void
 tui_submit(struct tui *t, const char *line)
@@ -350,8 +356,8 @@ tui_submit(struct tui *t, const char *line)
 	}
 	if (line[0] == '/')
 		line++;   /* "//" sends a line that starts with a slash */
-	if (*line == '\0' && t->natt == 0)
-		return;
+	if (tui_blank(line) && t->natt == 0)
+		return;   /* blanks alone are no question, and some providers refuse them */
 	if (chat_busy(t->chat) || tui_job_busy(t) || tui_agent_busy(t)) {
 		char k[16];
 

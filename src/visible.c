@@ -161,6 +161,16 @@ visible_feed(struct visible *v, const char *s, size_t n, struct buf *out)
 			}
 			continue;
 		}
+		if (v->cr) {
+			v->cr = false;
+			if (c != '\n')
+				put_visible(out, '\r');
+		}
+		if (c == '\r') {
+			v->cr = true;
+			i++;
+			continue;
+		}
 		v->need = lead_len(c);
 		if (v->need == 0)
 			buf_adds(out, REPLACEMENT);
@@ -181,6 +191,9 @@ visible_flush(struct visible *v, struct buf *out)
 	if (v->npend > 0)
 		buf_adds(out, REPLACEMENT);
 	v->npend = 0;
+	if (v->cr)
+		put_visible(out, '\r');
+	v->cr = false;
 }
 
 /* Return the visible form of a whole string (malloc'd). */

@@ -11,7 +11,7 @@
 /*
  * Text from the network is data, never terminal commands. visible_feed copies
  * UTF-8 text to out with every control made visible:
- *   - "\n" and "\t" are kept;
+ *   - "\n" and "\t" are kept, and so is a line end written "\r\n", as "\n";
  *   - other C0 controls (0x00-0x1f) become their Unicode control pictures
  *     (ESC -> "␛", BEL -> "␇", CR -> "␍"), DEL becomes "␡";
  *   - C1 controls (U+0080-U+009F) become "␛" and their 7-bit form
@@ -28,6 +28,7 @@ struct visible {
 	unsigned char pend[4];   /* bytes of an incomplete character */
 	unsigned npend;          /* how many are held */
 	unsigned need;           /* its full length */
+	bool cr;                 /* a "\r" held: a line end if "\n" follows */
 };
 
 /* Start a fresh stream. */

@@ -91,6 +91,18 @@ check_screen_each() {
 	done
 }
 
+# styles FILE TEXT: the style runs of the first row of a colour dump holding TEXT.
+styles() {
+	t_py -c '
+import sys
+text, styles = open(sys.argv[1]).read().split("-- styles", 1)
+rows = text.split("\n")
+y = next((i for i, r in enumerate(rows) if sys.argv[2] in r), -1)
+for line in styles.split("\n"):
+    if line.startswith("%2d: " % y):
+        print(line)' "$1" "$2"
+}
+
 # row FILE TEXT: the first line of the dump holding TEXT.
 row() {
 	grep -F -- "$2" "$1" 2>/dev/null | head -1

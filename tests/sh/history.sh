@@ -159,6 +159,8 @@ tui_ok "/search" s <<S
 :dump-screen $T/s2
 S
 check_screen "/search: the picker's title" s0 "conversations holding: giraffes"
+check_screen "/search: the title, then the border" s0 "├ conversations holding: giraffes ──"
+check_not_contains "/search: a short hit is not cut" "$(row "$T/s0" "[giraffes]")" "…"
 check_screen "/search: the hit, with its words" s0 "[giraffes]"
 check_screen "/search: Enter resumes it" s1 "conversation $other"
 check_screen "/search: the resumed messages" s1 "something about giraffes"

@@ -164,8 +164,8 @@ test_code_blocks(void)
 	CHECK_INT(d.ncodes, 2);
 	CHECK_INT(d.codes[0].number, 3);
 	CHECK_STR(d.codes[0].lang, "c");
-	/* saved as md4c gives it (leading tabs come as spaces) */
-	CHECK_STR(d.codes[0].text, "int main(void)\n{\n    return 0;\n}\n");
+	/* saved as written: a leading tab stays a tab (a Makefile needs it) */
+	CHECK_STR(d.codes[0].text, "int main(void)\n{\n\treturn 0;\n}\n");
 	CHECK_STR(d.codes[1].text, "plain\n");
 	CHECK_STR_FREE(spans_of(&d, 3), "dim0:\xe2\x94\x82 |code0:int main(void)|");
 	md_doc_done(&d);

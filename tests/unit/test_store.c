@@ -354,6 +354,34 @@ test_turn_add(void)
 	ledger_close(l);
 }
 
+/* A turn re-asked is taken back out: only when it is the last one, its usage rows kept. */
+static void
+test_turn_drop(void)
+{
+	struct ledger *l;
+	struct ledger_entry e = { .provider = "openai", .model = "gpt-5-mini", .tier = "cheap" };
+	char *cause = NULL;
+	int64_t a, uid;
+
+	fresh_dir();
+	l = open_ledger();
+	a = ledger_conv_new(l, "drop");
+	CHECK(a > 0);
+	CHECK_INT(ledger_reserve(l, &e, 10, 0, false, &uid, NULL, &cause), LEDGER_RESERVED);
+	CHECK_INT(ledger_turn_add(l, a, "q1", "a1", 0), 0);
+	CHECK_INT(ledger_turn_add(l, a, "q2", "a2", uid), 0);
+	/* not the last turn, or not its words: kept */
+	CHECK_INT(store_turn_drop(ledger_store(l), a, "q1", "a1"), 0);
+	CHECK_INT(store_turn_drop(ledger_store(l), a, "q2", "other"), 0);
+	CHECK_INT(store_turn_drop(ledger_store(l), a + 50, "q2", "a2"), 0);
+	check_sql("SELECT count(*) FROM messages", "4");
+	CHECK_INT(store_turn_drop(ledger_store(l), a, "q2", "a2"), 1);
+	check_sql("SELECT group_concat(role || ':' || text, ' ') FROM (SELECT * FROM messages ORDER BY id)",
+	    "user:q1 assistant:a1");
+	check_sql("SELECT count(*) FROM usage", "1");
+	ledger_close(l);
+}
+
 static void
 test_title_cut_at_character(void)
 {
@@ -594,6 +622,7 @@ main(void)
 	RUN(test_not_a_database);
 	RUN(test_conversations);
 	RUN(test_turn_add);
+	RUN(test_turn_drop);
 	RUN(test_title_cut_at_character);
 	RUN(test_migrate_v1);
 	RUN(test_system_and_drafts);

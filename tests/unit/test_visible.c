@@ -58,6 +58,17 @@ test_bel_cr_del(void)
 	check_both("\007\r\177\0x", 5, "\xe2\x90\x87\xe2\x90\x8d\xe2\x90\xa1\xe2\x90\x80x");
 }
 
+/* A line end written "\r\n" is a line end; a CR anywhere else shows, at the end too. */
+static void
+test_crlf(void)
+{
+	check_both("a\r\nb\r\n\r\n", 8, "a\nb\n\n");
+	check_both("a\rb", 3, "a\xe2\x90\x8d" "b");
+	check_both("a\r\r\n", 4, "a\xe2\x90\x8d\n");
+	check_both("a\r", 2, "a\xe2\x90\x8d");
+	check_both("\xc3\r\n", 3, "\xef\xbf\xbd\n");
+}
+
 static void
 test_c1(void)
 {
@@ -237,6 +248,7 @@ main(void)
 	RUN(test_csi_clear);
 	RUN(test_osc52);
 	RUN(test_bel_cr_del);
+	RUN(test_crlf);
 	RUN(test_c1);
 	RUN(test_split_utf8);
 	RUN(test_invalid);

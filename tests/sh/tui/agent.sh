@@ -7,18 +7,6 @@ tui_setup
 # A repository whose test fails: sum.sh subtracts.
 t_sum_repo "$T/repo"
 
-# styles FILE TEXT: the style runs of the first row of a colour dump holding TEXT.
-styles() {
-	t_py -c '
-import sys
-text, styles = open(sys.argv[1]).read().split("-- styles", 1)
-rows = text.split("\n")
-y = next((i for i, r in enumerate(rows) if sys.argv[2] in r), -1)
-for line in styles.split("\n"):
-    if line.startswith("%2d: " % y):
-        print(line)' "$1" "$2"
-}
-
 fake_reset
 fake_reply '{"text":"Looking.","calls":[{"name":"list","args":{"path":"."}},{"name":"read","args":{"path":"sum.sh"}}],"usage":{"input":900,"output":40}}'
 fake_reply "{\"calls\":[{\"name\":\"edit\",\"args\":{\"path\":\"sum.sh\",\"old\":\"\$1 - \$2\",\"new\":\"\$1 + \$2\"}}],\"usage\":{\"input\":1100,\"output\":30},\"hold_file\":\"$T/go\"}"

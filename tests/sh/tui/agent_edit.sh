@@ -169,17 +169,7 @@ S
 check_eq "lines: the command's lines under its first, its spaces kept" \
     "$(grep -A2 '? run for f in a b; do' "$T/l0" | sed 's/^│ //; s/ *│$//')" \
     "$(printf '? run for f in a b; do\n        echo "x  $f"\n      done')"
-# styles FILE TEXT: the style runs of the first row of a colour dump holding TEXT.
-styles() {
-	t_py -c '
-import sys
-text, styles = open(sys.argv[1]).read().split("-- styles", 1)
-rows = text.split("\n")
-y = next((i for i, r in enumerate(rows) if sys.argv[2] in r), -1)
-for line in styles.split("\n"):
-    if line.startswith("%2d: " % y):
-        print(line)' "$1" "$2"
-}
+
 check_contains "lines: the first in the question's look" "$(styles "$T/l0" '? run for f')" "meter_warn"
 check_contains "lines: the second too" "$(styles "$T/l0" 'echo "x  $f"')" "meter_warn"
 check_contains "lines: the last too" "$(styles "$T/l0" '      done')" "meter_warn"

@@ -83,7 +83,7 @@ t_write_config
 sed -i 's/^budget = 0/budget = 1/' "$LLM_CONFIG_DIR/config.ini"
 # at the client's narrowest every key and name is read whole, a lead too long wrapped, not
 # cut, and the text under it 4 in, where its words fit; a tall screen shows all of it
-tui_ok "help at 20" n 20x260 <<S
+tui_ok "help at 20" n 20x280 <<S
 :key F1
 :dump-screen $T/n0
 S

@@ -34,4 +34,19 @@ check_eq "escape: no C1 CSI emitted" "$(grep -c "$csi" "$T/g.raw")" 0
 check_eq "escape: no clear beyond the screen's own" "$(grep -o "${esc}\[2J" "$T/g.raw" | wc -l)" \
     "$(grep -o "${esc}\[2J" "$T/f.raw" | wc -l)"
 
+# a reply whose lines end "\r\n" reads as one written with "\n": its paragraphs apart, no
+# control picture at each line's end; a carriage return elsewhere still shows
+fake_reply '{"chunks":["First para\r","\nstill first.\r\n\r\nSecond para.\r\n\r\n```\r\ncode line\r\n```\r\nA \rB"]}'
+tui_ok "crlf" c <<S
+:type hi
+:key Enter
+:wait-idle
+:dump-screen $T/c0
+S
+check_screen "crlf: the lines of a paragraph joined" c0 "llm  First para still first."
+check_screen "crlf: the next paragraph apart" c0 "│      Second para."
+check_screen "crlf: the code block" c0 "│      │ code line  "
+check_eq "crlf: no CR shown at a line's end" "$(grep -c '␍ *│' "$T/c0")" 0
+check_screen "crlf: a CR elsewhere shows" c0 "A ␍B"
+
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -129,6 +129,25 @@ check_contains "esc: the command ran" "$(row "$T/e0" "│ Nov ")" "tier: frontie
 check_screen "copy: no block yet" e1 "/copy: there is no code block 3: no reply has one yet"
 check_eq "esc: nothing sent" "$(fake_count)" "$n"
 
+# blanks alone are no message: nothing sent or shown, the route line waits, no history line
+n=$(fake_count)
+hist=$(grep -c . "$LLM_DATA_DIR/history")
+tui_ok "blank" k <<S
+:paste   \t
+:dump-screen $T/k0
+:key Enter
+:paste \n  \n\t
+:key Enter
+:wait-idle
+:dump-screen $T/k1
+S
+check_eq "blank: nothing sent" "$(fake_count)" "$n"
+check_contains "blank: the route line waits for a message" "$(row "$T/k0" 'route ')" \
+    "type a message to see where it goes"
+check_not_screen "blank: no message shown" k1 "you "
+check_screen "blank: the welcome stays" k1 "Type a message and press Enter"
+check_eq "blank: no history line" "$(grep -c . "$LLM_DATA_DIR/history")" "$hist"
+
 check_screen "/budget: one request is one" b8 "; 1 request, 0 of unknown cost"
 # nothing is reserved once the reply is in: no "~$0.00 reserved" claims a reservation
 check_screen "/budget: spend and limit alone" b8 "budget 2026-11: \$0.60 spent, of \$1.00 (60%)"

@@ -3,18 +3,6 @@
 . "$LLM_TOP/tests/tui_lib.sh"
 tui_setup
 
-# styles FILE TEXT: the style runs of the first row of a colour dump holding TEXT.
-styles() {
-	t_py -c '
-import sys
-text, styles = open(sys.argv[1]).read().split("-- styles", 1)
-rows = text.split("\n")
-y = next((i for i, r in enumerate(rows) if sys.argv[2] in r), -1)
-for line in styles.split("\n"):
-    if line.startswith("%2d: " % y):
-        print(line)' "$1" "$2"
-}
-
 tui_ok "start" a <<S
 :dump-screen $T/a0
 :type hi
@@ -148,5 +136,19 @@ tui_ok "welcome: chat narrow" m 40x20 <<S
 S
 check_screen "welcome: narrow chat: the short line" m0 "│ Type a message and press Enter.      │"
 check_screen "welcome: narrow chat: the short keys" m0 "│ F1 every key and command · F10 quits │"
+
+# "//" starts a message that starts with a slash: the route line shows where it goes, as for
+# any message, and the message sent has one slash
+fake_reply '{"text":"the accounts","usage":{"input":10,"output":2}}'
+tui_ok "slash message" s <<S
+:type //etc/passwd holds what?
+:dump-screen $T/s0
+:key Enter
+:wait-idle
+S
+check_contains "slash message: routed" "$(row "$T/s0" 'route ')" "route auto → "
+check_contains "slash message: its estimate" "$(row "$T/s0" 'route ')" '~$'
+check_eq "slash message: sent with one slash" "$(fake_last body.messages.-1.content 2>/dev/null ||
+    fake_last body.contents.-1.parts.0.text)" "/etc/passwd holds what?"
 
 echo "# $T_PASS passed, $T_FAIL failed"

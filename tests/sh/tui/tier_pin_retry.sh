@@ -52,6 +52,22 @@ check_contains "F3: route line says pinned" "$(row "$T/c4" 'route ')" "route pin
 check_contains "F3: pinned model asked" "$(fake_last path)" "test-frontier-1"
 check_screen "F3: reply from it" c4 "frontier · test-frontier · 10→9 tok"
 
+# resumed later, the conversation is what the model saw: the answer re-asked up is gone from
+# the screen and from what is sent, the question once
+fake_reply '{"text":"resumed fine","usage":{"input":10,"output":2}}'
+tui_ok "F4: resumed" r 100x30 -c -m test-cheap <<S
+:dump-screen $T/r0
+:type and after?
+:key Enter
+:wait-idle
+S
+check_not_screen "F4: resumed: the answer re-asked up is not shown" r0 "cheap says hi"
+check_eq "F4: resumed: the question shown once" "$(grep -c 'you  hello' "$T/r0")" 1
+check_screen "F4: resumed: the answer from one tier up" r0 "llm  mid says more"
+check_eq "F4: resumed: what is sent" \
+    "$(fake_last body.messages | t_py -c 'import json,sys; print(" | ".join(m["content"] for m in json.load(sys.stdin)))')" \
+    "hello | mid says more | and now? | frontier speaks | and after?"
+
 # a name not known is an error that leaves the pin alone
 fake_reply '{"text":"still mid","usage":{"input":10,"output":3}}'
 tui_ok "typo" p <<S
@@ -106,5 +122,29 @@ S
 check_eq "cancelled first: re-asked on mid" "$(fake_get 1 body.model)" test-mid-1
 check_eq "cancelled first: its question" "$(fake_get 1 body.messages.-1.content)" "question B"
 check_screen "cancelled first: answer" y0 "llm  answer B"
+
+# the last question belongs to its conversation: after /new or a resume, F4 re-asks nothing
+fake_reset
+fake_reply '{"text":"alpha answer","usage":{"input":10,"output":2}}'
+tui_ok "F4 after /new" n <<S
+:type alpha question
+:key Enter
+:wait-idle
+:type /new
+:key Enter
+:key F4
+:wait-idle
+:dump-screen $T/n0
+:type /resume 1
+:key Enter
+:key F4
+:wait-idle
+:dump-screen $T/n1
+S
+check_eq "F4 after /new: nothing sent again" "$(fake_count)" 1
+check_screen "F4 after /new: said" n0 "nothing to re-ask yet"
+check_not_screen "F4 after /new: no re-ask" n0 "re-asking one tier up"
+check_screen "F4 after /resume: said" n1 "nothing to re-ask yet"
+check_not_screen "F4 after /resume: no re-ask" n1 "re-asking one tier up"
 
 echo "# $T_PASS passed, $T_FAIL failed"
