@@ -885,6 +885,27 @@ open_chat(struct ask *a, struct ledger **l, struct chat **c)
 	return -1;
 }
 
+/*
+ * llm route --explain or --forget with no prompt routes nothing: an option
+ * that shapes a request would be silently ignored, so it is refused. An exit
+ * code, or -1 to go on.
+ */
+static int
+learn_alone_check(const struct cli_opts *p)
+{
+	const char *opt = p->tier_set ? "--tier" : p->model_set ? "--model" :
+	    p->system_set ? "--system" : p->role_name ? "--role" : p->max_tokens_set ?
+	    "--max-tokens" : p->o.max_cost > 0 ? "--max-cost" : p->cont ? "--continue" :
+	    p->cid > 0 ? "--cid" : NULL;
+
+	if (opt == NULL)
+		return -1;
+	fprintf(stderr, "llm: route: %s shapes a request, and --%s alone routes none: give the "
+	    "PROMPT to route after it\nTry 'llm route --help'.\n", opt,
+	    p->explain ? "explain" : "forget");
+	return EXIT_USAGE;
+}
+
 /* The message from the prompt's words, stdin and files; an exit code, or -1 to go on. */
 static int
 prompt_read(struct ask *a, struct buf *msg)
@@ -936,6 +957,7 @@ ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
 	struct buf msg;
 	struct ledger *l = NULL;
 	struct chat *c = NULL;
+	bool alone;
 	int rc;
 
 	memset(&a, 0, sizeof a);
@@ -955,12 +977,15 @@ ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
-	if (face == CLI_FACE_ROUTE && a.p.forget && (rc = cli_learn_forget(cli, a.p.json,
-	    !a.p.explain && a.p.nwords == 0 && a.nfiles == 0)) != EXIT_OK)
+	/* --forget or --explain alone: no prompt to route (piped text is one) */
+	alone = face == CLI_FACE_ROUTE && (a.p.forget || a.p.explain) && a.p.nwords == 0 &&
+	    a.nfiles == 0 && !stdin_piped();
+	if (alone && (rc = learn_alone_check(&a.p)) >= 0)
 		goto out;
-	/* --forget or --explain alone: no prompt to route */
-	if (face == CLI_FACE_ROUTE && (a.p.forget || a.p.explain) && a.p.nwords == 0 &&
-	    a.nfiles == 0) {
+	if (face == CLI_FACE_ROUTE && a.p.forget && (rc = cli_learn_forget(cli, a.p.json,
+	    alone && !a.p.explain)) != EXIT_OK)
+		goto out;
+	if (alone) {
 		rc = a.p.explain ? cli_learn_explain_alone(cli, a.p.json) : EXIT_OK;
 		goto out;
 	}

@@ -212,6 +212,7 @@ takes_value(const char *s)
 struct logs_args {
 	int64_t n;             /* -n: how many conversations */
 	bool all;              /* -a: the hook's drafts and llm cmd's requests too */
+	bool n_set;            /* -n was given */
 	bool json;
 	const char *query;     /* -q TEXT, or NULL */
 	const char *task;      /* --task ID, or NULL */
@@ -256,6 +257,7 @@ logs_args(int argc, char **argv, struct logs_args *a)
 				    "unknown option" : "unknown command", argv[i]);
 			return -1;
 		}
+		a->n_set |= v != NULL;
 		if (v != NULL && (!str_to_i64(v, &a->n) || a->n < 1)) {
 			fprintf(stderr, "llm: logs: -n: expected a positive number, got '%s'\n", v);
 			return -1;
@@ -782,6 +784,12 @@ cli_logs(struct app *cli, int argc, char **argv)
 	}
 	if (a.task != NULL && a.query != NULL) {
 		fprintf(stderr, "llm: logs: --task and -q do not go together\n");
+		return logs_usage();
+	}
+	/* a task is shown whole, whoever asked for it: a count or --all would be lost */
+	if (a.task != NULL && (a.n_set || a.all)) {
+		fprintf(stderr, "llm: logs: --task shows every step of one task; %s does not go with "
+		    "it\n", a.n_set ? "-n" : "--all");
 		return logs_usage();
 	}
 	if (a.task != NULL)
