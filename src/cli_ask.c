@@ -910,6 +910,12 @@ learn_alone_check(const struct cli_opts *p)
 static int
 prompt_read(struct ask *a, struct buf *msg)
 {
+	/* "-" is stdin in other tools (cat notes | llm -): never a one-character prompt, paid for */
+	if (a->p.nwords == 1 && strcmp(a->p.words[0], "-") == 0) {
+		if (isatty(STDIN_FILENO))
+			return usage_error(a, "-: nothing is piped in (cmd | llm -)");
+		a->p.nwords = 0;
+	}
 	if (a->p.nwords == 0 && isatty(STDIN_FILENO) && !a->p.dry_run) {
 		if (isatty(STDOUT_FILENO))
 			return cli_chat_start(a->cli, &a->p);
