@@ -281,16 +281,6 @@ add_image(struct ask *a, const char *path)
 }
 
 
-/* Whether stdin is a pipe or a file (not a terminal, nor /dev/null as under cron). */
-static bool
-stdin_piped(void)
-{
-	struct stat st;
-
-	return fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode) ||
-	    S_ISSOCK(st.st_mode));
-}
-
 /* Build the user message: PROMPT, a blank line, piped material, then attached files (images apart). */
 static int
 compose(struct ask *a, int argc, char **argv, struct buf *msg)
@@ -306,7 +296,7 @@ compose(struct ask *a, int argc, char **argv, struct buf *msg)
 	if (!isatty(STDIN_FILENO) && read_input(a, msg, NULL, "") != 0)
 		return -1;
 	/* `git diff | llm "review"` with nothing to diff: the prompt goes alone, and is paid for */
-	if (argc > 0 && msg->len == len && a->nimages == n && stdin_piped())
+	if (argc > 0 && msg->len == len && a->nimages == n && cli_stdin_piped())
 		fprintf(stderr, "llm: nothing came on stdin: the prompt is sent alone\n");
 	for (i = 0; i < a->nfiles; i++) {
 		char *head;
@@ -985,7 +975,7 @@ ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
 	}
 	/* --forget or --explain alone: no prompt to route (piped text is one) */
 	alone = face == CLI_FACE_ROUTE && (a.p.forget || a.p.explain) && a.p.nwords == 0 &&
-	    a.nfiles == 0 && !stdin_piped();
+	    a.nfiles == 0 && !cli_stdin_piped();
 	if (alone && (rc = learn_alone_check(&a.p)) >= 0)
 		goto out;
 	if (face == CLI_FACE_ROUTE && a.p.forget && (rc = cli_learn_forget(cli, a.p.json,

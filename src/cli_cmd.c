@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -611,16 +610,6 @@ no_command(const char *text, const char *why)
 	free(copy);
 }
 
-/* Whether stdin is a pipe, a file or a socket (not a terminal, nor /dev/null as under cron). */
-static bool
-stdin_piped(void)
-{
-	struct stat st;
-
-	return fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode) ||
-	    S_ISSOCK(st.st_mode));
-}
-
 /*
  * Put the request in msg, then what stdin holds when it is not a terminal,
  * after a blank line, as llm PROMPT sends them: context such as a listing to
@@ -646,7 +635,7 @@ compose(struct buf *msg, const char *request, bool *read)
 	if (in.note != NULL)
 		fprintf(stderr, "llm: cmd: %s\n", in.note);
 	/* `find ... | llm cmd "delete these"` that found nothing: said, as llm PROMPT says it */
-	if (in.len == 0 && stdin_piped())
+	if (in.len == 0 && cli_stdin_piped())
 		fprintf(stderr, "llm: cmd: nothing came on stdin: the request is sent alone\n");
 	rc = in.len > 0 ? buf_adds(msg, "\n\n") | buf_add(msg, in.data, in.len) : 0;
 	input_done(&in);
