@@ -717,6 +717,12 @@ output_check(const struct ask *a)
 {
 	struct stat st;
 
+	/* alone it would replace nothing, and a file meant to be kept safe is not named */
+	if (a->p.force && !a->p.output_set) {
+		fprintf(stderr, "llm: --force goes with -o FILE: it lets -o replace an existing "
+		    "file\nTry 'llm --help'.\n");
+		return EXIT_USAGE;
+	}
 	if (a->p.output != NULL && lstat(a->p.output, &st) == 0 && S_ISDIR(st.st_mode)) {
 		/* not replaced even with --force: found now, not after the answer is paid for */
 		fprintf(stderr, "llm: -o %s: a directory; name a file\n", a->p.output);
