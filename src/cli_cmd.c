@@ -98,6 +98,7 @@ struct cmd_args {
 	const char *init;
 	const char *model;
 	enum tier tier;
+	bool tier_set;
 	struct buf request;
 };
 
@@ -552,6 +553,7 @@ parse(struct cmd_args *a, int argc, char **argv)
 		} else if (!words && strcmp(s, "--init") == 0) {
 			a->init = argv[++i];
 		} else if (!words && (strcmp(s, "-t") == 0 || strcmp(s, "--tier") == 0)) {
+			a->tier_set = true;
 			if (!tier_parse(argv[++i], &a->tier)) {
 				fprintf(stderr, "llm: cmd: unknown tier '%s'; tiers: auto, cheap, mid, "
 				    "frontier\n", argv[i]);
@@ -707,6 +709,16 @@ cli_cmd(struct app *cli, int argc, char **argv)
 	if ((rc = parse(&a, argc, argv)) >= 0)
 		goto out;
 	if (a.init != NULL) {
+		/* the snippet asks nothing: a request or an option for one would be dropped unsaid */
+		const char *other = a.request.len > 0 ? "a request" : a.print ? "--print" :
+		    a.tier_set ? "--tier" : a.model != NULL ? "--model" : NULL;
+
+		if (other != NULL) {
+			fprintf(stderr, "llm: cmd: --init prints the shell snippet alone; %s does not go "
+			    "with it\n%s", other, cmd_usage);
+			rc = EXIT_USAGE;
+			goto out;
+		}
 		rc = print_init(a.init);
 		goto out;
 	}

@@ -58,3 +58,15 @@ check_eq "refused input: nothing sent" "$(fake_count)" "$n"
 # --- said in --help ---------------------------------------------------------------------
 run_llm cmd --help
 check_contains "--help says piped text is context" "$OUT" "Text piped in is"
+
+# --- --init prints the snippet alone: anything for a request beside it is refused ------------
+for extra in "list files" "--print" "-t mid" "-m test-mid"; do
+	# shellcheck disable=SC2086 # the words of a command line
+	run_llm cmd --init bash $extra
+	check_rc "--init bash $extra: exit 2" 2
+	check_contains "--init bash $extra: said" "$ERR" "llm: cmd: --init prints the shell snippet alone"
+	check_eq "--init bash $extra: no snippet" "$OUT" ""
+done
+run_llm cmd --init bash
+check_rc "--init bash alone: exit 0" 0
+check_contains "--init bash alone: the snippet" "$OUT" "bind -x"
