@@ -276,6 +276,20 @@ struct task_view {
 	size_t n;
 };
 
+/*
+ * A cost as every other --json gives it, dollars and pico-dollars, both null
+ * when it is unknown (never left out, which a script would read as free).
+ */
+static void
+json_cost(cJSON *o, int64_t pico)
+{
+	cli_json_usd(o, "cost_usd", pico);
+	if (pico >= 0)
+		report_json_int(o, "cost_pico", pico);
+	else
+		cJSON_AddNullToObject(o, "cost_pico");
+}
+
 static int
 task_row(void *arg, const struct ledger_row *r)
 {
@@ -304,8 +318,7 @@ task_row(void *arg, const struct ledger_row *r)
 		report_json_int(o, "cached_input_tokens", r->usage.cached_input);
 		report_json_int(o, "cache_write_tokens", written);
 		report_json_int(o, "output_tokens", r->usage.output);
-		if (r->cost >= 0)
-			report_json_int(o, "cost_pico", r->cost);
+		json_cost(o, r->cost);
 		cJSON_AddBoolToObject(o, "estimated", r->estimated);
 		cJSON_AddItemToArray(v->steps, o);
 		return 0;
@@ -367,8 +380,7 @@ logs_task(struct app *cli, const char *arg, bool json)
 		    (long long)v.id);
 		rc = EXIT_USAGE;
 	} else if (json) {
-		if (v.cost >= 0)
-			report_json_int(root, "cost_pico", v.cost);
+		json_cost(root, v.cost);
 		cJSON_AddBoolToObject(root, "estimated", v.estimated);
 		report_json_print(root);
 	} else if (v.n == 0) {

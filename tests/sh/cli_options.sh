@@ -151,6 +151,13 @@ for line in "--task $task --json --no-color" "--no-color --task=$task --json" "-
 	check_rc "logs $line: exit 0" 0
 	check_eq "logs $line: the task as JSON" "$(json_get "$T/out" task)" "$task"
 done
+# Its costs are in dollars as every other --json gives them, beside the pico-dollars.
+run_llm logs --task "$task" --json
+check_eq "logs --task --json: the total in dollars and pico-dollars agree" \
+    "$(json_get "$T/out" cost_usd | t_py -c 'import sys; print(round(float(sys.stdin.read()) * 1e12))')" \
+    "$(json_get "$T/out" cost_pico)"
+check_eq "logs --task --json: a step's in dollars too" \
+    "$(json_get "$T/out" steps.0.cost_usd)" "$(json_get "$T/out" cost_usd)"
 # A task is shown whole: -a or -n beside --task would be dropped unsaid, so they are refused.
 for line in "--task $task --json -a" "-n 2 --task=$task"; do
 	# shellcheck disable=SC2086
