@@ -157,7 +157,8 @@ check_eq "logs --task --json: the total in dollars and pico-dollars agree" \
     "$(json_get "$T/out" cost_usd | t_py -c 'import sys; print(round(float(sys.stdin.read()) * 1e12))')" \
     "$(json_get "$T/out" cost_pico)"
 check_eq "logs --task --json: a step's in dollars too" \
-    "$(json_get "$T/out" steps.0.cost_usd)" "$(json_get "$T/out" cost_usd)"
+    "$(json_get "$T/out" steps.0.cost_usd | t_py -c 'import sys; print(round(float(sys.stdin.read()) * 1e12))')" \
+    "$(json_get "$T/out" steps.0.cost_pico)"
 # A task is shown whole: -a or -n beside --task would be dropped unsaid, so they are refused.
 for line in "--task $task --json -a" "-n 2 --task=$task"; do
 	# shellcheck disable=SC2086
