@@ -40,7 +40,7 @@ static const char cmd_usage[] =
     "(\"I can't help with that.\"), is shown, not offered. Text piped in is\n"
     "context for the request, as for llm PROMPT (ls -la | llm cmd \"delete the\n"
     "biggest file\"): sent after it, up to 16 MiB; the command itself runs with\n"
-    "the terminal as its stdin.\n"
+    "the terminal as its stdin. A REQUEST of - is read from stdin.\n"
     "  --print        print the command only, run nothing: $(llm cmd --print ...)\n"
     "  --init SHELL   print a snippet for ~/.bashrc, ~/.zshrc or config.fish that\n"
     "                 binds Ctrl-X Ctrl-L: the command line becomes the request, and\n"
@@ -612,20 +612,55 @@ no_command(const char *text, const char *why)
 	free(copy);
 }
 
+/* Read the whole request from stdin into msg, within the request's cap; 0, or -1 said why. */
+static int
+request_stdin(struct buf *msg, bool *read)
+{
+	struct input in;
+	char *cause = NULL;
+	int rc = 0;
+
+	if (isatty(STDIN_FILENO)) {
+		fprintf(stderr, "llm: cmd: -: nothing is piped in (cmd | llm cmd -)\n");
+		return -1;
+	}
+	*read = true;
+	if (input_fd(STDIN_FILENO, "stdin", CMD_REQUEST_MAX, INPUT_UTF8, &in, &cause) != 0) {
+		fprintf(stderr, "llm: cmd: %s; say in a sentence what the command should do\n",
+		    cause);
+		free(cause);
+		return -1;
+	}
+	if (in.note != NULL)
+		fprintf(stderr, "llm: cmd: %s\n", in.note);
+	if (strspn(in.data, " \t\n\r\v\f") == in.len) {
+		fprintf(stderr, "llm: cmd: what should the command do? nothing came on stdin\n");
+		rc = -1;
+	} else {
+		buf_add(msg, in.data, in.len);   /* within INPUT_MAX: the cap above is smaller */
+	}
+	input_done(&in);
+	return rc;
+}
+
 /*
  * Put the request in msg, then what stdin holds when it is not a terminal,
  * after a blank line, as llm PROMPT sends them: context such as a listing to
  * pick a file from. Within the input cap, text only, never cut. *read says
- * whether stdin was read. 0, or -1 said why.
+ * whether stdin was read, *context whether it went in as context. 0, or -1
+ * said why.
  */
 static int
-compose(struct buf *msg, const char *request, bool *read)
+compose(struct buf *msg, const char *request, bool *read, bool *context)
 {
 	struct input in;
 	char *cause = NULL;
 	int rc;
 
-	*read = false;
+	*read = *context = false;
+	/* "-" is stdin in other tools (echo "list big files" | llm cmd -): the request itself */
+	if (strcmp(request, "-") == 0)
+		return request_stdin(msg, read);
 	if (buf_adds(msg, request) != 0 || isatty(STDIN_FILENO))
 		return 0;   /* the request is within its own, smaller cap */
 	*read = true;
@@ -640,6 +675,7 @@ compose(struct buf *msg, const char *request, bool *read)
 	if (in.len == 0 && cli_stdin_piped())
 		fprintf(stderr, "llm: cmd: nothing came on stdin: the request is sent alone\n");
 	rc = in.len > 0 ? buf_adds(msg, "\n\n") | buf_add(msg, in.data, in.len) : 0;
+	*context = in.len > 0;
 	input_done(&in);
 	if (rc != 0) {
 		fprintf(stderr, "llm: cmd: stdin: over the %s input limit with the request; send "
@@ -701,7 +737,7 @@ cli_cmd(struct app *cli, int argc, char **argv)
 	struct chat_opts o;
 	char *sys = NULL, *cmd = NULL, *explain = NULL, *cause = NULL;
 	FILE *tty = NULL;
-	bool piped = false;
+	bool piped = false, context = false;
 	int rc;
 
 	buf_init(&a.request, CMD_REQUEST_MAX);
@@ -733,7 +769,7 @@ cli_cmd(struct app *cli, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (compose(&msg, buf_str(&a.request), &piped) != 0) {
+	if (compose(&msg, buf_str(&a.request), &piped, &context) != 0) {
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -748,7 +784,7 @@ cli_cmd(struct app *cli, int argc, char **argv)
 	o.tier = a.model ? TIER_AUTO : a.tier;
 	o.model = a.model;
 	sys = cmd_prompt(cmd_shell());
-	if (msg.len > a.request.len) {
+	if (context) {
 		char *with = xstrfmt("%s%s", sys, cmd_context_prompt);
 
 		free(sys);

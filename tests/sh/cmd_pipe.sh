@@ -55,6 +55,21 @@ check_rc "over 16 MiB: exit 2" 2
 check_contains "over 16 MiB: said" "$ERR" "stdin: over the 16 MiB input limit"
 check_eq "refused input: nothing sent" "$(fake_count)" "$n"
 
+# --- "-" is stdin: the request itself, as llm - takes its prompt ------------------------
+fake_reply '{"text":"ls -S | head -1"}'
+run_llm_in "name the biggest file" cmd --print -
+check_rc "-: exit 0" 0
+check_eq "-: stdin is the request" "$(fake_last body.messages.1.content)" "name the biggest file"
+check_not_contains "-: no context said to the model" "$(fake_last body.messages.0.content)" "piped in"
+n=$(fake_count)
+run_llm cmd --print - </dev/null
+check_rc "- with nothing on stdin: exit 2" 2
+check_contains "- with nothing on stdin: said" "$ERR" "llm: cmd: what should the command do?"
+t_py -c 'print("a" * 70000)' >"$T/70k"
+run_llm cmd --print - <"$T/70k"
+check_rc "- over the request's 64 KiB: exit 2" 2
+check_eq "-: nothing sent when refused" "$(fake_count)" "$n"
+
 # --- said in --help ---------------------------------------------------------------------
 run_llm cmd --help
 check_contains "--help says piped text is context" "$OUT" "Text piped in is"
