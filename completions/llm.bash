@@ -71,7 +71,12 @@ _llm()
 
 	case $prev in
 	-t | --tier)
-		_llm_reply "$(_llm_words tiers)"
+		# the catalog's tiers: auto is the router's choice, not one of them
+		if [[ ${pos[0]} == models ]]; then
+			_llm_reply "cheap mid frontier"
+		else
+			_llm_reply "$(_llm_words tiers)"
+		fi
 		return
 		;;
 	-m | --model)

@@ -588,6 +588,18 @@ admit(struct chat *c, struct chat_route *r)
 		c->turn.error = NULL;
 		c->turn.status = 0;
 	}
+	/*
+	 * A tier asked for whose models cannot take the prompt: the dearer tier it
+	 * goes to is said, as a downgrade is, not left to a summary line a script
+	 * never sees. An agent's steps say their tier on their own lines.
+	 */
+	if (r->context_adjusted && r->mode == ROUTE_TIER && c->opts.msgs == NULL) {
+		const char *why = strrchr(r->reason, ';');
+
+		why = why != NULL ? strstr(why, ": ") : NULL;
+		note(c, "tier: sent to %s (%s)%s%s", tier_str(r->tier), r->model->name,
+		    why != NULL ? ", " : "", why != NULL ? why + 2 : "");
+	}
 	c->max_out = chat_reply_cap(c, &c->opts, r->model, r->input_tokens, &c->send_cap);
 	c->model = r->model;
 	c->tier = r->tier;

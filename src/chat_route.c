@@ -538,9 +538,12 @@ learn_label(struct chat *c, enum learn_kind k, enum tier wanted)
 {
 	struct route_input in;
 
-	/* an agent's steps and the hook's drafts choose no tier for a prompt of the user's */
-	if (c->ledger == NULL || !c->cfg->learn || c->opts.draft || c->opts.msgs != NULL ||
-	    c->prompt == NULL)
+	/*
+	 * an agent's steps, the hook's drafts and llm cmd's requests (the cheap tier
+	 * by design) choose no tier for a prompt of the user's
+	 */
+	if (c->ledger == NULL || !c->cfg->learn || c->opts.draft || c->opts.cmd ||
+	    c->opts.msgs != NULL || c->prompt == NULL)
 		return;
 	route_input_of(c, c->prompt, &in);
 	in.prev_tier = c->label_prev;

@@ -33,6 +33,8 @@ int cli_exit_code(enum chat_status s);
 void cli_complain(const char *context, char *cause);
 /* Say "option '--json' takes no value" if arg is --json=VALUE and --json one of flags. */
 bool cli_flag_value(const char *context, const char *arg, const char *const *flags);
+/* Whether stdin is a pipe, a file or a socket (not a terminal, nor /dev/null as under cron). */
+bool cli_stdin_piped(void);
 
 /*
  * Put stdout through a stream that keeps why a write failed and whether one

@@ -281,16 +281,6 @@ add_image(struct ask *a, const char *path)
 }
 
 
-/* Whether stdin is a pipe or a file (not a terminal, nor /dev/null as under cron). */
-static bool
-stdin_piped(void)
-{
-	struct stat st;
-
-	return fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode) ||
-	    S_ISSOCK(st.st_mode));
-}
-
 /* Build the user message: PROMPT, a blank line, piped material, then attached files (images apart). */
 static int
 compose(struct ask *a, int argc, char **argv, struct buf *msg)
@@ -306,7 +296,7 @@ compose(struct ask *a, int argc, char **argv, struct buf *msg)
 	if (!isatty(STDIN_FILENO) && read_input(a, msg, NULL, "") != 0)
 		return -1;
 	/* `git diff | llm "review"` with nothing to diff: the prompt goes alone, and is paid for */
-	if (argc > 0 && msg->len == len && a->nimages == n && stdin_piped())
+	if (argc > 0 && msg->len == len && a->nimages == n && cli_stdin_piped())
 		fprintf(stderr, "llm: nothing came on stdin: the prompt is sent alone\n");
 	for (i = 0; i < a->nfiles; i++) {
 		char *head;
@@ -729,6 +719,12 @@ output_check(const struct ask *a)
 {
 	struct stat st;
 
+	/* alone it would replace nothing, and a file meant to be kept safe is not named */
+	if (a->p.force && !a->p.output_set) {
+		fprintf(stderr, "llm: --force goes with -o FILE: it lets -o replace an existing "
+		    "file\nTry 'llm --help'.\n");
+		return EXIT_USAGE;
+	}
 	if (a->p.output != NULL && lstat(a->p.output, &st) == 0 && S_ISDIR(st.st_mode)) {
 		/* not replaced even with --force: found now, not after the answer is paid for */
 		fprintf(stderr, "llm: -o %s: a directory; name a file\n", a->p.output);
@@ -890,10 +886,37 @@ open_chat(struct ask *a, struct ledger **l, struct chat **c)
 	return -1;
 }
 
+/*
+ * llm route --explain or --forget with no prompt routes nothing: an option
+ * that shapes a request would be silently ignored, so it is refused. An exit
+ * code, or -1 to go on.
+ */
+static int
+learn_alone_check(const struct cli_opts *p)
+{
+	const char *opt = p->tier_set ? "--tier" : p->model_set ? "--model" :
+	    p->system_set ? "--system" : p->role_name ? "--role" : p->max_tokens_set ?
+	    "--max-tokens" : p->o.max_cost > 0 ? "--max-cost" : p->cont ? "--continue" :
+	    p->cid > 0 ? "--cid" : NULL;
+
+	if (opt == NULL)
+		return -1;
+	fprintf(stderr, "llm: route: %s shapes a request, and --%s alone routes none: give the "
+	    "PROMPT to route after it\nTry 'llm route --help'.\n", opt,
+	    p->explain ? "explain" : "forget");
+	return EXIT_USAGE;
+}
+
 /* The message from the prompt's words, stdin and files; an exit code, or -1 to go on. */
 static int
 prompt_read(struct ask *a, struct buf *msg)
 {
+	/* "-" is stdin in other tools (cat notes | llm -): never a one-character prompt, paid for */
+	if (a->p.nwords == 1 && strcmp(a->p.words[0], "-") == 0) {
+		if (isatty(STDIN_FILENO))
+			return usage_error(a, "-: nothing is piped in (cmd | llm -)");
+		a->p.nwords = 0;
+	}
 	if (a->p.nwords == 0 && isatty(STDIN_FILENO) && !a->p.dry_run) {
 		if (isatty(STDOUT_FILENO))
 			return cli_chat_start(a->cli, &a->p);
@@ -941,6 +964,7 @@ ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
 	struct buf msg;
 	struct ledger *l = NULL;
 	struct chat *c = NULL;
+	bool alone;
 	int rc;
 
 	memset(&a, 0, sizeof a);
@@ -960,12 +984,15 @@ ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
-	if (face == CLI_FACE_ROUTE && a.p.forget && (rc = cli_learn_forget(cli, a.p.json,
-	    !a.p.explain && a.p.nwords == 0 && a.nfiles == 0)) != EXIT_OK)
+	/* --forget or --explain alone: no prompt to route (piped text is one) */
+	alone = face == CLI_FACE_ROUTE && (a.p.forget || a.p.explain) && a.p.nwords == 0 &&
+	    a.nfiles == 0 && !cli_stdin_piped();
+	if (alone && (rc = learn_alone_check(&a.p)) >= 0)
 		goto out;
-	/* --forget or --explain alone: no prompt to route */
-	if (face == CLI_FACE_ROUTE && (a.p.forget || a.p.explain) && a.p.nwords == 0 &&
-	    a.nfiles == 0) {
+	if (face == CLI_FACE_ROUTE && a.p.forget && (rc = cli_learn_forget(cli, a.p.json,
+	    alone && !a.p.explain)) != EXIT_OK)
+		goto out;
+	if (alone) {
 		rc = a.p.explain ? cli_learn_explain_alone(cli, a.p.json) : EXIT_OK;
 		goto out;
 	}

@@ -15,6 +15,7 @@
 #include "chat.h"
 #include "cli.h"
 #include "cmd_check.h"
+#include "input.h"
 #include "ledger.h"
 #include "pricing.h"
 #include "proc.h"
@@ -36,7 +37,10 @@ static const char cmd_usage[] =
     "command that deletes or overwrites is marked before the question. A script\n"
     "over several lines in a code fence is shown and run whole, and e edits it\n"
     "in $VISUAL (else $EDITOR, else vi). A reply that is talk, not a command\n"
-    "(\"I can't help with that.\"), is shown, not offered.\n"
+    "(\"I can't help with that.\"), is shown, not offered. Text piped in is\n"
+    "context for the request, as for llm PROMPT (ls -la | llm cmd \"delete the\n"
+    "biggest file\"): sent after it, up to 16 MiB; the command itself runs with\n"
+    "the terminal as its stdin. A REQUEST of - is read from stdin.\n"
     "  --print        print the command only, run nothing: $(llm cmd --print ...)\n"
     "  --init SHELL   print a snippet for ~/.bashrc, ~/.zshrc or config.fish that\n"
     "                 binds Ctrl-X Ctrl-L: the command line becomes the request, and\n"
@@ -94,8 +98,19 @@ struct cmd_args {
 	const char *init;
 	const char *model;
 	enum tier tier;
+	bool tier_set;
 	struct buf request;
 };
+
+/*
+ * Said to the model when text was piped in: it is what the user saw (a
+ * listing, a log), so the command names what it needs from it; the command
+ * will not get it on its stdin.
+ */
+static const char cmd_context_prompt[] =
+    " The text after the request, past a blank line, is output the user piped in as "
+    "context; the command will not receive it on its stdin, so name any file or value "
+    "it needs from that text directly.";
 
 /* The signal that stopped the last turn, or 0. */
 static volatile sig_atomic_t ask_signal;
@@ -361,13 +376,16 @@ edit_script(FILE *tty, const char *cmd)
 	return text;
 }
 
-/* Run cmd in the user's shell on this terminal; the exit code to return. */
+/*
+ * Run cmd in the user's shell on this terminal, its stdin from in_fd (-1:
+ * llm's own); the exit code to return.
+ */
 static int
-run(const char *cmd)
+run(const char *cmd, int in_fd)
 {
 	const char *argv[] = { cmd_shell(), "-c", cmd, NULL };
-	struct proc_spec s = { .argv = argv, .in = PROC_IO_INHERIT, .out = PROC_IO_INHERIT,
-		.err = PROC_IO_INHERIT, .tty = true };
+	struct proc_spec s = { .argv = argv, .in = in_fd >= 0 ? PROC_IO_FD : PROC_IO_INHERIT,
+		.in_fd = in_fd, .out = PROC_IO_INHERIT, .err = PROC_IO_INHERIT, .tty = true };
 	struct proc p;
 	char *cause = NULL;
 	int st;
@@ -436,9 +454,12 @@ show(FILE *tty, const char *cmd, const char *explain, const char *cost)
 	fflush(tty);
 }
 
-/* The question, until the user runs or cancels; the exit code. */
+/*
+ * The question, until the user runs or cancels; the exit code. With piped set,
+ * stdin was read as context: the command gets the terminal instead.
+ */
 static int
-decide(struct chat *c, struct chat_opts *o, FILE *tty, char *cmd, char *explain)
+decide(struct chat *c, struct chat_opts *o, FILE *tty, char *cmd, char *explain, bool piped)
 {
 	struct chat_cb cb = { .text = on_text, .note = on_line, .warn = on_line, .arg = tty };
 	char *cost = turn_cost(chat_last(c));
@@ -456,7 +477,7 @@ decide(struct chat *c, struct chat_opts *o, FILE *tty, char *cmd, char *explain)
 			break;
 		} else if (key == '\r' || key == '\n' || key == 'y' || key == 'Y') {
 			fflush(tty);
-			rc = run(cmd);
+			rc = run(cmd, piped ? fileno(tty) : -1);
 			break;
 		} else if (key == 'e' || key == 'E') {
 			char *line = strchr(cmd, '\n') != NULL ? edit_script(tty, cmd) : edit(tty, cmd);
@@ -532,6 +553,7 @@ parse(struct cmd_args *a, int argc, char **argv)
 		} else if (!words && strcmp(s, "--init") == 0) {
 			a->init = argv[++i];
 		} else if (!words && (strcmp(s, "-t") == 0 || strcmp(s, "--tier") == 0)) {
+			a->tier_set = true;
 			if (!tier_parse(argv[++i], &a->tier)) {
 				fprintf(stderr, "llm: cmd: unknown tier '%s'; tiers: auto, cheap, mid, "
 				    "frontier\n", argv[i]);
@@ -590,6 +612,79 @@ no_command(const char *text, const char *why)
 	free(copy);
 }
 
+/* Read the whole request from stdin into msg, within the request's cap; 0, or -1 said why. */
+static int
+request_stdin(struct buf *msg, bool *read)
+{
+	struct input in;
+	char *cause = NULL;
+	int rc = 0;
+
+	if (isatty(STDIN_FILENO)) {
+		fprintf(stderr, "llm: cmd: -: nothing is piped in (cmd | llm cmd -)\n");
+		return -1;
+	}
+	*read = true;
+	if (input_fd(STDIN_FILENO, "stdin", CMD_REQUEST_MAX, INPUT_UTF8, &in, &cause) != 0) {
+		fprintf(stderr, "llm: cmd: %s; say in a sentence what the command should do\n",
+		    cause);
+		free(cause);
+		return -1;
+	}
+	if (in.note != NULL)
+		fprintf(stderr, "llm: cmd: %s\n", in.note);
+	if (strspn(in.data, " \t\n\r\v\f") == in.len) {
+		fprintf(stderr, "llm: cmd: what should the command do? nothing came on stdin\n");
+		rc = -1;
+	} else {
+		buf_add(msg, in.data, in.len);   /* within INPUT_MAX: the cap above is smaller */
+	}
+	input_done(&in);
+	return rc;
+}
+
+/*
+ * Put the request in msg, then what stdin holds when it is not a terminal,
+ * after a blank line, as llm PROMPT sends them: context such as a listing to
+ * pick a file from. Within the input cap, text only, never cut. *read says
+ * whether stdin was read, *context whether it went in as context. 0, or -1
+ * said why.
+ */
+static int
+compose(struct buf *msg, const char *request, bool *read, bool *context)
+{
+	struct input in;
+	char *cause = NULL;
+	int rc;
+
+	*read = *context = false;
+	/* "-" is stdin in other tools (echo "list big files" | llm cmd -): the request itself */
+	if (strcmp(request, "-") == 0)
+		return request_stdin(msg, read);
+	if (buf_adds(msg, request) != 0 || isatty(STDIN_FILENO))
+		return 0;   /* the request is within its own, smaller cap */
+	*read = true;
+	if (input_fd(STDIN_FILENO, "stdin", INPUT_MAX - msg->len, INPUT_UTF8, &in, &cause) != 0) {
+		fprintf(stderr, "llm: cmd: %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	if (in.note != NULL)
+		fprintf(stderr, "llm: cmd: %s\n", in.note);
+	/* `find ... | llm cmd "delete these"` that found nothing: said, as llm PROMPT says it */
+	if (in.len == 0 && cli_stdin_piped())
+		fprintf(stderr, "llm: cmd: nothing came on stdin: the request is sent alone\n");
+	rc = in.len > 0 ? buf_adds(msg, "\n\n") | buf_add(msg, in.data, in.len) : 0;
+	*context = in.len > 0;
+	input_done(&in);
+	if (rc != 0) {
+		fprintf(stderr, "llm: cmd: stdin: over the %s input limit with the request; send "
+		    "less\n", INPUT_MAX_TEXT);
+		return -1;
+	}
+	return 0;
+}
+
 /* Ask for the command; the turn's exit code, with *cmd and *explain on success. */
 static int
 propose(struct chat *c, struct chat_opts *o, const char *request, char **cmd, char **explain)
@@ -636,17 +731,30 @@ int
 cli_cmd(struct app *cli, int argc, char **argv)
 {
 	struct cmd_args a = { .tier = TIER_CHEAP };
+	struct buf msg;
 	struct ledger *l = NULL;
 	struct chat *c = NULL;
 	struct chat_opts o;
 	char *sys = NULL, *cmd = NULL, *explain = NULL, *cause = NULL;
 	FILE *tty = NULL;
+	bool piped = false, context = false;
 	int rc;
 
 	buf_init(&a.request, CMD_REQUEST_MAX);
+	buf_init(&msg, INPUT_MAX);
 	if ((rc = parse(&a, argc, argv)) >= 0)
 		goto out;
 	if (a.init != NULL) {
+		/* the snippet asks nothing: a request or an option for one would be dropped unsaid */
+		const char *other = a.request.len > 0 ? "a request" : a.print ? "--print" :
+		    a.tier_set ? "--tier" : a.model != NULL ? "--model" : NULL;
+
+		if (other != NULL) {
+			fprintf(stderr, "llm: cmd: --init prints the shell snippet alone; %s does not go "
+			    "with it\n%s", other, cmd_usage);
+			rc = EXIT_USAGE;
+			goto out;
+		}
 		rc = print_init(a.init);
 		goto out;
 	}
@@ -661,6 +769,10 @@ cli_cmd(struct app *cli, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	if (compose(&msg, buf_str(&a.request), &piped, &context) != 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if ((l = cli_ledger_open(cli, &cause)) == NULL) {
 		fprintf(stderr, "llm: %s\n", cause);
 		free(cause);
@@ -671,17 +783,24 @@ cli_cmd(struct app *cli, int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	o.tier = a.model ? TIER_AUTO : a.tier;
 	o.model = a.model;
-	o.system = sys = cmd_prompt(cmd_shell());
+	sys = cmd_prompt(cmd_shell());
+	if (context) {
+		char *with = xstrfmt("%s%s", sys, cmd_context_prompt);
+
+		free(sys);
+		sys = with;
+	}
+	o.system = sys;
 	o.max_tokens = CMD_REPLY_TOKENS;
 	o.stream = true;
 	o.cmd = true;
-	if ((rc = propose(c, &o, buf_str(&a.request), &cmd, &explain)) != EXIT_OK)
+	if ((rc = propose(c, &o, buf_str(&msg), &cmd, &explain)) != EXIT_OK)
 		goto out;
 	if (a.print) {
 		rc = print_cmd(cmd);
 		goto out;
 	}
-	rc = decide(c, &o, tty, cmd, explain);
+	rc = decide(c, &o, tty, cmd, explain, piped);
 	cmd = explain = NULL;   /* decide took them */
 out:
 	free(cmd);
@@ -692,5 +811,6 @@ out:
 	chat_free(c);
 	ledger_close(l);
 	buf_done(&a.request);
+	buf_done(&msg);
 	return rc;
 }

@@ -281,6 +281,14 @@ read_task(int argc, char **argv, struct buf *task)
 	char *cause = NULL;
 	int i;
 
+	/* "-" is stdin in other tools (cat task.md | llm do -): the task is stdin alone */
+	if (argc - optind == 1 && strcmp(argv[optind], "-") == 0) {
+		if (isatty(STDIN_FILENO)) {
+			fprintf(stderr, "llm: do: -: nothing is piped in (cmd | llm do -)\n");
+			return EXIT_USAGE;
+		}
+		optind++;
+	}
 	for (i = optind; i < argc; i++)
 		buf_addf(task, "%s%s", i > optind ? " " : "", argv[i]);
 	if (!isatty(STDIN_FILENO)) {
@@ -290,6 +298,11 @@ read_task(int argc, char **argv, struct buf *task)
 			free(cause);
 			return EXIT_USAGE;
 		}
+		if (in.note != NULL)
+			fprintf(stderr, "llm: do: %s\n", in.note);
+		/* `git diff | llm do "fix this"` with nothing to diff: said, as llm PROMPT says it */
+		if (in.len == 0 && task->len > 0 && cli_stdin_piped())
+			fprintf(stderr, "llm: do: nothing came on stdin: the task is sent alone\n");
 		if (in.len > 0)
 			buf_addf(task, "%s%s", task->len ? "\n\n" : "", in.data);
 		input_done(&in);

@@ -1,7 +1,9 @@
-/* cli_exit: how a subcommand ends: a request's status as an exit code, a failure on stderr. */
+/* cli_exit: how a subcommand ends (its exit code, a failure on stderr) and what its stdin is. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -53,4 +55,13 @@ cli_flag_value(const char *context, const char *arg, const char *const *flags)
 		}
 	}
 	return false;
+}
+
+bool
+cli_stdin_piped(void)
+{
+	struct stat st;
+
+	return fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode) ||
+	    S_ISSOCK(st.st_mode));
 }

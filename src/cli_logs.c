@@ -212,6 +212,7 @@ takes_value(const char *s)
 struct logs_args {
 	int64_t n;             /* -n: how many conversations */
 	bool all;              /* -a: the hook's drafts and llm cmd's requests too */
+	bool n_set;            /* -n was given */
 	bool json;
 	const char *query;     /* -q TEXT, or NULL */
 	const char *task;      /* --task ID, or NULL */
@@ -256,6 +257,7 @@ logs_args(int argc, char **argv, struct logs_args *a)
 				    "unknown option" : "unknown command", argv[i]);
 			return -1;
 		}
+		a->n_set |= v != NULL;
 		if (v != NULL && (!str_to_i64(v, &a->n) || a->n < 1)) {
 			fprintf(stderr, "llm: logs: -n: expected a positive number, got '%s'\n", v);
 			return -1;
@@ -273,6 +275,20 @@ struct task_view {
 	bool estimated;     /* some of cost is an estimate: the total is marked, as each row is */
 	size_t n;
 };
+
+/*
+ * A cost as every other --json gives it, dollars and pico-dollars, both null
+ * when it is unknown (never left out, which a script would read as free).
+ */
+static void
+json_cost(cJSON *o, int64_t pico)
+{
+	cli_json_usd(o, "cost_usd", pico);
+	if (pico >= 0)
+		report_json_int(o, "cost_pico", pico);
+	else
+		cJSON_AddNullToObject(o, "cost_pico");
+}
 
 static int
 task_row(void *arg, const struct ledger_row *r)
@@ -302,8 +318,7 @@ task_row(void *arg, const struct ledger_row *r)
 		report_json_int(o, "cached_input_tokens", r->usage.cached_input);
 		report_json_int(o, "cache_write_tokens", written);
 		report_json_int(o, "output_tokens", r->usage.output);
-		if (r->cost >= 0)
-			report_json_int(o, "cost_pico", r->cost);
+		json_cost(o, r->cost);
 		cJSON_AddBoolToObject(o, "estimated", r->estimated);
 		cJSON_AddItemToArray(v->steps, o);
 		return 0;
@@ -365,8 +380,7 @@ logs_task(struct app *cli, const char *arg, bool json)
 		    (long long)v.id);
 		rc = EXIT_USAGE;
 	} else if (json) {
-		if (v.cost >= 0)
-			report_json_int(root, "cost_pico", v.cost);
+		json_cost(root, v.cost);
 		cJSON_AddBoolToObject(root, "estimated", v.estimated);
 		report_json_print(root);
 	} else if (v.n == 0) {
@@ -782,6 +796,12 @@ cli_logs(struct app *cli, int argc, char **argv)
 	}
 	if (a.task != NULL && a.query != NULL) {
 		fprintf(stderr, "llm: logs: --task and -q do not go together\n");
+		return logs_usage();
+	}
+	/* a task is shown whole, whoever asked for it: a count or --all would be lost */
+	if (a.task != NULL && (a.n_set || a.all)) {
+		fprintf(stderr, "llm: logs: --task shows every step of one task; %s does not go with "
+		    "it\n", a.n_set ? "-n" : "--all");
 		return logs_usage();
 	}
 	if (a.task != NULL)

@@ -192,10 +192,11 @@ models_list(struct app *cli, int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0)
 			json = true;
 		else if (strcmp(argv[i], "--tier") == 0 || strcmp(argv[i], "-t") == 0) {
-			if (++i >= (size_t)argc || !tier_parse(argv[i], &only))
+			/* auto is the router's choice, no tier of the catalog: not "every tier" unsaid */
+			if (++i >= (size_t)argc || !tier_parse(argv[i], &only) || only == TIER_AUTO)
 				return models_usage("--tier needs cheap, mid or frontier%s", "");
 		} else if (str_startswith(argv[i], "--tier=")) {
-			if (!tier_parse(argv[i] + 7, &only))
+			if (!tier_parse(argv[i] + 7, &only) || only == TIER_AUTO)
 				return models_usage("--tier needs cheap, mid or frontier%s", "");
 		} else if (cli_flag_value("models", argv[i], (const char *const[]){ "--json", NULL })) {
 			fputs(MODELS_USAGE, stderr);

@@ -202,7 +202,10 @@ opt_apply(struct cli_opts *p, enum cli_face face, int id, char *arg)
 	case OPT_AGENT: p->agent = true; break;
 	case OPT_EXPLAIN: p->explain = true; break;
 	case OPT_FORGET: p->forget = true; break;
-	case 'o': p->output = strcmp(arg, "-") == 0 ? NULL : arg; break;   /* -: stdout */
+	case 'o':
+		p->output = strcmp(arg, "-") == 0 ? NULL : arg;   /* -: stdout */
+		p->output_set = true;
+		break;
 	case OPT_FORCE: p->force = true; break;
 	default: return opt_value(p, face, id, arg);
 	}

@@ -42,6 +42,7 @@ struct cli_opts {
 	struct role *role;     /* the role loaded (owned), or NULL */
 	bool tier_set, model_set, system_set, max_tokens_set;  /* given on the command line */
 	bool force;            /* --force: -o may replace an existing file */
+	bool output_set;       /* -o was given (output NULL for "-", stdout) */
 	bool explain, forget;  /* llm route: what the router learnt; forget it */
 	char **words;          /* the operands (the prompt's words) in order; owned array */
 	int nwords;

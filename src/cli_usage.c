@@ -660,7 +660,8 @@ usage_json(const struct app *cli, struct ledger *l, const struct usage_report *r
 
 #define USAGE_SYNOPSIS \
     "usage: llm usage [--month YYYY-MM] [--by day|model|tier|task|user|team]\n" \
-    "                 [--router] [--json]\n"
+    "                 [--json]\n" \
+    "       llm usage --router [--month YYYY-MM] [--json]\n"
 
 static int
 usage_usage(void)
@@ -693,7 +694,7 @@ static int
 usage_args(int argc, char **argv, struct usage_report *r, const char **month, bool *json)
 {
 	bool missing = false;
-	const char *v;
+	const char *v, *by = NULL;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -704,6 +705,7 @@ usage_args(int argc, char **argv, struct usage_report *r, const char **month, bo
 		} else if ((v = opt_value(argc, argv, &i, "--month", &missing)) != NULL) {
 			*month = v;
 		} else if ((v = opt_value(argc, argv, &i, "--by", &missing)) != NULL) {
+			by = v;
 			for (r->by = 0; r->by < ARRAY_SIZE(by_names) && strcmp(by_names[r->by], v);
 			    r->by++)
 				;
@@ -727,6 +729,13 @@ usage_args(int argc, char **argv, struct usage_report *r, const char **month, bo
 			usage_usage();
 			return -1;
 		}
+	}
+	/* the router's report counts overrulings per tier: a grouping asked for would be lost */
+	if (r->router && by != NULL) {
+		fprintf(stderr, "llm: usage: --router counts per tier and takes no --by (got --by %s); "
+		    "drop one of them\n", by);
+		usage_usage();
+		return -1;
 	}
 	return 0;
 }
@@ -786,7 +795,7 @@ cli_usage(struct app *cli, int argc, char **argv)
 		    "have cost for the same requests.\n"
 		    "  --month YYYY-MM   the month (by default this one)\n"
 		    "  --by WHAT         group by day, model (the default), tier, task, user or team\n"
-		    "  --router          how often the router was overruled, per tier\n"
+		    "  --router          how often the router was overruled, per tier (no --by)\n"
 		    "  --json            one JSON object\n", stdout);
 		return EXIT_OK;
 	}

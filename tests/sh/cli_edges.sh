@@ -49,6 +49,15 @@ run_llm_in "" route -t cheap -f "$T/150k.txt" "summarise"
 check_contains "route: cheap's row says it is too long" "$(printf '%s\n' "$OUT" | grep '^cost')" \
     "too long for its context window"
 check_not_contains "route: mid's row does not" "$(printf '%s\n' "$OUT" | grep ' mid ')" "too long"
+# Sent, the tier asked for moves up to one that holds the prompt, and a script is told so on
+# stderr, as a downgrade by the budget is (the summary line is only on a terminal).
+fake_reply '{"text":"ok"}'
+run_llm_in "" -q -t cheap -f "$T/150k.txt" "summarise"
+check_rc "moved up for the window: exit 0" 0
+check_eq "moved up for the window: sent to mid" "$(fake_last body.model)" test-mid-1
+check_contains "moved up for the window: said" "$ERR" \
+    "llm: tier: sent to mid (test-mid), too long for a cheap model's context window"
+n=$(fake_count)
 run_llm_in "" route --json -t cheap -f "$T/150k.txt" "summarise"
 check_eq "route --json: fits_context per tier" \
     "$(printf '%s' "$OUT" | t_py -c 'import json,sys; print([e["fits_context"] for e in json.load(sys.stdin)["estimates"]])')" \
@@ -65,6 +74,7 @@ fake_reply '{"text":"ok"}'
 run_llm -q -t cheap -f "$T/big.txt" "summarise"
 check_rc "router: a larger window is found, exit 0" 0
 check_eq "router: sent to the cheap model with room" "$(fake_last body.model)" test-cheap-1
+check_not_contains "router: a model of the tier asked: nothing said" "$ERR" "llm: tier: sent to"
 
 # SIGTERM mid-stream: 143, the partial answer kept.
 fake_reply "{\"chunks\":[\"partial \",\"never\"],\"hold_file\":\"$T/never\"}"

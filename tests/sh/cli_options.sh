@@ -145,11 +145,26 @@ git -C "$T/proj" init -q
 fake_reply '{"text":"done"}'
 (cd "$T/proj" && run_llm "do" -q -m test-cheap --json "look" && json_get "$T/out" task_id >"$T/task")
 task=$(cat "$T/task")
-for line in "--task $task --json -a" "-a --task=$task --json" "--json -a --task $task"; do
+for line in "--task $task --json --no-color" "--no-color --task=$task --json" "--json --no-color --task $task"; do
 	# shellcheck disable=SC2086 # the words of a command line
 	run_llm logs $line
 	check_rc "logs $line: exit 0" 0
 	check_eq "logs $line: the task as JSON" "$(json_get "$T/out" task)" "$task"
+done
+# Its costs are in dollars as every other --json gives them, beside the pico-dollars.
+run_llm logs --task "$task" --json
+check_eq "logs --task --json: the total in dollars and pico-dollars agree" \
+    "$(json_get "$T/out" cost_usd | t_py -c 'import sys; print(round(float(sys.stdin.read()) * 1e12))')" \
+    "$(json_get "$T/out" cost_pico)"
+check_eq "logs --task --json: a step's in dollars too" \
+    "$(json_get "$T/out" steps.0.cost_usd | t_py -c 'import sys; print(round(float(sys.stdin.read()) * 1e12))')" \
+    "$(json_get "$T/out" steps.0.cost_pico)"
+# A task is shown whole: -a or -n beside --task would be dropped unsaid, so they are refused.
+for line in "--task $task --json -a" "-n 2 --task=$task"; do
+	# shellcheck disable=SC2086
+	run_llm logs $line
+	check_rc "logs $line: exit 2" 2
+	check_contains "logs $line: said" "$ERR" "llm: logs: --task shows every step of one task"
 done
 run_llm logs -q word --task 5
 check_rc "logs -q with --task: exit 2" 2

@@ -16,6 +16,43 @@ printf 'just stdin' >"$T/in"
 run_llm -q -m test-cheap <"$T/in"
 check_eq "stdin alone: the prompt" "$(fake_last body.messages.0.content)" "just stdin"
 
+# "-" means stdin, as in other tools: the prompt is stdin alone, never a paid-for "-"
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-cheap - <"$T/in"
+check_rc "-: exit 0" 0
+check_eq "-: stdin alone is the prompt" "$(fake_last body.messages.0.content)" "just stdin"
+n=$(fake_count)
+run_llm -q -m test-cheap - </dev/null
+check_rc "- with nothing on stdin: exit 2" 2
+# stdin a terminal: nothing to read, said
+t_py -c '
+import os, pty, subprocess, sys
+m, s = pty.openpty()
+r = subprocess.run([sys.argv[1], "-q", "-"], stdin=s, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+sys.stdout.write("%d %s" % (r.returncode, r.stderr.decode()))' "$LLM_BIN" >"$T/dash.tty"
+check_eq "- on a terminal: exit 2" "$(cut -d" " -f1 "$T/dash.tty" | head -n 1)" 2
+check_contains "- on a terminal: said" "$(cat "$T/dash.tty")" "llm: -: nothing is piped in"
+check_eq "-: nothing sent when there was nothing" "$(fake_count)" "$n"
+
+# llm do takes "-" and an empty pipe as llm PROMPT does (a task needs no repository)
+mkdir -p "$T/ws"
+cd "$T/ws" || exit 1
+printf 'fix the warning' >"$T/task"
+fake_reply '{"text":"done"}'
+run_llm "do" -q -m test-cheap - <"$T/task"
+check_rc "do -: exit 0" 0
+check_eq "do -: stdin alone is the task" "$(fake_last body.messages.1.content)" "fix the warning"
+: >"$T/empty"
+fake_reply '{"text":"done"}'
+run_llm "do" -q -m test-cheap "fix the warning" <"$T/empty"
+check_rc "do, an empty pipe: exit 0" 0
+check_contains "do, an empty pipe: said" "$ERR" "llm: do: nothing came on stdin: the task is sent alone"
+printf 'caf\351\n' >"$T/latin1"
+fake_reply '{"text":"done"}'
+run_llm "do" -q -m test-cheap "fix" <"$T/latin1"
+check_contains "do, not UTF-8 on stdin: said" "$ERR" "llm: do: stdin: not valid UTF-8"
+cd "$T" || exit 1
+
 # -f attaches a file
 printf 'int main(void) { return 0; }\n' >"$T/a.c"
 fake_reply '{"text":"ok"}'

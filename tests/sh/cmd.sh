@@ -29,6 +29,19 @@ tm send-keys -t a Enter
 check_pane "Enter: the command ran (exit 0)" a "EXIT=0"
 check "Enter: the file was made by the command" test -e "$T/work/ran-by-enter"
 
+# --- piped context: sent with the request; the command reads the terminal, not the pipe ---
+fake_reply '{"text":"echo WAIT\"\"ING; read -r line; echo \"GOT=[$line]\"\n# reads a line"}'
+tm new-session -d -s pc -x 120 -y 30 \
+    "cd '$T/work' && printf 'piped listing\\n' | SHELL=/bin/sh '$LLM_BIN' cmd 'read a line'; echo EXIT=\$?; exec sleep 600"
+check_pane "piped: proposed" pc "Run it? Enter/y run"
+check_eq "piped: the listing went with the request" "$(fake_last body.messages.1.content)" \
+    "$(printf 'read a line\n\npiped listing\n')"
+tm send-keys -t pc y
+check_pane "piped: the command runs" pc "WAITING"
+tm send-keys -t pc "typed here" Enter
+check_pane "piped: the command read the terminal" pc "GOT=[typed here]"
+check_pane "piped: exit 0" pc "EXIT=0"
+
 # --- n cancels -------------------------------------------------------------------
 fake_reply '{"text":"touch made-by-n\n# creates a file"}'
 start b "make another file"

@@ -22,6 +22,16 @@ fake_reply '{"text":"second answer\n"}'
 run_llm -q -t cheap --output "$T/answer.txt" --force "say more"
 check_rc "--force: exit 0" 0
 check_eq "--force: the file replaced" "$(cat "$T/answer.txt")" "second answer"
+# --force without -o would replace nothing: refused before anything is sent, not ignored.
+n=$(fake_count)
+run_llm -q -t cheap --force "say more"
+check_rc "--force without -o: exit 2" 2
+check_contains "--force without -o: said" "$ERR" "llm: --force goes with -o FILE"
+check_eq "--force without -o: nothing sent" "$(fake_count)" "$n"
+fake_reply '{"text":"to stdout"}'
+run_llm -q -t cheap -o - --force "say more"
+check_rc "--force with -o -: exit 0" 0
+check_eq "--force with -o -: the answer on stdout" "$OUT" "to stdout"
 
 ln -s "$T/target" "$T/link"
 fake_reply '{"text":"third"}'

@@ -64,6 +64,12 @@ sed -i "/^budget = /r $T/extra" "$LLM_CONFIG_DIR/config.ini"
 sed -i '/^tier = auto/d' "$LLM_CONFIG_DIR/config.ini"
 "$LLM_BIN" "hello there" >/dev/null 2>&1
 check_eq "config's default tier: no label" "$(sql "SELECT count(*) FROM route_labels")" 3
+# llm cmd asks the cheap tier by design, and a command is no prompt of the user's to route.
+fake_reply '{"text":"rm -- big.iso\n# deletes it","usage":{"input":10,"output":5}}'
+"$LLM_BIN" cmd --print "delete the biggest file of this long listing of files" >/dev/null 2>&1
+fake_reply '{"text":"ls -S | head -1","usage":{"input":10,"output":5}}'
+"$LLM_BIN" cmd --print -t frontier "name the biggest file" >/dev/null 2>&1
+check_eq "llm cmd: no label" "$(sql "SELECT count(*) FROM route_labels")" 3
 "$LLM_BIN" route --explain >"$T/explain"
 check "--explain: counts by kind" grep -q "^learnt *3 labels (0 re-asks one tier up, 1 override, 1 escalation, 1 pin)" "$T/explain"
 check "--explain: not applied under 30" grep -q "^applied *not yet: from 30 labels on" "$T/explain"
