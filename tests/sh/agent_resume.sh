@@ -74,6 +74,41 @@ check_eq "more: the new words are the last message" "$(fake_last body.messages.-
 check_eq "more: after the answer" "$(fake_last body.messages.-2.content)" "Fixed."
 cd "$T" || exit 1
 
+# --- a task stopped by Ctrl-C midway through a reply goes on from its last step, and
+# llm undo then restores what both runs changed
+t_sum_repo "$T/int"
+fake_reset
+fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}],"usage":{"input":100,"output":100}}'
+fake_reply '{"text":"Thinking","fault":"stall","seconds":30}'
+cd "$T/int" || exit 1
+"$LLM_BIN" "do" -m test-cheap --allow edit,write --json "fix sum.sh" >"$T/out" 2>"$T/err" &
+pid=$!
+t_wait _fake_has 2
+t_wait grep -q "^1 · " "$T/err"
+kill -INT "$pid"
+wait "$pid"
+RC=$?
+check_rc "ctrl-c: exit 130" 130
+int=$(json_get "$T/out" task_id)
+check_contains "ctrl-c: the end line names --resume" "$(cat "$T/err")" \
+    "llm do --resume $int goes on with it"
+fake_reply '{"calls":[{"name":"write","args":{"path":"notes.txt","content":"fixed\n"}}],"usage":{"input":100,"output":100}}'
+fake_reply '{"text":"Done.","usage":{"input":100,"output":100}}'
+run_llm "do" --resume --allow edit,write --json
+check_rc "ctrl-c resumed: exit 0" 0
+check_eq "ctrl-c resumed: the same task" "$(json_get "$T/out" task_id)" "$int"
+check_eq "ctrl-c resumed: the answer" "$(json_get "$T/out" answer)" "Done."
+check_eq "ctrl-c resumed: the history the interrupted step was sent is sent again" \
+    "$(fake_get 2 body.messages)" "$(fake_get 1 body.messages)"
+check_eq "ctrl-c resumed: pinned as it was" "$(fake_get 2 body.model)" test-cheap-1
+check_eq "ctrl-c resumed: every request is the task's" \
+    "$(t_ledger_sql "SELECT count(*) FROM usage WHERE task_id = $int")" 4
+run_llm undo
+check_rc "undo after resume: exit 0" 0
+check_eq "undo after resume: the first run's edit is undone" "$(sh sum.sh 2 3)" -1
+check "undo after resume: the resumed run's file is gone" [ ! -e notes.txt ]
+cd "$T" || exit 1
+
 # --- refusals: another workspace, an unknown id
 t_sum_repo "$T/other"
 cd "$T/other" || exit 1
@@ -84,7 +119,13 @@ check_contains "elsewhere: says where" "$ERR" \
 run_llm "do" --resume 999
 check_rc "unknown: exit 2" 2
 check_contains "unknown: says so" "$ERR" "llm: do: --resume: there is no task 999"
-check_eq "refusals: nothing sent" "$(fake_count)" 5
+cd "$T/int" || exit 1
+sqlite3 "$LLM_DATA_DIR/llm.db" "UPDATE tasks SET history = NULL WHERE id = $int"
+run_llm "do" --resume more
+check_rc "no history: exit 2" 2
+check_contains "no history: says so" "$ERR" \
+    "llm: do: --resume: task $int kept no history to go on with (it ran before llm kept one, or it grew past what llm.db keeps): start a new task with llm do TASK"
+check_eq "refusals: nothing sent" "$(fake_count)" 4
 cd "$T" || exit 1
 
 t_cleanup
