@@ -89,6 +89,7 @@ complete -c llm -n '__llm_at 0' -a ledger -d "init: create or upgrade the ledger
 complete -c llm -n '__llm_at 0' -a config -d 'path, show, check'
 complete -c llm -n '__llm_at 0' -a do -d 'do a coding task in this repository with tools'
 complete -c llm -n '__llm_at 0' -a undo -d 'restore the files the last agent task changed'
+complete -c llm -n '__llm_takes --resume' -l resume -d 'go on with a task that stopped (ID, then more to do)'
 complete -c llm -n '__llm_takes --allow' -l allow -x -a 'edit write run edit,write edit,write,run' -d 'tools allowed without asking'
 complete -c llm -n '__llm_at 0' -a help -d 'print the help'
 complete -c llm -n '__llm_at 0' -a version -d 'print the version'

@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "agent_hist.h"
 #include "buf.h"
 #include "chat.h"
 #include "cred.h"
@@ -58,6 +59,7 @@ struct agent {
 	struct ledger *ledger;
 	struct ws *ws;
 	const struct agent_opts *o;
+	const char *task;       /* what was asked first: the advisor is told it */
 	struct agent_result *r;
 	struct chat *chat, *advisor;
 	struct tool_decl *tools;
@@ -76,6 +78,7 @@ struct agent {
 	size_t nseen;
 	long changes;                /* edits and writes that succeeded */
 	char *looped;                /* why a repeated call stops the task, or NULL */
+	bool hist_over;              /* its history grew past what the ledger keeps: said */
 };
 
 static void *
@@ -382,7 +385,7 @@ advise(struct agent *a, const char *args, bool *error)
 	buf_init(&view, 0);
 	buf_init(&prompt, 0);
 	view_of_work(a, &view);
-	buf_addf(&prompt, "Task:\n%s\n\nWork so far:\n%s\nQuestion: %s\n", a->o->task,
+	buf_addf(&prompt, "Task:\n%s\n\nWork so far:\n%s\nQuestion: %s\n", a->task,
 	    view.len ? buf_str(&view) : "(nothing yet)\n",
 	    cJSON_IsString(q) ? q->valuestring : "What next?");
 	cJSON_Delete(j);
@@ -713,7 +716,7 @@ worker_step(struct agent *a)
 	co.tools = a->tools;
 	co.ntools = a->ntools;
 	co.task_id = a->r->task_id;
-	rc = send_capped(a, a->chat, &co, a->o->task);
+	rc = send_capped(a, a->chat, &co, a->task);
 	t = chat_last(a->chat);
 	if (t->nsteps > 0)
 		step_from_turn(&s, t);
@@ -813,6 +816,18 @@ agent_preview(struct chat *c, const struct agent_opts *o, struct chat_route *r, 
 	return rc;
 }
 
+/* The worker's tier at the start: o's, else the one a resumed task stuck to, else TIER_AUTO. */
+static enum tier
+start_tier(const struct agent_opts *o)
+{
+	enum tier t;
+
+	if (o->tier == TIER_AUTO && o->resume != NULL && o->resume->tier != NULL &&
+	    tier_parse(o->resume->tier, &t))
+		return t;
+	return o->tier;
+}
+
 /* Which models agent_keys passes over: those of no provider, or with no key to look up. */
 struct keys_pick {
 	const struct config *cfg;
@@ -853,7 +868,7 @@ static const struct model *
 keys_worker(const struct config *cfg, struct catalog *cat, const struct agent_opts *o,
     enum tier *tier, enum chat_status *rc, char **cause)
 {
-	struct chat_opts co = { .tier = o->tier };
+	struct chat_opts co = { .tier = start_tier(o) };
 	struct chat_route r;
 	struct chat *c;
 
@@ -862,7 +877,7 @@ keys_worker(const struct config *cfg, struct catalog *cat, const struct agent_op
 		return chat_pin(cfg, cat, o->model, cause);
 	}
 	c = chat_new(cfg, cat, NULL);
-	*rc = chat_preview(c, &co, o->task, &r, cause);
+	*rc = chat_preview(c, &co, o->task != NULL ? o->task : "", &r, cause);
 	chat_free(c);
 	if (*rc == CHAT_AUTH)
 		return NULL;
@@ -956,12 +971,103 @@ agent_keys(const struct config *cfg, struct catalog *cat, struct agent_opts *o, 
 	return rc;
 }
 
+/* Keep the task's state with it: its history so far, and whether it is done. */
+static void
+task_save(struct agent *a, bool done)
+{
+	char *hist, *cause = NULL;
+
+	if (a->ledger == NULL || a->r->task_id == 0)
+		return;
+	hist = agent_hist_dump(a->msgs, a->nmsgs, AGENT_HIST_MAX);
+	if (hist == NULL && !a->hist_over) {
+		a->hist_over = true;
+		note(a, "the task's history is over what llm.db keeps of one: it cannot be resumed");
+	}
+	if (ledger_task_save(a->ledger, a->r->task_id, ws_root(a->ws), a->worker != TIER_AUTO ?
+	    tier_str(a->worker) : NULL, a->o->model, done, hist, &cause) != 0) {
+		note(a, "ledger: the task's history is not kept, so it cannot be resumed");
+		free(cause);
+	}
+	free(hist);
+}
+
+/* Make task o's row and journal, and its first message. 0, or the status it stopped with. */
+static int
+task_new(struct agent *a)
+{
+	const struct agent_opts *o = a->o;
+	char title[AGENT_TITLE_MAX + 1], *cause = NULL;
+	long n;
+
+	/* the first line, cut where a character starts: a title is text, never half of one */
+	n = (long)strcspn(o->task, "\n");
+	if (n > AGENT_TITLE_MAX)
+		for (n = AGENT_TITLE_MAX; n > 0 && ((unsigned char)o->task[n] & 0xc0) == 0x80; n--)
+			;
+	snprintf(title, sizeof title, "%.*s", (int)n, o->task);
+	if (a->ledger != NULL && (a->r->task_id = ledger_task_new(a->ledger, title, o->max_cost)) == 0)
+		return stop(a, CHAT_USAGE, "ledger: cannot record the task");
+	if (ws_task_begin(a->ws, a->r->task_id, &cause) != 0) {
+		stop(a, CHAT_USAGE, "undo journal: %s", cause);
+		free(cause);
+		return a->r->status;
+	}
+	a->task = msg_add(a, "user", o->task)->text;
+	return 0;
+}
+
+/*
+ * Go on with task o->resume: its history, its journal (which goes on), its
+ * cap unless o gives one, and o->task as the user's next words. 0, or the
+ * status it stopped with.
+ */
+static int
+task_resume(struct agent *a)
+{
+	const struct ledger_task *t = a->o->resume;
+	struct agent_hist h;
+	struct msg *last;
+	char *cause = NULL;
+
+	a->r->task_id = t->id;
+	if (agent_hist_load(t->history != NULL ? t->history : "", &h, &cause) != 0) {
+		stop(a, CHAT_USAGE, "task %lld: %s", (long long)t->id, cause);
+		free(cause);
+		return a->r->status;
+	}
+	a->msgs = h.msgs;
+	a->nmsgs = h.nmsgs;
+	a->owned = h.owned;
+	a->nowned = h.nowned;
+	a->task = a->msgs[0].text;
+	/* cap_set stays o's: a cap the caller sets later replaces this one */
+	if (a->o->max_cost == 0)
+		a->cap = a->r->cap = t->cap;
+	else if (a->ledger != NULL && a->o->max_cost != t->cap &&
+	    ledger_task_set_cap(a->ledger, t->id, a->o->max_cost, NULL) != 0)
+		note(a, "ledger: the task's new cap is not recorded");
+	if (ws_task_resume(a->ws, t->id, &cause) != 0) {
+		stop(a, CHAT_USAGE, "undo journal: %s", cause);
+		free(cause);
+		return a->r->status;
+	}
+	if (a->o->task == NULL || *a->o->task == '\0')
+		return 0;
+	/* the user's words after the user's: one turn, as the APIs want turns to alternate */
+	last = &a->msgs[a->nmsgs - 1];
+	if (strcmp(last->role, "user") == 0)
+		last->text = own(a, xstrfmt("%s\n\n%s", last->text, a->o->task));
+	else
+		msg_add(a, "user", a->o->task);
+	return 0;
+}
+
 int
 agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struct ws *w,
     const struct agent_opts *o, struct agent_result *r)
 {
 	struct agent a;
-	char title[AGENT_TITLE_MAX + 1], *cause = NULL;
 	size_t i;
 	long n;
 	int rc = 0;
@@ -974,27 +1080,15 @@ agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struc
 	a.ws = w;
 	a.o = o;
 	a.r = r;
-	a.worker = o->tier;
+	a.worker = start_tier(o);
 	a.cap = a.cap_set = o->max_cost;
 	r->cap = a.cap;
-	/* the first line, cut where a character starts: a title is text, never half of one */
-	n = (long)strcspn(o->task, "\n");
-	if (n > AGENT_TITLE_MAX)
-		for (n = AGENT_TITLE_MAX; n > 0 && ((unsigned char)o->task[n] & 0xc0) == 0x80; n--)
-			;
-	snprintf(title, sizeof title, "%.*s", (int)n, o->task);
-	if (l != NULL && (r->task_id = ledger_task_new(l, title, o->max_cost)) == 0)
-		return stop(&a, CHAT_USAGE, "ledger: cannot record the task");
-	if (ws_task_begin(w, r->task_id, &cause) != 0) {
-		stop(&a, CHAT_USAGE, "undo journal: %s", cause);
-		free(cause);
-		return r->status;
-	}
+	if ((o->resume != NULL ? task_resume(&a) : task_new(&a)) != 0)
+		goto out;
 	if (r->task_id > 0 && o->on_task != NULL)
 		o->on_task(o->arg, r->task_id);
 	load_tools(&a);
 	a.chat = chat_new(cfg, cat, l);
-	msg_add(&a, "user", o->task);
 	for (n = 0; rc == 0; n++) {
 		if (n >= cfg->agent_max_steps) {
 			stop(&a, CHAT_BUDGET, "the task reached max_steps (%ld) without an answer: "
@@ -1003,16 +1097,18 @@ agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struc
 			break;
 		}
 		rc = worker_step(&a);
+		task_save(&a, rc == 1);
 	}
 	if (rc == 1)
 		r->status = CHAT_OK;
 	flush_pending(&a);
 	/* stopped before its first request (the budget, the cap): no task to list or undo */
-	if (r->nsteps == 0 && r->task_id > 0) {
+	if (r->nsteps == 0 && r->task_id > 0 && o->resume == NULL) {
 		ledger_task_drop(l, r->task_id);
 		ws_task_drop(w);
 		r->task_id = 0;
 	}
+out:
 	chat_free(a.chat);
 	chat_free(a.advisor);
 	for (i = 0; i < a.nowned; i++)

@@ -14,6 +14,7 @@
 #include "tools.h"
 
 struct ledger;
+struct ledger_task;
 struct ws;
 
 /* The system prompt every worker step is sent with. */
@@ -54,7 +55,14 @@ struct agent_result {
 
 /* How to run a task; everything borrowed for the run. */
 struct agent_opts {
-	const char *task;       /* the instruction, with any material */
+	const char *task;       /* the instruction, with any material; with resume, NULL or more */
+	/*
+	 * A task that stopped, to go on with (NULL: a new task): its id, its
+	 * history (task, if not NULL, joins it as the user's), its worker's tier
+	 * unless tier says another, and its cap unless max_cost is not 0 (the
+	 * caller keeps its pinned model in model).
+	 */
+	const struct ledger_task *resume;
 	enum tier tier;         /* TIER_AUTO: the first step is routed like a question */
 	const char *model;      /* a pin, or NULL */
 	/*
@@ -127,8 +135,10 @@ int agent_keys(const struct config *cfg, struct catalog *cat, struct agent_opts 
 /*
  * Run task o in workspace w: each step is routed (the first like a question,
  * then the worker's tier sticks unless pinned), reserved in the ledger under
- * the task's id and cap, sent with the tools, and its calls run. Fills r
- * (free it with agent_result_done); returns r->status (a chat_status).
+ * the task's id and cap, sent with the tools, and its calls run; after each
+ * step, the task's history is kept with it in the ledger (o->resume goes on
+ * from there). Fills r (free it with agent_result_done); returns r->status
+ * (a chat_status).
  */
 int agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struct ws *w,
     const struct agent_opts *o, struct agent_result *r);

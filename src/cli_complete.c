@@ -62,8 +62,8 @@ static const char *const undo_opts[] = { "--no-color", "--help", NULL };
 /* config and ledger have commands, and the options every command takes */
 static const char *const common_opts[] = { "--no-color", "--help", NULL };
 static const char *const do_opts[] = {
-	"-t", "--tier", "-m", "--model", "--allow", "--max-cost", "--max-tokens", "--json", "-q",
-	"--quiet", "--no-color", "--help", NULL,
+	"-t", "--tier", "-m", "--model", "--allow", "--max-cost", "--max-tokens", "--resume",
+	"--json", "-q", "--quiet", "--no-color", "--help", NULL,
 };
 
 /* The options that take the next word as their value. */

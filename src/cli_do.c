@@ -28,6 +28,7 @@
 
 static const char do_usage[] =
     "usage: llm do [OPTIONS] TASK...\n"
+    "       llm do --resume [ID] [OPTIONS] [MORE...]\n"
     "\n"
     "Do a coding task in this workspace (the git top level, or the current\n"
     "directory outside git): a model reads, searches, edits and runs commands\n"
@@ -38,6 +39,12 @@ static const char do_usage[] =
     "task changed.\n"
     "Options may come before or after the task; everything after -- is task,\n"
     "so a task word that starts with '-' goes there.\n"
+    "A task that stopped (Ctrl-C, its cap, max_steps, the budget, a failure)\n"
+    "goes on with --resume: task ID, or this workspace's latest, with the\n"
+    "history kept in llm.db and MORE, if given, as new words from the user\n"
+    "(a task done takes only that). Its tier, pinned model and cap stay unless\n"
+    "-t, -m or --max-cost replaces them (the cap bounds the whole task's\n"
+    "cost); --allow is given again.\n"
     "\n"
     "Options:\n"
     "  -t, --tier TIER       the worker's tier: auto (routed), cheap, mid, frontier\n"
@@ -45,6 +52,7 @@ static const char do_usage[] =
     "      --allow LIST      edit,write,run: allowed without asking\n"
     "      --max-cost USD    cap the task; past it a terminal asks, a script stops\n"
     "      --max-tokens N    cap each step's reply\n"
+    "      --resume [ID]     go on with a task that stopped (default: the latest)\n"
     "      --json            one JSON object: answer, steps, tools, tokens, costs\n"
     "  -q, --quiet           no step lines\n"
     "  -h, --help            print this help\n"
@@ -70,6 +78,8 @@ struct do_run {
 	bool quiet, json;
 	bool changed;           /* the task changed files: llm undo restores them */
 	bool tty;               /* a terminal to ask on */
+	bool resume;            /* --resume */
+	int64_t resume_id;      /* its ID; 0: the workspace's latest */
 	char *root;             /* the workspace's root, made visible, when the user is below it */
 };
 
@@ -275,7 +285,7 @@ go_on_there(const char *where)
 
 /* The task: the words, then piped material. An exit code, or -1 to go on. */
 static int
-read_task(int argc, char **argv, struct buf *task)
+read_task(int argc, char **argv, struct buf *task, bool resume)
 {
 	struct input in;
 	char *cause = NULL;
@@ -308,7 +318,9 @@ read_task(int argc, char **argv, struct buf *task)
 		input_done(&in);
 	}
 	/* nothing but white space is no task either: refused before a step is paid for */
-	if (strspn(buf_str(task), " \t\n\r\v\f") == task->len) {
+	if (resume && strspn(buf_str(task), " \t\n\r\v\f") == task->len)
+		buf_reset(task);
+	else if (strspn(buf_str(task), " \t\n\r\v\f") == task->len) {
 		fprintf(stderr, "llm: do: no task: give one as arguments or on stdin\n%s", do_usage);
 		return EXIT_USAGE;
 	}
@@ -459,10 +471,11 @@ print_result(const struct do_run *d, const struct agent_result *r, int rc)
 		v = visible_str(r->error ? r->error : "stopped", strlen(r->error ? r->error : "stopped"));
 		pricing_format(r->cost, r->estimated, cost, sizeof cost);
 		/* stopped midway is when the user most wants to know how to undo it */
-		fprintf(stderr, "llm: do: %s; stopped after %zu step%s (%s, task %lld)%s\n", v,
+		fprintf(stderr, "llm: do: %s; stopped after %zu step%s (%s, task %lld)%s; "
+		    "llm do --resume %lld goes on with it\n", v,
 		    r->nsteps, r->nsteps == 1 ? "" : "s", r->cost < 0 ? "unknown cost" : cost,
 		    (long long)r->task_id, d->changed ? "; llm undo restores the files it changed" :
-		    "");
+		    "", (long long)r->task_id);
 		free(v);
 	} else if (!d->quiet) {
 		pricing_format(r->cost, r->estimated, cost, sizeof cost);
@@ -497,6 +510,47 @@ no_key(struct app *cli, struct agent_opts *o, bool quiet)
 	return -1;
 }
 
+/*
+ * The task --resume goes on with, into t: refused, with what to do instead,
+ * when there is none, it was in another workspace, it kept no history, or it
+ * is done and more (the user's new words) is false. The exit code, or -1.
+ */
+static int
+resume_get(const struct do_run *d, struct ledger *l, const struct ws *w, bool more,
+    struct ledger_task *t)
+{
+	char *cause = NULL, *root = visible_str(ws_root(w), strlen(ws_root(w))), *was = NULL;
+	long long id = (long long)d->resume_id;
+	int rc = ledger_task_get(l, d->resume_id, ws_root(w), t, &cause), out = EXIT_USAGE;
+
+	if (rc < 0)
+		fprintf(stderr, "llm: do: %s\n", cause);
+	else if (rc > 0 && id > 0)
+		fprintf(stderr, "llm: do: --resume: there is no task %lld: llm logs lists the "
+		    "tasks' requests with their ids\n", id);
+	else if (rc > 0)
+		fprintf(stderr, "llm: do: --resume: no task to resume in %s: start one with "
+		    "llm do TASK\n", root);
+	else if ((id = (long long)t->id, t->root == NULL || t->history == NULL))
+		fprintf(stderr, "llm: do: --resume: task %lld kept no history to go on with (it "
+		    "ran before llm kept one, or it grew past what llm.db keeps): start a new task "
+		    "with llm do TASK\n", id);
+	else if (strcmp(t->root, ws_root(w)) != 0)
+		fprintf(stderr, "llm: do: --resume: task %lld was in %s, not in %s: run "
+		    "llm do --resume %lld there\n", id, was = visible_str(t->root, strlen(t->root)),
+		    root, id);
+	else if (t->done && !more)
+		fprintf(stderr, "llm: do: --resume: task %lld is done (it ended with an answer): "
+		    "say what more to do (llm do --resume %lld MORE...), or start a new task with "
+		    "llm do TASK\n", id, id);
+	else
+		out = -1;
+	free(cause);
+	free(root);
+	free(was);
+	return out;
+}
+
 /* An option given without its value (bad: the word it is in), said as llm's other commands say it. */
 static int
 missing_value(const char *bad)
@@ -519,6 +573,7 @@ cli_do(struct app *cli, int argc, char **argv)
 		{ "max-cost", required_argument, NULL, 'C' },
 		{ "max-tokens", required_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "resume", no_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -532,6 +587,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	struct ws *w = NULL;
 	struct ledger *l = NULL;
 	struct sigaction sa, old, old_term, old_hup;
+	struct ledger_task resumed;
 	struct buf task;
 	char *cause = NULL, *undo_dir = NULL;
 	char *where = NULL;
@@ -541,6 +597,7 @@ cli_do(struct app *cli, int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	memset(&r, 0, sizeof r);
+	memset(&resumed, 0, sizeof resumed);
 	o.tier = TIER_AUTO;   /* routed, or [llm] tier, unless -t says (zero is the cheap tier) */
 	for (i = 0; cli->cfg.agent_allow != NULL && cli->cfg.agent_allow[i] != NULL &&
 	    nallow < DO_ALLOW_MAX; i++)
@@ -584,6 +641,9 @@ cli_do(struct app *cli, int argc, char **argv)
 		case 'j':
 			d.json = true;
 			break;
+		case 'R':
+			d.resume = true;
+			break;
 		case 'q':
 			d.quiet = true;
 			break;
@@ -613,11 +673,22 @@ cli_do(struct app *cli, int argc, char **argv)
 		free(cause);
 		return EXIT_USAGE;
 	}
+	/* --resume's ID is its first word of digits: words that follow are more to do */
+	if (d.resume && optind < argc && *argv[optind] != '\0' &&
+	    strspn(argv[optind], "0123456789") == strlen(argv[optind])) {
+		if (!str_to_i64(argv[optind], &n) || n <= 0) {
+			fprintf(stderr, "llm: do: --resume: '%s' is no task id\n", argv[optind]);
+			return EXIT_USAGE;
+		}
+		d.resume_id = n;
+		optind++;
+	}
 	buf_init(&task, 0);
-	if ((rc = read_task(argc, argv, &task)) >= 0)
+	if ((rc = read_task(argc, argv, &task, d.resume)) >= 0)
 		goto out;
 	o.task = buf_str(&task);
-	if ((rc = no_key(cli, &o, d.quiet)) >= 0)
+	/* a task resumed is routed as it stuck: its key is known once its row is read */
+	if (!d.resume && (rc = no_key(cli, &o, d.quiet)) >= 0)
 		goto out;
 	/* the questions go to /dev/tty: stdin may be material piped in at a terminal */
 	d.tty = have_tty();
@@ -642,14 +713,24 @@ cli_do(struct app *cli, int argc, char **argv)
 		goto out;
 	}
 	/* a command runs at the root: the run question says so to a user below it */
-	if (add_where(w, &task))
+	if ((task.len > 0 || !d.resume) && add_where(w, &task))
 		d.root = visible_str(ws_root(w), strlen(ws_root(w)));
 	if ((l = cli_ledger_open(cli, &cause)) == NULL) {
 		fprintf(stderr, "llm: do: %s\n", cause);
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	o.task = buf_str(&task);
+	o.task = task.len > 0 ? buf_str(&task) : NULL;
+	if (d.resume) {
+		if ((rc = resume_get(&d, l, w, task.len > 0, &resumed)) >= 0)
+			goto out;
+		o.resume = &resumed;
+		/* a model pinned stays, as the tier does, unless -m or -t says otherwise */
+		if (o.model == NULL && o.tier == TIER_AUTO)
+			o.model = resumed.model;
+		if ((rc = no_key(cli, &o, d.quiet)) >= 0)
+			goto out;
+	}
 	o.ask = d.tty ? ask_tool : NULL;
 	o.ask_arg = &d;
 	o.cancel = &do_cancel;
@@ -685,6 +766,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	rc = print_result(&d, &r, rc);
 out:
 	agent_result_done(&r);
+	ledger_task_done(&resumed);
 	ledger_close(l);
 	ws_close(w);
 	free(undo_dir);

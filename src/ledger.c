@@ -980,6 +980,80 @@ ledger_task_set_cap(struct ledger *l, int64_t id, int64_t cap, char **cause)
 	return rc == SQLITE_DONE ? 0 : ledger_fail(l, "task", cause);
 }
 
+int
+ledger_task_save(struct ledger *l, int64_t id, const char *root, const char *tier,
+    const char *model, bool done, const char *history, char **cause)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(l->db, "UPDATE tasks SET root = ?1, tier = ?2, done = ?3,"
+	    " history = ?4, model = ?6 WHERE id = ?5", -1, &st, NULL) != SQLITE_OK)
+		return ledger_fail(l, "task", cause);
+	store_bind_str(st, 1, root);
+	store_bind_str(st, 2, tier);
+	sqlite3_bind_int(st, 3, done);
+	store_bind_str(st, 4, history);
+	sqlite3_bind_int64(st, 5, id);
+	store_bind_str(st, 6, model);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : ledger_fail(l, "task", cause);
+}
+
+/* Column i of st as a malloc'd string, NULL for NULL. */
+static char *
+column_dup(sqlite3_stmt *st, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(st, i);
+
+	return t != NULL ? xstrdup(t) : NULL;
+}
+
+int
+ledger_task_get(struct ledger *l, int64_t id, const char *root, struct ledger_task *t,
+    char **cause)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(t, 0, sizeof *t);
+	if (sqlite3_prepare_v2(l->db, id > 0 ? "SELECT id, root, tier, done, history, cap_pico,"
+	    " model FROM tasks WHERE id = ?1" : "SELECT id, root, tier, done, history, cap_pico, model"
+	    " FROM tasks WHERE root = ?2 ORDER BY id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return ledger_fail(l, "task", cause);
+	if (id > 0)
+		sqlite3_bind_int64(st, 1, id);
+	else
+		store_bind_str(st, 2, root);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		t->id = sqlite3_column_int64(st, 0);
+		t->root = column_dup(st, 1);
+		t->tier = column_dup(st, 2);
+		t->done = sqlite3_column_int(st, 3) != 0;
+		t->history = column_dup(st, 4);
+		t->cap = sqlite3_column_int64(st, 5);
+		t->model = column_dup(st, 6);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : ledger_fail(l, "task", cause);
+}
+
+void
+ledger_task_done(struct ledger_task *t)
+{
+	if (t == NULL)
+		return;
+	free(t->root);
+	free(t->tier);
+	free(t->model);
+	free(t->history);
+	memset(t, 0, sizeof *t);
+}
+
 /* Update reservation id into the real row; the caller checked status. 0, or -1 (no cause). */
 static int
 ledger_settle_row(struct ledger *l, int64_t id, const struct usage *u, int64_t cost,

@@ -243,6 +243,32 @@ void ledger_task_drop(struct ledger *l, int64_t id);
 /* Record task id's cap raised to cap (pico) while it runs. 0, or -1 with *cause. */
 int ledger_task_set_cap(struct ledger *l, int64_t id, int64_t cap, char **cause);
 
+/* What llm do --resume goes on with: a task as its last step left it. */
+struct ledger_task {
+	int64_t id;
+	char *root;             /* its workspace; NULL: kept by an llm before --resume */
+	char *tier;             /* the tier its worker stuck to; NULL: none yet */
+	char *model;            /* the model it was pinned to; NULL: routed */
+	bool done;              /* it ended with an answer */
+	char *history;          /* its messages as JSON (agent_hist); NULL: not kept */
+	int64_t cap;            /* pico; 0: none */
+};
+
+/*
+ * Keep task id's state after a step: its workspace root, its worker's tier
+ * (NULL: none yet) and pinned model (NULL: none), whether it ended with an answer, and its history (NULL:
+ * none kept). 0, or -1 with *cause.
+ */
+int ledger_task_save(struct ledger *l, int64_t id, const char *root, const char *tier,
+    const char *model, bool done, const char *history, char **cause);
+/*
+ * Read task id into t (free with ledger_task_done), or with id 0 the latest
+ * task of workspace root. 0, 1 when there is no such task, -1 with *cause.
+ */
+int ledger_task_get(struct ledger *l, int64_t id, const char *root, struct ledger_task *t,
+    char **cause);
+void ledger_task_done(struct ledger_task *t);
+
 /* Start a conversation (title may be NULL); its id, or 0 on failure. */
 int64_t ledger_conv_new(struct ledger *l, const char *title);
 /*

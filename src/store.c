@@ -305,6 +305,19 @@ static const char *const store_migrations[] = {
 	" (SELECT 1 FROM sqlite_sequence WHERE name = 'conversations');"
 	"UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT max(conversation_id)"
 	" FROM usage), 0)) WHERE name = 'conversations';",
+	/*
+	 * 14: a task keeps what llm do --resume goes on with: its workspace, the
+	 * tier its worker stuck to, the model it was pinned to, whether it ended
+	 * with an answer, and its
+	 * history (the messages its steps were sent, as JSON, capped); the tasks
+	 * made before kept none, so they cannot be resumed
+	 */
+	"ALTER TABLE tasks ADD COLUMN root TEXT;"
+	"ALTER TABLE tasks ADD COLUMN tier TEXT;"
+	"ALTER TABLE tasks ADD COLUMN model TEXT;"
+	"ALTER TABLE tasks ADD COLUMN done INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE tasks ADD COLUMN history TEXT;"
+	"CREATE INDEX tasks_root ON tasks(root, id) WHERE root IS NOT NULL;",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,

@@ -88,6 +88,11 @@ enum tool_answer tools_ask_tty_at(const char *dev, const char *root, const char 
  * 30 days, go, but never the one ws_undo would undo.
  */
 int ws_task_begin(struct ws *w, int64_t task_id, char **cause);
+/*
+ * Go on with the undo journal of task id, which stopped: the files it
+ * changed stay to undo with those it changes now. None: as ws_task_begin.
+ */
+int ws_task_resume(struct ws *w, int64_t task_id, char **cause);
 /* Remove the journal ws_task_begin started when the task changed nothing. */
 void ws_task_drop(struct ws *w);
 /*

@@ -139,9 +139,12 @@ journals_prune(const char *top, const char *running)
 	free(lastp);
 }
 
-/* Start the undo journal of task id, pruning the workspace's old ones. */
-int
-ws_task_begin(struct ws *w, int64_t task_id, char **cause)
+/*
+ * Start the undo journal of task id, pruning the workspace's old ones; keep
+ * whether what is in its directory stays.
+ */
+static int
+task_begin(struct ws *w, int64_t task_id, bool keep, char **cause)
 {
 	char *top;
 
@@ -157,7 +160,8 @@ ws_task_begin(struct ws *w, int64_t task_id, char **cause)
 		return 0;
 	top = root_dir(w->undo_dir, w->root);
 	w->journal = xstrfmt("%s/%" PRId64, top, task_id);
-	remove_dir(w->journal); /* a task id seen before starts afresh */
+	if (!keep)
+		remove_dir(w->journal); /* a task id seen before starts afresh */
 	if (mkdir_p(w->journal) != 0) {
 		xasprintf(cause, "%s: %s", w->journal, strerror(errno));
 		free(top);
@@ -168,6 +172,13 @@ ws_task_begin(struct ws *w, int64_t task_id, char **cause)
 	journals_prune(top, strrchr(w->journal, '/') + 1);
 	free(top);
 	return 0;
+}
+
+/* Start the undo journal of task id, pruning the workspace's old ones. */
+int
+ws_task_begin(struct ws *w, int64_t task_id, char **cause)
+{
+	return task_begin(w, task_id, false, cause);
 }
 
 /* Remove the journal of a task that changed nothing: it has nothing to undo. */
@@ -341,6 +352,42 @@ journal_load(const char *dir, char **text, struct ws_change **out, size_t *n, ch
 			(*out)[(*n)++] = c;
 		}
 	return 0;
+}
+
+/* Go on with task id's journal: what it changed before stays to undo. */
+int
+ws_task_resume(struct ws *w, int64_t task_id, char **cause)
+{
+	char *top, *dir, *text = NULL, *e = NULL;
+	struct ws_change *v = NULL;
+	struct stat st;
+	size_t n = 0, i;
+	int rc;
+
+	if (w->undo_dir == NULL)
+		return 0;
+	top = root_dir(w->undo_dir, w->root);
+	dir = xstrfmt("%s/%" PRId64, top, task_id);
+	free(top);
+	/* no journal (it changed nothing yet, or it was pruned): one starts afresh */
+	if (stat(dir, &st) != 0 || journal_load(dir, &text, &v, &n, &e) != 0) {
+		free(e);
+		free(text);
+		free(dir);
+		return ws_task_begin(w, task_id, cause);
+	}
+	free(dir);
+	rc = task_begin(w, task_id, true, cause);
+	for (i = 0; rc == 0 && i < n; i++) {
+		struct ws_change *c = add_change(w, v[i].rel);
+		char *rel = c->rel;
+
+		*c = v[i];
+		c->rel = rel;
+	}
+	free(v);
+	free(text);
+	return rc;
 }
 
 /* Whether the file at p still holds what the task wrote. */

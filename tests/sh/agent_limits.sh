@@ -245,6 +245,8 @@ check_eq "max_steps: no answer" "$(json_get "$T/out" answer)" null
 check_contains "max_steps: why it stopped, and what to do" "$ERR" \
     "llm: do: the task reached max_steps (3) without an answer: narrow the task, or raise max_steps under [agent] in config.ini; stopped after 3 steps"
 check_not_contains "max_steps: nothing changed, no word of undo" "$ERR" "llm undo"
+check_contains "max_steps: how to go on with it" "$(tail -n 1 "$T/err")" \
+    "task $(json_get "$T/out" task_id)); llm do --resume $(json_get "$T/out" task_id) goes on with it"
 # a task stopped after it changed files says, as one done does, how to undo them
 t_sum_repo "$T/repo"
 fake_reset
@@ -255,7 +257,7 @@ check_rc "max_steps after an edit: exit 3" 3
 check_contains "max_steps after an edit: how to undo it" "$(tail -n 1 "$T/err")" \
     "stopped after 3 steps ("
 check_contains "max_steps after an edit: ... on the last line" "$(tail -n 1 "$T/err")" \
-    "); llm undo restores the files it changed"
+    "); llm undo restores the files it changed; llm do --resume "
 t_write_config
 
 # --- a budget threshold a step passes is said, even with -q: it is said once a month, and

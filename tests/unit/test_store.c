@@ -52,6 +52,11 @@ check_sql(const char *sql, const char *want)
 	free(got);
 }
 
+/* Take the tasks table back to what version 13 made (before the resume columns). */
+#define TASKS_V13 "DROP INDEX tasks_root; ALTER TABLE tasks DROP COLUMN root;" \
+	" ALTER TABLE tasks DROP COLUMN tier; ALTER TABLE tasks DROP COLUMN model;" \
+	" ALTER TABLE tasks DROP COLUMN done; ALTER TABLE tasks DROP COLUMN history;"
+
 static struct ledger *
 open_ledger(void)
 {
@@ -127,7 +132,7 @@ test_upgrade_marks_commands(void)
 	    " the bash shell on Linux. Answer with two lines.');"
 	    "INSERT INTO messages (conversation_id, role, text, created) VALUES"
 	    " (1, 'user', 'capital of France?', 1), (2, 'user', 'sizes of the directories', 2);"
-	    "PRAGMA user_version = 10", NULL, NULL, NULL), SQLITE_OK);
+	    TASKS_V13 "PRAGMA user_version = 10", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	l = open_ledger();
 	check_sql("SELECT group_concat(id || ':' || kind, ' ') FROM conversations", "1:chat 2:cmd");
@@ -156,7 +161,7 @@ test_upgrade_takes_tiers(void)
 	    " (3, 1, 'frontier', 'math', 'error'), (4, 1, 'cheap', 'thanks', 'ok'),"
 	    " (5, 2, 'mid', 'compaction: 4 earlier messages summarised', 'ok'),"
 	    " (6, 2, 'cheap', 'a quick ask', 'ok'), (7, 3, 'frontier', 'pinned', 'ok');"
-	    "PRAGMA user_version = 11", NULL, NULL, NULL), SQLITE_OK);
+	    TASKS_V13 "PRAGMA user_version = 11", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	l = open_ledger();
 	check_sql("SELECT group_concat(id || ':' || coalesce(tier, '-'), ' ') FROM conversations",
@@ -583,7 +588,7 @@ test_upgrade_ids(void)
 	    " (1, 'user', 'capital of France?', 1), (1, 'assistant', 'Paris.', 1);"
 	    "INSERT INTO usage (time, conversation_id, tier, status, cost_pico) VALUES"
 	    " (1, 1, 'mid', 'ok', 100), (2, 2, 'cheap', 'ok', 7), (3, 5, 'cheap', 'error', 0);"
-	    "COMMIT; PRAGMA user_version = 12", NULL, NULL, NULL), SQLITE_OK);
+	    "COMMIT;" TASKS_V13 "PRAGMA user_version = 12", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	l = open_ledger();
 	s = ledger_store(l);
@@ -611,6 +616,53 @@ test_upgrade_ids(void)
 	ledger_close(l);
 }
 
+/*
+ * Upgrading from version 13 keeps its tasks, with no history: there is
+ * nothing to resume them with. A task saved after is read back whole, and
+ * found as its workspace's latest.
+ */
+static void
+test_upgrade_tasks(void)
+{
+	struct ledger *l;
+	struct ledger_task t;
+	sqlite3 *db;
+	char *cause = NULL;
+	int64_t id;
+
+	fresh_dir();
+	ledger_close(open_ledger());
+	CHECK_INT(sqlite3_open(test_db, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, TASKS_V13 "INSERT INTO tasks (id, time, title, cap_pico) VALUES"
+	    " (1, 1, 'fix it', 500); PRAGMA user_version = 13", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	l = open_ledger();
+	CHECK_INT(store_version(ledger_store(l)), STORE_VERSION);
+	check_sql("SELECT id || ':' || title || ':' || cap_pico || ':' || coalesce(root, '-') || ':'"
+	    " || coalesce(tier, '-') || ':' || coalesce(model, '-') || ':' || done || ':' ||"
+	    " coalesce(history, '-') FROM tasks", "1:fix it:500:-:-:-:0:-");
+	CHECK_INT(ledger_task_get(l, 1, NULL, &t, &cause), 0);
+	CHECK(t.id == 1 && t.root == NULL && t.history == NULL && !t.done && t.cap == 500);
+	ledger_task_done(&t);
+	/* no task of this workspace kept its root before */
+	CHECK_INT(ledger_task_get(l, 0, "/w", &t, &cause), 1);
+	id = ledger_task_new(l, "more", 0);
+	CHECK(id == 2);
+	CHECK_INT(ledger_task_save(l, id, "/w", "mid", "m-1", true, "[]", &cause), 0);
+	CHECK_INT(ledger_task_new(l, "elsewhere", 0) > 0, 1);
+	CHECK_INT(ledger_task_save(l, 3, "/x", NULL, NULL, false, NULL, &cause), 0);
+	CHECK_INT(ledger_task_get(l, 0, "/w", &t, &cause), 0);
+	CHECK(t.id == 2 && t.done && t.cap == 0);
+	CHECK_STR(t.root, "/w");
+	CHECK_STR(t.tier, "mid");
+	CHECK_STR(t.model, "m-1");
+	CHECK_STR(t.history, "[]");
+	ledger_task_done(&t);
+	CHECK_INT(ledger_task_get(l, 9, NULL, &t, &cause), 1);
+	check_sql("PRAGMA integrity_check", "ok");
+	ledger_close(l);
+}
+
 int
 main(void)
 {
@@ -629,6 +681,7 @@ main(void)
 	RUN(test_drop_empty);
 	RUN(test_ids_not_reused);
 	RUN(test_upgrade_ids);
+	RUN(test_upgrade_tasks);
 	test_db_cleanup();
 	UNIT_EXIT();
 }
