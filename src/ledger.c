@@ -120,6 +120,7 @@ struct ledger {
 	int64_t gave_up;                /* clock_ms() when a wait last ran out; 0: never */
 	bool told;                      /* the wait was said once */
 	struct ledger_pg *pg;           /* the team's ledger; NULL: this SQLite one */
+	char pg_model[128];             /* the team ledger's last reservation's model */
 };
 
 /* Add without wrapping: money sums saturate at INT64_MAX, which is over any budget. */
@@ -815,8 +816,10 @@ ledger_reserve(struct ledger *l, const struct ledger_entry *e, int64_t worst_cas
 	if (m == NULL)
 		m = &local;
 	*id = 0;
-	if (l->pg != NULL)
+	if (l->pg != NULL) {
+		str_copy(l->pg_model, sizeof l->pg_model, e->model ? e->model : "");
 		return ledger_pg_reserve(l->pg, e, worst_case, enforce, id, m, cause);
+	}
 	/* IMMEDIATE takes the write lock first: the check and the reservation are one step. */
 	if (ledger_run(l, SQL_BEGIN) < 0)
 		return ledger_fail(l, "reserve", cause);
@@ -1240,14 +1243,35 @@ int
 ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char *text,
     int64_t usage_id)
 {
-	return store_msg_add(l->st, conv, role, text, usage_id);
+	/* a team's rows are in its database: no local row for a message to point to */
+	return store_msg_add(l->st, conv, role, text, l->pg != NULL ? 0 : usage_id);
+}
+
+/* A team ledger's conversation names the model of its last request itself. */
+static void
+ledger_conv_model(struct ledger *l, int64_t conv)
+{
+	sqlite3_stmt *st;
+
+	if (l->pg == NULL || l->pg_model[0] == '\0' ||
+	    sqlite3_prepare_v2(l->db, "UPDATE conversations SET model = ?2 WHERE id = ?1", -1,
+	    &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, conv);
+	sqlite3_bind_text(st, 2, l->pg_model, -1, SQLITE_STATIC);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
 }
 
 int
 ledger_turn_add(struct ledger *l, int64_t conv, const char *prompt, const char *answer,
     int64_t usage_id)
 {
-	return store_turn_add(l->st, conv, prompt, answer, usage_id);
+	int rc = store_turn_add(l->st, conv, prompt, answer, l->pg != NULL ? 0 : usage_id);
+
+	if (rc == 0)
+		ledger_conv_model(l, conv);
+	return rc;
 }
 
 /* Return the most recently updated conversation, or 0. */
