@@ -166,20 +166,41 @@ arg_bool(struct pg_args *a, bool b)
 	arg_str(a, b ? "t" : "f");
 }
 
-/* The server's message as one line of plain text: control bytes become spaces. */
+/* Drop b's trailing spaces. */
+static void
+pg_trim(struct buf *b)
+{
+	while (b->len > 0 && b->data[b->len - 1] == ' ')
+		b->data[--b->len] = '\0';
+}
+
+/*
+ * The server's message as one line of plain text: libpq's lines ("Connection
+ * refused\n\tIs the server running ...") are joined by "; " (one space after
+ * a line that ends in punctuation), other control bytes become spaces.
+ */
 static void
 pg_cause(char **cause, const char *what, const char *msg)
 {
-	char *m = xstrdup(msg ? msg : "unknown error"), *s;
-	size_t n = strlen(m);
+	const char *s = msg ? msg : "unknown error";
+	struct buf b;
 
-	while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
-		m[--n] = '\0';
-	for (s = m; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = ' ';
-	store_cause(cause, "team ledger: %s: %s", what, m);
-	free(m);
+	buf_init(&b, 0);
+	while (*s != '\0') {
+		if (*s == '\n') {
+			while (*s == '\n' || *s == '\t' || *s == ' ' || *s == '\r')
+				s++;
+			pg_trim(&b);
+			if (*s != '\0' && b.len > 0)
+				buf_adds(&b, strchr(".:;,", b.data[b.len - 1]) ? " " : "; ");
+			continue;
+		}
+		buf_addc(&b, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+		s++;
+	}
+	pg_trim(&b);
+	store_cause(cause, "team ledger: %s: %s", what, b.len > 0 ? buf_str(&b) : "unknown error");
+	buf_done(&b);
 }
 
 /* Whether failed result r lacks a privilege (SQLSTATE 42501): the login's roles are at fault. */
