@@ -690,10 +690,34 @@ pg_no_ssl(PGconn *c, char **cause)
 }
 
 /*
+ * Whether failed connection c was refused by libpq itself for a setting that
+ * no server can satisfy: an option's value it does not know ("invalid sslmode
+ * value"), or channel binding asked for without SSL. No outage either: it
+ * lasts until the setting is put right. libpq says so in words alone.
+ */
+static bool
+pg_bad_setting(PGconn *c, char **cause)
+{
+	const char *msg = pq.PQerrorMessage(c);
+
+	/*
+	 * libpq's checks of the options start a line with "invalid" (a server's
+	 * failures do not), but for numbers checked as each host is tried.
+	 */
+	if (!str_startswith(msg, "invalid ") && strstr(msg, "\ninvalid ") == NULL &&
+	    strstr(msg, "invalid integer value") == NULL &&
+	    strstr(msg, "channel binding required") == NULL)
+		return false;
+	pg_cause(cause, "libpq refuses a setting of [ledger] database (or LLM_DATABASE, or a PG*"
+	    " variable)", msg);
+	return true;
+}
+
+/*
  * Connect if not connected: 0; -1 with p->down and *cause when unreachable;
  * -2 with *cause when the schema is newer than this llm's, the login is refused
- * or may not use the ledger, or SSL is asked of a server without it: no
- * outage, a setup to put right.
+ * or may not use the ledger, SSL is asked of a server without it, or libpq
+ * refuses a setting: no outage, a setup to put right.
  */
 static int
 pg_connect(struct ledger_pg *p, char **cause)
@@ -709,7 +733,8 @@ pg_connect(struct ledger_pg *p, char **cause)
 	}
 	p->conn = pg_dial(p, &why);
 	if (p->conn != NULL && pq.PQstatus(p->conn) != CONNECTION_OK &&
-	    (pg_refused(p->conn, cause) || pg_no_ssl(p->conn, cause))) {
+	    (pg_refused(p->conn, cause) || pg_no_ssl(p->conn, cause) ||
+	    pg_bad_setting(p->conn, cause))) {
 		pq.PQfinish(p->conn);
 		p->conn = NULL;
 		return -2;
