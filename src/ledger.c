@@ -120,7 +120,7 @@ struct ledger {
 	int64_t gave_up;                /* clock_ms() when a wait last ran out; 0: never */
 	bool told;                      /* the wait was said once */
 	struct ledger_pg *pg;           /* the team's ledger; NULL: this SQLite one */
-	char pg_model[128];             /* the team ledger's last reservation's model */
+	char *pg_model;                 /* the team ledger's last reservation's model; NULL none */
 };
 
 /* Add without wrapping: money sums saturate at INT64_MAX, which is over any budget. */
@@ -664,6 +664,7 @@ ledger_free(struct ledger *l, bool forget)
 	for (i = 0; i < SQL_COUNT; i++)
 		sqlite3_finalize(l->sql[i]);
 	store_close(l->st);
+	free(l->pg_model);
 	free(l);
 }
 
@@ -817,7 +818,8 @@ ledger_reserve(struct ledger *l, const struct ledger_entry *e, int64_t worst_cas
 		m = &local;
 	*id = 0;
 	if (l->pg != NULL) {
-		str_copy(l->pg_model, sizeof l->pg_model, e->model ? e->model : "");
+		free(l->pg_model);
+		l->pg_model = e->model != NULL ? xstrdup(e->model) : NULL;
 		return ledger_pg_reserve(l->pg, e, worst_case, enforce, id, m, cause);
 	}
 	/* IMMEDIATE takes the write lock first: the check and the reservation are one step. */
@@ -1253,7 +1255,7 @@ ledger_conv_model(struct ledger *l, int64_t conv)
 {
 	sqlite3_stmt *st;
 
-	if (l->pg == NULL || l->pg_model[0] == '\0' ||
+	if (l->pg == NULL || l->pg_model == NULL ||
 	    sqlite3_prepare_v2(l->db, "UPDATE conversations SET model = ?2 WHERE id = ?1", -1,
 	    &st, NULL) != SQLITE_OK)
 		return;
