@@ -120,6 +120,7 @@ struct ledger {
 	int64_t gave_up;                /* clock_ms() when a wait last ran out; 0: never */
 	bool told;                      /* the wait was said once */
 	struct ledger_pg *pg;           /* the team's ledger; NULL: this SQLite one */
+	char *pg_model;                 /* the team ledger's last reservation's model; NULL none */
 };
 
 /* Add without wrapping: money sums saturate at INT64_MAX, which is over any budget. */
@@ -663,6 +664,7 @@ ledger_free(struct ledger *l, bool forget)
 	for (i = 0; i < SQL_COUNT; i++)
 		sqlite3_finalize(l->sql[i]);
 	store_close(l->st);
+	free(l->pg_model);
 	free(l);
 }
 
@@ -815,8 +817,11 @@ ledger_reserve(struct ledger *l, const struct ledger_entry *e, int64_t worst_cas
 	if (m == NULL)
 		m = &local;
 	*id = 0;
-	if (l->pg != NULL)
+	if (l->pg != NULL) {
+		free(l->pg_model);
+		l->pg_model = e->model != NULL ? xstrdup(e->model) : NULL;
 		return ledger_pg_reserve(l->pg, e, worst_case, enforce, id, m, cause);
+	}
 	/* IMMEDIATE takes the write lock first: the check and the reservation are one step. */
 	if (ledger_run(l, SQL_BEGIN) < 0)
 		return ledger_fail(l, "reserve", cause);
@@ -1314,14 +1319,35 @@ int
 ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char *text,
     int64_t usage_id)
 {
-	return store_msg_add(l->st, conv, role, text, usage_id);
+	/* a team's rows are in its database: no local row for a message to point to */
+	return store_msg_add(l->st, conv, role, text, l->pg != NULL ? 0 : usage_id);
+}
+
+/* A team ledger's conversation names the model of its last request itself. */
+static void
+ledger_conv_model(struct ledger *l, int64_t conv)
+{
+	sqlite3_stmt *st;
+
+	if (l->pg == NULL || l->pg_model == NULL ||
+	    sqlite3_prepare_v2(l->db, "UPDATE conversations SET model = ?2 WHERE id = ?1", -1,
+	    &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, conv);
+	sqlite3_bind_text(st, 2, l->pg_model, -1, SQLITE_STATIC);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
 }
 
 int
 ledger_turn_add(struct ledger *l, int64_t conv, const char *prompt, const char *answer,
     int64_t usage_id)
 {
-	return store_turn_add(l->st, conv, prompt, answer, usage_id);
+	int rc = store_turn_add(l->st, conv, prompt, answer, l->pg != NULL ? 0 : usage_id);
+
+	if (rc == 0)
+		ledger_conv_model(l, conv);
+	return rc;
 }
 
 /* Return the most recently updated conversation, or 0. */

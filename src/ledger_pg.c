@@ -166,20 +166,41 @@ arg_bool(struct pg_args *a, bool b)
 	arg_str(a, b ? "t" : "f");
 }
 
-/* The server's message as one line of plain text: control bytes become spaces. */
+/* Drop b's trailing spaces. */
+static void
+pg_trim(struct buf *b)
+{
+	while (b->len > 0 && b->data[b->len - 1] == ' ')
+		b->data[--b->len] = '\0';
+}
+
+/*
+ * The server's message as one line of plain text: libpq's lines ("Connection
+ * refused\n\tIs the server running ...") are joined by "; " (one space after
+ * a line that ends in punctuation), other control bytes become spaces.
+ */
 static void
 pg_cause(char **cause, const char *what, const char *msg)
 {
-	char *m = xstrdup(msg ? msg : "unknown error"), *s;
-	size_t n = strlen(m);
+	const char *s = msg ? msg : "unknown error";
+	struct buf b;
 
-	while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
-		m[--n] = '\0';
-	for (s = m; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = ' ';
-	store_cause(cause, "team ledger: %s: %s", what, m);
-	free(m);
+	buf_init(&b, 0);
+	while (*s != '\0') {
+		if (*s == '\n') {
+			while (*s == '\n' || *s == '\t' || *s == ' ' || *s == '\r')
+				s++;
+			pg_trim(&b);
+			if (*s != '\0' && b.len > 0)
+				buf_adds(&b, strchr(".:;,", b.data[b.len - 1]) ? " " : "; ");
+			continue;
+		}
+		buf_addc(&b, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+		s++;
+	}
+	pg_trim(&b);
+	store_cause(cause, "team ledger: %s: %s", what, b.len > 0 ? buf_str(&b) : "unknown error");
+	buf_done(&b);
 }
 
 /* Whether failed result r lacks a privilege (SQLSTATE 42501): the login's roles are at fault. */
@@ -669,10 +690,34 @@ pg_no_ssl(PGconn *c, char **cause)
 }
 
 /*
+ * Whether failed connection c was refused by libpq itself for a setting that
+ * no server can satisfy: an option's value it does not know ("invalid sslmode
+ * value"), or channel binding asked for without SSL. No outage either: it
+ * lasts until the setting is put right. libpq says so in words alone.
+ */
+static bool
+pg_bad_setting(PGconn *c, char **cause)
+{
+	const char *msg = pq.PQerrorMessage(c);
+
+	/*
+	 * libpq's checks of the options start a line with "invalid" (a server's
+	 * failures do not), but for numbers checked as each host is tried.
+	 */
+	if (!str_startswith(msg, "invalid ") && strstr(msg, "\ninvalid ") == NULL &&
+	    strstr(msg, "invalid integer value") == NULL &&
+	    strstr(msg, "channel binding required") == NULL)
+		return false;
+	pg_cause(cause, "libpq refuses a setting of [ledger] database (or LLM_DATABASE, or a PG*"
+	    " variable)", msg);
+	return true;
+}
+
+/*
  * Connect if not connected: 0; -1 with p->down and *cause when unreachable;
  * -2 with *cause when the schema is newer than this llm's, the login is refused
- * or may not use the ledger, or SSL is asked of a server without it: no
- * outage, a setup to put right.
+ * or may not use the ledger, SSL is asked of a server without it, or libpq
+ * refuses a setting: no outage, a setup to put right.
  */
 static int
 pg_connect(struct ledger_pg *p, char **cause)
@@ -688,7 +733,8 @@ pg_connect(struct ledger_pg *p, char **cause)
 	}
 	p->conn = pg_dial(p, &why);
 	if (p->conn != NULL && pq.PQstatus(p->conn) != CONNECTION_OK &&
-	    (pg_refused(p->conn, cause) || pg_no_ssl(p->conn, cause))) {
+	    (pg_refused(p->conn, cause) || pg_no_ssl(p->conn, cause) ||
+	    pg_bad_setting(p->conn, cause))) {
 		pq.PQfinish(p->conn);
 		p->conn = NULL;
 		return -2;

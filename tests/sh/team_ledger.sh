@@ -90,6 +90,22 @@ check_eq "  nor kept to be sent later" \
     "$(sqlite3 "$LLM_DATA_DIR/llm.db" "select count(*) from team_outbox" 2>/dev/null || echo 0)" 0
 LLM_DATABASE="postgresql://llm@127.0.0.1:$PG_PORT/llm?sslmode=require" run_llm budget
 check_rc "  llm budget: exit 2" 2
+# A setting libpq refuses (a value it does not know, channel binding without
+# SSL) is a setup to put right too: waiting for the database will not mend it.
+for opt in sslmode=bogus target_session_attrs=bogus keepalives=x channel_binding=require; do
+	LLM_DATABASE="postgresql://llm:pw-llm@127.0.0.1:$PG_PORT/llm?$opt" \
+	    run_llm -q -m test-cheap "with $opt"
+	check_rc "$opt is refused under warn" 2
+	check_contains "  $opt: saying libpq refuses it" "$ERR" "libpq refuses a setting"
+	check_not_contains "  $opt: not as an outage" "$ERR" "unreachable"
+	check_not_contains "  $opt: without the password" "$ERR" "pw-llm"
+	check_eq "  $opt: nothing was sent" "$(fake_count)" 0
+	check_eq "  $opt: nor kept to be sent later" \
+	    "$(sqlite3 "$LLM_DATA_DIR/llm.db" "select count(*) from team_outbox" 2>/dev/null || echo 0)" 0
+done
+PGSSLMODE=bogus run_llm budget
+check_rc "  from a PG variable too: llm budget exits 2" 2
+check_contains "  naming the value" "$ERR" 'invalid sslmode value: "bogus"'
 # A connection string libpq cannot read is said, without the password it holds.
 LLM_DATABASE="postgresql://llm:pw-llm@[::1/llm" run_llm -q -m test-cheap "a typo"
 check_rc "a connection string with a typo is refused" 2

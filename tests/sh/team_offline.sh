@@ -60,6 +60,8 @@ done
 check_contains "warn: says it goes on within the allowance" "$ERR" "offline allowance"
 check_contains "  and why the database is unreachable" "$ERR" \
     "is back (team ledger: unreachable: connection to server on socket"
+check_contains "  libpq's two lines joined into one that reads" "$ERR" \
+    "failed: No such file or directory; Is the server running"
 check_eq "warn: the three rows are kept locally, settled" \
     "$(outbox warner "where kind = 'row' and status = 'ok'")" 3
 on warner -q -m test-frontier --max-tokens 100000 "too big offline"

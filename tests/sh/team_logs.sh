@@ -1,0 +1,30 @@
+#!/bin/sh
+# team_logs.sh: with a team ledger, conversations are kept on the machine as
+# with SQLite: llm logs lists them and -c goes on with the conversation.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+. "$LLM_TOP/tests/pg_lib.sh"
+pg_start
+export LLM_DATABASE="$PG_URL"
+t_config_append '[ledger]
+team = platform'
+run_llm ledger init
+check_rc "llm ledger init" 0
+
+run_llm -m test-cheap "the first question"
+check_rc "a request on the team ledger" 0
+run_llm logs
+check_contains "llm logs lists the conversation" "$OUT" "the first question"
+check_contains "  with its model" "$OUT" "test-cheap"
+check_contains "  and the answer" "$OUT" "Hello from the fake provider."
+
+run_llm -c -m test-cheap "the second question"
+check_rc "llm -c on the team ledger" 0
+check_not_contains "  finds the conversation" "$ERR" "no conversation yet"
+check_eq "  and sends its history: the first question first" \
+    "$(fake_last body.messages.0.content)" "the first question"
+check_eq "  then its answer" "$(fake_last body.messages.1.content)" \
+    "Hello from the fake provider."
+check_eq "  then the new one" "$(fake_last body.messages.2.content)" "the second question"
+check_eq "the team's database has both rows" \
+    "$(psql_q "SELECT count(*) FROM llm.usage WHERE status = 'ok'")" 2
