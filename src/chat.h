@@ -40,6 +40,7 @@ struct chat_opts {
 	bool escalate;         /* re-ask one tier up on a refusal, hedge, empty or cut answer */
 	bool draft;            /* a git hook's commit-message draft: billed and kept, never continued */
 	bool cmd;              /* llm cmd's request: billed and kept, continued only by its id */
+	bool cmd_turn;         /* the client's /cmd: its tier is by design, no routing label */
 	const char *role;      /* the role the turn is asked under (kept with the conversation) */
 	bool temperature_set;  /* false: the provider's default */
 	int temperature_milli; /* sampling temperature x 1000 */

@@ -388,6 +388,8 @@ tui_submit(struct tui *t, const char *line)
 		return;
 	}
 	tui_opts(t, &o);
+	/* /cmd's proposal: the cheap tier is its own, no judgement of the router */
+	o.cmd_turn = t->cmd_pending;
 	/* no turn runs now: the last one's images are done with */
 	tui_attach_sent_free(t);
 	tui_attach_images(t, &o);
