@@ -433,7 +433,7 @@ tui_cmd_request(struct tui *t, const char *request)
 void
 tui_retry_up(struct tui *t)
 {
-	const struct chat_turn *turn = chat_last(t->chat);
+	enum tier last = chat_last_tier(t->chat);
 	struct chat_opts o;
 	int rc;
 
@@ -441,11 +441,11 @@ tui_retry_up(struct tui *t)
 		busy_status(t, "");
 		return;
 	}
-	if (turn == NULL || turn->nsteps == 0) {
+	if (last == TIER_AUTO) {
 		tui_status(t, true, "nothing to re-ask yet");
 		return;
 	}
-	if (turn->steps[turn->nsteps - 1].tier >= TIER_FRONTIER) {
+	if (last >= TIER_FRONTIER) {
 		tui_status(t, true, "the last answer came from the frontier tier: there is no tier above");
 		return;
 	}
