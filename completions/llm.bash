@@ -73,7 +73,7 @@ _llm()
 	-t | --tier)
 		# the catalog's tiers: auto is the router's choice, not one of them
 		if [[ ${pos[0]} == models ]]; then
-			_llm_reply "cheap mid frontier"
+			_llm_reply $'cheap\nmid\nfrontier'
 		else
 			_llm_reply "$(_llm_words tiers)"
 		fi

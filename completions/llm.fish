@@ -94,8 +94,19 @@ complete -c llm -n '__llm_takes --allow' -l allow -x -a 'edit write run edit,wri
 complete -c llm -n '__llm_at 0' -a help -d 'print the help'
 complete -c llm -n '__llm_at 0' -a version -d 'print the version'
 
+# The tiers --tier takes: models lists the catalog's, and auto, the router's
+# choice, is not one of them.
+function __llm_tiers
+    set -l cmd (__llm_cmd)
+    if test "$cmd" = models
+        printf '%s\n' cheap mid frontier
+    else
+        __llm_words tiers
+    end
+end
+
 # Options of a question (and of chat and route).
-complete -c llm -n '__llm_takes --tier' -s t -l tier -x -a '(__llm_words tiers)' -d 'tier: auto, cheap, mid or frontier'
+complete -c llm -n '__llm_takes --tier' -s t -l tier -x -a '(__llm_tiers)' -d 'tier: auto, cheap, mid or frontier'
 complete -c llm -n '__llm_takes --model' -s m -l model -x -a '(__llm_words models)' -d 'pin a model'
 complete -c llm -n '__llm_takes --system' -s s -l system -x -d 'system prompt'
 complete -c llm -n '__llm_takes --role' -s r -l role -x -a '(__llm_words roles)' -d 'a named system prompt with its defaults'

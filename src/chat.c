@@ -42,6 +42,7 @@ chat_new(const struct config *cfg, struct catalog *cat, struct ledger *l)
 	c->ledger = l;
 	c->http = http_new();
 	c->prev_tier = TIER_AUTO;
+	c->resume_tier = TIER_AUTO;
 	c->label_prev = TIER_AUTO;
 	/* the answer is never longer than the reply that carries it */
 	buf_init(&c->text, (size_t)cfg->max_reply << 20);
@@ -128,6 +129,7 @@ chat_reset(struct chat *c)
 	c->hist_text = NULL;
 	c->nhist = 0;
 	c->hist_last = false;
+	c->resume_tier = TIER_AUTO;
 	/* the last turn was of the conversation left: never re-asked in the next one */
 	if (!c->busy)
 		turn_clear(&c->turn);
@@ -182,6 +184,28 @@ hist_add(struct chat *c, const char *role, const char *text)
 		c->hist[i].text = c->hist_text[i];
 }
 
+/*
+ * When a resumed conversation ends on a question and its answer, the tier the
+ * answer came from: F4 re-asks it one tier up, as in the session that asked it.
+ */
+static void
+resume_last(struct chat *c)
+{
+	struct store_msg *m = NULL;
+	size_t n = 0;
+
+	if (c->nhist < 2 || strcmp(c->hist[c->nhist - 1].role, "assistant") != 0 ||
+	    strcmp(c->hist[c->nhist - 2].role, "user") != 0)
+		return;
+	if (store_msgs_recent(ledger_store(c->ledger), c->conv_id, &m, &n, NULL) == 0 && n > 0 &&
+	    m[n - 1].tier != NULL && strcmp(m[n - 1].role, "assistant") == 0 &&
+	    tier_parse(m[n - 1].tier, &c->resume_tier) && c->resume_tier != TIER_AUTO)
+		c->hist_last = true;
+	else
+		c->resume_tier = TIER_AUTO;
+	store_msgs_free(m, n);
+}
+
 int
 chat_resume(struct chat *c, int64_t id, char **cause)
 {
@@ -210,6 +234,7 @@ chat_resume(struct chat *c, int64_t id, char **cause)
 		hist_add(c, roles[i], texts[i]);
 	ledger_msgs_free(roles, texts, n);
 	c->conv_id = id;
+	resume_last(c);
 	/* the tier the conversation had reached, as if it had never stopped */
 	if (conv.tier == NULL || !tier_parse(conv.tier, &c->prev_tier))
 		c->prev_tier = TIER_AUTO;
@@ -252,6 +277,14 @@ const struct chat_turn *
 chat_last(const struct chat *c)
 {
 	return &c->turn;
+}
+
+enum tier
+chat_last_tier(const struct chat *c)
+{
+	if (c->turn.nsteps > 0)
+		return c->turn.steps[c->turn.nsteps - 1].tier;
+	return c->resume_tier;
 }
 
 bool
@@ -1799,6 +1832,7 @@ chat_compact(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb
 	free(c->prompt);
 	c->prompt = xstrdup("");
 	c->hist_last = false;
+	c->resume_tier = TIER_AUTO;
 	c->cb = cb ? *cb : (struct chat_cb){ 0 };
 	c->escalated = false;
 	c->nfailed = 0;
@@ -1870,6 +1904,7 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 	free(c->prompt);
 	c->prompt = xstrdup(prompt);
 	c->hist_last = false;
+	c->resume_tier = TIER_AUTO;
 	c->cb = cb ? *cb : (struct chat_cb){ 0 };
 	c->escalated = false;
 	c->nfailed = 0;
@@ -1944,16 +1979,19 @@ chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *c
 {
 	struct chat_opts up = *o;
 	char *prompt;
-	enum tier last;
+	enum tier last = chat_last_tier(c);
 	enum chat_status rc;
+	bool resumed = c->turn.nsteps == 0 && c->resume_tier != TIER_AUTO;
 
-	if (c->busy || c->turn.nsteps == 0 || c->compact_only || c->prompt == NULL)
+	if (c->busy || last == TIER_AUTO || c->compact_only || (!resumed && c->prompt == NULL))
 		return CHAT_USAGE;
 	if (c->hist_last && c->nhist < 2)
 		return CHAT_USAGE;
-	last = c->turn.steps[c->turn.nsteps - 1].tier;
 	if (last >= TIER_FRONTIER)
 		return CHAT_USAGE;
+	/* what the router said of a resumed turn is not known: the re-ask teaches it nothing */
+	if (resumed)
+		c->label_router = TIER_AUTO;
 	if (c->hist_last) {
 		/*
 		 * take the last exchange back out of the history, then ask again

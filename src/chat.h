@@ -40,6 +40,7 @@ struct chat_opts {
 	bool escalate;         /* re-ask one tier up on a refusal, hedge, empty or cut answer */
 	bool draft;            /* a git hook's commit-message draft: billed and kept, never continued */
 	bool cmd;              /* llm cmd's request: billed and kept, continued only by its id */
+	bool cmd_turn;         /* the client's /cmd: its tier is by design, no routing label */
 	const char *role;      /* the role the turn is asked under (kept with the conversation) */
 	bool temperature_set;  /* false: the provider's default */
 	int temperature_milli; /* sampling temperature x 1000 */
@@ -212,6 +213,11 @@ enum chat_status chat_compact(struct chat *c, const struct chat_opts *o, const s
 /* Re-ask the last turn one tier up; CHAT_USAGE when there is none to re-ask. */
 enum chat_status chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb);
 const struct chat_turn *chat_last(const struct chat *c);
+/*
+ * The tier the last answer came from: this session's last turn's, else a
+ * resumed conversation's last answer's; TIER_AUTO: none to re-ask.
+ */
+enum tier chat_last_tier(const struct chat *c);
 /* The conversation so far, oldest first. */
 size_t chat_history(const struct chat *c, const struct msg **msgs);
 int64_t chat_conversation(const struct chat *c);

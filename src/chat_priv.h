@@ -41,6 +41,8 @@ struct chat {
 	char **hist_text;
 	size_t nhist;
 	bool hist_last;         /* the last turn's exchange ends hist (an answer was kept) */
+	/* a resumed conversation's last answer's tier, until a turn is sent; TIER_AUTO: none */
+	enum tier resume_tier;
 	int64_t conv_id;
 	enum tier prev_tier;
 	bool system_saved;      /* system is what the database holds for conv_id */

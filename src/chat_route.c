@@ -539,10 +539,11 @@ learn_label(struct chat *c, enum learn_kind k, enum tier wanted)
 	struct route_input in;
 
 	/*
-	 * an agent's steps, the hook's drafts and llm cmd's requests (the cheap tier
-	 * by design) choose no tier for a prompt of the user's
+	 * an agent's steps, the hook's drafts and llm cmd's or /cmd's requests (the
+	 * cheap tier by design) choose no tier for a prompt of the user's
 	 */
 	if (c->ledger == NULL || !c->cfg->learn || c->opts.draft || c->opts.cmd ||
+	    c->opts.cmd_turn || (c->retrying && c->label_router == TIER_AUTO) ||
 	    c->opts.msgs != NULL || c->prompt == NULL)
 		return;
 	route_input_of(c, c->prompt, &in);

@@ -33,6 +33,11 @@ int cli_exit_code(enum chat_status s);
 void cli_complain(const char *context, char *cause);
 /* Say "option '--json' takes no value" if arg is --json=VALUE and --json one of flags. */
 bool cli_flag_value(const char *context, const char *arg, const char *const *flags);
+/*
+ * Whether argv[*i] is -c or --name with its value (-cV, -c V, --name=V,
+ * --name V): *val the value (NULL: argv ended), *i on the last word taken.
+ */
+bool cli_opt_value(int argc, char **argv, int *i, char c, const char *name, const char **val);
 /* Whether stdin is a pipe, a file or a socket (not a terminal, nor /dev/null as under cron). */
 bool cli_stdin_piped(void);
 

@@ -516,17 +516,12 @@ decide(struct chat *c, struct chat_opts *o, FILE *tty, char *cmd, char *explain,
 	return rc;
 }
 
-/* Whether s is one of llm cmd's options that take a value. */
-static bool
-takes_value(const char *s)
+/* Say that option opt is missing its value; the exit code. */
+static int
+needs_value(const char *opt)
 {
-	static const char *const names[] = { "-t", "--tier", "-m", "--model", "--init" };
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (strcmp(s, names[i]) == 0)
-			return true;
-	return false;
+	fprintf(stderr, "llm: cmd: option %s needs an argument\nTry 'llm cmd --help'.\n", opt);
+	return EXIT_USAGE;
 }
 
 /* Parse llm cmd's arguments; -1 to go on, or an exit code. */
@@ -537,12 +532,26 @@ parse(struct cmd_args *a, int argc, char **argv)
 	bool words = false;
 
 	for (i = 1; i < argc; i++) {
-		const char *s = argv[i];
+		const char *s = argv[i], *v;
 
-		if (!words && takes_value(s) && i + 1 == argc) {
-			fprintf(stderr, "llm: cmd: option %s needs an argument\n"
-			    "Try 'llm cmd --help'.\n", s);
-			return EXIT_USAGE;
+		/* -tmid, -t mid, --tier=mid and --tier mid, as llm itself takes them */
+		if (!words && cli_opt_value(argc, argv, &i, 't', "tier", &v)) {
+			if (v == NULL)
+				return needs_value(s);
+			a->tier_set = true;
+			if (!tier_parse(v, &a->tier)) {
+				fprintf(stderr, "llm: cmd: unknown tier '%s'; tiers: auto, cheap, mid, "
+				    "frontier\n", v);
+				return EXIT_USAGE;
+			}
+		} else if (!words && cli_opt_value(argc, argv, &i, 'm', "model", &v)) {
+			if (v == NULL)
+				return needs_value(s);
+			a->model = v;
+		} else if (!words && cli_opt_value(argc, argv, &i, '\0', "init", &v)) {
+			if (v == NULL)
+				return needs_value(s);
+			a->init = v;
 		} else if (!words && strcmp(s, "--") == 0) {
 			words = true;
 		} else if (!words && (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0)) {
@@ -550,17 +559,6 @@ parse(struct cmd_args *a, int argc, char **argv)
 			return EXIT_OK;
 		} else if (!words && strcmp(s, "--print") == 0) {
 			a->print = true;
-		} else if (!words && strcmp(s, "--init") == 0) {
-			a->init = argv[++i];
-		} else if (!words && (strcmp(s, "-t") == 0 || strcmp(s, "--tier") == 0)) {
-			a->tier_set = true;
-			if (!tier_parse(argv[++i], &a->tier)) {
-				fprintf(stderr, "llm: cmd: unknown tier '%s'; tiers: auto, cheap, mid, "
-				    "frontier\n", argv[i]);
-				return EXIT_USAGE;
-			}
-		} else if (!words && (strcmp(s, "-m") == 0 || strcmp(s, "--model") == 0)) {
-			a->model = argv[++i];
 		} else if (!words && s[0] == '-' && s[1] != '\0') {
 			if (cli_flag_value("cmd", s, (const char *const[]){ "--print", "--help", NULL }))
 				fputs(cmd_usage, stderr);

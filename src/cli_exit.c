@@ -57,6 +57,35 @@ cli_flag_value(const char *context, const char *arg, const char *const *flags)
 	return false;
 }
 
+/*
+ * Whether argv[*i] is the option spelt -c or --name, taking a value as getopt
+ * does: -cVALUE, -c VALUE, --name=VALUE or --name VALUE. Then *val is the
+ * value, or NULL when argv ends before it, and *i is on the last word taken.
+ */
+bool
+cli_opt_value(int argc, char **argv, int *i, char c, const char *name, const char **val)
+{
+	const char *s = argv[*i];
+	size_t n = strlen(name);
+
+	if (c != '\0' && s[0] == '-' && s[1] == c) {
+		if (s[2] != '\0') {
+			*val = s + 2;
+			return true;
+		}
+	} else if (strncmp(s, "--", 2) == 0 && strncmp(s + 2, name, n) == 0 &&
+	    (s[2 + n] == '=' || s[2 + n] == '\0')) {
+		if (s[2 + n] == '=') {
+			*val = s + 3 + n;
+			return true;
+		}
+	} else {
+		return false;
+	}
+	*val = *i + 1 < argc ? argv[++*i] : NULL;
+	return true;
+}
+
 bool
 cli_stdin_piped(void)
 {

@@ -186,24 +186,22 @@ models_list(struct app *cli, int argc, char **argv)
 	enum tier only = TIER_AUTO;
 	bool json = false;
 	size_t i, n = 0, total = catalog_count(cli->cat);
-	int t;
+	const char *v;
+	int t, a;
 
-	for (i = 1; i < (size_t)argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--json") == 0)
 			json = true;
-		else if (strcmp(argv[i], "--tier") == 0 || strcmp(argv[i], "-t") == 0) {
+		else if (cli_opt_value(argc, argv, &a, 't', "tier", &v)) {
 			/* auto is the router's choice, no tier of the catalog: not "every tier" unsaid */
-			if (++i >= (size_t)argc || !tier_parse(argv[i], &only) || only == TIER_AUTO)
+			if (v == NULL || !tier_parse(v, &only) || only == TIER_AUTO)
 				return models_usage("--tier needs cheap, mid or frontier%s", "");
-		} else if (str_startswith(argv[i], "--tier=")) {
-			if (!tier_parse(argv[i] + 7, &only) || only == TIER_AUTO)
-				return models_usage("--tier needs cheap, mid or frontier%s", "");
-		} else if (cli_flag_value("models", argv[i], (const char *const[]){ "--json", NULL })) {
+		} else if (cli_flag_value("models", argv[a], (const char *const[]){ "--json", NULL })) {
 			fputs(MODELS_USAGE, stderr);
 			return EXIT_USAGE;
 		} else
-			return models_usage(argv[i][0] == '-' ? "unknown option '%s'" : "unexpected '%s'",
-			    argv[i]);
+			return models_usage(argv[a][0] == '-' ? "unknown option '%s'" : "unexpected '%s'",
+			    argv[a]);
 	}
 	/* By tier, then in catalog order. */
 	ms = xcalloc(total ? total : 1, sizeof(*ms));

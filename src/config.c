@@ -575,6 +575,41 @@ section_keys(const char *section, size_t *n)
 	return *n = 0, NULL;
 }
 
+/*
+ * Whether name is one given to an API key. Keys are kept out of this file:
+ * the error names where they go and never repeats the value.
+ */
+static bool
+secret_name(const char *name)
+{
+	static const char *const names[] = { "key", "api_key", "apikey", "api-key", "api_token",
+	    "token", "secret", "secret_key" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (str_ieq(name, names[i]))
+			return true;
+	return false;
+}
+
+/* An API key written into the file: say where it belongs. */
+static void
+secret_key(struct parse *p, const char *section, const char *name)
+{
+	const char *prov = section != NULL && str_startswith(section, "provider.") ?
+	    section + 9 : NULL;
+
+	if (prov != NULL)
+		perr(p, "[%s]: '%s': an API key does not belong in config.ini; store it in the OS"
+		    " keyring with llm keys set %s, or name where it is with key_env or key_command"
+		    " under [%s]", section, name, prov, section);
+	else
+		perr(p, "%s%s%s'%s': an API key does not belong in config.ini; store it in the OS"
+		    " keyring with llm keys set PROVIDER, or name where it is with key_env or"
+		    " key_command under [provider.NAME]", section != NULL ? "[" : "",
+		    section != NULL ? section : "", section != NULL ? "]: " : "", name);
+}
+
 /* An unknown key, with the keys section does have. */
 static void
 unknown_key(struct parse *p, const char *section, const char *name)
@@ -583,6 +618,10 @@ unknown_key(struct parse *p, const char *section, const char *name)
 	size_t i, n;
 	const struct key *keys = section_keys(section, &n);
 
+	if (secret_name(name)) {
+		secret_key(p, section, name);
+		return;
+	}
 	buf_init(&known, 0);
 	for (i = 0; i < n; i++)
 		buf_addf(&known, "%s%s", i ? ", " : "", keys[i].name);
@@ -627,6 +666,10 @@ sectionless_key(struct parse *p, const char *name)
 	const struct key *keys;
 	size_t i, j, n;
 
+	if (secret_name(name)) {
+		secret_key(p, NULL, name);
+		return;
+	}
 	for (i = 0; i < ARRAY_SIZE(sections); i++) {
 		keys = section_keys(sections[i], &n);
 		for (j = 0; j < n; j++) {
@@ -672,7 +715,10 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		known = set_from_table(p, model_keys, ARRAY_SIZE(model_keys),
 		    model_get(cfg, section + 6, p->line), name, value);
 	else if (str_startswith(section, "tier.")) {
-		tier_section(p, section + 5, name, value);
+		if (secret_name(name))
+			secret_key(p, section, name);
+		else
+			tier_section(p, section + 5, name, value);
 		return 1;
 	} else if (strcmp(section, "keys") == 0) {
 		keys_add(cfg, name, value);

@@ -388,6 +388,8 @@ tui_submit(struct tui *t, const char *line)
 		return;
 	}
 	tui_opts(t, &o);
+	/* /cmd's proposal: the cheap tier is its own, no judgement of the router */
+	o.cmd_turn = t->cmd_pending;
 	/* no turn runs now: the last one's images are done with */
 	tui_attach_sent_free(t);
 	tui_attach_images(t, &o);
@@ -431,7 +433,7 @@ tui_cmd_request(struct tui *t, const char *request)
 void
 tui_retry_up(struct tui *t)
 {
-	const struct chat_turn *turn = chat_last(t->chat);
+	enum tier last = chat_last_tier(t->chat);
 	struct chat_opts o;
 	int rc;
 
@@ -439,11 +441,11 @@ tui_retry_up(struct tui *t)
 		busy_status(t, "");
 		return;
 	}
-	if (turn == NULL || turn->nsteps == 0) {
+	if (last == TIER_AUTO) {
 		tui_status(t, true, "nothing to re-ask yet");
 		return;
 	}
-	if (turn->steps[turn->nsteps - 1].tier >= TIER_FRONTIER) {
+	if (last >= TIER_FRONTIER) {
 		tui_status(t, true, "the last answer came from the frontier tier: there is no tier above");
 		return;
 	}

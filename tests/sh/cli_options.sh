@@ -643,3 +643,31 @@ check_contains "keys set NAME=VALUE: says why the word is not shown" "$ERR" \
     "llm: keys set: unknown provider (not shown: it may be a key)"
 run_llm keys set opnai
 check_contains "keys set with a typo: names the word" "$ERR" "llm: keys set: unknown provider 'opnai'"
+
+# A short option's value may be attached (-tmid) or not, and a long one's given with = or not,
+# alike in every command that takes it.
+for spelt in -tmid "-t mid" --tier=mid "--tier mid"; do
+	fake_reply '{"text":"ls -la"}'
+	# shellcheck disable=SC2086
+	run_llm cmd --print $spelt "list the files"
+	check_rc "cmd $spelt: exit 0" 0
+	check_eq "cmd $spelt: asked on mid" "$(fake_last body.model)" test-mid-1
+	# shellcheck disable=SC2086
+	run_llm models $spelt --json
+	check_rc "models $spelt: exit 0" 0
+	check_eq "models $spelt: only mid" \
+	    "$(printf '%s' "$OUT" | t_py -c 'import json,sys; print(" ".join(sorted({m["tier"] for m in json.load(sys.stdin)})))')" mid
+done
+fake_reply '{"text":"ls -la"}'
+run_llm cmd --print -mtest-frontier "list the files"
+check_contains "cmd -mNAME: the model pinned" "$(fake_last path)" test-frontier-1
+fake_reply '{"text":"ls -la"}'
+run_llm cmd --print --model=test-frontier "list the files"
+check_contains "cmd --model=NAME: the model pinned" "$(fake_last path)" test-frontier-1
+run_llm cmd --print "list the files" -t
+check_rc "cmd -t at the end: exit 2" 2
+check_contains "cmd -t at the end: said" "$ERR" "llm: cmd: option -t needs an argument"
+run_llm cmd --print -tpremium "list the files"
+check_contains "cmd -tpremium: the tier named" "$ERR" "llm: cmd: unknown tier 'premium'"
+run_llm models -tauto
+check_rc "models -tauto: refused" 2

@@ -114,6 +114,8 @@ check_eq "bash: complete -p llm" "$(bash --norc --noprofile -c ". '$COMP/llm.bas
 check_eq "bash: commands" "$(bash_complete llm '')" "$COMMANDS"
 check_eq "bash: tiers after -t" "$(bash_complete llm -t '')" "$(lines auto cheap mid frontier)"
 check_eq "bash: tiers after --tier=" "$(bash_complete llm --tier = c)" "cheap"
+check_eq "bash: tiers after models --tier" "$(bash_complete llm models --tier '')" \
+    "$(lines cheap mid frontier)"
 check_eq "bash: models after --model" "$(bash_complete llm --model test- | sort)" \
     "$(lines test-cheap test-frontier test-local test-mid)"
 check_eq "bash: a model added to the config" "$(bash_complete llm -m zz)" "zz-added"
@@ -176,6 +178,8 @@ EOF
 	check_eq "zsh: commands" "$(zsh_complete 'llm ')" "$(printf '%s\n' "$COMMANDS" | sort)"
 	check_eq "zsh: tiers after -t" "$(zsh_complete 'llm -t ')" "$(lines auto cheap frontier mid)"
 	check_eq "zsh: tiers after --tier=" "$(zsh_complete 'llm --tier=')" "$(lines auto cheap frontier mid)"
+	check_eq "zsh: tiers after models --tier" "$(zsh_complete 'llm models --tier ')" \
+	    "$(lines cheap frontier mid)"
 	check_eq "zsh: models after -m" "$(zsh_complete 'llm -m test-')" \
 	    "$(lines test-cheap test-frontier test-local test-mid)"
 	check_eq "zsh: a model added to the config" "$(zsh_complete 'llm --model zz')" "zz-added"
@@ -237,6 +241,10 @@ if command -v fish >/dev/null 2>&1; then
 	done
 	check_eq "fish: each command's options are the ones llm offers" "$wrong" ""
 	check_eq "fish: tiers after do -t" "$(fish_complete 'llm do -t ')" "$(lines auto cheap frontier mid)"
+	# llm models --tier auto is refused: the catalog's tiers only
+	check_eq "fish: tiers after models --tier" "$(fish_complete 'llm models --tier ')" \
+	    "$(lines cheap frontier mid)"
+	check_eq "fish: tiers after models -t" "$(fish_complete 'llm models -t ')" "$(lines cheap frontier mid)"
 else
 	echo "# skip fish: not installed"
 fi

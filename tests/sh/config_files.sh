@@ -127,3 +127,28 @@ for dir in "$T/a-file" "$T/dir-config"; do
 	LLM_CONFIG_DIR=$dir run_llm route "hello there"
 	check_rc "config in $dir: route exits 2" 2
 done
+
+# An API key written into config.ini: refused with where it belongs, the value never repeated.
+t_write_config
+sed -i 's|^\[provider.openai\]$|&\napi_key = sk-live-SECRET111|; s|^\[llm\]$|&\nkey = sk-live-SECRET222|' \
+    "$LLM_CONFIG_DIR/config.ini"
+t_config_append "token = sk-live-SECRET333"
+sed -i '1i API_KEY = sk-live-SECRET444' "$LLM_CONFIG_DIR/config.ini"
+run_llm config check
+check_rc "api key in the file: config check exits 2" 2
+check_contains "api key under a provider: names the keyring command for it" "$ERR" \
+    "[provider.openai]: 'api_key': an API key does not belong in config.ini; store it in the OS keyring with llm keys set openai, or name where it is with key_env or key_command under [provider.openai]"
+check_contains "key under [llm]: names the fix" "$ERR" \
+    "[llm]: 'key': an API key does not belong in config.ini; store it in the OS keyring with llm keys set PROVIDER, or name where it is with key_env or key_command under [provider.NAME]"
+check_contains "token under a tier: names the fix" "$ERR" \
+    "[tier.frontier]: 'token': an API key does not belong in config.ini"
+check_contains "a key above every section: names the fix" "$ERR" \
+    "config.ini:1: 'API_KEY': an API key does not belong in config.ini"
+check_not_contains "api key in the file: not called an unknown key" "$ERR" "unknown key"
+check_not_contains "api key in the file: the value is never shown" "$ERR" "SECRET"
+n=$(fake_count)
+run_llm -q "hello there"
+check_rc "api key in the file: a question exits 2" 2
+check_not_contains "api key in the file: a question shows no value" "$ERR$OUT" "SECRET"
+check_eq "api key in the file: nothing sent" "$(fake_count)" "$n"
+t_write_config

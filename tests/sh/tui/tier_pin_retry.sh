@@ -123,9 +123,11 @@ check_eq "cancelled first: re-asked on mid" "$(fake_get 1 body.model)" test-mid-
 check_eq "cancelled first: its question" "$(fake_get 1 body.messages.-1.content)" "question B"
 check_screen "cancelled first: answer" y0 "llm  answer B"
 
-# the last question belongs to its conversation: after /new or a resume, F4 re-asks nothing
+# the last question belongs to its conversation: after /new F4 re-asks nothing, after a
+# resume it re-asks the resumed conversation's last question, never this session's
 fake_reset
 fake_reply '{"text":"alpha answer","usage":{"input":10,"output":2}}'
+fake_reply '{"text":"after, on mid","usage":{"input":10,"output":2}}'
 tui_ok "F4 after /new" n <<S
 :type alpha question
 :key Enter
@@ -141,10 +143,12 @@ tui_ok "F4 after /new" n <<S
 :wait-idle
 :dump-screen $T/n1
 S
-check_eq "F4 after /new: nothing sent again" "$(fake_count)" 1
 check_screen "F4 after /new: said" n0 "nothing to re-ask yet"
 check_not_screen "F4 after /new: no re-ask" n0 "re-asking one tier up"
-check_screen "F4 after /resume: said" n1 "nothing to re-ask yet"
-check_not_screen "F4 after /resume: no re-ask" n1 "re-asking one tier up"
+check_eq "F4 after /resume: one request after the first" "$(fake_count)" 2
+check_eq "F4 after /resume: the resumed conversation's last question" \
+    "$(fake_last body.messages.-1.content)" "and after?"
+check_eq "F4 after /resume: one tier above its answer's" "$(fake_last body.model)" test-mid-1
+check_screen "F4 after /resume: said" n1 "re-asking one tier up: mid"
 
 echo "# $T_PASS passed, $T_FAIL failed"
