@@ -1,4 +1,4 @@
-/* tui_bench: redraw and scroll times and memory of the client with a 10,000-message conversation and a 200-step agent task. */
+/* tui_bench: redraw and scroll times and memory of the client with a 10,000-message conversation, a 200-step agent task and one long reply streaming in. */
 #include <cjson/cJSON.h>
 #include <curses.h>
 #include <locale.h>
@@ -22,6 +22,8 @@
 #define SCROLL_LIMIT_US 5000
 #define RSS_LIMIT_KB (64 * 1024)
 #define TASK_STEPS 200
+#define TOKEN 8            /* bytes per streamed piece, as the fake provider sends them */
+#define LONG_LIMIT_US 2000 /* per piece of a long reply: no more than a redraw after one token */
 
 /* Resident memory now, in KiB, from /proc (0 if unknown). */
 static long
@@ -165,6 +167,81 @@ task_lines(struct tui *t)
 	return n;
 }
 
+/*
+ * A long reply of mixed prose and code, about bytes long (malloc'd): paragraphs,
+ * lists, a table, fenced code blocks of a few lines and, every so often, a long one.
+ */
+static char *
+long_text(size_t bytes)
+{
+	struct buf b;
+	int i, j;
+
+	buf_init(&b, 0);
+	for (i = 0; b.len < bytes; i++) {
+		switch (i % 6) {
+		case 0:
+			buf_addf(&b, "## Part %d\n\nThe loop in `parse_%d()` reads **one byte** past the end "
+			    "when the buffer is exactly full, because the bound is `i <= n` where it "
+			    "should be `i < n`; see [the docs](https://example.com/%d).\n\n", i, i, i);
+			break;
+		case 1:
+			buf_addf(&b, "1. read `buf[i]`\n2. add it to *sum*\n3. stop at `n`\n\n");
+			break;
+		case 2:
+			buf_addf(&b, "```c\nfor (i = 0; i < n; i++)\n\tsum += buf[i];\n```\n\n");
+			break;
+		case 3:
+			buf_addf(&b, "| file | reads | fixed |\n|---|---|---|\n| f%d.c | %d | yes |\n"
+			    "| g%d.c | %d | no |\n\n", i, i * 3, i, i * 7);
+			break;
+		case 4:
+			buf_addf(&b, "- the header\n- the body, which can be long and wraps over more than "
+			    "one line of the screen at eighty columns or so\n\n> Quoted: keep every read "
+			    "inside the buffer.\n\n");
+			break;
+		default:
+			buf_addf(&b, "```python\n");
+			for (j = 0; j < (i % 60 == 5 ? 200 : 12); j++)
+				buf_addf(&b, "def step_%d(buf, n):\n    return sum(buf[:n])  # %d\n\n", j, i);
+			buf_addf(&b, "```\n\nThat keeps *every* read inside the buffer.\n\n");
+			break;
+		}
+	}
+	return buf_detach(&b);
+}
+
+/*
+ * Stream a reply of about bytes into an empty transcript, TOKEN bytes at a time,
+ * drawing after each piece as the client does; print the total and the median.
+ */
+static int
+long_reply(struct tui *t, size_t bytes)
+{
+	char *text = long_text(bytes);
+	size_t len = strlen(text), off, n, k = 0, pieces = (len + TOKEN - 1) / TOKEN;
+	int64_t *lap = xreallocarray(NULL, pieces, sizeof(*lap)), t0, total = 0, med;
+	struct tui_msg *m;
+
+	tui_agent_forget(t);
+	tui_view_clear(&t->view);
+	m = tui_view_add(&t->view, TUI_ASSISTANT, "", 0);
+	for (off = 0; off < len; off += n) {
+		n = len - off < TOKEN ? len - off : TOKEN;
+		t0 = now_us();
+		tui_view_append(&t->view, m, text + off, n);
+		tui_draw(t);
+		lap[k] = now_us() - t0;
+		total += lap[k++];
+	}
+	med = median(lap, k);
+	printf("tui: a %zu KB reply streamed in %zu pieces: %.2f s in all, median %.3f ms a piece "
+	    "(limit %.0f ms)\n", len / 1024, k, total / 1e6, med / 1000.0, LONG_LIMIT_US / 1000.0);
+	free(lap);
+	free(text);
+	return med > LONG_LIMIT_US;
+}
+
 /* Redraw after a token and page through, into redraw and scroll; their medians. */
 static void
 measure(struct tui *t, int64_t *redraw, int64_t *scroll, int64_t *r_med, int64_t *s_med)
@@ -274,6 +351,8 @@ main(void)
 	fails += r_med > REDRAW_LIMIT_US;
 	fails += s_med > SCROLL_LIMIT_US;
 	rss = rss_kb();
+	fails += long_reply(t, 100 * 1024);
+	fails += long_reply(t, 400 * 1024);
 	printf("tui: resident memory %.1f MB (limit %d MB)\n", rss / 1024.0, RSS_LIMIT_KB / 1024);
 	fails += rss > RSS_LIMIT_KB;
 	tui_screen_stop(t);

@@ -55,6 +55,7 @@ struct render {
 	struct block blk;
 	bool count_only;     /* only count the code blocks, in code_no: nothing is drawn */
 	bool ticks;          /* MD_CODE_TICKS */
+	bool after;          /* MD_AFTER: lines came before this text's */
 };
 
 /* The line prefixes of a block: first for its first line, cont for the others. */
@@ -132,7 +133,7 @@ pay_blank(struct render *r)
 {
 	struct prefixes p;
 
-	if (r->blank && r->d->nlines > r->first_line) {
+	if (r->blank && (r->after || r->d->nlines > r->first_line)) {
 		prefixes_init(r, &p, false);
 		md_lb_emit(r->d, &p.cont);
 		prefixes_done(&p);
@@ -870,6 +871,7 @@ md_render(struct md_doc *d, const char *text, size_t len, int width, enum theme_
 
 	memset(&r, 0, sizeof(r));
 	r.ticks = (flags & MD_CODE_TICKS) != 0;
+	r.after = r.blank = (flags & MD_AFTER) != 0;
 	r.d = d;
 	r.width = width < 8 ? 8 : width;
 	r.base = base;

@@ -2,6 +2,7 @@
 #ifndef LLM_MD_H
 #define LLM_MD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,7 @@ void md_doc_clear(struct md_doc *d);
 /* md_render's flags. */
 enum {
 	MD_CODE_TICKS = 1 << 0,    /* keep inline code's backticks: where no colour sets it apart */
+	MD_AFTER = 1 << 1,         /* blocks came before in d: owe them a blank line */
 };
 
 /*
@@ -61,6 +63,26 @@ void md_plain(struct md_doc *d, const char *text, size_t len, int width, enum th
  */
 void md_hang(struct md_doc *d, const char *text, size_t len, int width, enum theme_slot slot,
     unsigned attrs, int hang);
+/* Drop d's lines from nlines on and its code blocks from ncodes on. */
+void md_doc_truncate(struct md_doc *d, size_t nlines, size_t ncodes);
+
+/*
+ * Where a text streaming in splits: the text before cut is whole blocks that
+ * md_render draws the same alone as before the rest (with MD_AFTER there).
+ */
+struct md_cut {
+	size_t scan;       /* the start of the next line to look at */
+	size_t cut;        /* the latest cut found; 0: none */
+	size_t fence_len;  /* the open fence's length and indent */
+	size_t fence_indent;
+	char fence;        /* the open fence's character; 0: none */
+	bool blank;        /* the line before scan is blank */
+	bool never;        /* a link definition: blocks depend on later ones, no cut */
+};
+
+void md_cut_init(struct md_cut *c);
+/* Look at text (only grown since the last call); return the latest cut, 0 if none. */
+size_t md_cut_find(struct md_cut *c, const char *text, size_t len);
 /* Count the code blocks md_render would number. */
 int md_count_code(const char *text, size_t len);
 /* The display width of UTF-8 text (wide characters 2, combining 0). */

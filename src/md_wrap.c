@@ -92,6 +92,26 @@ md_doc_clear(struct md_doc *d)
 	d->ncodes = 0;
 }
 
+/* Drop the lines from nlines on and the code blocks from ncodes on. */
+void
+md_doc_truncate(struct md_doc *d, size_t nlines, size_t ncodes)
+{
+	size_t i;
+
+	for (i = nlines; i < d->nlines; i++) {
+		free(d->lines[i].text);
+		free(d->lines[i].spans);
+	}
+	for (i = ncodes; i < d->ncodes; i++) {
+		free(d->codes[i].lang);
+		free(d->codes[i].text);
+	}
+	if (nlines < d->nlines)
+		d->nlines = nlines;
+	if (ncodes < d->ncodes)
+		d->ncodes = ncodes;
+}
+
 /* Free everything the document holds. */
 void
 md_doc_done(struct md_doc *d)

@@ -56,6 +56,15 @@ struct tui_msg {
 	int width;             /* doc is valid for this width; 0: stale */
 	int last_width;        /* the width doc was last wrapped to */
 	int hang;              /* >0: lines as they are (a command), a long one going on this far in */
+	/* assistant: its text's whole blocks are drawn once, only the rest again as it grows */
+	struct md_cut cut;     /* where the text splits into blocks drawn alone */
+	size_t done;           /* text before this is drawn in doc's first done_lines lines */
+	size_t done_lines, done_codes, body0; /* ... with done_codes code blocks; body0: info's lines */
+	int done_width;        /* the width of those lines; 0: none kept */
+	int done_base;         /* ... and the code number they start from */
+	bool done_ticks;       /* ... and whether inline code kept its backticks */
+	size_t counted;        /* code blocks in text before this are counted in count_done */
+	int count_done;
 };
 
 /* The transcript: entries and a scroll position counted from the bottom. */

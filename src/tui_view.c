@@ -46,6 +46,34 @@ tui_view_done(struct tui_view *v)
 	memset(v, 0, sizeof(*v));
 }
 
+/* Forget what was drawn or counted of an entry's text, after it was replaced. */
+static void
+forget(struct tui_msg *m)
+{
+	md_cut_init(&m->cut);
+	m->done_width = 0;
+	m->counted = 0;
+	m->count_done = 0;
+}
+
+/* The code blocks in an assistant's text: its whole blocks counted once, the rest each time. */
+static int
+count_codes(struct tui_msg *m)
+{
+	const char *text = m->text.data ? m->text.data : "";
+	size_t cut = md_cut_find(&m->cut, text, m->text.len);
+
+	if (cut < m->counted) {
+		m->counted = 0;
+		m->count_done = 0;
+	}
+	if (cut > m->counted) {
+		m->count_done += md_count_code(text + m->counted, cut - m->counted);
+		m->counted = cut;
+	}
+	return m->count_done + md_count_code(text + m->counted, m->text.len - m->counted);
+}
+
 /* Renumber code blocks from entry i on after its text changed. */
 static void
 recount(struct tui_view *v, size_t i)
@@ -54,8 +82,7 @@ recount(struct tui_view *v, size_t i)
 
 	for (; i < v->n; i++) {
 		struct tui_msg *m = v->msgs[i];
-		int n = m->role == TUI_ASSISTANT ? md_count_code(m->text.data ? m->text.data : "",
-		    m->text.len) : 0;
+		int n = m->role == TUI_ASSISTANT ? count_codes(m) : 0;
 
 		if (m->code_base != next || m->ncodes != n)
 			m->width = 0;
@@ -90,6 +117,7 @@ tui_view_add(struct tui_view *v, enum tui_role role, const char *text, size_t le
 	visible_feed(&vis, text, len, &m->text);
 	visible_flush(&vis, &m->text);
 	md_doc_init(&m->doc);
+	forget(m);
 	if (v->n == v->cap) {
 		v->cap = v->cap ? v->cap * 2 : 64;
 		v->msgs = xreallocarray(v->msgs, v->cap, sizeof(*v->msgs));
@@ -97,7 +125,7 @@ tui_view_add(struct tui_view *v, enum tui_role role, const char *text, size_t le
 	v->msgs[v->n++] = m;
 	m->code_base = v->codes;
 	if (role == TUI_ASSISTANT && len > 0) {
-		m->ncodes = md_count_code(m->text.data, m->text.len);
+		m->ncodes = count_codes(m);
 		v->codes += m->ncodes;
 	}
 	return m;
@@ -159,6 +187,7 @@ tui_view_set(struct tui_view *v, struct tui_msg *m, const char *text, size_t len
 	visible_feed(&vis, text, len, &m->text);
 	visible_flush(&vis, &m->text);
 	m->width = 0;
+	forget(m);
 	recount(v, index_of(v, m));
 }
 
@@ -169,6 +198,7 @@ tui_view_set_info(struct tui_msg *m, const char *info)
 	free(m->info);
 	m->info = info ? xstrdup(info) : NULL;
 	m->width = 0;
+	m->done_width = 0;
 }
 
 /* Append src's lines to dst behind a label column ("you  ", then blanks). */
@@ -207,6 +237,81 @@ labelled(struct md_doc *dst, const struct md_doc *src, const char *label, enum t
 			d->text[0] = '\0';
 			d->nspans = 0;
 		}
+	}
+}
+
+/* Move src's code blocks to the end of dst's. */
+static void
+take_codes(struct md_doc *dst, struct md_doc *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->ncodes; i++) {
+		if (dst->ncodes == dst->codecap) {
+			dst->codecap = dst->codecap ? dst->codecap * 2 : 4;
+			dst->codes = xreallocarray(dst->codes, dst->codecap, sizeof(*dst->codes));
+		}
+		dst->codes[dst->ncodes++] = src->codes[i];
+	}
+	src->ncodes = 0;
+}
+
+/* Render text as the reply's blocks after those already in m->doc, behind the label column. */
+static void
+render_more(struct tui_view *v, struct tui_msg *m, const char *text, size_t len, int width)
+{
+	struct md_doc body;
+	bool after = m->doc.nlines > m->body0;
+	unsigned flags = (v->code_ticks ? MD_CODE_TICKS : 0) | (after ? MD_AFTER : 0);
+
+	md_doc_init(&body);
+	md_render(&body, text, len, width - LABEL_W, THEME_TEXT, m->code_base + (int)m->doc.ncodes,
+	    flags);
+	labelled(&m->doc, &body, after ? "" : "llm", THEME_ASSISTANT);
+	/* The code blocks go with the entry, for /save and /copy. */
+	take_codes(&m->doc, &body);
+	md_doc_done(&body);
+}
+
+/*
+ * An assistant's reply: the whole blocks before its latest cut are kept from the
+ * last time at this width, only the blocks after it are drawn again; the lines
+ * are those of drawing the whole text at once (md_cut).
+ */
+static void
+assistant_wrap(struct tui_view *v, struct tui_msg *m, int width)
+{
+	const char *text = m->text.data ? m->text.data : "";
+	size_t cut = md_cut_find(&m->cut, text, m->text.len);
+
+	if (m->done_width != width || m->done_base != m->code_base ||
+	    m->done_ticks != v->code_ticks || cut < m->done) {
+		md_doc_clear(&m->doc);
+		if (m->info != NULL)
+			md_plain(&m->doc, m->info, strlen(m->info), width, THEME_COST, 0);
+		m->body0 = m->doc.nlines;
+		m->done = 0;
+		m->done_lines = m->doc.nlines;
+		m->done_codes = 0;
+		m->done_width = width;
+		m->done_base = m->code_base;
+		m->done_ticks = v->code_ticks;
+	}
+	md_doc_truncate(&m->doc, m->done_lines, m->done_codes);
+	if (cut > m->done) {
+		render_more(v, m, text + m->done, cut - m->done, width);
+		m->done = cut;
+		m->done_lines = m->doc.nlines;
+		m->done_codes = m->doc.ncodes;
+	}
+	render_more(v, m, text + m->done, m->text.len - m->done, width);
+	if (m->doc.nlines == m->body0) {
+		struct md_doc body;
+
+		md_doc_init(&body);
+		md_plain(&body, "", 0, width - LABEL_W, THEME_TEXT, 0);
+		labelled(&m->doc, &body, "llm", THEME_ASSISTANT);
+		md_doc_done(&body);
 	}
 }
 
@@ -285,7 +390,8 @@ tui_view_wrap(struct tui_view *v, struct tui_msg *m, int width)
 
 	if (m->width == width)
 		return m->doc.nlines;
-	md_doc_clear(&m->doc);
+	if (m->role != TUI_ASSISTANT)
+		md_doc_clear(&m->doc);
 	md_doc_init(&body);
 	switch (m->role) {
 	case TUI_USER:
@@ -293,20 +399,7 @@ tui_view_wrap(struct tui_view *v, struct tui_msg *m, int width)
 		labelled(&m->doc, &body, "you", THEME_USER);
 		break;
 	case TUI_ASSISTANT:
-		if (m->info != NULL)
-			md_plain(&m->doc, m->info, strlen(m->info), width, THEME_COST, 0);
-		md_render(&body, text, m->text.len, width - LABEL_W, THEME_TEXT, m->code_base,
-		    v->code_ticks ? MD_CODE_TICKS : 0);
-		if (body.nlines == 0)
-			md_plain(&body, "", 0, width - LABEL_W, THEME_TEXT, 0);
-		labelled(&m->doc, &body, "llm", THEME_ASSISTANT);
-		/* The code blocks go with the entry, for /save and /copy. */
-		free(m->doc.codes);
-		m->doc.codes = body.codes;
-		m->doc.ncodes = body.ncodes;
-		m->doc.codecap = body.codecap;
-		body.codes = NULL;
-		body.ncodes = body.codecap = 0;
+		assistant_wrap(v, m, width);
 		break;
 	case TUI_NOTE:
 		if (m->hang > 0)
