@@ -78,11 +78,21 @@ struct md_cut {
 	char fence;        /* the open fence's character; 0: none */
 	bool blank;        /* the line before scan is blank */
 	bool never;        /* a link definition: blocks depend on later ones, no cut */
+	/* the open fence, when it opened at the cut at column 0: its lines can be kept */
+	bool fence_cut;
+	size_t fence_body; /* the start of its first line of code */
+	size_t fence_kept; /* the end of its last line that is not blank; 0: none */
 };
 
 void md_cut_init(struct md_cut *c);
 /* Look at text (only grown since the last call); return the latest cut, 0 if none. */
 size_t md_cut_find(struct md_cut *c, const char *text, size_t len);
+/*
+ * Whether the text ends in a fence opened at the cut: then its lines up to
+ * *kept (a line's end, after one that is not blank, past *body, where its code
+ * starts) are drawn the same whatever follows.
+ */
+bool md_cut_fence(const struct md_cut *c, size_t *body, size_t *kept);
 /* Count the code blocks md_render would number. */
 int md_count_code(const char *text, size_t len);
 /* The display width of UTF-8 text (wide characters 2, combining 0). */

@@ -107,10 +107,13 @@ size_t
 md_cut_find(struct md_cut *c, const char *text, size_t len)
 {
 	const char *nl;
+	char was;
+	bool at_cut, blank;
 
 	while (!c->never && c->scan < len) {
 		if (c->blank && c->fence == 0 && c->scan > 0 && starts_block(text[c->scan]))
 			c->cut = c->scan;
+		at_cut = c->fence == 0 && starts_block(text[c->scan]) && (c->scan == 0 || c->blank);
 		nl = memchr(text + c->scan, '\n', len - c->scan);
 		if (nl == NULL) {
 			/* The line still coming in: a definition there counts already. */
@@ -118,8 +121,34 @@ md_cut_find(struct md_cut *c, const char *text, size_t len)
 				c->never = true;
 			break;
 		}
+		was = c->fence;
+		blank = blank_line(text + c->scan, (size_t)(nl - (text + c->scan)));
 		line(c, text + c->scan, (size_t)(nl - (text + c->scan)));
 		c->scan = (size_t)(nl - text) + 1;
+		if (was == 0 && c->fence != 0) {
+			/* A fence at column 0 where a block may start: nothing outside reaches in. */
+			c->fence_cut = at_cut && c->fence_indent == 0;
+			c->fence_body = c->scan;
+			c->fence_kept = 0;
+		} else if (was != 0 && c->fence != 0) {
+			if (c->fence_cut && !blank)
+				c->fence_kept = c->scan;
+		} else if (was != 0 && c->fence_cut) {
+			/* It closed: what follows starts a block of its own. */
+			c->cut = c->scan;
+			c->fence_cut = false;
+		}
 	}
 	return c->never ? 0 : c->cut;
+}
+
+/* Tell whether the text ends in a fence opened at the cut, and up to where its lines keep. */
+bool
+md_cut_fence(const struct md_cut *c, size_t *body, size_t *kept)
+{
+	if (c->never || c->fence == 0 || !c->fence_cut || c->fence_kept == 0)
+		return false;
+	*body = c->fence_body;
+	*kept = c->fence_kept;
+	return true;
 }

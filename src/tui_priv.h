@@ -63,6 +63,9 @@ struct tui_msg {
 	int done_width;        /* the width of those lines; 0: none kept */
 	int done_base;         /* ... and the code number they start from */
 	bool done_ticks;       /* ... and whether inline code kept its backticks */
+	/* ... and of an open fence after done: its lines before fence_done, code as written */
+	size_t fence_done, fence_lines;
+	struct buf fence_raw;
 	size_t counted;        /* code blocks in text before this are counted in count_done */
 	int count_done;
 };

@@ -19,6 +19,7 @@ static void
 msg_free(struct tui_msg *m)
 {
 	buf_done(&m->text);
+	buf_done(&m->fence_raw);
 	free(m->info);
 	md_doc_done(&m->doc);
 	free(m);
@@ -52,6 +53,7 @@ forget(struct tui_msg *m)
 {
 	md_cut_init(&m->cut);
 	m->done_width = 0;
+	m->fence_done = 0;
 	m->counted = 0;
 	m->count_done = 0;
 }
@@ -61,7 +63,7 @@ static int
 count_codes(struct tui_msg *m)
 {
 	const char *text = m->text.data ? m->text.data : "";
-	size_t cut = md_cut_find(&m->cut, text, m->text.len);
+	size_t cut = md_cut_find(&m->cut, text, m->text.len), body, kept;
 
 	if (cut < m->counted) {
 		m->counted = 0;
@@ -71,6 +73,9 @@ count_codes(struct tui_msg *m)
 		m->count_done += md_count_code(text + m->counted, cut - m->counted);
 		m->counted = cut;
 	}
+	/* A fence open from the cut to the end is one code block. */
+	if (m->counted == cut && md_cut_fence(&m->cut, &body, &kept))
+		return m->count_done + 1;
 	return m->count_done + md_count_code(text + m->counted, m->text.len - m->counted);
 }
 
@@ -113,6 +118,7 @@ tui_view_add(struct tui_view *v, enum tui_role role, const char *text, size_t le
 
 	m->role = role;
 	buf_init(&m->text, 0);
+	buf_init(&m->fence_raw, 0);
 	visible_init(&vis);
 	visible_feed(&vis, text, len, &m->text);
 	visible_flush(&vis, &m->text);
@@ -203,14 +209,15 @@ tui_view_set_info(struct tui_msg *m, const char *info)
 
 /* Append src's lines to dst behind a label column ("you  ", then blanks). */
 static void
-labelled(struct md_doc *dst, const struct md_doc *src, const char *label, enum theme_slot slot)
+labelled_from(struct md_doc *dst, const struct md_doc *src, size_t from, size_t to,
+    const char *label, enum theme_slot slot)
 {
 	size_t i, j;
 
-	for (i = 0; i < src->nlines; i++) {
+	for (i = from; i < to; i++) {
 		const struct md_line *s = &src->lines[i];
 		struct md_line *d;
-		const char *lab = i == 0 ? label : "";
+		const char *lab = i == from ? label : "";
 		size_t ll = strlen(lab), pad = LABEL_W - ll;
 
 		if (dst->nlines == dst->cap) {
@@ -238,6 +245,12 @@ labelled(struct md_doc *dst, const struct md_doc *src, const char *label, enum t
 			d->nspans = 0;
 		}
 	}
+}
+
+static void
+labelled(struct md_doc *dst, const struct md_doc *src, const char *label, enum theme_slot slot)
+{
+	labelled_from(dst, src, 0, src->nlines, label, slot);
 }
 
 /* Move src's code blocks to the end of dst's. */
@@ -274,6 +287,51 @@ render_more(struct tui_view *v, struct tui_msg *m, const char *text, size_t len,
 }
 
 /*
+ * Lines of code of the open fence whose opening line is text[0..open): the body
+ * lines of code[0..len) (and the foot, with foot) as drawing the whole fence
+ * gives them after a line that is not blank. They are drawn after such a line
+ * of their own, which is then left out, so that a block's first or last blank
+ * lines are drawn as they are within it; the code as written goes to raw.
+ */
+static void
+fence_more(struct tui_view *v, struct tui_msg *m, const char *open, size_t olen,
+    const char *code, size_t len, int width, bool foot, struct buf *raw)
+{
+	struct md_doc body;
+	struct buf src;
+	const char *t;
+
+	buf_init(&src, 0);
+	buf_add(&src, open, olen);
+	buf_add(&src, "x\n", 2);
+	buf_add(&src, code, len);
+	md_doc_init(&body);
+	md_render(&body, buf_str(&src), src.len, width - LABEL_W, THEME_TEXT,
+	    m->code_base + (int)m->doc.ncodes, v->code_ticks ? MD_CODE_TICKS : 0);
+	/* the head, the line of its own, the code, the foot */
+	if (body.nlines >= 3)
+		labelled_from(&m->doc, &body, 2, body.nlines - (foot ? 0 : 1), "", THEME_ASSISTANT);
+	if (body.ncodes == 1) {
+		t = body.codes[0].text;
+		if (t != NULL && strlen(t) >= 2)
+			buf_adds(raw, t + 2);
+		if (foot) {
+			/* the whole block as written: the kept lines', then these */
+			struct buf all;
+
+			buf_init(&all, 0);
+			buf_add(&all, buf_str(&m->fence_raw), m->fence_raw.len);
+			buf_add(&all, raw->data ? raw->data : "", raw->len);
+			free(body.codes[0].text);
+			body.codes[0].text = buf_detach(&all);
+			take_codes(&m->doc, &body);
+		}
+	}
+	md_doc_done(&body);
+	buf_done(&src);
+}
+
+/*
  * An assistant's reply: the whole blocks before its latest cut are kept from the
  * last time at this width, only the blocks after it are drawn again; the lines
  * are those of drawing the whole text at once (md_cut).
@@ -284,9 +342,13 @@ assistant_wrap(struct tui_view *v, struct tui_msg *m, int width)
 	const char *text = m->text.data ? m->text.data : "";
 	size_t cut = md_cut_find(&m->cut, text, m->text.len);
 
+	size_t fbody, kept;
+	struct buf tail;
+
 	if (m->done_width != width || m->done_base != m->code_base ||
 	    m->done_ticks != v->code_ticks || cut < m->done) {
 		md_doc_clear(&m->doc);
+		m->fence_done = 0;
 		if (m->info != NULL)
 			md_plain(&m->doc, m->info, strlen(m->info), width, THEME_COST, 0);
 		m->body0 = m->doc.nlines;
@@ -297,14 +359,46 @@ assistant_wrap(struct tui_view *v, struct tui_msg *m, int width)
 		m->done_base = m->code_base;
 		m->done_ticks = v->code_ticks;
 	}
-	md_doc_truncate(&m->doc, m->done_lines, m->done_codes);
 	if (cut > m->done) {
+		md_doc_truncate(&m->doc, m->done_lines, m->done_codes);
 		render_more(v, m, text + m->done, cut - m->done, width);
 		m->done = cut;
 		m->done_lines = m->doc.nlines;
 		m->done_codes = m->doc.ncodes;
+		m->fence_done = 0;
 	}
-	render_more(v, m, text + m->done, m->text.len - m->done, width);
+	if (!md_cut_fence(&m->cut, &fbody, &kept) || m->done != cut) {
+		m->fence_done = 0;
+	} else {
+		/* A fence open to the end: its lines drawn already are kept too. */
+		if (m->fence_done == 0) {
+			md_doc_truncate(&m->doc, m->done_lines, m->done_codes);
+			render_more(v, m, text + m->done, kept - m->done, width);
+			buf_reset(&m->fence_raw);
+			if (m->doc.ncodes == m->done_codes + 1 && m->doc.nlines > m->done_lines) {
+				buf_adds(&m->fence_raw, m->doc.codes[m->done_codes].text);
+				md_doc_truncate(&m->doc, m->doc.nlines - 1, m->done_codes);
+				m->fence_done = kept;
+				m->fence_lines = m->doc.nlines;
+			}
+		} else if (kept > m->fence_done) {
+			md_doc_truncate(&m->doc, m->fence_lines, m->done_codes);
+			fence_more(v, m, text + m->done, fbody - m->done, text + m->fence_done,
+			    kept - m->fence_done, width, false, &m->fence_raw);
+			m->fence_done = kept;
+			m->fence_lines = m->doc.nlines;
+		}
+	}
+	if (m->fence_done > 0) {
+		md_doc_truncate(&m->doc, m->fence_lines, m->done_codes);
+		buf_init(&tail, 0);
+		fence_more(v, m, text + m->done, fbody - m->done, text + m->fence_done,
+		    m->text.len - m->fence_done, width, true, &tail);
+		buf_done(&tail);
+	} else {
+		md_doc_truncate(&m->doc, m->done_lines, m->done_codes);
+		render_more(v, m, text + m->done, m->text.len - m->done, width);
+	}
 	if (m->doc.nlines == m->body0) {
 		struct md_doc body;
 

@@ -222,6 +222,97 @@ test_long_reply_kept(void)
 	tui_view_done(&v);
 }
 
+/* Replies that are mostly one long fence: "give me the whole file". */
+static const char *const fences[] = {
+	"Here it is:\n\n```c\n%s```\n\nThat is the file.\n",
+	"```\n%s",
+	"~~~~ sh\n%s~~~~\n\n```\nshort\n```\n",
+	"Text.\n\n```\n%s\n\n\n",
+	"- item\n\n  ```\n%s  ```\n\nafter\n",
+	"1. one\n   ```py\n%s",
+	"> ```\n%s",
+	"Intro\n```\n%s```\nOutro\n",
+	"```\n```\n\n````md\n%s```\n````\n",
+};
+
+/* Code lines: tabs, blank lines, lines wider than the view, a fence that does not close it. */
+static char *
+code_lines(unsigned seed, size_t n)
+{
+	static const char *const lines[] = {
+		"int main(void)\n", "{\n", "\treturn 0;\n", "\n", "\t\tx\ty = 1;\t// tab\n",
+		"  two in\n", "a very long line of code that goes on well past the width of the "
+		    "narrow view the test draws at, and then some more\n",
+		"    \n", "``` not a close\n", "~~~ nor this\n", "\xc3\xa9t\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87\tz\n",
+		"x\n", "\t\n",
+	};
+	struct buf b;
+	size_t i;
+
+	srand(seed);
+	buf_init(&b, 0);
+	for (i = 0; i < n; i++)
+		buf_adds(&b, lines[(size_t)rand() % (sizeof(lines) / sizeof(lines[0]))]);
+	return buf_detach(&b);
+}
+
+/* A long fence, streamed in pieces of every size, is every frame what the whole text gives. */
+static void
+test_long_fence(void)
+{
+	size_t f, c;
+	bool kept;
+
+	for (f = 0; f < sizeof(fences) / sizeof(fences[0]); f++) {
+		for (c = 1; c <= 24; c++) {
+			char *code = code_lines((unsigned)(f * 100 + c), 12 + c);
+			char *text = xstrfmt(fences[f], code);
+
+			if (!stream(text, (unsigned)(f * 53 + c), c, 30 + (int)c, c % 3 == 0, &kept)) {
+				CHECK(!"a long fence drawn as it came");
+				f = sizeof(fences);
+			}
+			free(text);
+			free(code);
+			if (f == sizeof(fences))
+				break;
+		}
+	}
+}
+
+/* A long open fence keeps its lines drawn: only its last lines are drawn again. */
+static void
+test_long_fence_kept(void)
+{
+	struct tui_view v;
+	struct tui_msg *m;
+	int i;
+
+	tui_view_init(&v);
+	tui_view_add(&v, TUI_ASSISTANT, PRIOR, strlen(PRIOR));
+	m = tui_view_add(&v, TUI_ASSISTANT, "", 0);
+	tui_view_append(&v, m, "Here:\n\n```c\n", 12);
+	for (i = 0; i < 300; i++) {
+		char *s = xstrfmt("\tx = %d; /* a comment long enough to wrap at sixty columns */\n%s", i,
+		    i % 7 == 0 ? "\n" : "");
+
+		tui_view_append(&v, m, s, strlen(s));
+		free(s);
+		tui_view_wrap(&v, m, 60);
+	}
+	tui_view_append(&v, m, "\ty", 2);
+	CHECK(same(&v, m, 60));
+	CHECK_INT(m->ncodes, 1);
+	CHECK(m->fence_done > m->text.len - 80);
+	CHECK(m->doc.nlines > 600);
+	CHECK(m->fence_lines > m->doc.nlines - 5);
+	/* and once it closes, what follows is drawn after its lines */
+	tui_view_append(&v, m, "\n```\nDone.\n", 11);
+	CHECK(same(&v, m, 60));
+	CHECK(m->done > m->text.len - 12);
+	tui_view_done(&v);
+}
+
 int
 main(void)
 {
@@ -230,5 +321,7 @@ main(void)
 	RUN(test_each_block);
 	RUN(test_random_replies);
 	RUN(test_long_reply_kept);
+	RUN(test_long_fence);
+	RUN(test_long_fence_kept);
 	UNIT_EXIT();
 }
