@@ -242,6 +242,66 @@ long_reply(struct tui *t, size_t bytes)
 	return med > LONG_LIMIT_US;
 }
 
+/* A reply that is one fenced file of about bytes, after a line of prose (malloc'd). */
+static char *
+fence_text(size_t bytes)
+{
+	struct buf b;
+	int i;
+
+	buf_init(&b, 0);
+	buf_adds(&b, "Here is the whole file:\n\n```c\n");
+	for (i = 0; b.len < bytes; i++)
+		buf_addf(&b, "%s\tsum += buf[%d]; /* step %d: keep every read inside the buffer, "
+		    "even when it is exactly full */\n", i % 9 == 0 ? "\n" : "", i, i);
+	buf_adds(&b, "```\n\nThat is all of it.\n");
+	return buf_detach(&b);
+}
+
+/*
+ * Stream one long fence TOKEN bytes at a time, drawing after each piece; then,
+ * as before its lines were kept, the same text drawn whole at every 16th piece
+ * (a whole draw costs the same whether one piece or 16 came since). Print both
+ * medians; the limit is on the first.
+ */
+static int
+long_fence(struct tui *t, size_t bytes)
+{
+	char *text = fence_text(bytes);
+	size_t len = strlen(text), off, n, k, pieces = (len + TOKEN - 1) / TOKEN + 1;
+	int64_t *lap = xreallocarray(NULL, pieces, sizeof(*lap)), t0, total, med[2];
+	struct tui_msg *m;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		tui_agent_forget(t);
+		tui_view_clear(&t->view);
+		m = tui_view_add(&t->view, TUI_ASSISTANT, "", 0);
+		m->cut.never = pass == 1;
+		total = 0;
+		k = 0;
+		for (off = 0; off < len; off += n) {
+			n = len - off < TOKEN ? len - off : TOKEN;
+			t0 = now_us();
+			tui_view_append(&t->view, m, text + off, n);
+			if (pass == 1 && (off / TOKEN) % 16 != 0)
+				continue;
+			tui_draw(t);
+			lap[k] = now_us() - t0;
+			total += lap[k++];
+		}
+		med[pass] = median(lap, k);
+		if (pass == 0)
+			printf("tui: a %zu KB fence streamed in %zu pieces: %.2f s in all\n", len / 1024, k,
+			    total / 1e6);
+	}
+	printf("tui: a %zu KB fence: median %.3f ms a piece, drawn whole %.3f ms (limit %.0f ms)\n",
+	    len / 1024, med[0] / 1000.0, med[1] / 1000.0, LONG_LIMIT_US / 1000.0);
+	free(lap);
+	free(text);
+	return med[0] > LONG_LIMIT_US;
+}
+
 /* Redraw after a token and page through, into redraw and scroll; their medians. */
 static void
 measure(struct tui *t, int64_t *redraw, int64_t *scroll, int64_t *r_med, int64_t *s_med)
@@ -353,6 +413,7 @@ main(void)
 	rss = rss_kb();
 	fails += long_reply(t, 100 * 1024);
 	fails += long_reply(t, 400 * 1024);
+	fails += long_fence(t, 100 * 1024);
 	printf("tui: resident memory %.1f MB (limit %d MB)\n", rss / 1024.0, RSS_LIMIT_KB / 1024);
 	fails += rss > RSS_LIMIT_KB;
 	tui_screen_stop(t);
