@@ -635,6 +635,18 @@ t_keyring_setup() {
 	export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$T/lsan.supp"
 }
 
+# t_keyring_start: in t_keyring_setup's session, start gnome-keyring-daemon
+# on the private bus and wait for its default collection.
+t_keyring_start() {
+	eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets 2>>"$T/daemon.log")"
+	t_wait _kr_ready
+}
+_kr_ready() {
+	dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
+	    org.freedesktop.Secret.Service.ReadAlias string:default 2>/dev/null |
+	    grep -q 'collection/login'
+}
+
 # on_pty OUT ARGS...: run llm ARGS with stdout on a new pseudo-terminal (stdin
 # /dev/null, stderr in $T/err); everything the terminal received goes to OUT,
 # byte for byte. Sets RC. (tests/pty_run.py puts all three on a terminal of a

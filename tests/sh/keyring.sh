@@ -7,8 +7,8 @@
 # Checks first run with no session bus at all, then start
 # gnome-keyring-daemon on the private bus.
 #
-# Helpers another test can copy: kr_start (start the daemon
-# and wait for its default collection), kr_lookup (read an item with another
+# The daemon starts with t_keyring_start (tests/lib.sh). Helpers another
+# test can copy: kr_lookup (read an item with another
 # Secret Service client), kr_lock / kr_unlock, keys_in (feed a key on stdin
 # without a file or argv), argv_leaks (search every process's argv).
 set -u
@@ -56,16 +56,6 @@ argv_leaks() {
 	return 1
 }
 
-# kr_start: start gnome-keyring-daemon on the private bus, wait for its default collection.
-kr_start() {
-	eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets 2>>"$T/daemon.log")"
-	t_wait kr_ready
-}
-kr_ready() {
-	dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
-	    org.freedesktop.Secret.Service.ReadAlias string:default 2>/dev/null |
-	    grep -q 'collection/login'
-}
 kr_unlocked() {
 	dbus-send --session --print-reply --dest=org.freedesktop.secrets \
 	    /org/freedesktop/secrets/collection/login org.freedesktop.DBus.Properties.Get \
@@ -163,7 +153,7 @@ RC=$?
 expect "key_env works with no keyring at all"
 
 # --- a real keyring ----------------------------------------------------------------------
-if ! kr_start; then
+if ! t_keyring_start; then
 	not_ok "gnome-keyring-daemon starts with a default collection" "$(cat "$T/daemon.log")"
 	exit 1
 fi

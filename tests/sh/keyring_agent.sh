@@ -12,18 +12,9 @@ T_KEEP_DBUS=1
 t_setup
 t_keyring_setup
 
-kr_start() {
-	eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets 2>>"$T/daemon.log")"
-	t_wait kr_ready
-}
-kr_ready() {
-	dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
-	    org.freedesktop.Secret.Service.ReadAlias string:default 2>/dev/null |
-	    grep -q 'collection/login'
-}
 rand() { od -An -N12 -tx1 /dev/urandom | tr -d ' \n'; }
 
-if ! kr_start; then
+if ! t_keyring_start; then
 	not_ok "gnome-keyring-daemon starts with a default collection" "$(cat "$T/daemon.log")"
 	exit 1
 fi
