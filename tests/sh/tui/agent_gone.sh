@@ -97,7 +97,8 @@ t_write_config
 t_config_append '[agent]'
 t_config_append 'allow = run'
 for sig in TERM HUP; do
-	rm -f "$T/repo/group" "$T/$sig.go"
+	# the last round's screens would pass this round's waits and checks
+	rm -f "$T/repo/group" "$T/$sig.go" "$T/s0" "$T/s1" "$T/c1"
 	fake_reset
 	fake_reply "{\"chunks\":[\"Halfway through \",\"the rest\"],\"hold_file\":\"$T/$sig.go\",\"usage\":{\"input\":900,\"output\":40}}"
 	fake_reply '{"text":"never"}'

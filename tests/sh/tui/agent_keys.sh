@@ -29,6 +29,7 @@ fake_reply "{\"text\":\"Done.\",\"usage\":{\"input\":900,\"output\":5},\"hold_fi
 tui_ok_in "$T/repo" "cancel" c 100x30 -m test-cheap --agent <<S
 :type what does sum.sh do?
 :key Enter
+:wait-text shows its steps
 :dump-screen $T/c0
 :type /undo
 :key Enter
