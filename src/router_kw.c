@@ -1,7 +1,9 @@
 /* router_kw: the keywords the router counts, by group, in one sorted table. */
 #include "router_kw.h"
 
+#include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "util.h"
@@ -522,6 +524,68 @@ kw_cmp(const unsigned char *w, size_t n, const struct kw *k)
 	return (n > k->len) - (n < k->len);
 }
 
+/* Add keyword k's groups to the word's: plain only when no technical keyword of the group matches too. */
+static void
+kw_add(const struct kw *k, unsigned *groups, unsigned *pl, unsigned *tech)
+{
+	unsigned bit = 1u << (k->group & ~(PLAIN | HARD));
+
+	*groups |= bit;
+	if (k->group & HARD)
+		*groups |= KW_HARD_WORD;
+	if (k->group & PLAIN)
+		*pl |= bit;
+	else
+		*tech |= bit;
+}
+
+/*
+ * Most of a prompt's words are no keyword, and the search below costs a
+ * dozen comparisons each. A keyword that matches a word is no longer than
+ * it, and is the word or starts it, so it is the word's first four letters,
+ * or its first three (a stem of three letters, or the word itself), or for a
+ * word of two letters the word. One bit per hash of a keyword's first four
+ * letters, or of all of a shorter one's, turns most words away after two
+ * probes.
+ */
+#define KW_SEEN_BITS 8192
+
+static unsigned char kw_seen[KW_SEEN_BITS / 8];
+static pthread_once_t kw_seen_once = PTHREAD_ONCE_INIT;
+
+/* The bit of the first min(n, 4) letters of w, n >= 2 (letters are never 0). */
+static unsigned
+kw_seen_bit(const unsigned char *w, size_t n)
+{
+	uint32_t h = (uint32_t)w[0] << 24 | (uint32_t)w[1] << 16;
+
+	if (n > 2)
+		h |= (uint32_t)w[2] << 8;
+	if (n > 3)
+		h |= w[3];
+	return (h * 2654435761u) >> 19; /* the top 13 bits: KW_SEEN_BITS */
+}
+
+static bool
+kw_seen_has(const unsigned char *w, size_t n)
+{
+	unsigned b = kw_seen_bit(w, n);
+
+	return kw_seen[b / 8] >> b % 8 & 1;
+}
+
+static void
+kw_seen_fill(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(router_kw); i++) {
+		unsigned b = kw_seen_bit((const unsigned char *)router_kw[i].word, router_kw[i].len);
+
+		kw_seen[b / 8] |= (unsigned char)(1u << b % 8);
+	}
+}
+
 /*
  * The keywords that match a word all sort at or before it, and the common
  * prefix of the word and a keyword only shrinks going back from there. So the
@@ -542,6 +606,9 @@ router_kw_groups(const unsigned char *w, size_t n, unsigned *plain)
 		return 0;
 	for (i = 0; i < n; i++)
 		low[i] = w[i] | 0x20;
+	pthread_once(&kw_seen_once, kw_seen_fill);
+	if (!kw_seen_has(low, n) && (n < 4 || !kw_seen_has(low, 3)))
+		return 0;
 	while (lo < hi) { /* the first keyword after the word */
 		mid = lo + (hi - lo) / 2;
 		if (kw_cmp(low, n, &router_kw[mid]) < 0)
@@ -552,24 +619,46 @@ router_kw_groups(const unsigned char *w, size_t n, unsigned *plain)
 	while (lo-- > 0) {
 		k = &router_kw[lo];
 		l = kw_common(low, n, k);
-		if (l == k->len && (l == n || k->prefix)) {
-			/* plain only when no technical keyword of the group matches too */
-			unsigned bit = 1u << (k->group & ~(PLAIN | HARD));
-
-			groups |= bit;
-			if (k->group & HARD)
-				groups |= KW_HARD_WORD;
-			if (k->group & PLAIN)
-				pl |= bit;
-			else
-				tech |= bit;
-		} else if (l < KW_STEM_MIN) {
+		if (l == k->len && (l == n || k->prefix))
+			kw_add(k, &groups, &pl, &tech);
+		else if (l < KW_STEM_MIN)
 			break;
-		}
 	}
 	if (plain != NULL)
 		*plain = pl & ~tech;
 	return groups;
+}
+
+/* router_kw_groups by trying every keyword in turn: what the filter and search must agree with. */
+unsigned
+router_kw_groups_slow(const unsigned char *w, size_t n, unsigned *plain)
+{
+	unsigned char low[KW_WORD_MAX];
+	unsigned groups = 0, pl = 0, tech = 0;
+	size_t i;
+
+	if (plain != NULL)
+		*plain = 0;
+	if (n < 2 || n >= sizeof(low))
+		return 0;
+	for (i = 0; i < n; i++)
+		low[i] = w[i] | 0x20;
+	for (i = 0; i < ARRAY_SIZE(router_kw); i++) {
+		const struct kw *k = &router_kw[i];
+
+		if ((k->len == n || (k->prefix && k->len < n)) && memcmp(low, k->word, k->len) == 0)
+			kw_add(k, &groups, &pl, &tech);
+	}
+	if (plain != NULL)
+		*plain = pl & ~tech;
+	return groups;
+}
+
+/* Keyword i of the table, NULL past its end (for tests). */
+const char *
+router_kw_word(size_t i)
+{
+	return i < ARRAY_SIZE(router_kw) ? router_kw[i].word : NULL;
 }
 
 /* Whether the table is in the order and shape router_kw_groups relies on. */

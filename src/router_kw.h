@@ -37,6 +37,10 @@ enum kw_group {
  * word is a plain one, with an everyday sense as common as the technical.
  */
 unsigned router_kw_groups(const unsigned char *w, size_t n, unsigned *plain);
+/* The same by trying every keyword in turn (for tests and the fuzzer). */
+unsigned router_kw_groups_slow(const unsigned char *w, size_t n, unsigned *plain);
+/* Keyword i of the table, NULL past its end (for tests). */
+const char *router_kw_word(size_t i);
 /* Whether the table is sorted and well formed (for tests). */
 bool router_kw_valid(void);
 

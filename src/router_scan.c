@@ -385,7 +385,7 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 {
 	const unsigned char *w = p + start;
 	size_t wlen = end - start;
-	unsigned plain, groups = router_kw_groups(w, wlen, &plain);
+	unsigned plain, groups = router_kw_groups(w, wlen, &plain), m;
 	int g;
 
 	if (s->line_log)
@@ -406,8 +406,9 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 		s->kw[KW_TRACE]++;
 	if ((groups >> KW_DEEP & 1) && !deep_word_ok(p, start, end, n))
 		groups &= ~(1u << KW_DEEP);
-	for (g = 0; g < KW_COUNT; g++) {
-		if (g == KW_TRACE || !(groups >> g & 1))
+	m = groups & ((1u << KW_COUNT) - 1) & ~(1u << KW_TRACE);
+	for (g = 0; m != 0; g++, m >>= 1) {
+		if (!(m & 1))
 			continue;
 		if ((plain & KW_GATED_GROUPS) >> g & 1)
 			s->kw_plain[g]++;

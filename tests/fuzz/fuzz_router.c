@@ -1,4 +1,7 @@
-/* fuzz_router: the router's scan on any bytes reads only the prompt, and its decision stays in range. */
+/*
+ * fuzz_router: the router's scan on any bytes reads only the prompt, its
+ * keyword lookup agrees with trying every keyword, and its decision stays in range.
+ */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -6,6 +9,7 @@
 #include <string.h>
 
 #include "router.h"
+#include "router_kw.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,6 +23,23 @@ features(const char *p, size_t n, double x[RF_COUNT])
 	struct route_input in = { p, n, (int)(n % 4), (enum tier)((int)(n % 4) - 1), (int64_t)(n % 7) * 1000, 0 };
 
 	router_features(&in, x);
+}
+
+/* Every run of ASCII letters in p[0..n) finds the keywords trying each one in turn finds. */
+static void
+keywords(const unsigned char *p, size_t n)
+{
+	size_t i = 0, start;
+	unsigned p1, p2;
+
+	while (i < n) {
+		for (start = i; i < n && ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z'); i++)
+			;
+		if (router_kw_groups(p + start, i - start, &p1) != router_kw_groups_slow(p + start, i - start, &p2) ||
+		    p1 != p2)
+			abort();
+		i += i == start;
+	}
 }
 
 /*
@@ -39,6 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t off, i, tail = sizeof(junk) - 1;
 	bool fence, refusal;
 
+	keywords(data, size);
 	features(p, size, x);
 	fence = router_fence_open(p, size);
 	refusal = router_is_refusal(p, size);

@@ -1,5 +1,7 @@
 /* test_router: features of one pass, decisions and their reasons, stickiness, model picking, refusals. */
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1469,6 +1471,66 @@ test_keyword_table(void)
 	CHECK_INT(router_kw_groups((const unsigned char *)"aa", 2, NULL), 0);
 }
 
+/* kw_same(W, N): router_kw_groups and the keyword-by-keyword reference agree on W[0..N). */
+static bool
+kw_same(const char *w, size_t n)
+{
+	unsigned p1, p2, g1 = router_kw_groups((const unsigned char *)w, n, &p1);
+	unsigned g2 = router_kw_groups_slow((const unsigned char *)w, n, &p2);
+
+	if (g1 != g2 || p1 != p2)
+		fprintf(stderr, "  '%.*s': %#x/%#x against %#x/%#x\n", (int)n, w, g1, p1, g2, p2);
+	return g1 == g2 && p1 == p2;
+}
+
+/*
+ * The filter and search of router_kw_groups find what trying every keyword
+ * finds: on every keyword, in capitals, cut short, with endings; on every
+ * word of two and three letters; on random words.
+ */
+static void
+test_keyword_search(void)
+{
+	static const char *const endings[] = { "", "s", "ed", "ing", "x", "zzzz", "ations" };
+	char w[64];
+	const char *k;
+	size_t i, j, n, bad = 0, words = 0, found = 0;
+	uint32_t seed = 12345;
+
+	for (i = 0; (k = router_kw_word(i)) != NULL; i++) {
+		for (j = 0; j < ARRAY_SIZE(endings); j++) {
+			n = (size_t)snprintf(w, sizeof(w), "%s%s", k, endings[j]);
+			bad += !kw_same(w, n);
+			found += router_kw_groups((const unsigned char *)w, n, NULL) != 0;
+			w[0] = (char)(w[0] & ~0x20);
+			bad += !kw_same(w, n);
+			bad += !kw_same(w, n - 1);
+			words += 3;
+		}
+	}
+	for (i = 0; i < 26 * 26 * 27; i++) {
+		w[0] = (char)('a' + i % 26);
+		w[1] = (char)('a' + i / 26 % 26);
+		w[2] = (char)('a' + i / 676);
+		n = i / 676 < 26 ? 3 : 2;
+		bad += !kw_same(w, n);
+		found += router_kw_groups((const unsigned char *)w, n, NULL) != 0;
+		words++;
+	}
+	for (i = 0; i < 200000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		n = 2 + (seed >> 16) % 12;
+		for (j = 0; j < n; j++) {
+			seed = seed * 1103515245u + 12345u;
+			w[j] = "etaoinshrdlucmfwypvbgkqjxzETAOINSHRDLU"[(seed >> 16) % 38];
+		}
+		bad += !kw_same(w, n);
+		words++;
+	}
+	CHECK_INT(bad, 0);
+	CHECK(words > 200000 && found > 1000);
+}
+
 /* A keyword's everyday sense is marked per group, and a technical keyword of the same group wins. */
 static void
 test_keyword_plain(void)
@@ -1525,6 +1587,7 @@ main(void)
 	RUN(test_refusal);
 	RUN(test_fence_open);
 	RUN(test_keyword_table);
+	RUN(test_keyword_search);
 	RUN(test_keyword_plain);
 	RUN(test_quality_thresholds);
 	UNIT_EXIT();
