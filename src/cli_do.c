@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "agent_resume.h"
 #include "buf.h"
 #include "catalog.h"
 #include "chat.h"
@@ -512,43 +513,21 @@ no_key(struct app *cli, struct agent_opts *o, bool quiet)
 
 /*
  * The task --resume goes on with, into t: refused, with what to do instead,
- * when there is none, it was in another workspace, it kept no history, or it
- * is done and more (the user's new words) is false. The exit code, or -1.
+ * as agent_resume_get says it. The exit code, or -1.
  */
 static int
 resume_get(const struct do_run *d, struct ledger *l, const struct ws *w, bool more,
     struct ledger_task *t)
 {
-	char *cause = NULL, *root = visible_str(ws_root(w), strlen(ws_root(w))), *was = NULL;
-	long long id = (long long)d->resume_id;
-	int rc = ledger_task_get(l, d->resume_id, ws_root(w), t, &cause), out = EXIT_USAGE;
+	static const struct agent_resume_how how = { .resume = "llm do --resume",
+		.start = "llm do TASK" };
+	char *cause = NULL;
+	int rc = agent_resume_get(l, d->resume_id, ws_root(w), more, &how, t, &cause);
 
-	if (rc < 0)
-		fprintf(stderr, "llm: do: %s\n", cause);
-	else if (rc > 0 && id > 0)
-		fprintf(stderr, "llm: do: --resume: there is no task %lld: llm logs lists the "
-		    "tasks' requests with their ids\n", id);
-	else if (rc > 0)
-		fprintf(stderr, "llm: do: --resume: no task to resume in %s: start one with "
-		    "llm do TASK\n", root);
-	else if ((id = (long long)t->id, t->root == NULL || t->history == NULL))
-		fprintf(stderr, "llm: do: --resume: task %lld kept no history to go on with (it "
-		    "ran before llm kept one, or it grew past what llm.db keeps): start a new task "
-		    "with llm do TASK\n", id);
-	else if (strcmp(t->root, ws_root(w)) != 0)
-		fprintf(stderr, "llm: do: --resume: task %lld was in %s, not in %s: run "
-		    "llm do --resume %lld there\n", id, was = visible_str(t->root, strlen(t->root)),
-		    root, id);
-	else if (t->done && !more)
-		fprintf(stderr, "llm: do: --resume: task %lld is done (it ended with an answer): "
-		    "say what more to do (llm do --resume %lld MORE...), or start a new task with "
-		    "llm do TASK\n", id, id);
-	else
-		out = -1;
+	if (rc != 0)
+		fprintf(stderr, "llm: do: %s%s\n", rc > 0 ? "--resume: " : "", cause);
 	free(cause);
-	free(root);
-	free(was);
-	return out;
+	return rc != 0 ? EXIT_USAGE : -1;
 }
 
 /* An option given without its value (bad: the word it is in), said as llm's other commands say it. */

@@ -1,0 +1,63 @@
+/* agent_resume: which stopped agent task goes on, and why one cannot, for llm do and the client. */
+#include "agent_resume.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger.h"
+#include "util.h"
+#include "visible.h"
+
+/* Why task t, read for id in root, cannot go on (malloc'd), or NULL when it can. */
+static char *
+refusal(const struct ledger_task *t, const char *root, bool more,
+    const struct agent_resume_how *how)
+{
+	long long id = (long long)t->id;
+	char *was, *here, *why;
+
+	if (t->root == NULL || t->history == NULL)
+		return xstrfmt("task %lld kept no history to go on with (it ran before llm kept "
+		    "one, or it grew past what llm.db keeps): start a new task with %s", id,
+		    how->start);
+	if (strcmp(t->root, root) != 0) {
+		was = visible_str(t->root, strlen(t->root));
+		here = visible_str(root, strlen(root));
+		why = xstrfmt("task %lld was in %s, not in %s: run %s %lld there", id, was, here,
+		    how->resume, id);
+		free(was);
+		free(here);
+		return why;
+	}
+	if (t->done && !more)
+		return xstrfmt("task %lld is done (it ended with an answer): say what more to do "
+		    "(%s %lld MORE...), or start a new task with %s", id, how->resume, id,
+		    how->start);
+	return NULL;
+}
+
+int
+agent_resume_get(struct ledger *l, int64_t id, const char *root, bool more,
+    const struct agent_resume_how *how, struct ledger_task *t, char **cause)
+{
+	int rc = ledger_task_get(l, id, root, t, cause);
+	char *shown;
+
+	if (rc < 0)
+		return -1;
+	if (rc > 0 && id > 0) {
+		*cause = xstrfmt("there is no task %lld: llm logs lists the tasks' requests with "
+		    "their ids", (long long)id);
+		return 1;
+	}
+	if (rc > 0) {
+		shown = visible_str(root, strlen(root));
+		*cause = xstrfmt("no task to resume in %s: start one with %s", shown, how->start);
+		free(shown);
+		return 1;
+	}
+	if ((*cause = refusal(t, root, more, how)) == NULL)
+		return 0;
+	ledger_task_done(t);
+	return 1;
+}

@@ -1,0 +1,28 @@
+/* agent_resume: which stopped agent task goes on, and why one cannot, for llm do and the client. */
+#ifndef LLM_AGENT_RESUME_H
+#define LLM_AGENT_RESUME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ledger;
+struct ledger_task;
+
+/* How a front end names its commands in a refusal's advice. */
+struct agent_resume_how {
+	const char *resume;     /* "llm do --resume", "/agent resume": ID and MORE... follow it */
+	const char *start;      /* how a new task starts: "llm do TASK" */
+};
+
+/*
+ * Read the task to go on with in workspace root into t (free with
+ * ledger_task_done): task id, or with id 0 the workspace's latest. Refused,
+ * with what to do instead in *cause (said in how's words), when there is no
+ * such task, it kept no history, it ran in another workspace, or it is done
+ * and more (the user's new words) is false. 0; 1 refused; -1 the ledger
+ * failed (*cause says how).
+ */
+int agent_resume_get(struct ledger *l, int64_t id, const char *root, bool more,
+    const struct agent_resume_how *how, struct ledger_task *t, char **cause);
+
+#endif
