@@ -9,6 +9,7 @@
  *   tui_turn.c    sending a message and showing its reply; retry one tier up; resume
  *   tui_job.c     /run's command in the background and its output attached
  *   tui_agent.c   agent mode: a task in a child process, its steps, approvals, /undo
+ *   tui_agent_child.c  the task's child process: agent_run, its events and questions on pipes
  *   tui_attach.c  /file attachments and /copy to the clipboard
  *   tui_pick.c    the model and conversation pickers, the help list, the /run confirmation
  *   tui_usage.c   /usage's chart
@@ -379,6 +380,9 @@ void tui_suspend(struct tui *t);
 void tui_meter_refresh(struct tui *t);
 
 /* tui_agent.c: agent mode. */
+#define TUI_AGENT_FIELD_MAX (64 * 1024)  /* a diff, a preview, a result or an answer in an event */
+#define TUI_AGENT_EVENT_MAX (5 * 6 * TUI_AGENT_FIELD_MAX + 4096)  /* an event: five fields, escaped */
+#define TUI_AGENT_EDIT_MAX (4 * 1024)    /* an edited command, in bytes */
 /* /agent [on|off|cap USD] and its key: tools on or off for the conversation. */
 void tui_agent_verb(struct tui *t, char *arg);
 /* Turn agent mode on, asking first outside a workspace. */
@@ -472,6 +476,13 @@ int tui_role_apply(struct tui *t, const char *name, bool keep_system, bool force
 void tui_role_clear(struct tui *t);
 /* The callbacks turns report through. */
 const struct chat_cb *tui_callbacks(struct tui *t);
+
+/*
+ * tui_agent_child.c: in the child forked for a task, run prompt as task
+ * (its events to stdout, the client's answers on stdin; parent: the client)
+ * and exit; never touches the terminal.
+ */
+void tui_agent_child(struct tui *t, const char *prompt, pid_t parent) __attribute__((noreturn));
 
 /* tui_job.c: /run's command in the background. */
 /* Start a command with no terminal; what it prints is attached to the next message when it ends. */
