@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent.h"
 #include "ledger.h"
 #include "util.h"
 #include "visible.h"
@@ -60,4 +61,13 @@ agent_resume_get(struct ledger *l, int64_t id, const char *root, bool more,
 		return 0;
 	ledger_task_done(t);
 	return 1;
+}
+
+void
+agent_resume_opts(struct agent_opts *o, const struct ledger_task *t)
+{
+	o->resume = t;
+	/* a model pinned stays, as the tier does, unless the user says otherwise */
+	if (o->model == NULL && o->tier == TIER_AUTO)
+		o->model = t->model;
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct agent_opts;
 struct ledger;
 struct ledger_task;
 
@@ -24,5 +25,12 @@ struct agent_resume_how {
  */
 int agent_resume_get(struct ledger *l, int64_t id, const char *root, bool more,
     const struct agent_resume_how *how, struct ledger_task *t, char **cause);
+
+/*
+ * Make o go on with task t (borrowed for the run): its history, and the
+ * model it was pinned to unless o picks a tier or a model of its own (its
+ * tier and cap stay unless o gives others: see agent_opts).
+ */
+void agent_resume_opts(struct agent_opts *o, const struct ledger_task *t);
 
 #endif

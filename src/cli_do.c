@@ -703,10 +703,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	if (d.resume) {
 		if ((rc = resume_get(&d, l, w, task.len > 0, &resumed)) >= 0)
 			goto out;
-		o.resume = &resumed;
-		/* a model pinned stays, as the tier does, unless -m or -t says otherwise */
-		if (o.model == NULL && o.tier == TIER_AUTO)
-			o.model = resumed.model;
+		agent_resume_opts(&o, &resumed);   /* -m or -t, if given, replace its pin */
 		if ((rc = no_key(cli, &o, d.quiet)) >= 0)
 			goto out;
 	}

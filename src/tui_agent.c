@@ -1311,82 +1311,6 @@ approve_key(struct tui *t, int key)
 		    said[0] == 'y' ? "  \xe2\x86\x92 yes" : "  \xe2\x86\x92 always");
 }
 
-/*
- * Whether the working directory is no workspace: no git above it, and it is
- * /, $HOME or a directory above it; where says which, for "%s is no project".
- */
-static bool
-not_workspace(char *where, size_t n)
-{
-	char cwd[PATH_MAX], home[PATH_MAX], *p;
-	const char *h = getenv("HOME");
-	struct stat st;
-	bool git = false;
-	size_t len;
-
-	if (getcwd(cwd, sizeof cwd) == NULL)
-		return false;
-	str_copy(where, n, "/");
-	for (p = xstrdup(cwd);; ) {
-		char *dot = xstrfmt("%s/.git", strcmp(p, "/") == 0 ? "" : p), *slash;
-
-		git = stat(dot, &st) == 0;
-		free(dot);
-		slash = strrchr(p, '/');
-		if (git || slash == NULL || strcmp(p, "/") == 0)
-			break;
-		if (slash == p)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-	}
-	free(p);
-	if (git)
-		return false;
-	if (strcmp(cwd, "/") == 0)
-		return true;
-	if (h == NULL || realpath(h, home) == NULL)
-		return false;
-	len = strlen(cwd);
-	if (strcmp(home, cwd) == 0)
-		str_copy(where, n, "your home");
-	else if (strncmp(home, cwd, len) == 0 && home[len] == '/')
-		snprintf(where, n, "%s, which holds your home,", cwd);
-	else
-		return false;
-	return true;
-}
-
-static void
-agent_on(struct tui *t)
-{
-	char cap[32];
-
-	t->agent = true;
-	t->route_dirty = true;
-	if (t->agent_cap > 0)
-		pricing_format_exact(t->agent_cap, cap, sizeof cap);
-	tui_status(t, false, "agent mode: a message is a task with tools in this workspace%s%s",
-	    t->agent_cap > 0 ? ", each capped at " : "", t->agent_cap > 0 ? cap : "");
-}
-
-void
-tui_agent_enable(struct tui *t)
-{
-	char where[PATH_MAX + 32];
-
-	if (t->agent)
-		return;
-	if (not_workspace(where, sizeof where)) {
-		t->mode = MODE_AGENT_ASK;
-		tui_ask_begin(t);
-		tui_status(t, true, "%s is no project (no git): tools would reach all of it. "
-		    "Agent mode here? y/n", where);
-		return;
-	}
-	agent_on(t);
-}
-
 void
 tui_agent_key(struct tui *t, int key)
 {
@@ -1396,7 +1320,7 @@ tui_agent_key(struct tui *t, int key)
 	}
 	t->mode = MODE_INPUT;
 	if (key == 'y' || key == 'Y')
-		agent_on(t);
+		tui_agent_on(t);
 	else
 		tui_status(t, false, "agent mode stays off");
 }
@@ -1405,8 +1329,8 @@ tui_agent_key(struct tui *t, int key)
  * /agent cap during a task: the running task takes it too, from its next step
  * on (the first cap again for the question's y), and the transcript says so.
  */
-static void
-send_cap(struct tui *t)
+void
+tui_agent_send_cap(struct tui *t)
 {
 	struct tui_agent *g = &t->ag;
 	char *line, *note, c[32];
@@ -1427,66 +1351,8 @@ send_cap(struct tui *t)
 	t->dirty = true;
 }
 
-/* /agent cap alone: the cap each task starts with, and how to change it. */
-static void
-agent_cap_show(struct tui *t)
-{
-	char c[32];
-
-	if (t->agent_cap <= 0) {
-		tui_status(t, false, "agent tasks: no cap (/agent cap USD sets one)");
-		return;
-	}
-	pricing_format_exact(t->agent_cap, c, sizeof c);
-	tui_status(t, false, "agent tasks are capped at %s each (/agent cap off drops it)", c);
-}
-
 void
-tui_agent_verb(struct tui *t, char *arg)
-{
-	int64_t cap;
-	char c[32];
-
-	arg = str_trim(arg);
-	if (str_startswith(arg, "cap")) {
-		arg = str_trim(arg + 3);
-		if (*arg == '\0') {
-			agent_cap_show(t);
-			return;
-		}
-		if (strcmp(arg, "off") == 0 || strcmp(arg, "none") == 0) {
-			t->agent_cap = 0;
-			tui_status(t, false, "agent tasks: no cap");
-			send_cap(t);
-			return;
-		}
-		/* "$0.10" as the question after a cap takes it */
-		if (!str_to_fixed(arg + (*arg == '$'), 12, &cap) || cap <= 0) {
-			tui_status(t, true, "/agent cap: '%s' is not an amount in dollars", arg);
-			return;
-		}
-		t->agent_cap = cap;
-		pricing_format_exact(cap, c, sizeof c);
-		tui_status(t, false, "agent tasks are capped at %s each", c);
-		send_cap(t);
-		return;
-	}
-	if (*arg != '\0' && strcmp(arg, "on") != 0 && strcmp(arg, "off") != 0) {
-		tui_status(t, true, "/agent: '%s' is not on, off or cap USD", arg);
-		return;
-	}
-	if (strcmp(arg, "off") == 0 || (*arg == '\0' && t->agent)) {
-		t->agent = false;
-		t->route_dirty = true;
-		tui_status(t, false, "agent mode off: messages are plain turns%s",
-		    tui_agent_busy(t) ? " (the running task goes on)" : "");
-		return;
-	}
-	tui_agent_enable(t);
-}
-
-void
-tui_agent_submit(struct tui *t, const char *prompt)
+tui_agent_submit(struct tui *t, const char *prompt, const struct ledger_task *resume)
 {
 	struct proc_spec s = { .in = PROC_IO_PIPE, .out = PROC_IO_PIPE };
 	struct tui_agent *g = &t->ag;
@@ -1503,7 +1369,7 @@ tui_agent_submit(struct tui *t, const char *prompt)
 		return;
 	}
 	if (p.pid == 0)
-		tui_agent_child(t, prompt, parent);
+		tui_agent_child(t, prompt, resume, parent);
 	fcntl(p.out, F_SETFL, fcntl(p.out, F_GETFL) | O_NONBLOCK);
 	memset(g, 0, sizeof *g);
 	g->proc = p;
@@ -1550,48 +1416,4 @@ tui_agent_kill(struct tui *t)
 		close(t->ag.ans);
 	t->ag.ans = -1;
 	agent_reap(t);
-}
-
-void
-tui_agent_undo(struct tui *t, char *arg)
-{
-	char *cause = NULL, *report = NULL, *notes = NULL, *undo_dir, k[16];
-	struct ws *w = NULL;
-	int64_t task;
-	int rc;
-
-	(void)arg;
-	if (tui_agent_busy(t)) {
-		tui_key_name(tui_action_key(t, ACT_CANCEL), k, sizeof(k));
-		tui_status(t, true, "/undo: a task is running: wait for it, or %s to stop it", k);
-		return;
-	}
-	if (ws_open(&w, ".", NULL, &cause) != 0) {
-		tui_status(t, true, "/undo: %s", cause);
-		free(cause);
-		return;
-	}
-	undo_dir = xstrfmt("%s/undo", t->cfg->data_dir);
-	task = ws_undo_task(undo_dir, ws_root(w));
-	rc = ws_undo(undo_dir, ws_root(w), &report, &notes, &cause);
-	if (rc < 0) {
-		tui_status(t, true, "/undo: %s", cause);
-	} else {
-		/* the directories kept after the files: the report goes on with them */
-		char *all = xstrfmt("%s%s", report, notes);
-		size_t n = strlen(all);
-
-		while (n > 0 && all[n - 1] == '\n')
-			all[--n] = '\0';
-		tui_view_add(&t->view, rc == 0 ? TUI_NOTE : TUI_ERROR, all, n);
-		free(all);
-		tui_status(t, rc != 0, rc == 0 ? "/undo: task %" PRId64 "'s files are restored" :
-		    "/undo: task %" PRId64 ": some files changed since it were kept", task);
-	}
-	free(report);
-	free(notes);
-	free(cause);
-	free(undo_dir);
-	ws_close(w);
-	t->dirty = true;
 }

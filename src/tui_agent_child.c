@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 
 #include "agent.h"
+#include "agent_resume.h"
 #include "app.h"
 #include "cli.h"
 #include "config.h"
@@ -478,7 +479,8 @@ child_fail(struct child *c, const char *why)
 }
 
 void
-tui_agent_child(struct tui *t, const char *prompt, pid_t parent)
+tui_agent_child(struct tui *t, const char *prompt, const struct ledger_task *resume,
+    pid_t parent)
 {
 	static const int dfl[] = { SIGQUIT, SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL, SIGWINCH,
 		SIGTSTP };
@@ -556,6 +558,8 @@ tui_agent_child(struct tui *t, const char *prompt, pid_t parent)
 		.on_call = child_call,
 		.arg = c,
 	};
+	if (resume != NULL)
+		agent_resume_opts(&o, resume);
 	c->o = &o;
 	/* a key the task needs and cannot get stops it before its first step, as in llm do */
 	if (agent_keys(cfg, t->cat, &o, &warn, &cause) != CHAT_OK) {
