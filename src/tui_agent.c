@@ -912,7 +912,7 @@ on_done(struct tui *t, const cJSON *e)
 	const cJSON *ns = cJSON_GetObjectItemCaseSensitive(e, "steps");
 	const char *answer = jstr(e, "answer"), *err = jstr(e, "error");
 	int status = cJSON_IsNumber(st) ? st->valueint : CHAT_USAGE;
-	char tot[96], *info, *s;
+	char tot[96], how[64] = "", *info, *s;
 	struct tui_msg *m;
 
 	t->ag.cap = jpico(e, "cap");
@@ -942,10 +942,14 @@ on_done(struct tui *t, const cJSON *e)
 		free(info);
 	}
 	if (status != CHAT_OK) {
-		s = xstrfmt("%s; stopped after %d step%s (%s)", status == CHAT_CANCELLED ?
+		/* stopped midway, a task kept goes on from there, here or with llm do --resume */
+		if (t->ag.task_id > 0)
+			snprintf(how, sizeof how, "; /agent resume %lld goes on with it",
+			    (long long)t->ag.task_id);
+		s = xstrfmt("%s; stopped after %d step%s (%s)%s", status == CHAT_CANCELLED ?
 		    "interrupted: what was done is kept" : err ? err : "stopped",
 		    cJSON_IsNumber(ns) ? ns->valueint : 0, cJSON_IsNumber(ns) && ns->valueint == 1 ?
-		    "" : "s", tot);
+		    "" : "s", tot, how);
 		tui_view_add(&t->view, status == CHAT_CANCELLED ? TUI_NOTE : TUI_ERROR, s, strlen(s));
 		free(s);
 	}
@@ -1046,7 +1050,7 @@ void
 tui_agent_poll(struct tui *t)
 {
 	struct tui_agent *g = &t->ag;
-	char chunk[8192], *nl;
+	char chunk[8192], *nl, *gone;
 	ssize_t n;
 
 	send_route(t);
@@ -1058,8 +1062,12 @@ tui_agent_poll(struct tui *t)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
 		if (n <= 0) {
-			/* the child is gone without its end: say so */
-			tui_view_add(&t->view, TUI_ERROR, "the task ended without an answer", 32);
+			/* the child is gone without its end: say so, and how to go on with it */
+			gone = g->task_id > 0 ? xstrfmt("the task ended without an answer; /agent "
+			    "resume %lld goes on with it", (long long)g->task_id) :
+			    xstrdup("the task ended without an answer");
+			tui_view_add(&t->view, TUI_ERROR, gone, strlen(gone));
+			free(gone);
 			agent_reap(t);
 			tui_meter_refresh(t);
 			return;

@@ -1,4 +1,4 @@
-/* tui_agent_cmd: /agent and its subcommands (on, off, cap), and /undo: agent mode's commands. */
+/* tui_agent_cmd: /agent and its subcommands (on, off, cap, resume), and /undo: agent mode's commands. */
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "agent_resume.h"
 #include "config.h"
 #include "pricing.h"
 #include "tui_priv.h"
@@ -103,6 +104,134 @@ agent_cap_show(struct tui *t)
 	tui_status(t, false, "agent tasks are capped at %s each (/agent cap off drops it)", c);
 }
 
+/*
+ * "[ID] [MORE...]" of /agent resume: the task's id, or 0 for the
+ * workspace's latest, and where the user's new words start in arg. False
+ * (said) when the first word is digits and no id.
+ */
+static bool
+resume_args(struct tui *t, char *arg, int64_t *id, char **more)
+{
+	size_t n = strcspn(arg, " \t");
+	char word[32];
+
+	*id = 0;
+	*more = arg;
+	if (n == 0 || strspn(arg, "0123456789") != n)
+		return true;
+	snprintf(word, sizeof word, "%.*s%s", (int)(n < 20 ? n : 20), arg, n > 20 ? "…" : "");
+	if (n > 19 || !str_to_i64(word, id) || *id <= 0) {
+		tui_status(t, true, "/agent resume: '%s' is no task id", word);
+		return false;
+	}
+	*more = str_trim(arg + n);
+	return true;
+}
+
+/* Whether the client can start a task now; if not, the status says why. */
+static bool
+resume_ready(struct tui *t)
+{
+	char where[PATH_MAX + 32], k[16];
+
+	tui_key_name(tui_action_key(t, ACT_CANCEL), k, sizeof(k));
+	if (tui_agent_busy(t) || chat_busy(t->chat) || tui_job_busy(t)) {
+		tui_status(t, true, "/agent resume: %s is running: wait for it, or %s to stop it",
+		    tui_agent_busy(t) ? "a task" : chat_busy(t->chat) ? "a reply" : "a /run command", k);
+		return false;
+	}
+	if (t->ledger == NULL) {
+		tui_status(t, true, "/agent resume: no ledger: tasks cannot be resumed");
+		return false;
+	}
+	/* agent mode goes on with it, but is not turned on where that asks first */
+	if (!t->agent && not_workspace(where, sizeof where)) {
+		tui_status(t, true, "/agent resume: %s is no project (no git): turn agent mode on "
+		    "first (/agent on)", where);
+		return false;
+	}
+	if (!t->agent)
+		tui_agent_on(t);
+	return true;
+}
+
+/* The transcript's line for task id going on: its title, and what it has spent so far. */
+static void
+resume_note(struct tui *t, int64_t id, int64_t spent)
+{
+	char *title = ledger_task_title(t->ledger, id), *shown, *note, c[32];
+
+	pricing_format(spent, false, c, sizeof c);
+	shown = title != NULL ? visible_str(title, strlen(title)) : NULL;
+	note = xstrfmt("task %lld goes on%s%s%s (%s spent so far)", (long long)id,
+	    shown != NULL ? ": \xe2\x80\x9c" : "", shown != NULL ? shown : "",
+	    shown != NULL ? "\xe2\x80\x9d" : "", c);
+	tui_view_add(&t->view, TUI_NOTE, note, strlen(note));
+	free(note);
+	free(shown);
+	free(title);
+}
+
+/*
+ * /agent resume [ID] [MORE...]: go on with a task of this workspace that
+ * stopped (its id, else the latest), under the rules of llm do --resume;
+ * MORE, and the attachments, are the user's new words.
+ */
+static void
+agent_resume(struct tui *t, char *arg)
+{
+	static const struct agent_resume_how how = { .resume = "/agent resume",
+		.start = "a message in agent mode" };
+	struct ledger_task task;
+	struct ws *w = NULL;
+	char *more, *cause = NULL, *prompt = NULL;
+	struct buf shown;
+	int64_t id, spent = 0;
+	size_t i;
+	int rc;
+
+	if (!resume_args(t, arg, &id, &more) || !resume_ready(t))
+		return;
+	if (ws_open(&w, ".", NULL, &cause) != 0) {
+		tui_status(t, true, "/agent resume: %s", cause);
+		free(cause);
+		return;
+	}
+	rc = agent_resume_get(t->ledger, id, ws_root(w), *more != '\0' || t->natt > 0, &how, &task,
+	    &cause);
+	ws_close(w);
+	if (rc != 0) {
+		tui_status(t, true, "/agent resume: %s", cause);
+		free(cause);
+		return;
+	}
+	/* the cap bounds the whole task: its total goes on from what it had spent */
+	if (ledger_task_spent(t->ledger, task.id, &spent, &cause) != 0) {
+		free(cause);
+		spent = 0;
+	}
+	resume_note(t, task.id, spent);
+	if (*more != '\0' || t->natt > 0) {
+		buf_init(&shown, 0);
+		for (i = 0; i < t->natt; i++)
+			buf_addf(&shown, "[attached %s]\n", t->att[i].label);
+		buf_adds(&shown, more);
+		tui_view_add(&t->view, TUI_USER, shown.data ? shown.data : "", shown.len);
+		buf_done(&shown);
+		prompt = tui_compose(t, more);
+	}
+	tui_agent_submit(t, prompt, &task);
+	if (tui_agent_busy(t)) {
+		tui_attach_free(t);
+		t->ag.total = spent;
+		/* a cap set with /agent cap replaces the task's, as --max-cost does */
+		t->ag.cap = t->ag.cap0 = t->agent_cap > 0 ? t->agent_cap : task.cap;
+	}
+	free(prompt);
+	ledger_task_done(&task);
+	t->route_dirty = true;
+}
+
 void
 tui_agent_verb(struct tui *t, char *arg)
 {
@@ -110,6 +239,10 @@ tui_agent_verb(struct tui *t, char *arg)
 	char c[32];
 
 	arg = str_trim(arg);
+	if (str_startswith(arg, "resume") && (arg[6] == '\0' || arg[6] == ' ' || arg[6] == '\t')) {
+		agent_resume(t, str_trim(arg + 6));
+		return;
+	}
 	if (str_startswith(arg, "cap")) {
 		arg = str_trim(arg + 3);
 		if (*arg == '\0') {
@@ -134,7 +267,7 @@ tui_agent_verb(struct tui *t, char *arg)
 		return;
 	}
 	if (*arg != '\0' && strcmp(arg, "on") != 0 && strcmp(arg, "off") != 0) {
-		tui_status(t, true, "/agent: '%s' is not on, off or cap USD", arg);
+		tui_status(t, true, "/agent: '%s' is not on, off, cap USD or resume [ID]", arg);
 		return;
 	}
 	if (strcmp(arg, "off") == 0 || (*arg == '\0' && t->agent)) {
