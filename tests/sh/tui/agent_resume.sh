@@ -128,6 +128,81 @@ check_screen "no history: said" h0 \
     "/agent resume: task $task kept no history to go on with (it ran before llm kept one, or it grew past what llm.db keeps): start a new task with a message in agent mode"
 check_eq "refusals: nothing sent" "$(fake_count)" 5
 
+# --- a task stopped at its cap keeps it when resumed; /agent cap replaces it -----------------
+# Each step's worst case is about $0.0017 on test-cheap: $0.00174 runs one step, not two.
+t_sum_repo "$T/capped" --no-test
+fake_reset
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":500,"output":20}}'
+tui_ok_in "$T/capped" "cap" k 240x30 -m test-cheap --agent <<S
+:type /agent cap 0.00174
+:key Enter
+:type look around
+:key Enter
+:wait-text y allows
+:key n
+:wait-idle
+:dump-screen $T/k0
+S
+ctask=$(sql "SELECT max(id) FROM tasks")
+check_screen "cap: stopped, with how to go on" k0 "; /agent resume $ctask goes on with it"
+tui_ok_in "$T/capped" "cap kept" k 240x30 -m test-cheap --agent <<S
+:type /agent resume
+:key Enter
+:wait-text y allows
+:dump-screen $T/k1
+:key n
+:wait-idle
+S
+check_screen "cap kept: asked again under the task's cap" k1 "could pass the task's cap \$0.00174"
+check_eq "cap kept: nothing more sent" "$(fake_count)" 1
+fake_reply '{"text":"Looked.","usage":{"input":600,"output":5}}'
+tui_ok_in "$T/capped" "cap raised" k 240x30 -m test-cheap --agent <<S
+:type /agent cap 0.01
+:key Enter
+:type /agent resume
+:key Enter
+:wait-idle
+:dump-screen $T/k2
+S
+check_screen "cap raised: the answer" k2 "Looked."
+check_screen "cap raised: under the new cap" k2 "of \$0.01 cap"
+check_eq "cap raised: the new cap is the task's" \
+    "$(sql "SELECT cap_pico FROM tasks WHERE id = $ctask")" 10000000000
+check_eq "cap raised: one task, both runs' requests" \
+    "$(sql "SELECT count(*) FROM usage WHERE task_id = $ctask"),$(sql "SELECT count(*) FROM tasks WHERE id >= $ctask")" "2,1"
+
+# --- a client killed mid-task: its task goes on in the next one -----------------------------
+t_sum_repo "$T/gone" --no-test
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"echo started >started.txt; sleep 300"}}],"usage":{"input":500,"output":20}}'
+cat >"$T/g.s" <<S
+:type wait for it
+:key Enter
+:wait-file $T/gone/started.txt
+:wait-text this never shows
+S
+(cd "$T/gone" && exec "$LLM_BIN" chat --headless "$T/g.s" --size 100x30 -m test-cheap \
+    --agent >"$T/g.out" 2>"$T/g.err") &
+client=$!
+t_wait test -e "$T/gone/started.txt"
+child=$(pgrep -P "$client" | head -n 1)
+kill -TERM "$client"
+wait "$client"
+check "killed: the task's child ends with the client" t_wait sh -c "! kill -0 $child 2>/dev/null"
+gtask=$(sql "SELECT max(id) FROM tasks")
+fake_reply '{"text":"Done after all.","usage":{"input":600,"output":5}}'
+tui_ok_in "$T/gone" "after a kill" g 240x30 -m test-cheap --agent <<S
+:type /agent resume
+:key Enter
+:wait-idle
+:dump-screen $T/g0
+S
+check_screen "after a kill: the task goes on" g0 "task $gtask goes on"
+check_screen "after a kill: to its answer" g0 "Done after all."
+check_eq "after a kill: the same task" "$(sql "SELECT count(*) FROM usage WHERE task_id = $gtask")" 2
+check_contains "after a kill: the stopped call is in the history sent" \
+    "$(fake_last body.messages)" "started"
+
 # --- the help names it ------------------------------------------------------------------------
 tui_ok "help" e 200x60 <<S
 :key F1
