@@ -144,14 +144,12 @@ resume_ready(struct tui *t)
 		tui_status(t, true, "/agent resume: no ledger: tasks cannot be resumed");
 		return false;
 	}
-	/* agent mode goes on with it, but is not turned on where that asks first */
+	/* agent mode comes on with the task, but not where turning it on asks first */
 	if (!t->agent && not_workspace(where, sizeof where)) {
 		tui_status(t, true, "/agent resume: %s is no project (no git): turn agent mode on "
 		    "first (/agent on)", where);
 		return false;
 	}
-	if (!t->agent)
-		tui_agent_on(t);
 	return true;
 }
 
@@ -210,6 +208,8 @@ agent_resume(struct tui *t, char *arg)
 		free(cause);
 		spent = 0;
 	}
+	if (!t->agent)
+		tui_agent_on(t);
 	resume_note(t, task.id, spent);
 	if (*more != '\0' || t->natt > 0) {
 		buf_init(&shown, 0);

@@ -89,6 +89,7 @@ S
 check_screen "done: refused with what to do" d0 \
     "/agent resume: task $task is done (it ended with an answer): say what more to do (/agent resume $task MORE...), or start a new task with a message in agent mode"
 check_eq "done: one request, the one with more to do" "$(fake_count)" 5
+check_not_contains "done: refused, agent mode stays off" "$(row "$T/d0" 'route ')" "agent"
 check_screen "more: the user's words" d1 "check it again"
 check_screen "more: the answer" d1 "Checked again."
 check_contains "more: agent mode is on" "$(row "$T/d1" 'route ')" "agent: tools on"
