@@ -119,7 +119,8 @@ resume_args(struct tui *t, char *arg, int64_t *id, char **more)
 	*more = arg;
 	if (n == 0 || strspn(arg, "0123456789") != n)
 		return true;
-	snprintf(word, sizeof word, "%.*s%s", (int)(n < 20 ? n : 20), arg, n > 20 ? "…" : "");
+	snprintf(word, sizeof word, "%.*s%s", (int)(n < 20 ? n : 20), arg,
+	    n > 20 ? "\xe2\x80\xa6" : "");
 	if (n > 19 || !str_to_i64(word, id) || *id <= 0) {
 		tui_status(t, true, "/agent resume: '%s' is no task id", word);
 		return false;
@@ -170,6 +171,22 @@ resume_note(struct tui *t, int64_t id, int64_t spent)
 	free(title);
 }
 
+/* The user's new words, after the attachments, shown as a message; the prompt (malloc'd). */
+static char *
+resume_more(struct tui *t, const char *more)
+{
+	struct buf shown;
+	size_t i;
+
+	buf_init(&shown, 0);
+	for (i = 0; i < t->natt; i++)
+		buf_addf(&shown, "[attached %s]\n", t->att[i].label);
+	buf_adds(&shown, more);
+	tui_view_add(&t->view, TUI_USER, shown.data ? shown.data : "", shown.len);
+	buf_done(&shown);
+	return tui_compose(t, more);
+}
+
 /*
  * /agent resume [ID] [MORE...]: go on with a task of this workspace that
  * stopped (its id, else the latest), under the rules of llm do --resume;
@@ -183,9 +200,7 @@ agent_resume(struct tui *t, char *arg)
 	struct ledger_task task;
 	struct ws *w = NULL;
 	char *more, *cause = NULL, *prompt = NULL;
-	struct buf shown;
 	int64_t id, spent = 0;
-	size_t i;
 	int rc;
 
 	if (!resume_args(t, arg, &id, &more) || !resume_ready(t))
@@ -203,7 +218,10 @@ agent_resume(struct tui *t, char *arg)
 		free(cause);
 		return;
 	}
-	/* the cap bounds the whole task: its total goes on from what it had spent */
+	/*
+	 * The cap bounds the whole task: its total goes on from what it had
+	 * spent (unread, it starts at 0 on the screen; the ledger still counts it).
+	 */
 	if (ledger_task_spent(t->ledger, task.id, &spent, &cause) != 0) {
 		free(cause);
 		spent = 0;
@@ -211,15 +229,8 @@ agent_resume(struct tui *t, char *arg)
 	if (!t->agent)
 		tui_agent_on(t);
 	resume_note(t, task.id, spent);
-	if (*more != '\0' || t->natt > 0) {
-		buf_init(&shown, 0);
-		for (i = 0; i < t->natt; i++)
-			buf_addf(&shown, "[attached %s]\n", t->att[i].label);
-		buf_adds(&shown, more);
-		tui_view_add(&t->view, TUI_USER, shown.data ? shown.data : "", shown.len);
-		buf_done(&shown);
-		prompt = tui_compose(t, more);
-	}
+	if (*more != '\0' || t->natt > 0)
+		prompt = resume_more(t, more);
 	tui_agent_submit(t, prompt, &task);
 	if (tui_agent_busy(t)) {
 		tui_attach_free(t);

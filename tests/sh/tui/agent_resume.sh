@@ -100,6 +100,21 @@ check_screen "undo: the task's files restored" d2 "/undo: task $task's files are
 check_eq "undo: the first run's edit is undone" "$(sh "$T/repo/sum.sh" 2 3)" -1
 check "undo: the resumed run's file is gone" test ! -e "$T/repo/notes.txt"
 
+# an attachment is more to do too: it goes with the user's next message
+fake_reply '{"text":"Read it.","usage":{"input":1300,"output":5}}'
+tui_ok_in "$T/repo" "attached" a 240x30 -m test-cheap --agent <<S
+:type /file sum.sh
+:key Enter
+:type /agent resume
+:key Enter
+:wait-idle
+:dump-screen $T/a0
+S
+check_screen "attached: shown as the user's" a0 "[attached sum.sh]"
+check_screen "attached: the answer" a0 "Read it."
+check_contains "attached: sent as the user's last message" "$(fake_last body.messages.-1.content)" 'echo $(( $1 - $2 ))'
+check_eq "attached: the same task" "$(sql "SELECT count(*) FROM tasks")" 1
+
 # --- refusals: an unknown id, no id, another workspace, no history -------------------------
 t_sum_repo "$T/other"
 OTHER=$(cd "$T/other" && pwd -P)
@@ -127,7 +142,7 @@ tui_ok_in "$T/repo" "no history" h 240x30 -m test-cheap --agent <<S
 S
 check_screen "no history: said" h0 \
     "/agent resume: task $task kept no history to go on with (it ran before llm kept one, or it grew past what llm.db keeps): start a new task with a message in agent mode"
-check_eq "refusals: nothing sent" "$(fake_count)" 5
+check_eq "refusals: nothing sent" "$(fake_count)" 6
 
 # --- a task stopped at its cap keeps it when resumed; /agent cap replaces it -----------------
 # Each step's worst case is about $0.0017 on test-cheap: $0.00174 runs one step, not two.
