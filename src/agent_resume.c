@@ -1,6 +1,7 @@
 /* agent_resume: which stopped agent task goes on, and why one cannot, for llm do and the client. */
 #include "agent_resume.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,21 @@ refusal(const struct ledger_task *t, const char *root, bool more,
 		    "(%s %lld MORE...), or start a new task with %s", id, how->resume, id,
 		    how->start);
 	return NULL;
+}
+
+int
+agent_resume_id(const char *word, size_t n, int64_t *id, char **cause)
+{
+	char digits[24];
+
+	if (n == 0 || strspn(word, "0123456789") < n)
+		return 0;
+	snprintf(digits, sizeof digits, "%.*s", (int)(n < 20 ? n : 20), word);
+	if (n < 20 && str_to_i64(digits, id) && *id > 0)
+		return 1;
+	/* a run of digits too long for an id is cut where it is said */
+	*cause = xstrfmt("'%s%s' is no task id", digits, n > 20 ? "\xe2\x80\xa6" : "");
+	return -1;
 }
 
 int

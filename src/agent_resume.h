@@ -3,6 +3,7 @@
 #define LLM_AGENT_RESUME_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct agent_opts;
@@ -14,6 +15,13 @@ struct agent_resume_how {
 	const char *resume;     /* "llm do --resume", "/agent resume": ID and MORE... follow it */
 	const char *start;      /* how a new task starts: "llm do TASK" */
 };
+
+/*
+ * The task id the first word of a resume's words gives (n bytes at word):
+ * 1 with *id when the word is all digits, 0 when it is not (the words are
+ * all more to do), -1 when its digits are no task id (*cause says so).
+ */
+int agent_resume_id(const char *word, size_t n, int64_t *id, char **cause);
 
 /*
  * Read the task to go on with in workspace root into t (free with

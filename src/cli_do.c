@@ -654,10 +654,11 @@ cli_do(struct app *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	/* --resume's ID is its first word of digits: words that follow are more to do */
-	if (d.resume && optind < argc && *argv[optind] != '\0' &&
-	    strspn(argv[optind], "0123456789") == strlen(argv[optind])) {
-		if (!str_to_i64(argv[optind], &n) || n <= 0) {
-			fprintf(stderr, "llm: do: --resume: '%s' is no task id\n", argv[optind]);
+	if (d.resume && optind < argc &&
+	    (c = agent_resume_id(argv[optind], strlen(argv[optind]), &n, &cause)) != 0) {
+		if (c < 0) {
+			fprintf(stderr, "llm: do: --resume: %s\n", cause);
+			free(cause);
 			return EXIT_USAGE;
 		}
 		d.resume_id = n;

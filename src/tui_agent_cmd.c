@@ -113,20 +113,17 @@ static bool
 resume_args(struct tui *t, char *arg, int64_t *id, char **more)
 {
 	size_t n = strcspn(arg, " \t");
-	char word[32];
+	char *cause = NULL;
+	int rc = agent_resume_id(arg, n, id, &cause);
 
-	*id = 0;
-	*more = arg;
-	if (n == 0 || strspn(arg, "0123456789") != n)
-		return true;
-	snprintf(word, sizeof word, "%.*s%s", (int)(n < 20 ? n : 20), arg,
-	    n > 20 ? "\xe2\x80\xa6" : "");
-	if (n > 19 || !str_to_i64(word, id) || *id <= 0) {
-		tui_status(t, true, "/agent resume: '%s' is no task id", word);
-		return false;
+	*more = rc > 0 ? str_trim(arg + n) : arg;
+	if (rc == 0)
+		*id = 0;
+	if (rc < 0) {
+		tui_status(t, true, "/agent resume: %s", cause);
+		free(cause);
 	}
-	*more = str_trim(arg + n);
-	return true;
+	return rc >= 0;
 }
 
 /* Whether the client can start a task now; if not, the status says why. */

@@ -116,6 +116,9 @@ run_llm "do" --resume "$task" more
 check_rc "elsewhere: exit 2" 2
 check_contains "elsewhere: says where" "$ERR" \
     "llm: do: --resume: task $task was in $T/repo, not in $T/other: run llm do --resume $task there"
+run_llm "do" --resume 0 more
+check_rc "no id: exit 2" 2
+check_contains "no id: says so" "$ERR" "llm: do: --resume: '0' is no task id"
 run_llm "do" --resume 999
 check_rc "unknown: exit 2" 2
 check_contains "unknown: says so" "$ERR" "llm: do: --resume: there is no task 999"

@@ -125,6 +125,9 @@ tui_ok_in "$T/other" "refusals" x 240x30 -m test-cheap --agent <<S
 :type /agent resume 0 more
 :key Enter
 :dump-screen $T/x1
+:type /agent resume 123456789012345678901234 more
+:key Enter
+:dump-screen $T/x3
 :type /agent resume $task more
 :key Enter
 :dump-screen $T/x2
@@ -132,6 +135,7 @@ S
 check_screen "unknown: said" x0 \
     "/agent resume: there is no task 999: llm logs lists the tasks' requests with their ids"
 check_screen "no id: said" x1 "/agent resume: '0' is no task id"
+check_screen "no id: too long, cut where it is said" x3 "/agent resume: '12345678901234567890…' is no task id"
 check_screen "elsewhere: says where" x2 \
     "/agent resume: task $task was in $REPO, not in $OTHER: run /agent resume $task there"
 sql "UPDATE tasks SET history = NULL WHERE id = $task"
