@@ -1913,9 +1913,17 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 		c->label_prev = c->prev_tier;
 	c->compact_only = false;
 	rc = chat_decide(c, &c->opts, prompt, &c->turn.route, &cause);
-	/* a re-ask is labelled with what the router said of the turn it re-asks */
-	if (!c->retrying)
+	/*
+	 * a re-ask is labelled with what the router said of the turn it re-asks;
+	 * a turn the router had no say in teaches nothing when re-asked: /cmd's
+	 * (the cheap tier by design, a request that is no prompt of the user's)
+	 * and a pinned model's (the answer judged was one model's, chosen by
+	 * name, and its pin was the turn's label already)
+	 */
+	if (!c->retrying) {
 		c->label_router = c->turn.route.decision.tier;
+		c->label_reask = !o->cmd_turn && c->turn.route.mode != ROUTE_PINNED;
+	}
 	if (rc != 0) {
 		fail(c, rc, "%s", cause ? cause : "no route");
 		free(cause);
@@ -1991,7 +1999,7 @@ chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *c
 		return CHAT_USAGE;
 	/* what the router said of a resumed turn is not known: the re-ask teaches it nothing */
 	if (resumed)
-		c->label_router = TIER_AUTO;
+		c->label_reask = false;
 	if (c->hist_last) {
 		/*
 		 * take the last exchange back out of the history, then ask again

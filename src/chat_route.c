@@ -543,7 +543,7 @@ learn_label(struct chat *c, enum learn_kind k, enum tier wanted)
 	 * cheap tier by design) choose no tier for a prompt of the user's
 	 */
 	if (c->ledger == NULL || !c->cfg->learn || c->opts.draft || c->opts.cmd ||
-	    c->opts.cmd_turn || (c->retrying && c->label_router == TIER_AUTO) ||
+	    c->opts.cmd_turn || (c->retrying && !c->label_reask) ||
 	    c->opts.msgs != NULL || c->prompt == NULL)
 		return;
 	route_input_of(c, c->prompt, &in);
