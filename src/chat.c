@@ -1307,8 +1307,8 @@ fallback(struct chat *c, const char *why)
 		return false;
 	c->failed[c->nfailed++] = c->model;
 	/* a model whose window leaves no room for a reply is no fallback */
-	next = router_pick(c->cat, c->tier, r->input_tokens + chat_reply_floor(c, &c->opts),
-	    chat_model_usable, c, &got);
+	next = router_pick(c->cat, c->tier, chat_window_tokens(r->input_tokens) +
+	    chat_reply_floor(c, &c->opts), chat_model_usable, c, &got);
 	if (next == NULL || got != c->tier)
 		return false;
 	w = worst_case(c, r, next);
@@ -1366,7 +1366,7 @@ escalate(struct chat *c)
 		why = answer_cut(c);
 	if (why == NULL)
 		return false;
-	up = router_pick(c->cat, (enum tier)(c->tier + 1), r->input_tokens +
+	up = router_pick(c->cat, (enum tier)(c->tier + 1), chat_window_tokens(r->input_tokens) +
 	    chat_reply_floor(c, &c->opts), chat_model_usable, c, &got);
 	if (up == NULL || got <= c->tier)
 		return false;
@@ -1745,7 +1745,8 @@ compact_begin(struct chat *c)
 	for (i = 0; i < c->compact_cut; i++)
 		n += pricing_estimate_tokens(c->hist_text[i], strlen(c->hist_text[i])) + 4;
 	/* a window that holds what is summarised and the summary */
-	m = router_pick(c->cat, TIER_CHEAP, n + 64 + COMPACT_REPLY_CAP, chat_model_usable, c, &got);
+	m = router_pick(c->cat, TIER_CHEAP, chat_window_tokens(n + 64) + COMPACT_REPLY_CAP,
+	    chat_model_usable, c, &got);
 	if (m == NULL)
 		return -1;
 	memset(&cr, 0, sizeof cr);

@@ -13,6 +13,7 @@
 
 #define DEFAULT_REPLY_CAP 4096          /* assumed reply length when nothing sets one */
 #define CHAT_MIN_REPLY 1024             /* the least room for a reply a window must leave */
+#define CHAT_WINDOW_FRAMING 32         /* a request's own tokens beyond its messages' text */
 
 struct http;
 struct http_req;
