@@ -99,6 +99,7 @@ journals() {
 }
 before=$(tasks_kept)
 journals_before=$(journals)
+last_kept=$(db_get "SELECT coalesce(max(id), 0) FROM tasks")
 cd "$T/first" || exit 1
 run_llm "do" -m test-cheap --max-tokens 1000 --max-cost 0.000001 --json "fix sum.sh"
 cd "$T" || exit 1
@@ -120,4 +121,13 @@ if [ -z "${LLM_DATABASE:-}" ]; then
 	check_eq "budget before the first step: no task kept" "$(tasks_kept)" "$before"
 	t_write_config
 fi
+# the id of a task dropped before its first step is never given again: rows that name it
+# where the drop does not look (the team's ledger, its outbox) are no later task's
+fake_reply '{"text":"Nothing to fix.","usage":{"output":10}}'
+cd "$T/first" || exit 1
+run_llm "do" -m test-cheap --max-tokens 1000 --json "is sum.sh right?"
+cd "$T" || exit 1
+check_rc "after a dropped task: exit 0" 0
+check "after a dropped task: its id ($((last_kept + 1))) is not given again" \
+    [ "$(json_get "$T/out" task_id)" -gt $((last_kept + 1)) ]
 [ "$T_FAIL" -eq 0 ]
