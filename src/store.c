@@ -345,6 +345,17 @@ static const char *const store_migrations[] = {
 	" (SELECT 1 FROM sqlite_sequence WHERE name = 'tasks');"
 	"UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT max(task_id) FROM usage), 0))"
 	" WHERE name = 'tasks';",
+	/*
+	 * 16: the process a task runs in, held as a reservation's holder is
+	 * (pid, start time, boot and pid namespace, host), so that no second
+	 * process goes on with it at once; held_until is when a holder that
+	 * cannot be checked from here is taken as gone (each step pushes it on)
+	 */
+	"ALTER TABLE tasks ADD COLUMN pid INTEGER;"
+	"ALTER TABLE tasks ADD COLUMN pid_start INTEGER;"
+	"ALTER TABLE tasks ADD COLUMN owner TEXT;"
+	"ALTER TABLE tasks ADD COLUMN host TEXT;"
+	"ALTER TABLE tasks ADD COLUMN held_until INTEGER;",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,
