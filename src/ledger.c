@@ -927,9 +927,10 @@ ledger_task_new(struct ledger *l, const char *title, int64_t cap)
 	sqlite3_stmt *st;
 	int64_t id = 0, now = clock_now();
 
+	/* its key in a team's ledger: random, as the keys of the rows there are */
 	if (sqlite3_prepare_v2(l->db, "INSERT INTO tasks (time, title, cap_pico, pid, pid_start,"
-	    " owner, host, held_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &st,
-	    NULL) != SQLITE_OK)
+	    " owner, host, held_until, team_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+	    " lower(hex(randomblob(16))))", -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_int64(st, 1, now);
 	store_bind_str(st, 2, title);

@@ -74,7 +74,7 @@ static const struct dl_sym pq_syms[] = { PQ_SYMS(PQ_SYM) };
 #define PG_REDIAL_MS 30000
 /* Parameters of the largest call (llm.record). */
 #define PG_ARGS_MAX 24
-/* A task's key: this ledger's instance key, then the task's number. */
+/* A task's key: its own key (or this ledger's instance key), then the task's number. */
 #define PG_TASK_MAX 64
 /* The keyring entry holding the database's password. */
 #define PG_KEYRING_NAME "ledger"
@@ -1036,11 +1036,27 @@ pg_offline_held(struct ledger_pg *p)
 	return held;
 }
 
-/* The key of task id in the team's rows: unique to this ledger's process. */
+/*
+ * The key of task id in the team's rows: the one made with the task (in
+ * llm.db, as the task is), the same in every process that goes on with it;
+ * for a task made before tasks had one, unique to this ledger's process.
+ */
 static void
 pg_task_key(const struct ledger_pg *p, int64_t id, char out[PG_TASK_MAX])
 {
-	snprintf(out, PG_TASK_MAX, "%s:%" PRId64, p->instance, id);
+	const char *k = NULL;
+	sqlite3_stmt *st;
+
+	if (id > 0 && sqlite3_prepare_v2(p->db, "SELECT team_key FROM tasks WHERE id = ?1", -1, &st,
+	    NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    (k = (const char *)sqlite3_column_text(st, 0)) != NULL)
+			snprintf(out, PG_TASK_MAX, "%s:%" PRId64, k, id);
+		sqlite3_finalize(st);
+	}
+	if (k == NULL)
+		snprintf(out, PG_TASK_MAX, "%s:%" PRId64, p->instance, id);
 }
 
 /* What the outbox holds of task id's key: settled costs and live worst cases; -1 on error. */
@@ -1128,7 +1144,10 @@ pg_offline_reserve(struct ledger_pg *p, const struct ledger_entry *e, const char
 	if (worst != 0 && (worst < 0 || held + worst > p->t->offline_allowance))
 		return LEDGER_OVER_BUDGET;
 	if (e->task_id > 0 && e->task_cap > 0) {
-		/* The task's rows in the database are this process's own: held at their worst cases. */
+		/*
+		 * Of the task's rows in the database, this process knows its own
+		 * (at their worst cases); an earlier run's are not seen until it is back.
+		 */
 		char task[PG_TASK_MAX];
 		int64_t t;
 
@@ -1467,7 +1486,7 @@ ledger_pg_task_spent(struct ledger_pg *p, int64_t task_id, int64_t *spent, char 
 		free(cause ? *cause : NULL);
 		if (cause != NULL)
 			*cause = NULL;
-		/* Unreachable: its rows there are this process's own, at their worst cases. */
+		/* Unreachable: of its rows there, this process's own, at their worst cases. */
 		*spent = off + (p->task_id == task_id ? p->task_held : 0);
 		return 0;
 	}

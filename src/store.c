@@ -356,6 +356,14 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE tasks ADD COLUMN owner TEXT;"
 	"ALTER TABLE tasks ADD COLUMN host TEXT;"
 	"ALTER TABLE tasks ADD COLUMN held_until INTEGER;",
+	/*
+	 * 17: the key a task's rows carry in the team's ledger, made with the
+	 * task, so that every process that goes on with it (llm do --resume)
+	 * writes and counts its rows under one key, and its cap bounds the whole
+	 * task there too; the tasks made before have none, their runs keep a key
+	 * each as they did
+	 */
+	"ALTER TABLE tasks ADD COLUMN team_key TEXT;",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,

@@ -50,6 +50,23 @@ if [ -n "${LLM_DATABASE:-}" ]; then
 	check_eq "cap: the team's rows carry one task key" \
 	    "$(t_ledger_sql "SELECT count(DISTINCT task) FROM usage WHERE task_id = $task")" 1
 fi
+# resumed by another process under the same cap: the cap bounds the whole task, the rows
+# of its first run counted (in a team's ledger too, where another process wrote them)
+cd "$T/repo" || exit 1
+run_llm "do" --resume "$task" --allow edit,run --max-tokens 1000 --json
+check_rc "cap, resumed: exit 3" 3
+check_eq "cap, resumed: nothing more sent" "$(fake_count)" 3
+check_contains "cap, resumed: why" "$ERR" "would pass the task's cap"
+run_llm "do" --resume "$task" --allow edit,run --max-tokens 1000 --max-cost 0.01 --json
+check_rc "cap raised, resumed: exit 0" 0
+check_eq "cap raised, resumed: the last step sent" "$(fake_count)" 4
+check_eq "cap raised, resumed: every row carries the task" \
+    "$(t_ledger_sql "SELECT count(*) FROM usage WHERE task_id = $task AND status = 'ok'")" 4
+if [ -n "${LLM_DATABASE:-}" ]; then
+	check_eq "cap raised, resumed: the team's rows of both runs carry one task key" \
+	    "$(t_ledger_sql "SELECT count(DISTINCT task) FROM usage WHERE task_id = $task")" 1
+fi
+cd "$T" || exit 1
 
 # --- two tasks at once: each is stopped by its own cap, not by the other's steps
 make_repo a
