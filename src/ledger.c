@@ -1048,6 +1048,15 @@ ledger_task_release(struct ledger *l, int64_t id)
 }
 
 char *
+ledger_task_key(struct ledger *l, int64_t id)
+{
+	char key[128];
+
+	return l->pg != NULL && ledger_pg_task_key(l->pg, id, key, sizeof key) ? xstrdup(key) :
+	    NULL;
+}
+
+char *
 ledger_task_title(struct ledger *l, int64_t id)
 {
 	sqlite3_stmt *st;

@@ -65,6 +65,13 @@ check_eq "cap raised, resumed: every row carries the task" \
 if [ -n "${LLM_DATABASE:-}" ]; then
 	check_eq "cap raised, resumed: the team's rows of both runs carry one task key" \
 	    "$(t_ledger_sql "SELECT count(DISTINCT task) FROM usage WHERE task_id = $task")" 1
+	# another machine's task of the same number: its row is not this task's step
+	t_ledger_sql "INSERT INTO llm.usage (row_key, team, \"user\", month, time, status,
+	    cost_pico, task_id, task) SELECT 'another-machine-row', team, \"user\", month, time, 'ok',
+	    5, task_id, 'another-machine:' || task_id FROM llm.usage WHERE task_id = $task LIMIT 1"
+	run_llm logs --task "$task"
+	check_contains "logs --task: the task's steps alone, not another machine's task $task" \
+	    "$OUT" "task $task: 4 requests"
 fi
 cd "$T" || exit 1
 
