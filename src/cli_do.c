@@ -44,7 +44,8 @@ static const char do_usage[] =
     "history kept in llm.db and MORE, if given, as new words from the user\n"
     "(a task done takes only that). Its tier, pinned model and cap stay unless\n"
     "-t, -m or --max-cost replaces them (the cap bounds the whole task's\n"
-    "cost); --allow is given again.\n"
+    "cost); --allow is given again. A task another llm is running (another\n"
+    "terminal, agent mode in the client) is refused.\n"
     "\n"
     "Options:\n"
     "  -t, --tier TIER       the worker's tier: auto (routed), cheap, mid, frontier\n"
@@ -80,6 +81,7 @@ struct do_run {
 	bool tty;               /* a terminal to ask on */
 	bool resume;            /* --resume */
 	int64_t resume_id;      /* its ID; 0: the workspace's latest */
+	int64_t held;           /* the task this process holds for --resume; 0: none */
 	char *root;             /* the workspace's root, made visible, when the user is below it */
 };
 
@@ -511,19 +513,56 @@ no_key(struct app *cli, struct agent_opts *o, bool quiet)
 }
 
 /*
- * The task --resume goes on with, into t: refused, with what to do instead,
- * when there is none, it was in another workspace, it kept no history, or it
- * is done and more (the user's new words) is false. The exit code, or -1.
+ * Hold task t (just read) for this process, and read it again: a run that
+ * ended meanwhile has left more history. Refused, saying by which process,
+ * while another runs it (llm do, or the full-screen client's agent mode).
+ * Whether it is held; if not, why is said.
+ */
+static bool
+resume_hold(struct do_run *d, struct ledger *l, struct ledger_task *t)
+{
+	int64_t id = t->id, holder;
+	char *cause = NULL;
+	int rc = ledger_task_hold(l, id, &holder, &cause);
+
+	if (rc == LEDGER_HELD) {
+		d->held = id;
+		ledger_task_done(t);
+		if ((rc = ledger_task_get(l, id, NULL, t, &cause)) == 0)
+			return true;
+		rc = rc > 0 ? LEDGER_NO_TASK : -1;
+	}
+	if (rc == LEDGER_HELD_ELSEWHERE)
+		fprintf(stderr, "llm: do: --resume: task %lld is being run by process %lld: wait "
+		    "for it to end, then resume it, or start a new task with llm do TASK\n",
+		    (long long)id, (long long)holder);
+	else if (rc == LEDGER_NO_TASK)
+		fprintf(stderr, "llm: do: --resume: there is no task %lld: llm logs lists the "
+		    "tasks' requests with their ids\n", (long long)id);
+	else
+		fprintf(stderr, "llm: do: %s\n", cause);
+	free(cause);
+	return false;
+}
+
+/*
+ * The task --resume goes on with, into t, held for this process: refused,
+ * with what to do instead, when there is none, another process runs it, it
+ * was in another workspace, it kept no history, or it is done and more (the
+ * user's new words) is false. The exit code, or -1.
  */
 static int
-resume_get(const struct do_run *d, struct ledger *l, const struct ws *w, bool more,
+resume_get(struct do_run *d, struct ledger *l, const struct ws *w, bool more,
     struct ledger_task *t)
 {
 	char *cause = NULL, *root = visible_str(ws_root(w), strlen(ws_root(w))), *was = NULL;
 	long long id = (long long)d->resume_id;
 	int rc = ledger_task_get(l, d->resume_id, ws_root(w), t, &cause), out = EXIT_USAGE;
 
-	if (rc < 0)
+	/* one another process runs is said so first: its state is that run's, half made */
+	if (rc == 0 && !resume_hold(d, l, t))
+		;       /* said why */
+	else if (rc < 0)
 		fprintf(stderr, "llm: do: %s\n", cause);
 	else if (rc > 0 && id > 0)
 		fprintf(stderr, "llm: do: --resume: there is no task %lld: llm logs lists the "
@@ -765,6 +804,9 @@ cli_do(struct app *cli, int argc, char **argv)
 	    cli_exit_code(r.status);
 	rc = print_result(&d, &r, rc);
 out:
+	/* refused after it was held (no key, done meanwhile): another process may go on with it */
+	if (d.held > 0)
+		ledger_task_release(l, d.held);
 	agent_result_done(&r);
 	ledger_task_done(&resumed);
 	ledger_close(l);
