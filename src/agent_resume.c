@@ -53,6 +53,38 @@ agent_resume_id(const char *word, size_t n, int64_t *id, char **cause)
 	return -1;
 }
 
+/*
+ * Hold task t (just read) for this process, and read it again: a run that
+ * ended meanwhile has left more history. 0; 1 refused (another process runs
+ * it, or it is gone), with why; -1 the ledger failed. Held only on 0.
+ */
+static int
+hold(struct ledger *l, struct ledger_task *t, const struct agent_resume_how *how, char **cause)
+{
+	int64_t id = t->id, holder = 0;
+	int rc = ledger_task_hold(l, id, &holder, cause);
+
+	if (rc == LEDGER_HELD) {
+		ledger_task_done(t);
+		if ((rc = ledger_task_get(l, id, NULL, t, cause)) == 0)
+			return 0;
+		ledger_task_release(l, id);
+		if (rc < 0)
+			return -1;
+		rc = LEDGER_NO_TASK;
+	}
+	if (rc < 0)
+		return -1;
+	if (rc == LEDGER_HELD_ELSEWHERE)
+		*cause = xstrfmt("task %lld is being run by process %lld: wait for it to end, then "
+		    "resume it, or start a new task with %s", (long long)id, (long long)holder,
+		    how->start);
+	else
+		*cause = xstrfmt("there is no task %lld: llm logs lists the tasks' requests with "
+		    "their ids", (long long)id);
+	return 1;
+}
+
 int
 agent_resume_get(struct ledger *l, int64_t id, const char *root, bool more,
     const struct agent_resume_how *how, struct ledger_task *t, char **cause)
@@ -62,6 +94,11 @@ agent_resume_get(struct ledger *l, int64_t id, const char *root, bool more,
 
 	if (rc < 0)
 		return -1;
+	/* one another process runs is said so first: its state is that run's, half made */
+	if (rc == 0 && (rc = hold(l, t, how, cause)) != 0) {
+		ledger_task_done(t);
+		return rc;
+	}
 	if (rc > 0 && id > 0) {
 		*cause = xstrfmt("there is no task %lld: llm logs lists the tasks' requests with "
 		    "their ids", (long long)id);
@@ -75,6 +112,7 @@ agent_resume_get(struct ledger *l, int64_t id, const char *root, bool more,
 	}
 	if ((*cause = refusal(t, root, more, how)) == NULL)
 		return 0;
+	ledger_task_release(l, t->id);
 	ledger_task_done(t);
 	return 1;
 }

@@ -25,11 +25,13 @@ int agent_resume_id(const char *word, size_t n, int64_t *id, char **cause);
 
 /*
  * Read the task to go on with in workspace root into t (free with
- * ledger_task_done): task id, or with id 0 the workspace's latest. Refused,
- * with what to do instead in *cause (said in how's words), when there is no
- * such task, it kept no history, it ran in another workspace, or it is done
- * and more (the user's new words) is false. 0; 1 refused; -1 the ledger
- * failed (*cause says how).
+ * ledger_task_done), held by this process (ledger_task_hold; release it
+ * with ledger_task_release unless agent_run here runs it): task id, or with
+ * id 0 the workspace's latest. Refused, with what to do instead in *cause
+ * (said in how's words), when there is no such task, another process runs
+ * it, it kept no history, it ran in another workspace, or it is done and
+ * more (the user's new words) is false. 0; 1 refused; -1 the ledger failed
+ * (*cause says how). Held only on 0.
  */
 int agent_resume_get(struct ledger *l, int64_t id, const char *root, bool more,
     const struct agent_resume_how *how, struct ledger_task *t, char **cause);

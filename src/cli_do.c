@@ -45,8 +45,9 @@ static const char do_usage[] =
     "history kept in llm.db and MORE, if given, as new words from the user\n"
     "(a task done takes only that). Its tier, pinned model and cap stay unless\n"
     "-t, -m or --max-cost replaces them (the cap bounds the whole task's\n"
-    "cost); --allow is given again. In the full-screen client, /agent resume\n"
-    "[ID] [MORE...] does the same.\n"
+    "cost); --allow is given again. A task another llm is running (another\n"
+    "terminal, agent mode in the client) is refused. In the full-screen\n"
+    "client, /agent resume [ID] [MORE...] does the same.\n"
     "\n"
     "Options:\n"
     "  -t, --tier TIER       the worker's tier: auto (routed), cheap, mid, frontier\n"
@@ -82,6 +83,7 @@ struct do_run {
 	bool tty;               /* a terminal to ask on */
 	bool resume;            /* --resume */
 	int64_t resume_id;      /* its ID; 0: the workspace's latest */
+	int64_t held;           /* the task this process holds for --resume; 0: none */
 	char *root;             /* the workspace's root, made visible, when the user is below it */
 };
 
@@ -513,11 +515,11 @@ no_key(struct app *cli, struct agent_opts *o, bool quiet)
 }
 
 /*
- * The task --resume goes on with, into t: refused, with what to do instead,
- * as agent_resume_get says it. The exit code, or -1.
+ * The task --resume goes on with, into t, held for this process: refused,
+ * with what to do instead, as agent_resume_get says it. The exit code, or -1.
  */
 static int
-resume_get(const struct do_run *d, struct ledger *l, const struct ws *w, bool more,
+resume_get(struct do_run *d, struct ledger *l, const struct ws *w, bool more,
     struct ledger_task *t)
 {
 	static const struct agent_resume_how how = { .resume = "llm do --resume",
@@ -527,6 +529,8 @@ resume_get(const struct do_run *d, struct ledger *l, const struct ws *w, bool mo
 
 	if (rc != 0)
 		fprintf(stderr, "llm: do: %s%s\n", rc > 0 ? "--resume: " : "", cause);
+	else
+		d->held = t->id;
 	free(cause);
 	return rc != 0 ? EXIT_USAGE : -1;
 }
@@ -743,6 +747,9 @@ cli_do(struct app *cli, int argc, char **argv)
 	    cli_exit_code(r.status);
 	rc = print_result(&d, &r, rc);
 out:
+	/* refused after it was held (no key, done meanwhile): another process may go on with it */
+	if (d.held > 0)
+		ledger_task_release(l, d.held);
 	agent_result_done(&r);
 	ledger_task_done(&resumed);
 	ledger_close(l);

@@ -215,6 +215,8 @@ agent_resume(struct tui *t, char *arg)
 		free(cause);
 		return;
 	}
+	/* the task's own process holds it while it runs (agent_run there): not the client */
+	ledger_task_release(t->ledger, task.id);
 	/*
 	 * The cap bounds the whole task: its total goes on from what it had
 	 * spent (unread, it starts at 0 on the screen; the ledger still counts it).

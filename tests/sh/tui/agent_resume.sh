@@ -223,6 +223,33 @@ check_eq "after a kill: the same task" "$(sql "SELECT count(*) FROM usage WHERE 
 check_contains "after a kill: the stopped call is in the history sent" \
     "$(fake_last body.messages)" "started"
 
+# --- a task another client runs: refused, naming its process; nothing sent -----------------
+t_sum_repo "$T/busy" --no-test
+fake_reset
+fake_reply "{\"text\":\"It adds.\",\"usage\":{\"input\":500,\"output\":20},\"hold_file\":\"$T/go\"}"
+cat >"$T/b.s" <<S
+:type what does sum.sh do?
+:key Enter
+:wait-idle
+S
+(cd "$T/busy" && exec "$LLM_BIN" chat --headless "$T/b.s" --size 100x30 -m test-cheap \
+    --agent >"$T/b.out" 2>"$T/b.err") &
+client=$!
+t_wait _fake_has 1
+child=$(pgrep -P "$client" | head -n 1)
+btask=$(sql "SELECT max(id) FROM tasks")
+tui_ok_in "$T/busy" "busy" u 240x30 -m test-cheap --agent <<S
+:type /agent resume $btask and more
+:key Enter
+:dump-screen $T/u0
+S
+check_screen "busy: refused, naming the process" u0 \
+    "/agent resume: task $btask is being run by process $child: wait for it to end, then resume it, or start a new task with a message in agent mode"
+check_eq "busy: nothing more sent" "$(fake_count)" 1
+touch "$T/go"
+wait "$client"
+check_eq "busy: the task ran on to its answer in its own client" "$(sql "SELECT done FROM tasks WHERE id = $btask")" 1
+
 # --- the help names it ------------------------------------------------------------------------
 tui_ok "help" e 200x60 <<S
 :key F1
