@@ -53,6 +53,14 @@ agent_resume_id(const char *word, size_t n, int64_t *id, char **cause)
 	return -1;
 }
 
+/* Why there is nothing to resume under id (malloc'd). */
+static char *
+no_task(int64_t id)
+{
+	return xstrfmt("there is no task %lld: llm logs lists the tasks' requests with their ids",
+	    (long long)id);
+}
+
 /*
  * Hold task t (just read) for this process, and read it again: a run that
  * ended meanwhile has left more history. 0; 1 refused (another process runs
@@ -80,8 +88,7 @@ hold(struct ledger *l, struct ledger_task *t, const struct agent_resume_how *how
 		    "resume it, or start a new task with %s", (long long)id, (long long)holder,
 		    how->start);
 	else
-		*cause = xstrfmt("there is no task %lld: llm logs lists the tasks' requests with "
-		    "their ids", (long long)id);
+		*cause = no_task(id);
 	return 1;
 }
 
@@ -100,8 +107,7 @@ agent_resume_get(struct ledger *l, int64_t id, const char *root, bool more,
 		return rc;
 	}
 	if (rc > 0 && id > 0) {
-		*cause = xstrfmt("there is no task %lld: llm logs lists the tasks' requests with "
-		    "their ids", (long long)id);
+		*cause = no_task(id);
 		return 1;
 	}
 	if (rc > 0) {
