@@ -591,6 +591,8 @@ cli_do(struct app *cli, int argc, char **argv)
 	struct buf task;
 	char *cause = NULL, *undo_dir = NULL;
 	char *where = NULL;
+	/* the commands the agent runs never write llm's own config, ledger or undo journals */
+	const char *protect[] = { cli->cfg.data_dir, cli->cfg.dir, NULL };
 	size_t nallow = 0, i;
 	int64_t n;
 	int c, rc = -1;
@@ -699,6 +701,8 @@ cli_do(struct app *cli, int argc, char **argv)
 	wo.allow = allow;
 	wo.allow_run = (const char *const *)cli->cfg.agent_allow_run;
 	wo.undo_dir = undo_dir;
+	wo.writable = (const char *const *)cli->cfg.agent_writable;
+	wo.protect = protect;
 	wo.cancel = &do_cancel;
 	wo.run_timeout_ms = (int)cli->cfg.agent_run_timeout * 1000;
 	if (ws_open(&w, ".", &wo, &cause) != 0) {

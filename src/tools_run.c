@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "proc.h"
 #include "tools.h"
 #include "tools_priv.h"
@@ -142,7 +143,7 @@ run_child(struct ws *w, const char *command, struct capture *c, enum run_end *en
 	const char *argv[] = { "/bin/sh", "-c", command, NULL };
 	struct proc_spec s = { .argv = argv, .out = PROC_IO_PIPE, .err = PROC_IO_STDOUT,
 		.timeout_ms = w->run_timeout_ms, .grace_ms = RUN_GRACE_MS, .dir = w->root,
-		.contain = true, .no_credentials = true, .no_agents = true };
+		.contain = true, .no_credentials = true, .no_agents = true, .confine = w->confine };
 	struct proc p;
 
 	if (proc_start(&p, &s, cause) != 0)
@@ -171,7 +172,7 @@ exit_code(int st)
 /* Fill r from how the command ended. */
 static void
 run_result(struct ws *w, const char *vis, const char *edited, const struct capture *c,
-    enum run_end end, int st, int64_t ms, struct tool_result *r)
+    enum run_end end, int st, int64_t ms, bool unconfined, struct tool_result *r)
 {
 	struct buf b;
 
@@ -192,9 +193,10 @@ run_result(struct ws *w, const char *vis, const char *edited, const struct captu
 		buf_addf(&b, "[exit status %d]\n", r->exit_code);
 	tools_text(r, &b);
 	buf_done(&b);
-	r->summary = xstrfmt("run %s · %s%s%d · %.1f s", vis, edited != NULL ? "edited · " : "",
+	r->summary = xstrfmt("run %s · %s%s%d · %.1f s%s", vis, edited != NULL ? "edited · " : "",
 	    end == RUN_TIMEOUT ? "timed out, exit " :
-	    end == RUN_CANCEL ? "stopped, exit " : "exit ", r->exit_code, (double)ms / 1000.0);
+	    end == RUN_CANCEL ? "stopped, exit " : "exit ", r->exit_code, (double)ms / 1000.0,
+	    unconfined ? " · not confined (no Landlock): it could write anywhere" : "");
 }
 
 /* Run a shell command in the workspace root. */
@@ -203,11 +205,12 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
     struct tool_result *r, char **cause)
 {
 	char *vis = tools_oneline(command, 60), *preview = visible_str(command, strlen(command));
-	char *sum = xstrfmt("run %s", vis), *why = NULL, *edited = NULL;
+	char *sum = xstrfmt("run %s", vis), *why = NULL, *edited = NULL, *err = NULL;
 	struct capture c = { .output = w->output, .output_arg = w->output_arg };
 	enum run_end end = RUN_DONE;
 	int64_t t0;
 	int st = 0, rc = 0;
+	bool fresh;
 
 	buf_init(&c.head, 0);
 	if (command[strspn(command, " \t\n\r")] == '\0')
@@ -221,16 +224,26 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 			free(vis);
 			vis = tools_oneline(command, 60);
 		}
+		/* the first command of the task: said once when it cannot be confined */
+		fresh = w->confine == NULL;
+		if (fresh && (w->confine = confine_new(w->root, (const char *const *)w->writable,
+		    (const char *const *)w->protect, &err)) == NULL) {
+			tools_fail(r, sum, "%s", err);
+			goto out;
+		}
 		t0 = clock_ms();
 		rc = run_child(w, command, &c, &end, &st, cause);
 		if (rc == 0)
-			run_result(w, vis, edited, &c, end, st, clock_ms() - t0, r);
+			run_result(w, vis, edited, &c, end, st, clock_ms() - t0,
+			    fresh && w->confine->ruleset < 0, r);
 	}
+out:
 	buf_done(&c.head);
 	free(vis);
 	free(preview);
 	free(sum);
 	free(why);
+	free(err);
 	free(edited);
 	return rc;
 }

@@ -513,6 +513,9 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 	struct ws *w = NULL;
 	struct ledger *l;
 	char *cause = NULL, *undo_dir, *warn = NULL, *line, *nl;
+	/* the commands the agent runs never write llm's own config, ledger or undo journals */
+	const char *protect[] = { cfg->data_dir, cfg->dir, NULL };
+	bool changed;
 	size_t i;
 
 	/*
@@ -544,6 +547,8 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 	wo.allow = (const char *const *)cfg->agent_allow;
 	wo.allow_run = (const char *const *)cfg->agent_allow_run;
 	wo.undo_dir = undo_dir;
+	wo.writable = (const char *const *)cfg->agent_writable;
+	wo.protect = protect;
 	wo.run_timeout_ms = (int)cfg->agent_run_timeout * 1000;
 	wo.cancel = &child_cancel_int;
 	wo.output = child_output;
@@ -591,7 +596,9 @@ child_main(struct tui *t, const char *prompt, struct child *c)
 	if (child_cancel)
 		r.status = CHAT_CANCELLED;
 	/* a task that changed no file leaves the last one that did as /undo's */
-	child_done(c, &r, r.task_id > 0 && ws_undo_task(undo_dir, ws_root(w)) == r.task_id);
+	changed = r.task_id > 0 && ws_undo_task(undo_dir, ws_root(w)) == r.task_id;
+	ws_close(w); /* its commands' temporary directory goes */
+	child_done(c, &r, changed);
 	_exit(0);
 }
 
