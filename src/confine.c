@@ -353,7 +353,7 @@ static char *
 make_tmpdir(char **cause)
 {
 	const char *base = env_path("TMPDIR");
-	char *dir = xstrfmt("%s/llm-run.XXXXXX", base != NULL ? base : "/tmp");
+	char *dir = xstrfmt("%s/llm-tmp.XXXXXX", base != NULL ? base : "/tmp");
 
 	if (mkdtemp(dir) == NULL) {
 		xasprintf(cause, "cannot make a temporary directory for commands: %s: %s", dir,

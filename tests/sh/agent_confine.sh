@@ -75,7 +75,7 @@ for f in "$HOME/new-file" "$HOME/nested" "$HOME/from-make" "$T/elsewhere/f" "$LL
 done
 check "default: the workspace file is there" test -f "$T/repo/ws-file"
 tmp=$(sed -n 's/^TMPDIR=//p' "$T/repo/ws-tmpdir")
-check "default: the command's TMPDIR was private (${tmp##*/})" sh -c 'case "$1" in */llm-run.*) ;; *) exit 1;; esac' sh "$tmp"
+check "default: the command's TMPDIR was private (${tmp##*/})" sh -c 'case "$1" in */llm-tmp.*) ;; *) exit 1;; esac' sh "$tmp"
 check "default: and is removed after the task" test ! -e "$tmp"
 check_not_contains "default: the step says nothing of confinement" "$ERR" "not confined"
 
