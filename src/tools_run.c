@@ -199,6 +199,74 @@ run_result(struct ws *w, const char *vis, const char *edited, const struct captu
 	    unconfined ? " · not confined (no Landlock): it could write anywhere" : "");
 }
 
+/* The first line of file path, without its end of line; NULL when it has none. */
+static char *
+first_line(const char *path)
+{
+	char *data = NULL, *cause = NULL, *line = NULL;
+	size_t len = 0;
+
+	if (file_read(path, 4096, &data, &len, &cause) == 0 && len > 0)
+		line = xstrndup(data, strcspn(data, "\r\n"));
+	free(data);
+	free(cause);
+	return line;
+}
+
+/* The path the first line of dir/name names after prefix, relative to dir, resolved; or NULL. */
+static char *
+link_in(const char *dir, const char *name, const char *prefix)
+{
+	char *path = xstrfmt("%s/%s", dir, name), *line = first_line(path), *to, *real = NULL;
+
+	if (line != NULL && str_startswith(line, prefix)) {
+		to = line[strlen(prefix)] == '/' ? xstrdup(line + strlen(prefix)) :
+		    xstrfmt("%s/%s", dir, line + strlen(prefix));
+		real = realpath(to, NULL);
+		free(to);
+	}
+	free(line);
+	free(path);
+	return real;
+}
+
+/*
+ * Where the commands may write besides the defaults: [agent] writable, and,
+ * when the root is a git worktree (its .git a file, "gitdir: PATH"), the
+ * repository's git directory outside it, where git add and git commit
+ * write as they do in the .git directory of a plain repository. Only a
+ * worktree the repository lists as this one (its gitdir file names our
+ * .git back) counts: a .git file a command wrote cannot open up another
+ * place for the next task, nor one around the root. A list for strv_free.
+ */
+static char **
+run_writable(const struct ws *w)
+{
+	char **v, *dotgit = xstrfmt("%s/.git", w->root), *gitdir = link_in(w->root, ".git", "gitdir: ");
+	char *back = NULL, *common = NULL, *prefix = NULL;
+	size_t n = 0;
+
+	while (w->writable != NULL && w->writable[n] != NULL)
+		n++;
+	v = xcalloc(n + 2, sizeof(*v));
+	for (n = 0; w->writable != NULL && w->writable[n] != NULL; n++)
+		v[n] = xstrdup(w->writable[n]);
+	if (gitdir != NULL && (back = link_in(gitdir, "gitdir", "")) != NULL &&
+	    strcmp(back, dotgit) == 0 && (common = link_in(gitdir, "commondir", "")) != NULL) {
+		prefix = xstrfmt("%s/worktrees/", common);
+		/* a repository's git directory holds neither its worktree nor a directory above it */
+		if (str_startswith(gitdir, prefix) && !str_startswith(w->root, prefix) &&
+		    !str_startswith(gitdir, w->root) && !str_startswith(w->root, common))
+			v[n] = xstrdup(common);
+	}
+	free(prefix);
+	free(common);
+	free(back);
+	free(gitdir);
+	free(dotgit);
+	return v;
+}
+
 /* Run a shell command in the workspace root. */
 int
 tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
@@ -226,8 +294,14 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 		}
 		/* the first command of the task: said once when it cannot be confined */
 		fresh = w->confine == NULL;
-		if (fresh && (w->confine = confine_new(w->root, (const char *const *)w->writable,
-		    (const char *const *)w->protect, &err)) == NULL) {
+		if (fresh) {
+			char **writable = run_writable(w);
+
+			w->confine = confine_new(w->root, (const char *const *)writable,
+			    (const char *const *)w->protect, &err);
+			strv_free(writable);
+		}
+		if (w->confine == NULL) {
 			tools_fail(r, sum, "%s", err);
 			goto out;
 		}

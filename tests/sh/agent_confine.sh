@@ -79,6 +79,29 @@ check "default: the command's TMPDIR was private (${tmp##*/})" sh -c 'case "$1" 
 check "default: and is removed after the task" test ! -e "$tmp"
 check_not_contains "default: the step says nothing of confinement" "$ERR" "not confined"
 
+# in a git worktree, git writes in the repository's .git, outside the worktree: allowed; a .git
+# file a command could write, leading elsewhere, opens nothing
+git -C "$T/repo" worktree add -q "$T/wt" 2>/dev/null
+mkdir -p "$T/fake/sub"
+printf 'gitdir: %s\n' "$T/elsewhere" >"$T/fake/.git"
+printf '%s\n' "$T/fake/.git" >"$T/elsewhere/gitdir"
+printf '..\n' >"$T/elsewhere/commondir"
+git_task() {
+	fake_reset
+	fake_reply "{\"calls\":[{\"name\":\"run\",\"args\":{\"command\":\"$2\"}}]}"
+	fake_reply '{"text":"Done."}'
+	cd "$1" || exit 1
+	run_llm "do" -m test-cheap --allow run "commit"
+	cd - >/dev/null || exit 1
+	sent=$(fake_get 1 body.messages.-1.content)
+}
+git_task "$T/wt" "git -c user.email=t@t -c user.name=t commit -q --allow-empty -m confined && echo committed"
+check_contains "worktree: git commit writes in the repository's .git" "$sent" "committed"
+check_eq "worktree: the commit is there" "$(git -C "$T/repo" log -1 --format=%s confine-wt 2>/dev/null || git -C "$T/wt" log -1 --format=%s)" "confined"
+git_task "$T/fake/sub" "echo x >$T/elsewhere/f2 && echo written"
+check_not_contains "a .git file leading elsewhere opens nothing" "$sent" "written"
+check "nothing made there" test ! -e "$T/elsewhere/f2"
+
 t_config_append "[agent]
 writable = $T, ~/.bashrc"
 rm -f "$T/repo/ws-file"
