@@ -1014,6 +1014,12 @@ task_new(struct agent *a)
 		return a->r->status;
 	}
 	a->task = msg_add(a, "user", o->task)->text;
+	/*
+	 * kept from the start, not after the first step: meanwhile llm do --resume
+	 * finds it as its workspace's latest (held: refused), and killed in that
+	 * step it goes on from its task
+	 */
+	task_save(a, false);
 	return 0;
 }
 
@@ -1029,7 +1035,21 @@ task_resume(struct agent *a)
 	struct agent_hist h;
 	struct msg *last;
 	char *cause = NULL;
+	int64_t holder;
+	int held;
 
+	/* one process at a time: two would interleave their steps and spend the cap twice */
+	held = a->ledger != NULL ? ledger_task_hold(a->ledger, t->id, &holder, &cause) : LEDGER_HELD;
+	if (held != LEDGER_HELD) {
+		if (held == LEDGER_HELD_ELSEWHERE)
+			stop(a, CHAT_USAGE, "task %lld is being run by process %lld", (long long)t->id,
+			    (long long)holder);
+		else
+			stop(a, CHAT_USAGE, "task %lld: %s", (long long)t->id, cause != NULL ? cause :
+			    "no such task");
+		free(cause);
+		return a->r->status;
+	}
 	a->r->task_id = t->id;
 	if (agent_hist_load(t->history != NULL ? t->history : "", &h, &cause) != 0) {
 		stop(a, CHAT_USAGE, "task %lld: %s", (long long)t->id, cause);
@@ -1109,6 +1129,9 @@ agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struc
 		r->task_id = 0;
 	}
 out:
+	/* another process may go on with it now */
+	if (l != NULL && r->task_id > 0)
+		ledger_task_release(l, r->task_id);
 	chat_free(a.chat);
 	chat_free(a.advisor);
 	for (i = 0; i < a.nowned; i++)

@@ -137,7 +137,9 @@ int agent_keys(const struct config *cfg, struct catalog *cat, struct agent_opts 
  * then the worker's tier sticks unless pinned), reserved in the ledger under
  * the task's id and cap, sent with the tools, and its calls run; after each
  * step, the task's history is kept with it in the ledger (o->resume goes on
- * from there). Fills r (free it with agent_result_done); returns r->status
+ * from there). The task is held by this process while it runs
+ * (ledger_task_hold): one another process runs is not gone on with
+ * (CHAT_USAGE). Fills r (free it with agent_result_done); returns r->status
  * (a chat_status).
  */
 int agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struct ws *w,

@@ -1307,8 +1307,8 @@ fallback(struct chat *c, const char *why)
 		return false;
 	c->failed[c->nfailed++] = c->model;
 	/* a model whose window leaves no room for a reply is no fallback */
-	next = router_pick(c->cat, c->tier, r->input_tokens + chat_reply_floor(c, &c->opts),
-	    chat_model_usable, c, &got);
+	next = router_pick(c->cat, c->tier, chat_window_tokens(r->input_tokens) +
+	    chat_reply_floor(c, &c->opts), chat_model_usable, c, &got);
 	if (next == NULL || got != c->tier)
 		return false;
 	w = worst_case(c, r, next);
@@ -1366,7 +1366,7 @@ escalate(struct chat *c)
 		why = answer_cut(c);
 	if (why == NULL)
 		return false;
-	up = router_pick(c->cat, (enum tier)(c->tier + 1), r->input_tokens +
+	up = router_pick(c->cat, (enum tier)(c->tier + 1), chat_window_tokens(r->input_tokens) +
 	    chat_reply_floor(c, &c->opts), chat_model_usable, c, &got);
 	if (up == NULL || got <= c->tier)
 		return false;
@@ -1745,7 +1745,8 @@ compact_begin(struct chat *c)
 	for (i = 0; i < c->compact_cut; i++)
 		n += pricing_estimate_tokens(c->hist_text[i], strlen(c->hist_text[i])) + 4;
 	/* a window that holds what is summarised and the summary */
-	m = router_pick(c->cat, TIER_CHEAP, n + 64 + COMPACT_REPLY_CAP, chat_model_usable, c, &got);
+	m = router_pick(c->cat, TIER_CHEAP, chat_window_tokens(n + 64) + COMPACT_REPLY_CAP,
+	    chat_model_usable, c, &got);
 	if (m == NULL)
 		return -1;
 	memset(&cr, 0, sizeof cr);
@@ -1913,9 +1914,17 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 		c->label_prev = c->prev_tier;
 	c->compact_only = false;
 	rc = chat_decide(c, &c->opts, prompt, &c->turn.route, &cause);
-	/* a re-ask is labelled with what the router said of the turn it re-asks */
-	if (!c->retrying)
+	/*
+	 * a re-ask is labelled with what the router said of the turn it re-asks;
+	 * a turn the router had no say in teaches nothing when re-asked: /cmd's
+	 * (the cheap tier by design, a request that is no prompt of the user's)
+	 * and a pinned model's (the answer judged was one model's, chosen by
+	 * name, and its pin was the turn's label already)
+	 */
+	if (!c->retrying) {
 		c->label_router = c->turn.route.decision.tier;
+		c->label_reask = !o->cmd_turn && c->turn.route.mode != ROUTE_PINNED;
+	}
 	if (rc != 0) {
 		fail(c, rc, "%s", cause ? cause : "no route");
 		free(cause);
@@ -1991,7 +2000,7 @@ chat_retry_up(struct chat *c, const struct chat_opts *o, const struct chat_cb *c
 		return CHAT_USAGE;
 	/* what the router said of a resumed turn is not known: the re-ask teaches it nothing */
 	if (resumed)
-		c->label_router = TIER_AUTO;
+		c->label_reask = false;
 	if (c->hist_last) {
 		/*
 		 * take the last exchange back out of the history, then ask again

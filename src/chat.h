@@ -222,6 +222,11 @@ enum tier chat_last_tier(const struct chat *c);
 size_t chat_history(const struct chat *c, const struct msg **msgs);
 int64_t chat_conversation(const struct chat *c);
 /*
+ * What a prompt estimated at input tokens takes of a context window: the
+ * estimate with a margin, for every check against a window (input 0: 0).
+ */
+int64_t chat_window_tokens(int64_t input);
+/*
  * The expected cost on m of a turn of input tokens and a reply of reply
  * tokens, counting what m's cache likely holds of this conversation at the
  * cached price (*cached: those tokens, *cache_part: their cost; either may be

@@ -13,6 +13,7 @@
 
 #define DEFAULT_REPLY_CAP 4096          /* assumed reply length when nothing sets one */
 #define CHAT_MIN_REPLY 1024             /* the least room for a reply a window must leave */
+#define CHAT_WINDOW_FRAMING 32         /* a request's own tokens beyond its messages' text */
 
 struct http;
 struct http_req;
@@ -105,6 +106,7 @@ struct chat {
 	bool retrying;          /* the turn being sent re-asks the last one higher */
 	enum tier label_prev;   /* the previous turn's tier as the turn first routed saw it */
 	enum tier label_router; /* the router's tier for the turn first routed */
+	bool label_reask;       /* re-asking the turn first routed one tier up is a label */
 
 	char cache_key[40];     /* this conversation's prompt_cache_key */
 	struct chat_warm warm[CHAT_WARM_MAX];

@@ -124,20 +124,41 @@ reply_cap_asked(const struct chat *c, const struct chat_opts *o, const struct mo
 }
 
 /*
+ * A prompt is estimated at about 4 characters a token (pricing_estimate_tokens),
+ * English prose's average on the large tokenizers, and prices and budgets use
+ * that: it is what is paid on average. Against a context window an average is
+ * not enough: code, JSON, logs and most languages but English take more
+ * tokens (Anthropic's tokenizer makes about 3.5 characters a token of English,
+ * nearer 3 of code), and a provider refuses outright a prompt and reply cap
+ * over the window. So a window is filled at a fifth more than the estimate
+ * (about 3.3 characters a token), plus CHAT_WINDOW_FRAMING for what wraps the
+ * messages (role markers, the reply's start). A fifth, not a third: near a
+ * large window every token of margin is a token of reply not asked for, or a
+ * prompt moved to a dearer model with a larger window.
+ */
+int64_t
+chat_window_tokens(int64_t input)
+{
+	return input > 0 ? input + (input + 4) / 5 + CHAT_WINDOW_FRAMING : 0;
+}
+
+/*
  * The reply cap used for the worst case, and whether it must be sent: the one
  * asked for, within what m can write and what its context window leaves after
- * input tokens of prompt. Providers refuse a prompt and cap over the window
- * (OpenAI "maximum context length", Anthropic "prompt is too long"), so a cap
- * the window lowers is always sent; it is never below 1.
+ * input tokens of prompt (with chat_window_tokens' margin). Providers refuse
+ * a prompt and cap over the window (OpenAI "maximum context length",
+ * Anthropic "prompt is too long"), so a cap the window lowers is always sent;
+ * it is never below 1.
  */
 long
 chat_reply_cap(const struct chat *c, const struct chat_opts *o, const struct model *m,
     int64_t input, bool *send)
 {
 	long cap = reply_cap_asked(c, o, m, send);
+	int64_t left = m != NULL ? m->context - chat_window_tokens(input) : 0;
 
-	if (m != NULL && m->context > 0 && m->context - input < cap) {
-		cap = m->context - input > 0 ? (long)(m->context - input) : 1;
+	if (m != NULL && m->context > 0 && left < cap) {
+		cap = left > 0 ? (long)left : 1;
 		*send = true;
 	}
 	return cap;
@@ -261,6 +282,7 @@ context_check(const struct chat *c, const struct chat_opts *o, const struct chat
 	const struct model *big = pin;
 	size_t i, n = catalog_count(c->cat);
 	long floor = chat_reply_floor(c, o);
+	int64_t need = chat_window_tokens(r->input_tokens);
 	char room[112] = "";
 
 	for (i = 0; pin == NULL && i < n; i++) {
@@ -269,20 +291,22 @@ context_check(const struct chat *c, const struct chat_opts *o, const struct chat
 		if (m->context > 0 && (big == NULL || m->context > big->context))
 			big = m;
 	}
-	if (big == NULL || big->context <= 0 || r->input_tokens + floor <= big->context)
+	if (big == NULL || big->context <= 0 || need + floor <= big->context)
 		return 0;
-	if (r->input_tokens <= big->context)
+	if (need <= big->context)
 		snprintf(room, sizeof room, "leaves room for only %lld tokens of reply (at least %ld "
-		    "wanted) in", (long long)(big->context - r->input_tokens), floor);
+		    "wanted) in", (long long)(big->context - need), floor);
+	/* the figure the window is checked with, else "leaves room for" does not add up */
 	if (pin != NULL)
-		xasprintf(cause, "the prompt is about %lld tokens, %s %s's context window of "
-		    "%lld tokens; send less, or pin a model with a larger window",
-		    (long long)r->input_tokens, *room ? room : "more than", pin->name,
-		    (long long)pin->context);
+		xasprintf(cause, "the prompt is about %lld tokens (%lld with the margin kept for "
+		    "the estimate), %s %s's context window of %lld tokens; send less, or pin a "
+		    "model with a larger window", (long long)r->input_tokens, (long long)need,
+		    *room ? room : "more than", pin->name, (long long)pin->context);
 	else
-		xasprintf(cause, "the prompt is about %lld tokens, %s the largest context "
-		    "window (%lld tokens, %s); send less", (long long)r->input_tokens,
-		    *room ? room : "more than", (long long)big->context, big->name);
+		xasprintf(cause, "the prompt is about %lld tokens (%lld with the margin kept for "
+		    "the estimate), %s the largest context window (%lld tokens, %s); send less",
+		    (long long)r->input_tokens, (long long)need, *room ? room : "more than",
+		    (long long)big->context, big->name);
 	return CHAT_USAGE;
 }
 
@@ -543,7 +567,7 @@ learn_label(struct chat *c, enum learn_kind k, enum tier wanted)
 	 * cheap tier by design) choose no tier for a prompt of the user's
 	 */
 	if (c->ledger == NULL || !c->cfg->learn || c->opts.draft || c->opts.cmd ||
-	    c->opts.cmd_turn || (c->retrying && c->label_router == TIER_AUTO) ||
+	    c->opts.cmd_turn || (c->retrying && !c->label_reask) ||
 	    c->opts.msgs != NULL || c->prompt == NULL)
 		return;
 	route_input_of(c, c->prompt, &in);
@@ -687,7 +711,7 @@ route_too_long(struct chat *c, const struct chat_route *r, long floor, char **ca
 			if (chat_model_usable(c, list[i]) && list[i]->context > big->context)
 				big = list[i];
 	}
-	if (r->input_tokens > big->context)
+	if (chat_window_tokens(r->input_tokens) > big->context)
 		xasprintf(cause, "the prompt is about %lld tokens, more than the context window of "
 		    "any model of the %s tier or above (the largest: %s, %lld tokens); send less, or "
 		    "pin a model with a larger window (llm models lists them)",
@@ -776,18 +800,18 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	 * A window that holds the prompt and its reply, else the prompt and the
 	 * least useful reply (the cap is then what the window leaves).
 	 */
-	need = r->input_tokens + chat_reply_cap(c, o, NULL, 0, &send);
+	need = chat_window_tokens(r->input_tokens) + chat_reply_cap(c, o, NULL, 0, &send);
 	r->model = router_pick(c->cat, r->tier, need, chat_model_usable, c, &got);
 	if (r->model == NULL)
-		r->model = router_pick(c->cat, r->tier, r->input_tokens + floor, chat_model_usable, c,
-		    &got);
+		r->model = router_pick(c->cat, r->tier, chat_window_tokens(r->input_tokens) + floor,
+		    chat_model_usable, c, &got);
 	if (r->model == NULL)
 		r->model = router_pick(c->cat, r->tier, 0, chat_model_usable, c, &got);
 	if (r->model == NULL && c->need_vision)
 		return vision_none(c, r->tier, cause);
 	if (r->model == NULL)
 		return route_keyless(c, o, r, cause);
-	if (r->model->context > 0 && r->input_tokens + floor > r->model->context)
+	if (r->model->context > 0 && chat_window_tokens(r->input_tokens) + floor > r->model->context)
 		return route_too_long(c, r, floor, cause);
 	/*
 	 * A tier the user chose, and a commit-message draft's (the hook drafts on
@@ -841,7 +865,7 @@ downgrade(struct chat *c, const struct chat_opts *o, struct chat_route *r, chat_
 		for (i = 0; i < n; i++) {
 			if (list[i] == r->model || !chat_model_usable(c, list[i]))
 				continue;
-			if (list[i]->context > 0 && r->input_tokens > list[i]->context) {
+			if (list[i]->context > 0 && chat_window_tokens(r->input_tokens) > list[i]->context) {
 				too_long = true;
 				continue;
 			}

@@ -151,27 +151,6 @@ on_warn(void *arg, const char *line)
 	buf_addf(&a->warns, "llm: %s\n", line);
 }
 
-/*
- * Write into fence the backticks that fence n bytes of text: three, or one
- * more than the longest run in it (as CommonMark closes a fence only with one
- * as long), so that a Markdown file's own fences cannot end it early.
- */
-static void
-fence_for(const char *text, size_t n, char *fence, size_t size)
-{
-	size_t i, run = 0, longest = 2;
-
-	for (i = 0; i < n; i++) {
-		run = text[i] == '`' ? run + 1 : 0;
-		if (run > longest)
-			longest = run;
-	}
-	if (longest + 2 > size)
-		longest = size - 2;
-	memset(fence, '`', longest + 1);
-	fence[longest + 1] = '\0';
-}
-
 static int add_image_from(struct ask *a, const char *path, char *data, size_t len);
 
 /*
@@ -221,7 +200,7 @@ read_input(struct ask *a, struct buf *msg, const char *path, const char *head)
 		char fence[64] = "";
 
 		if (path != NULL)
-			fence_for(in.data, in.len, fence, sizeof fence);
+			input_fence(path, in.data, in.len, fence, sizeof fence);
 		rc = buf_adds(msg, msg->len > 0 ? "\n\n" : "") | buf_adds(msg, head);
 		if (path != NULL)
 			rc |= buf_addf(msg, "%s\n", fence);

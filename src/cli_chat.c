@@ -25,6 +25,7 @@ static const char chat_help[] =
     "      --cid ID          continue conversation ID\n"
     "      --theme NAME      a colour theme for this run\n"
     "      --agent           start in agent mode: a message is a coding task\n"
+    "                        (/agent resume goes on with a task that stopped)\n"
     "      --headless SCRIPT run on a virtual screen, keys read from SCRIPT\n"
     "      --size WxH        the virtual screen's size (default 100x30)\n"
     "      --out FILE        where what would go to the terminal is written\n"

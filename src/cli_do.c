@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "agent_resume.h"
 #include "buf.h"
 #include "catalog.h"
 #include "chat.h"
@@ -45,7 +46,9 @@ static const char do_usage[] =
     "history kept in llm.db and MORE, if given, as new words from the user\n"
     "(a task done takes only that). Its tier, pinned model and cap stay unless\n"
     "-t, -m or --max-cost replaces them (the cap bounds the whole task's\n"
-    "cost); --allow is given again.\n"
+    "cost); --allow is given again. A task another llm is running (another\n"
+    "terminal, agent mode in the client) is refused. In the full-screen\n"
+    "client, /agent resume [ID] [MORE...] does the same.\n"
     "\n"
     "Options:\n"
     "  -t, --tier TIER       the worker's tier: auto (routed), cheap, mid, frontier\n"
@@ -81,6 +84,7 @@ struct do_run {
 	bool tty;               /* a terminal to ask on */
 	bool resume;            /* --resume */
 	int64_t resume_id;      /* its ID; 0: the workspace's latest */
+	int64_t held;           /* the task this process holds for --resume; 0: none */
 	char *root;             /* the workspace's root, made visible, when the user is below it */
 };
 
@@ -512,44 +516,24 @@ no_key(struct app *cli, struct agent_opts *o, bool quiet)
 }
 
 /*
- * The task --resume goes on with, into t: refused, with what to do instead,
- * when there is none, it was in another workspace, it kept no history, or it
- * is done and more (the user's new words) is false. The exit code, or -1.
+ * The task --resume goes on with, into t, held for this process: refused,
+ * with what to do instead, as agent_resume_get says it. The exit code, or -1.
  */
 static int
-resume_get(const struct do_run *d, struct ledger *l, const struct ws *w, bool more,
+resume_get(struct do_run *d, struct ledger *l, const struct ws *w, bool more,
     struct ledger_task *t)
 {
-	char *cause = NULL, *root = visible_str(ws_root(w), strlen(ws_root(w))), *was = NULL;
-	long long id = (long long)d->resume_id;
-	int rc = ledger_task_get(l, d->resume_id, ws_root(w), t, &cause), out = EXIT_USAGE;
+	static const struct agent_resume_how how = { .resume = "llm do --resume",
+		.start = "llm do TASK" };
+	char *cause = NULL;
+	int rc = agent_resume_get(l, d->resume_id, ws_root(w), more, &how, t, &cause);
 
-	if (rc < 0)
-		fprintf(stderr, "llm: do: %s\n", cause);
-	else if (rc > 0 && id > 0)
-		fprintf(stderr, "llm: do: --resume: there is no task %lld: llm logs lists the "
-		    "tasks' requests with their ids\n", id);
-	else if (rc > 0)
-		fprintf(stderr, "llm: do: --resume: no task to resume in %s: start one with "
-		    "llm do TASK\n", root);
-	else if ((id = (long long)t->id, t->root == NULL || t->history == NULL))
-		fprintf(stderr, "llm: do: --resume: task %lld kept no history to go on with (it "
-		    "ran before llm kept one, or it grew past what llm.db keeps): start a new task "
-		    "with llm do TASK\n", id);
-	else if (strcmp(t->root, ws_root(w)) != 0)
-		fprintf(stderr, "llm: do: --resume: task %lld was in %s, not in %s: run "
-		    "llm do --resume %lld there\n", id, was = visible_str(t->root, strlen(t->root)),
-		    root, id);
-	else if (t->done && !more)
-		fprintf(stderr, "llm: do: --resume: task %lld is done (it ended with an answer): "
-		    "say what more to do (llm do --resume %lld MORE...), or start a new task with "
-		    "llm do TASK\n", id, id);
+	if (rc != 0)
+		fprintf(stderr, "llm: do: %s%s\n", rc > 0 ? "--resume: " : "", cause);
 	else
-		out = -1;
+		d->held = t->id;
 	free(cause);
-	free(root);
-	free(was);
-	return out;
+	return rc != 0 ? EXIT_USAGE : -1;
 }
 
 /* An option given without its value (bad: the word it is in), said as llm's other commands say it. */
@@ -677,10 +661,11 @@ cli_do(struct app *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	/* --resume's ID is its first word of digits: words that follow are more to do */
-	if (d.resume && optind < argc && *argv[optind] != '\0' &&
-	    strspn(argv[optind], "0123456789") == strlen(argv[optind])) {
-		if (!str_to_i64(argv[optind], &n) || n <= 0) {
-			fprintf(stderr, "llm: do: --resume: '%s' is no task id\n", argv[optind]);
+	if (d.resume && optind < argc &&
+	    (c = agent_resume_id(argv[optind], strlen(argv[optind]), &n, &cause)) != 0) {
+		if (c < 0) {
+			fprintf(stderr, "llm: do: --resume: %s\n", cause);
+			free(cause);
 			return EXIT_USAGE;
 		}
 		d.resume_id = n;
@@ -729,10 +714,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	if (d.resume) {
 		if ((rc = resume_get(&d, l, w, task.len > 0, &resumed)) >= 0)
 			goto out;
-		o.resume = &resumed;
-		/* a model pinned stays, as the tier does, unless -m or -t says otherwise */
-		if (o.model == NULL && o.tier == TIER_AUTO)
-			o.model = resumed.model;
+		agent_resume_opts(&o, &resumed);   /* -m or -t, if given, replace its pin */
 		if ((rc = no_key(cli, &o, d.quiet)) >= 0)
 			goto out;
 	}
@@ -770,6 +752,9 @@ cli_do(struct app *cli, int argc, char **argv)
 	    cli_exit_code(r.status);
 	rc = print_result(&d, &r, rc);
 out:
+	/* refused after it was held (no key, done meanwhile): another process may go on with it */
+	if (d.held > 0)
+		ledger_task_release(l, d.held);
 	agent_result_done(&r);
 	ledger_task_done(&resumed);
 	ledger_close(l);

@@ -269,6 +269,7 @@ logs_args(int argc, char **argv, struct logs_args *a)
 /* The steps of one agent task, as llm logs --task ID shows them. */
 struct task_view {
 	int64_t id;
+	char *key;          /* its key in a team's ledger, or NULL: its number tells it */
 	bool json;
 	cJSON *steps;
 	int64_t cost;
@@ -298,7 +299,9 @@ task_row(void *arg, const struct ledger_row *r)
 	char when[32], cost[32], cache[64] = "";
 	cJSON *o;
 
-	if (r->task_id != v->id)
+	/* in a team's ledger, the numbers of other machines' tasks are the same */
+	if (r->task_id != v->id || (v->key != NULL && (r->task == NULL || strcmp(r->task,
+	    v->key) != 0)))
 		return 0;
 	v->n++;
 	v->estimated |= r->estimated;
@@ -358,6 +361,7 @@ logs_task(struct app *cli, const char *arg, bool json)
 		return EXIT_USAGE;
 	}
 	title = ledger_task_title(l, v.id);
+	v.key = ledger_task_key(l, v.id);
 	if (json) {
 		root = cJSON_CreateObject();
 		report_json_int(root, "task", v.id);
@@ -391,6 +395,7 @@ logs_task(struct app *cli, const char *arg, bool json)
 		    v.cost < 0 ? "unknown cost" : cost);
 	}
 	cJSON_Delete(root);
+	free(v.key);
 	ledger_close(l);
 	return rc;
 }

@@ -138,7 +138,8 @@ route_estimates(struct app *cli, struct chat *c, const struct chat_opts *o, int6
 		enum tier got;
 
 		/* the tier's model whose window holds the prompt, else its first */
-		est[t].model = router_pick(cli->cat, (enum tier)t, text, route_usable, &need, &got);
+		est[t].model = router_pick(cli->cat, (enum tier)t, chat_window_tokens(text), route_usable,
+		    &need, &got);
 		if (est[t].model == NULL || got != t)
 			est[t].model = router_pick(cli->cat, (enum tier)t, 0, route_usable, &need, &got);
 		if (est[t].model != NULL && got != t)
@@ -148,7 +149,7 @@ route_estimates(struct app *cli, struct chat *c, const struct chat_opts *o, int6
 		    catalog_tier(cli->cat, (enum tier)t, list, 1) == 1)
 			est[t].model = list[0];
 		est[t].too_long = est[t].model != NULL && est[t].model->context > 0 &&
-		    text > est[t].model->context;
+		    chat_window_tokens(text) > est[t].model->context;
 		est[t].cost = -1;
 		est[t].cached = est[t].cache_part = 0;
 		/* what this conversation left in the tier's model's cache counts at the cached price */

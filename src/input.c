@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -258,4 +259,54 @@ input_file(const char *path, size_t max, unsigned flags, struct input *in, char 
 	}
 	close(fd);
 	return rc;
+}
+
+/* Name endings of prose: text and the lightweight markup formats written as text. */
+static const char *const prose_exts[] = {
+	"txt", "text", "md", "markdown", "mdown", "mkd", "mkdn", "rst", "org", "adoc", "asciidoc",
+};
+
+/* Whether path's name ends in a prose extension. */
+bool
+input_prose(const char *path)
+{
+	const char *base = strrchr(path, '/'), *dot;
+	size_t i;
+
+	base = base != NULL ? base + 1 : path;
+	if ((dot = strrchr(base, '.')) == NULL || dot == base)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(prose_exts); i++)
+		if (strcasecmp(dot + 1, prose_exts[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The fence around an attached file shows the model where the file begins and
+ * ends, and keeps its text apart from the prompt. CommonMark closes a fence
+ * only with one of the same mark at least as long, so the fence is one longer
+ * than any run of its mark in the text: a Markdown file's own fences cannot
+ * end it early. Prose takes tildes: the router counts a ``` fence as code
+ * pasted in (a sure sign of code work, which sends a prompt to mid at least),
+ * and so would route a page of notes as code; a ~~~ fence frames the text
+ * just as well for the model and leaves the router to judge what is inside,
+ * as it judges the same text pasted. Code, data and any file not known to be
+ * prose keep backticks.
+ */
+void
+input_fence(const char *path, const char *text, size_t n, char *fence, size_t size)
+{
+	char mark = input_prose(path) ? '~' : '`';
+	size_t i, run = 0, longest = 2;
+
+	for (i = 0; i < n; i++) {
+		run = text[i] == mark ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	if (longest + 2 > size)
+		longest = size - 2;
+	memset(fence, mark, longest + 1);
+	fence[longest + 1] = '\0';
 }

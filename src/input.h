@@ -2,6 +2,7 @@
 #ifndef LLM_INPUT_H
 #define LLM_INPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -56,6 +57,17 @@ int input_file(const char *path, size_t max, unsigned flags, struct input *in, c
 char *input_utf8(const char *s, size_t n, size_t *len, size_t *replaced);
 /* Return the note that tells the user name had replaced sequences (malloc'd). */
 char *input_note(const char *name, size_t replaced);
+/*
+ * Whether the file at path is prose by its name: .txt, .md, .rst, .org,
+ * .adoc and their kin, in any case. Anything else may be code or data.
+ */
+bool input_prose(const char *path);
+/*
+ * Write into fence (size bytes, at least 5) the fence that frames text[0..n)
+ * attached from path: tildes for prose (input_prose), backticks for the rest;
+ * three, or one more than the longest run of that mark in text.
+ */
+void input_fence(const char *path, const char *text, size_t n, char *fence, size_t size);
 /* Free what in holds; accepts one never filled. */
 void input_done(struct input *in);
 

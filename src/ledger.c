@@ -11,30 +11,13 @@
 
 #include "ledger.h"
 #include "ledger_pg.h"
+#include "ledger_priv.h"
 #include "proc.h"
 #include "store.h"
 #include "util.h"
 
 /* Seconds per bucket of usage_totals (see store.c). */
 #define LEDGER_BUCKET 900
-
-enum ledger_sql {
-	SQL_BEGIN,
-	SQL_COMMIT,
-	SQL_ROLLBACK,
-	SQL_BEGIN_READ,
-	SQL_EXPIRE,
-	SQL_BUCKETS,
-	SQL_ROWS,
-	SQL_RESERVED,
-	SQL_INSERT,
-	SQL_SETTLE,
-	SQL_HOLDERS,
-	SQL_RELEASE,
-	SQL_PROGRESS,
-	SQL_WARNED,
-	SQL_COUNT,
-};
 
 /*
  * Whether a reservation's holder is checked by this process (the same boot and
@@ -99,32 +82,8 @@ static const char *const ledger_sql_text[SQL_COUNT] = {
 	    " spent_pico, limit_pico, usage_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
-/* Owner strings: "BOOT-ID PID-NAMESPACE [MACHINE-ID]"; a host name. */
-#define LEDGER_OWNER_MAX 256
-#define LEDGER_HOST_MAX 256
-/* How long a progress write may wait for the lock: it is only a hint, the reply goes on. */
-#define LEDGER_PROGRESS_WAIT_MS 100
-/* When a wait for the lock is worth saying. */
-#define LEDGER_WAIT_SAY_MS 1000
-
-struct ledger {
-	struct store *st;
-	sqlite3 *db;
-	sqlite3_stmt *sql[SQL_COUNT];
-	int64_t start;                  /* this process's start time; -1 unknown */
-	char owner[LEDGER_OWNER_MAX];   /* this boot, pid namespace and machine; "" unknown */
-	char host[LEDGER_HOST_MAX];
-	ledger_wait_fn wait_fn;
-	void *wait_arg;
-	int64_t busy_since, busy_max;   /* the current wait for the lock, ms */
-	int64_t gave_up;                /* clock_ms() when a wait last ran out; 0: never */
-	bool told;                      /* the wait was said once */
-	struct ledger_pg *pg;           /* the team's ledger; NULL: this SQLite one */
-	char *pg_model;                 /* the team ledger's last reservation's model; NULL none */
-};
-
 /* Add without wrapping: money sums saturate at INT64_MAX, which is over any budget. */
-static int64_t
+int64_t
 ledger_add(int64_t a, int64_t b)
 {
 	if (b > 0 && a > INT64_MAX - b)
@@ -150,7 +109,7 @@ ledger_stmt(struct ledger *l, enum ledger_sql q)
 }
 
 /* Fill *cause with the database's last error. */
-static int
+int
 ledger_fail(struct ledger *l, const char *what, char **cause)
 {
 	if ((sqlite3_errcode(l->db) & 0xff) == SQLITE_BUSY)
@@ -173,7 +132,7 @@ ledger_step(sqlite3_stmt *st)
 }
 
 /* Run a statement that returns no rows. */
-static int
+int
 ledger_run(struct ledger *l, enum ledger_sql q)
 {
 	sqlite3_stmt *st = ledger_stmt(l, q);
@@ -437,7 +396,7 @@ owner_same_machine(const char *a, const char *b)
  * nor on another machine of the same host name (their machine ids differ):
  * its reservation is alive for all this process knows.
  */
-static bool
+bool
 ledger_gone(const struct ledger *l, int64_t pid, int64_t start, const char *owner,
     const char *host)
 {
@@ -801,9 +760,6 @@ ledger_reap_now(struct ledger *l)
 		ledger_run(l, SQL_ROLLBACK);
 }
 
-static int ledger_task_sum(struct ledger *l, int64_t task, int64_t *sum);
-static int ledger_task_mark(struct ledger *l, const struct ledger_entry *e, int64_t id);
-
 /* Check the budget and reserve a request's worst case in one transaction. */
 int
 ledger_reserve(struct ledger *l, const struct ledger_entry *e, int64_t worst_case,
@@ -868,195 +824,6 @@ fail:
 	ledger_run(l, SQL_ROLLBACK);
 	*id = 0;
 	return -1;
-}
-
-/* The task's steps: settled at their cost (unknown: worst case), reserved at their worst case. */
-static int
-ledger_task_sum(struct ledger *l, int64_t task, int64_t *sum)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*sum = 0;
-	if (sqlite3_prepare_v2(l->db, "SELECT coalesce(sum(CASE WHEN status = 'reserved' THEN"
-	    " coalesce(worst_case_pico, 0) ELSE coalesce(cost_pico, worst_case_pico, 0) END), 0)"
-	    " FROM usage WHERE task_id = ?1", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, task);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*sum = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
-
-/* Give reservation id its task. */
-static int
-ledger_task_mark(struct ledger *l, const struct ledger_entry *e, int64_t id)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (e->task_id <= 0)
-		return 0;
-	if (sqlite3_prepare_v2(l->db, "UPDATE usage SET task_id = ?1 WHERE id = ?2", -1, &st,
-	    NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, e->task_id);
-	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-int64_t
-ledger_task_new(struct ledger *l, const char *title, int64_t cap)
-{
-	sqlite3_stmt *st;
-	int64_t id = 0;
-
-	if (sqlite3_prepare_v2(l->db, "INSERT INTO tasks (time, title, cap_pico) VALUES (?1, ?2, ?3)",
-	    -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(st, 1, clock_now());
-	store_bind_str(st, 2, title);
-	if (cap > 0)
-		sqlite3_bind_int64(st, 3, cap);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		id = sqlite3_last_insert_rowid(l->db);
-	sqlite3_finalize(st);
-	return id;
-}
-
-char *
-ledger_task_title(struct ledger *l, int64_t id)
-{
-	sqlite3_stmt *st;
-	const char *t;
-	char *title = NULL;
-
-	if (sqlite3_prepare_v2(l->db, "SELECT title FROM tasks WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW && (t = (const char *)sqlite3_column_text(st, 0)) != NULL &&
-	    *t != '\0')
-		title = xstrdup(t);
-	sqlite3_finalize(st);
-	return title;
-}
-
-int
-ledger_task_spent(struct ledger *l, int64_t id, int64_t *spent, char **cause)
-{
-	if (l->pg != NULL)
-		return ledger_pg_task_spent(l->pg, id, spent, cause);
-	if (ledger_task_sum(l, id, spent) < 0)
-		return ledger_fail(l, "task", cause);
-	return 0;
-}
-
-/* Forget task id, unless a row of the ledger names it. */
-void
-ledger_task_drop(struct ledger *l, int64_t id)
-{
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(l->db, "DELETE FROM tasks WHERE id = ?1 AND NOT EXISTS"
-	    " (SELECT 1 FROM usage WHERE task_id = ?1)", -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-}
-
-int
-ledger_task_set_cap(struct ledger *l, int64_t id, int64_t cap, char **cause)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(l->db, "UPDATE tasks SET cap_pico = ?1 WHERE id = ?2", -1, &st,
-	    NULL) != SQLITE_OK)
-		return ledger_fail(l, "task", cause);
-	sqlite3_bind_int64(st, 1, cap);
-	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : ledger_fail(l, "task", cause);
-}
-
-int
-ledger_task_save(struct ledger *l, int64_t id, const char *root, const char *tier,
-    const char *model, bool done, const char *history, char **cause)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(l->db, "UPDATE tasks SET root = ?1, tier = ?2, done = ?3,"
-	    " history = ?4, model = ?6 WHERE id = ?5", -1, &st, NULL) != SQLITE_OK)
-		return ledger_fail(l, "task", cause);
-	store_bind_str(st, 1, root);
-	store_bind_str(st, 2, tier);
-	sqlite3_bind_int(st, 3, done);
-	store_bind_str(st, 4, history);
-	sqlite3_bind_int64(st, 5, id);
-	store_bind_str(st, 6, model);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : ledger_fail(l, "task", cause);
-}
-
-/* Column i of st as a malloc'd string, NULL for NULL. */
-static char *
-column_dup(sqlite3_stmt *st, int i)
-{
-	const char *t = (const char *)sqlite3_column_text(st, i);
-
-	return t != NULL ? xstrdup(t) : NULL;
-}
-
-int
-ledger_task_get(struct ledger *l, int64_t id, const char *root, struct ledger_task *t,
-    char **cause)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	memset(t, 0, sizeof *t);
-	if (sqlite3_prepare_v2(l->db, id > 0 ? "SELECT id, root, tier, done, history, cap_pico,"
-	    " model FROM tasks WHERE id = ?1" : "SELECT id, root, tier, done, history, cap_pico, model"
-	    " FROM tasks WHERE root = ?2 ORDER BY id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-		return ledger_fail(l, "task", cause);
-	if (id > 0)
-		sqlite3_bind_int64(st, 1, id);
-	else
-		store_bind_str(st, 2, root);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		t->id = sqlite3_column_int64(st, 0);
-		t->root = column_dup(st, 1);
-		t->tier = column_dup(st, 2);
-		t->done = sqlite3_column_int(st, 3) != 0;
-		t->history = column_dup(st, 4);
-		t->cap = sqlite3_column_int64(st, 5);
-		t->model = column_dup(st, 6);
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? 1 : ledger_fail(l, "task", cause);
-}
-
-void
-ledger_task_done(struct ledger_task *t)
-{
-	if (t == NULL)
-		return;
-	free(t->root);
-	free(t->tier);
-	free(t->model);
-	free(t->history);
-	memset(t, 0, sizeof *t);
 }
 
 /* Update reservation id into the real row; the caller checked status. 0, or -1 (no cause). */
@@ -1300,114 +1067,6 @@ ledger_usd(int64_t pico, char *out, size_t n)
 	    d > 0 ? "." : "", frac);
 }
 
-/* Start a conversation; return its id, or 0. */
-int64_t
-ledger_conv_new(struct ledger *l, const char *title)
-{
-	return store_conv_new(l->st, title);
-}
-
-/* Forget a conversation that holds no message; its requests stay. */
-int
-ledger_conv_drop_empty(struct ledger *l, int64_t conv)
-{
-	return store_conv_drop_empty(l->st, conv);
-}
-
-/* Append a message to a conversation. */
-int
-ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char *text,
-    int64_t usage_id)
-{
-	/* a team's rows are in its database: no local row for a message to point to */
-	return store_msg_add(l->st, conv, role, text, l->pg != NULL ? 0 : usage_id);
-}
-
-/* A team ledger's conversation names the model of its last request itself. */
-static void
-ledger_conv_model(struct ledger *l, int64_t conv)
-{
-	sqlite3_stmt *st;
-
-	if (l->pg == NULL || l->pg_model == NULL ||
-	    sqlite3_prepare_v2(l->db, "UPDATE conversations SET model = ?2 WHERE id = ?1", -1,
-	    &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int64(st, 1, conv);
-	sqlite3_bind_text(st, 2, l->pg_model, -1, SQLITE_STATIC);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-}
-
-int
-ledger_turn_add(struct ledger *l, int64_t conv, const char *prompt, const char *answer,
-    int64_t usage_id)
-{
-	int rc = store_turn_add(l->st, conv, prompt, answer, l->pg != NULL ? 0 : usage_id);
-
-	if (rc == 0)
-		ledger_conv_model(l, conv);
-	return rc;
-}
-
-/* Return the most recently updated conversation, or 0. */
-int64_t
-ledger_conv_latest(struct ledger *l)
-{
-	return store_conv_latest(l->st);
-}
-
-/* Tell whether conversation conv exists. */
-bool
-ledger_conv_exists(struct ledger *l, int64_t conv)
-{
-	return store_conv_exists(l->st, conv);
-}
-
-/* Load a conversation's roles and texts in order. */
-int
-ledger_conv_load(struct ledger *l, int64_t conv, char ***roles, char ***texts, size_t *n,
-    char **cause)
-{
-	struct store_msg *m;
-	size_t i, k;
-
-	*roles = *texts = NULL;
-	*n = 0;
-	/* what a summary stands for is never sent again: it is not read either */
-	if (store_msgs_recent(l->st, conv, &m, &k, cause) < 0)
-		return -1;
-	if (k > 0) {
-		*roles = xcalloc(k, sizeof **roles);
-		*texts = xcalloc(k, sizeof **texts);
-	}
-	for (i = 0; i < k; i++) {
-		/* Hand the strings over rather than copying them. */
-		(*roles)[i] = m[i].role;
-		(*texts)[i] = m[i].text;
-		m[i].role = m[i].text = NULL;
-	}
-	store_msgs_free(m, k);
-	*n = k;
-	return 0;
-}
-
-/* Free what ledger_conv_load returned. */
-void
-ledger_msgs_free(char **roles, char **texts, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (roles != NULL)
-			free(roles[i]);
-		if (texts != NULL)
-			free(texts[i]);
-	}
-	free(roles);
-	free(texts);
-}
-
 /* Local midnight on day d (1-based) of the month that starts at start. */
 static int64_t
 ledger_day_start(int64_t start, int d)
@@ -1456,33 +1115,4 @@ ledger_days(struct ledger *l, int64_t start, int64_t end, int64_t now, int64_t *
 		ledger_fail(l, "days", cause);
 	ledger_run(l, rc < 0 ? SQL_ROLLBACK : SQL_COMMIT);
 	return rc;
-}
-
-int
-ledger_conv_last(struct ledger *l, int64_t conv, ledger_last_fn fn, void *arg)
-{
-	sqlite3_stmt *st;
-	struct ledger_last last;
-	int rc;
-
-	if (sqlite3_prepare_v2(l->db, "SELECT model, time, input_tokens, cached_input_tokens,"
-	    " cache_write_tokens, cache_write_1h_tokens FROM usage WHERE id IN (SELECT max(id)"
-	    " FROM usage WHERE conversation_id = ?1 AND status = 'ok' AND model IS NOT NULL"
-	    " GROUP BY model)", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, conv);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&last, 0, sizeof last);
-		last.model = (const char *)sqlite3_column_text(st, 0);
-		last.time = sqlite3_column_int64(st, 1);
-		last.usage.input = sqlite3_column_int64(st, 2);
-		last.usage.cached_input = sqlite3_column_int64(st, 3);
-		last.usage.cache_write = sqlite3_column_int64(st, 4);
-		last.usage.cache_write_1h = sqlite3_column_int64(st, 5);
-		last.usage.reported = true;
-		if (last.model != NULL)
-			fn(arg, &last);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -171,6 +171,7 @@ struct ledger_row {
 	int64_t latency_ms;
 	int64_t task_id;        /* the agent task it is a step of; 0: none */
 	const char *team, *user;    /* a team ledger's labels; NULL in SQLite */
+	const char *task;       /* a team ledger's key of the task (ledger_task_key); NULL in SQLite */
 };
 
 /* Called for each row; return non-zero to stop. */
@@ -226,8 +227,17 @@ void ledger_bind_usage(struct sqlite3_stmt *st, int i, const struct usage *u, in
 /* Write pico-dollars as an exact decimal number of dollars for JSON: "12.4", "0.000026". */
 void ledger_usd(int64_t pico, char *out, size_t n);
 
-/* Start an agent task (title may be NULL; cap in pico, 0: none); its id, or 0 on failure. */
+/*
+ * Start an agent task (title may be NULL; cap in pico, 0: none), held by this
+ * process (see ledger_task_hold); its id, or 0 on failure.
+ */
 int64_t ledger_task_new(struct ledger *l, const char *title, int64_t cap);
+/*
+ * With a team ledger, the key task id's rows carry there (to free; task_id
+ * alone is this machine's number, which another's tasks have too), or NULL:
+ * the local ledger, or a task made before tasks had one.
+ */
+char *ledger_task_key(struct ledger *l, int64_t id);
 /* Task id's title, the first line of what was asked (to free), or NULL: none. */
 char *ledger_task_title(struct ledger *l, int64_t id);
 /*
@@ -243,6 +253,25 @@ void ledger_task_drop(struct ledger *l, int64_t id);
 /* Record task id's cap raised to cap (pico) while it runs. 0, or -1 with *cause. */
 int ledger_task_set_cap(struct ledger *l, int64_t id, int64_t cap, char **cause);
 
+/* How ledger_task_hold went. */
+enum ledger_hold {
+	LEDGER_HELD,            /* this process holds the task now (or held it already) */
+	LEDGER_HELD_ELSEWHERE,  /* another process runs it: *holder is its pid */
+	LEDGER_NO_TASK,
+};
+
+/*
+ * Hold task id for this process, so that no other process runs it at the
+ * same time: refused while another process that is alive, for all this one
+ * can tell, holds it. A holder known to be gone, told as a reservation's
+ * is (killed: its pid free or another process's; the machine booted since),
+ * or one that cannot be checked from here and has made no step for
+ * LEDGER_EXPIRY seconds, is taken over. An enum ledger_hold, or -1 with *cause.
+ */
+int ledger_task_hold(struct ledger *l, int64_t id, int64_t *holder, char **cause);
+/* Let go of task id if this process holds it: another may go on with it. */
+void ledger_task_release(struct ledger *l, int64_t id);
+
 /* What llm do --resume goes on with: a task as its last step left it. */
 struct ledger_task {
 	int64_t id;
@@ -255,7 +284,8 @@ struct ledger_task {
 };
 
 /*
- * Keep task id's state after a step: its workspace root, its worker's tier
+ * Keep task id's state after a step (and, held by this process, hold it on):
+ * its workspace root, its worker's tier
  * (NULL: none yet) and pinned model (NULL: none), whether it ended with an answer, and its history (NULL:
  * none kept). 0, or -1 with *cause.
  */

@@ -74,7 +74,7 @@ static const struct dl_sym pq_syms[] = { PQ_SYMS(PQ_SYM) };
 #define PG_REDIAL_MS 30000
 /* Parameters of the largest call (llm.record). */
 #define PG_ARGS_MAX 24
-/* A task's key: this ledger's instance key, then the task's number. */
+/* A task's key: its own key (or this ledger's instance key), then the task's number. */
 #define PG_TASK_MAX 64
 /* The keyring entry holding the database's password. */
 #define PG_KEYRING_NAME "ledger"
@@ -1036,11 +1036,38 @@ pg_offline_held(struct ledger_pg *p)
 	return held;
 }
 
-/* The key of task id in the team's rows: unique to this ledger's process. */
-static void
+/*
+ * The key of task id in the team's rows: the one made with the task (in
+ * llm.db, as the task is), the same in every process that goes on with it;
+ * for a task made before tasks had one, unique to this ledger's process.
+ * Whether it is the task's own.
+ */
+static bool
 pg_task_key(const struct ledger_pg *p, int64_t id, char out[PG_TASK_MAX])
 {
-	snprintf(out, PG_TASK_MAX, "%s:%" PRId64, p->instance, id);
+	const char *k = NULL;
+	sqlite3_stmt *st;
+
+	if (id > 0 && sqlite3_prepare_v2(p->db, "SELECT team_key FROM tasks WHERE id = ?1", -1, &st,
+	    NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    (k = (const char *)sqlite3_column_text(st, 0)) != NULL)
+			snprintf(out, PG_TASK_MAX, "%s:%" PRId64, k, id);
+		sqlite3_finalize(st);
+	}
+	if (k == NULL)
+		snprintf(out, PG_TASK_MAX, "%s:%" PRId64, p->instance, id);
+	return k != NULL;
+}
+
+/* Task id's own key in the team's rows into out (PG_TASK_MAX bytes); false: it has none. */
+bool
+ledger_pg_task_key(struct ledger_pg *p, int64_t id, char *out, size_t n)
+{
+	char key[PG_TASK_MAX];
+
+	return pg_task_key(p, id, key) && str_copy(out, n, key);
 }
 
 /* What the outbox holds of task id's key: settled costs and live worst cases; -1 on error. */
@@ -1128,7 +1155,10 @@ pg_offline_reserve(struct ledger_pg *p, const struct ledger_entry *e, const char
 	if (worst != 0 && (worst < 0 || held + worst > p->t->offline_allowance))
 		return LEDGER_OVER_BUDGET;
 	if (e->task_id > 0 && e->task_cap > 0) {
-		/* The task's rows in the database are this process's own: held at their worst cases. */
+		/*
+		 * Of the task's rows in the database, this process knows its own
+		 * (at their worst cases); an earlier run's are not seen until it is back.
+		 */
 		char task[PG_TASK_MAX];
 		int64_t t;
 
@@ -1467,7 +1497,7 @@ ledger_pg_task_spent(struct ledger_pg *p, int64_t task_id, int64_t *spent, char 
 		free(cause ? *cause : NULL);
 		if (cause != NULL)
 			*cause = NULL;
-		/* Unreachable: its rows there are this process's own, at their worst cases. */
+		/* Unreachable: of its rows there, this process's own, at their worst cases. */
 		*spent = off + (p->task_id == task_id ? p->task_held : 0);
 		return 0;
 	}
@@ -1636,6 +1666,7 @@ pg_row_read(const PGresult *x, int i, struct ledger_row *r)
 	r->team = col_str(x, i, 19);
 	r->user = col_str(x, i, 20);
 	r->task_id = col_i64(x, i, 21);
+	r->task = col_str(x, i, 22);
 	r->usage.reported = !r->estimated;
 	if (r->status == NULL)
 		r->status = "?";
@@ -1662,7 +1693,7 @@ ledger_pg_rows(struct ledger_pg *p, int64_t from, int64_t to, ledger_row_fn fn, 
 	    " tier, route_mode, route_reason, input_tokens, cached_input_tokens,"
 	    " cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_pico,"
 	    " worst_case_pico, estimated, status, coalesce(latency_ms, 0), team, \"user\","
-	    " coalesce(task_id, 0) FROM llm.rows($1, $2, $3)", &a, cause);
+	    " coalesce(task_id, 0), task FROM llm.rows($1, $2, $3)", &a, cause);
 	if (r == NULL)
 		return -1;
 	n = pq.PQntuples(r);

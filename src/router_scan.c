@@ -653,6 +653,7 @@ scan_text(const unsigned char *p, size_t n, struct scan *s)
 			} else if (c == '?') {
 				s->questions++;
 			} else if (c == '`' && i + 2 < n && p[i + 1] == '`' && p[i + 2] == '`') {
+				/* backticks only: ~~~ frames an attached prose file (input_fence) */
 				in_fence = !in_fence;
 				s->fence++;
 				s->code += 3;

@@ -318,6 +318,52 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE tasks ADD COLUMN done INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE tasks ADD COLUMN history TEXT;"
 	"CREATE INDEX tasks_root ON tasks(root, id) WHERE root IS NOT NULL;",
+	/*
+	 * 15: a task's id is never given again either: one dropped because it
+	 * made no step passed its id to the next task, and rows that name it
+	 * where the drop does not look (the team's ledger, its outbox) were then
+	 * the later task's (llm logs --task). AUTOINCREMENT, made as for
+	 * conversations in 13; the sequence starts past every id a usage row
+	 * still names.
+	 */
+	"CREATE TABLE tasks_new ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" time INTEGER NOT NULL,"
+	" title TEXT,"
+	" cap_pico INTEGER,"
+	" root TEXT,"
+	" tier TEXT,"
+	" model TEXT,"
+	" done INTEGER NOT NULL DEFAULT 0,"
+	" history TEXT);"
+	"INSERT INTO tasks_new (id, time, title, cap_pico, root, tier, model, done, history)"
+	" SELECT id, time, title, cap_pico, root, tier, model, done, history FROM tasks;"
+	"DROP TABLE tasks;"
+	"ALTER TABLE tasks_new RENAME TO tasks;"
+	"CREATE INDEX tasks_root ON tasks(root, id) WHERE root IS NOT NULL;"
+	"INSERT INTO sqlite_sequence (name, seq) SELECT 'tasks', 0 WHERE NOT EXISTS"
+	" (SELECT 1 FROM sqlite_sequence WHERE name = 'tasks');"
+	"UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT max(task_id) FROM usage), 0))"
+	" WHERE name = 'tasks';",
+	/*
+	 * 16: the process a task runs in, held as a reservation's holder is
+	 * (pid, start time, boot and pid namespace, host), so that no second
+	 * process goes on with it at once; held_until is when a holder that
+	 * cannot be checked from here is taken as gone (each step pushes it on)
+	 */
+	"ALTER TABLE tasks ADD COLUMN pid INTEGER;"
+	"ALTER TABLE tasks ADD COLUMN pid_start INTEGER;"
+	"ALTER TABLE tasks ADD COLUMN owner TEXT;"
+	"ALTER TABLE tasks ADD COLUMN host TEXT;"
+	"ALTER TABLE tasks ADD COLUMN held_until INTEGER;",
+	/*
+	 * 17: the key a task's rows carry in the team's ledger, made with the
+	 * task, so that every process that goes on with it (llm do --resume)
+	 * writes and counts its rows under one key, and its cap bounds the whole
+	 * task there too; the tasks made before have none, their runs keep a key
+	 * each as they did
+	 */
+	"ALTER TABLE tasks ADD COLUMN team_key TEXT;",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,

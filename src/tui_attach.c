@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "image.h"
+#include "input.h"
 #include "pricing.h"
 #include "proc.h"
 #include "tui_priv.h"
@@ -178,7 +179,7 @@ out:
 int
 tui_attach_file(struct tui *t, const char *who, const char *path)
 {
-	char *text = NULL, *cause = NULL, *full, *fence;
+	char *text = NULL, *cause = NULL, *full, fence[64];
 	size_t len = 0;
 	char tok[16];
 
@@ -194,10 +195,9 @@ tui_attach_file(struct tui *t, const char *who, const char *path)
 		free(text);
 		return -1;
 	}
-	fence = tui_fence(text);
+	input_fence(path, text, len, fence, sizeof fence);
 	full = xstrfmt("File: %s\n%s\n%s%s%s\n", path, fence, text, len && text[len - 1] != '\n' ?
 	    "\n" : "", fence);
-	free(fence);
 	free(text);
 	t->att = xreallocarray(t->att, t->natt + 1, sizeof(*t->att));
 	t->att[t->natt].label = xstrdup(path);

@@ -8,7 +8,9 @@
  *   tui_cmd.c     the verb table: every key action and slash command, /help, completion
  *   tui_turn.c    sending a message and showing its reply; retry one tier up; resume
  *   tui_job.c     /run's command in the background and its output attached
- *   tui_agent.c   agent mode: a task in a child process, its steps, approvals, /undo
+ *   tui_agent.c   agent mode: a task in a child process, its steps, approvals
+ *   tui_agent_cmd.c  /agent (on, off, cap, resume) and /undo
+ *   tui_agent_child.c  the task's child process: agent_run, its events and questions on pipes
  *   tui_attach.c  /file attachments and /copy to the clipboard
  *   tui_pick.c    the model and conversation pickers, the help list, the /run confirmation
  *   tui_usage.c   /usage's chart
@@ -379,16 +381,19 @@ void tui_suspend(struct tui *t);
 void tui_meter_refresh(struct tui *t);
 
 /* tui_agent.c: agent mode. */
-/* /agent [on|off|cap USD] and its key: tools on or off for the conversation. */
-void tui_agent_verb(struct tui *t, char *arg);
-/* Turn agent mode on, asking first outside a workspace. */
-void tui_agent_enable(struct tui *t);
+/* Limits of the task's events and answers on its pipes (tui_agent_child.c writes them). */
+#define TUI_AGENT_FIELD_MAX (64 * 1024)  /* a diff, a preview, a result or an answer in an event */
+#define TUI_AGENT_EVENT_MAX (5 * 6 * TUI_AGENT_FIELD_MAX + 4096)  /* an event: five fields, escaped */
+#define TUI_AGENT_EDIT_MAX (4 * 1024)    /* an edited command, in bytes */
 /* Whether a task runs. */
 bool tui_agent_busy(const struct tui *t);
 /* The workspace a task works in, ~ for $HOME, made visible; "" when it cannot be opened. */
 const char *tui_agent_where(struct tui *t);
-/* Run prompt as an agent task; its steps show as they come. */
-void tui_agent_submit(struct tui *t, const char *prompt);
+/*
+ * Run prompt as an agent task, or with resume (borrowed until it returns)
+ * as more words for that stopped task (NULL: none); its steps show as they come.
+ */
+void tui_agent_submit(struct tui *t, const char *prompt, const struct ledger_task *resume);
 /* The task's event descriptor to wait on, or -1. */
 int tui_agent_fd(const struct tui *t);
 /* Show what the task sent. */
@@ -403,8 +408,8 @@ void tui_agent_cancel(struct tui *t);
 void tui_agent_kill(struct tui *t);
 /* A key while the input edits the pending command or an amount; false: readline's. */
 bool tui_agent_edit_key(struct tui *t, int key);
-/* /undo: restore the files the last task changed. */
-void tui_agent_undo(struct tui *t, char *arg);
+/* /agent cap during a task: the task takes the cap from its next step on. */
+void tui_agent_send_cap(struct tui *t);
 /* /expand and its key: every step's full results, or folded again. */
 void tui_agent_expand(struct tui *t, char *arg);
 /* /advise QUESTION: the advisor's model answers in the conversation, charged like any turn. */
@@ -413,6 +418,16 @@ void tui_agent_advise(struct tui *t, char *arg);
 void tui_agent_forget(struct tui *t);
 /* Act on one event line as if the task had sent it (benchmarks). */
 void tui_agent_feed(struct tui *t, const char *line);
+
+/* tui_agent_cmd.c: agent mode's commands. */
+/* /agent [on|off|cap USD|resume [ID] [MORE]] and its key: tools on or off, a cap, a task resumed. */
+void tui_agent_verb(struct tui *t, char *arg);
+/* Turn agent mode on, asking first outside a workspace. */
+void tui_agent_enable(struct tui *t);
+/* Turn agent mode on, and say so. */
+void tui_agent_on(struct tui *t);
+/* /undo: restore the files the last task changed. */
+void tui_agent_undo(struct tui *t, char *arg);
 
 /* tui_term.c: whether the terminal can show the TUI. */
 /* Whether terminal type term (NULL: $TERM) can move the cursor and clear; 0, or -1 with *cause. */
@@ -472,6 +487,14 @@ int tui_role_apply(struct tui *t, const char *name, bool keep_system, bool force
 void tui_role_clear(struct tui *t);
 /* The callbacks turns report through. */
 const struct chat_cb *tui_callbacks(struct tui *t);
+
+/*
+ * tui_agent_child.c: in the child forked for a task, run prompt as task, or
+ * as more for task resume when not NULL (its events to stdout, the client's
+ * answers on stdin; parent: the client), and exit; never touches the terminal.
+ */
+void tui_agent_child(struct tui *t, const char *prompt, const struct ledger_task *resume,
+    pid_t parent) __attribute__((noreturn));
 
 /* tui_job.c: /run's command in the background. */
 /* Start a command with no terminal; what it prints is attached to the next message when it ends. */

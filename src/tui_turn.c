@@ -380,7 +380,7 @@ tui_submit(struct tui *t, const char *line)
 	buf_done(&shown);
 	prompt = tui_compose(t, line);
 	if (t->agent) {
-		tui_agent_submit(t, prompt);
+		tui_agent_submit(t, prompt, NULL);
 		if (tui_agent_busy(t))
 			tui_attach_free(t);
 		free(prompt);

@@ -50,6 +50,30 @@ if [ -n "${LLM_DATABASE:-}" ]; then
 	check_eq "cap: the team's rows carry one task key" \
 	    "$(t_ledger_sql "SELECT count(DISTINCT task) FROM usage WHERE task_id = $task")" 1
 fi
+# resumed by another process under the same cap: the cap bounds the whole task, the rows
+# of its first run counted (in a team's ledger too, where another process wrote them)
+cd "$T/repo" || exit 1
+run_llm "do" --resume "$task" --allow edit,run --max-tokens 1000 --json
+check_rc "cap, resumed: exit 3" 3
+check_eq "cap, resumed: nothing more sent" "$(fake_count)" 3
+check_contains "cap, resumed: why" "$ERR" "would pass the task's cap"
+run_llm "do" --resume "$task" --allow edit,run --max-tokens 1000 --max-cost 0.01 --json
+check_rc "cap raised, resumed: exit 0" 0
+check_eq "cap raised, resumed: the last step sent" "$(fake_count)" 4
+check_eq "cap raised, resumed: every row carries the task" \
+    "$(t_ledger_sql "SELECT count(*) FROM usage WHERE task_id = $task AND status = 'ok'")" 4
+if [ -n "${LLM_DATABASE:-}" ]; then
+	check_eq "cap raised, resumed: the team's rows of both runs carry one task key" \
+	    "$(t_ledger_sql "SELECT count(DISTINCT task) FROM usage WHERE task_id = $task")" 1
+	# another machine's task of the same number: its row is not this task's step
+	t_ledger_sql "INSERT INTO llm.usage (row_key, team, \"user\", month, time, status,
+	    cost_pico, task_id, task) SELECT 'another-machine-row', team, \"user\", month, time, 'ok',
+	    5, task_id, 'another-machine:' || task_id FROM llm.usage WHERE task_id = $task LIMIT 1"
+	run_llm logs --task "$task"
+	check_contains "logs --task: the task's steps alone, not another machine's task $task" \
+	    "$OUT" "task $task: 4 requests"
+fi
+cd "$T" || exit 1
 
 # --- two tasks at once: each is stopped by its own cap, not by the other's steps
 make_repo a
@@ -99,6 +123,7 @@ journals() {
 }
 before=$(tasks_kept)
 journals_before=$(journals)
+last_kept=$(db_get "SELECT coalesce(max(id), 0) FROM tasks")
 cd "$T/first" || exit 1
 run_llm "do" -m test-cheap --max-tokens 1000 --max-cost 0.000001 --json "fix sum.sh"
 cd "$T" || exit 1
@@ -120,4 +145,13 @@ if [ -z "${LLM_DATABASE:-}" ]; then
 	check_eq "budget before the first step: no task kept" "$(tasks_kept)" "$before"
 	t_write_config
 fi
+# the id of a task dropped before its first step is never given again: rows that name it
+# where the drop does not look (the team's ledger, its outbox) are no later task's
+fake_reply '{"text":"Nothing to fix.","usage":{"output":10}}'
+cd "$T/first" || exit 1
+run_llm "do" -m test-cheap --max-tokens 1000 --json "is sum.sh right?"
+cd "$T" || exit 1
+check_rc "after a dropped task: exit 0" 0
+check "after a dropped task: its id ($((last_kept + 1))) is not given again" \
+    [ "$(json_get "$T/out" task_id)" -gt $((last_kept + 1)) ]
 [ "$T_FAIL" -eq 0 ]

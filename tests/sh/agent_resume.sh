@@ -116,6 +116,9 @@ run_llm "do" --resume "$task" more
 check_rc "elsewhere: exit 2" 2
 check_contains "elsewhere: says where" "$ERR" \
     "llm: do: --resume: task $task was in $T/repo, not in $T/other: run llm do --resume $task there"
+run_llm "do" --resume 0 more
+check_rc "no id: exit 2" 2
+check_contains "no id: says so" "$ERR" "llm: do: --resume: '0' is no task id"
 run_llm "do" --resume 999
 check_rc "unknown: exit 2" 2
 check_contains "unknown: says so" "$ERR" "llm: do: --resume: there is no task 999"
@@ -126,6 +129,44 @@ check_rc "no history: exit 2" 2
 check_contains "no history: says so" "$ERR" \
     "llm: do: --resume: task $int kept no history to go on with (it ran before llm kept one, or it grew past what llm.db keeps): start a new task with llm do TASK"
 check_eq "refusals: nothing sent" "$(fake_count)" 4
+cd "$T" || exit 1
+
+# --- one task, two processes: while one goes on with it, another is refused before it
+# sends anything (by id, or as the workspace's latest); the first killed (SIGKILL, no
+# cleanup of its own), the task is resumed again as it is
+t_sum_repo "$T/busy"
+cd "$T/busy" || exit 1
+fake_reset
+fake_reply '{"text":"It adds.","usage":{"input":100,"output":100}}'
+run_llm "do" -m test-cheap --max-tokens 1000 --json "what does sum.sh do?"
+check_rc "busy: the task is done: exit 0" 0
+busy=$(json_get "$T/out" task_id)
+fake_reply "{\"chunks\":[\"Looking \",\"again.\"],\"usage\":{\"input\":100,\"output\":100},\"hold_file\":\"$T/never\"}"
+"$LLM_BIN" "do" --resume "$busy" --max-tokens 1000 --json "look again" >"$T/bg.out" 2>"$T/bg.err" &
+bg=$!
+t_wait _fake_has 2
+run_llm "do" --resume "$busy" "and again"
+check_rc "busy: a second process: exit 2" 2
+check_eq "busy: it says which process runs the task, and what to do" "$ERR" \
+    "llm: do: --resume: task $busy is being run by process $bg: wait for it to end, then resume it, or start a new task with llm do TASK"
+run_llm "do" --resume "and again"
+check_rc "busy: the workspace's latest: exit 2" 2
+check_contains "busy: the workspace's latest: refused" "$ERR" "task $busy is being run by process $bg"
+check_eq "busy: nothing more sent" "$(fake_count)" 2
+check_eq "busy: the first goes on holding the task" \
+    "$(t_ledger_sql "SELECT pid FROM tasks WHERE id = $busy")" "$bg"
+kill -KILL "$bg"
+wait "$bg" 2>/dev/null
+fake_reply '{"text":"Still adds.","usage":{"input":100,"output":100}}'
+run_llm "do" --resume "$busy" --max-tokens 1000 --json "once more"
+check_rc "busy: after a kill -9, resumed: exit 0" 0
+check_eq "busy: after a kill -9, the same task" "$(json_get "$T/out" task_id)" "$busy"
+check_eq "busy: after a kill -9, the answer" "$(json_get "$T/out" answer)" "Still adds."
+check_eq "busy: the killed run's reservation is settled, as any dead process's" \
+    "$(t_ledger_sql "SELECT status FROM usage WHERE task_id = $busy ORDER BY id LIMIT 1 OFFSET 1")" \
+    cancelled
+check_eq "busy: a run that ended holds the task no more" \
+    "$(t_ledger_sql "SELECT coalesce(pid, 'none') FROM tasks WHERE id = $busy")" none
 cd "$T" || exit 1
 
 t_cleanup

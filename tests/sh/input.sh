@@ -113,14 +113,21 @@ check_rc "text file: exit 0" 0
 check_eq "text file: sent whole and fenced" "$(fake_last body.messages.0.content)" "$(printf 'explain\n\nFile %s:\n```\nint main(void) { return 0; }\n```' "$T/ok.c")"
 check_eq "text file: no note" "$ERR" ""
 
-# A file with fences of its own (Markdown) is fenced with more backticks than
-# any run in it, so that its own fences cannot close the attachment early.
-printf '# Notes\n\n```sh\nmake\n```\n\nand ````four````\n' >"$T/notes.md"
+# A file with fences of its own is fenced with more of the mark than any run
+# in it, so that its own fences cannot close the attachment early: backticks
+# around code, tildes around prose (Markdown).
+printf 'DOC = """\n````sh\nmake\n````\n"""\n' >"$T/doc.py"
+fake_reply '{"text":"ok"}'
+run_llm -q -m test-cheap -f "$T/doc.py" "explain"
+check_rc "code with a fence: exit 0" 0
+check_eq "code with a fence: a longer fence around it" "$(fake_last body.messages.0.content)" \
+    "$(printf 'explain\n\nFile %s:\n`````\nDOC = """\n````sh\nmake\n````\n"""\n`````' "$T/doc.py")"
+printf '# Notes\n\n```sh\nmake\n```\n\n~~~~\nkept\n~~~~\n\nand ````four````\n' >"$T/notes.md"
 fake_reply '{"text":"ok"}'
 run_llm -q -m test-cheap -f "$T/notes.md" "summarise"
 check_rc "markdown file: exit 0" 0
 check_eq "markdown file: a longer fence around it" "$(fake_last body.messages.0.content)" \
-    "$(printf 'summarise\n\nFile %s:\n`````\n# Notes\n\n```sh\nmake\n```\n\nand ````four````\n`````' "$T/notes.md")"
+    "$(printf 'summarise\n\nFile %s:\n~~~~~\n# Notes\n\n```sh\nmake\n```\n\n~~~~\nkept\n~~~~\n\nand ````four````\n~~~~~' "$T/notes.md")"
 
 # The prompt's own words (and a file's name) are UTF-8 on the wire too.
 fake_reply '{"text":"ok"}'

@@ -141,6 +141,37 @@ test_not_regular(void)
 	free(fifo);
 }
 
+/* Prose by its name takes tildes, the rest backticks; one more than the text's longest run. */
+static void
+test_fence(void)
+{
+	char f[8];
+	static const char *const prose[] = { "notes.txt", "a/b/README.md", "x.MARKDOWN", "doc.rst",
+		"todo.org", "guide.adoc" };
+	static const char *const other[] = { "main.c", "t.py", "Makefile", "data.json", ".txt",
+		"txt", "notes.txt/main.c", "a.md.c" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(prose); i++)
+		CHECK(input_prose(prose[i]));
+	for (i = 0; i < ARRAY_SIZE(other); i++)
+		CHECK(!input_prose(other[i]));
+	input_fence("a.c", "x", 1, f, sizeof f);
+	CHECK_STR(f, "```");
+	input_fence("a.md", "x", 1, f, sizeof f);
+	CHECK_STR(f, "~~~");
+	/* only the fence's own mark counts */
+	input_fence("a.md", "````", 4, f, sizeof f);
+	CHECK_STR(f, "~~~");
+	input_fence("a.md", "a ~~~~ b ~~", 11, f, sizeof f);
+	CHECK_STR(f, "~~~~~");
+	input_fence("a.c", "``x````", 7, f, sizeof f);
+	CHECK_STR(f, "`````");
+	/* a run longer than the room: as long as fits */
+	input_fence("a.c", "``````````", 10, f, sizeof f);
+	CHECK_STR(f, "```````");
+}
+
 int
 main(void)
 {
@@ -151,5 +182,6 @@ main(void)
 	RUN(test_utf8);
 	RUN(test_cap);
 	RUN(test_not_regular);
+	RUN(test_fence);
 	UNIT_EXIT();
 }

@@ -1033,6 +1033,99 @@ test_concurrent_held(void)
 }
 
 /* The database passes SQLite's own integrity check after all of the above. */
+/* One integer from SQL on the local llm.db, which holds the tasks with a team ledger too. */
+static int64_t
+local_int(struct ledger *l, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v = -999;
+
+	if (sqlite3_prepare_v2(store_db(ledger_store(l)), sql, -1, &st, NULL) != SQLITE_OK)
+		return -998;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* A child that starts a task (held by it), says its id on a pipe, then waits to be killed. */
+static pid_t
+task_and_hang(int64_t *task)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		die("pipe");
+	pid = fork();
+	if (pid == 0) {
+		char *cause = NULL;
+		struct ledger *k = ledger_open(test_dir, &cause);
+		int64_t id;
+
+		close(fds[0]);
+		if (k == NULL || (id = ledger_task_new(k, "held", 0)) <= 0 ||
+		    write(fds[1], &id, sizeof id) != (ssize_t)sizeof id)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	CHECK(read(fds[0], task, sizeof *task) == (ssize_t)sizeof *task);
+	close(fds[0]);
+	return pid;
+}
+
+/*
+ * A task is held by one process at a time: another is refused while the
+ * holder lives, and takes it over once it is killed, as a dead process's
+ * reservation is settled; one held elsewhere, where it cannot be checked,
+ * is taken over only when its time is up.
+ */
+static void
+test_task_held(void)
+{
+	struct ledger *l;
+	char *cause = NULL;
+	int64_t task = 0, holder = 0;
+	int status;
+	pid_t pid;
+
+	fresh_dir();
+	set_now(utc(2026, 11, 10, 8, 0, 0));
+	if ((l = ledger_open(test_dir, &cause)) == NULL)
+		die("ledger_open: %s", cause);
+	pid = task_and_hang(&task);
+	CHECK(task > 0);
+	CHECK_INT(ledger_task_hold(l, task, &holder, &cause), LEDGER_HELD_ELSEWHERE);
+	CHECK_INT(holder, pid);
+	/* letting go is the holder's alone */
+	ledger_task_release(l, task);
+	CHECK_INT(ledger_task_hold(l, task, &holder, &cause), LEDGER_HELD_ELSEWHERE);
+	kill(pid, SIGKILL);
+	while (!zombie(pid))
+		usleep(1000);
+	CHECK_INT(ledger_task_hold(l, task, &holder, &cause), LEDGER_HELD);
+	CHECK_INT(holder, 0);
+	CHECK_INT(local_int(l, "SELECT pid FROM tasks"), getpid());
+	CHECK(waitpid(pid, &status, 0) == pid);
+	/* held again by its holder: still its */
+	CHECK_INT(ledger_task_hold(l, task, &holder, &cause), LEDGER_HELD);
+	ledger_task_release(l, task);
+	CHECK_INT(local_int(l, "SELECT count(*) FROM tasks WHERE pid IS NULL"), 1);
+	CHECK_INT(ledger_task_hold(l, task + 1, &holder, &cause), LEDGER_NO_TASK);
+	/* a holder on another host cannot be checked: it lives until its time is up */
+	CHECK_INT(sqlite3_exec(store_db(ledger_store(l)), "UPDATE tasks SET pid = 1, pid_start = 5,"
+	    " owner = 'another-boot another-ns', host = 'elsewhere', held_until = 1794297601",
+	    NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(ledger_task_hold(l, task, &holder, &cause), LEDGER_HELD_ELSEWHERE);
+	CHECK_INT(holder, 1);
+	set_now(utc(2026, 11, 10, 8, 0, 2));
+	CHECK_INT(ledger_task_hold(l, task, &holder, &cause), LEDGER_HELD);
+	CHECK_INT(local_int(l, "SELECT pid FROM tasks"), getpid());
+	ledger_close(l);
+}
+
 static void
 test_integrity(void)
 {
@@ -1072,6 +1165,7 @@ main(void)
 	RUN_SQLITE(test_totals_match_rows, "edits rows with SQLite's SQL, months in TZ's zones");
 	RUN(test_concurrent_reservations);
 	RUN(test_concurrent_held);
+	RUN(test_task_held);
 	RUN_SQLITE(test_integrity, "SQLite's integrity check");
 	test_db_cleanup();
 	UNIT_EXIT();

@@ -144,6 +144,10 @@ test_features_code_and_trace(void)
 	CHECK(x[RF_LINES] > 2);
 	features("plain words here", x);
 	CHECK(x[RF_CODE_FENCE] == 0);
+	/* a prose file attached comes in a tilde fence: no code block (input_fence) */
+	features("summarise\n\nFile notes.txt:\n~~~\nWe met on Tuesday.\n~~~", x);
+	CHECK(x[RF_CODE_FENCE] == 0);
+	CHECK(x[RF_CODE_CHARS] == 0);
 	CHECK(x[RF_TRACE] == 0);
 	CHECK(x[RF_CODE_CHARS] == 0);
 	check_feature(RF_TRACE, 0, traces, ARRAY_SIZE(traces));

@@ -663,6 +663,87 @@ test_upgrade_tasks(void)
 	ledger_close(l);
 }
 
+/* The tasks table as version 14 made it, without AUTOINCREMENT. */
+#define TASKS_V14 "PRAGMA foreign_keys = OFF; BEGIN;" \
+	" CREATE TABLE t14 (id INTEGER PRIMARY KEY, time INTEGER NOT NULL, title TEXT," \
+	" cap_pico INTEGER, root TEXT, tier TEXT, model TEXT, done INTEGER NOT NULL DEFAULT 0," \
+	" history TEXT); DROP TABLE tasks; ALTER TABLE t14 RENAME TO tasks;" \
+	" CREATE INDEX tasks_root ON tasks(root, id) WHERE root IS NOT NULL;" \
+	" DELETE FROM sqlite_sequence WHERE name = 'tasks'; COMMIT;"
+
+/*
+ * A task's id is never given again: not after it was dropped for making no
+ * step (rows elsewhere, the team's ledger or its outbox, may still name it),
+ * nor in a later process.
+ */
+static void
+test_task_ids_not_reused(void)
+{
+	struct ledger *l;
+	int64_t kept, dropped, next;
+
+	fresh_dir();
+	l = open_ledger();
+	kept = ledger_task_new(l, "kept", 0);
+	CHECK(kept > 0);
+	dropped = ledger_task_new(l, "stopped before its first step", 0);
+	CHECK(dropped > kept);
+	ledger_task_drop(l, dropped);
+	check_sql("SELECT count(*) FROM tasks", "1");
+	next = ledger_task_new(l, "next", 0);
+	CHECK(next > dropped);
+	ledger_task_drop(l, next);
+	ledger_close(l);
+	l = open_ledger();
+	CHECK(ledger_task_new(l, "in a later process", 0) > next);
+	ledger_close(l);
+}
+
+/*
+ * Upgrading from version 14, whose task ids could be given again, keeps
+ * every task whole, and starts the ids past any a usage row still names.
+ */
+static void
+test_upgrade_task_ids(void)
+{
+	struct ledger *l;
+	struct ledger_task t;
+	sqlite3 *db;
+	char *cause = NULL;
+
+	fresh_dir();
+	ledger_close(open_ledger());
+	CHECK_INT(sqlite3_open(test_db, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, TASKS_V14
+	    "INSERT INTO tasks (id, time, title, cap_pico, root, tier, model, done, history) VALUES"
+	    " (1, 1, 'fix it', 500, '/w', 'mid', 'm-1', 1, '[]'),"
+	    " (2, 2, 'stopped', NULL, '/w', NULL, NULL, 0, '[{\"role\":\"user\"}]');"
+	    "INSERT INTO usage (time, tier, status, cost_pico, task_id) VALUES"
+	    " (1, 'mid', 'ok', 100, 1), (2, 'cheap', 'ok', 7, 2), (3, 'cheap', 'error', 0, 5);"
+	    "PRAGMA user_version = 14", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	l = open_ledger();
+	CHECK_INT(store_version(ledger_store(l)), STORE_VERSION);
+	check_sql("SELECT count(*) FROM sqlite_master WHERE name = 'tasks'"
+	    " AND sql LIKE '%AUTOINCREMENT%'", "1");
+	check_sql("SELECT group_concat(id || ':' || title || ':' || coalesce(cap_pico, '-') || ':'"
+	    " || root || ':' || coalesce(tier, '-') || ':' || coalesce(model, '-') || ':' || done"
+	    " || ':' || history, ' ') FROM tasks",
+	    "1:fix it:500:/w:mid:m-1:1:[] 2:stopped:-:/w:-:-:0:[{\"role\":\"user\"}]");
+	check_sql("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'tasks_root'",
+	    "1");
+	check_sql("PRAGMA integrity_check", "ok");
+	/* the workspace's latest is found as before */
+	CHECK_INT(ledger_task_get(l, 0, "/w", &t, &cause), 0);
+	CHECK(t.id == 2 && !t.done);
+	ledger_task_done(&t);
+	/* past task 5, which only a request names now */
+	CHECK_INT(ledger_task_new(l, "after the upgrade", 0), 6);
+	ledger_task_drop(l, 6);
+	CHECK_INT(ledger_task_new(l, "and the next", 0), 7);
+	ledger_close(l);
+}
+
 int
 main(void)
 {
@@ -682,6 +763,8 @@ main(void)
 	RUN(test_ids_not_reused);
 	RUN(test_upgrade_ids);
 	RUN(test_upgrade_tasks);
+	RUN(test_task_ids_not_reused);
+	RUN(test_upgrade_task_ids);
 	test_db_cleanup();
 	UNIT_EXIT();
 }

@@ -177,13 +177,13 @@ check_not_screen "empty at frontier: no tier above" e1 "F4 asks"
 # cut off where the model's context window ends: no larger cap would help, and the note says
 # what makes room instead
 t_config_append "$(t_model test-win openai test-win-1 cheap 1 2 'context = 8000')"
-t_py -c 'import sys; sys.stdout.write("word " * 4800)' >"$T/6k.txt"
+t_py -c 'import sys; sys.stdout.write("word " * 4000)' >"$T/5k.txt"
 fake_reset
-fake_reply '{"text":"Start of a long summary","stop":"length","usage":{"input":6000,"output":10}}'
+fake_reply '{"text":"Start of a long summary","stop":"length","usage":{"input":5000,"output":10}}'
 tui_ok "cut off by the window" w <<S
 :type /model test-win
 :key Enter
-:type /file $T/6k.txt
+:type /file $T/5k.txt
 :key Enter
 :type summarise
 :key Enter
