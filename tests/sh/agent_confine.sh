@@ -41,9 +41,21 @@ try nested 'sh -c "echo x >\"\$HOME/nested\""'
 try make 'make -s -f confine.mk'
 try shared 'echo x >"$SHARED/sub/f"'
 try shared-top 'echo x >"$SHARED/../top-file"'
+try signal 'kill -0 "$OUTSIDE_PID"'
 SH
 printf 'all:\n\techo x >"$$HOME/from-make"\n' >"$T/repo/confine.mk"
 export ELSEWHERE="$T/elsewhere" SHARED="$T/shared" CALLER_TMPDIR="${TMPDIR:-/tmp}"
+# a process of the user's, outside the task: from Landlock ABI 6 a command cannot signal it
+sleep 60 &
+OUTSIDE_PID=$!
+export OUTSIDE_PID
+t_defer 'kill "$OUTSIDE_PID" 2>/dev/null'
+if [ "$abi" -ge 6 ]; then
+	signal_check=1
+else
+	echo "# skip: Landlock ABI $abi scopes no signals"
+	signal_check=
+fi
 
 # task: run try.sh with the config as it is, then with [agent] writable = $T (which holds
 # llm's config and data directories)
@@ -66,6 +78,8 @@ for w in home home-new home-rm elsewhere config config-new data undo nested make
     shared-top; do
 	check_contains "default: a command cannot write in $w" "$sent" "$w: refused"
 done
+[ -n "$signal_check" ] &&
+    check_contains "default: a command cannot signal a process outside the task" "$sent" "signal: refused"
 check_contains "default: the refusal is the command's own error" "$sent" "Permission denied"
 check "default: ~/.bashrc is as it was" cmp "$HOME/.bashrc" "$T/bashrc.before"
 check "default: llm's config is as it was" cmp "$LLM_CONFIG_DIR/config.ini" "$T/config.before"
