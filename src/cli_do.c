@@ -36,8 +36,9 @@ static const char do_usage[] =
     "through tools, step by step. The final answer goes to stdout, one line per\n"
     "step to stderr, then the task's total cost. Piped input is material for the\n"
     "task. Reading is allowed; edit, write and run ask on a terminal and are\n"
-    "refused without one unless allowed. llm undo restores the files the last\n"
-    "task changed.\n"
+    "refused without one unless allowed. A command writes only in the workspace,\n"
+    "its own TMPDIR, /dev, the build caches and [agent] writable (Landlock).\n"
+    "llm undo restores the files the last task changed.\n"
     "Options may come before or after the task; everything after -- is task,\n"
     "so a task word that starts with '-' goes there.\n"
     "A task that stopped (Ctrl-C, its cap, max_steps, the budget, a failure)\n"
@@ -575,6 +576,8 @@ cli_do(struct app *cli, int argc, char **argv)
 	struct buf task;
 	char *cause = NULL, *undo_dir = NULL;
 	char *where = NULL;
+	/* the commands the agent runs never write llm's own config, ledger or undo journals */
+	const char *protect[] = { cli->cfg.data_dir, cli->cfg.dir, NULL };
 	size_t nallow = 0, i;
 	int64_t n;
 	int c, rc = -1;
@@ -684,6 +687,8 @@ cli_do(struct app *cli, int argc, char **argv)
 	wo.allow = allow;
 	wo.allow_run = (const char *const *)cli->cfg.agent_allow_run;
 	wo.undo_dir = undo_dir;
+	wo.writable = (const char *const *)cli->cfg.agent_writable;
+	wo.protect = protect;
 	wo.cancel = &do_cancel;
 	wo.run_timeout_ms = (int)cli->cfg.agent_run_timeout * 1000;
 	if (ws_open(&w, ".", &wo, &cause) != 0) {

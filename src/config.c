@@ -61,6 +61,7 @@ enum ktype {
 	K_API,
 	K_LIST,     /* a, b, c: a NULL-terminated char ** */
 	K_TOOLS,    /* a K_LIST of edit, write and run */
+	K_PATHS,    /* a K_LIST of absolute paths, or ~/ ones */
 	K_PERCENTS, /* "50, 80, 100": struct config's warn_at; empty: none */
 	K_QUALITY,  /* a share above 0, at most 1 (three decimals) */
 	K_TTL,      /* 5m or 1h -> seconds */
@@ -129,6 +130,8 @@ static const struct key agent_keys[] = {
 	LLM_KEY("max_steps", K_LONG, agent_max_steps, "30", "requests a task may make"),
 	LLM_KEY("run_timeout", K_SECONDS, agent_run_timeout, "120",
 	    "seconds a command the agent runs may take"),
+	LLM_KEY("writable", K_PATHS, agent_writable, NULL,
+	    "more paths the agent's commands may write to, besides the workspace and caches"),
 };
 
 static const struct key ledger_keys[] = {
@@ -271,6 +274,12 @@ set_list(struct parse *p, const struct key *k, char ***field, const char *v)
 		if (strcmp(list[i], "edit") != 0 && strcmp(list[i], "write") != 0 &&
 		    strcmp(list[i], "run") != 0) {
 			perr(p, "%s: unknown tool '%s' (use edit, write or run)", k->name, list[i]);
+			strv_free(list);
+			return;
+		}
+	for (i = 0; k->type == K_PATHS && i < n; i++)
+		if (list[i][0] != '/' && strcmp(list[i], "~") != 0 && !str_startswith(list[i], "~/")) {
+			perr(p, "%s: '%s' is not an absolute path (nor one under ~/)", k->name, list[i]);
 			strv_free(list);
 			return;
 		}
@@ -426,6 +435,7 @@ set_key(struct parse *p, const struct key *k, void *base, const char *v)
 		return;
 	case K_LIST:
 	case K_TOOLS:
+	case K_PATHS:
 		set_list(p, k, (char ***)field, v);
 		return;
 	case K_PERCENTS:
@@ -999,6 +1009,7 @@ config_done(struct config *cfg)
 	strv_free(cfg->agent_deny);
 	strv_free(cfg->agent_allow);
 	strv_free(cfg->agent_allow_run);
+	strv_free(cfg->agent_writable);
 	strv_free(cfg->agent_allow_secret);
 	free(cfg->agent_advisor);
 	list_free(cfg->key_names, cfg->nkeys);
@@ -1144,7 +1155,8 @@ dump_key(FILE *f, const struct key *k, const void *base)
 		return true;
 	}
 	case K_LIST:
-	case K_TOOLS: {
+	case K_TOOLS:
+	case K_PATHS: {
 		char *const *list = *(char **const *)field;
 
 		if (list == NULL)

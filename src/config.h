@@ -97,6 +97,7 @@ struct config {
 	char **agent_allow;          /* tools that need no approval: edit, write, run */
 	char **agent_allow_run;      /* command prefixes run without a question */
 	char **agent_allow_secret;   /* secret files the agent may read, by name */
+	char **agent_writable;       /* more paths its commands may write: absolute, or ~/ */
 	char *agent_advisor;         /* the model advise asks; NULL: the frontier tier's first usable */
 	long agent_max_advice;       /* advise calls in one task, default 3 */
 	long agent_max_steps;        /* model requests in one task, default 30 */

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "proc.h"
 #include "util.h"
 
@@ -242,14 +243,16 @@ static bool
 env_keeps(const struct proc_spec *s, const char *entry)
 {
 	return !(s->no_credentials && proc_env_credential(entry)) &&
-	    !(s->no_agents && proc_env_agent(entry));
+	    !(s->no_agents && proc_env_agent(entry)) &&
+	    !(s->confine != NULL && strncmp(entry, "TMPDIR=", 7) == 0);
 }
 
 /*
  * The environment for a child started as s says: without the hidden
  * variables (with s->no_credentials, nor proc_env_credential's; with
- * s->no_agents, nor proc_env_agent's, and their stand-ins added), pinned
- * ones as they were; an array of borrowed entries (free the array only).
+ * s->no_agents, nor proc_env_agent's, and their stand-ins added; with
+ * s->confine, its TMPDIR instead of this one's), pinned ones as they
+ * were; an array of borrowed entries (free the array only).
  */
 static char **
 clean_env(const struct proc_spec *s)
@@ -259,7 +262,7 @@ clean_env(const struct proc_spec *s)
 
 	while (environ != NULL && environ[n] != NULL)
 		n++;
-	env = xcalloc(n + npinned + ARRAY_SIZE(agent_stand_ins) + 1, sizeof(*env));
+	env = xcalloc(n + npinned + ARRAY_SIZE(agent_stand_ins) + 2, sizeof(*env));
 	for (i = 0; i < n; i++)
 		if (!proc_env_hidden(environ[i]) && env_pinned(environ[i]) == NULL &&
 		    env_keeps(s, environ[i]))
@@ -269,6 +272,8 @@ clean_env(const struct proc_spec *s)
 			env[k++] = pinned[i].entry;
 	for (i = 0; s->no_agents && i < ARRAY_SIZE(agent_stand_ins); i++)
 		env[k++] = (char *)agent_stand_ins[i];
+	if (s->confine != NULL)
+		env[k++] = s->confine->tmpenv;
 	return env;
 }
 
@@ -532,6 +537,9 @@ child_setup(const struct proc_spec *s, const struct proc_fds *f, char **env)
 	child_signals();
 	if (s->dir != NULL && chdir(s->dir) != 0)
 		child_fail(f);
+	/* before the supervisor forks: it, the command and all they start are confined */
+	if (confine_apply(s->confine) != 0)
+		child_fail(f);
 	for (i = 0; i < 3; i++)
 		if (child_dup(f->std[i], i) < 0)
 			child_fail(f);
@@ -638,6 +646,7 @@ proc_start(struct proc *p, const struct proc_spec *s, char **cause)
 	assert(s->in != PROC_IO_STDOUT && s->out != PROC_IO_FD && s->out != PROC_IO_STDOUT);
 	assert(s->err != PROC_IO_PIPE && s->err != PROC_IO_FD);
 	assert(!s->contain || (s->argv != NULL && !s->tty));
+	assert(s->confine == NULL || s->argv != NULL);
 	memset(p, 0, sizeof(*p));
 	p->in = p->out = -1;
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);

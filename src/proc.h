@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct confine; /* confine.h: where a command may write */
+
 /* What a child's standard descriptor is connected to. */
 enum proc_io {
 	PROC_IO_NULL,     /* /dev/null (the default) */
@@ -30,6 +32,8 @@ struct proc_spec {
 	                             a model chose */
 	bool no_agents;           /* nor the way to the session's agents (proc_env_agent):
 	                             for a command a model chose */
+	const struct confine *confine; /* it and all it starts may write only where this
+	                             says, and get its TMPDIR (see confine.h); or NULL */
 	bool contain;             /* all the program starts ends with it, even what leaves its
 	                             group or session, and when the caller dies, even by SIGKILL:
 	                             the child is a supervisor that runs it (see proc_start) */

@@ -34,6 +34,8 @@ struct ws {
 	bool walk;        /* open one component at a time even where the kernel has openat2 */
 	char **deny, **allow_secret, **allow, **allow_run; /* NULL-terminated copies */
 	char *undo_dir;
+	char **writable, **protect;  /* run: see struct ws_opts */
+	struct confine *confine;  /* run: prepared at the task's first command, NULL before */
 	int run_timeout_ms;
 	const volatile int *cancel;
 	void (*output)(void *arg, const char *p, size_t n);

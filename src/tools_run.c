@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "proc.h"
 #include "tools.h"
 #include "tools_priv.h"
@@ -142,7 +143,7 @@ run_child(struct ws *w, const char *command, struct capture *c, enum run_end *en
 	const char *argv[] = { "/bin/sh", "-c", command, NULL };
 	struct proc_spec s = { .argv = argv, .out = PROC_IO_PIPE, .err = PROC_IO_STDOUT,
 		.timeout_ms = w->run_timeout_ms, .grace_ms = RUN_GRACE_MS, .dir = w->root,
-		.contain = true, .no_credentials = true, .no_agents = true };
+		.contain = true, .no_credentials = true, .no_agents = true, .confine = w->confine };
 	struct proc p;
 
 	if (proc_start(&p, &s, cause) != 0)
@@ -171,7 +172,7 @@ exit_code(int st)
 /* Fill r from how the command ended. */
 static void
 run_result(struct ws *w, const char *vis, const char *edited, const struct capture *c,
-    enum run_end end, int st, int64_t ms, struct tool_result *r)
+    enum run_end end, int st, int64_t ms, bool unconfined, struct tool_result *r)
 {
 	struct buf b;
 
@@ -192,9 +193,78 @@ run_result(struct ws *w, const char *vis, const char *edited, const struct captu
 		buf_addf(&b, "[exit status %d]\n", r->exit_code);
 	tools_text(r, &b);
 	buf_done(&b);
-	r->summary = xstrfmt("run %s · %s%s%d · %.1f s", vis, edited != NULL ? "edited · " : "",
+	r->summary = xstrfmt("run %s · %s%s%d · %.1f s%s", vis, edited != NULL ? "edited · " : "",
 	    end == RUN_TIMEOUT ? "timed out, exit " :
-	    end == RUN_CANCEL ? "stopped, exit " : "exit ", r->exit_code, (double)ms / 1000.0);
+	    end == RUN_CANCEL ? "stopped, exit " : "exit ", r->exit_code, (double)ms / 1000.0,
+	    unconfined ? " · not confined (no Landlock): it could write anywhere" : "");
+}
+
+/* The first line of file path, without its end of line; NULL when it has none. */
+static char *
+first_line(const char *path)
+{
+	char *data = NULL, *cause = NULL, *line = NULL;
+	size_t len = 0;
+
+	if (file_read(path, 4096, &data, &len, &cause) == 0 && len > 0)
+		line = xstrndup(data, strcspn(data, "\r\n"));
+	free(data);
+	free(cause);
+	return line;
+}
+
+/* The path the first line of dir/name names after prefix, relative to dir, resolved; or NULL. */
+static char *
+link_in(const char *dir, const char *name, const char *prefix)
+{
+	char *path = xstrfmt("%s/%s", dir, name), *line = first_line(path), *to, *real = NULL;
+
+	if (line != NULL && str_startswith(line, prefix)) {
+		to = line[strlen(prefix)] == '/' ? xstrdup(line + strlen(prefix)) :
+		    xstrfmt("%s/%s", dir, line + strlen(prefix));
+		real = realpath(to, NULL);
+		free(to);
+	}
+	free(line);
+	free(path);
+	return real;
+}
+
+/*
+ * Where the commands may write besides the defaults: [agent] writable, and,
+ * when the root is a git worktree (its .git a file, "gitdir: PATH"), the
+ * repository's git directory outside it, where git add and git commit
+ * write as they do in the .git directory of a plain repository. Only a
+ * worktree the repository lists as this one (its gitdir file names our
+ * .git back) counts: a .git file a command wrote cannot open up another
+ * place for the next task, nor one around the root. A list for strv_free.
+ */
+static char **
+run_writable(const struct ws *w)
+{
+	char **v, *dotgit = xstrfmt("%s/.git", w->root), *gitdir = link_in(w->root, ".git", "gitdir: ");
+	char *back = NULL, *common = NULL, *prefix = NULL;
+	size_t n = 0;
+
+	while (w->writable != NULL && w->writable[n] != NULL)
+		n++;
+	v = xcalloc(n + 2, sizeof(*v));
+	for (n = 0; w->writable != NULL && w->writable[n] != NULL; n++)
+		v[n] = xstrdup(w->writable[n]);
+	if (gitdir != NULL && (back = link_in(gitdir, "gitdir", "")) != NULL &&
+	    strcmp(back, dotgit) == 0 && (common = link_in(gitdir, "commondir", "")) != NULL) {
+		prefix = xstrfmt("%s/worktrees/", common);
+		/* a repository's git directory holds neither its worktree nor a directory above it */
+		if (str_startswith(gitdir, prefix) && !str_startswith(w->root, prefix) &&
+		    !str_startswith(gitdir, w->root) && !str_startswith(w->root, common))
+			v[n] = xstrdup(common);
+	}
+	free(prefix);
+	free(common);
+	free(back);
+	free(gitdir);
+	free(dotgit);
+	return v;
 }
 
 /* Run a shell command in the workspace root. */
@@ -203,11 +273,12 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
     struct tool_result *r, char **cause)
 {
 	char *vis = tools_oneline(command, 60), *preview = visible_str(command, strlen(command));
-	char *sum = xstrfmt("run %s", vis), *why = NULL, *edited = NULL;
+	char *sum = xstrfmt("run %s", vis), *why = NULL, *edited = NULL, *err = NULL;
 	struct capture c = { .output = w->output, .output_arg = w->output_arg };
 	enum run_end end = RUN_DONE;
 	int64_t t0;
 	int st = 0, rc = 0;
+	bool fresh;
 
 	buf_init(&c.head, 0);
 	if (command[strspn(command, " \t\n\r")] == '\0')
@@ -221,16 +292,32 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 			free(vis);
 			vis = tools_oneline(command, 60);
 		}
+		/* the first command of the task: said once when it cannot be confined */
+		fresh = w->confine == NULL;
+		if (fresh) {
+			char **writable = run_writable(w);
+
+			w->confine = confine_new(w->root, (const char *const *)writable,
+			    (const char *const *)w->protect, &err);
+			strv_free(writable);
+		}
+		if (w->confine == NULL) {
+			tools_fail(r, sum, "%s", err);
+			goto out;
+		}
 		t0 = clock_ms();
 		rc = run_child(w, command, &c, &end, &st, cause);
 		if (rc == 0)
-			run_result(w, vis, edited, &c, end, st, clock_ms() - t0, r);
+			run_result(w, vis, edited, &c, end, st, clock_ms() - t0,
+			    fresh && w->confine->ruleset < 0, r);
 	}
+out:
 	buf_done(&c.head);
 	free(vis);
 	free(preview);
 	free(sum);
 	free(why);
+	free(err);
 	free(edited);
 	return rc;
 }

@@ -495,6 +495,9 @@ tui_agent_child(struct tui *t, const char *prompt, const struct ledger_task *res
 	struct ws *w = NULL;
 	struct ledger *l;
 	char *cause = NULL, *undo_dir, *warn = NULL, *line, *nl;
+	/* the commands the agent runs never write llm's own config, ledger or undo journals */
+	const char *protect[] = { cfg->data_dir, cfg->dir, NULL };
+	bool changed;
 	size_t i;
 
 	/*
@@ -526,6 +529,8 @@ tui_agent_child(struct tui *t, const char *prompt, const struct ledger_task *res
 	wo.allow = (const char *const *)cfg->agent_allow;
 	wo.allow_run = (const char *const *)cfg->agent_allow_run;
 	wo.undo_dir = undo_dir;
+	wo.writable = (const char *const *)cfg->agent_writable;
+	wo.protect = protect;
 	wo.run_timeout_ms = (int)cfg->agent_run_timeout * 1000;
 	wo.cancel = &child_cancel_int;
 	wo.output = child_output;
@@ -575,6 +580,8 @@ tui_agent_child(struct tui *t, const char *prompt, const struct ledger_task *res
 	if (child_cancel)
 		r.status = CHAT_CANCELLED;
 	/* a task that changed no file leaves the last one that did as /undo's */
-	child_done(c, &r, r.task_id > 0 && ws_undo_task(undo_dir, ws_root(w)) == r.task_id);
+	changed = r.task_id > 0 && ws_undo_task(undo_dir, ws_root(w)) == r.task_id;
+	ws_close(w); /* its commands' temporary directory goes */
+	child_done(c, &r, changed);
 	_exit(0);
 }

@@ -15,6 +15,7 @@
 #include <linux/openat2.h>
 #endif
 
+#include "confine.h"
 #include "tools.h"
 #include "tools_priv.h"
 #include "util.h"
@@ -129,6 +130,8 @@ ws_open(struct ws **out, const char *dir, const struct ws_opts *o, char **cause)
 	w->allow = list_dup(o->allow);
 	w->allow_run = list_dup(o->allow_run);
 	w->undo_dir = o->undo_dir != NULL ? xstrdup(o->undo_dir) : NULL;
+	w->writable = list_dup(o->writable);
+	w->protect = list_dup(o->protect);
 	w->run_timeout_ms = o->run_timeout_ms > 0 ? o->run_timeout_ms : 120000;
 	w->cancel = o->cancel;
 	w->output = o->output;
@@ -163,6 +166,9 @@ ws_close(struct ws *w)
 	strv_free(w->allow_secret);
 	strv_free(w->allow);
 	strv_free(w->allow_run);
+	strv_free(w->writable);
+	strv_free(w->protect);
+	confine_free(w->confine);
 	free(w->undo_dir);
 	free(w->root);
 	close(w->rootfd);

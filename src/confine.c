@@ -1,0 +1,450 @@
+/* confine: where the commands the agent runs may write, enforced with Linux Landlock. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "confine.h"
+#include "util.h"
+
+#ifdef __linux__
+#include <linux/landlock.h>
+#endif
+
+/*
+ * The rights of later ABIs, which an older linux/landlock.h may not name;
+ * a kernel that lacks them is never asked for them (see handled).
+ */
+#ifndef LANDLOCK_ACCESS_FS_REFER
+#define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
+#endif
+#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
+#endif
+#ifndef LANDLOCK_SCOPE_SIGNAL
+#define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
+#endif
+
+/* At most this many paths: a split directory with more entries is not written to past them. */
+#define CONFINE_MAX 4096
+
+/*
+ * struct landlock_ruleset_attr as of ABI 6, whatever the header has: the
+ * kernel takes a longer struct than it knows when the rest is zero.
+ */
+struct ruleset_attr {
+	uint64_t handled_access_fs;
+	uint64_t handled_access_net;
+	uint64_t scoped;
+};
+
+/* The kernel's Landlock ABI version, 0 when it has none. */
+int
+confine_abi(void)
+{
+#if defined(__linux__) && defined(SYS_landlock_create_ruleset)
+	long v = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+
+	return v > 0 ? (int)v : 0;
+#else
+	return 0;
+#endif
+}
+
+/* Whether path is base or beneath it (both resolved). */
+static bool
+beneath(const char *path, const char *base)
+{
+	size_t n = strlen(base);
+
+	if (strcmp(base, "/") == 0)
+		return true;
+	return strncmp(path, base, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* The absolute path resolved as far as it exists, the rest as it is; NULL if relative. */
+static char *
+resolve_far(const char *path)
+{
+	char *full, *copy, *real = NULL, *slash, *out;
+	size_t n;
+
+	if (*path != '/')
+		return NULL;
+	full = xstrdup(path);
+	for (n = strlen(full); n > 1 && full[n - 1] == '/'; n--)
+		full[n - 1] = '\0';
+	copy = xstrdup(full);
+	while ((real = realpath(*copy != '\0' ? copy : "/", NULL)) == NULL) {
+		if ((slash = strrchr(copy, '/')) == NULL)
+			break;
+		*slash = '\0';
+	}
+	out = NULL;
+	if (real != NULL)
+		out = xstrfmt("%s%s", strcmp(real, "/") == 0 ? "" : real, full + strlen(copy));
+	if (out != NULL && *out == '\0') {
+		free(out);
+		out = xstrdup("/");
+	}
+	free(full);
+	free(copy);
+	free(real);
+	return out;
+}
+
+/* The paths being planned. */
+struct plan {
+	char **v;
+	size_t n;
+	char *const *prot;  /* the protected paths, resolved */
+	size_t nprot;
+};
+
+static void
+plan_add(struct plan *p, const char *path)
+{
+	if (p->n >= CONFINE_MAX)
+		return;
+	p->v = xreallocarray(p->v, p->n + 2, sizeof(*p->v));
+	p->v[p->n++] = xstrdup(path);
+	p->v[p->n] = NULL;
+}
+
+/* 1: path is protected itself (or beneath one); 2: it holds one; 0: neither. */
+static int
+protection(const struct plan *p, const char *path)
+{
+	int kind = 0;
+	size_t i;
+
+	for (i = 0; i < p->nprot; i++) {
+		if (beneath(path, p->prot[i]))
+			return 1;
+		if (beneath(p->prot[i], path))
+			kind = 2;
+	}
+	return kind;
+}
+
+/* Add the entries of dir, which holds a protected path, but that path and the links. */
+static void
+split(struct plan *p, const char *dir)
+{
+	struct dirent *e;
+	struct stat st;
+	char *path;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		path = xstrfmt("%s/%s", strcmp(dir, "/") == 0 ? "" : dir, e->d_name);
+		if (lstat(path, &st) == 0 && !S_ISLNK(st.st_mode)) {
+			switch (protection(p, path)) {
+			case 0:
+				plan_add(p, path);
+				break;
+			case 2:
+				if (S_ISDIR(st.st_mode))
+					split(p, path);
+				break;
+			}
+		}
+		free(path);
+	}
+	closedir(d);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Where commands may write: roots, but nothing at or beneath protect. */
+size_t
+confine_plan(const char *const *roots, const char *const *protect, char ***out)
+{
+	struct plan p = { 0 };
+	char **prot = NULL, *real;
+	size_t n = 0, i, k;
+
+	for (i = 0; protect != NULL && protect[i] != NULL; i++)
+		if ((real = resolve_far(protect[i])) != NULL) {
+			prot = xreallocarray(prot, n + 1, sizeof(*prot));
+			prot[n++] = real;
+		}
+	p.prot = prot;
+	p.nprot = n;
+	for (i = 0; roots != NULL && roots[i] != NULL; i++) {
+		if (*roots[i] != '/' || (real = realpath(roots[i], NULL)) == NULL)
+			continue;
+		switch (protection(&p, real)) {
+		case 0:
+			plan_add(&p, real);
+			break;
+		case 2:
+			split(&p, real);
+			break;
+		}
+		free(real);
+	}
+	for (i = 0; i < n; i++)
+		free(prot[i]);
+	free(prot);
+	if (p.n > 1)
+		qsort(p.v, p.n, sizeof(*p.v), cmp_str);
+	/* the same path given twice, or found twice, is one rule */
+	for (i = k = 0; i < p.n; i++) {
+		if (k > 0 && strcmp(p.v[k - 1], p.v[i]) == 0)
+			free(p.v[i]);
+		else
+			p.v[k++] = p.v[i];
+	}
+	if (p.v == NULL)
+		p.v = xcalloc(1, sizeof(*p.v));
+	p.v[k] = NULL;
+	*out = p.v;
+	return k;
+}
+
+/* A list being built. */
+static void
+list_add(char ***v, size_t *n, char *s)
+{
+	if (s == NULL)
+		return;
+	*v = xreallocarray(*v, *n + 2, sizeof(**v));
+	(*v)[(*n)++] = s;
+	(*v)[*n] = NULL;
+}
+
+/* The variable's value when it is an absolute path, else NULL. */
+static const char *
+env_path(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v == '/' ? v : NULL;
+}
+
+/* The caches build tools keep. */
+char **
+confine_caches(void)
+{
+	const char *home = env_path("HOME"), *v;
+	char **list = NULL, *gopath;
+	size_t n = 0;
+
+	if ((v = env_path("XDG_CACHE_HOME")) != NULL)
+		list_add(&list, &n, xstrdup(v));
+	else if (home != NULL)
+		list_add(&list, &n, xstrfmt("%s/.cache", home));
+	if ((v = env_path("CARGO_HOME")) != NULL || home != NULL) {
+		/* the downloads only: bin/ and config.toml would run unconfined later */
+		list_add(&list, &n, v ? xstrfmt("%s/registry", v) : xstrfmt("%s/.cargo/registry", home));
+		list_add(&list, &n, v ? xstrfmt("%s/git", v) : xstrfmt("%s/.cargo/git", home));
+	}
+	if ((v = env_path("GOMODCACHE")) != NULL) {
+		list_add(&list, &n, xstrdup(v));
+	} else if ((v = env_path("GOPATH")) != NULL) {
+		gopath = xstrndup(v, strcspn(v, ":"));
+		list_add(&list, &n, xstrfmt("%s/pkg/mod", gopath));
+		free(gopath);
+	} else if (home != NULL) {
+		list_add(&list, &n, xstrfmt("%s/go/pkg/mod", home));
+	}
+	if ((v = env_path("GOCACHE")) != NULL)
+		list_add(&list, &n, xstrdup(v));
+	if ((v = env_path("npm_config_cache")) != NULL)
+		list_add(&list, &n, xstrdup(v));
+	else if (home != NULL)
+		list_add(&list, &n, xstrfmt("%s/.npm", home));
+	if (list == NULL)
+		list = xcalloc(1, sizeof(*list));
+	return list;
+}
+
+/* A configured path: absolute as it is, ~ and ~/... under the home; else NULL. */
+static char *
+expand(const char *path)
+{
+	const char *home = env_path("HOME");
+
+	if (*path == '/')
+		return xstrdup(path);
+	if (home != NULL && (strcmp(path, "~") == 0 || str_startswith(path, "~/")))
+		return xstrfmt("%s%s", home, path + 1);
+	return NULL;
+}
+
+/* The file-system rights the ruleset takes away but where a rule gives them back. */
+static uint64_t
+handled(int abi)
+{
+	uint64_t a = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |
+	    LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |
+	    LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
+	    LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |
+	    LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM;
+
+	/* ABI 1 refuses every rename and link across directories; 2 can allow them */
+	if (abi >= 2)
+		a |= LANDLOCK_ACCESS_FS_REFER;
+	if (abi >= 3)
+		a |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	return a;
+}
+
+/* Build c's ruleset from its paths: 0, or -1 with *cause. */
+static int
+build_ruleset(struct confine *c, char **cause)
+{
+	struct ruleset_attr attr = { .handled_access_fs = handled(c->abi) };
+	struct landlock_path_beneath_attr rule;
+	struct stat st;
+	size_t i;
+	int fd;
+
+	/* from 6: no abstract socket made outside (a session's agents), no signal to outside */
+	if (c->abi >= 6)
+		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL;
+	c->ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	if (c->ruleset < 0) {
+		xasprintf(cause, "cannot confine commands: landlock: %s", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < c->npaths; i++) {
+		/* gone since it was planned: nothing to allow */
+		if ((fd = open(c->paths[i], O_PATH | O_CLOEXEC)) < 0)
+			continue;
+		rule.parent_fd = fd;
+		rule.allowed_access = attr.handled_access_fs;
+		/* on a file, only what can be done to a file */
+		if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode))
+			rule.allowed_access &= LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE;
+		if (syscall(SYS_landlock_add_rule, c->ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0) != 0) {
+			xasprintf(cause, "cannot confine commands: %s: %s", c->paths[i], strerror(errno));
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+/* A private temporary directory under $TMPDIR (or /tmp); NULL with *cause. */
+static char *
+make_tmpdir(char **cause)
+{
+	const char *base = env_path("TMPDIR");
+	char *dir = xstrfmt("%s/llm-tmp.XXXXXX", base != NULL ? base : "/tmp");
+
+	if (mkdtemp(dir) == NULL) {
+		xasprintf(cause, "cannot make a temporary directory for commands: %s: %s", dir,
+		    strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* Prepare the confinement of the commands a task runs in root. */
+struct confine *
+confine_new(const char *root, const char *const *writable, const char *const *protect,
+    char **cause)
+{
+	struct confine *c = xcalloc(1, sizeof(*c));
+	char **roots = NULL, **caches = confine_caches();
+	size_t n = 0, i;
+
+	c->ruleset = -1;
+	if ((c->tmpdir = make_tmpdir(cause)) == NULL) {
+		strv_free(caches);
+		confine_free(c);
+		return NULL;
+	}
+	c->tmpenv = xstrfmt("TMPDIR=%s", c->tmpdir);
+	list_add(&roots, &n, xstrdup(root));
+	list_add(&roots, &n, xstrdup(c->tmpdir));
+	list_add(&roots, &n, xstrdup("/dev"));
+	for (i = 0; caches[i] != NULL; i++)
+		list_add(&roots, &n, xstrdup(caches[i]));
+	for (i = 0; writable != NULL && writable[i] != NULL; i++)
+		list_add(&roots, &n, expand(writable[i]));
+	strv_free(caches);
+	c->npaths = confine_plan((const char *const *)roots, protect, &c->paths);
+	strv_free(roots);
+	c->abi = confine_abi();
+	if (c->abi > 0 && build_ruleset(c, cause) != 0) {
+		confine_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* nftw: let the owner into every directory, whatever mode a command left on it. */
+static int
+open_up(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)ftw;
+	if (type == FTW_D)
+		chmod(path, (st->st_mode & 07777) | S_IRWXU);
+	return 0;
+}
+
+/* nftw: remove what is found, the contents first. */
+static int
+remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Remove the temporary directory and free c. */
+void
+confine_free(struct confine *c)
+{
+	if (c == NULL)
+		return;
+	if (c->tmpdir != NULL) {
+		nftw(c->tmpdir, open_up, 16, FTW_PHYS | FTW_MOUNT);
+		nftw(c->tmpdir, remove_one, 16, FTW_PHYS | FTW_MOUNT | FTW_DEPTH);
+	}
+	if (c->ruleset >= 0)
+		close(c->ruleset);
+	free(c->tmpdir);
+	free(c->tmpenv);
+	strv_free(c->paths);
+	free(c);
+}
+
+/* In a child: confine it and all it starts. */
+int
+confine_apply(const struct confine *c)
+{
+	if (c == NULL || c->ruleset < 0)
+		return 0;
+	/* without it an unprivileged process may not restrict itself: setuid would escape */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return -1;
+	return syscall(SYS_landlock_restrict_self, c->ruleset, 0) == 0 ? 0 : -1;
+}

@@ -1,0 +1,61 @@
+/* confine: where the commands the agent runs may write, enforced with Linux Landlock. */
+#ifndef LLM_CONFINE_H
+#define LLM_CONFINE_H
+
+#include <stddef.h>
+
+/*
+ * A confinement prepared for the commands of one task: they read and run
+ * anything, and write only beneath paths. Made in the caller (it allocates
+ * and opens), applied in each child by confine_apply (it does neither).
+ */
+struct confine {
+	int ruleset;   /* the Landlock ruleset's descriptor; -1: commands run unconfined */
+	int abi;       /* the kernel's Landlock ABI version; 0: it has none */
+	char *tmpdir;  /* the commands' private temporary directory, removed by confine_free */
+	char *tmpenv;  /* "TMPDIR=" tmpdir, given to them instead of the caller's */
+	char **paths;  /* where they may write, resolved, NULL-terminated */
+	size_t npaths;
+};
+
+/* The kernel's Landlock ABI version, 0 when it has none (too old, or not enabled). */
+int confine_abi(void);
+
+/*
+ * Where commands may write: each of roots (resolved; those that do not
+ * exist are left out) but nothing at or beneath protect. A root that holds
+ * a protected path is given as its entries instead, but the one on the way
+ * there, which is split in turn, and symbolic links: so files cannot be
+ * made right in a split directory. A root beneath a protected path is left
+ * out. The list is NULL-terminated (free it with strv_free); its length.
+ */
+size_t confine_plan(const char *const *roots, const char *const *protect, char ***out);
+
+/*
+ * The places build tools keep their caches, from the environment or the
+ * defaults: $XDG_CACHE_HOME (~/.cache), $CARGO_HOME/registry and /git
+ * (~/.cargo), $GOMODCACHE ($GOPATH/pkg/mod, ~/go/pkg/mod), $GOCACHE and
+ * npm's cache (~/.npm). NULL-terminated (strv_free).
+ */
+char **confine_caches(void);
+
+/*
+ * Prepare the confinement of the commands a task runs in root: they may
+ * write beneath root, a private temporary directory made now, /dev, the
+ * caches (confine_caches) and writable (absolute paths, or ~/ ones), but
+ * never at or beneath protect (llm's own directories). Without Landlock in
+ * the kernel, ruleset is -1. NULL with *cause when it cannot be prepared.
+ */
+struct confine *confine_new(const char *root, const char *const *writable,
+    const char *const *protect, char **cause);
+/* Remove the temporary directory with all in it, and free c; accepts NULL. */
+void confine_free(struct confine *c);
+
+/*
+ * In a child, before it runs a program: confine it and all it starts, for
+ * good (no_new_privs, then the ruleset). Only async-signal-safe calls. 0
+ * (also when c has no ruleset), or -1 with errno.
+ */
+int confine_apply(const struct confine *c);
+
+#endif
