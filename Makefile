@@ -28,7 +28,7 @@ PG_SYSCONFDIR := $(shell pg_config --sysconfdir 2>/dev/null)
 # and libcurl with its TLS, Kerberos, LDAP and HTTP/2 libraries when the first
 # request is made (src/curl_load.c), so that a command which sends nothing
 # pays for neither; libpq only when a team ledger (PostgreSQL) is configured
-# (src/ledger_pg.c), so a single user's llm runs without it installed.
+# (src/ledger_pg_conn.c), so a single user's llm runs without it installed.
 # Their headers are still used at build time. With LAZY_LOAD=no all three
 # are linked as well, so they appear in the binary's NEEDED entries (what
 # dpkg-shlibdeps and ldd see) and are loaded at start-up;
