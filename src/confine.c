@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "confine.h"
@@ -348,12 +350,74 @@ build_ruleset(struct confine *c, char **cause)
 	return 0;
 }
 
-/* A private temporary directory under $TMPDIR (or /tmp); NULL with *cause. */
+/* nftw: let the owner into every directory, whatever mode a command left on it. */
+static int
+open_up(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)ftw;
+	if (type == FTW_D)
+		chmod(path, (st->st_mode & 07777) | S_IRWXU);
+	return 0;
+}
+
+/* nftw: remove what is found, the contents first. */
+static int
+remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Remove directory dir with all in it, whatever modes a command left inside. */
+static void
+remove_tree(const char *dir)
+{
+	nftw(dir, open_up, 16, FTW_PHYS | FTW_MOUNT);
+	nftw(dir, remove_one, 16, FTW_PHYS | FTW_MOUNT | FTW_DEPTH);
+}
+
+void
+confine_sweep(const char *base, int64_t now)
+{
+	DIR *d = opendir(base);
+	struct dirent *e;
+	struct stat st;
+	char *path;
+	long long pid;
+	int end;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		end = 0;
+		if (sscanf(e->d_name, "llm-tmp.%lld.%*6[A-Za-z0-9]%n", &pid, &end) != 1 ||
+		    e->d_name[end] != '\0' || end == 0 || pid <= 0 || pid > INT32_MAX)
+			continue;
+		path = xstrfmt("%s/%s", base, e->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+		    now - (int64_t)st.st_mtime >= CONFINE_STALE_S &&
+		    kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+			remove_tree(path);
+		free(path);
+	}
+	closedir(d);
+}
+
+/*
+ * A private temporary directory under $TMPDIR (or /tmp), named with this
+ * process's id so that one left by a killed llm can be told and swept; NULL
+ * with *cause.
+ */
 static char *
 make_tmpdir(char **cause)
 {
-	const char *base = env_path("TMPDIR");
-	char *dir = xstrfmt("%s/llm-tmp.XXXXXX", base != NULL ? base : "/tmp");
+	const char *env = env_path("TMPDIR"), *base = env != NULL ? env : "/tmp";
+	char *dir = xstrfmt("%s/llm-tmp.%ld.XXXXXX", base, (long)getpid());
+
+	confine_sweep(base, (int64_t)time(NULL));
 
 	if (mkdtemp(dir) == NULL) {
 		xasprintf(cause, "cannot make a temporary directory for commands: %s: %s", dir,
@@ -398,37 +462,14 @@ confine_new(const char *root, const char *const *writable, const char *const *pr
 	return c;
 }
 
-/* nftw: let the owner into every directory, whatever mode a command left on it. */
-static int
-open_up(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)ftw;
-	if (type == FTW_D)
-		chmod(path, (st->st_mode & 07777) | S_IRWXU);
-	return 0;
-}
-
-/* nftw: remove what is found, the contents first. */
-static int
-remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 /* Remove the temporary directory and free c. */
 void
 confine_free(struct confine *c)
 {
 	if (c == NULL)
 		return;
-	if (c->tmpdir != NULL) {
-		nftw(c->tmpdir, open_up, 16, FTW_PHYS | FTW_MOUNT);
-		nftw(c->tmpdir, remove_one, 16, FTW_PHYS | FTW_MOUNT | FTW_DEPTH);
-	}
+	if (c->tmpdir != NULL)
+		remove_tree(c->tmpdir);
 	if (c->ruleset >= 0)
 		close(c->ruleset);
 	free(c->tmpdir);

@@ -3,6 +3,7 @@
 #define LLM_CONFINE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * A confinement prepared for the commands of one task: they read and run
@@ -48,6 +49,17 @@ char **confine_caches(void);
  */
 struct confine *confine_new(const char *root, const char *const *writable,
     const char *const *protect, char **cause);
+/* How old (seconds) a dead process's temporary directory must be before it is swept. */
+#define CONFINE_STALE_S 3600
+
+/*
+ * Remove from base the temporary directories (llm-tmp.PID.XXXXXX) of this
+ * user's llm processes that were killed before they could: PID is gone and
+ * nothing changed in the directory for CONFINE_STALE_S by now (PID may be a
+ * live process's of another pid namespace sharing base: the wait spares it
+ * while it works).
+ */
+void confine_sweep(const char *base, int64_t now);
 /* Remove the temporary directory with all in it, and free c; accepts NULL. */
 void confine_free(struct confine *c);
 

@@ -1,7 +1,11 @@
 /* Tests for confine: where the agent's commands may write (the plan; enforcement: agent_confine.sh). */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -164,6 +168,55 @@ test_caches(void)
 	buf_done(&b);
 }
 
+/* Whether name is under dir. */
+static bool
+there(const char *name)
+{
+	char *p = xstrfmt("%s/%s", top, name);
+	struct stat st;
+	bool yes = lstat(p, &st) == 0;
+
+	free(p);
+	return yes;
+}
+
+/*
+ * The temporary directory of an llm killed before it could remove it is
+ * swept once its process is gone and an hour has passed, with what a
+ * command left in it; a live process's, a recent one and other names stay.
+ */
+static void
+test_sweep(void)
+{
+	char dead[64], live[64], *p;
+	pid_t pid = fork();
+	int64_t now = (int64_t)time(NULL);
+
+	if (pid == 0)
+		_exit(0);
+	CHECK(pid > 0 && waitpid(pid, NULL, 0) == pid);
+	snprintf(dead, sizeof dead, "sweep/llm-tmp.%ld.aB3xY9/", (long)pid);
+	snprintf(live, sizeof live, "sweep/llm-tmp.%ld.Qw12Er/", (long)getpid());
+	make((const char *const[]){ dead, live, "sweep/llm-tmp.abcdef/", "sweep/llm-tmp.1.ab/x",
+	    "sweep/notes/", NULL });
+	p = xstrfmt("%s/%sro/f", top, dead);
+	*strrchr(p, '/') = '\0';
+	CHECK(mkdir(p, 0700) == 0);
+	CHECK(chmod(p, 0500) == 0);
+	free(p);
+	p = xstrfmt("%s/sweep", top);
+	/* within the hour: all kept */
+	confine_sweep(p, now + 60);
+	CHECK(there(dead));
+	confine_sweep(p, now + CONFINE_STALE_S + 60);
+	CHECK(!there(dead));
+	CHECK(there(live));
+	CHECK(there("sweep/llm-tmp.abcdef"));
+	CHECK(there("sweep/llm-tmp.1.ab/x"));
+	CHECK(there("sweep/notes"));
+	free(p);
+}
+
 int
 main(void)
 {
@@ -175,6 +228,7 @@ main(void)
 	RUN(test_beneath_protected);
 	RUN(test_file_root);
 	RUN(test_caches);
+	RUN(test_sweep);
 	free(top);
 	UNIT_EXIT();
 }
