@@ -65,7 +65,13 @@ n=$(fake_count)
 fake_reply "{\"chunks\":[\"touch typed-\",\"ahead\\n# creates a file\"],\"hold_file\":\"$T/go-ahead\"}"
 start ta "make a file"
 fake_wait_count $((n + 1))
+# tmux writes keys to the pane when it gets round to it: the Enter's echo
+# moving the cursor shows it is in the terminal's queue before the answer goes on
+cursor() { tm display -p -t ta '#{cursor_x},#{cursor_y}'; }
+moved() { [ "$(cursor)" != "$at" ]; }
+at=$(cursor)
 tm send-keys -t ta Enter
+check "typed ahead: the Enter reached the terminal" t_wait moved
 : >"$T/go-ahead"
 check_pane "typed ahead: the question waits" ta "Run it? Enter/y run"
 tm send-keys -t ta n

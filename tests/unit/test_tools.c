@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "confine.h"
 #include "tools.h"
 #include "tools_priv.h"
 #include "unit.h"
@@ -1231,7 +1232,8 @@ test_run_basics(void)
 		free(want);
 	}
 	CHECK(str_startswith(r.summary, "run pwd; echo ${LLM_TEST_API_KEY-none}; echo err >&2; exit 3 · exit 3 · "));
-	CHECK(str_endswith(r.summary, " s"));
+	/* the first command of a task says so when it cannot be confined (valgrind knows no Landlock) */
+	CHECK(str_endswith(r.summary, confine_abi() > 0 ? " s" : "it could write anywhere"));
 	tool_result_free(&r);
 	/*
 	 * a new session with no terminal and no descriptor but 0, 1 and 2: the
