@@ -379,6 +379,37 @@ config_ok(const struct held *before, const struct held *now, char **why)
 	    now->len, why);
 }
 
+char *
+gitguard_worktree(const char *gitdir)
+{
+	char *path = xstrfmt("%s/config", gitdir), *data = NULL, *cause = NULL, **v = NULL, *real = NULL;
+	char *val, *to;
+	size_t len = 0, i, k;
+
+	if (file_read(path, GUARD_FILE_MAX, &data, &len, &cause) == 0 &&
+	    (v = config_entries(data, len)) != NULL)
+		for (i = 0; v[i] != NULL && real == NULL; i++) {
+			if (!str_startswith(v[i], "core.worktree="))
+				continue;
+			val = v[i] + strlen("core.worktree=");
+			val += strspn(val, " \t");
+			k = strcspn(val, "\r#;\\\"");
+			while (k > 0 && (val[k - 1] == ' ' || val[k - 1] == '\t'))
+				k--;
+			val[k] = '\0';
+			if (*val == '\0')
+				continue;
+			to = *val == '/' ? xstrdup(val) : xstrfmt("%s/%s", gitdir, val);
+			real = realpath(to, NULL);
+			free(to);
+		}
+	strv_free(v);
+	free(data);
+	free(cause);
+	free(path);
+	return real;
+}
+
 /* Hold the entries of dirfd's hooks directory, after the guarded files. */
 static void
 hold_hooks(int dirfd, struct held **v, size_t *n)

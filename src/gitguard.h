@@ -38,5 +38,11 @@ void gitguard_free(struct gitguard *g);
  * "gitdir: PATH", its git directory's commondir file a bare path.
  */
 char *gitguard_link(const char *dir, const char *name, const char *prefix);
+/*
+ * The work tree a git directory's config names (core.worktree, as a
+ * submodule's git directory in its superproject's .git/modules has it),
+ * resolved; NULL when it names none, or not plainly (quotes, escapes).
+ */
+char *gitguard_worktree(const char *gitdir);
 
 #endif

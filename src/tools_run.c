@@ -212,13 +212,14 @@ run_result(struct ws *w, const char *vis, const char *edited, const struct captu
  * write as they do in the .git directory of a plain repository. Only a
  * worktree the repository lists as this one (its gitdir file names our
  * .git back) counts: a .git file a command wrote cannot open up another
- * place for the next task, nor one around the root. A list for strv_free.
+ * place for the next task, nor one around the root. So does a submodule's
+ * git directory, whose core.worktree names the root. A list for strv_free.
  */
 static char **
 run_writable(const struct ws *w)
 {
 	char **v, *dotgit = xstrfmt("%s/.git", w->root), *gitdir = gitguard_link(w->root, ".git", "gitdir: ");
-	char *back = NULL, *common = NULL, *prefix = NULL;
+	char *back = NULL, *common = NULL, *prefix = NULL, *tree = NULL;
 	size_t n = 0;
 
 	while (w->writable != NULL && w->writable[n] != NULL)
@@ -233,7 +234,12 @@ run_writable(const struct ws *w)
 		if (str_startswith(gitdir, prefix) && !str_startswith(w->root, prefix) &&
 		    !str_startswith(gitdir, w->root) && !str_startswith(w->root, common))
 			v[n] = xstrdup(common);
-	}
+	} else if (gitdir != NULL && back == NULL && strstr(gitdir, "/modules/") != NULL &&
+	    (tree = gitguard_worktree(gitdir)) != NULL && strcmp(tree, w->root) == 0 &&
+	    !str_startswith(gitdir, w->root) && !str_startswith(w->root, gitdir))
+		/* a submodule: its git directory in the superproject's .git/modules names it back */
+		v[n] = xstrdup(gitdir);
+	free(tree);
 	free(prefix);
 	free(common);
 	free(back);
