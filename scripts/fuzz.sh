@@ -17,7 +17,7 @@ OUT=${FUZZ_OUT:-build-fuzz}
 SECS=${FUZZ_SECONDS:-60}
 JOBS=${FUZZ_JOBS:-1}
 CLANG=${FUZZ_CC:-clang}
-ALL="sse ndjson provider config theme md router visible calls_openai calls_anthropic calls_gemini calls_ollama"
+ALL="sse ndjson provider config theme md router visible calls_openai calls_anthropic calls_gemini calls_ollama gitguard"
 
 if ! command -v "$CLANG" >/dev/null 2>&1; then
 	echo "llm: fuzz: $CLANG is not installed (apt-get install clang)" >&2
@@ -36,6 +36,7 @@ srcs_of() {
 	md) echo "md md_wrap visible" ;;
 	router) echo "router router_scan router_rules router_kw fmt catalog pricing config provider provider_openai provider_anthropic provider_gemini provider_ollama wire wire_call visible" ;;
 	visible) echo visible ;;
+	gitguard) echo gitguard ;;
 	*) return 1 ;;
 	esac
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "gitguard.h"
 #include "proc.h"
 #include "tools.h"
 #include "tools_priv.h"
@@ -172,7 +173,7 @@ exit_code(int st)
 /* Fill r from how the command ended. */
 static void
 run_result(struct ws *w, const char *vis, const char *edited, const struct capture *c,
-    enum run_end end, int st, int64_t ms, bool unconfined, struct tool_result *r)
+    enum run_end end, int st, int64_t ms, bool unconfined, const char *git, struct tool_result *r)
 {
 	struct buf b;
 
@@ -191,43 +192,17 @@ run_result(struct ws *w, const char *vis, const char *edited, const struct captu
 		buf_adds(&b, "[stopped by the user: the command and its processes were killed]\n");
 	else
 		buf_addf(&b, "[exit status %d]\n", r->exit_code);
+	if (git != NULL)
+		buf_addf(&b, "[git runs its hooks and what its config names outside the confinement, so "
+		    "a command may not change them: %s. If the change is needed, ask the user to make it.]\n",
+		    git);
 	tools_text(r, &b);
 	buf_done(&b);
-	r->summary = xstrfmt("run %s · %s%s%d · %.1f s%s", vis, edited != NULL ? "edited · " : "",
+	r->summary = xstrfmt("run %s · %s%s%d · %.1f s%s%s", vis, edited != NULL ? "edited · " : "",
 	    end == RUN_TIMEOUT ? "timed out, exit " :
 	    end == RUN_CANCEL ? "stopped, exit " : "exit ", r->exit_code, (double)ms / 1000.0,
+	    git != NULL ? " · git hooks or config put back" : "",
 	    unconfined ? " · not confined (no Landlock): it could write anywhere" : "");
-}
-
-/* The first line of file path, without its end of line; NULL when it has none. */
-static char *
-first_line(const char *path)
-{
-	char *data = NULL, *cause = NULL, *line = NULL;
-	size_t len = 0;
-
-	if (file_read(path, 4096, &data, &len, &cause) == 0 && len > 0)
-		line = xstrndup(data, strcspn(data, "\r\n"));
-	free(data);
-	free(cause);
-	return line;
-}
-
-/* The path the first line of dir/name names after prefix, relative to dir, resolved; or NULL. */
-static char *
-link_in(const char *dir, const char *name, const char *prefix)
-{
-	char *path = xstrfmt("%s/%s", dir, name), *line = first_line(path), *to, *real = NULL;
-
-	if (line != NULL && str_startswith(line, prefix)) {
-		to = line[strlen(prefix)] == '/' ? xstrdup(line + strlen(prefix)) :
-		    xstrfmt("%s/%s", dir, line + strlen(prefix));
-		real = realpath(to, NULL);
-		free(to);
-	}
-	free(line);
-	free(path);
-	return real;
 }
 
 /*
@@ -237,13 +212,14 @@ link_in(const char *dir, const char *name, const char *prefix)
  * write as they do in the .git directory of a plain repository. Only a
  * worktree the repository lists as this one (its gitdir file names our
  * .git back) counts: a .git file a command wrote cannot open up another
- * place for the next task, nor one around the root. A list for strv_free.
+ * place for the next task, nor one around the root. So does a submodule's
+ * git directory, whose core.worktree names the root. A list for strv_free.
  */
 static char **
 run_writable(const struct ws *w)
 {
-	char **v, *dotgit = xstrfmt("%s/.git", w->root), *gitdir = link_in(w->root, ".git", "gitdir: ");
-	char *back = NULL, *common = NULL, *prefix = NULL;
+	char **v, *dotgit = xstrfmt("%s/.git", w->root), *gitdir = gitguard_link(w->root, ".git", "gitdir: ");
+	char *back = NULL, *common = NULL, *prefix = NULL, *tree = NULL;
 	size_t n = 0;
 
 	while (w->writable != NULL && w->writable[n] != NULL)
@@ -251,14 +227,19 @@ run_writable(const struct ws *w)
 	v = xcalloc(n + 2, sizeof(*v));
 	for (n = 0; w->writable != NULL && w->writable[n] != NULL; n++)
 		v[n] = xstrdup(w->writable[n]);
-	if (gitdir != NULL && (back = link_in(gitdir, "gitdir", "")) != NULL &&
-	    strcmp(back, dotgit) == 0 && (common = link_in(gitdir, "commondir", "")) != NULL) {
+	if (gitdir != NULL && (back = gitguard_link(gitdir, "gitdir", "")) != NULL &&
+	    strcmp(back, dotgit) == 0 && (common = gitguard_link(gitdir, "commondir", "")) != NULL) {
 		prefix = xstrfmt("%s/worktrees/", common);
 		/* a repository's git directory holds neither its worktree nor a directory above it */
 		if (str_startswith(gitdir, prefix) && !str_startswith(w->root, prefix) &&
 		    !str_startswith(gitdir, w->root) && !str_startswith(w->root, common))
 			v[n] = xstrdup(common);
-	}
+	} else if (gitdir != NULL && back == NULL && strstr(gitdir, "/modules/") != NULL &&
+	    (tree = gitguard_worktree(gitdir)) != NULL && strcmp(tree, w->root) == 0 &&
+	    !str_startswith(gitdir, w->root) && !str_startswith(w->root, gitdir))
+		/* a submodule: its git directory in the superproject's .git/modules names it back */
+		v[n] = xstrdup(gitdir);
+	free(tree);
 	free(prefix);
 	free(common);
 	free(back);
@@ -273,7 +254,8 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
     struct tool_result *r, char **cause)
 {
 	char *vis = tools_oneline(command, 60), *preview = visible_str(command, strlen(command));
-	char *sum = xstrfmt("run %s", vis), *why = NULL, *edited = NULL, *err = NULL;
+	char *sum = xstrfmt("run %s", vis), *why = NULL, *edited = NULL, *err = NULL, *git = NULL;
+	struct gitguard *guard = NULL;
 	struct capture c = { .output = w->output, .output_arg = w->output_arg };
 	enum run_end end = RUN_DONE;
 	int64_t t0;
@@ -306,12 +288,17 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 			goto out;
 		}
 		t0 = clock_ms();
+		guard = gitguard_take(w->root);
 		rc = run_child(w, command, &c, &end, &st, cause);
+		/* all the command started has ended: nothing can change .git behind the check */
+		git = rc == 0 ? gitguard_check(guard) : NULL;
 		if (rc == 0)
 			run_result(w, vis, edited, &c, end, st, clock_ms() - t0,
-			    fresh && w->confine->ruleset < 0, r);
+			    fresh && w->confine->ruleset < 0, git, r);
 	}
 out:
+	gitguard_free(guard);
+	free(git);
 	buf_done(&c.head);
 	free(vis);
 	free(preview);

@@ -112,6 +112,15 @@ git_task() {
 git_task "$T/wt" "git -c user.email=t@t -c user.name=t commit -q --allow-empty -m confined && echo committed"
 check_contains "worktree: git commit writes in the repository's .git" "$sent" "committed"
 check_eq "worktree: the commit is there" "$(git -C "$T/repo" log -1 --format=%s confine-wt 2>/dev/null || git -C "$T/wt" log -1 --format=%s)" "confined"
+# a submodule's git directory is in its superproject's .git/modules: allowed as well
+t_sum_repo "$T/lib"
+t_sum_repo "$T/super"
+git -C "$T/super" -c protocol.file.allow=always submodule add -q "$T/lib" lib >/dev/null 2>&1
+git_task "$T/super/lib" "echo y >y && git add y && git -c user.email=t@t -c user.name=t commit -qm in-submodule && echo committed"
+check_contains "submodule: git commit writes in the superproject's .git/modules" "$sent" "committed"
+check_eq "submodule: the commit is there" "$(git -C "$T/super/lib" log -1 --format=%s)" "in-submodule"
+git_task "$T/super/lib" "echo x >$T/super/.git/config-new && echo written"
+check_not_contains "submodule: the rest of the superproject's .git is not writable" "$sent" "written"
 git_task "$T/fake/sub" "echo x >$T/elsewhere/f2 && echo written"
 check_not_contains "a .git file leading elsewhere opens nothing" "$sent" "written"
 check "nothing made there" test ! -e "$T/elsewhere/f2"

@@ -1,0 +1,806 @@
+/* gitguard: what a command may not leave changed in a workspace's git directory: what git runs. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "gitguard.h"
+#include "util.h"
+
+#define GUARD_FILE_MAX (1 << 20) /* a file is held whole up to this; a larger one by size and time */
+#define GUARD_HOOKS 512          /* entries of a hooks directory looked at */
+#define GUARD_DIRS 64            /* git directories: the workspace's, its submodules', a worktree's */
+#define GUARD_DEPTH 8            /* how deep submodules' git directories are looked for */
+
+/*
+ * The files of a git directory that make git run something: its config
+ * files (aliases, core.fsmonitor, core.hooksPath, filters, pagers, ...),
+ * the attributes naming filters and drivers, and a worktree's links to its
+ * repository. The hooks directory is held entry by entry besides.
+ */
+static const char *const guarded[] = { "config", "config.worktree", "info", "info/attributes",
+	"commondir", "gitdir" };
+
+/*
+ * Config entries git only records, never runs (section.name, or
+ * section.*.name with a subsection): a command may add these, so that
+ * `git remote add`, `git checkout -b x origin/x` or `git submodule add`
+ * keep working. Anything else it adds is put back.
+ */
+static const char *const safe_keys[] = {
+	"core.repositoryformatversion", "core.filemode", "core.bare", "core.logallrefupdates",
+	"core.ignorecase", "core.precomposeunicode", "core.symlinks", "core.worktree",
+	"core.autocrlf", "core.eol", "core.safecrlf", "core.sparsecheckout",
+	"extensions.objectformat", "extensions.refstorage", "extensions.worktreeconfig",
+	"remote.*.url", "remote.*.pushurl", "remote.*.fetch", "remote.*.push", "remote.*.tagopt",
+	"remote.*.prune", "remote.*.mirror",
+	"branch.*.remote", "branch.*.merge", "branch.*.rebase", "branch.*.pushremote",
+	"branch.*.description",
+	"submodule.*.url", "submodule.*.active", "submodule.*.branch",
+	"user.name", "user.email", "init.defaultbranch", "pull.rebase", "pull.ff", "push.default",
+	"push.autosetupremote",
+};
+
+/* One file of a git directory as it was; kind 0 when there was none. */
+struct held {
+	char *name;       /* under the git directory: "config", "hooks/pre-commit" */
+	mode_t kind;      /* S_IFREG, S_IFLNK, S_IFDIR, ... or 0 */
+	char *data;       /* a file's content or a link's target; NULL when too large */
+	size_t len;
+	struct stat st;
+};
+
+/* A git directory as it was. */
+struct gdir {
+	char *path;       /* resolved */
+	dev_t dev;
+	ino_t ino;
+	struct held *v;   /* the guarded files, then the hooks directory, then its entries */
+	size_t n;
+};
+
+struct gitguard {
+	char *root;
+	struct held dot;  /* root/.git itself (its name is "") */
+	struct gdir *d;
+	size_t nd;
+};
+
+/* A name as the model and the user are shown it: printable ASCII, the rest as \xNN. */
+static void
+add_name(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s >= 0x20 && *s < 0x7f && *s != '\\')
+			buf_addc(b, *s);
+		else
+			buf_addf(b, "\\x%02x", (unsigned char)*s);
+}
+
+/* Open the directory holding name ("a" or "a/b") beneath dirfd, never through a link; *base its last part. */
+static int
+open_parent(int dirfd, const char *name, const char **base)
+{
+	const char *slash = strchr(name, '/');
+	char *dir;
+	int fd;
+
+	if (slash == NULL) {
+		*base = name;
+		return fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	}
+	*base = slash + 1;
+	dir = xstrndup(name, (size_t)(slash - name));
+	fd = openat(dirfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	free(dir);
+	return fd;
+}
+
+/* Read name beneath dirfd into h, as it is now. */
+static void
+hold(int dirfd, const char *name, struct held *h)
+{
+	const char *base;
+	char *data;
+	ssize_t r;
+	size_t len = 0;
+	int pfd = open_parent(dirfd, name, &base), fd = -1;
+
+	memset(h, 0, sizeof(*h));
+	h->name = xstrdup(name);
+	if (pfd < 0 || fstatat(pfd, base, &h->st, AT_SYMLINK_NOFOLLOW) != 0)
+		goto out;
+	h->kind = h->st.st_mode & S_IFMT;
+	if (S_ISLNK(h->st.st_mode)) {
+		data = xmalloc(PATH_MAX);
+		if ((r = readlinkat(pfd, base, data, PATH_MAX - 1)) >= 0) {
+			data[r] = '\0';
+			h->data = data;
+			h->len = (size_t)r;
+		} else
+			free(data);
+	} else if (S_ISREG(h->st.st_mode) && h->st.st_size <= GUARD_FILE_MAX &&
+	    (fd = openat(pfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) >= 0) {
+		data = xmalloc(GUARD_FILE_MAX + 1);
+		while (len <= GUARD_FILE_MAX &&
+		    ((r = read(fd, data + len, GUARD_FILE_MAX + 1 - len)) > 0 || (r < 0 && errno == EINTR)))
+			len += r > 0 ? (size_t)r : 0;
+		if (len <= GUARD_FILE_MAX) {
+			data[len] = '\0';
+			h->data = data;
+			h->len = len;
+		} else
+			free(data);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (pfd >= 0)
+		close(pfd);
+}
+
+static void
+held_done(struct held *h)
+{
+	free(h->name);
+	free(h->data);
+}
+
+/* Whether a and b hold the same thing. */
+static bool
+same(const struct held *a, const struct held *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == 0 || a->kind == S_IFDIR)
+		return true;
+	if ((a->data == NULL) != (b->data == NULL))
+		return false;
+	if (a->data == NULL)
+		return a->st.st_ino == b->st.st_ino && a->st.st_size == b->st.st_size &&
+		    a->st.st_mtim.tv_sec == b->st.st_mtim.tv_sec &&
+		    a->st.st_mtim.tv_nsec == b->st.st_mtim.tv_nsec;
+	return a->len == b->len && memcmp(a->data, b->data, a->len) == 0 &&
+	    (a->kind != S_IFREG || (a->st.st_mode & 07777) == (b->st.st_mode & 07777));
+}
+
+/* Remove name beneath dirfd, a directory with all it holds; 0, or -1. */
+static int
+remove_at(int dirfd, const char *name, int depth)
+{
+	struct dirent *e;
+	struct stat st;
+	DIR *dir;
+	int fd, rc = 0;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dirfd, name, 0);
+	if (depth > 32 || (fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return -1;
+	if ((dir = fdopendir(fd)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while ((e = readdir(dir)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    remove_at(fd, e->d_name, depth + 1) != 0)
+			rc = -1;
+	closedir(dir);
+	return rc == 0 ? unlinkat(dirfd, name, AT_REMOVEDIR) : -1;
+}
+
+/* Make name beneath dirfd hold what h held; 0, or -1 when it cannot (a file too large to hold). */
+static int
+restore(int dirfd, const struct held *h)
+{
+	const char *base;
+	char tmp[64];
+	int pfd = open_parent(dirfd, h->name, &base), fd, rc = -1;
+
+	if (pfd < 0)
+		return -1;
+	snprintf(tmp, sizeof(tmp), ".llm-restore.%ld", (long)getpid());
+	if (h->kind == 0)
+		rc = remove_at(pfd, base, 0);
+	else if (h->kind == S_IFDIR)
+		rc = remove_at(pfd, base, 0) == 0 && mkdirat(pfd, base, h->st.st_mode & 07777) == 0 ? 0 : -1;
+	else if (h->data == NULL || (h->kind != S_IFREG && h->kind != S_IFLNK))
+		rc = -1;
+	else if (remove_at(pfd, tmp, 0) == 0 && h->kind == S_IFLNK) {
+		if (symlinkat(h->data, pfd, tmp) == 0 && remove_at(pfd, base, 0) == 0)
+			rc = renameat(pfd, tmp, pfd, base);
+	} else if ((fd = openat(pfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) >= 0) {
+		rc = fd_write_all(fd, h->data, h->len) == 0 && fchmod(fd, h->st.st_mode & 07777) == 0 ?
+		    0 : -1;
+		if (close(fd) != 0)
+			rc = -1;
+		/* a directory where the file was is not replaced by rename */
+		if (rc == 0 && (rc = renameat(pfd, tmp, pfd, base)) != 0 && errno == EISDIR &&
+		    remove_at(pfd, base, 0) == 0)
+			rc = renameat(pfd, tmp, pfd, base);
+	}
+	if (rc != 0)
+		unlinkat(pfd, tmp, 0);
+	close(pfd);
+	return rc;
+}
+
+/*
+ * The entries of a config text, each "section.name=value" or
+ * "section.*.name=value" with the subsection after a tab; NULL when a line
+ * is not one git's plain syntax allows (a continued value, an entry on a
+ * section's line) and so cannot be looked through.
+ */
+static char **
+config_entries(const char *text, size_t len)
+{
+	char **v = xcalloc(1, sizeof(*v)), *sec = NULL, *sub = NULL, *line;
+	const char *p = text, *end = text + len, *nl, *s, *q;
+	size_t n = 0, k;
+	bool bad = memchr(text, '\0', len) != NULL;
+
+	for (; !bad && p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		line = xstrndup(p, (size_t)(nl - p));
+		s = line + strspn(line, " \t\r");
+		k = strlen(s);
+		while (k > 0 && (s[k - 1] == '\r' || s[k - 1] == ' ' || s[k - 1] == '\t'))
+			k--;
+		if (k > 0 && s[k - 1] == '\\')
+			bad = true;
+		else if (*s == '\0' || *s == '#' || *s == ';')
+			;
+		else if (*s == '[') {
+			free(sec);
+			free(sub);
+			sec = sub = NULL;
+			k = strcspn(++s, " \t.\"]");
+			sec = xstrndup(s, k);
+			s += k;
+			if (*s == '.') {
+				k = strcspn(++s, "]");
+				sub = xstrndup(s, k);
+				s += k;
+			} else if (*s == ' ' || *s == '\t') {
+				s += strspn(s, " \t");
+				if (*s != '"' || (q = strrchr(s, '"')) == s)
+					bad = true;
+				else {
+					sub = xstrndup(s + 1, (size_t)(q - s - 1));
+					s = q + 1;
+				}
+			}
+			/* nothing but a comment after the header: "[core] pager = x" is an entry too */
+			if (!bad && *s == ']')
+				s += 1 + strspn(s + 1, " \t\r");
+			else
+				bad = true;
+			if (*sec == '\0' || (*s != '\0' && *s != '#' && *s != ';'))
+				bad = true;
+		} else {
+			k = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
+			q = s + k + strspn(s + k, " \t\r");
+			if (sec == NULL || k == 0 || (*q != '=' && *q != '\0' && *q != '#' && *q != ';'))
+				bad = true;
+			else {
+				char *e = xstrfmt("%s.%s%.*s=%s", sec, sub != NULL ? "*." : "", (int)k, s,
+				    *q == '=' ? q + 1 : "");
+				char *t;
+
+				for (t = e; *t != '=' ; t++)
+					if (*t >= 'A' && *t <= 'Z')
+						*t = (char)(*t - 'A' + 'a');
+				if (sub != NULL) {
+					char *full = xstrfmt("%s\t%s", e, sub);
+
+					free(e);
+					e = full;
+				}
+				v = xreallocarray(v, n + 2, sizeof(*v));
+				v[n++] = e;
+				v[n] = NULL;
+			}
+		}
+		free(line);
+		if (nl == end)
+			break;
+	}
+	free(sec);
+	free(sub);
+	if (bad) {
+		strv_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+bool
+gitguard_safe_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(safe_keys) / sizeof(*safe_keys); i++)
+		if (strcmp(key, safe_keys[i]) == 0)
+			return true;
+	return false;
+}
+
+bool
+gitguard_config_safe(const char *before, size_t blen, const char *now, size_t nlen, char **why)
+{
+	char **b = NULL, **a = NULL, *key;
+	size_t i, j;
+	bool ok = false;
+
+	*why = NULL;
+	if ((a = config_entries(now, nlen)) == NULL ||
+	    (before != NULL && (b = config_entries(before, blen)) == NULL))
+		goto out;
+	for (i = 0; a[i] != NULL; i++) {
+		for (j = 0; b != NULL && b[j] != NULL; j++)
+			if (*b[j] != '\0' && strcmp(a[i], b[j]) == 0)
+				break;
+		if (b != NULL && b[j] != NULL) {
+			*b[j] = '\0';  /* each entry before stands for one now */
+			continue;
+		}
+		key = xstrndup(a[i], strcspn(a[i], "="));
+		if (!gitguard_safe_key(key)) {
+			*why = key;
+			goto out;
+		}
+		free(key);
+	}
+	ok = true;
+out:
+	strv_free(a);
+	strv_free(b);
+	return ok;
+}
+
+/* Whether config file now may stay instead of before (see gitguard_config_safe). */
+static bool
+config_ok(const struct held *before, const struct held *now, char **why)
+{
+	if (now->kind != S_IFREG || now->data == NULL ||
+	    (before->kind != 0 && (before->kind != S_IFREG || before->data == NULL)))
+		return false;
+	return gitguard_config_safe(before->kind != 0 ? before->data : NULL, before->len, now->data,
+	    now->len, why);
+}
+
+char *
+gitguard_worktree(const char *gitdir)
+{
+	char *path = xstrfmt("%s/config", gitdir), *data = NULL, *cause = NULL, **v = NULL, *real = NULL;
+	char *val, *to;
+	size_t len = 0, i, k;
+
+	if (file_read(path, GUARD_FILE_MAX, &data, &len, &cause) == 0 &&
+	    (v = config_entries(data, len)) != NULL)
+		for (i = 0; v[i] != NULL && real == NULL; i++) {
+			if (!str_startswith(v[i], "core.worktree="))
+				continue;
+			val = v[i] + strlen("core.worktree=");
+			val += strspn(val, " \t");
+			k = strcspn(val, "\r#;\\\"");
+			while (k > 0 && (val[k - 1] == ' ' || val[k - 1] == '\t'))
+				k--;
+			val[k] = '\0';
+			if (*val == '\0')
+				continue;
+			to = *val == '/' ? xstrdup(val) : xstrfmt("%s/%s", gitdir, val);
+			real = realpath(to, NULL);
+			free(to);
+		}
+	strv_free(v);
+	free(data);
+	free(cause);
+	free(path);
+	return real;
+}
+
+/* Hold the entries of dirfd's hooks directory, after the guarded files. */
+static void
+hold_hooks(int dirfd, struct held **v, size_t *n)
+{
+	struct dirent *e;
+	char *name;
+	DIR *dir;
+	int fd = openat(dirfd, "hooks", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	size_t k = 0;
+
+	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(dir)) != NULL && k < GUARD_HOOKS) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		name = xstrfmt("hooks/%s", e->d_name);
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		hold(dirfd, name, &(*v)[(*n)++]);
+		free(name);
+		k++;
+	}
+	closedir(dir);
+}
+
+/* Hold what git directory path has that makes git run something; or nothing (a new one). */
+static void
+gdir_take(struct gdir *d, const char *path, bool empty)
+{
+	struct stat st;
+	size_t i;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	memset(d, 0, sizeof(*d));
+	d->path = xstrdup(path);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0) {
+		d->dev = st.st_dev;
+		d->ino = st.st_ino;
+	}
+	if (!empty) {
+		d->v = xcalloc(sizeof(guarded) / sizeof(*guarded) + 1, sizeof(*d->v));
+		for (i = 0; i < sizeof(guarded) / sizeof(*guarded); i++)
+			hold(fd, guarded[i], &d->v[d->n++]);
+		hold(fd, "hooks", &d->v[d->n++]);
+		hold_hooks(fd, &d->v, &d->n);
+	}
+	close(fd);
+}
+
+static void
+gdir_done(struct gdir *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		held_done(&d->v[i]);
+	free(d->v);
+	free(d->path);
+}
+
+/* The held file named name in d, or NULL. */
+static const struct held *
+gdir_find(const struct gdir *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->v[i].name, name) == 0)
+			return &d->v[i];
+	return NULL;
+}
+
+/* Say in b that what is at d's name was dealt with. */
+static void
+tell(struct buf *b, const struct gitguard *g, const struct gdir *d, const char *name,
+    const char *what)
+{
+	buf_adds(b, b->len > 0 ? "; " : "");
+	if (str_startswith(d->path, g->root) && d->path[strlen(g->root)] == '/')
+		add_name(b, d->path + strlen(g->root) + 1);
+	else
+		add_name(b, d->path);
+	if (*name != '\0') {
+		buf_addc(b, '/');
+		add_name(b, name);
+	}
+	buf_addf(b, " %s", what);
+}
+
+/* Put back what in git directory d differs from what was held; say so in b. */
+static void
+gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
+{
+	static const struct held none = { .name = "" };
+	const struct held *was;
+	struct held now, *seen = NULL;
+	struct dirent *e;
+	struct stat st;
+	size_t i, nseen = 0;
+	char *why = NULL, *name;
+	DIR *dir;
+	bool had;
+	int fd = open(d->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), hfd;
+
+	if (fd < 0)
+		return;  /* gone: nothing of it can run */
+	if (fstat(fd, &st) != 0 || st.st_dev != d->dev || st.st_ino != d->ino) {
+		tell(b, g, d, "", "was replaced by another directory: llm did not look in it");
+		close(fd);
+		return;
+	}
+	for (i = 0; i < sizeof(guarded) / sizeof(*guarded); i++) {
+		was = gdir_find(d, guarded[i]);
+		hold(fd, guarded[i], &now);
+		if (was == NULL)
+			was = &none;
+		/* of the info directory, only a link or a file in its place counts */
+		if (strcmp(guarded[i], "info") == 0 && (now.kind == 0 || now.kind == S_IFDIR))
+			;
+		else if (!same(was, &now) && !(str_startswith(guarded[i], "config") && config_ok(was, &now, &why))) {
+			struct held put = *was;
+			char *what;
+
+			put.name = now.name;
+			if (restore(fd, &put) != 0)
+				what = xstrdup("was changed, and could not be put back");
+			else
+				what = xstrfmt("%s%s%s%s", was->kind == 0 ? "was removed" : "was put back",
+				    why != NULL ? " (it set " : "", why != NULL ? why : "", why != NULL ? ")" : "");
+			tell(b, g, d, guarded[i], what);
+			free(what);
+		}
+		free(why);
+		why = NULL;
+		held_done(&now);
+	}
+	/* the hooks: the directory as it was, its entries as they were, nothing new */
+	was = gdir_find(d, "hooks");
+	had = was != NULL && was->kind == S_IFDIR;
+	hold(fd, "hooks", &now);
+	if (now.kind != 0 && !(now.kind == S_IFDIR && (!had || (now.st.st_dev == was->st.st_dev &&
+	    now.st.st_ino == was->st.st_ino)))) {
+		/* a link, a file, or a directory put in the place of the old one: none of it stays */
+		if (remove_at(fd, "hooks", 0) != 0)
+			tell(b, g, d, "hooks", "was changed, and could not be put back");
+		else if (had && mkdirat(fd, "hooks", was->st.st_mode & 07777) != 0)
+			tell(b, g, d, "hooks", "was replaced, and could not be made again");
+		else
+			tell(b, g, d, "hooks", had ? "was replaced, and made again" : "was removed");
+	} else if (now.kind == 0 && had)
+		mkdirat(fd, "hooks", was->st.st_mode & 07777);
+	held_done(&now);
+	hfd = openat(fd, "hooks", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (hfd >= 0 && (dir = fdopendir(hfd)) != NULL) {
+		while ((e = readdir(dir)) != NULL && nseen < GUARD_HOOKS)
+			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+				seen = xreallocarray(seen, nseen + 1, sizeof(*seen));
+				name = xstrfmt("hooks/%s", e->d_name);
+				hold(fd, name, &seen[nseen++]);
+				free(name);
+			}
+		closedir(dir);
+	} else if (hfd >= 0)
+		close(hfd);
+	for (i = 0; i < nseen; i++) {
+		/* git never runs a sample: a new repository's stay */
+		if (S_ISREG(seen[i].st.st_mode) && str_endswith(seen[i].name, ".sample"))
+			continue;
+		was = gdir_find(d, seen[i].name);
+		if (was == NULL && restore(fd, &(struct held){ .name = seen[i].name }) == 0)
+			tell(b, g, d, seen[i].name, "was removed");
+		else if (was == NULL)
+			tell(b, g, d, seen[i].name, "was made, and could not be removed");
+	}
+	for (i = 0; i < d->n; i++) {
+		if (!str_startswith(d->v[i].name, "hooks/"))
+			continue;
+		hold(fd, d->v[i].name, &now);
+		if (!same(&d->v[i], &now))
+			tell(b, g, d, d->v[i].name, restore(fd, &d->v[i]) == 0 ? "was put back" :
+			    "was changed, and could not be put back");
+		held_done(&now);
+	}
+	for (i = 0; i < nseen; i++)
+		held_done(&seen[i]);
+	free(seen);
+	close(fd);
+}
+
+/*
+ * Add the git directories under tree: a submodules directory, or a part of
+ * a submodule's name (one with slashes is a path there), in which a
+ * directory without a HEAD is looked into.
+ */
+static void
+find_in(const char *tree, int depth, char ***v, size_t *n)
+{
+	struct dirent *e;
+	struct stat st;
+	char *path, *head, *mods;
+	DIR *d;
+
+	if (depth > GUARD_DEPTH || (d = opendir(tree)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL && *n < GUARD_DIRS) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		path = xstrfmt("%s/%s", tree, e->d_name);
+		head = xstrfmt("%s/HEAD", path);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (access(head, F_OK) == 0) {
+				*v = xreallocarray(*v, *n + 2, sizeof(**v));
+				(*v)[(*n)++] = xstrdup(path);
+				(*v)[*n] = NULL;
+				mods = xstrfmt("%s/modules", path);
+				find_in(mods, depth + 1, v, n);
+				free(mods);
+			} else
+				find_in(path, depth + 1, v, n);
+		}
+		free(head);
+		free(path);
+	}
+	closedir(d);
+}
+
+char *
+gitguard_link(const char *dir, const char *name, const char *prefix)
+{
+	char *path = xstrfmt("%s/%s", dir, name), *data = NULL, *cause = NULL, *line = NULL;
+	char *to, *real = NULL;
+	size_t len = 0;
+
+	if (file_read(path, 4096, &data, &len, &cause) == 0 && len > 0)
+		line = xstrndup(data, strcspn(data, "\r\n"));
+	if (line != NULL && str_startswith(line, prefix)) {
+		to = line[strlen(prefix)] == '/' ? xstrdup(line + strlen(prefix)) :
+		    xstrfmt("%s/%s", dir, line + strlen(prefix));
+		real = realpath(to, NULL);
+		free(to);
+	}
+	free(line);
+	free(data);
+	free(cause);
+	free(path);
+	return real;
+}
+
+/*
+ * The git directories of the workspace at root: its .git (a directory, or
+ * what a worktree's .git file names, with the repository's), and the
+ * submodules' under them. A list for strv_free.
+ */
+static char **
+find_gdirs(const char *root)
+{
+	char **v = xcalloc(1, sizeof(*v)), *dot = xstrfmt("%s/.git", root), *real, *common, *mods;
+	size_t n = 0, i;
+	struct stat st;
+
+	if (lstat(dot, &st) == 0 && S_ISREG(st.st_mode)) {
+		if ((real = gitguard_link(root, ".git", "gitdir: ")) != NULL) {
+			v = xreallocarray(v, n + 3, sizeof(*v));
+			if ((common = gitguard_link(real, "commondir", "")) != NULL)
+				v[n++] = common;
+			v[n++] = real;
+			v[n] = NULL;
+		}
+	} else if (stat(dot, &st) == 0 && S_ISDIR(st.st_mode) && (real = realpath(dot, NULL)) != NULL) {
+		v = xreallocarray(v, n + 2, sizeof(*v));
+		v[n++] = real;
+		v[n] = NULL;
+	}
+	for (i = 0; v[i] != NULL && i < 2; i++) {
+		mods = xstrfmt("%s/modules", v[i]);
+		find_in(mods, 0, &v, &n);
+		free(mods);
+	}
+	free(dot);
+	return v;
+}
+
+struct gitguard *
+gitguard_take(const char *root)
+{
+	struct gitguard *g = xcalloc(1, sizeof(*g));
+	char **dirs = find_gdirs(root);
+	size_t i;
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	g->root = xstrdup(root);
+	if (fd >= 0) {
+		hold(fd, ".git", &g->dot);
+		close(fd);
+	} else
+		g->dot.name = xstrdup(".git");
+	for (i = 0; dirs[i] != NULL; i++) {
+		g->d = xreallocarray(g->d, g->nd + 1, sizeof(*g->d));
+		gdir_take(&g->d[g->nd++], dirs[i], false);
+	}
+	strv_free(dirs);
+	return g;
+}
+
+/* Move what is at root/.git aside, to a name git never looks at; say so in b. */
+static void
+move_aside(const struct gitguard *g, int rootfd, const char *what, struct buf *b)
+{
+	char name[64];
+	int i;
+
+	for (i = 1; i < 100; i++) {
+		snprintf(name, sizeof(name), i == 1 ? ".git.replaced" : ".git.replaced.%d", i);
+		if (faccessat(rootfd, name, F_OK, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT)
+			break;
+	}
+	buf_adds(b, b->len > 0 ? "; " : "");
+	if (i < 100 && renameat(rootfd, ".git", rootfd, name) == 0)
+		buf_addf(b, ".git %s: llm moved it, unread, to %s", what, name);
+	else
+		buf_addf(b, ".git %s, and llm could not move it aside: look at it before you run git in %s",
+		    what, g->root);
+}
+
+char *
+gitguard_check(struct gitguard *g)
+{
+	struct buf b;
+	struct held now;
+	char **dirs;
+	size_t i, k;
+	int fd = open(g->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool dot_ok = true;
+
+	buf_init(&b, 0);
+	if (fd < 0)
+		return NULL;
+	/* .git itself: the directory it was, or a worktree's file as it was */
+	hold(fd, ".git", &now);
+	if (now.kind != 0 && !(now.kind == S_IFDIR ? g->dot.kind == S_IFDIR &&
+	    now.st.st_dev == g->dot.st.st_dev && now.st.st_ino == g->dot.st.st_ino :
+	    same(&g->dot, &now))) {
+		if (g->dot.kind == S_IFDIR || now.kind != S_IFDIR) {
+			dot_ok = false;
+			move_aside(g, fd, g->dot.kind == 0 ? "was made by the command, naming another git directory" :
+			    "was replaced by the command", &b);
+			if (g->dot.kind != 0 && g->dot.kind != S_IFDIR && restore(fd, &g->dot) == 0)
+				buf_adds(&b, ", and the old .git was put back");
+		}
+	}
+	held_done(&now);
+	for (i = 0; i < g->nd; i++)
+		if (dot_ok || !str_startswith(g->d[i].path, g->root))
+			gdir_check(g, &g->d[i], &b);
+	/* git directories the command made: a new repository, a submodule's */
+	dirs = dot_ok ? find_gdirs(g->root) : xcalloc(1, sizeof(*dirs));
+	for (i = 0; dirs[i] != NULL; i++) {
+		struct gdir d;
+
+		for (k = 0; k < g->nd && strcmp(g->d[k].path, dirs[i]) != 0; k++)
+			;
+		if (k < g->nd)
+			continue;
+		gdir_take(&d, dirs[i], true);
+		gdir_check(g, &d, &b);
+		gdir_done(&d);
+	}
+	strv_free(dirs);
+	close(fd);
+	if (b.len == 0) {
+		buf_done(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+void
+gitguard_free(struct gitguard *g)
+{
+	size_t i;
+
+	if (g == NULL)
+		return;
+	for (i = 0; i < g->nd; i++)
+		gdir_done(&g->d[i]);
+	free(g->d);
+	held_done(&g->dot);
+	free(g->root);
+	free(g);
+}

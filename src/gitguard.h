@@ -1,0 +1,48 @@
+/* gitguard: what a command may not leave changed in a workspace's git directory: what git runs. */
+#ifndef LLM_GITGUARD_H
+#define LLM_GITGUARD_H
+
+#include <stdbool.h>
+
+struct gitguard;
+
+/*
+ * Take note, before a command runs in the workspace root (resolved,
+ * absolute), of what in its git directories makes git run a program: the
+ * hooks, the config files (aliases, fsmonitor, filters, pagers, ...), the
+ * attributes and the links between a worktree and its repository.
+ */
+struct gitguard *gitguard_take(const char *root);
+/*
+ * After the command and all it started have ended: put back what it
+ * changed there (or move aside a .git it put in the place of the old one),
+ * keeping what git only records (remotes, branches' upstreams, the user's
+ * name). NULL when nothing was changed, else a sentence saying what was
+ * done, for the model and the user, the caller's.
+ */
+char *gitguard_check(struct gitguard *g);
+/*
+ * Whether the config text now may stay where before was (NULL: none): every
+ * entry it has that before had not is one git only records. False too when
+ * a line is not plain enough to look through (a continued value, an entry on
+ * a section's line); *why is then NULL, else the first key that runs
+ * something ("core.fsmonitor"), the caller's.
+ */
+bool gitguard_config_safe(const char *before, size_t blen, const char *now, size_t nlen, char **why);
+/* Whether a config text's entry key (lower case, "section.sub.name") is only recorded, never run. */
+bool gitguard_safe_key(const char *key);
+void gitguard_free(struct gitguard *g);
+/*
+ * The path the first line of dir/name names after prefix (relative to dir,
+ * or absolute), resolved; NULL when it has none. A worktree's .git file is
+ * "gitdir: PATH", its git directory's commondir file a bare path.
+ */
+char *gitguard_link(const char *dir, const char *name, const char *prefix);
+/*
+ * The work tree a git directory's config names (core.worktree, as a
+ * submodule's git directory in its superproject's .git/modules has it),
+ * resolved; NULL when it names none, or not plainly (quotes, escapes).
+ */
+char *gitguard_worktree(const char *gitdir);
+
+#endif

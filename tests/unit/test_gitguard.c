@@ -1,0 +1,316 @@
+/* Tests for gitguard: a command may not leave git running something it put in the git directory. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gitguard.h"
+#include "tmpdir.h"
+#include "unit.h"
+#include "util.h"
+
+static char dir[] = "/tmp/llm-gitguard-XXXXXX";
+static char *top; /* dir resolved */
+
+/* Run the shell command cmd in top/name; whether it exited 0. */
+static bool
+sh(const char *name, const char *cmd)
+{
+	char *full = xstrfmt("mkdir -p '%s/%s' && cd '%s/%s' && { %s; } >/dev/null 2>&1", top, name,
+	    top, name, cmd);
+	int rc = system(full);
+
+	free(full);
+	return rc == 0;
+}
+
+/* The text of top/name/rel, or NULL. */
+static char *
+text(const char *name, const char *rel)
+{
+	char *p = xstrfmt("%s/%s/%s", top, name, rel), *data = NULL, *cause = NULL;
+	size_t len;
+
+	if (file_read(p, 1 << 20, &data, &len, &cause) != 0)
+		data = NULL;
+	free(cause);
+	free(p);
+	return data;
+}
+
+static bool
+there(const char *name, const char *rel)
+{
+	struct stat st;
+	char *p = xstrfmt("%s/%s/%s", top, name, rel);
+	bool yes = lstat(p, &st) == 0;
+
+	free(p);
+	return yes;
+}
+
+/* Run cmd in the workspace top/name between gitguard's take and check: what check said. */
+static char *
+guarded(const char *name, const char *cmd)
+{
+	char *root = xstrfmt("%s/%s", top, name), *said;
+	struct gitguard *g = gitguard_take(root);
+
+	CHECK(sh(name, cmd));
+	said = gitguard_check(g);
+	gitguard_free(g);
+	free(root);
+	return said;
+}
+
+/* A repository at top/name with one commit. */
+static void
+repo(const char *name)
+{
+	CHECK(sh(name, "git init -q && echo a >a && git add a && git commit -qm one"));
+}
+
+static void
+test_work_kept(void)
+{
+	char *config;
+
+	repo("work");
+	/* what git only records: objects, the index, refs, remotes, upstreams, the user's name */
+	CHECK(guarded("work", "echo b >b && git add b && git commit -qm two && git checkout -qb topic"
+	    " && git remote add origin https://example.com/r.git && git config user.email u@example.com"
+	    " && git config branch.topic.remote origin && git tag v1 && git gc -q") == NULL);
+	config = text("work", ".git/config");
+	CHECK_HAS(config, "url = https://example.com/r.git");
+	CHECK_HAS(config, "email = u@example.com");
+	free(config);
+}
+
+static void
+test_new_hook(void)
+{
+	char *said;
+
+	repo("hook");
+	said = guarded("hook", "printf '#!/bin/sh\\ntouch ran\\n' >.git/hooks/pre-commit"
+	    " && chmod +x .git/hooks/pre-commit");
+	CHECK_HAS(said, ".git/hooks/pre-commit was removed");
+	free(said);
+	CHECK(!there("hook", ".git/hooks/pre-commit"));
+	CHECK(there("hook", ".git/hooks/pre-commit.sample"));
+	CHECK(sh("hook", "echo c >c && git add c && git commit -qm c"));
+	CHECK(!there("hook", "ran"));
+}
+
+static void
+test_changed_hook(void)
+{
+	struct stat st;
+	char *said, *p;
+
+	repo("mine");
+	CHECK(sh("mine", "printf '#!/bin/sh\\nexit 0\\n' >.git/hooks/pre-push && chmod 750 .git/hooks/pre-push"
+	    " && ln -s pre-push .git/hooks/post-merge"));
+	said = guarded("mine", "echo 'touch ran' >>.git/hooks/pre-push && chmod 777 .git/hooks/pre-push"
+	    " && ln -sfn /bin/true .git/hooks/post-merge");
+	CHECK_HAS(said, ".git/hooks/pre-push was put back");
+	CHECK_HAS(said, ".git/hooks/post-merge was put back");
+	free(said);
+	CHECK_STR_FREE(text("mine", ".git/hooks/pre-push"), "#!/bin/sh\nexit 0\n");
+	p = xstrfmt("%s/mine/.git/hooks/pre-push", top);
+	CHECK(lstat(p, &st) == 0 && (st.st_mode & 07777) == 0750);
+	free(p);
+	/* the user's hooks taken away come back, with their directory */
+	said = guarded("mine", "rm -rf .git/hooks");
+	CHECK_HAS(said, ".git/hooks/pre-push was put back");
+	free(said);
+	CHECK_STR_FREE(text("mine", ".git/hooks/pre-push"), "#!/bin/sh\nexit 0\n");
+}
+
+static void
+test_hooks_replaced(void)
+{
+	char *said;
+
+	repo("link");
+	CHECK(sh("elsewhere", "echo keep >post-checkout"));
+	said = guarded("link", "rm -rf .git/hooks && ln -s ../../elsewhere .git/hooks");
+	CHECK_HAS(said, ".git/hooks was replaced, and made again");
+	free(said);
+	/* the link was removed, not what it named */
+	CHECK_STR_FREE(text("elsewhere", "post-checkout"), "keep\n");
+	CHECK(!there("link", ".git/hooks/post-checkout"));
+	CHECK(there("link", ".git/hooks/pre-commit.sample"));
+	/* a new directory in the old one's place: all of it goes */
+	said = guarded("link", "mv .git/hooks .git/old && mkdir .git/hooks && echo x >.git/hooks/pre-commit");
+	CHECK_HAS(said, ".git/hooks was replaced, and made again");
+	free(said);
+	CHECK(!there("link", ".git/hooks/pre-commit"));
+	/* core.hooksPath is not something a command may set either */
+	said = guarded("link", "git config core.hooksPath ../hooks");
+	CHECK_HAS(said, ".git/config was put back (it set core.hookspath)");
+	free(said);
+}
+
+static void
+test_config(void)
+{
+	static const char *const run[] = {
+		"git config core.fsmonitor 'touch ran'", "git config alias.st '!touch ran'",
+		"git config core.pager 'touch ran'", "git config include.path /tmp/x",
+		"git config filter.f.clean 'touch ran'", "git config remote.origin.uploadpack 'touch ran'",
+		"git config submodule.s.update '!touch ran'",
+		"printf '[core] pager = touch ran\\n' >>.git/config",
+		"printf '[core]\\n\\tpager = touch \\\\\\n ran\\n' >>.git/config",
+	};
+	char *before, *said;
+	size_t i;
+
+	repo("config");
+	before = text("config", ".git/config");
+	for (i = 0; i < sizeof(run) / sizeof(*run); i++) {
+		said = guarded("config", run[i]);
+		CHECK_HAS(said, ".git/config was put back");
+		if (said == NULL)
+			fprintf(stderr, "kept: %s\n", run[i]);
+		free(said);
+		CHECK_STR_FREE(text("config", ".git/config"), before);
+	}
+	CHECK(sh("config", "git status && git st; true"));
+	CHECK(!there("config", "ran"));
+	said = guarded("config", "git config core.fsmonitor 'touch ran'");
+	CHECK_HAS(said, "(it set core.fsmonitor)");
+	free(said);
+	/* the attributes naming a filter go too */
+	said = guarded("config", "echo '* filter=f' >.git/info/attributes");
+	CHECK_HAS(said, ".git/info/attributes was removed");
+	free(said);
+	CHECK(sh("config", "mkdir -p ../attrs && echo '* filter=f' >../attrs/attributes"));
+	said = guarded("config", "rm -rf .git/info && ln -s ../../attrs .git/info");
+	CHECK_HAS(said, ".git/info was put back");
+	free(said);
+	CHECK(!there("config", ".git/info/attributes"));
+	CHECK(there("attrs", "attributes"));
+	free(before);
+	CHECK(gitguard_safe_key("remote.*.url"));
+	CHECK(gitguard_safe_key("user.email"));
+	CHECK(!gitguard_safe_key("core.fsmonitor"));
+	CHECK(!gitguard_safe_key("submodule.*.update"));
+	CHECK(!gitguard_safe_key("remote.*.vcs"));
+}
+
+static void
+test_dotgit_replaced(void)
+{
+	char *said;
+
+	repo("swap");
+	said = guarded("swap", "mv .git .git.old && git init -q && echo x >.git/hooks/pre-commit");
+	CHECK_HAS(said, ".git was replaced by the command: llm moved it, unread, to .git.replaced");
+	free(said);
+	CHECK(!there("swap", ".git"));
+	CHECK(there("swap", ".git.replaced/hooks/pre-commit"));
+	/* a link in .git's place is moved too, not followed */
+	CHECK(sh("swap", "mv .git.old .git"));
+	repo("other");
+	said = guarded("swap", "rm -rf .git && ln -s ../other/.git .git");
+	CHECK_HAS(said, "to .git.replaced.2");
+	free(said);
+	CHECK(there("other", ".git/HEAD"));
+}
+
+static void
+test_new_repository(void)
+{
+	char *said;
+
+	CHECK(sh("fresh", "echo a >a"));
+	CHECK(guarded("fresh", "git init -q && git remote add origin https://example.com/r.git") == NULL);
+	CHECK(there("fresh", ".git/hooks/pre-commit.sample"));
+	CHECK(sh("fresh", "rm -rf .git"));
+	said = guarded("fresh", "git init -q && echo x >.git/hooks/post-checkout"
+	    " && git config core.editor 'touch ran'");
+	CHECK_HAS(said, ".git/hooks/post-checkout was removed");
+	CHECK_HAS(said, ".git/config was removed (it set core.editor)");
+	free(said);
+	/* a .git file naming a git directory elsewhere */
+	CHECK(sh("fresh2", "echo a >a"));
+	said = guarded("fresh2", "echo 'gitdir: /tmp' >.git");
+	CHECK_HAS(said, ".git was made by the command, naming another git directory");
+	free(said);
+	CHECK(!there("fresh2", ".git"));
+}
+
+static void
+test_worktree(void)
+{
+	char *said, *common;
+
+	repo("main");
+	CHECK(sh("main", "git worktree add -q ../wt"));
+	said = guarded("wt", "echo 'gitdir: /tmp' >.git");
+	CHECK_HAS(said, ".git was replaced by the command");
+	CHECK_HAS(said, "the old .git was put back");
+	free(said);
+	CHECK(sh("wt", "git status"));
+	/* the repository's own git directory, outside the workspace, as much */
+	said = guarded("wt", "echo x >\"$(git rev-parse --git-common-dir)/hooks/pre-commit\"");
+	common = xstrfmt("%s/main/.git/hooks/pre-commit was removed", top);
+	CHECK_HAS(said, common);
+	free(common);
+	free(said);
+	CHECK(!there("main", ".git/hooks/pre-commit"));
+}
+
+static void
+test_submodule(void)
+{
+	char *said;
+
+	repo("super");
+	CHECK(sh("super", "mkdir -p .git/modules/lib/a/hooks && git init -q --bare .git/modules/lib/a"));
+	said = guarded("super", "echo x >.git/modules/lib/a/hooks/post-checkout"
+	    " && git init -q --bare .git/modules/new && echo x >.git/modules/new/hooks/pre-commit");
+	CHECK_HAS(said, ".git/modules/lib/a/hooks/post-checkout was removed");
+	CHECK_HAS(said, ".git/modules/new/hooks/pre-commit was removed");
+	free(said);
+}
+
+static void
+test_names_shown(void)
+{
+	char *said;
+
+	repo("names");
+	said = guarded("names", "echo x >\"$(printf '.git/hooks/a\\033[2Jb')\"");
+	CHECK_HAS(said, ".git/hooks/a\\x1b[2Jb was removed");
+	CHECK(said == NULL || strchr(said, '\033') == NULL);
+	free(said);
+}
+
+int
+main(void)
+{
+	tmpdir_make(dir);
+	top = realpath(dir, NULL);
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
+	setenv("GIT_AUTHOR_NAME", "t", 1);
+	setenv("GIT_AUTHOR_EMAIL", "t@example.com", 1);
+	setenv("GIT_COMMITTER_NAME", "t", 1);
+	setenv("GIT_COMMITTER_EMAIL", "t@example.com", 1);
+	RUN(test_work_kept);
+	RUN(test_new_hook);
+	RUN(test_changed_hook);
+	RUN(test_hooks_replaced);
+	RUN(test_config);
+	RUN(test_dotgit_replaced);
+	RUN(test_new_repository);
+	RUN(test_worktree);
+	RUN(test_submodule);
+	RUN(test_names_shown);
+	free(top);
+	UNIT_EXIT();
+}
