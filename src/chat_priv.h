@@ -1,4 +1,14 @@
-/* chat_priv: the controller's state, shared by chat.c and chat_route.c only. */
+/* chat_priv: the controller's state and helpers, shared by the chat*.c files only. */
+/*
+ * Where things are:
+ *   chat.c         the conversation (history, resume); a turn sent, polled, cancelled,
+ *                  re-asked or compacted; its answer kept and the turn finished
+ *   chat_route.c   how a turn is routed: a pin, a tier, the router, the window, the budget
+ *   chat_budget.c  a request's worst case reserved under the budget and the task's cap
+ *   chat_step.c    one request: its key, its body, its stream decoded, its cost settled
+ *   chat_retry.c   how a response ends: errors said, retries, fallbacks, escalation
+ *   chat_cache.c   prompt caching: request fields, warm caches, expected costs, compaction
+ */
 #ifndef LLM_CHAT_PRIV_H
 #define LLM_CHAT_PRIV_H
 
@@ -14,6 +24,8 @@
 #define DEFAULT_REPLY_CAP 4096          /* assumed reply length when nothing sets one */
 #define CHAT_MIN_REPLY 1024             /* the least room for a reply a window must leave */
 #define CHAT_WINDOW_FRAMING 32         /* a request's own tokens beyond its messages' text */
+#define CHAT_STREAM_LINE_MAX (4u << 20) /* one SSE event or NDJSON line */
+#define CHAT_BODY_MAX     (16u << 20)   /* a non-streamed reply */
 
 struct http;
 struct http_req;
@@ -214,5 +226,48 @@ void chat_compact_apply(struct chat *c, const char *summary, size_t cut);
 void chat_compact_load(struct chat *c);
 /* Fill the request's prompt-cache fields for the running step; msgs are the n it sends. */
 void chat_cache_request(struct chat *c, struct request *req, struct msg *msgs, size_t n);
+
+
+/* chat.c: the conversation and its turns. */
+/* Tell the front end fmt's line through cb.note, if it takes notes. */
+void chat_note(struct chat *c, const char *fmt, ...);
+/* Fail the turn with status, fmt saying why (in turn.error). */
+void chat_fail(struct chat *c, enum chat_status status, const char *fmt, ...);
+/* Forget the running step: its response, its key, what it showed. */
+void chat_step_clear(struct chat *c);
+/* End the turn (or the compaction before it): show what is held, keep the answer, call cb.done. */
+void chat_finish(struct chat *c);
+
+/* chat_budget.c: reservations and refusals. */
+/*
+ * Reserve worst case on model m (tier t, route r) under the budget: 0,
+ * CHAT_BUDGET refused (said in turn.error unless quiet), or CHAT_USAGE.
+ */
+enum chat_status chat_reserve(struct chat *c, const struct model *m, enum tier t,
+    const struct chat_route *r, int64_t worst, bool quiet);
+/* Admit route r under --max-cost and the budget, setting c->model: 0, or a chat_status. */
+enum chat_status chat_admit(struct chat *c, struct chat_route *r);
+/* Say why the budget in mt refuses worst case on m, for the caller to free. */
+char *chat_over_budget_words(const struct model *m, int64_t worst, const struct meter *mt);
+/* Write how worst case w passes the task's cap into out. */
+void chat_over_cap_words(const struct chat *c, int64_t w, char *out, size_t n);
+
+/* chat_step.c: one request. */
+/* Show n bytes of the answer through cb.text. */
+int chat_emit(struct chat *c, const char *s, size_t n);
+/* Send the running step's request with the key in c->key. */
+int chat_step_send(struct chat *c);
+/* Fetch the key of c->pc into c->key: 0, or CHAT_AUTH after saying why. */
+enum chat_status chat_step_key(struct chat *c);
+/* Begin a step on c->model for reason why: fetch the key and send. 0 or a chat_status. */
+enum chat_status chat_step_begin(struct chat *c, const char *why);
+/* Record the step's usage and cost in the ledger and the turn; status is the ledger's word. */
+void chat_settle(struct chat *c, const char *status);
+
+/* chat_retry.c: how a response ends. */
+/* What a failure says of the text received before it (" (the partial answer was kept)"). */
+const char *chat_partial_kept(const struct chat *c);
+/* A response has ended (the http callback): finish, retry, fall back or escalate. */
+void chat_on_done(void *arg, struct http_req *r);
 
 #endif

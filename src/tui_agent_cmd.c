@@ -1,4 +1,4 @@
-/* tui_agent_cmd: /agent and its subcommands (on, off, cap, resume), and /undo: agent mode's commands. */
+/* tui_agent_cmd: agent mode's commands: /agent (on, off, cap, resume), /undo and /advise. */
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -332,4 +332,27 @@ tui_agent_undo(struct tui *t, char *arg)
 	free(undo_dir);
 	ws_close(w);
 	t->dirty = true;
+}
+
+void
+tui_agent_advise(struct tui *t, char *arg)
+{
+	enum tier tier = t->tier;
+	char *pin = t->pin;
+	bool agent = t->agent;
+
+	arg = str_trim(arg);
+	if (*arg == '\0' || *arg == '/') {
+		tui_status(t, true, "/advise QUESTION: what to ask the advisor");
+		return;
+	}
+	/* the advisor of agent tasks: [agent] advisor, or the frontier tier */
+	t->pin = t->cfg->agent_advisor;
+	t->tier = t->pin != NULL ? TIER_AUTO : TIER_FRONTIER;
+	t->agent = false;
+	tui_submit(t, arg);
+	t->tier = tier;
+	t->pin = pin;
+	t->agent = agent;
+	t->route_dirty = true;
 }

@@ -8,8 +8,10 @@
  *   tui_cmd.c     the verb table: every key action and slash command, /help, completion
  *   tui_turn.c    sending a message and showing its reply; retry one tier up; resume
  *   tui_job.c     /run's command in the background and its output attached
- *   tui_agent.c   agent mode: a task in a child process, its steps, approvals
- *   tui_agent_cmd.c  /agent (on, off, cap, resume) and /undo
+ *   tui_agent.c   agent mode: a task in a child process, its events read
+ *   tui_agent_step.c  the task's steps in the transcript: calls, output, prices
+ *   tui_agent_ask.c   the task's questions: approvals, the cap's, and their answers
+ *   tui_agent_cmd.c  /agent (on, off, cap, resume), /undo and /advise
  *   tui_agent_child.c  the task's child process: agent_run, its events and questions on pipes
  *   tui_attach.c  /file attachments and /copy to the clipboard
  *   tui_pick.c    the model and conversation pickers, the help list, the /run confirmation
@@ -398,26 +400,28 @@ void tui_agent_submit(struct tui *t, const char *prompt, const struct ledger_tas
 int tui_agent_fd(const struct tui *t);
 /* Show what the task sent. */
 void tui_agent_poll(struct tui *t);
-/* A key while the task or agent mode asks. */
-void tui_agent_key(struct tui *t, int key);
-/* The tier key while a call waits for its approval; false when none waits. */
-bool tui_agent_tier(struct tui *t);
 /* Stop the task's current step (a running command's group is killed). */
 void tui_agent_cancel(struct tui *t);
 /* Stop the task and forget it at once (when the TUI closes). */
 void tui_agent_kill(struct tui *t);
-/* A key while the input edits the pending command or an amount; false: readline's. */
-bool tui_agent_edit_key(struct tui *t, int key);
 /* /agent cap during a task: the task takes the cap from its next step on. */
 void tui_agent_send_cap(struct tui *t);
-/* /expand and its key: every step's full results, or folded again. */
-void tui_agent_expand(struct tui *t, char *arg);
-/* /advise QUESTION: the advisor's model answers in the conversation, charged like any turn. */
-void tui_agent_advise(struct tui *t, char *arg);
-/* Forget the steps' records (before the transcript is cleared, and at the end). */
-void tui_agent_forget(struct tui *t);
 /* Act on one event line as if the task had sent it (benchmarks). */
 void tui_agent_feed(struct tui *t, const char *line);
+
+/* tui_agent_step.c: the task's steps in the transcript. */
+/* /expand and its key: every step's full results, or folded again. */
+void tui_agent_expand(struct tui *t, char *arg);
+/* Forget the steps' records (before the transcript is cleared, and at the end). */
+void tui_agent_forget(struct tui *t);
+
+/* tui_agent_ask.c: the task's questions and their answers. */
+/* A key while the task or agent mode asks. */
+void tui_agent_key(struct tui *t, int key);
+/* The tier key while a call waits for its approval; false when none waits. */
+bool tui_agent_tier(struct tui *t);
+/* A key while the input edits the pending command or an amount; false: readline's. */
+bool tui_agent_edit_key(struct tui *t, int key);
 
 /* tui_agent_cmd.c: agent mode's commands. */
 /* /agent [on|off|cap USD|resume [ID] [MORE]] and its key: tools on or off, a cap, a task resumed. */
@@ -428,6 +432,8 @@ void tui_agent_enable(struct tui *t);
 void tui_agent_on(struct tui *t);
 /* /undo: restore the files the last task changed. */
 void tui_agent_undo(struct tui *t, char *arg);
+/* /advise QUESTION: the advisor's model answers in the conversation, charged like any turn. */
+void tui_agent_advise(struct tui *t, char *arg);
 
 /* tui_term.c: whether the terminal can show the TUI. */
 /* Whether terminal type term (NULL: $TERM) can move the cursor and clear; 0, or -1 with *cause. */
