@@ -124,17 +124,19 @@ reply_cap_asked(const struct chat *c, const struct chat_opts *o, const struct mo
 }
 
 /*
- * A prompt is estimated at about 4 characters a token (pricing_estimate_tokens),
- * English prose's average on the large tokenizers, and prices and budgets use
- * that: it is what is paid on average. Against a context window an average is
- * not enough: code, JSON, logs and most languages but English take more
- * tokens (Anthropic's tokenizer makes about 3.5 characters a token of English,
- * nearer 3 of code), and a provider refuses outright a prompt and reply cap
- * over the window. So a window is filled at a fifth more than the estimate
- * (about 3.3 characters a token), plus CHAT_WINDOW_FRAMING for what wraps the
- * messages (role markers, the reply's start). A fifth, not a third: near a
- * large window every token of margin is a token of reply not asked for, or a
- * prompt moved to a dearer model with a larger window.
+ * A prompt is estimated by script (pricing_estimate_tokens): Latin script at
+ * about 4 characters a token, English prose's average on the large
+ * tokenizers, other scripts, CJK and emoji at what those tokenizers spend on
+ * them, rounded up; prices and budgets use that. Against a context window
+ * the estimate is not enough: code, JSON and logs take more tokens than
+ * English prose (Anthropic's tokenizer makes about 3.5 characters a token of
+ * English, nearer 3 of code), and a provider refuses outright a prompt and
+ * reply cap over the window. So a window is filled at a fifth more than the
+ * estimate (about 3.3 characters a token of Latin script), plus
+ * CHAT_WINDOW_FRAMING for what wraps the messages (role markers, the reply's
+ * start). A fifth, not a third: near a large window every token of margin is
+ * a token of reply not asked for, or a prompt moved to a dearer model with a
+ * larger window.
  */
 int64_t
 chat_window_tokens(int64_t input)

@@ -1,9 +1,12 @@
 /* test_pricing: exact costs for each provider's usage shape, overflow, unknown prices, formatting. */
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cache.h"
 #include "pricing.h"
 #include "unit.h"
+#include "util.h"
 
 /* gpt-5-mini's list prices. */
 static const struct model openai_m = {
@@ -294,6 +297,121 @@ test_estimate_tokens(void)
 	CHECK_INT(pricing_estimate_tokens("\xc3\xa9\xc3\xa9", 4), 1);
 }
 
+/* The estimate of s, counted in a buffer of exactly its n bytes (ASan sees an over-read). */
+static int64_t
+estimate_exact(const char *s, size_t n)
+{
+	char *p = xmalloc(n ? n : 1);
+	int64_t t;
+
+	memcpy(p, s, n);
+	t = pricing_estimate_tokens(p, n);
+	free(p);
+	return t;
+}
+
+static int64_t
+estimate(const char *s)
+{
+	return estimate_exact(s, strlen(s));
+}
+
+/* English, code and Latin-script text: (characters + 3) / 4, exactly as always. */
+static void
+test_estimate_latin_unchanged(void)
+{
+	char ascii[128];
+	size_t n;
+
+	/* 44 characters */
+	CHECK_INT(estimate("The quick brown fox jumps over the lazy dog."), 11);
+	/* 29 characters, tab and newlines included */
+	CHECK_INT(estimate("int\nmain(void)\n{\n\treturn 0;\n}"), 8);
+	/* 26 characters with é, ç, ü and a curly apostrophe */
+	CHECK_INT(
+	    estimate("Voil\xc3\xa0 le gar\xc3\xa7on \xe2\x80\x94 s\xc3\xbc\xc3\x9f, it\xe2\x80\x99s"), 7);
+	/* Vietnamese keeps the Latin rate: "Tiếng Việt" is 10 characters */
+	CHECK_INT(estimate("Ti\xe1\xba\xbfng Vi\xe1\xbb\x87t"), 3);
+	for (n = 0; n < 95; n++)
+		ascii[n] = (char)(' ' + n);
+	for (n = 0; n <= 95; n++)
+		CHECK_INT(estimate_exact(ascii, n), (int64_t)(n + 3) / 4);
+}
+
+/* CJK counts a token and a quarter a character (5 quarters), not a quarter token. */
+static void
+test_estimate_cjk(void)
+{
+	/* 今天天气很好。: 6 ideographs and an ideographic full stop, 7 * 5 = 35 quarters */
+	CHECK_INT(
+	    estimate("\xe4\xbb\x8a\xe5\xa4\xa9\xe5\xa4\xa9\xe6\xb0\x94\xe5\xbe\x88\xe5\xa5\xbd\xe3\x80\x82"),
+	    9);
+	/* これは日本語のテストです。: kana and kanji, 13 * 5 = 65 quarters */
+	CHECK_INT(
+	    estimate("\xe3\x81\x93\xe3\x82\x8c\xe3\x81\xaf\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae"
+	             "\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88\xe3\x81\xa7\xe3\x81\x99\xe3\x80\x82"),
+	    17);
+	/* 안녕하세요, 세계!: 7 hangul syllables (35) and 3 ASCII characters (3) */
+	CHECK_INT(
+	    estimate(
+	        "\xec\x95\x88\xeb\x85\x95\xed\x95\x98\xec\x84\xb8\xec\x9a\x94, \xec\x84\xb8\xea\xb3\x84!"),
+	    10);
+	/* ＡＢＣ１２３: fullwidth forms, 6 * 5 = 30 quarters */
+	CHECK_INT(estimate("\xef\xbc\xa1\xef\xbc\xa2\xef\xbc\xa3\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93"), 8);
+}
+
+/* Other scripts count three quarters of a token a letter; the Brahmic scripts as CJK. */
+static void
+test_estimate_other_scripts(void)
+{
+	/* Привет, мир!: 9 Cyrillic letters (27) and 3 ASCII characters (3) */
+	CHECK_INT(estimate("\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82, \xd0\xbc\xd0\xb8\xd1\x80!"), 8);
+	/* Καλημέρα: 8 Greek letters, 24 quarters */
+	CHECK_INT(estimate("\xce\x9a\xce\xb1\xce\xbb\xce\xb7\xce\xbc\xce\xad\xcf\x81\xce\xb1"), 6);
+	/* שלום: 4 Hebrew letters, 12 quarters */
+	CHECK_INT(estimate("\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d"), 3);
+	/* नमस्ते: 6 Devanagari code points (4 letters, a virama, a vowel sign), 30 quarters */
+	CHECK_INT(estimate("\xe0\xa4\xa8\xe0\xa4\xae\xe0\xa4\xb8\xe0\xa5\x8d\xe0\xa4\xa4\xe0\xa5\x87"), 8);
+	/* สวัสดี: 6 Thai code points, 30 quarters */
+	CHECK_INT(estimate("\xe0\xb8\xaa\xe0\xb8\xa7\xe0\xb8\xb1\xe0\xb8\xaa\xe0\xb8\x94\xe0\xb8\xb5"), 8);
+}
+
+/* A code point past the BMP (emoji) counts three tokens. */
+static void
+test_estimate_emoji_and_mixed(void)
+{
+	/* 👍🎉 */
+	CHECK_INT(estimate("\xf0\x9f\x91\x8d\xf0\x9f\x8e\x89"), 6);
+	/* "Fix 修复 🐛 now": 8 ASCII (8), 2 ideographs (10), an emoji (12) */
+	CHECK_INT(estimate("Fix \xe4\xbf\xae\xe5\xa4\x8d \xf0\x9f\x90\x9b now"), 8);
+	/* 为什么 printf("%d", x); 崩溃？: 5 ideographs and a fullwidth ? (30), 18 ASCII (18) */
+	CHECK_INT(estimate("\xe4\xb8\xba\xe4\xbb\x80\xe4\xb9\x88 printf(\"%d\", x); "
+	                   "\xe5\xb4\xa9\xe6\xba\x83\xef\xbc\x9f"),
+	    12);
+}
+
+/* Bytes that are not UTF-8 cost a token each and are never read past len. */
+static void
+test_estimate_broken_utf8(void)
+{
+	/* "ab" and 中 cut after two of its three bytes: 2 + 4 + 4 quarters */
+	CHECK_INT(estimate_exact("ab\xe4\xb8\xad", 4), 3);
+	/* a lone lead byte at the very end */
+	CHECK_INT(estimate_exact("ab\xf0", 3), 2);
+	CHECK_INT(estimate_exact("\xf0\x9f\x91", 3), 3);
+	/* stray continuation bytes and bytes that never start UTF-8 */
+	CHECK_INT(estimate_exact("\x80\xbf\xff\xfe", 4), 4);
+	/* a lead byte whose sequence is broken by ASCII: the ASCII still counts */
+	CHECK_INT(estimate_exact("\xe4"
+	                         "abc",
+	              4),
+	    2);
+	/* Latin-1 text, not UTF-8: café */
+	CHECK_INT(estimate_exact("caf\xe9", 4), 2);
+	/* the whole character, for contrast with the first */
+	CHECK_INT(estimate_exact("ab\xe4\xb8\xad", 5), 2);
+}
+
 int
 main(void)
 {
@@ -311,5 +429,10 @@ main(void)
 	RUN(test_format);
 	RUN(test_format_exact);
 	RUN(test_estimate_tokens);
+	RUN(test_estimate_latin_unchanged);
+	RUN(test_estimate_cjk);
+	RUN(test_estimate_other_scripts);
+	RUN(test_estimate_emoji_and_mixed);
+	RUN(test_estimate_broken_utf8);
 	UNIT_EXIT();
 }
