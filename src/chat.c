@@ -694,6 +694,7 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 	if (!c->retrying) {
 		c->label_router = c->turn.route.decision.tier;
 		c->label_reask = !o->cmd_turn && c->turn.route.mode != ROUTE_PINNED;
+		c->label_id = 0;
 	}
 	if (rc != 0) {
 		chat_fail(c, rc, "%s", cause ? cause : "no route");

@@ -119,6 +119,8 @@ struct chat {
 	enum tier label_prev;   /* the previous turn's tier as the turn first routed saw it */
 	enum tier label_router; /* the router's tier for the turn first routed */
 	bool label_reask;       /* re-asking the turn first routed one tier up is a label */
+	int64_t label_id;       /* the label kept for the turn first routed, 0: none yet */
+	enum tier label_wanted; /* the tier it says was wanted */
 
 	char cache_key[40];     /* this conversation's prompt_cache_key */
 	struct chat_warm warm[CHAT_WARM_MAX];

@@ -574,8 +574,22 @@ learn_label(struct chat *c, enum learn_kind k, enum tier wanted)
 		return;
 	route_input_of(c, c->prompt, &in);
 	in.prev_tier = c->label_prev;
-	if (learn_record(c->ledger, k, c->label_router, wanted, &in, c->ledger_id, NULL) == 0)
+	/*
+	 * one label a turn, the highest tier it was found to want: a re-ask one
+	 * tier up or an escalation says the tier wanted before (a /tier override,
+	 * an earlier re-ask) was not enough either, so it takes that label's place
+	 */
+	if (c->label_id > 0) {
+		if (wanted <= c->label_wanted || learn_drop(c->ledger, c->label_id, NULL) != 0)
+			return;
+		c->label_id = 0;
 		chat_learn_load(c);
+	}
+	if (learn_record(c->ledger, k, c->label_router, wanted, &in, c->ledger_id, &c->label_id,
+	    NULL) == 0) {
+		c->label_wanted = wanted;
+		chat_learn_load(c);
+	}
 }
 
 void

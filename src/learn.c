@@ -78,7 +78,7 @@ learn_done(struct ledger *l, sqlite3_stmt *st, int rc, char **cause)
 /* Keep a label with the turn's features by name. */
 int
 learn_record(struct ledger *l, enum learn_kind k, enum tier router, enum tier wanted,
-    const struct route_input *in, int64_t usage_id, char **cause)
+    const struct route_input *in, int64_t usage_id, int64_t *id, char **cause)
 {
 	double x[RF_COUNT];
 	struct buf b;
@@ -104,7 +104,21 @@ learn_record(struct ledger *l, enum learn_kind k, enum tier router, enum tier wa
 		sqlite3_bind_int64(st, 6, usage_id);
 	rc = sqlite3_step(st);
 	buf_done(&b);
+	if (id != NULL)
+		*id = rc == SQLITE_DONE ? sqlite3_last_insert_rowid(store_db(ledger_store(l))) : 0;
 	return learn_done(l, st, rc, cause);
+}
+
+/* Take back label id. */
+int
+learn_drop(struct ledger *l, int64_t id, char **cause)
+{
+	sqlite3_stmt *st = learn_stmt(l, "DELETE FROM route_labels WHERE id = ?1", cause);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return learn_done(l, st, sqlite3_step(st), cause);
 }
 
 /* Forget every label. */

@@ -57,10 +57,12 @@ const char *learn_kind_str(enum learn_kind k);
 /*
  * Keep a label: the router said router, the user wanted wanted, for the turn in
  * (its features are kept by name); usage_id is the request's ledger row (0: none).
- * 0 or -1.
+ * The label's id goes to *id (may be NULL). 0 or -1.
  */
 int learn_record(struct ledger *l, enum learn_kind k, enum tier router, enum tier wanted,
-    const struct route_input *in, int64_t usage_id, char **cause);
+    const struct route_input *in, int64_t usage_id, int64_t *id, char **cause);
+/* Take back label id: a later one says what the user wanted of the same turn. 0 or -1. */
+int learn_drop(struct ledger *l, int64_t id, char **cause);
 /*
  * Forget every label: it no longer teaches, though learn_rows still reports it;
  * *n (may be NULL) is how many there were. 0 or -1.

@@ -84,7 +84,7 @@ teach(struct ledger *l, int from, int n, enum tier base, enum tier wanted)
 		char *p = code_prompt(i);
 
 		input_of(p, &in);
-		CHECK_INT(learn_record(l, LEARN_RETRY, base, wanted, &in, 0, &cause), 0);
+		CHECK_INT(learn_record(l, LEARN_RETRY, base, wanted, &in, 0, NULL, &cause), 0);
 		free(p);
 	}
 	free(cause);
