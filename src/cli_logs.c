@@ -93,7 +93,7 @@ print_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
 	char when[32], *title = c->title ? visible_str(c->title, strlen(c->title)) : NULL;
 	size_t i;
 
-	report_time(c->updated, "%Y-%m-%d %H:%M", "?", when, sizeof when);
+	report_when(c->updated, "%Y-%m-%d %H:%M", "?", when, sizeof when);
 	printf("#%lld  %s", (long long)c->id, when);
 	if (c->model != NULL) {
 		char *model = visible_str(c->model, strlen(c->model));
@@ -326,7 +326,7 @@ task_row(void *arg, const struct ledger_row *r)
 		cJSON_AddItemToArray(v->steps, o);
 		return 0;
 	}
-	report_time(r->time, "%Y-%m-%d %H:%M", "?", when, sizeof when);
+	report_when(r->time, "%Y-%m-%d %H:%M", "?", when, sizeof when);
 	pricing_format(r->cost, r->estimated, cost, sizeof cost);
 	/* the whole prompt, as the conversation view counts it, and what the cache did with it */
 	if (r->usage.cached_input > 0 || written > 0)
@@ -448,7 +448,7 @@ logs_query(struct app *cli, const char *text, size_t max, bool all, bool json)
 			continue;
 		}
 		if (i == 0 || h[i].conv != h[i - 1].conv) {
-			report_time(h[i].updated, "%Y-%m-%d %H:%M", "?", when, sizeof when);
+			report_when(h[i].updated, "%Y-%m-%d %H:%M", "?", when, sizeof when);
 			printf("%s#%lld  %s  ", i ? "\n" : "", (long long)h[i].conv, when);
 			print_word(h[i].title ? h[i].title : "", 0);
 			printf("\n");
@@ -544,7 +544,7 @@ logs_show(const struct store_conv *c, const struct store_msg *m, size_t n, bool 
 	char when[32], *info;
 	size_t i;
 
-	report_time(c->updated, "%Y-%m-%d %H:%M", "?", when, sizeof when);
+	report_when(c->updated, "%Y-%m-%d %H:%M", "?", when, sizeof when);
 	printf("conversation %lld  %s  ", (long long)c->id, when);
 	print_word(c->title ? c->title : "", 0);
 	printf("\n");
@@ -606,7 +606,7 @@ export_md(const struct store_conv *c, const struct store_msg *m, size_t n)
 	char when[32], *info;
 	size_t i;
 
-	report_time(c->created, "%Y-%m-%d %H:%M %Z", "?", when, sizeof when);
+	report_when(c->created, "%Y-%m-%d %H:%M %Z", "?", when, sizeof when);
 	printf("# Conversation %lld\n\n", (long long)c->id);
 	if (c->title != NULL) {
 		printf("- title: ");

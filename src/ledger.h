@@ -156,6 +156,12 @@ int ledger_progress(struct ledger *l, int64_t id, const struct usage *u, int64_t
 int ledger_meter(struct ledger *l, int64_t limit, struct meter *m, char **cause);
 /* Compute the local calendar month holding t: bounds and "YYYY-MM". 0 or -1. */
 int ledger_month(int64_t t, int64_t *start, int64_t *end, char month[8]);
+struct tm;
+/*
+ * Break t down in the user's own time zone into *tm, even where a team's
+ * ledger has made its zone the process's for months and days: tm, or NULL.
+ */
+struct tm *ledger_user_time(int64_t t, struct tm *tm);
 /* Compute the bounds of month "YYYY-MM" in local time. 0, or -1 if malformed. */
 int ledger_month_parse(const char *s, int64_t *start, int64_t *end);
 

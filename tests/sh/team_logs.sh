@@ -1,13 +1,17 @@
 #!/bin/sh
 # team_logs.sh: with a team ledger, conversations are kept on the machine as
 # with SQLite: llm logs lists them and -c goes on with the conversation.
+# Their times are the user's own zone's, as with SQLite, whether the team's
+# database (whose zone counts the months) is up or down.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 . "$LLM_TOP/tests/pg_lib.sh"
 pg_start
 export LLM_DATABASE="$PG_URL"
+t_november
 t_config_append '[ledger]
-team = platform'
+team = platform
+timezone = America/New_York'
 run_llm ledger init
 check_rc "llm ledger init" 0
 
@@ -28,3 +32,14 @@ check_eq "  then its answer" "$(fake_last body.messages.1.content)" \
 check_eq "  then the new one" "$(fake_last body.messages.2.content)" "the second question"
 check_eq "the team's database has both rows" \
     "$(psql_q "SELECT count(*) FROM llm.usage WHERE status = 'ok'")" 2
+
+# noon UTC is 21:00 in Tokyo, the user's zone, and 07:00 in New York, the team's
+TZ=Asia/Tokyo run_llm logs
+check_contains "llm logs shows the conversation's time in the user's zone" "$OUT" \
+    "2026-11-16 21:00"
+TZ=Asia/Tokyo run_llm logs show 1
+check_contains "  so does llm logs show" "$OUT" "2026-11-16 21:00"
+pg_down
+TZ=Asia/Tokyo run_llm logs
+check_contains "  and with the team's database down, the same" "$OUT" "2026-11-16 21:00"
+pg_up || exit 1
