@@ -269,7 +269,7 @@ logs_args(int argc, char **argv, struct logs_args *a)
 /* The steps of one agent task, as llm logs --task ID shows them. */
 struct task_view {
 	int64_t id;
-	char *key;          /* its key in a team's ledger, or NULL: its number tells it */
+	struct ledger *l;   /* borrowed: tells this machine's task from another's */
 	bool json;
 	cJSON *steps;
 	int64_t cost;
@@ -300,8 +300,7 @@ task_row(void *arg, const struct ledger_row *r)
 	cJSON *o;
 
 	/* in a team's ledger, the numbers of other machines' tasks are the same */
-	if (r->task_id != v->id || (v->key != NULL && (r->task == NULL || strcmp(r->task,
-	    v->key) != 0)))
+	if (r->task_id != v->id || !ledger_task_mine(v->l, r))
 		return 0;
 	v->n++;
 	v->estimated |= r->estimated;
@@ -361,7 +360,7 @@ logs_task(struct app *cli, const char *arg, bool json)
 		return EXIT_USAGE;
 	}
 	title = ledger_task_title(l, v.id);
-	v.key = ledger_task_key(l, v.id);
+	v.l = l;
 	if (json) {
 		root = cJSON_CreateObject();
 		report_json_int(root, "task", v.id);
@@ -395,7 +394,6 @@ logs_task(struct app *cli, const char *arg, bool json)
 		    v.cost < 0 ? "unknown cost" : cost);
 	}
 	cJSON_Delete(root);
-	free(v.key);
 	ledger_close(l);
 	return rc;
 }

@@ -177,7 +177,8 @@ struct ledger_row {
 	int64_t latency_ms;
 	int64_t task_id;        /* the agent task it is a step of; 0: none */
 	const char *team, *user;    /* a team ledger's labels; NULL in SQLite */
-	const char *task;       /* a team ledger's key of the task (ledger_task_key); NULL in SQLite */
+	const char *task;       /* a team ledger's key of the task (ledger_task_mine); NULL in SQLite */
+	const char *host;       /* a team ledger's: the machine that made it; NULL in SQLite */
 };
 
 /* Called for each row; return non-zero to stop. */
@@ -239,11 +240,12 @@ void ledger_usd(int64_t pico, char *out, size_t n);
  */
 int64_t ledger_task_new(struct ledger *l, const char *title, int64_t cap);
 /*
- * With a team ledger, the key task id's rows carry there (to free; task_id
- * alone is this machine's number, which another's tasks have too), or NULL:
- * the local ledger, or a task made before tasks had one.
+ * Whether row r (with r->task_id) is a step of this machine's task of that
+ * number: with a team ledger, its key is the task's own, or, for a task made
+ * before tasks had one (each run gave its rows a key of its own), it was made
+ * on this host by this user. Every row of the local ledger is.
  */
-char *ledger_task_key(struct ledger *l, int64_t id);
+bool ledger_task_mine(struct ledger *l, const struct ledger_row *r);
 /* Task id's title, the first line of what was asked (to free), or NULL: none. */
 char *ledger_task_title(struct ledger *l, int64_t id);
 /*

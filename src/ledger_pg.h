@@ -52,11 +52,6 @@ int ledger_pg_settle(struct ledger_pg *p, int64_t id, const struct usage *u, int
 int ledger_pg_settle_warn(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost,
     bool estimated, const char *status, int64_t latency_ms, struct ledger_warn *w,
     char **cause);
-/*
- * Task id's own key, which its rows in the team's ledger carry, into out[n]
- * ("KEY:ID"); false when it has none (made before tasks had one).
- */
-bool ledger_pg_task_key(struct ledger_pg *p, int64_t id, char *out, size_t n);
 /* As ledger_task_spent: the task's rows in the team's ledger (and the outbox's). 0 or -1. */
 int ledger_pg_task_spent(struct ledger_pg *p, int64_t task_id, int64_t *spent, char **cause);
 /* The team's time zone ("Europe/Paris") into zone[n]; -1 when not connected. 0 or -1. */
