@@ -509,6 +509,23 @@ logs_id(const char *what, const char *arg, int64_t *id)
 	return true;
 }
 
+/*
+ * Give a team ledger's replies their usage from its rows; when they cannot be
+ * read, say once (*said) that their lines are left out.
+ */
+static void
+logs_team_usage(struct ledger *l, struct store_msg *m, size_t n, bool *said)
+{
+	char *cause = NULL;
+
+	if (ledger_msgs_usage(l, m, n, &cause) < 0 && !*said) {
+		fprintf(stderr, "llm: logs: %s; replies whose rows are there are shown without"
+		    " their usage\n", cause != NULL ? cause : "team ledger: failed");
+		*said = true;
+	}
+	free(cause);
+}
+
 /* Load conversation id and its messages; an exit code, or -1 to go on. */
 static int
 logs_load(struct ledger *l, const char *arg, struct store_conv *c, struct store_msg **m,
@@ -530,6 +547,7 @@ logs_load(struct ledger *l, const char *arg, struct store_conv *c, struct store_
 		store_conv_done(c);
 		return EXIT_USAGE;
 	}
+	logs_team_usage(l, *m, *n, &(bool){ false });
 	return -1;
 }
 
@@ -777,6 +795,7 @@ cli_logs(struct app *cli, int argc, char **argv)
 	char *cause = NULL;
 	size_t count = 0, nm, i;
 	int rc = EXIT_OK;
+	bool said = false;
 
 	if (argc > 1 && (rc = logs_sub(cli, argc - 1, argv + 1)) >= 0)
 		return rc;
@@ -823,6 +842,7 @@ cli_logs(struct app *cli, int argc, char **argv)
 	for (i = 0; i < count; i++) {
 		if (store_msgs(st, cv[i].id, &m, &nm, &cause) < 0)
 			goto fail;
+		logs_team_usage(l, m, nm, &said);
 		if (a.json) {
 			cJSON_AddItemToArray(arr, json_conv(&cv[i], m, nm));
 		} else {

@@ -321,6 +321,14 @@ int ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char 
 /* Append a turn, prompt then answer (usage_id: the answer's; 0: none), in one transaction. 0 or -1. */
 int ledger_turn_add(struct ledger *l, int64_t conv, const char *prompt, const char *answer,
     int64_t usage_id);
+struct store_msg;
+/*
+ * Give the replies among messages m[n] (from store_msgs) their usage from a
+ * team's ledger, whose rows are not in llm.db: as store_msgs gives a local
+ * row's. 0 (the local ledger: nothing to do), or -1 with *cause when the
+ * team's database could not be read (the rows still kept here are given).
+ */
+int ledger_msgs_usage(struct ledger *l, struct store_msg *m, size_t n, char **cause);
 /* The most recently updated conversation that holds messages; 0 if there is none. */
 int64_t ledger_conv_latest(struct ledger *l);
 /* Whether conversation conv exists. */

@@ -428,8 +428,12 @@ ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t wor
 	}
 	if (r == NULL && !p->down)
 		pg_no_team(p, cause);
-	if (r == NULL && p->down)
-		return pg_reserve_lost(p, e, key, now, worst_case, id, m, cause);
+	if (r == NULL && p->down) {
+		verdict = pg_reserve_lost(p, e, key, now, worst_case, id, m, cause);
+		if (verdict == LEDGER_RESERVED)
+			pg_keep_key(p, *id, key);
+		return verdict;
+	}
 	if (r == NULL)
 		return -1;
 	if (pq.PQntuples(r) != 1) {
@@ -457,6 +461,7 @@ ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t wor
 	} else if (worst_case < 0) {
 		m->unknown_count++;
 	}
+	pg_keep_key(p, *id, key);
 	return LEDGER_RESERVED;
 }
 
