@@ -365,7 +365,9 @@ pg_reserve_lost(struct ledger_pg *p, const struct ledger_entry *e, const char *k
 /*
  * The schema's reserve says "run llm ledger init" for a team it does not
  * know: a member may not, and the owner would make the misspelt team, with
- * no budget. Put in *cause what llm budget says instead.
+ * no budget. Put in *cause what llm budget says instead. Its text is matched:
+ * it is the schema's own RAISE, which no lc_messages translates, and its
+ * SQLSTATE (P0001) is that of every RAISE there.
  */
 static void
 pg_no_team(const struct ledger_pg *p, char **cause)
