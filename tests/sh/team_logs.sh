@@ -55,6 +55,16 @@ check_contains "llm logs shows the conversation's time in the user's zone" "$OUT
     "2026-11-16 21:00"
 TZ=Asia/Tokyo run_llm logs show 1
 check_contains "  so does llm logs show" "$OUT" "2026-11-16 21:00"
+. "$LLM_TOP/tests/tui_lib.sh"
+export TZ=Asia/Tokyo
+tui_ok "/resume" p 100x30 -m test-cheap <<S
+:type /resume
+:key Enter
+:dump-screen $T/p0
+:key Esc
+S
+export TZ=UTC
+check_screen "  so does the full-screen client's /resume picker" p0 "2026-11-16 21:00"
 pg_down
 TZ=Asia/Tokyo run_llm logs
 check_contains "  and with the team's database down, the same" "$OUT" "2026-11-16 21:00"
