@@ -93,7 +93,7 @@ print_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
 	char when[32], *title = c->title ? visible_str(c->title, strlen(c->title)) : NULL;
 	size_t i;
 
-	report_time(c->updated, "%Y-%m-%d %H:%M", "?", when, sizeof when);
+	report_when(c->updated, "%Y-%m-%d %H:%M", "?", when, sizeof when);
 	printf("#%lld  %s", (long long)c->id, when);
 	if (c->model != NULL) {
 		char *model = visible_str(c->model, strlen(c->model));
@@ -269,7 +269,7 @@ logs_args(int argc, char **argv, struct logs_args *a)
 /* The steps of one agent task, as llm logs --task ID shows them. */
 struct task_view {
 	int64_t id;
-	char *key;          /* its key in a team's ledger, or NULL: its number tells it */
+	struct ledger *l;   /* borrowed: tells this machine's task from another's */
 	bool json;
 	cJSON *steps;
 	int64_t cost;
@@ -300,8 +300,7 @@ task_row(void *arg, const struct ledger_row *r)
 	cJSON *o;
 
 	/* in a team's ledger, the numbers of other machines' tasks are the same */
-	if (r->task_id != v->id || (v->key != NULL && (r->task == NULL || strcmp(r->task,
-	    v->key) != 0)))
+	if (r->task_id != v->id || !ledger_task_mine(v->l, r))
 		return 0;
 	v->n++;
 	v->estimated |= r->estimated;
@@ -326,7 +325,7 @@ task_row(void *arg, const struct ledger_row *r)
 		cJSON_AddItemToArray(v->steps, o);
 		return 0;
 	}
-	report_time(r->time, "%Y-%m-%d %H:%M", "?", when, sizeof when);
+	report_when(r->time, "%Y-%m-%d %H:%M", "?", when, sizeof when);
 	pricing_format(r->cost, r->estimated, cost, sizeof cost);
 	/* the whole prompt, as the conversation view counts it, and what the cache did with it */
 	if (r->usage.cached_input > 0 || written > 0)
@@ -361,7 +360,7 @@ logs_task(struct app *cli, const char *arg, bool json)
 		return EXIT_USAGE;
 	}
 	title = ledger_task_title(l, v.id);
-	v.key = ledger_task_key(l, v.id);
+	v.l = l;
 	if (json) {
 		root = cJSON_CreateObject();
 		report_json_int(root, "task", v.id);
@@ -395,7 +394,6 @@ logs_task(struct app *cli, const char *arg, bool json)
 		    v.cost < 0 ? "unknown cost" : cost);
 	}
 	cJSON_Delete(root);
-	free(v.key);
 	ledger_close(l);
 	return rc;
 }
@@ -448,7 +446,7 @@ logs_query(struct app *cli, const char *text, size_t max, bool all, bool json)
 			continue;
 		}
 		if (i == 0 || h[i].conv != h[i - 1].conv) {
-			report_time(h[i].updated, "%Y-%m-%d %H:%M", "?", when, sizeof when);
+			report_when(h[i].updated, "%Y-%m-%d %H:%M", "?", when, sizeof when);
 			printf("%s#%lld  %s  ", i ? "\n" : "", (long long)h[i].conv, when);
 			print_word(h[i].title ? h[i].title : "", 0);
 			printf("\n");
@@ -511,6 +509,23 @@ logs_id(const char *what, const char *arg, int64_t *id)
 	return true;
 }
 
+/*
+ * Give a team ledger's replies their usage from its rows; when they cannot be
+ * read, say once (*said) that their lines are left out.
+ */
+static void
+logs_team_usage(struct ledger *l, struct store_msg *m, size_t n, bool *said)
+{
+	char *cause = NULL;
+
+	if (ledger_msgs_usage(l, m, n, &cause) < 0 && !*said) {
+		fprintf(stderr, "llm: logs: %s; replies whose rows are there are shown without"
+		    " their usage\n", cause != NULL ? cause : "team ledger: failed");
+		*said = true;
+	}
+	free(cause);
+}
+
 /* Load conversation id and its messages; an exit code, or -1 to go on. */
 static int
 logs_load(struct ledger *l, const char *arg, struct store_conv *c, struct store_msg **m,
@@ -532,6 +547,7 @@ logs_load(struct ledger *l, const char *arg, struct store_conv *c, struct store_
 		store_conv_done(c);
 		return EXIT_USAGE;
 	}
+	logs_team_usage(l, *m, *n, &(bool){ false });
 	return -1;
 }
 
@@ -544,7 +560,7 @@ logs_show(const struct store_conv *c, const struct store_msg *m, size_t n, bool 
 	char when[32], *info;
 	size_t i;
 
-	report_time(c->updated, "%Y-%m-%d %H:%M", "?", when, sizeof when);
+	report_when(c->updated, "%Y-%m-%d %H:%M", "?", when, sizeof when);
 	printf("conversation %lld  %s  ", (long long)c->id, when);
 	print_word(c->title ? c->title : "", 0);
 	printf("\n");
@@ -606,7 +622,7 @@ export_md(const struct store_conv *c, const struct store_msg *m, size_t n)
 	char when[32], *info;
 	size_t i;
 
-	report_time(c->created, "%Y-%m-%d %H:%M %Z", "?", when, sizeof when);
+	report_when(c->created, "%Y-%m-%d %H:%M %Z", "?", when, sizeof when);
 	printf("# Conversation %lld\n\n", (long long)c->id);
 	if (c->title != NULL) {
 		printf("- title: ");
@@ -779,6 +795,7 @@ cli_logs(struct app *cli, int argc, char **argv)
 	char *cause = NULL;
 	size_t count = 0, nm, i;
 	int rc = EXIT_OK;
+	bool said = false;
 
 	if (argc > 1 && (rc = logs_sub(cli, argc - 1, argv + 1)) >= 0)
 		return rc;
@@ -825,6 +842,7 @@ cli_logs(struct app *cli, int argc, char **argv)
 	for (i = 0; i < count; i++) {
 		if (store_msgs(st, cv[i].id, &m, &nm, &cause) < 0)
 			goto fail;
+		logs_team_usage(l, m, nm, &said);
 		if (a.json) {
 			cJSON_AddItemToArray(arr, json_conv(&cv[i], m, nm));
 		} else {

@@ -77,6 +77,7 @@ struct usage_report {
 	size_t nothers;
 	struct ledger_total team;       /* the whole team's totals */
 	bool totals;                    /* others and team were read (a team ledger, by user or team) */
+	struct ledger *l;               /* borrowed: tells this machine's tasks */
 };
 
 /* Add without wrapping; a sum past INT64_MAX marks the report. */
@@ -91,24 +92,41 @@ sat_add(struct usage_report *r, int64_t a, int64_t b)
 }
 
 /*
+ * A task's group key, its name: "task N" for this machine's task N, as llm
+ * logs --task N shows it. In a team's ledger another machine has a task N
+ * too: its rows carry another key, and their user and host tell it apart
+ * ("task N (bo@laptop)"). A task made before tasks had a key gave each run's
+ * rows a key of their own: the user and host make it one task all the same.
+ */
+static void
+task_key(struct ledger *l, const struct ledger_row *row, char *out, size_t n)
+{
+	if (row->task_id <= 0)
+		str_copy(out, n, "no task");
+	else if (ledger_task_mine(l, row))
+		snprintf(out, n, "task %lld", (long long)row->task_id);
+	else
+		snprintf(out, n, "task %lld (%s@%s)", (long long)row->task_id,
+		    row->user ? row->user : "?", row->host ? row->host : "?");
+}
+
+/*
  * The group key of a row: its local day, its task, or one of its labels;
  * a row without the label is "?", or "(this machine)" for the team's labels,
  * which rows of the local ledger have none of.
  */
 static void
-row_key(enum usage_by by, const struct ledger_row *row, char *out, size_t n)
+row_key(const struct usage_report *r, const struct ledger_row *row, char *out, size_t n)
 {
 	const char *label = NULL, *none = "?";
+	enum usage_by by = r->by;
 
 	switch (by) {
 	case BY_DAY:
 		report_time(row->time, "%Y-%m-%d", "?", out, n);
 		return;
 	case BY_TASK:
-		if (row->task_id > 0)
-			snprintf(out, n, "task %lld", (long long)row->task_id);
-		else
-			str_copy(out, n, "no task");
+		task_key(r->l, row, out, n);
 		return;
 	case BY_MODEL:
 		label = row->model;
@@ -317,7 +335,7 @@ usage_row(void *arg, const struct ledger_row *row)
 			r->held = sat_add(r, r->held, row->cost);
 		return 0;
 	}
-	row_key(r->by, row, key, sizeof key);
+	row_key(r, row, key, sizeof key);
 	sum_add(r, group_for(r, key), row);
 	sum_add(r, &r->total, row);
 	cache_row(r, group_for(r, key), row, key);
@@ -365,14 +383,17 @@ task_of(const char *key)
 	return str_startswith(key, "task ") ? strtoll(key + 5, NULL, 10) : 0;
 }
 
-/* Tasks in the order they ran, as numbers ("task 9" before "task 10"); those of no task first. */
+/*
+ * Tasks in the order they ran, as numbers ("task 9" before "task 10"); those
+ * of no task first; of one number, this machine's, then the others' by name.
+ */
 static int
 cmp_task(const void *a, const void *b)
 {
-	long long x = task_of(((const struct usage_sum *)a)->key);
-	long long y = task_of(((const struct usage_sum *)b)->key);
+	const struct usage_sum *p = a, *q = b;
+	long long x = task_of(p->key), y = task_of(q->key);
 
-	return x < y ? -1 : x > y;
+	return x != y ? (x < y ? -1 : 1) : strcmp(p->key, q->key);
 }
 
 static void
@@ -816,8 +837,10 @@ cli_usage(struct app *cli, int argc, char **argv)
 	}
 	r.frontier = spend_frontier_model(cli->cat, &cli->cfg);
 	r.cat = cli->cat;
-	if ((l == NULL && (l = cli_ledger_open(cli, &cause)) == NULL) ||
-	    ledger_rows(l, start, end, usage_row, &r, &cause) < 0) {
+	if (l == NULL)
+		l = cli_ledger_open(cli, &cause);
+	r.l = l;
+	if (l == NULL || ledger_rows(l, start, end, usage_row, &r, &cause) < 0) {
 		fprintf(stderr, "llm: usage: %s\n", cause);
 		free(cause);
 		pending_flush(&r);

@@ -516,9 +516,52 @@ ledger_gone_cb(void *arg, int64_t pid, int64_t start, const char *owner, const c
 }
 
 /*
+ * The user's own TZ when the team's zone has replaced it: "has" set once it
+ * has, "set" whether TZ was set at all, and its value.
+ */
+static struct {
+	bool has, set;
+	char *value;
+} ledger_user_tz;
+
+/* Have TZ name the user's own zone (own) or the team's again, and the C library read it. */
+static void
+ledger_tz_swap(bool own, const char *team)
+{
+	if (own && !ledger_user_tz.set)
+		unsetenv("TZ");
+	else
+		setenv("TZ", own ? ledger_user_tz.value : team, 1);
+	tzset();
+}
+
+/*
+ * Break t down in the user's own time zone: the times of things (a
+ * conversation, a request) are shown in it, whatever the zone the team's
+ * months are counted in. NULL when it cannot be.
+ */
+struct tm *
+ledger_user_time(int64_t t, struct tm *tm)
+{
+	time_t tt = (time_t)t;
+	char *team;
+	struct tm *r;
+
+	if (!ledger_user_tz.has)
+		return localtime_r(&tt, tm);
+	team = xstrdup(getenv("TZ") ? getenv("TZ") : "UTC");
+	ledger_tz_swap(true, NULL);
+	r = localtime_r(&tt, tm);
+	ledger_tz_swap(false, team);
+	free(team);
+	return r;
+}
+
+/*
  * Count months and days in the team's time zone, which its database holds:
  * TZ is set to it when this system knows the zone. Best effort: unreachable,
- * the local zone stays.
+ * the local zone stays. The user's own is kept for the times of things,
+ * which are the user's whether the database is up or down (ledger_user_time).
  */
 static void
 ledger_team_zone(struct ledger *l)
@@ -536,6 +579,13 @@ ledger_team_zone(struct ledger *l)
 	/* the team's zone is for the month's bounds: commands run still get the user's */
 	if (known)
 		proc_env_pin("TZ");
+	if (known && !ledger_user_tz.has) {
+		const char *own = getenv("TZ");
+
+		ledger_user_tz.has = true;
+		ledger_user_tz.set = own != NULL;
+		ledger_user_tz.value = own != NULL ? xstrdup(own) : NULL;
+	}
 	if (known && setenv("TZ", zone, 1) == 0)
 		tzset();
 }

@@ -156,6 +156,12 @@ int ledger_progress(struct ledger *l, int64_t id, const struct usage *u, int64_t
 int ledger_meter(struct ledger *l, int64_t limit, struct meter *m, char **cause);
 /* Compute the local calendar month holding t: bounds and "YYYY-MM". 0 or -1. */
 int ledger_month(int64_t t, int64_t *start, int64_t *end, char month[8]);
+struct tm;
+/*
+ * Break t down in the user's own time zone into *tm, even where a team's
+ * ledger has made its zone the process's for months and days: tm, or NULL.
+ */
+struct tm *ledger_user_time(int64_t t, struct tm *tm);
 /* Compute the bounds of month "YYYY-MM" in local time. 0, or -1 if malformed. */
 int ledger_month_parse(const char *s, int64_t *start, int64_t *end);
 
@@ -171,7 +177,8 @@ struct ledger_row {
 	int64_t latency_ms;
 	int64_t task_id;        /* the agent task it is a step of; 0: none */
 	const char *team, *user;    /* a team ledger's labels; NULL in SQLite */
-	const char *task;       /* a team ledger's key of the task (ledger_task_key); NULL in SQLite */
+	const char *task;       /* a team ledger's key of the task (ledger_task_mine); NULL in SQLite */
+	const char *host;       /* a team ledger's: the machine that made it; NULL in SQLite */
 };
 
 /* Called for each row; return non-zero to stop. */
@@ -233,11 +240,12 @@ void ledger_usd(int64_t pico, char *out, size_t n);
  */
 int64_t ledger_task_new(struct ledger *l, const char *title, int64_t cap);
 /*
- * With a team ledger, the key task id's rows carry there (to free; task_id
- * alone is this machine's number, which another's tasks have too), or NULL:
- * the local ledger, or a task made before tasks had one.
+ * Whether row r (with r->task_id) is a step of this machine's task of that
+ * number: with a team ledger, its key is the task's own, or, for a task made
+ * before tasks had one (each run gave its rows a key of its own), it was made
+ * on this host by this user. Every row of the local ledger is.
  */
-char *ledger_task_key(struct ledger *l, int64_t id);
+bool ledger_task_mine(struct ledger *l, const struct ledger_row *r);
 /* Task id's title, the first line of what was asked (to free), or NULL: none. */
 char *ledger_task_title(struct ledger *l, int64_t id);
 /*
@@ -313,6 +321,14 @@ int ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char 
 /* Append a turn, prompt then answer (usage_id: the answer's; 0: none), in one transaction. 0 or -1. */
 int ledger_turn_add(struct ledger *l, int64_t conv, const char *prompt, const char *answer,
     int64_t usage_id);
+struct store_msg;
+/*
+ * Give the replies among messages m[n] (from store_msgs) their usage from a
+ * team's ledger, whose rows are not in llm.db: as store_msgs gives a local
+ * row's. 0 (the local ledger: nothing to do), or -1 with *cause when the
+ * team's database could not be read (the rows still kept here are given).
+ */
+int ledger_msgs_usage(struct ledger *l, struct store_msg *m, size_t n, char **cause);
 /* The most recently updated conversation that holds messages; 0 if there is none. */
 int64_t ledger_conv_latest(struct ledger *l);
 /* Whether conversation conv exists. */

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "ledger.h"
+#include "ledger_pg.h"
 #include "ledger_priv.h"
 #include "store.h"
 #include "util.h"
@@ -29,7 +30,18 @@ ledger_msg_add(struct ledger *l, int64_t conv, const char *role, const char *tex
     int64_t usage_id)
 {
 	/* a team's rows are in its database: no local row for a message to point to */
-	return store_msg_add(l->st, conv, role, text, l->pg != NULL ? 0 : usage_id);
+	int rc = store_msg_add(l->st, conv, role, text, l->pg != NULL ? 0 : usage_id);
+
+	/* ... but its key, which llm logs finds the row by */
+	if (rc == 0 && l->pg != NULL && usage_id != 0)
+		ledger_pg_msg_row(l->pg, conv, usage_id);
+	return rc;
+}
+
+int
+ledger_msgs_usage(struct ledger *l, struct store_msg *m, size_t n, char **cause)
+{
+	return l->pg != NULL ? ledger_pg_msgs_usage(l->pg, m, n, cause) : 0;
 }
 
 /* A team ledger's conversation names the model of its last request itself. */
@@ -56,6 +68,8 @@ ledger_turn_add(struct ledger *l, int64_t conv, const char *prompt, const char *
 
 	if (rc == 0)
 		ledger_conv_model(l, conv);
+	if (rc == 0 && l->pg != NULL && usage_id != 0)
+		ledger_pg_msg_row(l->pg, conv, usage_id);
 	return rc;
 }
 

@@ -203,15 +203,6 @@ pg_task_key(const struct ledger_pg *p, int64_t id, char out[PG_TASK_MAX])
 	return k != NULL;
 }
 
-/* Task id's own key in the team's rows into out (PG_TASK_MAX bytes); false: it has none. */
-bool
-ledger_pg_task_key(struct ledger_pg *p, int64_t id, char *out, size_t n)
-{
-	char key[PG_TASK_MAX];
-
-	return pg_task_key(p, id, key) && str_copy(out, n, key);
-}
-
 /* What the outbox holds of task id's key: settled costs and live worst cases; -1 on error. */
 static int64_t
 pg_offline_task(struct ledger_pg *p, const char *key)
@@ -374,7 +365,9 @@ pg_reserve_lost(struct ledger_pg *p, const struct ledger_entry *e, const char *k
 /*
  * The schema's reserve says "run llm ledger init" for a team it does not
  * know: a member may not, and the owner would make the misspelt team, with
- * no budget. Put in *cause what llm budget says instead.
+ * no budget. Put in *cause what llm budget says instead. Its text is matched:
+ * it is the schema's own RAISE, which no lc_messages translates, and its
+ * SQLSTATE (P0001) is that of every RAISE there.
  */
 static void
 pg_no_team(const struct ledger_pg *p, char **cause)
@@ -437,8 +430,12 @@ ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t wor
 	}
 	if (r == NULL && !p->down)
 		pg_no_team(p, cause);
-	if (r == NULL && p->down)
-		return pg_reserve_lost(p, e, key, now, worst_case, id, m, cause);
+	if (r == NULL && p->down) {
+		verdict = pg_reserve_lost(p, e, key, now, worst_case, id, m, cause);
+		if (verdict == LEDGER_RESERVED)
+			pg_keep_key(p, *id, key);
+		return verdict;
+	}
 	if (r == NULL)
 		return -1;
 	if (pq.PQntuples(r) != 1) {
@@ -466,6 +463,7 @@ ledger_pg_reserve(struct ledger_pg *p, const struct ledger_entry *e, int64_t wor
 	} else if (worst_case < 0) {
 		m->unknown_count++;
 	}
+	pg_keep_key(p, *id, key);
 	return LEDGER_RESERVED;
 }
 
@@ -809,6 +807,7 @@ pg_row_read(const PGresult *x, int i, struct ledger_row *r)
 	r->user = col_str(x, i, 20);
 	r->task_id = col_i64(x, i, 21);
 	r->task = col_str(x, i, 22);
+	r->host = col_str(x, i, 23);
 	r->usage.reported = !r->estimated;
 	if (r->status == NULL)
 		r->status = "?";
@@ -835,7 +834,7 @@ ledger_pg_rows(struct ledger_pg *p, int64_t from, int64_t to, ledger_row_fn fn, 
 	    " tier, route_mode, route_reason, input_tokens, cached_input_tokens,"
 	    " cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_pico,"
 	    " worst_case_pico, estimated, status, coalesce(latency_ms, 0), team, \"user\","
-	    " coalesce(task_id, 0), task FROM llm.rows($1, $2, $3)", &a, cause);
+	    " coalesce(task_id, 0), task, host FROM llm.rows($1, $2, $3)", &a, cause);
 	if (r == NULL)
 		return -1;
 	n = pq.PQntuples(r);

@@ -52,15 +52,22 @@ int ledger_pg_settle(struct ledger_pg *p, int64_t id, const struct usage *u, int
 int ledger_pg_settle_warn(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost,
     bool estimated, const char *status, int64_t latency_ms, struct ledger_warn *w,
     char **cause);
-/*
- * Task id's own key, which its rows in the team's ledger carry, into out[n]
- * ("KEY:ID"); false when it has none (made before tasks had one).
- */
-bool ledger_pg_task_key(struct ledger_pg *p, int64_t id, char *out, size_t n);
 /* As ledger_task_spent: the task's rows in the team's ledger (and the outbox's). 0 or -1. */
 int ledger_pg_task_spent(struct ledger_pg *p, int64_t task_id, int64_t *spent, char **cause);
 /* The team's time zone ("Europe/Paris") into zone[n]; -1 when not connected. 0 or -1. */
 int ledger_pg_zone(struct ledger_pg *p, char *zone, size_t n, char **cause);
+/*
+ * Tie the last message of conversation conv, a reply, to the row of
+ * reservation id, made by this process; best effort.
+ */
+void ledger_pg_msg_row(struct ledger_pg *p, int64_t conv, int64_t id);
+struct store_msg;
+/*
+ * Give the messages of m[n] that are replies their usage from their rows (as
+ * store_msgs gives a local row's): those still kept in the outbox, then those
+ * in the database. 0, or -1 with *cause when the database could not be read.
+ */
+int ledger_pg_msgs_usage(struct ledger_pg *p, struct store_msg *m, size_t n, char **cause);
 /* As ledger_progress. */
 int ledger_pg_progress(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost);
 /* As ledger_meter: the team's month, with the user's share. */

@@ -596,7 +596,11 @@ pg_refused(PGconn *c, char **cause)
  * Whether failed connection c asked for SSL (sslmode require, verify-ca or
  * verify-full) of a server that does not offer it. The server answered: no
  * outage, which waiting would mend, but a setting to change on one side or
- * the other. libpq says so in words alone.
+ * the other. libpq says so in words alone: no PQstatus, SQLSTATE or other
+ * call tells it, so its text is matched. That text is libpq's own, never the
+ * server's (whose lc_messages cannot change it), and English in llm, which
+ * sets LC_CTYPE alone: with LC_MESSAGES "C", libpq's gettext keeps its
+ * msgids whatever LANG, LC_ALL or LANGUAGE say (tests/sh/team_lang.sh).
  */
 static bool
 pg_no_ssl(PGconn *c, char **cause)
@@ -613,7 +617,8 @@ pg_no_ssl(PGconn *c, char **cause)
  * Whether failed connection c was refused by libpq itself for a setting that
  * no server can satisfy: an option's value it does not know ("invalid sslmode
  * value"), or channel binding asked for without SSL. No outage either: it
- * lasts until the setting is put right. libpq says so in words alone.
+ * lasts until the setting is put right. libpq says so in words alone, in
+ * English as pg_no_ssl's are; the server's lc_messages does not reach them.
  */
 static bool
 pg_bad_setting(PGconn *c, char **cause)

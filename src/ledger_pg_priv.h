@@ -54,6 +54,8 @@ extern struct ledger_pq pq;
 #define PG_ARGS_MAX 24
 /* A task's key: its own key (or this ledger's instance key), then the task's number. */
 #define PG_TASK_MAX 64
+/* Reservations whose keys a process keeps, to tie its replies' messages to their rows. */
+#define PG_KEPT_KEYS 16
 /* The keyring entry holding the database's password. */
 #define PG_KEYRING_NAME "ledger"
 /* What to do about a team the ledger does not know. */
@@ -81,6 +83,12 @@ struct ledger_pg {
 	int sent;                       /* outbox rows this process has sent */
 	char instance[33];              /* a key of this process's ledger: tasks' keys start with it */
 	int64_t task_id, task_held;     /* the last task reserved for online, and its worst cases */
+	struct {
+		int64_t id;             /* a reservation this process made (0: none), */
+		char key[33];           /*  and its row's key, the same online and offline */
+	} kept[PG_KEPT_KEYS];
+	unsigned nkept;                 /* reservations made: the next goes to kept[nkept % N] */
+	bool msgs;                      /* the table tying messages to rows exists */
 };
 
 /* Text parameters for a call. */
@@ -157,6 +165,10 @@ int pg_flush_outbox(struct ledger_pg *p, char **cause);
 void pg_outbox_expire(struct ledger_pg *p);
 /* Make the local outbox's table, once: 0, or -1. */
 int pg_outbox(struct ledger_pg *p);
+
+/* ledger_pg_msgs.c: replies' messages and their rows. */
+/* Keep the key of reservation id, made by this process, for ledger_pg_msg_row. */
+void pg_keep_key(struct ledger_pg *p, int64_t id, const char *key);
 
 /* ledger_pg.c */
 /* Parameters of llm.settle after the id. */

@@ -188,13 +188,34 @@ ledger_task_release(struct ledger *l, int64_t id)
 	sqlite3_finalize(st);
 }
 
-char *
-ledger_task_key(struct ledger *l, int64_t id)
+bool
+ledger_task_mine(struct ledger *l, const struct ledger_row *r)
 {
-	char key[128];
+	const struct ledger_team *t = ledger_team();
+	sqlite3_stmt *st;
+	const char *k;
+	bool mine = false;
+	char *key;
 
-	return l->pg != NULL && ledger_pg_task_key(l->pg, id, key, sizeof key) ? xstrdup(key) :
-	    NULL;
+	if (l->pg == NULL || r->task_id <= 0)
+		return r->task_id > 0;
+	if (sqlite3_prepare_v2(l->db, "SELECT team_key FROM tasks WHERE id = ?1", -1, &st,
+	    NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int64(st, 1, r->task_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if ((k = (const char *)sqlite3_column_text(st, 0)) != NULL) {
+			key = xstrfmt("%s:%lld", k, (long long)r->task_id);
+			mine = r->task != NULL && strcmp(r->task, key) == 0;
+			free(key);
+		} else {
+			/* made before keys: no other host's, nor another user's on this one */
+			mine = r->host != NULL && l->host[0] != '\0' && strcmp(r->host, l->host) == 0 &&
+			    r->user != NULL && t != NULL && t->user != NULL && strcmp(r->user, t->user) == 0;
+		}
+	}
+	sqlite3_finalize(st);
+	return mine;
 }
 
 char *

@@ -41,6 +41,16 @@ report_json_print(const cJSON *o)
 	cJSON_free(s);
 }
 
+/* Write the time of a thing (a conversation, a request) in the user's own zone, or the fallback. */
+void
+report_when(int64_t t, const char *fmt, const char *fallback, char *out, size_t n)
+{
+	struct tm tm;
+
+	if (ledger_user_time(t, &tm) == NULL || strftime(out, n, fmt, &tm) == 0)
+		str_copy(out, n, fallback);
+}
+
 /* Write t as local time, or the fallback. */
 void
 report_time(int64_t t, const char *fmt, const char *fallback, char *out, size_t n)

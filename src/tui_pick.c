@@ -8,6 +8,7 @@
 #include "config.h"
 #include "cred.h"
 #include "history.h"
+#include "ledger.h"
 #include "store.h"
 #include "tui_priv.h"
 #include "util.h"
@@ -203,7 +204,9 @@ pick_convs(struct tui *t)
 		shown = fit_cols(t, title, 40);
 		free(title);
 		title = shown;
-		localtime_r(&tt, &tm);
+		/* the user's own zone, whatever a team's ledger counts its months in */
+		if (ledger_user_time((int64_t)tt, &tm) == NULL)
+			memset(&tm, 0, sizeof tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
 		tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s  %lld msgs", (long long)c[i].id, when,
 		    title, (long long)c[i].nmsgs), c[i].id);
@@ -458,7 +461,9 @@ tui_pick_search(struct tui *t, const char *text)
 
 		if (i > 0 && h[i].conv == h[i - 1].conv)
 			continue;   /* one line per conversation: its first match */
-		localtime_r(&tt, &tm);
+		/* the user's own zone, whatever a team's ledger counts its months in */
+		if (ledger_user_time((int64_t)tt, &tm) == NULL)
+			memset(&tm, 0, sizeof tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
 		title = one_line(t, h[i].title ? h[i].title : "(untitled)", 30, true);
 		snip = one_line(t, h[i].snippet ? h[i].snippet : "", 60, false);
