@@ -68,6 +68,13 @@ struct tui_msg {
 	/* ... and of an open fence after done: its lines before fence_done, code as written */
 	size_t fence_done, fence_lines;
 	struct buf fence_raw;
+	/*
+	 * ... and of that fence's last line while it comes in, from line_at: its rows
+	 * before line_done, line_col columns, end doc's first line_lines lines; the
+	 * block's code as written so far is line_raw bytes of a line_cap buffer
+	 */
+	size_t line_at, line_done, line_lines, line_raw, line_cap;
+	int line_col;
 	size_t counted;        /* code blocks in text before this are counted in count_done */
 	int count_done;
 };
