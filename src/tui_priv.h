@@ -3,6 +3,7 @@
  * Where things are:
  *   tui.c         start and stop, the main loop, signals, the status line and budget meter
  *   tui_draw.c    drawing: transcript, input, status bar, pickers, colours
+ *   tui_draw_bar.c  the route and budget meter rows under the transcript
  *   tui_view.c    the transcript model, wrapped lazily
  *   tui_keys.c    key names, bindings (defaults from the verb table, then [keys]), readline
  *   tui_cmd.c     the verb table: every key action and slash command, /help, completion
