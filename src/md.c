@@ -47,6 +47,7 @@ struct render {
 	const char *src;     /* the Markdown being parsed */
 	size_t srclen;
 	size_t indent;       /* columns of a code line's indentation not placed yet */
+	size_t col, col_at;  /* the code line's columns before byte col_at of the block */
 	size_t link_start;
 	char *href;
 	struct trow *rows;
@@ -612,6 +613,7 @@ on_enter_block(MD_BLOCKTYPE type, void *detail, void *arg)
 
 		flush(r);
 		r->in_code = true;
+		r->col = r->col_at = 0;
 		free(r->code_lang);
 		r->code_lang = xstrndup(cd->lang.text ? cd->lang.text : "", cd->lang.size);
 		break;
@@ -814,7 +816,7 @@ put_entity(struct render *r, const char *s, size_t n)
 static void
 put_code(struct render *r, const char *s, size_t n)
 {
-	size_t i, col, start;
+	size_t i, col, start, len;
 	const char *t;
 
 	for (i = 0; i < n; i++) {
@@ -823,10 +825,17 @@ put_code(struct render *r, const char *s, size_t n)
 			continue;
 		}
 		t = buf_str(&r->blk.text); /* never NULL, even before the first byte */
-		for (start = r->blk.text.len; start > 0 && t[start - 1] != '\n'; start--)
+		len = r->blk.text.len;
+		/* measured on from the last tab: a line of many is not measured again at each */
+		for (start = len; start > r->col_at && t[start - 1] != '\n'; start--)
 			;
-		col = (size_t)md_width(t + start, r->blk.text.len - start);
+		if (start > r->col_at)
+			col = (size_t)md_width(t + start, len - start);
+		else
+			col = r->col + (size_t)md_width(t + r->col_at, len - r->col_at);
 		put(r, "    ", 4 - col % 4);
+		r->col = col + 4 - col % 4;
+		r->col_at = r->blk.text.len;
 	}
 }
 

@@ -108,7 +108,7 @@ bool md_cut_open(const struct md_cut *c, size_t *body, size_t *line);
  * add their columns to *col.
  */
 size_t md_code_rows(struct md_doc *d, const char *s, size_t n, int width, int *col, bool last);
-/* Return how many bytes md has laid out into lines so far: its work, for tests and benchmarks. */
+/* Return how many bytes md has laid out or measured so far: its work, for tests and benchmarks. */
 unsigned long long md_laid_out(void);
 /* Count the code blocks md_render would number. */
 int md_count_code(const char *text, size_t len);

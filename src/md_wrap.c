@@ -60,6 +60,7 @@ md_width(const char *s, size_t n)
 	size_t i = 0, c;
 	int w = 0;
 
+	md_count_laid(n);
 	while (i < n) {
 		w += md_char_width(s + i, n - i, &c);
 		i += c;
@@ -263,10 +264,10 @@ md_blk_reset(struct block *bk)
 	bk->nruns = 0;
 }
 
-/* Bytes laid out into lines so far (the TUI is one thread). */
+/* Bytes laid out into lines or measured so far (the TUI is one thread). */
 static unsigned long long laid_out;
 
-/* Return how many bytes have been laid out into lines so far. */
+/* Return how many bytes have been laid out into lines or measured so far. */
 unsigned long long
 md_laid_out(void)
 {
