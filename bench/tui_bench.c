@@ -324,7 +324,8 @@ json_line_text(size_t bytes)
  * Stream a reply of one long line in a fence TOKEN bytes at a time, drawing as
  * the client does: with its rows kept (now), or drawn whole as before they were
  * (at every 64th piece: a whole draw costs the same whether one piece or 64
- * came since). The medians a piece of time and of bytes laid out, in *us, *bytes.
+ * came since). The medians a piece of time and of bytes of the reply laid out
+ * or measured (md_laid_out), in *us and *bytes.
  */
 static void
 json_line_pass(struct tui *t, const char *text, bool whole, int64_t *us, int64_t *bytes)
@@ -342,13 +343,15 @@ json_line_pass(struct tui *t, const char *text, bool whole, int64_t *us, int64_t
 	for (off = 0; off < len; off += n) {
 		n = len - off < TOKEN ? len - off : TOKEN;
 		t0 = now_us();
-		b0 = md_laid_out();
 		tui_view_append(&t->view, m, text + off, n);
 		if (whole && (off / TOKEN) % 64 != 0)
 			continue;
+		/* the reply's layout apart, which the draw then finds done: not the rows drawn */
+		b0 = md_laid_out();
+		tui_view_wrap(&t->view, m, tui_trans_width(t));
+		laid[k] = (int64_t)(md_laid_out() - b0);
 		tui_draw(t);
-		lap[k] = now_us() - t0;
-		laid[k++] = (int64_t)(md_laid_out() - b0);
+		lap[k++] = now_us() - t0;
 	}
 	*us = median(lap, k);
 	*bytes = median(laid, k);
