@@ -1,4 +1,4 @@
-/* tui_bench: redraw and scroll times and memory of the client with a 10,000-message conversation, a 200-step agent task and one long reply streaming in. */
+/* tui_bench: redraw and scroll times and memory of the client with a 10,000-message conversation, a 200-step agent task, one long reply and one long line streaming in. */
 #include <cjson/cJSON.h>
 #include <curses.h>
 #include <locale.h>
@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "cli.h"
 #include "config.h"
+#include "md.h"
 #include "tui_priv.h"
 #include "util.h"
 #include "bench.h"
@@ -24,6 +25,7 @@
 #define TASK_STEPS 200
 #define TOKEN 8            /* bytes per streamed piece, as the fake provider sends them */
 #define LONG_LIMIT_US 2000 /* per piece of a long reply: no more than a redraw after one token */
+#define LINE_RUNS 3        /* runs of the long line, for a median of their medians */
 
 /* Resident memory now, in KiB, from /proc (0 if unknown). */
 static long
@@ -302,6 +304,89 @@ long_fence(struct tui *t, size_t bytes)
 	return med[0] > LONG_LIMIT_US;
 }
 
+/* A reply that is one line of minified JSON of about bytes in a fence (malloc'd). */
+static char *
+json_line_text(size_t bytes)
+{
+	struct buf b;
+	int i;
+
+	buf_init(&b, 0);
+	buf_adds(&b, "Here is the response:\n\n```json\n[");
+	for (i = 0; b.len < bytes; i++)
+		buf_addf(&b, "%s{\"id\":%d,\"name\":\"item-%d\",\"tags\":[\"a\",\"b\"],\"ok\":%s}",
+		    i ? "," : "", i, i, i % 3 ? "true" : "false");
+	buf_adds(&b, "]\n```\n");
+	return buf_detach(&b);
+}
+
+/*
+ * Stream a reply of one long line in a fence TOKEN bytes at a time, drawing as
+ * the client does: with its rows kept (now), or drawn whole as before they were
+ * (at every 64th piece: a whole draw costs the same whether one piece or 64
+ * came since). The medians a piece of time and of bytes of the reply laid out
+ * or measured (md_laid_out), in *us and *bytes.
+ */
+static void
+json_line_pass(struct tui *t, const char *text, bool whole, int64_t *us, int64_t *bytes)
+{
+	size_t len = strlen(text), off, n, k = 0, pieces = (len + TOKEN - 1) / TOKEN + 1;
+	int64_t *lap = xreallocarray(NULL, pieces, sizeof(*lap)), t0;
+	int64_t *laid = xreallocarray(NULL, pieces, sizeof(*laid));
+	unsigned long long b0;
+	struct tui_msg *m;
+
+	tui_agent_forget(t);
+	tui_view_clear(&t->view);
+	m = tui_view_add(&t->view, TUI_ASSISTANT, "", 0);
+	m->cut.never = whole;
+	for (off = 0; off < len; off += n) {
+		n = len - off < TOKEN ? len - off : TOKEN;
+		t0 = now_us();
+		tui_view_append(&t->view, m, text + off, n);
+		if (whole && (off / TOKEN) % 64 != 0)
+			continue;
+		/* the reply's layout apart, which the draw then finds done: not the rows drawn */
+		b0 = md_laid_out();
+		tui_view_wrap(&t->view, m, tui_trans_width(t));
+		laid[k] = (int64_t)(md_laid_out() - b0);
+		tui_draw(t);
+		lap[k++] = now_us() - t0;
+	}
+	*us = median(lap, k);
+	*bytes = median(laid, k);
+	free(lap);
+	free(laid);
+}
+
+/*
+ * A 200 KB line of JSON in a fence, streamed: the medians a piece, now and as
+ * before (drawn whole), each the median of LINE_RUNS runs, and their ratio.
+ */
+static int
+json_line(struct tui *t, size_t bytes)
+{
+	char *text = json_line_text(bytes);
+	int64_t us[2][LINE_RUNS], laid[2][LINE_RUNS], mu[2], mb[2];
+	int pass, run;
+
+	for (run = 0; run < LINE_RUNS; run++)
+		for (pass = 0; pass < 2; pass++)
+			json_line_pass(t, text, pass == 1, &us[pass][run], &laid[pass][run]);
+	for (pass = 0; pass < 2; pass++) {
+		mu[pass] = median(us[pass], LINE_RUNS);
+		mb[pass] = median(laid[pass], LINE_RUNS);
+	}
+	printf("tui: a %zu KB line of JSON in a fence, %d-byte pieces, median of %d runs: "
+	    "%.3f ms and %lld bytes laid out a piece; drawn whole as before %.3f ms and %lld bytes "
+	    "(%.0fx the time, %.0fx the bytes; limit %.0f ms)\n", strlen(text) / 1024, TOKEN,
+	    LINE_RUNS, mu[0] / 1000.0, (long long)mb[0], mu[1] / 1000.0, (long long)mb[1],
+	    (double)mu[1] / (double)(mu[0] > 0 ? mu[0] : 1),
+	    (double)mb[1] / (double)(mb[0] > 0 ? mb[0] : 1), LONG_LIMIT_US / 1000.0);
+	free(text);
+	return mu[0] > LONG_LIMIT_US;
+}
+
 /* Redraw after a token and page through, into redraw and scroll; their medians. */
 static void
 measure(struct tui *t, int64_t *redraw, int64_t *scroll, int64_t *r_med, int64_t *s_med)
@@ -414,6 +499,7 @@ main(void)
 	fails += long_reply(t, 100 * 1024);
 	fails += long_reply(t, 400 * 1024);
 	fails += long_fence(t, 100 * 1024);
+	fails += json_line(t, 200 * 1024);
 	printf("tui: resident memory %.1f MB (limit %d MB)\n", rss / 1024.0, RSS_LIMIT_KB / 1024);
 	fails += rss > RSS_LIMIT_KB;
 	tui_screen_stop(t);

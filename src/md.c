@@ -47,6 +47,7 @@ struct render {
 	const char *src;     /* the Markdown being parsed */
 	size_t srclen;
 	size_t indent;       /* columns of a code line's indentation not placed yet */
+	size_t col, col_at;  /* the code line's columns before byte col_at of the block */
 	size_t link_start;
 	char *href;
 	struct trow *rows;
@@ -272,6 +273,89 @@ flush_code(struct render *r)
 	r->in_code = false;
 	r->indent = 0;
 	r->blank = true;
+}
+
+/* The bytes of a UTF-8 character cut short at the end of s[0..n): 0 if none. */
+static size_t
+cut_short(const char *s, size_t n)
+{
+	size_t i, need;
+	unsigned char b;
+
+	for (i = 1; i <= 3 && i <= n; i++) {
+		b = (unsigned char)s[n - i];
+		if ((b & 0xc0) == 0x80)
+			continue;
+		need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+		return need > i ? i : 0;
+	}
+	return 0;
+}
+
+/*
+ * Append the rows of a code line from column *col, as flush_code wraps it with
+ * no container around: tabs to stops of four from the line's start, hard at
+ * characters. A row is final once a character that is whole starts the next,
+ * and not within a tab's spaces; so without last, a character cut short at the
+ * end is left for later and only the rows before the last such start are kept.
+ */
+size_t
+md_code_rows(struct md_doc *d, const char *s, size_t n, int width, int *col, bool last)
+{
+	struct render r;
+	struct lb bar = { 0 }, l = { 0 };
+	size_t i = 0, c = 1, kept = 0, kept_lines = d->nlines, end = last ? n : n - cut_short(s, n);
+	int w, at = *col, kept_col = *col, spaces = 0;
+	bool content = false;
+
+	width = width < 8 ? 8 : width;
+	md_count_laid(end);
+	buf_init(&bar.text, 0);
+	buf_init(&l.text, 0);
+	md_lb_add(&bar, "\xe2\x94\x82 ", 4, THEME_DIM, 0, 2);
+	md_lb_copy(&l, &bar);
+	while (i < end || spaces > 0) {
+		if (spaces == 0 && s[i] == '\t') {
+			spaces = 4 - at % 4;
+			i++;
+			continue;
+		}
+		w = spaces > 0 ? 1 : md_char_width(s + i, end - i, &c);
+		if (w != 0 && l.width + w > width && content) {
+			md_lb_emit(d, &l);
+			md_lb_copy(&l, &bar);
+			content = false;
+			if (spaces == 0) {
+				kept = i;
+				kept_col = at;
+				kept_lines = d->nlines;
+			}
+			continue;
+		}
+		md_lb_add(&l, spaces > 0 ? " " : s + i, spaces > 0 ? 1 : c, THEME_CODE, 0, w);
+		content = true;
+		at += w;
+		if (spaces > 0)
+			spaces--;
+		else
+			i += c;
+	}
+	if (last) {
+		if (content || n == 0)
+			md_lb_emit(d, &l);
+		memset(&r, 0, sizeof(r));
+		r.d = d;
+		r.width = width;
+		frame_line(&r, "\xe2\x94\x94", false);
+		kept = n;
+		kept_col = at;
+	} else {
+		md_doc_truncate(d, kept_lines, d->ncodes);
+	}
+	md_lb_done(&bar);
+	md_lb_done(&l);
+	*col = kept_col;
+	return kept;
 }
 
 /* Enter a container, or count it as too deep. */
@@ -529,6 +613,7 @@ on_enter_block(MD_BLOCKTYPE type, void *detail, void *arg)
 
 		flush(r);
 		r->in_code = true;
+		r->col = r->col_at = 0;
 		free(r->code_lang);
 		r->code_lang = xstrndup(cd->lang.text ? cd->lang.text : "", cd->lang.size);
 		break;
@@ -731,7 +816,7 @@ put_entity(struct render *r, const char *s, size_t n)
 static void
 put_code(struct render *r, const char *s, size_t n)
 {
-	size_t i, col, start;
+	size_t i, col, start, len;
 	const char *t;
 
 	for (i = 0; i < n; i++) {
@@ -740,10 +825,17 @@ put_code(struct render *r, const char *s, size_t n)
 			continue;
 		}
 		t = buf_str(&r->blk.text); /* never NULL, even before the first byte */
-		for (start = r->blk.text.len; start > 0 && t[start - 1] != '\n'; start--)
+		len = r->blk.text.len;
+		/* measured on from the last tab: a line of many is not measured again at each */
+		for (start = len; start > r->col_at && t[start - 1] != '\n'; start--)
 			;
-		col = (size_t)md_width(t + start, r->blk.text.len - start);
+		if (start > r->col_at)
+			col = (size_t)md_width(t + start, len - start);
+		else
+			col = r->col + (size_t)md_width(t + r->col_at, len - r->col_at);
 		put(r, "    ", 4 - col % 4);
+		r->col = col + 4 - col % 4;
+		r->col_at = r->blk.text.len;
 	}
 }
 

@@ -82,6 +82,7 @@ struct md_cut {
 	bool fence_cut;
 	size_t fence_body; /* the start of its first line of code */
 	size_t fence_kept; /* the end of its last line that is not blank; 0: none */
+	size_t seen;       /* the line at scan has no newline before this */
 };
 
 void md_cut_init(struct md_cut *c);
@@ -93,6 +94,22 @@ size_t md_cut_find(struct md_cut *c, const char *text, size_t len);
  * starts) are drawn the same whatever follows.
  */
 bool md_cut_fence(const struct md_cut *c, size_t *body, size_t *kept);
+/*
+ * Whether the text ends in a fence opened at the cut, at the margin (lines
+ * kept or not): then its code starts at *body and its last line, the one still
+ * coming in, at *line.
+ */
+bool md_cut_open(const struct md_cut *c, size_t *body, size_t *line);
+/*
+ * Append the rows md_render draws for a line of code in a fence at the margin
+ * (no list or quote around it) at width: s[0..n) is the line from column *col
+ * on, where a row starts. With last, all its rows and the fence's foot; else
+ * only the rows that more text cannot change: return the bytes they hold and
+ * add their columns to *col.
+ */
+size_t md_code_rows(struct md_doc *d, const char *s, size_t n, int width, int *col, bool last);
+/* Return how many bytes md has laid out or measured so far: its work, for tests and benchmarks. */
+unsigned long long md_laid_out(void);
 /* Count the code blocks md_render would number. */
 int md_count_code(const char *text, size_t len);
 /* The display width of UTF-8 text (wide characters 2, combining 0). */

@@ -109,16 +109,21 @@ md_cut_find(struct md_cut *c, const char *text, size_t len)
 	const char *nl;
 	char was;
 	bool at_cut, blank;
+	size_t from, back;
 
 	while (!c->never && c->scan < len) {
 		if (c->blank && c->fence == 0 && c->scan > 0 && starts_block(text[c->scan]))
 			c->cut = c->scan;
 		at_cut = c->fence == 0 && starts_block(text[c->scan]) && (c->scan == 0 || c->blank);
-		nl = memchr(text + c->scan, '\n', len - c->scan);
+		/* a long line coming in is looked at once, not again from its start each time */
+		from = c->seen > c->scan ? c->seen : c->scan;
+		nl = memchr(text + from, '\n', len - from);
 		if (nl == NULL) {
 			/* The line still coming in: a definition there counts already. */
-			if (c->fence == 0 && has_ref_mark(text + c->scan, len - c->scan))
+			back = from > c->scan ? from - 1 : from;
+			if (c->fence == 0 && has_ref_mark(text + back, len - back))
 				c->never = true;
+			c->seen = len;
 			break;
 		}
 		was = c->fence;
@@ -150,5 +155,16 @@ md_cut_fence(const struct md_cut *c, size_t *body, size_t *kept)
 		return false;
 	*body = c->fence_body;
 	*kept = c->fence_kept;
+	return true;
+}
+
+/* Tell whether the text ends in a fence opened at the cut, where its code and last line start. */
+bool
+md_cut_open(const struct md_cut *c, size_t *body, size_t *line)
+{
+	if (c->never || c->fence == 0 || !c->fence_cut)
+		return false;
+	*body = c->fence_body;
+	*line = c->scan;
 	return true;
 }

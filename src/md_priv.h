@@ -40,6 +40,8 @@ void md_lb_emit(struct md_doc *d, struct lb *l);
 void md_lb_done(struct lb *l);
 /* Copy the prefix pieces of src onto a fresh line. */
 void md_lb_copy(struct lb *dst, const struct lb *src);
+/* Count n more bytes laid out into lines (md_laid_out). */
+void md_count_laid(size_t n);
 /* Append text to a block in one style. */
 void md_blk_add(struct block *bk, const char *s, size_t n, uint8_t slot, uint8_t attrs);
 /* Start an empty block. */

@@ -60,6 +60,7 @@ md_width(const char *s, size_t n)
 	size_t i = 0, c;
 	int w = 0;
 
+	md_count_laid(n);
 	while (i < n) {
 		w += md_char_width(s + i, n - i, &c);
 		i += c;
@@ -263,6 +264,23 @@ md_blk_reset(struct block *bk)
 	bk->nruns = 0;
 }
 
+/* Bytes laid out into lines or measured so far (the TUI is one thread). */
+static unsigned long long laid_out;
+
+/* Return how many bytes have been laid out into lines or measured so far. */
+unsigned long long
+md_laid_out(void)
+{
+	return laid_out;
+}
+
+/* Count n more bytes laid out. */
+void
+md_count_laid(size_t n)
+{
+	laid_out += n;
+}
+
 /* Wrap a block at spaces (or hard at characters for pre) into lines. */
 void
 md_wrap(struct md_doc *d, const struct block *bk, const struct lb *pf, const struct lb *pc, int width,
@@ -274,6 +292,7 @@ md_wrap(struct md_doc *d, const struct block *bk, const struct lb *pf, const str
 	bool space = false, content = false;
 	int avail, ww, w;
 
+	laid_out += n;
 	buf_init(&l.text, 0);
 	md_lb_copy(&l, pf);
 	while (i < n) {

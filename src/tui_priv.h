@@ -3,6 +3,7 @@
  * Where things are:
  *   tui.c         start and stop, the main loop, signals, the status line and budget meter
  *   tui_draw.c    drawing: transcript, input, status bar, pickers, colours
+ *   tui_draw_bar.c  the route and budget meter rows under the transcript
  *   tui_view.c    the transcript model, wrapped lazily
  *   tui_keys.c    key names, bindings (defaults from the verb table, then [keys]), readline
  *   tui_cmd.c     the verb table: every key action and slash command, /help, completion
@@ -70,6 +71,13 @@ struct tui_msg {
 	/* ... and of an open fence after done: its lines before fence_done, code as written */
 	size_t fence_done, fence_lines;
 	struct buf fence_raw;
+	/*
+	 * ... and of that fence's last line while it comes in, from line_at: its rows
+	 * before line_done, line_col columns, end doc's first line_lines lines; the
+	 * block's code as written so far is line_raw bytes of a line_cap buffer
+	 */
+	size_t line_at, line_done, line_lines, line_raw, line_cap;
+	int line_col;
 	size_t counted;        /* code blocks in text before this are counted in count_done */
 	int count_done;
 };

@@ -54,6 +54,7 @@ forget(struct tui_msg *m)
 	md_cut_init(&m->cut);
 	m->done_width = 0;
 	m->fence_done = 0;
+	m->line_at = 0;
 	m->counted = 0;
 	m->count_done = 0;
 }
@@ -74,7 +75,7 @@ count_codes(struct tui_msg *m)
 		m->counted = cut;
 	}
 	/* A fence open from the cut to the end is one code block. */
-	if (m->counted == cut && md_cut_fence(&m->cut, &body, &kept))
+	if (m->counted == cut && md_cut_open(&m->cut, &body, &kept))
 		return m->count_done + 1;
 	return m->count_done + md_count_code(text + m->counted, m->text.len - m->counted);
 }
@@ -331,6 +332,126 @@ fence_more(struct tui_view *v, struct tui_msg *m, const char *open, size_t olen,
 	buf_done(&src);
 }
 
+/* Append the rows of a fence's line in rows to m's doc, behind the label column. */
+static void
+line_append(struct tui_msg *m, struct md_doc *rows)
+{
+	labelled_from(&m->doc, rows, 0, rows->nlines, "", THEME_ASSISTANT);
+	md_doc_clear(rows);
+}
+
+/* Put s[0..n) and the line's end after the open fence's code as written so far (line_raw). */
+static void
+line_code(struct tui_msg *m, const char *s, size_t n)
+{
+	struct md_code *c = &m->doc.codes[m->done_codes];
+
+	if (m->line_raw + n + 2 > m->line_cap) {
+		m->line_cap = (m->line_raw + n + 2) * 2;
+		c->text = xrealloc(c->text, m->line_cap);
+	}
+	memcpy(c->text + m->line_raw, s, n);
+	memcpy(c->text + m->line_raw + n, "\n", 2);
+}
+
+/*
+ * Start keeping the rows of the open fence's last line, which starts at text[at]
+ * and has k bytes in whole rows: draw the fence up to there (the block's head and
+ * the lines before it, as whole; its foot left out) and keep its code as written.
+ */
+static bool
+line_start(struct tui_view *v, struct tui_msg *m, size_t body, size_t at, size_t k, int width)
+{
+	const char *text = m->text.data;
+	struct buf raw;
+	size_t raw_len;
+
+	if (m->fence_done > 0) {
+		md_doc_truncate(&m->doc, m->fence_lines, m->done_codes);
+		buf_init(&raw, 0);
+		fence_more(v, m, text + m->done, body - m->done, text + m->fence_done,
+		    at + k - m->fence_done, width, true, &raw);
+		buf_done(&raw);
+	} else {
+		md_doc_truncate(&m->doc, m->done_lines, m->done_codes);
+		render_more(v, m, text + m->done, at + k - m->done, width);
+	}
+	if (m->doc.ncodes != m->done_codes + 1 || m->doc.nlines <= m->done_lines)
+		return false;
+	/* the code as written ends in the line's end, which comes after the rest of it */
+	raw_len = strlen(m->doc.codes[m->done_codes].text);
+	if (raw_len == 0 || m->doc.codes[m->done_codes].text[raw_len - 1] != '\n')
+		return false;
+	/* the foot: drawn again after the rest of the line */
+	md_doc_truncate(&m->doc, m->doc.nlines - 1, m->doc.ncodes);
+	m->line_at = at;
+	m->line_done = at + k;
+	m->line_lines = m->doc.nlines;
+	m->line_raw = raw_len - 1;
+	m->line_cap = raw_len + 1;
+	return true;
+}
+
+/* Whether s[0..n) holds what md4c reads otherwise than as text of a code line. */
+static bool
+line_odd(const char *s, size_t n)
+{
+	return memchr(s, '\r', n) != NULL || memchr(s, '\0', n) != NULL;
+}
+
+/*
+ * A long last line in a fence open to the end (minified JSON, base64): its rows
+ * that more text cannot change are kept, and only its last row is drawn again,
+ * so that each piece of it costs what the piece holds, not what the line does.
+ * Return false where this does not apply: the line is shorter than a row, or
+ * could still be the fence's close.
+ */
+static bool
+line_rows(struct tui_view *v, struct tui_msg *m, int width)
+{
+	const char *text = m->text.data;
+	size_t body, at, k, len = m->text.len, i;
+	struct md_doc rows;
+	int col = 0;
+
+	if (text == NULL || !md_cut_open(&m->cut, &body, &at) || at >= len)
+		return false;
+	md_doc_init(&rows);
+	if (m->line_at != at) {
+		m->line_at = 0;
+		if (line_odd(text + at, len - at))
+			return false;
+		k = md_code_rows(&rows, text + at, len - at, width - LABEL_W, &col, false);
+		md_doc_done(&rows);
+		/* what is kept holds text that no fence's close has */
+		for (i = at; i < at + k && strchr(" \t`~", text[i]) != NULL; i++)
+			;
+		if (k == 0 || i == at + k || !line_start(v, m, body, at, k, width))
+			return false;
+		m->line_col = col;
+	} else if (len > m->line_done) {
+		if (line_odd(text + m->line_done, len - m->line_done)) {
+			m->line_at = 0;
+			return false;
+		}
+		md_doc_truncate(&m->doc, m->line_lines, m->done_codes + 1);
+		k = md_code_rows(&rows, text + m->line_done, len - m->line_done, width - LABEL_W,
+		    &m->line_col, false);
+		line_append(m, &rows);
+		line_code(m, text + m->line_done, k);
+		m->line_raw += k;
+		m->line_done += k;
+		m->line_lines = m->doc.nlines;
+	}
+	md_doc_truncate(&m->doc, m->line_lines, m->done_codes + 1);
+	col = m->line_col;
+	md_code_rows(&rows, text + m->line_done, len - m->line_done, width - LABEL_W, &col, true);
+	line_append(m, &rows);
+	line_code(m, text + m->line_done, len - m->line_done);
+	md_doc_done(&rows);
+	return true;
+}
+
 /*
  * An assistant's reply: the whole blocks before its latest cut are kept from the
  * last time at this width, only the blocks after it are drawn again; the lines
@@ -349,6 +470,7 @@ assistant_wrap(struct tui_view *v, struct tui_msg *m, int width)
 	    m->done_ticks != v->code_ticks || cut < m->done) {
 		md_doc_clear(&m->doc);
 		m->fence_done = 0;
+		m->line_at = 0;
 		if (m->info != NULL)
 			md_plain(&m->doc, m->info, strlen(m->info), width, THEME_COST, 0);
 		m->body0 = m->doc.nlines;
@@ -366,12 +488,16 @@ assistant_wrap(struct tui_view *v, struct tui_msg *m, int width)
 		m->done_lines = m->doc.nlines;
 		m->done_codes = m->doc.ncodes;
 		m->fence_done = 0;
+		m->line_at = 0;
 	}
 	if (!md_cut_fence(&m->cut, &fbody, &kept) || m->done != cut) {
+		if (m->fence_done > 0)
+			m->line_at = 0;
 		m->fence_done = 0;
 	} else {
 		/* A fence open to the end: its lines drawn already are kept too. */
 		if (m->fence_done == 0) {
+			m->line_at = 0;
 			md_doc_truncate(&m->doc, m->done_lines, m->done_codes);
 			render_more(v, m, text + m->done, kept - m->done, width);
 			buf_reset(&m->fence_raw);
@@ -382,6 +508,7 @@ assistant_wrap(struct tui_view *v, struct tui_msg *m, int width)
 				m->fence_lines = m->doc.nlines;
 			}
 		} else if (kept > m->fence_done) {
+			m->line_at = 0;
 			md_doc_truncate(&m->doc, m->fence_lines, m->done_codes);
 			fence_more(v, m, text + m->done, fbody - m->done, text + m->fence_done,
 			    kept - m->fence_done, width, false, &m->fence_raw);
@@ -389,7 +516,9 @@ assistant_wrap(struct tui_view *v, struct tui_msg *m, int width)
 			m->fence_lines = m->doc.nlines;
 		}
 	}
-	if (m->fence_done > 0) {
+	if (line_rows(v, m, width)) {
+		/* the fence's last line: its rows kept, only the last drawn again */
+	} else if (m->fence_done > 0) {
 		md_doc_truncate(&m->doc, m->fence_lines, m->done_codes);
 		buf_init(&tail, 0);
 		fence_more(v, m, text + m->done, fbody - m->done, text + m->fence_done,

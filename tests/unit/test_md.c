@@ -198,6 +198,47 @@ test_unclosed_fence_streaming(void)
 	    "Here:\n\n\xe2\x94\x8c [1] py\n\xe2\x94\x82 print(1)\n\xe2\x94\x94\n");
 }
 
+/*
+ * A code line of many tabs has them at stops of four, the columns before each
+ * counted on from the last, not measured again from the line's start.
+ */
+static void
+test_code_tabs_long(void)
+{
+	struct md_doc d;
+	struct buf b, want;
+	unsigned long long before;
+	size_t i, col = 0, k;
+	const char *cell[] = { "ab", "\xe4\xb8\xad", "e\xcc\x81xyz", "" };
+
+	buf_init(&b, 0);
+	buf_init(&want, 0);
+	buf_adds(&b, "```\n");
+	buf_adds(&want, "\xe2\x94\x82 ");
+	for (i = 0; b.len < 64 * 1024; i++) {
+		const char *c = cell[i % 4];
+
+		buf_adds(&b, c);
+		buf_adds(&b, "\t");
+		buf_adds(&want, c);
+		col += (size_t)md_width(c, strlen(c));
+		for (k = 4 - col % 4; k > 0; k--, col++)
+			buf_addc(&want, ' ');
+	}
+	buf_adds(&b, "x\n```\n");
+	buf_adds(&want, "x");
+	md_doc_init(&d);
+	before = md_laid_out();
+	md_render(&d, b.data, b.len, 1000000, THEME_TEXT, 1, 0);
+	CHECK(md_laid_out() - before < 8 * b.len);
+	CHECK_INT((int)d.nlines, 3);
+	if (d.nlines == 3)
+		CHECK(d.lines[1].len == want.len && memcmp(d.lines[1].text, want.data, want.len) == 0);
+	md_doc_done(&d);
+	buf_done(&b);
+	buf_done(&want);
+}
+
 static void
 test_wide_and_combining(void)
 {
@@ -345,6 +386,7 @@ main(void)
 	RUN(test_code_blocks);
 	RUN(test_code_long_line_cut);
 	RUN(test_unclosed_fence_streaming);
+	RUN(test_code_tabs_long);
 	RUN(test_wide_and_combining);
 	RUN(test_links_entities);
 	RUN(test_table_hr);
