@@ -297,7 +297,7 @@ put(const struct tui *t, int y, int x, const char *s, size_t n)
 
 /* Write s at the cursor, clipped so the column stays within maxx; advance *x. */
 void
-seg(struct tui *t, int y, int *x, int maxx, const char *s, int slot, unsigned extra)
+tui_seg(struct tui *t, int y, int *x, int maxx, const char *s, int slot, unsigned extra)
 {
 	int used;
 	size_t n;
@@ -326,7 +326,7 @@ ellipsis(const struct tui *t)
  * no cut text reads as whole.
  */
 void
-pieces(struct tui *t, int y, int *x, int maxx, const struct piece *p, size_t n)
+tui_pieces(struct tui *t, int y, int *x, int maxx, const struct tui_piece *p, size_t n)
 {
 	const char *cut = ellipsis(t);
 	int total = 0, cw = md_width(cut, strlen(cut)), slot = THEME_DIM, x0, w;
@@ -336,27 +336,27 @@ pieces(struct tui *t, int y, int *x, int maxx, const struct piece *p, size_t n)
 		total += md_width(p[i].s, strlen(p[i].s));
 	if (*x + total <= maxx) {
 		for (i = 0; i < n; i++)
-			seg(t, y, x, maxx, p[i].s, p[i].slot, p[i].extra);
+			tui_seg(t, y, x, maxx, p[i].s, p[i].slot, p[i].extra);
 		return;
 	}
 	for (i = 0; i < n && *x < maxx - cw; i++) {
 		x0 = *x;
 		w = md_width(p[i].s, strlen(p[i].s));
 		slot = p[i].slot;
-		seg(t, y, x, maxx - cw, p[i].s, p[i].slot, p[i].extra);
+		tui_seg(t, y, x, maxx - cw, p[i].s, p[i].slot, p[i].extra);
 		if (*x - x0 < w)
 			break;    /* this piece was cut: nothing after it may show */
 	}
-	seg(t, y, x, maxx, cut, slot, 0);
+	tui_seg(t, y, x, maxx, cut, slot, 0);
 }
 
 /* Write s at row y from *x up to column maxx, ending in an ellipsis if cut. */
 void
-seg_cut(struct tui *t, int y, int *x, int maxx, const char *s, int slot, unsigned extra)
+tui_seg_cut(struct tui *t, int y, int *x, int maxx, const char *s, int slot, unsigned extra)
 {
-	struct piece p = { s, slot, extra };
+	struct tui_piece p = { s, slot, extra };
 
-	pieces(t, y, x, maxx, &p, 1);
+	tui_pieces(t, y, x, maxx, &p, 1);
 }
 
 static const char *
@@ -377,18 +377,18 @@ hrule(struct tui *t, int y, int left, int right, const char *text, int slot, uns
 {
 	int x = 0, i;
 
-	seg(t, y, &x, t->w, box_ch(t, left), THEME_BORDER, 0);
+	tui_seg(t, y, &x, t->w, box_ch(t, left), THEME_BORDER, 0);
 	if (text != NULL && *text) {
-		seg(t, y, &x, t->w - 2, " ", THEME_BORDER, 0);
-		seg_cut(t, y, &x, t->w - 3, text, slot, extra);
-		seg(t, y, &x, t->w - 2, " ", THEME_BORDER, 0);
+		tui_seg(t, y, &x, t->w - 2, " ", THEME_BORDER, 0);
+		tui_seg_cut(t, y, &x, t->w - 3, text, slot, extra);
+		tui_seg(t, y, &x, t->w - 2, " ", THEME_BORDER, 0);
 	}
 	attrset(attr_of(t, THEME_BORDER, 0));
 	for (i = x; i < t->w - 1; i++)
 		mvaddstr(y, i, box_ch(t, BOX_H));
 	mark(t, y, x, t->w - 1 - x, THEME_BORDER);
 	x = t->w - 1;
-	seg(t, y, &x, t->w, box_ch(t, right), THEME_BORDER, 0);
+	tui_seg(t, y, &x, t->w, box_ch(t, right), THEME_BORDER, 0);
 }
 
 /* The side borders of row y. */
@@ -397,9 +397,9 @@ sides(struct tui *t, int y)
 {
 	int x = 0;
 
-	seg(t, y, &x, 1, box_ch(t, BOX_V), THEME_BORDER, 0);
+	tui_seg(t, y, &x, 1, box_ch(t, BOX_V), THEME_BORDER, 0);
 	x = t->w - 1;
-	seg(t, y, &x, t->w, box_ch(t, BOX_V), THEME_BORDER, 0);
+	tui_seg(t, y, &x, t->w, box_ch(t, BOX_V), THEME_BORDER, 0);
 }
 
 static void
@@ -432,7 +432,7 @@ welcome_line(struct tui *t, int y, const char *const *forms, int n)
 
 	for (i = 0; i < n; i++) {
 		if (md_width(forms[i], strlen(forms[i])) <= maxx - x) {
-			seg(t, y, &x, maxx, forms[i], THEME_DIM, 0);
+			tui_seg(t, y, &x, maxx, forms[i], THEME_DIM, 0);
 			return 1;
 		}
 	}
@@ -448,10 +448,10 @@ welcome_where(struct tui *t, int y)
 	int x = 2, maxx = t->w - 2, w = md_width(where, strlen(where)), room;
 
 	if (*where == '\0') {
-		seg(t, y, &x, maxx, "Agent mode", THEME_DIM, 0);
+		tui_seg(t, y, &x, maxx, "Agent mode", THEME_DIM, 0);
 		return;
 	}
-	seg(t, y, &x, maxx, lead, THEME_DIM, 0);
+	tui_seg(t, y, &x, maxx, lead, THEME_DIM, 0);
 	room = maxx - x;
 	if (w > room) {
 		/* the end of a path says most: keep it */
@@ -464,9 +464,9 @@ welcome_where(struct tui *t, int y)
 			w -= md_width(where, c);
 			where += c;
 		}
-		seg(t, y, &x, maxx, cut, THEME_DIM, 0);
+		tui_seg(t, y, &x, maxx, cut, THEME_DIM, 0);
 	}
-	seg(t, y, &x, maxx, where, THEME_DIM, 0);
+	tui_seg(t, y, &x, maxx, where, THEME_DIM, 0);
 }
 
 /* An empty transcript: what a message does, in agent mode where, and the first keys to know. */
@@ -633,15 +633,15 @@ draw_input(struct tui *t, int top, int *cur_y, int *cur_x)
 		x = 2;
 		off = rows[first + i].off;
 		len = rows[first + i].len;
-		seg(t, top + i, &x, 4, first + i == 0 && plen == 0 ? "> " : "  ", THEME_USER,
+		tui_seg(t, top + i, &x, 4, first + i == 0 && plen == 0 ? "> " : "  ", THEME_USER,
 		    THEME_BOLD);
 		/* a search prompt in front of the line is drawn dim */
 		p = off < plen ? (plen - off < len ? plen - off : len) : 0;
 		vis = input_untab(s + off, p);
-		seg(t, top + i, &x, t->w - 2, vis, THEME_DIM, 0);
+		tui_seg(t, top + i, &x, t->w - 2, vis, THEME_DIM, 0);
 		free(vis);
 		vis = input_untab(s + off + p, len - p);
-		seg(t, top + i, &x, t->w - 2, vis, THEME_TEXT, 0);
+		tui_seg(t, top + i, &x, t->w - 2, vis, THEME_TEXT, 0);
 		free(vis);
 	}
 	*cur_y = top + cy - first;
@@ -692,14 +692,14 @@ draw_picker(struct tui *t, int top, int rows)
 			hline(' ', t->w - 2);
 			mark(t, top + 1 + i, 1, t->w - 2, THEME_SELECTED);
 		}
-		seg_cut(t, top + 1 + i, &x, t->w - 2, p->items[idx], idx == p->sel ? THEME_SELECTED :
+		tui_seg_cut(t, top + 1 + i, &x, t->w - 2, p->items[idx], idx == p->sel ? THEME_SELECTED :
 		    THEME_TEXT, 0);
 	}
 	snprintf(buf, sizeof(buf), "%s", p->filter ? "type to filter · Enter choose · Esc close" :
 	    p->sel >= 0 ? "Enter choose · Esc close" : "Up/Down/PgUp/PgDn scroll · Esc close");
 	if (p->n == 0) {
 		x = 2;
-		seg(t, top + 1, &x, t->w - 2, "(nothing matches)", THEME_DIM, 0);
+		tui_seg(t, top + 1, &x, t->w - 2, "(nothing matches)", THEME_DIM, 0);
 	}
 	hrule(t, top + rows - 1, BOX_LT, BOX_RT, buf, THEME_DIM, 0);
 }
@@ -835,7 +835,7 @@ draw_status_lines(struct tui *t)
 		sides(t, y);
 		x = 2;
 		line = xstrndup(d.lines[i].text, d.lines[i].len);
-		seg(t, y, &x, t->w - 2, line, slot, 0);
+		tui_seg(t, y, &x, t->w - 2, line, slot, 0);
 		free(line);
 	}
 	line = xstrfmt("%.*s%s", (int)d.lines[extra].len, d.lines[extra].text,
@@ -903,7 +903,7 @@ draw_too_small(struct tui *t)
 		int w = md_width(lines[i], strlen(lines[i]));
 
 		x = w < t->w ? (t->w - w) / 2 : 0;
-		seg(t, y + i, &x, t->w, lines[i], i == 0 ? THEME_ERROR : THEME_STATUS, 0);
+		tui_seg(t, y + i, &x, t->w, lines[i], i == 0 ? THEME_ERROR : THEME_STATUS, 0);
 	}
 }
 
@@ -943,9 +943,9 @@ tui_draw(struct tui *t)
 	y = rows + 1;
 	draw_divider(t, y);
 	sides(t, y + 1);
-	draw_route(t, y + 1);
+	tui_draw_route(t, y + 1);
 	sides(t, y + 2);
-	draw_meter(t, y + 2);
+	tui_draw_meter(t, y + 2);
 	hrule(t, y + 3, BOX_LT, BOX_RT, NULL, THEME_BORDER, 0);
 	for (i = 0; i < t->input_rows; i++)
 		sides(t, y + 4 + i);

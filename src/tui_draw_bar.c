@@ -40,15 +40,15 @@ mode_text(const struct tui *t, char *out, size_t n)
 
 /* Add a piece to the n of p, which has room for max. */
 static void
-piece_add(struct piece *p, size_t *n, size_t max, const char *s, int slot, unsigned extra)
+piece_add(struct tui_piece *p, size_t *n, size_t max, const char *s, int slot, unsigned extra)
 {
 	assert(*n < max);
-	p[(*n)++] = (struct piece){ s, slot, extra };
+	p[(*n)++] = (struct tui_piece){ s, slot, extra };
 }
 
 /* The route line's start: agent mode's flag, then "route ". */
 static size_t
-route_head(const struct tui *t, struct piece *p, size_t max)
+route_head(const struct tui *t, struct tui_piece *p, size_t max)
 {
 	size_t n = 0;
 
@@ -61,7 +61,7 @@ route_head(const struct tui *t, struct piece *p, size_t max)
 
 /* No route yet: the override or pin, and how to see one. */
 static size_t
-route_idle(const struct tui *t, struct piece *p, size_t n, size_t max)
+route_idle(const struct tui *t, struct tui_piece *p, size_t n, size_t max)
 {
 	piece_add(p, &n, max, t->pin ? "pinned" : t->tier == TIER_AUTO ? "auto" : "tier",
 	    THEME_ROUTE, 0);
@@ -79,7 +79,7 @@ route_idle(const struct tui *t, struct piece *p, size_t n, size_t max)
  * (why holds it).
  */
 static size_t
-route_pieces(const struct tui *t, struct piece *p, size_t n, size_t max, char *atts,
+route_pieces(const struct tui *t, struct tui_piece *p, size_t n, size_t max, char *atts,
     size_t an, char *why, size_t wn)
 {
 	const struct chat_route *r = &t->route;
@@ -131,12 +131,12 @@ route_pieces(const struct tui *t, struct piece *p, size_t n, size_t max, char *a
 
 /* Where the message being typed would go, and why; cut to fit, ending in an ellipsis. */
 void
-draw_route(struct tui *t, int y)
+tui_draw_route(struct tui *t, int y)
 {
 	const struct chat_route *r = &t->route;
 	int x = 2, maxx = t->w - 2, mw;
 	char money[32], buf[256], why[256];
-	struct piece p[16];
+	struct tui_piece p[16];
 	size_t n;
 
 	/* The input holds a command to run or an amount to allow: no message, nothing to price. */
@@ -146,24 +146,24 @@ draw_route(struct tui *t, int y)
 		piece_add(p, &n, ARRAY_SIZE(p), t->ag.edit_amount ? "  (the input is the amount to "
 		    "allow, not a message)" : "  (the input is the command to run, not a message)",
 		    THEME_DIM, 0);
-		pieces(t, y, &x, maxx, p, n);
+		tui_pieces(t, y, &x, maxx, p, n);
 		return;
 	}
 	/* A slash command being typed: how it is used, not where a message would go. */
 	if (!t->route_ok && t->last_input != NULL && t->last_input[0] == '/' &&
 	    tui_command_hint(t->last_input, buf, sizeof(buf))) {
-		seg_cut(t, y, &x, maxx, buf, THEME_STATUS, 0);
+		tui_seg_cut(t, y, &x, maxx, buf, THEME_STATUS, 0);
 		return;
 	}
 	n = route_head(t, p, ARRAY_SIZE(p));
 	if (t->route_err != NULL) {
 		piece_add(p, &n, ARRAY_SIZE(p), t->route_err, THEME_ERROR, 0);
-		pieces(t, y, &x, maxx, p, n);
+		tui_pieces(t, y, &x, maxx, p, n);
 		return;
 	}
 	if (!t->route_ok) {
 		n = route_idle(t, p, n, ARRAY_SIZE(p));
-		pieces(t, y, &x, maxx, p, n);
+		tui_pieces(t, y, &x, maxx, p, n);
 		return;
 	}
 	/* The estimate keeps its place at the right end; the rest is cut to fit before it. */
@@ -172,9 +172,9 @@ draw_route(struct tui *t, int y)
 		str_copy(money, sizeof(money), "cost unknown");
 	mw = md_width(money, strlen(money));
 	n = route_pieces(t, p, n, ARRAY_SIZE(p), buf, sizeof(buf), why, sizeof(why));
-	pieces(t, y, &x, maxx - mw - 2, p, n);
-	seg(t, y, &x, maxx, "  ", THEME_DIM, 0);
-	seg(t, y, &x, maxx, money, THEME_COST, 0);
+	tui_pieces(t, y, &x, maxx - mw - 2, p, n);
+	tui_seg(t, y, &x, maxx, "  ", THEME_DIM, 0);
+	tui_seg(t, y, &x, maxx, money, THEME_COST, 0);
 }
 
 /*
@@ -247,7 +247,7 @@ meter_user(const struct meter *m, bool unicode, char *buf, size_t n)
 
 /* The budget meter: the month's spend, its bar and forecast, and the tier or pin at the right. */
 void
-draw_meter(struct tui *t, int y)
+tui_draw_meter(struct tui *t, int y)
 {
 	const struct meter *m = &t->meter;
 	int x = 2, maxx = t->w - 2, slot = THEME_METER_OK, mon, i, fill, rw, bar = BAR_W, lw;
@@ -257,10 +257,10 @@ draw_meter(struct tui *t, int y)
 	mode_text(t, right, sizeof(right));
 	rw = md_width(right, strlen(right));
 	if (!t->meter_ok) {
-		seg(t, y, &x, maxx - rw - 1, "budget: no ledger", THEME_DIM, 0);
+		tui_seg(t, y, &x, maxx - rw - 1, "budget: no ledger", THEME_DIM, 0);
 		x = maxx - rw;
 		if (x > 2)
-			seg(t, y, &x, maxx, right, THEME_STATUS, 0);
+			tui_seg(t, y, &x, maxx, right, THEME_STATUS, 0);
 		return;
 	}
 	mon = (m->month[5] - '0') * 10 + (m->month[6] - '0');
@@ -295,17 +295,17 @@ draw_meter(struct tui *t, int y)
 		rw = 0;
 	if (2 + lw + bar > maxx)
 		bar = maxx - 2 - lw - 1 > 0 ? maxx - 2 - lw - 1 : 0;
-	seg(t, y, &x, maxx, month, THEME_STATUS, 0);
+	tui_seg(t, y, &x, maxx, month, THEME_STATUS, 0);
 	if (bar > 0) {
-		seg(t, y, &x, maxx, " ", THEME_STATUS, 0);
+		tui_seg(t, y, &x, maxx, " ", THEME_STATUS, 0);
 		fill = (int)(pct >= 100 ? bar : (used * bar + m->limit / 2) / m->limit);
 		for (i = 0; i < bar; i++)
-			seg(t, y, &x, maxx, i < fill ? (t->unicode ? "\xe2\x96\x88" : "#") :
+			tui_seg(t, y, &x, maxx, i < fill ? (t->unicode ? "\xe2\x96\x88" : "#") :
 			    (t->unicode ? "\xe2\x96\x91" : "."), i < fill ? slot : THEME_DIM, 0);
 	}
-	seg_cut(t, y, &x, maxx, buf, slot, 0);
+	tui_seg_cut(t, y, &x, maxx, buf, slot, 0);
 	if (rw > 0) {
 		x = maxx - rw;
-		seg(t, y, &x, maxx, right, THEME_STATUS, 0);
+		tui_seg(t, y, &x, maxx, right, THEME_STATUS, 0);
 	}
 }

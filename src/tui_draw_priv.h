@@ -7,23 +7,23 @@
 #include "tui_priv.h"
 
 /* A piece of a row: its text and how it looks. */
-struct piece {
+struct tui_piece {
 	const char *s;
 	int slot;
 	unsigned extra;
 };
 
 /* Write s at the cursor, clipped so the column stays within maxx; advance *x. */
-void seg(struct tui *t, int y, int *x, int maxx, const char *s, int slot, unsigned extra);
+void tui_seg(struct tui *t, int y, int *x, int maxx, const char *s, int slot, unsigned extra);
 /* Write the n pieces at row y from *x up to maxx, cut with an ellipsis if they do not all fit. */
-void pieces(struct tui *t, int y, int *x, int maxx, const struct piece *p, size_t n);
+void tui_pieces(struct tui *t, int y, int *x, int maxx, const struct tui_piece *p, size_t n);
 /* Write s at row y from *x up to column maxx, ending in an ellipsis if cut. */
-void seg_cut(struct tui *t, int y, int *x, int maxx, const char *s, int slot, unsigned extra);
+void tui_seg_cut(struct tui *t, int y, int *x, int maxx, const char *s, int slot, unsigned extra);
 
 /* tui_draw_bar.c */
 /* Draw where the message being typed would go, and why, at row y. */
-void draw_route(struct tui *t, int y);
+void tui_draw_route(struct tui *t, int y);
 /* Draw the budget meter and the tier or pinned model at row y. */
-void draw_meter(struct tui *t, int y);
+void tui_draw_meter(struct tui *t, int y);
 
 #endif
