@@ -266,7 +266,13 @@ static const char *const prose_exts[] = {
 	"txt", "text", "md", "markdown", "mdown", "mkd", "mkdn", "rst", "org", "adoc", "asciidoc",
 };
 
-/* Whether path's name ends in a prose extension. */
+/* The names of prose files that have no ending: a project's notes to its readers. */
+static const char *const prose_names[] = {
+	"README", "LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS", "CONTRIBUTORS", "CHANGELOG",
+	"CHANGES", "NEWS", "HISTORY", "CONTRIBUTING", "INSTALL", "TODO", "NOTES", "THANKS", "BUGS",
+};
+
+/* Whether path's name ends in a prose extension, or is one of those names. */
 bool
 input_prose(const char *path)
 {
@@ -274,8 +280,12 @@ input_prose(const char *path)
 	size_t i;
 
 	base = base != NULL ? base + 1 : path;
-	if ((dot = strrchr(base, '.')) == NULL || dot == base)
+	if ((dot = strrchr(base, '.')) == NULL || dot == base) {
+		for (i = 0; i < ARRAY_SIZE(prose_names); i++)
+			if (strcasecmp(base, prose_names[i]) == 0)
+				return true;
 		return false;
+	}
 	for (i = 0; i < ARRAY_SIZE(prose_exts); i++)
 		if (strcasecmp(dot + 1, prose_exts[i]) == 0)
 			return true;

@@ -17,6 +17,7 @@ tier_of() {
 printf 'The old lighthouse stood at the end of the pier.\nEvery evening the keeper climbed its stairs and lit the lamp.\n' \
     >notes.txt
 cp notes.txt notes.md
+cp notes.txt NOTES
 printf 'def bump(x):\n    return x + 1\n' >bump.py
 printf 'int main(void) { return 0; }\n' >main.c
 
@@ -25,7 +26,7 @@ pasted=$(tier_of "thanks
 File notes.txt:
 $(cat notes.txt)")
 check_eq "pasted prose: cheap" "${pasted%%|*}" cheap
-for f in notes.txt notes.md; do
+for f in notes.txt notes.md NOTES; do
 	got=$(tier_of -f "$f" "thanks")
 	check_eq "$f: the tier of its text pasted" "${got%%|*}" "${pasted%%|*}"
 	check_not_contains "$f: no code block in the reason" "${got#*|}" "code block"
@@ -54,6 +55,22 @@ $(cat notes.txt)
 File main.c:
 \`\`\`
 int main(void) { return 0; }
+\`\`\`"
+
+# a file without an ending is prose by its name (README, NOTES), and code otherwise (Makefile)
+printf 'all:\n\tcc -o x x.c\n' >Makefile
+run_llm -q -f NOTES -f Makefile "thanks"
+check_rc "sent NOTES and Makefile: exit 0" 0
+check_eq "sent: NOTES in tildes, the Makefile in backticks" "$(fake_last body.messages.0.content)" "thanks
+
+File NOTES:
+~~~
+$(cat notes.txt)
+~~~
+
+File Makefile:
+\`\`\`
+$(cat Makefile)
 \`\`\`"
 
 # a Markdown file's own tilde fences cannot close the frame early; its backtick fence is code
