@@ -31,10 +31,10 @@ srcs_of() {
 	ndjson) echo ndjson ;;
 	provider) echo "provider provider_openai provider_anthropic provider_gemini provider_ollama wire wire_call visible sse ndjson" ;;
 	calls_*) echo "provider provider_openai provider_anthropic provider_gemini provider_ollama wire wire_call visible sse ndjson" ;;
-	config) echo "config catalog pricing provider provider_openai provider_anthropic provider_gemini provider_ollama wire wire_call visible" ;;
+	config) echo "config config_value config_check catalog pricing provider provider_openai provider_anthropic provider_gemini provider_ollama wire wire_call visible" ;;
 	theme) echo theme ;;
 	md) echo "md md_wrap visible" ;;
-	router) echo "router router_scan router_rules router_kw fmt catalog pricing config provider provider_openai provider_anthropic provider_gemini provider_ollama wire wire_call visible" ;;
+	router) echo "router router_scan router_rules router_kw fmt catalog pricing config config_value config_check provider provider_openai provider_anthropic provider_gemini provider_ollama wire wire_call visible" ;;
 	visible) echo visible ;;
 	gitguard) echo gitguard ;;
 	*) return 1 ;;

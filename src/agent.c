@@ -6,23 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "agent_hist.h"
+#include "agent_priv.h"
 #include "buf.h"
 #include "chat.h"
-#include "cred.h"
 #include "ledger.h"
 #include "util.h"
 
-#define AGENT_VIEW_LINE  160   /* bytes of a call or a result in the advisor's view */
-#define AGENT_VIEW_MAX   6000  /* bytes of the whole view */
-#define AGENT_ADVICE_TOKENS 800
 #define AGENT_TITLE_MAX  80
-#define AGENT_LOOP_REFUSE 3    /* the same call made this often with nothing changed: not run */
-#define AGENT_LOOP_STOP   4    /* ... and this often: the task stops */
-#define AGENT_LOOP_SAID   80   /* bytes of a repeated call's arguments in what is said */
-#define AGENT_LOOP_RESULT 2000 /* bytes of its last result the model is shown again */
 
 #define AGENT_SYSTEM_HEAD \
     "You are the coding agent of llm, working in a repository through tools. Paths are " \
@@ -38,49 +29,6 @@ const char agent_system[] = AGENT_SYSTEM_HEAD AGENT_SYSTEM_ADVISE AGENT_SYSTEM_T
 /* without the advisor: the advise tool is not declared, and not named */
 static const char agent_system_alone[] = AGENT_SYSTEM_HEAD AGENT_SYSTEM_TAIL;
 
-static const char advisor_system[] =
-    "You advise a cheaper coding agent midway through a task. You see the task, a compact "
-    "view of its work so far and its question. Answer the question directly: the next "
-    "steps, or what is wrong, in a few short lines.";
-
-/* A call the task made: how often since the last change, and what it returned. */
-struct agent_seen {
-	char *key;              /* the tool's name, a newline, its arguments in canonical JSON */
-	int count;              /* made with nothing changed in between */
-	int made;               /* made in the task */
-	long changes;           /* agent.changes after it was last made */
-	char *result;           /* what the model was told the last time it ran */
-};
-
-/* The running task. */
-struct agent {
-	const struct config *cfg;
-	struct catalog *cat;
-	struct ledger *ledger;
-	struct ws *ws;
-	const struct agent_opts *o;
-	const char *task;       /* what was asked first: the advisor is told it */
-	struct agent_result *r;
-	struct chat *chat, *advisor;
-	struct tool_decl *tools;
-	size_t ntools;
-	struct msg *msgs;       /* the history; strings and calls in owned */
-	size_t nmsgs;
-	void **owned;
-	size_t nowned;
-	enum tier worker;       /* TIER_AUTO until the first step is routed */
-	int64_t cap;            /* pico; 0: none */
-	int64_t cap_set;        /* o->max_cost as last taken: the caller may set another */
-	int advice;             /* advise calls answered */
-	struct agent_step *pending;  /* advice steps to report after the step that asked */
-	size_t npending;
-	struct agent_seen *seen;     /* the calls made, to tell a loop */
-	size_t nseen;
-	long changes;                /* edits and writes that succeeded */
-	char *looped;                /* why a repeated call stops the task, or NULL */
-	bool hist_over;              /* its history grew past what the ledger keeps: said */
-};
-
 static void *
 own(struct agent *a, void *p)
 {
@@ -95,8 +43,8 @@ own_str(struct agent *a, const char *s)
 	return s != NULL ? own(a, xstrdup(s)) : NULL;
 }
 
-static struct msg *
-msg_add(struct agent *a, const char *role, const char *text)
+struct msg *
+agent_msg_add(struct agent *a, const char *role, const char *text)
 {
 	struct msg *m;
 
@@ -150,8 +98,8 @@ stop(struct agent *a, enum chat_status status, const char *fmt, ...)
 	return status;
 }
 
-static void
-note(void *arg, const char *line)
+void
+agent_note(void *arg, const char *line)
 {
 	struct agent *a = arg;
 
@@ -167,12 +115,12 @@ budget_warn(void *arg, const char *line)
 	if (a->o->on_warn != NULL)
 		a->o->on_warn(a->o->arg, line);
 	else
-		note(arg, line);
+		agent_note(arg, line);
 }
 
 /* Fill s from the requests a turn made: their usage, cost and rows. */
-static void
-step_from_turn(struct agent_step *s, const struct chat_turn *t)
+void
+agent_step_from_turn(struct agent_step *s, const struct chat_turn *t)
 {
 	size_t i;
 
@@ -232,7 +180,7 @@ worker_text(void *arg, const char *s, size_t n)
 static int
 send_wait(struct agent *a, struct chat *c, const struct chat_opts *co, const char *prompt)
 {
-	struct chat_cb cb = { .note = note, .warn = budget_warn, .arg = a };
+	struct chat_cb cb = { .note = agent_note, .warn = budget_warn, .arg = a };
 	int rc;
 
 	/*
@@ -283,7 +231,7 @@ cap_ask(struct agent *a, const char *what, int64_t worst)
 	a->r->cap = a->cap;
 	if (a->ledger != NULL && a->r->task_id > 0 &&
 	    ledger_task_set_cap(a->ledger, a->r->task_id, a->cap, NULL) != 0)
-		note(a, "ledger: the task's raised cap is not recorded");
+		agent_note(a, "ledger: the task's raised cap is not recorded");
 	return true;
 }
 
@@ -306,15 +254,15 @@ cap_take(struct agent *a)
 	a->r->cap = a->cap;
 	if (a->ledger != NULL && a->r->task_id > 0 &&
 	    ledger_task_set_cap(a->ledger, a->r->task_id, a->cap, NULL) != 0)
-		note(a, "ledger: the task's new cap is not recorded");
+		agent_note(a, "ledger: the task's new cap is not recorded");
 }
 
 /*
  * Send a request under the task's cap; when the cap refuses it, ask for more
  * (o->more) and try again. The turn's status.
  */
-static int
-send_capped(struct agent *a, struct chat *c, struct chat_opts *co, const char *prompt)
+int
+agent_send_capped(struct agent *a, struct chat *c, struct chat_opts *co, const char *prompt)
 {
 	const char *what = c == a->chat ? "the next step" : "the advisor's step";
 	int rc;
@@ -332,304 +280,6 @@ send_capped(struct agent *a, struct chat *c, struct chat_opts *co, const char *p
 		if (!cap_ask(a, what, chat_last(c)->over_worst))
 			return rc;
 	}
-}
-
-/* The advisor's view of the work so far: each call and the start of its result, in order. */
-static void
-view_of_work(const struct agent *a, struct buf *b)
-{
-	size_t i, k;
-	char line[AGENT_VIEW_LINE + 1];
-
-	for (i = 0; i < a->nmsgs && b->len < AGENT_VIEW_MAX; i++) {
-		const struct msg *m = &a->msgs[i];
-
-		for (k = 0; k < m->ncalls; k++) {
-			snprintf(line, sizeof line, "%s %s", m->calls[k].name, m->calls[k].args);
-			buf_addf(b, "- %s\n", line);
-		}
-		if (m->role != NULL && strcmp(m->role, "tool") == 0) {
-			size_t n = strcspn(m->text, "\n");
-
-			snprintf(line, sizeof line, "%.*s", (int)n, m->text);
-			buf_addf(b, "  %s%s\n", m->call_error ? "error: " : "-> ", line);
-		}
-	}
-}
-
-/* Answer an advise call with the advisor, its own step; the text for the model (malloc'd). */
-static char *
-advise(struct agent *a, const char *args, bool *error)
-{
-	struct chat_opts co;
-	struct msg m;
-	struct buf view, prompt;
-	struct agent_step s;
-	const struct chat_turn *t;
-	cJSON *j = cJSON_Parse(args);
-	const cJSON *q = cJSON_GetObjectItemCaseSensitive(j, "question");
-	char *out;
-	int rc;
-
-	*error = true;
-	if (a->o->no_advisor) {
-		cJSON_Delete(j);
-		return xstrdup("there is no advise tool in this task; go on without it");
-	}
-	if (a->advice >= a->cfg->agent_max_advice) {
-		cJSON_Delete(j);
-		return xstrfmt("no more advice in this task (max_advice = %ld); go on without it",
-		    a->cfg->agent_max_advice);
-	}
-	a->advice++;
-	buf_init(&view, 0);
-	buf_init(&prompt, 0);
-	view_of_work(a, &view);
-	buf_addf(&prompt, "Task:\n%s\n\nWork so far:\n%s\nQuestion: %s\n", a->task,
-	    view.len ? buf_str(&view) : "(nothing yet)\n",
-	    cJSON_IsString(q) ? q->valuestring : "What next?");
-	cJSON_Delete(j);
-	memset(&m, 0, sizeof m);
-	m.role = "user";
-	m.text = buf_str(&prompt);
-	memset(&co, 0, sizeof co);
-	co.tier = a->cfg->agent_advisor != NULL ? TIER_AUTO : TIER_FRONTIER;
-	co.tier_why = "the advisor's tier";
-	co.model = a->cfg->agent_advisor;
-	co.system = advisor_system;
-	co.max_tokens = AGENT_ADVICE_TOKENS;
-	co.tier_how = a->o->tier_how;
-	co.cap_how = a->o->cap_how;
-	co.stream = true;
-	co.msgs = &m;
-	co.nmsgs = 1;
-	co.task_id = a->r->task_id;
-	if (a->advisor == NULL)
-		a->advisor = chat_new(a->cfg, a->cat, a->ledger);
-	rc = send_capped(a, a->advisor, &co, "advise");
-	t = chat_last(a->advisor);
-	if (t->nsteps > 0) {
-		step_from_turn(&s, t);
-		s.advice = true;
-		s.summary = xstrdup("advise");
-		a->pending = xreallocarray(a->pending, a->npending + 1, sizeof *a->pending);
-		a->pending[a->npending++] = s;
-	}
-	if (rc == 0 && t->text != NULL && *t->text != '\0') {
-		*error = false;
-		out = xstrdup(t->text);
-	} else {
-		out = xstrfmt("the advisor could not answer: %s", t->error ? t->error : "no answer");
-	}
-	buf_done(&view);
-	buf_done(&prompt);
-	return out;
-}
-
-/* Add a string to a step's list of tools. */
-static void
-step_tool(struct agent_step *s, const char *name)
-{
-	s->tools = xreallocarray(s->tools, s->ntools + 1, sizeof *s->tools);
-	s->tools[s->ntools++] = xstrdup(name);
-}
-
-static int
-key_cmp(const void *x, const void *y)
-{
-	const cJSON *const *p = x, *const *q = y;
-
-	return strcmp((*p)->string, (*q)->string);
-}
-
-/* Sort j's object keys at every depth: two spellings of the same arguments are one call. */
-static void
-json_sort(cJSON *j)
-{
-	cJSON *c, **v;
-	size_t i, n = 0;
-
-	for (c = j->child; c != NULL; c = c->next) {
-		json_sort(c);
-		n++;
-	}
-	if (!cJSON_IsObject(j) || n < 2)
-		return;
-	v = xcalloc(n, sizeof *v);
-	for (i = 0, c = j->child; c != NULL; c = c->next)
-		v[i++] = c;
-	qsort(v, n, sizeof *v, key_cmp);
-	for (i = 0; i < n; i++) {
-		/* cJSON keeps the last child as the first's prev */
-		v[i]->prev = v[i > 0 ? i - 1 : n - 1];
-		v[i]->next = i + 1 < n ? v[i + 1] : NULL;
-	}
-	j->child = v[0];
-	free(v);
-}
-
-/* What tells call tc from others: its name, a newline, its arguments in canonical JSON. */
-static char *
-call_key(const struct tool_call *tc)
-{
-	const char *args = tc->args != NULL ? tc->args : "";
-	cJSON *j = cJSON_Parse(args);
-	char *p = NULL, *key;
-
-	if (j != NULL) {
-		json_sort(j);
-		p = cJSON_PrintUnformatted(j);
-		cJSON_Delete(j);
-	}
-	/* arguments that do not parse are kept as sent */
-	key = xstrfmt("%s\n%s", tc->name, p != NULL ? p : args);
-	free(p);
-	return key;
-}
-
-/*
- * Count call tc as made now: its entry, whose count is how often it was made
- * with nothing changed in between (no edit or write that succeeded).
- */
-static struct agent_seen *
-seen_count(struct agent *a, const struct tool_call *tc)
-{
-	char *key = call_key(tc);
-	struct agent_seen *e;
-	size_t i;
-
-	for (i = 0; i < a->nseen && strcmp(a->seen[i].key, key) != 0; i++)
-		;
-	if (i == a->nseen) {
-		a->seen = xreallocarray(a->seen, a->nseen + 1, sizeof *a->seen);
-		memset(&a->seen[a->nseen], 0, sizeof *a->seen);
-		a->seen[a->nseen++].key = key;
-	} else {
-		free(key);
-	}
-	e = &a->seen[i];
-	e->count = e->changes == a->changes ? e->count + 1 : 1;
-	e->changes = a->changes;
-	e->made++;
-	return e;
-}
-
-/* The call of e as the user is told of it: its name and the start of its arguments. */
-static char *
-seen_said(const struct agent_seen *e)
-{
-	const char *args = strchr(e->key, '\n') + 1;
-	size_t n = strlen(args);
-
-	if (n > AGENT_LOOP_SAID)
-		for (n = AGENT_LOOP_SAID; n > 0 && ((unsigned char)args[n] & 0xc0) == 0x80; n--)
-			;
-	return xstrfmt("%.*s %.*s%s", (int)(args - 1 - e->key), e->key, (int)n, args,
-	    args[n] != '\0' ? "\xe2\x80\xa6" : "");
-}
-
-/*
- * A call made AGENT_LOOP_REFUSE times or more with nothing changed in between
- * is a loop: not run again but answered with what it returned; one more stops
- * the task (a->looped). The text for the model, or NULL to run it.
- */
-static char *
-loop_check(struct agent *a, struct agent_seen *e)
-{
-	char *said, *line, *out;
-	size_t n;
-
-	if (e->count < AGENT_LOOP_REFUSE)
-		return NULL;
-	said = seen_said(e);
-	if (e->count >= AGENT_LOOP_STOP) {
-		xasprintf(&a->looped, "the model repeated the same call to %.*s %d times with "
-		    "nothing changed in between (%s): narrow the task, or give it to another tier",
-		    (int)strcspn(e->key, "\n"), e->key, e->count, said);
-		free(said);
-		return xstrfmt("not run: the same call %d times with nothing changed in between; "
-		    "the task stops here", e->count);
-	}
-	line = xstrfmt("the model made the same call %d times with nothing changed in between "
-	    "(%s): not run again, the model is told to do something different", e->count, said);
-	note(a, line);
-	free(line);
-	free(said);
-	n = e->result != NULL ? strlen(e->result) : 0;
-	if (n > AGENT_LOOP_RESULT)
-		for (n = AGENT_LOOP_RESULT; n > 0 && ((unsigned char)e->result[n] & 0xc0) == 0x80; n--)
-			;
-	out = xstrfmt("not run: you made this same call %d times already, with no edit or write "
-	    "since, so it would do and return the same. What it returned the last time:\n%.*s%s\n"
-	    "Do something different (another call, a change, or your answer): the same call once "
-	    "more stops the task.", e->count - 1, (int)n, e->result != NULL ? e->result : "",
-	    e->result != NULL && e->result[n] != '\0' ? "\n[cut]" : "");
-	return out;
-}
-
-/*
- * Run one call of the answer; its result joins the history, its summary the
- * step's. False when it stops the task (a->looped).
- */
-static bool
-run_call(struct agent *a, const struct tool_call *tc, const char *bad, struct agent_step *s,
-    struct buf *summary)
-{
-	struct tool_result res;
-	struct agent_seen *e = seen_count(a, tc);
-	struct msg *m;
-	char *cause = NULL, *text;
-	bool error = false, ran = false;
-
-	memset(&res, 0, sizeof res);
-	step_tool(s, tc->name);
-	if (summary->len > 0)
-		buf_adds(summary, "; ");
-	if ((text = loop_check(a, e)) != NULL) {
-		error = true;
-		res.summary = xstrfmt("%s: repeated, not run", tc->name);
-		buf_adds(summary, res.summary);
-	} else if (bad != NULL) {
-		text = xstrdup(bad);
-		error = true;
-		buf_addf(summary, "%s: not run", tc->name);
-	} else if (strcmp(tc->name, "advise") == 0) {
-		text = advise(a, tc->args, &error);
-		buf_adds(summary, "advise");
-	} else if (tool_exec(a->ws, tc->name, tc->args, a->o->ask, a->o->ask_arg, &res, &cause) != 0) {
-		text = xstrfmt("the tool could not run: %s", cause ? cause : "unknown error");
-		error = true;
-		buf_addf(summary, "%s: failed", tc->name);
-	} else {
-		text = res.text != NULL ? res.text : xstrdup("");
-		res.text = NULL;
-		error = res.error;
-		ran = true;
-		buf_adds(summary, res.summary != NULL ? res.summary : tc->name);
-	}
-	if (e->count < AGENT_LOOP_REFUSE) {
-		free(e->result);
-		e->result = xstrdup(text);
-	}
-	/*
-	 * A change makes the same call again a new one: a test run after an edit,
-	 * or after a command the task had not run before, which may have changed
-	 * files (sed -i, git checkout). A command run again is no change, or two
-	 * commands taking turns would never be seen to repeat.
-	 */
-	if (ran && ((!error && (strcmp(tc->name, "edit") == 0 || strcmp(tc->name, "write") == 0)) ||
-	    (strcmp(tc->name, "run") == 0 && e->made == 1)))
-		e->changes = ++a->changes;
-	if (a->o->on_call != NULL)
-		a->o->on_call(a->o->arg, tc->name, tc->args, &res, text, error);
-	m = msg_add(a, "tool", text);
-	m->call_id = tc->id;
-	m->call_name = tc->name;
-	m->call_error = error;
-	free(text);
-	free(cause);
-	tool_result_free(&res);
-	return a->looped == NULL;
 }
 
 /* The answer's calls as the history keeps them. */
@@ -716,10 +366,10 @@ worker_step(struct agent *a)
 	co.tools = a->tools;
 	co.ntools = a->ntools;
 	co.task_id = a->r->task_id;
-	rc = send_capped(a, a->chat, &co, a->task);
+	rc = agent_send_capped(a, a->chat, &co, a->task);
 	t = chat_last(a->chat);
 	if (t->nsteps > 0)
-		step_from_turn(&s, t);
+		agent_step_from_turn(&s, t);
 	s.finish = t->finish;
 	if (rc != 0) {
 		if (t->nsteps > 0) {
@@ -734,7 +384,7 @@ worker_step(struct agent *a)
 	}
 	if (a->worker == TIER_AUTO)
 		a->worker = s.tier;  /* the worker's tier sticks within the task */
-	am = msg_add(a, "assistant", t->text);
+	am = agent_msg_add(a, "assistant", t->text);
 	am->reasoning = own_str(a, t->reasoning);
 	buf_init(&summary, 0);
 	if (t->ncalls == 0) {
@@ -755,14 +405,14 @@ worker_step(struct agent *a)
 	am->calls = calls;
 	am->ncalls = t->ncalls;
 	for (i = 0; i < t->ncalls; i++) {
-		if (!run_call(a, &calls[i], t->calls[i].error, &s, &summary))
+		if (!agent_run_call(a, &calls[i], t->calls[i].error, &s, &summary))
 			break;
 		if (a->o->cancel != NULL && *a->o->cancel)
 			break;
 	}
 	/* every call gets a result, even those a Ctrl-C or a loop kept from running */
 	for (i++; i < t->ncalls; i++) {
-		struct msg *m = msg_add(a, "tool", a->looped != NULL ? "not run: the task stopped" :
+		struct msg *m = agent_msg_add(a, "tool", a->looped != NULL ? "not run: the task stopped" :
 		    "not run: interrupted");
 
 		m->call_id = calls[i].id;
@@ -817,8 +467,8 @@ agent_preview(struct chat *c, const struct agent_opts *o, struct chat_route *r, 
 }
 
 /* The worker's tier at the start: o's, else the one a resumed task stuck to, else TIER_AUTO. */
-static enum tier
-start_tier(const struct agent_opts *o)
+enum tier
+agent_start_tier(const struct agent_opts *o)
 {
 	enum tier t;
 
@@ -826,149 +476,6 @@ start_tier(const struct agent_opts *o)
 	    tier_parse(o->resume->tier, &t))
 		return t;
 	return o->tier;
-}
-
-/* Which models agent_keys passes over: those of no provider, or with no key to look up. */
-struct keys_pick {
-	const struct config *cfg;
-	const struct model *skip;   /* the worker's, when its fallback is picked */
-};
-
-static bool
-keys_usable(void *arg, const struct model *m)
-{
-	const struct keys_pick *k = arg;
-	const struct provider_conf *pc = config_provider(k->cfg, m->provider);
-
-	return m != k->skip && pc != NULL && (!pc->requires_key || cred_probe(pc) != CRED_NONE);
-}
-
-/*
- * The key of m's provider, as its request would get it: 0, or -1 with
- * *cause. The provider of got, whose key was got already, is not asked again
- * (a key_command may ask its user).
- */
-static int
-model_key(const struct config *cfg, const struct model *m, const struct model *got,
-    char **cause)
-{
-	const struct provider_conf *pc = config_provider(cfg, m->provider);
-
-	if (got != NULL && strcmp(got->provider, m->provider) == 0)
-		return 0;
-	return pc != NULL ? cred_check(pc, cause) : 0;
-}
-
-/*
- * The worker's first model, pinned or routed like the first step (*tier the
- * tier it was picked from); NULL, with *rc and *cause when that is for want
- * of a key or an unknown pin.
- */
-static const struct model *
-keys_worker(const struct config *cfg, struct catalog *cat, const struct agent_opts *o,
-    enum tier *tier, enum chat_status *rc, char **cause)
-{
-	struct chat_opts co = { .tier = start_tier(o) };
-	struct chat_route r;
-	struct chat *c;
-
-	if (o->model != NULL) {
-		*rc = CHAT_USAGE;
-		return chat_pin(cfg, cat, o->model, cause);
-	}
-	c = chat_new(cfg, cat, NULL);
-	*rc = chat_preview(c, &co, o->task != NULL ? o->task : "", &r, cause);
-	chat_free(c);
-	if (*rc == CHAT_AUTH)
-		return NULL;
-	/* another failure is the first step's to say, as it says it */
-	free(*cause);
-	*cause = NULL;
-	*tier = r.tier;
-	return *rc == CHAT_OK ? r.model : NULL;
-}
-
-/* Warn that the tier's next model, the fallback of a failed request, has no key it can get. */
-static void
-keys_fallback(const struct config *cfg, struct catalog *cat, const struct model *first,
-    enum tier tier, struct buf *warn)
-{
-	struct keys_pick k = { .cfg = cfg, .skip = first };
-	const struct model *next;
-	enum tier got;
-	char *why = NULL;
-
-	next = router_pick(cat, tier, 0, keys_usable, &k, &got);
-	if (next == NULL || got != tier || model_key(cfg, next, first, &why) == 0)
-		return;
-	buf_addf(warn, "the fallback %s cannot be used: %s; a request to %s that fails stops "
-	    "its step\n", next->name, why, first->name);
-	free(why);
-}
-
-/*
- * The advisor's key: one named in [agent] must be there; the default, the
- * frontier tier's first model with a key, may not be, and the task then goes
- * on without the advise tool (o->no_advisor), said in warn.
- */
-static enum chat_status
-keys_advisor(const struct config *cfg, struct catalog *cat, struct agent_opts *o,
-    const struct model *worker, struct buf *warn, char **cause)
-{
-	struct keys_pick k = { .cfg = cfg };
-	const struct model *m;
-	enum chat_status rc = CHAT_OK;
-	enum tier got;
-	char *why = NULL;
-
-	if (cfg->agent_advisor != NULL) {
-		if ((m = chat_pin(cfg, cat, cfg->agent_advisor, &why)) == NULL) {
-			xasprintf(cause, "[agent] advisor: %s", why);
-			rc = CHAT_USAGE;
-		} else if (model_key(cfg, m, worker, &why) != 0) {
-			xasprintf(cause, "the advisor %s ([agent] advisor): %s", m->name, why);
-			rc = CHAT_AUTH;
-		}
-		free(why);
-		return rc;
-	}
-	m = router_pick(cat, TIER_FRONTIER, 0, keys_usable, &k, &got);
-	if (m == NULL)
-		buf_adds(warn, "no model of the frontier tier has a key, so this task has no advisor "
-		    "(the advise tool): set a key for one, or name a model as advisor under [agent]\n");
-	else if (model_key(cfg, m, worker, &why) != 0)
-		buf_addf(warn, "the advisor %s cannot be used, so this task has no advisor (the advise "
-		    "tool): %s\n", m->name, why);
-	else
-		return CHAT_OK;
-	free(why);
-	o->no_advisor = true;
-	return CHAT_OK;
-}
-
-int
-agent_keys(const struct config *cfg, struct catalog *cat, struct agent_opts *o, char **warn,
-    char **cause)
-{
-	const struct model *m;
-	enum chat_status rc;
-	enum tier tier = TIER_AUTO;
-	struct buf w;
-
-	*warn = NULL;
-	o->no_advisor = false;
-	if ((m = keys_worker(cfg, cat, o, &tier, &rc, cause)) == NULL)
-		return *cause != NULL ? rc : CHAT_OK;
-	if (model_key(cfg, m, NULL, cause) != 0)
-		return CHAT_AUTH;
-	buf_init(&w, 0);
-	if (o->model == NULL)
-		keys_fallback(cfg, cat, m, tier, &w);
-	rc = keys_advisor(cfg, cat, o, m, &w, cause);
-	if (rc == CHAT_OK && w.len > 0)
-		*warn = buf_detach(&w);
-	buf_done(&w);
-	return rc;
 }
 
 /* Keep the task's state with it: its history so far, and whether it is done. */
@@ -982,11 +489,11 @@ task_save(struct agent *a, bool done)
 	hist = agent_hist_dump(a->msgs, a->nmsgs, AGENT_HIST_MAX);
 	if (hist == NULL && !a->hist_over) {
 		a->hist_over = true;
-		note(a, "the task's history is over what llm.db keeps of one: it cannot be resumed");
+		agent_note(a, "the task's history is over what llm.db keeps of one: it cannot be resumed");
 	}
 	if (ledger_task_save(a->ledger, a->r->task_id, ws_root(a->ws), a->worker != TIER_AUTO ?
 	    tier_str(a->worker) : NULL, a->o->model, done, hist, &cause) != 0) {
-		note(a, "ledger: the task's history is not kept, so it cannot be resumed");
+		agent_note(a, "ledger: the task's history is not kept, so it cannot be resumed");
 		free(cause);
 	}
 	free(hist);
@@ -1013,7 +520,7 @@ task_new(struct agent *a)
 		free(cause);
 		return a->r->status;
 	}
-	a->task = msg_add(a, "user", o->task)->text;
+	a->task = agent_msg_add(a, "user", o->task)->text;
 	/*
 	 * kept from the start, not after the first step: meanwhile llm do --resume
 	 * finds it as its workspace's latest (held: refused), and killed in that
@@ -1066,7 +573,7 @@ task_resume(struct agent *a)
 		a->cap = a->r->cap = t->cap;
 	else if (a->ledger != NULL && a->o->max_cost != t->cap &&
 	    ledger_task_set_cap(a->ledger, t->id, a->o->max_cost, NULL) != 0)
-		note(a, "ledger: the task's new cap is not recorded");
+		agent_note(a, "ledger: the task's new cap is not recorded");
 	if (ws_task_resume(a->ws, t->id, &cause) != 0) {
 		stop(a, CHAT_USAGE, "undo journal: %s", cause);
 		free(cause);
@@ -1079,7 +586,7 @@ task_resume(struct agent *a)
 	if (strcmp(last->role, "user") == 0)
 		last->text = own(a, xstrfmt("%s\n\n%s", last->text, a->o->task));
 	else
-		msg_add(a, "user", a->o->task);
+		agent_msg_add(a, "user", a->o->task);
 	return 0;
 }
 
@@ -1100,7 +607,7 @@ agent_run(const struct config *cfg, struct catalog *cat, struct ledger *l, struc
 	a.ws = w;
 	a.o = o;
 	a.r = r;
-	a.worker = start_tier(o);
+	a.worker = agent_start_tier(o);
 	a.cap = a.cap_set = o->max_cost;
 	r->cap = a.cap;
 	if ((o->resume != NULL ? task_resume(&a) : task_new(&a)) != 0)
