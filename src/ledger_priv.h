@@ -1,4 +1,14 @@
 /* ledger_priv: what the ledger's files share of its state and helpers. */
+/*
+ * Where things are:
+ *   ledger.c       the statements; months and the meter; reservations reserved, reaped
+ *                  and settled; the budget's warnings; reports of rows, days and dollars
+ *   ledger_open.c  opening and closing: who this process is and whether a holder is
+ *                  gone, the wait for the lock, the team's ledger and its time zone
+ *   ledger_task.c  agent tasks: their rows, caps, holders and saved state
+ *   ledger_conv.c  conversations and their messages, kept beside the usage rows
+ *   ledger_pg*.c   the team's ledger in PostgreSQL (ledger_pg_priv.h); ledger_schema.c its schema
+ */
 #ifndef LLM_LEDGER_PRIV_H
 #define LLM_LEDGER_PRIV_H
 
@@ -57,7 +67,8 @@ int64_t ledger_add(int64_t a, int64_t b);
 int ledger_fail(struct ledger *l, const char *what, char **cause);
 /* Run a statement that returns no rows: 0, or -1. */
 int ledger_run(struct ledger *l, enum ledger_sql q);
-/* Whether the process pid (started at start, on owner's machine, host) is gone. */
+
+/* ledger_open.c: whether the process pid (started at start, on owner's machine, host) is gone. */
 bool ledger_gone(const struct ledger *l, int64_t pid, int64_t start, const char *owner,
     const char *host);
 
