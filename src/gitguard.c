@@ -17,6 +17,7 @@
 #define GUARD_HOOKS 512          /* entries of a hooks directory looked at */
 #define GUARD_DIRS 64            /* git directories: the workspace's, its submodules', a worktree's */
 #define GUARD_DEPTH 8            /* how deep submodules' git directories are looked for */
+#define GUARD_LOOK 4096          /* directories looked into for a .git of their own */
 
 /*
  * The files of a git directory that make git run something: its config
@@ -67,7 +68,8 @@ struct gdir {
 
 struct gitguard {
 	char *root;
-	struct held dot;  /* root/.git itself (its name is "") */
+	struct held *dots; /* the workspace's .git and those of the directories two levels down */
+	size_t ndots;
 	struct gdir *d;
 	size_t nd;
 };
@@ -83,22 +85,23 @@ add_name(struct buf *b, const char *s)
 			buf_addf(b, "\\x%02x", (unsigned char)*s);
 }
 
-/* Open the directory holding name ("a" or "a/b") beneath dirfd, never through a link; *base its last part. */
+/* Open the directory holding name ("a", "a/b", ...) beneath dirfd, never through a link; *base its last part. */
 static int
 open_parent(int dirfd, const char *name, const char **base)
 {
-	const char *slash = strchr(name, '/');
+	const char *slash;
 	char *dir;
-	int fd;
+	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0), next;
 
-	if (slash == NULL) {
-		*base = name;
-		return fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	while (fd >= 0 && (slash = strchr(name, '/')) != NULL) {
+		dir = xstrndup(name, (size_t)(slash - name));
+		next = openat(fd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		free(dir);
+		close(fd);
+		fd = next;
+		name = slash + 1;
 	}
-	*base = slash + 1;
-	dir = xstrndup(name, (size_t)(slash - name));
-	fd = openat(dirfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	free(dir);
+	*base = name;
 	return fd;
 }
 
@@ -662,37 +665,106 @@ gitguard_link(const char *dir, const char *name, const char *prefix)
 	return real;
 }
 
+/* Add name to list v of *n names, unless it is there. */
+static void
+add_unique(char ***v, size_t *n, char *name)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i], name) == 0) {
+			free(name);
+			return;
+		}
+	*v = xreallocarray(*v, *n + 2, sizeof(**v));
+	(*v)[(*n)++] = name;
+	(*v)[*n] = NULL;
+}
+
 /*
- * The git directories of the workspace at root: its .git (a directory, or
- * what a worktree's .git file names, with the repository's), and the
- * submodules' under them. A list for strv_free.
+ * Add to v the places under dir (rel to the root; "" for it) where a .git
+ * is: dir's own, and its directories' down to depth more levels (a project
+ * made in the workspace by a scaffolding tool has one there, which git uses
+ * when the user works in it). Links are not followed, nor .git looked into.
+ */
+static void
+find_dots(int rootfd, const char *dir, int depth, size_t *budget, char ***v, size_t *n)
+{
+	struct dirent *e;
+	struct stat st;
+	char *rel = xstrfmt("%s%s.git", dir, *dir != '\0' ? "/" : ""), *sub;
+	DIR *d;
+	int fd;
+
+	if (fstatat(rootfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		add_unique(v, n, rel);
+	else
+		free(rel);
+	if (depth == 0 || *budget == 0 ||
+	    (fd = openat(rootfd, *dir != '\0' ? dir : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL && *budget > 0) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    strcmp(e->d_name, ".git") == 0 || (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN))
+			continue;
+		sub = xstrfmt("%s%s%s", dir, *dir != '\0' ? "/" : "", e->d_name);
+		if (fstatat(rootfd, sub, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+			(*budget)--;
+			find_dots(rootfd, sub, depth - 1, budget, v, n);
+		}
+		free(sub);
+	}
+	closedir(d);
+}
+
+/* The .git entries of the workspace (rel to the root rootfd), a list for strv_free. */
+static char **
+dots_of(int rootfd)
+{
+	char **v = xcalloc(1, sizeof(*v));
+	size_t n = 0, budget = GUARD_LOOK;
+
+	find_dots(rootfd, "", 2, &budget, &v, &n);
+	return v;
+}
+
+/*
+ * The git directories of the workspace at root, whose .git entries are
+ * dots: what each names (a directory, or what a worktree's or submodule's
+ * .git file names, with the repository's), and the submodules' under them.
+ * A list for strv_free.
  */
 static char **
-find_gdirs(const char *root)
+find_gdirs(const char *root, char *const *dots)
 {
-	char **v = xcalloc(1, sizeof(*v)), *dot = xstrfmt("%s/.git", root), *real, *common, *mods;
-	size_t n = 0, i;
+	char **v = xcalloc(1, sizeof(*v)), *dot, *real, *common, *mods, *at;
+	size_t n = 0, i, k = 0;
 	struct stat st;
 
-	if (lstat(dot, &st) == 0 && S_ISREG(st.st_mode)) {
-		if ((real = gitguard_link(root, ".git", "gitdir: ")) != NULL) {
-			v = xreallocarray(v, n + 3, sizeof(*v));
-			if ((common = gitguard_link(real, "commondir", "")) != NULL)
-				v[n++] = common;
-			v[n++] = real;
-			v[n] = NULL;
-		}
-	} else if (stat(dot, &st) == 0 && S_ISDIR(st.st_mode) && (real = realpath(dot, NULL)) != NULL) {
-		v = xreallocarray(v, n + 2, sizeof(*v));
-		v[n++] = real;
-		v[n] = NULL;
+	for (i = 0; dots[i] != NULL; i++) {
+		dot = xstrfmt("%s/%s", root, dots[i]);
+		if (lstat(dot, &st) == 0 && S_ISREG(st.st_mode)) {
+			at = xstrndup(dot, strlen(dot) - strlen("/.git"));
+			if ((real = gitguard_link(at, ".git", "gitdir: ")) != NULL) {
+				if ((common = gitguard_link(real, "commondir", "")) != NULL)
+					add_unique(&v, &n, common);
+				add_unique(&v, &n, real);
+			}
+			free(at);
+		} else if (lstat(dot, &st) == 0 && S_ISDIR(st.st_mode) && (real = realpath(dot, NULL)) != NULL)
+			add_unique(&v, &n, real);
+		free(dot);
 	}
-	for (i = 0; v[i] != NULL && i < 2; i++) {
+	for (k = n, i = 0; i < k && n < GUARD_DIRS; i++) {
 		mods = xstrfmt("%s/modules", v[i]);
 		find_in(mods, 0, &v, &n);
 		free(mods);
 	}
-	free(dot);
 	return v;
 }
 
@@ -700,76 +772,158 @@ struct gitguard *
 gitguard_take(const char *root)
 {
 	struct gitguard *g = xcalloc(1, sizeof(*g));
-	char **dirs = find_gdirs(root);
+	char **dots, **dirs;
 	size_t i;
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	g->root = xstrdup(root);
-	if (fd >= 0) {
-		hold(fd, ".git", &g->dot);
-		close(fd);
-	} else
-		g->dot.name = xstrdup(".git");
+	dots = fd >= 0 ? dots_of(fd) : xcalloc(1, sizeof(*dots));
+	for (i = 0; dots[i] != NULL; i++) {
+		g->dots = xreallocarray(g->dots, g->ndots + 1, sizeof(*g->dots));
+		hold(fd, dots[i], &g->dots[g->ndots++]);
+	}
+	dirs = find_gdirs(root, dots);
 	for (i = 0; dirs[i] != NULL; i++) {
 		g->d = xreallocarray(g->d, g->nd + 1, sizeof(*g->d));
 		gdir_take(&g->d[g->nd++], dirs[i], false);
 	}
 	strv_free(dirs);
+	strv_free(dots);
+	if (fd >= 0)
+		close(fd);
 	return g;
 }
 
-/* Move what is at root/.git aside, to a name git never looks at; say so in b. */
+/* Move what is at rel (a .git under the root) aside, to a name git never looks at; say so in b. */
 static void
-move_aside(const struct gitguard *g, int rootfd, const char *what, struct buf *b)
+move_aside(int rootfd, const char *rel, const char *what, struct buf *b)
 {
+	const char *base;
 	char name[64];
-	int i;
+	int i, pfd = open_parent(rootfd, rel, &base);
 
-	for (i = 1; i < 100; i++) {
+	for (i = 1; pfd >= 0 && i < 100; i++) {
 		snprintf(name, sizeof(name), i == 1 ? ".git.replaced" : ".git.replaced.%d", i);
-		if (faccessat(rootfd, name, F_OK, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT)
+		if (faccessat(pfd, name, F_OK, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT)
 			break;
 	}
 	buf_adds(b, b->len > 0 ? "; " : "");
-	if (i < 100 && renameat(rootfd, ".git", rootfd, name) == 0)
-		buf_addf(b, ".git %s: llm moved it, unread, to %s", what, name);
-	else
-		buf_addf(b, ".git %s, and llm could not move it aside: look at it before you run git in %s",
-		    what, g->root);
+	add_name(b, rel);
+	if (pfd >= 0 && i < 100 && renameat(pfd, base, pfd, name) == 0) {
+		buf_addf(b, " %s: llm moved it, unread, to ", what);
+		add_name(b, name);
+	} else
+		buf_addf(b, " %s, and llm could not move it aside: look at it before you run git there",
+		    what);
+	if (pfd >= 0)
+		close(pfd);
+}
+
+/* The .git entry held as name, or NULL. */
+static const struct held *
+dot_find(const struct gitguard *g, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < g->ndots; i++)
+		if (strcmp(g->dots[i].name, name) == 0)
+			return &g->dots[i];
+	return NULL;
+}
+
+/*
+ * Whether the new .git file at rel is one git makes: a submodule's or a
+ * worktree's, naming a directory in the modules or worktrees of the
+ * workspace's own .git, which are looked into as git directories.
+ */
+static bool
+made_by_git(const struct gitguard *g, const char *rel)
+{
+	char *at = xstrfmt("%s/%s", g->root, rel), *real, *top = xstrfmt("%s/.git", g->root);
+	char *mods = NULL, *trees = NULL;
+	bool yes = false;
+
+	at[strlen(at) - strlen("/.git")] = '\0';
+	if ((real = gitguard_link(at, ".git", "gitdir: ")) != NULL) {
+		mods = xstrfmt("%s/modules/", top);
+		trees = xstrfmt("%s/worktrees/", top);
+		yes = str_startswith(real, mods) || str_startswith(real, trees);
+	}
+	free(mods);
+	free(trees);
+	free(real);
+	free(top);
+	free(at);
+	return yes;
+}
+
+/*
+ * Whether the .git at rel is the one it was (or a new repository's
+ * directory, looked into as one); if not, it is moved aside (and a .git
+ * file put back), said in b.
+ */
+static bool
+dot_check(const struct gitguard *g, int rootfd, const char *rel, struct buf *b)
+{
+	static const struct held none = { .name = "" };
+	const struct held *was = dot_find(g, rel);
+	struct held now;
+	bool ok = true;
+
+	if (was == NULL)
+		was = &none;
+	hold(rootfd, rel, &now);
+	if (was->kind == 0 && now.kind == S_IFREG && made_by_git(g, rel)) {
+		held_done(&now);
+		return true;
+	}
+	if (now.kind != 0 && !(now.kind == S_IFDIR ? was->kind == S_IFDIR &&
+	    now.st.st_dev == was->st.st_dev && now.st.st_ino == was->st.st_ino :
+	    same(was, &now)) && (was->kind == S_IFDIR || now.kind != S_IFDIR)) {
+		ok = false;
+		move_aside(rootfd, rel, was->kind == 0 ? "was made by the command, naming another git"
+		    " directory" : "was replaced by the command", b);
+		if (was->kind != 0 && was->kind != S_IFDIR && restore(rootfd, was) == 0) {
+			buf_adds(b, ", and the old ");
+			add_name(b, rel);
+			buf_adds(b, " was put back");
+		}
+	}
+	held_done(&now);
+	return ok;
 }
 
 char *
 gitguard_check(struct gitguard *g)
 {
 	struct buf b;
-	struct held now;
-	char **dirs;
-	size_t i, k;
+	char **dots, **dirs, **moved = xcalloc(1, sizeof(*moved)), *at;
+	size_t i, k, nmoved = 0;
 	int fd = open(g->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	bool dot_ok = true;
 
 	buf_init(&b, 0);
-	if (fd < 0)
+	if (fd < 0) {
+		free(moved);
 		return NULL;
-	/* .git itself: the directory it was, or a worktree's file as it was */
-	hold(fd, ".git", &now);
-	if (now.kind != 0 && !(now.kind == S_IFDIR ? g->dot.kind == S_IFDIR &&
-	    now.st.st_dev == g->dot.st.st_dev && now.st.st_ino == g->dot.st.st_ino :
-	    same(&g->dot, &now))) {
-		if (g->dot.kind == S_IFDIR || now.kind != S_IFDIR) {
-			dot_ok = false;
-			move_aside(g, fd, g->dot.kind == 0 ? "was made by the command, naming another git directory" :
-			    "was replaced by the command", &b);
-			if (g->dot.kind != 0 && g->dot.kind != S_IFDIR && restore(fd, &g->dot) == 0)
-				buf_adds(&b, ", and the old .git was put back");
-		}
 	}
-	held_done(&now);
-	for (i = 0; i < g->nd; i++)
-		if (dot_ok || !str_startswith(g->d[i].path, g->root))
+	/* each .git itself: the directory it was, or the file as it was */
+	dots = dots_of(fd);
+	for (i = 0; dots[i] != NULL; i++)
+		if (!dot_check(g, fd, dots[i], &b)) {
+			at = xstrfmt("%s/%s", g->root, dots[i]);
+			add_unique(&moved, &nmoved, at);
+		}
+	/* what they held, but what was moved aside unread */
+	for (i = 0; i < g->nd; i++) {
+		for (k = 0; k < nmoved && !str_startswith(g->d[i].path, moved[k]); k++)
+			;
+		if (k == nmoved)
 			gdir_check(g, &g->d[i], &b);
+	}
 	/* git directories the command made: a new repository, a submodule's */
-	dirs = dot_ok ? find_gdirs(g->root) : xcalloc(1, sizeof(*dirs));
+	strv_free(dots);
+	dots = dots_of(fd);
+	dirs = find_gdirs(g->root, dots);
 	for (i = 0; dirs[i] != NULL; i++) {
 		struct gdir d;
 
@@ -782,6 +936,8 @@ gitguard_check(struct gitguard *g)
 		gdir_done(&d);
 	}
 	strv_free(dirs);
+	strv_free(dots);
+	strv_free(moved);
 	close(fd);
 	if (b.len == 0) {
 		buf_done(&b);
@@ -800,7 +956,9 @@ gitguard_free(struct gitguard *g)
 	for (i = 0; i < g->nd; i++)
 		gdir_done(&g->d[i]);
 	free(g->d);
-	held_done(&g->dot);
+	for (i = 0; i < g->ndots; i++)
+		held_done(&g->dots[i]);
+	free(g->dots);
 	free(g->root);
 	free(g);
 }

@@ -279,6 +279,35 @@ test_submodule(void)
 }
 
 static void
+test_nested(void)
+{
+	char *said;
+
+	repo("nest");
+	CHECK(sh("nest", "git init -q lib/inner && printf 'exit 0\\n' >lib/inner/.git/hooks/pre-push"));
+	/* a project made in the workspace, as a scaffolding tool makes one */
+	said = guarded("nest", "git init -q app && echo x >app/.git/hooks/pre-commit"
+	    " && git -C app config core.hooksPath .husky && echo y >>lib/inner/.git/hooks/pre-push");
+	CHECK_HAS(said, "app/.git/hooks/pre-commit was removed");
+	CHECK_HAS(said, "app/.git/config was removed (it set core.hookspath)");
+	CHECK_HAS(said, "lib/inner/.git/hooks/pre-push was put back");
+	free(said);
+	CHECK(there("nest", "app/.git/hooks/pre-commit.sample"));
+	CHECK_STR_FREE(text("nest", "lib/inner/.git/hooks/pre-push"), "exit 0\n");
+	/* a .git file naming a git directory of the command's */
+	said = guarded("nest", "git init -q --bare evil && mkdir tool && echo 'gitdir: ../evil' >tool/.git");
+	CHECK_HAS(said, "tool/.git was made by the command, naming another git directory: llm moved it,"
+	    " unread, to .git.replaced");
+	free(said);
+	CHECK(!there("nest", "tool/.git"));
+	/* but a submodule added is git's own doing */
+	repo("libsrc");
+	CHECK(guarded("nest", "git -c protocol.file.allow=always submodule add -q ../libsrc sub") == NULL);
+	CHECK(there("nest", "sub/.git"));
+	CHECK(sh("nest", "git -C sub status"));
+}
+
+static void
 test_names_shown(void)
 {
 	char *said;
@@ -310,6 +339,7 @@ main(void)
 	RUN(test_new_repository);
 	RUN(test_worktree);
 	RUN(test_submodule);
+	RUN(test_nested);
 	RUN(test_names_shown);
 	free(top);
 	UNIT_EXIT();
