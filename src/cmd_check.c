@@ -398,25 +398,6 @@ bare_command(char *line)
 	return line;
 }
 
-/* Whether w is a program on $PATH (a file: "/usr/bin/.." is none). */
-static bool
-on_path(const char *w)
-{
-	const char *p = getenv("PATH");
-	bool found = false;
-	struct stat st;
-
-	for (p = p != NULL ? p : "/usr/bin:/bin"; !found && *p;) {
-		size_t len = strcspn(p, ":");
-		char *f = xstrfmt("%.*s/%s", (int)len, len ? p : ".", w);
-
-		found = stat(f, &st) == 0 && S_ISREG(st.st_mode) && access(f, X_OK) == 0;
-		free(f);
-		p += len + (p[len] == ':');
-	}
-	return found;
-}
-
 /* Whether the shell would run w: a path, an assignment, a builtin, a keyword or a program. */
 static bool
 is_command_name(const char *w)
@@ -435,7 +416,7 @@ is_command_name(const char *w)
 	for (i = 0; builtins[i]; i++)
 		if (strcmp(w, builtins[i]) == 0)
 			return true;
-	return on_path(w);
+	return path_has(w);
 }
 
 /*

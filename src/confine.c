@@ -245,40 +245,64 @@ env_path(const char *name)
 	return v != NULL && *v == '/' ? v : NULL;
 }
 
-/* The caches build tools keep. */
-char **
-confine_caches(void)
+/* Add path to the caches, kept by tool (a program's name; NULL: many). */
+static void
+cache_add(char ***list, const char ***tools, size_t *n, char *path, const char *tool)
+{
+	*tools = xreallocarray(*tools, *n + 2, sizeof(**tools));
+	(*tools)[*n] = tool;
+	(*tools)[*n + 1] = NULL;
+	list_add(list, n, path);
+}
+
+/* The caches build tools keep, with the tool that keeps each in *tools (freed with free). */
+static char **
+caches(const char ***tools)
 {
 	const char *home = env_path("HOME"), *v;
 	char **list = NULL, *gopath;
 	size_t n = 0;
 
+	*tools = NULL;
 	if ((v = env_path("XDG_CACHE_HOME")) != NULL)
-		list_add(&list, &n, xstrdup(v));
+		cache_add(&list, tools, &n, xstrdup(v), NULL);
 	else if (home != NULL)
-		list_add(&list, &n, xstrfmt("%s/.cache", home));
+		cache_add(&list, tools, &n, xstrfmt("%s/.cache", home), NULL);
 	if ((v = env_path("CARGO_HOME")) != NULL || home != NULL) {
 		/* the downloads only: bin/ and config.toml would run unconfined later */
-		list_add(&list, &n, v ? xstrfmt("%s/registry", v) : xstrfmt("%s/.cargo/registry", home));
-		list_add(&list, &n, v ? xstrfmt("%s/git", v) : xstrfmt("%s/.cargo/git", home));
+		cache_add(&list, tools, &n, v ? xstrfmt("%s/registry", v) : xstrfmt("%s/.cargo/registry", home),
+		    "cargo");
+		cache_add(&list, tools, &n, v ? xstrfmt("%s/git", v) : xstrfmt("%s/.cargo/git", home), "cargo");
 	}
 	if ((v = env_path("GOMODCACHE")) != NULL) {
-		list_add(&list, &n, xstrdup(v));
+		cache_add(&list, tools, &n, xstrdup(v), "go");
 	} else if ((v = env_path("GOPATH")) != NULL) {
 		gopath = xstrndup(v, strcspn(v, ":"));
-		list_add(&list, &n, xstrfmt("%s/pkg/mod", gopath));
+		cache_add(&list, tools, &n, xstrfmt("%s/pkg/mod", gopath), "go");
 		free(gopath);
 	} else if (home != NULL) {
-		list_add(&list, &n, xstrfmt("%s/go/pkg/mod", home));
+		cache_add(&list, tools, &n, xstrfmt("%s/go/pkg/mod", home), "go");
 	}
 	if ((v = env_path("GOCACHE")) != NULL)
-		list_add(&list, &n, xstrdup(v));
+		cache_add(&list, tools, &n, xstrdup(v), "go");
 	if ((v = env_path("npm_config_cache")) != NULL)
-		list_add(&list, &n, xstrdup(v));
+		cache_add(&list, tools, &n, xstrdup(v), "npm");
 	else if (home != NULL)
-		list_add(&list, &n, xstrfmt("%s/.npm", home));
-	if (list == NULL)
+		cache_add(&list, tools, &n, xstrfmt("%s/.npm", home), "npm");
+	if (list == NULL) {
 		list = xcalloc(1, sizeof(*list));
+		*tools = xcalloc(1, sizeof(**tools));
+	}
+	return list;
+}
+
+char **
+confine_caches(void)
+{
+	const char **tools;
+	char **list = caches(&tools);
+
+	free(tools);
 	return list;
 }
 
@@ -434,12 +458,14 @@ confine_new(const char *root, const char *const *writable, const char *const *pr
     char **cause)
 {
 	struct confine *c = xcalloc(1, sizeof(*c));
-	char **roots = NULL, **caches = confine_caches();
+	const char **tools;
+	char **roots = NULL, **cache = caches(&tools);
 	size_t n = 0, i;
 
 	c->ruleset = -1;
 	if ((c->tmpdir = make_tmpdir(cause)) == NULL) {
-		strv_free(caches);
+		strv_free(cache);
+		free(tools);
 		confine_free(c);
 		return NULL;
 	}
@@ -447,11 +473,19 @@ confine_new(const char *root, const char *const *writable, const char *const *pr
 	list_add(&roots, &n, xstrdup(root));
 	list_add(&roots, &n, xstrdup(c->tmpdir));
 	list_add(&roots, &n, xstrdup("/dev"));
-	for (i = 0; caches[i] != NULL; i++)
-		list_add(&roots, &n, xstrdup(caches[i]));
+	for (i = 0; cache[i] != NULL; i++) {
+		/*
+		 * a cache not made yet is made now, where its tool is installed:
+		 * the first go build of a fresh account must find one it may write
+		 */
+		if (access(cache[i], F_OK) != 0 && (tools[i] == NULL || path_has(tools[i])))
+			mkdir_p(cache[i]);
+		list_add(&roots, &n, xstrdup(cache[i]));
+	}
 	for (i = 0; writable != NULL && writable[i] != NULL; i++)
 		list_add(&roots, &n, expand(writable[i]));
-	strv_free(caches);
+	strv_free(cache);
+	free(tools);
 	c->npaths = confine_plan((const char *const *)roots, protect, &c->paths);
 	strv_free(roots);
 	c->abi = confine_abi();

@@ -36,7 +36,8 @@ size_t confine_plan(const char *const *roots, const char *const *protect, char *
  * The places build tools keep their caches, from the environment or the
  * defaults: $XDG_CACHE_HOME (~/.cache), $CARGO_HOME/registry and /git
  * (~/.cargo), $GOMODCACHE ($GOPATH/pkg/mod, ~/go/pkg/mod), $GOCACHE and
- * npm's cache (~/.npm). NULL-terminated (strv_free).
+ * npm's cache (~/.npm). NULL-terminated (strv_free). confine_new makes one
+ * not made yet where its tool (cargo, go, npm) is on $PATH; ~/.cache always.
  */
 char **confine_caches(void);
 

@@ -210,25 +210,6 @@ tui_attach_file(struct tui *t, const char *who, const char *path)
 }
 
 
-/* Whether prog is an executable file in a directory of PATH. */
-static bool
-in_path(const char *prog)
-{
-	const char *path = getenv("PATH"), *p, *end;
-	bool found = false;
-	char *full;
-
-	for (p = path; p != NULL && *p && !found; p = *end ? end + 1 : end) {
-		end = strchr(p, ':');
-		if (end == NULL)
-			end = p + strlen(p);
-		full = xstrfmt("%.*s/%s", (int)(end - p), end > p ? p : ".", prog);
-		found = access(full, X_OK) == 0;
-		free(full);
-	}
-	return found;
-}
-
 /* The clipboard command: LLM_CLIPBOARD, wl-copy on Wayland, xclip on X; NULL if none. */
 static char *
 clipboard_cmd(void)
@@ -237,9 +218,9 @@ clipboard_cmd(void)
 
 	if (env != NULL && *env)
 		return xstrdup(env);
-	if (getenv("WAYLAND_DISPLAY") && in_path("wl-copy"))
+	if (getenv("WAYLAND_DISPLAY") && path_has("wl-copy"))
 		return xstrdup("wl-copy");
-	if (getenv("DISPLAY") && in_path("xclip"))
+	if (getenv("DISPLAY") && path_has("xclip"))
 		return xstrdup("xclip -selection clipboard");
 	return NULL;
 }

@@ -485,6 +485,25 @@ mkdir_p(const char *path)
 	return 0;
 }
 
+/* Whether prog is a program in a directory of $PATH (a regular file we may run). */
+bool
+path_has(const char *prog)
+{
+	const char *p = getenv("PATH");
+	bool found = false;
+	struct stat st;
+
+	for (p = p != NULL ? p : "/usr/bin:/bin"; !found && *p;) {
+		size_t len = strcspn(p, ":");
+		char *f = xstrfmt("%.*s/%s", (int)len, len ? p : ".", prog);
+
+		found = stat(f, &st) == 0 && S_ISREG(st.st_mode) && access(f, X_OK) == 0;
+		free(f);
+		p += len + (p[len] == ':');
+	}
+	return found;
+}
+
 #ifndef LLM_DATADIR
 #define LLM_DATADIR "/usr/local/share/llm"
 #endif

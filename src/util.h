@@ -90,6 +90,8 @@ int file_write_atomic(const char *path, const char *data, size_t len, mode_t mod
 int file_write_new(const char *path, const char *data, size_t len, mode_t mode, char **cause);
 /* Create a directory and its parents with mode 0700; 0 or -1 with errno. */
 int mkdir_p(const char *path);
+/* Whether prog is a program in a directory of $PATH (a regular file we may run). */
+bool path_has(const char *prog);
 /*
  * Fill dirs (at most max, each malloc'd) with the directories a kind of
  * shipped file ("themes", "roles") is searched in, in order: the config

@@ -125,6 +125,21 @@ git_task "$T/fake/sub" "echo x >$T/elsewhere/f2 && echo written"
 check_not_contains "a .git file leading elsewhere opens nothing" "$sent" "written"
 check "nothing made there" test ! -e "$T/elsewhere/f2"
 
+# a fresh account has no ~/.cache or ~/.npm yet: they are made for the first command, where their
+# tool is installed, so that its first build can keep its cache
+rm -rf "$HOME/.cache" "$HOME/.npm" "$HOME/go"
+mkdir -p "$T/bin"
+printf '#!/bin/sh\n' >"$T/bin/npm"
+chmod +x "$T/bin/npm"
+old_path=$PATH
+PATH="$T/bin:$PATH"
+git_task "$T/repo" "mkdir -p \$HOME/.cache/go-build && echo x >\$HOME/.npm/f && echo cached"
+PATH=$old_path
+check_contains "fresh home: a command writes in the ~/.cache and ~/.npm made for it" "$sent" "cached"
+if ! command -v go >/dev/null 2>&1; then
+	check "fresh home: no ~/go where go is not installed" test ! -e "$HOME/go"
+fi
+
 t_config_append "[agent]
 writable = $T, ~/.bashrc"
 rm -f "$T/repo/ws-file"
