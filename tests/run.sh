@@ -3,7 +3,10 @@
 # Each test prints "ok - name" / "not ok - name" lines; a test program that
 # exits non-zero without reporting a failure counts as one failure.
 # TESTS="pattern" runs only the tests whose file name matches; JOBS=N runs N
-# tests at a time (default 3: most of a script test's time is spent waiting).
+# tests at a time (default 3: most of a script test's time is spent waiting),
+# starting another as soon as one ends, the longest first: each run keeps the
+# milliseconds each test took in $BUILD/test-times for the next run's order
+# (any build's times will do; without them, the script tests go first).
 # Only failing checks are printed; the whole log of each failing test file is
 # kept under $BUILD/test-logs/ (the path is printed), the rest is removed.
 set -u
@@ -27,41 +30,50 @@ file_of() {
 run_one() {
 	_f=$(file_of "$1")
 	shift
+	_t0=$(date +%s%N)
 	"$@" >"$out/$_f.log" 2>&1
 	echo $? >"$out/$_f.rc"
+	echo $((($(date +%s%N) - _t0) / 1000000)) >"$out/$_f.ms"
 }
 
-list=""
-for t in "$top/$BUILD"/tests/test_*; do
-	[ -x "$t" ] || continue
-	list="$list $t"
-done
-for t in "$here"/sh/*.sh "$here"/sh/*/*.sh; do
-	[ -f "$t" ] || continue
-	list="$list $t"
-done
+# The tests as "name path" lines, those that took longest last time first.
+list() {
+	for t in "$here"/sh/*/*.sh "$here"/sh/*.sh "$top/$BUILD"/tests/test_*; do
+		case "$t" in
+		"$here"/sh/*/*.sh) name=${t#"$here"/sh/} ;;
+		*.sh) [ -f "$t" ] || continue; name=$(basename "$t") ;;
+		*) [ -x "$t" ] || continue; name=$(basename "$t") ;;
+		esac
+		case "$name" in *"$pattern"*) echo "$name $t" ;; esac
+	done
+}
+times=$(ls -t "$top"/build*/test-times 2>/dev/null | head -n 1)
+order=$(list | awk -v times="$times" '
+	BEGIN { if (times != "") while ((getline l < times) > 0) { split(l, f, " "); ms[f[1]] = f[2] } }
+	{ print (($1 in ms) ? ms[$1] : 1e9 - NR), $0 }' | sort -k1,1nr -s | cut -d" " -f2-)
 
-running=0
-names=""
-for t in $list; do
-	# tests/sh/tui/chat.sh is named tui/chat.sh here
-	case "$t" in
-	"$here"/sh/*/*.sh) name=${t#"$here"/sh/} ;;
-	*) name=$(basename "$t") ;;
-	esac
-	case "$name" in *"$pattern"*) ;; *) continue ;; esac
-	names="$names $name"
-	case "$t" in
-	*.sh) run_one "$name" sh "$t" & ;;
-	*) run_one "$name" "$t" & ;;
-	esac
-	running=$((running + 1))
-	if [ "$running" -ge "$jobs" ]; then
-		wait
-		running=0
-	fi
+# A slot is a line in a pipe: a test takes one to start and puts it back when
+# it ends, so JOBS tests run at a time however long each takes.
+mkfifo "$out/slots"
+exec 3<>"$out/slots"
+i=0
+while [ "$i" -lt "$jobs" ]; do
+	echo >&3
+	i=$((i + 1))
 done
+names=""
+while read -r name t; do
+	names="$names $name"
+	read -r _ <&3
+	case "$t" in
+	*.sh) (run_one "$name" sh "$t" 3>&-; echo >&3) & ;;
+	*) (run_one "$name" "$t" 3>&-; echo >&3) & ;;
+	esac
+done <<EOF
+$order
+EOF
 wait
+exec 3>&-
 
 logs=$top/$BUILD/test-logs
 rm -rf "$logs"
@@ -93,6 +105,13 @@ for name in $names; do
 		failed_names="$failed_names $name"
 	fi
 done
+# this run's times, and those of the tests it did not run
+for name in $names; do
+	echo "$name $(cat "$out/$(file_of "$name").ms" 2>/dev/null || echo 0)"
+done >"$out/times"
+[ -f "$top/$BUILD/test-times" ] && awk 'FNR == NR { seen[$1] = 1; next } !($1 in seen)' \
+	"$out/times" "$top/$BUILD/test-times" >>"$out/times"
+mv "$out/times" "$top/$BUILD/test-times"
 [ -n "$failed_names" ] && echo "failed:$failed_names (logs in $logs)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

@@ -84,17 +84,25 @@ check_screen "typo: said" p0 "/model: unknown model 'test-mdi' (/model lists the
 check_contains "typo: still pinned" "$(row "$T/p0" Nov)" "model: test-mid  F3"
 check_eq "typo: pinned model asked" "$(fake_last body.model)" test-mid-1
 
+# _fake_left N: N queued replies are left.
+_fake_left() {
+	[ "$(fake_pending)" -eq "$1" ]
+}
+
 # re-ask after a cancel before any text: the cancelled question goes up, the earlier exchange stays
 fake_reset
 fake_reply '{"text":"answer A","usage":{"input":10,"output":2}}'
 fake_reply '{"fault":"stall","seconds":5,"chunks":[]}'
 fake_reply '{"text":"answer B","usage":{"input":10,"output":2}}'
+# Ctrl-C once the stalled reply is taken, so that the re-ask gets answer B
+(t_wait _fake_left 1 && : >"$T/x.sent") &
 tui_ok "cancelled" x <<S
 :type question A
 :key Enter
 :wait-idle
 :type question B
 :key Enter
+:wait-file $T/x.sent
 :key C-c
 :wait-idle
 :key F4
@@ -110,9 +118,11 @@ check_screen "cancelled: answer" x0 "llm  answer B"
 fake_reset
 fake_reply '{"fault":"stall","seconds":5,"chunks":[]}'
 fake_reply '{"text":"answer B","usage":{"input":10,"output":2}}'
+(t_wait _fake_left 1 && : >"$T/y.sent") &
 tui_ok "cancelled first" y <<S
 :type question B
 :key Enter
+:wait-file $T/y.sent
 :key C-c
 :wait-idle
 :key F4
