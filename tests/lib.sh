@@ -733,6 +733,24 @@ WRAP
 	chmod +x "$1/llm"
 }
 
+# t_valgrind_tests MIN TEST...: the script tests tests/sh/TEST.sh again, with
+# every llm process under valgrind (its checks named "valgrind TEST: ..."),
+# then check_valgrind over at least MIN processes. The tests are split over
+# several files so that they run side by side.
+t_valgrind_tests() {
+	_vg_min=$1
+	shift
+	VG=$(mktemp -d "${TMPDIR:-/tmp}/llm-vg.XXXXXX")
+	trap 'rm -rf "$VG"' EXIT
+	t_valgrind_llm "$VG" "valgrind" "${LLM_ASAN:-}"
+	for _vg_t in "$@"; do
+		T_VALGRIND=1 RUN_TIMEOUT=120 LLM_BIN="$VG/llm" sh "$LLM_TOP/tests/sh/$_vg_t.sh" 2>&1 |
+		    sed -e "s/^ok - /ok - valgrind $_vg_t: /" -e "s/^not ok - /not ok - valgrind $_vg_t: /" |
+		    grep -v '^# fake'
+	done
+	check_valgrind "$VG" "$_vg_min" "llm processes"
+}
+
 # check_valgrind DIR MIN WHAT: DIR holds at least MIN logs of t_valgrind_llm's
 # wrapper (one a process: WHAT counts them) and none reports a memory error or
 # a definite leak; else not ok with the start of each log that does.

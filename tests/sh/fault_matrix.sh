@@ -173,7 +173,7 @@ check_rc "invalid UTF-8, logs --json: exit 0" 0
 check_eq "invalid UTF-8, logs --json: valid UTF-8 JSON" "$(utf8_field "$T/out" conversations.0.messages.1.text)" "$want"
 
 # A few rows again with llm under valgrind: no memory errors and no definite
-# leaks on the failure paths (tests/sh/valgrind.sh does the same for the CLI tests).
+# leaks on the failure paths (tests/sh/valgrind_*.sh do the same for the CLI tests).
 t_valgrind_llm "$T/vg" "valgrind rows" "$ASAN"
 REAL_BIN=$LLM_BIN
 LLM_BIN="$T/vg/llm"

@@ -1,0 +1,4 @@
+# tests/sh/cli_pipe.sh again, with every llm process under valgrind: no memory
+# errors and no definite leaks, whatever the outcome of the request.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_valgrind_tests 15 cli_pipe
