@@ -47,7 +47,12 @@ list() {
 		case "$name" in *"$pattern"*) echo "$name $t" ;; esac
 	done
 }
-times=$(ls -t "$top"/build*/test-times 2>/dev/null | head -n 1)
+times=$top/$BUILD/test-times
+if [ ! -f "$times" ]; then
+	for f in "$top"/build*/test-times; do
+		[ -f "$f" ] && times=$f
+	done
+fi
 order=$(list | awk -v times="$times" '
 	BEGIN { if (times != "") while ((getline l < times) > 0) { split(l, f, " "); ms[f[1]] = f[2] } }
 	{ print (($1 in ms) ? ms[$1] : 1e9 - NR), $0 }' | sort -k1,1nr -s | cut -d" " -f2-)
@@ -109,9 +114,10 @@ done
 for name in $names; do
 	echo "$name $(cat "$out/$(file_of "$name").ms" 2>/dev/null || echo 0)"
 done >"$out/times"
-[ -f "$top/$BUILD/test-times" ] && awk 'FNR == NR { seen[$1] = 1; next } !($1 in seen)' \
-	"$out/times" "$top/$BUILD/test-times" >>"$out/times"
-mv "$out/times" "$top/$BUILD/test-times"
+touch "$top/$BUILD/test-times"
+awk 'FNR == NR { seen[$1] = 1; print; next } !($1 in seen)' \
+	"$out/times" "$top/$BUILD/test-times" >"$out/times.all"
+mv "$out/times.all" "$top/$BUILD/test-times"
 [ -n "$failed_names" ] && echo "failed:$failed_names (logs in $logs)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
