@@ -123,9 +123,14 @@ FORCE:
 deps:
 	@sh scripts/deps.sh
 
+# check and check-asan build on every core (make's own -j, when given, is kept).
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+BUILD_JOBS = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
+
 check:
 	@echo "check: running 'make deps' first (installs missing Debian packages; 'make test' skips this)"
 	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory $(BUILD_JOBS) llm unit
 	@$(MAKE) --no-print-directory test
 
 test: llm unit
@@ -140,10 +145,8 @@ ASAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -Wno-f
 check-asan:
 	@echo "check-asan: running 'make deps' first (installs missing Debian packages)"
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" \
-		LDFLAGS="-fsanitize=address,undefined" $(BUILD:build=build-asan)/llm
-	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" \
-		LDFLAGS="-fsanitize=address,undefined" unit
+	@$(MAKE) --no-print-directory $(BUILD_JOBS) BUILD=build-asan CFLAGS="$(ASAN_CFLAGS)" \
+		LDFLAGS="-fsanitize=address,undefined" $(BUILD:build=build-asan)/llm unit
 	@LLM_ASAN=1 ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		LLM_BIN=$(CURDIR)/build-asan/llm BUILD=build-asan sh tests/run.sh
