@@ -266,15 +266,23 @@ logs_args(int argc, char **argv, struct logs_args *a)
 	return 0;
 }
 
+/* Other machines' tasks of the number asked for, named when this machine has none. */
+#define TASK_OTHERS 4
+
 /* The steps of one agent task, as llm logs --task ID shows them. */
 struct task_view {
 	int64_t id;
+	const char *user, *host;    /* another machine's task (from the team ledger); NULL: this one's */
 	struct ledger *l;   /* borrowed: tells this machine's task from another's */
 	bool json;
 	cJSON *steps;
+	struct buf text;    /* the steps' lines, printed once the task is known to be there */
 	int64_t cost;
 	bool estimated;     /* some of cost is an estimate: the total is marked, as each row is */
 	size_t n;
+	char *others[TASK_OTHERS];  /* "USER@HOST" of other machines' tasks of that number */
+	size_t nothers;
+	bool more;                  /* there were more than TASK_OTHERS */
 };
 
 /*
@@ -291,16 +299,87 @@ json_cost(cJSON *o, int64_t pico)
 		cJSON_AddNullToObject(o, "cost_pico");
 }
 
+/*
+ * Read --task's argument into v: "N" for this machine's task N, or another
+ * machine's as llm usage --by task names it, "N (USER@HOST)", either with
+ * "task " before it. *who holds the user and host v borrows (the caller frees it).
+ */
+static bool
+task_parse(const char *arg, struct task_view *v, char **who)
+{
+	const char *s = str_startswith(arg, "task ") ? arg + 5 : arg, *p;
+	size_t len;
+	char *at, *num;
+	bool ok;
+
+	*who = NULL;
+	num = xstrndup(s, strspn(s, "0123456789"));
+	ok = str_to_i64(num, &v->id) && v->id >= 1;
+	p = s + strlen(num);
+	free(num);
+	if (!ok || *p == '\0')
+		return ok;
+	len = strlen(p);
+	if (!str_startswith(p, " (") || len < 3 || p[len - 1] != ')')
+		return false;
+	*who = xstrndup(p + 2, len - 3);
+	/* the host is after the last @: a login may hold one, a host name may not */
+	if ((at = strrchr(*who, '@')) == NULL || at == *who || at[1] == '\0')
+		return false;
+	*at = '\0';
+	v->user = *who;
+	v->host = at + 1;
+	return true;
+}
+
+/* Note "USER@HOST" of r, another machine's task of v's number, for the hint. */
+static void
+task_other(struct task_view *v, const struct ledger_row *r)
+{
+	char *who = xstrfmt("%s@%s", r->user ? r->user : "?", r->host ? r->host : "?");
+	size_t i;
+
+	for (i = 0; i < v->nothers; i++)
+		if (strcmp(v->others[i], who) == 0)
+			break;
+	if (i < v->nothers)
+		free(who);
+	else if (v->nothers < TASK_OTHERS)
+		v->others[v->nothers++] = who;
+	else {
+		v->more = true;
+		free(who);
+	}
+}
+
+/* Whether row r is a step of the task v shows. */
+static bool
+task_has(struct task_view *v, const struct ledger_row *r)
+{
+	bool mine;
+
+	if (r->task_id != v->id)
+		return false;
+	/* in a team's ledger, the numbers of other machines' tasks are the same */
+	mine = ledger_task_mine(v->l, r);
+	if (v->user == NULL) {
+		if (!mine)
+			task_other(v, r);
+		return mine;
+	}
+	return !mine && r->user != NULL && r->host != NULL && strcmp(r->user, v->user) == 0 &&
+	    strcmp(r->host, v->host) == 0;
+}
+
 static int
 task_row(void *arg, const struct ledger_row *r)
 {
 	struct task_view *v = arg;
 	int64_t written = r->usage.cache_write + r->usage.cache_write_1h;
-	char when[32], cost[32], cache[64] = "";
+	char when[32], cost[32], cache[64] = "", *tier, *model;
 	cJSON *o;
 
-	/* in a team's ledger, the numbers of other machines' tasks are the same */
-	if (r->task_id != v->id || !ledger_task_mine(v->l, r))
+	if (!task_has(v, r))
 		return 0;
 	v->n++;
 	v->estimated |= r->estimated;
@@ -331,12 +410,106 @@ task_row(void *arg, const struct ledger_row *r)
 	if (r->usage.cached_input > 0 || written > 0)
 		snprintf(cache, sizeof cache, " (%lld cached, %lld written)",
 		    (long long)r->usage.cached_input, (long long)written);
-	printf("%zu · %s · %s · %s · %s · %s%lld in%s, %s%lld out · %s\n", v->n, when,
-	    r->tier ? r->tier : "?", r->model ? r->model : "?", r->status,
+	/* another machine's row comes from the team's database: data, as a reply is */
+	tier = visible_name(r->tier ? r->tier : "?");
+	model = visible_name(r->model ? r->model : "?");
+	buf_addf(&v->text, "%zu · %s · %s · %s · %s · %s%lld in%s, %s%lld out · %s\n", v->n, when,
+	    tier, model, r->status,
 	    r->estimated ? "~" : "", (long long)(r->usage.input + r->usage.cached_input + written),
 	    cache, r->estimated ? "~" : "",
 	    (long long)r->usage.output, r->cost < 0 ? "unknown" : cost);
+	free(tier);
+	free(model);
 	return 0;
+}
+
+/*
+ * Say that this machine has no task v->id, naming the other machines' tasks
+ * of that number the team ledger has, as llm logs --task takes them.
+ */
+static void
+task_none(const struct task_view *v)
+{
+	char *who, *arg;
+	struct buf b;
+	size_t i;
+
+	if (v->user != NULL) {
+		who = visible_name(v->user);
+		fprintf(stderr, "llm: logs: no task %lld of %s@", (long long)v->id, who);
+		free(who);
+		who = visible_name(v->host);
+		fprintf(stderr, "%s in the team ledger (see llm usage --by task)\n", who);
+		free(who);
+		return;
+	}
+	if (v->nothers == 0) {
+		/* a mistyped id is no task without steps: said as llm logs show says it */
+		fprintf(stderr, "llm: logs: no task %lld (see llm usage --by task)\n",
+		    (long long)v->id);
+		return;
+	}
+	buf_init(&b, 0);
+	for (i = 0; i < v->nothers; i++) {
+		who = visible_name(v->others[i]);
+		arg = xstrfmt("%lld (%s)", (long long)v->id, who);
+		buf_adds(&b, i > 0 ? ", llm logs --task " : "llm logs --task ");
+		buf_add_shell_word(&b, arg);
+		free(arg);
+		free(who);
+	}
+	fprintf(stderr, "llm: logs: no task %lld on this machine; the team ledger has another"
+	    " machine's: %s%s\n", (long long)v->id, buf_str(&b),
+	    v->more ? ", and more (see llm usage --by task)" : "");
+	buf_done(&b);
+}
+
+/* The view's JSON object, its steps to come: the task, its title, whose it is. */
+static cJSON *
+task_json(struct task_view *v, const char *title)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	report_json_int(root, "task", v->id);
+	if (title != NULL)
+		json_str(root, "title", title);
+	if (v->user != NULL) {
+		json_str(root, "user", v->user);
+		json_str(root, "host", v->host);
+	}
+	v->steps = cJSON_AddArrayToObject(root, "steps");
+	return root;
+}
+
+/*
+ * Print the view: the task's title (kept on the machine that ran it) or, for
+ * another machine's task, what the team ledger holds of it and what it does
+ * not; its steps, and their total.
+ */
+static void
+task_print(const struct task_view *v, const char *title)
+{
+	char *who, cost[32];
+
+	if (title != NULL) {
+		printf("task %lld · ", (long long)v->id);
+		print_text(title);
+	} else if (v->user != NULL) {
+		who = xstrfmt("%s@%s", v->user, v->host);
+		printf("task %lld (", (long long)v->id);
+		print_word(who, 0);
+		printf(") · another machine's: the team ledger keeps its steps' models, tokens and"
+		    " costs; what it was asked and answered stays on that machine\n");
+		free(who);
+	}
+	fputs(buf_str(&v->text), stdout);
+	if (v->n == 0) {
+		printf("No steps for task %lld.\n", (long long)v->id);
+		return;
+	}
+	pricing_format(v->cost, v->estimated, cost, sizeof cost);
+	printf("task %lld: %zu request%s, %s\n", (long long)v->id, v->n, v->n == 1 ? "" : "s",
+	    v->cost < 0 ? "unknown cost" : cost);
 }
 
 /* llm logs --task ID: every ledger row of the task, oldest first. */
@@ -345,54 +518,55 @@ logs_task(struct app *cli, const char *arg, bool json)
 {
 	struct task_view v = { .json = json };
 	struct ledger *l;
-	char *cause = NULL, *title, cost[32];
+	char *cause = NULL, *title = NULL, *who = NULL;
 	cJSON *root = NULL;
 	int rc = EXIT_OK;
-	bool titled;
+	size_t i;
 
-	if (!str_to_i64(arg, &v.id) || v.id < 1) {
-		fprintf(stderr, "llm: logs: --task: expected a task id, got '%s'\n", arg);
+	if (!task_parse(arg, &v, &who)) {
+		fprintf(stderr, "llm: logs: --task: expected a task id (or N (USER@HOST), another"
+		    " machine's), got '%s'\n", arg);
+		free(who);
 		return EXIT_USAGE;
 	}
 	if ((l = cli_ledger_open(cli, &cause)) == NULL) {
 		fprintf(stderr, "llm: logs: %s\n", cause);
 		free(cause);
+		free(who);
 		return EXIT_USAGE;
 	}
-	title = ledger_task_title(l, v.id);
 	v.l = l;
-	if (json) {
-		root = cJSON_CreateObject();
-		report_json_int(root, "task", v.id);
-		if (title != NULL)
-			json_str(root, "title", title);
-		v.steps = cJSON_AddArrayToObject(root, "steps");
-	} else if (title != NULL) {
-		printf("task %lld · ", (long long)v.id);
-		print_text(title);
+	buf_init(&v.text, 0);
+	if (v.user != NULL && ledger_pg(l) == NULL) {
+		fprintf(stderr, "llm: logs: --task %s: another machine's tasks are in a team ledger"
+		    " only, and none is configured ([ledger] database)\n", arg);
+		rc = EXIT_USAGE;
+		goto out;
 	}
-	titled = title != NULL;
-	free(title);
+	if (v.user == NULL)
+		title = ledger_task_title(l, v.id);
+	if (json)
+		root = task_json(&v, title);
 	if (ledger_rows(l, 0, INT64_MAX, task_row, &v, &cause) != 0) {
 		fprintf(stderr, "llm: logs: %s\n", cause ? cause : "failed");
 		free(cause);
 		rc = EXIT_USAGE;
-	} else if (!titled && v.n == 0) {
-		/* a mistyped id is no task without steps: said as llm logs show says it */
-		fprintf(stderr, "llm: logs: no task %lld (see llm usage --by task)\n",
-		    (long long)v.id);
+	} else if (title == NULL && v.n == 0) {
+		task_none(&v);
 		rc = EXIT_USAGE;
 	} else if (json) {
 		json_cost(root, v.cost);
 		cJSON_AddBoolToObject(root, "estimated", v.estimated);
 		report_json_print(root);
-	} else if (v.n == 0) {
-		printf("No steps for task %lld.\n", (long long)v.id);
 	} else {
-		pricing_format(v.cost, v.estimated, cost, sizeof cost);
-		printf("task %lld: %zu request%s, %s\n", (long long)v.id, v.n, v.n == 1 ? "" : "s",
-		    v.cost < 0 ? "unknown cost" : cost);
+		task_print(&v, title);
 	}
+out:
+	for (i = 0; i < v.nothers; i++)
+		free(v.others[i]);
+	buf_done(&v.text);
+	free(title);
+	free(who);
 	cJSON_Delete(root);
 	ledger_close(l);
 	return rc;
@@ -812,7 +986,8 @@ cli_logs(struct app *cli, int argc, char **argv)
 		    "  show ID            one conversation, rendered (--raw: as stored)\n"
 		    "  export ID          one conversation as Markdown (or --format json)\n"
 		    "  rm ID              forget a conversation; its ledger rows stay\n"
-		    "  --task ID          an agent task (llm do): what it was, a ledger row per step\n",
+		    "  --task ID          an agent task (llm do): what it was, a ledger row per step;\n"
+		    "                     'N (USER@HOST)': another machine's, from the team ledger\n",
 		    LOGS_DEFAULT);
 		return EXIT_OK;
 	}
