@@ -11,6 +11,7 @@
 #include "fmt.h"
 #include "history.h"
 #include "ledger.h"
+#include "ledger_pg.h"
 #include "md.h"
 #include "pricing.h"
 #include "report.h"
@@ -141,7 +142,12 @@ json_msg(const struct store_msg *m)
 		return o;
 	}
 	u = cJSON_AddObjectToObject(o, "usage");
-	report_json_int(u, "id", m->usage_id);
+	/* a row still kept here has no id in the team ledger yet */
+	if (ledger_pg_pending(m->usage_id))
+		cJSON_AddNullToObject(u, "id");
+	else
+		report_json_int(u, "id", m->usage_id);
+	cJSON_AddBoolToObject(u, "pending", ledger_pg_pending(m->usage_id));
 	json_str(u, "provider", m->provider);
 	json_str(u, "model", m->model);
 	json_str(u, "tier", m->tier);
