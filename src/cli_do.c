@@ -19,6 +19,7 @@
 #include "cred.h"
 #include "input.h"
 #include "ledger.h"
+#include "ledger_pg.h"
 #include "pricing.h"
 #include "tools.h"
 #include "util.h"
@@ -421,9 +422,11 @@ print_json(const struct agent_result *r)
 		cJSON_AddNumberToObject(tok, "output", (double)st->usage.output);
 		cli_json_usd(s, "cost_usd", st->cost);
 		cJSON_AddBoolToObject(s, "estimated", st->estimated);
+		/* null: a row kept here until the team ledger takes it, with no id there yet */
 		rows = cJSON_AddArrayToObject(s, "ledger_ids");
 		for (k = 0; k < st->nrows; k++)
-			cJSON_AddItemToArray(rows, cJSON_CreateNumber((double)st->ledger_ids[k]));
+			cJSON_AddItemToArray(rows, ledger_pg_pending(st->ledger_ids[k]) ?
+			    cJSON_CreateNull() : cJSON_CreateNumber((double)st->ledger_ids[k]));
 		cJSON_AddItemToArray(steps, s);
 	}
 	out = cJSON_PrintUnformatted(root);

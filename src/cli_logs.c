@@ -7,10 +7,12 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "cli_logs.h"
 #include "buf.h"
 #include "fmt.h"
 #include "history.h"
 #include "ledger.h"
+#include "ledger_pg.h"
 #include "md.h"
 #include "pricing.h"
 #include "report.h"
@@ -22,8 +24,8 @@
 #define LOGS_INDENT "       "
 
 /* Print s made visible, continuation lines indented under the first. */
-static void
-print_text(const char *s)
+void
+logs_print_text(const char *s)
 {
 	char *v = visible_str(s, strlen(s)), *p = v, *nl;
 
@@ -36,8 +38,8 @@ print_text(const char *s)
 }
 
 /* Print a stored word (a role) made visible, on one line, padded to width. */
-static void
-print_word(const char *s, int width)
+void
+logs_print_word(const char *s, int width)
 {
 	char *v = visible_str(s, strlen(s));
 	size_t i;
@@ -74,16 +76,16 @@ print_msg(const struct store_msg *m)
 	char *v;
 
 	printf("  ");
-	print_word(strcmp(m->role, "user") == 0 ? "you" :
+	logs_print_word(strcmp(m->role, "user") == 0 ? "you" :
 	    strcmp(m->role, "assistant") == 0 ? "llm" : m->role, 4);
 	printf(" ");
-	print_text(m->text);
+	logs_print_text(m->text);
 	if (m->usage_id == 0 || m->model == NULL)
 		return;
 	/* the line llm logs show and the client give it: "~" marks estimated tokens */
 	v = usage_line(m);
 	printf("%s", LOGS_INDENT);
-	print_text(v);
+	logs_print_text(v);
 	free(v);
 }
 
@@ -111,15 +113,16 @@ print_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
 	printf("%s\n", c->draft ? "  (git hook draft)" : c->cmd ? "  (llm cmd)" : "");
 	if (c->system != NULL) {
 		printf("  sys  ");
-		print_text(c->system);
+		logs_print_text(c->system);
 	}
 	for (i = 0; i < n; i++)
 		print_msg(&m[i]);
 	free(title);
 }
 
-static void
-json_str(cJSON *o, const char *name, const char *s)
+/* Add s to o under name as text, or null when s is NULL. */
+void
+logs_json_str(cJSON *o, const char *name, const char *s)
 {
 	if (s != NULL)
 		cli_json_text(o, name, s);
@@ -133,18 +136,23 @@ json_msg(const struct store_msg *m)
 	cJSON *o = cJSON_CreateObject(), *u;
 	char usd[48];
 
-	json_str(o, "role", m->role);
-	json_str(o, "text", m->text);
+	logs_json_str(o, "role", m->role);
+	logs_json_str(o, "text", m->text);
 	report_json_int(o, "created", m->created);
 	if (m->usage_id == 0) {
 		cJSON_AddNullToObject(o, "usage");
 		return o;
 	}
 	u = cJSON_AddObjectToObject(o, "usage");
-	report_json_int(u, "id", m->usage_id);
-	json_str(u, "provider", m->provider);
-	json_str(u, "model", m->model);
-	json_str(u, "tier", m->tier);
+	/* a row still kept here has no id in the team ledger yet */
+	if (ledger_pg_pending(m->usage_id))
+		cJSON_AddNullToObject(u, "id");
+	else
+		report_json_int(u, "id", m->usage_id);
+	cJSON_AddBoolToObject(u, "pending", ledger_pg_pending(m->usage_id));
+	logs_json_str(u, "provider", m->provider);
+	logs_json_str(u, "model", m->model);
+	logs_json_str(u, "tier", m->tier);
 	report_json_int(u, "input_tokens", m->input);
 	report_json_int(u, "output_tokens", m->output);
 	if (m->cost >= 0) {
@@ -156,7 +164,7 @@ json_msg(const struct store_msg *m)
 		cJSON_AddNullToObject(u, "cost_pico");
 	}
 	cJSON_AddBoolToObject(u, "estimated", m->estimated);
-	json_str(u, "status", m->status);
+	logs_json_str(u, "status", m->status);
 	return o;
 }
 
@@ -169,10 +177,10 @@ json_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
 	report_json_int(o, "id", c->id);
 	report_json_int(o, "created", c->created);
 	report_json_int(o, "updated", c->updated);
-	json_str(o, "title", c->title);
-	json_str(o, "model", c->model);
-	json_str(o, "system", c->system);
-	json_str(o, "role", c->role);
+	logs_json_str(o, "title", c->title);
+	logs_json_str(o, "model", c->model);
+	logs_json_str(o, "system", c->system);
+	logs_json_str(o, "role", c->role);
 	cJSON_AddBoolToObject(o, "draft", c->draft);
 	cJSON_AddBoolToObject(o, "cmd", c->cmd);
 	msgs = cJSON_AddArrayToObject(o, "messages");
@@ -266,138 +274,6 @@ logs_args(int argc, char **argv, struct logs_args *a)
 	return 0;
 }
 
-/* The steps of one agent task, as llm logs --task ID shows them. */
-struct task_view {
-	int64_t id;
-	struct ledger *l;   /* borrowed: tells this machine's task from another's */
-	bool json;
-	cJSON *steps;
-	int64_t cost;
-	bool estimated;     /* some of cost is an estimate: the total is marked, as each row is */
-	size_t n;
-};
-
-/*
- * A cost as every other --json gives it, dollars and pico-dollars, both null
- * when it is unknown (never left out, which a script would read as free).
- */
-static void
-json_cost(cJSON *o, int64_t pico)
-{
-	cli_json_usd(o, "cost_usd", pico);
-	if (pico >= 0)
-		report_json_int(o, "cost_pico", pico);
-	else
-		cJSON_AddNullToObject(o, "cost_pico");
-}
-
-static int
-task_row(void *arg, const struct ledger_row *r)
-{
-	struct task_view *v = arg;
-	int64_t written = r->usage.cache_write + r->usage.cache_write_1h;
-	char when[32], cost[32], cache[64] = "";
-	cJSON *o;
-
-	/* in a team's ledger, the numbers of other machines' tasks are the same */
-	if (r->task_id != v->id || !ledger_task_mine(v->l, r))
-		return 0;
-	v->n++;
-	v->estimated |= r->estimated;
-	if (r->cost < 0 || v->cost < 0)
-		v->cost = -1;
-	else
-		v->cost += r->cost;
-	if (v->json) {
-		o = cJSON_CreateObject();
-		report_json_int(o, "id", r->id);
-		report_json_int(o, "time", r->time);
-		json_str(o, "model", r->model);
-		json_str(o, "tier", r->tier);
-		json_str(o, "status", r->status);
-		/* the buckets as llm ask --json gives them */
-		report_json_int(o, "input_tokens", r->usage.input + written);
-		report_json_int(o, "cached_input_tokens", r->usage.cached_input);
-		report_json_int(o, "cache_write_tokens", written);
-		report_json_int(o, "output_tokens", r->usage.output);
-		json_cost(o, r->cost);
-		cJSON_AddBoolToObject(o, "estimated", r->estimated);
-		cJSON_AddItemToArray(v->steps, o);
-		return 0;
-	}
-	report_when(r->time, "%Y-%m-%d %H:%M", "?", when, sizeof when);
-	pricing_format(r->cost, r->estimated, cost, sizeof cost);
-	/* the whole prompt, as the conversation view counts it, and what the cache did with it */
-	if (r->usage.cached_input > 0 || written > 0)
-		snprintf(cache, sizeof cache, " (%lld cached, %lld written)",
-		    (long long)r->usage.cached_input, (long long)written);
-	printf("%zu · %s · %s · %s · %s · %s%lld in%s, %s%lld out · %s\n", v->n, when,
-	    r->tier ? r->tier : "?", r->model ? r->model : "?", r->status,
-	    r->estimated ? "~" : "", (long long)(r->usage.input + r->usage.cached_input + written),
-	    cache, r->estimated ? "~" : "",
-	    (long long)r->usage.output, r->cost < 0 ? "unknown" : cost);
-	return 0;
-}
-
-/* llm logs --task ID: every ledger row of the task, oldest first. */
-static int
-logs_task(struct app *cli, const char *arg, bool json)
-{
-	struct task_view v = { .json = json };
-	struct ledger *l;
-	char *cause = NULL, *title, cost[32];
-	cJSON *root = NULL;
-	int rc = EXIT_OK;
-	bool titled;
-
-	if (!str_to_i64(arg, &v.id) || v.id < 1) {
-		fprintf(stderr, "llm: logs: --task: expected a task id, got '%s'\n", arg);
-		return EXIT_USAGE;
-	}
-	if ((l = cli_ledger_open(cli, &cause)) == NULL) {
-		fprintf(stderr, "llm: logs: %s\n", cause);
-		free(cause);
-		return EXIT_USAGE;
-	}
-	title = ledger_task_title(l, v.id);
-	v.l = l;
-	if (json) {
-		root = cJSON_CreateObject();
-		report_json_int(root, "task", v.id);
-		if (title != NULL)
-			json_str(root, "title", title);
-		v.steps = cJSON_AddArrayToObject(root, "steps");
-	} else if (title != NULL) {
-		printf("task %lld · ", (long long)v.id);
-		print_text(title);
-	}
-	titled = title != NULL;
-	free(title);
-	if (ledger_rows(l, 0, INT64_MAX, task_row, &v, &cause) != 0) {
-		fprintf(stderr, "llm: logs: %s\n", cause ? cause : "failed");
-		free(cause);
-		rc = EXIT_USAGE;
-	} else if (!titled && v.n == 0) {
-		/* a mistyped id is no task without steps: said as llm logs show says it */
-		fprintf(stderr, "llm: logs: no task %lld (see llm usage --by task)\n",
-		    (long long)v.id);
-		rc = EXIT_USAGE;
-	} else if (json) {
-		json_cost(root, v.cost);
-		cJSON_AddBoolToObject(root, "estimated", v.estimated);
-		report_json_print(root);
-	} else if (v.n == 0) {
-		printf("No steps for task %lld.\n", (long long)v.id);
-	} else {
-		pricing_format(v.cost, v.estimated, cost, sizeof cost);
-		printf("task %lld: %zu request%s, %s\n", (long long)v.id, v.n, v.n == 1 ? "" : "s",
-		    v.cost < 0 ? "unknown cost" : cost);
-	}
-	cJSON_Delete(root);
-	ledger_close(l);
-	return rc;
-}
-
 /* Open the ledger for a logs subcommand; NULL after saying why. */
 static struct ledger *
 logs_open(const struct app *cli)
@@ -439,22 +315,22 @@ logs_query(struct app *cli, const char *text, size_t max, bool all, bool json)
 			o = cJSON_CreateObject();
 			report_json_int(o, "conversation_id", h[i].conv);
 			report_json_int(o, "message_id", h[i].msg);
-			json_str(o, "title", h[i].title);
-			json_str(o, "role", h[i].role);
-			json_str(o, "snippet", h[i].snippet);
+			logs_json_str(o, "title", h[i].title);
+			logs_json_str(o, "role", h[i].role);
+			logs_json_str(o, "snippet", h[i].snippet);
 			cJSON_AddItemToArray(arr, o);
 			continue;
 		}
 		if (i == 0 || h[i].conv != h[i - 1].conv) {
 			report_when(h[i].updated, "%Y-%m-%d %H:%M", "?", when, sizeof when);
 			printf("%s#%lld  %s  ", i ? "\n" : "", (long long)h[i].conv, when);
-			print_word(h[i].title ? h[i].title : "", 0);
+			logs_print_word(h[i].title ? h[i].title : "", 0);
 			printf("\n");
 		}
 		printf("  ");
-		print_word(strcmp(h[i].role, "user") == 0 ? "you" : "llm", 4);
+		logs_print_word(strcmp(h[i].role, "user") == 0 ? "you" : "llm", 4);
 		printf(" ");
-		print_text(h[i].snippet ? h[i].snippet : "");
+		logs_print_text(h[i].snippet ? h[i].snippet : "");
 	}
 	if (json)
 		report_json_print(root);
@@ -562,11 +438,11 @@ logs_show(const struct store_conv *c, const struct store_msg *m, size_t n, bool 
 
 	report_when(c->updated, "%Y-%m-%d %H:%M", "?", when, sizeof when);
 	printf("conversation %lld  %s  ", (long long)c->id, when);
-	print_word(c->title ? c->title : "", 0);
+	logs_print_word(c->title ? c->title : "", 0);
 	printf("\n");
 	if (c->role != NULL) {
 		printf("role ");
-		print_word(c->role, 0);
+		logs_print_word(c->role, 0);
 		printf("\n");
 	}
 	if (c->system != NULL)
@@ -579,7 +455,7 @@ logs_show(const struct store_conv *c, const struct store_msg *m, size_t n, bool 
 			/* as stored; a terminal still gets it made visible */
 			printf("%s\n", user ? "you" : "llm");
 			if (tty)
-				print_text(m[i].text);
+				logs_print_text(m[i].text);
 			else
 				printf("%s\n", m[i].text);
 		} else {
@@ -588,7 +464,7 @@ logs_show(const struct store_conv *c, const struct store_msg *m, size_t n, bool 
 		if (!user && m[i].model != NULL) {
 			info = usage_line(&m[i]);
 			printf("     ");
-			print_text(info);
+			logs_print_text(info);
 			free(info);
 		}
 	}
@@ -626,13 +502,13 @@ export_md(const struct store_conv *c, const struct store_msg *m, size_t n)
 	printf("# Conversation %lld\n\n", (long long)c->id);
 	if (c->title != NULL) {
 		printf("- title: ");
-		print_word(c->title, 0);
+		logs_print_word(c->title, 0);
 		printf("\n");
 	}
 	printf("- started: %s\n", when);
 	if (c->role != NULL) {
 		printf("- role: ");
-		print_word(c->role, 0);
+		logs_print_word(c->role, 0);
 		printf("\n");
 	}
 	printf("\n");
@@ -651,7 +527,7 @@ export_md(const struct store_conv *c, const struct store_msg *m, size_t n)
 		} else {
 			info = usage_line(&m[i]);
 			printf("## llm (");
-			print_word(info, 0);
+			logs_print_word(info, 0);
 			printf(")\n\n");
 			free(info);
 		}
@@ -812,7 +688,8 @@ cli_logs(struct app *cli, int argc, char **argv)
 		    "  show ID            one conversation, rendered (--raw: as stored)\n"
 		    "  export ID          one conversation as Markdown (or --format json)\n"
 		    "  rm ID              forget a conversation; its ledger rows stay\n"
-		    "  --task ID          an agent task (llm do): what it was, a ledger row per step\n",
+		    "  --task ID          an agent task (llm do): what it was, a ledger row per step;\n"
+		    "                     'N (USER@HOST)': another machine's, from the team ledger\n",
 		    LOGS_DEFAULT);
 		return EXIT_OK;
 	}

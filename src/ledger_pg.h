@@ -36,6 +36,12 @@ struct ledger_pg *ledger_pg_open(const struct ledger_team *t, struct store *st,
 void ledger_pg_close(struct ledger_pg *p);
 /* Whether the last call found the database unreachable; false for NULL. */
 bool ledger_pg_down(const struct ledger_pg *p);
+/*
+ * Whether row id (as ledger_reserve gives it, or a message's usage_id) is one
+ * kept on this machine until the team ledger takes it: it has no id there
+ * yet, and the number is llm's own, never to be shown as one.
+ */
+bool ledger_pg_pending(int64_t id);
 /* Let go of a connection inherited across fork, leaving the session to the parent. */
 void ledger_pg_forget(struct ledger_pg *p);
 

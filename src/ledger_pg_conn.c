@@ -220,6 +220,8 @@ pg_start(const char *const *k, const char *const *v, int64_t deadline)
 
 	if (c == NULL || pq.PQstatus(c) == CONNECTION_BAD)
 		return c;
+	/* A server's refusal then carries its SQLSTATE (pg_conn_msg). */
+	pq.PQsetErrorVerbosity(c, PQERRORS_VERBOSE);
 	while (s != PGRES_POLLING_OK && s != PGRES_POLLING_FAILED) {
 		if (pg_poll(pq.PQsocket(c), s == PGRES_POLLING_READING ? POLLIN : POLLOUT,
 		    deadline) <= 0) {
@@ -228,6 +230,8 @@ pg_start(const char *const *k, const char *const *v, int64_t deadline)
 		}
 		s = pq.PQconnectPoll(c);
 	}
+	if (s == PGRES_POLLING_OK)
+		pq.PQsetErrorVerbosity(c, PQERRORS_DEFAULT);
 	return c;
 }
 
@@ -568,44 +572,139 @@ pg_quiet(void *arg, const char *message)
 }
 
 /*
- * Whether failed connection c was refused for its login rather than not made:
- * the server wants a password and none was found, or it refused the one given.
- * That is no outage: it lasts until the password is put right, which is said.
+ * A server's answers to a connection that are the setup's fault, by SQLSTATE
+ * (or its class): they last until the setting or the database's roles are
+ * put right, which is said. Others a server may answer with (starting up or
+ * shutting down, 57P03; too many connections, 53300) pass: an outage.
+ */
+static const struct pg_login_fault {
+	const char *state, *what, *fix;
+} pg_login_faults[] = {
+	/* A role that does not exist is refused the same way when a password is asked. */
+	{ "28P01", "the database refused the login",
+	    "check the login in [ledger] database (or LLM_DATABASE) and its password in "
+	    PG_PASSWORD_FIX },
+	/* No such role, a role that may not log in, no pg_hba.conf line for it. */
+	{ "28", "the database refused the login",
+	    "check the user in [ledger] database (or LLM_DATABASE); roles, and the hosts they may"
+	    " connect from (pg_hba.conf), are the database server's owner's to add" },
+	{ "3D000", "the database server has no such database",
+	    "check the database's name in [ledger] database (or LLM_DATABASE)" },
+	{ "42501", "the login may not connect to that database",
+	    "the database's owner grants it with GRANT CONNECT ON DATABASE" },
+};
+
+/*
+ * Where in line s..e a server's answer puts its SQLSTATE, written as libpq's
+ * PQERRORS_VERBOSE writes it: the severity, two spaces, five digits or capital
+ * letters and ": " ("FATAL:  28000: role ..."). NULL: none there.
+ */
+static const char *
+pg_code(const char *s, const char *e)
+{
+	const char *m;
+	size_t k;
+
+	for (m = s; (m = strstr(m, ":  ")) != NULL && m + 10 <= e; m++) {
+		for (k = 3; k < 8 && ((m[k] >= '0' && m[k] <= '9') || (m[k] >= 'A' && m[k] <= 'Z'));
+		    k++)
+			;
+		if (k == 8 && m[8] == ':' && m[9] == ' ')
+			return m + 3;
+	}
+	return NULL;
+}
+
+/*
+ * Failed connection c's message as libpq gives it by default, and in state[6]
+ * the SQLSTATE of the first of its servers' answers that is the setup's fault,
+ * else of the first answer ("" none: no server answered). libpq keeps a connection's
+ * SQLSTATE to itself, so pg_start has it written in the message
+ * (PQERRORS_VERBOSE: "FATAL:  3D000: database ...\nLOCATION:  ..."); the
+ * code is taken out here, the location dropped. Neither is translated, and
+ * libpq's own failures carry no code.
+ */
+static char *
+pg_conn_msg(PGconn *c, char state[6])
+{
+	const char *s = pq.PQerrorMessage(c), *e, *code;
+	bool fault = false;
+	struct buf b;
+	size_t i;
+
+	state[0] = '\0';
+	buf_init(&b, 0);
+	for (; *s != '\0'; s = *e != '\0' ? e + 1 : e) {
+		e = s + strcspn(s, "\n");
+		if (str_startswith(s, "LOCATION:  "))
+			continue;
+		if ((code = pg_code(s, e)) == NULL) {
+			buf_add(&b, s, (size_t)(e - s));
+		} else {
+			for (i = 0; !fault && i < ARRAY_SIZE(pg_login_faults); i++)
+				fault = str_startswith(code, pg_login_faults[i].state);
+			/* the code's five characters */
+			if (fault || state[0] == '\0')
+				str_copy(state, 6, code);
+			buf_add(&b, s, (size_t)(code - s));
+			buf_add(&b, code + 7, (size_t)(e - (code + 7)));
+		}
+		buf_addc(&b, '\n');
+	}
+	return buf_detach(&b);
+}
+
+/*
+ * Whether failed connection c, whose message is msg and state its SQLSTATE
+ * (pg_conn_msg), was refused for its setup rather than not made: the server
+ * wants a password and none was found, or it answered that the login, its
+ * password or the database is wrong. That is no outage: it lasts until the
+ * setting is put right, which is said.
  */
 static bool
-pg_refused(PGconn *c, char **cause)
+pg_refused(PGconn *c, const char *msg, const char *state, char **cause)
 {
-	char *why = NULL;
+	size_t i;
 
 	if (pq.PQconnectionNeedsPassword(c)) {
 		store_cause(cause, "team ledger: the database wants a password for this login and"
 		    " none was found: put it in " PG_PASSWORD_FIX);
 		return true;
 	}
-	if (!pq.PQconnectionUsedPassword(c))
+	for (i = 0; i < ARRAY_SIZE(pg_login_faults); i++)
+		if (*state != '\0' && str_startswith(state, pg_login_faults[i].state)) {
+			pg_cause(cause, pg_login_faults[i].what, msg);
+			pg_hint(cause, pg_login_faults[i].fix);
+			return true;
+		}
+	/*
+	 * A password given and the connection failed with no such code: a pooler
+	 * (PgBouncer) says a wrong password with a protocol error's code, 08P01.
+	 * Only a server starting up, shutting down or out of connections is
+	 * waited for.
+	 */
+	if (!pq.PQconnectionUsedPassword(c) || str_startswith(state, "53") ||
+	    str_startswith(state, "57"))
 		return false;
-	pg_cause(&why, "the database refused the login", pq.PQerrorMessage(c));
-	/* most likely the password; a missing role or database is refused the same way */
-	store_cause(cause, "%s; check the login in [ledger] database and its password in "
-	    PG_PASSWORD_FIX, why);
-	free(why);
+	pg_cause(cause, pg_login_faults[0].what, msg);
+	pg_hint(cause, pg_login_faults[0].fix);
 	return true;
 }
 
 /*
- * Whether failed connection c asked for SSL (sslmode require, verify-ca or
- * verify-full) of a server that does not offer it. The server answered: no
- * outage, which waiting would mend, but a setting to change on one side or
- * the other. libpq says so in words alone: no PQstatus, SQLSTATE or other
+ * Whether a failed connection, whose message is msg, asked for SSL (sslmode
+ * require, verify-ca or verify-full) of a server that does not offer it. The
+ * server answered: no outage, which waiting would mend, but a setting to
+ * change on one side or the other. libpq says so in words alone: no PQstatus, SQLSTATE or other
  * call tells it, so its text is matched. That text is libpq's own, never the
  * server's (whose lc_messages cannot change it), and English in llm, which
  * sets LC_CTYPE alone: with LC_MESSAGES "C", libpq's gettext keeps its
  * msgids whatever LANG, LC_ALL or LANGUAGE say (tests/sh/team_lang.sh).
  */
 static bool
-pg_no_ssl(PGconn *c, char **cause)
+pg_no_ssl(const char *msg, char **cause)
 {
-	if (strstr(pq.PQerrorMessage(c), "server does not support SSL") == NULL)
+	if (strstr(msg, "server does not support SSL") == NULL)
 		return false;
 	store_cause(cause, "team ledger: the database server does not accept SSL, and sslmode"
 	    " asks for it: turn ssl on in the server's postgresql.conf, or, on a network you"
@@ -614,17 +713,16 @@ pg_no_ssl(PGconn *c, char **cause)
 }
 
 /*
- * Whether failed connection c was refused by libpq itself for a setting that
- * no server can satisfy: an option's value it does not know ("invalid sslmode
- * value"), or channel binding asked for without SSL. No outage either: it
- * lasts until the setting is put right. libpq says so in words alone, in
- * English as pg_no_ssl's are; the server's lc_messages does not reach them.
+ * Whether a failed connection, whose message is msg, was refused by libpq
+ * itself for a setting that no server can satisfy: an option's value it does
+ * not know ("invalid sslmode value"), or channel binding asked for without
+ * SSL. No outage either: it lasts until the setting is put right. libpq says
+ * so in words alone, in English as pg_no_ssl's are; the server's lc_messages
+ * does not reach them.
  */
 static bool
-pg_bad_setting(PGconn *c, char **cause)
+pg_bad_setting(const char *msg, char **cause)
 {
-	const char *msg = pq.PQerrorMessage(c);
-
 	/*
 	 * libpq's checks of the options start a line with "invalid" (a server's
 	 * failures do not), but for numbers checked as each host is tried.
@@ -647,7 +745,7 @@ pg_bad_setting(PGconn *c, char **cause)
 int
 pg_connect(struct ledger_pg *p, char **cause)
 {
-	char *why = NULL;
+	char *why = NULL, state[6];
 
 	if (p->conn != NULL)
 		return 0;
@@ -657,18 +755,23 @@ pg_connect(struct ledger_pg *p, char **cause)
 		return -1;
 	}
 	p->conn = pg_dial(p, &why);
-	if (p->conn != NULL && pq.PQstatus(p->conn) != CONNECTION_OK &&
-	    (pg_refused(p->conn, cause) || pg_no_ssl(p->conn, cause) ||
-	    pg_bad_setting(p->conn, cause))) {
-		pq.PQfinish(p->conn);
-		p->conn = NULL;
-		return -2;
+	if (p->conn != NULL && pq.PQstatus(p->conn) != CONNECTION_OK) {
+		free(why);
+		why = pg_conn_msg(p->conn, state);
+		if (pg_refused(p->conn, why, state, cause) || pg_no_ssl(why, cause) ||
+		    pg_bad_setting(why, cause)) {
+			free(why);
+			pq.PQfinish(p->conn);
+			p->conn = NULL;
+			return -2;
+		}
 	}
 	if (p->conn == NULL || pq.PQstatus(p->conn) != CONNECTION_OK) {
-		pg_drop(p, p->conn != NULL ? pq.PQerrorMessage(p->conn) : why, cause);
+		pg_drop(p, why, cause);
 		free(why);
 		return -1;
 	}
+	free(why);
 	p->down = false;
 	p->dial_failed = 0;
 	/* The server's notices (a shutdown's warning) would reach the terminal raw. */

@@ -10,6 +10,16 @@
 #include "store.h"
 #include "util.h"
 
+/*
+ * Tell whether id is that of a row kept here while the team ledger was
+ * unreachable: its number in the outbox set apart, not an id in the database.
+ */
+bool
+ledger_pg_pending(int64_t id)
+{
+	return id >= PG_OFFLINE_ID;
+}
+
 /* The local outbox: rows made while offline, and settlements the database missed. */
 int
 pg_outbox(struct ledger_pg *p)

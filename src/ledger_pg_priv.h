@@ -20,7 +20,7 @@
 	X(PQgetCancel) X(PQcancel) X(PQfreeCancel) X(PQresultStatus) X(PQresultErrorMessage) X(PQntuples) \
 	X(PQgetvalue) X(PQgetisnull) X(PQclear) X(PQconnectionNeedsPassword) \
 	X(PQresultErrorField) X(PQsetNoticeProcessor) X(PQsocket) X(PQconnectionUsedPassword) \
-	X(PQconninfoParse) X(PQconninfoFree) X(PQfreemem) X(PQuser)
+	X(PQconninfoParse) X(PQconninfoFree) X(PQfreemem) X(PQuser) X(PQsetErrorVerbosity)
 #define PQ_PTR(name) __typeof__(name) *name;
 struct ledger_pq {
 	PQ_SYMS(PQ_PTR)

@@ -42,3 +42,11 @@ check_contains "  says the server does not accept SSL" "$ERR" "does not accept S
 LLM_DATABASE="postgresql://llm@127.0.0.1:$PG_PORT/llm?sslmode=bogus" run_llm budget
 check_rc "a setting libpq refuses, in a German environment" 2
 check_contains "  says libpq refuses it" "$ERR" "libpq refuses a setting"
+# A database or role the server does not know is a setting to put right, by
+# the SQLSTATE the server answers with, whatever language it says it in.
+for what in nodb:llm llm:nobody2; do
+	LLM_DATABASE="postgresql:///${what%:*}?host=$PG_DIR&port=$PG_PORT&user=${what#*:}" run_llm budget
+	check_rc "database ${what%:*}, user ${what#*:}: refused by a German server" 2
+	check_contains "  $what: says what to check" "$ERR" "in [ledger] database (or LLM_DATABASE)"
+	check_not_contains "  $what: not as an outage" "$ERR" "unreachable"
+done

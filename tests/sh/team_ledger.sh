@@ -72,7 +72,8 @@ PGPASSWORD=pw-llm LLM_DATABASE="postgresql:///nodb?host=$PG_DIR&port=$PG_PORT&us
     run_llm -q -m test-cheap "to a database that is not there"
 check_rc "a database that is not there is refused under warn" 2
 check_contains "  saying so" "$ERR" 'database "nodb" does not exist'
-check_contains "  and to check the connection string" "$ERR" "check the login in [ledger] database"
+check_contains "  and to check its name in the connection string" "$ERR" \
+    "check the database's name in [ledger] database"
 run_llm -q -m test-cheap "with no password"
 check_rc "no password is refused under warn" 2
 check_contains "  saying one is wanted and where it goes" "$ERR" "wants a password for this login"

@@ -77,8 +77,34 @@ check_rc "llm logs with the team's database down" 0
 check_eq "  shows the line of the reply whose row is kept here" \
     "$(echo "$OUT" | grep -c 'cheap · test-cheap · ')" 1
 check_contains "  and says the others' are left out" "$ERR" "shown without their usage"
+run_llm logs --json
+check_eq "  --json: the kept reply's row has no id in the team ledger yet" \
+    "$(json_get "$T/out" conversations.0.messages.5.usage.id)" null
+check_eq "  but is pending" "$(json_get "$T/out" conversations.0.messages.5.usage.pending)" true
+check_eq "  with its cost all the same, as kept here" \
+    "$(json_get "$T/out" conversations.0.messages.5.usage.cost_pico)" \
+    "$(sqlite3 "$LLM_DATA_DIR/llm.db" "SELECT cost_pico FROM team_outbox WHERE kind = 'row'")"
 pg_up || exit 1
 run_llm logs
 check_eq "back, every reply has its line" "$(echo "$OUT" | grep -c 'cheap · test-cheap · ')" 3
 check_eq "  the kept row sent once" \
     "$(psql_q "SELECT count(*) FROM llm.usage WHERE status = 'ok'")" 3
+run_llm logs --json
+check_eq "  --json: the sent row has the team ledger's id" \
+    "$(json_get "$T/out" conversations.0.messages.5.usage.id)" \
+    "$(psql_q "SELECT max(id) FROM llm.usage")"
+check_eq "  and is pending no more" \
+    "$(json_get "$T/out" conversations.0.messages.5.usage.pending)" false
+
+# A task's step whose row is kept here: llm do --json gives no id for it.
+mkdir -p "$T/work"
+cd "$T/work" || exit 1
+pg_down
+run_llm "do" --json -m test-cheap "say hello"
+check_rc "llm do with the team's database down" 0
+check_eq "  --json: the step's row has no id in the team ledger yet" \
+    "$(json_get "$T/out" steps.0.ledger_ids)" "[null]"
+pg_up || exit 1
+run_llm "do" --json -m test-cheap "say hello again"
+check_eq "  and one made with the database up has the team ledger's id" \
+    "$(json_get "$T/out" steps.0.ledger_ids)" "[$(psql_q "SELECT max(id) FROM llm.usage")]"
