@@ -62,21 +62,29 @@ chat_model_usable(void *arg, const struct model *m)
 	return !pc->requires_key || cred_probe(pc) != CRED_NONE;
 }
 
+/*
+ * The tokens of the conversation so far; by_script: counted by script alone
+ * (pricing_estimate_script), as the router's context feature and its long
+ * context threshold were set on, so that a conversation routes as it did.
+ */
 static int64_t
-history_tokens(const struct chat *c)
+history_tokens(const struct chat *c, bool by_script)
 {
 	int64_t n = 0;
-	size_t i;
+	size_t i, len;
 
-	for (i = 0; i < c->nhist; i++)
-		n += pricing_estimate_tokens(c->hist_text[i], strlen(c->hist_text[i])) + 4;
+	for (i = 0; i < c->nhist; i++) {
+		len = strlen(c->hist_text[i]);
+		n += (by_script ? pricing_estimate_script(c->hist_text[i], len) :
+		    pricing_estimate_tokens(c->hist_text[i], len)) + 4;
+	}
 	return n;
 }
 
 static int64_t
 estimate_input(const struct chat *c, const char *system, const char *prompt)
 {
-	int64_t n = pricing_estimate_tokens(prompt, strlen(prompt)) + history_tokens(c);
+	int64_t n = pricing_estimate_tokens(prompt, strlen(prompt)) + history_tokens(c, false);
 
 	if (system != NULL)
 		n += pricing_estimate_tokens(system, strlen(system));
@@ -124,15 +132,15 @@ reply_cap_asked(const struct chat *c, const struct chat_opts *o, const struct mo
 }
 
 /*
- * A prompt is estimated by script (pricing_estimate_tokens): Latin script at
- * about 4 characters a token, English prose's average on the large
- * tokenizers, other scripts, CJK and emoji at what those tokenizers spend on
- * them, rounded up; prices and budgets use that. Against a context window
- * the estimate is not enough: code, JSON and logs take more tokens than
- * English prose (Anthropic's tokenizer makes about 3.5 characters a token of
- * English, nearer 3 of code), and a provider refuses outright a prompt and
- * reply cap over the window. So a window is filled at a fifth more than the
- * estimate (about 3.3 characters a token of Latin script), plus
+ * A prompt is estimated as the large published tokenizers (cl100k, o200k)
+ * count it (pricing_estimate_tokens): English prose at about 4 characters a
+ * token, code, JSON and logs by the pieces they are cut into (nearer 3),
+ * other scripts, CJK and emoji at what those tokenizers spend on them,
+ * rounded up; prices and budgets use that. Against a context window the
+ * estimate is not enough: the tokenizers that are not published may spend
+ * more (Anthropic's makes about 3.5 characters a token of English), and a
+ * provider refuses outright a prompt and reply cap over the window. So a
+ * window is filled at a fifth more than the estimate, plus
  * CHAT_WINDOW_FRAMING for what wraps the messages (role markers, the reply's
  * start). A fifth, not a third: near a large window every token of margin is
  * a token of reply not asked for, or a prompt moved to a dearer model with a
@@ -509,7 +517,7 @@ route_input_of(const struct chat *c, const char *prompt, struct route_input *in)
 	in->turn = (int)(c->nhist / 2);
 	in->prev_tier = c->prev_tier;
 	/* earlier turns only: the prompt's own length is a feature of its own */
-	in->context_tokens = history_tokens(c);
+	in->context_tokens = history_tokens(c, true);
 	in->quality = c->cfg->quality;
 }
 
