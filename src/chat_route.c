@@ -91,7 +91,20 @@ estimate_input(const struct chat *c, const char *system, const char *prompt)
 	return n + 8;
 }
 
-/* An agent step's own history and tools, beside the prompt that routes it. */
+/* The reasoning an agent step's history holds, sent back to the models that want it. */
+static int64_t
+agent_reasoning(const struct chat_opts *o)
+{
+	int64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < o->nmsgs; i++)
+		if (o->msgs[i].reasoning != NULL)
+			n += pricing_estimate_tokens(o->msgs[i].reasoning, strlen(o->msgs[i].reasoning));
+	return n;
+}
+
+/* An agent step's own history and tools, beside the prompt that routes it (its reasoning apart). */
 static int64_t
 agent_tokens(const struct chat_opts *o)
 {
@@ -252,17 +265,35 @@ route_image_tokens(const struct chat *c, const struct chat_opts *o, const struct
 	return n;
 }
 
+/*
+ * Fit r's input tokens to model m, replacing the last model's part: its
+ * images count by the rule of m's provider, and an agent's history's
+ * reasoning counts where m is sent it back (DeepSeek V4).
+ */
+void
+chat_route_fit(const struct chat *c, const struct chat_opts *o, struct chat_route *r,
+    const struct model *m)
+{
+	const struct provider_conf *pc = m != NULL ? config_provider(c->cfg, m->provider) : NULL;
+	const struct provider *p = pc != NULL ? provider_for(pc->api) : NULL;
+	int64_t img = route_image_tokens(c, o, m), rs = 0;
+
+	if (p != NULL && p->sends_reasoning != NULL && p->sends_reasoning(m->id))
+		rs = r->reasoning_held;
+	r->input_tokens += img - r->image_tokens + rs - r->reasoning_tokens;
+	r->image_tokens = img;
+	r->reasoning_tokens = rs;
+}
+
 /* The worst case and typical cost of sending route r's input to its model. */
 static void
 route_estimates(const struct chat *c, const struct chat_opts *o, struct chat_route *r)
 {
 	bool send;
-	int64_t img = route_image_tokens(c, o, r->model), typical;
+	int64_t typical;
 	long cap;
 
-	/* images count by the rule of the model that takes them: replace the last model's */
-	r->input_tokens += img - r->image_tokens;
-	r->image_tokens = img;
+	chat_route_fit(c, o, r, r->model);
 	cap = chat_reply_cap(c, o, r->model, r->input_tokens, &send);
 	typical = cap < 500 ? cap : 500;
 	r->reply_window = cap < chat_reply_cap(c, o, r->model, 0, &send);
@@ -780,6 +811,7 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	c->vision_img = o->images;
 	c->vision_nimg = o->nimages;
 	r->input_tokens = o->msgs != NULL ? agent_tokens(o) + 8 : estimate_input(c, o->system, prompt);
+	r->reasoning_held = o->msgs != NULL ? agent_reasoning(o) : 0;
 	if (o->msgs != NULL && o->system != NULL)
 		r->input_tokens += pricing_estimate_tokens(o->system, strlen(o->system));
 	route_score(c, prompt, r);
