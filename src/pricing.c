@@ -443,8 +443,8 @@ pieces_end(const struct pieces *p)
  * operators, indentation, short names, digits), 2.6 to 3.3 characters a
  * token, and count by pieces. Measured against cl100k and o200k on the
  * samples in tests/fixtures/tokens (see test_estimate.c): code and
- * structured text 1.0 to 1.15 times the larger true count, English prose
- * 1.05 to 1.1, where four characters a token was 0.5 to 0.98 on code.
+ * structured text 0.96 to 1.14 times the larger true count (four characters
+ * a token made 0.50 to 0.98), English prose 1.00 to 1.11, as before.
  */
 static int64_t
 estimate(const char *text, size_t len, bool with_pieces)
