@@ -88,6 +88,8 @@ struct chat_route {
 	bool context_adjusted;       /* the context window moved it */
 	bool vision_adjusted;        /* models that take no images were passed over */
 	int64_t image_tokens;        /* of input_tokens, the images' (by the model's provider's rule) */
+	int64_t reasoning_tokens;    /* of input_tokens, an agent history's reasoning sent back */
+	int64_t reasoning_held;      /* the reasoning an agent's history holds, sent back or not */
 	int64_t input_tokens;        /* estimated */
 	int64_t worst_case;          /* pico; -1 unknown */
 	int64_t estimate;            /* pico, estimated reply cost; -1 unknown */

@@ -141,6 +141,9 @@ struct chat {
 
 /* Whether m's provider has (or needs no) key and m has not failed this turn; arg is the chat. */
 bool chat_model_usable(void *arg, const struct model *m);
+/* Fit r's input tokens to model m: its images by m's provider's rule, the reasoning m is sent back. */
+void chat_route_fit(const struct chat *c, const struct chat_opts *o, struct chat_route *r,
+    const struct model *m);
 /*
  * The reply cap used for the worst case, and in *send whether it must be
  * sent: within m's max_output and what its window leaves after input tokens.

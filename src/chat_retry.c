@@ -16,12 +16,13 @@
 
 #define MAX_TRIES         3
 
-/* The worst case of sending this turn to m. */
+/* The worst case of sending this turn to m, whose images and reasoning r now counts. */
 static int64_t
-worst_case(struct chat *c, const struct chat_route *r, const struct model *m)
+worst_case(struct chat *c, struct chat_route *r, const struct model *m)
 {
 	int64_t w;
 
+	chat_route_fit(c, &c->opts, r, m);
 	c->max_out = chat_reply_cap(c, &c->opts, m, r->input_tokens, &c->send_cap);
 	if (chat_worst_case(c, m, r->input_tokens, c->max_out, &w) != PRICING_OK)
 		return -1;

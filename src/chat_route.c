@@ -62,28 +62,49 @@ chat_model_usable(void *arg, const struct model *m)
 	return !pc->requires_key || cred_probe(pc) != CRED_NONE;
 }
 
+/*
+ * The tokens of the conversation so far; by_script: counted by script alone
+ * (pricing_estimate_script), as the router's context feature and its long
+ * context threshold were set on, so that a conversation routes as it did.
+ */
 static int64_t
-history_tokens(const struct chat *c)
+history_tokens(const struct chat *c, bool by_script)
 {
 	int64_t n = 0;
-	size_t i;
+	size_t i, len;
 
-	for (i = 0; i < c->nhist; i++)
-		n += pricing_estimate_tokens(c->hist_text[i], strlen(c->hist_text[i])) + 4;
+	for (i = 0; i < c->nhist; i++) {
+		len = strlen(c->hist_text[i]);
+		n += (by_script ? pricing_estimate_script(c->hist_text[i], len) :
+		    pricing_estimate_tokens(c->hist_text[i], len)) + 4;
+	}
 	return n;
 }
 
 static int64_t
 estimate_input(const struct chat *c, const char *system, const char *prompt)
 {
-	int64_t n = pricing_estimate_tokens(prompt, strlen(prompt)) + history_tokens(c);
+	int64_t n = pricing_estimate_tokens(prompt, strlen(prompt)) + history_tokens(c, false);
 
 	if (system != NULL)
 		n += pricing_estimate_tokens(system, strlen(system));
 	return n + 8;
 }
 
-/* An agent step's own history and tools, beside the prompt that routes it. */
+/* The reasoning an agent step's history holds, sent back to the models that want it. */
+static int64_t
+agent_reasoning(const struct chat_opts *o)
+{
+	int64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < o->nmsgs; i++)
+		if (o->msgs[i].reasoning != NULL)
+			n += pricing_estimate_tokens(o->msgs[i].reasoning, strlen(o->msgs[i].reasoning));
+	return n;
+}
+
+/* An agent step's own history and tools, beside the prompt that routes it (its reasoning apart). */
 static int64_t
 agent_tokens(const struct chat_opts *o)
 {
@@ -124,15 +145,15 @@ reply_cap_asked(const struct chat *c, const struct chat_opts *o, const struct mo
 }
 
 /*
- * A prompt is estimated by script (pricing_estimate_tokens): Latin script at
- * about 4 characters a token, English prose's average on the large
- * tokenizers, other scripts, CJK and emoji at what those tokenizers spend on
- * them, rounded up; prices and budgets use that. Against a context window
- * the estimate is not enough: code, JSON and logs take more tokens than
- * English prose (Anthropic's tokenizer makes about 3.5 characters a token of
- * English, nearer 3 of code), and a provider refuses outright a prompt and
- * reply cap over the window. So a window is filled at a fifth more than the
- * estimate (about 3.3 characters a token of Latin script), plus
+ * A prompt is estimated as the large published tokenizers (cl100k, o200k)
+ * count it (pricing_estimate_tokens): English prose at about 4 characters a
+ * token, code, JSON and logs by the pieces they are cut into (nearer 3),
+ * other scripts, CJK and emoji at what those tokenizers spend on them,
+ * rounded up; prices and budgets use that. Against a context window the
+ * estimate is not enough: the tokenizers that are not published may spend
+ * more (Anthropic's makes about 3.5 characters a token of English), and a
+ * provider refuses outright a prompt and reply cap over the window. So a
+ * window is filled at a fifth more than the estimate, plus
  * CHAT_WINDOW_FRAMING for what wraps the messages (role markers, the reply's
  * start). A fifth, not a third: near a large window every token of margin is
  * a token of reply not asked for, or a prompt moved to a dearer model with a
@@ -244,17 +265,35 @@ route_image_tokens(const struct chat *c, const struct chat_opts *o, const struct
 	return n;
 }
 
+/*
+ * Fit r's input tokens to model m, replacing the last model's part: its
+ * images count by the rule of m's provider, and an agent's history's
+ * reasoning counts where m is sent it back (DeepSeek V4).
+ */
+void
+chat_route_fit(const struct chat *c, const struct chat_opts *o, struct chat_route *r,
+    const struct model *m)
+{
+	const struct provider_conf *pc = m != NULL ? config_provider(c->cfg, m->provider) : NULL;
+	const struct provider *p = pc != NULL ? provider_for(pc->api) : NULL;
+	int64_t img = route_image_tokens(c, o, m), rs = 0;
+
+	if (p != NULL && p->sends_reasoning != NULL && p->sends_reasoning(m->id))
+		rs = r->reasoning_held;
+	r->input_tokens += img - r->image_tokens + rs - r->reasoning_tokens;
+	r->image_tokens = img;
+	r->reasoning_tokens = rs;
+}
+
 /* The worst case and typical cost of sending route r's input to its model. */
 static void
 route_estimates(const struct chat *c, const struct chat_opts *o, struct chat_route *r)
 {
 	bool send;
-	int64_t img = route_image_tokens(c, o, r->model), typical;
+	int64_t typical;
 	long cap;
 
-	/* images count by the rule of the model that takes them: replace the last model's */
-	r->input_tokens += img - r->image_tokens;
-	r->image_tokens = img;
+	chat_route_fit(c, o, r, r->model);
 	cap = chat_reply_cap(c, o, r->model, r->input_tokens, &send);
 	typical = cap < 500 ? cap : 500;
 	r->reply_window = cap < chat_reply_cap(c, o, r->model, 0, &send);
@@ -509,7 +548,7 @@ route_input_of(const struct chat *c, const char *prompt, struct route_input *in)
 	in->turn = (int)(c->nhist / 2);
 	in->prev_tier = c->prev_tier;
 	/* earlier turns only: the prompt's own length is a feature of its own */
-	in->context_tokens = history_tokens(c);
+	in->context_tokens = history_tokens(c, true);
 	in->quality = c->cfg->quality;
 }
 
@@ -772,6 +811,7 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	c->vision_img = o->images;
 	c->vision_nimg = o->nimages;
 	r->input_tokens = o->msgs != NULL ? agent_tokens(o) + 8 : estimate_input(c, o->system, prompt);
+	r->reasoning_held = o->msgs != NULL ? agent_reasoning(o) : 0;
 	if (o->msgs != NULL && o->system != NULL)
 		r->input_tokens += pricing_estimate_tokens(o->system, strlen(o->system));
 	route_score(c, prompt, r);

@@ -1,5 +1,4 @@
 /* cli_ask: the one-shot command line: a prompt in, the answer on stdout, the rest on stderr. */
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -12,40 +11,20 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "cache.h"
 #include "catalog.h"
 #include "chat.h"
 #include "cli.h"
+#include "cli_ask_priv.h"
 #include "cli_learn.h"
 #include "cli_opts.h"
-#include "fmt.h"
 #include "image.h"
 #include "input.h"
 #include "ledger.h"
-#include "pricing.h"
 #include "util.h"
 #include "visible.h"
 
 /* The whole message, PROMPT with stdin and files, is within one cap (input.h). */
 #define STDIN_MAX INPUT_MAX
-
-struct ask {
-	struct app *cli;
-	enum cli_face face;     /* llm PROMPT, or llm route */
-	struct cli_opts p;
-	char **files;           /* p.files */
-	size_t nfiles;
-	struct image *images;   /* the files among them that are images, read whole */
-	size_t nimages;
-	bool out_tty;
-	bool out_broken;
-	bool out_gone;          /* the reader of stdout went away (EPIPE) */
-	int sig;                /* the signal that stopped the turn, or 0 */
-	bool utf8;              /* the locale shows "·" and "→" */
-	struct visible vis;
-	struct buf vbuf;
-	struct buf warns;       /* budget warnings: said once the answer has ended its line */
-};
 
 static int sig_pipe[2] = { -1, -1 };
 
@@ -91,8 +70,8 @@ out_failed(struct ask *a)
 }
 
 /* Write all of s to stdout now, so that a pipe sees the answer as it arrives. */
-static void
-out_write(struct ask *a, const char *s, size_t n)
+void
+ask_out_write(struct ask *a, const char *s, size_t n)
 {
 	if (a->out_broken)
 		return;
@@ -105,8 +84,8 @@ out_write(struct ask *a, const char *s, size_t n)
  * not once per token, so a fast stream costs a few thousand writes, not one
  * per event.
  */
-static void
-out_flush(struct ask *a)
+void
+ask_out_flush(struct ask *a)
 {
 	if (!a->out_broken && fflush(stdout) != 0)
 		out_failed(a);
@@ -120,13 +99,13 @@ on_text(void *arg, const char *s, size_t n)
 	if (a->p.json || a->p.output != NULL)
 		return;
 	if (!a->out_tty) {
-		out_write(a, s, n);
+		ask_out_write(a, s, n);
 		return;
 	}
 	/* a terminal gets model text as data: no raw escape sequences */
 	buf_reset(&a->vbuf);
 	visible_feed(&a->vis, s, n, &a->vbuf);
-	out_write(a, a->vbuf.data ? a->vbuf.data : "", a->vbuf.len);
+	ask_out_write(a, a->vbuf.data ? a->vbuf.data : "", a->vbuf.len);
 }
 
 static void
@@ -134,7 +113,7 @@ on_note(void *arg, const char *line)
 {
 	struct ask *a = arg;
 
-	out_flush(a);
+	ask_out_flush(a);
 	fprintf(stderr, "llm: %s\n", line);
 }
 
@@ -343,251 +322,6 @@ blank(const char *msg, size_t len)
 	return true;
 }
 
-static const char *
-month_abbr(const char *month)
-{
-	static const char *const names[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
-		"Aug", "Sep", "Oct", "Nov", "Dec" };
-	int m = (month[5] - '0') * 10 + (month[6] - '0');
-
-	return m >= 1 && m <= 12 ? names[m - 1] : month;
-}
-
-static void
-meter_str(const struct meter *m, bool color, struct buf *b)
-{
-	char spent[32], limit[32];
-	int64_t used = m->spent;   /* settled: other requests' reservations are not spend */
-	int pct;
-	const char *on = "", *off = "";
-
-	pricing_format(used, m->estimated, spent, sizeof spent);
-	if (m->limit <= 0) {
-		buf_addf(b, "%s %s", month_abbr(m->month), spent);
-	} else {
-		pricing_format_exact(m->limit, limit, sizeof limit);
-		pct = (int)(used / (m->limit / 100 > 0 ? m->limit / 100 : 1));
-		if (color) {
-			on = meter_ansi(meter_level(pct));
-			off = "\033[0m";
-		}
-		buf_addf(b, "%s%s %s of %s (%d%%)%s", on, month_abbr(m->month), spent, limit, pct,
-		    off);
-	}
-	/* an unknown cost is never $0: named beside the figure, as the full-screen meter does */
-	if (m->unknown_count > 0)
-		buf_addf(b, " +%lld unknown", (long long)m->unknown_count);
-}
-
-static void
-usage_totals(const struct chat_turn *t, int64_t *in, int64_t *cached, int64_t *out)
-{
-	size_t i;
-
-	*in = *cached = *out = 0;
-	for (i = 0; i < t->nsteps; i++) {
-		const struct usage *u = &t->steps[i].usage;
-
-		*in += u->input + u->cache_write + u->cache_write_1h;
-		*cached += u->cached_input;
-		*out += u->output;
-	}
-}
-
-/* What the prompt cache did over the turn's requests, after dot; nothing when it did nothing. */
-static void
-turn_cache_note(const struct chat_turn *t, const char *dot, struct buf *b)
-{
-	struct usage u;
-	int64_t saved = 0, extra = 0;
-	char note[96];
-	size_t i;
-
-	memset(&u, 0, sizeof u);
-	for (i = 0; i < t->nsteps; i++) {
-		u.cached_input += t->steps[i].usage.cached_input;
-		u.cache_write += t->steps[i].usage.cache_write;
-		u.cache_write_1h += t->steps[i].usage.cache_write_1h;
-		saved += t->steps[i].cache_saved;
-		extra += t->steps[i].cache_extra;
-	}
-	cache_note(&u, saved, extra, t->estimated, note, sizeof note);
-	if (*note != '\0')
-		buf_addf(b, "%s%s", dot, note);
-}
-
-static void
-summary(struct ask *a, struct chat *c, struct ledger *l)
-{
-	const struct chat_turn *t = chat_last(c);
-	const struct chat_step *s;
-	struct meter m;
-	struct buf b;
-	char in[32], out[32], cost[32];
-	const char *dot = a->utf8 ? " · " : " | ";
-	int64_t ti, tc, to;
-
-	if (t->nsteps == 0)
-		return;
-	s = &t->steps[t->nsteps - 1];
-	usage_totals(t, &ti, &tc, &to);
-	fmt_tokens(ti + tc, in, sizeof in);
-	fmt_tokens(to, out, sizeof out);
-	pricing_format(t->cost, t->estimated, cost, sizeof cost);
-	buf_init(&b, 0);
-	/* "·" and "→" only where the locale can show them, as the full-screen client does */
-	/* "~": the provider reported no usage, and the counts are llm's estimate */
-	buf_addf(&b, "%s%s%s%s%s%s%s%s tok%s%s%s", tier_str(s->tier), dot, s->model->name, dot,
-	    t->estimated ? "~" : "", in, a->utf8 ? "→" : "->", out, dot, cost,
-	    t->cost < 0 ? " (unknown price)" : "");
-	if (t->nsteps > 1)
-		buf_addf(&b, " (%zu requests)", t->nsteps);
-	turn_cache_note(t, dot, &b);
-	if (chat_turn_window_cut(t))
-		buf_adds(&b, " · cut off at the end of the context window");
-	else if (t->finish == CHAT_FINISH_LENGTH)
-		buf_adds(&b, " · cut off at the length limit");
-	else if (t->finish == CHAT_FINISH_FILTER)
-		buf_adds(&b, " · stopped by the provider's filter");
-	if (l != NULL && ledger_meter(l, a->cli->cfg.budget, &m, NULL) == 0) {
-		buf_adds(&b, dot);
-		meter_str(&m, a->cli->color, &b);
-	}
-	fprintf(stderr, "%s%s%s\n", a->cli->color ? "\033[2m" : "", buf_str(&b),
-	    a->cli->color ? "\033[0m" : "");
-	buf_done(&b);
-}
-
-static void
-explain(struct ask *a, const struct chat_route *r)
-{
-	char est[32];
-
-	pricing_format(r->estimate, true, est, sizeof est);
-	fprintf(stderr, "llm: route %s %s %s  %s  (%s)  %s\n", route_mode_str(r->mode),
-	    a->utf8 ? "→" : "->", tier_str(r->tier), r->model ? r->model->name : "-", r->reason,
-	    est);
-}
-
-/* Money as an exact JSON number: pico-dollars to dollars with no floating point. */
-static cJSON *
-json_money(int64_t pico)
-{
-	char s[40];
-	int n;
-
-	if (pico < 0)
-		return cJSON_CreateNull();
-	n = snprintf(s, sizeof s, "%" PRId64 ".%012" PRId64, pico / 1000000000000,
-	    pico % 1000000000000);
-	while (n > 0 && s[n - 1] == '0')
-		s[--n] = '\0';
-	if (n > 0 && s[n - 1] == '.')
-		s[n++] = '0', s[n] = '\0';
-	return cJSON_CreateRaw(s);
-}
-
-static cJSON *
-json_usage(const struct usage *u, bool estimated, int64_t saved, int64_t extra)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddNumberToObject(o, "input_tokens", (double)(u->input + u->cache_write +
-	    u->cache_write_1h));
-	cJSON_AddNumberToObject(o, "cached_input_tokens", (double)u->cached_input);
-	cJSON_AddNumberToObject(o, "cache_write_tokens", (double)(u->cache_write +
-	    u->cache_write_1h));
-	cJSON_AddNumberToObject(o, "output_tokens", (double)u->output);
-	cJSON_AddNumberToObject(o, "reasoning_tokens", (double)u->reasoning);
-	/* what cache reads saved against full input, and what writes cost over it */
-	cJSON_AddItemToObject(o, "cache_saved_usd", json_money(saved));
-	cJSON_AddItemToObject(o, "cache_write_extra_usd", json_money(extra));
-	cJSON_AddBoolToObject(o, "estimated", estimated);
-	return o;
-}
-
-/* --json's one object; rc is the exit status llm ends with, said in it too. */
-static void
-print_json(struct ask *a, struct chat *c, struct ledger *l, int rc)
-{
-	const struct chat_turn *t = chat_last(c);
-	const struct chat_route *r = &t->route;
-	const struct chat_step *last = t->nsteps ? &t->steps[t->nsteps - 1] : NULL;
-	const struct model *m = last ? last->model : r->model;
-	cJSON *o = cJSON_CreateObject(), *ro, *steps, *b;
-	struct usage sum;
-	struct meter mt = { .limit = 0 };
-	int64_t saved = 0, extra = 0;
-	size_t i;
-	char *s;
-
-	memset(&sum, 0, sizeof sum);
-	for (i = 0; i < t->nsteps; i++) {
-		saved += t->steps[i].cache_saved;
-		extra += t->steps[i].cache_extra;
-		sum.input += t->steps[i].usage.input;
-		sum.cached_input += t->steps[i].usage.cached_input;
-		sum.cache_write += t->steps[i].usage.cache_write;
-		sum.cache_write_1h += t->steps[i].usage.cache_write_1h;
-		sum.output += t->steps[i].usage.output;
-		sum.reasoning += t->steps[i].usage.reasoning;
-	}
-	cli_json_text(o, "text", t->text ? t->text : "");
-	cJSON_AddStringToObject(o, "finish", chat_finish_str(t->finish));
-	cJSON_AddStringToObject(o, "provider", m ? m->provider : "");
-	cJSON_AddStringToObject(o, "model", m ? m->name : "");
-	cJSON_AddStringToObject(o, "tier", tier_str(last ? last->tier : r->tier));
-	ro = cJSON_AddObjectToObject(o, "route");
-	cJSON_AddStringToObject(ro, "mode", route_mode_str(r->mode));
-	cJSON_AddStringToObject(ro, "tier", tier_str(r->tier));
-	cJSON_AddStringToObject(ro, "reason", r->reason);
-	cJSON_AddNumberToObject(ro, "score", r->score);
-	cJSON_AddBoolToObject(ro, "budget_adjusted", r->budget_adjusted);
-	cJSON_AddBoolToObject(ro, "context_adjusted", r->context_adjusted);
-	cJSON_AddBoolToObject(ro, "vision_adjusted", r->vision_adjusted);
-	cJSON_AddItemToObject(o, "usage", json_usage(&sum, t->estimated, saved, extra));
-	cJSON_AddItemToObject(o, "cost_usd", json_money(t->nsteps ? t->cost : -1));
-	steps = cJSON_AddArrayToObject(o, "steps");
-	for (i = 0; i < t->nsteps; i++) {
-		const struct chat_step *st = &t->steps[i];
-		cJSON *so = cJSON_CreateObject();
-
-		cli_json_text(so, "why", st->why ? st->why : "");
-		cJSON_AddStringToObject(so, "provider", st->model->provider);
-		cJSON_AddStringToObject(so, "model", st->model->name);
-		cJSON_AddStringToObject(so, "tier", tier_str(st->tier));
-		cJSON_AddItemToObject(so, "usage", json_usage(&st->usage, st->estimated, st->cache_saved,
-		    st->cache_extra));
-		cJSON_AddItemToObject(so, "cost_usd", json_money(st->cost));
-		cJSON_AddItemToArray(steps, so);
-	}
-	b = cJSON_AddObjectToObject(o, "budget");
-	if (l != NULL && ledger_meter(l, a->cli->cfg.budget, &mt, NULL) == 0) {
-		cJSON_AddStringToObject(b, "month", mt.month);
-		cJSON_AddItemToObject(b, "spent_usd", json_money(meter_spent(&mt)));
-		cJSON_AddItemToObject(b, "counted_usd", json_money(mt.spent));
-		cJSON_AddItemToObject(b, "reserved_usd", json_money(mt.reserved));
-	}
-	/* A team ledger's limit is the team's, read from its database with the meter. */
-	cJSON_AddItemToObject(b, "limit_usd", json_money(a->cli->cfg.budget != LEDGER_TEAM_LIMIT ?
-	    a->cli->cfg.budget : l != NULL && mt.team ? mt.limit : 0));
-	if (t->conversation_id)
-		cJSON_AddNumberToObject(o, "conversation_id", (double)t->conversation_id);
-	else
-		cJSON_AddNullToObject(o, "conversation_id");
-	cJSON_AddNumberToObject(o, "latency_ms", (double)t->latency_ms);
-	if (t->error != NULL)
-		cli_json_text(o, "error", t->error);
-	cJSON_AddNumberToObject(o, "exit_code", rc);
-	s = cJSON_PrintUnformatted(o);
-	/* through out_write: a reader that left is told apart from a full disk */
-	out_write(a, s, strlen(s));
-	out_write(a, "\n", 1);
-	out_flush(a);
-	cJSON_free(s);
-	cJSON_Delete(o);
-}
-
 /* Run the turn, cancelling on Ctrl-C; the exit code. */
 static int
 run(struct ask *a, struct chat *c, const char *msg)
@@ -604,11 +338,11 @@ run(struct ask *a, struct chat *c, const char *msg)
 	if (rc != CHAT_OK)
 		return cli_exit_code(rc);
 	if (a->p.verbose)
-		explain(a, &chat_last(c)->route);
+		ask_explain(a, &chat_last(c)->route);
 	while (chat_busy(c)) {
 		int ready = chat_poll(c, &sig_pipe[0], 1, 1000);
 
-		out_flush(a);
+		ask_out_flush(a);
 		if (ready > 0 || a->out_broken) {
 			char drain[16];
 			ssize_t n;
@@ -621,9 +355,9 @@ run(struct ask *a, struct chat *c, const char *msg)
 	if (a->out_tty && !a->p.json) {
 		buf_reset(&a->vbuf);
 		visible_flush(&a->vis, &a->vbuf);
-		out_write(a, buf_str(&a->vbuf), a->vbuf.len);
+		ask_out_write(a, buf_str(&a->vbuf), a->vbuf.len);
 	}
-	out_flush(a);
+	ask_out_flush(a);
 	return cli_exit_code(chat_last(c)->status);
 }
 
@@ -780,12 +514,12 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 	if (a->p.output != NULL && rc == EXIT_OK && output_write(a, t) != 0)
 		rc = EXIT_USAGE;
 	if (a->p.json) {
-		print_json(a, c, l, exit_code(a, rc));
+		ask_print_json(a, c, l, exit_code(a, rc));
 	} else if (a->p.output == NULL && t->len > 0 && !a->out_broken && t->text[t->len - 1] != '\n' &&
 	    (a->out_tty || rc == EXIT_OK)) {
-		out_write(a, "\n", 1);
+		ask_out_write(a, "\n", 1);
 	}
-	out_flush(a);
+	ask_out_flush(a);
 	if (a->warns.len > 0)
 		fputs(buf_str(&a->warns), stderr);
 	if (a->out_broken && !a->out_gone) {
@@ -805,7 +539,7 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 	}
 	/* a request that failed before any answer has nothing to sum up: the error said it */
 	if (!a->p.quiet && (a->cli->err_tty || a->p.verbose) && (rc == EXIT_OK || t->len > 0))
-		summary(a, c, l);
+		ask_summary(a, c, l);
 	else if (rc == EXIT_OK && !a->p.json)
 		finish_note(t);
 	return rc;

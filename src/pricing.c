@@ -319,29 +319,175 @@ utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 }
 
 /*
- * Estimate the tokens of text by script, in one pass: Latin four characters a
- * token, CJK one and a quarter, other scripts three quarters, emoji three
- * (see script_cost). English and code count exactly as (characters + 3) / 4.
+ * The shape of a code point in the pieces the large tokenizers cut text into
+ * before merging bytes: words, numbers, runs of marks (punctuation and
+ * symbols), runs of white space.
  */
-int64_t
-pricing_estimate_tokens(const char *text, size_t len)
+enum shape {
+	SHAPE_NONE,     /* before the first code point */
+	SHAPE_LETTER,
+	SHAPE_DIGIT,
+	SHAPE_MARK,
+	SHAPE_SPACE,    /* a space or a tab; as prev, a run of white space with newlines */
+	SHAPE_NEWLINE,
+};
+
+#define PIECE 4      /* a piece: one token, in quarters */
+#define WORD_FREE 6  /* letters of a word in its one token; a quarter for each past them */
+#define MARK_FREE 3  /* marks of a run in its one token; half a token for each new one past them */
+
+static enum shape
+shape_of(uint32_t cp)
+{
+	if (cp >= 0x80)
+		return cp <= 0xBF || (cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F) ||
+		    (cp >= 0xFF00 && cp <= 0xFF0F) || cp > 0xFFFF ? SHAPE_MARK : SHAPE_LETTER;
+	if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')
+		return SHAPE_LETTER;
+	if (cp >= '0' && cp <= '9')
+		return SHAPE_DIGIT;
+	if (cp == '\n' || cp == '\r')
+		return SHAPE_NEWLINE;
+	if (cp == ' ' || cp == '\t' || cp == '\v' || cp == '\f')
+		return SHAPE_SPACE;
+	return SHAPE_MARK;
+}
+
+/* The pieces of text so far, in quarter tokens, and what the next code point continues. */
+struct pieces {
+	int64_t quarters;
+	enum shape prev;
+	uint32_t last;      /* the last code point */
+	size_t run;         /* code points of the current word, number group or run of marks */
+	size_t spaces;      /* white space since the last newline of the current run */
+	uint32_t space;     /* the last space or tab */
+	bool newline;       /* the white space holds a newline that is a piece of its own */
+	bool after_mark;    /* newlines right after marks join them (";\n") */
+};
+
+/*
+ * Count code point cp of shape s, whose script costs quarters, into p. The
+ * pieces are cl100k's and o200k's (their pre-tokenizer's expression, which
+ * o200k follows but for splitting CamelCase): a word takes one space or tab
+ * before it, a run of marks one space; numbers are cut every three digits;
+ * white space that does not join what follows is a piece, cut after its last
+ * newline; newlines after marks join them. A piece is one token, a longer
+ * word or a run of many different marks a little more; a mark before a word
+ * ("(void", ".data") is counted as its own piece, as it mostly is. A letter
+ * or symbol of a script that costs more than a quarter token costs what
+ * script_cost says, wherever it stands.
+ */
+static void
+pieces_add(struct pieces *p, uint32_t cp, enum shape s, int quarters)
+{
+	bool start, join;
+
+	if (s == SHAPE_SPACE || s == SHAPE_NEWLINE) {
+		if (p->prev != SHAPE_SPACE) {
+			p->spaces = 0;
+			p->newline = false;
+			p->after_mark = p->prev == SHAPE_MARK;
+			p->prev = SHAPE_SPACE;
+		}
+		if (s == SHAPE_NEWLINE) {
+			p->newline |= !p->after_mark;
+			p->spaces = 0;
+		} else {
+			p->after_mark = false;
+			p->spaces++;
+			p->space = cp;
+		}
+		return;
+	}
+	if (p->prev == SHAPE_SPACE) {
+		/* "   x": "  " and " x"; "  1": " ", " " and "1" */
+		join = p->spaces > 0 && (s == SHAPE_LETTER || (s == SHAPE_MARK && p->space == ' '));
+		p->quarters += PIECE * (p->newline + (p->spaces >= 2) + (p->spaces > 0 && !join));
+		start = true;
+	} else if (s == SHAPE_DIGIT) {
+		start = p->prev != SHAPE_DIGIT || p->run % 3 == 0;
+	} else {
+		start = s != p->prev;
+	}
+	if (start)
+		p->run = 0;
+	p->run++;
+	if (quarters > 1)
+		p->quarters += quarters;
+	else if (start)
+		p->quarters += PIECE;
+	else if (s == SHAPE_LETTER && p->run > WORD_FREE)
+		p->quarters += 1;
+	else if (s == SHAPE_MARK && p->run > MARK_FREE && cp != p->last)
+		p->quarters += 2;
+	p->prev = s;
+	p->last = cp;
+}
+
+/* The quarters of p once the text has ended: white space at the end is a piece. */
+static int64_t
+pieces_end(const struct pieces *p)
+{
+	if (p->prev == SHAPE_SPACE)
+		return p->quarters + PIECE * (p->newline + (p->spaces > 0));
+	return p->quarters;
+}
+
+/*
+ * The tokens of text in one pass, by script alone or, with pieces, the larger
+ * of two counts: by script (Latin four characters a token, English prose's
+ * average; CJK one and a quarter, other scripts three quarters, emoji three:
+ * see script_cost), and by the pieces a tokenizer cuts the text into (see
+ * pieces_add). Prose has few pieces for its length, and counts by script as
+ * it always did; code, JSON, diffs and logs have many short pieces (marks,
+ * operators, indentation, short names, digits), 2.6 to 3.3 characters a
+ * token, and count by pieces. Measured against cl100k and o200k on the
+ * samples in tests/fixtures/tokens (see test_estimate.c): code and
+ * structured text 0.96 to 1.14 times the larger true count (four characters
+ * a token made 0.50 to 0.98), English prose 1.00 to 1.11, as before.
+ */
+static int64_t
+estimate(const char *text, size_t len, bool with_pieces)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	int64_t quarters = 0;
+	struct pieces p = { .prev = SHAPE_NONE };
+	int64_t quarters = 0, shaped = 0;
 	size_t i = 0, n;
 	uint32_t cp;
+	int q;
 
 	while (i < len) {
 		n = utf8_decode(s + i, len - i, &cp);
 		if (n == 0) {
 			quarters += SCRIPT_BROKEN;
+			if (with_pieces)
+				pieces_add(&p, 0xFFFD, SHAPE_MARK, SCRIPT_BROKEN);
 			i++;
 			continue;
 		}
-		quarters += script_quarters(cp);
+		q = script_quarters(cp);
+		quarters += q;
+		if (with_pieces)
+			pieces_add(&p, cp, shape_of(cp), q);
 		i += n;
 	}
-	return (quarters + 3) / 4;
+	if (with_pieces)
+		shaped = pieces_end(&p);
+	return ((quarters > shaped ? quarters : shaped) + 3) / 4;
+}
+
+/* Estimate the tokens of text: by script, or by its pieces where they are more (code). */
+int64_t
+pricing_estimate_tokens(const char *text, size_t len)
+{
+	return estimate(text, len, true);
+}
+
+/* Estimate the tokens of text by script alone: four characters a token for code too. */
+int64_t
+pricing_estimate_script(const char *text, size_t len)
+{
+	return estimate(text, len, false);
 }
 
 /* Name a pricing_rc. */

@@ -35,8 +35,14 @@ int pricing_worst_case(const struct model *m, int64_t input_tokens, int64_t max_
 void pricing_format(int64_t pico, bool estimated, char *out, size_t n);
 /* Format a budget exactly as it is set: "$50.00", "$12.345", "$0.004"; negative -> "$?". */
 void pricing_format_exact(int64_t pico, char *out, size_t n);
-/* Estimate the tokens of text by script: Latin 4 characters a token, CJK 5/4, others 3/4, emoji 3. */
+/*
+ * Estimate the tokens of text, for prices, budgets and context windows: by
+ * script (Latin 4 characters a token, CJK 5/4, others 3/4, emoji 3), or by
+ * the pieces a tokenizer cuts it into where they are more (code, JSON, logs).
+ */
 int64_t pricing_estimate_tokens(const char *text, size_t len);
+/* Estimate the tokens of text by script alone, code as prose (the router's context feature). */
+int64_t pricing_estimate_script(const char *text, size_t len);
 /* Name a pricing_rc: "ok", "unknown price", "overflow". */
 const char *pricing_rc_str(int rc);
 

@@ -169,6 +169,8 @@ struct provider {
 	char *(*error)(int status, const char *body, size_t len, long *retry_ms);
 	/* What a non-2xx body's error type says (FAULT_NONE: none known). */
 	enum fault (*fault)(const char *body, size_t len);
+	/* Whether a request to model (its wire id) sends assistant turns' reasoning back; NULL: never. */
+	bool (*sends_reasoning)(const char *model);
 };
 
 extern const struct provider provider_openai;

@@ -290,13 +290,19 @@ openai_cache(cJSON *root, const struct request *req)
  * lack their reasoning_content ("" when there was none); no other server is
  * sent the field.
  */
+static bool
+openai_sends_reasoning(const char *model)
+{
+	return model != NULL && strstr(model, "deepseek-v4") != NULL;
+}
+
 static void
 openai_reasoning_out(cJSON *root, const struct request *req)
 {
 	cJSON *msgs = cJSON_GetObjectItemCaseSensitive(root, "messages"), *m;
 	size_t i;
 
-	if (req->model == NULL || strstr(req->model, "deepseek-v4") == NULL)
+	if (!openai_sends_reasoning(req->model))
 		return;
 	for (i = 0; i < req->nmsgs; i++) {
 		if (req->msgs[i].role == NULL || strcmp(req->msgs[i].role, "assistant") != 0 ||
@@ -460,4 +466,5 @@ const struct provider provider_openai = {
 	.whole = openai_whole,
 	.error = openai_error,
 	.fault = wire_fault_body,
+	.sends_reasoning = openai_sends_reasoning,
 };

@@ -217,6 +217,31 @@ check_eq "deepseek: the first turn's reasoning sent back" "$(fake_get 2 body.mes
 check_eq "deepseek: the second turn's too" "$(fake_get 2 body.messages.4.reasoning_content)" "Now the script itself."
 check_not_contains "deepseek: no reasoning on stderr" "$(cat "$T/err")" "It subtracts"
 
+# The reasoning sent back is paid for as input: the next step reserves for it,
+# on DeepSeek V4 only (another model's reasoning is kept but not sent back).
+# reasoning_steps MODEL: the input tokens each step of a two-step task on
+# MODEL was routed and reserved with, whose first step reasons 4000 characters
+# (1000 tokens).
+reasoning_steps() {
+	t_sum_repo "$T/repo"
+	fake_reset
+	_r=$(t_py -c 'print("step " * 800, end="")')
+	fake_reply "{\"reasoning\":\"$_r\",\"calls\":[{\"name\":\"list\",\"args\":{\"path\":\".\"}}],\"usage\":{\"input\":800,\"output\":40}}"
+	fake_reply '{"text":"Done.","usage":{"input":900,"output":5}}'
+	rm -f "$T/route.log"
+	LLM_LOG="$T/route.log" DEEPSEEK_API_KEY=sk-test-deepseek-0004 run_in_repo "do" -m "$1" --json "list the files"
+	sed -n 's/.*route: .*about \([0-9]*\) input tokens$/\1/p' "$T/route.log" | tr '\n' ' '
+}
+reasoning_steps deepseek-v4-flash >"$T/steps"
+read -r in1 in2 more <"$T/steps"
+check_eq "deepseek reasoning: two steps routed" "${in2:+2}${more:-}" 2
+check "deepseek reasoning: the second step reserves the 1000 tokens sent back ($in1, then $in2)" \
+    test "$((in2 - in1))" -ge 1000
+reasoning_steps test-cheap >"$T/steps"
+read -r in1 in2 more <"$T/steps"
+check_eq "other reasoning: two steps routed" "${in2:+2}${more:-}" 2
+check "other reasoning: not sent, not reserved ($in1, then $in2)" test "$((in2 - in1))" -lt 1000
+
 # Options may come after the task's words, as after a question's; after -- all is task.
 t_sum_repo "$T/repo"
 fake_reset

@@ -1,0 +1,162 @@
+/* test_estimate: the token estimate against true counts of code, structured text, prose and other scripts. */
+#include <stdlib.h>
+
+#include "pricing.h"
+#include "unit.h"
+#include "util.h"
+
+/*
+ * The bands, in hundredths of the true count. Code and English prose are held
+ * to the larger of the cl100k and o200k counts: an estimate under it reserves
+ * too little budget. Other scripts keep the rates script_cost has for them:
+ * at least o200k's count, and at least three quarters of cl100k's, which
+ * spends twice as much on Greek or Arabic as the newer tokenizers do.
+ */
+#define CODE_LOW 95
+#define CODE_HIGH 120
+#define SCRIPT_LOW_O200K 100
+#define SCRIPT_LOW_CL100K 75
+#define SCRIPT_HIGH_CL100K 140
+
+/* The directory of the samples and their counts. */
+static char *
+samples_dir(void)
+{
+	const char *top = getenv("LLM_TOP");
+
+	return xstrfmt("%s/tests/fixtures/tokens", top != NULL && *top ? top : ".");
+}
+
+/* Whether est is within [low, high] hundredths of want; says which sample if not. */
+static void
+check_band(const char *name, int64_t est, int64_t want, int low, int high, const char *of)
+{
+	if (est * 100 < want * low || est * 100 > want * high) {
+		fprintf(stderr, "%s: estimate %lld is %.2f times the %s count %lld, want %.2f to %.2f\n",
+		    name, (long long)est, (double)est / (double)want, of, (long long)want, low / 100.0,
+		    high / 100.0);
+		unit_bad = 1;
+	}
+}
+
+/* Check one sample of kind against its true counts; print the ratios. */
+static void
+check_sample(const char *dir, const char *name, const char *kind, int64_t cl100k, int64_t o200k)
+{
+	char *path = xstrfmt("%s/%s", dir, name), *data = NULL, *cause = NULL;
+	int64_t est, script, most = cl100k > o200k ? cl100k : o200k;
+	size_t len;
+
+	if (file_read(path, 1 << 20, &data, &len, &cause) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		free(path);
+		unit_bad = 1;
+		return;
+	}
+	est = pricing_estimate_tokens(data, len);
+	script = pricing_estimate_script(data, len);
+	printf("# %-18s %-6s cl100k %5lld o200k %5lld  estimate %5lld %.2f  by script %5lld %.2f\n",
+	    name, kind, (long long)cl100k, (long long)o200k, (long long)est,
+	    (double)est / (double)most, (long long)script, (double)script / (double)most);
+	/* the pieces only ever add: no text costs less than by script */
+	CHECK(est >= script);
+	if (strcmp(kind, "script") == 0) {
+		check_band(name, est, o200k, SCRIPT_LOW_O200K, 1000, "o200k");
+		check_band(name, est, cl100k, SCRIPT_LOW_CL100K, SCRIPT_HIGH_CL100K, "cl100k");
+	} else {
+		CHECK(strcmp(kind, "code") == 0 || strcmp(kind, "prose") == 0);
+		check_band(name, est, most, CODE_LOW, CODE_HIGH, "larger true");
+	}
+	free(data);
+	free(path);
+}
+
+/* Every sample in tests/fixtures/tokens/counts is within its band. */
+static void
+test_samples(void)
+{
+	char *dir = samples_dir(), *path = xstrfmt("%s/counts", dir), *data = NULL, *cause = NULL;
+	char name[64], kind[16], *line, *next;
+	long long cl100k, o200k;
+	size_t len;
+	int n = 0, code = 0, prose = 0, script = 0;
+
+	if (file_read(path, 1 << 16, &data, &len, &cause) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		unit_bad = 1;
+		goto out;
+	}
+	for (line = data; line != NULL && *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (*line == '#' || *line == '\0')
+			continue;
+		if (sscanf(line, "%63s %15s %lld %lld", name, kind, &cl100k, &o200k) != 4) {
+			fprintf(stderr, "counts: a line that is not 'sample kind cl100k o200k': %s\n", line);
+			unit_bad = 1;
+			continue;
+		}
+		check_sample(dir, name, kind, cl100k, o200k);
+		n++;
+		code += strcmp(kind, "code") == 0;
+		prose += strcmp(kind, "prose") == 0;
+		script += strcmp(kind, "script") == 0;
+	}
+	/* the set itself: a counts file cut short would pass anything */
+	CHECK(code >= 15);
+	CHECK(prose >= 3);
+	CHECK(script >= 10);
+	CHECK_INT(n, code + prose + script);
+out:
+	free(data);
+	free(path);
+	free(dir);
+}
+
+/* Small shapes, each at its count in cl100k and o200k (which agree on them). */
+static void
+test_shapes(void)
+{
+	/* int, \n, main, (, void, )\n, {\n, \treturn, " ", 0, ;\n, }: 11 tokens */
+	CHECK_INT(pricing_estimate_tokens("int\nmain(void)\n{\n\treturn 0;\n}", 29), 12);
+	/* digits go three to a piece: 123 456 789 0 */
+	CHECK_INT(pricing_estimate_tokens("1234567890", 10), 4);
+	/* {" a ": 1 ," b ":[ 2 , 3 ]}: 11 */
+	CHECK_INT(pricing_estimate_tokens("{\"a\":1,\"b\":[2,3]}", 17), 11);
+	/* a timestamp and an address: 21, where four characters a token made 8 */
+	CHECK_INT(pricing_estimate_tokens("2026-12-06T07:46:38Z 10.0.0.1", 29), 21);
+	/* indentation is one piece, its last space joins the name: "       ", " x", " =", " y", ";" */
+	CHECK_INT(pricing_estimate_tokens("        x = y;", 14), 5);
+	/* 16 */
+	CHECK_INT(pricing_estimate_tokens("if (n > 0 && p != NULL)\n\t\treturn -1;\n", 37), 16);
+	/* prose keeps four characters a token: 10 tokens, 44 characters */
+	CHECK_INT(pricing_estimate_tokens("The quick brown fox jumps over the lazy dog.", 44), 11);
+	/* a run of many different marks is a token every two or so (6 here), of one mark fewer */
+	CHECK(pricing_estimate_tokens("%%|*}\"#~", 8) > pricing_estimate_script("%%|*}\"#~", 8));
+	/* white space at the end is a piece, and so is each newline of a blank line */
+	CHECK_INT(pricing_estimate_tokens("x\n\n", 3), 2);
+	CHECK_INT(pricing_estimate_tokens("x  ", 3), 2);
+}
+
+/* The router's count stays at four characters a token for code. */
+static void
+test_script_count(void)
+{
+	CHECK_INT(pricing_estimate_script("int\nmain(void)\n{\n\treturn 0;\n}", 29), 8);
+	CHECK_INT(pricing_estimate_script("2026-12-06T07:46:38Z 10.0.0.1", 29), 8);
+	/* 今天: 10 quarters either way */
+	CHECK_INT(pricing_estimate_script("\xe4\xbb\x8a\xe5\xa4\xa9", 6), 3);
+	CHECK_INT(pricing_estimate_tokens("\xe4\xbb\x8a\xe5\xa4\xa9", 6), 3);
+}
+
+int
+main(void)
+{
+	RUN(test_samples);
+	RUN(test_shapes);
+	RUN(test_script_count);
+	UNIT_EXIT();
+}
