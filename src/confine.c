@@ -624,7 +624,7 @@ confine_new(const char *root, const char *const *writable, const char *const *pr
 	struct confine *c = xcalloc(1, sizeof(*c));
 	const char **tools;
 	char **roots = NULL, **cache = caches(&tools);
-	size_t n = 0, i;
+	size_t n = 0, np = 0, i;
 
 	c->ruleset = -1;
 	if ((c->tmpdir = make_tmpdir(cause)) == NULL) {
@@ -646,12 +646,20 @@ confine_new(const char *root, const char *const *writable, const char *const *pr
 			mkdir_p(cache[i]);
 		list_add(&roots, &n, xstrdup(cache[i]));
 	}
-	for (i = 0; writable != NULL && writable[i] != NULL; i++)
-		list_add(&roots, &n, expand(writable[i]));
+	for (i = 0; writable != NULL && writable[i] != NULL; i++) {
+		char *path = expand(writable[i]), *real = path != NULL ? realpath(path, NULL) : NULL;
+
+		if (path != NULL && real == NULL)
+			list_add(&c->pending, &np, path);
+		else
+			list_add(&roots, &n, path);
+		free(real);
+	}
 	strv_free(cache);
 	free(tools);
 	c->npaths = confine_plan((const char *const *)roots, protect, &c->paths);
-	strv_free(roots);
+	c->roots = roots;
+	c->nroots = n;
 	c->abi = confine_abi();
 	c->sockets = sockets ? CONFINE_SOCKETS_ALLOWED :
 	    confine_can_filter() ? CONFINE_SOCKETS_CLOSED : CONFINE_SOCKETS_OPEN;
@@ -660,6 +668,61 @@ confine_new(const char *root, const char *const *writable, const char *const *pr
 		return NULL;
 	}
 	return c;
+}
+
+/* Whether path, or a directory on the way to it, resolves to where c's commands may write. */
+static bool
+reachable(const struct confine *c, const char *path)
+{
+	char *prefix = xstrdup(path), *real, *slash = prefix;
+	bool within = false;
+	size_t i;
+
+	do {
+		slash = strchr(slash + 1, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		if ((real = realpath(*prefix != '\0' ? prefix : "/", NULL)) != NULL) {
+			for (i = 0; i < c->npaths && !within; i++)
+				within = beneath(real, c->paths[i]);
+			free(real);
+		}
+		if (slash != NULL)
+			*slash = '/';
+	} while (slash != NULL && !within);
+	free(prefix);
+	return within;
+}
+
+int
+confine_widen(struct confine *c, const char *const *protect, char **cause)
+{
+	size_t i, k;
+	char *real;
+	bool more = false;
+
+	for (i = k = 0; c->pending != NULL && c->pending[i] != NULL; i++) {
+		real = realpath(c->pending[i], NULL);
+		if (real != NULL && !reachable(c, c->pending[i])) {
+			list_add(&c->roots, &c->nroots, c->pending[i]);
+			more = true;
+		} else {
+			c->pending[k++] = c->pending[i];
+		}
+		free(real);
+	}
+	if (!more)
+		return 0;
+	c->pending[k] = NULL;
+	strv_free(c->paths);
+	c->npaths = confine_plan((const char *const *)c->roots, protect, &c->paths);
+	if (c->abi > 0) {
+		close(c->ruleset);
+		c->ruleset = -1;
+		if (build_ruleset(c, cause) != 0)
+			return -1;
+	}
+	return 1;
 }
 
 /* Remove the temporary directory and free c. */
@@ -675,6 +738,8 @@ confine_free(struct confine *c)
 	free(c->tmpdir);
 	free(c->tmpenv);
 	strv_free(c->paths);
+	strv_free(c->roots);
+	strv_free(c->pending);
 	free(c);
 }
 

@@ -25,6 +25,9 @@ struct confine {
 	char *tmpenv;  /* "TMPDIR=" tmpdir, given to them instead of the caller's */
 	char **paths;  /* where they may write, resolved, NULL-terminated */
 	size_t npaths;
+	char **roots;    /* what paths was planned from (confine_plan), NULL-terminated */
+	size_t nroots;
+	char **pending;  /* the writable paths not there yet (see confine_widen), NULL-terminated */
 	enum confine_sockets sockets;  /* whether they may open local (UNIX) sockets */
 };
 
@@ -67,6 +70,15 @@ char **confine_caches(void);
  */
 struct confine *confine_new(const char *root, const char *const *writable,
     const char *const *protect, bool sockets, char **cause);
+/*
+ * Before a later command of the task: let commands write in the paths of
+ * writable that were not there when c was prepared and are now, unless a
+ * command could have made them (they, or a directory on the way, resolve
+ * to where commands may write: a link made there could lead anywhere).
+ * 1 when the ruleset was rebuilt, 0 when nothing changed, -1 with *cause.
+ */
+int confine_widen(struct confine *c, const char *const *protect, char **cause);
+
 /* How old (seconds) a dead process's temporary directory must be before it is swept. */
 #define CONFINE_STALE_S 3600
 

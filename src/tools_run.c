@@ -343,6 +343,10 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 			w->confine = confine_new(w->root, (const char *const *)writable,
 			    (const char *const *)w->protect, w->unix_sockets, &err);
 			strv_free(writable);
+		} else if (confine_widen(w->confine, (const char *const *)w->protect, &err) < 0) {
+			/* never run with what is left of it: its ruleset may be gone */
+			confine_free(w->confine);
+			w->confine = NULL;
 		}
 		if (w->confine == NULL) {
 			tools_fail(r, sum, "%s", err);
