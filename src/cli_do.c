@@ -38,7 +38,8 @@ static const char do_usage[] =
     "step to stderr, then the task's total cost. Piped input is material for the\n"
     "task. Reading is allowed; edit, write and run ask on a terminal and are\n"
     "refused without one unless allowed. A command writes only in the workspace,\n"
-    "its own TMPDIR, /dev, the build caches and [agent] writable (Landlock).\n"
+    "its own TMPDIR, /dev, the build caches and [agent] writable (Landlock), and\n"
+    "opens no local socket unless [agent] unix_sockets (seccomp).\n"
     "llm undo restores the files the last task changed.\n"
     "Options may come before or after the task; everything after -- is task,\n"
     "so a task word that starts with '-' goes there.\n"
@@ -691,6 +692,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	wo.allow_run = (const char *const *)cli->cfg.agent_allow_run;
 	wo.undo_dir = undo_dir;
 	wo.writable = (const char *const *)cli->cfg.agent_writable;
+	wo.unix_sockets = cli->cfg.agent_unix_sockets;
 	wo.protect = protect;
 	wo.cancel = &do_cancel;
 	wo.run_timeout_ms = (int)cli->cfg.agent_run_timeout * 1000;

@@ -95,6 +95,8 @@ static const struct key agent_keys[] = {
 	    "seconds a command the agent runs may take"),
 	LLM_KEY("writable", K_PATHS, agent_writable, NULL,
 	    "more paths the agent's commands may write to, besides the workspace and caches"),
+	LLM_KEY("unix_sockets", K_BOOL, agent_unix_sockets, "no",
+	    "whether the agent's commands may open local (UNIX) sockets"),
 };
 
 static const struct key ledger_keys[] = {

@@ -98,6 +98,7 @@ struct config {
 	char **agent_allow_run;      /* command prefixes run without a question */
 	char **agent_allow_secret;   /* secret files the agent may read, by name */
 	char **agent_writable;       /* more paths its commands may write: absolute, or ~/ */
+	bool agent_unix_sockets;     /* its commands may open local (UNIX) sockets, default no */
 	char *agent_advisor;         /* the model advise asks; NULL: the frontier tier's first usable */
 	long agent_max_advice;       /* advise calls in one task, default 3 */
 	long agent_max_steps;        /* model requests in one task, default 30 */

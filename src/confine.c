@@ -1,4 +1,4 @@
-/* confine: where the commands the agent runs may write, enforced with Linux Landlock. */
+/* confine: where the commands the agent runs may write (Landlock) and which sockets they may open (seccomp). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,8 +19,35 @@
 #include "util.h"
 
 #ifdef __linux__
+#include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/landlock.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/socket.h>
 #endif
+
+/*
+ * The architectures the socket filter knows: the audit arch of their
+ * calls, and of the 32-bit calls the same kernel takes (i386's through int
+ * $0x80, which has socketcall; 32-bit ARM, whose EABI has none), with the
+ * numbers those use. Little-endian only: an argument's low word comes first.
+ */
+#if defined(__linux__) && defined(SYS_seccomp) && defined(__x86_64__)
+#define FILTER_ARCH AUDIT_ARCH_X86_64
+#define FILTER_COMPAT AUDIT_ARCH_I386
+#define COMPAT_SOCKET 359
+#define COMPAT_SOCKETPAIR 360
+#define COMPAT_SOCKETCALL 102
+#define X32_BIT 0x40000000u
+#elif defined(__linux__) && defined(SYS_seccomp) && defined(__aarch64__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FILTER_ARCH AUDIT_ARCH_AARCH64
+#define FILTER_COMPAT AUDIT_ARCH_ARM
+#define COMPAT_SOCKET 281
+#define COMPAT_SOCKETPAIR 288
+#endif
+#define NR_IO_URING_SETUP 425 /* the same on every architecture */
 
 /*
  * The rights of later ABIs, which an older linux/landlock.h may not name;
@@ -62,6 +89,143 @@ confine_abi(void)
 	return v > 0 ? (int)v : 0;
 #else
 	return 0;
+#endif
+}
+
+#ifdef FILTER_ARCH
+/* The socket filter being built. */
+struct filter {
+	struct sock_filter f[64];
+	unsigned short n;
+};
+
+static void
+emit(struct filter *p, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
+{
+	struct sock_filter i = { .code = code, .jt = jt, .jf = jf, .k = k };
+
+	p->f[p->n++] = i;
+}
+
+#define LOAD(p, off) emit(p, BPF_LD | BPF_W | BPF_ABS, (uint32_t)(off), 0, 0)
+#define LOAD_ARG(p, i) LOAD(p, offsetof(struct seccomp_data, args) + 8 * (i))
+#define JEQ(p, k, jt, jf) emit(p, BPF_JMP | BPF_JEQ | BPF_K, (k), (jt), (jf))
+#define RET(p, v) emit(p, BPF_RET | BPF_K, (v), 0, 0)
+#define ALLOW SECCOMP_RET_ALLOW
+#define REFUSE (SECCOMP_RET_ERRNO | EACCES)
+#define NO_SUCH (SECCOMP_RET_ERRNO | ENOSYS)
+
+/*
+ * With the call's number loaded: socket(AF_UNIX, ...) is refused. Only the
+ * low word of the family is looked at, as the kernel does (an int).
+ */
+static void
+socket_rule(struct filter *p, uint32_t nr)
+{
+	JEQ(p, nr, 0, 4);
+	LOAD_ARG(p, 0);
+	JEQ(p, AF_UNIX, 0, 1);
+	RET(p, REFUSE);
+	RET(p, ALLOW);
+}
+
+/*
+ * With the number loaded: socketpair(AF_UNIX, SOCK_DGRAM) is refused, its
+ * ends could send to any datagram socket by path; the others are pairs
+ * only, already connected for good.
+ */
+static void
+socketpair_rule(struct filter *p, uint32_t nr)
+{
+	JEQ(p, nr, 0, 7);
+	LOAD_ARG(p, 0);
+	JEQ(p, AF_UNIX, 0, 4);
+	LOAD_ARG(p, 1);
+	emit(p, BPF_ALU | BPF_AND | BPF_K, 0xf, 0, 0); /* the type without SOCK_CLOEXEC and the like */
+	JEQ(p, SOCK_DGRAM, 0, 1);
+	RET(p, REFUSE);
+	RET(p, ALLOW);
+}
+
+/*
+ * The calls of one of the arch's ABIs (native: the 64-bit one): io_uring
+ * (its operations make and connect sockets with no system call to filter)
+ * fails as on a kernel without it, then the socket rules.
+ */
+static void
+abi_rules(struct filter *p, bool native, uint32_t sock, uint32_t pair)
+{
+	LOAD(p, offsetof(struct seccomp_data, nr));
+#ifdef X32_BIT
+	/* x32 calls (the x86_64 arch, numbered with this bit) are refused, not told apart */
+	if (native) {
+		emit(p, BPF_JMP | BPF_JGE | BPF_K, X32_BIT, 0, 1);
+		RET(p, NO_SUCH);
+	}
+#else
+	(void)native;
+#endif
+	JEQ(p, NR_IO_URING_SETUP, 0, 1);
+	RET(p, NO_SUCH);
+	socket_rule(p, sock);
+	socketpair_rule(p, pair);
+}
+
+/* The filter: the native calls, then the 32-bit ones; any other arch is refused. */
+static unsigned short
+filter_build(struct filter *p)
+{
+	unsigned short jump;
+
+	p->n = 0;
+	LOAD(p, offsetof(struct seccomp_data, arch));
+	jump = p->n;
+	JEQ(p, FILTER_ARCH, 0, 0);
+	abi_rules(p, true, __NR_socket, __NR_socketpair);
+	RET(p, ALLOW);
+	p->f[jump].jf = (uint8_t)(p->n - jump - 1);
+	JEQ(p, FILTER_COMPAT, 1, 0);
+	RET(p, NO_SUCH);
+	abi_rules(p, false, COMPAT_SOCKET, COMPAT_SOCKETPAIR);
+#ifdef COMPAT_SOCKETCALL
+	/* socketcall's arguments are in memory, out of a filter's reach: no socket made through it */
+	JEQ(p, COMPAT_SOCKETCALL, 0, 5);
+	LOAD_ARG(p, 0);
+	JEQ(p, 1 /* SYS_SOCKET */, 2, 0);
+	JEQ(p, 8 /* SYS_SOCKETPAIR */, 1, 0);
+	RET(p, ALLOW);
+	RET(p, REFUSE);
+#endif
+	RET(p, ALLOW);
+	return p->n;
+}
+#endif
+
+bool
+confine_can_filter(void)
+{
+#ifdef FILTER_ARCH
+	uint32_t action = SECCOMP_RET_ERRNO;
+
+	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0;
+#else
+	return false;
+#endif
+}
+
+/* In a child: install the socket filter (no_new_privs set). */
+static int
+filter_apply(void)
+{
+#ifdef FILTER_ARCH
+	struct filter p;
+	struct sock_fprog prog = { .filter = p.f };
+
+	prog.len = filter_build(&p);
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0 ? 0 : -1;
+#else
+	errno = ENOSYS;
+	return -1;
 #endif
 }
 
@@ -455,12 +619,12 @@ make_tmpdir(char **cause)
 /* Prepare the confinement of the commands a task runs in root. */
 struct confine *
 confine_new(const char *root, const char *const *writable, const char *const *protect,
-    char **cause)
+    bool sockets, char **cause)
 {
 	struct confine *c = xcalloc(1, sizeof(*c));
 	const char **tools;
 	char **roots = NULL, **cache = caches(&tools);
-	size_t n = 0, i;
+	size_t n = 0, np = 0, i;
 
 	c->ruleset = -1;
 	if ((c->tmpdir = make_tmpdir(cause)) == NULL) {
@@ -482,18 +646,83 @@ confine_new(const char *root, const char *const *writable, const char *const *pr
 			mkdir_p(cache[i]);
 		list_add(&roots, &n, xstrdup(cache[i]));
 	}
-	for (i = 0; writable != NULL && writable[i] != NULL; i++)
-		list_add(&roots, &n, expand(writable[i]));
+	for (i = 0; writable != NULL && writable[i] != NULL; i++) {
+		char *path = expand(writable[i]), *real = path != NULL ? realpath(path, NULL) : NULL;
+
+		if (path != NULL && real == NULL)
+			list_add(&c->pending, &np, path);
+		else
+			list_add(&roots, &n, path);
+		free(real);
+	}
 	strv_free(cache);
 	free(tools);
 	c->npaths = confine_plan((const char *const *)roots, protect, &c->paths);
-	strv_free(roots);
+	c->roots = roots;
+	c->nroots = n;
 	c->abi = confine_abi();
+	c->sockets = sockets ? CONFINE_SOCKETS_ALLOWED :
+	    confine_can_filter() ? CONFINE_SOCKETS_CLOSED : CONFINE_SOCKETS_OPEN;
 	if (c->abi > 0 && build_ruleset(c, cause) != 0) {
 		confine_free(c);
 		return NULL;
 	}
 	return c;
+}
+
+/* Whether path, or a directory on the way to it, resolves to where c's commands may write. */
+static bool
+reachable(const struct confine *c, const char *path)
+{
+	char *prefix = xstrdup(path), *real, *slash = prefix;
+	bool within = false;
+	size_t i;
+
+	do {
+		slash = strchr(slash + 1, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		if ((real = realpath(*prefix != '\0' ? prefix : "/", NULL)) != NULL) {
+			for (i = 0; i < c->npaths && !within; i++)
+				within = beneath(real, c->paths[i]);
+			free(real);
+		}
+		if (slash != NULL)
+			*slash = '/';
+	} while (slash != NULL && !within);
+	free(prefix);
+	return within;
+}
+
+int
+confine_widen(struct confine *c, const char *const *protect, char **cause)
+{
+	size_t i, k;
+	char *real;
+	bool more = false;
+
+	for (i = k = 0; c->pending != NULL && c->pending[i] != NULL; i++) {
+		real = realpath(c->pending[i], NULL);
+		if (real != NULL && !reachable(c, c->pending[i])) {
+			list_add(&c->roots, &c->nroots, c->pending[i]);
+			more = true;
+		} else {
+			c->pending[k++] = c->pending[i];
+		}
+		free(real);
+	}
+	if (!more)
+		return 0;
+	c->pending[k] = NULL;
+	strv_free(c->paths);
+	c->npaths = confine_plan((const char *const *)c->roots, protect, &c->paths);
+	if (c->abi > 0) {
+		close(c->ruleset);
+		c->ruleset = -1;
+		if (build_ruleset(c, cause) != 0)
+			return -1;
+	}
+	return 1;
 }
 
 /* Remove the temporary directory and free c. */
@@ -509,6 +738,8 @@ confine_free(struct confine *c)
 	free(c->tmpdir);
 	free(c->tmpenv);
 	strv_free(c->paths);
+	strv_free(c->roots);
+	strv_free(c->pending);
 	free(c);
 }
 
@@ -516,10 +747,16 @@ confine_free(struct confine *c)
 int
 confine_apply(const struct confine *c)
 {
-	if (c == NULL || c->ruleset < 0)
+	bool filter = c != NULL && c->sockets == CONFINE_SOCKETS_CLOSED;
+
+	if (c == NULL || (c->ruleset < 0 && !filter))
 		return 0;
 	/* without it an unprivileged process may not restrict itself: setuid would escape */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return -1;
+	if (filter && filter_apply() != 0)
+		return -1;
+	if (c->ruleset < 0)
+		return 0;
 	return syscall(SYS_landlock_restrict_self, c->ruleset, 0) == 0 ? 0 : -1;
 }

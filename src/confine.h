@@ -1,9 +1,17 @@
-/* confine: where the commands the agent runs may write, enforced with Linux Landlock. */
+/* confine: where the commands the agent runs may write (Landlock) and which sockets they may open (seccomp). */
 #ifndef LLM_CONFINE_H
 #define LLM_CONFINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Whether the commands may open local (UNIX) sockets. */
+enum confine_sockets {
+	CONFINE_SOCKETS_CLOSED,   /* no: a seccomp filter refuses them (EACCES) */
+	CONFINE_SOCKETS_ALLOWED,  /* yes: the user allowed them ([agent] unix_sockets) */
+	CONFINE_SOCKETS_OPEN,     /* yes, for want of seccomp: the kernel or the architecture has none */
+};
 
 /*
  * A confinement prepared for the commands of one task: they read and run
@@ -17,10 +25,20 @@ struct confine {
 	char *tmpenv;  /* "TMPDIR=" tmpdir, given to them instead of the caller's */
 	char **paths;  /* where they may write, resolved, NULL-terminated */
 	size_t npaths;
+	char **roots;    /* what paths was planned from (confine_plan), NULL-terminated */
+	size_t nroots;
+	char **pending;  /* the writable paths not there yet (see confine_widen), NULL-terminated */
+	enum confine_sockets sockets;  /* whether they may open local (UNIX) sockets */
 };
 
 /* The kernel's Landlock ABI version, 0 when it has none (too old, or not enabled). */
 int confine_abi(void);
+
+/*
+ * Whether the socket filter (see confine_apply) can be installed here: the
+ * kernel has seccomp filters and llm knows this architecture's system calls.
+ */
+bool confine_can_filter(void);
 
 /*
  * Where commands may write: each of roots (resolved; those that do not
@@ -46,10 +64,21 @@ char **confine_caches(void);
  * write beneath root, a private temporary directory made now, /dev, the
  * caches (confine_caches) and writable (absolute paths, or ~/ ones), but
  * never at or beneath protect (llm's own directories). Without Landlock in
- * the kernel, ruleset is -1. NULL with *cause when it cannot be prepared.
+ * the kernel, ruleset is -1. Local sockets are closed to them unless
+ * sockets (the user allows them) or seccomp is not to be had. NULL with
+ * *cause when it cannot be prepared.
  */
 struct confine *confine_new(const char *root, const char *const *writable,
-    const char *const *protect, char **cause);
+    const char *const *protect, bool sockets, char **cause);
+/*
+ * Before a later command of the task: let commands write in the paths of
+ * writable that were not there when c was prepared and are now, unless a
+ * command could have made them (they, or a directory on the way, resolve
+ * to where commands may write: a link made there could lead anywhere).
+ * 1 when the ruleset was rebuilt, 0 when nothing changed, -1 with *cause.
+ */
+int confine_widen(struct confine *c, const char *const *protect, char **cause);
+
 /* How old (seconds) a dead process's temporary directory must be before it is swept. */
 #define CONFINE_STALE_S 3600
 
@@ -66,8 +95,13 @@ void confine_free(struct confine *c);
 
 /*
  * In a child, before it runs a program: confine it and all it starts, for
- * good (no_new_privs, then the ruleset). Only async-signal-safe calls. 0
- * (also when c has no ruleset), or -1 with errno.
+ * good (no_new_privs, the socket filter when c->sockets is closed, then the
+ * ruleset). The filter makes socket(AF_UNIX) fail with EACCES, and
+ * socketpair(AF_UNIX, SOCK_DGRAM) (whose ends can send to any datagram
+ * socket's path); stream and seqpacket pairs, pipes and every other family
+ * stay. It refuses io_uring (whose operations make and connect sockets
+ * past seccomp) and x32 calls with ENOSYS. Only async-signal-safe calls.
+ * 0 (also when c confines nothing), or -1 with errno.
  */
 int confine_apply(const struct confine *c);
 

@@ -16,6 +16,7 @@ struct ws_opts {
 	const char *undo_dir;            /* where previous contents are kept (the data dir's undo/) */
 	const char *const *writable;     /* run: more paths commands may write ([agent] writable) */
 	const char *const *protect;      /* run: paths commands never write: llm's own directories */
+	bool unix_sockets;               /* run: commands may open local sockets ([agent] unix_sockets) */
 	int run_timeout_ms;              /* run: 0 = the default (120 s) */
 	const volatile int *cancel;      /* set by SIGINT: a running command's group is killed */
 	/* run: each piece of the command's output as it comes (raw), and (NULL, 0)

@@ -35,6 +35,7 @@ struct ws {
 	char **deny, **allow_secret, **allow, **allow_run; /* NULL-terminated copies */
 	char *undo_dir;
 	char **writable, **protect;  /* run: see struct ws_opts */
+	bool unix_sockets;        /* run: see struct ws_opts */
 	struct confine *confine;  /* run: prepared at the task's first command, NULL before */
 	int run_timeout_ms;
 	const volatile int *cancel;

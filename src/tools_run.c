@@ -170,12 +170,69 @@ exit_code(int st)
 	return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 1;
 }
 
+/*
+ * Whether the command's failure may be a refusal of the confinement: it
+ * failed, and said so the way programs print EACCES. The socket filter and
+ * Landlock refuse with it, so a command's own error says what was refused.
+ */
+static bool
+refused(const char *out, int code)
+{
+	return code != 0 && out != NULL && (strcasestr(out, "permission denied") != NULL ||
+	    strstr(out, "EACCES") != NULL);
+}
+
+/*
+ * What the model is told after a refusal, and the user on the step's line
+ * (*line, the caller's): what is closed to commands and which [agent]
+ * option opens it.
+ */
+static void
+refusal_note(const struct confine *c, struct buf *b, char **line)
+{
+	bool writes = c->ruleset >= 0, sockets = c->sockets == CONFINE_SOCKETS_CLOSED;
+
+	if (!writes && !sockets) {
+		*line = NULL;
+		return;
+	}
+	buf_addf(b, "[commands %s%s%s: a \"Permission denied\" above may come from that. If the task "
+	    "needs it, ask the user to allow it in llm's config: [agent] %s%s%s.]\n",
+	    writes ? "write only in the workspace, their TMPDIR, /dev and the build caches" : "",
+	    writes && sockets ? ", and " : "",
+	    sockets ? "may not open local (UNIX) sockets, such as a test server's or docker's" : "",
+	    writes ? "writable = PATH" : "", writes && sockets ? " or " : "",
+	    sockets ? "unix_sockets = yes" : "");
+	*line = xstrfmt(" · %s; see [agent] %s%s%s", writes && sockets ?
+	    "commands may write only in the workspace and open no local sockets" : writes ?
+	    "commands may write only in the workspace" : "commands may open no local sockets",
+	    writes ? "writable" : "", writes && sockets ? ", " : "", sockets ? "unix_sockets" : "");
+}
+
+/* What the step's line says of the confinement at the task's first command, or "". */
+static const char *
+confine_state(const struct confine *c)
+{
+	bool landlock = c->ruleset >= 0, seccomp = c->sockets != CONFINE_SOCKETS_OPEN;
+
+	if (!landlock && !seccomp)
+		return " · not confined (no Landlock, no seccomp): it could write anywhere and open "
+		    "local sockets";
+	if (!landlock)
+		return " · not confined (no Landlock): it could write anywhere";
+	if (!seccomp)
+		return " · local sockets open (no seccomp): it could reach docker or the session bus";
+	return "";
+}
+
 /* Fill r from how the command ended. */
 static void
 run_result(struct ws *w, const char *vis, const char *edited, const struct capture *c,
-    enum run_end end, int st, int64_t ms, bool unconfined, const char *git, struct tool_result *r)
+    enum run_end end, int st, int64_t ms, bool fresh, const char *git, struct tool_result *r)
 {
 	struct buf b;
+	char *note = NULL;
+	bool denied;
 
 	buf_init(&b, 0);
 	if (edited != NULL)
@@ -184,6 +241,7 @@ run_result(struct ws *w, const char *vis, const char *edited, const struct captu
 	if (b.len > 0 && b.data[b.len - 1] != '\n')
 		buf_addc(&b, '\n');
 	r->exit_code = end == RUN_TIMEOUT ? 124 : end == RUN_CANCEL ? 130 : exit_code(st);
+	denied = refused(buf_str(&b), r->exit_code);
 	r->error = end != RUN_DONE;
 	if (end == RUN_TIMEOUT)
 		buf_addf(&b, "[timed out after %d s: the command and its processes were killed]\n",
@@ -196,13 +254,16 @@ run_result(struct ws *w, const char *vis, const char *edited, const struct captu
 		buf_addf(&b, "[git runs its hooks and what its config names outside the confinement, so "
 		    "a command may not change them: %s. If the change is needed, ask the user to make it.]\n",
 		    git);
+	if (denied)
+		refusal_note(w->confine, &b, &note);
 	tools_text(r, &b);
 	buf_done(&b);
-	r->summary = xstrfmt("run %s · %s%s%d · %.1f s%s%s", vis, edited != NULL ? "edited · " : "",
+	r->summary = xstrfmt("run %s · %s%s%d · %.1f s%s%s%s", vis, edited != NULL ? "edited · " : "",
 	    end == RUN_TIMEOUT ? "timed out, exit " :
 	    end == RUN_CANCEL ? "stopped, exit " : "exit ", r->exit_code, (double)ms / 1000.0,
 	    git != NULL ? " · git hooks or config put back" : "",
-	    unconfined ? " · not confined (no Landlock): it could write anywhere" : "");
+	    fresh ? confine_state(w->confine) : "", note != NULL ? note : "");
+	free(note);
 }
 
 /*
@@ -280,8 +341,12 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 			char **writable = run_writable(w);
 
 			w->confine = confine_new(w->root, (const char *const *)writable,
-			    (const char *const *)w->protect, &err);
+			    (const char *const *)w->protect, w->unix_sockets, &err);
 			strv_free(writable);
+		} else if (confine_widen(w->confine, (const char *const *)w->protect, &err) < 0) {
+			/* never run with what is left of it: its ruleset may be gone */
+			confine_free(w->confine);
+			w->confine = NULL;
 		}
 		if (w->confine == NULL) {
 			tools_fail(r, sum, "%s", err);
@@ -293,8 +358,7 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 		/* all the command started has ended: nothing can change .git behind the check */
 		git = rc == 0 ? gitguard_check(guard) : NULL;
 		if (rc == 0)
-			run_result(w, vis, edited, &c, end, st, clock_ms() - t0,
-			    fresh && w->confine->ruleset < 0, git, r);
+			run_result(w, vis, edited, &c, end, st, clock_ms() - t0, fresh, git, r);
 	}
 out:
 	gitguard_free(guard);

@@ -530,6 +530,7 @@ tui_agent_child(struct tui *t, const char *prompt, const struct ledger_task *res
 	wo.allow_run = (const char *const *)cfg->agent_allow_run;
 	wo.undo_dir = undo_dir;
 	wo.writable = (const char *const *)cfg->agent_writable;
+	wo.unix_sockets = cfg->agent_unix_sockets;
 	wo.protect = protect;
 	wo.run_timeout_ms = (int)cfg->agent_run_timeout * 1000;
 	wo.cancel = &child_cancel_int;

@@ -132,6 +132,7 @@ ws_open(struct ws **out, const char *dir, const struct ws_opts *o, char **cause)
 	w->undo_dir = o->undo_dir != NULL ? xstrdup(o->undo_dir) : NULL;
 	w->writable = list_dup(o->writable);
 	w->protect = list_dup(o->protect);
+	w->unix_sockets = o->unix_sockets;
 	w->run_timeout_ms = o->run_timeout_ms > 0 ? o->run_timeout_ms : 120000;
 	w->cancel = o->cancel;
 	w->output = o->output;

@@ -1,9 +1,16 @@
-/* Tests for confine: where the agent's commands may write (the plan; enforcement: agent_confine.sh). */
+/*
+ * Tests for confine: where the agent's commands may write (the plan;
+ * enforcement: agent_confine.sh) and the socket filter, applied here.
+ */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -217,6 +224,155 @@ test_sweep(void)
 	free(p);
 }
 
+/* "name: ok" (the descriptor closed) or "name: ERRNO" for a call's result r. */
+static void
+said(struct buf *b, const char *name, long r, int e)
+{
+	if (r >= 0)
+		close((int)r);
+	buf_addf(b, "%s: %s\n", name, r >= 0 ? "ok" : e == EACCES ? "EACCES" : e == ENOSYS ? "ENOSYS" :
+	    strerror(e));
+}
+
+#define TRY(b, name, call) do { \
+	long try_r; \
+	errno = 0; \
+	try_r = (long)(call); \
+	said(b, name, try_r, errno); \
+} while (0)
+
+#if defined(__x86_64__)
+/* An i386 system call through int $0x80, as a 32-bit program makes it: its result, or -errno. */
+static long
+call32(long nr, long a, long b, long c)
+{
+	long r;
+
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+	return r;
+}
+
+/* What the 32-bit calls do, where the kernel runs them (else nothing is said). */
+static void
+try_i386(struct buf *b, bool probe)
+{
+	unsigned int *args;
+	long r;
+
+	if (probe && call32(20 /* getpid */, 0, 0, 0) != (long)getpid())
+		return;
+	buf_addf(b, "i386 unix: %s\n", (r = call32(359, AF_UNIX, SOCK_STREAM, 0)) >= 0 ? "ok" :
+	    r == -EACCES ? "EACCES" : strerror((int)-r));
+	if (r >= 0)
+		close((int)r);
+	buf_addf(b, "i386 inet: %s\n", (r = call32(359, AF_INET, SOCK_STREAM, 0)) >= 0 ? "ok" :
+	    strerror((int)-r));
+	if (r >= 0)
+		close((int)r);
+	/* socketcall's arguments, where a 32-bit pointer reaches them */
+	args = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	if (args == MAP_FAILED)
+		return;
+	args[0] = AF_INET;
+	args[1] = SOCK_STREAM;
+	args[2] = 0;
+	buf_addf(b, "i386 socketcall inet: %s\n", (r = call32(102, 1, (long)args, 0)) >= 0 ? "ok" :
+	    r == -EACCES ? "EACCES" : strerror((int)-r));
+	if (r >= 0)
+		close((int)r);
+	munmap(args, 4096);
+}
+#endif
+
+/* In a child confined by c: what each kind of socket call does, one a line. */
+static char *
+sockets_under(const struct confine *c)
+{
+	int fds[2], out[2], pairs[2], st;
+	struct buf b;
+	char chunk[512];
+	ssize_t n;
+	pid_t pid;
+
+	CHECK(pipe(out) == 0);
+	if ((pid = fork()) == 0) {
+		buf_init(&b, 0);
+		if (confine_apply(c) != 0)
+			_exit(3);
+		TRY(&b, "unix stream", socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+		TRY(&b, "unix dgram", socket(AF_UNIX, SOCK_DGRAM, 0));
+		TRY(&b, "unix seqpacket", socket(AF_UNIX, SOCK_SEQPACKET, 0));
+		/* the kernel takes the family as an int: high bits change nothing */
+		TRY(&b, "unix high bits", syscall(SYS_socket, (long)AF_UNIX | (1L << 40), SOCK_STREAM, 0));
+		TRY(&b, "inet", socket(AF_INET, SOCK_STREAM, 0));
+		st = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pairs);
+		buf_addf(&b, "pair stream: %s\n", st == 0 && write(pairs[0], "x", 1) == 1 &&
+		    read(pairs[1], chunk, 1) == 1 && chunk[0] == 'x' ? "ok" : strerror(errno));
+		if (st == 0) {
+			close(pairs[0]);
+			close(pairs[1]);
+		}
+		TRY(&b, "pair seqpacket", socketpair(AF_UNIX, SOCK_SEQPACKET, 0, pairs) == 0 ?
+		    (close(pairs[1]), pairs[0]) : -1);
+		TRY(&b, "pair dgram", socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, pairs) == 0 ?
+		    (close(pairs[1]), pairs[0]) : -1);
+		TRY(&b, "pipe", pipe(fds) == 0 ? (close(fds[1]), fds[0]) : -1);
+		TRY(&b, "io_uring", syscall(425, 1, NULL));
+#if defined(__x86_64__)
+		TRY(&b, "x32 unix", syscall(0x40000000L | SYS_socket, AF_UNIX, SOCK_STREAM, 0));
+		try_i386(&b, true);
+#endif
+		if (write(out[1], buf_str(&b), b.len) != (ssize_t)b.len)
+			_exit(4);
+		_exit(0);
+	}
+	close(out[1]);
+	buf_init(&b, 0);
+	while ((n = read(out[0], chunk, sizeof(chunk))) > 0)
+		buf_add(&b, chunk, (size_t)n);
+	close(out[0]);
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	return buf_detach(&b);
+}
+
+/*
+ * The socket filter refuses local sockets (EACCES) and datagram pairs, but
+ * not stream and seqpacket pairs, pipes nor other families; io_uring and
+ * x32 calls fail; a 32-bit call is filtered as well. Allowed: all open.
+ */
+static void
+test_socket_filter(void)
+{
+	struct confine closed = { .ruleset = -1, .sockets = CONFINE_SOCKETS_CLOSED };
+	struct confine allowed = { .ruleset = -1, .sockets = CONFINE_SOCKETS_ALLOWED };
+	char *got;
+
+	if (!confine_can_filter()) {
+		printf("# skip: no seccomp filter here\n");
+		return;
+	}
+	got = sockets_under(&closed);
+	CHECK_HAS(got, "unix stream: EACCES\nunix dgram: EACCES\nunix seqpacket: EACCES\n"
+	    "unix high bits: EACCES\ninet: ok\npair stream: ok\npair seqpacket: ok\n"
+	    "pair dgram: EACCES\npipe: ok\nio_uring: ENOSYS\n");
+#if defined(__x86_64__)
+	CHECK_HAS(got, "x32 unix: ENOSYS\n");
+	if (strstr(got, "i386") != NULL)
+		CHECK_HAS(got, "i386 unix: EACCES\ni386 inet: ok\ni386 socketcall inet: EACCES\n");
+	else
+		printf("# skip: this kernel runs no i386 calls\n");
+#endif
+	free(got);
+	got = sockets_under(&allowed);
+	CHECK_HAS(got, "unix stream: ok\nunix dgram: ok\nunix seqpacket: ok\nunix high bits: ok\n"
+	    "inet: ok\npair stream: ok\npair seqpacket: ok\npair dgram: ok\npipe: ok\n");
+#if defined(__x86_64__)
+	if (strstr(got, "i386") != NULL)
+		CHECK_HAS(got, "i386 unix: ok\ni386 inet: ok\ni386 socketcall inet: ok\n");
+#endif
+	free(got);
+}
+
 int
 main(void)
 {
@@ -229,6 +385,7 @@ main(void)
 	RUN(test_file_root);
 	RUN(test_caches);
 	RUN(test_sweep);
+	RUN(test_socket_filter);
 	free(top);
 	UNIT_EXIT();
 }
