@@ -1,6 +1,5 @@
 /* cli_ask_say: what a one-shot turn says when it ends: the summary line, the route, --json's object. */
 #include <cjson/cJSON.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,24 +141,6 @@ ask_explain(struct ask *a, const struct chat_route *r)
 	    est);
 }
 
-/* Money as an exact JSON number: pico-dollars to dollars with no floating point. */
-static cJSON *
-json_money(int64_t pico)
-{
-	char s[40];
-	int n;
-
-	if (pico < 0)
-		return cJSON_CreateNull();
-	n = snprintf(s, sizeof s, "%" PRId64 ".%012" PRId64, pico / 1000000000000,
-	    pico % 1000000000000);
-	while (n > 0 && s[n - 1] == '0')
-		s[--n] = '\0';
-	if (n > 0 && s[n - 1] == '.')
-		s[n++] = '0', s[n] = '\0';
-	return cJSON_CreateRaw(s);
-}
-
 static cJSON *
 json_usage(const struct usage *u, bool estimated, int64_t saved, int64_t extra)
 {
@@ -173,8 +154,8 @@ json_usage(const struct usage *u, bool estimated, int64_t saved, int64_t extra)
 	cJSON_AddNumberToObject(o, "output_tokens", (double)u->output);
 	cJSON_AddNumberToObject(o, "reasoning_tokens", (double)u->reasoning);
 	/* what cache reads saved against full input, and what writes cost over it */
-	cJSON_AddItemToObject(o, "cache_saved_usd", json_money(saved));
-	cJSON_AddItemToObject(o, "cache_write_extra_usd", json_money(extra));
+	cli_json_usd(o, "cache_saved_usd", saved);
+	cli_json_usd(o, "cache_write_extra_usd", extra);
 	cJSON_AddBoolToObject(o, "estimated", estimated);
 	return o;
 }
@@ -219,7 +200,7 @@ ask_print_json(struct ask *a, struct chat *c, struct ledger *l, int rc)
 	cJSON_AddBoolToObject(ro, "context_adjusted", r->context_adjusted);
 	cJSON_AddBoolToObject(ro, "vision_adjusted", r->vision_adjusted);
 	cJSON_AddItemToObject(o, "usage", json_usage(&sum, t->estimated, saved, extra));
-	cJSON_AddItemToObject(o, "cost_usd", json_money(t->nsteps ? t->cost : -1));
+	cli_json_usd(o, "cost_usd", t->nsteps ? t->cost : -1);
 	steps = cJSON_AddArrayToObject(o, "steps");
 	for (i = 0; i < t->nsteps; i++) {
 		const struct chat_step *st = &t->steps[i];
@@ -231,19 +212,19 @@ ask_print_json(struct ask *a, struct chat *c, struct ledger *l, int rc)
 		cJSON_AddStringToObject(so, "tier", tier_str(st->tier));
 		cJSON_AddItemToObject(so, "usage", json_usage(&st->usage, st->estimated, st->cache_saved,
 		    st->cache_extra));
-		cJSON_AddItemToObject(so, "cost_usd", json_money(st->cost));
+		cli_json_usd(so, "cost_usd", st->cost);
 		cJSON_AddItemToArray(steps, so);
 	}
 	b = cJSON_AddObjectToObject(o, "budget");
 	if (l != NULL && ledger_meter(l, a->cli->cfg.budget, &mt, NULL) == 0) {
 		cJSON_AddStringToObject(b, "month", mt.month);
-		cJSON_AddItemToObject(b, "spent_usd", json_money(meter_spent(&mt)));
-		cJSON_AddItemToObject(b, "counted_usd", json_money(mt.spent));
-		cJSON_AddItemToObject(b, "reserved_usd", json_money(mt.reserved));
+		cli_json_usd(b, "spent_usd", meter_spent(&mt));
+		cli_json_usd(b, "counted_usd", mt.spent);
+		cli_json_usd(b, "reserved_usd", mt.reserved);
 	}
 	/* A team ledger's limit is the team's, read from its database with the meter. */
-	cJSON_AddItemToObject(b, "limit_usd", json_money(a->cli->cfg.budget != LEDGER_TEAM_LIMIT ?
-	    a->cli->cfg.budget : l != NULL && mt.team ? mt.limit : 0));
+	cli_json_usd(b, "limit_usd", a->cli->cfg.budget != LEDGER_TEAM_LIMIT ?
+	    a->cli->cfg.budget : l != NULL && mt.team ? mt.limit : 0);
 	if (t->conversation_id)
 		cJSON_AddNumberToObject(o, "conversation_id", (double)t->conversation_id);
 	else

@@ -494,11 +494,20 @@ pg_offline_settle(struct ledger_pg *p, int64_t id, const struct usage *u, int64_
 	sqlite3_bind_int64(st, 11, latency_ms);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || sqlite3_changes(p->db) != 1) {
-		store_cause(cause, "team ledger: settle: no reservation %" PRId64, id);
-		return -1;
-	}
-	return 0;
+	/*
+	 * An offline reservation's id is its outbox row set apart (PG_OFFLINE_ID),
+	 * a number no command takes; what happened to it is what helps.
+	 */
+	if (rc == SQLITE_DONE && sqlite3_changes(p->db) == 1)
+		return 0;
+	if (local)
+		store_cause(cause, "team ledger: settle: the reservation kept offline for this request"
+		    " was closed before it ended (past its hour, or taken for a stopped process's): the"
+		    " request stays counted at that estimate, not at what it cost");
+	else
+		store_cause(cause, "team ledger: settle: row %" PRId64 " could not be kept to send"
+		    " when the database is back", id);
+	return -1;
 }
 
 /*

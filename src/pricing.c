@@ -242,42 +242,54 @@ pricing_format_exact(int64_t pico, char *out, size_t n)
  *   Korean 0.92 / 0.62               fullwidth forms 1.30 / 0.70
  *   emoji 2.45-2.60 / 1.40-1.55
  *
- * The figures sit above o200k's and near cl100k's, which stands in for the
- * tokenizers that are not published (Anthropic's older published one spends
- * about as much, more on most scripts): one a token and a quarter for CJK, kana, hangul, fullwidth forms and
- * the Brahmic, Southeast Asian, Georgian and Armenian scripts; three quarters
- * for the other scripts and symbols of the Basic Multilingual Plane; three
- * tokens for a code point past it (emoji, rare ideographs: four bytes that
- * seldom merge). They err high on purpose: the estimate reserves budget and
- * picks a context window, and one too high only refuses where one too low
- * overspends.
+ * The figures sit at or above cl100k's, which stands in for the tokenizers
+ * that are not published (Anthropic's older published one spends about as
+ * much, more on most scripts), and so well above o200k's: a token and a half
+ * for Chinese ideographs, hangul and fullwidth forms; a token and a quarter
+ * for kana, CJK punctuation, Greek, Hebrew and the Brahmic, Southeast Asian,
+ * Georgian and Armenian scripts; a token for Arabic; three quarters for
+ * Cyrillic and the other scripts and symbols of the Basic Multilingual Plane;
+ * three tokens for a code point past it (emoji, rare ideographs: four bytes
+ * that seldom merge). They err high on purpose: the estimate reserves budget
+ * and picks a context window, and one too low lets a request past a budget
+ * it should have been refused by, where one too high only refuses it. On the
+ * samples in tests/fixtures/tokens they are 1.01 to 1.36 times cl100k's count.
+ *
+ * route is what the router's context feature counts (pricing_estimate_script):
+ * the rates its weights and long-context threshold were set on, kept so that
+ * a conversation routes as it did.
  */
-#define SCRIPT_OTHER 3   /* the BMP not listed: Cyrillic, Greek, Arabic, Hebrew, symbols */
+#define SCRIPT_OTHER 3   /* the BMP not listed: Cyrillic, symbols */
 #define SCRIPT_ASTRAL 12 /* past the BMP: emoji, rare ideographs */
 #define SCRIPT_BROKEN 4  /* a byte that is not UTF-8: a token of its own */
 
 static const struct {
 	uint32_t lo, hi;
-	int quarters;
+	int quarters, route;
 } script_cost[] = {
-	{ 0x0000, 0x036F, 1 }, /* ASCII, Latin-1, Latin Extended, IPA, combining accents */
-	{ 0x0530, 0x058F, 5 }, /* Armenian */
-	{ 0x0900, 0x11FF, 5 }, /* Indic, Sinhala, Thai, Lao, Tibetan, Myanmar, Georgian, Hangul Jamo */
-	{ 0x1780, 0x17FF, 5 }, /* Khmer */
-	{ 0x1E00, 0x1EFF, 1 }, /* Latin Extended Additional (Vietnamese) */
-	{ 0x2000, 0x206F, 1 }, /* punctuation of Latin text: dashes, quotes, ellipsis */
-	{ 0x2E80, 0x9FFF, 5 }, /* CJK radicals and punctuation, kana, bopomofo, ideographs */
-	{ 0xA000, 0xA4CF, 5 }, /* Yi */
-	{ 0xA960, 0xA97F, 5 }, /* Hangul Jamo Extended-A */
-	{ 0xAC00, 0xD7FF, 5 }, /* hangul syllables, Hangul Jamo Extended-B */
-	{ 0xF900, 0xFAFF, 5 }, /* CJK compatibility ideographs */
-	{ 0xFE30, 0xFE4F, 5 }, /* CJK compatibility forms */
-	{ 0xFF00, 0xFFEF, 5 }, /* halfwidth and fullwidth forms */
+	{ 0x0000, 0x036F, 1, 1 }, /* ASCII, Latin-1, Latin Extended, IPA, combining accents */
+	{ 0x0370, 0x03FF, 5, 3 }, /* Greek and Coptic */
+	{ 0x0530, 0x058F, 5, 5 }, /* Armenian */
+	{ 0x0590, 0x05FF, 5, 3 }, /* Hebrew */
+	{ 0x0600, 0x06FF, 4, 3 }, /* Arabic, Persian, Urdu */
+	{ 0x0750, 0x077F, 4, 3 }, /* Arabic Supplement */
+	{ 0x0900, 0x11FF, 5, 5 }, /* Indic, Sinhala, Thai, Lao, Tibetan, Myanmar, Georgian, Hangul Jamo */
+	{ 0x1780, 0x17FF, 5, 5 }, /* Khmer */
+	{ 0x1E00, 0x1EFF, 1, 1 }, /* Latin Extended Additional (Vietnamese) */
+	{ 0x2000, 0x206F, 1, 1 }, /* punctuation of Latin text: dashes, quotes, ellipsis */
+	{ 0x2E80, 0x33FF, 5, 5 }, /* CJK radicals and punctuation, kana, bopomofo, enclosed CJK */
+	{ 0x3400, 0x9FFF, 6, 5 }, /* CJK ideographs */
+	{ 0xA000, 0xA4CF, 5, 5 }, /* Yi */
+	{ 0xA960, 0xA97F, 5, 5 }, /* Hangul Jamo Extended-A */
+	{ 0xAC00, 0xD7FF, 6, 5 }, /* hangul syllables, Hangul Jamo Extended-B */
+	{ 0xF900, 0xFAFF, 6, 5 }, /* CJK compatibility ideographs */
+	{ 0xFE30, 0xFE4F, 5, 5 }, /* CJK compatibility forms */
+	{ 0xFF00, 0xFFEF, 6, 5 }, /* halfwidth and fullwidth forms */
 };
 
-/* The quarter tokens of code point cp. */
+/* The quarter tokens of code point cp; route: at the router's rates. */
 static int
-script_quarters(uint32_t cp)
+script_quarters(uint32_t cp, bool route)
 {
 	size_t i;
 
@@ -285,7 +297,7 @@ script_quarters(uint32_t cp)
 		return SCRIPT_ASTRAL;
 	for (i = 0; i < sizeof(script_cost) / sizeof(script_cost[0]); i++)
 		if (cp >= script_cost[i].lo && cp <= script_cost[i].hi)
-			return script_cost[i].quarters;
+			return route ? script_cost[i].route : script_cost[i].quarters;
 	return SCRIPT_OTHER;
 }
 
@@ -434,10 +446,10 @@ pieces_end(const struct pieces *p)
 }
 
 /*
- * The tokens of text in one pass, by script alone or, with pieces, the larger
- * of two counts: by script (Latin four characters a token, English prose's
- * average; CJK one and a quarter, other scripts three quarters, emoji three:
- * see script_cost), and by the pieces a tokenizer cuts the text into (see
+ * The tokens of text in one pass, by script alone at the router's rates or,
+ * with pieces, the larger of two counts: by script (Latin four characters a
+ * token, English prose's average; other scripts at about cl100k's count,
+ * emoji three: see script_cost), and by the pieces a tokenizer cuts the text into (see
  * pieces_add). Prose has few pieces for its length, and counts by script as
  * it always did; code, JSON, diffs and logs have many short pieces (marks,
  * operators, indentation, short names, digits), 2.6 to 3.3 characters a
@@ -465,7 +477,7 @@ estimate(const char *text, size_t len, bool with_pieces)
 			i++;
 			continue;
 		}
-		q = script_quarters(cp);
+		q = script_quarters(cp, !with_pieces);
 		quarters += q;
 		if (with_pieces)
 			pieces_add(&p, cp, shape_of(cp), q);

@@ -37,11 +37,12 @@ void pricing_format(int64_t pico, bool estimated, char *out, size_t n);
 void pricing_format_exact(int64_t pico, char *out, size_t n);
 /*
  * Estimate the tokens of text, for prices, budgets and context windows: by
- * script (Latin 4 characters a token, CJK 5/4, others 3/4, emoji 3), or by
- * the pieces a tokenizer cuts it into where they are more (code, JSON, logs).
+ * script (Latin 4 characters a token, Chinese and Korean 3/2, kana, Greek,
+ * Hebrew and Indic 5/4, Arabic 1, Cyrillic 3/4, emoji 3), or by the pieces a
+ * tokenizer cuts it into where they are more (code, JSON, logs).
  */
 int64_t pricing_estimate_tokens(const char *text, size_t len);
-/* Estimate the tokens of text by script alone, code as prose (the router's context feature). */
+/* Estimate the tokens of text by script alone, code as prose, at the rates the router's context feature was set on. */
 int64_t pricing_estimate_script(const char *text, size_t len);
 /* Name a pricing_rc: "ok", "unknown price", "overflow". */
 const char *pricing_rc_str(int rc);

@@ -6,8 +6,9 @@
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
-# 400 characters each: English, Chinese (5 quarters of a token a character),
-# Russian (3 quarters) and emoji (3 tokens each)
+# 400 characters each: English, Chinese (a token and a half an ideograph, a
+# token and a quarter its full stop), Russian (3 quarters) and emoji (3 tokens
+# each)
 en=$(t_py -c 'print("abcd" * 100, end="")')
 zh=$(t_py -c 'print("请总结这份报告" * 57 + "。", end="")')
 ru=$(t_py -c 'print("отчёт" * 80, end="")')
@@ -30,8 +31,8 @@ route_in ru "$ru"
 in_ru=$IN
 route_in emoji "$emoji"
 in_emoji=$IN
-# the same framing in each: only the prompt's 100, 500, 300 or 1200 tokens differ
-check_eq "route: Chinese is 400 tokens more than English" "$((in_zh - in_en))" 400
+# the same framing in each: only the prompt's 100, 600, 300 or 1200 tokens differ
+check_eq "route: Chinese is 500 tokens more than English" "$((in_zh - in_en))" 500
 check_eq "route: Russian is 200 tokens more than English" "$((in_ru - in_en))" 200
 check_eq "route: emoji are 1100 tokens more than English" "$((in_emoji - in_en))" 1100
 
@@ -50,7 +51,7 @@ check_contains "route text: the Chinese input" "$OUT" "input     ~$in_zh tokens"
 
 # --max-cost between the two worst cases: English goes, Chinese is refused
 # before anything is sent. With a 100-token reply ($0.0015) the English
-# prompt's worst case is $0.00191, the Chinese one's $0.00341 (at four
+# prompt's worst case is $0.00191, the Chinese one's $0.00378 (at four
 # characters a token it was $0.00191 too, and was sent).
 fake_default '{"text":"ok","usage":{"input":10,"output":2}}'
 n=$(fake_count)
@@ -63,14 +64,14 @@ check_contains "max-cost: Chinese refused on its worst case" "$ERR" "is above --
 check_eq "max-cost: Chinese not sent" "$(fake_count)" "$((n + 1))"
 
 # a reply without usage is charged at the estimate of its text: 200 Chinese
-# characters are 250 output tokens, not 50
+# characters are 300 output tokens, not 50
 reply=$(t_py -c 'print("这是回答" * 50, end="")')
 fake_reply "{\"text\":\"$reply\",\"usage\":null}"
 run_llm -m test-mid --json "hi"
 check_rc "no usage: exit 0" 0
 check_eq "no usage: estimated" "$(json_get "$T/out" usage.estimated)" true
-check_eq "no usage: 250 output tokens" "$(json_get "$T/out" usage.output_tokens)" 250
+check_eq "no usage: 300 output tokens" "$(json_get "$T/out" usage.output_tokens)" 300
 check_eq "no usage: the ledger row" \
-    "$(t_ledger_sql "select output_tokens from usage order by id desc limit 1")" 250
+    "$(t_ledger_sql "select output_tokens from usage order by id desc limit 1")" 300
 
 t_cleanup

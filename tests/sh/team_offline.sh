@@ -223,5 +223,25 @@ on falls -q -t cheap --max-tokens 100 "a fallback offline"
 check_contains "offline fallback: not tried, as the ledger is unreachable" "$ERR" \
     "test-cheap2 not tried: the team ledger is unreachable"
 check_not_contains "  not a budget to raise" "$ERR" "raise it"
+
+# An offline reservation closed while its request runs (as another process does past its
+# hour): the request says so, without the outbox row's internal number.
+machine closed warn
+fake_reset
+fake_reply "{\"text\":\"slow answer\",\"hold_file\":\"$T/go2\"}"
+LLM_CONFIG_DIR="$T/closed/config" LLM_DATA_DIR="$T/closed/data" \
+    "$LLM_BIN" -q -m test-cheap "closed under it" >"$T/cl.out" 2>"$T/cl.err" &
+flight=$!
+fake_wait_count 1
+sqlite3 "$T/closed/data/llm.db" "update team_outbox set status = 'expired',
+    cost_pico = worst_case_pico, estimated = 1 where kind = 'row' and status = 'reserved'"
+: >"$T/go2"
+wait $flight
+check_eq "closed offline: the request ends well" "$?" 0
+check_contains "closed offline: says its reservation was closed" "$(cat "$T/cl.err")" \
+    "the reservation kept offline for this request was closed before it ended"
+check_not_contains "  without the internal number" "$(cat "$T/cl.err")" "461168601842738"
+check_eq "  and the row stays at its worst case" "$(sqlite3 "$T/closed/data/llm.db" \
+    "select status, cost_pico = worst_case_pico from team_outbox")" "expired|1"
 pg_up || exit 1
 [ "$T_FAIL" -eq 0 ]

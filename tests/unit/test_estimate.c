@@ -8,14 +8,15 @@
 /*
  * The bands, in hundredths of the true count. Code and English prose are held
  * to the larger of the cl100k and o200k counts: an estimate under it reserves
- * too little budget. Other scripts keep the rates script_cost has for them:
- * at least o200k's count, and at least three quarters of cl100k's, which
- * spends twice as much on Greek or Arabic as the newer tokenizers do.
+ * too little budget. Other scripts are held to cl100k's count, which stands
+ * in for the tokenizers that are not published and spends twice as much on
+ * Greek or Arabic as o200k does: an estimate under it lets a request past a
+ * budget check it should fail.
  */
 #define CODE_LOW 95
 #define CODE_HIGH 120
 #define SCRIPT_LOW_O200K 100
-#define SCRIPT_LOW_CL100K 75
+#define SCRIPT_LOW_CL100K 100
 #define SCRIPT_HIGH_CL100K 140
 
 /* The directory of the samples and their counts. */
@@ -141,15 +142,21 @@ test_shapes(void)
 	CHECK_INT(pricing_estimate_tokens("x  ", 3), 2);
 }
 
-/* The router's count stays at four characters a token for code. */
+/* The router's count stays at four characters a token for code, and at its rates for other scripts. */
 static void
 test_script_count(void)
 {
+	/* 今天今天: 20 quarters for the router, 24 for the budget */
+	const char *zh = "\xe4\xbb\x8a\xe5\xa4\xa9\xe4\xbb\x8a\xe5\xa4\xa9";
+	/* αβγδ: 12 quarters for the router, 20 for the budget */
+	const char *el = "\xce\xb1\xce\xb2\xce\xb3\xce\xb4";
+
 	CHECK_INT(pricing_estimate_script("int\nmain(void)\n{\n\treturn 0;\n}", 29), 8);
 	CHECK_INT(pricing_estimate_script("2026-12-06T07:46:38Z 10.0.0.1", 29), 8);
-	/* 今天: 10 quarters either way */
-	CHECK_INT(pricing_estimate_script("\xe4\xbb\x8a\xe5\xa4\xa9", 6), 3);
-	CHECK_INT(pricing_estimate_tokens("\xe4\xbb\x8a\xe5\xa4\xa9", 6), 3);
+	CHECK_INT(pricing_estimate_script(zh, 12), 5);
+	CHECK_INT(pricing_estimate_tokens(zh, 12), 6);
+	CHECK_INT(pricing_estimate_script(el, 8), 3);
+	CHECK_INT(pricing_estimate_tokens(el, 8), 5);
 }
 
 int
