@@ -22,7 +22,7 @@ tui_ok "cancel" d <<S
 :key C-c
 :dump-screen $T/d3
 S
-check_contains "cancel: streaming shown" "$(row "$T/d0" "├ streaming · ")" "s · ~2 tok · C-c cancels"
+check_contains "cancel: streaming shown" "$(row "$T/d0" "├ streaming · ")" "s · ~3 tok · C-c cancels"
 check_screen "cancel: partial text kept" d1 "llm  partial"
 check_not_screen "cancel: rest never shown" d1 "keeps on going"
 check_screen "cancel: said so" d1 "cancelled: the partial answer and its cost are kept"
