@@ -60,26 +60,34 @@ main(void)
 	char dir[4096], *cmd, *said, *un = NULL;
 	int64_t v[RUNS], t;
 	struct gitguard *g;
-	int i;
+	int i, pass;
 
 	snprintf(dir, sizeof dir, "%s/llm-bench-XXXXXX", tmp != NULL ? tmp : "/tmp");
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	fill(dir);
-	for (i = 0; i < RUNS; i++) {
-		t = now_us();
-		g = gitguard_take(dir);
-		said = gitguard_check(g);
-		v[i] = now_us() - t;
-		free(said);
+	/* as npm leaves it, then the same tree under another name: every directory looked into */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < RUNS; i++) {
+			t = now_us();
+			g = gitguard_take(dir);
+			said = gitguard_check(g);
+			v[i] = now_us() - t;
+			free(said);
+			free(un);
+			un = gitguard_unchecked(g);
+			gitguard_free(g);
+		}
+		printf("gitguard take+check, %d directories in %s: median %.1f ms over %d runs%s\n",
+		    PACKAGES * 25 + 1, pass == 0 ? "node_modules" : "deps", (double)median(v, RUNS) / 1000.0,
+		    RUNS, un != NULL ? " (not all looked into)" : "");
 		free(un);
-		un = gitguard_unchecked(g);
-		gitguard_free(g);
+		un = NULL;
+		cmd = xstrfmt("mv '%s/node_modules' '%s/deps'", dir, dir);
+		if (pass == 0 && system(cmd) != 0)
+			fprintf(stderr, "could not rename %s/node_modules\n", dir);
+		free(cmd);
 	}
-	printf("gitguard take+check, %d directories: median %.1f ms over %d runs (%s)\n",
-	    PACKAGES * 25 + 1, (double)median(v, RUNS) / 1000.0, RUNS,
-	    un != NULL ? "not all looked into" : "all looked into");
-	free(un);
 	cmd = xstrfmt("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);

@@ -705,13 +705,17 @@ names_add(struct names *l, char *name)
 /*
  * Look in dir (rel to the root; "" for it) for a .git, adding it to dots,
  * and add its directories to queue while *budget lasts (else set *partial).
- * Links are not followed, nor .git looked into.
+ * Links are not followed, nor .git looked into. In a node_modules, only each
+ * package's own .git is looked for: nobody works with git under a package,
+ * and an npm tree can have tens of thousands of directories.
  */
 static void
 look_in(int rootfd, const char *dir, size_t *budget, struct names *queue, struct names *dots,
     bool *partial)
 {
-	const char *sep = *dir != '\0' ? "/" : "";
+	const char *sep = *dir != '\0' ? "/" : "", *base = strrchr(dir, '/');
+	bool packages = strcmp(base != NULL ? base + 1 : dir, "node_modules") == 0;
+	char dot[NAME_MAX + sizeof "/.git"];
 	struct dirent *e;
 	struct stat st;
 	DIR *d;
@@ -729,7 +733,12 @@ look_in(int rootfd, const char *dir, size_t *budget, struct names *queue, struct
 			names_add(dots, xstrfmt("%s%s.git", dir, sep));
 		else if (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN &&
 		    fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))) {
-			if (*budget == 0)
+			if (packages) {
+				/* a package's own .git is looked at, not what is under it */
+				snprintf(dot, sizeof dot, "%s/.git", e->d_name);
+				if (fstatat(fd, dot, &st, AT_SYMLINK_NOFOLLOW) == 0)
+					names_add(dots, xstrfmt("%s%s%s", dir, sep, dot));
+			} else if (*budget == 0)
 				*partial = true;
 			else {
 				(*budget)--;

@@ -325,6 +325,22 @@ test_deep(void)
 	free(said);
 	CHECK_STR_FREE(text("deep", "vendor/x/y/z/.git/hooks/pre-push"), "exit 0\n");
 	CHECK(there("deep", "packages/a/b/c/.git/hooks/pre-commit.sample"));
+	/*
+	 * in a node_modules a package's own .git is looked at, under it nothing:
+	 * its directories do not count against the budget either
+	 */
+	CHECK(sh("deep", "mkdir -p app/node_modules/p/lib/x app/node_modules/q && git init -q app/node_modules/q"));
+	root = xstrfmt("%s/deep", top);
+	g = gitguard_take_within(root, 14);
+	CHECK(sh("deep", "echo x >app/node_modules/q/.git/hooks/pre-commit && git init -q app/node_modules/p/lib/x"
+	    " && echo x >app/node_modules/p/lib/x/.git/hooks/pre-commit"));
+	said = gitguard_check(g);
+	CHECK_HAS(said, "app/node_modules/q/.git/hooks/pre-commit was removed");
+	CHECK(said == NULL || strstr(said, "node_modules/p/") == NULL);
+	CHECK(gitguard_unchecked(g) == NULL);
+	free(said);
+	gitguard_free(g);
+	free(root);
 	/* a workspace with more directories than are looked into says so */
 	CHECK(sh("many", "mkdir -p a/b/c d/e/f g/h/i"));
 	root = xstrfmt("%s/many", top);
