@@ -17,7 +17,9 @@
 #define GUARD_HOOKS 512          /* entries of a hooks directory looked at */
 #define GUARD_DIRS 64            /* git directories: the workspace's, its submodules', a worktree's */
 #define GUARD_DEPTH 8            /* how deep submodules' git directories are looked for */
-#define GUARD_LOOK 4096          /* directories looked into for a .git of their own */
+#ifndef GUARD_LOOK
+#define GUARD_LOOK 100000        /* directories looked into for a .git of their own */
+#endif
 
 /*
  * The files of a git directory that make git run something: its config
@@ -68,8 +70,10 @@ struct gdir {
 
 struct gitguard {
 	char *root;
-	struct held *dots; /* the workspace's .git and those of the directories two levels down */
+	struct held *dots; /* the workspace's .git and those of its directories */
 	size_t ndots;
+	size_t look;       /* directories looked into for them */
+	bool partial;      /* some were left unlooked at */
 	struct gdir *d;
 	size_t nd;
 };
@@ -681,56 +685,91 @@ add_unique(char ***v, size_t *n, char *name)
 	(*v)[*n] = NULL;
 }
 
+/* A list of names that grows, for strv_free. */
+struct names {
+	char **v;
+	size_t n, cap;
+};
+
+static void
+names_add(struct names *l, char *name)
+{
+	if (l->n + 2 > l->cap) {
+		l->cap = l->cap < 16 ? 16 : l->cap * 2;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	l->v[l->n++] = name;
+	l->v[l->n] = NULL;
+}
+
 /*
- * Add to v the places under dir (rel to the root; "" for it) where a .git
- * is: dir's own, and its directories' down to depth more levels (a project
- * made in the workspace by a scaffolding tool has one there, which git uses
- * when the user works in it). Links are not followed, nor .git looked into.
+ * Look in dir (rel to the root; "" for it) for a .git, adding it to dots,
+ * and add its directories to queue while *budget lasts (else set *partial).
+ * Links are not followed, nor .git looked into. In a node_modules, only each
+ * package's own .git is looked for: nobody works with git under a package,
+ * and an npm tree can have tens of thousands of directories.
  */
 static void
-find_dots(int rootfd, const char *dir, int depth, size_t *budget, char ***v, size_t *n)
+look_in(int rootfd, const char *dir, size_t *budget, struct names *queue, struct names *dots,
+    bool *partial)
 {
+	const char *sep = *dir != '\0' ? "/" : "", *base = strrchr(dir, '/');
+	bool packages = strcmp(base != NULL ? base + 1 : dir, "node_modules") == 0;
+	char dot[NAME_MAX + sizeof "/.git"];
 	struct dirent *e;
 	struct stat st;
-	char *rel = xstrfmt("%s%s.git", dir, *dir != '\0' ? "/" : ""), *sub;
 	DIR *d;
-	int fd;
+	int fd = openat(rootfd, *dir != '\0' ? dir : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-	if (fstatat(rootfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		add_unique(v, n, rel);
-	else
-		free(rel);
-	if (depth == 0 || *budget == 0 ||
-	    (fd = openat(rootfd, *dir != '\0' ? dir : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) < 0)
-		return;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
-	while ((e = readdir(d)) != NULL && *budget > 0) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
-		    strcmp(e->d_name, ".git") == 0 || (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN))
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		sub = xstrfmt("%s%s%s", dir, *dir != '\0' ? "/" : "", e->d_name);
-		if (fstatat(rootfd, sub, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
-			(*budget)--;
-			find_dots(rootfd, sub, depth - 1, budget, v, n);
+		if (strcmp(e->d_name, ".git") == 0)
+			names_add(dots, xstrfmt("%s%s.git", dir, sep));
+		else if (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN &&
+		    fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))) {
+			if (packages) {
+				/* a package's own .git is looked at, not what is under it */
+				snprintf(dot, sizeof dot, "%s/.git", e->d_name);
+				if (fstatat(fd, dot, &st, AT_SYMLINK_NOFOLLOW) == 0)
+					names_add(dots, xstrfmt("%s%s%s", dir, sep, dot));
+			} else if (*budget == 0)
+				*partial = true;
+			else {
+				(*budget)--;
+				names_add(queue, xstrfmt("%s%s%s", dir, sep, e->d_name));
+			}
 		}
-		free(sub);
 	}
 	closedir(d);
 }
 
-/* The .git entries of the workspace (rel to the root rootfd), a list for strv_free. */
+/*
+ * The .git entries of the workspace at any depth (rel to the root rootfd),
+ * a list for strv_free: a project made in the workspace by a scaffolding
+ * tool or a clone has one, which git uses when the user works there. The
+ * directories are looked into level by level, at most look of them, so that
+ * what is left unlooked at, when *partial is set, is the deepest.
+ */
 static char **
-dots_of(int rootfd)
+dots_of(int rootfd, size_t look, bool *partial)
 {
-	char **v = xcalloc(1, sizeof(*v));
-	size_t n = 0, budget = GUARD_LOOK;
+	struct names dots = { .v = xcalloc(1, sizeof(char *)), .cap = 1 }, queue = { 0 };
+	size_t i;
 
-	find_dots(rootfd, "", 2, &budget, &v, &n);
-	return v;
+	names_add(&queue, xstrdup(""));
+	for (i = 0; i < queue.n; i++) {
+		look_in(rootfd, queue.v[i], &look, &queue, &dots, partial);
+		free(queue.v[i]);
+		queue.v[i] = NULL;
+	}
+	free(queue.v);
+	return dots.v;
 }
 
 /*
@@ -771,13 +810,20 @@ find_gdirs(const char *root, char *const *dots)
 struct gitguard *
 gitguard_take(const char *root)
 {
+	return gitguard_take_within(root, GUARD_LOOK);
+}
+
+struct gitguard *
+gitguard_take_within(const char *root, size_t look)
+{
 	struct gitguard *g = xcalloc(1, sizeof(*g));
 	char **dots, **dirs;
 	size_t i;
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	g->root = xstrdup(root);
-	dots = fd >= 0 ? dots_of(fd) : xcalloc(1, sizeof(*dots));
+	g->look = look;
+	dots = fd >= 0 ? dots_of(fd, look, &g->partial) : xcalloc(1, sizeof(*dots));
 	for (i = 0; dots[i] != NULL; i++) {
 		g->dots = xreallocarray(g->dots, g->ndots + 1, sizeof(*g->dots));
 		hold(fd, dots[i], &g->dots[g->ndots++]);
@@ -907,7 +953,7 @@ gitguard_check(struct gitguard *g)
 		return NULL;
 	}
 	/* each .git itself: the directory it was, or the file as it was */
-	dots = dots_of(fd);
+	dots = dots_of(fd, g->look, &g->partial);
 	for (i = 0; dots[i] != NULL; i++)
 		if (!dot_check(g, fd, dots[i], &b)) {
 			at = xstrfmt("%s/%s", g->root, dots[i]);
@@ -920,9 +966,7 @@ gitguard_check(struct gitguard *g)
 		if (k == nmoved)
 			gdir_check(g, &g->d[i], &b);
 	}
-	/* git directories the command made: a new repository, a submodule's */
-	strv_free(dots);
-	dots = dots_of(fd);
+	/* git directories the command made: a new repository, a submodule's (those moved are gone) */
 	dirs = find_gdirs(g->root, dots);
 	for (i = 0; dirs[i] != NULL; i++) {
 		struct gdir d;
@@ -944,6 +988,15 @@ gitguard_check(struct gitguard *g)
 		return NULL;
 	}
 	return buf_detach(&b);
+}
+
+char *
+gitguard_unchecked(const struct gitguard *g)
+{
+	if (!g->partial)
+		return NULL;
+	return xstrfmt("not every directory was checked for planted git hooks: the workspace has more"
+	    " than %zu directories", g->look);
 }
 
 void

@@ -3,6 +3,7 @@
 #define LLM_GITGUARD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct gitguard;
 
@@ -13,6 +14,8 @@ struct gitguard;
  * attributes and the links between a worktree and its repository.
  */
 struct gitguard *gitguard_take(const char *root);
+/* As gitguard_take, looking into at most look directories of the workspace for a .git. */
+struct gitguard *gitguard_take_within(const char *root, size_t look);
 /*
  * After the command and all it started have ended: put back what it
  * changed there (or move aside a .git it put in the place of the old one),
@@ -21,6 +24,12 @@ struct gitguard *gitguard_take(const char *root);
  * done, for the model and the user, the caller's.
  */
 char *gitguard_check(struct gitguard *g);
+/*
+ * NULL when gitguard_take and gitguard_check looked into every directory of
+ * the workspace for a .git (a repository's hooks planted anywhere there), else
+ * a sentence saying they did not, the caller's.
+ */
+char *gitguard_unchecked(const struct gitguard *g);
 /*
  * Whether the config text now may stay where before was (NULL: none): every
  * entry it has that before had not is one git only records. False too when

@@ -228,7 +228,8 @@ confine_state(const struct confine *c)
 /* Fill r from how the command ended. */
 static void
 run_result(struct ws *w, const char *vis, const char *edited, const struct capture *c,
-    enum run_end end, int st, int64_t ms, bool fresh, const char *git, struct tool_result *r)
+    enum run_end end, int st, int64_t ms, bool fresh, const char *git, const char *unchecked,
+    struct tool_result *r)
 {
 	struct buf b;
 	char *note = NULL;
@@ -254,14 +255,17 @@ run_result(struct ws *w, const char *vis, const char *edited, const struct captu
 		buf_addf(&b, "[git runs its hooks and what its config names outside the confinement, so "
 		    "a command may not change them: %s. If the change is needed, ask the user to make it.]\n",
 		    git);
+	if (unchecked != NULL)
+		buf_addf(&b, "[%s]\n", unchecked);
 	if (denied)
 		refusal_note(w->confine, &b, &note);
 	tools_text(r, &b);
 	buf_done(&b);
-	r->summary = xstrfmt("run %s · %s%s%d · %.1f s%s%s%s", vis, edited != NULL ? "edited · " : "",
+	r->summary = xstrfmt("run %s · %s%s%d · %.1f s%s%s%s%s%s", vis, edited != NULL ? "edited · " : "",
 	    end == RUN_TIMEOUT ? "timed out, exit " :
 	    end == RUN_CANCEL ? "stopped, exit " : "exit ", r->exit_code, (double)ms / 1000.0,
 	    git != NULL ? " · git hooks or config put back" : "",
+	    unchecked != NULL ? " · " : "", unchecked != NULL ? unchecked : "",
 	    fresh ? confine_state(w->confine) : "", note != NULL ? note : "");
 	free(note);
 }
@@ -316,6 +320,7 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 {
 	char *vis = tools_oneline(command, 60), *preview = visible_str(command, strlen(command));
 	char *sum = xstrfmt("run %s", vis), *why = NULL, *edited = NULL, *err = NULL, *git = NULL;
+	char *unchecked = NULL;
 	struct gitguard *guard = NULL;
 	struct capture c = { .output = w->output, .output_arg = w->output_arg };
 	enum run_end end = RUN_DONE;
@@ -357,12 +362,14 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 		rc = run_child(w, command, &c, &end, &st, cause);
 		/* all the command started has ended: nothing can change .git behind the check */
 		git = rc == 0 ? gitguard_check(guard) : NULL;
+		unchecked = rc == 0 ? gitguard_unchecked(guard) : NULL;
 		if (rc == 0)
-			run_result(w, vis, edited, &c, end, st, clock_ms() - t0, fresh, git, r);
+			run_result(w, vis, edited, &c, end, st, clock_ms() - t0, fresh, git, unchecked, r);
 	}
 out:
 	gitguard_free(guard);
 	free(git);
+	free(unchecked);
 	buf_done(&c.head);
 	free(vis);
 	free(preview);

@@ -33,4 +33,10 @@ run "git remote add origin https://example.com/r.git && git checkout -qb topic &
 check_contains "a remote and a branch are fine" "$sent" "kept"
 check_not_contains "and nothing is said of them" "$sent" "put back"
 check_eq "the remote stays" "$(git -C "$T/repo" remote get-url origin)" "https://example.com/r.git"
+# a repository made four levels down, where git runs its hooks when the user works there
+run "git init -q vendor/x/y/z && printf 'touch \$PWD/ran\\\\n' >vendor/x/y/z/.git/hooks/pre-commit && chmod +x vendor/x/y/z/.git/hooks/pre-commit && echo vendored"
+check_contains "the deep hook is taken out" "$sent" "vendor/x/y/z/.git/hooks/pre-commit was removed"
+check_contains "the user sees it too" "$ERR" "git hooks or config put back"
+check "only git's samples are left there" test ! -e "$T/repo/vendor/x/y/z/.git/hooks/pre-commit"
+check_not_contains "every directory was looked into" "$ERR" "not every directory"
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -308,6 +308,62 @@ test_nested(void)
 }
 
 static void
+test_deep(void)
+{
+	struct gitguard *g;
+	char *said, *root;
+
+	repo("deep");
+	CHECK(sh("deep", "git init -q vendor/x/y/z && printf 'exit 0\\n' >vendor/x/y/z/.git/hooks/pre-push"));
+	/* a hook changed, and a project made, four levels down: git runs them when the user works there */
+	said = guarded("deep", "echo y >>vendor/x/y/z/.git/hooks/pre-push && git init -q packages/a/b/c"
+	    " && echo x >packages/a/b/c/.git/hooks/pre-commit && git -C packages/a/b/c config"
+	    " core.fsmonitor 'touch ran'");
+	CHECK_HAS(said, "vendor/x/y/z/.git/hooks/pre-push was put back");
+	CHECK_HAS(said, "packages/a/b/c/.git/hooks/pre-commit was removed");
+	CHECK_HAS(said, "packages/a/b/c/.git/config was removed (it set core.fsmonitor)");
+	free(said);
+	CHECK_STR_FREE(text("deep", "vendor/x/y/z/.git/hooks/pre-push"), "exit 0\n");
+	CHECK(there("deep", "packages/a/b/c/.git/hooks/pre-commit.sample"));
+	/*
+	 * in a node_modules a package's own .git is looked at, under it nothing:
+	 * its directories do not count against the budget either
+	 */
+	CHECK(sh("deep", "mkdir -p app/node_modules/p/lib/x app/node_modules/q && git init -q app/node_modules/q"));
+	root = xstrfmt("%s/deep", top);
+	g = gitguard_take_within(root, 14);
+	CHECK(sh("deep", "echo x >app/node_modules/q/.git/hooks/pre-commit && git init -q app/node_modules/p/lib/x"
+	    " && echo x >app/node_modules/p/lib/x/.git/hooks/pre-commit"));
+	said = gitguard_check(g);
+	CHECK_HAS(said, "app/node_modules/q/.git/hooks/pre-commit was removed");
+	CHECK(said == NULL || strstr(said, "node_modules/p/") == NULL);
+	CHECK(gitguard_unchecked(g) == NULL);
+	free(said);
+	gitguard_free(g);
+	free(root);
+	/* a workspace with more directories than are looked into says so */
+	CHECK(sh("many", "mkdir -p a/b/c d/e/f g/h/i"));
+	root = xstrfmt("%s/many", top);
+	g = gitguard_take_within(root, 6);
+	CHECK(sh("many", "git init -q a/b/c/r && echo x >a/b/c/r/.git/hooks/pre-commit"));
+	said = gitguard_check(g);
+	CHECK(said == NULL);
+	CHECK_STR_FREE(gitguard_unchecked(g), "not every directory was checked for planted git hooks:"
+	    " the workspace has more than 6 directories");
+	gitguard_free(g);
+	free(root);
+	/* one more, and every directory is looked into: nothing to say */
+	CHECK(sh("many", "rm -rf a/b/c/r"));
+	root = xstrfmt("%s/many", top);
+	g = gitguard_take_within(root, 9);
+	said = gitguard_check(g);
+	CHECK(said == NULL);
+	CHECK(gitguard_unchecked(g) == NULL);
+	gitguard_free(g);
+	free(root);
+}
+
+static void
 test_names_shown(void)
 {
 	char *said;
@@ -340,6 +396,7 @@ main(void)
 	RUN(test_worktree);
 	RUN(test_submodule);
 	RUN(test_nested);
+	RUN(test_deep);
 	RUN(test_names_shown);
 	free(top);
 	UNIT_EXIT();

@@ -1,0 +1,96 @@
+/* gitguard_bench: time the git guard around one command in a workspace with 50,000 directories. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gitguard.h"
+#include "util.h"
+#include "bench.h"
+
+#define PACKAGES 2000  /* node_modules/pkgN, 25 directories each: 50,000 */
+#define RUNS 21
+
+/* Make dir/rel, and its parents under dir. */
+static void
+mk(const char *dir, const char *rel)
+{
+	char *p = xstrfmt("%s/%s", dir, rel), *s;
+
+	for (s = p + strlen(dir) + 1; (s = strchr(s, '/')) != NULL; s++) {
+		*s = '\0';
+		mkdir(p, 0755);
+		*s = '/';
+	}
+	mkdir(p, 0755);
+	free(p);
+}
+
+/* A repository's workspace as a JavaScript project's is, with an npm tree of 50,000 directories. */
+static void
+fill(const char *dir)
+{
+	static const char *const parts[] = { "lib", "dist", "dist/esm", "dist/cjs", "src", "src/a",
+	    "src/b", "src/c", "test", "test/u", "test/v", "docs", "types", "bin", "node_modules",
+	    "node_modules/dep", "node_modules/dep/lib", "node_modules/dep/src", "node_modules/dep/test",
+	    "node_modules/dep/dist", "node_modules/dep/dist/x", "node_modules/dep/dist/y",
+	    "node_modules/dep/docs", "node_modules/dep/types" };
+	char *rel;
+	size_t i, k;
+
+	mk(dir, ".git/hooks");
+	mk(dir, ".git/info");
+	for (i = 0; i < PACKAGES; i++) {
+		rel = xstrfmt("node_modules/pkg%zu", i);
+		mk(dir, rel);
+		free(rel);
+		for (k = 0; k < sizeof(parts) / sizeof(*parts); k++) {
+			rel = xstrfmt("node_modules/pkg%zu/%s", i, parts[k]);
+			mk(dir, rel);
+			free(rel);
+		}
+	}
+}
+
+int
+main(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096], *cmd, *said, *un = NULL;
+	int64_t v[RUNS], t;
+	struct gitguard *g;
+	int i, pass;
+
+	snprintf(dir, sizeof dir, "%s/llm-bench-XXXXXX", tmp != NULL ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	fill(dir);
+	/* as npm leaves it, then the same tree under another name: every directory looked into */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < RUNS; i++) {
+			t = now_us();
+			g = gitguard_take(dir);
+			said = gitguard_check(g);
+			v[i] = now_us() - t;
+			free(said);
+			free(un);
+			un = gitguard_unchecked(g);
+			gitguard_free(g);
+		}
+		printf("gitguard take+check, %d directories in %s: median %.1f ms over %d runs%s\n",
+		    PACKAGES * 25 + 1, pass == 0 ? "node_modules" : "deps", (double)median(v, RUNS) / 1000.0,
+		    RUNS, un != NULL ? " (not all looked into)" : "");
+		free(un);
+		un = NULL;
+		cmd = xstrfmt("mv '%s/node_modules' '%s/deps'", dir, dir);
+		if (pass == 0 && system(cmd) != 0)
+			fprintf(stderr, "could not rename %s/node_modules\n", dir);
+		free(cmd);
+	}
+	cmd = xstrfmt("rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	free(cmd);
+	return 0;
+}
