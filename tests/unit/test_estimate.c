@@ -109,7 +109,7 @@ test_samples(void)
 	/* the set itself: a counts file cut short would pass anything */
 	CHECK(code >= 15);
 	CHECK(prose >= 3);
-	CHECK(script >= 10);
+	CHECK(script >= 14);
 	CHECK_INT(n, code + prose + script);
 out:
 	free(data);
