@@ -237,6 +237,7 @@ pricing_format_exact(int64_t pico, char *out, size_t n)
  *   Cyrillic 0.50-0.62 / 0.35-0.38   Arabic, Persian 0.69-0.74 / 0.34-0.36
  *   Greek 0.90 / 0.40                Hebrew 1.01 / 0.43
  *   Devanagari 1.04 / 0.37           Bengali, Tamil 1.29-1.30 / 0.37-0.39
+ *   Telugu, Kannada 1.70-1.73 / 0.35-0.37, Malayalam 1.60 / 0.34 (a paragraph)
  *   Thai 0.98 / 0.52                 Georgian, Armenian 1.85-1.87 / 0.40-0.44
  *   Chinese 1.37 / 0.84              Japanese 1.20 / 0.89
  *   Korean 0.92 / 0.62               fullwidth forms 1.30 / 0.70
@@ -245,18 +246,20 @@ pricing_format_exact(int64_t pico, char *out, size_t n)
  * The figures sit at or above cl100k's, which stands in for the tokenizers
  * that are not published (Anthropic's older published one spends about as
  * much, more on most scripts), and so well above o200k's: two and a quarter
- * for Georgian and Armenian; a token and three quarters for Tamil; a token
+ * for Georgian, Armenian, Telugu and Kannada; two for Malayalam; a token
+ * and three quarters for Tamil; a token
  * and a half for Bengali, Chinese ideographs, hangul and fullwidth forms; a
  * token and a quarter for kana, CJK punctuation, Greek, Hebrew, Devanagari
- * and the other Brahmic and Southeast Asian scripts (Telugu, Kannada and
- * Malayalam not measured); a token for Arabic; three quarters for
+ * and the other Brahmic and Southeast Asian scripts; a token for Arabic;
+ * three quarters for
  * Cyrillic and the other scripts and symbols of the Basic Multilingual Plane;
  * three tokens for a code point past it (emoji, rare ideographs: four bytes
  * that seldom merge). They err high on purpose: the estimate reserves budget
  * and picks a context window, and one too low lets a request past a budget
  * it should have been refused by, where one too high only refuses it. On the
  * samples in tests/fixtures/tokens they are 1.01 to 1.36 times cl100k's count
- * (Georgian 1.05, Armenian 1.03, Bengali 1.04, Tamil 1.15).
+ * (Georgian 1.05, Armenian 1.03, Bengali 1.04, Tamil 1.15, Telugu 1.13,
+ * Kannada 1.13, Malayalam 1.10).
  *
  * route is what the router's context feature counts (pricing_estimate_script):
  * the rates its weights and long-context threshold were set on, kept so that
@@ -280,7 +283,9 @@ static const struct {
 	{ 0x0980, 0x09FF, 6, 5 }, /* Bengali */
 	{ 0x0A00, 0x0B7F, 5, 5 }, /* Gurmukhi, Gujarati, Oriya */
 	{ 0x0B80, 0x0BFF, 7, 5 }, /* Tamil */
-	{ 0x0C00, 0x109F, 5, 5 }, /* Telugu to Malayalam, Sinhala, Thai, Lao, Tibetan, Myanmar */
+	{ 0x0C00, 0x0CFF, 9, 5 }, /* Telugu, Kannada */
+	{ 0x0D00, 0x0D7F, 8, 5 }, /* Malayalam */
+	{ 0x0D80, 0x109F, 5, 5 }, /* Sinhala, Thai, Lao, Tibetan, Myanmar */
 	{ 0x10A0, 0x10FF, 9, 5 }, /* Georgian */
 	{ 0x1100, 0x11FF, 5, 5 }, /* Hangul Jamo */
 	{ 0x1780, 0x17FF, 5, 5 }, /* Khmer */

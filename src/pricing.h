@@ -37,7 +37,8 @@ void pricing_format(int64_t pico, bool estimated, char *out, size_t n);
 void pricing_format_exact(int64_t pico, char *out, size_t n);
 /*
  * Estimate the tokens of text, for prices, budgets and context windows: by
- * script (Latin 4 characters a token, Georgian and Armenian 9/4, Tamil 7/4,
+ * script (Latin 4 characters a token, Georgian, Armenian, Telugu and Kannada
+ * 9/4, Malayalam 2, Tamil 7/4,
  * Chinese, Korean and Bengali 3/2, kana, Greek, Hebrew and Devanagari 5/4,
  * Arabic 1, Cyrillic 3/4, emoji 3), or by the pieces a
  * tokenizer cuts it into where they are more (code, JSON, logs).
