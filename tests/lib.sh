@@ -711,6 +711,39 @@ sys.exit(os.waitstatus_to_exitcode(st))
 PY
 }
 
+# t_need_landlock: set abi to the kernel's Landlock ABI; end the test,
+# skipped, on a kernel without Landlock (commands cannot be confined there).
+t_need_landlock() {
+	abi=$(t_py -c 'import ctypes; print(ctypes.CDLL(None, use_errno=True).syscall(444, None, 0, 1))')
+	if [ "${abi:--1}" -le 0 ]; then
+		echo "# skip: the kernel has no Landlock: commands cannot be confined here"
+		echo "# $T_PASS passed, $T_FAIL failed"
+		exit 0
+	fi
+}
+
+# t_without_calls NAME LO HI: write $T/NAME.py, which runs the command it is
+# given with system calls LO to HI failing with ENOSYS (a seccomp filter, as
+# on a kernel without them), and $T/NAME, which runs $LLM_BIN so.
+t_without_calls() {
+	cat >"$T/$1.py" <<PY
+import ctypes, os, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+# load the call's number; $2 to $3 -> ENOSYS; else allow
+code = [(0x20, 0, 0, 0), (0x35, 0, 2, $2), (0x35, 1, 0, $(($3 + 1))),
+        (0x06, 0, 0, 0x00050000 | 38), (0x06, 0, 0, 0x7fff0000)]
+filt = ctypes.create_string_buffer(b"".join(struct.pack("HBBI", *i) for i in code))
+class Prog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+prog = Prog(len(code), ctypes.addressof(filt))
+if libc.prctl(38, 1, 0, 0, 0) != 0 or libc.prctl(22, 2, ctypes.byref(prog), 0, 0) != 0:
+    sys.exit("$1: seccomp: " + os.strerror(ctypes.get_errno()))
+os.execv(sys.argv[1], sys.argv[1:])
+PY
+	printf '#!/bin/sh\nexec "%s" -I -S "%s" "%s" "$@"\n' "$T_PY" "$T/$1.py" "$LLM_BIN" >"$T/$1"
+	chmod +x "$T/$1"
+}
+
 # t_valgrind_llm DIR WHAT ASAN: make DIR/llm, which runs $LLM_BIN under
 # valgrind, writing DIR/log.PID only for a memory error or a definite leak.
 # If ASAN is not empty (llm built with AddressSanitizer) or valgrind is not

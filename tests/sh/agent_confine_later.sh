@@ -4,12 +4,7 @@
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
-abi=$(t_py -c 'import ctypes; print(ctypes.CDLL(None, use_errno=True).syscall(444, None, 0, 1))')
-if [ "${abi:--1}" -le 0 ]; then
-	echo "# skip: the kernel has no Landlock: commands cannot be confined here"
-	echo "# $T_PASS passed, $T_FAIL failed"
-	exit 0
-fi
+t_need_landlock
 
 t_sum_repo "$T/repo"
 mkdir -p "$T/elsewhere/sub"
