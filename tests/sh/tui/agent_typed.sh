@@ -60,6 +60,24 @@ check_not_screen "typed: the a of also allowed nothing always" m1 "always"
 check "typed: the first command ran" [ -e "$T/repo/one" ]
 check "typed: the second was asked, and declined" [ ! -e "$T/repo/two" ]
 
+# --- F2 at a held question changes the tier and says the question is still held -------------
+fake_reset
+fake_reply '{"calls":[{"name":"run","args":{"command":"touch f2"}}],"usage":{"input":900,"output":30}}'
+fake_reply '{"text":"Not run.","usage":{"input":1000,"output":5}}'
+tui_ok_in "$T/repo" "f2" f 100x30 -m test-cheap --agent <<S
+:type make f2
+:key Enter
+:wait-text run? y yes
+:type x
+:key F2
+:dump-screen $T/f0
+:key Esc
+:key n
+:wait-idle
+S
+check_screen "f2: still held" f0 "typed text answers no question, nor do the keys after it: Esc, then y, n, a or e"
+check "f2: the command never ran" [ ! -e "$T/repo/f2" ]
+
 # --- the cap's question: a /command typed there stops nothing ----------------------------------
 fake_reset
 fake_reply '{"text":"Read.","usage":{"input":1000,"output":100}}'
