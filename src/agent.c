@@ -277,8 +277,10 @@ agent_send_capped(struct agent *a, struct chat *c, struct chat_opts *co, const c
 		rc = send_wait(a, c, co, prompt);
 		if (rc != CHAT_BUDGET || !chat_last(c)->over_task)
 			return rc;
-		if (!cap_ask(a, what, chat_last(c)->over_worst))
+		if (!cap_ask(a, what, chat_last(c)->over_worst)) {
+			a->r->over_cap = true;
 			return rc;
+		}
 	}
 }
 

@@ -49,6 +49,7 @@ struct agent_result {
 	bool estimated;
 	int64_t task_id;        /* 0: none kept (it stopped before its first request) */
 	enum chat_status status; /* CHAT_BUDGET: the budget, the task's cap or max_steps stopped it */
+	bool over_cap;          /* it was the task's cap: a higher one goes on with it */
 	char *error;            /* one line, or NULL */
 	int64_t cap;            /* the task's cap at the end, pico (0: none) */
 };

@@ -123,6 +123,21 @@ agent_resume_get(struct ledger *l, int64_t id, const char *root, bool more,
 	return 1;
 }
 
+int
+agent_undo_hold(struct ledger *l, int64_t id, char **cause)
+{
+	char *why = NULL;
+	int64_t holder = 0;
+
+	if (l == NULL || id <= 0 || ledger_task_hold(l, id, &holder, &why) != LEDGER_HELD_ELSEWHERE) {
+		free(why);
+		return 0;
+	}
+	*cause = xstrfmt("task %lld is being run by process %lld: wait for it to end, or stop it, "
+	    "then undo it", (long long)id, (long long)holder);
+	return 1;
+}
+
 void
 agent_resume_opts(struct agent_opts *o, const struct ledger_task *t)
 {

@@ -37,6 +37,16 @@ int agent_resume_get(struct ledger *l, int64_t id, const char *root, bool more,
     const struct agent_resume_how *how, struct ledger_task *t, char **cause);
 
 /*
+ * Hold task id, about to be undone, for this process, so that no task goes
+ * on with it in the middle of the undo: 0 held (release it with
+ * ledger_task_release after), or nothing to hold (no ledger, no such task,
+ * the ledger failed: the files are undone all the same); 1 refused, with why
+ * and what to do in *cause, while another process runs it (its edits would
+ * land on the files undone, and its journal is gone from under it).
+ */
+int agent_undo_hold(struct ledger *l, int64_t id, char **cause);
+
+/*
  * Make o go on with task t (borrowed for the run): its history, and the
  * model it was pinned to unless o picks a tier or a model of its own (its
  * tier and cap stay unless o gives others: see agent_opts).

@@ -87,6 +87,7 @@ struct do_run {
 	bool resume;            /* --resume */
 	int64_t resume_id;      /* its ID; 0: the workspace's latest */
 	int64_t held;           /* the task this process holds for --resume; 0: none */
+	int64_t before;         /* resumed: what the task had cost before this run, pico; -1 unknown */
 	char *root;             /* the workspace's root, made visible, when the user is below it */
 };
 
@@ -452,6 +453,26 @@ partial_answer(const struct agent_result *r)
 }
 
 /*
+ * What the run cost and its task: "$0.0012, task 7"; a task resumed says what
+ * it has cost in all too, as llm logs --task counts it: "$0.0012; task 7, $0.0031 in all".
+ */
+static void
+task_cost(const struct do_run *d, const struct agent_result *r, char *out, size_t n)
+{
+	char run[32], all[32];
+
+	pricing_format(r->cost, r->estimated, run, sizeof run);
+	if (r->cost < 0)
+		str_copy(run, sizeof run, "unknown cost");
+	if (!d->resume || d->before < 0 || r->cost < 0) {
+		snprintf(out, n, "%s, task %lld", run, (long long)r->task_id);
+		return;
+	}
+	pricing_format(d->before + r->cost, r->estimated, all, sizeof all);
+	snprintf(out, n, "%s; task %lld, %s in all", run, (long long)r->task_id, all);
+}
+
+/*
  * The answer, or a stopped task's cut words, on stdout made visible; its end
  * on stderr (a task done says what it cost in all, which no step line says,
  * and how to undo it). The exit code, rc or, when stdout did not take the answer, 141
@@ -461,7 +482,7 @@ static int
 print_result(const struct do_run *d, const struct agent_result *r, int rc)
 {
 	const char *answer = r->answer != NULL ? r->answer : partial_answer(r);
-	char cost[32], *v;
+	char cost[96], *v;
 
 	if (d->json) {
 		print_json(r);
@@ -478,19 +499,19 @@ print_result(const struct do_run *d, const struct agent_result *r, int rc)
 		free(v);
 	} else if (r->status != CHAT_OK) {
 		v = visible_str(r->error ? r->error : "stopped", strlen(r->error ? r->error : "stopped"));
-		pricing_format(r->cost, r->estimated, cost, sizeof cost);
+		task_cost(d, r, cost, sizeof cost);
 		/* stopped midway is when the user most wants to know how to undo it */
-		fprintf(stderr, "llm: do: %s; stopped after %zu step%s (%s, task %lld)%s; "
-		    "llm do --resume %lld goes on with it\n", v,
-		    r->nsteps, r->nsteps == 1 ? "" : "s", r->cost < 0 ? "unknown cost" : cost,
-		    (long long)r->task_id, d->changed ? "; llm undo restores the files it changed" :
-		    "", (long long)r->task_id);
+		fprintf(stderr, "llm: do: %s; stopped after %zu %sstep%s (%s)%s; "
+		    "llm do --resume %lld%s goes on with it\n", v, r->nsteps, d->resume ? "more " : "",
+		    r->nsteps == 1 ? "" : "s", cost, d->changed ? "; llm undo restores the files it "
+		    "changed" : "", (long long)r->task_id,
+		    r->over_cap ? " with a higher --max-cost" : "");
 		free(v);
 	} else if (!d->quiet) {
-		pricing_format(r->cost, r->estimated, cost, sizeof cost);
-		fprintf(stderr, "llm: do: done in %zu step%s (%s, task %lld)%s\n", r->nsteps,
-		    r->nsteps == 1 ? "" : "s", r->cost < 0 ? "unknown cost" : cost,
-		    (long long)r->task_id, d->changed ? "; llm undo restores the files it changed" : "");
+		task_cost(d, r, cost, sizeof cost);
+		fprintf(stderr, "llm: do: done in %zu %sstep%s (%s)%s\n", r->nsteps,
+		    d->resume ? "more " : "", r->nsteps == 1 ? "" : "s", cost,
+		    d->changed ? "; llm undo restores the files it changed" : "");
 	}
 	return rc;
 }
@@ -720,6 +741,8 @@ cli_do(struct app *cli, int argc, char **argv)
 		if ((rc = resume_get(&d, l, w, task.len > 0, &resumed)) >= 0)
 			goto out;
 		agent_resume_opts(&o, &resumed);   /* -m or -t, if given, replace its pin */
+		if (ledger_task_spent(l, resumed.id, &d.before, NULL) != 0)
+			d.before = -1;
 		if ((rc = no_key(cli, &o, d.quiet)) >= 0)
 			goto out;
 	}

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent_resume.h"
 #include "cli.h"
+#include "ledger.h"
 #include "tools.h"
 #include "util.h"
 #include "visible.h"
@@ -15,7 +17,8 @@ static const char undo_usage[] =
     "Restore the files the last agent task (llm do) changed in this workspace: the\n"
     "git top level of the current directory, or the directory itself outside git.\n"
     "A file changed again since the task is kept as it is, and said so with where\n"
-    "its content before the task is; exit 1 then. Nothing to undo: exit 2.\n"
+    "its content before the task is; exit 1 then. Nothing to undo, or a task\n"
+    "another llm still runs (it is named): exit 2.\n"
     "Directories the task made are removed when empty after that; one that is\n"
     "not (files were put there since) is kept, and said so on stderr.\n"
     "The task undone is named on stderr, with the command that shows it.\n";
@@ -37,8 +40,9 @@ print_report(const char *report, const char *notes)
 int
 cli_undo(struct app *cli, int argc, char **argv)
 {
-	char *cause = NULL, *report = NULL, *notes = NULL, *undo_dir;
+	char *cause = NULL, *report = NULL, *notes = NULL, *undo_dir, *why = NULL;
 	struct ws *w = NULL;
+	struct ledger *l;
 	int64_t task;
 	int rc;
 
@@ -58,7 +62,17 @@ cli_undo(struct app *cli, int argc, char **argv)
 	}
 	undo_dir = xstrfmt("%s/undo", cli->cfg.data_dir);
 	task = ws_undo_task(undo_dir, ws_root(w));
+	/* without a ledger nothing can run the task: its files are undone all the same */
+	l = task > 0 ? cli_ledger_open(cli, &why) : NULL;
+	free(why);
+	if (agent_undo_hold(l, task, &cause) != 0) {
+		fprintf(stderr, "llm: undo: %s\n", cause);
+		rc = -1;
+		goto out;
+	}
 	rc = ws_undo(undo_dir, ws_root(w), &report, &notes, &cause);
+	if (l != NULL)
+		ledger_task_release(l, task);
 	if (rc < 0) {
 		fprintf(stderr, "llm: undo: %s\n", cause);
 	} else {
@@ -68,6 +82,8 @@ cli_undo(struct app *cli, int argc, char **argv)
 			    task, task);
 		print_report(report, notes);
 	}
+out:
+	ledger_close(l);
 	free(cause);
 	free(report);
 	free(notes);

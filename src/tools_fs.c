@@ -1,4 +1,5 @@
 /* tools_fs: the reading tools: read, list and search, confined to the workspace. */
+#include <errno.h>
 #include <fnmatch.h>
 #include <regex.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #define SEARCH_MAX 100        /* matches given */
 #define SEARCH_LINE 200       /* bytes of a matching line given */
 #define WALK_MAX 20000        /* entries a walk looks at */
+#define UNSEARCHED_NAMED 5    /* files too large to search named, the rest counted */
 
 /* at, moved back to the start of the UTF-8 character it is in (3 bytes at most: else bad bytes). */
 static size_t
@@ -376,6 +378,8 @@ struct searcher {
 	regex_t re;
 	struct buf out;
 	long matches, seen, files;
+	struct buf big;       /* the names of files too large to search, comma-separated */
+	long nbig;
 };
 
 /* Search one file's lines, data NUL-terminated and writable; name is the file's, shown. */
@@ -405,13 +409,20 @@ search_file(struct searcher *k, const char *rel)
 {
 	char *data = NULL, *name;
 	size_t len;
+	int rc;
 
 	if (ws_secret(k->w, rel))
 		return;
-	if (ws_read_raw(k->w, rel, &data, &len) == 0 && !ws_binary(data, len)) {
+	rc = ws_read_raw(k->w, rel, &data, &len);
+	if (rc == 0 && !ws_binary(data, len)) {
 		k->files++;
 		name = visible_name(rel);
 		search_text(k, name, data, len);
+		free(name);
+	} else if (rc != 0 && errno == EFBIG && k->nbig++ < UNSEARCHED_NAMED) {
+		/* a log or a dump may hold what is looked for: never a silent "no matches" */
+		name = visible_name(rel);
+		buf_addf(&k->big, "%s%s", k->big.len > 0 ? ", " : "", name);
 		free(name);
 	}
 	free(data);
@@ -443,6 +454,13 @@ search_scope(struct ws *w, struct searcher *k, const struct scope *s)
 		buf_addf(&k->out, "[stopped after %d entries: narrow the path]\n", WALK_MAX);
 	if (k->matches == 0)
 		buf_addf(&k->out, "(no matches in %ld file%s)\n", k->files, k->files == 1 ? "" : "s");
+	if (k->nbig == 0)
+		return;
+	buf_addf(&k->out, "[not searched, larger than %u MiB: ", TOOLS_FILE_MAX >> 20);
+	buf_add(&k->out, k->big.data, k->big.len);
+	if (k->nbig > UNSEARCHED_NAMED)
+		buf_addf(&k->out, " and %ld more", k->nbig - UNSEARCHED_NAMED);
+	buf_addf(&k->out, "; run grep to search %s]\n", k->nbig == 1 ? "it" : "them");
 }
 
 /* Search the workspace for a POSIX extended regular expression. */
@@ -458,6 +476,7 @@ tools_search(struct ws *w, const char *pattern, const char *path, struct tool_re
 
 	tools_say_init(&say, "search", pattern, 60);
 	buf_init(&k.out, 0);
+	buf_init(&k.big, 0);
 	memset(&s, 0, sizeof(s));
 	if ((costly = pattern_costly(pattern)) != NULL) {
 		tools_fail(r, say.sum, "%s: write the pattern another way", costly);
@@ -478,12 +497,16 @@ tools_search(struct ws *w, const char *pattern, const char *path, struct tool_re
 		tools_text(r, &k.out);
 		long n = k.matches > SEARCH_MAX ? (long)SEARCH_MAX : k.matches;
 
-		r->summary = xstrfmt("search %s (%ld match%s)", say.vis, n, n == 1 ? "" : "es");
+		r->summary = k.nbig == 0 ?
+		    xstrfmt("search %s (%ld match%s)", say.vis, n, n == 1 ? "" : "es") :
+		    xstrfmt("search %s (%ld match%s; %ld file%s too large, not searched)", say.vis,
+		    n, n == 1 ? "" : "es", k.nbig, k.nbig == 1 ? "" : "s");
 	}
 	regfree(&k.re);
 out:
 	scope_done(&s);
 	buf_done(&k.out);
+	buf_done(&k.big);
 	tools_say_done(&say);
 	return 0;
 }

@@ -106,6 +106,26 @@ more_entry(struct tui *t)
 }
 
 /*
+ * A question held: the user is typing (a message, a /command), not answering,
+ * and the letters that follow (the n of /undo, the a of "add", the e of "please")
+ * must not decline, allow always or edit the command. Esc gives the question back.
+ */
+static void
+held_status(struct tui *t)
+{
+	const char *keys = t->ag.asking_more ? "y, n or an amount" :
+	    strcmp(t->ag.ask_tool, "run") == 0 ? "y, n, a or e" : "y, n or a";
+	char *f[2];
+
+	f[0] = xstrfmt("typed text answers no question, nor do the keys after it: Esc, then %s",
+	    keys);
+	f[1] = xstrfmt("held: Esc, then %s", keys);
+	tui_status_forms(t, true, (const char *const *)f, ARRAY_SIZE(f));
+	free(f[0]);
+	free(f[1]);
+}
+
+/*
  * The approval's keys on the status line, after a note that e edits commands only when
  * refused; on a narrow screen the labels shorten, to the bare keys, rather than a key
  * being cut.
@@ -117,6 +137,10 @@ approve_status(struct tui *t, bool refused)
 	bool e = strcmp(tool, "run") == 0, d = ask_folded(t);
 	char *f[4];
 
+	if (t->ag.ask_held) {
+		held_status(t);   /* F2 while held: the question still waits for Esc */
+		return;
+	}
 	f[0] = xstrfmt("%s? %sy yes \xc2\xb7 n no \xc2\xb7 a always (this task)%s%s", tool, note,
 	    e ? " \xc2\xb7 e edit" : "", d ? " \xc2\xb7 d whole diff" : "");
 	f[1] = xstrfmt("%s? %sy yes \xc2\xb7 n no \xc2\xb7 a always%s%s", tool, note,
@@ -138,6 +162,7 @@ tui_agent_on_ask(struct tui *t, const cJSON *e, bool more)
 
 	t->ag.step = NULL;
 	t->ag.asking_more = more;
+	t->ag.ask_held = false;
 	free(t->ag.ask_tool);
 	t->ag.ask_tool = xstrdup(tool ? tool : "?");
 	t->mode = MODE_APPROVE;
@@ -345,6 +370,17 @@ tui_agent_edit_key(struct tui *t, int key)
 	return true;
 }
 
+/* Whether key is a character typed that answers nothing: neither question takes it. */
+static bool
+typed_no_answer(const struct tui_agent *g, int key)
+{
+	if (key < ' ' || key == 0x7f || (key & (TK_FN | TK_META)) != 0)
+		return false;
+	if (key < 0x80 && strchr(g->asking_more ? "yYnN+.$0123456789" : "yYnNaAeEdD", key) != NULL)
+		return false;
+	return true;
+}
+
 /* y/n/a/e for an approval, y/n or an amount for the cap's. */
 static void
 approve_key(struct tui *t, int key)
@@ -353,14 +389,24 @@ approve_key(struct tui *t, int key)
 	const char *said = NULL;
 	char digit[2] = { 0, 0 };
 
-	if ((key == 'd' || key == 'D') && !g->asking_more && g->ask_entry != NULL) {
-		g->ask_full = !g->ask_full;
-		render_ask(t);
-		return;
-	}
 	if (key == 3) {
 		tui_agent_answer(t, g->asking_more ? "0" : "n");
 		tui_agent_cancel(t);
+		return;
+	}
+	if (g->ask_held || typed_no_answer(g, key)) {
+		g->ask_held = key != 27;
+		if (!g->ask_held && g->asking_more)
+			more_question(t, g->spent);
+		else if (!g->ask_held)
+			approve_status(t, false);
+		else
+			held_status(t);
+		return;
+	}
+	if ((key == 'd' || key == 'D') && !g->asking_more && g->ask_entry != NULL) {
+		g->ask_full = !g->ask_full;
+		render_ask(t);
 		return;
 	}
 	if (g->asking_more) {

@@ -311,7 +311,14 @@ tui_agent_undo(struct tui *t, char *arg)
 	}
 	undo_dir = xstrfmt("%s/undo", t->cfg->data_dir);
 	task = ws_undo_task(undo_dir, ws_root(w));
+	/* a task another llm runs here (llm do in another terminal) is not undone under it */
+	if (agent_undo_hold(t->ledger, task, &cause) != 0) {
+		tui_status(t, true, "/undo: %s", cause);
+		goto out;
+	}
 	rc = ws_undo(undo_dir, ws_root(w), &report, &notes, &cause);
+	if (t->ledger != NULL)
+		ledger_task_release(t->ledger, task);
 	if (rc < 0) {
 		tui_status(t, true, "/undo: %s", cause);
 	} else {
@@ -326,6 +333,7 @@ tui_agent_undo(struct tui *t, char *arg)
 		tui_status(t, rc != 0, rc == 0 ? "/undo: task %" PRId64 "'s files are restored" :
 		    "/undo: task %" PRId64 ": some files changed since it were kept", task);
 	}
+out:
 	free(report);
 	free(notes);
 	free(cause);

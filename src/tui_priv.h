@@ -314,6 +314,7 @@ struct tui {
 		char *ask_why;     /* why a rule set to allow it did not, or NULL */
 		struct tui_msg *ask_entry;
 		bool ask_full;     /* d: the whole diff, not its first lines */
+		bool ask_held;     /* a key that answers nothing came: no key answers until Esc */
 		bool edit_amount;  /* MODE_APPROVE_EDIT: the input is an amount, not the command */
 		char *draft;       /* the input as it was before the edit, put back after it */
 		int64_t cap0;      /* the cap the task started with: what the cap's y adds */

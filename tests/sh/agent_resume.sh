@@ -5,6 +5,9 @@
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
+# usd PICO: the amount as llm prints it ($0.0045); see tests/tui_lib.sh.
+. "$LLM_TOP/tests/tui_lib.sh"
+
 # task_sum ID: what the task's rows hold (settled costs, else worst cases), in pico.
 task_sum() {
 	t_ledger_sql "SELECT coalesce(sum(coalesce(cost_pico, worst_case_pico)), 0) FROM usage
@@ -30,17 +33,21 @@ run_llm "do" -m test-cheap --allow edit,run --max-tokens 1000 --max-cost 0.0012 
 check_rc "cap: exit 3" 3
 task=$(json_get "$T/out" task_id)
 check_eq "cap: two steps sent" "$(fake_count)" 2
-check_contains "cap: the end line names --resume" "$ERR" \
-    "task $task); llm undo restores the files it changed; llm do --resume $task goes on with it"
+check_contains "cap: the end line names --resume, with the higher cap it needs" "$ERR" \
+    "task $task); llm undo restores the files it changed; llm do --resume $task with a higher --max-cost goes on with it"
 spent=$(task_sum "$task")
 # the same cap, kept with the task, still bounds it: nothing more is sent
 run_llm "do" --resume --allow edit,run --json
 check_rc "cap kept: exit 3" 3
 check_eq "cap kept: nothing more sent" "$(fake_count)" 2
 check_contains "cap kept: why" "$ERR" "would pass the task's cap"
+check_contains "cap kept: what the task has cost in all, and how to go on" "$ERR" \
+    "stopped after 0 more steps (\$0.00; task $task, $(usd "$spent") in all); llm undo restores the files it changed; llm do --resume $task with a higher --max-cost goes on with it"
 check_eq "cap kept: no new task was made" "$(t_ledger_sql "SELECT count(*) FROM tasks")" 1
 run_llm "do" --resume "$task" --allow edit,run --max-cost 0.01 --json
 check_rc "resumed: exit 0" 0
+check_contains "resumed: the end line gives this run's cost and the task's, as the ledger has it" \
+    "$ERR" "llm: do: done in 2 more steps ($(usd "$(($(task_sum "$task") - spent))"); task $task, $(usd "$(task_sum "$task")") in all)"
 check_eq "resumed: the answer" "$(json_get "$T/out" answer)" "Fixed."
 check_eq "resumed: the same task id" "$(json_get "$T/out" task_id)" "$task"
 check_eq "resumed: two more steps sent" "$(fake_count)" 4

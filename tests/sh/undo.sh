@@ -179,7 +179,8 @@ check_eq "and llm undo undoes the old task it kept" "$ERR" "llm: undo: task 105 
 run_llm undo --help
 check_rc "llm undo --help: exit 0" 0
 check_contains "llm undo --help says what it does" "$OUT" "usage: llm undo"
-check_contains "llm undo --help gives its exit codes" "$OUT" "exit 1 then. Nothing to undo: exit 2."
+check_contains "llm undo --help gives its exit codes" "$OUT" "exit 1 then. Nothing to undo, or a task
+another llm still runs (it is named): exit 2."
 run_llm undo now
 check_rc "llm undo with an argument: exit 2" 2
 

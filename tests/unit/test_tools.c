@@ -549,6 +549,59 @@ test_search(void)
 }
 
 /*
+ * A file too large to search is named, whether matches were found or not: a log
+ * or a dump that holds the text must not read as "no matches".
+ */
+static void
+test_search_too_large(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct tool_result r;
+	char *big = xmalloc(TOOLS_FILE_MAX + 16), name[32], path[600];
+	int i;
+
+	memset(big, 'x', TOOLS_FILE_MAX + 16);
+	memcpy(big + TOOLS_FILE_MAX, "\nNEEDLE here\n", 14);
+	put("ws/app.log", big, TOOLS_FILE_MAX + 16);
+	exec_tool(w, "search", "{\"pattern\":\"NEEDLE\",\"path\":\"app.log\"}", NULL, &r);
+	CHECK(!r.error);
+	CHECK(strstr(r.text, "[not searched, larger than 4 MiB: app.log; run grep to search it]\n") != NULL);
+	CHECK_STR(r.summary, "search NEEDLE (0 matches; 1 file too large, not searched)");
+	tool_result_free(&r);
+	put_text("ws/notes.txt", "NEEDLE too\n");
+	exec_tool(w, "search", "{\"pattern\":\"NEEDLE\"}", NULL, &r);
+	CHECK(strstr(r.text, "notes.txt:1: NEEDLE too\n") != NULL);
+	CHECK(strstr(r.text, "larger than 4 MiB: app.log;") != NULL);
+	tool_result_free(&r);
+	/* past five names, the rest are counted */
+	at("ws/logs", path, sizeof path);
+	mkdir_p(path);
+	for (i = 1; i <= 6; i++) {
+		snprintf(name, sizeof name, "ws/logs/%d.log", i);
+		put(name, big, TOOLS_FILE_MAX + 16);
+	}
+	exec_tool(w, "search", "{\"pattern\":\"NEEDLE\",\"path\":\"logs\"}", NULL, &r);
+	CHECK(strstr(r.text, "(no matches in 0 files)\n[not searched, larger than 4 MiB: ") != NULL);
+	CHECK(strstr(r.text, " and 1 more; run grep to search them]\n") != NULL);
+	CHECK_STR(r.summary, "search NEEDLE (0 matches; 6 files too large, not searched)");
+	tool_result_free(&r);
+	free(big);
+	ws_close(w);
+	/* the workspace as the other tests know it */
+	for (i = 1; i <= 6; i++) {
+		snprintf(name, sizeof name, "ws/logs/%d.log", i);
+		at(name, path, sizeof path);
+		unlink(path);
+	}
+	at("ws/logs", path, sizeof path);
+	rmdir(path);
+	at("ws/app.log", path, sizeof path);
+	unlink(path);
+	at("ws/notes.txt", path, sizeof path);
+	unlink(path);
+}
+
+/*
  * Patterns that would hold llm for minutes, past Ctrl-C, are refused before
  * they are compiled: back-references (matched by backtracking) and nested
  * bounded repetitions (compiled by expansion, gigabytes); plain ones still work.
@@ -2064,6 +2117,7 @@ main(void)
 	RUN(test_read_long_line);
 	RUN(test_list_gitignore);
 	RUN(test_search);
+	RUN(test_search_too_large);
 	RUN(test_search_costly_patterns);
 	RUN(test_edit_once);
 	RUN(test_edit_crlf);
