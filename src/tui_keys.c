@@ -32,6 +32,7 @@ static const struct {
 	{ "Backspace", TK_FN | KEY_BACKSPACE }, { "S-Tab", TK_FN | KEY_BTAB },
 	{ "S-Up", TK_FN | KEY_SR }, { "S-Down", TK_FN | KEY_SF },
 	{ "S-Left", TK_FN | KEY_SLEFT }, { "S-Right", TK_FN | KEY_SRIGHT },
+	{ "C-Left", TK_WORD_LEFT }, { "C-Right", TK_WORD_RIGHT },
 	{ "Enter", '\r' }, { "Tab", '\t' }, { "Esc", 27 }, { "Space", ' ' },
 	{ "PasteStart", TK_PASTE_START }, { "PasteEnd", TK_PASTE_END },
 };
@@ -45,6 +46,7 @@ static const struct {
 	{ KEY_LEFT, "\033[D" }, { KEY_HOME, "\033[H" }, { KEY_END, "\033[F" },
 	{ KEY_DC, "\033[3~" }, { KEY_BACKSPACE, "\177" }, { KEY_ENTER, "\r" },
 	{ KEY_SLEFT, "\033b" }, { KEY_SRIGHT, "\033f" },
+	{ TK_WORD_LEFT & ~TK_FN, "\033[1;5D" }, { TK_WORD_RIGHT & ~TK_FN, "\033[1;5C" },
 };
 
 static struct tui *rl_tui;
@@ -418,6 +420,28 @@ rl_show_matches(char **matches, int n, int max)
 	buf_done(&b);
 }
 
+/*
+ * Bind what readline would learn from the terminal's description, which it never
+ * reads when another program draws: Delete; and Ctrl-arrows, which readline
+ * before 8.1 does not know. A binding from ~/.inputrc stays.
+ */
+static void
+rl_bind_fn_seqs(void)
+{
+	static const char *const maps[] = { "emacs", "vi-insert", "vi-command" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(maps); i++) {
+		Keymap m = rl_get_keymap_by_name(maps[i]);
+
+		if (m == NULL)
+			continue;
+		rl_bind_keyseq_if_unbound_in_map("\033[3~", rl_delete, m);
+		rl_bind_keyseq_if_unbound_in_map("\033[1;5D", rl_backward_word, m);
+		rl_bind_keyseq_if_unbound_in_map("\033[1;5C", rl_forward_word, m);
+	}
+}
+
 /* Set up readline in callback mode, drawing through the TUI. */
 void
 tui_rl_start(struct tui *t)
@@ -440,6 +464,7 @@ tui_rl_start(struct tui *t)
 	rl_attempted_completion_function = rl_complete_fn;
 	rl_completion_display_matches_hook = rl_show_matches;
 	rl_initialize();
+	rl_bind_fn_seqs();
 	/* Pastes are read by the TUI; readline must not wait for their end itself. */
 	rl_variable_bind("enable-bracketed-paste", "off");
 	rl_variable_bind("bell-style", "none");

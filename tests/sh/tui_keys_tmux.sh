@@ -1,0 +1,36 @@
+# The client on a real terminal (tmux): the editing keys a terminal sends as sequences
+# (Delete, Ctrl- and Alt-arrows) edit the input as in a shell, whether the terminal's
+# description names them (tmux-256color: curses makes up a code for each) or not (screen).
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+t_november
+t_tmux
+
+fake_default '{"text":"ok","usage":{"input":10,"output":1}}'
+for term in tmux-256color screen; do
+	tm new-session -d -s k -x 80 -y 15 \
+	    "env TERM=$term \"$LLM_BIN\" chat; echo EXIT=\$?; exec sleep 600"
+	check_pane "$term: screen drawn" k "F10 quits"
+	tm send-keys -t k -l "abc def ghi"
+	# Delete takes the character under the cursor; C-Right ends the word
+	tm send-keys -t k Home DC C-Right
+	tm send-keys -t k -l X
+	# C-Left and M-Left go back a word each
+	tm send-keys -t k End C-Left
+	tm send-keys -t k -l Y
+	tm send-keys -t k M-Left M-Left
+	tm send-keys -t k -l Z
+	# M-Right ends the word
+	tm send-keys -t k Home M-Right
+	tm send-keys -t k -l W
+	check_pane "$term: edited" k "> bcXW Zdef Yghi"
+	tm send-keys -t k Enter
+	check_pane "$term: sent" k "llm  ok"
+	check_eq "$term: the edited line sent" "$(fake_last body.messages.-1.content)" "bcXW Zdef Yghi"
+	tm send-keys -t k F10
+	check_pane "$term: quit" k "EXIT=0"
+	tm kill-session -t k
+done
+
+echo "# $T_PASS passed, $T_FAIL failed"
+[ "$T_FAIL" -eq 0 ]
