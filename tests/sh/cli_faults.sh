@@ -143,3 +143,7 @@ t_config_append "$(t_dead_model deadend dead openai)"
 run_llm -q -m dead "hi"
 check_rc "connection refused: exit 1" 1
 check_contains "connection refused: network named" "$ERR" "network error"
+check_contains "connection refused: what to do" "$ERR" \
+    "network error: Failed to connect to 127.0.0.1 port 9"
+check_contains "connection refused: where to look" "$ERR" \
+    ", after 3 tries; check that the server at http://127.0.0.1:9/v1 is up, or use another tier with -t"
