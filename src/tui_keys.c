@@ -700,6 +700,11 @@ tui_read_keys(struct tui *t)
 				tui_key(t, TK_META | (int)wc2);
 				continue;
 			}
+			/* Alt-Backspace: curses took the DEL after the ESC for a function key */
+			if (r2 == KEY_CODE_YES && wc2 == KEY_BACKSPACE) {
+				tui_key(t, TK_META | 127);
+				continue;
+			}
 			if (r2 == KEY_CODE_YES) {
 				tui_key(t, 27);
 				tui_key(t, TK_FN | (int)wc2);

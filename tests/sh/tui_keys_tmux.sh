@@ -1,5 +1,5 @@
 # The client on a real terminal (tmux): the editing keys a terminal sends as sequences
-# (Delete, Ctrl- and Alt-arrows) edit the input as in a shell, whether the terminal's
+# (Delete, Ctrl- and Alt-arrows, Alt-Backspace) edit the input as in a shell, whether the terminal's
 # description names them (tmux-256color: curses makes up a code for each) or not (screen).
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
@@ -24,6 +24,13 @@ for term in tmux-256color screen; do
 	tm send-keys -t k Home M-Right
 	tm send-keys -t k -l W
 	check_pane "$term: edited" k "> bcXW Zdef Yghi"
+	# M-Backspace takes the word before the cursor, as C-w does
+	tm send-keys -t k End
+	tm send-keys -t k -l " junk"
+	tm send-keys -t k M-BSpace
+	tm send-keys -t k -l "more"
+	check_pane "$term: M-Backspace" k "> bcXW Zdef Yghi more"
+	tm send-keys -t k M-BSpace BSpace
 	tm send-keys -t k Enter
 	check_pane "$term: sent" k "llm  ok"
 	check_eq "$term: the edited line sent" "$(fake_last body.messages.-1.content)" "bcXW Zdef Yghi"
