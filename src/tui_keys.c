@@ -528,6 +528,15 @@ tui_input_set(const char *s)
 		rl_tui->dirty = true;
 }
 
+void
+tui_input_kill(void)
+{
+	rl_kill_text(0, rl_end);
+	rl_point = 0;
+	if (rl_tui != NULL)
+		rl_tui->dirty = true;
+}
+
 /* Collect a bracketed paste; at its end insert it as typed text, newlines kept. */
 static void
 paste_key(struct tui *t, int key)

@@ -480,6 +480,8 @@ const char *tui_input(int *point);
 const char *tui_input_prompt(void);
 /* Replace the input. */
 void tui_input_set(const char *s);
+/* Clear the input into the kill ring, where C-y finds it again. */
+void tui_input_kill(void);
 
 /* tui_turn.c: a turn on the screen. */
 /* Send a line: a slash command, or a message with the attachments. */
