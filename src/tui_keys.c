@@ -1,6 +1,7 @@
 /* tui_keys: key names, configurable bindings, and readline driven through its callback interface. */
 #include <curses.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -683,6 +684,41 @@ get_key(const struct tui *t, wint_t *wc)
 	return c >= KEY_MIN ? KEY_CODE_YES : OK;
 }
 
+/*
+ * Whether an Enter is a line break in a paste the terminal did not bracket (the
+ * Linux console, screen): more keys came with it at once, faster than anyone
+ * types. Sent, the first line would go alone, and be paid for, and the next
+ * lines run together. An LF right after it is the CR LF some terminals send; a
+ * slash command typed ahead of a message still runs.
+ */
+static bool
+enter_in_paste(struct tui *t)
+{
+	char hint[200];
+	wint_t wc;
+	int r;
+
+	if (t->paste || t->mode != MODE_INPUT || RL_ISSTATE(RL_STATE_ISEARCH))
+		return false;
+	if (rl_line_buffer != NULL && rl_line_buffer[0] == '/' &&
+	    tui_command_hint(rl_line_buffer, hint, sizeof(hint)))
+		return false;
+	if ((r = get_key(t, &wc)) == ERR) {
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+
+		/* a terminal writes a long paste in pieces: wait a moment for the next */
+		if (poll(&pfd, 1, 10) > 0)
+			r = get_key(t, &wc);
+	}
+	if (r == ERR || (r == OK && wc == '\n'))
+		return false;
+	if (r == KEY_CODE_YES || !t->unicode)
+		ungetch((int)wc);
+	else
+		unget_wch((wchar_t)wc);
+	return !(r == KEY_CODE_YES && wc == KEY_RESIZE);
+}
+
 /* Read and handle every key waiting on the terminal. */
 void
 tui_read_keys(struct tui *t)
@@ -719,6 +755,12 @@ tui_read_keys(struct tui *t)
 				tui_key(t, TK_FN | (int)wc2);
 				continue;
 			}
+		}
+		if (r == OK && wc == '\r' && enter_in_paste(t)) {
+			rl_insert_text("\n");
+			t->quit_armed = false;
+			t->dirty = true;
+			continue;
 		}
 		tui_key(t, (int)wc);
 	}

@@ -1,6 +1,7 @@
 # The client on a real terminal (tmux): the editing keys a terminal sends as sequences
 # (Delete, Ctrl- and Alt-arrows, Alt-Backspace) edit the input as in a shell, whether the terminal's
-# description names them (tmux-256color: curses makes up a code for each) or not (screen).
+# description names them (tmux-256color: curses makes up a code for each) or not (screen);
+# a paste the terminal does not bracket keeps its line breaks instead of sending its first line.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 t_november
@@ -34,6 +35,21 @@ for term in tmux-256color screen; do
 	tm send-keys -t k Enter
 	check_pane "$term: sent" k "llm  ok"
 	check_eq "$term: the edited line sent" "$(fake_last body.messages.-1.content)" "bcXW Zdef Yghi"
+	# a paste the terminal does not bracket: its line breaks stay in the input, nothing is sent
+	n=$(fake_count)
+	tm set-buffer -b p "$(printf 'first line\nsecond line\nthird line')"
+	tm paste-buffer -b p -t k
+	check_pane "$term: unbracketed paste, all lines in the input" k "│   third line"
+	check_pane "$term: unbracketed paste, line breaks kept" k "│   second line"
+	check_eq "$term: unbracketed paste, nothing sent" "$(fake_count)" "$n"
+	fake_reply '{"text":"all three read","usage":{"input":10,"output":3}}'
+	tm send-keys -t k Enter
+	check_pane "$term: unbracketed paste, sent on Enter" k "llm  all three read"
+	check_eq "$term: unbracketed paste, one message" "$(fake_count)" "$((n + 1))"
+	check_eq "$term: unbracketed paste, as pasted" "$(fake_last body.messages.-1.content)" \
+	    "first line
+second line
+third line"
 	tm send-keys -t k F10
 	check_pane "$term: quit" k "EXIT=0"
 	tm kill-session -t k
