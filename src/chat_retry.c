@@ -487,7 +487,16 @@ chat_on_done(void *arg, struct http_req *r)
 	    http_req_got_data(r) ? "the reply was cut short" : "network error");
 	if (!http_req_got_data(r) && retry_later(c, -1, http_req_error(r)))
 		return;
-	chat_fail(c, CHAT_PROVIDER, "%s: %s: %s%s", c->pc->name, why, http_req_error(r),
-	    chat_partial_kept(c));
+	if (!http_req_got_data(r)) {
+		/* nothing came back: the server is down or unreachable, which the user can check */
+		char url[256];
+
+		log_url(c->pc->base_url, url, sizeof url);   /* a password in it stays out */
+		chat_fail(c, CHAT_PROVIDER, "%s: %s: %s, after %d %s; check that the server at %s is "
+		    "up, or use another tier with %s", c->pc->name, why, http_req_error(r),
+		    c->tries + 1, c->tries ? "tries" : "try", url, tier_how(c));
+	} else
+		chat_fail(c, CHAT_PROVIDER, "%s: %s: %s%s", c->pc->name, why, http_req_error(r),
+		    chat_partial_kept(c));
 	step_failed(c, CHAT_PROVIDER, why);
 }

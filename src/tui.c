@@ -109,6 +109,39 @@ reset_add(const char *cap)
 	}
 }
 
+/* Make seq give key, whatever curses took it for before. */
+static void
+key_rebind(const char *seq, int key)
+{
+	define_key(seq, 0);
+	define_key(seq, key & ~TK_FN);
+}
+
+/*
+ * Ctrl- and Alt-arrows as the two codes of our own: curses gives them codes it
+ * numbers anew for each terminal description (kLFT5), which no table can name.
+ */
+static void
+word_keys_define(void)
+{
+	static const struct {
+		const char *cap, *seq;
+		int key;
+	} keys[] = {
+		{ "kLFT5", "\033[1;5D", TK_WORD_LEFT }, { "kRIT5", "\033[1;5C", TK_WORD_RIGHT },
+		{ "kLFT3", "\033[1;3D", TK_WORD_LEFT }, { "kRIT3", "\033[1;3C", TK_WORD_RIGHT },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		char *s = tigetstr(keys[i].cap);
+
+		if (s != NULL && s != (char *)-1 && s[0] != '\0')
+			key_rebind(s, keys[i].key);
+		key_rebind(keys[i].seq, keys[i].key);
+	}
+}
+
 static void
 signals_install(struct tui *t)
 {
@@ -445,6 +478,7 @@ tui_screen_start(struct tui *t, bool headless, int w, int h, const char *out, ch
 	set_escdelay(25);
 	define_key("\033[200~", TK_PASTE_START & ~TK_FN);
 	define_key("\033[201~", TK_PASTE_END & ~TK_FN);
+	word_keys_define();
 	tui_colors_start(t);
 	if (headless) {
 		resizeterm(h, w);

@@ -450,11 +450,14 @@ verb_cancel(struct tui *t, char *arg)
 	} else if (t->quit_armed) {
 		t->quit = true;
 	} else {
-		if (*tui_input(&point) != '\0')
-			tui_input_set("");
+		/* a draft is not lost to a C-c meant for a reply that had just ended */
+		bool draft = *tui_input(&point) != '\0';
+
+		if (draft)
+			tui_input_kill();
 		t->quit_armed = true;
 		tui_key_name(tui_action_key(t, ACT_CANCEL), k, sizeof(k));
-		tui_status(t, false, "%s again to quit", k);
+		tui_status(t, false, "%s again to quit%s", k, draft ? " (C-y brings the line back)" : "");
 	}
 }
 

@@ -1,6 +1,7 @@
 /* tui_keys: key names, configurable bindings, and readline driven through its callback interface. */
 #include <curses.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ static const struct {
 	{ "Backspace", TK_FN | KEY_BACKSPACE }, { "S-Tab", TK_FN | KEY_BTAB },
 	{ "S-Up", TK_FN | KEY_SR }, { "S-Down", TK_FN | KEY_SF },
 	{ "S-Left", TK_FN | KEY_SLEFT }, { "S-Right", TK_FN | KEY_SRIGHT },
+	{ "C-Left", TK_WORD_LEFT }, { "C-Right", TK_WORD_RIGHT },
 	{ "Enter", '\r' }, { "Tab", '\t' }, { "Esc", 27 }, { "Space", ' ' },
 	{ "PasteStart", TK_PASTE_START }, { "PasteEnd", TK_PASTE_END },
 };
@@ -45,6 +47,7 @@ static const struct {
 	{ KEY_LEFT, "\033[D" }, { KEY_HOME, "\033[H" }, { KEY_END, "\033[F" },
 	{ KEY_DC, "\033[3~" }, { KEY_BACKSPACE, "\177" }, { KEY_ENTER, "\r" },
 	{ KEY_SLEFT, "\033b" }, { KEY_SRIGHT, "\033f" },
+	{ TK_WORD_LEFT & ~TK_FN, "\033[1;5D" }, { TK_WORD_RIGHT & ~TK_FN, "\033[1;5C" },
 };
 
 static struct tui *rl_tui;
@@ -418,6 +421,28 @@ rl_show_matches(char **matches, int n, int max)
 	buf_done(&b);
 }
 
+/*
+ * Bind what readline would learn from the terminal's description, which it never
+ * reads when another program draws: Delete; and Ctrl-arrows, which readline
+ * before 8.1 does not know. A binding from ~/.inputrc stays.
+ */
+static void
+rl_bind_fn_seqs(void)
+{
+	static const char *const maps[] = { "emacs", "vi-insert", "vi-command" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(maps); i++) {
+		Keymap m = rl_get_keymap_by_name(maps[i]);
+
+		if (m == NULL)
+			continue;
+		rl_bind_keyseq_if_unbound_in_map("\033[3~", rl_delete, m);
+		rl_bind_keyseq_if_unbound_in_map("\033[1;5D", rl_backward_word, m);
+		rl_bind_keyseq_if_unbound_in_map("\033[1;5C", rl_forward_word, m);
+	}
+}
+
 /* Set up readline in callback mode, drawing through the TUI. */
 void
 tui_rl_start(struct tui *t)
@@ -440,6 +465,7 @@ tui_rl_start(struct tui *t)
 	rl_attempted_completion_function = rl_complete_fn;
 	rl_completion_display_matches_hook = rl_show_matches;
 	rl_initialize();
+	rl_bind_fn_seqs();
 	/* Pastes are read by the TUI; readline must not wait for their end itself. */
 	rl_variable_bind("enable-bracketed-paste", "off");
 	rl_variable_bind("bell-style", "none");
@@ -499,6 +525,15 @@ tui_input_set(const char *s)
 {
 	rl_replace_line(s, 0);
 	rl_point = rl_end;
+	if (rl_tui != NULL)
+		rl_tui->dirty = true;
+}
+
+void
+tui_input_kill(void)
+{
+	rl_kill_text(0, rl_end);
+	rl_point = 0;
 	if (rl_tui != NULL)
 		rl_tui->dirty = true;
 }
@@ -649,6 +684,41 @@ get_key(const struct tui *t, wint_t *wc)
 	return c >= KEY_MIN ? KEY_CODE_YES : OK;
 }
 
+/*
+ * Whether an Enter is a line break in a paste the terminal did not bracket (the
+ * Linux console, screen): more keys came with it at once, faster than anyone
+ * types. Sent, the first line would go alone, and be paid for, and the next
+ * lines run together. An LF right after it is the CR LF some terminals send; a
+ * slash command typed ahead of a message still runs.
+ */
+static bool
+enter_in_paste(struct tui *t)
+{
+	char hint[200];
+	wint_t wc;
+	int r;
+
+	if (t->paste || t->mode != MODE_INPUT || RL_ISSTATE(RL_STATE_ISEARCH))
+		return false;
+	if (rl_line_buffer != NULL && rl_line_buffer[0] == '/' &&
+	    tui_command_hint(rl_line_buffer, hint, sizeof(hint)))
+		return false;
+	if ((r = get_key(t, &wc)) == ERR) {
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+
+		/* a terminal writes a long paste in pieces: wait a moment for the next */
+		if (poll(&pfd, 1, 10) > 0)
+			r = get_key(t, &wc);
+	}
+	if (r == ERR || (r == OK && wc == '\n'))
+		return false;
+	if (r == KEY_CODE_YES || !t->unicode)
+		ungetch((int)wc);
+	else
+		unget_wch((wchar_t)wc);
+	return !(r == KEY_CODE_YES && wc == KEY_RESIZE);
+}
+
 /* Read and handle every key waiting on the terminal. */
 void
 tui_read_keys(struct tui *t)
@@ -675,11 +745,22 @@ tui_read_keys(struct tui *t)
 				tui_key(t, TK_META | (int)wc2);
 				continue;
 			}
+			/* Alt-Backspace: curses took the DEL after the ESC for a function key */
+			if (r2 == KEY_CODE_YES && wc2 == KEY_BACKSPACE) {
+				tui_key(t, TK_META | 127);
+				continue;
+			}
 			if (r2 == KEY_CODE_YES) {
 				tui_key(t, 27);
 				tui_key(t, TK_FN | (int)wc2);
 				continue;
 			}
+		}
+		if (r == OK && wc == '\r' && enter_in_paste(t)) {
+			rl_insert_text("\n");
+			t->quit_armed = false;
+			t->dirty = true;
+			continue;
 		}
 		tui_key(t, (int)wc);
 	}

@@ -133,6 +133,9 @@ const struct md_code *tui_view_code(struct tui_view *v, int n);
 #define TK_META (1 << 23)
 #define TK_PASTE_START (TK_FN | 0x3f0)
 #define TK_PASTE_END (TK_FN | 0x3f1)
+/* Ctrl- or Alt-Left and -Right: curses numbers them anew for each terminal description. */
+#define TK_WORD_LEFT (TK_FN | 0x3f2)
+#define TK_WORD_RIGHT (TK_FN | 0x3f3)
 
 /* The verbs: what keys and slash commands do; tui_verbs (tui_cmd.c) describes each. */
 enum tui_action {
@@ -478,6 +481,8 @@ const char *tui_input(int *point);
 const char *tui_input_prompt(void);
 /* Replace the input. */
 void tui_input_set(const char *s);
+/* Clear the input into the kill ring, where C-y finds it again. */
+void tui_input_kill(void);
 
 /* tui_turn.c: a turn on the screen. */
 /* Send a line: a slash command, or a message with the attachments. */

@@ -72,4 +72,22 @@ S
 check_screen "early: said so" e0 "cancelled before any answer came; F4 asks it again one tier up"
 check_not_screen "early: no partial answer claimed" e0 "the partial answer"
 
+# C-c when idle clears a draft, but into the kill ring: a C-c meant for a reply that had
+# just ended does not lose what was typed meanwhile
+fake_reply '{"text":"ok","usage":{"input":20,"output":1}}'
+tui_ok "draft" k <<S
+:type a long draft typed while a reply streamed
+:key C-c
+:dump-screen $T/k0
+:key C-y
+:dump-screen $T/k1
+:key Enter
+:wait-idle
+S
+check_screen "C-c with a draft: cleared" k0 "> "
+check_not_screen "C-c with a draft: not shown" k0 "a long draft"
+check_screen "C-c with a draft: how to get it back" k0 "C-c again to quit (C-y brings the line back)"
+check_screen "C-y: the draft back" k1 "> a long draft typed while a reply streamed"
+check_eq "C-y: the draft sent" "$(fake_last body.messages.-1.content)" "a long draft typed while a reply streamed"
+
 echo "# $T_PASS passed, $T_FAIL failed"

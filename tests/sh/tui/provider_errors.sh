@@ -24,6 +24,20 @@ check_screen "500: another tier with the client's command" e0 "another tier with
 check_not_screen "500: no command-line option" e0 "with -t"
 check_eq "500: ledger rows are errors" "$(sql "select group_concat(status) from usage")" "error"
 
+# a server that is down: after the tries, where to look and the way to another tier here
+t_config_append "$(t_dead_model deadend dead openai)"
+tui_ok "down" d 250x30 <<S
+:type /model dead
+:key Enter
+:type anyone there
+:key Enter
+:wait-idle
+:dump-screen $T/d0
+S
+check_screen "down: the failure said" d0 "deadend: network error: Failed to connect"
+check_screen "down: where to look" d0 "after 3 tries; check that the server at http://127.0.0.1:9/v1"
+check_screen "down: another tier with the client's command" d0 "or use another tier with /tier"
+
 # 429 asking for an hour: failed at once, the wait said, and the client's way out
 fake_reply '{"status":429,"retry_after":"3600"}'
 tui_ok "429" r <<S
