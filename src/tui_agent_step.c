@@ -52,7 +52,8 @@ tui_agent_add_lines(struct buf *b, const char *prefix, const char *text, int max
 
 /*
  * "read src/sum.c 1–80" from the read tool's "read src/sum.c (80 lines)" and
- * its arguments; "read min.json 2 from byte 12288" for a window of a line.
+ * its arguments; "read min.json 2 from byte 12288" for a window of a line;
+ * "read sum.sh 3, past its 2 lines" for a start after the last line.
  */
 static void
 read_line(struct buf *b, const char *summary, const char *args)
@@ -78,7 +79,9 @@ read_line(struct buf *b, const char *summary, const char *args)
 	buf_addf(b, "%.*s ", (int)(open - summary), summary);
 	if (total == 0)
 		buf_adds(b, "(empty)");
-	else if (col >= 0 && from <= total)
+	else if (from > total)
+		buf_addf(b, "%ld, past its %ld line%s", from, total, total == 1 ? "" : "s");
+	else if (col >= 0)
 		buf_addf(b, "%ld from byte %ld", from, col);
 	else
 		buf_addf(b, "%ld\xe2\x80\x93%ld", from, last);
