@@ -211,7 +211,11 @@ chat_reserve(struct chat *c, const struct model *m, enum tier t, const struct ch
 		pricing_format_exact(c->opts.task_cap, cap, sizeof cap);
 		c->turn.over_task = true;
 		c->turn.over_worst = worst;
-		if (!quiet)
+		if (!quiet && c->opts.cap_how != NULL)
+			chat_fail(c, CHAT_BUDGET, "the next step's worst case %s on %s would pass the "
+			    "task's cap of %s (%s USD raises it)", worst < 0 ? "(unknown)" : w, m->name,
+			    cap, c->opts.cap_how);
+		else if (!quiet)
 			chat_fail(c, CHAT_BUDGET, "max-cost: the next step's worst case %s on %s would pass "
 			    "the task's cap of %s", worst < 0 ? "(unknown)" : w, m->name, cap);
 		return CHAT_BUDGET;

@@ -105,6 +105,8 @@ S
 s0=$(screen "$T/s0")
 check_contains "stop: n stopped it" "$s0" "stopped at the cap"
 check_contains "stop: n answered it" "$s0" "→ stop"
+check_contains "stop: in the client's words" "$s0" "task's cap of \$0.00087 (/agent"
+check_not_contains "stop: not the command line's option" "$s0" "max-cost"
 check_contains "stop: before any step" "$s0" "stopped after 0 steps (task \$0.00 of \$0.00087 cap)"
 check_contains "stop: the line that gave the task's id says none was kept" "$s0" \
     "stopped before its first step: no task was kept"
