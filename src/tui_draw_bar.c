@@ -86,6 +86,7 @@ route_pieces(const struct tui *t, struct tui_piece *p, size_t n, size_t max, cha
 	char tok[16];
 	int64_t att = 0;
 	size_t i;
+	bool budget_said;
 
 	piece_add(p, &n, max, route_mode_str(r->mode), THEME_ROUTE, 0);
 	piece_add(p, &n, max, t->unicode ? " \xe2\x86\x92 " : " -> ", THEME_DIM, 0);
@@ -93,8 +94,14 @@ route_pieces(const struct tui *t, struct tui_piece *p, size_t n, size_t max, cha
 	piece_add(p, &n, max, "  ", THEME_DIM, 0);
 	piece_add(p, &n, max, r->model ? r->model->name : "no usable model", r->model ?
 	    THEME_ROUTE : THEME_ERROR, 0);
-	if (r->budget_adjusted)
+	/* the budget's own reason ("downgraded by the budget from frontier") says it once */
+	budget_said = r->budget_adjusted && strstr(r->reason, "by the budget from") != NULL;
+	if (budget_said) {
+		snprintf(why, wn, "  %s", r->reason);
+		piece_add(p, &n, max, why, THEME_METER_WARN, 0);
+	} else if (r->budget_adjusted) {
 		piece_add(p, &n, max, "  budget moved it", THEME_METER_WARN, 0);
+	}
 	if (r->context_adjusted)
 		piece_add(p, &n, max, "  context window moved it", THEME_METER_WARN, 0);
 	if (r->vision_adjusted)
@@ -122,7 +129,7 @@ route_pieces(const struct tui *t, struct tui_piece *p, size_t n, size_t max, cha
 		    "attachments", tok);
 		piece_add(p, &n, max, atts, THEME_STATUS, 0);
 	}
-	if (r->reason[0]) {
+	if (r->reason[0] && !budget_said) {
 		snprintf(why, wn, "  (%s)", r->reason);
 		piece_add(p, &n, max, why, THEME_DIM, 0);
 	}

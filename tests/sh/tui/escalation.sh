@@ -33,7 +33,9 @@ check_screen "escalate: total" m0 "total \$0.000614"
 check_screen "escalate: the answer kept" m0 "llm  Here is how it works."
 check_not_screen "escalate: the refusal not shown as the answer" m0 "llm  I am sorry"
 check_above "escalate: note above the answer" m0 "escalated: refusal from test-cheap" "llm  Here is how it works"
-check_contains "budget: route line says the budget moves it" "$(row "$T/m1" 'route ')" "budget moved it"
+check_contains "budget: route line says the budget moves it" "$(row "$T/m1" 'route ')" \
+    "test-mid  downgraded by the budget from frontier"
+check_not_contains "budget: and says it once" "$(row "$T/m1" 'route ')" "budget moved it"
 check_contains "budget: route line shows the lower tier" "$(row "$T/m1" 'route ')" "→ mid  test-mid"
 check_contains "budget: estimate still shown" "$(row "$T/m1" 'route ')" '~$'
 check_screen "budget: downgrade said" m2 "budget: downgraded from frontier to mid"
