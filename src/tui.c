@@ -118,8 +118,8 @@ key_rebind(const char *seq, int key)
 }
 
 /*
- * Ctrl- and Alt-arrows as the two codes of our own: curses gives them codes it
- * numbers anew for each terminal description (kLFT5), which no table can name.
+ * Ctrl- and Alt-arrows and -Delete as codes of our own: curses gives them codes
+ * it numbers anew for each terminal description (kLFT5), which no table can name.
  */
 static void
 word_keys_define(void)
@@ -130,6 +130,7 @@ word_keys_define(void)
 	} keys[] = {
 		{ "kLFT5", "\033[1;5D", TK_WORD_LEFT }, { "kRIT5", "\033[1;5C", TK_WORD_RIGHT },
 		{ "kLFT3", "\033[1;3D", TK_WORD_LEFT }, { "kRIT3", "\033[1;3C", TK_WORD_RIGHT },
+		{ "kDC5", "\033[3;5~", TK_WORD_DELETE }, { "kDC3", "\033[3;3~", TK_WORD_DELETE },
 	};
 	size_t i;
 

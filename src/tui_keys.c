@@ -33,7 +33,7 @@ static const struct {
 	{ "Backspace", TK_FN | KEY_BACKSPACE }, { "S-Tab", TK_FN | KEY_BTAB },
 	{ "S-Up", TK_FN | KEY_SR }, { "S-Down", TK_FN | KEY_SF },
 	{ "S-Left", TK_FN | KEY_SLEFT }, { "S-Right", TK_FN | KEY_SRIGHT },
-	{ "C-Left", TK_WORD_LEFT }, { "C-Right", TK_WORD_RIGHT },
+	{ "C-Left", TK_WORD_LEFT }, { "C-Right", TK_WORD_RIGHT }, { "C-Delete", TK_WORD_DELETE },
 	{ "Enter", '\r' }, { "Tab", '\t' }, { "Esc", 27 }, { "Space", ' ' },
 	{ "PasteStart", TK_PASTE_START }, { "PasteEnd", TK_PASTE_END },
 };
@@ -48,6 +48,7 @@ static const struct {
 	{ KEY_DC, "\033[3~" }, { KEY_BACKSPACE, "\177" }, { KEY_ENTER, "\r" },
 	{ KEY_SLEFT, "\033b" }, { KEY_SRIGHT, "\033f" },
 	{ TK_WORD_LEFT & ~TK_FN, "\033[1;5D" }, { TK_WORD_RIGHT & ~TK_FN, "\033[1;5C" },
+	{ TK_WORD_DELETE & ~TK_FN, "\033[3;5~" },
 };
 
 static struct tui *rl_tui;
@@ -423,8 +424,8 @@ rl_show_matches(char **matches, int n, int max)
 
 /*
  * Bind what readline would learn from the terminal's description, which it never
- * reads when another program draws: Delete; and Ctrl-arrows, which readline
- * before 8.1 does not know. A binding from ~/.inputrc stays.
+ * reads when another program draws: Delete; Ctrl-arrows, which readline
+ * before 8.1 does not know; and Ctrl-Delete. A binding from ~/.inputrc stays.
  */
 static void
 rl_bind_fn_seqs(void)
@@ -440,6 +441,7 @@ rl_bind_fn_seqs(void)
 		rl_bind_keyseq_if_unbound_in_map("\033[3~", rl_delete, m);
 		rl_bind_keyseq_if_unbound_in_map("\033[1;5D", rl_backward_word, m);
 		rl_bind_keyseq_if_unbound_in_map("\033[1;5C", rl_forward_word, m);
+		rl_bind_keyseq_if_unbound_in_map("\033[3;5~", rl_kill_word, m);
 	}
 }
 

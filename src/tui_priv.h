@@ -136,6 +136,8 @@ const struct md_code *tui_view_code(struct tui_view *v, int n);
 /* Ctrl- or Alt-Left and -Right: curses numbers them anew for each terminal description. */
 #define TK_WORD_LEFT (TK_FN | 0x3f2)
 #define TK_WORD_RIGHT (TK_FN | 0x3f3)
+/* Ctrl- or Alt-Delete: the word after the cursor goes, as M-d takes it. */
+#define TK_WORD_DELETE (TK_FN | 0x3f4)
 
 /* The verbs: what keys and slash commands do; tui_verbs (tui_cmd.c) describes each. */
 enum tui_action {

@@ -1,5 +1,5 @@
 # The client on a real terminal (tmux): the editing keys a terminal sends as sequences
-# (Delete, Ctrl- and Alt-arrows, Alt-Backspace) edit the input as in a shell, whether the terminal's
+# (Delete, Ctrl- and Alt-arrows and -Delete, Alt-Backspace) edit the input as in a shell, whether the terminal's
 # description names them (tmux-256color: curses makes up a code for each) or not (screen);
 # a paste the terminal does not bracket keeps its line breaks instead of sending its first line.
 . "${LLM_TOP:-.}/tests/lib.sh"
@@ -31,6 +31,12 @@ for term in tmux-256color screen; do
 	tm send-keys -t k M-BSpace
 	tm send-keys -t k -l "more"
 	check_pane "$term: M-Backspace" k "> bcXW Zdef Yghi more"
+	# C-Delete and M-Delete take the word after the cursor, as M-d does
+	tm send-keys -t k Home
+	tm send-keys -t k -l "one two "
+	check_pane "$term: two words typed before" k "> one two bcXW"
+	tm send-keys -t k Home C-DC DC M-DC DC End
+	check_pane "$term: C-Delete and M-Delete" k "> bcXW Zdef Yghi more"
 	tm send-keys -t k M-BSpace BSpace
 	tm send-keys -t k Enter
 	check_pane "$term: sent" k "llm  ok"
