@@ -27,6 +27,29 @@ config_secret_name(const char *name)
 	return false;
 }
 
+bool
+config_env_name(const char *s)
+{
+	size_t run = 0;
+	bool digit = false;
+
+	if (*s >= '0' && *s <= '9')
+		return false;
+	for (; *s != '\0'; s++) {
+		if (*s == '_') {
+			run = 0, digit = false;
+			continue;
+		}
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+			return false;
+		digit = digit || (*s >= '0' && *s <= '9');
+		/* a name's words are short; a long run of letters and digits is a key (gsk_..., Mistral's) */
+		if (++run >= 20 && digit)
+			return false;
+	}
+	return true;
+}
+
 /* An API key written into the file: say where it belongs. */
 void
 config_secret_key(struct parse *p, const char *section, const char *name)
