@@ -249,8 +249,11 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	}
 	if (strcmp(section, "llm") == 0)
 		known = config_set_from_table(p, llm_keys, ARRAY_SIZE(llm_keys), cfg, name, value);
-	else if (strcmp(section, "git") == 0)
+	else if (strcmp(section, "git") == 0) {
 		known = config_set_from_table(p, git_keys, ARRAY_SIZE(git_keys), cfg, name, value);
+		if (strcmp(name, "model") == 0)
+			cfg->git_model_line = p->line;
+	}
 	else if (strcmp(section, "agent") == 0)
 		known = config_set_from_table(p, agent_keys, ARRAY_SIZE(agent_keys), cfg, name, value);
 	else if (strcmp(section, "ledger") == 0) {

@@ -239,6 +239,22 @@ config_syntax_error(struct parse *p, int line)
 	p->errors = all;
 }
 
+/* Whether [git] model is a provider/model-id pin of a configured provider. */
+static bool
+pin_provider_known(const struct config *cfg)
+{
+	const char *slash = strchr(cfg->git_model, '/');
+	char *prov;
+	bool ok;
+
+	if (slash == NULL || slash == cfg->git_model || slash[1] == '\0')
+		return false;
+	prov = xstrndup(cfg->git_model, (size_t)(slash - cfg->git_model));
+	ok = config_provider(cfg, prov) != NULL;
+	free(prov);
+	return ok;
+}
+
 int
 config_check_models(const struct config *cfg, bool (*known)(void *arg, const char *name),
     void *arg, char **cause)
@@ -253,6 +269,11 @@ config_check_models(const struct config *cfg, bool (*known)(void *arg, const cha
 				buf_addf(&errors, "%s%s:%d: unknown model '%s' in [tier.%s] (see llm models)",
 				    errors.len ? "\n" : "", cfg->path, cfg->tiers[i].line,
 				    cfg->tiers[i].models[j], tier_str((enum tier)i));
+	/* the hook is the only thing that reads it: an error there was said at every commit */
+	if (cfg->git_model != NULL && !known(arg, cfg->git_model) && !pin_provider_known(cfg))
+		buf_addf(&errors, "%s%s:%d: [git] model: unknown model '%s' (see llm models, or give"
+		    " provider/model-id)", errors.len ? "\n" : "", cfg->path, cfg->git_model_line,
+		    cfg->git_model);
 	if (errors.len == 0) {
 		buf_done(&errors);
 		return 0;
