@@ -282,6 +282,31 @@ chat_busy(const struct chat *c)
 	return c->busy;
 }
 
+/*
+ * Put the key's last four characters in place of each copy of it in *s: a
+ * server that echoes the key in its error ("invalid key sk-...") must not
+ * put it on a terminal, in a CI log or in --json.
+ */
+static void
+redact_key(char **s, const char *key)
+{
+	size_t klen = key != NULL ? strlen(key) : 0;
+	const char *p, *q;
+	struct buf b;
+
+	if (klen < 8 || strstr(*s, key) == NULL)
+		return;
+	buf_init(&b, 0);
+	for (p = *s; (q = strstr(p, key)) != NULL; p = q + klen) {
+		buf_add(&b, p, (size_t)(q - p));
+		buf_addf(&b, "\xe2\x80\xa6%s", key + klen - 4);
+	}
+	buf_adds(&b, p);
+	secure_clear(*s, strlen(*s));
+	free(*s);
+	*s = buf_detach(&b);
+}
+
 void
 chat_note(struct chat *c, const char *fmt, ...)
 {
@@ -293,6 +318,7 @@ chat_note(struct chat *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	xvasprintf(&line, fmt, ap);
 	va_end(ap);
+	redact_key(&line, c->key);
 	c->cb.note(c->cb.arg, line);
 	free(line);
 }
@@ -306,6 +332,7 @@ chat_fail(struct chat *c, enum chat_status status, const char *fmt, ...)
 	va_start(ap, fmt);
 	xvasprintf(&c->turn.error, fmt, ap);
 	va_end(ap);
+	redact_key(&c->turn.error, c->key);
 	c->turn.status = status;
 	c->turn.finish = CHAT_FINISH_ERROR;   /* chat_finish() says more if the turn gets that far */
 }

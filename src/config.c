@@ -249,8 +249,11 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	}
 	if (strcmp(section, "llm") == 0)
 		known = config_set_from_table(p, llm_keys, ARRAY_SIZE(llm_keys), cfg, name, value);
-	else if (strcmp(section, "git") == 0)
+	else if (strcmp(section, "git") == 0) {
 		known = config_set_from_table(p, git_keys, ARRAY_SIZE(git_keys), cfg, name, value);
+		if (strcmp(name, "model") == 0)
+			cfg->git_model_line = p->line;
+	}
 	else if (strcmp(section, "agent") == 0)
 		known = config_set_from_table(p, agent_keys, ARRAY_SIZE(agent_keys), cfg, name, value);
 	else if (strcmp(section, "ledger") == 0) {
@@ -260,9 +263,17 @@ on_key(void *user, const char *section, const char *name, const char *value)
 			    " in ~/.pgpass (or the file PGPASSFILE names), in PGPASSWORD, or in the"
 			    " keyring (llm keys set ledger), and leave it out of the URL");
 	}
-	else if (str_startswith(section, "provider.") && section[9] != '\0')
+	else if (str_startswith(section, "provider.") && section[9] != '\0') {
+		/* the value is not repeated: it may be the key itself, pasted in the wrong place */
+		if (strcmp(name, "key_env") == 0 && !config_env_name(value)) {
+			config_perr(p, "[%s]: key_env: not the name of an environment variable (letters,"
+			    " digits and _, such as WORK_API_KEY); a key itself does not belong in"
+			    " config.ini: store it with llm keys set %s", section, section + 9);
+			return 1;
+		}
 		known = config_set_from_table(p, provider_keys, ARRAY_SIZE(provider_keys),
 		    provider_get(cfg, section + 9), name, value);
+	}
 	else if (str_startswith(section, "model.") && section[6] != '\0')
 		known = config_set_from_table(p, model_keys, ARRAY_SIZE(model_keys),
 		    model_get(cfg, section + 6, p->line), name, value);

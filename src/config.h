@@ -89,6 +89,7 @@ struct config {
 	/* [git] */
 	enum tier git_tier;          /* default cheap */
 	char *git_model;             /* NULL: route on git_tier */
+	int git_model_line;          /* where model = was given, for errors */
 	long git_timeout;            /* seconds, default 20 */
 	long git_max_tokens;         /* diff budget in tokens, default 6000 */
 
@@ -128,9 +129,10 @@ struct config {
 int config_load(struct config *cfg, char **cause);
 void config_done(struct config *cfg);
 /*
- * Check every [tier.*] models name with known (true: the catalog has it), once
- * the catalog is complete: 0, or -1 with *cause "file:line: unknown model 'x'"
- * for each unknown name (one per line); cause may be NULL.
+ * Check every [tier.*] models name and [git] model with known (true: the
+ * catalog has it), once the catalog is complete: 0, or -1 with *cause
+ * "file:line: unknown model 'x'" for each unknown name (one per line); cause
+ * may be NULL. A provider/model-id [git] model needs only its provider.
  */
 int config_check_models(const struct config *cfg, bool (*known)(void *arg, const char *name),
     void *arg, char **cause);

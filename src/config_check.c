@@ -27,6 +27,29 @@ config_secret_name(const char *name)
 	return false;
 }
 
+bool
+config_env_name(const char *s)
+{
+	size_t run = 0;
+	bool digit = false;
+
+	if (*s >= '0' && *s <= '9')
+		return false;
+	for (; *s != '\0'; s++) {
+		if (*s == '_') {
+			run = 0, digit = false;
+			continue;
+		}
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+			return false;
+		digit = digit || (*s >= '0' && *s <= '9');
+		/* a name's words are short; a long run of letters and digits is a key (gsk_..., Mistral's) */
+		if (++run >= 20 && digit)
+			return false;
+	}
+	return true;
+}
+
 /* An API key written into the file: say where it belongs. */
 void
 config_secret_key(struct parse *p, const char *section, const char *name)
@@ -216,6 +239,22 @@ config_syntax_error(struct parse *p, int line)
 	p->errors = all;
 }
 
+/* Whether [git] model is a provider/model-id pin of a configured provider. */
+static bool
+pin_provider_known(const struct config *cfg)
+{
+	const char *slash = strchr(cfg->git_model, '/');
+	char *prov;
+	bool ok;
+
+	if (slash == NULL || slash == cfg->git_model || slash[1] == '\0')
+		return false;
+	prov = xstrndup(cfg->git_model, (size_t)(slash - cfg->git_model));
+	ok = config_provider(cfg, prov) != NULL;
+	free(prov);
+	return ok;
+}
+
 int
 config_check_models(const struct config *cfg, bool (*known)(void *arg, const char *name),
     void *arg, char **cause)
@@ -230,6 +269,11 @@ config_check_models(const struct config *cfg, bool (*known)(void *arg, const cha
 				buf_addf(&errors, "%s%s:%d: unknown model '%s' in [tier.%s] (see llm models)",
 				    errors.len ? "\n" : "", cfg->path, cfg->tiers[i].line,
 				    cfg->tiers[i].models[j], tier_str((enum tier)i));
+	/* the hook is the only thing that reads it: an error there was said at every commit */
+	if (cfg->git_model != NULL && !known(arg, cfg->git_model) && !pin_provider_known(cfg))
+		buf_addf(&errors, "%s%s:%d: [git] model: unknown model '%s' (see llm models, or give"
+		    " provider/model-id)", errors.len ? "\n" : "", cfg->path, cfg->git_model_line,
+		    cfg->git_model);
 	if (errors.len == 0) {
 		buf_done(&errors);
 		return 0;

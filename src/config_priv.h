@@ -82,6 +82,8 @@ const struct key *config_section_keys(const char *section, size_t *n);
 /* config_check.c: what is refused. */
 /* Tell whether name is one given to an API key. */
 bool config_secret_name(const char *name);
+/* Tell whether s is empty or the name of an environment variable. */
+bool config_env_name(const char *s);
 /* Refuse an API key written into the file, saying where it belongs. */
 void config_secret_key(struct parse *p, const char *section, const char *name);
 /* Refuse an unknown key, naming the keys section does have. */

@@ -525,17 +525,23 @@ subject_unwrap(char *s)
 
 /*
  * Whether line only announces what follows ("Here is the commit message:",
- * "**Commit message:**", "Subject:"): it ends with a colon, bold or not, and
- * has no "type: summary" in it.
+ * "**Commit message:**", "Subject:", "### Commit Message"): it has no "type:
+ * summary" in it, and ends with a colon, bold or not, or is a heading or bold
+ * that names the commit message.
  */
 static bool
 announces(const char *line)
 {
 	size_t n = strlen(line);
+	bool dressed = heading_marks(line) > 0;
 
-	if (n > 4 && str_startswith(line, "**") && strcmp(line + n - 2, "**") == 0)
+	if (n > 4 && str_startswith(line, "**") && strcmp(line + n - 2, "**") == 0) {
 		n -= 2;
-	return n > 0 && line[n - 1] == ':' && strstr(line, ": ") == NULL;
+		dressed = true;
+	}
+	if (n == 0 || strstr(line, ": ") != NULL)
+		return false;
+	return line[n - 1] == ':' || (dressed && strcasestr(line, "commit message") != NULL);
 }
 
 /*

@@ -240,6 +240,27 @@ misspelt_command(const char *word)
 }
 
 /*
+ * The command a line misspells when its next word is one of that command's
+ * own ("llm key set openai", "llm budgte set 50"), or NULL. Any length of
+ * name: the word after it says what was meant, and such a line sent as a
+ * prompt would carry what was piped in (a key for llm keys set) to a model.
+ */
+static const struct command *
+misspelt_command_line(const char *word, const char *next)
+{
+	size_t i;
+
+	for (i = 0; word[i] != '\0'; i++)
+		if (word[i] < 'a' || word[i] > 'z')
+			return NULL;
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (commands[i].summary != NULL && one_edit(word, commands[i].name) &&
+		    cli_command_word(commands[i].name, next))
+			return &commands[i];
+	return NULL;
+}
+
+/*
  * A line that starts with a command's name and goes on with a word that is not
  * one of its own ("llm usage of malloc in C") was refused by the command, but it
  * may be a question: say how to send it as one.
@@ -624,6 +645,17 @@ main(int argc, char **argv)
 		if (near != NULL) {
 			fprintf(stderr, "llm: '%s' is not a command; did you mean 'llm %s'?\n"
 			    "llm: to send it to a model as a prompt: llm -- %s\n", argv[1], near->name, argv[1]);
+			return finish(EXIT_USAGE, json);
+		}
+	}
+	if (cmd == NULL && argc > 2 && argv[1][0] != '-') {
+		const struct command *near = misspelt_command_line(argv[1], argv[2]);
+
+		/* the rest of the line is not repeated: after keys set it may hold a key */
+		if (near != NULL) {
+			fprintf(stderr, "llm: '%s' is not a command; did you mean 'llm %s %s'?\n"
+			    "llm: to send the line to a model as a prompt, put -- before it\n",
+			    argv[1], near->name, argv[2]);
 			return finish(EXIT_USAGE, json);
 		}
 	}

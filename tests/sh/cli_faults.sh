@@ -47,6 +47,27 @@ run_llm -q -m test-mid "hi"
 check_rc "403: exit 4" 4
 check_contains "403: names the fix" "$ERR" "llm keys set anthropic"
 
+# A server that echoes the key in its error: the key is shown by its last four
+# characters alone, on stderr, under --json and in the hook's line.
+fake_reset
+fake_default "{\"status\":401,\"message\":\"Invalid API key: $OPENAI_API_KEY.\"}"
+run_llm -q -m test-cheap "hi"
+check_rc "key echoed by the server: exit 4" 4
+check_not_contains "key echoed by the server: not on stderr" "$ERR" "$OPENAI_API_KEY"
+check_contains "key echoed by the server: its last four instead" "$ERR" \
+    "Invalid API key: $(printf '\342\200\246')0001."
+run_llm --json -m test-cheap "hi"
+check_not_contains "key echoed by the server: not in --json" "$OUT$ERR" "$OPENAI_API_KEY"
+t_git_repo "$T/echo-repo"
+printf 'x\n' >x.txt
+git add x.txt
+printf '\n# comment\n' >"$T/echo-msg"
+run_llm git commit-msg "$T/echo-msg"
+check_rc "key echoed by the server: the hook exits 0" 0
+check_not_contains "key echoed by the server: not in the hook's line" "$ERR" "$OPENAI_API_KEY"
+cd "$T" || exit 1
+fake_reset
+
 # 429 with Retry-After: waited, then success
 fake_reset
 fake_reply '{"status":429,"retry_after":"1"}'

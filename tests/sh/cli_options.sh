@@ -548,6 +548,19 @@ check_contains "bugdet: names the command meant" "$ERR" "did you mean 'llm budge
 check_contains "bugdet: says how to send it anyway" "$ERR" "llm -- bugdet"
 run_llm modles
 check_contains "modles: names the command meant" "$ERR" "did you mean 'llm models'?"
+# A misspelt command followed by one of its own words is that command too,
+# whatever the length of its name: sent as a prompt, "llm key set openai"
+# would carry the key piped to it to a model, and into the ledger.
+run_llm_in 'sk-piped-key-9876
+' key set openai
+check_rc "key set openai: exit 2" 2
+check_contains "key set openai: names the command meant" "$ERR" "did you mean 'llm keys set'?"
+check_contains "key set openai: says how to send it anyway" "$ERR" "put -- before it"
+check_not_contains "key set openai: the key is not repeated" "$ERR" "sk-piped"
+check_eq "key set openai: nothing in the ledger" \
+    "$(grep -rlF sk-piped-key "$LLM_DATA_DIR" 2>/dev/null)" ""
+run_llm budgte set 50
+check_contains "budgte set 50: names the command meant" "$ERR" "did you mean 'llm budget set'?"
 # A question that starts with a command's name is that command's: when the
 # command refuses the words, it is said how to send them to a model.
 run_llm usage of malloc in C

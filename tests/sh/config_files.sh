@@ -152,3 +152,27 @@ check_rc "api key in the file: a question exits 2" 2
 check_not_contains "api key in the file: a question shows no value" "$ERR$OUT" "SECRET"
 check_eq "api key in the file: nothing sent" "$(fake_count)" "$n"
 t_write_config
+
+# The key pasted as key_env's value: refused, never repeated (it was the name
+# of a variable in "$sk-... is not set", on every request and in the logs).
+for v in sk-proj-SECRET555abcdefgh gsk_SECRET666abcdefghijklmnopqrstuv1234 \
+    SECRET777abcdefghijklmnopqrstuv12; do
+	t_write_config
+	sed -i "s|^\[provider.openai\]\$|&\nkey_env = $v|" "$LLM_CONFIG_DIR/config.ini"
+	run_llm config check
+	check_rc "key_env = a key ($v): config check exits 2" 2
+	check_contains "key_env = a key ($v): says what goes there" "$ERR" \
+	    "[provider.openai]: key_env: not the name of an environment variable"
+	run_llm -q -m test-cheap "hello there"
+	check_rc "key_env = a key ($v): a question exits 2" 2
+	check_not_contains "key_env = a key ($v): the value is never shown" "$ERR$OUT" "SECRET"
+done
+t_write_config
+sed -i 's|^\[provider.openai\]$|&\nkey_env = LLM_TEST_OPENAI_KEY_2|' "$LLM_CONFIG_DIR/config.ini"
+export LLM_TEST_OPENAI_KEY_2=sk-test-other-0009
+run_llm -q -m test-cheap "hello there"
+unset LLM_TEST_OPENAI_KEY_2
+check_rc "key_env = a variable's name: exit 0" 0
+check_eq "key_env = a variable's name: its key sent" "$(fake_last headers.authorization)" \
+    "Bearer sk-test-other-0009"
+t_write_config

@@ -680,6 +680,31 @@ export OPENAI_API_KEY="$saved_key"
 fake_reset
 t_write_config
 
+# A misspelt [git] model is a config error naming its line, which llm config
+# check finds: not a surprise at every commit. A provider/model-id pin needs
+# only its provider.
+t_config_append "[git]
+model = test-cheapp"
+line=$(grep -c '' "$LLM_CONFIG_DIR/config.ini")
+run_llm config check
+check_rc "[git] model unknown: llm config check: exit 2" 2
+check_contains "[git] model unknown: config check names the line" "$ERR" \
+    "$LLM_CONFIG_DIR/config.ini:$line: [git] model: unknown model 'test-cheapp'"
+cp "$T/msg.orig" "$T/msg"
+run_llm git commit-msg "$T/msg"
+check_eq "[git] model unknown: exit 0 and one line naming the file and line" "$RC $ERR" \
+    "0 llm: commit message not drafted: $LLM_CONFIG_DIR/config.ini:$line: [git] model: unknown model 'test-cheapp' (see llm models, or give provider/model-id)"
+check "[git] model unknown: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+sed -i 's|^model = test-cheapp$|model = openai/pinned-id-1|' "$LLM_CONFIG_DIR/config.ini"
+run_llm config check
+check_rc "[git] model provider/model-id: llm config check: exit 0" 0
+fake_reply '{"text":"feat: drafted on the pin"}'
+run_llm git commit-msg "$T/msg"
+check_eq "[git] model provider/model-id: drafted" "$(head -n 1 "$T/msg")" "feat: drafted on the pin"
+check_eq "[git] model provider/model-id: sent to it" "$(fake_last body.model)" pinned-id-1
+fake_reset
+t_write_config
+
 # --- usage errors -------------------------------------------------------------
 run_llm git
 check_rc "llm git with no command: exit 2" 2

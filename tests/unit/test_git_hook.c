@@ -518,6 +518,15 @@ test_clean_markdown(void)
 {
 	CHECK_STR_FREE(git_msg_clean("**feat: add x**\n\nBody.\n", "#"), "feat: add x\n\nBody.\n");
 	CHECK_STR_FREE(git_msg_clean("**Commit message:**\n\nfeat: add x\n", "#"), "feat: add x\n");
+	/* a heading that names the message announces it, fenced or not; the message is below */
+	CHECK_STR_FREE(git_msg_clean("### Commit Message\n\n```\nfeat: add x\n```\n", "#"), "feat: add x\n");
+	CHECK_STR_FREE(git_msg_clean("## Suggested commit message\nfix: y\n\nBody.\n", "#"), "fix: y\n\nBody.\n");
+	CHECK_STR_FREE(git_msg_clean("**Commit Message**\n\nfix: y\n", "#"), "fix: y\n");
+	/* a subject that only speaks of commit messages is still the subject */
+	CHECK_STR_FREE(git_msg_clean("Fix the commit message hook\n\nBody.\n", "#"),
+	    "Fix the commit message hook\n\nBody.\n");
+	CHECK_STR_FREE(git_msg_clean("## fix: commit message hook\n\nBody.\n", "#"),
+	    "fix: commit message hook\n\nBody.\n");
 	CHECK_STR_FREE(git_msg_clean("**Subject:** fix: close it\n", "#"), "fix: close it\n");
 	CHECK_STR_FREE(git_msg_clean("## __docs: say why__\n", "#"), "docs: say why\n");
 	/* bold inside the subject is the model's choice */
