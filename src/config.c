@@ -58,6 +58,8 @@ static const struct key llm_keys[] = {
 	LLM_KEY("quality", K_QUALITY, quality, "0.85",
 	    "share of frontier quality the router aims at; higher costs more"),
 	LLM_KEY("theme", K_STR, theme, "default", "the colours of llm chat"),
+	LLM_KEY("mouse", K_BOOL, mouse, "yes",
+	    "the wheel scrolls llm chat; no leaves the mouse to the terminal"),
 	LLM_KEY("max_tokens", K_LONG, max_tokens, "0", "the reply's cap; 0: the provider's"),
 	LLM_KEY("timeout", K_LONG, timeout, "300",
 	    "seconds without a byte before a request is given up"),

@@ -68,6 +68,7 @@ struct config {
 	bool escalate;
 	double quality;              /* [llm] quality: share of frontier quality the router aims at */
 	char *theme;
+	bool mouse;                  /* the wheel scrolls llm chat's transcript; default yes */
 	long max_tokens;             /* default output cap; 0 = provider default */
 	long timeout;                /* seconds without a byte before a request is given up; default 300 */
 	long deadline;               /* seconds a request may take in all; default 600 */

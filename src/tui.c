@@ -480,6 +480,11 @@ tui_screen_start(struct tui *t, bool headless, int w, int h, const char *out, ch
 	define_key("\033[200~", TK_PASTE_START & ~TK_FN);
 	define_key("\033[201~", TK_PASTE_END & ~TK_FN);
 	word_keys_define();
+	/* the wheel only: a click or drag is not asked for, though the terminal sends them */
+	if (t->cfg->mouse) {
+		mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+		mouseinterval(0);
+	}
 	tui_colors_start(t);
 	if (headless) {
 		resizeterm(h, w);

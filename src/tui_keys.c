@@ -21,6 +21,7 @@
  * A record separator is never typed.
  */
 #define HISTORY_STAMP '\x1e'
+#define WHEEL_LINES 3     /* lines a notch of the mouse wheel scrolls */
 
 static const struct {
 	const char *name;
@@ -721,6 +722,22 @@ enter_in_paste(struct tui *t)
 	return !(r == KEY_CODE_YES && wc == KEY_RESIZE);
 }
 
+/* The mouse wheel scrolls the transcript, three lines a notch; other events are dropped. */
+static void
+wheel(struct tui *t)
+{
+	MEVENT ev;
+	int rows = tui_trans_rows(t);
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED)
+		tui_view_scroll(&t->view, tui_trans_width(t), rows, WHEEL_LINES);
+	else if (ev.bstate & BUTTON5_PRESSED)
+		tui_view_scroll(&t->view, tui_trans_width(t), rows, -WHEEL_LINES);
+	t->dirty = true;
+}
+
 /* Read and handle every key waiting on the terminal. */
 void
 tui_read_keys(struct tui *t)
@@ -734,6 +751,10 @@ tui_read_keys(struct tui *t)
 			if (COLS != t->w || LINES != t->h)
 				tui_resize(t, COLS, LINES);
 			t->dirty = true;
+			continue;
+		}
+		if (r == KEY_CODE_YES && wc == KEY_MOUSE) {
+			wheel(t);
 			continue;
 		}
 		if (r == KEY_CODE_YES) {
