@@ -150,6 +150,7 @@ chat_free(struct chat *c)
 	free(c->system);
 	free(c->role);
 	free(c->prompt);
+	free(c->moved);
 	buf_done(&c->text);
 	buf_done(&c->reasoning);
 	buf_done(&c->body);

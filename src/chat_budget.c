@@ -287,16 +287,23 @@ chat_admit(struct chat *c, struct chat_route *r)
 		return rc;
 	}
 	if (r->budget_adjusted) {
-		char cap[32];
+		char cap[32], *said;
 
 		/* the routed model may have been refused by the task's cap, not the month's budget */
 		pricing_format_exact(c->opts.task_cap, cap, sizeof cap);
 		if (c->turn.over_task)
-			chat_note(c, "max-cost: downgraded from %s to %s (%s) to stay within the task's cap "
-			    "of %s", tier_str(from), tier_str(r->tier), r->model->name, cap);
+			said = xstrfmt("max-cost: downgraded from %s to %s (%s) to stay within the task's "
+			    "cap of %s", tier_str(from), tier_str(r->tier), r->model->name, cap);
 		else
-			chat_note(c, "budget: downgraded from %s to %s (%s) to stay within the budget",
+			said = xstrfmt("budget: downgraded from %s to %s (%s) to stay within the budget",
 			    tier_str(from), tier_str(r->tier), r->model->name);
+		/* a task's steps say the same move once; each message of a chat says its own */
+		if (c->opts.task_id == 0 || c->moved == NULL || strcmp(c->moved, said) != 0)
+			chat_note(c, "%s", said);
+		free(c->moved);
+		c->moved = c->opts.task_id != 0 ? said : NULL;
+		if (c->opts.task_id == 0)
+			free(said);
 		c->turn.over_task = false;   /* the route taken fits */
 		free(c->turn.error);
 		c->turn.error = NULL;

@@ -80,6 +80,7 @@ struct chat {
 	bool conv_fresh;        /* conv_id was started by this turn's first request */
 	struct meter over_meter;    /* the figures of the last reservation the budget refused */
 	bool over_offline;          /* the last reservation was the offline allowance's to make */
+	char *moved;                /* the last downgrade said in a task: its steps say it once */
 
 	/* the running step */
 	const struct model *model;

@@ -213,6 +213,22 @@ check_contains "advisor moved by the cap: said so" "$ERR" \
     "llm: do: max-cost: downgraded from frontier to cheap (test-cheap) to stay within the task's cap of \$0.01"
 check_not_contains "advisor moved by the cap: not blamed on the budget" "$ERR" "within the budget"
 
+# --- a budget that moves every step of a task down a tier says so once, not before each step
+t_ledger_reset
+fake_reset
+t_budget 0.001 downgrade
+fake_reply '{"calls":[{"name":"list","args":{"path":"."}}],"usage":{"input":100,"output":10}}'
+fake_reply '{"calls":[{"name":"read","args":{"path":"sum.sh"}}],"usage":{"input":100,"output":10}}'
+fake_reply '{"text":"Read it.","usage":{"input":100,"output":10}}'
+run_in repo "do" -t mid --max-tokens 1000 "read sum.sh"
+check_rc "downgraded steps: exit 0" 0
+check_eq "downgraded steps: all three on cheap" \
+    "$(fake_get 0 body.model) $(fake_get 1 body.model) $(fake_get 2 body.model)" \
+    "test-cheap-1 test-cheap-1 test-cheap-1"
+check_eq "downgraded steps: the move said once" \
+    "$(printf '%s\n' "$ERR" | grep -c 'budget: downgraded from mid to cheap')" 1
+t_write_config
+
 # --- an answer cut off by the length limit says so, on its step line and in --json
 fake_reset
 fake_reply '{"text":"Fixed sum.sh by chang","stop":"length"}'
