@@ -722,7 +722,7 @@ enter_in_paste(struct tui *t)
 	return !(r == KEY_CODE_YES && wc == KEY_RESIZE);
 }
 
-/* The mouse wheel scrolls the transcript, three lines a notch; other events are dropped. */
+/* The wheel scrolls the transcript, or the list open, three lines a notch; the rest is dropped. */
 static void
 wheel(struct tui *t)
 {
@@ -731,6 +731,13 @@ wheel(struct tui *t)
 
 	if (getmouse(&ev) != OK)
 		return;
+	if (t->mode == MODE_PICK_MODEL || t->mode == MODE_PICK_CONV || t->mode == MODE_HELP) {
+		/* over a list or the help, the wheel moves in it */
+		for (int i = 0; i < WHEEL_LINES && (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)); i++)
+			tui_pick_key(t, TK_FN | (ev.bstate & BUTTON4_PRESSED ? KEY_UP : KEY_DOWN));
+		t->dirty = true;
+		return;
+	}
 	if (ev.bstate & BUTTON4_PRESSED)
 		tui_view_scroll(&t->view, tui_trans_width(t), rows, WHEEL_LINES);
 	else if (ev.bstate & BUTTON5_PRESSED)

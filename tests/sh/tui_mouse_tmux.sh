@@ -38,6 +38,20 @@ for term in tmux-256color xterm-256color; do
 	tm send-keys -t m -H $down $down $down $down
 	check_pane "$term: and back down to the end" m "item 60"
 	check_eq "$term: nothing sent by the wheel" "$(fake_count)" 1
+	# over the help, the wheel moves in the help
+	tm send-keys -t m F1
+	check_pane "$term: help open" m "list every key and command"
+	# shellcheck disable=SC2086
+	tm send-keys -t m -H $down $down $down
+	i=0
+	while tm capture-pane -p -t m | grep -q "list every key and command" && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ $i -lt 100 ]; then ok "$term: the wheel scrolled the help"; else
+		not_ok "$term: the wheel scrolled the help" "$(tm capture-pane -p -t m)"; fi
+	tm send-keys -t m Escape
+	check_pane "$term: the transcript stayed at its end" m "item 60"
 	tm send-keys -t m F10
 	check_pane "$term: quit" m "EXIT=0"
 	tm kill-session -t m
