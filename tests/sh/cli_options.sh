@@ -430,6 +430,20 @@ for words in "help keys extra" "help help extra" "version extra"; do
 	check_rc "$words: exit 2" 2
 	check_contains "$words: the extra word named" "$ERR" "llm: ${words%% *}: unexpected 'extra'"
 done
+# A long option cut short that also starts --version is neither: "--ver" was
+# taken for --verbose, and sent the prompt (or opened the client) quietly.
+n=$(fake_count)
+for words in "--ver hi" "--v hi" "hi --ve"; do
+	# shellcheck disable=SC2086 # the words are the command line
+	run_llm $words </dev/null
+	check_rc "$words: exit 2" 2
+	check_contains "$words: said ambiguous" "$ERR" "is ambiguous: --verbose or --version"
+done
+check_eq "--ver: nothing sent" "$(fake_count)" "$n"
+fake_reply '{"text":"ok"}'
+run_llm --verb hi </dev/null
+check_rc "--verb (only --verbose starts so): exit 0" 0
+check_contains "--verb: is --verbose" "$ERR" "llm: route "
 run_llm -q --version
 check_rc "-q --version: exit 0" 0
 check_contains "-q --version: the version" "$OUT" "llm "
