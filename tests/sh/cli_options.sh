@@ -632,6 +632,15 @@ check_contains "logs -q --: -- is -q's value" "$ERR" "no message holds '--'"
 run_llm models -- -t
 check_rc "models -- -t: exit 2" 2
 check_contains "models -- -t: says the word is no option" "$ERR" "llm: models: '-t' after --"
+check_contains "models -- -t: a file of that name is ./-t" "$ERR" "write ./-t"
+# Where no word is a file, no file is spoken of.
+for words in "logs show -- -3" "keys rm -- -x" "budget set -- -5"; do
+	# shellcheck disable=SC2086 # the words are the command line
+	run_llm $words
+	check_rc "$words: exit 2" 2
+	check_contains "$words: the word named" "$ERR" "' after --: llm ${words%% *} has no word"
+	check_not_contains "$words: no file spoken of" "$ERR" "a file of that name"
+done
 
 # keys set, rm and check without a provider, or with a word too many, say which before the usage.
 for sub in set rm check; do
