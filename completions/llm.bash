@@ -32,7 +32,7 @@ _llm_files()
 
 _llm()
 {
-	local cur prev opt cmd w i skip=0
+	local cur prev opt cmd w i skip=0 dashes=0
 	local -a pos=()
 
 	COMPREPLY=()
@@ -55,10 +55,17 @@ _llm()
 			[[ $w == = ]] || skip=0
 			continue
 		fi
+		if ((dashes)); then
+			pos+=("$w")
+			continue
+		fi
+		# flags together, the last letter taking the next word: -qt cheap
+		[[ $w =~ ^-[qvc]+([tmsrfo])$ ]] && w=-${BASH_REMATCH[1]}
 		if ((${#pos[@]} == 0)) && [[ $w == -* && $w != --no-color ]]; then
 			pos+=(--)
 		fi
 		case $w in
+		--) dashes=1 ;;   # what follows is a prompt's, or a command's words
 		-t | --tier | -m | --model | -s | --system | -r | --role | -f | --file | --cid | --max-tokens | \
 		--max-cost | -n | --count | --month | --by | --theme | -o | --output | --query | \
 		--format | --init | --remote | --price | --name | --user | --task | --headless | --size | \
@@ -69,6 +76,9 @@ _llm()
 		esac
 	done
 
+	# after --, no word is an option nor an option's value
+	((dashes)) && prev=
+	[[ $prev =~ ^-[qvc]+([tmsrfo])$ ]] && prev=-${BASH_REMATCH[1]}
 	case $prev in
 	-t | --tier)
 		# the catalog's tiers: auto is the router's choice, not one of them
@@ -127,6 +137,7 @@ _llm()
 	fi
 
 	if [[ $cur == -* ]]; then
+		((dashes)) && return
 		if [[ -n $cmd ]]; then
 			_llm_reply "$(_llm_words opts "$cmd")"
 		else

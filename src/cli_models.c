@@ -1,9 +1,10 @@
-/* cli_models: `llm models` lists the catalog; `llm models import FILE|URL` merges a LiteLLM price list. */
+/* cli_models: `llm models` lists the catalog; `llm models import FILE|URL|-` merges a LiteLLM price list. */
 #include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "catalog.h"
@@ -20,7 +21,7 @@
 #define MODELS_IMPORT_MAX INPUT_MAX
 #define MODELS_TIMEOUT 120L
 #define MODELS_USAGE \
-    "usage: llm models [-t | --tier TIER] [--json]\n       llm models import FILE|URL\n" \
+    "usage: llm models [-t | --tier TIER] [--json]\n       llm models import FILE|URL|-\n" \
     "       llm models --remote PROVIDER [--json]\n" \
     "       llm models add PROVIDER ID --tier T --price IN/OUT [--name NAME]\n"
 
@@ -30,7 +31,7 @@ static const char models_help[] = MODELS_USAGE
     "whether a key is available for it.\n"
     "  -t, --tier TIER     only that tier's models: cheap, mid or frontier\n"
     "  --json              a JSON array, an object a model (unknown figures null)\n"
-    "  import FILE|URL     import a price list in LiteLLM's JSON format\n"
+    "  import FILE|URL|-   import a price list in LiteLLM's JSON format (-: stdin)\n"
     "  --remote PROVIDER   the models PROVIDER's server says it serves\n"
     "  add PROVIDER ID     add a [model.NAME] section to config.ini: --tier T,\n"
     "                      --price IN/OUT in dollars per million tokens,\n"
@@ -287,8 +288,17 @@ models_import(struct app *cli, int argc, char **argv)
 		data = buf_detach(&b);
 	} else {
 		struct input in;
+		int got;
 
-		if (input_file(src, MODELS_IMPORT_MAX, 0, &in, &cause) != 0)
+		/* "-": the list piped in (curl -s URL | llm models import -), as a prompt's "-" */
+		if (strcmp(src, "-") == 0 && isatty(STDIN_FILENO)) {
+			cause = xstrdup("-: nothing is piped in (cat prices.json | llm models import -)");
+			goto out;
+		}
+		got = strcmp(src, "-") == 0 ?
+		    input_fd(STDIN_FILENO, "stdin", MODELS_IMPORT_MAX, 0, &in, &cause) :
+		    input_file(src, MODELS_IMPORT_MAX, 0, &in, &cause);
+		if (got != 0)
 			goto out;
 		data = in.data;
 		len = in.len;

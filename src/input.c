@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -16,6 +17,7 @@
 #include "visible.h"
 
 #define INPUT_CHUNK 65536
+#define INPUT_PIPEFS 0x50495045  /* statfs f_type of a pipe (linux/magic.h PIPEFS_MAGIC) */
 #define INPUT_SNIFF 8192     /* bytes looked at to tell text from binary */
 
 /* Free what in holds; accepts one never filled. */
@@ -233,7 +235,24 @@ input_kind(const struct stat *st)
 	return "not a regular file";
 }
 
-/* Read the regular file at path as input_fd does; anything else is refused unread. */
+/*
+ * Whether fd (st its stat) is a pipe that some command writes into, not stdin's:
+ * what a shell's process substitution names (-f <(git diff), /dev/fd/63). It
+ * has its writer already or had one, so reading it ends, unlike a named FIFO
+ * with no writer yet; stdin's own pipe is the material, read once as that.
+ */
+static bool
+input_command_pipe(int fd, const struct stat *st)
+{
+	struct statfs fs;
+	struct stat in;
+
+	if (!S_ISFIFO(st->st_mode) || fstatfs(fd, &fs) != 0 || fs.f_type != INPUT_PIPEFS)
+		return false;
+	return fstat(STDIN_FILENO, &in) != 0 || in.st_dev != st->st_dev || in.st_ino != st->st_ino;
+}
+
+/* Read the regular file (or command pipe) at path as input_fd does; the rest is refused unread. */
 int
 input_file(const char *path, size_t max, unsigned flags, struct input *in, char **cause)
 {
@@ -249,9 +268,12 @@ input_file(const char *path, size_t max, unsigned flags, struct input *in, char 
 	}
 	if (fstat(fd, &st) != 0) {
 		xasprintf(cause, "%s: %s", path, strerror(errno));
+	} else if (input_command_pipe(fd, &st)) {
+		rc = input_fd(fd, path, max, flags, in, cause);
 	} else if (!S_ISREG(st.st_mode)) {
-		xasprintf(cause, "%s: %s, not a regular file; llm reads regular files only: save "
-		    "what it holds to a file first", path, input_kind(&st));
+		xasprintf(cause, "%s: %s, not a regular file; llm reads regular files and a "
+		    "command's output (-f <(cmd)) only: save what it holds to a file first", path,
+		    input_kind(&st));
 	} else if ((uint64_t)st.st_size > max) {
 		input_over(path, max, cause);
 	} else {

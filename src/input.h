@@ -46,8 +46,9 @@ int input_take(const char *name, char *data, size_t len, unsigned flags, struct 
     char **cause);
 /*
  * Read the file at path as input_fd does. It is opened without blocking or
- * taking a controlling terminal, and anything but a regular file (a FIFO, a
- * device, a directory, a socket) is refused before a byte is read.
+ * taking a controlling terminal, and anything but a regular file or a pipe a
+ * command writes into (process substitution; not stdin's) is refused before a
+ * byte is read: a named FIFO, a device, a directory, a socket.
  */
 int input_file(const char *path, size_t max, unsigned flags, struct input *in, char **cause);
 /*

@@ -35,6 +35,7 @@ static const struct command {
 	const char *summary;
 	bool free_words;  /* its arguments are text (a prompt, a task): it reads --help itself */
 	bool own_color;   /* it reads --no-color among its own options (or completes a line) */
+	bool file_words;  /* a word may name a file (models import FILE, git commit-msg FILE) */
 } commands[] = {
 	{ .name = "chat", .fn = cli_chat, .needs = NEEDS_CATALOG,
 	  .summary = "the full-screen client", .own_color = true },
@@ -42,7 +43,7 @@ static const struct command {
 	  .summary = "the routing decision and the cost on every tier, no request",
 	  .free_words = true, .own_color = true },
 	{ .name = "models", .fn = cli_models, .needs = NEEDS_CATALOG,
-	  .summary = "the catalog; models import FILE|URL" },
+	  .summary = "the catalog; models import FILE|URL", .file_words = true },
 	{ .name = "budget", .fn = cli_budget, .needs = NEEDS_CATALOG,
 	  .summary = "this month's meter; budget set USD" },
 	{ .name = "usage", .fn = cli_usage, .needs = NEEDS_CATALOG,
@@ -57,7 +58,7 @@ static const struct command {
 	{ .name = "keys", .fn = cli_keys, .needs = NEEDS_CATALOG,
 	  .summary = "keys in the OS keyring: set, list, rm, check" },
 	{ .name = "git", .fn = cli_git, .needs = NEEDS_CATALOG,
-	  .summary = "install-hook, uninstall-hook, commit-msg" },
+	  .summary = "install-hook, uninstall-hook, commit-msg", .file_words = true },
 	{ .name = "ledger", .fn = cli_ledger, .needs = NEEDS_CATALOG,
 	  .summary = "init: create or upgrade the ledger's schema; send: the rows kept here" },
 	{ .name = "config", .fn = cli_config, .needs = NEEDS_CONFIG,
@@ -350,7 +351,7 @@ load(struct app *cli, enum needs needs, bool want_color, bool hook)
  * "--" ends a command's options, as it ends a question's ("llm logs show --
  * "$id""). The commands read their words one by one and know no "--": it is
  * taken out here, and a word after it that would still read as an option is
- * refused, saying how to write a file of that name. The new argc, or -1 after
+ * refused, saying how to write a file of that name where a word may be one. The new argc, or -1 after
  * saying why.
  */
 static int
@@ -363,9 +364,12 @@ drop_dashes(const struct command *cmd, int argc, char **argv)
 			i++;
 	for (k = i + 1; k < argc; k++) {
 		if (argv[k][0] == '-' && argv[k][1] != '\0') {
+			/* the way round it is worth saying only where a word may be a file */
 			fprintf(stderr, "llm: %s: '%s' after --: llm %s has no word that starts with "
-			    "'-' (for a file of that name, write ./%s)\n", cmd->name, argv[k], cmd->name,
-			    argv[k]);
+			    "'-'", cmd->name, argv[k], cmd->name);
+			if (cmd->file_words)
+				fprintf(stderr, " (for a file of that name, write ./%s)", argv[k]);
+			fputc('\n', stderr);
 			return -1;
 		}
 	}

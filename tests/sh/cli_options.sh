@@ -430,6 +430,20 @@ for words in "help keys extra" "help help extra" "version extra"; do
 	check_rc "$words: exit 2" 2
 	check_contains "$words: the extra word named" "$ERR" "llm: ${words%% *}: unexpected 'extra'"
 done
+# A long option cut short that also starts --version is neither: "--ver" was
+# taken for --verbose, and sent the prompt (or opened the client) quietly.
+n=$(fake_count)
+for words in "--ver hi" "--v hi" "hi --ve"; do
+	# shellcheck disable=SC2086 # the words are the command line
+	run_llm $words </dev/null
+	check_rc "$words: exit 2" 2
+	check_contains "$words: said ambiguous" "$ERR" "is ambiguous: --verbose or --version"
+done
+check_eq "--ver: nothing sent" "$(fake_count)" "$n"
+fake_reply '{"text":"ok"}'
+run_llm --verb hi </dev/null
+check_rc "--verb (only --verbose starts so): exit 0" 0
+check_contains "--verb: is --verbose" "$ERR" "llm: route "
 run_llm -q --version
 check_rc "-q --version: exit 0" 0
 check_contains "-q --version: the version" "$OUT" "llm "
@@ -631,6 +645,15 @@ check_contains "logs -q --: -- is -q's value" "$ERR" "no message holds '--'"
 run_llm models -- -t
 check_rc "models -- -t: exit 2" 2
 check_contains "models -- -t: says the word is no option" "$ERR" "llm: models: '-t' after --"
+check_contains "models -- -t: a file of that name is ./-t" "$ERR" "write ./-t"
+# Where no word is a file, no file is spoken of.
+for words in "logs show -- -3" "keys rm -- -x" "budget set -- -5"; do
+	# shellcheck disable=SC2086 # the words are the command line
+	run_llm $words
+	check_rc "$words: exit 2" 2
+	check_contains "$words: the word named" "$ERR" "' after --: llm ${words%% *} has no word"
+	check_not_contains "$words: no file spoken of" "$ERR" "a file of that name"
+done
 
 # keys set, rm and check without a provider, or with a word too many, say which before the usage.
 for sub in set rm check; do

@@ -139,10 +139,20 @@ check_eq "bash: commands after help" "$(bash_complete llm help '')" "$COMMANDS"
 check_eq "bash: no commands after an option's value" "$(bash_complete llm -t cheap bu)" ""
 check_eq "bash: no commands after --" "$(bash_complete llm -- '')" ""
 check_eq "bash: commands after --no-color" "$(bash_complete llm --no-color '')" "$COMMANDS"
+# After --, every word is a prompt's: no options, nor an option's values.
+check_eq "bash: no options after --" "$(bash_complete llm -q -- -)" ""
+check_eq "bash: no tiers after -- -t" "$(bash_complete llm -- -t '')" ""
+check_eq "bash: no route options after --" "$(bash_complete llm route -- --m)" ""
+# Flags together with the option that takes the next word last: -qt TIER.
+check_eq "bash: tiers after -qt" "$(bash_complete llm -qt '')" "$(lines auto cheap mid frontier)"
+check_eq "bash: models after -vqm" "$(bash_complete llm -vqm zz)" "zz-added"
+check_eq "bash: -qt's value is no prompt word" "$(bash_complete llm -qt cheap --ti)" "--tier"
 check_eq "bash: a question's options after an option" "$(bash_complete llm -q --ti)" "--tier"
 : >"$T/file-one.txt"
 : >"$T/file-two.txt"
 check_eq "bash: files after -f" "$(bash_complete llm -t cheap -f "$T/file-" | sort)" \
+    "$(lines "$T/file-one.txt" "$T/file-two.txt")"
+check_eq "bash: files after models import --" "$(bash_complete llm models import -- "$T/file-" | sort)" \
     "$(lines "$T/file-one.txt" "$T/file-two.txt")"
 
 # --- zsh ----------------------------------------------------------------------

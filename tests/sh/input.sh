@@ -105,6 +105,30 @@ check_eq "-f /dev/stdin on a pipe: exit 2" "$?" 2
 check_contains "-f /dev/stdin on a pipe: said" "$(cat "$T/err")" "/dev/stdin: a FIFO, not a regular file"
 check_eq "not regular: nothing sent" "$(fake_count)" "$fake_count_before"
 
+# A command's output named as a file (-f <(git diff) in bash, /dev/fd/N) is a
+# pipe that ends: read like a file, within the cap, binary refused. Here fd 3
+# is that pipe and stdin is not piped, as with a process substitution.
+fake_reply '{"text":"ok"}'
+printf 'late diff\n' | { sleep 0.3; cat; } | {
+	timeout -k 5 10 "$LLM_BIN" -q -m test-cheap -f /dev/fd/3 "review" 3<&0 </dev/null \
+	    >"$T/out" 2>"$T/err"
+	echo $? >"$T/rc"
+}
+check_eq "-f a command's pipe: exit 0" "$(cat "$T/rc")" 0
+check_eq "-f a command's pipe: read whole once it ended" "$(fake_last body.messages.0.content)" \
+    "$(printf 'review\n\nFile /dev/fd/3:\n```\nlate diff\n```')"
+check_eq "-f a command's pipe: no note" "$(cat "$T/err")" ""
+fake_count_before=$(fake_count)
+printf 'a\000b' | {
+	timeout -k 5 10 "$LLM_BIN" -q -m test-cheap -f /dev/fd/3 "x" 3<&0 </dev/null \
+	    >"$T/out" 2>"$T/err"
+	echo $? >"$T/rc"
+}
+check_eq "-f a command's pipe, binary: exit 2" "$(cat "$T/rc")" 2
+check_contains "-f a command's pipe, binary: said" "$(cat "$T/err")" \
+    "/dev/fd/3: binary data (a NUL byte at offset 1)"
+check_eq "-f a command's pipe, binary: nothing sent" "$(fake_count)" "$fake_count_before"
+
 # A file that is fine is attached whole, fenced, as before.
 printf 'int main(void) { return 0; }\n' >"$T/ok.c"
 fake_reply '{"text":"ok"}'

@@ -103,6 +103,17 @@ else
 	ok "import reference: skipped, $ref not present"
 fi
 
+# "-" is the list piped in (curl -s URL | llm models import -), as a prompt's "-".
+printf '{"groq/piped-x": {"litellm_provider": "groq", "mode": "chat", "input_cost_per_token": 2e-07, "output_cost_per_token": 4e-07}}' >"$T/piped.json"
+run_llm models import - <"$T/piped.json"
+check_rc "import -: exit 0" 0
+check_contains "import -: counts" "$OUT" "imported 1 models"
+run_llm_in "" models --json
+check_eq "import -: the piped model's price" "$(mj "$T/out" 'm["groq/piped-x"]["input_usd_per_m"]')" 0.20
+run_llm models import - </dev/null
+check_rc "import - with nothing piped: exit 2" 2
+check_contains "import - with nothing piped: said" "$ERR" "-: not a JSON object"
+
 # From a URL, over loopback.
 mkdir -p "$T/www"
 cp "$T/prices.json" "$T/www/prices.json"
