@@ -745,6 +745,9 @@ chat_cancel(struct chat *c)
 {
 	if (!c->busy)
 		return;
+	/* a try in flight may have reached the server; one waiting to retry has said */
+	if (c->req != NULL && c->retry_at == 0)
+		c->reached = true;
 	if (c->req != NULL)
 		http_cancel(c->http, c->req);
 	c->retry_at = 0;

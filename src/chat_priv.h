@@ -99,6 +99,7 @@ struct chat {
 	bool holding;
 	bool line_too_long;
 	bool too_large;         /* the reply passed max_reply: stopped */
+	bool reached;           /* a try of this step may have reached the server */
 	size_t reply_bytes;     /* body bytes of this response so far */
 	enum pev bad;           /* PEV_ERROR or PEV_BAD seen, else PEV_OK */
 	int tries;

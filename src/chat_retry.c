@@ -466,6 +466,8 @@ chat_on_done(void *arg, struct http_req *r)
 	long status = http_req_status(r);
 	char why[64];
 
+	if (!http_req_unsent(r))
+		c->reached = true;
 	if (res == HTTP_ABORTED || (res == HTTP_OK && status >= 200 && status < 300)) {
 		handle_reply(c, res);
 		return;
