@@ -123,4 +123,27 @@ tui_ok "C-d idle" i <<S
 S
 check_eq "C-d idle: quits at once" "$(screen "$T/i0")" "(no dump $T/i0)"
 
+# /new while a reply streams stops it as C-c does, and says so: the partial answer and its cost
+# stay in the conversation left, which /resume brings back
+rm -f "$T/release4"
+fake_reply '{"text":"partial reply left behind for good","hold_file":"'"$T"'/release4","usage":{"input":20,"output":8}}'
+tui_ok "/new streaming" n <<S
+:type new question
+:key Enter
+:wait-text llm  partial
+:type /new
+:key Enter
+:wait-idle
+:dump-screen $T/n0
+S
+touch "$T/release4"
+conv=$(sql "select conversation_id from usage order by id desc limit 1")
+check_screen "/new streaming: says the reply was stopped" n0 "new conversation; the reply was stopped: its partial answer and cost are kept (/resume $conv)"
+check_eq "/new streaming: ledger row cancelled" "$(sql "select status from usage order by id desc limit 1")" cancelled
+c=$(sql "select cost_pico from usage order by id desc limit 1")
+if [ -n "$c" ] && [ "$c" -gt 0 ]; then ok "/new streaming: partial cost charged"; else not_ok "/new streaming: partial cost charged" "$c"; fi
+run_llm logs show "$conv"
+check_contains "/new streaming: the partial answer kept" "$OUT" "partial"
+check_not_contains "/new streaming: never the rest" "$OUT" "left behind for good"
+
 echo "# $T_PASS passed, $T_FAIL failed"
