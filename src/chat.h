@@ -63,6 +63,7 @@ struct chat_opts {
 	size_t nimages;
 	const char *tier_how;  /* how the user picks another tier, for advice after a failure; NULL: "-t" */
 	const char *cap_how;   /* how the user raises the task's cap; NULL: "--max-cost" */
+	const char *up_how;    /* what re-asks the last turn one tier up (F4); NULL: tier_how */
 	int64_t deadline;      /* clock_ms() the caller stops waiting at; no retry waits past it; 0: none */
 };
 
