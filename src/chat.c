@@ -138,6 +138,12 @@ chat_reset(struct chat *c)
 }
 
 void
+chat_set_budget_how(struct chat *c, const char *how)
+{
+	c->budget_how = how;
+}
+
+void
 chat_free(struct chat *c)
 {
 	if (c == NULL)

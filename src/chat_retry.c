@@ -50,7 +50,7 @@ fallback_refused(struct chat *c, const char *why, const struct model *next, int6
 		    next->name);
 	else {
 		/* the refusal's own words: a team member is told who may raise the team's budget */
-		char *words = chat_over_budget_words(next, w, &c->over_meter);
+		char *words = chat_over_budget_words(next, w, &c->over_meter, c->budget_how);
 
 		chat_note(c, "fallback: %s failed (%s); %s not tried: %s", c->model->name, why,
 		    next->name, words);
