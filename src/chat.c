@@ -138,6 +138,12 @@ chat_reset(struct chat *c)
 }
 
 void
+chat_set_budget_how(struct chat *c, const char *how)
+{
+	c->budget_how = how;
+}
+
+void
 chat_free(struct chat *c)
 {
 	if (c == NULL)
@@ -773,6 +779,9 @@ chat_cancel(struct chat *c)
 {
 	if (!c->busy)
 		return;
+	/* a try in flight may have reached the server; one waiting to retry has said */
+	if (c->req != NULL && c->retry_at == 0)
+		c->reached = true;
 	if (c->req != NULL)
 		http_cancel(c->http, c->req);
 	c->retry_at = 0;

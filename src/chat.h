@@ -63,6 +63,7 @@ struct chat_opts {
 	size_t nimages;
 	const char *tier_how;  /* how the user picks another tier, for advice after a failure; NULL: "-t" */
 	const char *cap_how;   /* how the user raises the task's cap; NULL: "--max-cost" */
+	const char *up_how;    /* what re-asks the last turn one tier up (F4); NULL: tier_how */
 	int64_t deadline;      /* clock_ms() the caller stops waiting at; no retry waits past it; 0: none */
 };
 
@@ -176,6 +177,11 @@ const struct model *chat_pin(const struct config *cfg, struct catalog *cat, cons
     char **cause);
 /* Make a controller over a loaded config and catalog; l may be NULL (nothing recorded). */
 struct chat *chat_new(const struct config *cfg, struct catalog *cat, struct ledger *l);
+/*
+ * Set what a budget refusal says raises the monthly budget, in the front
+ * end's words (static text); NULL, the default: "raise it with llm budget set USD".
+ */
+void chat_set_budget_how(struct chat *c, const char *how);
 void chat_free(struct chat *c);
 /*
  * Continue conversation id: its history and its system prompt are sent with

@@ -93,7 +93,8 @@ chat_own_budget_refusal(const struct model *m, int64_t worst, const struct meter
 
 /* Say that worst case on m would pass the budget in mt: a team's is named, and its admin's. */
 char *
-chat_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt)
+chat_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt,
+    const char *how)
 {
 	const struct ledger_team *t = ledger_team();
 	char w[32], a[32], b[32], d[32], *s;
@@ -109,8 +110,8 @@ chat_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt
 		    " llm budget set USD", w, m->name, t->team, mt->month, a, b, d);
 	else
 		xasprintf(&s, "budget: worst case %s on %s would pass %s's budget (spent %s,"
-		    " reserved %s of %s); raise it with llm budget set USD", w, m->name, mt->month,
-		    a, b, d);
+		    " reserved %s of %s); %s", w, m->name, mt->month, a, b, d,
+		    how != NULL ? how : "raise it with llm budget set USD");
 	return s;
 }
 
@@ -146,11 +147,12 @@ chat_unknown_price_refusal(const struct model *m, const struct meter *mt)
 
 /* Say why the budget in mt refuses worst case on m: an unknown price, the user's own, the budget. */
 char *
-chat_over_budget_words(const struct model *m, int64_t worst, const struct meter *mt)
+chat_over_budget_words(const struct model *m, int64_t worst, const struct meter *mt,
+    const char *how)
 {
 	if (worst >= 0)
 		return chat_over_own_budget(mt, worst) ? chat_own_budget_refusal(m, worst, mt) :
-		    chat_budget_refusal(m, worst, mt);
+		    chat_budget_refusal(m, worst, mt, how);
 	return chat_unknown_price_refusal(m, mt);
 }
 
@@ -222,7 +224,7 @@ chat_reserve(struct chat *c, const struct model *m, enum tier t, const struct ch
 	}
 	if (rc == LEDGER_OVER_BUDGET) {
 		if (!quiet) {
-			char *why = chat_over_budget_words(m, worst, &mt);
+			char *why = chat_over_budget_words(m, worst, &mt, c->budget_how);
 
 			chat_fail(c, CHAT_BUDGET, "%s", why);
 			free(why);

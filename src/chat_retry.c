@@ -50,7 +50,7 @@ fallback_refused(struct chat *c, const char *why, const struct model *next, int6
 		    next->name);
 	else {
 		/* the refusal's own words: a team member is told who may raise the team's budget */
-		char *words = chat_over_budget_words(next, w, &c->over_meter);
+		char *words = chat_over_budget_words(next, w, &c->over_meter, c->budget_how);
 
 		chat_note(c, "fallback: %s failed (%s); %s not tried: %s", c->model->name, why,
 		    next->name, words);
@@ -312,6 +312,22 @@ tier_how(const struct chat *c)
 	return c->opts.tier_how != NULL ? c->opts.tier_how : "-t";
 }
 
+/*
+ * What to do after a reply cut short: ask again, or below the frontier tier
+ * one tier up, in the front end's words.
+ */
+static const char *
+reask_how(const struct chat *c, char *b, size_t n)
+{
+	if (c->opts.draft)
+		return "";   /* the git hook's draft: its caller says what happens next */
+	if (c->tier >= TIER_FRONTIER)
+		return "; ask it again";
+	snprintf(b, n, "; ask it again, or one tier up with %s",
+	    c->opts.up_how != NULL ? c->opts.up_how : tier_how(c));
+	return b;
+}
+
 /* The server asked for a longer wait than llm makes: fail now, saying how long. */
 static void
 fail_wait(struct chat *c, const char *why, const char *text, long hint_ms)
@@ -403,6 +419,8 @@ handle_error_event(struct chat *c)
 static void
 handle_reply(struct chat *c, enum http_result res)
 {
+	char how[96];
+
 	if (res == HTTP_OK && c->opts.stream) {
 		int rc = c->prov->ndjson ? ndjson_finish(c->nd) : sse_finish(c->sse);
 
@@ -446,8 +464,9 @@ handle_reply(struct chat *c, enum http_result res)
 	if (!c->ps.done && c->ps.stop == STOP_NONE) {
 		if (c->text.len == 0 && !c->ps.usage.reported && retry_later(c, -1, "empty reply"))
 			return;
-		chat_fail(c, CHAT_PROVIDER, "%s: the reply was cut short%s", c->pc->name,
-		    c->text.len ? chat_partial_kept(c) : " before any answer");
+		chat_fail(c, CHAT_PROVIDER, "%s: the reply was cut short%s%s", c->pc->name,
+		    c->text.len ? chat_partial_kept(c) : " before any answer",
+		    reask_how(c, how, sizeof how));
 		step_failed(c, CHAT_PROVIDER, "cut short");
 		return;
 	}
@@ -464,8 +483,10 @@ chat_on_done(void *arg, struct http_req *r)
 	struct chat *c = arg;
 	enum http_result res = http_req_result(r);
 	long status = http_req_status(r);
-	char why[64];
+	char why[64], how[96];
 
+	if (!http_req_unsent(r))
+		c->reached = true;
 	if (res == HTTP_ABORTED || (res == HTTP_OK && status >= 200 && status < 300)) {
 		handle_reply(c, res);
 		return;
@@ -496,7 +517,7 @@ chat_on_done(void *arg, struct http_req *r)
 		    "up, or use another tier with %s", c->pc->name, why, http_req_error(r),
 		    c->tries + 1, c->tries ? "tries" : "try", url, tier_how(c));
 	} else
-		chat_fail(c, CHAT_PROVIDER, "%s: %s: %s%s", c->pc->name, why, http_req_error(r),
-		    chat_partial_kept(c));
+		chat_fail(c, CHAT_PROVIDER, "%s: %s: %s%s%s", c->pc->name, why, http_req_error(r),
+		    chat_partial_kept(c), reask_how(c, how, sizeof how));
 	step_failed(c, CHAT_PROVIDER, why);
 }

@@ -1009,7 +1009,7 @@ preview_fits(struct chat *c, const struct chat_route *r, char **cause)
 	if (worst > 0 && (m.limit <= 0 || m.spent + m.reserved + worst <= m.limit))
 		return 0;
 	if (worst > 0) {
-		*cause = chat_budget_refusal(r->model, worst, &m);
+		*cause = chat_budget_refusal(r->model, worst, &m, c->budget_how);
 		return CHAT_BUDGET;
 	}
 	*cause = chat_unknown_price_refusal(r->model, &m);

@@ -345,6 +345,7 @@ chat_step_begin(struct chat *c, const char *why)
 	chat_step_clear(c);
 	c->why = why;
 	c->tries = 0;
+	c->reached = false;
 	c->step_start = clock_ms();
 	c->pc = config_provider(c->cfg, c->model->provider);
 	if (c->pc == NULL) {
@@ -401,6 +402,8 @@ chat_settle(struct chat *c, const char *status)
 
 	if (est) {
 		memset(&u, 0, sizeof u);
+		/* a request that never reached the server cost exactly nothing */
+		est = c->reached;
 		if (c->text.len > 0 || strcmp(status, "ok") == 0 || c->emitted > 0) {
 			u.input = c->input_est;
 			u.output = pricing_estimate_tokens(c->text.data ? c->text.data : "", c->text.len);

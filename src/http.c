@@ -42,6 +42,7 @@ struct http_req {
 	long retry_after_ms;
 	int should_retry;
 	bool got_data;
+	bool unsent;         /* failed before the request could reach the server */
 	bool stalled;        /* stall_ms passed without a byte */
 	int64_t last_byte;   /* clock_ms() of the last byte received, or of the start */
 	long stall_ms;
@@ -459,6 +460,27 @@ classify(struct http_req *r, CURLcode rc)
 	}
 }
 
+/*
+ * Whether rc says the transfer failed before a byte of the request reached
+ * the server: no name, no connection, no TLS session, or a URL not sent.
+ */
+static bool
+never_sent(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void
 http_collect(struct http *h)
 {
@@ -475,6 +497,7 @@ http_collect(struct http *h)
 			continue;
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
 		r->result = classify(r, m->data.result);
+		r->unsent = never_sent(m->data.result);
 		if (r->stalled)
 			snprintf(r->errbuf, sizeof r->errbuf, "no data for %ld s", r->stall_ms / 1000);
 		else if (r->result == HTTP_DEADLINE)
@@ -592,6 +615,12 @@ bool
 http_req_got_data(const struct http_req *r)
 {
 	return r->got_data;
+}
+
+bool
+http_req_unsent(const struct http_req *r)
+{
+	return r->unsent;
 }
 
 /*

@@ -86,6 +86,8 @@ int http_req_should_retry(const struct http_req *r);
 const char *http_req_error(const struct http_req *r);
 /* Whether any body byte of a 2xx response reached the data callback. */
 bool http_req_got_data(const struct http_req *r);
+/* Whether the request failed before it could reach the server (no connection). */
+bool http_req_unsent(const struct http_req *r);
 
 /* Whether url is plain http:// (no TLS), whatever its host. */
 bool http_url_plain(const char *url);

@@ -572,6 +572,9 @@ tui_new(struct app *cli, const struct tui_opts *o)
 		t->history_path = xstrfmt("%s/history", t->cfg->data_dir);
 	}
 	t->chat = chat_new(t->cfg, t->cat, t->ledger);
+	/* the budget is read at start: one set in a shell counts from the next start */
+	chat_set_budget_how(t->chat, "a cheaper tier or model may fit (/tier, /model); or raise "
+	    "it with llm budget set USD in a shell, then start llm again");
 	tui_bind_load(t);
 	return t;
 }

@@ -144,16 +144,37 @@ cmd_budget(struct tui *t, char *arg)
 static void
 cmd_new(struct tui *t, char *arg)
 {
+	bool stopped = chat_busy(t->chat), partial = false;
+	int64_t conv = 0;
+	size_t i;
+
 	(void)arg;
-	if (chat_busy(t->chat))
+	if (stopped) {
+		/* stopped as C-c stops it: what came and its cost stay in the old conversation */
 		chat_cancel(t->chat);
+		conv = chat_conversation(t->chat);
+		for (i = t->view.n; i-- > 0; ) {
+			if (t->view.msgs[i]->role == TUI_ASSISTANT) {
+				partial = t->view.msgs[i]->text.len > 0;
+				break;
+			}
+		}
+	}
 	chat_reset(t->chat);
 	tui_agent_forget(t);
 	tui_view_clear(&t->view);
 	tui_attach_free(t);
 	t->streaming = NULL;
 	t->route_dirty = true;
-	tui_status(t, false, "new conversation");
+	if (stopped && conv > 0)
+		tui_status(t, false, "new conversation; the reply was stopped: %s (/resume %lld)",
+		    partial ? "its partial answer and cost are kept" : "its cost is kept",
+		    (long long)conv);
+	else if (stopped)
+		tui_status(t, false, "new conversation; the reply was stopped: %s",
+		    partial ? "its partial answer and cost are kept" : "its cost is kept");
+	else
+		tui_status(t, false, "new conversation");
 }
 
 static void

@@ -323,14 +323,42 @@ history_rewrite(const char *path)
 	write_history(path);
 }
 
+/*
+ * C-d on an empty line: end of input, as in a shell, so quit; but while a
+ * reply streams or a task runs, only a second C-d quits, stopping it as C-c
+ * would (a reply's partial answer and its cost are kept).
+ */
+static void
+eof_key(struct tui *t)
+{
+	char k[16], a[160], b[160];
+	bool reply = chat_busy(t->chat);
+
+	if (t->eof_armed || (!reply && !tui_agent_busy(t) && !tui_job_busy(t))) {
+		t->quit = true;
+		return;
+	}
+	t->eof_armed = true;
+	tui_key_name(tui_action_key(t, ACT_CANCEL), k, sizeof(k));
+	if (reply) {
+		snprintf(a, sizeof a, "a reply is streaming: C-d again stops it and quits (the "
+		    "partial answer and its cost are kept); %s stops it only", k);
+		snprintf(b, sizeof b, "C-d again stops the reply and quits (its partial answer and "
+		    "cost are kept); %s stops it only", k);
+		tui_status_forms(t, false, (const char *[]){ a, b,
+		    "C-d again quits (the partial answer and its cost are kept)" }, 3);
+	} else
+		tui_status(t, false, "%s is running: C-d again stops it and quits; %s stops it only",
+		    tui_agent_busy(t) ? "an agent task" : "a command", k);
+}
+
 static void
 rl_line_fn(char *line)
 {
 	struct tui *t = rl_tui;
 
 	if (line == NULL) {
-		/* Ctrl-D on an empty line */
-		t->quit = true;
+		eof_key(t);
 		return;
 	}
 	if (!tui_blank(line)) {
@@ -654,6 +682,8 @@ tui_key(struct tui *t, int key)
 		return;
 	}
 	t->quit_armed = false;
+	if (key != 4)
+		t->eof_armed = false;   /* C-d, C-d quits; C-d, anything else, C-d asks again */
 	/* Typing moves on from a passing message; errors stay until the next send. */
 	if (!t->status_error)
 		t->status[0] = '\0';

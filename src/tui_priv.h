@@ -345,6 +345,7 @@ struct tui {
 	bool paste_cr;          /* the paste's last key was a carriage return */
 	struct buf paste_buf;
 	bool quit, quit_armed;
+	bool eof_armed;         /* C-d was pressed on an empty line while something ran */
 	int rc;
 	bool dirty;
 	int64_t last_frame;

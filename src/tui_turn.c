@@ -12,6 +12,9 @@
 #include "util.h"
 
 /* The options a turn is sent with now. */
+/* What re-asks the last turn one tier up, named in the options tui_opts fills. */
+static char up_how[32];
+
 void
 tui_opts(const struct tui *t, struct chat_opts *o)
 {
@@ -26,6 +29,9 @@ tui_opts(const struct tui *t, struct chat_opts *o)
 	o->temperature_set = t->temperature_set;
 	o->temperature_milli = t->temperature_milli;
 	o->tier_how = "/tier";
+	/* the key that re-asks one tier up, as bound now */
+	tui_key_or_cmd(t, ACT_RETRY, up_how, sizeof(up_how));
+	o->up_how = up_how;
 }
 
 /*

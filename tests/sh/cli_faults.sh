@@ -132,6 +132,7 @@ done
 # A stream broken after HTTP 200 (no crash): exit 1, the cause on stderr.
 stream_fault cut '{"text":"a stream that will be cut","fault":"cut"}' "says it was cut" "cut short"
 check_contains "cut: partial kept" "$OUT" "a stream"
+check_contains "cut: the next step" "$ERR" "(the partial answer was kept); ask it again, or one tier up with -t"
 stream_fault garbage '{"text":"some text first","fault":"garbage"}' "invalid reply named" "invalid reply"
 stream_fault "huge line" '{"fault":"huge_line","size":6000000}' "says it is over the cap" "MiB"
 
@@ -141,6 +142,7 @@ fake_reply '{"fault":"empty"}'
 fake_reply '{"fault":"empty"}'
 run_llm -q -m test-cheap "hi"
 check_rc "empty 200: exit 1" 1
+check_contains "empty 200: the next step" "$ERR" "cut short before any answer; ask it again, or one tier up with -t"
 
 # unknown model and tier: exit 2, listing the valid ones
 run_llm -q -m no-such-model "hi"

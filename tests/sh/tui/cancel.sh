@@ -90,4 +90,60 @@ check_screen "C-c with a draft: how to get it back" k0 "C-c again to quit (C-y b
 check_screen "C-y: the draft back" k1 "> a long draft typed while a reply streamed"
 check_eq "C-y: the draft sent" "$(fake_last body.messages.-1.content)" "a long draft typed while a reply streamed"
 
+# C-d on an empty line while a reply streams asks first; a second one quits, stopping the reply
+# as C-c does: the partial answer and its cost kept in the ledger and the conversation
+rm -f "$T/release3"
+fake_reply '{"text":"partial answer that goes on and on","hold_file":"'"$T"'/release3","usage":{"input":20,"output":8}}'
+tui_ok "C-d streaming" q <<S
+:type eof question
+:key Enter
+:wait-text llm  partial
+:key C-d
+:dump-screen $T/q0
+:key C-d
+:dump-screen $T/q1
+S
+touch "$T/release3"
+check_screen "C-d streaming: asks first" q0 "C-d again stops the reply and quits (its partial answer and cost are kept); C-c stops it only"
+check_screen "C-d streaming: the reply goes on meanwhile" q0 "├ streaming · "
+check_eq "C-d twice: quits" "$(screen "$T/q1")" "(no dump $T/q1)"
+check_eq "C-d twice: ledger row cancelled" "$(sql "select status from usage order by id desc limit 1")" cancelled
+c=$(sql "select cost_pico from usage order by id desc limit 1")
+if [ -n "$c" ] && [ "$c" -gt 0 ]; then ok "C-d twice: partial cost charged"; else not_ok "C-d twice: partial cost charged" "$c"; fi
+run_llm logs
+check_contains "C-d twice: llm logs has the question" "$OUT" "eof question"
+check_contains "C-d twice: llm logs has the partial answer" "$OUT" "llm  partial"
+check_contains "C-d twice: llm logs says cancelled" "$OUT" "cancelled"
+check_not_contains "C-d twice: never the rest" "$OUT" "goes on and on"
+
+# idle, C-d on an empty line is end of input: it quits at once, as in a shell
+tui_ok "C-d idle" i <<S
+:key C-d
+:dump-screen $T/i0
+S
+check_eq "C-d idle: quits at once" "$(screen "$T/i0")" "(no dump $T/i0)"
+
+# /new while a reply streams stops it as C-c does, and says so: the partial answer and its cost
+# stay in the conversation left, which /resume brings back
+rm -f "$T/release4"
+fake_reply '{"text":"partial reply left behind for good","hold_file":"'"$T"'/release4","usage":{"input":20,"output":8}}'
+tui_ok "/new streaming" n <<S
+:type new question
+:key Enter
+:wait-text llm  partial
+:type /new
+:key Enter
+:wait-idle
+:dump-screen $T/n0
+S
+touch "$T/release4"
+conv=$(sql "select conversation_id from usage order by id desc limit 1")
+check_screen "/new streaming: says the reply was stopped" n0 "new conversation; the reply was stopped: its partial answer and cost are kept (/resume $conv)"
+check_eq "/new streaming: ledger row cancelled" "$(sql "select status from usage order by id desc limit 1")" cancelled
+c=$(sql "select cost_pico from usage order by id desc limit 1")
+if [ -n "$c" ] && [ "$c" -gt 0 ]; then ok "/new streaming: partial cost charged"; else not_ok "/new streaming: partial cost charged" "$c"; fi
+run_llm logs show "$conv"
+check_contains "/new streaming: the partial answer kept" "$OUT" "partial"
+check_not_contains "/new streaming: never the rest" "$OUT" "left behind for good"
+
 echo "# $T_PASS passed, $T_FAIL failed"

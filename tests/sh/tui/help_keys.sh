@@ -20,7 +20,8 @@ tui_ok "help" i <<S
 S
 check_golden tui-help "$T/i0"
 for a in "F7             tier" "F3             model" "F4             retry" "C-c            cancel" \
-    "PageUp         page-up" "M-Enter C-j    newline" "/save [N] PATH" "/resume [ID]" "/budget"; do
+    "PageUp         page-up" "M-Enter C-j    newline" "/save [N] PATH" "/resume [ID]" "/budget" \
+    "C-d on an empty line quits"; do
 	check_contains "help: lists $a" "$(cat "$T/i0" "$T/i5" "$T/i4")" "$a"
 done
 check_above "help: F5 before F6" i0 "F5             copy" "F6             resume"

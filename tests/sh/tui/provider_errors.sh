@@ -74,6 +74,31 @@ fake_reply '{"status":429,"retry_after":"3600"}'
 run_llm -t cheap "hello from the shell"
 check_contains "cli 429: names -t" "$ERR" "(or use another tier with -t)"
 
+# a reply cut short says what to do next: ask again, or one tier up with the key that does it
+fake_reply '{"text":"a reply that the server will cut","fault":"cut"}'
+tui_ok "cut" k 250x30 <<S
+:type /tier cheap
+:key Enter
+:type cut me off
+:key Enter
+:wait-idle
+:dump-screen $T/k0
+S
+check_screen "cut: the next step" k0 "the reply was cut short: transfer closed with outstanding read data remaining (the partial answer was kept); ask it again, or one tier up with F4"
+fake_reply '{"text":"","fault":"empty"}'
+fake_reply '{"text":"","fault":"empty"}'
+fake_reply '{"text":"","fault":"empty"}'
+tui_ok "cut at the top" f 250x30 <<S
+:type /tier frontier
+:key Enter
+:type cut me off
+:key Enter
+:wait-idle
+:dump-screen $T/f0
+S
+check_screen "cut at the top: ask again, no tier above" f0 "the reply was cut short before any answer; ask it again"
+check_not_screen "cut at the top: no tier above offered" f0 "one tier up with"
+
 echo "# $T_PASS passed, $T_FAIL failed"
 
 # a failed first message leaves no conversation (none in the title, none to
