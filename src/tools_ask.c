@@ -1,5 +1,6 @@
 /* tools_ask: the approval question on the terminal: one key, y, n, a(lways) or d(iff). */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -7,8 +8,11 @@
 #include "buf.h"
 #include "tools.h"
 #include "util.h"
+#include "visible.h"
 
 #define ASK_COMMAND_MAX 240  /* bytes of a command shown on the question's line */
+#define ASK_DIFF_LINES 40    /* diff lines shown before the question, as the client shows them */
+#define ASK_DIFF_LINE_MAX 500 /* bytes of one of them (a minified line): d shows the rest */
 
 /* Write s to fd whole (a terminal); errors leave the question unanswered, which is no. */
 static void
@@ -61,14 +65,51 @@ headline(struct buf *b, const char *tool, const char *preview)
 		return;
 	}
 	file += 7;
-	for (p = preview; p != NULL && *p != '\0'; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (*p == '+' && !str_startswith(p, "+++ "))
+	/* counted below the header: a removed "-- x" is "--- x", an added "++ x" is "+++ x" */
+	for (p = strchr(file, '\n'); p != NULL && *++p != '\0'; p = strchr(p, '\n')) {
+		if (*p == '+')
 			added++;
-		else if (*p == '-' && !str_startswith(p, "--- "))
+		else if (*p == '-')
 			removed++;
 	}
 	buf_addf(b, "llm: %s %.*s (+%d \u2212%d)\n", tool, (int)strcspn(file, "\n"), file, added,
 	    removed);
+}
+
+/*
+ * The diff's first ASK_DIFF_LINES lines under the headline, which names its
+ * file (its "---" and "+++" lines are left out), each cut at
+ * ASK_DIFF_LINE_MAX bytes; whether any of it is left out for d to show.
+ */
+static bool
+diff_head(struct buf *b, const char *preview)
+{
+	const char *p = preview, *nl;
+	size_t n, cut;
+	int shown = 0, rest = 0;
+	bool folded = false, hunk = false;
+
+	for (; *p != '\0'; p = nl != NULL ? nl + 1 : p + n) {
+		nl = strchr(p, '\n');
+		n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		if (!hunk && (str_startswith(p, "--- ") || str_startswith(p, "+++ ")))
+			continue;   /* the header, not a removed "-- " or added "++ " line */
+		hunk = true;
+		if (shown++ >= ASK_DIFF_LINES) {
+			rest++;
+			continue;
+		}
+		for (cut = n < ASK_DIFF_LINE_MAX ? n : ASK_DIFF_LINE_MAX;
+		    cut < n && cut > 0 && ((unsigned char)p[cut] & 0xc0) == 0x80; cut--)
+			;   /* not inside a character */
+		buf_addf(b, "%.*s%s\n", (int)cut, p, cut < n ? "\u2026" : "");
+		folded |= cut < n;
+	}
+	if (rest > 0)
+		buf_addf(b, "\u2026 %d more line%s: d shows the whole diff\n", rest, rest == 1 ? "" : "s");
+	else if (folded)
+		buf_adds(b, "\u2026 lines cut: d shows the whole diff\n");
+	return folded || rest > 0;
 }
 
 /*
@@ -118,8 +159,11 @@ tools_ask_tty_at(const char *dev, const char *root, const char *tool, const char
 {
 	int fd = open(dev != NULL ? dev : "/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	enum tool_answer a = TOOL_NO;
+	bool run = strcmp(tool, "run") == 0, folded = false;
 	struct termios old;
-	struct buf q;
+	struct buf q, diff;
+	const char *nl;
+	char *shown;
 	int key;
 
 	(void)edit;   /* one key here: a command is not edited on this terminal */
@@ -129,22 +173,32 @@ tools_ask_tty_at(const char *dev, const char *root, const char *tool, const char
 		close(fd);
 		return TOOL_NO;
 	}
+	/* made visible by the tools already: again here, since no caller's text reaches a terminal raw */
+	preview = shown = visible_str(preview, strlen(preview));
 	buf_init(&q, 0);
+	buf_init(&diff, 0);
 	headline(&q, tool, preview);
-	if (root != NULL && strcmp(tool, "run") == 0)
+	/* what is approved is shown before the question, not only on d */
+	if (!run && strstr(preview, "\n+++ b/") != NULL)
+		folded = diff_head(&diff, preview);
+	if (root != NULL && run)
 		buf_addf(&q, "llm: it runs in the workspace's root, %s, not in this directory\n", root);
 	if (why != NULL)
 		buf_addf(&q, "llm: not allowed without asking: %s\n", why);
 	/* a command has no diff: d shows it whole, which matters once it is cut */
-	buf_addf(&q, "allow? [y]es [n]o [a]lways for %s in this task [d]%s ", tool,
-	    strcmp(tool, "run") == 0 ? " whole command" : "iff");
+	buf_addf(&q, "allow? [y]es [n]o [a]lways for %s in this task%s ", tool,
+	    run ? " [d] whole command" : folded ? " [d] whole diff" : "");
+	nl = strchr(q.data, '\n') + 1;   /* the headline's end: the diff goes under it */
+	put(fd, q.data, (size_t)(nl - q.data));
+	put(fd, diff.data != NULL ? diff.data : "", diff.len);
+	put(fd, nl, strlen(nl));
 	for (;;) {
-		put(fd, q.data, q.len);
 		key = read_key(fd);
 		if (key == 'd' || key == 'D') {
 			put(fd, "\n", 1);
 			put(fd, preview, strlen(preview));
 			put(fd, "\n", 1);
+			put(fd, q.data, q.len);
 			continue;
 		}
 		a = key == 'y' || key == 'Y' ? TOOL_YES : key == 'a' || key == 'A' ? TOOL_ALWAYS :
@@ -155,6 +209,8 @@ tools_ask_tty_at(const char *dev, const char *root, const char *tool, const char
 	    a == TOOL_YES ? 4 : a == TOOL_ALWAYS ? 7 : 3);
 	tcsetattr(fd, TCSAFLUSH, &old);
 	buf_done(&q);
+	buf_done(&diff);
+	free(shown);
 	close(fd);
 	return a;
 }

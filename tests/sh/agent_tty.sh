@@ -18,6 +18,13 @@ tm new-session -d -s a -x 100 -y 30 -c "$T/repo" \
     "sh -c '\"$LLM_BIN\" do -m test-cheap \"fix sum.sh\" >\"$T/do.out\" 2>\"$T/do.err\"; echo EXIT=\$?'; exec sleep 600"
 check_pane "redirected: the edit asked on the terminal" a "llm: edit sum.sh (+1 −1)"
 check_pane "redirected: the question" a "allow? [y]es [n]o"
+check_contains "redirected: the diff shown before the question, not only on d" \
+    "$(tm capture-pane -p -J -t a)" 'llm: edit sum.sh (+1 −1)
+@@ -1,2 +1,2 @@
+ #!/bin/sh
+-echo $(( $1 - $2 ))
++echo $(( $1 + $2 ))
+allow? [y]es [n]o [a]lways for edit in this task'
 tm send-keys -t a y
 check_pane "redirected: the command asked next" a "llm: run: touch ran"
 tm send-keys -t a n
