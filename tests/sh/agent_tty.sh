@@ -11,13 +11,16 @@ result() {
 
 # --- on a terminal, stdout and stderr in files: asked there, y edits, n refuses
 t_sum_repo "$T/repo"
-fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}]}'
+fake_reply '{"text":"sum.sh subtracts.","calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}]}'
 fake_reply '{"calls":[{"name":"run","args":{"command":"touch ran"}}]}'
 fake_reply '{"text":"Fixed, not run."}'
 tm new-session -d -s a -x 100 -y 30 -c "$T/repo" \
     "sh -c '\"$LLM_BIN\" do -m test-cheap \"fix sum.sh\" >\"$T/do.out\" 2>\"$T/do.err\"; echo EXIT=\$?'; exec sleep 600"
 check_pane "redirected: the edit asked on the terminal" a "llm: edit sum.sh (+1 −1)"
 check_pane "redirected: the question" a "allow? [y]es [n]o"
+check_contains "redirected: what the model said, on the terminal above its question" \
+    "$(tm capture-pane -p -J -t a)" "“ sum.sh subtracts.
+llm: edit sum.sh"
 check_contains "redirected: the diff shown before the question, not only on d" \
     "$(tm capture-pane -p -J -t a)" 'llm: edit sum.sh (+1 −1)
 @@ -1,2 +1,2 @@
@@ -38,8 +41,36 @@ check_eq "redirected: the answer on stdout" "$(cat "$T/do.out")" "Fixed, not run
 check_contains "redirected: the yes recorded in the log" "$(cat "$T/do.err")" "llm: do: edit allowed on the terminal"
 check_contains "redirected: the no recorded in the log" "$(cat "$T/do.err")" "llm: do: run declined on the terminal"
 check_contains "redirected: the step lines in the log" "$(cat "$T/do.err")" "edit sum.sh (+1 −1)"
+check_contains "redirected: what the model said, in the log before its step's line" \
+    "$(cat "$T/do.err")" "“ sum.sh subtracts.
+llm: do: edit allowed on the terminal
+1 · cheap · test-cheap · edit sum.sh (+1 −1)"
+check_eq "redirected: what the model said, once on the terminal" \
+    "$(tm capture-pane -p -J -t a | grep -c 'sum.sh subtracts')" 1
 check_not_contains "redirected: no question in the log" "$(cat "$T/do.err")" "allow?"
 check_not_contains "redirected: the user's own no is not explained back" "$(cat "$T/do.err")" "llm: do: run:"
+
+# --- stderr on the terminal: what the model says with its calls shows before the question
+# and the step's line, made visible and cut to 20 lines; its answer alone on stdout
+t_sum_repo "$T/repo"
+fake_reset
+fake_reply '{"text":"The test fails: \u001b[2Jsum.sh subtracts.\nl2\nl3\nl4\nl5\nl6\nl7\nl8\nl9\nl10\nl11\nl12\nl13\nl14\nl15\nl16\nl17\nl18\nl19\nl20\nl21\nl22\n","calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}]}'
+fake_reply '{"text":"Fixed."}'
+cd "$T/repo" || exit 1
+on_pty_answer "$T/pty.out" "allow?" y -- "do" -m test-cheap "fix sum.sh"
+cd - >/dev/null || exit 1
+check_rc "said: the task ends (exit 0)" 0
+check_contains "said: before the question, made visible, cut to 20 lines" "$(cat "$T/pty.out")" \
+    "“ The test fails: ␛[2Jsum.sh subtracts.
+“ l2"
+check_contains "said: its last lines left out, and said so" "$(cat "$T/pty.out")" "“ l20
+“ … 2 more lines (--json has them whole)
+llm: edit sum.sh (+1 −1)"
+check_not_contains "said: no line past the cut" "$(cat "$T/pty.out")" "l21"
+check_eq "said: shown once" "$(grep -c 'sum.sh subtracts' "$T/pty.out")" 1
+check_contains "said: the step's line after the answer" "$(cat "$T/pty.out")" "allow? [y]es [n]o [a]lways for edit in this task yes
+1 · cheap · test-cheap · edit sum.sh (+1 −1)"
+check_not_contains "said: the answering step's words not repeated" "$(cat "$T/pty.out")" "“ Fixed."
 
 # --- no controlling terminal (a new session): refused, saying how to allow it
 t_sum_repo "$T/repo"
