@@ -291,6 +291,20 @@ have_tty(void)
 	return true;
 }
 
+/* e at a command's question: the command edited on the terminal, as llm cmd edits one. */
+static char *
+edit_command(const char *command)
+{
+	FILE *tty = fopen("/dev/tty", "r+");
+	char *line;
+
+	if (tty == NULL)
+		return NULL;
+	line = cli_cmd_edit(tty, "do", command);
+	fclose(tty);
+	return line;
+}
+
 /*
  * Ask about an edit, write or run on the terminal; with stderr elsewhere (a
  * log), the answer is recorded there on one line, the question is not.
@@ -309,12 +323,11 @@ ask_tool(void *arg, const char *tool, const char *preview, const char *why, char
 	}
 	free(d->said);
 	d->said = NULL;
-	a = tools_ask_tty_at(NULL, d->root, tool, preview, why, edit);
-
+	a = tools_ask_tty_at(NULL, d->root, tool, preview, why, edit, edit_command);
 	if (!d->quiet && !isatty(STDERR_FILENO))
 		fprintf(stderr, "llm: do: %s %s on the terminal\n", tool,
 		    a == TOOL_YES ? "allowed" : a == TOOL_ALWAYS ? "allowed for the rest of the task" :
-		    "declined");
+		    a == TOOL_EDITED ? "edited and allowed" : "declined");
 	return a;
 }
 

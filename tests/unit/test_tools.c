@@ -1841,6 +1841,9 @@ pty_user(int master, const char *keys, const char *want)
 	return 1;
 }
 
+static tool_edit_fn pty_editor;   /* the editor e runs; NULL: none, as for tools_ask_tty */
+static char *pty_edited;          /* what it gave */
+
 /* Ask on a pseudo-terminal answered with keys; the answer, and whether the screen held want. */
 static enum tool_answer
 ask_on_pty(const char *tool, const char *preview, const char *keys, const char *want, bool *shown)
@@ -1855,7 +1858,8 @@ ask_on_pty(const char *tool, const char *preview, const char *keys, const char *
 		abort();
 	if ((pid = fork()) == 0)
 		_exit(pty_user(master, keys, want));
-	a = tools_ask_tty(name, tool, preview, NULL, NULL);
+	a = tools_ask_tty_at(name, NULL, tool, preview, NULL, pty_editor != NULL ? &pty_edited : NULL,
+	    pty_editor);
 	waitpid(pid, &st, 0);
 	*shown = WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	close(slave);
@@ -1945,6 +1949,33 @@ test_ask_diff(void)
 	buf_done(&want);
 }
 
+/* What the user's editor makes of a command: another one, or none. */
+static char *
+edit_to_check(const char *command)
+{
+	return strcmp(command, "make test") == 0 ? xstrdup("make check") : NULL;
+}
+
+/* e edits a command, which then runs in its place; one left as it was asks again. */
+static void
+test_ask_edit(void)
+{
+	bool shown = false;
+
+	pty_editor = edit_to_check;
+	CHECK_INT(ask_on_pty("run", "make test", "e", "[d] whole command [e]dit \r\n", &shown),
+	    TOOL_EDITED);
+	CHECK(shown);
+	CHECK_STR(pty_edited, "make check");
+	free(pty_edited);
+	pty_edited = NULL;
+	CHECK_INT(ask_on_pty("run", "make", "en", "llm: the command is unchanged\r\nallow? [y]es [n]o "
+	    "[a]lways for run in this task [d] whole command [e]dit no", &shown), TOOL_NO);
+	CHECK(shown);
+	CHECK(pty_edited == NULL);
+	pty_editor = NULL;
+}
+
 static void
 test_ask_on_terminal(void)
 {
@@ -1965,9 +1996,19 @@ test_ask_on_terminal(void)
 	CHECK_INT(ask_on_pty("run", "make test", "a", "llm: run: make test\r\nallow? [y]es [n]o "
 	    "[a]lways for run in this task [d] whole command always", &shown), TOOL_ALWAYS);
 	CHECK(shown);
-	/* any other key is no */
-	CHECK_INT(ask_on_pty("run", "rm -rf build", "\r", "no", &shown), TOOL_NO);
+	/* a key that answers nothing is said, with those that do, and asked again */
+	CHECK_INT(ask_on_pty("run", "rm -rf build", "\rn", "llm: that key answers nothing here: y yes, "
+	    "n no, a always, d the whole command\r\nallow? [y]es [n]o [a]lways for run in this task "
+	    "[d] whole command no", &shown), TOOL_NO);
 	CHECK(shown);
+	CHECK_INT(ask_on_pty("edit", diff, "ey", "llm: 'e' answers nothing here: y yes, n no, a always "
+	    "(e edits a command only)\r\nallow? [y]es [n]o [a]lways for edit in this task yes", &shown),
+	    TOOL_YES);
+	CHECK(shown);
+	/* Ctrl-D is no */
+	CHECK_INT(ask_on_pty("run", "rm -rf build", "\x04", "no", &shown), TOOL_NO);
+	CHECK(shown);
+	test_ask_edit();
 	/* not a terminal: no */
 	CHECK_INT(tools_ask_tty("/dev/null", "run", "true", NULL, NULL), TOOL_NO);
 	test_ask_long_command();
