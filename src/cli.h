@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "app.h"
 #include "chat.h"
@@ -88,6 +89,12 @@ bool cli_command_valued(const char *cmd, const char *opt);
 int cli_command_arity(const char *cmd, const char *opt);
 int cli_roles(struct app *cli, int argc, char **argv);
 int cli_cmd(struct app *cli, int argc, char **argv);
+/*
+ * Edit command cmd on tty for llm who ("cmd", "do"): one line with
+ * readline, prefilled; a script of several in $VISUAL or $EDITOR. The new
+ * text (malloc'd), or NULL: cleared, unchanged, or the editor failed (said).
+ */
+char *cli_cmd_edit(FILE *tty, const char *who, const char *cmd);
 /* llm do: one agent task. */
 int cli_do(struct app *cli, int argc, char **argv);
 /* llm undo: restore the files the last agent task changed in this workspace. */

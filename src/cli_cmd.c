@@ -333,7 +333,7 @@ run_editor(const char *path)
  * (malloc'd), or NULL to keep cmd, said on tty when the editor failed.
  */
 static char *
-edit_script(FILE *tty, const char *cmd)
+edit_script(FILE *tty, const char *who, const char *cmd)
 {
 	const char *dir = getenv("TMPDIR");
 	char *path, *text = NULL, *cause = NULL;
@@ -342,13 +342,15 @@ edit_script(FILE *tty, const char *cmd)
 	/* .sh: the editor shows it as shell */
 	path = xstrfmt("%s/llm-cmd-XXXXXX.sh", dir != NULL && *dir != '\0' ? dir : "/tmp");
 	if ((fd = mkostemps(path, 3, O_CLOEXEC)) < 0) {
-		fprintf(tty, "llm: cmd: %s: %s; the command is unchanged\n", path, strerror(errno));
+		fprintf(tty, "llm: %s: %s: %s; the command is unchanged\n", who, path,
+		    strerror(errno));
 		free(path);
 		return NULL;
 	}
 	if (fd_write_all(fd, cmd, strlen(cmd)) != 0 || fd_write_all(fd, "\n", 1) != 0 ||
 	    close(fd) != 0) {
-		fprintf(tty, "llm: cmd: %s: %s; the command is unchanged\n", path, strerror(errno));
+		fprintf(tty, "llm: %s: %s: %s; the command is unchanged\n", who, path,
+		    strerror(errno));
 		unlink(path);
 		free(path);
 		return NULL;
@@ -356,9 +358,9 @@ edit_script(FILE *tty, const char *cmd)
 	fflush(tty);
 	st = run_editor(path);
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		fprintf(tty, "llm: cmd: the editor (%s) failed; the command is unchanged\n", editor());
+		fprintf(tty, "llm: %s: the editor (%s) failed; the command is unchanged\n", who, editor());
 	else if (file_read(path, CMD_REQUEST_MAX, &text, NULL, &cause) != 0)
-		fprintf(tty, "llm: cmd: %s; the command is unchanged\n", cause);
+		fprintf(tty, "llm: %s: %s; the command is unchanged\n", who, cause);
 	unlink(path);
 	free(path);
 	free(cause);
@@ -374,6 +376,13 @@ edit_script(FILE *tty, const char *cmd)
 		}
 	}
 	return text;
+}
+
+/* Edit command cmd on tty for llm who: one line with readline, a script in the user's editor. */
+char *
+cli_cmd_edit(FILE *tty, const char *who, const char *cmd)
+{
+	return strchr(cmd, '\n') != NULL ? edit_script(tty, who, cmd) : edit(tty, cmd);
 }
 
 /*
@@ -480,7 +489,7 @@ decide(struct chat *c, struct chat_opts *o, FILE *tty, char *cmd, char *explain,
 			rc = run(cmd, piped ? fileno(tty) : -1);
 			break;
 		} else if (key == 'e' || key == 'E') {
-			char *line = strchr(cmd, '\n') != NULL ? edit_script(tty, cmd) : edit(tty, cmd);
+			char *line = cli_cmd_edit(tty, "cmd", cmd);
 
 			if (line != NULL) {
 				free(cmd);

@@ -27,6 +27,8 @@
 
 #define DO_ALLOW_MAX 8
 #define DO_WHY_MAX 300   /* bytes of a refusal's reason on its line */
+#define DO_SAID_LINES 20 /* lines of what the model says with its calls, as the client folds them */
+#define DO_SAID_LINE_MAX 500 /* bytes of one of them */
 
 static const char do_usage[] =
     "usage: llm do [OPTIONS] TASK...\n"
@@ -34,12 +36,14 @@ static const char do_usage[] =
     "\n"
     "Do a coding task in this workspace (the git top level, or the current\n"
     "directory outside git): a model reads, searches, edits and runs commands\n"
-    "through tools, step by step. The final answer goes to stdout, one line per\n"
-    "step to stderr, then the task's total cost. Piped input is material for the\n"
-    "task. Reading is allowed; edit, write and run ask on a terminal and are\n"
-    "refused without one unless allowed. A command writes only in the workspace,\n"
-    "its own TMPDIR, /dev, the build caches and [agent] writable (Landlock), and\n"
-    "opens no local socket unless [agent] unix_sockets (seccomp).\n"
+    "through tools, step by step. The final answer goes to stdout; on stderr,\n"
+    "what the model says with its calls, one line per step, then the task's total\n"
+    "cost. Piped input is material for the task. Reading is allowed; edit, write\n"
+    "and run ask on a terminal, showing the diff (its first 40 lines; d: all of\n"
+    "it) or the command, and e edits a command before it runs; without a\n"
+    "terminal they are refused unless allowed. A command writes only in the\n"
+    "workspace, its own TMPDIR, /dev, the build caches and [agent] writable\n"
+    "(Landlock), and opens no local socket unless [agent] unix_sockets (seccomp).\n"
     "llm undo restores the files the last task changed.\n"
     "Options may come before or after the task; everything after -- is task,\n"
     "so a task word that starts with '-' goes there.\n"
@@ -89,6 +93,7 @@ struct do_run {
 	int64_t held;           /* the task this process holds for --resume; 0: none */
 	int64_t before;         /* resumed: what the task had cost before this run, pico; -1 unknown */
 	char *root;             /* the workspace's root, made visible, when the user is below it */
+	char *said;             /* what the step's model said, for its first question: NULL none */
 };
 
 /* What the step line adds for a reply the model did not end itself: the answer may be cut. */
@@ -107,6 +112,10 @@ on_step(void *arg, const struct agent_step *s)
 	struct do_run *d = arg;
 	char cost[32], *summary;
 
+	if (!s->advice) {
+		free(d->said);
+		d->said = NULL;   /* the step is over: its words introduce no later question */
+	}
 	if (d->quiet)
 		return;
 	pricing_format(s->cost, s->estimated, cost, sizeof cost);
@@ -116,6 +125,66 @@ on_step(void *arg, const struct agent_step *s)
 	    tier_str(s->tier), s->model ? s->model->name : "?", summary, finish_note(s->finish),
 	    s->cost < 0 ? "unknown" : cost);
 	free(summary);
+}
+
+/*
+ * What the model says with its calls, made visible, each line after "“ ",
+ * at most DO_SAID_LINES of DO_SAID_LINE_MAX bytes: malloc'd, NULL for none.
+ */
+static char *
+said_lines(const char *text)
+{
+	char *v = visible_str(text, strlen(text)), *p = v, *nl;
+	size_t n, cut;
+	int shown = 0, rest = 0;
+	struct buf b;
+
+	buf_init(&b, 0);
+	for (n = strlen(v); n > 0 && strchr(" \t\n", v[n - 1]) != NULL; n--)
+		v[n - 1] = '\0';   /* the blank end of a reply is no line to show */
+	for (p += strspn(p, "\n"); *p != '\0'; p = nl != NULL ? nl + 1 : p + n) {
+		nl = strchr(p, '\n');
+		n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		if (shown++ >= DO_SAID_LINES) {
+			rest++;
+			continue;
+		}
+		for (cut = n < DO_SAID_LINE_MAX ? n : DO_SAID_LINE_MAX;
+		    cut < n && cut > 0 && ((unsigned char)p[cut] & 0xc0) == 0x80; cut--)
+			;   /* not inside a character */
+		buf_addf(&b, "\xe2\x80\x9c %.*s%s\n", (int)cut, p, cut < n ? "\xe2\x80\xa6" : "");
+	}
+	if (rest > 0)
+		buf_addf(&b, "\xe2\x80\x9c \xe2\x80\xa6 %d more line%s (--json has them whole)\n", rest,
+		    rest == 1 ? "" : "s");
+	free(v);
+	return buf_detach(&b);
+}
+
+/*
+ * A step's request is answered, before its calls run: what the model said
+ * with them on stderr, so that the user reads its reasons before a question
+ * and before the step's line. Kept for the step's first question when
+ * stderr is not where it is asked (a log, -q).
+ */
+static void
+on_priced(void *arg, const struct agent_step *s)
+{
+	struct do_run *d = arg;
+
+	free(d->said);
+	d->said = s->text != NULL ? said_lines(s->text) : NULL;
+	if (d->said != NULL && *d->said == '\0') {
+		free(d->said);
+		d->said = NULL;
+	}
+	if (d->said == NULL || d->quiet)
+		return;
+	fputs(d->said, stderr);
+	if (isatty(STDERR_FILENO)) {
+		free(d->said);
+		d->said = NULL;   /* the question below shows on the same terminal */
+	}
 }
 
 static void
@@ -224,6 +293,20 @@ have_tty(void)
 	return true;
 }
 
+/* e at a command's question: the command edited on the terminal, as llm cmd edits one. */
+static char *
+edit_command(const char *command)
+{
+	FILE *tty = fopen("/dev/tty", "r+");
+	char *line;
+
+	if (tty == NULL)
+		return NULL;
+	line = cli_cmd_edit(tty, "do", command);
+	fclose(tty);
+	return line;
+}
+
 /*
  * Ask about an edit, write or run on the terminal; with stderr elsewhere (a
  * log), the answer is recorded there on one line, the question is not.
@@ -232,12 +315,21 @@ static enum tool_answer
 ask_tool(void *arg, const char *tool, const char *preview, const char *why, char **edit)
 {
 	struct do_run *d = arg;
-	enum tool_answer a = tools_ask_tty_at(NULL, d->root, tool, preview, why, edit);
+	enum tool_answer a;
+	int fd;
 
+	/* the model's reasons, not shown on this terminal yet: above its step's first question */
+	if (d->said != NULL && (fd = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC)) >= 0) {
+		(void)fd_write_all(fd, d->said, strlen(d->said));
+		close(fd);
+	}
+	free(d->said);
+	d->said = NULL;
+	a = tools_ask_tty_at(NULL, d->root, tool, preview, why, edit, edit_command);
 	if (!d->quiet && !isatty(STDERR_FILENO))
 		fprintf(stderr, "llm: do: %s %s on the terminal\n", tool,
 		    a == TOOL_YES ? "allowed" : a == TOOL_ALWAYS ? "allowed for the rest of the task" :
-		    "declined");
+		    a == TOOL_EDITED ? "edited and allowed" : "declined");
 	return a;
 }
 
@@ -751,6 +843,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	o.cancel = &do_cancel;
 	o.more = d.tty ? ask_more : NULL;   /* no terminal: nothing is asked, nor said to be */
 	o.on_step = on_step;
+	o.on_priced = on_priced;
 	o.on_note = on_note;
 	o.on_warn = on_warn;
 	o.on_call = on_call;
@@ -790,6 +883,7 @@ out:
 	free(undo_dir);
 	free(where);
 	free(d.root);
+	free(d.said);
 	free(cause);
 	buf_done(&task);
 	return rc;

@@ -72,18 +72,26 @@ void tool_result_free(struct tool_result *r);
 
 /*
  * Ask on the terminal before an edit, write or run (a tool_ask_fn): y yes, n
- * no, a always for this tool in this task, d shows the diff or the command;
+ * no, a always for this tool in this task, d shows the diff or the command
+ * (the diff's first 40 lines show before the question);
  * why, when not NULL, is said under the first line. arg is NULL for
  * /dev/tty, or the path of another terminal device.
  */
 enum tool_answer tools_ask_tty(void *arg, const char *tool, const char *preview, const char *why,
     char **edit);
 /*
+ * Let the user edit command on the terminal (in its own mode): what to run
+ * instead (malloc'd), or NULL to leave it as it is.
+ */
+typedef char *(*tool_edit_fn)(const char *command);
+/*
  * Ask as tools_ask_tty does on dev (NULL: /dev/tty); root, when not NULL,
  * is said under a run's command: it runs there, not in the user's directory.
+ * With editor and edit given, e edits a command: TOOL_EDITED with *edit.
+ * A key that answers nothing asks again, with the keys that do.
  */
 enum tool_answer tools_ask_tty_at(const char *dev, const char *root, const char *tool,
-    const char *preview, const char *why, char **edit);
+    const char *preview, const char *why, char **edit, tool_edit_fn editor);
 
 /*
  * Start the undo journal of task id: every later edit keeps the previous

@@ -1827,8 +1827,8 @@ pty_user(int master, const char *keys, const char *want)
 	while (len + 1 < sizeof(out) && (n = read(master, out + len, sizeof(out) - 1 - len)) > 0) {
 		len += (size_t)n;
 		out[len] = '\0';
-		while (*keys != '\0' && (seen = strstr(seen, "in this task [d]")) != NULL) {
-			seen += 16;
+		while (*keys != '\0' && (seen = strstr(seen, "allow? ")) != NULL) {
+			seen += 7;
 			if (write(master, keys++, 1) != 1)
 				return 1;
 		}
@@ -1840,6 +1840,9 @@ pty_user(int master, const char *keys, const char *want)
 	fprintf(stderr, "the terminal showed: %s\n", out);
 	return 1;
 }
+
+static tool_edit_fn pty_editor;   /* the editor e runs; NULL: none, as for tools_ask_tty */
+static char *pty_edited;          /* what it gave */
 
 /* Ask on a pseudo-terminal answered with keys; the answer, and whether the screen held want. */
 static enum tool_answer
@@ -1855,7 +1858,8 @@ ask_on_pty(const char *tool, const char *preview, const char *keys, const char *
 		abort();
 	if ((pid = fork()) == 0)
 		_exit(pty_user(master, keys, want));
-	a = tools_ask_tty(name, tool, preview, NULL, NULL);
+	a = tools_ask_tty_at(name, NULL, tool, preview, NULL, pty_editor != NULL ? &pty_edited : NULL,
+	    pty_editor);
 	waitpid(pid, &st, 0);
 	*shown = WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	close(slave);
@@ -1908,24 +1912,103 @@ test_ask_long_command(void)
 	buf_done(&want);
 }
 
+/*
+ * A long diff shows its first 40 lines before the question, and says d shows
+ * the rest; its text never reaches the terminal raw; "-- " and "++ " lines
+ * are counted as the removed and added lines they are.
+ */
+static void
+test_ask_diff(void)
+{
+	struct buf d, want;
+	bool shown = false;
+	int i;
+
+	buf_init(&d, 0);
+	buf_init(&want, 0);
+	buf_adds(&d, "--- a/x.sql\n+++ b/x.sql\n@@ -1,60 +0,0 @@\n");
+	buf_adds(&want, "llm: edit x.sql (+0 \u221260)\r\n@@ -1,60 +0,0 @@\r\n");
+	for (i = 0; i < 60; i++) {
+		buf_addf(&d, "-line %d\n", i);
+		if (i < 39)
+			buf_addf(&want, "-line %d\r\n", i);
+	}
+	buf_adds(&want, "\u2026 21 more lines: d shows the whole diff\r\nallow? [y]es [n]o [a]lways "
+	    "for edit in this task [d] whole diff no");
+	CHECK_INT(ask_on_pty("edit", buf_str(&d), "n", buf_str(&want), &shown), TOOL_NO);
+	CHECK(shown);
+	CHECK_INT(ask_on_pty("edit", "--- a/x.sql\n+++ b/x.sql\n@@ -1,2 +1,1 @@\n-- note\n"
+	    "-\x1b[2Jold\n+++ new\n", "n", "llm: edit x.sql (+1 \u22122)\r\n@@ -1,2 +1,1 @@\r\n"
+	    "-- note\r\n-\u241b[2Jold\r\n+++ new\r\nallow?", &shown), TOOL_NO);
+	CHECK(shown);
+	/* a command's escape is shown, not done */
+	CHECK_INT(ask_on_pty("run", "printf '\x1b]0;x\x07'", "n", "llm: run: printf "
+	    "'\u241b]0;x\u2407'\r\nallow?", &shown), TOOL_NO);
+	CHECK(shown);
+	buf_done(&d);
+	buf_done(&want);
+}
+
+/* What the user's editor makes of a command: another one, or none. */
+static char *
+edit_to_check(const char *command)
+{
+	return strcmp(command, "make test") == 0 ? xstrdup("make check") : NULL;
+}
+
+/* e edits a command, which then runs in its place; one left as it was asks again. */
+static void
+test_ask_edit(void)
+{
+	bool shown = false;
+
+	pty_editor = edit_to_check;
+	CHECK_INT(ask_on_pty("run", "make test", "e", "[d] whole command [e]dit \r\n", &shown),
+	    TOOL_EDITED);
+	CHECK(shown);
+	CHECK_STR(pty_edited, "make check");
+	free(pty_edited);
+	pty_edited = NULL;
+	CHECK_INT(ask_on_pty("run", "make", "en", "llm: the command is unchanged\r\nallow? [y]es [n]o "
+	    "[a]lways for run in this task [d] whole command [e]dit no", &shown), TOOL_NO);
+	CHECK(shown);
+	CHECK(pty_edited == NULL);
+	pty_editor = NULL;
+}
+
 static void
 test_ask_on_terminal(void)
 {
 	const char *diff = "--- a/src/x.c\n+++ b/src/x.c\n@@ -1 +1 @@\n-old\n+new\n";
 	bool shown = false;
 
-	CHECK_INT(ask_on_pty("edit", diff, "dy", "-old\r\n+new\r\n\r\nllm: edit src/x.c "
-	    "(+1 \u22121)\r\nallow? [y]es [n]o [a]lways for edit in this task [d]iff yes", &shown), TOOL_YES);
+	/* the diff shows before the question: what is approved is in sight without d */
+	CHECK_INT(ask_on_pty("edit", diff, "y", "llm: edit src/x.c (+1 \u22121)\r\n@@ -1 +1 @@\r\n"
+	    "-old\r\n+new\r\nallow? [y]es [n]o [a]lways for edit in this task yes", &shown), TOOL_YES);
 	CHECK(shown);
-	CHECK_INT(ask_on_pty("edit", diff, "n", "llm: edit src/x.c (+1 \u22121)\r\nallow? "
-	    "[y]es [n]o [a]lways for edit in this task [d]iff no", &shown), TOOL_NO);
+	/* d still shows it whole, headers too, and the question again */
+	CHECK_INT(ask_on_pty("edit", diff, "dn", "allow? [y]es [n]o [a]lways for edit in this task \r\n"
+	    "--- a/src/x.c\r\n+++ b/src/x.c\r\n@@ -1 +1 @@\r\n-old\r\n+new\r\n\r\nllm: edit "
+	    "src/x.c (+1 \u22121)\r\nallow? [y]es [n]o [a]lways for edit in this task no", &shown),
+	    TOOL_NO);
 	CHECK(shown);
+	test_ask_diff();
 	CHECK_INT(ask_on_pty("run", "make test", "a", "llm: run: make test\r\nallow? [y]es [n]o "
 	    "[a]lways for run in this task [d] whole command always", &shown), TOOL_ALWAYS);
 	CHECK(shown);
-	/* any other key is no */
-	CHECK_INT(ask_on_pty("run", "rm -rf build", "\r", "no", &shown), TOOL_NO);
+	/* a key that answers nothing is said, with those that do, and asked again */
+	CHECK_INT(ask_on_pty("run", "rm -rf build", "\rn", "llm: that key answers nothing here: y yes, "
+	    "n no, a always, d the whole command\r\nallow? [y]es [n]o [a]lways for run in this task "
+	    "[d] whole command no", &shown), TOOL_NO);
 	CHECK(shown);
+	CHECK_INT(ask_on_pty("edit", diff, "ey", "llm: 'e' answers nothing here: y yes, n no, a always "
+	    "(e edits a command only)\r\nallow? [y]es [n]o [a]lways for edit in this task yes", &shown),
+	    TOOL_YES);
+	CHECK(shown);
+	/* Ctrl-D is no */
+	CHECK_INT(ask_on_pty("run", "rm -rf build", "\x04", "no", &shown), TOOL_NO);
+	CHECK(shown);
+	test_ask_edit();
 	/* not a terminal: no */
 	CHECK_INT(tools_ask_tty("/dev/null", "run", "true", NULL, NULL), TOOL_NO);
 	test_ask_long_command();
