@@ -230,8 +230,8 @@ ask_print_json(struct ask *a, struct chat *c, struct ledger *l, int rc)
 	else
 		cJSON_AddNullToObject(o, "conversation_id");
 	cJSON_AddNumberToObject(o, "latency_ms", (double)t->latency_ms);
-	if (t->error != NULL)
-		cli_json_text(o, "error", t->error);
+	if (t->error != NULL || a->fail != NULL)
+		cli_json_text(o, "error", t->error != NULL ? t->error : a->fail);
 	cJSON_AddNumberToObject(o, "exit_code", rc);
 	s = cJSON_PrintUnformatted(o);
 	/* through out_write: a reader that left is told apart from a full disk */
