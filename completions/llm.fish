@@ -33,6 +33,8 @@ function __llm_pos
                 # a question's -q is --quiet; logs -q takes the text
                 test "$words[1]" = logs; and set skip 1
             case '-*'
+                # flags together, the last letter taking the next word: -qt cheap
+                string match -rq -- '^-[qvc]+[tmsrfo]$' $w; and set skip 1
             case '*'
                 set seen 1
                 echo $w
@@ -104,6 +106,18 @@ function __llm_tiers
         __llm_words tiers
     end
 end
+
+# True when the word before the cursor is flags together whose last letter,
+# one of LETTERS, takes the next word: -qt TIER, -vm MODEL.
+function __llm_bundle
+    set -l prev (commandline -opc)[-1]
+    string match -rq -- "^-[qvc]+[$argv[1]]\$" $prev
+end
+
+complete -c llm -n '__llm_bundle t' -x -a '(__llm_tiers)'
+complete -c llm -n '__llm_bundle m' -x -a '(__llm_words models)'
+complete -c llm -n '__llm_bundle r' -x -a '(__llm_words roles)'
+complete -c llm -n '__llm_bundle fo' -r -F
 
 # Options of a question (and of chat and route).
 complete -c llm -n '__llm_takes --tier' -s t -l tier -x -a '(__llm_tiers)' -d 'tier: auto, cheap, mid or frontier'

@@ -185,6 +185,13 @@ fault_retryable(enum fault f)
 	return f == FAULT_RATE || f == FAULT_OVERLOADED;
 }
 
+/* A status that a try of the same request cannot change. */
+static bool
+status_final(long status)
+{
+	return status == 400 || status == 404 || status == 413 || status == 422;
+}
+
 /*
  * One classification for an error, whatever carried it: the error's type when
  * it names one, else the HTTP status (0 for an error event inside a 200 reply).
@@ -199,6 +206,13 @@ classify_fault(long status, enum fault by_type)
 		return FAULT_AUTH;
 	if (status == 402)
 		return FAULT_QUOTA;
+	/*
+	 * The server refused the request as it is: malformed (400, 422), for no
+	 * such model (404) or too large (413). Another try of the same bytes gets
+	 * the same answer, whatever busy-sounding type a proxy's body gives it.
+	 */
+	if (status_final(status) && (by_type == FAULT_RATE || by_type == FAULT_OVERLOADED))
+		return fault_of_status(status);
 	return by_type != FAULT_NONE ? by_type : fault_of_status(status);
 }
 
@@ -368,7 +382,7 @@ handle_http_error(struct chat *c, struct http_req *r)
 		free(msg);
 		return;
 	}
-	if ((fault_retryable(f) || http_req_should_retry(r) == 1) &&
+	if ((fault_retryable(f) || (http_req_should_retry(r) == 1 && !status_final(status))) &&
 	    http_req_should_retry(r) != 0 && retry_later(c, hint, why)) {
 		free(msg);
 		buf_reset(&c->text);
@@ -383,6 +397,13 @@ handle_http_error(struct chat *c, struct http_req *r)
 		chat_fail(c, CHAT_PROVIDER, "%s: %s after %d %s: %s; try again later or another "
 		    "tier with %s", c->pc->name, why, c->tries + 1, c->tries ? "tries" : "try", text,
 		    tier_how(c));
+	else if (status == 413)
+		chat_fail(c, CHAT_PROVIDER, "%s: %s: %s; the request is too large for %s: attach "
+		    "less, or start a new conversation", c->pc->name, why, text, c->model->name);
+	else if (status_final(status))
+		chat_fail(c, CHAT_PROVIDER, "%s: %s: %s; the server refused the request as it is "
+		    "(not retried): check [model.%s] and the options given, or use another tier "
+		    "with %s", c->pc->name, why, text, c->model->name, tier_how(c));
 	else
 		chat_fail(c, CHAT_PROVIDER, "%s: %s: %s", c->pc->name, why, text);
 	free(msg);

@@ -815,6 +815,11 @@ chat_decide(struct chat *c, const struct chat_opts *o, const char *prompt, struc
 	if (o->msgs != NULL && o->system != NULL)
 		r->input_tokens += pricing_estimate_tokens(o->system, strlen(o->system));
 	route_score(c, prompt, r);
+	/* a pin refused below is still what was asked: the route says so, with no model */
+	if (o->model != NULL) {
+		r->mode = ROUTE_PINNED;
+		str_copy(r->reason, sizeof r->reason, "pinned");
+	}
 	if (o->model != NULL && (pin = chat_pin(c->cfg, c->cat, o->model, cause)) == NULL)
 		return CHAT_USAGE;
 	if (context_check(c, o, r, pin, cause) != 0)

@@ -506,11 +506,36 @@ finish_note(const struct chat_turn *t)
 		fputs("llm: the answer was stopped by the provider's filter\n", stderr);
 }
 
+/*
+ * An answer the model ended with nothing in it fails: exit 0 and an empty
+ * stdout would pass in a script as an answer. Not a cut-off or filtered one,
+ * which are said and exit 0 as documented. Sets a->fail; the exit code.
+ */
+static int
+empty_check(struct ask *a, const struct chat_turn *t, int rc)
+{
+	const struct chat_step *last = t->nsteps ? &t->steps[t->nsteps - 1] : NULL;
+	const struct model *m = last ? last->model : t->route.model;
+	enum tier tier = last ? last->tier : t->route.tier;
+
+	if (rc != EXIT_OK || t->len > 0 || t->ncalls > 0 || t->finish != CHAT_FINISH_STOP ||
+	    m == NULL)
+		return rc;
+	if (tier >= TIER_CHEAP && tier < TIER_FRONTIER)
+		a->fail = xstrfmt("%s gave an empty answer; ask again one tier up with -t %s",
+		    m->name, tier_str((enum tier)(tier + 1)));
+	else
+		a->fail = xstrfmt("%s gave an empty answer; ask again, or another model with -m",
+		    m->name);
+	return EXIT_PROVIDER;
+}
+
 static int
 finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 {
 	const struct chat_turn *t = chat_last(c);
 
+	rc = empty_check(a, t, rc);
 	if (a->p.output != NULL && rc == EXIT_OK && output_write(a, t) != 0)
 		rc = EXIT_USAGE;
 	if (a->p.json) {
@@ -530,6 +555,8 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 			snprintf(kept, sizeof kept, " (the answer is kept: llm logs show %" PRId64 ")",
 			    t->conversation_id);
 		rc = cli_out_end(rc, kept);
+	} else if (a->fail != NULL) {
+		fprintf(stderr, "llm: %s\n", a->fail);
 	} else if (t->error != NULL && rc != EXIT_OK && !reader_left(a, t)) {
 		fprintf(stderr, "llm: %s\n", t->error);
 		/* -o gets whole answers only: say where the part is */
@@ -538,7 +565,8 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 			    "llm logs show %" PRId64 "\n", a->p.output, t->conversation_id);
 	}
 	/* a request that failed before any answer has nothing to sum up: the error said it */
-	if (!a->p.quiet && (a->cli->err_tty || a->p.verbose) && (rc == EXIT_OK || t->len > 0))
+	if (!a->p.quiet && (a->cli->err_tty || a->p.verbose) && (rc == EXIT_OK || t->len > 0 ||
+	    a->fail != NULL))
 		ask_summary(a, c, l);
 	else if (rc == EXIT_OK && !a->p.json)
 		finish_note(t);
@@ -728,6 +756,7 @@ out:
 	ledger_close(l);
 	buf_done(&msg);
 	buf_done(&a.vbuf);
+	free(a.fail);
 	buf_done(&a.warns);
 	cli_opts_done(&a.p);
 	while (a.nimages > 0)

@@ -29,6 +29,7 @@ struct ask {
 	struct visible vis;
 	struct buf vbuf;
 	struct buf warns;       /* budget warnings: said once the answer has ended its line */
+	char *fail;             /* why a turn that ended well still fails (an empty answer), or NULL */
 };
 
 /* Write all of s to stdout now, so that a pipe sees the answer as it arrives. */

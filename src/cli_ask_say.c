@@ -190,10 +190,20 @@ ask_print_json(struct ask *a, struct chat *c, struct ledger *l, int rc)
 	cJSON_AddStringToObject(o, "finish", chat_finish_str(t->finish));
 	cJSON_AddStringToObject(o, "provider", m ? m->provider : "");
 	cJSON_AddStringToObject(o, "model", m ? m->name : "");
-	cJSON_AddStringToObject(o, "tier", tier_str(last ? last->tier : r->tier));
+	/* a pin that names no model has no tier: null, not the zero tier */
+	if (last == NULL && r->model == NULL && r->mode == ROUTE_PINNED)
+		cJSON_AddNullToObject(o, "tier");
+	else
+		cJSON_AddStringToObject(o, "tier", tier_str(last ? last->tier : r->tier));
 	ro = cJSON_AddObjectToObject(o, "route");
 	cJSON_AddStringToObject(ro, "mode", route_mode_str(r->mode));
-	cJSON_AddStringToObject(ro, "tier", tier_str(r->tier));
+	if (r->model == NULL && r->mode == ROUTE_PINNED)
+		cJSON_AddNullToObject(ro, "tier");
+	else
+		cJSON_AddStringToObject(ro, "tier", tier_str(r->tier));
+	/* the pin as it was asked, whether or not it named a model */
+	if (r->mode == ROUTE_PINNED && (a->p.o.model != NULL || r->model != NULL))
+		cli_json_text(ro, "model", a->p.o.model != NULL ? a->p.o.model : r->model->name);
 	cJSON_AddStringToObject(ro, "reason", r->reason);
 	cJSON_AddNumberToObject(ro, "score", r->score);
 	cJSON_AddBoolToObject(ro, "budget_adjusted", r->budget_adjusted);
@@ -230,8 +240,8 @@ ask_print_json(struct ask *a, struct chat *c, struct ledger *l, int rc)
 	else
 		cJSON_AddNullToObject(o, "conversation_id");
 	cJSON_AddNumberToObject(o, "latency_ms", (double)t->latency_ms);
-	if (t->error != NULL)
-		cli_json_text(o, "error", t->error);
+	if (t->error != NULL || a->fail != NULL)
+		cli_json_text(o, "error", t->error != NULL ? t->error : a->fail);
 	cJSON_AddNumberToObject(o, "exit_code", rc);
 	s = cJSON_PrintUnformatted(o);
 	/* through out_write: a reader that left is told apart from a full disk */

@@ -251,12 +251,20 @@ route_print_text(const struct app *cli, const struct chat_route *r, const struct
 	printf("estimate  %s on %s\n", money, r->model ? r->model->name : "(no model)");
 	route_print_budget(cli, r, b);
 	for (t = 0; t < TIER_COUNT; t++) {
+		char *line;
+		size_t n;
+
 		pricing_format(est[t].cost, true, money, sizeof(money));
-		printf("%-9s %-9s %-24s %-10s%s%s%s\n", t == 0 ? "cost" : "", tier_str((enum tier)t),
-		    est[t].model ? est[t].model->name : "(no model)", money,
+		line = xstrfmt("%-9s %-9s %-24s %-10s%s%s%s", t == 0 ? "cost" : "",
+		    tier_str((enum tier)t), est[t].model ? est[t].model->name : "(no model)", money,
 		    est[t].model && !est[t].key ? "  no key" : "",
 		    est[t].too_long ? "  too long for its context window" : "",
 		    r->tier == t && est[t].model == r->model ? "  <- chosen" : "");
+		/* the columns' padding ends where the line's words do: no trailing blanks */
+		for (n = strlen(line); n > 0 && line[n - 1] == ' '; n--)
+			line[n - 1] = '\0';
+		printf("%s\n", line);
+		free(line);
 	}
 }
 

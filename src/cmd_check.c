@@ -502,6 +502,32 @@ trailing_comments(struct buf *cmd, char **explain)
 	}
 }
 
+#define EXPLAIN_MAX 160   /* bytes of a sentence taken as the explanation */
+
+/*
+ * A sentence after the command as its one-line explanation, malloc'd: cut
+ * at EXPLAIN_MAX bytes on a character's boundary, with an ellipsis; NULL for
+ * a line that introduces something else ("Or, with find:").
+ */
+static char *
+explain_sentence(const char *line)
+{
+	size_t n = strlen(line);
+	struct buf b;
+
+	if (!is_prose(line) || line[n - 1] == ':')
+		return NULL;
+	if (n <= EXPLAIN_MAX)
+		return xstrdup(line);
+	n = EXPLAIN_MAX;
+	while (n > 0 && ((unsigned char)line[n] & 0xC0) == 0x80)
+		n--;
+	buf_init(&b, 0);
+	buf_add(&b, line, n);
+	buf_adds(&b, "\xe2\x80\xa6");
+	return buf_detach(&b);
+}
+
 /*
  * Read the command and its explanation from a reply; the command malloc'd, NULL
  * if none. A model that talks before its code ("Sure! Here is the command:")
@@ -511,7 +537,8 @@ trailing_comments(struct buf *cmd, char **explain)
  * first line alone. Without a fence, it is the lines up to a blank line, a
  * comment or a sentence (is_prose): "I can't help with that." or "That lists
  * them." is talk, never a command, and "Here it is:" before one is skipped. A command wrapped with a backslash at the end of its lines is made
- * one line again. A reply cut off (cut) is read up to its last newline, and a
+ * one line again. The explanation is a comment with the command, else the
+ * first sentence after it (outside any fence), one line. A reply cut off (cut) is read up to its last newline, and a
  * command it cut (a fence left open, lines running on to the cut) is none.
  */
 char *
@@ -520,6 +547,7 @@ cmd_parse_reply(const char *text, bool cut, char **explain)
 	struct buf cmd;
 	const char *p = text, *end = text + strlen(text);
 	bool fenced = has_fence(text), inside = false, more = false, prompt = false;
+	char *after = NULL;
 	enum reading at = READ_BEFORE;
 	size_t indent = 0;
 
@@ -552,10 +580,17 @@ cmd_parse_reply(const char *text, bool cut, char **explain)
 			}
 		} else if (*explain == NULL && line[0] == '#') {
 			*explain = xstrdup(str_trim(line + 1));
+		} else if (at == READ_AFTER && after == NULL && !inside && !fence) {
+			after = explain_sentence(line);
 		}
 		free(copy);
 	}
 	trailing_comments(&cmd, explain);
+	/* a comment with the command says it best; else the first sentence after it */
+	if (*explain == NULL)
+		*explain = after;
+	else
+		free(after);
 	/* the line cut short may still show that the command had ended before it */
 	p += strspn(p, " \t");
 	if (cut && at == READ_IN && (str_startswith(p, "```") || (!fenced && *p == '#')))

@@ -180,3 +180,34 @@ run_llm -q -m deaduser "hi"
 check_contains "connection refused, password in the address: the server named" "$ERR" \
     "check that the server at http://127.0.0.1:9/v1 is up"
 check_not_contains "connection refused: no password" "$ERR" "secret"
+
+# An empty answer the model ended well: not a success a script could take for
+# one. Exit 1 (the provider gave no answer), said on stderr with what to do,
+# and under --json as the error; a cut-off or filtered one keeps exit 0.
+t_write_config
+sed 's/^\[llm\]$/[llm]\nescalate = no/' "$LLM_CONFIG_DIR/config.ini" >"$T/cfg" &&
+    mv "$T/cfg" "$LLM_CONFIG_DIR/config.ini"
+fake_reset
+fake_reply '{"text":""}'
+run_llm -t cheap "hi"
+check_rc "empty answer: exit 1" 1
+check_eq "empty answer: nothing on stdout" "$OUT" ""
+check_eq "empty answer: said, with the tier up" "$ERR" \
+    "llm: test-cheap gave an empty answer; ask again one tier up with -t mid"
+check_eq "empty answer: asked once" "$(fake_count)" 1
+fake_reply '{"text":""}'
+run_llm -q -m test-frontier "hi"
+check_rc "empty answer, frontier: exit 1" 1
+check_eq "empty answer, frontier: no tier up to name" "$ERR" \
+    "llm: test-frontier gave an empty answer; ask again, or another model with -m"
+fake_reply '{"text":""}'
+run_llm --json -t cheap "hi"
+check_rc "empty answer, --json: exit 1" 1
+printf '%s' "$OUT" >"$T/empty.json"
+check_eq "empty answer, --json: the error" "$(json_get "$T/empty.json" error)" \
+    "test-cheap gave an empty answer; ask again one tier up with -t mid"
+check_eq "empty answer, --json: its exit code" "$(json_get "$T/empty.json" exit_code)" 1
+fake_reply '{"text":"","stop":"length"}'
+run_llm -q -t cheap "hi"
+check_rc "empty answer cut off: exit 0 as documented" 0
+check_contains "empty answer cut off: said" "$ERR" "cut off at the length limit"

@@ -205,6 +205,12 @@ EOF
 	check_eq "zsh: commands after help" "$(zsh_complete 'llm help ')" \
 	    "$(printf '%s\n' "$COMMANDS" | sort)"
 	check_eq "zsh: no commands after an option's value" "$(zsh_complete 'llm -t cheap bu')" ""
+	# flags together with the option that takes the next word last: -qt TIER
+	check_eq "zsh: tiers after -qt" "$(zsh_complete 'llm -qt ')" "$(lines auto cheap frontier mid)"
+	check_eq "zsh: models after -vm" "$(zsh_complete 'llm -vm test-')" \
+	    "$(lines test-cheap test-frontier test-local test-mid)"
+	check_eq "zsh: no commands after -qt's value" "$(zsh_complete 'llm -qt cheap bu')" ""
+	check_eq "zsh: tiers after do -qt" "$(zsh_complete 'llm do -qt ')" "$(lines auto cheap frontier mid)"
 	check_eq "zsh: commands after --no-color" "$(zsh_complete 'llm --no-color ')" \
 	    "$(printf '%s\n' "$COMMANDS" | sort)"
 else
@@ -255,6 +261,13 @@ if command -v fish >/dev/null 2>&1; then
 	check_eq "fish: tiers after models --tier" "$(fish_complete 'llm models --tier ')" \
 	    "$(lines cheap frontier mid)"
 	check_eq "fish: tiers after models -t" "$(fish_complete 'llm models -t ')" "$(lines cheap frontier mid)"
+	# flags together with the option that takes the next word last: -qt TIER
+	check_eq "fish: tiers after -qt" "$(fish_complete 'llm -qt ')" "$(lines auto cheap frontier mid)"
+	check_eq "fish: models after -vm" "$(fish_complete 'llm -vm test-')" \
+	    "$(lines test-cheap test-frontier test-local test-mid)"
+	check_eq "fish: no commands after -qt's value" "$(fish_complete 'llm -qt cheap bu')" ""
+	check_eq "fish: -qt's value is no prompt word" "$(fish_complete 'llm -qt cheap --ti')" "--tier"
+	check_eq "fish: tiers after do -qt" "$(fish_complete 'llm do -qt ')" "$(lines auto cheap frontier mid)"
 else
 	echo "# skip fish: not installed"
 fi

@@ -97,6 +97,15 @@ row "401" '{"status":401}' 4 "rejected the key (HTTP 401"
 row "403" '{"status":403}' 4 "rejected the key (HTTP 403"
 row "404 model" '{"status":404}' 1 "not found (HTTP 404"
 check_eq "4xx: never retried" "$(fake_count)" 4
+# a request the server refused as it is: the same bytes get the same answer, so
+# none is tried again, whatever type the body gives (the fake's says
+# server_error or api_error), and the cause says what to change
+row "400" '{"status":400}' 1 "refused the request as it is (not retried)"
+check_eq "400: never retried" "$(fake_count)" 4
+row "413" '{"status":413}' 1 "the request is too large for"
+check_eq "413: never retried" "$(fake_count)" 4
+row "422" '{"status":422}' 1 "refused the request as it is (not retried)"
+check_eq "422: never retried" "$(fake_count)" 4
 row "429 Retry-After" '{"status":429,"retry_after":"1"}' 1 "HTTP 429 after 3 tries"
 check_eq "429 Retry-After: three tries each" "$(fake_count)" 12
 for m in $MODELS; do

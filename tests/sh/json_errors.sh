@@ -55,6 +55,18 @@ run_llm --json -m no-such-model x
 check_rc "--json, an unknown model: exit 2" 2
 check_eq "--json, an unknown model: one object" "$(wc -l <"$T/out")" 1
 check_contains "--json, an unknown model: the answer's object" "$(json_get "$T/out" finish)" error
+# what was asked: a pin, of that name; no tier is known, so none is made up
+check_eq "--json, an unknown model: the route says pinned, and the name" \
+    "$(json_get "$T/out" route.mode) $(json_get "$T/out" route.model)" "pinned no-such-model"
+check_eq "--json, an unknown model: no tier made up" \
+    "$(json_get "$T/out" route.tier) $(json_get "$T/out" tier)" "null null"
+fake_reply '{"text":"hi"}'
+run_llm --json -m test-mid x
+check_eq "--json, a known pin: its name and tier" \
+    "$(json_get "$T/out" route.mode) $(json_get "$T/out" route.model) $(json_get "$T/out" route.tier)" \
+    "pinned test-mid mid"
+run_llm --json -t mid x
+check_eq "--json, no pin: no route.model" "$(json_get "$T/out" route.model)" ""
 
 # A broken config is a usage or config error too: its lines are the error.
 t_config_append 'tier = nowhere'

@@ -93,6 +93,9 @@ check_rc "text: exit 0" 0
 check_contains "text: tier line" "$OUT" "tier      cheap (auto)"
 check_contains "text: estimated cost marked" "$OUT" "~\$0.000"
 check_contains "text: the chosen row" "$OUT" "<- chosen"
+check_eq "text: no line ends in a blank" "$(printf '%s\n' "$OUT" | grep -c ' $')" 0
+check_contains "text: the rows after the chosen one still aligned" "$OUT" \
+    "          mid       test-mid                 ~\$"
 
 route_json pinned -m test-mid "hi there!"
 check_eq "pin: model" "$(json_get "$T/pinned.json" model)" test-mid

@@ -169,7 +169,29 @@ test_parse_reply(void)
 	reply_reads("```sh\nfind . -size +1G\n```\n# big files", "find . -size +1G", "big files");
 	/* a model that talks first: the command is in the fence, not the talk */
 	reply_reads("Sure! Here is the command:\n\n```bash\nfind . -name '*.o' -delete\n```\n"
-	    "This deletes the object files.", "find . -name '*.o' -delete", NULL);
+	    "This deletes the object files.", "find . -name '*.o' -delete",
+	    "This deletes the object files.");
+	/* the sentence after the fence is its explanation: the first one, one line */
+	reply_reads("```sh\nls -la\n```\nLists files.", "ls -la", "Lists files.");
+	reply_reads("```sh\nls -la\n```\n\nLists files.\nHidden ones too.\n", "ls -la", "Lists files.");
+	reply_reads("```sh\nls -la\n# every file\n```\nLists files.", "ls -la", "every file");
+	reply_reads("```sh\nls -la\n```\nOr, with find:\n```sh\nfind .\n```\n", "ls -la", NULL);
+	reply_reads_cut("```sh\nls -la\n```\nLists fi", true, "ls -la", NULL);
+	{
+		/* cut on a character's boundary, never inside one */
+		char reply[256], want[256], as[160];
+
+		memset(as, 'a', 153);
+		as[153] = '\0';
+		snprintf(reply, sizeof reply, "ls\nLists %s\xc3\xa9.", as);
+		snprintf(want, sizeof want, "Lists %s\xe2\x80\xa6", as);
+		reply_reads(reply, "ls", want);
+	}
+	reply_reads("```sh\nls\n```\nLists every file in this directory, and this sentence runs on "
+	    "well past what one line under a command should hold, so it is cut at its limit with an "
+	    "ellipsis to show it.",
+	    "ls", "Lists every file in this directory, and this sentence runs on well past what one "
+	    "line under a command should hold, so it is cut at its limit with an ellipsis to\xe2\x80\xa6");
 	reply_reads("To list them:\n```\n# every file, hidden ones too\nls -la\n```\n",
 	    "ls -la", "every file, hidden ones too");
 	reply_reads("", NULL, NULL);
@@ -191,7 +213,7 @@ test_parse_reply(void)
 	    "copies a into out");
 	reply_reads("for f in *.log; do\n  gzip \"$f\"\ndone\n# compress the logs",
 	    "for f in *.log; do\n  gzip \"$f\"\ndone", "compress the logs");
-	reply_reads("ls\n\nThat lists them.", "ls", NULL);
+	reply_reads("ls\n\nThat lists them.", "ls", "That lists them.");
 	/* a session shown with prompt signs: the commands, not their output */
 	reply_reads("```\n$ cd src\n$ ls\nmain.c\n```\n", "cd src\nls", NULL);
 	/* talk is no command: a sentence whose first word is nothing the shell runs */
@@ -201,7 +223,8 @@ test_parse_reply(void)
 	reply_reads("..\n", NULL, NULL);
 	reply_reads("# no command can undo a sent mail\n", NULL, "no command can undo a sent mail");
 	reply_reads("Here is the command:\nls -la\n# list every file", "ls -la", "list every file");
-	reply_reads("ls -la\nThat lists every file, hidden ones too.", "ls -la", NULL);
+	reply_reads("ls -la\nThat lists every file, hidden ones too.", "ls -la",
+	    "That lists every file, hidden ones too.");
 	/* a command that ends as a sentence does is still one */
 	reply_reads("du -sh .\n", "du -sh .", NULL);
 	reply_reads("cp notes.txt ..", "cp notes.txt ..", NULL);
