@@ -27,6 +27,7 @@ struct cred_seen {
 static struct cred_seen *cred_seen;
 static size_t cred_nseen;
 static bool cred_keyring_down;   /* the keyring failed once: do not ask again */
+static char *cred_keyring_why;   /* why it failed, when it did */
 
 /* "none", "env", "keyring" or "command". */
 const char *
@@ -218,16 +219,24 @@ cred_keyring_has(const char *name)
 		if (strcmp(cred_seen[i].name, name) == 0)
 			return cred_seen[i].has ? 0 : 1;
 	r = keyring_has(name, &cause);
-	free(cause);
 	if (r < 0) {
 		cred_keyring_down = true;
+		cred_keyring_why = cause;
 		return -1;
 	}
+	free(cause);
 	cred_seen = xreallocarray(cred_seen, cred_nseen + 1, sizeof(*cred_seen));
 	cred_seen[cred_nseen].name = xstrdup(name);
 	cred_seen[cred_nseen].has = r == 0;
 	cred_nseen++;
 	return r;
+}
+
+/* Why the keyring could not be asked, or NULL when it could (or was not asked). */
+const char *
+cred_keyring_error(void)
+{
+	return cred_keyring_why;
 }
 
 /* The key_env variable when it is set and not empty, or NULL. */
@@ -349,8 +358,15 @@ cred_missing_msg(const struct provider_conf *p)
 char *
 cred_fail_msg(const struct provider_conf *p, const char *why)
 {
-	char *msg = cred_missing_msg(p), *out;
+	char *msg, *out;
 
+	/*
+	 * The keyring could not be asked (no bus, locked, no answer): its own
+	 * message says what to do, and "store one with llm keys set" would not.
+	 */
+	if (why != NULL && strstr(why, "keyring: ") != NULL)
+		return xstrdup(why);
+	msg = cred_missing_msg(p);
 	if (why == NULL)
 		return msg;
 	out = xstrfmt("%s (%s)", msg, why);

@@ -43,6 +43,12 @@ bool cred_available(const struct provider_conf *p);
  */
 enum cred_source cred_probe(const struct provider_conf *p);
 
+/*
+ * Why the keyring could not be asked by cred_available or cred_probe (a
+ * message saying what to do), or NULL when it answered or was not asked.
+ */
+const char *cred_keyring_error(void);
+
 /* The message for a provider with no key: names key_env, `llm keys set NAME` and key_command. */
 char *cred_missing_msg(const struct provider_conf *p);
 /* That message, and why (when not NULL) in parentheses: what a request that has no key says. */
