@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "util.h"
+#include "visible.h"
 
 /* Length of the valid UTF-8 sequence at s, or 0 if the bytes there are not one. */
 static size_t
@@ -766,10 +767,17 @@ char *
 git_msg_clean(const char *reply, const char *comment)
 {
 	char *text = git_msg_sanitize(reply), **lines, *subject;
-	size_t n, i = 0, end, pad;
+	size_t n, i = 0, k, end, pad;
 	struct buf b;
 
 	n = reply_lines(after_thinking(text), &lines);
+	/*
+	 * A line of only Unicode spaces or zero-width characters looks blank in
+	 * git log: it is blank, so a reply of nothing else is no draft at all.
+	 */
+	for (k = 0; k < n; k++)
+		if (!visible_any(lines[k], strlen(lines[k])))
+			lines[k][0] = '\0';
 	while (i < n && lines[i][0] == '\0')
 		i++;
 	end = n;

@@ -409,6 +409,18 @@ check_contains "empty reply: says what it cost" "$ERR" \
     "llm: commit message not drafted: the reply was empty; billed on cheap (test-cheap), "
 fake_reset
 
+# Only Unicode spaces and zero widths look empty in git log: no draft either.
+for text in '\u00a0' '\u2003\n\u200b\u3000\n\ufeff'; do
+	cp "$T/msg.orig" "$T/msg"
+	fake_reply "{\"text\":\"$text\"}"
+	run_llm git commit-msg "$T/msg"
+	check "invisible reply $text: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+	check_eq "invisible reply $text: one line, exit 0" "$RC $(wc -l <"$T/err" | tr -d ' ')" "0 1"
+	check_contains "invisible reply $text: says so" "$ERR" \
+	    "llm: commit message not drafted: the reply was empty; billed on cheap (test-cheap), "
+	fake_reset
+done
+
 cp "$T/msg.orig" "$T/msg"
 unset OPENAI_API_KEY
 run_llm git commit-msg "$T/msg"

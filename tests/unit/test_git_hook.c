@@ -491,6 +491,14 @@ test_clean(void)
 	    "fix: close the file\n");
 	CHECK_STR_FREE(git_msg_clean("fix: one thing:\n\nand more\n", "#"), "fix: one thing:\n\nand more\n");
 	CHECK_STR_FREE(git_msg_clean("Subject:\ndocs: say why\n", "#"), "docs: say why\n");
+	/* only Unicode spaces or zero-width characters: no draft */
+	CHECK(git_msg_clean("\xc2\xa0", "#") == NULL);
+	CHECK(git_msg_clean("\xc2\xa0\n\xe2\x80\x8b\xe2\x80\x83\n\xe3\x80\x80\xef\xbb\xbf\n", "#") == NULL);
+	CHECK(git_msg_clean("\xe2\x81\xa0\xe3\x85\xa4\xe2\xa0\x80\xc2\xad\xef\xb8\x8f", "#") == NULL);
+	/* an invisible first line is not the subject */
+	CHECK_STR_FREE(git_msg_clean("\xc2\xa0\nfix: close the file\n", "#"), "fix: close the file\n");
+	/* a visible character among them is kept */
+	CHECK_STR_FREE(git_msg_clean("fix\xc2\xa0it\n", "#"), "fix\xc2\xa0it\n");
 	/* a line alone is the subject, with a newline after it or not */
 	CHECK_STR_FREE(git_msg_clean("Refactor:\n\n", "#"), "Refactor:\n");
 	CHECK_STR_FREE(git_msg_clean("Refactor:", "#"), "Refactor:\n");
