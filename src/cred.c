@@ -221,7 +221,10 @@ cred_keyring_has(const char *name)
 	r = keyring_has(name, &cause);
 	if (r < 0) {
 		cred_keyring_down = true;
-		cred_keyring_why = cause;
+		if (!keyring_absent())
+			cred_keyring_why = cause;
+		else
+			free(cause);
 		return -1;
 	}
 	free(cause);
@@ -232,7 +235,10 @@ cred_keyring_has(const char *name)
 	return r;
 }
 
-/* Why the keyring could not be asked, or NULL when it could (or was not asked). */
+/*
+ * Why a keyring that is there could not be asked (no answer, locked), or NULL
+ * when it could, was not asked, or is not there at all.
+ */
 const char *
 cred_keyring_error(void)
 {
@@ -324,6 +330,8 @@ cred_get(const struct provider_conf *p, char **key, enum cred_source *src, char 
 		*src = CRED_KEYRING;
 		return 0;
 	}
+	if (r < 0 && !keyring_absent() && cred_keyring_why == NULL)
+		cred_keyring_why = xstrdup(why);
 	if (r < 0 && !has_cmd && p->requires_key) {
 		if (p->key_env != NULL && *p->key_env != '\0')
 			xasprintf(cause, "provider %s: $%s is not set, and %s", p->name, p->key_env, why);
@@ -364,7 +372,7 @@ cred_fail_msg(const struct provider_conf *p, const char *why)
 	 * The keyring could not be asked (no bus, locked, no answer): its own
 	 * message says what to do, and "store one with llm keys set" would not.
 	 */
-	if (why != NULL && strstr(why, "keyring: ") != NULL)
+	if (why != NULL && cred_keyring_why != NULL && strstr(why, cred_keyring_why) != NULL)
 		return xstrdup(why);
 	msg = cred_missing_msg(p);
 	if (why == NULL)

@@ -44,8 +44,9 @@ bool cred_available(const struct provider_conf *p);
 enum cred_source cred_probe(const struct provider_conf *p);
 
 /*
- * Why the keyring could not be asked by cred_available or cred_probe (a
- * message saying what to do), or NULL when it answered or was not asked.
+ * Why a keyring that is there could not be asked by cred_get, cred_available
+ * or cred_probe (no answer, locked: a message saying what to do), or NULL
+ * when it answered, was not asked, or is not there at all.
  */
 const char *cred_keyring_error(void);
 

@@ -37,6 +37,15 @@ static struct {
 static const struct dl_sym keyring_syms[] = { KEYRING_SYMS(KEYRING_SYM) };
 #undef KEYRING_SYM
 
+/* Whether the last failure was for want of a Secret Service, not one that failed to answer. */
+static bool keyring_was_absent;
+
+bool
+keyring_absent(void)
+{
+	return keyring_was_absent;
+}
+
 /* Load libsecret once: 0, or -1 with *cause. */
 static int
 keyring_load(char **cause)
@@ -49,6 +58,7 @@ keyring_load(char **cause)
 		return 0;
 	h = dlopen("libsecret-1.so.0", RTLD_NOW | RTLD_LOCAL);
 	if (h == NULL) {
+		keyring_was_absent = true;
 		xasprintf(cause, "keyring: cannot load libsecret (%s): install it (Debian and Ubuntu: "
 		    "libsecret-1-0), or set key_env or key_command for the provider in config.ini",
 		    dlerror());
@@ -242,6 +252,7 @@ keyring_bus_check(char **cause)
 		if (ok)
 			return 0;
 	}
+	keyring_was_absent = true;
 	xasprintf(cause, "keyring: no session bus (DBUS_SESSION_BUS_ADDRESS is not set), so no "
 	    "Secret Service: " KEYRING_FIX);
 	return -1;
@@ -264,6 +275,7 @@ keyring_error(GError *err, const char *what, char **cause)
 		    "daemon is running and not stuck, or set key_env or key_command for the provider "
 		    "in config.ini", msg);
 	} else if (err != NULL && err->domain == G_IO_ERROR && err->code != G_IO_ERROR_CANCELLED) {
+		keyring_was_absent = true;
 		xasprintf(cause, "keyring: cannot reach the session bus (%s), so no Secret Service: "
 		    KEYRING_FIX, msg);
 	} else if (err != NULL && (g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
@@ -273,6 +285,7 @@ keyring_error(GError *err, const char *what, char **cause)
 	    || g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_FAILED)
 	    || g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND)
 	    || g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_NO_SERVER))) {
+		keyring_was_absent = true;
 		xasprintf(cause, "keyring: no Secret Service on the session bus (%s): " KEYRING_FIX, msg);
 	} else if (err != NULL && (g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT)
 	    || strstr(msg, "/collection/") != NULL)) {
@@ -296,6 +309,7 @@ keyring_connect(int secs, char **cause)
 	GDBusConnection *bus;
 	bool expired;
 
+	keyring_was_absent = false;
 	if (keyring_bus_check(cause) < 0 || keyring_load(cause) < 0)
 		return -1;
 	keyring_watch_start(&w, secs);
