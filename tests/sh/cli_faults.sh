@@ -47,6 +47,18 @@ run_llm -q -m test-mid "hi"
 check_rc "403: exit 4" 4
 check_contains "403: names the fix" "$ERR" "llm keys set anthropic"
 
+# A 403 whose code says the model is not the key's to use: the key is fine.
+fake_reset
+fake_reply '{"status":403,"code":"model_not_found","message":"Project `proj_x` does not have access to model `test-cheap-1`"}'
+run_llm -q -m test-cheap "hi"
+check_rc "403 model_not_found: exit 1, not a rejected key" 1
+check_contains "403 model_not_found: says the model is not available to this key" "$ERR" \
+    "openai: model test-cheap-1 is not available to this key (HTTP 403: Project"
+check_contains "403 model_not_found: says what to do" "$ERR" "use another model or tier"
+check_not_contains "403 model_not_found: does not blame the key" "$ERR" "rejected the key"
+check_not_contains "403 model_not_found: does not say to set a new key" "$ERR" "llm keys set"
+check_eq "403 model_not_found: not retried" "$(fake_count)" 1
+
 # A server that echoes the key in its error: the key is shown by its last four
 # characters alone, on stderr, under --json and in the hook's line.
 fake_reset
