@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -136,6 +137,34 @@ cred_status_msg(int status)
 	if (WIFSIGNALED(status))
 		return xstrfmt("key_command was killed by signal %d", WTERMSIG(status));
 	return xstrfmt("key_command ended abnormally (status %d)", status);
+}
+
+/*
+ * Why text cannot be a key as it stands, or NULL: a line copied whole from a
+ * shell profile or a .env file (OPENAI_API_KEY=sk-..., export ...), an
+ * Authorization header's value (Bearer sk-...) or a key in quotes would be
+ * sent as is, and every request would then fail as a rejected key with
+ * nothing to say why.
+ */
+const char *
+cred_not_a_key(const char *key)
+{
+	size_t n = strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"), len = strlen(key);
+
+	if (strncasecmp(key, "Bearer ", 7) == 0 || strncasecmp(key, "Basic ", 6) == 0)
+		return "the text starts with the word of an Authorization header (Bearer), which "
+		    "llm adds itself";
+	if (strpbrk(key, " \t") != NULL)
+		return "the key holds a space (a line such as `export NAME=KEY`?)";
+	if (n > 0 && key[n] == '=' && key[n + 1] != '\0' && memchr(key, '_', n) != NULL)
+		return "the text reads NAME=KEY (a line of a .env file?)";
+	if (len > 1 && (key[0] == '"' || key[0] == '\'') && key[len - 1] == key[0])
+		return "the key is in quotes";
+	/* keys are ASCII; a chat app's curly quotes or an editor's byte order mark are not */
+	for (; *key != '\0'; key++)
+		if ((unsigned char)*key >= 0x80)
+			return "the key holds a character that is not ASCII (curly quotes?)";
+	return NULL;
 }
 
 /* Take the first line of out, trimmed, as the key. */
@@ -286,10 +315,19 @@ cred_available(const struct provider_conf *p)
 static int
 cred_from_command(const struct provider_conf *p, char **key, char **cause)
 {
+	const char *wrong;
 	char *why = NULL;
 
-	if (cred_run_command(p->key_command, key, &why) == 0)
-		return 0;
+	if (cred_run_command(p->key_command, key, &why) == 0) {
+		/* the same check as llm keys set; the message never holds the text */
+		if ((wrong = cred_not_a_key(*key)) == NULL)
+			return 0;
+		secret_free(*key);
+		*key = NULL;
+		xasprintf(cause, "provider %s: key_command printed something other than a key: %s; "
+		    "make it print the key alone, as the provider shows it", p->name, wrong);
+		return -1;
+	}
 	xasprintf(cause, "provider %s: %s", p->name, why);
 	free(why);
 	return -1;

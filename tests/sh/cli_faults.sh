@@ -59,6 +59,25 @@ check_not_contains "403 model_not_found: does not blame the key" "$ERR" "rejecte
 check_not_contains "403 model_not_found: does not say to set a new key" "$ERR" "llm keys set"
 check_eq "403 model_not_found: not retried" "$(fake_count)" 1
 
+# key_command printing an Authorization header's value: refused as llm keys set
+# refuses it, before anything is sent, without showing the text.
+fake_reset
+t_config_append "[provider.openai]
+key_command = echo \"Bearer sk-test-bearer-4321\""
+(unset OPENAI_API_KEY; run_llm -q -m test-cheap "hi"; echo "$RC" >"$T/rc"; printf '%s' "$ERR" >"$T/err")
+ERR=$(cat "$T/err")
+check_eq "key_command Bearer: exit 4" "$(cat "$T/rc")" 4
+check_contains "key_command Bearer: says why" "$ERR" \
+    "key_command printed something other than a key: the text starts with the word of an Authorization header (Bearer)"
+check_contains "key_command Bearer: says what to do" "$ERR" "make it print the key alone"
+check_not_contains "key_command Bearer: the text is not shown" "$ERR" "sk-test-bearer"
+check_eq "key_command Bearer: nothing sent" "$(fake_count)" 0
+(unset OPENAI_API_KEY; run_llm keys check openai; echo "$RC" >"$T/rc"; printf '%s' "$ERR" >"$T/err")
+check_eq "key_command Bearer: keys check exits 4" "$(cat "$T/rc")" 4
+check_contains "key_command Bearer: keys check says why" "$(cat "$T/err")" "Authorization header"
+check_not_contains "key_command Bearer: keys check does not show it" "$(cat "$T/err")" "sk-test-bearer"
+t_write_config
+
 # A server that echoes the key in its error: the key is shown by its last four
 # characters alone, on stderr, under --json and in the hook's line.
 fake_reset
