@@ -148,6 +148,14 @@ llm=$LLM_REAL
 "
 t_ledger_reset
 fake_reset
+
+# A bare repository commits nothing: a hook there could never run.
+git init -q --bare "$T/bare.git"
+(cd "$T/bare.git" && run_llm git install-hook; echo "$RC" >"$T/rc"; printf '%s' "$ERR" >"$T/err")
+check_eq "bare repository: refused, exit 2" "$(cat "$T/rc")" 2
+check_contains "bare repository: says why" "$(cat "$T/err")" \
+    "llm: git install-hook: this is a bare repository: nothing is committed in it"
+check "bare repository: no hook written" test ! -e "$T/bare.git/hooks/prepare-commit-msg"
 run_llm git install-hook
 
 # --- a commit gets the draft ------------------------------------------------
