@@ -212,14 +212,18 @@ check_eq "terminal, NO_COLOR: the line is plain" "$(cat "$T/pty")" \
 git reset -q
 rm tty.txt
 
-# A long subject is cut at a word boundary to 72 characters.
+# A long subject is cut at a word boundary within 72 characters, marked, and
+# what was cut opens the body: nothing the model wrote is dropped.
 printf 'more\n' >>hello.c
 git add hello.c
 fake_reply '{"text":"```\nfix(hello): make the greeting program print a longer and friendlier message on every start\n\nBody.\n```"}'
 git commit -q
-check_eq "subject cut at a word to 72 characters" "$(git log -1 --format=%s)" \
-    "fix(hello): make the greeting program print a longer and friendlier"
-check_eq "body kept, fences dropped" "$(git log -1 --format=%b)" "Body."
+check_eq "subject cut at a word within 72 characters, marked" "$(git log -1 --format=%s)" \
+    "fix(hello): make the greeting program print a longer and friendlier$(printf '\342\200\246')"
+check_eq "the rest of the subject opens the body; body kept, fences dropped" \
+    "$(git log -1 --format=%b)" "$(printf '\342\200\246')message on every start
+
+Body."
 
 # With -v git puts the diff below a scissors line; the draft still goes on top.
 printf 'verbose\n' >v.txt
