@@ -199,13 +199,14 @@ check_contains "connection refused: what to do" "$ERR" \
     "network error: Failed to connect to 127.0.0.1 port 9"
 check_contains "connection refused: where to look" "$ERR" \
     ", after 3 tries; check that the server at http://127.0.0.1:9/v1 is up, or use another tier with -t"
-# a password in the server's address is not said
+# a token in the server's address is not said (a password there is refused:
+# config_files.sh)
 t_config_append "[provider.deaduser]
 api = openai
-base_url = http://someone:pw-secret-0006@127.0.0.1:9/v1?token=tok-secret-0007
+base_url = http://127.0.0.1:9/v1?token=tok-secret-0007
 requires_key = no
 $(t_model deaduser deaduser dead-2 cheap 1 1)"
 run_llm -q -m deaduser "hi"
-check_contains "connection refused, password in the address: the server named" "$ERR" \
+check_contains "connection refused, token in the address: the server named" "$ERR" \
     "check that the server at http://127.0.0.1:9/v1 is up"
 check_not_contains "connection refused: no password" "$ERR" "secret"
