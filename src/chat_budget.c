@@ -64,6 +64,13 @@ reserve_offline(struct chat *c, const struct model *m, int rc, int64_t worst,
 	return rc == LEDGER_RESERVED ? CHAT_OK : CHAT_BUDGET;
 }
 
+/*
+ * The other way under the budget: the worst case counts the whole reply cap,
+ * which a smaller --max-tokens lowers.
+ */
+#define BUDGET_LOWER_HINT \
+	", or lower the worst case with a smaller reply cap (--max-tokens N)"
+
 /* Tell whether worst case passes the user's own budget and not the team's. */
 bool
 chat_over_own_budget(const struct meter *mt, int64_t worst)
@@ -81,13 +88,15 @@ chat_own_budget_refusal(const struct model *m, int64_t worst, const struct meter
 	const char *user = t != NULL ? t->user : "the user";
 	char w[32], a[32], b[32], d[32], *s;
 
-	money(worst, false, w, sizeof w);
+	/* an estimate (the input is counted before it is sent), marked as the route line marks it */
+	money(worst, true, w, sizeof w);
 	money(mt->user_spent, false, a, sizeof a);
 	money(mt->user_reserved, false, b, sizeof b);
 	pricing_format_exact(mt->user_limit, d, sizeof d);
 	xasprintf(&s, "budget: worst case %s on %s would pass %s's own budget for %s"
 	    " (spent %s, reserved %s of %s); the team's admin raises it with"
-	    " llm budget set --user %s USD", w, m->name, user, mt->month, a, b, d, user);
+	    " llm budget set --user %s USD" BUDGET_LOWER_HINT, w, m->name, user, mt->month, a, b, d,
+	    user);
 	return s;
 }
 
@@ -99,7 +108,7 @@ chat_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt
 	const struct ledger_team *t = ledger_team();
 	char w[32], a[32], b[32], d[32], *s;
 
-	money(worst, false, w, sizeof w);
+	money(worst, true, w, sizeof w);
 	money(mt->spent, mt->estimated, a, sizeof a);
 	money(mt->reserved, false, b, sizeof b);
 	pricing_format_exact(mt->limit, d, sizeof d);
@@ -107,11 +116,11 @@ chat_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt
 	if (mt->team && t != NULL)
 		xasprintf(&s, "budget: worst case %s on %s would pass team \"%s\"'s budget for %s"
 		    " (spent %s, reserved %s of %s); the team's admin raises it with"
-		    " llm budget set USD", w, m->name, t->team, mt->month, a, b, d);
+		    " llm budget set USD" BUDGET_LOWER_HINT, w, m->name, t->team, mt->month, a, b, d);
 	else
 		xasprintf(&s, "budget: worst case %s on %s would pass %s's budget (spent %s,"
 		    " reserved %s of %s); %s", w, m->name, mt->month, a, b, d,
-		    how != NULL ? how : "raise it with llm budget set USD");
+		    how != NULL ? how : "raise it with llm budget set USD" BUDGET_LOWER_HINT);
 	return s;
 }
 

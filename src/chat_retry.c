@@ -197,11 +197,15 @@ status_final(long status)
  * it names one, else the HTTP status (0 for an error event inside a 200 reply).
  * 401 and 403 are about the credentials whatever the body calls them, and 402
  * about the account's credit (DeepSeek's "Insufficient Balance" body calls
- * itself invalid_request_error, OpenRouter's names only the code).
+ * itself invalid_request_error, OpenRouter's names only the code). But a 403
+ * whose code says the model is not found (OpenAI's model_not_found, "does not
+ * have access to model") is about the model: the key is good for others.
  */
 static enum fault
 classify_fault(long status, enum fault by_type)
 {
+	if (status == 403 && by_type == FAULT_NOT_FOUND)
+		return FAULT_NOT_FOUND;
 	if (status == 401 || status == 403)
 		return FAULT_AUTH;
 	if (status == 402)
@@ -391,6 +395,10 @@ handle_http_error(struct chat *c, struct http_req *r)
 	if (status == 404)
 		chat_fail(c, CHAT_PROVIDER, "%s: model %s not found (HTTP 404: %s); check the id in "
 		    "[model.%s] or llm models", c->pc->name, c->model->id, text, c->model->name);
+	else if (f == FAULT_NOT_FOUND)
+		chat_fail(c, CHAT_PROVIDER, "%s: model %s is not available to this key (%s: %s); the "
+		    "key itself was accepted: ask for access to the model at %s, or use another model "
+		    "or tier (llm models)", c->pc->name, c->model->id, why, text, c->pc->name);
 	else if (fault_retryable(f) && hint >= 0 && wait_too_long(c, hint) && c->emitted == 0)
 		fail_wait(c, why, text, hint);
 	else if (fault_retryable(f))

@@ -502,7 +502,12 @@ route_keyless(struct chat *c, const struct chat_opts *o, struct chat_route *r, c
 		r->model = first[0];
 		route_estimates(c, o, r);
 	}
-	if (r->model != NULL && (pc = config_provider(c->cfg, r->model->provider)) != NULL) {
+	if (cred_keyring_error() != NULL) {
+		/* The keyring did not answer: that, not a missing key, is what to fix. */
+		xasprintf(cause, "no model of the %s tier has a key: %s", tier_str(r->tier),
+		    cred_keyring_error());
+	} else if (r->model != NULL
+	    && (pc = config_provider(c->cfg, r->model->provider)) != NULL) {
 		char *msg = cred_missing_msg(pc);
 		struct buf others;
 

@@ -69,6 +69,24 @@ hooks_dir(char **cause)
 }
 
 /*
+ * Whether the repository is bare, with *cause saying why no hook goes there:
+ * nothing is committed in a bare repository, so prepare-commit-msg never runs.
+ */
+static bool
+is_bare(char **cause)
+{
+	static const char *const bare[] = { "git", "rev-parse", "--is-bare-repository", NULL };
+	char *s = git_query(bare);
+	bool yes = s != NULL && strcmp(s, "true") == 0;
+
+	free(s);
+	if (yes)
+		*cause = xstrdup("this is a bare repository: nothing is committed in it, so the hook "
+		    "would never run; install it in a clone that has a work tree");
+	return yes;
+}
+
+/*
  * Where PATH finds llm, if that is this very program (malloc'd), else NULL:
  * the path as PATH gives it, which outlives an upgrade better than the file
  * a symbolic link there points at.
@@ -423,7 +441,7 @@ cli_git_install(int argc, char **argv)
 		}
 	}
 	dir = hooks_dir(&cause);
-	if (dir == NULL)
+	if (dir == NULL || is_bare(&cause))
 		goto out;
 	path = xstrfmt("%s/" HOOK_NAME, dir);
 	m = hook_manager(dir, path);

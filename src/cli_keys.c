@@ -253,30 +253,6 @@ keys_prompt(const char *provider, char *line, char **cause)
 	return rc;
 }
 
-/*
- * Why the text read cannot be a key as it stands, or NULL: a line copied
- * whole from a shell profile or a .env file (OPENAI_API_KEY=sk-..., export
- * ...) or a key in quotes would be kept as is, and every request would then
- * fail as a rejected key with nothing to say why.
- */
-static const char *
-keys_not_a_key(const char *key)
-{
-	size_t n = strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"), len = strlen(key);
-
-	if (strpbrk(key, " \t") != NULL)
-		return "the key holds a space (a line such as `export NAME=KEY`?)";
-	if (n > 0 && key[n] == '=' && key[n + 1] != '\0' && memchr(key, '_', n) != NULL)
-		return "the text reads NAME=KEY (a line of a .env file?)";
-	if (len > 1 && (key[0] == '"' || key[0] == '\'') && key[len - 1] == key[0])
-		return "the key is in quotes";
-	/* keys are ASCII; a chat app's curly quotes or an editor's byte order mark are not */
-	for (; *key != '\0'; key++)
-		if ((unsigned char)*key >= 0x80)
-			return "the key holds a character that is not ASCII (curly quotes?)";
-	return NULL;
-}
-
 /* Read the key from the prompt or stdin: a malloc'd key, or NULL after saying why. */
 static char *
 keys_read_key(const char *provider, int *rc)
@@ -303,7 +279,7 @@ keys_read_key(const char *provider, int *rc)
 	} else if (!cred_key_valid(t)) {
 		fprintf(stderr, "llm: keys set: the key holds control characters\n");
 		*rc = EXIT_USAGE;
-	} else if ((wrong = keys_not_a_key(t)) != NULL) {
+	} else if ((wrong = cred_not_a_key(t)) != NULL) {
 		fprintf(stderr, "llm: keys set: %s: give the key alone, as the provider shows it\n",
 		    wrong);
 		*rc = EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -238,11 +239,39 @@ config_section_keys(const char *section, size_t *n)
 	return *n = 0, NULL;
 }
 
+/*
+ * Why base_url cannot be where the API is, or NULL: libcurl would take
+ * ftp:// or file:// too, and a user name and password in the URL would go
+ * to the server with every request and show in every message that names it.
+ * The reason never repeats the value: it may hold the password.
+ */
+static const char *
+base_url_bad(const char *url)
+{
+	const char *a, *end;
+
+	if (strncasecmp(url, "https://", 8) == 0)
+		a = url + 8;
+	else if (strncasecmp(url, "http://", 7) == 0)
+		a = url + 7;
+	else
+		return "expected an http:// or https:// URL (https://api.example.com/v1)";
+	end = a + strcspn(a, "/?#");
+	if (memchr(a, '@', (size_t)(end - a)) != NULL)
+		return "a user name or password does not belong in the URL (it would go with every "
+		    "request and show in messages); give the API key with llm keys set, key_env or "
+		    "key_command, and leave it out of base_url";
+	if (end == a)
+		return "the URL names no host (https://api.example.com/v1)";
+	return NULL;
+}
+
 static int
 on_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *p = user;
 	struct config *cfg = p->cfg;
+	const char *why;
 	bool known;
 
 	if (*section == '\0') {
@@ -271,6 +300,10 @@ on_key(void *user, const char *section, const char *name, const char *value)
 			config_perr(p, "[%s]: key_env: not the name of an environment variable (letters,"
 			    " digits and _, such as WORK_API_KEY); a key itself does not belong in"
 			    " config.ini: store it with llm keys set %s", section, section + 9);
+			return 1;
+		}
+		if (strcmp(name, "base_url") == 0 && (why = base_url_bad(value)) != NULL) {
+			config_perr(p, "[%s]: base_url: %s", section, why);
 			return 1;
 		}
 		known = config_set_from_table(p, provider_keys, ARRAY_SIZE(provider_keys),

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -27,6 +28,7 @@ struct cred_seen {
 static struct cred_seen *cred_seen;
 static size_t cred_nseen;
 static bool cred_keyring_down;   /* the keyring failed once: do not ask again */
+static char *cred_keyring_why;   /* why it failed, when it did */
 
 /* "none", "env", "keyring" or "command". */
 const char *
@@ -137,6 +139,34 @@ cred_status_msg(int status)
 	return xstrfmt("key_command ended abnormally (status %d)", status);
 }
 
+/*
+ * Why text cannot be a key as it stands, or NULL: a line copied whole from a
+ * shell profile or a .env file (OPENAI_API_KEY=sk-..., export ...), an
+ * Authorization header's value (Bearer sk-...) or a key in quotes would be
+ * sent as is, and every request would then fail as a rejected key with
+ * nothing to say why.
+ */
+const char *
+cred_not_a_key(const char *key)
+{
+	size_t n = strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"), len = strlen(key);
+
+	if (strncasecmp(key, "Bearer ", 7) == 0 || strncasecmp(key, "Basic ", 6) == 0)
+		return "the text starts with the word of an Authorization header (Bearer), which "
+		    "llm adds itself";
+	if (strpbrk(key, " \t") != NULL)
+		return "the key holds a space (a line such as `export NAME=KEY`?)";
+	if (n > 0 && key[n] == '=' && key[n + 1] != '\0' && memchr(key, '_', n) != NULL)
+		return "the text reads NAME=KEY (a line of a .env file?)";
+	if (len > 1 && (key[0] == '"' || key[0] == '\'') && key[len - 1] == key[0])
+		return "the key is in quotes";
+	/* keys are ASCII; a chat app's curly quotes or an editor's byte order mark are not */
+	for (; *key != '\0'; key++)
+		if ((unsigned char)*key >= 0x80)
+			return "the key holds a character that is not ASCII (curly quotes?)";
+	return NULL;
+}
+
 /* Take the first line of out, trimmed, as the key. */
 static int
 cred_first_line(char *out, size_t len, char **key, char **cause)
@@ -218,16 +248,30 @@ cred_keyring_has(const char *name)
 		if (strcmp(cred_seen[i].name, name) == 0)
 			return cred_seen[i].has ? 0 : 1;
 	r = keyring_has(name, &cause);
-	free(cause);
 	if (r < 0) {
 		cred_keyring_down = true;
+		if (!keyring_absent())
+			cred_keyring_why = cause;
+		else
+			free(cause);
 		return -1;
 	}
+	free(cause);
 	cred_seen = xreallocarray(cred_seen, cred_nseen + 1, sizeof(*cred_seen));
 	cred_seen[cred_nseen].name = xstrdup(name);
 	cred_seen[cred_nseen].has = r == 0;
 	cred_nseen++;
 	return r;
+}
+
+/*
+ * Why a keyring that is there could not be asked (no answer, locked), or NULL
+ * when it could, was not asked, or is not there at all.
+ */
+const char *
+cred_keyring_error(void)
+{
+	return cred_keyring_why;
 }
 
 /* The key_env variable when it is set and not empty, or NULL. */
@@ -271,10 +315,19 @@ cred_available(const struct provider_conf *p)
 static int
 cred_from_command(const struct provider_conf *p, char **key, char **cause)
 {
+	const char *wrong;
 	char *why = NULL;
 
-	if (cred_run_command(p->key_command, key, &why) == 0)
-		return 0;
+	if (cred_run_command(p->key_command, key, &why) == 0) {
+		/* the same check as llm keys set; the message never holds the text */
+		if ((wrong = cred_not_a_key(*key)) == NULL)
+			return 0;
+		secret_free(*key);
+		*key = NULL;
+		xasprintf(cause, "provider %s: key_command printed something other than a key: %s; "
+		    "make it print the key alone, as the provider shows it", p->name, wrong);
+		return -1;
+	}
 	xasprintf(cause, "provider %s: %s", p->name, why);
 	free(why);
 	return -1;
@@ -315,6 +368,8 @@ cred_get(const struct provider_conf *p, char **key, enum cred_source *src, char 
 		*src = CRED_KEYRING;
 		return 0;
 	}
+	if (r < 0 && !keyring_absent() && cred_keyring_why == NULL)
+		cred_keyring_why = xstrdup(why);
 	if (r < 0 && !has_cmd && p->requires_key) {
 		if (p->key_env != NULL && *p->key_env != '\0')
 			xasprintf(cause, "provider %s: $%s is not set, and %s", p->name, p->key_env, why);
@@ -349,8 +404,15 @@ cred_missing_msg(const struct provider_conf *p)
 char *
 cred_fail_msg(const struct provider_conf *p, const char *why)
 {
-	char *msg = cred_missing_msg(p), *out;
+	char *msg, *out;
 
+	/*
+	 * The keyring could not be asked (no bus, locked, no answer): its own
+	 * message says what to do, and "store one with llm keys set" would not.
+	 */
+	if (why != NULL && cred_keyring_why != NULL && strstr(why, cred_keyring_why) != NULL)
+		return xstrdup(why);
+	msg = cred_missing_msg(p);
 	if (why == NULL)
 		return msg;
 	out = xstrfmt("%s (%s)", msg, why);

@@ -43,6 +43,20 @@ bool cred_available(const struct provider_conf *p);
  */
 enum cred_source cred_probe(const struct provider_conf *p);
 
+/*
+ * Why a keyring that is there could not be asked by cred_get, cred_available
+ * or cred_probe (no answer, locked: a message saying what to do), or NULL
+ * when it answered, was not asked, or is not there at all.
+ */
+const char *cred_keyring_error(void);
+
+/*
+ * Why text cannot be a key as it stands (a NAME=KEY line, "Bearer KEY", a key
+ * in quotes or with a space, not ASCII), or NULL: llm keys set and
+ * key_command's output are held to it. The reason never quotes the text.
+ */
+const char *cred_not_a_key(const char *key);
+
 /* The message for a provider with no key: names key_env, `llm keys set NAME` and key_command. */
 char *cred_missing_msg(const struct provider_conf *p);
 /* That message, and why (when not NULL) in parentheses: what a request that has no key says. */

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "util.h"
+#include "visible.h"
 
 /* Length of the valid UTF-8 sequence at s, or 0 if the bytes there are not one. */
 static size_t
@@ -455,23 +456,38 @@ utf8_prefix(const char *s, size_t max)
 	return i;
 }
 
-/* Cut subject s (in place) to max characters at the last word boundary. */
-static void
+/* What marks a subject cut short, and opens the body with the rest. */
+#define SUBJECT_MORE "\xe2\x80\xa6"
+
+/*
+ * Cut subject s (in place) at the last word boundary that leaves room for an
+ * ellipsis within max characters. Returns what was cut off (malloc'd, leading
+ * spaces dropped), which the body starts with, or NULL when s fits whole.
+ */
+static char *
 subject_fit(char *s, size_t max)
 {
-	size_t n = strlen(s), lim, i;
+	size_t n = strlen(s), lim, i, cut;
+	char *rest;
 
 	if (utf8_len(s, n) <= max)
-		return;
-	lim = utf8_prefix(s, max);
+		return NULL;
+	lim = utf8_prefix(s, max - 1);
 	/* A space right after the limit means the cut falls between words already. */
 	for (i = lim; i > 0 && s[i] != ' '; i--)
 		;
 	if (i == 0)
 		i = lim;
+	cut = i;
 	while (i > 0 && strchr(" ,;:-", s[i - 1]) != NULL)
 		i--;
+	rest = xstrdup(s + cut + strspn(s + cut, " "));
 	s[i] = '\0';
+	if (*rest == '\0' || i == 0) {
+		free(rest);
+		return NULL;
+	}
+	return rest;
 }
 
 /* Drop Markdown's bold ("**text**", "__text__") around the whole of s (in place). */
@@ -765,11 +781,18 @@ drop_people(char **lines, size_t i, size_t *end)
 char *
 git_msg_clean(const char *reply, const char *comment)
 {
-	char *text = git_msg_sanitize(reply), **lines, *subject;
-	size_t n, i = 0, end, pad;
+	char *text = git_msg_sanitize(reply), **lines, *subject, *rest;
+	size_t n, i = 0, k, end, pad;
 	struct buf b;
 
 	n = reply_lines(after_thinking(text), &lines);
+	/*
+	 * A line of only Unicode spaces or zero-width characters looks blank in
+	 * git log: it is blank, so a reply of nothing else is no draft at all.
+	 */
+	for (k = 0; k < n; k++)
+		if (!visible_any(lines[k], strlen(lines[k])))
+			lines[k][0] = '\0';
 	while (i < n && lines[i][0] == '\0')
 		i++;
 	end = n;
@@ -795,16 +818,31 @@ git_msg_clean(const char *reply, const char *comment)
 	subject = subject_unwrap(lines[i++]);
 	/* a subject git would take for a comment is kept behind one space */
 	pad = is_comment(subject, comment);
-	subject_fit(subject, GIT_SUBJECT_MAX - pad);
+	/*
+	 * A subject too long is cut at a word and marked "…", and what was cut
+	 * opens the body after "…", as GitHub splits a long title: nothing the
+	 * model wrote is lost, and the subject does not end on a dangling word.
+	 */
+	rest = subject_fit(subject, GIT_SUBJECT_MAX - pad);
 	buf_init(&b, 0);
 	if (*subject == '\0')
 		i = end;
 	else if (pad > 0)
 		buf_addc(&b, ' ');
 	buf_adds(&b, subject);
+	if (rest != NULL && *subject != '\0')
+		buf_adds(&b, SUBJECT_MORE);
 	buf_addc(&b, '\n');
 	while (i < end && lines[i][0] == '\0')
 		i++;
+	if (rest != NULL && *subject != '\0') {
+		char *more = xstrfmt(SUBJECT_MORE "%s", rest);
+
+		buf_addc(&b, '\n');
+		add_body_line(&b, more, comment);
+		free(more);
+	}
+	free(rest);
 	if (i < end)
 		buf_addc(&b, '\n');
 	add_body(&b, lines + i, end - i, comment);

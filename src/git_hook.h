@@ -68,7 +68,8 @@ char *git_msg_sanitize(const char *text);
  * Turn a model's reply into a draft (malloc'd): escape sequences and control
  * characters removed (git_msg_sanitize), code fences and quotes dropped
  * (a message that opens with a fence is what the fence holds), the subject
- * cut at a word boundary to GIT_SUBJECT_MAX characters, a blank line, the
+ * (one longer than GIT_SUBJECT_MAX characters cut at a word boundary and
+ * ended with "…", the rest opening the body after "…"), a blank line, the
  * body (prose lines wrapped at GIT_BODY_WIDTH), one final newline. No
  * line starts with comment (the comment prefix, or NULL for git's "auto"),
  * which git would drop: it joins the line above, or is kept behind a space.

@@ -2,9 +2,12 @@
 #include <libsecret/secret.h>
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "dl.h"
 #include "keyring.h"
@@ -17,7 +20,8 @@
  * through these pointers, each named as the function it stands for.
  */
 #define KEYRING_SYMS(X) \
-	X(g_bus_get_sync) X(g_clear_error) X(g_dbus_connection_set_exit_on_close) \
+	X(g_bus_get_sync) X(g_cancellable_cancel) X(g_cancellable_is_cancelled) \
+	X(g_cancellable_new) X(g_clear_error) X(g_dbus_connection_set_exit_on_close) \
 	X(g_dbus_error_is_remote_error) X(g_dbus_error_strip_remote_error) X(g_error_matches) \
 	X(g_hash_table_lookup) X(g_hash_table_unref) X(g_list_free_full) X(g_list_length) \
 	X(g_object_unref) X(g_io_error_quark) X(g_dbus_error_quark) X(secret_error_get_quark) \
@@ -33,6 +37,15 @@ static struct {
 static const struct dl_sym keyring_syms[] = { KEYRING_SYMS(KEYRING_SYM) };
 #undef KEYRING_SYM
 
+/* Whether the last failure was for want of a Secret Service, not one that failed to answer. */
+static bool keyring_was_absent;
+
+bool
+keyring_absent(void)
+{
+	return keyring_was_absent;
+}
+
 /* Load libsecret once: 0, or -1 with *cause. */
 static int
 keyring_load(char **cause)
@@ -45,6 +58,7 @@ keyring_load(char **cause)
 		return 0;
 	h = dlopen("libsecret-1.so.0", RTLD_NOW | RTLD_LOCAL);
 	if (h == NULL) {
+		keyring_was_absent = true;
 		xasprintf(cause, "keyring: cannot load libsecret (%s): install it (Debian and Ubuntu: "
 		    "libsecret-1-0), or set key_env or key_command for the provider in config.ini",
 		    dlerror());
@@ -59,6 +73,9 @@ keyring_load(char **cause)
 }
 
 #define g_bus_get_sync (*keyring_lib.g_bus_get_sync)
+#define g_cancellable_cancel (*keyring_lib.g_cancellable_cancel)
+#define g_cancellable_is_cancelled (*keyring_lib.g_cancellable_is_cancelled)
+#define g_cancellable_new (*keyring_lib.g_cancellable_new)
 #define g_clear_error (*keyring_lib.g_clear_error)
 #define g_dbus_connection_set_exit_on_close (*keyring_lib.g_dbus_connection_set_exit_on_close)
 #define g_dbus_error_is_remote_error (*keyring_lib.g_dbus_error_is_remote_error)
@@ -112,6 +129,108 @@ static const SecretSchema keyring_schema = {
 };
 
 /*
+ * How long one keyring operation may take, in seconds. A bus that accepts and
+ * never answers, a stuck daemon, or an unlock prompt shown on a screen nobody
+ * looks at (a desktop session while the user is on SSH) would otherwise hang
+ * every command that needs a key. A lookup may put up an unlock prompt, so it
+ * gets long enough to type a password; the rest never prompts.
+ */
+#define KEYRING_WAIT_S 5
+#define KEYRING_PROMPT_WAIT_S 30
+
+/* Why a timed-out operation failed, and what to do. */
+#define KEYRING_TIMEOUT_FMT \
+	"keyring: the Secret Service did not answer within %d seconds: if the keyring is " \
+	"locked, unlock it (its unlock prompt may be waiting on another screen, such as the " \
+	"desktop session when you are on SSH), check that its daemon is running and not " \
+	"stuck, or set key_env or key_command for the provider in config.ini"
+
+/*
+ * A watchdog: a thread that cancels the operation's GCancellable when its
+ * time is up (g_cancellable_cancel is thread-safe), so the synchronous
+ * libsecret and GDBus calls return G_IO_ERROR_CANCELLED instead of waiting on.
+ */
+struct keyring_watch {
+	GCancellable *cancel;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int secs;
+	bool done;
+	bool started;
+};
+
+static void *
+keyring_watch_run(void *arg)
+{
+	struct keyring_watch *w = arg;
+	struct timespec until;
+	int rc = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += w->secs;
+	pthread_mutex_lock(&w->mu);
+	while (!w->done && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&w->cv, &w->mu, &until);
+	pthread_mutex_unlock(&w->mu);
+	if (rc == ETIMEDOUT)
+		g_cancellable_cancel(w->cancel);
+	return NULL;
+}
+
+/* Start the clock on an operation of at most secs seconds. */
+static void
+keyring_watch_start(struct keyring_watch *w, int secs)
+{
+	pthread_condattr_t ca;
+
+	memset(w, 0, sizeof(*w));
+	w->cancel = g_cancellable_new();
+	w->secs = secs;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	w->started = pthread_create(&w->thread, NULL, keyring_watch_run, w) == 0;
+}
+
+/* Stop the clock: true when the time ran out (the operation was cancelled). */
+static bool
+keyring_watch_stop(struct keyring_watch *w)
+{
+	bool expired;
+
+	pthread_mutex_lock(&w->mu);
+	w->done = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	if (w->started)
+		pthread_join(w->thread, NULL);
+	expired = g_cancellable_is_cancelled(w->cancel);
+	g_object_unref(w->cancel);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	return expired;
+}
+
+static void keyring_error(GError *err, const char *what, char **cause);
+
+/*
+ * Report a failed operation: the timeout's message when the watchdog ran
+ * out, else the error's. Clears err.
+ */
+static void
+keyring_fail(GError **err, bool expired, int secs, const char *what, char **cause)
+{
+	if (expired)
+		xasprintf(cause, KEYRING_TIMEOUT_FMT, secs);
+	else
+		keyring_error(*err, what, cause);
+	g_clear_error(err);
+}
+
+/*
  * Refuse early when there is no session bus: GLib would otherwise try to
  * autolaunch one (dbus-launch), starting a daemon behind the user's back.
  */
@@ -133,6 +252,7 @@ keyring_bus_check(char **cause)
 		if (ok)
 			return 0;
 	}
+	keyring_was_absent = true;
 	xasprintf(cause, "keyring: no session bus (DBUS_SESSION_BUS_ADDRESS is not set), so no "
 	    "Secret Service: " KEYRING_FIX);
 	return -1;
@@ -155,6 +275,7 @@ keyring_error(GError *err, const char *what, char **cause)
 		    "daemon is running and not stuck, or set key_env or key_command for the provider "
 		    "in config.ini", msg);
 	} else if (err != NULL && err->domain == G_IO_ERROR && err->code != G_IO_ERROR_CANCELLED) {
+		keyring_was_absent = true;
 		xasprintf(cause, "keyring: cannot reach the session bus (%s), so no Secret Service: "
 		    KEYRING_FIX, msg);
 	} else if (err != NULL && (g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
@@ -164,6 +285,7 @@ keyring_error(GError *err, const char *what, char **cause)
 	    || g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_FAILED)
 	    || g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND)
 	    || g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_NO_SERVER))) {
+		keyring_was_absent = true;
 		xasprintf(cause, "keyring: no Secret Service on the session bus (%s): " KEYRING_FIX, msg);
 	} else if (err != NULL && (g_error_matches(err, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT)
 	    || strstr(msg, "/collection/") != NULL)) {
@@ -178,19 +300,23 @@ keyring_error(GError *err, const char *what, char **cause)
 	}
 }
 
-/* Connect to the session bus; the connection is shared and kept by GLib. */
+/* Connect to the session bus within secs seconds; the connection is shared and kept by GLib. */
 static int
-keyring_connect(char **cause)
+keyring_connect(int secs, char **cause)
 {
+	struct keyring_watch w;
 	GError *err = NULL;
 	GDBusConnection *bus;
+	bool expired;
 
+	keyring_was_absent = false;
 	if (keyring_bus_check(cause) < 0 || keyring_load(cause) < 0)
 		return -1;
-	bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &err);
+	keyring_watch_start(&w, secs);
+	bus = g_bus_get_sync(G_BUS_TYPE_SESSION, w.cancel, &err);
+	expired = keyring_watch_stop(&w);
 	if (bus == NULL) {
-		keyring_error(err, "connect", cause);
-		g_clear_error(&err);
+		keyring_fail(&err, expired, secs, "connect", cause);
 		return -1;
 	}
 	/* Ours must not end the process when the bus goes away. */
@@ -237,18 +363,21 @@ keyring_get_missing(const char *provider, char **cause)
 int
 keyring_get(const char *provider, char **key, char **cause)
 {
+	struct keyring_watch w;
 	GError *err = NULL;
 	gchar *pw;
+	bool expired;
 
 	*key = NULL;
-	if (!keyring_name_ok(provider, cause) || keyring_connect(cause) < 0)
+	if (!keyring_name_ok(provider, cause) || keyring_connect(KEYRING_WAIT_S, cause) < 0)
 		return -1;
-	pw = secret_password_lookup_sync(&keyring_schema, NULL, &err,
+	keyring_watch_start(&w, KEYRING_PROMPT_WAIT_S);
+	pw = secret_password_lookup_sync(&keyring_schema, w.cancel, &err,
 	    "application", KEYRING_APP, "provider", provider, NULL);
-	if (err != NULL) {
+	expired = keyring_watch_stop(&w);
+	if (err != NULL || expired) {
 		secret_password_free(pw);
-		keyring_error(err, "read the key", cause);
-		g_clear_error(&err);
+		keyring_fail(&err, expired, KEYRING_PROMPT_WAIT_S, "read the key", cause);
 		return -1;
 	}
 	if (pw == NULL)
@@ -262,24 +391,27 @@ keyring_get(const char *provider, char **key, char **cause)
 static GList *
 keyring_search(const char *provider, bool *failed, char **cause)
 {
+	struct keyring_watch w;
 	GError *err = NULL;
 	GList *items;
+	bool expired;
 
 	*failed = false;
-	if (keyring_connect(cause) < 0) {
+	if (keyring_connect(KEYRING_WAIT_S, cause) < 0) {
 		*failed = true;
 		return NULL;
 	}
+	keyring_watch_start(&w, KEYRING_WAIT_S);
 	if (provider != NULL)
-		items = secret_password_search_sync(&keyring_schema, SECRET_SEARCH_ALL, NULL, &err,
-		    "application", KEYRING_APP, "provider", provider, NULL);
+		items = secret_password_search_sync(&keyring_schema, SECRET_SEARCH_ALL, w.cancel,
+		    &err, "application", KEYRING_APP, "provider", provider, NULL);
 	else
-		items = secret_password_search_sync(&keyring_schema, SECRET_SEARCH_ALL, NULL, &err,
-		    "application", KEYRING_APP, NULL);
-	if (err != NULL) {
+		items = secret_password_search_sync(&keyring_schema, SECRET_SEARCH_ALL, w.cancel,
+		    &err, "application", KEYRING_APP, NULL);
+	expired = keyring_watch_stop(&w);
+	if (err != NULL || expired) {
 		g_list_free_full(items, g_object_unref);
-		keyring_error(err, "search the keyring", cause);
-		g_clear_error(&err);
+		keyring_fail(&err, expired, KEYRING_WAIT_S, "search the keyring", cause);
 		*failed = true;
 		return NULL;
 	}
@@ -308,19 +440,22 @@ keyring_has(const char *provider, char **cause)
 int
 keyring_set(const char *provider, const char *key, char **cause)
 {
+	struct keyring_watch w;
 	GError *err = NULL;
 	char *label;
 	gboolean ok;
+	bool expired;
 
-	if (!keyring_name_ok(provider, cause) || keyring_connect(cause) < 0)
+	if (!keyring_name_ok(provider, cause) || keyring_connect(KEYRING_WAIT_S, cause) < 0)
 		return -1;
 	label = xstrfmt("llm: %s API key", provider);
+	keyring_watch_start(&w, KEYRING_PROMPT_WAIT_S);
 	ok = secret_password_store_sync(&keyring_schema, SECRET_COLLECTION_DEFAULT, label, key,
-	    NULL, &err, "application", KEYRING_APP, "provider", provider, NULL);
+	    w.cancel, &err, "application", KEYRING_APP, "provider", provider, NULL);
+	expired = keyring_watch_stop(&w);
 	free(label);
-	if (!ok || err != NULL) {
-		keyring_error(err, "store the key", cause);
-		g_clear_error(&err);
+	if (!ok || err != NULL || expired) {
+		keyring_fail(&err, expired, KEYRING_PROMPT_WAIT_S, "store the key", cause);
 		return -1;
 	}
 	return 0;
@@ -330,16 +465,19 @@ keyring_set(const char *provider, const char *key, char **cause)
 int
 keyring_rm(const char *provider, char **cause)
 {
+	struct keyring_watch w;
 	GError *err = NULL;
 	gboolean removed;
+	bool expired;
 
-	if (!keyring_name_ok(provider, cause) || keyring_connect(cause) < 0)
+	if (!keyring_name_ok(provider, cause) || keyring_connect(KEYRING_WAIT_S, cause) < 0)
 		return -1;
-	removed = secret_password_clear_sync(&keyring_schema, NULL, &err,
+	keyring_watch_start(&w, KEYRING_PROMPT_WAIT_S);
+	removed = secret_password_clear_sync(&keyring_schema, w.cancel, &err,
 	    "application", KEYRING_APP, "provider", provider, NULL);
-	if (err != NULL) {
-		keyring_error(err, "delete the key", cause);
-		g_clear_error(&err);
+	expired = keyring_watch_stop(&w);
+	if (err != NULL || expired) {
+		keyring_fail(&err, expired, KEYRING_PROMPT_WAIT_S, "delete the key", cause);
 		return -1;
 	}
 	return removed ? 0 : keyring_get_missing(provider, cause);

@@ -2,6 +2,7 @@
 #ifndef LLM_KEYRING_H
 #define LLM_KEYRING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -25,6 +26,13 @@ int keyring_rm(const char *provider, char **cause);
  * *n malloc'd strings, free with keyring_list_free): 0 or -1.
  */
 int keyring_list(char ***names, size_t *n, char **cause);
+/*
+ * Whether the last failure was for want of a keyring (no session bus, no
+ * libsecret, no Secret Service on the bus), where "store a key or set
+ * key_env" is the fix; false when one is there but did not answer or is
+ * locked, where its own message says what to do.
+ */
+bool keyring_absent(void);
 /* Free what keyring_list returned. */
 void keyring_list_free(char **names, size_t n);
 

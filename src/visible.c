@@ -278,6 +278,34 @@ visible_word(const char *s)
 	return true;
 }
 
+/* Whether cp shows as nothing at all: a blank filler, a joiner, a selector, a tag. */
+static bool
+is_blank(uint32_t cp)
+{
+	return is_space(cp) || cp < 0x21 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
+	    cp == 0xad || cp == 0x34f || cp == 0x61c || cp == 0x115f || cp == 0x1160 ||
+	    cp == 0x17b4 || cp == 0x17b5 || cp == 0x180e || cp == 0x2800 || cp == 0x3164 ||
+	    cp == 0xffa0 || (cp >= 0x180b && cp <= 0x180f) || (cp >= 0xfe00 && cp <= 0xfe0f) ||
+	    (cp >= 0xfff0 && cp <= 0xfff8) || (cp >= 0x1d173 && cp <= 0x1d17a) ||
+	    (cp >= 0xe0000 && cp <= 0xe0fff);
+}
+
+bool
+visible_any(const char *s, size_t n)
+{
+	size_t i = 0, k;
+	int32_t cp;
+
+	while (i < n) {
+		k = visible_decode(s + i, n - i, &cp);
+		/* bytes that are not UTF-8 show as U+FFFD: visible */
+		if (cp < 0 || !is_blank((uint32_t)cp))
+			return true;
+		i += k;
+	}
+	return false;
+}
+
 /* Whether cp shows as itself in a name: no control, C1 control or bidirectional control. */
 static bool
 name_char(int32_t cp)

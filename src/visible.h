@@ -50,6 +50,12 @@ bool visible_utf8(const char *s, size_t n);
 /* Whether s is one non-empty word that prints as itself: valid UTF-8, no controls, bidi or spaces. */
 bool visible_word(const char *s);
 /*
+ * Whether s[0..n) holds a character that shows: not only spaces (U+00A0,
+ * U+2000-U+200A, U+3000...), zero widths (U+200B-U+200D, U+2060, U+FEFF),
+ * controls, blank fillers (U+3164, U+2800), variation selectors or tags.
+ */
+bool visible_any(const char *s, size_t n);
+/*
  * A file name in a form that shows as itself and maps back to its bytes,
  * since a name need not be UTF-8 and tool arguments are JSON strings: each
  * byte that is not part of a printable UTF-8 character (not UTF-8 at all, a

@@ -69,10 +69,25 @@ refused=$(cat "$T"/b*.rc | grep -c '^3$')
 check_eq "block: N succeed" "$ok_n" "$N"
 check_eq "block: 2N refused with exit 3" "$refused" "$((2 * N))"
 msg=$(cat "$T"/b*.err | grep -m1 'budget')
-check_contains "block: refusal gives the figures" "$msg" "worst case \$"
+check_contains "block: refusal gives the figures" "$msg" "worst case ~\$"
 check_contains "block: refusal names the budget" "$msg" "reserved"
 spent=$(sql "select coalesce(sum(cost_pico),0) from usage")
 [ "$spent" -le "$budget_pico" ] && ok "block: spent within budget" || not_ok "block: spent within budget" "$spent"
+
+# block, one request: the worst case is marked as the estimate it is, and the
+# refusal names --max-tokens, which lowers it; the request then fits.
+t_ledger_reset
+fake_reset
+t_write_config
+t_budget 0.01 block
+run_llm -q -t mid "hi"
+check_rc "block, one request: exit 3" 3
+check_contains "block, one request: the worst case is marked an estimate" "$ERR" "budget: worst case ~\$"
+check_contains "block, one request: names --max-tokens" "$ERR" \
+    "or lower the worst case with a smaller reply cap (--max-tokens N)"
+check_eq "block, one request: nothing sent" "$(fake_count)" 0
+run_llm -q -t mid --max-tokens 100 "hi"
+check_rc "block, one request: with --max-tokens 100 it fits" 0
 
 # downgrade: a mid request that does not fit moves to cheap, and says so
 t_ledger_reset

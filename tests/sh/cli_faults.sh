@@ -47,6 +47,37 @@ run_llm -q -m test-mid "hi"
 check_rc "403: exit 4" 4
 check_contains "403: names the fix" "$ERR" "llm keys set anthropic"
 
+# A 403 whose code says the model is not the key's to use: the key is fine.
+fake_reset
+fake_reply '{"status":403,"code":"model_not_found","message":"Project `proj_x` does not have access to model `test-cheap-1`"}'
+run_llm -q -m test-cheap "hi"
+check_rc "403 model_not_found: exit 1, not a rejected key" 1
+check_contains "403 model_not_found: says the model is not available to this key" "$ERR" \
+    "openai: model test-cheap-1 is not available to this key (HTTP 403: Project"
+check_contains "403 model_not_found: says what to do" "$ERR" "use another model or tier"
+check_not_contains "403 model_not_found: does not blame the key" "$ERR" "rejected the key"
+check_not_contains "403 model_not_found: does not say to set a new key" "$ERR" "llm keys set"
+check_eq "403 model_not_found: not retried" "$(fake_count)" 1
+
+# key_command printing an Authorization header's value: refused as llm keys set
+# refuses it, before anything is sent, without showing the text.
+fake_reset
+t_config_append "[provider.openai]
+key_command = echo \"Bearer sk-test-bearer-4321\""
+(unset OPENAI_API_KEY; run_llm -q -m test-cheap "hi"; echo "$RC" >"$T/rc"; printf '%s' "$ERR" >"$T/err")
+ERR=$(cat "$T/err")
+check_eq "key_command Bearer: exit 4" "$(cat "$T/rc")" 4
+check_contains "key_command Bearer: says why" "$ERR" \
+    "key_command printed something other than a key: the text starts with the word of an Authorization header (Bearer)"
+check_contains "key_command Bearer: says what to do" "$ERR" "make it print the key alone"
+check_not_contains "key_command Bearer: the text is not shown" "$ERR" "sk-test-bearer"
+check_eq "key_command Bearer: nothing sent" "$(fake_count)" 0
+(unset OPENAI_API_KEY; run_llm keys check openai; echo "$RC" >"$T/rc"; printf '%s' "$ERR" >"$T/err")
+check_eq "key_command Bearer: keys check exits 4" "$(cat "$T/rc")" 4
+check_contains "key_command Bearer: keys check says why" "$(cat "$T/err")" "Authorization header"
+check_not_contains "key_command Bearer: keys check does not show it" "$(cat "$T/err")" "sk-test-bearer"
+t_write_config
+
 # A server that echoes the key in its error: the key is shown by its last four
 # characters alone, on stderr, under --json and in the hook's line.
 fake_reset
@@ -170,14 +201,15 @@ check_contains "connection refused: what to do" "$ERR" \
     "network error: Failed to connect to 127.0.0.1 port 9"
 check_contains "connection refused: where to look" "$ERR" \
     ", after 3 tries; check that the server at http://127.0.0.1:9/v1 is up, or use another tier with -t"
-# a password in the server's address is not said
+# a token in the server's address is not said (a password there is refused:
+# config_files.sh)
 t_config_append "[provider.deaduser]
 api = openai
-base_url = http://someone:pw-secret-0006@127.0.0.1:9/v1?token=tok-secret-0007
+base_url = http://127.0.0.1:9/v1?token=tok-secret-0007
 requires_key = no
 $(t_model deaduser deaduser dead-2 cheap 1 1)"
 run_llm -q -m deaduser "hi"
-check_contains "connection refused, password in the address: the server named" "$ERR" \
+check_contains "connection refused, token in the address: the server named" "$ERR" \
     "check that the server at http://127.0.0.1:9/v1 is up"
 check_not_contains "connection refused: no password" "$ERR" "secret"
 

@@ -128,6 +128,29 @@ for dir in "$T/a-file" "$T/dir-config"; do
 	check_rc "config in $dir: route exits 2" 2
 done
 
+# base_url: only http:// and https://, and no user or password in it (never repeated).
+t_write_config
+t_config_append "[provider.work]
+api = openai
+base_url = ftp://x
+[provider.work2]
+api = openai
+base_url = https://user:hunter2pass@example.com/v1
+[provider.work3]
+api = openai
+base_url = HTTPS://api.example.com/v1"
+run_llm config check
+check_rc "base_url: config check exits 2" 2
+check_contains "base_url ftp://: refused, saying what is wanted" "$ERR" \
+    "[provider.work]: base_url: expected an http:// or https:// URL"
+check_contains "base_url with a password: refused" "$ERR" \
+    "[provider.work2]: base_url: a user name or password does not belong in the URL"
+check_not_contains "base_url with a password: the password is not repeated" "$ERR" "hunter2pass"
+check_not_contains "base_url HTTPS:// in capitals: taken" "$ERR" "[provider.work3]"
+run_llm -q "hello there"
+check_rc "base_url refused: a request exits 2" 2
+check_not_contains "base_url refused: the password is not in a request's message" "$ERR" "hunter2pass"
+
 # An API key written into config.ini: refused with where it belongs, the value never repeated.
 t_write_config
 sed -i 's|^\[provider.openai\]$|&\napi_key = sk-live-SECRET111|; s|^\[llm\]$|&\nkey = sk-live-SECRET222|' \

@@ -148,6 +148,14 @@ llm=$LLM_REAL
 "
 t_ledger_reset
 fake_reset
+
+# A bare repository commits nothing: a hook there could never run.
+git init -q --bare "$T/bare.git"
+(cd "$T/bare.git" && run_llm git install-hook; echo "$RC" >"$T/rc"; printf '%s' "$ERR" >"$T/err")
+check_eq "bare repository: refused, exit 2" "$(cat "$T/rc")" 2
+check_contains "bare repository: says why" "$(cat "$T/err")" \
+    "llm: git install-hook: this is a bare repository: nothing is committed in it"
+check "bare repository: no hook written" test ! -e "$T/bare.git/hooks/prepare-commit-msg"
 run_llm git install-hook
 
 # --- a commit gets the draft ------------------------------------------------
@@ -204,14 +212,18 @@ check_eq "terminal, NO_COLOR: the line is plain" "$(cat "$T/pty")" \
 git reset -q
 rm tty.txt
 
-# A long subject is cut at a word boundary to 72 characters.
+# A long subject is cut at a word boundary within 72 characters, marked, and
+# what was cut opens the body: nothing the model wrote is dropped.
 printf 'more\n' >>hello.c
 git add hello.c
 fake_reply '{"text":"```\nfix(hello): make the greeting program print a longer and friendlier message on every start\n\nBody.\n```"}'
 git commit -q
-check_eq "subject cut at a word to 72 characters" "$(git log -1 --format=%s)" \
-    "fix(hello): make the greeting program print a longer and friendlier"
-check_eq "body kept, fences dropped" "$(git log -1 --format=%b)" "Body."
+check_eq "subject cut at a word within 72 characters, marked" "$(git log -1 --format=%s)" \
+    "fix(hello): make the greeting program print a longer and friendlier$(printf '\342\200\246')"
+check_eq "the rest of the subject opens the body; body kept, fences dropped" \
+    "$(git log -1 --format=%b)" "$(printf '\342\200\246')message on every start
+
+Body."
 
 # With -v git puts the diff below a scissors line; the draft still goes on top.
 printf 'verbose\n' >v.txt
@@ -408,6 +420,18 @@ check_eq "empty reply: one line, exit 0" "$RC $(wc -l <"$T/err" | tr -d ' ')" "0
 check_contains "empty reply: says what it cost" "$ERR" \
     "llm: commit message not drafted: the reply was empty; billed on cheap (test-cheap), "
 fake_reset
+
+# Only Unicode spaces and zero widths look empty in git log: no draft either.
+for text in '\u00a0' '\u2003\n\u200b\u3000\n\ufeff'; do
+	cp "$T/msg.orig" "$T/msg"
+	fake_reply "{\"text\":\"$text\"}"
+	run_llm git commit-msg "$T/msg"
+	check "invisible reply $text: message file untouched" cmp -s "$T/msg" "$T/msg.orig"
+	check_eq "invisible reply $text: one line, exit 0" "$RC $(wc -l <"$T/err" | tr -d ' ')" "0 1"
+	check_contains "invisible reply $text: says so" "$ERR" \
+	    "llm: commit message not drafted: the reply was empty; billed on cheap (test-cheap), "
+	fake_reset
+done
 
 cp "$T/msg.orig" "$T/msg"
 unset OPENAI_API_KEY

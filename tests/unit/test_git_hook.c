@@ -491,14 +491,27 @@ test_clean(void)
 	    "fix: close the file\n");
 	CHECK_STR_FREE(git_msg_clean("fix: one thing:\n\nand more\n", "#"), "fix: one thing:\n\nand more\n");
 	CHECK_STR_FREE(git_msg_clean("Subject:\ndocs: say why\n", "#"), "docs: say why\n");
+	/* only Unicode spaces or zero-width characters: no draft */
+	CHECK(git_msg_clean("\xc2\xa0", "#") == NULL);
+	CHECK(git_msg_clean("\xc2\xa0\n\xe2\x80\x8b\xe2\x80\x83\n\xe3\x80\x80\xef\xbb\xbf\n", "#") == NULL);
+	CHECK(git_msg_clean("\xe2\x81\xa0\xe3\x85\xa4\xe2\xa0\x80\xc2\xad\xef\xb8\x8f", "#") == NULL);
+	/* an invisible first line is not the subject */
+	CHECK_STR_FREE(git_msg_clean("\xc2\xa0\nfix: close the file\n", "#"), "fix: close the file\n");
+	/* a visible character among them is kept */
+	CHECK_STR_FREE(git_msg_clean("fix\xc2\xa0it\n", "#"), "fix\xc2\xa0it\n");
 	/* a line alone is the subject, with a newline after it or not */
 	CHECK_STR_FREE(git_msg_clean("Refactor:\n\n", "#"), "Refactor:\n");
 	CHECK_STR_FREE(git_msg_clean("Refactor:", "#"), "Refactor:\n");
-	CHECK_STR_FREE(git_msg_clean(longsub, "#"), "feat(parser): accept quoted section names and keys with spaces in every\n");
+	/* a subject too long is cut at a word, marked, and the rest opens the body */
+	CHECK_STR_FREE(git_msg_clean(longsub, "#"), "feat(parser): accept quoted section names and keys with spaces in every\xe2\x80\xa6\n\n\xe2\x80\xa6" "config file\n");
+	CHECK_STR_FREE(git_msg_clean("fix: make the greeting program print a longer and friendlier message, on every start\n\nBody.\n", "#"),
+	    "fix: make the greeting program print a longer and friendlier message\xe2\x80\xa6\n\n\xe2\x80\xa6on every start\n\nBody.\n");
 	/* Exactly 72 characters stays whole, multi-byte characters count once. */
 	CHECK_STR_FREE(git_msg_clean("fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb", "#"), "fix: \xc3\xa9\xc3\xa9\xc3\xa9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb\n");
+	/* one word too long is cut within it: 71 characters, the mark, then the rest */
 	s = git_msg_clean("x\xc3\xa9yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy", "#");
-	CHECK(s != NULL && strlen(s) == 72 + 1 + 1);
+	CHECK(s != NULL && strlen(s) == 72 + 3 + 2 + 3 + 12 + 1);
+	CHECK(s != NULL && memcmp(s + 72, "\xe2\x80\xa6\n\n\xe2\x80\xa6y", 9) == 0);
 	free(s);
 	CHECK(git_msg_clean("", "#") == NULL);
 	CHECK(git_msg_clean("\n```\n```\n  \n", "#") == NULL);
@@ -628,7 +641,8 @@ test_subject_comment(void)
 	CHECK_STR_FREE(git_msg_clean("**#1234: fix it**\n", "#"), " #1234: fix it\n");
 	CHECK_STR_FREE(git_msg_clean("#1234 fix the crash on empty input that the parser hit when a file had "
 	    "nothing", "#"),
-	    " #1234 fix the crash on empty input that the parser hit when a file had\n");
+	    " #1234 fix the crash on empty input that the parser hit when a file had\xe2\x80\xa6\n\n"
+	    "\xe2\x80\xa6nothing\n");
 	/* a heading's marks are still dress */
 	CHECK_STR_FREE(git_msg_clean("# fix: x\n", "#"), "fix: x\n");
 	CHECK_STR_FREE(git_msg_clean("#1234: fix\n", ";"), "#1234: fix\n");
@@ -657,7 +671,8 @@ test_subject_lengths(void)
 	/* Whatever the words, the subject fits and ends on a whole word. */
 	for (n = 1; n < 120; n++) {
 		char *s, *nl;
-		size_t len = 0;
+		size_t len = 0, sub;
+		bool cut;
 
 		in[0] = '\0';
 		for (i = 0; len + 6 < n; i++) {
@@ -670,9 +685,23 @@ test_subject_lengths(void)
 			continue;
 		}
 		nl = strchr(s, '\n');
-		CHECK(nl != NULL && (size_t)(nl - s) <= GIT_SUBJECT_MAX);
-		CHECK(strncmp(in, s, (size_t)(nl - s)) == 0);
-		CHECK(in[nl - s] == '\0' || in[nl - s] == ' ');
+		CHECK(nl != NULL);
+		if (nl == NULL) {
+			free(s);
+			continue;
+		}
+		sub = (size_t)(nl - s);
+		cut = sub > 3 && memcmp(nl - 3, "\xe2\x80\xa6", 3) == 0;
+		/* the words are ASCII: the mark is the one character of three bytes */
+		CHECK(sub - (cut ? 2 : 0) <= GIT_SUBJECT_MAX);
+		if (!cut) {
+			CHECK(strncmp(in, s, sub) == 0 && in[sub] == '\0');
+		} else {
+			/* the subject is the words up to a space; the body goes on with the rest */
+			CHECK(strncmp(in, s, sub - 3) == 0 && in[sub - 3] == ' ');
+			CHECK(strncmp(nl, "\n\n\xe2\x80\xa6", 5) == 0);
+			CHECK(strncmp(nl + 5, in + sub - 2, strlen(in + sub - 2)) == 0);
+		}
 		free(s);
 	}
 }
