@@ -1818,22 +1818,21 @@ static int
 pty_user(int master, const char *keys, const char *want)
 {
 	char out[8192];
-	size_t len = 0;
+	size_t len = 0, from = 0;
 	ssize_t n;
-	const char *seen = out;
+	const char *q;
 
 	alarm(10);
 	out[0] = '\0';
 	while (len + 1 < sizeof(out) && (n = read(master, out + len, sizeof(out) - 1 - len)) > 0) {
 		len += (size_t)n;
 		out[len] = '\0';
-		while (*keys != '\0' && (seen = strstr(seen, "allow? ")) != NULL) {
-			seen += 7;
+		/* a key only once its question is shown: one typed ahead is flushed by the question */
+		while (*keys != '\0' && (q = strstr(out + from, "allow? ")) != NULL) {
+			from = (size_t)(q - out) + 7;
 			if (write(master, keys++, 1) != 1)
 				return 1;
 		}
-		if (seen == NULL)
-			seen = out;
 		if (*keys == '\0' && strstr(out, want) != NULL)
 			return 0;
 	}
@@ -1858,12 +1857,13 @@ ask_on_pty(const char *tool, const char *preview, const char *keys, const char *
 		abort();
 	if ((pid = fork()) == 0)
 		_exit(pty_user(master, keys, want));
+	/* the other end is the child's alone: if it gives up, the question reads an end, not hangs */
+	close(master);
 	a = tools_ask_tty_at(name, NULL, tool, preview, NULL, pty_editor != NULL ? &pty_edited : NULL,
 	    pty_editor);
 	waitpid(pid, &st, 0);
 	*shown = WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	close(slave);
-	close(master);
 	return a;
 }
 
