@@ -149,9 +149,7 @@ said_lines(const char *text)
 			rest++;
 			continue;
 		}
-		for (cut = n < DO_SAID_LINE_MAX ? n : DO_SAID_LINE_MAX;
-		    cut < n && cut > 0 && ((unsigned char)p[cut] & 0xc0) == 0x80; cut--)
-			;   /* not inside a character */
+		cut = utf8_cut(p, n, DO_SAID_LINE_MAX);
 		buf_addf(&b, "\xe2\x80\x9c %.*s%s\n", (int)cut, p, cut < n ? "\xe2\x80\xa6" : "");
 	}
 	if (rest > 0)

@@ -84,17 +84,6 @@ tools_fail(struct tool_result *r, const char *summary, const char *fmt, ...)
 	r->error = true;
 }
 
-/* The length of the longest prefix of s[0..n) that ends on a character boundary and is at most max. */
-static size_t
-utf8_cut(const char *s, size_t n, size_t max)
-{
-	if (n <= max)
-		return n;
-	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-		max--;
-	return max;
-}
-
 /* Set r's text to the visible form of b's contents, capped. */
 void
 tools_text(struct tool_result *r, const struct buf *b)

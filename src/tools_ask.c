@@ -99,9 +99,7 @@ diff_head(struct buf *b, const char *preview)
 			rest++;
 			continue;
 		}
-		for (cut = n < ASK_DIFF_LINE_MAX ? n : ASK_DIFF_LINE_MAX;
-		    cut < n && cut > 0 && ((unsigned char)p[cut] & 0xc0) == 0x80; cut--)
-			;   /* not inside a character */
+		cut = utf8_cut(p, n, ASK_DIFF_LINE_MAX);
 		buf_addf(b, "%.*s%s\n", (int)cut, p, cut < n ? "\u2026" : "");
 		folded |= cut < n;
 	}

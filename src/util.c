@@ -162,6 +162,16 @@ str_trim(char *s)
 	return s;
 }
 
+size_t
+utf8_cut(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
 bool
 str_startswith(const char *s, const char *prefix)
 {

@@ -29,6 +29,21 @@ test_str_copy(void)
 	CHECK_STR(d, "");
 }
 
+/* A cut at a byte count backs off to the start of the character it would split. */
+static void
+test_utf8_cut(void)
+{
+	const char *s = "ab\xc3\xa9" "cd";   /* "abécd": é is two bytes, 2 and 3 */
+
+	CHECK_INT(utf8_cut(s, 6, 10), 6);
+	CHECK_INT(utf8_cut(s, 6, 6), 6);
+	CHECK_INT(utf8_cut(s, 6, 4), 4);
+	CHECK_INT(utf8_cut(s, 6, 3), 2);
+	CHECK_INT(utf8_cut(s, 6, 2), 2);
+	CHECK_INT(utf8_cut(s, 6, 0), 0);
+	CHECK_INT(utf8_cut("\xe2\x80\xa6", 3, 2), 0);
+}
+
 static void
 test_str_trim(void)
 {
@@ -280,6 +295,7 @@ main(void)
 	tmpdir_make(tmpdir);
 	RUN(test_str_copy);
 	RUN(test_str_trim);
+	RUN(test_utf8_cut);
 	RUN(test_str_affixes);
 	RUN(test_str_to_i64);
 	RUN(test_str_to_fixed);
