@@ -23,15 +23,24 @@
 #define LOGS_DEFAULT 10
 #define LOGS_INDENT "       "
 
-/* Print s made visible, continuation lines indented under the first. */
+/*
+ * Print s made visible, continuation lines indented under the first; its
+ * trailing newlines (a piped file's last one) are not lines of their own,
+ * and a blank line is left blank, not indented.
+ */
 void
 logs_print_text(const char *s)
 {
 	char *v = visible_str(s, strlen(s)), *p = v, *nl;
+	size_t n = strlen(v);
 
+	while (n > 0 && v[n - 1] == '\n')
+		v[--n] = '\0';
 	while ((nl = strchr(p, '\n')) != NULL) {
-		printf("%.*s\n%s", (int)(nl - p), p, LOGS_INDENT);
+		printf("%.*s\n", (int)(nl - p), p);
 		p = nl + 1;
+		if (*p != '\n')
+			printf("%s", LOGS_INDENT);
 	}
 	printf("%s\n", p);
 	free(v);
@@ -104,10 +113,17 @@ print_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
 		free(model);
 	}
 	if (title != NULL) {
-		/* A title is one line: its newlines shown as spaces. */
+		/* A title is one line: a run of blanks and newlines shown as one space. */
+		size_t o = 0;
+
 		for (i = 0; title[i]; i++)
-			if (title[i] == '\n' || title[i] == '\t')
-				title[i] = ' ';
+			if (title[i] != '\n' && title[i] != '\t' && title[i] != ' ')
+				title[o++] = title[i];
+			else if (o > 0 && title[o - 1] != ' ')
+				title[o++] = ' ';
+		while (o > 0 && title[o - 1] == ' ')
+			o--;
+		title[o] = '\0';
 		printf("  %s", title);
 	}
 	printf("%s\n", c->draft ? "  (git hook draft)" : c->cmd ? "  (llm cmd)" : "");

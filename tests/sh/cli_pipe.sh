@@ -110,6 +110,22 @@ check_eq "stdout: the answer only" "$OUT" "only this"
 check_contains "stderr: summary line with tier and model" "$ERR" "cheap · test-cheap"
 check_contains "stderr: route explained" "$ERR" "route pinned"
 
+# llm logs shows a piped prompt as it was written: its last newline is not a
+# line of its own, a blank line carries no indent, and the title is one line
+# with single spaces
+fake_reply '{"text":"two lines"}'
+printf 'line one\n\nline two\n' >"$T/piped.txt"
+run_llm -q -m test-cheap "summarise" <"$T/piped.txt"
+run_llm logs -n 1
+check_contains "logs: the title in single spaces" "$OUT" "  summarise line one line two
+"
+check_contains "logs: a blank line left blank" "$OUT" "line one
+
+       line two"
+check_contains "logs: no line of the last newline" "$OUT" "       line two
+  llm  two lines"
+check_eq "logs: no trailing blanks" "$(printf '%s\n' "$OUT" | grep -c ' $')" 0
+
 # --version and --help
 run_llm --version
 check_contains "version" "$OUT" "llm "
