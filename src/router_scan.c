@@ -128,33 +128,60 @@ static const bool line_first[256] = {
 	['W'] = true, ['k'] = true, ['}'] = true, ['m'] = true, ['P'] = true, /* code */
 };
 
-/* Openings of lines of code, shell, SQL and common files (after indentation). */
-static const char *const code_starts[] = {
-	"#!/", "#include", "#define", "@@ ", "}", "def ", "func ", "fn ", "fun ", "class ", "import ",
-	"from ", "package ", "public ", "private ", "protected ", "static ", "const ", "let ", "var ",
-	"val ", "return ", "if (", "if [", "for (", "while (", "struct ", "impl ", "pub ", "use ",
-	"template", "async ", "await ", "int ", "void ", "char ", "try:", "except", "elif ", "else",
-	"print(", "console.", "set -", "done", "fi", "echo ", "export ", "interface ", "module ",
-	"FROM ", "RUN ", "COPY ", "WORKDIR ", "CMD ", "ENTRYPOINT ", "EXPOSE ", "SELECT ", "INSERT ",
-	"UPDATE ", "DELETE ", "CREATE ", "ALTER ", "apiVersion:", "kind:", "stages:", "steps:",
-	"runs-on:", "image:", "script:", "services:", "resources:", "data class", "PHONY", ".PHONY",
+/*
+ * Openings of lines of code, shell, SQL and common files (after
+ * indentation), filed by their first byte.
+ */
+static const char *const code_starts[128][8] = {
+	['A'] = { "ALTER " },
+	['a'] = { "async ", "await ", "apiVersion:" },
+	['C'] = { "COPY ", "CMD ", "CREATE " },
+	['c'] = { "class ", "const ", "char ", "console." },
+	['D'] = { "DELETE " },
+	['d'] = { "def ", "done", "data class" },
+	['E'] = { "ENTRYPOINT ", "EXPOSE " },
+	['e'] = { "except", "elif ", "else", "echo ", "export " },
+	['F'] = { "FROM " },
+	['f'] = { "func ", "fn ", "fun ", "from ", "for (", "fi" },
+	['I'] = { "INSERT " },
+	['i'] = { "import ", "if (", "if [", "impl ", "int ", "interface ", "image:" },
+	['k'] = { "kind:" },
+	['l'] = { "let " },
+	['m'] = { "module " },
+	['P'] = { "PHONY" },
+	['p'] = { "package ", "public ", "private ", "protected ", "pub ", "print(" },
+	['R'] = { "RUN " },
+	['r'] = { "return ", "runs-on:", "resources:" },
+	['S'] = { "SELECT " },
+	['s'] = { "static ", "struct ", "set -", "stages:", "steps:", "script:", "services:" },
+	['t'] = { "template", "try:" },
+	['U'] = { "UPDATE " },
+	['u'] = { "use " },
+	['v'] = { "var ", "val ", "void " },
+	['W'] = { "WORKDIR " },
+	['w'] = { "while (" },
+	['#'] = { "#!/", "#include", "#define" },
+	['.'] = { ".PHONY" },
+	['@'] = { "@@ " },
+	['}'] = { "}" },
 };
 
 /* Tell whether the line p[0..n) (indentation skipped) opens like code. */
 static bool
 line_starts_code(const unsigned char *p, size_t n)
 {
-	size_t i;
+	const char *const *row;
+	size_t i, l;
 
-	for (i = 0; i < ARRAY_SIZE(code_starts); i++) {
-		const char *lit = code_starts[i];
-		size_t l;
-
-		if (p[0] != (unsigned char)lit[0] || !router_starts(p, n, lit))
+	if (p[0] >= ARRAY_SIZE(code_starts))
+		return false;
+	row = code_starts[p[0]];
+	for (i = 0; i < ARRAY_SIZE(code_starts[0]) && row[i] != NULL; i++) {
+		if (!router_starts(p, n, row[i]))
 			continue;
-		l = strlen(lit);
+		l = strlen(row[i]);
 		/* A keyword is a whole word: "fi" and "done" are shell, "first" and "doneness" prose. */
-		if (router_alpha((unsigned char)lit[l - 1]) && l < n && (router_alpha(p[l]) || router_digit(p[l]) || p[l] == '_'))
+		if (router_alpha((unsigned char)row[i][l - 1]) && l < n && (router_alpha(p[l]) || router_digit(p[l]) || p[l] == '_'))
 			continue;
 		return true;
 	}
