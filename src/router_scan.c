@@ -317,8 +317,8 @@ word_is(const unsigned char *w, size_t wlen, const char *lit)
 {
 	size_t i;
 
-	/* Most words differ at once: look at the first letter before measuring lit. */
-	if (wlen == 0 || (w[0] | 0x20) != (unsigned char)lit[0] || strlen(lit) != wlen)
+	/* lit's length is a constant where it is a literal: most words differ in it, the rest at once. */
+	if (strlen(lit) != wlen || (w[0] | 0x20) != (unsigned char)lit[0])
 		return false;
 	for (i = 0; i < wlen; i++)
 		if ((w[i] | 0x20) != (unsigned char)lit[i])
@@ -403,16 +403,18 @@ same_word(const unsigned char *a, size_t alen, const unsigned char *b, size_t bl
 }
 
 /*
- * Count the keyword groups the word of ASCII letters p[start..end) belongs
- * to, once per group; a crash word counts only in a crash message's context,
- * and "trade" or "threat" as an ask for judgement only in one's.
+ * Count the keyword groups (not 0; plain: those it is a plain keyword of) of
+ * the word of ASCII letters p[start..end), once per group; a crash word
+ * counts only in a crash message's context, and "trade" or "threat" as an
+ * ask for judgement only in one's. The groups that count, KW_HARD_WORD kept.
  */
-static void
-scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct scan *s)
+static unsigned
+scan_keyword(const unsigned char *p, size_t start, size_t end, size_t n, unsigned groups,
+    unsigned plain, struct scan *s)
 {
 	const unsigned char *w = p + start;
 	size_t wlen = end - start;
-	unsigned plain, groups = router_kw_groups(w, wlen, &plain), m;
+	unsigned m;
 	int g;
 
 	if (s->line_log)
@@ -450,6 +452,23 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 			s->plain_len = wlen;
 		}
 	}
+	return groups;
+}
+
+/*
+ * Count what the word of ASCII letters p[start..end) says: its keyword
+ * groups, and the phrases it opens.
+ */
+static void
+scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct scan *s)
+{
+	const unsigned char *w = p + start;
+	size_t wlen = end - start;
+	unsigned plain, groups = router_kw_groups(w, wlen, &plain);
+
+	/* Most words are no keyword: the checks of one are apart. */
+	if (groups != 0)
+		groups = scan_keyword(p, start, end, n, groups, plain, s);
 	/*
 	 * The language lawyer's phrases: "undefined behaviour", "ill-formed",
 	 * "sequence point" ("well-defined" is as often a goal's or a process's).
