@@ -904,8 +904,8 @@ small_ask(const char *prompt, size_t len)
 		return false;
 	while (len > 0 && (prompt[len - 1] == '\n' || prompt[len - 1] == ' ' || prompt[len - 1] == '\r'))
 		len--;
-	for (last = len; last > 0 && prompt[last - 1] != '\n'; last--)
-		;
+	nl = memrchr(prompt, '\n', len);
+	last = nl != NULL ? (size_t)(nl - prompt) + 1 : 0;
 	if (len - last > ROUTER_SMALL_MAX)
 		return false;
 	router_fold(prompt + last, len - last, low, sizeof(low));
