@@ -502,28 +502,6 @@ static const struct kw {
 /* The shortest stem: a shorter keyword matches only a word equal to it. */
 #define KW_STEM_MIN 3
 
-/* How many leading letters the lowercase word w[0..n) shares with keyword k. */
-static size_t
-kw_common(const unsigned char *w, size_t n, const struct kw *k)
-{
-	size_t i;
-
-	for (i = 0; i < n && i < k->len && w[i] == (unsigned char)k->word[i]; i++)
-		;
-	return i;
-}
-
-/* Order the lowercase word w[0..n) against keyword k, as strcmp would. */
-static int
-kw_cmp(const unsigned char *w, size_t n, const struct kw *k)
-{
-	size_t l = kw_common(w, n, k);
-
-	if (l < n && l < k->len)
-		return w[l] < (unsigned char)k->word[l] ? -1 : 1;
-	return (n > k->len) - (n < k->len);
-}
-
 /* Add keyword k's groups to the word's: plain only when no technical keyword of the group matches too. */
 static void
 kw_add(const struct kw *k, unsigned *groups, unsigned *pl, unsigned *tech)
@@ -540,96 +518,89 @@ kw_add(const struct kw *k, unsigned *groups, unsigned *pl, unsigned *tech)
 }
 
 /*
- * Most of a prompt's words are no keyword, and the search below costs a
- * dozen comparisons each. A keyword that matches a word is no longer than
- * it, and is the word or starts it, so it is the word's first four letters,
- * or its first three (a stem of three letters, or the word itself), or for a
- * word of two letters the word. One bit per hash of a keyword's first four
- * letters, or of all of a shorter one's, turns most words away after two
- * probes.
+ * Most of a prompt's words are no keyword, and one that is matches only a
+ * handful. A keyword that matches a word is no longer than it, and is the
+ * word or starts it, so its first four letters (all of a shorter one's) are
+ * the word's first four, or its first three (a stem of three letters, or the
+ * word itself), or for a word of two letters the word. The keywords are filed
+ * in buckets by a hash of those letters: a word looks in at most two buckets,
+ * most of them empty, and tries only the keywords there.
  */
-#define KW_SEEN_BITS 8192
+#define KW_BUCKETS 4096
 
-static unsigned char kw_seen[KW_SEEN_BITS / 8];
-static pthread_once_t kw_seen_once = PTHREAD_ONCE_INIT;
+/* Bucket b holds the keywords kw_list[kw_start[b] .. kw_start[b + 1]). */
+static uint16_t kw_start[KW_BUCKETS + 1];
+static uint16_t kw_list[ARRAY_SIZE(router_kw)];
+static pthread_once_t kw_index_once = PTHREAD_ONCE_INIT;
 
-/* The bit of the first min(n, 4) letters of w, n >= 2 (letters are never 0). */
+/* The bucket of the first min(n, 4) letters of w, n >= 2, in any case. */
 static unsigned
-kw_seen_bit(const unsigned char *w, size_t n)
+kw_bucket(const unsigned char *w, size_t n)
 {
-	uint32_t h = (uint32_t)w[0] << 24 | (uint32_t)w[1] << 16;
+	uint32_t h = (uint32_t)(w[0] | 0x20) << 24 | (uint32_t)(w[1] | 0x20) << 16;
 
 	if (n > 2)
-		h |= (uint32_t)w[2] << 8;
+		h |= (uint32_t)(w[2] | 0x20) << 8;
 	if (n > 3)
-		h |= w[3];
-	return (h * 2654435761u) >> 19; /* the top 13 bits: KW_SEEN_BITS */
-}
-
-static bool
-kw_seen_has(const unsigned char *w, size_t n)
-{
-	unsigned b = kw_seen_bit(w, n);
-
-	return kw_seen[b / 8] >> b % 8 & 1;
+		h |= w[3] | 0x20;
+	return (h * 2654435761u) >> 20; /* the top 12 bits: KW_BUCKETS */
 }
 
 static void
-kw_seen_fill(void)
+kw_index_fill(void)
 {
-	size_t i;
+	uint16_t next[KW_BUCKETS];
+	size_t i, b;
 
-	for (i = 0; i < ARRAY_SIZE(router_kw); i++) {
-		unsigned b = kw_seen_bit((const unsigned char *)router_kw[i].word, router_kw[i].len);
+	for (i = 0; i < ARRAY_SIZE(router_kw); i++)
+		kw_start[kw_bucket((const unsigned char *)router_kw[i].word, router_kw[i].len) + 1]++;
+	for (b = 0; b < KW_BUCKETS; b++)
+		kw_start[b + 1] += kw_start[b];
+	memcpy(next, kw_start, sizeof(next));
+	for (i = 0; i < ARRAY_SIZE(router_kw); i++)
+		kw_list[next[kw_bucket((const unsigned char *)router_kw[i].word, router_kw[i].len)]++] = (uint16_t)i;
+}
 
-		kw_seen[b / 8] |= (unsigned char)(1u << b % 8);
+/* Add the groups of the keywords in bucket b that match the word w[0..n), in any case. */
+static inline void
+kw_match(const unsigned char *w, size_t n, unsigned b, unsigned *groups, unsigned *pl, unsigned *tech)
+{
+	size_t i, j;
+
+	for (i = kw_start[b]; i < kw_start[b + 1]; i++) {
+		const struct kw *k = &router_kw[kw_list[i]];
+
+		if (k->len != n && !(k->prefix && k->len < n))
+			continue;
+		for (j = 0; j < k->len && (w[j] | 0x20) == (unsigned char)k->word[j]; j++)
+			;
+		if (j == k->len)
+			kw_add(k, groups, pl, tech);
 	}
 }
 
-/*
- * The keywords that match a word all sort at or before it, and the common
- * prefix of the word and a keyword only shrinks going back from there. So the
- * search finds where the word would go, then walks back while keywords share
- * at least a stem's length with it.
- */
+/* The groups of the keywords the word w[0..n) is, or starts with for a stem. */
 unsigned
 router_kw_groups(const unsigned char *w, size_t n, unsigned *plain)
 {
-	unsigned char low[KW_WORD_MAX];
-	size_t lo = 0, hi = ARRAY_SIZE(router_kw), mid, l, i;
-	unsigned groups = 0, pl = 0, tech = 0;
-	const struct kw *k;
+	unsigned groups = 0, pl = 0, tech = 0, b;
 
 	if (plain != NULL)
 		*plain = 0;
-	if (n < 2 || n >= sizeof(low))
+	if (n < 2 || n >= KW_WORD_MAX)
 		return 0;
-	for (i = 0; i < n; i++)
-		low[i] = w[i] | 0x20;
-	pthread_once(&kw_seen_once, kw_seen_fill);
-	if (!kw_seen_has(low, n) && (n < 4 || !kw_seen_has(low, 3)))
-		return 0;
-	while (lo < hi) { /* the first keyword after the word */
-		mid = lo + (hi - lo) / 2;
-		if (kw_cmp(low, n, &router_kw[mid]) < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	while (lo-- > 0) {
-		k = &router_kw[lo];
-		l = kw_common(low, n, k);
-		if (l == k->len && (l == n || k->prefix))
-			kw_add(k, &groups, &pl, &tech);
-		else if (l < KW_STEM_MIN)
-			break;
-	}
+	pthread_once(&kw_index_once, kw_index_fill);
+	b = kw_bucket(w, n);
+	kw_match(w, n, b, &groups, &pl, &tech);
+	/* A stem of three letters is in the bucket of the word's first three. */
+	if (n > 3 && kw_bucket(w, 3) != b)
+		kw_match(w, n, kw_bucket(w, 3), &groups, &pl, &tech);
 	if (plain != NULL)
 		*plain = pl & ~tech;
 	return groups;
 }
 
-/* router_kw_groups by trying every keyword in turn: what the filter and search must agree with. */
+/* router_kw_groups by trying every keyword in turn: what the buckets must agree with. */
 unsigned
 router_kw_groups_slow(const unsigned char *w, size_t n, unsigned *plain)
 {
@@ -661,7 +632,7 @@ router_kw_word(size_t i)
 	return i < ARRAY_SIZE(router_kw) ? router_kw[i].word : NULL;
 }
 
-/* Whether the table is in the order and shape router_kw_groups relies on. */
+/* Whether the table is sorted (for whoever reads it) and well formed. */
 bool
 router_kw_valid(void)
 {

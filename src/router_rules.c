@@ -223,8 +223,7 @@ router_is_data_lookup(const struct route_input *in, const double x[RF_COUNT])
 	if (nl == NULL)
 		return false;
 	first_end = (size_t)(nl - p);
-	for (last = n; last > 0 && p[last - 1] != '\n'; last--)
-		;
+	last = (size_t)((const unsigned char *)memrchr(p, '\n', n) - p) + 1;
 	ask_first = lookup_ask((const char *)p + first, first_end - first);
 	if (!ask_first && !lookup_ask((const char *)p + last, n - last))
 		return false;

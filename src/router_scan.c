@@ -128,33 +128,60 @@ static const bool line_first[256] = {
 	['W'] = true, ['k'] = true, ['}'] = true, ['m'] = true, ['P'] = true, /* code */
 };
 
-/* Openings of lines of code, shell, SQL and common files (after indentation). */
-static const char *const code_starts[] = {
-	"#!/", "#include", "#define", "@@ ", "}", "def ", "func ", "fn ", "fun ", "class ", "import ",
-	"from ", "package ", "public ", "private ", "protected ", "static ", "const ", "let ", "var ",
-	"val ", "return ", "if (", "if [", "for (", "while (", "struct ", "impl ", "pub ", "use ",
-	"template", "async ", "await ", "int ", "void ", "char ", "try:", "except", "elif ", "else",
-	"print(", "console.", "set -", "done", "fi", "echo ", "export ", "interface ", "module ",
-	"FROM ", "RUN ", "COPY ", "WORKDIR ", "CMD ", "ENTRYPOINT ", "EXPOSE ", "SELECT ", "INSERT ",
-	"UPDATE ", "DELETE ", "CREATE ", "ALTER ", "apiVersion:", "kind:", "stages:", "steps:",
-	"runs-on:", "image:", "script:", "services:", "resources:", "data class", "PHONY", ".PHONY",
+/*
+ * Openings of lines of code, shell, SQL and common files (after
+ * indentation), filed by their first byte.
+ */
+static const char *const code_starts[128][8] = {
+	['A'] = { "ALTER " },
+	['a'] = { "async ", "await ", "apiVersion:" },
+	['C'] = { "COPY ", "CMD ", "CREATE " },
+	['c'] = { "class ", "const ", "char ", "console." },
+	['D'] = { "DELETE " },
+	['d'] = { "def ", "done", "data class" },
+	['E'] = { "ENTRYPOINT ", "EXPOSE " },
+	['e'] = { "except", "elif ", "else", "echo ", "export " },
+	['F'] = { "FROM " },
+	['f'] = { "func ", "fn ", "fun ", "from ", "for (", "fi" },
+	['I'] = { "INSERT " },
+	['i'] = { "import ", "if (", "if [", "impl ", "int ", "interface ", "image:" },
+	['k'] = { "kind:" },
+	['l'] = { "let " },
+	['m'] = { "module " },
+	['P'] = { "PHONY" },
+	['p'] = { "package ", "public ", "private ", "protected ", "pub ", "print(" },
+	['R'] = { "RUN " },
+	['r'] = { "return ", "runs-on:", "resources:" },
+	['S'] = { "SELECT " },
+	['s'] = { "static ", "struct ", "set -", "stages:", "steps:", "script:", "services:" },
+	['t'] = { "template", "try:" },
+	['U'] = { "UPDATE " },
+	['u'] = { "use " },
+	['v'] = { "var ", "val ", "void " },
+	['W'] = { "WORKDIR " },
+	['w'] = { "while (" },
+	['#'] = { "#!/", "#include", "#define" },
+	['.'] = { ".PHONY" },
+	['@'] = { "@@ " },
+	['}'] = { "}" },
 };
 
 /* Tell whether the line p[0..n) (indentation skipped) opens like code. */
 static bool
 line_starts_code(const unsigned char *p, size_t n)
 {
-	size_t i;
+	const char *const *row;
+	size_t i, l;
 
-	for (i = 0; i < ARRAY_SIZE(code_starts); i++) {
-		const char *lit = code_starts[i];
-		size_t l;
-
-		if (p[0] != (unsigned char)lit[0] || !router_starts(p, n, lit))
+	if (p[0] >= ARRAY_SIZE(code_starts))
+		return false;
+	row = code_starts[p[0]];
+	for (i = 0; i < ARRAY_SIZE(code_starts[0]) && row[i] != NULL; i++) {
+		if (!router_starts(p, n, row[i]))
 			continue;
-		l = strlen(lit);
+		l = strlen(row[i]);
 		/* A keyword is a whole word: "fi" and "done" are shell, "first" and "doneness" prose. */
-		if (router_alpha((unsigned char)lit[l - 1]) && l < n && (router_alpha(p[l]) || router_digit(p[l]) || p[l] == '_'))
+		if (router_alpha((unsigned char)row[i][l - 1]) && l < n && (router_alpha(p[l]) || router_digit(p[l]) || p[l] == '_'))
 			continue;
 		return true;
 	}
@@ -290,8 +317,8 @@ word_is(const unsigned char *w, size_t wlen, const char *lit)
 {
 	size_t i;
 
-	/* Most words differ at once: look at the first letter before measuring lit. */
-	if (wlen == 0 || (w[0] | 0x20) != (unsigned char)lit[0] || strlen(lit) != wlen)
+	/* lit's length is a constant where it is a literal: most words differ in it, the rest at once. */
+	if (strlen(lit) != wlen || (w[0] | 0x20) != (unsigned char)lit[0])
 		return false;
 	for (i = 0; i < wlen; i++)
 		if ((w[i] | 0x20) != (unsigned char)lit[i])
@@ -376,16 +403,18 @@ same_word(const unsigned char *a, size_t alen, const unsigned char *b, size_t bl
 }
 
 /*
- * Count the keyword groups the word of ASCII letters p[start..end) belongs
- * to, once per group; a crash word counts only in a crash message's context,
- * and "trade" or "threat" as an ask for judgement only in one's.
+ * Count the keyword groups (not 0; plain: those it is a plain keyword of) of
+ * the word of ASCII letters p[start..end), once per group; a crash word
+ * counts only in a crash message's context, and "trade" or "threat" as an
+ * ask for judgement only in one's. The groups that count, KW_HARD_WORD kept.
  */
-static void
-scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct scan *s)
+static unsigned
+scan_keyword(const unsigned char *p, size_t start, size_t end, size_t n, unsigned groups,
+    unsigned plain, struct scan *s)
 {
 	const unsigned char *w = p + start;
 	size_t wlen = end - start;
-	unsigned plain, groups = router_kw_groups(w, wlen, &plain), m;
+	unsigned m;
 	int g;
 
 	if (s->line_log)
@@ -423,6 +452,23 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 			s->plain_len = wlen;
 		}
 	}
+	return groups;
+}
+
+/*
+ * Count what the word of ASCII letters p[start..end) says: its keyword
+ * groups, and the phrases it opens.
+ */
+static void
+scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct scan *s)
+{
+	const unsigned char *w = p + start;
+	size_t wlen = end - start;
+	unsigned plain, groups = router_kw_groups(w, wlen, &plain);
+
+	/* Most words are no keyword: the checks of one are apart. */
+	if (groups != 0)
+		groups = scan_keyword(p, start, end, n, groups, plain, s);
 	/*
 	 * The language lawyer's phrases: "undefined behaviour", "ill-formed",
 	 * "sequence point" ("well-defined" is as often a goal's or a process's).
@@ -858,8 +904,8 @@ small_ask(const char *prompt, size_t len)
 		return false;
 	while (len > 0 && (prompt[len - 1] == '\n' || prompt[len - 1] == ' ' || prompt[len - 1] == '\r'))
 		len--;
-	for (last = len; last > 0 && prompt[last - 1] != '\n'; last--)
-		;
+	nl = memrchr(prompt, '\n', len);
+	last = nl != NULL ? (size_t)(nl - prompt) + 1 : 0;
 	if (len - last > ROUTER_SMALL_MAX)
 		return false;
 	router_fold(prompt + last, len - last, low, sizeof(low));
