@@ -26,12 +26,14 @@ file_of() {
 }
 
 # run_one NAME CMD...: run a test, keeping its output in $out/FILE.log and
-# its exit code in $out/FILE.rc.
+# its exit code in $out/FILE.rc. Its stdin is /dev/null, whatever the suite
+# was started with (a terminal, an empty pipe, CI's): llm reads a pipe or a
+# file on stdin as input, and a test says so when it means to pipe one.
 run_one() {
 	_f=$(file_of "$1")
 	shift
 	_t0=$(date +%s%N)
-	"$@" >"$out/$_f.log" 2>&1
+	"$@" >"$out/$_f.log" 2>&1 </dev/null
 	echo $? >"$out/$_f.rc"
 	echo $((($(date +%s%N) - _t0) / 1000000)) >"$out/$_f.ms"
 }
