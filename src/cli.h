@@ -41,6 +41,13 @@ bool cli_flag_value(const char *context, const char *arg, const char *const *fla
 bool cli_opt_value(int argc, char **argv, int *i, char c, const char *name, const char **val);
 /* Whether stdin is a pipe, a file or a socket (not a terminal, nor /dev/null as under cron). */
 bool cli_stdin_piped(void);
+/*
+ * Refuse what ("prompt", "request", "task") given with a pipe or file on stdin
+ * that brought nothing (`git diff | llm review` with nothing to diff): sent
+ * alone it would buy an answer about material that is not there. Says so on
+ * stderr as context (NULL: llm's own line); the usage exit code.
+ */
+int cli_stdin_empty(const char *context, const char *what);
 
 /*
  * Put stdout through a stream that keeps why a write failed and whether one

@@ -131,6 +131,7 @@ on_warn(void *arg, const char *line)
 }
 
 static int add_image_from(struct ask *a, const char *path, char *data, size_t len);
+static bool blank(const char *msg, size_t len);
 
 /*
  * Read stdin, or the file at path (a command's output too: -f <(cmd)), into
@@ -257,9 +258,12 @@ compose(struct ask *a, int argc, char **argv, struct buf *msg)
 	n = a->nimages;
 	if (!isatty(STDIN_FILENO) && read_input(a, msg, NULL, "") != 0)
 		return -1;
-	/* `git diff | llm "review"` with nothing to diff: the prompt goes alone, and is paid for */
-	if (argc > 0 && msg->len == len && a->nimages == n && cli_stdin_piped())
-		fprintf(stderr, "llm: nothing came on stdin: the prompt is sent alone\n");
+	/* `git diff | llm "review"` with nothing to diff: an answer to nothing, paid for */
+	if (argc > 0 && a->nimages == n && cli_stdin_piped() &&
+	    (msg->len == len || blank(msg->data + len, msg->len - len))) {
+		cli_stdin_empty(a->face == CLI_FACE_ROUTE ? "route" : NULL, "prompt");
+		return -1;
+	}
 	for (i = 0; i < a->nfiles; i++) {
 		char *head;
 		int rc;
