@@ -54,7 +54,7 @@ check_eq "-c with --cid: nothing sent" "$(fake_count)" "$n"
 run_llm chat -t
 check_rc "chat -t without a tier: exit 2" 2
 check_contains "chat -t without a tier: same wording" "$ERR" "llm: chat: option -t needs an argument"
-run_llm_in "" route "x" -m
+run_llm route "x" -m
 check_contains "route -m without a model: same wording" "$ERR" "llm: route: option -m needs an argument"
 run_llm -q --bogus "x"
 check_contains "unknown option: named" "$ERR" "unknown option '--bogus'"

@@ -247,7 +247,8 @@ check_rc "piped image: llm route takes it" 0
 # bytes, as a file's is, never refused as binary: here fd 3 is that pipe, stdin not piped.
 # Another binary (a NUL byte) on such a pipe is still refused, and over the cap too.
 fake_reply '{"text":"A red square."}'
-cat "$T/shot.png" | {
+# (through a command, as a process substitution names one: a redirection would be a file)
+dd if="$T/shot.png" 2>/dev/null | {
 	"$LLM_BIN" -q -m test-seeing -f /dev/fd/3 "what is this?" 3<&0 </dev/null \
 	    >"$T/out" 2>"$T/err"
 	echo $? >"$T/rc"
