@@ -94,6 +94,8 @@ bool cli_command_word(const char *cmd, const char *word);
 bool cli_command_valued(const char *cmd, const char *opt);
 /* How option opt (no "=VALUE") stands on command cmd's line: -1 not its, 0 a flag, 1 valued. */
 int cli_command_arity(const char *cmd, const char *opt);
+/* The options of command cmd, NULL: of llm's own line (a question), NULL-terminated. */
+const char *const *cli_command_options(const char *cmd);
 int cli_roles(struct app *cli, int argc, char **argv);
 int cli_cmd(struct app *cli, int argc, char **argv);
 /*
