@@ -41,6 +41,13 @@ bool cli_flag_value(const char *context, const char *arg, const char *const *fla
 bool cli_opt_value(int argc, char **argv, int *i, char c, const char *name, const char **val);
 /* Whether stdin is a pipe, a file or a socket (not a terminal, nor /dev/null as under cron). */
 bool cli_stdin_piped(void);
+/*
+ * Refuse what ("prompt", "request", "task") given with a pipe or file on stdin
+ * that brought nothing (`git diff | llm review` with nothing to diff): sent
+ * alone it would buy an answer about material that is not there. Says so on
+ * stderr as context (NULL: llm's own line); the usage exit code.
+ */
+int cli_stdin_empty(const char *context, const char *what);
 
 /*
  * Put stdout through a stream that keeps why a write failed and whether one
@@ -87,6 +94,8 @@ bool cli_command_word(const char *cmd, const char *word);
 bool cli_command_valued(const char *cmd, const char *opt);
 /* How option opt (no "=VALUE") stands on command cmd's line: -1 not its, 0 a flag, 1 valued. */
 int cli_command_arity(const char *cmd, const char *opt);
+/* The options of command cmd, NULL: of llm's own line (a question), NULL-terminated. */
+const char *const *cli_command_options(const char *cmd);
 int cli_roles(struct app *cli, int argc, char **argv);
 int cli_cmd(struct app *cli, int argc, char **argv);
 /*

@@ -131,25 +131,30 @@ on_warn(void *arg, const char *line)
 }
 
 static int add_image_from(struct ask *a, const char *path, char *data, size_t len);
+static bool blank(const char *msg, size_t len);
 
 /*
- * Read stdin into in as text, or, when it starts as an image (a screenshot
- * piped in), attach it as -f attaches one (*image set). 0, or -1 with *cause.
+ * Read stdin, or the file at path (a command's output too: -f <(cmd)), into
+ * in as text, or, when it starts as an image (a screenshot piped in), attach
+ * it as -f attaches one (*image set): the bytes say what it is, never the
+ * name. 0, or -1 with *cause.
  */
 static int
-read_stdin(struct ask *a, size_t room, struct input *in, bool *image, char **cause)
+read_source(struct ask *a, const char *path, size_t room, struct input *in, bool *image,
+    char **cause)
 {
 	char *data;
 	size_t len;
 
 	*image = false;
 	memset(in, 0, sizeof *in);
-	if (input_bytes(STDIN_FILENO, "stdin", room, &data, &len, cause) != 0)
+	if ((path != NULL ? input_file_bytes(path, room, &data, &len, cause) :
+	    input_bytes(STDIN_FILENO, "stdin", room, &data, &len, cause)) != 0)
 		return -1;
 	if (image_sniff(data, len) == NULL)
-		return input_take("stdin", data, len, INPUT_UTF8, in, cause);
+		return input_take(path != NULL ? path : "stdin", data, len, INPUT_UTF8, in, cause);
 	*image = true;
-	return add_image_from(a, NULL, data, len);
+	return add_image_from(a, path, data, len);
 }
 
 /*
@@ -163,8 +168,7 @@ read_input(struct ask *a, struct buf *msg, const char *path, const char *head)
 	char *cause = NULL;
 	size_t room = msg->len < INPUT_MAX ? INPUT_MAX - msg->len : 0;
 	bool image = false;
-	int rc = path ? input_file(path, room, INPUT_UTF8, &in, &cause) :
-	    read_stdin(a, room, &in, &image, &cause);
+	int rc = read_source(a, path, room, &in, &image, &cause);
 
 	if (image)
 		return rc;
@@ -201,8 +205,9 @@ read_input(struct ask *a, struct buf *msg, const char *path, const char *head)
 #define ASK_IMAGES_MAX 16
 
 /*
- * Attach the image at path, or (path NULL) data[0..len) read from stdin, to the
- * message (sent beside its text); 0, or -1 said why.
+ * Attach to the message (sent beside its text) the image data[0..len) read
+ * from path (NULL: stdin), or with data NULL the image at path, a regular
+ * file; 0, or -1 said why.
  */
 static int
 add_image_from(struct ask *a, const char *path, char *data, size_t len)
@@ -218,8 +223,8 @@ add_image_from(struct ask *a, const char *path, char *data, size_t len)
 		return -1;
 	}
 	a->images = xreallocarray(a->images, a->nimages + 1, sizeof *a->images);
-	rc = path ? image_read(path, &a->images[a->nimages], &cause) :
-	    image_take("stdin", data, len, &a->images[a->nimages], &cause);
+	rc = data == NULL ? image_read(path, &a->images[a->nimages], &cause) :
+	    image_take(path ? path : "stdin", data, len, &a->images[a->nimages], &cause);
 	if (rc != 0) {
 		fprintf(stderr, "llm: %s%s\n", opt, cause);
 		free(cause);
@@ -253,9 +258,12 @@ compose(struct ask *a, int argc, char **argv, struct buf *msg)
 	n = a->nimages;
 	if (!isatty(STDIN_FILENO) && read_input(a, msg, NULL, "") != 0)
 		return -1;
-	/* `git diff | llm "review"` with nothing to diff: the prompt goes alone, and is paid for */
-	if (argc > 0 && msg->len == len && a->nimages == n && cli_stdin_piped())
-		fprintf(stderr, "llm: nothing came on stdin: the prompt is sent alone\n");
+	/* `git diff | llm "review"` with nothing to diff: an answer to nothing, paid for */
+	if (argc > 0 && a->nimages == n && cli_stdin_piped() &&
+	    (msg->len == len || blank(msg->data + len, msg->len - len))) {
+		cli_stdin_empty(a->face == CLI_FACE_ROUTE ? "route" : NULL, "prompt");
+		return -1;
+	}
 	for (i = 0; i < a->nfiles; i++) {
 		char *head;
 		int rc;

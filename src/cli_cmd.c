@@ -678,9 +678,12 @@ compose(struct buf *msg, const char *request, bool *read, bool *context)
 	}
 	if (in.note != NULL)
 		fprintf(stderr, "llm: cmd: %s\n", in.note);
-	/* `find ... | llm cmd "delete these"` that found nothing: said, as llm PROMPT says it */
-	if (in.len == 0 && cli_stdin_piped())
-		fprintf(stderr, "llm: cmd: nothing came on stdin: the request is sent alone\n");
+	/* `find ... | llm cmd "delete these"` that found nothing: refused, as llm PROMPT is */
+	if (strspn(in.data, " \t\n\r\v\f") == in.len && cli_stdin_piped()) {
+		input_done(&in);
+		cli_stdin_empty("cmd", "request");
+		return -1;
+	}
 	rc = in.len > 0 ? buf_adds(msg, "\n\n") | buf_add(msg, in.data, in.len) : 0;
 	*context = in.len > 0;
 	input_done(&in);

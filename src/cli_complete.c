@@ -159,6 +159,19 @@ cli_command_arity(const char *cmd, const char *opt)
 	return -1;
 }
 
+const char *const *
+cli_command_options(const char *cmd)
+{
+	size_t i;
+
+	if (cmd == NULL)
+		return ask_options;
+	for (i = 0; i < ARRAY_SIZE(per_command); i++)
+		if (strcmp(per_command[i].name, cmd) == 0)
+			return per_command[i].opts;
+	return common_opts;    /* help, version: what every command takes */
+}
+
 static void
 print_words(const char *const *w)
 {

@@ -387,6 +387,7 @@ read_task(int argc, char **argv, struct buf *task, bool resume)
 {
 	struct input in;
 	char *cause = NULL;
+	bool dash = false;
 	int i;
 
 	/* "-" is stdin in other tools (cat task.md | llm do -): the task is stdin alone */
@@ -396,6 +397,7 @@ read_task(int argc, char **argv, struct buf *task, bool resume)
 			return EXIT_USAGE;
 		}
 		optind++;
+		dash = true;
 	}
 	for (i = optind; i < argc; i++)
 		buf_addf(task, "%s%s", i > optind ? " " : "", argv[i]);
@@ -408,9 +410,17 @@ read_task(int argc, char **argv, struct buf *task, bool resume)
 		}
 		if (in.note != NULL)
 			fprintf(stderr, "llm: do: %s\n", in.note);
-		/* `git diff | llm do "fix this"` with nothing to diff: said, as llm PROMPT says it */
-		if (in.len == 0 && task->len > 0 && cli_stdin_piped())
-			fprintf(stderr, "llm: do: nothing came on stdin: the task is sent alone\n");
+		/* `git diff | llm do "fix this"` with nothing to diff: refused, as llm PROMPT is */
+		if (strspn(in.data, " \t\n\r\v\f") == in.len && task->len > 0 &&
+		    cli_stdin_piped()) {
+			input_done(&in);
+			return cli_stdin_empty("do", "task");
+		}
+		if (dash && !resume && strspn(in.data, " \t\n\r\v\f") == in.len) {
+			input_done(&in);
+			fprintf(stderr, "llm: do: -: nothing came on stdin: no task, nothing was sent\n");
+			return EXIT_USAGE;
+		}
 		if (in.len > 0)
 			buf_addf(task, "%s%s", task->len ? "\n\n" : "", in.data);
 		input_done(&in);

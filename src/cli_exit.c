@@ -94,3 +94,12 @@ cli_stdin_piped(void)
 	return fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode) ||
 	    S_ISSOCK(st.st_mode));
 }
+
+/* Say that stdin brought nothing, so what was not sent alone; the usage exit code. */
+int
+cli_stdin_empty(const char *context, const char *what)
+{
+	fprintf(stderr, "llm: %s%snothing came on stdin: nothing was sent (to send the %s alone, "
+	    "drop the pipe or use </dev/null)\n", context ? context : "", context ? ": " : "", what);
+	return EXIT_USAGE;
+}

@@ -258,31 +258,6 @@ opt_reject(enum cli_face face, int c, char **argv)
 }
 
 /*
- * getopt_long takes a long option cut short when one option of its table
- * starts so; llm's own line reads --version and --help apart, so "--ver" would
- * quietly be --verbose (and, with no prompt on a terminal, open the client).
- * An exit code when word, the option getopt took as longs[li], is cut short
- * and also starts one of those two; else -1.
- */
-static int
-opt_cut_short(enum cli_face face, const char *word, const struct option *longs, int li)
-{
-	static const char *const apart[] = { "version", "help" };
-	size_t i, n;
-
-	if (li < 0 || strncmp(word, "--", 2) != 0)
-		return -1;
-	n = strcspn(word + 2, "=");
-	if (n == strlen(longs[li].name))
-		return -1;
-	for (i = 0; i < ARRAY_SIZE(apart); i++)
-		if (strcmp(apart[i], longs[li].name) != 0 && strncmp(apart[i], word + 2, n) == 0)
-			return opt_error(face, "option '--%.*s' is ambiguous: --%s or --%s", (int)n,
-			    word + 2, longs[li].name, apart[i]);
-	return -1;
-}
-
-/*
  * A dry run (llm route, or --dry-run) sends nothing: an option that acts on
  * the request or its answer would be silently ignored, so it is refused.
  * d: the first such option given, as the user wrote it (name), or NULL.
@@ -316,15 +291,12 @@ cli_opts_parse(struct cli_opts *p, enum cli_face face, const struct config *cfg,
 	p->width = 100;
 	p->height = 30;
 	opt_tables(face, shorts, sizeof(shorts), longs);
+	/* a long option cut short was made whole, or refused, by main: one rule for every command */
 	optind = 0;            /* 0, not 1: glibc starts over, permutation state included */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, &li)) != -1) {
 		if (c == '?' || c == ':')
 			return opt_reject(face, c, argv);
-		/* the option's word: before its value when that was the next word */
-		if (li >= 0 && (rc = opt_cut_short(face, argv[optind - (longs[li].has_arg &&
-		    optarg == argv[optind - 1] ? 2 : 1)], longs, li)) >= 0)
-			return rc;
 		if ((rc = opt_apply(p, face, c, optarg)) >= 0)
 			return rc;
 		if (dry_no == NULL && opt_find(c)->dry_no != NULL) {

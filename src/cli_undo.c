@@ -21,7 +21,9 @@ static const char undo_usage[] =
     "another llm still runs (it is named): exit 2.\n"
     "Directories the task made are removed when empty after that; one that is\n"
     "not (files were put there since) is kept, and said so on stderr.\n"
-    "The task undone is named on stderr, with the command that shows it.\n";
+    "The task undone is named on stderr, with the command that shows it.\n"
+    "What its commands did (a file rm removed) is not undone: said on stderr,\n"
+    "with how many ran and the first three.\n";
 
 /* Print the report with what came from file names made visible; each note on stderr. */
 static void

@@ -252,14 +252,13 @@ input_command_pipe(int fd, const struct stat *st)
 	return fstat(STDIN_FILENO, &in) != 0 || in.st_dev != st->st_dev || in.st_ino != st->st_ino;
 }
 
-/* Read the regular file (or command pipe) at path as input_fd does; the rest is refused unread. */
+/* Read the regular file (or command pipe) at path as input_bytes does; the rest is refused unread. */
 int
-input_file(const char *path, size_t max, unsigned flags, struct input *in, char **cause)
+input_file_bytes(const char *path, size_t max, char **data, size_t *len, char **cause)
 {
 	struct stat st;
 	int fd, rc = -1;
 
-	memset(in, 0, sizeof(*in));
 	/* A FIFO with no writer would block open() and read() for good; a tty must not become ours. */
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
@@ -269,7 +268,7 @@ input_file(const char *path, size_t max, unsigned flags, struct input *in, char 
 	if (fstat(fd, &st) != 0) {
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 	} else if (input_command_pipe(fd, &st)) {
-		rc = input_fd(fd, path, max, flags, in, cause);
+		rc = input_bytes(fd, path, max, data, len, cause);
 	} else if (!S_ISREG(st.st_mode)) {
 		xasprintf(cause, "%s: %s, not a regular file; llm reads regular files and a "
 		    "command's output (-f <(cmd)) only: save what it holds to a file first", path,
@@ -277,10 +276,23 @@ input_file(const char *path, size_t max, unsigned flags, struct input *in, char 
 	} else if ((uint64_t)st.st_size > max) {
 		input_over(path, max, cause);
 	} else {
-		rc = input_fd(fd, path, max, flags, in, cause);
+		rc = input_bytes(fd, path, max, data, len, cause);
 	}
 	close(fd);
 	return rc;
+}
+
+/* Read the file at path as input_file_bytes does, then take it as text. */
+int
+input_file(const char *path, size_t max, unsigned flags, struct input *in, char **cause)
+{
+	char *data;
+	size_t len;
+
+	memset(in, 0, sizeof(*in));
+	if (input_file_bytes(path, max, &data, &len, cause) != 0)
+		return -1;
+	return input_take(path, data, len, flags, in, cause);
 }
 
 /* Name endings of prose: text and the lightweight markup formats written as text. */

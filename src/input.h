@@ -52,6 +52,12 @@ int input_take(const char *name, char *data, size_t len, unsigned flags, struct 
  */
 int input_file(const char *path, size_t max, unsigned flags, struct input *in, char **cause);
 /*
+ * Read the file at path as input_file does, but as bytes, unchecked (as
+ * input_bytes reads fd): for a caller that looks at them first (an image
+ * from -f <(cmd)), then hands them to input_take. 0, or -1 with *cause.
+ */
+int input_file_bytes(const char *path, size_t max, char **data, size_t *len, char **cause);
+/*
  * Return s[0..n) with every sequence that is not UTF-8 replaced by U+FFFD
  * (malloc'd, *len bytes), or NULL when all of it is UTF-8; *replaced counts them.
  */

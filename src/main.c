@@ -85,6 +85,8 @@ static const char usage_text[] =
     "Options may come before or after the prompt; everything after -- is prompt,\n"
     "so a prompt that starts with '-' goes there: llm -t mid -- \"-v or -vv?\"\n"
     "A value follows its option or an '=': -t cheap, -t=cheap, --tier=cheap.\n"
+    "A long option may be cut short where no other starts so, on every command's\n"
+    "line: --max-t 500, llm usage --mon 2026-11.\n"
     "Input is text, up to 16 MiB for PROMPT, stdin and files together.\n"
     "\n"
     "Options:\n"
@@ -510,6 +512,87 @@ option_values(const struct command *cmd, int *argcp, char ***argvp)
 	return -1;
 }
 
+/*
+ * The long option *word (its name: the bytes before any "=") starts, among
+ * those of cmd (NULL: llm's own line): one alone, and *word becomes it, its
+ * value kept ("--mon=2026-11" is "--month=2026-11"); none, or the word is
+ * one already, and it is left for the command to take or refuse. Several:
+ * the message that names them (malloc'd), else NULL.
+ */
+static char *
+option_expand(const struct command *cmd, char **word)
+{
+	static char **made;    /* the words written out, for the life of the process */
+	static size_t nmade;
+	const char *const *opts = cli_command_options(cmd != NULL ? cmd->name : NULL), *const *o;
+	const char *s = *word, *hit = NULL, *name = cmd != NULL ? cmd->name : NULL;
+	size_t n = strcspn(s, "="), k = 0, i = 0;
+	struct buf b;
+
+	if (n <= 2)
+		return NULL;
+	for (o = opts; *o != NULL; o++) {
+		if (strncmp(*o, "--", 2) != 0 || strncmp(*o, s, n) != 0)
+			continue;
+		if (strlen(*o) == n)
+			return NULL;   /* the option itself, which may start others ("--no-color") */
+		hit = *o;
+		k++;
+	}
+	if (k == 1) {
+		made = xreallocarray(made, nmade + 1, sizeof(*made));
+		*word = made[nmade++] = xstrfmt("%s%s", hit, s + n);
+	}
+	if (k <= 1)
+		return NULL;
+	buf_init(&b, 0);
+	buf_addf(&b, "llm: %s%soption '%.*s' is ambiguous: ", name ? name : "", name ? ": " : "",
+	    (int)n, s);
+	for (o = opts; *o != NULL; o++)
+		if (strncmp(*o, "--", 2) == 0 && strncmp(*o, s, n) == 0)
+			buf_addf(&b, "%s%s", i++ == 0 ? "" : i == k ? " or " : ", ", *o);
+	buf_addf(&b, "\nTry 'llm %s%s--help'.\n", name ? name : "", name ? " " : "");
+	return buf_detach(&b);
+}
+
+/*
+ * A long option may be cut short on every command's line as on llm's own, by
+ * one rule: a word that starts one option of the line alone is that option,
+ * one that starts several is refused, naming them (option_expand). The line
+ * is read as its command reads it: up to "--", each option's value skipped.
+ * Rewrites argv's words in place. NULL, or the message that refuses the line
+ * (malloc'd).
+ */
+static char *
+option_prefixes(int argc, char **argv)
+{
+	const struct command *cmd = NULL;
+	char *why = NULL;
+	int i = 1;
+	size_t n;
+
+	/* the command, as main finds it: after any --no-color before it, cut short or not */
+	while (i + 1 < argc && argv[i][0] == '-' && (why = option_expand(NULL, &argv[i])) == NULL &&
+	    strcmp(argv[i], "--no-color") == 0)
+		i++;
+	if (why != NULL)
+		return why;
+	if (i < argc && argv[i][0] != '-')
+		cmd = find_command(argv[i]);
+	if (cmd != NULL && cmd->fn == cli_complete)
+		return NULL;   /* its words are what a shell is completing */
+	for (i = cmd != NULL ? i + 1 : 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (argv[i][0] != '-' || argv[i][1] == '\0')
+			continue;
+		if (argv[i][1] == '-' && (why = option_expand(cmd, &argv[i])) != NULL)
+			return why;
+		n = strcspn(argv[i], "=");
+		if (argv[i][n] != '=' && option_arity(cmd, argv[i], n) == 1)
+			i++;   /* its value, whatever it looks like */
+	}
+	return NULL;
+}
+
 /* Whether llm's own line holds -V or -h (letter) among other flags ("-qV"). */
 static bool
 bundle_flag(int argc, char **argv, char letter)
@@ -602,6 +685,7 @@ main(int argc, char **argv)
 {
 	struct app cli;
 	const struct command *cmd = NULL;
+	char *ambiguous;
 	bool hook, color, json;
 	int rc;
 
@@ -610,6 +694,7 @@ main(int argc, char **argv)
 	setlocale(LC_CTYPE, ""); /* characters only: numbers and dates keep one format */
 	log_init();
 	memset(&cli, 0, sizeof cli);
+	ambiguous = option_prefixes(argc, argv);
 	color = !has_flag(argc, argv, "--no-color", NULL);
 	/* main takes it off a command's line: the full-screen client and children see it here */
 	if (!color)
@@ -624,6 +709,11 @@ main(int argc, char **argv)
 		cmd = find_command(argv[1]);
 	json = wants_json(cmd, argc, argv);
 	cli_out_init(json);
+	if (ambiguous != NULL) {
+		fputs(ambiguous, stderr);
+		free(ambiguous);
+		return finish(EXIT_USAGE, json);
+	}
 	/* and anywhere else on a command's line, as on a question's */
 	/* llm chat reads its line with getopt, which knows "--" */
 	if (cmd != NULL && !cmd->free_words && cmd->needs != NEEDS_NOTHING && cmd->fn != cli_chat &&

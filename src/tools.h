@@ -112,7 +112,8 @@ void ws_task_drop(struct ws *w);
  * directories it made that are empty then: 0 when all files were restored,
  * 1 when some were kept, -1 with *cause when there is nothing to undo. When
  * not -1, *report says file by file what was done and *notes, a line each,
- * which directories the task made were kept (both malloc'd).
+ * which directories the task made were kept, then that what the commands
+ * it ran did is not undone, naming the first few (both malloc'd).
  */
 int ws_undo(const char *undo_dir, const char *root, char **report, char **notes,
     char **cause);

@@ -25,6 +25,14 @@ struct ws_change {
 	unsigned backup;  /* the backup file's number (when !created) */
 };
 
+/* The commands a task ran, as its journal keeps them for llm undo to name: not undone. */
+#define WS_RUNS_KEPT 3
+struct ws_runs {
+	unsigned n;                  /* how many ran */
+	size_t kept;                 /* the first of them, one line each (tools_oneline) */
+	char *cmd[WS_RUNS_KEPT];
+};
+
 enum ws_tool { WS_EDIT, WS_WRITE, WS_RUN, WS_NTOOLS };
 
 struct ws {
@@ -45,6 +53,7 @@ struct ws {
 	char *journal;            /* the task's journal directory, NULL before ws_task_begin */
 	struct ws_change *changes;
 	size_t nchanges;
+	struct ws_runs runs;      /* the commands the task ran (owned) */
 };
 
 /* A path the model gave, resolved inside the workspace. */
@@ -106,6 +115,10 @@ int ws_remove_dir(const struct ws *w, const char *rel);
 /* The journal: note the file rel changed (old content, or created), now holding data. */
 int ws_journal_note(struct ws *w, const char *rel, const struct stat *before, const char *old,
     size_t oldlen, const char *data, size_t len, char **why);
+/* The journal: note that the task runs command, whose effects llm undo cannot take back. */
+void ws_journal_run(struct ws *w, const char *command);
+/* Forget the commands runs holds, freeing them. */
+void ws_runs_clear(struct ws_runs *runs);
 /*
  * The journal: note the directories in made (a line each, under the root)
  * as made by the task; they are saved with the next file noted.

@@ -357,6 +357,7 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 			tools_fail(r, sum, "%s", err);
 			goto out;
 		}
+		ws_journal_run(w, command);
 		t0 = clock_ms();
 		guard = gitguard_take(w->root);
 		rc = run_child(w, command, &c, &end, &st, cause);

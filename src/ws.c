@@ -152,6 +152,7 @@ changes_free(struct ws *w)
 	free(w->changes);
 	w->changes = NULL;
 	w->nchanges = 0;
+	ws_runs_clear(&w->runs);
 	free(w->journal);
 	w->journal = NULL;
 }

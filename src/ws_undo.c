@@ -155,6 +155,7 @@ task_begin(struct ws *w, int64_t task_id, bool keep, char **cause)
 	free(w->changes);
 	w->changes = NULL;
 	w->nchanges = 0;
+	ws_runs_clear(&w->runs);
 	memset(w->always, 0, sizeof(w->always));
 	if (w->undo_dir == NULL)
 		return 0;
@@ -194,10 +195,11 @@ ws_task_drop(struct ws *w)
 
 /*
  * The journal's text: its root, then one line per change with the path last:
- * c a file created, m a file modified, d a directory made.
+ * c a file created, m a file modified, d a directory made; then, when the
+ * task ran commands, "runs N" and a "run COMMAND" line for each one kept.
  */
 static char *
-journal_text(const char *root, const struct ws_change *c, size_t n)
+journal_text(const char *root, const struct ws_change *c, size_t n, const struct ws_runs *runs)
 {
 	struct buf b;
 	size_t i;
@@ -208,6 +210,10 @@ journal_text(const char *root, const struct ws_change *c, size_t n)
 		buf_addf(&b, "%c\t%o\t%016" PRIx64 "\t%u\t%s\n",
 		    c[i].dir ? 'd' : c[i].created ? 'c' : 'm', c[i].mode, c[i].hash, c[i].backup,
 		    c[i].rel);
+	if (runs->n > 0)
+		buf_addf(&b, "runs\t%u\n", runs->n);
+	for (i = 0; i < runs->kept; i++)
+		buf_addf(&b, "run\t%s\n", runs->cmd[i]);
 	return buf_detach(&b);
 }
 
@@ -215,7 +221,7 @@ journal_text(const char *root, const struct ws_change *c, size_t n)
 static int
 journal_save(struct ws *w, char **why)
 {
-	char *text = journal_text(w->root, w->changes, w->nchanges);
+	char *text = journal_text(w->root, w->changes, w->nchanges, &w->runs);
 	char *path = xstrfmt("%s/journal", w->journal), *last = xstrfmt("%s/../last", w->journal);
 	const char *id = strrchr(w->journal, '/') + 1;
 	char *e = NULL;
@@ -275,6 +281,37 @@ ws_journal_dirs(struct ws *w, const char *made)
 	}
 }
 
+/* Forget the commands runs holds. */
+void
+ws_runs_clear(struct ws_runs *runs)
+{
+	size_t i;
+
+	for (i = 0; i < runs->kept; i++)
+		free(runs->cmd[i]);
+	memset(runs, 0, sizeof(*runs));
+}
+
+/*
+ * The journal: note that the task runs command. What a command does (rm,
+ * a build, git) is not in the journal, so llm undo cannot take it back: it
+ * says so, naming the first few. Saved now when the journal is, else with
+ * the first file the task changes (a task that changes none has no undo).
+ */
+void
+ws_journal_run(struct ws *w, const char *command)
+{
+	char *why = NULL;
+
+	if (w->journal == NULL)
+		return;
+	if (w->runs.kept < WS_RUNS_KEPT)
+		w->runs.cmd[w->runs.kept++] = tools_oneline(command, 72);
+	w->runs.n++;
+	if (w->nchanges > 0 && journal_save(w, &why) != 0)
+		free(why);     /* the files are journaled still: only this note is missing */
+}
+
 /* The journal: note the file rel changed (old content, or created), now holding data. */
 int
 ws_journal_note(struct ws *w, const char *rel, const struct stat *before, const char *old,
@@ -326,9 +363,27 @@ parse_change(char *line, struct ws_change *c)
 	return true;
 }
 
-/* Read the journal in dir: its changes (rel pointing into *text). */
+/* Take a journal line that tells of the commands run into runs (cmd borrowed from line). */
+static bool
+parse_run(char *line, struct ws_runs *runs)
+{
+	unsigned n;
+
+	if (str_startswith(line, "runs\t") && sscanf(line + 5, "%u", &n) == 1) {
+		runs->n = n;
+		return true;
+	}
+	if (!str_startswith(line, "run\t"))
+		return false;
+	if (runs->kept < WS_RUNS_KEPT)
+		runs->cmd[runs->kept++] = line + 4;
+	return true;
+}
+
+/* Read the journal in dir: its changes (rel pointing into *text), and the commands run. */
 static int
-journal_load(const char *dir, char **text, struct ws_change **out, size_t *n, char **cause)
+journal_load(const char *dir, char **text, struct ws_change **out, size_t *n,
+    struct ws_runs *runs, char **cause)
 {
 	char *path = xstrfmt("%s/journal", dir), *line, *save = NULL;
 	struct ws_change c;
@@ -338,6 +393,7 @@ journal_load(const char *dir, char **text, struct ws_change **out, size_t *n, ch
 	free(path);
 	*out = NULL;
 	*n = 0;
+	memset(runs, 0, sizeof(*runs));
 	if (rc != 0)
 		return -1;
 	line = strtok_r(*text, "\n", &save);
@@ -347,7 +403,7 @@ journal_load(const char *dir, char **text, struct ws_change **out, size_t *n, ch
 	}
 	strtok_r(NULL, "\n", &save); /* the root: the directory's name already says it */
 	while ((line = strtok_r(NULL, "\n", &save)) != NULL)
-		if (parse_change(line, &c)) {
+		if (!parse_run(line, runs) && parse_change(line, &c)) {
 			*out = xreallocarray(*out, *n + 1, sizeof(**out));
 			(*out)[(*n)++] = c;
 		}
@@ -360,6 +416,7 @@ ws_task_resume(struct ws *w, int64_t task_id, char **cause)
 {
 	char *top, *dir, *text = NULL, *e = NULL;
 	struct ws_change *v = NULL;
+	struct ws_runs runs;
 	struct stat st;
 	size_t n = 0, i;
 	int rc;
@@ -370,7 +427,7 @@ ws_task_resume(struct ws *w, int64_t task_id, char **cause)
 	dir = xstrfmt("%s/%" PRId64, top, task_id);
 	free(top);
 	/* no journal (it changed nothing yet, or it was pruned): one starts afresh */
-	if (stat(dir, &st) != 0 || journal_load(dir, &text, &v, &n, &e) != 0) {
+	if (stat(dir, &st) != 0 || journal_load(dir, &text, &v, &n, &runs, &e) != 0) {
 		free(e);
 		free(text);
 		free(dir);
@@ -385,6 +442,10 @@ ws_task_resume(struct ws *w, int64_t task_id, char **cause)
 		*c = v[i];
 		c->rel = rel;
 	}
+	/* the commands it ran before go on being named */
+	for (i = 0; rc == 0 && i < runs.kept; i++)
+		w->runs.cmd[w->runs.kept++] = xstrdup(runs.cmd[i]);
+	w->runs.n = rc == 0 ? runs.n : 0;
 	free(v);
 	free(text);
 	return rc;
@@ -509,7 +570,7 @@ deepest_first(const void *a, const void *b)
 /* Keep only the changes not undone in dir's journal, or remove it all when none is left. */
 static void
 journal_keep(const char *top, const char *dir, const char *root, const struct ws_change *left,
-    size_t n)
+    size_t n, const struct ws_runs *runs)
 {
 	char *path, *text, *e = NULL;
 
@@ -521,11 +582,31 @@ journal_keep(const char *top, const char *dir, const char *root, const struct ws
 		return;
 	}
 	path = xstrfmt("%s/journal", dir);
-	text = journal_text(root, left, n);
+	text = journal_text(root, left, n, runs);
 	if (file_write_atomic(path, text, strlen(text), 0600, &e) != 0)
 		free(e);
 	free(text);
 	free(path);
+}
+
+/*
+ * Tell in notes that what the task's commands did stays: llm undo restores
+ * files the task edited or wrote, and a file a command removed (rm) or
+ * changed (sed -i, a build) is not among them.
+ */
+static void
+runs_note(struct buf *notes, const struct ws_runs *runs)
+{
+	size_t i;
+
+	if (runs->n == 0)
+		return;
+	buf_addf(notes, "the task also ran %u command%s; what %s did is not undone:\n", runs->n,
+	    runs->n == 1 ? "" : "s", runs->n == 1 ? "it" : "they");
+	for (i = 0; i < runs->kept; i++)
+		buf_addf(notes, "  %s\n", runs->cmd[i]);
+	if (runs->n > runs->kept)
+		buf_addf(notes, "  and %zu more\n", (size_t)runs->n - runs->kept);
 }
 
 /*
@@ -540,6 +621,7 @@ ws_undo(const char *undo_dir, const char *root, char **report, char **notes, cha
 	char *top = root_dir(undo_dir, root), *lastp = xstrfmt("%s/last", top);
 	char *id = NULL, *dir = NULL, *text = NULL, *e = NULL;
 	struct ws_change *c = NULL, *left = NULL;
+	struct ws_runs runs;
 	struct ws *w = NULL;
 	struct buf r, kept_dirs;
 	size_t n = 0, i, kept = 0, files, len;
@@ -553,7 +635,7 @@ ws_undo(const char *undo_dir, const char *root, char **report, char **notes, cha
 		goto out;
 	}
 	dir = xstrfmt("%s/%s", top, id);
-	if (strchr(id, '/') != NULL || journal_load(dir, &text, &c, &n, cause) != 0 ||
+	if (strchr(id, '/') != NULL || journal_load(dir, &text, &c, &n, &runs, cause) != 0 ||
 	    ws_open(&w, root, NULL, cause) != 0)
 		goto out;
 	left = xreallocarray(NULL, n + 1, sizeof(*left));
@@ -566,7 +648,8 @@ ws_undo(const char *undo_dir, const char *root, char **report, char **notes, cha
 	for (i = 0; i < n; i++)
 		if (c[i].dir && !remove_made_dir(w, &c[i], &r, &kept_dirs) && files > 0)
 			left[kept++] = c[i];
-	journal_keep(top, dir, root, left, kept);
+	journal_keep(top, dir, root, left, kept, &runs);
+	runs_note(&kept_dirs, &runs);
 	*report = buf_detach(&r);
 	*notes = buf_detach(&kept_dirs);
 	rc = files > 0 ? 1 : 0;

@@ -195,6 +195,28 @@ check_eq "undo, changed since: NOTES as the user left it" "$(cat "$T/repo/NOTES"
 mine now"
 check_eq "undo, changed since: the test fails again" "$(cd "$T/repo" && sh test.sh)" FAIL
 
+# What a task's commands did is not undone (a file its rm removed stays removed): llm undo
+# says so, with how many ran and the first three, one line each. A task without commands
+# says nothing of them (above: the report alone).
+printf 'old\n' >"$T/repo/gone.tmp"
+fake_reset
+fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}},{"name":"run","args":{"command":"rm gone.tmp"}}]}'
+fake_reply '{"calls":[{"name":"run","args":{"command":"echo a"}},{"name":"run","args":{"command":"echo b\necho c"}},{"name":"run","args":{"command":"true"}}]}'
+fake_reply '{"text":"Fixed and tidied."}'
+run_in_repo "do" -m test-cheap --allow edit,run -q "fix and tidy"
+check_rc "undo, commands: the task ran" 0
+run_in_repo undo
+check_rc "undo, commands: exit 0" 0
+check_eq "undo, commands: the file restored" "$OUT" "restored sum.sh"
+check_contains "undo, commands: said not undone, how many, the first three" "$ERR" \
+    "llm: undo: the task also ran 4 commands; what they did is not undone:
+llm: undo:   rm gone.tmp
+llm: undo:   echo a
+llm: undo:   echo b…
+llm: undo:   and 1 more"
+check_eq "undo, commands: what rm removed stays removed" "$(ls "$T/repo/gone.tmp" 2>/dev/null)" ""
+check_eq "undo, commands: the test fails again" "$(cd "$T/repo" && sh test.sh)" FAIL
+
 # DeepSeek V4 thinks by default and wants every assistant turn's reasoning back:
 # the catalog's deepseek-v4-flash, its provider pointed at the fake.
 t_config_append "

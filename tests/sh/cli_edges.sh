@@ -21,7 +21,7 @@ run_llm -q "summarise this" <"$T/huge.txt"
 check_rc "over every window: exit 2" 2
 check_contains "over every window: names the largest window" "$ERR" "(${big% *} tokens, ${big#* })"
 check_contains "over every window: gives the prompt's size" "$ERR" "the prompt is about "
-run_llm_in "" route "x" -f "$T/huge.txt"
+run_llm route "x" -f "$T/huge.txt"
 check_rc "over every window: route says so too, exit 2" 2
 check_eq "over every window: nothing sent" "$(fake_count)" "$n"
 check_eq "over every window: nothing booked" "$(rows)" "$booked"
@@ -45,20 +45,20 @@ t_write_config
 # llm route marks each tier whose model cannot hold the prompt (about 150k tokens: more
 # than cheap's 128k, less than mid's 200k).
 t_py -c 'import sys; sys.stdout.write("word " * 120000)' >"$T/150k.txt"
-run_llm_in "" route -t cheap -f "$T/150k.txt" "summarise"
+run_llm route -t cheap -f "$T/150k.txt" "summarise"
 check_contains "route: cheap's row says it is too long" "$(printf '%s\n' "$OUT" | grep '^cost')" \
     "too long for its context window"
 check_not_contains "route: mid's row does not" "$(printf '%s\n' "$OUT" | grep ' mid ')" "too long"
 # Sent, the tier asked for moves up to one that holds the prompt, and a script is told so on
 # stderr, as a downgrade by the budget is (the summary line is only on a terminal).
 fake_reply '{"text":"ok"}'
-run_llm_in "" -q -t cheap -f "$T/150k.txt" "summarise"
+run_llm -q -t cheap -f "$T/150k.txt" "summarise"
 check_rc "moved up for the window: exit 0" 0
 check_eq "moved up for the window: sent to mid" "$(fake_last body.model)" test-mid-1
 check_contains "moved up for the window: said" "$ERR" \
     "llm: tier: sent to mid (test-mid), too long for a cheap model's context window"
 n=$(fake_count)
-run_llm_in "" route --json -t cheap -f "$T/150k.txt" "summarise"
+run_llm route --json -t cheap -f "$T/150k.txt" "summarise"
 check_eq "route --json: fits_context per tier" \
     "$(printf '%s' "$OUT" | t_py -c 'import json,sys; print([e["fits_context"] for e in json.load(sys.stdin)["estimates"]])')" \
     "[False, True, True]"

@@ -54,7 +54,7 @@ check_eq "-c with --cid: nothing sent" "$(fake_count)" "$n"
 run_llm chat -t
 check_rc "chat -t without a tier: exit 2" 2
 check_contains "chat -t without a tier: same wording" "$ERR" "llm: chat: option -t needs an argument"
-run_llm_in "" route "x" -m
+run_llm route "x" -m
 check_contains "route -m without a model: same wording" "$ERR" "llm: route: option -m needs an argument"
 run_llm -q --bogus "x"
 check_contains "unknown option: named" "$ERR" "unknown option '--bogus'"
@@ -440,6 +440,82 @@ for words in "--ver hi" "--v hi" "hi --ve"; do
 	check_contains "$words: said ambiguous" "$ERR" "is ambiguous: --verbose or --version"
 done
 check_eq "--ver: nothing sent" "$(fake_count)" "$n"
+# One rule for every command's line: a long option cut short to a start no other option of
+# that command shares is that option (what it prints, its errors and exit code are the full
+# name's); a start several share is refused, exit 2, naming them as --ver is.
+# cuts OPTIONS...: "FULL CUT" for each long option with a start no other has ("--json --j").
+cuts() {
+	t_py -c '
+import sys
+v = [x for x in sys.argv[1:] if x.startswith("--")]
+for o in v:
+    for n in range(3, len(o)):
+        if not any(x != o and x.startswith(o[:n]) for x in v):
+            print(o, o[:n])
+            break' "$@"
+}
+# shared CMD OPTIONS...: for each start two options share that is none of them, the start
+# and the message that refuses it, "--x<TAB>llm: CMD: option '--x' is ambiguous: --xa or --xb".
+shared() {
+	t_py -c '
+import os, sys
+cmd, v = sys.argv[1], [x for x in sys.argv[2:] if x.startswith("--")]
+seen = set()
+for a in v:
+    for b in v:
+        p = os.path.commonprefix([a, b])
+        if a < b and len(p) > 2 and p not in v and p not in seen:
+            seen.add(p)
+            m = [x for x in v if x.startswith(p)]
+            print("%s\tllm: %s: option %s is ambiguous: %s or %s" % (p, cmd, chr(39) + p + chr(39),
+                  ", ".join(m[:-1]), m[-1]))' "$@"
+}
+n=$(fake_count)
+wrong=
+for cmd in models budget usage logs roles keys git config ledger undo; do
+	# shellcheck disable=SC2046 # the options are words
+	cuts $("$LLM_BIN" __complete opts "$cmd") >"$T/cuts"
+	while read -r full cut; do
+		run_llm "$cmd" "$full" </dev/null
+		want="$RC|$OUT|$ERR"
+		run_llm "$cmd" "$cut" </dev/null
+		[ "$RC|$OUT|$ERR" = "$want" ] || wrong="$wrong [$cmd $cut: $RC $(echo "$ERR" | head -1)]"
+	done <"$T/cuts"
+done
+check_eq "every command takes a long option cut short as the option itself" "$wrong" ""
+run_llm usage --mon 2026-11 --js
+check_rc "usage --mon 2026-11 --js: exit 0" 0
+check_eq "usage --mon 2026-11 --js: the month asked for, as JSON" "$(json_get "$T/out" month)" \
+    "2026-11"
+run_llm usage --mon=2026-10 --b tier --js
+check_eq "usage --mon=2026-10 --b tier --js: each taken" \
+    "$(json_get "$T/out" month) $(json_get "$T/out" by)" "2026-10 tier"
+run_llm budget --js
+check_rc "budget --js: exit 0" 0
+check_contains "budget --js: JSON" "$OUT" '"spent_usd"'
+wrong=
+for cmd in models budget usage logs cmd roles keys git config ledger "do" undo route chat; do
+	# shellcheck disable=SC2046 # the options are words
+	shared "$cmd" $("$LLM_BIN" __complete opts "$cmd") >"$T/shared"
+	tab=$(printf '\t')
+	while IFS=$tab read -r cut want; do
+		run_llm "$cmd" "$cut" </dev/null
+		[ "$RC" = 2 ] && [ "$ERR" = "$want
+Try 'llm $cmd --help'." ] || wrong="$wrong [$cmd $cut: $RC $ERR]"
+	done <"$T/shared"
+done
+check_eq "a long option cut short to a start several share: refused, naming them, exit 2" \
+    "$wrong" ""
+check_eq "the commands have such starts to refuse" "$(shared models --name --no-color | cut -f1)" \
+    "--n"
+run_llm models --n </dev/null
+check_eq "models --n: said" "$ERR" "llm: models: option '--n' is ambiguous: --name or --no-color
+Try 'llm models --help'."
+run_llm --no hi </dev/null
+check_eq "llm --no: said, with the candidates" "$ERR" \
+    "llm: option '--no' is ambiguous: --no-stream or --no-color
+Try 'llm --help'."
+check_eq "cut short, or ambiguous: nothing sent" "$(fake_count)" "$n"
 fake_reply '{"text":"ok"}'
 run_llm --verb hi </dev/null
 check_rc "--verb (only --verbose starts so): exit 0" 0

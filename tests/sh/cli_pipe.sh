@@ -34,7 +34,9 @@ check_eq "- on a terminal: exit 2" "$(cut -d" " -f1 "$T/dash.tty" | head -n 1)" 
 check_contains "- on a terminal: said" "$(cat "$T/dash.tty")" "llm: -: nothing is piped in"
 check_eq "-: nothing sent when there was nothing" "$(fake_count)" "$n"
 
-# llm do takes "-" and an empty pipe as llm PROMPT does (a task needs no repository)
+# llm do takes "-" and an empty pipe as llm PROMPT does (a task needs no repository):
+# a task given with a pipe or file on stdin that brought nothing is not sent (it would be
+# done without its material, and paid for); "-" with nothing is no task; /dev/null is no pipe.
 mkdir -p "$T/ws"
 cd "$T/ws" || exit 1
 printf 'fix the warning' >"$T/task"
@@ -43,10 +45,22 @@ run_llm "do" -q -m test-cheap - <"$T/task"
 check_rc "do -: exit 0" 0
 check_eq "do -: stdin alone is the task" "$(fake_last body.messages.1.content)" "fix the warning"
 : >"$T/empty"
-fake_reply '{"text":"done"}'
+n=$(fake_count)
 run_llm "do" -q -m test-cheap "fix the warning" <"$T/empty"
-check_rc "do, an empty pipe: exit 0" 0
-check_contains "do, an empty pipe: said" "$ERR" "llm: do: nothing came on stdin: the task is sent alone"
+check_rc "do, an empty pipe: exit 2" 2
+check_eq "do, an empty pipe: said, with how to send the task alone" "$ERR" \
+    "llm: do: nothing came on stdin: nothing was sent (to send the task alone, drop the pipe or use </dev/null)"
+run_llm_in ' 
+ ' "do" -q -m test-cheap "fix the warning"
+check_rc "do, a pipe of white space: exit 2" 2
+run_llm "do" -q -m test-cheap - <"$T/empty"
+check_rc "do - and an empty pipe: exit 2" 2
+check_eq "do - and an empty pipe: no task" "$ERR" "llm: do: -: nothing came on stdin: no task, nothing was sent"
+check_eq "do, an empty pipe: nothing sent" "$(fake_count)" "$n"
+fake_reply '{"text":"done"}'
+run_llm "do" -q -m test-cheap "fix the warning" </dev/null
+check_rc "do, stdin /dev/null (cron): exit 0" 0
+check_eq "do, stdin /dev/null: the task sent" "$(fake_last body.messages.1.content)" "fix the warning"
 printf 'caf\351\n' >"$T/latin1"
 fake_reply '{"text":"done"}'
 run_llm "do" -q -m test-cheap "fix" <"$T/latin1"

@@ -27,12 +27,21 @@ check_not_contains "/dev/null: no word of piped context to the model" \
     "$(fake_last body.messages.0.content)" "piped in"
 check_eq "/dev/null: nothing said" "$ERR" ""
 
-# --- an empty pipe: the request goes alone, and that is said ----------------------------
-fake_reply '{"text":"ls -la"}'
+# --- an empty pipe (find that found nothing): nothing sent, and how to send it alone ----
+n=$(fake_count)
 run_llm_in "" cmd --print "delete these"
-check_rc "empty pipe: exit 0" 0
-check_eq "empty pipe: the request alone" "$(fake_last body.messages.1.content)" "delete these"
-check_contains "empty pipe: said" "$ERR" "llm: cmd: nothing came on stdin: the request is sent alone"
+check_rc "empty pipe: exit 2" 2
+check_eq "empty pipe: said, with how to send the request alone" "$ERR" \
+    "llm: cmd: nothing came on stdin: nothing was sent (to send the request alone, drop the pipe or use </dev/null)"
+: | {
+	"$LLM_BIN" cmd --print "delete these" >"$T/out" 2>"$T/err"
+	echo $? >"$T/rc"
+}
+check_eq "empty pipe, a real one: exit 2" "$(cat "$T/rc")" 2
+run_llm_in "
+ " cmd --print "delete these"
+check_rc "a pipe of white space: exit 2" 2
+check_eq "empty pipe: nothing sent" "$(fake_count)" "$n"
 
 # --- bytes that are not UTF-8 go as U+FFFD, said -----------------------------------------
 fake_reply '{"text":"ls"}'

@@ -19,7 +19,7 @@ check_eq "the prompts are 400 characters each" \
 
 # route_in NAME PROMPT: llm route --json on test-mid; sets IN to its input_tokens
 route_in() {
-	run_llm_in "" route --json -m test-mid "$2"
+	run_llm route --json -m test-mid "$2"
 	check_rc "route $1: exit 0" 0
 	IN=$(json_get "$T/out" input_tokens)
 }
@@ -37,7 +37,7 @@ check_eq "route: Russian is 200 tokens more than English" "$((in_ru - in_en))" 2
 check_eq "route: emoji are 1100 tokens more than English" "$((in_emoji - in_en))" 1100
 
 # the estimate shown is priced on that count: test-mid is $3 in, $15 out per million
-run_llm_in "" route --json -m test-mid "$zh"
+run_llm route --json -m test-mid "$zh"
 check "route: Chinese priced at its estimate" t_py -c '
 import json, sys
 from decimal import Decimal as D
@@ -46,7 +46,7 @@ e = [e for e in j["estimates"] if e["model"] == "test-mid"][0]
 want = (j["input_tokens"] * 3 + 500 * 15) / D(1000000)
 print("got", e["cost_usd"], "want", want)
 sys.exit(0 if e["cost_usd"] == want else 1)' "$T/out"
-run_llm_in "" route -m test-mid "$zh"
+run_llm route -m test-mid "$zh"
 check_contains "route text: the Chinese input" "$OUT" "input     ~$in_zh tokens"
 
 # --max-cost between the two worst cases: English goes, Chinese is refused

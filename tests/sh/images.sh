@@ -243,5 +243,34 @@ check_eq "piped image to a text-only pin: nothing sent" "$(fake_count)" "$n"
 run_llm route -m test-seeing --json "what is this?" <"$T/shot.png"
 check_rc "piped image: llm route takes it" 0
 
+# An image from a command's output (-f <(screenshot) in bash, /dev/fd/N) is told by its
+# bytes, as a file's is, never refused as binary: here fd 3 is that pipe, stdin not piped.
+# Another binary (a NUL byte) on such a pipe is still refused, and over the cap too.
+fake_reply '{"text":"A red square."}'
+# (through a command, as a process substitution names one: a redirection would be a file)
+dd if="$T/shot.png" 2>/dev/null | {
+	"$LLM_BIN" -q -m test-seeing -f /dev/fd/3 "what is this?" 3<&0 </dev/null \
+	    >"$T/out" 2>"$T/err"
+	echo $? >"$T/rc"
+}
+check_eq "image on a command's pipe: exit 0" "$(cat "$T/rc")" 0
+check_eq "image on a command's pipe: sent as an image" \
+    "$(fake_last body.messages.0.content.1.image_url.url)" "data:image/png;base64,$png64"
+check_eq "image on a command's pipe: nothing said" "$(cat "$T/err")" ""
+n=$(fake_count)
+printf '\211PNX\000\000\000\000' | {
+	"$LLM_BIN" -q -m test-seeing -f /dev/fd/3 "x" 3<&0 </dev/null >"$T/out" 2>"$T/err"
+	echo $? >"$T/rc"
+}
+check_eq "no image on a pipe, binary: exit 2" "$(cat "$T/rc")" 2
+check_contains "no image on a pipe, binary: said" "$(cat "$T/err")" "/dev/fd/3: binary data"
+{ cat "$T/shot.png"; head -c 17000000 /dev/zero; } | {
+	"$LLM_BIN" -q -m test-seeing -f /dev/fd/3 "x" 3<&0 </dev/null >"$T/out" 2>"$T/err"
+	echo $? >"$T/rc"
+}
+check_eq "image on a pipe over the cap: exit 2" "$(cat "$T/rc")" 2
+check_contains "image on a pipe over the cap: said" "$(cat "$T/err")" "over the 16 MiB input limit"
+check_eq "binary or too large on a pipe: nothing sent" "$(fake_count)" "$n"
+
 echo "# $T_PASS passed, $T_FAIL failed"
 [ "$T_FAIL" -eq 0 ]

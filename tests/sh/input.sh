@@ -169,16 +169,36 @@ check_eq "-f -: the piped input, once" "$(fake_last body.messages.0.content)" "s
 
 some notes"
 
-# Nothing on a piped stdin (`git diff | llm "review"` with nothing to diff): the prompt
-# goes alone, and a line says so; /dev/null (cron, a script) is no pipe, and says nothing.
+# Nothing on a piped stdin (`git diff | llm "review"` with nothing to diff): nothing is
+# sent (an answer about material that is not there would be paid for), exit 2, and the
+# line says how to send the prompt alone; /dev/null (cron, a script) is no pipe: it goes.
 : >"$T/empty.txt"
-fake_reply '{"text":"ok"}'
+n=$(fake_count)
 run_llm -q -m test-cheap "review this" <"$T/empty.txt"
-check_rc "empty stdin: exit 0" 0
-check_eq "empty stdin: the prompt alone" "$(fake_last body.messages.0.content)" "review this"
-check_eq "empty stdin: said on stderr" "$ERR" "llm: nothing came on stdin: the prompt is sent alone"
+check_rc "empty stdin: exit 2" 2
+check_eq "empty stdin: said on stderr, with how to send the prompt alone" "$ERR" \
+    "llm: nothing came on stdin: nothing was sent (to send the prompt alone, drop the pipe or use </dev/null)"
+: | {
+	"$LLM_BIN" -q -m test-cheap "review this" >"$T/out" 2>"$T/err"
+	echo $? >"$T/rc"
+}
+check_eq "empty pipe: exit 2" "$(cat "$T/rc")" 2
+check_contains "empty pipe: said" "$(cat "$T/err")" "nothing came on stdin: nothing was sent"
+run_llm_in "
+" -q -m test-cheap "review this"
+check_rc "stdin of white space: exit 2" 2
+run_llm_in "" -q -m test-cheap -f "$T/notes.txt" "review this"
+check_rc "empty stdin with -f: exit 2 all the same" 2
+run_llm_in "" --json -m test-cheap "review this"
+check_eq "empty stdin, --json: the error as JSON" "$(json_get "$T/out" exit_code)" 2
+run_llm_in "" route -m test-cheap "review this"
+check_rc "empty stdin, llm route: exit 2, as the request would be" 2
+check_contains "empty stdin, llm route: said" "$ERR" "llm: route: nothing came on stdin"
+check_eq "empty stdin: nothing sent" "$(fake_count)" "$n"
 fake_reply '{"text":"ok"}'
 run_llm -q -m test-cheap "review this" </dev/null
+check_rc "/dev/null: exit 0" 0
+check_eq "/dev/null: the prompt sent alone" "$(fake_last body.messages.0.content)" "review this"
 check_eq "/dev/null: nothing said" "$ERR" ""
 fake_reply '{"text":"ok"}'
 run_llm -q -m test-cheap "review this" <"$T/notes.txt"

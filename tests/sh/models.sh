@@ -78,10 +78,10 @@ check_eq "import: unpriced stays unknown" "$(mj "$T/after.json" 'm["openrouter/t
 check_eq "import: other modes skipped" "$(mj "$T/after.json" '"openai/text-embedding-x" in m')" False
 check_eq "import: unknown providers skipped" "$(mj "$T/after.json" '"xai/grok-x" in m')" False
 # An unknown price is never free: routing to it estimates "unknown".
-run_llm_in "" route --json -m openrouter/tiered-only "hi"
+run_llm route --json -m openrouter/tiered-only "hi"
 check_eq "import: pinned to the unpriced model" "$(json_get "$T/out" model)" "openrouter/tiered-only"
 check_eq "import: unknown price estimates as unknown" "$(json_get "$T/out" estimate_usd)" null
-run_llm_in "" route -m openrouter/tiered-only "hi"
+run_llm route -m openrouter/tiered-only "hi"
 check_contains "import: unknown price shown as such" "$OUT" "~\$? on openrouter/tiered-only"
 
 # The reference price list imports whole.

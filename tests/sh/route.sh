@@ -11,7 +11,7 @@ rank() {
 route_json() {
 	_n=$1
 	shift
-	run_llm_in "" route --json "$@"
+	run_llm route --json "$@"
 	cp "$T/out" "$T/$_n.json"
 }
 
@@ -88,7 +88,7 @@ if [ "$(json_get "$T/greeting.json" input_tokens)" = 11 ]; then
 	check_eq "estimate: worked out by hand" "$(json_get "$T/greeting.json" estimates.0.cost_usd)" 0.0002011
 fi
 
-run_llm_in "" route "hi there!"
+run_llm route "hi there!"
 check_rc "text: exit 0" 0
 check_contains "text: tier line" "$OUT" "tier      cheap (auto)"
 check_contains "text: estimated cost marked" "$OUT" "~\$0.000"
@@ -111,18 +111,18 @@ check_rc "stdin: exit 0" 0
 check_contains "stdin: the trace is seen" "$(json_get "$T/out" reason)" "stack trace"
 
 # A line llm route cannot use is named as llm route's, with its help.
-run_llm_in "" route
+run_llm route
 check_rc "route with no prompt: exit 2" 2
 check_contains "route with no prompt: says it is route's" "$ERR" "llm: route: empty prompt"
 check_contains "route with no prompt: points to route's help" "$ERR" "Try 'llm route --help'."
-run_llm_in "" --dry-run
+run_llm --dry-run
 check_contains "--dry-run with no prompt: a question's" "$ERR" "Try 'llm --help'."
-run_llm_in "" route -m no-such-model "hi"
+run_llm route -m no-such-model "hi"
 check_rc "unknown model: exit 2" 2
 check_contains "unknown model: says so" "$ERR" "no-such-model"
-run_llm_in "" route
+run_llm route
 check_rc "no prompt: exit 2" 2
-run_llm_in "" route -t premium "hi"
+run_llm route -t premium "hi"
 check_rc "bad tier: exit 2" 2
 
 # Nothing is sent, so the options about the answer would do nothing: they are
@@ -131,24 +131,24 @@ n=$(fake_count)
 for opt in -q --quiet -v --verbose --no-stream "-o $T/answer.txt" --force; do
 	name=${opt%% *}
 	# shellcheck disable=SC2086 # an option and its argument
-	run_llm_in "" route $opt "hi there"
+	run_llm route $opt "hi there"
 	check_rc "route $name: exit 2" 2
 	check_contains "route $name: names it" "$ERR" "llm: route: option $name has no use here: "
 	check_contains "route $name: points to the help" "$ERR" "Try 'llm route --help'."
 	check_eq "route $name: no decision" "$OUT" ""
 	# shellcheck disable=SC2086
-	run_llm_in "" "hi there" $opt --dry-run
+	run_llm "hi there" $opt --dry-run
 	check_rc "--dry-run $name: exit 2" 2
 	check_contains "--dry-run $name: names it" "$ERR" "llm: option $name has no use with --dry-run: "
 done
 check "route -o: no file written" test ! -e "$T/answer.txt"
 check_eq "route -q and the like: nothing sent" "$(fake_count)" "$n"
-run_llm_in "" route -q --help
+run_llm route -q --help
 check_rc "route -q --help: the help, exit 0" 0
 for opt in -q -v --no-stream -o --force; do
 	check_contains "route -q --help: says $opt is refused" "$(echo "$OUT" | sed -n '/^Refused/,/^$/p')" "$opt"
 done
-run_llm_in "" route --dry-run "hi there"
+run_llm route --dry-run "hi there"
 check_rc "route --dry-run: what route is, exit 0" 0
 check_contains "route --dry-run: the decision" "$OUT" "tier"
 
@@ -160,12 +160,12 @@ check_contains "too long for cheap: the reason names the context window" \
 check_eq "too long for cheap: moved up" "$(json_get "$T/out" context_adjusted)" true
 t_config_append '[tier.cheap]
 models = test-cheap'
-( unset OPENAI_API_KEY; run_llm_in "" route --json "hi there!"
+( unset OPENAI_API_KEY; run_llm route --json "hi there!"
   check_contains "no cheap key: the reason says so" "$(json_get "$T/out" reason)" \
 	"mid: no cheap model has a key" )
 # A tier the user chose is kept: no key for it is said, never a dearer tier sent to.
 ( unset OPENAI_API_KEY; n=$(fake_count)
-  run_llm_in "" -t cheap "hi there!"
+  run_llm -t cheap "hi there!"
   check_rc "-t cheap, no cheap key: refused as a missing key" 4
   check_contains "-t cheap, no cheap key: says so" "$ERR" "no model of the cheap tier has a key"
   check_contains "-t cheap, no cheap key: says what else" "$ERR" "or choose another tier with -t"
@@ -173,18 +173,18 @@ models = test-cheap'
 t_write_config
 
 # A pinned model without a key is the one llm would send to: said, as for a tier.
-( unset OPENAI_API_KEY; run_llm_in "" route --json -m test-cheap "hi there!"
+( unset OPENAI_API_KEY; run_llm route --json -m test-cheap "hi there!"
   check_rc "pinned, no key: exit 0" 0
   check_eq "pinned, no key: flagged" "$(json_get "$T/out" key)" false
   check_contains "pinned, no key: stderr names it" "$ERR" "llm: route: test-cheap has no key"
-  run_llm_in "" route -m test-cheap "hi there!"
+  run_llm route -m test-cheap "hi there!"
   check_contains "pinned, no key: the text says so" "$OUT" "test-cheap (openai, no key)" )
 
 # No key at all: the decision is still shown, and says so.
 unset OPENAI_API_KEY ANTHROPIC_API_KEY GEMINI_API_KEY
 t_config_append '[tier.cheap]
 models = test-cheap'
-run_llm_in "" route --json "hi there!"
+run_llm route --json "hi there!"
 check_rc "no key: exit 0" 0
 check_eq "no key: flagged" "$(json_get "$T/out" key)" false
 check_contains "no key: stderr says so" "$ERR" "has a key"

@@ -9,7 +9,7 @@ cd "$T" || exit 1
 
 # tier_of ARGS...: "tier|reason" of llm route --json ARGS.
 tier_of() {
-	run_llm_in "" route --json "$@"
+	run_llm route --json "$@"
 	t_py -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["tier"] + "|" + j["reason"])' \
 	    "$T/out"
 }

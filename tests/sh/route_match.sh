@@ -24,14 +24,14 @@ print("null" if v is None else int(v * 10**12))' "$1" "$2"
 same_decision() {
 	_n=$1
 	shift
-	run_llm_in "" route --json "$@"
+	run_llm route --json "$@"
 	cp "$T/out" "$T/$_n.route.json"
 	check_rc "$_n: route exit 0" 0
-	run_llm_in "" --dry-run --json "$@"
+	run_llm --dry-run --json "$@"
 	cp "$T/out" "$T/$_n.dry.json"
 	check_eq "$_n: --dry-run prints what route prints" "$(json_get "$T/$_n.dry.json" "")" \
 	    "$(json_get "$T/$_n.route.json" "")"
-	run_llm_in "" --json "$@"
+	run_llm --json "$@"
 	cp "$T/out" "$T/$_n.req.json"
 	check_rc "$_n: the request: exit 0" 0
 	for f in tier model; do
@@ -79,11 +79,11 @@ check_not_contains "downgrade: not 'chosen by the user'" \
 check_contains "downgrade: the ledger row says so too" \
     "$(sql "select route_reason from usage order by id desc limit 1")" "downgraded by the budget"
 # The route line of the request shows the estimate of the model that took it.
-run_llm_in "" route -t mid --max-tokens 1000 "explain"
+run_llm route -t mid --max-tokens 1000 "explain"
 est=$(printf '%s\n' "$OUT" | sed -n 's/^estimate  \(~\$[0-9.]*\) on test-cheap$/\1/p')
 check "downgrade: route shows cheap's estimate" test -n "$est"
 check_contains "downgrade: route shows the worst case" "$OUT" "worst     \$"
-run_llm_in "" -v -t mid --max-tokens 1000 "explain"
+run_llm -v -t mid --max-tokens 1000 "explain"
 line=$(printf '%s\n' "$ERR" | grep '^llm: route ')
 check_contains "downgrade: -v route line names cheap's model" "$line" "test-cheap"
 check_contains "downgrade: -v route line shows cheap's estimate" "$line" "$est"
@@ -104,7 +104,7 @@ check_contains "free, same tier: the reason names the model it replaced" \
 # do not, so the budget has nowhere to move it: refused, and says why, nothing sent.
 yes "lorem ipsum dolor" | head -c 600000 >"$T/long.txt"
 n=$(fake_count)
-run_llm_in "" -q -t mid --max-tokens 1000 -f "$T/long.txt" "summarise"
+run_llm -q -t mid --max-tokens 1000 -f "$T/long.txt" "summarise"
 check_rc "too long for the cheaper models: refused, exit 3" 3
 check_contains "too long for the cheaper models: says why" "$ERR" \
     "no cheaper model's context window holds the prompt"
@@ -113,38 +113,38 @@ check_eq "too long for the cheaper models: nothing sent" "$(fake_count)" "$n"
 # block: the request is refused, and route says it would be, with the same words.
 t_config_append "budget_action = block"
 n=$(fake_count)
-run_llm_in "" route --json -t mid --max-tokens 1000 "explain"
+run_llm route --json -t mid --max-tokens 1000 "explain"
 cp "$T/out" "$T/block.json"
 check_rc "block: route exits 3" 3
 check_eq "block: route says refused" "$(json_get "$T/block.json" refused)" true
 check_eq "block: the budget's action" "$(json_get "$T/block.json" budget.action)" refused
 check "block: the worst case it would reserve" test "$(to_pico "$T/block.json" worst_case_usd)" -gt 0
 why=$(printf '%s\n' "$ERR" | grep -m1 'budget:')
-run_llm_in "" --dry-run -t mid --max-tokens 1000 "explain"
+run_llm --dry-run -t mid --max-tokens 1000 "explain"
 check_rc "block: --dry-run exits 3" 3
 check_contains "block: --dry-run says refused" "$OUT" "refused"
-run_llm_in "" -q -t mid --max-tokens 1000 "explain"
+run_llm -q -t mid --max-tokens 1000 "explain"
 check_rc "block: the request is refused, exit 3" 3
 check_eq "block: nothing sent" "$(fake_count)" "$n"
 check_eq "block: route gave the request's reason" "$(printf '%s\n' "$ERR" | grep -m1 'budget:')" "$why"
 
 # --max-cost is part of the decision too.
 t_write_config
-run_llm_in "" route -m test-mid --max-cost 0.0001 "explain"
+run_llm route -m test-mid --max-cost 0.0001 "explain"
 check_rc "max-cost: route exits 3" 3
 check_contains "max-cost: route says why" "$ERR" "max-cost"
-run_llm_in "" -q -m test-mid --max-cost 0.0001 "explain"
+run_llm -q -m test-mid --max-cost 0.0001 "explain"
 check_rc "max-cost: the request is refused, exit 3" 3
-run_llm_in "" --dry-run -m test-mid --max-cost 0.0001 "explain"
+run_llm --dry-run -m test-mid --max-cost 0.0001 "explain"
 check_rc "max-cost: --dry-run exits 3" 3
-run_llm_in "" --json -m test-mid --max-cost 0.0001 "explain"
+run_llm --json -m test-mid --max-cost 0.0001 "explain"
 cp "$T/out" "$T/maxcost.req.json"
 check_rc "max-cost: the --json request exits 3" 3
 check_eq "max-cost: --json gives the exit code it exits with" \
     "$(json_get "$T/maxcost.req.json" exit_code)" 3
 # latency_ms is the time the command took to refuse, within the run's own time
 start=$(date +%s%3N)
-run_llm_in "" --json -m test-mid --max-cost 0.0001 "explain"
+run_llm --json -m test-mid --max-cost 0.0001 "explain"
 took=$(($(date +%s%3N) - start))
 lat=$(json_get "$T/out" latency_ms)
 check "max-cost: --json latency_ms ($lat) within the run's $took ms" test "$lat" -le "$took"
@@ -170,7 +170,7 @@ budget_action = downgrade"
 sed -i '0,/^budget = 0$/{/^budget = 0$/d}' "$LLM_CONFIG_DIR/config.ini"
 # no free model in the tiers here: one is never refused
 sed -i 's/^models = test-cheap, test-local$/models = test-cheap/' "$LLM_CONFIG_DIR/config.ini"
-run_llm_in "" -q -m test-local "start the ledger"
+run_llm -q -m test-local "start the ledger"
 check_rc "spent: a first request opens the ledger" 0
 # $0.99 of $1 spent: mid's worst case no longer fits, cheap's does.
 spend 0.99
@@ -182,7 +182,7 @@ check_eq "spent: the request went to cheap" "$(fake_last body.model)" test-cheap
 # A reservation held by another request counts like spending: nothing fits now.
 hold 0.0099
 n=$(fake_count)
-run_llm_in "" route --json -t mid --max-tokens 1000 "explain"
+run_llm route --json -t mid --max-tokens 1000 "explain"
 cp "$T/out" "$T/held.route.json"
 check_rc "held: route exits 3" 3
 check_eq "held: route says refused" "$(json_get "$T/held.route.json" refused)" true
@@ -190,12 +190,12 @@ check_eq "held: route counts the reservation" \
     "$(to_pico "$T/held.route.json" budget.reserved_usd)" 9900000000
 why=$(printf '%s\n' "$ERR" | grep -m1 'budget:')
 check_contains "held: route says it is the budget" "$why" "would pass"
-run_llm_in "" --dry-run --json -t mid --max-tokens 1000 "explain"
+run_llm --dry-run --json -t mid --max-tokens 1000 "explain"
 cp "$T/out" "$T/held.dry.json"
 check_rc "held: --dry-run exits 3" 3
 check_eq "held: --dry-run prints what route prints" "$(json_get "$T/held.dry.json" "")" \
     "$(json_get "$T/held.route.json" "")"
-run_llm_in "" --json -t mid --max-tokens 1000 "explain"
+run_llm --json -t mid --max-tokens 1000 "explain"
 cp "$T/out" "$T/held.req.json"
 check_rc "held: the request is refused, exit 3" 3
 check_eq "held: --json gives exit code 3" "$(json_get "$T/held.req.json" exit_code)" 3

@@ -1706,6 +1706,58 @@ test_undo(void)
 	ws_close(w);
 }
 
+/*
+ * The commands a task ran are kept in its journal, the first three on a line
+ * each, and llm undo says that what they did is not undone; a resumed task
+ * goes on counting, and an undo that kept a file says it again next time.
+ */
+static void
+test_undo_runs(void)
+{
+	char undo[600], *report = NULL, *notes = NULL, *cause = NULL, *real = realpath(root, NULL);
+	struct asker yes = { .answer = TOOL_YES };
+	struct ws *w = open_ws(NULL, 0);
+	struct tool_result r;
+
+	at("undo", undo, sizeof(undo));
+	put("ws/a.txt", "a1\n", 3);
+	CHECK_INT(ws_task_begin(w, 12, &cause), 0);
+	ws_journal_run(w, "rm old.txt");   /* before any change: saved with the first */
+	exec_tool(w, "edit", "{\"path\":\"a.txt\",\"old\":\"a1\",\"new\":\"a2\"}", &yes, &r);
+	tool_result_free(&r);
+	ws_journal_run(w, "make\nmake test");
+	CHECK_INT(ws_task_resume(w, 12, &cause), 0);
+	CHECK_INT((int)w->runs.n, 2);
+	ws_journal_run(w, "git status");
+	ws_journal_run(w, "true");
+	put("ws/a.txt", "a-user\n", 7);
+	CHECK_INT(ws_undo(undo, real, &report, &notes, &cause), 1);
+	CHECK_STR(notes, "the task also ran 4 commands; what they did is not undone:\n"
+	    "  rm old.txt\n  make\xe2\x80\xa6\n  git status\n  and 1 more\n");
+	free(report);
+	free(notes);
+	report = notes = NULL;
+	put("ws/a.txt", "a2\n", 3);
+	CHECK_INT(ws_undo(undo, real, &report, &notes, &cause), 0);
+	CHECK(str_startswith(notes, "the task also ran 4 commands;"));
+	CHECK_STR(report, "restored a.txt\n");
+	free(report);
+	free(notes);
+	report = notes = NULL;
+	/* a task that ran one command and changed a file: said in the singular */
+	CHECK_INT(ws_task_begin(w, 13, &cause), 0);
+	exec_tool(w, "write", "{\"path\":\"runs-new.txt\",\"content\":\"b\\n\"}", &yes, &r);
+	tool_result_free(&r);
+	ws_journal_run(w, "rm runs-new.txt");
+	CHECK_INT(ws_undo(undo, real, &report, &notes, &cause), 0);
+	CHECK_STR(notes, "the task also ran 1 command; what it did is not undone:\n  rm runs-new.txt\n");
+	free(report);
+	free(notes);
+	free(yes.preview);
+	free(real);
+	ws_close(w);
+}
+
 /* A change whose copy for undo cannot be kept is not made, and the model is told it was not. */
 static void
 test_undo_copy_fails(void)
@@ -2221,6 +2273,7 @@ main(void)
 	RUN(test_run_cancel_kills_group);
 	RUN(test_run_edited);
 	RUN(test_undo);
+	RUN(test_undo_runs);
 	RUN(test_undo_dirs);
 	RUN(test_undo_copy_fails);
 	RUN(test_ask_on_terminal);
