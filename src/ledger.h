@@ -181,6 +181,15 @@ struct ledger_row {
 	const char *host;       /* a team ledger's: the machine that made it; NULL in SQLite */
 };
 
+/*
+ * Whether r makes a sum of rows (a month, a model, a conversation) an estimate:
+ * its cost is estimated at more than $0. An estimate of exactly $0 adds
+ * nothing that could be off: an unknown price is never booked as free, so it
+ * is a request booked at nothing because nothing of it reached the server
+ * (as older versions recorded that) or no reply came back.
+ */
+bool ledger_row_marks(const struct ledger_row *r);
+
 /* Called for each row; return non-zero to stop. */
 typedef int (*ledger_row_fn)(void *arg, const struct ledger_row *r);
 

@@ -93,7 +93,22 @@ kill -INT $pid
 wait $pid
 check_eq "sent: exit 130" $? 130
 check_eq "sent: recorded as an estimate" "$(sql "select status, estimated from usage order by id desc limit 1")" "cancelled|1"
-sql "delete from usage where id = (select max(id) from usage)"
+
+# an estimate of $0 is off by nothing: neither that row nor an estimated $0 that an older
+# version wrote for a request that never reached the server marks the month as an estimate
+sql "insert into usage (time, provider, model, tier, status, cost_pico, estimated)
+    select time, 'deadp', 'dead', 'cheap', 'error', 0, 1 from usage where model = 'dead' limit 1"
+run_llm budget
+check_not_contains "estimated \$0: llm budget shows no estimate" "$OUT" "~"
+run_llm usage
+check_not_contains "estimated \$0: llm usage shows no estimate" "$OUT" "~"
+check_not_contains "estimated \$0: nor its chart on a terminal" \
+    "$(t_py "$LLM_TOP/tests/pty_run.py" 100 40 "$LLM_BIN" usage)" "~"
+tui_ok "old-tui" o <<S
+:dump-screen $T/o0
+S
+check_contains "estimated \$0: the meter is exact" "$(row "$T/o0" ' of $1.00')" " \$0.0000"
+check_not_contains "estimated \$0: no estimate on the meter" "$(row "$T/o0" ' of $1.00')" "~"
 
 # reached the server, cut short without usage: an estimate, and the month says so
 fake_reply '{"text":"a partial answer that is cut","usage":null,"fault":"cut"}'
