@@ -182,11 +182,11 @@ struct ledger_row {
 };
 
 /*
- * Whether r makes a sum of rows (a month, a model, a conversation) an estimate:
- * its cost is estimated at more than $0. An estimate of exactly $0 adds
- * nothing that could be off: an unknown price is never booked as free, so it
- * is a request booked at nothing because nothing of it reached the server
- * (as older versions recorded that) or no reply came back.
+ * Whether r makes a sum of rows (a month, a tier, a model, a conversation) an
+ * estimate: its cost is estimated at more than $0. One estimated at exactly
+ * $0 adds nothing to the sum: a free model's, a request that never reached
+ * the server (as older versions recorded it), or one booked at nothing as no
+ * answer came. An unknown cost is never $0 (cost < 0): it still counts.
  */
 bool ledger_row_marks(const struct ledger_row *r);
 
