@@ -507,13 +507,10 @@ task_new(struct agent *a)
 {
 	const struct agent_opts *o = a->o;
 	char title[AGENT_TITLE_MAX + 1], *cause = NULL;
-	long n;
+	size_t n;
 
 	/* the first line, cut where a character starts: a title is text, never half of one */
-	n = (long)strcspn(o->task, "\n");
-	if (n > AGENT_TITLE_MAX)
-		for (n = AGENT_TITLE_MAX; n > 0 && ((unsigned char)o->task[n] & 0xc0) == 0x80; n--)
-			;
+	n = utf8_cut(o->task, strcspn(o->task, "\n"), AGENT_TITLE_MAX);
 	snprintf(title, sizeof title, "%.*s", (int)n, o->task);
 	if (a->ledger != NULL && (a->r->task_id = ledger_task_new(a->ledger, title, o->max_cost)) == 0)
 		return stop(a, CHAT_USAGE, "ledger: cannot record the task");

@@ -209,11 +209,8 @@ static char *
 seen_said(const struct agent_seen *e)
 {
 	const char *args = strchr(e->key, '\n') + 1;
-	size_t n = strlen(args);
+	size_t n = utf8_cut(args, strlen(args), AGENT_LOOP_SAID);
 
-	if (n > AGENT_LOOP_SAID)
-		for (n = AGENT_LOOP_SAID; n > 0 && ((unsigned char)args[n] & 0xc0) == 0x80; n--)
-			;
 	return xstrfmt("%.*s %.*s%s", (int)(args - 1 - e->key), e->key, (int)n, args,
 	    args[n] != '\0' ? "\xe2\x80\xa6" : "");
 }
@@ -245,10 +242,7 @@ loop_check(struct agent *a, struct agent_seen *e)
 	agent_note(a, line);
 	free(line);
 	free(said);
-	n = e->result != NULL ? strlen(e->result) : 0;
-	if (n > AGENT_LOOP_RESULT)
-		for (n = AGENT_LOOP_RESULT; n > 0 && ((unsigned char)e->result[n] & 0xc0) == 0x80; n--)
-			;
+	n = e->result != NULL ? utf8_cut(e->result, strlen(e->result), AGENT_LOOP_RESULT) : 0;
 	out = xstrfmt("not run: you made this same call %d times already, with no edit or write "
 	    "since, so it would do and return the same. What it returned the last time:\n%.*s%s\n"
 	    "Do something different (another call, a change, or your answer): the same call once "

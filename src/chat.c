@@ -779,11 +779,14 @@ chat_cancel(struct chat *c)
 {
 	if (!c->busy)
 		return;
-	/* a try in flight may have reached the server; one waiting to retry has said */
-	if (c->req != NULL && c->retry_at == 0)
-		c->reached = true;
+	/*
+	 * A try in flight may have reached the server, unless it was still
+	 * connecting; one waiting to retry has said.
+	 */
 	if (c->req != NULL)
 		http_cancel(c->http, c->req);
+	if (c->req != NULL && c->retry_at == 0 && !http_req_unsent(c->req))
+		c->reached = true;
 	c->retry_at = 0;
 	c->turn.cancelled = true;
 	chat_fail(c, CHAT_CANCELLED, "interrupted%s", chat_partial_kept(c));

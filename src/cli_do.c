@@ -223,9 +223,7 @@ on_call(void *arg, const char *name, const char *args, const struct tool_result 
 	if (d->quiet || !error || text == NULL || str_startswith(text, "the user") ||
 	    (res->summary != NULL && !str_endswith(res->summary, " \xc2\xb7 refused")))
 		return;
-	if (n > DO_WHY_MAX)
-		for (n = DO_WHY_MAX; n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80; n--)
-			;
+	n = utf8_cut(text, n, DO_WHY_MAX);
 	v = visible_str(text, n);
 	fprintf(stderr, "llm: do: %s: %s%s\n", name, v, text[n] != '\0' && text[n] != '\n' ?
 	    "\xe2\x80\xa6" : "");

@@ -170,7 +170,7 @@ sum_add(struct usage_report *r, struct usage_sum *s, const struct ledger_row *ro
 	s->cache_write = sat_add(r, s->cache_write, row->usage.cache_write + row->usage.cache_write_1h);
 	s->output = sat_add(r, s->output, row->usage.output);
 	s->reasoning = sat_add(r, s->reasoning, row->usage.reasoning);
-	s->estimated |= row->estimated;
+	s->estimated |= ledger_row_marks(row);
 	if (row->cost < 0) {
 		s->unknown++;   /* never $0: counted apart */
 		return;

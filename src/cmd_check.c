@@ -519,9 +519,7 @@ explain_sentence(const char *line)
 		return NULL;
 	if (n <= EXPLAIN_MAX)
 		return xstrdup(line);
-	n = EXPLAIN_MAX;
-	while (n > 0 && ((unsigned char)line[n] & 0xC0) == 0x80)
-		n--;
+	n = utf8_cut(line, n, EXPLAIN_MAX);
 	buf_init(&b, 0);
 	buf_add(&b, line, n);
 	buf_adds(&b, "\xe2\x80\xa6");

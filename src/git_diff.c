@@ -242,9 +242,7 @@ hunk_line(struct git_diff *d, struct git_file *f, const char *s, size_t n)
 	if (h->nkept + 1 != h->nlines)
 		return;
 	if (take > GIT_LINE_MAX) {
-		take = GIT_LINE_MAX;
-		while (take > 0 && ((unsigned char)s[take] & 0xc0) == 0x80)
-			take--;
+		take = utf8_cut(s, take, GIT_LINE_MAX);
 		cut = true;
 	}
 	if (h->body.len + take + (cut ? 6 : 0) + 1 > d->keep)

@@ -74,6 +74,8 @@ struct gitguard {
 	size_t ndots;
 	size_t look;       /* directories looked into for them */
 	bool partial;      /* some were left unlooked at */
+	char **unread;     /* directories that could not be looked into (rel), for strv_free */
+	size_t nunread;
 	struct gdir *d;
 	size_t nd;
 };
@@ -510,6 +512,44 @@ tell(struct buf *b, const struct gitguard *g, const struct gdir *d, const char *
 	buf_addf(b, " %s", what);
 }
 
+/*
+ * List the hooks directory of d (open as fd), whose held entry was is NULL
+ * when it had none. Git runs a hook by its path, which takes no right to list
+ * the directory: one made unlistable would hide a new hook, so its mode is put
+ * back first, and one that still cannot be listed is named, never trusted.
+ * NULL when there is none (or it is named in b).
+ */
+static DIR *
+hooks_open(const struct gitguard *g, const struct gdir *d, int fd, const struct held *was,
+    struct buf *b)
+{
+	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	struct stat st;
+	char *what;
+	DIR *dir;
+	int hfd = openat(fd, "hooks", flags), err;
+
+	if (hfd < 0 && errno == EACCES && was != NULL &&
+	    fstatat(fd, "hooks", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+	    (st.st_mode & 07777) != (was->st.st_mode & 07777) &&
+	    fchmodat(fd, "hooks", was->st.st_mode & 07777, 0) == 0) {
+		tell(b, g, d, "hooks", "was made unreadable, and its mode was put back");
+		hfd = openat(fd, "hooks", flags);
+	}
+	if (hfd >= 0 && (dir = fdopendir(hfd)) != NULL)
+		return dir;
+	err = errno;
+	if (hfd >= 0)
+		close(hfd);
+	if (err != ENOENT) {
+		what = xstrfmt("could not be read (%s): llm could not check what it holds: look at it"
+		    " before you run git there", strerror(err));
+		tell(b, g, d, "hooks", what);
+		free(what);
+	}
+	return NULL;
+}
+
 /* Put back what in git directory d differs from what was held; say so in b. */
 static void
 gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
@@ -523,8 +563,14 @@ gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
 	char *why = NULL, *name;
 	DIR *dir;
 	bool had;
-	int fd = open(d->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), hfd;
+	int fd = open(d->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
+	if (fd < 0 && errno != ENOENT) {
+		name = xstrfmt("could not be read (%s): llm did not check it: look at it before you"
+		    " run git there", strerror(errno));
+		tell(b, g, d, "", name);
+		free(name);
+	}
 	if (fd < 0)
 		return;  /* gone: nothing of it can run */
 	if (fstat(fd, &st) != 0 || st.st_dev != d->dev || st.st_ino != d->ino) {
@@ -573,8 +619,7 @@ gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
 	} else if (now.kind == 0 && had)
 		mkdirat(fd, "hooks", was->st.st_mode & 07777);
 	held_done(&now);
-	hfd = openat(fd, "hooks", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (hfd >= 0 && (dir = fdopendir(hfd)) != NULL) {
+	if ((dir = hooks_open(g, d, fd, had ? was : NULL, b)) != NULL) {
 		while ((e = readdir(dir)) != NULL && nseen < GUARD_HOOKS)
 			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
 				seen = xreallocarray(seen, nseen + 1, sizeof(*seen));
@@ -583,8 +628,7 @@ gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
 				free(name);
 			}
 		closedir(dir);
-	} else if (hfd >= 0)
-		close(hfd);
+	}
 	for (i = 0; i < nseen; i++) {
 		/* git never runs a sample: a new repository's stay */
 		if (S_ISREG(seen[i].st.st_mode) && str_endswith(seen[i].name, ".sample"))
@@ -703,15 +747,33 @@ names_add(struct names *l, char *name)
 }
 
 /*
+ * Note that the directory rel could not be looked into: a .git there would go
+ * unseen, so it is named rather than trusted (once, and at most GUARD_DIRS).
+ */
+static void
+unread_add(struct gitguard *g, const char *rel)
+{
+	size_t i;
+
+	for (i = 0; i < g->nunread && strcmp(g->unread[i], rel) != 0; i++)
+		;
+	if (i < g->nunread || g->nunread >= GUARD_DIRS)
+		return;
+	g->unread = xreallocarray(g->unread, g->nunread + 2, sizeof(*g->unread));
+	g->unread[g->nunread++] = xstrdup(rel);
+	g->unread[g->nunread] = NULL;
+}
+
+/*
  * Look in dir (rel to the root; "" for it) for a .git, adding it to dots,
- * and add its directories to queue while *budget lasts (else set *partial).
+ * and add its directories to queue while *budget lasts (else set g->partial).
  * Links are not followed, nor .git looked into. In a node_modules, only each
  * package's own .git is looked for: nobody works with git under a package,
  * and an npm tree can have tens of thousands of directories.
  */
 static void
 look_in(int rootfd, const char *dir, size_t *budget, struct names *queue, struct names *dots,
-    bool *partial)
+    struct gitguard *g)
 {
 	const char *sep = *dir != '\0' ? "/" : "", *base = strrchr(dir, '/');
 	bool packages = strcmp(base != NULL ? base + 1 : dir, "node_modules") == 0;
@@ -722,6 +784,9 @@ look_in(int rootfd, const char *dir, size_t *budget, struct names *queue, struct
 	int fd = openat(rootfd, *dir != '\0' ? dir : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		/* gone, or a link put in its place (never followed): nothing of it is there */
+		if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
+			unread_add(g, *dir != '\0' ? dir : ".");
 		if (fd >= 0)
 			close(fd);
 		return;
@@ -739,7 +804,7 @@ look_in(int rootfd, const char *dir, size_t *budget, struct names *queue, struct
 				if (fstatat(fd, dot, &st, AT_SYMLINK_NOFOLLOW) == 0)
 					names_add(dots, xstrfmt("%s%s%s", dir, sep, dot));
 			} else if (*budget == 0)
-				*partial = true;
+				g->partial = true;
 			else {
 				(*budget)--;
 				names_add(queue, xstrfmt("%s%s%s", dir, sep, e->d_name));
@@ -754,17 +819,17 @@ look_in(int rootfd, const char *dir, size_t *budget, struct names *queue, struct
  * a list for strv_free: a project made in the workspace by a scaffolding
  * tool or a clone has one, which git uses when the user works there. The
  * directories are looked into level by level, at most look of them, so that
- * what is left unlooked at, when *partial is set, is the deepest.
+ * what is left unlooked at, when g->partial is set, is the deepest.
  */
 static char **
-dots_of(int rootfd, size_t look, bool *partial)
+dots_of(int rootfd, size_t look, struct gitguard *g)
 {
 	struct names dots = { .v = xcalloc(1, sizeof(char *)), .cap = 1 }, queue = { 0 };
 	size_t i;
 
 	names_add(&queue, xstrdup(""));
 	for (i = 0; i < queue.n; i++) {
-		look_in(rootfd, queue.v[i], &look, &queue, &dots, partial);
+		look_in(rootfd, queue.v[i], &look, &queue, &dots, g);
 		free(queue.v[i]);
 		queue.v[i] = NULL;
 	}
@@ -823,7 +888,7 @@ gitguard_take_within(const char *root, size_t look)
 
 	g->root = xstrdup(root);
 	g->look = look;
-	dots = fd >= 0 ? dots_of(fd, look, &g->partial) : xcalloc(1, sizeof(*dots));
+	dots = fd >= 0 ? dots_of(fd, look, g) : xcalloc(1, sizeof(*dots));
 	for (i = 0; dots[i] != NULL; i++) {
 		g->dots = xreallocarray(g->dots, g->ndots + 1, sizeof(*g->dots));
 		hold(fd, dots[i], &g->dots[g->ndots++]);
@@ -953,7 +1018,7 @@ gitguard_check(struct gitguard *g)
 		return NULL;
 	}
 	/* each .git itself: the directory it was, or the file as it was */
-	dots = dots_of(fd, g->look, &g->partial);
+	dots = dots_of(fd, g->look, g);
 	for (i = 0; dots[i] != NULL; i++)
 		if (!dot_check(g, fd, dots[i], &b)) {
 			at = xstrfmt("%s/%s", g->root, dots[i]);
@@ -993,10 +1058,23 @@ gitguard_check(struct gitguard *g)
 char *
 gitguard_unchecked(const struct gitguard *g)
 {
-	if (!g->partial)
+	struct buf b;
+	size_t i;
+
+	if (!g->partial && g->nunread == 0)
 		return NULL;
-	return xstrfmt("not every directory was checked for planted git hooks: the workspace has more"
-	    " than %zu directories", g->look);
+	buf_init(&b, 0);
+	buf_adds(&b, "not every directory was checked for planted git hooks:");
+	if (g->partial)
+		buf_addf(&b, " the workspace has more than %zu directories", g->look);
+	for (i = 0; i < g->nunread; i++) {
+		buf_adds(&b, i > 0 ? ", " : g->partial ? "; " : " ");
+		add_name(&b, g->unread[i]);
+	}
+	if (g->nunread > 0)
+		buf_addf(&b, " could not be read: look for a .git in %s before you run git there",
+		    g->nunread > 1 ? "them" : "it");
+	return buf_detach(&b);
 }
 
 void
@@ -1012,6 +1090,7 @@ gitguard_free(struct gitguard *g)
 	for (i = 0; i < g->ndots; i++)
 		held_done(&g->dots[i]);
 	free(g->dots);
+	strv_free(g->unread);
 	free(g->root);
 	free(g);
 }

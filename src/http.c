@@ -405,15 +405,31 @@ http_start(struct http *h, const struct http_spec *spec)
 	return r;
 }
 
+/*
+ * Whether r, still running, was yet connecting: libcurl stamps the
+ * pre-transfer time once the name, the connection and any TLS session are
+ * done, just before it writes the request, so without that stamp not a byte
+ * of the request has gone out. (A stamp is never 0: it counts at least 1 us.)
+ */
+static bool
+still_connecting(struct http_req *r)
+{
+	curl_off_t pre = -1;
+
+	return curl_easy_getinfo(r->easy, CURLINFO_PRETRANSFER_TIME_T, &pre) == CURLE_OK && pre == 0;
+}
+
 void
 http_cancel(struct http *h, struct http_req *r)
 {
 	if (r == NULL || !r->running)
 		return;
-	if (r->easy != NULL)
+	if (r->easy != NULL) {
+		r->unsent = still_connecting(r);
 		curl_multi_remove_handle(h->multi, r->easy);
-	else
+	} else {
 		fake_unlink(h, r);
+	}
 	r->running = false;
 	r->result = HTTP_CANCELLED;
 	h->active--;

@@ -86,7 +86,10 @@ int http_req_should_retry(const struct http_req *r);
 const char *http_req_error(const struct http_req *r);
 /* Whether any body byte of a 2xx response reached the data callback. */
 bool http_req_got_data(const struct http_req *r);
-/* Whether the request failed before it could reach the server (no connection). */
+/*
+ * Whether the request ended before a byte of it could reach the server: it
+ * failed to connect, or was cancelled while still connecting.
+ */
 bool http_req_unsent(const struct http_req *r);
 
 /* Whether url is plain http:// (no TLS), whatever its host. */

@@ -167,8 +167,7 @@ keyring_watch_run(void *arg)
 	struct timespec until;
 	int rc = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += w->secs;
+	cond_deadline(&until, (int64_t)w->secs * 1000);
 	pthread_mutex_lock(&w->mu);
 	while (!w->done && rc != ETIMEDOUT)
 		rc = pthread_cond_timedwait(&w->cv, &w->mu, &until);
@@ -182,16 +181,11 @@ keyring_watch_run(void *arg)
 static void
 keyring_watch_start(struct keyring_watch *w, int secs)
 {
-	pthread_condattr_t ca;
-
 	memset(w, 0, sizeof(*w));
 	w->cancel = g_cancellable_new();
 	w->secs = secs;
 	pthread_mutex_init(&w->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&w->cv, &ca);
-	pthread_condattr_destroy(&ca);
+	cond_init_monotonic(&w->cv);
 	w->started = pthread_create(&w->thread, NULL, keyring_watch_run, w) == 0;
 }
 

@@ -37,11 +37,17 @@ static const char *const ledger_sql_text[SQL_COUNT] = {
 	    " AND NOT " LEDGER_LIVE("?2"),
 	/* A request of unknown cost counts at its worst case: never as $0. */
 	[SQL_BUCKETS] = "SELECT coalesce(sum(spent), 0), coalesce(sum(unknown), 0),"
-	    " coalesce(sum(estimated), 0), coalesce(sum(requests), 0),"
+	    " coalesce(sum(requests), 0),"
 	    " coalesce(sum(unknown_worst), 0), coalesce(sum(expired), 0)"
 	    " FROM usage_totals WHERE bucket >= ?1 AND bucket < ?2",
+	/*
+	 * Whether a settled row's cost is an estimate of more than $0 (see
+	 * ledger_row_marks), from the partial index usage_marked: quick at any size.
+	 */
+	[SQL_MARKED] = "SELECT EXISTS (SELECT 1 FROM usage WHERE estimated <> 0"
+	    " AND cost_pico IS NOT 0 AND time >= ?1 AND time < ?2)",
 	[SQL_ROWS] = "SELECT coalesce(sum(coalesce(cost_pico, 0)), 0),"
-	    " coalesce(sum(cost_pico IS NULL), 0), coalesce(sum(estimated <> 0), 0), count(*),"
+	    " coalesce(sum(cost_pico IS NULL), 0), count(*),"
 	    " coalesce(sum(CASE WHEN cost_pico IS NULL THEN worst_case_pico END), 0),"
 	    " coalesce(sum(CASE WHEN status = 'expired' THEN cost_pico END), 0)"
 	    " FROM usage WHERE time >= ?1 AND time < ?2 AND status <> 'reserved'",
@@ -213,11 +219,28 @@ ledger_sum(struct ledger *l, enum ledger_sql q, int64_t from, int64_t to, struct
 	if (rc == SQLITE_ROW) {
 		m->spent = ledger_add(m->spent, sqlite3_column_int64(st, 0));
 		m->unknown_count += sqlite3_column_int64(st, 1);
-		m->estimated |= sqlite3_column_int64(st, 2) > 0;
-		m->requests += sqlite3_column_int64(st, 3);
-		m->unknown_worst = ledger_add(m->unknown_worst, sqlite3_column_int64(st, 4));
-		m->expired = ledger_add(m->expired, sqlite3_column_int64(st, 5));
+		m->requests += sqlite3_column_int64(st, 2);
+		m->unknown_worst = ledger_add(m->unknown_worst, sqlite3_column_int64(st, 3));
+		m->expired = ledger_add(m->expired, sqlite3_column_int64(st, 4));
 	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Mark m estimated if a settled row of [from, to) counts as an estimate. */
+static int
+ledger_marked(struct ledger *l, int64_t from, int64_t to, struct meter *m)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = ledger_stmt(l, SQL_MARKED)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		m->estimated |= sqlite3_column_int64(st, 0) != 0;
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
@@ -244,6 +267,8 @@ ledger_span(struct ledger *l, int64_t from, int64_t to, int64_t now, struct mete
 	} else if (ledger_sum(l, SQL_ROWS, from, to, m) < 0) {
 		return -1;
 	}
+	if (ledger_marked(l, from, to, m) < 0)
+		return -1;
 	m->spent = ledger_add(m->spent, m->unknown_worst - unknown_worst);
 	if ((st = ledger_stmt(l, SQL_RESERVED)) == NULL)
 		return -1;
@@ -640,6 +665,12 @@ ledger_row_read(sqlite3_stmt *st, int64_t now, struct ledger_row *r)
 	}
 	if (r->status == NULL)
 		r->status = "?";
+}
+
+bool
+ledger_row_marks(const struct ledger_row *r)
+{
+	return r->estimated && r->cost != 0;
 }
 
 /* Walk the rows of a time range, oldest first. */

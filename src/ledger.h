@@ -181,6 +181,15 @@ struct ledger_row {
 	const char *host;       /* a team ledger's: the machine that made it; NULL in SQLite */
 };
 
+/*
+ * Whether r makes a sum of rows (a month, a tier, a model, a conversation) an
+ * estimate: its cost is estimated at more than $0. One estimated at exactly
+ * $0 adds nothing to the sum: a free model's, a request that never reached
+ * the server (as older versions recorded it), or one booked at nothing as no
+ * answer came. An unknown cost is never $0 (cost < 0): it still counts.
+ */
+bool ledger_row_marks(const struct ledger_row *r);
+
 /* Called for each row; return non-zero to stop. */
 typedef int (*ledger_row_fn)(void *arg, const struct ledger_row *r);
 

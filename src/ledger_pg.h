@@ -12,7 +12,7 @@ struct store;
 struct ledger_pg;
 
 /* The schema version this llm writes; llm ledger init upgrades older ones. */
-#define LEDGER_PG_VERSION 4
+#define LEDGER_PG_VERSION 5
 
 /* Who is asking, for the reservations written: as ledger.c knows it. */
 struct ledger_pg_self {

@@ -1,6 +1,8 @@
 /* ledger_schema: the team ledger's PostgreSQL schema, as versioned migrations. */
 #include "ledger_schema.h"
 
+#include "ledger_pg.h"
+
 /*
  * llm.reserve around its budget check: version 1 made it and version 2
  * replaced it with a check that cannot overflow; the rest is the same text in
@@ -39,6 +41,29 @@
     " RETURN QUERY SELECT v, rid, f.month, f.m_start, f.m_end, f.team_limit, f.spent," \
     "  f.expired, f.unknown_worst, f.reserved, f.unknown_count, f.requests, f.estimated," \
     "  f.user_limit, f.user_spent, f.user_reserved;"
+
+/*
+ * llm.totals_add around how it counts a row as estimated: version 1 made it and
+ * version 5 replaced that; the rest is the same text in both.
+ */
+#define LEDGER_TOTALS_HEAD \
+    " llm.totals_add(r llm.usage, s int) RETURNS void LANGUAGE plpgsql AS $$" \
+    "BEGIN" \
+    " IF r.status = 'reserved' THEN RETURN; END IF;" \
+    " INSERT INTO llm.totals AS t (team, \"user\", month, spent, unknown, unknown_worst," \
+    "  estimated, requests, expired)" \
+    " VALUES (r.team, r.\"user\", r.month, s * coalesce(r.cost_pico, 0)," \
+    "  s * (r.cost_pico IS NULL)::int," \
+    "  s * CASE WHEN r.cost_pico IS NULL THEN coalesce(r.worst_case_pico, 0) ELSE 0 END,"
+
+#define LEDGER_TOTALS_TAIL \
+    "  s * CASE WHEN r.status = 'expired' THEN coalesce(r.cost_pico, 0) ELSE 0 END)" \
+    " ON CONFLICT (team, \"user\", month) DO UPDATE SET spent = t.spent + EXCLUDED.spent," \
+    "  unknown = t.unknown + EXCLUDED.unknown," \
+    "  unknown_worst = t.unknown_worst + EXCLUDED.unknown_worst," \
+    "  estimated = t.estimated + EXCLUDED.estimated, requests = t.requests + EXCLUDED.requests," \
+    "  expired = t.expired + EXCLUDED.expired;" \
+    "END $$;"
 
 /*
  * Version 1. Money is bigint pico-dollars, times are epoch seconds given by the
@@ -80,22 +105,9 @@ static const char ledger_schema_v1[] =
     " requests bigint NOT NULL DEFAULT 0, expired bigint NOT NULL DEFAULT 0,"
     " PRIMARY KEY (team, \"user\", month));"
     /* A settled row's share of the totals: unknown costs count at their worst case. */
-    "CREATE FUNCTION llm.totals_add(r llm.usage, s int) RETURNS void LANGUAGE plpgsql AS $$"
-    "BEGIN"
-    " IF r.status = 'reserved' THEN RETURN; END IF;"
-    " INSERT INTO llm.totals AS t (team, \"user\", month, spent, unknown, unknown_worst,"
-    "  estimated, requests, expired)"
-    " VALUES (r.team, r.\"user\", r.month, s * coalesce(r.cost_pico, 0),"
-    "  s * (r.cost_pico IS NULL)::int,"
-    "  s * CASE WHEN r.cost_pico IS NULL THEN coalesce(r.worst_case_pico, 0) ELSE 0 END,"
+    "CREATE FUNCTION" LEDGER_TOTALS_HEAD
     "  s * r.estimated::int, s,"
-    "  s * CASE WHEN r.status = 'expired' THEN coalesce(r.cost_pico, 0) ELSE 0 END)"
-    " ON CONFLICT (team, \"user\", month) DO UPDATE SET spent = t.spent + EXCLUDED.spent,"
-    "  unknown = t.unknown + EXCLUDED.unknown,"
-    "  unknown_worst = t.unknown_worst + EXCLUDED.unknown_worst,"
-    "  estimated = t.estimated + EXCLUDED.estimated, requests = t.requests + EXCLUDED.requests,"
-    "  expired = t.expired + EXCLUDED.expired;"
-    "END $$;"
+    LEDGER_TOTALS_TAIL
     "CREATE FUNCTION llm.usage_track() RETURNS trigger LANGUAGE plpgsql AS $$"
     "BEGIN"
     " IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM llm.totals_add(OLD, -1); END IF;"
@@ -506,11 +518,30 @@ static const char ledger_schema_v4[] =
     " END IF;"
     "END $$;";
 
+/*
+ * Version 5. The month is an estimate (~) only where a row's cost is estimated
+ * at more than $0, as in the SQLite ledger (ledger_row_marks): an estimated $0
+ * (a request that never reached the server, as older versions recorded it, or
+ * that no reply came back to) no longer marks its month. The totals made
+ * before are counted again from the rows.
+ */
+static const char ledger_schema_v5[] =
+    "CREATE OR REPLACE FUNCTION" LEDGER_TOTALS_HEAD
+    "  s * (r.estimated AND r.cost_pico IS DISTINCT FROM 0)::int, s,"
+    LEDGER_TOTALS_TAIL
+    "UPDATE llm.totals x SET estimated = (SELECT count(*) FROM llm.usage u"
+    " WHERE u.team = x.team AND u.\"user\" = x.\"user\" AND u.month = x.month"
+    " AND u.status <> 'reserved' AND u.estimated AND u.cost_pico IS DISTINCT FROM 0);";
+
 const char *const ledger_schema[] = {
 	ledger_schema_v1,
 	ledger_schema_v2,
 	ledger_schema_v3,
 	ledger_schema_v4,
+	ledger_schema_v5,
 };
 
 const size_t ledger_schema_count = sizeof ledger_schema / sizeof ledger_schema[0];
+
+_Static_assert(sizeof ledger_schema / sizeof ledger_schema[0] == LEDGER_PG_VERSION,
+    "one migration per team ledger schema version");

@@ -87,12 +87,7 @@ lookup_wait(struct lookup *l, int64_t deadline)
 
 	pthread_mutex_lock(&l->mu);
 	while (!l->done && (left = deadline - clock_ms()) > 0) {
-		/* The condition's clock is the monotonic one, as clock_ms's. */
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_sec += left / 1000;
-		ts.tv_nsec += (long)(left % 1000) * 1000000;
-		ts.tv_sec += ts.tv_nsec / 1000000000;
-		ts.tv_nsec %= 1000000000;
+		cond_deadline(&ts, left);
 		pthread_cond_timedwait(&l->cv, &l->mu, &ts);
 	}
 	done = l->done;
@@ -125,7 +120,6 @@ resolve_addrs(const char *host, int64_t deadline, char ***addrs, char **cause)
 {
 	size_t len = strlen(host) + 1;
 	struct lookup *l = xmalloc(sizeof *l + len);
-	pthread_condattr_t ca;
 	pthread_t th;
 	int rc, err;
 
@@ -136,10 +130,7 @@ resolve_addrs(const char *host, int64_t deadline, char ***addrs, char **cause)
 	l->err = l->sys = 0;
 	l->res = NULL;
 	pthread_mutex_init(&l->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&l->cv, &ca);
-	pthread_condattr_destroy(&ca);
+	cond_init_monotonic(&l->cv);
 	if ((err = pthread_create(&th, NULL, lookup_run, l)) != 0) {
 		l->refs = 1;
 		lookup_unref(l);

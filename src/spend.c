@@ -102,12 +102,12 @@ spend_row(void *arg, const struct ledger_row *row)
 	if (strcmp(row->status, "reserved") == 0)
 		return 0;   /* in flight: not spent yet */
 	s->requests++;
-	s->estimated |= row->estimated;
+	s->estimated |= ledger_row_marks(row);
 	s->tier_requests[t]++;
-	s->tier_estimated[t] |= row->estimated;
+	s->tier_estimated[t] |= ledger_row_marks(row);
 	m = model_for(s, row->model ? row->model : "?");
 	m->requests++;
-	m->estimated |= row->estimated;
+	m->estimated |= ledger_row_marks(row);
 	if (row->cost < 0) {
 		m->unknown++;
 		s->unknown++;

@@ -360,6 +360,13 @@ static const char *const store_migrations[] = {
 	 * each as they did
 	 */
 	"ALTER TABLE tasks ADD COLUMN team_key TEXT;",
+	/*
+	 * 18: the month's figure is an estimate (~) only where a row's cost is
+	 * estimated at more than $0; the meter asks this index, so that it reads
+	 * no rows where there are none (usage_totals.estimated counts them all)
+	 */
+	"CREATE INDEX IF NOT EXISTS usage_marked ON usage(time)"
+	" WHERE estimated <> 0 AND cost_pico IS NOT 0;",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == STORE_VERSION,

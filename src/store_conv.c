@@ -19,20 +19,6 @@ store_col_str(sqlite3_stmt *st, int i)
 	return t ? xstrndup((const char *)t, (size_t)sqlite3_column_bytes(st, i)) : NULL;
 }
 
-/* The length of s cut to at most max bytes without splitting a UTF-8 sequence. */
-static size_t
-store_cut(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n <= max)
-		return n;
-	n = max;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return n;
-}
-
 /* Start a conversation; return its id, or 0. */
 int64_t
 store_conv_new(struct store *s, const char *title)
@@ -45,7 +31,7 @@ store_conv_new(struct store *s, const char *title)
 		return 0;
 	sqlite3_bind_int64(st, 1, now);
 	if (title != NULL)
-		sqlite3_bind_text(st, 2, title, (int)store_cut(title, STORE_TITLE_MAX),
+		sqlite3_bind_text(st, 2, title, (int)utf8_cut(title, strlen(title), STORE_TITLE_MAX),
 		    SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		id = sqlite3_last_insert_rowid(s->db);

@@ -224,8 +224,7 @@ preview_cut(const char *preview)
 	while (cut > 0 && preview[cut - 1] != '\n')
 		cut--;
 	if (cut == 0) /* no line ends before the cap: cut at a character */
-		for (cut = FIELD_MAX - 256; cut > 0 && (preview[cut] & 0xC0) == 0x80; cut--)
-			;
+		cut = utf8_cut(preview, n, FIELD_MAX - 256);
 	return xstrfmt("%.*s[%zu more bytes of this change are not shown here: n refuses it]\n",
 	    (int)cut, preview, n - cut);
 }

@@ -97,12 +97,7 @@ advise_line(struct buf *b, const char *args)
 
 	buf_adds(b, "advise");
 	if (cJSON_IsString(q)) {
-		n = strlen(q->valuestring);
-		if (n > ADVISE_SHOWN) {
-			n = ADVISE_SHOWN;
-			while (n > 0 && ((unsigned char)q->valuestring[n] & 0xc0) == 0x80)
-				n--;
-		}
+		n = utf8_cut(q->valuestring, strlen(q->valuestring), ADVISE_SHOWN);
 		buf_addf(b, " \"%.*s%s\"", (int)n, q->valuestring,
 		    q->valuestring[n] != '\0' ? "\xe2\x80\xa6" : "");
 	}

@@ -57,7 +57,7 @@ conv_row(void *arg, const struct ledger_row *row)
 	if (row->conversation_id != c->id || strcmp(row->status, "reserved") == 0)
 		return 0;
 	c->requests++;
-	c->estimated |= row->estimated;
+	c->estimated |= ledger_row_marks(row);
 	if (row->cost < 0)
 		c->unknown++;
 	else if (row->cost <= INT64_MAX - c->cost)

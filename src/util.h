@@ -2,11 +2,13 @@
 #ifndef LLM_UTIL_H
 #define LLM_UTIL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -70,6 +72,10 @@ char *secret_dup(const char *s);
 int64_t clock_now(void);
 /* Monotonic milliseconds for timeouts and latency. */
 int64_t clock_ms(void);
+/* Make cv a condition whose timed waits count on clock_ms's (monotonic) clock. */
+void cond_init_monotonic(pthread_cond_t *cv);
+/* Set *ts to ms milliseconds from now on that clock: a deadline for pthread_cond_timedwait. */
+void cond_deadline(struct timespec *ts, int64_t ms);
 
 /* The width of the terminal on stdout: its window size, else $COLUMNS, else 80; at most 400. */
 int tty_columns(void);

@@ -162,11 +162,7 @@ wire_line(const char *s, size_t n, size_t max)
 
 	if (s == NULL)
 		n = 0;
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--; /* cut between characters, not inside one */
-	}
+	n = utf8_cut(s, n, max);   /* between characters, not inside one */
 	tmp = xstrndup(s != NULL ? s : "", n);
 	for (i = 0; i < n; i++)
 		if (tmp[i] == '\n' || tmp[i] == '\r' || tmp[i] == '\t')

@@ -5,22 +5,33 @@
 set -u
 
 . "${LLM_TOP:-.}/tests/lib.sh"
+. "$LLM_TOP/tests/tui_lib.sh"
 t_setup
 unset OPENAI_API_KEY ANTHROPIC_API_KEY GEMINI_API_KEY
 
-# A listener that accepts every connection and never writes a byte.
+# A listener that accepts every connection and never writes a byte. Once the
+# file $T/bus.ask exists, it makes $T/bus.idle when every connection it took
+# has been closed by its client.
 cat >"$T/silent.py" <<'PY'
-import socket, sys
+import os, select, socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.bind(sys.argv[1])
 s.listen(16)
 open(sys.argv[2], "w").close()
-held = []
+held, took = [], 0
 while True:
-    c, _ = s.accept()
-    held.append(c)
+    ready, _, _ = select.select([s] + held, [], [], 0.05)
+    for c in ready:
+        if c is s:
+            held.append(s.accept()[0])
+            took += 1
+        elif not c.recv(4096):
+            held.remove(c)
+            c.close()
+    if took and not held and os.path.exists(sys.argv[3]):
+        open(sys.argv[4], "w").close()
 PY
-python3 "$T/silent.py" "$T/bus.sock" "$T/bus.ready" &
+python3 "$T/silent.py" "$T/bus.sock" "$T/bus.ready" "$T/bus.ask" "$T/bus.idle" &
 SILENT_PID=$!
 t_defer "kill $SILENT_PID"
 t_wait test -e "$T/bus.ready"
@@ -57,6 +68,23 @@ check_eq "a request: nothing sent" "$(fake_count)" 0
 # Routed by tier, with no key from anywhere but the keyring: the same reason.
 timed -q -t mid hi
 check_contains "a routed request: says the keyring did not answer" "$ERR" "$MSG"
+
+# A client that goes on after the keyring gave up keeps no connection to the
+# silent bus: the bus sees each one closed while the client still runs (the
+# script waits for that, and fails after 20 s without it).
+rm -f "$T/bus.ask" "$T/bus.idle"
+tui_ok "client: every connection to the bus closed while it runs" kr <<S
+:type /model test-cheap
+:key Enter
+:type hi
+:key Enter
+:wait-idle
+:dump-screen $T/kr0
+:touch $T/bus.ask
+:wait-file $T/bus.idle
+S
+check_contains "client: says the keyring did not answer" "$(tr -d '\n│ ' <"$T/kr0")" \
+    "$(printf '%s' "$MSG" | tr -d ' ')"
 
 # The hook: the message file is left alone and the reason is the keyring.
 t_config_append "[git]

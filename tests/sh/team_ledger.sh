@@ -219,7 +219,7 @@ psql_q "update llm.meta set value = '2' where key = 'version'" >/dev/null
 run_llm -q -m test-cheap "on an older schema"
 check_rc "a request on an older schema is refused" 2
 check_contains "  saying who upgrades it" "$ERR" "the schema's owner upgrades it with llm ledger init"
-psql_q "update llm.meta set value = '4' where key = 'version'" >/dev/null
+psql_q "update llm.meta set value = '5' where key = 'version'" >/dev/null
 
 # The team's zone counts the ledger's months; a command a task runs keeps the user's own.
 t_write_config

@@ -218,10 +218,11 @@ check_eq "over budget: forecast" "$(grep '^  forecast' "$T/over.txt")" \
 check_eq "no budget: forecast" "$(grep '^  forecast' "$T/none.txt")" \
 	"  forecast    \$64.70 at month end at this pace"
 # A month with an estimated cost in it: the spend is marked, and so is what is drawn from it.
+# (An estimate of more than $0: one of exactly $0 is off by nothing and marks nothing.)
 t_ledger_sql "INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens,
   output_tokens, cost_pico, estimated, status)
   VALUES ($dec + 9 * 86400 + 50400, 'deepseek', 'deepseek-v4-flash', 'cheap', 'auto', 100, 10,
-  0, true, 'ok');"
+  1, true, 'ok');"
 "$LLM_BIN" budget >"$T/est.txt"
 check_eq "estimated: the spend marked" "$(grep -c '^  spent *~\$' "$T/est.txt")" 1
 check_eq "estimated: the forecast marked" "$(grep '^  forecast' "$T/est.txt")" \
@@ -231,6 +232,7 @@ check_eq "estimated: the pace marked" "$(grep '^  pace' "$T/est.txt")" \
 "$LLM_BIN" usage >"$T/est-usage.txt"
 check_eq "estimated: usage's forecast marked" "$(grep '^Forecast:' "$T/est-usage.txt")" \
 	"Forecast: ~\$64.70 at month end at this pace."
+t_ledger_sql "DELETE FROM usage WHERE estimated AND cost_pico = 1;"
 # A model with a request of unknown cost: its figure in the top models says so, as the
 # table's does, never leaving it out as if it were free.
 t_ledger_sql "INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens,

@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "gitguard.h"
@@ -375,6 +377,88 @@ test_names_shown(void)
 	free(said);
 }
 
+/*
+ * Run fn as a user the permissions hold for: root reads every directory, so
+ * as root it runs in a child as nobody, in a workspace made over to it.
+ */
+static void
+as_user(const char *name, void (*fn)(const char *))
+{
+	char *cmd;
+	pid_t pid;
+	int st;
+
+	if (geteuid() != 0) {
+		fn(name);
+		return;
+	}
+	CHECK(sh(name, "true"));
+	cmd = xstrfmt("chmod 755 '%s' && chown -R 65534:65534 '%s/%s'", top, top, name);
+	CHECK(system(cmd) == 0);
+	free(cmd);
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(2);
+		unit_bad = 0;
+		fn(name);
+		fflush(NULL);
+		_exit(unit_bad);
+	}
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+/* A hooks directory made unlistable hides no new hook: its mode is put back first. */
+static void
+unlistable_hooks(const char *name)
+{
+	struct stat st;
+	char *said, *p;
+
+	repo(name);
+	said = guarded(name, "printf '#!/bin/sh\\ntouch ran\\n' >.git/hooks/pre-commit"
+	    " && chmod +x .git/hooks/pre-commit && chmod 311 .git/hooks");
+	CHECK_HAS(said, ".git/hooks was made unreadable, and its mode was put back");
+	CHECK_HAS(said, ".git/hooks/pre-commit was removed");
+	free(said);
+	CHECK(!there(name, ".git/hooks/pre-commit"));
+	p = xstrfmt("%s/%s/.git/hooks", top, name);
+	CHECK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0755);
+	free(p);
+	/* one that was so already, and stays so, is named: what it holds is not known */
+	CHECK(sh(name, "chmod 311 .git/hooks"));
+	said = guarded(name, "true");
+	CHECK_HAS(said, ".git/hooks could not be read (Permission denied): llm could not check");
+	free(said);
+	CHECK(sh(name, "chmod 755 .git/hooks"));
+}
+
+/* A directory of the workspace that cannot be read is named, not trusted to hold no .git. */
+static void
+unreadable_dir(const char *name)
+{
+	char *root = xstrfmt("%s/%s", top, name), *said;
+	struct gitguard *g;
+
+	CHECK(sh(name, "mkdir -p lib/sub"));
+	g = gitguard_take(root);
+	CHECK(sh(name, "git init -q lib/sub/x && chmod 0 lib"));
+	said = gitguard_check(g);
+	CHECK_STR_FREE(gitguard_unchecked(g), "not every directory was checked for planted git"
+	    " hooks: lib could not be read: look for a .git in it before you run git there");
+	free(said);
+	gitguard_free(g);
+	CHECK(sh(name, "chmod 755 lib"));
+	free(root);
+}
+
+static void
+test_unreadable(void)
+{
+	as_user("unlistable", unlistable_hooks);
+	as_user("unreadable", unreadable_dir);
+}
+
 int
 main(void)
 {
@@ -398,6 +482,7 @@ main(void)
 	RUN(test_nested);
 	RUN(test_deep);
 	RUN(test_names_shown);
+	RUN(test_unreadable);
 	free(top);
 	UNIT_EXIT();
 }

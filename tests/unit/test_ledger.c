@@ -779,6 +779,36 @@ test_unknown_and_free(void)
 	ledger_close(b.l);
 }
 
+/*
+ * The month is an estimate only where a row's cost is estimated at more than
+ * $0: an estimated $0 (nothing reached the server, or no reply came) is off by
+ * nothing. The edges of the month are read from rows, the rest from totals.
+ */
+static void
+test_estimated_zero(void)
+{
+	struct budget b;
+	int64_t t = utc(2026, 11, 10, 8, 0, 0);
+	size_t i;
+
+	budget_open(&b);
+	/* a whole bucket in the middle of the month, then one at its first second */
+	for (i = 0; i < 2; i++) {
+		set_now(i == 0 ? t : utc(2026, 11, 1, 0, 0, 0));
+		CHECK_INT(budget_reserve(&b, 1000, 0, false), LEDGER_RESERVED);
+		CHECK_INT(ledger_settle(b.l, b.id, NULL, 0, true, "error", 5, &b.cause), 0);
+	}
+	set_now(t + 86400);
+	CHECK_INT(t_meter(b.l, 0, &b.m, &b.cause), 0);
+	CHECK_INT(b.m.requests, 2);
+	CHECK(!b.m.estimated);
+	CHECK_INT(budget_reserve(&b, 1000, 0, false), LEDGER_RESERVED);
+	CHECK_INT(ledger_settle(b.l, b.id, NULL, 7, true, "cancelled", 5, &b.cause), 0);
+	CHECK_INT(t_meter(b.l, 0, &b.m, &b.cause), 0);
+	CHECK(b.m.estimated);
+	ledger_close(b.l);
+}
+
 /* The bucketed totals agree with a plain sum over the rows, in an odd zone too. */
 static void
 test_totals_match_rows(void)
@@ -1162,6 +1192,7 @@ main(void)
 	RUN_SQLITE(test_upgrade_from_first_schema, "SQLite's first schema");
 	RUN(test_over_budget);
 	RUN(test_unknown_and_free);
+	RUN(test_estimated_zero);
 	RUN_SQLITE(test_totals_match_rows, "edits rows with SQLite's SQL, months in TZ's zones");
 	RUN(test_concurrent_reservations);
 	RUN(test_concurrent_held);

@@ -212,6 +212,29 @@ test_clock(void)
 	CHECK(b >= a);
 }
 
+/* A deadline on a monotonic condition: reached when its time is up, never before. */
+static void
+test_cond_deadline(void)
+{
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t cv;
+	struct timespec ts;
+	int64_t t0, waited;
+
+	cond_deadline(&ts, 1999);
+	CHECK(ts.tv_nsec >= 0 && ts.tv_nsec < 1000000000);
+	cond_init_monotonic(&cv);
+	pthread_mutex_lock(&mu);
+	t0 = clock_ms();
+	cond_deadline(&ts, 120);
+	while (pthread_cond_timedwait(&cv, &mu, &ts) != ETIMEDOUT)
+		;
+	waited = clock_ms() - t0;
+	pthread_mutex_unlock(&mu);
+	CHECK(waited >= 119 && waited < 5000);
+	pthread_cond_destroy(&cv);
+}
+
 static void
 test_file_write_read(void)
 {
@@ -302,6 +325,7 @@ main(void)
 	RUN(test_alloc_and_format);
 	RUN(test_secret);
 	RUN(test_clock);
+	RUN(test_cond_deadline);
 	RUN(test_file_write_read);
 	RUN(test_file_write_leaves_nothing);
 	RUN(test_mkdir_p);
