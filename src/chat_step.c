@@ -402,9 +402,15 @@ chat_settle(struct chat *c, const char *status)
 
 	if (est) {
 		memset(&u, 0, sizeof u);
-		/* a request that never reached the server cost exactly nothing */
+		/*
+		 * A request that never reached the server cost exactly nothing. One
+		 * stopped after it went out may be billed for its input even with no
+		 * text back yet: estimated at that, not at $0, so that its month
+		 * stays marked as an estimate.
+		 */
 		est = c->reached;
-		if (c->text.len > 0 || strcmp(status, "ok") == 0 || c->emitted > 0) {
+		if (c->text.len > 0 || strcmp(status, "ok") == 0 || c->emitted > 0 ||
+		    (c->reached && strcmp(status, "cancelled") == 0)) {
 			u.input = c->input_est;
 			u.output = pricing_estimate_tokens(c->text.data ? c->text.data : "", c->text.len);
 		}

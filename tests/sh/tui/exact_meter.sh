@@ -83,17 +83,6 @@ check_not_contains "connecting: llm budget shows no estimate" "$OUT" "~"
 run_llm usage
 check_not_contains "connecting: llm usage shows no estimate" "$OUT" "~"
 
-# cancelled once the request was written, before any answer: it may be charged, an estimate
-fake_reply "{\"chunks\":[],\"hold_file\":\"$T/never\"}"
-n=$(fake_count)
-"$LLM_BIN" -q -m test-cheap "written, then cancelled" >"$T/sent.out" 2>"$T/sent.err" &
-pid=$!
-fake_wait_count $((n + 1))
-kill -INT $pid
-wait $pid
-check_eq "sent: exit 130" $? 130
-check_eq "sent: recorded as an estimate" "$(sql "select status, estimated from usage order by id desc limit 1")" "cancelled|1"
-
 # an estimate of $0 is off by nothing: neither that row nor an estimated $0 that an older
 # version wrote for a request that never reached the server marks the month as an estimate
 sql "insert into usage (time, provider, model, tier, status, cost_pico, estimated)
@@ -109,6 +98,21 @@ tui_ok "old-tui" o <<S
 S
 check_contains "estimated \$0: the meter is exact" "$(row "$T/o0" ' of $1.00')" " \$0.0000"
 check_not_contains "estimated \$0: no estimate on the meter" "$(row "$T/o0" ' of $1.00')" "~"
+
+# cancelled once the request was written, before any answer: it may be charged, an estimate
+fake_reply "{\"chunks\":[],\"hold_file\":\"$T/never\"}"
+n=$(fake_count)
+"$LLM_BIN" -q -m test-cheap "written, then cancelled" >"$T/sent.out" 2>"$T/sent.err" &
+pid=$!
+fake_wait_count $((n + 1))
+kill -INT $pid
+wait $pid
+check_eq "sent: exit 130" $? 130
+check_eq "sent: recorded as an estimate" "$(sql "select status, estimated from usage order by id desc limit 1")" "cancelled|1"
+check_eq "sent: estimated at its input, not \$0" \
+    "$(sql "select input_tokens > 0 and cost_pico > 0 from usage order by id desc limit 1")" 1
+run_llm budget
+check_contains "sent: llm budget marks the estimate" "$OUT" "~"
 
 # reached the server, cut short without usage: an estimate, and the month says so
 fake_reply '{"text":"a partial answer that is cut","usage":null,"fault":"cut"}'
