@@ -488,6 +488,13 @@ tui_pick_search(struct tui *t, const char *text)
 	t->dirty = true;
 }
 
+/* Whether the view open is /usage's (kept in the help's mode, it scrolls as the help does). */
+bool
+tui_pick_usage(const struct tui *t)
+{
+	return t->mode == MODE_HELP && strcmp(t->pick.title, "usage") == 0;
+}
+
 /* Close the picker. */
 void
 tui_pick_close(struct tui *t)
@@ -621,9 +628,9 @@ tui_pick_key(struct tui *t, int key)
 		return;
 	if (page < 1)
 		page = 1;
-	if (key == (TK_FN | KEY_UP) || key == 'k' || key == 16)
+	if (key == (TK_FN | KEY_UP) || key == 16)
 		(*pos)--;
-	else if (key == (TK_FN | KEY_DOWN) || key == 'j' || key == 14)
+	else if (key == (TK_FN | KEY_DOWN) || key == 14)
 		(*pos)++;
 	else if (key == (TK_FN | KEY_PPAGE))
 		*pos -= page;
@@ -639,7 +646,8 @@ tui_pick_key(struct tui *t, int key)
 		else
 			tui_pick_close(t);
 		return;
-	} else if (key == 27 || key == 'q' || key == 3 || key == (TK_FN | KEY_F(1))) {
+	} else if (key == 27 || key == 3 || key == (TK_FN | KEY_F(1)) ||
+	    (key == 'q' && tui_pick_usage(t))) {
 		tui_pick_close(t);
 		return;
 	}
