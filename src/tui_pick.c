@@ -217,11 +217,14 @@ pick_convs(struct tui *t)
 		tui_status(t, false, "no conversations yet");
 }
 
-/* Bytes of s[0..n) that fill at most w columns: up to the last space that fits, if any. */
+/*
+ * Bytes of s[0..n) that fill at most w columns: up to the last space that fits,
+ * else after the last | of a list of choices ([auto|cheap|mid|frontier]), if any.
+ */
 static size_t
 help_cut(const char *s, size_t n, int w)
 {
-	size_t i = 0, c, space = 0;
+	size_t i = 0, c, space = 0, bar = 0;
 	int used = 0, cw;
 
 	while (i < n) {
@@ -229,9 +232,11 @@ help_cut(const char *s, size_t n, int w)
 			;
 		cw = md_width(s + i, c);
 		if (used + cw > w)
-			return space > 0 ? space : i > 0 ? i : c;
+			return space > 0 ? space : bar > 0 ? bar : i > 0 ? i : c;
 		if (s[i] == ' ')
 			space = i;
+		else if (s[i] == '|' && used + cw < w)
+			bar = i + 1;
 		used += cw;
 		i += c;
 	}
@@ -280,12 +285,29 @@ help_lead(struct tui *t, const char *lead, int cols)
 	free(s);
 }
 
+/* Columns of text's widest word. */
+static int
+help_longest_word(const char *text)
+{
+	int most = 0, w;
+	size_t n;
+
+	while (*text != '\0') {
+		n = strcspn(text, " ");
+		w = md_width(text, n);
+		most = w > most ? w : most;
+		text += n;
+		text += strspn(text, " ");
+	}
+	return most;
+}
+
 /*
  * Add lead padded to col columns, then text broken at spaces into rows as wide
  * as the picker shows (columns 2 to w - 2), each row after the first starting
  * at col. A lead that leaves no blank before col gets a row of its own; so does
  * one on a screen too narrow for HELP_MIN_TEXT columns of text beside it, and
- * its text then starts 4 in.
+ * its text then starts 4 in (2 where a word of it is too wide for that).
  */
 void
 tui_help_add(struct tui *t, const char *lead, int col, const char *text)
@@ -299,9 +321,10 @@ tui_help_add(struct tui *t, const char *lead, int col, const char *text)
 		help_lead(t, lead, cols);
 		lead = "";
 		lw = 0;
-		/* a column too narrow for longer words: the text goes under the lead instead */
+		/* a column too narrow for longer words: the text goes under the lead instead,
+		 * less indented where a word of it would not fit whole */
 		if (cols - col < HELP_MIN_TEXT)
-			col = 4;
+			col = cols - help_longest_word(text) < 4 ? 2 : 4;
 	}
 	do {
 		cut = help_cut(text, n, cols - col);

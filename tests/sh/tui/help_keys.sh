@@ -98,6 +98,11 @@ done
 check_contains "help at 20: the text under its lead" "$(below "$T/n" "│   F3 model ")" \
     "│     pick a "
 check_screen "help at 20: the notes end whole" n0 "│ n stops. "
+check_contains "help at 20: a list of choices broken after a bar" "$(cat "$T/n")" \
+    "│   [auto|cheap|   │
+│   mid|frontier]  │"
+check_contains "help at 20: a word too wide for 4 in, whole 2 in" "$(cat "$T/n")" \
+    "│   conversations  │"
 
 # read the help, then type: the first key closes it and goes into the input with the rest,
 # j, k, q and a space as well; a paste over the help too; its own keys still page and close it
