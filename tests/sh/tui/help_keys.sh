@@ -138,4 +138,19 @@ S
 	    "Esc closes · typing goes to"
 done
 
+# at 40, 60 and 80 columns the help says every word it says at 100: a description wraps
+# under its key where it does not fit beside it, never dropped
+for w in 100 80 60 40; do
+	tui_ok "help whole at $w" hw$w ${w}x300 <<S
+:key F1
+:dump-screen $T/hw$w
+S
+	sed -n '/├ help/,/├ [^h]/{/├/!p}' "$T/hw$w" | tr -d '│' | tr -s ' \n' '\n\n' | grep -v '^$' \
+	    >"$T/hw$w.words"
+	[ "$w" = 100 ] || check_eq "help whole at $w: the words of it at 100" "$(cat "$T/hw$w.words")" \
+	    "$(cat "$T/hw100.words")"
+done
+check_contains "help whole at 40: a description under its key" "$(below "$T/hw40" "│   F6             resume")" \
+    "│     continue an earlier conversation"
+
 echo "# $T_PASS passed, $T_FAIL failed"
