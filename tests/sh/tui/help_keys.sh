@@ -145,7 +145,7 @@ for w in 100 80 60 40; do
 :key F1
 :dump-screen $T/hw$w
 S
-	sed -n '/├ help/,/├ [^h]/{/├/!p}' "$T/hw$w" | tr -d '│' | tr -s ' \n' '\n\n' | grep -v '^$' \
+	sed -n '/├ help/,/├ [^h]/{/├/!p}' "$T/hw$w" | tr -d '│' | tr ' ' '\n' | grep -v '^$' \
 	    >"$T/hw$w.words"
 	[ "$w" = 100 ] || check_eq "help whole at $w: the words of it at 100" "$(cat "$T/hw$w.words")" \
 	    "$(cat "$T/hw100.words")"
