@@ -332,9 +332,17 @@ md_wrap(struct md_doc *d, const struct block *bk, const struct lb *pf, const str
 			space = content = false;
 			continue;
 		}
-		/* A word wider than a whole line: cut it by characters. */
-		if (space && l.width + 2 <= avail)
+		/*
+		 * A word wider than a whole line: cut it by characters, from this line if
+		 * its space and a character of it fit, else from the next: never glued
+		 * to the word before it.
+		 */
+		if (space && l.width + 2 <= avail) {
 			add_range(&l, bk, i - 1, i, 1);
+		} else if (space) {
+			md_lb_emit(d, &l);
+			md_lb_copy(&l, pc);
+		}
 		space = false;
 		while (i < j) {
 			w = md_char_width(t + i, j - i, &c);

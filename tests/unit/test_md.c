@@ -57,6 +57,12 @@ test_paragraph_wrap(void)
 	check_md("one\ntwo\n\nthree", 40, "one two\n\nthree\n");
 	/* a word wider than the line is cut */
 	check_md("abcdefghijklmnopqrstuvwxyz", 10, "abcdefghij\nklmnopqrst\nuvwxyz\n");
+	/* from the line it follows, after its space; from the next where that space does not fit */
+	check_md("in abcdefghijklm", 10, "in abcdefg\nhijklm\n");
+	check_md("the crash in abcdefghijkl", 12, "the crash in\nabcdefghijkl\n");
+	check_md("the crash in abcdefghijklm", 12, "the crash in\nabcdefghijkl\nm\n");
+	check_md("the crash in `abcdefghijklm`", 13, "the crash in\nabcdefghijklm\n");
+	check_md("the crash in `abcdefghijklmn`", 13, "the crash in\nabcdefghijklm\nn\n");
 	/* a tab between words is a space: the words stay apart, and wrap there */
 	check_md("word\ttab and a\tb", 40, "word tab and a b\n");
 	check_md("- item\twith tab\n\n| a\t| b |\n|---|---|\n| c\td | e |", 40,
