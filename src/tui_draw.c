@@ -830,13 +830,26 @@ draw_divider(struct tui *t, int y)
 		fmt_tokens(pricing_estimate_tokens(t->streaming->text.data ? t->streaming->text.data :
 		    "", t->streaming->text.len), tok, sizeof(tok));
 		t->stream_secs = (clock_ms() - t->stream_start) / 1000;
-		/* nothing yet: the model is thinking, or a retry waits, and no tokens are counted */
-		if (t->streaming->text.len == 0)
-			snprintf(hint, sizeof(hint), "waiting for the reply \xc2\xb7 %llds \xc2\xb7 %s "
-			    "cancels", (long long)t->stream_secs, key);
-		else
-			snprintf(hint, sizeof(hint), "streaming \xc2\xb7 %llds \xc2\xb7 ~%s tok \xc2\xb7 %s "
-			    "cancels", (long long)t->stream_secs, tok, key);
+		/*
+		 * Nothing yet: the model is thinking, or a retry waits, and no tokens are
+		 * counted. On a narrow screen the words go first, the key that cancels last.
+		 */
+		for (int form = 0; form < 3; form++) {
+			const char *what = t->streaming->text.len == 0 ? (form == 0 ?
+			    "waiting for the reply \xc2\xb7 " : "waiting \xc2\xb7 ") : form == 0 ?
+			    "streaming \xc2\xb7 " : "";
+
+			if (form == 2)
+				snprintf(hint, sizeof(hint), "%s cancels", key);
+			else if (t->streaming->text.len == 0)
+				snprintf(hint, sizeof(hint), "%s%llds \xc2\xb7 %s cancels", what,
+				    (long long)t->stream_secs, key);
+			else
+				snprintf(hint, sizeof(hint), "%s%llds \xc2\xb7 ~%s tok \xc2\xb7 %s cancels",
+				    what, (long long)t->stream_secs, tok, key);
+			if (md_width(hint, strlen(hint)) <= t->w - 5)
+				break;
+		}
 		hrule(t, y, BOX_LT, BOX_RT, hint, THEME_DIM, 0);
 	} else {
 		hrule(t, y, BOX_LT, BOX_RT, NULL, THEME_BORDER, 0);

@@ -137,4 +137,22 @@ S
 check_eq "one row: the transcript has one row" "$(sed -n 3p "$T/o0")" "├──────────────────┤"
 check_contains "one row: PageUp scrolls it" "$(sed -n 3p "$T/o1")" "1 more line be…"
 
+# while a reply streams, the rule above the route line keeps the key that cancels it whole:
+# the words go first on a narrow screen
+for w in 40 20; do
+	rm -f "$T/go$w"
+	fake_reply '{"text":"partial answer that keeps on going","hold_file":"'"$T"'/go'"$w"'","usage":{"input":20,"output":8}}'
+	tui_ok "streaming at $w" st$w ${w}x12 <<S
+:type tell me
+:key Enter
+:wait-text partial
+:dump-screen $T/st$w
+:touch $T/go$w
+:wait-idle
+S
+	check_contains "streaming at $w: C-c cancels, whole" "$(row "$T/st$w" "├ ")" "C-c cancels ─"
+	check_width "streaming at $w" st$w "$w"
+done
+check_contains "streaming at 40: the time and tokens kept" "$(row "$T/st40" "├ ")" "s · ~3 tok · C-c cancels ─"
+
 echo "# $T_PASS passed, $T_FAIL failed"
