@@ -706,6 +706,9 @@ draw_picker(struct tui *t, int top, int rows)
 		char head[192];
 
 		snprintf(head, sizeof(head), "%s \xc2\xb7 filter: %s", p->title, p->query);
+		/* what was typed comes first where the title would push it off the rule */
+		if (md_width(head, strlen(head)) > t->w - 5)
+			snprintf(head, sizeof(head), "filter: %s \xc2\xb7 %s", p->query, p->title);
 		hrule(t, top, BOX_LT, BOX_RT, head, THEME_HEADING, 0);
 	} else {
 		hrule(t, top, BOX_LT, BOX_RT, p->title, THEME_HEADING, 0);

@@ -145,32 +145,76 @@ model_key(const struct tui *t, const struct model *m)
 }
 
 /*
- * The models, a column each for name, tier, prices, provider and key; the names' column
- * as wide as the longest (up to 26), so that a narrow screen still shows the prices.
+ * Model m's row in layout k: 0 a column each for name, tier, prices, provider and
+ * key; 1 without the provider; 2 without the key either; 3 the name (cut to wname
+ * columns, with a sign) and its prices in/out alone.
+ */
+static char *
+model_row(const struct tui *t, const struct model *m, int k, int wname)
+{
+	const char *mark = t->pin && strcmp(t->pin, m->name) == 0 ? "*" : " ";
+	char in[32], out[32], *name, *row;
+
+	per_m(m->in_price, in, sizeof(in));
+	per_m(m->out_price, out, sizeof(out));
+	if (k == 0)
+		return xstrfmt("%s %-*s %-8s in %-8s out %-8s %-12s %s", mark, wname, m->name,
+		    tier_str(m->tier), in, out, m->provider, model_key(t, m));
+	if (k == 1)
+		return xstrfmt("%s %-*s %-8s in %-8s out %-8s %s", mark, wname, m->name,
+		    tier_str(m->tier), in, out, model_key(t, m));
+	if (k == 2)
+		return xstrfmt("%s %-*s %-8s in %-8s out %s", mark, wname, m->name, tier_str(m->tier),
+		    in, out);
+	name = fit_cols(t, m->name, wname);
+	row = xstrfmt("%s %s %s/%s", mark, name, in, out);
+	free(name);
+	return row;
+}
+
+/*
+ * The models, the names' column as wide as the longest (up to 26), in the first
+ * layout whose rows fit the screen whole: a narrow one drops the provider, then
+ * the key, then the tier, so that the prices, what a user picks by, stay.
  */
 static void
 pick_models(struct tui *t)
 {
 	size_t i, n = catalog_count(t->cat);
+	int wname = 1, wprice = 1, k, most, avail = t->w - 4;
 	char in[32], out[32];
-	int wname = 1;
 
-	str_copy(t->pick.title, sizeof(t->pick.title), "pin a model (prices per million tokens)");
-	tui_pick_add(&t->pick, xstrfmt("%s (no pin: route by tier)", t->pin ? " " : "*"), -1);
 	for (i = 0; i < n; i++) {
-		size_t l = strlen(catalog_at(t->cat, i)->name);
+		const struct model *m = catalog_at(t->cat, i);
+		size_t l = strlen(m->name);
 
 		if ((int)l > wname)
 			wname = l > 26 ? 26 : (int)l;
+		per_m(m->in_price, in, sizeof(in));
+		per_m(m->out_price, out, sizeof(out));
+		if ((int)(strlen(in) + strlen(out) + 1) > wprice)
+			wprice = (int)(strlen(in) + strlen(out) + 1);
 	}
+	for (k = 0; k < 3; k++) {
+		for (i = 0, most = 0; i < n && most <= avail; i++) {
+			char *row = model_row(t, catalog_at(t->cat, i), k, wname);
+			int w = md_width(row, strlen(row));
+
+			most = w > most ? w : most;
+			free(row);
+		}
+		if (most <= avail)
+			break;
+	}
+	if (k == 3 && wname > avail - 3 - wprice)
+		wname = avail - 3 - wprice > 4 ? avail - 3 - wprice : 4;
+	str_copy(t->pick.title, sizeof(t->pick.title), k == 3 ? "pin a model ($ per M tokens in/out)" :
+	    t->w - 5 >= 39 ? "pin a model (prices per million tokens)" : "pin a model ($ per M tokens)");
+	tui_pick_add(&t->pick, xstrfmt("%s (no pin: route by tier)", t->pin ? " " : "*"), -1);
 	for (i = 0; i < n; i++) {
 		const struct model *m = catalog_at(t->cat, i);
 
-		per_m(m->in_price, in, sizeof(in));
-		per_m(m->out_price, out, sizeof(out));
-		tui_pick_add(&t->pick, xstrfmt("%s %-*s %-8s in %-8s out %-8s %-12s %s", t->pin &&
-		    strcmp(t->pin, m->name) == 0 ? "*" : " ", wname, m->name, tier_str(m->tier), in, out,
-		    m->provider, model_key(t, m)), (int64_t)i);
+		tui_pick_add(&t->pick, model_row(t, m, k, wname), (int64_t)i);
 		if (t->pin && strcmp(t->pin, m->name) == 0)
 			t->pick.sel = (int)t->pick.nall - 1;
 	}

@@ -65,14 +65,28 @@ check_contains "60: the meter whole" "$(row "$T/m0" '│ Nov ')" "\$0.00033 of \
 check_not_contains "60: the meter apart from the tier hint" "$(row "$T/m0" '│ Nov ')" "%)tier"
 check_width "60: meter" m0 60
 
-# a picker's row cut short says so: a price must not lose its last digits unseen
+# the model picker's rows fit the screen whole: a narrow one drops the provider, the key and
+# the tier before the prices, and is laid out again when the screen changes; what is typed to
+# filter shows first where the title would push it off
 tui_ok "picker" p 60x20 <<S
 :key F3
 :dump-screen $T/p0
+:resize 40 20
+:dump-screen $T/p3
+:type deep
+:dump-screen $T/p1
+:resize 100 20
+:dump-screen $T/p2
 S
-check_contains "60: a model's cut row ends in an ellipsis" "$(row "$T/p0" 'deepseek-v4-flash ')" "… │"
+check_not_contains "60: no model's row cut" "$(cat "$T/p0")" "… │"
 check_width "60: picker" p0 60
 check_contains "60: a model's prices whole, in and out" "$(row "$T/p0" 'deepseek-v4-pro ')" "in \$0.435   out \$0.87"
+check_contains "40: a model's prices whole" "$(row "$T/p1" 'deepseek-v4-pro ')" "deepseek-v4-pro       \$0.435/\$0.87 │"
+check_contains "40: the title says which price is which" "$(row "$T/p3" '├ ')" "pin a model (\$ per M tokens in/out)"
+check_contains "40: the filter typed shown first" "$(row "$T/p1" '├ ')" "├ filter: deep · "
+check_width "40: picker" p1 40
+check_contains "100: every column again, the key's too" "$(row "$T/p2" 'deepseek-v4-pro ')" "out \$0.87    deepseek     no key"
+check_not_screen "100: the filter kept" p2 "gpt-5"
 
 # without UTF-8 the ellipsis is three dots, and the screen stays ASCII
 (
