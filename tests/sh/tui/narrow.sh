@@ -32,7 +32,7 @@ S
 	check_width "$w: routed" n${w}b "$w"
 	check_width "$w: error" n${w}c "$w"
 	check_contains "$w: the cut route ends in an ellipsis, the estimate kept" \
-	    "$(row "$T/n${w}b" 'route ')" "…  ~\$0.00"
+	    "$(row "$T/n${w}b" '~$0.0')" "…  ~\$0.00"
 	check_eq "$w: the long status wrapped whole under the input" "$(status_text "$T/n${w}c")" \
 	    "$(printf '%s' "/file: $T/no/such/directory/and/no/such/file.txt: No such file or directory" |
 	    LC_ALL=C tr -dc 'A-Za-z0-9./:_')"
@@ -96,7 +96,7 @@ check_not_screen "100: the filter kept" p2 "gpt-5"
 :dump-screen $T/c0
 S
 )
-check_contains "LANG=C: the cut route ends in dots" "$(row "$T/c0" 'route ')" "...  ~\$0.00"
+check_contains "LANG=C: the cut route ends in dots" "$(row "$T/c0" '~$0.0')" "...  ~\$0.00"
 if LC_ALL=C grep -q '[^ -~]' "$T/c0"; then
 	not_ok "LANG=C: only printable ASCII" "$(LC_ALL=C grep -n '[^ -~]' "$T/c0" | head -3)"
 else
@@ -168,5 +168,24 @@ S
 	check_width "streaming at $w" st$w "$w"
 done
 check_contains "streaming at 40: the time and tokens kept" "$(row "$T/st40" "├ ")" "s · ~3 tok · C-c cancels ─"
+
+# on a narrow screen the route line gives up "route " and the mode before the model's name:
+# where a message goes and what it costs are read whole
+tui_ok "route's model" rm 40x12 <<S
+:type /model claude-sonnet-4-6
+:key Enter
+:type why does this crash? free(p); free(p);
+:dump-screen $T/rm0
+:key C-a C-k
+:type /model off
+:key Enter
+:type hello
+:dump-screen $T/rm1
+:resize 60 12
+:dump-screen $T/rm2
+S
+check_contains "40: the pinned model whole, its estimate kept" "$(row "$T/rm0" '~$0.0')" "│ mid  claude-sonnet-4-6  …  ~\$0.00"
+check_contains "40: the routed model whole" "$(row "$T/rm1" '~$0.0')" "│ cheap  test-cheap  (a q"
+check_contains "60: where it fits, the whole line as before" "$(row "$T/rm2" '~$0.0')" "│ route auto → cheap  test-cheap  (a quick"
 
 echo "# $T_PASS passed, $T_FAIL failed"
