@@ -220,12 +220,45 @@ pick_models(struct tui *t)
 	}
 }
 
+/* When a conversation was last used, in the user's own zone: the year left out when short. */
+static void
+conv_when(int64_t when, bool shorter, char *out, size_t n)
+{
+	time_t tt = (time_t)when;
+	struct tm tm;
+
+	/* the user's own zone, whatever a team's ledger counts its months in */
+	if (ledger_user_time((int64_t)tt, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
+	strftime(out, n, shorter ? "%m-%d %H:%M" : "%Y-%m-%d %H:%M", &tm);
+}
+
+/*
+ * Columns a conversation's title gets in a row of the resume picker: at most 40,
+ * and what the screen leaves beside the number, the date (*shorter: without the
+ * year) and, unless *bare, the count of messages; 0 when it is too narrow for one.
+ */
+static int
+conv_title_cols(const struct tui *t, int rest, bool *shorter, bool *bare)
+{
+	int avail = t->w - 4, cols = avail - 7 - 16 - 2 - 2 - rest;
+
+	*shorter = *bare = false;
+	if (cols >= 20)
+		return cols < 40 ? cols : 40;
+	*shorter = *bare = true;
+	cols = avail - 7 - 11 - 2;
+	return cols > 4 ? cols : 4;
+}
+
 static void
 pick_convs(struct tui *t)
 {
 	struct store_conv *c = NULL;
 	char *cause = NULL, when[32], *shown;
 	size_t n = 0, i;
+	int tw;
+	bool shorter, bare;
 
 	str_copy(t->pick.title, sizeof(t->pick.title), "resume a conversation");
 	if (t->ledger == NULL || store_conv_list(ledger_store(t->ledger), CONV_LIST_MAX, &c, &n,
@@ -234,26 +267,25 @@ pick_convs(struct tui *t)
 		free(cause);
 		return;
 	}
+	tw = conv_title_cols(t, 9, &shorter, &bare);   /* "9999 msgs" */
 	for (i = 0; i < n; i++) {
-		time_t tt = (time_t)c[i].updated;
-		struct tm tm;
-
 		char *title = c[i].title ? visible_str(c[i].title, strlen(c[i].title)) :
 		    xstrdup("(untitled)");
 
-		/* A title is the start of a prompt: one line, made visible, cut to 40 columns. */
+		/* A title is the start of a prompt: one line, made visible, cut to fit. */
 		for (char *p = title; *p; p++)
 			if (*p == '\n' || *p == '\t')
 				*p = ' ';
-		shown = fit_cols(t, title, 40);
+		shown = fit_cols(t, title, tw);
 		free(title);
 		title = shown;
-		/* the user's own zone, whatever a team's ledger counts its months in */
-		if (ledger_user_time((int64_t)tt, &tm) == NULL)
-			memset(&tm, 0, sizeof tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s  %lld msgs", (long long)c[i].id, when,
-		    title, (long long)c[i].nmsgs), c[i].id);
+		conv_when(c[i].updated, shorter, when, sizeof(when));
+		if (bare)
+			tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s", (long long)c[i].id, when, title),
+			    c[i].id);
+		else
+			tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s  %lld msgs", (long long)c[i].id,
+			    when, title, (long long)c[i].nmsgs), c[i].id);
 		free(title);
 	}
 	store_convs_free(c, n);
@@ -513,6 +545,8 @@ tui_pick_search(struct tui *t, const char *text)
 	struct history_hit *h = NULL;
 	char *cause = NULL, when[32], *title, *snip;
 	size_t n = 0, i, shown = 0;
+	int tw, sw;
+	bool shorter, bare;
 
 	tui_pick_close(t);
 	if (t->ledger == NULL || history_search(ledger_store(t->ledger), text, CONV_LIST_MAX * 4,
@@ -524,22 +558,31 @@ tui_pick_search(struct tui *t, const char *text)
 	title = one_line(t, text, 60, false);
 	snprintf(t->pick.title, sizeof(t->pick.title), "conversations holding: %s", title);
 	free(title);
+	/*
+	 * The title's column, and the match's beside it where at least 12 columns are
+	 * left; else the title alone, the year left out where even that is short.
+	 */
+	sw = t->w - 4 - 7 - 16 - 2 - 30 - 2;
+	sw = sw > 60 ? 60 : sw;
+	bare = sw < 12;
+	shorter = t->w - 4 - 7 - 16 - 2 < 16;
+	tw = !bare ? 30 : t->w - 4 - 7 - (shorter ? 11 : 16) - 2;
+	tw = tw > 4 ? tw : 4;
 	for (i = 0; i < n; i++) {
-		time_t tt = (time_t)h[i].updated;
-		struct tm tm;
-
 		if (i > 0 && h[i].conv == h[i - 1].conv)
 			continue;   /* one line per conversation: its first match */
-		/* the user's own zone, whatever a team's ledger counts its months in */
-		if (ledger_user_time((int64_t)tt, &tm) == NULL)
-			memset(&tm, 0, sizeof tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		title = one_line(t, h[i].title ? h[i].title : "(untitled)", 30, true);
-		snip = one_line(t, h[i].snippet ? h[i].snippet : "", 60, false);
-		tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s  %s", (long long)h[i].conv, when, title,
-		    snip), h[i].conv);
+		conv_when(h[i].updated, shorter, when, sizeof(when));
+		title = one_line(t, h[i].title ? h[i].title : "(untitled)", tw, !bare);
+		if (bare) {
+			tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s", (long long)h[i].conv, when,
+			    title), h[i].conv);
+		} else {
+			snip = one_line(t, h[i].snippet ? h[i].snippet : "", sw, false);
+			tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s  %s", (long long)h[i].conv, when,
+			    title, snip), h[i].conv);
+			free(snip);
+		}
 		free(title);
-		free(snip);
 		shown++;
 	}
 	history_hits_free(h, n);

@@ -188,4 +188,32 @@ check_contains "40: the pinned model whole, its estimate kept" "$(row "$T/rm0" '
 check_contains "40: the routed model whole" "$(row "$T/rm1" '~$0.0')" "│ cheap  test-cheap  (a q"
 check_contains "60: where it fits, the whole line as before" "$(row "$T/rm2" '~$0.0')" "│ route auto → cheap  test-cheap  (a quick"
 
+# the resume and /search pickers fit their columns to the screen: at 60 the count of messages
+# whole beside a shorter title, at 40 the title alone beside a date without its year; the
+# match beside the title only where it has room, never a column cut to a lone ellipsis
+fake_reset
+fake_default '{"text":"noted","usage":{"input":10,"output":1}}'
+tui_ok "conversations" cv 80x24 <<S
+:type why does my program segfault when freeing a pointer twice in a loop
+:key Enter
+:wait-idle
+S
+for w in 40 60 80; do
+	tui_ok "pickers at $w" cv$w ${w}x12 <<S
+:key F6
+:dump-screen $T/cv${w}a
+:key Esc
+:type /search segfault
+:key Enter
+:dump-screen $T/cv${w}b
+S
+	check_width "resume at $w" cv${w}a "$w"
+	check_width "search at $w" cv${w}b "$w"
+	check_not_contains "search at $w: no lone ellipsis" "$(row "$T/cv${w}b" '│ #')" "……"
+done
+check_contains "resume at 60: the count whole" "$(row "$T/cv60a" '│ #')" "  why does my program…  2 msgs "
+check_contains "resume at 40: the title beside a short date" "$(row "$T/cv40a" '│ #')" "     11-16 12:00  why does my pro… │"
+check_contains "search at 60: the title alone, longer" "$(row "$T/cv60b" '│ #')" "2026-11-16 12:00  why does my program segfault w… │"
+check_contains "search at 80: the match beside the title" "$(row "$T/cv80b" '│ #')" "segfault …  why does my progra… │"
+
 echo "# $T_PASS passed, $T_FAIL failed"
