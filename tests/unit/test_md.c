@@ -186,14 +186,33 @@ test_code_blocks(void)
 	    "\xe2\x94\x94\n");
 }
 
+/*
+ * A code line wider than the screen goes on below it, its rows after the first
+ * marked with a dotted bar: a line cut at the width does not read as two lines.
+ * The rows a streaming line is laid out in (md_code_rows) are marked alike.
+ */
 static void
 test_code_long_line_cut(void)
 {
+	struct md_doc d;
+	int col = 0;
+
 	check_md("```\n0123456789abcdef\n```", 10,
 	    "\xe2\x94\x8c [1]\n"
 	    "\xe2\x94\x82 01234567\n"
-	    "\xe2\x94\x82 89abcdef\n"
+	    "\xe2\x94\x8a 89abcdef\n"
 	    "\xe2\x94\x94\n");
+	check_md("```\nab\n0123456789\n```", 10,
+	    "\xe2\x94\x8c [1]\n"
+	    "\xe2\x94\x82 ab\n"
+	    "\xe2\x94\x82 01234567\n"
+	    "\xe2\x94\x8a 89\n"
+	    "\xe2\x94\x94\n");
+	md_doc_init(&d);
+	md_code_rows(&d, "0123456789abcdefgh", 18, 10, &col, true);
+	CHECK_STR_FREE(text_of(&d), "\xe2\x94\x82 01234567\n\xe2\x94\x8a 89abcdef\n"
+	    "\xe2\x94\x8a gh\n\xe2\x94\x94\n");
+	md_doc_done(&d);
 }
 
 static void
