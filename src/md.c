@@ -124,7 +124,7 @@ wrap_block(struct render *r, const struct block *bk, bool use_markers, bool pre)
 	struct prefixes p;
 
 	prefixes_init(r, &p, use_markers);
-	md_wrap(r->d, bk, &p.first, &p.cont, r->width, pre);
+	md_wrap(r->d, bk, &p.first, &p.cont, NULL, r->width, pre);
 	prefixes_done(&p);
 }
 
@@ -244,6 +244,7 @@ flush_code(struct render *r)
 {
 	struct md_doc *d = r->d;
 	struct prefixes p;
+	struct lb wrap = { 0 };
 	struct md_code *mc;
 	char *head;
 	size_t n = r->blk.text.len;
@@ -261,12 +262,17 @@ flush_code(struct render *r)
 	frame_line(r, head, true);
 	free(head);
 	prefixes_init(r, &p, false);
+	/* a row that goes on a line cut at the width says so: a dotted bar, not the solid one */
+	buf_init(&wrap.text, 0);
+	md_lb_copy(&wrap, &p.cont);
+	md_lb_add(&wrap, MD_CODE_WRAP_BAR, 4, THEME_DIM, 0, 2);
 	md_lb_add(&p.cont, "\xe2\x94\x82 ", 4, THEME_DIM, 0, 2);
 	if (n > 0 && r->blk.text.data[n - 1] == '\n')
 		r->blk.text.len--;
-	md_wrap(d, &r->blk, &p.cont, &p.cont, r->width, true);
+	md_wrap(d, &r->blk, &p.cont, &p.cont, &wrap, r->width, true);
 	r->blk.text.len = 0;
 	prefixes_done(&p);
+	md_lb_done(&wrap);
 	frame_line(r, "\xe2\x94\x94", false);
 	md_blk_reset(&r->blk);
 	r->code_no++;
@@ -303,7 +309,7 @@ size_t
 md_code_rows(struct md_doc *d, const char *s, size_t n, int width, int *col, bool last)
 {
 	struct render r;
-	struct lb bar = { 0 }, l = { 0 };
+	struct lb bar = { 0 }, wbar = { 0 }, l = { 0 };
 	size_t i = 0, c = 1, kept = 0, kept_lines = d->nlines, end = last ? n : n - cut_short(s, n);
 	int w, at = *col, kept_col = *col, spaces = 0;
 	bool content = false;
@@ -312,7 +318,9 @@ md_code_rows(struct md_doc *d, const char *s, size_t n, int width, int *col, boo
 	md_count_laid(end);
 	buf_init(&bar.text, 0);
 	buf_init(&l.text, 0);
+	buf_init(&wbar.text, 0);
 	md_lb_add(&bar, "\xe2\x94\x82 ", 4, THEME_DIM, 0, 2);
+	md_lb_add(&wbar, MD_CODE_WRAP_BAR, 4, THEME_DIM, 0, 2);
 	md_lb_copy(&l, &bar);
 	while (i < end || spaces > 0) {
 		if (spaces == 0 && s[i] == '\t') {
@@ -323,7 +331,7 @@ md_code_rows(struct md_doc *d, const char *s, size_t n, int width, int *col, boo
 		w = spaces > 0 ? 1 : md_char_width(s + i, end - i, &c);
 		if (w != 0 && l.width + w > width && content) {
 			md_lb_emit(d, &l);
-			md_lb_copy(&l, &bar);
+			md_lb_copy(&l, &wbar);
 			content = false;
 			if (spaces == 0) {
 				kept = i;
@@ -353,6 +361,7 @@ md_code_rows(struct md_doc *d, const char *s, size_t n, int width, int *col, boo
 		md_doc_truncate(d, kept_lines, d->ncodes);
 	}
 	md_lb_done(&bar);
+	md_lb_done(&wbar);
 	md_lb_done(&l);
 	*col = kept_col;
 	return kept;
@@ -456,7 +465,7 @@ table_row(struct render *r, const struct trow *row, const int *widths, size_t nc
 	buf_init(&none.text, 0);
 	for (c = 0; c < ncols; c++) {
 		if (c < row->n)
-			md_wrap(&cells[c], &row->cells[c], &none, &none, widths[c], false);
+			md_wrap(&cells[c], &row->cells[c], &none, &none, NULL, widths[c], false);
 		tall = cells[c].nlines > tall ? cells[c].nlines : tall;
 	}
 	md_blk_init(&line);

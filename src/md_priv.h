@@ -2,6 +2,9 @@
 #ifndef LLM_MD_PRIV_H
 #define LLM_MD_PRIV_H
 
+/* What starts a code row that goes on a line cut at the width (the others start with a bar). */
+#define MD_CODE_WRAP_BAR "\xe2\x94\x8a "
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -54,9 +57,10 @@ void md_blk_reset(struct block *bk);
 void md_blk_append(struct block *dst, const struct block *src);
 /*
  * Wrap a block into the doc's lines at width columns: at spaces, or hard at
- * characters when pre; the first line starts with pf, the others with pc.
+ * characters when pre; the first line starts with pf, the others with pc, but
+ * those that go on a line cut hard with pw when it is not NULL (as wide as pc).
  */
-void md_wrap(struct md_doc *d, const struct block *bk, const struct lb *pf, const struct lb *pc, int width,
-    bool pre);
+void md_wrap(struct md_doc *d, const struct block *bk, const struct lb *pf, const struct lb *pc,
+    const struct lb *pw, int width, bool pre);
 
 #endif

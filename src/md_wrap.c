@@ -283,8 +283,8 @@ md_count_laid(size_t n)
 
 /* Wrap a block at spaces (or hard at characters for pre) into lines. */
 void
-md_wrap(struct md_doc *d, const struct block *bk, const struct lb *pf, const struct lb *pc, int width,
-    bool pre)
+md_wrap(struct md_doc *d, const struct block *bk, const struct lb *pf, const struct lb *pc,
+    const struct lb *pw, int width, bool pre)
 {
 	struct lb l = { 0 };
 	const char *t = bk->text.data;
@@ -328,13 +328,21 @@ md_wrap(struct md_doc *d, const struct block *bk, const struct lb *pf, const str
 		}
 		if (content && (pre || ww <= width - pc->width)) {
 			md_lb_emit(d, &l);
-			md_lb_copy(&l, pc);
+			md_lb_copy(&l, pre && pw != NULL ? pw : pc);
 			space = content = false;
 			continue;
 		}
-		/* A word wider than a whole line: cut it by characters. */
-		if (space && l.width + 2 <= avail)
+		/*
+		 * A word wider than a whole line: cut it by characters, from this line if
+		 * its space and a character of it fit, else from the next: never glued
+		 * to the word before it.
+		 */
+		if (space && l.width + 2 <= avail) {
 			add_range(&l, bk, i - 1, i, 1);
+		} else if (space) {
+			md_lb_emit(d, &l);
+			md_lb_copy(&l, pc);
+		}
 		space = false;
 		while (i < j) {
 			w = md_char_width(t + i, j - i, &c);
@@ -389,7 +397,7 @@ md_plain(struct md_doc *d, const char *text, size_t len, int width, enum theme_s
 
 		md_blk_add(&bk, &c, 1, (uint8_t)slot, (uint8_t)attrs);
 	}
-	md_wrap(d, &bk, &empty, &empty, width < 1 ? 1 : width, false);
+	md_wrap(d, &bk, &empty, &empty, NULL, width < 1 ? 1 : width, false);
 	md_blk_done(&bk);
 	buf_done(&empty.text);
 }
@@ -432,7 +440,7 @@ md_hang(struct md_doc *d, const char *text, size_t len, int width, enum theme_sl
 				col += ((unsigned char)*p & 0xc0) != 0x80;
 			}
 		}
-		md_wrap(d, &bk, &first, &rest, width, true);
+		md_wrap(d, &bk, &first, &rest, NULL, width, true);
 		p = nl + 1;
 	} while (nl < end);
 	md_blk_done(&bk);

@@ -247,6 +247,17 @@ tui_resize(struct tui *t, int w, int h)
 
 		tui_pick_open(t, MODE_HELP);   /* wrapped again to the new width */
 		t->pick.top = top;
+	} else if (t->mode == MODE_PICK_MODEL) {
+		char query[sizeof(t->pick.query)];
+		int sel = t->pick.sel, top = t->pick.top;
+
+		/* laid out again for the new width: the columns that fit it whole */
+		str_copy(query, sizeof(query), t->pick.query);
+		tui_pick_open(t, MODE_PICK_MODEL);
+		str_copy(t->pick.query, sizeof(t->pick.query), query);
+		tui_pick_filter(&t->pick);
+		t->pick.sel = sel < (int)t->pick.n ? sel : 0;
+		t->pick.top = top;
 	} else if (t->mode == MODE_HELP && strcmp(t->pick.title, "usage") == 0 &&
 	    w >= TUI_MIN_W && h >= TUI_MIN_H) {
 		int top = t->pick.top;

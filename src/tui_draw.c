@@ -650,12 +650,41 @@ draw_input(struct tui *t, int top, int *cur_y, int *cur_x)
 	free(s);
 }
 
+/*
+ * The keys of the list open, as the bottom rule says them: the longest form that
+ * fits whole (text runs from column 2 to w - 3), so that Esc and what typing does
+ * are never cut off.
+ */
+static const char *
+picker_keys(const struct tui *t)
+{
+	static const char *const filter[] = { "type to filter \xc2\xb7 Enter choose \xc2\xb7 Esc close",
+		"type to filter \xc2\xb7 Enter \xc2\xb7 Esc", "Enter \xc2\xb7 Esc", NULL };
+	static const char *const choose[] = { "Enter choose \xc2\xb7 Esc close", "Enter \xc2\xb7 Esc",
+		NULL };
+	static const char *const help[] = { "Up/Down/PgUp/PgDn scroll \xc2\xb7 Esc closes \xc2\xb7 "
+		"typing goes to the input", "PgUp/PgDn \xc2\xb7 Esc closes \xc2\xb7 typing goes to the "
+		"input", "Esc closes \xc2\xb7 typing goes to input", "Esc or typing closes", "Esc closes",
+		NULL };
+	static const char *const usage[] = { "Up/Down/PgUp/PgDn scroll \xc2\xb7 q or Esc closes "
+		"\xc2\xb7 typing goes to the input", "PgUp/PgDn \xc2\xb7 q or Esc closes \xc2\xb7 typing "
+		"goes to the input", "q or Esc closes \xc2\xb7 typing goes to input", "Esc closes \xc2\xb7 "
+		"typing goes to input", "Esc or typing closes", "Esc closes", NULL };
+	const char *const *forms = t->pick.filter ? filter : t->pick.sel >= 0 ? choose :
+	    tui_pick_usage(t) ? usage : help;
+	int i;
+
+	for (i = 0; forms[i + 1] != NULL; i++)
+		if (md_width(forms[i], strlen(forms[i])) <= t->w - 5)
+			break;
+	return forms[i];
+}
+
 static void
 draw_picker(struct tui *t, int top, int rows)
 {
 	struct tui_picker *p = &t->pick;
 	int i, x, inner = rows - 2;
-	char buf[64];
 
 	if (rows < 3)
 		return;
@@ -677,6 +706,9 @@ draw_picker(struct tui *t, int top, int rows)
 		char head[192];
 
 		snprintf(head, sizeof(head), "%s \xc2\xb7 filter: %s", p->title, p->query);
+		/* what was typed comes first where the title would push it off the rule */
+		if (md_width(head, strlen(head)) > t->w - 5)
+			snprintf(head, sizeof(head), "filter: %s \xc2\xb7 %s", p->query, p->title);
 		hrule(t, top, BOX_LT, BOX_RT, head, THEME_HEADING, 0);
 	} else {
 		hrule(t, top, BOX_LT, BOX_RT, p->title, THEME_HEADING, 0);
@@ -695,13 +727,11 @@ draw_picker(struct tui *t, int top, int rows)
 		tui_seg_cut(t, top + 1 + i, &x, t->w - 2, p->items[idx], idx == p->sel ? THEME_SELECTED :
 		    THEME_TEXT, 0);
 	}
-	snprintf(buf, sizeof(buf), "%s", p->filter ? "type to filter · Enter choose · Esc close" :
-	    p->sel >= 0 ? "Enter choose · Esc close" : "Up/Down/PgUp/PgDn scroll · Esc close");
 	if (p->n == 0) {
 		x = 2;
 		tui_seg(t, top + 1, &x, t->w - 2, "(nothing matches)", THEME_DIM, 0);
 	}
-	hrule(t, top + rows - 1, BOX_LT, BOX_RT, buf, THEME_DIM, 0);
+	hrule(t, top + rows - 1, BOX_LT, BOX_RT, picker_keys(t), THEME_DIM, 0);
 }
 
 /* Rows the input needs now, at most INPUT_MAX_ROWS. */
@@ -803,13 +833,26 @@ draw_divider(struct tui *t, int y)
 		fmt_tokens(pricing_estimate_tokens(t->streaming->text.data ? t->streaming->text.data :
 		    "", t->streaming->text.len), tok, sizeof(tok));
 		t->stream_secs = (clock_ms() - t->stream_start) / 1000;
-		/* nothing yet: the model is thinking, or a retry waits, and no tokens are counted */
-		if (t->streaming->text.len == 0)
-			snprintf(hint, sizeof(hint), "waiting for the reply \xc2\xb7 %llds \xc2\xb7 %s "
-			    "cancels", (long long)t->stream_secs, key);
-		else
-			snprintf(hint, sizeof(hint), "streaming \xc2\xb7 %llds \xc2\xb7 ~%s tok \xc2\xb7 %s "
-			    "cancels", (long long)t->stream_secs, tok, key);
+		/*
+		 * Nothing yet: the model is thinking, or a retry waits, and no tokens are
+		 * counted. On a narrow screen the words go first, the key that cancels last.
+		 */
+		for (int form = 0; form < 3; form++) {
+			const char *what = t->streaming->text.len == 0 ? (form == 0 ?
+			    "waiting for the reply \xc2\xb7 " : "waiting \xc2\xb7 ") : form == 0 ?
+			    "streaming \xc2\xb7 " : "";
+
+			if (form == 2)
+				snprintf(hint, sizeof(hint), "%s cancels", key);
+			else if (t->streaming->text.len == 0)
+				snprintf(hint, sizeof(hint), "%s%llds \xc2\xb7 %s cancels", what,
+				    (long long)t->stream_secs, key);
+			else
+				snprintf(hint, sizeof(hint), "%s%llds \xc2\xb7 ~%s tok \xc2\xb7 %s cancels",
+				    what, (long long)t->stream_secs, tok, key);
+			if (md_width(hint, strlen(hint)) <= t->w - 5)
+				break;
+		}
 		hrule(t, y, BOX_LT, BOX_RT, hint, THEME_DIM, 0);
 	} else {
 		hrule(t, y, BOX_LT, BOX_RT, NULL, THEME_BORDER, 0);

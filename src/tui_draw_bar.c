@@ -136,6 +136,36 @@ route_pieces(const struct tui *t, struct tui_piece *p, size_t n, size_t max, cha
 	return n;
 }
 
+/* Columns of the first n pieces, and of a blank and an ellipsis if more follow them. */
+static int
+pieces_width(const struct tui *t, const struct tui_piece *p, size_t n, size_t all)
+{
+	int w = 0;
+	size_t i;
+
+	for (i = 0; i < n && i < all; i++)
+		w += md_width(p[i].s, strlen(p[i].s));
+	return w + (n < all ? (t->unicode ? 3 : 5) : 0);
+}
+
+/*
+ * On a narrow screen the model a message goes to comes before the words around
+ * it: "route ", then the mode and its arrow give way (p[at] is "route ", and the
+ * model its fifth piece after) rather than the model's name be cut.
+ */
+static void
+route_squeeze(const struct tui *t, struct tui_piece *p, size_t *n, size_t at, int room)
+{
+	if (*n < at + 6 || pieces_width(t, p, at + 6, *n) <= room)
+		return;
+	memmove(p + at, p + at + 1, (*n - at - 1) * sizeof(*p));
+	(*n)--;
+	if (pieces_width(t, p, at + 5, *n) <= room)
+		return;
+	memmove(p + at, p + at + 2, (*n - at - 2) * sizeof(*p));
+	*n -= 2;
+}
+
 /* Where the message being typed would go, and why; cut to fit, ending in an ellipsis. */
 void
 tui_draw_route(struct tui *t, int y)
@@ -144,7 +174,7 @@ tui_draw_route(struct tui *t, int y)
 	int x = 2, maxx = t->w - 2, mw;
 	char money[32], buf[256], why[256];
 	struct tui_piece p[16];
-	size_t n;
+	size_t n, head;
 
 	/* The input holds a command to run or an amount to allow: no message, nothing to price. */
 	if (t->mode == MODE_APPROVE_EDIT) {
@@ -178,7 +208,9 @@ tui_draw_route(struct tui *t, int y)
 	if (r->estimate < 0)
 		str_copy(money, sizeof(money), "cost unknown");
 	mw = md_width(money, strlen(money));
+	head = n - 1;
 	n = route_pieces(t, p, n, ARRAY_SIZE(p), buf, sizeof(buf), why, sizeof(why));
+	route_squeeze(t, p, &n, head, maxx - mw - 2 - x);
 	tui_pieces(t, y, &x, maxx - mw - 2, p, n);
 	tui_seg(t, y, &x, maxx, "  ", THEME_DIM, 0);
 	tui_seg(t, y, &x, maxx, money, THEME_COST, 0);

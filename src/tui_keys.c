@@ -636,6 +636,20 @@ tui_ask_drawn(struct tui *t)
 	t->ask_shown = true;
 }
 
+/*
+ * Whether a key over the help (or /usage) is the start of a message: a character
+ * the view does not page or close with (/usage's q, as documented, closes it).
+ * One opens the help, reads, and types a question: the help closes and what is
+ * typed goes into the input, none lost.
+ */
+static bool
+help_typed(const struct tui *t, int key)
+{
+	if (t->mode != MODE_HELP || key < 32 || key == 127 || (key & (TK_FN | TK_META)))
+		return false;
+	return key != 'q' || !tui_pick_usage(t);
+}
+
 /* Handle one key: a paste, a picker, a binding, or readline's. */
 void
 tui_key(struct tui *t, int key)
@@ -646,6 +660,8 @@ tui_key(struct tui *t, int key)
 		paste_key(t, key);
 		return;
 	}
+	if (help_typed(t, key) || (key == TK_PASTE_START && t->mode == MODE_HELP))
+		tui_pick_close(t);
 	if (key == TK_PASTE_START) {
 		t->paste = true;
 		t->paste_over = false;

@@ -145,35 +145,110 @@ model_key(const struct tui *t, const struct model *m)
 }
 
 /*
- * The models, a column each for name, tier, prices, provider and key; the names' column
- * as wide as the longest (up to 26), so that a narrow screen still shows the prices.
+ * Model m's row in layout k: 0 a column each for name, tier, prices, provider and
+ * key; 1 without the provider; 2 without the key either; 3 the name (cut to wname
+ * columns, with a sign) and its prices in/out alone.
+ */
+static char *
+model_row(const struct tui *t, const struct model *m, int k, int wname)
+{
+	const char *mark = t->pin && strcmp(t->pin, m->name) == 0 ? "*" : " ";
+	char in[32], out[32], *name, *row;
+
+	per_m(m->in_price, in, sizeof(in));
+	per_m(m->out_price, out, sizeof(out));
+	if (k == 0)
+		return xstrfmt("%s %-*s %-8s in %-8s out %-8s %-12s %s", mark, wname, m->name,
+		    tier_str(m->tier), in, out, m->provider, model_key(t, m));
+	if (k == 1)
+		return xstrfmt("%s %-*s %-8s in %-8s out %-8s %s", mark, wname, m->name,
+		    tier_str(m->tier), in, out, model_key(t, m));
+	if (k == 2)
+		return xstrfmt("%s %-*s %-8s in %-8s out %s", mark, wname, m->name, tier_str(m->tier),
+		    in, out);
+	name = fit_cols(t, m->name, wname);
+	row = xstrfmt("%s %s %s/%s", mark, name, in, out);
+	free(name);
+	return row;
+}
+
+/*
+ * The models, the names' column as wide as the longest (up to 26), in the first
+ * layout whose rows fit the screen whole: a narrow one drops the provider, then
+ * the key, then the tier, so that the prices, what a user picks by, stay.
  */
 static void
 pick_models(struct tui *t)
 {
 	size_t i, n = catalog_count(t->cat);
+	int wname = 1, wprice = 1, k, most, avail = t->w - 4;
 	char in[32], out[32];
-	int wname = 1;
 
-	str_copy(t->pick.title, sizeof(t->pick.title), "pin a model (prices per million tokens)");
-	tui_pick_add(&t->pick, xstrfmt("%s (no pin: route by tier)", t->pin ? " " : "*"), -1);
 	for (i = 0; i < n; i++) {
-		size_t l = strlen(catalog_at(t->cat, i)->name);
+		const struct model *m = catalog_at(t->cat, i);
+		size_t l = strlen(m->name);
 
 		if ((int)l > wname)
 			wname = l > 26 ? 26 : (int)l;
+		per_m(m->in_price, in, sizeof(in));
+		per_m(m->out_price, out, sizeof(out));
+		if ((int)(strlen(in) + strlen(out) + 1) > wprice)
+			wprice = (int)(strlen(in) + strlen(out) + 1);
 	}
+	for (k = 0; k < 3; k++) {
+		for (i = 0, most = 0; i < n && most <= avail; i++) {
+			char *row = model_row(t, catalog_at(t->cat, i), k, wname);
+			int w = md_width(row, strlen(row));
+
+			most = w > most ? w : most;
+			free(row);
+		}
+		if (most <= avail)
+			break;
+	}
+	if (k == 3 && wname > avail - 3 - wprice)
+		wname = avail - 3 - wprice > 4 ? avail - 3 - wprice : 4;
+	str_copy(t->pick.title, sizeof(t->pick.title), k == 3 ? "pin a model ($ per M tokens in/out)" :
+	    t->w - 5 >= 39 ? "pin a model (prices per million tokens)" : "pin a model ($ per M tokens)");
+	tui_pick_add(&t->pick, xstrfmt("%s (no pin: route by tier)", t->pin ? " " : "*"), -1);
 	for (i = 0; i < n; i++) {
 		const struct model *m = catalog_at(t->cat, i);
 
-		per_m(m->in_price, in, sizeof(in));
-		per_m(m->out_price, out, sizeof(out));
-		tui_pick_add(&t->pick, xstrfmt("%s %-*s %-8s in %-8s out %-8s %-12s %s", t->pin &&
-		    strcmp(t->pin, m->name) == 0 ? "*" : " ", wname, m->name, tier_str(m->tier), in, out,
-		    m->provider, model_key(t, m)), (int64_t)i);
+		tui_pick_add(&t->pick, model_row(t, m, k, wname), (int64_t)i);
 		if (t->pin && strcmp(t->pin, m->name) == 0)
 			t->pick.sel = (int)t->pick.nall - 1;
 	}
+}
+
+/* When a conversation was last used, in the user's own zone: the year left out when short. */
+static void
+conv_when(int64_t when, bool shorter, char *out, size_t n)
+{
+	time_t tt = (time_t)when;
+	struct tm tm;
+
+	/* the user's own zone, whatever a team's ledger counts its months in */
+	if (ledger_user_time((int64_t)tt, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
+	strftime(out, n, shorter ? "%m-%d %H:%M" : "%Y-%m-%d %H:%M", &tm);
+}
+
+/*
+ * Columns a conversation's title gets in a row of the resume picker: at most 40,
+ * and what the screen leaves beside the number, the date (*shorter: without the
+ * year) and, unless *bare, the count of messages; 0 when it is too narrow for one.
+ */
+static int
+conv_title_cols(const struct tui *t, int rest, bool *shorter, bool *bare)
+{
+	int avail = t->w - 4, cols = avail - 7 - 16 - 2 - 2 - rest;
+
+	*shorter = *bare = false;
+	if (cols >= 20)
+		return cols < 40 ? cols : 40;
+	*shorter = *bare = true;
+	cols = avail - 7 - 11 - 2;
+	return cols > 4 ? cols : 4;
 }
 
 static void
@@ -182,6 +257,8 @@ pick_convs(struct tui *t)
 	struct store_conv *c = NULL;
 	char *cause = NULL, when[32], *shown;
 	size_t n = 0, i;
+	int tw;
+	bool shorter, bare;
 
 	str_copy(t->pick.title, sizeof(t->pick.title), "resume a conversation");
 	if (t->ledger == NULL || store_conv_list(ledger_store(t->ledger), CONV_LIST_MAX, &c, &n,
@@ -190,26 +267,25 @@ pick_convs(struct tui *t)
 		free(cause);
 		return;
 	}
+	tw = conv_title_cols(t, 9, &shorter, &bare);   /* "9999 msgs" */
 	for (i = 0; i < n; i++) {
-		time_t tt = (time_t)c[i].updated;
-		struct tm tm;
-
 		char *title = c[i].title ? visible_str(c[i].title, strlen(c[i].title)) :
 		    xstrdup("(untitled)");
 
-		/* A title is the start of a prompt: one line, made visible, cut to 40 columns. */
+		/* A title is the start of a prompt: one line, made visible, cut to fit. */
 		for (char *p = title; *p; p++)
 			if (*p == '\n' || *p == '\t')
 				*p = ' ';
-		shown = fit_cols(t, title, 40);
+		shown = fit_cols(t, title, tw);
 		free(title);
 		title = shown;
-		/* the user's own zone, whatever a team's ledger counts its months in */
-		if (ledger_user_time((int64_t)tt, &tm) == NULL)
-			memset(&tm, 0, sizeof tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s  %lld msgs", (long long)c[i].id, when,
-		    title, (long long)c[i].nmsgs), c[i].id);
+		conv_when(c[i].updated, shorter, when, sizeof(when));
+		if (bare)
+			tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s", (long long)c[i].id, when, title),
+			    c[i].id);
+		else
+			tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s  %lld msgs", (long long)c[i].id,
+			    when, title, (long long)c[i].nmsgs), c[i].id);
 		free(title);
 	}
 	store_convs_free(c, n);
@@ -217,11 +293,14 @@ pick_convs(struct tui *t)
 		tui_status(t, false, "no conversations yet");
 }
 
-/* Bytes of s[0..n) that fill at most w columns: up to the last space that fits, if any. */
+/*
+ * Bytes of s[0..n) that fill at most w columns: up to the last space that fits,
+ * else after the last | of a list of choices ([auto|cheap|mid|frontier]), if any.
+ */
 static size_t
 help_cut(const char *s, size_t n, int w)
 {
-	size_t i = 0, c, space = 0;
+	size_t i = 0, c, space = 0, bar = 0;
 	int used = 0, cw;
 
 	while (i < n) {
@@ -229,9 +308,11 @@ help_cut(const char *s, size_t n, int w)
 			;
 		cw = md_width(s + i, c);
 		if (used + cw > w)
-			return space > 0 ? space : i > 0 ? i : c;
+			return space > 0 ? space : bar > 0 ? bar : i > 0 ? i : c;
 		if (s[i] == ' ')
 			space = i;
+		else if (s[i] == '|' && used + cw < w)
+			bar = i + 1;
 		used += cw;
 		i += c;
 	}
@@ -280,12 +361,29 @@ help_lead(struct tui *t, const char *lead, int cols)
 	free(s);
 }
 
+/* Columns of text's widest word. */
+static int
+help_longest_word(const char *text)
+{
+	int most = 0, w;
+	size_t n;
+
+	while (*text != '\0') {
+		n = strcspn(text, " ");
+		w = md_width(text, n);
+		most = w > most ? w : most;
+		text += n;
+		text += strspn(text, " ");
+	}
+	return most;
+}
+
 /*
  * Add lead padded to col columns, then text broken at spaces into rows as wide
  * as the picker shows (columns 2 to w - 2), each row after the first starting
  * at col. A lead that leaves no blank before col gets a row of its own; so does
  * one on a screen too narrow for HELP_MIN_TEXT columns of text beside it, and
- * its text then starts 4 in.
+ * its text then starts 4 in (2 where a word of it is too wide for that).
  */
 void
 tui_help_add(struct tui *t, const char *lead, int col, const char *text)
@@ -299,9 +397,10 @@ tui_help_add(struct tui *t, const char *lead, int col, const char *text)
 		help_lead(t, lead, cols);
 		lead = "";
 		lw = 0;
-		/* a column too narrow for longer words: the text goes under the lead instead */
+		/* a column too narrow for longer words: the text goes under the lead instead,
+		 * less indented where a word of it would not fit whole */
 		if (cols - col < HELP_MIN_TEXT)
-			col = 4;
+			col = cols - help_longest_word(text) < 4 ? 2 : 4;
 	}
 	do {
 		cut = help_cut(text, n, cols - col);
@@ -446,6 +545,8 @@ tui_pick_search(struct tui *t, const char *text)
 	struct history_hit *h = NULL;
 	char *cause = NULL, when[32], *title, *snip;
 	size_t n = 0, i, shown = 0;
+	int tw, sw;
+	bool shorter, bare;
 
 	tui_pick_close(t);
 	if (t->ledger == NULL || history_search(ledger_store(t->ledger), text, CONV_LIST_MAX * 4,
@@ -457,22 +558,31 @@ tui_pick_search(struct tui *t, const char *text)
 	title = one_line(t, text, 60, false);
 	snprintf(t->pick.title, sizeof(t->pick.title), "conversations holding: %s", title);
 	free(title);
+	/*
+	 * The title's column, and the match's beside it where at least 12 columns are
+	 * left; else the title alone, the year left out where even that is short.
+	 */
+	sw = t->w - 4 - 7 - 16 - 2 - 30 - 2;
+	sw = sw > 60 ? 60 : sw;
+	bare = sw < 12;
+	shorter = t->w - 4 - 7 - 16 - 2 < 16;
+	tw = !bare ? 30 : t->w - 4 - 7 - (shorter ? 11 : 16) - 2;
+	tw = tw > 4 ? tw : 4;
 	for (i = 0; i < n; i++) {
-		time_t tt = (time_t)h[i].updated;
-		struct tm tm;
-
 		if (i > 0 && h[i].conv == h[i - 1].conv)
 			continue;   /* one line per conversation: its first match */
-		/* the user's own zone, whatever a team's ledger counts its months in */
-		if (ledger_user_time((int64_t)tt, &tm) == NULL)
-			memset(&tm, 0, sizeof tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		title = one_line(t, h[i].title ? h[i].title : "(untitled)", 30, true);
-		snip = one_line(t, h[i].snippet ? h[i].snippet : "", 60, false);
-		tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s  %s", (long long)h[i].conv, when, title,
-		    snip), h[i].conv);
+		conv_when(h[i].updated, shorter, when, sizeof(when));
+		title = one_line(t, h[i].title ? h[i].title : "(untitled)", tw, !bare);
+		if (bare) {
+			tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s", (long long)h[i].conv, when,
+			    title), h[i].conv);
+		} else {
+			snip = one_line(t, h[i].snippet ? h[i].snippet : "", sw, false);
+			tui_pick_add(&t->pick, xstrfmt("#%-5lld %s  %s  %s", (long long)h[i].conv, when,
+			    title, snip), h[i].conv);
+			free(snip);
+		}
 		free(title);
-		free(snip);
 		shown++;
 	}
 	history_hits_free(h, n);
@@ -486,6 +596,13 @@ tui_pick_search(struct tui *t, const char *text)
 	tui_pick_filter(&t->pick);
 	t->mode = MODE_PICK_CONV;
 	t->dirty = true;
+}
+
+/* Whether the view open is /usage's (kept in the help's mode, it scrolls as the help does). */
+bool
+tui_pick_usage(const struct tui *t)
+{
+	return t->mode == MODE_HELP && strcmp(t->pick.title, "usage") == 0;
 }
 
 /* Close the picker. */
@@ -621,9 +738,9 @@ tui_pick_key(struct tui *t, int key)
 		return;
 	if (page < 1)
 		page = 1;
-	if (key == (TK_FN | KEY_UP) || key == 'k' || key == 16)
+	if (key == (TK_FN | KEY_UP) || key == 16)
 		(*pos)--;
-	else if (key == (TK_FN | KEY_DOWN) || key == 'j' || key == 14)
+	else if (key == (TK_FN | KEY_DOWN) || key == 14)
 		(*pos)++;
 	else if (key == (TK_FN | KEY_PPAGE))
 		*pos -= page;
@@ -639,7 +756,8 @@ tui_pick_key(struct tui *t, int key)
 		else
 			tui_pick_close(t);
 		return;
-	} else if (key == 27 || key == 'q' || key == 3 || key == (TK_FN | KEY_F(1))) {
+	} else if (key == 27 || key == 3 || key == (TK_FN | KEY_F(1)) ||
+	    (key == 'q' && tui_pick_usage(t))) {
 		tui_pick_close(t);
 		return;
 	}

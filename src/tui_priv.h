@@ -568,6 +568,8 @@ void tui_theme_error(struct tui *t, const char *name, const char *cause);
 /* tui_pick.c: the model and conversation pickers, the help, the /run confirmation. */
 /* Add an item to a picker; it takes item (malloc'd). */
 void tui_pick_add(struct tui_picker *p, char *item, int64_t id);
+/* Whether the view open is /usage's. */
+bool tui_pick_usage(const struct tui *t);
 /* Add lead, then text from column col, wrapped to the width the help shows. */
 void tui_help_add(struct tui *t, const char *lead, int col, const char *text);
 /* Show the items that hold the query (all of them for ""). */

@@ -55,6 +55,18 @@ tm send-keys -t a Enter
 check_pane "paste: sent" a "llm  pasted fine"
 check_eq "paste: newline kept" "$(fake_last body.messages.-1.content)" "line one
 line two"
+# a question typed over the help closes it, every key kept; so does a paste
+tm send-keys -t a F1
+check_pane "F1: the help says typing goes to the input" a "Esc closes · typing goes to the input"
+tm send-keys -t a -l "quick question"
+check_pane "F1, typing: every key in the input" a "> quick question"
+check_not_contains "F1, typing: the help closed" "$(tm capture-pane -p -t a)" "├ help"
+tm send-keys -t a C-a C-k F1
+check_pane "F1 again: the help open" a "├ help"
+tm paste-buffer -p -b p -t a
+check_pane "F1, paste: in the input" a "> line one"
+check_not_contains "F1, paste: the help closed" "$(tm capture-pane -p -t a)" "├ help"
+tm send-keys -t a C-a C-k C-e C-u
 tm resize-window -t a -x 60 -y 20
 check_eq "resize: frame redrawn 60 wide" "$(wait_frame a 60)" 60
 check_contains "resize: bottom border on row 20" "$(tm capture-pane -p -t a | sed -n 20p)" "└ F1 help"

@@ -78,7 +78,7 @@ S
 	fi
 	check_eq "$w wide: nothing past the screen's width" "$(wc -L <"$T/n$w.txt" | tr -d ' ')" "$w"
 done
-check_not_contains "36 wide: nothing cut" "$(sed -n '/├ usage/,/├ Up/{/├ Up/!p}' "$T/n36.txt")" "…"
+check_not_contains "36 wide: nothing cut" "$(sed -n '/├ usage/,/├ [^u]/{/├ [^u]/!p}' "$T/n36.txt")" "…"
 check_contains "36 wide: a model's name whole, its figures under it" "$(cat "$T/n36.txt")" \
     "│   claude-sonnet-4-6              │
 │     \$12.00 59% █████████████████ │"
@@ -121,9 +121,9 @@ else
 fi
 wait "$booker"
 check_contains "resized: the view still open" "$(cat "$T/rs.txt")" "├ usage"
-check_not_contains "resized: nothing cut" "$(sed -n '/├ usage/,/├ Up/{/├ Up/!p}' "$T/rs.txt")" "…"
+check_not_contains "resized: nothing cut" "$(sed -n '/├ usage/,/├ [^u]/{/├ [^u]/!p}' "$T/rs.txt")" "…"
 check_eq "resized: as opened at 36, the ledger not read again" \
-    "$(sed -n '/├ usage/,/├ Up/p' "$T/rs.txt")" "$(sed -n '/├ usage/,/├ Up/p' "$T/n36.txt")"
+    "$(sed -n '/├ usage/,/├ [^u]/p' "$T/rs.txt")" "$(sed -n '/├ usage/,/├ [^u]/p' "$T/n36.txt")"
 check_not_contains "resized: the request booked since not shown" "$(cat "$T/rs.txt")" "gpt-5.4"
 check_contains "opened again: the request booked since shown" "$(cat "$T/rs-again.txt")" "gpt-5.4"
 check_contains "opened again: the month's total with it" "$(cat "$T/rs-again.txt")" "\$25.00"
@@ -144,4 +144,25 @@ else
 fi
 check_contains "80x24: the month" "$(cat "$T/rb0.txt")" "December 2026"
 check_eq "80x24: narrowed and back, as opened" "$(cat "$T/rb1.txt")" "$(cat "$T/rb0.txt")"
+# a question typed over the view closes it and goes into the input, every key of it but a
+# first q, which closes the view as documented
+cat >"$T/ty.s" <<S
+:type /usage
+:key Enter
+:type what now?
+:dump-screen $T/ty0.txt
+:key C-a C-k
+:type /usage
+:key Enter
+:type quick
+:dump-screen $T/ty1.txt
+S
+if timeout -k 5 60 "$LLM_BIN" chat --headless "$T/ty.s" --size 80x24 >"$T/ty.out" 2>&1; then
+	ok "typed over it: ran"
+else
+	not_ok "typed over it: ran" "$(cat "$T/ty.out")"
+fi
+check_not_contains "typed over it: the view closed" "$(cat "$T/ty0.txt")" "├ usage"
+check_contains "typed over it: every key in the input" "$(cat "$T/ty0.txt")" "│ > what now?"
+check_contains "q: closes it, the rest typed" "$(cat "$T/ty1.txt")" "│ > uick"
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -57,6 +57,12 @@ test_paragraph_wrap(void)
 	check_md("one\ntwo\n\nthree", 40, "one two\n\nthree\n");
 	/* a word wider than the line is cut */
 	check_md("abcdefghijklmnopqrstuvwxyz", 10, "abcdefghij\nklmnopqrst\nuvwxyz\n");
+	/* from the line it follows, after its space; from the next where that space does not fit */
+	check_md("in abcdefghijklm", 10, "in abcdefg\nhijklm\n");
+	check_md("the crash in abcdefghijkl", 12, "the crash in\nabcdefghijkl\n");
+	check_md("the crash in abcdefghijklm", 12, "the crash in\nabcdefghijkl\nm\n");
+	check_md("the crash in `abcdefghijklm`", 13, "the crash in\nabcdefghijklm\n");
+	check_md("the crash in `abcdefghijklmn`", 13, "the crash in\nabcdefghijklm\nn\n");
 	/* a tab between words is a space: the words stay apart, and wrap there */
 	check_md("word\ttab and a\tb", 40, "word tab and a b\n");
 	check_md("- item\twith tab\n\n| a\t| b |\n|---|---|\n| c\td | e |", 40,
@@ -180,14 +186,33 @@ test_code_blocks(void)
 	    "\xe2\x94\x94\n");
 }
 
+/*
+ * A code line wider than the screen goes on below it, its rows after the first
+ * marked with a dotted bar: a line cut at the width does not read as two lines.
+ * The rows a streaming line is laid out in (md_code_rows) are marked alike.
+ */
 static void
 test_code_long_line_cut(void)
 {
+	struct md_doc d;
+	int col = 0;
+
 	check_md("```\n0123456789abcdef\n```", 10,
 	    "\xe2\x94\x8c [1]\n"
 	    "\xe2\x94\x82 01234567\n"
-	    "\xe2\x94\x82 89abcdef\n"
+	    "\xe2\x94\x8a 89abcdef\n"
 	    "\xe2\x94\x94\n");
+	check_md("```\nab\n0123456789\n```", 10,
+	    "\xe2\x94\x8c [1]\n"
+	    "\xe2\x94\x82 ab\n"
+	    "\xe2\x94\x82 01234567\n"
+	    "\xe2\x94\x8a 89\n"
+	    "\xe2\x94\x94\n");
+	md_doc_init(&d);
+	md_code_rows(&d, "0123456789abcdefgh", 18, 10, &col, true);
+	CHECK_STR_FREE(text_of(&d), "\xe2\x94\x82 01234567\n\xe2\x94\x8a 89abcdef\n"
+	    "\xe2\x94\x8a gh\n\xe2\x94\x94\n");
+	md_doc_done(&d);
 }
 
 static void

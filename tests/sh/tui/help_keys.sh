@@ -88,7 +88,7 @@ tui_ok "help at 20" n 20x280 <<S
 :key F1
 :dump-screen $T/n0
 S
-sed -n '/├ help/,/├ Up/{/├/!p}' "$T/n0" >"$T/n"
+sed -n '/├ help/,/├ Esc/{/├/!p}' "$T/n0" >"$T/n"
 check_not_contains "help at 20: nothing cut" "$(cat "$T/n")" "…"
 for a in "│   F1 help " "│   F6 resume " "│   C-c cancel " "│   PageDown " "│   page-down " \
     "│   M-Enter C-j " "│   newline " "│   /agent " "│   [on|off|cap " "│   /save [N] PATH " \
@@ -98,5 +98,59 @@ done
 check_contains "help at 20: the text under its lead" "$(below "$T/n" "│   F3 model ")" \
     "│     pick a "
 check_screen "help at 20: the notes end whole" n0 "│ n stops. "
+check_contains "help at 20: a list of choices broken after a bar" "$(cat "$T/n")" \
+    "│   [auto|cheap|   │
+│   mid|frontier]  │"
+check_contains "help at 20: a word too wide for 4 in, whole 2 in" "$(cat "$T/n")" \
+    "│   conversations  │"
+
+# read the help, then type: the first key closes it and goes into the input with the rest,
+# j, k, q and a space as well; a paste over the help too; its own keys still page and close it
+tui_ok "typed over the help" y 60x20 <<S
+:key F1
+:key PageDown Down Up
+:dump-screen $T/y0
+:type jkq  why?
+:dump-screen $T/y1
+:key C-a C-k F1 End
+:paste pasted\nover the help
+:dump-screen $T/y2
+:key C-a C-k F1 Esc
+:dump-screen $T/y3
+:key F1 F1
+:dump-screen $T/y4
+S
+check_screen "typed: the help open and paged" y0 "├ help "
+check_not_screen "typed: the help closed by the first key" y1 "├ help "
+check_screen "typed: every key in the input, none lost" y1 "│ > jkq  why?"
+check_not_screen "paste: the help closed" y2 "├ help "
+check_screen "paste: in the input whole" y2 "│ > pasted"
+check_screen "paste: its second line too" y2 "│   over the help"
+check_not_screen "Esc: closes the help" y3 "├ help "
+check_screen "Esc: the input empty" y3 "│ >                 "
+check_not_screen "F1: closes the help" y4 "├ help "
+for w in 40 60 80; do
+	tui_ok "help's keys at $w" f$w ${w}x20 <<S
+:key F1
+:dump-screen $T/f$w
+S
+	check_contains "help's keys at $w: Esc and typing said, whole" "$(row "$T/f$w" 'Esc ')" \
+	    "Esc closes · typing goes to"
+done
+
+# at 40, 60 and 80 columns the help says every word it says at 100: a description wraps
+# under its key where it does not fit beside it, never dropped
+for w in 100 80 60 40; do
+	tui_ok "help whole at $w" hw$w ${w}x300 <<S
+:key F1
+:dump-screen $T/hw$w
+S
+	sed -n '/├ help/,/├ [^h]/{/├/!p}' "$T/hw$w" | tr -d '│' | tr ' ' '\n' | grep -v '^$' \
+	    >"$T/hw$w.words"
+	[ "$w" = 100 ] || check_eq "help whole at $w: the words of it at 100" "$(cat "$T/hw$w.words")" \
+	    "$(cat "$T/hw100.words")"
+done
+check_contains "help whole at 40: a description under its key" "$(below "$T/hw40" "│   F6             resume")" \
+    "│     continue an earlier conversation"
 
 echo "# $T_PASS passed, $T_FAIL failed"

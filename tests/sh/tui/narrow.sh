@@ -32,7 +32,7 @@ S
 	check_width "$w: routed" n${w}b "$w"
 	check_width "$w: error" n${w}c "$w"
 	check_contains "$w: the cut route ends in an ellipsis, the estimate kept" \
-	    "$(row "$T/n${w}b" 'route ')" "…  ~\$0.00"
+	    "$(row "$T/n${w}b" '~$0.0')" "…  ~\$0.00"
 	check_eq "$w: the long status wrapped whole under the input" "$(status_text "$T/n${w}c")" \
 	    "$(printf '%s' "/file: $T/no/such/directory/and/no/such/file.txt: No such file or directory" |
 	    LC_ALL=C tr -dc 'A-Za-z0-9./:_')"
@@ -65,14 +65,28 @@ check_contains "60: the meter whole" "$(row "$T/m0" '│ Nov ')" "\$0.00033 of \
 check_not_contains "60: the meter apart from the tier hint" "$(row "$T/m0" '│ Nov ')" "%)tier"
 check_width "60: meter" m0 60
 
-# a picker's row cut short says so: a price must not lose its last digits unseen
+# the model picker's rows fit the screen whole: a narrow one drops the provider, the key and
+# the tier before the prices, and is laid out again when the screen changes; what is typed to
+# filter shows first where the title would push it off
 tui_ok "picker" p 60x20 <<S
 :key F3
 :dump-screen $T/p0
+:resize 40 20
+:dump-screen $T/p3
+:type deep
+:dump-screen $T/p1
+:resize 100 20
+:dump-screen $T/p2
 S
-check_contains "60: a model's cut row ends in an ellipsis" "$(row "$T/p0" 'deepseek-v4-flash ')" "… │"
+check_not_contains "60: no model's row cut" "$(cat "$T/p0")" "… │"
 check_width "60: picker" p0 60
 check_contains "60: a model's prices whole, in and out" "$(row "$T/p0" 'deepseek-v4-pro ')" "in \$0.435   out \$0.87"
+check_contains "40: a model's prices whole" "$(row "$T/p1" 'deepseek-v4-pro ')" "deepseek-v4-pro       \$0.435/\$0.87 │"
+check_contains "40: the title says which price is which" "$(row "$T/p3" '├ ')" "pin a model (\$ per M tokens in/out)"
+check_contains "40: the filter typed shown first" "$(row "$T/p1" '├ ')" "├ filter: deep · "
+check_width "40: picker" p1 40
+check_contains "100: every column again, the key's too" "$(row "$T/p2" 'deepseek-v4-pro ')" "out \$0.87    deepseek     no key"
+check_not_screen "100: the filter kept" p2 "gpt-5"
 
 # without UTF-8 the ellipsis is three dots, and the screen stays ASCII
 (
@@ -82,7 +96,7 @@ check_contains "60: a model's prices whole, in and out" "$(row "$T/p0" 'deepseek
 :dump-screen $T/c0
 S
 )
-check_contains "LANG=C: the cut route ends in dots" "$(row "$T/c0" 'route ')" "...  ~\$0.00"
+check_contains "LANG=C: the cut route ends in dots" "$(row "$T/c0" '~$0.0')" "...  ~\$0.00"
 if LC_ALL=C grep -q '[^ -~]' "$T/c0"; then
 	not_ok "LANG=C: only printable ASCII" "$(LC_ALL=C grep -n '[^ -~]' "$T/c0" | head -3)"
 else
@@ -136,5 +150,70 @@ tui_ok "one row" o 20x10 <<S
 S
 check_eq "one row: the transcript has one row" "$(sed -n 3p "$T/o0")" "├──────────────────┤"
 check_contains "one row: PageUp scrolls it" "$(sed -n 3p "$T/o1")" "1 more line be…"
+
+# while a reply streams, the rule above the route line keeps the key that cancels it whole:
+# the words go first on a narrow screen
+for w in 40 20; do
+	rm -f "$T/go$w"
+	fake_reply '{"text":"partial answer that keeps on going","hold_file":"'"$T"'/go'"$w"'","usage":{"input":20,"output":8}}'
+	tui_ok "streaming at $w" st$w ${w}x12 <<S
+:type tell me
+:key Enter
+:wait-text partial
+:dump-screen $T/st$w
+:touch $T/go$w
+:wait-idle
+S
+	check_contains "streaming at $w: C-c cancels, whole" "$(row "$T/st$w" "├ ")" "C-c cancels ─"
+	check_width "streaming at $w" st$w "$w"
+done
+check_contains "streaming at 40: the time and tokens kept" "$(row "$T/st40" "├ ")" "s · ~3 tok · C-c cancels ─"
+
+# on a narrow screen the route line gives up "route " and the mode before the model's name:
+# where a message goes and what it costs are read whole
+tui_ok "route's model" rm 40x12 <<S
+:type /model claude-sonnet-4-6
+:key Enter
+:type why does this crash? free(p); free(p);
+:dump-screen $T/rm0
+:key C-a C-k
+:type /model off
+:key Enter
+:type hello
+:dump-screen $T/rm1
+:resize 60 12
+:dump-screen $T/rm2
+S
+check_contains "40: the pinned model whole, its estimate kept" "$(row "$T/rm0" '~$0.0')" "│ mid  claude-sonnet-4-6  …  ~\$0.00"
+check_contains "40: the routed model whole" "$(row "$T/rm1" '~$0.0')" "│ cheap  test-cheap  (a q"
+check_contains "60: where it fits, the whole line as before" "$(row "$T/rm2" '~$0.0')" "│ route auto → cheap  test-cheap  (a quick"
+
+# the resume and /search pickers fit their columns to the screen: at 60 the count of messages
+# whole beside a shorter title, at 40 the title alone beside a date without its year; the
+# match beside the title only where it has room, never a column cut to a lone ellipsis
+fake_reset
+fake_default '{"text":"noted","usage":{"input":10,"output":1}}'
+tui_ok "conversations" cv 80x24 <<S
+:type why does my program segfault when freeing a pointer twice in a loop
+:key Enter
+:wait-idle
+S
+for w in 40 60 80; do
+	tui_ok "pickers at $w" cv$w ${w}x12 <<S
+:key F6
+:dump-screen $T/cv${w}a
+:key Esc
+:type /search segfault
+:key Enter
+:dump-screen $T/cv${w}b
+S
+	check_width "resume at $w" cv${w}a "$w"
+	check_width "search at $w" cv${w}b "$w"
+	check_not_contains "search at $w: no lone ellipsis" "$(row "$T/cv${w}b" '│ #')" "……"
+done
+check_contains "resume at 60: the count whole" "$(row "$T/cv60a" '│ #')" "  why does my program…  2 msgs "
+check_contains "resume at 40: the title beside a short date" "$(row "$T/cv40a" '│ #')" "     11-16 12:00  why does my pro… │"
+check_contains "search at 60: the title alone, longer" "$(row "$T/cv60b" '│ #')" "2026-11-16 12:00  why does my program segfault w… │"
+check_contains "search at 80: the match beside the title" "$(row "$T/cv80b" '│ #')" "segfault …  why does my progra… │"
 
 echo "# $T_PASS passed, $T_FAIL failed"
