@@ -368,7 +368,28 @@ enum shape {
 
 #define PIECE 4      /* a piece: one token, in quarters */
 #define WORD_FREE 6  /* letters of a word in its one token; a quarter for each past them */
+#define CONS_RUN 4   /* a letter that makes this many consonants in a row is a token of its */
+#define CONS_STEP 4  /* own: words seldom have such runs, base64, keys and hashes often do */
+#define CASE_CAPS 6  /* a capital after a capital in a word with small letters: random case */
 #define MARK_FREE 3  /* marks of a run in its one token; half a token for each new one past them */
+
+static bool
+ascii_upper(uint32_t cp)
+{
+	return cp >= 'A' && cp <= 'Z';
+}
+
+static bool
+ascii_lower(uint32_t cp)
+{
+	return cp >= 'a' && cp <= 'z';
+}
+
+static bool
+ascii_consonant(uint32_t cp)
+{
+	return ascii_lower(cp | 0x20) && strchr("aeiouy", (int)(cp | 0x20)) == NULL;
+}
 
 static enum shape
 shape_of(uint32_t cp)
@@ -397,6 +418,8 @@ struct pieces {
 	uint32_t space;     /* the last space or tab */
 	bool newline;       /* the white space holds a newline that is a piece of its own */
 	bool after_mark;    /* newlines right after marks join them (";\n") */
+	bool small;         /* the current word has a small letter */
+	size_t cons;        /* consonants in a row */
 };
 
 /*
@@ -407,7 +430,10 @@ struct pieces {
  * white space that does not join what follows is a piece, cut after its last
  * newline; newlines after marks join them. A piece is one token, a longer
  * word or a run of many different marks a little more; a mark before a word
- * ("(void", ".data") is counted as its own piece, as it mostly is. A letter
+ * ("(void", ".data") is counted as its own piece, as it mostly is. A capital
+ * after a small letter starts a piece ("get|User|Name"); letters that read as
+ * random (runs of four consonants, capitals in a row amid small letters:
+ * base64, keys, hashes) cost a token or more each, as they do. A letter
  * or symbol of a script that costs more than a quarter token costs what
  * script_cost says, wherever it stands.
  */
@@ -441,19 +467,31 @@ pieces_add(struct pieces *p, uint32_t cp, enum shape s, int quarters)
 	} else if (s == SHAPE_DIGIT) {
 		start = p->prev != SHAPE_DIGIT || p->run % 3 == 0;
 	} else {
-		start = s != p->prev;
+		/* a capital after a small letter starts a hump of its own: "get|User|Name" */
+		start = s != p->prev || (s == SHAPE_LETTER && ascii_upper(cp) && ascii_lower(p->last));
 	}
 	if (start)
 		p->run = 0;
+	if (start && !(s == SHAPE_LETTER && p->prev == SHAPE_LETTER)) {
+		p->small = false;
+		p->cons = 0;
+	}
 	p->run++;
+	p->cons = s == SHAPE_LETTER && ascii_consonant(cp) ? p->cons + 1 : 0;
 	if (quarters > 1)
 		p->quarters += quarters;
 	else if (start)
 		p->quarters += PIECE;
+	else if (s == SHAPE_LETTER && ascii_upper(cp) && ascii_upper(p->last) && p->small)
+		p->quarters += CASE_CAPS;
+	else if (s == SHAPE_LETTER && p->cons >= CONS_RUN)
+		p->quarters += CONS_STEP;
 	else if (s == SHAPE_LETTER && p->run > WORD_FREE)
 		p->quarters += 1;
 	else if (s == SHAPE_MARK && p->run > MARK_FREE && cp != p->last)
 		p->quarters += 2;
+	if (s == SHAPE_LETTER && ascii_lower(cp))
+		p->small = true;
 	p->prev = s;
 	p->last = cp;
 }
