@@ -321,7 +321,8 @@ md_code_rows(struct md_doc *d, const char *s, size_t n, int width, int *col, boo
 	buf_init(&wbar.text, 0);
 	md_lb_add(&bar, "\xe2\x94\x82 ", 4, THEME_DIM, 0, 2);
 	md_lb_add(&wbar, MD_CODE_WRAP_BAR, 4, THEME_DIM, 0, 2);
-	md_lb_copy(&l, &bar);
+	/* rows laid out again from past a line's start go on that line */
+	md_lb_copy(&l, at > 0 ? &wbar : &bar);
 	while (i < end || spaces > 0) {
 		if (spaces == 0 && s[i] == '\t') {
 			spaces = 4 - at % 4;
