@@ -47,7 +47,7 @@ check_eq "budget: the fallback never sent" "$(fake_count)" 3
 check_contains "budget: why the fallback was not tried, as a refusal says it" "$ERR" \
     "llm: do: fallback: test-cheap failed (HTTP 429); test-cheap2 not tried: budget: worst case ~\$"
 check_contains "budget: the budget, and how to raise it" "$ERR" \
-    "would pass $(date +%Y-%m)'s budget (spent ~\$0.00, reserved \$0.00 of \$0.01); raise it with llm budget set USD"
+    "would pass $(date +%Y-%m)'s budget (spent \$0.00, reserved \$0.00 of \$0.01); raise it with llm budget set USD"
 sed -i 's/^budget = 0.01$/budget = 0/' "$LLM_CONFIG_DIR/config.ini"
 
 # --- text already received when the reply is cut: the step stops there, charged ----------------
