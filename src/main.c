@@ -202,26 +202,6 @@ find_command(const char *name)
 	return NULL;
 }
 
-/* Whether a and b differ by one letter added, dropped, changed or two swapped. */
-static bool
-one_edit(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i = 0;
-
-	if (la < lb)
-		return one_edit(b, a);
-	if (la - lb > 1)
-		return false;
-	while (i < lb && a[i] == b[i])
-		i++;
-	if (la > lb)
-		return strcmp(a + i + 1, b + i) == 0;
-	if (i == la)
-		return false;
-	return strcmp(a + i + 1, b + i + 1) == 0 ||
-	    (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && strcmp(a + i + 2, b + i + 2) == 0);
-}
-
 /*
  * The command a lone word misspells ("llm bugdet"), or NULL. Only names of
  * five letters or more: shorter ones are a letter away from everyday words
@@ -237,7 +217,7 @@ misspelt_command(const char *word)
 			return NULL;
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (commands[i].summary != NULL && strlen(commands[i].name) >= 5 &&
-		    one_edit(word, commands[i].name))
+		    str_one_edit(word, commands[i].name))
 			return &commands[i];
 	return NULL;
 }
@@ -257,7 +237,7 @@ misspelt_command_line(const char *word, const char *next)
 		if (word[i] < 'a' || word[i] > 'z')
 			return NULL;
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (commands[i].summary != NULL && one_edit(word, commands[i].name) &&
+		if (commands[i].summary != NULL && str_one_edit(word, commands[i].name) &&
 		    cli_command_word(commands[i].name, next))
 			return &commands[i];
 	return NULL;

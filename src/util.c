@@ -178,6 +178,26 @@ str_startswith(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* Whether a and b differ by one letter added, dropped, changed or two swapped. */
+bool
+str_one_edit(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i = 0;
+
+	if (la < lb)
+		return str_one_edit(b, a);
+	if (la - lb > 1)
+		return false;
+	while (i < lb && a[i] == b[i])
+		i++;
+	if (la > lb)
+		return strcmp(a + i + 1, b + i) == 0;
+	if (i == la)
+		return false;
+	return strcmp(a + i + 1, b + i + 1) == 0 ||
+	    (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && strcmp(a + i + 2, b + i + 2) == 0);
+}
+
 bool
 str_endswith(const char *s, const char *suffix)
 {

@@ -41,6 +41,7 @@ char *str_trim(char *s);
 bool str_startswith(const char *s, const char *prefix);
 /* The bytes of s (n long) kept when it is cut to at most max: never inside a UTF-8 character. */
 size_t utf8_cut(const char *s, size_t n, size_t max);
+bool str_one_edit(const char *a, const char *b);
 bool str_endswith(const char *s, const char *suffix);
 /* Compare ASCII case-insensitively. */
 bool str_ieq(const char *a, const char *b);

@@ -179,6 +179,13 @@ check_contains "empty 200: the next step" "$ERR" "cut short before any answer; a
 run_llm -q -m no-such-model "hi"
 check_rc "unknown model: exit 2" 2
 check_contains "unknown model: lists models" "$ERR" "test-cheap"
+# a name cut short or a letter off is met with the names it may mean, not the whole catalog
+run_llm -q -m test-mi "hi"
+check_rc "near model: exit 2" 2
+check_eq "near model: the names it may mean" "$ERR" \
+    "llm: unknown model 'test-mi'; did you mean test-mid? (llm models lists them all)"
+run_llm -q -m test-frontjer "hi"
+check_contains "a letter off: the name meant" "$ERR" "did you mean test-frontier?"
 # A provider/model-id pin with a misspelt provider names the provider, and lists them.
 n=$(fake_count)
 run_llm -q -m opneai/gpt-new "hi"
