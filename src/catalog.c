@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "buf.h"
 #include "config.h"
 #include "util.h"
 #include "visible.h"
@@ -477,6 +478,30 @@ const struct model *
 catalog_at(const struct catalog *cat, size_t i)
 {
 	return i < cat->n ? &cat->e[i]->m : NULL;
+}
+
+/* Whether the catalog's name m is likely what name meant: it starts so ("gpt-5"), or one letter away. */
+static bool
+near_name(const char *m, const char *name)
+{
+	return (strlen(name) >= 3 && str_startswith(m, name)) || str_one_edit(m, name);
+}
+
+/* Add to b the catalog's names that name may mean (cut short, or a letter off) as "a, b or c"; whether any. */
+bool
+catalog_near(const struct catalog *cat, const char *name, struct buf *b)
+{
+	size_t i, k = 0, n = catalog_count(cat), want = 0;
+
+	for (i = 0; i < n; i++)
+		want += near_name(catalog_at(cat, i)->name, name);
+	for (i = 0; i < n; i++) {
+		if (!near_name(catalog_at(cat, i)->name, name))
+			continue;
+		buf_addf(b, "%s%s", k == 0 ? "" : k + 1 == want ? " or " : ", ", catalog_at(cat, i)->name);
+		k++;
+	}
+	return k > 0;
 }
 
 /* Find a catalog name, a "provider/id" of a known model, or a unique wire id; NULL if unknown. */

@@ -73,6 +73,9 @@ size_t catalog_count(const struct catalog *cat);
 const struct model *catalog_at(const struct catalog *cat, size_t i);
 /* Find a catalog name, a "provider/id" of a known model, or a unique wire id; NULL if unknown. */
 const struct model *catalog_find(const struct catalog *cat, const char *name);
+struct buf;
+/* Add to b the catalog's names that name may mean (cut short, or a letter off) as "a, b or c"; whether any. */
+bool catalog_near(const struct catalog *cat, const char *name, struct buf *b);
 /* Fill out with the tier's models in order of preference (config [tier.X] models= if given, else built-in); return how many. */
 size_t catalog_tier(const struct catalog *cat, enum tier t, const struct model **out, size_t max);
 /* Return a model for "provider/model-id" not in the catalog: prices unknown, tier mid; owned by cat. */

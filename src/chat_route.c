@@ -209,30 +209,6 @@ model_names(const struct catalog *cat, struct buf *b)
 		buf_addf(b, "%s%s", i ? ", " : "", catalog_at(cat, i)->name);
 }
 
-/* Whether the catalog's name m is likely what name meant: it starts so ("gpt-5"), or one letter away. */
-static bool
-near_name(const char *m, const char *name)
-{
-	return (strlen(name) >= 3 && str_startswith(m, name)) || str_one_edit(m, name);
-}
-
-/* Add to b the catalog's names near name (near_name) as "a, b or c"; whether there were any. */
-static bool
-near_names(const struct catalog *cat, const char *name, struct buf *b)
-{
-	size_t i, k = 0, n = catalog_count(cat), want = 0;
-
-	for (i = 0; i < n; i++)
-		want += near_name(catalog_at(cat, i)->name, name);
-	for (i = 0; i < n; i++) {
-		if (!near_name(catalog_at(cat, i)->name, name))
-			continue;
-		buf_addf(b, "%s%s", k == 0 ? "" : k + 1 == want ? " or " : ", ", catalog_at(cat, i)->name);
-		k++;
-	}
-	return k > 0;
-}
-
 /* Resolve a pin: a catalog name, or provider/model-id. */
 const struct model *
 chat_pin(const struct config *cfg, struct catalog *cat, const char *name, char **cause)
@@ -267,7 +243,7 @@ chat_pin(const struct config *cfg, struct catalog *cat, const char *name, char *
 		}
 		free(prov);
 	}
-	if (near_names(cat, name, &b)) {
+	if (catalog_near(cat, name, &b)) {
 		xasprintf(cause, "unknown model '%s'; did you mean %s? (llm models lists them all)", name,
 		    buf_str(&b));
 		buf_done(&b);

@@ -79,8 +79,16 @@ cmd_model(struct tui *t, char *arg)
 	off = strcmp(arg, "off") == 0 || strcmp(arg, "none") == 0 || strcmp(arg, "auto") == 0;
 	/* A name not known leaves the pin as it was: a typo must not reroute the next message. */
 	if (!off && strchr(arg, '/') == NULL && catalog_find(t->cat, arg) == NULL) {
-		tui_status(t, true, "/model: unknown model '%s' (%s lists them)%s", arg, "/model",
-		    t->pin ? "; the pin stays" : "");
+		struct buf near;
+
+		buf_init(&near, 0);
+		if (catalog_near(t->cat, arg, &near))
+			tui_status(t, true, "/model: unknown model '%s'; did you mean %s?%s", arg,
+			    buf_str(&near), t->pin ? " The pin stays." : "");
+		else
+			tui_status(t, true, "/model: unknown model '%s' (%s lists them)%s", arg, "/model",
+			    t->pin ? "; the pin stays" : "");
+		buf_done(&near);
 		return;
 	}
 	free(t->pin);

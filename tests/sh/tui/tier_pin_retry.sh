@@ -76,11 +76,16 @@ tui_ok "typo" p <<S
 :type /model test-mdi
 :key Enter
 :dump-screen $T/p0
+:type /model qqq
+:key Enter
+:dump-screen $T/p1
 :type again
 :key Enter
 :wait-idle
 S
-check_screen "typo: said" p0 "/model: unknown model 'test-mdi' (/model lists them); the pin stays"
+check_screen "typo: said, with the name meant" p0 \
+    "/model: unknown model 'test-mdi'; did you mean test-mid? The pin stays."
+check_screen "no name near: said" p1 "/model: unknown model 'qqq' (/model lists them); the pin stays"
 check_contains "typo: still pinned" "$(row "$T/p0" Nov)" "model: test-mid  F3"
 check_eq "typo: pinned model asked" "$(fake_last body.model)" test-mid-1
 
