@@ -131,7 +131,6 @@ on_warn(void *arg, const char *line)
 }
 
 static int add_image_from(struct ask *a, const char *path, char *data, size_t len);
-static bool blank(const char *msg, size_t len);
 
 /*
  * Read stdin, or the file at path (a command's output too: -f <(cmd)), into
@@ -260,7 +259,7 @@ compose(struct ask *a, int argc, char **argv, struct buf *msg)
 		return -1;
 	/* `git diff | llm "review"` with nothing to diff: an answer to nothing, paid for */
 	if (argc > 0 && a->nimages == n && cli_stdin_piped() &&
-	    (msg->len == len || blank(msg->data + len, msg->len - len))) {
+	    (msg->len == len || str_blank(msg->data + len, msg->len - len))) {
 		cli_stdin_empty(a->face == CLI_FACE_ROUTE ? "route" : NULL, "prompt");
 		return -1;
 	}
@@ -315,19 +314,6 @@ usage_error(const struct ask *a, const char *what)
 	fprintf(stderr, "llm: %s%s%s\nTry 'llm %s%s--help'.\n", cmd ? cmd : "", cmd ? ": " : "",
 	    what, cmd ? cmd : "", cmd ? " " : "");
 	return EXIT_USAGE;
-}
-
-/* Whether msg holds nothing but white space: a prompt with nothing to ask. */
-static bool
-blank(const char *msg, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (msg[i] != ' ' && msg[i] != '\t' && msg[i] != '\n' && msg[i] != '\r' &&
-		    msg[i] != '\v' && msg[i] != '\f')
-			return false;
-	return true;
 }
 
 /* Run the turn, cancelling on Ctrl-C; the exit code. */
@@ -674,10 +660,10 @@ prompt_read(struct ask *a, struct buf *msg)
 	if (compose(a, a->p.nwords, a->p.words, msg) != 0)
 		return EXIT_USAGE;
 	/* nothing to ask: refused before anything is sent or billed */
-	if ((msg->len == 0 || blank(msg->data, msg->len)) && a->nimages > 0)
+	if (str_blank(msg->data, msg->len) && a->nimages > 0)
 		return usage_error(a, "an image needs a question with it: llm -f IMAGE 'what is "
 		    "this?'");
-	if (msg->len == 0 || blank(msg->data, msg->len))
+	if (str_blank(msg->data, msg->len))
 		return usage_error(a, "empty prompt: give one as arguments or on stdin (a prompt that "
 		    "starts with '-' goes after --)");
 	return -1;

@@ -640,7 +640,7 @@ request_stdin(struct buf *msg, bool *read)
 	}
 	if (in.note != NULL)
 		fprintf(stderr, "llm: cmd: %s\n", in.note);
-	if (strspn(in.data, " \t\n\r\v\f") == in.len) {
+	if (str_blank(in.data, in.len)) {
 		fprintf(stderr, "llm: cmd: what should the command do? nothing came on stdin\n");
 		rc = -1;
 	} else {
@@ -679,7 +679,7 @@ compose(struct buf *msg, const char *request, bool *read, bool *context)
 	if (in.note != NULL)
 		fprintf(stderr, "llm: cmd: %s\n", in.note);
 	/* `find ... | llm cmd "delete these"` that found nothing: refused, as llm PROMPT is */
-	if (strspn(in.data, " \t\n\r\v\f") == in.len && cli_stdin_piped()) {
+	if (str_blank(in.data, in.len) && cli_stdin_piped()) {
 		input_done(&in);
 		cli_stdin_empty("cmd", "request");
 		return -1;
@@ -769,7 +769,7 @@ cli_cmd(struct app *cli, int argc, char **argv)
 		goto out;
 	}
 	/* a blank request, such as the snippet's line of spaces, is refused before it is billed */
-	if (a.request.len == 0 || strspn(buf_str(&a.request), " \t\n\r\v\f") == a.request.len) {
+	if (str_blank(buf_str(&a.request), a.request.len)) {
 		fprintf(stderr, "llm: cmd: what should the command do?\n%s", cmd_usage);
 		rc = EXIT_USAGE;
 		goto out;

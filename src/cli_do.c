@@ -409,12 +409,12 @@ read_task(int argc, char **argv, struct buf *task, bool resume)
 		if (in.note != NULL)
 			fprintf(stderr, "llm: do: %s\n", in.note);
 		/* `git diff | llm do "fix this"` with nothing to diff: refused, as llm PROMPT is */
-		if (strspn(in.data, " \t\n\r\v\f") == in.len && task->len > 0 &&
+		if (str_blank(in.data, in.len) && task->len > 0 &&
 		    cli_stdin_piped()) {
 			input_done(&in);
 			return cli_stdin_empty("do", "task");
 		}
-		if (dash && !resume && strspn(in.data, " \t\n\r\v\f") == in.len) {
+		if (dash && !resume && str_blank(in.data, in.len)) {
 			input_done(&in);
 			fprintf(stderr, "llm: do: -: nothing came on stdin: no task, nothing was sent\n");
 			return EXIT_USAGE;
@@ -424,9 +424,9 @@ read_task(int argc, char **argv, struct buf *task, bool resume)
 		input_done(&in);
 	}
 	/* nothing but white space is no task either: refused before a step is paid for */
-	if (resume && strspn(buf_str(task), " \t\n\r\v\f") == task->len)
+	if (resume && str_blank(buf_str(task), task->len))
 		buf_reset(task);
-	else if (strspn(buf_str(task), " \t\n\r\v\f") == task->len) {
+	else if (str_blank(buf_str(task), task->len)) {
 		fprintf(stderr, "llm: do: no task: give one as arguments or on stdin\n%s", do_usage);
 		return EXIT_USAGE;
 	}

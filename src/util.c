@@ -206,6 +206,18 @@ str_endswith(const char *s, const char *suffix)
 	return a >= b && memcmp(s + a - b, suffix, b) == 0;
 }
 
+/* Whether s[0..n) holds nothing but white space (none at all too). */
+bool
+str_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strchr(" \t\n\r\v\f", s[i]) == NULL || s[i] == '\0')
+			return false;
+	return true;
+}
+
 bool
 str_ieq(const char *a, const char *b)
 {

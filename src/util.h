@@ -44,6 +44,7 @@ size_t utf8_cut(const char *s, size_t n, size_t max);
 bool str_one_edit(const char *a, const char *b);
 bool str_endswith(const char *s, const char *suffix);
 /* Compare ASCII case-insensitively. */
+bool str_blank(const char *s, size_t n);
 bool str_ieq(const char *a, const char *b);
 /* Parse a whole decimal integer; false on junk, empty or overflow. */
 bool str_to_i64(const char *s, int64_t *out);

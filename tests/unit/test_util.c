@@ -44,6 +44,18 @@ test_utf8_cut(void)
 	CHECK_INT(utf8_cut("\xe2\x80\xa6", 3, 2), 0);
 }
 
+/* White space alone is blank, nothing at all too; a NUL or any letter is not. */
+static void
+test_str_blank(void)
+{
+	CHECK(str_blank("", 0));
+	CHECK(str_blank(NULL, 0));
+	CHECK(str_blank(" \t\r\n\v\f", 6));
+	CHECK(!str_blank(" x ", 3));
+	CHECK(!str_blank(" \0 ", 3));
+	CHECK(str_blank("  x", 2));
+}
+
 static void
 test_str_trim(void)
 {
@@ -318,6 +330,7 @@ main(void)
 	tmpdir_make(tmpdir);
 	RUN(test_str_copy);
 	RUN(test_str_trim);
+	RUN(test_str_blank);
 	RUN(test_utf8_cut);
 	RUN(test_str_affixes);
 	RUN(test_str_to_i64);
