@@ -380,26 +380,49 @@ md_blk_append(struct block *dst, const struct block *src)
 		    src->runs[i].attrs);
 }
 
-/* Append plain text wrapped at spaces, newlines kept, in one style. */
+/*
+ * Append plain text wrapped at spaces, newlines kept, in one style. A line's
+ * indentation is kept (tabs to stops of four), up to half the width, and its
+ * wrapped rows hang under it: pasted code and nested lists read as written.
+ */
 void
 md_plain(struct md_doc *d, const char *text, size_t len, int width, enum theme_slot slot,
     unsigned attrs)
 {
 	struct block bk;
-	struct lb empty = { 0 };
-	size_t i;
+	struct lb indent = { 0 };
+	const char *p = text, *end = text + len, *nl;
 
+	if (width < 1)
+		width = 1;
 	md_blk_init(&bk);
-	buf_init(&empty.text, 0);
-	for (i = 0; i < len; i++) {
-		/* Tabs as one space: wrapping moves text, so stops would not hold. */
-		char c = text[i] == '\t' ? ' ' : text[i];
+	buf_init(&indent.text, 0);
+	do {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		buf_reset(&indent.text);
+		indent.nspans = 0;
+		indent.width = 0;
+		for (; p < nl && (*p == ' ' || *p == '\t'); p++) {
+			int w = *p == '\t' ? 4 - indent.width % 4 : 1;
 
-		md_blk_add(&bk, &c, 1, (uint8_t)slot, (uint8_t)attrs);
-	}
-	md_wrap(d, &bk, &empty, &empty, NULL, width < 1 ? 1 : width, false);
+			if (indent.width + w > width / 2)
+				break;
+			md_lb_add(&indent, "    ", (size_t)w, (uint8_t)slot, (uint8_t)attrs, w);
+		}
+		md_blk_reset(&bk);
+		for (; p < nl; p++) {
+			/* Tabs as one space: wrapping moves text, so stops would not hold. */
+			char c = *p == '\t' ? ' ' : *p;
+
+			md_blk_add(&bk, &c, 1, (uint8_t)slot, (uint8_t)attrs);
+		}
+		md_wrap(d, &bk, &indent, &indent, NULL, width, false);
+		p = nl + 1;
+	} while (nl < end && p < end);
 	md_blk_done(&bk);
-	buf_done(&empty.text);
+	md_lb_done(&indent);
 }
 
 /*

@@ -342,6 +342,15 @@ test_plain(void)
 	CHECK_STR_FREE(spans_of(&d, 0), "user1:first line|");
 	md_doc_clear(&d);
 	CHECK_INT(d.nlines, 0);
+	/* pasted code keeps its indentation; a wrapped row hangs under it */
+	s = "def f(x):\n    return x * 2\n\tpass\n";
+	md_plain(&d, s, strlen(s), 12, THEME_USER, 0);
+	CHECK_STR_FREE(text_of(&d), "def f(x):\n    return x\n    * 2\n    pass\n");
+	md_doc_clear(&d);
+	/* an indentation deeper than half the width is cut to half */
+	s = "          deep words";
+	md_plain(&d, s, strlen(s), 8, THEME_USER, 0);
+	CHECK_STR_FREE(text_of(&d), "    deep\n    word\n    s\n");
 	md_doc_done(&d);
 }
 
