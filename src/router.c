@@ -277,7 +277,7 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	enum tier t;
 	int forced = -1;
 	enum router_rule rule;
-	bool rules, howto_cap = false, build, trace;
+	bool rules, howto_cap = false, question_cap = false, build, trace;
 	size_t hard;
 
 	memset(out, 0, sizeof(*out));
@@ -338,6 +338,9 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 	} else if (rules && t == TIER_FRONTIER && hard == 0 && router_howto_ask(in)) {
 		t = TIER_MID;
 		howto_cap = true;
+	} else if (rules && t == TIER_FRONTIER && router_plain_question(in, x)) {
+		t = TIER_MID;
+		question_cap = true;
 	}
 	if (in->prev_tier > t && in->prev_tier < TIER_COUNT) {
 		snprintf(out->reason, sizeof(out->reason), "sticky: previous turn %s; ", tier_str(in->prev_tier));
@@ -366,6 +369,8 @@ router_decide_with(const struct router_model *rm, const struct route_input *in, 
 		str_copy(out->reason, sizeof(out->reason), router_rule_names[rule]);
 	else if (howto_cap)
 		str_copy(out->reason, sizeof(out->reason), router_rule_names[RULE_HOWTO]);
+	else if (question_cap)
+		str_copy(out->reason, sizeof(out->reason), "a short plain question");
 	else if (build && t == TIER_MID)
 		str_copy(out->reason, sizeof(out->reason), "a request to write or build");
 	router_explain(rm, in, x, c, t != TIER_CHEAP, forced, out);

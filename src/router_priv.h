@@ -87,6 +87,10 @@ enum router_rule {
 
 /* What the reason calls each rule (arithmetic has two names, see router_decide_with). */
 extern const char *const router_rule_names[];
+/* Whether prompt[0..len) asks a question of fact: a value, a name, a count, a yes or no. */
+bool router_fact_ask(const char *prompt, size_t len);
+/* Whether a one-line question of few words asks nothing hard of its subject: mid at most. */
+bool router_plain_question(const struct route_input *in, const double x[RF_COUNT]);
 /* The first rule that holds for the prompt: plain arithmetic, a lookup, thanks... */
 enum router_rule router_cheap_rule(const struct route_input *in, const double x[RF_COUNT]);
 /* The length of the prompt without the blank lines and spaces it ends in. */

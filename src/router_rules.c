@@ -19,6 +19,100 @@ router_text_len(const struct route_input *in)
 	return n;
 }
 
+/* Longest prompt read as a question of fact, in bytes. */
+#define ROUTER_FACT_MAX 200
+
+/*
+ * How a question of fact opens: it asks for a value, a name, a count or a
+ * yes or no ("what port does redis use for replicas", "which header declares
+ * pthread_mutex_lock", "how many replicas should a kafka topic have", "is
+ * signed overflow undefined behaviour in C"). "Can" is none: "can a reader see
+ * a torn value", "can an attacker forge it" ask what a system allows, which
+ * takes reasoning. Lowercase, plain apostrophes.
+ */
+static const char *const fact_openers[] = {
+	"what ", "what's ", "whats ", "which ", "how many ", "how much ", "how big ", "how large ",
+	"how long ", "is ", "are ", "does ", "do ", "did ", "was ", "were ",
+};
+/*
+ * Words that make a short question one about the user's own case, a
+ * diagnosis or a judgement of correctness: such a question is scored.
+ */
+static const char *const question_not[] = {
+	"this", "these", "those", "my", "our", "here", "it", "wrong", "happen", "happens",
+	"happening", "going", "cause", "causes", "causing", "caused", "why", "safe", "safely",
+	"correct", "correctly", "enough", "sufficient", "guarantee", "guarantees", "guaranteed",
+	"bug", "bugs", "broken", "fail", "fails", "failing", "hang", "hangs", "lose", "loses", "lost",
+	"leak", "leaks",
+};
+/* Words that make it a judgement of a choice, a question for a mid model rather than a fact. */
+static const char *const fact_not[] = {
+	"that", "best", "better", "worse", "faster", "fastest", "slower", "way", "pros", "cons",
+	"tradeoff", "tradeoffs", "trade", "implications", "risks", "pitfalls", "advantages",
+	"disadvantages", "drawbacks", "benefits", "consequences",
+};
+
+/*
+ * Whether prompt[0..len) asks a question of fact ("what memory order does
+ * std::atomic use by default", "how many nodes does a raft cluster need to
+ * tolerate 2 failures"): a documented value or rule, whatever its subject.
+ * Only its opening and its words are read; the caller checks that it is
+ * short, that nothing is pasted with it and that it asks for no work.
+ */
+bool
+router_fact_ask(const char *prompt, size_t len)
+{
+	char low[ROUTER_FACT_MAX + 1];
+	size_t i, n;
+	bool open = false;
+
+	if (prompt == NULL || len > ROUTER_FACT_MAX || memchr(prompt, '\n', len) != NULL)
+		return false;
+	n = router_fold(prompt, len, low, sizeof(low));
+	for (i = 0; i < ARRAY_SIZE(fact_openers) && !open; i++)
+		open = str_startswith(low, fact_openers[i]);
+	return open && !router_any_word_in(low, n, "", question_not, ARRAY_SIZE(question_not)) &&
+	    !router_any_word_in(low, n, "", fact_not, ARRAY_SIZE(fact_not));
+}
+
+/* How a question opens when it does not end in a question mark. */
+static const char *const question_openers[] = {
+	"what ", "what's ", "whats ", "which ", "how ", "is ", "are ", "does ", "do ", "can ",
+	"should ", "would ", "when ", "where ",
+};
+
+/*
+ * True for a one-line question of a few words that asks nothing hard of its
+ * subject ("should I use raft or paxos for leader election in a new
+ * service", "kafka or rabbitmq for an event log?"): no reasoning, proof,
+ * review or work asked, no correctness judged, nothing diagnosed, nothing
+ * pasted. A fact or a choice between known options is a mid model's at
+ * most, whatever the subject; the frontier is for the proof, the pasted
+ * deadlock, the review.
+ */
+bool
+router_plain_question(const struct route_input *in, const double x[RF_COUNT])
+{
+	static const int quiet[] = { RF_CODE_FENCE, RF_CODE_LINES, RF_DIFF, RF_TRACE, RF_MATH_OPS,
+		RF_KW_REASON, RF_ASK_WORK, RF_ASK_DEEP };
+	char low[ROUTER_FACT_MAX + 1];
+	size_t n = router_text_len(in), m, i;
+	bool open;
+
+	if (in->prompt == NULL || n == 0 || n > ROUTER_FACT_MAX || memchr(in->prompt, '\n', n) != NULL ||
+	    x[RF_WORDS] >= log1p(ROUTER_FEW_WORDS) || x[RF_QUESTIONS] > log1p(1) ||
+	    x[RF_SENTENCES] > log1p(1))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(quiet); i++)
+		if (x[quiet[i]] != 0)
+			return false;
+	m = router_fold(in->prompt, n, low, sizeof(low));
+	open = m > 0 && low[m - 1] == '?';
+	for (i = 0; i < ARRAY_SIZE(question_openers) && !open; i++)
+		open = str_startswith(low, question_openers[i]);
+	return open && !router_any_word_in(low, m, "", question_not, ARRAY_SIZE(question_not));
+}
+
 /*
  * True for a one-line textbook question ("what does SQL injection mean",
  * "difference between a process and a thread, briefly"): whatever its

@@ -472,12 +472,17 @@ scan_word(const unsigned char *p, size_t start, size_t end, size_t n, struct sca
 	/*
 	 * The language lawyer's phrases: "undefined behaviour", "ill-formed",
 	 * "sequence point" ("well-defined" is as often a goal's or a process's).
+	 * The last two are the standard's own terms, hard by themselves: what
+	 * is ill-formed or sequenced is read in the standard's fine print.
 	 */
-	if ((word_is(w, wlen, "undefined") &&
-	    (followed_by(p, end, n, "behavior") || followed_by(p, end, n, "behaviour"))) ||
-	    (word_is(w, wlen, "ill") && followed_by(p, end, n, "formed")) ||
-	    (word_is(w, wlen, "sequence") && followed_by(p, end, n, "point")))
+	if (word_is(w, wlen, "undefined") &&
+	    (followed_by(p, end, n, "behavior") || followed_by(p, end, n, "behaviour")))
 		s->kw[KW_FORMAL]++;
+	if ((word_is(w, wlen, "ill") && followed_by(p, end, n, "formed")) ||
+	    (word_is(w, wlen, "sequence") && followed_by(p, end, n, "point"))) {
+		s->kw[KW_FORMAL]++;
+		s->hard++;
+	}
 	/* Hard by themselves: the table's hard words, "lock-free", "wait-free", "memory order(ing)". */
 	if ((groups & KW_HARD_WORD) || (wlen == 4 && (word_is(w, wlen, "lock") ||
 	    word_is(w, wlen, "wait")) && followed_by(p, end, n, "free")) ||
@@ -979,10 +984,17 @@ router_scan(const struct route_input *in, double x[RF_COUNT], size_t *hard)
 	x[RF_CONTEXT] = log1p(in->context_tokens > 0 ? (double)in->context_tokens / 1000.0 : 0);
 	x[RF_PREV_TIER] = in->prev_tier > 0 && in->prev_tier < TIER_COUNT ? (double)in->prev_tier : 0;
 	x[RF_CODE_LINES] = log1p_count(s.codelines);
-	/* A short question of what something is: a lookup, not work in its subject. */
+	/*
+	 * A short question of what something is, or of a fact that asks for no
+	 * reasoning, judgement or work and names no subject hard by itself ("what
+	 * port does redis use for replicas", not "is a seqlock linearizable"): a
+	 * lookup, not work in its subject.
+	 */
 	if (s.words < ROUTER_FEW_WORDS && s.codelines == 0 && s.fence == 0 && s.diff == 0 &&
-	    s.trace == 0 && s.ops == 0 && s.numbers == 0 && s.questions <= 1 && s.sentences <= 1 &&
-	    router_definition_ask(in->prompt, in->prompt ? in->len : 0)) {
+	    s.trace == 0 && s.ops == 0 && s.questions <= 1 && s.sentences <= 1 &&
+	    ((s.numbers == 0 && router_definition_ask(in->prompt, in->prompt ? in->len : 0)) ||
+	    (s.hard == 0 && s.kw[KW_REASON] + s.kw[KW_WORK] + s.kw[KW_DEEP] + s.kw_plain[KW_DEEP] == 0 &&
+	    router_fact_ask(in->prompt, len)))) {
 		for (i = 0; i < KW_COUNT; i++)
 			if (KW_SUBJECT_GROUPS & 1u << i)
 				s.kw[i] = s.kw_plain[i] = 0;

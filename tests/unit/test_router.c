@@ -840,6 +840,67 @@ test_decide_definition(void)
 	}
 }
 
+/*
+ * A short question of fact names its subject without working in it: the
+ * subject is not counted and a small model answers. One that names a subject
+ * hard by itself, or asks for a choice, is a mid model's at most; a question
+ * of correctness, a diagnosis or a proof is scored as before.
+ */
+static void
+test_decide_fact(void)
+{
+	static const struct feature_case subject[] = {
+		{ "what port does redis use for replicas", false },
+		{ "how many replicas should a kafka topic have", false },
+		{ "is signed integer overflow undefined behaviour in C", false },
+		{ "does volatile in java imply a memory barrier", false },
+		/* the user's own case, a judgement of correctness, a reason asked, a subject hard by itself */
+		{ "how many replicas should our kafka topic have", true },
+		{ "is double-checked locking with volatile correct in java", true },
+		{ "why is signed integer overflow undefined behaviour in C", true },
+		{ "what quorum size does a 7-node paxos cluster need", true },
+		{ "can an attacker forge a JWT signed with a weak secret", true },
+	};
+	static const char *const cheap[] = {
+		"how many replicas should a kafka topic have", "what port does redis use for replicas",
+		"is std::mutex recursive", "which gcc flag turns on ubsan",
+		"how much memory does an idle goroutine use",
+	};
+	static const char *const mid[] = {
+		"what quorum size does a 7-node paxos cluster need",
+		"should I use raft or paxos for leader election in a new service",
+		"can a seqlock reader observe a torn value on arm64",
+		"is a program ill-formed if a template is never instantiated?",
+	};
+	static const char *const frontier[] = {
+		"is memory_order_relaxed enough for a flag that publishes data written before it?",
+		"prove that a Treiber stack with hazard pointers is linearizable",
+		"does Raft guarantee linearizable reads without a read index",
+	};
+	struct route_decision d;
+	double x[RF_COUNT];
+	size_t i;
+
+	/* set: the subject counts, and the prompt is no quick ask */
+	for (i = 0; i < ARRAY_SIZE(subject); i++) {
+		features(subject[i].text, x);
+		CHECK((x[RF_CONCURRENCY] + x[RF_SECURITY] + x[RF_DISTRIBUTED] + x[RF_FORMAL] > 0) ==
+		    subject[i].set);
+		CHECK((x[RF_FEW_WORDS] == 0) == subject[i].set);
+	}
+	for (i = 0; i < ARRAY_SIZE(cheap); i++)
+		CHECK_INT(decide(cheap[i], 0, TIER_AUTO, 0).tier, TIER_CHEAP);
+	for (i = 0; i < ARRAY_SIZE(mid); i++) {
+		d = decide(mid[i], 0, TIER_AUTO, 0);
+		if (d.tier != TIER_MID)
+			fprintf(stderr, "\"%s\" -> %s: %s\n", mid[i], tier_str(d.tier), d.reason);
+		CHECK_INT(d.tier, TIER_MID);
+		CHECK(strstr(d.reason, "a short plain question") == d.reason);
+	}
+	for (i = 0; i < ARRAY_SIZE(frontier); i++)
+		CHECK_INT(decide(frontier[i], 0, TIER_AUTO, 0).tier, TIER_FRONTIER);
+}
+
 /* A decision never names two of its features alike ("few words" was once both). */
 static void
 test_decide_names_distinct(void)
@@ -1161,7 +1222,7 @@ test_features_developer(void)
 	};
 	/* The language lawyer's words; a linker's or a script's "undefined" is none. */
 	static const struct feature_case lawyer[] = {
-		{ "is signed overflow undefined behaviour in C++20?", true },
+		{ "why is signed overflow still undefined behaviour in C++20?", true },
 		{ "Why is reading an inactive union member undefined behavior in C++?", true },
 		{ "is this UB? int x; printf(\"%d\", x);", true },
 		{ "is a program ill-formed if a template is never instantiated?", true },
@@ -1581,6 +1642,7 @@ main(void)
 	RUN(test_decide_names_distinct);
 	RUN(test_decide_reason_true);
 	RUN(test_decide_definition);
+	RUN(test_decide_fact);
 	RUN(test_decide_sticky);
 	RUN(test_decide_long_context);
 	RUN(test_decide_code_block_raises);
