@@ -593,9 +593,42 @@ tui_pick_search(struct tui *t, const char *text)
 	}
 	t->pick.sel = 0;
 	t->pick.filter = true;
+	t->pick.search = xstrdup(text);
 	tui_pick_filter(&t->pick);
 	t->mode = MODE_PICK_CONV;
 	t->dirty = true;
+}
+
+/*
+ * Each list's rows are laid out for the size it opened at (columns dropped, titles cut):
+ * made again for a new one, the filter typed, the row chosen (by its id) and the place in
+ * the list are kept. /search's list searches again for its text.
+ */
+void
+tui_pick_relayout(struct tui *t)
+{
+	struct tui_picker *p = &t->pick;
+	enum tui_mode mode = t->mode;
+	char query[sizeof(p->query)], *search = p->search ? xstrdup(p->search) : NULL;
+	int64_t id = p->sel >= 0 && p->sel < (int)p->n ? p->ids[p->sel] : 0;
+	int sel = p->sel, top = p->top;
+
+	str_copy(query, sizeof(query), p->query);
+	if (search != NULL)
+		tui_pick_search(t, search);
+	else
+		tui_pick_open(t, mode);
+	free(search);
+	if (t->mode != mode)
+		return;   /* nothing left to list */
+	str_copy(p->query, sizeof(p->query), query);
+	tui_pick_filter(p);
+	for (size_t i = 0; sel >= 0 && i < p->n; i++)
+		if (p->ids[i] == id)
+			sel = (int)i;
+	if (sel >= 0)
+		p->sel = sel < (int)p->n ? sel : 0;
+	p->top = top;
 }
 
 /* Whether the view open is /usage's (kept in the help's mode, it scrolls as the help does). */
@@ -617,6 +650,7 @@ tui_pick_close(struct tui *t)
 	free(t->pick.all_ids);
 	free(t->pick.items);
 	free(t->pick.ids);
+	free(t->pick.search);
 	memset(&t->pick, 0, sizeof(t->pick));
 	t->mode = MODE_INPUT;
 	t->dirty = true;

@@ -221,6 +221,7 @@ struct tui_picker {
 	int64_t *ids;
 	size_t n;
 	int sel, top;
+	char *search;          /* /search's text, searched again when the list is laid out anew */
 };
 
 /* A file or command output waiting to go with the next message. */
@@ -579,6 +580,8 @@ void tui_pick_open(struct tui *t, enum tui_mode mode);
 void tui_pick_close(struct tui *t);
 /* Open the resume picker on the conversations whose messages hold every word of text. */
 void tui_pick_search(struct tui *t, const char *text);
+/* Lay the open list out again for the screen's size, its filter, selection and place kept. */
+void tui_pick_relayout(struct tui *t);
 /* A key while a picker, the help or a confirmation is open. */
 void tui_pick_key(struct tui *t, int key);
 /* Ask whether to run cmd (taken, malloc'd); danger: why it deletes or overwrites, or NULL. */

@@ -211,6 +211,33 @@ S
 	check_width "search at $w" cv${w}b "$w"
 	check_not_contains "search at $w: no lone ellipsis" "$(row "$T/cv${w}b" '│ #')" "……"
 done
+# a list open when the screen changes is laid out again for it, as if opened there: the
+# same rows, the filter typed and the row chosen kept
+tui_ok "pickers resized" cz 80x12 <<S
+:key F6
+:resize 40 12
+:dump-screen $T/cz40a
+:resize 60 12
+:dump-screen $T/cz60a
+:key Esc
+:type /search segfault
+:key Enter
+:resize 40 12
+:dump-screen $T/cz40b
+:resize 60 12
+:dump-screen $T/cz60b
+:type seg
+:resize 80 12
+:dump-screen $T/cz80b
+S
+for d in 40a 60a 40b 60b; do
+	check_eq "resized to ${d%?}: ${d#??} laid out as if opened there" "$(row "$T/cz$d" '│ #')" \
+	    "$(row "$T/cv$d" '│ #')"
+	check_width "resized to ${d%?}: ${d#??}" "cz$d" "${d%?}"
+done
+check_eq "resized to 80: the search's row as if opened there" "$(row "$T/cz80b" '│ #')" \
+    "$(row "$T/cv80b" '│ #')"
+check_screen "resized to 80: the search's title kept" cz80b "conversations holding: segfault · filter: seg"
 check_contains "resume at 60: the count whole" "$(row "$T/cv60a" '│ #')" "  why does my program…  2 msgs "
 check_contains "resume at 40: the title beside a short date" "$(row "$T/cv40a" '│ #')" "     11-16 12:00  why does my pro… │"
 check_contains "search at 60: the title alone, longer" "$(row "$T/cv60b" '│ #')" "2026-11-16 12:00  why does my program segfault w… │"
