@@ -6,6 +6,8 @@
 #include "util.h"
 
 #define LABEL_W 5
+/* What starts a row that goes on a command's line cut at the width (U+21AA). */
+#define TUI_HANG_MARK "\xe2\x86\xaa"
 
 /* Start an empty transcript. */
 void
@@ -593,7 +595,7 @@ step_wrap(struct tui_msg *m, int width)
 		if (!under)
 			slot = step_slot(p, (size_t)(nl - p), &attrs);
 		if (under || (m->hang > 0 && p[0] == '?'))
-			md_hang(&m->doc, p, (size_t)(nl - p), width, slot, attrs, m->hang);
+			md_hang(&m->doc, p, (size_t)(nl - p), width, slot, attrs, m->hang, TUI_HANG_MARK);
 		else
 			md_plain(&m->doc, p, (size_t)(nl - p), width, slot, attrs);
 		p = nl + 1;
@@ -626,7 +628,7 @@ tui_view_wrap(struct tui_view *v, struct tui_msg *m, int width)
 		break;
 	case TUI_NOTE:
 		if (m->hang > 0)
-			md_hang(&m->doc, text, m->text.len, width, THEME_DIM, 0, m->hang);
+			md_hang(&m->doc, text, m->text.len, width, THEME_DIM, 0, m->hang, TUI_HANG_MARK);
 		else
 			md_plain(&m->doc, text, m->text.len, width, THEME_DIM, 0);
 		break;

@@ -130,11 +130,11 @@ tui_ok "question" q 30x10 <<S
 S
 keys=$(printf '%s' "run it? y runs it, any other key does not" | LC_ALL=C tr -dc 'A-Za-z0-9./:_')
 check_eq "question: /run's keys whole" "$(status_text "$T/q0")" "$keys"
-check_screen "question: /run's command ends in the transcript, under its first line" q0 "│       /to/see "
+check_screen "question: /run's command ends in the transcript, marked as going on" q0 "│     ↪ /to/see "
 check_screen "question: the scroll keys do not answer it" q1 "? run ls -la"
 check_eq "question: /run's keys still there" "$(status_text "$T/q1")" "$keys"
 check_eq "question: /cmd's keys whole" "$(status_text "$T/q2")" "$keys"
-check_screen "question: /cmd's danger under its command" q2 "│        (rm) "
+check_screen "question: /cmd's danger under its command" q2 "│     ↪ (rm) "
 check_screen "question: /cmd's danger" q3 "!! deletes or overwrites"
 check_screen "question: /cmd's command scrolled to" q5 "? run rm -rf"
 check_screen "question: n does not run it" q4 "not run"
