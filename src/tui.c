@@ -239,6 +239,9 @@ tui_resize(struct tui *t, int w, int h)
 	if (h < 1)
 		h = 1;
 	resizeterm(h, w);
+	/* a question's lines wrapped anew: shown from its first again, none of them read yet */
+	if (w != t->w && t->view.ask != NULL)
+		t->view.ask_place = true;
 	t->w = w;
 	t->h = h;
 	tui_view_scroll(&t->view, tui_trans_width(t), tui_trans_rows(t), 0);

@@ -573,7 +573,9 @@ draw_transcript(struct tui *t, int top, int rows)
 	struct tui_vline *vl = xcalloc((size_t)rows, sizeof(*vl));
 	size_t n, i;
 
+	tui_view_ask_place(&t->view, tui_trans_width(t), rows);
 	n = tui_view_visible(&t->view, tui_trans_width(t), rows, vl);
+	tui_view_ask_read(&t->view, vl, n);
 	for (i = 0; i < n; i++)
 		draw_line(t, top + (int)i, vl[i].line);
 	free(vl);
@@ -886,7 +888,9 @@ draw_divider(struct tui *t, int y)
 	char hint[160], key[16], tok[16];
 
 	if (t->view.scroll > 0) {
-		tui_key_name(tui_action_key(t, ACT_END), key, sizeof(key));
+		/* a question to read on: a page at a time, not a jump past what is unread */
+		tui_key_name(tui_action_key(t, t->view.ask != NULL ? ACT_PAGE_DOWN : ACT_END), key,
+		    sizeof(key));
 		snprintf(hint, sizeof(hint), "%d more %s below \xc2\xb7 %s", t->view.scroll,
 		    t->view.scroll == 1 ? "line" : "lines", key);
 		hrule(t, y, BOX_LT, BOX_RT, hint, THEME_STATUS, 0);
