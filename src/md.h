@@ -59,10 +59,11 @@ void md_plain(struct md_doc *d, const char *text, size_t len, int width, enum th
     unsigned attrs);
 /*
  * Append text as it is, spaces kept and tabs to stops of four, in one style; a
- * line wider than width goes on hang columns in.
+ * line wider than width breaks at spaces and goes on hang columns in, after mark
+ * (NULL: blanks).
  */
 void md_hang(struct md_doc *d, const char *text, size_t len, int width, enum theme_slot slot,
-    unsigned attrs, int hang);
+    unsigned attrs, int hang, const char *mark);
 /* Drop d's lines from nlines on and its code blocks from ncodes on. */
 void md_doc_truncate(struct md_doc *d, size_t nlines, size_t ncodes);
 

@@ -425,48 +425,121 @@ md_plain(struct md_doc *d, const char *text, size_t len, int width, enum theme_s
 	md_lb_done(&indent);
 }
 
+/* Whether the row l, which started prefix columns wide, holds more than that. */
+static bool
+hang_content(const struct lb *l, int prefix)
+{
+	return l->width > prefix;
+}
+
+/*
+ * Lay out one line of a command (tabs already spaces) in rows of width columns,
+ * those after the first starting with rest: broken at spaces, a word wider than a
+ * row alone cut by characters. The space a row breaks at ends it; more spaces
+ * than that go on the next row, so that none is lost.
+ */
+static void
+hang_line(struct md_doc *d, const char *s, size_t n, int width, const struct lb *rest,
+    uint8_t slot, uint8_t attrs)
+{
+	struct lb l = { 0 };
+	size_t i = 0, j, c;
+	int w, prefix = 0;
+
+	md_count_laid(n);
+	buf_init(&l.text, 0);
+	while (i < n) {
+		if (s[i] == ' ') {
+			if (l.width + 1 > width && strspn(s + i, " ") >= n - i)
+				break;   /* blanks that end the line: trimmed, they start no row */
+			if (l.width + 1 > width) {
+				md_lb_emit(d, &l);
+				md_lb_copy(&l, rest);
+				prefix = rest->width;
+			} else {
+				md_lb_add(&l, " ", 1, slot, attrs, 1);
+			}
+			i++;
+			continue;
+		}
+		for (j = i, w = 0; j < n && s[j] != ' '; j += c)
+			w += md_char_width(s + j, n - j, &c);
+		if (l.width + w <= width) {
+			md_lb_add(&l, s + i, j - i, slot, attrs, w);
+			i = j;
+			continue;
+		}
+		if (hang_content(&l, prefix) && w <= width - rest->width) {
+			md_lb_emit(d, &l);
+			md_lb_copy(&l, rest);
+			prefix = rest->width;
+			continue;
+		}
+		/* a word wider than a row: cut, combining marks kept with their base */
+		while (i < j) {
+			w = md_char_width(s + i, j - i, &c);
+			if (w > 0 && l.width + w > width && hang_content(&l, prefix)) {
+				md_lb_emit(d, &l);
+				md_lb_copy(&l, rest);
+				prefix = rest->width;
+			}
+			md_lb_add(&l, s + i, c, slot, attrs, w);
+			i += c;
+		}
+	}
+	if (prefix == 0 || hang_content(&l, prefix))
+		md_lb_emit(d, &l);
+	md_lb_done(&l);
+}
+
 /*
  * Append text as it is, each line with its spaces (tabs to stops of four from
  * the line's start), in one style: what a command or a script must show
- * exactly. A line wider than width goes on below, hang columns in, so that
- * what starts a line stands out from what continues one.
+ * exactly. A line wider than width breaks at spaces (a word wider than a row
+ * by characters) and goes on below, hang columns in, mark (when given and
+ * the hang has room) in the last columns of those, so that what continues a
+ * line stands out from what starts one.
  */
 void
 md_hang(struct md_doc *d, const char *text, size_t len, int width, enum theme_slot slot,
-    unsigned attrs, int hang)
+    unsigned attrs, int hang, const char *mark)
 {
-	struct block bk;
-	struct lb first = { 0 }, rest = { 0 };
+	struct buf line;
+	struct lb rest = { 0 };
 	const char *p = text, *end = text + len, *nl;
-	int col;
+	int col, mw = mark != NULL ? md_width(mark, strlen(mark)) : 0;
 
 	if (width < 1)
 		width = 1;
 	if (hang > width / 2)
 		hang = width / 2;
-	buf_init(&first.text, 0);
+	buf_init(&line, 0);
 	buf_init(&rest.text, 0);
+	if (mw > 0 && hang >= mw + 1) {
+		while (rest.width < hang - mw - 1)
+			md_lb_add(&rest, " ", 1, (uint8_t)slot, (uint8_t)attrs, 1);
+		md_lb_add(&rest, mark, strlen(mark), (uint8_t)slot, (uint8_t)attrs, mw);
+	}
 	while (rest.width < hang)
 		md_lb_add(&rest, " ", 1, (uint8_t)slot, (uint8_t)attrs, 1);
-	md_blk_init(&bk);
 	do {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
-		md_blk_reset(&bk);
+		buf_reset(&line);
 		for (col = 0; p < nl; p++) {
 			if (*p == '\t') {
-				md_blk_add(&bk, "    ", (size_t)(4 - col % 4), (uint8_t)slot, (uint8_t)attrs);
+				buf_add(&line, "    ", (size_t)(4 - col % 4));
 				col += 4 - col % 4;
 			} else {
-				md_blk_add(&bk, p, 1, (uint8_t)slot, (uint8_t)attrs);
+				buf_addc(&line, *p);
 				col += ((unsigned char)*p & 0xc0) != 0x80;
 			}
 		}
-		md_wrap(d, &bk, &first, &rest, NULL, width, true);
+		hang_line(d, line.data ? line.data : "", line.len, width, &rest, (uint8_t)slot,
+		    (uint8_t)attrs);
 		p = nl + 1;
 	} while (nl < end);
-	md_blk_done(&bk);
-	md_lb_done(&first);
+	buf_done(&line);
 	md_lb_done(&rest);
 }

@@ -239,25 +239,15 @@ tui_resize(struct tui *t, int w, int h)
 	if (h < 1)
 		h = 1;
 	resizeterm(h, w);
+	/* a question's lines wrapped anew: shown from its first again, none of them read yet */
+	if (w != t->w && t->view.ask != NULL)
+		t->view.ask_place = true;
 	t->w = w;
 	t->h = h;
 	tui_view_scroll(&t->view, tui_trans_width(t), tui_trans_rows(t), 0);
-	if (t->mode == MODE_HELP && strcmp(t->pick.title, "help") == 0) {
-		int top = t->pick.top;
-
-		tui_pick_open(t, MODE_HELP);   /* wrapped again to the new width */
-		t->pick.top = top;
-	} else if (t->mode == MODE_PICK_MODEL) {
-		char query[sizeof(t->pick.query)];
-		int sel = t->pick.sel, top = t->pick.top;
-
-		/* laid out again for the new width: the columns that fit it whole */
-		str_copy(query, sizeof(query), t->pick.query);
-		tui_pick_open(t, MODE_PICK_MODEL);
-		str_copy(t->pick.query, sizeof(t->pick.query), query);
-		tui_pick_filter(&t->pick);
-		t->pick.sel = sel < (int)t->pick.n ? sel : 0;
-		t->pick.top = top;
+	if ((t->mode == MODE_HELP && strcmp(t->pick.title, "help") == 0) ||
+	    t->mode == MODE_PICK_MODEL || t->mode == MODE_PICK_CONV) {
+		tui_pick_relayout(t);   /* wrapped, or its columns chosen, for the new width */
 	} else if (t->mode == MODE_HELP && strcmp(t->pick.title, "usage") == 0 &&
 	    w >= TUI_MIN_W && h >= TUI_MIN_H) {
 		int top = t->pick.top;

@@ -157,6 +157,7 @@ agent_reap(struct tui *t)
 	tui_agent_edit_end(t);
 	if (t->mode == MODE_APPROVE)
 		t->mode = MODE_INPUT;
+	tui_view_ask(&t->view, NULL);
 }
 
 static void

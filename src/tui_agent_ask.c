@@ -187,7 +187,7 @@ tui_agent_on_ask(struct tui *t, const cJSON *e, bool more)
 	t->ag.ask_entry = tui_view_add(&t->view, TUI_STEP, "", 0);
 	render_ask(t);
 	tui_agent_show_price(t, t->ag.ask_entry);
-	t->view.scroll = 0;
+	tui_view_ask(&t->view, t->ag.ask_entry);   /* from its first line, read before y */
 	approve_status(t, false);
 }
 
@@ -262,6 +262,7 @@ tui_agent_answer(struct tui *t, const char *a)
 	}
 	free(line);
 	tui_agent_edit_end(t);
+	tui_view_ask(&t->view, NULL);
 	tui_agent_hide_price(t, g->ask_entry);
 	t->mode = MODE_INPUT;
 	t->status[0] = '\0';
@@ -407,6 +408,7 @@ approve_key(struct tui *t, int key)
 	if ((key == 'd' || key == 'D') && !g->asking_more && g->ask_entry != NULL) {
 		g->ask_full = !g->ask_full;
 		render_ask(t);
+		tui_view_ask(&t->view, g->ask_entry);
 		return;
 	}
 	if (g->asking_more) {
@@ -430,6 +432,8 @@ approve_key(struct tui *t, int key)
 			approve_status(t, true);
 		return;
 	}
+	if ((key == 'y' || key == 'Y' || key == 'a' || key == 'A') && tui_ask_unread(t, g->ask_tool))
+		return;   /* a command or a diff longer than the screen: read it all first */
 	if (key == 'y' || key == 'Y')
 		said = "yes";
 	else if (key == 'n' || key == 'N')

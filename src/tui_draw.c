@@ -1,4 +1,5 @@
 /* tui_draw: layout and drawing of every part of the screen, one doupdate per frame. */
+#include <assert.h>
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,6 +235,7 @@ ascii_for(const char *s, size_t n)
 		{ "\xe2\x80\x98", "'" }, { "\xe2\x80\x99", "'" }, { "\xe2\x80\x9c", "\"" },
 		{ "\xe2\x80\x9d", "\"" }, { "\xe2\x94\x80", "-" }, { "\xe2\x94\x82", "|" },
 		{ "\xe2\x94\x8a", ":" }, { "\xe2\x94\x8c", "+" }, { "\xe2\x94\x94", "+" },
+		{ "\xe2\x86\xaa", "+" },
 	};
 	size_t i;
 
@@ -420,9 +422,8 @@ draw_line(struct tui *t, int y, const struct md_line *l)
 	}
 }
 
-/* Narrower, or with fewer transcript rows, an empty transcript stays empty. */
+/* Narrower, an empty transcript stays empty. */
 #define WELCOME_MIN_W 40
-#define WELCOME_MIN_ROWS 8
 
 /* Draw the first of n forms of a line (longest first) that fits whole at row y; 0: none does. */
 static int
@@ -469,40 +470,101 @@ welcome_where(struct tui *t, int y)
 	tui_seg(t, y, &x, maxx, where, THEME_DIM, 0);
 }
 
-/* An empty transcript: what a message does, in agent mode where, and the first keys to know. */
+/* A row of the welcome: a line's forms (longest first), the workspace, or a blank. */
+struct welcome_row {
+	const char *const *forms;   /* NULL: the workspace's line (where), or a blank */
+	int n;
+	bool where;
+	int drop;                   /* with too few rows, the lowest go first */
+};
+
+/* Draw the welcome's rows from top, those dropped first left out until they fit in rows. */
+static void
+welcome_rows(struct tui *t, int top, int rows, struct welcome_row *r, int n)
+{
+	bool keep[8];
+	int shown = n, drop, i, y = top;
+
+	assert(n <= (int)ARRAY_SIZE(keep));
+	for (i = 0; i < n; i++)
+		keep[i] = true;
+	for (drop = 0; shown > rows; drop++)
+		for (i = 0; i < n; i++)
+			if (keep[i] && r[i].drop == drop) {
+				keep[i] = false;
+				shown--;
+			}
+	for (i = 0; i < n; i++) {
+		if (!keep[i])
+			continue;
+		if (r[i].where)
+			welcome_where(t, y++);
+		else if (r[i].forms == NULL)
+			y++;
+		else
+			y += welcome_line(t, y, r[i].forms, r[i].n);
+	}
+}
+
+/*
+ * An empty transcript: what a message does, in agent mode where, and the first keys to
+ * know. With few rows the blanks go first, then the workspace; on one row, what to type
+ * and the help's key share it.
+ */
 static void
 draw_welcome(struct tui *t, int top, int rows)
 {
 	char help[16], tier[16], model[16], agent[16], quit[16], k0[128], k1[128], k2[128];
-	const char *keys[] = { k0, k1, k2 };
-	int y = top + 1;
+	char o0[160], o1[128], o2[128], o3[32];
+	const char *keys[] = { k0, k1, k2 }, *one[] = { o0, o1, o2, o3 };
+	struct welcome_row r[5];
+	int n = 0;
+	static const char *const task[] = { "A message is a task: the model reads files here, and "
+		"edits or runs commands after your y.", "A message is a task: edits and commands wait "
+		"for your y.", "A message is a task." };
+	static const char *const type[] = { "Type a message and press Enter. The line below shows "
+		"where it will go and why.", "Type a message and press Enter." };
 
-	if (t->w < WELCOME_MIN_W || rows < WELCOME_MIN_ROWS)
+	if (t->w < WELCOME_MIN_W || rows < 1)
 		return;
 	tui_key_or_cmd(t, ACT_HELP, help, sizeof(help));
 	tui_key_or_cmd(t, ACT_QUIT, quit, sizeof(quit));
 	snprintf(k2, sizeof(k2), "%s help \xc2\xb7 %s quits", help, quit);
+	snprintf(o3, sizeof(o3), "%s help", help);
 	if (t->agent) {
 		tui_key_or_cmd(t, ACT_AGENT, agent, sizeof(agent));
-		welcome_where(t, y++);
-		y += welcome_line(t, y, (const char *const[]){ "A message is a task: the model reads "
-		    "files here, and edits or runs commands after your y.", "A message is a task: "
-		    "edits and commands wait for your y.", "A message is a task." }, 3);
 		snprintf(k0, sizeof(k0), "%s every key and command \xc2\xb7 %s turns agent mode off "
 		    "\xc2\xb7 %s quits", help, agent, quit);
 		snprintf(k1, sizeof(k1), "%s help \xc2\xb7 %s agent mode off \xc2\xb7 %s quits", help,
 		    agent, quit);
+		snprintf(o0, sizeof(o0), "A message is a task: edits and commands wait for your y "
+		    "\xc2\xb7 %s help", help);
+		snprintf(o1, sizeof(o1), "A message is a task \xc2\xb7 %s help \xc2\xb7 %s agent mode "
+		    "off", help, agent);
+		snprintf(o2, sizeof(o2), "A message is a task \xc2\xb7 %s help", help);
 	} else {
 		tui_key_or_cmd(t, ACT_TIER, tier, sizeof(tier));
 		tui_key_or_cmd(t, ACT_MODEL, model, sizeof(model));
-		y += welcome_line(t, y, (const char *const[]){ "Type a message and press Enter. The "
-		    "line below shows where it will go and why.", "Type a message and press Enter." },
-		    2);
 		snprintf(k0, sizeof(k0), "%s every key and command \xc2\xb7 %s tier \xc2\xb7 %s model "
 		    "\xc2\xb7 %s quits", help, tier, model, quit);
 		snprintf(k1, sizeof(k1), "%s every key and command \xc2\xb7 %s quits", help, quit);
+		snprintf(o0, sizeof(o0), "Type a message and press Enter \xc2\xb7 %s every key and "
+		    "command", help);
+		snprintf(o1, sizeof(o1), "Type a message and press Enter \xc2\xb7 %s help", help);
+		snprintf(o2, sizeof(o2), "Type a message \xc2\xb7 %s help", help);
 	}
-	welcome_line(t, y + 1, keys, 3);
+	if (rows == 1) {
+		welcome_line(t, top, one, 4);
+		return;
+	}
+	r[n++] = (struct welcome_row){ .drop = 0 };
+	if (t->agent)
+		r[n++] = (struct welcome_row){ .where = true, .drop = 2 };
+	r[n++] = (struct welcome_row){ .forms = t->agent ? task : type, .n = t->agent ? 3 : 2,
+	    .drop = 3 };
+	r[n++] = (struct welcome_row){ .drop = 1 };
+	r[n++] = (struct welcome_row){ .forms = keys, .n = 3, .drop = 4 };
+	welcome_rows(t, top, rows, r, n);
 }
 
 static void
@@ -511,7 +573,9 @@ draw_transcript(struct tui *t, int top, int rows)
 	struct tui_vline *vl = xcalloc((size_t)rows, sizeof(*vl));
 	size_t n, i;
 
+	tui_view_ask_place(&t->view, tui_trans_width(t), rows);
 	n = tui_view_visible(&t->view, tui_trans_width(t), rows, vl);
+	tui_view_ask_read(&t->view, vl, n);
 	for (i = 0; i < n; i++)
 		draw_line(t, top + (int)i, vl[i].line);
 	free(vl);
@@ -824,7 +888,9 @@ draw_divider(struct tui *t, int y)
 	char hint[160], key[16], tok[16];
 
 	if (t->view.scroll > 0) {
-		tui_key_name(tui_action_key(t, ACT_END), key, sizeof(key));
+		/* a question to read on: a page at a time, not a jump past what is unread */
+		tui_key_name(tui_action_key(t, t->view.ask != NULL ? ACT_PAGE_DOWN : ACT_END), key,
+		    sizeof(key));
 		snprintf(hint, sizeof(hint), "%d more %s below \xc2\xb7 %s", t->view.scroll,
 		    t->view.scroll == 1 ? "line" : "lines", key);
 		hrule(t, y, BOX_LT, BOX_RT, hint, THEME_STATUS, 0);

@@ -619,6 +619,7 @@ void
 tui_ask_begin(struct tui *t)
 {
 	t->ask_shown = false;
+	t->ask_refused = false;
 }
 
 /*
@@ -681,6 +682,12 @@ tui_key(struct tui *t, int key)
 	if ((t->mode == MODE_CONFIRM || t->mode == MODE_APPROVE) &&
 	    (a = lookup(t, key)) >= ACT_PAGE_UP && a <= ACT_END) {
 		tui_act(t, a);
+		if (t->ask_refused) {
+			/* reading on: the question's keys again, in place of what y was told */
+			str_copy(t->status, sizeof(t->status), t->ask_status);
+			t->status_error = t->ask_status_error;
+			t->ask_refused = false;
+		}
 		return;
 	}
 	/* the tier changes for a task's next step while its question waits */

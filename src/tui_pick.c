@@ -593,9 +593,42 @@ tui_pick_search(struct tui *t, const char *text)
 	}
 	t->pick.sel = 0;
 	t->pick.filter = true;
+	t->pick.search = xstrdup(text);
 	tui_pick_filter(&t->pick);
 	t->mode = MODE_PICK_CONV;
 	t->dirty = true;
+}
+
+/*
+ * Each list's rows are laid out for the size it opened at (columns dropped, titles cut):
+ * made again for a new one, the filter typed, the row chosen (by its id) and the place in
+ * the list are kept. /search's list searches again for its text.
+ */
+void
+tui_pick_relayout(struct tui *t)
+{
+	struct tui_picker *p = &t->pick;
+	enum tui_mode mode = t->mode;
+	char query[sizeof(p->query)], *search = p->search ? xstrdup(p->search) : NULL;
+	int64_t id = p->sel >= 0 && p->sel < (int)p->n ? p->ids[p->sel] : 0;
+	int sel = p->sel, top = p->top;
+
+	str_copy(query, sizeof(query), p->query);
+	if (search != NULL)
+		tui_pick_search(t, search);
+	else
+		tui_pick_open(t, mode);
+	free(search);
+	if (t->mode != mode)
+		return;   /* nothing left to list */
+	str_copy(p->query, sizeof(p->query), query);
+	tui_pick_filter(p);
+	for (size_t i = 0; sel >= 0 && i < p->n; i++)
+		if (p->ids[i] == id)
+			sel = (int)i;
+	if (sel >= 0)
+		p->sel = sel < (int)p->n ? sel : 0;
+	p->top = top;
 }
 
 /* Whether the view open is /usage's (kept in the help's mode, it scrolls as the help does). */
@@ -617,6 +650,7 @@ tui_pick_close(struct tui *t)
 	free(t->pick.all_ids);
 	free(t->pick.items);
 	free(t->pick.ids);
+	free(t->pick.search);
 	memset(&t->pick, 0, sizeof(t->pick));
 	t->mode = MODE_INPUT;
 	t->dirty = true;
@@ -647,13 +681,44 @@ pick_choose(struct tui *t)
 }
 
 /*
- * The command in the transcript, whole (the scroll keys move through it while the
- * question waits), and the keys on the status line, short enough to fit the smallest
- * screen: a command on the status line would push them off it.
+ * Whether some of the question waiting (a command, a diff) has not been on the
+ * screen since it was asked: then y allows nothing, and the status says, for
+ * what ("run"), how to read the rest.
+ */
+bool
+tui_ask_unread(struct tui *t, const char *what)
+{
+	size_t n = tui_view_ask_unread(&t->view);
+	char k[16], *f[3];
+
+	if (n == 0)
+		return false;
+	if (!t->ask_refused) {
+		str_copy(t->ask_status, sizeof(t->ask_status), t->status);
+		t->ask_status_error = t->status_error;
+		t->ask_refused = true;
+	}
+	tui_key_name(tui_action_key(t, ACT_PAGE_DOWN), k, sizeof(k));
+	f[0] = xstrfmt("%s? %zu %s of it not on the screen yet: %s reads on, then y", what, n,
+	    n == 1 ? "line" : "lines", k);
+	f[1] = xstrfmt("%s? read it all first: %s, then y", what, k);
+	f[2] = xstrfmt("%s? %s first", what, k);
+	tui_status_forms(t, true, (const char *const *)f, ARRAY_SIZE(f));
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
+		free(f[i]);
+	return true;
+}
+
+/*
+ * The command in the transcript, from its first line (the scroll keys move through it
+ * while the question waits, and y waits until all of it was shown), and the keys on the
+ * status line, short enough to fit the smallest screen: a command on the status line
+ * would push them off it.
  */
 void
 tui_confirm(struct tui *t, char *cmd, const char *danger)
 {
+	struct tui_msg *m;
 	struct buf q;
 	int hang;
 
@@ -666,9 +731,10 @@ tui_confirm(struct tui *t, char *cmd, const char *danger)
 	hang = tui_view_hung(&q, "? run ", cmd);
 	if (danger != NULL)
 		buf_addf(&q, "\n  !! deletes or overwrites (%s)", danger);
-	tui_view_add(&t->view, TUI_NOTE, q.data, q.len)->hang = hang;
+	m = tui_view_add(&t->view, TUI_NOTE, q.data, q.len);
+	m->hang = hang;
 	buf_done(&q);
-	t->view.scroll = 0;
+	tui_view_ask(&t->view, m);
 	tui_status(t, danger != NULL, "run it? y runs it, any other key does not");
 }
 
@@ -678,8 +744,11 @@ confirm_key(struct tui *t, int key)
 {
 	char *cmd = t->confirm_cmd;
 
+	if ((key == 'y' || key == 'Y') && tui_ask_unread(t, "run it"))
+		return;
 	t->confirm_cmd = NULL;
 	t->mode = MODE_INPUT;
+	tui_view_ask(&t->view, NULL);
 	if (key == 'y' || key == 'Y')
 		tui_run_attach(t, cmd);
 	else

@@ -61,6 +61,7 @@ struct tui_msg {
 	int width;             /* doc is valid for this width; 0: stale */
 	int last_width;        /* the width doc was last wrapped to */
 	int hang;              /* >0: lines as they are (a command), a long one going on this far in */
+	size_t text_lines;     /* doc's lines of the text, before a step's price and the blank */
 	/* assistant: its text's whole blocks are drawn once, only the rest again as it grows */
 	struct md_cut cut;     /* where the text splits into blocks drawn alone */
 	size_t done;           /* text before this is drawn in doc's first done_lines lines */
@@ -89,6 +90,13 @@ struct tui_view {
 	int scroll;            /* lines hidden below; 0 follows the end */
 	int codes;             /* code blocks numbered so far */
 	bool code_ticks;       /* inline code keeps its backticks (no colour sets it apart) */
+	/* a question's entry (a command to allow): shown from its start, read whole before y */
+	struct tui_msg *ask;   /* NULL: none */
+	bool ask_place;        /* put its first line on the screen when next drawn */
+	unsigned char *seen;   /* which of its lines were on the screen */
+	size_t nseen;          /* its lines (not the blank after it), as last wrapped */
+	int seen_width;        /* ... to this width */
+	int ask_rows;          /* the rows it was last shown in: their first is kept when they change */
 };
 
 /* One visible transcript line. */
@@ -123,6 +131,14 @@ size_t tui_view_wrap(struct tui_view *v, struct tui_msg *m, int width);
 size_t tui_view_visible(struct tui_view *v, int width, int rows, struct tui_vline *out);
 /* Scroll by delta lines (positive: back in time), clamped at both ends. */
 void tui_view_scroll(struct tui_view *v, int width, int rows, int delta);
+/* Watch entry m (NULL: none) as a question: shown from its first line, its lines read counted. */
+void tui_view_ask(struct tui_view *v, struct tui_msg *m);
+/* Scroll to the question's first line if it was just asked (all of it, where it fits). */
+void tui_view_ask_place(struct tui_view *v, int width, int rows);
+/* Count the question's lines among the n shown as read. */
+void tui_view_ask_read(struct tui_view *v, const struct tui_vline *vl, size_t n);
+/* How many of the question's lines have not been on the screen since it was asked. */
+size_t tui_view_ask_unread(const struct tui_view *v);
 /* Keep inline code's backticks or not; every entry is wrapped again when that changes. */
 void tui_view_code_ticks(struct tui_view *v, bool on);
 /* Find code block number n; return its text (borrowed until the next change) or NULL. */
@@ -221,6 +237,7 @@ struct tui_picker {
 	int64_t *ids;
 	size_t n;
 	int sel, top;
+	char *search;          /* /search's text, searched again when the list is laid out anew */
 };
 
 /* A file or command output waiting to go with the next message. */
@@ -279,6 +296,9 @@ struct tui {
 
 	enum tui_mode mode;
 	bool ask_shown;        /* the question's mode is on the screen: keys answer it */
+	bool ask_refused;      /* y came before all of it was shown: the status says so ... */
+	char ask_status[256];  /* ... in place of this, put back when the user scrolls on */
+	bool ask_status_error;
 	struct tui_picker pick;
 	struct tui_usage *usage;   /* the /usage view's figures, as read when it last opened */
 	char *confirm_cmd;     /* /run waiting for y */
@@ -579,6 +599,10 @@ void tui_pick_open(struct tui *t, enum tui_mode mode);
 void tui_pick_close(struct tui *t);
 /* Open the resume picker on the conversations whose messages hold every word of text. */
 void tui_pick_search(struct tui *t, const char *text);
+/* Whether the question waiting was not all on the screen yet: the status then says so (what: "run"). */
+bool tui_ask_unread(struct tui *t, const char *what);
+/* Lay the open list out again for the screen's size, its filter, selection and place kept. */
+void tui_pick_relayout(struct tui *t);
 /* A key while a picker, the help or a confirmation is open. */
 void tui_pick_key(struct tui *t, int key);
 /* Ask whether to run cmd (taken, malloc'd); danger: why it deletes or overwrites, or NULL. */

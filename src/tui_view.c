@@ -6,6 +6,8 @@
 #include "util.h"
 
 #define LABEL_W 5
+/* What starts a row that goes on a command's line cut at the width (U+21AA). */
+#define TUI_HANG_MARK "\xe2\x86\xaa"
 
 /* Start an empty transcript. */
 void
@@ -36,6 +38,7 @@ tui_view_clear(struct tui_view *v)
 	v->n = 0;
 	v->scroll = 0;
 	v->codes = 1;
+	tui_view_ask(v, NULL);
 }
 
 /* Free the transcript. */
@@ -593,11 +596,12 @@ step_wrap(struct tui_msg *m, int width)
 		if (!under)
 			slot = step_slot(p, (size_t)(nl - p), &attrs);
 		if (under || (m->hang > 0 && p[0] == '?'))
-			md_hang(&m->doc, p, (size_t)(nl - p), width, slot, attrs, m->hang);
+			md_hang(&m->doc, p, (size_t)(nl - p), width, slot, attrs, m->hang, TUI_HANG_MARK);
 		else
 			md_plain(&m->doc, p, (size_t)(nl - p), width, slot, attrs);
 		p = nl + 1;
 	}
+	m->text_lines = m->doc.nlines;
 	if (m->info != NULL)
 		md_plain(&m->doc, m->info, strlen(m->info), width, THEME_COST, 0);
 }
@@ -626,7 +630,7 @@ tui_view_wrap(struct tui_view *v, struct tui_msg *m, int width)
 		break;
 	case TUI_NOTE:
 		if (m->hang > 0)
-			md_hang(&m->doc, text, m->text.len, width, THEME_DIM, 0, m->hang);
+			md_hang(&m->doc, text, m->text.len, width, THEME_DIM, 0, m->hang, TUI_HANG_MARK);
 		else
 			md_plain(&m->doc, text, m->text.len, width, THEME_DIM, 0);
 		break;
@@ -637,6 +641,8 @@ tui_view_wrap(struct tui_view *v, struct tui_msg *m, int width)
 		step_wrap(m, width);
 		break;
 	}
+	if (m->role != TUI_STEP)
+		m->text_lines = m->doc.nlines;
 	/* A blank line after each entry keeps turns apart. */
 	md_plain(&m->doc, "", 0, width, THEME_TEXT, 0);
 	md_doc_done(&body);
@@ -745,4 +751,93 @@ tui_view_code(struct tui_view *v, int n)
 				return &m->doc.codes[j];
 	}
 	return NULL;
+}
+
+/* Watch entry m as the question being asked (NULL: no question any more). */
+void
+tui_view_ask(struct tui_view *v, struct tui_msg *m)
+{
+	if (m == NULL && v->ask != NULL)
+		v->scroll = 0;   /* answered: what follows it is followed again */
+	v->ask = m;
+	v->ask_place = m != NULL;
+	free(v->seen);
+	v->seen = NULL;
+	v->nseen = 0;
+	v->seen_width = 0;
+	v->ask_rows = 0;
+}
+
+/*
+ * When the question was just asked (or laid out anew), scroll so that its first
+ * line shows: all of it at the bottom when it fits, else its first line at the
+ * top and the rest below, to be scrolled to.
+ */
+void
+tui_view_ask_place(struct tui_view *v, int width, int rows)
+{
+	long total = 0;
+	size_t i;
+
+	if (v->ask == NULL)
+		return;
+	/*
+	 * Fewer rows (a longer status) or more: the scroll counts from the bottom, so it
+	 * moves by as many for the top line, where the reading is, to stay.
+	 */
+	if (v->ask_rows > 0 && rows != v->ask_rows && !v->ask_place) {
+		v->scroll += v->ask_rows - rows;
+		if (v->scroll < 0)
+			v->scroll = 0;
+	}
+	v->ask_rows = rows;
+	if (!v->ask_place)
+		return;
+	v->ask_place = false;
+	for (i = v->n; i > 0; i--) {
+		total += (long)tui_view_wrap(v, v->msgs[i - 1], width);
+		if (v->msgs[i - 1] == v->ask)
+			break;
+	}
+	if (i > 0)
+		v->scroll = total > rows ? (int)(total - rows) : 0;
+}
+
+/*
+ * Mark the question's lines among the n shown (vl) as read. Wrapped anew (another
+ * width, the whole diff), its lines are new ones: none read yet.
+ */
+void
+tui_view_ask_read(struct tui_view *v, const struct tui_vline *vl, size_t n)
+{
+	struct tui_msg *m = v->ask;
+	size_t lines, i;
+
+	if (m == NULL)
+		return;
+	lines = m->text_lines < m->doc.nlines ? m->text_lines : m->doc.nlines;
+	if (m->width != v->seen_width || lines != v->nseen) {
+		free(v->seen);
+		v->seen = xcalloc(lines ? lines : 1, 1);
+		v->nseen = lines;
+		v->seen_width = m->width;
+	}
+	for (i = 0; i < n; i++)
+		if (vl[i].line >= m->doc.lines && vl[i].line < m->doc.lines + lines)
+			v->seen[vl[i].line - m->doc.lines] = 1;
+}
+
+/* Lines of the question not on the screen since it was asked (or last wrapped anew). */
+size_t
+tui_view_ask_unread(const struct tui_view *v)
+{
+	size_t i, n = 0;
+
+	if (v->ask == NULL)
+		return 0;
+	if (v->seen == NULL || v->seen_width != v->ask->width)
+		return v->ask->text_lines > 0 ? v->ask->text_lines : 1;
+	for (i = 0; i < v->nseen; i++)
+		n += v->seen[i] == 0;
+	return n;
 }

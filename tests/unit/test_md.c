@@ -354,7 +354,7 @@ test_plain(void)
 	md_doc_done(&d);
 }
 
-/* md_hang: spaces and tabs kept as they are; a long line goes on hang columns in. */
+/* md_hang: spaces and tabs kept as they are; a long line breaks at spaces, going on hang columns in. */
 static void
 test_hang(void)
 {
@@ -362,12 +362,39 @@ test_hang(void)
 	const char *s = "? run for f in a b; do\n\techo \"x  $f\" and more\n\ndone";
 
 	md_doc_init(&d);
-	md_hang(&d, s, strlen(s), 16, THEME_DIM, 0, 6);
-	CHECK_STR_FREE(text_of(&d), "? run for f in a\n       b; do\n    echo \"x  $f\"\n       and more\n\ndone\n");
+	md_hang(&d, s, strlen(s), 16, THEME_DIM, 0, 6, NULL);
+	CHECK_STR_FREE(text_of(&d), "? run for f in a\n      b; do\n    echo \"x  $f\"\n      and more\n\ndone\n");
 	md_doc_clear(&d);
 	/* a hang over half the width is half the width: a line still goes on */
-	md_hang(&d, "abcdefghijkl", 12, 8, THEME_DIM, 0, 7);
+	md_hang(&d, "abcdefghijkl", 12, 8, THEME_DIM, 0, 7, NULL);
 	CHECK_STR_FREE(text_of(&d), "abcdefgh\n    ijkl\n");
+	md_doc_done(&d);
+}
+
+/* md_hang: words and arguments whole, a row that goes on a line marked; a word wider than a row cut. */
+static void
+test_hang_words(void)
+{
+	struct md_doc d;
+	const char *s = "? run git commit -m message --author someone";
+	const char *u = "? run rm -rf /home/user/important-directory && echo done";
+	size_t i;
+
+	md_doc_init(&d);
+	md_hang(&d, s, strlen(s), 20, THEME_DIM, 0, 6, "\xe2\x86\xaa");
+	CHECK_STR_FREE(text_of(&d), "? run git commit -m\n    \xe2\x86\xaa message\n"
+	    "    \xe2\x86\xaa --author\n    \xe2\x86\xaa someone\n");
+	md_doc_clear(&d);
+	/* a path longer than a row: cut, from where the row has room, then whole words again */
+	md_hang(&d, u, strlen(u), 20, THEME_DIM, 0, 6, "\xe2\x86\xaa");
+	CHECK_STR_FREE(text_of(&d), "? run rm -rf /home/u\n    \xe2\x86\xaa ser/important-\n"
+	    "    \xe2\x86\xaa directory &&\n    \xe2\x86\xaa echo done\n");
+	for (i = 0; i < d.nlines; i++)
+		CHECK(md_width(d.lines[i].text, d.lines[i].len) <= 20);
+	md_doc_clear(&d);
+	/* spaces past the row's end after the one broken at start the next; those ending a line none */
+	md_hang(&d, "echo 'a   b'   ", 15, 8, THEME_DIM, 0, 2, NULL);
+	CHECK_STR_FREE(text_of(&d), "echo 'a\n   b'\n");
 	md_doc_done(&d);
 }
 
@@ -427,6 +454,7 @@ main(void)
 	RUN(test_table_narrow);
 	RUN(test_plain);
 	RUN(test_hang);
+	RUN(test_hang_words);
 	RUN(test_empty);
 	RUN(test_narrow_nesting);
 	UNIT_EXIT();

@@ -247,6 +247,8 @@ tui_ok_in "$T/repo" "d" w 100x40 --agent <<S
 :dump-screen $T/w0
 :key d
 :dump-screen $T/w1
+:key M->
+:dump-screen $T/w3
 :key d
 :dump-screen $T/w2
 :key n
@@ -255,8 +257,10 @@ S
 check_screen "d: offered when the diff is folded" w0 "write? y yes · n no · a always (this task) · d whole diff"
 check_screen "d: folded at first" w0 "more lines"
 check_not_screen "d: the end not shown at first" w0 "+line 60"
-check_screen "d: the whole diff" w1 "+line 60"
-check_not_screen "d: nothing folded" w1 "more lines"
+check_contains "d: the whole diff, from its start" "$(sed -n 2p "$T/w1")" "│ ? write"
+check_screen "d: the rest below, said" w1 "more lines below · PageDown"
+check_screen "d: the whole diff" w3 "+line 60"
+check_not_screen "d: nothing folded" w3 "more lines"
 check_screen "d: folded again" w2 "more lines"
 check "d: n wrote nothing" test ! -e "$T/repo/long.txt"
 

@@ -18,6 +18,7 @@ tui_ok_in "$T/repo" "long" b 100x30 -m test-cheap --agent <<S
 :key Enter
 :wait-text write? y yes
 :key d
+:key M->
 :dump-screen $T/b0
 :key n
 :wait-idle

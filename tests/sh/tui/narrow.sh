@@ -105,51 +105,59 @@ fi
 check_width "LANG=C" c0 40
 
 # at a small size the question before /run and /cmd run a command keeps its keys whole on
-# the status line; the command is whole in the transcript, which scrolls while it waits
+# the status line; the command shows from its first line in the transcript, which scrolls
+# while it waits, and y runs nothing until all of it has been on the screen
 fake_reply '{"text":"rm -rf build/and/a/long/path/to/remove/here\n# removes it"}'
 tui_ok "question" q 30x10 <<S
 :type /run ls -la /tmp/some/long/dir/and/more/of/it/to/see
 :key Enter
 :dump-screen $T/q0
-:key PageUp
-:key PageUp
+:key y
 :dump-screen $T/q1
+:key PageDown
+:key PageDown
+:dump-screen $T/q2
 :key n
 :type /cmd clean up
 :key Enter
 :wait-idle
-:dump-screen $T/q2
-:key PageUp
 :dump-screen $T/q3
-:key PageUp
-:key PageUp
-:key PageUp
+:key PageDown
+:key PageDown
+:key PageDown
 :dump-screen $T/q5
 :key n
 :dump-screen $T/q4
 S
 keys=$(printf '%s' "run it? y runs it, any other key does not" | LC_ALL=C tr -dc 'A-Za-z0-9./:_')
 check_eq "question: /run's keys whole" "$(status_text "$T/q0")" "$keys"
-check_screen "question: /run's command ends in the transcript, under its first line" q0 "│       /to/see "
-check_screen "question: the scroll keys do not answer it" q1 "? run ls -la"
-check_eq "question: /run's keys still there" "$(status_text "$T/q1")" "$keys"
-check_eq "question: /cmd's keys whole" "$(status_text "$T/q2")" "$keys"
-check_screen "question: /cmd's danger under its command" q2 "│        (rm) "
-check_screen "question: /cmd's danger" q3 "!! deletes or overwrites"
-check_screen "question: /cmd's command scrolled to" q5 "? run rm -rf"
+check_contains "question: /run's command from its first line" "$(sed -n 2p "$T/q0")" "│ ? run ls -la /tmp/some/lon │"
+check_contains "question: the rest below, said" "$(sed -n 4p "$T/q0")" "├ 2 more lines below · Pag"
+check_screen "question: y before the rest was shown runs nothing" q1 "│ ? run ls -la /tmp/some/lon │"
+check_eq "question: ... and says how to read it" "$(status_text "$T/q1")" \
+    "$(printf '%s' "run it? 1 line of it not on the screen yet: PageDown reads on, then y" | LC_ALL=C tr -dc 'A-Za-z0-9./:_')"
+check_screen "question: PageDown reads on to its end" q2 "│     ↪ /to/see "
+check_eq "question: /run's keys again once scrolled" "$(status_text "$T/q2")" "$keys"
+check_not_screen "question: y ran nothing" q1 "running"
+check_not_screen "question: nor later" q2 "running"
+check_eq "question: /cmd's keys whole" "$(status_text "$T/q3")" "$keys"
+check_contains "question: /cmd's command from its first line" "$(sed -n 2p "$T/q3")" "│ ? run rm -rf build/and/a/l │"
+check_screen "question: /cmd's danger" q5 "!! deletes or overwrites"
+check_screen "question: /cmd's danger under its command" q5 "│     ↪ (rm) "
 check_screen "question: n does not run it" q4 "not run"
 check_width "question" q0 30
 
-# a page is a row when the transcript has only one: PageUp still moves through it
+# a page is a row when the transcript has only one: PageDown still moves through it
 tui_ok "one row" o 20x10 <<S
 :type /run ls -la /tmp/some/long/dir
 :key Enter
 :dump-screen $T/o0
-:key PageUp
+:key PageDown
 :dump-screen $T/o1
 S
-check_eq "one row: the transcript has one row" "$(sed -n 3p "$T/o0")" "├──────────────────┤"
-check_contains "one row: PageUp scrolls it" "$(sed -n 3p "$T/o1")" "1 more line be…"
+check_eq "one row: the transcript has one row, the command's first" "$(sed -n 2,3p "$T/o0")" "│ ? run ls -la /tm │
+├ 3 more lines b… ─┤"
+check_contains "one row: PageDown scrolls it" "$(sed -n 2p "$T/o1")" "│     ↪ p/some/lon │"
 
 # while a reply streams, the rule above the route line keeps the key that cancels it whole:
 # the words go first on a narrow screen
@@ -211,6 +219,33 @@ S
 	check_width "search at $w" cv${w}b "$w"
 	check_not_contains "search at $w: no lone ellipsis" "$(row "$T/cv${w}b" '│ #')" "……"
 done
+# a list open when the screen changes is laid out again for it, as if opened there: the
+# same rows, the filter typed and the row chosen kept
+tui_ok "pickers resized" cz 80x12 <<S
+:key F6
+:resize 40 12
+:dump-screen $T/cz40a
+:resize 60 12
+:dump-screen $T/cz60a
+:key Esc
+:type /search segfault
+:key Enter
+:resize 40 12
+:dump-screen $T/cz40b
+:resize 60 12
+:dump-screen $T/cz60b
+:type seg
+:resize 80 12
+:dump-screen $T/cz80b
+S
+for d in 40a 60a 40b 60b; do
+	check_eq "resized to ${d%?}: ${d#??} laid out as if opened there" "$(row "$T/cz$d" '│ #')" \
+	    "$(row "$T/cv$d" '│ #')"
+	check_width "resized to ${d%?}: ${d#??}" "cz$d" "${d%?}"
+done
+check_eq "resized to 80: the search's row as if opened there" "$(row "$T/cz80b" '│ #')" \
+    "$(row "$T/cv80b" '│ #')"
+check_screen "resized to 80: the search's title kept" cz80b "conversations holding: segfault · filter: seg"
 check_contains "resume at 60: the count whole" "$(row "$T/cv60a" '│ #')" "  why does my program…  2 msgs "
 check_contains "resume at 40: the title beside a short date" "$(row "$T/cv40a" '│ #')" "     11-16 12:00  why does my pro… │"
 check_contains "search at 60: the title alone, longer" "$(row "$T/cv60b" '│ #')" "2026-11-16 12:00  why does my program segfault w… │"

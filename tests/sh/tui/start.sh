@@ -122,6 +122,12 @@ tui_ok_in "$long" "welcome: agent narrow" n 44x20 --agent <<S
 :dump-screen $T/n2
 :resize 60 16
 :dump-screen $T/n3
+:resize 60 10
+:dump-screen $T/n4
+:type /agent resume 999
+:key Enter
+:type a task long enough to take a second row of the input line here
+:dump-screen $T/n5
 S
 check_screen "welcome: narrow: the path's end kept" n0 "│ Agent mode in …ther-one-below-it/project │"
 check_screen "welcome: narrow: the short line" n0 "│ A message is a task.  "
@@ -129,13 +135,38 @@ check_screen "welcome: narrow: the short keys" n0 "│ F1 help · F7 agent mode 
 check_not_screen "welcome: narrow: no line cut" n0 "every key"
 check_not_screen "welcome: under 40 columns: none" n1 "Agent mode in"
 # (60 columns wrap the agent mode's status onto a row above the bottom border: 7 rows at 15 high)
-check_not_screen "welcome: under 8 rows: none" n2 "Agent mode in"
+# with fewer rows the blanks go first, then the workspace, then what a task is: on one row
+# (two input rows and an error's row at 60x10) what a message is and the help's key share it
+check_screen "welcome: 7 rows: the workspace" n2 "│ Agent mode in …"
+check_screen "welcome: 7 rows: the keys" n2 "│ F1 help · F7 agent mode off · F10 quits"
 check_screen "welcome: 8 rows: there" n3 "Agent mode in"
+check_eq "welcome: 2 rows: what a task is, then the keys" "$(sed -n 2,3p "$T/n4")" \
+    "│ A message is a task: edits and commands wait for your y. │
+│ F1 help · F7 agent mode off · F10 quits                  │"
+check_eq "welcome: 1 row: what a task is and the help's key" "$(sed -n 2p "$T/n5")" \
+    "│ A message is a task · F1 help · F7 agent mode off        │"
+check_screen "welcome: 1 row: the input under it" n5 "│ > a task long enough to take a second row of the input l │"
+check_screen "welcome: 1 row: the input's second row" n5 "│   ine here   "
+check_eq "welcome: 1 row: the screen 10 rows, 60 wide" "$(wc -l <"$T/n5") $(wc -L <"$T/n5")" "10 60"
 tui_ok "welcome: chat narrow" m 40x20 <<S
 :dump-screen $T/m0
 S
 check_screen "welcome: narrow chat: the short line" m0 "│ Type a message and press Enter.      │"
 check_screen "welcome: narrow chat: the short keys" m0 "│ F1 every key and command · F10 quits │"
+tui_ok "welcome: chat low" o 60x10 <<S
+:dump-screen $T/o0
+:type a question long enough to take a second row of the input line
+:dump-screen $T/o1
+S
+check_eq "welcome: 3 rows: the line, a blank, the keys" "$(sed -n 2,4p "$T/o0")" \
+    "│ Type a message and press Enter.                          │
+│                                                          │
+│ F1 every key and command · F10 quits                     │"
+check_eq "welcome: 2 rows: the line, then the keys" "$(sed -n 2,3p "$T/o1")" \
+    "│ Type a message and press Enter.                          │
+│ F1 every key and command · F10 quits                     │"
+check_screen "welcome: 2 rows: the input under it" o1 "│ > a question long enough to take a second row of the"
+check_contains "welcome: 2 rows: the bottom border last" "$(sed -n 10p "$T/o1")" "└ "
 
 # "//" starts a message that starts with a slash: the route line shows where it goes, as for
 # any message, and the message sent has one slash
