@@ -50,6 +50,16 @@ check_contains "full disk at the reservation: says what to do" "$ERR" \
 check_contains "full disk at the reservation: says nothing was sent" "$ERR" "; nothing was sent"
 check_eq "full disk at the reservation: nothing sent" "$(fake_count)" "$n"
 
+# llm do: the task's row cannot be written; the cause is said, not dropped
+t_sum_repo "$T/repo"
+cd "$T/repo" || exit 1
+LLM_BIN="$T/full" run_llm 1 "do" "fix the test"
+check_rc "full disk at a task's start: exit 2" 2
+check_contains "full disk at a task's start: why, and what to do" "$ERR" \
+    "llm: do: ledger: $LLM_DATA_DIR/llm.db: cannot record the task: database or disk is full; no space is left on its disk: free some (df -h shows where)"
+check_eq "full disk at a task's start: nothing sent" "$(fake_count)" "$n"
+cd "$T" || exit 1
+
 # full when llm.db opens
 LLM_BIN="$T/full" run_llm 0 -q "hi"
 check_rc "full disk at the open: exit 2" 2
