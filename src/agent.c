@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "chat.h"
 #include "ledger.h"
+#include "store.h"
 #include "util.h"
 
 #define AGENT_TITLE_MAX  80
@@ -513,7 +514,10 @@ task_new(struct agent *a)
 	n = utf8_cut(o->task, strcspn(o->task, "\n"), AGENT_TITLE_MAX);
 	snprintf(title, sizeof title, "%.*s", (int)n, o->task);
 	if (a->ledger != NULL && (a->r->task_id = ledger_task_new(a->ledger, title, o->max_cost)) == 0)
-		return stop(a, CHAT_USAGE, "ledger: cannot record the task");
+		/* why, and what to do where the user can (a full disk, a read-only llm.db) */
+		return stop(a, CHAT_USAGE, "ledger: %s: cannot record the task: %s%s",
+		    store_path(ledger_store(a->ledger)), store_errmsg(ledger_store(a->ledger)),
+		    store_advice(store_db(ledger_store(a->ledger))));
 	if (ws_task_begin(a->ws, a->r->task_id, &cause) != 0) {
 		stop(a, CHAT_USAGE, "undo journal: %s", cause);
 		free(cause);

@@ -53,12 +53,14 @@ agent_resume_id(const char *word, size_t n, int64_t *id, char **cause)
 	return -1;
 }
 
-/* Why there is nothing to resume under id (malloc'd). */
+/*
+ * Why there is nothing to resume under id (malloc'd), and where the ids are:
+ * llm usage --by task lists them (llm logs shows conversations, not tasks).
+ */
 static char *
 no_task(int64_t id)
 {
-	return xstrfmt("there is no task %lld: llm logs lists the tasks' requests with their ids",
-	    (long long)id);
+	return xstrfmt("there is no task %lld (see llm usage --by task)", (long long)id);
 }
 
 /*

@@ -207,7 +207,7 @@ chat_reserve(struct chat *c, const struct model *m, enum tier t, const struct ch
 	    &cause);
 	if (rc < 0) {
 		/* a local database failure, not the provider's: the setup must be fixed */
-		chat_fail(c, CHAT_USAGE, "ledger: %s", cause ? cause : "database error");
+		chat_fail(c, CHAT_USAGE, "ledger: %s; nothing was sent", cause ? cause : "database error");
 		free(cause);
 		return CHAT_USAGE;
 	}

@@ -49,6 +49,7 @@ cli_roles(struct app *cli, int argc, char **argv)
 	struct role *list;
 	struct buf b;
 	char *warn = NULL;
+	const char *p;
 	bool paths = false;
 	size_t i, n;
 	int k;
@@ -69,8 +70,13 @@ cli_roles(struct app *cli, int argc, char **argv)
 		}
 	}
 	n = role_list(cli->cfg.dir, &list, &warn);
-	if (warn != NULL)
-		fprintf(stderr, "llm: roles: %s\n", warn);
+	/* one warning a line, each with its prefix */
+	for (p = warn; p != NULL && *p != '\0'; p += *p == '\n') {
+		size_t len = strcspn(p, "\n");
+
+		fprintf(stderr, "llm: roles: %.*s\n", (int)len, p);
+		p += len;
+	}
 	buf_init(&b, 0);
 	for (i = 0; i < n; i++) {
 		defaults_str(&list[i], &b);

@@ -396,10 +396,45 @@ cmp_task(const void *a, const void *b)
 	return x != y ? (x < y ? -1 : 1) : strcmp(p->key, q->key);
 }
 
+/*
+ * The visible form of a row's key (malloc'd) and, in *cols, its columns: a
+ * model, user or team name may hold letters outside ASCII, which take more
+ * bytes than columns, so printf's byte padding would shift the figures.
+ */
+static char *
+key_visible(const char *key, int *cols)
+{
+	char *vis = visible_str(key, strlen(key));
+
+	*cols = cli_spend_cols(vis, strlen(vis));
+	return vis;
+}
+
+/* Print a row's key, padded to width columns. */
+static void
+put_key(const char *key, int width)
+{
+	int cols;
+	char *vis = key_visible(key, &cols);
+
+	printf("%s%*s", vis, cols < width ? width - cols : 0, "");
+	free(vis);
+}
+
+/* The columns of a row's key as put_key prints it. */
+static int
+key_cols(const char *key)
+{
+	int cols;
+
+	free(key_visible(key, &cols));
+	return cols;
+}
+
 static void
 print_sum(const struct usage_sum *s, const char *key, int width)
 {
-	char in[24], ca[24], out[24], cost[48], *vis = visible_str(key, strlen(key));
+	char in[24], ca[24], out[24], cost[48];
 
 	fmt_tokens(s->input, in, sizeof in);
 	fmt_tokens(s->cached + s->cache_write, ca, sizeof ca);
@@ -408,11 +443,11 @@ print_sum(const struct usage_sum *s, const char *key, int width)
 		str_copy(cost, sizeof cost, "?");
 	else
 		pricing_format(s->cost, s->estimated, cost, sizeof cost);
-	printf("%-*s %8lld %8s %8s %8s %14s", width, vis, (long long)s->requests, in, ca, out, cost);
+	put_key(key, width);
+	printf(" %8lld %8s %8s %8s %14s", (long long)s->requests, in, ca, out, cost);
 	if (s->unknown > 0 && s->unknown < s->requests)
 		printf(" +%lld unknown", (long long)s->unknown);
 	printf("\n");
-	free(vis);
 }
 
 /* Signed money: "-$0.0011" for a cache that cost more than it saved. */
@@ -428,15 +463,15 @@ signed_money(int64_t pico, bool est, char *out, size_t n)
 static void
 cache_line(const struct usage_sum *s, const char *key, int width)
 {
-	char rd[24], wr[24], un[24], saved[48], waste[48], *vis = visible_str(key, strlen(key));
+	char rd[24], wr[24], un[24], saved[48], waste[48];
 
 	fmt_tokens(s->cached, rd, sizeof rd);
 	fmt_tokens(s->cache_write, wr, sizeof wr);
 	fmt_tokens(s->unread, un, sizeof un);
 	signed_money(s->cache_saved - s->cache_extra, s->estimated, saved, sizeof saved);
 	pricing_format(s->waste, s->estimated, waste, sizeof waste);
-	printf("%-*s %8s %8s %14s %8s %14s\n", width, vis, rd, wr, saved, un, waste);
-	free(vis);
+	put_key(key, width);
+	printf(" %8s %8s %14s %8s %14s\n", rd, wr, saved, un, waste);
 }
 
 /*
@@ -475,18 +510,17 @@ total_unknown(const struct ledger_total *t)
 static void
 total_line(const struct ledger_total *t, const char *key, int width)
 {
-	char cost[48], *vis = visible_str(key, strlen(key));
+	char cost[48];
 
 	if (total_unknown(t))
 		str_copy(cost, sizeof cost, "?");
 	else
 		pricing_format(t->spent, t->estimated, cost, sizeof cost);
-	printf("%-*s %8lld %8s %8s %8s %14s", width, vis, (long long)t->requests, "", "", "",
-	    cost);
+	put_key(key, width);
+	printf(" %8lld %8s %8s %8s %14s", (long long)t->requests, "", "", "", cost);
 	if (t->unknown > 0 && !total_unknown(t))
 		printf(" +%lld unknown", (long long)t->unknown);
 	printf("\n");
-	free(vis);
 }
 
 /* The team's users whose rows the report could not read, by their totals, and the team's. */
@@ -498,8 +532,8 @@ others_text(const struct usage_report *r, int width)
 	if (!r->totals || r->nothers == 0)
 		return;
 	for (i = 0; i < r->nothers; i++)
-		if ((int)strlen(r->others[i].user) > width)
-			width = (int)strlen(r->others[i].user);
+		if (key_cols(r->others[i].user) > width)
+			width = key_cols(r->others[i].user);
 	if (width < 10)
 		width = 10;
 	printf("\n%s (their rows are theirs to read):\n", r->by == BY_USER ?
@@ -542,8 +576,8 @@ usage_text(const struct usage_report *r, const char *month_name)
 		printf("No requests in %s.\n", month_name);
 	} else {
 		for (i = 0; i < r->ngroups; i++)
-			if ((int)strlen(r->groups[i].key) > width)
-				width = (int)strlen(r->groups[i].key);
+			if (key_cols(r->groups[i].key) > width)
+				width = key_cols(r->groups[i].key);
 		printf("%s, by %s\n", month_name, by_names[r->by]);
 		printf("%-*s %8s %8s %8s %8s %14s\n", width, "", "requests", "input", "cached",
 		    "output", "cost");

@@ -120,7 +120,8 @@ ledger_fail(struct ledger *l, const char *what, char **cause)
 		    " try again when it is done (fuser %s names it)", store_path(l->st), what,
 		    STORE_BUSY_MS / 1000, store_path(l->st));
 	else
-		store_cause(cause, "%s: %s: %s", store_path(l->st), what, sqlite3_errmsg(l->db));
+		store_cause(cause, "%s: %s: %s%s", store_path(l->st), what, sqlite3_errmsg(l->db),
+		    store_advice(l->db));
 	return -1;
 }
 

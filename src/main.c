@@ -254,7 +254,8 @@ prompt_hint(const struct command *cmd, int argc, char **argv)
 	struct buf b;
 	int i;
 
-	if (cmd->free_words || cmd->summary == NULL || argc < 3 || argv[2][0] == '-' ||
+	/* help and version too: "llm help me write a regex" is a question */
+	if (cmd->free_words || cmd->name[0] == '_' || argc < 3 || argv[2][0] == '-' ||
 	    cli_command_word(cmd->name, argv[2]))
 		return;
 	/* a key typed after llm keys is not to be sent anywhere, nor repeated */
@@ -743,11 +744,13 @@ main(int argc, char **argv)
 		if (i < argc && (argv[i][0] == '-' || of != NULL)) {
 			fprintf(stderr, "llm: help: %s '%s'\n%s", argv[i][0] == '-' ? "unknown option" :
 			    "unexpected", argv[i], help_usage);
+			prompt_hint(cmd, argc, argv);
 			return finish(EXIT_USAGE, json);
 		}
 		if (i < argc || (of != NULL && of->name[0] == '_')) {
 			fprintf(stderr, "llm: help: no command '%s'\nTry 'llm --help'.\n",
 			    i < argc ? argv[i] : argv[2]);
+			prompt_hint(cmd, argc, argv);
 			return finish(EXIT_USAGE, json);
 		}
 		if (of != NULL) {
@@ -770,8 +773,12 @@ main(int argc, char **argv)
 		argc = 3;
 		argv = help_argv;
 	}
-	if (cmd != NULL && cmd->needs == NEEDS_NOTHING)
-		return finish(cmd->fn(&cli, argc - 1, argv + 1), json);
+	if (cmd != NULL && cmd->needs == NEEDS_NOTHING) {
+		rc = cmd->fn(&cli, argc - 1, argv + 1);
+		if (rc == EXIT_USAGE)
+			prompt_hint(cmd, argc, argv);
+		return finish(rc, json);
+	}
 	hook = cmd != NULL && cmd->fn == cli_git && argc > 2 && strcmp(argv[2], "commit-msg") == 0;
 	rc = load(&cli, cmd != NULL ? cmd->needs : NEEDS_CATALOG, color, hook);
 	if (rc < 0 && cmd != NULL) {

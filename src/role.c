@@ -19,6 +19,10 @@ role_dirs(const char *config_dir, char **dirs, size_t max)
 	return data_dirs(config_dir, "roles", false, dirs, max);
 }
 
+/* What a role's name may hold, for the messages that refuse one. */
+#define ROLE_NAME_RULE "a role's name (its file name without .md) holds only letters a-z" \
+	" and A-Z, digits, '-', '_' and '.', at most 64 of them"
+
 /* A role is named by its file name without .md: a plain word. */
 static bool
 name_ok(const char *name)
@@ -171,7 +175,7 @@ role_load(struct role *r, const char *name, const char *config_dir, char **cause
 
 	memset(r, 0, sizeof(*r));
 	if (!name_ok(name)) {
-		xasprintf(cause, "role '%s': a role is named by its file name without .md", name);
+		xasprintf(cause, "role '%s': %s", name, ROLE_NAME_RULE);
 		return -1;
 	}
 	n = role_dirs(config_dir, dirs, ARRAY_SIZE(dirs));
@@ -235,7 +239,12 @@ list_dir(const char *dir, struct role **list, size_t *n, struct buf *warn)
 			continue;
 		name = xstrndup(e->d_name, len - 3);
 		path = xstrfmt("%s/%s", dir, e->d_name);
-		if (name_ok(name) && !listed(*list, *n, name)) {
+		if (!name_ok(name)) {
+			/* a hidden file is no role; any other is one its user meant */
+			if (name[0] != '.')
+				buf_addf(warn, "%s%s: not read: %s; rename it", warn->len ? "\n" : "",
+				    path, ROLE_NAME_RULE);
+		} else if (!listed(*list, *n, name)) {
 			if (try_path(&r, name, path, &cause) > 0) {
 				*list = xreallocarray(*list, *n + 1, sizeof(**list));
 				(*list)[(*n)++] = r;

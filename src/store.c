@@ -28,6 +28,29 @@ store_cause(char **cause, const char *fmt, ...)
 }
 
 /*
+ * A full disk and a file llm may not write are the user's to fix, and SQLite's
+ * words for them (database or disk is full, disk I/O error, attempt to write a
+ * readonly database) say neither what nor how. A full disk shows as SQLITE_FULL
+ * on a write, and as an I/O error with ENOSPC where SQLite grows its
+ * shared-memory file when it opens the database.
+ */
+const char *
+store_advice(struct sqlite3 *db)
+{
+	int rc;
+
+	if (db == NULL)
+		return "";
+	rc = sqlite3_errcode(db) & 0xff;
+	if (rc == SQLITE_FULL || sqlite3_system_errno(db) == ENOSPC)
+		return "; no space is left on its disk: free some (df -h shows where)";
+	if (rc == SQLITE_READONLY)
+		return "; llm must write to it: make the file and its directory writable, or point"
+		    " LLM_DATA_DIR at a directory llm can write";
+	return "";
+}
+
+/*
  * Migrations, in order: entry i takes the schema from version i to i + 1. Never
  * edit one that has shipped; append a new one and bump STORE_VERSION.
  *
@@ -380,7 +403,8 @@ store_exec(struct store *s, const char *sql, char **cause)
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) == SQLITE_OK)
 		return 0;
-	store_cause(cause, "%s: %s", s->path, err ? err : sqlite3_errmsg(s->db));
+	store_cause(cause, "%s: %s%s", s->path, err ? err : sqlite3_errmsg(s->db),
+	    store_advice(s->db));
 	sqlite3_free(err);
 	return -1;
 }
@@ -400,7 +424,7 @@ store_int(struct store *s, const char *sql, int64_t *out, char **cause)
 	rc = 0;
 out:
 	if (rc != 0)
-		store_cause(cause, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		store_cause(cause, "%s: %s%s", s->path, sqlite3_errmsg(s->db), store_advice(s->db));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -427,7 +451,8 @@ store_wal(struct store *s, char **cause)
 		err = NULL;
 		nanosleep(&ts, NULL);
 	}
-	store_cause(cause, "%s: %s", s->path, err ? err : sqlite3_errmsg(s->db));
+	store_cause(cause, "%s: %s%s", s->path, err ? err : sqlite3_errmsg(s->db),
+	    store_advice(s->db));
 	sqlite3_free(err);
 	return -1;
 }
@@ -498,7 +523,8 @@ store_open(const char *path, char **cause)
 		close(fd);
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
-		store_cause(cause, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		store_cause(cause, "%s: %s%s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc),
+		    store_advice(s->db));
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);

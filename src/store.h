@@ -56,6 +56,11 @@ int store_version(struct store *s);
 /* The last SQLite error as text, borrowed. */
 const char *store_errmsg(struct store *s);
 /*
+ * What the user can do about db's last error, as a clause to append to it
+ * ("; free some space ..."), or "" when SQLite's words are all there is to say.
+ */
+const char *store_advice(struct sqlite3 *db);
+/*
  * Fill *cause with a formatted message, unless cause is NULL: callers that do not
  * want the reason pass NULL. For the store and the modules built on it.
  */

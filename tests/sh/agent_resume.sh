@@ -128,7 +128,8 @@ check_rc "no id: exit 2" 2
 check_contains "no id: says so" "$ERR" "llm: do: --resume: '0' is no task id"
 run_llm "do" --resume 999
 check_rc "unknown: exit 2" 2
-check_contains "unknown: says so" "$ERR" "llm: do: --resume: there is no task 999"
+check_contains "unknown: says so, and where the tasks are listed" "$ERR" \
+    "llm: do: --resume: there is no task 999 (see llm usage --by task)"
 cd "$T/int" || exit 1
 sqlite3 "$LLM_DATA_DIR/llm.db" "UPDATE tasks SET history = NULL WHERE id = $int"
 run_llm "do" --resume more

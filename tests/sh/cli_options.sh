@@ -663,6 +663,20 @@ run_llm undo "a commit's changes"
 check_contains "undo a commit's: a quote quoted" "$ERR" "llm -- undo 'a commit'\\''s changes'"
 run_llm chat about rust
 check_contains "chat about rust: how to send it as a prompt" "$ERR" "llm -- chat about rust"
+# help and version are commands too, and "help me ..." opens many a question
+run_llm help me write a regex for dates
+check_rc "help me write a regex: exit 2" 2
+check_contains "help me write a regex: how to send it as a prompt" "$ERR" \
+    "llm: to send it to a model as a prompt: llm -- help me write a regex for dates"
+run_llm help usage of malloc
+check_contains "help usage of malloc: how to send it as a prompt" "$ERR" \
+    "llm -- help usage of malloc"
+run_llm version 2 of the plan
+check_rc "version 2 of the plan: exit 2" 2
+check_contains "version 2 of the plan: how to send it as a prompt" "$ERR" \
+    "llm -- version 2 of the plan"
+run_llm version --bogus
+check_not_contains "version --bogus: an option, no such hint" "$ERR" "as a prompt"
 run_llm logs show 99999
 check_not_contains "logs show 99999: a command's own word, no such hint" "$ERR" "as a prompt"
 run_llm keys remove nosuch

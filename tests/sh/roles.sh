@@ -90,6 +90,27 @@ check_contains "llm roles: the defaults" "$(grep '^pirate ' "$T/out")" \
 check_contains "llm roles: the description" "$(grep '^pirate ' "$T/out")" "answers like a pirate"
 check_contains "llm roles: a broken file is named" "$ERR" "broken.md"
 
+# A file whose name no role may have is named, with the rule, never passed over
+# in silence; -r with that name says the rule too.
+printf -- '---\ntier: cheap\n---\nTu relis un CV.\n' >"$LLM_CONFIG_DIR/roles/résumé.md"
+printf -- '---\ntier: cheap\n---\nx\n' >"$LLM_CONFIG_DIR/roles/my notes.md"
+printf 'x\n' >"$LLM_CONFIG_DIR/roles/.hidden.md"
+run_llm roles
+check_rc "llm roles with a misnamed file: exit 0" 0
+rule="a role's name (its file name without .md) holds only letters a-z and A-Z, digits, '-', '_' and '.', at most 64 of them; rename it"
+check_contains "llm roles: a name with a non-ASCII letter is named, with the rule" "$ERR" \
+    "llm: roles: $LLM_CONFIG_DIR/roles/résumé.md: not read: $rule"
+check_contains "llm roles: a name with a space is named, on a line of its own" "$ERR" \
+    "llm: roles: $LLM_CONFIG_DIR/roles/my notes.md: not read: $rule"
+check_contains "llm roles: the broken file still named, on a line of its own" "$ERR" \
+    "llm: roles: $LLM_CONFIG_DIR/roles/broken.md:2: unknown tier"
+check "llm roles: a hidden file is no role and not named" sh -c '! grep -q hidden "$1"' sh "$T/err"
+run_llm -q -r résumé "x"
+check_rc "-r with a misnamed role: exit 2" 2
+check_contains "-r with a misnamed role: says the rule" "$ERR" \
+    "role 'résumé': a role's name (its file name without .md) holds only letters"
+rm -f "$LLM_CONFIG_DIR/roles/résumé.md" "$LLM_CONFIG_DIR/roles/my notes.md" "$LLM_CONFIG_DIR/roles/.hidden.md"
+
 printf 'You review nothing.\n' >"$LLM_CONFIG_DIR/roles/review.md"
 run_llm roles --paths
 check_contains "a user's role shadows the shipped one" "$(grep '^review ' "$T/out")" \

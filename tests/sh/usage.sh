@@ -204,5 +204,20 @@ check_eq "logs --json carries usage" "$(json "$T/logs.json" 'j["conversations"][
 run_llm logs -n 0
 check_rc "logs -n 0 is a usage error" 2
 
+# A model named with letters outside ASCII (provider/model-id) takes more bytes
+# than columns: the figures of its row stand under those of the others.
+jan=$(date -u -d '2027-01-05 10:00:00' +%s)
+sql "INSERT INTO usage (time, provider, model, tier, route_mode, input_tokens, output_tokens,
+  cost_pico, estimated, status) VALUES
+ ($jan, 'openai', 'openai/modèle-été', 'cheap', 'pinned', 1000, 100, 1000000000, false, 'ok'),
+ ($jan, 'openai', 'gpt-5-mini', 'cheap', 'auto', 1000, 100, 2000000000, false, 'ok')" >/dev/null
+"$LLM_BIN" usage --month 2027-01 >"$T/jan" 2>"$T/err"
+check_eq "usage: a name outside ASCII: its row's figures in their columns" "$(t_py -c '
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+want = lines[1].index("requests") + len("requests")
+rows = [re.match(r"^(.*?\S)\s+(\d+)\s", l) for l in lines[2:5]]
+print(" ".join(str(m.end(2) - want) if m else "none" for m in rows))' "$T/jan")" "0 0 0"
+
 check_eq "the database passes its integrity check" "$(local_sql 'PRAGMA integrity_check')" ok
 [ "$T_FAIL" -eq 0 ]

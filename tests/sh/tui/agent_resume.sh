@@ -133,7 +133,7 @@ tui_ok_in "$T/other" "refusals" x 240x30 -m test-cheap --agent <<S
 :dump-screen $T/x2
 S
 check_screen "unknown: said" x0 \
-    "/agent resume: there is no task 999: llm logs lists the tasks' requests with their ids"
+    "/agent resume: there is no task 999 (see llm usage --by task)"
 check_screen "no id: said" x1 "/agent resume: '0' is no task id"
 check_screen "no id: too long, cut where it is said" x3 "/agent resume: '12345678901234567890…' is no task id"
 check_screen "elsewhere: says where" x2 \
