@@ -1,6 +1,8 @@
 # agent_hostile: what a hostile model puts in a tool call reaches neither the
 # terminal as escapes nor a secret file's contents: a tool name of its own
-# making is shown made visible, on one line.
+# making is shown made visible, on one line; the files where common tools keep
+# tokens (Docker, kubectl, the AWS tools, cargo, MySQL, Vault, Terraform, PuTTY,
+# the GitHub CLI...) are neither read nor searched.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
@@ -17,4 +19,36 @@ check_not_contains "unknown tool: no bell on stderr" "$ERR" "$(printf '\007')"
 check_not_contains "unknown tool: its name cannot make a line of its own" "$ERR" \
     "$(printf '\nllm: do: run allowed')"
 check_contains "unknown tool: its name shown made visible" "$ERR" "llm: do: frob␛]0;PWNED␇: unknown tool"
+
+# Secrets files of other tools than git's, npm's and SSH's, in a workspace that
+# holds a home directory's dot files as one may.
+fake_reset
+secrets=".docker/config.json .kube/config .aws/config .aws/sso/cache/tok.json key.ppk
+.cargo/credentials.toml gcloud/application_default_credentials.json .my.cnf
+.mylogin.cnf .vault-token prod.tfvars terraform.tfstate terraform.tfstate.backup .s3cfg
+.boto .dev.vars .config/gh/hosts.yml .DOCKER/Config.json"
+cd "$T/repo" || exit 1
+for f in $secrets; do
+	mkdir -p "$(dirname "$f")"
+	printf 'TOKENVALUE-%s\n' "$f" >"$f"
+	fake_reply "{\"calls\":[{\"name\":\"read\",\"args\":{\"path\":\"$f\"}}]}"
+done
+mkdir -p app
+printf 'PLAINVAL\n' >app/config.json
+printf 'PLAINVAL\n' >app/hosts.yml
+fake_reply '{"calls":[{"name":"search","args":{"pattern":"[T]OKENVALUE|PLAINVAL","path":"."}}]}'
+fake_reply '{"text":"Done."}'
+run_llm "do" -m test-cheap --json "read the tokens"
+cd - >/dev/null || exit 1
+check_rc "secrets: the task ends (exit 0)" 0
+i=1
+for f in $secrets; do
+	check_contains "secrets: $f refused" "$(fake_get $i body.messages.-1.content)" \
+	    "may hold secrets"
+	i=$((i + 1))
+done
+found=$(fake_get $i body.messages.-1.content)
+check_contains "secrets: a plain config.json still searched" "$found" "app/config.json:1: PLAINVAL"
+check_contains "secrets: a plain hosts.yml still searched" "$found" "app/hosts.yml:1: PLAINVAL"
+check_not_contains "secrets: no secret's content ever sent" "$(fake_requests)" "TOKENVALUE-"
 echo "# $T_PASS passed, $T_FAIL failed"
