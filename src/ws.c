@@ -314,6 +314,23 @@ ws_resolve(const struct ws *w, const char *path, struct ws_path *p, char **why)
 	return 0;
 }
 
+bool
+ws_leaves(const struct ws *w, const char *path)
+{
+	char *full, *abs, *e = NULL;
+	bool exists, out;
+
+	if (*path == '\0' || has_control(path))
+		return false;
+	full = path[0] == '/' ? xstrdup(path) : xstrfmt("%s/%s", w->root, path);
+	abs = resolve_partial(full, &exists, &e);
+	out = abs != NULL && !inside(w, abs);
+	free(abs);
+	free(full);
+	free(e);
+	return out;
+}
+
 void
 ws_path_done(struct ws_path *p)
 {

@@ -2,7 +2,9 @@
 # terminal as escapes nor a secret file's contents: a tool name of its own
 # making is shown made visible, on one line; the files where common tools keep
 # tokens (Docker, kubectl, the AWS tools, cargo, MySQL, Vault, Terraform, PuTTY,
-# the GitHub CLI...) are neither read nor searched.
+# the GitHub CLI...) are neither read nor searched; an allow_run rule runs no
+# command whose argument reaches a secret through a link (notes.txt -> .env),
+# git's REV:PATH (HEAD:.env), or leaves the workspace through a link.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
@@ -51,4 +53,43 @@ found=$(fake_get $i body.messages.-1.content)
 check_contains "secrets: a plain config.json still searched" "$found" "app/config.json:1: PLAINVAL"
 check_contains "secrets: a plain hosts.yml still searched" "$found" "app/hosts.yml:1: PLAINVAL"
 check_not_contains "secrets: no secret's content ever sent" "$(fake_requests)" "TOKENVALUE-"
+
+# allow_run: a command naming a link to a secret, or to a file outside, is asked
+# about (here: refused, no terminal); a plain one still runs.
+fake_reset
+t_sum_repo "$T/repo"
+mkdir -p "$T/away"
+printf 'TOKENVALUE-away\n' >"$T/away/notes"
+cd "$T/repo" || exit 1
+printf 'TOKENVALUE-env\n' >.env
+git add .env && git -c user.email=t@t -c user.name=t commit -qm env
+ln -s .env notes.txt
+mkdir -p sub && ln -s ../.env sub/cfg
+ln -s "$T/away" away
+ln -s "$T/away/notes" elsewhere.txt
+cd - >/dev/null || exit 1
+t_config_append "[agent]
+allow_run = cat, head, git show"
+for c in "cat notes.txt" "head sub/cfg" "git show HEAD:.env" "cat away/notes" \
+    "head -n1 elsewhere.txt" "cat sum.sh"; do
+	fake_reply "{\"calls\":[{\"name\":\"run\",\"args\":{\"command\":\"$c\"}}]}"
+done
+fake_reply '{"text":"Done."}'
+cd "$T/repo" || exit 1
+run_llm "do" -m test-cheap "read the notes"
+cd - >/dev/null || exit 1
+check_rc "allow_run: the task ends (exit 0)" 0
+check_contains "allow_run: a link to .env is asked about" "$(fake_get 1 body.messages.-1.content)" \
+    "names a file that may hold secrets"
+check_contains "allow_run: a link in a directory too" "$(fake_get 2 body.messages.-1.content)" \
+    "names a file that may hold secrets"
+check_contains "allow_run: git's HEAD:.env too" "$(fake_get 3 body.messages.-1.content)" \
+    "names a file that may hold secrets"
+check_contains "allow_run: a directory linked outside is leaving" \
+    "$(fake_get 4 body.messages.-1.content)" "may reach outside the workspace"
+check_contains "allow_run: a file linked outside too" "$(fake_get 5 body.messages.-1.content)" \
+    "may reach outside the workspace"
+check_contains "allow_run: a plain file's command still runs" \
+    "$(fake_get 6 body.messages.-1.content)" "echo \$(( \$1 - \$2 ))"
+check_not_contains "allow_run: no secret's content ever sent" "$(fake_requests)" "TOKENVALUE-"
 echo "# $T_PASS passed, $T_FAIL failed"
