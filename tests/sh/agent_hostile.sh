@@ -4,7 +4,9 @@
 # tokens (Docker, kubectl, the AWS tools, cargo, MySQL, Vault, Terraform, PuTTY,
 # the GitHub CLI...) are neither read nor searched; an allow_run rule runs no
 # command whose argument reaches a secret through a link (notes.txt -> .env),
-# git's REV:PATH (HEAD:.env), or leaves the workspace through a link.
+# git's REV:PATH (HEAD:.env), or leaves the workspace through a link; a hook a
+# command plants where core.hooksPath points in the work tree is put back, as
+# one in .git/hooks is.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
@@ -92,4 +94,29 @@ check_contains "allow_run: a file linked outside too" "$(fake_get 5 body.message
 check_contains "allow_run: a plain file's command still runs" \
     "$(fake_get 6 body.messages.-1.content)" "echo \$(( \$1 - \$2 ))"
 check_not_contains "allow_run: no secret's content ever sent" "$(fake_requests)" "TOKENVALUE-"
+
+# core.hooksPath in the work tree (.githooks, as husky's .husky): git runs what
+# is there at the next commit, outside the confinement.
+fake_reset
+t_sum_repo "$T/repo"
+cd "$T/repo" || exit 1
+mkdir .githooks
+printf '#!/bin/sh\nexit 0\n' >.githooks/pre-commit
+chmod +x .githooks/pre-commit
+git config core.hooksPath .githooks
+cd - >/dev/null || exit 1
+fake_reply '{"calls":[{"name":"run","args":{"command":"printf \"#!/bin/sh\\ntouch PLANTED\\n\" >.githooks/pre-commit; cp .githooks/pre-commit .githooks/post-commit; chmod +x .githooks/*; echo planted"}}]}'
+fake_reply '{"text":"Done."}'
+cd "$T/repo" || exit 1
+run_llm "do" -m test-cheap --allow run "plant a hook"
+check_rc "hooksPath: the task ends (exit 0)" 0
+check_contains "hooksPath: the command ran" "$(fake_get 1 body.messages.-1.content)" "planted"
+check_contains "hooksPath: the model is told" "$(fake_get 1 body.messages.-1.content)" \
+    ".githooks/pre-commit was put back"
+check_contains "hooksPath: the step says so" "$ERR" "git hooks or config put back"
+check_eq "hooksPath: the hook as it was" "$(cat .githooks/pre-commit)" "$(printf '#!/bin/sh\nexit 0')"
+check "hooksPath: the new hook removed" test ! -e .githooks/post-commit
+git -c user.email=t@t -c user.name=t commit -q --allow-empty -m after
+check "hooksPath: nothing planted ran at the next commit" test ! -e PLANTED
+cd - >/dev/null || exit 1
 echo "# $T_PASS passed, $T_FAIL failed"
