@@ -27,6 +27,7 @@
 
 #define DO_ALLOW_MAX 8
 #define DO_WHY_MAX 300   /* bytes of a refusal's reason on its line */
+#define DO_NAME_MAX 40   /* bytes of a tool's name there */
 #define DO_SAID_LINES 20 /* lines of what the model says with its calls, as the client folds them */
 #define DO_SAID_LINE_MAX 500 /* bytes of one of them */
 
@@ -217,7 +218,7 @@ on_call(void *arg, const char *name, const char *args, const struct tool_result 
 {
 	struct do_run *d = arg;
 	size_t n = text != NULL ? strcspn(text, "\n") : 0;
-	char *v;
+	char *v, *vn;
 
 	(void)args;
 	if (d->quiet || !error || text == NULL || str_startswith(text, "the user") ||
@@ -225,8 +226,11 @@ on_call(void *arg, const char *name, const char *args, const struct tool_result 
 		return;
 	n = utf8_cut(text, n, DO_WHY_MAX);
 	v = visible_str(text, n);
-	fprintf(stderr, "llm: do: %s: %s%s\n", name, v, text[n] != '\0' && text[n] != '\n' ?
+	/* the name is the model's too: an unknown tool's may hold escapes or a newline */
+	vn = visible_str(name, utf8_cut(name, strcspn(name, "\r\n"), DO_NAME_MAX));
+	fprintf(stderr, "llm: do: %s: %s%s\n", vn, v, text[n] != '\0' && text[n] != '\n' ?
 	    "\xe2\x80\xa6" : "");
+	free(vn);
 	free(v);
 }
 

@@ -66,6 +66,8 @@ struct gdir {
 	ino_t ino;
 	struct held *v;   /* the guarded files, then the hooks directory, then its entries */
 	size_t n;
+	char *hooks;      /* the hooks directory's name in it: "hooks", or core.hooksPath's */
+	bool only_hooks;  /* a work tree's directory holding core.hooksPath's, not a git directory */
 };
 
 struct gitguard {
@@ -421,12 +423,12 @@ gitguard_worktree(const char *gitdir)
 
 /* Hold the entries of dirfd's hooks directory, after the guarded files. */
 static void
-hold_hooks(int dirfd, struct held **v, size_t *n)
+hold_hooks(int dirfd, const char *hooks, struct held **v, size_t *n)
 {
 	struct dirent *e;
 	char *name;
 	DIR *dir;
-	int fd = openat(dirfd, "hooks", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(dirfd, hooks, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	size_t k = 0;
 
 	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
@@ -437,7 +439,7 @@ hold_hooks(int dirfd, struct held **v, size_t *n)
 	while ((e = readdir(dir)) != NULL && k < GUARD_HOOKS) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		name = xstrfmt("hooks/%s", e->d_name);
+		name = xstrfmt("%s/%s", hooks, e->d_name);
 		*v = xreallocarray(*v, *n + 1, sizeof(**v));
 		hold(dirfd, name, &(*v)[(*n)++]);
 		free(name);
@@ -456,6 +458,7 @@ gdir_take(struct gdir *d, const char *path, bool empty)
 
 	memset(d, 0, sizeof(*d));
 	d->path = xstrdup(path);
+	d->hooks = xstrdup("hooks");
 	if (fd < 0)
 		return;
 	if (fstat(fd, &st) == 0) {
@@ -467,8 +470,37 @@ gdir_take(struct gdir *d, const char *path, bool empty)
 		for (i = 0; i < sizeof(guarded) / sizeof(*guarded); i++)
 			hold(fd, guarded[i], &d->v[d->n++]);
 		hold(fd, "hooks", &d->v[d->n++]);
-		hold_hooks(fd, &d->v, &d->n);
+		hold_hooks(fd, "hooks", &d->v, &d->n);
 	}
+	close(fd);
+}
+
+/*
+ * Hold the hooks directory core.hooksPath names in the work tree (.githooks,
+ * .husky): git runs what is there as it runs .git/hooks, outside the
+ * confinement, so it is held and put back the same way. real is its
+ * resolved path, under the root.
+ */
+static void
+gdir_take_hooks(struct gdir *d, const char *real)
+{
+	const char *slash = strrchr(real, '/');
+	struct stat st;
+	int fd;
+
+	memset(d, 0, sizeof(*d));
+	d->path = xstrndup(real, (size_t)(slash - real));
+	d->hooks = xstrdup(slash + 1);
+	d->only_hooks = true;
+	if ((fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return;
+	if (fstat(fd, &st) == 0) {
+		d->dev = st.st_dev;
+		d->ino = st.st_ino;
+	}
+	d->v = xcalloc(1, sizeof(*d->v));
+	hold(fd, d->hooks, &d->v[d->n++]);
+	hold_hooks(fd, d->hooks, &d->v, &d->n);
 	close(fd);
 }
 
@@ -481,6 +513,7 @@ gdir_done(struct gdir *d)
 		held_done(&d->v[i]);
 	free(d->v);
 	free(d->path);
+	free(d->hooks);
 }
 
 /* The held file named name in d, or NULL. */
@@ -500,13 +533,16 @@ static void
 tell(struct buf *b, const struct gitguard *g, const struct gdir *d, const char *name,
     const char *what)
 {
+	bool top = strcmp(d->path, g->root) == 0;  /* a hooks directory at the top: .githooks */
+
 	buf_adds(b, b->len > 0 ? "; " : "");
 	if (str_startswith(d->path, g->root) && d->path[strlen(g->root)] == '/')
 		add_name(b, d->path + strlen(g->root) + 1);
-	else
+	else if (!top)
 		add_name(b, d->path);
 	if (*name != '\0') {
-		buf_addc(b, '/');
+		if (!top)
+			buf_addc(b, '/');
 		add_name(b, name);
 	}
 	buf_addf(b, " %s", what);
@@ -527,14 +563,14 @@ hooks_open(const struct gitguard *g, const struct gdir *d, int fd, const struct 
 	struct stat st;
 	char *what;
 	DIR *dir;
-	int hfd = openat(fd, "hooks", flags), err;
+	int hfd = openat(fd, d->hooks, flags), err;
 
 	if (hfd < 0 && errno == EACCES && was != NULL &&
-	    fstatat(fd, "hooks", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+	    fstatat(fd, d->hooks, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
 	    (st.st_mode & 07777) != (was->st.st_mode & 07777) &&
-	    fchmodat(fd, "hooks", was->st.st_mode & 07777, 0) == 0) {
-		tell(b, g, d, "hooks", "was made unreadable, and its mode was put back");
-		hfd = openat(fd, "hooks", flags);
+	    fchmodat(fd, d->hooks, was->st.st_mode & 07777, 0) == 0) {
+		tell(b, g, d, d->hooks, "was made unreadable, and its mode was put back");
+		hfd = openat(fd, d->hooks, flags);
 	}
 	if (hfd >= 0 && (dir = fdopendir(hfd)) != NULL)
 		return dir;
@@ -544,7 +580,7 @@ hooks_open(const struct gitguard *g, const struct gdir *d, int fd, const struct 
 	if (err != ENOENT) {
 		what = xstrfmt("could not be read (%s): llm could not check what it holds: look at it"
 		    " before you run git there", strerror(err));
-		tell(b, g, d, "hooks", what);
+		tell(b, g, d, d->hooks, what);
 		free(what);
 	}
 	return NULL;
@@ -578,7 +614,7 @@ gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
 		close(fd);
 		return;
 	}
-	for (i = 0; i < sizeof(guarded) / sizeof(*guarded); i++) {
+	for (i = 0; !d->only_hooks && i < sizeof(guarded) / sizeof(*guarded); i++) {
 		was = gdir_find(d, guarded[i]);
 		hold(fd, guarded[i], &now);
 		if (was == NULL)
@@ -604,26 +640,26 @@ gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
 		held_done(&now);
 	}
 	/* the hooks: the directory as it was, its entries as they were, nothing new */
-	was = gdir_find(d, "hooks");
+	was = gdir_find(d, d->hooks);
 	had = was != NULL && was->kind == S_IFDIR;
-	hold(fd, "hooks", &now);
+	hold(fd, d->hooks, &now);
 	if (now.kind != 0 && !(now.kind == S_IFDIR && (!had || (now.st.st_dev == was->st.st_dev &&
 	    now.st.st_ino == was->st.st_ino)))) {
 		/* a link, a file, or a directory put in the place of the old one: none of it stays */
-		if (remove_at(fd, "hooks", 0) != 0)
-			tell(b, g, d, "hooks", "was changed, and could not be put back");
-		else if (had && mkdirat(fd, "hooks", was->st.st_mode & 07777) != 0)
-			tell(b, g, d, "hooks", "was replaced, and could not be made again");
+		if (remove_at(fd, d->hooks, 0) != 0)
+			tell(b, g, d, d->hooks, "was changed, and could not be put back");
+		else if (had && mkdirat(fd, d->hooks, was->st.st_mode & 07777) != 0)
+			tell(b, g, d, d->hooks, "was replaced, and could not be made again");
 		else
-			tell(b, g, d, "hooks", had ? "was replaced, and made again" : "was removed");
+			tell(b, g, d, d->hooks, had ? "was replaced, and made again" : "was removed");
 	} else if (now.kind == 0 && had)
-		mkdirat(fd, "hooks", was->st.st_mode & 07777);
+		mkdirat(fd, d->hooks, was->st.st_mode & 07777);
 	held_done(&now);
 	if ((dir = hooks_open(g, d, fd, had ? was : NULL, b)) != NULL) {
 		while ((e = readdir(dir)) != NULL && nseen < GUARD_HOOKS)
 			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
 				seen = xreallocarray(seen, nseen + 1, sizeof(*seen));
-				name = xstrfmt("hooks/%s", e->d_name);
+				name = xstrfmt("%s/%s", d->hooks, e->d_name);
 				hold(fd, name, &seen[nseen++]);
 				free(name);
 			}
@@ -640,7 +676,8 @@ gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
 			tell(b, g, d, seen[i].name, "was made, and could not be removed");
 	}
 	for (i = 0; i < d->n; i++) {
-		if (!str_startswith(d->v[i].name, "hooks/"))
+		if (!str_startswith(d->v[i].name, d->hooks) ||
+		    d->v[i].name[strlen(d->hooks)] != '/')
 			continue;
 		hold(fd, d->v[i].name, &now);
 		if (!same(&d->v[i], &now))
@@ -872,6 +909,49 @@ find_gdirs(const char *root, char *const *dots)
 	return v;
 }
 
+/*
+ * The hooks directory core.hooksPath names in git directory d's config,
+ * resolved, when it is under root (a work tree's .githooks or .husky: a
+ * command could change what git runs there); else NULL. Malloc'd.
+ */
+static char *
+hooks_path(const struct gdir *d, const char *root)
+{
+	const struct held *c = gdir_find(d, "config");
+	char **v, *val, *top, *to, *real = NULL;
+	size_t i, k, n = strlen(root);
+
+	if (c == NULL || c->data == NULL || !str_endswith(d->path, "/.git") ||
+	    (v = config_entries(c->data, c->len)) == NULL)
+		return NULL;
+	for (i = 0; v[i] != NULL; i++) {
+		if (!str_startswith(v[i], "core.hookspath="))
+			continue;
+		val = v[i] + strlen("core.hookspath=");
+		val += strspn(val, " \t");
+		k = strcspn(val, "\r#;\\\"");
+		while (k > 0 && (val[k - 1] == ' ' || val[k - 1] == '\t'))
+			k--;
+		val[k] = '\0';
+		free(real);
+		real = NULL;
+		if (*val == '\0')
+			continue;
+		/* relative to the work tree's top, where git runs hooks from */
+		top = xstrndup(d->path, strlen(d->path) - strlen("/.git"));
+		to = *val == '/' ? xstrdup(val) : xstrfmt("%s/%s", top, val);
+		real = realpath(to, NULL);
+		free(to);
+		free(top);
+	}
+	strv_free(v);
+	if (real != NULL && !(strncmp(real, root, n) == 0 && real[n] == '/')) {
+		free(real);
+		real = NULL;
+	}
+	return real;
+}
+
 struct gitguard *
 gitguard_take(const char *root)
 {
@@ -882,8 +962,8 @@ struct gitguard *
 gitguard_take_within(const char *root, size_t look)
 {
 	struct gitguard *g = xcalloc(1, sizeof(*g));
-	char **dots, **dirs;
-	size_t i;
+	char **dots, **dirs, *hooks;
+	size_t i, k;
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	g->root = xstrdup(root);
@@ -898,6 +978,12 @@ gitguard_take_within(const char *root, size_t look)
 		g->d = xreallocarray(g->d, g->nd + 1, sizeof(*g->d));
 		gdir_take(&g->d[g->nd++], dirs[i], false);
 	}
+	for (i = 0, k = g->nd; i < k; i++)
+		if ((hooks = hooks_path(&g->d[i], g->root)) != NULL) {
+			g->d = xreallocarray(g->d, g->nd + 1, sizeof(*g->d));
+			gdir_take_hooks(&g->d[g->nd++], hooks);
+			free(hooks);
+		}
 	strv_free(dirs);
 	strv_free(dots);
 	if (fd >= 0)

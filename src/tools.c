@@ -204,15 +204,53 @@ dir_secret(const struct ws *w, const char *v)
 }
 
 /*
+ * Whether the path v names a secret file: by its name, or by what it leads
+ * to, through a link (notes.txt -> .env) or a way round (./.env, a/../.env).
+ */
+static bool
+path_secret(const struct ws *w, const char *v)
+{
+	struct ws_path p;
+	char *why = NULL;
+	bool secret = *v != '\0' && ws_secret(w, v);
+
+	if (!secret && *v != '\0' && ws_resolve(w, v, &p, &why) == 0) {
+		secret = *p.rel != '\0' && ws_secret(w, p.rel);
+		ws_path_done(&p);
+	}
+	free(why);
+	return secret;
+}
+
+/* Whether an argument of args leads out of the workspace through a link (notes -> ~/.aws). */
+static bool
+args_linked_out(const struct ws *w, const char *args)
+{
+	const char *p = args;
+	char *word;
+	size_t n;
+	bool out = false;
+
+	for (; !out && *(p += strspn(p, " \t")) != '\0'; p += n) {
+		n = strcspn(p, " \t");
+		word = xstrndup(p, n);
+		out = ws_leaves(w, word) || ws_leaves(w, arg_path(word));
+		free(word);
+	}
+	return out;
+}
+
+/*
  * Whether an argument of args names a secret file: a word, or an option's
- * value, that the read tool would refuse as one; or, with dirs, a directory
- * with one under it, which a program that reads directories whole (grep -r,
- * tar, zip -r, cp -r) would open.
+ * value, or the path of git's REV:PATH (HEAD:.env), that the read tool would
+ * refuse as one; or, with dirs, a directory with one under it, which a
+ * program that reads directories whole (grep -r, tar, zip -r, cp -r) would
+ * open.
  */
 static bool
 args_secret(const struct ws *w, const char *args, bool dirs)
 {
-	const char *p = args, *v;
+	const char *p = args, *v, *colon;
 	char *word;
 	size_t n;
 	bool secret = false;
@@ -221,8 +259,9 @@ args_secret(const struct ws *w, const char *args, bool dirs)
 		n = strcspn(p, " \t");
 		word = xstrndup(p, n);
 		v = arg_path(word);
+		colon = strrchr(v, ':');
 		if (!dirs)
-			secret = *v != '\0' && ws_secret(w, v);
+			secret = path_secret(w, v) || (colon != NULL && path_secret(w, colon + 1));
 		else
 			secret = dir_secret(w, word) || (v != word && *v != '\0' && dir_secret(w, v));
 		free(word);
@@ -336,7 +375,8 @@ run_allowed(const struct ws *w, const char *command, char **why)
 
 	if (prefix == NULL)
 		return false;
-	leave = args_leave(command + strlen(prefix));
+	leave = args_leave(command + strlen(prefix)) ||
+	    args_linked_out(w, command + strlen(prefix));
 	secret = !leave && args_secret(w, command + strlen(prefix), false);
 	if (bad == NULL && !leave && !secret)
 		tree = args_secret(w, command + strlen(prefix), true) ||
@@ -350,7 +390,7 @@ run_allowed(const struct ws *w, const char *command, char **why)
 		    *bad == '\n' ? "a newline" : *bad == '\r' ? "a carriage return" : c);
 	else if (leave)
 		xasprintf(why, "[agent] allow_run has '%s', but an argument of this command may "
-		    "reach outside the workspace ('..' or an absolute path)", vis);
+		    "reach outside the workspace ('..', an absolute path or a link)", vis);
 	else if (secret)
 		xasprintf(why, "[agent] allow_run has '%s', but an argument of this command names "
 		    "a file that may hold secrets", vis);

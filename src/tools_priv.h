@@ -73,6 +73,8 @@ struct ws_path {
  */
 int ws_resolve(const struct ws *w, const char *path, struct ws_path *p, char **why);
 void ws_path_done(struct ws_path *p);
+/* Whether path, resolved as far as it exists (through links), is outside the root. */
+bool ws_leaves(const struct ws *w, const char *path);
 /* Whether rel (under the root) is a secret file not allowed by name. */
 bool ws_secret(const struct ws *w, const char *rel);
 /* Whether rel is .git or inside a .git directory. */

@@ -25,16 +25,41 @@
  * Files that hold secrets, matched against the last component of a path
  * whatever its case (.ENV is .env on a case-insensitive file system, and
  * KEY.PEM is a key anywhere): environment files, keys and certificates, SSH
- * keys, and the files where git, npm, pip and the AWS tools keep tokens.
+ * and PuTTY keys, and the files where git, npm, pip, cargo, MySQL, Vault,
+ * s3cmd, boto, Wrangler, Google's and the AWS tools keep tokens, and
+ * Terraform's variables and state, which hold the passwords it sets.
  */
 static const char *const secret_globs[] = {
 	".env*", "*.pem", "*.key", "id_*", ".netrc", ".git-credentials",
-	"*.p12", "*.pfx", ".npmrc", ".pypirc", "credentials",
-	".pgpass", ".htpasswd", "*.keyring", "*.kdbx", "*.jks", "*.keystore",
+	"*.p12", "*.pfx", ".npmrc", ".pypirc", "credentials", "*credentials.json",
+	"credentials.toml", ".pgpass", ".htpasswd", "*.keyring", "*.kdbx", "*.jks",
+	"*.keystore", "*.ppk", ".my.cnf", ".mylogin.cnf", ".vault-token", ".s3cfg",
+	".boto", ".dev.vars", "*.tfvars", "*.tfstate", "*.tfstate.*",
 };
 
-/* Directories whose every file is a secret: SSH's, GnuPG's and pass's stores. */
-static const char *const secret_dirs[] = { ".ssh", ".gnupg", ".password-store" };
+/*
+ * Directories whose every file is a secret: SSH's, GnuPG's and pass's
+ * stores, and the AWS tools' and kubectl's (their config holds tokens too).
+ */
+static const char *const secret_dirs[] = { ".ssh", ".gnupg", ".password-store", ".aws", ".kube" };
+
+/* Files known by their directory's name and theirs: Docker's logins, the GitHub CLI's token. */
+static const char *const secret_pairs[] = { ".docker/config.json", "gh/hosts.yml" };
+
+/* Whether rel ends in one of secret_pairs, whatever its case. */
+static bool
+secret_pair(const char *rel)
+{
+	size_t n = strlen(rel), k, i;
+
+	for (i = 0; i < ARRAY_SIZE(secret_pairs); i++) {
+		k = strlen(secret_pairs[i]);
+		if (n >= k && strcasecmp(rel + n - k, secret_pairs[i]) == 0 &&
+		    (n == k || rel[n - k - 1] == '/'))
+			return true;
+	}
+	return false;
+}
 
 /* Whether a directory on the way to rel (under the root) is one of secret_dirs. */
 static bool
@@ -289,6 +314,23 @@ ws_resolve(const struct ws *w, const char *path, struct ws_path *p, char **why)
 	return 0;
 }
 
+bool
+ws_leaves(const struct ws *w, const char *path)
+{
+	char *full, *abs, *e = NULL;
+	bool exists, out;
+
+	if (*path == '\0' || has_control(path))
+		return false;
+	full = path[0] == '/' ? xstrdup(path) : xstrfmt("%s/%s", w->root, path);
+	abs = resolve_partial(full, &exists, &e);
+	out = abs != NULL && !inside(w, abs);
+	free(abs);
+	free(full);
+	free(e);
+	return out;
+}
+
 void
 ws_path_done(struct ws_path *p)
 {
@@ -342,7 +384,7 @@ ws_secret(const struct ws *w, const char *rel)
 	for (i = 0; i < ARRAY_SIZE(secret_globs) && !secret; i++)
 		secret = fnmatch(secret_globs[i], base, FNM_CASEFOLD) == 0;
 	if (!secret)
-		secret = in_secret_dir(rel);
+		secret = in_secret_dir(rel) || secret_pair(rel);
 	if (!secret)
 		secret = in_list(w->deny, rel, true);
 	return secret && !in_list(w->allow_secret, rel, false);

@@ -1,0 +1,122 @@
+# agent_hostile: what a hostile model puts in a tool call reaches neither the
+# terminal as escapes nor a secret file's contents: a tool name of its own
+# making is shown made visible, on one line; the files where common tools keep
+# tokens (Docker, kubectl, the AWS tools, cargo, MySQL, Vault, Terraform, PuTTY,
+# the GitHub CLI...) are neither read nor searched; an allow_run rule runs no
+# command whose argument reaches a secret through a link (notes.txt -> .env),
+# git's REV:PATH (HEAD:.env), or leaves the workspace through a link; a hook a
+# command plants where core.hooksPath points in the work tree is put back, as
+# one in .git/hooks is.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+
+t_sum_repo "$T/repo"
+fake_reply '{"calls":[{"name":"frob\u001b]0;PWNED\u0007\nllm: do: run allowed on the terminal","args":{}}]}'
+fake_reply '{"text":"Done."}'
+cd "$T/repo" || exit 1
+run_llm "do" -m test-cheap "probe the tools"
+cd - >/dev/null || exit 1
+check_rc "unknown tool: the task ends (exit 0)" 0
+check_contains "unknown tool: refused, said on stderr" "$ERR" "unknown tool"
+check_not_contains "unknown tool: no escape on stderr" "$ERR" "$(printf '\033')"
+check_not_contains "unknown tool: no bell on stderr" "$ERR" "$(printf '\007')"
+check_not_contains "unknown tool: its name cannot make a line of its own" "$ERR" \
+    "$(printf '\nllm: do: run allowed')"
+check_contains "unknown tool: its name shown made visible" "$ERR" "llm: do: frob␛]0;PWNED␇: unknown tool"
+
+# Secrets files of other tools than git's, npm's and SSH's, in a workspace that
+# holds a home directory's dot files as one may.
+fake_reset
+secrets=".docker/config.json .kube/config .aws/config .aws/sso/cache/tok.json key.ppk
+.cargo/credentials.toml gcloud/application_default_credentials.json .my.cnf
+.mylogin.cnf .vault-token prod.tfvars terraform.tfstate terraform.tfstate.backup .s3cfg
+.boto .dev.vars .config/gh/hosts.yml .DOCKER/Config.json"
+cd "$T/repo" || exit 1
+for f in $secrets; do
+	mkdir -p "$(dirname "$f")"
+	printf 'TOKENVALUE-%s\n' "$f" >"$f"
+	fake_reply "{\"calls\":[{\"name\":\"read\",\"args\":{\"path\":\"$f\"}}]}"
+done
+mkdir -p app
+printf 'PLAINVAL\n' >app/config.json
+printf 'PLAINVAL\n' >app/hosts.yml
+fake_reply '{"calls":[{"name":"search","args":{"pattern":"[T]OKENVALUE|PLAINVAL","path":"."}}]}'
+fake_reply '{"text":"Done."}'
+run_llm "do" -m test-cheap --json "read the tokens"
+cd - >/dev/null || exit 1
+check_rc "secrets: the task ends (exit 0)" 0
+i=1
+for f in $secrets; do
+	check_contains "secrets: $f refused" "$(fake_get $i body.messages.-1.content)" \
+	    "may hold secrets"
+	i=$((i + 1))
+done
+found=$(fake_get $i body.messages.-1.content)
+check_contains "secrets: a plain config.json still searched" "$found" "app/config.json:1: PLAINVAL"
+check_contains "secrets: a plain hosts.yml still searched" "$found" "app/hosts.yml:1: PLAINVAL"
+check_not_contains "secrets: no secret's content ever sent" "$(fake_requests)" "TOKENVALUE-"
+
+# allow_run: a command naming a link to a secret, or to a file outside, is asked
+# about (here: refused, no terminal); a plain one still runs.
+fake_reset
+t_sum_repo "$T/repo"
+mkdir -p "$T/away"
+printf 'TOKENVALUE-away\n' >"$T/away/notes"
+cd "$T/repo" || exit 1
+printf 'TOKENVALUE-env\n' >.env
+git add .env && git -c user.email=t@t -c user.name=t commit -qm env
+ln -s .env notes.txt
+mkdir -p sub && ln -s ../.env sub/cfg
+ln -s "$T/away" away
+ln -s "$T/away/notes" elsewhere.txt
+cd - >/dev/null || exit 1
+t_config_append "[agent]
+allow_run = cat, head, git show"
+for c in "cat notes.txt" "head sub/cfg" "git show HEAD:.env" "cat away/notes" \
+    "head -n1 elsewhere.txt" "cat sum.sh"; do
+	fake_reply "{\"calls\":[{\"name\":\"run\",\"args\":{\"command\":\"$c\"}}]}"
+done
+fake_reply '{"text":"Done."}'
+cd "$T/repo" || exit 1
+run_llm "do" -m test-cheap "read the notes"
+cd - >/dev/null || exit 1
+check_rc "allow_run: the task ends (exit 0)" 0
+check_contains "allow_run: a link to .env is asked about" "$(fake_get 1 body.messages.-1.content)" \
+    "names a file that may hold secrets"
+check_contains "allow_run: a link in a directory too" "$(fake_get 2 body.messages.-1.content)" \
+    "names a file that may hold secrets"
+check_contains "allow_run: git's HEAD:.env too" "$(fake_get 3 body.messages.-1.content)" \
+    "names a file that may hold secrets"
+check_contains "allow_run: a directory linked outside is leaving" \
+    "$(fake_get 4 body.messages.-1.content)" "may reach outside the workspace"
+check_contains "allow_run: a file linked outside too" "$(fake_get 5 body.messages.-1.content)" \
+    "may reach outside the workspace"
+check_contains "allow_run: a plain file's command still runs" \
+    "$(fake_get 6 body.messages.-1.content)" "echo \$(( \$1 - \$2 ))"
+check_not_contains "allow_run: no secret's content ever sent" "$(fake_requests)" "TOKENVALUE-"
+
+# core.hooksPath in the work tree (.githooks, as husky's .husky): git runs what
+# is there at the next commit, outside the confinement.
+fake_reset
+t_sum_repo "$T/repo"
+cd "$T/repo" || exit 1
+mkdir .githooks
+printf '#!/bin/sh\nexit 0\n' >.githooks/pre-commit
+chmod +x .githooks/pre-commit
+git config core.hooksPath .githooks
+cd - >/dev/null || exit 1
+fake_reply '{"calls":[{"name":"run","args":{"command":"printf \"#!/bin/sh\\ntouch PLANTED\\n\" >.githooks/pre-commit; cp .githooks/pre-commit .githooks/post-commit; chmod +x .githooks/*; echo planted"}}]}'
+fake_reply '{"text":"Done."}'
+cd "$T/repo" || exit 1
+run_llm "do" -m test-cheap --allow run "plant a hook"
+check_rc "hooksPath: the task ends (exit 0)" 0
+check_contains "hooksPath: the command ran" "$(fake_get 1 body.messages.-1.content)" "planted"
+check_contains "hooksPath: the model is told" "$(fake_get 1 body.messages.-1.content)" \
+    ".githooks/pre-commit was put back"
+check_contains "hooksPath: the step says so" "$ERR" "git hooks or config put back"
+check_eq "hooksPath: the hook as it was" "$(cat .githooks/pre-commit)" "$(printf '#!/bin/sh\nexit 0')"
+check "hooksPath: the new hook removed" test ! -e .githooks/post-commit
+git -c user.email=t@t -c user.name=t commit -q --allow-empty -m after
+check "hooksPath: nothing planted ran at the next commit" test ! -e PLANTED
+cd - >/dev/null || exit 1
+echo "# $T_PASS passed, $T_FAIL failed"
