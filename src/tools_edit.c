@@ -11,9 +11,10 @@
 static bool
 writable(const struct ws *w, const struct ws_path *p, char **why)
 {
-	if (*p->rel == '\0' || ws_in_git_dir(p->rel))
-		xasprintf(why, "%s is inside .git/, which is never written: refused",
-		    *p->rel ? p->name : ".git");
+	if (*p->rel == '\0')
+		xasprintf(why, "%s is the workspace's top directory, not a file", p->name);
+	else if (ws_in_git_dir(p->rel))
+		xasprintf(why, "%s is inside .git/, which is never written: refused", p->name);
 	else if (ws_secret(w, p->rel))
 		xasprintf(why, "%s may hold secrets: refused", p->name);
 	else if (p->exists && S_ISLNK(p->st.st_mode))

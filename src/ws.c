@@ -740,7 +740,11 @@ ws_write(struct ws *w, const struct ws_path *p, const char *data, size_t len, ch
 	struct buf made;
 	int dirfd = -1, rc = -1;
 
-	if (ws_in_git_dir(p->rel) || *p->rel == '\0') {
+	if (*p->rel == '\0') {
+		xasprintf(why, "%s is the workspace's top directory, not a file", p->name);
+		return -1;
+	}
+	if (ws_in_git_dir(p->rel)) {
 		xasprintf(why, "%s is inside .git/, which is never written: refused", p->name);
 		return -1;
 	}

@@ -304,6 +304,11 @@ test_confinement(void)
 	refused(w, "edit", "{\"path\":\"link\",\"old\":\"CANARY\",\"new\":\"x\"}", &yes, "outside");
 	refused(w, "edit", "{\"path\":\".env\",\"old\":\"TOKEN\",\"new\":\"x\"}", &yes, "secrets");
 	refused(w, "write", "{\"path\":\"nodir/../x\",\"content\":\"x\"}", &yes, "'..'");
+	/* the workspace's top is no file: said so, not called a part of .git */
+	refused(w, "write", "{\"path\":\".\",\"content\":\"x\",\"overwrite\":true}", &yes,
+	    "top directory, not a file");
+	refused(w, "edit", "{\"path\":\"./\",\"old\":\"a\",\"new\":\"b\"}", &yes,
+	    "top directory, not a file");
 	CHECK_INT(yes.asked, 0);
 	/* a denied approval */
 	refused(w, "edit", "{\"path\":\"README\",\"old\":\"hello\",\"new\":\"bye\"}", &no,
