@@ -339,14 +339,18 @@ ws_path_done(struct ws_path *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* Whether rel is .git or inside a .git directory. */
+/*
+ * Whether rel is .git or inside a .git directory, in any case: on a file
+ * system that folds case (ext4's casefold, a mounted FAT or macOS volume)
+ * .GIT/hooks is .git/hooks.
+ */
 bool
 ws_in_git_dir(const char *rel)
 {
 	const char *c = rel;
 
 	while (c != NULL && *c != '\0') {
-		if (strncmp(c, ".git", 4) == 0 && (c[4] == '\0' || c[4] == '/'))
+		if (strncasecmp(c, ".git", 4) == 0 && (c[4] == '\0' || c[4] == '/'))
 			return true;
 		c = strchr(c, '/');
 		if (c != NULL)

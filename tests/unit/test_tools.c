@@ -297,6 +297,8 @@ test_confinement(void)
 	refused(w, "read", "{\"path\":\".git/config\"}", NULL, ".git/");
 	refused(w, "write", "{\"path\":\".git/hooks/pre-commit\",\"content\":\"x\"}", &yes, ".git/");
 	refused(w, "write", "{\"path\":\"src/../.git/x\",\"content\":\"x\"}", &yes, ".git/");
+	refused(w, "write", "{\"path\":\".GIT/hooks/pre-commit\",\"content\":\"x\"}", &yes, ".git/");
+	refused(w, "edit", "{\"path\":\".Git/config\",\"old\":\"a\",\"new\":\"b\"}", &yes, ".git/");
 	refused(w, "write", "{\"path\":\"outdir/new\",\"content\":\"x\"}", &yes, "outside");
 	refused(w, "write", "{\"path\":\"../new\",\"content\":\"x\"}", &yes, "outside");
 	refused(w, "write", "{\"path\":\"link\",\"content\":\"x\",\"overwrite\":true}", &yes,
