@@ -38,10 +38,12 @@ def pipe(a, b, watch):
                 b.close()
             return
         seen = (seen + d)[-4096:] if watch else seen
-        if watch and trigger in seen and after and not frozen.is_set():
-            b.sendall(d)
-        if watch and trigger in seen:
+        if watch and trigger in seen and not frozen.is_set():
+            # frozen before the bytes go on: the answer they bring must not pass
             frozen.set()
+            if after:
+                b.sendall(d)
+            continue
         if not frozen.is_set():
             b.sendall(d)
 s = socket.socket()
