@@ -722,16 +722,15 @@ t_need_landlock() {
 	fi
 }
 
-# t_without_calls NAME LO HI: write $T/NAME.py, which runs the command it is
-# given with system calls LO to HI failing with ENOSYS (a seccomp filter, as
-# on a kernel without them), and $T/NAME, which runs $LLM_BIN so.
-t_without_calls() {
+# t_seccomp NAME WHAT CODE: write $T/NAME.py, which runs the command it is
+# given under a seccomp filter (CODE: Python (code, jt, jf, k) tuples of classic
+# BPF; WHAT says what it does), and $T/NAME, which runs $LLM_BIN so.
+t_seccomp() {
 	cat >"$T/$1.py" <<PY
 import ctypes, os, struct, sys
 libc = ctypes.CDLL(None, use_errno=True)
-# load the call's number; $2 to $3 -> ENOSYS; else allow
-code = [(0x20, 0, 0, 0), (0x35, 0, 2, $2), (0x35, 1, 0, $(($3 + 1))),
-        (0x06, 0, 0, 0x00050000 | 38), (0x06, 0, 0, 0x7fff0000)]
+# $2
+code = $3
 filt = ctypes.create_string_buffer(b"".join(struct.pack("HBBI", *i) for i in code))
 class Prog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
@@ -742,6 +741,14 @@ os.execv(sys.argv[1], sys.argv[1:])
 PY
 	printf '#!/bin/sh\nexec "%s" -I -S "%s" "%s" "$@"\n' "$T_PY" "$T/$1.py" "$LLM_BIN" >"$T/$1"
 	chmod +x "$T/$1"
+}
+
+# t_without_calls NAME LO HI: t_seccomp NAME with system calls LO to HI failing
+# with ENOSYS, as on a kernel without them.
+t_without_calls() {
+	t_seccomp "$1" "load the call's number; $2 to $3 -> ENOSYS; else allow" \
+	    "[(0x20, 0, 0, 0), (0x35, 0, 2, $2), (0x35, 1, 0, $(($3 + 1))),
+        (0x06, 0, 0, 0x00050000 | 38), (0x06, 0, 0, 0x7fff0000)]"
 }
 
 # t_valgrind_llm DIR WHAT ASAN: make DIR/llm, which runs $LLM_BIN under

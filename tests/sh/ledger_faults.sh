@@ -13,29 +13,16 @@ if [ -z "$nr" ]; then
 	exit 0
 fi
 
-# $T/full MIN ARGS...: llm ARGS where SQLite's writes (pwrite64) of more than MIN
-# bytes fail with ENOSPC, as on a full disk: 0, every write (the one-byte
-# writes that grow the shared-memory file when the database opens); 1, the
+# $T/fullMIN ARGS...: llm ARGS where SQLite's writes (pwrite64) of more than MIN
+# bytes fail with ENOSPC, as on a full disk: full0, every write (the one-byte
+# writes that grow the shared-memory file when the database opens); full1, the
 # writes of pages (the open goes through, the first write of a request fails).
-cat >"$T/full.py" <<PY
-import ctypes, os, struct, sys
-libc = ctypes.CDLL(None, use_errno=True)
-low = int(sys.argv[1])
-# load the call's number; pwrite64 whose count is above low -> ENOSPC; else allow
-code = [(0x20, 0, 0, 0), (0x15, 0, 3, $nr), (0x20, 0, 0, 32), (0x25, 0, 1, low),
-        (0x06, 0, 0, 0x00050000 | 28), (0x06, 0, 0, 0x7fff0000)]
-filt = ctypes.create_string_buffer(b"".join(struct.pack("HBBI", *i) for i in code))
-class Prog(ctypes.Structure):
-    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
-prog = Prog(len(code), ctypes.addressof(filt))
-if libc.prctl(38, 1, 0, 0, 0) != 0 or libc.prctl(22, 2, ctypes.byref(prog), 0, 0) != 0:
-    sys.exit("full: seccomp: " + os.strerror(ctypes.get_errno()))
-os.execv(sys.argv[2], sys.argv[2:])
-PY
-printf '#!/bin/sh\nmin=$1\nshift\nexec "%s" -I -S "%s" "$min" "%s" "$@"\n' "$T_PY" "$T/full.py" \
-    "$LLM_BIN" >"$T/full"
-chmod +x "$T/full"
-if ! "$T_PY" -I -S "$T/full.py" 0 /bin/true 2>"$T/full.err"; then
+for min in 0 1; do
+	t_seccomp "full$min" "load the call's number; pwrite64 of more than $min bytes -> ENOSPC; else allow" \
+	    "[(0x20, 0, 0, 0), (0x15, 0, 3, $nr), (0x20, 0, 0, 32), (0x25, 0, 1, $min),
+        (0x06, 0, 0, 0x00050000 | 28), (0x06, 0, 0, 0x7fff0000)]"
+done
+if ! "$T_PY" -I -S "$T/full0.py" /bin/true 2>"$T/full.err"; then
 	echo "# skip: a seccomp filter cannot be set here: $(cat "$T/full.err")"
 	exit 0
 fi
@@ -47,7 +34,7 @@ check_rc "a first request makes llm.db" 0
 n=$(fake_count)
 
 # the disk fills between two requests: the reservation cannot be written
-LLM_BIN="$T/full" run_llm 1 -q "hi"
+LLM_BIN="$T/full1" run_llm -q "hi"
 check_rc "full disk at the reservation: exit 2" 2
 check_contains "full disk at the reservation: says what to do" "$ERR" \
     "reserve: database or disk is full; no space is left on its disk: free some (df -h shows where)"
@@ -57,7 +44,7 @@ check_eq "full disk at the reservation: nothing sent" "$(fake_count)" "$n"
 # llm do: the task's row cannot be written; the cause is said, not dropped
 t_sum_repo "$T/repo"
 cd "$T/repo" || exit 1
-LLM_BIN="$T/full" run_llm 1 "do" "fix the test"
+LLM_BIN="$T/full1" run_llm "do" "fix the test"
 check_rc "full disk at a task's start: exit 2" 2
 check_contains "full disk at a task's start: why, and what to do" "$ERR" \
     "llm: do: ledger: $LLM_DATA_DIR/llm.db: cannot record the task: database or disk is full; no space is left on its disk: free some (df -h shows where)"
@@ -65,12 +52,12 @@ check_eq "full disk at a task's start: nothing sent" "$(fake_count)" "$n"
 cd "$T" || exit 1
 
 # full when llm.db opens
-LLM_BIN="$T/full" run_llm 0 -q "hi"
+LLM_BIN="$T/full0" run_llm -q "hi"
 check_rc "full disk at the open: exit 2" 2
 check_contains "full disk at the open: says what to do" "$ERR" \
     "no space is left on its disk: free some (df -h shows where)"
 check_eq "full disk at the open: nothing sent" "$(fake_count)" "$n"
-LLM_BIN="$T/full" run_llm 0 usage
+LLM_BIN="$T/full0" run_llm usage
 check_rc "full disk: llm usage exits 2" 2
 check_contains "full disk: llm usage says what to do" "$ERR" \
     "llm: usage: $LLM_DATA_DIR/llm.db: disk I/O error; no space is left on its disk"
