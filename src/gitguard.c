@@ -444,9 +444,11 @@ open_dir(int dirfd, const char *name)
 /*
  * Hold what the directory held as (*v)[at] holds, at any depth (to
  * GUARD_DEPTH): a hook runs scripts beside it or below it, such as husky 8's
- * .husky/_/husky.sh. *left counts the entries still to look at; a directory
- * listed to its end is whole, and what is new in it is taken out later; *cut
- * is set when one is left unlisted for the count or the depth.
+ * .husky/_/husky.sh. Its own entries come first, then those of its
+ * directories, so that the hooks git runs are held before what is deep.
+ * *left counts the entries still to look at; a directory listed to its end
+ * is whole, and what is new in it is taken out later; *cut is set when one is
+ * left unlisted for the count or the depth.
  */
 static void
 hold_tree(int dirfd, size_t at, struct held **v, size_t *n, size_t *left, int depth, bool *cut)
@@ -454,7 +456,7 @@ hold_tree(int dirfd, size_t at, struct held **v, size_t *n, size_t *left, int de
 	struct dirent *e;
 	char *name;
 	DIR *dir;
-	size_t k;
+	size_t k, first = *n;
 	int fd = open_dir(dirfd, (*v)[at].name);
 
 	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
@@ -472,16 +474,16 @@ hold_tree(int dirfd, size_t at, struct held **v, size_t *n, size_t *left, int de
 		(*left)--;
 		name = xstrfmt("%s/%s", (*v)[at].name, e->d_name);
 		*v = xreallocarray(*v, *n + 1, sizeof(**v));
-		k = (*n)++;
-		hold(dirfd, name, &(*v)[k]);
+		hold(dirfd, name, &(*v)[(*n)++]);
 		free(name);
+	}
+	(*v)[at].whole = e == NULL;
+	closedir(dir);
+	for (k = first, first = *n; k < first; k++)
 		if ((*v)[k].kind == S_IFDIR && depth < GUARD_DEPTH)
 			hold_tree(dirfd, k, v, n, left, depth + 1, cut);
 		else if ((*v)[k].kind == S_IFDIR)
 			*cut = true;
-	}
-	(*v)[at].whole = e == NULL;
-	closedir(dir);
 }
 
 /* Hold the hooks directory of d (open as dirfd) and all it holds, after the guarded files. */
@@ -1004,6 +1006,42 @@ find_gdirs(const char *root, char *const *dots)
 }
 
 /*
+ * path resolved; when it is not there, the nearest directory above it that
+ * is, resolved, with the next name on the way: a hooks directory not made
+ * yet (husky 9's .husky/_ after a git clean) is held as none, so that one a
+ * command makes is emptied. NULL when neither resolves. Malloc'd.
+ */
+static char *
+resolve(const char *path)
+{
+	char *real = realpath(path, NULL), *dir, *slash, *up = NULL;
+	struct stat st;
+
+	if (real != NULL || errno != ENOENT)
+		return real;
+	dir = xstrdup(path);
+	while (up == NULL && (slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		if (strcmp(slash + 1, ".") == 0 || strcmp(slash + 1, "..") == 0)
+			break;
+		*slash = '\0';
+		up = realpath(dir, NULL);
+		if (up == NULL && errno != ENOENT)
+			break;
+		if (up != NULL) {
+			real = xstrfmt("%s/%s", up, slash + 1);
+			/* a link to nowhere where the name is: not a hooks directory to hold */
+			if (lstat(real, &st) == 0) {
+				free(real);
+				real = NULL;
+			}
+		}
+	}
+	free(up);
+	free(dir);
+	return real;
+}
+
+/*
  * Resolve against top the value core.hooksPath is given last in config c:
  * real then, or the one given before (freed when replaced) when c gives none.
  */
@@ -1029,7 +1067,7 @@ hooks_in(const struct held *c, const char *top, char *real)
 		if (*val == '\0')
 			continue;
 		to = *val == '/' ? xstrdup(val) : xstrfmt("%s/%s", top, val);
-		real = realpath(to, NULL);
+		real = resolve(to);
 		free(to);
 	}
 	strv_free(v);

@@ -60,6 +60,15 @@ check_eq "husky 9: .husky/pre-commit as it was" "$(cat "$T/h9/.husky/pre-commit"
 check "husky 9: the new script is gone" test ! -e "$T/h9/.husky/commit-msg"
 commit "$T/h9"
 check "husky 9: the next commit ran its hook, nothing planted" test ! -e "$T/h9/PLANTED"
+# husky 9's directory gone (git clean -X removes it): git finds no hook, so a new one is taken out
+rm -rf "$T/h9/.husky/_"
+run "$T/h9" "mkdir .husky/_ && printf 'touch PLANTED\\n' >.husky/_/pre-commit && chmod +x .husky/_/pre-commit && echo planted"
+check_contains "husky 9, no .husky/_: the command ran" "$sent" "planted"
+check_contains "husky 9, no .husky/_: the hook made there is taken out" "$sent" \
+    ".husky/_/pre-commit was removed"
+check "husky 9, no .husky/_: it is gone" test ! -e "$T/h9/.husky/_/pre-commit"
+commit "$T/h9"
+check "husky 9, no .husky/_: the next commit ran nothing planted" test ! -e "$T/h9/PLANTED"
 # a directory named _ without husky's runner is only the hooks directory: the one above is not held
 t_sum_repo "$T/plain"
 mkdir -p "$T/plain/tools/_"
