@@ -14,7 +14,9 @@
 #include "util.h"
 
 #define GUARD_FILE_MAX (1 << 20) /* a file is held whole up to this; a larger one by size and time */
-#define GUARD_HOOKS 512          /* entries of a hooks directory looked at */
+#define GUARD_HOOKS 512          /* entries of a hooks directory held, at all depths */
+#define GUARD_ROUNDS 8           /* times GUARD_HOOKS new entries of one directory are taken out */
+#define GUARD_TELL 16            /* new entries of one directory named; the rest are counted */
 #define GUARD_DIRS 64            /* git directories: the workspace's, its submodules', a worktree's */
 #define GUARD_DEPTH 8            /* how deep submodules' git directories are looked for */
 #ifndef GUARD_LOOK
@@ -57,6 +59,7 @@ struct held {
 	char *data;       /* a file's content or a link's target; NULL when too large */
 	size_t len;
 	struct stat st;
+	bool whole;       /* a directory listed to its end: what is new in it is taken out */
 };
 
 /* A git directory as it was. */
@@ -68,6 +71,7 @@ struct gdir {
 	size_t n;
 	char *hooks;      /* the hooks directory's name in it: "hooks", or core.hooksPath's */
 	bool only_hooks;  /* a work tree's directory holding core.hooksPath's, not a git directory */
+	bool cut;         /* its hooks held short: more than GUARD_HOOKS entries, or deeper than GUARD_DEPTH */
 };
 
 struct gitguard {
@@ -421,31 +425,77 @@ gitguard_worktree(const char *gitdir)
 	return real;
 }
 
-/* Hold the entries of dirfd's hooks directory, after the guarded files. */
+/* Open the directory name beneath dirfd, never through a link; -1 with errno set. */
+static int
+open_dir(int dirfd, const char *name)
+{
+	const char *base;
+	int pfd = open_parent(dirfd, name, &base), fd, err;
+
+	if (pfd < 0)
+		return -1;
+	fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	err = errno;
+	close(pfd);
+	errno = err;
+	return fd;
+}
+
+/*
+ * Hold what the directory held as (*v)[at] holds, at any depth (to
+ * GUARD_DEPTH): a hook runs scripts beside it or below it, such as husky 8's
+ * .husky/_/husky.sh. Its own entries come first, then those of its
+ * directories, so that the hooks git runs are held before what is deep.
+ * *left counts the entries still to look at; a directory listed to its end
+ * is whole, and what is new in it is taken out later; *cut is set when one is
+ * left unlisted for the count or the depth.
+ */
 static void
-hold_hooks(int dirfd, const char *hooks, struct held **v, size_t *n)
+hold_tree(int dirfd, size_t at, struct held **v, size_t *n, size_t *left, int depth, bool *cut)
 {
 	struct dirent *e;
 	char *name;
 	DIR *dir;
-	int fd = openat(dirfd, hooks, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	size_t k = 0;
+	size_t k, first = *n;
+	int fd = open_dir(dirfd, (*v)[at].name);
 
 	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
 		if (fd >= 0)
 			close(fd);
 		return;
 	}
-	while ((e = readdir(dir)) != NULL && k < GUARD_HOOKS) {
+	while ((e = readdir(dir)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		name = xstrfmt("%s/%s", hooks, e->d_name);
+		if (*left == 0) {
+			*cut = true;
+			break;
+		}
+		(*left)--;
+		name = xstrfmt("%s/%s", (*v)[at].name, e->d_name);
 		*v = xreallocarray(*v, *n + 1, sizeof(**v));
 		hold(dirfd, name, &(*v)[(*n)++]);
 		free(name);
-		k++;
 	}
+	(*v)[at].whole = e == NULL;
 	closedir(dir);
+	for (k = first, first = *n; k < first; k++)
+		if ((*v)[k].kind == S_IFDIR && depth < GUARD_DEPTH)
+			hold_tree(dirfd, k, v, n, left, depth + 1, cut);
+		else if ((*v)[k].kind == S_IFDIR)
+			*cut = true;
+}
+
+/* Hold the hooks directory of d (open as dirfd) and all it holds, after the guarded files. */
+static void
+hold_hooks(struct gdir *d, int dirfd)
+{
+	size_t left = GUARD_HOOKS, at = d->n;
+
+	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
+	hold(dirfd, d->hooks, &d->v[d->n++]);
+	if (d->v[at].kind == S_IFDIR)
+		hold_tree(dirfd, at, &d->v, &d->n, &left, 1, &d->cut);
 }
 
 /* Hold what git directory path has that makes git run something; or nothing (a new one). */
@@ -466,11 +516,10 @@ gdir_take(struct gdir *d, const char *path, bool empty)
 		d->ino = st.st_ino;
 	}
 	if (!empty) {
-		d->v = xcalloc(sizeof(guarded) / sizeof(*guarded) + 1, sizeof(*d->v));
+		d->v = xcalloc(sizeof(guarded) / sizeof(*guarded), sizeof(*d->v));
 		for (i = 0; i < sizeof(guarded) / sizeof(*guarded); i++)
 			hold(fd, guarded[i], &d->v[d->n++]);
-		hold(fd, "hooks", &d->v[d->n++]);
-		hold_hooks(fd, "hooks", &d->v, &d->n);
+		hold_hooks(d, fd);
 	}
 	close(fd);
 }
@@ -498,9 +547,7 @@ gdir_take_hooks(struct gdir *d, const char *real)
 		d->dev = st.st_dev;
 		d->ino = st.st_ino;
 	}
-	d->v = xcalloc(1, sizeof(*d->v));
-	hold(fd, d->hooks, &d->v[d->n++]);
-	hold_hooks(fd, d->hooks, &d->v, &d->n);
+	hold_hooks(d, fd);
 	close(fd);
 }
 
@@ -549,41 +596,109 @@ tell(struct buf *b, const struct gitguard *g, const struct gdir *d, const char *
 }
 
 /*
- * List the hooks directory of d (open as fd), whose held entry was is NULL
- * when it had none. Git runs a hook by its path, which takes no right to list
- * the directory: one made unlistable would hide a new hook, so its mode is put
- * back first, and one that still cannot be listed is named, never trusted.
- * NULL when there is none (or it is named in b).
+ * List the directory name of d's hooks (d open as fd), whose held entry was
+ * is NULL when it had none. Git runs a hook by its path, which takes no right
+ * to list the directory: one made unlistable would hide a new hook, so its
+ * mode is put back first, and one that still cannot be listed is named, never
+ * trusted. NULL when there is none, or a link or a file is in its place (put
+ * back after), or it is named in b.
  */
 static DIR *
-hooks_open(const struct gitguard *g, const struct gdir *d, int fd, const struct held *was,
-    struct buf *b)
+hooks_open(const struct gitguard *g, const struct gdir *d, int fd, const char *name,
+    const struct held *was, struct buf *b)
 {
-	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	const char *base;
 	struct stat st;
 	char *what;
 	DIR *dir;
-	int hfd = openat(fd, d->hooks, flags), err;
+	int hfd = open_dir(fd, name), err = errno, pfd;
 
-	if (hfd < 0 && errno == EACCES && was != NULL &&
-	    fstatat(fd, d->hooks, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
-	    (st.st_mode & 07777) != (was->st.st_mode & 07777) &&
-	    fchmodat(fd, d->hooks, was->st.st_mode & 07777, 0) == 0) {
-		tell(b, g, d, d->hooks, "was made unreadable, and its mode was put back");
-		hfd = openat(fd, d->hooks, flags);
+	if (hfd < 0 && err == EACCES && was != NULL && (pfd = open_parent(fd, name, &base)) >= 0) {
+		if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+		    (st.st_mode & 07777) != (was->st.st_mode & 07777) &&
+		    fchmodat(pfd, base, was->st.st_mode & 07777, 0) == 0) {
+			tell(b, g, d, name, "was made unreadable, and its mode was put back");
+			hfd = open_dir(fd, name);
+		}
+		err = errno;
+		close(pfd);
 	}
 	if (hfd >= 0 && (dir = fdopendir(hfd)) != NULL)
 		return dir;
-	err = errno;
-	if (hfd >= 0)
+	if (hfd >= 0) {
+		err = errno;
 		close(hfd);
-	if (err != ENOENT) {
+	}
+	if (err != ENOENT && err != ENOTDIR && err != ELOOP) {
 		what = xstrfmt("could not be read (%s): llm could not check what it holds: look at it"
 		    " before you run git there", strerror(err));
-		tell(b, g, d, d->hooks, what);
+		tell(b, g, d, name, what);
 		free(what);
 	}
 	return NULL;
+}
+
+/*
+ * Take out what is new in the directory name of d's hooks (d open as fd),
+ * held as was (NULL when there was none): git, or a hook, would find it by
+ * its name. A sample at the top of the hooks directory stays: git never runs
+ * one. The first GUARD_TELL are named in b, the rest counted. One that was not
+ * listed whole is only looked at (see gitguard_unchecked).
+ */
+static void
+take_new(const struct gitguard *g, const struct gdir *d, int fd, const char *name,
+    const struct held *was, struct buf *b)
+{
+	char **batch = xcalloc(GUARD_HOOKS, sizeof(*batch)), *what;
+	bool top = strcmp(name, d->hooks) == 0;
+	size_t k, i, told = 0, more = 0, failed = 0;
+	struct dirent *e;
+	struct stat st;
+	bool full = true;
+	DIR *dir;
+	int round;
+
+	/* in rounds: a directory is not changed while it is read */
+	for (round = 0; round < GUARD_ROUNDS && full && failed == 0; round++) {
+		if ((dir = hooks_open(g, d, fd, name, was, b)) == NULL || (was != NULL && !was->whole)) {
+			if (dir != NULL)
+				closedir(dir);
+			full = false;
+			break;
+		}
+		for (k = 0; k < GUARD_HOOKS && (e = readdir(dir)) != NULL;) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			batch[k] = xstrfmt("%s/%s", name, e->d_name);
+			if (gdir_find(d, batch[k]) != NULL || (top && str_endswith(e->d_name, ".sample") &&
+			    fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISREG(st.st_mode)))
+				free(batch[k]);
+			else
+				k++;
+		}
+		closedir(dir);
+		for (i = 0; i < k; i++) {
+			if (restore(fd, &(struct held){ .name = batch[i] }) != 0) {
+				failed++;
+				tell(b, g, d, batch[i], "was made, and could not be removed");
+			} else if (told++ < GUARD_TELL)
+				tell(b, g, d, batch[i], "was removed");
+			else
+				more++;
+			free(batch[i]);
+		}
+		full = k == GUARD_HOOKS;
+	}
+	if (more > 0) {
+		what = xstrfmt("had %zu more new entries, removed", more);
+		tell(b, g, d, name, what);
+		free(what);
+	}
+	if (full && failed == 0)
+		tell(b, g, d, name, "holds more new entries than llm removes: look at it before you"
+		    " run git there");
+	free(batch);
 }
 
 /* Put back what in git directory d differs from what was held; say so in b. */
@@ -592,12 +707,10 @@ gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
 {
 	static const struct held none = { .name = "" };
 	const struct held *was;
-	struct held now, *seen = NULL;
-	struct dirent *e;
+	struct held now;
 	struct stat st;
-	size_t i, nseen = 0;
+	size_t i;
 	char *why = NULL, *name;
-	DIR *dir;
 	bool had;
 	int fd = open(d->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
@@ -655,26 +768,12 @@ gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
 	} else if (now.kind == 0 && had)
 		mkdirat(fd, d->hooks, was->st.st_mode & 07777);
 	held_done(&now);
-	if ((dir = hooks_open(g, d, fd, had ? was : NULL, b)) != NULL) {
-		while ((e = readdir(dir)) != NULL && nseen < GUARD_HOOKS)
-			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-				seen = xreallocarray(seen, nseen + 1, sizeof(*seen));
-				name = xstrfmt("%s/%s", d->hooks, e->d_name);
-				hold(fd, name, &seen[nseen++]);
-				free(name);
-			}
-		closedir(dir);
-	}
-	for (i = 0; i < nseen; i++) {
-		/* git never runs a sample: a new repository's stay */
-		if (S_ISREG(seen[i].st.st_mode) && str_endswith(seen[i].name, ".sample"))
-			continue;
-		was = gdir_find(d, seen[i].name);
-		if (was == NULL && restore(fd, &(struct held){ .name = seen[i].name }) == 0)
-			tell(b, g, d, seen[i].name, "was removed");
-		else if (was == NULL)
-			tell(b, g, d, seen[i].name, "was made, and could not be removed");
-	}
+	/* what is new: in the hooks directory, and in each directory of it listed whole */
+	take_new(g, d, fd, d->hooks, had ? was : NULL, b);
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].kind == S_IFDIR && str_startswith(d->v[i].name, d->hooks) &&
+		    d->v[i].name[strlen(d->hooks)] == '/')
+			take_new(g, d, fd, d->v[i].name, &d->v[i], b);
 	for (i = 0; i < d->n; i++) {
 		if (!str_startswith(d->v[i].name, d->hooks) ||
 		    d->v[i].name[strlen(d->hooks)] != '/')
@@ -685,9 +784,6 @@ gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
 			    "was changed, and could not be put back");
 		held_done(&now);
 	}
-	for (i = 0; i < nseen; i++)
-		held_done(&seen[i]);
-	free(seen);
 	close(fd);
 }
 
@@ -910,20 +1006,53 @@ find_gdirs(const char *root, char *const *dots)
 }
 
 /*
- * The hooks directory core.hooksPath names in git directory d's config,
- * resolved, when it is under root (a work tree's .githooks or .husky: a
- * command could change what git runs there); else NULL. Malloc'd.
+ * path resolved; when it is not there, the nearest directory above it that
+ * is, resolved, with the next name on the way: a hooks directory not made
+ * yet (husky 9's .husky/_ after a git clean) is held as none, so that one a
+ * command makes is emptied. NULL when neither resolves. Malloc'd.
  */
 static char *
-hooks_path(const struct gdir *d, const char *root)
+resolve(const char *path)
 {
-	const struct held *c = gdir_find(d, "config");
-	char **v, *val, *top, *to, *real = NULL;
-	size_t i, k, n = strlen(root);
+	char *real = realpath(path, NULL), *dir, *slash, *up = NULL;
+	struct stat st;
 
-	if (c == NULL || c->data == NULL || !str_endswith(d->path, "/.git") ||
-	    (v = config_entries(c->data, c->len)) == NULL)
-		return NULL;
+	if (real != NULL || errno != ENOENT)
+		return real;
+	dir = xstrdup(path);
+	while (up == NULL && (slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		if (strcmp(slash + 1, ".") == 0 || strcmp(slash + 1, "..") == 0)
+			break;
+		*slash = '\0';
+		up = realpath(dir, NULL);
+		if (up == NULL && errno != ENOENT)
+			break;
+		if (up != NULL) {
+			real = xstrfmt("%s/%s", up, slash + 1);
+			/* a link to nowhere where the name is: not a hooks directory to hold */
+			if (lstat(real, &st) == 0) {
+				free(real);
+				real = NULL;
+			}
+		}
+	}
+	free(up);
+	free(dir);
+	return real;
+}
+
+/*
+ * Resolve against top the value core.hooksPath is given last in config c:
+ * real then, or the one given before (freed when replaced) when c gives none.
+ */
+static char *
+hooks_in(const struct held *c, const char *top, char *real)
+{
+	char **v, *val, *to;
+	size_t i, k;
+
+	if (c == NULL || c->data == NULL || (v = config_entries(c->data, c->len)) == NULL)
+		return real;
 	for (i = 0; v[i] != NULL; i++) {
 		if (!str_startswith(v[i], "core.hookspath="))
 			continue;
@@ -937,19 +1066,109 @@ hooks_path(const struct gdir *d, const char *root)
 		real = NULL;
 		if (*val == '\0')
 			continue;
-		/* relative to the work tree's top, where git runs hooks from */
-		top = xstrndup(d->path, strlen(d->path) - strlen("/.git"));
 		to = *val == '/' ? xstrdup(val) : xstrfmt("%s/%s", top, val);
-		real = realpath(to, NULL);
+		real = resolve(to);
 		free(to);
-		free(top);
 	}
 	strv_free(v);
-	if (real != NULL && !(strncmp(real, root, n) == 0 && real[n] == '/')) {
+	return real;
+}
+
+/* Whether dir is husky 9's hooks directory, .husky/_: named _, with husky's runner h in it. */
+static bool
+husky_runner(const char *dir)
+{
+	const char *base = strrchr(dir, '/');
+	char *h, *data = NULL, *cause = NULL;
+	size_t len = 0;
+	bool yes = false;
+
+	if (base == NULL || strcmp(base, "/_") != 0)
+		return false;
+	h = xstrfmt("%s/h", dir);
+	if (file_read(h, 64 * 1024, &data, &len, &cause) == 0)
+		yes = memmem(data, len, "husky", 5) != NULL;
+	free(data);
+	free(cause);
+	free(h);
+	return yes;
+}
+
+/* The git directory held at path, or NULL. */
+static const struct gdir *
+gdir_at(const struct gitguard *g, const char *path)
+{
+	size_t i;
+
+	for (i = 0; path != NULL && i < g->nd; i++)
+		if (!g->d[i].only_hooks && strcmp(g->d[i].path, path) == 0)
+			return &g->d[i];
+	return NULL;
+}
+
+/*
+ * The hooks directory core.hooksPath names for the work tree whose .git is
+ * dot (rel to the root, held as h), resolved, when it is under the root (a
+ * work tree's .githooks or .husky: a command could change what git runs
+ * there); else NULL. Git reads the repository's config, then the worktree's,
+ * and takes a relative path from the top of the work tree it runs in: a
+ * linked worktree's or a submodule's own. Under husky 9 (.husky/_), the
+ * directory above it, where the scripts its runner runs are. Malloc'd.
+ */
+static char *
+hooks_path(const struct gitguard *g, const char *dot, const struct held *h)
+{
+	char *top = xstrfmt("%s/%s", g->root, dot), *gitdir, *common, *real = NULL, *up;
+	const struct gdir *c, *w;
+	size_t n = strlen(g->root);
+
+	top[strlen(top) - strlen("/.git")] = '\0';
+	if (h->kind == S_IFDIR) {
+		up = xstrfmt("%s/.git", top);
+		gitdir = realpath(up, NULL);
+		free(up);
+	} else
+		gitdir = h->kind == S_IFREG ? gitguard_link(top, ".git", "gitdir: ") : NULL;
+	common = gitdir != NULL ? gitguard_link(gitdir, "commondir", "") : NULL;
+	c = gdir_at(g, common != NULL ? common : gitdir);
+	w = gdir_at(g, gitdir);
+	if (c != NULL)
+		real = hooks_in(gdir_find(c, "config"), top, real);
+	if (w != NULL && w != c)
+		real = hooks_in(gdir_find(w, "config"), top, real);
+	if (w != NULL)
+		real = hooks_in(gdir_find(w, "config.worktree"), top, real);
+	if (real != NULL && husky_runner(real)) {
+		up = xstrndup(real, (size_t)(strrchr(real, '/') - real));
+		if (strncmp(up, g->root, n) == 0 && up[n] == '/') {
+			free(real);
+			real = up;
+		} else
+			free(up);
+	}
+	if (real != NULL && !(strncmp(real, g->root, n) == 0 && real[n] == '/')) {
 		free(real);
 		real = NULL;
 	}
+	free(common);
+	free(gitdir);
+	free(top);
 	return real;
+}
+
+/* Hold the hooks directory real in the work tree, unless it is held already. */
+static void
+take_hooks(struct gitguard *g, const char *real)
+{
+	const char *slash = strrchr(real, '/');
+	size_t i, k = (size_t)(slash - real);
+
+	for (i = 0; i < g->nd; i++)
+		if (g->d[i].only_hooks && strlen(g->d[i].path) == k &&
+		    strncmp(g->d[i].path, real, k) == 0 && strcmp(g->d[i].hooks, slash + 1) == 0)
+			return;
+	g->d = xreallocarray(g->d, g->nd + 1, sizeof(*g->d));
+	gdir_take_hooks(&g->d[g->nd++], real);
 }
 
 struct gitguard *
@@ -963,7 +1182,7 @@ gitguard_take_within(const char *root, size_t look)
 {
 	struct gitguard *g = xcalloc(1, sizeof(*g));
 	char **dots, **dirs, *hooks;
-	size_t i, k;
+	size_t i;
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	g->root = xstrdup(root);
@@ -978,10 +1197,9 @@ gitguard_take_within(const char *root, size_t look)
 		g->d = xreallocarray(g->d, g->nd + 1, sizeof(*g->d));
 		gdir_take(&g->d[g->nd++], dirs[i], false);
 	}
-	for (i = 0, k = g->nd; i < k; i++)
-		if ((hooks = hooks_path(&g->d[i], g->root)) != NULL) {
-			g->d = xreallocarray(g->d, g->nd + 1, sizeof(*g->d));
-			gdir_take_hooks(&g->d[g->nd++], hooks);
+	for (i = 0; i < g->ndots; i++)
+		if ((hooks = hooks_path(g, g->dots[i].name, &g->dots[i])) != NULL) {
+			take_hooks(g, hooks);
 			free(hooks);
 		}
 	strv_free(dirs);
@@ -1141,13 +1359,33 @@ gitguard_check(struct gitguard *g)
 	return buf_detach(&b);
 }
 
+/* Name in b the hooks directory of d, held short, and what to do. */
+static void
+tell_cut(struct buf *b, const struct gitguard *g, const struct gdir *d)
+{
+	size_t n = strlen(g->root);
+
+	if (strncmp(d->path, g->root, n) == 0 && d->path[n] == '/') {
+		add_name(b, d->path + n + 1);
+		buf_addc(b, '/');
+	} else if (strcmp(d->path, g->root) != 0) {
+		add_name(b, d->path);
+		buf_addc(b, '/');
+	}
+	add_name(b, d->hooks);
+	buf_addf(b, " holds more than %d entries or %d levels: llm held only those, so look at"
+	    " what is new in it before you run git there", GUARD_HOOKS, GUARD_DEPTH);
+}
+
 char *
 gitguard_unchecked(const struct gitguard *g)
 {
 	struct buf b;
-	size_t i;
+	size_t i, ncut = 0;
 
-	if (!g->partial && g->nunread == 0)
+	for (i = 0; i < g->nd; i++)
+		ncut += g->d[i].cut;
+	if (!g->partial && g->nunread == 0 && ncut == 0)
 		return NULL;
 	buf_init(&b, 0);
 	buf_adds(&b, "not every directory was checked for planted git hooks:");
@@ -1160,6 +1398,12 @@ gitguard_unchecked(const struct gitguard *g)
 	if (g->nunread > 0)
 		buf_addf(&b, " could not be read: look for a .git in %s before you run git there",
 		    g->nunread > 1 ? "them" : "it");
+	for (i = 0; i < g->nd; i++)
+		if (g->d[i].cut) {
+			/* a hooks directory too large or deep to hold whole: what is new in it stays */
+			buf_adds(&b, b.len > 0 && b.data[b.len - 1] != ':' ? "; " : " ");
+			tell_cut(&b, g, &g->d[i]);
+		}
 	return buf_detach(&b);
 }
 

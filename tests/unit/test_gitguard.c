@@ -378,6 +378,51 @@ test_names_shown(void)
 }
 
 /*
+ * A hooks directory in the work tree is held at any depth: a directory of it
+ * swapped for a link is made again, never looked through (what the link
+ * names is the project's), and many new entries are named up to a count.
+ */
+static void
+test_hooks_tree(void)
+{
+	char *root = xstrfmt("%s/tree", top), *said, *kept, *s;
+	struct gitguard *g;
+
+	repo("tree");
+	CHECK(sh("tree", "mkdir -p .githooks/lib src && echo old >.githooks/lib/x.sh"
+	    " && echo code >src/main.c && git config core.hooksPath .githooks"));
+	said = guarded("tree", "rm -rf .githooks/lib && ln -s ../src .githooks/lib");
+	CHECK_HAS(said, ".githooks/lib was put back");
+	free(said);
+	CHECK(there("tree", "src/main.c"));
+	CHECK_STR_FREE(text("tree", ".githooks/lib/x.sh"), "old\n");
+	said = guarded("tree", "for i in $(seq 40); do echo x >.githooks/lib/n$i; done");
+	CHECK_HAS(said, "was removed; ");
+	CHECK_HAS(said, ".githooks/lib had 24 more new entries, removed");
+	CHECK(said == NULL || strlen(said) < 2048);
+	free(said);
+	CHECK(!there("tree", ".githooks/lib/n40") && !there("tree", ".githooks/lib/n1"));
+	/* one too large to hold whole is named as not checked; what is new in it stays */
+	CHECK(sh("tree", "mkdir .githooks/big && cd .githooks/big && for i in $(seq 520); do : >f$i; done"));
+	CHECK(sh("tree", "rm -rf .githooks/lib && echo old >.githooks/pre-commit"));
+	g = gitguard_take(root);
+	kept = gitguard_unchecked(g);
+	CHECK_HAS(kept, ".githooks holds more than 512 entries or 8 levels: llm held only those");
+	/* the hooks beside it come first */
+	CHECK(sh("tree", "echo x >.githooks/pre-commit && echo x >.githooks/post-commit"));
+	said = gitguard_check(g);
+	CHECK_HAS(said, ".githooks/pre-commit was put back");
+	CHECK_HAS(said, ".githooks/post-commit was removed");
+	s = said != NULL ? strstr(said, "big") : NULL;
+	CHECK(s == NULL);
+	free(said);
+	free(kept);
+	gitguard_free(g);
+	CHECK(there("tree", ".githooks/big/f520") && there("tree", ".githooks/big/f1"));
+	free(root);
+}
+
+/*
  * Run fn as a user the permissions hold for: root reads every directory, so
  * as root it runs in a child as nobody, in a workspace made over to it.
  */
@@ -482,6 +527,7 @@ main(void)
 	RUN(test_nested);
 	RUN(test_deep);
 	RUN(test_names_shown);
+	RUN(test_hooks_tree);
 	RUN(test_unreadable);
 	free(top);
 	UNIT_EXIT();
