@@ -670,6 +670,7 @@ quit_stop(struct tui *t)
 			said = xstrdup(chat_last(t->chat)->error);
 	}
 	if (sig_quit && t->ag.pid != 0) {
+		free(said);   /* the task is what the user was waiting on */
 		said = t->ag.task_id > 0 ? xstrfmt("%s: the task's step was stopped, what is done is "
 		    "kept; llm do --resume %lld goes on with it", why, (long long)t->ag.task_id) :
 		    xstrfmt("%s: the task's step was stopped, what is done is kept", why);
