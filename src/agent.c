@@ -99,6 +99,13 @@ stop(struct agent *a, enum chat_status status, const char *fmt, ...)
 	return status;
 }
 
+/* What stopped the task, in words: the signal the cancel flag holds ("terminated"). */
+static const char *
+stop_words(const struct agent *a)
+{
+	return signal_words(a->o->cancel != NULL ? *a->o->cancel : 0);
+}
+
 void
 agent_note(void *arg, const char *line)
 {
@@ -197,7 +204,7 @@ send_wait(struct agent *a, struct chat *c, const struct chat_opts *co, const cha
 	while (chat_busy(c)) {
 		chat_poll(c, NULL, 0, 100);
 		if (a->o->cancel != NULL && *a->o->cancel && chat_busy(c))
-			chat_cancel(c);
+			chat_cancel_why(c, signal_words(*a->o->cancel));
 	}
 	return chat_last(c)->status;
 }
@@ -379,7 +386,7 @@ worker_step(struct agent *a)
 			/* what streamed before the stop was paid for: it is kept */
 			if (t->text != NULL && *t->text != '\0')
 				s.text = xstrdup(t->text);
-			s.summary = xstrdup(rc == CHAT_CANCELLED ? "interrupted" : "failed");
+			s.summary = xstrdup(rc == CHAT_CANCELLED ? stop_words(a) : "failed");
 			step_done(a, &s);
 		}
 		stop(a, rc, "%s", t->error ? t->error : "the step failed");
@@ -415,9 +422,10 @@ worker_step(struct agent *a)
 	}
 	/* every call gets a result, even those a Ctrl-C or a loop kept from running */
 	for (i++; i < t->ncalls; i++) {
-		struct msg *m = agent_msg_add(a, "tool", a->looped != NULL ? "not run: the task stopped" :
-		    "not run: interrupted");
+		char *why = xstrfmt("not run: %s", a->looped != NULL ? "the task stopped" : stop_words(a));
+		struct msg *m = agent_msg_add(a, "tool", why);
 
+		free(why);
 		m->call_id = calls[i].id;
 		m->call_name = calls[i].name;
 		m->call_error = true;
@@ -426,7 +434,7 @@ worker_step(struct agent *a)
 	step_done(a, &s);
 	flush_pending(a);
 	if (a->o->cancel != NULL && *a->o->cancel) {
-		stop(a, CHAT_CANCELLED, "interrupted");
+		stop(a, CHAT_CANCELLED, "%s", stop_words(a));
 		return -1;
 	}
 	if (a->looped != NULL) {

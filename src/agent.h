@@ -77,7 +77,7 @@ struct agent_opts {
 	const char *cap_how;    /* how the user raises the task's cap ("/agent cap"); NULL: --max-cost */
 	tool_ask_fn ask;        /* NULL: no terminal, what needs approval is refused */
 	void *ask_arg;
-	const volatile int *cancel;  /* set by SIGINT */
+	const volatile int *cancel;  /* the signal that stops the task (SIGINT...), else 0 */
 	/*
 	 * The worst case of what comes next would pass the cap: return how much
 	 * more to allow (pico), 0 to stop. what names it for the question ("the

@@ -777,6 +777,12 @@ chat_poll(struct chat *c, const int *extra_fds, size_t nfds, int timeout_ms)
 void
 chat_cancel(struct chat *c)
 {
+	chat_cancel_why(c, "interrupted");
+}
+
+void
+chat_cancel_why(struct chat *c, const char *why)
+{
 	if (!c->busy)
 		return;
 	/*
@@ -789,7 +795,7 @@ chat_cancel(struct chat *c)
 		c->reached = true;
 	c->retry_at = 0;
 	c->turn.cancelled = true;
-	chat_fail(c, CHAT_CANCELLED, "interrupted%s", chat_partial_kept(c));
+	chat_fail(c, CHAT_CANCELLED, "%s%s", why, chat_partial_kept(c));
 	chat_settle(c, "cancelled");
 	chat_finish(c);
 }

@@ -212,6 +212,8 @@ int chat_poll(struct chat *c, const int *extra_fds, size_t nfds, int timeout_ms)
 bool chat_busy(const struct chat *c);
 /* Stop the running turn: the partial text and its cost are kept. */
 void chat_cancel(struct chat *c);
+/* Stop the running turn as chat_cancel does; its error says why ("terminated"). */
+void chat_cancel_why(struct chat *c, const char *why);
 /*
  * Summarise the conversation's older turns now, on the cheap tier (as a turn
  * past [llm] compact_at does by itself); the turn ends through cb->done with

@@ -343,7 +343,7 @@ run(struct ask *a, struct chat *c, const char *msg)
 
 			while ((n = read(sig_pipe[0], drain, sizeof drain)) > 0)
 				a->sig = drain[n - 1];
-			chat_cancel(c);
+			chat_cancel_why(c, signal_words(a->sig));
 		}
 	}
 	if (a->out_tty && !a->p.json) {

@@ -142,7 +142,7 @@ ask(struct chat *c, const struct chat_opts *o, const char *prompt, const struct 
 		while (chat_busy(c)) {
 			chat_poll(c, NULL, 0, 200);
 			if (ask_signal != 0)
-				chat_cancel(c);
+				chat_cancel_why(c, signal_words(ask_signal));
 		}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

@@ -81,7 +81,7 @@ static void
 do_on_sigint(int sig)
 {
 	do_signal = sig;
-	do_cancel = 1;
+	do_cancel = sig;   /* the task's words name it: "terminated", "hung up" */
 }
 
 struct do_run {

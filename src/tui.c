@@ -653,6 +653,32 @@ tui_welcome(struct tui *t)
 	t->dirty = true;
 }
 
+/*
+ * Stop what still runs as the client closes: a streaming reply (its partial answer
+ * and cost kept) or a task's step. Ended by a signal, return what to say once the
+ * terminal is given back: the words name the signal ("terminated"); else NULL.
+ */
+static char *
+quit_stop(struct tui *t)
+{
+	const char *why = signal_words(sig_quit);
+	char *said = NULL;
+
+	if (chat_busy(t->chat)) {
+		chat_cancel_why(t->chat, why);
+		if (sig_quit && chat_last(t->chat)->error != NULL)
+			said = xstrdup(chat_last(t->chat)->error);
+	}
+	if (sig_quit && t->ag.pid != 0) {
+		free(said);   /* the task is what the user was waiting on */
+		said = t->ag.task_id > 0 ? xstrfmt("%s: the task's step was stopped, what is done is "
+		    "kept; llm do --resume %lld goes on with it", why, (long long)t->ag.task_id) :
+		    xstrfmt("%s: the task's step was stopped, what is done is kept", why);
+		tui_agent_kill_by(t, sig_quit);
+	}
+	return said;
+}
+
 /* Run the TUI until the user quits. */
 enum chat_status
 tui_run(struct app *cli, const struct tui_opts *o)
@@ -662,6 +688,7 @@ tui_run(struct app *cli, const struct tui_opts *o)
 	int64_t id = 0;
 	size_t i;
 	enum chat_status rc;
+	char *said;
 
 	if (tui_term_capable(o->script != NULL ? headless_term() : NULL, &cause) != 0) {
 		fprintf(stderr, "llm: chat: %s\n", cause);
@@ -711,12 +738,14 @@ tui_run(struct app *cli, const struct tui_opts *o)
 		loop(t);
 		rc = t->rc;
 	}
-	if (chat_busy(t->chat))
-		chat_cancel(t->chat);
+	said = quit_stop(t);
 	tui_rl_stop(t);
 	tui_screen_stop(t);
 	if (t->headless && rc != 0 && t->status[0] && !sig_quit)
 		fprintf(stderr, "llm: chat: %.*s\n", (int)strcspn(t->status, "\n"), t->status);
+	if (said != NULL)
+		fprintf(stderr, "llm: chat: %s\n", said);
+	free(said);
 	tui_free(t);
 	if (sig_quit) {
 		/* what was spent is booked: now die of the signal, as the one-shot CLI exits 128+N */

@@ -403,20 +403,20 @@ tui_agent_submit(struct tui *t, const char *prompt, const struct ledger_task *re
 	tui_status(t, false, "agent task running (%s stops the current step)", k);
 }
 
-/* Interrupt the running task's current step; false when no task runs. */
+/* Stop the running task's current step with sig (SIGINT: Ctrl-C); false when no task runs. */
 static bool
-agent_interrupt(struct tui *t)
+agent_interrupt(struct tui *t, int sig)
 {
 	if (t->ag.pid == 0)
 		return false;
-	proc_signal(&t->ag.proc, SIGINT);
+	proc_signal(&t->ag.proc, sig);
 	return true;
 }
 
 void
 tui_agent_cancel(struct tui *t)
 {
-	if (!agent_interrupt(t))
+	if (!agent_interrupt(t, SIGINT))
 		return;
 	tui_agent_edit_end(t);
 	if (t->mode == MODE_APPROVE)
@@ -427,7 +427,13 @@ tui_agent_cancel(struct tui *t)
 void
 tui_agent_kill(struct tui *t)
 {
-	if (!agent_interrupt(t))
+	tui_agent_kill_by(t, SIGINT);
+}
+
+void
+tui_agent_kill_by(struct tui *t, int sig)
+{
+	if (!agent_interrupt(t, sig))
 		return;
 	if (t->ag.ans >= 0)
 		close(t->ag.ans);

@@ -57,9 +57,8 @@ struct child {
 static void
 child_on_stop(int sig)
 {
-	(void)sig;
 	child_cancel = 1;
-	child_cancel_int = 1;
+	child_cancel_int = sig;   /* the task's words name it: "terminated", "hung up" */
 }
 
 /* The client is gone (its pipes closed): the task stops as on Ctrl-C, nobody is there to ask. */
@@ -67,7 +66,7 @@ static void
 child_orphaned(void)
 {
 	child_cancel = 1;
-	child_cancel_int = 1;
+	child_cancel_int = SIGINT;
 }
 
 /* Write all of s and a newline; the parent reads it as one event. */

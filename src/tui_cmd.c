@@ -134,8 +134,9 @@ cmd_budget(struct tui *t, char *arg)
 	}
 	if (m->limit > 0) {
 		pricing_format_exact(m->limit, lim, sizeof(lim));
+		/* what happens at the limit, as llm budget's "at limit": never a claim that it is passed */
 		s = xstrfmt("budget %s: %s spent%s, of %s (%lld%%); %lld request%s, %lld of "
-		    "unknown cost; over budget: %s", m->month, spent, res, lim,
+		    "unknown cost; at the limit: %s", m->month, spent, res, lim,
 		    (long long)(m->spent * 100 / m->limit), (long long)m->requests,
 		    m->requests == 1 ? "" : "s", (long long)m->unknown_count,
 		    budget_action_str(t->cfg->budget_action));

@@ -681,13 +681,18 @@ tui_key(struct tui *t, int key)
 	/* a question about a command stays while the transcript is scrolled to read it whole */
 	if ((t->mode == MODE_CONFIRM || t->mode == MODE_APPROVE) &&
 	    (a = lookup(t, key)) >= ACT_PAGE_UP && a <= ACT_END) {
-		tui_act(t, a);
 		if (t->ask_refused) {
-			/* reading on: the question's keys again, in place of what y was told */
+			/*
+			 * Reading on: the question's keys again, in place of what y was told.
+			 * They take fewer rows on a small screen, so they go back first and the
+			 * page is measured on the rows the transcript gets, its top line kept.
+			 */
 			str_copy(t->status, sizeof(t->status), t->ask_status);
 			t->status_error = t->ask_status_error;
 			t->ask_refused = false;
+			tui_view_ask_place(&t->view, tui_trans_width(t), tui_trans_rows(t));
 		}
+		tui_act(t, a);
 		return;
 	}
 	/* the tier changes for a task's next step while its question waits */

@@ -439,6 +439,8 @@ void tui_agent_poll(struct tui *t);
 void tui_agent_cancel(struct tui *t);
 /* Stop the task and forget it at once (when the TUI closes). */
 void tui_agent_kill(struct tui *t);
+/* tui_agent_kill with the signal that ends the client (SIGTERM), which the task's words name. */
+void tui_agent_kill_by(struct tui *t, int sig);
 /* /agent cap during a task: the task takes the cap from its next step on. */
 void tui_agent_send_cap(struct tui *t);
 /* Act on one event line as if the task had sent it (benchmarks). */

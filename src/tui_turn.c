@@ -447,6 +447,16 @@ tui_retry_up(struct tui *t)
 		busy_status(t, "");
 		return;
 	}
+	if (last == TIER_AUTO && t->agent) {
+		char k[16], k2[16];
+
+		/* a task is no turn to re-ask: its tier is chosen before it is sent */
+		tui_key_name(tui_action_key(t, ACT_RETRY), k, sizeof(k));
+		tui_key_name(tui_action_key(t, ACT_TIER), k2, sizeof(k2));
+		tui_status(t, true, "%s re-asks a chat turn, not a task: %s sets the tier a task "
+		    "starts on", k, k2);
+		return;
+	}
 	if (last == TIER_AUTO) {
 		tui_status(t, true, "nothing to re-ask yet");
 		return;

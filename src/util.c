@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -626,4 +627,10 @@ data_dirs(const char *config_dir, const char *kind, bool near, char **dirs, size
 	if (near)
 		dirs_add(dirs, &count, max, xstrfmt("./%s", kind));
 	return count;
+}
+
+const char *
+signal_words(int sig)
+{
+	return sig == SIGTERM ? "terminated" : sig == SIGHUP ? "hung up" : "interrupted";
 }

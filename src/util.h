@@ -43,6 +43,11 @@ bool str_startswith(const char *s, const char *prefix);
 size_t utf8_cut(const char *s, size_t n, size_t max);
 bool str_one_edit(const char *a, const char *b);
 bool str_endswith(const char *s, const char *suffix);
+/*
+ * What a run stopped by signal sig is said to have been: "terminated" (SIGTERM),
+ * "hung up" (SIGHUP), else "interrupted" (SIGINT, or a stop with no signal).
+ */
+const char *signal_words(int sig);
 /* Compare ASCII case-insensitively. */
 bool str_blank(const char *s, size_t n);
 bool str_ieq(const char *a, const char *b);

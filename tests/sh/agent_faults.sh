@@ -206,7 +206,9 @@ kill_left daemon forked
 
 # --- Ctrl-C, killed or hung up while the model answers: the request is stopped, its row
 # settled, the task stopped, exit 128 + the signal
-for sig in INT:130 TERM:143 HUP:129; do
+for sig in INT:130:interrupted TERM:143:terminated HUP:129:hung_up; do
+	words=$(echo "${sig##*:}" | tr _ ' ')
+	sig=${sig%:*}
 	want=${sig#*:}
 	sig=${sig%:*}
 	t_sum_repo "$T/repo"
@@ -223,8 +225,12 @@ for sig in INT:130 TERM:143 HUP:129; do
 	RC=$?
 	check_rc "sig$sig mid-answer: exit $want" "$want"
 	check_eq "sig$sig mid-answer: no third request" "$(fake_count)" 2
-	check_contains "sig$sig mid-answer: both steps listed" "$(cat "$T/err")" \
-	    "2 · cheap · test-cheap · interrupted"
+	check_contains "sig$sig mid-answer: both steps listed, the stop named" "$(cat "$T/err")" \
+	    "2 · cheap · test-cheap · $words"
+	check_contains "sig$sig mid-answer: the task's end names it" "$(cat "$T/err")" \
+	    "llm: do: $words (the partial answer was kept); stopped after 2 steps"
+	check_eq "sig$sig mid-answer: --json's error names it" "$(json_get "$T/out" error)" \
+	    "$words (the partial answer was kept)"
 	check_eq "sig$sig mid-answer: the task stopped" "$(json_get "$T/out" status)" cancelled
 	check_eq "sig$sig mid-answer: the stopped request's row" \
 	    "$(db_get "SELECT status FROM usage WHERE task_id = ? ORDER BY id DESC LIMIT 1" "$(json_get "$T/out" task_id)")" cancelled

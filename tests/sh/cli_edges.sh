@@ -1,5 +1,5 @@
 #!/bin/sh
-# cli_edges: oversized prompts, exit codes for SIGTERM and SIGPIPE, no summary after a failure, ASCII under LANG=C, compact exact JSON.
+# cli_edges: oversized prompts, exit codes and words for SIGTERM and SIGHUP, SIGPIPE's, no summary after a failure, ASCII under LANG=C, compact exact JSON.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
@@ -85,6 +85,8 @@ kill -TERM $pid
 wait $pid
 check_eq "SIGTERM: exit 143" "$?" 143
 check_eq "SIGTERM: partial answer kept" "$(cat "$T/term.out")" "partial "
+check_eq "SIGTERM: said as what it was" "$(cat "$T/term.err")" \
+    "llm: terminated (the partial answer was kept)"
 check_eq "SIGTERM: a cancelled ledger row" \
     "$(sqlite3 "$db" "select status from usage order by id desc limit 1")" cancelled
 
@@ -98,6 +100,8 @@ kill -HUP $pid
 wait $pid
 check_eq "SIGHUP: exit 129" "$?" 129
 check_eq "SIGHUP: partial answer kept" "$(cat "$T/hup.out")" "partial "
+check_eq "SIGHUP: said as what it was" "$(cat "$T/hup.err")" \
+    "llm: hung up (the partial answer was kept)"
 check_eq "SIGHUP: a cancelled ledger row" \
     "$(sqlite3 "$db" "select status from usage order by id desc limit 1")" cancelled
 

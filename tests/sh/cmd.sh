@@ -276,6 +276,8 @@ fake_wait_count $((n + 1))
 kill -HUP $pid
 wait $pid
 check_eq "hang-up while asking: exit 129" "$?" 129
+check_contains "hang-up while asking: said so, not called an interruption" "$(cat "$T/hup.err")" \
+    "llm: cmd: hung up"
 check_eq "hang-up while asking: the row is cancelled, not reserved" \
     "$(sqlite3 "$LLM_DATA_DIR/llm.db" "select status from usage order by id desc limit 1")" cancelled
 fake_default '{"status":401}'

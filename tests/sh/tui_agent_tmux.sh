@@ -73,6 +73,8 @@ tm send-keys -t s y
 check_pane "term: the command runs" s "┊ started"
 kill -TERM "$(cat "$T/s.pid")"
 check_pane "term: died of SIGTERM" s "EXIT=143"
+check_pane "term: said as what it was, with how to go on" s \
+    "llm: chat: terminated: the task's step was stopped, what is done is kept; llm do --resume"
 check_restored "term" s
 sleeper=$(cat "$T/repo/sleeper.pid")
 check "term: the command's process group is gone" t_wait t_gone "$sleeper"

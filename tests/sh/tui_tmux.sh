@@ -94,6 +94,7 @@ start b
 check_pane "term: screen drawn" b "route auto"
 kill -TERM "$(cat "$T/b.pid")"
 check_pane "term: died of SIGTERM" b "EXIT=143"
+check_not_contains "term: nothing was stopped, nothing said" "$(tm capture-pane -p -J -t b)" "llm: chat:"
 check_restored "term" b
 
 # -- a crash signal restores the terminal too
@@ -162,6 +163,8 @@ tm send-keys -t g Enter
 check_pane "hup: the reply streams" g "llm  partial words"
 kill -HUP "$(cat "$T/g.pid")"
 check_pane "hup: died of SIGHUP" g "EXIT=129"
+check_pane "hup: said as what it was, once the screen is gone" g \
+    "llm: chat: hung up (the partial answer was kept)"
 check_restored "hup" g
 touch "$T/hup-go"
 db="$LLM_DATA_DIR/llm.db"

@@ -1,5 +1,6 @@
 /* test_util: string helpers, fixed-point parsing, files written atomically, directories, secrets and clocks. */
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -324,6 +325,16 @@ test_mkdir_p(void)
 	CHECK_INT(errno, ENAMETOOLONG);
 }
 
+/* A stop is said as what it was; SIGHUP is 1, so a bare "stopped" flag of 1 would be a hang-up. */
+static void
+test_signal_words(void)
+{
+	CHECK_STR(signal_words(SIGINT), "interrupted");
+	CHECK_STR(signal_words(SIGTERM), "terminated");
+	CHECK_STR(signal_words(SIGHUP), "hung up");
+	CHECK_STR(signal_words(0), "interrupted");
+}
+
 int
 main(void)
 {
@@ -342,5 +353,6 @@ main(void)
 	RUN(test_file_write_read);
 	RUN(test_file_write_leaves_nothing);
 	RUN(test_mkdir_p);
+	RUN(test_signal_words);
 	UNIT_EXIT();
 }

@@ -4,7 +4,7 @@
 tui_setup
 
 t_sum_repo "$T/repo"
-printf '\n[keys]\nexpand = F9\ncancel = C-g\n' >>"$LLM_CONFIG_DIR/config.ini"
+printf '\n[keys]\nexpand = F9\ncancel = C-g\nretry = F11\n' >>"$LLM_CONFIG_DIR/config.ini"
 
 # --- /expand names the key that folds the steps again -----------------------------------------
 fake_reset
@@ -22,6 +22,22 @@ S
 check_screen "expand: the rebound key folds them" e0 "every step's full results: F9 folds them"
 check_screen "expand: the rebound key shows them" e1 "the steps are folded: F9 shows their full results"
 check_not_screen "expand: F8 not named" e0 "F8"
+
+# --- re-ask after a task: a task is no chat turn to re-ask; the status says what sets its tier,
+# not "nothing to re-ask yet" right after one was asked
+fake_reset
+fake_reply '{"text":"It subtracts.","usage":{"input":1000,"output":5}}'
+tui_ok_in "$T/repo" "retry" r 100x30 -m test-cheap --agent <<S
+:type what does sum.sh do?
+:key Enter
+:wait-idle
+:key F11
+:dump-screen $T/r0
+S
+check_screen "retry: a task is not re-asked, and what sets its tier" r0 \
+    "F11 re-asks a chat turn, not a task: F2 sets the tier a task starts on"
+check_not_screen "retry: not nothing to re-ask" r0 "nothing to re-ask"
+check_eq "retry: nothing sent again" "$(fake_count)" 1
 
 # --- while a task runs, the notes name the cancel key bound now ---------------------------------
 fake_reset

@@ -99,4 +99,61 @@ tui_ok_in "$T/repo" "short" s 40x12 -m test-cheap --agent <<S
 S
 check "short: y runs it at once" test -e "$T/repo/short.txt"
 
+# PageDown and PageUp move by the transcript's rows less one, at every size. On a small
+# screen the page is measured on the rows the question's keys leave, not the fewer that
+# the longer "read it all first" left: after y, the next page starts below what was shown.
+# trans DUMP: the transcript's rows, their borders cut.
+trans() {
+	sed -n '2,/^├/p' "$T/$1" | sed '$d' | sed 's/^│ //; s/ *│$//'
+}
+long_edit() {
+	t_sum_repo "$T/repo" --no-test
+	fake_reset
+	fake_reply "$(t_py -c '
+import json
+new = "\n".join("echo line %d" % i for i in range(1, 151))
+print(json.dumps({"calls": [{"name": "edit", "args": {"path": "sum.sh", "old": "$1 - $2", "new": new}}],
+                  "usage": {"input": 900, "output": 30}}))')"
+	fake_reply '{"text":"Not edited.","usage":{"input":1000,"output":5}}'
+}
+long_edit
+tui_ok_in "$T/repo" "page small" p 40x12 -m test-cheap --agent <<S
+:type fix it
+:key Enter
+:wait-text edit? y
+:key y
+:dump-screen $T/p0
+:key PageDown
+:dump-screen $T/p1
+:key n
+:wait-idle
+S
+check_eq "page small: y refused, three rows shown" "$(trans p0 | sed -n 3p)" "  +++ b/sum.sh"
+check_eq "page small: PageDown shows the rows below them" "$(trans p1 | sed -n 1p)" "  @@ -1,2 +1,151 @@"
+check_eq "page small: four rows to read, not three" "$(trans p1 | wc -l)" 4
+for size in 40x12 80x24 120x40; do
+	long_edit
+	tui_ok_in "$T/repo" "page $size" q 40x12 -m test-cheap --agent <<S
+:resize ${size%x*} ${size#*x}
+:type fix it
+:key Enter
+:wait-text edit? y
+:key d
+:dump-screen $T/q0
+:key PageDown
+:dump-screen $T/q1
+:key PageDown
+:dump-screen $T/q2
+:key PageUp
+:dump-screen $T/q3
+:key n
+:wait-idle
+S
+	rows=$(trans q0 | wc -l)
+	check "page $size: the transcript has rows" [ "$rows" -ge 4 ]
+	check_eq "page $size: PageDown keeps one row" "$(trans q1 | sed -n 1p)" "$(trans q0 | sed -n "${rows}p")"
+	check_eq "page $size: and again" "$(trans q2 | sed -n 1p)" "$(trans q1 | sed -n "${rows}p")"
+	check_eq "page $size: PageUp goes back a page" "$(trans q3)" "$(trans q1)"
+done
+
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -152,6 +152,10 @@ check_screen "/budget: one request is one" b8 "; 1 request, 0 of unknown cost"
 # nothing is reserved once the reply is in: no "~$0.00 reserved" claims a reservation
 check_screen "/budget: spend and limit alone" b8 "budget 2026-11: \$0.60 spent, of \$1.00 (60%)"
 check_not_screen "/budget: no reservation named" b8 "reserved"
+# 60% spent is not over the budget: the action is what happens at the limit, as llm budget says
+check_contains "/budget: the action at the limit (downgrade by default)" \
+    "$(sed 's/^│ *//; s/ *│$//' "$T/b8" | tr '\n' ' ')" "; at the limit: downgrade"
+check_not_screen "/budget: not said to be over it" b8 "over budget"
 
 # a live reservation of a fraction of a cent is named, not rounded to $0.00
 now=$(sql "SELECT max(time) FROM usage")
