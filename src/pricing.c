@@ -375,6 +375,7 @@ enum shape {
 #define CONS_STEP 4  /* own: words seldom have such runs, base64, keys and hashes often do */
 #define CASE_CAPS 6  /* a capital after a capital in a word with small letters: random case */
 #define MARK_FREE 4  /* marks of a run in its one token; a token for each new one past them */
+#define MARK_AFTER_RUN 6 /* a new mark after a mark repeated: "-----|" is cut after it, "|" often too */
 #define JOIN_SHORT 2 /* a word this short takes the one mark before it into its token: ",e" */
 #define SPACE_FREE 4 /* spaces or tabs in a row past which white space costs nothing by script */
 
@@ -440,8 +441,10 @@ pieces_more(const struct pieces *p, uint32_t cp, enum shape s)
 		return CONS_STEP;
 	if (s == SHAPE_LETTER)
 		return p->run > WORD_FREE;
-	/* "|:-----|:" is a token a change of mark, "[^*]*\\*+(?:" one every mark or two */
-	if (s == SHAPE_MARK && cp != p->last && (p->run > MARK_FREE || (p->run > 2 && p->rep)))
+	/* "|:-----|:" is more than a token a change of mark, "[^*]*\\*+(?:" one every mark or two */
+	if (s == SHAPE_MARK && cp != p->last && p->run > 2 && p->rep)
+		return MARK_AFTER_RUN;
+	if (s == SHAPE_MARK && cp != p->last && p->run > MARK_FREE)
 		return PIECE;
 	return 0;
 }
@@ -461,7 +464,7 @@ joined_refund(const struct pieces *p)
  * white space that does not join what follows is a piece, cut after its last
  * newline; newlines after marks join them. A piece is one token, a longer
  * word more. In a run of marks the first four share a token ("\":{\"", "();"),
- * and past them, or past a mark repeated, each change of mark is a token:
+ * and past them each change of mark is a token, past a mark repeated more:
  * regexes, Markdown tables' rules and ASCII art are cut that finely. A mark
  * before a word ("(void", ".data") is counted as its own piece, as it mostly
  * is, but for one glued to a word of one or two letters: ",e", "(t" and ".el"
