@@ -556,7 +556,7 @@ pieces_end(const struct pieces *p)
  * token, and count by pieces. Measured against cl100k and o200k on the
  * samples in tests/fixtures/tokens (see test_estimate.c): code and
  * structured text, regexes, minified JavaScript and JSON, Markdown tables,
- * ASCII art and box drawing 0.96 to 1.11 times the larger true count (four
+ * ASCII art and box drawing 0.97 to 1.11 times the larger true count (four
  * characters a token made 0.43 to 1.24), English prose 1.00 to 1.11.
  *
  * With pieces, a run of one symbol counts a quarter a repeat ("────────" is
