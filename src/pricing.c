@@ -585,15 +585,17 @@ estimate(const char *text, size_t len, bool with_pieces)
 			continue;
 		}
 		q = script_quarters(cp, !with_pieces);
-		same = cp == last ? same + 1 : 0;
-		last = cp;
-		/* a run of one symbol or of white space merges: "────────" is one token */
-		if (with_pieces && same > 0 && cp >= 0x2190 && cp <= 0x2BFF)
-			q = 1;
-		if (!with_pieces || same < SPACE_FREE || (cp != ' ' && cp != '\t'))
-			quarters += q;
-		if (with_pieces)
+		if (with_pieces) {
+			/* a run of one symbol or of white space merges: "────────" is one token */
+			same = cp == last ? same + 1 : 0;
+			last = cp;
+			if (same > 0 && cp >= 0x2190 && cp <= 0x2BFF)
+				q = 1;
 			pieces_add(&p, cp, shape_of(cp), q);
+			if (same >= SPACE_FREE && (cp == ' ' || cp == '\t'))
+				q = 0;
+		}
+		quarters += q;
 		i += n;
 	}
 	if (with_pieces)
