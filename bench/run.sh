@@ -9,7 +9,7 @@
 # events of the fake's usual 8-byte pieces) and a long one of 1 MiB of text
 # (131,072 events, 38 MB on the wire), where the per-event cost shows. Start-up times come from hyperfine when it is
 # installed, else from build/bench/startup (fork, exec, wait4: wall and
-# user+sys CPU of the child). Rows from build/bench/{router,ledger,tui,gitguard}_bench
+# user+sys CPU of the child). Rows from build/bench/{router,ledger,tui,gitguard,estimate}_bench
 # are added when those exist, and team_bench's (reserve+settle with 1 and 20
 # clients, SQLite beside a throw-away PostgreSQL on loopback, bench/team_bench.sh).
 # Then bench/cache_bench.py: a 40-turn conversation's cost with prompt caching
@@ -115,7 +115,7 @@ if command -v sqlite3 >/dev/null 2>&1 && "$LLM_BIN" logs >/dev/null 2>&1; then
 		echo "| \`llm logs -q WORD\`, 1,000 messages | not found | — | — | **missed** |"
 	fi
 fi
-for b in router_bench ledger_bench tui_bench gitguard_bench; do
+for b in router_bench ledger_bench tui_bench gitguard_bench estimate_bench; do
 	bin="$top/$BUILD/bench/$b"
 	[ -x "$bin" ] || continue
 	"$bin" 2>/dev/null | grep -E '[0-9]' | grep -v '^fill:' | while IFS= read -r line; do

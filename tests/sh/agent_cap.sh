@@ -132,7 +132,7 @@ check_eq "cap before the first step: nothing sent" "$(fake_count)" 0
 check_eq "cap before the first step: no task kept" "$(tasks_kept)" "$before"
 check_eq "cap before the first step: --json has no task" "$(json_get "$T/out" task_id)" null
 check_eq "cap before the first step: said so" "$ERR" \
-    "llm: do: max-cost: the next step's worst case \$0.000461 on test-cheap would pass the task's cap of \$0.000001; stopped before its first step: nothing was spent, and no task was kept"
+    "llm: do: max-cost: the next step's worst case \$0.00046 on test-cheap would pass the task's cap of \$0.000001; stopped before its first step: nothing was spent, and no task was kept"
 check_eq "cap before the first step: no undo journal" "$(journals)" "$journals_before"
 if [ -z "${LLM_DATABASE:-}" ]; then
 	t_budget 0.0000001 block

@@ -60,8 +60,12 @@ check_sample(const char *dir, const char *name, const char *kind, int64_t cl100k
 	printf("# %-18s %-6s cl100k %5lld o200k %5lld  estimate %5lld %.2f  by script %5lld %.2f\n",
 	    name, kind, (long long)cl100k, (long long)o200k, (long long)est,
 	    (double)est / (double)most, (long long)script, (double)script / (double)most);
-	/* the pieces only ever add: no text costs less than by script */
-	CHECK(est >= script);
+	/*
+	 * the pieces only ever add to the count by script, but for runs of white
+	 * space and of one symbol (padded tables, pasted screens, box drawing):
+	 * the router's count takes them at their length, the tokenizers merge them
+	 */
+	CHECK(est >= script || strcmp(kind, "code") == 0);
 	if (strcmp(kind, "script") == 0) {
 		check_band(name, est, o200k, SCRIPT_LOW_O200K, 1000, "o200k");
 		check_band(name, est, cl100k, SCRIPT_LOW_CL100K, SCRIPT_HIGH_CL100K, "cl100k");
@@ -121,6 +125,14 @@ out:
 static void
 test_shapes(void)
 {
+	const char *row = "|                                                                      |";
+	char rule[3 * 32 + 1];
+	size_t i;
+
+	for (i = 0; i < 32; i++)
+		memcpy(rule + 3 * i, "\xe2\x94\x80", 3);
+	rule[3 * 32] = '\0';
+
 	/* int, \n, main, (, void, )\n, {\n, \treturn, " ", 0, ;\n, }: 11 tokens */
 	CHECK_INT(pricing_estimate_tokens("int\nmain(void)\n{\n\treturn 0;\n}", 29), 12);
 	/* digits go three to a piece: 123 456 789 0 */
@@ -137,6 +149,15 @@ test_shapes(void)
 	CHECK_INT(pricing_estimate_tokens("The quick brown fox jumps over the lazy dog.", 44), 11);
 	/* a run of many different marks is a token every two or so (6 here), of one mark fewer */
 	CHECK(pricing_estimate_tokens("%%|*}\"#~", 8) > pricing_estimate_script("%%|*}\"#~", 8));
+	/* a mark glued to a name of a letter or two is one token with it: x =a .b (c ,d ); 6, not 10 */
+	CHECK_INT(pricing_estimate_tokens("x=a.b(c,d);", 11), 6);
+	/* [^, *, ]*, \\, *, +(, ?: are 7 tokens: 8, where half a token a mark made 5 */
+	CHECK_INT(pricing_estimate_tokens("[^*]*\\*+(?:", 11), 8);
+	/* a padded row is |, a run of spaces and " |": 3, where the router counts 18 */
+	CHECK_INT(pricing_estimate_tokens(row, strlen(row)), 3);
+	CHECK_INT(pricing_estimate_script(row, strlen(row)), 18);
+	/* a rule of 32 box-drawing ─ is 4 tokens: 10, where three quarters each made 24 */
+	CHECK_INT(pricing_estimate_tokens(rule, sizeof(rule) - 1), 10);
 	/* white space at the end is a piece, and so is each newline of a blank line */
 	CHECK_INT(pricing_estimate_tokens("x\n\n", 3), 2);
 	CHECK_INT(pricing_estimate_tokens("x  ", 3), 2);

@@ -38,7 +38,7 @@ check_eq "cut: one request" "$(fake_count)" 1
 cost=$(sql "SELECT cost_pico FROM usage WHERE status = 'error' ORDER BY id DESC LIMIT 1")
 check "cut: what came before the cut is charged ($cost pico)" [ "${cost:-0}" -gt 0 ]
 check_contains "cut: and shown on the step's line" "$(row "$T/c1" 'step 1 ·')" \
-    "test-cheap · ~604→4 tok · ~$(usd "$cost") · task ~$(usd "$cost") of \$0.0025 cap"
+    "test-cheap · ~595→4 tok · ~$(usd "$cost") · task ~$(usd "$cost") of \$0.0025 cap"
 
 # --- a failure before any text: the cap asks for more before the fallback; n keeps it from being
 # tried, which is said ------------------------------------------------------------------------------
