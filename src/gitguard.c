@@ -1209,6 +1209,37 @@ gitguard_take_within(const char *root, size_t look)
 	return g;
 }
 
+/* Whether path is dir or under it. */
+static bool
+path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+bool
+gitguard_runs(const struct gitguard *g, const char *path)
+{
+	char *hooks;
+	bool yes;
+	size_t i;
+
+	for (i = 0; i < g->nd; i++) {
+		if (!g->d[i].only_hooks) {
+			if (path_under(path, g->d[i].path))
+				return true;
+			continue;
+		}
+		hooks = xstrfmt("%s/%s", g->d[i].path, g->d[i].hooks);
+		yes = path_under(path, hooks);
+		free(hooks);
+		if (yes)
+			return true;
+	}
+	return false;
+}
+
 /* Move what is at rel (a .git under the root) aside, to a name git never looks at; say so in b. */
 static void
 move_aside(int rootfd, const char *rel, const char *what, struct buf *b)

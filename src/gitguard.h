@@ -40,6 +40,12 @@ char *gitguard_unchecked(const struct gitguard *g);
 bool gitguard_config_safe(const char *before, size_t blen, const char *now, size_t nlen, char **why);
 /* Whether a config text's entry key (lower case, "section.sub.name") is only recorded, never run. */
 bool gitguard_safe_key(const char *key);
+/*
+ * Whether path (absolute, resolved as far as it exists) is in what g holds
+ * because git runs it outside the confinement: a git directory, or the hooks
+ * directory core.hooksPath names in a work tree (under husky 9, .husky).
+ */
+bool gitguard_runs(const struct gitguard *g, const char *path);
 void gitguard_free(struct gitguard *g);
 /*
  * The path the first line of dir/name names after prefix (relative to dir,

@@ -404,14 +404,23 @@ run_allowed(const struct ws *w, const char *command, char **why)
 /* Whether tool t may go ahead: allowed, answered always, or asked now. */
 bool
 tools_approve(struct ws *w, enum ws_tool t, const char *preview, const char *command,
-    tool_ask_fn ask, void *arg, char **edited, char **why)
+    const char *must, tool_ask_fn ask, void *arg, char **edited, char **why)
 {
 	enum tool_answer a;
 	char *edit = NULL, *rule = NULL;
 
-	if (w->always[t] || listed(w->allow, tool_names[t]) ||
-	    (command != NULL && run_allowed(w, command, &rule)))
+	if (must == NULL && (w->always[t] || listed(w->allow, tool_names[t]) ||
+	    (command != NULL && run_allowed(w, command, &rule))))
 		return true;
+	if (must != NULL)
+		rule = xstrdup(must);
+	if (ask == NULL && must != NULL) {
+		xasprintf(why, "%s, whatever allows %s, and there is no terminal to ask: refused "
+		    "(tell the user what the file should hold, for them to write it, or to run "
+		    "the task on a terminal and approve it)", must, tool_names[t]);
+		free(rule);
+		return false;
+	}
 	if (ask == NULL) {
 		xasprintf(why, "%s needs the user's approval and there is no terminal to ask: "
 		    "refused (%s%sthe user can allow it with --allow %s%s)", tool_names[t],

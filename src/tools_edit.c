@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gitguard.h"
 #include "tools.h"
 #include "tools_priv.h"
 #include "util.h"
@@ -221,7 +222,18 @@ to_crlf(const char *s, char prev)
 	return buf_detach(&b);
 }
 
-/* Ask, write, and fill r with the diff of a change to p from old to data. */
+/*
+ * Why a change where git finds hooks or config (gitguard_runs) is asked
+ * whatever allows it: git runs it outside the confinement, where no undo or
+ * check of llm's reaches.
+ */
+static const char hook_why[] = "git runs this file outside the sandbox, on commit (a git hook): "
+    "it is always asked";
+
+/*
+ * Ask, write, and fill r with the diff of a change to p from old to data;
+ * asked whatever allows it where git finds hooks (hook_why).
+ */
 static void
 apply(struct ws *w, enum ws_tool t, const struct ws_path *p, const char *old, size_t oldlen,
     const char *data, size_t len, tool_ask_fn ask, void *arg, struct tool_result *r)
@@ -230,6 +242,8 @@ apply(struct ws *w, enum ws_tool t, const struct ws_path *p, const char *old, si
 	char *why = NULL, *raw, *diff, *sum;
 	int added, removed;
 	struct buf b;
+	struct gitguard *guard;
+	bool hook;
 
 	if (p->exists && len == oldlen && memcmp(data, old, len) == 0) {
 		/* a change of nothing would ask the user, and be journaled, for no gain */
@@ -242,8 +256,11 @@ apply(struct ws *w, enum ws_tool t, const struct ws_path *p, const char *old, si
 	diff = visible_str(raw, strlen(raw)); /* file text never reaches a terminal raw */
 	free(raw);
 	sum = xstrfmt("%s %s (+%d \u2212%d)", verb, p->name, added, removed);
+	guard = gitguard_take(w->root);
+	hook = gitguard_runs(guard, p->abs);
+	gitguard_free(guard);
 	/* the file is looked at again after the question: it may have changed, or moved, meanwhile */
-	if (!tools_approve(w, t, diff, NULL, ask, arg, NULL, &why) ||
+	if (!tools_approve(w, t, diff, NULL, hook ? hook_why : NULL, ask, arg, NULL, &why) ||
 	    ws_unchanged(w, p, old, oldlen, &why) != 0 || ws_write(w, p, data, len, &why) != 0) {
 		tools_fail(r, sum, "%s", why);
 		free(diff);

@@ -171,9 +171,11 @@ void tools_text(struct tool_result *r, const struct buf *b);
  * Whether tool t may go ahead: allowed, answered always, or asked now with
  * preview. false with *why for the model. With edited (a command), the user
  * may answer with another command: *edited (malloc'd) runs in its place.
+ * must, when not NULL, says why it is asked whatever allows it (one line),
+ * and refused where no one can be asked.
  */
 bool tools_approve(struct ws *w, enum ws_tool t, const char *preview, const char *command,
-    tool_ask_fn ask, void *arg, char **edited, char **why);
+    const char *must, tool_ask_fn ask, void *arg, char **edited, char **why);
 /* A unified diff of old to new for rel, with its counts of added and removed lines. */
 char *tools_diff(const char *rel, const char *old, size_t oldlen, const char *new_text,
     size_t newlen, int *added, int *removed);

@@ -331,7 +331,7 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 	buf_init(&c.head, 0);
 	if (command[strspn(command, " \t\n\r")] == '\0')
 		tools_fail(r, sum, "give a command");
-	else if (!tools_approve(w, WS_RUN, preview, command, ask, arg, &edited, &why))
+	else if (!tools_approve(w, WS_RUN, preview, command, NULL, ask, arg, &edited, &why))
 		tools_fail(r, sum, "%s", why);
 	else {
 		if (edited != NULL) {

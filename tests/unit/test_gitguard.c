@@ -382,6 +382,44 @@ test_names_shown(void)
  * swapped for a link is made again, never looked through (what the link
  * names is the project's), and many new entries are named up to a count.
  */
+/* Whether gitguard_runs, taken in top/name, has top/name/rel as where git runs something. */
+static bool
+runs(const char *name, const char *rel)
+{
+	char *root = xstrfmt("%s/%s", top, name), *path = xstrfmt("%s/%s", root, rel);
+	struct gitguard *g = gitguard_take(root);
+	bool yes = gitguard_runs(g, path);
+
+	gitguard_free(g);
+	free(path);
+	free(root);
+	return yes;
+}
+
+static void
+test_runs(void)
+{
+	repo("runs");
+	CHECK(!runs("runs", ".githooks/pre-commit"));
+	CHECK(sh("runs", "git config core.hooksPath .githooks"));
+	/* not made yet: a hook written there is one git runs all the same */
+	CHECK(runs("runs", ".githooks/pre-commit"));
+	CHECK(runs("runs", ".githooks"));
+	CHECK(sh("runs", "mkdir -p .githooks/lib docs/.githooks"));
+	CHECK(runs("runs", ".githooks/lib/common.sh"));
+	CHECK(!runs("runs", ".githooks-old/pre-commit"));
+	CHECK(!runs("runs", "docs/.githooks/pre-commit"));
+	CHECK(!runs("runs", "a"));
+	CHECK(runs("runs", ".git/hooks/pre-commit"));
+	CHECK(runs("runs", ".git/config"));
+	/* husky 9: the scripts above .husky/_ are what its runner runs */
+	CHECK(sh("runs", "mkdir -p .husky/_ && echo '# husky' >.husky/_/h"
+	    " && git config core.hooksPath .husky/_"));
+	CHECK(runs("runs", ".husky/pre-commit"));
+	CHECK(!runs("runs", ".githooks/pre-commit"));
+	CHECK(!runs("runs", ".huskyrc"));
+}
+
 static void
 test_hooks_tree(void)
 {
@@ -528,6 +566,7 @@ main(void)
 	RUN(test_deep);
 	RUN(test_names_shown);
 	RUN(test_hooks_tree);
+	RUN(test_runs);
 	RUN(test_unreadable);
 	free(top);
 	UNIT_EXIT();
