@@ -360,12 +360,16 @@ cli_models_add(struct app *cli, int argc, char **argv)
 			id = s;
 		}
 	}
-	if (id == NULL)
+	if (id == NULL) {
+		fprintf(stderr, "llm: models add: %s\n", prov == NULL ? "PROVIDER and ID are needed" :
+		    "the model's ID at the provider is needed after PROVIDER");
 		goto usage;
+	}
 	if (name == NULL)
 		name = id;
 	if (config_provider(&cli->cfg, prov) == NULL) {
-		fprintf(stderr, "llm: models add: no provider '%s'\n", prov);
+		fprintf(stderr, "llm: models add: no provider '%s' (llm config show lists them)\n",
+		    prov);
 		return EXIT_USAGE;
 	}
 	if (!name_ok(name) || !name_ok(id)) {
@@ -373,7 +377,8 @@ cli_models_add(struct app *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (catalog_find(cli->cat, name) != NULL) {
-		fprintf(stderr, "llm: models add: '%s' is in the catalog already\n", name);
+		fprintf(stderr, "llm: models add: '%s' is in the catalog already; add it under "
+		    "another name with --name NAME\n", name);
 		return EXIT_USAGE;
 	}
 	if (price != NULL && !parse_prices(price, in, out, sizeof in)) {
