@@ -797,3 +797,8 @@ run_llm cmd --print -tpremium "list the files"
 check_contains "cmd -tpremium: the tier named" "$ERR" "llm: cmd: unknown tier 'premium'"
 run_llm models -tauto
 check_rc "models -tauto: refused" 2
+# Without a team ledger, llm ledger send says how to name one.
+run_llm ledger send
+check_rc "ledger send, no team ledger: exit 2" 2
+check_contains "ledger send, no team ledger: says how to set one" "$ERR" \
+    "set [ledger] database in config.ini (man llm-config) or LLM_DATABASE"
