@@ -127,6 +127,19 @@ run_llm help nosuch
 check_rc "help nosuch: exit 2" 2
 check_contains "help nosuch: says so" "$ERR" "llm: help: no command 'nosuch'"
 
+# A usage error of a command with a long --help says what was wrong, the
+# synopsis and where the rest is, not the whole help under the reason.
+for what in "do -v fix it" "do" "cmd -q list files" "cmd" "roles bogus" "undo extra"; do
+	# shellcheck disable=SC2086 # the words of a command line
+	run_llm $what
+	c=${what%% *}
+	check_rc "$what: exit 2" 2
+	check_contains "$what: the synopsis" "$ERR" "usage: llm $c"
+	check_contains "$what: where the rest is" "$ERR" "Try 'llm $c --help'."
+	check "$what: not the whole help ($(printf '%s\n' "$ERR" | wc -l) lines)" \
+	    test "$(printf '%s\n' "$ERR" | wc -l)" -le 5
+done
+
 # A word llm logs does not know is named before the usage.
 run_llm logs -c
 check_rc "logs -c: exit 2" 2
