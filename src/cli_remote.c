@@ -187,8 +187,10 @@ remote_args(int argc, char **argv, bool *json)
 		if (strcmp(argv[i], "--json") == 0) {
 			*json = true;
 		} else if (strcmp(argv[i], "--remote") == 0 && i + 1 == argc) {
-			fprintf(stderr, "llm: models: option --remote needs an argument\n");
-			return NULL;
+			fprintf(stderr, "llm: models: option --remote needs an argument: the provider"
+			    " to ask (llm config show lists them)\n");
+			name = NULL;
+			break;
 		} else if (strcmp(argv[i], "--remote") == 0 && name == NULL) {
 			name = argv[++i];
 		} else if (str_startswith(argv[i], "--remote=") && name == NULL) {

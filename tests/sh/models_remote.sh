@@ -52,6 +52,11 @@ run_llm models --remote openai
 check_rc "no key: exit 4" 4
 run_llm models --remote nowhere
 check_rc "an unknown provider: exit 2" 2
+run_llm models --remote
+check_rc "no provider: exit 2" 2
+check_contains "no provider: says what is missing and where they are" "$ERR" \
+    "option --remote needs an argument: the provider to ask (llm config show lists them)"
+check_contains "no provider: the usage" "$ERR" "usage: llm models --remote PROVIDER [--json]"
 
 # --- add ----------------------------------------------------------------------
 run_llm models add openai gpt-new-1 --tier mid --price 0.15/0.60
