@@ -149,7 +149,7 @@ complete -c llm -n '__llm_takes --price' -l price -x -d 'IN/OUT dollars per mill
 complete -c llm -n '__llm_takes --name' -l name -x -d 'the catalog name'
 complete -c llm -n '__llm_at 1 budget' -a '(__llm_words sub budget)' -d 'set the monthly budget'
 complete -c llm -n '__llm_at 1 keys' -a '(__llm_words sub keys)'
-complete -c llm -n '__llm_at 2 keys "set|rm|check"' -a '(__llm_words providers)' -d provider
+complete -c llm -n '__llm_at 2 keys "set|rm|check"' -a '(__llm_words keys)' -d provider
 complete -c llm -n '__llm_at 1 git' -a '(__llm_words sub git)'
 complete -c llm -n 'test "$(__llm_cmd)" = git' -s f -l force -d "replace a hook that is not llm's"
 complete -c llm -n '__llm_at 2 git commit-msg' -F
