@@ -158,7 +158,10 @@ _llm()
 	1:help:*)
 		_llm_reply "$(_llm_words commands)"
 		;;
-	2:keys:set | 2:keys:rm | 2:keys:check | 2:models:add)
+	2:keys:set | 2:keys:rm | 2:keys:check)
+		_llm_reply "$(_llm_words keys)"
+		;;
+	2:models:add)
 		_llm_reply "$(_llm_words providers)"
 		;;
 	2:models:import | 2:git:commit-msg)

@@ -79,10 +79,10 @@ complete -c llm -f
 # Commands, while none is given.
 complete -c llm -n '__llm_at 0' -a chat -d 'the full-screen client'
 complete -c llm -n '__llm_at 0' -a route -d 'the routing decision and the cost on every tier'
-complete -c llm -n '__llm_at 0' -a models -d 'the catalog; models import FILE|URL'
+complete -c llm -n '__llm_at 0' -a models -d 'the catalog; import FILE|URL, add PROVIDER ID, --remote PROVIDER'
 complete -c llm -n '__llm_at 0' -a budget -d "this month's meter; budget set USD"
 complete -c llm -n '__llm_at 0' -a usage -d 'spend report'
-complete -c llm -n '__llm_at 0' -a logs -d 'recent conversations and messages'
+complete -c llm -n '__llm_at 0' -a logs -d 'recent conversations and messages; show, export, rm ID'
 complete -c llm -n '__llm_at 0' -a cmd -d 'propose one shell command: run, edit, explain or cancel'
 complete -c llm -n '__llm_at 0' -a roles -d 'the named system prompts -r NAME takes'
 complete -c llm -n '__llm_at 0' -a keys -d 'keys in the OS keyring: set, list, rm, check'
@@ -149,7 +149,7 @@ complete -c llm -n '__llm_takes --price' -l price -x -d 'IN/OUT dollars per mill
 complete -c llm -n '__llm_takes --name' -l name -x -d 'the catalog name'
 complete -c llm -n '__llm_at 1 budget' -a '(__llm_words sub budget)' -d 'set the monthly budget'
 complete -c llm -n '__llm_at 1 keys' -a '(__llm_words sub keys)'
-complete -c llm -n '__llm_at 2 keys "set|rm|check"' -a '(__llm_words providers)' -d provider
+complete -c llm -n '__llm_at 2 keys "set|rm|check"' -a '(__llm_words keys)' -d provider
 complete -c llm -n '__llm_at 1 git' -a '(__llm_words sub git)'
 complete -c llm -n 'test "$(__llm_cmd)" = git' -s f -l force -d "replace a hook that is not llm's"
 complete -c llm -n '__llm_at 2 git commit-msg' -F

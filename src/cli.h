@@ -64,6 +64,8 @@ int cli_out_error(void);
  * (may be NULL) once. The exit code: rc, EXIT_SIGPIPE (EPIPE) or EXIT_USAGE.
  */
 int cli_out_end(int rc, const char *note);
+/* After a usage error of cmd: its synopsis from usage (up to a blank line) and where the rest is. */
+void cli_usage_hint(const char *cmd, const char *usage);
 /* Under --json, a failure rc that printed nothing on stdout: {"error", "exit_code"} there. */
 void cli_out_json_error(int rc);
 

@@ -570,9 +570,11 @@ parse(struct cmd_args *a, int argc, char **argv)
 			a->print = true;
 		} else if (!words && s[0] == '-' && s[1] != '\0') {
 			if (cli_flag_value("cmd", s, (const char *const[]){ "--print", "--help", NULL }))
-				fputs(cmd_usage, stderr);
-			else
-				fprintf(stderr, "llm: cmd: unknown option '%s'\n%s", s, cmd_usage);
+				cli_usage_hint("cmd", cmd_usage);
+			else {
+				fprintf(stderr, "llm: cmd: unknown option '%s'\n", s);
+				cli_usage_hint("cmd", cmd_usage);
+			}
 			return EXIT_USAGE;
 		} else if (buf_addf(&a->request, "%s%s", a->request.len ? " " : "", s) != 0) {
 			fprintf(stderr, "llm: cmd: the request is over %d KiB; say in a sentence what "
@@ -761,7 +763,8 @@ cli_cmd(struct app *cli, int argc, char **argv)
 
 		if (other != NULL) {
 			fprintf(stderr, "llm: cmd: --init prints the shell snippet alone; %s does not go "
-			    "with it\n%s", other, cmd_usage);
+			    "with it\n", other);
+			cli_usage_hint("cmd", cmd_usage);
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -770,7 +773,8 @@ cli_cmd(struct app *cli, int argc, char **argv)
 	}
 	/* a blank request, such as the snippet's line of spaces, is refused before it is billed */
 	if (str_blank(buf_str(&a.request), a.request.len)) {
-		fprintf(stderr, "llm: cmd: what should the command do?\n%s", cmd_usage);
+		fputs("llm: cmd: what should the command do?\n", stderr);
+		cli_usage_hint("cmd", cmd_usage);
 		rc = EXIT_USAGE;
 		goto out;
 	}

@@ -271,14 +271,17 @@ cli_complete(struct app *cli, int argc, char **argv)
 		complete_roles(cli);
 	} else if (strcmp(what, "themes") == 0) {
 		complete_themes(cli);
-	} else if (strcmp(what, "providers") == 0) {
+	} else if (strcmp(what, "providers") == 0 || strcmp(what, "keys") == 0) {
 		for (i = 0; i < cli->cfg.nproviders; i++)
 			puts(cli->cfg.providers[i].name);
+		/* llm keys also keeps the team ledger's database password */
+		if (strcmp(what, "keys") == 0)
+			puts("ledger");
 	} else if ((strcmp(what, "sub") == 0 || strcmp(what, "opts") == 0) && argc > 2) {
 		return command_words(what, argv[2]);
 	} else {
 		fprintf(stderr, "llm: __complete: WHAT is one of commands, options, tiers, by, "
-		    "models, roles, themes, providers, sub COMMAND, opts COMMAND\n");
+		    "models, roles, themes, providers, keys, sub COMMAND, opts COMMAND\n");
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;

@@ -431,7 +431,8 @@ read_task(int argc, char **argv, struct buf *task, bool resume)
 	if (resume && str_blank(buf_str(task), task->len))
 		buf_reset(task);
 	else if (str_blank(buf_str(task), task->len)) {
-		fprintf(stderr, "llm: do: no task: give one as arguments or on stdin\n%s", do_usage);
+		fputs("llm: do: no task: give one as arguments or on stdin\n", stderr);
+		cli_usage_hint("do", do_usage);
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -771,11 +772,10 @@ cli_do(struct app *cli, int argc, char **argv)
 			/* getopt names the option in optopt when it was given a value it takes none of */
 			if (optopt != 0 && strncmp(argv[optind - 1], "--", 2) == 0 &&
 			    strchr(argv[optind - 1], '=') != NULL && longopts[i].name != NULL)
-				fprintf(stderr, "llm: do: option '--%s' takes no value\n%s", longopts[i].name,
-				    do_usage);
+				fprintf(stderr, "llm: do: option '--%s' takes no value\n", longopts[i].name);
 			else
-				fprintf(stderr, "llm: do: unknown option '%s'\n%s", argv[optind - 1],
-				    do_usage);
+				fprintf(stderr, "llm: do: unknown option '%s'\n", argv[optind - 1]);
+			cli_usage_hint("do", do_usage);
 			rc = EXIT_USAGE;
 		}
 	}

@@ -92,7 +92,9 @@ ledger_send(struct ledger *l, const struct ledger_team *t)
 	int sent, left;
 
 	if (t == NULL) {
-		fprintf(stderr, "llm: ledger send: no team ledger: [ledger] database is not set\n");
+		fprintf(stderr, "llm: ledger send: no team ledger to send to: set [ledger] database in"
+		    " config.ini (man llm-config) or LLM_DATABASE; without one, this machine's"
+		    " ledger is the only one\n");
 		return EXIT_USAGE;
 	}
 	if ((left = ledger_pg_send(ledger_pg(l), &sent, &cause)) < 0) {

@@ -269,7 +269,7 @@ models_import(struct app *cli, int argc, char **argv)
 	const char *src;
 	struct buf b;
 	char *data = NULL, *cause = NULL;
-	size_t len = 0, n = 0;
+	size_t len = 0, n = 0, skipped;
 	int rc = EXIT_USAGE, i;
 
 	for (i = 1; i < argc; i++)
@@ -314,8 +314,10 @@ models_import(struct app *cli, int argc, char **argv)
 	}
 	if (catalog_save(cli->cat, &cause) != 0)
 		goto out;
-	printf("imported %zu models (%zu entries skipped: not chat, or a provider llm does not know) into %s\n",
-	    n, catalog_import_skipped(cli->cat), catalog_path(cli->cat));
+	skipped = catalog_import_skipped(cli->cat);
+	printf("imported %zu model%s (%zu entr%s skipped: not chat, or a provider llm does not know)"
+	    " into %s\n", n, n == 1 ? "" : "s", skipped, skipped == 1 ? "y" : "ies",
+	    catalog_path(cli->cat));
 	models_refused(cli->cat, src);
 	rc = EXIT_OK;
 out:

@@ -135,6 +135,21 @@ cli_out_end(int rc, const char *note)
 }
 
 /*
+ * A usage error says what was wrong, then the synopsis and where the rest is:
+ * a page of help under the one line that matters buries it.
+ */
+void
+cli_usage_hint(const char *cmd, const char *usage)
+{
+	size_t n = strlen(usage);
+	const char *blank = strstr(usage, "\n\n");
+
+	if (blank != NULL)
+		n = (size_t)(blank - usage) + 1;
+	fprintf(stderr, "%.*sTry 'llm %s --help'.\n", (int)n, usage, cmd);
+}
+
+/*
  * The message of what was said on stderr: its lines up to a blank one, the
  * command's usage or the "Try 'llm --help'." after it, without "llm: ".
  */

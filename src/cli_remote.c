@@ -187,8 +187,10 @@ remote_args(int argc, char **argv, bool *json)
 		if (strcmp(argv[i], "--json") == 0) {
 			*json = true;
 		} else if (strcmp(argv[i], "--remote") == 0 && i + 1 == argc) {
-			fprintf(stderr, "llm: models: option --remote needs an argument\n");
-			return NULL;
+			fprintf(stderr, "llm: models: option --remote needs an argument: the provider"
+			    " to ask (llm config show lists them)\n");
+			name = NULL;
+			break;
 		} else if (strcmp(argv[i], "--remote") == 0 && name == NULL) {
 			name = argv[++i];
 		} else if (str_startswith(argv[i], "--remote=") && name == NULL) {
@@ -360,12 +362,16 @@ cli_models_add(struct app *cli, int argc, char **argv)
 			id = s;
 		}
 	}
-	if (id == NULL)
+	if (id == NULL) {
+		fprintf(stderr, "llm: models add: %s\n", prov == NULL ? "PROVIDER and ID are needed" :
+		    "the model's ID at the provider is needed after PROVIDER");
 		goto usage;
+	}
 	if (name == NULL)
 		name = id;
 	if (config_provider(&cli->cfg, prov) == NULL) {
-		fprintf(stderr, "llm: models add: no provider '%s'\n", prov);
+		fprintf(stderr, "llm: models add: no provider '%s' (llm config show lists them)\n",
+		    prov);
 		return EXIT_USAGE;
 	}
 	if (!name_ok(name) || !name_ok(id)) {
@@ -373,7 +379,8 @@ cli_models_add(struct app *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (catalog_find(cli->cat, name) != NULL) {
-		fprintf(stderr, "llm: models add: '%s' is in the catalog already\n", name);
+		fprintf(stderr, "llm: models add: '%s' is in the catalog already; add it under "
+		    "another name with --name NAME\n", name);
 		return EXIT_USAGE;
 	}
 	if (price != NULL && !parse_prices(price, in, out, sizeof in)) {

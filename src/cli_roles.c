@@ -62,10 +62,12 @@ cli_roles(struct app *cli, int argc, char **argv)
 			paths = true;
 		} else {
 			if (cli_flag_value("roles", argv[k], (const char *const[]){ "--paths", NULL }))
-				fputs(roles_usage, stderr);
-			else
-				fprintf(stderr, "llm: roles: %s '%s'\n%s", argv[k][0] == '-' ?
-				    "unknown option" : "unexpected", argv[k], roles_usage);
+				cli_usage_hint("roles", roles_usage);
+			else {
+				fprintf(stderr, "llm: roles: %s '%s'\n", argv[k][0] == '-' ?
+				    "unknown option" : "unexpected", argv[k]);
+				cli_usage_hint("roles", roles_usage);
+			}
 			return EXIT_USAGE;
 		}
 	}

@@ -53,8 +53,9 @@ cli_undo(struct app *cli, int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (argc > 1) {
-		fprintf(stderr, "llm: undo: %s '%s'\n%s", argv[1][0] == '-' ? "unknown option" :
-		    "unexpected", argv[1], undo_usage);
+		fprintf(stderr, "llm: undo: %s '%s'\n", argv[1][0] == '-' ? "unknown option" :
+		    "unexpected", argv[1]);
+		cli_usage_hint("undo", undo_usage);
 		return EXIT_USAGE;
 	}
 	if (ws_open(&w, ".", NULL, &cause) != 0) {

@@ -127,6 +127,19 @@ run_llm help nosuch
 check_rc "help nosuch: exit 2" 2
 check_contains "help nosuch: says so" "$ERR" "llm: help: no command 'nosuch'"
 
+# A usage error of a command with a long --help says what was wrong, the
+# synopsis and where the rest is, not the whole help under the reason.
+for what in "do -v fix it" "do" "cmd -q list files" "cmd" "roles bogus" "undo extra"; do
+	# shellcheck disable=SC2086 # the words of a command line
+	run_llm $what
+	c=${what%% *}
+	check_rc "$what: exit 2" 2
+	check_contains "$what: the synopsis" "$ERR" "usage: llm $c"
+	check_contains "$what: where the rest is" "$ERR" "Try 'llm $c --help'."
+	check "$what: not the whole help ($(printf '%s\n' "$ERR" | wc -l) lines)" \
+	    test "$(printf '%s\n' "$ERR" | wc -l)" -le 5
+done
+
 # A word llm logs does not know is named before the usage.
 run_llm logs -c
 check_rc "logs -c: exit 2" 2
@@ -797,3 +810,8 @@ run_llm cmd --print -tpremium "list the files"
 check_contains "cmd -tpremium: the tier named" "$ERR" "llm: cmd: unknown tier 'premium'"
 run_llm models -tauto
 check_rc "models -tauto: refused" 2
+# Without a team ledger, llm ledger send says how to name one.
+run_llm ledger send
+check_rc "ledger send, no team ledger: exit 2" 2
+check_contains "ledger send, no team ledger: says how to set one" "$ERR" \
+    "set [ledger] database in config.ini (man llm-config) or LLM_DATABASE"

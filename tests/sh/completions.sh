@@ -119,7 +119,12 @@ check_eq "bash: tiers after models --tier" "$(bash_complete llm models --tier ''
 check_eq "bash: models after --model" "$(bash_complete llm --model test- | sort)" \
     "$(lines test-cheap test-frontier test-local test-mid)"
 check_eq "bash: a model added to the config" "$(bash_complete llm -m zz)" "zz-added"
-check_eq "bash: providers after keys set" "$(bash_complete llm keys set '')" "$PROVIDERS"
+run_llm __complete keys
+KEYS=$OUT
+check_eq "__complete keys: the providers, and the team ledger's password" "$KEYS" "$PROVIDERS
+ledger"
+check_eq "bash: providers and ledger after keys set" "$(bash_complete llm keys set '')" "$KEYS"
+check_eq "bash: providers after models add" "$(bash_complete llm models add '')" "$PROVIDERS"
 check_eq "bash: providers after keys rm" "$(bash_complete llm keys rm open)" "$(lines openai openrouter)"
 check_eq "bash: keys commands" "$(bash_complete llm keys '')" "$(lines set list rm check)"
 check_eq "bash: git commands" "$(bash_complete llm git '')" \
@@ -193,8 +198,8 @@ EOF
 	check_eq "zsh: models after -m" "$(zsh_complete 'llm -m test-')" \
 	    "$(lines test-cheap test-frontier test-local test-mid)"
 	check_eq "zsh: a model added to the config" "$(zsh_complete 'llm --model zz')" "zz-added"
-	check_eq "zsh: providers after keys set" "$(zsh_complete 'llm keys set ')" \
-	    "$(printf '%s\n' "$PROVIDERS" | sort)"
+	check_eq "zsh: providers and ledger after keys set" "$(zsh_complete 'llm keys set ')" \
+	    "$(printf '%s\n' "$KEYS" | sort)"
 	check_eq "zsh: providers after models add" "$(zsh_complete 'llm models add ')" \
 	    "$(printf '%s\n' "$PROVIDERS" | sort)"
 	check_eq "zsh: themes after --theme" "$(zsh_complete 'llm chat --theme=')" "$THEMES"
@@ -228,8 +233,8 @@ if command -v fish >/dev/null 2>&1; then
 	check_eq "fish: models after --model" "$(fish_complete 'llm --model test-')" \
 	    "$(lines test-cheap test-frontier test-local test-mid)"
 	check_eq "fish: a model added to the config" "$(fish_complete 'llm -m zz')" "zz-added"
-	check_eq "fish: providers after keys rm" "$(fish_complete 'llm keys rm ')" \
-	    "$(printf '%s\n' "$PROVIDERS" | sort)"
+	check_eq "fish: providers and ledger after keys rm" "$(fish_complete 'llm keys rm ')" \
+	    "$(printf '%s\n' "$KEYS" | sort)"
 	check_eq "fish: themes after --theme" "$(fish_complete 'llm chat --theme ')" "$THEMES"
 	check_eq "fish: git commands" "$(fish_complete 'llm git ')" \
 	    "$(lines commit-msg install-hook uninstall-hook)"

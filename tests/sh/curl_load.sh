@@ -90,7 +90,7 @@ cat >"$T/prices.json" <<'JSON'
 JSON
 LD_LIBRARY_PATH=$STUB run_llm models import "$T/prices.json"
 check_rc "stub libcurl: models import FILE works" 0
-check_contains "stub libcurl: models import FILE imports" "$OUT" "imported 1 models"
+check_contains "stub libcurl: models import FILE imports" "$OUT" "imported 1 model ("
 
 # --- the real library -----------------------------------------------------------------------
 fake_reset

@@ -373,6 +373,21 @@ while read -r c; do
 done <"$T/cmds-own"
 check_eq "llm __complete offers only words a command takes" "$wrong" ""
 
+# llm --help's list of commands names the words each takes first (llm models
+# import, add), and the zsh completion describes each command as that list does.
+llm --help | sed -n '/^Commands:/,/^$/p' >"$T/summaries"
+nosummary='' nozshdesc=''
+while read -r c; do
+	line=$(grep "^  $c  " "$T/summaries")
+	for w in $(llm __complete sub "$c"); do
+		printf '%s\n' "$line" | grep -q "[ ;:,]$w\\b" || nosummary="$nosummary $c:$w"
+	done
+	desc=$(printf '%s\n' "$line" | sed "s/^  $c  *//; s/'/'\\\\''/g")
+	grep -qF "'$c:$desc'" "$COMP/_llm" || nozshdesc="$nozshdesc $c"
+done <"$T/cmds-own"
+check_eq "llm --help's line for each command names the words it takes" "$nosummary" ""
+check_eq "the zsh completion describes each command as llm --help does" "$nozshdesc" ""
+
 # --- the full-screen client ----------------------------------------------------------
 # F1 lists the verb table itself; llm.1, llm-config.5 [keys] and the README are written.
 awk -F '\t' '$1 == "verb"' "$T/truth" >"$T/verbs"

@@ -107,7 +107,7 @@ fi
 printf '{"groq/piped-x": {"litellm_provider": "groq", "mode": "chat", "input_cost_per_token": 2e-07, "output_cost_per_token": 4e-07}}' >"$T/piped.json"
 run_llm models import - <"$T/piped.json"
 check_rc "import -: exit 0" 0
-check_contains "import -: counts" "$OUT" "imported 1 models"
+check_contains "import -: counts" "$OUT" "imported 1 model ("
 run_llm_in "" models --json
 check_eq "import -: the piped model's price" "$(mj "$T/out" 'm["groq/piped-x"]["input_usd_per_m"]')" 0.20
 run_llm models import - </dev/null
@@ -178,7 +178,7 @@ open(sys.argv[1], "wb").write(raw)
 PY
 run_llm_in "" models import "$T/hostile.json"
 check_rc "hostile ids: import exits 0 for the good entry" 0
-check_contains "hostile ids: the good one imported" "$OUT" "imported 1 models"
+check_contains "hostile ids: the good one imported" "$OUT" "imported 1 model ("
 check_contains "hostile ids: refusal said" "$ERR" "refused 5 entries whose model id has white space, controls or bytes that are not UTF-8"
 check_contains "hostile ids: the first shown made visible" "$ERR" "(the first: 'evil␛]52;c;aGVsbG8=␇')"
 check "hostile ids: no raw ESC on stderr" sh -c "! grep -q \"\$(printf '\\033')\" \"\$1\"" - "$T/err"

@@ -52,6 +52,11 @@ run_llm models --remote openai
 check_rc "no key: exit 4" 4
 run_llm models --remote nowhere
 check_rc "an unknown provider: exit 2" 2
+run_llm models --remote
+check_rc "no provider: exit 2" 2
+check_contains "no provider: says what is missing and where they are" "$ERR" \
+    "option --remote needs an argument: the provider to ask (llm config show lists them)"
+check_contains "no provider: the usage" "$ERR" "usage: llm models --remote PROVIDER [--json]"
 
 # --- add ----------------------------------------------------------------------
 run_llm models add openai gpt-new-1 --tier mid --price 0.15/0.60
@@ -68,6 +73,19 @@ run_llm config check
 check_rc "add: the config still checks" 0
 run_llm models add openai gpt-new-1 --tier mid --price 0.15/0.60
 check_rc "add: again: exit 2" 2
+check_contains "add: again: says how to add it all the same" "$ERR" \
+    "llm: models add: 'gpt-new-1' is in the catalog already; add it under another name with --name NAME"
+run_llm models add openai
+check_rc "add: no ID: exit 2" 2
+check_contains "add: no ID: says what is missing" "$ERR" \
+    "llm: models add: the model's ID at the provider is needed after PROVIDER"
+run_llm models add
+check_rc "add: nothing: exit 2" 2
+check_contains "add: nothing: says what is missing" "$ERR" "llm: models add: PROVIDER and ID are needed"
+run_llm models add nowhere some-1 --tier mid --price 1/2
+check_rc "add: an unknown provider: exit 2" 2
+check_contains "add: an unknown provider: says where they are listed" "$ERR" \
+    "llm: models add: no provider 'nowhere' (llm config show lists them)"
 run_llm models add openai other --tier mid --price cheap
 check_rc "add: a bad price: exit 2" 2
 check_contains "add: a bad price: says what --price takes" "$ERR" \
