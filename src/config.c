@@ -542,12 +542,14 @@ config_dump(const struct config *cfg, FILE *f)
 
 	fprintf(f, "; %s%s\n[llm]\n", cfg->path, cfg->loaded ? "" : " (not present: defaults)");
 	config_dump_keys(f, llm_keys, ARRAY_SIZE(llm_keys), cfg, true);
-	if (cfg->ledger_database != NULL) {
-		/* From the environment it may hold a password: not shown. */
-		fprintf(f, "\n[ledger]\ndatabase = %s\n",
+	fputs("\n[ledger]\n", f);
+	if (cfg->ledger_database == NULL)
+		fputs("; database: none, the ledger is this machine's SQLite; the keys below count"
+		    " once it names a team's PostgreSQL\n", f);
+	else /* from the environment it may hold a password: not shown */
+		fprintf(f, "database = %s\n",
 		    cfg->ledger_database_env ? "(from LLM_DATABASE)" : cfg->ledger_database);
-		config_dump_keys(f, ledger_keys + 1, ARRAY_SIZE(ledger_keys) - 1, cfg, false);
-	}
+	config_dump_keys(f, ledger_keys + 1, ARRAY_SIZE(ledger_keys) - 1, cfg, true);
 	for (i = 0; i < TIER_COUNT; i++) {
 		if (cfg->tiers[i].n == 0)
 			continue;
