@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -84,6 +85,7 @@ struct gitguard {
 	size_t nunread;
 	struct gdir *d;
 	size_t nd;
+	char *outer;       /* core.hooksPath as the system and global config give it, or NULL */
 };
 
 /* A name as the model and the user are shown it: printable ASCII, the rest as \xNN. */
@@ -1042,35 +1044,119 @@ resolve(const char *path)
 }
 
 /*
- * Resolve against top the value core.hooksPath is given last in config c:
- * real then, or the one given before (freed when replaced) when c gives none.
+ * The value core.hooksPath is given last in config text data (len bytes):
+ * "" when it is reset; else val, freed when replaced.
  */
 static char *
-hooks_in(const struct held *c, const char *top, char *real)
+hooks_value(const char *data, size_t len, char *val)
 {
-	char **v, *val, *to;
+	char **v, *s;
 	size_t i, k;
 
-	if (c == NULL || c->data == NULL || (v = config_entries(c->data, c->len)) == NULL)
-		return real;
+	if (data == NULL || (v = config_entries(data, len)) == NULL)
+		return val;
 	for (i = 0; v[i] != NULL; i++) {
 		if (!str_startswith(v[i], "core.hookspath="))
 			continue;
-		val = v[i] + strlen("core.hookspath=");
-		val += strspn(val, " \t");
-		k = strcspn(val, "\r#;\\\"");
-		while (k > 0 && (val[k - 1] == ' ' || val[k - 1] == '\t'))
+		s = v[i] + strlen("core.hookspath=");
+		s += strspn(s, " \t");
+		k = strcspn(s, "\r#;\\\"");
+		while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
 			k--;
-		val[k] = '\0';
-		free(real);
-		real = NULL;
-		if (*val == '\0')
-			continue;
-		to = *val == '/' ? xstrdup(val) : xstrfmt("%s/%s", top, val);
-		real = resolve(to);
-		free(to);
+		free(val);
+		val = xstrndup(s, k);
 	}
 	strv_free(v);
+	return val;
+}
+
+/* As hooks_value, for a config file of a git directory held as c (NULL: none). */
+static char *
+hooks_held(const struct held *c, char *val)
+{
+	return c != NULL ? hooks_value(c->data, c->len, val) : val;
+}
+
+/* As hooks_value, for the config file at path outside the workspace (the user's, the system's). */
+static char *
+hooks_value_of(const char *path, char *val)
+{
+	char *data = NULL, *cause = NULL;
+	size_t len = 0;
+
+	if (path != NULL && file_read(path, GUARD_FILE_MAX, &data, &len, &cause) == 0)
+		val = hooks_value(data, len, val);
+	free(data);
+	free(cause);
+	return val;
+}
+
+/* Whether environment variable name holds a true value, as git reads one ("1", "true", "yes", "on"). */
+static bool
+env_true(const char *name)
+{
+	const char *s = getenv(name);
+
+	return s != NULL && (strcmp(s, "1") == 0 || strcasecmp(s, "true") == 0 ||
+	    strcasecmp(s, "yes") == 0 || strcasecmp(s, "on") == 0);
+}
+
+/*
+ * core.hooksPath as the config files git reads before a repository's give
+ * it, in git's order: the system's (/etc/gitconfig, GIT_CONFIG_SYSTEM; none
+ * under GIT_CONFIG_NOSYSTEM), then the user's (GIT_CONFIG_GLOBAL alone, or
+ * $XDG_CONFIG_HOME/git/config then ~/.gitconfig). "git config --global
+ * core.hooksPath .githooks" makes git run each work tree's .githooks. NULL
+ * when none gives it. Malloc'd.
+ */
+static char *
+hooks_outer(void)
+{
+	const char *sys = getenv("GIT_CONFIG_SYSTEM"), *global = getenv("GIT_CONFIG_GLOBAL");
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char *val = NULL, *path;
+
+	if (!env_true("GIT_CONFIG_NOSYSTEM"))
+		val = hooks_value_of(sys != NULL ? sys : "/etc/gitconfig", val);
+	if (global != NULL)
+		return hooks_value_of(global, val);
+	if (xdg != NULL && *xdg != '\0')
+		path = xstrfmt("%s/git/config", xdg);
+	else
+		path = home != NULL && *home != '\0' ? xstrfmt("%s/.config/git/config", home) : NULL;
+	val = hooks_value_of(path, val);
+	free(path);
+	if (home != NULL && *home != '\0') {
+		path = xstrfmt("%s/.gitconfig", home);
+		val = hooks_value_of(path, val);
+		free(path);
+	}
+	return val;
+}
+
+/*
+ * The hooks directory a core.hooksPath value val names for the work tree at
+ * top, resolved (see resolve): git takes a relative one from the top, and
+ * "~/" from HOME. NULL when val is NULL or "", or names a user's home.
+ */
+static char *
+hooks_dir(const char *val, const char *top)
+{
+	const char *home = getenv("HOME");
+	char *to, *real;
+
+	if (val == NULL || *val == '\0')
+		return NULL;
+	if (*val == '/')
+		to = xstrdup(val);
+	else if (str_startswith(val, "~/") && home != NULL && *home == '/')
+		to = xstrfmt("%s/%s", home, val + 2);
+	else if (*val == '~')
+		return NULL;
+	else
+		to = xstrfmt("%s/%s", top, val);
+	real = resolve(to);
+	free(to);
 	return real;
 }
 
@@ -1118,7 +1204,8 @@ gdir_at(const struct gitguard *g, const char *path)
 static char *
 hooks_path(const struct gitguard *g, const char *dot, const struct held *h)
 {
-	char *top = xstrfmt("%s/%s", g->root, dot), *gitdir, *common, *real = NULL, *up;
+	char *top = xstrfmt("%s/%s", g->root, dot), *gitdir, *common, *real, *up;
+	char *val = g->outer != NULL ? xstrdup(g->outer) : NULL;
 	const struct gdir *c, *w;
 	size_t n = strlen(g->root);
 
@@ -1133,11 +1220,13 @@ hooks_path(const struct gitguard *g, const char *dot, const struct held *h)
 	c = gdir_at(g, common != NULL ? common : gitdir);
 	w = gdir_at(g, gitdir);
 	if (c != NULL)
-		real = hooks_in(gdir_find(c, "config"), top, real);
+		val = hooks_held(gdir_find(c, "config"), val);
 	if (w != NULL && w != c)
-		real = hooks_in(gdir_find(w, "config"), top, real);
+		val = hooks_held(gdir_find(w, "config"), val);
 	if (w != NULL)
-		real = hooks_in(gdir_find(w, "config.worktree"), top, real);
+		val = hooks_held(gdir_find(w, "config.worktree"), val);
+	real = hooks_dir(val, top);
+	free(val);
 	if (real != NULL && husky_runner(real)) {
 		up = xstrndup(real, (size_t)(strrchr(real, '/') - real));
 		if (strncmp(up, g->root, n) == 0 && up[n] == '/') {
@@ -1187,6 +1276,7 @@ gitguard_take_within(const char *root, size_t look)
 
 	g->root = xstrdup(root);
 	g->look = look;
+	g->outer = hooks_outer();
 	dots = fd >= 0 ? dots_of(fd, look, g) : xcalloc(1, sizeof(*dots));
 	for (i = 0; dots[i] != NULL; i++) {
 		g->dots = xreallocarray(g->dots, g->ndots + 1, sizeof(*g->dots));
@@ -1451,6 +1541,7 @@ gitguard_free(struct gitguard *g)
 	for (i = 0; i < g->ndots; i++)
 		held_done(&g->dots[i]);
 	free(g->dots);
+	free(g->outer);
 	strv_free(g->unread);
 	free(g->root);
 	free(g);
