@@ -87,7 +87,7 @@ struct managed {
  * mark their hooks carry, and the files (relative to the work tree's top)
  * or directories they run commands from.
  */
-static const struct manager {
+static const struct manager {   /* pre-commit first: its hook names its file (managers_in) */
 	const char *name;
 	const char *mark;
 	const char *files[20];
@@ -1299,35 +1299,34 @@ take_hooks(struct gitguard *g, const char *real)
 }
 
 /*
- * Whether the hooks directory ran holds a hook of manager m; *config then
- * the file pre-commit's hook names with --config= (relative to the top),
- * when it names one plainly, the caller's.
+ * Which managers have a hook in the hooks directory ran: found[i] for
+ * managers[i]. *config is set to the file pre-commit's hook names with
+ * --config= (relative to the top) when it names one plainly, the caller's.
+ * Each hook is read once.
  */
-static bool
-manager_in(const struct manager *m, const char *ran, char **config)
+static void
+managers_in(const char *ran, bool *found, char **config)
 {
 	char *path, *data = NULL, *cause = NULL, *at;
-	size_t i, len = 0, k;
-	bool yes = false;
+	size_t i, m, len = 0, k;
 
-	for (i = 0; !yes && i < sizeof(manager_hooks) / sizeof(manager_hooks[0]); i++) {
+	for (i = 0; i < sizeof(manager_hooks) / sizeof(manager_hooks[0]); i++) {
 		path = xstrfmt("%s/%s", ran, manager_hooks[i]);
-		if (file_read(path, 64 * 1024, &data, &len, &cause) == 0 &&
-		    memmem(data, len, m->mark, strlen(m->mark)) != NULL) {
-			yes = true;
-			if ((at = strstr(data, "--config=")) != NULL) {
-				at += strlen("--config=");
-				k = strcspn(at, " \t\r\n)\"'$`\\");
-				if (k > 0 && *at != '/' && memmem(at, k, "..", 2) == NULL)
-					*config = xstrndup(at, k);
-			}
+		if (file_read(path, 64 * 1024, &data, &len, &cause) == 0)
+			for (m = 0; m < sizeof(managers) / sizeof(managers[0]); m++)
+				if (memmem(data, len, managers[m].mark, strlen(managers[m].mark)) != NULL)
+					found[m] = true;
+		if (data != NULL && *config == NULL && found[0] && (at = strstr(data, "--config=")) != NULL) {
+			at += strlen("--config=");
+			k = strcspn(at, " \t\r\n)\"'$`\\");
+			if (k > 0 && *at != '/' && memmem(at, k, "..", 2) == NULL)
+				*config = xstrndup(at, k);
 		}
 		free(data);
 		free(cause);
 		free(path);
 		data = cause = NULL;
 	}
-	return yes;
 }
 
 /* Hold the file name (rel to the root) that manager m runs commands from. */
@@ -1351,20 +1350,20 @@ managed_add(struct gitguard *g, int rootfd, const char *name, const struct manag
 static void
 take_managed(struct gitguard *g, int rootfd, const char *dot, const char *ran)
 {
-	char *top = xstrndup(dot, strlen(dot) - strlen(".git")), *config, *name;
+	char *top = xstrndup(dot, strlen(dot) - strlen(".git")), *config = NULL, *name;
+	bool found[sizeof(managers) / sizeof(managers[0])] = { false };
 	size_t i, k;
 
-	for (i = 0; i < sizeof(managers) / sizeof(managers[0]); i++) {
-		config = NULL;
-		if (!manager_in(&managers[i], ran, &config))
-			continue;
-		for (k = 0; managers[i].files[k] != NULL; k++) {
-			name = xstrfmt("%s%s", top, config != NULL && k == 0 ? config : managers[i].files[k]);
+	managers_in(ran, found, &config);
+	for (i = 0; i < sizeof(managers) / sizeof(managers[0]); i++)
+		for (k = 0; found[i] && managers[i].files[k] != NULL; k++) {
+			/* pre-commit's, first: the file its hook names */
+			name = xstrfmt("%s%s", top, config != NULL && i == 0 && k == 0 ? config :
+			    managers[i].files[k]);
 			managed_add(g, rootfd, name, &managers[i]);
 			free(name);
 		}
-		free(config);
-	}
+	free(config);
 	free(top);
 }
 
