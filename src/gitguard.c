@@ -1075,28 +1075,59 @@ resolve(const char *path)
 	return real;
 }
 
+#define GUARD_INCLUDES 4 /* levels of include.path followed in the user's and the system's config */
+
+static char *hooks_value_of(const char *path, char *val, int depth);
+
+/* A config value as git reads a plain one: up to a comment or a quote, trimmed (in place). */
+static char *
+plain_value(char *s)
+{
+	size_t k;
+
+	s += strspn(s, " \t");
+	k = strcspn(s, "\r#;\\\"");
+	while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+		k--;
+	s[k] = '\0';
+	return s;
+}
+
 /*
  * The value core.hooksPath is given last in config text data (len bytes):
- * "" when it is reset; else val, freed when replaced.
+ * "" when it is reset; else val, freed when replaced. With from, the path
+ * of a config file outside the workspace, what its include.path names is
+ * read where it stands, as git does (relative to from's directory, "~/"
+ * from HOME), depth levels down so far; includeIf is not followed.
  */
 static char *
-hooks_value(const char *data, size_t len, char *val)
+hooks_value(const char *data, size_t len, char *val, const char *from, int depth)
 {
-	char **v, *s;
-	size_t i, k;
+	const char *home = getenv("HOME"), *slash;
+	char **v, *s, *path;
+	size_t i;
 
 	if (data == NULL || (v = config_entries(data, len)) == NULL)
 		return val;
 	for (i = 0; v[i] != NULL; i++) {
-		if (!str_startswith(v[i], "core.hookspath="))
-			continue;
-		s = v[i] + strlen("core.hookspath=");
-		s += strspn(s, " \t");
-		k = strcspn(s, "\r#;\\\"");
-		while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
-			k--;
-		free(val);
-		val = xstrndup(s, k);
+		if (str_startswith(v[i], "core.hookspath=")) {
+			s = plain_value(v[i] + strlen("core.hookspath="));
+			free(val);
+			val = xstrdup(s);
+		} else if (from != NULL && depth < GUARD_INCLUDES && str_startswith(v[i], "include.path=")) {
+			s = plain_value(v[i] + strlen("include.path="));
+			slash = strrchr(from, '/');
+			if (*s == '/')
+				path = xstrdup(s);
+			else if (str_startswith(s, "~/"))
+				path = home != NULL && *home == '/' ? xstrfmt("%s/%s", home, s + 2) : NULL;
+			else if (*s != '\0' && *s != '~' && slash != NULL)
+				path = xstrfmt("%.*s/%s", (int)(slash - from), from, s);
+			else
+				path = NULL;
+			val = hooks_value_of(path, val, depth + 1);
+			free(path);
+		}
 	}
 	strv_free(v);
 	return val;
@@ -1106,18 +1137,18 @@ hooks_value(const char *data, size_t len, char *val)
 static char *
 hooks_held(const struct held *c, char *val)
 {
-	return c != NULL ? hooks_value(c->data, c->len, val) : val;
+	return c != NULL ? hooks_value(c->data, c->len, val, NULL, 0) : val;
 }
 
 /* As hooks_value, for the config file at path outside the workspace (the user's, the system's). */
 static char *
-hooks_value_of(const char *path, char *val)
+hooks_value_of(const char *path, char *val, int depth)
 {
 	char *data = NULL, *cause = NULL;
 	size_t len = 0;
 
 	if (path != NULL && file_read(path, GUARD_FILE_MAX, &data, &len, &cause) == 0)
-		val = hooks_value(data, len, val);
+		val = hooks_value(data, len, val, path, depth);
 	free(data);
 	free(cause);
 	return val;
@@ -1137,7 +1168,8 @@ env_true(const char *name)
  * core.hooksPath as the config files git reads before a repository's give
  * it, in git's order: the system's (/etc/gitconfig, GIT_CONFIG_SYSTEM; none
  * under GIT_CONFIG_NOSYSTEM), then the user's (GIT_CONFIG_GLOBAL alone, or
- * $XDG_CONFIG_HOME/git/config then ~/.gitconfig). "git config --global
+ * $XDG_CONFIG_HOME/git/config then ~/.gitconfig), with the files their
+ * include.path names. "git config --global
  * core.hooksPath .githooks" makes git run each work tree's .githooks. NULL
  * when none gives it. Malloc'd.
  */
@@ -1149,18 +1181,18 @@ hooks_outer(void)
 	char *val = NULL, *path;
 
 	if (!env_true("GIT_CONFIG_NOSYSTEM"))
-		val = hooks_value_of(sys != NULL ? sys : "/etc/gitconfig", val);
+		val = hooks_value_of(sys != NULL ? sys : "/etc/gitconfig", val, 0);
 	if (global != NULL)
-		return hooks_value_of(global, val);
+		return hooks_value_of(global, val, 0);
 	if (xdg != NULL && *xdg != '\0')
 		path = xstrfmt("%s/git/config", xdg);
 	else
 		path = home != NULL && *home != '\0' ? xstrfmt("%s/.config/git/config", home) : NULL;
-	val = hooks_value_of(path, val);
+	val = hooks_value_of(path, val, 0);
 	free(path);
 	if (home != NULL && *home != '\0') {
 		path = xstrfmt("%s/.gitconfig", home);
-		val = hooks_value_of(path, val);
+		val = hooks_value_of(path, val, 0);
 		free(path);
 	}
 	return val;

@@ -1,7 +1,8 @@
 # agent_gitguard_global: a relative core.hooksPath in the user's or the system's git config
 # (git config --global core.hooksPath .githooks) makes git run each work tree's .githooks on
 # commit, outside the sandbox: a command that plants a hook there has it taken out, a write there
-# is asked whatever allows it, and the repository's own core.hooksPath overrides them, as in git.
+# is asked whatever allows it, and the repository's own core.hooksPath overrides them, as in git
+# (include.path followed).
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
@@ -92,6 +93,24 @@ printf '[core]\n\thooksPath = other\n' >"$HOME/.gitconfig"
 run "$T/r" "$plant"
 check_not_contains "the home .gitconfig after XDG: .githooks is the project's" "$sent" "was removed"
 rm -rf "$T/r/.githooks" "$HOME/.gitconfig" "$XDG_CONFIG_HOME/git"
+
+# include.path in the user's config: read where it stands, relative to the including file
+mkdir -p "$HOME/conf"
+printf '[include]\n\tpath = conf/main.inc\n' >"$HOME/.gitconfig"
+printf '[include]\n\tpath = ~/conf/hooks.inc\n' >"$HOME/conf/main.inc"
+printf '[core]\n\thooksPath = .githooks\n' >"$HOME/conf/hooks.inc"
+mkdir -p "$T/r/.githooks"
+printf '#!/bin/sh\ntouch RAN\n' >"$T/r/.githooks/pre-commit"
+chmod +x "$T/r/.githooks/pre-commit"
+commit "$T/r"
+check "include: git runs the work tree's .githooks" test -e "$T/r/RAN"
+rm -rf "$T/r/RAN" "$T/r/.githooks"
+run "$T/r" "$plant"
+check_contains "include: the hook was taken out" "$sent" ".githooks/pre-commit was removed"
+check "include: the hook is gone" test ! -e "$T/r/.githooks/pre-commit"
+commit "$T/r"
+check "include: the next commit ran nothing planted" test ! -e "$T/r/PLANTED"
+rm -rf "$HOME/.gitconfig" "$HOME/conf" "$T/r/.githooks" "$T/r/PLANTED"
 
 # GIT_CONFIG_GLOBAL: that file alone is the user's
 printf '[core]\n\thooksPath = .githooks\n' >"$T/global"
