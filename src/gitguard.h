@@ -46,6 +46,18 @@ bool gitguard_safe_key(const char *key);
  * directory core.hooksPath names in a work tree (under husky 9, .husky).
  */
 bool gitguard_runs(const struct gitguard *g, const char *path);
+/*
+ * The hook manager ("pre-commit", "lefthook") whose hook, installed where git
+ * runs hooks, runs the commands path names (.pre-commit-config.yaml,
+ * lefthook.yml, ...) on commit; NULL when none.
+ */
+const char *gitguard_manager(const struct gitguard *g, const char *path);
+/*
+ * After a command: NULL when it changed none of the files gitguard_manager
+ * names, else a sentence naming those it changed, for the model and the user,
+ * the caller's. They are the project's, and stay as the command left them.
+ */
+char *gitguard_managed(const struct gitguard *g);
 void gitguard_free(struct gitguard *g);
 /*
  * The path the first line of dir/name names after prefix (relative to dir,

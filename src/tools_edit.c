@@ -232,7 +232,8 @@ static const char hook_why[] = "git runs this file outside the sandbox, on commi
 
 /*
  * Ask, write, and fill r with the diff of a change to p from old to data;
- * asked whatever allows it where git finds hooks (hook_why).
+ * asked whatever allows it where git finds hooks (hook_why), and in a file
+ * whose commands a hook manager installed in git runs (gitguard_manager).
  */
 static void
 apply(struct ws *w, enum ws_tool t, const struct ws_path *p, const char *old, size_t oldlen,
@@ -243,7 +244,8 @@ apply(struct ws *w, enum ws_tool t, const struct ws_path *p, const char *old, si
 	int added, removed;
 	struct buf b;
 	struct gitguard *guard;
-	bool hook;
+	const char *manager;
+	char *hook;
 
 	if (p->exists && len == oldlen && memcmp(data, old, len) == 0) {
 		/* a change of nothing would ask the user, and be journaled, for no gain */
@@ -257,10 +259,13 @@ apply(struct ws *w, enum ws_tool t, const struct ws_path *p, const char *old, si
 	free(raw);
 	sum = xstrfmt("%s %s (+%d \u2212%d)", verb, p->name, added, removed);
 	guard = gitguard_take(w->root);
-	hook = gitguard_runs(guard, p->abs);
+	hook = gitguard_runs(guard, p->abs) ? xstrdup(hook_why) : NULL;
+	if (hook == NULL && (manager = gitguard_manager(guard, p->abs)) != NULL)
+		hook = xstrfmt("%s runs the commands in this file on commit, outside the sandbox: "
+		    "it is always asked", manager);
 	gitguard_free(guard);
 	/* the file is looked at again after the question: it may have changed, or moved, meanwhile */
-	if (!tools_approve(w, t, diff, NULL, hook ? hook_why : NULL, ask, arg, NULL, &why) ||
+	if (!tools_approve(w, t, diff, NULL, hook, ask, arg, NULL, &why) ||
 	    ws_unchanged(w, p, old, oldlen, &why) != 0 || ws_write(w, p, data, len, &why) != 0) {
 		tools_fail(r, sum, "%s", why);
 		free(diff);
@@ -276,6 +281,7 @@ apply(struct ws *w, enum ws_tool t, const struct ws_path *p, const char *old, si
 	}
 	free(sum);
 	free(why);
+	free(hook);
 }
 
 /* Whether s holds a control picture (U+2401 to U+241F, U+2421), as visible_str shows controls. */

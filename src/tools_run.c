@@ -320,7 +320,7 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 {
 	char *vis = tools_oneline(command, 60), *preview = visible_str(command, strlen(command));
 	char *sum = xstrfmt("run %s", vis), *why = NULL, *edited = NULL, *err = NULL, *git = NULL;
-	char *unchecked = NULL;
+	char *unchecked = NULL, *managed;
 	struct gitguard *guard = NULL;
 	struct capture c = { .output = w->output, .output_arg = w->output_arg };
 	enum run_end end = RUN_DONE;
@@ -364,6 +364,17 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 		/* all the command started has ended: nothing can change .git behind the check */
 		git = rc == 0 ? gitguard_check(guard) : NULL;
 		unchecked = rc == 0 ? gitguard_unchecked(guard) : NULL;
+		/* a hook manager's file is the project's: it stays, and the user is told to look */
+		if (rc == 0 && (managed = gitguard_managed(guard)) != NULL) {
+			if (unchecked != NULL) {
+				char *both = xstrfmt("%s · %s", managed, unchecked);
+
+				free(unchecked);
+				free(managed);
+				managed = both;
+			}
+			unchecked = managed;
+		}
 		if (rc == 0)
 			run_result(w, vis, edited, &c, end, st, clock_ms() - t0, fresh, git, unchecked, r);
 	}
