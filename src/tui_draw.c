@@ -954,17 +954,54 @@ draw_status_lines(struct tui *t)
 	md_doc_done(&d);
 }
 
+/* A key the bottom border offers: its action and what it does, as few words as say it. */
+struct footer_key {
+	enum tui_action a;
+	const char *what;
+};
+
+/*
+ * The main keys of each mode, as the bottom border offers them. A task is not
+ * re-asked (F2 sets the tier it starts on), so agent mode offers the way back
+ * to chat and the unfolding of its steps instead.
+ */
+static const struct footer_key footer_chat[] = { { ACT_HELP, "help" }, { ACT_TIER, "tier" },
+	{ ACT_MODEL, "model" }, { ACT_RETRY, "re-ask up" } };
+static const struct footer_key footer_agent[] = { { ACT_HELP, "help" }, { ACT_TIER, "tier" },
+	{ ACT_MODEL, "model" }, { ACT_AGENT, "chat" }, { ACT_EXPAND, "expand steps" } };
+
+/*
+ * The mode's main keys as bound, as many as fit whole, into hint (of size size): a key
+ * left unbound is not offered.
+ */
+static void
+footer_keys(const struct tui *t, char *hint, size_t size)
+{
+	const struct footer_key *keys = t->agent ? footer_agent : footer_chat;
+	size_t i, l = 0, fit = 0, n = t->agent ? ARRAY_SIZE(footer_agent) : ARRAY_SIZE(footer_chat);
+	int key;
+	char k[16];
+
+	hint[0] = '\0';
+	for (i = 0; i < n && l < size; i++) {
+		if ((key = tui_action_key(t, keys[i].a)) < 0)
+			continue;
+		tui_key_name(key, k, sizeof(k));
+		snprintf(hint + l, size - l, "%s%s %s", l ? " \xc2\xb7 " : "", k, keys[i].what);
+		l = strlen(hint);
+		/* the rule's text has the frame's columns less its corners and two blanks */
+		if (fit == 0 || md_width(hint, l) <= t->w - 5)
+			fit = l;
+	}
+	hint[fit] = '\0';
+}
+
 /* The bottom border: the status message, or as many of the main keys as fit whole. */
 static void
 draw_footer(struct tui *t)
 {
-	static const struct {
-		enum tui_action a;
-		const char *what;
-	} keys[] = { { ACT_HELP, "help" }, { ACT_TIER, "tier" }, { ACT_MODEL, "model" },
-		{ ACT_RETRY, "re-ask up" } };
-	char hint[160], k[16], *line;
-	size_t i, l = 0, fit = 0, n;
+	char hint[160], *line;
+	size_t n;
 	const char *s = status_pick(t, &n);
 
 	if (n > 0 && md_width(s, n) > footer_cols(t)) {
@@ -978,17 +1015,8 @@ draw_footer(struct tui *t)
 		free(line);
 		return;
 	}
-	/* the rule's text has the frame's columns less its corners and two blanks */
-	for (i = 0; i < ARRAY_SIZE(keys) && l < sizeof(hint); i++) {
-		tui_key_name(tui_action_key(t, keys[i].a), k, sizeof(k));
-		snprintf(hint + l, sizeof(hint) - l, "%s%s %s", i ? " \xc2\xb7 " : "", k,
-		    keys[i].what);
-		l = strlen(hint);
-		if (i == 0 || md_width(hint, l) <= t->w - 5)
-			fit = l;
-	}
-	hint[fit] = '\0';
-	hrule(t, t->h - 1, BOX_BL, BOX_BR, hint, THEME_DIM, 0);
+	footer_keys(t, hint, sizeof(hint));
+	hrule(t, t->h - 1, BOX_BL, BOX_BR, hint[0] ? hint : NULL, THEME_DIM, 0);
 }
 
 /*
