@@ -591,53 +591,93 @@ struct in_row {
 /* Columns a tab in the input takes: drawn as that many spaces, never as ^I or a tab stop. */
 #define INPUT_TAB_W 4
 
+/* Columns the n bytes at s take in the input, a tab as INPUT_TAB_W. */
+static int
+input_width(const char *s, size_t n)
+{
+	size_t i = 0, c;
+	int w = 0;
+
+	while (i < n) {
+		for (c = 1; i + c < n && ((unsigned char)s[i + c] & 0xc0) == 0x80; c++)
+			;
+		w += s[i] == '\t' ? INPUT_TAB_W : md_width(s + i, c);
+		i += c;
+	}
+	return w;
+}
+
+/* Whether the word at s is wider than a row of w columns: it is cut where it meets the edge. */
+static bool
+input_long(const char *s, int w)
+{
+	return input_width(s, strcspn(s, " \n")) > w;
+}
+
+/*
+ * Row [start, end) of s: kept as row *nrows when there is room for it, and the
+ * cursor's row when point is in it, or at its end where a line ends there (at a
+ * wrap, the end is the next row's start).
+ */
+static void
+input_row(const char *s, size_t start, size_t end, bool wrap, int point, struct in_row *rows,
+    int max, int *nrows, int *cy, int *cx)
+{
+	size_t p = (size_t)point;
+
+	if (*nrows < max)
+		rows[*nrows] = (struct in_row){ start, end - start };
+	if (p >= start && (p < end || (p == end && !wrap))) {
+		*cy = *nrows;
+		*cx = input_width(s + start, p - start);
+	}
+	(*nrows)++;
+}
+
+/*
+ * Wrap the input at spaces, as the transcript does, but as display only: every
+ * byte stays on a row, where it is, so that the cursor and the editing keys
+ * work on the line as typed. A row ends after its last space; a space that
+ * meets the edge hangs at the end of its row (in the frame's blank column);
+ * a word wider than a whole row is cut by characters where it meets the edge.
+ */
 static int
 input_layout(const char *s, int point, int w, struct in_row *rows, int max, int *cy, int *cx)
 {
-	size_t i = 0, n = strlen(s), start = 0;
-	int nrows = 0, col = 0;
+	size_t i = 0, n = strlen(s), start = 0, brk = 0, c, end;
+	int nrows = 0, col = 0, cw;
 
 	*cy = 0;
 	*cx = 0;
 	for (;;) {
-		bool end = i >= n;
-
-		if ((size_t)point == i) {
-			*cy = nrows;
-			*cx = col;
-		}
-		if (end || s[i] == '\n') {
-			if (nrows < max)
-				rows[nrows] = (struct in_row){ start, i - start };
-			nrows++;
-			if (end)
+		if (i >= n || s[i] == '\n') {
+			input_row(s, start, i, false, point, rows, max, &nrows, cy, cx);
+			if (i >= n)
 				break;
-			i++;
-			start = i;
+			start = ++i;
 			col = 0;
+			brk = 0;
 			continue;
 		}
-		{
-			size_t c = 1;
-			int cw;
-
-			while (i + c < n && ((unsigned char)s[i + c] & 0xc0) == 0x80)
-				c++;
-			cw = s[i] == '\t' ? INPUT_TAB_W : md_width(s + i, c);
-			if (col + cw > w) {
-				if (nrows < max)
-					rows[nrows] = (struct in_row){ start, i - start };
-				nrows++;
-				start = i;
-				col = 0;
-				if ((size_t)point == i) {
-					*cy = nrows;
-					*cx = 0;
-				}
+		for (c = 1; i + c < n && ((unsigned char)s[i + c] & 0xc0) == 0x80; c++)
+			;
+		cw = s[i] == '\t' ? INPUT_TAB_W : md_width(s + i, c);
+		if (col + cw > w && i > start) {
+			end = s[i] == ' ' ? i + 1 : brk > start && !input_long(s + brk, w) ? brk : i;
+			input_row(s, start, end, true, point, rows, max, &nrows, cy, cx);
+			start = end;
+			brk = 0;
+			col = 0;
+			if (end > i) {
+				i = end;
+				continue;
 			}
-			col += cw;
-			i += c;
+			col = input_width(s + start, i - start);
 		}
+		if (s[i] == ' ')
+			brk = i + 1;
+		col += cw;
+		i += c;
 	}
 	return nrows;
 }
