@@ -165,6 +165,7 @@ on_done(struct tui *t, const cJSON *e)
 {
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "status");
 	const cJSON *ns = cJSON_GetObjectItemCaseSensitive(e, "steps");
+	const cJSON *sig = cJSON_GetObjectItemCaseSensitive(e, "signal");
 	const char *answer = tui_agent_jstr(e, "answer"), *err = tui_agent_jstr(e, "error");
 	int status = cJSON_IsNumber(st) ? st->valueint : CHAT_USAGE;
 	char tot[96], how[64] = "", *info, *s;
@@ -201,8 +202,10 @@ on_done(struct tui *t, const cJSON *e)
 		if (t->ag.task_id > 0)
 			snprintf(how, sizeof how, "; /agent resume %lld goes on with it",
 			    (long long)t->ag.task_id);
-		s = xstrfmt("%s; stopped after %d step%s (%s)%s", status == CHAT_CANCELLED ?
-		    "interrupted: what was done is kept" : err ? err : "stopped",
+		/* stopped by a signal, to the task's own process too: the note names it */
+		s = xstrfmt("%s%s; stopped after %d step%s (%s)%s", status == CHAT_CANCELLED ?
+		    signal_words(cJSON_IsNumber(sig) ? sig->valueint : SIGINT) : err ? err : "stopped",
+		    status == CHAT_CANCELLED ? ": what was done is kept" : "",
 		    cJSON_IsNumber(ns) ? ns->valueint : 0, cJSON_IsNumber(ns) && ns->valueint == 1 ?
 		    "" : "s", tot, how);
 		tui_view_add(&t->view, status == CHAT_CANCELLED ? TUI_NOTE : TUI_ERROR, s, strlen(s));

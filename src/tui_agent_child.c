@@ -456,6 +456,9 @@ child_done(struct child *c, const struct agent_result *r, bool changed)
 	add_str(o, "answer", r->answer);
 	cJSON_AddNumberToObject(o, "status", r->status);
 	add_str(o, "error", r->error);
+	/* the signal that stopped it, for the client to name: one sent to the task is no Ctrl-C */
+	if (r->status == CHAT_CANCELLED && child_cancel_int != 0)
+		cJSON_AddNumberToObject(o, "signal", child_cancel_int);
 	add_pico(o, "cost", r->cost);
 	cJSON_AddBoolToObject(o, "estimated", r->estimated);
 	add_pico(o, "cap", r->cap);

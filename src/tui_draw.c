@@ -591,53 +591,93 @@ struct in_row {
 /* Columns a tab in the input takes: drawn as that many spaces, never as ^I or a tab stop. */
 #define INPUT_TAB_W 4
 
+/* Columns the n bytes at s take in the input, a tab as INPUT_TAB_W. */
+static int
+input_width(const char *s, size_t n)
+{
+	size_t i = 0, c;
+	int w = 0;
+
+	while (i < n) {
+		for (c = 1; i + c < n && ((unsigned char)s[i + c] & 0xc0) == 0x80; c++)
+			;
+		w += s[i] == '\t' ? INPUT_TAB_W : md_width(s + i, c);
+		i += c;
+	}
+	return w;
+}
+
+/* Whether the word at s is wider than a row of w columns: it is cut where it meets the edge. */
+static bool
+input_long(const char *s, int w)
+{
+	return input_width(s, strcspn(s, " \n")) > w;
+}
+
+/*
+ * Row [start, end) of s: kept as row *nrows when there is room for it, and the
+ * cursor's row when point is in it, or at its end where a line ends there (at a
+ * wrap, the end is the next row's start).
+ */
+static void
+input_row(const char *s, size_t start, size_t end, bool wrap, int point, struct in_row *rows,
+    int max, int *nrows, int *cy, int *cx)
+{
+	size_t p = (size_t)point;
+
+	if (*nrows < max)
+		rows[*nrows] = (struct in_row){ start, end - start };
+	if (p >= start && (p < end || (p == end && !wrap))) {
+		*cy = *nrows;
+		*cx = input_width(s + start, p - start);
+	}
+	(*nrows)++;
+}
+
+/*
+ * Wrap the input at spaces, as the transcript does, but as display only: every
+ * byte stays on a row, where it is, so that the cursor and the editing keys
+ * work on the line as typed. A row ends after its last space; a space that
+ * meets the edge hangs at the end of its row (in the frame's blank column);
+ * a word wider than a whole row is cut by characters where it meets the edge.
+ */
 static int
 input_layout(const char *s, int point, int w, struct in_row *rows, int max, int *cy, int *cx)
 {
-	size_t i = 0, n = strlen(s), start = 0;
-	int nrows = 0, col = 0;
+	size_t i = 0, n = strlen(s), start = 0, brk = 0, c, end;
+	int nrows = 0, col = 0, cw;
 
 	*cy = 0;
 	*cx = 0;
 	for (;;) {
-		bool end = i >= n;
-
-		if ((size_t)point == i) {
-			*cy = nrows;
-			*cx = col;
-		}
-		if (end || s[i] == '\n') {
-			if (nrows < max)
-				rows[nrows] = (struct in_row){ start, i - start };
-			nrows++;
-			if (end)
+		if (i >= n || s[i] == '\n') {
+			input_row(s, start, i, false, point, rows, max, &nrows, cy, cx);
+			if (i >= n)
 				break;
-			i++;
-			start = i;
+			start = ++i;
 			col = 0;
+			brk = 0;
 			continue;
 		}
-		{
-			size_t c = 1;
-			int cw;
-
-			while (i + c < n && ((unsigned char)s[i + c] & 0xc0) == 0x80)
-				c++;
-			cw = s[i] == '\t' ? INPUT_TAB_W : md_width(s + i, c);
-			if (col + cw > w) {
-				if (nrows < max)
-					rows[nrows] = (struct in_row){ start, i - start };
-				nrows++;
-				start = i;
-				col = 0;
-				if ((size_t)point == i) {
-					*cy = nrows;
-					*cx = 0;
-				}
+		for (c = 1; i + c < n && ((unsigned char)s[i + c] & 0xc0) == 0x80; c++)
+			;
+		cw = s[i] == '\t' ? INPUT_TAB_W : md_width(s + i, c);
+		if (col + cw > w && i > start) {
+			end = s[i] == ' ' ? i + 1 : brk > start && !input_long(s + brk, w) ? brk : i;
+			input_row(s, start, end, true, point, rows, max, &nrows, cy, cx);
+			start = end;
+			brk = 0;
+			col = 0;
+			if (end > i) {
+				i = end;
+				continue;
 			}
-			col += cw;
-			i += c;
+			col = input_width(s + start, i - start);
 		}
+		if (s[i] == ' ')
+			brk = i + 1;
+		col += cw;
+		i += c;
 	}
 	return nrows;
 }
@@ -954,17 +994,54 @@ draw_status_lines(struct tui *t)
 	md_doc_done(&d);
 }
 
+/* A key the bottom border offers: its action and what it does, as few words as say it. */
+struct footer_key {
+	enum tui_action a;
+	const char *what;
+};
+
+/*
+ * The main keys of each mode, as the bottom border offers them. A task is not
+ * re-asked (F2 sets the tier it starts on), so agent mode offers the way back
+ * to chat and the unfolding of its steps instead.
+ */
+static const struct footer_key footer_chat[] = { { ACT_HELP, "help" }, { ACT_TIER, "tier" },
+	{ ACT_MODEL, "model" }, { ACT_RETRY, "re-ask up" } };
+static const struct footer_key footer_agent[] = { { ACT_HELP, "help" }, { ACT_TIER, "tier" },
+	{ ACT_MODEL, "model" }, { ACT_AGENT, "chat" }, { ACT_EXPAND, "expand steps" } };
+
+/*
+ * The mode's main keys as bound, as many as fit whole, into hint (of size size): a key
+ * left unbound is not offered.
+ */
+static void
+footer_keys(const struct tui *t, char *hint, size_t size)
+{
+	const struct footer_key *keys = t->agent ? footer_agent : footer_chat;
+	size_t i, l = 0, fit = 0, n = t->agent ? ARRAY_SIZE(footer_agent) : ARRAY_SIZE(footer_chat);
+	int key;
+	char k[16];
+
+	hint[0] = '\0';
+	for (i = 0; i < n && l < size; i++) {
+		if ((key = tui_action_key(t, keys[i].a)) < 0)
+			continue;
+		tui_key_name(key, k, sizeof(k));
+		snprintf(hint + l, size - l, "%s%s %s", l ? " \xc2\xb7 " : "", k, keys[i].what);
+		l = strlen(hint);
+		/* the rule's text has the frame's columns less its corners and two blanks */
+		if (fit == 0 || md_width(hint, l) <= t->w - 5)
+			fit = l;
+	}
+	hint[fit] = '\0';
+}
+
 /* The bottom border: the status message, or as many of the main keys as fit whole. */
 static void
 draw_footer(struct tui *t)
 {
-	static const struct {
-		enum tui_action a;
-		const char *what;
-	} keys[] = { { ACT_HELP, "help" }, { ACT_TIER, "tier" }, { ACT_MODEL, "model" },
-		{ ACT_RETRY, "re-ask up" } };
-	char hint[160], k[16], *line;
-	size_t i, l = 0, fit = 0, n;
+	char hint[160], *line;
+	size_t n;
 	const char *s = status_pick(t, &n);
 
 	if (n > 0 && md_width(s, n) > footer_cols(t)) {
@@ -978,17 +1055,8 @@ draw_footer(struct tui *t)
 		free(line);
 		return;
 	}
-	/* the rule's text has the frame's columns less its corners and two blanks */
-	for (i = 0; i < ARRAY_SIZE(keys) && l < sizeof(hint); i++) {
-		tui_key_name(tui_action_key(t, keys[i].a), k, sizeof(k));
-		snprintf(hint + l, sizeof(hint) - l, "%s%s %s", i ? " \xc2\xb7 " : "", k,
-		    keys[i].what);
-		l = strlen(hint);
-		if (i == 0 || md_width(hint, l) <= t->w - 5)
-			fit = l;
-	}
-	hint[fit] = '\0';
-	hrule(t, t->h - 1, BOX_BL, BOX_BR, hint, THEME_DIM, 0);
+	footer_keys(t, hint, sizeof(hint));
+	hrule(t, t->h - 1, BOX_BL, BOX_BR, hint[0] ? hint : NULL, THEME_DIM, 0);
 }
 
 /*

@@ -1,7 +1,8 @@
 # Agent mode in the full-screen client: when the client is killed mid-task, the task ends
 # with it: a running command's processes are killed, the step is settled in the ledger, and
 # no further request is sent, neither after a command nor after a question left unanswered.
-# The task's own process told to stop (SIGTERM, SIGHUP) stops as on Ctrl-C.
+# The task's own process told to stop (SIGTERM, SIGHUP) stops as on Ctrl-C, its note naming
+# the signal as the client's own stop does.
 . "${LLM_TOP:-.}/tests/lib.sh"
 . "$LLM_TOP/tests/tui_lib.sh"
 tui_setup
@@ -97,6 +98,7 @@ t_write_config
 t_config_append '[agent]'
 t_config_append 'allow = run'
 for sig in TERM HUP; do
+	words=$([ "$sig" = TERM ] && echo terminated || echo "hung up")
 	# the last round's screens would pass this round's waits and checks
 	rm -f "$T/repo/group" "$T/$sig.go" "$T/s0" "$T/s1" "$T/c1"
 	fake_reset
@@ -107,7 +109,7 @@ for sig in TERM HUP; do
 :key Enter
 :wait-text Halfway through
 :dump-screen $T/s0
-:wait-text interrupted: what was done is kept
+:wait-text what was done is kept
 :wait-idle
 :dump-screen $T/s1
 S
@@ -116,8 +118,9 @@ S
 	kill -"$sig" "$task"
 	wait "$client"
 	touch "$T/$sig.go"
-	check_screen "sig$sig streaming: the task stopped as on C-c" s1 \
-	    "interrupted: what was done is kept; stopped after 1 step"
+	check_screen "sig$sig streaming: the task stopped as on C-c, the note naming the signal" s1 \
+	    "$words: what was done is kept; stopped after 1 step"
+	check_not_screen "sig$sig streaming: not said to be interrupted" s1 "interrupted"
 	check_eq "sig$sig streaming: the step's row settled by the task" \
 	    "$(sql "SELECT status, latency_ms IS NOT NULL FROM usage WHERE task_id IS NOT NULL ORDER BY id DESC LIMIT 1")" "cancelled|1"
 	check_eq "sig$sig streaming: nothing reserved" "$(sql "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0
@@ -130,7 +133,7 @@ S
 :type wait for it
 :key Enter
 :wait-file $T/repo/group
-:wait-text interrupted: what was done is kept
+:wait-text what was done is kept
 :wait-idle
 :dump-screen $T/c1
 S
@@ -142,6 +145,8 @@ S
 	check "sig$sig command: its process group is killed (pgid $group)" t_wait t_group_gone "$group"
 	t_group_gone "$group" || kill -9 "-$group"
 	check_screen "sig$sig command: stopped as on C-c" c1 "· stopped, exit 130"
+	check_screen "sig$sig command: the note names the signal" c1 \
+	    "$words: what was done is kept; stopped after 1 step"
 	check_eq "sig$sig command: no further request" "$(fake_count)" 1
 	check_eq "sig$sig command: the step is settled, nothing reserved" \
 	    "$(sql "SELECT count(*) FROM usage WHERE status = 'reserved'")" 0

@@ -23,6 +23,27 @@ check_screen "expand: the rebound key folds them" e0 "every step's full results:
 check_screen "expand: the rebound key shows them" e1 "the steps are folded: F9 shows their full results"
 check_not_screen "expand: F8 not named" e0 "F8"
 
+# --- the bottom border offers agent mode's keys as bound: no re-ask (a task is not re-asked),
+# the way back to chat and the unfolding of the steps; back in chat, the re-ask again
+fake_reset
+tui_ok_in "$T/repo" "footer" f 80x24 -m test-cheap --agent <<S
+:type x
+:dump-screen $T/f0
+:key F7
+:type y
+:dump-screen $T/f1
+:key F7
+:resize 40 12
+:type z
+:dump-screen $T/f2
+S
+check_contains "footer: agent mode's keys, as bound" "$(row "$T/f0" '└ ')" \
+    "└ F1 help · F2 tier · F3 model · F7 chat · F9 expand steps ──"
+check_not_screen "footer: no re-ask in agent mode" f0 "re-ask"
+check_contains "footer: chat's keys, the re-ask as bound" "$(row "$T/f1" '└ ')" \
+    "└ F1 help · F2 tier · F3 model · F11 re-ask up ──"
+check_contains "footer: at 40 the keys that fit whole" "$(row "$T/f2" '└ ')" "└ F1 help · F2 tier · F3 model ──"
+
 # --- re-ask after a task: a task is no chat turn to re-ask; the status says what sets its tier,
 # not "nothing to re-ask yet" right after one was asked
 fake_reset

@@ -145,8 +145,8 @@ check_eq "welcome: 2 rows: what a task is, then the keys" "$(sed -n 2,3p "$T/n4"
 │ F1 help · F7 agent mode off · F10 quits                  │"
 check_eq "welcome: 1 row: what a task is and the help's key" "$(sed -n 2p "$T/n5")" \
     "│ A message is a task · F1 help · F7 agent mode off        │"
-check_screen "welcome: 1 row: the input under it" n5 "│ > a task long enough to take a second row of the input l │"
-check_screen "welcome: 1 row: the input's second row" n5 "│   ine here   "
+check_screen "welcome: 1 row: the input under it" n5 "│ > a task long enough to take a second row of the input   │"
+check_screen "welcome: 1 row: the input's second row, wrapped at a space" n5 "│   line here   "
 check_eq "welcome: 1 row: the screen 10 rows, 60 wide" "$(wc -l <"$T/n5") $(wc -L <"$T/n5")" "10 60"
 tui_ok "welcome: chat narrow" m 40x20 <<S
 :dump-screen $T/m0

@@ -1,0 +1,41 @@
+# The client on a real terminal (tmux): where the input wraps at a space, the cursor is drawn
+# where the line's next character is, on the row the word moved to, and keys move it over the
+# row's end as over any character.
+. "${LLM_TOP:-.}/tests/lib.sh"
+t_setup
+t_november
+t_tmux
+
+# wait_cursor NAME SESSION X,Y: the terminal's cursor comes to X,Y (polled, at most 5 s)
+wait_cursor() {
+	_i=0
+	while [ "$(tm display -p -t "$2" '#{cursor_x},#{cursor_y}')" != "$3" ]; do
+		_i=$((_i + 1))
+		if [ "$_i" -gt 250 ]; then
+			not_ok "$1" "cursor at $(tm display -p -t "$2" '#{cursor_x},#{cursor_y}'), not $3"
+			return
+		fi
+		sleep 0.02
+	done
+	ok "$1"
+}
+
+tm new-session -d -s w -x 40 -y 12 "\"$LLM_BIN\" chat; echo EXIT=\$?; exec sleep 600"
+check_pane "screen drawn" w "F10 quits"
+tm send-keys -t w -l "the quick brown fox jumps over the lazy dog"
+check_pane "typed" w "│   lazy dog"
+# the input's rows are 9 and 10 (from 0); its text starts at column 4
+wait_cursor "at the end of the line, after its last word" w "12,10"
+tm send-keys -t w Home
+wait_cursor "Home: the first row" w "4,9"
+for _ in $(seq 35); do tm send-keys -t w Right; done
+wait_cursor "35 Rights: past the space that ends the first row, before lazy" w "4,10"
+tm send-keys -t w Left
+wait_cursor "Left: on that space, at the first row's end" w "38,9"
+tm send-keys -t w End
+wait_cursor "End: the end of the line again" w "12,10"
+tm send-keys -t w F10
+check_pane "quit" w "EXIT=0"
+
+echo "# $T_PASS passed, $T_FAIL failed"
+[ "$T_FAIL" -eq 0 ]
