@@ -751,6 +751,27 @@ t_without_calls() {
         (0x06, 0, 0, 0x00050000 | 38), (0x06, 0, 0, 0x7fff0000)]"
 }
 
+# t_one_step DIR ALLOW CALL: a task in DIR whose one step is the tool call CALL
+# (JSON), under --allow ALLOW, with no terminal to ask (setsid); then RC, ERR,
+# and the model's next request, what the step told it, in $sent.
+t_one_step() {
+	fake_reset
+	fake_reply "{\"calls\":[$3]}"
+	fake_reply '{"text":"Done."}'
+	cd "$1" || exit 1
+	if setsid -w "$LLM_BIN" "do" -m test-cheap --allow "$2" "set up" >"$T/out" 2>"$T/err"; then
+		RC=0
+	else
+		RC=$?
+	fi
+	# shellcheck disable=SC2034 # ERR and sent are read by the test scripts
+	ERR=$(cat "$T/err")
+	cd - >/dev/null || exit 1
+	check_rc "the task ends (exit 0)" 0
+	# shellcheck disable=SC2034
+	sent=$(fake_get 1 body.messages.-1.content)
+}
+
 # t_valgrind_llm DIR WHAT ASAN: make DIR/llm, which runs $LLM_BIN under
 # valgrind, writing DIR/log.PID only for a memory error or a definite leak.
 # If ASAN is not empty (llm built with AddressSanitizer) or valgrind is not

@@ -8,31 +8,12 @@ t_setup
 
 # run DIR CMD: a task whose one step runs CMD in DIR; the model's next request is $sent
 run() {
-	fake_reset
-	fake_reply "{\"calls\":[{\"name\":\"run\",\"args\":{\"command\":\"$2\"}}]}"
-	fake_reply '{"text":"Done."}'
-	cd "$1" || exit 1
-	run_llm "do" -m test-cheap --allow run "set up"
-	cd - >/dev/null || exit 1
-	check_rc "the task ends (exit 0)" 0
-	sent=$(fake_get 1 body.messages.-1.content)
+	t_one_step "$1" run "{\"name\":\"run\",\"args\":{\"command\":\"$2\"}}"
 }
 
 # headless DIR CALL: a task whose one step is CALL under --allow write, with no terminal to ask
 headless() {
-	fake_reset
-	fake_reply "{\"calls\":[$2]}"
-	fake_reply '{"text":"Done."}'
-	cd "$1" || exit 1
-	if setsid -w "$LLM_BIN" "do" -m test-cheap --allow write "set up" >"$T/out" 2>"$T/err"; then
-		RC=0
-	else
-		RC=$?
-	fi
-	ERR=$(cat "$T/err")
-	cd - >/dev/null || exit 1
-	check_rc "the task ends (exit 0)" 0
-	sent=$(fake_get 1 body.messages.-1.content)
+	t_one_step "$1" write "$2"
 }
 
 # commit DIR: the user's next commit there, hooks and all

@@ -9,19 +9,7 @@ t_setup
 
 # headless DIR CALL: a task whose one step is CALL under --allow edit,write,run, with no terminal
 headless() {
-	fake_reset
-	fake_reply "{\"calls\":[$2]}"
-	fake_reply '{"text":"Done."}'
-	cd "$1" || exit 1
-	if setsid -w "$LLM_BIN" "do" -m test-cheap --allow edit,write,run "set up" >"$T/out" 2>"$T/err"; then
-		RC=0
-	else
-		RC=$?
-	fi
-	ERR=$(cat "$T/err")
-	cd - >/dev/null || exit 1
-	check_rc "the task ends (exit 0)" 0
-	sent=$(fake_get 1 body.messages.-1.content)
+	t_one_step "$1" edit,write,run "$2"
 }
 
 # write FILE TEXT, run CMD: the calls

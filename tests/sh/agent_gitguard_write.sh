@@ -8,19 +8,7 @@ t_setup
 # headless DIR ALLOW CALL: a task whose one step is CALL, allowed by ALLOW, with no terminal
 # to ask; the model's next request is $sent
 headless() {
-	fake_reset
-	fake_reply "{\"calls\":[$3]}"
-	fake_reply '{"text":"Done."}'
-	cd "$1" || exit 1
-	if setsid -w "$LLM_BIN" "do" -m test-cheap --allow "$2" "set up" >"$T/out" 2>"$T/err"; then
-		RC=0
-	else
-		RC=$?
-	fi
-	ERR=$(cat "$T/err")
-	cd - >/dev/null || exit 1
-	check_rc "the task ends (exit 0)" 0
-	sent=$(fake_get 1 body.messages.-1.content)
+	t_one_step "$@"
 }
 
 write_hook='{"name":"write","args":{"path":".githooks/pre-commit","content":"touch PLANTED\n"}}'
