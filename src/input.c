@@ -269,6 +269,9 @@ input_file_bytes(const char *path, size_t max, char **data, size_t *len, char **
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 	} else if (input_command_pipe(fd, &st)) {
 		rc = input_bytes(fd, path, max, data, len, cause);
+	} else if (S_ISDIR(st.st_mode)) {
+		xasprintf(cause, "%s: a directory, not a regular file: attach its files one by one "
+		    "(-f %s/NAME), or let llm do read it", path, path);
 	} else if (!S_ISREG(st.st_mode)) {
 		xasprintf(cause, "%s: %s, not a regular file; llm reads regular files and a "
 		    "command's output (-f <(cmd)) only: save what it holds to a file first", path,

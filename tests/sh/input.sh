@@ -96,6 +96,7 @@ check_contains "fifo import: said" "$ERR" "fifo: a FIFO, not a regular file"
 run_llm -q -m test-cheap -f "$T" "x"
 check_rc "directory -f: exit 2" 2
 check_contains "directory -f: said" "$ERR" "a directory, not a regular file"
+check_contains "directory -f: what to do" "$ERR" "attach its files one by one (-f $T/NAME), or let llm do read it"
 RUN_TIMEOUT=10 run_llm -q -m test-cheap -f /dev/zero "x"
 check_rc "device -f: exit 2 at once" 2
 check_contains "device -f: said" "$ERR" "/dev/zero: a character device, not a regular file"
