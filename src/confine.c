@@ -20,6 +20,7 @@
 
 #ifdef __linux__
 #include <linux/audit.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
@@ -743,13 +744,65 @@ confine_free(struct confine *c)
 	free(c);
 }
 
+/*
+ * The capabilities that let root's commands read any process's environment
+ * and memory (llm's own keys, the shell that started it), Landlock or not:
+ * CAP_SYS_PTRACE, and on some kernels CAP_SYS_ADMIN and CAP_PERFMON too.
+ */
+static const int unsafe_caps[] = { 19 /* CAP_SYS_PTRACE */, 21 /* CAP_SYS_ADMIN */, 38 /* CAP_PERFMON */ };
+
+/*
+ * Take unsafe_caps away for good: from the bounding set, so that no exec
+ * gives them back to root, and from the sets held now. Without them the
+ * kernel lets a command read only processes that hold no more than it does,
+ * and never llm, which is not dumpable; its own children can still be traced
+ * (gdb, strace). A process that holds none of them and is not root has
+ * nothing to drop: no exec can give them under no_new_privs.
+ */
+static int
+drop_caps(void)
+{
+#if defined(__linux__) && defined(_LINUX_CAPABILITY_VERSION_3)
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	bool root = geteuid() == 0 || getuid() == 0, held = false;
+	size_t k;
+
+	if (syscall(SYS_capget, &h, d) != 0)
+		return -1;
+	for (k = 0; k < sizeof(unsafe_caps) / sizeof(unsafe_caps[0]); k++) {
+		int cap = unsafe_caps[k];
+		uint32_t bit = 1u << (cap % 32);
+		struct __user_cap_data_struct *w = &d[cap / 32];
+
+		if (!(w->permitted & bit) && !root)
+			continue;
+		/* EINVAL: a kernel older than the capability has nothing to give */
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 &&
+		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
+			return -1;
+		held |= ((w->permitted | w->effective | w->inheritable) & bit) != 0;
+		w->permitted &= ~bit;
+		w->effective &= ~bit;
+		w->inheritable &= ~bit;
+	}
+	return !held || syscall(SYS_capset, &h, d) == 0 ? 0 : -1;
+#else
+	return 0;
+#endif
+}
+
 /* In a child: confine it and all it starts. */
 int
 confine_apply(const struct confine *c)
 {
 	bool filter = c != NULL && c->sockets == CONFINE_SOCKETS_CLOSED;
 
-	if (c == NULL || (c->ruleset < 0 && !filter))
+	if (c == NULL)
+		return 0;
+	if (drop_caps() != 0)
+		return -1;
+	if (c->ruleset < 0 && !filter)
 		return 0;
 	/* without it an unprivileged process may not restrict itself: setuid would escape */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)

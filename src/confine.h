@@ -95,7 +95,8 @@ void confine_free(struct confine *c);
 
 /*
  * In a child, before it runs a program: confine it and all it starts, for
- * good (no_new_privs, the socket filter when c->sockets is closed, then the
+ * good (the capabilities that read other processes' memory dropped,
+ * no_new_privs, the socket filter when c->sockets is closed, then the
  * ruleset). The filter makes socket(AF_UNIX) fail with EACCES, and
  * socketpair(AF_UNIX, SOCK_DGRAM) (whose ends can send to any datagram
  * socket's path); stream and seqpacket pairs, pipes and every other family
