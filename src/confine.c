@@ -745,19 +745,29 @@ confine_free(struct confine *c)
 }
 
 /*
- * The capabilities that let root's commands read any process's environment
- * and memory (llm's own keys, the shell that started it), Landlock or not:
- * CAP_SYS_PTRACE, and on some kernels CAP_SYS_ADMIN and CAP_PERFMON too.
+ * The capabilities a command keeps: those a Docker container's root has by
+ * default (files, ownership, user ids, signals, chroot, device nodes, raw and
+ * low-port sockets), under which builds and test suites are used to running.
+ * The rest go: CAP_SYS_PTRACE, and on some kernels CAP_SYS_ADMIN and
+ * CAP_PERFMON, let root's commands read any process's environment and memory
+ * (llm's own keys, the shell that started it), Landlock or not; others load
+ * kernel modules, read kernel memory or reconfigure the machine.
  */
-static const int unsafe_caps[] = { 19 /* CAP_SYS_PTRACE */, 21 /* CAP_SYS_ADMIN */, 38 /* CAP_PERFMON */ };
+#define CAP_KEPT                                                                                   \
+	((1ull << 0) /* CHOWN */ | (1ull << 1) /* DAC_OVERRIDE */ | (1ull << 3) /* FOWNER */ |     \
+	    (1ull << 4) /* FSETID */ | (1ull << 5) /* KILL */ | (1ull << 6) /* SETGID */ |         \
+	    (1ull << 7) /* SETUID */ | (1ull << 8) /* SETPCAP */ |                                  \
+	    (1ull << 10) /* NET_BIND_SERVICE */ | (1ull << 13) /* NET_RAW */ |                      \
+	    (1ull << 18) /* SYS_CHROOT */ | (1ull << 27) /* MKNOD */ |                              \
+	    (1ull << 29) /* AUDIT_WRITE */ | (1ull << 31) /* SETFCAP */)
 
 /*
- * Take unsafe_caps away for good: from the bounding set, so that no exec
- * gives them back to root, and from the sets held now. Without them the
- * kernel lets a command read only processes that hold no more than it does,
- * and never llm, which is not dumpable; its own children can still be traced
- * (gdb, strace). A process that holds none of them and is not root has
- * nothing to drop: no exec can give them under no_new_privs.
+ * Take every capability but CAP_KEPT away for good: from the bounding set,
+ * so that no exec gives it back to root, and from the sets held now. Without
+ * them the kernel lets a command read only processes that hold no more than
+ * it does, and never llm, which is not dumpable; its own children can still
+ * be traced (gdb, strace). A process that is not root drops only what it
+ * holds: no exec gives it more under no_new_privs.
  */
 static int
 drop_caps(void)
@@ -766,22 +776,22 @@ drop_caps(void)
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
 	bool root = geteuid() == 0 || getuid() == 0, held = false;
-	size_t k;
+	int cap;
 
 	if (syscall(SYS_capget, &h, d) != 0)
 		return -1;
-	for (k = 0; k < sizeof(unsafe_caps) / sizeof(unsafe_caps[0]); k++) {
-		int cap = unsafe_caps[k];
+	/* PR_CAPBSET_READ fails past the last capability the kernel knows */
+	for (cap = 0; cap < 64 && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++) {
 		uint32_t bit = 1u << (cap % 32);
 		struct __user_cap_data_struct *w = &d[cap / 32];
+		bool has = ((w->permitted | w->effective | w->inheritable) & bit) != 0;
 
-		if (!(w->permitted & bit) && !root)
+		if (CAP_KEPT & (1ull << cap) || (!root && !has))
 			continue;
-		/* EINVAL: a kernel older than the capability has nothing to give */
 		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 &&
 		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
 			return -1;
-		held |= ((w->permitted | w->effective | w->inheritable) & bit) != 0;
+		held |= has;
 		w->permitted &= ~bit;
 		w->effective &= ~bit;
 		w->inheritable &= ~bit;

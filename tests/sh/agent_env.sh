@@ -50,9 +50,10 @@ for v in cred-github-01 cred-gh-02 cred-npm-03 cred-aws-04 cred-aws-05 cred-pg-0
 done
 # Nor in another process's environment: llm's own (a key in it), the task's supervisor (a fork
 # of llm), the shell that started llm, a process of the user's that holds the credentials. As
-# root a command holds CAP_SYS_PTRACE (and CAP_SYS_ADMIN, CAP_PERFMON), which pass the kernel's
-# checks, Landlock or not: they are taken away. Without Landlock a process of the same user and
-# no more privilege is readable by any program, so that part needs it.
+# root a command would hold CAP_SYS_PTRACE (and CAP_SYS_ADMIN, CAP_PERFMON), which pass the
+# kernel's checks, Landlock or not: it keeps only a Docker container's default capabilities.
+# Without Landlock a process of the same user and no more privilege is readable by any program,
+# so that part needs it.
 cat >"$T/repo/environ.sh" <<'EOF'
 p=$PPID
 while [ "$p" -gt 1 ]; do
@@ -63,6 +64,7 @@ done 2>&1
 for d in /proc/[0-9]*; do
 	tr '\000' '\n' <"$d/environ"
 done 2>/dev/null | grep -c '^LLM_TEST_HOLDER='
+grep '^CapBnd:' /proc/self/status
 EOF
 env LLM_TEST_HOLDER=1 sleep 60 &
 holder=$!
@@ -78,12 +80,15 @@ check_rc "environ: the task ends (exit 0)" 0
 sent=$(fake_get 1 body.messages.-1.content)
 check_contains "environ: the command walked its ancestors" "$sent" "ancestor "
 check_contains "environ: llm's own is refused" "$sent" "Permission denied"
+bnd=$(printf '%s\n' "$sent" | sed -n 's/^CapBnd:[[:space:]]*/0x/p')
+check "environ: the command keeps a container's capabilities at most ($bnd)" \
+    test "$(( ${bnd:-0x-1} & ~0xa80425fb ))" = 0
 for v in cred-github-01 cred-aws-04 cred-pg-06 cred-url-14 sk-test-openai-0001; do
 	check_not_contains "environ: no ancestor's credential reaches the model ($v)" "$sent" "$v"
 done
 if [ "$(t_py -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0, 1))')" -gt 0 ]; then
 	check_contains "environ: no other process of the user's is readable" "$sent" "
 0
-[exit status"
+CapBnd:"
 fi
 echo "# $T_PASS passed, $T_FAIL failed"
