@@ -215,7 +215,8 @@ long_text(size_t bytes)
 
 /*
  * Stream a reply of about bytes into an empty transcript, TOKEN bytes at a time,
- * drawing after each piece as the client does; print the total and the median.
+ * drawing after each piece as the client does (the line under the transcript
+ * counting its tokens); print the total and the median.
  */
 static int
 long_reply(struct tui *t, size_t bytes)
@@ -228,6 +229,8 @@ long_reply(struct tui *t, size_t bytes)
 	tui_agent_forget(t);
 	tui_view_clear(&t->view);
 	m = tui_view_add(&t->view, TUI_ASSISTANT, "", 0);
+	t->streaming = m;
+	t->stream_start = clock_ms();
 	for (off = 0; off < len; off += n) {
 		n = len - off < TOKEN ? len - off : TOKEN;
 		t0 = now_us();
@@ -236,6 +239,7 @@ long_reply(struct tui *t, size_t bytes)
 		lap[k] = now_us() - t0;
 		total += lap[k++];
 	}
+	t->streaming = NULL;
 	med = median(lap, k);
 	printf("tui: a %zu KB reply streamed in %zu pieces: %.2f s in all, median %.3f ms a piece "
 	    "(limit %.0f ms)\n", len / 1024, k, total / 1e6, med / 1000.0, LONG_LIMIT_US / 1000.0);

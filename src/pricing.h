@@ -44,6 +44,16 @@ void pricing_format_exact(int64_t pico, char *out, size_t n);
  * tokenizer cuts it into where they are more (code, JSON, logs).
  */
 int64_t pricing_estimate_tokens(const char *text, size_t len);
+/*
+ * The estimate of a text that grows at its end, as a reply streams in:
+ * pricing_estimate_tokens(text, len), reading only the bytes after those
+ * the last call read (a character cut at the end is read again). *e is made
+ * at the first call; a text shorter than the last starts over, and one
+ * changed otherwise needs a new *e. Free it with pricing_est_free.
+ */
+struct pricing_est;
+int64_t pricing_est_grow(struct pricing_est **e, const char *text, size_t len);
+void pricing_est_free(struct pricing_est *e);
 /* Estimate the tokens of text by script alone, code as prose, at the rates the router's context feature was set on. */
 int64_t pricing_estimate_script(const char *text, size_t len);
 /* Name a pricing_rc: "ok", "unknown price", "overflow". */

@@ -936,8 +936,9 @@ draw_divider(struct tui *t, int y)
 		hrule(t, y, BOX_LT, BOX_RT, hint, THEME_STATUS, 0);
 	} else if (t->streaming != NULL) {
 		tui_key_name(tui_action_key(t, ACT_CANCEL), key, sizeof(key));
-		fmt_tokens(pricing_estimate_tokens(t->streaming->text.data ? t->streaming->text.data :
-		    "", t->streaming->text.len), tok, sizeof(tok));
+		/* read once as it grows: a long reply is not counted again at each redraw */
+		fmt_tokens(pricing_est_grow(&t->streaming->est, t->streaming->text.data ?
+		    t->streaming->text.data : "", t->streaming->text.len), tok, sizeof(tok));
 		t->stream_secs = (clock_ms() - t->stream_start) / 1000;
 		/*
 		 * Nothing yet: the model is thinking, or a retry waits, and no tokens are

@@ -33,6 +33,7 @@
 #include "fmt.h"
 #include "ledger.h"
 #include "md.h"
+#include "pricing.h"
 #include "proc.h"
 #include "theme.h"
 #include "tui.h"
@@ -81,6 +82,7 @@ struct tui_msg {
 	int line_col;
 	size_t counted;        /* code blocks in text before this are counted in count_done */
 	int count_done;
+	struct pricing_est *est; /* its tokens as it streams in, or NULL */
 };
 
 /* The transcript: entries and a scroll position counted from the bottom. */

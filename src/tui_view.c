@@ -24,6 +24,7 @@ msg_free(struct tui_msg *m)
 	buf_done(&m->fence_raw);
 	free(m->info);
 	md_doc_done(&m->doc);
+	pricing_est_free(m->est);
 	free(m);
 }
 
@@ -193,6 +194,8 @@ tui_view_set(struct tui_view *v, struct tui_msg *m, const char *text, size_t len
 	struct visible vis;
 
 	buf_reset(&m->text);
+	pricing_est_free(m->est);
+	m->est = NULL;
 	visible_init(&vis);
 	visible_feed(&vis, text, len, &m->text);
 	visible_flush(&vis, &m->text);

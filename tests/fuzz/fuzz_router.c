@@ -1,6 +1,7 @@
 /*
  * fuzz_router: the router's scan on any bytes reads only the prompt, its
- * keyword lookup agrees with trying every keyword, and its decision stays in range.
+ * keyword lookup agrees with trying every keyword, and its decision stays in
+ * range. The token estimate read as a text grows agrees with the whole's.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pricing.h"
 #include "router.h"
 #include "router_kw.h"
 
@@ -42,6 +44,23 @@ keywords(const unsigned char *p, size_t n)
 	}
 }
 
+/* The estimate of p[0..n) grown by pieces the input's bytes cut is, at each step, the whole's. */
+static void
+grow(const char *p, size_t n)
+{
+	struct pricing_est *e = NULL;
+	size_t off = 0;
+
+	while (off < n) {
+		off += 1 + (unsigned char)p[off] % 7;
+		if (off > n)
+			off = n;
+		if (pricing_est_grow(&e, p, off) != pricing_estimate_tokens(p, off))
+			abort();
+	}
+	pricing_est_free(e);
+}
+
 /*
  * Scan the input where libFuzzer put it (an exact-size buffer: ASan stops a
  * read past it), then again from every alignment of a copy followed by
@@ -61,6 +80,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool fence, refusal;
 
 	keywords(data, size);
+	grow(p, size);
 	features(p, size, x);
 	fence = router_fence_open(p, size);
 	refusal = router_is_refusal(p, size);

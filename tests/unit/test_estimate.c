@@ -40,6 +40,36 @@ check_band(const char *name, int64_t est, int64_t want, int low, int high, const
 	}
 }
 
+/*
+ * Grow text[0..len) by 1 to 13 bytes at a time, cutting characters, and check
+ * that the estimate of what has come, read a piece at a time, is the estimate
+ * of the whole: at every step of the first 2 KB, then every 64th and the last.
+ */
+static void
+check_grow(const char *name, const char *text, size_t len)
+{
+	struct pricing_est *e = NULL;
+	size_t off = 0, k;
+	int64_t grown, whole;
+
+	for (k = 0; off < len; k++) {
+		off += 1 + (k * 7919) % 13;
+		if (off > len)
+			off = len;
+		grown = pricing_est_grow(&e, text, off);
+		if (off < 2048 || k % 64 == 0 || off == len) {
+			whole = pricing_estimate_tokens(text, off);
+			if (grown != whole) {
+				fprintf(stderr, "%s: grown to %zu bytes, estimate %lld, of the whole %lld\n",
+				    name, off, (long long)grown, (long long)whole);
+				unit_bad = 1;
+				break;
+			}
+		}
+	}
+	pricing_est_free(e);
+}
+
 /* Check one sample of kind against its true counts; print the ratios. */
 static void
 check_sample(const char *dir, const char *name, const char *kind, int64_t cl100k, int64_t o200k)
@@ -56,6 +86,7 @@ check_sample(const char *dir, const char *name, const char *kind, int64_t cl100k
 		return;
 	}
 	est = pricing_estimate_tokens(data, len);
+	check_grow(name, data, len);
 	script = pricing_estimate_script(data, len);
 	printf("# %-18s %-6s cl100k %5lld o200k %5lld  estimate %5lld %.2f  by script %5lld %.2f\n",
 	    name, kind, (long long)cl100k, (long long)o200k, (long long)est,
@@ -119,6 +150,28 @@ out:
 	free(data);
 	free(path);
 	free(dir);
+}
+
+/*
+ * A growing estimate across characters cut in two, bytes that never make one,
+ * and a text that starts over shorter: each the estimate of the whole.
+ */
+static void
+test_grow(void)
+{
+	static const char *const steps[] = {
+		"x = \xe2", "x = \xe2\x94", "x = \xe2\x94\x80\xe2\x94\x80", "x = \xe2\x94\x80\xe2\x94\x80\xf0\x9f",
+		"x = \xe2\x94\x80\xe2\x94\x80\xf0\x9f\x98\x80 ok", "x = \xe2\x94\x80\xe2\x94\x80\xf0\x9f\x98\x80 ok\xe2\x94",
+		"x = \xe2\x94\x80\xe2\x94\x80\xf0\x9f\x98\x80 ok\xe2\x94A", "y", "y\x80\x80\x80\x80", "y\x80\x80\x80\x80\xc3",
+		"y\x80\x80\x80\x80\xc3\xa9 caf\xc3\xa9", "",
+	};
+	struct pricing_est *e = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		CHECK_INT(pricing_est_grow(&e, steps[i], strlen(steps[i])),
+		    pricing_estimate_tokens(steps[i], strlen(steps[i])));
+	pricing_est_free(e);
 }
 
 /* Small shapes, each at its count in cl100k and o200k (which agree on them). */
@@ -186,5 +239,6 @@ main(void)
 	RUN(test_samples);
 	RUN(test_shapes);
 	RUN(test_script_count);
+	RUN(test_grow);
 	UNIT_EXIT();
 }
