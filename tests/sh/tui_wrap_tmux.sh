@@ -1,6 +1,7 @@
 # The client on a real terminal (tmux): where the input wraps at a space, the cursor is drawn
 # where the line's next character is, on the row the word moved to, and keys move it over the
-# row's end as over any character.
+# row's end as over any character; on the space that ends a row it is drawn where the next row
+# starts, not in the blank column beside the text.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 t_november
@@ -31,7 +32,13 @@ wait_cursor "Home: the first row" w "4,9"
 for _ in $(seq 35); do tm send-keys -t w Right; done
 wait_cursor "35 Rights: past the space that ends the first row, before lazy" w "4,10"
 tm send-keys -t w Left
-wait_cursor "Left: on that space, at the first row's end" w "38,9"
+# not in the frame's blank column right of the text (38): where a key typed goes
+wait_cursor "Left: on that space, drawn where the second row starts" w "4,10"
+tm send-keys -t w -l X
+wait_cursor "X typed there: the word it ends moves down with it, the cursor after it" w "8,10"
+check_pane "X typed there: on the second row" w "│   theX lazy dog"
+tm send-keys -t w BSpace
+wait_cursor "Backspace: on the space again" w "4,10"
 tm send-keys -t w End
 wait_cursor "End: the end of the line again" w "12,10"
 tm send-keys -t w F10
