@@ -745,6 +745,45 @@ input_cols(const struct tui *t)
 	return t->w - 6 < 4 ? 4 : t->w - 6;
 }
 
+/*
+ * Where Up (dir -1) or Down (+1) takes the cursor in an input of several rows,
+ * as the drawing lays it out: the offset in the line on the row above or below
+ * at display column *goal (set to the cursor's column when < 0), or that row's
+ * end where it is shorter, never inside a wide character or before a combining
+ * mark. -1 on the first row for Up, the last for Down, and in a history search:
+ * there the key is the history's.
+ */
+int
+tui_input_row_move(const struct tui *t, int dir, int *goal)
+{
+	int point = 0, n, cy, cx, col = 0, cw, to = -1;
+	size_t plen, q, len, c = 1;
+	char *s = input_shown(&point, &plen);
+	struct in_row *rows = input_rows(s, point, input_cols(t), &n, &cy, &cx), *r;
+
+	if (plen == 0 && cy + dir >= 0 && cy + dir < n) {
+		if (*goal < 0)
+			*goal = cx;
+		r = &rows[cy + dir];
+		len = strlen(s);
+		/* each offset drawn on the row, left to right: the last at or left of goal */
+		for (q = r->after_hang ? r->off - 1 : r->off;; q += c) {
+			cw = q < len ? input_char(s + q, len - q, &c) : 0;
+			if (col > *goal)
+				break;
+			if (input_on(r, q) && (q == len || s[q] == '\n' || cw > 0))
+				to = (int)q;
+			if (q >= r->off + r->len)
+				break;
+			if (q >= r->off)
+				col += cw;   /* the hanging space above is drawn on no column of this row */
+		}
+	}
+	free(rows);
+	free(s);
+	return to;
+}
+
 /* The n bytes of s with each tab as INPUT_TAB_W spaces; malloc'd. */
 static char *
 input_untab(const char *s, size_t n)
