@@ -539,6 +539,7 @@ tui_new(struct app *cli, const struct tui_opts *o)
 	t->cfg = &cli->cfg;
 	t->cat = cli->cat;
 	t->unicode = MB_CUR_MAX > 1;
+	t->row_goal = -1;
 	tui_view_init(&t->view);
 	buf_init(&t->scratch, 0);
 	buf_init(&t->paste_buf, 1 << 20);

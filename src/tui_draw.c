@@ -583,13 +583,31 @@ draw_transcript(struct tui *t, int top, int rows)
 		draw_welcome(t, top, rows);
 }
 
-/* Split the input into screen rows of width w; return the rows and the cursor's. */
+/*
+ * A row of the input as drawn: bytes [off, off + len) of the line. wrap: the
+ * line goes on in the next row, which starts at off + len; hang: the row's last
+ * byte is a space that met the edge, drawn in the frame's blank column where
+ * nothing shows of it; after_hang: the row above hangs.
+ */
 struct in_row {
 	size_t off, len;
+	bool wrap, hang, after_hang;
 };
 
 /* Columns a tab in the input takes: drawn as that many spaces, never as ^I or a tab stop. */
 #define INPUT_TAB_W 4
+
+/* Columns the character at s (of at most n bytes) takes in the input; its length to *clen. */
+static int
+input_char(const char *s, size_t n, size_t *clen)
+{
+	size_t c;
+
+	for (c = 1; c < n && ((unsigned char)s[c] & 0xc0) == 0x80; c++)
+		;
+	*clen = c;
+	return *s == '\t' ? INPUT_TAB_W : md_width(s, c);
+}
 
 /* Columns the n bytes at s take in the input, a tab as INPUT_TAB_W. */
 static int
@@ -599,9 +617,7 @@ input_width(const char *s, size_t n)
 	int w = 0;
 
 	while (i < n) {
-		for (c = 1; i + c < n && ((unsigned char)s[i + c] & 0xc0) == 0x80; c++)
-			;
-		w += s[i] == '\t' ? INPUT_TAB_W : md_width(s + i, c);
+		w += input_char(s + i, n - i, &c);
 		i += c;
 	}
 	return w;
@@ -615,21 +631,33 @@ input_long(const char *s, int w)
 }
 
 /*
- * Row [start, end) of s: kept as row *nrows when there is room for it, and the
- * cursor's row when point is in it, or at its end where a line ends there (at a
- * wrap, the end is the next row's start).
+ * Whether the cursor at offset p is drawn on row r: where p is in it, or at its
+ * end where a line ends there (at a wrap, the end is the next row's start). On
+ * a space that hangs it is drawn where the next row starts, not in the blank
+ * column: what is typed there goes on that row (with the word the space ends).
  */
+static bool
+input_on(const struct in_row *r, size_t p)
+{
+	size_t end = r->off + r->len;
+
+	if (r->after_hang && p + 1 == r->off)
+		return true;
+	return p >= r->off && (p + r->hang < end || (p == end && !r->wrap));
+}
+
+/* Row r of s: kept as row *nrows when there is room for it, and the cursor's row if on it. */
 static void
-input_row(const char *s, size_t start, size_t end, bool wrap, int point, struct in_row *rows,
-    int max, int *nrows, int *cy, int *cx)
+input_row(const char *s, const struct in_row *r, int point, struct in_row *rows, int max,
+    int *nrows, int *cy, int *cx)
 {
 	size_t p = (size_t)point;
 
 	if (*nrows < max)
-		rows[*nrows] = (struct in_row){ start, end - start };
-	if (p >= start && (p < end || (p == end && !wrap))) {
+		rows[*nrows] = *r;
+	if (input_on(r, p)) {
 		*cy = *nrows;
-		*cx = input_width(s + start, p - start);
+		*cx = p < r->off ? 0 : input_width(s + r->off, p - r->off);
 	}
 	(*nrows)++;
 }
@@ -638,33 +666,37 @@ input_row(const char *s, size_t start, size_t end, bool wrap, int point, struct 
  * Wrap the input at spaces, as the transcript does, but as display only: every
  * byte stays on a row, where it is, so that the cursor and the editing keys
  * work on the line as typed. A row ends after its last space; a space that
- * meets the edge hangs at the end of its row (in the frame's blank column);
- * a word wider than a whole row is cut by characters where it meets the edge.
+ * meets the edge hangs at the end of its row; a word wider than a whole row is
+ * cut by characters where it meets the edge. The rows go to rows (max of
+ * them), the cursor's row and column to *cy and *cx; returns the rows needed.
  */
 static int
 input_layout(const char *s, int point, int w, struct in_row *rows, int max, int *cy, int *cx)
 {
 	size_t i = 0, n = strlen(s), start = 0, brk = 0, c, end;
 	int nrows = 0, col = 0, cw;
+	bool hung = false;
 
 	*cy = 0;
 	*cx = 0;
 	for (;;) {
 		if (i >= n || s[i] == '\n') {
-			input_row(s, start, i, false, point, rows, max, &nrows, cy, cx);
+			input_row(s, &(struct in_row){ .off = start, .len = i - start, .after_hang = hung },
+			    point, rows, max, &nrows, cy, cx);
 			if (i >= n)
 				break;
 			start = ++i;
 			col = 0;
 			brk = 0;
+			hung = false;
 			continue;
 		}
-		for (c = 1; i + c < n && ((unsigned char)s[i + c] & 0xc0) == 0x80; c++)
-			;
-		cw = s[i] == '\t' ? INPUT_TAB_W : md_width(s + i, c);
+		cw = input_char(s + i, n - i, &c);
 		if (col + cw > w && i > start) {
 			end = s[i] == ' ' ? i + 1 : brk > start && !input_long(s + brk, w) ? brk : i;
-			input_row(s, start, end, true, point, rows, max, &nrows, cy, cx);
+			input_row(s, &(struct in_row){ .off = start, .len = end - start, .wrap = true,
+			    .hang = end > i, .after_hang = hung }, point, rows, max, &nrows, cy, cx);
+			hung = end > i;
 			start = end;
 			brk = 0;
 			col = 0;
@@ -706,6 +738,52 @@ input_rows(const char *s, int point, int w, int *n, int *cy, int *cx)
 	return rows;
 }
 
+/* Columns the input's text has on each row: the frame and the "> " take six. */
+static int
+input_cols(const struct tui *t)
+{
+	return t->w - 6 < 4 ? 4 : t->w - 6;
+}
+
+/*
+ * Where Up (dir -1) or Down (+1) takes the cursor in an input of several rows,
+ * as the drawing lays it out: the offset in the line on the row above or below
+ * at display column *goal (set to the cursor's column when < 0), or that row's
+ * end where it is shorter, never inside a wide character or before a combining
+ * mark. -1 on the first row for Up, the last for Down, and in a history search:
+ * there the key is the history's.
+ */
+int
+tui_input_row_move(const struct tui *t, int dir, int *goal)
+{
+	int point = 0, n, cy, cx, col = 0, cw, to = -1;
+	size_t plen, q, len, c = 1;
+	char *s = input_shown(&point, &plen);
+	struct in_row *rows = input_rows(s, point, input_cols(t), &n, &cy, &cx), *r;
+
+	if (plen == 0 && cy + dir >= 0 && cy + dir < n) {
+		if (*goal < 0)
+			*goal = cx;
+		r = &rows[cy + dir];
+		len = strlen(s);
+		/* each offset drawn on the row, left to right: the last at or left of goal */
+		for (q = r->after_hang ? r->off - 1 : r->off;; q += c) {
+			cw = q < len ? input_char(s + q, len - q, &c) : 0;
+			if (col > *goal)
+				break;
+			if (input_on(r, q) && (q == len || s[q] == '\n' || cw > 0))
+				to = (int)q;
+			if (q >= r->off + r->len)
+				break;
+			if (q >= r->off)
+				col += cw;   /* the hanging space above is drawn on no column of this row */
+		}
+	}
+	free(rows);
+	free(s);
+	return to;
+}
+
 /* The n bytes of s with each tab as INPUT_TAB_W spaces; malloc'd. */
 static char *
 input_untab(const char *s, size_t n)
@@ -728,7 +806,7 @@ draw_input(struct tui *t, int top, int *cur_y, int *cur_x)
 	int point = 0, cy, cx, n, first, i, x;
 	size_t plen, off, len, p;
 	char *s = input_shown(&point, &plen), *vis;
-	struct in_row *rows = input_rows(s, point, t->w - 6, &n, &cy, &cx);
+	struct in_row *rows = input_rows(s, point, input_cols(t), &n, &cy, &cx);
 
 	first = cy - t->input_rows + 1 > 0 ? cy - t->input_rows + 1 : 0;
 	if (first + t->input_rows > n)
@@ -846,7 +924,7 @@ input_rows_needed(const struct tui *t)
 	size_t plen;
 	char *s = input_shown(&point, &plen);
 
-	n = input_layout(s, point, t->w - 6 < 4 ? 4 : t->w - 6, NULL, 0, &cy, &cx);
+	n = input_layout(s, point, input_cols(t), NULL, 0, &cy, &cx);
 	free(s);
 	if (n > INPUT_MAX_ROWS)
 		n = INPUT_MAX_ROWS;

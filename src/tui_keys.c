@@ -651,12 +651,39 @@ help_typed(const struct tui *t, int key)
 	return key != 'q' || !tui_pick_usage(t);
 }
 
+/*
+ * Up and Down in an input that takes several rows move the cursor a row, as in
+ * fish or zsh, keeping the column they started from; on the first row (Up) or
+ * the last (Down), and in a history search, they go to readline: the history.
+ * C-p and C-n stay the history's on any row, as readline has them.
+ */
+static bool
+row_key(struct tui *t, int key)
+{
+	int to;
+
+	if (key != (TK_FN | KEY_UP) && key != (TK_FN | KEY_DOWN))
+		return false;
+	if (rl_line_buffer == NULL || RL_ISSTATE(RL_STATE_ISEARCH) ||
+	    (to = tui_input_row_move(t, key == (TK_FN | KEY_UP) ? -1 : 1, &t->row_goal)) < 0) {
+		t->row_goal = -1;
+		return false;
+	}
+	/* vi's command mode keeps the cursor on a character, never past the last */
+	if (to == rl_end && to > 0 && rl_editing_mode == 0 && rl_get_keymap() == vi_movement_keymap)
+		to = rl_end - 1;
+	rl_point = to;
+	return true;
+}
+
 /* Handle one key: a paste, a picker, a binding, or readline's. */
 void
 tui_key(struct tui *t, int key)
 {
 	enum tui_action a;
 
+	if (key != (TK_FN | KEY_UP) && key != (TK_FN | KEY_DOWN))
+		t->row_goal = -1;   /* the column Up and Down keep is the one they started from */
 	if (t->paste) {
 		paste_key(t, key);
 		return;
@@ -673,7 +700,7 @@ tui_key(struct tui *t, int key)
 	if (key == TK_PASTE_END)
 		return;
 	if (t->mode == MODE_APPROVE_EDIT) {
-		if (!tui_agent_edit_key(t, key))
+		if (!tui_agent_edit_key(t, key) && !row_key(t, key))
 			feed(key);
 		t->dirty = true;
 		return;
@@ -722,7 +749,7 @@ tui_key(struct tui *t, int key)
 	 * a history search (C-r) it ends the search, as readline's own does: with
 	 * nothing after it waiting, readline takes it for no prefix there.
 	 */
-	if (key != 27 || rl_editing_mode != 1 || RL_ISSTATE(RL_STATE_ISEARCH))
+	if (!row_key(t, key) && (key != 27 || rl_editing_mode != 1 || RL_ISSTATE(RL_STATE_ISEARCH)))
 		feed(key);
 	t->dirty = true;
 }

@@ -484,6 +484,8 @@ pick_help(struct tui *t)
 	tui_help_commands(t);
 	tui_pick_add(&t->pick, xstrdup(""), 0);
 	tui_help_add(t, "", 0, "Input is readline: history, emacs or vi keys from ~/.inputrc.");
+	tui_help_add(t, "", 0, "Up and Down move between the rows of a long input; on its first "
+	    "or last row they go through the history, as C-p and C-n do on any row.");
 	tui_help_add(t, "", 0, "C-d on an empty line quits; while a reply streams, press it twice "
 	    "(the partial answer and its cost are kept, as with C-c).");
 	tui_help_add(t, "", 0, "Enter sends; pastes keep their newlines; [keys] in config.ini "

@@ -372,6 +372,7 @@ struct tui {
 	bool dirty;
 	int64_t last_frame;
 	int input_rows;
+	int row_goal;          /* the display column Up and Down keep across the input's rows, or -1 */
 
 	unsigned char *cells;  /* the slot that drew each cell (THEME_NSLOTS: none), for dumps */
 	int cells_w, cells_h;
@@ -389,6 +390,12 @@ struct tui {
 /* tui_draw.c: the screen drawn from the state, one doupdate a frame. */
 /* Draw the whole screen now and push it out with one doupdate. */
 void tui_draw(struct tui *t);
+/*
+ * The offset Up (dir -1) or Down (+1) moves the input's cursor to, on the row
+ * above or below at column *goal (the cursor's when < 0); -1 where there is no
+ * such row (the key is the history's).
+ */
+int tui_input_row_move(const struct tui *t, int dir, int *goal);
 /* Rows the transcript has at the current size. */
 int tui_trans_rows(const struct tui *t);
 /* Columns transcript text is wrapped to. */

@@ -381,23 +381,33 @@ sc_quit(struct tui *t, char *arg, char **why)
 	return 0;
 }
 
-/* The script's commands: keys in, screens out, and waits that need no sleeps. */
+/*
+ * The script's commands: keys in, screens out, and waits that need no sleeps.
+ * Where need is set the argument it names cannot be left out: an empty one
+ * would be taken for a file named "", or a text found on every screen.
+ */
 static const struct {
 	const char *name;
 	int (*fn)(struct tui *t, char *arg, char **why);
+	const char *need, *what;
 } script_cmds[] = {
-	{ ":type", sc_type },             /* TEXT: typed key by key */
-	{ ":key", sc_key },               /* NAME...: F2, C-c, M-Enter, PageUp, Enter */
-	{ ":paste", sc_paste },           /* TEXT: a bracketed paste; \n is a newline */
-	{ ":wait-idle", sc_wait_idle },   /* until no transfer or /run command runs */
-	{ ":wait-text", sc_wait_text },   /* TEXT: until TEXT is on the screen */
-	{ ":wait-file", sc_wait_file },   /* FILE: until FILE exists (a command got that far) */
-	{ ":dump-screen", sc_dump_screen },   /* FILE: the screen as text */
-	{ ":dump-colors", sc_dump_colors },   /* FILE: the text, then each run's slot and colours */
-	{ ":resize", sc_resize },         /* W H */
-	{ ":touch", sc_touch },           /* FILE: create it (releases a held fake reply) */
-	{ ":signal", sc_signal },         /* INT: send the process SIGINT */
-	{ ":quit", sc_quit },
+	{ .name = ":type", .fn = sc_type },             /* TEXT: typed key by key */
+	{ .name = ":key", .fn = sc_key },               /* NAME...: F2, C-c, M-Enter, PageUp */
+	{ .name = ":paste", .fn = sc_paste },           /* TEXT: a bracketed paste; \n a newline */
+	{ .name = ":wait-idle", .fn = sc_wait_idle },   /* until no transfer or /run command runs */
+	/* TEXT: until TEXT is on the screen */
+	{ .name = ":wait-text", .fn = sc_wait_text, .need = "TEXT", .what = "the text to wait for" },
+	/* FILE: until FILE exists (a command got that far) */
+	{ .name = ":wait-file", .fn = sc_wait_file, .need = "FILE", .what = "a file name" },
+	/* FILE: the screen as text */
+	{ .name = ":dump-screen", .fn = sc_dump_screen, .need = "FILE", .what = "a file name" },
+	/* FILE: the text, then each run's slot and colours */
+	{ .name = ":dump-colors", .fn = sc_dump_colors, .need = "FILE", .what = "a file name" },
+	{ .name = ":resize", .fn = sc_resize },         /* W H */
+	/* FILE: create it (releases a held fake reply) */
+	{ .name = ":touch", .fn = sc_touch, .need = "FILE", .what = "a file name" },
+	{ .name = ":signal", .fn = sc_signal },         /* INT: send the process SIGINT */
+	{ .name = ":quit", .fn = sc_quit },
 };
 
 /* Run one script line; 0, or -1 with *why. */
@@ -410,12 +420,17 @@ script_line(struct tui *t, char *line, char **why)
 	if (*arg)
 		*arg++ = '\0';
 	for (i = 0; i < ARRAY_SIZE(script_cmds); i++) {
-		if (strcmp(script_cmds[i].name, line) == 0) {
-			if (script_cmds[i].fn(t, arg, why) != 0)
-				return -1;
-			tui_pump(t, 0);
-			return 0;
+		if (strcmp(script_cmds[i].name, line) != 0)
+			continue;
+		if (script_cmds[i].need != NULL && *arg == '\0') {
+			xasprintf(why, "%s %s: %s is needed", line + 1, script_cmds[i].need,
+			    script_cmds[i].what);
+			return -1;
 		}
+		if (script_cmds[i].fn(t, arg, why) != 0)
+			return -1;
+		tui_pump(t, 0);
+		return 0;
 	}
 	xasprintf(why, "unknown command '%s'", line);
 	return -1;

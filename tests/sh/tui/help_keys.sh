@@ -21,7 +21,7 @@ S
 check_golden tui-help "$T/i0"
 for a in "F7             tier" "F3             model" "F4             retry" "C-c            cancel" \
     "PageUp         page-up" "M-Enter C-j    newline" "/save [N] PATH" "/resume [ID]" "/budget" \
-    "C-d on an empty line quits"; do
+    "C-d on an empty line quits" "Up and Down move between the rows of a long input"; do
 	check_contains "help: lists $a" "$(cat "$T/i0" "$T/i5" "$T/i4")" "$a"
 done
 check_above "help: F5 before F6" i0 "F5             copy" "F6             resume"
@@ -84,7 +84,7 @@ t_write_config
 sed -i 's/^budget = 0/budget = 1/' "$LLM_CONFIG_DIR/config.ini"
 # at the client's narrowest every key and name is read whole, a lead too long wrapped, not
 # cut, and the text under it 4 in, where its words fit; a tall screen shows all of it
-tui_ok "help at 20" n 20x280 <<S
+tui_ok "help at 20" n 20x300 <<S
 :key F1
 :dump-screen $T/n0
 S
