@@ -603,7 +603,7 @@ static const char budget_help[] = BUDGET_SYNOPSIS
 static int
 budget_usage(void)
 {
-	fputs(BUDGET_SYNOPSIS, stderr);
+	cli_usage_hint("budget", BUDGET_SYNOPSIS);
 	return EXIT_USAGE;
 }
 

@@ -44,7 +44,7 @@ static const int keys_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, S
 static int
 keys_usage(void)
 {
-	fputs(keys_usage_text, stderr);
+	cli_usage_hint("keys", keys_usage_text);
 	return EXIT_USAGE;
 }
 

@@ -215,7 +215,7 @@ json_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
 static int
 logs_usage(void)
 {
-	fputs(LOGS_USAGE, stderr);
+	cli_usage_hint("logs", LOGS_USAGE);
 	return EXIT_USAGE;
 }
 

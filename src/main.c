@@ -174,6 +174,8 @@ version_only(const char *context, int argc, char **argv)
 		}
 		fprintf(stderr, "llm: %s: %s '%s'\n", context, !prompt && s[0] == '-' &&
 		    s[1] != '\0' ? "unknown option" : "unexpected", s);
+		if (!line)
+			cli_usage_hint("version", version_usage);
 		return EXIT_USAGE;
 	}
 	fputs("llm " LLM_VERSION "\n", stdout);
@@ -742,8 +744,9 @@ main(int argc, char **argv)
 		while (i < argc && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0))
 			i++;
 		if (i < argc && (argv[i][0] == '-' || of != NULL)) {
-			fprintf(stderr, "llm: help: %s '%s'\n%s", argv[i][0] == '-' ? "unknown option" :
-			    "unexpected", argv[i], help_usage);
+			fprintf(stderr, "llm: help: %s '%s'\n", argv[i][0] == '-' ? "unknown option" :
+			    "unexpected", argv[i]);
+			cli_usage_hint("help", help_usage);
 			prompt_hint(cmd, argc, argv);
 			return finish(EXIT_USAGE, json);
 		}

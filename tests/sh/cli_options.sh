@@ -139,6 +139,32 @@ for what in "do -v fix it" "do" "cmd -q list files" "cmd" "roles bogus" "undo ex
 	check "$what: not the whole help ($(printf '%s\n' "$ERR" | wc -l) lines)" \
 	    test "$(printf '%s\n' "$ERR" | wc -l)" -le 5
 done
+# Every command says a malformed line alike: the reason, the synopsis (no
+# blank line, none of the help's text under it), then the Try line, on
+# stderr, exit 2, nothing on stdout.
+wrong=
+for what in "keys --bogus" "keys" "keys frob" "keys set --json" "keys list extra" \
+    "logs --bogus" "logs rm" "logs rm 1 --json" "logs show 1 -n 3" "models --bogus" \
+    "models import" "models add" "models --remote" "models --tier auto" "config --bogus" \
+    "config path extra" "budget --bogus" "budget set" "budget set 5 --json" "budget set 5 6" \
+    "usage --bogus" "usage --by" "ledger" "ledger init extra" "git" "git frob" \
+    "git install-hook extra" "git uninstall-hook -f" "git commit-msg" "roles --bogus" \
+    "undo extra" "do" "cmd" "help -x" "version extra" "chat hello"; do
+	c=${what%% *}
+	# shellcheck disable=SC2086 # the words of a command line
+	run_llm $what </dev/null
+	last=$(printf '%s\n' "$ERR" | grep -v '^llm: to send it to a model' | tail -1)
+	syn=$(printf '%s\n' "$ERR" | sed -n '/^usage: /,/^Try /p' | sed '$d' | grep -vc "^usage: \|^  ")
+	# under --json a script reads the error as JSON on stdout
+	out=$OUT
+	[ "${OUT#\{\"error\":}" != "$OUT" ] && out=
+	if [ "$RC" != 2 ] || [ -n "$out" ] || [ "$last" != "Try 'llm $c --help'." ] ||
+	    [ "${ERR#llm: }" = "$ERR" ] || [ "${ERR#*"usage: llm $c"}" = "$ERR" ] ||
+	    [ "$syn" != 0 ] || printf '%s\n' "$ERR" | grep -qx ''; then
+		wrong="$wrong [$what: $RC $(printf '%s' "$ERR" | tr '\n' '|')]"
+	fi
+done
+check_eq "each command's usage error: reason, synopsis, Try line, exit 2" "$wrong" ""
 
 # A word llm logs does not know is named before the usage.
 run_llm logs -c
