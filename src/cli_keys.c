@@ -346,7 +346,8 @@ keys_set(struct app *cli, int argc, char **argv)
 		keys_set_failed(p, cause);
 		rc = EXIT_AUTH;
 	} else {
-		fprintf(stderr, "llm: stored the key for %s in the keyring (%s)\n", p->name, shown);
+		/* what was done is the command's answer: stdout; a note on it goes to stderr */
+		printf("stored the key for %s in the keyring (%s)\n", p->name, shown);
 		if (p->key_env != NULL && getenv(p->key_env) != NULL && *getenv(p->key_env) != '\0')
 			fprintf(stderr, "llm: note: %s is set and is used before the keyring\n",
 			    p->key_env);
@@ -381,7 +382,7 @@ keys_rm(struct app *cli, int argc, char **argv)
 		fprintf(stderr, "llm: keys rm: the keyring holds no key for %s\n", argv[2]);
 		return EXIT_AUTH;
 	}
-	fprintf(stderr, "llm: removed the key for %s from the keyring\n", argv[2]);
+	printf("removed the key for %s from the keyring\n", argv[2]);
 	if (p != NULL && p->key_env != NULL && getenv(p->key_env) != NULL
 	    && *getenv(p->key_env) != '\0')
 		fprintf(stderr, "llm: note: %s is still set and provides a key\n", p->key_env);
