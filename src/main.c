@@ -1,4 +1,5 @@
 /* main: find the subcommand, load the config and catalog, and run it. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
@@ -36,6 +37,7 @@ static const struct command {
 	bool free_words;  /* its arguments are text (a prompt, a task): it reads --help itself */
 	bool own_color;   /* it reads --no-color among its own options (or completes a line) */
 	bool file_words;  /* a word may name a file (models import FILE, git commit-msg FILE) */
+	bool amount_words; /* a word may be an amount, which a '-' may start (budget set -- -5) */
 } commands[] = {
 	{ .name = "chat", .fn = cli_chat, .needs = NEEDS_CATALOG,
 	  .summary = "the full-screen client", .own_color = true },
@@ -45,7 +47,7 @@ static const struct command {
 	{ .name = "models", .fn = cli_models, .needs = NEEDS_CATALOG,
 	  .summary = "the catalog; import FILE|URL, add PROVIDER ID, --remote PROVIDER", .file_words = true },
 	{ .name = "budget", .fn = cli_budget, .needs = NEEDS_CATALOG,
-	  .summary = "this month's meter; budget set USD" },
+	  .summary = "this month's meter; budget set USD", .amount_words = true },
 	{ .name = "usage", .fn = cli_usage, .needs = NEEDS_CATALOG,
 	  .summary = "spend report, and what the frontier tier would have cost" },
 	{ .name = "logs", .fn = cli_logs, .needs = NEEDS_CATALOG,
@@ -348,6 +350,10 @@ drop_dashes(const struct command *cmd, int argc, char **argv)
 		if (cli_command_valued(cmd->name, argv[i]))
 			i++;
 	for (k = i + 1; k < argc; k++) {
+		/* a negative amount is no option: the command says what is wrong with it */
+		if (cmd->amount_words && (isdigit((unsigned char)argv[k][1]) || argv[k][1] == '.' ||
+		    argv[k][1] == '$'))
+			continue;
 		if (argv[k][0] == '-' && argv[k][1] != '\0') {
 			/* the way round it is worth saying only where a word may be a file */
 			fprintf(stderr, "llm: %s: '%s' after --: llm %s has no word that starts with "

@@ -776,12 +776,23 @@ check_rc "models -- -t: exit 2" 2
 check_contains "models -- -t: says the word is no option" "$ERR" "llm: models: '-t' after --"
 check_contains "models -- -t: a file of that name is ./-t" "$ERR" "write ./-t"
 # Where no word is a file, no file is spoken of.
-for words in "logs show -- -3" "keys rm -- -x" "budget set -- -5"; do
+for words in "logs show -- -3" "keys rm -- -x" "budget set -- -x"; do
 	# shellcheck disable=SC2086 # the words are the command line
 	run_llm $words
 	check_rc "$words: exit 2" 2
 	check_contains "$words: the word named" "$ERR" "' after --: llm ${words%% *} has no word"
 	check_not_contains "$words: no file spoken of" "$ERR" "a file of that name"
+done
+
+# An amount after -- may start with '-': budget set says it cannot be
+# negative, and what to give, as it says of -5 with no --.
+for words in "budget set -- -5" "budget set -5" "budget set -- -0.5" "budget set -\$5" \
+    "budget set \$-5"; do
+	# shellcheck disable=SC2086 # the words are the command line
+	run_llm $words
+	check_rc "$words: exit 2" 2
+	check_eq "$words: no budget is negative, and what to type" "$ERR" \
+	    "llm: budget set: a budget cannot be negative (got '${words##* }'): give dollars such as 50, or 0 for no budget"
 done
 
 # keys set, rm and check without a provider, or with a word too many, say which before the usage.
