@@ -112,8 +112,9 @@ keys_provider(const struct app *cli, const char *cmd, const char *name)
 	if (strcmp(name, "ledger") == 0)
 		return &ledger;
 	known = keys_known(cli);
-	fprintf(stderr, "llm: keys %s: unknown provider %s (configured: %s)\n", cmd,
-	    keys_word(name, quoted, sizeof quoted), known);
+	/* ledger is no provider, and llm keys keeps it all the same */
+	fprintf(stderr, "llm: keys %s: unknown provider %s (configured: %s; and ledger, the team "
+	    "ledger's database password)\n", cmd, keys_word(name, quoted, sizeof quoted), known);
 	free(known);
 	return NULL;
 }

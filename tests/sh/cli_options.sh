@@ -819,6 +819,15 @@ check_contains "keys set NAME=VALUE: says why the word is not shown" "$ERR" \
     "llm: keys set: unknown provider (not shown: it may be a key)"
 run_llm keys set opnai
 check_contains "keys set with a typo: names the word" "$ERR" "llm: keys set: unknown provider 'opnai'"
+# every name llm keys takes is listed: the providers, and the team ledger's
+missing=
+for sub in set rm check; do
+	run_llm keys "$sub" opnai </dev/null
+	for name in $("$LLM_BIN" __complete keys); do
+		printf '%s\n' "$ERR" | grep -q "[ (]$name[,;)]" || missing="$missing $sub:$name"
+	done
+done
+check_eq "keys set, rm, check with a typo: every name llm keys takes is listed" "$missing" ""
 
 # A short option's value may be attached (-tmid) or not, and a long one's given with = or not,
 # alike in every command that takes it.
