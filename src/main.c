@@ -705,7 +705,7 @@ main(int argc, char **argv)
 	}
 	/* and anywhere else on a command's line, as on a question's */
 	/* llm chat reads its line with getopt, which knows "--" */
-	if (cmd != NULL && !cmd->free_words && cmd->needs != NEEDS_NOTHING && cmd->fn != cli_chat &&
+	if (cmd != NULL && !cmd->free_words && cmd->fn != cli_chat &&
 	    (argc = drop_dashes(cmd, argc, argv)) < 0)
 		return finish(EXIT_USAGE, json);
 	if (cmd != NULL && !cmd->own_color)

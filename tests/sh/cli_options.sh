@@ -149,7 +149,8 @@ for what in "keys --bogus" "keys" "keys frob" "keys set --json" "keys list extra
     "config path extra" "budget --bogus" "budget set" "budget set 5 --json" "budget set 5 6" \
     "usage --bogus" "usage --by" "ledger" "ledger init extra" "git" "git frob" \
     "git install-hook extra" "git uninstall-hook -f" "git commit-msg" "roles --bogus" \
-    "undo extra" "do" "cmd" "help -x" "version extra" "chat hello"; do
+    "undo extra" "do" "cmd" "help -x" "version extra" "chat hello" "cmd --init" "do --allow" \
+    "do -t"; do
 	c=${what%% *}
 	# shellcheck disable=SC2086 # the words of a command line
 	run_llm $what </dev/null
@@ -165,6 +166,16 @@ for what in "keys --bogus" "keys" "keys frob" "keys set --json" "keys list extra
 	fi
 done
 check_eq "each command's usage error: reason, synopsis, Try line, exit 2" "$wrong" ""
+# -- ends the options of help and version too, as of every command.
+run_llm version --
+check_eq "version --: the version" "$OUT" "$("$LLM_BIN" version)"
+run_llm help --
+check_eq "help --: llm's help" "$OUT" "$("$LLM_BIN" --help)"
+run_llm help -- keys
+check_eq "help -- keys: keys --help" "$OUT" "$("$LLM_BIN" keys --help)"
+run_llm version -- -x
+check_rc "version -- -x: exit 2" 2
+check_contains "version -- -x: the word named" "$ERR" "'-x' after --"
 
 # A word llm logs does not know is named before the usage.
 run_llm logs -c
