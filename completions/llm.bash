@@ -139,7 +139,8 @@ _llm()
 	if [[ $cur == -* ]]; then
 		((dashes)) && return
 		if [[ -n $cmd ]]; then
-			_llm_reply "$(_llm_words opts "$cmd")"
+			# a command's word takes its own options: llm budget set --user, not --json
+			_llm_reply "$(_llm_words opts "$cmd" ${pos[1]:+"${pos[1]}"})"
 		else
 			_llm_reply "$(_llm_words options)"
 		fi

@@ -64,11 +64,12 @@ function __llm_cmd
 end
 
 # True when the command being completed (or a question) takes the option
-# OPT; llm says which options each command takes.
+# OPT; llm says which options each command, and each of its words, takes.
 function __llm_takes
     set -l cmd (__llm_cmd)
     if test -n "$cmd"
-        contains -- $argv[1] (__llm_words opts $cmd)
+        set -l pos (__llm_pos) ''
+        contains -- $argv[1] (__llm_words opts $cmd $pos[2])
     else
         contains -- $argv[1] (__llm_words options)
     end
@@ -151,7 +152,7 @@ complete -c llm -n '__llm_at 1 budget' -a '(__llm_words sub budget)' -d 'set the
 complete -c llm -n '__llm_at 1 keys' -a '(__llm_words sub keys)'
 complete -c llm -n '__llm_at 2 keys "set|rm|check"' -a '(__llm_words keys)' -d provider
 complete -c llm -n '__llm_at 1 git' -a '(__llm_words sub git)'
-complete -c llm -n 'test "$(__llm_cmd)" = git' -s f -l force -d "replace a hook that is not llm's"
+complete -c llm -n '__llm_takes --force; and test "$(__llm_cmd)" = git' -s f -l force -d "replace a hook that is not llm's"
 complete -c llm -n '__llm_at 2 git commit-msg' -F
 complete -c llm -n '__llm_at 1 config' -a '(__llm_words sub config)'
 complete -c llm -n '__llm_at 1 help' -a '(__llm_words commands)' -d 'its help'

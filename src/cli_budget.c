@@ -552,9 +552,20 @@ static int
 budget_set(struct app *cli, const char *arg, const char *user)
 {
 	char value[48], shown[48], *cause = NULL;
+	const char *given = arg;
 	int64_t micro;
 	bool ok;
 
+	/* "-5", "-$5", "$-5": an amount, below zero, which no budget is */
+	if (arg[*arg == '$'] == '-' || (arg[0] == '-' && arg[1] == '$')) {
+		arg += 1 + (arg[1] == '$' || arg[1] == '-');
+		if (str_to_fixed(arg, 12, &micro)) {
+			fprintf(stderr, "llm: budget set: a budget cannot be negative (got '%s'): give "
+			    "dollars such as 50, or 0 for no budget\n", given);
+			return EXIT_USAGE;
+		}
+		arg = given;
+	}
 	if (*arg == '$')
 		arg++;
 	/* In the team's database the budget is pico-dollars, as config.ini's budget is. */
@@ -562,13 +573,13 @@ budget_set(struct app *cli, const char *arg, const char *user)
 		return budget_set_team(cli, user, micro);
 	ok = str_to_fixed(arg, 6, &micro) && micro <= INT64_MAX / PICO_PER_MICRO;
 	if (!ok && usd_too_large(arg)) {
-		fprintf(stderr, "llm: budget: $%s is more than llm can count; a budget is at most"
+		fprintf(stderr, "llm: budget set: $%s is more than llm can count; a budget is at most"
 		    " $%lld\n", arg, (long long)(INT64_MAX / PICO_PER_USD));
 		return EXIT_USAGE;
 	}
 	if (!ok) {
-		fprintf(stderr, "llm: budget: expected an amount in dollars such as 50 or 12.5,"
-		    " got '%s'\n", arg);
+		fprintf(stderr, "llm: budget set: expected an amount in dollars such as 50 or 12.5,"
+		    " got '%s'\n", given);
 		return EXIT_USAGE;
 	}
 	micro_str(micro, value, sizeof value);
@@ -603,7 +614,7 @@ static const char budget_help[] = BUDGET_SYNOPSIS
 static int
 budget_usage(void)
 {
-	fputs(BUDGET_SYNOPSIS, stderr);
+	cli_usage_hint("budget", BUDGET_SYNOPSIS);
 	return EXIT_USAGE;
 }
 

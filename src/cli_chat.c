@@ -79,8 +79,9 @@ cli_chat(struct app *cli, int argc, char **argv)
 		fputs(chat_help, stdout);
 		rc = EXIT_OK;
 	} else if (p.nwords > 0) {
-		fprintf(stderr, "llm: chat: takes no prompt ('%s'); type it in the client\n%s",
-		    p.words[0], chat_usage);
+		fprintf(stderr, "llm: chat: takes no prompt ('%s'); type it in the client\n",
+		    p.words[0]);
+		cli_usage_hint("chat", chat_usage);
 		rc = EXIT_USAGE;
 	} else {
 		rc = cli_chat_start(cli, &p);

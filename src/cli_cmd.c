@@ -529,7 +529,8 @@ decide(struct chat *c, struct chat_opts *o, FILE *tty, char *cmd, char *explain,
 static int
 needs_value(const char *opt)
 {
-	fprintf(stderr, "llm: cmd: option %s needs an argument\nTry 'llm cmd --help'.\n", opt);
+	fprintf(stderr, "llm: cmd: option %s needs an argument\n", opt);
+	cli_usage_hint("cmd", cmd_usage);
 	return EXIT_USAGE;
 }
 

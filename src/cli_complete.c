@@ -81,6 +81,31 @@ static const char *const budget_valued[] = { "--user", NULL };
 static const char *const logs_valued[] = { "-n", "--count", "-q", "--query", "--task",
 	"--format", NULL };
 
+/*
+ * The options each command's word takes, where it takes fewer than its
+ * command does ("llm budget set" takes --user, not --json); a word not
+ * listed takes no option but those every command takes.
+ */
+static const char *const models_add_opts[] = { "-t", "--tier", "--price", "--name", "--no-color",
+	"--help", NULL };
+static const char *const budget_set_opts[] = { "--user", "--no-color", "--help", NULL };
+static const char *const logs_show_opts[] = { "--raw", "--no-color", "--help", NULL };
+static const char *const logs_export_opts[] = { "--format", "--no-color", "--help", NULL };
+static const char *const keys_list_opts[] = { "--json", "--no-color", "--help", NULL };
+static const char *const install_hook_opts[] = { "-f", "--force", "--no-color", "--help", NULL };
+static const struct {
+	const char *cmd, *word;
+	const char *const *opts;
+} per_word[] = {
+	{ "models", "add", models_add_opts },
+	{ "budget", "set", budget_set_opts },
+	{ "logs", "show", logs_show_opts },
+	{ "logs", "export", logs_export_opts },
+	{ "keys", "list", keys_list_opts },
+	{ "keys", "ls", keys_list_opts },
+	{ "git", "install-hook", install_hook_opts },
+};
+
 /* Other names llm keys takes for its words, not offered (one name each is enough). */
 static const char *const keys_alias[] = { "ls", "remove", "help", NULL };
 
@@ -179,15 +204,32 @@ print_words(const char *const *w)
 		puts(*w);
 }
 
+/* The options cmd's own word takes (opts COMMAND WORD): those of per_word, or the common ones. */
+static const char *const *
+word_options(const char *cmd, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(per_word); i++)
+		if (strcmp(per_word[i].cmd, cmd) == 0 && strcmp(per_word[i].word, word) == 0)
+			return per_word[i].opts;
+	return common_opts;
+}
+
 static int
-command_words(const char *what, const char *cmd)
+command_words(const char *what, const char *cmd, const char *word)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(per_command); i++) {
 		if (strcmp(per_command[i].name, cmd) != 0)
 			continue;
-		print_words(strcmp(what, "sub") == 0 ? per_command[i].sub : per_command[i].opts);
+		if (strcmp(what, "sub") == 0)
+			print_words(per_command[i].sub);
+		else if (word != NULL && cli_command_word(cmd, word))
+			print_words(word_options(cmd, word));
+		else
+			print_words(per_command[i].opts);  /* options may come before the word */
 		return EXIT_OK;
 	}
 	/* An unknown command has no words: nothing to offer is not an error. */
@@ -278,10 +320,10 @@ cli_complete(struct app *cli, int argc, char **argv)
 		if (strcmp(what, "keys") == 0)
 			puts("ledger");
 	} else if ((strcmp(what, "sub") == 0 || strcmp(what, "opts") == 0) && argc > 2) {
-		return command_words(what, argv[2]);
+		return command_words(what, argv[2], argc > 3 ? argv[3] : NULL);
 	} else {
 		fprintf(stderr, "llm: __complete: WHAT is one of commands, options, tiers, by, "
-		    "models, roles, themes, providers, keys, sub COMMAND, opts COMMAND\n");
+		    "models, roles, themes, providers, keys, sub COMMAND, opts COMMAND [WORD]\n");
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;

@@ -60,6 +60,7 @@ config_path_themes(const struct app *cli)
 
 static const char config_usage[] =
     "usage: llm config path|show|check\n"
+    "\n"
     "  path    where the config file, the data and the themes are (the default)\n"
     "  show    every setting as INI, built-ins and the file merged, each explained\n"
     "  check   validate the config file; exit 2 on any error\n"
@@ -83,13 +84,16 @@ cli_config(struct app *cli, int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!config_command(sub)) {
-		fprintf(stderr, "llm: config: unknown %s '%s'\n%s", sub[0] == '-' ? "option" :
-		    "command", sub, config_usage);
+		fprintf(stderr, "llm: config: unknown %s '%s'%s\n", sub[0] == '-' ? "option" :
+		    "command", sub, sub[0] == '-' ? "" : " (settings are changed in the config "
+		    "file: llm config path says where, man llm-config lists them)");
+		cli_usage_hint("config", config_usage);
 		return EXIT_USAGE;
 	}
 	if (argc > 2) {
-		fprintf(stderr, "llm: config %s: %s '%s'\n%s", sub, argv[2][0] == '-' ?
-		    "unknown option" : "takes no argument, got", argv[2], config_usage);
+		fprintf(stderr, "llm: config %s: %s '%s'\n", sub, argv[2][0] == '-' ?
+		    "unknown option" : "takes no argument, got", argv[2]);
+		cli_usage_hint("config", config_usage);
 		return EXIT_USAGE;
 	}
 	if (strcmp(sub, "path") == 0) {

@@ -672,7 +672,7 @@ missing_value(const char *bad)
 		fprintf(stderr, "llm: do: option %.*s needs an argument\n", (int)strcspn(bad, "="), bad);
 	else
 		fprintf(stderr, "llm: do: option -%c needs an argument\n", optopt);
-	fputs("Try 'llm do --help'.\n", stderr);
+	cli_usage_hint("do", do_usage);
 	return EXIT_USAGE;
 }
 

@@ -526,7 +526,9 @@ commit_msg(struct app *cli, int argc, char **argv)
 	bool child = false;
 
 	if (argc < 3 || argc > 5) {
-		fprintf(stderr, "llm: git commit-msg: usage: llm git commit-msg FILE [SOURCE [SHA]]\n");
+		fprintf(stderr, "llm: git commit-msg: %s\n", argc < 3 ? "needs the message FILE" :
+		    "takes FILE [SOURCE [SHA]], no more");
+		cli_usage_hint("git", GIT_USAGE);
 		return EXIT_USAGE;
 	}
 	file = argv[2];
@@ -569,10 +571,7 @@ out:
 	return EXIT_OK;
 }
 
-static const char git_usage[] =
-    "usage: llm git install-hook [-f | --force]\n"
-    "       llm git uninstall-hook\n"
-    "       llm git commit-msg FILE [SOURCE [SHA]]\n";
+static const char git_usage[] = GIT_USAGE;
 
 int
 cli_git(struct app *cli, int argc, char **argv)
@@ -603,6 +602,6 @@ cli_git(struct app *cli, int argc, char **argv)
 	else
 		fprintf(stderr, "llm: git: unknown %s '%s'\n", cmd[0] == '-' ? "option" : "command",
 		    cmd);
-	fputs(git_usage, stderr);
+	cli_usage_hint("git", git_usage);
 	return EXIT_USAGE;
 }

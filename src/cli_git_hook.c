@@ -434,6 +434,7 @@ cli_git_install(int argc, char **argv)
 			if (!cli_flag_value("git install-hook", argv[i], flags))
 				fprintf(stderr, "llm: git install-hook: %s '%s'\n", argv[i][0] == '-' ?
 				    "unknown option" : "unexpected", argv[i]);
+			cli_usage_hint("git", GIT_USAGE);
 			return EXIT_USAGE;
 		}
 	}
@@ -504,6 +505,7 @@ cli_git_uninstall(int argc, char **argv)
 	if (argc > 2) {
 		fprintf(stderr, "llm: git uninstall-hook: %s '%s'\n", argv[2][0] == '-' ?
 		    "unknown option" : "takes no argument, got", argv[2]);
+		cli_usage_hint("git", GIT_USAGE);
 		return EXIT_USAGE;
 	}
 	dir = hooks_dir(&cause);

@@ -13,6 +13,12 @@ char *git_query(const char *const *argv);
 /* Write text to path atomically, with mode. 0, or -1 with *cause. */
 int git_write_file(const char *path, const char *text, size_t len, mode_t mode, char **cause);
 
+/* llm git's synopsis, which a usage error prints under what was wrong. */
+#define GIT_USAGE \
+    "usage: llm git install-hook [-f | --force]\n" \
+    "       llm git uninstall-hook\n" \
+    "       llm git commit-msg FILE [SOURCE [SHA]]\n"
+
 /* llm git install-hook and uninstall-hook: the exit code. */
 int cli_git_install(int argc, char **argv);
 int cli_git_uninstall(int argc, char **argv);

@@ -44,7 +44,7 @@ static const int keys_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, S
 static int
 keys_usage(void)
 {
-	fputs(keys_usage_text, stderr);
+	cli_usage_hint("keys", keys_usage_text);
 	return EXIT_USAGE;
 }
 
@@ -112,8 +112,9 @@ keys_provider(const struct app *cli, const char *cmd, const char *name)
 	if (strcmp(name, "ledger") == 0)
 		return &ledger;
 	known = keys_known(cli);
-	fprintf(stderr, "llm: keys %s: unknown provider %s (configured: %s)\n", cmd,
-	    keys_word(name, quoted, sizeof quoted), known);
+	/* ledger is no provider, and llm keys keeps it all the same */
+	fprintf(stderr, "llm: keys %s: unknown provider %s (configured: %s; and ledger, the team "
+	    "ledger's database password)\n", cmd, keys_word(name, quoted, sizeof quoted), known);
 	free(known);
 	return NULL;
 }
@@ -346,7 +347,8 @@ keys_set(struct app *cli, int argc, char **argv)
 		keys_set_failed(p, cause);
 		rc = EXIT_AUTH;
 	} else {
-		fprintf(stderr, "llm: stored the key for %s in the keyring (%s)\n", p->name, shown);
+		/* what was done is the command's answer: stdout; a note on it goes to stderr */
+		printf("stored the key for %s in the keyring (%s)\n", p->name, shown);
 		if (p->key_env != NULL && getenv(p->key_env) != NULL && *getenv(p->key_env) != '\0')
 			fprintf(stderr, "llm: note: %s is set and is used before the keyring\n",
 			    p->key_env);
@@ -381,7 +383,7 @@ keys_rm(struct app *cli, int argc, char **argv)
 		fprintf(stderr, "llm: keys rm: the keyring holds no key for %s\n", argv[2]);
 		return EXIT_AUTH;
 	}
-	fprintf(stderr, "llm: removed the key for %s from the keyring\n", argv[2]);
+	printf("removed the key for %s from the keyring\n", argv[2]);
 	if (p != NULL && p->key_env != NULL && getenv(p->key_env) != NULL
 	    && *getenv(p->key_env) != '\0')
 		fprintf(stderr, "llm: note: %s is still set and provides a key\n", p->key_env);

@@ -140,7 +140,7 @@ ledger_usage(int argc, char **argv)
 		    "unknown command", argv[1]);
 	else
 		fprintf(stderr, "llm: ledger: no command given (init or send)\n");
-	fputs(usage, stderr);
+	cli_usage_hint("ledger", usage);
 	return EXIT_USAGE;
 }
 

@@ -215,7 +215,7 @@ json_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
 static int
 logs_usage(void)
 {
-	fputs(LOGS_USAGE, stderr);
+	cli_usage_hint("logs", LOGS_USAGE);
 	return EXIT_USAGE;
 }
 
@@ -566,8 +566,8 @@ logs_rm(struct ledger *l, const char *arg)
 		free(cause);
 		return EXIT_USAGE;
 	}
-	fprintf(stderr, "llm: logs rm: conversation %lld forgotten; its requests stay in the "
-	    "ledger\n", (long long)id);
+	/* what was done is the command's answer: stdout, as budget set and models add say it */
+	printf("conversation %lld forgotten; its requests stay in the ledger\n", (long long)id);
 	return EXIT_OK;
 }
 

@@ -42,7 +42,8 @@ models_usage(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "llm: models: ");
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%s", MODELS_USAGE);
+	fputc('\n', stderr);
+	cli_usage_hint("models", MODELS_USAGE);
 	return EXIT_USAGE;
 }
 
@@ -198,7 +199,7 @@ models_list(struct app *cli, int argc, char **argv)
 			if (v == NULL || !tier_parse(v, &only) || only == TIER_AUTO)
 				return models_usage("--tier needs cheap, mid or frontier%s", "");
 		} else if (cli_flag_value("models", argv[a], (const char *const[]){ "--json", NULL })) {
-			fputs(MODELS_USAGE, stderr);
+			cli_usage_hint("models", MODELS_USAGE);
 			return EXIT_USAGE;
 		} else
 			return models_usage(argv[a][0] == '-' ? "unknown option '%s'" : "unexpected '%s'",

@@ -204,7 +204,7 @@ remote_args(int argc, char **argv, bool *json)
 		fprintf(stderr, "llm: models --remote: %s '%s'\n", bad[0] == '-' ? "unknown option" :
 		    "unexpected", bad);
 	if (bad != NULL || name == NULL) {
-		fprintf(stderr, "usage: llm models --remote PROVIDER [--json]\n");
+		cli_usage_hint("models", "usage: llm models --remote PROVIDER [--json]\n");
 		return NULL;
 	}
 	return name;
@@ -405,7 +405,7 @@ cli_models_add(struct app *cli, int argc, char **argv)
 	free(section);
 	return EXIT_OK;
 usage:
-	fprintf(stderr, "usage: llm models add PROVIDER ID --tier cheap|mid|frontier --price IN/OUT "
-	    "[--name NAME]\n");
+	cli_usage_hint("models", "usage: llm models add PROVIDER ID --tier cheap|mid|frontier "
+	    "--price IN/OUT [--name NAME]\n");
 	return EXIT_USAGE;
 }

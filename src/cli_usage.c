@@ -721,7 +721,7 @@ usage_json(const struct app *cli, struct ledger *l, const struct usage_report *r
 static int
 usage_usage(void)
 {
-	fputs(USAGE_SYNOPSIS, stderr);
+	cli_usage_hint("usage", USAGE_SYNOPSIS);
 	return EXIT_USAGE;
 }
 

@@ -1,4 +1,5 @@
 /* main: find the subcommand, load the config and catalog, and run it. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
@@ -36,6 +37,7 @@ static const struct command {
 	bool free_words;  /* its arguments are text (a prompt, a task): it reads --help itself */
 	bool own_color;   /* it reads --no-color among its own options (or completes a line) */
 	bool file_words;  /* a word may name a file (models import FILE, git commit-msg FILE) */
+	bool amount_words; /* a word may be an amount, which a '-' may start (budget set -- -5) */
 } commands[] = {
 	{ .name = "chat", .fn = cli_chat, .needs = NEEDS_CATALOG,
 	  .summary = "the full-screen client", .own_color = true },
@@ -45,7 +47,7 @@ static const struct command {
 	{ .name = "models", .fn = cli_models, .needs = NEEDS_CATALOG,
 	  .summary = "the catalog; import FILE|URL, add PROVIDER ID, --remote PROVIDER", .file_words = true },
 	{ .name = "budget", .fn = cli_budget, .needs = NEEDS_CATALOG,
-	  .summary = "this month's meter; budget set USD" },
+	  .summary = "this month's meter; budget set USD", .amount_words = true },
 	{ .name = "usage", .fn = cli_usage, .needs = NEEDS_CATALOG,
 	  .summary = "spend report, and what the frontier tier would have cost" },
 	{ .name = "logs", .fn = cli_logs, .needs = NEEDS_CATALOG,
@@ -174,6 +176,8 @@ version_only(const char *context, int argc, char **argv)
 		}
 		fprintf(stderr, "llm: %s: %s '%s'\n", context, !prompt && s[0] == '-' &&
 		    s[1] != '\0' ? "unknown option" : "unexpected", s);
+		if (!line)
+			cli_usage_hint("version", version_usage);
 		return EXIT_USAGE;
 	}
 	fputs("llm " LLM_VERSION "\n", stdout);
@@ -346,6 +350,10 @@ drop_dashes(const struct command *cmd, int argc, char **argv)
 		if (cli_command_valued(cmd->name, argv[i]))
 			i++;
 	for (k = i + 1; k < argc; k++) {
+		/* a negative amount is no option: the command says what is wrong with it */
+		if (cmd->amount_words && (isdigit((unsigned char)argv[k][1]) || argv[k][1] == '.' ||
+		    argv[k][1] == '$'))
+			continue;
 		if (argv[k][0] == '-' && argv[k][1] != '\0') {
 			/* the way round it is worth saying only where a word may be a file */
 			fprintf(stderr, "llm: %s: '%s' after --: llm %s has no word that starts with "
@@ -697,7 +705,7 @@ main(int argc, char **argv)
 	}
 	/* and anywhere else on a command's line, as on a question's */
 	/* llm chat reads its line with getopt, which knows "--" */
-	if (cmd != NULL && !cmd->free_words && cmd->needs != NEEDS_NOTHING && cmd->fn != cli_chat &&
+	if (cmd != NULL && !cmd->free_words && cmd->fn != cli_chat &&
 	    (argc = drop_dashes(cmd, argc, argv)) < 0)
 		return finish(EXIT_USAGE, json);
 	if (cmd != NULL && !cmd->own_color)
@@ -742,8 +750,9 @@ main(int argc, char **argv)
 		while (i < argc && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0))
 			i++;
 		if (i < argc && (argv[i][0] == '-' || of != NULL)) {
-			fprintf(stderr, "llm: help: %s '%s'\n%s", argv[i][0] == '-' ? "unknown option" :
-			    "unexpected", argv[i], help_usage);
+			fprintf(stderr, "llm: help: %s '%s'\n", argv[i][0] == '-' ? "unknown option" :
+			    "unexpected", argv[i]);
+			cli_usage_hint("help", help_usage);
 			prompt_hint(cmd, argc, argv);
 			return finish(EXIT_USAGE, json);
 		}

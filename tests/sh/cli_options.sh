@@ -139,6 +139,43 @@ for what in "do -v fix it" "do" "cmd -q list files" "cmd" "roles bogus" "undo ex
 	check "$what: not the whole help ($(printf '%s\n' "$ERR" | wc -l) lines)" \
 	    test "$(printf '%s\n' "$ERR" | wc -l)" -le 5
 done
+# Every command says a malformed line alike: the reason, the synopsis (no
+# blank line, none of the help's text under it), then the Try line, on
+# stderr, exit 2, nothing on stdout.
+wrong=
+for what in "keys --bogus" "keys" "keys frob" "keys set --json" "keys list extra" \
+    "logs --bogus" "logs rm" "logs rm 1 --json" "logs show 1 -n 3" "models --bogus" \
+    "models import" "models add" "models --remote" "models --tier auto" "config --bogus" \
+    "config path extra" "budget --bogus" "budget set" "budget set 5 --json" "budget set 5 6" \
+    "usage --bogus" "usage --by" "ledger" "ledger init extra" "git" "git frob" \
+    "git install-hook extra" "git uninstall-hook -f" "git commit-msg" "roles --bogus" \
+    "undo extra" "do" "cmd" "help -x" "version extra" "chat hello" "cmd --init" "do --allow" \
+    "do -t"; do
+	c=${what%% *}
+	# shellcheck disable=SC2086 # the words of a command line
+	run_llm $what </dev/null
+	last=$(printf '%s\n' "$ERR" | grep -v '^llm: to send it to a model' | tail -1)
+	syn=$(printf '%s\n' "$ERR" | sed -n '/^usage: /,/^Try /p' | sed '$d' | grep -vc "^usage: \|^  ")
+	# under --json a script reads the error as JSON on stdout
+	out=$OUT
+	[ "${OUT#\{\"error\":}" != "$OUT" ] && out=
+	if [ "$RC" != 2 ] || [ -n "$out" ] || [ "$last" != "Try 'llm $c --help'." ] ||
+	    [ "${ERR#llm: }" = "$ERR" ] || [ "${ERR#*"usage: llm $c"}" = "$ERR" ] ||
+	    [ "$syn" != 0 ] || printf '%s\n' "$ERR" | grep -qx ''; then
+		wrong="$wrong [$what: $RC $(printf '%s' "$ERR" | tr '\n' '|')]"
+	fi
+done
+check_eq "each command's usage error: reason, synopsis, Try line, exit 2" "$wrong" ""
+# -- ends the options of help and version too, as of every command.
+run_llm version --
+check_eq "version --: the version" "$OUT" "$("$LLM_BIN" version)"
+run_llm help --
+check_eq "help --: llm's help" "$OUT" "$("$LLM_BIN" --help)"
+run_llm help -- keys
+check_eq "help -- keys: keys --help" "$OUT" "$("$LLM_BIN" keys --help)"
+run_llm version -- -x
+check_rc "version -- -x: exit 2" 2
+check_contains "version -- -x: the word named" "$ERR" "'-x' after --"
 
 # A word llm logs does not know is named before the usage.
 run_llm logs -c
@@ -750,12 +787,23 @@ check_rc "models -- -t: exit 2" 2
 check_contains "models -- -t: says the word is no option" "$ERR" "llm: models: '-t' after --"
 check_contains "models -- -t: a file of that name is ./-t" "$ERR" "write ./-t"
 # Where no word is a file, no file is spoken of.
-for words in "logs show -- -3" "keys rm -- -x" "budget set -- -5"; do
+for words in "logs show -- -3" "keys rm -- -x" "budget set -- -x"; do
 	# shellcheck disable=SC2086 # the words are the command line
 	run_llm $words
 	check_rc "$words: exit 2" 2
 	check_contains "$words: the word named" "$ERR" "' after --: llm ${words%% *} has no word"
 	check_not_contains "$words: no file spoken of" "$ERR" "a file of that name"
+done
+
+# An amount after -- may start with '-': budget set says it cannot be
+# negative, and what to give, as it says of -5 with no --.
+for words in "budget set -- -5" "budget set -5" "budget set -- -0.5" "budget set -\$5" \
+    "budget set \$-5"; do
+	# shellcheck disable=SC2086 # the words are the command line
+	run_llm $words
+	check_rc "$words: exit 2" 2
+	check_eq "$words: no budget is negative, and what to type" "$ERR" \
+	    "llm: budget set: a budget cannot be negative (got '${words##* }'): give dollars such as 50, or 0 for no budget"
 done
 
 # keys set, rm and check without a provider, or with a word too many, say which before the usage.
@@ -782,6 +830,15 @@ check_contains "keys set NAME=VALUE: says why the word is not shown" "$ERR" \
     "llm: keys set: unknown provider (not shown: it may be a key)"
 run_llm keys set opnai
 check_contains "keys set with a typo: names the word" "$ERR" "llm: keys set: unknown provider 'opnai'"
+# every name llm keys takes is listed: the providers, and the team ledger's
+missing=
+for sub in set rm check; do
+	run_llm keys "$sub" opnai </dev/null
+	for name in $("$LLM_BIN" __complete keys); do
+		printf '%s\n' "$ERR" | grep -q "[ (]$name[,;)]" || missing="$missing $sub:$name"
+	done
+done
+check_eq "keys set, rm, check with a typo: every name llm keys takes is listed" "$missing" ""
 
 # A short option's value may be attached (-tmid) or not, and a long one's given with = or not,
 # alike in every command that takes it.

@@ -98,6 +98,35 @@ for cmd in $CMDS; do
 done
 check_eq "every option offered for a command is in its --help" "$missing" ""
 
+# After a command's word (llm budget set), the options offered are those the
+# binary takes there, and the command's others are the ones it refuses there
+# (budget set takes --user, not --json). Run where no git repository is, so
+# that install-hook installs nothing; the hook's commit-msg never refuses.
+mkdir -p "$T/nogit"
+wrong=
+for cmd in $CMDS; do
+	for word in $("$LLM_BIN" __complete sub "$cmd"); do
+		[ "$cmd $word" = "git commit-msg" ] && continue
+		"$LLM_BIN" __complete opts "$cmd" "$word" >"$T/word-opts"
+		for opt in $(cat "$T/opts-$cmd") $(grep -x -- '-[a-zA-Z]' "$T/all-$cmd"); do
+			case $opt in --help | --no-color) continue ;; esac
+			err=$(cd "$T/nogit" && "$LLM_BIN" "$cmd" "$word" "$opt" x </dev/null 2>&1 >/dev/null)
+			case $err in
+			*"unknown option '$opt'"* | *"unknown option $opt"*) refused=1 ;;
+			*) refused=0 ;;
+			esac
+			if grep -qxF -- "$opt" "$T/word-opts"; then
+				[ $refused = 0 ] || wrong="$wrong $cmd-$word:$opt(offered,refused)"
+			else
+				[ $refused = 1 ] || wrong="$wrong $cmd-$word:$opt(taken,not-offered)"
+			fi
+		done
+	done
+done
+check_eq "after a command's word, the options offered are the ones it takes" "$wrong" ""
+check_eq "__complete opts budget set: no --json" "$("$LLM_BIN" __complete opts budget set)" \
+    "$(lines --user --no-color --help)"
+
 # A model added to the config is offered at once.
 t_config_append "$(t_model zz-added openai zz-added-1 mid 1 2)"
 
@@ -130,6 +159,13 @@ check_eq "bash: keys commands" "$(bash_complete llm keys '')" "$(lines set list 
 check_eq "bash: git commands" "$(bash_complete llm git '')" \
     "$(lines install-hook uninstall-hook commit-msg)"
 check_eq "bash: install-hook options" "$(bash_complete llm git install-hook --f)" "--force"
+check_eq "bash: budget set's options, not --json" "$(bash_complete llm budget set --)" \
+    "$(lines --user --no-color --help)"
+check_eq "bash: budget's own, before its word" "$(bash_complete llm budget --j)" "--json"
+check_eq "bash: nothing but the common options after logs rm" "$(bash_complete llm logs rm 1 --)" \
+    "$(lines --no-color --help)"
+check_eq "bash: nothing of git install-hook's after uninstall-hook" \
+    "$(bash_complete llm git uninstall-hook -)" "$(lines --no-color --help)"
 check_eq "bash: route's own options" "$(bash_complete llm route --m)" "--model
 --max-tokens
 --max-cost"
@@ -206,6 +242,13 @@ EOF
 	check_eq "zsh: git commands" "$(zsh_complete 'llm git ')" \
 	    "$(lines commit-msg install-hook uninstall-hook)"
 	check_eq "zsh: install-hook --force" "$(zsh_complete 'llm git install-hook --f')" "--force"
+	check_eq "zsh: budget set's options, not --json" "$(zsh_complete 'llm budget set --' | all_opts)" \
+	    "$(lines --no-color --user)"
+	check_eq "zsh: budget's own, before its word" "$(zsh_complete 'llm budget --j')" "--json"
+	check_eq "zsh: logs export's options" "$(zsh_complete 'llm logs export 1 --' | all_opts)" \
+	    "$(lines --format --no-color)"
+	check_eq "zsh: models add's options" "$(zsh_complete 'llm models add openai x -' | all_opts)" \
+	    "$(printf '%s\n' --name --no-color --price --tier -t | sort)"
 	check_eq "zsh: no commands after an option" "$(zsh_complete 'llm -q ')" ""
 	check_eq "zsh: commands after help" "$(zsh_complete 'llm help ')" \
 	    "$(printf '%s\n' "$COMMANDS" | sort)"
@@ -262,6 +305,10 @@ if command -v fish >/dev/null 2>&1; then
 	done
 	check_eq "fish: each command's options are the ones llm offers" "$wrong" ""
 	check_eq "fish: tiers after do -t" "$(fish_complete 'llm do -t ')" "$(lines auto cheap frontier mid)"
+	check_eq "fish: budget set's options, not --json" "$(fish_complete 'llm budget set -' | all_opts)" \
+	    "$(lines --no-color --user)"
+	check_eq "fish: no -f after git uninstall-hook" "$(fish_complete 'llm git uninstall-hook -' | all_opts)" \
+	    "--no-color"
 	# llm models --tier auto is refused: the catalog's tiers only
 	check_eq "fish: tiers after models --tier" "$(fish_complete 'llm models --tier ')" \
 	    "$(lines cheap frontier mid)"

@@ -120,7 +120,9 @@ usage_before=$OUT
 rows_before=$(sqlite3 "$DB" "select count(*), sum(cost_pico) from usage")
 run_llm logs rm "$conv"
 check_rc "logs rm: exit 0" 0
-check_contains "logs rm: says the ledger stays" "$ERR" "stay in the ledger"
+check_contains "logs rm: says the ledger stays, on stdout as budget set says what it did" \
+    "$OUT" "conversation $conv forgotten; its requests stay in the ledger"
+check_eq "logs rm: nothing on stderr" "$ERR" ""
 check_eq "logs rm: the messages are gone" \
     "$(sqlite3 "$DB" "select count(*) from messages where conversation_id = $conv")" 0
 check_eq "logs rm: the conversation is gone" \

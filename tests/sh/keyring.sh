@@ -160,8 +160,9 @@ fi
 ok "gnome-keyring-daemon starts with a default collection"
 
 keys_in "$KEY" keys set openai
-[ "$RC" = 0 ] && [ "$(kr_lookup openai)" = "$KEY" ] && ! err_has "$KEY" && err_has "…$LAST4"
-expect "keys set stores the key read from stdin"
+[ "$RC" = 0 ] && [ "$(kr_lookup openai)" = "$KEY" ] && ! err_has "$KEY" && ! out_has "$KEY" &&
+    out_has "stored the key for openai in the keyring (…$LAST4)" && ! err_has "stored"
+expect "keys set stores the key read from stdin, and says so on stdout, as budget set does"
 
 secret-tool search --all application llm provider openai >"$T/out" 2>&1
 grep -q 'label = llm: openai API key' "$T/out" && grep -q 'attribute.provider = openai' "$T/out"
@@ -244,8 +245,9 @@ run_llm keys check work
 expect "the keyring wins over key_command"
 
 run_llm keys rm work
-[ "$RC" = 0 ] && [ -z "$(kr_lookup work)" ]
-expect "keys rm deletes the key"
+[ "$RC" = 0 ] && [ -z "$(kr_lookup work)" ] && out_has "removed the key for work" &&
+    ! err_has "removed"
+expect "keys rm deletes the key, and says so on stdout"
 
 run_llm keys list
 [ "$RC" = 0 ] && grep -q "^work .*command" "$T/out" && [ ! -e "$T/command-ran" ]
