@@ -118,6 +118,7 @@ struct gitguard {
 	char *outer;       /* core.hooksPath as the system and global config give it, or NULL */
 	struct managed *m; /* files whose commands a hook manager runs on commit */
 	size_t nm;
+	char **after;      /* the .git entries gitguard_check found (rel), as the command left them */
 };
 
 /* A name as the model and the user are shown it: printable ASCII, the rest as \xNN. */
@@ -1117,23 +1118,19 @@ gitguard_take(const char *root)
 	return gitguard_take_within(root, GUARD_LOOK);
 }
 
-struct gitguard *
-gitguard_take_within(const char *root, size_t look)
+/* Hold, for the workspace open as fd (or -1), what the .git entries dots (rel) make git run. */
+static void
+take_dots(struct gitguard *g, int fd, char *const *dots)
 {
-	struct gitguard *g = xcalloc(1, sizeof(*g));
-	char **dots, **dirs, *hooks, *ran;
+	char **dirs, *hooks, *ran;
 	size_t i;
-	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	g->root = xstrdup(root);
-	g->look = look;
 	g->outer = githooks_outer();
-	dots = fd >= 0 ? dots_of(fd, look, g) : xcalloc(1, sizeof(*dots));
 	for (i = 0; dots[i] != NULL; i++) {
 		g->dots = xreallocarray(g->dots, g->ndots + 1, sizeof(*g->dots));
 		hold(fd, dots[i], &g->dots[g->ndots++]);
 	}
-	dirs = find_gdirs(root, dots);
+	dirs = find_gdirs(g->root, dots);
 	for (i = 0; dirs[i] != NULL; i++) {
 		g->d = xreallocarray(g->d, g->nd + 1, sizeof(*g->d));
 		gdir_take(&g->d[g->nd++], dirs[i], false);
@@ -1149,10 +1146,71 @@ gitguard_take_within(const char *root, size_t look)
 		free(ran);
 	}
 	strv_free(dirs);
+}
+
+struct gitguard *
+gitguard_take_within(const char *root, size_t look)
+{
+	struct gitguard *g = xcalloc(1, sizeof(*g));
+	char **dots;
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	g->root = xstrdup(root);
+	g->look = look;
+	dots = fd >= 0 ? dots_of(fd, look, g) : xcalloc(1, sizeof(*dots));
+	take_dots(g, fd, dots);
 	strv_free(dots);
 	if (fd >= 0)
 		close(fd);
 	return g;
+}
+
+struct gitguard *
+gitguard_take_known(const char *root, char *const *dots, const char *path)
+{
+	struct gitguard *g = xcalloc(1, sizeof(*g));
+	char **v = xcalloc(1, sizeof(*v)), *rel, *s, *dot;
+	size_t n = 0, i, k = strlen(root);
+	struct stat st;
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	g->root = xstrdup(root);
+	g->look = GUARD_LOOK;
+	for (i = 0; dots != NULL && dots[i] != NULL; i++)
+		add_unique(&v, &n, xstrdup(dots[i]));
+	/* the directories above path, each of which may be a work tree's top since then */
+	rel = xstrdup(strncmp(path, root, k) == 0 && path[k] == '/' ? path + k + 1 : "");
+	for (s = rel; s != NULL; s = strchr(s + 1, '/')) {
+		dot = s == rel ? xstrdup(".git") : xstrfmt("%.*s/.git", (int)(s - rel), rel);
+		if (fd >= 0 && fstatat(fd, dot, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			add_unique(&v, &n, dot);
+		else
+			free(dot);
+		if (*s == '\0')
+			break;
+	}
+	free(rel);
+	take_dots(g, fd, v);
+	strv_free(v);
+	if (fd >= 0)
+		close(fd);
+	return g;
+}
+
+char **
+gitguard_dots(const struct gitguard *g)
+{
+	char **v = xcalloc(g->ndots + 1, sizeof(*v));
+	size_t i;
+
+	for (i = 0; g->after != NULL && g->after[i] != NULL; i++)
+		;
+	if (g->after != NULL)
+		v = xreallocarray(v, i + 1, sizeof(*v));
+	for (i = 0; g->after != NULL ? g->after[i] != NULL : i < g->ndots; i++)
+		v[i] = xstrdup(g->after != NULL ? g->after[i] : g->dots[i].name);
+	v[i] = NULL;
+	return v;
 }
 
 /* Whether path is dir or under it. */
@@ -1329,7 +1387,7 @@ gitguard_check(struct gitguard *g)
 {
 	struct buf b;
 	char **dots, **dirs, **moved = xcalloc(1, sizeof(*moved)), *at;
-	size_t i, k, nmoved = 0;
+	size_t i, k, n, nmoved = 0;
 	int fd = open(g->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	buf_init(&b, 0);
@@ -1365,6 +1423,17 @@ gitguard_check(struct gitguard *g)
 		gdir_done(&d);
 	}
 	strv_free(dirs);
+	/* those left, for the next write (see gitguard_take_known) */
+	strv_free(g->after);
+	g->after = xcalloc(1, sizeof(*g->after));
+	for (i = k = 0; dots[i] != NULL; i++) {
+		at = xstrfmt("%s/%s", g->root, dots[i]);
+		for (n = 0; moved[n] != NULL && strcmp(moved[n], at) != 0; n++)
+			;
+		if (moved[n] == NULL)
+			add_unique(&g->after, &k, xstrdup(dots[i]));
+		free(at);
+	}
 	strv_free(dots);
 	strv_free(moved);
 	close(fd);
@@ -1443,6 +1512,7 @@ gitguard_free(struct gitguard *g)
 	}
 	free(g->m);
 	strv_free(g->unread);
+	strv_free(g->after);
 	free(g->root);
 	free(g);
 }

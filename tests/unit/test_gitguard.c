@@ -377,11 +377,6 @@ test_names_shown(void)
 	free(said);
 }
 
-/*
- * A hooks directory in the work tree is held at any depth: a directory of it
- * swapped for a link is made again, never looked through (what the link
- * names is the project's), and many new entries are named up to a count.
- */
 /* Whether gitguard_runs, taken in top/name, has top/name/rel as where git runs something. */
 static bool
 runs(const char *name, const char *rel)
@@ -420,6 +415,68 @@ test_runs(void)
 	CHECK(!runs("runs", ".huskyrc"));
 }
 
+/* As runs, taken for a write to rel with the .git entries known to be dots. */
+static bool
+runs_known(const char *name, char *const *dots, const char *rel)
+{
+	char *root = xstrfmt("%s/%s", top, name), *path = xstrfmt("%s/%s", root, rel);
+	struct gitguard *g = gitguard_take_known(root, dots, path);
+	bool yes = gitguard_runs(g, path);
+
+	gitguard_free(g);
+	free(path);
+	free(root);
+	return yes;
+}
+
+/*
+ * Before a write, the .git entries known from the last look and those above
+ * the path are all that is looked at: the workspace is not walked again.
+ */
+static void
+test_known(void)
+{
+	char *root = xstrfmt("%s/known", top), *said, **dots;
+	char *const top_only[] = { ".git", NULL }, *const both[] = { ".git", "other/.git", NULL };
+	struct gitguard *g;
+	size_t i;
+	bool app = false, moved = false;
+
+	repo("known");
+	CHECK(sh("known", "git init -q other && git -C other config core.hooksPath ../shared"
+	    " && git init -q deep/x && git -C deep/x config core.hooksPath .githooks"
+	    " && mkdir -p src"));
+	CHECK(runs_known("known", both, "shared/pre-commit"));
+	CHECK(runs_known("known", top_only, ".git/hooks/pre-commit"));
+	/* above the path: a repository made since the last look */
+	CHECK(runs_known("known", top_only, "deep/x/.githooks/pre-commit"));
+	CHECK(runs_known("known", NULL, "deep/x/.githooks/pre-commit"));
+	/* neither known nor above: not looked for */
+	CHECK(!runs_known("known", top_only, "shared/pre-commit"));
+	CHECK(!runs_known("known", top_only, "src/a.c"));
+	/* what the check found after a command: its new repository, not what it moved aside */
+	g = gitguard_take(root);
+	CHECK(sh("known", "git init -q app && rm -rf other/.git && git init -q --bare b.git"
+	    " && printf 'gitdir: ../b.git\\n' >other/.git"));
+	said = gitguard_check(g);
+	CHECK_HAS(said, "other/.git was replaced by the command");
+	free(said);
+	dots = gitguard_dots(g);
+	for (i = 0; dots[i] != NULL; i++) {
+		app |= strcmp(dots[i], "app/.git") == 0;
+		moved |= strcmp(dots[i], "other/.git") == 0;
+	}
+	CHECK(app && !moved && i == 3);
+	strv_free(dots);
+	gitguard_free(g);
+	free(root);
+}
+
+/*
+ * A hooks directory in the work tree is held at any depth: a directory of it
+ * swapped for a link is made again, never looked through (what the link
+ * names is the project's), and many new entries are named up to a count.
+ */
 static void
 test_hooks_tree(void)
 {
@@ -567,6 +624,7 @@ main(void)
 	RUN(test_names_shown);
 	RUN(test_hooks_tree);
 	RUN(test_runs);
+	RUN(test_known);
 	RUN(test_unreadable);
 	free(top);
 	UNIT_EXIT();
