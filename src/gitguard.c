@@ -470,6 +470,26 @@ gdir_take(struct gdir *d, const char *path, bool empty)
 }
 
 /*
+ * Split real, a hooks directory's resolved path, into the deepest directory
+ * there is on its way (*dir) and the rest (*hooks: ".githooks", or
+ * "tools/hooks" when there is no tools yet). Both malloc'd.
+ */
+static void
+hooks_split(const char *real, char **dir, char **hooks)
+{
+	char *at = xstrdup(real), *slash;
+	struct stat st;
+
+	while ((slash = strrchr(at, '/')) != NULL && slash != at) {
+		*slash = '\0';
+		if (lstat(at, &st) == 0)
+			break;
+	}
+	*dir = at;
+	*hooks = xstrdup(real + strlen(at) + 1);
+}
+
+/*
  * Hold the hooks directory core.hooksPath names in the work tree (.githooks,
  * .husky): git runs what is there as it runs .git/hooks, outside the
  * confinement, so it is held and put back the same way. real is its
@@ -478,13 +498,11 @@ gdir_take(struct gdir *d, const char *path, bool empty)
 static void
 gdir_take_hooks(struct gdir *d, const char *real)
 {
-	const char *slash = strrchr(real, '/');
 	struct stat st;
 	int fd;
 
 	memset(d, 0, sizeof(*d));
-	d->path = xstrndup(real, (size_t)(slash - real));
-	d->hooks = xstrdup(slash + 1);
+	hooks_split(real, &d->path, &d->hooks);
 	d->only_hooks = true;
 	if ((fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return;
@@ -646,6 +664,31 @@ take_new(const struct gitguard *g, const struct gdir *d, int fd, const char *nam
 	free(batch);
 }
 
+/*
+ * Remove a link the command put on the way to d's hooks directory, made
+ * where there was none ("tools" of "tools/hooks"): git would find hooks
+ * where it leads. Say so in b.
+ */
+static void
+unlink_way(const struct gitguard *g, const struct gdir *d, int fd, struct buf *b)
+{
+	const char *s;
+	struct held now;
+	char *name;
+
+	for (s = strchr(d->hooks, '/'); s != NULL; s = strchr(s + 1, '/')) {
+		name = xstrndup(d->hooks, (size_t)(s - d->hooks));
+		hold(fd, name, &now);
+		if (now.kind == S_IFLNK)
+			tell(b, g, d, name, remove_at(fd, name, 0) == 0 ? "was removed" :
+			    "was changed, and could not be put back");
+		held_done(&now);
+		free(name);
+		if (now.kind != S_IFDIR)
+			break;
+	}
+}
+
 /* Put back what in git directory d differs from what was held; say so in b. */
 static void
 gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
@@ -700,6 +743,8 @@ gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
 	/* the hooks: the directory as it was, its entries as they were, nothing new */
 	was = gdir_find(d, d->hooks);
 	had = was != NULL && was->kind == S_IFDIR;
+	if (!had)
+		unlink_way(g, d, fd, b);
 	hold(fd, d->hooks, &now);
 	if (now.kind != 0 && !(now.kind == S_IFDIR && (!had || (now.st.st_dev == was->st.st_dev &&
 	    now.st.st_ino == was->st.st_ino)))) {
@@ -1032,13 +1077,17 @@ hooks_path(const struct gitguard *g, const char *dot, const struct held *h, char
 static void
 take_hooks(struct gitguard *g, const char *real)
 {
-	const char *slash = strrchr(real, '/');
-	size_t i, k = (size_t)(slash - real);
+	char *dir, *hooks;
+	size_t i;
 
+	hooks_split(real, &dir, &hooks);
 	for (i = 0; i < g->nd; i++)
-		if (g->d[i].only_hooks && strlen(g->d[i].path) == k &&
-		    strncmp(g->d[i].path, real, k) == 0 && strcmp(g->d[i].hooks, slash + 1) == 0)
-			return;
+		if (g->d[i].only_hooks && strcmp(g->d[i].path, dir) == 0 && strcmp(g->d[i].hooks, hooks) == 0)
+			break;
+	free(dir);
+	free(hooks);
+	if (i < g->nd)
+		return;
 	g->d = xreallocarray(g->d, g->nd + 1, sizeof(*g->d));
 	gdir_take_hooks(&g->d[g->nd++], real);
 }

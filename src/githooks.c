@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "buf.h"
 #include "githooks.h"
 #include "util.h"
 
@@ -104,14 +105,18 @@ git_config_entries(const char *text, size_t len)
 
 /*
  * path resolved; when it is not there, the nearest directory above it that
- * is, resolved, with the next name on the way: a hooks directory not made
- * yet (husky 9's .husky/_ after a git clean) is held as none, so that one a
- * command makes is emptied. NULL when neither resolves. Malloc'd.
+ * is, resolved, with the names on the way (empty ones dropped): a hooks
+ * directory not made yet (husky 9's .husky/_ after a git clean, tools/hooks
+ * with no tools) is held as none, so that one a command makes is emptied,
+ * and only what lands in it counts. NULL when neither resolves, or the first
+ * name on the way is a link to nowhere. Malloc'd.
  */
 static char *
 resolve(const char *path)
 {
-	char *real = realpath(path, NULL), *dir, *slash, *up = NULL;
+	char *real = realpath(path, NULL), *dir, *slash, *up = NULL, *first;
+	const char *rest;
+	struct buf b;
 	struct stat st;
 
 	if (real != NULL || errno != ENOENT)
@@ -124,14 +129,22 @@ resolve(const char *path)
 		up = realpath(dir, NULL);
 		if (up == NULL && errno != ENOENT)
 			break;
-		if (up != NULL) {
-			real = xstrfmt("%s/%s", up, slash + 1);
-			/* a link to nowhere where the name is: not a hooks directory to hold */
-			if (lstat(real, &st) == 0) {
-				free(real);
-				real = NULL;
-			}
+	}
+	if (up != NULL) {
+		buf_init(&b, 0);
+		buf_adds(&b, up);
+		for (rest = path + strlen(dir); *rest != '\0'; rest += strcspn(rest, "/")) {
+			rest += strspn(rest, "/");
+			if (*rest != '\0')
+				buf_addf(&b, "/%.*s", (int)strcspn(rest, "/"), rest);
 		}
+		first = xstrndup(b.data, strlen(up) + 1 + strcspn(b.data + strlen(up) + 1, "/"));
+		/* a link to nowhere where the first name is: not a hooks directory to hold */
+		if (lstat(first, &st) != 0 && b.len > strlen(up))
+			real = buf_detach(&b);
+		else
+			buf_done(&b);
+		free(first);
 	}
 	free(up);
 	free(dir);

@@ -415,6 +415,36 @@ test_runs(void)
 	CHECK(!runs("runs", ".huskyrc"));
 }
 
+/*
+ * A hooks directory whose parent is not made yet (tools/hooks, no tools):
+ * only what lands in it, or makes it, is git's; the rest of tools is the
+ * project's. A link made on the way to it is taken out.
+ */
+static void
+test_hooks_unmade(void)
+{
+	char *said;
+
+	repo("unmade");
+	CHECK(sh("unmade", "git config core.hooksPath tools/hooks"));
+	CHECK(runs("unmade", "tools/hooks/pre-commit"));
+	CHECK(runs("unmade", "tools/hooks"));
+	CHECK(!runs("unmade", "tools/build.sh"));
+	CHECK(!runs("unmade", "tools"));
+	said = guarded("unmade", "mkdir -p tools/hooks && echo x >tools/hooks/pre-commit"
+	    " && echo y >tools/build.sh");
+	CHECK_HAS(said, "tools/hooks/pre-commit was removed");
+	CHECK(said == NULL || strstr(said, "build.sh") == NULL);
+	free(said);
+	CHECK(there("unmade", "tools/build.sh") && !there("unmade", "tools/hooks/pre-commit"));
+	CHECK(sh("unmade", "rm -rf tools"));
+	said = guarded("unmade", "mkdir -p elsewhere/hooks && echo x >elsewhere/hooks/pre-commit"
+	    " && ln -s elsewhere tools");
+	CHECK_HAS(said, "tools was removed");
+	free(said);
+	CHECK(!there("unmade", "tools") && there("unmade", "elsewhere/hooks/pre-commit"));
+}
+
 /* As runs, taken for a write to rel with the .git entries known to be dots. */
 static bool
 runs_known(const char *name, char *const *dots, const char *rel)
@@ -625,6 +655,7 @@ main(void)
 	RUN(test_hooks_tree);
 	RUN(test_runs);
 	RUN(test_known);
+	RUN(test_hooks_unmade);
 	RUN(test_unreadable);
 	free(top);
 	UNIT_EXIT();
