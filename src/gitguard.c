@@ -1049,6 +1049,7 @@ hooks_path(const struct gitguard *g, const char *dot, const struct held *h, char
 		val = hooks_held(gdir_find(w, "config"), val);
 	if (w != NULL)
 		val = hooks_held(gdir_find(w, "config.worktree"), val);
+	val = githooks_env(val);
 	real = githooks_dir(val, top);
 	if (real != NULL)
 		*ran = xstrdup(real);

@@ -1,6 +1,7 @@
 /* githooks: where git finds the hooks it runs, read from git's files without running git. */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -261,6 +262,91 @@ githooks_outer(void)
 		path = xstrfmt("%s/.gitconfig", home);
 		val = hooks_value_of(path, val, 0);
 		free(path);
+	}
+	return val;
+}
+
+/* Give val, freed when replaced, the value of config entry key=value when key is core.hooksPath. */
+static char *
+hooks_entry(char *val, const char *key, size_t klen, const char *value)
+{
+	if (klen != strlen("core.hookspath") || strncasecmp(key, "core.hookspath", klen) != 0 ||
+	    value == NULL)
+		return val;
+	free(val);
+	return xstrdup(value);
+}
+
+/*
+ * One word of GIT_CONFIG_PARAMETERS at *s as git quotes it: in single
+ * quotes, a quote written '\'' and a ! '\!'. Malloc'd, *s moved past it;
+ * NULL when *s does not start one.
+ */
+static char *
+sq_word(const char **s)
+{
+	const char *p = *s;
+	struct buf b;
+
+	if (*p != '\'')
+		return NULL;
+	buf_init(&b, 0);
+	for (p++;;) {
+		if (*p == '\0') {
+			buf_done(&b);
+			return NULL;
+		}
+		if (*p != '\'') {
+			buf_addc(&b, *p++);
+			continue;
+		}
+		if (p[1] == '\\' && p[2] != '\0' && p[3] == '\'') {
+			buf_addc(&b, p[2]);
+			p += 4;
+			continue;
+		}
+		break;
+	}
+	*s = p + 1;
+	buf_addc(&b, '\0');
+	return buf_detach(&b);
+}
+
+/*
+ * core.hooksPath as the environment gives it after val, git's files', in
+ * git's order: GIT_CONFIG_COUNT's GIT_CONFIG_KEY_<n> and GIT_CONFIG_VALUE_<n>,
+ * then GIT_CONFIG_PARAMETERS (git -c, each word 'key=value' or, since git
+ * 2.31, 'key'='value'), which override every file. val is freed when
+ * replaced; malloc'd.
+ */
+char *
+githooks_env(char *val)
+{
+	const char *count = getenv("GIT_CONFIG_COUNT"), *params = getenv("GIT_CONFIG_PARAMETERS");
+	const char *key, *value, *eq;
+	char name[64], *word, *w2;
+	long i, n;
+
+	n = count != NULL && *count != '\0' ? strtol(count, NULL, 10) : 0;
+	for (i = 0; i < n && i < 1000000; i++) {
+		snprintf(name, sizeof(name), "GIT_CONFIG_KEY_%ld", i);
+		key = getenv(name);
+		snprintf(name, sizeof(name), "GIT_CONFIG_VALUE_%ld", i);
+		value = getenv(name);
+		if (key != NULL)
+			val = hooks_entry(val, key, strlen(key), value);
+	}
+	while (params != NULL && *(params += strspn(params, " ")) != '\0' &&
+	    (word = sq_word(&params)) != NULL) {
+		w2 = NULL;
+		if (*params == '=') {
+			params++;
+			w2 = sq_word(&params);
+			val = hooks_entry(val, word, strlen(word), w2 != NULL ? w2 : "");
+		} else if ((eq = strchr(word, '=')) != NULL)
+			val = hooks_entry(val, word, (size_t)(eq - word), eq + 1);
+		free(w2);
+		free(word);
 	}
 	return val;
 }

@@ -445,6 +445,37 @@ test_hooks_unmade(void)
 	CHECK(!there("unmade", "tools") && there("unmade", "elsewhere/hooks/pre-commit"));
 }
 
+/*
+ * core.hooksPath given in llm's environment overrides the config files, as
+ * in git: GIT_CONFIG_COUNT's pairs, then git -c's GIT_CONFIG_PARAMETERS.
+ */
+static void
+test_env_config(void)
+{
+	repo("envc");
+	CHECK(sh("envc", "git config core.hooksPath .githooks"));
+	setenv("GIT_CONFIG_COUNT", "2", 1);
+	setenv("GIT_CONFIG_KEY_0", "user.name", 1);
+	setenv("GIT_CONFIG_VALUE_0", "t", 1);
+	setenv("GIT_CONFIG_KEY_1", "Core.HooksPath", 1);
+	setenv("GIT_CONFIG_VALUE_1", ".envhooks", 1);
+	CHECK(runs("envc", ".envhooks/pre-commit"));
+	CHECK(!runs("envc", ".githooks/pre-commit"));
+	/* git -c, quoted as git quotes it, after the pairs */
+	setenv("GIT_CONFIG_PARAMETERS", "'alias.e'=''\\!'echo' 'core.hooksPath'='it'\\''s'\\!''", 1);
+	CHECK(runs("envc", "it's!/pre-commit"));
+	CHECK(!runs("envc", ".envhooks/pre-commit"));
+	setenv("GIT_CONFIG_PARAMETERS", "'core.hooksPath'='a' 'core.hookspath=.old'", 1);
+	CHECK(runs("envc", ".old/pre-commit"));
+	CHECK(!runs("envc", "a/pre-commit"));
+	/* reset: git runs .git/hooks */
+	setenv("GIT_CONFIG_PARAMETERS", "'core.hooksPath'=''", 1);
+	CHECK(!runs("envc", ".old/pre-commit") && !runs("envc", ".githooks/pre-commit"));
+	unsetenv("GIT_CONFIG_PARAMETERS");
+	unsetenv("GIT_CONFIG_COUNT");
+	CHECK(runs("envc", ".githooks/pre-commit"));
+}
+
 /* As runs, taken for a write to rel with the .git entries known to be dots. */
 static bool
 runs_known(const char *name, char *const *dots, const char *rel)
@@ -656,6 +687,7 @@ main(void)
 	RUN(test_runs);
 	RUN(test_known);
 	RUN(test_hooks_unmade);
+	RUN(test_env_config);
 	RUN(test_unreadable);
 	free(top);
 	UNIT_EXIT();
