@@ -80,6 +80,8 @@ struct managed {
 	char *path;           /* absolute: the root's, then name */
 	const char *manager;  /* "pre-commit", "lefthook" */
 	struct held h;        /* name rel to the root, as it was */
+	struct held *tree;    /* a directory's entries at any depth (.lefthook/pre-commit/x.sh) */
+	size_t ntree;
 };
 
 /*
@@ -1124,17 +1126,118 @@ managers_in(const char *ran, bool *found, char **config)
 	}
 }
 
-/* Hold the file name (rel to the root) that manager m runs commands from. */
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Hold what the directory name (rel to the root rootfd) holds, at any depth
+ * to GUARD_DEPTH, each directory's entries in name order, so that the same
+ * tree is held the same way twice; at most *left entries.
+ */
 static void
-managed_add(struct gitguard *g, int rootfd, const char *name, const struct manager *m)
+hold_sorted(int rootfd, const char *name, struct held **v, size_t *n, size_t *left, int depth)
+{
+	struct names l = { 0 };
+	struct dirent *e;
+	size_t i;
+	DIR *dir;
+	int fd = open_dir(rootfd, name);
+
+	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(dir)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			names_add(&l, xstrfmt("%s/%s", name, e->d_name));
+	closedir(dir);
+	if (l.n > 0)
+		qsort(l.v, l.n, sizeof(*l.v), name_cmp);
+	for (i = 0; i < l.n && *left > 0; i++, (*left)--) {
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		hold(rootfd, l.v[i], &(*v)[(*n)++]);
+		if ((*v)[*n - 1].kind == S_IFDIR && depth < GUARD_DEPTH)
+			hold_sorted(rootfd, l.v[i], v, n, left, depth + 1);
+	}
+	strv_free(l.v);
+}
+
+/*
+ * path resolved, through a link to nowhere too (to where it would make the
+ * file); NULL when it cannot be, or after 8 links.
+ */
+static char *
+follow(const char *path)
+{
+	char *p = xstrdup(path), *real = NULL, *to, *up, *slash;
+	char link[PATH_MAX];
+	ssize_t r;
+	int i;
+
+	for (i = 0; i < 8 && real == NULL; i++) {
+		if ((real = realpath(p, NULL)) != NULL || errno != ENOENT)
+			break;
+		slash = strrchr(p, '/');
+		if ((r = readlink(p, link, sizeof(link) - 1)) >= 0) {
+			link[r] = '\0';
+			to = *link == '/' ? xstrdup(link) : xstrfmt("%.*s/%s", (int)(slash - p), p, link);
+			free(p);
+			p = to;
+			continue;
+		}
+		up = xstrndup(p, (size_t)(slash - p));
+		if ((to = realpath(up, NULL)) != NULL)
+			real = xstrfmt("%s/%s", to, slash + 1);
+		free(to);
+		free(up);
+		break;
+	}
+	free(p);
+	return real;
+}
+
+/* Hold the file (or directory) name, rel to the root, that manager m runs commands from. */
+static void
+managed_hold(struct gitguard *g, int rootfd, const char *name, const struct manager *m)
 {
 	struct managed *e;
+	size_t left = GUARD_HOOKS;
 
 	g->m = xreallocarray(g->m, g->nm + 1, sizeof(*g->m));
 	e = &g->m[g->nm++];
+	memset(e, 0, sizeof(*e));
 	e->path = xstrfmt("%s/%s", g->root, name);
 	e->manager = m->name;
 	hold(rootfd, name, &e->h);
+	if (e->h.kind == S_IFDIR)
+		hold_sorted(rootfd, name, &e->tree, &e->ntree, &left, 1);
+}
+
+/*
+ * Hold the file name (rel to the root) that manager m runs commands from,
+ * and where it leads when it is a link, or under one, inside the workspace
+ * (never outside it): the manager reads that.
+ */
+static void
+managed_add(struct gitguard *g, int rootfd, const char *name, const struct manager *m)
+{
+	char *path = xstrfmt("%s/%s", g->root, name), *real = follow(path);
+	size_t n = strlen(g->root), i;
+
+	managed_hold(g, rootfd, name, m);
+	if (real != NULL && strcmp(real, path) != 0 && strncmp(real, g->root, n) == 0 &&
+	    real[n] == '/') {
+		for (i = 0; i < g->nm && strcmp(g->m[i].path, real) != 0; i++)
+			;
+		if (i == g->nm)
+			managed_hold(g, rootfd, real + n + 1, m);
+	}
+	free(real);
+	free(path);
 }
 
 /*
@@ -1305,6 +1408,59 @@ gitguard_manager(const struct gitguard *g, const char *path)
 	return NULL;
 }
 
+/* Say in b that name, which e's manager runs, was changed. */
+static void
+tell_managed(struct buf *b, const struct managed *e, const char *name)
+{
+	buf_adds(b, b->len > 0 ? "; " : "");
+	add_name(b, name);
+	buf_addf(b, " was changed: %s runs it on your next commit; look at it first", e->manager);
+}
+
+/* The entry named name in v of n, or NULL. */
+static const struct held *
+held_in(const struct held *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/*
+ * Say in b what in the directory e holds (.lefthook) is new, changed or
+ * gone, by name: the first GUARD_TELL, the rest counted.
+ */
+static void
+tree_changed(int rootfd, const struct managed *e, struct buf *b)
+{
+	struct held *now = NULL;
+	const struct held *was;
+	size_t n = 0, left = GUARD_HOOKS, i, told = 0;
+
+	hold_sorted(rootfd, e->h.name, &now, &n, &left, 1);
+	for (i = 0; i < n + e->ntree; i++) {
+		if (i < n)
+			was = held_in(e->tree, e->ntree, now[i].name);
+		else
+			was = held_in(now, n, e->tree[i - n].name) == NULL ? NULL : &e->tree[i - n];
+		if ((i < n && was != NULL && same(was, &now[i])) || (i >= n && was != NULL))
+			continue;
+		if (told++ < GUARD_TELL)
+			tell_managed(b, e, i < n ? now[i].name : e->tree[i - n].name);
+	}
+	if (told > GUARD_TELL) {
+		buf_addf(b, "; %zu more entries of ", told - GUARD_TELL);
+		add_name(b, e->h.name);
+		buf_adds(b, " were changed");
+	}
+	for (i = 0; i < n; i++)
+		held_done(&now[i]);
+	free(now);
+}
+
 char *
 gitguard_managed(const struct gitguard *g)
 {
@@ -1316,12 +1472,10 @@ gitguard_managed(const struct gitguard *g)
 	buf_init(&b, 0);
 	for (i = 0; fd >= 0 && i < g->nm; i++) {
 		hold(fd, g->m[i].h.name, &now);
-		if (!same(&g->m[i].h, &now)) {
-			buf_adds(&b, b.len > 0 ? "; " : "");
-			add_name(&b, g->m[i].h.name);
-			buf_addf(&b, " was changed: %s runs it on your next commit; look at it first",
-			    g->m[i].manager);
-		}
+		if (!same(&g->m[i].h, &now))
+			tell_managed(&b, &g->m[i], g->m[i].h.name);
+		else if (now.kind == S_IFDIR)
+			tree_changed(fd, &g->m[i], &b);
 		held_done(&now);
 	}
 	if (fd >= 0)
@@ -1545,7 +1699,7 @@ gitguard_unchecked(const struct gitguard *g)
 void
 gitguard_free(struct gitguard *g)
 {
-	size_t i;
+	size_t i, k;
 
 	if (g == NULL)
 		return;
@@ -1559,6 +1713,9 @@ gitguard_free(struct gitguard *g)
 	for (i = 0; i < g->nm; i++) {
 		free(g->m[i].path);
 		held_done(&g->m[i].h);
+		for (k = 0; k < g->m[i].ntree; k++)
+			held_done(&g->m[i].tree[k]);
+		free(g->m[i].tree);
 	}
 	free(g->m);
 	strv_free(g->unread);
