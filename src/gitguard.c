@@ -92,10 +92,11 @@ struct managed {
 static const struct manager {   /* pre-commit first: its hook names its file (managers_in) */
 	const char *name;
 	const char *mark;
+	const char *key;       /* the key whose value is a command, which may run a script by path */
 	const char *files[20];
 } managers[] = {
-	{ "pre-commit", PRE_COMMIT_MARK, { ".pre-commit-config.yaml", NULL } },
-	{ "lefthook", "lefthook", { "lefthook.yml", ".lefthook.yml", "lefthook-local.yml",
+	{ "pre-commit", PRE_COMMIT_MARK, "entry", { ".pre-commit-config.yaml", NULL } },
+	{ "lefthook", "lefthook", "run", { "lefthook.yml", ".lefthook.yml", "lefthook-local.yml",
 	    ".lefthook-local.yml", "lefthook.yaml", ".lefthook.yaml", "lefthook-local.yaml",
 	    ".lefthook-local.yaml", "lefthook.json", ".lefthook.json", "lefthook.toml",
 	    ".lefthook.toml", ".config/lefthook.yml", ".config/lefthook.yaml", ".lefthook",
@@ -1225,9 +1226,16 @@ managed_hold(struct gitguard *g, int rootfd, const char *name, const struct mana
 static void
 managed_add(struct gitguard *g, int rootfd, const char *name, const struct manager *m)
 {
-	char *path = xstrfmt("%s/%s", g->root, name), *real = follow(path);
+	char *path = xstrfmt("%s/%s", g->root, name), *real;
 	size_t n = strlen(g->root), i;
 
+	for (i = 0; i < g->nm && strcmp(g->m[i].path, path) != 0; i++)
+		;
+	if (i < g->nm) {
+		free(path);
+		return;
+	}
+	real = follow(path);
 	managed_hold(g, rootfd, name, m);
 	if (real != NULL && strcmp(real, path) != 0 && strncmp(real, g->root, n) == 0 &&
 	    real[n] == '/') {
@@ -1241,6 +1249,50 @@ managed_add(struct gitguard *g, int rootfd, const char *name, const struct manag
 }
 
 /*
+ * Hold the scripts a config of manager m (text data) runs by path, in the
+ * work tree top (rel to the root, "" or ending in "/"): in the value of m's
+ * key (pre-commit's "entry: ./scripts/x.sh", lefthook's "run:", in YAML,
+ * JSON or TOML), each word with a slash in it that is neither absolute nor
+ * an option, nor leaves the top. A word that names no script costs nothing.
+ */
+static void
+take_scripts(struct gitguard *g, int rootfd, const char *top, const char *data,
+    const struct manager *m)
+{
+	static const char sep[] = " \t\r'\"`;&|()<>$=,[]{}:";
+	const char *p = data, *s, *nl;
+	char *line, *w, *end, *name;
+	size_t k = strlen(m->key);
+
+	for (; p != NULL && *p != '\0'; p = nl != NULL ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		/* the key, as a word of its own, then ":" or "=": "run:", "\"run\": ", "run =" */
+		for (s = p; (s = strstr(s, m->key)) != NULL && (nl == NULL || s < nl); s += k)
+			if ((s == p || strchr(" \t-\"'{,", s[-1]) != NULL) &&
+			    strchr(":=", s[k + strspn(s + k, "\"' \t")]) != NULL &&
+			    s[k + strspn(s + k, "\"' \t")] != '\0')
+				break;
+		if (s == NULL || (nl != NULL && s >= nl))
+			continue;
+		s += k + strspn(s + k, "\"' \t");
+		line = xstrndup(s + 1, nl != NULL ? (size_t)(nl - s - 1) : strlen(s + 1));
+		line[strcspn(line, "#")] = '\0';
+		for (w = line; *(w += strspn(w, sep)) != '\0'; w = end) {
+			end = w + strcspn(w, sep);
+			if (*end != '\0')
+				*end++ = '\0';
+			if (strchr(w, '/') == NULL || *w == '/' || *w == '-' || *w == '~' ||
+			    strstr(w, "..") != NULL || strlen(w) > NAME_MAX)
+				continue;
+			name = xstrfmt("%s%s", top, str_startswith(w, "./") ? w + 2 : w);
+			managed_add(g, rootfd, name, m);
+			free(name);
+		}
+		free(line);
+	}
+}
+
+/*
  * Hold the files whose commands a hook manager runs on commit in the work
  * tree whose .git is dot (rel to the root), when its hook is in ran, the
  * directory git runs hooks from there.
@@ -1248,9 +1300,9 @@ managed_add(struct gitguard *g, int rootfd, const char *name, const struct manag
 static void
 take_managed(struct gitguard *g, int rootfd, const char *dot, const char *ran)
 {
-	char *top = xstrndup(dot, strlen(dot) - strlen(".git")), *config = NULL, *name;
+	char *top = xstrndup(dot, strlen(dot) - strlen(".git")), *config = NULL, *name, *data;
 	bool found[sizeof(managers) / sizeof(managers[0])] = { false };
-	size_t i, k;
+	size_t i, k, n, first = g->nm;
 
 	managers_in(ran, found, &config);
 	for (i = 0; i < sizeof(managers) / sizeof(managers[0]); i++)
@@ -1260,6 +1312,15 @@ take_managed(struct gitguard *g, int rootfd, const char *dot, const char *ran)
 			    managers[i].files[k]);
 			managed_add(g, rootfd, name, &managers[i]);
 			free(name);
+		}
+	/* then what those configs run by path: a script is the commands too */
+	for (i = first, n = g->nm; i < n; i++)
+		if (g->m[i].h.kind == S_IFREG && g->m[i].h.data != NULL && g->m[i].tree == NULL) {
+			data = xstrdup(g->m[i].h.data);
+			for (k = 0; strcmp(managers[k].name, g->m[i].manager) != 0; k++)
+				;
+			take_scripts(g, rootfd, top, data, &managers[k]);
+			free(data);
 		}
 	free(config);
 	free(top);

@@ -105,6 +105,29 @@ check_eq "link: nor by its own name" "$(cat "$T/pl/ci/pre-commit.yaml")" "repos:
 headless "$T/pl" "$(run "echo '# more' >>ci/pre-commit.yaml; echo ran")"
 check_contains "link: a command's change is told of" "$ERR" \
     "ci/pre-commit.yaml was changed: pre-commit runs it on your next commit"
+# a script a local hook runs by its path is the manager's too: a write to it is asked, and a
+# command's change to it told of; one no config names is the project's alone
+t_sum_repo "$T/ps"
+mkdir -p "$T/ps/scripts"
+printf 'echo ok\n' >"$T/ps/scripts/check.sh"
+printf 'repos:\n- repo: local\n  hooks:\n  - id: check\n    name: check\n    entry: ./scripts/check.sh --fast\n    language: script\n' \
+    >"$T/ps/.pre-commit-config.yaml"
+cp "$T/pc/.git/hooks/pre-commit" "$T/ps/.git/hooks/pre-commit"
+headless "$T/ps" "$(write scripts/check.sh 'touch PLANTED\n' overwrite)"
+check_eq "script: a write to what entry runs is not made" "$(cat "$T/ps/scripts/check.sh")" "echo ok"
+check_contains "script: the model told why" "$sent" "pre-commit runs the commands in this file"
+headless "$T/ps" "$(run "echo 'touch PLANTED' >>scripts/check.sh; echo x >scripts/other.sh; echo ran")"
+check_contains "script: a command's change is told of" "$ERR" \
+    "scripts/check.sh was changed: pre-commit runs it on your next commit"
+check_not_contains "script: another is not" "$ERR" "other.sh"
+headless "$T/ps" "$(write scripts/new.sh 'x\n')"
+check_eq "script: one no config names is written" "$(cat "$T/ps/scripts/new.sh")" "x"
+# lefthook's run:
+mkdir -p "$T/lh/ci"
+printf 'pre-commit:\n  commands:\n    lint:\n      run: sh ci/lint.sh {staged_files}\n' >"$T/lh/lefthook.yml"
+headless "$T/lh" "$(write ci/lint.sh 'touch PLANTED\n')"
+check "lefthook: a write to what run: runs is not made" test ! -e "$T/lh/ci/lint.sh"
+
 # one that leads out of the workspace is not followed there
 t_sum_repo "$T/po"
 mkdir -p "$T/outside"

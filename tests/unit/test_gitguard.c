@@ -476,6 +476,38 @@ test_env_config(void)
 	CHECK(runs("envc", ".githooks/pre-commit"));
 }
 
+/* The manager gitguard_manager names for top/name/rel, or "". */
+static const char *
+manager_of(const char *name, const char *rel)
+{
+	char *root = xstrfmt("%s/%s", top, name), *path = xstrfmt("%s/%s", root, rel);
+	struct gitguard *g = gitguard_take(root);
+	const char *m = gitguard_manager(g, path);
+
+	gitguard_free(g);
+	free(path);
+	free(root);
+	return m != NULL ? m : "";
+}
+
+/* The scripts a manager's config runs by path, in each of its forms; nothing outside the top. */
+static void
+test_manager_scripts(void)
+{
+	repo("scripts");
+	CHECK(sh("scripts", "printf '#!/bin/sh\\ncall_lefthook run pre-commit\\n' >.git/hooks/pre-commit"
+	    " && printf '{\"pre-commit\": {\"commands\": {\"a\": {\"run\": \"./ci/a.sh && b/c.py {files}\"}}}}'"
+	    " >lefthook.json && printf 'pre-push:\\n  commands:\\n    x:\\n      run: ../up/x.sh /abs/y.sh"
+	    " --cfg=conf/z.toml # tools/no.sh\\n' >lefthook.yml"));
+	CHECK_STR(manager_of("scripts", "ci/a.sh"), "lefthook");
+	CHECK_STR(manager_of("scripts", "b/c.py"), "lefthook");
+	CHECK_STR(manager_of("scripts", "conf/z.toml"), "lefthook");
+	CHECK_STR(manager_of("scripts", "lefthook.json"), "lefthook");
+	CHECK_STR(manager_of("scripts", "tools/no.sh"), "");
+	CHECK_STR(manager_of("scripts", "ci/other.sh"), "");
+	CHECK_STR(manager_of("scripts", "up/x.sh"), "");
+}
+
 /* As runs, taken for a write to rel with the .git entries known to be dots. */
 static bool
 runs_known(const char *name, char *const *dots, const char *rel)
@@ -688,6 +720,7 @@ main(void)
 	RUN(test_known);
 	RUN(test_hooks_unmade);
 	RUN(test_env_config);
+	RUN(test_manager_scripts);
 	RUN(test_unreadable);
 	free(top);
 	UNIT_EXIT();
