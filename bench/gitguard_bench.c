@@ -1,4 +1,7 @@
-/* gitguard_bench: time the git guard around one command in a workspace with 50,000 directories. */
+/*
+ * gitguard_bench: time the git guard around one command, and before one write, in a workspace
+ * with 50,000 directories.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +56,41 @@ fill(const char *dir)
 	}
 }
 
+/* Time the look before a write to rel in dir: the first of a task, and one after a command. */
+static void
+write_case(const char *dir, const char *rel)
+{
+	char *path = xstrfmt("%s/%s", dir, rel), **dots;
+	int64_t v[RUNS], t;
+	struct gitguard *g;
+	int i;
+
+	for (i = 0; i < RUNS; i++) {
+		t = now_us();
+		g = gitguard_take(dir);
+		v[i] = now_us() - t;
+		gitguard_free(g);
+	}
+	printf("gitguard before the first write of a task: median %.1f ms over %d runs\n",
+	    (double)median(v, RUNS) / 1000.0, RUNS);
+	g = gitguard_take(dir);
+	free(gitguard_check(g));
+	dots = gitguard_dots(g);
+	gitguard_free(g);
+	for (i = 0; i < RUNS; i++) {
+		t = now_us();
+		g = gitguard_take_known(dir, dots, path);
+		v[i] = now_us() - t;
+		if (gitguard_runs(g, path))
+			fprintf(stderr, "%s taken for a hook\n", rel);
+		gitguard_free(g);
+	}
+	printf("gitguard before a write after a command or another write: median %.3f ms over %d runs\n",
+	    (double)median(v, RUNS) / 1000.0, RUNS);
+	strv_free(dots);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -88,6 +126,7 @@ main(void)
 			fprintf(stderr, "could not rename %s/node_modules\n", dir);
 		free(cmd);
 	}
+	write_case(dir, "deps/pkg7/src/a/new.c");
 	cmd = xstrfmt("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);

@@ -80,6 +80,8 @@ struct managed {
 	char *path;           /* absolute: the root's, then name */
 	const char *manager;  /* "pre-commit", "lefthook" */
 	struct held h;        /* name rel to the root, as it was */
+	struct held *tree;    /* a directory's entries at any depth (.lefthook/pre-commit/x.sh) */
+	size_t ntree;
 };
 
 /*
@@ -90,10 +92,11 @@ struct managed {
 static const struct manager {   /* pre-commit first: its hook names its file (managers_in) */
 	const char *name;
 	const char *mark;
+	const char *key;       /* the key whose value is a command, which may run a script by path */
 	const char *files[20];
 } managers[] = {
-	{ "pre-commit", PRE_COMMIT_MARK, { ".pre-commit-config.yaml", NULL } },
-	{ "lefthook", "lefthook", { "lefthook.yml", ".lefthook.yml", "lefthook-local.yml",
+	{ "pre-commit", PRE_COMMIT_MARK, "entry", { ".pre-commit-config.yaml", NULL } },
+	{ "lefthook", "lefthook", "run", { "lefthook.yml", ".lefthook.yml", "lefthook-local.yml",
 	    ".lefthook-local.yml", "lefthook.yaml", ".lefthook.yaml", "lefthook-local.yaml",
 	    ".lefthook-local.yaml", "lefthook.json", ".lefthook.json", "lefthook.toml",
 	    ".lefthook.toml", ".config/lefthook.yml", ".config/lefthook.yaml", ".lefthook",
@@ -118,6 +121,7 @@ struct gitguard {
 	char *outer;       /* core.hooksPath as the system and global config give it, or NULL */
 	struct managed *m; /* files whose commands a hook manager runs on commit */
 	size_t nm;
+	char **after;      /* the .git entries gitguard_check found (rel), as the command left them */
 };
 
 /* A name as the model and the user are shown it: printable ASCII, the rest as \xNN. */
@@ -469,6 +473,26 @@ gdir_take(struct gdir *d, const char *path, bool empty)
 }
 
 /*
+ * Split real, a hooks directory's resolved path, into the deepest directory
+ * there is on its way (*dir) and the rest (*hooks: ".githooks", or
+ * "tools/hooks" when there is no tools yet). Both malloc'd.
+ */
+static void
+hooks_split(const char *real, char **dir, char **hooks)
+{
+	char *at = xstrdup(real), *slash;
+	struct stat st;
+
+	while ((slash = strrchr(at, '/')) != NULL && slash != at) {
+		*slash = '\0';
+		if (lstat(at, &st) == 0)
+			break;
+	}
+	*dir = at;
+	*hooks = xstrdup(real + strlen(at) + 1);
+}
+
+/*
  * Hold the hooks directory core.hooksPath names in the work tree (.githooks,
  * .husky): git runs what is there as it runs .git/hooks, outside the
  * confinement, so it is held and put back the same way. real is its
@@ -477,13 +501,11 @@ gdir_take(struct gdir *d, const char *path, bool empty)
 static void
 gdir_take_hooks(struct gdir *d, const char *real)
 {
-	const char *slash = strrchr(real, '/');
 	struct stat st;
 	int fd;
 
 	memset(d, 0, sizeof(*d));
-	d->path = xstrndup(real, (size_t)(slash - real));
-	d->hooks = xstrdup(slash + 1);
+	hooks_split(real, &d->path, &d->hooks);
 	d->only_hooks = true;
 	if ((fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return;
@@ -645,6 +667,31 @@ take_new(const struct gitguard *g, const struct gdir *d, int fd, const char *nam
 	free(batch);
 }
 
+/*
+ * Remove a link the command put on the way to d's hooks directory, made
+ * where there was none ("tools" of "tools/hooks"): git would find hooks
+ * where it leads. Say so in b.
+ */
+static void
+unlink_way(const struct gitguard *g, const struct gdir *d, int fd, struct buf *b)
+{
+	const char *s;
+	struct held now;
+	char *name;
+
+	for (s = strchr(d->hooks, '/'); s != NULL; s = strchr(s + 1, '/')) {
+		name = xstrndup(d->hooks, (size_t)(s - d->hooks));
+		hold(fd, name, &now);
+		if (now.kind == S_IFLNK)
+			tell(b, g, d, name, remove_at(fd, name, 0) == 0 ? "was removed" :
+			    "was changed, and could not be put back");
+		held_done(&now);
+		free(name);
+		if (now.kind != S_IFDIR)
+			break;
+	}
+}
+
 /* Put back what in git directory d differs from what was held; say so in b. */
 static void
 gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
@@ -699,6 +746,8 @@ gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
 	/* the hooks: the directory as it was, its entries as they were, nothing new */
 	was = gdir_find(d, d->hooks);
 	had = was != NULL && was->kind == S_IFDIR;
+	if (!had)
+		unlink_way(g, d, fd, b);
 	hold(fd, d->hooks, &now);
 	if (now.kind != 0 && !(now.kind == S_IFDIR && (!had || (now.st.st_dev == was->st.st_dev &&
 	    now.st.st_ino == was->st.st_ino)))) {
@@ -1003,6 +1052,7 @@ hooks_path(const struct gitguard *g, const char *dot, const struct held *h, char
 		val = hooks_held(gdir_find(w, "config"), val);
 	if (w != NULL)
 		val = hooks_held(gdir_find(w, "config.worktree"), val);
+	val = githooks_env(val);
 	real = githooks_dir(val, top);
 	if (real != NULL)
 		*ran = xstrdup(real);
@@ -1031,13 +1081,17 @@ hooks_path(const struct gitguard *g, const char *dot, const struct held *h, char
 static void
 take_hooks(struct gitguard *g, const char *real)
 {
-	const char *slash = strrchr(real, '/');
-	size_t i, k = (size_t)(slash - real);
+	char *dir, *hooks;
+	size_t i;
 
+	hooks_split(real, &dir, &hooks);
 	for (i = 0; i < g->nd; i++)
-		if (g->d[i].only_hooks && strlen(g->d[i].path) == k &&
-		    strncmp(g->d[i].path, real, k) == 0 && strcmp(g->d[i].hooks, slash + 1) == 0)
-			return;
+		if (g->d[i].only_hooks && strcmp(g->d[i].path, dir) == 0 && strcmp(g->d[i].hooks, hooks) == 0)
+			break;
+	free(dir);
+	free(hooks);
+	if (i < g->nd)
+		return;
 	g->d = xreallocarray(g->d, g->nd + 1, sizeof(*g->d));
 	gdir_take_hooks(&g->d[g->nd++], real);
 }
@@ -1073,17 +1127,169 @@ managers_in(const char *ran, bool *found, char **config)
 	}
 }
 
-/* Hold the file name (rel to the root) that manager m runs commands from. */
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Hold what the directory name (rel to the root rootfd) holds, at any depth
+ * to GUARD_DEPTH, each directory's entries in name order, so that the same
+ * tree is held the same way twice; at most *left entries.
+ */
 static void
-managed_add(struct gitguard *g, int rootfd, const char *name, const struct manager *m)
+hold_sorted(int rootfd, const char *name, struct held **v, size_t *n, size_t *left, int depth)
+{
+	struct names l = { 0 };
+	struct dirent *e;
+	size_t i;
+	DIR *dir;
+	int fd = open_dir(rootfd, name);
+
+	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(dir)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			names_add(&l, xstrfmt("%s/%s", name, e->d_name));
+	closedir(dir);
+	if (l.n > 0)
+		qsort(l.v, l.n, sizeof(*l.v), name_cmp);
+	for (i = 0; i < l.n && *left > 0; i++, (*left)--) {
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		hold(rootfd, l.v[i], &(*v)[(*n)++]);
+		if ((*v)[*n - 1].kind == S_IFDIR && depth < GUARD_DEPTH)
+			hold_sorted(rootfd, l.v[i], v, n, left, depth + 1);
+	}
+	strv_free(l.v);
+}
+
+/*
+ * path resolved, through a link to nowhere too (to where it would make the
+ * file); NULL when it cannot be, or after 8 links.
+ */
+static char *
+follow(const char *path)
+{
+	char *p = xstrdup(path), *real = NULL, *to, *up, *slash;
+	char link[PATH_MAX];
+	ssize_t r;
+	int i;
+
+	for (i = 0; i < 8 && real == NULL; i++) {
+		if ((real = realpath(p, NULL)) != NULL || errno != ENOENT)
+			break;
+		slash = strrchr(p, '/');
+		if ((r = readlink(p, link, sizeof(link) - 1)) >= 0) {
+			link[r] = '\0';
+			to = *link == '/' ? xstrdup(link) : xstrfmt("%.*s/%s", (int)(slash - p), p, link);
+			free(p);
+			p = to;
+			continue;
+		}
+		up = xstrndup(p, (size_t)(slash - p));
+		if ((to = realpath(up, NULL)) != NULL)
+			real = xstrfmt("%s/%s", to, slash + 1);
+		free(to);
+		free(up);
+		break;
+	}
+	free(p);
+	return real;
+}
+
+/* Hold the file (or directory) name, rel to the root, that manager m runs commands from. */
+static void
+managed_hold(struct gitguard *g, int rootfd, const char *name, const struct manager *m)
 {
 	struct managed *e;
+	size_t left = GUARD_HOOKS;
 
 	g->m = xreallocarray(g->m, g->nm + 1, sizeof(*g->m));
 	e = &g->m[g->nm++];
+	memset(e, 0, sizeof(*e));
 	e->path = xstrfmt("%s/%s", g->root, name);
 	e->manager = m->name;
 	hold(rootfd, name, &e->h);
+	if (e->h.kind == S_IFDIR)
+		hold_sorted(rootfd, name, &e->tree, &e->ntree, &left, 1);
+}
+
+/*
+ * Hold the file name (rel to the root) that manager m runs commands from,
+ * and where it leads when it is a link, or under one, inside the workspace
+ * (never outside it): the manager reads that.
+ */
+static void
+managed_add(struct gitguard *g, int rootfd, const char *name, const struct manager *m)
+{
+	char *path = xstrfmt("%s/%s", g->root, name), *real;
+	size_t n = strlen(g->root), i;
+
+	for (i = 0; i < g->nm && strcmp(g->m[i].path, path) != 0; i++)
+		;
+	if (i < g->nm) {
+		free(path);
+		return;
+	}
+	real = follow(path);
+	managed_hold(g, rootfd, name, m);
+	if (real != NULL && strcmp(real, path) != 0 && strncmp(real, g->root, n) == 0 &&
+	    real[n] == '/') {
+		for (i = 0; i < g->nm && strcmp(g->m[i].path, real) != 0; i++)
+			;
+		if (i == g->nm)
+			managed_hold(g, rootfd, real + n + 1, m);
+	}
+	free(real);
+	free(path);
+}
+
+/*
+ * Hold the scripts a config of manager m (text data) runs by path, in the
+ * work tree top (rel to the root, "" or ending in "/"): in the value of m's
+ * key (pre-commit's "entry: ./scripts/x.sh", lefthook's "run:", in YAML,
+ * JSON or TOML), each word with a slash in it that is neither absolute nor
+ * an option, nor leaves the top. A word that names no script costs nothing.
+ */
+static void
+take_scripts(struct gitguard *g, int rootfd, const char *top, const char *data,
+    const struct manager *m)
+{
+	static const char sep[] = " \t\r'\"`;&|()<>$=,[]{}:";
+	const char *p = data, *s, *nl;
+	char *line, *w, *end, *name;
+	size_t k = strlen(m->key);
+
+	for (; p != NULL && *p != '\0'; p = nl != NULL ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		/* the key, as a word of its own, then ":" or "=": "run:", "\"run\": ", "run =" */
+		for (s = p; (s = strstr(s, m->key)) != NULL && (nl == NULL || s < nl); s += k)
+			if ((s == p || strchr(" \t-\"'{,", s[-1]) != NULL) &&
+			    strchr(":=", s[k + strspn(s + k, "\"' \t")]) != NULL &&
+			    s[k + strspn(s + k, "\"' \t")] != '\0')
+				break;
+		if (s == NULL || (nl != NULL && s >= nl))
+			continue;
+		s += k + strspn(s + k, "\"' \t");
+		line = xstrndup(s + 1, nl != NULL ? (size_t)(nl - s - 1) : strlen(s + 1));
+		line[strcspn(line, "#")] = '\0';
+		for (w = line; *(w += strspn(w, sep)) != '\0'; w = end) {
+			end = w + strcspn(w, sep);
+			if (*end != '\0')
+				*end++ = '\0';
+			if (strchr(w, '/') == NULL || *w == '/' || *w == '-' || *w == '~' ||
+			    strstr(w, "..") != NULL || strlen(w) > NAME_MAX)
+				continue;
+			name = xstrfmt("%s%s", top, str_startswith(w, "./") ? w + 2 : w);
+			managed_add(g, rootfd, name, m);
+			free(name);
+		}
+		free(line);
+	}
 }
 
 /*
@@ -1094,9 +1300,9 @@ managed_add(struct gitguard *g, int rootfd, const char *name, const struct manag
 static void
 take_managed(struct gitguard *g, int rootfd, const char *dot, const char *ran)
 {
-	char *top = xstrndup(dot, strlen(dot) - strlen(".git")), *config = NULL, *name;
+	char *top = xstrndup(dot, strlen(dot) - strlen(".git")), *config = NULL, *name, *data;
 	bool found[sizeof(managers) / sizeof(managers[0])] = { false };
-	size_t i, k;
+	size_t i, k, n, first = g->nm;
 
 	managers_in(ran, found, &config);
 	for (i = 0; i < sizeof(managers) / sizeof(managers[0]); i++)
@@ -1106,6 +1312,15 @@ take_managed(struct gitguard *g, int rootfd, const char *dot, const char *ran)
 			    managers[i].files[k]);
 			managed_add(g, rootfd, name, &managers[i]);
 			free(name);
+		}
+	/* then what those configs run by path: a script is the commands too */
+	for (i = first, n = g->nm; i < n; i++)
+		if (g->m[i].h.kind == S_IFREG && g->m[i].h.data != NULL && g->m[i].tree == NULL) {
+			data = xstrdup(g->m[i].h.data);
+			for (k = 0; strcmp(managers[k].name, g->m[i].manager) != 0; k++)
+				;
+			take_scripts(g, rootfd, top, data, &managers[k]);
+			free(data);
 		}
 	free(config);
 	free(top);
@@ -1117,23 +1332,19 @@ gitguard_take(const char *root)
 	return gitguard_take_within(root, GUARD_LOOK);
 }
 
-struct gitguard *
-gitguard_take_within(const char *root, size_t look)
+/* Hold, for the workspace open as fd (or -1), what the .git entries dots (rel) make git run. */
+static void
+take_dots(struct gitguard *g, int fd, char *const *dots)
 {
-	struct gitguard *g = xcalloc(1, sizeof(*g));
-	char **dots, **dirs, *hooks, *ran;
+	char **dirs, *hooks, *ran;
 	size_t i;
-	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	g->root = xstrdup(root);
-	g->look = look;
 	g->outer = githooks_outer();
-	dots = fd >= 0 ? dots_of(fd, look, g) : xcalloc(1, sizeof(*dots));
 	for (i = 0; dots[i] != NULL; i++) {
 		g->dots = xreallocarray(g->dots, g->ndots + 1, sizeof(*g->dots));
 		hold(fd, dots[i], &g->dots[g->ndots++]);
 	}
-	dirs = find_gdirs(root, dots);
+	dirs = find_gdirs(g->root, dots);
 	for (i = 0; dirs[i] != NULL; i++) {
 		g->d = xreallocarray(g->d, g->nd + 1, sizeof(*g->d));
 		gdir_take(&g->d[g->nd++], dirs[i], false);
@@ -1149,10 +1360,71 @@ gitguard_take_within(const char *root, size_t look)
 		free(ran);
 	}
 	strv_free(dirs);
+}
+
+struct gitguard *
+gitguard_take_within(const char *root, size_t look)
+{
+	struct gitguard *g = xcalloc(1, sizeof(*g));
+	char **dots;
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	g->root = xstrdup(root);
+	g->look = look;
+	dots = fd >= 0 ? dots_of(fd, look, g) : xcalloc(1, sizeof(*dots));
+	take_dots(g, fd, dots);
 	strv_free(dots);
 	if (fd >= 0)
 		close(fd);
 	return g;
+}
+
+struct gitguard *
+gitguard_take_known(const char *root, char *const *dots, const char *path)
+{
+	struct gitguard *g = xcalloc(1, sizeof(*g));
+	char **v = xcalloc(1, sizeof(*v)), *rel, *s, *dot;
+	size_t n = 0, i, k = strlen(root);
+	struct stat st;
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	g->root = xstrdup(root);
+	g->look = GUARD_LOOK;
+	for (i = 0; dots != NULL && dots[i] != NULL; i++)
+		add_unique(&v, &n, xstrdup(dots[i]));
+	/* the directories above path, each of which may be a work tree's top since then */
+	rel = xstrdup(strncmp(path, root, k) == 0 && path[k] == '/' ? path + k + 1 : "");
+	for (s = rel; s != NULL; s = strchr(s + 1, '/')) {
+		dot = s == rel ? xstrdup(".git") : xstrfmt("%.*s/.git", (int)(s - rel), rel);
+		if (fd >= 0 && fstatat(fd, dot, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			add_unique(&v, &n, dot);
+		else
+			free(dot);
+		if (*s == '\0')
+			break;
+	}
+	free(rel);
+	take_dots(g, fd, v);
+	strv_free(v);
+	if (fd >= 0)
+		close(fd);
+	return g;
+}
+
+char **
+gitguard_dots(const struct gitguard *g)
+{
+	char **v = xcalloc(g->ndots + 1, sizeof(*v));
+	size_t i;
+
+	for (i = 0; g->after != NULL && g->after[i] != NULL; i++)
+		;
+	if (g->after != NULL)
+		v = xreallocarray(v, i + 1, sizeof(*v));
+	for (i = 0; g->after != NULL ? g->after[i] != NULL : i < g->ndots; i++)
+		v[i] = xstrdup(g->after != NULL ? g->after[i] : g->dots[i].name);
+	v[i] = NULL;
+	return v;
 }
 
 /* Whether path is dir or under it. */
@@ -1197,6 +1469,59 @@ gitguard_manager(const struct gitguard *g, const char *path)
 	return NULL;
 }
 
+/* Say in b that name, which e's manager runs, was changed. */
+static void
+tell_managed(struct buf *b, const struct managed *e, const char *name)
+{
+	buf_adds(b, b->len > 0 ? "; " : "");
+	add_name(b, name);
+	buf_addf(b, " was changed: %s runs it on your next commit; look at it first", e->manager);
+}
+
+/* The entry named name in v of n, or NULL. */
+static const struct held *
+held_in(const struct held *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/*
+ * Say in b what in the directory e holds (.lefthook) is new, changed or
+ * gone, by name: the first GUARD_TELL, the rest counted.
+ */
+static void
+tree_changed(int rootfd, const struct managed *e, struct buf *b)
+{
+	struct held *now = NULL;
+	const struct held *was;
+	size_t n = 0, left = GUARD_HOOKS, i, told = 0;
+
+	hold_sorted(rootfd, e->h.name, &now, &n, &left, 1);
+	for (i = 0; i < n + e->ntree; i++) {
+		if (i < n)
+			was = held_in(e->tree, e->ntree, now[i].name);
+		else
+			was = held_in(now, n, e->tree[i - n].name) == NULL ? NULL : &e->tree[i - n];
+		if ((i < n && was != NULL && same(was, &now[i])) || (i >= n && was != NULL))
+			continue;
+		if (told++ < GUARD_TELL)
+			tell_managed(b, e, i < n ? now[i].name : e->tree[i - n].name);
+	}
+	if (told > GUARD_TELL) {
+		buf_addf(b, "; %zu more entries of ", told - GUARD_TELL);
+		add_name(b, e->h.name);
+		buf_adds(b, " were changed");
+	}
+	for (i = 0; i < n; i++)
+		held_done(&now[i]);
+	free(now);
+}
+
 char *
 gitguard_managed(const struct gitguard *g)
 {
@@ -1208,12 +1533,10 @@ gitguard_managed(const struct gitguard *g)
 	buf_init(&b, 0);
 	for (i = 0; fd >= 0 && i < g->nm; i++) {
 		hold(fd, g->m[i].h.name, &now);
-		if (!same(&g->m[i].h, &now)) {
-			buf_adds(&b, b.len > 0 ? "; " : "");
-			add_name(&b, g->m[i].h.name);
-			buf_addf(&b, " was changed: %s runs it on your next commit; look at it first",
-			    g->m[i].manager);
-		}
+		if (!same(&g->m[i].h, &now))
+			tell_managed(&b, &g->m[i], g->m[i].h.name);
+		else if (now.kind == S_IFDIR)
+			tree_changed(fd, &g->m[i], &b);
 		held_done(&now);
 	}
 	if (fd >= 0)
@@ -1329,7 +1652,7 @@ gitguard_check(struct gitguard *g)
 {
 	struct buf b;
 	char **dots, **dirs, **moved = xcalloc(1, sizeof(*moved)), *at;
-	size_t i, k, nmoved = 0;
+	size_t i, k, n, nmoved = 0;
 	int fd = open(g->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	buf_init(&b, 0);
@@ -1365,6 +1688,17 @@ gitguard_check(struct gitguard *g)
 		gdir_done(&d);
 	}
 	strv_free(dirs);
+	/* those left, for the next write (see gitguard_take_known) */
+	strv_free(g->after);
+	g->after = xcalloc(1, sizeof(*g->after));
+	for (i = k = 0; dots[i] != NULL; i++) {
+		at = xstrfmt("%s/%s", g->root, dots[i]);
+		for (n = 0; moved[n] != NULL && strcmp(moved[n], at) != 0; n++)
+			;
+		if (moved[n] == NULL)
+			add_unique(&g->after, &k, xstrdup(dots[i]));
+		free(at);
+	}
 	strv_free(dots);
 	strv_free(moved);
 	close(fd);
@@ -1426,7 +1760,7 @@ gitguard_unchecked(const struct gitguard *g)
 void
 gitguard_free(struct gitguard *g)
 {
-	size_t i;
+	size_t i, k;
 
 	if (g == NULL)
 		return;
@@ -1440,9 +1774,13 @@ gitguard_free(struct gitguard *g)
 	for (i = 0; i < g->nm; i++) {
 		free(g->m[i].path);
 		held_done(&g->m[i].h);
+		for (k = 0; k < g->m[i].ntree; k++)
+			held_done(&g->m[i].tree[k]);
+		free(g->m[i].tree);
 	}
 	free(g->m);
 	strv_free(g->unread);
+	strv_free(g->after);
 	free(g->root);
 	free(g);
 }

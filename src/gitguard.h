@@ -17,6 +17,19 @@ struct gitguard *gitguard_take(const char *root);
 /* As gitguard_take, looking into at most look directories of the workspace for a .git. */
 struct gitguard *gitguard_take_within(const char *root, size_t look);
 /*
+ * As gitguard_take, for a write to path (absolute, resolved as far as it
+ * exists) where the workspace's .git entries (rel to the root) were dots
+ * when last looked for (gitguard_dots): instead of looking into every
+ * directory, only those above path are looked into for one made since.
+ * What it holds is for gitguard_runs and gitguard_manager.
+ */
+struct gitguard *gitguard_take_known(const char *root, char *const *dots, const char *path);
+/*
+ * The workspace's .git entries (rel to the root) g knows of: as gitguard_check
+ * found them after the command, else as g was taken. A list for strv_free.
+ */
+char **gitguard_dots(const struct gitguard *g);
+/*
  * After the command and all it started have ended: put back what it
  * changed there (or move aside a .git it put in the place of the old one),
  * keeping what git only records (remotes, branches' upstreams, the user's

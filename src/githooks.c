@@ -1,11 +1,13 @@
 /* githooks: where git finds the hooks it runs, read from git's files without running git. */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "buf.h"
 #include "githooks.h"
 #include "util.h"
 
@@ -104,14 +106,18 @@ git_config_entries(const char *text, size_t len)
 
 /*
  * path resolved; when it is not there, the nearest directory above it that
- * is, resolved, with the next name on the way: a hooks directory not made
- * yet (husky 9's .husky/_ after a git clean) is held as none, so that one a
- * command makes is emptied. NULL when neither resolves. Malloc'd.
+ * is, resolved, with the names on the way (empty ones dropped): a hooks
+ * directory not made yet (husky 9's .husky/_ after a git clean, tools/hooks
+ * with no tools) is held as none, so that one a command makes is emptied,
+ * and only what lands in it counts. NULL when neither resolves, or the first
+ * name on the way is a link to nowhere. Malloc'd.
  */
 static char *
 resolve(const char *path)
 {
-	char *real = realpath(path, NULL), *dir, *slash, *up = NULL;
+	char *real = realpath(path, NULL), *dir, *slash, *up = NULL, *first;
+	const char *rest;
+	struct buf b;
 	struct stat st;
 
 	if (real != NULL || errno != ENOENT)
@@ -124,14 +130,22 @@ resolve(const char *path)
 		up = realpath(dir, NULL);
 		if (up == NULL && errno != ENOENT)
 			break;
-		if (up != NULL) {
-			real = xstrfmt("%s/%s", up, slash + 1);
-			/* a link to nowhere where the name is: not a hooks directory to hold */
-			if (lstat(real, &st) == 0) {
-				free(real);
-				real = NULL;
-			}
+	}
+	if (up != NULL) {
+		buf_init(&b, 0);
+		buf_adds(&b, up);
+		for (rest = path + strlen(dir); *rest != '\0'; rest += strcspn(rest, "/")) {
+			rest += strspn(rest, "/");
+			if (*rest != '\0')
+				buf_addf(&b, "/%.*s", (int)strcspn(rest, "/"), rest);
 		}
+		first = xstrndup(b.data, strlen(up) + 1 + strcspn(b.data + strlen(up) + 1, "/"));
+		/* a link to nowhere where the first name is: not a hooks directory to hold */
+		if (lstat(first, &st) != 0 && b.len > strlen(up))
+			real = buf_detach(&b);
+		else
+			buf_done(&b);
+		free(first);
 	}
 	free(up);
 	free(dir);
@@ -248,6 +262,91 @@ githooks_outer(void)
 		path = xstrfmt("%s/.gitconfig", home);
 		val = hooks_value_of(path, val, 0);
 		free(path);
+	}
+	return val;
+}
+
+/* Give val, freed when replaced, the value of config entry key=value when key is core.hooksPath. */
+static char *
+hooks_entry(char *val, const char *key, size_t klen, const char *value)
+{
+	if (klen != strlen("core.hookspath") || strncasecmp(key, "core.hookspath", klen) != 0 ||
+	    value == NULL)
+		return val;
+	free(val);
+	return xstrdup(value);
+}
+
+/*
+ * One word of GIT_CONFIG_PARAMETERS at *s as git quotes it: in single
+ * quotes, a quote written '\'' and a ! '\!'. Malloc'd, *s moved past it;
+ * NULL when *s does not start one.
+ */
+static char *
+sq_word(const char **s)
+{
+	const char *p = *s;
+	struct buf b;
+
+	if (*p != '\'')
+		return NULL;
+	buf_init(&b, 0);
+	for (p++;;) {
+		if (*p == '\0') {
+			buf_done(&b);
+			return NULL;
+		}
+		if (*p != '\'') {
+			buf_addc(&b, *p++);
+			continue;
+		}
+		if (p[1] == '\\' && p[2] != '\0' && p[3] == '\'') {
+			buf_addc(&b, p[2]);
+			p += 4;
+			continue;
+		}
+		break;
+	}
+	*s = p + 1;
+	buf_addc(&b, '\0');
+	return buf_detach(&b);
+}
+
+/*
+ * core.hooksPath as the environment gives it after val, git's files', in
+ * git's order: GIT_CONFIG_COUNT's GIT_CONFIG_KEY_<n> and GIT_CONFIG_VALUE_<n>,
+ * then GIT_CONFIG_PARAMETERS (git -c, each word 'key=value' or, since git
+ * 2.31, 'key'='value'), which override every file. val is freed when
+ * replaced; malloc'd.
+ */
+char *
+githooks_env(char *val)
+{
+	const char *count = getenv("GIT_CONFIG_COUNT"), *params = getenv("GIT_CONFIG_PARAMETERS");
+	const char *key, *value, *eq;
+	char name[64], *word, *w2;
+	long i, n;
+
+	n = count != NULL && *count != '\0' ? strtol(count, NULL, 10) : 0;
+	for (i = 0; i < n && i < 1000000; i++) {
+		snprintf(name, sizeof(name), "GIT_CONFIG_KEY_%ld", i);
+		key = getenv(name);
+		snprintf(name, sizeof(name), "GIT_CONFIG_VALUE_%ld", i);
+		value = getenv(name);
+		if (key != NULL)
+			val = hooks_entry(val, key, strlen(key), value);
+	}
+	while (params != NULL && *(params += strspn(params, " ")) != '\0' &&
+	    (word = sq_word(&params)) != NULL) {
+		w2 = NULL;
+		if (*params == '=') {
+			params++;
+			w2 = sq_word(&params);
+			val = hooks_entry(val, word, strlen(word), w2 != NULL ? w2 : "");
+		} else if ((eq = strchr(word, '=')) != NULL)
+			val = hooks_entry(val, word, (size_t)(eq - word), eq + 1);
+		free(w2);
+		free(word);
 	}
 	return val;
 }

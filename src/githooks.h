@@ -22,6 +22,12 @@ char **git_config_entries(const char *text, size_t len);
 char *githooks_value(const char *data, size_t len, char *val, const char *from, int depth);
 /* core.hooksPath as the system's and the user's config give it, or NULL. Malloc'd. */
 char *githooks_outer(void);
+/*
+ * core.hooksPath as llm's environment gives it over val, the config files'
+ * (GIT_CONFIG_COUNT's pairs, then GIT_CONFIG_PARAMETERS, as git reads them).
+ * val is freed when replaced; malloc'd, or NULL.
+ */
+char *githooks_env(char *val);
 /* The hooks directory a core.hooksPath value names for the work tree at top, resolved; or NULL. */
 char *githooks_dir(const char *val, const char *top);
 /* Whether dir is husky 9's hooks directory, .husky/_: named _, with husky's runner h in it. */

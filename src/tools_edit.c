@@ -258,7 +258,11 @@ apply(struct ws *w, enum ws_tool t, const struct ws_path *p, const char *old, si
 	diff = visible_str(raw, strlen(raw)); /* file text never reaches a terminal raw */
 	free(raw);
 	sum = xstrfmt("%s %s (+%d \u2212%d)", verb, p->name, added, removed);
-	guard = gitguard_take(w->root);
+	/* the whole workspace is looked into once; a command's check says what it left */
+	guard = w->git_dots == NULL ? gitguard_take(w->root) :
+	    gitguard_take_known(w->root, w->git_dots, p->abs);
+	strv_free(w->git_dots);
+	w->git_dots = gitguard_dots(guard);
 	hook = gitguard_runs(guard, p->abs) ? xstrdup(hook_why) : NULL;
 	if (hook == NULL && (manager = gitguard_manager(guard, p->abs)) != NULL)
 		hook = xstrfmt("%s runs the commands in this file on commit, outside the sandbox: "

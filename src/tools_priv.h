@@ -45,6 +45,8 @@ struct ws {
 	char **writable, **protect;  /* run: see struct ws_opts */
 	bool unix_sockets;        /* run: see struct ws_opts */
 	struct confine *confine;  /* run: prepared at the task's first command, NULL before */
+	char **git_dots;          /* the .git entries (rel) as the last look found them (gitguard_dots),
+	                             NULL before one: a write looks only above its path since */
 	int run_timeout_ms;
 	const volatile int *cancel;
 	void (*output)(void *arg, const char *p, size_t n);

@@ -364,6 +364,8 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 		/* all the command started has ended: nothing can change .git behind the check */
 		git = rc == 0 ? gitguard_check(guard) : NULL;
 		unchecked = rc == 0 ? gitguard_unchecked(guard) : NULL;
+		strv_free(w->git_dots);
+		w->git_dots = rc == 0 ? gitguard_dots(guard) : NULL;
 		/* a hook manager's file is the project's: it stays, and the user is told to look */
 		if (rc == 0 && (managed = gitguard_managed(guard)) != NULL) {
 			if (unchecked != NULL) {

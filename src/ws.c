@@ -196,6 +196,7 @@ ws_close(struct ws *w)
 	strv_free(w->writable);
 	strv_free(w->protect);
 	confine_free(w->confine);
+	strv_free(w->git_dots);
 	free(w->undo_dir);
 	free(w->root);
 	close(w->rootfd);

@@ -13,7 +13,7 @@ headless() {
 }
 
 # write FILE TEXT, run CMD: the calls
-write() { printf '{"name":"write","args":{"path":"%s","content":"%s"}}' "$1" "$2"; }
+write() { printf '{"name":"write","args":{"path":"%s","content":"%s"%s}}' "$1" "$2" "${3:+,\"overwrite\":true}"; }
 run() { printf '{"name":"run","args":{"command":"%s"}}' "$1"; }
 
 local_hook='repos:\n- repo: local\n  hooks:\n  - id: x\n    name: x\n    entry: touch PLANTED\n    language: system\n'
@@ -78,4 +78,62 @@ check_contains "lefthook: a new .lefthook.yml is told of" "$ERR" \
 check "lefthook: and stays" test -e "$T/lh/.lefthook.yml"
 headless "$T/lh" "$(write .lefthook/pre-commit/x.sh 'touch PLANTED\n')"
 check "lefthook: a script in .lefthook is not written" test ! -e "$T/lh/.lefthook/pre-commit/x.sh"
+# a change a command makes inside .lefthook is told of by name, and stays
+mkdir -p "$T/lh/.lefthook/pre-commit"
+printf 'echo lint\n' >"$T/lh/.lefthook/pre-commit/lint.sh"
+headless "$T/lh" "$(run "echo 'touch PLANTED' >>.lefthook/pre-commit/lint.sh; echo ran")"
+check_contains "lefthook: a script changed in .lefthook is told of" "$ERR" \
+    ".lefthook/pre-commit/lint.sh was changed: lefthook runs it on your next commit"
+check_eq "lefthook: and stays" "$(tail -n 1 "$T/lh/.lefthook/pre-commit/lint.sh")" "touch PLANTED"
+headless "$T/lh" "$(run "echo x >.lefthook/pre-commit/new.sh; rm .lefthook/pre-commit/lint.sh; echo ran")"
+check_contains "lefthook: a new script is told of" "$ERR" ".lefthook/pre-commit/new.sh was changed"
+check_contains "lefthook: a removed one too" "$ERR" ".lefthook/pre-commit/lint.sh was changed"
+headless "$T/lh" "$(run "cat .lefthook/pre-commit/new.sh")"
+check_not_contains "lefthook: reading it says nothing" "$ERR" "was changed"
+
+# a config that is a link: where it leads, in the workspace, is the manager's file
+t_sum_repo "$T/pl"
+mkdir -p "$T/pl/ci"
+printf 'repos: []\n' >"$T/pl/ci/pre-commit.yaml"
+ln -s ci/pre-commit.yaml "$T/pl/.pre-commit-config.yaml"
+cp "$T/pc/.git/hooks/pre-commit" "$T/pl/.git/hooks/pre-commit"
+headless "$T/pl" "$(write .pre-commit-config.yaml "$local_hook" overwrite)"
+check_eq "link: the file it leads to is not written" "$(cat "$T/pl/ci/pre-commit.yaml")" "repos: []"
+check_contains "link: the model told why" "$sent" "pre-commit runs the commands in this file"
+headless "$T/pl" "$(write ci/pre-commit.yaml "$local_hook" overwrite)"
+check_eq "link: nor by its own name" "$(cat "$T/pl/ci/pre-commit.yaml")" "repos: []"
+headless "$T/pl" "$(run "echo '# more' >>ci/pre-commit.yaml; echo ran")"
+check_contains "link: a command's change is told of" "$ERR" \
+    "ci/pre-commit.yaml was changed: pre-commit runs it on your next commit"
+# a script a local hook runs by its path is the manager's too: a write to it is asked, and a
+# command's change to it told of; one no config names is the project's alone
+t_sum_repo "$T/ps"
+mkdir -p "$T/ps/scripts"
+printf 'echo ok\n' >"$T/ps/scripts/check.sh"
+printf 'repos:\n- repo: local\n  hooks:\n  - id: check\n    name: check\n    entry: ./scripts/check.sh --fast\n    language: script\n' \
+    >"$T/ps/.pre-commit-config.yaml"
+cp "$T/pc/.git/hooks/pre-commit" "$T/ps/.git/hooks/pre-commit"
+headless "$T/ps" "$(write scripts/check.sh 'touch PLANTED\n' overwrite)"
+check_eq "script: a write to what entry runs is not made" "$(cat "$T/ps/scripts/check.sh")" "echo ok"
+check_contains "script: the model told why" "$sent" "pre-commit runs the commands in this file"
+headless "$T/ps" "$(run "echo 'touch PLANTED' >>scripts/check.sh; echo x >scripts/other.sh; echo ran")"
+check_contains "script: a command's change is told of" "$ERR" \
+    "scripts/check.sh was changed: pre-commit runs it on your next commit"
+check_not_contains "script: another is not" "$ERR" "other.sh"
+headless "$T/ps" "$(write scripts/new.sh 'x\n')"
+check_eq "script: one no config names is written" "$(cat "$T/ps/scripts/new.sh")" "x"
+# lefthook's run:
+mkdir -p "$T/lh/ci"
+printf 'pre-commit:\n  commands:\n    lint:\n      run: sh ci/lint.sh {staged_files}\n' >"$T/lh/lefthook.yml"
+headless "$T/lh" "$(write ci/lint.sh 'touch PLANTED\n')"
+check "lefthook: a write to what run: runs is not made" test ! -e "$T/lh/ci/lint.sh"
+
+# one that leads out of the workspace is not followed there
+t_sum_repo "$T/po"
+mkdir -p "$T/outside"
+printf 'repos: []\n' >"$T/outside/pc.yaml"
+ln -s "$T/outside/pc.yaml" "$T/po/.pre-commit-config.yaml"
+cp "$T/pc/.git/hooks/pre-commit" "$T/po/.git/hooks/pre-commit"
+headless "$T/po" "$(run "echo ran")"
+check_not_contains "link out: nothing told of" "$ERR" "was changed"
 echo "# $T_PASS passed, $T_FAIL failed"

@@ -56,6 +56,23 @@ ln -s .githooks "$T/r/hooklink"
 headless "$T/r" write '{"name":"write","args":{"path":"hooklink/post-commit","content":"touch PLANTED\n"}}'
 check "through a link: not written" test ! -e "$T/r/.githooks/post-commit"
 
+# a write after a command looks where the command's check found a .git, not into every directory
+# again: a repository whose core.hooksPath names a directory outside its own work tree, and one
+# made by the command, whose hooks directory is above the path written
+t_sum_repo "$T/k"
+git init -q "$T/k/app"
+git -C "$T/k/app" config core.hooksPath ../shared
+t_one_step "$T/k" run,write '{"name":"run","args":{"command":"git init -q lib && echo made"}},
+{"name":"write","args":{"path":"shared/pre-commit","content":"touch PLANTED\n"}},
+{"name":"write","args":{"path":"notes.txt","content":"v1\n"}}'
+check "after a command: a hook another repository names is not written" test ! -e "$T/k/shared/pre-commit"
+check_eq "after a command: a project file is" "$(cat "$T/k/notes.txt")" "v1"
+git -C "$T/k/lib" config core.hooksPath .hooks
+t_one_step "$T/k" write '{"name":"write","args":{"path":"todo.txt","content":"v2\n"}},
+{"name":"write","args":{"path":"lib/.hooks/pre-commit","content":"touch PLANTED\n"}}'
+check_eq "after a write: a project file is written" "$(cat "$T/k/todo.txt")" "v2"
+check "after a write: a hook of a repository above the path is not" test ! -e "$T/k/lib/.hooks/pre-commit"
+
 # on a terminal: asked even under --allow write, saying why; y writes it, n does not
 fake_reset
 fake_reply "{\"calls\":[$write_hook]}"

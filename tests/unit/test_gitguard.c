@@ -377,11 +377,6 @@ test_names_shown(void)
 	free(said);
 }
 
-/*
- * A hooks directory in the work tree is held at any depth: a directory of it
- * swapped for a link is made again, never looked through (what the link
- * names is the project's), and many new entries are named up to a count.
- */
 /* Whether gitguard_runs, taken in top/name, has top/name/rel as where git runs something. */
 static bool
 runs(const char *name, const char *rel)
@@ -420,6 +415,161 @@ test_runs(void)
 	CHECK(!runs("runs", ".huskyrc"));
 }
 
+/*
+ * A hooks directory whose parent is not made yet (tools/hooks, no tools):
+ * only what lands in it, or makes it, is git's; the rest of tools is the
+ * project's. A link made on the way to it is taken out.
+ */
+static void
+test_hooks_unmade(void)
+{
+	char *said;
+
+	repo("unmade");
+	CHECK(sh("unmade", "git config core.hooksPath tools/hooks"));
+	CHECK(runs("unmade", "tools/hooks/pre-commit"));
+	CHECK(runs("unmade", "tools/hooks"));
+	CHECK(!runs("unmade", "tools/build.sh"));
+	CHECK(!runs("unmade", "tools"));
+	said = guarded("unmade", "mkdir -p tools/hooks && echo x >tools/hooks/pre-commit"
+	    " && echo y >tools/build.sh");
+	CHECK_HAS(said, "tools/hooks/pre-commit was removed");
+	CHECK(said == NULL || strstr(said, "build.sh") == NULL);
+	free(said);
+	CHECK(there("unmade", "tools/build.sh") && !there("unmade", "tools/hooks/pre-commit"));
+	CHECK(sh("unmade", "rm -rf tools"));
+	said = guarded("unmade", "mkdir -p elsewhere/hooks && echo x >elsewhere/hooks/pre-commit"
+	    " && ln -s elsewhere tools");
+	CHECK_HAS(said, "tools was removed");
+	free(said);
+	CHECK(!there("unmade", "tools") && there("unmade", "elsewhere/hooks/pre-commit"));
+}
+
+/*
+ * core.hooksPath given in llm's environment overrides the config files, as
+ * in git: GIT_CONFIG_COUNT's pairs, then git -c's GIT_CONFIG_PARAMETERS.
+ */
+static void
+test_env_config(void)
+{
+	repo("envc");
+	CHECK(sh("envc", "git config core.hooksPath .githooks"));
+	setenv("GIT_CONFIG_COUNT", "2", 1);
+	setenv("GIT_CONFIG_KEY_0", "user.name", 1);
+	setenv("GIT_CONFIG_VALUE_0", "t", 1);
+	setenv("GIT_CONFIG_KEY_1", "Core.HooksPath", 1);
+	setenv("GIT_CONFIG_VALUE_1", ".envhooks", 1);
+	CHECK(runs("envc", ".envhooks/pre-commit"));
+	CHECK(!runs("envc", ".githooks/pre-commit"));
+	/* git -c, quoted as git quotes it, after the pairs */
+	setenv("GIT_CONFIG_PARAMETERS", "'alias.e'=''\\!'echo' 'core.hooksPath'='it'\\''s'\\!''", 1);
+	CHECK(runs("envc", "it's!/pre-commit"));
+	CHECK(!runs("envc", ".envhooks/pre-commit"));
+	setenv("GIT_CONFIG_PARAMETERS", "'core.hooksPath'='a' 'core.hookspath=.old'", 1);
+	CHECK(runs("envc", ".old/pre-commit"));
+	CHECK(!runs("envc", "a/pre-commit"));
+	/* reset: git runs .git/hooks */
+	setenv("GIT_CONFIG_PARAMETERS", "'core.hooksPath'=''", 1);
+	CHECK(!runs("envc", ".old/pre-commit") && !runs("envc", ".githooks/pre-commit"));
+	unsetenv("GIT_CONFIG_PARAMETERS");
+	unsetenv("GIT_CONFIG_COUNT");
+	CHECK(runs("envc", ".githooks/pre-commit"));
+}
+
+/* The manager gitguard_manager names for top/name/rel, or "". */
+static const char *
+manager_of(const char *name, const char *rel)
+{
+	char *root = xstrfmt("%s/%s", top, name), *path = xstrfmt("%s/%s", root, rel);
+	struct gitguard *g = gitguard_take(root);
+	const char *m = gitguard_manager(g, path);
+
+	gitguard_free(g);
+	free(path);
+	free(root);
+	return m != NULL ? m : "";
+}
+
+/* The scripts a manager's config runs by path, in each of its forms; nothing outside the top. */
+static void
+test_manager_scripts(void)
+{
+	repo("scripts");
+	CHECK(sh("scripts", "printf '#!/bin/sh\\ncall_lefthook run pre-commit\\n' >.git/hooks/pre-commit"
+	    " && printf '{\"pre-commit\": {\"commands\": {\"a\": {\"run\": \"./ci/a.sh && b/c.py {files}\"}}}}'"
+	    " >lefthook.json && printf 'pre-push:\\n  commands:\\n    x:\\n      run: ../up/x.sh /abs/y.sh"
+	    " --cfg=conf/z.toml # tools/no.sh\\n' >lefthook.yml"));
+	CHECK_STR(manager_of("scripts", "ci/a.sh"), "lefthook");
+	CHECK_STR(manager_of("scripts", "b/c.py"), "lefthook");
+	CHECK_STR(manager_of("scripts", "conf/z.toml"), "lefthook");
+	CHECK_STR(manager_of("scripts", "lefthook.json"), "lefthook");
+	CHECK_STR(manager_of("scripts", "tools/no.sh"), "");
+	CHECK_STR(manager_of("scripts", "ci/other.sh"), "");
+	CHECK_STR(manager_of("scripts", "up/x.sh"), "");
+}
+
+/* As runs, taken for a write to rel with the .git entries known to be dots. */
+static bool
+runs_known(const char *name, char *const *dots, const char *rel)
+{
+	char *root = xstrfmt("%s/%s", top, name), *path = xstrfmt("%s/%s", root, rel);
+	struct gitguard *g = gitguard_take_known(root, dots, path);
+	bool yes = gitguard_runs(g, path);
+
+	gitguard_free(g);
+	free(path);
+	free(root);
+	return yes;
+}
+
+/*
+ * Before a write, the .git entries known from the last look and those above
+ * the path are all that is looked at: the workspace is not walked again.
+ */
+static void
+test_known(void)
+{
+	char *root = xstrfmt("%s/known", top), *said, **dots;
+	char *const top_only[] = { ".git", NULL }, *const both[] = { ".git", "other/.git", NULL };
+	struct gitguard *g;
+	size_t i;
+	bool app = false, moved = false;
+
+	repo("known");
+	CHECK(sh("known", "git init -q other && git -C other config core.hooksPath ../shared"
+	    " && git init -q deep/x && git -C deep/x config core.hooksPath .githooks"
+	    " && mkdir -p src"));
+	CHECK(runs_known("known", both, "shared/pre-commit"));
+	CHECK(runs_known("known", top_only, ".git/hooks/pre-commit"));
+	/* above the path: a repository made since the last look */
+	CHECK(runs_known("known", top_only, "deep/x/.githooks/pre-commit"));
+	CHECK(runs_known("known", NULL, "deep/x/.githooks/pre-commit"));
+	/* neither known nor above: not looked for */
+	CHECK(!runs_known("known", top_only, "shared/pre-commit"));
+	CHECK(!runs_known("known", top_only, "src/a.c"));
+	/* what the check found after a command: its new repository, not what it moved aside */
+	g = gitguard_take(root);
+	CHECK(sh("known", "git init -q app && rm -rf other/.git && git init -q --bare b.git"
+	    " && printf 'gitdir: ../b.git\\n' >other/.git"));
+	said = gitguard_check(g);
+	CHECK_HAS(said, "other/.git was replaced by the command");
+	free(said);
+	dots = gitguard_dots(g);
+	for (i = 0; dots[i] != NULL; i++) {
+		app |= strcmp(dots[i], "app/.git") == 0;
+		moved |= strcmp(dots[i], "other/.git") == 0;
+	}
+	CHECK(app && !moved && i == 3);
+	strv_free(dots);
+	gitguard_free(g);
+	free(root);
+}
+
+/*
+ * A hooks directory in the work tree is held at any depth: a directory of it
+ * swapped for a link is made again, never looked through (what the link
+ * names is the project's), and many new entries are named up to a count.
+ */
 static void
 test_hooks_tree(void)
 {
@@ -567,6 +717,10 @@ main(void)
 	RUN(test_names_shown);
 	RUN(test_hooks_tree);
 	RUN(test_runs);
+	RUN(test_known);
+	RUN(test_hooks_unmade);
+	RUN(test_env_config);
+	RUN(test_manager_scripts);
 	RUN(test_unreadable);
 	free(top);
 	UNIT_EXIT();
