@@ -351,8 +351,8 @@ drop_dashes(const struct command *cmd, int argc, char **argv)
 			i++;
 	for (k = i + 1; k < argc; k++) {
 		/* a negative amount is no option: the command says what is wrong with it */
-		if (cmd->amount_words && (isdigit((unsigned char)argv[k][1]) || argv[k][1] == '.' ||
-		    argv[k][1] == '$'))
+		if (cmd->amount_words && argv[k][0] == '-' && (isdigit((unsigned char)argv[k][1]) ||
+		    argv[k][1] == '.' || argv[k][1] == '$'))
 			continue;
 		if (argv[k][0] == '-' && argv[k][1] != '\0') {
 			/* the way round it is worth saying only where a word may be a file */
