@@ -525,7 +525,9 @@ build_ruleset(struct confine *c, char **cause)
 		if ((fd = open(c->paths[i], O_PATH | O_CLOEXEC)) < 0)
 			continue;
 		rule.parent_fd = fd;
-		rule.allowed_access = attr.handled_access_fs;
+		/* a device node made in the workspace would open any disk or terminal */
+		rule.allowed_access = attr.handled_access_fs &
+		    ~(uint64_t)(LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_CHAR);
 		/* on a file, only what can be done to a file */
 		if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode))
 			rule.allowed_access &= LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE;
@@ -617,6 +619,11 @@ make_tmpdir(char **cause)
 	return dir;
 }
 
+/* The devices and directories of /dev a command may write to. */
+static const char *const dev_writable[] = {
+	"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/shm", "/dev/ptmx", NULL,
+};
+
 /* Prepare the confinement of the commands a task runs in root. */
 struct confine *
 confine_new(const char *root, const char *const *writable, const char *const *protect,
@@ -637,7 +644,13 @@ confine_new(const char *root, const char *const *writable, const char *const *pr
 	c->tmpenv = xstrfmt("TMPDIR=%s", c->tmpdir);
 	list_add(&roots, &n, xstrdup(root));
 	list_add(&roots, &n, xstrdup(c->tmpdir));
-	list_add(&roots, &n, xstrdup("/dev"));
+	/*
+	 * Of /dev, what programs write to as a matter of course, and POSIX shared
+	 * memory. Not /dev/pts: every terminal of the user's is there, and a
+	 * command must not write on one; nor a disk, which root could.
+	 */
+	for (i = 0; dev_writable[i] != NULL; i++)
+		list_add(&roots, &n, xstrdup(dev_writable[i]));
 	for (i = 0; cache[i] != NULL; i++) {
 		/*
 		 * a cache not made yet is made now, where its tool is installed:
@@ -746,8 +759,10 @@ confine_free(struct confine *c)
 
 /*
  * The capabilities a command keeps: those a Docker container's root has by
- * default (files, ownership, user ids, signals, chroot, device nodes, raw and
- * low-port sockets), under which builds and test suites are used to running.
+ * default (files, ownership, user ids, signals, chroot, raw and low-port
+ * sockets), under which builds and test suites are used to running, but for
+ * CAP_MKNOD: a container's device cgroup keeps its nodes from opening a disk,
+ * and here nothing would.
  * The rest go: CAP_SYS_PTRACE, and on some kernels CAP_SYS_ADMIN and
  * CAP_PERFMON, let root's commands read any process's environment and memory
  * (llm's own keys, the shell that started it), Landlock or not; others load
@@ -758,8 +773,8 @@ confine_free(struct confine *c)
 	    (1ull << 4) /* FSETID */ | (1ull << 5) /* KILL */ | (1ull << 6) /* SETGID */ |         \
 	    (1ull << 7) /* SETUID */ | (1ull << 8) /* SETPCAP */ |                                  \
 	    (1ull << 10) /* NET_BIND_SERVICE */ | (1ull << 13) /* NET_RAW */ |                      \
-	    (1ull << 18) /* SYS_CHROOT */ | (1ull << 27) /* MKNOD */ |                              \
-	    (1ull << 29) /* AUDIT_WRITE */ | (1ull << 31) /* SETFCAP */)
+	    (1ull << 18) /* SYS_CHROOT */ | (1ull << 29) /* AUDIT_WRITE */ |                        \
+	    (1ull << 31) /* SETFCAP */)
 
 /*
  * Take every capability but CAP_KEPT away for good: from the bounding set,

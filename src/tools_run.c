@@ -198,7 +198,8 @@ refusal_note(const struct confine *c, struct buf *b, char **line)
 	}
 	buf_addf(b, "[commands %s%s%s: a \"Permission denied\" above may come from that. If the task "
 	    "needs it, ask the user to allow it in llm's config: [agent] %s%s%s.]\n",
-	    writes ? "write only in the workspace, their TMPDIR, /dev and the build caches" : "",
+	    writes ? "write only in the workspace, their TMPDIR, the build caches, /dev/null and the like "
+	    "and /dev/shm, and open no terminal of /dev/pts" : "",
 	    writes && sockets ? ", and " : "",
 	    sockets ? "may not open local (UNIX) sockets, such as a test server's or docker's" : "",
 	    writes ? "writable = PATH" : "", writes && sockets ? " or " : "",

@@ -1,6 +1,7 @@
 # agent_confine: a command the agent runs (and all it starts: a shell, make) writes only in the
-# workspace, its own TMPDIR, /dev and the build caches: not in $HOME, another directory, nor
-# llm's own config and data directories, even under a path [agent] writable adds.
+# workspace, its own TMPDIR, /dev/null and the like, /dev/shm and the build caches: not in $HOME,
+# another directory, a terminal of the user's, nor llm's own config and data directories, even
+# under a path [agent] writable adds. It makes no device node.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
@@ -24,6 +25,10 @@ try workspace 'echo x >ws-file'
 try tmpdir 'echo x >"$TMPDIR/t" && [ "$TMPDIR" != "$CALLER_TMPDIR" ] && echo "TMPDIR=$TMPDIR" >ws-tmpdir'
 try cache 'mkdir -p "$HOME/.cache/tool" && echo x >"$HOME/.cache/tool/f"'
 try dev-null 'echo x >/dev/null'
+try dev-shm 'echo x >"/dev/shm/llm-confine-$$" && rm "/dev/shm/llm-confine-$$"'
+try terminal 'echo planted >"$USER_TTY"'
+try new-pty 'script -qc true /dev/null </dev/null'
+try device 'mknod node c 1 3'
 try home 'echo x >>"$HOME/.bashrc"'
 try home-new 'echo x >"$HOME/new-file"'
 try home-rm 'rm "$HOME/.bashrc"'
@@ -40,6 +45,20 @@ try signal 'kill -0 "$OUTSIDE_PID"'
 SH
 printf 'all:\n\techo x >"$$HOME/from-make"\n' >"$T/repo/confine.mk"
 export ELSEWHERE="$T/elsewhere" SHARED="$T/shared" CALLER_TMPDIR="${TMPDIR:-/tmp}"
+# a terminal of the user's, as the one llm runs in: a command must not write on it
+t_py -c 'import os, sys, time
+m, s = os.openpty()
+print(os.ttyname(s), flush=True)
+time.sleep(120)' >"$T/tty" &
+TTY_PID=$!
+t_defer 'kill "$TTY_PID" 2>/dev/null'
+i=0
+while [ ! -s "$T/tty" ] && [ "$i" -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+USER_TTY=$(cat "$T/tty")
+export USER_TTY
 # a process of the user's, outside the task: from Landlock ABI 6 a command cannot signal it
 sleep 60 &
 OUTSIDE_PID=$!
@@ -66,11 +85,11 @@ task() {
 }
 
 task "default"
-for w in workspace tmpdir cache dev-null; do
+for w in workspace tmpdir cache dev-null dev-shm; do
 	check_contains "default: a command writes in the $w" "$sent" "$w: written"
 done
 for w in home home-new home-rm elsewhere config config-new data undo nested make shared \
-    shared-top; do
+    shared-top terminal new-pty device; do
 	check_contains "default: a command cannot write in $w" "$sent" "$w: refused"
 done
 [ -n "$signal_check" ] &&
@@ -83,6 +102,7 @@ for f in "$HOME/new-file" "$HOME/nested" "$HOME/from-make" "$T/elsewhere/f" "$LL
 	check "default: nothing made at ${f#"$T"/}" test ! -e "$f"
 done
 check "default: the workspace file is there" test -f "$T/repo/ws-file"
+check "default: no device node was made" test ! -e "$T/repo/node"
 tmp=$(sed -n 's/^TMPDIR=//p' "$T/repo/ws-tmpdir")
 check "default: the command's TMPDIR was private (${tmp##*/})" sh -c 'case "$1" in */llm-tmp.*) ;; *) exit 1;; esac' sh "$tmp"
 check "default: and is removed after the task" test ! -e "$tmp"
@@ -136,10 +156,10 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 
 t_config_append "[agent]
-writable = $T, ~/.bashrc"
+writable = $T, ~/.bashrc, /dev/pts"
 rm -f "$T/repo/ws-file"
 task "writable"
-for w in workspace shared home elsewhere; do
+for w in workspace shared home elsewhere new-pty; do
 	check_contains "writable: a command writes in $w" "$sent" "$w: written"
 done
 for w in config config-new data undo shared-top; do
