@@ -51,7 +51,7 @@ m, s = os.openpty()
 print(os.ttyname(s), flush=True)
 time.sleep(120)' >"$T/tty" &
 TTY_PID=$!
-t_defer 'kill "$TTY_PID" 2>/dev/null'
+t_defer "kill $TTY_PID 2>/dev/null"
 i=0
 while [ ! -s "$T/tty" ] && [ "$i" -lt 100 ]; do
 	sleep 0.05

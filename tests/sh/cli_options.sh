@@ -835,7 +835,7 @@ missing=
 for sub in set rm check; do
 	run_llm keys "$sub" opnai </dev/null
 	for name in $("$LLM_BIN" __complete keys); do
-		printf '%s\n' "$ERR" | grep -q "[ (]$name[,;)]" || missing="$missing $sub:$name"
+		printf '%s\n' "$ERR" | grep -q "[ (]${name}[,;)]" || missing="$missing $sub:$name"
 	done
 done
 check_eq "keys set, rm, check with a typo: every name llm keys takes is listed" "$missing" ""
