@@ -12,9 +12,10 @@
 #include "buf.h"
 #include "githooks.h"
 #include "gitguard.h"
+#include "gitmanagers.h"
+#include "held.h"
 #include "util.h"
 
-#define GUARD_FILE_MAX (1 << 20) /* a file is held whole up to this; a larger one by size and time */
 #define GUARD_HOOKS 512          /* entries of a hooks directory held, at all depths */
 #define GUARD_ROUNDS 8           /* times GUARD_HOOKS new entries of one directory are taken out */
 #define GUARD_TELL 16            /* new entries of one directory named; the rest are counted */
@@ -53,16 +54,6 @@ static const char *const safe_keys[] = {
 	"push.autosetupremote",
 };
 
-/* One file of a git directory as it was; kind 0 when there was none. */
-struct held {
-	char *name;       /* under the git directory: "config", "hooks/pre-commit" */
-	mode_t kind;      /* S_IFREG, S_IFLNK, S_IFDIR, ... or 0 */
-	char *data;       /* a file's content or a link's target; NULL when too large */
-	size_t len;
-	struct stat st;
-	bool whole;       /* a directory listed to its end: what is new in it is taken out */
-};
-
 /* A git directory as it was. */
 struct gdir {
 	char *path;       /* resolved */
@@ -75,39 +66,6 @@ struct gdir {
 	bool cut;         /* its hooks held short: more than GUARD_HOOKS entries, or deeper than GUARD_DEPTH */
 };
 
-/* A project file whose commands a hook manager installed in git runs on commit: asked, told of. */
-struct managed {
-	char *path;           /* absolute: the root's, then name */
-	const char *manager;  /* "pre-commit", "lefthook" */
-	struct held h;        /* name rel to the root, as it was */
-	struct held *tree;    /* a directory's entries at any depth (.lefthook/pre-commit/x.sh) */
-	size_t ntree;
-};
-
-/*
- * Hook managers whose hooks run what an ordinary project file names: the
- * mark their hooks carry, and the files (relative to the work tree's top)
- * or directories they run commands from.
- */
-static const struct manager {   /* pre-commit first: its hook names its file (managers_in) */
-	const char *name;
-	const char *mark;
-	const char *key;       /* the key whose value is a command, which may run a script by path */
-	const char *files[20];
-} managers[] = {
-	{ "pre-commit", PRE_COMMIT_MARK, "entry", { ".pre-commit-config.yaml", NULL } },
-	{ "lefthook", "lefthook", "run", { "lefthook.yml", ".lefthook.yml", "lefthook-local.yml",
-	    ".lefthook-local.yml", "lefthook.yaml", ".lefthook.yaml", "lefthook-local.yaml",
-	    ".lefthook-local.yaml", "lefthook.json", ".lefthook.json", "lefthook.toml",
-	    ".lefthook.toml", ".config/lefthook.yml", ".config/lefthook.yaml", ".lefthook",
-	    ".lefthook-local", NULL } },
-};
-
-/* The hooks a manager is looked for in. */
-static const char *const manager_hooks[] = { "pre-commit", "commit-msg", "prepare-commit-msg",
-	"pre-push", "post-commit", "post-checkout", "post-merge", "pre-merge-commit", "post-rewrite",
-	"pre-rebase" };
-
 struct gitguard {
 	char *root;
 	struct held *dots; /* the workspace's .git and those of its directories */
@@ -119,173 +77,9 @@ struct gitguard {
 	struct gdir *d;
 	size_t nd;
 	char *outer;       /* core.hooksPath as the system and global config give it, or NULL */
-	struct managed *m; /* files whose commands a hook manager runs on commit */
-	size_t nm;
+	struct gitmanagers *managers; /* files whose commands a hook manager runs on commit */
 	char **after;      /* the .git entries gitguard_check found (rel), as the command left them */
 };
-
-/* A name as the model and the user are shown it: printable ASCII, the rest as \xNN. */
-static void
-add_name(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (*s >= 0x20 && *s < 0x7f && *s != '\\')
-			buf_addc(b, *s);
-		else
-			buf_addf(b, "\\x%02x", (unsigned char)*s);
-}
-
-/* Open the directory holding name ("a", "a/b", ...) beneath dirfd, never through a link; *base its last part. */
-static int
-open_parent(int dirfd, const char *name, const char **base)
-{
-	const char *slash;
-	char *dir;
-	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0), next;
-
-	while (fd >= 0 && (slash = strchr(name, '/')) != NULL) {
-		dir = xstrndup(name, (size_t)(slash - name));
-		next = openat(fd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		free(dir);
-		close(fd);
-		fd = next;
-		name = slash + 1;
-	}
-	*base = name;
-	return fd;
-}
-
-/* Read name beneath dirfd into h, as it is now. */
-static void
-hold(int dirfd, const char *name, struct held *h)
-{
-	const char *base;
-	char *data;
-	ssize_t r;
-	size_t len = 0;
-	int pfd = open_parent(dirfd, name, &base), fd = -1;
-
-	memset(h, 0, sizeof(*h));
-	h->name = xstrdup(name);
-	if (pfd < 0 || fstatat(pfd, base, &h->st, AT_SYMLINK_NOFOLLOW) != 0)
-		goto out;
-	h->kind = h->st.st_mode & S_IFMT;
-	if (S_ISLNK(h->st.st_mode)) {
-		data = xmalloc(PATH_MAX);
-		if ((r = readlinkat(pfd, base, data, PATH_MAX - 1)) >= 0) {
-			data[r] = '\0';
-			h->data = data;
-			h->len = (size_t)r;
-		} else
-			free(data);
-	} else if (S_ISREG(h->st.st_mode) && h->st.st_size <= GUARD_FILE_MAX &&
-	    (fd = openat(pfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) >= 0) {
-		data = xmalloc(GUARD_FILE_MAX + 1);
-		while (len <= GUARD_FILE_MAX &&
-		    ((r = read(fd, data + len, GUARD_FILE_MAX + 1 - len)) > 0 || (r < 0 && errno == EINTR)))
-			len += r > 0 ? (size_t)r : 0;
-		if (len <= GUARD_FILE_MAX) {
-			data[len] = '\0';
-			h->data = data;
-			h->len = len;
-		} else
-			free(data);
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	if (pfd >= 0)
-		close(pfd);
-}
-
-static void
-held_done(struct held *h)
-{
-	free(h->name);
-	free(h->data);
-}
-
-/* Whether a and b hold the same thing. */
-static bool
-same(const struct held *a, const struct held *b)
-{
-	if (a->kind != b->kind)
-		return false;
-	if (a->kind == 0 || a->kind == S_IFDIR)
-		return true;
-	if ((a->data == NULL) != (b->data == NULL))
-		return false;
-	if (a->data == NULL)
-		return a->st.st_ino == b->st.st_ino && a->st.st_size == b->st.st_size &&
-		    a->st.st_mtim.tv_sec == b->st.st_mtim.tv_sec &&
-		    a->st.st_mtim.tv_nsec == b->st.st_mtim.tv_nsec;
-	return a->len == b->len && memcmp(a->data, b->data, a->len) == 0 &&
-	    (a->kind != S_IFREG || (a->st.st_mode & 07777) == (b->st.st_mode & 07777));
-}
-
-/* Remove name beneath dirfd, a directory with all it holds; 0, or -1. */
-static int
-remove_at(int dirfd, const char *name, int depth)
-{
-	struct dirent *e;
-	struct stat st;
-	DIR *dir;
-	int fd, rc = 0;
-
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlinkat(dirfd, name, 0);
-	if (depth > 32 || (fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return -1;
-	if ((dir = fdopendir(fd)) == NULL) {
-		close(fd);
-		return -1;
-	}
-	while ((e = readdir(dir)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-		    remove_at(fd, e->d_name, depth + 1) != 0)
-			rc = -1;
-	closedir(dir);
-	return rc == 0 ? unlinkat(dirfd, name, AT_REMOVEDIR) : -1;
-}
-
-/* Make name beneath dirfd hold what h held; 0, or -1 when it cannot (a file too large to hold). */
-static int
-restore(int dirfd, const struct held *h)
-{
-	const char *base;
-	char tmp[64];
-	int pfd = open_parent(dirfd, h->name, &base), fd, rc = -1;
-
-	if (pfd < 0)
-		return -1;
-	snprintf(tmp, sizeof(tmp), ".llm-restore.%ld", (long)getpid());
-	if (h->kind == 0)
-		rc = remove_at(pfd, base, 0);
-	else if (h->kind == S_IFDIR)
-		rc = remove_at(pfd, base, 0) == 0 && mkdirat(pfd, base, h->st.st_mode & 07777) == 0 ? 0 : -1;
-	else if (h->data == NULL || (h->kind != S_IFREG && h->kind != S_IFLNK))
-		rc = -1;
-	else if (remove_at(pfd, tmp, 0) == 0 && h->kind == S_IFLNK) {
-		if (symlinkat(h->data, pfd, tmp) == 0 && remove_at(pfd, base, 0) == 0)
-			rc = renameat(pfd, tmp, pfd, base);
-	} else if ((fd = openat(pfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600)) >= 0) {
-		rc = fd_write_all(fd, h->data, h->len) == 0 && fchmod(fd, h->st.st_mode & 07777) == 0 ?
-		    0 : -1;
-		if (close(fd) != 0)
-			rc = -1;
-		/* a directory where the file was is not replaced by rename */
-		if (rc == 0 && (rc = renameat(pfd, tmp, pfd, base)) != 0 && errno == EISDIR &&
-		    remove_at(pfd, base, 0) == 0)
-			rc = renameat(pfd, tmp, pfd, base);
-	}
-	if (rc != 0)
-		unlinkat(pfd, tmp, 0);
-	close(pfd);
-	return rc;
-}
 
 bool
 gitguard_safe_key(const char *key)
@@ -349,7 +143,7 @@ gitguard_worktree(const char *gitdir)
 	char *val, *to;
 	size_t len = 0, i, k;
 
-	if (file_read(path, GUARD_FILE_MAX, &data, &len, &cause) == 0 &&
+	if (file_read(path, HELD_FILE_MAX, &data, &len, &cause) == 0 &&
 	    (v = git_config_entries(data, len)) != NULL)
 		for (i = 0; v[i] != NULL && real == NULL; i++) {
 			if (!str_startswith(v[i], "core.worktree="))
@@ -373,22 +167,6 @@ gitguard_worktree(const char *gitdir)
 	return real;
 }
 
-/* Open the directory name beneath dirfd, never through a link; -1 with errno set. */
-static int
-open_dir(int dirfd, const char *name)
-{
-	const char *base;
-	int pfd = open_parent(dirfd, name, &base), fd, err;
-
-	if (pfd < 0)
-		return -1;
-	fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	err = errno;
-	close(pfd);
-	errno = err;
-	return fd;
-}
-
 /*
  * Hold what the directory held as (*v)[at] holds, at any depth (to
  * GUARD_DEPTH): a hook runs scripts beside it or below it, such as husky 8's
@@ -405,7 +183,7 @@ hold_tree(int dirfd, size_t at, struct held **v, size_t *n, size_t *left, int de
 	char *name;
 	DIR *dir;
 	size_t k, first = *n;
-	int fd = open_dir(dirfd, (*v)[at].name);
+	int fd = held_open_dir(dirfd, (*v)[at].name);
 
 	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
 		if (fd >= 0)
@@ -422,7 +200,7 @@ hold_tree(int dirfd, size_t at, struct held **v, size_t *n, size_t *left, int de
 		(*left)--;
 		name = xstrfmt("%s/%s", (*v)[at].name, e->d_name);
 		*v = xreallocarray(*v, *n + 1, sizeof(**v));
-		hold(dirfd, name, &(*v)[(*n)++]);
+		held_take(dirfd, name, &(*v)[(*n)++]);
 		free(name);
 	}
 	(*v)[at].whole = e == NULL;
@@ -441,7 +219,7 @@ hold_hooks(struct gdir *d, int dirfd)
 	size_t left = GUARD_HOOKS, at = d->n;
 
 	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
-	hold(dirfd, d->hooks, &d->v[d->n++]);
+	held_take(dirfd, d->hooks, &d->v[d->n++]);
 	if (d->v[at].kind == S_IFDIR)
 		hold_tree(dirfd, at, &d->v, &d->n, &left, 1, &d->cut);
 }
@@ -466,7 +244,7 @@ gdir_take(struct gdir *d, const char *path, bool empty)
 	if (!empty) {
 		d->v = xcalloc(sizeof(guarded) / sizeof(*guarded), sizeof(*d->v));
 		for (i = 0; i < sizeof(guarded) / sizeof(*guarded); i++)
-			hold(fd, guarded[i], &d->v[d->n++]);
+			held_take(fd, guarded[i], &d->v[d->n++]);
 		hold_hooks(d, fd);
 	}
 	close(fd);
@@ -550,13 +328,13 @@ tell(struct buf *b, const struct gitguard *g, const struct gdir *d, const char *
 
 	buf_adds(b, b->len > 0 ? "; " : "");
 	if (str_startswith(d->path, g->root) && d->path[strlen(g->root)] == '/')
-		add_name(b, d->path + strlen(g->root) + 1);
+		held_add_name(b, d->path + strlen(g->root) + 1);
 	else if (!top)
-		add_name(b, d->path);
+		held_add_name(b, d->path);
 	if (*name != '\0') {
 		if (!top)
 			buf_addc(b, '/');
-		add_name(b, name);
+		held_add_name(b, name);
 	}
 	buf_addf(b, " %s", what);
 }
@@ -577,14 +355,14 @@ hooks_open(const struct gitguard *g, const struct gdir *d, int fd, const char *n
 	struct stat st;
 	char *what;
 	DIR *dir;
-	int hfd = open_dir(fd, name), err = errno, pfd;
+	int hfd = held_open_dir(fd, name), err = errno, pfd;
 
-	if (hfd < 0 && err == EACCES && was != NULL && (pfd = open_parent(fd, name, &base)) >= 0) {
+	if (hfd < 0 && err == EACCES && was != NULL && (pfd = held_open_parent(fd, name, &base)) >= 0) {
 		if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
 		    (st.st_mode & 07777) != (was->st.st_mode & 07777) &&
 		    fchmodat(pfd, base, was->st.st_mode & 07777, 0) == 0) {
 			tell(b, g, d, name, "was made unreadable, and its mode was put back");
-			hfd = open_dir(fd, name);
+			hfd = held_open_dir(fd, name);
 		}
 		err = errno;
 		close(pfd);
@@ -645,7 +423,7 @@ take_new(const struct gitguard *g, const struct gdir *d, int fd, const char *nam
 		}
 		closedir(dir);
 		for (i = 0; i < k; i++) {
-			if (restore(fd, &(struct held){ .name = batch[i] }) != 0) {
+			if (held_restore(fd, &(struct held){ .name = batch[i] }) != 0) {
 				failed++;
 				tell(b, g, d, batch[i], "was made, and could not be removed");
 			} else if (told++ < GUARD_TELL)
@@ -681,9 +459,9 @@ unlink_way(const struct gitguard *g, const struct gdir *d, int fd, struct buf *b
 
 	for (s = strchr(d->hooks, '/'); s != NULL; s = strchr(s + 1, '/')) {
 		name = xstrndup(d->hooks, (size_t)(s - d->hooks));
-		hold(fd, name, &now);
+		held_take(fd, name, &now);
 		if (now.kind == S_IFLNK)
-			tell(b, g, d, name, remove_at(fd, name, 0) == 0 ? "was removed" :
+			tell(b, g, d, name, held_remove(fd, name) == 0 ? "was removed" :
 			    "was changed, and could not be put back");
 		held_done(&now);
 		free(name);
@@ -720,18 +498,18 @@ gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
 	}
 	for (i = 0; !d->only_hooks && i < sizeof(guarded) / sizeof(*guarded); i++) {
 		was = gdir_find(d, guarded[i]);
-		hold(fd, guarded[i], &now);
+		held_take(fd, guarded[i], &now);
 		if (was == NULL)
 			was = &none;
 		/* of the info directory, only a link or a file in its place counts */
 		if (strcmp(guarded[i], "info") == 0 && (now.kind == 0 || now.kind == S_IFDIR))
 			;
-		else if (!same(was, &now) && !(str_startswith(guarded[i], "config") && config_ok(was, &now, &why))) {
+		else if (!held_same(was, &now) && !(str_startswith(guarded[i], "config") && config_ok(was, &now, &why))) {
 			struct held put = *was;
 			char *what;
 
 			put.name = now.name;
-			if (restore(fd, &put) != 0)
+			if (held_restore(fd, &put) != 0)
 				what = xstrdup("was changed, and could not be put back");
 			else
 				what = xstrfmt("%s%s%s%s", was->kind == 0 ? "was removed" : "was put back",
@@ -748,11 +526,11 @@ gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
 	had = was != NULL && was->kind == S_IFDIR;
 	if (!had)
 		unlink_way(g, d, fd, b);
-	hold(fd, d->hooks, &now);
+	held_take(fd, d->hooks, &now);
 	if (now.kind != 0 && !(now.kind == S_IFDIR && (!had || (now.st.st_dev == was->st.st_dev &&
 	    now.st.st_ino == was->st.st_ino)))) {
 		/* a link, a file, or a directory put in the place of the old one: none of it stays */
-		if (remove_at(fd, d->hooks, 0) != 0)
+		if (held_remove(fd, d->hooks) != 0)
 			tell(b, g, d, d->hooks, "was changed, and could not be put back");
 		else if (had && mkdirat(fd, d->hooks, was->st.st_mode & 07777) != 0)
 			tell(b, g, d, d->hooks, "was replaced, and could not be made again");
@@ -771,9 +549,9 @@ gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
 		if (!str_startswith(d->v[i].name, d->hooks) ||
 		    d->v[i].name[strlen(d->hooks)] != '/')
 			continue;
-		hold(fd, d->v[i].name, &now);
-		if (!same(&d->v[i], &now))
-			tell(b, g, d, d->v[i].name, restore(fd, &d->v[i]) == 0 ? "was put back" :
+		held_take(fd, d->v[i].name, &now);
+		if (!held_same(&d->v[i], &now))
+			tell(b, g, d, d->v[i].name, held_restore(fd, &d->v[i]) == 0 ? "was put back" :
 			    "was changed, and could not be put back");
 		held_done(&now);
 	}
@@ -1096,236 +874,6 @@ take_hooks(struct gitguard *g, const char *real)
 	gdir_take_hooks(&g->d[g->nd++], real);
 }
 
-/*
- * Which managers have a hook in the hooks directory ran: found[i] for
- * managers[i]. *config is set to the file pre-commit's hook names with
- * --config= (relative to the top) when it names one plainly, the caller's.
- * Each hook is read once.
- */
-static void
-managers_in(const char *ran, bool *found, char **config)
-{
-	char *path, *data = NULL, *cause = NULL, *at;
-	size_t i, m, len = 0, k;
-
-	for (i = 0; i < sizeof(manager_hooks) / sizeof(manager_hooks[0]); i++) {
-		path = xstrfmt("%s/%s", ran, manager_hooks[i]);
-		if (file_read(path, 64 * 1024, &data, &len, &cause) == 0)
-			for (m = 0; m < sizeof(managers) / sizeof(managers[0]); m++)
-				if (memmem(data, len, managers[m].mark, strlen(managers[m].mark)) != NULL)
-					found[m] = true;
-		if (data != NULL && *config == NULL && found[0] && (at = strstr(data, "--config=")) != NULL) {
-			at += strlen("--config=");
-			k = strcspn(at, " \t\r\n)\"'$`\\");
-			if (k > 0 && *at != '/' && memmem(at, k, "..", 2) == NULL)
-				*config = xstrndup(at, k);
-		}
-		free(data);
-		free(cause);
-		free(path);
-		data = cause = NULL;
-	}
-}
-
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/*
- * Hold what the directory name (rel to the root rootfd) holds, at any depth
- * to GUARD_DEPTH, each directory's entries in name order, so that the same
- * tree is held the same way twice; at most *left entries.
- */
-static void
-hold_sorted(int rootfd, const char *name, struct held **v, size_t *n, size_t *left, int depth)
-{
-	struct names l = { 0 };
-	struct dirent *e;
-	size_t i;
-	DIR *dir;
-	int fd = open_dir(rootfd, name);
-
-	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	while ((e = readdir(dir)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			names_add(&l, xstrfmt("%s/%s", name, e->d_name));
-	closedir(dir);
-	if (l.n > 0)
-		qsort(l.v, l.n, sizeof(*l.v), name_cmp);
-	for (i = 0; i < l.n && *left > 0; i++, (*left)--) {
-		*v = xreallocarray(*v, *n + 1, sizeof(**v));
-		hold(rootfd, l.v[i], &(*v)[(*n)++]);
-		if ((*v)[*n - 1].kind == S_IFDIR && depth < GUARD_DEPTH)
-			hold_sorted(rootfd, l.v[i], v, n, left, depth + 1);
-	}
-	strv_free(l.v);
-}
-
-/*
- * path resolved, through a link to nowhere too (to where it would make the
- * file); NULL when it cannot be, or after 8 links.
- */
-static char *
-follow(const char *path)
-{
-	char *p = xstrdup(path), *real = NULL, *to, *up, *slash;
-	char link[PATH_MAX];
-	ssize_t r;
-	int i;
-
-	for (i = 0; i < 8 && real == NULL; i++) {
-		if ((real = realpath(p, NULL)) != NULL || errno != ENOENT)
-			break;
-		slash = strrchr(p, '/');
-		if ((r = readlink(p, link, sizeof(link) - 1)) >= 0) {
-			link[r] = '\0';
-			to = *link == '/' ? xstrdup(link) : xstrfmt("%.*s/%s", (int)(slash - p), p, link);
-			free(p);
-			p = to;
-			continue;
-		}
-		up = xstrndup(p, (size_t)(slash - p));
-		if ((to = realpath(up, NULL)) != NULL)
-			real = xstrfmt("%s/%s", to, slash + 1);
-		free(to);
-		free(up);
-		break;
-	}
-	free(p);
-	return real;
-}
-
-/* Hold the file (or directory) name, rel to the root, that manager m runs commands from. */
-static void
-managed_hold(struct gitguard *g, int rootfd, const char *name, const struct manager *m)
-{
-	struct managed *e;
-	size_t left = GUARD_HOOKS;
-
-	g->m = xreallocarray(g->m, g->nm + 1, sizeof(*g->m));
-	e = &g->m[g->nm++];
-	memset(e, 0, sizeof(*e));
-	e->path = xstrfmt("%s/%s", g->root, name);
-	e->manager = m->name;
-	hold(rootfd, name, &e->h);
-	if (e->h.kind == S_IFDIR)
-		hold_sorted(rootfd, name, &e->tree, &e->ntree, &left, 1);
-}
-
-/*
- * Hold the file name (rel to the root) that manager m runs commands from,
- * and where it leads when it is a link, or under one, inside the workspace
- * (never outside it): the manager reads that.
- */
-static void
-managed_add(struct gitguard *g, int rootfd, const char *name, const struct manager *m)
-{
-	char *path = xstrfmt("%s/%s", g->root, name), *real;
-	size_t n = strlen(g->root), i;
-
-	for (i = 0; i < g->nm && strcmp(g->m[i].path, path) != 0; i++)
-		;
-	if (i < g->nm) {
-		free(path);
-		return;
-	}
-	real = follow(path);
-	managed_hold(g, rootfd, name, m);
-	if (real != NULL && strcmp(real, path) != 0 && strncmp(real, g->root, n) == 0 &&
-	    real[n] == '/') {
-		for (i = 0; i < g->nm && strcmp(g->m[i].path, real) != 0; i++)
-			;
-		if (i == g->nm)
-			managed_hold(g, rootfd, real + n + 1, m);
-	}
-	free(real);
-	free(path);
-}
-
-/*
- * Hold the scripts a config of manager m (text data) runs by path, in the
- * work tree top (rel to the root, "" or ending in "/"): in the value of m's
- * key (pre-commit's "entry: ./scripts/x.sh", lefthook's "run:", in YAML,
- * JSON or TOML), each word with a slash in it that is neither absolute nor
- * an option, nor leaves the top. A word that names no script costs nothing.
- */
-static void
-take_scripts(struct gitguard *g, int rootfd, const char *top, const char *data,
-    const struct manager *m)
-{
-	static const char sep[] = " \t\r'\"`;&|()<>$=,[]{}:";
-	const char *p = data, *s, *nl;
-	char *line, *w, *end, *name;
-	size_t k = strlen(m->key);
-
-	for (; p != NULL && *p != '\0'; p = nl != NULL ? nl + 1 : NULL) {
-		nl = strchr(p, '\n');
-		/* the key, as a word of its own, then ":" or "=": "run:", "\"run\": ", "run =" */
-		for (s = p; (s = strstr(s, m->key)) != NULL && (nl == NULL || s < nl); s += k)
-			if ((s == p || strchr(" \t-\"'{,", s[-1]) != NULL) &&
-			    strchr(":=", s[k + strspn(s + k, "\"' \t")]) != NULL &&
-			    s[k + strspn(s + k, "\"' \t")] != '\0')
-				break;
-		if (s == NULL || (nl != NULL && s >= nl))
-			continue;
-		s += k + strspn(s + k, "\"' \t");
-		line = xstrndup(s + 1, nl != NULL ? (size_t)(nl - s - 1) : strlen(s + 1));
-		line[strcspn(line, "#")] = '\0';
-		for (w = line; *(w += strspn(w, sep)) != '\0'; w = end) {
-			end = w + strcspn(w, sep);
-			if (*end != '\0')
-				*end++ = '\0';
-			if (strchr(w, '/') == NULL || *w == '/' || *w == '-' || *w == '~' ||
-			    strstr(w, "..") != NULL || strlen(w) > NAME_MAX)
-				continue;
-			name = xstrfmt("%s%s", top, str_startswith(w, "./") ? w + 2 : w);
-			managed_add(g, rootfd, name, m);
-			free(name);
-		}
-		free(line);
-	}
-}
-
-/*
- * Hold the files whose commands a hook manager runs on commit in the work
- * tree whose .git is dot (rel to the root), when its hook is in ran, the
- * directory git runs hooks from there.
- */
-static void
-take_managed(struct gitguard *g, int rootfd, const char *dot, const char *ran)
-{
-	char *top = xstrndup(dot, strlen(dot) - strlen(".git")), *config = NULL, *name, *data;
-	bool found[sizeof(managers) / sizeof(managers[0])] = { false };
-	size_t i, k, n, first = g->nm;
-
-	managers_in(ran, found, &config);
-	for (i = 0; i < sizeof(managers) / sizeof(managers[0]); i++)
-		for (k = 0; found[i] && managers[i].files[k] != NULL; k++) {
-			/* pre-commit's, first: the file its hook names */
-			name = xstrfmt("%s%s", top, config != NULL && i == 0 && k == 0 ? config :
-			    managers[i].files[k]);
-			managed_add(g, rootfd, name, &managers[i]);
-			free(name);
-		}
-	/* then what those configs run by path: a script is the commands too */
-	for (i = first, n = g->nm; i < n; i++)
-		if (g->m[i].h.kind == S_IFREG && g->m[i].h.data != NULL && g->m[i].tree == NULL) {
-			data = xstrdup(g->m[i].h.data);
-			for (k = 0; strcmp(managers[k].name, g->m[i].manager) != 0; k++)
-				;
-			take_scripts(g, rootfd, top, data, &managers[k]);
-			free(data);
-		}
-	free(config);
-	free(top);
-}
-
 struct gitguard *
 gitguard_take(const char *root)
 {
@@ -1340,9 +888,10 @@ take_dots(struct gitguard *g, int fd, char *const *dots)
 	size_t i;
 
 	g->outer = githooks_outer();
+	g->managers = gitmanagers_new(g->root);
 	for (i = 0; dots[i] != NULL; i++) {
 		g->dots = xreallocarray(g->dots, g->ndots + 1, sizeof(*g->dots));
-		hold(fd, dots[i], &g->dots[g->ndots++]);
+		held_take(fd, dots[i], &g->dots[g->ndots++]);
 	}
 	dirs = find_gdirs(g->root, dots);
 	for (i = 0; dirs[i] != NULL; i++) {
@@ -1356,7 +905,7 @@ take_dots(struct gitguard *g, int fd, char *const *dots)
 			free(hooks);
 		}
 		if (ran != NULL && fd >= 0)
-			take_managed(g, fd, g->dots[i].name, ran);
+			gitmanagers_take(g->managers, fd, g->dots[i].name, ran);
 		free(ran);
 	}
 	strv_free(dirs);
@@ -1461,91 +1010,13 @@ gitguard_runs(const struct gitguard *g, const char *path)
 const char *
 gitguard_manager(const struct gitguard *g, const char *path)
 {
-	size_t i;
-
-	for (i = 0; i < g->nm; i++)
-		if (path_under(path, g->m[i].path))
-			return g->m[i].manager;
-	return NULL;
-}
-
-/* Say in b that name, which e's manager runs, was changed. */
-static void
-tell_managed(struct buf *b, const struct managed *e, const char *name)
-{
-	buf_adds(b, b->len > 0 ? "; " : "");
-	add_name(b, name);
-	buf_addf(b, " was changed: %s runs it on your next commit; look at it first", e->manager);
-}
-
-/* The entry named name in v of n, or NULL. */
-static const struct held *
-held_in(const struct held *v, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i].name, name) == 0)
-			return &v[i];
-	return NULL;
-}
-
-/*
- * Say in b what in the directory e holds (.lefthook) is new, changed or
- * gone, by name: the first GUARD_TELL, the rest counted.
- */
-static void
-tree_changed(int rootfd, const struct managed *e, struct buf *b)
-{
-	struct held *now = NULL;
-	const struct held *was;
-	size_t n = 0, left = GUARD_HOOKS, i, told = 0;
-
-	hold_sorted(rootfd, e->h.name, &now, &n, &left, 1);
-	for (i = 0; i < n + e->ntree; i++) {
-		if (i < n)
-			was = held_in(e->tree, e->ntree, now[i].name);
-		else
-			was = held_in(now, n, e->tree[i - n].name) == NULL ? NULL : &e->tree[i - n];
-		if ((i < n && was != NULL && same(was, &now[i])) || (i >= n && was != NULL))
-			continue;
-		if (told++ < GUARD_TELL)
-			tell_managed(b, e, i < n ? now[i].name : e->tree[i - n].name);
-	}
-	if (told > GUARD_TELL) {
-		buf_addf(b, "; %zu more entries of ", told - GUARD_TELL);
-		add_name(b, e->h.name);
-		buf_adds(b, " were changed");
-	}
-	for (i = 0; i < n; i++)
-		held_done(&now[i]);
-	free(now);
+	return gitmanagers_of(g->managers, path);
 }
 
 char *
 gitguard_managed(const struct gitguard *g)
 {
-	struct buf b;
-	struct held now;
-	size_t i;
-	int fd = open(g->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	buf_init(&b, 0);
-	for (i = 0; fd >= 0 && i < g->nm; i++) {
-		hold(fd, g->m[i].h.name, &now);
-		if (!same(&g->m[i].h, &now))
-			tell_managed(&b, &g->m[i], g->m[i].h.name);
-		else if (now.kind == S_IFDIR)
-			tree_changed(fd, &g->m[i], &b);
-		held_done(&now);
-	}
-	if (fd >= 0)
-		close(fd);
-	if (b.len == 0) {
-		buf_done(&b);
-		return NULL;
-	}
-	return buf_detach(&b);
+	return gitmanagers_changed(g->managers);
 }
 
 /* Move what is at rel (a .git under the root) aside, to a name git never looks at; say so in b. */
@@ -1554,7 +1025,7 @@ move_aside(int rootfd, const char *rel, const char *what, struct buf *b)
 {
 	const char *base;
 	char name[64];
-	int i, pfd = open_parent(rootfd, rel, &base);
+	int i, pfd = held_open_parent(rootfd, rel, &base);
 
 	for (i = 1; pfd >= 0 && i < 100; i++) {
 		snprintf(name, sizeof(name), i == 1 ? ".git.replaced" : ".git.replaced.%d", i);
@@ -1562,10 +1033,10 @@ move_aside(int rootfd, const char *rel, const char *what, struct buf *b)
 			break;
 	}
 	buf_adds(b, b->len > 0 ? "; " : "");
-	add_name(b, rel);
+	held_add_name(b, rel);
 	if (pfd >= 0 && i < 100 && renameat(pfd, base, pfd, name) == 0) {
 		buf_addf(b, " %s: llm moved it, unread, to ", what);
-		add_name(b, name);
+		held_add_name(b, name);
 	} else
 		buf_addf(b, " %s, and llm could not move it aside: look at it before you run git there",
 		    what);
@@ -1626,20 +1097,20 @@ dot_check(const struct gitguard *g, int rootfd, const char *rel, struct buf *b)
 
 	if (was == NULL)
 		was = &none;
-	hold(rootfd, rel, &now);
+	held_take(rootfd, rel, &now);
 	if (was->kind == 0 && now.kind == S_IFREG && made_by_git(g, rel)) {
 		held_done(&now);
 		return true;
 	}
 	if (now.kind != 0 && !(now.kind == S_IFDIR ? was->kind == S_IFDIR &&
 	    now.st.st_dev == was->st.st_dev && now.st.st_ino == was->st.st_ino :
-	    same(was, &now)) && (was->kind == S_IFDIR || now.kind != S_IFDIR)) {
+	    held_same(was, &now)) && (was->kind == S_IFDIR || now.kind != S_IFDIR)) {
 		ok = false;
 		move_aside(rootfd, rel, was->kind == 0 ? "was made by the command, naming another git"
 		    " directory" : "was replaced by the command", b);
-		if (was->kind != 0 && was->kind != S_IFDIR && restore(rootfd, was) == 0) {
+		if (was->kind != 0 && was->kind != S_IFDIR && held_restore(rootfd, was) == 0) {
 			buf_adds(b, ", and the old ");
-			add_name(b, rel);
+			held_add_name(b, rel);
 			buf_adds(b, " was put back");
 		}
 	}
@@ -1716,13 +1187,13 @@ tell_cut(struct buf *b, const struct gitguard *g, const struct gdir *d)
 	size_t n = strlen(g->root);
 
 	if (strncmp(d->path, g->root, n) == 0 && d->path[n] == '/') {
-		add_name(b, d->path + n + 1);
+		held_add_name(b, d->path + n + 1);
 		buf_addc(b, '/');
 	} else if (strcmp(d->path, g->root) != 0) {
-		add_name(b, d->path);
+		held_add_name(b, d->path);
 		buf_addc(b, '/');
 	}
-	add_name(b, d->hooks);
+	held_add_name(b, d->hooks);
 	buf_addf(b, " holds more than %d entries or %d levels: llm held only those, so look at"
 	    " what is new in it before you run git there", GUARD_HOOKS, GUARD_DEPTH);
 }
@@ -1743,7 +1214,7 @@ gitguard_unchecked(const struct gitguard *g)
 		buf_addf(&b, " the workspace has more than %zu directories", g->look);
 	for (i = 0; i < g->nunread; i++) {
 		buf_adds(&b, i > 0 ? ", " : g->partial ? "; " : " ");
-		add_name(&b, g->unread[i]);
+		held_add_name(&b, g->unread[i]);
 	}
 	if (g->nunread > 0)
 		buf_addf(&b, " could not be read: look for a .git in %s before you run git there",
@@ -1760,7 +1231,7 @@ gitguard_unchecked(const struct gitguard *g)
 void
 gitguard_free(struct gitguard *g)
 {
-	size_t i, k;
+	size_t i;
 
 	if (g == NULL)
 		return;
@@ -1771,14 +1242,7 @@ gitguard_free(struct gitguard *g)
 		held_done(&g->dots[i]);
 	free(g->dots);
 	free(g->outer);
-	for (i = 0; i < g->nm; i++) {
-		free(g->m[i].path);
-		held_done(&g->m[i].h);
-		for (k = 0; k < g->m[i].ntree; k++)
-			held_done(&g->m[i].tree[k]);
-		free(g->m[i].tree);
-	}
-	free(g->m);
+	gitmanagers_free(g->managers);
 	strv_free(g->unread);
 	strv_free(g->after);
 	free(g->root);
