@@ -12,10 +12,12 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "confine.h"
+#include "proc.h"
 #include "util.h"
 
 #ifdef __linux__
@@ -24,7 +26,9 @@
 #include <linux/filter.h>
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <stddef.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #endif
 
@@ -502,27 +506,32 @@ handled(int abi)
 	return a;
 }
 
-/* Build c's ruleset from its paths: 0, or -1 with *cause. */
+/*
+ * A ruleset that lets commands write beneath c's paths and, unless NULL,
+ * extra: its descriptor, or -1 with errno set and *failed the path it
+ * stopped at (NULL: the ruleset itself). It allocates nothing, for a child
+ * calls it between fork and exec.
+ */
 static int
-build_ruleset(struct confine *c, char **cause)
+ruleset_make(const struct confine *c, const char *extra, const char **failed)
 {
 	struct ruleset_attr attr = { .handled_access_fs = handled(c->abi) };
 	struct landlock_path_beneath_attr rule;
 	struct stat st;
 	size_t i;
-	int fd;
+	int rs, fd, e;
 
+	*failed = NULL;
 	/* from 6: no abstract socket made outside (a session's agents), no signal to outside */
 	if (c->abi >= 6)
 		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL;
-	c->ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
-	if (c->ruleset < 0) {
-		xasprintf(cause, "cannot confine commands: landlock: %s", strerror(errno));
+	if ((rs = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0)) < 0)
 		return -1;
-	}
-	for (i = 0; i < c->npaths; i++) {
+	for (i = 0; i <= c->npaths; i++) {
+		const char *path = i < c->npaths ? c->paths[i] : extra;
+
 		/* gone since it was planned: nothing to allow */
-		if ((fd = open(c->paths[i], O_PATH | O_CLOEXEC)) < 0)
+		if (path == NULL || (fd = open(path, O_PATH | O_CLOEXEC)) < 0)
 			continue;
 		rule.parent_fd = fd;
 		/* a device node made in the workspace would open any disk or terminal */
@@ -531,14 +540,120 @@ build_ruleset(struct confine *c, char **cause)
 		/* on a file, only what can be done to a file */
 		if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode))
 			rule.allowed_access &= LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE;
-		if (syscall(SYS_landlock_add_rule, c->ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0) != 0) {
-			xasprintf(cause, "cannot confine commands: %s: %s", c->paths[i], strerror(errno));
+		if (syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &rule, 0) != 0) {
+			e = errno;
 			close(fd);
+			close(rs);
+			errno = e;
+			*failed = path;
 			return -1;
 		}
 		close(fd);
 	}
-	return 0;
+	return rs;
+}
+
+/* Build c's ruleset from its paths: 0, or -1 with *cause. */
+static int
+build_ruleset(struct confine *c, char **cause)
+{
+	const char *failed;
+
+	if ((c->ruleset = ruleset_make(c, NULL, &failed)) >= 0)
+		return 0;
+	xasprintf(cause, "cannot confine commands: %s: %s", failed != NULL ? failed : "landlock",
+	    strerror(errno));
+	return -1;
+}
+
+/* Write text to the file at path: 0, or -1. No stdio: a child calls it before exec. */
+static int
+put_file(const char *path, const char *text)
+{
+	size_t n = strlen(text);
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, text, n) == (ssize_t)n;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* The user namespace map "ID ID 1" of one id, in buf (of 48 or more bytes). */
+static const char *
+id_map(char *buf, unsigned long id)
+{
+	char digits[24], *d = digits + sizeof(digits);
+	size_t n;
+
+	*--d = '\0';
+	do
+		*--d = (char)('0' + id % 10);
+	while ((id /= 10) != 0);
+	n = strlen(d);
+	memcpy(buf, d, n);
+	buf[n] = ' ';
+	memcpy(buf + n + 1, d, n);
+	memcpy(buf + 2 * n + 1, " 1\n", 4);
+	return buf;
+}
+
+/*
+ * Give this process pseudo-terminals of its own: in a new mount namespace
+ * (and, unless root, a user namespace where it is itself), a new devpts
+ * instance over /dev/pts, which hides every terminal of the user's, and its
+ * ptmx over /dev/ptmx. 0, or -1, after which the process must not go on: a
+ * namespace may be half made.
+ */
+static int
+private_pts(void)
+{
+	unsigned long uid = geteuid(), gid = getegid();
+	char map[48];
+
+	if (unshare(CLONE_NEWNS | (uid != 0 ? CLONE_NEWUSER : 0)) != 0)
+		return -1;
+	/*
+	 * The maps are files of /proc/self, which llm, not dumpable, may not
+	 * write: dumpable for as long as that takes (nothing confined can
+	 * trace a process outside its domain).
+	 */
+	if (uid != 0 && (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0 ||
+	    put_file("/proc/self/setgroups", "deny") != 0 ||
+	    put_file("/proc/self/uid_map", id_map(map, uid)) != 0 ||
+	    put_file("/proc/self/gid_map", id_map(map, gid)) != 0 ||
+	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0))
+		return -1;
+	/* first: the mounts below reach no other namespace; the user's (an automount) reach this one */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
+		return -1;
+	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+	    "newinstance,ptmxmode=0666,mode=0620") != 0)
+		return -1;
+	return mount("/dev/pts/ptmx", "/dev/ptmx", NULL, MS_BIND, NULL);
+}
+
+/*
+ * Whether private_pts works here (a kernel or a container may refuse user
+ * namespaces or mounts): tried once, in a child thrown away after.
+ */
+static bool
+pts_possible(void)
+{
+	struct proc_spec s = { 0 };
+	struct proc p;
+	char *cause = NULL;
+	int st;
+
+	if (proc_start(&p, &s, &cause) != 0) {
+		free(cause);
+		return false;
+	}
+	if (p.pid == 0)
+		_exit(private_pts() == 0 ? 0 : 1);
+	st = proc_wait(&p);
+	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
 /* nftw: let the owner into every directory, whatever mode a command left on it. */
@@ -624,6 +739,30 @@ static const char *const dev_writable[] = {
 	"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/shm", "/dev/ptmx", NULL,
 };
 
+/* Whether path, or a directory on the way to it, resolves to where c's commands may write. */
+static bool
+reachable(const struct confine *c, const char *path)
+{
+	char *prefix = xstrdup(path), *real, *slash = prefix;
+	bool within = false;
+	size_t i;
+
+	do {
+		slash = strchr(slash + 1, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		if ((real = realpath(*prefix != '\0' ? prefix : "/", NULL)) != NULL) {
+			for (i = 0; i < c->npaths && !within; i++)
+				within = beneath(real, c->paths[i]);
+			free(real);
+		}
+		if (slash != NULL)
+			*slash = '/';
+	} while (slash != NULL && !within);
+	free(prefix);
+	return within;
+}
+
 /* Prepare the confinement of the commands a task runs in root. */
 struct confine *
 confine_new(const char *root, const char *const *writable, const char *const *protect,
@@ -681,31 +820,9 @@ confine_new(const char *root, const char *const *writable, const char *const *pr
 		confine_free(c);
 		return NULL;
 	}
+	/* unless the user opened theirs to commands (writable = /dev/pts) */
+	c->pts = c->abi > 0 && !reachable(c, "/dev/pts/ptmx") && pts_possible();
 	return c;
-}
-
-/* Whether path, or a directory on the way to it, resolves to where c's commands may write. */
-static bool
-reachable(const struct confine *c, const char *path)
-{
-	char *prefix = xstrdup(path), *real, *slash = prefix;
-	bool within = false;
-	size_t i;
-
-	do {
-		slash = strchr(slash + 1, '/');
-		if (slash != NULL)
-			*slash = '\0';
-		if ((real = realpath(*prefix != '\0' ? prefix : "/", NULL)) != NULL) {
-			for (i = 0; i < c->npaths && !within; i++)
-				within = beneath(real, c->paths[i]);
-			free(real);
-		}
-		if (slash != NULL)
-			*slash = '/';
-	} while (slash != NULL && !within);
-	free(prefix);
-	return within;
 }
 
 int
@@ -825,6 +942,9 @@ confine_apply(const struct confine *c)
 
 	if (c == NULL)
 		return 0;
+	/* before the capabilities go: root mounts with CAP_SYS_ADMIN */
+	if (c->pts && private_pts() != 0)
+		return -1;
 	if (drop_caps() != 0)
 		return -1;
 	if (c->ruleset < 0 && !filter)
@@ -836,5 +956,15 @@ confine_apply(const struct confine *c)
 		return -1;
 	if (c->ruleset < 0)
 		return 0;
+	if (c->pts) {
+		const char *failed;
+		int rs = ruleset_make(c, "/dev/pts", &failed), r;
+
+		if (rs < 0)
+			return -1;
+		r = (int)syscall(SYS_landlock_restrict_self, rs, 0);
+		close(rs);
+		return r == 0 ? 0 : -1;
+	}
 	return syscall(SYS_landlock_restrict_self, c->ruleset, 0) == 0 ? 0 : -1;
 }

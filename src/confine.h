@@ -29,6 +29,7 @@ struct confine {
 	size_t nroots;
 	char **pending;  /* the writable paths not there yet (see confine_widen), NULL-terminated */
 	enum confine_sockets sockets;  /* whether they may open local (UNIX) sockets */
+	bool pts;  /* each gets a devpts instance of its own at /dev/pts, the user's hidden */
 };
 
 /* The kernel's Landlock ABI version, 0 when it has none (too old, or not enabled). */

@@ -196,10 +196,12 @@ refusal_note(const struct confine *c, struct buf *b, char **line)
 		*line = NULL;
 		return;
 	}
-	buf_addf(b, "[commands %s%s%s: a \"Permission denied\" above may come from that. If the task "
-	    "needs it, ask the user to allow it in llm's config: [agent] %s%s%s.]\n",
+	buf_addf(b, "[commands %s%s%s%s: a \"Permission denied\" above may come from that. If the "
+	    "task needs it, ask the user to allow it in llm's config: [agent] %s%s%s.]\n",
 	    writes ? "write only in the workspace, their TMPDIR, the build caches, /dev/null and the like "
-	    "and /dev/shm, and open no terminal of /dev/pts" : "",
+	    "and /dev/shm, and open " : "",
+	    !writes ? "" : c->pts ? "ptys of their own but no terminal of the user's" :
+	    "no pty nor terminal of /dev/pts",
 	    writes && sockets ? ", and " : "",
 	    sockets ? "may not open local (UNIX) sockets, such as a test server's or docker's" : "",
 	    writes ? "writable = PATH" : "", writes && sockets ? " or " : "",

@@ -1,7 +1,8 @@
 # agent_confine: a command the agent runs (and all it starts: a shell, make) writes only in the
 # workspace, its own TMPDIR, /dev/null and the like, /dev/shm and the build caches: not in $HOME,
 # another directory, a terminal of the user's, nor llm's own config and data directories, even
-# under a path [agent] writable adds. It makes no device node.
+# under a path [agent] writable adds. It makes no device node. Pseudo-terminals of its own it
+# opens, in a /dev/pts where the user's are not.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
@@ -28,6 +29,8 @@ try dev-null 'echo x >/dev/null'
 try dev-shm 'echo x >"/dev/shm/llm-confine-$$" && rm "/dev/shm/llm-confine-$$"'
 try terminal 'echo planted >"$USER_TTY"'
 try new-pty 'script -qc true /dev/null </dev/null'
+try openpty 'python3 -c "import os; m, s = os.openpty(); os.write(s, b\"up\\n\"); assert os.read(m, 9) == b\"up\\r\\n\""'
+try pts-listed '[ -z "$(ls /dev/pts | grep -v ptmx)" ]'
 try device 'mknod node c 1 3'
 try home 'echo x >>"$HOME/.bashrc"'
 try home-new 'echo x >"$HOME/new-file"'
@@ -71,6 +74,20 @@ else
 	signal_check=
 fi
 
+# whether this kernel lets a process have a devpts of its own, as llm gives each command: tried
+# with util-linux's unshare, outside llm
+if [ "$(id -u)" = 0 ]; then
+	own='unshare -m sh -c "mount --make-rprivate / && mount -t devpts -o newinstance devpts /dev/pts"'
+else
+	own='unshare -U -m -r sh -c "mount -t devpts -o newinstance devpts /dev/pts"'
+fi
+if eval "$own" 2>/dev/null; then
+	own_pts=1
+else
+	echo "# skip: no devpts of a command's own here (user namespaces or mounts refused); ptys not tried"
+	own_pts=
+fi
+
 # task: run try.sh with the config as it is, then with [agent] writable = $T (which holds
 # llm's config and data directories)
 task() {
@@ -88,8 +105,13 @@ task "default"
 for w in workspace tmpdir cache dev-null dev-shm; do
 	check_contains "default: a command writes in the $w" "$sent" "$w: written"
 done
+if [ -n "$own_pts" ]; then
+	check_contains "default: a command opens a pty of its own (script)" "$sent" "new-pty: written"
+	check_contains "default: a command opens a pty of its own (openpty)" "$sent" "openpty: written"
+	check_contains "default: no terminal of the user's is in its /dev/pts" "$sent" "pts-listed: written"
+fi
 for w in home home-new home-rm elsewhere config config-new data undo nested make shared \
-    shared-top terminal new-pty device; do
+    shared-top terminal device; do
 	check_contains "default: a command cannot write in $w" "$sent" "$w: refused"
 done
 [ -n "$signal_check" ] &&

@@ -2,12 +2,18 @@
  * Tests for confine: where the agent's commands may write (the plan;
  * enforcement: agent_confine.sh) and the socket filter, applied here.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -390,6 +396,123 @@ test_socket_filter(void)
 	free(got);
 }
 
+/*
+ * In a child confined by c: a new pty's other end opens ("pty: ok"), and
+ * which entries of /dev/pts it sees besides ptmx and its own.
+ */
+static void
+pty_under(const struct confine *c, int out)
+{
+	struct dirent *e;
+	struct buf b;
+	const char *name;
+	DIR *d;
+	int m, s;
+
+	buf_init(&b, 0);
+	if (confine_apply(c) != 0)
+		_exit(3);
+	m = posix_openpt(O_RDWR | O_NOCTTY);
+	name = m >= 0 && grantpt(m) == 0 && unlockpt(m) == 0 ? ptsname(m) : NULL;
+	s = name != NULL ? open(name, O_RDWR | O_NOCTTY) : -1;
+	buf_addf(&b, "pty: %s\n", s >= 0 ? "ok" : errno == EACCES ? "EACCES" : strerror(errno));
+	if ((d = opendir("/dev/pts")) != NULL) {
+		while ((e = readdir(d)) != NULL)
+			if (e->d_name[0] != '.' && strcmp(e->d_name, "ptmx") != 0 &&
+			    (name == NULL || strcmp(strrchr(name, '/') + 1, e->d_name) != 0))
+				buf_addf(&b, "other: %s\n", e->d_name);
+		closedir(d);
+	}
+	_exit(write(out, buf_str(&b), b.len) == (ssize_t)b.len ? 0 : 4);
+}
+
+/* Make unshare fail with EPERM here and in all this starts, as where user namespaces are off. */
+static void
+refuse_unshare(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_unshare, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+		_exit(5);
+}
+
+/* What pty_under says under a confinement of top made in a child, unshare refused or not. */
+static char *
+ptys(bool refused, bool *own)
+{
+	int out[2], st;
+	struct buf b;
+	char chunk[256];
+	ssize_t n;
+	pid_t pid, cmd;
+
+	CHECK(pipe(out) == 0);
+	if ((pid = fork()) == 0) {
+		struct confine *c;
+		char *cause = NULL;
+
+		if (refused)
+			refuse_unshare();
+		if ((c = confine_new(top, NULL, NULL, true, &cause)) == NULL)
+			_exit(2);
+		if (write(out[1], c->pts ? "own\n" : "shared\n", c->pts ? 4 : 7) < 0)
+			_exit(4);
+		if ((cmd = fork()) == 0)
+			pty_under(c, out[1]);
+		st = cmd > 0 && waitpid(cmd, &st, 0) == cmd && WIFEXITED(st) ? WEXITSTATUS(st) : 6;
+		confine_free(c);
+		_exit(st);
+	}
+	close(out[1]);
+	buf_init(&b, 0);
+	while ((n = read(out[0], chunk, sizeof(chunk))) > 0)
+		buf_add(&b, chunk, (size_t)n);
+	close(out[0]);
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	*own = str_startswith(buf_str(&b), "own\n");
+	return buf_detach(&b);
+}
+
+/*
+ * A command's pty: where the kernel gives it a devpts of its own, the pty
+ * opens and no terminal of the user's is there; where unshare is refused,
+ * it is refused (EACCES), the user's terminals being all of /dev/pts.
+ */
+static void
+test_ptys(void)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY); /* a terminal of the user's in /dev/pts */
+	char *got;
+	bool own;
+
+	if (confine_abi() <= 0) {
+		printf("# skip: no Landlock here\n");
+		if (m >= 0)
+			close(m);
+		return;
+	}
+	CHECK(m >= 0 && grantpt(m) == 0 && unlockpt(m) == 0);
+	got = ptys(true, &own);
+	CHECK(!own);
+	CHECK_HAS(got, "pty: EACCES\n");
+	free(got);
+	got = ptys(false, &own);
+	if (own) {
+		CHECK_HAS(got, "pty: ok\n");
+		CHECK(strstr(got, "other:") == NULL);
+	} else {
+		printf("# skip: no devpts of a command's own here\n");
+	}
+	free(got);
+	close(m);
+}
+
 int
 main(void)
 {
@@ -403,6 +526,7 @@ main(void)
 	RUN(test_caches);
 	RUN(test_sweep);
 	RUN(test_socket_filter);
+	RUN(test_ptys);
 	free(top);
 	UNIT_EXIT();
 }
