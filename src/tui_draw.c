@@ -667,8 +667,11 @@ input_row(const char *s, const struct in_row *r, int point, struct in_row *rows,
  * byte stays on a row, where it is, so that the cursor and the editing keys
  * work on the line as typed. A row ends after its last space; a space that
  * meets the edge hangs at the end of its row; a word wider than a whole row is
- * cut by characters where it meets the edge. The rows go to rows (max of
- * them), the cursor's row and column to *cy and *cx; returns the rows needed.
+ * cut by characters where it meets the edge. A line that fills its last row to
+ * the edge goes on to an empty row, as on a terminal: the cursor at its end is
+ * drawn there, where the next character goes, not in the frame's column. The
+ * rows go to rows (max of them), the cursor's row and column to *cy and *cx;
+ * returns the rows needed.
  */
 static int
 input_layout(const char *s, int point, int w, struct in_row *rows, int max, int *cy, int *cx)
@@ -681,6 +684,12 @@ input_layout(const char *s, int point, int w, struct in_row *rows, int max, int 
 	*cx = 0;
 	for (;;) {
 		if (i >= n || s[i] == '\n') {
+			if (col >= w && i > start) {
+				input_row(s, &(struct in_row){ .off = start, .len = i - start, .wrap = true,
+				    .after_hang = hung }, point, rows, max, &nrows, cy, cx);
+				start = i;
+				hung = false;
+			}
 			input_row(s, &(struct in_row){ .off = start, .len = i - start, .after_hang = hung },
 			    point, rows, max, &nrows, cy, cx);
 			if (i >= n)
