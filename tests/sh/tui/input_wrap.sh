@@ -178,6 +178,46 @@ check_eq "Up from the next line to that row: the line's end, what is typed goes 
 │   theY                               │
 │   end                                │"
 
+# A numeric argument counts rows for Up and Down, as it counts characters for Left and Right:
+# M-2 Up goes two rows up, M-9 Down as far as there are rows, M-- Down one row up; after each
+# the argument is gone (M-3 Left moves three characters, not more). With a message in the
+# history, M-2 Up from the third row is no history.
+three="$text then more words here and on"
+tui_ok "count" n 40x12 <<S
+:type first message
+:key Enter
+:wait-idle
+:type $three
+:dump-screen $T/n0
+:key M-2
+:key Up
+:type Y
+:dump-screen $T/n1
+:key M-9
+:key Down
+:type Z
+:key M--
+:key Down
+:type W
+:key M-3
+:key Left
+:type V
+:dump-screen $T/n2
+S
+check_eq "three rows typed" "$(input 3 n0)" "│ > the quick brown fox jumps over the │
+│   lazy dog and  keeps running far    │
+│   away then more words here and on   │"
+check_eq "M-2 Up: two rows up, at the same column" "$(input 4 n1)" \
+    "│ > the quick brown fox jumps over     │
+│   tYhe lazy dog and  keeps running   │
+│   far away then more words here and  │
+│   on                                 │"
+check_eq "M-9 Down: the last row; M-- Down: one row up; M-3 Left: three characters" \
+    "$(input 4 n2)" "│ > the quick brown fox jumps over     │
+│   tYhe lazy dog and  keeps running   │
+│   fVarW away then more words here    │
+│   and onZ                            │"
+
 # columns, not bytes or characters: a CJK character takes two, a combining mark none
 cjk="一二三四五六七八九十一二三四五六"
 tui_ok "wide" c 40x12 <<S
