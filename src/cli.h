@@ -9,6 +9,7 @@
 #include "app.h"
 #include "chat.h"
 
+struct buf;
 struct catalog;
 struct chat;
 struct cJSON;
@@ -64,10 +65,24 @@ int cli_out_error(void);
  * (may be NULL) once. The exit code: rc, EXIT_SIGPIPE (EPIPE) or EXIT_USAGE.
  */
 int cli_out_end(int rc, const char *note);
-/* After a usage error of cmd: its synopsis from usage (up to a blank line) and where the rest is. */
+/*
+ * After a usage error of cmd (NULL: llm's own line): its synopsis from usage
+ * (up to a blank line) and where the rest is.
+ */
 void cli_usage_hint(const char *cmd, const char *usage);
+/* Add to b what cli_usage_hint prints. */
+void cli_usage_hint_add(struct buf *b, const char *cmd, const char *usage);
 /* Under --json, a failure rc that printed nothing on stdout: {"error", "exit_code"} there. */
 void cli_out_json_error(int rc);
+
+/*
+ * Each command's usage: its synopsis (the "usage:" lines up to a blank one),
+ * which a usage error repeats, then any more of its --help.
+ */
+extern const char cli_budget_usage[], cli_chat_usage[], cli_cmd_usage[], cli_config_usage[],
+    cli_do_usage[], cli_git_usage[], cli_keys_usage[], cli_ledger_usage[], cli_logs_usage[],
+    cli_models_usage[], cli_roles_usage[], cli_route_usage[], cli_undo_usage[],
+    cli_usage_usage[];
 
 /*
  * A subcommand: argv[0] is its name; it parses its own options and returns an

@@ -311,8 +311,8 @@ usage_error(const struct ask *a, const char *what)
 {
 	const char *cmd = a->face == CLI_FACE_ROUTE ? "route" : NULL;
 
-	fprintf(stderr, "llm: %s%s%s\nTry 'llm %s%s--help'.\n", cmd ? cmd : "", cmd ? ": " : "",
-	    what, cmd ? cmd : "", cmd ? " " : "");
+	fprintf(stderr, "llm: %s%s%s\n", cmd ? cmd : "", cmd ? ": " : "", what);
+	cli_opts_hint(a->face);
 	return EXIT_USAGE;
 }
 
@@ -429,7 +429,8 @@ output_check(const struct ask *a)
 	/* alone it would replace nothing, and a file meant to be kept safe is not named */
 	if (a->p.force && !a->p.output_set) {
 		fprintf(stderr, "llm: --force goes with -o FILE: it lets -o replace an existing "
-		    "file\nTry 'llm --help'.\n");
+		    "file\n");
+		cli_opts_hint(CLI_FACE_ASK);
 		return EXIT_USAGE;
 	}
 	if (a->p.output != NULL && lstat(a->p.output, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -637,8 +638,8 @@ learn_alone_check(const struct cli_opts *p)
 	if (opt == NULL)
 		return -1;
 	fprintf(stderr, "llm: route: %s shapes a request, and --%s alone routes none: give the "
-	    "PROMPT to route after it\nTry 'llm route --help'.\n", opt,
-	    p->explain ? "explain" : "forget");
+	    "PROMPT to route after it\n", opt, p->explain ? "explain" : "forget");
+	cli_opts_hint(CLI_FACE_ROUTE);
 	return EXIT_USAGE;
 }
 

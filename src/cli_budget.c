@@ -602,6 +602,8 @@ budget_set(struct app *cli, const char *arg, const char *user)
     "usage: llm budget [--json]\n" \
     "       llm budget set [--user NAME] USD\n"
 
+const char cli_budget_usage[] = BUDGET_SYNOPSIS;
+
 static const char budget_help[] = BUDGET_SYNOPSIS
     "\n"
     "This month's meter: spent, reserved by requests under way, the limit, and\n"

@@ -9,7 +9,7 @@
 #include "tui.h"
 #include "util.h"
 
-static const char chat_usage[] =
+const char cli_chat_usage[] =
     "usage: llm chat [-t TIER] [-m MODEL] [-s SYSTEM] [-r ROLE] [-f FILE]...\n"
     "                [-c | --cid ID] [--theme NAME] [--agent]\n"
     "       llm chat --headless SCRIPT [--size WxH] [--out FILE]\n";
@@ -75,13 +75,13 @@ cli_chat(struct app *cli, int argc, char **argv)
 	if ((rc = cli_opts_parse(&p, CLI_FACE_CHAT, &cli->cfg, argc, argv)) >= 0)
 		goto out;
 	if (p.help) {
-		fputs(chat_usage, stdout);
+		fputs(cli_chat_usage, stdout);
 		fputs(chat_help, stdout);
 		rc = EXIT_OK;
 	} else if (p.nwords > 0) {
 		fprintf(stderr, "llm: chat: takes no prompt ('%s'); type it in the client\n",
 		    p.words[0]);
-		cli_usage_hint("chat", chat_usage);
+		cli_usage_hint("chat", cli_chat_usage);
 		rc = EXIT_USAGE;
 	} else {
 		rc = cli_chat_start(cli, &p);

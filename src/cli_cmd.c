@@ -26,7 +26,7 @@
 #define CMD_EXPLAIN_TOKENS 1200
 #define CMD_REQUEST_MAX (64 << 10)   /* a request is a sentence or two, not material */
 
-static const char cmd_usage[] =
+const char cli_cmd_usage[] =
     "usage: llm cmd [-t TIER] [-m MODEL] [--print] REQUEST...\n"
     "       llm cmd --init bash|zsh|fish\n"
     "\n"
@@ -530,7 +530,7 @@ static int
 needs_value(const char *opt)
 {
 	fprintf(stderr, "llm: cmd: option %s needs an argument\n", opt);
-	cli_usage_hint("cmd", cmd_usage);
+	cli_usage_hint("cmd", cli_cmd_usage);
 	return EXIT_USAGE;
 }
 
@@ -565,16 +565,16 @@ parse(struct cmd_args *a, int argc, char **argv)
 		} else if (!words && strcmp(s, "--") == 0) {
 			words = true;
 		} else if (!words && (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0)) {
-			fputs(cmd_usage, stdout);
+			fputs(cli_cmd_usage, stdout);
 			return EXIT_OK;
 		} else if (!words && strcmp(s, "--print") == 0) {
 			a->print = true;
 		} else if (!words && s[0] == '-' && s[1] != '\0') {
 			if (cli_flag_value("cmd", s, (const char *const[]){ "--print", "--help", NULL }))
-				cli_usage_hint("cmd", cmd_usage);
+				cli_usage_hint("cmd", cli_cmd_usage);
 			else {
 				fprintf(stderr, "llm: cmd: unknown option '%s'\n", s);
-				cli_usage_hint("cmd", cmd_usage);
+				cli_usage_hint("cmd", cli_cmd_usage);
 			}
 			return EXIT_USAGE;
 		} else if (buf_addf(&a->request, "%s%s", a->request.len ? " " : "", s) != 0) {
@@ -765,7 +765,7 @@ cli_cmd(struct app *cli, int argc, char **argv)
 		if (other != NULL) {
 			fprintf(stderr, "llm: cmd: --init prints the shell snippet alone; %s does not go "
 			    "with it\n", other);
-			cli_usage_hint("cmd", cmd_usage);
+			cli_usage_hint("cmd", cli_cmd_usage);
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -775,7 +775,7 @@ cli_cmd(struct app *cli, int argc, char **argv)
 	/* a blank request, such as the snippet's line of spaces, is refused before it is billed */
 	if (str_blank(buf_str(&a.request), a.request.len)) {
 		fputs("llm: cmd: what should the command do?\n", stderr);
-		cli_usage_hint("cmd", cmd_usage);
+		cli_usage_hint("cmd", cli_cmd_usage);
 		rc = EXIT_USAGE;
 		goto out;
 	}

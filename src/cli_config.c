@@ -58,7 +58,7 @@ config_path_themes(const struct app *cli)
 	}
 }
 
-static const char config_usage[] =
+const char cli_config_usage[] =
     "usage: llm config path|show|check\n"
     "\n"
     "  path    where the config file, the data and the themes are (the default)\n"
@@ -80,20 +80,20 @@ cli_config(struct app *cli, int argc, char **argv)
 	const char *sub = argc > 1 ? argv[1] : "path";
 
 	if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
-		fputs(config_usage, stdout);
+		fputs(cli_config_usage, stdout);
 		return EXIT_OK;
 	}
 	if (!config_command(sub)) {
 		fprintf(stderr, "llm: config: unknown %s '%s'%s\n", sub[0] == '-' ? "option" :
 		    "command", sub, sub[0] == '-' ? "" : " (settings are changed in the config "
 		    "file: llm config path says where, man llm-config lists them)");
-		cli_usage_hint("config", config_usage);
+		cli_usage_hint("config", cli_config_usage);
 		return EXIT_USAGE;
 	}
 	if (argc > 2) {
 		fprintf(stderr, "llm: config %s: %s '%s'\n", sub, argv[2][0] == '-' ?
 		    "unknown option" : "takes no argument, got", argv[2]);
-		cli_usage_hint("config", config_usage);
+		cli_usage_hint("config", cli_config_usage);
 		return EXIT_USAGE;
 	}
 	if (strcmp(sub, "path") == 0) {

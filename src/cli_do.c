@@ -31,7 +31,7 @@
 #define DO_SAID_LINES 20 /* lines of what the model says with its calls, as the client folds them */
 #define DO_SAID_LINE_MAX 500 /* bytes of one of them */
 
-static const char do_usage[] =
+const char cli_do_usage[] =
     "usage: llm do [OPTIONS] TASK...\n"
     "       llm do --resume [ID] [OPTIONS] [MORE...]\n"
     "\n"
@@ -434,7 +434,7 @@ read_task(int argc, char **argv, struct buf *task, bool resume)
 		buf_reset(task);
 	else if (str_blank(buf_str(task), task->len)) {
 		fputs("llm: do: no task: give one as arguments or on stdin\n", stderr);
-		cli_usage_hint("do", do_usage);
+		cli_usage_hint("do", cli_do_usage);
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -674,7 +674,7 @@ missing_value(const char *bad)
 		fprintf(stderr, "llm: do: option %.*s needs an argument\n", (int)strcspn(bad, "="), bad);
 	else
 		fprintf(stderr, "llm: do: option -%c needs an argument\n", optopt);
-	cli_usage_hint("do", do_usage);
+	cli_usage_hint("do", cli_do_usage);
 	return EXIT_USAGE;
 }
 
@@ -765,7 +765,7 @@ cli_do(struct app *cli, int argc, char **argv)
 			d.quiet = true;
 			break;
 		case 'h':
-			fputs(do_usage, stdout);
+			fputs(cli_do_usage, stdout);
 			return EXIT_OK;
 		default:
 			for (i = 0; optopt != 0 && longopts[i].name != NULL; i++)
@@ -777,7 +777,7 @@ cli_do(struct app *cli, int argc, char **argv)
 				fprintf(stderr, "llm: do: option '--%s' takes no value\n", longopts[i].name);
 			else
 				fprintf(stderr, "llm: do: unknown option '%s'\n", argv[optind - 1]);
-			cli_usage_hint("do", do_usage);
+			cli_usage_hint("do", cli_do_usage);
 			rc = EXIT_USAGE;
 		}
 	}

@@ -571,7 +571,7 @@ out:
 	return EXIT_OK;
 }
 
-static const char git_usage[] = GIT_USAGE;
+const char cli_git_usage[] = GIT_USAGE;
 
 int
 cli_git(struct app *cli, int argc, char **argv)
@@ -592,7 +592,7 @@ cli_git(struct app *cli, int argc, char **argv)
 		    "(5 to 9) it adds a line that runs llm to .husky/prepare-commit-msg; with\n"
 		    "pre-commit's hook it prints the .pre-commit-config.yaml entry to add instead.\n"
 		    "commit-msg (what the hook runs) drafts a message into FILE, says on stderr\n"
-		    "what the draft cost, and exits 0 whatever happens.\n", git_usage);
+		    "what the draft cost, and exits 0 whatever happens.\n", cli_git_usage);
 		return EXIT_OK;
 	}
 	/* said as llm keys and llm ledger say it: what is wrong, then the usage */
@@ -602,6 +602,6 @@ cli_git(struct app *cli, int argc, char **argv)
 	else
 		fprintf(stderr, "llm: git: unknown %s '%s'\n", cmd[0] == '-' ? "option" : "command",
 		    cmd);
-	cli_usage_hint("git", git_usage);
+	cli_usage_hint("git", cli_git_usage);
 	return EXIT_USAGE;
 }

@@ -21,7 +21,7 @@
 /* A word this long where a provider's name goes is more likely a key than a name. */
 #define KEYS_WORD_MAX 24
 
-static const char keys_usage_text[] =
+const char cli_keys_usage[] =
     "usage: llm keys set PROVIDER\n"
     "       llm keys list [--json]\n"
     "       llm keys rm PROVIDER\n"
@@ -44,7 +44,7 @@ static const int keys_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, S
 static int
 keys_usage(void)
 {
-	cli_usage_hint("keys", keys_usage_text);
+	cli_usage_hint("keys", cli_keys_usage);
 	return EXIT_USAGE;
 }
 
@@ -330,7 +330,7 @@ keys_set(struct app *cli, int argc, char **argv)
 	if (argc < 3)
 		return keys_no_provider("set", argc, argv);
 	if (strcmp(argv[2], "-h") == 0 || strcmp(argv[2], "--help") == 0) {
-		fputs(keys_usage_text, stdout);
+		fputs(cli_keys_usage, stdout);
 		return EXIT_OK;
 	}
 	if ((p = keys_provider(cli, "set", argv[2])) == NULL)
@@ -626,7 +626,7 @@ cli_keys(struct app *cli, int argc, char **argv)
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0
 	    || strcmp(argv[1], "help") == 0) {
-		fputs(keys_usage_text, stdout);
+		fputs(cli_keys_usage, stdout);
 		return EXIT_OK;
 	}
 	list = strcmp(argv[1], "list") == 0 || strcmp(argv[1], "ls") == 0;

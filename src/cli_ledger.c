@@ -115,11 +115,12 @@ ledger_send(struct ledger *l, const struct ledger_team *t)
 	return EXIT_OK;
 }
 
+const char cli_ledger_usage[] = "usage: llm ledger init | send\n";
+
 /* A line that is not init or send: --help's usage, or what was wrong and the usage; the exit code. */
 static int
 ledger_usage(int argc, char **argv)
 {
-	static const char usage[] = "usage: llm ledger init | send\n";
 	static const char help[] = "usage: llm ledger init | send\n"
 	    "\n"
 	    "The ledger keeps what every request cost: in SQLite on this machine or,\n"
@@ -140,7 +141,7 @@ ledger_usage(int argc, char **argv)
 		    "unknown command", argv[1]);
 	else
 		fprintf(stderr, "llm: ledger: no command given (init or send)\n");
-	cli_usage_hint("ledger", usage);
+	cli_usage_hint("ledger", cli_ledger_usage);
 	return EXIT_USAGE;
 }
 

@@ -212,6 +212,8 @@ json_conv(const struct store_conv *c, const struct store_msg *m, size_t n)
     "       llm logs rm ID\n" \
     "       llm logs --task ID [--json]\n"
 
+const char cli_logs_usage[] = LOGS_USAGE;
+
 static int
 logs_usage(void)
 {

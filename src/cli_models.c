@@ -37,6 +37,8 @@ static const char models_help[] = MODELS_USAGE
     "                      --price IN/OUT in dollars per million tokens,\n"
     "                      --name NAME (default ID)\n";
 
+const char cli_models_usage[] = MODELS_USAGE;
+
 static int
 models_usage(const char *fmt, const char *arg)
 {

@@ -79,7 +79,15 @@ face_name(enum cli_face face)
 	return face == CLI_FACE_ROUTE ? "route" : face == CLI_FACE_CHAT ? "chat" : NULL;
 }
 
-/* Say what is wrong with the command line; the usage exit code. */
+/* After a usage error of face's line: its synopsis and where the rest is. */
+void
+cli_opts_hint(enum cli_face face)
+{
+	cli_usage_hint(face_name(face), face == CLI_FACE_ROUTE ? cli_route_usage :
+	    face == CLI_FACE_CHAT ? cli_chat_usage : CLI_OPTS_SYNOPSIS);
+}
+
+/* Say what is wrong with the command line, then the synopsis; the usage exit code. */
 static int
 opt_error(enum cli_face face, const char *fmt, ...)
 {
@@ -90,7 +98,8 @@ opt_error(enum cli_face face, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'llm %s%s--help'.\n", name ? name : "", name ? " " : "");
+	fputc('\n', stderr);
+	cli_opts_hint(face);
 	return EXIT_USAGE;
 }
 

@@ -10,6 +10,11 @@
 #include "role.h"
 #include "config.h"
 
+/* llm's own synopsis: llm --help starts with it, a usage error of its line repeats it. */
+#define CLI_OPTS_SYNOPSIS \
+    "usage: llm [OPTIONS] [PROMPT...]\n" \
+    "       llm COMMAND [ARGS...]\n"
+
 /* The help lines of the options llm PROMPT, llm route and llm chat take alike. */
 #define CLI_OPTS_HELP_REQUEST \
     "  -m, --model NAME      pin a model: a catalog name or provider/model-id\n" \
@@ -48,6 +53,8 @@ struct cli_opts {
 	int nwords;
 };
 
+/* After a usage error of face's line: its synopsis and where the rest is, on stderr. */
+void cli_opts_hint(enum cli_face face);
 /*
  * Parse argv[1..argc-1] as face does: options anywhere, "--" ends them.
  * Returns -1 to go on, or an exit code after saying what is wrong on stderr.

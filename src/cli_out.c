@@ -141,12 +141,25 @@ cli_out_end(int rc, const char *note)
 void
 cli_usage_hint(const char *cmd, const char *usage)
 {
+	struct buf b;
+
+	buf_init(&b, 0);
+	cli_usage_hint_add(&b, cmd, usage);
+	fputs(buf_str(&b), stderr);
+	buf_done(&b);
+}
+
+/* Add to b the synopsis of cmd (NULL: llm's own line) from usage, and the Try line. */
+void
+cli_usage_hint_add(struct buf *b, const char *cmd, const char *usage)
+{
 	size_t n = strlen(usage);
 	const char *blank = strstr(usage, "\n\n");
 
 	if (blank != NULL)
 		n = (size_t)(blank - usage) + 1;
-	fprintf(stderr, "%.*sTry 'llm %s --help'.\n", (int)n, usage, cmd);
+	buf_add(b, usage, n);
+	buf_addf(b, "Try 'llm %s%s--help'.\n", cmd != NULL ? cmd : "", cmd != NULL ? " " : "");
 }
 
 /*

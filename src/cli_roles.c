@@ -8,7 +8,7 @@
 #include "role.h"
 #include "util.h"
 
-static const char roles_usage[] =
+const char cli_roles_usage[] =
     "usage: llm roles [--paths]\n"
     "\n"
     "The roles -r NAME (and /role NAME in the full-screen client) take: a system\n"
@@ -56,17 +56,17 @@ cli_roles(struct app *cli, int argc, char **argv)
 
 	for (k = 1; k < argc; k++) {
 		if (strcmp(argv[k], "-h") == 0 || strcmp(argv[k], "--help") == 0) {
-			fputs(roles_usage, stdout);
+			fputs(cli_roles_usage, stdout);
 			return EXIT_OK;
 		} else if (strcmp(argv[k], "--paths") == 0) {
 			paths = true;
 		} else {
 			if (cli_flag_value("roles", argv[k], (const char *const[]){ "--paths", NULL }))
-				cli_usage_hint("roles", roles_usage);
+				cli_usage_hint("roles", cli_roles_usage);
 			else {
 				fprintf(stderr, "llm: roles: %s '%s'\n", argv[k][0] == '-' ?
 				    "unknown option" : "unexpected", argv[k]);
-				cli_usage_hint("roles", roles_usage);
+				cli_usage_hint("roles", cli_roles_usage);
 			}
 			return EXIT_USAGE;
 		}

@@ -37,7 +37,7 @@ struct route_budget {
 	bool have_meter;
 };
 
-static const char route_help_text[] =
+const char cli_route_usage[] =
     "usage: llm route [OPTIONS] [--] PROMPT...\n"
     "       llm route --explain [OPTIONS] [PROMPT...]\n"
     "       llm route --forget\n"
@@ -76,7 +76,7 @@ static const char route_help_text[] =
 void
 cli_route_help(void)
 {
-	fputs(route_help_text, stdout);
+	fputs(cli_route_usage, stdout);
 }
 
 static bool

@@ -11,7 +11,7 @@
 #include "util.h"
 #include "visible.h"
 
-static const char undo_usage[] =
+const char cli_undo_usage[] =
     "usage: llm undo\n"
     "\n"
     "Restore the files the last agent task (llm do) changed in this workspace: the\n"
@@ -49,13 +49,13 @@ cli_undo(struct app *cli, int argc, char **argv)
 	int rc;
 
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		fputs(undo_usage, stdout);
+		fputs(cli_undo_usage, stdout);
 		return EXIT_OK;
 	}
 	if (argc > 1) {
 		fprintf(stderr, "llm: undo: %s '%s'\n", argv[1][0] == '-' ? "unknown option" :
 		    "unexpected", argv[1]);
-		cli_usage_hint("undo", undo_usage);
+		cli_usage_hint("undo", cli_undo_usage);
 		return EXIT_USAGE;
 	}
 	if (ws_open(&w, ".", NULL, &cause) != 0) {

@@ -718,6 +718,8 @@ usage_json(const struct app *cli, struct ledger *l, const struct usage_report *r
     "                 [--json]\n" \
     "       llm usage --router [--month YYYY-MM] [--json]\n"
 
+const char cli_usage_usage[] = USAGE_SYNOPSIS;
+
 static int
 usage_usage(void)
 {

@@ -1,4 +1,5 @@
 /* main: find the subcommand, load the config and catalog, and run it. */
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -29,56 +30,79 @@ static int cli_version(struct app *cli, int argc, char **argv);
 struct command;
 static int option_arity(const struct command *cmd, const char *s, size_t n);
 
+static const char help_usage[] =
+    "usage: llm help [COMMAND]\n"
+    "\n"
+    "Print llm's options and commands (as llm --help), or COMMAND's help\n"
+    "(as llm COMMAND --help).\n";
+
+static const char version_usage[] =
+    "usage: llm version\n"
+    "\n"
+    "Print llm's version (as llm --version).\n";
+
 static const struct command {
 	const char *name;
 	cli_cmd_fn fn;
 	enum needs needs;
 	const char *summary;
+	const char *usage;  /* its synopsis (up to a blank line), for a usage error main finds */
 	bool free_words;  /* its arguments are text (a prompt, a task): it reads --help itself */
 	bool own_color;   /* it reads --no-color among its own options (or completes a line) */
 	bool file_words;  /* a word may name a file (models import FILE, git commit-msg FILE) */
 	bool amount_words; /* a word may be an amount, which a '-' may start (budget set -- -5) */
 } commands[] = {
 	{ .name = "chat", .fn = cli_chat, .needs = NEEDS_CATALOG,
-	  .summary = "the full-screen client", .own_color = true },
+	  .summary = "the full-screen client",
+	  .usage = cli_chat_usage, .own_color = true },
 	{ .name = "route", .fn = cli_route, .needs = NEEDS_CATALOG,
 	  .summary = "the routing decision and the cost on every tier, no request",
-	  .free_words = true, .own_color = true },
+	  .usage = cli_route_usage, .free_words = true, .own_color = true },
 	{ .name = "models", .fn = cli_models, .needs = NEEDS_CATALOG,
-	  .summary = "the catalog; import FILE|URL, add PROVIDER ID, --remote PROVIDER", .file_words = true },
+	  .summary = "the catalog; import FILE|URL, add PROVIDER ID, --remote PROVIDER",
+	  .usage = cli_models_usage, .file_words = true },
 	{ .name = "budget", .fn = cli_budget, .needs = NEEDS_CATALOG,
-	  .summary = "this month's meter; budget set USD", .amount_words = true },
+	  .summary = "this month's meter; budget set USD",
+	  .usage = cli_budget_usage, .amount_words = true },
 	{ .name = "usage", .fn = cli_usage, .needs = NEEDS_CATALOG,
-	  .summary = "spend report, and what the frontier tier would have cost" },
+	  .summary = "spend report, and what the frontier tier would have cost",
+	  .usage = cli_usage_usage },
 	{ .name = "logs", .fn = cli_logs, .needs = NEEDS_CATALOG,
-	  .summary = "recent conversations and messages; show, export, rm ID" },
+	  .summary = "recent conversations and messages; show, export, rm ID",
+	  .usage = cli_logs_usage },
 	{ .name = "cmd", .fn = cli_cmd, .needs = NEEDS_CATALOG,
 	  .summary = "propose one shell command: run, edit, explain or cancel",
-	  .free_words = true },
+	  .usage = cli_cmd_usage, .free_words = true },
 	{ .name = "roles", .fn = cli_roles, .needs = NEEDS_CATALOG,
-	  .summary = "the named system prompts -r NAME takes" },
+	  .summary = "the named system prompts -r NAME takes",
+	  .usage = cli_roles_usage },
 	{ .name = "keys", .fn = cli_keys, .needs = NEEDS_CATALOG,
-	  .summary = "keys in the OS keyring: set, list, rm, check" },
+	  .summary = "keys in the OS keyring: set, list, rm, check",
+	  .usage = cli_keys_usage },
 	{ .name = "git", .fn = cli_git, .needs = NEEDS_CATALOG,
-	  .summary = "install-hook, uninstall-hook, commit-msg", .file_words = true },
+	  .summary = "install-hook, uninstall-hook, commit-msg",
+	  .usage = cli_git_usage, .file_words = true },
 	{ .name = "ledger", .fn = cli_ledger, .needs = NEEDS_CATALOG,
-	  .summary = "init: create or upgrade the ledger's schema; send: the rows kept here" },
+	  .summary = "init: create or upgrade the ledger's schema; send: the rows kept here",
+	  .usage = cli_ledger_usage },
 	{ .name = "config", .fn = cli_config, .needs = NEEDS_CONFIG,
-	  .summary = "path, show, check" },
+	  .summary = "path, show, check",
+	  .usage = cli_config_usage },
 	{ .name = "do", .fn = cli_do, .needs = NEEDS_CATALOG,
 	  .summary = "do a coding task in this repository with tools",
-	  .free_words = true },
+	  .usage = cli_do_usage, .free_words = true },
 	{ .name = "undo", .fn = cli_undo, .needs = NEEDS_CONFIG,
-	  .summary = "restore the files the last agent task changed" },
-	{ .name = "help", .fn = cli_help, .needs = NEEDS_NOTHING, .summary = NULL },
-	{ .name = "version", .fn = cli_version, .needs = NEEDS_NOTHING, .summary = NULL },
+	  .summary = "restore the files the last agent task changed",
+	  .usage = cli_undo_usage },
+	{ .name = "help", .fn = cli_help, .needs = NEEDS_NOTHING, .summary = NULL,
+	  .usage = help_usage },
+	{ .name = "version", .fn = cli_version, .needs = NEEDS_NOTHING, .summary = NULL,
+	  .usage = version_usage },
 	{ .name = "__complete", .fn = cli_complete, .needs = NEEDS_CATALOG, .summary = NULL,
 	  .free_words = true, .own_color = true },
 };
 
-static const char usage_text[] =
-    "usage: llm [OPTIONS] [PROMPT...]\n"
-    "       llm COMMAND [ARGS...]\n"
+static const char usage_text[] = CLI_OPTS_SYNOPSIS
     "\n"
     "Ask a model; each request goes to the cheapest tier that can handle it.\n"
     "With a PROMPT, or with input on a pipe, the answer goes to stdout and\n"
@@ -110,17 +134,6 @@ static const char usage_text[] =
     "  -h, --help            print this help\n"
     "\n"
     "Commands:\n";
-
-static const char help_usage[] =
-    "usage: llm help [COMMAND]\n"
-    "\n"
-    "Print llm's options and commands (as llm --help), or COMMAND's help\n"
-    "(as llm COMMAND --help).\n";
-
-static const char version_usage[] =
-    "usage: llm version\n"
-    "\n"
-    "Print llm's version (as llm --version).\n";
 
 /* llm --help; llm help --help (main gives it argv "help --help"): its own usage. */
 static int
@@ -204,6 +217,16 @@ find_command(const char *name)
 		if (strcmp(commands[i].name, name) == 0)
 			return &commands[i];
 	return NULL;
+}
+
+/* The synopsis a usage error on cmd's line (NULL: llm's own) repeats. */
+static const char *
+command_usage(const struct command *cmd)
+{
+	if (cmd == NULL)
+		return CLI_OPTS_SYNOPSIS;
+	assert(cmd->usage != NULL);
+	return cmd->usage;
 }
 
 /*
@@ -486,10 +509,10 @@ option_values(const struct command *cmd, int *argcp, char ***argvp)
 			continue;
 		}
 		if (a == 0) {
-			fprintf(stderr, "llm: %s%s%s%soption '%.*s' takes no value\nTry 'llm %s%s--help'.\n",
+			fprintf(stderr, "llm: %s%s%s%soption '%.*s' takes no value\n",
 			    name ? name : "", word ? " " : "", word ? argv[2] : "", name ? ": " : "",
-			    (int)(s[1] == '-' ? n : 2), s[1] == '-' ? s : (const char[]){ '-', s[n - 1] },
-			    name ? name : "", name ? " " : "");
+			    (int)(s[1] == '-' ? n : 2), s[1] == '-' ? s : (const char[]){ '-', s[n - 1] });
+			cli_usage_hint(name, command_usage(cmd));
 			return EXIT_USAGE;
 		}
 		s[n] = '\0';
@@ -540,7 +563,8 @@ option_expand(const struct command *cmd, char **word)
 	for (o = opts; *o != NULL; o++)
 		if (strncmp(*o, "--", 2) == 0 && strncmp(*o, s, n) == 0)
 			buf_addf(&b, "%s%s", i++ == 0 ? "" : i == k ? " or " : ", ", *o);
-	buf_addf(&b, "\nTry 'llm %s%s--help'.\n", name ? name : "", name ? " " : "");
+	buf_addc(&b, '\n');
+	cli_usage_hint_add(&b, name, command_usage(cmd));
 	return buf_detach(&b);
 }
 

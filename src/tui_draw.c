@@ -667,8 +667,11 @@ input_row(const char *s, const struct in_row *r, int point, struct in_row *rows,
  * byte stays on a row, where it is, so that the cursor and the editing keys
  * work on the line as typed. A row ends after its last space; a space that
  * meets the edge hangs at the end of its row; a word wider than a whole row is
- * cut by characters where it meets the edge. The rows go to rows (max of
- * them), the cursor's row and column to *cy and *cx; returns the rows needed.
+ * cut by characters where it meets the edge. A line that fills its last row to
+ * the edge goes on to an empty row, as on a terminal: the cursor at its end is
+ * drawn there, where the next character goes, not in the frame's column. The
+ * rows go to rows (max of them), the cursor's row and column to *cy and *cx;
+ * returns the rows needed.
  */
 static int
 input_layout(const char *s, int point, int w, struct in_row *rows, int max, int *cy, int *cx)
@@ -681,6 +684,12 @@ input_layout(const char *s, int point, int w, struct in_row *rows, int max, int 
 	*cx = 0;
 	for (;;) {
 		if (i >= n || s[i] == '\n') {
+			if (col >= w && i > start) {
+				input_row(s, &(struct in_row){ .off = start, .len = i - start, .wrap = true,
+				    .after_hang = hung }, point, rows, max, &nrows, cy, cx);
+				start = i;
+				hung = false;
+			}
 			input_row(s, &(struct in_row){ .off = start, .len = i - start, .after_hang = hung },
 			    point, rows, max, &nrows, cy, cx);
 			if (i >= n)
@@ -747,24 +756,30 @@ input_cols(const struct tui *t)
 
 /*
  * Where Up (dir -1) or Down (+1) takes the cursor in an input of several rows,
- * as the drawing lays it out: the offset in the line on the row above or below
- * at display column *goal (set to the cursor's column when < 0), or that row's
- * end where it is shorter, never inside a wide character or before a combining
- * mark. -1 on the first row for Up, the last for Down, and in a history search:
- * there the key is the history's.
+ * as the drawing lays it out: the offset in the line on the row by (count)
+ * rows above or below, the first or the last where there are fewer, at display
+ * column *goal (set to the cursor's column when < 0), or that row's end where
+ * it is shorter, never inside a wide character or before a combining mark. -1
+ * on the first row for Up, the last for Down, and in a history search: there
+ * the key is the history's. bare: the line alone, without readline's prompt
+ * (a numeric argument's "(arg: 3) ", gone once the key is taken).
  */
 int
-tui_input_row_move(const struct tui *t, int dir, int *goal)
+tui_input_row_move(const struct tui *t, int dir, int by, bool bare, int *goal)
 {
-	int point = 0, n, cy, cx, col = 0, cw, to = -1;
+	int point = 0, n, cy, cx, col = 0, cw, to = -1, row;
 	size_t plen, q, len, c = 1;
-	char *s = input_shown(&point, &plen);
+	char *s = bare ? xstrdup(tui_input(&point)) : input_shown(&point, &plen);
 	struct in_row *rows = input_rows(s, point, input_cols(t), &n, &cy, &cx), *r;
 
-	if (plen == 0 && cy + dir >= 0 && cy + dir < n) {
+	if (bare)
+		plen = 0;
+	row = cy + dir * (by < n ? by : n);
+	row = row < 0 ? 0 : row >= n ? n - 1 : row;
+	if (plen == 0 && row != cy) {
 		if (*goal < 0)
 			*goal = cx;
-		r = &rows[cy + dir];
+		r = &rows[row];
 		len = strlen(s);
 		/* each offset drawn on the row, left to right: the last at or left of goal */
 		for (q = r->after_hang ? r->off - 1 : r->off;; q += c) {

@@ -652,22 +652,41 @@ help_typed(const struct tui *t, int key)
 }
 
 /*
+ * readline keeps the sign of a numeric argument (M--) apart from its value, in
+ * a variable it exports but its header does not declare.
+ */
+extern int rl_arg_sign;
+
+/*
  * Up and Down in an input that takes several rows move the cursor a row, as in
  * fish or zsh, keeping the column they started from; on the first row (Up) or
  * the last (Down), and in a history search, they go to readline: the history.
- * C-p and C-n stay the history's on any row, as readline has them.
+ * C-p and C-n stay the history's on any row, as readline has them. A numeric
+ * argument (M-3 Up) is a count of rows, as it is of characters for Left and
+ * Right, and moves as far as there are rows; a negative one goes the other
+ * way. Taken here, the argument ends as readline ends it after a command.
  */
 static bool
 row_key(struct tui *t, int key)
 {
-	int to;
+	bool arg = RL_ISSTATE(RL_STATE_NUMERICARG) != 0;
+	int to, dir = key == (TK_FN | KEY_UP) ? -1 : 1;
 
 	if (key != (TK_FN | KEY_UP) && key != (TK_FN | KEY_DOWN))
 		return false;
+	if (arg && rl_arg_sign < 0)
+		dir = -dir;
 	if (rl_line_buffer == NULL || RL_ISSTATE(RL_STATE_ISEARCH) ||
-	    (to = tui_input_row_move(t, key == (TK_FN | KEY_UP) ? -1 : 1, &t->row_goal)) < 0) {
+	    (to = tui_input_row_move(t, dir, arg ? rl_numeric_arg : 1, arg, &t->row_goal)) < 0) {
 		t->row_goal = -1;
 		return false;
+	}
+	if (arg) {
+		rl_restore_prompt();
+		rl_clear_message();
+		RL_UNSETSTATE(RL_STATE_NUMERICARG);
+		rl_numeric_arg = rl_arg_sign = 1;
+		rl_explicit_arg = 0;
 	}
 	/* vi's command mode keeps the cursor on a character, never past the last */
 	if (to == rl_end && to > 0 && rl_editing_mode == 0 && rl_get_keymap() == vi_movement_keymap)

@@ -392,10 +392,11 @@ struct tui {
 void tui_draw(struct tui *t);
 /*
  * The offset Up (dir -1) or Down (+1) moves the input's cursor to, on the row
- * above or below at column *goal (the cursor's when < 0); -1 where there is no
- * such row (the key is the history's).
+ * n above or below (as far as there are rows) at column *goal (the cursor's
+ * when < 0); -1 where there is no such row (the key is the history's). bare:
+ * the line laid out alone, without the prompt readline shows before it.
  */
-int tui_input_row_move(const struct tui *t, int dir, int *goal);
+int tui_input_row_move(const struct tui *t, int dir, int n, bool bare, int *goal);
 /* Rows the transcript has at the current size. */
 int tui_trans_rows(const struct tui *t);
 /* Columns transcript text is wrapped to. */

@@ -139,9 +139,24 @@ for what in "do -v fix it" "do" "cmd -q list files" "cmd" "roles bogus" "undo ex
 	check "$what: not the whole help ($(printf '%s\n' "$ERR" | wc -l) lines)" \
 	    test "$(printf '%s\n' "$ERR" | wc -l)" -le 5
 done
-# Every command says a malformed line alike: the reason, the synopsis (no
-# blank line, none of the help's text under it), then the Try line, on
-# stderr, exit 2, nothing on stdout.
+# usage_said CMD: whether the last run said a usage error of CMD's line ("":
+# llm's own) as every command says one: the reason after "llm: ", the
+# synopsis (no blank line, none of the help's text under it), then the Try
+# line, on stderr, exit 2, nothing on stdout.
+usage_said() {
+	_c=${1:+ $1}
+	_syn="usage: llm$_c"
+	[ -z "$1" ] && _syn="usage: llm [OPTIONS] [PROMPT...]"
+	_last=$(printf '%s\n' "$ERR" | grep -v '^llm: to send it to a model' | tail -1)
+	_more=$(printf '%s\n' "$ERR" | sed -n '/^usage: /,/^Try /p' | sed '$d' | grep -vc "^usage: \|^  ")
+	_out=$OUT
+	# under --json a script reads the error as JSON on stdout
+	[ "${OUT#\{\"error\":}" != "$OUT" ] && _out=
+	[ "$RC" = 2 ] && [ -z "$_out" ] && [ "$_last" = "Try 'llm$_c --help'." ] &&
+	    [ "${ERR#llm: }" != "$ERR" ] && [ "${ERR#*"$_syn"}" != "$ERR" ] && [ "$_more" = 0 ] &&
+	    ! printf '%s\n' "$ERR" | grep -qx ''
+}
+# Every command says a malformed line alike: the reason, the synopsis, then the Try line.
 wrong=
 for what in "keys --bogus" "keys" "keys frob" "keys set --json" "keys list extra" \
     "logs --bogus" "logs rm" "logs rm 1 --json" "logs show 1 -n 3" "models --bogus" \
@@ -151,21 +166,43 @@ for what in "keys --bogus" "keys" "keys frob" "keys set --json" "keys list extra
     "git install-hook extra" "git uninstall-hook -f" "git commit-msg" "roles --bogus" \
     "undo extra" "do" "cmd" "help -x" "version extra" "chat hello" "cmd --init" "do --allow" \
     "do -t"; do
-	c=${what%% *}
 	# shellcheck disable=SC2086 # the words of a command line
 	run_llm $what </dev/null
-	last=$(printf '%s\n' "$ERR" | grep -v '^llm: to send it to a model' | tail -1)
-	syn=$(printf '%s\n' "$ERR" | sed -n '/^usage: /,/^Try /p' | sed '$d' | grep -vc "^usage: \|^  ")
-	# under --json a script reads the error as JSON on stdout
-	out=$OUT
-	[ "${OUT#\{\"error\":}" != "$OUT" ] && out=
-	if [ "$RC" != 2 ] || [ -n "$out" ] || [ "$last" != "Try 'llm $c --help'." ] ||
-	    [ "${ERR#llm: }" = "$ERR" ] || [ "${ERR#*"usage: llm $c"}" = "$ERR" ] ||
-	    [ "$syn" != 0 ] || printf '%s\n' "$ERR" | grep -qx ''; then
-		wrong="$wrong [$what: $RC $(printf '%s' "$ERR" | tr '\n' '|')]"
-	fi
+	usage_said "${what%% *}" || wrong="$wrong [$what: $RC $(printf '%s' "$ERR" | tr '\n' '|')]"
 done
 check_eq "each command's usage error: reason, synopsis, Try line, exit 2" "$wrong" ""
+# So do llm's own line, llm route and llm chat, which one parser reads: what
+# getopt refuses, a missing prompt and options that do not go together.
+n=$(fake_count)
+wrong=
+while IFS='|' read -r c what; do
+	# shellcheck disable=SC2086 # the words of a command line
+	run_llm $what </dev/null
+	usage_said "$c" || wrong="$wrong [$what: $RC $(printf '%s' "$ERR" | tr '\n' '|')]"
+done <<'LIST'
+|-Z hi
+|hi --bogus
+|hi -t
+|--force hi
+|--dry-run -o out hi
+|--json -Z hi
+route|route -Z
+route|route --bogus x
+route|route x -m
+route|route
+route|route --explain -t mid
+route|route -o out x
+chat|chat -Z
+chat|chat --bogus
+chat|chat --theme
+LIST
+check_eq "llm, route and chat: a usage error says the reason, synopsis and Try line" "$wrong" ""
+check_eq "llm, route and chat: nothing sent on a usage error" "$(fake_count)" "$n"
+run_llm -Z hi </dev/null
+check_eq "-Z hi: the reason, llm's synopsis, the Try line" "$ERR" "llm: unknown option '-Z'
+usage: llm [OPTIONS] [PROMPT...]
+       llm COMMAND [ARGS...]
+Try 'llm --help'."
 # -- ends the options of help and version too, as of every command.
 run_llm version --
 check_eq "version --: the version" "$OUT" "$("$LLM_BIN" version)"
@@ -410,8 +447,8 @@ wrong=
 while IFS='|' read -r ctx opt words; do
 	# shellcheck disable=SC2086 # the words are the command line
 	run_llm $words </dev/null
-	[ "$RC" = 2 ] && [ "${ERR#*"llm: $ctx${ctx:+: }option '$opt' takes no value"}" != "$ERR" ] ||
-	    wrong="$wrong [$words: $RC $(echo "$ERR" | head -1)]"
+	[ "$RC" = 2 ] && [ "${ERR#*"llm: $ctx${ctx:+: }option '$opt' takes no value"}" != "$ERR" ] &&
+	    usage_said "${ctx%% *}" || wrong="$wrong [$words: $RC $(echo "$ERR" | tr '\n' '|')]"
 done <<'LIST'
 |--json|--json=1 x
 |--json|x --js=yes
@@ -451,7 +488,7 @@ do|-q|do -q=1 x
 logs|-a|logs -a=1
 git install-hook|-f|git install-hook -f=1
 LIST
-check_eq "an option given a value it takes none of is said so, exit 2" "$wrong" ""
+check_eq "an option given a value it takes none of: said so, the synopsis, exit 2" "$wrong" ""
 check_eq "an option given a value: nothing sent" "$(fake_count)" "$n"
 # --help takes no value either: said so on llm's own line, after a prompt's word
 # and after every command and each of its words alike (the hook's commit-msg aside, as above).
@@ -461,14 +498,20 @@ for cmd in "" "x" $("$LLM_BIN" __complete commands); do
 		[ "$cmd $word" = "git commit-msg" ] && continue
 		# shellcheck disable=SC2086 # no word is no argument
 		run_llm $cmd $word --help=1 </dev/null
-		[ "$RC" = 2 ] && [ "${ERR#*"option '--help' takes no value"}" != "$ERR" ] ||
-		    wrong="$wrong [${cmd:-llm}${word:+ $word}: $RC $(echo "$ERR" | head -1)]"
+		c=$cmd
+		[ "$c" = x ] && c=
+		[ "$RC" = 2 ] && [ "${ERR#*"option '--help' takes no value"}" != "$ERR" ] &&
+		    usage_said "$c" || wrong="$wrong [${cmd:-llm}${word:+ $word}: $RC $(echo "$ERR" | head -1)]"
 	done
 done
 check_eq "--help=VALUE: takes no value, after every command, exit 2" "$wrong" ""
 run_llm keys --help=yes
-check_eq "keys --help=yes: the command named, and where help is" "$ERR" \
+check_eq "keys --help=yes: the command named, its synopsis, and where help is" "$ERR" \
     "llm: keys: option '--help' takes no value
+usage: llm keys set PROVIDER
+       llm keys list [--json]
+       llm keys rm PROVIDER
+       llm keys check PROVIDER
 Try 'llm keys --help'."
 run_llm --version=1
 check_rc "--version=1: exit 2" 2
@@ -488,6 +531,7 @@ for words in "--ver hi" "--v hi" "hi --ve"; do
 	run_llm $words </dev/null
 	check_rc "$words: exit 2" 2
 	check_contains "$words: said ambiguous" "$ERR" "is ambiguous: --verbose or --version"
+	check "$words: the synopsis and the Try line" usage_said ""
 done
 check_eq "--ver: nothing sent" "$(fake_count)" "$n"
 # One rule for every command's line: a long option cut short to a start no other option of
@@ -543,6 +587,8 @@ check_eq "usage --mon=2026-10 --b tier --js: each taken" \
 run_llm budget --js
 check_rc "budget --js: exit 0" 0
 check_contains "budget --js: JSON" "$OUT" '"spent_usd"'
+nl='
+'
 wrong=
 for cmd in models budget usage logs cmd roles keys git config ledger "do" undo route chat; do
 	# shellcheck disable=SC2046 # the options are words
@@ -550,20 +596,27 @@ for cmd in models budget usage logs cmd roles keys git config ledger "do" undo r
 	tab=$(printf '\t')
 	while IFS=$tab read -r cut want; do
 		run_llm "$cmd" "$cut" </dev/null
-		[ "$RC" = 2 ] && [ "$ERR" = "$want
-Try 'llm $cmd --help'." ] || wrong="$wrong [$cmd $cut: $RC $ERR]"
+		[ "$RC" = 2 ] && [ "${ERR%%"$nl"*}" = "$want" ] && usage_said "$cmd" ||
+		    wrong="$wrong [$cmd $cut: $RC $ERR]"
 	done <"$T/shared"
 done
-check_eq "a long option cut short to a start several share: refused, naming them, exit 2" \
+check_eq "a long option cut short to a start several share: refused, naming them, the synopsis" \
     "$wrong" ""
 check_eq "the commands have such starts to refuse" "$(shared models --name --no-color | cut -f1)" \
     "--n"
 run_llm models --n </dev/null
-check_eq "models --n: said" "$ERR" "llm: models: option '--n' is ambiguous: --name or --no-color
+check_eq "models --n: said, with the synopsis" "$ERR" \
+    "llm: models: option '--n' is ambiguous: --name or --no-color
+usage: llm models [-t | --tier TIER] [--json]
+       llm models import FILE|URL|-
+       llm models --remote PROVIDER [--json]
+       llm models add PROVIDER ID --tier T --price IN/OUT [--name NAME]
 Try 'llm models --help'."
 run_llm --no hi </dev/null
 check_eq "llm --no: said, with the candidates" "$ERR" \
     "llm: option '--no' is ambiguous: --no-stream or --no-color
+usage: llm [OPTIONS] [PROMPT...]
+       llm COMMAND [ARGS...]
 Try 'llm --help'."
 check_eq "cut short, or ambiguous: nothing sent" "$(fake_count)" "$n"
 fake_reply '{"text":"ok"}'

@@ -61,6 +61,25 @@ tm send-keys -t w Up
 wait_cursor "Up: column 6, before the CJK character under column 7" w "10,9"
 tm send-keys -t w Down
 wait_cursor "Down: column 7 again" w "11,10"
+# a line that fills its row to the edge goes on to an empty row, as on a terminal: the
+# cursor at its end is drawn at that row's start, where the next character goes, not in
+# the frame's column (38) beside the text
+tm send-keys -t w End C-u
+check_pane "End, C-u: the input empty" w "│ >                                    │"
+tm send-keys -t w -l "the quick brown fox jumps over the"
+wait_cursor "a row filled to the edge: the cursor at the start of the row under it" w "4,10"
+check_pane "a row filled to the edge: on the row above the cursor" w "│ > the quick brown fox jumps over the │"
+tm send-keys -t w Left
+wait_cursor "Left: on the row's last character" w "37,9"
+tm send-keys -t w End
+wait_cursor "End: the start of the row under it again" w "4,10"
+tm send-keys -t w Up
+wait_cursor "Up from there: the first column of the full row" w "4,9"
+tm send-keys -t w Down
+wait_cursor "Down: the end of the line again" w "4,10"
+tm send-keys -t w -l "X"
+wait_cursor "X typed there: the word it ends moves down with it" w "8,10"
+check_pane "X typed there: the last word on the second row" w "│   theX "
 tm send-keys -t w F10
 check_pane "quit" w "EXIT=0"
 

@@ -137,6 +137,87 @@ check_eq "Up on the first row is the history" "$(input 1 y4)" \
 check_eq "C-p is the history on any row" "$(input 1 y5)" \
     "│ > first message                      │"
 
+# A line that fills its row to the edge goes on to an empty row, as on a terminal: the cursor
+# at its end is drawn at that row's start (where the next character goes), not in the frame's
+# column, and the box grows by that row as when the text wraps. Up and Down go over it.
+full="the quick brown fox jumps over the"
+tui_ok "full" f 40x12 <<S
+:type $full
+:dump-screen $T/f0
+:key Up
+:type X
+:dump-screen $T/f1
+:key C-a C-k
+:type $full
+:key Up Down
+:type Z
+:dump-screen $T/f4
+:key C-a C-k
+:paste $full\nend
+:key Up
+:dump-screen $T/f2
+:type Y
+:dump-screen $T/f3
+S
+blank="│                                      │"
+check_eq "a row filled to the edge: an empty row under it for the cursor" "$(input 2 f0)" \
+    "│ > $full │
+$blank"
+check_eq "Up from that row: the full row's first column" "$(input 2 f1)" \
+    "│ > Xthe quick brown fox jumps over    │
+│   the                                │"
+check_eq "Up, then Down: the end of the line, under the full row" "$(input 2 f4)" \
+    "│ > the quick brown fox jumps over     │
+│   theZ                               │"
+check_eq "a line of several that fills its row: an empty row before the next line" \
+    "$(input 3 f2)" "│ > $full │
+$blank
+│   end                                │"
+check_eq "Up from the next line to that row: the line's end, what is typed goes there" \
+    "$(input 3 f3)" "│ > the quick brown fox jumps over     │
+│   theY                               │
+│   end                                │"
+
+# A numeric argument counts rows for Up and Down, as it counts characters for Left and Right:
+# M-2 Up goes two rows up, M-9 Down as far as there are rows, M-- Down one row up; after each
+# the argument is gone (M-3 Left moves three characters, not more). With a message in the
+# history, M-2 Up from the third row is no history.
+three="$text then more words here and on"
+tui_ok "count" n 40x12 <<S
+:type first message
+:key Enter
+:wait-idle
+:type $three
+:dump-screen $T/n0
+:key M-2
+:key Up
+:type Y
+:dump-screen $T/n1
+:key M-9
+:key Down
+:type Z
+:key M--
+:key Down
+:type W
+:key M-3
+:key Left
+:type V
+:dump-screen $T/n2
+S
+check_eq "three rows typed" "$(input 3 n0)" "│ > the quick brown fox jumps over the │
+│   lazy dog and  keeps running far    │
+│   away then more words here and on   │"
+check_eq "M-2 Up: two rows up, at the same column" "$(input 4 n1)" \
+    "│ > the quick brown fox jumps over     │
+│   tYhe lazy dog and  keeps running   │
+│   far away then more words here and  │
+│   on                                 │"
+check_eq "M-9 Down: the last row; M-- Down: one row up; M-3 Left: three characters" \
+    "$(input 4 n2)" "│ > the quick brown fox jumps over     │
+│   tYhe lazy dog and  keeps running   │
+│   fVarW away then more words here    │
+│   and onZ                            │"
+
 # columns, not bytes or characters: a CJK character takes two, a combining mark none
 cjk="一二三四五六七八九十一二三四五六"
 tui_ok "wide" c 40x12 <<S
