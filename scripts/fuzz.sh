@@ -36,7 +36,7 @@ srcs_of() {
 	md) echo "md md_wrap visible" ;;
 	router) echo "router router_scan router_rules router_kw fmt catalog pricing config config_value config_check provider provider_openai provider_anthropic provider_gemini provider_ollama wire wire_call visible" ;;
 	visible) echo visible ;;
-	gitguard) echo "gitguard gitmanagers held githooks" ;;
+	gitguard) echo "gitguard gitfind gitmanagers held githooks" ;;
 	*) return 1 ;;
 	esac
 }

@@ -2,7 +2,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "gitfind.h"
 #include "githooks.h"
 #include "gitguard.h"
 #include "gitmanagers.h"
@@ -19,8 +19,7 @@
 #define GUARD_HOOKS 512          /* entries of a hooks directory held, at all depths */
 #define GUARD_ROUNDS 8           /* times GUARD_HOOKS new entries of one directory are taken out */
 #define GUARD_TELL 16            /* new entries of one directory named; the rest are counted */
-#define GUARD_DIRS 64            /* git directories: the workspace's, its submodules', a worktree's */
-#define GUARD_DEPTH 8            /* how deep submodules' git directories are looked for */
+#define GUARD_DEPTH 8            /* how deep a hooks directory is held */
 #ifndef GUARD_LOOK
 #define GUARD_LOOK 100000        /* directories looked into for a .git of their own */
 #endif
@@ -71,9 +70,7 @@ struct gitguard {
 	struct held *dots; /* the workspace's .git and those of its directories */
 	size_t ndots;
 	size_t look;       /* directories looked into for them */
-	bool partial;      /* some were left unlooked at */
-	char **unread;     /* directories that could not be looked into (rel), for strv_free */
-	size_t nunread;
+	struct gitfind_missed missed; /* what the looks for them left unlooked at */
 	struct gdir *d;
 	size_t nd;
 	char *outer;       /* core.hooksPath as the system and global config give it, or NULL */
@@ -134,37 +131,6 @@ config_ok(const struct held *before, const struct held *now, char **why)
 		return false;
 	return gitguard_config_safe(before->kind != 0 ? before->data : NULL, before->len, now->data,
 	    now->len, why);
-}
-
-char *
-gitguard_worktree(const char *gitdir)
-{
-	char *path = xstrfmt("%s/config", gitdir), *data = NULL, *cause = NULL, **v = NULL, *real = NULL;
-	char *val, *to;
-	size_t len = 0, i, k;
-
-	if (file_read(path, HELD_FILE_MAX, &data, &len, &cause) == 0 &&
-	    (v = git_config_entries(data, len)) != NULL)
-		for (i = 0; v[i] != NULL && real == NULL; i++) {
-			if (!str_startswith(v[i], "core.worktree="))
-				continue;
-			val = v[i] + strlen("core.worktree=");
-			val += strspn(val, " \t");
-			k = strcspn(val, "\r#;\\\"");
-			while (k > 0 && (val[k - 1] == ' ' || val[k - 1] == '\t'))
-				k--;
-			val[k] = '\0';
-			if (*val == '\0')
-				continue;
-			to = *val == '/' ? xstrdup(val) : xstrfmt("%s/%s", gitdir, val);
-			real = realpath(to, NULL);
-			free(to);
-		}
-	strv_free(v);
-	free(data);
-	free(cause);
-	free(path);
-	return real;
 }
 
 /*
@@ -558,224 +524,6 @@ gdir_check(const struct gitguard *g, const struct gdir *d, struct buf *b)
 	close(fd);
 }
 
-/*
- * Add the git directories under tree: a submodules directory, or a part of
- * a submodule's name (one with slashes is a path there), in which a
- * directory without a HEAD is looked into.
- */
-static void
-find_in(const char *tree, int depth, char ***v, size_t *n)
-{
-	struct dirent *e;
-	struct stat st;
-	char *path, *head, *mods;
-	DIR *d;
-
-	if (depth > GUARD_DEPTH || (d = opendir(tree)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL && *n < GUARD_DIRS) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		path = xstrfmt("%s/%s", tree, e->d_name);
-		head = xstrfmt("%s/HEAD", path);
-		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (access(head, F_OK) == 0) {
-				*v = xreallocarray(*v, *n + 2, sizeof(**v));
-				(*v)[(*n)++] = xstrdup(path);
-				(*v)[*n] = NULL;
-				mods = xstrfmt("%s/modules", path);
-				find_in(mods, depth + 1, v, n);
-				free(mods);
-			} else
-				find_in(path, depth + 1, v, n);
-		}
-		free(head);
-		free(path);
-	}
-	closedir(d);
-}
-
-char *
-gitguard_link(const char *dir, const char *name, const char *prefix)
-{
-	char *path = xstrfmt("%s/%s", dir, name), *data = NULL, *cause = NULL, *line = NULL;
-	char *to, *real = NULL;
-	size_t len = 0;
-
-	if (file_read(path, 4096, &data, &len, &cause) == 0 && len > 0)
-		line = xstrndup(data, strcspn(data, "\r\n"));
-	if (line != NULL && str_startswith(line, prefix)) {
-		to = line[strlen(prefix)] == '/' ? xstrdup(line + strlen(prefix)) :
-		    xstrfmt("%s/%s", dir, line + strlen(prefix));
-		real = realpath(to, NULL);
-		free(to);
-	}
-	free(line);
-	free(data);
-	free(cause);
-	free(path);
-	return real;
-}
-
-/* Add name to list v of *n names, unless it is there. */
-static void
-add_unique(char ***v, size_t *n, char *name)
-{
-	size_t i;
-
-	for (i = 0; i < *n; i++)
-		if (strcmp((*v)[i], name) == 0) {
-			free(name);
-			return;
-		}
-	*v = xreallocarray(*v, *n + 2, sizeof(**v));
-	(*v)[(*n)++] = name;
-	(*v)[*n] = NULL;
-}
-
-/* A list of names that grows, for strv_free. */
-struct names {
-	char **v;
-	size_t n, cap;
-};
-
-static void
-names_add(struct names *l, char *name)
-{
-	if (l->n + 2 > l->cap) {
-		l->cap = l->cap < 16 ? 16 : l->cap * 2;
-		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
-	}
-	l->v[l->n++] = name;
-	l->v[l->n] = NULL;
-}
-
-/*
- * Note that the directory rel could not be looked into: a .git there would go
- * unseen, so it is named rather than trusted (once, and at most GUARD_DIRS).
- */
-static void
-unread_add(struct gitguard *g, const char *rel)
-{
-	size_t i;
-
-	for (i = 0; i < g->nunread && strcmp(g->unread[i], rel) != 0; i++)
-		;
-	if (i < g->nunread || g->nunread >= GUARD_DIRS)
-		return;
-	g->unread = xreallocarray(g->unread, g->nunread + 2, sizeof(*g->unread));
-	g->unread[g->nunread++] = xstrdup(rel);
-	g->unread[g->nunread] = NULL;
-}
-
-/*
- * Look in dir (rel to the root; "" for it) for a .git, adding it to dots,
- * and add its directories to queue while *budget lasts (else set g->partial).
- * Links are not followed, nor .git looked into. In a node_modules, only each
- * package's own .git is looked for: nobody works with git under a package,
- * and an npm tree can have tens of thousands of directories.
- */
-static void
-look_in(int rootfd, const char *dir, size_t *budget, struct names *queue, struct names *dots,
-    struct gitguard *g)
-{
-	const char *sep = *dir != '\0' ? "/" : "", *base = strrchr(dir, '/');
-	bool packages = strcmp(base != NULL ? base + 1 : dir, "node_modules") == 0;
-	char dot[NAME_MAX + sizeof "/.git"];
-	struct dirent *e;
-	struct stat st;
-	DIR *d;
-	int fd = openat(rootfd, *dir != '\0' ? dir : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
-		/* gone, or a link put in its place (never followed): nothing of it is there */
-		if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
-			unread_add(g, *dir != '\0' ? dir : ".");
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (strcmp(e->d_name, ".git") == 0)
-			names_add(dots, xstrfmt("%s%s.git", dir, sep));
-		else if (e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN &&
-		    fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))) {
-			if (packages) {
-				/* a package's own .git is looked at, not what is under it */
-				snprintf(dot, sizeof dot, "%s/.git", e->d_name);
-				if (fstatat(fd, dot, &st, AT_SYMLINK_NOFOLLOW) == 0)
-					names_add(dots, xstrfmt("%s%s%s", dir, sep, dot));
-			} else if (*budget == 0)
-				g->partial = true;
-			else {
-				(*budget)--;
-				names_add(queue, xstrfmt("%s%s%s", dir, sep, e->d_name));
-			}
-		}
-	}
-	closedir(d);
-}
-
-/*
- * The .git entries of the workspace at any depth (rel to the root rootfd),
- * a list for strv_free: a project made in the workspace by a scaffolding
- * tool or a clone has one, which git uses when the user works there. The
- * directories are looked into level by level, at most look of them, so that
- * what is left unlooked at, when g->partial is set, is the deepest.
- */
-static char **
-dots_of(int rootfd, size_t look, struct gitguard *g)
-{
-	struct names dots = { .v = xcalloc(1, sizeof(char *)), .cap = 1 }, queue = { 0 };
-	size_t i;
-
-	names_add(&queue, xstrdup(""));
-	for (i = 0; i < queue.n; i++) {
-		look_in(rootfd, queue.v[i], &look, &queue, &dots, g);
-		free(queue.v[i]);
-		queue.v[i] = NULL;
-	}
-	free(queue.v);
-	return dots.v;
-}
-
-/*
- * The git directories of the workspace at root, whose .git entries are
- * dots: what each names (a directory, or what a worktree's or submodule's
- * .git file names, with the repository's), and the submodules' under them.
- * A list for strv_free.
- */
-static char **
-find_gdirs(const char *root, char *const *dots)
-{
-	char **v = xcalloc(1, sizeof(*v)), *dot, *real, *common, *mods, *at;
-	size_t n = 0, i, k = 0;
-	struct stat st;
-
-	for (i = 0; dots[i] != NULL; i++) {
-		dot = xstrfmt("%s/%s", root, dots[i]);
-		if (lstat(dot, &st) == 0 && S_ISREG(st.st_mode)) {
-			at = xstrndup(dot, strlen(dot) - strlen("/.git"));
-			if ((real = gitguard_link(at, ".git", "gitdir: ")) != NULL) {
-				if ((common = gitguard_link(real, "commondir", "")) != NULL)
-					add_unique(&v, &n, common);
-				add_unique(&v, &n, real);
-			}
-			free(at);
-		} else if (lstat(dot, &st) == 0 && S_ISDIR(st.st_mode) && (real = realpath(dot, NULL)) != NULL)
-			add_unique(&v, &n, real);
-		free(dot);
-	}
-	for (k = n, i = 0; i < k && n < GUARD_DIRS; i++) {
-		mods = xstrfmt("%s/modules", v[i]);
-		find_in(mods, 0, &v, &n);
-		free(mods);
-	}
-	return v;
-}
-
 /* As githooks_value, for a config file of a git directory held as c (NULL: none). */
 static char *
 hooks_held(const struct held *c, char *val)
@@ -820,8 +568,8 @@ hooks_path(const struct gitguard *g, const char *dot, const struct held *h, char
 		gitdir = realpath(up, NULL);
 		free(up);
 	} else
-		gitdir = h->kind == S_IFREG ? gitguard_link(top, ".git", "gitdir: ") : NULL;
-	common = gitdir != NULL ? gitguard_link(gitdir, "commondir", "") : NULL;
+		gitdir = h->kind == S_IFREG ? gitfind_link(top, ".git", "gitdir: ") : NULL;
+	common = gitdir != NULL ? gitfind_link(gitdir, "commondir", "") : NULL;
 	c = gdir_at(g, common != NULL ? common : gitdir);
 	w = gdir_at(g, gitdir);
 	if (c != NULL)
@@ -893,7 +641,7 @@ take_dots(struct gitguard *g, int fd, char *const *dots)
 		g->dots = xreallocarray(g->dots, g->ndots + 1, sizeof(*g->dots));
 		held_take(fd, dots[i], &g->dots[g->ndots++]);
 	}
-	dirs = find_gdirs(g->root, dots);
+	dirs = gitfind_gdirs(g->root, dots);
 	for (i = 0; dirs[i] != NULL; i++) {
 		g->d = xreallocarray(g->d, g->nd + 1, sizeof(*g->d));
 		gdir_take(&g->d[g->nd++], dirs[i], false);
@@ -920,7 +668,7 @@ gitguard_take_within(const char *root, size_t look)
 
 	g->root = xstrdup(root);
 	g->look = look;
-	dots = fd >= 0 ? dots_of(fd, look, g) : xcalloc(1, sizeof(*dots));
+	dots = fd >= 0 ? gitfind_dots(fd, look, &g->missed) : xcalloc(1, sizeof(*dots));
 	take_dots(g, fd, dots);
 	strv_free(dots);
 	if (fd >= 0)
@@ -932,27 +680,12 @@ struct gitguard *
 gitguard_take_known(const char *root, char *const *dots, const char *path)
 {
 	struct gitguard *g = xcalloc(1, sizeof(*g));
-	char **v = xcalloc(1, sizeof(*v)), *rel, *s, *dot;
-	size_t n = 0, i, k = strlen(root);
-	struct stat st;
+	char **v;
 	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	g->root = xstrdup(root);
 	g->look = GUARD_LOOK;
-	for (i = 0; dots != NULL && dots[i] != NULL; i++)
-		add_unique(&v, &n, xstrdup(dots[i]));
-	/* the directories above path, each of which may be a work tree's top since then */
-	rel = xstrdup(strncmp(path, root, k) == 0 && path[k] == '/' ? path + k + 1 : "");
-	for (s = rel; s != NULL; s = strchr(s + 1, '/')) {
-		dot = s == rel ? xstrdup(".git") : xstrfmt("%.*s/.git", (int)(s - rel), rel);
-		if (fd >= 0 && fstatat(fd, dot, &st, AT_SYMLINK_NOFOLLOW) == 0)
-			add_unique(&v, &n, dot);
-		else
-			free(dot);
-		if (*s == '\0')
-			break;
-	}
-	free(rel);
+	v = gitfind_dots_above(root, fd, dots, path);
 	take_dots(g, fd, v);
 	strv_free(v);
 	if (fd >= 0)
@@ -1069,7 +802,7 @@ made_by_git(const struct gitguard *g, const char *rel)
 	bool yes = false;
 
 	at[strlen(at) - strlen("/.git")] = '\0';
-	if ((real = gitguard_link(at, ".git", "gitdir: ")) != NULL) {
+	if ((real = gitfind_link(at, ".git", "gitdir: ")) != NULL) {
 		mods = xstrfmt("%s/modules/", top);
 		trees = xstrfmt("%s/worktrees/", top);
 		yes = str_startswith(real, mods) || str_startswith(real, trees);
@@ -1132,11 +865,11 @@ gitguard_check(struct gitguard *g)
 		return NULL;
 	}
 	/* each .git itself: the directory it was, or the file as it was */
-	dots = dots_of(fd, g->look, g);
+	dots = gitfind_dots(fd, g->look, &g->missed);
 	for (i = 0; dots[i] != NULL; i++)
 		if (!dot_check(g, fd, dots[i], &b)) {
 			at = xstrfmt("%s/%s", g->root, dots[i]);
-			add_unique(&moved, &nmoved, at);
+			strv_add_unique(&moved, &nmoved, at);
 		}
 	/* what they held, but what was moved aside unread */
 	for (i = 0; i < g->nd; i++) {
@@ -1146,7 +879,7 @@ gitguard_check(struct gitguard *g)
 			gdir_check(g, &g->d[i], &b);
 	}
 	/* git directories the command made: a new repository, a submodule's (those moved are gone) */
-	dirs = find_gdirs(g->root, dots);
+	dirs = gitfind_gdirs(g->root, dots);
 	for (i = 0; dirs[i] != NULL; i++) {
 		struct gdir d;
 
@@ -1167,7 +900,7 @@ gitguard_check(struct gitguard *g)
 		for (n = 0; moved[n] != NULL && strcmp(moved[n], at) != 0; n++)
 			;
 		if (moved[n] == NULL)
-			add_unique(&g->after, &k, xstrdup(dots[i]));
+			strv_add_unique(&g->after, &k, xstrdup(dots[i]));
 		free(at);
 	}
 	strv_free(dots);
@@ -1206,19 +939,19 @@ gitguard_unchecked(const struct gitguard *g)
 
 	for (i = 0; i < g->nd; i++)
 		ncut += g->d[i].cut;
-	if (!g->partial && g->nunread == 0 && ncut == 0)
+	if (!g->missed.partial && g->missed.nunread == 0 && ncut == 0)
 		return NULL;
 	buf_init(&b, 0);
 	buf_adds(&b, "not every directory was checked for planted git hooks:");
-	if (g->partial)
+	if (g->missed.partial)
 		buf_addf(&b, " the workspace has more than %zu directories", g->look);
-	for (i = 0; i < g->nunread; i++) {
-		buf_adds(&b, i > 0 ? ", " : g->partial ? "; " : " ");
-		held_add_name(&b, g->unread[i]);
+	for (i = 0; i < g->missed.nunread; i++) {
+		buf_adds(&b, i > 0 ? ", " : g->missed.partial ? "; " : " ");
+		held_add_name(&b, g->missed.unread[i]);
 	}
-	if (g->nunread > 0)
+	if (g->missed.nunread > 0)
 		buf_addf(&b, " could not be read: look for a .git in %s before you run git there",
-		    g->nunread > 1 ? "them" : "it");
+		    g->missed.nunread > 1 ? "them" : "it");
 	for (i = 0; i < g->nd; i++)
 		if (g->d[i].cut) {
 			/* a hooks directory too large or deep to hold whole: what is new in it stays */
@@ -1243,7 +976,7 @@ gitguard_free(struct gitguard *g)
 	free(g->dots);
 	free(g->outer);
 	gitmanagers_free(g->managers);
-	strv_free(g->unread);
+	strv_free(g->missed.unread);
 	strv_free(g->after);
 	free(g->root);
 	free(g);

@@ -72,17 +72,5 @@ const char *gitguard_manager(const struct gitguard *g, const char *path);
  */
 char *gitguard_managed(const struct gitguard *g);
 void gitguard_free(struct gitguard *g);
-/*
- * The path the first line of dir/name names after prefix (relative to dir,
- * or absolute), resolved; NULL when it has none. A worktree's .git file is
- * "gitdir: PATH", its git directory's commondir file a bare path.
- */
-char *gitguard_link(const char *dir, const char *name, const char *prefix);
-/*
- * The work tree a git directory's config names (core.worktree, as a
- * submodule's git directory in its superproject's .git/modules has it),
- * resolved; NULL when it names none, or not plainly (quotes, escapes).
- */
-char *gitguard_worktree(const char *gitdir);
 
 #endif

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "gitfind.h"
 #include "gitguard.h"
 #include "proc.h"
 #include "tools.h"
@@ -286,7 +287,7 @@ run_result(struct ws *w, const char *vis, const char *edited, const struct captu
 static char **
 run_writable(const struct ws *w)
 {
-	char **v, *dotgit = xstrfmt("%s/.git", w->root), *gitdir = gitguard_link(w->root, ".git", "gitdir: ");
+	char **v, *dotgit = xstrfmt("%s/.git", w->root), *gitdir = gitfind_link(w->root, ".git", "gitdir: ");
 	char *back = NULL, *common = NULL, *prefix = NULL, *tree = NULL;
 	size_t n = 0;
 
@@ -295,15 +296,15 @@ run_writable(const struct ws *w)
 	v = xcalloc(n + 2, sizeof(*v));
 	for (n = 0; w->writable != NULL && w->writable[n] != NULL; n++)
 		v[n] = xstrdup(w->writable[n]);
-	if (gitdir != NULL && (back = gitguard_link(gitdir, "gitdir", "")) != NULL &&
-	    strcmp(back, dotgit) == 0 && (common = gitguard_link(gitdir, "commondir", "")) != NULL) {
+	if (gitdir != NULL && (back = gitfind_link(gitdir, "gitdir", "")) != NULL &&
+	    strcmp(back, dotgit) == 0 && (common = gitfind_link(gitdir, "commondir", "")) != NULL) {
 		prefix = xstrfmt("%s/worktrees/", common);
 		/* a repository's git directory holds neither its worktree nor a directory above it */
 		if (str_startswith(gitdir, prefix) && !str_startswith(w->root, prefix) &&
 		    !str_startswith(gitdir, w->root) && !str_startswith(w->root, common))
 			v[n] = xstrdup(common);
 	} else if (gitdir != NULL && back == NULL && strstr(gitdir, "/modules/") != NULL &&
-	    (tree = gitguard_worktree(gitdir)) != NULL && strcmp(tree, w->root) == 0 &&
+	    (tree = gitfind_worktree(gitdir)) != NULL && strcmp(tree, w->root) == 0 &&
 	    !str_startswith(gitdir, w->root) && !str_startswith(w->root, gitdir))
 		/* a submodule: its git directory in the superproject's .git/modules names it back */
 		v[n] = xstrdup(gitdir);

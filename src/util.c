@@ -442,6 +442,21 @@ strv_free(char **v)
 	free(v);
 }
 
+void
+strv_add_unique(char ***v, size_t *n, char *s)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i], s) == 0) {
+			free(s);
+			return;
+		}
+	*v = xreallocarray(*v, *n + 2, sizeof(**v));
+	(*v)[(*n)++] = s;
+	(*v)[*n] = NULL;
+}
+
 int
 fd_write_all(int fd, const char *data, size_t len)
 {

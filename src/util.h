@@ -88,6 +88,8 @@ void cond_deadline(struct timespec *ts, int64_t ms);
 int tty_columns(void);
 /* Free a NULL-terminated array of strings and the array; accepts NULL. */
 void strv_free(char **v);
+/* Add s (malloc'd, now the list's) to the NULL-terminated list *v of *n strings, unless it is there: then s is freed. */
+void strv_add_unique(char ***v, size_t *n, char *s);
 /* Write all of data to fd, again after EINTR; 0, or -1 with errno. */
 int fd_write_all(int fd, const char *data, size_t len);
 /* Read a whole file into a NUL-terminated buffer of at most max bytes. */
