@@ -377,12 +377,16 @@ test_names_shown(void)
 	free(said);
 }
 
-/* Whether gitguard_runs, taken in top/name, has top/name/rel as where git runs something. */
+/*
+ * Whether gitguard_runs, taken in top/name, has top/name/rel as where git
+ * runs something: taken for a write to rel with the .git entries known to
+ * be dots, or with a look into every directory when dots is NULL.
+ */
 static bool
-runs(const char *name, const char *rel)
+runs(const char *name, char *const *dots, const char *rel)
 {
 	char *root = xstrfmt("%s/%s", top, name), *path = xstrfmt("%s/%s", root, rel);
-	struct gitguard *g = gitguard_take(root);
+	struct gitguard *g = dots == NULL ? gitguard_take(root) : gitguard_take_known(root, dots, path);
 	bool yes = gitguard_runs(g, path);
 
 	gitguard_free(g);
@@ -395,24 +399,24 @@ static void
 test_runs(void)
 {
 	repo("runs");
-	CHECK(!runs("runs", ".githooks/pre-commit"));
+	CHECK(!runs("runs", NULL, ".githooks/pre-commit"));
 	CHECK(sh("runs", "git config core.hooksPath .githooks"));
 	/* not made yet: a hook written there is one git runs all the same */
-	CHECK(runs("runs", ".githooks/pre-commit"));
-	CHECK(runs("runs", ".githooks"));
+	CHECK(runs("runs", NULL, ".githooks/pre-commit"));
+	CHECK(runs("runs", NULL, ".githooks"));
 	CHECK(sh("runs", "mkdir -p .githooks/lib docs/.githooks"));
-	CHECK(runs("runs", ".githooks/lib/common.sh"));
-	CHECK(!runs("runs", ".githooks-old/pre-commit"));
-	CHECK(!runs("runs", "docs/.githooks/pre-commit"));
-	CHECK(!runs("runs", "a"));
-	CHECK(runs("runs", ".git/hooks/pre-commit"));
-	CHECK(runs("runs", ".git/config"));
+	CHECK(runs("runs", NULL, ".githooks/lib/common.sh"));
+	CHECK(!runs("runs", NULL, ".githooks-old/pre-commit"));
+	CHECK(!runs("runs", NULL, "docs/.githooks/pre-commit"));
+	CHECK(!runs("runs", NULL, "a"));
+	CHECK(runs("runs", NULL, ".git/hooks/pre-commit"));
+	CHECK(runs("runs", NULL, ".git/config"));
 	/* husky 9: the scripts above .husky/_ are what its runner runs */
 	CHECK(sh("runs", "mkdir -p .husky/_ && echo '# husky' >.husky/_/h"
 	    " && git config core.hooksPath .husky/_"));
-	CHECK(runs("runs", ".husky/pre-commit"));
-	CHECK(!runs("runs", ".githooks/pre-commit"));
-	CHECK(!runs("runs", ".huskyrc"));
+	CHECK(runs("runs", NULL, ".husky/pre-commit"));
+	CHECK(!runs("runs", NULL, ".githooks/pre-commit"));
+	CHECK(!runs("runs", NULL, ".huskyrc"));
 }
 
 /*
@@ -427,10 +431,10 @@ test_hooks_unmade(void)
 
 	repo("unmade");
 	CHECK(sh("unmade", "git config core.hooksPath tools/hooks"));
-	CHECK(runs("unmade", "tools/hooks/pre-commit"));
-	CHECK(runs("unmade", "tools/hooks"));
-	CHECK(!runs("unmade", "tools/build.sh"));
-	CHECK(!runs("unmade", "tools"));
+	CHECK(runs("unmade", NULL, "tools/hooks/pre-commit"));
+	CHECK(runs("unmade", NULL, "tools/hooks"));
+	CHECK(!runs("unmade", NULL, "tools/build.sh"));
+	CHECK(!runs("unmade", NULL, "tools"));
 	said = guarded("unmade", "mkdir -p tools/hooks && echo x >tools/hooks/pre-commit"
 	    " && echo y >tools/build.sh");
 	CHECK_HAS(said, "tools/hooks/pre-commit was removed");
@@ -459,21 +463,21 @@ test_env_config(void)
 	setenv("GIT_CONFIG_VALUE_0", "t", 1);
 	setenv("GIT_CONFIG_KEY_1", "Core.HooksPath", 1);
 	setenv("GIT_CONFIG_VALUE_1", ".envhooks", 1);
-	CHECK(runs("envc", ".envhooks/pre-commit"));
-	CHECK(!runs("envc", ".githooks/pre-commit"));
+	CHECK(runs("envc", NULL, ".envhooks/pre-commit"));
+	CHECK(!runs("envc", NULL, ".githooks/pre-commit"));
 	/* git -c, quoted as git quotes it, after the pairs */
 	setenv("GIT_CONFIG_PARAMETERS", "'alias.e'=''\\!'echo' 'core.hooksPath'='it'\\''s'\\!''", 1);
-	CHECK(runs("envc", "it's!/pre-commit"));
-	CHECK(!runs("envc", ".envhooks/pre-commit"));
+	CHECK(runs("envc", NULL, "it's!/pre-commit"));
+	CHECK(!runs("envc", NULL, ".envhooks/pre-commit"));
 	setenv("GIT_CONFIG_PARAMETERS", "'core.hooksPath'='a' 'core.hookspath=.old'", 1);
-	CHECK(runs("envc", ".old/pre-commit"));
-	CHECK(!runs("envc", "a/pre-commit"));
+	CHECK(runs("envc", NULL, ".old/pre-commit"));
+	CHECK(!runs("envc", NULL, "a/pre-commit"));
 	/* reset: git runs .git/hooks */
 	setenv("GIT_CONFIG_PARAMETERS", "'core.hooksPath'=''", 1);
-	CHECK(!runs("envc", ".old/pre-commit") && !runs("envc", ".githooks/pre-commit"));
+	CHECK(!runs("envc", NULL, ".old/pre-commit") && !runs("envc", NULL, ".githooks/pre-commit"));
 	unsetenv("GIT_CONFIG_PARAMETERS");
 	unsetenv("GIT_CONFIG_COUNT");
-	CHECK(runs("envc", ".githooks/pre-commit"));
+	CHECK(runs("envc", NULL, ".githooks/pre-commit"));
 }
 
 /* The manager gitguard_manager names for top/name/rel, or "". */
@@ -508,20 +512,6 @@ test_manager_scripts(void)
 	CHECK_STR(manager_of("scripts", "up/x.sh"), "");
 }
 
-/* As runs, taken for a write to rel with the .git entries known to be dots. */
-static bool
-runs_known(const char *name, char *const *dots, const char *rel)
-{
-	char *root = xstrfmt("%s/%s", top, name), *path = xstrfmt("%s/%s", root, rel);
-	struct gitguard *g = gitguard_take_known(root, dots, path);
-	bool yes = gitguard_runs(g, path);
-
-	gitguard_free(g);
-	free(path);
-	free(root);
-	return yes;
-}
-
 /*
  * Before a write, the .git entries known from the last look and those above
  * the path are all that is looked at: the workspace is not walked again.
@@ -531,6 +521,7 @@ test_known(void)
 {
 	char *root = xstrfmt("%s/known", top), *said, **dots;
 	char *const top_only[] = { ".git", NULL }, *const both[] = { ".git", "other/.git", NULL };
+	char *const none[] = { NULL };
 	struct gitguard *g;
 	size_t i;
 	bool app = false, moved = false;
@@ -539,14 +530,14 @@ test_known(void)
 	CHECK(sh("known", "git init -q other && git -C other config core.hooksPath ../shared"
 	    " && git init -q deep/x && git -C deep/x config core.hooksPath .githooks"
 	    " && mkdir -p src"));
-	CHECK(runs_known("known", both, "shared/pre-commit"));
-	CHECK(runs_known("known", top_only, ".git/hooks/pre-commit"));
+	CHECK(runs("known", both, "shared/pre-commit"));
+	CHECK(runs("known", top_only, ".git/hooks/pre-commit"));
 	/* above the path: a repository made since the last look */
-	CHECK(runs_known("known", top_only, "deep/x/.githooks/pre-commit"));
-	CHECK(runs_known("known", NULL, "deep/x/.githooks/pre-commit"));
+	CHECK(runs("known", top_only, "deep/x/.githooks/pre-commit"));
+	CHECK(runs("known", none, "deep/x/.githooks/pre-commit"));
 	/* neither known nor above: not looked for */
-	CHECK(!runs_known("known", top_only, "shared/pre-commit"));
-	CHECK(!runs_known("known", top_only, "src/a.c"));
+	CHECK(!runs("known", top_only, "shared/pre-commit"));
+	CHECK(!runs("known", top_only, "src/a.c"));
 	/* what the check found after a command: its new repository, not what it moved aside */
 	g = gitguard_take(root);
 	CHECK(sh("known", "git init -q app && rm -rf other/.git && git init -q --bare b.git"
