@@ -1,6 +1,7 @@
 /*
  * gitguard_bench: time the git guard around one command, and before one write, in a workspace
- * with 50,000 directories.
+ * with 50,000 directories, and around one command in one of 100,000 files. Given a directory
+ * (gitguard_bench DIR), time it around one command there instead: a real checkout.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,9 @@
 #include "bench.h"
 
 #define PACKAGES 2000  /* node_modules/pkgN, 25 directories each: 50,000 */
+#define TOPS 50        /* src/dN/eM: 50 x 100 directories of 20 files each: 100,000 files */
+#define SUBS 100
+#define FILES 20
 #define RUNS 21
 
 /* Make dir/rel, and its parents under dir. */
@@ -56,6 +60,74 @@ fill(const char *dir)
 	}
 }
 
+/* A project's tree of TOPS * SUBS directories under src, each holding FILES files, in a repository. */
+static void
+fill_files(const char *dir)
+{
+	char *p;
+	size_t i, k, f;
+	FILE *fp;
+
+	mk(dir, ".git/hooks");
+	mk(dir, ".git/info");
+	for (i = 0; i < TOPS; i++)
+		for (k = 0; k < SUBS; k++) {
+			p = xstrfmt("src/d%zu/e%zu", i, k);
+			mk(dir, p);
+			free(p);
+			for (f = 0; f < FILES; f++) {
+				p = xstrfmt("%s/src/d%zu/e%zu/f%zu.c", dir, i, k, f);
+				if ((fp = fopen(p, "w")) != NULL)
+					fclose(fp);
+				free(p);
+			}
+		}
+}
+
+/*
+ * Time the guard around one command in dir, what is felt before it (take)
+ * and after it (check) apart, and print them under the name what.
+ */
+static void
+command_case(const char *dir, const char *what)
+{
+	int64_t take[RUNS], check[RUNS], both[RUNS], cpu[RUNS], t, c;
+	struct gitguard *g;
+	char *un = NULL;
+	int i;
+
+	for (i = 0; i < RUNS; i++) {
+		c = cpu_us();
+		t = now_us();
+		g = gitguard_take(dir);
+		take[i] = now_us() - t;
+		t = now_us();
+		free(gitguard_check(g));
+		check[i] = now_us() - t;
+		cpu[i] = cpu_us() - c;
+		both[i] = take[i] + check[i];
+		free(un);
+		un = gitguard_unchecked(g);
+		gitguard_free(g);
+	}
+	printf("gitguard around a command, %s: before %.1f ms, after %.1f ms, both %.1f ms"
+	    " (%.1f ms of CPU) (medians over %d runs)%s\n", what, (double)median(take, RUNS) / 1000.0,
+	    (double)median(check, RUNS) / 1000.0, (double)median(both, RUNS) / 1000.0,
+	    (double)median(cpu, RUNS) / 1000.0, RUNS, un != NULL ? " (not all looked into)" : "");
+	free(un);
+}
+
+/* Remove dir and all it holds. */
+static void
+rm_tree(const char *dir)
+{
+	char *cmd = xstrfmt("rm -rf '%s'", dir);
+
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	free(cmd);
+}
+
 /* Time the look before a write to rel in dir: the first of a task, and one after a command. */
 static void
 write_case(const char *dir, const char *rel)
@@ -92,15 +164,29 @@ write_case(const char *dir, const char *rel)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	const char *tmp = getenv("TMPDIR");
-	char dir[4096], *cmd, *said, *un = NULL;
+	char dir[4096], *cmd, *said, *un = NULL, *real;
 	int64_t v[RUNS], t;
 	struct gitguard *g;
 	int i, pass;
 
+	if (argc > 1) {
+		if ((real = realpath(argv[1], NULL)) == NULL) {
+			fprintf(stderr, "gitguard_bench: %s: no such directory\n", argv[1]);
+			return 2;
+		}
+		command_case(real, real);
+		free(real);
+		return 0;
+	}
 	snprintf(dir, sizeof dir, "%s/llm-bench-XXXXXX", tmp != NULL ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	fill_files(dir);
+	command_case(dir, "100,000 files in 5,000 directories");
+	rm_tree(dir);
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	fill(dir);
@@ -127,9 +213,6 @@ main(void)
 		free(cmd);
 	}
 	write_case(dir, "deps/pkg7/src/a/new.c");
-	cmd = xstrfmt("rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-	free(cmd);
+	rm_tree(dir);
 	return 0;
 }
