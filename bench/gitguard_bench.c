@@ -187,6 +187,7 @@ main(int argc, char **argv)
 	fill_files(dir);
 	command_case(dir, "100,000 files in 5,000 directories");
 	rm_tree(dir);
+	snprintf(dir, sizeof dir, "%s/llm-bench-XXXXXX", tmp != NULL ? tmp : "/tmp");
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	fill(dir);
