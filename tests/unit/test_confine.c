@@ -303,6 +303,23 @@ try_i386(struct buf *b)
 }
 #endif
 
+/* What a child wrote on the pipe fd until it closed, once the child pid has exited 0. */
+static char *
+collect(int fd, pid_t pid)
+{
+	struct buf b;
+	char chunk[512];
+	ssize_t n;
+	int st;
+
+	buf_init(&b, 0);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_add(&b, chunk, (size_t)n);
+	close(fd);
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	return buf_detach(&b);
+}
+
 /* In a child confined by c: what each kind of socket call does, one a line. */
 static char *
 sockets_under(const struct confine *c)
@@ -310,7 +327,6 @@ sockets_under(const struct confine *c)
 	int fds[2], out[2], pairs[2], st;
 	struct buf b;
 	char chunk[512];
-	ssize_t n;
 	pid_t pid;
 #if defined(__x86_64__)
 	bool i386 = i386_runs();
@@ -350,12 +366,7 @@ sockets_under(const struct confine *c)
 		_exit(0);
 	}
 	close(out[1]);
-	buf_init(&b, 0);
-	while ((n = read(out[0], chunk, sizeof(chunk))) > 0)
-		buf_add(&b, chunk, (size_t)n);
-	close(out[0]);
-	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	return buf_detach(&b);
+	return collect(out[0], pid);
 }
 
 /*
@@ -447,9 +458,7 @@ static char *
 ptys(bool refused, bool *own)
 {
 	int out[2], st;
-	struct buf b;
-	char chunk[256];
-	ssize_t n;
+	char *got;
 	pid_t pid, cmd;
 
 	CHECK(pipe(out) == 0);
@@ -470,13 +479,9 @@ ptys(bool refused, bool *own)
 		_exit(st);
 	}
 	close(out[1]);
-	buf_init(&b, 0);
-	while ((n = read(out[0], chunk, sizeof(chunk))) > 0)
-		buf_add(&b, chunk, (size_t)n);
-	close(out[0]);
-	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	*own = str_startswith(buf_str(&b), "own\n");
-	return buf_detach(&b);
+	got = collect(out[0], pid);
+	*own = str_startswith(got, "own\n");
+	return got;
 }
 
 /*
