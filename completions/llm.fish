@@ -2,11 +2,35 @@
 # The words that change (models, providers) come from `llm __complete`, so
 # they follow the catalog and the config.
 
-# The words llm offers for WHAT [ARG], one a line.
+# The words llm offers for WHAT [ARG], one a line. fish tests the condition
+# of every option below on each Tab, so the words that come from the program
+# alone (commands, options, subcommands) are asked once for a command line
+# and kept until it changes; those the config or the catalog give (models,
+# roles, themes, providers) are asked each time.
 function __llm_words
     set -l llm (commandline -opc)[1]
     command -q -- $llm; or set llm llm
-    command $llm __complete $argv 2>/dev/null
+    switch "$argv[1]"
+        case commands options opts sub tiers by
+        case '*'
+            command $llm __complete $argv 2>/dev/null
+            return
+    end
+    set -l line (string join \n -- $llm (commandline -c))
+    if test "$line" != "$__llm_line"
+        set -g __llm_line $line
+        set -g __llm_asked
+        set -g __llm_said
+    end
+    set -l key (string join ' ' -- $argv)
+    set -l i (contains -i -- $key $__llm_asked)
+    if test -z "$i"
+        set -l said (command $llm __complete $argv 2>/dev/null | string collect)
+        set -ga __llm_asked $key
+        set -ga __llm_said "$said"
+        set i (count $__llm_asked)
+    end
+    string split -n \n -- $__llm_said[$i]
 end
 
 # The words before the cursor that are not options or their values. A

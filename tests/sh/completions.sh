@@ -325,6 +325,23 @@ if command -v fish >/dev/null 2>&1; then
 	check_eq "fish: no commands after -qt's value" "$(fish_complete 'llm -qt cheap bu')" ""
 	check_eq "fish: -qt's value is no prompt word" "$(fish_complete 'llm -qt cheap --ti')" "--tier"
 	check_eq "fish: tiers after do -qt" "$(fish_complete 'llm do -qt ')" "$(lines auto cheap frontier mid)"
+	# fish tests the condition of every option on each Tab: llm is asked once
+	# for each kind of word the line needs, not once for each option.
+	mkdir -p "$T/count"
+	printf '#!/bin/sh\necho "$*" >>"%s/count/calls"\nexec "%s" "$@"\n' "$T" "$LLM_BIN" >"$T/count/llm"
+	chmod +x "$T/count/llm"
+	PATH="$T/count:$PATH" fish --no-config -c "source '$COMP/llm.fish'; complete -C 'llm do --'" >/dev/null 2>&1
+	check "fish: one Tab on 'llm do --' starts llm at most 3 times ($(wc -l <"$T/count/calls"))" \
+	    test "$(wc -l <"$T/count/calls")" -le 3
+	# What is kept for one line is not offered on the next; the models, which
+	# the config gives, are asked again on each Tab.
+	got=$(fish --no-config -c "source '$COMP/llm.fish'; complete -C 'llm do --' >/dev/null
+		complete -C 'llm budget set -'" 2>&1 | cut -f1 | sort | all_opts)
+	check_eq "fish: a second line in the same shell gets its own options" "$got" "$(lines --no-color --user)"
+	t_model zz2-later openai zz2-later-1 mid 1 2 >"$T/later.ini"
+	got=$(fish --no-config -c "source '$COMP/llm.fish'; complete -C 'llm -m zz2' >/dev/null
+		cat '$T/later.ini' >>'$LLM_CONFIG_DIR/config.ini'; complete -C 'llm -m zz2'" 2>&1 | cut -f1)
+	check_eq "fish: a model added between two Tabs on one line is offered" "$got" "zz2-later"
 else
 	echo "# skip fish: not installed"
 fi
