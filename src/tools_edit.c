@@ -408,7 +408,7 @@ tools_edit(struct ws *w, const char *path, const char *old, const char *new_text
 	buf_init(&b, 0);
 	if (replace_at(&b, data, len, first, e.old, e.m, e.new_text, e.k, p.name, &say.why) != 0)
 		tools_fail(r, say.sum, "%s", say.why);
-	else if (b.len > TOOLS_FILE_MAX)   /* as write refuses: no tool, nor undo, could read it */
+	else if (b.len > TOOLS_FILE_MAX)   /* as write refuses: neither edit nor undo could read it */
 		tools_fail(r, say.sum, "%s would be larger than %u MiB: refused", p.name,
 		    TOOLS_FILE_MAX >> 20);
 	else

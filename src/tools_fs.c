@@ -4,6 +4,7 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tools.h"
 #include "tools_priv.h"
@@ -19,6 +20,8 @@
 #define SEARCH_LINE 200       /* bytes of a matching line given */
 #define WALK_MAX 20000        /* entries a walk looks at */
 #define UNSEARCHED_NAMED 5    /* files too large to search named, the rest counted */
+#define SEARCH_PIECE (1u << 20)        /* bytes of a large file searched at a time */
+#define SEARCH_LARGE_MAX (256u << 20)  /* bytes of large files one search reads */
 
 /* at, moved back to the start of the UTF-8 character it is in (3 bytes at most: else bad bytes). */
 static size_t
@@ -56,12 +59,15 @@ count_lines(const char *data, size_t len)
 	return n + (len > 0 && data[len - 1] != '\n');
 }
 
-/* Append lines from..to of data, numbered, a long one cut (a note says how to see it whole). */
+/*
+ * Append lines from..to of data, whose first line is line first, numbered, a
+ * long one cut (a note says how to see it whole).
+ */
 static void
-number_lines(struct buf *b, const char *data, size_t len, long from, long to)
+number_lines(struct buf *b, const char *data, size_t len, long first, long from, long to)
 {
 	const char *p = data, *end = data + len, *nl;
-	long line = 1, cut = 0;
+	long line = first, cut = 0;
 
 	for (; p < end && line <= to; line++, p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
@@ -84,18 +90,18 @@ number_lines(struct buf *b, const char *data, size_t len, long from, long to)
 }
 
 /*
- * Append line n of data alone, numbered: LINE_WINDOW bytes of it from byte
- * col (on a character boundary), and, when that is not all of it, which bytes
- * these are and where the next ones start.
+ * Append line n of data (whose first line is line first) alone, numbered:
+ * LINE_WINDOW bytes of it from byte col (on a character boundary), and, when
+ * that is not all of it, which bytes these are and where the next ones start.
  */
 static void
-window_line(struct buf *b, const char *data, size_t len, long n, size_t col)
+window_line(struct buf *b, const char *data, size_t len, long first, long n, size_t col)
 {
 	const char *p = data, *end = data + len, *nl;
 	size_t ll, start, stop;
 	long line;
 
-	for (line = 1; line < n; line++)
+	for (line = first; line < n; line++)
 		p = (const char *)memchr(p, '\n', (size_t)(end - p)) + 1;
 	nl = memchr(p, '\n', (size_t)(end - p));
 	ll = (size_t)((nl != NULL ? nl : end) - p);
@@ -119,20 +125,36 @@ tools_read(struct ws *w, const char *path, long from, long to, long col, struct 
 {
 	struct ws_path p;
 	struct tools_say say;
+	struct ws_lines some = { 0 };
 	char *data = NULL;
 	size_t len;
-	long total;
+	long total, first = 1;
+	bool large;
 	struct buf b;
 
 	tools_say_path(&say, "read", path, 80);
-	if (ws_resolve(w, path, &p, &say.why) != 0 || ws_read(w, &p, &data, &len, &say.why) != 0) {
-		tools_fail(r, say.sum, "%s", say.why);
-		goto out;
-	}
-	total = count_lines(data, len);
 	from = from < 1 ? 1 : from;
 	to = col >= 0 ? from : to < from ? from + READ_LINES - 1 : to;
 	to = to - from >= READ_LINES_MAX ? from + READ_LINES_MAX - 1 : to;
+	if (ws_resolve(w, path, &p, &say.why) != 0) {
+		tools_fail(r, say.sum, "%s", say.why);
+		goto out;
+	}
+	/* a log or a dump too large to hold is read through for the lines asked */
+	large = p.exists && S_ISREG(p.st.st_mode) && p.st.st_size > (off_t)TOOLS_FILE_MAX;
+	if (large ? ws_read_lines(w, &p, from, to, &some, &say.why) != 0 :
+	    ws_read(w, &p, &data, &len, &say.why) != 0) {
+		tools_fail(r, say.sum, "%s", say.why);
+		goto out;
+	}
+	if (large) {
+		data = some.data;
+		len = some.len;
+		total = some.total;
+		first = from;
+	} else {
+		total = count_lines(data, len);
+	}
 	to = to > total ? total : to;
 	buf_init(&b, 0);
 	if (total == 0)
@@ -140,9 +162,12 @@ tools_read(struct ws *w, const char *path, long from, long to, long col, struct 
 	else if (from > total)
 		buf_addf(&b, "(%s has %ld line%s)\n", p.name, total, total == 1 ? "" : "s");
 	else if (from == to)
-		window_line(&b, data, len, from, col >= 0 ? (size_t)col : 0);
+		window_line(&b, data, len, first, from, col >= 0 ? (size_t)col : 0);
 	else
-		number_lines(&b, data, len, from, to);
+		number_lines(&b, data, len, first, from, to);
+	if (some.cut)
+		buf_addf(&b, "[line %ld is longer than %u MiB: only its first %u MiB can be read]\n",
+		    first + count_lines(data, len) - 1, TOOLS_FILE_MAX >> 20, TOOLS_FILE_MAX >> 20);
 	if (to < total && from <= total)
 		buf_addf(&b, "[lines %ld-%ld of %ld]\n", from, to, total);
 	if (!visible_utf8(b.data ? b.data : "", b.len))
@@ -378,16 +403,21 @@ struct searcher {
 	regex_t re;
 	struct buf out;
 	long matches, seen, files;
+	size_t large_read;    /* bytes of files too large to read whole searched so far */
+	long long_lines;      /* lines of those longer than SEARCH_PIECE: their start searched */
 	struct buf big;       /* the names of files too large to search, comma-separated */
 	long nbig;
 };
 
-/* Search one file's lines, data NUL-terminated and writable; name is the file's, shown. */
-static void
-search_text(struct searcher *k, const char *name, char *data, size_t len)
+/*
+ * Search lines of a file from line first on, data NUL-terminated and
+ * writable; name is the file's, shown. The number of the line after them.
+ */
+static long
+search_text(struct searcher *k, const char *name, char *data, size_t len, long first)
 {
 	char *p = data, *end = data + len, *nl;
-	long line = 1;
+	long line = first;
 
 	for (; p < end && k->matches <= SEARCH_MAX; line++, p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
@@ -401,30 +431,95 @@ search_text(struct searcher *k, const char *name, char *data, size_t len)
 		buf_addf(&k->out, "%s:%ld: ", name, line);
 		add_line(&k->out, p, (size_t)(nl - p), SEARCH_LINE);
 	}
+	return line;
 }
 
-/* Search the file rel unless it is secret, binary or too large. */
+/*
+ * Search the file fd, too large to read whole, a piece at a time: its lines
+ * whole, but for one longer than a piece, whose first SEARCH_PIECE bytes
+ * alone are searched. 1 when it was searched, 0 for a binary file, -1 when
+ * it could not be read.
+ */
+static int
+search_large(struct searcher *k, const char *name, int fd)
+{
+	char *piece = xmalloc(SEARCH_PIECE + 1), *nl;
+	size_t have = 0, whole;
+	long line = 1;
+	bool skip = false, any = false;
+	ssize_t n = 0;
+
+	while (k->matches <= SEARCH_MAX) {
+		n = read(fd, piece + have, SEARCH_PIECE - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (!any && ws_binary(piece, (size_t)n)) {
+			free(piece);
+			return 0;
+		}
+		any = true;
+		k->large_read += (size_t)n;
+		have += (size_t)n;
+		if (skip) {   /* the rest of a line too long to search whole */
+			if ((nl = memchr(piece, '\n', have)) == NULL) {
+				have = 0;
+				continue;
+			}
+			skip = false;
+			have -= (size_t)(nl + 1 - piece);
+			memmove(piece, nl + 1, have);
+		}
+		nl = memrchr(piece, '\n', have);
+		if (nl == NULL && have < SEARCH_PIECE)
+			continue;
+		/* the lines ending in this piece; or the first part of one longer than it */
+		whole = nl != NULL ? (size_t)(nl + 1 - piece) : have;
+		line = search_text(k, name, piece, whole, line);
+		skip = nl == NULL;
+		k->long_lines += skip;
+		have -= whole;
+		memmove(piece, piece + whole, have);
+	}
+	if (n == 0 && have > 0 && !skip && k->matches <= SEARCH_MAX)
+		search_text(k, name, piece, have, line);   /* a last line without a newline */
+	free(piece);
+	return n < 0 ? -1 : 1;
+}
+
+/* Search the file rel unless it is secret or binary. */
 static void
 search_file(struct searcher *k, const char *rel)
 {
 	char *data = NULL, *name;
+	struct stat st;
 	size_t len;
-	int rc;
+	int rc, fd;
 
 	if (ws_secret(k->w, rel))
 		return;
 	rc = ws_read_raw(k->w, rel, &data, &len);
+	name = visible_name(rel);
 	if (rc == 0 && !ws_binary(data, len)) {
 		k->files++;
-		name = visible_name(rel);
-		search_text(k, name, data, len);
-		free(name);
-	} else if (rc != 0 && errno == EFBIG && k->nbig++ < UNSEARCHED_NAMED) {
+		search_text(k, name, data, len, 1);
+	} else if (rc != 0 && errno == EFBIG) {
 		/* a log or a dump may hold what is looked for: never a silent "no matches" */
-		name = visible_name(rel);
-		buf_addf(&k->big, "%s%s", k->big.len > 0 ? ", " : "", name);
-		free(name);
+		if ((fd = ws_open_file(k->w, rel)) < 0)
+			goto out;
+		if (fstat(fd, &st) == 0 && k->large_read + (size_t)st.st_size <= SEARCH_LARGE_MAX)
+			rc = search_large(k, name, fd);
+		else
+			rc = -1;
+		if (rc > 0)
+			k->files++;
+		else if (rc < 0 && k->nbig++ < UNSEARCHED_NAMED)
+			buf_addf(&k->big, "%s%s", k->big.len > 0 ? ", " : "", name);
+		close(fd);
 	}
+out:
+	free(name);
 	free(data);
 }
 
@@ -454,9 +549,14 @@ search_scope(struct ws *w, struct searcher *k, const struct scope *s)
 		buf_addf(&k->out, "[stopped after %d entries: narrow the path]\n", WALK_MAX);
 	if (k->matches == 0)
 		buf_addf(&k->out, "(no matches in %ld file%s)\n", k->files, k->files == 1 ? "" : "s");
+	if (k->long_lines > 0)
+		buf_addf(&k->out, "[%ld line%s longer than %u MiB: only the first %u MiB of each "
+		    "searched]\n", k->long_lines, k->long_lines == 1 ? "" : "s", SEARCH_PIECE >> 20,
+		    SEARCH_PIECE >> 20);
 	if (k->nbig == 0)
 		return;
-	buf_addf(&k->out, "[not searched, larger than %u MiB: ", TOOLS_FILE_MAX >> 20);
+	buf_addf(&k->out, "[not searched, past the %u MiB of large files one search reads: ",
+	    SEARCH_LARGE_MAX >> 20);
 	buf_add(&k->out, k->big.data, k->big.len);
 	if (k->nbig > UNSEARCHED_NAMED)
 		buf_addf(&k->out, " and %ld more", k->nbig - UNSEARCHED_NAMED);

@@ -12,7 +12,7 @@
 
 /* What the model is told at most, before controls are made visible. */
 #define TOOLS_TEXT_MAX 16384
-/* The largest file read, edited or searched. */
+/* The largest file read whole, edited or written: a larger one is read and searched through. */
 #define TOOLS_FILE_MAX (4u << 20)
 
 /* One file the current task changed, or a directory it made, as its undo journal holds it. */
@@ -88,6 +88,24 @@ bool ws_binary(const char *data, size_t len);
  * link): 0, or -1 with *why for the model.
  */
 int ws_read(const struct ws *w, const struct ws_path *p, char **data, size_t *len, char **why);
+/* Some lines of a file too large to read whole (ws_read_lines). */
+struct ws_lines {
+	char *data;  /* the lines asked for, as in the file */
+	size_t len;
+	long total;  /* the file's lines (a last line without a newline counts) */
+	bool cut;    /* data stops inside a line, at TOOLS_FILE_MAX bytes */
+};
+/*
+ * Lines from..to of the regular, non-secret text file at p, however large,
+ * read through once; 0, or -1 with *why for the model. s->data is for free.
+ */
+int ws_read_lines(const struct ws *w, const struct ws_path *p, long from, long to,
+    struct ws_lines *s, char **why);
+/*
+ * Open the regular file rel beneath the root for reading (no other hard link
+ * to it); the descriptor, or -1 with errno.
+ */
+int ws_open_file(const struct ws *w, const char *rel);
 /*
  * Open rel (under the root, plain names only) beneath w's root as openat(2)
  * would, never through a symbolic link, whatever is renamed meanwhile: with

@@ -597,24 +597,40 @@ out:
 }
 
 /*
- * Read the regular file fd into *data; 0, or -1 with errno (EFBIG past the
- * cap, EMLINK for a file with another hard link: its other name may be
- * outside the workspace, or a secret's).
+ * Open the regular file rel beneath the root for reading; the descriptor, or
+ * -1 with errno (EISDIR for anything but a regular file, EMLINK for a file
+ * with another hard link: its other name may be outside the workspace, or a
+ * secret's).
  */
+int
+ws_open_file(const struct ws *w, const char *rel)
+{
+	struct stat st;
+	int fd = ws_open_beneath(w, rel, O_RDONLY | O_NONBLOCK, 0), e;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0)
+		e = errno;
+	else if (!S_ISREG(st.st_mode))
+		e = EISDIR;
+	else if (st.st_nlink > 1)
+		e = EMLINK;
+	else
+		return fd;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+/* Read the file fd into *data; 0, or -1 with errno (EFBIG past the cap). */
 static int
 read_fd(int fd, char **data, size_t *len)
 {
-	struct stat st;
 	struct buf b;
 	char chunk[65536];
 	ssize_t n;
 
-	if (fstat(fd, &st) != 0)
-		return -1;
-	if (!S_ISREG(st.st_mode))
-		return errno = EISDIR, -1;
-	if (st.st_nlink > 1)
-		return errno = EMLINK, -1;
 	buf_init(&b, TOOLS_FILE_MAX);
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0 && errno == EINTR)
@@ -635,7 +651,7 @@ read_fd(int fd, char **data, size_t *len)
 int
 ws_read_raw(const struct ws *w, const char *rel, char **data, size_t *len)
 {
-	int fd = ws_open_beneath(w, rel, O_RDONLY | O_NONBLOCK, 0), rc, e;
+	int fd = ws_open_file(w, rel), rc, e;
 
 	if (fd < 0)
 		return -1;
@@ -663,19 +679,28 @@ read_why(const struct ws_path *p, int e, char **why)
 		xasprintf(why, "%s: %s", p->name, strerror(e));
 }
 
-/* Read the regular, non-secret text file at p. */
-int
-ws_read(const struct ws *w, const struct ws_path *p, char **data, size_t *len, char **why)
+/* Whether a tool may read p: not in .git, not a secret; else *why. */
+static bool
+readable(const struct ws *w, const struct ws_path *p, char **why)
 {
 	if (ws_in_git_dir(p->rel)) {
 		xasprintf(why, "%s is inside .git/: refused", p->name);
-		return -1;
+		return false;
 	}
 	if (ws_secret(w, p->rel)) {
 		xasprintf(why, "%s may hold secrets: refused (the user can allow it by name "
 		    "with [agent] allow_secret)", p->name);
-		return -1;
+		return false;
 	}
+	return true;
+}
+
+/* Read the regular, non-secret text file at p. */
+int
+ws_read(const struct ws *w, const struct ws_path *p, char **data, size_t *len, char **why)
+{
+	if (!readable(w, p, why))
+		return -1;
 	if (ws_read_raw(w, p->rel, data, len) != 0) {
 		read_why(p, errno, why);
 		return -1;
@@ -686,6 +711,74 @@ ws_read(const struct ws *w, const struct ws_path *p, char **data, size_t *len, c
 		xasprintf(why, "%s is a binary file: refused", p->name);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Lines from..to of the regular, non-secret text file at p, however large:
+ * read through once, keeping those lines (TOOLS_FILE_MAX bytes of them at
+ * most; s->cut says a line was cut there) and counting all of them.
+ */
+int
+ws_read_lines(const struct ws *w, const struct ws_path *p, long from, long to,
+    struct ws_lines *s, char **why)
+{
+	struct buf b;
+	char chunk[65536];
+	const char *q, *end, *nl, *stop;
+	long line = 1;
+	bool any = false, ended = true;
+	ssize_t n;
+	size_t take;
+	int fd, e = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (!readable(w, p, why))
+		return -1;
+	if ((fd = ws_open_file(w, p->rel)) < 0) {
+		read_why(p, errno, why);
+		return -1;
+	}
+	buf_init(&b, 0);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = errno;
+			break;
+		}
+		if (!any && ws_binary(chunk, (size_t)n)) {
+			e = -1;
+			break;
+		}
+		any = true;
+		for (q = chunk, end = chunk + n; q < end; q = stop) {
+			nl = memchr(q, '\n', (size_t)(end - q));
+			stop = nl != NULL ? nl + 1 : end;
+			if (line >= from && line <= to && !s->cut) {
+				take = (size_t)(stop - q);
+				if (take > TOOLS_FILE_MAX - b.len) {
+					take = TOOLS_FILE_MAX - b.len;
+					s->cut = true;
+				}
+				buf_add(&b, q, take);
+			}
+			line += nl != NULL;
+			ended = nl != NULL;
+		}
+	}
+	close(fd);
+	if (e != 0) {
+		buf_done(&b);
+		if (e < 0)
+			xasprintf(why, "%s is a binary file: refused", p->name);
+		else
+			read_why(p, e, why);
+		return -1;
+	}
+	s->total = line - 1 + (any && !ended);
+	s->len = b.len;
+	s->data = buf_detach(&b);
 	return 0;
 }
 

@@ -555,57 +555,179 @@ test_search(void)
 	ws_close(w);
 }
 
+/* A sparse file of size bytes under base: as large as needed, on no disk. */
+static void
+put_sparse(const char *rel, off_t size)
+{
+	char path[600];
+	int fd;
+
+	at(rel, path, sizeof path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || ftruncate(fd, size) != 0)
+		abort();
+	close(fd);
+}
+
+/* Remove the files under base named, then the directory dir (NULL: none). */
+static void
+remove_all(const char *dir, const char *const *rels)
+{
+	char path[600];
+
+	for (; *rels != NULL; rels++) {
+		at(*rels, path, sizeof path);
+		unlink(path);
+	}
+	if (dir != NULL) {
+		at(dir, path, sizeof path);
+		rmdir(path);
+	}
+}
+
 /*
- * A file too large to search is named, whether matches were found or not: a log
- * or a dump that holds the text must not read as "no matches".
+ * A file too large to read whole (a log, a dump) is searched a piece at a
+ * time, its line numbers right across the pieces; of a line longer than a
+ * piece, the start is searched and a note says so; past what one search reads
+ * of such files, a file is named as not searched, never a silent "no matches".
  */
 static void
-test_search_too_large(void)
+test_search_large(void)
 {
 	struct ws *w = open_ws(NULL, 0);
 	struct tool_result r;
-	char *big = xmalloc(TOOLS_FILE_MAX + 16), name[32], path[600];
+	struct buf b;
+	static const char *const made[] = { "ws/app.log", "ws/notes.txt", "ws/one-line.log",
+		"ws/dumps/a.dump", "ws/dumps/b.dump", "ws/dumps/c.bin", NULL };
 	int i;
 
-	memset(big, 'x', TOOLS_FILE_MAX + 16);
-	memcpy(big + TOOLS_FILE_MAX, "\nNEEDLE here\n", 14);
-	put("ws/app.log", big, TOOLS_FILE_MAX + 16);
+	buf_init(&b, 0);
+	for (i = 1; b.len <= TOOLS_FILE_MAX + (1u << 20); i++)
+		buf_addf(&b, "%d %s\n", i, i == 77777 ? "NEEDLE early" : "an ordinary line of a log");
+	buf_adds(&b, "NEEDLE last, no newline");
+	put("ws/app.log", b.data, b.len);
 	exec_tool(w, "search", "{\"pattern\":\"NEEDLE\",\"path\":\"app.log\"}", NULL, &r);
 	CHECK(!r.error);
-	CHECK(strstr(r.text, "[not searched, larger than 4 MiB: app.log; run grep to search it]\n") != NULL);
-	CHECK_STR(r.summary, "search NEEDLE (0 matches; 1 file too large, not searched)");
+	CHECK(strstr(r.text, "app.log:77777: 77777 NEEDLE early\n") != NULL);
+	{
+		char want[64];
+
+		snprintf(want, sizeof want, "app.log:%d: NEEDLE last, no newline\n", i);
+		CHECK(strstr(r.text, want) != NULL);
+	}
+	CHECK(strstr(r.text, "not searched") == NULL);
+	CHECK_STR(r.summary, "search NEEDLE (2 matches)");
 	tool_result_free(&r);
+	/* with the small files, in a search of the whole workspace */
 	put_text("ws/notes.txt", "NEEDLE too\n");
 	exec_tool(w, "search", "{\"pattern\":\"NEEDLE\"}", NULL, &r);
 	CHECK(strstr(r.text, "notes.txt:1: NEEDLE too\n") != NULL);
-	CHECK(strstr(r.text, "larger than 4 MiB: app.log;") != NULL);
+	CHECK(strstr(r.text, "app.log:77777: ") != NULL);
 	tool_result_free(&r);
-	/* past five names, the rest are counted */
-	at("ws/logs", path, sizeof path);
-	mkdir_p(path);
-	for (i = 1; i <= 6; i++) {
-		snprintf(name, sizeof name, "ws/logs/%d.log", i);
-		put(name, big, TOOLS_FILE_MAX + 16);
+	/* one line longer than a piece: its start is searched, and the lines after it */
+	buf_reset(&b);
+	buf_adds(&b, "first NEEDLE\n");
+	while (b.len < TOOLS_FILE_MAX + 100)
+		buf_adds(&b, "abcdefghijklmnopqrstuvwxyz");
+	buf_adds(&b, "NEEDLE far in\nNEEDLE on line 3\n");
+	put("ws/one-line.log", b.data, b.len);
+	buf_done(&b);
+	exec_tool(w, "search", "{\"pattern\":\"NEEDLE\",\"path\":\"one-line.log\"}", NULL, &r);
+	CHECK(strstr(r.text, "one-line.log:1: first NEEDLE\n") != NULL);
+	CHECK(strstr(r.text, "one-line.log:3: NEEDLE on line 3\n") != NULL);
+	CHECK(strstr(r.text, "NEEDLE far in") == NULL);
+	CHECK(strstr(r.text, "[1 line longer than 1 MiB: only the first 1 MiB of each searched]\n")
+	    != NULL);
+	tool_result_free(&r);
+	/* past what one search reads: named (sparse files, on no disk); a binary one is skipped */
+	{
+		char path[600];
+
+		at("ws/dumps", path, sizeof path);
+		mkdir_p(path);
 	}
-	exec_tool(w, "search", "{\"pattern\":\"NEEDLE\",\"path\":\"logs\"}", NULL, &r);
-	CHECK(strstr(r.text, "(no matches in 0 files)\n[not searched, larger than 4 MiB: ") != NULL);
-	CHECK(strstr(r.text, " and 1 more; run grep to search them]\n") != NULL);
-	CHECK_STR(r.summary, "search NEEDLE (0 matches; 6 files too large, not searched)");
+	put_sparse("ws/dumps/a.dump", (off_t)300 << 20);
+	put_sparse("ws/dumps/b.dump", (off_t)300 << 20);
+	put_sparse("ws/dumps/c.bin", (off_t)5 << 20);
+	exec_tool(w, "search", "{\"pattern\":\"NEEDLE\",\"path\":\"dumps\"}", NULL, &r);
+	CHECK(strstr(r.text, "(no matches in 0 files)\n[not searched, past the 256 MiB of large "
+	    "files one search reads: ") != NULL);
+	CHECK(strstr(r.text, "a.dump") != NULL && strstr(r.text, "b.dump") != NULL);
+	CHECK(strstr(r.text, "c.bin") == NULL);
+	CHECK(strstr(r.text, "; run grep to search them]\n") != NULL);
+	CHECK_STR(r.summary, "search NEEDLE (0 matches; 2 files too large, not searched)");
 	tool_result_free(&r);
-	free(big);
 	ws_close(w);
-	/* the workspace as the other tests know it */
-	for (i = 1; i <= 6; i++) {
-		snprintf(name, sizeof name, "ws/logs/%d.log", i);
-		at(name, path, sizeof path);
-		unlink(path);
-	}
-	at("ws/logs", path, sizeof path);
-	rmdir(path);
-	at("ws/app.log", path, sizeof path);
-	unlink(path);
-	at("ws/notes.txt", path, sizeof path);
-	unlink(path);
+	remove_all("ws/dumps", made);
+}
+
+/*
+ * A file too large to read whole is read through for the lines asked: numbered
+ * as in the file, with the count of all of them; a line longer than what can
+ * be held says so; a secret, a binary file stay refused, however large.
+ */
+static void
+test_read_large(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	struct tool_result r;
+	struct buf b;
+	static const char *const made[] = { "ws/big.log", "ws/huge-line.txt", "ws/big.secret",
+		"ws/big.bin", NULL };
+	char want[128];
+	int i;
+
+	buf_init(&b, 0);
+	for (i = 1; b.len <= TOOLS_FILE_MAX + (1u << 20); i++)
+		buf_addf(&b, "log line %d\n", i);
+	put("ws/big.log", b.data, b.len);
+	i--;
+	exec_tool(w, "read", "{\"path\":\"big.log\",\"from\":300000,\"to\":300001}", NULL, &r);
+	CHECK(!r.error);
+	snprintf(want, sizeof want, "300000\tlog line 300000\n300001\tlog line 300001\n"
+	    "[lines 300000-300001 of %d]\n", i);
+	CHECK_STR(r.text, want);
+	snprintf(want, sizeof want, "read big.log (%d lines)", i);
+	CHECK_STR(r.summary, want);
+	tool_result_free(&r);
+	/* the first lines when no range is given; the last one, and past the end */
+	exec_tool(w, "read", "{\"path\":\"big.log\"}", NULL, &r);
+	CHECK(str_startswith(r.text, "1\tlog line 1\n2\tlog line 2\n"));
+	CHECK(strstr(r.text, "250\tlog line 250\n[lines 1-250 of ") != NULL);
+	tool_result_free(&r);
+	snprintf(want, sizeof want, "{\"path\":\"big.log\",\"from\":%d}", i);
+	exec_tool(w, "read", want, NULL, &r);
+	snprintf(want, sizeof want, "%d\tlog line %d\n", i, i);
+	CHECK_STR(r.text, want);
+	tool_result_free(&r);
+	snprintf(want, sizeof want, "{\"path\":\"big.log\",\"from\":%d}", i + 5);
+	exec_tool(w, "read", want, NULL, &r);
+	snprintf(want, sizeof want, "(big.log has %d lines)\n", i);
+	CHECK_STR(r.text, want);
+	tool_result_free(&r);
+	/* a line longer than can be held: its start, in windows, and a note */
+	buf_reset(&b);
+	buf_adds(&b, "short\n");
+	while (b.len < TOOLS_FILE_MAX + 4096)
+		buf_adds(&b, "0123456789");
+	buf_adds(&b, "\nafter\n");
+	put("ws/huge-line.txt", b.data, b.len);
+	buf_done(&b);
+	exec_tool(w, "read", "{\"path\":\"huge-line.txt\",\"from\":2,\"to\":2,\"col\":10}", NULL, &r);
+	CHECK(str_startswith(r.text, "2\t0123456789"));
+	CHECK(strstr(r.text, "[line 2 is longer than 4 MiB: only its first 4 MiB can be read]\n")
+	    != NULL);
+	tool_result_free(&r);
+	exec_tool(w, "read", "{\"path\":\"huge-line.txt\",\"from\":3}", NULL, &r);
+	CHECK_STR(r.text, "3\tafter\n");
+	tool_result_free(&r);
+	/* refused as a small one is */
+	put_sparse("ws/big.bin", (off_t)5 << 20);
+	refused(w, "read", "{\"path\":\"big.bin\"}", NULL, "big.bin is a binary file: refused");
+	put_sparse("ws/big.secret", (off_t)5 << 20);
+	refused(w, "read", "{\"path\":\"big.secret\"}", NULL, "may hold secrets");
+	ws_close(w);
+	remove_all(NULL, made);
 }
 
 /*
@@ -2259,7 +2381,8 @@ main(void)
 	RUN(test_read_long_line);
 	RUN(test_list_gitignore);
 	RUN(test_search);
-	RUN(test_search_too_large);
+	RUN(test_search_large);
+	RUN(test_read_large);
 	RUN(test_search_costly_patterns);
 	RUN(test_edit_once);
 	RUN(test_edit_crlf);
