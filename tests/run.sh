@@ -3,7 +3,8 @@
 # Each test prints "ok - name" / "not ok - name" lines; a test program that
 # exits non-zero without reporting a failure counts as one failure.
 # TESTS="pattern" runs only the tests whose file name matches; JOBS=N runs N
-# tests at a time (default 3: most of a script test's time is spent waiting),
+# tests at a time (default 3: most of a script test's time is spent waiting; those
+# that say they mostly wait run beside them, WAIT_JOBS=N at a time, default 3),
 # starting another as soon as one ends, the longest first: each run keeps the
 # milliseconds each test took in $BUILD/test-times for the next run's order
 # (any build's times will do; without them, the script tests go first).
@@ -60,27 +61,47 @@ order=$(list | awk -v times="$times" '
 	{ print (($1 in ms) ? ms[$1] : 1e9 - NR), $0 }' | sort -k1,1nr -s | cut -d" " -f2-)
 
 # A slot is a line in a pipe: a test takes one to start and puts it back when
-# it ends, so JOBS tests run at a time however long each takes.
-mkfifo "$out/slots"
-exec 3<>"$out/slots"
+# it ends, so JOBS tests run at a time however long each takes. A script test
+# that mostly waits (for a timeout, a server that says nothing) says so with a
+# "# waits:" line: those run beside the others, WAIT_JOBS (default 3) at a
+# time, and take none of the JOBS slots.
+wait_jobs=${WAIT_JOBS:-3}
+mkfifo "$out/slots" "$out/waits"
+exec 3<>"$out/slots" 4<>"$out/waits"
 i=0
-while [ "$i" -lt "$jobs" ]; do
-	echo >&3
+while [ "$i" -lt "$jobs" ] || [ "$i" -lt "$wait_jobs" ]; do
+	[ "$i" -lt "$jobs" ] && echo >&3
+	[ "$i" -lt "$wait_jobs" ] && echo >&4
 	i=$((i + 1))
 done
-names=""
-while read -r name t; do
-	names="$names $name"
-	read -r _ <&3
-	case "$t" in
-	*.sh) (run_one "$name" sh "$t" 3>&-; echo >&3) & ;;
-	*) (run_one "$name" "$t" 3>&-; echo >&3) & ;;
-	esac
-done <<EOF
-$order
-EOF
+
+# waits PATH: whether the test at PATH says it mostly waits.
+waits() {
+	case "$1" in *.sh) grep -q '^# waits: ' "$1" ;; *) false ;; esac
+}
+
+# run_from FD: run each "name path" line of stdin, taking a slot of FD.
+run_from() {
+	while read -r name t; do
+		[ -n "$name" ] || continue
+		eval "read -r _ <&$1"
+		case "$t" in
+		*.sh) (run_one "$name" sh "$t" 3>&- 4>&-; eval "echo >&$1") & ;;
+		*) (run_one "$name" "$t" 3>&- 4>&-; eval "echo >&$1") & ;;
+		esac
+	done
+	wait
+}
+
+names=$(printf '%s\n' "$order" | cut -d" " -f1)
+printf '%s\n' "$order" | while read -r name t; do
+	waits "$t" && echo "$name $t"
+done | run_from 4 &
+printf '%s\n' "$order" | while read -r name t; do
+	waits "$t" || echo "$name $t"
+done | run_from 3
 wait
-exec 3>&-
+exec 3>&- 4>&-
 
 logs=$top/$BUILD/test-logs
 rm -rf "$logs"

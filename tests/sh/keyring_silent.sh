@@ -4,6 +4,7 @@
 # after a bounded wait and says what to do, and the git hook says so too.
 set -u
 
+# waits: each keyring call is given up after its bounded wait (most of its time).
 . "${LLM_TOP:-.}/tests/lib.sh"
 . "$LLM_TOP/tests/tui_lib.sh"
 t_setup

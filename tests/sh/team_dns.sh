@@ -6,6 +6,7 @@
 # under that name, so ~/.pgpass entries for it (and TLS's check) still apply.
 # A name given by a connection service file (service=, PGSERVICE) is looked up
 # the same way.
+# waits: each lookup is given up at the connection's deadline (most of its time).
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 . "$LLM_TOP/tests/pg_lib.sh"

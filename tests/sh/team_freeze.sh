@@ -5,6 +5,7 @@
 # the wait) holds no command past the call's deadline. The call is given up,
 # and the request goes on as for an unreachable database: block refuses
 # (exit 3), warn keeps the row locally and sends it once the database answers.
+# waits: each frozen call is given up at its deadline (most of its time).
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 . "$LLM_TOP/tests/pg_lib.sh"

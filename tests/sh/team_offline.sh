@@ -4,6 +4,7 @@
 # within the offline allowance, kept locally, and once the database is back
 # their rows arrive exactly once (counted), as does the settlement of a
 # request that was in flight when it stopped.
+# waits: each call to the stopped database is given up at its deadline (most of its time).
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 . "$LLM_TOP/tests/pg_lib.sh"

@@ -4,6 +4,7 @@
 # connection timeout per command, not one per call; a call waiting on a lock
 # held elsewhere is given up after the statement timeout. Either way block
 # refuses (exit 3) and warn goes on within the offline allowance.
+# waits: each silent server is given up at its deadline (most of its time).
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 . "$LLM_TOP/tests/pg_lib.sh"

@@ -3,6 +3,7 @@
 # no further request is sent, neither after a command nor after a question left unanswered.
 # The task's own process told to stop (SIGTERM, SIGHUP) stops as on Ctrl-C, its note naming
 # the signal as the client's own stop does.
+# waits: the client and its commands are given time to stop (most of its time).
 . "${LLM_TOP:-.}/tests/lib.sh"
 . "$LLM_TOP/tests/tui_lib.sh"
 tui_setup
