@@ -17,7 +17,7 @@ OUT=${FUZZ_OUT:-build-fuzz}
 SECS=${FUZZ_SECONDS:-60}
 JOBS=${FUZZ_JOBS:-1}
 CLANG=${FUZZ_CC:-clang}
-ALL="sse ndjson provider config theme md router visible calls_openai calls_anthropic calls_gemini calls_ollama gitguard"
+ALL="sse ndjson provider config theme md router visible calls_openai calls_anthropic calls_gemini calls_ollama gitguard gitfind"
 
 if ! command -v "$CLANG" >/dev/null 2>&1; then
 	echo "llm: fuzz: $CLANG is not installed (apt-get install clang)" >&2
@@ -37,6 +37,7 @@ srcs_of() {
 	router) echo "router router_scan router_rules router_kw fmt catalog pricing config config_value config_check provider provider_openai provider_anthropic provider_gemini provider_ollama wire wire_call visible" ;;
 	visible) echo visible ;;
 	gitguard) echo "gitguard gitfind gitmanagers held githooks" ;;
+	gitfind) echo "gitfind held githooks" ;;
 	*) return 1 ;;
 	esac
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define GITFIND_DIRS 64 /* git directories found, and unreadable directories named, at most */
 
@@ -18,12 +19,32 @@ struct gitfind_missed {
 };
 
 /*
+ * The directories a look read, each with its status as it was before it was
+ * read and what it held: a later look takes what one held from it, rather
+ * than reading it again, when its status is the same and its times were
+ * older than the look that read it by more than racy_ns. Only directories on
+ * local file systems whose change time moves with every change are noted.
+ */
+struct gitfind_seen;
+
+/* A file system's coarsest grain of times (FAT's two seconds), by which a time must be old. */
+#define GITFIND_RACY_NS 2000000000LL
+
+/* Make an empty record of directories read, trusting times older than a look by racy_ns. */
+struct gitfind_seen *gitfind_seen_new(int64_t racy_ns);
+/* How many directories the last look read (*read) and took from what was seen (*kept). */
+void gitfind_seen_counts(const struct gitfind_seen *s, size_t *read, size_t *kept);
+/* Free s (NULL too). */
+void gitfind_seen_free(struct gitfind_seen *s);
+/*
  * The .git entries of the workspace open as rootfd at any depth (rel to
  * it: ".git", "app/.git"), looking into at most look of its directories,
- * level by level; what was left unlooked at is added to m. A list for
- * strv_free.
+ * level by level; what was left unlooked at is added to m. With seen,
+ * directories unchanged since it noted them are not read again, and those
+ * read are noted: the entries found are those a look without it finds.
+ * A list for strv_free.
  */
-char **gitfind_dots(int rootfd, size_t look, struct gitfind_missed *m);
+char **gitfind_dots(int rootfd, size_t look, struct gitfind_missed *m, struct gitfind_seen *seen);
 /*
  * The .git entries dots (rel, NULL: none), and those there are now above
  * path (absolute) in the workspace root, open as rootfd (or -1): each

@@ -71,6 +71,7 @@ struct gitguard {
 	size_t ndots;
 	size_t look;       /* directories looked into for them */
 	struct gitfind_missed missed; /* what the looks for them left unlooked at */
+	struct gitfind_seen *seen; /* the directories looked into, for the look after the command */
 	struct gdir *d;
 	size_t nd;
 	char *outer;       /* core.hooksPath as the system and global config give it, or NULL */
@@ -668,7 +669,8 @@ gitguard_take_within(const char *root, size_t look)
 
 	g->root = xstrdup(root);
 	g->look = look;
-	dots = fd >= 0 ? gitfind_dots(fd, look, &g->missed) : xcalloc(1, sizeof(*dots));
+	g->seen = gitfind_seen_new(GITFIND_RACY_NS);
+	dots = fd >= 0 ? gitfind_dots(fd, look, &g->missed, g->seen) : xcalloc(1, sizeof(*dots));
 	take_dots(g, fd, dots);
 	strv_free(dots);
 	if (fd >= 0)
@@ -864,8 +866,12 @@ gitguard_check(struct gitguard *g)
 		free(moved);
 		return NULL;
 	}
-	/* each .git itself: the directory it was, or the file as it was */
-	dots = gitfind_dots(fd, g->look, &g->missed);
+	/*
+	 * each .git itself: the directory it was, or the file as it was; a
+	 * directory whose status shows no entry made, removed or renamed in it
+	 * since the look before is not read again
+	 */
+	dots = gitfind_dots(fd, g->look, &g->missed, g->seen);
 	for (i = 0; dots[i] != NULL; i++)
 		if (!dot_check(g, fd, dots[i], &b)) {
 			at = xstrfmt("%s/%s", g->root, dots[i]);
@@ -977,6 +983,7 @@ gitguard_free(struct gitguard *g)
 	free(g->outer);
 	gitmanagers_free(g->managers);
 	strv_free(g->missed.unread);
+	gitfind_seen_free(g->seen);
 	strv_free(g->after);
 	free(g->root);
 	free(g);
