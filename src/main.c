@@ -278,6 +278,7 @@ misspelt_command_line(const char *word, const char *next)
 static void
 prompt_hint(const struct command *cmd, int argc, char **argv)
 {
+	const char *near;
 	struct buf b;
 	int i;
 
@@ -285,6 +286,9 @@ prompt_hint(const struct command *cmd, int argc, char **argv)
 	if (cmd->free_words || cmd->name[0] == '_' || argc < 3 || argv[2][0] == '-' ||
 	    cli_command_word(cmd->name, argv[2]))
 		return;
+	/* only the command's own word is repeated: after llm keys the rest may hold a key */
+	if ((near = cli_command_near(cmd->name, argv[2])) != NULL)
+		fprintf(stderr, "llm: did you mean 'llm %s %s'?\n", cmd->name, near);
 	/* a key typed after llm keys is not to be sent anywhere, nor repeated */
 	for (i = 2; i < argc; i++)
 		if (cmd->fn == cli_keys && cli_keys_may_be_key(argv[i]))

@@ -754,6 +754,22 @@ check_eq "key set openai: nothing in the ledger" \
     "$(grep -rlF sk-piped-key "$LLM_DATA_DIR" 2>/dev/null)" ""
 run_llm budgte set 50
 check_contains "budgte set 50: names the command meant" "$ERR" "did you mean 'llm budget set'?"
+# A command's own word a letter off is named, as a misspelt command is; the
+# rest of the line is not repeated in it (after llm keys it may hold a key).
+run_llm config shwo
+check_rc "config shwo: exit 2" 2
+check_contains "config shwo: names the word meant" "$ERR" "did you mean 'llm config show'?"
+run_llm git instal-hook
+check_contains "git instal-hook: names the word meant" "$ERR" "did you mean 'llm git install-hook'?"
+run_llm logs shwo 3
+check_contains "logs shwo 3: names the word meant" "$ERR" "did you mean 'llm logs show'?"
+run_llm budget sett 5
+check_contains "budget sett 5: names the word meant" "$ERR" "did you mean 'llm budget set'?"
+run_llm keys sett sk-typed-key-0123456789abcdef
+check_contains "keys sett: names the word meant" "$ERR" "did you mean 'llm keys set'?"
+check_not_contains "keys sett: the key is not repeated" "$ERR" "sk-typed"
+run_llm usage of malloc
+check_not_contains "usage of malloc: no word of usage's is near, none named" "$ERR" "did you mean"
 # A question that starts with a command's name is that command's: when the
 # command refuses the words, it is said how to send them to a model.
 run_llm usage of malloc in C
