@@ -58,6 +58,15 @@ run_llm route "x" -m
 check_contains "route -m without a model: same wording" "$ERR" "llm: route: option -m needs an argument"
 run_llm -q --bogus "x"
 check_contains "unknown option: named" "$ERR" "unknown option '--bogus'"
+# A long option a letter off is named, its value never repeated.
+for line in "--tierr cheap:--tier" "--tierr=cheap:--tier" "--modle test-cheap:--model" \
+    "--dryrun:--dry-run" "--jsno:--json" "route --dryrun:--dry-run"; do
+	# shellcheck disable=SC2086 # the words of the line
+	run_llm ${line%%:*} "x"
+	check_rc "${line%%:*}: exit 2" 2
+	check_contains "${line%%:*}: names the option meant" "$ERR" \
+	    "unknown option '$(echo "${line%%:*}" | sed 's/^route //; s/[= ].*//')'; did you mean '${line#*:}'?"
+done
 for opt in -t --tier --max-cost --allow; do
 	run_llm "do" "fix the build" "$opt"
 	check_rc "do $opt without a value: exit 2" 2
