@@ -505,8 +505,21 @@ option_values(const struct command *cmd, int *argcp, char ***argvp)
 				split[k++] = argv[i];
 			break;
 		}
-		if (i <= (cmd != NULL) || s[0] != '-' || (a = option_arity(cmd, s, n)) < 0)
+		if (i <= (cmd != NULL) || s[0] != '-')
 			continue;
+		if ((a = option_arity(cmd, s, n)) < 0) {
+			/*
+			 * Not an option of this line: its value goes apart, so that the
+			 * command refuses the option by its name alone. The value may be a
+			 * key (--key=sk-..., as other clients take it), which no error, and
+			 * no --json error on stdout, is to repeat.
+			 */
+			if (s[1] == '-' && s[n] == '=') {
+				s[n] = '\0';
+				split[k++] = s + n + 1;
+			}
+			continue;
+		}
 		if (s[n] != '=') {
 			if (a == 1 && i + 1 < argc)
 				split[k++] = argv[++i];   /* the option's value, whatever it looks like */

@@ -67,6 +67,24 @@ for line in "--tierr cheap:--tier" "--tierr=cheap:--tier" "--modle test-cheap:--
 	check_contains "${line%%:*}: names the option meant" "$ERR" \
 	    "unknown option '$(echo "${line%%:*}" | sed 's/^route //; s/[= ].*//')'; did you mean '${line#*:}'?"
 done
+# An unknown option given a value (--key=sk-..., as other clients take a key)
+# is refused by its name alone: the value is in no error, nor in --json's.
+secret=sk-proj-typed-0123456789abcdefghijklmnopqrstuvwxyz
+n=$(fake_count)
+for line in "" usage "keys list" budget "budget set" logs "logs show 1" models "models import" \
+    "config show" "git install-hook" "ledger init" route cmd "do" chat undo roles; do
+	# shellcheck disable=SC2086 # the words of the line
+	run_llm $line --key=$secret "x"
+	check_rc "${line:-ask} --key=...: exit 2" 2
+	check_contains "${line:-ask} --key=...: the option named" "$ERR" "unknown option '--key'"
+	check_not_contains "${line:-ask} --key=...: the value not repeated" "$ERR$OUT" "$secret"
+	# shellcheck disable=SC2086
+	run_llm $line --json --key=$secret "x"
+	check_not_contains "${line:-ask} --json --key=...: the value not in the JSON" "$ERR$OUT" "$secret"
+done
+check_eq "--key=...: nothing sent" "$(fake_count)" "$n"
+run_llm --tierr=cheap "x"
+check_not_contains "--tierr=cheap: the value is not repeated" "$ERR" "=cheap"
 for opt in -t --tier --max-cost --allow; do
 	run_llm "do" "fix the build" "$opt"
 	check_rc "do $opt without a value: exit 2" 2
