@@ -20,7 +20,7 @@ run_llm -q -m test-cheap "x"
 check_rc "an answer to show: exit 0" 0
 mkdir -p "$T/ws" && git -C "$T/ws" init -q
 fake_reply '{"text":"done","usage":{"input":100,"output":5}}'
-(cd "$T/ws" && run_llm do -q -m test-cheap "look" && printf '%s' "$RC" >"$T/do.rc")
+(cd "$T/ws" && run_llm "do" -q -m test-cheap "look" && printf '%s' "$RC" >"$T/do.rc")
 check_eq "a task to show: exit 0" "$(cat "$T/do.rc")" 0
 
 for l in C C.UTF-8; do
@@ -52,6 +52,7 @@ check_contains "UTF-8: llm budget's bar" "$budget_u" "░░░░"
 check_contains "UTF-8: llm logs' usage line" "$logs_u" "cheap · test-cheap · 1.2k→340 tok · "
 check_contains "UTF-8: llm logs --task's step line" "$task_u" " · cheap · test-cheap · ok · "
 check_contains "UTF-8: llm keys list's last four" "$keys_u" "…0001"
+check_contains "UTF-8: llm keys check's last four" "$check_u" "(…0001)"
 
 # llm keys list --json gives the last four alone, in either locale.
 for l in C C.UTF-8; do
