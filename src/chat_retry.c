@@ -111,6 +111,13 @@ fallback(struct chat *c, const char *why)
 			fallback_refused(c, why, next, w);
 		return false;
 	}
+	/*
+	 * What the server said goes first when no retry note has said it: a
+	 * refused request (a model id the server does not know, HTTP 404) would
+	 * otherwise pass to the next model on every run with no word of the fix.
+	 */
+	if (c->tries == 0 && c->turn.error != NULL)
+		chat_note(c, "%s", c->turn.error);
 	chat_note(c, "fallback: %s failed (%s); trying %s", c->model->name, why, next->name);
 	snprintf(reason, sizeof reason, "fallback: %s", why);
 	c->model = next;

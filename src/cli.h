@@ -107,6 +107,8 @@ int cli_complete(struct app *cli, int argc, char **argv);
 bool cli_command_name(const char *word);
 /* Whether word is one of command cmd's own commands ("show" for logs). */
 bool cli_command_word(const char *cmd, const char *word);
+/* The word of command cmd's own that word misspells by one letter ("show" for "shwo"), or NULL. */
+const char *cli_command_near(const char *cmd, const char *word);
 /* Whether option opt of command cmd takes the next word as its value ("-n" for logs). */
 bool cli_command_valued(const char *cmd, const char *opt);
 /* How option opt (no "=VALUE") stands on command cmd's line: -1 not its, 0 a flag, 1 valued. */

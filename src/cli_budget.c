@@ -220,6 +220,7 @@ budget_json(const struct app *cli, const struct meter *m, int64_t now)
 static void
 budget_bar(const struct meter *m, int cells, char *out, size_t n)
 {
+	const struct fmt_glyphs *g = fmt_glyphs();
 	struct buf b;
 	int64_t full = muldiv(m->spent < m->limit ? m->spent : m->limit, cells, m->limit);
 	int64_t both = m->spent + m->reserved, half;
@@ -228,7 +229,7 @@ budget_bar(const struct meter *m, int cells, char *out, size_t n)
 	half = muldiv(both < m->limit ? both : m->limit, cells, m->limit);
 	buf_init(&b, 0);
 	for (i = 0; i < cells; i++)
-		buf_adds(&b, i < full ? "\xe2\x96\x88" : i < half ? "\xe2\x96\x92" : "\xe2\x96\x91");
+		buf_adds(&b, g->bar[i < full ? 0 : i < half ? 1 : 2]);
 	str_copy(out, n, buf_str(&b));
 	buf_done(&b);
 }

@@ -15,6 +15,7 @@
 #include "chat.h"
 #include "cli.h"
 #include "cmd_check.h"
+#include "fmt.h"
 #include "input.h"
 #include "ledger.h"
 #include "pricing.h"
@@ -425,8 +426,8 @@ turn_cost(const struct chat_turn *t)
 		return NULL;
 	s = &t->steps[t->nsteps - 1];
 	pricing_format(t->cost, t->estimated, cost, sizeof cost);
-	return xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s%s", tier_str(s->tier), s->model->name, cost,
-	    t->cost < 0 ? " (unknown price)" : "");
+	return xstrfmt("%s%s%s%s%s%s", tier_str(s->tier), fmt_glyphs()->dot, s->model->name,
+	    fmt_glyphs()->dot, cost, t->cost < 0 ? " (unknown price)" : "");
 }
 
 /* Show the proposal, the destructive marker, its cost (NULL: not again) and the question. */
@@ -459,7 +460,8 @@ show(FILE *tty, const char *cmd, const char *explain, const char *cost)
 	}
 	if (cost != NULL)
 		fprintf(tty, "  %s\n", cost);
-	fputs("\nRun it? Enter/y run \xc2\xb7 e edit \xc2\xb7 x explain \xc2\xb7 n cancel ", tty);
+	fprintf(tty, "\nRun it? Enter/y run%se edit%sx explain%sn cancel ", fmt_glyphs()->dot,
+	    fmt_glyphs()->dot, fmt_glyphs()->dot);
 	fflush(tty);
 }
 

@@ -159,6 +159,22 @@ cli_command_word(const char *cmd, const char *word)
 	return strcmp(cmd, "keys") == 0 && word_in(keys_alias, word);
 }
 
+const char *
+cli_command_near(const char *cmd, const char *word)
+{
+	const char *const *w;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(per_command); i++) {
+		if (strcmp(per_command[i].name, cmd) != 0)
+			continue;
+		for (w = per_command[i].sub; w != NULL && *w != NULL; w++)
+			if (str_one_edit(word, *w))
+				return *w;
+	}
+	return NULL;
+}
+
 bool
 cli_command_valued(const char *cmd, const char *opt)
 {

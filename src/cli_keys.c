@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cred.h"
+#include "fmt.h"
 #include "keyring.h"
 #include "util.h"
 
@@ -119,16 +120,16 @@ keys_provider(const struct app *cli, const char *cmd, const char *name)
 	return NULL;
 }
 
-/* The masked form of a key: "…" and its last four characters. */
+/* The masked form of a key: "…" ("..." outside a UTF-8 locale) and its last four characters. */
 static void
 keys_mask(const char *key, char *out, size_t n)
 {
 	size_t len = key != NULL ? strlen(key) : 0;
 
 	if (len < KEYS_SHOW_MIN)
-		str_copy(out, n, "\xe2\x80\xa6");
+		str_copy(out, n, fmt_glyphs()->ellipsis);
 	else
-		snprintf(out, n, "\xe2\x80\xa6%s", key + len - 4);
+		snprintf(out, n, "%s%s", fmt_glyphs()->ellipsis, key + len - 4);
 }
 
 /* Put echo back; only async-signal-safe calls, as the handlers use it too. */
@@ -484,8 +485,8 @@ keys_print_json(const struct keys_row *rows, size_t n, const char *kr_error)
 			cJSON_AddStringToObject(o, "key_env", rows[i].p->key_env);
 		else
 			cJSON_AddNullToObject(o, "key_env");
-		if (rows[i].shown[0] != '\0' && strlen(rows[i].shown) > 3)
-			cJSON_AddStringToObject(o, "last4", rows[i].shown + 3);
+		if (strlen(rows[i].shown) > strlen(fmt_glyphs()->ellipsis))
+			cJSON_AddStringToObject(o, "last4", rows[i].shown + strlen(fmt_glyphs()->ellipsis));
 		else
 			cJSON_AddNullToObject(o, "last4");
 		cJSON_AddBoolToObject(o, "in_keyring", rows[i].in_keyring);

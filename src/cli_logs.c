@@ -70,13 +70,14 @@ usage_line(const struct store_msg *m)
 {
 	char in[24], out[24], cost[48];
 	bool cut = m->status != NULL && strcmp(m->status, "ok") != 0;
+	const struct fmt_glyphs *g = fmt_glyphs();
 
 	fmt_tokens(m->input, in, sizeof in);
 	fmt_tokens(m->output, out, sizeof out);
 	pricing_format(m->cost, m->estimated, cost, sizeof cost);
-	return xstrfmt("%s \xc2\xb7 %s \xc2\xb7 %s%s\xe2\x86\x92%s tok \xc2\xb7 %s%s%s",
-	    m->tier ? m->tier : "?", m->model, m->estimated ? "~" : "", in, out, cost,
-	    cut ? " \xc2\xb7 " : "", cut ? m->status : "");
+	return xstrfmt("%s%s%s%s%s%s%s%s tok%s%s%s%s", m->tier ? m->tier : "?", g->dot, m->model,
+	    g->dot, m->estimated ? "~" : "", in, g->arrow, out, g->dot, cost,
+	    cut ? g->dot : "", cut ? m->status : "");
 }
 
 static void

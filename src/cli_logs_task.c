@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "buf.h"
 #include "cli_logs.h"
+#include "fmt.h"
 #include "ledger.h"
 #include "pricing.h"
 #include "report.h"
@@ -125,6 +126,7 @@ task_row(void *arg, const struct ledger_row *r)
 	struct task_view *v = arg;
 	int64_t written = r->usage.cache_write + r->usage.cache_write_1h;
 	char when[32], cost[32], cache[64] = "", *tier, *model;
+	const char *dot = fmt_glyphs()->dot;
 	cJSON *o;
 
 	if (!task_has(v, r))
@@ -161,11 +163,11 @@ task_row(void *arg, const struct ledger_row *r)
 	/* another machine's row comes from the team's database: data, as a reply is */
 	tier = visible_name(r->tier ? r->tier : "?");
 	model = visible_name(r->model ? r->model : "?");
-	buf_addf(&v->text, "%zu · %s · %s · %s · %s · %s%lld in%s, %s%lld out · %s\n", v->n, when,
-	    tier, model, r->status,
+	buf_addf(&v->text, "%zu%s%s%s%s%s%s%s%s%s%s%lld in%s, %s%lld out%s%s\n", v->n, dot, when,
+	    dot, tier, dot, model, dot, r->status, dot,
 	    r->estimated ? "~" : "", (long long)(r->usage.input + r->usage.cached_input + written),
 	    cache, r->estimated ? "~" : "",
-	    (long long)r->usage.output, r->cost < 0 ? "unknown" : cost);
+	    (long long)r->usage.output, dot, r->cost < 0 ? "unknown" : cost);
 	free(tier);
 	free(model);
 	return 0;
@@ -240,14 +242,14 @@ task_print(const struct task_view *v, const char *title)
 	char *who, cost[32];
 
 	if (title != NULL) {
-		printf("task %lld · ", (long long)v->id);
+		printf("task %lld%s", (long long)v->id, fmt_glyphs()->dot);
 		logs_print_text(title);
 	} else if (v->user != NULL) {
 		who = xstrfmt("%s@%s", v->user, v->host);
 		printf("task %lld (", (long long)v->id);
 		logs_print_word(who, 0);
-		printf(") · another machine's: the team ledger keeps its steps' models, tokens and"
-		    " costs; what it was asked and answered stays on that machine\n");
+		printf(")%sanother machine's: the team ledger keeps its steps' models, tokens and"
+		    " costs; what it was asked and answered stays on that machine\n", fmt_glyphs()->dot);
 		free(who);
 	}
 	fputs(buf_str(&v->text), stdout);

@@ -245,6 +245,22 @@ opt_tables(enum cli_face face, char *shorts, size_t n, struct option *longs)
 	longs[k] = (struct option){ NULL, 0, NULL, 0 };
 }
 
+/* The long option of face that bad ("--tierr=cheap") misspells by one letter, or NULL. */
+static const char *
+opt_near(enum cli_face face, const char *bad)
+{
+	char name[40];
+	size_t i;
+
+	if (strncmp(bad, "--", 2) != 0 || strcspn(bad + 2, "=") >= sizeof name)
+		return NULL;
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(bad + 2, "="), bad + 2);
+	for (i = 0; i < ARRAY_SIZE(opt_defs); i++)
+		if ((opt_defs[i].faces & face) && str_one_edit(name, opt_defs[i].name))
+			return opt_defs[i].name;
+	return NULL;
+}
+
 /* Report what getopt could not take: an unknown option or a missing argument. */
 static int
 opt_reject(enum cli_face face, int c, char **argv)
@@ -263,6 +279,9 @@ opt_reject(enum cli_face face, int c, char **argv)
 		return opt_error(face, "option '--%s' takes no value", opt_find(optopt)->name);
 	if (optopt > 0 && optopt < 256 && strncmp(bad, "--", 2) != 0)
 		return opt_error(face, "unknown option '-%c'", optopt);
+	if (opt_near(face, bad) != NULL)
+		return opt_error(face, "unknown option '%.*s'; did you mean '--%s'?",
+		    (int)strcspn(bad, "="), bad, opt_near(face, bad));
 	return opt_error(face, "unknown option '%s'", bad);
 }
 

@@ -1,5 +1,6 @@
 /* fmt: how counts and budget levels are shown, the same on every screen. */
 #include <inttypes.h>
+#include <langinfo.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,4 +72,23 @@ fmt_price(int64_t pico, char *out, size_t n)
 	len = strlen(out);
 	while (len > 0 && out[len - 1] == '0' && out[len - 3] != '.')
 		out[--len] = '\0';
+}
+
+static const struct fmt_glyphs glyphs_utf8 = {
+	.dot = " \xc2\xb7 ", .arrow = "\xe2\x86\x92", .ellipsis = "\xe2\x80\xa6",
+	.bar = { "\xe2\x96\x88", "\xe2\x96\x92", "\xe2\x96\x91" },
+};
+static const struct fmt_glyphs glyphs_ascii = {
+	.dot = " | ", .arrow = "->", .ellipsis = "...", .bar = { "#", "=", "." },
+};
+
+/*
+ * A terminal set to another character set shows UTF-8 bytes as garbage (a C
+ * locale's "LANG=C" in cron, a serial console), so it gets ASCII, as the
+ * summary line and the usage chart do.
+ */
+const struct fmt_glyphs *
+fmt_glyphs(void)
+{
+	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? &glyphs_utf8 : &glyphs_ascii;
 }

@@ -19,6 +19,16 @@ void fmt_tokens(int64_t n, char *out, size_t size);
 enum fmt_level meter_level(int64_t pct);
 /* The ANSI colour that starts a meter at level (red from 80%, yellow from 50%, else green). */
 const char *meter_ansi(enum fmt_level level);
+/* The characters that set figures apart on a line: UTF-8, or ASCII outside a UTF-8 locale. */
+struct fmt_glyphs {
+	const char *dot;       /* between fields: " · " or " | " */
+	const char *arrow;     /* input to output: "→" or "->" */
+	const char *ellipsis;  /* before a key's last characters: "…" or "..." */
+	const char *bar[3];    /* a meter's cells: spent, reserved, free */
+};
+
+/* The glyphs for the locale set with setlocale(LC_CTYPE, ...). */
+const struct fmt_glyphs *fmt_glyphs(void);
 /* A per-token pico-dollar price as dollars per million tokens, exactly: "0.14", "0.0028"; "?" unknown. */
 void fmt_price(int64_t pico, char *out, size_t n);
 

@@ -278,6 +278,7 @@ misspelt_command_line(const char *word, const char *next)
 static void
 prompt_hint(const struct command *cmd, int argc, char **argv)
 {
+	const char *near;
 	struct buf b;
 	int i;
 
@@ -285,6 +286,9 @@ prompt_hint(const struct command *cmd, int argc, char **argv)
 	if (cmd->free_words || cmd->name[0] == '_' || argc < 3 || argv[2][0] == '-' ||
 	    cli_command_word(cmd->name, argv[2]))
 		return;
+	/* only the command's own word is repeated: after llm keys the rest may hold a key */
+	if ((near = cli_command_near(cmd->name, argv[2])) != NULL)
+		fprintf(stderr, "llm: did you mean 'llm %s %s'?\n", cmd->name, near);
 	/* a key typed after llm keys is not to be sent anywhere, nor repeated */
 	for (i = 2; i < argc; i++)
 		if (cmd->fn == cli_keys && cli_keys_may_be_key(argv[i]))
@@ -501,8 +505,21 @@ option_values(const struct command *cmd, int *argcp, char ***argvp)
 				split[k++] = argv[i];
 			break;
 		}
-		if (i <= (cmd != NULL) || s[0] != '-' || (a = option_arity(cmd, s, n)) < 0)
+		if (i <= (cmd != NULL) || s[0] != '-')
 			continue;
+		if ((a = option_arity(cmd, s, n)) < 0) {
+			/*
+			 * Not an option of this line: its value goes apart, so that the
+			 * command refuses the option by its name alone. The value may be a
+			 * key (--key=sk-..., as other clients take it), which no error, and
+			 * no --json error on stdout, is to repeat.
+			 */
+			if (s[1] == '-' && s[n] == '=') {
+				s[n] = '\0';
+				split[k++] = s + n + 1;
+			}
+			continue;
+		}
 		if (s[n] != '=') {
 			if (a == 1 && i + 1 < argc)
 				split[k++] = argv[++i];   /* the option's value, whatever it looks like */

@@ -58,6 +58,33 @@ run_llm route "x" -m
 check_contains "route -m without a model: same wording" "$ERR" "llm: route: option -m needs an argument"
 run_llm -q --bogus "x"
 check_contains "unknown option: named" "$ERR" "unknown option '--bogus'"
+# A long option a letter off is named, its value never repeated.
+for line in "--tierr cheap:--tier" "--tierr=cheap:--tier" "--modle test-cheap:--model" \
+    "--dryrun:--dry-run" "--jsno:--json" "route --dryrun:--dry-run"; do
+	# shellcheck disable=SC2086 # the words of the line
+	run_llm ${line%%:*} "x"
+	check_rc "${line%%:*}: exit 2" 2
+	check_contains "${line%%:*}: names the option meant" "$ERR" \
+	    "unknown option '$(echo "${line%%:*}" | sed 's/^route //; s/[= ].*//')'; did you mean '${line#*:}'?"
+done
+# An unknown option given a value (--key=sk-..., as other clients take a key)
+# is refused by its name alone: the value is in no error, nor in --json's.
+secret=sk-proj-typed-0123456789abcdefghijklmnopqrstuvwxyz
+n=$(fake_count)
+for line in "" usage "keys list" budget "budget set" logs "logs show 1" models "models import" \
+    "config show" "git install-hook" "ledger init" route cmd "do" chat undo roles; do
+	# shellcheck disable=SC2086 # the words of the line
+	run_llm $line --key=$secret "x"
+	check_rc "${line:-ask} --key=...: exit 2" 2
+	check_contains "${line:-ask} --key=...: the option named" "$ERR" "unknown option '--key'"
+	check_not_contains "${line:-ask} --key=...: the value not repeated" "$ERR$OUT" "$secret"
+	# shellcheck disable=SC2086
+	run_llm $line --json --key=$secret "x"
+	check_not_contains "${line:-ask} --json --key=...: the value not in the JSON" "$ERR$OUT" "$secret"
+done
+check_eq "--key=...: nothing sent" "$(fake_count)" "$n"
+run_llm --tierr=cheap "x"
+check_not_contains "--tierr=cheap: the value is not repeated" "$ERR" "=cheap"
 for opt in -t --tier --max-cost --allow; do
 	run_llm "do" "fix the build" "$opt"
 	check_rc "do $opt without a value: exit 2" 2
@@ -754,6 +781,22 @@ check_eq "key set openai: nothing in the ledger" \
     "$(grep -rlF sk-piped-key "$LLM_DATA_DIR" 2>/dev/null)" ""
 run_llm budgte set 50
 check_contains "budgte set 50: names the command meant" "$ERR" "did you mean 'llm budget set'?"
+# A command's own word a letter off is named, as a misspelt command is; the
+# rest of the line is not repeated in it (after llm keys it may hold a key).
+run_llm config shwo
+check_rc "config shwo: exit 2" 2
+check_contains "config shwo: names the word meant" "$ERR" "did you mean 'llm config show'?"
+run_llm git instal-hook
+check_contains "git instal-hook: names the word meant" "$ERR" "did you mean 'llm git install-hook'?"
+run_llm logs shwo 3
+check_contains "logs shwo 3: names the word meant" "$ERR" "did you mean 'llm logs show'?"
+run_llm budget sett 5
+check_contains "budget sett 5: names the word meant" "$ERR" "did you mean 'llm budget set'?"
+run_llm keys sett sk-typed-key-0123456789abcdef
+check_contains "keys sett: names the word meant" "$ERR" "did you mean 'llm keys set'?"
+check_not_contains "keys sett: the key is not repeated" "$ERR" "sk-typed"
+run_llm usage of malloc
+check_not_contains "usage of malloc: no word of usage's is near, none named" "$ERR" "did you mean"
 # A question that starts with a command's name is that command's: when the
 # command refuses the words, it is said how to send them to a model.
 run_llm usage of malloc in C

@@ -29,6 +29,15 @@ tm send-keys -t a Enter
 check_pane "Enter: the command ran (exit 0)" a "EXIT=0"
 check "Enter: the file was made by the command" test -e "$T/work/ran-by-enter"
 
+# --- outside a UTF-8 locale the cost line and the question are ASCII ----------
+fake_reply '{"text":"true\n# does nothing"}'
+tm new-session -d -s lc -x 120 -y 30 \
+    "cd '$T/work' && LC_ALL=C LANG=C SHELL=/bin/sh '$LLM_BIN' cmd 'nothing'; echo EXIT=\$?; exec sleep 600"
+check_pane "LANG=C: the question in ASCII" lc "Run it? Enter/y run | e edit | x explain | n cancel"
+check_pane "LANG=C: the cost line in ASCII" lc "  cheap | test-cheap | \$0.0"
+tm send-keys -t lc n
+check_pane "LANG=C: cancelled" lc "EXIT=0"
+
 # --- piped context: sent with the request; the command reads the terminal, not the pipe ---
 fake_reply '{"text":"echo WAIT\"\"ING; read -r line; echo \"GOT=[$line]\"\n# reads a line"}'
 tm new-session -d -s pc -x 120 -y 30 \

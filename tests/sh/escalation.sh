@@ -80,6 +80,20 @@ check_eq "fallback: stays in its tier" "$(json_get "$T/f.json" tier)" cheap
 n=$(sqlite3 "$LLM_DATA_DIR/llm.db" "select count(*) from usage where status='error'")
 check_eq "fallback: the failed request is in the ledger" "$n" 1
 
+# fallback after a refusal that is not retried (a model id the server does not
+# know): the server's words and the fix are said before the next model answers
+fake_reset
+fake_reply '{"status":404,"message":"The model test-cheap-1 does not exist"}'
+fake_reply '{"text":"from the local model"}'
+run_llm -t cheap -q "x"
+check_rc "fallback after 404: exit 0" 0
+check_eq "fallback after 404: the next model answers" "$OUT" "from the local model"
+check_contains "fallback after 404: the server's words" "$ERR" \
+    "model test-cheap-1 not found (HTTP 404: The model test-cheap-1 does not exist"
+check_contains "fallback after 404: the fix" "$ERR" "check the id in [model.test-cheap]"
+check_contains "fallback after 404: then the fallback" "$ERR" \
+    "fallback: test-cheap failed (HTTP 404); trying test-local"
+
 # fallback never goes to a dearer tier: mid has one model, so its failure is final
 fake_reset
 fake_reply '[{"status":500,"retry_after_ms":"5"},{"status":500,"retry_after_ms":"5"},{"status":500,"retry_after_ms":"5"}]'
