@@ -488,37 +488,46 @@ search_large(struct searcher *k, const char *name, int fd)
 	return n < 0 ? -1 : 1;
 }
 
-/* Search the file rel unless it is secret or binary. */
+/*
+ * Search the file rel unless it is secret or binary: whole when it is within
+ * the read cap, else a piece at a time (one that grew past the cap while it
+ * was read is searched again that way).
+ */
 static void
 search_file(struct searcher *k, const char *rel)
 {
-	char *data = NULL, *name;
+	char *data = NULL, *name = NULL;
 	struct stat st;
 	size_t len;
 	int rc, fd;
 
-	if (ws_secret(k->w, rel))
+	if (ws_secret(k->w, rel) || (fd = ws_open_file(k->w, rel)) < 0)
 		return;
-	rc = ws_read_raw(k->w, rel, &data, &len);
+	if (fstat(fd, &st) != 0)
+		goto out;
 	name = visible_name(rel);
-	if (rc == 0 && !ws_binary(data, len)) {
-		k->files++;
-		search_text(k, name, data, len, 1);
-	} else if (rc != 0 && errno == EFBIG) {
-		/* a log or a dump may hold what is looked for: never a silent "no matches" */
-		if ((fd = ws_open_file(k->w, rel)) < 0)
+	if (st.st_size <= (off_t)TOOLS_FILE_MAX) {
+		if (ws_read_fd(fd, &data, &len) == 0) {
+			if (!ws_binary(data, len)) {
+				k->files++;
+				search_text(k, name, data, len, 1);
+			}
 			goto out;
-		if (fstat(fd, &st) == 0 && k->large_read + (size_t)st.st_size <= SEARCH_LARGE_MAX)
-			rc = search_large(k, name, fd);
-		else
-			rc = -1;
-		if (rc > 0)
-			k->files++;
-		else if (rc < 0 && k->nbig++ < UNSEARCHED_NAMED)
-			buf_addf(&k->big, "%s%s", k->big.len > 0 ? ", " : "", name);
-		close(fd);
+		}
+		if (errno != EFBIG || lseek(fd, 0, SEEK_SET) != 0 || fstat(fd, &st) != 0)
+			goto out;
 	}
+	/* a log or a dump may hold what is looked for: never a silent "no matches" */
+	if (k->large_read + (size_t)st.st_size <= SEARCH_LARGE_MAX)
+		rc = search_large(k, name, fd);
+	else
+		rc = -1;
+	if (rc > 0)
+		k->files++;
+	else if (rc < 0 && k->nbig++ < UNSEARCHED_NAMED)
+		buf_addf(&k->big, "%s%s", k->big.len > 0 ? ", " : "", name);
 out:
+	close(fd);
 	free(name);
 	free(data);
 }

@@ -113,6 +113,8 @@ int ws_open_file(const struct ws *w, const char *rel);
  * at a time with O_NOFOLLOW. The descriptor, or -1 with errno.
  */
 int ws_open_beneath(const struct ws *w, const char *rel, int flags, mode_t mode);
+/* Read the rest of fd, at most TOOLS_FILE_MAX bytes; 0, or -1 with errno (EFBIG past it). */
+int ws_read_fd(int fd, char **data, size_t *len);
 /* Read the whole regular file rel beneath the root, never through a link; 0, or -1 with errno. */
 int ws_read_raw(const struct ws *w, const char *rel, char **data, size_t *len);
 /*

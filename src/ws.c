@@ -624,8 +624,8 @@ ws_open_file(const struct ws *w, const char *rel)
 }
 
 /* Read the file fd into *data; 0, or -1 with errno (EFBIG past the cap). */
-static int
-read_fd(int fd, char **data, size_t *len)
+int
+ws_read_fd(int fd, char **data, size_t *len)
 {
 	struct buf b;
 	char chunk[65536];
@@ -655,7 +655,7 @@ ws_read_raw(const struct ws *w, const char *rel, char **data, size_t *len)
 
 	if (fd < 0)
 		return -1;
-	rc = read_fd(fd, data, len);
+	rc = ws_read_fd(fd, data, len);
 	e = errno;
 	close(fd);
 	errno = e;
