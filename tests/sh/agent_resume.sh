@@ -94,6 +94,7 @@ t_wait _fake_has 2
 t_wait grep -q "^1 · " "$T/err"
 kill -INT "$pid"
 wait "$pid"
+# shellcheck disable=SC2034 # read by tests/lib.sh
 RC=$?
 check_rc "ctrl-c: exit 130" 130
 int=$(json_get "$T/out" task_id)

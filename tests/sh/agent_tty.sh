@@ -132,6 +132,7 @@ check_contains "why: outside the workspace" "$(cat "$T/err")" "llm: do: read: ..
 fake_reset
 fake_reply '{"calls":[{"name":"read","args":{"path":".env"}}]}'
 fake_reply '{"text":"Could not."}'
+# shellcheck disable=SC2034 # read by tests/lib.sh
 if setsid -w "$LLM_BIN" "do" -q -m test-cheap "look" >"$T/out" 2>"$T/err"; then RC=0; else RC=$?; fi
 check_eq "why: -q says nothing" "$(cat "$T/err")" ""
 cd - >/dev/null || exit 1

@@ -579,6 +579,7 @@ exit 4
 EOF
 chmod +x "$T/fakellm"
 (
+	# shellcheck disable=SC2034 # read by tests/lib.sh
 	LLM_BIN=$T/fakellm
 	run_llm a "b c"
 	echo "$RC|$OUT|$ERR"

@@ -8,6 +8,7 @@ set -u
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_dbus_session "${1:-}" gnome-keyring-daemon secret-tool dbus-send ssh-agent ssh-add ssh-keygen \
     gpgconf
+# shellcheck disable=SC2034 # read by tests/lib.sh
 T_KEEP_DBUS=1
 t_setup
 t_keyring_setup

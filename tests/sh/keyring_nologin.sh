@@ -6,6 +6,7 @@ set -u
 
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_dbus_session "${1:-}" gnome-keyring-daemon dbus-send
+# shellcheck disable=SC2034 # read by tests/lib.sh
 T_KEEP_DBUS=1
 t_setup
 t_keyring_setup

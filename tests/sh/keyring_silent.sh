@@ -42,6 +42,7 @@ export DBUS_SESSION_BUS_ADDRESS="unix:path=$T/bus.sock"
 timed() {
 	_t0=$(date +%s)
 	timeout 60 "$LLM_BIN" "$@" >"$T/out" 2>"$T/err"
+	# shellcheck disable=SC2034 # read by tests/lib.sh
 	RC=$?
 	SECS=$(($(date +%s) - _t0))
 	# shellcheck disable=SC2034 # kept for a look when a check fails
