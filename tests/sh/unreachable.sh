@@ -85,6 +85,13 @@ run_llm -q -t cheap --json "what is a mutex"
 check_rc "no network, --json: exit 1" 1
 check_contains "no network, --json: the error" "$OUT" "no network: could not reach 127.0.0.1:9"
 
+# llm cmd goes through the same fallback: the same line, in its words
+run_llm cmd --print -t cheap "list files"
+check_rc "no network, llm cmd: exit 1" 1
+check_eq "no network, llm cmd: one try for the second server" "$(grep -c 'retrying' "$T/err")" 2
+check_contains "no network, llm cmd: said once, at the end" "$(tail -n 1 "$T/err")" \
+    "llm: cmd: no network: could not reach 127.0.0.1:9, llm-test.invalid:8080;"
+
 # a proxy in the environment is named
 https_proxy=http://127.0.0.1:9 run_llm -q -t cheap "what is a mutex"
 check_contains "no network, a proxy set: it is named" "$(tail -n 1 "$T/err")" \
