@@ -642,6 +642,8 @@ chat_compact(struct chat *c, const struct chat_opts *o, const struct chat_cb *cb
 	c->escalated = false;
 	c->nfailed = 0;
 	c->nbroke = 0;
+	c->nunreached = 0;
+	c->answered = false;
 	c->compact_only = true;
 	if (compact_begin(c) != 0) {
 		if (c->turn.error == NULL)
@@ -714,6 +716,8 @@ chat_send(struct chat *c, const struct chat_opts *o, const char *prompt, const s
 	c->escalated = false;
 	c->nfailed = 0;
 	c->nbroke = 0;
+	c->nunreached = 0;
+	c->answered = false;
 	if (!c->retrying)
 		c->label_prev = c->prev_tier;
 	c->compact_only = false;

@@ -77,6 +77,10 @@ struct chat {
 	size_t nfailed;
 	const char *broke[CHAT_MAX_STEPS]; /* providers whose account is out of credit (borrowed) */
 	size_t nbroke;
+	/* providers whose server no try of this turn could reach: its models are skipped */
+	const struct provider_conf *unreached[CHAT_MAX_STEPS];
+	size_t nunreached;
+	bool answered;          /* some server answered a try of this turn, however it ended */
 	bool conv_fresh;        /* conv_id was started by this turn's first request */
 	struct meter over_meter;    /* the figures of the last reservation the budget refused */
 	bool over_offline;          /* the last reservation was the offline allowance's to make */
@@ -142,8 +146,15 @@ struct chat {
 
 #define CHAT_COMPACT_KEEP 4     /* messages kept as they are: the last two turns */
 
-/* Whether m's provider has (or needs no) key and m has not failed this turn; arg is the chat. */
+/*
+ * Whether m's provider has (or needs no) key, m has not failed this turn and
+ * its server has not been found unreachable; arg is the chat.
+ */
 bool chat_model_usable(void *arg, const struct model *m);
+/* chat_model_usable but for the server: whether m would do if its server could be reached. */
+bool chat_model_ready(void *arg, const struct model *m);
+/* Whether a try of this turn found the server of provider pc unreachable. */
+bool chat_unreached(const struct chat *c, const struct provider_conf *pc);
 /* Fit r's input tokens to model m: its images by m's provider's rule, the reasoning m is sent back. */
 void chat_route_fit(const struct chat *c, const struct chat_opts *o, struct chat_route *r,
     const struct model *m);

@@ -84,27 +84,23 @@ cap_raised(struct chat *c, const char *why, const struct model *next, int64_t w)
 	return true;
 }
 
-/* Try the next model of the same tier after a failure; true if a step started. */
+/*
+ * Reserve for next and start it, saying why the model before it failed (said
+ * or why) and which models were skipped for an unreachable server (NULL:
+ * none); reason (n bytes, static) becomes the step's reason. True if a step
+ * started.
+ */
 static bool
-fallback(struct chat *c, const char *why)
+fallback_to(struct chat *c, const struct model *next, const char *why, const char *said,
+    const char *skipped, char *reason, size_t n)
 {
-	const struct model *next;
 	struct chat_route *r = &c->turn.route;
-	enum tier got;
 	enum chat_status rc;
 	int64_t w;
-	static char reason[96];
 
-	if (r->mode == ROUTE_PINNED || c->nfailed >= ARRAY_SIZE(c->failed) || c->emitted > 0)
-		return false;
-	c->failed[c->nfailed++] = c->model;
-	/* a model whose window leaves no room for a reply is no fallback */
-	next = router_pick(c->cat, c->tier, chat_window_tokens(r->input_tokens) +
-	    chat_reply_floor(c, &c->opts), chat_model_usable, c, &got);
-	if (next == NULL || got != c->tier)
-		return false;
 	w = worst_case(c, r, next);
-	while ((rc = chat_reserve(c, next, got, r, w, true)) == CHAT_BUDGET && cap_raised(c, why, next, w))
+	while ((rc = chat_reserve(c, next, c->tier, r, w, true)) == CHAT_BUDGET &&
+	    cap_raised(c, why, next, w))
 		;
 	if (rc != 0) {
 		if (rc == CHAT_BUDGET)
@@ -116,15 +112,99 @@ fallback(struct chat *c, const char *why)
 	 * refused request (a model id the server does not know, HTTP 404) would
 	 * otherwise pass to the next model on every run with no word of the fix.
 	 */
-	if (c->tries == 0 && c->turn.error != NULL)
+	if (c->tries == 0 && c->turn.error != NULL && said == NULL)
 		chat_note(c, "%s", c->turn.error);
-	chat_note(c, "fallback: %s failed (%s); trying %s", c->model->name, why, next->name);
-	snprintf(reason, sizeof reason, "fallback: %s", why);
+	chat_note(c, "fallback: %s failed (%s); trying %s%s%s%s", c->model->name,
+	    said != NULL ? said : why, next->name, skipped != NULL ? " (skipped, server "
+	    "unreachable: " : "", skipped != NULL ? skipped : "", skipped != NULL ? ")" : "");
+	snprintf(reason, n, "fallback: %s", why);
 	c->model = next;
 	free(c->turn.error);
 	c->turn.error = NULL;
 	c->turn.status = 0;
 	return chat_step_begin(c, reason) == 0;
+}
+
+/*
+ * Whether the network itself looks down: servers of two providers or more
+ * could not be reached this turn, and none has answered a try.
+ */
+static bool
+network_down(const struct chat *c)
+{
+	return c->nunreached >= 2 && !c->answered;
+}
+
+/*
+ * The models of the tier after the one that failed and before next (to the
+ * end when NULL) passed over because their server could not be reached this
+ * turn: their names, ", " between, into b; how many. need is the window
+ * a fallback must have.
+ */
+static size_t
+unreached_skipped(struct chat *c, const struct model *next, int64_t need, struct buf *b)
+{
+	const struct model *list[64];
+	size_t n = catalog_tier(c->cat, c->tier, list, ARRAY_SIZE(list)), i, from = 0, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (list[i] == c->model)
+			from = i + 1;
+	for (i = from; i < n && list[i] != next; i++) {
+		const struct model *m = list[i];
+
+		if ((m->context > 0 && need > m->context) || !chat_model_ready(c, m) ||
+		    !chat_unreached(c, config_provider(c->cfg, m->provider)))
+			continue;
+		buf_addf(b, "%s%s", k++ > 0 ? ", " : "", m->name);
+	}
+	return k;
+}
+
+/*
+ * Try the next model of the same tier after a failure; true if a step
+ * started. why is the step's reason; said, when not NULL, says the failure
+ * in the note instead (the server said nothing to show first).
+ */
+static bool
+fallback_said(struct chat *c, const char *why, const char *said)
+{
+	const struct model *next;
+	struct chat_route *r = &c->turn.route;
+	enum tier got;
+	int64_t need;
+	static char reason[96];
+	struct buf skipped;
+	bool ok;
+
+	if (r->mode == ROUTE_PINNED || c->nfailed >= ARRAY_SIZE(c->failed) || c->emitted > 0)
+		return false;
+	c->failed[c->nfailed++] = c->model;
+	/* a model whose window leaves no room for a reply is no fallback */
+	need = chat_window_tokens(r->input_tokens) + chat_reply_floor(c, &c->opts);
+	next = router_pick(c->cat, c->tier, need, chat_model_usable, c, &got);
+	if (next != NULL && got != c->tier)
+		next = NULL;
+	buf_init(&skipped, 0);
+	if (next == NULL) {
+		/* when the network is down the failure says so, and names the servers */
+		if (!network_down(c) && unreached_skipped(c, NULL, need, &skipped) > 0)
+			chat_note(c, "fallback: %s failed (%s); not tried, server unreachable: %s",
+			    c->model->name, said != NULL ? said : why, buf_str(&skipped));
+		buf_done(&skipped);
+		return false;
+	}
+	ok = fallback_to(c, next, why, said, unreached_skipped(c, next, need, &skipped) > 0 ?
+	    buf_str(&skipped) : NULL, reason, sizeof reason);
+	buf_done(&skipped);
+	return ok;
+}
+
+/* fallback_said with the failure said by why. */
+static bool
+fallback(struct chat *c, const char *why)
+{
+	return fallback_said(c, why, NULL);
 }
 
 /*
@@ -513,6 +593,87 @@ handle_reply(struct chat *c, enum http_result res)
 	chat_finish(c);
 }
 
+/* The failure of a try nothing came back from: the server is down or unreachable. */
+static void
+fail_unanswered(struct chat *c, const char *why, struct http_req *r)
+{
+	char url[256];
+
+	log_url(c->pc->base_url, url, sizeof url);   /* a password in it stays out */
+	chat_fail(c, CHAT_PROVIDER, "%s: %s: %s, after %d %s; check that the server at %s is "
+	    "up, or use another tier with %s", c->pc->name, why, http_req_error(r),
+	    c->tries + 1, c->tries ? "tries" : "try", url, tier_how(c));
+}
+
+/* The variable naming the proxy an https:// request goes through, or NULL. */
+static const char *
+https_proxy_var(void)
+{
+	static const char *const vars[] = { "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" };
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(vars); i++)
+		if ((v = getenv(vars[i])) != NULL && *v != '\0')
+			return vars[i];
+	return NULL;
+}
+
+/*
+ * Fail the turn as the network's, not one server's: every server tried was
+ * unreachable. Another tier is no advice: it would fail the same way.
+ */
+static void
+fail_no_network(struct chat *c)
+{
+	struct buf b;
+	char server[256];
+	const char *proxy = https_proxy_var();
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < c->nunreached; i++) {
+		if (!http_url_server(c->unreached[i]->base_url, server, sizeof server))
+			str_copy(server, sizeof server, c->unreached[i]->name);
+		buf_addf(&b, "%s%s", i > 0 ? ", " : "", server);
+	}
+	if (proxy != NULL)
+		chat_fail(c, CHAT_PROVIDER, "no network: could not reach %s; check the connection "
+		    "and the proxy in $%s", buf_str(&b), proxy);
+	else
+		chat_fail(c, CHAT_PROVIDER, "no network: could not reach %s; check the connection, "
+		    "or a proxy (HTTPS_PROXY) if one is needed", buf_str(&b));
+	buf_done(&b);
+}
+
+/*
+ * A try found the server unreachable (no name, no connection). It is tried
+ * again as after any network failure, unless another server could not be
+ * reached this turn and none has answered: then one try tells whether the
+ * network is down. Once given up, no model on that server is tried again
+ * this turn; when no server could be reached, the failure says so.
+ */
+static void
+server_unreached(struct chat *c, struct http_req *r)
+{
+	char server[256], said[300];
+
+	if ((c->nunreached == 0 || c->answered) && retry_later(c, -1, http_req_error(r)))
+		return;
+	if (!chat_unreached(c, c->pc) && c->nunreached < ARRAY_SIZE(c->unreached))
+		c->unreached[c->nunreached++] = c->pc;
+	fail_unanswered(c, "network error", r);
+	if (!http_url_server(c->pc->base_url, server, sizeof server))
+		str_copy(server, sizeof server, c->pc->name);
+	snprintf(said, sizeof said, "could not reach %s", server);
+	chat_settle(c, "error");
+	if (fallback_said(c, "network error", said))
+		return;
+	if (network_down(c))
+		fail_no_network(c);
+	chat_finish(c);
+}
+
 void
 chat_on_done(void *arg, struct http_req *r)
 {
@@ -523,6 +684,8 @@ chat_on_done(void *arg, struct http_req *r)
 
 	if (!http_req_unsent(r))
 		c->reached = true;
+	if (!http_req_unreachable(r))
+		c->answered = true;
 	if (res == HTTP_ABORTED || (res == HTTP_OK && status >= 200 && status < 300)) {
 		handle_reply(c, res);
 		return;
@@ -539,20 +702,18 @@ chat_on_done(void *arg, struct http_req *r)
 		step_failed(c, CHAT_PROVIDER, "deadline");
 		return;
 	}
+	if (http_req_unreachable(r)) {
+		server_unreached(c, r);
+		return;
+	}
 	/* the network failed: before any text it is worth another try */
 	snprintf(why, sizeof why, "%s", res == HTTP_TIMEOUT ? "timed out" :
 	    http_req_got_data(r) ? "the reply was cut short" : "network error");
 	if (!http_req_got_data(r) && retry_later(c, -1, http_req_error(r)))
 		return;
-	if (!http_req_got_data(r)) {
-		/* nothing came back: the server is down or unreachable, which the user can check */
-		char url[256];
-
-		log_url(c->pc->base_url, url, sizeof url);   /* a password in it stays out */
-		chat_fail(c, CHAT_PROVIDER, "%s: %s: %s, after %d %s; check that the server at %s is "
-		    "up, or use another tier with %s", c->pc->name, why, http_req_error(r),
-		    c->tries + 1, c->tries ? "tries" : "try", url, tier_how(c));
-	} else
+	if (!http_req_got_data(r))
+		fail_unanswered(c, why, r);
+	else
 		chat_fail(c, CHAT_PROVIDER, "%s: %s: %s%s%s", c->pc->name, why, http_req_error(r),
 		    chat_partial_kept(c), reask_how(c, how, sizeof how));
 	step_failed(c, CHAT_PROVIDER, why);

@@ -8,6 +8,7 @@
 #include "chat_priv.h"
 #include "cache.h"
 #include "cred.h"
+#include "http.h"
 #include "image.h"
 #include "learn.h"
 #include "ledger.h"
@@ -40,9 +41,9 @@ chat_images_fit(const struct chat *c, const struct model *m, const char **why)
 	return pc == NULL || image_fits(pc->api, c->vision_img, c->vision_nimg, why);
 }
 
-/* A model can be used when its provider has (or needs no) key and it has not failed this turn. */
+/* A model could be used when its provider has (or needs no) key and it has not failed this turn. */
 bool
-chat_model_usable(void *arg, const struct model *m)
+chat_model_ready(void *arg, const struct model *m)
 {
 	struct chat *c = arg;
 	const struct provider_conf *pc = config_provider(c->cfg, m->provider);
@@ -60,6 +61,34 @@ chat_model_usable(void *arg, const struct model *m)
 		if (strcmp(c->broke[i], m->provider) == 0)
 			return false;
 	return !pc->requires_key || cred_probe(pc) != CRED_NONE;
+}
+
+/*
+ * Two providers share a server when their base URLs share an origin (scheme,
+ * host, port): one that could not be reached stands for the other.
+ */
+bool
+chat_unreached(const struct chat *c, const struct provider_conf *pc)
+{
+	char want[300], have[300];
+	size_t i;
+
+	if (c->nunreached == 0 || !http_url_origin(pc->base_url, want, sizeof want))
+		return false;
+	for (i = 0; i < c->nunreached; i++)
+		if (c->unreached[i] == pc || (http_url_origin(c->unreached[i]->base_url, have,
+		    sizeof have) && strcmp(want, have) == 0))
+			return true;
+	return false;
+}
+
+/* A model can be used when it could be and its server has not been found unreachable. */
+bool
+chat_model_usable(void *arg, const struct model *m)
+{
+	struct chat *c = arg;
+
+	return chat_model_ready(arg, m) && !chat_unreached(c, config_provider(c->cfg, m->provider));
 }
 
 /*

@@ -16,6 +16,7 @@
 #include "util.h"
 
 #define ERROR_BODY_MAX (64 * 1024)
+#define CONNECT_TIMEOUT 15L     /* seconds to resolve the name and connect */
 
 /*
  * libcurl is loaded, and the multi handle made, when the first request
@@ -43,6 +44,7 @@ struct http_req {
 	int should_retry;
 	bool got_data;
 	bool unsent;         /* failed before the request could reach the server */
+	bool unreachable;    /* the server could not be reached: no name, no connection */
 	bool stalled;        /* stall_ms passed without a byte */
 	int64_t last_byte;   /* clock_ms() of the last byte received, or of the start */
 	long stall_ms;
@@ -279,6 +281,8 @@ fake_start(struct http *h, struct http_req *r, const struct http_spec *spec)
 	r->retry_after_ms = c.retry_after_ms;
 	r->canned = xstrdup(c.body != NULL ? c.body : "");
 	r->hold = c.hold;
+	r->unreachable = c.unreachable;
+	r->unsent = c.unreachable;
 	if (c.result != HTTP_OK)
 		snprintf(r->errbuf, sizeof r->errbuf, "fake transport: %s", result_names[c.result]);
 	r->fake_next = h->fakes;
@@ -382,7 +386,7 @@ http_start(struct http *h, const struct http_spec *spec)
 	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
 	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT, 15L);
+	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
 	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, "llm/" LLM_VERSION);
 	curl_easy_setopt(r->easy, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -457,9 +461,44 @@ http_req_free(struct http_req *r)
 	free(r);
 }
 
+/* Whether r never got a connection to the server (or the proxy): no connect time stamped. */
+static bool
+never_connected(struct http_req *r)
+{
+	curl_off_t t = -1;
+
+	return curl_easy_getinfo(r->easy, CURLINFO_CONNECT_TIME_T, &t) == CURLE_OK && t == 0;
+}
+
+/*
+ * Whether rc says the server could not be reached at all: its name (or the
+ * proxy's) did not resolve, nothing took the connection (refused, no route,
+ * network down), or connecting took longer than CONNECT_TIMEOUT, or than
+ * the stall limit when that is shorter. A request's own deadline, when it
+ * is no longer than CONNECT_TIMEOUT, is the deadline's to report.
+ */
+static bool
+unreachable(struct http_req *r, CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+		return true;
+	case CURLE_OPERATION_TIMEDOUT:
+		return (r->timeout_s == 0 || r->timeout_s > CONNECT_TIMEOUT) && never_connected(r);
+	case CURLE_ABORTED_BY_CALLBACK:
+		return r->stalled && never_connected(r);
+	default:
+		return false;
+	}
+}
+
 static enum http_result
 classify(struct http_req *r, CURLcode rc)
 {
+	if (r->unreachable)
+		return HTTP_NETWORK;   /* a connect timeout is no stall, nor the deadline */
 	if (r->stalled)
 		return HTTP_TIMEOUT;
 	if (r->aborted)
@@ -512,9 +551,13 @@ http_collect(struct http *h)
 		if (r == NULL || !r->running)
 			continue;
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
+		r->unreachable = unreachable(r, m->data.result);
 		r->result = classify(r, m->data.result);
-		r->unsent = never_sent(m->data.result);
-		if (r->stalled)
+		r->unsent = never_sent(m->data.result) || r->unreachable;
+		if (r->stalled && r->unreachable)
+			snprintf(r->errbuf, sizeof r->errbuf, "no connection after %ld s",
+			    r->stall_ms / 1000);
+		else if (r->stalled)
 			snprintf(r->errbuf, sizeof r->errbuf, "no data for %ld s", r->stall_ms / 1000);
 		else if (r->result == HTTP_DEADLINE)
 			snprintf(r->errbuf, sizeof r->errbuf, "not done after %ld s", r->timeout_s);
@@ -639,41 +682,105 @@ http_req_unsent(const struct http_req *r)
 	return r->unsent;
 }
 
+bool
+http_req_unreachable(const struct http_req *r)
+{
+	return r->unreachable;
+}
+
 /*
- * Copy url's host (lower case, without brackets, userinfo or port) into host;
- * false when url is not http:// or the host does not fit.
+ * Copy the host of url, an http:// or https:// one, into host (lower case,
+ * without brackets, userinfo or port) and its port, given or the scheme's,
+ * into *port; *tls says https. False when url is neither, or the host or
+ * the port is bad or does not fit.
  */
 static bool
-url_host(const char *url, char *host, size_t size)
+url_split(const char *url, char *host, size_t size, long *port, bool *tls)
 {
-	const char *p, *end, *at;
+	const char *p, *end, *at, *colon = NULL;
 	size_t n, i;
+	int64_t v;
 
-	if (url == NULL || strncasecmp(url, "http://", 7) != 0)
+	if (url != NULL && strncasecmp(url, "http://", 7) == 0)
+		p = url + 7, *tls = false;
+	else if (url != NULL && strncasecmp(url, "https://", 8) == 0)
+		p = url + 8, *tls = true;
+	else
 		return false;
-	p = url + 7;
 	end = p + strcspn(p, "/?#");
 	at = memchr(p, '@', (size_t)(end - p));
 	if (at != NULL)
 		p = at + 1;
 	if (*p == '[') {
-		p++;
-		end = memchr(p, ']', (size_t)(end - p));
-		if (end == NULL)
-			return false;
-	} else {
-		const char *colon = memchr(p, ':', (size_t)(end - p));
+		const char *close = memchr(p, ']', (size_t)(end - p));
 
-		if (colon != NULL)
-			end = colon;
+		if (close == NULL)
+			return false;
+		if (close + 1 < end && close[1] == ':')
+			colon = close + 1;
+		p++;
+		n = (size_t)(close - p);
+	} else {
+		colon = memchr(p, ':', (size_t)(end - p));
+		n = (size_t)((colon != NULL ? colon : end) - p);
 	}
-	n = (size_t)(end - p);
 	if (n == 0 || n >= size)
 		return false;
 	for (i = 0; i < n; i++)
 		host[i] = (char)tolower((unsigned char)p[i]);
 	host[n] = '\0';
+	*port = *tls ? 443 : 80;
+	if (colon != NULL && colon + 1 < end) {
+		char digits[8];
+		size_t k = (size_t)(end - colon - 1);
+
+		if (k >= sizeof digits)
+			return false;
+		memcpy(digits, colon + 1, k);
+		digits[k] = '\0';
+		if (!str_to_i64(digits, &v) || v < 1 || v > 65535)
+			return false;
+		*port = (long)v;
+	}
 	return true;
+}
+
+/* Copy url's host into host as url_split does, for http:// alone. */
+static bool
+url_host(const char *url, char *host, size_t size)
+{
+	long port;
+	bool tls;
+
+	return url_split(url, host, size, &port, &tls) && !tls;
+}
+
+bool
+http_url_origin(const char *url, char *out, size_t n)
+{
+	char host[256];
+	long port;
+	bool tls;
+
+	if (!url_split(url, host, sizeof host, &port, &tls))
+		return false;
+	return (size_t)snprintf(out, n, "%s://%s%s%s:%ld", tls ? "https" : "http",
+	    strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port) < n;
+}
+
+bool
+http_url_server(const char *url, char *out, size_t n)
+{
+	char host[256], port_text[16] = "";
+	long port;
+	bool tls;
+
+	if (!url_split(url, host, sizeof host, &port, &tls))
+		return false;
+	if (port != (tls ? 443 : 80))
+		snprintf(port_text, sizeof port_text, ":%ld", port);
+	return (size_t)snprintf(out, n, "%s%s%s%s", strchr(host, ':') ? "[" : "", host,
+	    strchr(host, ':') ? "]" : "", port_text) < n;
 }
 
 /* Whether host is a dotted quad in 127.0.0.0/8. */

@@ -91,7 +91,22 @@ bool http_req_got_data(const struct http_req *r);
  * failed to connect, or was cancelled while still connecting.
  */
 bool http_req_unsent(const struct http_req *r);
+/*
+ * Whether the request failed because the server could not be reached at
+ * all: its name (or the proxy's) did not resolve, the connection was
+ * refused or had no route, or connecting timed out. Never for a server
+ * that answered, however it failed after (TLS, a reset, a stall).
+ */
+bool http_req_unreachable(const struct http_req *r);
 
+/*
+ * Write url's origin, "scheme://host:port" with the scheme's port when none is
+ * given, into out: two URLs with the same origin reach the same server.
+ * False when url is not http:// or https:// or out is too small.
+ */
+bool http_url_origin(const char *url, char *out, size_t n);
+/* Write url's server as a user names it: the host, and the port when not the scheme's. */
+bool http_url_server(const char *url, char *out, size_t n);
 /* Whether url is plain http:// (no TLS), whatever its host. */
 bool http_url_plain(const char *url);
 /*
@@ -117,6 +132,7 @@ struct http_canned {
 	const char *body;            /* a 2xx body for the data callback, else the error body */
 	long retry_after_ms;         /* what Retry-After said; -1 (default): nothing */
 	bool hold;                   /* give the body, then run until http_cancel */
+	bool unreachable;            /* with HTTP_NETWORK: the server could not be reached */
 };
 /* Fill *out, already set to the defaults, with the answer to spec. */
 typedef void (*http_fake_fn)(void *arg, const struct http_spec *spec, struct http_canned *out);

@@ -54,6 +54,36 @@ test_proxy(void)
 	unsetenv("ALL_PROXY");
 }
 
+/* Two URLs reach one server when scheme, host and port match, the port given or the scheme's. */
+static void
+test_origin(void)
+{
+	char a[128], b[128];
+
+	CHECK(http_url_origin("https://API.openai.com/v1", a, sizeof a));
+	CHECK_STR(a, "https://api.openai.com:443");
+	CHECK(http_url_origin("https://api.openai.com:443/other?x=1", b, sizeof b));
+	CHECK_STR(a, b);
+	CHECK(http_url_origin("http://user:pw@127.0.0.1:9/v1", a, sizeof a));
+	CHECK_STR(a, "http://127.0.0.1:9");
+	CHECK(http_url_origin("http://[::1]:8000/v1", a, sizeof a));
+	CHECK_STR(a, "http://[::1]:8000");
+	CHECK(http_url_origin("http://example.com", a, sizeof a));
+	CHECK_STR(a, "http://example.com:80");
+	CHECK(!http_url_origin("ftp://example.com/", a, sizeof a));
+	CHECK(!http_url_origin("http://example.com:99999/", a, sizeof a));
+	CHECK(!http_url_origin("http://example.com:x/", a, sizeof a));
+	CHECK(!http_url_origin(NULL, a, sizeof a));
+	CHECK(!http_url_origin("https://api.openai.com/v1", a, 8));
+	/* as a user names it: no userinfo, no path, the port only when not the scheme's */
+	CHECK(http_url_server("https://generativelanguage.googleapis.com/v1beta", a, sizeof a));
+	CHECK_STR(a, "generativelanguage.googleapis.com");
+	CHECK(http_url_server("http://user:secret@llm-test.invalid:8080/v1?token=t", a, sizeof a));
+	CHECK_STR(a, "llm-test.invalid:8080");
+	CHECK(http_url_server("http://[::1]:11434", a, sizeof a));
+	CHECK_STR(a, "[::1]:11434");
+}
+
 static void
 test_retry_after(void)
 {
@@ -67,6 +97,7 @@ main(void)
 {
 	RUN(test_plain_remote);
 	RUN(test_proxy);
+	RUN(test_origin);
 	RUN(test_retry_after);
 	UNIT_EXIT();
 }
