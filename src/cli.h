@@ -70,6 +70,12 @@ int cli_out_end(int rc, const char *note);
  * (up to a blank line) and where the rest is.
  */
 void cli_usage_hint(const char *cmd, const char *usage);
+/*
+ * Say line (a whole line: "llm: did you mean ...?\n") above the next usage
+ * hint, under the error, rather than below the usage where it is missed; NULL
+ * forgets it. Whether the line given before was not said yet.
+ */
+bool cli_usage_first(const char *line);
 /* Add to b what cli_usage_hint prints. */
 void cli_usage_hint_add(struct buf *b, const char *cmd, const char *usage);
 /* Under --json, a failure rc that printed nothing on stdout: {"error", "exit_code"} there. */

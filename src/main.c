@@ -270,6 +270,34 @@ misspelt_command_line(const char *word, const char *next)
 	return NULL;
 }
 
+/* Whether cmd's line goes on with a word that is not one of its own ("llm usage of malloc"). */
+static bool
+foreign_word(const struct command *cmd, int argc, char **argv)
+{
+	/* help and version too: "llm help me write a regex" is a question */
+	return !cmd->free_words && cmd->name[0] != '_' && argc >= 3 && argv[2][0] != '-' &&
+	    !cli_command_word(cmd->name, argv[2]);
+}
+
+/*
+ * Before cmd runs: the word of its own that its line misspells ("llm keys
+ * lst"), said under the command's error and above its usage if it refuses
+ * the line. Only the command's own word is repeated: after llm keys the rest
+ * may hold a key.
+ */
+static void
+near_first(const struct command *cmd, int argc, char **argv)
+{
+	const char *near;
+	char *line;
+
+	if (!foreign_word(cmd, argc, argv) || (near = cli_command_near(cmd->name, argv[2])) == NULL)
+		return;
+	line = xstrfmt("llm: did you mean 'llm %s %s'?\n", cmd->name, near);
+	cli_usage_first(line);
+	free(line);
+}
+
 /*
  * A line that starts with a command's name and goes on with a word that is not
  * one of its own ("llm usage of malloc in C") was refused by the command, but it
@@ -282,12 +310,10 @@ prompt_hint(const struct command *cmd, int argc, char **argv)
 	struct buf b;
 	int i;
 
-	/* help and version too: "llm help me write a regex" is a question */
-	if (cmd->free_words || cmd->name[0] == '_' || argc < 3 || argv[2][0] == '-' ||
-	    cli_command_word(cmd->name, argv[2]))
+	if (!foreign_word(cmd, argc, argv))
 		return;
-	/* only the command's own word is repeated: after llm keys the rest may hold a key */
-	if ((near = cli_command_near(cmd->name, argv[2])) != NULL)
+	/* near_first's line, when the command said no usage for it to go above */
+	if (cli_usage_first(NULL) && (near = cli_command_near(cmd->name, argv[2])) != NULL)
 		fprintf(stderr, "llm: did you mean 'llm %s %s'?\n", cmd->name, near);
 	/* a key typed after llm keys is not to be sent anywhere, nor repeated */
 	for (i = 2; i < argc; i++)
@@ -823,6 +849,8 @@ main(int argc, char **argv)
 		argc = 3;
 		argv = help_argv;
 	}
+	if (cmd != NULL)
+		near_first(cmd, argc, argv);
 	if (cmd != NULL && cmd->needs == NEEDS_NOTHING) {
 		rc = cmd->fn(&cli, argc - 1, argv + 1);
 		if (rc == EXIT_USAGE)

@@ -786,6 +786,14 @@ check_contains "budgte set 50: names the command meant" "$ERR" "did you mean 'll
 run_llm config shwo
 check_rc "config shwo: exit 2" 2
 check_contains "config shwo: names the word meant" "$ERR" "did you mean 'llm config show'?"
+check_eq "config shwo: the word meant said under the error, above the usage" \
+    "$(printf '%s\n' "$ERR" | head -3 | sed -n '2p;3s/ .*//p')" "llm: did you mean 'llm config show'?
+usage:"
+run_llm keys lst
+check_eq "keys lst: the word meant said under the error, above the usage" \
+    "$(printf '%s\n' "$ERR" | head -3 | sed -n '2p;3s/ .*//p')" "llm: did you mean 'llm keys list'?
+usage:"
+check_eq "keys lst: said once" "$(printf '%s\n' "$ERR" | grep -c 'did you mean')" 1
 run_llm git instal-hook
 check_contains "git instal-hook: names the word meant" "$ERR" "did you mean 'llm git install-hook'?"
 run_llm logs shwo 3
