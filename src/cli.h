@@ -115,6 +115,19 @@ bool cli_command_name(const char *word);
 bool cli_command_word(const char *cmd, const char *word);
 /* The word of command cmd's own that word misspells by one letter ("show" for "shwo"), or NULL. */
 const char *cli_command_near(const char *cmd, const char *word);
+/*
+ * The long option among opts (NULL-terminated, "--by", "-n") that bad, an
+ * option word ("--bye", "--jsn=1"), misspells by one letter ("--by"), or
+ * NULL; only the name before "=" is read, never the value.
+ */
+const char *cli_option_near(const char *const *opts, const char *bad);
+/*
+ * What follows "unknown option 'BAD'": "; did you mean '--by'?" when bad
+ * misspells one of opts (cli_option_near), or "". Borrowed until the next call.
+ */
+const char *cli_option_hint_in(const char *const *opts, const char *bad);
+/* cli_option_hint_in for the options of command cmd (NULL: of a question). */
+const char *cli_option_hint(const char *cmd, const char *bad);
 /* Whether option opt of command cmd takes the next word as its value ("-n" for logs). */
 bool cli_command_valued(const char *cmd, const char *opt);
 /* How option opt (no "=VALUE") stands on command cmd's line: -1 not its, 0 a flag, 1 valued. */

@@ -796,7 +796,8 @@ cli_do(struct app *cli, int argc, char **argv)
 			    strchr(argv[optind - 1], '=') != NULL && longopts[i].name != NULL)
 				fprintf(stderr, "llm: do: option '--%s' takes no value\n", longopts[i].name);
 			else
-				fprintf(stderr, "llm: do: unknown option '%s'\n", argv[optind - 1]);
+				fprintf(stderr, "llm: do: unknown option '%s'%s\n", argv[optind - 1],
+				    cli_option_hint("do", argv[optind - 1]));
 			cli_usage_hint("do", cli_do_usage);
 			rc = EXIT_USAGE;
 		}

@@ -187,8 +187,9 @@ version_only(const char *context, int argc, char **argv)
 			i += arity;
 			continue;
 		}
-		fprintf(stderr, "llm: %s: %s '%s'\n", context, !prompt && s[0] == '-' &&
-		    s[1] != '\0' ? "unknown option" : "unexpected", s);
+		fprintf(stderr, "llm: %s: %s '%s'%s\n", context, !prompt && s[0] == '-' &&
+		    s[1] != '\0' ? "unknown option" : "unexpected", s,
+		    prompt ? "" : cli_option_hint(line ? NULL : "version", s));
 		if (!line)
 			cli_usage_hint("version", version_usage);
 		return EXIT_USAGE;
@@ -817,8 +818,8 @@ main(int argc, char **argv)
 		while (i < argc && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0))
 			i++;
 		if (i < argc && (argv[i][0] == '-' || of != NULL)) {
-			fprintf(stderr, "llm: help: %s '%s'\n", argv[i][0] == '-' ? "unknown option" :
-			    "unexpected", argv[i]);
+			fprintf(stderr, "llm: help: %s '%s'%s\n", argv[i][0] == '-' ? "unknown option" :
+			    "unexpected", argv[i], cli_option_hint("help", argv[i]));
 			cli_usage_hint("help", help_usage);
 			prompt_hint(cmd, argc, argv);
 			return finish(EXIT_USAGE, json);
