@@ -93,7 +93,7 @@ check_contains "LANG=C: llm do: the command asked, its newline shown" "$do_c" "l
 check_contains "LANG=C: llm do: the command's step line" "$do_c" "3 | cheap | test-cheap | run sh test.sh... | exit 0 | "
 check_contains "LANG=C: llm do: the answer" "$do_c" "Fixed."
 
-check_contains "UTF-8: llm do: what the model said" "$do_u" "“ Looking at it."
+check_contains "UTF-8: llm do: what the model said" "$do_u" '“ Looking at it.'
 check_contains "UTF-8: llm do: the read's step line" "$do_u" "1 · cheap · test-cheap · read sum.sh (2 lines) · "
 check_contains "UTF-8: llm do: the edit asked" "$do_u" "llm: edit sum.sh (+1 −1)"
 check_contains "UTF-8: llm do: the edit's step line" "$do_u" "2 · cheap · test-cheap · edit sum.sh (+1 −1) · "
