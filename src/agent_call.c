@@ -9,6 +9,7 @@
 #include "agent_priv.h"
 #include "buf.h"
 #include "chat.h"
+#include "fmt.h"
 #include "util.h"
 
 #define AGENT_VIEW_LINE  160   /* bytes of a call or a result in the advisor's view */
@@ -212,7 +213,7 @@ seen_said(const struct agent_seen *e)
 	size_t n = utf8_cut(args, strlen(args), AGENT_LOOP_SAID);
 
 	return xstrfmt("%.*s %.*s%s", (int)(args - 1 - e->key), e->key, (int)n, args,
-	    args[n] != '\0' ? "\xe2\x80\xa6" : "");
+	    args[n] != '\0' ? fmt_glyphs()->ellipsis : "");
 }
 
 /*

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "fmt.h"
 #include "ledger.h"
 #include "util.h"
 #include "visible.h"
@@ -49,7 +50,7 @@ agent_resume_id(const char *word, size_t n, int64_t *id, char **cause)
 	if (n < 20 && str_to_i64(digits, id) && *id > 0)
 		return 1;
 	/* a run of digits too long for an id is cut where it is said */
-	*cause = xstrfmt("'%s%s' is no task id", digits, n > 20 ? "\xe2\x80\xa6" : "");
+	*cause = xstrfmt("'%s%s' is no task id", digits, n > 20 ? fmt_glyphs()->ellipsis : "");
 	return -1;
 }
 

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "chat_priv.h"
 #include "cred.h"
+#include "fmt.h"
 #include "http.h"
 #include "image.h"
 #include "ledger.h"
@@ -306,7 +307,7 @@ redact_key(char **s, const char *key)
 	buf_init(&b, 0);
 	for (p = *s; (q = strstr(p, key)) != NULL; p = q + klen) {
 		buf_add(&b, p, (size_t)(q - p));
-		buf_addf(&b, "\xe2\x80\xa6%s", key + klen - 4);
+		buf_addf(&b, "%s%s", fmt_glyphs()->ellipsis, key + klen - 4);
 	}
 	buf_adds(&b, p);
 	secure_clear(*s, strlen(*s));

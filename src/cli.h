@@ -70,6 +70,12 @@ int cli_out_end(int rc, const char *note);
  * (up to a blank line) and where the rest is.
  */
 void cli_usage_hint(const char *cmd, const char *usage);
+/*
+ * Say line (a whole line: "llm: did you mean ...?\n") above the next usage
+ * hint, under the error, rather than below the usage where it is missed; NULL
+ * forgets it. Whether the line given before was not said yet.
+ */
+bool cli_usage_first(const char *line);
 /* Add to b what cli_usage_hint prints. */
 void cli_usage_hint_add(struct buf *b, const char *cmd, const char *usage);
 /* Under --json, a failure rc that printed nothing on stdout: {"error", "exit_code"} there. */
@@ -109,6 +115,19 @@ bool cli_command_name(const char *word);
 bool cli_command_word(const char *cmd, const char *word);
 /* The word of command cmd's own that word misspells by one letter ("show" for "shwo"), or NULL. */
 const char *cli_command_near(const char *cmd, const char *word);
+/*
+ * The long option among opts (NULL-terminated, "--by", "-n") that bad, an
+ * option word ("--bye", "--jsn=1"), misspells by one letter ("--by"), or
+ * NULL; only the name before "=" is read, never the value.
+ */
+const char *cli_option_near(const char *const *opts, const char *bad);
+/*
+ * What follows "unknown option 'BAD'": "; did you mean '--by'?" when bad
+ * misspells one of opts (cli_option_near), or "". Borrowed until the next call.
+ */
+const char *cli_option_hint_in(const char *const *opts, const char *bad);
+/* cli_option_hint_in for the options of command cmd (NULL: of a question). */
+const char *cli_option_hint(const char *cmd, const char *bad);
 /* Whether option opt of command cmd takes the next word as its value ("-n" for logs). */
 bool cli_command_valued(const char *cmd, const char *opt);
 /* How option opt (no "=VALUE") stands on command cmd's line: -1 not its, 0 a flag, 1 valued. */

@@ -17,6 +17,7 @@
 #include "cli_ask_priv.h"
 #include "cli_learn.h"
 #include "cli_opts.h"
+#include "fmt.h"
 #include "image.h"
 #include "input.h"
 #include "ledger.h"
@@ -706,7 +707,7 @@ ask_main(struct app *cli, enum cli_face face, int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	a.cli = cli;
 	a.face = face;
-	a.utf8 = MB_CUR_MAX > 1;
+	a.utf8 = fmt_glyphs()->utf8;
 	buf_init(&a.vbuf, 0);
 	buf_init(&a.warns, 0);
 	buf_init(&msg, STDIN_MAX + 1024);

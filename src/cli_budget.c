@@ -640,7 +640,8 @@ budget_set_args(struct app *cli, int argc, char **argv)
 				return budget_usage();
 			}
 		} else if (s[0] == '-' && (s[1] == '-' || isalpha((unsigned char)s[1]))) {
-			fprintf(stderr, "llm: budget set: unknown option '%s'\n", s);
+			fprintf(stderr, "llm: budget set: unknown option '%s'%s\n", s,
+			    cli_option_hint("budget", s));
 			return budget_usage();
 		} else if (usd != NULL) {
 			fprintf(stderr, "llm: budget set: unexpected '%s'\n", s);
@@ -677,8 +678,9 @@ cli_budget(struct app *cli, int argc, char **argv)
 			return EXIT_OK;
 		} else {
 			if (!cli_flag_value("budget", argv[i], budget_flags))
-				fprintf(stderr, "llm: budget: %s '%s'\n", argv[i][0] == '-' ?
-				    "unknown option" : "unexpected", argv[i]);
+				fprintf(stderr, "llm: budget: %s '%s'%s\n", argv[i][0] == '-' ?
+				    "unknown option" : "unexpected", argv[i],
+				    cli_option_hint("budget", argv[i]));
 			return budget_usage();
 		}
 	}

@@ -575,7 +575,8 @@ parse(struct cmd_args *a, int argc, char **argv)
 			if (cli_flag_value("cmd", s, (const char *const[]){ "--print", "--help", NULL }))
 				cli_usage_hint("cmd", cli_cmd_usage);
 			else {
-				fprintf(stderr, "llm: cmd: unknown option '%s'\n", s);
+				fprintf(stderr, "llm: cmd: unknown option '%s'%s\n", s,
+				    cli_option_hint("cmd", s));
 				cli_usage_hint("cmd", cli_cmd_usage);
 			}
 			return EXIT_USAGE;

@@ -175,6 +175,41 @@ cli_command_near(const char *cmd, const char *word)
 	return NULL;
 }
 
+const char *
+cli_option_near(const char *const *opts, const char *bad)
+{
+	const char *const *o;
+	char name[48];
+	size_t n = strcspn(bad, "=");
+
+	/* the name alone: a value after "=" may be a key, and is never looked at */
+	if (strncmp(bad, "--", 2) != 0 || n <= 2 || n >= sizeof name)
+		return NULL;
+	snprintf(name, sizeof name, "%.*s", (int)n, bad);
+	for (o = opts; *o != NULL; o++)
+		if (strncmp(*o, "--", 2) == 0 && str_one_edit(name, *o))
+			return *o;
+	return NULL;
+}
+
+const char *
+cli_option_hint_in(const char *const *opts, const char *bad)
+{
+	static char said[80];
+	const char *near = cli_option_near(opts, bad);
+
+	if (near == NULL)
+		return "";
+	snprintf(said, sizeof said, "; did you mean '%s'?", near);
+	return said;
+}
+
+const char *
+cli_option_hint(const char *cmd, const char *bad)
+{
+	return cli_option_hint_in(cli_command_options(cmd), bad);
+}
+
 bool
 cli_command_valued(const char *cmd, const char *opt)
 {

@@ -91,8 +91,9 @@ cli_config(struct app *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (argc > 2) {
-		fprintf(stderr, "llm: config %s: %s '%s'\n", sub, argv[2][0] == '-' ?
-		    "unknown option" : "takes no argument, got", argv[2]);
+		fprintf(stderr, "llm: config %s: %s '%s'%s\n", sub, argv[2][0] == '-' ?
+		    "unknown option" : "takes no argument, got", argv[2],
+		    cli_option_hint("config", argv[2]));
 		cli_usage_hint("config", cli_config_usage);
 		return EXIT_USAGE;
 	}

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "config.h"
 #include "cred.h"
+#include "fmt.h"
 #include "input.h"
 #include "ledger.h"
 #include "ledger_pg.h"
@@ -104,16 +105,21 @@ static const char *
 finish_note(enum chat_finish f)
 {
 	if (f == CHAT_FINISH_LENGTH)
-		return " · cut off at the length limit (raise --max-tokens)";
-	return f == CHAT_FINISH_FILTER ? " · stopped by the provider's filter" : "";
+		return "cut off at the length limit (raise --max-tokens)";
+	return f == CHAT_FINISH_FILTER ? "stopped by the provider's filter" : NULL;
 }
 
-/* "3 · cheap · deepseek-v4-flash · edit src/sum.c (+2 −1) · $0.00041" on stderr. */
+/*
+ * "3 · cheap · deepseek-v4-flash · edit src/sum.c (+2 −1) · $0.00041" on
+ * stderr; "3 | cheap | ... (+2 -1) | ..." outside a UTF-8 locale.
+ */
 static void
 on_step(void *arg, const struct agent_step *s)
 {
 	struct do_run *d = arg;
+	const char *dot = fmt_glyphs()->dot, *note = finish_note(s->finish);
 	char cost[32], *summary;
+	struct buf b;
 
 	if (!s->advice) {
 		free(d->said);
@@ -124,9 +130,17 @@ on_step(void *arg, const struct agent_step *s)
 	pricing_format(s->cost, s->estimated, cost, sizeof cost);
 	summary = visible_str(s->summary ? s->summary : "", strlen(s->summary ? s->summary : ""));
 	/* the advisor's step is told from the worker's that called advise, as the client does */
-	fprintf(stderr, "%d · %s%s · %s · %s%s · %s\n", s->n, s->advice ? "advisor · " : "",
-	    tier_str(s->tier), s->model ? s->model->name : "?", summary, finish_note(s->finish),
-	    s->cost < 0 ? "unknown" : cost);
+	buf_init(&b, 0);
+	buf_addf(&b, "%d%s", s->n, dot);
+	if (s->advice)
+		buf_addf(&b, "advisor%s", dot);
+	buf_addf(&b, "%s%s%s%s%s", tier_str(s->tier), dot, s->model ? s->model->name : "?", dot,
+	    summary);
+	if (note != NULL)
+		buf_addf(&b, "%s%s", dot, note);
+	buf_addf(&b, "%s%s\n", dot, s->cost < 0 ? "unknown" : cost);
+	fputs(buf_str(&b), stderr);
+	buf_done(&b);
 	free(summary);
 }
 
@@ -137,6 +151,7 @@ on_step(void *arg, const struct agent_step *s)
 static char *
 said_lines(const char *text)
 {
+	const struct fmt_glyphs *g = fmt_glyphs();
 	char *v = visible_str(text, strlen(text)), *p = v, *nl;
 	size_t n, cut;
 	int shown = 0, rest = 0;
@@ -153,11 +168,11 @@ said_lines(const char *text)
 			continue;
 		}
 		cut = utf8_cut(p, n, DO_SAID_LINE_MAX);
-		buf_addf(&b, "\xe2\x80\x9c %.*s%s\n", (int)cut, p, cut < n ? "\xe2\x80\xa6" : "");
+		buf_addf(&b, "%s %.*s%s\n", g->quote, (int)cut, p, cut < n ? g->ellipsis : "");
 	}
 	if (rest > 0)
-		buf_addf(&b, "\xe2\x80\x9c \xe2\x80\xa6 %d more line%s (--json has them whole)\n", rest,
-		    rest == 1 ? "" : "s");
+		buf_addf(&b, "%s %s %d more line%s (--json has them whole)\n", g->quote, g->ellipsis,
+		    rest, rest == 1 ? "" : "s");
 	free(v);
 	return buf_detach(&b);
 }
@@ -220,18 +235,23 @@ on_call(void *arg, const char *name, const char *args, const struct tool_result 
 {
 	struct do_run *d = arg;
 	size_t n = text != NULL ? strcspn(text, "\n") : 0;
-	char *v, *vn;
+	char *v, *vn, *refused;
+	bool other;
 
 	(void)args;
-	if (d->quiet || !error || text == NULL || str_startswith(text, "the user") ||
-	    (res->summary != NULL && !str_endswith(res->summary, " \xc2\xb7 refused")))
+	if (d->quiet || !error || text == NULL || str_startswith(text, "the user"))
+		return;
+	refused = xstrfmt("%srefused", fmt_glyphs()->dot);   /* as tools_fail ends a summary */
+	other = res->summary != NULL && !str_endswith(res->summary, refused);
+	free(refused);
+	if (other)
 		return;
 	n = utf8_cut(text, n, DO_WHY_MAX);
 	v = visible_str(text, n);
 	/* the name is the model's too: an unknown tool's may hold escapes or a newline */
 	vn = visible_str(name, utf8_cut(name, strcspn(name, "\r\n"), DO_NAME_MAX));
 	fprintf(stderr, "llm: do: %s: %s%s\n", vn, v, text[n] != '\0' && text[n] != '\n' ?
-	    "\xe2\x80\xa6" : "");
+	    fmt_glyphs()->ellipsis : "");
 	free(vn);
 	free(v);
 }
@@ -776,7 +796,8 @@ cli_do(struct app *cli, int argc, char **argv)
 			    strchr(argv[optind - 1], '=') != NULL && longopts[i].name != NULL)
 				fprintf(stderr, "llm: do: option '--%s' takes no value\n", longopts[i].name);
 			else
-				fprintf(stderr, "llm: do: unknown option '%s'\n", argv[optind - 1]);
+				fprintf(stderr, "llm: do: unknown option '%s'%s\n", argv[optind - 1],
+				    cli_option_hint("do", argv[optind - 1]));
 			cli_usage_hint("do", cli_do_usage);
 			rc = EXIT_USAGE;
 		}

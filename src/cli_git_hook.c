@@ -432,8 +432,8 @@ cli_git_install(int argc, char **argv)
 			force = true;
 		} else {
 			if (!cli_flag_value("git install-hook", argv[i], flags))
-				fprintf(stderr, "llm: git install-hook: %s '%s'\n", argv[i][0] == '-' ?
-				    "unknown option" : "unexpected", argv[i]);
+				fprintf(stderr, "llm: git install-hook: %s '%s'%s\n", argv[i][0] == '-' ?
+				    "unknown option" : "unexpected", argv[i], cli_option_hint("git", argv[i]));
 			cli_usage_hint("git", GIT_USAGE);
 			return EXIT_USAGE;
 		}
@@ -503,8 +503,8 @@ cli_git_uninstall(int argc, char **argv)
 	int rc = EXIT_USAGE;
 
 	if (argc > 2) {
-		fprintf(stderr, "llm: git uninstall-hook: %s '%s'\n", argv[2][0] == '-' ?
-		    "unknown option" : "takes no argument, got", argv[2]);
+		fprintf(stderr, "llm: git uninstall-hook: %s '%s'%s\n", argv[2][0] == '-' ?
+		    "unknown option" : "takes no argument, got", argv[2], cli_option_hint("git", argv[2]));
 		cli_usage_hint("git", GIT_USAGE);
 		return EXIT_USAGE;
 	}

@@ -517,8 +517,8 @@ keys_list(struct app *cli, int argc, char **argv)
 			json = true;
 		} else {
 			if (!cli_flag_value("keys list", argv[i], (const char *const[]){ "--json", NULL }))
-				fprintf(stderr, "llm: keys list: %s '%s'\n", argv[i][0] == '-' ?
-				    "unknown option" : "unexpected", argv[i]);
+				fprintf(stderr, "llm: keys list: %s '%s'%s\n", argv[i][0] == '-' ?
+				    "unknown option" : "unexpected", argv[i], cli_option_hint("keys", argv[i]));
 			return keys_usage();
 		}
 	}
@@ -605,8 +605,8 @@ keys_no_option(int argc, char **argv)
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
 			continue;
 		if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			fprintf(stderr, "llm: keys %s: unknown option %s\n", argv[1],
-			    keys_word(argv[i], quoted, sizeof quoted));
+			fprintf(stderr, "llm: keys %s: unknown option %s%s\n", argv[1],
+			    keys_word(argv[i], quoted, sizeof quoted), cli_option_hint("keys", argv[i]));
 			return keys_usage();
 		}
 	}

@@ -134,8 +134,8 @@ ledger_usage(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (known)
-		fprintf(stderr, "llm: ledger %s: %s '%s'\n", argv[1], argv[2][0] == '-' ?
-		    "unknown option" : "unexpected", argv[2]);
+		fprintf(stderr, "llm: ledger %s: %s '%s'%s\n", argv[1], argv[2][0] == '-' ?
+		    "unknown option" : "unexpected", argv[2], cli_option_hint("ledger", argv[2]));
 	else if (argc >= 2)
 		fprintf(stderr, "llm: ledger: %s '%s'\n", argv[1][0] == '-' ? "unknown option" :
 		    "unknown command", argv[1]);

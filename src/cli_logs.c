@@ -280,8 +280,9 @@ logs_args(int argc, char **argv, struct logs_args *a)
 			return 1;
 		else {
 			if (!cli_flag_value("logs", argv[i], flags))
-				fprintf(stderr, "llm: logs: %s '%s'\n", argv[i][0] == '-' ?
-				    "unknown option" : "unknown command", argv[i]);
+				fprintf(stderr, "llm: logs: %s '%s'%s\n", argv[i][0] == '-' ?
+				    "unknown option" : "unknown command", argv[i],
+				    cli_option_hint("logs", argv[i]));
 			return -1;
 		}
 		a->n_set |= v != NULL;
@@ -615,7 +616,8 @@ sub_args(int argc, char **argv, const char **id, bool *raw, bool *json)
 		} else if (s[0] == '-' && s[1] != '\0') {
 			if (strcmp(cmd, "show") != 0 || !cli_flag_value("logs show", s,
 			    (const char *const[]){ "--raw", NULL }))
-				fprintf(stderr, "llm: logs %s: unknown option '%s'\n", cmd, s);
+				fprintf(stderr, "llm: logs %s: unknown option '%s'%s\n", cmd, s,
+				    cli_option_hint("logs", s));
 			return -1;
 		} else if (*id != NULL) {
 			fprintf(stderr, "llm: logs %s: unexpected '%s'\n", cmd, s);

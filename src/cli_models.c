@@ -39,12 +39,13 @@ static const char models_help[] = MODELS_USAGE
 
 const char cli_models_usage[] = MODELS_USAGE;
 
+/* "llm: models: " fmt with arg, an option it names misspelt or not, then the usage. */
 static int
 models_usage(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "llm: models: ");
 	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
+	fprintf(stderr, "%s\n", cli_option_hint("models", arg));
 	cli_usage_hint("models", MODELS_USAGE);
 	return EXIT_USAGE;
 }

@@ -245,20 +245,22 @@ opt_tables(enum cli_face face, char *shorts, size_t n, struct option *longs)
 	longs[k] = (struct option){ NULL, 0, NULL, 0 };
 }
 
-/* The long option of face that bad ("--tierr=cheap") misspells by one letter, or NULL. */
+/* "; did you mean '--tier'?" when bad ("--tierr=cheap") misspells a long option of face, else "". */
 static const char *
-opt_near(enum cli_face face, const char *bad)
+opt_hint(enum cli_face face, const char *bad)
 {
-	char name[40];
-	size_t i;
+	static char names[ARRAY_SIZE(opt_defs)][40];
+	const char *opts[ARRAY_SIZE(opt_defs) + 1];
+	size_t i, k = 0;
 
-	if (strncmp(bad, "--", 2) != 0 || strcspn(bad + 2, "=") >= sizeof name)
-		return NULL;
-	snprintf(name, sizeof name, "%.*s", (int)strcspn(bad + 2, "="), bad + 2);
 	for (i = 0; i < ARRAY_SIZE(opt_defs); i++)
-		if ((opt_defs[i].faces & face) && str_one_edit(name, opt_defs[i].name))
-			return opt_defs[i].name;
-	return NULL;
+		if (opt_defs[i].faces & face) {
+			snprintf(names[k], sizeof names[k], "--%s", opt_defs[i].name);
+			opts[k] = names[k];
+			k++;
+		}
+	opts[k] = NULL;
+	return cli_option_hint_in(opts, bad);
 }
 
 /* Report what getopt could not take: an unknown option or a missing argument. */
@@ -279,10 +281,9 @@ opt_reject(enum cli_face face, int c, char **argv)
 		return opt_error(face, "option '--%s' takes no value", opt_find(optopt)->name);
 	if (optopt > 0 && optopt < 256 && strncmp(bad, "--", 2) != 0)
 		return opt_error(face, "unknown option '-%c'", optopt);
-	if (opt_near(face, bad) != NULL)
-		return opt_error(face, "unknown option '%.*s'; did you mean '--%s'?",
-		    (int)strcspn(bad, "="), bad, opt_near(face, bad));
-	return opt_error(face, "unknown option '%s'", bad);
+	/* the name alone: a value given with "=" may be a key (--key=sk-...) */
+	return opt_error(face, "unknown option '%.*s'%s", (int)strcspn(bad, "="), bad,
+	    opt_hint(face, bad));
 }
 
 /*

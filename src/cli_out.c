@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "util.h"
 
 /* What of stderr is kept for --json's error: its first lines are the message. */
 #define SAID_MAX 4096
@@ -25,6 +26,7 @@ static bool out_used;       /* something was written to stdout */
 static bool out_said;       /* its failure was said on stderr */
 static bool said_kept;      /* stderr goes through ours (--json) */
 static struct buf said;     /* the start of what went to stderr */
+static char *hint_first;    /* a did-you-mean line, said above the next usage hint */
 
 /* Write the n bytes of s to fd whole, through EINTR; how many went, errno set if short. */
 static size_t
@@ -144,9 +146,29 @@ cli_usage_hint(const char *cmd, const char *usage)
 	struct buf b;
 
 	buf_init(&b, 0);
+	if (hint_first != NULL) {
+		buf_adds(&b, hint_first);
+		free(hint_first);
+		hint_first = NULL;
+	}
 	cli_usage_hint_add(&b, cmd, usage);
 	fputs(buf_str(&b), stderr);
 	buf_done(&b);
+}
+
+/*
+ * Say line (a whole line: "llm: did you mean ...?\n") above the next usage
+ * hint, under the error, rather than below the usage where it is missed; NULL
+ * forgets it. Whether the line given before was not said yet.
+ */
+bool
+cli_usage_first(const char *line)
+{
+	bool pending = hint_first != NULL;
+
+	free(hint_first);
+	hint_first = line != NULL ? xstrdup(line) : NULL;
+	return pending;
 }
 
 /* Add to b the synopsis of cmd (NULL: llm's own line) from usage, and the Try line. */

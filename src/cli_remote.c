@@ -201,8 +201,8 @@ remote_args(int argc, char **argv, bool *json)
 	}
 	if (bad != NULL && !cli_flag_value("models --remote", bad,
 	    (const char *const[]){ "--json", NULL }))
-		fprintf(stderr, "llm: models --remote: %s '%s'\n", bad[0] == '-' ? "unknown option" :
-		    "unexpected", bad);
+		fprintf(stderr, "llm: models --remote: %s '%s'%s\n", bad[0] == '-' ? "unknown option" :
+		    "unexpected", bad, cli_option_hint("models", bad));
 	if (bad != NULL || name == NULL) {
 		cli_usage_hint("models", "usage: llm models --remote PROVIDER [--json]\n");
 		return NULL;
@@ -351,7 +351,8 @@ cli_models_add(struct app *cli, int argc, char **argv)
 		} else if (strcmp(s, "--name") == 0) {
 			name = argv[++i];
 		} else if (s[0] == '-' && s[1] != '\0') {
-			fprintf(stderr, "llm: models add: unknown option '%s'\n", s);
+			fprintf(stderr, "llm: models add: unknown option '%s'%s\n", s,
+			    cli_option_hint("models", s));
 			goto usage;
 		} else if (id != NULL) {
 			fprintf(stderr, "llm: models add: unexpected '%s'\n", s);

@@ -64,8 +64,8 @@ cli_roles(struct app *cli, int argc, char **argv)
 			if (cli_flag_value("roles", argv[k], (const char *const[]){ "--paths", NULL }))
 				cli_usage_hint("roles", cli_roles_usage);
 			else {
-				fprintf(stderr, "llm: roles: %s '%s'\n", argv[k][0] == '-' ?
-				    "unknown option" : "unexpected", argv[k]);
+				fprintf(stderr, "llm: roles: %s '%s'%s\n", argv[k][0] == '-' ?
+				    "unknown option" : "unexpected", argv[k], cli_option_hint("roles", argv[k]));
 				cli_usage_hint("roles", cli_roles_usage);
 			}
 			return EXIT_USAGE;

@@ -1,7 +1,6 @@
 /* cli_spend: the spend chart of `llm usage` and the forecast lines of `llm usage` and `llm budget`. */
 #include "cli_spend.h"
 
-#include <langinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include "chart.h"
 #include "cli.h"
+#include "fmt.h"
 #include "ledger.h"
 #include "report.h"
 #include "spend.h"
@@ -85,7 +85,7 @@ cli_spend_chart(const struct app *cli, int64_t start, int64_t end)
 		theme_init(&theme);
 	}
 	o.theme = &theme;
-	o.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	o.utf8 = fmt_glyphs()->utf8;
 	if ((l = ledger_open(cli->cfg.data_dir, &cause)) == NULL ||
 	    load_month(cli, l, start, end, &s, &cause) < 0) {
 		fprintf(stderr, "llm: usage: %s\n", cause);
@@ -129,7 +129,7 @@ cli_spend_usage_lines(const struct app *cli, struct ledger *l, int64_t start, in
 	chart_forecast_text(&f, month, spend_limit(cli, l), text, sizeof text);
 	snprintf(line, sizeof line, "Forecast: %s.", text);
 	cli_spend_line(line);
-	chart_pace_text(&f, month, strcmp(nl_langinfo(CODESET), "UTF-8") == 0, text, sizeof text);
+	chart_pace_text(&f, month, fmt_glyphs()->utf8, text, sizeof text);
 	snprintf(line, sizeof line, "Pace: %s.", text);
 	cli_spend_line(line);
 }
@@ -238,7 +238,7 @@ cli_spend_budget_lines(const struct app *cli, const struct meter *m)
 	f.unknown = m->unknown_count;
 	chart_forecast_text(&f, month, m->limit, text, sizeof text);
 	cli_spend_row("forecast", text);
-	chart_pace_text(&f, month, strcmp(nl_langinfo(CODESET), "UTF-8") == 0, text, sizeof text);
+	chart_pace_text(&f, month, fmt_glyphs()->utf8, text, sizeof text);
 	cli_spend_row("pace", text);
 }
 

@@ -53,8 +53,8 @@ cli_undo(struct app *cli, int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (argc > 1) {
-		fprintf(stderr, "llm: undo: %s '%s'\n", argv[1][0] == '-' ? "unknown option" :
-		    "unexpected", argv[1]);
+		fprintf(stderr, "llm: undo: %s '%s'%s\n", argv[1][0] == '-' ? "unknown option" :
+		    "unexpected", argv[1], cli_option_hint("undo", argv[1]));
 		cli_usage_hint("undo", cli_undo_usage);
 		return EXIT_USAGE;
 	}

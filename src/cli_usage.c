@@ -776,8 +776,8 @@ usage_args(int argc, char **argv, struct usage_report *r, const char **month, bo
 		} else if (!missing) {
 			if (!cli_flag_value("usage", argv[i],
 			    (const char *const[]){ "--json", "--router", NULL }))
-				fprintf(stderr, "llm: usage: %s '%s'\n", argv[i][0] == '-' ?
-				    "unknown option" : "unexpected", argv[i]);
+				fprintf(stderr, "llm: usage: %s '%s'%s\n", argv[i][0] == '-' ?
+				    "unknown option" : "unexpected", argv[i], cli_option_hint("usage", argv[i]));
 			usage_usage();
 			return -1;
 		}

@@ -77,9 +77,11 @@ fmt_price(int64_t pico, char *out, size_t n)
 static const struct fmt_glyphs glyphs_utf8 = {
 	.dot = " \xc2\xb7 ", .arrow = "\xe2\x86\x92", .ellipsis = "\xe2\x80\xa6",
 	.bar = { "\xe2\x96\x88", "\xe2\x96\x92", "\xe2\x96\x91" },
+	.minus = "\xe2\x88\x92", .quote = "\xe2\x80\x9c", .newline = "\xe2\x8f\x8e", .utf8 = true,
 };
 static const struct fmt_glyphs glyphs_ascii = {
 	.dot = " | ", .arrow = "->", .ellipsis = "...", .bar = { "#", "=", "." },
+	.minus = "-", .quote = "\"", .newline = "^J", .utf8 = false,
 };
 
 /*

@@ -2,6 +2,7 @@
 #ifndef LLM_FMT_H
 #define LLM_FMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,10 @@ struct fmt_glyphs {
 	const char *arrow;     /* input to output: "→" or "->" */
 	const char *ellipsis;  /* before a key's last characters: "…" or "..." */
 	const char *bar[3];    /* a meter's cells: spent, reserved, free */
+	const char *minus;     /* lines removed, in "(+2 −1)": "−" or "-" */
+	const char *quote;     /* before a line the model said: "“" or "\"" */
+	const char *newline;   /* a newline shown inside one line: "⏎" or "^J" */
+	bool utf8;             /* the locale is UTF-8: where a glyph alone does not say it */
 };
 
 /* The glyphs for the locale set with setlocale(LC_CTYPE, ...). */

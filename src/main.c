@@ -187,8 +187,9 @@ version_only(const char *context, int argc, char **argv)
 			i += arity;
 			continue;
 		}
-		fprintf(stderr, "llm: %s: %s '%s'\n", context, !prompt && s[0] == '-' &&
-		    s[1] != '\0' ? "unknown option" : "unexpected", s);
+		fprintf(stderr, "llm: %s: %s '%s'%s\n", context, !prompt && s[0] == '-' &&
+		    s[1] != '\0' ? "unknown option" : "unexpected", s,
+		    prompt ? "" : cli_option_hint(line ? NULL : "version", s));
 		if (!line)
 			cli_usage_hint("version", version_usage);
 		return EXIT_USAGE;
@@ -270,6 +271,34 @@ misspelt_command_line(const char *word, const char *next)
 	return NULL;
 }
 
+/* Whether cmd's line goes on with a word that is not one of its own ("llm usage of malloc"). */
+static bool
+foreign_word(const struct command *cmd, int argc, char **argv)
+{
+	/* help and version too: "llm help me write a regex" is a question */
+	return !cmd->free_words && cmd->name[0] != '_' && argc >= 3 && argv[2][0] != '-' &&
+	    !cli_command_word(cmd->name, argv[2]);
+}
+
+/*
+ * Before cmd runs: the word of its own that its line misspells ("llm keys
+ * lst"), said under the command's error and above its usage if it refuses
+ * the line. Only the command's own word is repeated: after llm keys the rest
+ * may hold a key.
+ */
+static void
+near_first(const struct command *cmd, int argc, char **argv)
+{
+	const char *near;
+	char *line;
+
+	if (!foreign_word(cmd, argc, argv) || (near = cli_command_near(cmd->name, argv[2])) == NULL)
+		return;
+	line = xstrfmt("llm: did you mean 'llm %s %s'?\n", cmd->name, near);
+	cli_usage_first(line);
+	free(line);
+}
+
 /*
  * A line that starts with a command's name and goes on with a word that is not
  * one of its own ("llm usage of malloc in C") was refused by the command, but it
@@ -282,12 +311,10 @@ prompt_hint(const struct command *cmd, int argc, char **argv)
 	struct buf b;
 	int i;
 
-	/* help and version too: "llm help me write a regex" is a question */
-	if (cmd->free_words || cmd->name[0] == '_' || argc < 3 || argv[2][0] == '-' ||
-	    cli_command_word(cmd->name, argv[2]))
+	if (!foreign_word(cmd, argc, argv))
 		return;
-	/* only the command's own word is repeated: after llm keys the rest may hold a key */
-	if ((near = cli_command_near(cmd->name, argv[2])) != NULL)
+	/* near_first's line, when the command said no usage for it to go above */
+	if (cli_usage_first(NULL) && (near = cli_command_near(cmd->name, argv[2])) != NULL)
 		fprintf(stderr, "llm: did you mean 'llm %s %s'?\n", cmd->name, near);
 	/* a key typed after llm keys is not to be sent anywhere, nor repeated */
 	for (i = 2; i < argc; i++)
@@ -791,8 +818,8 @@ main(int argc, char **argv)
 		while (i < argc && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0))
 			i++;
 		if (i < argc && (argv[i][0] == '-' || of != NULL)) {
-			fprintf(stderr, "llm: help: %s '%s'\n", argv[i][0] == '-' ? "unknown option" :
-			    "unexpected", argv[i]);
+			fprintf(stderr, "llm: help: %s '%s'%s\n", argv[i][0] == '-' ? "unknown option" :
+			    "unexpected", argv[i], cli_option_hint("help", argv[i]));
 			cli_usage_hint("help", help_usage);
 			prompt_hint(cmd, argc, argv);
 			return finish(EXIT_USAGE, json);
@@ -823,6 +850,8 @@ main(int argc, char **argv)
 		argc = 3;
 		argv = help_argv;
 	}
+	if (cmd != NULL)
+		near_first(cmd, argc, argv);
 	if (cmd != NULL && cmd->needs == NEEDS_NOTHING) {
 		rc = cmd->fn(&cli, argc - 1, argv + 1);
 		if (rc == EXIT_USAGE)

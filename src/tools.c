@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fmt.h"
 #include "tools.h"
 #include "tools_priv.h"
 #include "util.h"
@@ -80,7 +81,7 @@ tools_fail(struct tool_result *r, const char *summary, const char *fmt, ...)
 	r->text = visible_str(why, strlen(why));
 	free(why);
 	free(r->summary);
-	r->summary = xstrfmt("%s · refused", summary);
+	r->summary = xstrfmt("%s%srefused", summary, fmt_glyphs()->dot);
 	r->error = true;
 }
 
@@ -110,7 +111,7 @@ tools_oneline(const char *s, size_t max)
 
 	if (cut == strlen(s))
 		return vis;
-	out = xstrfmt("%s…", vis);
+	out = xstrfmt("%s%s", vis, fmt_glyphs()->ellipsis);
 	free(vis);
 	return out;
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fmt.h"
 #include "tools.h"
 #include "util.h"
 #include "visible.h"
@@ -23,27 +24,29 @@ put(int fd, const char *s, size_t n)
 
 /*
  * The command on one line, as the question shows it just above its answer:
- * a newline as "⏎" and a run of blanks as "␣×N", so that no part of what
- * would run can scroll out of sight above a screenful of blank lines or
- * spaces; cut at ASK_COMMAND_MAX bytes, then said how long it is in all.
+ * a newline as "⏎" and a run of blanks as "␣×N" ("^J" and "<N blanks>"
+ * outside a UTF-8 locale), so that no part of what would run can scroll out
+ * of sight above a screenful of blank lines or spaces; cut at
+ * ASK_COMMAND_MAX bytes, then said how long it is in all.
  */
 static void
 command_line(struct buf *b, const char *cmd)
 {
+	const struct fmt_glyphs *g = fmt_glyphs();
 	const char *p = cmd;
 	size_t start = b->len, n;
 
 	while (*p != '\0') {
 		if (b->len - start >= ASK_COMMAND_MAX && ((unsigned char)*p & 0xc0) != 0x80) {
-			buf_addf(b, "… (%zu bytes in all: d shows it whole)", strlen(cmd));
+			buf_addf(b, "%s (%zu bytes in all: d shows it whole)", g->ellipsis, strlen(cmd));
 			return;
 		}
 		n = strspn(p, " \t");
 		if (*p == '\n') {
-			buf_adds(b, "⏎");
+			buf_adds(b, g->newline);
 			p++;
 		} else if (n > 3) {
-			buf_addf(b, " ␣×%zu ", n);
+			buf_addf(b, g->utf8 ? " \u2423\u00d7%zu " : " <%zu blanks> ", n);
 			p += n;
 		} else {
 			buf_addc(b, *p++);
@@ -72,8 +75,8 @@ headline(struct buf *b, const char *tool, const char *preview)
 		else if (*p == '-')
 			removed++;
 	}
-	buf_addf(b, "llm: %s %.*s (+%d \u2212%d)\n", tool, (int)strcspn(file, "\n"), file, added,
-	    removed);
+	buf_addf(b, "llm: %s %.*s (+%d %s%d)\n", tool, (int)strcspn(file, "\n"), file, added,
+	    fmt_glyphs()->minus, removed);
 }
 
 /*
@@ -84,7 +87,7 @@ headline(struct buf *b, const char *tool, const char *preview)
 static bool
 diff_head(struct buf *b, const char *preview)
 {
-	const char *p = preview, *nl;
+	const char *p = preview, *nl, *more = fmt_glyphs()->ellipsis;
 	size_t n, cut;
 	int shown = 0, rest = 0;
 	bool folded = false, hunk = false;
@@ -100,13 +103,14 @@ diff_head(struct buf *b, const char *preview)
 			continue;
 		}
 		cut = utf8_cut(p, n, ASK_DIFF_LINE_MAX);
-		buf_addf(b, "%.*s%s\n", (int)cut, p, cut < n ? "\u2026" : "");
+		buf_addf(b, "%.*s%s\n", (int)cut, p, cut < n ? more : "");
 		folded |= cut < n;
 	}
 	if (rest > 0)
-		buf_addf(b, "\u2026 %d more line%s: d shows the whole diff\n", rest, rest == 1 ? "" : "s");
+		buf_addf(b, "%s %d more line%s: d shows the whole diff\n", more, rest,
+		    rest == 1 ? "" : "s");
 	else if (folded)
-		buf_adds(b, "\u2026 lines cut: d shows the whole diff\n");
+		buf_addf(b, "%s lines cut: d shows the whole diff\n", more);
 	return folded || rest > 0;
 }
 

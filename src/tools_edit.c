@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "gitguard.h"
 #include "tools.h"
 #include "tools_priv.h"
@@ -257,7 +258,7 @@ apply(struct ws *w, enum ws_tool t, const struct ws_path *p, const char *old, si
 	raw = tools_diff(p->name, old, oldlen, data, len, &added, &removed);
 	diff = visible_str(raw, strlen(raw)); /* file text never reaches a terminal raw */
 	free(raw);
-	sum = xstrfmt("%s %s (+%d \u2212%d)", verb, p->name, added, removed);
+	sum = xstrfmt("%s %s (+%d %s%d)", verb, p->name, added, fmt_glyphs()->minus, removed);
 	/* the whole workspace is looked into once; a command's check says what it left */
 	guard = w->git_dots == NULL ? gitguard_take(w->root) :
 	    gitguard_take_known(w->root, w->git_dots, p->abs);

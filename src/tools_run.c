@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "fmt.h"
 #include "gitfind.h"
 #include "gitguard.h"
 #include "proc.h"
@@ -207,26 +208,26 @@ refusal_note(const struct confine *c, struct buf *b, char **line)
 	    sockets ? "may not open local (UNIX) sockets, such as a test server's or docker's" : "",
 	    writes ? "writable = PATH" : "", writes && sockets ? " or " : "",
 	    sockets ? "unix_sockets = yes" : "");
-	*line = xstrfmt(" · %s; see [agent] %s%s%s", writes && sockets ?
+	*line = xstrfmt("%s%s; see [agent] %s%s%s", fmt_glyphs()->dot, writes && sockets ?
 	    "commands may write only in the workspace and open no local sockets" : writes ?
 	    "commands may write only in the workspace" : "commands may open no local sockets",
 	    writes ? "writable" : "", writes && sockets ? ", " : "", sockets ? "unix_sockets" : "");
 }
 
-/* What the step's line says of the confinement at the task's first command, or "". */
+/* What the step's line says of the confinement at the task's first command, or NULL. */
 static const char *
 confine_state(const struct confine *c)
 {
 	bool landlock = c->ruleset >= 0, seccomp = c->sockets != CONFINE_SOCKETS_OPEN;
 
 	if (!landlock && !seccomp)
-		return " · not confined (no Landlock, no seccomp): it could write anywhere and open "
+		return "not confined (no Landlock, no seccomp): it could write anywhere and open "
 		    "local sockets";
 	if (!landlock)
-		return " · not confined (no Landlock): it could write anywhere";
+		return "not confined (no Landlock): it could write anywhere";
 	if (!seccomp)
-		return " · local sockets open (no seccomp): it could reach docker or the session bus";
-	return "";
+		return "local sockets open (no seccomp): it could reach docker or the session bus";
+	return NULL;
 }
 
 /* Fill r from how the command ended. */
@@ -235,6 +236,7 @@ run_result(struct ws *w, const char *vis, const char *edited, const struct captu
     enum run_end end, int st, int64_t ms, bool fresh, const char *git, const char *unchecked,
     struct tool_result *r)
 {
+	const char *dot = fmt_glyphs()->dot, *state;
 	struct buf b;
 	char *note = NULL;
 	bool denied;
@@ -265,12 +267,20 @@ run_result(struct ws *w, const char *vis, const char *edited, const struct captu
 		refusal_note(w->confine, &b, &note);
 	tools_text(r, &b);
 	buf_done(&b);
-	r->summary = xstrfmt("run %s · %s%s%d · %.1f s%s%s%s%s%s", vis, edited != NULL ? "edited · " : "",
-	    end == RUN_TIMEOUT ? "timed out, exit " :
-	    end == RUN_CANCEL ? "stopped, exit " : "exit ", r->exit_code, (double)ms / 1000.0,
-	    git != NULL ? " · git hooks or config put back" : "",
-	    unchecked != NULL ? " · " : "", unchecked != NULL ? unchecked : "",
-	    fresh ? confine_state(w->confine) : "", note != NULL ? note : "");
+	buf_init(&b, 0);   /* the summary: the step's line */
+	buf_addf(&b, "run %s%s", vis, dot);
+	if (edited != NULL)
+		buf_addf(&b, "edited%s", dot);
+	buf_addf(&b, "%s%d%s%.1f s", end == RUN_TIMEOUT ? "timed out, exit " :
+	    end == RUN_CANCEL ? "stopped, exit " : "exit ", r->exit_code, dot, (double)ms / 1000.0);
+	if (git != NULL)
+		buf_addf(&b, "%sgit hooks or config put back", dot);
+	if (unchecked != NULL)
+		buf_addf(&b, "%s%s", dot, unchecked);
+	if (fresh && (state = confine_state(w->confine)) != NULL)
+		buf_addf(&b, "%s%s", dot, state);
+	buf_adds(&b, note != NULL ? note : "");
+	r->summary = buf_detach(&b);
 	free(note);
 }
 
@@ -373,7 +383,7 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 		/* a hook manager's file is the project's: it stays, and the user is told to look */
 		if (rc == 0 && (managed = gitguard_managed(guard)) != NULL) {
 			if (unchecked != NULL) {
-				char *both = xstrfmt("%s · %s", managed, unchecked);
+				char *both = xstrfmt("%s%s%s", managed, fmt_glyphs()->dot, unchecked);
 
 				free(unchecked);
 				free(managed);

@@ -1,5 +1,6 @@
 #!/bin/sh
-# ascii_locale: outside a UTF-8 locale (LANG=C) the figures of llm budget, logs, logs --task and keys are ASCII.
+# ascii_locale: outside a UTF-8 locale (LANG=C) the figures of llm budget, logs, logs --task and keys,
+# and llm do's step lines and questions, are ASCII.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 t_budget 5 block
@@ -61,3 +62,40 @@ for l in C C.UTF-8; do
 	check_eq "$l: keys list --json: last4" "$(json_get "$T/keys.json" providers.0.last4)" 0001
 done
 
+
+# llm do on a terminal: what the model says, a read, an edit and a command asked and
+# allowed, the step lines and the end, all ASCII under LC_ALL=C; the same in UTF-8 keeps
+# its glyphs. The command has two lines: the question shows its newline, the step line cuts it.
+for l in C C.UTF-8; do
+	t_sum_repo "$T/repo"
+	fake_reset
+	fake_reply '{"text":"Looking at it.","calls":[{"name":"read","args":{"path":"sum.sh"}}],"usage":{"input":900,"output":40}}'
+	fake_reply '{"calls":[{"name":"edit","args":{"path":"sum.sh","old":"$1 - $2","new":"$1 + $2"}}],"usage":{"input":1000,"output":30}}'
+	fake_reply '{"calls":[{"name":"run","args":{"command":"sh test.sh\necho checked"}}],"usage":{"input":1100,"output":20}}'
+	fake_reply '{"text":"Fixed.","usage":{"input":1200,"output":10}}'
+	(
+		export LC_ALL=$l LANG=$l
+		cd "$T/repo" || exit 1
+		on_pty_answer "$T/pty.out" "allow?" y "allow?" y -- "do" -m test-cheap "fix sum.sh"
+		printf '%s' "$RC" >"$T/do.rc"
+	)
+	check_eq "$l: llm do on a terminal: exit 0" "$(cat "$T/do.rc")" 0
+	check_eq "$l: llm do: the edit made" "$(cd "$T/repo" && sh test.sh)" PASS
+	case $l in C) do_c=$(cat "$T/pty.out") ;; *) do_u=$(cat "$T/pty.out") ;; esac
+done
+
+non_ascii "LANG=C: llm do's lines and questions" "$do_c"
+check_contains "LANG=C: llm do: what the model said" "$do_c" '" Looking at it.'
+check_contains "LANG=C: llm do: the read's step line" "$do_c" "1 | cheap | test-cheap | read sum.sh (2 lines) | "
+check_contains "LANG=C: llm do: the edit asked" "$do_c" "llm: edit sum.sh (+1 -1)"
+check_contains "LANG=C: llm do: the edit's step line" "$do_c" "2 | cheap | test-cheap | edit sum.sh (+1 -1) | "
+check_contains "LANG=C: llm do: the command asked, its newline shown" "$do_c" "llm: run: sh test.sh^Jecho checked"
+check_contains "LANG=C: llm do: the command's step line" "$do_c" "3 | cheap | test-cheap | run sh test.sh... | exit 0 | "
+check_contains "LANG=C: llm do: the answer" "$do_c" "Fixed."
+
+check_contains "UTF-8: llm do: what the model said" "$do_u" '“ Looking at it.'
+check_contains "UTF-8: llm do: the read's step line" "$do_u" "1 · cheap · test-cheap · read sum.sh (2 lines) · "
+check_contains "UTF-8: llm do: the edit asked" "$do_u" "llm: edit sum.sh (+1 −1)"
+check_contains "UTF-8: llm do: the edit's step line" "$do_u" "2 · cheap · test-cheap · edit sum.sh (+1 −1) · "
+check_contains "UTF-8: llm do: the command asked, its newline shown" "$do_u" "llm: run: sh test.sh⏎echo checked"
+check_contains "UTF-8: llm do: the command's step line" "$do_u" "3 · cheap · test-cheap · run sh test.sh… · exit 0 · "

@@ -85,6 +85,28 @@ done
 check_eq "--key=...: nothing sent" "$(fake_count)" "$n"
 run_llm --tierr=cheap "x"
 check_not_contains "--tierr=cheap: the value is not repeated" "$ERR" "=cheap"
+# Every command's own parser names the long option a letter off as a question's does,
+# on the error's line, above the usage; its value is never repeated.
+for line in "usage --bye model:--bye:--by" "logs --jsn:--jsn:--json" "logs show 1 --rw:--rw:--raw" \
+    "budget --jsn:--jsn:--json" "budget set --usr ann 5:--usr:--user" "models --teir cheap:--teir:--tier" \
+    "models import --jsn f.json:--jsn:--json" "cmd --prnt ls:--prnt:--print" "do --alow run x:--alow:--allow" \
+    "keys list --jsn:--jsn:--json" "roles --pahts:--pahts:--paths" "git install-hook --forse:--forse:--force" \
+    "chat --thme dark:--thme:--theme" "undo --hepl:--hepl:--help"; do
+	words=${line%%:*}
+	rest=${line#*:}
+	# shellcheck disable=SC2086 # the words of the line
+	run_llm $words
+	check_rc "$words: exit 2" 2
+	check_contains "$words: names the option meant on the error's line" \
+	    "$(printf '%s\n' "$ERR" | head -1)" "unknown option '${rest%%:*}'; did you mean '${rest#*:}'?"
+	check_contains "$words: then the usage" "$(printf '%s\n' "$ERR" | sed -n 2p)" "usage: llm "
+done
+run_llm usage --bye="$secret"
+check_contains "usage --bye=...: the option meant named" "$ERR" "unknown option '--bye'; did you mean '--by'?"
+check_not_contains "usage --bye=...: the value not repeated" "$ERR$OUT" "$secret"
+run_llm logs --json --jsno="$secret"
+check_not_contains "logs --json --jsno=...: the value not in the JSON" "$ERR$OUT" "$secret"
+check_contains "logs --json --jsno=...: the option meant, in the JSON" "$OUT" "did you mean '--json'?"
 for opt in -t --tier --max-cost --allow; do
 	run_llm "do" "fix the build" "$opt"
 	check_rc "do $opt without a value: exit 2" 2
@@ -786,6 +808,14 @@ check_contains "budgte set 50: names the command meant" "$ERR" "did you mean 'll
 run_llm config shwo
 check_rc "config shwo: exit 2" 2
 check_contains "config shwo: names the word meant" "$ERR" "did you mean 'llm config show'?"
+check_eq "config shwo: the word meant said under the error, above the usage" \
+    "$(printf '%s\n' "$ERR" | head -3 | sed -n '2p;3s/ .*//p')" "llm: did you mean 'llm config show'?
+usage:"
+run_llm keys lst
+check_eq "keys lst: the word meant said under the error, above the usage" \
+    "$(printf '%s\n' "$ERR" | head -3 | sed -n '2p;3s/ .*//p')" "llm: did you mean 'llm keys list'?
+usage:"
+check_eq "keys lst: said once" "$(printf '%s\n' "$ERR" | grep -c 'did you mean')" 1
 run_llm git instal-hook
 check_contains "git instal-hook: names the word meant" "$ERR" "did you mean 'llm git install-hook'?"
 run_llm logs shwo 3

@@ -1,6 +1,7 @@
 /* test_tools: the workspace confines every path, refuses secrets, binaries and .git, asks before changing, runs commands under control, and undoes a task. */
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2195,6 +2196,73 @@ test_ask_on_terminal(void)
 	test_ask_long_command();
 }
 
+/* Whether s is ASCII alone. */
+static bool
+ascii_only(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s > 0x7f)
+			return false;
+	return true;
+}
+
+/*
+ * Outside a UTF-8 locale (LANG=C in cron, a serial console) the summaries a
+ * step's line shows and the question asked are ASCII, with the same fields.
+ */
+static void
+test_ascii_locale(void)
+{
+	struct asker yes = { .answer = TOOL_YES };
+	struct ws *w = open_ws(NULL, 0);
+	struct tool_result r;
+	struct buf d, want;
+	bool shown = false;
+	char p[600];
+	int i;
+
+	put("ws/ascii.txt", "one\ntwo\n", 8);
+	CHECK(setlocale(LC_CTYPE, "C") != NULL);
+	exec_tool(w, "edit", "{\"path\":\"ascii.txt\",\"old\":\"two\",\"new\":\"2\"}", &yes, &r);
+	CHECK_STR(r.summary, "edit ascii.txt (+1 -1)");
+	tool_result_free(&r);
+	exec_tool(w, "edit", "{\"path\":\"ascii.txt\",\"old\":\"none\",\"new\":\"x\"}", &yes, &r);
+	CHECK_STR(r.summary, "edit ascii.txt | refused");
+	tool_result_free(&r);
+	exec_tool(w, "run", "{\"command\":\"true\"}", &yes, &r);
+	CHECK(str_startswith(r.summary, "run true | exit 0 | "));
+	CHECK(ascii_only(r.summary));
+	tool_result_free(&r);
+	exec_tool(w, "run", "{\"command\":\"echo 0123456789012345678901234567890123456789"
+	    "012345678901234567890123456789\"}", &yes, &r);
+	CHECK(strstr(r.summary, "01234... | exit 0 | ") != NULL);
+	CHECK(ascii_only(r.summary));
+	tool_result_free(&r);
+	CHECK_INT(ask_on_pty("run", "a\nb      c", "n", "llm: run: a^Jb <6 blanks> c\r\nallow?",
+	    &shown), TOOL_NO);
+	CHECK(shown);
+	buf_init(&d, 0);
+	buf_init(&want, 0);
+	buf_adds(&d, "--- a/x.sql\n+++ b/x.sql\n@@ -1,60 +0,0 @@\n");
+	buf_adds(&want, "llm: edit x.sql (+0 -60)\r\n@@ -1,60 +0,0 @@\r\n");
+	for (i = 0; i < 60; i++) {
+		buf_addf(&d, "-line %d\n", i);
+		if (i < 39)
+			buf_addf(&want, "-line %d\r\n", i);
+	}
+	buf_adds(&want, "... 21 more lines: d shows the whole diff\r\nallow?");
+	CHECK_INT(ask_on_pty("edit", buf_str(&d), "n", buf_str(&want), &shown), TOOL_NO);
+	CHECK(shown);
+	buf_done(&d);
+	buf_done(&want);
+	CHECK(setlocale(LC_CTYPE, "C.UTF-8") != NULL);
+	free(yes.preview);
+	free(yes.why);
+	ws_close(w);
+	at("ws/ascii.txt", p, sizeof(p));
+	unlink(p);
+}
+
 /* The next line of s at *p (its newline included), or NULL at the end; its length in *n. */
 static const char *
 next_line(const char **p, size_t *n)
@@ -2368,6 +2436,11 @@ main(void)
 	unsetenv("MAKEFLAGS");
 	unsetenv("MFLAGS");
 	unsetenv("MAKELEVEL");
+	/* llm's own setlocale: what it shows is UTF-8 unless a test sets another locale */
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL) {
+		fprintf(stderr, "test_tools: no C.UTF-8 locale\n");
+		return 1;
+	}
 	setup();
 	RUN(test_definitions_small);
 	RUN(test_root_is_git_top);
@@ -2407,6 +2480,7 @@ main(void)
 	RUN(test_undo_dirs);
 	RUN(test_undo_copy_fails);
 	RUN(test_ask_on_terminal);
+	RUN(test_ascii_locale);
 	RUN(test_diff_hunks);
 	RUN(test_diff_shortest_and_applies);
 	RUN(test_diff_large);
