@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fmt.h"
 #include "util.h"
 
 #define WORDS_MAX 64
@@ -506,7 +507,8 @@ trailing_comments(struct buf *cmd, char **explain)
 
 /*
  * A sentence after the command as its one-line explanation, malloc'd: cut
- * at EXPLAIN_MAX bytes on a character's boundary, with an ellipsis; NULL for
+ * at EXPLAIN_MAX bytes on a character's boundary, with an ellipsis (three dots
+ * outside a UTF-8 locale); NULL for
  * a line that introduces something else ("Or, with find:").
  */
 static char *
@@ -522,7 +524,7 @@ explain_sentence(const char *line)
 	n = utf8_cut(line, n, EXPLAIN_MAX);
 	buf_init(&b, 0);
 	buf_add(&b, line, n);
-	buf_adds(&b, "\xe2\x80\xa6");
+	buf_adds(&b, fmt_glyphs()->ellipsis);
 	return buf_detach(&b);
 }
 

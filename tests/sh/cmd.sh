@@ -30,11 +30,12 @@ check_pane "Enter: the command ran (exit 0)" a "EXIT=0"
 check "Enter: the file was made by the command" test -e "$T/work/ran-by-enter"
 
 # --- outside a UTF-8 locale the cost line and the question are ASCII ----------
-fake_reply '{"text":"true\n# does nothing"}'
+fake_reply '{"text":"```sh\ntrue\n```\nThis does nothing at all, and says so at such a length that the line is cut: it goes on and on about nothing, past the hundred and sixty bytes an explanation may take."}'
 tm new-session -d -s lc -x 120 -y 30 \
     "cd '$T/work' && LC_ALL=C LANG=C SHELL=/bin/sh '$LLM_BIN' cmd 'nothing'; echo EXIT=\$?; exec sleep 600"
 check_pane "LANG=C: the question in ASCII" lc "Run it? Enter/y run | e edit | x explain | n cancel"
 check_pane "LANG=C: the cost line in ASCII" lc "  cheap | test-cheap | \$0.0"
+check_pane "LANG=C: a long explanation cut with three dots" lc "an explanation ma..."
 tm send-keys -t lc n
 check_pane "LANG=C: cancelled" lc "EXIT=0"
 
