@@ -605,20 +605,6 @@ fail_unanswered(struct chat *c, const char *why, struct http_req *r)
 	    c->tries + 1, c->tries ? "tries" : "try", url, tier_how(c));
 }
 
-/* The variable naming the proxy an https:// request goes through, or NULL. */
-static const char *
-https_proxy_var(void)
-{
-	static const char *const vars[] = { "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" };
-	const char *v;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(vars); i++)
-		if ((v = getenv(vars[i])) != NULL && *v != '\0')
-			return vars[i];
-	return NULL;
-}
-
 /*
  * Fail the turn as the network's, not one server's: every server tried was
  * unreachable. Another tier is no advice: it would fail the same way.
@@ -628,11 +614,13 @@ fail_no_network(struct chat *c)
 {
 	struct buf b;
 	char server[256];
-	const char *proxy = https_proxy_var();
+	const char *proxy = NULL;
 	size_t i;
 
 	buf_init(&b, 0);
 	for (i = 0; i < c->nunreached; i++) {
+		if (proxy == NULL)
+			proxy = http_url_proxy(c->unreached[i]->base_url);
 		if (!http_url_server(c->unreached[i]->base_url, server, sizeof server))
 			str_copy(server, sizeof server, c->unreached[i]->name);
 		buf_addf(&b, "%s%s", i > 0 ? ", " : "", server);

@@ -852,20 +852,25 @@ no_proxy_match(const char *list, const char *host)
 const char *
 http_url_proxy(const char *url)
 {
-	static const char *const vars[] = { "http_proxy", "all_proxy", "ALL_PROXY" };
+	/* libcurl reads only the lower-case http_proxy: HTTP_PROXY can come from a request (httpoxy) */
+	static const char *const plain[] = { "http_proxy", "all_proxy", "ALL_PROXY", NULL };
+	static const char *const tls[] = { "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", NULL };
+	const char *const *vars;
 	const char *v, *np;
 	char host[256];
+	long port;
+	bool https;
 	size_t i;
 
-	/* libcurl reads only the lower-case http_proxy: HTTP_PROXY can come from a request (httpoxy) */
-	if (!url_host(url, host, sizeof host))
+	if (!url_split(url, host, sizeof host, &port, &https))
 		return NULL;
+	vars = https ? tls : plain;
 	np = getenv("no_proxy");
 	if (np == NULL || *np == '\0')
 		np = getenv("NO_PROXY");
 	if (no_proxy_match(np, host))
 		return NULL;
-	for (i = 0; i < ARRAY_SIZE(vars); i++)
+	for (i = 0; vars[i] != NULL; i++)
 		if ((v = getenv(vars[i])) != NULL && *v != '\0')
 			return vars[i];
 	return NULL;

@@ -116,9 +116,10 @@ bool http_url_plain(const char *url);
  */
 bool http_url_plain_remote(const char *url);
 /*
- * The variable naming the proxy libcurl would send a plain http:// url
- * through (http_proxy, all_proxy or ALL_PROXY, unless no_proxy / NO_PROXY
- * exempts the host), or NULL. Its value may hold a password: not returned.
+ * The variable naming the proxy libcurl would send url through (for
+ * http://, http_proxy, all_proxy or ALL_PROXY; for https://, https_proxy or
+ * HTTPS_PROXY first; unless no_proxy / NO_PROXY exempts the host), or NULL.
+ * Its value may hold a password: not returned.
  */
 const char *http_url_proxy(const char *url);
 

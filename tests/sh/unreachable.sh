@@ -92,10 +92,13 @@ check_eq "no network, llm cmd: one try for the second server" "$(grep -c 'retryi
 check_contains "no network, llm cmd: said once, at the end" "$(tail -n 1 "$T/err")" \
     "llm: cmd: no network: could not reach 127.0.0.1:9, llm-test.invalid:8080;"
 
-# a proxy in the environment is named
-https_proxy=http://127.0.0.1:9 run_llm -q -t cheap "what is a mutex"
+# the proxy these http:// servers go through is named; one for https:// alone is not theirs
+http_proxy=http://127.0.0.1:9 run_llm -q -t cheap "what is a mutex"
 check_contains "no network, a proxy set: it is named" "$(tail -n 1 "$T/err")" \
-    "check the connection and the proxy in \$https_proxy"
+    "check the connection and the proxy in \$http_proxy"
+https_proxy=http://127.0.0.1:9 run_llm -q -t cheap "what is a mutex"
+check_not_contains "no network, https_proxy set: not named for http:// servers" \
+    "$(tail -n 1 "$T/err")" "https_proxy"
 
 # --- a server that answers, even with an error, is no dead server: retried and fallen back as ever
 t_ledger_reset

@@ -51,6 +51,20 @@ test_proxy(void)
 	unsetenv("http_proxy");
 	setenv("ALL_PROXY", "socks5://proxy.example:1080", 1);
 	CHECK_STR(http_url_proxy("http://gw.example.org/v1"), "ALL_PROXY");
+	/* https:// reads https_proxy, then HTTPS_PROXY, before all_proxy */
+	unsetenv("https_proxy");
+	unsetenv("HTTPS_PROXY");
+	CHECK_STR(http_url_proxy("https://api.openai.com/v1"), "ALL_PROXY");
+	setenv("HTTPS_PROXY", "http://proxy.example:3128", 1);
+	CHECK_STR(http_url_proxy("https://api.openai.com/v1"), "HTTPS_PROXY");
+	CHECK_STR(http_url_proxy("http://gw.example.org/v1"), "ALL_PROXY");
+	setenv("https_proxy", "http://proxy.example:3128", 1);
+	CHECK_STR(http_url_proxy("HTTPS://api.openai.com/v1"), "https_proxy");
+	setenv("NO_PROXY", "openai.com", 1);
+	CHECK(http_url_proxy("https://api.openai.com/v1") == NULL);
+	unsetenv("NO_PROXY");
+	unsetenv("https_proxy");
+	unsetenv("HTTPS_PROXY");
 	unsetenv("ALL_PROXY");
 }
 
