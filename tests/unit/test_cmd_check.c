@@ -1,4 +1,5 @@
 /* test_cmd_check: which proposed commands are marked as deleting or overwriting. */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +193,14 @@ test_parse_reply(void)
 	    "ellipsis to show it.",
 	    "ls", "Lists every file in this directory, and this sentence runs on well past what one "
 	    "line under a command should hold, so it is cut at its limit with an ellipsis to\xe2\x80\xa6");
+	/* outside a UTF-8 locale the ellipsis is three dots, as every glyph llm writes */
+	CHECK(setlocale(LC_CTYPE, "C") != NULL);
+	reply_reads("```sh\nls\n```\nLists every file in this directory, and this sentence runs on "
+	    "well past what one line under a command should hold, so it is cut at its limit with an "
+	    "ellipsis to show it.",
+	    "ls", "Lists every file in this directory, and this sentence runs on well past what one "
+	    "line under a command should hold, so it is cut at its limit with an ellipsis to...");
+	CHECK(setlocale(LC_CTYPE, "C.UTF-8") != NULL);
 	reply_reads("To list them:\n```\n# every file, hidden ones too\nls -la\n```\n",
 	    "ls -la", "every file, hidden ones too");
 	reply_reads("", NULL, NULL);
@@ -247,6 +256,11 @@ test_parse_reply(void)
 int
 main(void)
 {
+	/* llm's own setlocale: what it shows is UTF-8 unless a test sets another locale */
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL) {
+		fprintf(stderr, "test_cmd_check: no C.UTF-8 locale\n");
+		return 1;
+	}
 	RUN(test_parse_reply);
 	RUN(test_destroyers);
 	RUN(test_harmless);
