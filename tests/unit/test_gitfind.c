@@ -23,12 +23,7 @@ static char *top; /* dir resolved */
 static bool
 sh(const char *name, const char *cmd)
 {
-	char *full = xstrfmt("mkdir -p '%s/%s' && cd '%s/%s' && { %s; } >/dev/null 2>&1", top, name,
-	    top, name, cmd);
-	int rc = system(full);
-
-	free(full);
-	return rc == 0;
+	return tmpdir_sh(top, name, cmd);
 }
 
 static int

@@ -2,6 +2,7 @@
 #ifndef LLM_TEST_TMPDIR_H
 #define LLM_TEST_TMPDIR_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -19,6 +20,18 @@ tmpdir_remove(const char *dir)
 		fprintf(stderr, "could not remove %s\n", dir);
 	free(cmd);
 	return rc;
+}
+
+/* Run the shell command cmd in dir/name, made first, its output dropped; whether it exited 0. */
+static inline bool
+tmpdir_sh(const char *dir, const char *name, const char *cmd)
+{
+	char *full = xstrfmt("mkdir -p '%s/%s' && cd '%s/%s' && { %s; } >/dev/null 2>&1", dir, name,
+	    dir, name, cmd);
+	int rc = system(full);
+
+	free(full);
+	return rc == 0;
 }
 
 static const char *tmpdir_made; /* what tmpdir_make made, for the exit */
