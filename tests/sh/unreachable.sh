@@ -100,6 +100,43 @@ https_proxy=http://127.0.0.1:9 run_llm -q -t cheap "what is a mutex"
 check_not_contains "no network, https_proxy set: not named for http:// servers" \
     "$(tail -n 1 "$T/err")" "https_proxy"
 
+# --- a server that takes no connection within the stall limit (its listen
+# queue full, so its SYNs go unanswered): a connect timeout, no stall of a
+# reply; unreachable like a refused connection, each try settled at $0 exact
+t_ledger_reset
+printf '%s\n' 'import socket, time' \
+    's = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(0)' \
+    'fill = [socket.socket() for _ in range(4)]' \
+    'for c in fill:' \
+    '    c.setblocking(False)' \
+    '    try: c.connect(s.getsockname())' \
+    '    except BlockingIOError: pass' \
+    'time.sleep(0.2)' \
+    'print(s.getsockname()[1], flush=True)' \
+    'time.sleep(120)' >"$T/hole.py"
+python3 "$T/hole.py" >"$T/hole.port" &
+HOLE=$!
+t_defer "kill $HOLE 2>/dev/null"
+i=0
+while [ ! -s "$T/hole.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+dead_config "dead-1, hole-1"
+t_config_append "[provider.hole]
+api = openai
+base_url = http://127.0.0.1:$(cat "$T/hole.port")/v1
+requires_key = no
+$(t_model hole-1 hole hole-1 cheap 1 1)"
+sed -i 's/^\[llm\]$/[llm]\ntimeout = 1/' "$LLM_CONFIG_DIR/config.ini"
+run_llm -q -t cheap "what is a mutex"
+check_rc "no connection in time: exit 1" 1
+check_not_contains "no connection in time: no stalled reply" "$ERR" "no data for"
+check_eq "no connection in time: both servers unreachable, no network" \
+    "$(tail -n 1 "$T/err" | cut -d';' -f1)" \
+    "llm: no network: could not reach 127.0.0.1:9, 127.0.0.1:$(cat "$T/hole.port")"
+check_eq "no connection in time: the second server tried once" \
+    "$(grep -c 'hole-1: .*retrying' "$T/err")" 0
+check_eq "no connection in time: each try at \$0 exact" "$(rows)" \
+    "dead-1:error:0:0 hole-1:error:0:0 "
+
 # --- a server that answers, even with an error, is no dead server: retried and fallen back as ever
 t_ledger_reset
 dead_config "test-cheap, dead-1"
