@@ -383,7 +383,7 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 		/* a hook manager's file is the project's: it stays, and the user is told to look */
 		if (rc == 0 && (managed = gitguard_managed(guard)) != NULL) {
 			if (unchecked != NULL) {
-				char *both = xstrfmt("%s%s%s", managed, fmt_glyphs()->dot, unchecked);
+				char *both = xstrfmt("%s; %s", managed, unchecked);
 
 				free(unchecked);
 				free(managed);

@@ -136,4 +136,16 @@ ln -s "$T/outside/pc.yaml" "$T/po/.pre-commit-config.yaml"
 cp "$T/pc/.git/hooks/pre-commit" "$T/po/.git/hooks/pre-commit"
 headless "$T/po" "$(run "echo ran")"
 check_not_contains "link out: nothing told of" "$ERR" "was changed"
+# a changed config and a hooks directory too big to hold whole: both told,
+# joined the same in any locale (the model reads it too)
+t_sum_repo "$T/pb"
+printf 'repos: []\n' >"$T/pb/.pre-commit-config.yaml"
+cp "$T/pc/.git/hooks/pre-commit" "$T/pb/.git/hooks/pre-commit"
+mkdir "$T/pb/.git/hooks/many"
+(cd "$T/pb/.git/hooks/many" && seq 1 600 | xargs touch)
+for loc in C.UTF-8 C; do
+	LC_ALL=$loc headless "$T/pb" "$(run "echo '# $loc' >>.pre-commit-config.yaml")"
+	check_contains "both, $loc: the model told of both, in one note" "$sent" \
+	    "[.pre-commit-config.yaml was changed: pre-commit runs it on your next commit; look at it first; not every directory was checked for planted git hooks:"
+done
 echo "# $T_PASS passed, $T_FAIL failed"
