@@ -159,6 +159,26 @@ print(int(Decimal(sys.argv[1].split()[1]) * 10**12))' "$raised")" \
 check_screen "need: the answer under the question, the amount the same" n1 \
     "→ +\$${raised%% *}"
 
+# on a narrow screen the question's long line wraps under its words, not under its mark
+fake_reset
+fake_reply '{"text":"Looked.","usage":{"input":500,"output":20}}'
+tui_ok_in "$T/repo" "need narrow" w 60x30 -m test-cheap --agent <<S
+:type /agent cap 0.0002
+:key Enter
+:type look around
+:key Enter
+:wait-text y allows
+:dump-screen $T/w0
+:key n
+:wait-idle
+S
+check_eq "need narrow: the question's rows" \
+    "$(sed -n '/? more for this task/,/n stop/p' "$T/w0" | sed 's/^│ //; s/ *│$//' | sed 's/\$[0-9.]*/$X/g')" \
+    "? more for this task: the next step could pass its cap
+  \$X (spent \$X): it needs that much
+  y continue +\$X · + or a digit: another amount
+  · n stop"
+
 # /agent cap alone says the cap, and "$" before an amount is taken as the cap's question takes it
 tui_ok "cap shown" s 100x30 <<S
 :type /agent cap
