@@ -712,6 +712,15 @@ tui_run(struct app *cli, const struct tui_opts *o)
 	}
 	tui_rl_start(t);
 	tui_meter_refresh(t);
+	if (o->resume > 0 && t->ledger != NULL && !ledger_conv_exists(t->ledger, id)) {
+		/* said as what was typed: --cid, not /resume */
+		char key[32];
+
+		tui_key_or_cmd(t, ACT_RESUME, key, sizeof(key));
+		tui_status(t, true, "--cid: no conversation %lld: starting a new one (%s lists them)",
+		    (long long)id, key);
+		id = 0;
+	}
 	if (id > 0 && tui_resume(t, id) == 0 && o->system != NULL) {
 		/* -s given with -c or --cid replaces the conversation's prompt */
 		free(t->system);
