@@ -656,13 +656,14 @@ tui_welcome(struct tui *t)
 
 /*
  * Stop what still runs as the client closes: a streaming reply (its partial answer
- * and cost kept) or a task's step. Ended by a signal, return what to say once the
- * terminal is given back: the words name the signal ("terminated"); else NULL.
+ * and cost kept) or a task's step. Return what to say once the terminal is given
+ * back, else NULL: ended by a signal, the words name it ("terminated"); a task's
+ * step stopped by quitting is said too, with how to go on with the task.
  */
 static char *
 quit_stop(struct tui *t)
 {
-	const char *why = signal_words(sig_quit);
+	const char *why = sig_quit ? signal_words(sig_quit) : "quit";
 	char *said = NULL;
 
 	if (chat_busy(t->chat)) {
@@ -670,12 +671,12 @@ quit_stop(struct tui *t)
 		if (sig_quit && chat_last(t->chat)->error != NULL)
 			said = xstrdup(chat_last(t->chat)->error);
 	}
-	if (sig_quit && t->ag.pid != 0) {
+	if (t->ag.pid != 0) {
 		free(said);   /* the task is what the user was waiting on */
 		said = t->ag.task_id > 0 ? xstrfmt("%s: the task's step was stopped, what is done is "
 		    "kept; llm do --resume %lld goes on with it", why, (long long)t->ag.task_id) :
 		    xstrfmt("%s: the task's step was stopped, what is done is kept", why);
-		tui_agent_kill_by(t, sig_quit);
+		tui_agent_kill_by(t, sig_quit ? sig_quit : SIGINT);
 	}
 	return said;
 }
@@ -711,6 +712,15 @@ tui_run(struct app *cli, const struct tui_opts *o)
 	}
 	tui_rl_start(t);
 	tui_meter_refresh(t);
+	if (o->resume > 0 && t->ledger != NULL && !ledger_conv_exists(t->ledger, id)) {
+		/* said as what was typed: --cid, not /resume */
+		char key[32];
+
+		tui_key_or_cmd(t, ACT_RESUME, key, sizeof(key));
+		tui_status(t, true, "--cid: no conversation %lld: starting a new one (%s lists them)",
+		    (long long)id, key);
+		id = 0;
+	}
 	if (id > 0 && tui_resume(t, id) == 0 && o->system != NULL) {
 		/* -s given with -c or --cid replaces the conversation's prompt */
 		free(t->system);

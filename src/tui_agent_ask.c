@@ -77,7 +77,8 @@ more_question(struct tui *t, int64_t spent)
 	t->ag.spent = spent;
 	pricing_format(spent, false, a, sizeof a);
 	pricing_format_exact(t->ag.cap, b, sizeof b);
-	pricing_format(more_default(t), false, c, sizeof c);
+	/* exact, as the cap is: what y adds and the cap it makes add up on the screen */
+	pricing_format_exact(more_default(t), c, sizeof c);
 	f[0] = xstrfmt("%s could pass the task's cap %s (spent %s): y allows %s more%s, n stops",
 	    t->ag.more_what, b, a, c, more_needed(t) ? " (what it needs)" : "");
 	f[1] = xstrfmt("over the cap %s: y +%s \xc2\xb7 n stop", b, c);
@@ -96,7 +97,7 @@ more_entry(struct tui *t)
 
 	pricing_format(t->ag.spent, false, a, sizeof a);
 	pricing_format_exact(t->ag.cap, b, sizeof b);
-	pricing_format(more_default(t), false, c, sizeof c);
+	pricing_format_exact(more_default(t), c, sizeof c);
 	q = xstrfmt("? more for this task: %s could pass its cap %s (spent %s)%s\n"
 	    "  y continue +%s \xc2\xb7 + or a digit: another amount \xc2\xb7 n stop",
 	    t->ag.more_what, b, a, more_needed(t) ? ": it needs that much" : "", c);
@@ -279,7 +280,7 @@ allow_more(struct tui *t, int64_t amount)
 	snprintf(num, sizeof num, "%lld", (long long)amount);
 	tui_agent_answer(t, num);
 	g->cap += amount;
-	pricing_format(amount, false, a, sizeof a);
+	pricing_format_exact(amount, a, sizeof a);
 	pricing_format_exact(g->cap, b, sizeof b);
 	if (g->ask_entry != NULL) {
 		said = xstrfmt("  \xe2\x86\x92 +%s", a);

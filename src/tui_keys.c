@@ -718,6 +718,11 @@ tui_key(struct tui *t, int key)
 	}
 	if (key == TK_PASTE_END)
 		return;
+	/* quitting needs no answer first: the task's step stops as the client closes */
+	if ((t->mode == MODE_APPROVE || t->mode == MODE_APPROVE_EDIT) && lookup(t, key) == ACT_QUIT) {
+		tui_act(t, ACT_QUIT);
+		return;
+	}
 	if (t->mode == MODE_APPROVE_EDIT) {
 		if (!tui_agent_edit_key(t, key) && !row_key(t, key))
 			feed(key);

@@ -745,13 +745,18 @@ static void
 confirm_key(struct tui *t, int key)
 {
 	char *cmd = t->confirm_cmd;
+	bool yes = key == 'y' || key == 'Y';
+	static const char said[2][12] = { "\n  \xe2\x86\x92 no", "\n  \xe2\x86\x92 yes" };
 
-	if ((key == 'y' || key == 'Y') && tui_ask_unread(t, "run it"))
+	if (yes && tui_ask_unread(t, "run it"))
 		return;
 	t->confirm_cmd = NULL;
 	t->mode = MODE_INPUT;
+	/* the answer stays under the question, as an agent's does: read back, it says what was done */
+	if (t->view.ask != NULL)
+		tui_view_append(&t->view, t->view.ask, said[yes], strlen(said[yes]));
 	tui_view_ask(&t->view, NULL);
-	if (key == 'y' || key == 'Y')
+	if (yes)
 		tui_run_attach(t, cmd);
 	else
 		tui_status(t, false, "not run");

@@ -580,6 +580,28 @@ step_slot(const char *s, size_t n, unsigned *attrs)
 	return THEME_DIM;
 }
 
+/*
+ * A long line of a tool's output or of advice wraps inside its gutter, and a
+ * tool's line or a question under its words, not under its mark; tabs as one
+ * space, as md_plain has them.
+ */
+static void
+gutter_wrap(struct md_doc *d, const char *s, size_t n, int width, enum theme_slot slot,
+    unsigned attrs)
+{
+	char *line = xstrndup(s, n);
+
+	for (size_t i = 0; i < n; i++)
+		if (line[i] == '\t')
+			line[i] = ' ';
+	if (slot == THEME_ROUTE || slot == THEME_METER_WARN)
+		md_hang(d, line, n, width, slot, attrs, 2, NULL);
+	else
+		md_hang(d, line, n, width, slot, attrs, 4,
+		    slot == THEME_CODE ? "\xe2\x94\x8a" : "\xe2\x94\x82");
+	free(line);
+}
+
 /* An agent step: each line in the style of what it is, then its price. */
 static void
 step_wrap(struct tui_msg *m, int width)
@@ -600,6 +622,9 @@ step_wrap(struct tui_msg *m, int width)
 			slot = step_slot(p, (size_t)(nl - p), &attrs);
 		if (under || (m->hang > 0 && p[0] == '?'))
 			md_hang(&m->doc, p, (size_t)(nl - p), width, slot, attrs, m->hang, TUI_HANG_MARK);
+		else if (slot == THEME_CODE || slot == THEME_QUOTE || slot == THEME_ROUTE ||
+		    slot == THEME_METER_WARN)
+			gutter_wrap(&m->doc, p, (size_t)(nl - p), width, slot, attrs);
 		else
 			md_plain(&m->doc, p, (size_t)(nl - p), width, slot, attrs);
 		p = nl + 1;

@@ -144,6 +144,40 @@ check_not_contains "need: not the first cap again" "$n0" "y allows \$0.0002 more
 n1=$(screen "$T/n1")
 check_contains "need: one y was enough: the step ran" "$n1" "Looked."
 check_not_contains "need: not asked again" "$(row "$T/n1" "y allows")" "y allows"
+# what y adds is shown as it is added: the first cap and it make the new cap, to the digit
+raised=$(sed -n 's/.*the cap is raised: the task goes on (+\$\([0-9.]*\), the cap is now \$\([0-9.]*\)).*/\1 \2/p' "$T/n1")
+check_eq "need: the amount added and the new cap add up" "$(t_py -c '
+import sys
+from decimal import Decimal
+a, b = sys.argv[1].split()
+print(Decimal("0.0002") + Decimal(a) == Decimal(b))' "$raised")" True
+check_eq "need: the new cap is the task's" "$(t_py -c '
+import sys
+from decimal import Decimal
+print(int(Decimal(sys.argv[1].split()[1]) * 10**12))' "$raised")" \
+    "$(sql "SELECT cap_pico FROM tasks ORDER BY id DESC LIMIT 1")"
+check_screen "need: the answer under the question, the amount the same" n1 \
+    "→ +\$${raised%% *}"
+
+# on a narrow screen the question's long line wraps under its words, not under its mark
+fake_reset
+fake_reply '{"text":"Looked.","usage":{"input":500,"output":20}}'
+tui_ok_in "$T/repo" "need narrow" w 60x30 -m test-cheap --agent <<S
+:type /agent cap 0.0002
+:key Enter
+:type look around
+:key Enter
+:wait-text y allows
+:dump-screen $T/w0
+:key n
+:wait-idle
+S
+check_eq "need narrow: the question's rows" \
+    "$(sed -n '/? more for this task/,/n stop/p' "$T/w0" | sed 's/^│ //; s/ *│$//' | sed 's/\$[0-9.]*/$X/g')" \
+    "? more for this task: the next step could pass its cap
+  \$X (spent \$X): it needs that much
+  y continue +\$X · + or a digit: another amount
+  · n stop"
 
 # /agent cap alone says the cap, and "$" before an amount is taken as the cap's question takes it
 tui_ok "cap shown" s 100x30 <<S

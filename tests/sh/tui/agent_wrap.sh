@@ -57,4 +57,30 @@ check_eq "LANG=C: the mark in ASCII" "$(rows c0)" \
     + someone.else@example.com &&
     + git push origin main"
 
+# a long line of a command's output wraps inside its gutter, and a tool's line wraps under its
+# words: neither runs on at the screen's edge as if it were a line of its own
+fake_reset
+printf 'the first line of the notes, long enough to wrap on a screen of forty columns\n' \
+    >"$T/repo/notes-with-a-rather-long-name.txt"
+fake_reply '{"calls":[{"name":"run","args":{"command":"cat notes-with-a-rather-long-name.txt"}}],"usage":{"input":900,"output":30}}'
+fake_reply '{"text":"Read.","usage":{"input":1000,"output":5}}'
+t_config_append '[agent]'
+t_config_append 'allow_run = cat notes-with-a-rather-long-name.txt'
+tui_ok_in "$T/repo" "gutter" g 40x24 -m test-cheap --agent <<S
+:type read the notes
+:key Enter
+:wait-idle
+:dump-screen $T/g0
+S
+check_eq "output: the rows of a long line all in the gutter" \
+    "$(sed -n '/┊ the first/,/┊ \[exit/p' "$T/g0" | sed 's/^│ //; s/ *│$//')" \
+    "  ┊ the first line of the notes,
+  ┊ long enough to wrap on a screen
+  ┊ of forty columns
+  ┊ [exit status 0]"
+check_eq "a tool's line: its next row under its words" \
+    "$(sed -n '/▸ run/,/┊ the first/p' "$T/g0" | sed '$d; s/^│ //; s/ *│$//' | head -n 2)" \
+    "▸ run cat
+  notes-with-a-rather-long-name.txt"
+
 echo "# $T_PASS passed, $T_FAIL failed"

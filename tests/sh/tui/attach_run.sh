@@ -62,6 +62,8 @@ check_screen "file: shown in the transcript" h2 "[attached $T/prog.c]"
 check_screen "run: asks first" h1 "run it? y runs it, any other key does not"
 check_screen "run: the command in the transcript" h1 "? run echo from-the-shell"
 check_screen "run: attached" h2 "ran echo from-the-shell: exit 0"
+check_eq "run: the answer stays under the question" \
+    "$(below "$T/h2" '? run echo from-the-shell' | sed 's/ *│$//')" "│   → yes"
 check_contains "run: output sent" "$(fake_get 1 body.messages.-1.content)" "from-the-shell"
 check_screen "multi-line: two input rows" h3 "│   line two"
 check_eq "multi-line: newline sent" "$(fake_get 2 body.messages.-1.content)" "line one
@@ -70,6 +72,8 @@ check_eq "paste: newline kept" "$(fake_get 3 body.messages.-1.content)" "first
 second"
 
 check_eq "run: n does not run" "$(fake_count)" 4
+check_eq "run: n, said under the question" \
+    "$(below "$T/h4" '? run echo never' | sed 's/ *│$//')" "│   → no"
 check_screen "unknown command: said" h4 "unknown /nosuch: /help lists the commands"
 check_screen "ambiguous command: the candidates named" h5 "ambiguous /t: which of /tier  /theme?"
 

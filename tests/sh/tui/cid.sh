@@ -20,6 +20,7 @@ check_contains "--cid: that conversation" "$(sed -n 1p "$T/x0")" "conversation $
 check_eq "C-d: quits on an empty line" "$(screen "$T/x1")" "(no dump $T/x1)"
 printf ':dump-screen %s\n' "$T/y0" >"$T/y.s"
 timeout 60 "$LLM_BIN" chat --cid 99999 --headless "$T/y.s" >"$T/y.out" 2>&1
-check_contains "--cid: unknown id said" "$(sed -n '$p' "$T/y0")" "conversation 99999:"
+check_contains "--cid: unknown id said as --cid, with what happens" "$(sed -n '$p' "$T/y0")" \
+    "└ --cid: no conversation 99999: starting a new one (F6 lists them)"
 
 echo "# $T_PASS passed, $T_FAIL failed"
