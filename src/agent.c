@@ -215,7 +215,7 @@ task_spent(struct agent *a)
 {
 	int64_t spent = 0;
 
-	if (a->ledger == NULL || ledger_task_spent(a->ledger, a->r->task_id, &spent, NULL) != 0)
+	if (a->ledger == NULL || ledger_task_spent(a->ledger, a->r->task_id, &spent, NULL, NULL) != 0)
 		return a->r->cost > 0 ? a->r->cost : 0;
 	return spent;
 }

@@ -96,6 +96,7 @@ struct do_run {
 	int64_t resume_id;      /* its ID; 0: the workspace's latest */
 	int64_t held;           /* the task this process holds for --resume; 0: none */
 	int64_t before;         /* resumed: what the task had cost before this run, pico; -1 unknown */
+	bool before_est;        /* part of that is no exact cost */
 	char *root;             /* the workspace's root, made visible, when the user is below it */
 	char *said;             /* what the step's model said, for its first question: NULL none */
 };
@@ -593,7 +594,7 @@ task_cost(const struct do_run *d, const struct agent_result *r, char *out, size_
 		snprintf(out, n, "%s, task %lld", run, (long long)r->task_id);
 		return;
 	}
-	pricing_format(d->before + r->cost, r->estimated, all, sizeof all);
+	pricing_format(d->before + r->cost, r->estimated || d->before_est, all, sizeof all);
 	snprintf(out, n, "%s; task %lld, %s in all", run, (long long)r->task_id, all);
 }
 
@@ -866,7 +867,7 @@ cli_do(struct app *cli, int argc, char **argv)
 		if ((rc = resume_get(&d, l, w, task.len > 0, &resumed)) >= 0)
 			goto out;
 		agent_resume_opts(&o, &resumed);   /* -m or -t, if given, replace its pin */
-		if (ledger_task_spent(l, resumed.id, &d.before, NULL) != 0)
+		if (ledger_task_spent(l, resumed.id, &d.before, &d.before_est, NULL) != 0)
 			d.before = -1;
 		if ((rc = no_key(cli, &o, d.quiet)) >= 0)
 			goto out;

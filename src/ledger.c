@@ -462,7 +462,7 @@ ledger_reserve(struct ledger *l, const struct ledger_entry *e, int64_t worst_cas
 	if (e->task_id > 0 && e->task_cap > 0) {
 		int64_t task;
 
-		if (ledger_task_sum(l, e->task_id, &task) < 0)
+		if (ledger_task_sum(l, e->task_id, &task, NULL) < 0)
 			goto fail;
 		if (worst_case < 0 || ledger_add(task, worst_case) > e->task_cap) {
 			ledger_run(l, SQL_ROLLBACK);

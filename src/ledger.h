@@ -259,9 +259,12 @@ bool ledger_task_mine(struct ledger *l, const struct ledger_row *r);
 char *ledger_task_title(struct ledger *l, int64_t id);
 /*
  * What task id has cost so far: settled steps at their cost (unknown ones at
- * their worst case) and live reservations at their worst case. 0 or -1.
+ * their worst case) and live reservations at their worst case. *estimated
+ * (when not NULL): whether any of that is no exact cost, as a row's mark
+ * says (ledger_row_marks), a worst case or an unknown price. 0 or -1.
  */
-int ledger_task_spent(struct ledger *l, int64_t id, int64_t *spent, char **cause);
+int ledger_task_spent(struct ledger *l, int64_t id, int64_t *spent, bool *estimated,
+    char **cause);
 /*
  * Forget task id, which ended before it made a request: its row goes, so that
  * no task with nothing in it is listed. One that a row of the ledger names is kept.

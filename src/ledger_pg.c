@@ -203,23 +203,47 @@ pg_task_key(const struct ledger_pg *p, int64_t id, char out[PG_TASK_MAX])
 	return k != NULL;
 }
 
-/* What the outbox holds of task id's key: settled costs and live worst cases; -1 on error. */
+/*
+ * What the outbox holds of task id's key: settled costs and live worst cases;
+ * -1 on error. *estimated (when not NULL): whether any is no exact cost.
+ */
 static int64_t
-pg_offline_task(struct ledger_pg *p, const char *key)
+pg_offline_task(struct ledger_pg *p, const char *key, bool *estimated)
 {
 	sqlite3_stmt *st;
 	int64_t held = -1;
 
 	if (pg_outbox(p) < 0 || sqlite3_prepare_v2(p->db, "SELECT coalesce(sum(CASE WHEN"
 	    " status = 'reserved' THEN coalesce(worst_case_pico, 0) ELSE coalesce(cost_pico,"
-	    " worst_case_pico, 0) END), 0) FROM team_outbox WHERE kind = 'row' AND task = ?1", -1,
-	    &st, NULL) != SQLITE_OK)
+	    " worst_case_pico, 0) END), 0), coalesce(max(status = 'reserved' OR cost_pico IS NULL"
+	    " OR (estimated <> 0 AND cost_pico IS NOT 0)), 0)"
+	    " FROM team_outbox WHERE kind = 'row' AND task = ?1", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_step(st) == SQLITE_ROW) {
 		held = sqlite3_column_int64(st, 0);
+		if (estimated != NULL)
+			*estimated = sqlite3_column_int(st, 1) != 0;
+	}
 	sqlite3_finalize(st);
 	return held;
+}
+
+/* When task id was made, by this machine's clock (its rows are no older); 0: unknown. */
+static int64_t
+pg_task_time(const struct ledger_pg *p, int64_t id)
+{
+	sqlite3_stmt *st;
+	int64_t t = 0;
+
+	if (sqlite3_prepare_v2(p->db, "SELECT time FROM tasks WHERE id = ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		t = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return t;
 }
 
 /* Keep a reservation locally, under key, while the database is unreachable. */
@@ -296,7 +320,7 @@ pg_offline_reserve(struct ledger_pg *p, const struct ledger_entry *e, const char
 		int64_t t;
 
 		pg_task_key(p, e->task_id, task);
-		if ((t = pg_offline_task(p, task)) < 0) {
+		if ((t = pg_offline_task(p, task, NULL)) < 0) {
 			store_cause(cause, "team ledger unreachable, and the local outbox failed: %s",
 			    sqlite3_errmsg(p->db));
 			return -1;
@@ -623,23 +647,33 @@ ledger_pg_settle_warn(struct ledger_pg *p, int64_t id, const struct usage *u, in
 
 /* What a task has cost in the team's rows, and in the outbox while it is unreachable. */
 int
-ledger_pg_task_spent(struct ledger_pg *p, int64_t task_id, int64_t *spent, char **cause)
+ledger_pg_task_spent(struct ledger_pg *p, int64_t task_id, int64_t *spent, bool *estimated,
+    char **cause)
 {
 	struct pg_args a = { .n = 0 };
 	char task[PG_TASK_MAX];
 	PGresult *r;
-	int64_t off;
+	int64_t off, since;
+	bool off_est = false;
 
 	*spent = 0;
+	if (estimated != NULL)
+		*estimated = false;
 	pg_task_key(p, task_id, task);
-	if ((off = pg_offline_task(p, task)) < 0) {
+	if ((off = pg_offline_task(p, task, &off_est)) < 0) {
 		store_cause(cause, "team ledger: task: the local outbox failed: %s",
 		    sqlite3_errmsg(p->db));
 		return -1;
 	}
+	/* a day's slack for a clock set back since: the rows are read from there on */
+	since = pg_task_time(p, task_id);
+	since = since > 86400 ? since - 86400 : 0;
 	arg_str(&a, p->t->team);
 	arg_str(&a, task);
-	r = pg_call(p, "task", "SELECT llm.task_spent($1, $2)", &a, cause);
+	arg_i64(&a, since);
+	r = pg_call(p, "task", "SELECT llm.task_spent($1, $2), EXISTS (SELECT 1 FROM"
+	    " llm.rows($1, $3, 9223372036854775807) WHERE task = $2 AND (status = 'reserved'"
+	    " OR cost_pico IS NULL OR (estimated AND cost_pico <> 0)))", &a, cause);
 	if (r == NULL) {
 		if (!p->down)
 			return -1;
@@ -648,9 +682,13 @@ ledger_pg_task_spent(struct ledger_pg *p, int64_t task_id, int64_t *spent, char 
 			*cause = NULL;
 		/* Unreachable: of its rows there, this process's own, at their worst cases. */
 		*spent = off + (p->task_id == task_id ? p->task_held : 0);
+		if (estimated != NULL)
+			*estimated = off_est || *spent > off;
 		return 0;
 	}
 	*spent = off + col_i64(r, 0, 0);
+	if (estimated != NULL)
+		*estimated = off_est || strcmp(pq.PQgetvalue(r, 0, 1), "t") == 0;
 	pq.PQclear(r);
 	return 0;
 }

@@ -59,7 +59,8 @@ int ledger_pg_settle_warn(struct ledger_pg *p, int64_t id, const struct usage *u
     bool estimated, const char *status, int64_t latency_ms, struct ledger_warn *w,
     char **cause);
 /* As ledger_task_spent: the task's rows in the team's ledger (and the outbox's). 0 or -1. */
-int ledger_pg_task_spent(struct ledger_pg *p, int64_t task_id, int64_t *spent, char **cause);
+int ledger_pg_task_spent(struct ledger_pg *p, int64_t task_id, int64_t *spent, bool *estimated,
+    char **cause);
 /* The team's time zone ("Europe/Paris") into zone[n]; -1 when not connected. 0 or -1. */
 int ledger_pg_zone(struct ledger_pg *p, char *zone, size_t n, char **cause);
 /*

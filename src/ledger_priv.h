@@ -74,7 +74,7 @@ bool ledger_gone(const struct ledger *l, int64_t pid, int64_t start, const char 
     const char *host);
 
 /* ledger_task.c: what a task's steps cost, and marking a reservation as one of them. */
-int ledger_task_sum(struct ledger *l, int64_t task, int64_t *sum);
+int ledger_task_sum(struct ledger *l, int64_t task, int64_t *sum, bool *estimated);
 int ledger_task_mark(struct ledger *l, const struct ledger_entry *e, int64_t id);
 
 #endif

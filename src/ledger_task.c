@@ -11,22 +11,32 @@
 #include "store.h"
 #include "util.h"
 
-/* The task's steps: settled at their cost (unknown: worst case), reserved at their worst case. */
+/*
+ * The task's steps: settled at their cost (unknown: worst case), reserved at
+ * their worst case; *estimated (when not NULL): whether any is no exact cost.
+ */
 int
-ledger_task_sum(struct ledger *l, int64_t task, int64_t *sum)
+ledger_task_sum(struct ledger *l, int64_t task, int64_t *sum, bool *estimated)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	*sum = 0;
+	if (estimated != NULL)
+		*estimated = false;
 	if (sqlite3_prepare_v2(l->db, "SELECT coalesce(sum(CASE WHEN status = 'reserved' THEN"
-	    " coalesce(worst_case_pico, 0) ELSE coalesce(cost_pico, worst_case_pico, 0) END), 0)"
+	    " coalesce(worst_case_pico, 0) ELSE coalesce(cost_pico, worst_case_pico, 0) END), 0),"
+	    " coalesce(max(status = 'reserved' OR cost_pico IS NULL"
+	    " OR (estimated <> 0 AND cost_pico IS NOT 0)), 0)"
 	    " FROM usage WHERE task_id = ?1", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, task);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		*sum = sqlite3_column_int64(st, 0);
+		if (estimated != NULL)
+			*estimated = sqlite3_column_int(st, 1) != 0;
+	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
@@ -236,11 +246,11 @@ ledger_task_title(struct ledger *l, int64_t id)
 }
 
 int
-ledger_task_spent(struct ledger *l, int64_t id, int64_t *spent, char **cause)
+ledger_task_spent(struct ledger *l, int64_t id, int64_t *spent, bool *estimated, char **cause)
 {
 	if (l->pg != NULL)
-		return ledger_pg_task_spent(l->pg, id, spent, cause);
-	if (ledger_task_sum(l, id, spent) < 0)
+		return ledger_pg_task_spent(l->pg, id, spent, estimated, cause);
+	if (ledger_task_sum(l, id, spent, estimated) < 0)
 		return ledger_fail(l, "task", cause);
 	return 0;
 }

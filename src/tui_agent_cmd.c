@@ -153,11 +153,11 @@ resume_ready(struct tui *t)
 
 /* The transcript's line for task id going on: its title, and what it has spent so far. */
 static void
-resume_note(struct tui *t, int64_t id, int64_t spent)
+resume_note(struct tui *t, int64_t id, int64_t spent, bool estimated)
 {
 	char *title = ledger_task_title(t->ledger, id), *shown, *note, c[32];
 
-	pricing_format(spent, false, c, sizeof c);
+	pricing_format(spent, estimated, c, sizeof c);
 	shown = title != NULL ? visible_str(title, strlen(title)) : NULL;
 	note = xstrfmt("task %lld goes on%s%s%s (%s spent so far)", (long long)id,
 	    shown != NULL ? ": \xe2\x80\x9c" : "", shown != NULL ? shown : "",
@@ -198,6 +198,7 @@ agent_resume(struct tui *t, char *arg)
 	struct ws *w = NULL;
 	char *more, *cause = NULL, *prompt = NULL;
 	int64_t id, spent = 0;
+	bool est = false;
 	int rc;
 
 	if (!resume_args(t, arg, &id, &more) || !resume_ready(t))
@@ -221,19 +222,21 @@ agent_resume(struct tui *t, char *arg)
 	 * The cap bounds the whole task: its total goes on from what it had
 	 * spent (unread, it starts at 0 on the screen; the ledger still counts it).
 	 */
-	if (ledger_task_spent(t->ledger, task.id, &spent, &cause) != 0) {
+	if (ledger_task_spent(t->ledger, task.id, &spent, &est, &cause) != 0) {
 		free(cause);
 		spent = 0;
+		est = false;
 	}
 	if (!t->agent)
 		tui_agent_on(t);
-	resume_note(t, task.id, spent);
+	resume_note(t, task.id, spent, est);
 	if (*more != '\0' || t->natt > 0)
 		prompt = resume_more(t, more);
 	tui_agent_submit(t, prompt, &task);
 	if (tui_agent_busy(t)) {
 		tui_attach_free(t);
 		t->ag.total = spent;
+		t->ag.estimated = est;
 		/* a cap set with /agent cap replaces the task's, as --max-cost does */
 		t->ag.cap = t->ag.cap0 = t->agent_cap > 0 ? t->agent_cap : task.cap;
 	}

@@ -57,6 +57,14 @@ run_llm "do" --resume "$task" --allow edit,run --max-tokens 1000 --json
 check_rc "cap, resumed: exit 3" 3
 check_eq "cap, resumed: nothing more sent" "$(fake_count)" 3
 check_contains "cap, resumed: why" "$ERR" "would pass the task's cap"
+check_contains "cap, resumed: the task's total, exact" "$ERR" "task $task, \$0."
+# a step whose cost is an estimate (a reply cut off) marks the task's total as one
+t_ledger_sql "UPDATE usage SET estimated = (1 = 1) WHERE task_id = $task AND id =
+    (SELECT min(id) FROM usage WHERE task_id = $task)"
+run_llm "do" --resume "$task" --allow edit,run --max-tokens 1000 --json
+check_contains "cap, resumed: an estimated step marks the task's total" "$ERR" \
+    "task $task, ~\$0."
+t_ledger_sql "UPDATE usage SET estimated = (1 = 0) WHERE task_id = $task"
 run_llm "do" --resume "$task" --allow edit,run --max-tokens 1000 --max-cost 0.01 --json
 check_rc "cap raised, resumed: exit 0" 0
 check_eq "cap raised, resumed: the last step sent" "$(fake_count)" 4
