@@ -139,7 +139,7 @@ chat_reset(struct chat *c)
 }
 
 void
-chat_set_budget_how(struct chat *c, const char *how)
+chat_set_budget_how(struct chat *c, const struct chat_budget_how *how)
 {
 	c->budget_how = how;
 }

@@ -178,10 +178,14 @@ const struct model *chat_pin(const struct config *cfg, struct catalog *cat, cons
 /* Make a controller over a loaded config and catalog; l may be NULL (nothing recorded). */
 struct chat *chat_new(const struct config *cfg, struct catalog *cat, struct ledger *l);
 /*
- * Set what a budget refusal says raises the monthly budget, in the front
- * end's words (static text); NULL, the default: "raise it with llm budget set USD".
+ * What a budget refusal says to do, in a front end's words (static text):
+ * with some of the month's budget left, and with all of it spent.
  */
-void chat_set_budget_how(struct chat *c, const char *how);
+struct chat_budget_how {
+	const char *left, *spent;
+};
+/* Set it; NULL, the default: "raise it with llm budget set USD", and -m, --max-tokens. */
+void chat_set_budget_how(struct chat *c, const struct chat_budget_how *how);
 void chat_free(struct chat *c);
 /*
  * Continue conversation id: its history and its system prompt are sent with

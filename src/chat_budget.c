@@ -70,6 +70,16 @@ reserve_offline(struct chat *c, const struct model *m, int rc, int64_t worst,
  */
 #define BUDGET_LOWER_HINT \
 	", or lower the worst case with a smaller reply cap (--max-tokens N)"
+/* With all of it spent, no reply cap fits: only a model that costs nothing does. */
+#define BUDGET_SPENT_HINT \
+	"; until then nothing priced fits, only a free model (a local one, -m NAME)"
+
+/* The hint after how the budget is raised, for spent of limit. */
+static const char *
+lower_hint(int64_t spent, int64_t limit)
+{
+	return spent >= limit ? BUDGET_SPENT_HINT : BUDGET_LOWER_HINT;
+}
 
 /* Tell whether worst case passes the user's own budget and not the team's. */
 bool
@@ -95,15 +105,15 @@ chat_own_budget_refusal(const struct model *m, int64_t worst, const struct meter
 	pricing_format_exact(mt->user_limit, d, sizeof d);
 	xasprintf(&s, "budget: worst case %s on %s would pass %s's own budget for %s"
 	    " (spent %s, reserved %s of %s); the team's admin raises it with"
-	    " llm budget set --user %s USD" BUDGET_LOWER_HINT, w, m->name, user, mt->month, a, b, d,
-	    user);
+	    " llm budget set --user %s USD%s", w, m->name, user, mt->month, a, b, d, user,
+	    lower_hint(mt->user_spent, mt->user_limit));
 	return s;
 }
 
 /* Say that worst case on m would pass the budget in mt: a team's is named, and its admin's. */
 char *
 chat_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt,
-    const char *how)
+    const struct chat_budget_how *how)
 {
 	const struct ledger_team *t = ledger_team();
 	char w[32], a[32], b[32], d[32], *s;
@@ -116,11 +126,16 @@ chat_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt
 	if (mt->team && t != NULL)
 		xasprintf(&s, "budget: worst case %s on %s would pass team \"%s\"'s budget for %s"
 		    " (spent %s, reserved %s of %s); the team's admin raises it with"
-		    " llm budget set USD" BUDGET_LOWER_HINT, w, m->name, t->team, mt->month, a, b, d);
-	else
+		    " llm budget set USD%s", w, m->name, t->team, mt->month, a, b, d,
+		    lower_hint(mt->spent, mt->limit));
+	else if (how != NULL)
 		xasprintf(&s, "budget: worst case %s on %s would pass %s's budget (spent %s,"
 		    " reserved %s of %s); %s", w, m->name, mt->month, a, b, d,
-		    how != NULL ? how : "raise it with llm budget set USD" BUDGET_LOWER_HINT);
+		    mt->spent >= mt->limit ? how->spent : how->left);
+	else
+		xasprintf(&s, "budget: worst case %s on %s would pass %s's budget (spent %s,"
+		    " reserved %s of %s); raise it with llm budget set USD%s", w, m->name, mt->month,
+		    a, b, d, lower_hint(mt->spent, mt->limit));
 	return s;
 }
 
@@ -157,7 +172,7 @@ chat_unknown_price_refusal(const struct model *m, const struct meter *mt)
 /* Say why the budget in mt refuses worst case on m: an unknown price, the user's own, the budget. */
 char *
 chat_over_budget_words(const struct model *m, int64_t worst, const struct meter *mt,
-    const char *how)
+    const struct chat_budget_how *how)
 {
 	if (worst >= 0)
 		return chat_over_own_budget(mt, worst) ? chat_own_budget_refusal(m, worst, mt) :

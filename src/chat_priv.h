@@ -105,7 +105,7 @@ struct chat {
 	bool line_too_long;
 	bool too_large;         /* the reply passed max_reply: stopped */
 	bool reached;           /* a try of this step may have reached the server */
-	const char *budget_how; /* what raises the budget, for a refusal; NULL: llm budget set */
+	const struct chat_budget_how *budget_how; /* what a refusal says to do; NULL: the CLI's */
 	size_t reply_bytes;     /* body bytes of this response so far */
 	enum pev bad;           /* PEV_ERROR or PEV_BAD seen, else PEV_OK */
 	int tries;
@@ -204,7 +204,7 @@ enum chat_status chat_admit_route(struct chat *c, const struct chat_opts *o, str
 bool chat_over_own_budget(const struct meter *mt, int64_t worst);
 /* The refusal of worst case on m by the budget in mt (the team's, named), for the caller to free. */
 char *chat_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt,
-    const char *how);
+    const struct chat_budget_how *how);
 /* The refusal of worst case on m by the user's own budget in mt, for the caller to free. */
 char *chat_own_budget_refusal(const struct model *m, int64_t worst, const struct meter *mt);
 /* Say that m's unknown price cannot be held to mt's budget, or the user's own. */
@@ -269,7 +269,7 @@ enum chat_status chat_reserve(struct chat *c, const struct model *m, enum tier t
 enum chat_status chat_admit(struct chat *c, struct chat_route *r);
 /* Say why the budget in mt refuses worst case on m, for the caller to free. */
 char *chat_over_budget_words(const struct model *m, int64_t worst, const struct meter *mt,
-    const char *how);
+    const struct chat_budget_how *how);
 /* Write how worst case w passes the task's cap into out. */
 void chat_over_cap_words(const struct chat *c, int64_t w, char *out, size_t n);
 

@@ -528,6 +528,17 @@ tui_screen_stop(struct tui *t)
 }
 
 /* Make a TUI over a loaded config; curses is not started. */
+/*
+ * What a budget refusal says to do from the client. The budget is read at
+ * start: one set in a shell counts from the next start.
+ */
+static const struct chat_budget_how budget_how = {
+	.left = "a cheaper tier or model may fit (/tier, /model); or raise it with llm budget set "
+	    "USD in a shell, then start llm again",
+	.spent = "nothing priced fits this month now, only a free model (a local one, /model); or "
+	    "raise it with llm budget set USD in a shell, then start llm again",
+};
+
 struct tui *
 tui_new(struct app *cli, const struct tui_opts *o)
 {
@@ -574,9 +585,7 @@ tui_new(struct app *cli, const struct tui_opts *o)
 		t->history_path = xstrfmt("%s/history", t->cfg->data_dir);
 	}
 	t->chat = chat_new(t->cfg, t->cat, t->ledger);
-	/* the budget is read at start: one set in a shell counts from the next start */
-	chat_set_budget_how(t->chat, "a cheaper tier or model may fit (/tier, /model); or raise "
-	    "it with llm budget set USD in a shell, then start llm again");
+	chat_set_budget_how(t->chat, &budget_how);
 	tui_bind_load(t);
 	return t;
 }

@@ -149,7 +149,7 @@ if [ -z "${LLM_DATABASE:-}" ]; then
 	cd "$T" || exit 1
 	check_rc "budget before the first step: exit 3" 3
 	check_contains "budget before the first step: said so" "$ERR" \
-	    "llm budget set USD, or lower the worst case with a smaller reply cap (--max-tokens N); stopped before its first step: nothing was spent, and no task was kept"
+	    "llm budget set USD; until then nothing priced fits, only a free model (a local one, -m NAME); stopped before its first step: nothing was spent, and no task was kept"
 	check_eq "budget before the first step: no task kept" "$(tasks_kept)" "$before"
 	t_write_config
 fi
