@@ -90,6 +90,10 @@ struct tui_view {
 	struct tui_msg **msgs;
 	size_t n, cap;
 	int scroll;            /* lines hidden below; 0 follows the end */
+	/* scrolled back: the entry on the top row, the ink of its lines above it, at a size */
+	const struct tui_msg *anchor;  /* NULL: none */
+	long anchor_ink;
+	int anchor_width, anchor_rows;
 	int codes;             /* code blocks numbered so far */
 	bool code_ticks;       /* inline code keeps its backticks (no colour sets it apart) */
 	/* a question's entry (a command to allow): shown from its start, read whole before y */

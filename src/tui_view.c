@@ -38,6 +38,7 @@ tui_view_clear(struct tui_view *v)
 		msg_free(v->msgs[i]);
 	v->n = 0;
 	v->scroll = 0;
+	v->anchor = NULL;
 	v->codes = 1;
 	tui_view_ask(v, NULL);
 }
@@ -698,6 +699,50 @@ lines_up_to(struct tui_view *v, int width, int rows)
 	return total;
 }
 
+/* The ink of m's first n lines: their bytes but spaces, the same however they wrap. */
+static long
+ink(const struct tui_msg *m, size_t n)
+{
+	long k = 0;
+	size_t i;
+	uint32_t j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < m->doc.lines[i].len; j++)
+			k += m->doc.lines[i].text[j] != ' ';
+	return k;
+}
+
+/*
+ * Read back at another size (the terminal was resized): keep the line that
+ * was on the top row there, where the reading is (at another width, the one
+ * its first word went to), rather than as many lines from the end, which are
+ * other lines once wrapped anew.
+ */
+static void
+keep_anchor(struct tui_view *v, int width, int rows)
+{
+	const struct tui_msg *m;
+	long below = 0, n, line, k = 0;
+	size_t i;
+	uint32_t j;
+
+	for (i = v->n; i > 0 && v->msgs[i - 1] != v->anchor; i--)
+		below += (long)tui_view_wrap(v, v->msgs[i - 1], width);
+	if (i == 0)
+		return;   /* no longer in the view */
+	n = (long)tui_view_wrap(v, v->msgs[i - 1], width);
+	m = v->msgs[i - 1];
+	/* the line that holds the first byte of ink after those above the old top row */
+	for (line = 0; line < n - 1; line++) {
+		for (j = 0; j < m->doc.lines[line].len; j++)
+			k += m->doc.lines[line].text[j] != ' ';
+		if (k > v->anchor_ink)
+			break;
+	}
+	v->scroll = below + n - line > rows ? (int)(below + n - line - rows) : 0;
+}
+
 /* Fill out with the visible lines, top first; return how many. */
 size_t
 tui_view_visible(struct tui_view *v, int width, int rows, struct tui_vline *out)
@@ -707,6 +752,11 @@ tui_view_visible(struct tui_view *v, int width, int rows, struct tui_vline *out)
 
 	if (rows <= 0)
 		return 0;
+	/* a question keeps its own place (tui_view_ask_place) */
+	if (v->scroll > 0 && v->ask == NULL && v->anchor != NULL &&
+	    (v->anchor_width != width || v->anchor_rows != rows))
+		keep_anchor(v, width, rows);
+	v->anchor = NULL;
 	/* Never scroll past the first line. */
 	total = lines_up_to(v, width, rows);
 	if (total < (long)v->scroll + rows)
@@ -724,6 +774,12 @@ tui_view_visible(struct tui_view *v, int width, int rows, struct tui_vline *out)
 		}
 		for (j = (size_t)(n - skip); j > 0 && room > 0; j--, room--)
 			out[--k].line = &m->doc.lines[j - 1];
+		if (v->scroll > 0 && room == 0) {   /* the top row */
+			v->anchor = m;
+			v->anchor_ink = ink(m, j);
+			v->anchor_width = width;
+			v->anchor_rows = rows;
+		}
 		skip = 0;
 	}
 	/* Move what was found to the top. */
@@ -740,6 +796,8 @@ tui_view_scroll(struct tui_view *v, int width, int rows, int delta)
 {
 	long total;
 
+	if (delta != 0)
+		v->anchor = NULL;   /* the top row is another: the next drawing says which */
 	v->scroll += delta;
 	if (v->scroll < 0)
 		v->scroll = 0;
