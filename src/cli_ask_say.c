@@ -12,6 +12,7 @@
 #include "fmt.h"
 #include "ledger.h"
 #include "pricing.h"
+#include "report.h"
 
 static const char *
 month_abbr(const char *month)
@@ -243,11 +244,11 @@ ask_print_json(struct ask *a, struct chat *c, struct ledger *l, int rc)
 	if (t->error != NULL || a->fail != NULL)
 		cli_json_text(o, "error", t->error != NULL ? t->error : a->fail);
 	cJSON_AddNumberToObject(o, "exit_code", rc);
-	s = cJSON_PrintUnformatted(o);
+	s = report_json_str(o);
 	/* through out_write: a reader that left is told apart from a full disk */
 	ask_out_write(a, s, strlen(s));
 	ask_out_write(a, "\n", 1);
 	ask_out_flush(a);
-	cJSON_free(s);
+	free(s);
 	cJSON_Delete(o);
 }

@@ -22,6 +22,7 @@
 #include "ledger.h"
 #include "ledger_pg.h"
 #include "pricing.h"
+#include "report.h"
 #include "tools.h"
 #include "util.h"
 #include "visible.h"
@@ -556,7 +557,7 @@ print_json(const struct agent_result *r)
 			    cJSON_CreateNull() : cJSON_CreateNumber((double)st->ledger_ids[k]));
 		cJSON_AddItemToArray(steps, s);
 	}
-	out = cJSON_PrintUnformatted(root);
+	out = report_json_str(root);
 	if (out != NULL)
 		printf("%s\n", out);
 	free(out);

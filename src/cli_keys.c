@@ -13,6 +13,7 @@
 #include "cred.h"
 #include "fmt.h"
 #include "keyring.h"
+#include "report.h"
 #include "util.h"
 
 /* The longest key line read from the prompt or stdin. */
@@ -497,9 +498,9 @@ keys_print_json(const struct keys_row *rows, size_t n, const char *kr_error)
 		cJSON_AddBoolToObject(o, "configured", rows[i].p != NULL);
 		cJSON_AddItemToArray(arr, o);
 	}
-	s = cJSON_PrintUnformatted(root);
+	s = report_json_str(root);
 	printf("%s\n", s);
-	cJSON_free(s);
+	free(s);
 	cJSON_Delete(root);
 }
 

@@ -15,6 +15,7 @@
 #include "cred.h"
 #include "http.h"
 #include "fmt.h"
+#include "report.h"
 #include "util.h"
 #include "visible.h"
 
@@ -257,10 +258,10 @@ cli_models_remote(struct app *cli, int argc, char **argv)
 		free(ids[i]);
 	}
 	if (json) {
-		char *s = cJSON_PrintUnformatted(root);
+		char *s = report_json_str(root);
 
 		printf("%s\n", s);
-		cJSON_free(s);
+		free(s);
 		cJSON_Delete(root);
 	} else if (n == 0) {
 		fprintf(stderr, "llm: models --remote: %s lists no chat models\n", p->name);

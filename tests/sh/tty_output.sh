@@ -58,3 +58,24 @@ check_eq "tty C1: exit 0" "$RC" 0
 check "tty C1: UTF-8 with no control characters" terminal_safe "$T/tty"
 check_contains "tty C1: shown as ESC [" "$(cat "$T/tty")" "a ␛[31m red"
 check_contains "tty C1: a lone 0x9b shown as U+FFFD" "$(cat "$T/tty")" "lone �2J"
+
+# --json writes the model's text as data too: a C1 control (U+009B is CSI,
+# U+009D OSC, U+009C ST) and DEL as \u escapes, which JSON allows and a reader
+# turns back into the same text, never as raw bytes a terminal acts on. So do
+# llm logs --json and llm logs export --format json, which hold the same text.
+c1='a \u009b2J b \u009d52;c;Zm9v\u009c c \u007f d'
+fake_reply "{\"text\":\"$c1\"}"
+on_pty "$T/tty" -q -m test-cheap --json "c1 json"
+check_eq "tty --json: exit 0" "$RC" 0
+check "tty --json: UTF-8 with no control characters" terminal_safe "$T/tty"
+check_contains "tty --json: C1 and DEL escaped" "$(cat "$T/tty")" "\"text\":\"$c1\""
+fake_reply "{\"text\":\"$c1\"}"
+run_llm -q -m test-cheap --json "c1 json"
+check_eq "pipe --json: the text read back is the reply" "$(json_get "$T/out" text | od -c)" \
+    "$(printf 'a \302\2332J b \302\23552;c;Zm9v\302\234 c \177 d\n' | od -c)"
+cid=$(json_get "$T/out" conversation_id)
+on_pty "$T/tty" logs --json -n 1
+check "tty logs --json: UTF-8 with no control characters" terminal_safe "$T/tty"
+check_contains "tty logs --json: C1 and DEL escaped" "$(cat "$T/tty")" "\"text\":\"$c1\""
+on_pty "$T/tty" logs export "$cid" --format json
+check "tty logs export json: UTF-8 with no control characters" terminal_safe "$T/tty"
