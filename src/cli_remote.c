@@ -271,6 +271,10 @@ cli_models_remote(struct app *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* What name_ok asks of a name, said to the user. */
+#define NAME_RULE "it takes 1 to 100 characters, none of them white space, a control " \
+	"character or one of [ ] ; # = \" ' \\"
+
 /* A name that works as an INI section and a catalog name. */
 static bool
 name_ok(const char *s)
@@ -376,8 +380,13 @@ cli_models_add(struct app *cli, int argc, char **argv)
 		    prov);
 		return EXIT_USAGE;
 	}
-	if (!name_ok(name) || !name_ok(id)) {
-		fprintf(stderr, "llm: models add: '%s' cannot be a model name (use --name)\n", name);
+	/* the ID goes into config.ini whatever the name: --name cannot help a bad one */
+	if (!name_ok(id) || !name_ok(name)) {
+		char *shown = visible_name(name_ok(id) ? name : id);
+
+		fprintf(stderr, "llm: models add: %s '%s' cannot go in config.ini: %s\n",
+		    !name_ok(id) ? "the ID" : "the name", shown, NAME_RULE);
+		free(shown);
 		return EXIT_USAGE;
 	}
 	if (catalog_find(cli->cat, name) != NULL) {
