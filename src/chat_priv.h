@@ -105,6 +105,7 @@ struct chat {
 	bool line_too_long;
 	bool too_large;         /* the reply passed max_reply: stopped */
 	bool reached;           /* a try of this step may have reached the server */
+	bool cut_sent;          /* cancelled with a try out at the server, not between tries */
 	const char *budget_how; /* what raises the budget, for a refusal; NULL: llm budget set */
 	size_t reply_bytes;     /* body bytes of this response so far */
 	enum pev bad;           /* PEV_ERROR or PEV_BAD seen, else PEV_OK */
