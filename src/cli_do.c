@@ -763,7 +763,8 @@ cli_do(struct app *cli, int argc, char **argv)
 			break;
 		case 'C':
 			if (!str_to_usd(optarg, &n) || n <= 0) {
-				fprintf(stderr, "llm: do: --max-cost: '%s' is not an amount in dollars\n", optarg);
+				fprintf(stderr, "llm: do: --max-cost: '%s' is not an amount in dollars "
+				    "above 0, such as 0.05\n", optarg);
 				rc = EXIT_USAGE;
 			}
 			o.max_cost = n;
