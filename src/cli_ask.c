@@ -402,14 +402,22 @@ output_special(const char *path)
 	return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 }
 
-/* Write data into the device or FIFO at path; 0, or -1 with *cause. */
+/*
+ * Write data into the device or FIFO at path; 0, or -1 with *cause. A
+ * terminal (-o /dev/tty, -o /dev/stdout on one) gets the text as stdout on a
+ * terminal does: escape sequences from the model shown, never obeyed.
+ */
 static int
 output_into(const char *path, const char *data, char **cause)
 {
 	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	char *shown = fd >= 0 && isatty(fd) ? visible_str(data, strlen(data)) : NULL;
+	const char *out = shown != NULL ? shown : data;
+	int rc = fd < 0 ? -1 : fd_write_all(fd, out, strlen(out)), err = errno;
 
-	if (fd < 0 || fd_write_all(fd, data, strlen(data)) != 0) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+	free(shown);
+	if (rc != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(err));
 		if (fd >= 0)
 			close(fd);
 		return -1;

@@ -79,3 +79,15 @@ check "tty logs --json: UTF-8 with no control characters" terminal_safe "$T/tty"
 check_contains "tty logs --json: C1 and DEL escaped" "$(cat "$T/tty")" "\"text\":\"$c1\""
 on_pty "$T/tty" logs export "$cid" --format json
 check "tty logs export json: UTF-8 with no control characters" terminal_safe "$T/tty"
+
+# -o into a device writes into it: a terminal named so (-o /dev/stdout on one, -o
+# /dev/tty) gets the answer as stdout on a terminal does, escapes shown, none obeyed.
+fake_reply '{"fault":"escape"}'
+on_pty "$T/tty" -q -m test-cheap -o /dev/stdout "show me"
+check_eq "tty -o /dev/stdout: exit 0" "$RC" 0
+check_eq "tty -o /dev/stdout: no raw ESC" "$(raw_count "$T/tty" 033)" 0
+check "tty -o /dev/stdout: UTF-8 with no control characters" terminal_safe "$T/tty"
+check_eq "tty -o /dev/stdout: escapes shown as symbols" "$(tr -d '\r' <"$T/tty")" "$(cat "$T/visible")"
+fake_reply '{"fault":"escape"}'
+"$LLM_BIN" -q -m test-cheap -o /dev/stdout "show me" 2>"$T/err" | cat >"$T/piped"
+check "pipe -o /dev/stdout: bytes unchanged" cmp "$T/piped" "$T/raw"
