@@ -91,3 +91,12 @@ check_eq "tty -o /dev/stdout: escapes shown as symbols" "$(tr -d '\r' <"$T/tty")
 fake_reply '{"fault":"escape"}'
 "$LLM_BIN" -q -m test-cheap -o /dev/stdout "show me" 2>"$T/err" | cat >"$T/piped"
 check "pipe -o /dev/stdout: bytes unchanged" cmp "$T/piped" "$T/raw"
+
+# llm keys list shows a key's last four characters: of a key that holds control characters
+# (refused by every request) none is shown, since they could be an escape sequence.
+OPENAI_API_KEY=$(printf 'sk-test-abcdefgh\033[2J') on_pty "$T/tty" keys list
+check_eq "keys list, key with ESC: exit 0" "$RC" 0
+check_eq "keys list, key with ESC: no raw ESC" "$(raw_count "$T/tty" 033)" 0
+check_contains "keys list, key with ESC: says it is refused" "$(grep '^openai ' "$T/tty")" \
+    "(holds control characters: refused)"
+check_contains "keys list, a good key: its last four" "$(grep '^anthropic ' "$T/tty")" "…0002"
