@@ -31,7 +31,7 @@ run_llm "x" --max-cost 0
 check_rc "--max-cost 0: exit 2" 2
 check_contains "--max-cost 0: says above 0" "$ERR" \
     "option --max-cost: '0' is not an amount in dollars above 0, such as 0.05"
-run_llm do --max-cost 0 "x"
+run_llm "do" --max-cost 0 "x"
 check_rc "do --max-cost 0: exit 2" 2
 check_contains "do --max-cost 0: says above 0" "$ERR" \
     "llm: do: --max-cost: '0' is not an amount in dollars above 0, such as 0.05"
