@@ -105,12 +105,12 @@ struct chat {
 	bool line_too_long;
 	bool too_large;         /* the reply passed max_reply: stopped */
 	bool reached;           /* a try of this step may have reached the server */
-	bool cut_sent;          /* cancelled with a try out at the server, not between tries */
 	const char *budget_how; /* what raises the budget, for a refusal; NULL: llm budget set */
 	size_t reply_bytes;     /* body bytes of this response so far */
 	enum pev bad;           /* PEV_ERROR or PEV_BAD seen, else PEV_OK */
 	int tries;
 	int64_t retry_at;       /* clock_ms() when to try again; 0: none */
+	bool cut_sent;          /* cancelled with a try out at the server, not between tries */
 	int64_t step_start;
 	int64_t ledger_id;
 	long max_out;
