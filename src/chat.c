@@ -796,7 +796,8 @@ chat_cancel_why(struct chat *c, const char *why)
 	 */
 	if (c->req != NULL)
 		http_cancel(c->http, c->req);
-	if (c->req != NULL && c->retry_at == 0 && !http_req_unsent(c->req))
+	c->cut_sent = c->req != NULL && c->retry_at == 0 && !http_req_unsent(c->req);
+	if (c->cut_sent)
 		c->reached = true;
 	c->retry_at = 0;
 	c->turn.cancelled = true;

@@ -293,7 +293,8 @@ enum chat_status
 chat_admit(struct chat *c, struct chat_route *r)
 {
 	enum tier from = r->tier;
-	char *cause = NULL;
+	const struct model *from_model = r->model;
+	char *cause = NULL, move[200];
 	enum chat_status rc;
 
 	log_route(r);
@@ -317,12 +318,17 @@ chat_admit(struct chat *c, struct chat_route *r)
 
 		/* the routed model may have been refused by the task's cap, not the month's budget */
 		pricing_format_exact(c->opts.task_cap, cap, sizeof cap);
-		if (c->turn.over_task)
-			said = xstrfmt("max-cost: downgraded from %s to %s (%s) to stay within the task's "
-			    "cap of %s", tier_str(from), tier_str(r->tier), r->model->name, cap);
+		/* a cheaper model of the same tier is a move, not a downgrade "from cheap to cheap" */
+		if (r->tier == from && from_model != NULL)
+			snprintf(move, sizeof move, "moved from %s to %s (both %s)", from_model->name,
+			    r->model->name, tier_str(from));
 		else
-			said = xstrfmt("budget: downgraded from %s to %s (%s) to stay within the budget",
-			    tier_str(from), tier_str(r->tier), r->model->name);
+			snprintf(move, sizeof move, "downgraded from %s to %s (%s)", tier_str(from),
+			    tier_str(r->tier), r->model->name);
+		if (c->turn.over_task)
+			said = xstrfmt("max-cost: %s to stay within the task's cap of %s", move, cap);
+		else
+			said = xstrfmt("budget: %s to stay within the budget", move);
 		/* a task's steps say the same move once; each message of a chat says its own */
 		if (c->opts.task_id == 0 || c->moved == NULL || strcmp(c->moved, said) != 0)
 			chat_note(c, "%s", said);

@@ -110,6 +110,7 @@ struct chat {
 	enum pev bad;           /* PEV_ERROR or PEV_BAD seen, else PEV_OK */
 	int tries;
 	int64_t retry_at;       /* clock_ms() when to try again; 0: none */
+	bool cut_sent;          /* cancelled with a try out at the server, not between tries */
 	int64_t step_start;
 	int64_t ledger_id;
 	long max_out;

@@ -346,6 +346,7 @@ chat_step_begin(struct chat *c, const char *why)
 	c->why = why;
 	c->tries = 0;
 	c->reached = false;
+	c->cut_sent = false;
 	c->step_start = clock_ms();
 	c->pc = config_provider(c->cfg, c->model->provider);
 	if (c->pc == NULL) {
@@ -406,11 +407,12 @@ chat_settle(struct chat *c, const char *status)
 		 * A request that never reached the server cost exactly nothing. One
 		 * stopped after it went out may be billed for its input even with no
 		 * text back yet: estimated at that, not at $0, so that its month
-		 * stays marked as an estimate.
+		 * stays marked as an estimate. Stopped while waiting to try again,
+		 * the tries so far failed, and cost what a failure costs.
 		 */
 		est = c->reached;
 		if (c->text.len > 0 || strcmp(status, "ok") == 0 || c->emitted > 0 ||
-		    (c->reached && strcmp(status, "cancelled") == 0)) {
+		    (c->cut_sent && strcmp(status, "cancelled") == 0)) {
 			u.input = c->input_est;
 			u.output = pricing_estimate_tokens(c->text.data ? c->text.data : "", c->text.len);
 		}

@@ -317,6 +317,21 @@ usage_error(const struct ask *a, const char *what)
 	return EXIT_USAGE;
 }
 
+/* Note in a->sig the last signal that came; whether one did. */
+static bool
+take_signal(struct ask *a)
+{
+	char drain[16];
+	ssize_t n;
+	bool got = false;
+
+	while ((n = read(sig_pipe[0], drain, sizeof drain)) > 0) {
+		a->sig = drain[n - 1];
+		got = true;
+	}
+	return got;
+}
+
 /* Run the turn, cancelling on Ctrl-C; the exit code. */
 static int
 run(struct ask *a, struct chat *c, const char *msg)
@@ -330,8 +345,17 @@ run(struct ask *a, struct chat *c, const char *msg)
 
 	signals_setup();
 	rc = chat_send(c, &a->p.o, msg, &cb);
-	if (rc != CHAT_OK)
+	if (rc != CHAT_OK) {
+		/*
+		 * Ctrl-C at key_command's passphrase prompt stops the command, and
+		 * the request with it: that is an interruption, not a missing key.
+		 */
+		if (take_signal(a)) {
+			a->fail = xstrfmt("%s before the request was sent", signal_words(a->sig));
+			return cli_exit_code(CHAT_CANCELLED);
+		}
 		return cli_exit_code(rc);
+	}
 	if (a->p.verbose)
 		ask_explain(a, &chat_last(c)->route);
 	while (chat_busy(c)) {
@@ -339,11 +363,7 @@ run(struct ask *a, struct chat *c, const char *msg)
 
 		ask_out_flush(a);
 		if (ready > 0 || a->out_broken) {
-			char drain[16];
-			ssize_t n;
-
-			while ((n = read(sig_pipe[0], drain, sizeof drain)) > 0)
-				a->sig = drain[n - 1];
+			take_signal(a);
 			chat_cancel_why(c, signal_words(a->sig));
 		}
 	}
@@ -382,14 +402,22 @@ output_special(const char *path)
 	return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 }
 
-/* Write data into the device or FIFO at path; 0, or -1 with *cause. */
+/*
+ * Write data into the device or FIFO at path; 0, or -1 with *cause. A
+ * terminal (-o /dev/tty, -o /dev/stdout on one) gets the text as stdout on a
+ * terminal does: escape sequences from the model shown, never obeyed.
+ */
 static int
 output_into(const char *path, const char *data, char **cause)
 {
 	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	char *shown = fd >= 0 && isatty(fd) ? visible_str(data, strlen(data)) : NULL;
+	const char *out = shown != NULL ? shown : data;
+	int rc = fd < 0 ? -1 : fd_write_all(fd, out, strlen(out)), err = errno;
 
-	if (fd < 0 || fd_write_all(fd, data, strlen(data)) != 0) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+	free(shown);
+	if (rc != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(err));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -562,7 +590,7 @@ finish_output(struct ask *a, struct chat *c, struct ledger *l, int rc)
 	}
 	/* a request that failed before any answer has nothing to sum up: the error said it */
 	if (!a->p.quiet && (a->cli->err_tty || a->p.verbose) && (rc == EXIT_OK || t->len > 0 ||
-	    a->fail != NULL))
+	    (a->fail != NULL && a->sig == 0)))
 		ask_summary(a, c, l);
 	else if (rc == EXIT_OK && !a->p.json)
 		finish_note(t);

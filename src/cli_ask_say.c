@@ -12,6 +12,7 @@
 #include "fmt.h"
 #include "ledger.h"
 #include "pricing.h"
+#include "report.h"
 
 static const char *
 month_abbr(const char *month)
@@ -241,13 +242,13 @@ ask_print_json(struct ask *a, struct chat *c, struct ledger *l, int rc)
 		cJSON_AddNullToObject(o, "conversation_id");
 	cJSON_AddNumberToObject(o, "latency_ms", (double)t->latency_ms);
 	if (t->error != NULL || a->fail != NULL)
-		cli_json_text(o, "error", t->error != NULL ? t->error : a->fail);
+		cli_json_text(o, "error", a->fail != NULL ? a->fail : t->error);
 	cJSON_AddNumberToObject(o, "exit_code", rc);
-	s = cJSON_PrintUnformatted(o);
+	s = report_json_str(o);
 	/* through out_write: a reader that left is told apart from a full disk */
 	ask_out_write(a, s, strlen(s));
 	ask_out_write(a, "\n", 1);
 	ask_out_flush(a);
-	cJSON_free(s);
+	free(s);
 	cJSON_Delete(o);
 }

@@ -711,6 +711,12 @@ propose(struct chat *c, struct chat_opts *o, const char *request, char **cmd, ch
 
 	*cmd = NULL;
 	*explain = NULL;
+	if (t->status != CHAT_OK && t->status != CHAT_CANCELLED && ask_signal != 0) {
+		/* Ctrl-C at key_command's passphrase prompt: an interruption, not a missing key */
+		fprintf(stderr, "llm: cmd: %s before the request was sent\n",
+		    signal_words(ask_signal));
+		return signal_exit_code();
+	}
 	if (t->status != CHAT_OK) {
 		fprintf(stderr, "llm: cmd: %s\n", t->error ? t->error : "the request failed");
 		return ask_exit_code(t);

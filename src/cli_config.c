@@ -34,9 +34,18 @@ static int
 config_check(struct app *cli)
 {
 	int rc = config_errors(cli);
+	struct theme theme;
+	char *cause = NULL;
 
 	if (rc != EXIT_OK)
 		return rc;
+	/* [llm] theme names a file looked up when it is used: one not found or
+	 * broken is an error of the config too, though llm chat starts without it */
+	if (theme_load(&theme, cli->cfg.theme, cli->cfg.dir, &cause) != 0) {
+		fprintf(stderr, "%s: [llm] theme: %s\n", cli->cfg.path, cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
 	printf("%s: ok%s\n", cli->cfg.path, cli->cfg.loaded ? "" : " (no file: built-in defaults)");
 	if (cli->cfg.ledger_database != NULL && cli->cfg.budget > 0)
 		printf("%s: note: [llm] budget is not used with a team ledger: the team's budget"

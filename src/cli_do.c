@@ -22,6 +22,7 @@
 #include "ledger.h"
 #include "ledger_pg.h"
 #include "pricing.h"
+#include "report.h"
 #include "tools.h"
 #include "util.h"
 #include "visible.h"
@@ -557,7 +558,7 @@ print_json(const struct agent_result *r)
 			    cJSON_CreateNull() : cJSON_CreateNumber((double)st->ledger_ids[k]));
 		cJSON_AddItemToArray(steps, s);
 	}
-	out = cJSON_PrintUnformatted(root);
+	out = report_json_str(root);
 	if (out != NULL)
 		printf("%s\n", out);
 	free(out);
@@ -763,7 +764,8 @@ cli_do(struct app *cli, int argc, char **argv)
 			break;
 		case 'C':
 			if (!str_to_usd(optarg, &n) || n <= 0) {
-				fprintf(stderr, "llm: do: --max-cost: '%s' is not an amount in dollars\n", optarg);
+				fprintf(stderr, "llm: do: --max-cost: '%s' is not an amount in dollars "
+				    "above 0, such as 0.05\n", optarg);
 				rc = EXIT_USAGE;
 			}
 			o.max_cost = n;

@@ -13,6 +13,7 @@
 #include "cred.h"
 #include "fmt.h"
 #include "keyring.h"
+#include "report.h"
 #include "util.h"
 
 /* The longest key line read from the prompt or stdin. */
@@ -120,13 +121,17 @@ keys_provider(const struct app *cli, const char *cmd, const char *name)
 	return NULL;
 }
 
-/* The masked form of a key: "…" ("..." outside a UTF-8 locale) and its last four characters. */
+/*
+ * The masked form of a key: "…" ("..." outside a UTF-8 locale) and its last
+ * four characters; "…" alone for one with control characters, whose last
+ * four could be an escape sequence the terminal would obey.
+ */
 static void
 keys_mask(const char *key, char *out, size_t n)
 {
 	size_t len = key != NULL ? strlen(key) : 0;
 
-	if (len < KEYS_SHOW_MIN)
+	if (len < KEYS_SHOW_MIN || !cred_key_valid(key))
 		str_copy(out, n, fmt_glyphs()->ellipsis);
 	else
 		snprintf(out, n, "%s%s", fmt_glyphs()->ellipsis, key + len - 4);
@@ -398,6 +403,7 @@ struct keys_row {
 	enum cred_source src;
 	bool in_keyring;
 	bool locked;                     /* in the keyring, but it could not be read */
+	bool bad;                        /* the key holds control characters: refused */
 	char shown[16];                  /* "…abcd", or "" when nothing is shown */
 };
 
@@ -416,13 +422,16 @@ keys_row_fill(struct keys_row *r, char **names, size_t nnames, bool kr_ok)
 		v = getenv(r->p->key_env);
 	if (v != NULL && *v != '\0') {
 		r->src = CRED_ENV;
+		r->bad = !cred_key_valid(v);
 		keys_mask(v, r->shown, sizeof r->shown);
 	} else if (r->in_keyring) {
 		r->src = CRED_KEYRING;
-		if (keyring_get(r->provider, &key, &cause) == 0)
+		if (keyring_get(r->provider, &key, &cause) == 0) {
+			r->bad = !cred_key_valid(key);
 			keys_mask(key, r->shown, sizeof r->shown);
-		else
+		} else {
 			r->locked = true;
+		}
 		secret_free(key);
 		free(cause);
 	} else if (r->p != NULL && r->p->key_command != NULL && *r->p->key_command != '\0') {
@@ -458,7 +467,8 @@ keys_print_text(const struct keys_row *rows, size_t n)
 	printf("%-14s %-28s %s\n", "PROVIDER", "SOURCE", "KEY");
 	for (i = 0; i < n; i++) {
 		src = keys_row_source(&rows[i]);
-		printf("%-14s %-28s %s%s%s\n", rows[i].provider, src, rows[i].shown,
+		printf("%-14s %-28s %s%s%s%s\n", rows[i].provider, src, rows[i].shown,
+		    rows[i].bad ? "  (holds control characters: refused)" : "",
 		    rows[i].src == CRED_ENV && rows[i].in_keyring ? "  (keyring also holds one)" : "",
 		    rows[i].p == NULL ? "  (provider not configured)" : "");
 		free(src);
@@ -497,9 +507,9 @@ keys_print_json(const struct keys_row *rows, size_t n, const char *kr_error)
 		cJSON_AddBoolToObject(o, "configured", rows[i].p != NULL);
 		cJSON_AddItemToArray(arr, o);
 	}
-	s = cJSON_PrintUnformatted(root);
+	s = report_json_str(root);
 	printf("%s\n", s);
-	cJSON_free(s);
+	free(s);
 	cJSON_Delete(root);
 }
 

@@ -15,6 +15,7 @@
 #include "http.h"
 #include "input.h"
 #include "pricing.h"
+#include "report.h"
 #include "util.h"
 #include "visible.h"
 
@@ -142,7 +143,7 @@ models_list_json(const struct app *cli, const struct model **ms, size_t n)
 		cJSON_AddStringToObject(o, "key_source", key);
 		cJSON_AddItemToArray(arr, o);
 	}
-	text = cJSON_PrintUnformatted(arr);   /* one line, as every other --json */
+	text = report_json_str(arr);   /* one line, as every other --json */
 	printf("%s\n", text);
 	free(text);
 	cJSON_Delete(arr);

@@ -174,7 +174,7 @@ opt_value(struct cli_opts *p, enum cli_face face, int id, const char *arg)
 	case OPT_MAX_COST:
 		if (!str_to_usd(arg, &n) || n <= 0)
 			return opt_error(face, "option --max-cost: '%s' is not an amount in dollars "
-			    "such as 0.05", arg);
+			    "above 0, such as 0.05", arg);
 		p->o.max_cost = n;
 		break;
 	case OPT_SIZE:

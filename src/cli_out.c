@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "report.h"
 #include "util.h"
 
 /* What of stderr is kept for --json's error: its first lines are the message. */
@@ -230,9 +231,9 @@ cli_out_json_error(int rc)
 	o = cJSON_CreateObject();
 	cli_json_text(o, "error", *msg != '\0' ? msg : "usage or config error");
 	cJSON_AddNumberToObject(o, "exit_code", rc);
-	s = cJSON_PrintUnformatted(o);
+	s = report_json_str(o);
 	printf("%s\n", s);
-	cJSON_free(s);
+	free(s);
 	cJSON_Delete(o);
 	free(msg);
 }

@@ -15,6 +15,7 @@
 #include "cred.h"
 #include "http.h"
 #include "fmt.h"
+#include "report.h"
 #include "util.h"
 #include "visible.h"
 
@@ -257,10 +258,10 @@ cli_models_remote(struct app *cli, int argc, char **argv)
 		free(ids[i]);
 	}
 	if (json) {
-		char *s = cJSON_PrintUnformatted(root);
+		char *s = report_json_str(root);
 
 		printf("%s\n", s);
-		cJSON_free(s);
+		free(s);
 		cJSON_Delete(root);
 	} else if (n == 0) {
 		fprintf(stderr, "llm: models --remote: %s lists no chat models\n", p->name);
@@ -269,6 +270,10 @@ cli_models_remote(struct app *cli, int argc, char **argv)
 	buf_done(&b);
 	return EXIT_OK;
 }
+
+/* What name_ok asks of a name, said to the user. */
+#define NAME_RULE "it takes 1 to 100 characters, none of them white space, a control " \
+	"character or one of [ ] ; # = \" ' \\"
 
 /* A name that works as an INI section and a catalog name. */
 static bool
@@ -375,8 +380,13 @@ cli_models_add(struct app *cli, int argc, char **argv)
 		    prov);
 		return EXIT_USAGE;
 	}
-	if (!name_ok(name) || !name_ok(id)) {
-		fprintf(stderr, "llm: models add: '%s' cannot be a model name (use --name)\n", name);
+	/* the ID goes into config.ini whatever the name: --name cannot help a bad one */
+	if (!name_ok(id) || !name_ok(name)) {
+		char *shown = visible_name(name_ok(id) ? name : id);
+
+		fprintf(stderr, "llm: models add: %s '%s' cannot go in config.ini: %s\n",
+		    !name_ok(id) ? "the ID" : "the name", shown, NAME_RULE);
+		free(shown);
 		return EXIT_USAGE;
 	}
 	if (catalog_find(cli->cat, name) != NULL) {

@@ -17,6 +17,7 @@
 #include "learn.h"
 #include "ledger.h"
 #include "pricing.h"
+#include "report.h"
 #include "router.h"
 #include "util.h"
 
@@ -387,7 +388,7 @@ route_print_json(const struct app *cli, const struct chat_route *r, const struct
 		cJSON_AddBoolToObject(e, "estimated", true);
 		cJSON_AddItemToArray(ests, e);
 	}
-	text = cJSON_PrintUnformatted(o);
+	text = report_json_str(o);
 	printf("%s\n", text);
 	free(text);
 	cJSON_Delete(o);

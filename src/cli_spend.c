@@ -86,14 +86,17 @@ cli_spend_chart(const struct app *cli, int64_t start, int64_t end)
 	}
 	o.theme = &theme;
 	o.utf8 = fmt_glyphs()->utf8;
-	if ((l = ledger_open(cli->cfg.data_dir, &cause)) == NULL ||
+	if ((l = cli_ledger_open(cli, &cause)) == NULL ||
 	    load_month(cli, l, start, end, &s, &cause) < 0) {
+		/* as the table says it: a local ledger to put right is exit 2, not a network failure */
+		int rc = cli_ledger_rc(l);
+
 		fprintf(stderr, "llm: usage: %s\n", cause);
 		free(cause);
 		if (l != NULL)
 			spend_done(&s);
 		ledger_close(l);
-		return EXIT_PROVIDER;
+		return rc;
 	}
 	o.budget = spend_limit(cli, l);
 	ledger_close(l);

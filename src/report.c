@@ -1,9 +1,11 @@
 /* report: formatting shared by the report commands (llm budget, usage and logs). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
 
+#include "buf.h"
 #include "ledger.h"
 #include "report.h"
 #include "util.h"
@@ -31,14 +33,44 @@ report_json_money(cJSON *o, const char *name, int64_t pico)
 	report_json_int(o, key, pico);
 }
 
+/*
+ * Return o as one line of JSON (malloc'd) with DEL and the C1 controls
+ * (U+0080 to U+009F) written as \u escapes: cJSON escapes only what JSON
+ * requires, and a terminal takes U+009B in UTF-8 for CSI as it takes ESC [,
+ * so a model's text printed raw could move the cursor or set the clipboard.
+ * Outside strings JSON holds no such bytes, and a reader gets the same text.
+ */
+char *
+report_json_str(const cJSON *o)
+{
+	char *s = cJSON_PrintUnformatted(o);
+	struct buf b;
+	size_t i;
+
+	if (s == NULL)
+		return NULL;
+	buf_init(&b, 0);
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == 0x7f)
+			buf_add(&b, "\\u007f", 6);
+		else if ((unsigned char)s[i] == 0xc2 && (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9f)
+			buf_addf(&b, "\\u%04x", (unsigned char)s[++i]);
+		else
+			buf_add(&b, s + i, 1);
+	}
+	cJSON_free(s);
+	return buf_detach(&b);
+}
+
 /* Print o as one line of JSON. */
 void
 report_json_print(const cJSON *o)
 {
-	char *s = cJSON_PrintUnformatted(o);
+	char *s = report_json_str(o);
 
-	printf("%s\n", s);
-	cJSON_free(s);
+	printf("%s\n", s != NULL ? s : "null");
+	free(s);
 }
 
 /* Write the time of a thing (a conversation, a request) in the user's own zone, or the fallback. */

@@ -11,6 +11,8 @@ struct cJSON;
 void report_json_int(struct cJSON *o, const char *name, int64_t v);
 /* Add pico-dollars as NAME_usd, an exact decimal number of dollars, and NAME_pico. */
 void report_json_money(struct cJSON *o, const char *name, int64_t pico);
+/* Return o as one line of JSON (malloc'd), DEL and C1 controls escaped; NULL if out of memory. */
+char *report_json_str(const struct cJSON *o);
 /* Print o on stdout as one line of JSON. */
 void report_json_print(const struct cJSON *o);
 /*

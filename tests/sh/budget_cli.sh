@@ -104,6 +104,13 @@ check_eq "downgrade: --json says so" "$(json_get "$T/d.json" route.budget_adjust
 check_eq "downgrade: tier cheap" "$(json_get "$T/d.json" tier)" cheap
 run_llm -t mid --max-tokens 1000 "explain"
 check_contains "downgrade: stderr says so" "$ERR" "downgraded from mid to cheap"
+# test-cheap's worst case does not fit but the free test-local of the same tier does: a move
+# between two cheap models, said as one, not as a downgrade "from cheap to cheap".
+run_llm -t cheap --max-tokens 4000 "explain"
+check_rc "same tier: exit 0" 0
+check_contains "same tier: names both models" "$ERR" \
+    "llm: budget: moved from test-cheap to test-local (both cheap) to stay within the budget"
+check_not_contains "same tier: no downgrade from a tier to itself" "$ERR" "from cheap to cheap"
 n=$(fake_count)
 run_llm -m test-mid --max-tokens 1000 "explain"
 check_rc "downgrade: a pinned model is refused" 3

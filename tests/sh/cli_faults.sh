@@ -78,6 +78,30 @@ check_contains "key_command Bearer: keys check says why" "$(cat "$T/err")" "Auth
 check_not_contains "key_command Bearer: keys check does not show it" "$(cat "$T/err")" "sk-test-bearer"
 t_write_config
 
+# Ctrl-C while key_command runs (pass asking for its passphrase): the terminal
+# sends SIGINT to llm and the command, which it stops; that is an interruption
+# (exit 130), not a missing key (exit 4) to be fixed in the config.
+t_config_append "[provider.openai]
+key_command = touch '$T/asked'; sleep 30"
+(unset OPENAI_API_KEY; t_py - "$LLM_BIN" "$T/asked" >"$T/out" 2>"$T/err" <<'PY'
+import os, signal, subprocess, sys, time
+signal.signal(signal.SIGINT, signal.SIG_DFL)   # as a terminal's foreground job has it
+p = subprocess.Popen([sys.argv[1], "-q", "-m", "test-cheap", "hi"], stdin=subprocess.DEVNULL,
+                     start_new_session=True)
+end = time.time() + 20
+while not os.path.exists(sys.argv[2]) and time.time() < end:
+    time.sleep(0.01)
+os.killpg(p.pid, signal.SIGINT)                # Ctrl-C: the whole foreground group
+sys.exit(p.wait(timeout=20))
+PY
+echo $? >"$T/rc")
+check_eq "Ctrl-C at key_command: exit 130" "$(cat "$T/rc")" 130
+check_contains "Ctrl-C at key_command: says so" "$(cat "$T/err")" \
+    "llm: interrupted before the request was sent"
+check_not_contains "Ctrl-C at key_command: no talk of a missing key" "$(cat "$T/err")" "no API key"
+check_eq "Ctrl-C at key_command: nothing sent" "$(fake_count)" 0
+t_write_config
+
 # A server that echoes the key in its error: the key is shown by its last four
 # characters alone, on stderr, under --json and in the hook's line.
 fake_reset

@@ -25,6 +25,16 @@ check_rc "--max-cost after the prompt: refused, exit 3" 3
 run_llm "x" -m test-mid --max-cost '$0.000001'
 check_rc "--max-cost with a dollar sign, as llm budget set takes it: refused by the cap" 3
 check_eq "--max-cost after the prompt: nothing sent" "$(fake_count)" "$n"
+# A cap of $0 caps nothing llm can send: refused as usage, saying that an amount above 0 is
+# wanted, not that 0 is no amount of dollars.
+run_llm "x" --max-cost 0
+check_rc "--max-cost 0: exit 2" 2
+check_contains "--max-cost 0: says above 0" "$ERR" \
+    "option --max-cost: '0' is not an amount in dollars above 0, such as 0.05"
+run_llm "do" --max-cost 0 "x"
+check_rc "do --max-cost 0: exit 2" 2
+check_contains "do --max-cost 0: says above 0" "$ERR" \
+    "llm: do: --max-cost: '0' is not an amount in dollars above 0, such as 0.05"
 
 fake_reply '{"text":"ok"}'
 run_llm -q "first" -m test-cheap "second" -s "be brief"

@@ -117,6 +117,19 @@ check_contains "ctrl-c: llm logs show marks it too" "$OUT" "· cancelled"
 run_llm logs export "$cid"
 check_contains "ctrl-c: and llm logs export" "$OUT" "· cancelled)"
 
+# Ctrl-C while waiting to try again after a 429: no try is out at the server, and the one
+# it answered with an error cost nothing, so nothing is charged for the input.
+fake_reply '{"status":429,"retry_after":"30"}'
+"$LLM_BIN" -q -m test-cheap "rate limited" >"$T/retry.out" 2>"$T/retry.err" &
+pid=$!
+t_wait grep -q "retrying in" "$T/retry.err"
+kill -INT $pid
+wait $pid
+check_eq "ctrl-c between tries: exit 130" "$?" 130
+check_eq "ctrl-c between tries: a cancelled row of no cost" "$(sqlite3 "$LLM_DATA_DIR/llm.db" \
+    "select status, input_tokens, output_tokens, cost_pico from usage order by id desc limit 1")" \
+    "cancelled|0|0|0"
+
 # stdout carries nothing but the answer; the summary line goes to stderr with -v
 fake_reply '{"text":"only this"}'
 run_llm -v -m test-cheap "x"

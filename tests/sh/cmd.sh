@@ -391,5 +391,29 @@ check "/cmd: y ran the script whole" t_wait test -e "$T/work/tui-one" -a -e "$T/
 check_screen "/cmd: a refusal is no command" t5 "/cmd: the reply held no command"
 check_not_screen "/cmd: a refusal is not offered to run" t5 "? run I can't"
 
+# Ctrl-C while key_command runs (a passphrase prompt) stops the command with
+# llm: an interruption (exit 130), not a missing key (exit 4).
+t_write_config
+t_config_append "[provider.openai]
+key_command = touch '$T/asked'; sleep 30"
+(unset OPENAI_API_KEY; t_py - "$LLM_BIN" "$T/asked" >"$T/kc.out" 2>"$T/kc.err" <<'PY'
+import os, signal, subprocess, sys, time
+signal.signal(signal.SIGINT, signal.SIG_DFL)   # as a terminal's foreground job has it
+p = subprocess.Popen([sys.argv[1], "cmd", "--print", "-m", "test-cheap", "list files"],
+                     stdin=subprocess.DEVNULL, start_new_session=True)
+end = time.time() + 20
+while not os.path.exists(sys.argv[2]) and time.time() < end:
+    time.sleep(0.01)
+os.killpg(p.pid, signal.SIGINT)                # Ctrl-C: the whole foreground group
+sys.exit(p.wait(timeout=20))
+PY
+echo $? >"$T/kc.rc")
+check_eq "cmd: Ctrl-C at key_command: exit 130" "$(cat "$T/kc.rc")" 130
+check_contains "cmd: Ctrl-C at key_command: says so" "$(cat "$T/kc.err")" \
+    "llm: cmd: interrupted before the request was sent"
+check_not_contains "cmd: Ctrl-C at key_command: no talk of a missing key" "$(cat "$T/kc.err")" \
+    "no API key"
+t_write_config
+
 echo "# $T_PASS passed, $T_FAIL failed"
 [ "$T_FAIL" -eq 0 ]

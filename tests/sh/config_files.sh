@@ -199,3 +199,24 @@ check_rc "key_env = a variable's name: exit 0" 0
 check_eq "key_env = a variable's name: its key sent" "$(fake_last headers.authorization)" \
     "Bearer sk-test-other-0009"
 t_write_config
+
+# [llm] theme names a file found only when it is used: config check looks for
+# it, and says so when it is missing or broken, where llm chat would start
+# with the default colours.
+sed -i 's/^tier = auto$/&\ntheme = no-such-theme/' "$LLM_CONFIG_DIR/config.ini"
+run_llm config check
+check_rc "missing theme: config check exits 2" 2
+check_contains "missing theme: config check names it" "$ERR" \
+    "$LLM_CONFIG_DIR/config.ini: [llm] theme: theme 'no-such-theme' not found"
+check_eq "missing theme: nothing said ok" "$OUT" ""
+mkdir -p "$LLM_CONFIG_DIR/themes"
+printf 'not a theme\n' >"$LLM_CONFIG_DIR/themes/broken.theme"
+sed -i 's/^theme = no-such-theme$/theme = broken/' "$LLM_CONFIG_DIR/config.ini"
+run_llm config check
+check_rc "broken theme: config check exits 2" 2
+check_contains "broken theme: config check says where" "$ERR" \
+    "[llm] theme: $LLM_CONFIG_DIR/themes/broken.theme:1:"
+sed -i 's/^theme = broken$/theme = mono/' "$LLM_CONFIG_DIR/config.ini"
+run_llm config check
+check_rc "installed theme: config check exits 0" 0
+t_write_config

@@ -96,6 +96,21 @@ check_contains "add: a bad tier: says what --tier takes" "$ERR" \
     "llm: models add: --tier takes cheap, mid or frontier, not 'huge'"
 run_llm models add openai 'x]y' --tier mid --price 1/2
 check_rc "add: a name that breaks the file: exit 2" 2
+check_contains "add: a name that breaks the file: says what a name takes" "$ERR" \
+    "llm: models add: the ID 'x]y' cannot go in config.ini: it takes 1 to 100 characters"
+# The ID is written whatever --name says: a bad one is named, not the name given.
+run_llm models add openai 'a;b' --name fine-name --tier mid --price 1/2
+check_rc "add: a bad ID under a good --name: exit 2" 2
+check_contains "add: a bad ID under a good --name: names the ID" "$ERR" \
+    "llm: models add: the ID 'a;b' cannot go in config.ini:"
+check_not_contains "add: a bad ID under a good --name: no --name advice" "$ERR" "--name"
+run_llm models add openai good-id --name 'bad name' --tier mid --price 1/2
+check_rc "add: a bad --name: exit 2" 2
+check_contains "add: a bad --name: names it" "$ERR" \
+    "llm: models add: the name 'bad name' cannot go in config.ini:"
+check_not_contains "add: a bad --name: no --name advice" "$ERR" "--name"
+run_llm models add openai "$(printf 'evil\nbudget = 0')" --tier mid --price 1/2
+check_contains "add: a newline in the ID: shown as \\x0a" "$ERR" "'evil\\x0abudget = 0'"
 run_llm models add ollama qwen3:8b --name qwen3-8b --tier cheap --price 0/0
 check_rc "add: --name" 0
 check_contains "add: --name section" "$(cat "$LLM_CONFIG_DIR/config.ini")" "[model.qwen3-8b]"

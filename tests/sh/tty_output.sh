@@ -58,3 +58,45 @@ check_eq "tty C1: exit 0" "$RC" 0
 check "tty C1: UTF-8 with no control characters" terminal_safe "$T/tty"
 check_contains "tty C1: shown as ESC [" "$(cat "$T/tty")" "a ␛[31m red"
 check_contains "tty C1: a lone 0x9b shown as U+FFFD" "$(cat "$T/tty")" "lone �2J"
+
+# --json writes the model's text as data too: a C1 control (U+009B is CSI,
+# U+009D OSC, U+009C ST) and DEL as \u escapes, which JSON allows and a reader
+# turns back into the same text, never as raw bytes a terminal acts on. So do
+# llm logs --json and llm logs export --format json, which hold the same text.
+c1='a \u009b2J b \u009d52;c;Zm9v\u009c c \u007f d'
+fake_reply "{\"text\":\"$c1\"}"
+on_pty "$T/tty" -q -m test-cheap --json "c1 json"
+check_eq "tty --json: exit 0" "$RC" 0
+check "tty --json: UTF-8 with no control characters" terminal_safe "$T/tty"
+check_contains "tty --json: C1 and DEL escaped" "$(cat "$T/tty")" "\"text\":\"$c1\""
+fake_reply "{\"text\":\"$c1\"}"
+run_llm -q -m test-cheap --json "c1 json"
+check_eq "pipe --json: the text read back is the reply" "$(json_get "$T/out" text | od -c)" \
+    "$(printf 'a \302\2332J b \302\23552;c;Zm9v\302\234 c \177 d\n' | od -c)"
+cid=$(json_get "$T/out" conversation_id)
+on_pty "$T/tty" logs --json -n 1
+check "tty logs --json: UTF-8 with no control characters" terminal_safe "$T/tty"
+check_contains "tty logs --json: C1 and DEL escaped" "$(cat "$T/tty")" "\"text\":\"$c1\""
+on_pty "$T/tty" logs export "$cid" --format json
+check "tty logs export json: UTF-8 with no control characters" terminal_safe "$T/tty"
+
+# -o into a device writes into it: a terminal named so (-o /dev/stdout on one, -o
+# /dev/tty) gets the answer as stdout on a terminal does, escapes shown, none obeyed.
+fake_reply '{"fault":"escape"}'
+on_pty "$T/tty" -q -m test-cheap -o /dev/stdout "show me"
+check_eq "tty -o /dev/stdout: exit 0" "$RC" 0
+check_eq "tty -o /dev/stdout: no raw ESC" "$(raw_count "$T/tty" 033)" 0
+check "tty -o /dev/stdout: UTF-8 with no control characters" terminal_safe "$T/tty"
+check_eq "tty -o /dev/stdout: escapes shown as symbols" "$(tr -d '\r' <"$T/tty")" "$(cat "$T/visible")"
+fake_reply '{"fault":"escape"}'
+"$LLM_BIN" -q -m test-cheap -o /dev/stdout "show me" 2>"$T/err" | cat >"$T/piped"
+check "pipe -o /dev/stdout: bytes unchanged" cmp "$T/piped" "$T/raw"
+
+# llm keys list shows a key's last four characters: of a key that holds control characters
+# (refused by every request) none is shown, since they could be an escape sequence.
+OPENAI_API_KEY=$(printf 'sk-test-abcdefgh\033[2J') on_pty "$T/tty" keys list
+check_eq "keys list, key with ESC: exit 0" "$RC" 0
+check_eq "keys list, key with ESC: no raw ESC" "$(raw_count "$T/tty" 033)" 0
+check_contains "keys list, key with ESC: says it is refused" "$(grep '^openai ' "$T/tty")" \
+    "(holds control characters: refused)"
+check_contains "keys list, a good key: its last four" "$(grep '^anthropic ' "$T/tty")" "…0002"

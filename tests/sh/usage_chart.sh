@@ -243,4 +243,15 @@ onpty 80 env NO_COLOR=1 "$LLM_BIN" usage >"$T/unknown-model.txt"
 check_eq "top models: a model's requests of unknown cost are told" \
 	"$(sed -n 's/^  \(claude-opus-4-6 .*\)$/\1/p' "$T/unknown-model.txt" | tr -s ' ')" \
 	"claude-opus-4-6 \$6.00 30% ██████████ +1 unknown"
+
+# A ledger file that is no database is a setup to put right, exit 2 as the table says it,
+# on a terminal too: not a network failure's 1.
+mkdir -p "$T/notdb"
+printf 'not a database at all, just some text that sqlite cannot read.\n' >"$T/notdb/llm.db"
+if LLM_DATA_DIR=$T/notdb onpty 80 "$LLM_BIN" usage >"$T/notdb.txt"; then rc=0; else rc=$?; fi
+check_eq "not a database: the chart exits 2" "$rc" 2
+check_contains "not a database: says how to move it aside" "$(cat "$T/notdb.txt")" \
+	"is not an llm ledger (not an SQLite database); move it aside"
+LLM_DATA_DIR=$T/notdb run_llm usage
+check_rc "not a database: the table exits 2 too" 2
 [ "$T_FAIL" -eq 0 ]
