@@ -1,6 +1,7 @@
 /* report: formatting shared by the report commands (llm budget, usage and logs). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
@@ -9,6 +10,7 @@
 #include "ledger.h"
 #include "report.h"
 #include "util.h"
+#include "visible.h"
 
 /* Add name as an exact JSON integer. */
 void
@@ -34,30 +36,41 @@ report_json_money(cJSON *o, const char *name, int64_t pico)
 }
 
 /*
- * Return o as one line of JSON (malloc'd) with DEL and the C1 controls
- * (U+0080 to U+009F) written as \u escapes: cJSON escapes only what JSON
- * requires, and a terminal takes U+009B in UTF-8 for CSI as it takes ESC [,
- * so a model's text printed raw could move the cursor or set the clipboard.
- * Outside strings JSON holds no such bytes, and a reader gets the same text.
+ * Return o as one line of JSON (malloc'd) with DEL, the C1 controls (U+0080
+ * to U+009F) and the bidirectional ones (visible.h) written as \u escapes:
+ * cJSON escapes only what JSON requires, a terminal takes U+009B in UTF-8 for
+ * CSI as it takes ESC [, so a model's text printed raw could move the cursor
+ * or set the clipboard, and a bidirectional control shows the text after it
+ * in another order than it holds. Outside strings JSON holds no such bytes,
+ * and a reader gets the same text.
  */
 char *
 report_json_str(const cJSON *o)
 {
 	char *s = cJSON_PrintUnformatted(o);
 	struct buf b;
-	size_t i;
+	size_t i, n, k;
+	int32_t cp;
 
 	if (s == NULL)
 		return NULL;
+	n = strlen(s);
 	buf_init(&b, 0);
-	for (i = 0; s[i] != '\0'; i++) {
-		if (s[i] == 0x7f)
+	for (i = 0; i < n; i += k) {
+		k = 1;
+		if (s[i] == 0x7f) {
 			buf_add(&b, "\\u007f", 6);
-		else if ((unsigned char)s[i] == 0xc2 && (unsigned char)s[i + 1] >= 0x80 &&
-		    (unsigned char)s[i + 1] <= 0x9f)
-			buf_addf(&b, "\\u%04x", (unsigned char)s[++i]);
-		else
+			continue;
+		}
+		if ((unsigned char)s[i] < 0x80) {
 			buf_add(&b, s + i, 1);
+			continue;
+		}
+		k = visible_decode(s + i, n - i, &cp);
+		if (cp >= 0 && ((cp >= 0x80 && cp <= 0x9f) || visible_is_bidi((uint32_t)cp)))
+			buf_addf(&b, "\\u%04x", (unsigned)cp);
+		else
+			buf_add(&b, s + i, k);
 	}
 	cJSON_free(s);
 	return buf_detach(&b);

@@ -51,8 +51,8 @@ put_cp(struct buf *out, uint32_t cp)
  * other than the bytes' ("trojan source"): code that reads one way and runs
  * another.
  */
-static bool
-is_bidi(uint32_t cp)
+bool
+visible_is_bidi(uint32_t cp)
 {
 	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
 	    cp == 0x200e || cp == 0x200f || cp == 0x061c;
@@ -71,7 +71,7 @@ put_visible(struct buf *out, uint32_t cp)
 {
 	if (cp == '\n' || cp == '\t')
 		put_cp(out, cp);
-	else if (is_bidi(cp))
+	else if (visible_is_bidi(cp))
 		put_placeholder(out, cp);
 	else if (cp < 0x20)
 		put_cp(out, 0x2400 + cp);
@@ -270,7 +270,7 @@ visible_word(const char *s)
 		return false;
 	while (i < n) {
 		k = visible_decode(s + i, n - i, &cp);
-		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || is_bidi((uint32_t)cp) ||
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || visible_is_bidi((uint32_t)cp) ||
 		    is_space((uint32_t)cp))
 			return false;
 		i += k;
@@ -310,7 +310,7 @@ visible_any(const char *s, size_t n)
 static bool
 name_char(int32_t cp)
 {
-	return cp >= 0x20 && cp != 0x7f && (cp < 0x80 || cp > 0x9f) && !is_bidi((uint32_t)cp);
+	return cp >= 0x20 && cp != 0x7f && (cp < 0x80 || cp > 0x9f) && !visible_is_bidi((uint32_t)cp);
 }
 
 /* The escaped form of the file name s, which visible_name_parse takes back. */

@@ -45,6 +45,8 @@ char *visible_str(const char *s, size_t n);
  * bytes one U+FFFD stands for).
  */
 size_t visible_decode(const char *s, size_t n, int32_t *cp);
+/* Whether cp is a bidirectional control (the list above), which reorders what follows it. */
+bool visible_is_bidi(uint32_t cp);
 /* Whether s[0..n) is all UTF-8: no bytes that visible_feed shows as U+FFFD. */
 bool visible_utf8(const char *s, size_t n);
 /* Whether s is one non-empty word that prints as itself: valid UTF-8, no controls, bidi or spaces. */

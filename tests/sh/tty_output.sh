@@ -79,6 +79,17 @@ check "tty logs --json: UTF-8 with no control characters" terminal_safe "$T/tty"
 check_contains "tty logs --json: C1 and DEL escaped" "$(cat "$T/tty")" "\"text\":\"$c1\""
 on_pty "$T/tty" logs export "$cid" --format json
 check "tty logs export json: UTF-8 with no control characters" terminal_safe "$T/tty"
+# a bidirectional control (U+202E shows what follows right to left, U+2066 isolates)
+# is no escape but reorders what the terminal shows: escaped too, read back the same
+bidi='x \u202escript.sh\u202c y \u2066z\u2069 \u200f.'
+fake_reply "{\"text\":\"$bidi\"}"
+on_pty "$T/tty" -q -m test-cheap --json "bidi json"
+check_contains "tty --json: bidirectional controls escaped" "$(cat "$T/tty")" "\"text\":\"$bidi\""
+fake_reply "{\"text\":\"$bidi\"}"
+run_llm -q -m test-cheap --json "bidi json"
+check_eq "pipe --json: bidirectional controls read back as sent" \
+    "$(json_get "$T/out" text | od -c)" \
+    "$(printf 'x \342\200\256script.sh\342\200\254 y \342\201\246z\342\201\251 \342\200\217.\n' | od -c)"
 
 # -o into a device writes into it: a terminal named so (-o /dev/stdout on one, -o
 # /dev/tty) gets the answer as stdout on a terminal does, escapes shown, none obeyed.
