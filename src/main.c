@@ -340,6 +340,19 @@ color_allowed(void)
 	return term == NULL || strcmp(term, "dumb") != 0;
 }
 
+/*
+ * Whether cause, why the catalog was refused, is an error of the config
+ * (a [tier.*] or [git] model that names no model): it starts with the
+ * config's path and line, as the config's own errors do.
+ */
+static bool
+config_error(const struct config *cfg, const char *cause)
+{
+	size_t n = cfg->path != NULL ? strlen(cfg->path) : 0;
+
+	return n > 0 && strncmp(cause, cfg->path, n) == 0 && cause[n] == ':';
+}
+
 /* Load what cmd needs into cli; an exit code, or -1 to go on. */
 static int
 load(struct app *cli, enum needs needs, bool want_color, bool hook)
@@ -380,7 +393,12 @@ load(struct app *cli, enum needs needs, bool want_color, bool hook)
 	}
 	cli->cat = catalog_new(&cli->cfg, &cause);
 	if (cli->cat == NULL) {
-		fprintf(stderr, "llm: %s%s\n", hook ? "commit message not drafted: " : "", cause);
+		if (!hook && config_error(&cli->cfg, cause))
+			fprintf(stderr, "%s\nllm: fix the config (llm config check shows every error)\n",
+			    cause);
+		else
+			fprintf(stderr, "llm: %s%s\n", hook ? "commit message not drafted: " : "",
+			    cause);
 		free(cause);
 		return hook ? EXIT_OK : EXIT_USAGE;
 	}

@@ -13,8 +13,9 @@ check_contains "tier typo: config check names file and line" "$ERR" \
     "$LLM_CONFIG_DIR/config.ini:$line: unknown model 'test-chaep'"
 run_llm -q "hello there"
 check_rc "tier typo: a question exits 2" 2
-check_contains "tier typo: a question names file and line" "$ERR" \
-    "config.ini:$line: unknown model 'test-chaep'"
+check_eq "tier typo: a question names file and line, and what to do, as other config errors" \
+    "$ERR" "$LLM_CONFIG_DIR/config.ini:$line: unknown model 'test-chaep' in [tier.cheap] (see llm models)
+llm: fix the config (llm config check shows every error)"
 check_eq "tier typo: nothing sent" "$(fake_count)" 0
 run_llm route "hello there"
 check_rc "tier typo: route exits 2" 2
