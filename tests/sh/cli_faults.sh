@@ -82,14 +82,22 @@ t_write_config
 # sends SIGINT to llm and the command, which it stops; that is an interruption
 # (exit 130), not a missing key (exit 4) to be fixed in the config.
 t_config_append "[provider.openai]
-key_command = touch '$T/asked'; sleep 30"
+key_command = echo \$\$ >'$T/asked'; exec sleep 30"
 (unset OPENAI_API_KEY; t_py - "$LLM_BIN" "$T/asked" >"$T/out" 2>"$T/err" <<'PY'
 import os, signal, subprocess, sys, time
 signal.signal(signal.SIGINT, signal.SIG_DFL)   # as a terminal's foreground job has it
 p = subprocess.Popen([sys.argv[1], "-q", "-m", "test-cheap", "hi"], stdin=subprocess.DEVNULL,
                      start_new_session=True)
+# once the command is the sleep (its shell exec'd it): a shell between two commands
+# waits for the first and goes on if it exited, so a signal then would miss the second
 end = time.time() + 20
-while not os.path.exists(sys.argv[2]) and time.time() < end:
+def asking():
+    try:
+        with open(sys.argv[2]) as f, open("/proc/%d/comm" % int(f.read())) as c:
+            return c.read().strip() == "sleep"
+    except (OSError, ValueError):
+        return False
+while not asking() and time.time() < end:
     time.sleep(0.01)
 os.killpg(p.pid, signal.SIGINT)                # Ctrl-C: the whole foreground group
 sys.exit(p.wait(timeout=20))
