@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "chat.h"
 #include "chat_priv.h"
+#include "cred.h"
 #include "http.h"
 #include "log.h"
 #include "ndjson.h"
@@ -311,6 +312,7 @@ classify_fault(long status, enum fault by_type)
 static void
 fail_auth(struct chat *c, const char *where, const char *text)
 {
+	cred_forget(c->pc);   /* a key_command may print a new one */
 	chat_fail(c, CHAT_AUTH, "%s rejected the key (%s: %s); set a new one with llm keys set %s%s%s",
 	    c->pc->name, where, text, c->pc->name, c->pc->key_env ? " or check $" : "",
 	    c->pc->key_env ? c->pc->key_env : "");

@@ -19,6 +19,13 @@
 /* How long key_command may take; it may ask for a passphrase. */
 #define CRED_COMMAND_TIMEOUT_MS (120 * 1000)
 
+/*
+ * How long a key key_command printed is kept. A session sends a request per
+ * message and a task one per step; running the command for each would ask
+ * for the passphrase, or wait on the password manager, every time.
+ */
+#define CRED_KEEP_MS (5 * 60 * 1000)
+
 /* What the keyring said about one provider, asked once per process. */
 struct cred_seen {
 	char *name;
@@ -27,6 +34,17 @@ struct cred_seen {
 
 static struct cred_seen *cred_seen;
 static size_t cred_nseen;
+
+/* A key key_command printed, on locked pages as every copy of a key is. */
+struct cred_kept {
+	char *name;      /* the provider's */
+	char *command;   /* the command that printed it: another one is run again */
+	char *key;
+	int64_t at;      /* clock_ms() when it was printed */
+};
+
+static struct cred_kept *cred_keys;
+static size_t cred_nkeys;
 static bool cred_keyring_down;   /* the keyring failed once: do not ask again */
 static char *cred_keyring_why;   /* why it failed, when it did */
 
@@ -311,17 +329,69 @@ cred_available(const struct provider_conf *p)
 	return s == CRED_ENV || s == CRED_KEYRING;
 }
 
-/* Run key_command for p: 0 with *key, or -1 with a cause naming the provider. */
+/* The kept key of p's provider, or NULL. */
+static struct cred_kept *
+cred_kept_of(const struct provider_conf *p)
+{
+	size_t i;
+
+	for (i = 0; i < cred_nkeys; i++)
+		if (strcmp(cred_keys[i].name, p->name) == 0)
+			return &cred_keys[i];
+	return NULL;
+}
+
+/* Forget the key key_command printed for p, if one is kept. */
+void
+cred_forget(const struct provider_conf *p)
+{
+	struct cred_kept *k = cred_kept_of(p);
+
+	if (k == NULL)
+		return;
+	secret_free(k->key);
+	free(k->name);
+	free(k->command);
+	*k = cred_keys[--cred_nkeys];
+}
+
+/* Keep key, which p's key_command printed just now. */
+static void
+cred_keep(const struct provider_conf *p, const char *key)
+{
+	struct cred_kept *k;
+
+	cred_forget(p);
+	cred_keys = xreallocarray(cred_keys, cred_nkeys + 1, sizeof(*cred_keys));
+	k = &cred_keys[cred_nkeys++];
+	k->name = xstrdup(p->name);
+	k->command = xstrdup(p->key_command);
+	k->key = secret_dup(key);
+	k->at = clock_ms();
+}
+
+/*
+ * Run key_command for p, or take the key it printed less than CRED_KEEP_MS
+ * ago: 0 with *key, or -1 with a cause naming the provider.
+ */
 static int
 cred_from_command(const struct provider_conf *p, char **key, char **cause)
 {
+	struct cred_kept *k = cred_kept_of(p);
 	const char *wrong;
 	char *why = NULL;
 
+	if (k != NULL && strcmp(k->command, p->key_command) == 0 &&
+	    clock_ms() - k->at < CRED_KEEP_MS) {
+		*key = secret_dup(k->key);
+		return 0;
+	}
 	if (cred_run_command(p->key_command, key, &why) == 0) {
 		/* the same check as llm keys set; the message never holds the text */
-		if ((wrong = cred_not_a_key(*key)) == NULL)
+		if ((wrong = cred_not_a_key(*key)) == NULL) {
+			cred_keep(p, *key);
 			return 0;
+		}
 		secret_free(*key);
 		*key = NULL;
 		xasprintf(cause, "provider %s: key_command printed something other than a key: %s; "

@@ -22,8 +22,9 @@ const char *cred_source_str(enum cred_source s);
 
 /*
  * Find p's key: the p->key_env variable (when set and not empty), then the
- * keyring (application=llm, provider=NAME), then p->key_command. A keyring
- * error is passed over when key_command is set. 0: found, *key malloc'd (free
+ * keyring (application=llm, provider=NAME), then p->key_command (its key
+ * kept for the next requests, see cred_forget). A keyring error is passed
+ * over when key_command is set. 0: found, *key malloc'd (free
  * with secret_free) and *src where from; 1: none anywhere; -1: error with
  * *cause (never containing the key).
  */
@@ -61,6 +62,13 @@ const char *cred_not_a_key(const char *key);
 char *cred_missing_msg(const struct provider_conf *p);
 /* That message, and why (when not NULL) in parentheses: what a request that has no key says. */
 char *cred_fail_msg(const struct provider_conf *p, const char *why);
+
+/*
+ * Forget the key p's key_command printed: the provider rejected it, and the
+ * next request runs the command again. (Such a key is otherwise kept for five
+ * minutes, for the requests of a session or a task.)
+ */
+void cred_forget(const struct provider_conf *p);
 
 /*
  * Get p's key as a request would (key_command run), and clear it: 0 when
