@@ -479,7 +479,6 @@ static void
 keys_print_json(const struct keys_row *rows, size_t n, const char *kr_error)
 {
 	cJSON *root = cJSON_CreateObject(), *kr, *arr, *o;
-	char *s;
 	size_t i;
 
 	kr = cJSON_AddObjectToObject(root, "keyring");
@@ -507,9 +506,7 @@ keys_print_json(const struct keys_row *rows, size_t n, const char *kr_error)
 		cJSON_AddBoolToObject(o, "configured", rows[i].p != NULL);
 		cJSON_AddItemToArray(arr, o);
 	}
-	s = report_json_str(root);
-	printf("%s\n", s);
-	free(s);
+	report_json_print(root);
 	cJSON_Delete(root);
 }
 

@@ -258,10 +258,7 @@ cli_models_remote(struct app *cli, int argc, char **argv)
 		free(ids[i]);
 	}
 	if (json) {
-		char *s = report_json_str(root);
-
-		printf("%s\n", s);
-		free(s);
+		report_json_print(root);
 		cJSON_Delete(root);
 	} else if (n == 0) {
 		fprintf(stderr, "llm: models --remote: %s lists no chat models\n", p->name);
