@@ -50,11 +50,18 @@ reserve_offline(struct chat *c, const struct model *m, int rc, int64_t worst,
 	pricing_format_exact(mt->limit, d, sizeof d);
 	if (rc == LEDGER_UNREACHABLE && !quiet)
 		chat_fail(c, CHAT_BUDGET, "budget: team ledger unreachable, and budget_action = block"
-		    " refuses until it is back (%s)", cause ? cause : "no reason given");
+		    " refuses until it is back: try again then, or use a free model (a local one,"
+		    " -m NAME) (%s)", cause ? cause : "no reason given");
 	else if (rc == LEDGER_OVER_BUDGET && !quiet)
 		chat_fail(c, CHAT_BUDGET, "budget: team ledger unreachable, and the worst case %s on %s"
-		    " would pass the offline allowance (%s used of %s) (%s)",
-		    worst < 0 ? "unknown" : a, m->name, b, d, cause ? cause : "no reason given");
+		    " would pass the offline allowance (%s used of %s): try again when it is back%s,"
+		    " or raise [ledger] offline_allowance (%s)",
+		    worst < 0 ? "unknown" : a, m->name, b, d,
+		    worst < 0 ? "" : ", lower the worst case with a smaller reply cap (--max-tokens N)",
+		    cause ? cause : "no reason given");
+	else if (rc == LEDGER_RESERVED && worst == 0)
+		chat_note(c, "warning: team ledger unreachable: a free model goes on; its row is sent"
+		    " when it is back (%s)", cause ? cause : "no reason given");
 	else if (rc == LEDGER_RESERVED)
 		/* The reason tells an outage from a setup error (a misspelt database or role). */
 		chat_note(c, "warning: team ledger unreachable: going on within the offline allowance"

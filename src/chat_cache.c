@@ -140,6 +140,13 @@ chat_worst_case(const struct chat *c, const struct model *m, int64_t input, long
 
 	if (pc != NULL && pc->api == API_ANTHROPIC && chat_cache_on(c, m))
 		return cache_worst_case(m, input, max_out, c->cfg->cache_ttl, pico);
+	/*
+	 * OpenAI's own caches write by themselves, asked or not, and GPT-5.6 and
+	 * later bill the writes above input (cache_write_tokens, as OpenRouter
+	 * reports its providers' writes): a listed write price bounds the prefix.
+	 */
+	if (pc != NULL && pc->api == API_OPENAI && m->cache_write_price >= 0)
+		return cache_worst_case(m, input, max_out, 300, pico);
 	return pricing_worst_case(m, input, max_out, pico);
 }
 

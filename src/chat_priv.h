@@ -217,7 +217,8 @@ bool chat_cache_on(const struct chat *c, const struct model *m);
 int64_t chat_cache_min(const struct chat *c, const struct model *m, enum api api);
 /*
  * The worst case of input tokens and max_out on m: where llm asks for cache
- * writes (Anthropic), the prefix counts at the higher of the input and the
+ * writes (Anthropic), or the provider writes by itself at a listed price
+ * (OpenAI's format), the prefix counts at the higher of the input and the
  * write price, so the bound stays true. A PRICING_* code.
  */
 int chat_worst_case(const struct chat *c, const struct model *m, int64_t input, long max_out,

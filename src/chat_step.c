@@ -394,7 +394,7 @@ chat_settle(struct chat *c, const char *status)
 	struct ledger_warn w = { .at = c->cfg->warn_at, .n = c->cfg->nwarn_at,
 	    .limit = c->cfg->budget };
 	struct chat_step *s;
-	struct usage u = c->ps.usage;
+	struct usage u = c->ps.usage, prompt = c->ps.usage;
 	/* a reply stopped at the cap never said what it used in all */
 	bool est = !u.reported || c->too_large;
 	int64_t cost = -1;
@@ -414,6 +414,13 @@ chat_settle(struct chat *c, const char *status)
 		if (c->text.len > 0 || strcmp(status, "ok") == 0 || c->emitted > 0 ||
 		    (c->cut_sent && strcmp(status, "cancelled") == 0)) {
 			u.input = c->input_est;
+			/* the server's own count of the prompt, cache reads and writes apart, where it came */
+			if (c->ps.prompt_known) {
+				u.input = prompt.input;
+				u.cached_input = prompt.cached_input;
+				u.cache_write = prompt.cache_write;
+				u.cache_write_1h = prompt.cache_write_1h;
+			}
 			u.output = pricing_estimate_tokens(c->text.data ? c->text.data : "", c->text.len);
 		}
 	}

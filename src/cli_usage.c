@@ -76,7 +76,7 @@ struct usage_report {
 	struct ledger_total *others;    /* the team's other users, by their totals (users owned) */
 	size_t nothers;
 	struct ledger_total team;       /* the whole team's totals */
-	bool totals;                    /* others and team were read (a team ledger, by user or team) */
+	bool totals;                    /* others and team were read (a team ledger) */
 	struct ledger *l;               /* borrowed: tells this machine's tasks */
 };
 
@@ -317,8 +317,7 @@ usage_row(void *arg, const struct ledger_row *row)
 	struct usage_report *r = arg;
 	char key[128];
 
-	if ((r->by == BY_USER || r->by == BY_TEAM) && row->user != NULL &&
-	    !user_read(r, row->user)) {
+	if (row->user != NULL && !user_read(r, row->user)) {
 		r->users = xreallocarray(r->users, r->nusers + 1, sizeof *r->users);
 		r->users[r->nusers++] = xstrdup(row->user);
 	}
@@ -884,8 +883,12 @@ cli_usage(struct app *cli, int argc, char **argv)
 		goto out;
 	}
 	pending_flush(&r);
-	/* The team's totals per user are every member's to read; its rows are not. */
-	if ((r.by == BY_USER || r.by == BY_TEAM) && ledger_team() != NULL) {
+	/*
+	 * The team's totals per user are every member's to read; its rows are not.
+	 * Whatever the grouping, a member's report of her own rows ends with the
+	 * whole team's, the figure llm budget shows on every machine.
+	 */
+	if (ledger_team() != NULL) {
 		if (ledger_totals(l, mon, usage_total, &r, &cause) < 0) {
 			fprintf(stderr, "llm: usage: %s\n", cause);
 			free(cause);

@@ -285,8 +285,9 @@ pg_offline_insert(struct ledger_pg *p, const struct ledger_entry *e, const char 
 }
 
 /*
- * The database is unreachable: under block, refuse; else reserve locally
- * within the offline allowance, to be sent when it is back.
+ * The database is unreachable: under block, refuse what costs anything (a
+ * free model is never refused, and spends nothing to check); else reserve
+ * locally within the offline allowance, to be sent when it is back.
  */
 static int
 pg_offline_reserve(struct ledger_pg *p, const struct ledger_entry *e, const char *key,
@@ -297,7 +298,7 @@ pg_offline_reserve(struct ledger_pg *p, const struct ledger_entry *e, const char
 	memset(m, 0, sizeof *m);
 	m->team = m->offline = true;
 	ledger_month(now, &m->month_start, &m->month_end, m->month);
-	if (p->t->fail_closed)
+	if (p->t->fail_closed && worst != 0)
 		return LEDGER_UNREACHABLE;
 	/* a killed process's row holds what it had received, not its worst case */
 	if (pg_outbox(p) == 0)

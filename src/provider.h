@@ -136,6 +136,12 @@ struct pstate {
 	int64_t raw_prompt; /* adapter scratch (Anthropic/Gemini bookkeeping) */
 	int64_t raw_cached;
 	unsigned usage_seen; /* adapter scratch: which usage counts came, or a malformed one */
+	/*
+	 * The prompt's buckets in usage (input, cache reads and writes) are the
+	 * server's own, whether or not the reply's count has come: Anthropic
+	 * gives them in message_start, before any text.
+	 */
+	bool prompt_known;
 	call_fn on_call;     /* NULL: tool calls are dropped */
 	struct wire_calls *calls; /* adapter scratch: calls being assembled */
 	text_fn on_reasoning;     /* reasoning text (DeepSeek's reasoning_content); NULL: dropped */

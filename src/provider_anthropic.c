@@ -66,6 +66,7 @@ anthropic_usage(struct pstate *st, const cJSON *u, bool final)
 	st->raw_cached = st->usage.cached_input;
 	st->usage.reasoning = 0; /* thinking is in output_tokens, with no separate count */
 	st->usage.reported = st->usage_seen == (ANTHROPIC_IN | ANTHROPIC_OUT);
+	st->prompt_known = (st->usage_seen & (ANTHROPIC_IN | ANTHROPIC_BAD)) == ANTHROPIC_IN;
 }
 
 static void

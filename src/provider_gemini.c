@@ -44,6 +44,7 @@ gemini_usage(struct pstate *st, const cJSON *u)
 	rh = wire_count(u, "thoughtsTokenCount", &thoughts);
 	rs = wire_count(u, "totalTokenCount", &total);
 	memset(&st->usage, 0, sizeof st->usage);
+	st->prompt_known = false;
 	if (rp != 1 || rc < 0 || rt < 0 || rk < 0 || rh < 0 || rs < 0 ||
 	    (rk == 0 && (rs != 1 || total != prompt + tool + thoughts)))
 		return;
@@ -56,6 +57,7 @@ gemini_usage(struct pstate *st, const cJSON *u)
 	st->usage.output = cand + thoughts;
 	st->usage.reasoning = thoughts;
 	st->usage.reported = true;
+	st->prompt_known = true;
 }
 
 static void

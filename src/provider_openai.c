@@ -80,6 +80,7 @@ openai_usage(struct pstate *st, const cJSON *u)
 	rr = wire_count(wire_get(u, "completion_tokens_details"), "reasoning_tokens", &reasoning);
 	rt = wire_count(u, "total_tokens", &total);
 	memset(&st->usage, 0, sizeof st->usage);
+	st->prompt_known = false;
 	if (rp != 1 || ro != 1 || rc < 0 || rh < 0 || rw < 0 || rr < 0)
 		return;
 	if (rt == 1 && reasoning > 0 && total != prompt + out && total == prompt + out + reasoning)
@@ -99,6 +100,7 @@ openai_usage(struct pstate *st, const cJSON *u)
 	st->usage.output = out;
 	st->usage.reasoning = reasoning;
 	st->usage.reported = true;
+	st->prompt_known = true;
 }
 
 /* Duplicate finish chunks happen (OpenRouter): map, never accumulate. */

@@ -94,3 +94,28 @@ check_eq "usage --json: cache totals equal the ledger's sums" "$(grep '^total' "
 check_eq "usage --json: per model too" "$(grep -c ' same$' "$T/sums")" 3
 check_eq "usage --json: every cache figure is exercised" "$(grep '^nonzero' "$T/sums")" "nonzero True"
 check_eq "usage --json: net saving is saved less the write premium" "$(grep '^net' "$T/sums")" "net True"
+
+# Ctrl-C after Anthropic's message_start: its usage already gave the prompt's buckets, cache
+# reads and writes apart, which are billed whatever the reply did. The cancelled row keeps
+# them (the reply's part estimated from the text), not an estimate of the prompt as input;
+# the line shows what the row holds.
+t_ledger_reset
+fake_reset
+rm -f "$T/go"
+fake_reply "{\"chunks\":[\"partial \",\"never\"],\"hold_file\":\"$T/go\",
+    \"usage\":{\"input\":40,\"cached\":2000,\"cache_write\":600,\"cache_write_1h\":300,\"sim\":true}}"
+"$LLM_BIN" -v -m test-mid "stopped early" >"$T/int.out" 2>"$T/int.err" &
+pid=$!
+t_wait grep -q partial "$T/int.out"
+kill -INT $pid
+wait $pid
+check_eq "ctrl-c: exit 130" "$?" 130
+check_eq "ctrl-c: the prompt's buckets as Anthropic counted them, the row estimated" \
+    "$(t_ledger_sql "select status, input_tokens, cached_input_tokens, cache_write_tokens,
+    cache_write_1h_tokens, CAST(estimated AS int) from usage")" "cancelled|40|2000|600|300|1"
+out=$(t_ledger_sql "select output_tokens from usage")
+check_eq "  priced as billed: reads at \$0.30/M, writes at \$3.75/M and \$6/M" \
+    "$(t_ledger_sql "select cost_pico from usage")" \
+    "$((40 * 3000000 + 2000 * 300000 + 600 * 3750000 + 300 * 6000000 + out * 15000000))"
+check_contains "  the line shows the cache, as estimated" "$(cat "$T/int.err")" \
+    "2.0k cached, 900 written, saved ~\$"

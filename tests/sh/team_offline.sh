@@ -245,4 +245,25 @@ check_not_contains "  without the internal number" "$(cat "$T/cl.err")" "4611686
 check_eq "  and the row stays at its worst case" "$(sqlite3 "$T/closed/data/llm.db" \
     "select status, cost_pico = worst_case_pico from team_outbox")" "expired|1"
 pg_up || exit 1
+
+# Under block a free model is never refused, the database down or not: it spends nothing
+# to check. Its row is kept locally and arrives once the database is back, as any other.
+machine freeblock block
+pg_down
+fake_reset
+fake_default '{"text":"ok"}'
+on freeblock -q -m test-local "free while down"
+check_rc "block, free model, database down: it goes on" 0
+check_contains "  saying its row waits for the database" "$ERR" \
+    "a free model goes on; its row is sent when it is back"
+check_eq "  kept locally" "$(outbox freeblock "where kind = 'row' and status = 'ok'")" 1
+on freeblock -q -m test-cheap "priced while down"
+check_rc "block, priced model, database down: refused (exit 3)" 3
+check_contains "  saying what to do" "$ERR" "try again then, or use a free model"
+check_eq "  and keeps nothing more" "$(outbox freeblock)" 1
+pg_up || exit 1
+on freeblock budget
+check_eq "the free row arrives once the database is back" \
+    "$(rows "where \"user\" = 'freeblock' and offline and cost_pico = 0")" 1
+check_eq "  and only it" "$(rows "where \"user\" = 'freeblock'")" 1
 [ "$T_FAIL" -eq 0 ]

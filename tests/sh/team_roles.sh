@@ -194,6 +194,20 @@ check_contains "  in text" "$(printf '%s\n' "$OUT" | grep '^alice ')" " 3 "
 as bob usage --by team
 check_contains "usage --by team as a member: the whole team's requests" \
     "$(printf '%s\n' "$OUT" | grep '^whole team ')" " 4 "
+# By model (llm usage as is), by day or tier: her rows, then the whole team's, which is what
+# llm budget counts and what every machine of the team shows alike.
+as bob usage
+check_contains "usage as a member: her rows, then the whole team's" \
+    "$(printf '%s\n' "$OUT" | grep '^whole team ')" " 4 "
+team_cost=$(psql_q "select sum(cost_pico) from llm.usage")
+for by in model day tier; do
+	as bob usage --by "$by" --json
+	check_eq "usage --by $by --json as a member: the whole team's, to the pico-dollar" \
+	    "$(json_get "$T/out" team_total | t_py -c 'import json,sys; t=json.load(sys.stdin); print(t["requests"], t["cost_pico"])')" \
+	    "4 $team_cost"
+done
+as bob budget --json
+check_eq "  as llm budget counts it" "$(json_get "$T/out" spent_pico)" "$team_cost"
 as lead usage --by user --json
 check_eq "usage --by user as the admin: every user's rows" \
     "$(json_get "$T/out" rows | t_py -c 'import json,sys; print([(g["key"], g["requests"]) for g in json.load(sys.stdin)])')" \

@@ -440,8 +440,10 @@ test_provider_crafted_usage(void)
 		run_init(&r, &provider_openai);
 		run_one(&r, NULL, SL("{\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3}}"));
 		CHECK(r.st.usage.reported);
+		CHECK(r.st.prompt_known);
 		run_one(&r, NULL, ev, strlen(ev));
 		CHECK(!r.st.usage.reported);
+		CHECK(!r.st.prompt_known); /* nor is the prompt's count, now zero */
 		run_done(&r);
 		snprintf(ev, sizeof ev, "{\"choices\":[{\"message\":{\"content\":\"hi\"},"
 		    "\"finish_reason\":\"stop\"}],\"usage\":%s}", oa[i]);
@@ -454,6 +456,7 @@ test_provider_crafted_usage(void)
 		run_init(&r, &provider_anthropic);
 		snprintf(ev, sizeof ev, "{\"type\":\"message_start\",\"message\":{\"usage\":%s}}", an[i]);
 		run_one(&r, NULL, ev, strlen(ev));
+		CHECK(!r.st.prompt_known);
 		snprintf(ev, sizeof ev, "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
 		    "\"end_turn\"},\"usage\":%s}", an[i]);
 		run_one(&r, NULL, ev, strlen(ev));
@@ -490,6 +493,8 @@ test_provider_crafted_usage(void)
 	run_one(&r, NULL, SL("{\"type\":\"message_start\",\"message\":{\"usage\":"
 	    "{\"input_tokens\":5,\"output_tokens\":1}}}"));
 	CHECK(!r.st.usage.reported);
+	CHECK(r.st.prompt_known); /* the prompt's count is final: a cut reply is billed for it */
+	CHECK_INT(r.st.usage.input, 5);
 	run_one(&r, NULL, SL("{\"type\":\"message_delta\",\"delta\":{},\"usage\":{\"output_tokens\":7}}"));
 	CHECK(r.st.usage.reported);
 	CHECK_INT(r.st.usage.output, 7);
