@@ -206,17 +206,19 @@ dir_secret(const struct ws *w, const char *v)
 
 /*
  * Whether the path v names a secret file: by its name, or by what it leads
- * to, through a link (notes.txt -> .env) or a way round (./.env, a/../.env).
+ * to, through a link (notes.txt -> .env) or a way round (./.env, a/../.env);
+ * or a file in .git, which the read tool refuses too: .git/config may hold a
+ * remote's credentials (https://user:TOKEN@host, an extraheader).
  */
 static bool
 path_secret(const struct ws *w, const char *v)
 {
 	struct ws_path p;
 	char *why = NULL;
-	bool secret = *v != '\0' && ws_secret(w, v);
+	bool secret = *v != '\0' && (ws_secret(w, v) || ws_in_git_dir(v));
 
 	if (!secret && *v != '\0' && ws_resolve(w, v, &p, &why) == 0) {
-		secret = *p.rel != '\0' && ws_secret(w, p.rel);
+		secret = *p.rel != '\0' && (ws_secret(w, p.rel) || ws_in_git_dir(p.rel));
 		ws_path_done(&p);
 	}
 	free(why);

@@ -168,7 +168,8 @@ typedef int (*ws_walk_fn)(void *arg, const struct ws_entry *e);
 int ws_walk(const struct ws *w, const char *rel, ws_walk_fn fn, void *arg);
 /*
  * Whether the tree under rel (a resolved directory) holds a secret file or a
- * link to one, what git ignores too; one too large to look through does.
+ * link to one, what git ignores too, or a .git whose config holds a
+ * credential; one too large to look through does.
  */
 bool ws_tree_secret(const struct ws *w, const char *rel);
 

@@ -1613,6 +1613,62 @@ test_run_allow_tree(void)
 	ws_close(w);
 }
 
+/*
+ * An allowed prefix does not read .git, which the read tool refuses: its
+ * config may hold a remote's credentials. A file in it named, or reached
+ * through a link, is asked about; a directory read whole is when a .git in
+ * it has a credential in its config (a URL with a password or a token, an
+ * extraheader), and not for one without.
+ */
+static void
+test_run_allow_git(void)
+{
+	struct ws *w = open_ws(NULL, 0);
+	static const char *const dirs[] = { "ws/nest/pw/.git", "ws/nest/tok/.git",
+		"ws/nest/hdr/.git", "ws/nest/clean/.git" };
+	char p[600];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		at(dirs[i], p, sizeof(p));
+		mkdir_p(p);
+	}
+	put_text("ws/nest/pw/.git/config", "[remote \"origin\"]\n\turl = "
+	    "https://me:CANARY@example.com/r.git\n");
+	put_text("ws/nest/tok/.git/config", "[remote \"origin\"]\n\turl = "
+	    "https://CANARY@example.com/r.git\n");
+	put_text("ws/nest/hdr/.git/config", "[http \"https://example.com/\"]\n\textraheader = "
+	    "AUTHORIZATION: basic CANARY\n");
+	put_text("ws/nest/clean/.git/config", "[remote \"origin\"]\n\turl = "
+	    "git@example.com:r.git\n\turl = ssh://git@example.com/r.git\n");
+	put_text("ws/nest/clean/a.txt", "KEY here\n");
+	at("ws/cfg", p, sizeof(p));
+	CHECK(symlink(".git/config", p) == 0);
+	refused(w, "run", "{\"command\":\"cat .git/config\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"cat .GIT/config\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"grep url nest/pw/.git/config\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"cat cfg\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"cat .git/config\"}", NULL,
+	    "allow_run has 'cat', but an argument of this command names a file that may hold "
+	    "secrets");
+	refused(w, "run", "{\"command\":\"tar czf out.tgz nest/pw\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"tar czf out.tgz nest/tok\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"tar czf out.tgz nest/hdr\"}", NULL, "no terminal");
+	refused(w, "run", "{\"command\":\"tar czf out.tgz nest\"}", NULL, "no terminal");
+	ran(w, "{\"command\":\"tar czf out.tgz nest/clean\"}", "[exit status 0]");
+	ran(w, "{\"command\":\"cat nest/clean/a.txt\"}", "KEY here");
+	CHECK(unlink(p) == 0);
+	at("ws/out.tgz", p, sizeof(p));
+	CHECK(unlink(p) == 0);
+	ws_close(w);
+	{
+		char cmd[700];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s/ws/nest'", base);
+		CHECK(system(cmd) == 0);
+	}
+}
+
 static void
 test_run_huge_output(void)
 {
@@ -2468,6 +2524,7 @@ main(void)
 	RUN(test_bad_calls);
 	RUN(test_run_basics);
 	RUN(test_run_allow_run);
+	RUN(test_run_allow_git);
 	RUN(test_run_allow_tree);
 	RUN(test_run_huge_output);
 	RUN(test_run_output_ticks);
