@@ -303,10 +303,100 @@ name_in(const char *name, size_t len, const char *const *v, size_t n)
 }
 
 /*
+ * git's commands that print what files hold, in a commit, the index or the
+ * work tree, whichever they are told (git show HEAD prints the .env that
+ * commit added): they read the repository whole.
+ */
+static const char *const git_readers[] = {
+	"show", "diff", "grep", "cat-file", "archive", "format-patch", "whatchanged", "stash",
+	"blame", "annotate", "range-diff", "diff-tree", "diff-index", "diff-files", "bundle",
+	"fast-export", "difftool",
+};
+/* Those that do with a patch option (git log -p). */
+static const char *const git_loggers[] = { "log", "reflog", "shortlog" };
+/* Those that print git's config, where a remote's URL keeps its credentials. */
+static const char *const git_configs[] = { "config", "remote", "ls-remote" };
+
+/*
+ * git's subcommand in command (*sub, its length returned), past git's own
+ * options (-C DIR, -c NAME=VALUE, --no-pager); 0 when command is not git.
+ */
+static size_t
+git_subcommand(const char *command, const char **sub)
+{
+	const char *p = command + strspn(command, " \t"), *base;
+	size_t n = strcspn(p, " \t");
+	bool value = false;
+
+	for (base = p + n; base > p && base[-1] != '/'; base--)
+		;
+	if (p + n - base != 3 || strncmp(base, "git", 3) != 0)
+		return 0;
+	for (p += n; *(p += strspn(p, " \t")) != '\0'; p += n) {
+		n = strcspn(p, " \t");
+		if (value)
+			value = false;
+		else if (*p != '-')
+			return *sub = p, n;
+		else
+			value = n == 2 && (p[1] == 'c' || p[1] == 'C');
+	}
+	return 0;
+}
+
+/* Whether the word p (n bytes) asks git log for patches: -p, -u, -U3, --patch, --cc... */
+static bool
+opt_patch(const char *p, size_t n)
+{
+	static const char *const whole[] = { "-p", "-u", "-c", "--cc", "--dd", "--binary",
+		"--remerge-diff", "--ext-diff" };
+	static const char *const starts[] = { "-U", "-L", "--patch", "--unified", "--word-diff",
+		"--color-words" };
+	size_t i;
+
+	if (name_in(p, n, whole, ARRAY_SIZE(whole)))
+		return true;
+	for (i = 0; i < ARRAY_SIZE(starts); i++)
+		if (n >= strlen(starts[i]) && strncmp(p, starts[i], strlen(starts[i])) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Whether command is git printing what files hold: one of git_readers, or
+ * one of git_loggers with a patch option.
+ */
+static bool
+git_reads_files(const char *command)
+{
+	const char *sub = NULL, *p;
+	size_t n = git_subcommand(command, &sub), k;
+
+	if (n == 0 || name_in(sub, n, git_readers, ARRAY_SIZE(git_readers)))
+		return n > 0;
+	if (!name_in(sub, n, git_loggers, ARRAY_SIZE(git_loggers)))
+		return false;
+	for (p = sub + n; *(p += strspn(p, " \t")) != '\0'; p += k)
+		if (opt_patch(p, k = strcspn(p, " \t")))
+			return true;
+	return false;
+}
+
+/* Whether command is git printing its config (git remote -v, git config -l). */
+static bool
+git_reads_config(const char *command)
+{
+	const char *sub = NULL;
+	size_t n = git_subcommand(command, &sub);
+
+	return n > 0 && name_in(sub, n, git_configs, ARRAY_SIZE(git_configs));
+}
+
+/*
  * Whether command reads the whole workspace, the directory it runs in,
- * without naming it: rg, ag, ack and git grep do, and grep with a recursive
- * option. Its path arguments cannot be told from its pattern, so the root
- * counts whatever it names.
+ * without naming it: rg, ag and ack do, git printing what files hold
+ * (git_reads_files), and grep with a recursive option. Its path arguments
+ * cannot be told from its pattern, so the root counts whatever it names.
  */
 static bool
 run_reads_root(const char *command)
@@ -318,14 +408,12 @@ run_reads_root(const char *command)
 	for (base = p + n; base > p && base[-1] != '/'; base--)
 		;
 	k = (size_t)(p + n - base);
-	if (name_in(base, k, run_searchers, ARRAY_SIZE(run_searchers)))
+	if (name_in(base, k, run_searchers, ARRAY_SIZE(run_searchers)) || git_reads_files(command))
 		return true;
 	grep = name_in(base, k, run_greps, ARRAY_SIZE(run_greps));
-	for (p += n; *(p += strspn(p, " \t")) != '\0'; p += n) {
+	for (p += n; grep && *(p += strspn(p, " \t")) != '\0'; p += n) {
 		n = strcspn(p, " \t");
-		if (k == 3 && strncmp(base, "git", 3) == 0 && n == 4 && strncmp(p, "grep", 4) == 0)
-			return true;
-		if (grep && n < 64) {
+		if (n < 64) {
 			char word[64];
 
 			memcpy(word, p, n);
@@ -362,7 +450,8 @@ run_prefix(char *const *prefixes, const char *command)
  * Whether command starts with an allowed prefix at a word boundary and holds
  * nothing a shell would take as a second command, a redirection or an
  * expansion, nor an argument out of the workspace or naming a secret file,
- * nor a way to read one through a directory (run_reads_root, dir_secret):
+ * nor a way to read one through a directory (run_reads_root, dir_secret),
+ * nor git printing its config where it holds credentials (git_reads_config):
  * "make test" allows "make test -j4", never "make test; rm -rf ~", "make
  * test -C /" nor "make test -f .env"; "grep" never "grep -r KEY" where a
  * .env is. When a prefix matches but the rest is not allowed, *why says so
@@ -373,7 +462,7 @@ run_allowed(const struct ws *w, const char *command, char **why)
 {
 	const char *prefix = run_prefix(w->allow_run, command);
 	const char *bad = strpbrk(command, run_meta);
-	bool leave, secret, tree = false;
+	bool leave, secret, tree = false, creds = false;
 	char *vis, c[4] = { '\'', bad != NULL ? *bad : '\0', '\'', '\0' };
 
 	if (prefix == NULL)
@@ -385,6 +474,8 @@ run_allowed(const struct ws *w, const char *command, char **why)
 		tree = args_secret(w, command + strlen(prefix), true) ||
 		    (run_reads_root(command) && ws_tree_secret(w, ""));
 	if (bad == NULL && !leave && !secret && !tree)
+		creds = git_reads_config(command) && ws_git_credential(w);
+	if (bad == NULL && !leave && !secret && !tree && !creds)
 		return true;
 	vis = tools_oneline(prefix, 60);
 	if (bad != NULL)
@@ -397,6 +488,12 @@ run_allowed(const struct ws *w, const char *command, char **why)
 	else if (secret)
 		xasprintf(why, "[agent] allow_run has '%s', but an argument of this command names "
 		    "a file that may hold secrets", vis);
+	else if (creds)
+		xasprintf(why, "[agent] allow_run has '%s', but this command may print git's "
+		    "config, which holds a remote's credentials", vis);
+	else if (git_reads_files(command))
+		xasprintf(why, "[agent] allow_run has '%s', but this git command may print what "
+		    "a file that may hold secrets holds, from a commit or the work tree", vis);
 	else
 		xasprintf(why, "[agent] allow_run has '%s', but this command may read a whole "
 		    "directory that holds a file that may hold secrets", vis);

@@ -172,6 +172,11 @@ int ws_walk(const struct ws *w, const char *rel, ws_walk_fn fn, void *arg);
  * credential; one too large to look through does.
  */
 bool ws_tree_secret(const struct ws *w, const char *rel);
+/*
+ * Whether the root's .git/config holds a credential (a URL with a password
+ * or a token, an extraheader), which git config -l and git remote -v print.
+ */
+bool ws_git_credential(const struct ws *w);
 
 /* Tool bodies: fill r; -1 with *cause only when they could not run at all. */
 int tools_read(struct ws *w, const char *path, long from, long to, long col,

@@ -367,3 +367,10 @@ ws_tree_secret(const struct ws *w, const char *rel)
 	walk_from(&k, rel);
 	return t.secret;
 }
+
+/* Whether the root's .git/config holds a credential (git_config_secret). */
+bool
+ws_git_credential(const struct ws *w)
+{
+	return git_config_secret(w->rootfd);
+}

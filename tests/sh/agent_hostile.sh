@@ -4,7 +4,8 @@
 # tokens (Docker, kubectl, the AWS tools, cargo, MySQL, Vault, Terraform, PuTTY,
 # the GitHub CLI...) are neither read nor searched; an allow_run rule runs no
 # command whose argument reaches a secret through a link (notes.txt -> .env),
-# git's REV:PATH (HEAD:.env), or leaves the workspace through a link; a hook a
+# git's REV:PATH (HEAD:.env), a commit's diff (git show, git log -p) or git's
+# config with a remote's credentials, or leaves the workspace through a link; a hook a
 # command plants where core.hooksPath points in the work tree is put back, as
 # one in .git/hooks is.
 . "${LLM_TOP:-.}/tests/lib.sh"
@@ -94,6 +95,43 @@ check_contains "allow_run: a file linked outside too" "$(fake_get 5 body.message
 check_contains "allow_run: a plain file's command still runs" \
     "$(fake_get 6 body.messages.-1.content)" "echo \$(( \$1 - \$2 ))"
 check_not_contains "allow_run: no secret's content ever sent" "$(fake_requests)" "TOKENVALUE-"
+
+# allow_run with git: a command that prints what files hold from a commit or the work tree
+# (git show, git log -p, git diff, git stash show) is asked about where a secret file is, as
+# git grep is, since HEAD may have added the .env; one that prints git's config (git remote
+# -v, git config -l) where it holds a remote's credentials too. Plain ones still run.
+fake_reset
+git -C "$T/repo" remote add origin https://me:TOKENVALUE-remote@example.com/r.git
+git -C "$T/repo" -c user.email=t@t -c user.name=t commit -q --allow-empty -m later
+t_config_append "[agent]
+allow_run = git show, git log, git diff, git remote, git config, git status, git -C"
+for c in "git show" "git show --stat HEAD^" "git log -p" "git log --patch -n 3" \
+    "git diff HEAD^^" "git -C . show HEAD^" "git remote -v" "git config -l" \
+    "git log --oneline" "git status --short"; do
+	fake_reply "{\"calls\":[{\"name\":\"run\",\"args\":{\"command\":\"$c\"}}]}"
+done
+fake_reply '{"text":"Done."}'
+cd "$T/repo" || exit 1
+run_llm "do" -m test-cheap "read the history"
+cd - >/dev/null || exit 1
+check_rc "git: the task ends (exit 0)" 0
+i=1
+for c in "git show" "git show --stat HEAD^" "git log -p" "git log --patch -n 3" \
+    "git diff HEAD^^" "git -C . show HEAD^"; do
+	check_contains "git: $c is asked about" "$(fake_get $i body.messages.-1.content)" \
+	    "this git command may print what a file that may hold secrets holds"
+	i=$((i + 1))
+done
+for c in "git remote -v" "git config -l"; do
+	check_contains "git: $c is asked about" "$(fake_get $i body.messages.-1.content)" \
+	    "may print git's config, which holds a remote's credentials"
+	i=$((i + 1))
+done
+check_contains "git: git log --oneline still runs" "$(fake_get $i body.messages.-1.content)" \
+    "later"
+check_contains "git: git status still runs" "$(fake_get $((i + 1)) body.messages.-1.content)" \
+    "[exit status 0]"
+check_not_contains "git: no secret's content ever sent" "$(fake_requests)" "TOKENVALUE-"
 
 # core.hooksPath in the work tree (.githooks, as husky's .husky): git runs what
 # is there at the next commit, outside the confinement.
