@@ -1844,6 +1844,24 @@ test_run_edited(void)
 	ws_close(w);
 }
 
+/*
+ * A command is asked about as it runs: a carriage return before a newline,
+ * which the shell takes as part of a word ("cd src\r" fails, and what
+ * follows runs in the root), shows.
+ */
+static void
+test_run_preview_cr(void)
+{
+	struct asker no = { .answer = TOOL_NO };
+	struct ws *w = open_ws(NULL, 0);
+
+	refused(w, "run", "{\"command\":\"cd src\\r\\ntouch MARK\"}", &no, "declined");
+	CHECK_STR(no.preview, "cd src\xe2\x90\x8d\ntouch MARK");
+	free(no.preview);
+	free(no.why);
+	ws_close(w);
+}
+
 static void
 test_undo(void)
 {
@@ -2532,6 +2550,7 @@ main(void)
 	RUN(test_run_endless_output_times_out);
 	RUN(test_run_cancel_kills_group);
 	RUN(test_run_edited);
+	RUN(test_run_preview_cr);
 	RUN(test_undo);
 	RUN(test_undo_runs);
 	RUN(test_undo_dirs);
