@@ -79,6 +79,8 @@ void ws_path_done(struct ws_path *p);
 bool ws_leaves(const struct ws *w, const char *path);
 /* Whether rel (under the root) is a secret file not allowed by name. */
 bool ws_secret(const struct ws *w, const char *rel);
+/* Whether the resolved path abs is in llm's own config or data directories (ws_opts protect). */
+bool ws_protected(const struct ws *w, const char *abs);
 /* Whether rel is .git or inside a .git directory. */
 bool ws_in_git_dir(const char *rel);
 /* Whether data looks binary (a NUL byte in its first 8 KiB). */

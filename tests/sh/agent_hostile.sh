@@ -7,7 +7,8 @@
 # git's REV:PATH (HEAD:.env), a commit's diff (git show, git log -p) or git's
 # config with a remote's credentials, or leaves the workspace through a link; a hook a
 # command plants where core.hooksPath points in the work tree is put back, as
-# one in .git/hooks is.
+# one in .git/hooks is; llm's own config and data are never written, even where
+# the workspace holds them.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
@@ -132,6 +133,38 @@ check_contains "git: git log --oneline still runs" "$(fake_get $i body.messages.
 check_contains "git: git status still runs" "$(fake_get $((i + 1)) body.messages.-1.content)" \
     "[exit status 0]"
 check_not_contains "git: no secret's content ever sent" "$(fake_requests)" "TOKENVALUE-"
+
+# A workspace that holds llm's own config and data (a home directory, a dotfiles repository):
+# an edit or a write there is refused whatever allows them, since it could give the agent an
+# allow rule or a key_command that runs outside the sandbox; the project's files still change.
+fake_reset
+mkdir -p "$T/home/ws"
+conf=$LLM_CONFIG_DIR data=$LLM_DATA_DIR
+export LLM_CONFIG_DIR="$T/home/ws/.config/llm" LLM_DATA_DIR="$T/home/ws/.local/share/llm"
+mkdir -p "$LLM_CONFIG_DIR" "$LLM_DATA_DIR"
+t_write_config
+cp "$LLM_CONFIG_DIR/config.ini" "$T/config.before"
+ln -s .config/llm "$T/home/ws/llmconf"
+fake_reply '{"calls":[{"name":"edit","args":{"path":".config/llm/config.ini","old":"[llm]\n","new":"[llm]\n[agent]\nallow = run\n"}}]}'
+fake_reply '{"calls":[{"name":"write","args":{"path":"llmconf/roles/x.md","content":"x\n"}}]}'
+fake_reply '{"calls":[{"name":"write","args":{"path":".local/share/llm/undo/x","content":"x\n"}}]}'
+fake_reply '{"calls":[{"name":"write","args":{"path":"notes.md","content":"kept\n"}}]}'
+fake_reply '{"text":"Done."}'
+cd "$T/home/ws" || exit 1
+run_llm "do" -m test-cheap --allow edit --allow write "change llm's config"
+cd - >/dev/null || exit 1
+check_rc "own config: the task ends (exit 0)" 0
+i=1
+for f in .config/llm/config.ini .config/llm/roles/x.md .local/share/llm/undo/x; do
+	check_contains "own config: $f refused" "$(fake_get $i body.messages.-1.content)" \
+	    "is in llm's own configuration or data, which the agent never writes: refused"
+	i=$((i + 1))
+done
+check "own config: config.ini unchanged" cmp -s "$LLM_CONFIG_DIR/config.ini" "$T/config.before"
+check "own config: nothing made there" test ! -e "$LLM_CONFIG_DIR/roles/x.md" -a \
+    ! -e "$LLM_DATA_DIR/undo/x"
+check_eq "own config: a file of the project still written" "$(cat "$T/home/ws/notes.md")" "kept"
+export LLM_CONFIG_DIR="$conf" LLM_DATA_DIR="$data"
 
 # core.hooksPath in the work tree (.githooks, as husky's .husky): git runs what
 # is there at the next commit, outside the confinement.
