@@ -39,9 +39,12 @@ static const char *const secret_globs[] = {
 
 /*
  * Directories whose every file is a secret: SSH's, GnuPG's and pass's
- * stores, and the AWS tools' and kubectl's (their config holds tokens too).
+ * stores, the AWS tools' and kubectl's (their config holds tokens too), and
+ * the environment files of a project kept as cookiecutter-django keeps them
+ * (.envs/.production/.django, whose names say nothing).
  */
-static const char *const secret_dirs[] = { ".ssh", ".gnupg", ".password-store", ".aws", ".kube" };
+static const char *const secret_dirs[] = { ".ssh", ".gnupg", ".password-store", ".aws", ".kube",
+	".envs" };
 
 /* Files known by their directory's name and theirs: Docker's logins, the GitHub CLI's token. */
 static const char *const secret_pairs[] = { ".docker/config.json", "gh/hosts.yml" };

@@ -32,7 +32,7 @@ fake_reset
 secrets=".docker/config.json .kube/config .aws/config .aws/sso/cache/tok.json key.ppk
 .cargo/credentials.toml gcloud/application_default_credentials.json .my.cnf
 .mylogin.cnf .vault-token prod.tfvars terraform.tfstate terraform.tfstate.backup .s3cfg
-.boto .dev.vars .config/gh/hosts.yml .DOCKER/Config.json"
+.boto .dev.vars .config/gh/hosts.yml .DOCKER/Config.json .envs/.production/.django"
 cd "$T/repo" || exit 1
 for f in $secrets; do
 	mkdir -p "$(dirname "$f")"
