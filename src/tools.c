@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "fmt.h"
@@ -155,7 +156,8 @@ listed(char *const *v, const char *s)
 
 /*
  * Whether the arguments args may name a place outside the workspace: a way
- * up (..), or an absolute path alone or as an option's value (-C/x, --file=/x).
+ * up (..), an absolute path alone, as an option's value (-C/x, --file=/x)
+ * or as a file read whole (curl -d @/x), or a file: URL (curl file:///x).
  */
 static bool
 args_leave(const char *args)
@@ -168,23 +170,29 @@ args_leave(const char *args)
 	for (; *(w += strspn(w, " \t")) != '\0'; w += n) {
 		n = strcspn(w, " \t");
 		for (p = w; p < w + n; p++)
-			if (*p == '/' && (p == w || p[-1] == '=' || (p == w + 2 && w[0] == '-')))
+			if ((*p == '/' && (p == w || p[-1] == '=' || p[-1] == '@' ||
+			    (p == w + 2 && w[0] == '-'))) ||
+			    (w + n - p >= 5 && strncasecmp(p, "file:", 5) == 0))
 				return true;
 	}
 	return false;
 }
 
-/* The path an argument may name: the word, or an option's value (-f.env, --file=.env). */
+/*
+ * The path an argument may name: the word, or an option's value (-f.env,
+ * --file=.env), less an '@' that makes it a file read whole (curl -d @.env,
+ * -F f=@.env; a compiler's @FILE of arguments).
+ */
 static const char *
 arg_path(const char *word)
 {
-	const char *eq = strchr(word, '=');
+	const char *eq = strchr(word, '='), *v = word;
 
 	if (eq != NULL)
-		return eq + 1;
-	if (word[0] == '-' && word[1] != '-' && word[1] != '\0')
-		return word + 2;
-	return word;
+		v = eq + 1;
+	else if (word[0] == '-' && word[1] != '-' && word[1] != '\0')
+		v = word + 2;
+	return *v == '@' ? v + 1 : v;
 }
 
 /* Whether v names a directory of the workspace that holds a secret file anywhere under it. */
