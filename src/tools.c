@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "fmt.h"
@@ -155,7 +156,8 @@ listed(char *const *v, const char *s)
 
 /*
  * Whether the arguments args may name a place outside the workspace: a way
- * up (..), or an absolute path alone or as an option's value (-C/x, --file=/x).
+ * up (..), an absolute path alone, as an option's value (-C/x, --file=/x)
+ * or as a file read whole (curl -d @/x), or a file: URL (curl file:///x).
  */
 static bool
 args_leave(const char *args)
@@ -168,23 +170,29 @@ args_leave(const char *args)
 	for (; *(w += strspn(w, " \t")) != '\0'; w += n) {
 		n = strcspn(w, " \t");
 		for (p = w; p < w + n; p++)
-			if (*p == '/' && (p == w || p[-1] == '=' || (p == w + 2 && w[0] == '-')))
+			if ((*p == '/' && (p == w || p[-1] == '=' || p[-1] == '@' ||
+			    (p == w + 2 && w[0] == '-'))) ||
+			    (w + n - p >= 5 && strncasecmp(p, "file:", 5) == 0))
 				return true;
 	}
 	return false;
 }
 
-/* The path an argument may name: the word, or an option's value (-f.env, --file=.env). */
+/*
+ * The path an argument may name: the word, or an option's value (-f.env,
+ * --file=.env), less an '@' that makes it a file read whole (curl -d @.env,
+ * -F f=@.env; a compiler's @FILE of arguments).
+ */
 static const char *
 arg_path(const char *word)
 {
-	const char *eq = strchr(word, '=');
+	const char *eq = strchr(word, '='), *v = word;
 
 	if (eq != NULL)
-		return eq + 1;
-	if (word[0] == '-' && word[1] != '-' && word[1] != '\0')
-		return word + 2;
-	return word;
+		v = eq + 1;
+	else if (word[0] == '-' && word[1] != '-' && word[1] != '\0')
+		v = word + 2;
+	return *v == '@' ? v + 1 : v;
 }
 
 /* Whether v names a directory of the workspace that holds a secret file anywhere under it. */
@@ -206,17 +214,19 @@ dir_secret(const struct ws *w, const char *v)
 
 /*
  * Whether the path v names a secret file: by its name, or by what it leads
- * to, through a link (notes.txt -> .env) or a way round (./.env, a/../.env).
+ * to, through a link (notes.txt -> .env) or a way round (./.env, a/../.env);
+ * or a file in .git, which the read tool refuses too: .git/config may hold a
+ * remote's credentials (https://user:TOKEN@host, an extraheader).
  */
 static bool
 path_secret(const struct ws *w, const char *v)
 {
 	struct ws_path p;
 	char *why = NULL;
-	bool secret = *v != '\0' && ws_secret(w, v);
+	bool secret = *v != '\0' && (ws_secret(w, v) || ws_in_git_dir(v));
 
 	if (!secret && *v != '\0' && ws_resolve(w, v, &p, &why) == 0) {
-		secret = *p.rel != '\0' && ws_secret(w, p.rel);
+		secret = *p.rel != '\0' && (ws_secret(w, p.rel) || ws_in_git_dir(p.rel));
 		ws_path_done(&p);
 	}
 	free(why);
@@ -301,10 +311,100 @@ name_in(const char *name, size_t len, const char *const *v, size_t n)
 }
 
 /*
+ * git's commands that print what files hold, in a commit, the index or the
+ * work tree, whichever they are told (git show HEAD prints the .env that
+ * commit added): they read the repository whole.
+ */
+static const char *const git_readers[] = {
+	"show", "diff", "grep", "cat-file", "archive", "format-patch", "whatchanged", "stash",
+	"blame", "annotate", "range-diff", "diff-tree", "diff-index", "diff-files", "bundle",
+	"fast-export", "difftool",
+};
+/* Those that do with a patch option (git log -p). */
+static const char *const git_loggers[] = { "log", "reflog", "shortlog" };
+/* Those that print git's config, where a remote's URL keeps its credentials. */
+static const char *const git_configs[] = { "config", "remote", "ls-remote" };
+
+/*
+ * git's subcommand in command (*sub, its length returned), past git's own
+ * options (-C DIR, -c NAME=VALUE, --no-pager); 0 when command is not git.
+ */
+static size_t
+git_subcommand(const char *command, const char **sub)
+{
+	const char *p = command + strspn(command, " \t"), *base;
+	size_t n = strcspn(p, " \t");
+	bool value = false;
+
+	for (base = p + n; base > p && base[-1] != '/'; base--)
+		;
+	if (p + n - base != 3 || strncmp(base, "git", 3) != 0)
+		return 0;
+	for (p += n; *(p += strspn(p, " \t")) != '\0'; p += n) {
+		n = strcspn(p, " \t");
+		if (value)
+			value = false;
+		else if (*p != '-')
+			return *sub = p, n;
+		else
+			value = n == 2 && (p[1] == 'c' || p[1] == 'C');
+	}
+	return 0;
+}
+
+/* Whether the word p (n bytes) asks git log for patches: -p, -u, -U3, --patch, --cc... */
+static bool
+opt_patch(const char *p, size_t n)
+{
+	static const char *const whole[] = { "-p", "-u", "-c", "--cc", "--dd", "--binary",
+		"--remerge-diff", "--ext-diff" };
+	static const char *const starts[] = { "-U", "-L", "--patch", "--unified", "--word-diff",
+		"--color-words" };
+	size_t i;
+
+	if (name_in(p, n, whole, ARRAY_SIZE(whole)))
+		return true;
+	for (i = 0; i < ARRAY_SIZE(starts); i++)
+		if (n >= strlen(starts[i]) && strncmp(p, starts[i], strlen(starts[i])) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Whether command is git printing what files hold: one of git_readers, or
+ * one of git_loggers with a patch option.
+ */
+static bool
+git_reads_files(const char *command)
+{
+	const char *sub = NULL, *p;
+	size_t n = git_subcommand(command, &sub), k;
+
+	if (n == 0 || name_in(sub, n, git_readers, ARRAY_SIZE(git_readers)))
+		return n > 0;
+	if (!name_in(sub, n, git_loggers, ARRAY_SIZE(git_loggers)))
+		return false;
+	for (p = sub + n; *(p += strspn(p, " \t")) != '\0'; p += k)
+		if (opt_patch(p, k = strcspn(p, " \t")))
+			return true;
+	return false;
+}
+
+/* Whether command is git printing its config (git remote -v, git config -l). */
+static bool
+git_reads_config(const char *command)
+{
+	const char *sub = NULL;
+	size_t n = git_subcommand(command, &sub);
+
+	return n > 0 && name_in(sub, n, git_configs, ARRAY_SIZE(git_configs));
+}
+
+/*
  * Whether command reads the whole workspace, the directory it runs in,
- * without naming it: rg, ag, ack and git grep do, and grep with a recursive
- * option. Its path arguments cannot be told from its pattern, so the root
- * counts whatever it names.
+ * without naming it: rg, ag and ack do, git printing what files hold
+ * (git_reads_files), and grep with a recursive option. Its path arguments
+ * cannot be told from its pattern, so the root counts whatever it names.
  */
 static bool
 run_reads_root(const char *command)
@@ -316,14 +416,12 @@ run_reads_root(const char *command)
 	for (base = p + n; base > p && base[-1] != '/'; base--)
 		;
 	k = (size_t)(p + n - base);
-	if (name_in(base, k, run_searchers, ARRAY_SIZE(run_searchers)))
+	if (name_in(base, k, run_searchers, ARRAY_SIZE(run_searchers)) || git_reads_files(command))
 		return true;
 	grep = name_in(base, k, run_greps, ARRAY_SIZE(run_greps));
-	for (p += n; *(p += strspn(p, " \t")) != '\0'; p += n) {
+	for (p += n; grep && *(p += strspn(p, " \t")) != '\0'; p += n) {
 		n = strcspn(p, " \t");
-		if (k == 3 && strncmp(base, "git", 3) == 0 && n == 4 && strncmp(p, "grep", 4) == 0)
-			return true;
-		if (grep && n < 64) {
+		if (n < 64) {
 			char word[64];
 
 			memcpy(word, p, n);
@@ -360,7 +458,8 @@ run_prefix(char *const *prefixes, const char *command)
  * Whether command starts with an allowed prefix at a word boundary and holds
  * nothing a shell would take as a second command, a redirection or an
  * expansion, nor an argument out of the workspace or naming a secret file,
- * nor a way to read one through a directory (run_reads_root, dir_secret):
+ * nor a way to read one through a directory (run_reads_root, dir_secret),
+ * nor git printing its config where it holds credentials (git_reads_config):
  * "make test" allows "make test -j4", never "make test; rm -rf ~", "make
  * test -C /" nor "make test -f .env"; "grep" never "grep -r KEY" where a
  * .env is. When a prefix matches but the rest is not allowed, *why says so
@@ -371,7 +470,7 @@ run_allowed(const struct ws *w, const char *command, char **why)
 {
 	const char *prefix = run_prefix(w->allow_run, command);
 	const char *bad = strpbrk(command, run_meta);
-	bool leave, secret, tree = false;
+	bool leave, secret, tree = false, creds = false;
 	char *vis, c[4] = { '\'', bad != NULL ? *bad : '\0', '\'', '\0' };
 
 	if (prefix == NULL)
@@ -383,6 +482,8 @@ run_allowed(const struct ws *w, const char *command, char **why)
 		tree = args_secret(w, command + strlen(prefix), true) ||
 		    (run_reads_root(command) && ws_tree_secret(w, ""));
 	if (bad == NULL && !leave && !secret && !tree)
+		creds = git_reads_config(command) && ws_git_credential(w);
+	if (bad == NULL && !leave && !secret && !tree && !creds)
 		return true;
 	vis = tools_oneline(prefix, 60);
 	if (bad != NULL)
@@ -395,6 +496,12 @@ run_allowed(const struct ws *w, const char *command, char **why)
 	else if (secret)
 		xasprintf(why, "[agent] allow_run has '%s', but an argument of this command names "
 		    "a file that may hold secrets", vis);
+	else if (creds)
+		xasprintf(why, "[agent] allow_run has '%s', but this command may print git's "
+		    "config, which holds a remote's credentials", vis);
+	else if (git_reads_files(command))
+		xasprintf(why, "[agent] allow_run has '%s', but this git command may print what "
+		    "a file that may hold secrets holds, from a commit or the work tree", vis);
 	else
 		xasprintf(why, "[agent] allow_run has '%s', but this command may read a whole "
 		    "directory that holds a file that may hold secrets", vis);

@@ -15,7 +15,7 @@ struct ws_opts {
 	const char *const *allow_run;    /* command prefixes that need no question ("make test") */
 	const char *undo_dir;            /* where previous contents are kept (the data dir's undo/) */
 	const char *const *writable;     /* run: more paths commands may write ([agent] writable) */
-	const char *const *protect;      /* run: paths commands never write: llm's own directories */
+	const char *const *protect;      /* paths neither the tools nor commands write: llm's own */
 	bool unix_sockets;               /* run: commands may open local sockets ([agent] unix_sockets) */
 	int run_timeout_ms;              /* run: 0 = the default (120 s) */
 	const volatile int *cancel;      /* set by SIGINT: a running command's group is killed */

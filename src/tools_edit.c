@@ -9,7 +9,7 @@
 #include "util.h"
 #include "visible.h"
 
-/* Whether the tools may write at p: not .git, not a secret, not a directory. */
+/* Whether the tools may write at p: not .git, not a secret, not llm's own, not a directory. */
 static bool
 writable(const struct ws *w, const struct ws_path *p, char **why)
 {
@@ -19,6 +19,9 @@ writable(const struct ws *w, const struct ws_path *p, char **why)
 		xasprintf(why, "%s is inside .git/, which is never written: refused", p->name);
 	else if (ws_secret(w, p->rel))
 		xasprintf(why, "%s may hold secrets: refused", p->name);
+	else if (ws_protected(w, p->abs))
+		xasprintf(why, "%s is in llm's own configuration or data, which the agent never "
+		    "writes: refused", p->name);
 	else if (p->exists && S_ISLNK(p->st.st_mode))
 		xasprintf(why, "%s is a symbolic link to a file that does not exist: refused",
 		    p->name);

@@ -79,6 +79,8 @@ void ws_path_done(struct ws_path *p);
 bool ws_leaves(const struct ws *w, const char *path);
 /* Whether rel (under the root) is a secret file not allowed by name. */
 bool ws_secret(const struct ws *w, const char *rel);
+/* Whether the resolved path abs is in llm's own config or data directories (ws_opts protect). */
+bool ws_protected(const struct ws *w, const char *abs);
 /* Whether rel is .git or inside a .git directory. */
 bool ws_in_git_dir(const char *rel);
 /* Whether data looks binary (a NUL byte in its first 8 KiB). */
@@ -168,9 +170,15 @@ typedef int (*ws_walk_fn)(void *arg, const struct ws_entry *e);
 int ws_walk(const struct ws *w, const char *rel, ws_walk_fn fn, void *arg);
 /*
  * Whether the tree under rel (a resolved directory) holds a secret file or a
- * link to one, what git ignores too; one too large to look through does.
+ * link to one, what git ignores too, or a .git whose config holds a
+ * credential; one too large to look through does.
  */
 bool ws_tree_secret(const struct ws *w, const char *rel);
+/*
+ * Whether the root's .git/config holds a credential (a URL with a password
+ * or a token, an extraheader), which git config -l and git remote -v print.
+ */
+bool ws_git_credential(const struct ws *w);
 
 /* Tool bodies: fill r; -1 with *cause only when they could not run at all. */
 int tools_read(struct ws *w, const char *path, long from, long to, long col,

@@ -332,7 +332,7 @@ int
 tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
     struct tool_result *r, char **cause)
 {
-	char *vis = tools_oneline(command, 60), *preview = visible_str(command, strlen(command));
+	char *vis = tools_oneline(command, 60), *preview = visible_command(command, strlen(command));
 	char *sum = xstrfmt("run %s", vis), *why = NULL, *edited = NULL, *err = NULL, *git = NULL;
 	char *unchecked = NULL, *managed;
 	struct gitguard *guard = NULL;

@@ -211,6 +211,34 @@ visible_str(const char *s, size_t n)
 }
 
 /*
+ * Return the visible form of the command s[0..n) (malloc'd): as visible_str
+ * gives it, but a carriage return shows as "\u240d" before a newline too. A
+ * shell takes it as part of the word it ends, so "cd sub\r\nrm -f *" fails
+ * to enter sub and removes what is where it runs: shown as a line end, the
+ * command approved would not be the one that runs.
+ */
+char *
+visible_command(const char *s, size_t n)
+{
+	struct visible v;
+	struct buf b;
+	const char *cr;
+
+	buf_init(&b, 0);
+	visible_init(&v);
+	while ((cr = memchr(s, '\r', n)) != NULL) {
+		visible_feed(&v, s, (size_t)(cr - s), &b);
+		visible_flush(&v, &b);   /* a character cut by the CR is broken, as it is alone */
+		buf_adds(&b, "\xe2\x90\x8d");
+		n -= (size_t)(cr - s) + 1;
+		s = cr + 1;
+	}
+	visible_feed(&v, s, n, &b);
+	visible_flush(&v, &b);
+	return buf_detach(&b);
+}
+
+/*
  * Decode the character at s[0..n), n > 0: its length, with *cp the code point,
  * or -1 for a byte that leads nothing or a sequence broken off (its maximal
  * valid prefix is what the length covers, as visible_feed replaces it).

@@ -40,6 +40,12 @@ void visible_flush(struct visible *v, struct buf *out);
 /* Return the visible form of a whole string (malloc'd). */
 char *visible_str(const char *s, size_t n);
 /*
+ * Return the visible form of a command (malloc'd): as visible_str, but a
+ * carriage return is "\u240d" before a newline too, since a shell takes it
+ * as part of a word.
+ */
+char *visible_command(const char *s, size_t n);
+/*
  * Decode the character at s[0..n), n > 0: return its length, with *cp the
  * code point, or -1 for bytes that are not UTF-8 (the length then covers the
  * bytes one U+FFFD stands for).

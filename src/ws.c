@@ -39,9 +39,12 @@ static const char *const secret_globs[] = {
 
 /*
  * Directories whose every file is a secret: SSH's, GnuPG's and pass's
- * stores, and the AWS tools' and kubectl's (their config holds tokens too).
+ * stores, the AWS tools' and kubectl's (their config holds tokens too), and
+ * the environment files of a project kept as cookiecutter-django keeps them
+ * (.envs/.production/.django, whose names say nothing).
  */
-static const char *const secret_dirs[] = { ".ssh", ".gnupg", ".password-store", ".aws", ".kube" };
+static const char *const secret_dirs[] = { ".ssh", ".gnupg", ".password-store", ".aws", ".kube",
+	".envs" };
 
 /* Files known by their directory's name and theirs: Docker's logins, the GitHub CLI's token. */
 static const char *const secret_pairs[] = { ".docker/config.json", "gh/hosts.yml" };
@@ -273,6 +276,32 @@ resolve_partial(const char *full, bool *exists, char **why)
 	xasprintf(why, "%s", strerror(errno));
 	free(head);
 	return NULL;
+}
+
+/*
+ * Whether abs (resolved) is one of llm's own directories (struct ws_opts
+ * protect: its config and data) or beneath one, resolved as far as they
+ * exist: a workspace may hold them (a home directory, a dotfiles
+ * repository), and a change there would give the agent what the user did
+ * not (an [agent] allow rule, a key_command that runs outside the sandbox).
+ */
+bool
+ws_protected(const struct ws *w, const char *abs)
+{
+	char *real, *e = NULL;
+	bool exists, in = false;
+	size_t i, n;
+
+	for (i = 0; !in && w->protect != NULL && w->protect[i] != NULL; i++) {
+		if ((real = resolve_partial(w->protect[i], &exists, &e)) != NULL) {
+			n = strcmp(real, "/") == 0 ? 0 : strlen(real);
+			in = strncmp(abs, real, n) == 0 && (abs[n] == '\0' || abs[n] == '/');
+		}
+		free(real);
+		free(e);
+		e = NULL;
+	}
+	return in;
 }
 
 /* Resolve path inside w. */
@@ -848,6 +877,11 @@ ws_write(struct ws *w, const struct ws_path *p, const char *data, size_t len, ch
 	}
 	if (ws_secret(w, p->rel)) {
 		xasprintf(why, "%s may hold secrets: refused", p->name);
+		return -1;
+	}
+	if (ws_protected(w, p->abs)) {
+		xasprintf(why, "%s is in llm's own configuration or data, which the agent never "
+		    "writes: refused", p->name);
 		return -1;
 	}
 	if (p->exists && ws_read_raw(w, p->rel, &old, &oldlen) != 0) {

@@ -34,6 +34,7 @@ struct walk {
 	struct ignore *ig;
 	size_t nig;
 	bool all;        /* what git ignores too */
+	bool gits;       /* the .git entries too (never walked into) */
 };
 
 /* Add one .gitignore line read in directory base. */
@@ -179,9 +180,14 @@ walk_entry(struct walk *k, int dirfd, const char *rel, const char *name, int dep
 	struct stat st;
 	int rc = 0, sub;
 
-	if (strcmp(name, ".git") == 0 || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+	if ((strcmp(name, ".git") == 0 && !k->gits) ||
+	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		goto out;
 	e.dir = S_ISDIR(st.st_mode);
+	if (strcmp(name, ".git") == 0) {
+		rc = k->fn(k->arg, &e);
+		goto out;
+	}
 	if (ignored(k, path, e.dir))
 		goto out;
 	rc = k->fn(k->arg, &e);
@@ -273,7 +279,61 @@ struct tree_look {
 	bool secret;
 };
 
-/* Stop at a secret file, a link to one, or past TREE_MAX entries. */
+/*
+ * Whether the text of a git config holds a credential: a URL with a user
+ * and a password, or an http(s) URL with a user alone (a token, as GitHub
+ * and GitLab take one: https://TOKEN@host), or an extra header
+ * (actions/checkout keeps its token there, in http.*.extraheader).
+ */
+static bool
+config_credential(const char *s)
+{
+	const char *p, *at;
+	size_t n;
+	bool web;
+
+	if (strcasestr(s, "extraheader") != NULL)
+		return true;
+	for (p = s; (p = strstr(p, "://")) != NULL; p += 3) {
+		web = (p - s >= 4 && strncasecmp(p - 4, "http", 4) == 0) ||
+		    (p - s >= 5 && strncasecmp(p - 5, "https", 5) == 0);
+		n = strcspn(p + 3, "/?# \t\r\n\"");
+		at = memchr(p + 3, '@', n);
+		if (at != NULL && (web || memchr(p + 3, ':', (size_t)(at - p - 3)) != NULL))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether the git directory .git in dirfd has a config that holds a
+ * credential: a program that reads a tree whole (grep -r, tar) reads it,
+ * though the tools never do. One too large to read counts as one.
+ */
+static bool
+git_config_secret(int dirfd)
+{
+	int git = openat(dirfd, ".git", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), fd;
+	char *data = NULL;
+	size_t len = 0;
+	bool secret = false;
+
+	if (git < 0)
+		return false;
+	fd = openat(git, "config", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(git);
+	if (fd < 0)
+		return false;
+	if (ws_read_fd(fd, &data, &len) != 0)
+		secret = errno == EFBIG;
+	else
+		secret = config_credential(data);
+	free(data);
+	close(fd);
+	return secret;
+}
+
+/* Stop at a secret file, a link to one, a .git with credentials, or past TREE_MAX entries. */
 static int
 tree_one(void *arg, const struct ws_entry *e)
 {
@@ -281,7 +341,9 @@ tree_one(void *arg, const struct ws_entry *e)
 	char target[4096];
 	ssize_t n;
 
-	if (++t->n > TREE_MAX || (!e->dir && ws_secret(t->w, e->rel)))
+	if (strcmp(e->name, ".git") == 0)
+		t->secret = e->dir && git_config_secret(e->dirfd);
+	else if (++t->n > TREE_MAX || (!e->dir && ws_secret(t->w, e->rel)))
 		t->secret = true;
 	else if (!e->dir && (n = readlinkat(e->dirfd, e->name, target, sizeof(target) - 1)) > 0) {
 		target[n] = '\0';
@@ -292,16 +354,23 @@ tree_one(void *arg, const struct ws_entry *e)
 
 /*
  * Whether the tree under rel (a resolved directory) holds a secret file, or
- * a link named like one or to one, what git ignores too: what a program that
- * reads it all (grep -r, tar) would open. A tree too large to look through
- * counts as holding one.
+ * a link named like one or to one, what git ignores too, or a .git whose
+ * config holds a credential: what a program that reads it all (grep -r,
+ * tar) would open. A tree too large to look through counts as holding one.
  */
 bool
 ws_tree_secret(const struct ws *w, const char *rel)
 {
 	struct tree_look t = { .w = w };
-	struct walk k = { .w = w, .fn = tree_one, .arg = &t, .all = true };
+	struct walk k = { .w = w, .fn = tree_one, .arg = &t, .all = true, .gits = true };
 
 	walk_from(&k, rel);
 	return t.secret;
+}
+
+/* Whether the root's .git/config holds a credential (git_config_secret). */
+bool
+ws_git_credential(const struct ws *w)
+{
+	return git_config_secret(w->rootfd);
 }

@@ -4,9 +4,11 @@
 # tokens (Docker, kubectl, the AWS tools, cargo, MySQL, Vault, Terraform, PuTTY,
 # the GitHub CLI...) are neither read nor searched; an allow_run rule runs no
 # command whose argument reaches a secret through a link (notes.txt -> .env),
-# git's REV:PATH (HEAD:.env), or leaves the workspace through a link; a hook a
+# git's REV:PATH (HEAD:.env), a commit's diff (git show, git log -p) or git's
+# config with a remote's credentials, or leaves the workspace through a link; a hook a
 # command plants where core.hooksPath points in the work tree is put back, as
-# one in .git/hooks is.
+# one in .git/hooks is; llm's own config and data are never written, even where
+# the workspace holds them.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
@@ -30,7 +32,7 @@ fake_reset
 secrets=".docker/config.json .kube/config .aws/config .aws/sso/cache/tok.json key.ppk
 .cargo/credentials.toml gcloud/application_default_credentials.json .my.cnf
 .mylogin.cnf .vault-token prod.tfvars terraform.tfstate terraform.tfstate.backup .s3cfg
-.boto .dev.vars .config/gh/hosts.yml .DOCKER/Config.json"
+.boto .dev.vars .config/gh/hosts.yml .DOCKER/Config.json .envs/.production/.django"
 cd "$T/repo" || exit 1
 for f in $secrets; do
 	mkdir -p "$(dirname "$f")"
@@ -94,6 +96,75 @@ check_contains "allow_run: a file linked outside too" "$(fake_get 5 body.message
 check_contains "allow_run: a plain file's command still runs" \
     "$(fake_get 6 body.messages.-1.content)" "echo \$(( \$1 - \$2 ))"
 check_not_contains "allow_run: no secret's content ever sent" "$(fake_requests)" "TOKENVALUE-"
+
+# allow_run with git: a command that prints what files hold from a commit or the work tree
+# (git show, git log -p, git diff, git stash show) is asked about where a secret file is, as
+# git grep is, since HEAD may have added the .env; one that prints git's config (git remote
+# -v, git config -l) where it holds a remote's credentials too. Plain ones still run.
+fake_reset
+git -C "$T/repo" remote add origin https://me:TOKENVALUE-remote@example.com/r.git
+git -C "$T/repo" -c user.email=t@t -c user.name=t commit -q --allow-empty -m later
+t_config_append "[agent]
+allow_run = git show, git log, git diff, git remote, git config, git status, git -C"
+for c in "git show" "git show --stat HEAD^" "git log -p" "git log --patch -n 3" \
+    "git diff HEAD^^" "git -C . show HEAD^" "git remote -v" "git config -l" \
+    "git log --oneline" "git status --short"; do
+	fake_reply "{\"calls\":[{\"name\":\"run\",\"args\":{\"command\":\"$c\"}}]}"
+done
+fake_reply '{"text":"Done."}'
+cd "$T/repo" || exit 1
+run_llm "do" -m test-cheap "read the history"
+cd - >/dev/null || exit 1
+check_rc "git: the task ends (exit 0)" 0
+i=1
+for c in "git show" "git show --stat HEAD^" "git log -p" "git log --patch -n 3" \
+    "git diff HEAD^^" "git -C . show HEAD^"; do
+	check_contains "git: $c is asked about" "$(fake_get $i body.messages.-1.content)" \
+	    "this git command may print what a file that may hold secrets holds"
+	i=$((i + 1))
+done
+for c in "git remote -v" "git config -l"; do
+	check_contains "git: $c is asked about" "$(fake_get $i body.messages.-1.content)" \
+	    "may print git's config, which holds a remote's credentials"
+	i=$((i + 1))
+done
+check_contains "git: git log --oneline still runs" "$(fake_get $i body.messages.-1.content)" \
+    "later"
+check_contains "git: git status still runs" "$(fake_get $((i + 1)) body.messages.-1.content)" \
+    "[exit status 0]"
+check_not_contains "git: no secret's content ever sent" "$(fake_requests)" "TOKENVALUE-"
+
+# A workspace that holds llm's own config and data (a home directory, a dotfiles repository):
+# an edit or a write there is refused whatever allows them, since it could give the agent an
+# allow rule or a key_command that runs outside the sandbox; the project's files still change.
+fake_reset
+mkdir -p "$T/home/ws"
+conf=$LLM_CONFIG_DIR data=$LLM_DATA_DIR
+export LLM_CONFIG_DIR="$T/home/ws/.config/llm" LLM_DATA_DIR="$T/home/ws/.local/share/llm"
+mkdir -p "$LLM_CONFIG_DIR" "$LLM_DATA_DIR"
+t_write_config
+cp "$LLM_CONFIG_DIR/config.ini" "$T/config.before"
+ln -s .config/llm "$T/home/ws/llmconf"
+fake_reply '{"calls":[{"name":"edit","args":{"path":".config/llm/config.ini","old":"[llm]\n","new":"[llm]\n[agent]\nallow = run\n"}}]}'
+fake_reply '{"calls":[{"name":"write","args":{"path":"llmconf/roles/x.md","content":"x\n"}}]}'
+fake_reply '{"calls":[{"name":"write","args":{"path":".local/share/llm/undo/x","content":"x\n"}}]}'
+fake_reply '{"calls":[{"name":"write","args":{"path":"notes.md","content":"kept\n"}}]}'
+fake_reply '{"text":"Done."}'
+cd "$T/home/ws" || exit 1
+run_llm "do" -m test-cheap --allow edit --allow write "change llm's config"
+cd - >/dev/null || exit 1
+check_rc "own config: the task ends (exit 0)" 0
+i=1
+for f in .config/llm/config.ini .config/llm/roles/x.md .local/share/llm/undo/x; do
+	check_contains "own config: $f refused" "$(fake_get $i body.messages.-1.content)" \
+	    "is in llm's own configuration or data, which the agent never writes: refused"
+	i=$((i + 1))
+done
+check "own config: config.ini unchanged" cmp -s "$LLM_CONFIG_DIR/config.ini" "$T/config.before"
+check "own config: nothing made there" test ! -e "$LLM_CONFIG_DIR/roles/x.md" -a \
+    ! -e "$LLM_DATA_DIR/undo/x"
+check_eq "own config: a file of the project still written" "$(cat "$T/home/ws/notes.md")" "kept"
+export LLM_CONFIG_DIR="$conf" LLM_DATA_DIR="$data"
 
 # core.hooksPath in the work tree (.githooks, as husky's .husky): git runs what
 # is there at the next commit, outside the confinement.

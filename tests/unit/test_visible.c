@@ -69,6 +69,22 @@ test_crlf(void)
 	check_both("\xc3\r\n", 3, "\xef\xbf\xbd\n");
 }
 
+/* A command shows every carriage return: a shell takes one before a newline as part of a word. */
+static void
+test_command_cr(void)
+{
+	char *v = visible_command("cd sub\r\nrm -f *\r\n", 17);
+
+	CHECK_STR(v, "cd sub\xe2\x90\x8d\nrm -f *\xe2\x90\x8d\n");
+	free(v);
+	v = visible_command("a\rb\x1b[2J\xc3\r\n", 10);
+	CHECK_STR(v, "a\xe2\x90\x8d" "b\xe2\x90\x9b[2J\xef\xbf\xbd\xe2\x90\x8d\n");
+	free(v);
+	v = visible_command("\xc3\xa9\r", 3);
+	CHECK_STR(v, "\xc3\xa9\xe2\x90\x8d");
+	free(v);
+}
+
 static void
 test_c1(void)
 {
@@ -249,6 +265,7 @@ main(void)
 	RUN(test_osc52);
 	RUN(test_bel_cr_del);
 	RUN(test_crlf);
+	RUN(test_command_cr);
 	RUN(test_c1);
 	RUN(test_split_utf8);
 	RUN(test_invalid);
