@@ -457,12 +457,72 @@ store_wal(struct store *s, char **cause)
 	return -1;
 }
 
+/* The longest nap between store_lock_behind's tries, in milliseconds. */
+#define STORE_NAP_MAX_MS 100
+
+/* Sleep between half of ms and ms milliseconds, a different share in each process. */
+static void
+store_nap(long ms)
+{
+	static uint32_t x;
+	struct timespec ts;
+	long us;
+
+	if (x == 0)
+		x = (uint32_t)getpid() * 2654435761u | 1;
+	x ^= x << 13;   /* xorshift32 */
+	x ^= x >> 17;
+	x ^= x << 5;
+	us = ms * 500 + (long)(x % (uint32_t)(ms * 500 + 1));
+	ts.tv_sec = us / 1000000;
+	ts.tv_nsec = us % 1000000 * 1000;
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Take the write lock to migrate, once the schema is found behind: 1, or 0
+ * when another process brought it to STORE_VERSION meanwhile, or -1. When
+ * many processes open a new database at once, all but one wait for that one's
+ * migration, and the wait must end with it: waiting for the lock itself, they
+ * could lose it to the others' later writes (their reservations) until the
+ * busy timeout. So the lock is tried once a turn, the version read again
+ * between turns, and the naps between them grow (with some jitter, so that
+ * the waiters do not wake together) to leave the processor to the one at work.
+ */
+static int
+store_lock_behind(struct store *s, char **cause)
+{
+	int64_t deadline = clock_ms() + STORE_BUSY_MS, v;
+	long nap_ms = 1;
+	int rc;
+
+	for (;;) {
+		if (store_int(s, "PRAGMA user_version", &v, cause) < 0)
+			return -1;
+		if (v == STORE_VERSION)
+			return 0;
+		sqlite3_busy_timeout(s->db, 0);
+		rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+		if (rc == SQLITE_OK)
+			return 1;
+		if ((rc & 0xff) != SQLITE_BUSY || clock_ms() > deadline)
+			break;
+		store_nap(nap_ms);
+		if (nap_ms < STORE_NAP_MAX_MS)
+			nap_ms *= 2;
+	}
+	store_cause(cause, "%s: %s%s", s->path, sqlite3_errmsg(s->db), store_advice(s->db));
+	return -1;
+}
+
 /* Bring the schema up to STORE_VERSION, one migration at a time, in one transaction. */
 static int
 store_migrate(struct store *s, char **cause)
 {
 	int64_t v;
 	char *sql;
+	int rc;
 
 	if (store_int(s, "PRAGMA user_version", &v, cause) < 0)
 		return -1;
@@ -475,9 +535,9 @@ store_migrate(struct store *s, char **cause)
 	 */
 	if (store_exec(s, "PRAGMA foreign_keys = OFF", cause) < 0)
 		return -1;
-	if (store_exec(s, "BEGIN IMMEDIATE", cause) < 0)
+	if ((rc = store_lock_behind(s, cause)) <= 0)
 		goto keys;
-	/* Another process may have migrated while we waited for the lock. */
+	/* Read under the lock: another process may have migrated just before. */
 	if (store_int(s, "PRAGMA user_version", &v, cause) < 0)
 		goto fail;
 	if (v > STORE_VERSION) {
@@ -500,9 +560,10 @@ store_migrate(struct store *s, char **cause)
 	return store_exec(s, "PRAGMA foreign_keys = ON", cause);
 fail:
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	rc = -1;
 keys:
 	sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
-	return -1;
+	return rc == 0 ? 0 : -1;
 }
 
 /* Open the database at path and bring its schema to STORE_VERSION. */

@@ -949,6 +949,7 @@ crowd_child(const struct crowd *w)
 		return 9;
 	if ((c = ledger_open(test_dir, &cause)) == NULL) {
 		fprintf(stderr, "child open: %s\n", cause);
+		crowd_hold(w, -1);   /* a verdict all the same: the parent waits for every one */
 		return 7;
 	}
 	v = t_reserve(c, &entry, w->worst, w->budget, true, &id, NULL, &cause);
