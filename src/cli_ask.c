@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "chat.h"
 #include "cli.h"
+#include "cred.h"
 #include "cli_ask_priv.h"
 #include "cli_learn.h"
 #include "cli_opts.h"
@@ -28,6 +29,7 @@
 #define STDIN_MAX INPUT_MAX
 
 static int sig_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t sig_seen;   /* a key_command running stops (cred_stop_on) */
 
 static void
 on_signal(int sig)
@@ -35,6 +37,7 @@ on_signal(int sig)
 	int saved = errno;
 	char c = (char)sig;
 
+	sig_seen = sig;
 	if (write(sig_pipe[1], &c, 1) < 0) {
 		/* nothing to do: the pipe is full, a wake-up is already pending */
 	}
@@ -58,6 +61,7 @@ signals_setup(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);   /* the terminal closed: what was spent is still booked */
+	cred_stop_on(&sig_seen);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 }

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "chat.h"
 #include "cli.h"
+#include "cred.h"
 #include "cmd_check.h"
 #include "fmt.h"
 #include "input.h"
@@ -139,12 +140,14 @@ ask(struct chat *c, const struct chat_opts *o, const char *prompt, const struct 
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
+	cred_stop_on(&ask_signal);
 	if (chat_send(c, o, prompt, cb) == 0)
 		while (chat_busy(c)) {
 			chat_poll(c, NULL, 0, 200);
 			if (ask_signal != 0)
 				chat_cancel_why(c, signal_words(ask_signal));
 		}
+	cred_stop_on(NULL);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);

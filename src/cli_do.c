@@ -898,7 +898,9 @@ cli_do(struct app *cli, int argc, char **argv)
 	 */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	cred_stop_on(&do_signal);
 	agent_run(&cli->cfg, cli->cat, l, w, &o, &r);
+	cred_stop_on(NULL);
 	sigaction(SIGINT, &old, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);

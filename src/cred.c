@@ -45,6 +45,8 @@ struct cred_kept {
 
 static struct cred_kept *cred_keys;
 static size_t cred_nkeys;
+/* Set by the caller's signal handler: a key_command running is stopped (cred_stop_on). */
+static const volatile sig_atomic_t *cred_stop;
 static bool cred_keyring_down;   /* the keyring failed once: do not ask again */
 static char *cred_keyring_why;   /* why it failed, when it did */
 
@@ -130,6 +132,7 @@ cred_spawn(const char *cmd, struct proc *p, char **cause)
 		.err = PROC_IO_INHERIT,
 		.tty = true,
 		.timeout_ms = CRED_COMMAND_TIMEOUT_MS,
+		.stop = cred_stop,
 	};
 	char *why = NULL;
 
@@ -212,6 +215,22 @@ cred_first_line(char *out, size_t len, char **key, char **cause)
 	return 0;
 }
 
+/* Stop a key_command running when *flag is set (NULL: never). */
+void
+cred_stop_on(const volatile sig_atomic_t *flag)
+{
+	cred_stop = flag;
+}
+
+/* Why key_command was killed before its end: stopped, or past its time. */
+static char *
+cred_cut_msg(const struct proc *p)
+{
+	if (p->stopped)
+		return xstrfmt("key_command was stopped");
+	return xstrfmt("key_command took more than %d seconds", CRED_COMMAND_TIMEOUT_MS / 1000);
+}
+
 /* Run cmd with /bin/sh -c and return the first line it prints, trimmed. */
 int
 cred_run_command(const char *cmd, char **key, char **cause)
@@ -226,8 +245,7 @@ cred_run_command(const char *cmd, char **key, char **cause)
 		return -1;
 	out.data = secret_alloc(CRED_COMMAND_MAX + 1);
 	if (proc_read(&p, cred_sink, &out) < 0) {
-		xasprintf(cause, "key_command took more than %d seconds",
-		    CRED_COMMAND_TIMEOUT_MS / 1000);
+		*cause = cred_cut_msg(&p);
 		goto out;
 	}
 	if (out.len > CRED_COMMAND_MAX) {
@@ -237,8 +255,7 @@ cred_run_command(const char *cmd, char **key, char **cause)
 	}
 	status = proc_wait(&p);
 	if (p.timed_out) {
-		xasprintf(cause, "key_command took more than %d seconds",
-		    CRED_COMMAND_TIMEOUT_MS / 1000);
+		*cause = cred_cut_msg(&p);
 		goto out;
 	}
 	if ((msg = cred_status_msg(status)) != NULL) {

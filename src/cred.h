@@ -2,6 +2,7 @@
 #ifndef LLM_CRED_H
 #define LLM_CRED_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -83,6 +84,14 @@ int cred_check(const struct provider_conf *p, char **cause);
  * the exit status, never the output. Output over CRED_COMMAND_MAX is an error.
  */
 int cred_run_command(const char *cmd, char **key, char **cause);
+
+/*
+ * Have a key_command that is running stopped (its group killed, as at its
+ * time limit) once *flag is set, by the caller's handler of SIGINT, SIGTERM
+ * and SIGHUP: a command that ignores the terminal's Ctrl-C would otherwise
+ * keep llm waiting. NULL: never.
+ */
+void cred_stop_on(const volatile sig_atomic_t *flag);
 
 /*
  * Keep keys out of core dumps and away from other processes' ptrace: no

@@ -683,6 +683,7 @@ proc_start(struct proc *p, const struct proc_spec *s, char **cause)
 	p->contained = s->contain;
 	p->grace_ms = s->grace_ms > 0 ? s->grace_ms : PROC_GRACE_MS;
 	p->deadline = s->timeout_ms > 0 ? clock_ms() + s->timeout_ms : 0;
+	p->stop = s->stop;
 	if (e != 0) {
 		proc_wait(p);
 		close_pipes(p);
@@ -783,6 +784,15 @@ expire(struct proc *p)
 	proc_kill(p, p->grace_ms);
 }
 
+/* Whether the child is to go now: its deadline passed, or its caller was told to stop. */
+static bool
+due(struct proc *p, int64_t now)
+{
+	if (p->stop != NULL && *p->stop)
+		p->stopped = true;
+	return p->stopped || (p->deadline != 0 && now >= p->deadline);
+}
+
 /* Read the child's stdout pipe into sink until end of file or the deadline. */
 int
 proc_read(struct proc *p, proc_sink_fn sink, void *arg)
@@ -792,9 +802,9 @@ proc_read(struct proc *p, proc_sink_fn sink, void *arg)
 
 	while (p->out >= 0) {
 		struct pollfd pfd = { .fd = p->out, .events = POLLIN };
-		int64_t left = p->deadline ? p->deadline - clock_ms() : 1000;
+		int64_t now = clock_ms(), left = p->deadline ? p->deadline - now : 1000;
 
-		if (left <= 0) {
+		if (due(p, now)) {
 			expire(p);
 			return -1;
 		}
@@ -820,8 +830,8 @@ proc_wait(struct proc *p)
 {
 	if (p->pid <= 0)
 		return -1;
-	while (p->deadline != 0 && !ended(p)) {
-		if (clock_ms() >= p->deadline) {
+	while ((p->deadline != 0 || p->stop != NULL) && !ended(p)) {
+		if (due(p, clock_ms())) {
 			expire(p);
 			return -1;
 		}

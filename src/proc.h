@@ -2,6 +2,7 @@
 #ifndef LLM_PROC_H
 #define LLM_PROC_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,6 +38,8 @@ struct proc_spec {
 	bool contain;             /* all the program starts ends with it, even what leaves its
 	                             group or session, and when the caller dies, even by SIGKILL:
 	                             the child is a supervisor that runs it (see proc_start) */
+	const volatile sig_atomic_t *stop; /* set (by a signal handler): proc_read and proc_wait
+	                             kill the child as at its deadline; or NULL */
 };
 
 /* A started child. */
@@ -47,7 +50,9 @@ struct proc {
 	int grace_ms;
 	bool group;         /* it leads its own process group: signals go to the group */
 	bool contained;     /* it is the supervisor of the program (proc_spec.contain) */
-	bool timed_out;     /* it was killed at its deadline */
+	bool timed_out;     /* it was killed at its deadline, or when *stop was set */
+	bool stopped;       /* it was killed when *stop was set */
+	const volatile sig_atomic_t *stop;
 	int status;         /* the wait status once reaped */
 };
 

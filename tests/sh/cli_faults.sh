@@ -80,10 +80,15 @@ t_write_config
 
 # Ctrl-C while key_command runs (pass asking for its passphrase): the terminal
 # sends SIGINT to llm and the command, which it stops; that is an interruption
-# (exit 130), not a missing key (exit 4) to be fixed in the config.
-t_config_append "[provider.openai]
-key_command = echo \$\$ >'$T/asked'; exec sleep 30"
-(unset OPENAI_API_KEY; t_py - "$LLM_BIN" "$T/asked" >"$T/out" 2>"$T/err" <<'PY'
+# (exit 130), not a missing key (exit 4) to be fixed in the config. A command
+# that ignores SIGINT is stopped by llm, not waited for (up to its 120 s).
+# ctrl_c_at_key_command NAME SETUP: the test with key_command SETUP before its sleep.
+ctrl_c_at_key_command() {
+	fake_reset
+	t_config_append "[provider.openai]
+key_command = echo \$\$ >'$T/asked'; $2 exec sleep 30"
+	rm -f "$T/asked"
+	(unset OPENAI_API_KEY; t_py - "$LLM_BIN" "$T/asked" >"$T/out" 2>"$T/err" <<'PY'
 import os, signal, subprocess, sys, time
 signal.signal(signal.SIGINT, signal.SIG_DFL)   # as a terminal's foreground job has it
 p = subprocess.Popen([sys.argv[1], "-q", "-m", "test-cheap", "hi"], stdin=subprocess.DEVNULL,
@@ -100,15 +105,19 @@ def asking():
 while not asking() and time.time() < end:
     time.sleep(0.01)
 os.killpg(p.pid, signal.SIGINT)                # Ctrl-C: the whole foreground group
-sys.exit(p.wait(timeout=20))
+sys.exit(p.wait(timeout=15))
 PY
-echo $? >"$T/rc")
-check_eq "Ctrl-C at key_command: exit 130" "$(cat "$T/rc")" 130
-check_contains "Ctrl-C at key_command: says so" "$(cat "$T/err")" \
-    "llm: interrupted before the request was sent"
-check_not_contains "Ctrl-C at key_command: no talk of a missing key" "$(cat "$T/err")" "no API key"
-check_eq "Ctrl-C at key_command: nothing sent" "$(fake_count)" 0
-t_write_config
+	echo $? >"$T/rc")
+	check_eq "$1: exit 130" "$(cat "$T/rc")" 130
+	check_contains "$1: says so" "$(cat "$T/err")" \
+	    "llm: interrupted before the request was sent"
+	check_not_contains "$1: no talk of a missing key" "$(cat "$T/err")" "no API key"
+	check_eq "$1: nothing sent" "$(fake_count)" 0
+	check "$1: the command is gone" sh -c "! kill -0 \$(cat '$T/asked') 2>/dev/null"
+	t_write_config
+}
+ctrl_c_at_key_command "Ctrl-C at key_command" ""
+ctrl_c_at_key_command "Ctrl-C at a key_command ignoring it" "trap '' INT;"
 
 # A server that echoes the key in its error: the key is shown by its last four
 # characters alone, on stderr, under --json and in the hook's line.

@@ -392,10 +392,11 @@ check_screen "/cmd: a refusal is no command" t5 "/cmd: the reply held no command
 check_not_screen "/cmd: a refusal is not offered to run" t5 "? run I can't"
 
 # Ctrl-C while key_command runs (a passphrase prompt) stops the command with
-# llm: an interruption (exit 130), not a missing key (exit 4).
+# llm, even one that ignores it: an interruption (exit 130), not a missing key
+# (exit 4), and no wait for the command to end by itself.
 t_write_config
 t_config_append "[provider.openai]
-key_command = echo \$\$ >'$T/asked'; exec sleep 30"
+key_command = echo \$\$ >'$T/asked'; trap '' INT; exec sleep 30"
 (unset OPENAI_API_KEY; t_py - "$LLM_BIN" "$T/asked" >"$T/kc.out" 2>"$T/kc.err" <<'PY'
 import os, signal, subprocess, sys, time
 signal.signal(signal.SIGINT, signal.SIG_DFL)   # as a terminal's foreground job has it
@@ -413,7 +414,7 @@ def asking():
 while not asking() and time.time() < end:
     time.sleep(0.01)
 os.killpg(p.pid, signal.SIGINT)                # Ctrl-C: the whole foreground group
-sys.exit(p.wait(timeout=20))
+sys.exit(p.wait(timeout=15))
 PY
 echo $? >"$T/kc.rc")
 check_eq "cmd: Ctrl-C at key_command: exit 130" "$(cat "$T/kc.rc")" 130
