@@ -86,8 +86,8 @@ int cred_check(const struct provider_conf *p, char **cause);
 int cred_run_command(const char *cmd, char **key, char **cause);
 
 /*
- * Have a key_command that is running stopped (its group killed, as at its
- * time limit) once *flag is set, by the caller's handler of SIGINT, SIGTERM
+ * Have a key_command that is running stopped (killed, as at its time
+ * limit) once *flag is set, by the caller's handler of SIGINT, SIGTERM
  * and SIGHUP: a command that ignores the terminal's Ctrl-C would otherwise
  * keep llm waiting. NULL: never.
  */
