@@ -751,6 +751,40 @@ t_without_calls() {
         (0x06, 0, 0, 0x00050000 | 38), (0x06, 0, 0, 0x7fff0000)]"
 }
 
+# t_ctrl_c_key_command SETUP ARG...: run $LLM_BIN ARG... with openai's key from a
+# key_command that runs SETUP, then sleeps (its pid in $T/asked), and press
+# Ctrl-C (SIGINT to the whole group, as a terminal does) once the sleep runs;
+# then RC and ERR (stdout and stderr in $T/out, $T/err), as run_llm sets them.
+t_ctrl_c_key_command() {
+	_setup=$1
+	shift
+	t_config_append "[provider.openai]
+key_command = echo \$\$ >'$T/asked'; $_setup exec sleep 30"
+	rm -f "$T/asked"
+	(unset OPENAI_API_KEY; t_py - "$T/asked" "$LLM_BIN" "$@" >"$T/out" 2>"$T/err" <<'PY'
+import os, signal, subprocess, sys, time
+signal.signal(signal.SIGINT, signal.SIG_DFL)   # as a terminal's foreground job has it
+p = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL, start_new_session=True)
+# once the command is the sleep (its shell exec'd it): a shell between two commands
+# waits for the first and goes on if it exited, so a signal then would miss the second
+end = time.time() + 20
+def asking():
+    try:
+        with open(sys.argv[1]) as f, open("/proc/%d/comm" % int(f.read())) as c:
+            return c.read().strip() == "sleep"
+    except (OSError, ValueError):
+        return False
+while not asking() and time.time() < end:
+    time.sleep(0.01)
+os.killpg(p.pid, signal.SIGINT)                # Ctrl-C: the whole foreground group
+sys.exit(p.wait(timeout=15))
+PY
+	echo $? >"$T/kc.rc")
+	RC=$(cat "$T/kc.rc")
+	# shellcheck disable=SC2034 # ERR is read by the test scripts
+	ERR=$(cat "$T/err")
+}
+
 # t_one_step DIR ALLOW CALL: a task in DIR whose one step is the tool call CALL
 # (JSON), under --allow ALLOW, with no terminal to ask (setsid); then RC, ERR,
 # and the model's next request, what the step told it, in $sent.

@@ -85,33 +85,10 @@ t_write_config
 # ctrl_c_at_key_command NAME SETUP: the test with key_command SETUP before its sleep.
 ctrl_c_at_key_command() {
 	fake_reset
-	t_config_append "[provider.openai]
-key_command = echo \$\$ >'$T/asked'; $2 exec sleep 30"
-	rm -f "$T/asked"
-	(unset OPENAI_API_KEY; t_py - "$LLM_BIN" "$T/asked" >"$T/out" 2>"$T/err" <<'PY'
-import os, signal, subprocess, sys, time
-signal.signal(signal.SIGINT, signal.SIG_DFL)   # as a terminal's foreground job has it
-p = subprocess.Popen([sys.argv[1], "-q", "-m", "test-cheap", "hi"], stdin=subprocess.DEVNULL,
-                     start_new_session=True)
-# once the command is the sleep (its shell exec'd it): a shell between two commands
-# waits for the first and goes on if it exited, so a signal then would miss the second
-end = time.time() + 20
-def asking():
-    try:
-        with open(sys.argv[2]) as f, open("/proc/%d/comm" % int(f.read())) as c:
-            return c.read().strip() == "sleep"
-    except (OSError, ValueError):
-        return False
-while not asking() and time.time() < end:
-    time.sleep(0.01)
-os.killpg(p.pid, signal.SIGINT)                # Ctrl-C: the whole foreground group
-sys.exit(p.wait(timeout=15))
-PY
-	echo $? >"$T/rc")
-	check_eq "$1: exit 130" "$(cat "$T/rc")" 130
-	check_contains "$1: says so" "$(cat "$T/err")" \
-	    "llm: interrupted before the request was sent"
-	check_not_contains "$1: no talk of a missing key" "$(cat "$T/err")" "no API key"
+	t_ctrl_c_key_command "$2" -q -m test-cheap hi
+	check_rc "$1: exit 130" 130
+	check_contains "$1: says so" "$ERR" "llm: interrupted before the request was sent"
+	check_not_contains "$1: no talk of a missing key" "$ERR" "no API key"
 	check_eq "$1: nothing sent" "$(fake_count)" 0
 	check "$1: the command is gone" sh -c "! kill -0 \$(cat '$T/asked') 2>/dev/null"
 	t_write_config

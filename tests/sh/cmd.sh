@@ -395,33 +395,11 @@ check_not_screen "/cmd: a refusal is not offered to run" t5 "? run I can't"
 # llm, even one that ignores it: an interruption (exit 130), not a missing key
 # (exit 4), and no wait for the command to end by itself.
 t_write_config
-t_config_append "[provider.openai]
-key_command = echo \$\$ >'$T/asked'; trap '' INT; exec sleep 30"
-(unset OPENAI_API_KEY; t_py - "$LLM_BIN" "$T/asked" >"$T/kc.out" 2>"$T/kc.err" <<'PY'
-import os, signal, subprocess, sys, time
-signal.signal(signal.SIGINT, signal.SIG_DFL)   # as a terminal's foreground job has it
-p = subprocess.Popen([sys.argv[1], "cmd", "--print", "-m", "test-cheap", "list files"],
-                     stdin=subprocess.DEVNULL, start_new_session=True)
-# once the command is the sleep (its shell exec'd it): a shell between two commands
-# waits for the first and goes on if it exited, so a signal then would miss the second
-end = time.time() + 20
-def asking():
-    try:
-        with open(sys.argv[2]) as f, open("/proc/%d/comm" % int(f.read())) as c:
-            return c.read().strip() == "sleep"
-    except (OSError, ValueError):
-        return False
-while not asking() and time.time() < end:
-    time.sleep(0.01)
-os.killpg(p.pid, signal.SIGINT)                # Ctrl-C: the whole foreground group
-sys.exit(p.wait(timeout=15))
-PY
-echo $? >"$T/kc.rc")
-check_eq "cmd: Ctrl-C at key_command: exit 130" "$(cat "$T/kc.rc")" 130
-check_contains "cmd: Ctrl-C at key_command: says so" "$(cat "$T/kc.err")" \
+t_ctrl_c_key_command "trap '' INT;" cmd --print -m test-cheap "list files"
+check_rc "cmd: Ctrl-C at key_command: exit 130" 130
+check_contains "cmd: Ctrl-C at key_command: says so" "$ERR" \
     "llm: cmd: interrupted before the request was sent"
-check_not_contains "cmd: Ctrl-C at key_command: no talk of a missing key" "$(cat "$T/kc.err")" \
-    "no API key"
+check_not_contains "cmd: Ctrl-C at key_command: no talk of a missing key" "$ERR" "no API key"
 t_write_config
 
 echo "# $T_PASS passed, $T_FAIL failed"
