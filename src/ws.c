@@ -25,16 +25,18 @@
  * Files that hold secrets, matched against the last component of a path
  * whatever its case (.ENV is .env on a case-insensitive file system, and
  * KEY.PEM is a key anywhere): environment files, keys and certificates, SSH
- * and PuTTY keys, and the files where git, npm, pip, cargo, MySQL, Vault,
- * s3cmd, boto, Wrangler, Google's and the AWS tools keep tokens, and
- * Terraform's variables and state, which hold the passwords it sets.
+ * and PuTTY keys, and the files where git, npm, Yarn, pip, cargo, MySQL,
+ * Vault, s3cmd, boto, Wrangler, Google's and the AWS tools keep tokens,
+ * Terraform's tokens, and its variables and state, which hold the passwords
+ * it sets.
  */
 static const char *const secret_globs[] = {
 	".env*", "*.pem", "*.key", "id_*", ".netrc", ".git-credentials",
 	"*.p12", "*.pfx", ".npmrc", ".pypirc", "credentials", "*credentials.json",
 	"credentials.toml", ".pgpass", ".htpasswd", "*.keyring", "*.kdbx", "*.jks",
 	"*.keystore", "*.ppk", ".my.cnf", ".mylogin.cnf", ".vault-token", ".s3cfg",
-	".boto", ".dev.vars", "*.tfvars", "*.tfstate", "*.tfstate.*",
+	".boto", ".dev.vars", "*.tfvars", "*.tfstate", "*.tfstate.*", ".yarnrc", ".yarnrc.yml",
+	".terraformrc", "credentials.tfrc.json",
 };
 
 /*
@@ -46,8 +48,13 @@ static const char *const secret_globs[] = {
 static const char *const secret_dirs[] = { ".ssh", ".gnupg", ".password-store", ".aws", ".kube",
 	".envs" };
 
-/* Files known by their directory's name and theirs: Docker's logins, the GitHub CLI's token. */
-static const char *const secret_pairs[] = { ".docker/config.json", "gh/hosts.yml" };
+/*
+ * Files known by their directory's name and theirs: Docker's logins, the
+ * GitHub CLI's token, Bundler's and Composer's credentials for private gems
+ * and packages.
+ */
+static const char *const secret_pairs[] = { ".docker/config.json", "gh/hosts.yml", ".bundle/config",
+	".composer/auth.json" };
 
 /* Whether rel ends in one of secret_pairs, whatever its case. */
 static bool

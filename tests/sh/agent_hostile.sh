@@ -32,7 +32,9 @@ fake_reset
 secrets=".docker/config.json .kube/config .aws/config .aws/sso/cache/tok.json key.ppk
 .cargo/credentials.toml gcloud/application_default_credentials.json .my.cnf
 .mylogin.cnf .vault-token prod.tfvars terraform.tfstate terraform.tfstate.backup .s3cfg
-.boto .dev.vars .config/gh/hosts.yml .DOCKER/Config.json .envs/.production/.django"
+.boto .dev.vars .config/gh/hosts.yml .DOCKER/Config.json .envs/.production/.django
+.yarnrc.yml .yarnrc .terraformrc .terraform.d/credentials.tfrc.json .bundle/config
+.composer/auth.json"
 cd "$T/repo" || exit 1
 for f in $secrets; do
 	mkdir -p "$(dirname "$f")"
@@ -42,6 +44,7 @@ done
 mkdir -p app
 printf 'PLAINVAL\n' >app/config.json
 printf 'PLAINVAL\n' >app/hosts.yml
+printf 'PLAINVAL\n' >app/config
 fake_reply '{"calls":[{"name":"search","args":{"pattern":"[T]OKENVALUE|PLAINVAL","path":"."}}]}'
 fake_reply '{"text":"Done."}'
 run_llm "do" -m test-cheap --json "read the tokens"
@@ -56,6 +59,7 @@ done
 found=$(fake_get $i body.messages.-1.content)
 check_contains "secrets: a plain config.json still searched" "$found" "app/config.json:1: PLAINVAL"
 check_contains "secrets: a plain hosts.yml still searched" "$found" "app/hosts.yml:1: PLAINVAL"
+check_contains "secrets: a plain config still searched" "$found" "app/config:1: PLAINVAL"
 check_not_contains "secrets: no secret's content ever sent" "$(fake_requests)" "TOKENVALUE-"
 
 # allow_run: a command naming a link to a secret, or to a file outside, is asked
