@@ -428,6 +428,9 @@ chat_settle(struct chat *c, const char *status)
 		cost = -1;
 	if (!est && strcmp(status, "ok") == 0)
 		chat_warm_note(c, c->model, &u, clock_now());
+	/* counted exactly, but priced at a guess where the model lists no cache price */
+	if (pricing_guessed(c->model, &u, c->pc != NULL && c->pc->api == API_ANTHROPIC))
+		est = true;
 	if (c->ledger != NULL && c->ledger_id != 0 &&
 	    ledger_settle_warn(c->ledger, c->ledger_id, &u, cost, est, status,
 	    clock_ms() - c->step_start, &w, &cause) != 0) {

@@ -100,6 +100,15 @@ pricing_at(const struct model *m, int64_t prompt, struct model *out)
 	    pricing_long_scaled(m->cache_write_1h_price, m->in_price, l->in_price);
 }
 
+bool
+pricing_guessed(const struct model *m, const struct usage *u, bool rule)
+{
+	if (u->cached_input > 0 && m->cached_price < 0)
+		return true;
+	return !rule && ((u->cache_write > 0 && m->cache_write_price < 0) ||
+	    (u->cache_write_1h > 0 && m->cache_write_1h_price < 0));
+}
+
 /* Compute the exact cost in pico-dollars of usage on model m. */
 int
 pricing_cost(const struct model *mod, const struct usage *u, int64_t *pico)

@@ -27,6 +27,13 @@ int pricing_cost(const struct model *m, const struct usage *u, int64_t *pico);
  * part a cache read or a saving is of a prompt past the long threshold.
  */
 int pricing_cost_in(const struct model *m, const struct usage *u, int64_t prompt, int64_t *pico);
+/*
+ * Whether the cost of usage on m rests on a price m does not list: cache
+ * reads charged as input, or cache writes at 1.25x and 2x input where that
+ * is not the rule the provider bills by (rule: Anthropic's API, where it is).
+ * Such a cost is an estimate, to be marked as one.
+ */
+bool pricing_guessed(const struct model *m, const struct usage *u, bool rule);
 /* Fill out with m's prices for a request whose prompt (input, cache reads and writes) is prompt tokens. */
 void pricing_at(const struct model *m, int64_t prompt, struct model *out);
 /* Compute the worst case before a request: input_tokens * in + max_output * out, long prices past the threshold. */

@@ -119,3 +119,30 @@ check_eq "  priced as billed: reads at \$0.30/M, writes at \$3.75/M and \$6/M" \
     "$((40 * 3000000 + 2000 * 300000 + 600 * 3750000 + 300 * 6000000 + out * 15000000))"
 check_contains "  the line shows the cache, as estimated" "$(cat "$T/int.err")" \
     "2.0k cached, 900 written, saved ~\$"
+
+# A cache price the model does not list is a guess (reads as input, writes at 1.25x input):
+# the cost is marked an estimate, except for Anthropic's writes, billed at that rule.
+t_ledger_reset
+fake_reset
+t_config_append "$(t_model test-nocache openai test-nocache-1 cheap 1 2)"
+# est MODEL USAGE: one complete reply on MODEL with USAGE; print the row's "estimated|cost" and
+# whether the reply's line marked its cost "~".
+est() {
+	t_ledger_reset
+	fake_reply "{\"text\":\"ok\",\"usage\":$2}"
+	run_llm -v -m "$1" "cached?"
+	case "$(printf '%s\n' "$ERR" | tail -n 1)" in *" tok · ~\$"*) _m="~" ;; *) _m="exact" ;; esac
+	echo "$(t_ledger_sql "select CAST(estimated AS int), cost_pico from usage") $_m"
+}
+check_eq "guess: reads at a listed price, exact" \
+    "$(est test-cheap '{"input":1000,"cached":400,"output":10}')" \
+    "0|$((600 * 100000 + 400 * 25000 + 10 * 400000)) exact"
+check_eq "guess: reads with no price of their own, charged as input, marked" \
+    "$(est test-nocache '{"input":1000,"cached":400,"output":10}')" \
+    "1|$((1000 * 1000000 + 10 * 2000000)) ~"
+check_eq "guess: OpenRouter's writes with no write price, at 1.25x input, marked" \
+    "$(est test-cheap '{"input":1000,"cached":0,"cache_write":400,"output":10}')" \
+    "1|$((600 * 100000 + 400 * 125000 + 10 * 400000)) ~"
+check_eq "guess: Anthropic's writes at its 1.25x rule, exact" \
+    "$(est test-mid '{"input":40,"cached":0,"cache_write":600,"output":10}')" \
+    "0|$((40 * 3000000 + 600 * 3750000 + 10 * 15000000)) exact"
