@@ -7,7 +7,7 @@
 # that say they mostly wait run beside them, WAIT_JOBS=N at a time, default 3),
 # starting another as soon as one ends, the longest first: each run keeps the
 # milliseconds each test took in $BUILD/test-times for the next run's order
-# (any build's times will do; without them, the script tests go first).
+# (else another build's, else tests/test-times; a test in none goes first).
 # Only failing checks are printed; the whole log of each failing test file is
 # kept under $BUILD/test-logs/ (the path is printed), the rest is removed.
 set -u
@@ -50,14 +50,20 @@ list() {
 		case "$name" in *"$pattern"*) echo "$name $t" ;; esac
 	done
 }
-times=$top/$BUILD/test-times
-if [ ! -f "$times" ]; then
-	for f in "$top"/build*/test-times; do
-		[ -f "$f" ] && times=$f
-	done
-fi
+# A test's time comes from this build's last run, else another build's, else
+# tests/test-times (a plain build's, kept in the tree so that a fresh clone
+# starts the long tests first: a valgrind test started last is the whole tail).
+times="$here/test-times"
+for f in "$top"/build*/test-times; do
+	[ -f "$f" ] && [ "$f" != "$top/$BUILD/test-times" ] && times="$times $f"
+done
+[ -f "$top/$BUILD/test-times" ] && times="$times $top/$BUILD/test-times"
 order=$(list | awk -v times="$times" '
-	BEGIN { if (times != "") while ((getline l < times) > 0) { split(l, f, " "); ms[f[1]] = f[2] } }
+	BEGIN {
+		n = split(times, tf, " ")
+		for (i = 1; i <= n; i++)
+			while ((getline l < tf[i]) > 0) { split(l, f, " "); ms[f[1]] = f[2] }
+	}
 	{ print (($1 in ms) ? ms[$1] : 1e9 - NR), $0 }' | sort -k1,1nr -s | cut -d" " -f2-)
 
 # A slot is a line in a pipe: a test takes one to start and puts it back when
@@ -133,9 +139,12 @@ for name in $names; do
 		failed_names="$failed_names $name"
 	fi
 done
-# this run's times, and those of the tests it did not run
+# this run's times, and those of the tests it did not run; a test that only
+# said it skipped (valgrind under ASan) keeps no time, so it is not taken for short
 for name in $names; do
-	echo "$name $(cat "$out/$(file_of "$name").ms" 2>/dev/null || echo 0)"
+	file=$(file_of "$name")
+	grep -q '^# skip' "$out/$file.log" && ! grep -q '^ok - ' "$out/$file.log" && continue
+	echo "$name $(cat "$out/$file.ms" 2>/dev/null || echo 0)"
 done >"$out/times"
 touch "$top/$BUILD/test-times"
 awk 'FNR == NR { seen[$1] = 1; print; next } !($1 in seen)' \
