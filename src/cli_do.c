@@ -88,6 +88,14 @@ do_on_sigint(int sig)
 	do_cancel = sig;   /* the task's words name it: "terminated", "hung up" */
 }
 
+/* Stopped before the task began (at key_command's prompt, say): said, and its exit code. */
+static int
+interrupted(void)
+{
+	fprintf(stderr, "llm: do: %s before the task started\n", signal_words(do_signal));
+	return 128 + do_signal;
+}
+
 struct do_run {
 	struct app *cli;
 	bool quiet, json;
@@ -656,6 +664,12 @@ no_key(struct app *cli, struct agent_opts *o, bool quiet)
 	char *warn = NULL, *cause = NULL, *line, *nl;
 	int rc = agent_keys(&cli->cfg, cli->cat, o, &warn, &cause);
 
+	if (rc != CHAT_OK && do_signal != 0) {
+		/* Ctrl-C at key_command's passphrase prompt: an interruption, not a missing key */
+		free(warn);
+		free(cause);
+		return interrupted();
+	}
 	if (rc != CHAT_OK) {
 		fprintf(stderr, "llm: do: %s\n", cause);
 		free(cause);
@@ -733,6 +747,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	size_t nallow = 0, i;
 	int64_t n;
 	int c, rc = -1;
+	bool caught = false;
 
 	memset(&o, 0, sizeof o);
 	memset(&r, 0, sizeof r);
@@ -828,6 +843,19 @@ cli_do(struct app *cli, int argc, char **argv)
 	if ((rc = read_task(argc, argv, &task, d.resume)) >= 0)
 		goto out;
 	o.task = buf_str(&task);
+	/*
+	 * From here Ctrl-C (or a TERM or hang-up) is caught: before the task it
+	 * stops a key_command that ignores it and is said; in the task it stops
+	 * the task as the task says, its command's processes with it.
+	 */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = do_on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	caught = true;
+	cred_stop_on(&do_signal);
 	/* a task resumed is routed as it stuck: its key is known once its row is read */
 	if (!d.resume && (rc = no_key(cli, &o, d.quiet)) >= 0)
 		goto out;
@@ -851,6 +879,10 @@ cli_do(struct app *cli, int argc, char **argv)
 		goto out;
 	}
 	if ((where = no_project(w)) != NULL && !(d.tty && go_on_there(where))) {
+		if (do_signal != 0) {
+			rc = interrupted();
+			goto out;
+		}
 		fprintf(stderr, "llm: do: %s is no project (no git): tools would reach all of it; "
 		    "run llm do in a project's directory\n", where);
 		rc = EXIT_USAGE;
@@ -884,13 +916,10 @@ cli_do(struct app *cli, int argc, char **argv)
 	o.on_warn = on_warn;
 	o.on_call = on_call;
 	o.arg = &d;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = do_on_sigint;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old);
-	/* killed or hung up, the task stops as on Ctrl-C: its command's processes go with it */
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
+	if (do_signal != 0) {
+		rc = interrupted();
+		goto out;
+	}
 	/*
 	 * A reader that left, of stdout or of the step lines, must not kill the
 	 * task between an edit and its journal: the failed write says it instead.
@@ -898,12 +927,7 @@ cli_do(struct app *cli, int argc, char **argv)
 	 */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
-	cred_stop_on(&do_signal);
 	agent_run(&cli->cfg, cli->cat, l, w, &o, &r);
-	cred_stop_on(NULL);
-	sigaction(SIGINT, &old, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
 	if (do_cancel)
 		r.status = CHAT_CANCELLED;
 	d.changed = r.task_id > 0 && ws_undo_task(undo_dir, ws_root(w)) == r.task_id;
@@ -911,6 +935,12 @@ cli_do(struct app *cli, int argc, char **argv)
 	    cli_exit_code(r.status);
 	rc = print_result(&d, &r, rc);
 out:
+	if (caught) {
+		cred_stop_on(NULL);
+		sigaction(SIGINT, &old, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGHUP, &old_hup, NULL);
+	}
 	/* refused after it was held (no key, done meanwhile): another process may go on with it */
 	if (d.held > 0)
 		ledger_task_release(l, d.held);

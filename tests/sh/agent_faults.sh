@@ -389,6 +389,10 @@ check_rc "home: Ctrl-D on a terminal stops it (exit 2)" 2
 check_eq "home: the refusal on a line of its own after Ctrl-D" \
     "$(grep -c '^llm: do: your home is no project (no git): tools would reach all of it; run' "$T/pty.out")" 1
 check_eq "home: nothing sent after Ctrl-D" "$(fake_count)" 0
+on_pty_answer "$T/pty.out" "Go on here?" "$(printf '\003')" -- "do" -m test-cheap "tidy up"
+check_rc "home: Ctrl-C on a terminal stops it as an interruption (exit 130)" 130
+check_contains "home: said so" "$(cat "$T/pty.out")" "llm: do: interrupted before the task started"
+check_eq "home: nothing sent after Ctrl-C" "$(fake_count)" 0
 on_pty_answer "$T/pty.out" "Go on here?" "y\\r" -- "do" -m test-cheap "tidy up"
 check_rc "home: y on a terminal goes on (exit 0)" 0
 check_contains "home: and the task runs" "$(cat "$T/pty.out")" "Read your history."

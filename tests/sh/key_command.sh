@@ -75,3 +75,19 @@ check_eq "a session: three requests" "$(fake_count)" 3
 check_keys "a session: every request carries the command's key" 3
 check_contains "a session: the rejection is shown" "$(cat "$T/k.screen")" "rejected the key"
 check_eq "a session: the rejected key's command ran again, then was kept" "$(runs)" 2
+
+# --- Ctrl-C at a key_command's prompt before a task, one that ignores it: the
+# command is stopped, not waited for; said, exit 130, and no task, row or request.
+t_write_config
+t_ledger_reset
+fake_reset
+cd "$T/repo" || exit 1
+t_ctrl_c_key_command "trap '' INT;" "do" -m test-cheap "look around"
+cd - >/dev/null || exit 1
+check_rc "do: Ctrl-C at key_command: exit 130" 130
+check_eq "do: Ctrl-C at key_command: says so, and only that" "$ERR" \
+    "llm: do: interrupted before the task started"
+check_eq "do: Ctrl-C at key_command: nothing sent" "$(fake_count)" 0
+check "do: Ctrl-C at key_command: the command is gone" sh -c "! kill -0 \$(cat '$T/asked') 2>/dev/null"
+check "do: Ctrl-C at key_command: no task, no row: the ledger not even opened" \
+    test ! -e "$LLM_DATA_DIR/llm.db"
