@@ -327,6 +327,13 @@ chat_step_key(struct chat *c)
 	rc = cred_get(c->pc, &c->key, &src, &cause);
 	if (rc == 0 || (rc == 1 && !c->pc->requires_key))
 		return 0;
+	if (rc < 0 && cred_stopped()) {
+		/* Ctrl-C at key_command's passphrase prompt: an interruption, not a missing key */
+		chat_fail(c, CHAT_AUTH, "interrupted before the request was sent: provider %s's "
+		    "key_command was stopped", c->pc->name);
+		free(cause);
+		return CHAT_AUTH;
+	}
 	/* every way to give a key, then why the keyring could not help */
 	msg = cred_fail_msg(c->pc, rc == 1 ? NULL : cause);
 	chat_fail(c, CHAT_AUTH, "%s", msg);

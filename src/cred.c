@@ -47,6 +47,10 @@ static struct cred_kept *cred_keys;
 static size_t cred_nkeys;
 /* Set by the caller's signal handler: a key_command running is stopped (cred_stop_on). */
 static const volatile sig_atomic_t *cred_stop;
+/* Called around a key_command that runs (cred_around). */
+static void (*cred_around_fn)(void *arg, const char *provider, bool before);
+static void *cred_around_arg;
+static bool cred_was_stopped;   /* the last key_command ran until a stop (cred_stopped) */
 static bool cred_keyring_down;   /* the keyring failed once: do not ask again */
 static char *cred_keyring_why;   /* why it failed, when it did */
 
@@ -222,6 +226,19 @@ cred_stop_on(const volatile sig_atomic_t *flag)
 	cred_stop = flag;
 }
 
+bool
+cred_stopped(void)
+{
+	return cred_was_stopped;
+}
+
+void
+cred_around(void (*fn)(void *arg, const char *provider, bool before), void *arg)
+{
+	cred_around_fn = fn;
+	cred_around_arg = arg;
+}
+
 /* Why key_command was killed before its end: stopped, or past its time. */
 static char *
 cred_cut_msg(const struct proc *p)
@@ -264,6 +281,8 @@ cred_run_command(const char *cmd, char **key, char **cause)
 	}
 	ret = cred_first_line(out.data, out.len, key, cause);
 out:
+	/* killed by llm or by the Ctrl-C itself: a stop either way */
+	cred_was_stopped = ret != 0 && cred_stop != NULL && *cred_stop != 0;
 	secure_clear(out.data, CRED_COMMAND_MAX + 1);
 	free(out.data);
 	return ret;
@@ -397,13 +416,19 @@ cred_from_command(const struct provider_conf *p, char **key, char **cause)
 	struct cred_kept *k = cred_kept_of(p);
 	const char *wrong;
 	char *why = NULL;
+	int rc;
 
 	if (k != NULL && strcmp(k->command, p->key_command) == 0 &&
 	    clock_ms() - k->at < CRED_KEEP_MS) {
 		*key = secret_dup(k->key);
 		return 0;
 	}
-	if (cred_run_command(p->key_command, key, &why) == 0) {
+	if (cred_around_fn != NULL)
+		cred_around_fn(cred_around_arg, p->name, true);
+	rc = cred_run_command(p->key_command, key, &why);
+	if (cred_around_fn != NULL)
+		cred_around_fn(cred_around_arg, p->name, false);
+	if (rc == 0) {
 		/* the same check as llm keys set; the message never holds the text */
 		if ((wrong = cred_not_a_key(*key)) == NULL) {
 			cred_keep(p, *key);

@@ -92,6 +92,16 @@ int cred_run_command(const char *cmd, char **key, char **cause);
  * keep llm waiting. NULL: never.
  */
 void cred_stop_on(const volatile sig_atomic_t *flag);
+/* Whether the last key_command run failed for a stop (the flag of cred_stop_on was set). */
+bool cred_stopped(void);
+
+/*
+ * Have fn(arg, provider, true) called before a key_command runs (not when
+ * its key is still kept) and fn(arg, provider, false) after it: the
+ * full-screen client gives the terminal back for the command's passphrase
+ * prompt, and takes it again. NULL: nothing is called.
+ */
+void cred_around(void (*fn)(void *arg, const char *provider, bool before), void *arg);
 
 /*
  * Keep keys out of core dumps and away from other processes' ptrace: no

@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "cred.h"
 #include "spend.h"
 #include "tui_priv.h"
 #include "tui_usage.h"
@@ -302,6 +303,70 @@ tui_suspend(struct tui *t)
 	tui_resize(t, w, h);
 }
 
+/* The signal that stopped a key_command while the terminal was given back to it. */
+static volatile sig_atomic_t key_sig;
+
+static void
+on_key_signal(int sig)
+{
+	key_sig = sig;
+}
+
+/*
+ * Around a key_command: the terminal given back as for C-z, with a line that
+ * says what runs, so that a passphrase prompt shows and is answered in the
+ * terminal's own mode, and Ctrl-C is the shell's: it stops the command, even
+ * one that ignores it. A TERM or hang-up meanwhile stops it too, then quits.
+ */
+static void
+key_command_around(void *arg, const char *provider, bool before)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static struct sigaction old[ARRAY_SIZE(sigs)];
+	static int nul = -1;
+	struct tui *t = arg;
+	struct sigaction sa;
+	size_t i;
+	int w, h;
+
+	if (before) {
+		endwin();
+		if (write(STDOUT_FILENO, "\033[?2004l", 8) < 0) {
+			/* the terminal is gone: the command will say so */
+		}
+		fflush(stderr);
+		if (saved_stderr >= 0 && (nul = dup(STDERR_FILENO)) >= 0)
+			dup2(saved_stderr, STDERR_FILENO);
+		fprintf(stderr, "llm: running the key_command of provider %s (Ctrl-C stops it)\n",
+		    provider);
+		key_sig = 0;
+		memset(&sa, 0, sizeof sa);
+		sigemptyset(&sa.sa_mask);
+		sa.sa_handler = on_key_signal;
+		for (i = 0; i < ARRAY_SIZE(sigs); i++)
+			sigaction(sigs[i], &sa, &old[i]);
+		cred_stop_on(&key_sig);
+		return;
+	}
+	cred_stop_on(NULL);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &old[i], NULL);
+	fflush(stderr);
+	if (nul >= 0) {
+		dup2(nul, STDERR_FILENO);
+		close(nul);
+		nul = -1;
+	}
+	if (write(STDOUT_FILENO, "\033[?2004h", 8) < 0)
+		tui_status(t, true, "terminal: %s", strerror(errno));
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	tty_size(&w, &h);
+	tui_resize(t, w, h);
+	if (key_sig == SIGTERM || key_sig == SIGHUP)
+		raise(key_sig);   /* quit as the signal asked, now the terminal is curses' again */
+}
+
 /*
  * Write bytes straight to the terminal, past curses' buffer (empty between
  * frames), or headless to the screen's output; 0, or -1 with errno.
@@ -494,6 +559,7 @@ tui_screen_start(struct tui *t, bool headless, int w, int h, const char *out, ch
 	} else {
 		tty_size(&t->w, &t->h);
 		tty_takeover(t);
+		cred_around(key_command_around, t);
 	}
 	signals_install(t);
 	t->dirty = true;
@@ -506,6 +572,7 @@ tui_screen_stop(struct tui *t)
 {
 	if (t->scr == NULL)
 		return;
+	cred_around(NULL, NULL);
 	endwin();
 	if (!t->headless && write(STDOUT_FILENO, "\033[?2004l", 8) < 0) {
 		/* the terminal is gone; nothing to restore */
