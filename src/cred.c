@@ -51,6 +51,7 @@ static const volatile sig_atomic_t *cred_stop;
 static void (*cred_around_fn)(void *arg, const char *provider, bool before);
 static void *cred_around_arg;
 static bool cred_was_stopped;   /* the last key_command ran until a stop (cred_stopped) */
+static bool cred_keep_life;     /* keys kept as long as the process lives (cred_keep_for_life) */
 static bool cred_keyring_down;   /* the keyring failed once: do not ask again */
 static char *cred_keyring_why;   /* why it failed, when it did */
 
@@ -224,6 +225,12 @@ void
 cred_stop_on(const volatile sig_atomic_t *flag)
 {
 	cred_stop = flag;
+}
+
+void
+cred_keep_for_life(void)
+{
+	cred_keep_life = true;
 }
 
 bool
@@ -419,7 +426,7 @@ cred_from_command(const struct provider_conf *p, char **key, char **cause)
 	int rc;
 
 	if (k != NULL && strcmp(k->command, p->key_command) == 0 &&
-	    clock_ms() - k->at < CRED_KEEP_MS) {
+	    (cred_keep_life || clock_ms() - k->at < CRED_KEEP_MS)) {
 		*key = secret_dup(k->key);
 		return 0;
 	}

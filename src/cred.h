@@ -92,6 +92,12 @@ int cred_run_command(const char *cmd, char **key, char **cause);
  * keep llm waiting. NULL: never.
  */
 void cred_stop_on(const volatile sig_atomic_t *flag);
+/*
+ * Keep the keys key_command printed as long as the process lives, not five
+ * minutes: for the full-screen client's task, which has no terminal to run a
+ * command that prompts again (a rejected key is still forgotten).
+ */
+void cred_keep_for_life(void);
 /* Whether the last key_command run failed for a stop (the flag of cred_stop_on was set). */
 bool cred_stopped(void);
 

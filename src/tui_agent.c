@@ -18,6 +18,8 @@
 #include <cjson/cJSON.h>
 
 #include "agent.h"
+#include "agent_resume.h"
+#include "cred.h"
 #include "pricing.h"
 #include "proc.h"
 #include "tui_agent_priv.h"
@@ -371,6 +373,32 @@ tui_agent_send_cap(struct tui *t)
 	t->dirty = true;
 }
 
+/*
+ * Get the task's keys before it starts, here where a key_command has the
+ * terminal for its passphrase prompt (tui.c gives it back): the task runs in
+ * a session of its own, with none, and keeps the keys got here. False when
+ * Ctrl-C stopped a key_command, said; any other failure is the task's to say.
+ */
+static bool
+keys_first(struct tui *t, const char *prompt, const struct ledger_task *resume)
+{
+	struct agent_opts o = { .task = prompt, .tier = t->tier, .model = t->pin };
+	char *warn = NULL, *cause = NULL;
+	int rc;
+
+	if (resume != NULL)
+		agent_resume_opts(&o, resume);
+	rc = agent_keys(t->cfg, t->cat, &o, &warn, &cause);
+	free(warn);
+	free(cause);
+	if (rc != CHAT_OK && cred_stopped()) {
+		tui_status(t, true, "agent: interrupted before the task started: a key_command was "
+		    "stopped");
+		return false;
+	}
+	return true;
+}
+
 void
 tui_agent_submit(struct tui *t, const char *prompt, const struct ledger_task *resume)
 {
@@ -380,6 +408,8 @@ tui_agent_submit(struct tui *t, const char *prompt, const struct ledger_task *re
 	struct proc p;
 	char *cause = NULL, k[16];
 
+	if (!keys_first(t, prompt, resume))
+		return;
 	/* a fork alone: the child is this program, in a session of its own, its
 	 * stdout the events pipe and its stdin the answers pipe */
 	fflush(NULL);

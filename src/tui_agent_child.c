@@ -24,6 +24,7 @@
 #include "app.h"
 #include "cli.h"
 #include "config.h"
+#include "cred.h"
 #include "tools.h"
 #include "tui_priv.h"
 #include "util.h"
@@ -523,6 +524,8 @@ tui_agent_child(struct tui *t, const char *prompt, const struct ledger_task *res
 		child_orphaned();
 #endif
 	signal(SIGPIPE, SIG_IGN);
+	/* the keys the client got with the terminal (tui_agent_submit): here there is none */
+	cred_keep_for_life();
 	undo_dir = xstrfmt("%s/undo", cfg->data_dir);
 	memset(&wo, 0, sizeof wo);
 	wo.deny = (const char *const *)cfg->agent_deny;

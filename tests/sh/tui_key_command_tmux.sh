@@ -87,3 +87,38 @@ kill -TERM "$(cat "$T/b.pid")"
 check_pane "term: the client quits of the TERM" b "EXIT=143"
 check "term: the command is gone" sh -c "! kill -0 \$(cat '$T/asked') 2>/dev/null"
 check_restored "term" b
+
+# -- agent mode: the task's key is got before the task starts, with the terminal (the
+# task itself has none), and kept for its steps; Ctrl-C there starts no task
+fake_reset
+key_command ""
+t_sum_repo "$T/repo"
+fake_reply '{"calls":[{"name":"read","args":{"path":"sum.sh"}}],"usage":{"input":100,"output":5}}'
+fake_reply '{"text":"It adds.","usage":{"input":120,"output":3}}'
+tm new-session -d -s c -x 100 -y 30 -c "$T/repo" \
+    "sh -c 'exec \"$LLM_BIN\" chat --agent -m test-cheap'; echo EXIT=\$?; exec sleep 600"
+check_pane "agent: in agent mode" c "agent: tools on"
+tm send-keys -t c -l "what does sum.sh do"
+tm send-keys -t c Enter
+check_pane "agent: the prompt before the task" c "passphrase:"
+tm send-keys -t c -l "agentpass"
+tm send-keys -t c Enter
+check_pane "agent: the task answers" c "llm  It adds."
+check_eq "agent: two steps" "$(fake_count)" 2
+check_eq "agent: every step with the key the command printed" \
+    "$(fake_get 0 headers.authorization);$(fake_get 1 headers.authorization)" \
+    "Bearer sk-agentpass;Bearer sk-agentpass"
+tm kill-session -t c
+fake_reset
+key_command "trap '' INT;"
+tm new-session -d -s d -x 100 -y 30 -c "$T/repo" \
+    "sh -c 'exec \"$LLM_BIN\" chat --agent -m test-cheap'; echo EXIT=\$?; exec sleep 600"
+check_pane "agent ctrl-c: in agent mode" d "agent: tools on"
+tm send-keys -t d -l "what does sum.sh do"
+tm send-keys -t d Enter
+check_pane "agent ctrl-c: the prompt" d "passphrase:"
+tm send-keys -t d C-c
+check_pane "agent ctrl-c: said" d "agent: interrupted before the task started: a key_command was stopped"
+check_eq "agent ctrl-c: nothing sent" "$(fake_count)" 0
+check "agent ctrl-c: the command is gone" sh -c "! kill -0 \$(cat '$T/asked') 2>/dev/null"
+check_not_pane "agent ctrl-c: no task started" d "task 1"
