@@ -273,34 +273,49 @@ tty_size(int *w, int *h)
 	}
 }
 
-/* Stop the process as a shell's C-z would, giving the terminal back until it continues. */
-void
-tui_suspend(struct tui *t)
+/* Give the terminal back in the mode curses found it in, bracketed paste off. */
+static void
+tty_give_back(void)
 {
-	struct sigaction sa, old;
-	int w, h;
-
-	if (t->headless) {
-		tui_status(t, false, "headless: nothing to suspend to");
-		return;
-	}
 	endwin();
 	if (write(STDOUT_FILENO, "\033[?2004l", 8) < 0) {
 		/* the terminal is gone; it will be redrawn if it comes back */
 	}
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = SIG_DFL;
-	sigaction(SIGTSTP, &sa, &old);
-	kill(getpid(), SIGTSTP);
-	/* continued: take the terminal again, at whatever size it has now */
-	sigaction(SIGTSTP, &old, NULL);
+}
+
+/* Take the terminal again, at whatever size it has now, and redraw it all. */
+static void
+tty_take_again(struct tui *t)
+{
+	int w, h;
+
 	if (write(STDOUT_FILENO, "\033[?2004h", 8) < 0)
 		tui_status(t, true, "terminal: %s", strerror(errno));
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	tty_size(&w, &h);
 	tui_resize(t, w, h);
+}
+
+/* Stop the process as a shell's C-z would, giving the terminal back until it continues. */
+void
+tui_suspend(struct tui *t)
+{
+	struct sigaction sa, old;
+
+	if (t->headless) {
+		tui_status(t, false, "headless: nothing to suspend to");
+		return;
+	}
+	tty_give_back();
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGTSTP, &sa, &old);
+	kill(getpid(), SIGTSTP);
+	/* continued */
+	sigaction(SIGTSTP, &old, NULL);
+	tty_take_again(t);
 }
 
 /* The signal that stopped a key_command while the terminal was given back to it. */
@@ -324,16 +339,11 @@ key_command_around(void *arg, const char *provider, bool before)
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	static struct sigaction old[ARRAY_SIZE(sigs)];
 	static int nul = -1;
-	struct tui *t = arg;
 	struct sigaction sa;
 	size_t i;
-	int w, h;
 
 	if (before) {
-		endwin();
-		if (write(STDOUT_FILENO, "\033[?2004l", 8) < 0) {
-			/* the terminal is gone: the command will say so */
-		}
+		tty_give_back();
 		fflush(stderr);
 		if (saved_stderr >= 0 && (nul = dup(STDERR_FILENO)) >= 0)
 			dup2(saved_stderr, STDERR_FILENO);
@@ -357,12 +367,7 @@ key_command_around(void *arg, const char *provider, bool before)
 		close(nul);
 		nul = -1;
 	}
-	if (write(STDOUT_FILENO, "\033[?2004h", 8) < 0)
-		tui_status(t, true, "terminal: %s", strerror(errno));
-	reset_prog_mode();
-	clearok(curscr, TRUE);
-	tty_size(&w, &h);
-	tui_resize(t, w, h);
+	tty_take_again(arg);
 	if (key_sig == SIGTERM || key_sig == SIGHUP)
 		raise(key_sig);   /* quit as the signal asked, now the terminal is curses' again */
 }
