@@ -340,18 +340,20 @@ child_fail(const struct proc_fds *f)
 }
 
 /*
- * The parent process of the process /proc/NAME/stat tells of, or -1. Its
- * second field, the name in parentheses, may hold any byte: the fields are
- * counted from the last ')'. Only async-signal-safe calls.
+ * The parent and start time of the process /proc/NAME/stat tells of: 0, or
+ * -1 when it is gone. Fields are counted from the last ')', since the name
+ * before it may hold any byte: the parent is the 4th, the start time (which
+ * tells a process from a later one with its pid) the 22nd. Only
+ * async-signal-safe calls.
  */
-static pid_t
-stat_ppid(const char *name)
+static int
+stat_kin(const char *name, pid_t *ppid, unsigned long long *start)
 {
-	char path[64] = "/proc/", line[512], *rp = NULL, *q;
+	char path[64] = "/proc/", line[1024], *rp = NULL, *q;
 	size_t len = strlen(name);
+	unsigned long long v;
 	ssize_t n;
-	pid_t ppid = 0;
-	int fd;
+	int fd, field = 2;
 
 	if (len > sizeof(path) - sizeof("/proc//stat"))
 		return -1;
@@ -367,12 +369,35 @@ stat_ppid(const char *name)
 	for (q = line; *q != '\0'; q++)
 		if (*q == ')')
 			rp = q;
-	/* ") S PPID " */
-	if (rp == NULL || rp[1] != ' ' || rp[2] == '\0' || rp[3] != ' ')
+	if (rp == NULL)
 		return -1;
-	for (q = rp + 4; *q >= '0' && *q <= '9'; q++)
-		ppid = ppid * 10 + (*q - '0');
-	return q > rp + 4 ? ppid : -1;
+	*ppid = 0;
+	for (q = rp + 1; *q != '\0'; q++) {
+		if (*q != ' ' || (++field != 4 && field != 22))
+			continue;
+		for (v = 0; q[1] >= '0' && q[1] <= '9'; q++)
+			v = v * 10 + (unsigned)(q[1] - '0');
+		if (field == 4) {
+			*ppid = (pid_t)v;
+		} else {
+			*start = v;
+			return *ppid > 0 ? 0 : -1;
+		}
+	}
+	return -1;
+}
+
+/* A name of /proc's that is a process id, as one; 0 for any other. */
+static pid_t
+proc_name_pid(const char *name)
+{
+	pid_t pid = 0;
+
+	if (*name < '1' || *name > '9')
+		return 0;
+	for (; *name >= '0' && *name <= '9'; name++)
+		pid = pid * 10 + (*name - '0');
+	return *name == '\0' ? pid : 0;
 }
 
 /*
@@ -385,7 +410,8 @@ static int
 signal_children(int sig)
 {
 	_Alignas(struct dirent64) char ents[4096];
-	pid_t self = getpid(), pid;
+	pid_t self = getpid(), pid, pp;
+	unsigned long long st;
 	int fd, found = 0;
 	ssize_t n, at;
 
@@ -395,10 +421,9 @@ signal_children(int sig)
 		for (at = 0; at < n; at += ((struct dirent64 *)(ents + at))->d_reclen) {
 			const char *name = ((struct dirent64 *)(ents + at))->d_name;
 
-			if (*name < '1' || *name > '9' || stat_ppid(name) != self)
+			if ((pid = proc_name_pid(name)) == 0 || stat_kin(name, &pp, &st) != 0 ||
+			    pp != self)
 				continue;
-			for (pid = 0; *name != '\0'; name++)
-				pid = pid * 10 + (*name - '0');
 			kill(pid, sig);
 			found++;
 		}
@@ -758,13 +783,88 @@ await_end(const struct proc *p, int ms)
 }
 
 /* Stop the child now: SIGTERM to its group, a grace, SIGKILL to the rest, then reap it. */
+/* A process found under a child in /proc, with its start time to know it again. */
+struct kin {
+	pid_t pid;
+	unsigned long long start;
+};
+
+/*
+ * The processes a child that shares llm's group (proc_spec.tty) started, and
+ * theirs, found by their parents in /proc, at most max into out: a command
+ * killed at its time limit or on Ctrl-C must not leave behind what it ran
+ * (a password manager's client waiting on its agent). How many.
+ */
+static size_t
+descendants(pid_t root, struct kin *out, size_t max)
+{
+	struct kin *all = NULL;
+	pid_t *parent = NULL;
+	size_t n = 0, cap = 0, found = 0, i, j;
+	struct dirent *e;
+	DIR *d;
+
+	if ((d = opendir("/proc")) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		pid_t pp;
+		unsigned long long st;
+
+		if (proc_name_pid(e->d_name) == 0 || stat_kin(e->d_name, &pp, &st) != 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			all = xreallocarray(all, cap, sizeof(*all));
+			parent = xreallocarray(parent, cap, sizeof(*parent));
+		}
+		all[n].pid = proc_name_pid(e->d_name);
+		all[n].start = st;
+		parent[n++] = pp;
+	}
+	closedir(d);
+	/* breadth first: each round adds the children of those found so far */
+	for (i = 0; i <= found && found < max; i++) {
+		pid_t of = i == 0 ? root : out[i - 1].pid;
+
+		for (j = 0; j < n && found < max; j++)
+			if (parent[j] == of)
+				out[found++] = all[j];
+	}
+	free(all);
+	free(parent);
+	return found;
+}
+
+/* Send sig to each of k that is still the process found (not a new one with its pid). */
+static void
+signal_kin(const struct kin *k, size_t n, int sig)
+{
+	char name[24];
+	unsigned long long st;
+	pid_t pp;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%d", (int)k[i].pid);
+		if (stat_kin(name, &pp, &st) == 0 && st == k[i].start)
+			kill(k[i].pid, sig);
+	}
+}
+
 void
 proc_kill(struct proc *p, int grace_ms)
 {
+	struct kin kin[256];
+	size_t nkin = 0;
+
 	close_pipes(p);
 	if (p->pid <= 0)
 		return;
+	/* in llm's own group no group signal reaches what it started: found before it is orphaned */
+	if (!p->group && !p->contained)
+		nkin = descendants(p->pid, kin, ARRAY_SIZE(kin));
 	proc_signal(p, SIGTERM);
+	signal_kin(kin, nkin, SIGTERM);
 	await_end(p, grace_ms);
 	if (p->contained) {
 		/* its supervisor kills all that is left, then ends: SIGKILL would stop it first */
@@ -773,6 +873,7 @@ proc_kill(struct proc *p, int grace_ms)
 	}
 	/* the leader is not yet reaped, so its group id cannot have been reused */
 	proc_signal(p, SIGKILL);
+	signal_kin(kin, nkin, SIGKILL);
 	reap(p);
 }
 

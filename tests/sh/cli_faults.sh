@@ -95,6 +95,17 @@ ctrl_c_at_key_command() {
 }
 ctrl_c_at_key_command "Ctrl-C at key_command" ""
 ctrl_c_at_key_command "Ctrl-C at a key_command ignoring it" "trap '' INT;"
+# What the command started goes with it: here a child in the background (which ignores
+# SIGINT, as a shell's background jobs do) that ignores SIGTERM too, as an agent's client may.
+printf 'trap "" TERM\necho $$ >"%s/kid"\nexec sleep 600\n' "$T" >"$T/kid.sh"
+rm -f "$T/kid"
+t_defer "kill -9 \$(cat '$T/kid') 2>/dev/null"
+ctrl_c_at_key_command "Ctrl-C at a key_command with a child" \
+    "trap '' INT; sh '$T/kid.sh' & while [ ! -s '$T/kid' ]; do sleep 0.01; done;"
+# shellcheck disable=SC2034 # read by t_wait: gone in seconds, long before the child's sleep
+T_WAIT=5
+check "Ctrl-C at a key_command with a child: the child is gone too" t_wait t_gone "$(cat "$T/kid")"
+unset T_WAIT
 
 # A server that echoes the key in its error: the key is shown by its last four
 # characters alone, on stderr, under --json and in the hook's line.
