@@ -429,35 +429,7 @@ out:
 	return rc;
 }
 
-/*
- * Switch to WAL. On a brand-new file several processes may race to do it; the
- * change can report busy without waiting, so retry until the busy timeout.
- */
-static int
-store_wal(struct store *s, char **cause)
-{
-	int64_t deadline = clock_ms() + STORE_BUSY_MS;
-	struct timespec ts = { 0, 2 * 1000 * 1000 };
-	char *err = NULL;
-	int rc;
-
-	for (;;) {
-		rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, &err);
-		if (rc == SQLITE_OK)
-			return 0;
-		if ((rc & 0xff) != SQLITE_BUSY || clock_ms() > deadline)
-			break;
-		sqlite3_free(err);
-		err = NULL;
-		nanosleep(&ts, NULL);
-	}
-	store_cause(cause, "%s: %s%s", s->path, err ? err : sqlite3_errmsg(s->db),
-	    store_advice(s->db));
-	sqlite3_free(err);
-	return -1;
-}
-
-/* The longest nap between store_lock_behind's tries, in milliseconds. */
+/* The longest nap between tries for a lock another process holds, in milliseconds. */
 #define STORE_NAP_MAX_MS 100
 
 /* Sleep between half of ms and ms milliseconds, a different share in each process. */
@@ -477,6 +449,37 @@ store_nap(long ms)
 	ts.tv_sec = us / 1000000;
 	ts.tv_nsec = us % 1000000 * 1000;
 	nanosleep(&ts, NULL);
+}
+
+/*
+ * Switch to WAL. On a brand-new file several processes may race to do it; the
+ * change can report busy without waiting, so retry, with naps that grow as in
+ * store_lock_behind, until the busy timeout.
+ */
+static int
+store_wal(struct store *s, char **cause)
+{
+	int64_t deadline = clock_ms() + STORE_BUSY_MS;
+	long nap_ms = 2;
+	char *err = NULL;
+	int rc;
+
+	for (;;) {
+		rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, &err);
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc & 0xff) != SQLITE_BUSY || clock_ms() > deadline)
+			break;
+		sqlite3_free(err);
+		err = NULL;
+		store_nap(nap_ms);
+		if (nap_ms < STORE_NAP_MAX_MS)
+			nap_ms *= 2;
+	}
+	store_cause(cause, "%s: %s%s", s->path, err ? err : sqlite3_errmsg(s->db),
+	    store_advice(s->db));
+	sqlite3_free(err);
+	return -1;
 }
 
 /*
