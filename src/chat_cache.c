@@ -247,6 +247,10 @@ chat_expect(const struct chat *c, const struct model *m, int64_t input, int64_t 
 			u.cache_write_1h = rest;
 		else
 			u.cache_write = rest;
+	} else if (model_api(c, m) == API_OPENAI && m->cache_write_price >= 0 &&
+	    input >= chat_cache_min(c, m, API_OPENAI)) {
+		/* written unasked, as chat_worst_case bounds it, where writes are billed */
+		u.cache_write = rest;
 	} else {
 		u.input = rest;
 	}

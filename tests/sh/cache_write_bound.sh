@@ -34,3 +34,22 @@ check_rc "within budget: exit 0" 0
 check_eq "the written prompt costs what the worst case held" \
     "$(t_ledger_sql "select cost_pico <= worst_case_pico, cost_pico from usage")" \
     "1|$((n * 6250000 + 100 * 30000000))"
+
+# The route's estimate expects the write too: the same model without a write price is
+# estimated at input for the prompt, and the two differ by the premium on the whole prompt.
+t_write_config
+t_config_append "$(t_model gpt56 openai gpt-5.6 mid 5 30 'cached_input_price = 0.50' \
+    'cache_write_price = 6.25' 'context = 1000000')"
+t_config_append "$(t_model gpt56plain openai gpt-5.6 mid 5 30 'cached_input_price = 0.50' \
+    'context = 1000000')"
+# est MODEL TEXT: the route's estimate of TEXT on MODEL, in pico-dollars.
+est() {
+	run_llm route --json -m "$1" --max-tokens 100 "$2"
+	printf '%s\n' "$OUT" >"$T/e.json"
+	t_py -c 'import json, sys; from decimal import Decimal
+print(int(json.load(open(sys.argv[1]), parse_float=Decimal)["estimate_usd"] * 10**12))' "$T/e.json"
+}
+check_eq "estimate: the prompt written at 1.25x input" \
+    "$(($(est gpt56 "$prompt") - $(est gpt56plain "$prompt")))" "$((n * 1250000))"
+check_eq "estimate: a prompt under OpenAI's 1,024-token minimum is not written" \
+    "$(($(est gpt56 "word word") - $(est gpt56plain "word word")))" 0
