@@ -2,6 +2,7 @@
 #include <cjson/cJSON.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,6 +268,22 @@ on_call(void *arg, const char *name, const char *args, const struct tool_result 
 }
 
 /* What would pass the cap: on a terminal, ask how much more; a script stops. */
+/*
+ * Wait for a line on the terminal: whether one came (or its end), not Ctrl-C.
+ * A Ctrl-C between the question and the read is taken by the handler and
+ * leaves nothing to read, so the wait is in turns that look at do_signal.
+ */
+static bool
+tty_line(FILE *tty)
+{
+	struct pollfd p = { .fd = fileno(tty), .events = POLLIN };
+
+	while (do_signal == 0)
+		if (poll(&p, 1, 100) > 0)
+			return true;
+	return false;
+}
+
 static int64_t
 ask_more(void *arg, const char *what, int64_t spent, int64_t cap, int64_t need)
 {
@@ -288,7 +305,7 @@ ask_more(void *arg, const char *what, int64_t spent, int64_t cap, int64_t need)
 	    need > 0 ? "; it needs at least " : "", need > 0 ? n : "", need > 0 ? " more" : "");
 	free(v);
 	/* an answer that is no amount ("y", a typo) is asked again: only empty stops the task */
-	while (fflush(tty), fgets(line, sizeof line, tty) != NULL) {
+	while (fflush(tty), tty_line(tty) && fgets(line, sizeof line, tty) != NULL) {
 		long_line = strchr(line, '\n') == NULL && !feof(tty);
 		while (long_line && (c = getc(tty)) != EOF && c != '\n')
 			;   /* no amount is that long: the rest of the line is no answer of its own */
@@ -304,7 +321,7 @@ ask_more(void *arg, const char *what, int64_t spent, int64_t cap, int64_t need)
 		    "(empty: stop)? ", v);
 		free(v);
 	}
-	if (feof(tty) || ferror(tty))
+	if (feof(tty) || ferror(tty) || do_signal != 0)
 		fputc('\n', tty);   /* Ctrl-D or Ctrl-C: what follows starts a line of its own */
 	fclose(tty);
 	return more > 0 ? more : 0;
@@ -407,10 +424,10 @@ go_on_there(const char *where)
 	fprintf(tty, "llm: do: %s is no project (no git): tools would reach all of it. "
 	    "Go on here? [y/N] ", where);
 	fflush(tty);
-	if (fgets(line, sizeof line, tty) != NULL)
+	if (tty_line(tty) && fgets(line, sizeof line, tty) != NULL)
 		yes = line[0] == 'y' || line[0] == 'Y';
 	else
-		fputc('\n', tty);   /* Ctrl-D: the refusal starts a line of its own */
+		fputc('\n', tty);   /* Ctrl-D or Ctrl-C: what follows starts a line of its own */
 	fclose(tty);
 	return yes;
 }
