@@ -782,7 +782,6 @@ await_end(const struct proc *p, int ms)
 		nap(PROC_TICK_MS);
 }
 
-/* Stop the child now: SIGTERM to its group, a grace, SIGKILL to the rest, then reap it. */
 /* A process found under a child in /proc, with its start time to know it again. */
 struct kin {
 	pid_t pid;
@@ -851,6 +850,7 @@ signal_kin(const struct kin *k, size_t n, int sig)
 	}
 }
 
+/* Stop the child now: SIGTERM to its group, a grace, SIGKILL to the rest, then reap it. */
 void
 proc_kill(struct proc *p, int grace_ms)
 {
