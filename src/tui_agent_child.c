@@ -510,6 +510,8 @@ tui_agent_child(struct tui *t, const char *prompt, const struct ledger_task *res
 	ledger_close(t->ledger);
 	t->ledger = NULL;
 	util_set_die_hook(NULL);
+	/* the terminal is the client's: here stdout is the events pipe, which curses must not write */
+	cred_around(NULL, NULL);
 	for (i = 0; i < ARRAY_SIZE(dfl); i++)
 		signal(dfl[i], SIG_DFL);
 	memset(&sa, 0, sizeof sa);
