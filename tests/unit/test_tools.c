@@ -1748,20 +1748,21 @@ static void
 test_run_timeout_kills_group(void)
 {
 	static const char *const allow[] = { "run", NULL };
-	struct ws *w = open_ws(allow, 500);
+	struct ws *w = open_ws(allow, 2000);
 	struct tool_result r;
 	int64_t t0 = clock_ms();
 
-	/* a daemon in a session of its own that ignores SIGTERM goes too */
+	/* a daemon in a session of its own that ignores SIGTERM goes too (started well within
+	 * the limit even on a loaded machine under valgrind) */
 	exec_tool(w, "run", "{\"command\":\"sleep 30 & echo $! > bg.pid; "
 	    "setsid sh -c 'trap \\\"\\\" TERM; echo $$ > d.pid; exec sleep 30' >/dev/null 2>&1 & "
 	    "until [ -s d.pid ]; do sleep 0.01; done; echo started; "
 	    "trap '' TERM; while :; do sleep 1; done\"}", NULL, &r);
 	CHECK(r.error);
 	CHECK_INT(r.exit_code, 124);
-	CHECK(strstr(r.text, "started\n[timed out after 0 s") != NULL);
+	CHECK(strstr(r.text, "started\n[timed out after 2 s") != NULL);
 	CHECK(strstr(r.summary, "timed out") != NULL);
-	CHECK(clock_ms() - t0 < 5000);
+	CHECK(clock_ms() - t0 < 10000);
 	CHECK(pid_gone_soon(pid_in("bg.pid")));
 	CHECK(pid_gone_soon(pid_in("d.pid")));
 	tool_result_free(&r);
@@ -1782,7 +1783,7 @@ test_run_endless_output_times_out(void)
 	CHECK_INT(r.exit_code, 124);
 	CHECK(strlen(r.text) < 17000);
 	CHECK(strstr(r.text, "y\ny\n") != NULL && strstr(r.text, "bytes cut]") != NULL);
-	CHECK(clock_ms() - t0 < 5000);
+	CHECK(clock_ms() - t0 < 10000);
 	tool_result_free(&r);
 	ws_close(w);
 }
@@ -1822,7 +1823,7 @@ test_run_cancel_kills_group(void)
 	CHECK(r.error);
 	CHECK_INT(r.exit_code, 130);
 	CHECK(strstr(r.text, "stopped by the user") != NULL);
-	CHECK(clock_ms() - t0 < 5000);
+	CHECK(clock_ms() - t0 < 10000);
 	CHECK(pid_gone_soon(pid_in("bg.pid")));
 	CHECK(pid_gone_soon(pid_in("d.pid")));
 	unlink(cancel_when);
