@@ -17,11 +17,24 @@ key_command() {
 	rm -f "$T/asked"
 }
 
-# start SESSION: run llm chat in a 100x30 pane; after it exits the pane shows
-# EXIT=code and the terminal modes, and stays open.
+# start SESSION [DIR ARGS...]: run llm chat ARGS (in DIR) in a 100x30 pane; after it
+# exits the pane shows EXIT=code and the terminal modes, and stays open.
 start() {
-	tm new-session -d -s "$1" -x 100 -y 30 \
-	    "sh -c 'echo \$\$ >\"$T/$1.pid\"; exec \"$LLM_BIN\" chat'; echo EXIT=\$?; stty -a | tr '\n' ' ' >\"$T/$1.stty\"; echo MODES-SAVED; exec sleep 600"
+	_s=$1 _d=${2:-$T}
+	shift
+	[ $# -gt 0 ] && shift
+	tm new-session -d -s "$_s" -x 100 -y 30 -c "$_d" \
+	    "sh -c 'echo \$\$ >\"$T/$_s.pid\"; exec \"$LLM_BIN\" chat $*'; echo EXIT=\$?; stty -a | tr '\n' ' ' >\"$T/$_s.stty\"; echo MODES-SAVED; exec sleep 600"
+}
+
+# agent_asks SESSION NAME: in agent mode in $T/repo, ask about sum.sh until the
+# key_command's prompt shows.
+agent_asks() {
+	start "$1" "$T/repo" --agent -m test-cheap
+	check_pane "$2: in agent mode" "$1" "agent: tools on"
+	tm send-keys -t "$1" -l "what does sum.sh do"
+	tm send-keys -t "$1" Enter
+	check_pane "$2: the prompt before the task" "$1" "passphrase:"
 }
 
 # -- the passphrase asked on the terminal, the key kept for the next message
@@ -95,12 +108,7 @@ key_command ""
 t_sum_repo "$T/repo"
 fake_reply '{"calls":[{"name":"read","args":{"path":"sum.sh"}}],"usage":{"input":100,"output":5}}'
 fake_reply '{"text":"It adds.","usage":{"input":120,"output":3}}'
-tm new-session -d -s c -x 100 -y 30 -c "$T/repo" \
-    "sh -c 'exec \"$LLM_BIN\" chat --agent -m test-cheap'; echo EXIT=\$?; exec sleep 600"
-check_pane "agent: in agent mode" c "agent: tools on"
-tm send-keys -t c -l "what does sum.sh do"
-tm send-keys -t c Enter
-check_pane "agent: the prompt before the task" c "passphrase:"
+agent_asks c agent
 tm send-keys -t c -l "agentpass"
 tm send-keys -t c Enter
 check_pane "agent: the task answers" c "llm  It adds."
@@ -111,12 +119,7 @@ check_eq "agent: every step with the key the command printed" \
 tm kill-session -t c
 fake_reset
 key_command "trap '' INT;"
-tm new-session -d -s d -x 100 -y 30 -c "$T/repo" \
-    "sh -c 'exec \"$LLM_BIN\" chat --agent -m test-cheap'; echo EXIT=\$?; exec sleep 600"
-check_pane "agent ctrl-c: in agent mode" d "agent: tools on"
-tm send-keys -t d -l "what does sum.sh do"
-tm send-keys -t d Enter
-check_pane "agent ctrl-c: the prompt" d "passphrase:"
+agent_asks d "agent ctrl-c"
 tm send-keys -t d C-c
 check_pane "agent ctrl-c: said" d "agent: interrupted before the task started: a key_command was stopped"
 check_eq "agent ctrl-c: nothing sent" "$(fake_count)" 0
