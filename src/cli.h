@@ -181,6 +181,11 @@ struct ledger *cli_ledger_open(const struct app *cli, char **cause);
  */
 int cli_ledger_rc(struct ledger *l);
 /*
+ * After cmd found the team's database out of reach on l: say on stderr what
+ * requests here do meanwhile and what this machine keeps; else nothing.
+ */
+void cli_ledger_meanwhile(const struct app *cli, struct ledger *l, const char *cmd);
+/*
  * With [ledger] database (or LLM_DATABASE), have every ledger opened be the
  * team's: its budgets are in the database, so cfg.budget becomes LEDGER_TEAM_LIMIT.
  */

@@ -688,6 +688,7 @@ cli_budget(struct app *cli, int argc, char **argv)
 	    ledger_meter(l, cli->cfg.budget, &m, &cause) < 0) {
 		fprintf(stderr, "llm: budget: %s\n", cause);
 		free(cause);
+		cli_ledger_meanwhile(cli, l, "budget");
 		rc = cli_ledger_rc(l);
 		ledger_close(l);
 		return rc;

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "ledger.h"
 #include "ledger_pg.h"
+#include "pricing.h"
 #include "util.h"
 
 /* Say on stderr that llm is waiting, so a locked ledger is not a silent hang. */
@@ -64,6 +65,35 @@ int
 cli_ledger_rc(struct ledger *l)
 {
 	return l != NULL && ledger_pg_down(ledger_pg(l)) ? EXIT_PROVIDER : EXIT_USAGE;
+}
+
+/*
+ * After cmd found the team's database out of reach on l: what requests on
+ * this machine do meanwhile, and what it keeps for the ledger. Said on
+ * stderr, after the error; nothing when the database was not the trouble.
+ */
+void
+cli_ledger_meanwhile(const struct app *cli, struct ledger *l, const char *cmd)
+{
+	char used[32], of[32];
+	int64_t held, rows;
+
+	if (l == NULL || !ledger_pg_down(ledger_pg(l)))
+		return;
+	if (cli->cfg.budget_action == BUDGET_BLOCK) {
+		fprintf(stderr, "llm: %s: meanwhile a request that costs anything is refused on this"
+		    " machine (budget_action = block); a free model still goes\n", cmd);
+		return;
+	}
+	if (ledger_pg_offline(ledger_pg(l), &held, &rows) < 0)
+		return;
+	pricing_format(held, false, used, sizeof used);
+	pricing_format_exact(cli->cfg.ledger_offline_allowance, of, sizeof of);
+	fprintf(stderr, "llm: %s: meanwhile requests go on within [ledger] offline_allowance"
+	    " (%s used of %s), kept on this machine and sent once it is back%s", cmd, used, of,
+	    rows > 0 ? "; kept so far: " : "\n");
+	if (rows > 0)
+		fprintf(stderr, "%lld request%s\n", (long long)rows, rows == 1 ? "" : "s");
 }
 
 /* Use the team's ledger when one is configured. */

@@ -880,6 +880,7 @@ cli_usage(struct app *cli, int argc, char **argv)
 		free(cause);
 		pending_flush(&r);
 		rc = cli_ledger_rc(l);
+		cli_ledger_meanwhile(cli, l, "usage");
 		goto out;
 	}
 	pending_flush(&r);

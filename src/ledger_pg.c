@@ -803,6 +803,24 @@ pg_kept(struct ledger_pg *p, struct meter *m)
 		str_copy(m->kept_why, sizeof m->kept_why, p->refused);
 }
 
+/* What the outbox holds against the offline allowance, and how many of its rows wait. */
+int
+ledger_pg_offline(struct ledger_pg *p, int64_t *held, int64_t *rows)
+{
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if (pg_outbox(p) < 0 || (*held = pg_offline_held(p)) < 0 || sqlite3_prepare_v2(p->db,
+	    "SELECT count(*) FROM team_outbox WHERE kind = 'row'", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*rows = sqlite3_column_int64(st, 0);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* The team's month and the user's share. */
 int
 ledger_pg_meter(struct ledger_pg *p, struct meter *m, char **cause)

@@ -79,6 +79,12 @@ int ledger_pg_msgs_usage(struct ledger_pg *p, struct store_msg *m, size_t n, cha
 int ledger_pg_progress(struct ledger_pg *p, int64_t id, const struct usage *u, int64_t cost);
 /* As ledger_meter: the team's month, with the user's share. */
 int ledger_pg_meter(struct ledger_pg *p, struct meter *m, char **cause);
+/*
+ * While the database is unreachable: what the rows kept on this machine hold
+ * against the offline allowance (*held, pico-dollars), and how many wait to
+ * be sent (*rows). 0 or -1.
+ */
+int ledger_pg_offline(struct ledger_pg *p, int64_t *held, int64_t *rows);
 /* As ledger_rows: all the team's rows for an admin, one's own for a member. */
 int ledger_pg_rows(struct ledger_pg *p, int64_t from, int64_t to, ledger_row_fn fn, void *arg,
     char **cause);

@@ -152,9 +152,17 @@ check_contains "  saying so" "$ERR" "team ledger: unreachable"
 on typo budget
 check_rc "budget: the database unreachable exits 1" 1
 check_contains "  saying so" "$ERR" "llm: budget: team ledger: unreachable"
+check_contains "  and what goes on meanwhile: what the allowance holds, what is kept here" "$ERR" \
+    "llm: budget: meanwhile requests go on within [ledger] offline_allowance (\$0.0"
+check_contains "  with how many requests wait" "$ERR" " of \$0.01), kept on this machine and sent once it is back; kept so far: 1 request"
+on blocker budget
+check_rc "budget under block: the database unreachable exits 1" 1
+check_contains "  saying that requests which cost are refused meanwhile" "$ERR" \
+    "llm: budget: meanwhile a request that costs anything is refused on this machine (budget_action = block); a free model still goes"
 on typo usage --by user
 check_rc "usage: the database unreachable exits 1" 1
 check_contains "  saying so" "$ERR" "llm: usage: team ledger: unreachable"
+check_contains "  and what goes on meanwhile" "$ERR" "llm: usage: meanwhile requests go on within"
 on typo budget set --user typo 5
 check_rc "budget set: the database unreachable exits 1" 1
 pg_up || exit 1
