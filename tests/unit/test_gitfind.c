@@ -85,17 +85,22 @@ again(const char *name, size_t n, struct gitfind_seen *seen, long read, long kep
 	return inc;
 }
 
-/* Let what was just made be older than a look made now, by more than a tick of the clock. */
+/*
+ * Let what was just made be older than a look made now. A look takes the
+ * present from the coarse clock, which may lag the fine one by more than a
+ * tick (a busy machine), while a file may be stamped by the fine one: wait
+ * until the coarse clock is past the fine one's present.
+ */
 static void
 settle(void)
 {
-	struct timespec a, b;
+	struct timespec fine, b;
 
-	clock_gettime(CLOCK_REALTIME_COARSE, &a);
+	clock_gettime(CLOCK_REALTIME, &fine);
 	do {
 		usleep(2000);
 		clock_gettime(CLOCK_REALTIME_COARSE, &b);
-	} while (b.tv_sec == a.tv_sec && b.tv_nsec == a.tv_nsec);
+	} while (b.tv_sec < fine.tv_sec || (b.tv_sec == fine.tv_sec && b.tv_nsec <= fine.tv_nsec));
 }
 
 /*
