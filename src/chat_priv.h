@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "chat.h"
+#include "cred.h"
 #include "learn.h"
 #include "ledger.h"
 #include "provider.h"
@@ -92,6 +93,7 @@ struct chat {
 	const struct provider *prov;
 	enum tier tier;
 	char *key;
+	enum cred_source key_src;   /* where key came from */
 	struct http_req *req;
 	struct sse *sse;
 	struct ndjson *nd;

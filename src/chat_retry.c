@@ -308,14 +308,28 @@ classify_fault(long status, enum fault by_type)
 	return by_type != FAULT_NONE ? by_type : fault_of_status(status);
 }
 
-/* The key was rejected: where says how ("HTTP 401", "in the reply"). */
+/*
+ * The key was rejected: where says how ("HTTP 401", "in the reply"). What to
+ * do depends on where the key came from: a new key in the keyring does
+ * nothing while the variable, which comes first, holds the rejected one.
+ */
 static void
 fail_auth(struct chat *c, const char *where, const char *text)
 {
+	const char *name = c->pc->name, *env = c->pc->key_env;
+
 	cred_forget(c->pc);   /* a key_command may print a new one */
-	chat_fail(c, CHAT_AUTH, "%s rejected the key (%s: %s); set a new one with llm keys set %s%s%s",
-	    c->pc->name, where, text, c->pc->name, c->pc->key_env ? " or check $" : "",
-	    c->pc->key_env ? c->pc->key_env : "");
+	if (c->key_src == CRED_ENV)
+		chat_fail(c, CHAT_AUTH, "%s rejected the key (%s: %s): it is the one in $%s, which"
+		    " comes before the keyring: put a valid key there, or unset it", name, where, text,
+		    env);
+	else if (c->key_src == CRED_COMMAND)
+		chat_fail(c, CHAT_AUTH, "%s rejected the key (%s: %s): it is the one provider %s's"
+		    " key_command printed, which the next request runs again: check what it prints",
+		    name, where, text, name);
+	else
+		chat_fail(c, CHAT_AUTH, "%s rejected the key (%s: %s); set a new one with llm keys"
+		    " set %s%s%s", name, where, text, name, env ? " or check $" : "", env ? env : "");
 }
 
 /*

@@ -318,13 +318,15 @@ key_transport_ok(struct chat *c)
 enum chat_status
 chat_step_key(struct chat *c)
 {
-	enum cred_source src;
+	enum cred_source src = CRED_NONE;
 	char *cause = NULL, *msg;
 	int rc;
 
+	c->key_src = CRED_NONE;
 	if (!c->pc->requires_key && c->pc->key_env == NULL && c->pc->key_command == NULL)
 		return 0;
 	rc = cred_get(c->pc, &c->key, &src, &cause);
+	c->key_src = rc == 0 ? src : CRED_NONE;
 	if (rc == 0 || (rc == 1 && !c->pc->requires_key))
 		return 0;
 	if (rc < 0 && cred_stopped()) {

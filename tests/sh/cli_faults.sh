@@ -40,12 +40,14 @@ fake_reply '{"status":401}'
 run_llm -q -m test-cheap "hi"
 check_rc "401: exit 4" 4
 check_contains "401: says the key was rejected" "$ERR" "rejected the key"
+check_contains "401: the key of the variable, which a key in the keyring would not replace" "$ERR" \
+    "it is the one in \$OPENAI_API_KEY, which comes before the keyring: put a valid key there, or unset it"
 check_eq "401: not retried" "$(fake_count)" 1
 fake_reset
 fake_reply '{"status":403}'
 run_llm -q -m test-mid "hi"
 check_rc "403: exit 4" 4
-check_contains "403: names the fix" "$ERR" "llm keys set anthropic"
+check_contains "403: names the fix: the variable, which comes before the keyring" "$ERR" "it is the one in \$ANTHROPIC_API_KEY, which comes before the keyring: put a valid key there"
 
 # A 403 whose code says the model is not the key's to use: the key is fine.
 fake_reset

@@ -18,7 +18,7 @@ for row in "test-cheap invalid_api_key rate_limit_exceeded" \
 	run_llm -q -m "$m" "hello"
 	check_rc "$m: $auth in the stream: exit 4 as for HTTP 401" 4
 	check_contains "$m: $auth in the stream: says the key was rejected" "$ERR" "rejected the key"
-	check_contains "$m: $auth in the stream: names the fix" "$ERR" "llm keys set"
+	check_contains "$m: $auth in the stream: names the fix" "$ERR" "put a valid key there, or unset it"
 	check_eq "$m: $auth in the stream: not retried" "$(fake_count)" 1
 
 	fake_reset

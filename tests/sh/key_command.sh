@@ -75,6 +75,12 @@ check_eq "a session: three requests" "$(fake_count)" 3
 check_keys "a session: every request carries the command's key" 3
 check_contains "a session: the rejection is shown" "$(cat "$T/k.screen")" "rejected the key"
 check_eq "a session: the rejected key's command ran again, then was kept" "$(runs)" 2
+fake_reset
+fake_reply '{"status":401}'
+run_llm -q -m test-cheap "hi"
+check_rc "rejected: exit 4" 4
+check_contains "rejected: says the command printed it, and runs again" "$ERR" \
+    "it is the one provider openai's key_command printed, which the next request runs again: check what it prints"
 
 # --- Ctrl-C at a key_command's prompt before a task, one that ignores it: the
 # command is stopped, not waited for; said, exit 130, and no task, row or request.

@@ -212,6 +212,10 @@ run_llm -q -m test-cheap "say hi"
 [ "$RC" = 0 ] && [ "$OUT" = "Hello." ] &&
     [ "$(fake_last headers.authorization)" = "Bearer $KEY" ]
 expect "a request sends the keyring's key"
+fake_reply '{"status":401}'
+run_llm -q -m test-cheap "say hi"
+[ "$RC" = 4 ] && err_has "rejected the key" && err_has "set a new one with llm keys set openai"
+expect "a key from the keyring rejected: set a new one with llm keys set"
 
 # While a request is in flight, no process's argv holds the key.
 fake_reply "{\"text\":\"Hello there.\",\"hold_file\":\"$T/release\"}"
