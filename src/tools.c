@@ -324,6 +324,23 @@ static const char *const git_readers[] = {
 static const char *const git_loggers[] = { "log", "reflog", "shortlog" };
 /* Those that print git's config, where a remote's URL keeps its credentials. */
 static const char *const git_configs[] = { "config", "remote", "ls-remote" };
+/*
+ * git's own commands that print no file's content (but for the options
+ * git_shows_changes looks for). Any other word is an alias (git lg for log
+ * -p) or a program of the user's (git-foo on the PATH), which may print
+ * anything, so it counts as one of git_readers.
+ */
+static const char *const git_quiet[] = {
+	"add", "am", "apply", "bisect", "branch", "check-attr", "check-ignore", "check-mailmap",
+	"check-ref-format", "checkout", "cherry", "cherry-pick", "clean", "clone", "commit",
+	"commit-graph", "count-objects", "describe", "fetch", "for-each-ref", "fsck", "gc",
+	"hash-object", "help", "init", "log", "ls-files", "ls-tree", "maintenance", "merge",
+	"merge-base", "mv", "name-rev", "prune", "pull", "push", "rebase", "reflog", "repack",
+	"reset", "restore", "rev-list", "rev-parse", "revert", "rm", "shortlog", "show-branch",
+	"show-ref", "sparse-checkout", "stage", "status", "submodule", "switch", "symbolic-ref",
+	"tag", "update-index", "update-ref", "verify-commit", "verify-tag", "version", "worktree",
+	"write-tree", "config", "remote", "ls-remote",
+};
 
 /*
  * git's subcommand in command (*sub, its length returned), past git's own
@@ -371,22 +388,55 @@ opt_patch(const char *p, size_t n)
 }
 
 /*
- * Whether command is git printing what files hold: one of git_readers, or
- * one of git_loggers with a patch option.
+ * Whether the word p (n bytes), an option of git's command sub (m bytes),
+ * has it print changes: git status -v and git commit -v a diff of what is
+ * staged, git add -p and its kin (git add -i too) the hunks they ask about.
+ * Short options may be run together (-sv); one that takes a value may then
+ * be taken for one of these (-mprint), which is only asked about.
+ */
+static bool
+git_shows_changes(const char *sub, size_t m, const char *p, size_t n)
+{
+	static const char *const verbose[] = { "status", "commit" };
+	static const char *const patchers[] = { "add", "checkout", "commit", "reset", "restore" };
+	static const char *const longs[] = { "--verbose", "--patch", "--interactive" };
+	bool v = name_in(sub, m, verbose, ARRAY_SIZE(verbose));
+	bool patch = name_in(sub, m, patchers, ARRAY_SIZE(patchers));
+	bool add = m == 3 && strncmp(sub, "add", 3) == 0;
+
+	if (n < 2 || p[0] != '-')
+		return false;
+	if (p[1] == '-')
+		return (v && name_in(p, n, longs, 1)) || (patch && name_in(p, n, longs + 1, 1)) ||
+		    (add && name_in(p, n, longs + 2, 1));
+	return (v && memchr(p + 1, 'v', n - 1) != NULL) ||
+	    (patch && memchr(p + 1, 'p', n - 1) != NULL) ||
+	    (add && memchr(p + 1, 'i', n - 1) != NULL);
+}
+
+/*
+ * Whether command is git printing what files hold: one of git_readers or a
+ * word git_quiet does not know (an alias), one of git_loggers with a patch
+ * option, or one of git_quiet with an option git_shows_changes sees.
  */
 static bool
 git_reads_files(const char *command)
 {
 	const char *sub = NULL, *p;
 	size_t n = git_subcommand(command, &sub), k;
+	bool logger;
 
-	if (n == 0 || name_in(sub, n, git_readers, ARRAY_SIZE(git_readers)))
-		return n > 0;
-	if (!name_in(sub, n, git_loggers, ARRAY_SIZE(git_loggers)))
+	if (n == 0)
 		return false;
-	for (p = sub + n; *(p += strspn(p, " \t")) != '\0'; p += k)
-		if (opt_patch(p, k = strcspn(p, " \t")))
+	if (name_in(sub, n, git_readers, ARRAY_SIZE(git_readers)) ||
+	    !name_in(sub, n, git_quiet, ARRAY_SIZE(git_quiet)))
+		return true;
+	logger = name_in(sub, n, git_loggers, ARRAY_SIZE(git_loggers));
+	for (p = sub + n; *(p += strspn(p, " \t")) != '\0'; p += k) {
+		k = strcspn(p, " \t");
+		if ((logger && opt_patch(p, k)) || git_shows_changes(sub, n, p, k))
 			return true;
+	}
 	return false;
 }
 

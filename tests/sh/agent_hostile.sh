@@ -102,17 +102,19 @@ check_contains "allow_run: a plain file's command still runs" \
 check_not_contains "allow_run: no secret's content ever sent" "$(fake_requests)" "TOKENVALUE-"
 
 # allow_run with git: a command that prints what files hold from a commit or the work tree
-# (git show, git log -p, git diff, git stash show) is asked about where a secret file is, as
+# (git show, git log -p, git diff, git stash show, git status -v, an alias of git's, which may
+# be any of them) is asked about where a secret file is, as
 # git grep is, since HEAD may have added the .env; one that prints git's config (git remote
 # -v, git config -l) where it holds a remote's credentials too. Plain ones still run.
 fake_reset
 git -C "$T/repo" remote add origin https://me:TOKENVALUE-remote@example.com/r.git
 git -C "$T/repo" -c user.email=t@t -c user.name=t commit -q --allow-empty -m later
 t_config_append "[agent]
-allow_run = git show, git log, git diff, git remote, git config, git status, git -C"
+allow_run = git show, git log, git diff, git remote, git config, git status, git -C, git add"
+git -C "$T/repo" config alias.lg "log -p"
 for c in "git show" "git show --stat HEAD^" "git log -p" "git log --patch -n 3" \
-    "git diff HEAD^^" "git -C . show HEAD^" "git remote -v" "git config -l" \
-    "git log --oneline" "git status --short"; do
+    "git diff HEAD^^" "git -C . show HEAD^" "git -C . lg" "git status -v" "git status -sv" \
+    "git remote -v" "git config -l" "git log --oneline" "git status --short" "git add -u"; do
 	fake_reply "{\"calls\":[{\"name\":\"run\",\"args\":{\"command\":\"$c\"}}]}"
 done
 fake_reply '{"text":"Done."}'
@@ -122,7 +124,7 @@ cd - >/dev/null || exit 1
 check_rc "git: the task ends (exit 0)" 0
 i=1
 for c in "git show" "git show --stat HEAD^" "git log -p" "git log --patch -n 3" \
-    "git diff HEAD^^" "git -C . show HEAD^"; do
+    "git diff HEAD^^" "git -C . show HEAD^" "git -C . lg" "git status -v" "git status -sv"; do
 	check_contains "git: $c is asked about" "$(fake_get $i body.messages.-1.content)" \
 	    "this git command may print what a file that may hold secrets holds"
 	i=$((i + 1))
@@ -136,6 +138,8 @@ check_contains "git: git log --oneline still runs" "$(fake_get $i body.messages.
     "later"
 check_contains "git: git status still runs" "$(fake_get $((i + 1)) body.messages.-1.content)" \
     "[exit status 0]"
+check_contains "git: git add -u still runs (-u is no patch option of add)" \
+    "$(fake_get $((i + 2)) body.messages.-1.content)" "[exit status 0]"
 check_not_contains "git: no secret's content ever sent" "$(fake_requests)" "TOKENVALUE-"
 
 # A workspace that holds llm's own config and data (a home directory, a dotfiles repository):
