@@ -16,6 +16,7 @@
 #include "app.h"
 #include "config.h"
 #include "cred.h"
+#include "ledger_pg.h"
 #include "spend.h"
 #include "tui_priv.h"
 #include "tui_usage.h"
@@ -398,6 +399,32 @@ tui_tty_write(struct tui *t, const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * With the team's ledger out of reach, what the meter says in its place:
+ * under block, that only a free model goes; else how much of the offline
+ * allowance the requests kept here hold.
+ */
+static void
+meter_down(struct tui *t)
+{
+	struct ledger_pg *p = ledger_pg(t->ledger);
+	char used[32], of[32];
+	int64_t held, rows;
+
+	t->meter_down[0] = '\0';
+	if (!ledger_pg_down(p))
+		return;
+	if (t->cfg->budget_action == BUDGET_BLOCK) {
+		snprintf(t->meter_down, sizeof t->meter_down, "team ledger offline: free models"
+		    " only (block)");
+	} else if (ledger_pg_offline(p, &held, &rows) == 0) {
+		pricing_format(held, false, used, sizeof used);
+		pricing_format_exact(t->cfg->ledger_offline_allowance, of, sizeof of);
+		snprintf(t->meter_down, sizeof t->meter_down, "team ledger offline: %s of %s"
+		    " allowance", used, of);
+	}
+}
+
 /* Refresh the budget meter from the ledger. */
 void
 tui_meter_refresh(struct tui *t)
@@ -405,12 +432,15 @@ tui_meter_refresh(struct tui *t)
 	char *cause = NULL;
 
 	t->meter_ok = false;
+	t->meter_down[0] = '\0';
 	if (t->ledger == NULL)
 		return;
 	if (ledger_meter(t->ledger, t->cfg->budget, &t->meter, &cause) == 0)
 		t->meter_ok = true;
 	else
 		tui_status(t, true, "budget: %s", cause ? cause : "cannot read the ledger");
+	if (!t->meter_ok)
+		meter_down(t);
 	free(cause);
 	t->meter_out_day = t->meter_ok ? spend_out_day(t->ledger, &t->meter, clock_now()) : 0;
 	t->dirty = true;

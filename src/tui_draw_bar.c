@@ -296,7 +296,8 @@ tui_draw_meter(struct tui *t, int y)
 	mode_text(t, right, sizeof(right));
 	rw = md_width(right, strlen(right));
 	if (!t->meter_ok) {
-		tui_seg(t, y, &x, maxx - rw - 1, "budget: no ledger", THEME_DIM, 0);
+		tui_seg(t, y, &x, maxx - rw - 1, t->meter_down[0] ? t->meter_down : "budget: no ledger",
+		    t->meter_down[0] ? THEME_STATUS : THEME_DIM, 0);
 		x = maxx - rw;
 		if (x > 2)
 			tui_seg(t, y, &x, maxx, right, THEME_STATUS, 0);

@@ -288,6 +288,7 @@ struct tui {
 	struct meter meter;
 	bool meter_ok;
 	int meter_out_day;     /* at this pace the budget is used up on this day; 0: it lasts */
+	char meter_down[160];  /* the team's ledger out of reach: what goes on meanwhile; else "" */
 
 	struct tui_attach *att;
 	size_t natt;

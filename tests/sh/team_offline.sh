@@ -159,6 +159,15 @@ on blocker budget
 check_rc "budget under block: the database unreachable exits 1" 1
 check_contains "  saying that requests which cost are refused meanwhile" "$ERR" \
     "llm: budget: meanwhile a request that costs anything is refused on this machine (budget_action = block); a free model still goes"
+# The full-screen client's meter says the same in a line.
+printf ':wait-idle\n' >"$T/meter.s"
+on typo chat --headless "$T/meter.s" --size 100x30 --out "$T/typo.screen"
+check_contains "client: the meter says what the offline allowance holds" "$(cat "$T/typo.screen")" \
+    "team ledger offline: \$0.0"
+check_contains "  of the allowance" "$(cat "$T/typo.screen")" " of \$0.01 allowance"
+on blocker chat --headless "$T/meter.s" --size 100x30 --out "$T/blocker.screen"
+check_contains "client under block: the meter says only free models go" \
+    "$(cat "$T/blocker.screen")" "team ledger offline: free models only (block)"
 on typo usage --by user
 check_rc "usage: the database unreachable exits 1" 1
 check_contains "  saying so" "$ERR" "llm: usage: team ledger: unreachable"
