@@ -193,7 +193,8 @@ cli_ledger(struct app *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "send") == 0) {
-		rc = ledger_send(l, t);
+		if ((rc = ledger_send(l, t)) == EXIT_PROVIDER)
+			cli_ledger_meanwhile(cli, l, "ledger send");
 	} else if (t == NULL) {
 		printf("ledger: %s/llm.db is up to date\n", cli->cfg.data_dir);
 	} else if (ledger_pg_init(ledger_pg(l), &v, &cause) < 0 ||

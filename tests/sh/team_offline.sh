@@ -148,6 +148,9 @@ pg_down
 on typo ledger send
 check_rc "ledger send: the database unreachable exits 1" 1
 check_contains "  saying so" "$ERR" "team ledger: unreachable"
+check_contains "  and how many requests wait here" "$ERR" \
+    "llm: ledger send: meanwhile requests go on within [ledger] offline_allowance ("
+check_contains "  the one refused before" "$ERR" "sent once it is back; kept so far: 1 request"
 # A network failure (exit 1) as for a request, not a config error (2) to go and fix.
 on typo budget
 check_rc "budget: the database unreachable exits 1" 1
