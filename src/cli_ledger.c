@@ -75,7 +75,7 @@ cli_ledger_rc(struct ledger *l)
 void
 cli_ledger_meanwhile(const struct app *cli, struct ledger *l, const char *cmd)
 {
-	char used[32], of[32];
+	char used[32], of[32], kept[48] = "";
 	int64_t held, rows;
 
 	if (l == NULL || !ledger_pg_down(ledger_pg(l)))
@@ -89,11 +89,12 @@ cli_ledger_meanwhile(const struct app *cli, struct ledger *l, const char *cmd)
 		return;
 	pricing_format(held, false, used, sizeof used);
 	pricing_format_exact(cli->cfg.ledger_offline_allowance, of, sizeof of);
-	fprintf(stderr, "llm: %s: meanwhile requests go on within [ledger] offline_allowance"
-	    " (%s used of %s), kept on this machine and sent once it is back%s", cmd, used, of,
-	    rows > 0 ? "; kept so far: " : "\n");
 	if (rows > 0)
-		fprintf(stderr, "%lld request%s\n", (long long)rows, rows == 1 ? "" : "s");
+		snprintf(kept, sizeof kept, "; kept so far: %lld request%s", (long long)rows,
+		    rows == 1 ? "" : "s");
+	fprintf(stderr, "llm: %s: meanwhile requests go on within [ledger] offline_allowance"
+	    " (%s used of %s), kept on this machine and sent once it is back%s\n", cmd, used, of,
+	    kept);
 }
 
 /* Use the team's ledger when one is configured. */

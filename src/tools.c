@@ -399,7 +399,8 @@ git_shows_changes(const char *sub, size_t m, const char *p, size_t n)
 {
 	static const char *const verbose[] = { "status", "commit" };
 	static const char *const patchers[] = { "add", "checkout", "commit", "reset", "restore" };
-	static const char *const longs[] = { "--verbose", "--patch", "--interactive" };
+	static const char *const verbose_long[] = { "--verbose" }, *const patch_long[] = { "--patch" },
+	    *const add_long[] = { "--interactive" };
 	bool v = name_in(sub, m, verbose, ARRAY_SIZE(verbose));
 	bool patch = name_in(sub, m, patchers, ARRAY_SIZE(patchers));
 	bool add = m == 3 && strncmp(sub, "add", 3) == 0;
@@ -407,8 +408,8 @@ git_shows_changes(const char *sub, size_t m, const char *p, size_t n)
 	if (n < 2 || p[0] != '-')
 		return false;
 	if (p[1] == '-')
-		return (v && name_in(p, n, longs, 1)) || (patch && name_in(p, n, longs + 1, 1)) ||
-		    (add && name_in(p, n, longs + 2, 1));
+		return (v && name_in(p, n, verbose_long, 1)) || (patch && name_in(p, n, patch_long, 1)) ||
+		    (add && name_in(p, n, add_long, 1));
 	return (v && memchr(p + 1, 'v', n - 1) != NULL) ||
 	    (patch && memchr(p + 1, 'p', n - 1) != NULL) ||
 	    (add && memchr(p + 1, 'i', n - 1) != NULL);

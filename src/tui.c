@@ -400,7 +400,8 @@ tui_tty_write(struct tui *t, const char *s, size_t n)
 }
 
 /*
- * With the team's ledger out of reach, what the meter says in its place:
+ * With the team's ledger out of reach, what the meter says in its place
+ * (t->meter_down, which the caller has emptied):
  * under block, that only a free model goes; else how much of the offline
  * allowance the requests kept here hold.
  */
@@ -411,7 +412,6 @@ meter_down(struct tui *t)
 	char used[32], of[32];
 	int64_t held, rows;
 
-	t->meter_down[0] = '\0';
 	if (!ledger_pg_down(p))
 		return;
 	if (t->cfg->budget_action == BUDGET_BLOCK) {
