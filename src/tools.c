@@ -510,19 +510,22 @@ run_prefix(char *const *prefixes, const char *command)
  * nothing a shell would take as a second command, a redirection or an
  * expansion, nor an argument out of the workspace or naming a secret file,
  * nor a way to read one through a directory (run_reads_root, dir_secret),
- * nor git printing its config where it holds credentials (git_reads_config):
+ * nor git printing its config where it holds credentials (git_reads_config),
+ * nor git printing what files hold where its history or index names a
+ * secret file the work tree no longer has (run_history_secret):
  * "make test" allows "make test -j4", never "make test; rm -rf ~", "make
  * test -C /" nor "make test -f .env"; "grep" never "grep -r KEY" where a
  * .env is. When a prefix matches but the rest is not allowed, *why says so
  * for the question (malloc'd).
  */
 static bool
-run_allowed(const struct ws *w, const char *command, char **why)
+run_allowed(struct ws *w, const char *command, char **why)
 {
 	const char *prefix = run_prefix(w->allow_run, command);
 	const char *bad = strpbrk(command, run_meta);
 	bool leave, secret, tree = false, creds = false;
-	char *vis, c[4] = { '\'', bad != NULL ? *bad : '\0', '\'', '\0' };
+	int history = 0;
+	char *vis, *found = NULL, c[4] = { '\'', bad != NULL ? *bad : '\0', '\'', '\0' };
 
 	if (prefix == NULL)
 		return false;
@@ -534,7 +537,9 @@ run_allowed(const struct ws *w, const char *command, char **why)
 		    (run_reads_root(command) && ws_tree_secret(w, ""));
 	if (bad == NULL && !leave && !secret && !tree)
 		creds = git_reads_config(command) && ws_git_credential(w);
-	if (bad == NULL && !leave && !secret && !tree && !creds)
+	if (bad == NULL && !leave && !secret && !tree && !creds && git_reads_files(command))
+		history = run_history_secret(w, &found);
+	if (bad == NULL && !leave && !secret && !tree && !creds && history == 0)
 		return true;
 	vis = tools_oneline(prefix, 60);
 	if (bad != NULL)
@@ -550,12 +555,24 @@ run_allowed(const struct ws *w, const char *command, char **why)
 	else if (creds)
 		xasprintf(why, "[agent] allow_run has '%s', but this command may print git's "
 		    "config, which holds a remote's credentials", vis);
+	else if (history > 0) {
+		char *name = tools_oneline(found, 60);
+
+		xasprintf(why, "[agent] allow_run has '%s', but git's history or index holds %s, "
+		    "which may hold secrets and which this git command may print from a commit", vis,
+		    name);
+		free(name);
+	} else if (history < 0)
+		xasprintf(why, "[agent] allow_run has '%s', but git could not list the files its "
+		    "history holds within %d s, and this git command may print one that holds "
+		    "secrets from a commit", vis, RUN_HISTORY_MS / 1000);
 	else if (git_reads_files(command))
 		xasprintf(why, "[agent] allow_run has '%s', but this git command may print what "
 		    "a file that may hold secrets holds, from a commit or the work tree", vis);
 	else
 		xasprintf(why, "[agent] allow_run has '%s', but this command may read a whole "
 		    "directory that holds a file that may hold secrets", vis);
+	free(found);
 	free(vis);
 	return false;
 }

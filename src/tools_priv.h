@@ -45,6 +45,7 @@ struct ws {
 	char **writable, **protect;  /* run: see struct ws_opts */
 	bool unix_sockets;        /* run: see struct ws_opts */
 	struct confine *confine;  /* run: prepared at the task's first command, NULL before */
+	bool confine_told;        /* run: what it lacks was said, at the task's first command */
 	char **git_dots;          /* the .git entries (rel) as the last look found them (gitguard_dots),
 	                             NULL before one: a write looks only above its path since */
 	int run_timeout_ms;
@@ -179,6 +180,15 @@ bool ws_tree_secret(const struct ws *w, const char *rel);
  * or a token, an extraheader), which git config -l and git remote -v print.
  */
 bool ws_git_credential(const struct ws *w);
+/*
+ * Whether git's history (what a branch, a tag, a stash or a reflog reaches)
+ * or its index names a file that may hold secrets, which git show and git
+ * log -p print though the work tree has it no more: 1 with *found (malloc'd),
+ * 0 when none does (or the root is no repository's top), -1 when git could
+ * not tell within RUN_HISTORY_MS. Asked of git, confined as a command is.
+ */
+#define RUN_HISTORY_MS 5000
+int run_history_secret(struct ws *w, char **found);
 
 /* Tool bodies: fill r; -1 with *cause only when they could not run at all. */
 int tools_read(struct ws *w, const char *path, long from, long to, long col,

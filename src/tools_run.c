@@ -1,9 +1,11 @@
 /* tools_run: the run tool: a shell command in the workspace root, through proc, capped and killable. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -327,6 +329,118 @@ run_writable(const struct ws *w)
 	return v;
 }
 
+/*
+ * Prepare the confinement at the task's first command, or widen it before a
+ * later one; false with *err (malloc'd) when it cannot be had.
+ */
+static bool
+run_confine(struct ws *w, char **err)
+{
+	char **writable;
+
+	if (w->confine == NULL) {
+		writable = run_writable(w);
+		w->confine = confine_new(w->root, (const char *const *)writable,
+		    (const char *const *)w->protect, w->unix_sockets, err);
+		strv_free(writable);
+	} else if (confine_widen(w->confine, (const char *const *)w->protect, err) < 0) {
+		/* never run with what is left of it: its ruleset may be gone */
+		confine_free(w->confine);
+		w->confine = NULL;
+	}
+	return w->confine != NULL;
+}
+
+/* What run_history_secret has read of the names git printed. */
+struct names {
+	const struct ws *w;
+	char name[4096];  /* the one being read, cut at a chunk's end */
+	size_t n;
+	char *found;      /* the first that may hold secrets (malloc'd) */
+};
+
+/* Take git's NUL-ended names; stop at one that may hold secrets, or too long to judge. */
+static bool
+names_take(void *arg, const char *p, size_t n)
+{
+	struct names *s = arg;
+	size_t i;
+
+	for (i = 0; i < n && s->found == NULL; i++) {
+		if (p[i] != '\0') {
+			if (s->n == sizeof(s->name) - 1)
+				s->found = xstrndup(s->name, s->n);
+			else
+				s->name[s->n++] = p[i];
+			continue;
+		}
+		s->name[s->n] = '\0';
+		if (s->n > 0 && ws_secret(s->w, s->name))
+			s->found = xstrdup(s->name);
+		s->n = 0;
+	}
+	return s->found == NULL;
+}
+
+/*
+ * Feed the names git prints with args (after "git") in the root, confined as
+ * a command is, to s. 1 when one may hold secrets, 0 when none does, -1 when
+ * git failed or took longer than RUN_HISTORY_MS.
+ */
+static int
+history_names(struct ws *w, const char *const *args, struct names *s)
+{
+	/* no prompt for a password, no fetch of a partial clone's objects, no signature check */
+	const char *argv[24] = { "env", "GIT_TERMINAL_PROMPT=0", "GIT_NO_LAZY_FETCH=1",
+		"GIT_OPTIONAL_LOCKS=0", "git", "--no-pager", "-c", "log.showSignature=false" };
+	struct proc_spec spec = { .argv = argv, .out = PROC_IO_PIPE, .timeout_ms = RUN_HISTORY_MS,
+		.grace_ms = RUN_GRACE_MS, .dir = w->root, .contain = true, .no_credentials = true,
+		.no_agents = true, .confine = w->confine };
+	struct proc p;
+	char *cause = NULL;
+	size_t n = 8;
+	int rc, st;
+
+	while (*args != NULL && n < ARRAY_SIZE(argv) - 1)
+		argv[n++] = *args++;
+	if (proc_start(&p, &spec, &cause) != 0) {
+		free(cause);
+		return -1;
+	}
+	rc = proc_read(&p, names_take, s);
+	st = rc == 0 ? proc_wait(&p) : -1;
+	proc_kill(&p, 0);
+	if (rc == 1)
+		return 1;
+	return rc == 0 && st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* What git's history and index name (see tools_priv.h). */
+int
+run_history_secret(struct ws *w, char **found)
+{
+	static const char *const index[] = { "ls-files", "-z", "--cached", NULL };
+	static const char *const history[] = { "log", "--all", "--reflog", "--format=",
+		"--name-only", "--no-renames", "--diff-merges=first-parent", "-z", NULL };
+	struct names s = { .w = w };
+	struct stat st;
+	char *err = NULL;
+	int rc;
+
+	*found = NULL;
+	if (fstatat(w->rootfd, ".git", &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return 0;
+	if (!run_confine(w, &err)) {
+		free(err);
+		return -1;
+	}
+	rc = history_names(w, index, &s);
+	if (rc == 0)
+		rc = history_names(w, history, &s);
+	*found = s.found;
+	return rc;
+}
+
 /* Run a shell command in the workspace root. */
 int
 tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
@@ -354,23 +468,13 @@ tools_run(struct ws *w, const char *command, tool_ask_fn ask, void *arg,
 			free(vis);
 			vis = tools_oneline(command, 60);
 		}
-		/* the first command of the task: said once when it cannot be confined */
-		fresh = w->confine == NULL;
-		if (fresh) {
-			char **writable = run_writable(w);
-
-			w->confine = confine_new(w->root, (const char *const *)writable,
-			    (const char *const *)w->protect, w->unix_sockets, &err);
-			strv_free(writable);
-		} else if (confine_widen(w->confine, (const char *const *)w->protect, &err) < 0) {
-			/* never run with what is left of it: its ruleset may be gone */
-			confine_free(w->confine);
-			w->confine = NULL;
-		}
-		if (w->confine == NULL) {
+		if (!run_confine(w, &err)) {
 			tools_fail(r, sum, "%s", err);
 			goto out;
 		}
+		/* the first command of the task: said once when it cannot be confined */
+		fresh = !w->confine_told;
+		w->confine_told = true;
 		ws_journal_run(w, command);
 		t0 = clock_ms();
 		guard = gitguard_take(w->root);

@@ -4,7 +4,8 @@
 # tokens (Docker, kubectl, the AWS tools, cargo, MySQL, Vault, Terraform, PuTTY,
 # the GitHub CLI...) are neither read nor searched; an allow_run rule runs no
 # command whose argument reaches a secret through a link (notes.txt -> .env),
-# git's REV:PATH (HEAD:.env), a commit's diff (git show, git log -p) or git's
+# git's REV:PATH (HEAD:.env), a commit's diff (git show, git log -p) where the work tree,
+# the index or the history holds a secret file, or git's
 # config with a remote's credentials, or leaves the workspace through a link; a hook a
 # command plants where core.hooksPath points in the work tree is put back, as
 # one in .git/hooks is; llm's own config and data are never written, even where
@@ -141,6 +142,41 @@ check_contains "git: git status still runs" "$(fake_get $((i + 1)) body.messages
 check_contains "git: git add -u still runs (-u is no patch option of add)" \
     "$(fake_get $((i + 2)) body.messages.-1.content)" "[exit status 0]"
 check_not_contains "git: no secret's content ever sent" "$(fake_requests)" "TOKENVALUE-"
+
+# allow_run with git where the work tree holds no secret but git still does: a .env an
+# earlier commit added and a later one removed, a stash of untracked files, a .env staged
+# and then deleted from the work tree. git show, git log -p, git stash show -p and git diff
+# --cached would print it, so each is asked about; in a repository whose history never held
+# one, git log -p still runs.
+t_git() { git -c user.email=t@t -c user.name=t "$@"; }
+t_sum_repo "$T/hist"
+(cd "$T/hist" && printf 'TOKENVALUE-hist\n' >.env && git add .env && t_git commit -qm env &&
+    git rm -q .env && t_git commit -qm unenv)
+t_sum_repo "$T/stash"
+(cd "$T/stash" && printf 'TOKENVALUE-stash\n' >.env && t_git stash -q -u)
+t_sum_repo "$T/staged"
+(cd "$T/staged" && printf 'TOKENVALUE-staged\n' >.env && git add .env && rm .env)
+t_sum_repo "$T/clean"
+(cd "$T/clean" && printf 'plain\n' >notes.md && git add notes.md && t_git commit -qm notes)
+t_config_append "[agent]
+allow_run = git show, git log, git diff, git stash"
+for r in hist:"git log -p" hist:"git show HEAD^" hist:"git log --oneline" \
+    stash:"git stash show -p --include-untracked" staged:"git diff --cached" clean:"git log -p"; do
+	fake_reset
+	fake_reply "{\"calls\":[{\"name\":\"run\",\"args\":{\"command\":\"${r#*:}\"}}]}"
+	fake_reply '{"text":"Done."}'
+	cd "$T/${r%%:*}" || exit 1
+	run_llm "do" -m test-cheap "read the history"
+	cd - >/dev/null || exit 1
+	said=$(fake_get 1 body.messages.-1.content)
+	case $r in
+	*--oneline) check_contains "history: ${r#*:} still runs" "$said" "unenv" ;;
+	clean:*) check_contains "history: ${r#*:} runs where none was ever kept" "$said" "+plain" ;;
+	*) check_contains "history: ${r#*:} in ${r%%:*} is asked about" "$said" \
+	    "but git's history or index holds .env, which may hold secrets" ;;
+	esac
+	check_not_contains "history: ${r#*:}: no secret's content sent" "$(fake_requests)" "TOKENVALUE-"
+done
 
 # A workspace that holds llm's own config and data (a home directory, a dotfiles repository):
 # an edit or a write there is refused whatever allows them, since it could give the agent an

@@ -1684,6 +1684,39 @@ test_run_allow_git(void)
 	}
 }
 
+/*
+ * A git command that prints what files hold, allowed by a prefix, is asked
+ * about where git cannot say what its history and index name (here a .git
+ * that is no repository's), as where they name a secret file.
+ */
+static void
+test_run_allow_history(void)
+{
+	struct ws_opts o = { .allow_run = allow_run, .cancel = &cancel_flag };
+	struct asker no = { .answer = TOOL_NO };
+	struct ws *w = NULL;
+	char dir[600], undo[600], *cause = NULL;
+
+	at("hist/.git", dir, sizeof(dir));
+	mkdir_p(dir);
+	put_text("hist/.git/config", "[core]\n");
+	put_text("hist/a.txt", "KEY here\n");
+	at("hist", dir, sizeof(dir));
+	at("undo", undo, sizeof(undo));
+	o.undo_dir = undo;
+	CHECK_INT(ws_open(&w, dir, &o, &cause), 0);
+	if (w == NULL) {
+		free(cause);
+		return;
+	}
+	refused(w, "run", "{\"command\":\"git grep KEY\"}", &no, "declined");
+	CHECK(no.why != NULL && strstr(no.why, "[agent] allow_run has 'git grep', but git could "
+	    "not list the files its history holds within 5 s") != NULL);
+	free(no.preview);
+	free(no.why);
+	ws_close(w);
+}
+
 static void
 test_run_huge_output(void)
 {
@@ -2568,6 +2601,7 @@ main(void)
 	RUN(test_run_basics);
 	RUN(test_run_allow_run);
 	RUN(test_run_allow_git);
+	RUN(test_run_allow_history);
 	RUN(test_run_allow_tree);
 	RUN(test_run_huge_output);
 	RUN(test_run_output_ticks);
