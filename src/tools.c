@@ -195,7 +195,10 @@ arg_path(const char *word)
 	return *v == '@' ? v + 1 : v;
 }
 
-/* Whether v names a directory of the workspace that holds a secret file anywhere under it. */
+/*
+ * Whether v names a directory of the workspace that holds a secret file
+ * anywhere under it, or llm's own directory or one beneath it.
+ */
 static bool
 dir_secret(const struct ws *w, const char *v)
 {
@@ -207,7 +210,8 @@ dir_secret(const struct ws *w, const char *v)
 		free(why);
 		return false;
 	}
-	secret = p.exists && S_ISDIR(p.st.st_mode) && ws_tree_secret(w, p.rel);
+	secret = p.exists && S_ISDIR(p.st.st_mode) && (ws_protected(w, p.abs) ||
+	    ws_tree_secret(w, p.rel));
 	ws_path_done(&p);
 	return secret;
 }
@@ -216,7 +220,8 @@ dir_secret(const struct ws *w, const char *v)
  * Whether the path v names a secret file: by its name, or by what it leads
  * to, through a link (notes.txt -> .env) or a way round (./.env, a/../.env);
  * or a file in .git, which the read tool refuses too: .git/config may hold a
- * remote's credentials (https://user:TOKEN@host, an extraheader).
+ * remote's credentials (https://user:TOKEN@host, an extraheader); or one in
+ * llm's own directories, which it refuses as well.
  */
 static bool
 path_secret(const struct ws *w, const char *v)
@@ -226,7 +231,8 @@ path_secret(const struct ws *w, const char *v)
 	bool secret = *v != '\0' && (ws_secret(w, v) || ws_in_git_dir(v));
 
 	if (!secret && *v != '\0' && ws_resolve(w, v, &p, &why) == 0) {
-		secret = *p.rel != '\0' && (ws_secret(w, p.rel) || ws_in_git_dir(p.rel));
+		secret = *p.rel != '\0' && (ws_secret(w, p.rel) || ws_in_git_dir(p.rel) ||
+		    ws_protected(w, p.abs));
 		ws_path_done(&p);
 	}
 	free(why);

@@ -219,6 +219,10 @@ scope_open(struct ws *w, const char *path, struct scope *s, char **why)
 	if (rc == 0 && ws_in_git_dir(s->dir.rel)) {
 		xasprintf(why, "%s is inside .git/: refused", s->dir.name);
 		rc = -1;
+	} else if (rc == 0 && ws_protected(w, s->dir.abs)) {
+		xasprintf(why, "%s is in llm's own configuration or data, which the agent never "
+		    "reads: refused", s->dir.name);
+		rc = -1;
 	}
 	free(dir);
 	return rc;

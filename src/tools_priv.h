@@ -82,6 +82,11 @@ bool ws_leaves(const struct ws *w, const char *path);
 bool ws_secret(const struct ws *w, const char *rel);
 /* Whether the resolved path abs is in llm's own config or data directories (ws_opts protect). */
 bool ws_protected(const struct ws *w, const char *abs);
+/*
+ * llm's own directories (ws_opts protect) that lie beneath the root, as paths
+ * under it, resolved as far as they exist; NULL-terminated (strv_free).
+ */
+char **ws_protected_rels(const struct ws *w);
 /* Whether rel is .git or inside a .git directory. */
 bool ws_in_git_dir(const char *rel);
 /* Whether data looks binary (a NUL byte in its first 8 KiB). */
@@ -160,6 +165,8 @@ struct ws_entry {
 	const char *name; /* the last component */
 	int dirfd;        /* the directory holding it, for openat */
 	bool dir;
+	bool own;         /* one of llm's own directories (ws_protected_rels): a walk that
+	                     skips what git ignores skips it too, and none goes into it */
 };
 /* Called for each entry; return 0 to go on, 1 to skip a directory, -1 to stop. */
 typedef int (*ws_walk_fn)(void *arg, const struct ws_entry *e);

@@ -311,6 +311,29 @@ ws_protected(const struct ws *w, const char *abs)
 	return in;
 }
 
+/* llm's own directories beneath the root (see tools_priv.h). */
+char **
+ws_protected_rels(const struct ws *w)
+{
+	char **v = xcalloc(1, sizeof(*v)), *real, *e = NULL;
+	bool exists;
+	size_t i, n = 0, k = strcmp(w->root, "/") == 0 ? 0 : w->rootlen;
+
+	for (i = 0; w->protect != NULL && w->protect[i] != NULL; i++) {
+		real = resolve_partial(w->protect[i], &exists, &e);
+		if (real != NULL && strncmp(real, w->root, k) == 0 && real[k] == '/' &&
+		    real[k + 1] != '\0') {
+			v = xreallocarray(v, n + 2, sizeof(*v));
+			v[n++] = xstrdup(real + k + 1);
+			v[n] = NULL;
+		}
+		free(real);
+		free(e);
+		e = NULL;
+	}
+	return v;
+}
+
 /* Resolve path inside w. */
 int
 ws_resolve(const struct ws *w, const char *path, struct ws_path *p, char **why)
@@ -715,12 +738,17 @@ read_why(const struct ws_path *p, int e, char **why)
 		xasprintf(why, "%s: %s", p->name, strerror(e));
 }
 
-/* Whether a tool may read p: not in .git, not a secret; else *why. */
+/* Whether a tool may read p: not in .git, not a secret, not llm's own; else *why. */
 static bool
 readable(const struct ws *w, const struct ws_path *p, char **why)
 {
 	if (ws_in_git_dir(p->rel)) {
 		xasprintf(why, "%s is inside .git/: refused", p->name);
+		return false;
+	}
+	if (ws_protected(w, p->abs)) {
+		xasprintf(why, "%s is in llm's own configuration or data, which the agent never "
+		    "reads: refused", p->name);
 		return false;
 	}
 	if (ws_secret(w, p->rel)) {

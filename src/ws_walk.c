@@ -35,6 +35,7 @@ struct walk {
 	size_t nig;
 	bool all;        /* what git ignores too */
 	bool gits;       /* the .git entries too (never walked into) */
+	char **own;      /* llm's own directories under the root (ws_protected_rels) */
 };
 
 /* Add one .gitignore line read in directory base. */
@@ -171,6 +172,18 @@ dir_names(int dirfd, size_t *n)
 
 static int walk_dir(struct walk *k, int dirfd, const char *rel, int depth);
 
+/* Whether path (under the root) is one of llm's own directories. */
+static bool
+in_own(const struct walk *k, const char *path)
+{
+	char *const *o;
+
+	for (o = k->own; o != NULL && *o != NULL; o++)
+		if (strcmp(*o, path) == 0)
+			return true;
+	return false;
+}
+
 /* Visit one entry of the directory dirfd; -1 when the walk stops. */
 static int
 walk_entry(struct walk *k, int dirfd, const char *rel, const char *name, int depth)
@@ -190,8 +203,11 @@ walk_entry(struct walk *k, int dirfd, const char *rel, const char *name, int dep
 	}
 	if (ignored(k, path, e.dir))
 		goto out;
+	e.own = e.dir && in_own(k, path);
+	if (e.own && !k->all)
+		goto out;
 	rc = k->fn(k->arg, &e);
-	if (rc == 0 && e.dir && depth < WALK_DEPTH) {
+	if (rc == 0 && e.dir && !e.own && depth < WALK_DEPTH) {
 		sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub >= 0) {
 			rc = walk_dir(k, sub, path, depth + 1);
@@ -254,12 +270,14 @@ walk_from(struct walk *k, const char *rel)
 {
 	int fd = open_start(k, rel), rc = 0;
 
+	k->own = ws_protected_rels(k->w);
 	if (fd >= 0) {
 		rc = walk_dir(k, fd, rel, 0);
 		close(fd);
 	}
 	ignore_pop(k, 0);
 	free(k->ig);
+	strv_free(k->own);
 	return rc;
 }
 
@@ -333,7 +351,10 @@ git_config_secret(int dirfd)
 	return secret;
 }
 
-/* Stop at a secret file, a link to one, a .git with credentials, or past TREE_MAX entries. */
+/*
+ * Stop at a secret file, a link to one, a .git with credentials, llm's own
+ * directory (its undo copies, its history), or past TREE_MAX entries.
+ */
 static int
 tree_one(void *arg, const struct ws_entry *e)
 {
@@ -343,7 +364,7 @@ tree_one(void *arg, const struct ws_entry *e)
 
 	if (strcmp(e->name, ".git") == 0)
 		t->secret = e->dir && git_config_secret(e->dirfd);
-	else if (++t->n > TREE_MAX || (!e->dir && ws_secret(t->w, e->rel)))
+	else if (e->own || ++t->n > TREE_MAX || (!e->dir && ws_secret(t->w, e->rel)))
 		t->secret = true;
 	else if (!e->dir && (n = readlinkat(e->dirfd, e->name, target, sizeof(target) - 1)) > 0) {
 		target[n] = '\0';

@@ -8,8 +8,8 @@
 # the index or the history holds a secret file, or git's
 # config with a remote's credentials, or leaves the workspace through a link; a hook a
 # command plants where core.hooksPath points in the work tree is put back, as
-# one in .git/hooks is; llm's own config and data are never written, even where
-# the workspace holds them.
+# one in .git/hooks is; llm's own config and data are never written, read,
+# listed or searched, even where the workspace holds them.
 . "${LLM_TOP:-.}/tests/lib.sh"
 t_setup
 
@@ -208,6 +208,50 @@ check "own config: config.ini unchanged" cmp -s "$LLM_CONFIG_DIR/config.ini" "$T
 check "own config: nothing made there" test ! -e "$LLM_CONFIG_DIR/roles/x.md" -a \
     ! -e "$LLM_DATA_DIR/undo/x"
 check_eq "own config: a file of the project still written" "$(cat "$T/home/ws/notes.md")" "kept"
+
+# Nor are they read, listed or searched: the data directory keeps the client's input history
+# and the undo copies of other projects' files. A command allowed by a prefix that names
+# them, or reads the tree that holds them, is asked about.
+fake_reset
+mkdir -p "$LLM_DATA_DIR/undo/t1"
+printf 'TOKENVALUE-history\n' >"$LLM_DATA_DIR/history"
+printf 'TOKENVALUE-undo\n' >"$LLM_DATA_DIR/undo/t1/1"
+printf 'plain TOKEN\n' >"$T/home/ws/notes.md"
+t_config_append "[agent]
+allow_run = cat, grep, tar czf"
+for c in '"read","args":{"path":".local/share/llm/history"}' \
+    '"read","args":{"path":".config/llm/config.ini"}' \
+    '"list","args":{"path":".local/share/llm"}' \
+    '"search","args":{"pattern":"TOKEN","path":".local/share/llm"}' \
+    '"search","args":{"pattern":"TOKEN"}' '"list","args":{"path":".local/share"}' \
+    '"run","args":{"command":"cat .local/share/llm/history"}' \
+    '"run","args":{"command":"cat llmconf/config.ini"}' \
+    '"run","args":{"command":"grep -r TOKEN ."}' \
+    '"run","args":{"command":"tar czf x.tgz .local/share/llm/undo"}'; do
+	fake_reply "{\"calls\":[{\"name\":$c}]}"
+done
+fake_reply '{"text":"Done."}'
+cd "$T/home/ws" || exit 1
+run_llm "do" -m test-cheap "read llm's data"
+cd - >/dev/null || exit 1
+check_rc "own data: the task ends (exit 0)" 0
+for i in 1 2 3 4; do
+	check_contains "own data: tool call $i refused" "$(fake_get $i body.messages.-1.content)" \
+	    "is in llm's own configuration or data, which the agent never reads: refused"
+done
+check_contains "own data: a search of the root finds the project's file" \
+    "$(fake_get 5 body.messages.-1.content)" "notes.md:1: plain TOKEN"
+check_not_contains "own data: a list of the directory above leaves it out" \
+    "$(fake_get 6 body.messages.-1.content)" "llm"
+for i in 7 8; do
+	check_contains "own data: command $i asked about" "$(fake_get $i body.messages.-1.content)" \
+	    "names a file that may hold secrets"
+done
+for i in 9 10; do
+	check_contains "own data: command $i asked about" "$(fake_get $i body.messages.-1.content)" \
+	    "needs the user's approval"
+done
+check_not_contains "own data: nothing of it sent" "$(fake_requests)" "TOKENVALUE-"
 export LLM_CONFIG_DIR="$conf" LLM_DATA_DIR="$data"
 
 # core.hooksPath in the work tree (.githooks, as husky's .husky): git runs what
