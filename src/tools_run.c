@@ -390,15 +390,21 @@ names_take(void *arg, const char *p, size_t n)
 static int
 history_names(struct ws *w, const char *const *args, struct names *s)
 {
-	/* no prompt for a password, no fetch of a partial clone's objects, no signature check */
+	/*
+	 * No prompt for a password, no fetch of a partial clone's objects, no
+	 * signature check, and no fsmonitor program, which reading the index runs:
+	 * a config file the work tree holds (include.path) may name one, and
+	 * this runs unasked.
+	 */
 	const char *argv[24] = { "env", "GIT_TERMINAL_PROMPT=0", "GIT_NO_LAZY_FETCH=1",
-		"GIT_OPTIONAL_LOCKS=0", "git", "--no-pager", "-c", "log.showSignature=false" };
+		"GIT_OPTIONAL_LOCKS=0", "git", "--no-pager", "-c", "log.showSignature=false", "-c",
+		"core.fsmonitor=false" };
 	struct proc_spec spec = { .argv = argv, .out = PROC_IO_PIPE, .timeout_ms = RUN_HISTORY_MS,
 		.grace_ms = RUN_GRACE_MS, .dir = w->root, .contain = true, .no_credentials = true,
 		.no_agents = true, .confine = w->confine };
 	struct proc p;
 	char *cause = NULL;
-	size_t n = 8;
+	size_t n = 10;
 	int rc, st;
 
 	while (*args != NULL && n < ARRAY_SIZE(argv) - 1)

@@ -158,6 +158,10 @@ t_sum_repo "$T/staged"
 (cd "$T/staged" && printf 'TOKENVALUE-staged\n' >.env && git add .env && rm .env)
 t_sum_repo "$T/clean"
 (cd "$T/clean" && printf 'plain\n' >notes.md && git add notes.md && t_git commit -qm notes)
+# the look through the index runs no program a config names (a work tree's file may be included)
+printf '#!/bin/sh\ntouch "%s"\n' "$T/clean/fsmonitor.ran" >"$T/fsmonitor.sh"
+chmod +x "$T/fsmonitor.sh"
+git -C "$T/clean" config core.fsmonitor "$T/fsmonitor.sh"
 t_config_append "[agent]
 allow_run = git show, git log, git diff, git stash"
 for r in hist:"git log -p" hist:"git show HEAD^" hist:"git log --oneline" \
@@ -177,6 +181,7 @@ for r in hist:"git log -p" hist:"git show HEAD^" hist:"git log --oneline" \
 	esac
 	check_not_contains "history: ${r#*:}: no secret's content sent" "$(fake_requests)" "TOKENVALUE-"
 done
+check "history: the look ran no fsmonitor program" test ! -e "$T/clean/fsmonitor.ran"
 
 # A workspace that holds llm's own config and data (a home directory, a dotfiles repository):
 # an edit or a write there is refused whatever allows them, since it could give the agent an
