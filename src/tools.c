@@ -375,6 +375,42 @@ git_subcommand(const char *command, const char **sub)
 	return 0;
 }
 
+/*
+ * Where git's -C options in command take it, under the workspace ("a/b" for
+ * -C a -C b; "." ones left out), or NULL for where it starts (malloc'd).
+ * *elsewhere: an option names another repository (--git-dir, --work-tree).
+ */
+static char *
+git_dir(const char *command, bool *elsewhere)
+{
+	const char *p = command + strspn(command, " \t");
+	size_t n = strcspn(p, " \t");
+	struct buf b;
+	bool value = false, dir = false;
+
+	buf_init(&b, 0);
+	for (p += n; *(p += strspn(p, " \t")) != '\0'; p += n) {
+		n = strcspn(p, " \t");
+		if (dir && !(n == 1 && *p == '.'))
+			buf_addf(&b, "%s%.*s", b.len > 0 ? "/" : "", (int)n, p);
+		if (value || dir)
+			value = dir = false;
+		else if (*p != '-')
+			break;
+		else {
+			value = n == 2 && p[1] == 'c';
+			dir = n == 2 && p[1] == 'C';
+			*elsewhere = *elsewhere || strncmp(p, "--git-dir", 9) == 0 ||
+			    strncmp(p, "--work-tree", 11) == 0;
+		}
+	}
+	if (b.len == 0) {
+		buf_done(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
 /* Whether the word p (n bytes) asks git log for patches: -p, -u, -U3, --patch, --cc... */
 static bool
 opt_patch(const char *p, size_t n)
@@ -543,8 +579,14 @@ run_allowed(struct ws *w, const char *command, char **why)
 		    (run_reads_root(command) && ws_tree_secret(w, ""));
 	if (bad == NULL && !leave && !secret && !tree)
 		creds = git_reads_config(command) && ws_git_credential(w);
-	if (bad == NULL && !leave && !secret && !tree && !creds && git_reads_files(command))
-		history = run_history_secret(w, &found);
+	if (bad == NULL && !leave && !secret && !tree && !creds && git_reads_files(command)) {
+		bool elsewhere = false;
+		char *dir = git_dir(command, &elsewhere);
+
+		/* a repository named by path is not looked through: asked, as git could not tell */
+		history = elsewhere ? -1 : run_history_secret(w, dir, &found);
+		free(dir);
+	}
 	if (bad == NULL && !leave && !secret && !tree && !creds && history == 0)
 		return true;
 	vis = tools_oneline(prefix, 60);

@@ -192,10 +192,11 @@ bool ws_git_credential(const struct ws *w);
  * or its index names a file that may hold secrets, which git show and git
  * log -p print though the work tree has it no more: 1 with *found (malloc'd),
  * 0 when none does (or the root is no repository's top), -1 when git could
- * not tell within RUN_HISTORY_MS. Asked of git, confined as a command is.
+ * not tell within RUN_HISTORY_MS. Asked of git, confined as a command is, in
+ * dir (under the root: git -C dir) or, when NULL, the root.
  */
 #define RUN_HISTORY_MS 5000
-int run_history_secret(struct ws *w, char **found);
+int run_history_secret(struct ws *w, const char *dir, char **found);
 
 /* Tool bodies: fill r; -1 with *cause only when they could not run at all. */
 int tools_read(struct ws *w, const char *path, long from, long to, long col,

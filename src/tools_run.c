@@ -383,12 +383,12 @@ names_take(void *arg, const char *p, size_t n)
 }
 
 /*
- * Feed the names git prints with args (after "git") in the root, confined as
- * a command is, to s. 1 when one may hold secrets, 0 when none does, -1 when
+ * Feed the names git prints with args (after "git") in dir (absolute),
+ * confined as a command is, to s. 1 when one may hold secrets, 0 when none does, -1 when
  * git failed or took longer than RUN_HISTORY_MS.
  */
 static int
-history_names(struct ws *w, const char *const *args, struct names *s)
+history_names(struct ws *w, const char *dir, const char *const *args, struct names *s)
 {
 	/*
 	 * No prompt for a password, no fetch of a partial clone's objects, no
@@ -400,7 +400,7 @@ history_names(struct ws *w, const char *const *args, struct names *s)
 		"GIT_OPTIONAL_LOCKS=0", "git", "--no-pager", "-c", "log.showSignature=false", "-c",
 		"core.fsmonitor=false" };
 	struct proc_spec spec = { .argv = argv, .out = PROC_IO_PIPE, .timeout_ms = RUN_HISTORY_MS,
-		.grace_ms = RUN_GRACE_MS, .dir = w->root, .contain = true, .no_credentials = true,
+		.grace_ms = RUN_GRACE_MS, .dir = dir, .contain = true, .no_credentials = true,
 		.no_agents = true, .confine = w->confine };
 	struct proc p;
 	char *cause = NULL;
@@ -423,27 +423,34 @@ history_names(struct ws *w, const char *const *args, struct names *s)
 
 /* What git's history and index name (see tools_priv.h). */
 int
-run_history_secret(struct ws *w, char **found)
+run_history_secret(struct ws *w, const char *dir, char **found)
 {
-	static const char *const index[] = { "ls-files", "-z", "--cached", NULL };
+	static const char *const index[] = { "ls-files", "-z", "--cached", "--full-name", NULL };
 	static const char *const history[] = { "log", "--all", "--reflog", "--format=",
 		"--name-only", "--no-renames", "--diff-merges=first-parent", "-z", NULL };
 	struct names s = { .w = w };
+	struct ws_path p = { 0 };
 	struct stat st;
 	char *err = NULL;
-	int rc;
+	int rc = -1;
 
 	*found = NULL;
-	if (fstatat(w->rootfd, ".git", &st, AT_SYMLINK_NOFOLLOW) != 0)
+	/* elsewhere than the root, a repository of its own may be found: git is asked */
+	if (dir == NULL && fstatat(w->rootfd, ".git", &st, AT_SYMLINK_NOFOLLOW) != 0)
 		return 0;
-	if (!run_confine(w, &err)) {
-		free(err);
-		return -1;
-	}
-	rc = history_names(w, index, &s);
+	if (dir != NULL && (ws_resolve(w, dir, &p, &err) != 0 || !p.exists ||
+	    !S_ISDIR(p.st.st_mode)))
+		goto out;
+	if (!run_confine(w, &err))
+		goto out;
+	rc = history_names(w, dir != NULL ? p.abs : w->root, index, &s);
 	if (rc == 0)
-		rc = history_names(w, history, &s);
+		rc = history_names(w, dir != NULL ? p.abs : w->root, history, &s);
 	*found = s.found;
+out:
+	if (dir != NULL)
+		ws_path_done(&p);
+	free(err);
 	return rc;
 }
 

@@ -162,10 +162,18 @@ t_sum_repo "$T/clean"
 printf '#!/bin/sh\ntouch "%s"\n' "$T/clean/fsmonitor.ran" >"$T/fsmonitor.sh"
 chmod +x "$T/fsmonitor.sh"
 git -C "$T/clean" config core.fsmonitor "$T/fsmonitor.sh"
+# a repository of its own inside it, whose history held a .env, and a bare clone of it: git -C
+# or --git-dir takes git there
+mkdir -p "$T/clean/vendor/lib"
+(cd "$T/clean/vendor/lib" && git init -q && printf 'TOKENVALUE-nested\n' >.env && git add .env &&
+    t_git commit -qm env && git rm -q .env && t_git commit -qm unenv)
+git clone -q --bare "$T/clean/vendor/lib" "$T/clean/vendor/lib.git"
 t_config_append "[agent]
-allow_run = git show, git log, git diff, git stash"
+allow_run = git show, git log, git diff, git stash, git -C"
 for r in hist:"git log -p" hist:"git show HEAD^" hist:"git log --oneline" \
-    stash:"git stash show -p --include-untracked" staged:"git diff --cached" clean:"git log -p"; do
+    stash:"git stash show -p --include-untracked" staged:"git diff --cached" \
+    clean:"git -C vendor/lib log -p" clean:"git -C vendor -C lib show HEAD^" \
+    clean:"git -C . --git-dir=vendor/lib.git log -p" clean:"git log -p"; do
 	fake_reset
 	fake_reply "{\"calls\":[{\"name\":\"run\",\"args\":{\"command\":\"${r#*:}\"}}]}"
 	fake_reply '{"text":"Done."}'
@@ -175,7 +183,10 @@ for r in hist:"git log -p" hist:"git show HEAD^" hist:"git log --oneline" \
 	said=$(fake_get 1 body.messages.-1.content)
 	case $r in
 	*--oneline) check_contains "history: ${r#*:} still runs" "$said" "unenv" ;;
-	clean:*) check_contains "history: ${r#*:} runs where none was ever kept" "$said" "+plain" ;;
+	clean:"git log -p") check_contains "history: ${r#*:} runs where none was ever kept" \
+	    "$said" "+plain" ;;
+	*--git-dir*) check_contains "history: ${r#*:} is asked about" "$said" \
+	    "but git could not list the files its history holds" ;;
 	*) check_contains "history: ${r#*:} in ${r%%:*} is asked about" "$said" \
 	    "but git's history or index holds .env, which may hold secrets" ;;
 	esac
