@@ -384,8 +384,8 @@ names_take(void *arg, const char *p, size_t n)
 
 /*
  * Feed the names git prints with args (after "git") in dir (absolute),
- * confined as a command is, to s. 1 when one may hold secrets, 0 when none does, -1 when
- * git failed or took longer than RUN_HISTORY_MS.
+ * confined as a command is, to s. 1 when one may hold secrets, 0 when none
+ * does, -1 when git failed or took longer than RUN_HISTORY_MS.
  */
 static int
 history_names(struct ws *w, const char *dir, const char *const *args, struct names *s)
@@ -448,8 +448,7 @@ run_history_secret(struct ws *w, const char *dir, char **found)
 		rc = history_names(w, dir != NULL ? p.abs : w->root, history, &s);
 	*found = s.found;
 out:
-	if (dir != NULL)
-		ws_path_done(&p);
+	ws_path_done(&p);
 	free(err);
 	return rc;
 }
