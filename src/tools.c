@@ -351,13 +351,16 @@ static const char *const git_quiet[] = {
 /*
  * git's subcommand in command (*sub, its length returned), past git's own
  * options (-C DIR, -c NAME=VALUE, --no-pager); 0 when command is not git.
+ * With dir, where the -C options take git under the workspace ("a/b" for -C
+ * a -C b; "." ones left out) is added to it, and *elsewhere says whether
+ * an option names another repository (--git-dir, --work-tree).
  */
 static size_t
-git_subcommand(const char *command, const char **sub)
+git_subcommand(const char *command, const char **sub, struct buf *dir, bool *elsewhere)
 {
 	const char *p = command + strspn(command, " \t"), *base;
 	size_t n = strcspn(p, " \t");
-	bool value = false;
+	bool value = false, cd = false;
 
 	for (base = p + n; base > p && base[-1] != '/'; base--)
 		;
@@ -365,50 +368,21 @@ git_subcommand(const char *command, const char **sub)
 		return 0;
 	for (p += n; *(p += strspn(p, " \t")) != '\0'; p += n) {
 		n = strcspn(p, " \t");
+		if (cd && dir != NULL && !(n == 1 && *p == '.'))
+			buf_addf(dir, "%s%.*s", dir->len > 0 ? "/" : "", (int)n, p);
 		if (value)
-			value = false;
+			value = cd = false;
 		else if (*p != '-')
 			return *sub = p, n;
-		else
-			value = n == 2 && (p[1] == 'c' || p[1] == 'C');
-	}
-	return 0;
-}
-
-/*
- * Where git's -C options in command take it, under the workspace ("a/b" for
- * -C a -C b; "." ones left out), or NULL for where it starts (malloc'd).
- * *elsewhere: an option names another repository (--git-dir, --work-tree).
- */
-static char *
-git_dir(const char *command, bool *elsewhere)
-{
-	const char *p = command + strspn(command, " \t");
-	size_t n = strcspn(p, " \t");
-	struct buf b;
-	bool value = false, dir = false;
-
-	buf_init(&b, 0);
-	for (p += n; *(p += strspn(p, " \t")) != '\0'; p += n) {
-		n = strcspn(p, " \t");
-		if (dir && !(n == 1 && *p == '.'))
-			buf_addf(&b, "%s%.*s", b.len > 0 ? "/" : "", (int)n, p);
-		if (value || dir)
-			value = dir = false;
-		else if (*p != '-')
-			break;
 		else {
-			value = n == 2 && p[1] == 'c';
-			dir = n == 2 && p[1] == 'C';
-			*elsewhere = *elsewhere || strncmp(p, "--git-dir", 9) == 0 ||
-			    strncmp(p, "--work-tree", 11) == 0;
+			value = n == 2 && (p[1] == 'c' || p[1] == 'C');
+			cd = n == 2 && p[1] == 'C';
+			if (elsewhere != NULL)
+				*elsewhere = *elsewhere || strncmp(p, "--git-dir", 9) == 0 ||
+				    strncmp(p, "--work-tree", 11) == 0;
 		}
 	}
-	if (b.len == 0) {
-		buf_done(&b);
-		return NULL;
-	}
-	return buf_detach(&b);
+	return 0;
 }
 
 /* Whether the word p (n bytes) asks git log for patches: -p, -u, -U3, --patch, --cc... */
@@ -466,7 +440,7 @@ static bool
 git_reads_files(const char *command)
 {
 	const char *sub = NULL, *p;
-	size_t n = git_subcommand(command, &sub), k;
+	size_t n = git_subcommand(command, &sub, NULL, NULL), k;
 	bool logger;
 
 	if (n == 0)
@@ -488,7 +462,7 @@ static bool
 git_reads_config(const char *command)
 {
 	const char *sub = NULL;
-	size_t n = git_subcommand(command, &sub);
+	size_t n = git_subcommand(command, &sub, NULL, NULL);
 
 	return n > 0 && name_in(sub, n, git_configs, ARRAY_SIZE(git_configs));
 }
@@ -580,12 +554,16 @@ run_allowed(struct ws *w, const char *command, char **why)
 	if (bad == NULL && !leave && !secret && !tree)
 		creds = git_reads_config(command) && ws_git_credential(w);
 	if (bad == NULL && !leave && !secret && !tree && !creds && git_reads_files(command)) {
+		const char *sub;
+		struct buf dir;
 		bool elsewhere = false;
-		char *dir = git_dir(command, &elsewhere);
 
+		buf_init(&dir, 0);
+		git_subcommand(command, &sub, &dir, &elsewhere);
 		/* a repository named by path is not looked through: asked, as git could not tell */
-		history = elsewhere ? -1 : run_history_secret(w, dir, &found);
-		free(dir);
+		history = elsewhere ? -1 : run_history_secret(w, dir.len > 0 ? buf_str(&dir) : NULL,
+		    &found);
+		buf_done(&dir);
 	}
 	if (bad == NULL && !leave && !secret && !tree && !creds && history == 0)
 		return true;
